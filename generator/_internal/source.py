@@ -1,0 +1,418 @@
+"""Reading registry files safely, keeping the position of every value.
+
+YAML is read from libyaml's *event* stream and values are built here, never by a YAML constructor. That makes
+the unsafe parts impossible rather than filtered: explicit tags are refused (no object construction), anchors
+and aliases are refused (no alias bombs), and plain scalars follow the YAML 1.2 core schema, so ``NO`` stays
+the string ``"NO"`` and ``2025-01-01`` stays a string for the models to parse.
+
+JSON is parsed by the standard library (fast); positions are only computed when a problem needs one.
+
+Every value's position is kept in :class:`Positions`, keyed by its path (a tuple of keys and indexes), so later
+stages can turn a pydantic or jsonschema error path into ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from generator.errors import Location, Problem, ProblemList, Severity
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_NESTING",
+    "Document",
+    "PathKey",
+    "Positions",
+    "SourceError",
+    "decode_utf8",
+    "format_field",
+    "locate_json",
+    "parse_json",
+    "parse_yaml",
+]
+
+#: Registry files are small; a bound keeps a hostile pull request from exhausting memory in the check.
+MAX_FILE_BYTES = 256 * 1024
+#: Deeper nesting than any model needs is refused before it reaches a recursive validator.
+MAX_NESTING = 32
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class Positions:
+    """1-based (line, column) of values by path. For a mapping entry, the position is that of its key."""
+
+    at: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    #: Line offset added when the text is one line of a larger file (JSON Lines).
+    line_offset: int = 0
+
+    def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """Position of ``path``, or of its nearest ancestor that has one (e.g. the mapping missing a field)."""
+        key = tuple(path)
+        while key:
+            pos = self.at.get(key)
+            if pos is not None:
+                return pos[0] + self.line_offset, pos[1]
+            key = key[:-1]
+        pos = self.at.get((), (1, 1))
+        return pos[0] + self.line_offset, pos[1]
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed file: its data and where each value came from."""
+
+    path: str
+    data: Any
+    positions: Positions
+
+    def problem(
+        self, loc: Sequence[str | int], message: str, *, code: str, severity: Severity = Severity.ERROR
+    ) -> Problem:
+        """A problem at ``loc`` (a field path) in this document."""
+        line, col = self.positions.locate(loc)
+        return Problem(Location(self.path, line, col), message, format_field(loc), code, severity)
+
+
+class SourceError(Exception):
+    """The file could not be read as data at all; ``problems`` say where."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def format_field(loc: Sequence[str | int]) -> str:
+    """``("skills", 2, "alignment", "code")`` → ``skills[2].alignment.code``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _error(path: str, message: str, line: int | None, col: int | None, code: str) -> SourceError:
+    problems = ProblemList()
+    return SourceError([problems.add(path, message, line=line, col=col, code=code)])
+
+
+def decode_utf8(raw: bytes, path: str, *, limit: int = MAX_FILE_BYTES) -> str:
+    """Bytes → text, refusing oversized and non-UTF-8 files with the position of the first bad byte."""
+    if len(raw) > limit:
+        raise _error(path, f"file is {len(raw):,} bytes; the limit is {limit:,} bytes", None, None, "file.too-large")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _error(
+            path,
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            line,
+            col,
+            "file.not-utf8",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+# --- YAML -------------------------------------------------------------------------------------------------
+
+# YAML 1.2 core schema, for plain (unquoted) scalars only.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+def _plain_scalar(value: str) -> Any:
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT10.match(value):
+        return int(value)
+    if _INT8.match(value):
+        return int(value[2:], 8)
+    if _INT16.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value):
+        return float(value)
+    if _INF.match(value):
+        return float("-inf") if value.startswith("-") else float("inf")
+    if _NAN.match(value):
+        return float("nan")
+    return value
+
+
+def _mark(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    assert mark is not None  # the parser marks every event it emits
+    return mark.line + 1, mark.column + 1
+
+
+class _Builder:
+    """Builds plain Python values from parser events, recording positions and refusing unsafe constructs."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.positions = Positions()
+        # Each frame: [container, path, pending_key, pending_key_pos, key_lines]
+        self.stack: list[list[Any]] = []
+        self.root: Any = None
+        self.documents = 0
+
+    def fail(self, event: yaml.Event, message: str, code: str) -> SourceError:
+        line, col = _mark(event)
+        return _error(self.path, message, line, col, code)
+
+    def _check_node(self, event: yaml.NodeEvent) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            raise self.fail(event, "YAML aliases (*name) are not allowed in registry files", "yaml.alias")
+        if event.anchor is not None:
+            raise self.fail(event, f"YAML anchors (&{event.anchor}) are not allowed in registry files", "yaml.anchor")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise self.fail(event, f"YAML tags ({tag}) are not allowed in registry files", "yaml.tag")
+
+    def _child_path(self, event: yaml.Event) -> PathKey:
+        """Path of the node that starts now, attaching it to its parent slot."""
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        container, parent = frame[0], frame[1]
+        if isinstance(container, list):
+            return (*parent, len(container))
+        return (*parent, frame[2])
+
+    def _attach(self, value: Any, event: yaml.Event) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+            return
+        container[frame[2]] = value
+        frame[2] = None
+
+    def _scalar_key(self, event: yaml.ScalarEvent) -> None:
+        frame = self.stack[-1]
+        key = event.value
+        line, col = _mark(event)
+        first = frame[4].get(key)
+        if first is not None:
+            raise _error(
+                self.path,
+                f"duplicate key {key!r} (first defined on line {first})",
+                line,
+                col,
+                "yaml.duplicate-key",
+            )
+        frame[4][key] = line
+        frame[2] = key
+        self.positions.at[(*frame[1], key)] = (line, col)
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self.fail(event, "only one YAML document is allowed per file", "yaml.multiple-documents")
+            return
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            return
+        in_mapping = bool(self.stack) and isinstance(self.stack[-1][0], dict)
+        expecting_key = in_mapping and self.stack[-1][2] is None
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            frame = self.stack.pop()
+            self._attach(frame[0], event)
+            return
+        assert isinstance(event, yaml.NodeEvent)
+        self._check_node(event)
+        if expecting_key:
+            if not isinstance(event, yaml.ScalarEvent):
+                raise self.fail(event, "mapping keys must be plain strings", "yaml.complex-key")
+            self._scalar_key(event)
+            return
+        path = self._child_path(event)
+        if path not in self.positions.at:
+            self.positions.at[path] = _mark(event)
+        if isinstance(event, yaml.ScalarEvent):
+            value = _plain_scalar(event.value) if event.implicit[0] else event.value
+            self._attach(value, event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(self.stack) >= MAX_NESTING:
+                raise self.fail(event, f"nesting deeper than {MAX_NESTING} levels", "yaml.too-deep")
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            self.stack.append([container, path, None, None, {}])
+
+
+def parse_yaml(text: str, path: str) -> Document:
+    """Parse one YAML document into plain values with positions. Raises :class:`SourceError`."""
+    builder = _Builder(path)
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise _error(path, f"invalid YAML: {exc.problem or exc.context}", line, col, "yaml.syntax") from None
+    except yaml.YAMLError as exc:  # reader errors (e.g. control characters) carry no mark object
+        raise _error(path, f"invalid YAML: {exc}", None, None, "yaml.syntax") from None
+    if builder.documents == 0 or builder.root is None:
+        raise _error(path, "file is empty", 1, 1, "file.empty")
+    builder.positions.at.setdefault((), (1, 1))
+    return Document(path, builder.root, builder.positions)
+
+
+# --- JSON -------------------------------------------------------------------------------------------------
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(text: str, path: str, *, line_offset: int = 0, with_positions: bool = False) -> Document:
+    """Parse JSON strictly (no duplicate keys, no NaN). Positions are computed lazily unless asked for."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
+    except _DuplicateKey as exc:
+        line, col = _find_duplicate(text, exc.key)
+        raise _error(path, f"duplicate key {exc.key!r}", line + line_offset, col, "json.duplicate-key") from None
+    except ValueError as exc:
+        raise _error(path, f"invalid JSON: {exc}", None, None, "json.syntax") from None
+    positions = Positions(line_offset=line_offset)
+    doc = Document(path, data, positions)
+    if with_positions:
+        positions.at.update(_json_positions(text))
+    else:
+        # Filled on first use: most files never have a problem, and scanning costs more than parsing.
+        doc.positions = _LazyJsonPositions(text, line_offset)
+    return doc
+
+
+class _LazyJsonPositions(Positions):
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str, line_offset: int) -> None:
+        super().__init__(line_offset=line_offset)
+        self._text: str | None = text
+
+    def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
+        if self._text is not None:
+            self.at.update(_json_positions(self._text))
+            self._text = None
+        return super().locate(path)
+
+
+_TOKEN = re.compile(
+    r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<open>[{\[])|(?P<close>[}\]])|(?P<colon>:)|(?P<comma>,)'
+    r"|(?P<lit>[^\s,:\[\]{}\"]+))",
+    re.S,
+)
+
+
+def _json_scan(text: str) -> list[tuple[PathKey, tuple[int, int]]]:
+    """Every value's path and position, in document order (a repeated member name appears twice).
+
+    Object members are reported at their key. Only called when a problem needs a position.
+    """
+    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def linecol(offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(line_starts, offset) - 1
+        return line + 1, offset - line_starts[line] + 1
+
+    found: list[tuple[PathKey, tuple[int, int]]] = []
+    # Frames: [is_object, path, next_index, pending_key, expecting_key]
+    stack: list[list[Any]] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        kind = m.lastgroup
+        assert kind is not None
+        start = m.start(kind)
+        if kind == "colon":
+            continue
+        if kind == "comma":
+            if stack and stack[-1][0]:
+                stack[-1][4] = True
+            continue
+        if kind == "close":
+            stack.pop()
+            continue
+        if stack and stack[-1][0] and stack[-1][4] and kind == "str":
+            frame = stack[-1]
+            frame[3], frame[4] = json.loads(m.group("str")), False
+            found.append(((*frame[1], frame[3]), linecol(start)))
+            continue
+        if not stack:
+            path: PathKey = ()
+            found.append(((), linecol(start)))
+        elif stack[-1][0]:
+            path = (*stack[-1][1], stack[-1][3])
+        else:
+            path = (*stack[-1][1], stack[-1][2])
+            stack[-1][2] += 1
+            found.append((path, linecol(start)))
+        if kind == "open":
+            stack.append([m.group("open") == "{", path, 0, None, True])
+    return found
+
+
+def _json_positions(text: str) -> dict[PathKey, tuple[int, int]]:
+    out: dict[PathKey, tuple[int, int]] = {}
+    for path, linecol in _json_scan(text):
+        out.setdefault(path, linecol)
+    return out
+
+
+def _find_duplicate(text: str, key: str) -> tuple[int, int]:
+    """Line and column of the second occurrence of member ``key`` in one object."""
+    seen: set[PathKey] = set()
+    for path, linecol in _json_scan(text):
+        if path and path[-1] == key:
+            if path in seen:
+                return linecol
+            seen.add(path)
+    return 1, 1
+
+
+def locate_json(text: str, path: Sequence[str | int]) -> tuple[int, int]:
+    """Line and column of ``path`` in a JSON text (nearest ancestor if absent)."""
+    positions = Positions()
+    positions.at.update(_json_positions(text))
+    return positions.locate(path)

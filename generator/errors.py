@@ -1,0 +1,177 @@
+"""One exception hierarchy and one problem type for the whole toolkit.
+
+Every stage (load → validate → verify → render → publish) reports what is wrong as :class:`Problem` values
+that name the file, line, column and field. Stages collect problems instead of stopping at the first one, so
+an issuer sees everything wrong with a pull request in one run. Exceptions are for what stops a command
+outright; each knows how to explain itself to a CLI user (:meth:`CredregError.explain`), so the CLI never
+prints a traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CredregError",
+    "CryptoError",
+    "KeyFileError",
+    "Location",
+    "Problem",
+    "ProblemList",
+    "ProblemsFound",
+    "Severity",
+    "UnknownContextError",
+    "UsageError",
+    "VerificationError",
+]
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """Where a problem is: a path relative to the registry root (POSIX), and 1-based line and column."""
+
+    path: str
+    line: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A single finding: ``path:line:col: field.path: message``.
+
+    ``code`` is a stable, machine-readable identifier (``yaml.duplicate-key``, ``ref.unknown-credential``)
+    that tests and tools can match on without depending on the wording.
+    """
+
+    location: Location
+    message: str
+    field: str = ""
+    code: str = "error"
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        head = str(self.location)
+        if self.field:
+            return f"{head}: {self.field}: {self.message}"
+        return f"{head}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.location.path,
+            "line": self.location.line,
+            "col": self.location.col,
+            "field": self.field,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+        }
+
+
+@dataclass
+class ProblemList:
+    """An ordered collection of problems that stages append to."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        path: str,
+        message: str,
+        *,
+        line: int | None = None,
+        col: int | None = None,
+        field: str = "",
+        code: str = "error",
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
+        problem = Problem(Location(path, line, col), message, field, code, severity)
+        self.items.append(problem)
+        return problem
+
+    def append(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.items, key=lambda p: (p.location.path, p.location.line or 0, p.location.col or 0))
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class CredregError(Exception):
+    """Base of every error the toolkit raises on purpose.
+
+    ``explain()`` is what a CLI user reads: a one-line summary, then details, never a traceback.
+    ``exit_code`` is the process status the CLI uses (1: the input has problems, 2: the command was misused).
+    """
+
+    exit_code: int = 1
+
+    def __init__(self, summary: str, details: Iterable[str] = ()) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.details = list(details)
+
+    def explain(self) -> str:
+        if not self.details:
+            return self.summary
+        return "\n".join([self.summary, *(f"  {d}" for d in self.details)])
+
+
+class UsageError(CredregError):
+    """The command was called wrongly (bad arguments, no registry found)."""
+
+    exit_code = 2
+
+
+class ProblemsFound(CredregError):
+    """A stage found problems in the input; the problems say where."""
+
+    def __init__(self, problems: Iterable[Problem], summary: str | None = None) -> None:
+        self.problems = list(problems)
+        n = len(self.problems)
+        super().__init__(summary or f"{n} problem{'s' if n != 1 else ''} found", [str(p) for p in self.problems])
+
+
+class KeyFileError(CredregError):
+    """A private key file is missing, unreadable, too open, or inside the repository."""
+
+
+class VerificationError(CredregError):
+    """Raised by the raising wrappers around verification when a credential does not verify."""
+
+
+class CryptoError(CredregError):
+    """Canonicalization or signing could not be done (bad input to the crypto layer)."""
+
+
+class UnknownContextError(CryptoError):
+    """A JSON-LD context is not among the bundled ones. Contexts are never fetched from the network."""
