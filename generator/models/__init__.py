@@ -1,0 +1,56 @@
+"""The registry's data model: pydantic models are the single source of truth; ``schemas/`` is generated from them."""
+
+from generator.models.credential import (
+    AchievementType,
+    Alignment,
+    Assessment,
+    AssessmentMethod,
+    CredentialDefinition,
+    Criteria,
+    DeliveryMode,
+    Effort,
+    Framework,
+    Level,
+    LifecycleStatus,
+    Occupation,
+    Price,
+    Proficiency,
+    QualityAssurance,
+    QualityAssuranceKind,
+    Skill,
+    Stacking,
+    StackingRule,
+    Validity,
+)
+from generator.models.governance import Governance, ReviewRules
+from generator.models.issuer import Issuer, IssuerKind, Location
+from generator.models.key import PublicKey
+
+__all__ = [
+    "AchievementType",
+    "Alignment",
+    "Assessment",
+    "AssessmentMethod",
+    "CredentialDefinition",
+    "Criteria",
+    "DeliveryMode",
+    "Effort",
+    "Framework",
+    "Governance",
+    "Issuer",
+    "IssuerKind",
+    "Level",
+    "LifecycleStatus",
+    "Location",
+    "Occupation",
+    "Price",
+    "Proficiency",
+    "PublicKey",
+    "QualityAssurance",
+    "QualityAssuranceKind",
+    "ReviewRules",
+    "Skill",
+    "Stacking",
+    "StackingRule",
+    "Validity",
+]

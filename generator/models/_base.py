@@ -1,0 +1,93 @@
+"""Shared building blocks of the registry models: strict base class and constrained string types."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+__all__ = [
+    "SLUG_PATTERN",
+    "CountryCode",
+    "CredentialRef",
+    "CurrencyCode",
+    "Did",
+    "GitHubHandle",
+    "HttpsUrl",
+    "IsoDuration",
+    "LanguageTag",
+    "Markdown",
+    "PlainText",
+    "Slug",
+    "StrictModel",
+    "WebUrl",
+]
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are errors (typos must not pass silently); loaded data is immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=False,
+        validate_default=True,
+        # Lookaheads (ISO durations, GitHub handles) need Python's engine; the schemas use the same patterns.
+        regex_engine="python-re",
+    )
+
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_RE = re.compile(SLUG_PATTERN)
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
+"""Lowercase letters, digits and single hyphens: ``data-analysis-foundations``."""
+
+CredentialRef = Annotated[
+    str, StringConstraints(pattern=r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=129)
+]
+"""A credential of the same issuer (``slug``) or of another issuer (``issuer/slug``)."""
+
+GitHubHandle = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:/[A-Za-z0-9_.-]{1,100})?$"),
+]
+"""A GitHub user (``octocat``) or team (``my-org/reviewers``), without the leading ``@``."""
+
+WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$", max_length=2048)]
+"""An ``http(s)://`` URL. Plain http is allowed because framework identifiers (ESCO) use it."""
+
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*$", max_length=2048)]
+"""An ``https://`` URL."""
+
+Did = Annotated[str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$", max_length=512)]
+"""A decentralized identifier, e.g. ``did:web:example.org`` or ``did:key:z6Mk…``."""
+
+Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+"""CommonMark text. Rendered without raw HTML and sanitized: issuer text never becomes markup."""
+
+PlainText = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*$")]
+"""One line of plain text."""
+
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")]
+"""A BCP 47 language tag: ``en``, ``de``, ``pt-BR``, ``zh-Hant-TW``."""
+
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+"""ISO 3166-1 alpha-2 country code: ``DE``, ``NO``, ``US``."""
+
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+"""ISO 4217 currency code: ``EUR``, ``USD``."""
+
+IsoDuration = Annotated[str, StringConstraints(pattern=r"^P(?!$)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?$")]
+"""An ISO 8601 calendar duration: ``P3Y``, ``P6M``, ``P8W``, ``P10D``."""
+
+
+def require_unique(values: list[str], *, casefold: bool = False) -> list[str]:
+    """Validator body: refuse repeated entries, naming them."""
+    seen = [v.lower() if casefold else v for v in values]
+    dupes = sorted({v for v in seen if seen.count(v) > 1})
+    if dupes:
+        raise ValueError(f"listed more than once: {', '.join(dupes)}")
+    return values

@@ -1,0 +1,420 @@
+"""``registry/issuers/<issuer>/credentials/<slug>.yaml``: what a credential certifies and how.
+
+The fields follow what employers and the micro-credential literature ask of a definition (the EU Council
+Recommendation on micro-credentials' standard elements, Credential Engine's CTDL): what is learned and
+assessed, at what level, with what effort and cost, what it stacks into, and who vouches for it. The
+definition becomes the Open Badges 3.0 ``Achievement`` inside every award.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from generator.models._base import (
+    CredentialRef,
+    CurrencyCode,
+    IsoDuration,
+    LanguageTag,
+    Markdown,
+    PlainText,
+    Slug,
+    StrictModel,
+    WebUrl,
+    require_unique,
+)
+
+__all__ = [
+    "AchievementType",
+    "Alignment",
+    "Assessment",
+    "AssessmentMethod",
+    "CredentialDefinition",
+    "Criteria",
+    "DeliveryMode",
+    "Effort",
+    "Framework",
+    "Level",
+    "LifecycleStatus",
+    "Occupation",
+    "Price",
+    "Proficiency",
+    "QualityAssurance",
+    "QualityAssuranceKind",
+    "Skill",
+    "Stacking",
+    "StackingRule",
+    "Validity",
+]
+
+
+class AchievementType(enum.StrEnum):
+    """Open Badges 3.0 ``achievementType`` vocabulary."""
+
+    ACHIEVEMENT = "Achievement"
+    APPRENTICESHIP_CERTIFICATE = "ApprenticeshipCertificate"
+    ASSESSMENT = "Assessment"
+    ASSIGNMENT = "Assignment"
+    ASSOCIATE_DEGREE = "AssociateDegree"
+    AWARD = "Award"
+    BADGE = "Badge"
+    BACHELOR_DEGREE = "BachelorDegree"
+    CERTIFICATE = "Certificate"
+    CERTIFICATE_OF_COMPLETION = "CertificateOfCompletion"
+    CERTIFICATION = "Certification"
+    COMMUNITY_SERVICE = "CommunityService"
+    COMPETENCY = "Competency"
+    COURSE = "Course"
+    CO_CURRICULAR = "CoCurricular"
+    DEGREE = "Degree"
+    DIPLOMA = "Diploma"
+    DOCTORAL_DEGREE = "DoctoralDegree"
+    FIELDWORK = "Fieldwork"
+    GENERAL_EDUCATION_DEVELOPMENT = "GeneralEducationDevelopment"
+    JOURNEYMAN_CERTIFICATE = "JourneymanCertificate"
+    LEARNING_PROGRAM = "LearningProgram"
+    LICENSE = "License"
+    MEMBERSHIP = "Membership"
+    PROFESSIONAL_DOCTORATE = "ProfessionalDoctorate"
+    QUALITY_ASSURANCE_CREDENTIAL = "QualityAssuranceCredential"
+    MASTER_CERTIFICATE = "MasterCertificate"
+    MASTER_DEGREE = "MasterDegree"
+    MICRO_CREDENTIAL = "MicroCredential"
+    RESEARCH_DOCTORATE = "ResearchDoctorate"
+    SECONDARY_SCHOOL_DIPLOMA = "SecondarySchoolDiploma"
+
+
+class AssessmentMethod(enum.StrEnum):
+    """How achievement of the criteria is assessed."""
+
+    EXAM = "exam"
+    PRACTICAL_ASSESSMENT = "practical-assessment"
+    PROJECT = "project"
+    PORTFOLIO = "portfolio"
+    OBSERVATION = "observation"
+
+
+class Framework(enum.StrEnum):
+    """Skill and occupation frameworks an alignment can point into."""
+
+    ESCO = "ESCO"
+    ONET = "O*NET"
+    SFIA = "SFIA"
+    CASE = "CASE"
+    ISCO = "ISCO"
+    NICE = "NICE"
+    DIGCOMP = "DigComp"
+    E_CF = "e-CF"
+    LIGHTCAST = "Lightcast"
+    OTHER = "Other"
+
+
+class Proficiency(enum.StrEnum):
+    """Plain-language level."""
+
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class DeliveryMode(enum.StrEnum):
+    """How the learning leading to the credential is delivered."""
+
+    ONLINE = "online"
+    IN_PERSON = "in-person"
+    BLENDED = "blended"
+
+
+class StackingRule(enum.StrEnum):
+    """How component credentials combine into this one."""
+
+    ALL_OF = "all-of"
+    ANY_OF = "any-of"
+    N_OF_M = "n-of-m"
+
+
+class LifecycleStatus(enum.StrEnum):
+    """Whether the credential is still awarded."""
+
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
+
+
+class QualityAssuranceKind(enum.StrEnum):
+    """The relationship between the credential and the organisation vouching for it."""
+
+    ACCREDITED = "accredited"
+    APPROVED = "approved"
+    RECOGNIZED = "recognized"
+    ENDORSED = "endorsed"
+
+
+class Alignment(StrictModel):
+    """A pointer into a skills or occupations framework."""
+
+    framework: Framework
+    """The framework: ESCO, O*NET, SFIA, CASE, …"""
+
+    code: str = Field(min_length=1, max_length=200, pattern=r"^\S(?:.*\S)?$")
+    """The framework's code for the item (ESCO concept id, O*NET-SOC code, SFIA skill code, …)."""
+
+    url: WebUrl | None = None
+    """The item's URI or web page in the framework."""
+
+    name: PlainText | None = None
+    """The framework's own label for the item, when it differs from ours."""
+
+
+class Skill(StrictModel):
+    """A skill the credential certifies."""
+
+    name: PlainText
+    """What the holder can do, in the words an employer would search for."""
+
+    description: Markdown | None = None
+    """More detail (Markdown)."""
+
+    alignment: Alignment | None = None
+    """The same skill in a public framework."""
+
+
+class Occupation(StrictModel):
+    """An occupation the credential prepares for."""
+
+    name: PlainText
+    """Occupation title."""
+
+    alignment: Alignment | None = None
+    """The occupation in a framework (ESCO occupation, O*NET-SOC code, ISCO-08 group)."""
+
+
+class Assessment(StrictModel):
+    """One part of how the credential is assessed."""
+
+    method: AssessmentMethod
+    """Exam, practical assessment, project, portfolio or observation."""
+
+    description: Markdown | None = None
+    """What the candidate does and how it is judged."""
+
+    weight: int | None = Field(default=None, ge=1, le=100)
+    """Share of the final result, in percent."""
+
+
+class Criteria(StrictModel):
+    """What a holder had to do to earn the credential."""
+
+    narrative: Markdown
+    """The criteria in prose (Markdown). Becomes the OB 3.0 ``criteria.narrative``."""
+
+    assessment: list[Assessment] = Field(min_length=1)
+    """How the criteria are assessed."""
+
+    pass_mark: PlainText | None = None
+    """What counts as passing, e.g. ``70 % overall and every practical task passed``."""
+
+    @model_validator(mode="after")
+    def _weights_sum(self) -> Criteria:
+        weights = [a.weight for a in self.assessment if a.weight is not None]
+        if weights and (len(weights) != len(self.assessment) or sum(weights) != 100):
+            raise ValueError("assessment weights must be given for every part and add up to 100")
+        return self
+
+
+class Level(StrictModel):
+    """How advanced the credential is. Give the EQF level, a plain-language level, or both."""
+
+    eqf: int | None = Field(default=None, ge=1, le=8)
+    """European Qualifications Framework level, 1–8."""
+
+    proficiency: Proficiency | None = None
+    """Beginner, intermediate or advanced."""
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Level:
+        if self.eqf is None and self.proficiency is None:
+            raise ValueError("give eqf, proficiency, or both")
+        return self
+
+
+class Effort(StrictModel):
+    """The learner's workload."""
+
+    hours: float = Field(gt=0, le=10_000)
+    """Notional learning hours, assessment included."""
+
+    duration: IsoDuration | None = None
+    """Typical calendar duration, as an ISO 8601 duration (``P6W`` = six weeks)."""
+
+    ects: float | None = Field(default=None, gt=0, le=300)
+    """ECTS credits, where the credential carries them."""
+
+
+class Price(StrictModel):
+    """What the credential costs the learner."""
+
+    amount: float = Field(ge=0, le=1_000_000)
+    """Price, including assessment."""
+
+    currency: CurrencyCode
+    """ISO 4217 currency code."""
+
+
+class Stacking(StrictModel):
+    """This credential is earned by earning others (a stackable pathway)."""
+
+    rule: StackingRule
+    """``all-of`` the components, ``any-of`` them, or ``n-of-m``."""
+
+    n: int | None = Field(default=None, ge=1)
+    """For ``n-of-m``: how many components are needed."""
+
+    components: list[CredentialRef] = Field(min_length=2)
+    """The component credentials (``slug`` of the same issuer or ``issuer/slug``)."""
+
+    @model_validator(mode="after")
+    def _rule_shape(self) -> Stacking:
+        require_unique(self.components)
+        if self.rule is StackingRule.N_OF_M:
+            if self.n is None:
+                raise ValueError("rule n-of-m needs n")
+            if self.n > len(self.components):
+                raise ValueError(f"n is {self.n} but there are only {len(self.components)} components")
+        elif self.n is not None:
+            raise ValueError(f"n only applies to rule n-of-m, not {self.rule.value}")
+        return self
+
+
+class Validity(StrictModel):
+    """How long an award stays valid and how it is renewed."""
+
+    period: IsoDuration | None = None
+    """How long an award is valid after issue (``P3Y``); absent: it does not expire. Sets ``validUntil``."""
+
+    renewal: Markdown | None = None
+    """How a holder renews (Markdown)."""
+
+
+class QualityAssurance(StrictModel):
+    """An organisation that accredits, approves, recognizes or endorses the credential."""
+
+    kind: QualityAssuranceKind
+    """Accredited, approved, recognized or endorsed."""
+
+    by: PlainText
+    """The organisation."""
+
+    url: WebUrl | None = None
+    """Where the statement can be checked."""
+
+    since: dt.date | None = None
+    """Since when."""
+
+
+class CredentialDefinition(StrictModel):
+    """A credential an issuer defines and awards."""
+
+    id: Slug
+    """Lowercase slug; must equal the file name without ``.yaml``."""
+
+    name: PlainText
+    """The credential's name."""
+
+    summary: str = Field(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*$")
+    """One sentence for lists and link previews (plain text)."""
+
+    description: Markdown
+    """What the credential certifies and for whom (Markdown)."""
+
+    achievement_type: AchievementType
+    """Open Badges 3.0 achievement type: ``MicroCredential``, ``Badge``, ``Certificate``, ``Certification``, …"""
+
+    criteria: Criteria
+    """What a holder had to do, and how it is assessed."""
+
+    skills: list[Skill] = Field(min_length=1)
+    """The skills the credential certifies."""
+
+    level: Level
+    """EQF level and/or plain-language level."""
+
+    effort: Effort
+    """Workload and calendar duration."""
+
+    cost: Literal["free"] | Price
+    """``free``, or a price with currency."""
+
+    delivery: DeliveryMode
+    """Online, in person or blended."""
+
+    languages: list[LanguageTag] = Field(min_length=1)
+    """Languages the learning and assessment are offered in (BCP 47 tags)."""
+
+    occupations: list[Occupation] = []
+    """Occupations the credential prepares for."""
+
+    industries: list[PlainText] = []
+    """Industries where the credential is relevant."""
+
+    tags: list[Slug] = []
+    """Free keywords (slugs) for search."""
+
+    prerequisites: list[CredentialRef] = []
+    """Credentials a candidate must hold first."""
+
+    stacking: Stacking | None = None
+    """Present when this credential is earned by stacking others."""
+
+    validity: Validity = Validity()
+    """Validity period and renewal."""
+
+    status: LifecycleStatus = LifecycleStatus.ACTIVE
+    """``active``, ``deprecated`` (still valid, no longer recommended) or ``retired`` (no longer awarded)."""
+
+    supersedes: CredentialRef | None = None
+    """The credential this one replaces."""
+
+    superseded_by: CredentialRef | None = None
+    """The credential that replaces this one."""
+
+    version: str = Field(default="1.0", pattern=r"^[0-9]+(?:\.[0-9]+){0,2}$")
+    """Version of the definition (``1.0``, ``2.1``)."""
+
+    quality_assurance: list[QualityAssurance] = []
+    """Who accredits, approves, recognizes or endorses the credential."""
+
+    image: str | None = Field(default=None, pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:png|svg))$")
+    """Badge image: a file in the issuer's folder (``images/sql.svg``) or an https URL."""
+
+    created: dt.date
+    """When the definition was first published."""
+
+    updated: dt.date | None = None
+    """When the definition last changed."""
+
+    @field_validator("languages", "industries", "tags", "prerequisites")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return require_unique(value)
+
+    @field_validator("supersedes", "superseded_by")
+    @classmethod
+    def _not_self(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value == info.data.get("id"):
+            raise ValueError("a credential cannot supersede itself")
+        superseded = info.field_name == "superseded_by" and value is not None
+        if superseded and info.data.get("status") is LifecycleStatus.ACTIVE:
+            raise ValueError("a superseded credential cannot be active: set status to deprecated or retired")
+        return value
+
+    @field_validator("updated")
+    @classmethod
+    def _after_created(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        created = info.data.get("created")
+        if value is not None and created is not None and value < created:
+            raise ValueError(f"is before created ({created.isoformat()})")
+        return value

@@ -1,0 +1,107 @@
+"""JSON Schemas for every registry file kind, generated from the models.
+
+The committed files in ``schemas/`` are what editors (yaml-language-server, VS Code) and other tools use; a
+test regenerates them and fails when they drift from the models. Each file is validated against its schema
+with jsonschema and then parsed by its model, so the two can never disagree silently.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from pydantic import BaseModel
+
+from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
+
+__all__ = ["SCHEMA_ID_BASE", "FileKind", "check_schemas", "json_schema", "validator", "write_schemas"]
+
+#: Stable identifiers: a schema's $id never depends on where a registry is deployed.
+SCHEMA_ID_BASE = "https://credreg.dev/schemas/v1/"
+
+
+class FileKind(enum.StrEnum):
+    """Every kind of file the registry holds, named as its schema file is."""
+
+    GOVERNANCE = "governance"
+    ISSUER = "issuer"
+    CREDENTIAL = "credential"
+    KEY = "key"
+
+
+@dataclass(frozen=True, slots=True)
+class _KindInfo:
+    model: type[BaseModel]
+    title: str
+    description: str
+
+
+_KINDS: dict[FileKind, _KindInfo] = {
+    FileKind.GOVERNANCE: _KindInfo(Governance, "Registry governance", "registry/governance.yaml"),
+    FileKind.ISSUER: _KindInfo(Issuer, "Issuer", "registry/issuers/<issuer>/issuer.yaml"),
+    FileKind.CREDENTIAL: _KindInfo(
+        CredentialDefinition, "Credential definition", "registry/issuers/<issuer>/credentials/<slug>.yaml"
+    ),
+    FileKind.KEY: _KindInfo(PublicKey, "Issuer public key", "keys/<issuer>/<key-id>.json"),
+}
+
+
+def model_for(kind: FileKind) -> type[BaseModel]:
+    return _KINDS[kind].model
+
+
+def schema_filename(kind: FileKind) -> str:
+    return f"{kind.value}.schema.json"
+
+
+@functools.cache
+def json_schema(kind: FileKind) -> dict[str, Any]:
+    info = _KINDS[kind]
+    body = info.model.model_json_schema(mode="validation", by_alias=True)
+    body.pop("title", None)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID_BASE + schema_filename(kind),
+        "title": info.title,
+        "$comment": f"Generated from generator.models by `credreg schemas`; do not edit. File: {info.description}",
+        **body,
+    }
+
+
+@functools.cache
+def validator(kind: FileKind) -> Draft202012Validator:
+    return Draft202012Validator(json_schema(kind))
+
+
+def render_schema(kind: FileKind) -> str:
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """Write every schema into ``directory``; returns the files that changed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for kind in FileKind:
+        target = directory / schema_filename(kind)
+        text = render_schema(kind)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+            changed.append(target)
+    return changed
+
+
+def check_schemas(directory: Path) -> list[str]:
+    """Names of committed schema files that are missing or differ from the models."""
+    stale = []
+    for kind in FileKind:
+        target = directory / schema_filename(kind)
+        if not target.exists() or target.read_text(encoding="utf-8") != render_schema(kind):
+            stale.append(f"{directory.name}/{target.name}")
+    return stale
