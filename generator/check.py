@@ -1,0 +1,65 @@
+"""``credreg check``: the whole pipeline up to verification, as one library call.
+
+load → validate → verify (awards, revocations, status lists) → governance (in pull-request mode). The CLI
+only formats the :class:`CheckReport` this returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import layout
+from generator.errors import ProblemList
+from generator.load import load_registry
+from generator.registry import Registry
+from generator.schema import check_schemas
+from generator.validate import validate_registry
+
+__all__ = ["CheckOptions", "CheckReport", "run_check"]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What ``credreg check`` does beyond the file checks."""
+
+    base: str | None = None
+    """Git revision to compare with (pull-request mode)."""
+
+    actor: str | None = None
+    """GitHub handle of the pull request's author (pull-request mode)."""
+
+    progress: bool | None = None
+    """Show progress (default: when stderr is a terminal)."""
+
+
+@dataclass(slots=True)
+class CheckReport:
+    """Everything a check found, and counts of what it looked at."""
+
+    problems: ProblemList
+    registry: Registry | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    summary_markdown: str | None = None
+
+    def __bool__(self) -> bool:
+        return not self.problems.errors
+
+
+def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
+    """Check the registry at ``root``; every problem is collected, none is raised."""
+    loaded = load_registry(root)
+    report = CheckReport(loaded.problems, loaded.registry)
+    registry = loaded.registry
+    if registry is not None:
+        validate_registry(registry, report.problems)
+        report.counts.update(
+            issuers=len(registry.issuers),
+            credentials=sum(len(r.credentials) for r in registry.issuers.values()),
+            keys=sum(len(r.keys) for r in registry.issuers.values()),
+        )
+    for stale in check_schemas(root / layout.SCHEMAS_DIR):
+        report.problems.add(
+            stale, "out of date with the models: run `credreg schemas` and commit the result", code="schema.stale"
+        )
+    return report

@@ -1,0 +1,301 @@
+"""Load stage: read every registry file, check it against its schema and model, and build a :class:`Registry`.
+
+All problems are collected (never only the first), each naming file, line, column and field. A file with
+problems is left out of the registry so later stages only see valid data; the problems explain why.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jsonschema.exceptions import ValidationError as SchemaValidationError
+from jsonschema.exceptions import best_match
+from pydantic import BaseModel
+from pydantic import ValidationError as ModelValidationError
+
+from generator import layout
+from generator._internal.source import Document, SourceError, decode_utf8, format_field, parse_json, parse_yaml
+from generator.errors import Location, Problem, ProblemList
+from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
+from generator.models._base import SLUG_PATTERN
+from generator.registry import IssuerRecord, Registry, Sourced
+from generator.schema import FileKind, model_for, validator
+
+__all__ = ["LoadResult", "load_registry", "parse_document", "read_document", "validate_document"]
+
+M = TypeVar("M", bound=BaseModel)
+
+#: What an issuer folder may contain. Anything else is refused: a misnamed folder must not be ignored silently.
+ISSUER_ENTRIES = {"issuer.yaml", "credentials", "awards", "revocations.jsonl", "status", "images", "README.md"}
+LOGO_RE = re.compile(r"^logo\.(?:png|svg|jpg|jpeg|webp)$")
+
+# Patterns of the constrained types, explained in words for the people who write the files.
+_PATTERN_WORDS = {
+    SLUG_PATTERN: "a lowercase slug: letters a–z, digits and single hyphens (e.g. data-analysis-foundations)",
+}
+_PATTERN_HINTS = [
+    ("z6Mk", "an Ed25519 Multikey: 'z6Mk' followed by 44 base58 characters"),
+    ("^https://", "an https:// URL"),
+    ("^https?://", "an http(s):// URL"),
+    ("^P(?!$)", "an ISO 8601 duration such as P3Y, P6M, P8W or P10D"),
+    ("[A-Z]{3}$", "a three-letter ISO 4217 currency code (EUR, USD)"),
+    ("^[A-Z]{2}$", "a two-letter ISO 3166-1 country code (DE, US)"),
+    ("^[a-z]{2,3}", "a BCP 47 language tag (en, de, pt-BR)"),
+    ("^did:", "a DID (did:web:…, did:key:…)"),
+    ("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=", "a GitHub user or org/team handle, without '@'"),
+    ("@[A-Za-z0-9]", "an email address"),
+    ("^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?", "a credential reference: slug or issuer/slug"),
+    ("^[0-9]+(?:\\.[0-9]+){0,2}$", "a version number such as 1.0 or 2.1.3"),
+    ("\\S[^\\n\\r]*$", "one line of text"),
+]
+
+
+@dataclass(slots=True)
+class LoadResult:
+    """The registry (``None`` when governance itself is unusable) and every problem found."""
+
+    registry: Registry | None
+    problems: ProblemList
+
+    def __bool__(self) -> bool:
+        return self.registry is not None and not self.problems.errors
+
+
+def read_document(root: Path, path: Path) -> Document:
+    """Read and parse one YAML or JSON file. Raises :class:`SourceError` with positioned problems."""
+    rel = layout.relpath(root, path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(
+            [Problem(Location(rel), f"cannot read file: {exc.strerror}", code="file.unreadable")]
+        ) from None
+    text = decode_utf8(raw, rel)
+    if path.suffix == ".json":
+        return parse_json(text, rel)
+    return parse_yaml(text, rel)
+
+
+def _pattern_words(pattern: str) -> str:
+    if pattern in _PATTERN_WORDS:
+        return _PATTERN_WORDS[pattern]
+    for needle, words in _PATTERN_HINTS:
+        if needle in pattern:
+            return words
+    return f"text matching {pattern}"
+
+
+def _schema_problems(doc: Document, error: SchemaValidationError) -> Iterator[Problem]:
+    loc = list(error.absolute_path)
+    kind = error.validator
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        known = list(error.schema.get("properties", {}))
+        for key in sorted(set(error.instance) - set(known)):
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; known fields: {', '.join(known)}"
+            yield doc.problem([*loc, key], f"unknown field {key!r}{hint}", code="schema.unknown-field")
+        return
+    if kind == "required":
+        missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
+        for key in missing:
+            problem = doc.problem(loc, f"missing required field {key!r}", code="schema.missing-field")
+            yield Problem(problem.location, problem.message, format_field([*loc, key]), problem.code)
+        return
+    if kind in ("anyOf", "oneOf") and error.context:
+        # Optional fields are anyOf[X, null]; the best sub-error explains what X needed.
+        yield from _schema_problems(doc, best_match(error.context))
+        return
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        message = f"{error.instance!r} is not one of: {allowed}"
+    elif kind == "const":
+        message = f"must be {error.validator_value!r}"
+    elif kind == "pattern":
+        message = f"{error.instance!r} is not {_pattern_words(str(error.validator_value))}"
+    elif kind == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        message = f"expected {_type_words(str(expected))}, got {_json_type(error.instance)}"
+    elif kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum"):
+        message = _bound_words(kind, error.validator_value, error.instance)
+    else:
+        message = error.message
+    yield doc.problem(loc, message, code=f"schema.{kind}")
+
+
+def _type_words(name: str) -> str:
+    return {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number"}.get(name, name)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"text {value!r}"
+
+
+def _bound_words(kind: str, bound: Any, value: Any) -> str:
+    size = len(value) if isinstance(value, (list, str)) else value
+    return {
+        "minItems": f"needs at least {bound} item{'s' if bound != 1 else ''}",
+        "maxItems": f"allows at most {bound} items (has {size})",
+        "minLength": "must not be empty" if bound == 1 else f"must be at least {bound} characters",
+        "maxLength": f"must be at most {bound} characters (has {size})",
+        "minimum": f"must be at least {bound} (is {value})",
+        "maximum": f"must be at most {bound} (is {value})",
+        "exclusiveMinimum": f"must be more than {bound} (is {value})",
+    }[kind]
+
+
+def _model_problems(doc: Document, exc: ModelValidationError) -> Iterator[Problem]:
+    for err in exc.errors(include_url=False):
+        loc = [p for p in err["loc"] if isinstance(p, (str, int))]
+        message = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        yield doc.problem(loc, message, code=f"model.{err['type']}")
+
+
+def validate_document(doc: Document, kind: FileKind, problems: ProblemList) -> BaseModel | None:
+    """Validate with the JSON Schema, then parse with the model. ``None`` (and problems) when invalid."""
+    errors = sorted(validator(kind).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        for error in errors:
+            problems.extend(_schema_problems(doc, error))
+        return None
+    try:
+        return model_for(kind).model_validate(doc.data)
+    except ModelValidationError as exc:
+        problems.extend(_model_problems(doc, exc))
+        return None
+
+
+def parse_document(root: Path, path: Path, kind: FileKind, model: type[M], problems: ProblemList) -> Sourced[M] | None:
+    """Read, validate and parse one file; problems are appended, ``None`` when unusable."""
+    try:
+        doc = read_document(root, path)
+    except SourceError as exc:
+        problems.extend(exc.problems)
+        return None
+    parsed = validate_document(doc, kind, problems)
+    if parsed is None:
+        return None
+    assert isinstance(parsed, model)
+    return Sourced(parsed, doc)
+
+
+def _check_name(source: Sourced[Any], field: str, expected: str, what: str, problems: ProblemList) -> bool:
+    value = getattr(source.model, field)
+    if value != expected:
+        problems.append(
+            source.doc.problem([field], f"{value!r} does not match the {what} {expected!r}", code="id.mismatch")
+        )
+        return False
+    return True
+
+
+def _sorted_entries(directory: Path) -> list[Path]:
+    try:
+        return sorted(directory.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return []
+
+
+def load_registry(root: Path) -> LoadResult:
+    """Load governance, issuers, credential definitions and keys of the registry at ``root``."""
+    problems = ProblemList()
+    governance = parse_document(root, root / layout.GOVERNANCE_PATH, FileKind.GOVERNANCE, Governance, problems)
+    issuers: dict[str, IssuerRecord] = {}
+    unusable: set[str] = set()
+    issuers_dir = root / layout.ISSUERS_DIR
+    if not issuers_dir.is_dir():
+        problems.add(layout.ISSUERS_DIR, "the registry has no issuers folder", code="layout.missing")
+    for entry in _sorted_entries(issuers_dir):
+        rel = layout.relpath(root, entry)
+        if not entry.is_dir():
+            problems.add(rel, "only issuer folders belong in registry/issuers/", code="layout.unexpected")
+            continue
+        if not layout.SLUG_RE.match(entry.name):
+            problems.add(rel, f"issuer folder name is not {_PATTERN_WORDS[SLUG_PATTERN]}", code="id.not-slug")
+            continue
+        record = _load_issuer(root, entry, problems, unusable)
+        if record is not None:
+            issuers[record.id] = record
+        else:
+            unusable.add(entry.name)
+    _load_keys(root, issuers, problems)
+    if governance is None:
+        return LoadResult(None, problems)
+    return LoadResult(Registry(root, governance, issuers, unusable), problems)
+
+
+def _load_issuer(root: Path, folder: Path, problems: ProblemList, unusable: set[str]) -> IssuerRecord | None:
+    issuer_file = folder / "issuer.yaml"
+    rel_folder = layout.relpath(root, folder)
+    if not issuer_file.is_file():
+        problems.add(rel_folder, "issuer folder has no issuer.yaml", code="layout.missing")
+        return None
+    for entry in _sorted_entries(folder):
+        if entry.name not in ISSUER_ENTRIES and not LOGO_RE.match(entry.name):
+            problems.add(
+                layout.relpath(root, entry),
+                "unexpected entry in an issuer folder (allowed: issuer.yaml, credentials/, awards/, status/, "
+                "images/, revocations.jsonl, logo.<png|svg|jpg|webp>, README.md)",
+                code="layout.unexpected",
+            )
+    source = parse_document(root, issuer_file, FileKind.ISSUER, Issuer, problems)
+    issuer_ok = source is not None and _check_name(source, "id", folder.name, "folder name", problems)
+    # Definitions are checked even when issuer.yaml is broken: every problem should surface in one run.
+    credentials = {}
+    for path in _sorted_entries(folder / "credentials"):
+        rel = layout.relpath(root, path)
+        if path.suffix != ".yaml" or not path.is_file():
+            problems.add(rel, "credential definitions are <slug>.yaml files", code="layout.unexpected")
+            continue
+        if not layout.SLUG_RE.match(path.stem):
+            problems.add(rel, f"file name is not {_PATTERN_WORDS[SLUG_PATTERN]}", code="id.not-slug")
+            continue
+        credential = parse_document(root, path, FileKind.CREDENTIAL, CredentialDefinition, problems)
+        if credential is not None and _check_name(credential, "id", path.stem, "file name", problems):
+            credentials[credential.model.id] = credential
+        else:
+            unusable.add(f"{folder.name}/{path.stem}")
+    if not issuer_ok or source is None:
+        return None
+    return IssuerRecord(source, credentials)
+
+
+def _load_keys(root: Path, issuers: dict[str, IssuerRecord], problems: ProblemList) -> None:
+    keys_dir = root / layout.KEYS_DIR
+    for folder in _sorted_entries(keys_dir):
+        rel_folder = layout.relpath(root, folder)
+        if not folder.is_dir():
+            if folder.name not in ("README.md", ".gitkeep"):
+                problems.add(rel_folder, "only issuer folders belong in keys/", code="layout.unexpected")
+            continue
+        issuer_known = folder.name in issuers or (root / layout.ISSUERS_DIR / folder.name / "issuer.yaml").is_file()
+        if not issuer_known:
+            problems.add(rel_folder, f"keys for unknown issuer {folder.name!r}", code="ref.unknown-issuer")
+            continue
+        for path in _sorted_entries(folder):
+            rel = layout.relpath(root, path)
+            if path.suffix != ".json" or not path.is_file():
+                problems.add(rel, "keys are <key-id>.json files", code="layout.unexpected")
+                continue
+            key = parse_document(root, path, FileKind.KEY, PublicKey, problems)
+            if key is None:
+                continue
+            ok = _check_name(key, "id", path.stem, "file name", problems)
+            ok = _check_name(key, "issuer", folder.name, "folder name", problems) and ok
+            if ok and folder.name in issuers:
+                issuers[folder.name].keys[key.model.id] = key

@@ -1,0 +1,210 @@
+"""Validate stage: rules that span files (references, pathways, succession, keys, assets).
+
+Each rule appends positioned problems; none stops the others. File-level rules (schema, model, names) ran
+in the load stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from generator import layout
+from generator._internal.source import Document
+from generator.errors import ProblemList, Severity
+from generator.models import LifecycleStatus
+from generator.registry import CredentialRecord, IssuerRecord, Registry, resolve_ref
+
+__all__ = ["validate_registry"]
+
+
+def validate_registry(registry: Registry, problems: ProblemList) -> None:
+    """Run every cross-file rule over a loaded registry."""
+    _references(registry, problems)
+    _cycles(registry, problems)
+    _succession(registry, problems)
+    _assets(registry, problems)
+    _identities(registry, problems)
+
+
+def _refs(record: IssuerRecord, credential: CredentialRecord) -> Iterator[tuple[list[str | int], str, str]]:
+    """Every reference a definition makes: (field location, full reference, relation)."""
+    model = credential.model
+    for i, ref in enumerate(model.prerequisites):
+        yield ["prerequisites", i], resolve_ref(ref, record.id), "prerequisite"
+    if model.stacking is not None:
+        for i, ref in enumerate(model.stacking.components):
+            yield ["stacking", "components", i], resolve_ref(ref, record.id), "stack component"
+    if model.supersedes is not None:
+        yield ["supersedes"], resolve_ref(model.supersedes, record.id), "superseded credential"
+    if model.superseded_by is not None:
+        yield ["superseded_by"], resolve_ref(model.superseded_by, record.id), "successor"
+
+
+def _references(registry: Registry, problems: ProblemList) -> None:
+    for record, credential in registry.credentials():
+        own = f"{record.id}/{credential.model.id}"
+        for loc, ref, relation in _refs(record, credential):
+            target = registry.credential(ref)
+            if ref in registry.unusable or ref.partition("/")[0] in registry.unusable:
+                continue  # the target's own file problems are reported; a second message would mislead
+            if ref == own:
+                problems.append(
+                    credential.doc.problem(loc, f"a credential cannot be its own {relation}", code="ref.self")
+                )
+            elif target is None:
+                issuer = ref.partition("/")[0]
+                why = "no such credential" if issuer in registry.issuers else f"no issuer {issuer!r}"
+                problems.append(
+                    credential.doc.problem(
+                        loc, f"{relation} {ref!r} does not exist ({why})", code="ref.unknown-credential"
+                    )
+                )
+            elif (
+                relation in ("prerequisite", "stack component")
+                and target.model.status is LifecycleStatus.RETIRED
+                and credential.model.status is LifecycleStatus.ACTIVE
+            ):
+                problems.append(
+                    credential.doc.problem(
+                        loc,
+                        f"{relation} {ref!r} is retired: no one can earn it any more",
+                        code="ref.retired",
+                        severity=Severity.WARNING,
+                    )
+                )
+
+
+_Edge = tuple[str, list[str | int], CredentialRecord]
+
+
+def _cycles(registry: Registry, problems: ProblemList) -> None:
+    """Stacking and prerequisite graphs must be acyclic: a pathway that contains itself can never be earned."""
+    for relation, label in (("stacking", "stack component"), ("prerequisite", "prerequisite")):
+        edges: dict[str, list[_Edge]] = {}
+        for record, credential in registry.credentials():
+            node = f"{record.id}/{credential.model.id}"
+            edges[node] = [
+                (ref, loc, credential)
+                for loc, ref, rel in _refs(record, credential)
+                if rel == label and registry.credential(ref) is not None and ref != node
+            ]
+        for cycle, loc, credential in _find_cycles(edges):
+            message = f"{relation} cycle: {' → '.join(cycle)}"
+            problems.append(credential.doc.problem(loc, message, code=f"ref.{relation}-cycle"))
+
+
+def _find_cycles(edges: dict[str, list[_Edge]]) -> list[tuple[list[str], list[str | int], CredentialRecord]]:
+    """Each distinct cycle once, with the edge that closes it (iterative DFS: pathways can be long)."""
+    found = []
+    seen_cycles: set[frozenset[str]] = set()
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    for start in sorted(edges):
+        if start in state:
+            continue
+        path: list[str] = [start]
+        stack = [iter(edges.get(start, []))]
+        state[start] = 1
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            target, loc, credential = step
+            if state.get(target) == 1:
+                cycle = [*path[path.index(target) :], target]
+                if frozenset(cycle) not in seen_cycles:
+                    seen_cycles.add(frozenset(cycle))
+                    found.append((cycle, loc, credential))
+            elif target not in state:
+                state[target] = 1
+                path.append(target)
+                stack.append(iter(edges.get(target, [])))
+    return found
+
+
+def _succession(registry: Registry, problems: ProblemList) -> None:
+    """``supersedes`` and ``superseded_by`` must agree, so both pages tell the same story."""
+    for record, credential in registry.credentials():
+        own = f"{record.id}/{credential.model.id}"
+        model = credential.model
+        if model.superseded_by is not None:
+            successor = registry.credential(resolve_ref(model.superseded_by, record.id))
+            if successor is not None:
+                back = successor.model.supersedes
+                if back is None or resolve_ref(back, _issuer_of(successor)) != own:
+                    problems.append(
+                        successor.doc.problem(
+                            ["supersedes"] if back else [],
+                            f"{own} names this credential as its successor, so this credential must have "
+                            f"supersedes: {own}",
+                            code="ref.succession-mismatch",
+                        )
+                    )
+        if model.supersedes is not None:
+            previous = registry.credential(resolve_ref(model.supersedes, record.id))
+            if previous is not None:
+                forward = previous.model.superseded_by
+                if forward is None or resolve_ref(forward, _issuer_of(previous)) != own:
+                    problems.append(
+                        previous.doc.problem(
+                            ["superseded_by"] if forward else [],
+                            f"{own} supersedes this credential, so this credential must have superseded_by: {own} "
+                            "(and status deprecated or retired)",
+                            code="ref.succession-mismatch",
+                        )
+                    )
+
+
+def _issuer_of(record: CredentialRecord) -> str:
+    issuer = layout.classify(record.path).issuer
+    assert issuer is not None  # definitions are only loaded from issuer folders
+    return issuer
+
+
+def _assets(registry: Registry, problems: ProblemList) -> None:
+    """Logos and images named as files must exist inside the issuer's folder."""
+    for record in registry.issuers.values():
+        folder = layout.issuer_dir(registry.root, record.id)
+        candidates: list[tuple[Document, str, str | None]] = [(record.source.doc, "logo", record.issuer.logo)]
+        candidates += [(c.doc, "image", c.model.image) for c in record.credentials.values()]
+        for doc, field, value in candidates:
+            if value is None or value.startswith("https://"):
+                continue
+            target = PurePosixPath(value)
+            inside = ".." not in target.parts and not target.is_absolute()
+            if not inside or not (folder / target).is_file():
+                where = f"registry/issuers/{record.id}/{value}"
+                reason = "must stay inside the issuer folder" if not inside else f"file not found: {where}"
+                problems.append(doc.problem([field], reason, code="ref.missing-file"))
+
+
+def _identities(registry: Registry, problems: ProblemList) -> None:
+    """A DID or a public key identifies exactly one issuer: sharing one would let one issuer sign as another."""
+    dids: dict[str, str] = {}
+    for record in registry.issuers.values():
+        did = registry.issuer_did(record.id)
+        if did in dids:
+            problems.append(
+                record.source.doc.problem(
+                    ["did"], f"DID {did} is already used by issuer {dids[did]!r}", code="id.duplicate-did"
+                )
+            )
+        else:
+            dids[did] = record.id
+    keys: dict[str, str] = {}
+    for record in registry.issuers.values():
+        for key in record.keys.values():
+            material = key.model.publicKeyMultibase
+            owner = keys.get(material)
+            if owner is not None:
+                problems.append(
+                    key.doc.problem(
+                        ["publicKeyMultibase"],
+                        f"this public key is already registered as {owner}",
+                        code="key.duplicate",
+                    )
+                )
+            else:
+                keys[material] = key.path

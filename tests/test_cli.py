@@ -1,0 +1,106 @@
+"""The credreg command: exit codes, output formats, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import FIXTURES, make_registry
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def test_check_clean_registry_exits_0(registry_dir: Path) -> None:
+    result = run("--root", str(registry_dir), "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "credreg check: ok (1 issuers, 3 credentials, 1 keys)" in result.stderr
+
+
+def test_check_problems_exit_1_without_traceback(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "r", FIXTURES / "invalid" / "yaml-tag")
+    result = run("--root", str(root), "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout.startswith("registry/issuers/acme-academy/credentials/sql-basics.yaml:23:7: YAML tags")
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("check", "--format", "xml").returncode == 2
+    assert run("frobnicate").returncode == 2
+    result = run("--root", str(tmp_path), "check")
+    assert result.returncode == 2
+    assert "is not a registry" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_root_defaults_to_the_enclosing_repository(registry_dir: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(registry_dir)], check=True)
+    result = run("check", cwd=registry_dir / "registry" / "issuers")
+    assert result.returncode == 0, result.stderr
+
+
+def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_registry(tmp_path / "r", FIXTURES / "invalid" / "bad-enum")
+    assert main(["--root", str(root), "check", "--format", "json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary"]["ok"] is False
+    assert out["summary"]["errors"] == 1
+    assert out["problems"] == [
+        {
+            "path": "registry/issuers/acme-academy/credentials/sql-basics.yaml",
+            "line": 24,
+            "col": 1,
+            "field": "delivery",
+            "code": "schema.enum",
+            "severity": "error",
+            "message": "'remote' is not one of: online, in-person, blended",
+        }
+    ]
+
+
+def test_github_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_registry(tmp_path / "r", FIXTURES / "invalid" / "unknown-prerequisite")
+    assert main(["--root", str(root), "check", "--format", "github"]) == 1
+    line = capsys.readouterr().out.strip()
+    assert line == (
+        "::error file=registry/issuers/acme-academy/credentials/sql-basics.yaml,line=27,col=5,"
+        "title=prerequisites[0]::prerequisites[0]: prerequisite 'acme-academy/excel-basics' does not exist "
+        "(no such credential)"
+    )
+
+
+def test_schemas_command_writes_and_checks(tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    assert main(["schemas", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "credential.schema.json",
+        "governance.schema.json",
+        "issuer.schema.json",
+        "key.schema.json",
+    ]
+    assert main(["schemas", "--out", str(out), "--check"]) == 0
+    (out / "key.schema.json").write_text("{}")
+    assert main(["schemas", "--out", str(out), "--check"]) == 1
+
+
+def test_stale_schemas_fail_the_check(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (registry_dir / "schemas" / "issuer.schema.json").write_text("{}\n")
+    assert main(["--root", str(registry_dir), "check"]) == 1
+    assert "schemas/issuer.schema.json: out of date with the models" in capsys.readouterr().out
+
+
+def test_module_entry_point_and_console_script_agree() -> None:
+    script = Path(sys.executable).parent / "credreg"
+    assert script.exists()
+    a = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True).stdout
+    assert a == run("--version").stdout

@@ -1,0 +1,192 @@
+"""The load and validate stages on real files: every error kind names its file, line, column and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.check import run_check
+from generator.errors import Problem
+from tests.conftest import FIXTURES, make_registry
+
+CRED = "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+ISSUER = "registry/issuers/acme-academy/issuer.yaml"
+
+# case → (path, line, col, field, code, words the message must contain)
+CASES: dict[str, tuple[str, int | None, int | None, str, str, str]] = {
+    "duplicate-key": (CRED, 4, 1, "", "yaml.duplicate-key", "duplicate key 'name' (first defined on line 3)"),
+    "yaml-tag": (CRED, 23, 7, "", "yaml.tag", "YAML tags (tag:yaml.org,2002:python/object/apply:os.system)"),
+    "yaml-alias-bomb": (CRED, 27, 5, "", "yaml.anchor", "YAML anchors (&a) are not allowed"),
+    "not-utf8": (CRED, 4, 19, "", "file.not-utf8", "not valid UTF-8 (byte 0xe9)"),
+    "bad-yaml-syntax": (CRED, 26, 8, "", "yaml.syntax", "invalid YAML"),
+    "multiple-documents": (CRED, 27, 1, "", "yaml.multiple-documents", "only one YAML document"),
+    "id-not-slug": (CRED, 2, 1, "id", "schema.pattern", "'SQL_Basics' is not a lowercase slug"),
+    "id-mismatch": (CRED, 2, 1, "id", "id.mismatch", "'sql-fundamentals' does not match the file name 'sql-basics'"),
+    "unknown-field": (CRED, 12, 1, "skils", "schema.unknown-field", "unknown field 'skils' (did you mean 'skills'?)"),
+    "missing-field": (CRED, 8, 1, "criteria.narrative", "schema.missing-field", "missing required field 'narrative'"),
+    "bad-enum": (CRED, 24, 1, "delivery", "schema.enum", "'remote' is not one of: online, in-person, blended"),
+    "bad-country": (ISSUER, 10, 3, "location.country", "schema.pattern", "'Norway' is not a two-letter ISO 3166-1"),
+    "unknown-prerequisite": (
+        CRED,
+        27,
+        5,
+        "prerequisites[0]",
+        "ref.unknown-credential",
+        "prerequisite 'acme-academy/excel-basics' does not exist (no such credential)",
+    ),
+    "unknown-issuer-ref": (
+        CRED,
+        27,
+        5,
+        "prerequisites[0]",
+        "ref.unknown-credential",
+        "'ghost-issuer/excel-basics' does not exist (no issuer 'ghost-issuer')",
+    ),
+    "stacking-cycle": (
+        CRED,
+        28,
+        16,
+        "stacking.components[0]",
+        "ref.stacking-cycle",
+        "stacking cycle: acme-academy/data-analyst → acme-academy/sql-basics → acme-academy/data-analyst",
+    ),
+    "superseded-but-active": (
+        CRED,
+        26,
+        1,
+        "superseded_by",
+        "model.value_error",
+        "a superseded credential cannot be active",
+    ),
+    "succession-mismatch": (
+        "registry/issuers/acme-academy/credentials/data-reporting.yaml",
+        2,
+        1,
+        "",
+        "ref.succession-mismatch",
+        "must have supersedes: acme-academy/sql-basics",
+    ),
+    "missing-logo": (
+        ISSUER,
+        12,
+        1,
+        "logo",
+        "ref.missing-file",
+        "file not found: registry/issuers/acme-academy/logo.svg",
+    ),
+    "issuer-folder-not-slug": ("registry/issuers/Acme_Two", None, None, "", "id.not-slug", "not a lowercase slug"),
+    "key-unknown-issuer": ("keys/ghost", None, None, "", "ref.unknown-issuer", "keys for unknown issuer 'ghost'"),
+    "key-id-mismatch": (
+        "keys/acme-academy/key-2026.json",
+        3,
+        3,
+        "id",
+        "id.mismatch",
+        "'key-2025' does not match the file name 'key-2026'",
+    ),
+    "key-bad-multibase": (
+        "keys/acme-academy/key-2025.json",
+        6,
+        3,
+        "publicKeyMultibase",
+        "schema.pattern",
+        "is not an Ed25519 Multikey",
+    ),
+    "key-duplicate-json-key": ("keys/acme-academy/key-2025.json", 6, 3, "", "json.duplicate-key", "duplicate key 'id'"),
+    "key-duplicate-material": (
+        "keys/acme-academy/key-2026.json",
+        6,
+        3,
+        "publicKeyMultibase",
+        "key.duplicate",
+        "already registered as keys/acme-academy/key-2025.json",
+    ),
+    "key-window": (
+        "keys/acme-academy/key-2025.json",
+        9,
+        3,
+        "valid_until",
+        "model.value_error",
+        "must be after valid_from",
+    ),
+    "unexpected-file": (
+        "registry/issuers/acme-academy/credential",
+        None,
+        None,
+        "",
+        "layout.unexpected",
+        "unexpected entry in an issuer folder",
+    ),
+    "wrong-extension": (
+        "registry/issuers/acme-academy/credentials/sql-intro.yml",
+        None,
+        None,
+        "",
+        "layout.unexpected",
+        "credential definitions are <slug>.yaml files",
+    ),
+}
+
+
+def test_every_fixture_has_a_case() -> None:
+    assert {p.name for p in (FIXTURES / "invalid").iterdir()} == set(CASES)
+
+
+def test_valid_registry_has_no_problems(registry_dir: Path) -> None:
+    report = run_check(registry_dir)
+    assert [str(p) for p in report.problems] == []
+    assert report.counts == {"issuers": 1, "credentials": 3, "keys": 1}
+    # YAML 1.2 core rules: the country code NO stays a string (no "Norway problem").
+    assert report.registry is not None
+    assert report.registry.issuers["acme-academy"].issuer.location.country == "NO"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_invalid_fixture_is_reported_precisely(tmp_path: Path, case: str) -> None:
+    root = make_registry(tmp_path / "r", FIXTURES / "invalid" / case)
+    report = run_check(root)
+    path, line, col, field, code, words = CASES[case]
+    assert not report, "the check must fail"
+    matching = [p for p in report.problems if p.code == code]
+    assert matching, f"no {code} problem in: {[str(p) for p in report.problems]}"
+    problem: Problem = matching[0]
+    assert (problem.location.path, problem.location.line, problem.location.col) == (path, line, col)
+    assert problem.field == field
+    assert words in problem.message
+    # One mistake, one message: a broken file does not also make every reference to it "unknown".
+    assert len(report.problems.errors) == len([p for p in report.problems.errors if p.code == code]) or case in (
+        "unknown-field",  # the typo is also a missing required field
+    )
+
+
+def test_oversized_file_is_refused(registry_dir: Path) -> None:
+    target = registry_dir / CRED
+    target.write_text(target.read_text() + "# padding\n" * 30_000)
+    report = run_check(registry_dir)
+    [problem] = [p for p in report.problems if p.code == "file.too-large"]
+    assert problem.location.path == CRED
+    assert "the limit is 262,144 bytes" in problem.message
+
+
+def test_all_problems_in_one_run(tmp_path: Path) -> None:
+    root = make_registry(
+        tmp_path / "r",
+        FIXTURES / "invalid" / "bad-enum",
+        FIXTURES / "invalid" / "bad-country",
+        FIXTURES / "invalid" / "key-window",
+    )
+    codes = sorted(p.code for p in run_check(root).problems)
+    assert codes == ["model.value_error", "schema.enum", "schema.pattern"]
+
+
+def test_retired_component_is_a_warning_not_an_error(registry_dir: Path) -> None:
+    path = registry_dir / CRED
+    path.write_text(path.read_text() + "status: retired\n")
+    report = run_check(registry_dir)
+    assert report, [str(p) for p in report.problems]
+    warnings = sorted((p.location.path.rsplit("/", 1)[1], p.field, p.code, p.severity) for p in report.problems)
+    assert warnings == [
+        ("data-analyst.yaml", "stacking.components[0]", "ref.retired", "warning"),
+        ("data-reporting.yaml", "prerequisites[0]", "ref.retired", "warning"),
+    ]
