@@ -1,0 +1,566 @@
+"""RDFC-1.0 canonical N-Quads of a JSON-LD document, via pyld, offline, in safe mode, with a context cache.
+
+What is added to stock pyld (``PyLD==3.3.0``, pinned: the cache relies on its internals):
+
+* **Offline**: contexts come only from a :class:`~generator.crypto.contexts.ContextStore`; pyld's default
+  (network) loader is never handed to pyld.
+* **Safe mode**: pyld 3.3.0 has no ``safe`` option (it ignores one), and silently drops what the contexts do
+  not define, or resolves it against its made-up base ``http://example.org/base/``. Either way the data would
+  be left out of, or changed in, what is signed. We fail instead, on the conditions of jsonld.js's safe mode
+  (undefined terms, relative ``id``/``type`` references, dropped objects and values, blank-node predicates,
+  invalid language tags, ``@direction`` without an RDF encoding).
+* **A work limit** on RDFC-1.0's Hash N-Degree Quads ("poison" datasets), which pyld lacks.
+* **Speed** (:func:`canonize`): stock pyld re-resolves and re-processes the same contexts for every document,
+  and every type-scoped and property-scoped context at every node. :class:`_CachingProcessor` memoizes
+  processed contexts and term expansions by the *identity* of the active context, and trims two copies and
+  a regular expression per value out of pyld's RDF conversion. Its output is proven byte-identical to stock
+  ``jsonld.normalize`` by ``tests/crypto/test_rdfc.py``; :func:`canonize_stock` is the same safe mode over
+  unmodified pyld processing, kept as the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import weakref
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pyld import jsonld
+from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
+
+from generator.errors import CryptoError
+
+from .contexts import ContextStore
+
+__all__ = ["UnsafeDocumentError", "canonize", "canonize_stock"]
+
+# "safe" is what jsonld.js calls its safe mode; pyld 3.3.0 ignores it (our own checks below do the work), and it
+# is passed so that the intent is on record.
+_NORMALIZE_OPTIONS: dict[str, Any] = {"algorithm": "URDNA2015", "format": "application/n-quads", "safe": True}
+
+# pyld resolves relative references against this when no base is given (it is not an error there).
+_DEFAULT_BASE = jsonld.DEFAULT_BASE_IRI
+_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+_BCP47 = re.compile(jsonld.REGEX_BCP47)
+_KEYWORD_SHAPE = re.compile(jsonld.KEYWORD_PATTERN)
+_KEYWORDS = frozenset(jsonld.KEYWORDS)
+# Literal datatypes that pyld converts specially (the value is re-serialized).
+_SPECIAL_DATATYPES = frozenset({"@json", jsonld.XSD_DOUBLE})
+_XSD_STRING = jsonld.XSD_STRING
+_LANGSTRING = jsonld.RDF_LANGSTRING
+
+# Far above what the bundled contexts need (a few dozen); reaching it means something unusual is going on, and
+# starting over is always correct.
+_MAX_CACHED_CONTEXTS = 4096
+_MAX_MEMOIZED_TERMS = 65536
+
+
+class UnsafeDocumentError(CryptoError):
+    """The document has data that RDF canonicalization would drop or change (JSON-LD "safe mode")."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Safe mode
+# ---------------------------------------------------------------------------------------------------------
+
+
+class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """Stock pyld processing that raises where pyld would silently drop or invent data."""
+
+    def __init__(self, document: Any) -> None:
+        super().__init__(on_property_dropped=self._property_dropped)
+        # Kept for error messages only (to say where a term is, and which contexts were in use).
+        self._document = document
+
+    def _property_dropped(self, expanded: str | None) -> None:
+        doc = self._document
+        if expanded is None:
+            keys = [k for k in _keys(doc) if _KEYWORD_SHAPE.match(k[-1]) and k[-1] not in _KEYWORDS]
+            where = _paths(keys) or "a key"
+            raise UnsafeDocumentError(
+                f"{where}: a key shaped like a JSON-LD keyword is not one; it would be dropped from the signed data"
+            )
+        where = _paths([k for k in _keys(doc) if k[-1] == expanded])
+        raise UnsafeDocumentError(
+            f"{where or expanded}: term {expanded!r} is not defined by the JSON-LD contexts "
+            f"({_context_names(doc)}); it would be dropped from the signed data"
+        )
+
+    def _expand(
+        self,
+        active_ctx: Any,
+        active_property: Any,
+        element: Any,
+        options: Any,
+        inside_list: bool = False,
+        inside_index: bool = False,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
+        rval = super()._expand(
+            active_ctx,
+            active_property,
+            element,
+            options,
+            inside_list=inside_list,
+            inside_index=inside_index,
+            type_scoped_ctx=type_scoped_ctx,
+        )
+        if rval is None and element is not None:
+            # A free-floating value, an object with only @id/@language/@value, or a null @value: it is in the
+            # JSON a reader sees, but not in the RDF that is signed.
+            shown = json.dumps(element, ensure_ascii=False)
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            where = f"under {active_property!r}" if active_property else "at the top level"
+            raise UnsafeDocumentError(
+                f"the value {shown} {where} has no meaning in JSON-LD and would be dropped from the signed data"
+            )
+        return rval
+
+    def _graph_to_rdf(self, graph: Any, issuer: Any, options: Any) -> list[dict[str, Any]]:
+        # pyld 3.3.0's _graph_to_rdf, in safe mode: where pyld skips a subject, predicate or object (relative
+        # IRIs, blank-node predicates) we fail, and so do IRIs pyld made up from its default base. The absolute
+        # IRI tests (a regular expression each) run once per subject and per property, not once per value.
+        triples: list[dict[str, Any]] = []
+        generalized = options["produceGeneralizedRdf"]
+        checked: set[str] = set()  # IRIs already found absolute (subjects, types and predicates repeat)
+        for id_, node in sorted(graph.items()):
+            subject_type = "blank node" if id_.startswith("_:") else "IRI"
+            if subject_type == "IRI" and id_ not in checked:
+                self._check_iri(id_, "id")
+                checked.add(id_)
+            for prop, items in sorted(node.items()):
+                if prop == "@type":
+                    for t in items:
+                        if t not in checked and not t.startswith("_:"):
+                            self._check_iri(t, "type")
+                            checked.add(t)
+                    prop = jsonld.RDF_TYPE
+                elif prop in _KEYWORDS:
+                    continue
+                predicate_type = "blank node" if prop.startswith("_:") else "IRI"
+                if predicate_type == "blank node" and not generalized:
+                    raise UnsafeDocumentError(
+                        f"property {prop!r} is a blank node, which RDF does not allow as a predicate"
+                    )
+                if prop not in checked:
+                    self._check_iri(prop, "property")
+                    checked.add(prop)
+                for item in items:
+                    if type(item) is not str and ("@value" in item or "@list" in item):
+                        self._check_object(item)
+                    subject = {"type": subject_type, "value": id_}
+                    predicate = {"type": predicate_type, "value": prop}
+                    obj = self._object_to_rdf(item, issuer, triples, options)
+                    if obj is not None:
+                        triples.append({"subject": subject, "predicate": predicate, "object": obj})
+        return triples
+
+    def _check_object(self, item: Any) -> None:
+        # Node references need no check here: every referenced node is a subject of the graph.
+        if "@list" in item:
+            for element in item["@list"]:
+                self._check_object(element)
+            return
+        if "@value" not in item:
+            return
+        datatype = item.get("@type")
+        if isinstance(datatype, str) and datatype != "@json":
+            self._check_iri(datatype, "type")
+        language = item.get("@language")
+        if language is not None and not _BCP47.match(language):
+            raise UnsafeDocumentError(f"{language!r} is not a valid BCP 47 language tag")
+        if "@direction" in item:
+            raise UnsafeDocumentError(
+                f"the value {item['@value']!r} has a @direction, which canonical RDF cannot carry"
+                " (it would be dropped from the signed data)"
+            )
+
+    def _check_iri(self, iri: str, what: str) -> None:
+        if _ABSOLUTE_IRI.match(iri) and not iri.startswith(_DEFAULT_BASE):
+            return
+        if not _ABSOLUTE_IRI.match(iri):
+            raise UnsafeDocumentError(
+                f"{what} {iri!r} is a relative reference (not an absolute IRI); it would be dropped from the"
+                " signed data"
+            )
+        if _DEFAULT_BASE in json.dumps(self._document, ensure_ascii=False):
+            return  # the document itself uses pyld's default base IRI: not made up
+        # pyld made this IRI up from a relative reference (or an undefined type) and its default base.
+        original = iri[len(_DEFAULT_BASE) :]
+        hint = " (not defined by the JSON-LD contexts)" if what == "type" else " (not an absolute IRI)"
+        raise UnsafeDocumentError(
+            f"{what} {original!r} is a relative reference{hint}; in the signed data it would become {iri!r}"
+        )
+
+
+def _keys(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield (*path, k)
+            yield from _keys(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _keys(v, (*path, i))
+
+
+def _paths(paths: list[tuple[str | int, ...]]) -> str:
+    def one(path: tuple[str | int, ...]) -> str:
+        out = ""
+        for part in path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out
+
+    return ", ".join(one(p) for p in paths[:5])
+
+
+def _context_names(document: Any) -> str:
+    ctx = document.get("@context") if isinstance(document, dict) else None
+    items = ctx if isinstance(ctx, list) else [ctx]
+    names = [c if isinstance(c, str) else "an embedded context" for c in items if c is not None]
+    return ", ".join(names) or "no @context"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Canonicalization
+# ---------------------------------------------------------------------------------------------------------
+
+# RDFC-1.0 requires a guard against "poison" datasets, whose blank nodes make Hash N-Degree Quads explode
+# combinatorially; pyld 3.3.0 has none. The budget counts Hash N-Degree Quads calls and the permutations they
+# will try (about 13 µs of work each here: the limit is a fraction of a second). Real credentials spend a few
+# units, none if every blank node has a distinct first-degree hash.
+_MAX_N_DEGREE_WORK = 20_000
+
+
+class _URDNA2015(URDNA2015):  # type: ignore[misc]
+    """pyld's RDFC-1.0 (URDNA2015) with a work limit, and without a deep copy per blank-node component."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._work = 0
+
+    def modify_first_degree_component(self, id_: str, component: dict[str, Any], key: str) -> dict[str, Any]:
+        # Blank-node components are flat {"type", "value"} dicts: a shallow copy is the deep copy.
+        if component["type"] != "blank node":
+            return component
+        return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        self._spend(1)
+        return super().hash_n_degree_quads(id_, issuer)
+
+    def create_hash_to_related(self, id_: str, issuer: Any) -> Any:
+        related = super().create_hash_to_related(id_, issuer)
+        # Hash N-Degree Quads tries every permutation of each group of related blank nodes.
+        self._spend(sum(math.factorial(min(len(group), 20)) for group in related.values()))
+        return related
+
+    def _spend(self, work: int) -> None:
+        self._work += work
+        if self._work > _MAX_N_DEGREE_WORK:
+            raise CryptoError(
+                "RDF canonicalization gave up: the document's blank nodes are too alike to tell apart in"
+                " reasonable time (Hash N-Degree Quads work limit reached)"
+            )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Context cache
+# ---------------------------------------------------------------------------------------------------------
+
+_Key = tuple[Any, ...]
+
+
+class _BoundedDict(dict[str, Any]):
+    """A dict that starts over when full: enough for pyld's resolver cache, which is only a speed-up."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__()
+        self.maxsize = maxsize
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if len(self) >= self.maxsize:
+            self.clear()
+        super().__setitem__(key, value)
+
+
+class _ContextCache:
+    """Processed active contexts, keyed by identity of (active context, context value) and the flags.
+
+    Only *trusted* inputs are cached: active contexts that are pyld's initial context or results of this cache,
+    and context values that are URLs (served by one immutable store) or objects found in the term definitions
+    of a trusted context (scoped contexts of the bundled documents). Everything else, like a context embedded
+    in a document, goes through stock pyld uncached, so no document's own data is ever shared with another.
+    Every entry keeps its active context and context value alive, so an ``id()`` in a key can never be
+    reused by another object while the entry exists.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: dict[_Key, tuple[Any, Any, Any]] = {}
+        self.active: dict[int, Any] = {}
+        self.local: dict[int, Any] = {}
+        # pyld's resolver cache for inline contexts met on a cache miss; ours, so pyld's global one is unused.
+        self.resolved = _BoundedDict(256)
+        # Term → IRI expansions against trusted contexts: (id(active context), value, base) → (context, IRI).
+        self.terms: dict[tuple[int, str, str | None], tuple[Any, Any]] = {}
+
+    def local_key(self, local_ctx: Any) -> Any:
+        if isinstance(local_ctx, str):
+            return local_ctx
+        if local_ctx is None or local_ctx is False:
+            return ("null",)
+        if self.local.get(id(local_ctx)) is local_ctx:
+            return ("obj", id(local_ctx))
+        if isinstance(local_ctx, list) and local_ctx and all(isinstance(c, str) for c in local_ctx):
+            return tuple(local_ctx)
+        return None
+
+    def add(self, key: _Key, active_ctx: Any, local_ctx: Any, result: Any) -> None:
+        with self.lock:
+            if len(self.entries) >= _MAX_CACHED_CONTEXTS:
+                self.entries.clear()
+                self.terms.clear()
+                self.active.clear()
+                self.local.clear()
+                self.trust_active(jsonld.INITIAL_CONTEXTS.get(key[-1]))
+            self.trust_active(result)
+            self.entries[key] = (active_ctx, local_ctx, result)
+
+    def trust_active(self, ctx: Any) -> None:
+        if ctx is None or self.active.get(id(ctx)) is ctx:
+            return
+        self.active[id(ctx)] = ctx
+        for mapping in ctx["mappings"].values():
+            scoped = mapping.get("@context") if mapping else None
+            if isinstance(scoped, (dict, list)):
+                self.local[id(scoped)] = scoped
+
+
+_CACHES: weakref.WeakKeyDictionary[ContextStore, _ContextCache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def _cache_for(store: ContextStore) -> _ContextCache:
+    cache = _CACHES.get(store)
+    if cache is None:
+        with _CACHES_LOCK:
+            cache = _CACHES.setdefault(store, _ContextCache())
+    return cache
+
+
+class _CachingProcessor(_SafeProcessor):
+    """Safe processor whose context processing is memoized across documents (see :class:`_ContextCache`)."""
+
+    def __init__(self, document: Any, cache: _ContextCache) -> None:
+        super().__init__(document)
+        self._cache = cache
+        self._terms = cache.terms
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        cache = self._cache
+        # `cycles` is only passed while pyld validates scoped contexts inside a context being processed.
+        cacheable = cycles is None and cache.active.get(id(active_ctx)) is active_ctx
+        local_key = cache.local_key(local_ctx) if cacheable else None
+        if local_key is None:
+            return super()._process_context(
+                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+            )
+        key = (
+            id(active_ctx),
+            local_key,
+            override_protected,
+            propagate,
+            validate_scoped,
+            options.get("base"),
+            options.get("processingMode"),
+        )
+        hit = cache.entries.get(key)
+        if hit is not None and hit[0] is active_ctx:
+            return hit[2]
+        result = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        cache.add(key, active_ctx, local_ctx, result)
+        return result
+
+    def _object_to_rdf(self, item: Any, issuer: Any, triples: Any, options: Any) -> Any:
+        # pyld 3.3.0's result for the most common objects (node references, @type values, plain and
+        # language-tagged strings) computed directly; everything else (numbers, booleans, lists, JSON
+        # literals, strings typed xsd:double, base directions) goes to pyld.
+        if type(item) is str:  # an @type value
+            id_ = item
+        elif "@value" in item:
+            value, datatype = item["@value"], item.get("@type")
+            if type(value) is not str or datatype in _SPECIAL_DATATYPES or "@direction" in item:
+                return super()._object_to_rdf(item, issuer, triples, options)
+            if "@language" in item:
+                language = item["@language"]
+                return {"type": "literal", "value": value, "datatype": datatype or _LANGSTRING, "language": language}
+            return {"type": "literal", "value": value, "datatype": datatype or _XSD_STRING}
+        elif "@list" in item:
+            return super()._object_to_rdf(item, issuer, triples, options)
+        else:
+            id_ = item["@id"]
+        if id_.startswith("_:"):
+            return {"type": "blank node", "value": id_}
+        return {"type": "IRI", "value": id_} if _ABSOLUTE_IRI.match(id_) else None
+
+    def normalize(self, input_: Any, options: Any) -> Any:
+        # pyld 3.3.0's normalize for JSON-LD input, URDNA2015 and N-Quads output (all canonize uses), with
+        # the canonicalization class above in place of pyld's.
+        options = {"base": "", "extractAllScripts": True, "processingMode": "json-ld-1.1", **options}
+        options.pop("identifierIssuer", None)
+        rdf_options = {k: v for k, v in options.items() if k != "format"}
+        rdf_options["produceGeneralizedRdf"] = False
+        try:
+            dataset = self.to_rdf(input_, rdf_options)
+        except jsonld.JsonLdError as cause:
+            raise jsonld.JsonLdError(
+                "Could not convert input to RDF dataset before normalization.", "jsonld.NormalizeError"
+            ) from cause
+        return _URDNA2015().main(dataset, options)
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: str | None = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        # Expanding a term (vocab=True) against a processed context is a pure lookup, and expansion does it
+        # for every key of every node, several times. Document-relative expansions (vocab=False: ids) are
+        # per-document values and are not memoized.
+        if not vocab or local_ctx is not None or not isinstance(value, str):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        terms = self._terms
+        key = (id(active_ctx), value, base)
+        hit = terms.get(key)
+        if hit is not None and hit[0] is active_ctx:
+            return hit[1]
+        rval = super()._expand_iri(active_ctx, value, base, vocab)
+        if self._cache.active.get(id(active_ctx)) is active_ctx:
+            if len(terms) >= _MAX_MEMOIZED_TERMS:
+                terms.clear()
+            terms[key] = (active_ctx, rval)
+        return rval
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------------------
+
+
+def canonize(document: Mapping[str, Any], store: ContextStore | None = None) -> str:
+    """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document, with contexts only from ``store``.
+
+    Raises UnknownContextError for a context not in the store, UnsafeDocumentError (a CryptoError) for data the
+    contexts do not define, and CryptoError for any other JSON-LD error.
+    """
+    _check_document(document)
+    store = store or ContextStore.bundled()
+    cache = _cache_for(store)
+    processor = _CachingProcessor(document, cache)
+    initial = processor._get_initial_context({"processingMode": "json-ld-1.1"})
+    if cache.active.get(id(initial)) is not initial:
+        with cache.lock:
+            cache.trust_active(initial)
+    options = {
+        **_NORMALIZE_OPTIONS,
+        "documentLoader": store.load,
+        "contextResolver": ContextResolver(cache.resolved, store.load),
+    }
+    return _run(processor, _QuickCopy(document), document, options)
+
+
+def canonize_stock(document: Mapping[str, Any], store: ContextStore | None = None) -> str:
+    """:func:`canonize` without the context cache: stock pyld context processing, the same safe mode.
+
+    The reference the cached path is proven equal to (and what the benchmark compares against).
+    """
+    _check_document(document)
+    store = store or ContextStore.bundled()
+    options = {**_NORMALIZE_OPTIONS, "documentLoader": store.load}
+    return _run(_SafeProcessor(document), dict(document), document, options)
+
+
+def _check_document(document: object) -> None:
+    if not isinstance(document, Mapping):
+        raise CryptoError(f"a JSON-LD document must be a JSON object, not {type(document).__name__}")
+
+
+def _run(processor: _SafeProcessor, given: dict[str, Any], document: Any, options: dict[str, Any]) -> str:
+    # `document` is passed to pyld as an object, never as a string: pyld would treat a string as a URL to load.
+    try:
+        result = processor.normalize(given, options)
+    except jsonld.JsonLdError as exc:
+        raise _explain(exc, document) from exc
+    except RecursionError as exc:
+        raise CryptoError("the JSON-LD document is nested too deeply") from exc
+    if not isinstance(result, str):  # pragma: no cover - pyld returns a string for format=application/n-quads
+        raise CryptoError("pyld did not return N-Quads")
+    return result
+
+
+def _copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (dicts and lists; anything else is shared, as immutable)."""
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    return value
+
+
+class _QuickCopy(dict[str, Any]):
+    """The input document, with a JSON-only deep copy: pyld's ``expand`` deep-copies its input, and
+    ``copy.deepcopy``'s generality costs several times a plain recursive copy of dicts and lists."""
+
+    def __deepcopy__(self, memo: Any) -> dict[str, Any]:
+        copied: dict[str, Any] = _copy_json(dict(self))
+        return copied
+
+
+def _explain(exc: jsonld.JsonLdError, document: Any) -> CryptoError:
+    """Turn pyld's chain of wrapped errors into one readable CryptoError (or the UnknownContextError in it)."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in chain:
+        if isinstance(cause, CryptoError):
+            # pyld wrapped our own error (the loader's UnknownContextError): give it back as it was.
+            return type(cause)(cause.summary, cause.details)
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    innermost = next((e for e in reversed(chain) if isinstance(e, jsonld.JsonLdError)), exc)
+    message = str(innermost.args[0]) if innermost.args else type(innermost).__name__
+    details = innermost.details if isinstance(innermost.details, dict) else {}
+    parts = [message.rstrip(".")]
+    if "term" in details:
+        parts.append(f"term {details['term']!r}")
+    elif isinstance(details.get("context"), Mapping):
+        # pyld does not always say which term; the context it was processing narrows it down.
+        terms = [k for k in details["context"] if isinstance(k, str) and not k.startswith("@")]
+        if terms:
+            shown = ", ".join(repr(t) for t in terms[:5]) + (", ..." if len(terms) > 5 else "")
+            parts.append(f"in a context defining {shown}")
+    if "url" in details:
+        parts.append(f"context {details['url']!r}")
+    if innermost.code:
+        parts.append(f"JSON-LD error code: {innermost.code}")
+    return CryptoError(
+        "JSON-LD processing failed: " + "; ".join(parts),
+        [f"document contexts: {_context_names(document)}"],
+    )
