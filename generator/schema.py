@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
+from generator.models.award import Award, RevocationEntry
 
 __all__ = ["SCHEMA_ID_BASE", "FileKind", "check_schemas", "json_schema", "validator", "write_schemas"]
 
@@ -32,6 +33,8 @@ class FileKind(enum.StrEnum):
     ISSUER = "issuer"
     CREDENTIAL = "credential"
     KEY = "key"
+    AWARD = "award"
+    REVOCATION = "revocation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,14 @@ _KINDS: dict[FileKind, _KindInfo] = {
         CredentialDefinition, "Credential definition", "registry/issuers/<issuer>/credentials/<slug>.yaml"
     ),
     FileKind.KEY: _KindInfo(PublicKey, "Issuer public key", "keys/<issuer>/<key-id>.json"),
+    FileKind.AWARD: _KindInfo(
+        Award,
+        "Award (Open Badges 3.0 OpenBadgeCredential, registry profile)",
+        "registry/issuers/<issuer>/awards/<year>/<hh>/<award-hash>.json, or one per line of a .jsonl batch",
+    ),
+    FileKind.REVOCATION: _KindInfo(
+        RevocationEntry, "Revocation entry", "one line of registry/issuers/<issuer>/revocations.jsonl"
+    ),
 }
 
 

@@ -1,0 +1,230 @@
+"""Signing awards: one recipient into one file, or a cohort from CSV into one JSON Lines batch.
+
+Nothing is written until every recipient is valid and every award is signed; then the status list (if new)
+and the award file are each written atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator._internal.durations import add_duration
+from generator._internal.files import write_text_atomic
+from generator.awarding.keys import SigningKey
+from generator.awarding.signing import sign_document
+from generator.awarding.status import StatusAllocator
+from generator.awards import award_filename, award_hash, batch_filename, render_award
+from generator.errors import ProblemList, ProblemsFound, UsageError
+from generator.models import LifecycleStatus
+from generator.openbadges import normalize_identifier, unsigned_award
+from generator.registry import Registry
+
+__all__ = ["IssuedAward", "Recipient", "issue_awards", "parse_valid_until", "read_cohort", "signing_key_problems"]
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    email: str
+    evidence: tuple[str, ...] = ()
+    valid_until: dt.datetime | None = None
+    line: int | None = None
+    """Line in the cohort CSV, for messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedAward:
+    award: dict[str, Any]
+    hash: str
+    path: Path
+    line: int | None
+    verify_url: str
+
+
+def _parse_date(value: str) -> dt.datetime:
+    """``2027-06-30`` (end of that day, UTC) or a full ISO 8601 timestamp with zone."""
+    value = value.strip()
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            return dt.datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=dt.UTC)
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 timestamp") from None
+    if parsed.tzinfo is None:
+        raise ValueError(f"{value!r} has no time zone")
+    return parsed
+
+
+def parse_valid_until(value: str) -> dt.datetime:
+    try:
+        return _parse_date(value)
+    except ValueError as exc:
+        raise UsageError(f"--valid-until: {exc}") from None
+
+
+def read_cohort(path: Path) -> list[Recipient]:
+    """Recipients from a CSV with a header: ``email`` (required), ``evidence`` and ``valid_until`` (optional).
+
+    Every bad row is reported (file, line, column) before anything is signed.
+    """
+    problems = ProblemList()
+    rel = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "email" not in fields:
+        raise UsageError(
+            f"{path}: the first line must be a header with an 'email' column (optional: evidence, valid_until)"
+        )
+    unknown = sorted(set(fields) - {"email", "evidence", "valid_until"})
+    if unknown:
+        raise UsageError(f"{path}: unknown columns: {', '.join(unknown)} (allowed: email, evidence, valid_until)")
+    recipients: list[Recipient] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+        try:
+            email = normalize_identifier(values.get("email", ""))
+        except ValueError as exc:
+            problems.add(rel, str(exc), line=line, field="email", code="cohort.email")
+            continue
+        if email in seen:
+            problems.add(
+                rel,
+                f"{email} is listed twice (first on line {seen[email]})",
+                line=line,
+                field="email",
+                code="cohort.duplicate",
+            )
+            continue
+        seen[email] = line
+        evidence = tuple(u for u in values.get("evidence", "").split() if u)
+        bad = [u for u in evidence if not u.startswith(("https://", "http://"))]
+        if bad:
+            problems.add(
+                rel,
+                f"evidence must be http(s) URLs: {', '.join(bad)}",
+                line=line,
+                field="evidence",
+                code="cohort.evidence",
+            )
+            continue
+        until = None
+        if values.get("valid_until"):
+            try:
+                until = _parse_date(values["valid_until"])
+            except ValueError as exc:
+                problems.add(rel, str(exc), line=line, field="valid_until", code="cohort.date")
+                continue
+        recipients.append(Recipient(email, evidence, until, line))
+    if problems:
+        raise ProblemsFound(
+            problems, f"{path}: {len(problems)} bad row{'s' if len(problems) != 1 else ''}; nothing was signed"
+        )
+    if not recipients:
+        raise UsageError(f"{path} lists no recipients")
+    return recipients
+
+
+def signing_key_problems(registry: Registry, issuer: str, key: SigningKey, when: dt.datetime) -> list[str]:
+    """Why ``key`` may not sign for ``issuer`` at ``when`` (empty when it may)."""
+    if key.issuer != issuer:
+        return [f"the key belongs to issuer {key.issuer!r}, not {issuer!r}"]
+    record = registry.issuers[issuer].keys.get(key.key_id)
+    if record is None:
+        return [f"key {key.key_id!r} is not registered: keys/{issuer}/{key.key_id}.json is missing"]
+    public = record.model
+    if public.publicKeyMultibase != key.public_multibase:
+        return [f"the private key does not match the registered public key keys/{issuer}/{key.key_id}.json"]
+    problems = []
+    if when < public.valid_from:
+        problems.append(f"key {key.key_id} is not valid before {public.valid_from.isoformat()}")
+    if public.valid_until is not None and when > public.valid_until:
+        problems.append(f"key {key.key_id} expired on {public.valid_until.isoformat()} (rotated out)")
+    if public.revoked_at is not None and when >= public.revoked_at:
+        problems.append(f"key {key.key_id} was revoked on {public.revoked_at.isoformat()}: {public.revocation_reason}")
+    return problems
+
+
+def issue_awards(
+    registry: Registry,
+    ref: str,
+    recipients: list[Recipient],
+    key: SigningKey,
+    *,
+    batch: bool,
+    now: dt.datetime | None = None,
+    valid_from: dt.datetime | None = None,
+) -> list[IssuedAward]:
+    """Sign an award per recipient for credential ``issuer/slug`` and write them into the registry."""
+    issuer_id, _, slug = ref.partition("/")
+    if issuer_id not in registry.issuers:
+        raise UsageError(f"unknown issuer {issuer_id!r}")
+    record = registry.issuers[issuer_id]
+    credential = record.credentials.get(slug)
+    if credential is None:
+        known = ", ".join(sorted(record.credentials)) or "none"
+        raise UsageError(f"issuer {issuer_id!r} defines no credential {slug!r}", [f"its credentials: {known}"])
+    definition = credential.model
+    if definition.status is LifecycleStatus.RETIRED:
+        raise UsageError(f"{ref} is retired and can no longer be awarded")
+    now = now or dt.datetime.now(dt.UTC)
+    issued_at = valid_from or now
+    refusals = signing_key_problems(registry, issuer_id, key, issued_at)
+    if refusals:
+        raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
+    allocator = StatusAllocator.scan(registry, issuer_id)
+    vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"
+    signed: list[dict[str, Any]] = []
+    for recipient in recipients:
+        until = recipient.valid_until
+        if until is None and definition.validity.period:
+            until = add_duration(issued_at, definition.validity.period)
+        if until is not None and until <= issued_at:
+            where = f" (line {recipient.line})" if recipient.line else ""
+            raise UsageError(f"valid-until {until.isoformat()} is not after the issue date{where}")
+        number, index = allocator.allocate()
+        unsigned = unsigned_award(
+            registry,
+            record.issuer,
+            definition,
+            award_id=f"urn:uuid:{uuid.uuid4()}",
+            recipient_email=recipient.email,
+            salt=secrets.token_hex(16),
+            valid_from=issued_at,
+            valid_until=until,
+            evidence=list(recipient.evidence),
+            status_list=number,
+            status_index=index,
+        )
+        signed.append(sign_document(unsigned, key, vm, issued_at))
+
+    allocator.ensure_lists(key, issued_at)
+    results: list[IssuedAward] = []
+    if batch:
+        date = issued_at.date().isoformat()
+        path = batch_filename(registry.root, issuer_id, slug, date, secrets.token_hex(4))
+        lines = [json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in signed]
+        write_text_atomic(path, "\n".join(lines) + "\n")
+        for number, award in enumerate(signed, start=1):
+            digest = award_hash(award)
+            results.append(IssuedAward(award, digest, path, number, registry.verify_url(digest)))
+        return results
+    for award in signed:
+        digest = award_hash(award)
+        path = award_filename(registry.root, issuer_id, award, digest)
+        write_text_atomic(path, render_award(award))
+        results.append(IssuedAward(award, digest, path, None, registry.verify_url(digest)))
+    return results

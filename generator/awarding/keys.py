@@ -1,0 +1,180 @@
+"""Issuer signing keys: generation, the public half in ``keys/``, the private half outside the repository.
+
+A private key file never lives inside the registry checkout (refused on write and on read) and is refused when
+anyone but its owner can read it, the way ssh treats identity files.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import layout
+from generator._internal.files import write_json_atomic
+from generator.crypto import ed25519
+from generator.crypto.multibase import encode_ed25519_public
+from generator.errors import KeyFileError, UsageError
+from generator.models import PublicKey
+from generator.registry import Registry
+
+__all__ = [
+    "PRIVATE_KEY_FORMAT",
+    "GeneratedKey",
+    "SigningKey",
+    "default_key_dir",
+    "generate_key",
+    "load_signing_key",
+]
+
+#: Marks our private key files; the pull-request check refuses any file carrying it.
+PRIVATE_KEY_FORMAT = "credreg-ed25519-private-key/1"
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    """An issuer's private signing key, as loaded from its file."""
+
+    issuer: str
+    key_id: str
+    seed: bytes
+
+    @property
+    def public(self) -> bytes:
+        return ed25519.public_from_seed(self.seed)
+
+    @property
+    def public_multibase(self) -> str:
+        return encode_ed25519_public(self.public)
+
+    def sign(self, message: bytes) -> bytes:
+        return ed25519.sign(self.seed, message)
+
+    def __repr__(self) -> str:  # never print key material, even in a debugger
+        return f"SigningKey(issuer={self.issuer!r}, key_id={self.key_id!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedKey:
+    public: PublicKey
+    public_path: Path
+    private_path: Path
+
+
+def default_key_dir() -> Path:
+    """Where private keys go by default: ``$CREDREG_KEY_DIR``, else the user's config directory."""
+    explicit = os.environ.get("CREDREG_KEY_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "credreg" / "keys"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def _timestamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _free_key_id(registry: Registry, issuer: str, today: dt.date) -> str:
+    base = f"key-{today.isoformat()}"
+    candidate, n = base, 1
+    while layout.key_path(registry.root, issuer, candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def generate_key(
+    registry: Registry,
+    issuer: str,
+    *,
+    key_id: str | None = None,
+    valid_from: dt.datetime | None = None,
+    private_path: Path | None = None,
+    now: dt.datetime | None = None,
+) -> GeneratedKey:
+    """Make an Ed25519 key pair: the public half into ``keys/<issuer>/``, the private half outside the repo."""
+    if issuer not in registry.issuers:
+        raise UsageError(f"unknown issuer {issuer!r}", [f"registered issuers: {', '.join(sorted(registry.issuers))}"])
+    now = now or dt.datetime.now(dt.UTC)
+    key_id = key_id or _free_key_id(registry, issuer, now.date())
+    if not layout.SLUG_RE.match(key_id):
+        raise UsageError(f"key id {key_id!r} is not a lowercase slug")
+    public_path = layout.key_path(registry.root, issuer, key_id)
+    if public_path.exists():
+        raise UsageError(f"{layout.relpath(registry.root, public_path)} already exists: key files never change")
+    private_path = private_path or default_key_dir() / issuer / f"{key_id}.key"
+    if _inside(private_path, registry.root):
+        raise KeyFileError(
+            f"refusing to write a private key inside the registry repository: {private_path}",
+            ["private keys never belong in the repository; choose a path outside it (default: your config dir)"],
+        )
+    if private_path.exists():
+        raise KeyFileError(f"{private_path} already exists; not overwriting a private key")
+
+    seed = ed25519.generate_seed()
+    public = PublicKey.model_validate(
+        {
+            "$schema": "../../schemas/key.schema.json",
+            "id": key_id,
+            "issuer": issuer,
+            "type": "Multikey",
+            "publicKeyMultibase": encode_ed25519_public(ed25519.public_from_seed(seed)),
+            "created": _timestamp(now),
+            "valid_from": _timestamp(valid_from or now),
+        }
+    )
+    private_doc = {
+        "format": PRIVATE_KEY_FORMAT,
+        "issuer": issuer,
+        "keyId": key_id,
+        "publicKeyMultibase": public.publicKeyMultibase,
+        "seed": base64.urlsafe_b64encode(seed).decode().rstrip("="),
+    }
+    private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(private_doc, fh, indent=2)
+        fh.write("\n")
+    public_path.parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(public_path, public.model_dump(mode="json", by_alias=True, exclude_none=True))
+    return GeneratedKey(public, public_path, private_path)
+
+
+def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
+    """Read a private key file, refusing one inside the repository or readable by others."""
+    if root is not None and _inside(path, root):
+        raise KeyFileError(
+            f"refusing to read a private key from inside the registry repository: {path}",
+            ["move it outside the repository (and out of its history) and treat it as exposed"],
+        )
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise KeyFileError(f"cannot read private key {path}: {exc.strerror}") from None
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyFileError(
+            f"private key {path} is accessible by other users (mode {stat.filemode(info.st_mode)})",
+            [f"restrict it first: chmod 600 {path}"],
+        )
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("format") != PRIVATE_KEY_FORMAT:
+            raise ValueError(f"not a {PRIVATE_KEY_FORMAT} file")
+        padded = doc["seed"] + "=" * (-len(doc["seed"]) % 4)
+        seed = base64.urlsafe_b64decode(padded)
+        if len(seed) != 32:
+            raise ValueError("the seed is not 32 bytes")
+        key = SigningKey(str(doc["issuer"]), str(doc["keyId"]), seed)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise KeyFileError(f"{path} is not a credreg private key file: {exc}") from None
+    if key.public_multibase != doc.get("publicKeyMultibase"):
+        raise KeyFileError(f"{path} is damaged: its seed does not produce its public key")
+    return key

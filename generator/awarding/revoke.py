@@ -1,0 +1,89 @@
+"""Revoking an award: a signed entry appended to the issuer's revocation log, and the status bit set.
+
+The entry carries an eddsa-jcs-2022 proof by a key of the award's issuer, and the status list is re-signed by
+that key, so write access to the repository alone cannot revoke anyone's badge: the check refuses an entry or
+a status bit without a valid issuer signature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import layout
+from generator._internal.files import append_line
+from generator.awarding.issue import signing_key_problems
+from generator.awarding.keys import SigningKey
+from generator.awarding.status import set_revoked
+from generator.awards import find_award, read_revocations
+from generator.crypto.dataintegrity import create_proof
+from generator.errors import UsageError
+from generator.openbadges import timestamp
+from generator.registry import Registry
+
+__all__ = ["Revocation", "revoke_award", "status_position"]
+
+
+@dataclass(frozen=True, slots=True)
+class Revocation:
+    entry: dict[str, Any]
+    log: Path
+    status_list: Path
+
+
+def status_position(registry: Registry, issuer: str, award: dict[str, Any]) -> tuple[int, int]:
+    """(list number, index) of an award's revocation bit in its issuer's lists."""
+    status = award.get("credentialStatus") or {}
+    prefix = registry.url(f"issuers/{issuer}/status/")
+    url = str(status.get("statusListCredential", ""))
+    if not url.startswith(prefix) or not url.endswith(".json"):
+        raise UsageError(f"the award's status list {url!r} is not one of {issuer}'s lists in this registry")
+    return int(url[len(prefix) : -len(".json")]), int(status["statusListIndex"])
+
+
+def revoke_award(
+    registry: Registry, digest: str, reason: str, key: SigningKey, *, now: dt.datetime | None = None
+) -> Revocation:
+    """Revoke the award with hash ``digest`` using its issuer's key."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UsageError("--reason must say why the award is revoked (it is published)")
+    if len(reason) > 300:
+        raise UsageError("--reason is limited to 300 characters")
+    found = find_award(registry.root, digest, key.issuer if key.issuer in registry.issuers else None)
+    if found is None:
+        raise UsageError(f"no award with hash {digest} belongs to issuer {key.issuer!r}")
+    source, award = found
+    issuer = layout.classify(source.path).issuer
+    assert issuer is not None
+    now = now or dt.datetime.now(dt.UTC)
+    refusals = signing_key_problems(registry, issuer, key, now)
+    if refusals:
+        raise UsageError(f"cannot revoke with this key: {refusals[0]}", refusals[1:])
+    log = layout.revocations_path(registry.root, issuer)
+    for line, previous in read_revocations(log):
+        if previous.get("award") == digest:
+            raise UsageError(
+                f"award {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
+            )
+    number, index = status_position(registry, issuer, award)
+    entry: dict[str, Any] = {
+        "award": digest,
+        "statusList": number,
+        "statusListIndex": index,
+        "revoked": timestamp(now),
+        "reason": reason,
+    }
+    entry["proof"] = create_proof(
+        entry,
+        cryptosuite="eddsa-jcs-2022",
+        seed=key.seed,
+        verification_method=f"{registry.issuer_did(issuer)}#{key.key_id}",
+        created=timestamp(now),
+    )
+    append_line(log, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    status_path = set_revoked(registry, issuer, number, index, key, now)
+    return Revocation(entry, log, status_path)

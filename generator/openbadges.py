@@ -1,0 +1,173 @@
+"""Open Badges 3.0 / VC 2.0 shapes built from registry data.
+
+One place builds the ``Achievement`` a definition becomes, the issuer ``Profile``, the hashed recipient
+``IdentityObject`` and the award itself, so the credential page's machine-readable achievement and the
+achievement inside every award can never drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Any
+
+from generator.models import CredentialDefinition, Issuer
+from generator.registry import Registry
+
+__all__ = [
+    "AWARD_CONTEXT",
+    "AWARD_TYPES",
+    "OB3_CONTEXT_URL",
+    "VC2_CONTEXT_URL",
+    "achievement",
+    "identity_hash",
+    "issuer_profile",
+    "normalize_identifier",
+    "timestamp",
+    "unsigned_award",
+]
+
+VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2"
+OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+AWARD_CONTEXT = (VC2_CONTEXT_URL, OB3_CONTEXT_URL)
+AWARD_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
+STATUS_LIST_TYPES = ("VerifiableCredential", "BitstringStatusListCredential")
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def timestamp(value: dt.datetime) -> str:
+    """XML Schema dateTime in UTC with second precision, as VC 2.0 examples write it."""
+    if value.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalize_identifier(email: str) -> str:
+    """The form of an email address that is hashed: trimmed and lowercased.
+
+    Verifiers (this CLI and the site) normalize the same way, so ``Ada@Example.org `` matches.
+    """
+    value = email.strip().lower()
+    if not _EMAIL.match(value):
+        raise ValueError(f"{email!r} is not an email address")
+    return value
+
+
+def identity_hash(email: str, salt: str) -> str:
+    """OB 3.0 salted identity hash: ``sha256$`` + hex(sha256(identifier + salt))."""
+    digest = hashlib.sha256((normalize_identifier(email) + salt).encode("utf-8")).hexdigest()
+    return f"sha256${digest}"
+
+
+def issuer_profile(registry: Registry, issuer: Issuer) -> dict[str, Any]:
+    """The issuer as an OB 3.0 ``Profile``."""
+    profile: dict[str, Any] = {
+        "id": registry.issuer_did(issuer.id),
+        "type": ["Profile"],
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+    }
+    if issuer.logo:
+        profile["image"] = {"id": _asset_url(registry, issuer.id, issuer.logo), "type": "Image"}
+    return profile
+
+
+def _asset_url(registry: Registry, issuer_id: str, value: str) -> str:
+    return value if value.startswith("https://") else registry.url(f"issuers/{issuer_id}/{value}")
+
+
+def skill_anchor(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def achievement(registry: Registry, issuer: Issuer, definition: CredentialDefinition) -> dict[str, Any]:
+    """The OB 3.0 ``Achievement`` a credential definition becomes (``id`` = its page on the site)."""
+    page = registry.credential_url(issuer.id, definition.id)
+    result: dict[str, Any] = {
+        "id": page,
+        "type": ["Achievement"],
+        "achievementType": definition.achievement_type.value,
+        "name": definition.name,
+        "description": definition.description.strip(),
+        "criteria": {"id": f"{page}#criteria", "narrative": definition.criteria.narrative.strip()},
+        "creator": issuer_profile(registry, issuer),
+        "inLanguage": definition.languages[0],
+        "version": definition.version,
+    }
+    if definition.image:
+        result["image"] = {"id": _asset_url(registry, issuer.id, definition.image), "type": "Image"}
+    alignments = []
+    for skill in definition.skills:
+        # OB 3.0 requires targetUrl; a skill without a framework URL points at its entry in our skills index.
+        target = skill.alignment.url if skill.alignment and skill.alignment.url else None
+        alignment: dict[str, Any] = {
+            "type": ["Alignment"],
+            "targetName": skill.name,
+            "targetUrl": target or registry.url(f"skills/#{skill_anchor(skill.name)}"),
+            "targetType": "ceasn:Competency",
+        }
+        if skill.alignment:
+            alignment["targetFramework"] = skill.alignment.framework.value
+            alignment["targetCode"] = skill.alignment.code
+        alignments.append(alignment)
+    result["alignment"] = alignments
+    if definition.tags:
+        result["tag"] = list(definition.tags)
+    if definition.effort.ects is not None:
+        result["creditsAvailable"] = definition.effort.ects
+    return result
+
+
+def unsigned_award(
+    registry: Registry,
+    issuer: Issuer,
+    definition: CredentialDefinition,
+    *,
+    award_id: str,
+    recipient_email: str,
+    salt: str,
+    valid_from: dt.datetime,
+    valid_until: dt.datetime | None,
+    evidence: list[str],
+    status_list: int,
+    status_index: int,
+) -> dict[str, Any]:
+    """An ``OpenBadgeCredential`` ready to be signed. The recipient appears only as a salted hash."""
+    status_url = registry.status_list_url(issuer.id, status_list)
+    award: dict[str, Any] = {
+        "@context": list(AWARD_CONTEXT),
+        "id": award_id,
+        "type": list(AWARD_TYPES),
+        "name": definition.name,
+        "issuer": issuer_profile(registry, issuer),
+        "validFrom": timestamp(valid_from),
+    }
+    if valid_until is not None:
+        award["validUntil"] = timestamp(valid_until)
+    award["awardedDate"] = timestamp(valid_from)
+    award["credentialSubject"] = {
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "hashed": True,
+                "identityHash": identity_hash(recipient_email, salt),
+                "identityType": "emailAddress",
+                "salt": salt,
+            }
+        ],
+        "achievement": achievement(registry, issuer, definition),
+    }
+    if evidence:
+        award["evidence"] = [{"id": url, "type": ["Evidence"]} for url in evidence]
+    award["credentialStatus"] = {
+        "id": f"{status_url}#{status_index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(status_index),
+        "statusListCredential": status_url,
+    }
+    return award
