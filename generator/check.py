@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import layout
+from generator._internal.progress import progress
 from generator.errors import ProblemList
 from generator.load import load_registry
 from generator.registry import Registry
 from generator.schema import check_schemas
 from generator.validate import validate_registry
+from generator.verify.registry_check import check_awards, check_revocations_and_lists
 
 __all__ = ["CheckOptions", "CheckReport", "run_check"]
 
@@ -58,6 +60,10 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
             credentials=sum(len(r.credentials) for r in registry.issuers.values()),
             keys=sum(len(r.keys) for r in registry.issuers.values()),
         )
+        with progress("Verifying awards", None, enabled=options.progress) as bar:
+            index = check_awards(registry, report.problems, progress=bar)
+        report.counts["awards"] = index.count
+        report.counts["revocations"] = check_revocations_and_lists(registry, index, report.problems)
     for stale in check_schemas(root / layout.SCHEMAS_DIR):
         report.problems.add(
             stale, "out of date with the models: run `credreg schemas` and commit the result", code="schema.stale"

@@ -6,17 +6,26 @@ Exit codes: 0 success, 1 problems found (or a credential did not verify), 2 usag
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__, layout
-from generator.errors import CredregError, UsageError
-from generator.report import OutputFormat, format_problems
+from generator.errors import CredregError, ProblemsFound, UsageError
+from generator.openbadges import normalize_identifier
+from generator.report import OutputFormat, format_problems, format_result
+
+if TYPE_CHECKING:
+    from generator.awarding.keys import SigningKey
+    from generator.registry import Registry
 
 __all__ = ["main"]
 
 Handler = Callable[[argparse.Namespace], int]
+HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -65,6 +74,123 @@ def _cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load(args: argparse.Namespace) -> Registry:
+    """The registry at --root; refuses to act on a registry that does not load."""
+    from generator.load import load_registry
+
+    root = _root(args)
+    loaded = load_registry(root)
+    if loaded.registry is None or loaded.problems.errors:
+        raise ProblemsFound(loaded.problems.errors, "the registry has problems; run `credreg check` and fix them first")
+    return loaded.registry
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    from generator.awarding.issue import parse_valid_until
+    from generator.awarding.keys import generate_key
+
+    registry = _load(args)
+    valid_from = parse_valid_until(args.valid_from) if args.valid_from else None
+    out = Path(args.out).expanduser() if args.out else None
+    made = generate_key(registry, args.issuer, key_id=args.key_id, valid_from=valid_from, private_path=out)
+    print(f"public key:  {layout.relpath(registry.root, made.public_path)}  ({made.public.publicKeyMultibase})")
+    print(f"private key: {made.private_path}  (mode 600; keep it secret, never commit it)")
+    print(f"verification method: {registry.issuer_did(args.issuer)}#{made.public.id}")
+    print("next: commit the public key file and open a pull request (a registry maintainer must approve new keys)")
+    return 0
+
+
+def _signing_key(args: argparse.Namespace, registry: Registry) -> SigningKey:
+    from generator.awarding.keys import load_signing_key
+
+    return load_signing_key(Path(args.key).expanduser(), root=registry.root)
+
+
+def _cmd_award(args: argparse.Namespace) -> int:
+    from generator.awarding.issue import Recipient, issue_awards, parse_valid_until, read_cohort
+
+    if bool(args.recipient) == bool(args.csv):
+        raise UsageError("give exactly one of --recipient EMAIL or --csv FILE")
+    registry = _load(args)
+    key = _signing_key(args, registry)
+    if args.csv:
+        if args.evidence or args.valid_until:
+            raise UsageError("with --csv, give evidence and valid_until as CSV columns")
+        recipients = read_cohort(Path(args.csv))
+    else:
+        until = parse_valid_until(args.valid_until) if args.valid_until else None
+        try:
+            recipients = [Recipient(normalize_identifier(args.recipient), tuple(args.evidence or ()), until)]
+        except ValueError as exc:
+            raise UsageError(f"--recipient: {exc}") from None
+    issued = issue_awards(registry, args.credential, recipients, key, batch=bool(args.csv))
+    first = issued[0]
+    where = layout.relpath(registry.root, first.path)
+    if len(issued) == 1 and first.line is None:
+        print(f"award:  {where}")
+        print(f"hash:   {first.hash}")
+        print(f"verify: {first.verify_url}")
+    else:
+        print(f"{len(issued)} awards in {where}")
+        for award in issued:
+            print(f"  line {award.line}: {award.hash}  {award.verify_url}")
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from generator.load import load_registry
+    from generator.verify import verify_credential
+
+    target = args.target
+    registry = None
+    try:
+        registry = load_registry(_root(args)).registry
+    except UsageError:
+        if args.root is not None:
+            raise
+    if Path(target).is_file():
+        try:
+            document = json.loads(Path(target).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise UsageError(f"{target} is not a JSON credential: {exc}") from None
+    elif HASH_RE.match(target.lower()):
+        if registry is None:
+            raise UsageError("verifying by hash needs a registry (--root DIR)")
+        from generator.awards import find_award
+
+        found = find_award(registry.root, target.lower())
+        if found is None:
+            result_unknown = {"valid": False, "verdict": "unknown", "hash": target.lower()}
+            if args.format == "json":
+                print(json.dumps(result_unknown, indent=2))
+            else:
+                print(f"UNKNOWN: no award with hash {target.lower()} is in this registry")
+            return 1
+        document = found[1]
+    else:
+        raise UsageError(f"{target!r} is neither a file nor an award hash (64 hex digits)")
+    result = verify_credential(document, registry, recipient=args.recipient, any_issuer=args.any_issuer)
+    if args.format == "json":
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_result(result))
+    return 0 if result else 1
+
+
+def _cmd_revoke(args: argparse.Namespace) -> int:
+    from generator.awarding.revoke import revoke_award
+
+    if not HASH_RE.match(args.hash.lower()):
+        raise UsageError(f"{args.hash!r} is not an award hash (64 hex digits)")
+    registry = _load(args)
+    key = _signing_key(args, registry)
+    done = revoke_award(registry, args.hash.lower(), args.reason, key)
+    print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
+    print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
+    print(f"  {layout.relpath(registry.root, done.status_list)} (bit {done.entry['statusListIndex']} set, re-signed)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credreg",
@@ -87,6 +213,37 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.add_argument("--check", action="store_true", help="only report schemas that are out of date")
     schemas.add_argument("--out", metavar="DIR", help="write here instead of <root>/schemas")
     schemas.set_defaults(handler=_cmd_schemas)
+
+    keygen = sub.add_parser("keygen", help="make an Ed25519 signing key for an issuer")
+    keygen.add_argument("issuer", help="issuer id")
+    keygen.add_argument("--key-id", help="key id (default: key-YYYY-MM-DD)")
+    keygen.add_argument("--out", metavar="PATH", help="private key file (default: in your config dir, never the repo)")
+    keygen.add_argument("--valid-from", metavar="DATE", help="first day the key may sign (default: now)")
+    keygen.set_defaults(handler=_cmd_keygen)
+
+    award = sub.add_parser("award", help="sign an award (or a cohort) into the registry")
+    award.add_argument("credential", metavar="ISSUER/CREDENTIAL")
+    award.add_argument("--recipient", metavar="EMAIL", help="the recipient's email (stored only as a salted hash)")
+    award.add_argument("--csv", metavar="FILE", help="a cohort: CSV with columns email[,evidence][,valid_until]")
+    award.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file")
+    award.add_argument("--evidence", metavar="URL", action="append", help="evidence URL (repeatable)")
+    award.add_argument("--valid-until", metavar="DATE", help="expiry (default: from the credential's validity)")
+    award.set_defaults(handler=_cmd_award)
+
+    verify = sub.add_parser("verify", help="verify an award by file or hash, check by check")
+    verify.add_argument("target", metavar="FILE|HASH")
+    verify.add_argument("--recipient", metavar="EMAIL", help="also check the award was made to this email")
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.add_argument(
+        "--any-issuer", action="store_true", help="accept issuers not registered here (authenticity only)"
+    )
+    verify.set_defaults(handler=_cmd_verify)
+
+    revoke = sub.add_parser("revoke", help="revoke an award with its issuer's key")
+    revoke.add_argument("hash", help="the award's hash")
+    revoke.add_argument("--reason", required=True, help="why (published on the site)")
+    revoke.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file")
+    revoke.set_defaults(handler=_cmd_revoke)
     return parser
 
 

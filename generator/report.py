@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 
 from generator.errors import Problem, Severity
+from generator.verify.results import CheckStatus, VerificationResult
 
 __all__ = ["OutputFormat", "format_problems"]
 
@@ -50,4 +51,33 @@ def format_problems(problems: Iterable[Problem], fmt: OutputFormat, *, summary: 
     for p in items:
         prefix = "" if p.severity is Severity.ERROR else "warning: "
         lines.append(f"{p.location}: {prefix}{p.field + ': ' if p.field else ''}{p.message}")
+    return "\n".join(lines)
+
+
+_MARK = {CheckStatus.PASSED: "✓", CheckStatus.FAILED: "✗", CheckStatus.NOT_CHECKED: "–"}
+_HEADLINE = {
+    "valid": "VALID",
+    "invalid": "INVALID: not what its issuer signed",
+    "revoked": "REVOKED",
+    "expired": "EXPIRED (authentic, but no longer valid)",
+    "not yet valid": "NOT YET VALID (authentic)",
+    "untrusted": "NOT VERIFIED: authentic, but not everything could be confirmed",
+    "recipient does not match": "VALID, but NOT for this recipient",
+}
+
+
+def format_result(result: VerificationResult) -> str:
+    """A verification result for people: the verdict first, then one line per check."""
+    facts = result.facts
+    lines = [_HEADLINE[str(result.verdict)]]
+    if facts.get("credential_name"):
+        lines.append(f"  {facts['credential_name']} — issued by {facts.get('issuer_name') or facts.get('issuer')}")
+    if result.award_hash:
+        lines.append(f"  hash {result.award_hash}")
+    if facts.get("verify_url"):
+        lines.append(f"  {facts['verify_url']}")
+    lines.append("")
+    width = max(len(c.label) for c in result.checks)
+    for check in result.checks:
+        lines.append(f"{_MARK[check.status]} {check.label.ljust(width)}  {check.status}: {check.reason}")
     return "\n".join(lines)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from generator.awarding.issue import IssuedAward, Recipient, issue_awards
+from generator.awarding.keys import SigningKey, generate_key, load_signing_key
+from generator.load import load_registry
+from generator.registry import Registry
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -25,3 +32,63 @@ def make_registry(target: Path, *overlays: Path) -> Path:
 def registry_dir(tmp_path: Path) -> Path:
     """A fresh copy of the minimal valid test registry."""
     return make_registry(tmp_path / "registry-root")
+
+
+# --- signing fixtures: real keys, generated per test, private halves outside the registry ----------------
+
+
+EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+#: When test awards are issued unless a test says otherwise: fixed, so verdicts do not depend on the clock.
+ISSUED = dt.datetime(2025, 1, 15, 9, 30, tzinfo=dt.UTC)
+
+
+@dataclass
+class Signer:
+    """A test registry with one signing key of acme-academy."""
+
+    root: Path
+    key_path: Path
+    key_dir: Path
+
+    @property
+    def registry(self) -> Registry:
+        loaded = load_registry(self.root)
+        assert not loaded.problems.errors, [str(p) for p in loaded.problems]
+        assert loaded.registry is not None
+        return loaded.registry
+
+    @property
+    def key(self) -> SigningKey:
+        return load_signing_key(self.key_path, root=self.root)
+
+    def new_key(self, issuer: str = "acme-academy", key_id: str = "key-2", *, since: dt.datetime = EPOCH) -> SigningKey:
+        made = generate_key(
+            self.registry, issuer, key_id=key_id, now=since, private_path=self.key_dir / f"{issuer}-{key_id}.key"
+        )
+        return load_signing_key(made.private_path, root=self.root)
+
+    def award(
+        self,
+        ref: str = "acme-academy/sql-basics",
+        email: str = "ada@example.org",
+        *,
+        key: SigningKey | None = None,
+        at: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> IssuedAward:
+        [issued] = issue_awards(
+            self.registry, ref, [Recipient(email, (), until)], key or self.key, batch=False, valid_from=at or ISSUED
+        )
+        return issued
+
+
+@pytest.fixture
+def signer(tmp_path: Path) -> Signer:
+    root = make_registry(tmp_path / "registry-root")
+    # The fixture's sample key file is replaced by one whose private half this test holds.
+    (root / "keys" / "acme-academy" / "key-2025.json").unlink()
+    key_dir = tmp_path / "private-keys"
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    made = generate_key(loaded.registry, "acme-academy", key_id="key-1", now=EPOCH, private_path=key_dir / "key-1.key")
+    return Signer(root, made.private_path, key_dir)

@@ -23,7 +23,7 @@ def test_check_clean_registry_exits_0(registry_dir: Path) -> None:
     result = run("--root", str(registry_dir), "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert "credreg check: ok (1 issuers, 3 credentials, 1 keys)" in result.stderr
+    assert "credreg check: ok (1 issuers, 3 credentials, 1 keys, 0 awards, 0 revocations)" in result.stderr
 
 
 def test_check_problems_exit_1_without_traceback(tmp_path: Path) -> None:
@@ -83,10 +83,12 @@ def test_schemas_command_writes_and_checks(tmp_path: Path) -> None:
     out = tmp_path / "schemas"
     assert main(["schemas", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        "award.schema.json",
         "credential.schema.json",
         "governance.schema.json",
         "issuer.schema.json",
         "key.schema.json",
+        "revocation.schema.json",
     ]
     assert main(["schemas", "--out", str(out), "--check"]) == 0
     (out / "key.schema.json").write_text("{}")

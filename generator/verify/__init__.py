@@ -1,0 +1,120 @@
+"""Verify stage: is this credential what its issuer signed, with a key it held, and is it still in force?
+
+Use :func:`verify_credential` for a result object (truthy when valid) or :func:`verify_or_raise` to get a
+:class:`generator.errors.VerificationError` that explains itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from generator.awards import award_hash
+from generator.errors import CredregError, VerificationError
+from generator.registry import Registry
+from generator.verify.keys import ChainResolver, DidKeyResolver, KeyResolver, RegistryKeyResolver
+from generator.verify.policies import Policy, ProofCache, VerificationContext, default_policies
+from generator.verify.results import Check, CheckStatus, Verdict, VerificationResult
+from generator.verify.status import RegistryStatus
+
+__all__ = [
+    "Check",
+    "CheckStatus",
+    "Verdict",
+    "VerificationResult",
+    "Verifier",
+    "registry_resolver",
+    "verify_credential",
+    "verify_or_raise",
+]
+
+
+def registry_resolver(registry: Registry | None) -> KeyResolver:
+    if registry is None:
+        return DidKeyResolver()
+    return ChainResolver(RegistryKeyResolver(registry), DidKeyResolver())
+
+
+class Verifier:
+    """Runs policies over credentials; reuse one instance to share key and status-list lookups."""
+
+    def __init__(
+        self,
+        registry: Registry | None,
+        *,
+        policies: Sequence[Policy] | None = None,
+        proof_cache: ProofCache | None = None,
+        any_issuer: bool = False,
+        profile: bool = False,
+    ) -> None:
+        self.registry = registry
+        self.policies = tuple(policies) if policies is not None else tuple(default_policies(profile=profile))
+        self.keys = registry_resolver(registry)
+        self.status = RegistryStatus(registry, self.keys) if registry is not None else None
+        self.proof_cache = proof_cache
+        self.any_issuer = any_issuer
+
+    def verify(
+        self, document: Any, *, now: dt.datetime | None = None, recipient: str | None = None
+    ) -> VerificationResult:
+        digest = None
+        if isinstance(document, dict):
+            try:
+                digest = award_hash(document)
+            except CredregError:
+                digest = None
+        ctx = VerificationContext(
+            document=document,
+            now=now or dt.datetime.now(dt.UTC),
+            keys=self.keys,
+            registry=self.registry,
+            status=self.status,
+            award_hash=digest,
+            recipient=recipient,
+            proof_cache=self.proof_cache,
+            any_issuer=self.any_issuer,
+        )
+        checks = tuple(policy.check(ctx) for policy in self.policies)
+        return VerificationResult(checks, digest, _facts(ctx))
+
+
+def _facts(ctx: VerificationContext) -> dict[str, Any]:
+    doc = ctx.document if isinstance(ctx.document, dict) else {}
+    issuer = doc.get("issuer")
+    facts: dict[str, Any] = {
+        "issuer": ctx.issuer_id,
+        "issuer_name": issuer.get("name") if isinstance(issuer, dict) else None,
+        "credential_name": ctx.achievement.get("name") or doc.get("name"),
+        "achievement": ctx.achievement.get("id"),
+        "valid_from": doc.get("validFrom"),
+        "valid_until": doc.get("validUntil"),
+    }
+    if ctx.registry_issuer is not None and ctx.registry is not None:
+        facts["registry_issuer"] = ctx.registry_issuer.id
+        if ctx.award_hash:
+            facts["verify_url"] = ctx.registry.verify_url(ctx.award_hash)
+    return facts
+
+
+def verify_credential(
+    document: Any,
+    registry: Registry | None,
+    *,
+    now: dt.datetime | None = None,
+    recipient: str | None = None,
+    any_issuer: bool = False,
+) -> VerificationResult:
+    """Every check of :func:`default_policies` on one credential."""
+    return Verifier(registry, any_issuer=any_issuer).verify(document, now=now, recipient=recipient)
+
+
+def verify_or_raise(document: Any, registry: Registry | None, **kwargs: Any) -> VerificationResult:
+    """Like :func:`verify_credential`, but raises :class:`VerificationError` unless the result is valid."""
+    result = verify_credential(document, registry, **kwargs)
+    if not result:
+        failed = [c for c in result.checks if c.blocks]
+        raise VerificationError(
+            f"the credential is {result.verdict}", [f"{c.label}: {c.status} — {c.reason}" for c in failed]
+        )
+    return result

@@ -1,0 +1,104 @@
+"""Finding the public key behind a proof's ``verificationMethod``, offline.
+
+Three sources, tried in order: the registry (``<issuer DID>#<key-id>`` of a registered issuer, with the key's
+validity window), ``did:key`` (the key is the identifier), and a Multikey fragment (``…#z6Mk…``). Nothing is
+ever fetched: a method none of them resolves is reported as unresolvable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from generator.crypto.multibase import decode_ed25519_public, public_key_from_did_key
+from generator.errors import CryptoError
+from generator.models import PublicKey
+from generator.registry import Registry
+
+__all__ = ["ChainResolver", "DidKeyResolver", "KeyResolver", "RegistryKeyResolver", "ResolvedKey", "window_problem"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedKey:
+    public: bytes
+    controller: str
+    """The DID that controls the key (the part of the verification method before ``#``)."""
+
+    source: str
+    """Where the key came from, in words (``keys/acme/key-2025.json``, ``did:key``)."""
+
+    issuer_id: str | None = None
+    """The registry issuer that registered the key."""
+
+    record: PublicKey | None = None
+    """The registry's key file (validity window, revocation), when the key comes from the registry."""
+
+    confirmed: bool = True
+    """False when the controller's ownership of the key cannot be confirmed offline."""
+
+
+class KeyResolver(Protocol):
+    def resolve(self, verification_method: str) -> ResolvedKey | None: ...
+
+
+class RegistryKeyResolver:
+    """Keys of registered issuers, by ``<issuer DID>#<key-id>``."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._by_did = {registry.issuer_did(i): record for i, record in registry.issuers.items()}
+
+    def resolve(self, verification_method: str) -> ResolvedKey | None:
+        did, _, fragment = verification_method.partition("#")
+        record = self._by_did.get(did)
+        if record is None:
+            return None
+        key = record.keys.get(fragment)
+        if key is None:
+            # A registered issuer's method may also name the key by its multibase value.
+            key = next((k for k in record.keys.values() if k.model.publicKeyMultibase == fragment), None)
+        if key is None:
+            return None
+        return ResolvedKey(decode_ed25519_public(key.model.publicKeyMultibase), did, key.path, record.id, key.model)
+
+
+class DidKeyResolver:
+    """``did:key:z6Mk…`` (with or without the ``#z6Mk…`` fragment) and bare Multikey fragments."""
+
+    def resolve(self, verification_method: str) -> ResolvedKey | None:
+        did, _, fragment = verification_method.partition("#")
+        try:
+            if did.startswith("did:key:"):
+                return ResolvedKey(public_key_from_did_key(verification_method), did, "did:key")
+            if fragment.startswith("z6Mk"):
+                # The key is in the fragment, but only the controller's DID document could confirm it is theirs.
+                return ResolvedKey(decode_ed25519_public(fragment), did, "Multikey fragment", confirmed=False)
+        except CryptoError:
+            return None
+        return None
+
+
+class ChainResolver:
+    def __init__(self, *resolvers: KeyResolver) -> None:
+        self._resolvers = resolvers
+
+    def resolve(self, verification_method: str) -> ResolvedKey | None:
+        for resolver in self._resolvers:
+            found = resolver.resolve(verification_method)
+            if found is not None:
+                return found
+        return None
+
+
+def window_problem(key: PublicKey, when: dt.datetime) -> str | None:
+    """Why the key could not sign at ``when`` (``None`` when it could)."""
+    if when < key.valid_from:
+        return f"signed on {when:%Y-%m-%d}, before key {key.id} became valid ({key.valid_from:%Y-%m-%d})"
+    if key.valid_until is not None and when > key.valid_until:
+        return f"signed on {when:%Y-%m-%d}, after key {key.id} was retired ({key.valid_until:%Y-%m-%d})"
+    if key.revoked_at is not None and when >= key.revoked_at:
+        return (
+            f"signed on {when:%Y-%m-%d}, after key {key.id} was revoked "
+            f"({key.revoked_at:%Y-%m-%d}: {key.revocation_reason})"
+        )
+    return None

@@ -1,0 +1,346 @@
+"""Verification as composable policies: each checks one thing and returns one :class:`Check`.
+
+A :class:`Verifier` runs a list of policies over a :class:`VerificationContext`. The default list is what
+``credreg verify`` and the site's verdicts rest on; ``credreg check`` uses the authenticity subset (an expired
+or revoked award is still a legitimate part of the registry).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from generator.crypto.dataintegrity import proofs_of, verify_proof
+from generator.models.award import Award
+from generator.openbadges import normalize_identifier
+from generator.registry import IssuerRecord, Registry
+from generator.verify.conformance import structure_problems
+from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
+from generator.verify.results import Check, CheckStatus
+from generator.verify.status import RegistryStatus
+
+__all__ = [
+    "SUITES",
+    "CredentialPolicy",
+    "IssuerPolicy",
+    "KeyPolicy",
+    "Policy",
+    "ProofCache",
+    "ProofPolicy",
+    "RecipientPolicy",
+    "StatusPolicy",
+    "StructurePolicy",
+    "UnsupportedProofPolicy",
+    "ValidityPolicy",
+    "VerificationContext",
+]
+
+SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+
+
+class ProofCache(Protocol):
+    """Remembers proof outcomes by (award content, suite, key material). See :mod:`generator.verify.cache`."""
+
+    def get(self, key: str) -> bool | None: ...
+
+    def put(self, key: str, ok: bool) -> None: ...
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _day(value: Any) -> str:
+    parsed = parse_time(value)
+    return parsed.strftime("%Y-%m-%d") if parsed else str(value)
+
+
+@dataclass
+class VerificationContext:
+    """The credential under verification and everything the policies may consult."""
+
+    document: Any
+    now: dt.datetime
+    keys: KeyResolver
+    registry: Registry | None = None
+    status: RegistryStatus | None = None
+    award_hash: str | None = None
+    recipient: str | None = None
+    proof_cache: ProofCache | None = None
+    any_issuer: bool = False
+    """Accept credentials whose issuer is not registered here (authenticity only)."""
+
+    _keys_cache: dict[str, ResolvedKey | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def issuer_id(self) -> str | None:
+        issuer = self.document.get("issuer") if isinstance(self.document, dict) else None
+        if isinstance(issuer, dict):
+            issuer = issuer.get("id")
+        return issuer if isinstance(issuer, str) else None
+
+    @property
+    def proofs(self) -> list[dict[str, Any]]:
+        if not isinstance(self.document, dict):
+            return []
+        return [p for p in proofs_of(self.document) if isinstance(p, dict)]
+
+    def key_for(self, method: str) -> ResolvedKey | None:
+        if method not in self._keys_cache:
+            self._keys_cache[method] = self.keys.resolve(method)
+        return self._keys_cache[method]
+
+    @functools.cached_property
+    def registry_issuer(self) -> IssuerRecord | None:
+        if self.registry is None or self.issuer_id is None:
+            return None
+        return self.registry.issuer_for_did(self.issuer_id)
+
+    @functools.cached_property
+    def achievement(self) -> dict[str, Any]:
+        subject = self.document.get("credentialSubject") if isinstance(self.document, dict) else None
+        if isinstance(subject, list):
+            subject = subject[0] if subject else None
+        value = subject.get("achievement") if isinstance(subject, dict) else None
+        return value if isinstance(value, dict) else {}
+
+
+class Policy(Protocol):
+    def check(self, ctx: VerificationContext) -> Check: ...
+
+
+def _check(check_id: str, label: str, ok: bool, reason: str) -> Check:
+    return Check(check_id, label, CheckStatus.PASSED if ok else CheckStatus.FAILED, reason)
+
+
+def _not_checked(check_id: str, label: str, reason: str, *, applicable: bool) -> Check:
+    return Check(check_id, label, CheckStatus.NOT_CHECKED, reason, applicable)
+
+
+@dataclass(frozen=True)
+class StructurePolicy:
+    """Open Badges 3.0 / VC 2.0 structure; with ``profile``, also the registry's award profile."""
+
+    profile: bool = False
+
+    def check(self, ctx: VerificationContext) -> Check:
+        label = "Structure (Open Badges 3.0 on VC 2.0)"
+        problems = structure_problems(ctx.document)
+        if not problems and self.profile:
+            try:
+                Award.model_validate(ctx.document)
+            except ValidationError as exc:
+                problems = [
+                    f"{'.'.join(str(p) for p in err['loc'])}: {str(err['msg']).removeprefix('Value error, ')}"
+                    for err in exc.errors(include_url=False)
+                ]
+        if problems:
+            return _check("structure", label, False, "; ".join(problems))
+        return _check("structure", label, True, "a well-formed OpenBadgeCredential")
+
+
+@dataclass(frozen=True)
+class ProofPolicy:
+    """Every proof of one cryptosuite verifies against the key its verification method names."""
+
+    suite: str
+
+    def check(self, ctx: VerificationContext) -> Check:
+        check_id, label = f"proof:{self.suite}", f"Proof {self.suite}"
+        proofs = [p for p in ctx.proofs if p.get("cryptosuite") == self.suite]
+        if not proofs:
+            return _not_checked(check_id, label, f"the credential has no {self.suite} proof", applicable=False)
+        for proof in proofs:
+            method = proof.get("verificationMethod")
+            key = ctx.key_for(method) if isinstance(method, str) else None
+            if key is None:
+                return _check(check_id, label, False, f"verification method {method!r} cannot be resolved offline")
+            cache_key = None
+            if ctx.proof_cache is not None and ctx.award_hash is not None and self.suite == "eddsa-rdfc-2022":
+                # Content hash (proofs included) + key material: any change to either misses the cache.
+                cache_key = hashlib.sha256(
+                    f"{ctx.award_hash}|{self.suite}|{method}|{key.public.hex()}".encode()
+                ).hexdigest()
+                cached = ctx.proof_cache.get(cache_key)
+                if cached is True:
+                    continue
+            result = verify_proof(ctx.document, proof, key.public)
+            if cache_key is not None and ctx.proof_cache is not None:
+                ctx.proof_cache.put(cache_key, bool(result))
+            if not result:
+                return _check(check_id, label, False, result.reason)
+        return _check(check_id, label, True, "signature matches")
+
+
+class UnsupportedProofPolicy:
+    """A proof of a kind we cannot check is not silently ignored."""
+
+    def check(self, ctx: VerificationContext) -> Check:
+        others = sorted({str(p.get("cryptosuite") or p.get("type")) for p in ctx.proofs} - set(SUITES))
+        if others:
+            return _check("proof", "Other proofs", False, f"unsupported proof type or cryptosuite: {', '.join(others)}")
+        return _not_checked("proof", "Other proofs", "no other proofs", applicable=False)
+
+
+class KeyPolicy:
+    """The signing key is found, controlled by the issuer, and was valid when it signed."""
+
+    def check(self, ctx: VerificationContext) -> Check:
+        label = "Signing key"
+        issuer = ctx.issuer_id
+        reasons = []
+        methods = sorted({str(p.get("verificationMethod")) for p in ctx.proofs if p.get("cryptosuite") in SUITES})
+        if not methods:
+            return _check("key", label, False, "no proof names a verification method")
+        for method in methods:
+            key = ctx.key_for(method)
+            if key is None:
+                return _check("key", label, False, f"{method} cannot be resolved offline")
+            if key.controller != issuer:
+                owner = f"issuer {key.issuer_id!r}" if key.issuer_id else key.controller
+                return _check("key", label, False, f"the key belongs to {owner}, not to the credential's issuer")
+            if not key.confirmed:
+                return _check(
+                    "key", label, False, f"cannot confirm offline that {key.controller} controls the key in {method}"
+                )
+            if key.record is not None:
+                for proof in ctx.proofs:
+                    if proof.get("verificationMethod") != method:
+                        continue
+                    created = parse_time(proof.get("created"))
+                    if created is None:
+                        return _check("key", label, False, "a proof has no valid 'created' time")
+                    problem = window_problem(key.record, created)
+                    if problem:
+                        return _check("key", label, False, problem)
+                reasons.append(f"{key.source}, valid when it signed")
+            else:
+                reasons.append(f"{key.source} (the key is the issuer's identifier)")
+        return _check("key", label, True, "; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class IssuerPolicy:
+    """The issuer is registered in this registry."""
+
+    def check(self, ctx: VerificationContext) -> Check:
+        label = "Issuer registered"
+        record = ctx.registry_issuer
+        if record is not None:
+            return _check("issuer", label, True, f"{record.issuer.name} (registered as {record.id})")
+        reason = f"{ctx.issuer_id} is not an issuer registered in this registry"
+        if ctx.any_issuer:
+            return _not_checked("issuer", label, reason, applicable=False)
+        return _check("issuer", label, False, reason)
+
+
+class CredentialPolicy:
+    """The achievement is a credential its issuer defines in this registry."""
+
+    def check(self, ctx: VerificationContext) -> Check:
+        label = "Credential defined"
+        record = ctx.registry_issuer
+        if record is None or ctx.registry is None:
+            return _not_checked("credential", label, "the issuer is not registered here", applicable=False)
+        achievement_id = ctx.achievement.get("id")
+        for slug, credential in record.credentials.items():
+            if achievement_id == ctx.registry.credential_url(record.id, slug):
+                return _check("credential", label, True, f"{credential.model.name} ({record.id}/{slug})")
+        prefix = ctx.registry.url("credentials/")
+        if isinstance(achievement_id, str) and achievement_id.startswith(prefix):
+            owner = achievement_id[len(prefix) :].split("/")[0]
+            if owner != record.id:
+                return _check("credential", label, False, f"the achievement is {owner}'s credential, not {record.id}'s")
+        return _check("credential", label, False, f"{achievement_id} is not a credential {record.id} defines here")
+
+
+class StatusPolicy:
+    """Not revoked, according to the issuer's signed status list."""
+
+    def check(self, ctx: VerificationContext) -> Check:
+        label = "Not revoked"
+        entry = ctx.document.get("credentialStatus") if isinstance(ctx.document, dict) else None
+        if entry is None:
+            return _not_checked("status", label, "no status entry: its issuer cannot revoke it", applicable=False)
+        if ctx.status is None or ctx.issuer_id is None:
+            return _not_checked("status", label, "no registry to look the status up in", applicable=True)
+        outcome = ctx.status.status(entry, ctx.issuer_id, ctx.award_hash)
+        if outcome.revoked is None:
+            return _not_checked("status", label, outcome.problem, applicable=True)
+        if outcome.revoked:
+            when = f" on {_day(outcome.revoked_on)}" if outcome.revoked_on else ""
+            why = f": {outcome.reason}" if outcome.reason else ""
+            return _check("status", label, False, f"revoked{when}{why}")
+        return _check("status", label, True, "not revoked (issuer's signed status list)")
+
+
+class ValidityPolicy:
+    """Within validFrom / validUntil at the time of verification."""
+
+    def check(self, ctx: VerificationContext) -> Check:
+        label = "Validity period"
+        doc = ctx.document if isinstance(ctx.document, dict) else {}
+        start, end = parse_time(doc.get("validFrom")), parse_time(doc.get("validUntil"))
+        if start is None:
+            return _check("validity", label, False, "validFrom is missing or not a timestamp")
+        if ctx.now < start:
+            return _check("validity", label, False, f"not valid before {start:%Y-%m-%d}")
+        if end is not None and ctx.now > end:
+            return _check("validity", label, False, f"expired on {end:%Y-%m-%d}")
+        until = f" until {end:%Y-%m-%d}" if end else ", does not expire"
+        return _check("validity", label, True, f"valid from {start:%Y-%m-%d}{until}")
+
+
+@dataclass(frozen=True)
+class RecipientPolicy:
+    """The recipient's email matches the credential's (salted, hashed) identifier."""
+
+    def check(self, ctx: VerificationContext) -> Check:
+        label = "Recipient"
+        if ctx.recipient is None:
+            return _not_checked("recipient", label, "no recipient given to compare", applicable=False)
+        try:
+            email = normalize_identifier(ctx.recipient)
+        except ValueError as exc:
+            return _check("recipient", label, False, str(exc))
+        subject = ctx.document.get("credentialSubject") if isinstance(ctx.document, dict) else None
+        identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
+        for ident in identifiers if isinstance(identifiers, list) else []:
+            if not isinstance(ident, dict) or ident.get("identityType") != "emailAddress":
+                continue
+            value = str(ident.get("identityHash", ""))
+            if ident.get("hashed"):
+                digest = hashlib.sha256((email + str(ident.get("salt", ""))).encode()).hexdigest()
+                if value.lower() == f"sha256${digest}":
+                    return _check("recipient", label, True, "the email address matches the hashed recipient")
+            elif value.strip().lower() == email:
+                return _check("recipient", label, True, "the email address matches the recipient")
+        return _check("recipient", label, False, "the email address does not match the recipient")
+
+
+def default_policies(*, profile: bool = False) -> Sequence[Policy]:
+    """Everything a verdict needs, in the order results are shown."""
+    return (
+        StructurePolicy(profile=profile),
+        ProofPolicy("eddsa-rdfc-2022"),
+        ProofPolicy("eddsa-jcs-2022"),
+        UnsupportedProofPolicy(),
+        KeyPolicy(),
+        IssuerPolicy(),
+        CredentialPolicy(),
+        StatusPolicy(),
+        ValidityPolicy(),
+        RecipientPolicy(),
+    )

@@ -1,0 +1,148 @@
+"""Signing awards: OB 3.0 shape, hashed recipients, status lists, cohorts, and every refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.awarding.issue import Recipient, issue_awards, read_cohort
+from generator.awards import award_hash, iter_awards
+from generator.crypto.jcs import canonicalize
+from generator.errors import ProblemsFound, UsageError
+from generator.statuslist import MIN_BITS, decode_list
+from tests.conftest import EPOCH, Signer
+
+
+def test_award_is_an_ob3_credential_with_a_hashed_recipient(signer: Signer) -> None:
+    issued = signer.award(email="Ada.Lovelace@Example.org")
+    award = issued.award
+    assert award["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
+    assert award["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert award["id"].startswith("urn:uuid:")
+    assert award["issuer"]["id"] == "did:web:registry.test.example:issuers:acme-academy"
+    [identity] = award["credentialSubject"]["identifier"]
+    expected = hashlib.sha256(("ada.lovelace@example.org" + identity["salt"]).encode()).hexdigest()
+    assert identity == {
+        "type": "IdentityObject",
+        "hashed": True,
+        "identityHash": f"sha256${expected}",
+        "identityType": "emailAddress",
+        "salt": identity["salt"],
+    }
+    text = issued.path.read_text()
+    assert "lovelace" not in text.lower(), "the recipient's address never appears in the award"
+    achievement = award["credentialSubject"]["achievement"]
+    assert achievement["id"] == "https://registry.test.example/credentials/acme-academy/sql-basics/"
+    assert achievement["alignment"][0]["targetFramework"] == "ESCO"
+    assert [p["cryptosuite"] for p in award["proof"]] == ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+    assert {p["verificationMethod"] for p in award["proof"]} == {
+        "did:web:registry.test.example:issuers:acme-academy#key-1"
+    }
+    # The hash is SHA-256 of the JCS form, and the file is named after it.
+    assert issued.hash == hashlib.sha256(canonicalize(json.loads(text))).hexdigest()
+    assert issued.path.name == f"{issued.hash}.json"
+    assert issued.path.parent.name == issued.hash[:2]
+    assert issued.verify_url == f"https://registry.test.example/verify/#{issued.hash}"
+
+
+def test_salts_are_fresh_per_award(signer: Signer) -> None:
+    a, b = signer.award(email="x@example.org"), signer.award(email="x@example.org")
+    salts = [aw.award["credentialSubject"]["identifier"][0]["salt"] for aw in (a, b)]
+    assert salts[0] != salts[1]
+    assert a.award["credentialStatus"]["statusListIndex"] != b.award["credentialStatus"]["statusListIndex"]
+
+
+def test_first_award_creates_the_signed_status_list(signer: Signer) -> None:
+    status_file = signer.root / "registry/issuers/acme-academy/status/1.json"
+    assert not status_file.exists()
+    issued = signer.award()
+    status = json.loads(status_file.read_text())
+    assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert status["id"] == issued.award["credentialStatus"]["statusListCredential"]
+    bits = decode_list(status["credentialSubject"]["encodedList"])
+    assert len(bits) * 8 == MIN_BITS
+    assert not any(bits)
+    assert len(status["proof"]) == 2
+
+
+def test_valid_until_comes_from_the_definitions_validity(signer: Signer) -> None:
+    path = signer.root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    path.write_text(path.read_text() + "validity:\n  period: P3Y\n")
+    at = dt.datetime(2024, 2, 29, 12, 0, tzinfo=dt.UTC)
+    issued = signer.award(at=at)
+    assert issued.award["validFrom"] == "2024-02-29T12:00:00Z"
+    assert issued.award["validUntil"] == "2027-02-28T12:00:00Z"
+    explicit = signer.award(at=at, until=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    assert explicit.award["validUntil"] == "2025-01-01T00:00:00Z"
+
+
+def test_cohort_from_csv_into_one_batch(signer: Signer, tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,evidence,valid_until\nA@example.org,https://e.example/a,2030-06-30\nb@example.org,,\n")
+    recipients = read_cohort(cohort)
+    assert recipients[0].email == "a@example.org"
+    issued = issue_awards(signer.registry, "acme-academy/data-reporting", recipients, signer.key, batch=True)
+    assert len(issued) == 2
+    assert issued[0].path == issued[1].path
+    assert issued[0].path.suffix == ".jsonl"
+    assert [a.line for a in issued] == [1, 2]
+    assert issued[0].award["evidence"] == [{"id": "https://e.example/a", "type": ["Evidence"]}]
+    assert issued[0].award["validUntil"] == "2030-06-30T23:59:59Z"
+    lines = issued[0].path.read_text().splitlines()
+    assert [award_hash(json.loads(line)) for line in lines] == [a.hash for a in issued]
+    assert len(list(iter_awards(signer.root))) == 2
+
+
+def test_bad_cohort_rows_are_all_reported_and_nothing_is_signed(signer: Signer, tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,evidence\nok@example.org,\nnot-an-email,\nok@example.org,\nc@example.org,ftp://x\n")
+    with pytest.raises(ProblemsFound) as info:
+        read_cohort(cohort)
+    assert [(p.location.line, p.field, p.code) for p in info.value.problems] == [
+        (3, "email", "cohort.email"),
+        (4, "email", "cohort.duplicate"),
+        (5, "evidence", "cohort.evidence"),
+    ]
+    assert "nothing was signed" in info.value.summary
+    assert list(iter_awards(signer.root)) == []
+
+
+def test_refuses_a_retired_credential(signer: Signer) -> None:
+    path = signer.root / "registry/issuers/acme-academy/credentials/data-analyst.yaml"
+    path.write_text(path.read_text() + "status: retired\n")
+    with pytest.raises(UsageError, match="retired and can no longer be awarded"):
+        signer.award("acme-academy/data-analyst")
+
+
+def test_refuses_a_key_outside_its_window_or_of_another_issuer(signer: Signer) -> None:
+    with pytest.raises(UsageError, match="not valid before 2024-01-01"):
+        signer.award(at=EPOCH - dt.timedelta(days=1))
+    key_file = signer.root / "keys/acme-academy/key-1.json"
+    doc = json.loads(key_file.read_text())
+    doc["revoked_at"], doc["revocation_reason"] = "2025-01-01T00:00:00Z", "laptop stolen"
+    key_file.write_text(json.dumps(doc))
+    with pytest.raises(UsageError, match=r"was revoked on 2025-01-01.*laptop stolen"):
+        signer.award()
+    # A key registered for a different issuer cannot sign acme's awards.
+    (signer.root / "registry/issuers/beta-labs").mkdir()
+    issuer_yaml = signer.root / "registry/issuers/acme-academy/issuer.yaml"
+    (signer.root / "registry/issuers/beta-labs/issuer.yaml").write_text(
+        issuer_yaml.read_text().replace("acme-academy", "beta-labs").replace("Acme Academy", "Beta Labs")
+    )
+    beta_key = signer.new_key("beta-labs", "beta-1")
+    with pytest.raises(UsageError, match="the key belongs to issuer 'beta-labs', not 'acme-academy'"):
+        issue_awards(signer.registry, "acme-academy/sql-basics", [Recipient("a@example.org")], beta_key, batch=False)
+
+
+def test_refuses_an_unregistered_key(signer: Signer) -> None:
+    key = signer.key
+    (signer.root / "keys/acme-academy/key-1.json").unlink()
+    with pytest.raises(UsageError, match="key 'key-1' is not registered"):
+        issue_awards(signer.registry, "acme-academy/sql-basics", [Recipient("a@example.org")], key, batch=False)

@@ -1,0 +1,77 @@
+"""Key generation: Multikey public halves in keys/, private halves outside the repository, mode 600."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from generator.awarding.keys import PRIVATE_KEY_FORMAT, generate_key, load_signing_key
+from generator.crypto.multibase import decode_ed25519_public
+from generator.errors import KeyFileError, UsageError
+from generator.schema import FileKind, validator
+from tests.conftest import EPOCH, Signer
+
+
+def test_keygen_writes_a_valid_multikey_and_a_private_file_outside(signer: Signer) -> None:
+    public = json.loads((signer.root / "keys/acme-academy/key-1.json").read_text())
+    assert list(validator(FileKind.KEY).iter_errors(public)) == []
+    assert public["publicKeyMultibase"].startswith("z6Mk")
+    assert len(decode_ed25519_public(public["publicKeyMultibase"])) == 32
+    assert public["valid_from"] == "2024-01-01T00:00:00Z"
+    mode = stat.S_IMODE(signer.key_path.stat().st_mode)
+    assert mode == 0o600
+    private = json.loads(signer.key_path.read_text())
+    assert private["format"] == PRIVATE_KEY_FORMAT
+    assert private["publicKeyMultibase"] == public["publicKeyMultibase"]
+    assert signer.key.public_multibase == public["publicKeyMultibase"]
+    # The public file holds no secret material.
+    assert private["seed"] not in (signer.root / "keys/acme-academy/key-1.json").read_text()
+
+
+def test_default_private_location_is_the_config_dir(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CREDREG_KEY_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    made = generate_key(signer.registry, "acme-academy", key_id="key-9", now=EPOCH)
+    assert made.private_path == tmp_path / "config/credreg/keys/acme-academy/key-9.key"
+
+
+def test_refuses_private_key_inside_the_repository(signer: Signer) -> None:
+    with pytest.raises(KeyFileError, match="refusing to write a private key inside the registry repository"):
+        generate_key(signer.registry, "acme-academy", key_id="key-3", private_path=signer.root / "secret.key")
+    assert not (signer.root / "secret.key").exists()
+    assert not (signer.root / "keys/acme-academy/key-3.json").exists(), "nothing half-written"
+
+
+def test_refuses_to_read_a_private_key_from_inside_the_repository(signer: Signer) -> None:
+    inside = signer.root / "leaked.key"
+    inside.write_bytes(signer.key_path.read_bytes())
+    os.chmod(inside, 0o600)
+    with pytest.raises(KeyFileError, match="inside the registry repository"):
+        load_signing_key(inside, root=signer.root)
+
+
+def test_refuses_a_private_key_others_can_read(signer: Signer) -> None:
+    os.chmod(signer.key_path, 0o644)
+    with pytest.raises(KeyFileError, match=r"accessible by other users \(mode -rw-r--r--\)"):
+        load_signing_key(signer.key_path, root=signer.root)
+
+
+def test_refuses_a_damaged_private_key(signer: Signer) -> None:
+    doc = json.loads(signer.key_path.read_text())
+    doc["publicKeyMultibase"] = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
+    signer.key_path.write_text(json.dumps(doc))
+    with pytest.raises(KeyFileError, match="its seed does not produce its public key"):
+        load_signing_key(signer.key_path)
+
+
+def test_key_ids_are_unique_and_files_never_overwritten(signer: Signer) -> None:
+    with pytest.raises(UsageError, match="already exists: key files never change"):
+        generate_key(signer.registry, "acme-academy", key_id="key-1", private_path=signer.key_dir / "x.key")
+    with pytest.raises(UsageError, match="unknown issuer 'nobody'"):
+        generate_key(signer.registry, "nobody", private_path=signer.key_dir / "y.key")

@@ -1,0 +1,217 @@
+"""Verification, check by check, on real signed awards."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from generator.awarding.keys import SigningKey
+from generator.awarding.revoke import revoke_award
+from generator.awarding.signing import sign_document
+from generator.awards import award_hash
+from generator.crypto import ed25519
+from generator.crypto.multibase import did_key_from_public
+from generator.errors import VerificationError
+from generator.verify import CheckStatus, Verdict, verify_credential, verify_or_raise
+from tests.conftest import EPOCH, Signer
+
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+
+
+def statuses(result: Any) -> dict[str, str]:
+    return {c.id: str(c.status) for c in result.checks}
+
+
+def test_a_fresh_award_is_valid_on_every_check(signer: Signer) -> None:
+    issued = signer.award(at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    result = verify_credential(issued.award, signer.registry, now=NOW, recipient="ADA@example.org ")
+    assert bool(result)
+    assert result.verdict is Verdict.VALID
+    assert statuses(result) == {
+        "structure": "passed",
+        "proof:eddsa-rdfc-2022": "passed",
+        "proof:eddsa-jcs-2022": "passed",
+        "proof": "not checked",
+        "key": "passed",
+        "issuer": "passed",
+        "credential": "passed",
+        "status": "passed",
+        "validity": "passed",
+        "recipient": "passed",
+    }
+    assert result.facts["credential_name"] == "SQL Basics"
+    assert result.award_hash == issued.hash
+    assert verify_or_raise(issued.award, signer.registry, now=NOW)
+
+
+def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        target = doc
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+
+    return change
+
+
+TAMPERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "name": _set(["name"], "SQL Grandmaster"),
+    "validFrom": _set(["validFrom"], "2020-01-01T00:00:00Z"),
+    "validUntil": _set(["validUntil"], "2099-01-01T00:00:00Z"),
+    "recipient hash": _set(["credentialSubject", "identifier", 0, "identityHash"], "sha256$" + "0" * 64),
+    "salt": _set(["credentialSubject", "identifier", 0, "salt"], "0" * 32),
+    "achievement name": _set(["credentialSubject", "achievement", "name"], "Advanced SQL"),
+    "criteria": _set(["credentialSubject", "achievement", "criteria", "narrative"], "Attend once."),
+    "alignment": _set(["credentialSubject", "achievement", "alignment", 0, "targetCode"], "0000"),
+    "status index": _set(["credentialStatus", "statusListIndex"], "1"),
+    "issuer name": _set(["issuer", "name"], "Acme University"),
+    "evidence added": _set(["evidence"], [{"id": "https://evil.example/e", "type": ["Evidence"]}]),
+    "id": _set(["id"], "urn:uuid:00000000-0000-4000-8000-000000000000"),
+}
+
+
+@pytest.mark.parametrize("field", sorted(TAMPERS))
+def test_any_change_of_meaning_fails_both_named_proofs(signer: Signer, field: str) -> None:
+    award = copy.deepcopy(signer.award(until=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)).award)
+    TAMPERS[field](award)
+    result = verify_credential(award, signer.registry, now=NOW)
+    assert not result
+    assert result.verdict is Verdict.INVALID
+    for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):
+        check = result.check(f"proof:{suite}")
+        assert check is not None
+        assert check.status is CheckStatus.FAILED, f"{suite} missed a change to {field}"
+        assert check.reason == "signature does not match"
+
+
+def test_reformatting_is_not_a_change(signer: Signer) -> None:
+    award = signer.award().award
+    reordered = json.loads(json.dumps(award, sort_keys=True, indent=5))
+    reordered = dict(reversed(list(reordered.items())))
+    result = verify_credential(reordered, signer.registry, now=NOW)
+    assert result.verdict is Verdict.VALID
+    assert award_hash(reordered) == award_hash(award)
+
+
+def test_one_proof_tampered_names_that_proof(signer: Signer) -> None:
+    award = copy.deepcopy(signer.award().award)
+    award["proof"][1]["proofValue"] = award["proof"][0]["proofValue"]
+    result = verify_credential(award, signer.registry, now=NOW)
+    assert statuses(result)["proof:eddsa-rdfc-2022"] == "passed"
+    assert result.check("proof:eddsa-jcs-2022").reason == "signature does not match"  # type: ignore[union-attr]
+    assert result.verdict is Verdict.INVALID
+
+
+def test_expired_award_is_authentic_but_expired(signer: Signer) -> None:
+    issued = signer.award(at=dt.datetime(2024, 2, 1, tzinfo=dt.UTC), until=dt.datetime(2025, 2, 1, tzinfo=dt.UTC))
+    result = verify_credential(issued.award, signer.registry, now=NOW)
+    assert result.authentic
+    assert result.verdict is Verdict.EXPIRED
+    assert result.check("validity").reason == "expired on 2025-02-01"  # type: ignore[union-attr]
+    with pytest.raises(VerificationError, match="the credential is expired"):
+        verify_or_raise(issued.award, signer.registry, now=NOW)
+
+
+def test_revoked_award_names_date_and_reason(signer: Signer) -> None:
+    issued = signer.award()
+    revoke_award(signer.registry, issued.hash, "Assessment irregularity", signer.key, now=NOW)
+    result = verify_credential(issued.award, signer.registry, now=NOW)
+    assert result.authentic
+    assert result.verdict is Verdict.REVOKED
+    assert result.check("status").reason == "revoked on 2026-06-01: Assessment irregularity"  # type: ignore[union-attr]
+
+
+def test_recipient_mismatch(signer: Signer) -> None:
+    result = verify_credential(signer.award().award, signer.registry, now=NOW, recipient="eve@example.org")
+    assert result.verdict is Verdict.RECIPIENT_MISMATCH
+    assert result.check("recipient").reason == "the email address does not match the recipient"  # type: ignore[union-attr]
+
+
+def test_key_outside_its_window_at_issuance(signer: Signer) -> None:
+    issued = signer.award(at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
+    key_file = signer.root / "keys/acme-academy/key-1.json"
+    doc = json.loads(key_file.read_text())
+    doc["revoked_at"], doc["revocation_reason"] = "2025-05-01T00:00:00Z", "key compromised"
+    key_file.write_text(json.dumps(doc))
+    result = verify_credential(issued.award, signer.registry, now=NOW)
+    assert result.verdict is Verdict.INVALID
+    assert result.check("key").reason == (  # type: ignore[union-attr]
+        "signed on 2025-06-01, after key key-1 was revoked (2025-05-01: key compromised)"
+    )
+
+
+def test_rotated_key_keeps_earlier_awards_valid(signer: Signer) -> None:
+    old = signer.award(at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    key_file = signer.root / "keys/acme-academy/key-1.json"
+    doc = json.loads(key_file.read_text())
+    doc["valid_until"] = "2024-12-31T23:59:59Z"
+    key_file.write_text(json.dumps(doc))
+    assert verify_credential(old.award, signer.registry, now=NOW).verdict is Verdict.VALID
+
+
+def test_key_of_another_issuer(signer: Signer) -> None:
+    issuer_yaml = signer.root / "registry/issuers/acme-academy/issuer.yaml"
+    (signer.root / "registry/issuers/beta-labs").mkdir()
+    (signer.root / "registry/issuers/beta-labs/issuer.yaml").write_text(
+        issuer_yaml.read_text().replace("acme-academy", "beta-labs")
+    )
+    beta = signer.new_key("beta-labs", "beta-1")
+    award = signer.award().award
+    unsigned = {k: v for k, v in award.items() if k != "proof"}
+    forged = sign_document(unsigned, beta, "did:web:registry.test.example:issuers:beta-labs#beta-1", EPOCH)
+    result = verify_credential(forged, signer.registry, now=NOW)
+    assert result.verdict is Verdict.INVALID
+    assert result.check("key").reason == "the key belongs to issuer 'beta-labs', not to the credential's issuer"  # type: ignore[union-attr]
+
+
+def test_foreign_did_key_credential_is_authentic_but_not_registered(signer: Signer) -> None:
+    seed = ed25519.generate_seed()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    award = signer.award().award
+    unsigned = {k: v for k, v in award.items() if k not in ("proof", "credentialStatus")}
+    unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
+
+    credential = sign_document(unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", EPOCH)
+    result = verify_credential(credential, signer.registry, now=NOW)
+    assert result.authentic
+    assert statuses(result)["key"] == "passed"
+    assert result.check("issuer").status is CheckStatus.FAILED  # type: ignore[union-attr]
+    assert result.verdict is Verdict.UNTRUSTED
+    lenient = verify_credential(credential, signer.registry, now=NOW, any_issuer=True)
+    assert lenient.verdict is Verdict.VALID
+    # Without any registry at all: did:key still resolves offline.
+    assert verify_credential(credential, None, now=NOW, any_issuer=True).verdict is Verdict.VALID
+
+
+def test_unknown_credential_and_unresolvable_key(signer: Signer) -> None:
+    award = copy.deepcopy(signer.award().award)
+    award["proof"][0]["verificationMethod"] = "did:web:elsewhere.example#k1"
+    result = verify_credential(award, signer.registry, now=NOW)
+    assert "cannot be resolved offline" in result.check("proof:eddsa-rdfc-2022").reason  # type: ignore[union-attr]
+    unsigned = {k: v for k, v in signer.award().award.items() if k != "proof"}
+    unsigned["credentialSubject"] = {**unsigned["credentialSubject"]}
+    unsigned["credentialSubject"]["achievement"] = {
+        **unsigned["credentialSubject"]["achievement"],
+        "id": "https://registry.test.example/credentials/acme-academy/ghost/",
+    }
+    resigned = sign_document(unsigned, signer.key, "did:web:registry.test.example:issuers:acme-academy#key-1", EPOCH)
+    result = verify_credential(resigned, signer.registry, now=NOW)
+    assert result.authentic
+    assert result.check("credential").status is CheckStatus.FAILED  # type: ignore[union-attr]
+    assert "is not a credential acme-academy defines here" in result.check("credential").reason  # type: ignore[union-attr]
+
+
+def test_unsupported_and_missing_proofs(signer: Signer) -> None:
+    award = copy.deepcopy(signer.award().award)
+    award["proof"][0]["cryptosuite"] = "ecdsa-rdfc-2019"
+    result = verify_credential(award, signer.registry, now=NOW)
+    assert result.check("proof").reason == "unsupported proof type or cryptosuite: ecdsa-rdfc-2019"  # type: ignore[union-attr]
+    del award["proof"]
+    result = verify_credential(award, signer.registry, now=NOW)
+    assert result.verdict is Verdict.INVALID
+    assert "carries no Data Integrity proof" in result.check("structure").reason  # type: ignore[union-attr]
