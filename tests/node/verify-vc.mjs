@@ -1,0 +1,54 @@
+// Independent verification of credentials with Digital Bazaar's VC stack (used by DCC, wallets and
+// OB 3.0 verifiers). Reads {credential, documents, checkStatus} as JSON on stdin; `documents` maps every URL
+// the verifier may load (contexts, DID documents, status lists) to its content. Nothing is fetched.
+// Prints {verified, error, results} as JSON.
+import * as vc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as rdfc} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {createVerifyCryptosuite as jcsVerifySuite} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
+
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+const documents = input.documents;
+
+function documentLoader(url) {
+  const [base, fragment] = url.split('#');
+  if (documents[url] !== undefined) {
+    return {contextUrl: null, documentUrl: url, document: documents[url]};
+  }
+  // A verification method is loaded by its id: serve it out of its controller's DID document.
+  if (fragment !== undefined && documents[base] !== undefined) {
+    const didDoc = documents[base];
+    const method = (didDoc.verificationMethod || []).find(m => m.id === url);
+    if (method) {
+      return {contextUrl: null, documentUrl: url, document: {'@context': didDoc['@context'], ...method}};
+    }
+  }
+  throw new Error(`document not available offline: ${url}`);
+}
+
+const suite = [new DataIntegrityProof({cryptosuite: rdfc}), new DataIntegrityProof({cryptosuite: jcsVerifySuite()})];
+let out;
+try {
+  const result = await vc.verifyCredential({
+    credential: input.credential,
+    suite,
+    documentLoader,
+    checkStatus: input.checkStatus === false ? undefined : checkStatus,
+    now: input.now ? new Date(input.now) : undefined,
+  });
+  const proofs = (result.results || []).map(r => ({
+    verified: r.verified,
+    cryptosuite: r.proof && r.proof.cryptosuite,
+    error: r.error ? String(r.error.message || r.error) : null,
+  }));
+  const status = result.statusResult ? {verified: result.statusResult.verified,
+    status: result.statusResult.results?.[0]?.status ?? null} : null;
+  out = {verified: result.verified, error: result.error ? String(result.error.message || result.error) : null,
+    proofs, status};
+} catch (e) {
+  out = {verified: false, error: String(e && e.message || e), proofs: [], status: null};
+}
+process.stdout.write(JSON.stringify(out));
