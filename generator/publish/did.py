@@ -1,0 +1,46 @@
+"""did:web documents for issuers identified through the registry site.
+
+``did:web:<host>[:<path>]:issuers:<issuer>`` resolves to ``<site>/issuers/<issuer>/did.json``. Every key the
+issuer ever registered is listed, rotated ones included, so third-party verifiers can still check awards
+signed before a rotation. A compromised key carries ``revoked``: tools that cannot weigh the signing time
+then refuse all its signatures, which is the safe reading. ``expires`` is deliberately not set for rotated
+keys, since verifiers read it as "refuse every signature" rather than "refuse signatures made after".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.openbadges import timestamp
+from generator.registry import Registry, did_web_for
+
+__all__ = ["DID_CONTEXT", "did_document", "serves_did"]
+
+DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+
+
+def serves_did(registry: Registry, issuer_id: str) -> bool:
+    """Whether the registry site is where this issuer's DID resolves (it is not for issuers with their own DID)."""
+    return registry.issuer_did(issuer_id) == did_web_for(registry.site_url, issuer_id)
+
+
+def did_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
+    did = registry.issuer_did(issuer_id)
+    methods = []
+    for key_id in sorted(registry.issuers[issuer_id].keys):
+        key = registry.issuers[issuer_id].keys[key_id].model
+        method: dict[str, Any] = {
+            "id": f"{did}#{key.id}",
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.publicKeyMultibase,
+        }
+        if key.revoked_at is not None:
+            method["revoked"] = timestamp(key.revoked_at)
+        methods.append(method)
+    return {
+        "@context": list(DID_CONTEXT),
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
+    }

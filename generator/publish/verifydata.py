@@ -1,0 +1,235 @@
+"""The data behind the verification page, laid out so one lookup fetches only a few small files.
+
+``verify/index.json``
+    How awards are sharded and which DIDs belong to which registry issuer.
+``verify/shards/<prefix>.json``
+    Every award whose hash starts with ``<prefix>``. The prefix length is chosen from the number of awards
+    so that a shard holds about :data:`TARGET_PER_SHARD` awards whatever the registry's size. Each award's
+    ``credentialSubject.achievement`` is replaced by ``{"$achievement": <sha256>}``: the achievement is most
+    of an award's bytes and is shared by all awards of one credential version.
+``verify/achievements/<sha256>.json``
+    Those achievements, once each; the page substitutes them back and the hash proves it is the same one.
+``issuers/<issuer>/keys.json``
+    The issuer's keys with their validity windows, for the browser's key check.
+
+Everything is written in bounded memory: awards are first spread over up to 256 bucket files by hash, then
+each bucket is grouped into its shards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import layout
+from generator._internal.files import write_json_atomic
+from generator.awards import iter_awards, read_revocations
+from generator.crypto.jcs import canonicalize
+from generator.openbadges import timestamp
+from generator.registry import Registry
+from generator.verify.policies import parse_time
+
+__all__ = [
+    "TARGET_PER_SHARD",
+    "AwardStats",
+    "PublishedAward",
+    "keys_document",
+    "prefix_length",
+    "write_verification_data",
+]
+
+#: Average awards per shard. With ~1.3 KB per award (achievement factored out) and Poisson-distributed
+#: shard sizes, the largest of 65,536 shards at one million awards stays under 64 KB.
+TARGET_PER_SHARD = 16
+
+
+def prefix_length(count: int) -> int:
+    """Hex digits of the award hash that name a shard: the fewest that keep shards at the target size."""
+    if count <= TARGET_PER_SHARD:
+        return 1
+    return max(1, math.ceil(math.log(count / TARGET_PER_SHARD, 16) - 1e-9))
+
+
+@dataclass
+class AwardStats:
+    """Counts per credential (``issuer/slug``) and per issuer, for pages and the API."""
+
+    awarded: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    revoked: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    expired: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_issuer: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    total: int = 0
+
+    def active(self, ref: str) -> int:
+        return self.awarded[ref] - self.revoked[ref] - self.expired[ref]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedAward:
+    """What the page shows about a revoked award in the issuer's public revocation list."""
+
+    hash: str
+    credential: str
+    revoked: str
+    reason: str
+
+
+def keys_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
+    did = registry.issuer_did(issuer_id)
+    keys = []
+    for key_id in sorted(registry.issuers[issuer_id].keys):
+        key = registry.issuers[issuer_id].keys[key_id].model
+        keys.append(
+            {
+                "id": key.id,
+                "verificationMethod": f"{did}#{key.id}",
+                "publicKeyMultibase": key.publicKeyMultibase,
+                "created": timestamp(key.created),
+                "valid_from": timestamp(key.valid_from),
+                "valid_until": timestamp(key.valid_until) if key.valid_until else None,
+                "revoked_at": timestamp(key.revoked_at) if key.revoked_at else None,
+                "revocation_reason": key.revocation_reason,
+            }
+        )
+    return {"issuer": issuer_id, "did": did, "keys": keys}
+
+
+def _credential_ref(registry: Registry, award: dict[str, Any]) -> str | None:
+    achievement = award.get("credentialSubject", {}).get("achievement", {})
+    url = achievement.get("id", "") if isinstance(achievement, dict) else ""
+    prefix = registry.url("credentials/")
+    if not isinstance(url, str) or not url.startswith(prefix):
+        return None
+    parts = url[len(prefix) :].strip("/").split("/")
+    return "/".join(parts) if len(parts) == 2 else None
+
+
+def _count_awards(registry: Registry) -> int:
+    return sum(1 for _ in iter_awards(registry.root))
+
+
+def write_verification_data(
+    registry: Registry, out: Path, *, now: dt.datetime | None = None
+) -> tuple[AwardStats, dict[str, list[PublishedAward]]]:
+    """Write shards, achievements, the index and key documents under ``out``; return award statistics and
+    each issuer's revocations (newest first)."""
+    now = now or dt.datetime.now(dt.UTC)
+    verify_dir = out / "verify"
+    revocations = {
+        issuer: {str(e.get("award")): e for _, e in read_revocations(layout.revocations_path(registry.root, issuer))}
+        for issuer in registry.issuers
+    }
+    count = _count_awards(registry)
+    digits = prefix_length(count)
+    stats = AwardStats()
+    revoked_lists: dict[str, list[PublishedAward]] = {issuer: [] for issuer in registry.issuers}
+    achievements_dir = verify_dir / "achievements"
+    achievements_dir.mkdir(parents=True, exist_ok=True)
+    written_achievements: set[str] = set()
+
+    # Buckets are never finer than shards, so each shard is built from exactly one bucket.
+    bucket_digits = min(digits, 2)
+    with tempfile.TemporaryDirectory(prefix="credreg-shards-") as tmp:
+        buckets = [Path(tmp) / f"{i:x}.jsonl" for i in range(16**bucket_digits)]
+        handles = [b.open("w", encoding="utf-8") for b in buckets]
+        try:
+            for source in iter_awards(registry.root):
+                issuer = layout.classify(source.path).issuer
+                try:
+                    award = json.loads(source.text)
+                except ValueError:
+                    continue  # the check reports it; an unreadable award is simply not published
+                if not isinstance(award, dict) or issuer not in registry.issuers:
+                    continue
+                digest = hashlib.sha256(canonicalize(award)).hexdigest()
+                ref = _credential_ref(registry, award) or f"{issuer}/?"
+                stats.total += 1
+                stats.awarded[ref] += 1
+                stats.by_issuer[issuer] += 1
+                revocation = revocations[issuer].get(digest)
+                if revocation is not None:
+                    stats.revoked[ref] += 1
+                    revoked_lists[issuer].append(
+                        PublishedAward(digest, ref, str(revocation.get("revoked")), str(revocation.get("reason")))
+                    )
+                else:
+                    until = parse_time(award.get("validUntil"))
+                    if until is not None and until < now:
+                        stats.expired[ref] += 1
+                entry = _shard_entry(award, issuer, ref, revocation, achievements_dir, written_achievements)
+                handles[int(digest[:bucket_digits], 16)].write(
+                    json.dumps([digest, entry], separators=(",", ":")) + "\n"
+                )
+        finally:
+            for handle in handles:
+                handle.close()
+        shards_dir = verify_dir / "shards"
+        if shards_dir.exists():
+            shutil.rmtree(shards_dir)
+        shards_dir.mkdir(parents=True)
+        shard_count = 0
+        for bucket in buckets:
+            for prefix, awards in _group(bucket, digits):
+                write_json_atomic(shards_dir / f"{prefix}.json", {"prefix": prefix, "awards": awards}, indent=None)
+                shard_count += 1
+
+    issuers_by_did = {registry.issuer_did(i): i for i in registry.issuers}
+    write_json_atomic(
+        verify_dir / "index.json",
+        {
+            "registry": registry.governance.model.name,
+            "site_url": registry.site_url,
+            "generated": timestamp(now),
+            "awards": stats.total,
+            "prefix_length": digits,
+            "shards": shard_count,
+            "issuers": issuers_by_did,
+        },
+    )
+    for issuer in registry.issuers:
+        write_json_atomic(out / "issuers" / issuer / "keys.json", keys_document(registry, issuer))
+        revoked_lists[issuer].sort(key=lambda r: r.revoked, reverse=True)
+    return stats, revoked_lists
+
+
+def _shard_entry(
+    award: dict[str, Any],
+    issuer: str,
+    ref: str,
+    revocation: dict[str, Any] | None,
+    achievements_dir: Path,
+    written: set[str],
+) -> dict[str, Any]:
+    compact = json.loads(json.dumps(award))  # an independent copy to edit
+    subject = compact.get("credentialSubject")
+    if isinstance(subject, dict) and isinstance(subject.get("achievement"), dict):
+        achievement = subject["achievement"]
+        digest = hashlib.sha256(canonicalize(achievement)).hexdigest()
+        if digest not in written:
+            write_json_atomic(achievements_dir / f"{digest}.json", achievement, indent=None)
+            written.add(digest)
+        subject["achievement"] = {"$achievement": digest}
+    entry: dict[str, Any] = {"issuer": issuer, "credential": ref, "award": compact}
+    if revocation is not None:
+        entry["revocation"] = revocation
+    return entry
+
+
+def _group(bucket: Path, digits: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Shards (prefix → {hash: entry}) from one bucket file, each in hash order."""
+    groups: dict[str, dict[str, Any]] = defaultdict(dict)
+    with bucket.open(encoding="utf-8") as fh:
+        for line in fh:
+            digest, entry = json.loads(line)
+            groups[digest[:digits]][digest] = entry
+    for prefix in sorted(groups):
+        yield prefix, dict(sorted(groups[prefix].items()))
