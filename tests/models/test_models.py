@@ -1,0 +1,183 @@
+"""Every model's own rules: what a valid file looks like and what each validator refuses."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
+from generator.models.award import Award, RevocationEntry
+
+DEFINITION: dict[str, Any] = {
+    "id": "sql",
+    "name": "SQL",
+    "summary": "Query data.",
+    "description": "Write queries.",
+    "achievement_type": "MicroCredential",
+    "criteria": {"narrative": "Pass.", "assessment": [{"method": "exam"}]},
+    "skills": [{"name": "SQL"}],
+    "level": {"eqf": 5},
+    "effort": {"hours": 10},
+    "cost": "free",
+    "delivery": "online",
+    "languages": ["en"],
+    "created": "2025-01-01",
+}
+
+
+def errors(model: type[Any], data: dict[str, Any]) -> list[tuple[str, str]]:
+    with pytest.raises(ValidationError) as info:
+        model.model_validate(data)
+    return [(".".join(str(p) for p in e["loc"]), str(e["msg"])) for e in info.value.errors()]
+
+
+def changed(**changes: Any) -> dict[str, Any]:
+    data = copy.deepcopy(DEFINITION)
+    data.update(changes)
+    return data
+
+
+def test_minimal_definition_and_defaults() -> None:
+    model = CredentialDefinition.model_validate(DEFINITION)
+    assert model.status == "active"
+    assert model.version == "1.0"
+    assert model.validity.period is None
+    with pytest.raises(ValidationError):
+        model.name = "changed"  # type: ignore[misc]  # loaded data is immutable
+
+
+@pytest.mark.parametrize(
+    ("changes", "where", "words"),
+    [
+        ({"level": {}}, "level", "give eqf, proficiency, or both"),
+        ({"level": {"eqf": 9}}, "level.eqf", "less than or equal to 8"),
+        ({"cost": {"amount": -1, "currency": "EUR"}}, "cost.Price.amount", "greater than or equal to 0"),
+        ({"cost": "gratis"}, "cost.literal['free']", "Input should be 'free'"),
+        ({"effort": {"hours": 10, "duration": "6 weeks"}}, "effort.duration", "String should match pattern"),
+        ({"languages": ["en", "en"]}, "languages", "listed more than once: en"),
+        ({"stacking": {"rule": "n-of-m", "components": ["a", "b"]}}, "stacking", "rule n-of-m needs n"),
+        ({"stacking": {"rule": "n-of-m", "n": 3, "components": ["a", "b"]}}, "stacking", "only 2 components"),
+        (
+            {"stacking": {"rule": "all-of", "n": 1, "components": ["a", "b"]}},
+            "stacking",
+            "n only applies to rule n-of-m",
+        ),
+        ({"stacking": {"rule": "all-of", "components": ["a"]}}, "stacking.components", "at least 2 items"),
+        ({"superseded_by": "sql-v2"}, "superseded_by", "a superseded credential cannot be active"),
+        ({"supersedes": "sql"}, "supersedes", "a credential cannot supersede itself"),
+        ({"updated": "2024-12-31"}, "updated", "is before created (2025-01-01)"),
+        ({"summary": "two\nlines"}, "summary", "String should match pattern"),
+        ({"skils": []}, "skils", "Extra inputs are not permitted"),
+    ],
+)
+def test_definition_rules(changes: dict[str, Any], where: str, words: str) -> None:
+    found = errors(CredentialDefinition, changed(**changes))
+    assert any(loc == where and words in msg for loc, msg in found), found
+
+
+def test_assessment_weights_must_cover_every_part_and_sum_to_100() -> None:
+    criteria = {
+        "narrative": "x",
+        "assessment": [{"method": "exam", "weight": 60}, {"method": "project", "weight": 30}],
+    }
+    assert errors(CredentialDefinition, changed(criteria=criteria)) == [
+        ("criteria", "Value error, assessment weights must be given for every part and add up to 100")
+    ]
+    criteria["assessment"][1]["weight"] = 40
+    CredentialDefinition.model_validate(changed(criteria=criteria))
+
+
+GOVERNANCE = {"name": "R", "description": "d", "site_url": "https://r.example/", "maintainers": ["a"]}
+
+
+@pytest.mark.parametrize(
+    ("site_url", "words"),
+    [
+        ("https://r.example", "must end with '/'"),
+        ("http://r.example/", "String should match pattern"),
+        ("https://r.example/?x=1/", "must not have a query or fragment"),
+        ("https://user:pw@r.example/", "must not contain credentials"),
+    ],
+)
+def test_governance_site_url(site_url: str, words: str) -> None:
+    found = errors(Governance, {**GOVERNANCE, "site_url": site_url})
+    assert any(words in msg for _, msg in found), found
+
+
+def test_governance_maintainers_unique_case_insensitively() -> None:
+    found = errors(Governance, {**GOVERNANCE, "maintainers": ["Alice", "alice"]})
+    assert found == [("maintainers", "Value error, listed more than once: alice")]
+    assert Governance.model_validate(GOVERNANCE).review.required_approvals == 1
+
+
+ISSUER = {
+    "id": "acme",
+    "name": "Acme",
+    "kind": "employer",
+    "url": "https://acme.example",
+    "email": "hr@acme.example",
+    "description": "d",
+    "location": {"country": "DE"},
+    "maintainers": ["octocat", "acme-org/reviewers"],
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"kind": "company"}, "kind"),
+        ({"maintainers": ["@octocat"]}, "maintainers.0"),
+        ({"maintainers": []}, "maintainers"),
+        ({"logo": "../../secret.png"}, "logo"),
+        ({"did": "web:acme.example"}, "did"),
+        ({"location": {"country": "de"}}, "location.country"),
+    ],
+)
+def test_issuer_rules(changes: dict[str, Any], where: str) -> None:
+    Issuer.model_validate(ISSUER)
+    assert where in [loc for loc, _ in errors(Issuer, {**ISSUER, **changes})]
+
+
+KEY = {
+    "id": "k1",
+    "issuer": "acme",
+    "type": "Multikey",
+    "publicKeyMultibase": "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+    "created": "2025-01-01T00:00:00Z",
+    "valid_from": "2025-01-01T00:00:00Z",
+}
+
+
+def test_key_lifecycle_rules() -> None:
+    assert PublicKey.model_validate({**KEY, "$schema": "../../schemas/key.schema.json"}).schema_ is not None
+    assert errors(PublicKey, {**KEY, "valid_from": "2025-01-01T00:00:00"})[0][0] == "valid_from"  # no time zone
+    assert errors(PublicKey, {**KEY, "valid_until": "2024-01-01T00:00:00Z"}) == [
+        ("valid_until", "Value error, must be after valid_from (2025-01-01T00:00:00+00:00)")
+    ]
+    assert errors(PublicKey, {**KEY, "revoked_at": "2025-06-01T00:00:00Z"}) == [
+        ("revocation_reason", "Value error, a revoked key needs a revocation_reason")
+    ]
+    assert errors(PublicKey, {**KEY, "revocation_reason": "x"}) == [
+        ("revocation_reason", "Value error, revocation_reason without revoked_at")
+    ]
+
+
+def test_award_profile_requires_both_suites_by_one_key() -> None:
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2025-01-01T00:00:00Z",
+        "verificationMethod": "did:web:x#k1",
+        "proofPurpose": "assertionMethod",
+        "proofValue": "z" + "2" * 87,
+    }
+    entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z", "reason": "r"}
+    assert errors(RevocationEntry, {**entry, "proof": proof}) == [
+        ("proof", "Value error, revocations are signed with eddsa-jcs-2022")
+    ]
+    found = errors(Award, {"proof": [proof, proof]})
+    assert ("proof", "Value error, the proof set must hold one eddsa-rdfc-2022 and one eddsa-jcs-2022 proof") in found
