@@ -32,11 +32,11 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import write_json_atomic
+from generator._internal.times import parse_time
 from generator.awards import iter_awards, read_revocations
 from generator.crypto.jcs import canonicalize
 from generator.openbadges import timestamp
 from generator.registry import Registry
-from generator.verify.policies import parse_time
 
 __all__ = [
     "TARGET_PER_SHARD",

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from generator._internal.times import parse_time
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.models.award import Award
 from generator.openbadges import normalize_identifier
@@ -50,16 +51,6 @@ class ProofCache(Protocol):
     def get(self, key: str) -> bool | None: ...
 
     def put(self, key: str, ok: bool) -> None: ...
-
-
-def parse_time(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
 
 
 def _day(value: Any) -> str:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.progress import Progress
 from generator._internal.source import Document, Positions, SourceError, parse_json
+from generator._internal.times import parse_time
 from generator.awards import AwardSource, award_hash, iter_awards
 from generator.crypto.dataintegrity import verify_proof
 from generator.errors import Problem, ProblemList
@@ -36,7 +37,6 @@ from generator.verify.policies import (
     ProofPolicy,
     StructurePolicy,
     UnsupportedProofPolicy,
-    parse_time,
 )
 from generator.verify.results import CheckStatus
 from generator.verify.status import RegistryStatus

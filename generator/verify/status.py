@@ -7,13 +7,13 @@ only the issuer's signed revocation log records it (a conservative reading if th
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator import layout
+from generator._internal.times import parse_time
 from generator.awards import read_revocations
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CryptoError
@@ -91,7 +91,7 @@ class RegistryStatus:
             if key is None or key.controller != issuer_did:
                 return _List(None, "the status list is not signed by a key of the issuer")
             if key.record is not None:
-                created = _parse_time(proof.get("created"))
+                created = parse_time(proof.get("created"))
                 problem = window_problem(key.record, created) if created else "its proof has no valid created time"
                 if problem:
                     return _List(None, f"the status list's signature is not trusted: {problem}")
@@ -136,13 +136,3 @@ class RegistryStatus:
                 True, "", logged.get("revoked") if logged else None, logged.get("reason") if logged else None
             )
         return StatusOutcome(False)
-
-
-def _parse_time(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None

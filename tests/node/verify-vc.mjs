@@ -1,7 +1,7 @@
 // Independent verification of credentials with Digital Bazaar's VC stack (used by DCC, wallets and
-// OB 3.0 verifiers). Reads {credential, documents, checkStatus} as JSON on stdin; `documents` maps every URL
-// the verifier may load (contexts, DID documents, status lists) to its content. Nothing is fetched.
-// Prints {verified, error, results} as JSON.
+// OB 3.0 verifiers). Reads {credential | credentials: [{credential, now}], documents, checkStatus} as JSON on
+// stdin; `documents` maps every URL the verifier may load (contexts, DID documents, status lists) to its
+// content. Nothing is fetched. Prints {verified, error, proofs, status} (or a list of them) as JSON.
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as rdfc} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -30,25 +30,35 @@ function documentLoader(url) {
 }
 
 const suite = [new DataIntegrityProof({cryptosuite: rdfc}), new DataIntegrityProof({cryptosuite: jcsVerifySuite()})];
+
+async function verifyOne(credential, now) {
+  try {
+    const result = await vc.verifyCredential({
+      credential,
+      suite,
+      documentLoader,
+      checkStatus: input.checkStatus === false ? undefined : checkStatus,
+      now: now ? new Date(now) : undefined,
+    });
+    const proofs = (result.results || []).map(r => ({
+      verified: r.verified,
+      cryptosuite: r.proof && r.proof.cryptosuite,
+      error: r.error ? String(r.error.message || r.error) : null,
+    }));
+    const status = result.statusResult ? {verified: result.statusResult.verified,
+      status: result.statusResult.results?.[0]?.status ?? null} : null;
+    return {verified: result.verified, error: result.error ? String(result.error.message || result.error) : null,
+      proofs, status};
+  } catch (e) {
+    return {verified: false, error: String(e && e.message || e), proofs: [], status: null};
+  }
+}
+
 let out;
-try {
-  const result = await vc.verifyCredential({
-    credential: input.credential,
-    suite,
-    documentLoader,
-    checkStatus: input.checkStatus === false ? undefined : checkStatus,
-    now: input.now ? new Date(input.now) : undefined,
-  });
-  const proofs = (result.results || []).map(r => ({
-    verified: r.verified,
-    cryptosuite: r.proof && r.proof.cryptosuite,
-    error: r.error ? String(r.error.message || r.error) : null,
-  }));
-  const status = result.statusResult ? {verified: result.statusResult.verified,
-    status: result.statusResult.results?.[0]?.status ?? null} : null;
-  out = {verified: result.verified, error: result.error ? String(result.error.message || result.error) : null,
-    proofs, status};
-} catch (e) {
-  out = {verified: false, error: String(e && e.message || e), proofs: [], status: null};
+if (input.credentials) {
+  out = [];
+  for (const item of input.credentials) out.push(await verifyOne(item.credential, item.now));
+} else {
+  out = await verifyOne(input.credential, input.now);
 }
 process.stdout.write(JSON.stringify(out));
