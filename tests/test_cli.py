@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.conftest import FIXTURES, make_registry
+from tests.conftest import FIXTURES, REPO, make_registry
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -106,3 +108,33 @@ def test_module_entry_point_and_console_script_agree() -> None:
     assert script.exists()
     a = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True).stdout
     assert a == run("--version").stdout
+
+
+def test_progress_only_on_a_terminal() -> None:
+    """On a terminal the award check shows a live progress bar on stderr; in a pipe (CI logs) it does not."""
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "check"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        env=env,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(primary)
+    on_terminal = b"".join(chunks).decode(errors="replace")
+    assert "Verifying awards" in on_terminal
+    piped = run("--root", str(REPO), "check")
+    assert "Verifying awards" not in piped.stderr
+    assert piped.stderr.startswith("credreg check: ok")
