@@ -1,0 +1,74 @@
+// Bytes and their text forms: hex, SHA-256 (WebCrypto), base58btc, base64url, Multikey Ed25519 public keys.
+// Mirrors generator/crypto/multibase.py, including its refusals.
+
+export class EncodingError extends Error {}
+
+const utf8 = new TextEncoder();
+
+export function toHex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** SHA-256 of a string (its UTF-8 bytes) or of bytes. */
+export async function sha256(data) {
+  const bytes = typeof data === "string" ? utf8.encode(data) : data;
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+export async function sha256Hex(data) {
+  return toHex(await sha256(data));
+}
+
+const B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+const B58_INDEX = new Map(Array.from(B58, (c, i) => [c, i]));
+
+/** Bitcoin base58: every leading "1" is a leading zero byte. */
+export function base58Decode(text) {
+  if (typeof text !== "string") throw new EncodingError("base58btc value must be a string");
+  let n = 0n;
+  for (let i = 0; i < text.length; i += 1) {
+    const digit = B58_INDEX.get(text[i]);
+    if (digit === undefined)
+      throw new EncodingError(`invalid base58btc character ${JSON.stringify(text[i])} at position ${i}`);
+    n = n * 58n + BigInt(digit);
+  }
+  const body = [];
+  while (n > 0n) {
+    body.push(Number(n & 0xffn));
+    n >>= 8n;
+  }
+  let zeros = 0;
+  while (zeros < text.length && text[zeros] === "1") zeros += 1;
+  return Uint8Array.from([...new Array(zeros).fill(0), ...body.reverse()]);
+}
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+
+/** base64url without padding; refuses a value that is not the one canonical encoding of its bytes. */
+export function base64UrlDecode(text) {
+  if (typeof text !== "string" || !B64URL.test(text) || text.length % 4 === 1) {
+    throw new EncodingError("invalid base64url (no padding) value");
+  }
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  if (base64UrlEncode(bytes) !== text) throw new EncodingError("non-canonical base64url value");
+  return bytes;
+}
+
+export function base64UrlEncode(bytes) {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The 32-byte key of an Ed25519 Multikey (``z6Mk…``: multicodec 0xed 0x01, then the key). */
+export function decodeEd25519Public(multikey) {
+  if (typeof multikey !== "string" || !multikey.startsWith("z")) {
+    throw new EncodingError("an Ed25519 public key is a base58btc multibase value (z…)");
+  }
+  const bytes = base58Decode(multikey.slice(1));
+  if (bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) {
+    throw new EncodingError("not an Ed25519 public Multikey");
+  }
+  return bytes.slice(2);
+}

@@ -1,0 +1,85 @@
+// RFC 8785 JSON Canonicalization Scheme (JCS), and a JSON parser that refuses what JCS cannot represent.
+//
+// The same bytes as generator/crypto/jcs.py (rfc8785): object keys sorted by UTF-16 code units, numbers in
+// ECMAScript Number-to-String form, strings with the minimal JSON escapes, no whitespace. Values JCS cannot
+// represent (lone surrogates, NaN/Infinity, integers beyond ±(2**53 − 1) in the source text) are errors, as
+// they are in Python, so the page never computes a hash the registry could not have computed.
+
+export class JcsError extends Error {}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function wellFormed(text) {
+  return typeof text.isWellFormed === "function" ? text.isWellFormed() : !LONE_SURROGATE.test(text);
+}
+
+function quote(text) {
+  if (!wellFormed(text)) throw new JcsError("a string contains a lone surrogate (not valid Unicode)");
+  // JSON.stringify escapes exactly ", \, U+0000–U+001F (\b \t \n \f \r, else lowercase \u00xx): RFC 8785 3.2.2.2.
+  return JSON.stringify(text);
+}
+
+function serialize(value, out, depth) {
+  if (depth > 1000) throw new JcsError("nested too deeply");
+  if (value === null) {
+    out.push("null");
+  } else if (value === true) {
+    out.push("true");
+  } else if (value === false) {
+    out.push("false");
+  } else if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new JcsError("NaN and Infinity are not JSON numbers");
+    out.push(String(value)); // ECMAScript Number::toString, which RFC 8785 3.2.2.3 adopts; -0 becomes "0"
+  } else if (typeof value === "string") {
+    out.push(quote(value));
+  } else if (Array.isArray(value)) {
+    out.push("[");
+    value.forEach((item, i) => {
+      if (i) out.push(",");
+      serialize(item, out, depth + 1);
+    });
+    out.push("]");
+  } else if (typeof value === "object") {
+    // Array.prototype.sort without a comparator orders strings by UTF-16 code units: RFC 8785 3.2.3.
+    const keys = Object.keys(value).sort();
+    out.push("{");
+    keys.forEach((key, i) => {
+      if (i) out.push(",");
+      out.push(quote(key), ":");
+      serialize(value[key], out, depth + 1);
+    });
+    out.push("}");
+  } else {
+    throw new JcsError(`${typeof value} is not a JSON value`);
+  }
+}
+
+/** The canonical JSON text of a value (a string; hash its UTF-8 bytes). */
+export function canonicalize(value) {
+  const out = [];
+  serialize(value, out, 0);
+  return out.join("");
+}
+
+/** The canonical UTF-8 bytes of a value. */
+export function canonicalBytes(value) {
+  return new TextEncoder().encode(canonicalize(value));
+}
+
+const INTEGER_LITERAL = /^-?\d+$/;
+
+/**
+ * JSON.parse, refusing integer literals JavaScript cannot hold exactly: Python keeps them and its JCS then
+ * rejects them, while here they would silently round and hash differently. Needs the reviver's source text
+ * (Chromium 114+); elsewhere such a number goes through rounded, and its proof simply fails.
+ */
+export function parseJSON(text) {
+  return JSON.parse(text, function reviver(key, value, context) {
+    if (typeof value === "number" && context && typeof context.source === "string") {
+      if (INTEGER_LITERAL.test(context.source) && !Number.isSafeInteger(value)) {
+        throw new JcsError(`the integer ${context.source} is too large for JSON canonicalization (RFC 8785)`);
+      }
+    }
+    return value;
+  });
+}

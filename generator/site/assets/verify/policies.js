@@ -1,0 +1,612 @@
+// Verification as policies, one check each, in the order and with the rules of generator/verify/policies.py.
+//
+// The one deliberate difference: the browser does not canonicalize RDF, so the eddsa-rdfc-2022 proof is not
+// checked here (its key and time are); the eddsa-jcs-2022 proof signs the same document and is checked.
+// Everything a policy needs from the site comes through `ctx.site` (a SiteData) and is verified on arrival:
+// keys belong to the credential's issuer, status lists and revocations carry the issuer's valid signature.
+
+import { JCS_SUITE, RDFC_SUITE, SUITES, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
+import { DataError, isId } from "./sitedata.js";
+import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
+import { canonicalize } from "./jcs.js";
+import { check, notChecked } from "./results.js";
+import { decodeList, getBit, StatusListError } from "./statuslist.js";
+
+const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
+const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+const OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.";
+const DATETIME = /^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$/;
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
+
+// --- small helpers ----------------------------------------------------------------------------------------
+
+/** Milliseconds since the epoch of a timestamp with a time zone, or null. */
+export function parseTime(value) {
+  if (typeof value !== "string") return null;
+  const m = TIME.exec(value);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, "0")) : 0;
+  const local = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const back = new Date(local);
+  if (
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== d ||
+    h > 23 ||
+    mi > 59 ||
+    s > 59
+  ) {
+    return null;
+  }
+  let offset = 0;
+  if (m[8] !== "Z") {
+    const sign = m[8][0] === "-" ? -1 : 1;
+    offset = sign * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(4, 6))) * 60000;
+  }
+  return local - offset;
+}
+
+/** The calendar day of a timestamp as written (YYYY-MM-DD), as Python's "%Y-%m-%d" prints it. */
+export function day(value) {
+  return parseTime(value) !== null ? value.slice(0, 10) : String(value);
+}
+
+function types(value) {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
+  return [];
+}
+
+function idOf(value) {
+  if (typeof value === "string") return value;
+  if (isObject(value) && typeof value.id === "string") return value.id;
+  return null;
+}
+
+function get(object, key) {
+  return isObject(object) && Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+function pyStr(value) {
+  if (value === undefined || value === null) return "None";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+// --- the credential under verification ---------------------------------------------------------------------
+
+export function issuerIdOf(document) {
+  const issuer = get(document, "issuer");
+  const id = isObject(issuer) ? get(issuer, "id") : issuer;
+  return typeof id === "string" ? id : null;
+}
+
+export function achievementOf(document) {
+  let subject = get(document, "credentialSubject");
+  if (Array.isArray(subject)) subject = subject.length ? subject[0] : undefined;
+  const value = get(subject, "achievement");
+  return isObject(value) ? value : {};
+}
+
+/**
+ * What the policies consult. `site` resolves keys and status lists; `entry` is the award's shard entry when
+ * it is registered here; `hash` is the award's own hash; `now` is a Date.
+ */
+export class Context {
+  constructor({ document, site, now, hash = null, entry = null, recipient = null }) {
+    Object.assign(this, { document, site, now: now.getTime(), hash, entry, recipient });
+    this.issuerId = issuerIdOf(document);
+    this.achievement = achievementOf(document);
+    this.proofs = proofsOf(document).filter(isObject);
+    this._keys = new Map();
+  }
+
+  /** The public key behind a verification method (registry key, did:key, or Multikey fragment), or null. */
+  keyFor(method) {
+    if (!this._keys.has(method)) this._keys.set(method, resolveKey(this.site, method));
+    return this._keys.get(method);
+  }
+
+  async registryIssuer() {
+    return this.issuerId === null ? null : this.site.issuerOf(this.issuerId);
+  }
+}
+
+async function resolveKey(site, method) {
+  if (typeof method !== "string") return null;
+  const hash = method.indexOf("#");
+  const did = hash < 0 ? method : method.slice(0, hash);
+  const fragment = hash < 0 ? "" : method.slice(hash + 1);
+  const issuer = await site.issuerOf(did);
+  if (issuer !== null) {
+    const doc = await site.keys(issuer);
+    if (doc === null) throw new DataError(`issuers/${issuer}/keys.json is missing`);
+    if (doc.did !== did || !Array.isArray(doc.keys)) throw new DataError(`issuers/${issuer}/keys.json is malformed`);
+    const keys = doc.keys.filter(isObject);
+    const record = keys.find((k) => k.id === fragment) ?? keys.find((k) => k.publicKeyMultibase === fragment);
+    if (!record) return null;
+    try {
+      return {
+        public: decodeEd25519Public(record.publicKeyMultibase),
+        controller: did,
+        issuer,
+        record,
+        confirmed: true,
+        source: `registered key "${record.id}" of ${issuer}`,
+      };
+    } catch (error) {
+      if (error instanceof EncodingError) throw new DataError(`key ${record.id} of ${issuer} is malformed`);
+      throw error;
+    }
+  }
+  try {
+    if (did.startsWith("did:key:")) {
+      const multikey = did.slice("did:key:".length);
+      if (hash >= 0 && fragment !== multikey) return null;
+      return {
+        public: decodeEd25519Public(multikey),
+        controller: did,
+        issuer: null,
+        record: null,
+        confirmed: true,
+        source: "did:key",
+      };
+    }
+    if (fragment.startsWith("z6Mk")) {
+      return {
+        public: decodeEd25519Public(fragment),
+        controller: did,
+        issuer: null,
+        record: null,
+        confirmed: false,
+        source: "Multikey fragment",
+      };
+    }
+  } catch (error) {
+    if (error instanceof EncodingError) return null;
+    throw error;
+  }
+  return null;
+}
+
+/** Why a registry key could not sign at `when` (a timestamp string), or null when it could. */
+export function windowProblem(record, when) {
+  const at = parseTime(when);
+  const signed = `signed on ${day(when)}`;
+  const from = parseTime(record.valid_from);
+  const until = parseTime(record.valid_until);
+  const revoked = parseTime(record.revoked_at);
+  if (from === null || at < from) return `${signed}, before key ${record.id} became valid (${day(record.valid_from)})`;
+  if (until !== null && at > until) return `${signed}, after key ${record.id} was retired (${day(record.valid_until)})`;
+  if (revoked !== null && at >= revoked) {
+    return `${signed}, after key ${record.id} was revoked (${day(record.revoked_at)}: ${pyStr(record.revocation_reason)})`;
+  }
+  return null;
+}
+
+// --- structure (generator/verify/conformance.py) -------------------------------------------------------------
+
+export function structureProblems(doc) {
+  if (!isObject(doc)) return ["the credential is not a JSON object"];
+  const out = [];
+  const contexts = get(doc, "@context");
+  if (!Array.isArray(contexts) || !contexts.length || contexts[0] !== VC2_CONTEXT_URL) {
+    out.push(`@context: the first context must be ${VC2_CONTEXT_URL}`);
+  } else if (!contexts.some((c) => typeof c === "string" && c.startsWith(OB3_CONTEXT_PREFIX))) {
+    out.push(`@context: must include the Open Badges 3.0 context (${OB3_CONTEXT_URL})`);
+  }
+  const kinds = types(get(doc, "type"));
+  if (!kinds.includes("VerifiableCredential")) out.push("type: must include VerifiableCredential");
+  if (!kinds.includes("OpenBadgeCredential") && !kinds.includes("AchievementCredential")) {
+    out.push("type: must include OpenBadgeCredential (or AchievementCredential)");
+  }
+  if (Object.hasOwn(doc, "id") && !(typeof doc.id === "string" && URI.test(doc.id))) out.push("id: must be a URI");
+  const issuer = idOf(get(doc, "issuer"));
+  if (issuer === null || !URI.test(issuer)) {
+    out.push("issuer: must be a URI or a Profile with an id");
+  } else if (isObject(doc.issuer) && !types(get(doc.issuer, "type")).includes("Profile")) {
+    out.push("issuer.type: must include Profile");
+  }
+  for (const name of ["validFrom", "validUntil"]) {
+    const value = get(doc, name);
+    if ((value === undefined || value === null) && name === "validFrom")
+      out.push("validFrom: required (OB 3.0 on VC 2.0)");
+    else if (value !== undefined && value !== null && !(typeof value === "string" && DATETIME.test(value))) {
+      out.push(`${name}: must be an XML Schema dateTime with a time zone`);
+    }
+  }
+  if (Object.hasOwn(doc, "issuanceDate") || Object.hasOwn(doc, "expirationDate")) {
+    out.push("issuanceDate/expirationDate are VC 1.1 properties; VC 2.0 uses validFrom/validUntil");
+  }
+  out.push(...subjectProblems(get(doc, "credentialSubject")));
+  const proofs = get(doc, "proof");
+  const list = Array.isArray(proofs) ? proofs : isObject(proofs) ? [proofs] : [];
+  if (!list.length) out.push("proof: the credential carries no Data Integrity proof");
+  list.forEach((proof, i) => {
+    if (!isObject(proof)) {
+      out.push(`proof[${i}]: must be an object`);
+      return;
+    }
+    for (const key of ["type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue"]) {
+      if (typeof get(proof, key) !== "string") out.push(`proof[${i}].${key}: required`);
+    }
+  });
+  const status = get(doc, "credentialStatus");
+  if (status !== undefined && status !== null) {
+    (Array.isArray(status) ? status : [status]).forEach((entry, i) => {
+      if (!isObject(entry) || !types(get(entry, "type")).length)
+        out.push(`credentialStatus[${i}]: must be an object with a type`);
+    });
+  }
+  return out;
+}
+
+function subjectProblems(subject) {
+  const subjects = Array.isArray(subject) ? subject : [subject];
+  if (!subjects.length || !subjects.every(isObject))
+    return ["credentialSubject: required, an AchievementSubject object"];
+  const out = [];
+  for (const s of subjects) {
+    if (!types(get(s, "type")).includes("AchievementSubject"))
+      out.push("credentialSubject.type: must include AchievementSubject");
+    const achievement = get(s, "achievement");
+    if (!isObject(achievement)) {
+      out.push("credentialSubject.achievement: required, an Achievement object");
+    } else {
+      for (const key of ["id", "name", "description"]) {
+        if (typeof get(achievement, key) !== "string") out.push(`credentialSubject.achievement.${key}: required`);
+      }
+      if (!types(get(achievement, "type")).includes("Achievement"))
+        out.push("credentialSubject.achievement.type: must include Achievement");
+      const criteria = get(achievement, "criteria");
+      if (!isObject(criteria) || !(Object.hasOwn(criteria, "id") || Object.hasOwn(criteria, "narrative"))) {
+        out.push("credentialSubject.achievement.criteria: required, with an id or a narrative");
+      }
+    }
+    const identifiers = Object.hasOwn(s, "identifier") ? s.identifier : [];
+    (Array.isArray(identifiers) ? identifiers : [identifiers]).forEach((ident, i) => {
+      if (!isObject(ident)) {
+        out.push(`credentialSubject.identifier[${i}]: must be an IdentityObject`);
+        return;
+      }
+      for (const key of ["identityHash", "identityType"]) {
+        if (typeof get(ident, key) !== "string") out.push(`credentialSubject.identifier[${i}].${key}: required`);
+      }
+      if (typeof get(ident, "hashed") !== "boolean")
+        out.push(`credentialSubject.identifier[${i}].hashed: required, true or false`);
+    });
+    const hasIdentifiers = Array.isArray(identifiers) ? identifiers.length > 0 : Boolean(identifiers);
+    if (!Object.hasOwn(s, "id") && !hasIdentifiers)
+      out.push("credentialSubject: needs an id or an identifier naming the recipient");
+  }
+  return out;
+}
+
+// --- the policies ------------------------------------------------------------------------------------------
+
+export async function structurePolicy(ctx) {
+  const label = "Structure (Open Badges 3.0 on VC 2.0)";
+  const problems = structureProblems(ctx.document);
+  if (problems.length) return check("structure", label, false, problems.join("; "));
+  return check("structure", label, true, "a well-formed OpenBadgeCredential");
+}
+
+export async function rdfcProofPolicy(ctx) {
+  const id = `proof:${RDFC_SUITE}`;
+  const label = `Signature (${RDFC_SUITE})`;
+  if (!ctx.proofs.some((p) => p.cryptosuite === RDFC_SUITE)) {
+    return notChecked(id, label, `the credential has no ${RDFC_SUITE} proof`, { applicable: false });
+  }
+  return notChecked(
+    id,
+    label,
+    `not checked in the browser (credreg verify checks it); the ${JCS_SUITE} proof signs the same document`,
+    { applicable: false },
+  );
+}
+
+export async function jcsProofPolicy(ctx) {
+  const id = `proof:${JCS_SUITE}`;
+  const label = `Signature (${JCS_SUITE})`;
+  const proofs = ctx.proofs.filter((p) => p.cryptosuite === JCS_SUITE);
+  if (!proofs.length) {
+    // Nothing else proves authenticity in the browser, so its absence blocks a verdict (and is not "valid").
+    return notChecked(
+      id,
+      label,
+      `the credential has no ${JCS_SUITE} proof, the one this page can check: use credreg verify`,
+      { applicable: true },
+    );
+  }
+  for (const proof of proofs) {
+    const method = proof.verificationMethod;
+    const key = await ctx.keyFor(method);
+    if (key === null)
+      return check(
+        id,
+        label,
+        false,
+        `verification method ${pyStr(method)} cannot be resolved: it is not a key registered here`,
+      );
+    const result = await verifyJcsProof(ctx.document, proof, key.public);
+    if (!result.ok) return check(id, label, false, result.reason);
+  }
+  return check(id, label, true, "signature matches");
+}
+
+export async function unsupportedProofPolicy(ctx) {
+  const others = [...new Set(ctx.proofs.map((p) => pyStr(p.cryptosuite || p.type)))]
+    .filter((s) => !SUITES.includes(s))
+    .sort();
+  if (others.length)
+    return check("proof", "Other proofs", false, `unsupported proof type or cryptosuite: ${others.join(", ")}`);
+  return notChecked("proof", "Other proofs", "no other proofs", { applicable: false });
+}
+
+export async function keyPolicy(ctx) {
+  const label = "Signing key";
+  const issuer = ctx.issuerId;
+  const reasons = [];
+  const methods = [
+    ...new Set(ctx.proofs.filter((p) => SUITES.includes(p.cryptosuite)).map((p) => pyStr(p.verificationMethod))),
+  ].sort();
+  if (!methods.length) return check("key", label, false, "no proof names a verification method");
+  for (const method of methods) {
+    const key = await ctx.keyFor(method);
+    if (key === null)
+      return check("key", label, false, `${method} cannot be resolved: it is not a key registered here`);
+    if (key.controller !== issuer) {
+      const owner = key.issuer ? `issuer '${key.issuer}'` : key.controller;
+      return check("key", label, false, `the key belongs to ${owner}, not to the credential's issuer`);
+    }
+    if (!key.confirmed)
+      return check("key", label, false, `cannot confirm that ${key.controller} controls the key in ${method}`);
+    if (key.record !== null) {
+      for (const proof of ctx.proofs) {
+        if (proof.verificationMethod !== method) continue;
+        if (parseTime(proof.created) === null) return check("key", label, false, "a proof has no valid 'created' time");
+        const problem = windowProblem(key.record, proof.created);
+        if (problem) return check("key", label, false, `key not valid when it signed: ${problem}`);
+      }
+      reasons.push(`${key.source}, valid when it signed`);
+    } else {
+      reasons.push(`${key.source} (the key is the issuer's identifier)`);
+    }
+  }
+  return check("key", label, true, reasons.join("; "));
+}
+
+export async function issuerPolicy(ctx) {
+  const label = "Issuer registered";
+  const id = await ctx.registryIssuer();
+  if (id !== null) {
+    const name = get(get(ctx.document, "issuer"), "name");
+    return check(
+      "issuer",
+      label,
+      true,
+      typeof name === "string" ? `${name} (registered as ${id})` : `registered as ${id}`,
+    );
+  }
+  return check("issuer", label, false, `${pyStr(ctx.issuerId)} is not an issuer registered in this registry`);
+}
+
+/**
+ * The achievement is a credential its issuer defines here. The site publishes no list of definitions, so
+ * this rests on the registry's own data: the shard entry's credential reference for a registered award, or
+ * an identical published achievement (verify/achievements/<sha>.json) for one that is not.
+ */
+export async function credentialPolicy(ctx) {
+  const label = "Credential defined";
+  const issuer = await ctx.registryIssuer();
+  if (issuer === null)
+    return notChecked("credential", label, "the issuer is not registered here", { applicable: false });
+  const index = await ctx.site.index();
+  const achievementId = ctx.achievement.id;
+  const prefix = `${index.site_url}credentials/`;
+  let ref = ctx.entry && typeof ctx.entry.credential === "string" ? ctx.entry.credential : null;
+  if (ref === null) {
+    const published = await ctx.site.achievement(await sha256Hex(canonicalize(ctx.achievement)));
+    if (published !== null && typeof achievementId === "string" && achievementId.startsWith(prefix)) {
+      ref = achievementId.slice(prefix.length).replace(/\/$/, "");
+    }
+  }
+  const [owner, slug, ...rest] = ref === null ? [] : ref.split("/");
+  if (
+    ref !== null &&
+    owner === issuer &&
+    isId(slug) &&
+    !rest.length &&
+    achievementId === `${prefix}${owner}/${slug}/`
+  ) {
+    ctx.credentialRef = `${owner}/${slug}`;
+    const name = get(ctx.achievement, "name");
+    return check(
+      "credential",
+      label,
+      true,
+      typeof name === "string" ? `${name} (${owner}/${slug})` : `${owner}/${slug}`,
+    );
+  }
+  if (typeof achievementId === "string" && achievementId.startsWith(prefix)) {
+    const named = achievementId.slice(prefix.length).split("/")[0];
+    if (named !== issuer)
+      return check("credential", label, false, `the achievement is ${named}'s credential, not ${issuer}'s`);
+  }
+  if (ctx.entry)
+    return check("credential", label, false, `${pyStr(achievementId)} is not a credential ${issuer} defines here`);
+  return notChecked(
+    "credential",
+    label,
+    `cannot confirm here that ${pyStr(achievementId)} is a credential ${issuer} defines (no award of it is published): use credreg verify`,
+    { applicable: true },
+  );
+}
+
+/** Whether a signed object (status list, revocation) carries valid proofs of a key of `issuerDid`. */
+async function signedBy(ctx, doc, issuerDid, what) {
+  const proofs = proofsOf(doc);
+  if (!proofs.length) return `the ${what} is not signed`;
+  let checked = 0;
+  for (const proof of proofs) {
+    const method = isObject(proof) && typeof proof.verificationMethod === "string" ? proof.verificationMethod : "";
+    const key = await ctx.keyFor(method);
+    if (key === null || key.controller !== issuerDid) return `the ${what} is not signed by a key of the issuer`;
+    if (key.record !== null) {
+      const problem =
+        parseTime(proof.created) === null
+          ? "its proof has no valid created time"
+          : windowProblem(key.record, proof.created);
+      if (problem) return `the ${what}'s signature is not trusted: ${problem}`;
+    }
+    if (proof.cryptosuite === RDFC_SUITE) continue; // its key and time are checked above; RDF is not canonicalized here
+    const result = await verifyJcsProof(doc, proof, key.public);
+    if (!result.ok) return `the ${what}'s signature does not verify: ${result.reason}`;
+    checked += 1;
+  }
+  return checked ? null : `the ${what} has no ${JCS_SUITE} proof this page can check`;
+}
+
+async function statusListBits(ctx, url, issuer, number, issuerDid) {
+  const list = await ctx.site.statusList(issuer, number);
+  if (list === null) return { bits: null, problem: `the status list ${url} is missing from this site` };
+  if (!isObject(list) || list.id !== url || list.issuer !== issuerDid) {
+    return { bits: null, problem: "the status list does not belong to this credential's issuer" };
+  }
+  const problem = await signedBy(ctx, list, issuerDid, "status list");
+  if (problem) return { bits: null, problem };
+  try {
+    return { bits: await decodeList(get(get(list, "credentialSubject"), "encodedList")), problem: "" };
+  } catch (error) {
+    if (error instanceof StatusListError)
+      return { bits: null, problem: `the status list cannot be decoded: ${error.message}` };
+    throw error;
+  }
+}
+
+/** The shard entry's revocation, if its signature by the issuer holds: {revoked, reason} or {problem}. */
+async function publishedRevocation(ctx, issuerDid) {
+  const revocation = ctx.entry ? ctx.entry.revocation : undefined;
+  if (revocation === undefined || revocation === null) return null;
+  if (!isObject(revocation) || revocation.award !== ctx.hash)
+    return { problem: "the published revocation is not this award's" };
+  const problem = await signedBy(ctx, revocation, issuerDid, "revocation");
+  if (problem) return { problem };
+  return { revoked: revocation.revoked, reason: revocation.reason };
+}
+
+function revokedReason(revocation) {
+  const when = revocation.revoked ? ` on ${day(revocation.revoked)}` : "";
+  const why = revocation.reason ? ` for this reason: ${pyStr(revocation.reason)}` : "";
+  return `revoked${when}${why}`;
+}
+
+export async function statusPolicy(ctx) {
+  const label = "Not revoked";
+  const entry = get(ctx.document, "credentialStatus");
+  if (entry === undefined || entry === null) {
+    return notChecked("status", label, "no status entry: its issuer cannot revoke it", { applicable: false });
+  }
+  if (ctx.issuerId === null) return notChecked("status", label, "the credential names no issuer", { applicable: true });
+  const unknown = (problem) => notChecked("status", label, problem, { applicable: true });
+  if (!isObject(entry) || entry.type !== "BitstringStatusListEntry")
+    return unknown("credentialStatus is not a BitstringStatusListEntry");
+  if (entry.statusPurpose !== "revocation")
+    return unknown(`status purpose ${pyStr(entry.statusPurpose)} is not supported`);
+  const url =
+    typeof entry.statusListCredential === "string" ? entry.statusListCredential : pyStr(entry.statusListCredential);
+  const rawIndex = typeof entry.statusListIndex === "number" ? String(entry.statusListIndex) : entry.statusListIndex;
+  if (typeof rawIndex !== "string" || !/^\s*[+-]?\d+\s*$/.test(rawIndex))
+    return unknown("statusListIndex is not a number");
+  const index = Number(rawIndex.trim());
+  const site = await ctx.site.index();
+  const prefix = `${site.site_url}issuers/`;
+  let located = null;
+  if (url.startsWith(prefix)) {
+    const [issuer, rest] = url.slice(prefix.length).split(/\/status\/(.*)/s);
+    const known = Object.values(site.issuers).includes(issuer);
+    if (known && rest !== undefined && /^\d+\.json$/.test(rest))
+      located = { issuer, number: Number(rest.slice(0, -5)) };
+  }
+  const revocation = located ? await publishedRevocation(ctx, ctx.issuerId) : null;
+  const signedRevocation = revocation && !revocation.problem ? revocation : null;
+  const { bits, problem } = located
+    ? await statusListBits(ctx, url, located.issuer, located.number, ctx.issuerId)
+    : { bits: null, problem: `status list ${url} is not in this registry (the page never fetches elsewhere)` };
+  if (bits === null) {
+    if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
+    return unknown(problem);
+  }
+  let bit;
+  try {
+    bit = getBit(bits, index);
+  } catch (error) {
+    if (error instanceof StatusListError) return unknown(error.message);
+    throw error;
+  }
+  if (bit) {
+    if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
+    const note = revocation
+      ? `; ${revocation.problem}, so its date and reason are not shown`
+      : "; no reason is published";
+    return check("status", label, false, `revoked (the issuer's signed status list says so${note})`);
+  }
+  if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
+  if (revocation)
+    return unknown(`the status list says not revoked, but a revocation is published for it: ${revocation.problem}`);
+  return check("status", label, true, "not revoked (issuer's signed status list)");
+}
+
+export async function validityPolicy(ctx) {
+  const label = "Validity period";
+  const doc = isObject(ctx.document) ? ctx.document : {};
+  const start = parseTime(get(doc, "validFrom"));
+  const end = parseTime(get(doc, "validUntil"));
+  if (start === null) return check("validity", label, false, "validFrom is missing or not a timestamp");
+  if (ctx.now < start) return check("validity", label, false, `not valid before ${day(doc.validFrom)}`);
+  if (end !== null && ctx.now > end) return check("validity", label, false, `expired on ${day(doc.validUntil)}`);
+  const until = end !== null ? ` until ${day(doc.validUntil)}` : ", does not expire";
+  return check("validity", label, true, `valid from ${day(doc.validFrom)}${until}`);
+}
+
+export async function recipientPolicy(ctx) {
+  const label = "Recipient";
+  if (ctx.recipient === null || ctx.recipient === undefined || ctx.recipient.trim() === "") {
+    return notChecked("recipient", label, "not compared: type the recipient's email address to check it", {
+      applicable: false,
+    });
+  }
+  const email = ctx.recipient.trim().toLowerCase();
+  if (!EMAIL.test(email))
+    return check("recipient", label, false, `${JSON.stringify(ctx.recipient)} is not an email address`);
+  const subject = get(ctx.document, "credentialSubject");
+  const identifiers = isObject(subject) && Object.hasOwn(subject, "identifier") ? subject.identifier : [];
+  for (const ident of Array.isArray(identifiers) ? identifiers : []) {
+    if (!isObject(ident) || ident.identityType !== "emailAddress") continue;
+    const value = Object.hasOwn(ident, "identityHash") ? pyStr(ident.identityHash) : "";
+    if (ident.hashed) {
+      const salt = Object.hasOwn(ident, "salt") ? pyStr(ident.salt) : "";
+      if (value.toLowerCase() === `sha256$${await sha256Hex(email + salt)}`) {
+        return check("recipient", label, true, "the email address matches the hashed recipient");
+      }
+    } else if (value.trim().toLowerCase() === email) {
+      return check("recipient", label, true, "the email address matches the recipient");
+    }
+  }
+  return check("recipient", label, false, "the email address does not match the recipient");
+}
+
+/** Everything a verdict needs, in the order results are shown (generator.verify.policies.default_policies). */
+export const DEFAULT_POLICIES = [
+  structurePolicy,
+  rdfcProofPolicy,
+  jcsProofPolicy,
+  unsupportedProofPolicy,
+  keyPolicy,
+  issuerPolicy,
+  credentialPolicy,
+  statusPolicy,
+  validityPolicy,
+];

@@ -1,0 +1,167 @@
+// Verifying one award, by its hash or from its JSON: the checks and the verdict, without any DOM.
+//
+// By hash, only verify/index.json and the one shard the hash names are read, then the award's achievement,
+// its issuer's keys and its status list. The reassembled award must hash to the requested hash (and the
+// achievement to the hash that stands in for it), so a tampered shard cannot pass for the signed award.
+
+import { isObject } from "./dataintegrity.js";
+import { sha256Hex } from "./encoding.js";
+import { canonicalize, JcsError, parseJSON } from "./jcs.js";
+import { Context, DEFAULT_POLICIES, recipientPolicy } from "./policies.js";
+import { check, isAuthentic, isValid, notChecked, verdictOf } from "./results.js";
+import { DataError, isHash, isId } from "./sitedata.js";
+
+export { DataError };
+
+/** Input the page cannot work with (not a hash, not JSON): the message says what was expected. */
+export class InputError extends Error {}
+
+/** A hash typed or pasted in any usual form: bare, "sha256:…", or a whole verification URL. */
+export function parseHashInput(text) {
+  const value = String(text ?? "")
+    .trim()
+    .toLowerCase();
+  const found = /(?:^|[#/:=\s])([0-9a-f]{64})\s*$/.exec(value) || /^([0-9a-f]{64})$/.exec(value);
+  if (!found) throw new InputError("That is not an award hash: it is 64 characters, 0-9 and a-f.");
+  return found[1];
+}
+
+/** Parse an award's JSON as the registry would (RFC 8785 limits included). */
+export function parseAwardJSON(text) {
+  let doc;
+  try {
+    doc = parseJSON(text);
+  } catch (error) {
+    throw new InputError(`This is not valid JSON: ${error.message}`);
+  }
+  if (!isObject(doc)) throw new InputError("This JSON is not a credential: a credential is a JSON object.");
+  return doc;
+}
+
+async function hashOf(value) {
+  return sha256Hex(canonicalize(value));
+}
+
+export class Verifier {
+  /** @param {import("./sitedata.js").SiteData} site  @param {() => Date} [clock] */
+  constructor(site, clock = () => new Date()) {
+    this.site = site;
+    this.clock = clock;
+  }
+
+  /** Look an award up by hash and verify it. Resolves to an outcome (see `outcome`). */
+  async byHash(hash) {
+    if (!isHash(hash)) throw new InputError("That is not an award hash: it is 64 characters, 0-9 and a-f.");
+    const entry = await this.site.entry(hash);
+    if (entry === null) return { kind: "unknown", hash };
+    const award = parseJSON(JSON.stringify(entry.award)); // an independent copy to reassemble
+    const subject = award.credentialSubject;
+    let problem = null;
+    if (isObject(subject) && isObject(subject.achievement) && Object.hasOwn(subject.achievement, "$achievement")) {
+      const sha = subject.achievement.$achievement;
+      const achievement = await this.site.achievement(sha);
+      if (achievement === null) problem = `its achievement (${sha}) is not published`;
+      else if ((await hashOf(achievement)) !== sha)
+        problem = "its published achievement does not match the achievement's hash";
+      else subject.achievement = achievement;
+    }
+    let own = null;
+    if (problem === null) {
+      try {
+        own = await hashOf(award);
+      } catch (error) {
+        if (!(error instanceof JcsError)) throw error;
+        problem = `it cannot be canonicalized: ${error.message}`;
+      }
+    }
+    const hashCheck =
+      problem === null && own === hash
+        ? check("hash", "Award hash", true, "the published award is exactly the one with this hash")
+        : check(
+            "hash",
+            "Award hash",
+            false,
+            `the published award is not the one with this hash: ${problem ?? `it hashes to ${own}`}`,
+          );
+    const registered = check("registered", "Registered here", true, registeredReason(entry));
+    return this.outcome(award, hash, entry, [registered, hashCheck], "hash");
+  }
+
+  /** Verify an award given as JSON (dropped, picked or pasted), and say whether it is registered here. */
+  async byDocument(document) {
+    let hash = null;
+    const first = [];
+    try {
+      hash = await hashOf(document);
+    } catch (error) {
+      if (!(error instanceof JcsError)) throw error;
+      first.push(
+        check(
+          "hash",
+          "Award hash",
+          false,
+          `it cannot be canonicalized (RFC 8785), so it has no award hash: ${error.message}`,
+        ),
+      );
+    }
+    const entry = hash === null ? null : await this.site.entry(hash);
+    if (entry !== null) first.unshift(check("registered", "Registered here", true, registeredReason(entry)));
+    else if (hash !== null) {
+      first.unshift(
+        notChecked(
+          "registered",
+          "Registered here",
+          "no: no award with this hash is published in this registry (a changed award has a different hash)",
+          {
+            applicable: false,
+          },
+        ),
+      );
+    }
+    return this.outcome(document, hash, entry, first, "document");
+  }
+
+  async outcome(document, hash, entry, first, source) {
+    const ctx = new Context({ document, site: this.site, now: this.clock(), hash, entry });
+    const checks = [...first];
+    for (const policy of DEFAULT_POLICIES) checks.push(await policy(ctx));
+    const issuer = await ctx.registryIssuer();
+    const subject = isObject(document.issuer) ? document.issuer : {};
+    const ref = ctx.credentialRef ?? (entry && typeof entry.credential === "string" ? entry.credential : null);
+    const [owner, slug] = typeof ref === "string" ? ref.split("/") : [];
+    const facts = {
+      hash,
+      source,
+      registered: entry !== null,
+      issuerName: typeof subject.name === "string" ? subject.name : null,
+      issuerDid: ctx.issuerId,
+      issuer,
+      issuerUrl: issuer !== null ? this.site.url(`issuers/${issuer}/`) : null,
+      credentialName:
+        typeof ctx.achievement.name === "string"
+          ? ctx.achievement.name
+          : typeof document.name === "string"
+            ? document.name
+            : null,
+      credentialRef: isId(owner) && isId(slug) && owner === issuer ? `${owner}/${slug}` : null,
+      validFrom: typeof document.validFrom === "string" ? document.validFrom : null,
+      awarded: typeof document.awardedDate === "string" ? document.awardedDate : null,
+      validUntil: typeof document.validUntil === "string" ? document.validUntil : null,
+      verifyUrl: entry !== null && hash !== null ? `${this.site.url("verify/")}#${hash}` : null,
+    };
+    facts.credentialUrl = facts.credentialRef ? this.site.url(`credentials/${facts.credentialRef}/`) : null;
+    return { kind: "verified", hash, document, entry, checks, facts, ctx };
+  }
+}
+
+function registeredReason(entry) {
+  const ref = typeof entry.credential === "string" ? entry.credential : "?";
+  return `yes: published in this registry (${ref})`;
+}
+
+/** The outcome's checks with the recipient compared (or not), and the verdict they add up to. */
+export async function conclude(outcome, recipient = null) {
+  outcome.ctx.recipient = recipient;
+  const checks = [...outcome.checks, await recipientPolicy(outcome.ctx)];
+  return { checks, verdict: verdictOf(checks), valid: isValid(checks), authentic: isAuthentic(checks) };
+}

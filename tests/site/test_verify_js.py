@@ -1,0 +1,423 @@
+"""The verification page's JavaScript, run in Node against the Python implementation it must agree with.
+
+* JCS (``jcs.js``) on the RFC 8785 test data, and on generated JSON against ``generator.crypto.jcs``;
+* the verifier (``verifier.js`` and its modules, the same files the page loads) on every award of the example
+  registry, by hash and from the file, verdict and check by check against ``generator.verify.Verifier``;
+* the same on signed test awards in every state (tampered, expired, not yet valid, revoked, a key used outside
+  its window, another issuer's key, a foreign did:key credential, an award that is not published), and on
+  published data that was altered after the build (shard, status list, revocation).
+
+One Node process serves all requests of the module (JSON lines on stdin/stdout), so the cost is one start-up.
+The browser-only parts (page, QR, WebCrypto in Chromium) are in ``tests/browser/test_verify_page.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import layout
+from generator.awarding.keys import SigningKey
+from generator.awarding.revoke import revoke_award
+from generator.awarding.signing import sign_document
+from generator.awards import award_hash, iter_awards
+from generator.crypto import ed25519
+from generator.crypto.jcs import canonicalize
+from generator.crypto.multibase import did_key_from_public
+from generator.errors import CryptoError
+from generator.load import load_registry
+from generator.publish.verifydata import write_verification_data
+from generator.registry import Registry
+from generator.verify import Verifier
+from generator.verify.policies import default_policies
+from tests.conftest import EPOCH, REPO, SHARED, Signer
+
+ASSETS = REPO / "generator" / "site" / "assets" / "verify"
+NODE = shutil.which("node")
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+RUNNER = r"""
+import { createInterface } from "node:readline";
+import { readFile } from "node:fs/promises";
+import { canonicalize, parseJSON } from "./verify/jcs.js";
+import { DataError, SiteData } from "./verify/sitedata.js";
+import { Verifier, conclude, parseAwardJSON } from "./verify/verifier.js";
+
+const sites = new Map();
+
+async function handle(req) {
+  if (req.op === "jcs") {
+    try { return { ok: true, out: canonicalize(parseJSON(req.text)) }; }
+    catch (error) { return { ok: false, error: String(error.message) }; }
+  }
+  if (!sites.has(req.root)) {  // one SiteData per published site, as one page keeps one
+    const load = async (path) => {
+      try { return await readFile(req.root + path, "utf8"); }
+      catch (error) { if (error.code === "ENOENT") return null; throw error; }
+    };
+    sites.set(req.root, new SiteData("https://site.test/", load));
+  }
+  const verifier = new Verifier(sites.get(req.root), () => new Date(req.now));
+  const outcome = req.hash ? await verifier.byHash(req.hash) : await verifier.byDocument(parseAwardJSON(req.text));
+  if (outcome.kind !== "verified") return { kind: outcome.kind };
+  const result = await conclude(outcome, req.recipient ?? null);
+  return {
+    kind: outcome.kind, verdict: result.verdict, facts: outcome.facts,
+    checks: Object.fromEntries(result.checks.map((c) => [c.id, [c.status, c.reason]])),
+  };
+}
+
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  let reply;
+  try { reply = await handle(JSON.parse(line)); }
+  catch (error) {
+    reply = error instanceof DataError
+      ? { kind: "data error", error: error.message }
+      : { kind: "error", error: String(error && error.stack || error) };
+  }
+  process.stdout.write(JSON.stringify(reply) + "\n");
+}
+"""
+
+
+class Node:
+    def __init__(self, workdir: Path) -> None:
+        shutil.copytree(ASSETS, workdir / "verify")
+        (workdir / "package.json").write_text('{"type": "module"}\n')
+        (workdir / "runner.js").write_text(RUNNER)
+        assert NODE is not None
+        self.proc = subprocess.Popen(
+            [NODE, "runner.js"], cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+
+    def ask(self, **request: Any) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        reply: dict[str, Any] = json.loads(self.proc.stdout.readline())
+        assert reply.get("kind") != "error", reply.get("error")
+        return reply
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    runner = Node(tmp_path_factory.mktemp("verify-js"))
+    yield runner
+    runner.close()
+
+
+def publish(registry: Registry, out: Path) -> Path:
+    """What the site build publishes for the page: verification data, keys and status lists."""
+    write_verification_data(registry, out, now=NOW)
+    for issuer in registry.issuers:
+        status_dir = layout.status_list_path(registry.root, issuer, 1).parent
+        if status_dir.is_dir():
+            shutil.copytree(status_dir, out / "issuers" / issuer / "status", dirs_exist_ok=True)
+    return out
+
+
+# --- JCS -------------------------------------------------------------------------------------------------------
+
+
+def _jcs_cases() -> list[str]:
+    folder = SHARED / "conformance" / "jcs" / "input"
+    return sorted(p.name for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("name", _jcs_cases())
+def test_jcs_matches_the_rfc_8785_test_data(node: Node, name: str) -> None:
+    folder = SHARED / "conformance" / "jcs"
+    reply = node.ask(op="jcs", text=(folder / "input" / name).read_text(encoding="utf-8"))
+    assert reply["ok"], reply
+    assert reply["out"].encode("utf-8") == (folder / "output" / name).read_bytes()
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=json_values)
+def test_jcs_matches_python_on_generated_json(node: Node, value: Any) -> None:
+    reply = node.ask(op="jcs", text=json.dumps(value))
+    assert reply["ok"], reply
+    assert reply["out"].encode("utf-8") == canonicalize(value)
+
+
+def _python_refuses(text: str) -> bool:
+    try:
+        canonicalize(json.loads(text))
+    except (CryptoError, ValueError):
+        return True
+    return False
+
+
+@pytest.mark.parametrize("text", ['"\\ud800"', '{"\\udc00": 1}', "1e400", '["a\\ud83d"]'])
+def test_jcs_refuses_what_python_refuses(node: Node, text: str) -> None:
+    assert _python_refuses(text)
+    assert not node.ask(op="jcs", text=text)["ok"]
+
+
+# --- the verifier against the Python verifier ------------------------------------------------------------------
+
+# The page does not canonicalize RDF; "registered" and "hash" are its own checks.
+NOT_COMPARED = {"proof:eddsa-rdfc-2022", "registered", "hash"}
+
+
+def assert_agrees(python: Any, js: dict[str, Any], what: str) -> None:
+    assert js["kind"] == "verified", (what, js)
+    assert js["verdict"] == str(python.verdict), (what, js["checks"], [c.as_dict() for c in python.checks])
+    for c in python.checks:
+        if c.id in NOT_COMPARED:
+            continue
+        status = js["checks"][c.id][0]
+        if c.id == "credential" and status != str(c.status) and js["checks"]["registered"][0] != "passed":
+            # The site lists no credential definitions: for an award that is not published, the page can only
+            # confirm the credential through an identical published achievement, and says so when there is none.
+            assert "cannot confirm here" in js["checks"][c.id][1]
+            continue
+        assert status == str(c.status), (what, c.id, js["checks"][c.id], c.reason)
+
+
+def test_every_example_award_gets_the_python_verdict(node: Node, tmp_path: Path) -> None:
+    loaded = load_registry(REPO)
+    assert loaded.registry is not None
+    registry = loaded.registry
+    site = publish(registry, tmp_path / "site")
+    # Without the RDFC proof policy, which the page does not run (and `credreg check` keeps passing): much faster.
+    policies = [p for p in default_policies() if getattr(p, "suite", None) != "eddsa-rdfc-2022"]
+    verifier = Verifier(registry, policies=policies)
+    verdicts = set()
+    for n, source in enumerate(iter_awards(registry.root)):
+        award = json.loads(source.text)
+        expected = verifier.verify(award, now=NOW)
+        verdicts.add(str(expected.verdict))
+        # Every award by hash; every third also from its file (the same checks after the lookup).
+        requests = [{"hash": award_hash(award)}] + ([{"text": source.text}] if n % 3 == 0 else [])
+        for request in requests:
+            reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), **request)
+            assert_agrees(expected, reply, source.where)
+            assert reply["checks"]["registered"][0] == "passed"
+    assert {"valid", "revoked", "expired"} <= verdicts
+
+
+def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        target = doc
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+
+    return change
+
+
+TAMPERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "name": _set(["name"], "SQL Grandmaster"),
+    "validUntil": _set(["validUntil"], "2099-01-01T00:00:00Z"),
+    "recipient hash": _set(["credentialSubject", "identifier", 0, "identityHash"], "sha256$" + "0" * 64),
+    "achievement name": _set(["credentialSubject", "achievement", "name"], "Advanced SQL"),
+    "status index": _set(["credentialStatus", "statusListIndex"], "1"),
+    "issuer name": _set(["issuer", "name"], "Acme University"),
+    "jcs proof created": _set(["proof", 1, "created"], "2025-01-01T00:00:00Z"),
+    "unsupported proof": _set(["proof", 0, "cryptosuite"], "ecdsa-rdfc-2019"),
+    "no proof": lambda doc: doc.pop("proof"),
+}
+
+
+@pytest.fixture
+def scenarios(signer: Signer, tmp_path: Path) -> dict[str, Any]:
+    """Signed awards in every state, the registry they are in, and its published site data."""
+    until = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    fresh = signer.award(
+        "acme-academy/sql-basics", "ada@example.org", at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC), until=until
+    )
+    expired = signer.award(at=dt.datetime(2024, 2, 1, tzinfo=dt.UTC), until=dt.datetime(2025, 2, 1, tzinfo=dt.UTC))
+    future = signer.award(at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
+    revoked = signer.award(at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
+    revoke_award(signer.registry, revoked.hash, "Assessment irregularity", signer.key, now=NOW)
+    # A second key, revoked before it signed: "key not valid when it signed".
+    key2 = signer.new_key("acme-academy", "key-2", since=EPOCH)
+    late = signer.award(key=key2, at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
+    key_file = signer.root / "keys/acme-academy/key-2.json"
+    doc = json.loads(key_file.read_text())
+    doc["revoked_at"], doc["revocation_reason"] = "2025-05-01T00:00:00Z", "key compromised"
+    key_file.write_text(json.dumps(doc))
+    # Another registered issuer's key signing acme-academy's award.
+    issuer_yaml = signer.root / "registry/issuers/acme-academy/issuer.yaml"
+    (signer.root / "registry/issuers/beta-labs").mkdir()
+    (signer.root / "registry/issuers/beta-labs/issuer.yaml").write_text(
+        issuer_yaml.read_text().replace("acme-academy", "beta-labs")
+    )
+    beta = signer.new_key("beta-labs", "beta-1")
+    unsigned = {k: v for k, v in fresh.award.items() if k != "proof"}
+    forged = sign_document(unsigned, beta, "did:web:registry.test.example:issuers:beta-labs#beta-1", EPOCH)
+    # A foreign credential, issued by a did:key.
+    seed = ed25519.generate_seed()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    foreign_unsigned = {k: v for k, v in fresh.award.items() if k not in ("proof", "credentialStatus")}
+    foreign_unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
+    foreign = sign_document(
+        foreign_unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", EPOCH
+    )
+
+    registry = signer.registry
+    site = publish(registry, tmp_path / "site")
+    unpublished = signer.award(at=dt.datetime(2025, 4, 1, tzinfo=dt.UTC))  # issued after the build
+    return {
+        "registry": signer.registry,
+        "site": site,
+        "awards": {
+            "fresh": fresh.award,
+            "expired": expired.award,
+            "future": future.award,
+            "revoked": revoked.award,
+            "late key": late.award,
+            "other issuer's key": forged,
+            "did:key": foreign,
+            "unpublished": unpublished.award,
+        },
+    }
+
+
+def _ask(node: Node, site: Path, **request: Any) -> dict[str, Any]:
+    return node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), **request)
+
+
+def test_signed_awards_in_every_state_get_the_python_verdict(node: Node, scenarios: dict[str, Any]) -> None:
+    verifier = Verifier(scenarios["registry"])
+    site = scenarios["site"]
+    seen = {}
+    for name, award in scenarios["awards"].items():
+        for recipient in (None, "  ADA@example.org", "eve@example.org", "not an email"):
+            expected = verifier.verify(award, now=NOW, recipient=recipient)
+            seen[name, recipient] = str(expected.verdict)
+            assert_agrees(
+                expected, _ask(node, site, text=json.dumps(award), recipient=recipient), f"{name}/{recipient}"
+            )
+    assert seen["fresh", None] == "valid"
+    assert seen["fresh", "  ADA@example.org"] == "valid"
+    assert seen["fresh", "eve@example.org"] == "recipient does not match"
+    assert {seen["expired", None], seen["future", None], seen["revoked", None]} == {
+        "expired",
+        "not yet valid",
+        "revoked",
+    }
+    assert seen["late key", None] == seen["other issuer's key", None] == "invalid"
+    assert seen["did:key", None] == "untrusted"
+    assert seen["unpublished", None] == "valid"
+
+
+def test_page_wording_for_each_state(node: Node, scenarios: dict[str, Any]) -> None:
+    site, awards = scenarios["site"], scenarios["awards"]
+    revoked = _ask(node, site, hash=award_hash(awards["revoked"]))
+    assert revoked["checks"]["status"][1] == "revoked on 2026-06-01 for this reason: Assessment irregularity"
+    late = _ask(node, site, text=json.dumps(awards["late key"]))
+    assert late["checks"]["key"][1] == (
+        "key not valid when it signed: signed on 2025-06-01, after key key-2 was revoked (2025-05-01: key compromised)"
+    )
+    other = _ask(node, site, text=json.dumps(awards["other issuer's key"]))
+    assert other["checks"]["key"][1] == "the key belongs to issuer 'beta-labs', not to the credential's issuer"
+    unpublished = _ask(node, site, text=json.dumps(awards["unpublished"]))
+    assert unpublished["checks"]["registered"][0] == "not checked"
+    assert unpublished["facts"]["verifyUrl"] is None  # nothing to share: the link would find nothing
+    fresh = _ask(node, site, hash=award_hash(awards["fresh"]))
+    assert fresh["facts"]["verifyUrl"] == f"https://site.test/verify/#{award_hash(awards['fresh'])}"
+    assert fresh["facts"]["credentialUrl"] == "https://site.test/credentials/acme-academy/sql-basics/"
+    assert fresh["facts"]["issuerUrl"] == "https://site.test/issuers/acme-academy/"
+    assert _ask(node, site, hash="0" * 64) == {"kind": "unknown"}
+
+
+@pytest.mark.parametrize("field", sorted(TAMPERS))
+def test_a_changed_award_is_invalid_like_in_python(node: Node, scenarios: dict[str, Any], field: str) -> None:
+    award = copy.deepcopy(scenarios["awards"]["fresh"])
+    TAMPERS[field](award)
+    expected = Verifier(scenarios["registry"]).verify(award, now=NOW)
+    reply = _ask(node, scenarios["site"], text=json.dumps(award))
+    assert_agrees(expected, reply, field)
+    assert reply["verdict"] == "invalid"
+
+
+# --- published data altered after the build: the page must not be fooled --------------------------------------
+
+
+def _edit_json(path: Path, change: Callable[[Any], None]) -> None:
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def _shard(site: Path, digest: str) -> Path:
+    index = json.loads((site / "verify" / "index.json").read_text())
+    return site / "verify" / "shards" / f"{digest[: index['prefix_length']]}.json"
+
+
+def test_an_altered_shard_entry_is_not_the_award(node: Node, scenarios: dict[str, Any]) -> None:
+    site, digest = scenarios["site"], award_hash(scenarios["awards"]["fresh"])
+    _edit_json(_shard(site, digest), lambda d: d["awards"][digest]["award"].update(name="Changed"))
+    reply = _ask(node, site, hash=digest)
+    assert reply["verdict"] == "invalid"
+    assert reply["checks"]["hash"][0] == "failed"
+
+
+def test_an_altered_achievement_is_refused(node: Node, scenarios: dict[str, Any]) -> None:
+    site, digest = scenarios["site"], award_hash(scenarios["awards"]["fresh"])
+    entry = json.loads(_shard(site, digest).read_text())["awards"][digest]
+    sha = entry["award"]["credentialSubject"]["achievement"]["$achievement"]
+    _edit_json(site / "verify" / "achievements" / f"{sha}.json", lambda d: d.update(name="Changed"))
+    reply = _ask(node, site, hash=digest)
+    assert reply["verdict"] == "invalid"
+    assert "does not match the achievement's hash" in reply["checks"]["hash"][1]
+
+
+def test_an_unsigned_change_to_the_status_list_is_not_trusted(node: Node, scenarios: dict[str, Any]) -> None:
+    site, award = scenarios["site"], scenarios["awards"]["fresh"]
+    status = site / "issuers" / "acme-academy" / "status" / "1.json"
+    _edit_json(status, lambda d: d.update(validFrom="2020-01-01T00:00:00Z"))
+    reply = _ask(node, site, hash=award_hash(award))
+    assert reply["checks"]["status"][0] == "not checked"
+    assert "signature does not verify" in reply["checks"]["status"][1]
+    assert reply["verdict"] == "untrusted"
+
+
+def test_a_revocation_reason_changed_after_signing_is_not_shown(node: Node, scenarios: dict[str, Any]) -> None:
+    site, digest = scenarios["site"], award_hash(scenarios["awards"]["revoked"])
+    _edit_json(_shard(site, digest), lambda d: d["awards"][digest]["revocation"].update(reason="Made up"))
+    reply = _ask(node, site, hash=digest)
+    assert reply["verdict"] == "revoked"  # the issuer's signed status list still says so
+    assert "Made up" not in reply["checks"]["status"][1]
+    assert "not shown" in reply["checks"]["status"][1]
+
+
+def test_keys_of_another_issuer_on_the_site_do_not_count(node: Node, scenarios: dict[str, Any]) -> None:
+    """A keys.json that lists a key under the wrong DID is refused rather than believed."""
+    site, award = scenarios["site"], scenarios["awards"]["fresh"]
+    _edit_json(site / "issuers" / "acme-academy" / "keys.json", lambda d: d.update(did="did:web:elsewhere.example"))
+    reply = _ask(node, site, hash=award_hash(award))
+    assert reply["kind"] == "data error"
+    assert "keys.json is malformed" in reply["error"]
