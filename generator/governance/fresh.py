@@ -1,0 +1,48 @@
+"""Fresh signatures: what a pull request signs must be signed now, with a key that is in force now.
+
+The registry-wide check accepts an old signature when the key was valid *when it signed*: that is how awards
+outlive a key's rotation. A new signature must meet a stricter test, or a stolen key could keep adding
+"historical" awards by backdating them to before its revocation: the key must be unexpired and unrevoked at
+check time, and the proof's ``created`` may lie at most ``award_backdating_days`` in the past (and not in the
+future, beyond a few minutes of clock skew).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from generator._internal.times import parse_time
+from generator.models import PublicKey, ReviewRules
+
+__all__ = ["CLOCK_SKEW", "freshness_problem"]
+
+#: How far in the future a proof's ``created`` may be: signers' clocks and the CI runner's differ a little.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def freshness_problem(
+    key: PublicKey, created_value: object, *, now: dt.datetime, rules: ReviewRules, what: str
+) -> str | None:
+    """Why a signature this change adds is not fresh (``None`` when it is). ``what`` names the signed thing."""
+    created = parse_time(created_value)
+    if created is None:
+        return f"{what}'s proof has no valid 'created' time"
+    if now < key.valid_from:
+        return f"key {key.id} is not valid before {key.valid_from:%Y-%m-%d %H:%M} UTC"
+    if key.revoked_at is not None and now >= key.revoked_at:
+        return (
+            f"key {key.id} was revoked on {key.revoked_at:%Y-%m-%d} ({key.revocation_reason}): "
+            "nothing new may be signed with it"
+        )
+    if key.valid_until is not None and now > key.valid_until:
+        return f"key {key.id} expired on {key.valid_until:%Y-%m-%d}: sign with the issuer's current key"
+    if created > now + CLOCK_SKEW:
+        return f"{what} is signed in the future ({created:%Y-%m-%d %H:%M} UTC)"
+    window = dt.timedelta(days=rules.award_backdating_days)
+    if created < now - window:
+        age = (now - created).days
+        return (
+            f"{what} is signed {created:%Y-%m-%d}, {age} days before this check: new signatures may be dated at "
+            f"most {rules.award_backdating_days} days back (review.award_backdating_days); sign it again today"
+        )
+    return None

@@ -1,0 +1,325 @@
+"""Append-only history: what has been signed or published is never changed, renamed or removed.
+
+* Awards (single files and batches) may be added, never changed or deleted; a batch file never changes at all
+  once committed (new awards go into a new file).
+* ``revocations.jsonl`` only grows: the base content must stay a byte prefix of the new one.
+* A key file is never deleted and its fields never change, except that ``valid_until``, ``revoked_at`` and
+  ``revocation_reason`` may be added when absent; an added end of validity may not cut off signatures the
+  registry already holds (they could not be removed again).
+* Ids and file names never change: issuer folders, credential files, key files, awards, logs and status lists
+  are never renamed.
+* A credential definition with awards is deprecated or retired, never deleted; an issuer with keys or awards
+  is never deleted; status lists may be re-signed, never deleted.
+* Identity is part of every signature: an issuer's ``did`` and the registry's ``site_url`` (which decides every
+  issuer's ``did:web``) do not change once something has been signed under them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from generator import layout
+from generator._internal.source import Document, SourceError, decode_utf8, parse_json, parse_yaml
+from generator._internal.times import parse_time
+from generator.errors import ProblemList
+from generator.governance.context import PullRequest
+from generator.governance.existing import award_signatures, awards_citing
+from generator.governance.git import Change, ChangeStatus
+from generator.governance.status import new_log_offset
+from generator.layout import PathKind
+from generator.verify.keys import window_problem
+
+__all__ = ["LIFECYCLE_FIELDS", "check_history", "lifecycle_additions"]
+
+#: The only key fields a change may add (each once): rotation and compromise.
+LIFECYCLE_FIELDS = ("valid_until", "revoked_at", "revocation_reason")
+
+#: Kinds whose name is an id (or a content hash) that signed data or published URLs depend on.
+_NAMED = {
+    PathKind.ISSUER: "an issuer's folder",
+    PathKind.CREDENTIAL: "a credential's file",
+    PathKind.AWARD: "an award file",
+    PathKind.AWARD_BATCH: "an award batch",
+    PathKind.REVOCATIONS: "a revocation log",
+    PathKind.STATUS_LIST: "a status list",
+    PathKind.KEY: "a key file",
+}
+
+_REVOKE_HINT = "to withdraw an award, revoke it (`credreg revoke HASH --reason …`)"
+
+
+def _first_different_line(old: bytes | None, new: bytes) -> int:
+    old_lines, new_lines = (old or b"").split(b"\n"), new.split(b"\n")
+    for number, (a, b) in enumerate(zip(old_lines, new_lines, strict=False), start=1):
+        if a != b:
+            return number
+    return min(len(old_lines), len(new_lines))
+
+
+def _current(pr: PullRequest, change: Change) -> bytes:
+    try:
+        return (pr.root / change.path).read_bytes()
+    except OSError:
+        return b""
+
+
+def _award(pr: PullRequest, change: Change, problems: ProblemList) -> None:
+    if change.status is ChangeStatus.DELETED:
+        problems.add(change.path, f"awards are never deleted: {_REVOKE_HINT}", code="governance.append-only")
+    elif change.status is ChangeStatus.MODIFIED and change.role.kind is PathKind.AWARD_BATCH:
+        problems.add(
+            change.path,
+            "a batch file never changes once committed, not even by appending lines: put new awards in a new file "
+            f"(`credreg award --csv` makes one); {_REVOKE_HINT}",
+            line=_first_different_line(pr.base.read(change.path), _current(pr, change)),
+            code="governance.append-only",
+        )
+    elif change.status is ChangeStatus.MODIFIED:
+        problems.add(
+            change.path,
+            f"a committed award never changes (its signature and hash are published); {_REVOKE_HINT}, "
+            "then award a corrected one",
+            code="governance.append-only",
+        )
+
+
+def _revocations(pr: PullRequest, change: Change, problems: ProblemList) -> None:
+    if change.status is ChangeStatus.DELETED:
+        problems.add(change.path, "the revocation log is never deleted", code="governance.append-only")
+        return
+    if change.status is not ChangeStatus.MODIFIED:
+        return
+    base, current = pr.base.read(change.path), _current(pr, change)
+    if base is not None and new_log_offset(base, current) is None:
+        problems.add(
+            change.path,
+            "the revocation log is append-only: existing lines never change, new ones go at the end "
+            "(`credreg revoke` appends them)",
+            line=_first_different_line(base, current),
+            code="governance.append-only",
+        )
+
+
+def _status_list(pr: PullRequest, change: Change, problems: ProblemList) -> None:
+    if change.status is ChangeStatus.DELETED:
+        problems.add(
+            change.path,
+            "status lists are never deleted: awards point at them (a list is only re-signed, by `credreg revoke`)",
+            code="governance.append-only",
+        )
+
+
+def _credential(pr: PullRequest, change: Change, problems: ProblemList) -> None:
+    role = change.role
+    if change.status is not ChangeStatus.DELETED or role.issuer is None or role.name is None:
+        return
+    site = pr.base_site_url
+    if site is None:
+        return
+    cited = awards_citing(pr.root, role.issuer, f"{site}credentials/{role.issuer}/{role.name}/")
+    if cited:
+        problems.add(
+            change.path,
+            f"{role.issuer}/{role.name} has awards (e.g. {cited[0]}): a credential with awards is never deleted; "
+            "set `status: deprecated` (still awarded, not recommended) or `status: retired` (no longer awarded)",
+            code="governance.append-only",
+        )
+
+
+def _yaml(raw: bytes | None, path: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    try:
+        data = parse_yaml(decode_utf8(raw, path), path).data
+    except SourceError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _yaml_doc(pr: PullRequest, path: str) -> Document | None:
+    try:
+        return parse_yaml(decode_utf8((pr.root / path).read_bytes(), path), path)
+    except (OSError, SourceError):
+        return None
+
+
+def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
+    issuer = change.role.issuer
+    assert issuer is not None
+    if change.status is ChangeStatus.DELETED:
+        if pr.has_signed_history(issuer):
+            problems.add(
+                change.path,
+                f"{issuer} has keys or awards: an issuer is never removed, or its awards could not be verified",
+                code="governance.append-only",
+            )
+        return
+    if change.status is not ChangeStatus.MODIFIED:
+        return
+    before = _yaml(pr.base.read(change.path), change.path).get("did")
+    doc = _yaml_doc(pr, change.path)
+    after = doc.data.get("did") if doc is not None and isinstance(doc.data, dict) else None
+    if before != after and pr.has_signed_history(issuer) and doc is not None:
+        problems.append(
+            doc.problem(
+                ["did"],
+                f"{issuer}'s DID was {before or 'its did:web on the registry site'}: it is part of every signature "
+                f"{issuer} has made, so it never changes once it has keys or awards",
+                code="governance.identity",
+            )
+        )
+
+
+def _governance(pr: PullRequest, change: Change, problems: ProblemList) -> None:
+    if change.status is not ChangeStatus.MODIFIED:
+        return
+    doc = _yaml_doc(pr, change.path)
+    after = doc.data.get("site_url") if doc is not None and isinstance(doc.data, dict) else None
+    before = pr.base_site_url
+    if doc is not None and before is not None and after != before and pr.base.entries(layout.KEYS_DIR):
+        problems.append(
+            doc.problem(
+                ["site_url"],
+                f"site_url was {before}: it decides every issuer's did:web, which registered keys and signed awards "
+                "name, so it never changes once the registry has keys",
+                code="governance.identity",
+            )
+        )
+
+
+def lifecycle_additions(before: Any, after: Any) -> set[str]:
+    """The lifecycle fields ``after`` adds to a key file's ``before`` content."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return set()
+    return {f for f in LIFECYCLE_FIELDS if f not in before and after.get(f) is not None}
+
+
+def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
+    if change.status is ChangeStatus.DELETED:
+        problems.add(
+            change.path,
+            "key files are never deleted: signatures made with the key point at it. Retire the key by adding "
+            "valid_until, or revoke it by adding revoked_at and revocation_reason",
+            code="governance.append-only",
+        )
+        return
+    if change.status is not ChangeStatus.MODIFIED:
+        return
+    try:
+        before = json.loads(pr.base.read(change.path) or b"")
+        doc = parse_json(decode_utf8(_current(pr, change), change.path), change.path)
+    except (ValueError, SourceError):
+        return  # a base that was no key file protects nothing; the load stage reports a broken new one
+    after = doc.data
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return
+    refused = False
+    for name in sorted(set(before) | set(after)):
+        if name in LIFECYCLE_FIELDS and name not in before:
+            continue
+        if before.get(name) == after.get(name) and (name in before) == (name in after):
+            continue
+        refused = True
+        if name == "publicKeyMultibase":
+            message = (
+                "a key's public material never changes: for a new key pair add a new key file (`credreg keygen`) "
+                "and retire this one with valid_until"
+            )
+        elif name in LIFECYCLE_FIELDS:
+            message = f"was {before[name]!r}: once set, it never changes"
+        else:
+            message = (
+                f"never changes (was {before.get(name)!r}): only valid_until, revoked_at and revocation_reason may "
+                "be added to a key file"
+            )
+        problems.append(doc.problem([name] if name in after else [], message, code="governance.append-only"))
+    added = lifecycle_additions(before, after)
+    if added and not refused:
+        _signatures_stay_valid(pr, change, doc, added, problems)
+
+
+def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple[str, object]]:
+    """Every signature by ``method`` in the issuer's awards, revocation log and status lists (working tree)."""
+    yield from award_signatures(pr.root, issuer, method)
+    log = layout.revocations_path(pr.root, issuer)
+    if log.is_file():
+        for number, line in enumerate(log.read_bytes().split(b"\n"), start=1):
+            if method.encode() in line:
+                try:
+                    proof = json.loads(line).get("proof") or {}
+                except (ValueError, AttributeError):
+                    continue
+                if isinstance(proof, dict) and proof.get("verificationMethod") == method:
+                    yield f"{layout.relpath(pr.root, log)}:{number}", proof.get("created")
+    for path in sorted((layout.issuer_dir(pr.root, issuer) / "status").glob("*.json")):
+        try:
+            credential = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        proofs = credential.get("proof") if isinstance(credential, dict) else None
+        for proof in proofs if isinstance(proofs, list) else [proofs]:
+            if isinstance(proof, dict) and proof.get("verificationMethod") == method:
+                yield layout.relpath(pr.root, path), proof.get("created")
+
+
+def _signatures_stay_valid(
+    pr: PullRequest, change: Change, doc: Document, added: set[str], problems: ProblemList
+) -> None:
+    """An end of validity added to a key must not invalidate signatures the registry already holds: awards and
+    the log are never removed, so they would fail every check from then on."""
+    registry, role = pr.registry, change.role
+    if registry is None or role.issuer not in registry.issuers or role.name is None:
+        return
+    record = registry.issuers[role.issuer].keys.get(role.name)
+    if record is None:
+        return  # the load stage explains why the key file is unusable
+    method = f"{registry.issuer_did(role.issuer)}#{role.name}"
+    cut: list[str] = []  # each signed file or line once, though an award carries two proofs
+    for where, created in _key_signatures(pr, role.issuer, method):
+        when = parse_time(created)
+        if when is not None and window_problem(record.model, when) and where not in cut:
+            cut.append(where)
+    if cut:
+        name = "revoked_at" if "revoked_at" in added else "valid_until"
+        examples = ", ".join(cut[:3]) + (f" and {len(cut) - 3} more" if len(cut) > 3 else "")
+        problems.append(
+            doc.problem(
+                [name],
+                f"would invalidate {len(cut)} signed item{'s' if len(cut) != 1 else ''} the registry already holds "
+                f"({examples}): signed awards are never removed, so the key must stay valid for them. Choose a "
+                "later time; if the key was stolen and misused, ask the registry maintainers",
+                code="governance.key-window",
+            )
+        )
+
+
+_RULES: dict[PathKind, Callable[[PullRequest, Change, ProblemList], None]] = {
+    PathKind.AWARD: _award,
+    PathKind.AWARD_BATCH: _award,
+    PathKind.REVOCATIONS: _revocations,
+    PathKind.STATUS_LIST: _status_list,
+    PathKind.CREDENTIAL: _credential,
+    PathKind.ISSUER: _issuer,
+    PathKind.KEY: _key,
+    PathKind.GOVERNANCE: _governance,
+}
+
+
+def check_history(pr: PullRequest, problems: ProblemList) -> None:
+    """Refuse every change that rewrites, renames or removes what the registry has published."""
+    for change in pr.changes:
+        if change.status is ChangeStatus.RENAMED:
+            kinds = [k for k in (change.old_role.kind, change.role.kind) if k in _NAMED]
+            if kinds:
+                problems.add(
+                    change.path,
+                    f"renamed from {change.old_path}: {_NAMED[kinds[0]]} is never renamed "
+                    "(ids and file names are part of signed awards and published URLs)",
+                    code="governance.append-only",
+                )
+            continue
+        rule = _RULES.get(change.role.kind)
+        if rule is not None:
+            rule(pr, change, problems)

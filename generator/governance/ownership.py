@@ -1,0 +1,136 @@
+"""Ownership: who may change which paths, and which additions need a registry maintainer's approval.
+
+* A path under ``registry/issuers/<id>/`` or ``keys/<id>/`` may be changed by a maintainer of issuer ``<id>``
+  or of the registry, as listed at the *base* commit.
+* Every other path (governance, schemas, code, workflows, docs, tests, anything new) needs a registry
+  maintainer. The one exception is ``.github/CODEOWNERS`` when it is exactly what ``credreg codeowners``
+  generates: it is derived from files that have their own owners, and must follow them in the same change.
+* A new issuer has no maintainers at the base. A registry maintainer may add it; so may anyone the new
+  ``issuer.yaml`` itself lists as a maintainer (someone proposing an issuer must be one of its maintainers).
+* New issuers and new keys are not refused when the actor is not a registry maintainer (per the review rules
+  ``new_issuer_requires_registry_maintainer`` and ``new_key_requires_registry_maintainer``): the check passes
+  with a warning on the file and the summary states the approval needed. CODEOWNERS is what makes GitHub
+  require it (a new issuer falls under ``*``; ``/keys/<id>/`` belongs to the registry maintainers).
+* Handles compare case-insensitively. A team entry (``org/team``) cannot be matched against one person:
+  membership cannot be confirmed here, so it does not authorize an author (the refusal says so); teams still
+  review through CODEOWNERS, where GitHub knows their members.
+"""
+
+from __future__ import annotations
+
+from generator import layout
+from generator.errors import ProblemList, Severity
+from generator.governance.codeowners import CODEOWNERS_PATH, render_codeowners
+from generator.governance.context import Maintainers, PullRequest
+from generator.governance.git import ChangeStatus
+from generator.governance.summary import md_code
+from generator.layout import PathKind
+
+__all__ = ["check_ownership", "record_approvals"]
+
+
+def _team_note(actor: str, owners: Maintainers) -> str:
+    teams = owners.teams
+    if not teams:
+        return ""
+    listed = ", ".join(f"@{t}" for t in teams)
+    return (
+        f"; @{actor} may belong to {listed}, but team membership cannot be confirmed by this check: list the "
+        "person in issuer.yaml, or have a listed maintainer open the pull request"
+    )
+
+
+def _codeowners_is_generated(pr: PullRequest) -> bool:
+    if pr.registry is None:
+        return False
+    try:
+        current = (pr.root / CODEOWNERS_PATH).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return current == render_codeowners(pr.registry)
+
+
+def _proposed_maintainers(pr: PullRequest, issuer: str) -> Maintainers:
+    """The maintainers a new issuer's own (working tree) issuer.yaml lists."""
+    if pr.registry is not None and issuer in pr.registry.issuers:
+        return Maintainers(tuple(pr.registry.issuers[issuer].issuer.maintainers))
+    return Maintainers()
+
+
+def _refusal(pr: PullRequest, path: str, deleted: bool) -> str | None:
+    """Why the actor may not change ``path`` (``None`` when they may)."""
+    actor = pr.actor
+    assert actor is not None
+    if pr.actor_is_registry_maintainer:
+        return None
+    registry_owners = pr.registry_maintainers
+    role = layout.classify(path)
+    if role.issuer is None:
+        if path == CODEOWNERS_PATH and not deleted and _codeowners_is_generated(pr):
+            return None
+        return (
+            f"only a registry maintainer ({registry_owners.mention()}) may change registry-level files, "
+            f"and @{actor} is not one"
+        )
+    base_issuer = pr.base_issuer(role.issuer)
+    if base_issuer is None:
+        proposed = _proposed_maintainers(pr, role.issuer)
+        if proposed.includes(actor):
+            return None
+        return (
+            f"{role.issuer} is a new issuer and @{actor} is not among the maintainers its issuer.yaml lists "
+            f"({proposed.mention()}): whoever proposes an issuer must be one of its maintainers"
+            + _team_note(actor, proposed)
+        )
+    if base_issuer.maintainers.includes(actor):
+        return None
+    return (
+        f"@{actor} is not a maintainer of {role.issuer}: only its maintainers ({base_issuer.maintainers.mention()}, "
+        f"as listed before this change) and the registry maintainers ({registry_owners.mention()}) may change "
+        f"its files" + _team_note(actor, base_issuer.maintainers)
+    )
+
+
+def check_ownership(pr: PullRequest, problems: ProblemList) -> None:
+    """Refuse every changed path the actor does not own (a rename needs both its old and new path)."""
+    if pr.actor is None:
+        pr.notes.append(f"Ownership was not checked: no {md_code('--actor')} was given.")
+        return
+    for change in pr.changes:
+        paths = [change.path] if change.old_path is None else [change.old_path, change.path]
+        for path in paths:
+            reason = _refusal(pr, path, deleted=change.status is ChangeStatus.DELETED or path == change.old_path)
+            if reason is not None:
+                problems.add(path, reason, code="governance.ownership")
+
+
+def record_approvals(pr: PullRequest, problems: ProblemList) -> None:
+    """What the pull request needs from reviewers: code owner approvals, and a registry maintainer for new
+    issuers and keys when the actor is not one (a warning on the file, and a line in the summary)."""
+    rules = pr.rules
+    if rules.required_approvals:
+        n = rules.required_approvals
+        pr.need(f"{n} approval{'s' if n != 1 else ''} from code owners ({md_code(CODEOWNERS_PATH)}; branch protection)")
+    if pr.actor_is_registry_maintainer:
+        return
+    maintainers = pr.registry_maintainers.mention()
+    for change in pr.changed(PathKind.ISSUER, statuses=[ChangeStatus.ADDED]):
+        issuer = change.role.issuer
+        assert issuer is not None
+        if rules.new_issuer_requires_registry_maintainer and pr.base_issuer(issuer) is None:
+            pr.need(f"registry maintainer approval: new issuer {md_code(issuer)}")
+            problems.add(
+                change.path,
+                f"new issuer {issuer}: a registry maintainer ({maintainers}) must approve this pull request",
+                code="governance.approval",
+                severity=Severity.WARNING,
+            )
+    for change in pr.changed(PathKind.KEY, statuses=[ChangeStatus.ADDED]):
+        if rules.new_key_requires_registry_maintainer:
+            pr.need(f"registry maintainer approval: new key {md_code(change.path)}")
+            problems.add(
+                change.path,
+                f"new signing key: a registry maintainer ({maintainers}) must approve this pull request",
+                code="governance.approval",
+                severity=Severity.WARNING,
+            )

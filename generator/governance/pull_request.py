@@ -1,0 +1,86 @@
+"""Pull-request mode of ``credreg check``: the rules that depend on what changed, and who changed it.
+
+The file checks (load, validate, schemas) run as always. Instead of re-verifying every award, this verifies
+what the change adds and whatever refers to it, and applies the governance rules: private keys, ownership,
+append-only history, fresh signatures. Each rule is a function of the :class:`PullRequest` that appends
+problems; they do not depend on each other's results, so every refusal shows up in one run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problem, ProblemList
+from generator.governance.context import PullRequest
+from generator.governance.git import GitBase, working_tree_changes
+from generator.governance.history import check_history
+from generator.governance.leaks import check_private_keys
+from generator.governance.new_awards import NewAwards, check_new_awards
+from generator.governance.ownership import check_ownership, record_approvals
+from generator.governance.status import check_revocations_and_lists
+from generator.governance.summary import ChangeSummary, render_markdown, summarize
+from generator.registry import Registry
+
+__all__ = ["PATH_RULES", "PullRequestCheck", "check_pull_request"]
+
+Rule = Callable[[PullRequest, ProblemList], None]
+
+#: Rules that need only the paths, the base commit and the files: they run even when the registry does not load.
+PATH_RULES: tuple[Rule, ...] = (check_private_keys, check_ownership, record_approvals, check_history)
+
+
+@dataclass
+class PullRequestCheck:
+    """What pull-request mode found out, for counts and the Markdown summary."""
+
+    pr: PullRequest
+    summary: ChangeSummary
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "changed files": len(self.pr.changes),
+            "new awards": self.summary.awards,
+            "new revocations": self.summary.revocations,
+        }
+
+    def summary_markdown(self, problems: Iterable[Problem]) -> str:
+        """The summary, listing ``problems`` (pass every problem of the run, not only governance ones)."""
+        return render_markdown(self.pr, self.summary, problems)
+
+
+def check_pull_request(
+    root: Path,
+    registry: Registry | None,
+    base: str,
+    problems: ProblemList,
+    *,
+    actor: str | None = None,
+    now: dt.datetime | None = None,
+) -> PullRequestCheck:
+    """Check the working tree at ``root`` as a change to commit ``base`` made by GitHub user ``actor``.
+
+    Raises :class:`~generator.errors.UsageError` when ``root`` is not in a Git work tree or ``base`` is not a
+    commit in it.
+    """
+    git = GitBase.open(root, base)
+    pr = PullRequest(
+        root=root,
+        base=git,
+        changes=working_tree_changes(git),
+        actor=actor.strip().removeprefix("@") if actor and actor.strip() else None,
+        now=now or dt.datetime.now(dt.UTC),
+        registry=registry,
+    )
+    for rule in PATH_RULES:
+        rule(pr, problems)
+    new = NewAwards([], 0, {})
+    revocations = 0
+    if registry is not None:
+        new = check_new_awards(pr, problems)
+        revocations = check_revocations_and_lists(pr, new, problems)
+    summary = summarize(pr, awards=len(new.outcomes), award_files=new.files, revocations=revocations)
+    return PullRequestCheck(pr, summary)

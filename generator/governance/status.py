@@ -1,0 +1,266 @@
+"""Revocations and status lists of the issuers a change touches.
+
+New revocation lines (after the base's content: the log is append-only) are verified as the registry-wide
+check does, and must be freshly signed. The issuer's status lists must then still have exactly the revoked
+awards' bits set, and a re-signed list must carry a fresh signature. Issuers that get new awards are checked
+too: their awards point at the lists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator import layout
+from generator._internal.source import Document, SourceError, parse_json
+from generator._internal.times import parse_time
+from generator.crypto.dataintegrity import proofs_of, verify_proof
+from generator.errors import Problem, ProblemList
+from generator.governance.context import PullRequest
+from generator.governance.existing import Slot, award_at, existing_status_slots, is_same_award, single_award_path
+from generator.governance.fresh import freshness_problem
+from generator.governance.git import ChangeStatus
+from generator.governance.new_awards import NewAwards
+from generator.layout import PathKind
+from generator.models.award import RevocationEntry
+from generator.statuslist import get_bit
+from generator.verify import Verifier
+from generator.verify.keys import KeyResolver, window_problem
+from generator.verify.status import RegistryStatus
+
+__all__ = ["check_revocations_and_lists", "new_log_offset"]
+
+
+def new_log_offset(base: bytes, current: bytes) -> int | None:
+    """Where the lines appended to a log start, or ``None`` when the base content is not kept intact
+    (not a byte prefix, or its last line was extended rather than followed by new lines)."""
+    if not current.startswith(base):
+        return None
+    if base and not base.endswith(b"\n") and current[len(base) : len(base) + 1] not in (b"", b"\n"):
+        return None
+    return len(base)
+
+
+def _lines(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(line number, byte offset, text) of every non-empty line."""
+    offset = 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.strip():
+            yield number, offset, line
+        offset += len(line) + 1
+
+
+@dataclass
+class _Issuer:
+    """One issuer's state while its log and lists are checked."""
+
+    id: str
+    did: str
+    rel_log: str
+    revoked: dict[tuple[int, int], int] = field(default_factory=dict)
+    """Revoked (list, index) → the log line that revokes it."""
+    seen: dict[str, int] = field(default_factory=dict)
+    """Revoked award hash → log line."""
+    slots: dict[Slot, str] | None = None
+
+
+class _StatusCheck:
+    def __init__(self, pr: PullRequest, new: NewAwards, problems: ProblemList) -> None:
+        assert pr.registry is not None
+        self.pr = pr
+        self.registry = pr.registry
+        self.new = new
+        self.problems = problems
+        self.keys: KeyResolver = Verifier(self.registry).keys
+        self.status = RegistryStatus(self.registry, self.keys)
+        self.new_revocations = 0
+
+    def run(self) -> int:
+        changed = {
+            c.path: c.status
+            for c in self.pr.changed(
+                PathKind.REVOCATIONS, PathKind.STATUS_LIST, statuses=[ChangeStatus.ADDED, ChangeStatus.MODIFIED]
+            )
+        }
+        touched = {layout.classify(p).issuer for p in changed}
+        touched |= {o.issuer for o in self.new.outcomes}
+        for issuer in sorted(i for i in touched if i is not None and i in self.registry.issuers):
+            state = _Issuer(
+                issuer,
+                self.registry.issuer_did(issuer),
+                layout.relpath(self.registry.root, layout.revocations_path(self.registry.root, issuer)),
+            )
+            self._log(state, changed.get(state.rel_log))
+            self._lists(state, changed)
+        return self.new_revocations
+
+    # --- the revocation log ---------------------------------------------------------------------------
+
+    def _log(self, state: _Issuer, status: ChangeStatus | None) -> None:
+        path = self.registry.root / state.rel_log
+        if not path.is_file():
+            return
+        current = path.read_bytes()
+        if status is ChangeStatus.ADDED:
+            start: int | None = 0
+        elif status is ChangeStatus.MODIFIED:
+            base = self.pr.base.read(state.rel_log)
+            start = new_log_offset(base, current) if base is not None else 0
+        else:
+            start = len(current)
+        for number, offset, raw in _lines(current):
+            if start is not None and offset >= start:
+                self.new_revocations += 1
+                self._new_line(state, number, raw)
+            else:
+                self._old_line(state, number, raw)
+
+    def _old_line(self, state: _Issuer, number: int, raw: bytes) -> None:
+        """A line the base already had: trusted as it was checked then; only its slot counts."""
+        try:
+            data = json.loads(raw)
+            state.revoked[(int(data["statusList"]), int(data["statusListIndex"]))] = number
+            state.seen.setdefault(str(data["award"]), number)
+        except (ValueError, KeyError, TypeError):
+            return
+
+    def _new_line(self, state: _Issuer, number: int, raw: bytes) -> None:
+        try:
+            doc = parse_json(raw.decode("utf-8", "replace"), state.rel_log, line_offset=number - 1)
+        except SourceError as exc:
+            self.problems.extend(exc.problems)
+            return
+        problem, entry = self._judge(state, doc)
+        if problem is not None:
+            self.problems.append(problem)
+        elif entry is not None:
+            state.seen[entry.award] = number
+            state.revoked[(entry.statusList, entry.statusListIndex)] = number
+
+    def _judge(self, state: _Issuer, doc: Document) -> tuple[Problem | None, RevocationEntry | None]:
+        try:
+            entry = RevocationEntry.model_validate(doc.data)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            loc = [p for p in err["loc"] if isinstance(p, (str, int))]
+            return doc.problem(loc, str(err["msg"]).removeprefix("Value error, "), code="revocation.schema"), None
+        method = entry.proof.verificationMethod
+        key = self.keys.resolve(method)
+        if key is None or key.controller != state.did or key.record is None:
+            return doc.problem(["proof"], f"not signed by a key of {state.id}: {method}", code="revocation.key"), None
+        created = parse_time(entry.proof.created)
+        late = window_problem(key.record, created) if created else "the proof has no valid 'created' time"
+        if late:
+            return doc.problem(["proof"], late, code="revocation.key"), None
+        stale = freshness_problem(
+            key.record, entry.proof.created, now=self.pr.now, rules=self.pr.rules, what="the revocation"
+        )
+        if stale:
+            return doc.problem(["proof"], stale, code="governance.fresh-signature"), None
+        result = verify_proof(doc.data, doc.data["proof"], key.public)
+        if not result:
+            return doc.problem(["proof"], f"revocation signature: {result.reason}", code="revocation.signature"), None
+        if entry.award in state.seen:
+            message = f"already revoked on line {state.seen[entry.award]}"
+            return doc.problem(["award"], message, code="revocation.duplicate"), None
+        return self._award_problem(state, doc, entry), entry
+
+    def _award_problem(self, state: _Issuer, doc: Document, entry: RevocationEntry) -> Problem | None:
+        """The revoked award must exist and sit in the slot the entry names."""
+        root = self.registry.root
+        slot = (state.id, entry.statusList, entry.statusListIndex)
+        single = single_award_path(root, state.id, entry.award)
+        if single is not None:
+            award = award_at(root, single) or {}
+            status: Any = award.get("credentialStatus") or {}
+            where = str(status.get("statusListCredential", "")), str(status.get("statusListIndex", ""))
+            expected = self.registry.status_list_url(state.id, entry.statusList), str(entry.statusListIndex)
+            if where != expected:
+                message = f"the award's status slot is {where[0]} index {where[1]}"
+                return doc.problem(["statusListIndex"], message, code="revocation.slot-mismatch")
+            return None
+        if state.slots is None:
+            # The new-award check already scanned this issuer's slots when it got new awards.
+            has_new = any(o.issuer == state.id for o in self.new.outcomes)
+            state.slots = self.new.slots if has_new else existing_status_slots(self.registry, [state.id])
+        holder = state.slots.get(slot)
+        if holder is not None and is_same_award(root, holder, entry.award):
+            return None
+        message = (
+            f"no award of {state.id} has hash {entry.award} at status list {entry.statusList} "
+            f"index {entry.statusListIndex}"
+        )
+        return doc.problem(["award"], message, code="revocation.unknown-award")
+
+    # --- the status lists -----------------------------------------------------------------------------
+
+    def _lists(self, state: _Issuer, changed: dict[str, ChangeStatus]) -> None:
+        root = self.registry.root
+        folder = layout.issuer_dir(root, state.id) / "status"
+        present = {int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()} if folder.is_dir() else set()
+        used = {o.status_list for o in self.new.outcomes if o.issuer == state.id and o.status_list is not None}
+        for number in sorted(present | used | {n for n, _ in state.revoked}):
+            rel = layout.relpath(root, layout.status_list_path(root, state.id, number))
+            bits, why = self.status.list_bits(self.registry.status_list_url(state.id, number), state.did)
+            if bits is None:
+                self.problems.add(rel, why, code="status-list.invalid")
+                continue
+            if rel in changed:
+                self._fresh_list(rel)
+            for (n, i), line in sorted(state.revoked.items()):
+                if n == number and not _bit(bits, i):
+                    self.problems.add(
+                        rel,
+                        f"index {i} is revoked in revocations.jsonl:{line} but its bit is not set: "
+                        "re-run credreg revoke",
+                        code="status-list.missing-bit",
+                    )
+            for i in _set_bits(bits):
+                if (number, i) not in state.revoked:
+                    self.problems.add(
+                        rel,
+                        f"index {i} is set but no signed revocation in revocations.jsonl explains it",
+                        code="status-list.unexplained-bit",
+                    )
+
+    def _fresh_list(self, rel: str) -> None:
+        """A list this change writes was signed by it: the signature must be fresh."""
+        try:
+            credential = json.loads((self.registry.root / rel).read_bytes())
+        except (OSError, ValueError):
+            return
+        for proof in proofs_of(credential) if isinstance(credential, dict) else []:
+            method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+            key = self.keys.resolve(method) if isinstance(method, str) else None
+            if key is None or key.record is None:
+                continue
+            stale = freshness_problem(
+                key.record, proof.get("created"), now=self.pr.now, rules=self.pr.rules, what="the status list"
+            )
+            if stale:
+                self.problems.add(rel, stale, field="proof", code="governance.fresh-signature")
+                return
+
+
+def _bit(bits: bytes, index: int) -> bool:
+    try:
+        return get_bit(bits, index)
+    except IndexError:
+        return False
+
+
+def _set_bits(bits: bytes) -> Iterator[int]:
+    for byte_index, byte in enumerate(bits):
+        if byte:
+            for bit in range(8):
+                if byte & (0x80 >> bit):
+                    yield byte_index * 8 + bit
+
+
+def check_revocations_and_lists(pr: PullRequest, new: NewAwards, problems: ProblemList) -> int:
+    """Check the logs and lists of every issuer the change touches; returns the number of new revocations."""
+    return _StatusCheck(pr, new, problems).run()

@@ -1,0 +1,84 @@
+"""``credreg check --base`` as CI runs it: exit codes, every output format, and the Markdown summary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.governance.conftest import ACME, BETA, Repo
+
+CREDENTIAL = f"registry/issuers/{ACME}/credentials/sql-basics.yaml"
+
+
+def credreg(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(repo.root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=repo.root,
+    )
+
+
+def test_a_refused_pull_request_in_github_format_with_a_summary(repo: Repo, tmp_path: Path) -> None:
+    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    award = next(p for p in repo.files(f"registry/issuers/{BETA}/awards/*/*/*.json"))
+    repo.path(award).unlink()
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    done = credreg(
+        repo, "check", "--base", "HEAD", "--actor", "beta-lead", "--format", "github", "--summary", str(summary)
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == [
+        f"::error file={CREDENTIAL}::@beta-lead is not a maintainer of acme-academy: only its maintainers "
+        "(@acme-lead, as listed before this change) and the registry maintainers (@reg-admin) may change its files",
+        f"::error file={award}::awards are never deleted: to withdraw an award, revoke it "
+        "(`credreg revoke HASH --reason …`)",
+    ]
+    assert "credreg check: 2 errors (2 issuers, 4 credentials, 4 keys, 2 changed files" in done.stderr
+    text = summary.read_text()
+    assert text.startswith("earlier step\n## credreg pull-request check\n\n❌ **Refused:** 2 problems (listed below).")
+    assert "- **Credentials:** 1 changed (`acme-academy/sql-basics`)" in text
+    assert f"- `{award}` — awards are never deleted" in text
+    assert "(`governance.append-only`)" in text
+
+
+def test_json_format_names_codes(repo: Repo) -> None:
+    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    done = credreg(repo, "check", "--base", "HEAD", "--actor", "nobody", "--format", "json")
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["summary"]["ok"] is False
+    assert report["summary"]["changed files"] == 1
+    assert [(p["path"], p["code"]) for p in report["problems"]] == [(CREDENTIAL, "governance.ownership")]
+
+
+def test_a_clean_pull_request_passes(repo: Repo) -> None:
+    repo.award()
+    done = credreg(repo, "check", "--base", "HEAD", "--actor", "acme-lead")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 new awards" in done.stderr
+
+
+def test_an_unknown_base_is_a_usage_error(repo: Repo) -> None:
+    done = credreg(repo, "check", "--base", "no-such-branch")
+    assert done.returncode == 2
+    assert done.stderr.startswith("credreg: --base no-such-branch: no such commit in this repository")
+
+
+def test_outside_git_the_base_cannot_be_read(tmp_path: Path) -> None:
+    from tests.conftest import make_registry
+
+    root = make_registry(tmp_path / "plain")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "check", "--base", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "--base needs a Git work tree" in done.stderr

@@ -1,0 +1,71 @@
+"""``.github/CODEOWNERS`` generated from governance and issuers, and kept in sync by the check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.cli import main
+from generator.governance import CODEOWNERS_PATH, codeowners_problems, render_codeowners
+from generator.load import load_registry
+from tests.conftest import REPO, make_registry
+from tests.governance.conftest import ACME, BETA, Repo, errors, shown
+
+
+def _rules(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def test_registry_maintainers_own_everything_and_alone_own_keys(base_repo: Repo) -> None:
+    assert _rules(render_codeowners(base_repo.registry)) == [
+        "* @reg-admin",
+        f"/registry/issuers/{ACME}/ @acme-lead @reg-admin",
+        f"/keys/{ACME}/ @reg-admin",
+        f"/registry/issuers/{BETA}/ @beta-lead @beta-org/reviewers @reg-admin",
+        f"/keys/{BETA}/ @reg-admin",
+    ]
+
+
+def test_issuers_co_own_their_keys_when_new_keys_need_no_registry_maintainer(repo: Repo) -> None:
+    repo.edit(
+        "registry/governance.yaml",
+        "maintainers:",
+        "review:\n  new_key_requires_registry_maintainer: false\nmaintainers:\n  - ACME-Lead",
+    )
+    rules = _rules(render_codeowners(repo.registry))
+    assert rules[0] == "* @ACME-Lead @reg-admin"
+    # Handles are listed once, compared without case.
+    assert f"/keys/{ACME}/ @acme-lead @reg-admin" in rules
+
+
+def test_a_stale_file_fails_the_check_at_the_first_differing_line(repo: Repo) -> None:
+    repo.edit(f"registry/issuers/{BETA}/issuer.yaml", "  - beta-lead", "  - beta-lead\n  - beta-second")
+    report = repo.check("reg-admin")
+    [problem] = errors(report)
+    assert (problem.code, problem.location.path, problem.location.line) == ("codeowners.stale", CODEOWNERS_PATH, 12)
+    assert problem.message == (
+        "out of date with registry/governance.yaml and the issuers' maintainers: run `credreg codeowners` and "
+        "commit the result"
+    )
+
+
+def test_the_command_writes_and_checks_the_file(tmp_path: Path, capsys: object) -> None:
+    root = make_registry(tmp_path / "r")
+    args = ["--root", str(root), "codeowners"]
+    assert main([*args, "--check"]) == 1  # missing
+    assert main(args) == 0
+    assert main([*args, "--check"]) == 0
+    (root / CODEOWNERS_PATH).write_text("* @someone\n")
+    assert main([*args, "--check"]) == 1
+
+
+def test_a_registry_without_the_file_is_not_refused_by_check(tmp_path: Path) -> None:
+    registry = load_registry(make_registry(tmp_path / "r")).registry
+    assert registry is not None
+    assert codeowners_problems(registry) == []
+    assert [p.code for p in codeowners_problems(registry, required=True)] == ["codeowners.stale"]
+
+
+def test_the_example_registry_is_in_sync() -> None:
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    assert shown(codeowners_problems(registry, required=True)) == []

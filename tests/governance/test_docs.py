@@ -1,0 +1,70 @@
+"""The contributor documents: every command CONTRIBUTING.md shows exists, and the GitHub templates are valid."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.cli import build_parser
+from tests.conftest import REPO
+
+GITHUB = REPO / ".github"
+
+
+def _commands(markdown: str) -> list[str]:
+    """``credreg …`` command lines of the guide's shell blocks (continuation lines joined)."""
+    blocks = re.findall(r"```sh\n(.*?)```", markdown, flags=re.DOTALL)
+    commands = []
+    for block in blocks:
+        for line in block.replace("\\\n", " ").splitlines():
+            line = line.strip()
+            if line.startswith("credreg "):
+                commands.append(line)
+    return commands
+
+
+def test_every_command_in_the_guide_parses() -> None:
+    commands = _commands((REPO / "CONTRIBUTING.md").read_text())
+    used = {shlex.split(c)[1] for c in commands}
+    assert used == {"check", "codeowners", "keygen", "award", "revoke"}
+    parser = build_parser()
+    for command in commands:
+        words = [w.replace("$CREDREG_KEY_DIR", "/keys") for w in shlex.split(command)[1:]]
+        parser.parse_args(words)  # exits (SystemExit) on an unknown command or option
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.mark.parametrize(
+    "name", ["register-issuer.yml", "report-credential-problem.yml"], ids=lambda n: n.removesuffix(".yml")
+)
+def test_issue_forms_are_well_formed(name: str) -> None:
+    form = _yaml(GITHUB / "ISSUE_TEMPLATE" / name)
+    assert {"name", "description", "body"} <= set(form)
+    ids = [item["id"] for item in form["body"] if item["type"] != "markdown"]
+    assert len(ids) == len(set(ids))
+    for item in form["body"]:
+        assert item["type"] in {"markdown", "input", "textarea", "dropdown", "checkboxes"}
+        if item["type"] != "markdown":
+            assert item["attributes"]["label"]
+
+
+def test_pull_request_template_and_pre_commit_hooks() -> None:
+    assert "credreg check --base upstream/main --actor" in (GITHUB / "PULL_REQUEST_TEMPLATE.md").read_text()
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert [(h["id"], h["entry"]) for h in hooks] == [
+        ("credreg-check", "credreg check"),
+        ("credreg-pull-request-check", "credreg check --base origin/main"),
+    ]
+    for hook in hooks:
+        assert hook["language"] == "python"
+        assert hook["pass_filenames"] is False

@@ -1,0 +1,160 @@
+"""Ownership: who may change which paths, read from the base commit; approvals for new issuers and keys."""
+
+from __future__ import annotations
+
+from generator.awarding.keys import generate_key
+from generator.governance import CODEOWNERS_PATH, write_codeowners
+from tests.governance.conftest import ACME, BETA, Repo, errors, only, shown, warnings
+
+CREDENTIAL = f"registry/issuers/{ACME}/credentials/sql-basics.yaml"
+BETA_CREDENTIAL = f"registry/issuers/{BETA}/credentials/sql-basics.yaml"
+GAMMA = "registry/issuers/gamma-guild/issuer.yaml"
+
+
+def _new_issuer(repo: Repo, maintainers: str = "  - gamma-lead") -> None:
+    text = repo.read(f"registry/issuers/{ACME}/issuer.yaml").replace("id: acme-academy", "id: gamma-guild")
+    repo.write(GAMMA, text.replace("  - acme-lead", maintainers))
+
+
+def test_an_issuers_maintainer_may_change_its_files(repo: Repo) -> None:
+    repo.award()
+    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    report = repo.check("acme-lead")
+    assert shown(report.problems) == []
+    assert report.counts["new awards"] == 1
+
+
+def test_a_maintainer_of_another_issuer_is_refused(repo: Repo) -> None:
+    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    problem = only(repo.check("beta-lead"), "governance.ownership")
+    assert problem.location.path == CREDENTIAL
+    assert problem.message.startswith(
+        "@beta-lead is not a maintainer of acme-academy: only its maintainers (@acme-lead, as listed before this "
+        "change) and the registry maintainers (@reg-admin) may change its files"
+    )
+
+
+def test_registry_level_files_need_a_registry_maintainer(repo: Repo) -> None:
+    repo.edit("README.md", "# A test registry", "# The test registry")
+    repo.write("docs/howto.md", "How to\n")
+    refused = errors(repo.check("acme-lead"), "governance.ownership")
+    assert [p.location.path for p in refused] == ["README.md", "docs/howto.md"]
+    assert refused[0].message == (
+        "only a registry maintainer (@reg-admin) may change registry-level files, and @acme-lead is not one"
+    )
+    assert shown(repo.check("reg-admin").problems) == []
+
+
+def test_a_registry_maintainer_may_change_an_issuers_files(repo: Repo) -> None:
+    repo.edit(BETA_CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    assert shown(repo.check("reg-admin").problems) == []
+
+
+def test_handles_compare_case_insensitively_with_or_without_at(repo: Repo) -> None:
+    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    assert shown(repo.check("@ACME-Lead").problems) == []
+
+
+def test_an_author_cannot_make_themselves_a_maintainer_in_the_same_change(repo: Repo) -> None:
+    repo.edit(f"registry/issuers/{ACME}/issuer.yaml", "  - acme-lead", "  - acme-lead\n  - mallory")
+    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    refused = errors(repo.check("mallory"), "governance.ownership")
+    assert {p.location.path for p in refused} == {f"registry/issuers/{ACME}/issuer.yaml", CREDENTIAL}
+    assert all("@mallory is not a maintainer of acme-academy" in p.message for p in refused)
+
+
+def test_team_membership_cannot_be_confirmed(repo: Repo) -> None:
+    repo.edit(BETA_CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    problem = only(repo.check("carol"), "governance.ownership")
+    assert problem.location.path == BETA_CREDENTIAL
+    assert "only its maintainers (@beta-lead, @beta-org/reviewers, as listed before this change)" in problem.message
+    assert problem.message.endswith(
+        "; @carol may belong to @beta-org/reviewers, but team membership cannot be confirmed by this check: list "
+        "the person in issuer.yaml, or have a listed maintainer open the pull request"
+    )
+
+
+def test_a_new_issuer_proposed_by_its_maintainer_passes_but_needs_a_registry_maintainer(repo: Repo) -> None:
+    _new_issuer(repo)
+    write_codeowners(repo.registry)  # derived from the issuer files: anyone may regenerate it
+    report = repo.check("gamma-lead")
+    assert errors(report) == [], shown(report.problems)
+    [warning] = warnings(report, "governance.approval")
+    assert warning.location.path == GAMMA
+    assert (
+        warning.message == "new issuer gamma-guild: a registry maintainer (@reg-admin) must approve this pull request"
+    )
+    assert report.summary_markdown is not None
+    assert "- registry maintainer approval: new issuer `gamma-guild`" in report.summary_markdown
+    assert "- **Issuers:** 1 added (`gamma-guild`)" in report.summary_markdown
+
+
+def test_a_new_issuer_proposed_by_someone_it_does_not_list_is_refused(repo: Repo) -> None:
+    _new_issuer(repo)
+    write_codeowners(repo.registry)
+    problem = only(repo.check("mallory"), "governance.ownership")
+    assert problem.location.path == GAMMA
+    assert problem.message == (
+        "gamma-guild is a new issuer and @mallory is not among the maintainers its issuer.yaml lists (@gamma-lead): "
+        "whoever proposes an issuer must be one of its maintainers"
+    )
+
+
+def test_a_new_issuer_added_by_a_registry_maintainer_needs_no_further_approval(repo: Repo) -> None:
+    _new_issuer(repo)
+    write_codeowners(repo.registry)
+    report = repo.check("reg-admin")
+    assert shown(report.problems) == []
+    assert report.summary_markdown is not None
+    assert "registry maintainer approval" not in report.summary_markdown
+
+
+def test_a_new_key_needs_a_registry_maintainer(repo: Repo) -> None:
+    generate_key(repo.registry, ACME, key_id="key-2", private_path=repo.root.parent / "key-2.key")
+    report = repo.check("acme-lead")
+    assert errors(report) == [], shown(report.problems)
+    [warning] = warnings(report, "governance.approval")
+    assert warning.location.path == f"keys/{ACME}/key-2.json"
+    assert report.summary_markdown is not None
+    assert f"- registry maintainer approval: new key `keys/{ACME}/key-2.json`" in report.summary_markdown
+    assert f"- **Keys:** 1 added (`keys/{ACME}/key-2.json`)" in report.summary_markdown
+    assert warnings(repo.check("reg-admin")) == []
+
+
+def test_codeowners_follows_the_maintainers_but_is_never_edited_by_hand(repo: Repo) -> None:
+    repo.edit(f"registry/issuers/{ACME}/issuer.yaml", "  - acme-lead", "  - acme-lead\n  - acme-second")
+    write_codeowners(repo.registry)
+    assert shown(repo.check("acme-lead").problems) == []
+
+    repo.write(CODEOWNERS_PATH, repo.read(CODEOWNERS_PATH) + "/registry/ @acme-lead\n")
+    report = repo.check("acme-lead")
+    assert {(p.code, p.location.path) for p in errors(report)} == {
+        ("governance.ownership", CODEOWNERS_PATH),
+        ("codeowners.stale", CODEOWNERS_PATH),
+    }
+
+
+def test_without_an_actor_ownership_is_not_checked_and_the_summary_says_so(repo: Repo) -> None:
+    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    report = repo.check(None)
+    assert shown(report.problems) == []
+    assert report.summary_markdown is not None
+    assert "- Ownership was not checked: no `--actor` was given." in report.summary_markdown
+
+
+def test_review_rules_come_from_the_base(repo: Repo) -> None:
+    repo.edit("registry/governance.yaml", "maintainers:", "review:\n  required_approvals: 0\nmaintainers:")
+    report = repo.check("reg-admin")
+    assert errors(report) == []
+    assert report.summary_markdown is not None
+    assert "1 approval from code owners" in report.summary_markdown  # the base's default, not the change's 0
+
+
+def test_path_rules_apply_even_when_the_registry_does_not_load(repo: Repo) -> None:
+    repo.write("registry/governance.yaml", "name: [unclosed\n")
+    report = repo.check("acme-lead")
+    codes = {(p.code, p.location.path) for p in errors(report)}
+    assert ("governance.ownership", "registry/governance.yaml") in codes
+    assert any(code.startswith("yaml.") for code, _ in codes), codes
+    assert report.summary_markdown is not None
+    assert "- **Registry files:** `registry/governance.yaml`" in report.summary_markdown

@@ -1,0 +1,156 @@
+"""What a change signs: verified, fresh, by a key of its own issuer in force now, in a free status slot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from generator.awards import AwardSource
+from generator.verify.registry_check import AwardChecker, AwardOutcome
+from tests.governance.conftest import ACME, BETA, NOW, Repo, errors, only, shown
+
+AWARDS = f"registry/issuers/{ACME}/awards"
+LOG = f"registry/issuers/{ACME}/revocations.jsonl"
+STATUS = f"registry/issuers/{ACME}/status/1.json"
+
+
+def _new_award(repo: Repo, **kwargs: object) -> str:
+    [issued] = repo.award(**kwargs)  # type: ignore[arg-type]
+    return issued.path.relative_to(repo.root).as_posix()
+
+
+def test_an_award_signed_now_with_a_current_key_passes(repo: Repo) -> None:
+    _new_award(repo)
+    report = repo.check("acme-lead")
+    assert shown(report.problems) == []
+    assert report.counts["new awards"] == 1
+
+
+def test_a_backdated_award_is_refused(repo: Repo) -> None:
+    rel = _new_award(repo, at=NOW - dt.timedelta(days=31))
+    problem = only(repo.check("acme-lead"), "governance.fresh-signature")
+    assert (problem.location.path, problem.field) == (rel, "proof[0]")
+    assert problem.message.startswith(f"the award is signed {NOW - dt.timedelta(days=31):%Y-%m-%d}, 31 days before")
+    assert problem.message.endswith(
+        "new signatures may be dated at most 30 days back (review.award_backdating_days); sign it again today"
+    )
+
+
+def test_an_award_signed_in_the_future_is_refused(repo: Repo) -> None:
+    _new_award(repo, at=NOW + dt.timedelta(hours=1))
+    problem = only(repo.check("acme-lead"), "governance.fresh-signature")
+    assert problem.message.startswith("the award is signed in the future")
+
+
+def test_a_few_minutes_of_clock_skew_are_allowed(repo: Repo) -> None:
+    _new_award(repo, at=NOW + dt.timedelta(minutes=2))
+    assert shown(repo.check("acme-lead").problems) == []
+
+
+def test_an_award_signed_with_a_retired_key_is_refused_even_when_dated_inside_its_window(repo: Repo) -> None:
+    # key-0 was valid in the first half of 2024: the signature itself is in its window, the key is not in force.
+    rel = _new_award(repo, at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC), key=repo.key(ACME, "key-0"))
+    problem = only(repo.check("acme-lead"), "governance.fresh-signature")
+    assert problem.location.path == rel
+    assert problem.message == "key key-0 expired on 2024-06-30: sign with the issuer's current key"
+
+
+def test_an_award_signed_with_a_revoked_key_before_its_revocation_is_refused(repo: Repo) -> None:
+    _new_award(repo, at=NOW - dt.timedelta(days=2), key=repo.key(ACME, "key-stolen"))
+    problem = only(repo.check("acme-lead"), "governance.fresh-signature")
+    assert problem.message.startswith(
+        f"key key-stolen was revoked on {NOW - dt.timedelta(days=1):%Y-%m-%d} (Laptop stolen): nothing new may be"
+    )
+
+
+def test_an_award_signed_with_another_issuers_key_is_refused(repo: Repo) -> None:
+    rel = _new_award(repo)
+    forged = repo.resign(rel, key=repo.key(BETA), issuer=BETA)
+    report = repo.check("acme-lead")
+    problem = only(report, "award.key")
+    assert (problem.location.path, problem.field) == (forged, "proof")
+    assert problem.message == "Signing key: the key belongs to issuer 'beta-labs', not to the credential's issuer"
+
+
+def test_an_award_in_another_issuers_folder_is_refused(repo: Repo) -> None:
+    rel = _new_award(repo, issuer=BETA)
+    target = rel.replace(f"issuers/{BETA}/", f"issuers/{ACME}/")
+    repo.path(target).parent.mkdir(parents=True, exist_ok=True)
+    repo.path(rel).rename(repo.path(target))
+    report = repo.check("acme-lead")
+    assert "award.wrong-folder" in {p.code for p in errors(report)}
+    assert {p.location.path for p in errors(report)} == {target}
+
+
+def test_an_award_reusing_a_status_slot_is_refused(repo: Repo) -> None:
+    taken = json.loads(repo.read(repo.files(f"{AWARDS}/*/*/*.json")[0]))["credentialStatus"]
+    rel = _new_award(repo)
+    status = json.loads(repo.read(rel))["credentialStatus"] | {"statusListIndex": taken["statusListIndex"]}
+    moved = repo.resign(rel, key=repo.key(), credentialStatus=status)
+    problem = only(repo.check("acme-lead"), "award.duplicate-status-index")
+    assert (problem.location.path, problem.field) == (moved, "credentialStatus.statusListIndex")
+    assert problem.message.startswith(f"status list 1 index {taken['statusListIndex']} is already used by {AWARDS}/")
+
+
+def test_a_copy_of_an_existing_award_is_refused(repo: Repo) -> None:
+    existing = next(p for p in repo.files(f"{AWARDS}/*/*/*.json") if "#key-1" in repo.read(p))
+    compact = json.dumps(json.loads(repo.read(existing)), separators=(",", ":"))
+    batch = f"{AWARDS}/2026/batches/copy.jsonl"
+    repo.write(batch, compact + "\n")
+    problem = only(repo.check("acme-lead"), "award.duplicate")
+    assert (problem.location.path, problem.location.line) == (batch, 1)
+    assert problem.message == f"the same award is already in {existing}"
+
+
+def test_a_revocation_with_a_broken_signature_is_refused(repo: Repo) -> None:
+    repo.revoke(repo.unrevoked_award())
+    lines = repo.read(LOG).splitlines()
+    lines[1] = lines[1].replace('"reason":"Issued in error"', '"reason":"Fraud"')
+    repo.write(LOG, "\n".join(lines) + "\n")
+    report = repo.check("acme-lead")
+    problem = next(p for p in errors(report) if p.code == "revocation.signature")
+    assert (problem.location.path, problem.location.line, problem.field) == (LOG, 2, "proof")
+    # Without a valid revocation, the bit its list now has set is unexplained.
+    assert [p.code for p in errors(report) if p.location.path == STATUS] == ["status-list.unexplained-bit"]
+
+
+def test_a_revocation_must_set_the_status_bit(repo: Repo) -> None:
+    repo.revoke(repo.unrevoked_award())
+    repo.git("checkout", "HEAD", "--", STATUS)
+    problem = only(repo.check("acme-lead"), "status-list.missing-bit")
+    assert problem.location.path == STATUS
+    assert problem.message.endswith("but its bit is not set: re-run credreg revoke")
+
+
+def test_a_revocation_of_an_award_in_a_batch(repo: Repo) -> None:
+    [batch] = repo.files(f"{AWARDS}/*/batches/*.jsonl")
+    from generator.awards import award_hash
+
+    repo.revoke(award_hash(json.loads(repo.read(batch).splitlines()[1])))
+    report = repo.check("acme-lead")
+    assert shown(report.problems) == []
+    assert report.counts["new revocations"] == 1
+
+
+def test_only_new_awards_are_verified(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[str] = []
+    original = AwardChecker.check
+
+    def counting(self: AwardChecker, source: AwardSource) -> AwardOutcome:
+        checked.append(source.where)
+        return original(self, source)
+
+    monkeypatch.setattr(AwardChecker, "check", counting)
+    rel = _new_award(repo)
+    result, problems = repo.pull_request("acme-lead")
+    assert shown(problems) == []
+    assert checked == [rel]
+    assert result.counts == {"changed files": 1, "new awards": 1, "new revocations": 0}
+
+
+def test_freshness_is_judged_at_check_time(repo: Repo) -> None:
+    _new_award(repo)
+    _, later = repo.pull_request("acme-lead", now=NOW + dt.timedelta(days=40))
+    assert [p.code for p in errors(later)] == ["governance.fresh-signature"]

