@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import layout
+from generator import governance, layout
 from generator._internal.progress import progress
 from generator.errors import ProblemList
 from generator.load import load_registry
@@ -60,6 +60,14 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
             credentials=sum(len(r.credentials) for r in registry.issuers.values()),
             keys=sum(len(r.keys) for r in registry.issuers.values()),
         )
+        report.problems.extend(governance.codeowners_problems(registry))
+    pull: governance.PullRequestCheck | None = None
+    if options.base is not None:
+        # Pull-request mode: only what the change adds (and what refers to it) is verified, plus the rules
+        # about who changed what; see generator.governance.
+        pull = governance.check_pull_request(root, registry, options.base, report.problems, actor=options.actor)
+        report.counts.update(pull.counts)
+    elif registry is not None:
         with progress("Verifying awards", None, enabled=options.progress) as bar:
             index = check_awards(registry, report.problems, progress=bar)
         report.counts["awards"] = index.count
@@ -68,4 +76,6 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
         report.problems.add(
             stale, "out of date with the models: run `credreg schemas` and commit the result", code="schema.stale"
         )
+    if pull is not None:
+        report.summary_markdown = pull.summary_markdown(report.problems)
     return report

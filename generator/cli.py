@@ -74,6 +74,20 @@ def _cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_codeowners(args: argparse.Namespace) -> int:
+    from generator.governance import CODEOWNERS_PATH, codeowners_problems, write_codeowners
+
+    registry = _load(args)
+    if args.check:
+        stale = codeowners_problems(registry, required=True)
+        for problem in stale:
+            print(problem)
+        return 1 if stale else 0
+    write_codeowners(registry)
+    print(f"wrote {CODEOWNERS_PATH}")
+    return 0
+
+
 def _load(args: argparse.Namespace) -> Registry:
     """The registry at --root; refuses to act on a registry that does not load."""
     from generator.load import load_registry
@@ -191,6 +205,22 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from generator.publish.build import build_site
+
+    result = build_site(_root(args), Path(args.out))
+    took = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+    print(f"built {result.pages} pages into {result.out} ({took})")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from generator.publish.serve import serve
+
+    serve(_root(args), Path(args.out), host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credreg",
@@ -213,6 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.add_argument("--check", action="store_true", help="only report schemas that are out of date")
     schemas.add_argument("--out", metavar="DIR", help="write here instead of <root>/schemas")
     schemas.set_defaults(handler=_cmd_schemas)
+
+    codeowners = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the maintainers in the registry")
+    codeowners.add_argument("--check", action="store_true", help="only report whether it is out of date")
+    codeowners.set_defaults(handler=_cmd_codeowners)
 
     keygen = sub.add_parser("keygen", help="make an Ed25519 signing key for an issuer")
     keygen.add_argument("issuer", help="issuer id")
@@ -244,6 +278,17 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--reason", required=True, help="why (published on the site)")
     revoke.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file")
     revoke.set_defaults(handler=_cmd_revoke)
+
+    build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
+    build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")
+    build.set_defaults(handler=_cmd_build)
+
+    serve = sub.add_parser("serve", help="build, serve on localhost and rebuild when files change")
+    serve.add_argument("--out", metavar="DIR", default=".build/serve", help="where the served site is built")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=_cmd_serve)
+
     return parser
 
 

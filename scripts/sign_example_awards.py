@@ -31,8 +31,16 @@ START = dt.datetime(2023, 3, 1, 9, 0, tzinfo=dt.UTC)
 TODAY = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 ROTATING = "cloud-skills-council"
 ROTATION = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
-FIRST_NAMES = "ada alan grace linus margaret dennis barbara ken radia tim frances edsger sophie john hedy".split()
-LAST_NAMES = "lovelace turing hopper torvalds hamilton ritchie liskov thompson perlman berners allen dijkstra".split()
+FIRST_NAMES = (
+    *("ada", "alan", "grace", "linus", "margaret", "dennis", "barbara", "ken"),
+    *("radia", "tim", "frances", "edsger", "sophie", "john", "hedy"),
+)
+LAST_NAMES = (
+    *("lovelace", "turing", "hopper", "torvalds", "hamilton", "ritchie"),
+    *("liskov", "thompson", "perlman", "berners", "allen", "dijkstra"),
+)
+#: The synthetic recipients the example awards were made to; tests use them to check recipient comparison.
+RECIPIENTS = [f"{f}.{last}{k or ''}@example.org" for f in FIRST_NAMES for last in LAST_NAMES for k in range(3)]
 REASONS = [
     "Awarded in error: the candidate had not completed the practical assessment",
     "Assessment misconduct confirmed by the academic integrity panel",
@@ -50,7 +58,7 @@ def load() -> Registry:
 
 
 def main() -> None:
-    rng = random.Random(20261120)
+    rng = random.Random(20261120)  # reproducible example data, not secrets
     with tempfile.TemporaryDirectory(prefix="credreg-example-keys-") as secrets:
         keys: dict[str, list[tuple[SigningKey, dt.datetime, dt.datetime | None]]] = {}
         registry = load()
@@ -82,7 +90,7 @@ def main() -> None:
 
         registry = load()
         issued = []
-        people = [f"{f}.{last}{k or ''}@example.org" for f in FIRST_NAMES for last in LAST_NAMES for k in range(3)]
+        people = list(RECIPIENTS)
         rng.shuffle(people)
         credentials = [
             (issuer, slug)

@@ -1,0 +1,77 @@
+"""``credreg build``: the registry as a static website, built aside and swapped in whole.
+
+load + validate (refusing a registry with errors) → mkdocs with the ``credreg`` plugin, which writes the data
+files, starts the search index and lays out the generated pages → the finished site replaces the output
+folder. A failed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.publish.site import load_for_build
+
+__all__ = ["BuildResult", "build_site", "mkdocs_config_file"]
+
+#: The toolkit's own checkout: its mkdocs.yml and docs/ serve registries that have none of their own.
+TOOLKIT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    pages: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def mkdocs_config_file(root: Path) -> Path:
+    own = root / "mkdocs.yml"
+    return own if own.is_file() else TOOLKIT_ROOT / "mkdocs.yml"
+
+
+def _replace(stage: Path, out: Path) -> None:
+    """Put the finished site in place: the old one is moved aside first, then deleted."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    stage.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(root: Path, out: Path, *, now: dt.datetime | None = None) -> BuildResult:
+    """Build the site of the registry at ``root`` into ``out`` (replaced only when the build succeeds)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    registry = load_for_build(root)
+    timings["load"] = time.perf_counter() - start
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    stage.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by the web server
+    try:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        config = load_config(config_file=str(mkdocs_config_file(root)), site_dir=str(stage))
+        plugin = config.plugins["credreg"]
+        plugin.registry, plugin.now = registry, now  # type: ignore[attr-defined]
+        mark = time.perf_counter()
+        mkdocs_build(config)
+        timings["mkdocs"] = time.perf_counter() - mark
+        pages = len(plugin.prepared.pages) if plugin.prepared else 0  # type: ignore[attr-defined]
+        _replace(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    timings["total"] = time.perf_counter() - start
+    return BuildResult(out, pages, timings)

@@ -1,0 +1,218 @@
+"""The credential page: everything in the definition, in the order an employer reads it."""
+
+from __future__ import annotations
+
+from generator.models import LifecycleStatus
+from generator.render import labels
+from generator.render.components import award_counts, fact_list, issuer_link, stat_tiles, status_badge
+from generator.render.html import esc, external_href, external_link, relative
+from generator.render.markdown import render_markdown
+from generator.render.model import Entry, SiteModel
+from generator.render.pathway import pathway
+
+__all__ = ["asset_src", "credential_body"]
+
+
+def asset_src(here: str, issuer_id: str, value: str) -> str | None:
+    """``src`` of an issuer image: a file published under the issuer's folder, or its https URL."""
+    if value.startswith("https://"):
+        return external_href(value)
+    return relative(here, f"issuers/{issuer_id}/{value}")
+
+
+def _lifecycle(model: SiteModel, entry: Entry, here: str) -> str:
+    d = entry.definition
+    notes = []
+    if d.status is LifecycleStatus.RETIRED:
+        notes.append(
+            "This credential is <strong>retired</strong>: it is no longer awarded. "
+            "Awards already made stay valid until they expire or are revoked."
+        )
+    elif d.status is LifecycleStatus.DEPRECATED:
+        notes.append("This credential is <strong>deprecated</strong>: it is still valid but no longer recommended.")
+    for ref, words in ((entry.superseded_by, "It is replaced by"), (entry.supersedes, "It replaces")):
+        other = model.entry(ref) if ref else None
+        if other is not None:
+            link = f'<a href="{esc(relative(here, other.path))}">{esc(other.definition.name)}</a>'
+            notes.append(f"{words} {link}.")
+    if not notes:
+        return ""
+    kind = "warning" if d.status is not LifecycleStatus.ACTIVE else "info"
+    return f'<div class="cr-notice cr-notice--{kind}" role="note"><p>{" ".join(notes)}</p></div>'
+
+
+def _skills(model: SiteModel, entry: Entry, here: str) -> str:
+    items = []
+    for key, skill in zip(entry.skill_groups, entry.definition.skills, strict=True):
+        group = model.skills[key]
+        framework = ""
+        if skill.alignment is not None:
+            a = skill.alignment
+            label = a.name or a.code
+            framework = (
+                f'<span class="cr-skill__framework">{esc(a.framework.value)}: {external_link(a.url, label)}</span>'
+            )
+        others = len({e.ref for e, _ in group.mentions}) - 1
+        index_link = relative(here, f"skills/#{group.anchor}")
+        also = (
+            f"{others} other credential{'s' if others != 1 else ''} certif{'y' if others != 1 else 'ies'} this"
+            if others
+            else "Skills index"
+        )
+        description = (
+            f'<div class="cr-skill__description">{render_markdown(skill.description)}</div>'
+            if skill.description
+            else ""
+        )
+        items.append(
+            f'<li class="cr-skill"><p class="cr-skill__name"><strong>{esc(skill.name)}</strong></p>'
+            f"{framework}{description}"
+            f'<a class="cr-skill__index" href="{esc(index_link)}">{esc(also)}</a></li>'
+        )
+    return f'<ul class="cr-skills">{"".join(items)}</ul>'
+
+
+def _assessment(entry: Entry) -> str:
+    c = entry.definition.criteria
+    rows = []
+    weighted = any(a.weight is not None for a in c.assessment)
+    for part in c.assessment:
+        weight = f"<td>{part.weight} %</td>" if weighted else ""
+        description = render_markdown(part.description) if part.description else ""
+        rows.append(
+            f'<tr><th scope="row">{esc(labels.ASSESSMENT[part.method])}</th>{weight}<td>{description}</td></tr>'
+        )
+    weight_head = '<th scope="col">Weight</th>' if weighted else ""
+    table = (
+        '<div class="cr-table-wrap"><table class="cr-table"><caption>Assessment</caption>'
+        f'<thead><tr><th scope="col">Method</th>{weight_head}<th scope="col">What the candidate does</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+    pass_mark = f'<p class="cr-pass"><strong>Pass mark:</strong> {esc(c.pass_mark)}</p>' if c.pass_mark else ""
+    return f'<div class="cr-prose">{render_markdown(c.narrative)}</div>{table}{pass_mark}'
+
+
+def _occupations(entry: Entry) -> str:
+    d = entry.definition
+    parts = []
+    if d.occupations:
+        items = []
+        for o in d.occupations:
+            code = ""
+            if o.alignment is not None:
+                code = " · " + external_link(o.alignment.url, f"{o.alignment.framework.value} {o.alignment.code}")
+            items.append(f'<li>{esc(o.name)}<span class="cr-muted">{code}</span></li>')
+        parts.append(f'<h3>Occupations it prepares for</h3><ul class="cr-list">{"".join(items)}</ul>')
+    if d.industries:
+        chips = "".join(f'<li class="cr-chip">{esc(i)}</li>' for i in d.industries)
+        parts.append(f'<h3>Industries</h3><ul class="cr-chips">{chips}</ul>')
+    return "".join(parts)
+
+
+def _quality(entry: Entry) -> str:
+    items = []
+    for qa in entry.definition.quality_assurance:
+        since = f' <span class="cr-muted">since {esc(labels.date_label(qa.since))}</span>' if qa.since else ""
+        items.append(f"<li>{esc(labels.QA_KIND[qa.kind])} {external_link(qa.url, qa.by)}{since}</li>")
+    return f'<ul class="cr-list">{"".join(items)}</ul>'
+
+
+def _validity(entry: Entry) -> str:
+    v = entry.definition.validity
+    period = (
+        f"Awards are valid for <strong>{esc(labels.describe_validity(v.period))}</strong> from the date of award."
+        if v.period
+        else "Awards do not expire."
+    )
+    renewal = f'<div class="cr-prose">{render_markdown(v.renewal)}</div>' if v.renewal else ""
+    return f"<p>{period}</p>{renewal}"
+
+
+def _facts(entry: Entry, here: str) -> str:
+    d = entry.definition
+    languages = ", ".join(esc(labels.language_name(t)) for t in d.languages)
+    rows = [
+        ("Level", esc(labels.level_label(d))),
+        ("Effort", esc(labels.effort_label(d))),
+        ("Cost", esc(labels.cost_label(d.cost))),
+        ("Delivery", esc(labels.DELIVERY[d.delivery])),
+        ("Languages", languages),
+        ("Assessed by", esc(", ".join(dict.fromkeys(labels.ASSESSMENT[a.method] for a in d.criteria.assessment)))),
+        ("Validity", esc(labels.describe_validity(d.validity.period)) if d.validity.period else "Does not expire"),
+        ("Issuer", issuer_link(entry, here)),
+    ]
+    return fact_list(rows, cls="cr-keyfacts cr-keyfacts--key")
+
+
+def _machine_readable(model: SiteModel, entry: Entry, here: str) -> str:
+    links = [
+        ("achievement.json", "Open Badges 3.0 Achievement", "what every award of this credential contains"),
+        ("ctdl.json", "CTDL JSON-LD", "Credential Engine's Credential Transparency Description Language"),
+        (
+            relative(here, f"api/credentials/{entry.ref}.json"),
+            "Registry API",
+            "the definition as the registry holds it",
+        ),
+    ]
+    items = [f'<li><a href="{esc(href)}">{esc(name)}</a> — {esc(why)}</li>' for href, name, why in links]
+    repository = model.registry.governance.model.repository
+    if repository:
+        source = (
+            f"{repository.rstrip('/')}/blob/HEAD/registry/issuers/{entry.ref.replace('/', '/credentials/', 1)}.yaml"
+        )
+        items.append(f"<li>{external_link(source, 'Source file')} — the YAML definition and its history</li>")
+    return f'<ul class="cr-list">{"".join(items)}</ul>'
+
+
+def _section(anchor: str, title: str, body: str) -> str:
+    if not body:
+        return ""
+    return (
+        f'<section class="cr-section" id="{esc(anchor)}" aria-labelledby="{esc(anchor)}-h">'
+        f'<h2 id="{esc(anchor)}-h">{esc(title)}</h2>{body}</section>'
+    )
+
+
+def credential_body(model: SiteModel, entry: Entry) -> str:
+    here = entry.path
+    d = entry.definition
+    image = ""
+    if d.image:
+        src = asset_src(here, entry.record.id, d.image)
+        if src:
+            image = f'<img class="cr-hero__image" src="{esc(src)}" alt="" width="96" height="96">'
+    kind = labels.achievement_type_label(d.achievement_type.value)
+    eyebrow = f"{issuer_link(entry, here)} · {esc(kind)} · version {esc(d.version)}"
+    dates = f"Published {esc(labels.date_label(d.created))}"
+    if d.updated:
+        dates += f", updated {esc(labels.date_label(d.updated))}"
+    hero = (
+        f'<header class="cr-hero">{image}<div class="cr-hero__text">'
+        f'<p class="cr-eyebrow">{eyebrow}</p>'
+        f"<h1>{esc(d.name)} {status_badge(d.status)}</h1>"
+        f'<p class="cr-lead">{esc(d.summary)}</p>'
+        f'<p class="cr-muted cr-dates">{dates}</p>'
+        "</div></header>"
+    )
+    verify = relative(here, "verify/")
+    revocations = relative(here, f"issuers/{entry.record.id}/#revocations")
+    awards = stat_tiles(award_counts(model, entry.ref)) + (
+        f'<p>Someone showed you this badge? <a href="{esc(verify)}">Check it on the verification page</a>. '
+        f'Revoked awards are listed on the <a href="{esc(revocations)}">issuer\'s page</a>.</p>'
+    )
+    sections = [
+        _section("about", "About this credential", f'<div class="cr-prose">{render_markdown(d.description)}</div>'),
+        _section("skills", "Skills certified", _skills(model, entry, here)),
+        _section("criteria", "How it is assessed", _assessment(entry)),
+        _section("pathway", "Pathway", pathway(model, entry, here)),
+        _section("occupations", "Occupations and industries", _occupations(entry)),
+        _section("quality", "Quality assurance", _quality(entry)),
+        _section("validity", "Validity and renewal", _validity(entry)),
+        _section("awards", "Awards", awards),
+        _section("data", "Machine-readable", _machine_readable(model, entry, here)),
+    ]
+    return (
+        f'<article class="cr-credential">{hero}{_lifecycle(model, entry, here)}'
+        f'<section aria-label="Key facts">{_facts(entry, here)}</section>'
+        f"{''.join(sections)}</article>"
+    )

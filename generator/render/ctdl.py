@@ -1,0 +1,222 @@
+"""A credential as Credential Engine's CTDL (Credential Transparency Description Language) JSON-LD.
+
+Term choices, from the CTDL vocabulary (``ceterms:``, context ``https://credreg.net/ctdl/schema/context/json``):
+the achievement type picks the credential class; effort is a ``DurationProfile`` (``exactDuration`` for the
+calendar duration, ``timeRequired`` for the learning hours); the price an aggregate ``CostProfile``; delivery a
+``learningDeliveryType`` concept; prerequisites, stacking and skills go into ``requires`` condition profiles
+(``targetCredential``, ``targetCompetency``). Lifecycle maps to ``credentialStat:Active`` or, for deprecated
+and retired credentials, ``credentialStat:Deprecated``. CTDL has no "endorsed by": endorsements are published
+as ``recognizedBy``. The CTID is derived from the credential's URL, so it is stable across builds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from generator.models import (
+    AchievementType,
+    Alignment,
+    DeliveryMode,
+    LifecycleStatus,
+    Price,
+    QualityAssuranceKind,
+    StackingRule,
+)
+from generator.render.model import Entry, SiteModel
+
+__all__ = ["CTDL_CONTEXT", "ctdl_credential"]
+
+CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
+
+_CLASSES = {
+    AchievementType.MICRO_CREDENTIAL: "ceterms:MicroCredential",
+    AchievementType.BADGE: "ceterms:DigitalBadge",
+    AchievementType.CERTIFICATE: "ceterms:Certificate",
+    AchievementType.CERTIFICATE_OF_COMPLETION: "ceterms:CertificateOfCompletion",
+    AchievementType.CERTIFICATION: "ceterms:Certification",
+    AchievementType.LICENSE: "ceterms:License",
+    AchievementType.DIPLOMA: "ceterms:Diploma",
+    AchievementType.DEGREE: "ceterms:Degree",
+    AchievementType.ASSOCIATE_DEGREE: "ceterms:AssociateDegree",
+    AchievementType.BACHELOR_DEGREE: "ceterms:BachelorDegree",
+    AchievementType.MASTER_DEGREE: "ceterms:MasterDegree",
+    AchievementType.MASTER_CERTIFICATE: "ceterms:MasterCertificate",
+    AchievementType.DOCTORAL_DEGREE: "ceterms:DoctoralDegree",
+    AchievementType.APPRENTICESHIP_CERTIFICATE: "ceterms:ApprenticeshipCertificate",
+    AchievementType.JOURNEYMAN_CERTIFICATE: "ceterms:JourneymanCertificate",
+    AchievementType.PROFESSIONAL_DOCTORATE: "ceterms:ProfessionalDoctorate",
+    AchievementType.RESEARCH_DOCTORATE: "ceterms:ResearchDoctorate",
+    AchievementType.QUALITY_ASSURANCE_CREDENTIAL: "ceterms:QualityAssuranceCredential",
+    AchievementType.SECONDARY_SCHOOL_DIPLOMA: "ceterms:SecondarySchoolDiploma",
+    AchievementType.GENERAL_EDUCATION_DEVELOPMENT: "ceterms:GeneralEducationDevelopment",
+}
+#: OB 3.0 types with no CTDL credential class of their own.
+_DEFAULT_CLASS = "ceterms:DigitalBadge"
+
+_DELIVERY = {
+    DeliveryMode.ONLINE: ("deliveryType:OnlineOnly", "Online Only"),
+    DeliveryMode.IN_PERSON: ("deliveryType:InPerson", "In Person Only"),
+    DeliveryMode.BLENDED: ("deliveryType:BlendedDelivery", "Blended Delivery"),
+}
+_QA_PROPERTY = {
+    QualityAssuranceKind.ACCREDITED: "ceterms:accreditedBy",
+    QualityAssuranceKind.APPROVED: "ceterms:approvedBy",
+    QualityAssuranceKind.RECOGNIZED: "ceterms:recognizedBy",
+    QualityAssuranceKind.ENDORSED: "ceterms:recognizedBy",
+}
+
+
+def _lang(language: str, text: str) -> dict[str, str]:
+    return {language: text}
+
+
+def _concept(framework: str, framework_name: str, node: str, name: str, language: str) -> dict[str, Any]:
+    return {
+        "@type": "ceterms:CredentialAlignmentObject",
+        "ceterms:framework": framework,
+        "ceterms:frameworkName": _lang(language, framework_name),
+        "ceterms:targetNode": node,
+        "ceterms:targetNodeName": _lang(language, name),
+    }
+
+
+def _alignment(name: str, alignment: Alignment | None, language: str) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "@type": "ceterms:CredentialAlignmentObject",
+        "ceterms:targetNodeName": _lang(language, name),
+    }
+    if alignment is not None:
+        obj["ceterms:frameworkName"] = _lang(language, alignment.framework.value)
+        obj["ceterms:codedNotation"] = alignment.code
+        if alignment.url:
+            obj["ceterms:targetNode"] = alignment.url
+    return obj
+
+
+def ctid(url: str) -> str:
+    return f"ce-{uuid.uuid5(uuid.NAMESPACE_URL, url)}"
+
+
+def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
+    registry = model.registry
+    d = entry.definition
+    lang = d.languages[0]
+    page = registry.credential_url(entry.record.id, d.id)
+
+    def url_of(ref: str) -> str:
+        issuer, _, slug = ref.partition("/")
+        return registry.credential_url(issuer, slug)
+
+    doc: dict[str, Any] = {
+        "@context": CTDL_CONTEXT,
+        "@id": page,
+        "@type": _CLASSES.get(d.achievement_type, _DEFAULT_CLASS),
+        "ceterms:ctid": ctid(page),
+        "ceterms:name": _lang(lang, d.name),
+        "ceterms:description": _lang(lang, d.description.strip()),
+        "ceterms:subjectWebpage": page,
+        "ceterms:ownedBy": [registry.issuer_url(entry.record.id)],
+        "ceterms:offeredBy": [registry.issuer_url(entry.record.id)],
+        "ceterms:inLanguage": list(d.languages),
+        "ceterms:credentialStatusType": _concept(
+            "https://credreg.net/ctdl/terms/CredentialStatus",
+            "Credential Status",
+            "credentialStat:Active" if d.status is LifecycleStatus.ACTIVE else "credentialStat:Deprecated",
+            "Active" if d.status is LifecycleStatus.ACTIVE else "Deprecated",
+            lang,
+        ),
+        "ceterms:dateEffective": d.created.isoformat(),
+        "ceterms:versionIdentifier": [
+            {
+                "@type": "ceterms:IdentifierValue",
+                "ceterms:identifierTypeName": _lang(lang, "Version"),
+                "ceterms:identifierValueCode": d.version,
+            }
+        ],
+    }
+    duration: dict[str, Any] = {"@type": "ceterms:DurationProfile", "ceterms:timeRequired": f"PT{d.effort.hours:g}H"}
+    if d.effort.duration:
+        duration["ceterms:exactDuration"] = d.effort.duration
+    doc["ceterms:estimatedDuration"] = [duration]
+    price = d.cost if isinstance(d.cost, Price) else None
+    cost: dict[str, Any] = {
+        "@type": "ceterms:CostProfile",
+        "ceterms:costDetails": page,
+        "ceterms:price": price.amount if price else 0,
+        "ceterms:directCostType": _concept(
+            "https://credreg.net/ctdl/terms/CostType", "Cost Type", "costType:AggregateCost", "Aggregate Cost", lang
+        ),
+    }
+    if price:
+        cost["ceterms:currency"] = price.currency
+    doc["ceterms:estimatedCost"] = [cost]
+    node, name = _DELIVERY[d.delivery]
+    doc["ceterms:learningDeliveryType"] = [
+        _concept("https://credreg.net/ctdl/terms/Delivery", "Delivery Type", node, name, lang)
+    ]
+    if d.occupations:
+        doc["ceterms:occupationType"] = [_alignment(o.name, o.alignment, lang) for o in d.occupations]
+    if d.industries:
+        doc["ceterms:industryType"] = [_alignment(i, None, lang) for i in d.industries]
+    keywords = list(dict.fromkeys([*d.tags, *(s.name for s in d.skills)]))
+    doc["ceterms:keyword"] = {lang: keywords}
+    requires: list[dict[str, Any]] = [
+        {
+            "@type": "ceterms:ConditionProfile",
+            "ceterms:name": _lang(lang, "Criteria"),
+            "ceterms:description": _lang(lang, d.criteria.narrative.strip()),
+            "ceterms:targetCompetency": [_alignment(s.name, s.alignment, lang) for s in d.skills],
+        }
+    ]
+    if entry.prerequisites:
+        requires.append(
+            {
+                "@type": "ceterms:ConditionProfile",
+                "ceterms:name": _lang(lang, "Prerequisites"),
+                "ceterms:description": _lang(lang, "Hold all of these credentials first."),
+                "ceterms:targetCredential": [url_of(r) for r in entry.prerequisites],
+            }
+        )
+    if d.stacking is not None:
+        needed = {
+            StackingRule.ALL_OF: f"Hold all {len(entry.components)} of these credentials.",
+            StackingRule.ANY_OF: "Hold any one of these credentials.",
+            StackingRule.N_OF_M: f"Hold {d.stacking.n} of these {len(entry.components)} credentials.",
+        }[d.stacking.rule]
+        requires.append(
+            {
+                "@type": "ceterms:ConditionProfile",
+                "ceterms:name": _lang(lang, "Stacked credentials"),
+                "ceterms:description": _lang(lang, needed),
+                "ceterms:targetCredential": [url_of(r) for r in entry.components],
+            }
+        )
+        doc["ceterms:hasPart"] = [url_of(r) for r in entry.components]
+    doc["ceterms:requires"] = requires
+    if entry.stacks_into:
+        doc["ceterms:isPartOf"] = [url_of(r) for r in entry.stacks_into]
+    if entry.required_by:
+        doc["ceterms:isRequiredFor"] = [
+            {
+                "@type": "ceterms:ConditionProfile",
+                "ceterms:description": _lang(lang, "This credential is a prerequisite of these credentials."),
+                "ceterms:targetCredential": [url_of(r) for r in entry.required_by],
+            }
+        ]
+    if entry.superseded_by:
+        doc["ceterms:latestVersion"] = url_of(entry.superseded_by)
+    if entry.supersedes:
+        doc["ceterms:previousVersion"] = url_of(entry.supersedes)
+    for qa in d.quality_assurance:
+        org: dict[str, Any] = {"@type": "ceterms:QACredentialOrganization", "ceterms:name": _lang(lang, qa.by)}
+        if qa.url:
+            org["ceterms:subjectWebpage"] = qa.url
+        doc.setdefault(_QA_PROPERTY[qa.kind], []).append(org)
+    if d.validity.period:
+        doc["ceterms:renewalFrequency"] = d.validity.period
+    if d.image:
+        doc["ceterms:image"] = (
+            d.image if d.image.startswith("https://") else registry.url(f"issuers/{entry.record.id}/{d.image}")
+        )
+    return doc

@@ -1,0 +1,69 @@
+"""The catalog's facets: which values each credential has, in words, and the order values are offered in.
+
+The values become Pagefind filters on each credential page, so the browser's facet counts come from the
+search index and nothing else has to be downloaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.models import LifecycleStatus, Proficiency
+from generator.render import labels
+from generator.render.model import Entry, SiteModel
+
+__all__ = ["FACETS", "Facet", "facet_values", "skill_label"]
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    key: str
+    label: str
+    order: tuple[str, ...] = ()
+    """Fixed order of values (ranges, levels); empty: by count, then alphabetically."""
+    help: str = ""
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("skill", "Skill"),
+    Facet("level", "Level", tuple(labels.PROFICIENCY[p] for p in Proficiency)),
+    Facet("eqf", "EQF level", tuple(f"EQF {n}" for n in range(1, 9))),
+    Facet("type", "Type"),
+    Facet("issuer", "Issuer"),
+    Facet("delivery", "Delivery", tuple(labels.DELIVERY.values())),
+    Facet(
+        "cost",
+        "Cost",
+        (labels.COST_FREE, *(label for label, _ in labels.COST_BUCKETS)),
+        "Price ranges are in each credential's own currency.",
+    ),
+    Facet("effort", "Effort", tuple(label for label, _ in labels.EFFORT_BUCKETS)),
+    Facet("language", "Language"),
+    Facet("industry", "Industry"),
+    Facet("occupation", "Occupation"),
+    Facet("status", "Status", tuple(labels.STATUS[s] for s in LifecycleStatus)),
+)
+
+
+def skill_label(label: str) -> str:
+    """Framework labels are often lowercase (ESCO): capitalise the first letter for display."""
+    return label[:1].upper() + label[1:]
+
+
+def facet_values(model: SiteModel, entry: Entry) -> dict[str, list[str]]:
+    d = entry.definition
+    values: dict[str, list[str]] = {
+        "skill": list(dict.fromkeys(skill_label(model.skills[k].label) for k in entry.skill_groups)),
+        "level": [labels.PROFICIENCY[d.level.proficiency]] if d.level.proficiency else [],
+        "eqf": [f"EQF {d.level.eqf}"] if d.level.eqf is not None else [],
+        "type": [labels.achievement_type_label(d.achievement_type.value)],
+        "issuer": [entry.issuer.name],
+        "delivery": [labels.DELIVERY[d.delivery]],
+        "cost": [labels.cost_bucket(d.cost)],
+        "effort": [labels.effort_bucket(d.effort.hours)],
+        "language": [labels.language_name(t) for t in d.languages],
+        "industry": list(d.industries),
+        "occupation": list(dict.fromkeys(o.name for o in d.occupations)),
+        "status": [labels.STATUS[d.status]],
+    }
+    return {k: v for k, v in values.items() if v}

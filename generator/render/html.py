@@ -1,0 +1,49 @@
+"""Building HTML from registry data. Every value passes through :func:`esc`; every link an issuer wrote
+through :func:`external_href`, which only lets http, https and mailto URLs become links."""
+
+from __future__ import annotations
+
+import posixpath
+from html import escape
+
+__all__ = ["esc", "external_href", "external_link", "relative"]
+
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_UNSAFE_IN_URL = frozenset("\x00\t\n\r <>\"'`\\")
+
+
+def esc(value: object) -> str:
+    """Text for element content or a quoted attribute value."""
+    return escape(str(value), quote=True)
+
+
+def external_href(url: str) -> str | None:
+    """``url`` if it is safe to link to (http, https or mailto, nothing that could break out of an attribute),
+    else ``None``. The models already constrain URLs; this is the page's own guard."""
+    if not url.lower().startswith(_SAFE_SCHEMES) or any(c in _UNSAFE_IN_URL for c in url):
+        return None
+    return url
+
+
+def external_link(url: str | None, text: str, *, cls: str | None = None) -> str:
+    """A link out of the site, or the bare text when the URL is missing or unsafe."""
+    href = external_href(url) if url else None
+    if href is None:
+        return esc(text)
+    klass = f' class="{esc(cls)}"' if cls else ""
+    return f'<a href="{esc(href)}" rel="nofollow noopener"{klass}>{esc(text)}</a>'
+
+
+def relative(here: str, target: str) -> str:
+    """The link from the page at site path ``here`` (``""`` is the home page, pages end in ``/``) to the site
+    path ``target`` (which may carry ``?query`` or ``#fragment``). Links stay relative so the site works from
+    any origin and any sub-path."""
+    cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
+    path, tail = target[:cut], target[cut:]
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    rel = posixpath.relpath(path or ".", base.rstrip("/") or ".")
+    if rel == ".":
+        rel = "./"
+    elif path.endswith("/") or not path:
+        rel += "/"
+    return rel + tail

@@ -1,0 +1,191 @@
+"""Words for values: enum labels, language and country names, money, effort, and the facet buckets the
+catalog filters by. Pages, the API and the catalog all take their wording from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+
+from generator._internal.durations import describe_duration
+from generator.models import (
+    AssessmentMethod,
+    CredentialDefinition,
+    DeliveryMode,
+    IssuerKind,
+    LifecycleStatus,
+    Price,
+    Proficiency,
+    QualityAssuranceKind,
+    StackingRule,
+)
+
+__all__ = [
+    "ASSESSMENT",
+    "COST_BUCKETS",
+    "DELIVERY",
+    "EFFORT_BUCKETS",
+    "ISSUER_KIND",
+    "PROFICIENCY",
+    "QA_KIND",
+    "STATUS",
+    "achievement_type_label",
+    "cost_bucket",
+    "cost_label",
+    "country_name",
+    "date_label",
+    "describe_validity",
+    "effort_bucket",
+    "effort_label",
+    "language_name",
+    "level_label",
+    "stacking_label",
+]
+
+ASSESSMENT = {
+    AssessmentMethod.EXAM: "Exam",
+    AssessmentMethod.PRACTICAL_ASSESSMENT: "Practical assessment",
+    AssessmentMethod.PROJECT: "Project",
+    AssessmentMethod.PORTFOLIO: "Portfolio",
+    AssessmentMethod.OBSERVATION: "Observation",
+}
+DELIVERY = {DeliveryMode.ONLINE: "Online", DeliveryMode.IN_PERSON: "In person", DeliveryMode.BLENDED: "Blended"}
+PROFICIENCY = {
+    Proficiency.BEGINNER: "Beginner",
+    Proficiency.INTERMEDIATE: "Intermediate",
+    Proficiency.ADVANCED: "Advanced",
+}
+STATUS = {
+    LifecycleStatus.ACTIVE: "Active",
+    LifecycleStatus.DEPRECATED: "Deprecated",
+    LifecycleStatus.RETIRED: "Retired",
+}
+QA_KIND = {
+    QualityAssuranceKind.ACCREDITED: "Accredited by",
+    QualityAssuranceKind.APPROVED: "Approved by",
+    QualityAssuranceKind.RECOGNIZED: "Recognized by",
+    QualityAssuranceKind.ENDORSED: "Endorsed by",
+}
+ISSUER_KIND = {
+    IssuerKind.UNIVERSITY: "University",
+    IssuerKind.COLLEGE: "College",
+    IssuerKind.INDUSTRY_BODY: "Industry body",
+    IssuerKind.PROFESSIONAL_ASSOCIATION: "Professional association",
+    IssuerKind.TRAINING_PROVIDER: "Training provider",
+    IssuerKind.BOOTCAMP: "Bootcamp",
+    IssuerKind.EMPLOYER: "Employer",
+    IssuerKind.GOVERNMENT: "Government",
+    IssuerKind.NONPROFIT: "Nonprofit",
+    IssuerKind.OTHER: "Other",
+}
+
+#: Price ranges, in the credential's own currency (the registry has no exchange rates). Upper bounds exclusive.
+COST_BUCKETS: tuple[tuple[str, float], ...] = (
+    ("Under 100", 100),
+    ("100–499", 500),
+    ("500–999", 1000),
+    ("1,000–2,499", 2500),
+    ("2,500 or more", float("inf")),
+)
+COST_FREE = "Free"
+#: Notional learning hours. Upper bounds exclusive.
+EFFORT_BUCKETS: tuple[tuple[str, float], ...] = (
+    ("Under 10 hours", 10),
+    ("10–24 hours", 25),
+    ("25–49 hours", 50),
+    ("50–99 hours", 100),
+    ("100–199 hours", 200),
+    ("200 hours or more", float("inf")),
+)
+
+_EN = Locale("en")
+
+
+def achievement_type_label(value: str) -> str:
+    """``MicroCredential`` → ``Micro-credential``; ``CertificateOfCompletion`` → ``Certificate of completion``."""
+    if value == "MicroCredential":
+        return "Micro-credential"
+    words: list[str] = []
+    for ch in value:
+        if ch.isupper() and words:
+            words.append(" ")
+        words.append(ch)
+    text = "".join(words)
+    return text[:1] + text[1:].lower()
+
+
+@lru_cache(maxsize=512)
+def language_name(tag: str) -> str:
+    """``pt-BR`` → ``Portuguese (Brazil)``; the tag itself when Babel does not know it."""
+    try:
+        return Locale.parse(tag, sep="-").get_display_name(_EN) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+
+
+def country_name(code: str) -> str:
+    return str(_EN.territories.get(code, code))
+
+
+def money(amount: float, currency: str) -> str:
+    whole = amount == int(amount)
+    return f"{amount:,.0f} {currency}" if whole else f"{amount:,.2f} {currency}"
+
+
+def cost_label(cost: Price | str) -> str:
+    return "Free" if isinstance(cost, str) else money(cost.amount, cost.currency)
+
+
+def cost_bucket(cost: Price | str) -> str:
+    if isinstance(cost, str) or cost.amount == 0:
+        return COST_FREE
+    return next(label for label, upper in COST_BUCKETS if cost.amount < upper)
+
+
+def effort_bucket(hours: float) -> str:
+    return next(label for label, upper in EFFORT_BUCKETS if hours < upper)
+
+
+def _hours(hours: float) -> str:
+    return f"{hours:g} hour{'s' if hours != 1 else ''}"
+
+
+def effort_label(definition: CredentialDefinition) -> str:
+    """``50 hours over 5 weeks · 2 ECTS``."""
+    effort = definition.effort
+    text = _hours(effort.hours)
+    if effort.duration:
+        text += f" over {describe_duration(effort.duration)}"
+    if effort.ects is not None:
+        text += f" · {effort.ects:g} ECTS"
+    return text
+
+
+def level_label(definition: CredentialDefinition) -> str:
+    """``Intermediate · EQF 5``."""
+    level = definition.level
+    parts = []
+    if level.proficiency is not None:
+        parts.append(PROFICIENCY[level.proficiency])
+    if level.eqf is not None:
+        parts.append(f"EQF {level.eqf}")
+    return " · ".join(parts)
+
+
+def stacking_label(rule: StackingRule, n: int | None, total: int) -> str:
+    """How the stacked components combine, as a heading over them."""
+    if rule is StackingRule.ALL_OF:
+        return f"Earned by holding all {total} of"
+    if rule is StackingRule.ANY_OF:
+        return f"Earned by holding any one of these {total}"
+    return f"Earned by holding {n} of these {total}"
+
+
+def date_label(value: dt.date | dt.datetime) -> str:
+    """``16 June 2025`` (dates are shown unambiguously, whatever the reader's locale)."""
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def describe_validity(period: str) -> str:
+    return describe_duration(period)

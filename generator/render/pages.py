@@ -1,0 +1,110 @@
+"""Every generated page and data file of the site, from one :class:`SiteModel`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL, achievement
+from generator.render.api import api_files
+from generator.render.catalog import catalog_bodies
+from generator.render.credential import credential_body
+from generator.render.ctdl import ctdl_credential
+from generator.render.feed import atom_feed
+from generator.render.home import home_body
+from generator.render.issuer import issuer_body, issuers_index_body
+from generator.render.model import SiteModel, issuer_path
+from generator.render.page import PageSpec
+from generator.render.skills import skills_body
+
+__all__ = ["CATALOG_SCRIPT", "VERIFY_SCRIPT", "data_files", "site_pages"]
+
+CATALOG_SCRIPT = "assets/credreg/catalog.js"
+VERIFY_SCRIPT = "assets/verify/verify.js"
+
+
+def _image(model: SiteModel, issuer_id: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    return value if value.startswith("https://") else model.registry.url(f"issuers/{issuer_id}/{value}")
+
+
+def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[PageSpec]:
+    """All generated pages. ``verify_fragment`` returns the verification page's content (a trusted file)."""
+    registry = model.registry
+    governance = registry.governance.model
+    summary = (
+        f"{len(model.entries):,} micro-credentials from {len(registry.issuers):,} issuers: what they certify, "
+        "how they are assessed, and who vouches for them."
+    )
+    pages = [
+        PageSpec("", governance.name, summary, partial(home_body, model)),
+        PageSpec(
+            "skills/",
+            "Skills",
+            "Who certifies which skill, at what level, and how it is assessed.",
+            partial(skills_body, model),
+        ),
+        PageSpec(
+            "issuers/",
+            "Issuers",
+            "Organisations that define and award credentials in this registry.",
+            partial(issuers_index_body, model),
+        ),
+        PageSpec(
+            "verify/",
+            "Verify a badge",
+            "Check a badge's signature, issuer key, revocation and expiry, in your browser.",
+            verify_fragment,
+            scripts=(VERIFY_SCRIPT,),
+        ),
+    ]
+    for path, body in catalog_bodies(model):
+        title = "Catalog" if path == "catalog/" else f"Catalog, page {path.rstrip('/').rsplit('/', 1)[-1]}"
+        pages.append(PageSpec(path, title, summary, partial(str, body), scripts=(CATALOG_SCRIPT,)))
+    for record in registry.issuers.values():
+        issuer = record.issuer
+        pages.append(
+            PageSpec(
+                issuer_path(record.id),
+                issuer.name,
+                f"{issuer.name}: credentials, signing keys and revoked awards.",
+                partial(issuer_body, model, record),
+                image=_image(model, record.id, issuer.logo),
+                og_type="profile",
+            )
+        )
+    for entry in model.entries.values():
+        d = entry.definition
+        pages.append(
+            PageSpec(
+                entry.path,
+                d.name,
+                d.summary,
+                partial(credential_body, model, entry),
+                image=_image(model, entry.record.id, d.image),
+                og_type="article",
+            )
+        )
+    return pages
+
+
+def data_files(model: SiteModel) -> dict[str, Any]:
+    """Site path → JSON document or text: achievements, CTDL, API, feed."""
+    registry = model.registry
+    files: dict[str, Any] = api_files(model)
+    for entry in model.entries.values():
+        doc = {"@context": [VC2_CONTEXT_URL, OB3_CONTEXT_URL], **achievement(registry, entry.issuer, entry.definition)}
+        files[f"{entry.path}achievement.json"] = doc
+        files[f"{entry.path}ctdl.json"] = ctdl_credential(model, entry)
+    files["feed.xml"] = atom_feed(model)
+    return files
+
+
+def encode(document: Any) -> bytes:
+    """How data files are written: text as is, JSON compact (listings reach megabytes at scale)."""
+    if isinstance(document, str):
+        return document.encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

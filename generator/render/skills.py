@@ -1,0 +1,99 @@
+"""The skills index: every skill by framework and code, with the credentials that certify it, their level and
+how they assess it. Answers "who certifies X, at what level, and how is it assessed?" on one page."""
+
+from __future__ import annotations
+
+from generator.models import Framework
+from generator.render import labels
+from generator.render.components import status_badge
+from generator.render.facets import skill_label
+from generator.render.html import esc, external_link, relative
+from generator.render.model import SiteModel, SkillGroup
+
+__all__ = ["FRAMEWORK_NAMES", "skills_body"]
+
+HERE = "skills/"
+
+FRAMEWORK_NAMES: dict[Framework | None, str] = {
+    Framework.ESCO: "European Skills, Competences, Qualifications and Occupations",
+    Framework.ONET: "O*NET, the US Occupational Information Network",
+    Framework.SFIA: "Skills Framework for the Information Age",
+    Framework.CASE: "Competencies and Academic Standards Exchange",
+    Framework.ISCO: "International Standard Classification of Occupations",
+    Framework.NICE: "NICE Workforce Framework for Cybersecurity",
+    Framework.DIGCOMP: "EU Digital Competence Framework for Citizens",
+    Framework.E_CF: "European e-Competence Framework",
+    Framework.LIGHTCAST: "Lightcast Open Skills",
+    Framework.OTHER: "Other frameworks",
+    None: "Skills not aligned to a framework",
+}
+
+
+def _framework_anchor(framework: Framework | None) -> str:
+    return "framework-" + ("none" if framework is None else framework.name.lower().replace("_", "-"))
+
+
+def _assessed(group: SkillGroup) -> list[tuple[str, str]]:
+    """(credential ref, assessment words) per certifying credential, each once."""
+    rows: dict[str, str] = {}
+    for entry, _skill in group.mentions:
+        parts = entry.definition.criteria.assessment
+        rows.setdefault(
+            entry.ref,
+            ", ".join(
+                f"{labels.ASSESSMENT[p.method]} {p.weight} %" if p.weight is not None else labels.ASSESSMENT[p.method]
+                for p in parts
+            ),
+        )
+    return list(rows.items())
+
+
+def _group(model: SiteModel, group: SkillGroup) -> str:
+    code = ""
+    if group.framework is not None:
+        code = external_link(group.url, f"{group.framework.value} {group.code}", cls="cr-skill-entry__code")
+    others = [n for n in group.names if n.casefold() != group.label.casefold()]
+    named = f" · named by credentials as: {esc('; '.join(others))}" if others else ""
+    items = []
+    for ref, assessed in sorted(_assessed(group), key=lambda r: model.entries[r[0]].definition.name.casefold()):
+        entry = model.entries[ref]
+        d = entry.definition
+        items.append(
+            f'<li><a href="{esc(relative(HERE, entry.path))}">{esc(d.name)}</a> {status_badge(d.status)}'
+            f'<span class="cr-certifier__meta">{esc(entry.issuer.name)} · <strong>{esc(labels.level_label(d))}</strong>'
+            f" · {esc(assessed)}</span></li>"
+        )
+    extra = "".join(f'<span id="{esc(a)}" class="cr-anchor"></span>' for a in group.extra_anchors)
+    return (
+        f'<section class="cr-skill-entry" id="{esc(group.anchor)}" aria-labelledby="{esc(group.anchor)}-h">{extra}'
+        f'<h3 id="{esc(group.anchor)}-h">{esc(skill_label(group.label))}</h3>'
+        f'<p class="cr-skill-entry__meta">{code}{named}</p>'
+        f'<ul class="cr-certifiers" aria-label="Credentials certifying this skill">{"".join(items)}</ul></section>'
+    )
+
+
+def skills_body(model: SiteModel) -> str:
+    grouped = model.skill_groups_by_framework()
+    order = [f for f in (*Framework, None) if f in grouped]
+    nav = "".join(
+        f'<li><a href="#{_framework_anchor(f)}">{esc(f.value if f else "Not in a framework")}</a> '
+        f'<span class="cr-muted">({len(grouped[f])})</span></li>'
+        for f in order
+    )
+    sections = []
+    for framework in order:
+        title = framework.value if framework else "Not in a framework"
+        sections.append(
+            f'<section class="cr-section" id="{_framework_anchor(framework)}">'
+            f'<h2>{esc(title)} <span class="cr-muted cr-h2-sub">{esc(FRAMEWORK_NAMES[framework])}</span></h2>'
+            f'<div class="cr-skill-grid">{"".join(_group(model, g) for g in grouped[framework])}</div></section>'
+        )
+    total = len(model.skills)
+    return (
+        '<article class="cr-skills-index"><h1>Skills</h1>'
+        f'<p class="cr-lead">The {total:,} skills certified by credentials in this registry, grouped by the public '
+        "framework they are aligned to. For each skill: which credentials certify it, at what level, and how it is "
+        "assessed.</p>"
+        f'<nav class="cr-toc" aria-label="Frameworks"><ul class="cr-chips">{nav}</ul></nav>'
+        f"{''.join(sections)}</article>"
+    )

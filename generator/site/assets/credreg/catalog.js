@@ -1,0 +1,321 @@
+// The catalog's search and facets, on the Pagefind index of the credential pages (built by `credreg build`).
+// Without JavaScript the page is a plain list of every credential. With it, the query and the selected facet
+// values live in the address (?q=sql&level=Intermediate&skill=SQL), so a filtered view can be shared and is
+// restored on reload and by the back button. Everything shown comes from the index as text: nothing from it
+// is ever inserted as markup.
+
+const PAGE_SIZE = 20;
+const COLLAPSED_VALUES = 8;
+
+const catalog = document.querySelector("[data-catalog]");
+if (catalog) start(catalog);
+
+async function start(root) {
+  const config = JSON.parse(root.dataset.config);
+  const siteRoot = new URL("../../", import.meta.url);
+  let pagefind;
+  try {
+    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+    await pagefind.options({ baseUrl: siteRoot.pathname });
+  } catch (error) {
+    console.error("catalog: the search index could not be loaded", error);
+    return; // the server-rendered list stays
+  }
+  const ui = new Catalog(root, config, pagefind);
+  await ui.init();
+}
+
+class Catalog {
+  constructor(root, config, pagefind) {
+    this.root = root;
+    this.facets = config.facets;
+    this.matchAll = config.matchAll;
+    this.pagefind = pagefind;
+    this.form = root.querySelector("form.cr-search");
+    this.input = root.querySelector("#catalog-q");
+    this.panel = root.querySelector("[data-facets]");
+    this.count = root.querySelector("[data-count]");
+    this.active = root.querySelector("[data-active]");
+    this.serverList = root.querySelector("[data-server-list]");
+    this.resultsBox = root.querySelector("[data-results]");
+    this.resultList = root.querySelector("[data-result-list]");
+    this.more = root.querySelector("[data-more]");
+    this.serverCount = this.count.textContent;
+    this.run = 0;
+  }
+
+  async init() {
+    this.totals = await this.pagefind.filters();
+    this.buildPanel();
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.commit(true);
+    });
+    let timer;
+    this.input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.commit(false), 250);
+    });
+    this.more.addEventListener("click", () => this.showMore());
+    window.addEventListener("popstate", () => this.restore());
+    this.restore();
+  }
+
+  // --- state <-> address ------------------------------------------------------------------------------
+
+  readState() {
+    const params = new URLSearchParams(window.location.search);
+    const selected = {};
+    for (const facet of this.facets) {
+      const values = params.getAll(facet.key).filter((v) => v);
+      if (values.length) selected[facet.key] = new Set(values);
+    }
+    return { q: (params.get("q") || "").trim(), selected };
+  }
+
+  currentState() {
+    const selected = {};
+    for (const box of this.panel.querySelectorAll("input[type=checkbox]:checked")) {
+      (selected[box.name] ??= new Set()).add(box.value);
+    }
+    return { q: this.input.value.trim(), selected };
+  }
+
+  address(state) {
+    const params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    for (const facet of this.facets) {
+      for (const value of state.selected[facet.key] ?? []) params.append(facet.key, value);
+    }
+    const query = params.toString();
+    return window.location.pathname + (query ? `?${query}` : "");
+  }
+
+  commit(push) {
+    const state = this.currentState();
+    const url = this.address(state);
+    if (url !== window.location.pathname + window.location.search) {
+      if (push) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
+    }
+    this.apply(state);
+  }
+
+  restore() {
+    const state = this.readState();
+    this.input.value = state.q;
+    for (const box of this.panel.querySelectorAll("input[type=checkbox]")) {
+      box.checked = state.selected[box.name]?.has(box.value) ?? false;
+    }
+    this.apply(state);
+  }
+
+  // --- searching --------------------------------------------------------------------------------------
+
+  filtersFor(state, except) {
+    const filters = {};
+    for (const [key, values] of Object.entries(state.selected)) {
+      if (key !== except && values.size) filters[key] = { any: [...values] };
+    }
+    return filters;
+  }
+
+  async search(state, except) {
+    const options = { filters: this.filtersFor(state, except) };
+    if (!state.q) options.sort = { name: "asc" };
+    // Facets alone search for the word every credential has: a search without words would load the whole index.
+    return this.pagefind.search(state.q || this.matchAll, options);
+  }
+
+  async apply(state) {
+    const run = ++this.run;
+    const filtering = state.q || Object.keys(state.selected).length;
+    this.renderActive(state);
+    if (!filtering) {
+      this.showServerList();
+      this.updateCounts(this.totals, {});
+      return;
+    }
+    const main = await this.search(state);
+    // A facet's own counts ignore its own selection, so choosing one value never hides the others.
+    const own = {};
+    for (const key of Object.keys(state.selected)) own[key] = (await this.search(state, key)).filters[key];
+    if (run !== this.run) return; // a newer query has started
+    this.updateCounts(main.filters, own);
+    this.results = main.results;
+    this.shown = 0;
+    this.resultList.replaceChildren();
+    const n = this.results.length;
+    this.count.textContent =
+      n === 0 ? "No credential matches" : `${n.toLocaleString("en")} credential${n === 1 ? " matches" : "s match"}`;
+    this.serverList.hidden = true;
+    this.resultsBox.hidden = false;
+    await this.showMore(run);
+  }
+
+  async showMore(run = this.run) {
+    const batch = this.results.slice(this.shown, this.shown + PAGE_SIZE);
+    const cards = await Promise.all(batch.map((result) => result.data()));
+    if (run !== this.run) return;
+    for (const data of cards) this.resultList.append(card(data));
+    this.shown += batch.length;
+    this.more.hidden = this.shown >= this.results.length;
+  }
+
+  showServerList() {
+    this.serverList.hidden = false;
+    this.resultsBox.hidden = true;
+    this.count.textContent = this.serverCount;
+  }
+
+  // --- facet panel ------------------------------------------------------------------------------------
+
+  buildPanel() {
+    // On narrow screens the filters fold away behind a button, so results come first.
+    const box = el("div", { className: "cr-facets__box" });
+    const title = el("h2", { className: "cr-facets__title", text: "Filters" });
+    const toggle = el("button", {
+      className: "cr-facets__toggle cr-btn cr-btn--secondary",
+      text: "Show filters",
+      attrs: { type: "button", "aria-expanded": "false", "aria-controls": "cr-facet-groups" },
+    });
+    const details = el("div", { className: "cr-facets__groups", attrs: { id: "cr-facet-groups" } });
+    toggle.addEventListener("click", () => {
+      const open = box.classList.toggle("cr-facets__box--open");
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = open ? "Hide filters" : "Show filters";
+    });
+    box.append(title, toggle, details);
+    this.groups = {};
+    for (const facet of this.facets) {
+      const values = this.totals[facet.key];
+      if (!values || !Object.keys(values).length) continue;
+      const group = el("fieldset", { className: "cr-facet" });
+      group.append(el("legend", { className: "cr-facet__legend", text: facet.label }));
+      if (facet.help) group.append(el("p", { className: "cr-facet__help", text: facet.help }));
+      const list = el("ul", { className: "cr-facet__values" });
+      for (const value of this.ordered(facet, values)) {
+        const id = `facet-${facet.key}-${list.childElementCount}`;
+        const box = el("input", { attrs: { type: "checkbox", id, name: facet.key, value } });
+        box.addEventListener("change", () => this.commit(true));
+        const label = el("label", { attrs: { for: id } });
+        label.append(el("span", { className: "cr-facet__name", text: value }), el("span", { className: "cr-facet__count" }));
+        const item = el("li", { className: "cr-facet__value" });
+        item.append(box, label);
+        list.append(item);
+      }
+      if (list.childElementCount > COLLAPSED_VALUES) group.append(this.finder(facet, group, list));
+      group.append(list);
+      if (list.childElementCount > COLLAPSED_VALUES) {
+        group.classList.add("cr-facet--collapsed");
+        const toggle = el("button", {
+          className: "cr-facet__more",
+          text: `Show all ${list.childElementCount}`,
+          attrs: { type: "button", "aria-expanded": "false" },
+        });
+        toggle.addEventListener("click", () => {
+          const collapsed = group.classList.toggle("cr-facet--collapsed");
+          toggle.textContent = collapsed ? `Show all ${list.childElementCount}` : "Show fewer";
+          toggle.setAttribute("aria-expanded", String(!collapsed));
+        });
+        group.append(toggle);
+      }
+      this.groups[facet.key] = group;
+      details.append(group);
+    }
+    this.panel.replaceChildren(box);
+    this.panel.hidden = false;
+  }
+
+  // A long facet (skills, occupations…) gets a box that narrows its values as you type.
+  finder(facet, group, list) {
+    const find = el("input", {
+      className: "cr-facet__find",
+      attrs: { type: "search", placeholder: `Find ${facet.label.toLowerCase()}`, "aria-label": `Find ${facet.label}` },
+    });
+    find.addEventListener("input", () => {
+      const query = find.value.trim().toLowerCase();
+      group.classList.toggle("cr-facet--finding", Boolean(query));
+      for (const item of list.children) item.hidden = Boolean(query) && !item.textContent.toLowerCase().includes(query);
+    });
+    return find;
+  }
+
+  ordered(facet, counts) {
+    const values = Object.keys(counts);
+    if (facet.order.length) {
+      const rank = new Map(facet.order.map((v, i) => [v, i]));
+      return values.sort((a, b) => (rank.get(a) ?? 1e9) - (rank.get(b) ?? 1e9) || a.localeCompare(b));
+    }
+    return values.sort((a, b) => counts[b] - counts[a] || a.localeCompare(b));
+  }
+
+  updateCounts(counts, own) {
+    for (const [key, group] of Object.entries(this.groups)) {
+      const source = own[key] ?? counts[key] ?? {};
+      for (const item of group.querySelectorAll(".cr-facet__value")) {
+        const box = item.querySelector("input");
+        const n = source[box.value] ?? 0;
+        item.querySelector(".cr-facet__count").textContent = n.toLocaleString("en");
+        item.classList.toggle("cr-facet__value--empty", n === 0 && !box.checked);
+        box.disabled = n === 0 && !box.checked;
+        // Selected values always show, even when the group is collapsed.
+        item.classList.toggle("cr-facet__value--selected", box.checked);
+      }
+    }
+  }
+
+  renderActive(state) {
+    const chips = [];
+    for (const facet of this.facets) {
+      for (const value of state.selected[facet.key] ?? []) {
+        const chip = el("button", {
+          className: "cr-active-chip",
+          text: `${facet.label}: ${value}`,
+          attrs: { type: "button", "aria-label": `Remove filter ${facet.label}: ${value}` },
+        });
+        chip.addEventListener("click", () => {
+          const box = [...this.panel.querySelectorAll("input[type=checkbox]")].find(
+            (b) => b.name === facet.key && b.value === value,
+          );
+          if (box) box.checked = false;
+          this.commit(true);
+        });
+        chips.push(chip);
+      }
+    }
+    if (chips.length > 1 || (chips.length && state.q)) {
+      const clear = el("button", { className: "cr-active-clear", text: "Clear all", attrs: { type: "button" } });
+      clear.addEventListener("click", () => {
+        for (const box of this.panel.querySelectorAll("input:checked")) box.checked = false;
+        this.input.value = "";
+        this.commit(true);
+      });
+      chips.push(clear);
+    }
+    this.active.replaceChildren(...chips);
+  }
+}
+
+// --- result cards: the same markup as the server-rendered list (generator/render/components.py) --------
+
+function card(data) {
+  const c = JSON.parse(data.meta.card);
+  const item = el("li", { className: "cr-card" });
+  const title = el("h3", { className: "cr-card__title" });
+  title.append(el("a", { text: c.name, attrs: { href: data.url } }));
+  const meta = el("p", { className: "cr-card__meta", text: `${c.issuer} · ${c.type} ` });
+  if (c.status !== "active") meta.append(el("span", { className: `cr-badge cr-badge--${c.status}`, text: c.statusLabel }));
+  const facts = el("ul", { className: "cr-card__facts", attrs: { "aria-label": "Key facts" } });
+  for (const key of ["level", "effort", "cost", "delivery"]) if (c[key]) facts.append(el("li", { text: c[key] }));
+  item.append(title, meta, el("p", { className: "cr-card__summary", text: c.summary }), facts);
+  return item;
+}
+
+function el(tag, { className, text, attrs } = {}) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, value);
+  return node;
+}

@@ -1,0 +1,147 @@
+"""The ``credreg`` mkdocs plugin: takes the site name and URL from governance, writes the data files, adds the
+generated pages (outside the navigation tree) and the site's static assets.
+
+:func:`generator.publish.build.build_site` hands the plugin an already validated registry. Run by plain
+``mkdocs build`` or ``mkdocs serve``, the plugin loads and validates the registry itself (option ``root``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from pathlib import Path
+
+from markupsafe import Markup
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from generator import layout
+from generator.publish.site import PreparedSite, load_for_build, prepare_site
+from generator.registry import Registry
+from generator.render.page import PageSpec
+from generator.site import ASSETS_DIR, VERIFY_FRAGMENT
+
+__all__ = ["CredregPlugin"]
+
+#: The site's Content-Security-Policy (a meta tag on every page). No inline script or style anywhere: Material's
+#: inline bootstrap is moved to a file (overrides/partials/javascripts/). ``'wasm-unsafe-eval'`` lets Pagefind
+#: compile its WebAssembly search; images may come from issuers' https URLs, ``data:`` and ``blob:`` (the
+#: verification page previews dropped files); everything else is this origin only.
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data: blob: https:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+#: Generated pages listed in mkdocs.yml's nav; all others stay out of it (the nav is rendered into every page).
+NAV_PAGES = {"", "catalog/", "skills/", "issuers/", "verify/"}
+
+
+class _PluginConfig(Config):  # type: ignore[no-untyped-call]
+    root = config_options.Optional(config_options.Dir(exists=True))
+
+
+class GeneratedPage(Page):
+    """A page whose content was rendered by :mod:`generator.render`: no Markdown is read or converted."""
+
+    def __init__(self, spec: PageSpec, file: File, config: MkDocsConfig) -> None:
+        # mkdocs renders templates without autoescaping: registry text reaches them pre-escaped.
+        super().__init__(None if spec.path == "" else Markup.escape(spec.title), file, config)
+        self.spec = spec
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        spec = self.spec
+        self.markdown = ""
+        self.meta = {
+            "description": Markup.escape(spec.description),
+            "credreg": {
+                "og_type": spec.og_type,
+                "image": spec.image,
+                "scripts": list(spec.scripts),
+            },
+        }
+        if spec.path:
+            self.meta["title"] = Markup.escape(spec.title)
+        if spec.wide:
+            self.meta["hide"] = ["navigation", "toc"]
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.spec.body()
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+
+
+class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        super().__init__()
+        self.registry: Registry | None = None
+        self.now: dt.datetime | None = None
+        self.prepared: PreparedSite | None = None
+        self.files: Files | None = None
+
+    def _registry(self, config: MkDocsConfig) -> Registry:
+        if self.registry is None:
+            here = Path(config.config_file_path).parent
+            root = Path(self.config.root) if self.config.root else layout.find_root(here)
+            self.registry = load_for_build(root)
+        return self.registry
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.prepared is not None:
+            self.prepared.search.cancel()  # never leave the indexer writing into a folder being deleted
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        governance = self._registry(config).governance.model
+        # Pre-escaped: mkdocs renders templates without autoescaping.
+        config.site_name = Markup.escape(governance.name)
+        config.site_url = governance.site_url
+        first_paragraph = governance.description.split("\n\n", 1)[0].replace("\n", " ")
+        config.site_description = Markup.escape(first_paragraph.replace("*", "").replace("`", "").strip())
+        config.extra["csp"] = CSP
+        # No repo_url: Material's repository widget would call the GitHub API from every visitor's browser.
+        if governance.repository:
+            repo = Markup.escape(governance.repository)
+            config.copyright = Markup(f'Registry data and its history: <a href="{repo}">{repo}</a>')  # noqa: S704
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        registry = self._registry(config)
+        # The site directory was just cleaned: data files go in now, pages are written after.
+        self.prepared = prepare_site(registry, Path(config.site_dir), _verify_fragment, now=self.now)
+        for path in sorted(ASSETS_DIR.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                rel = path.relative_to(ASSETS_DIR.parent).as_posix()
+                files.append(File(rel, str(ASSETS_DIR.parent), config.site_dir, use_directory_urls=False))
+        self.files = files
+        for spec in self.prepared.pages:
+            inclusion = InclusionLevel.UNDEFINED if spec.path in NAV_PAGES else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, spec.src_uri, content="", inclusion=inclusion)
+            files.append(file)
+            GeneratedPage(spec, file, config)
+        return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Wait for the search index; write ``sitemap-pages.xml``, every page including generated ones
+        (``sitemap.xml`` is an index to it)."""
+        assert self.files is not None
+        assert self.prepared is not None
+        self.prepared.search.finish()
+        urls = "".join(
+            f"<url><loc>{escape(f.page.canonical_url)}</loc></url>\n"
+            for f in self.files.documentation_pages()
+            if f.page is not None and f.page.canonical_url
+        )
+        text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{urls}</urlset>\n'
+        (Path(config.site_dir) / "sitemap-pages.xml").write_text(text, encoding="utf-8")
+
+
+def _verify_fragment() -> str:
+    """The verification page's content: a trusted file of this project, included as it is."""
+    return VERIFY_FRAGMENT.read_text(encoding="utf-8")

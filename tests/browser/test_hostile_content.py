@@ -1,0 +1,95 @@
+"""Issuer text that tries to run script is shown as text: no dialog, no flag set, no javascript: link and no
+event-handler attribute reaches the DOM, on every page the hostile issuer's data appears on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import build, serve_dir
+from tests.conftest import FIXTURES, make_registry
+
+PAGES = [
+    "",
+    "catalog/",
+    "catalog/?q=sql",
+    "issuers/",
+    "issuers/acme-academy/",
+    "credentials/acme-academy/sql-basics/",
+    "skills/",
+]
+
+# Fails loudly if anything tries: every payload sets window.__xss or opens a dialog.
+TRAP = (
+    "window.__xss = undefined; for (const f of ['alert', 'confirm', 'prompt']) window[f] = () => { window.__xss = f; };"
+)
+
+DOM_AUDIT = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+      if (attr.name.toLowerCase().startsWith('on')) bad.push(`${el.tagName} ${attr.name}`);
+      if (/^\\s*javascript:/i.test(attr.value)) bad.push(`${el.tagName} ${attr.name}=${attr.value}`);
+    }
+  }
+  for (const s of document.querySelectorAll('script')) {
+    const external = s.src && new URL(s.src).origin === location.origin;
+    if (!external && s.type !== 'application/json') bad.push(`inline script: ${s.textContent.slice(0, 60)}`);
+  }
+  for (const el of document.querySelectorAll('iframe, object, embed, svg[onload]')) bad.push(el.tagName);
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = tmp_path_factory.mktemp("hostile")
+    root = make_registry(base / "registry", FIXTURES / "hostile")
+    site = build(root, base / "site")
+    with serve_dir(site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_hostile_issuer_text_executes_nothing(browser: Any, hostile_url: str, path: str) -> None:
+    context = browser.new_context()
+    context.add_init_script(TRAP)
+    page = context.new_page()
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(hostile_url + path)
+    page.wait_for_load_state("networkidle")
+    for link in page.locator("a").all()[:200]:  # hover every link: handlers on mouseover would fire
+        if link.is_visible():
+            link.hover(timeout=2000)
+    assert dialogs == []
+    assert page.evaluate("window.__xss") is None
+    assert page.evaluate(DOM_AUDIT) == []
+    context.close()
+
+
+def test_hostile_text_is_shown_as_text(browser: Any, hostile_url: str) -> None:
+    page = browser.new_page()
+    page.goto(hostile_url + "issuers/acme-academy/")
+    assert "<script>window.__xss = 'description-script'</script>" in page.inner_text("article")
+    assert page.title().startswith('Acme "><script>')
+    page.close()
+
+
+def test_an_issuer_svg_opened_directly_runs_no_script(browser: Any, hostile_url: str, tmp_path: Path) -> None:
+    context = browser.new_context()
+    context.add_init_script(TRAP)
+    page = context.new_page()
+    page.goto(hostile_url + "issuers/acme-academy/logo.svg")
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__xss") is None
+    assert "script" not in page.content().lower()
+    context.close()

@@ -1,0 +1,112 @@
+"""The built example site in Chromium: facets and shareable catalog state, accessibility, a clean
+Content-Security-Policy, and screenshots of the main pages (tests/artifacts/screenshots/)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+CREDENTIAL = "credentials/northbridge-university/sql-for-data-analysis/"
+ISSUER = "issuers/cloud-skills-council/"
+PAGES = {"home": "", "catalog": "catalog/", "credential": CREDENTIAL, "issuer": ISSUER, "skills": "skills/"}
+
+
+def _watch(page: Any) -> list[str]:
+    """Console errors and page errors (CSP violations are reported as console errors)."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
+def _cards(page: Any) -> list[str]:
+    titles: list[str] = page.locator("[data-result-list] .cr-card__title").all_inner_texts()
+    return titles
+
+
+def _tick(page: Any, facet: str, value: str) -> None:
+    finder = page.locator(f"fieldset:has(input[name='{facet}']) .cr-facet__find")
+    if finder.count():  # long facets show their first values; the find box narrows to the rest
+        finder.fill(value)
+    page.locator(f"input[name='{facet}'][value='{value}']").check()
+
+
+def test_facets_narrow_the_catalog_and_the_address_restores_them(page: Any, browser: Any, site_url: str) -> None:
+    page.goto(site_url + "catalog/")
+    page.wait_for_selector("[data-facets]:not([hidden]) input[name='skill']")
+    assert "35 credentials" in page.locator("[data-count]").inner_text()
+    _tick(page, "skill", "SQL")
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    _tick(page, "level", "Intermediate")
+    expect(page.locator("[data-count]")).to_have_text("3 credentials match")
+    expected = ["Back-End Development with Python", "Data Analyst Professional Certificate", "SQL for Data Analysis"]
+    expect(page.locator("[data-result-list] .cr-card")).to_have_count(3)
+    assert sorted(_cards(page)) == expected
+    assert re.search(r"[?&]skill=SQL\b", page.url)
+    assert "level=Intermediate" in page.url
+    screenshot(page, "catalog-filtered")
+
+    restored = page.context.new_page()
+    restored.goto(page.url)
+    expect(restored.locator("[data-count]")).to_have_text("3 credentials match")
+    expect(restored.locator("[data-result-list] .cr-card")).to_have_count(3)
+    assert sorted(_cards(restored)) == expected
+    assert restored.locator("input[name='skill'][value='SQL']").is_checked()
+    assert restored.locator("input[name='level'][value='Intermediate']").is_checked()
+    restored.close()
+
+
+def test_catalog_search_runs_from_the_header_box(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.fill("#cr-header-q", "infection control")
+    page.press("#cr-header-q", "Enter")
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    assert "Infection Prevention and Control in Clinical Practice" in _cards(page)
+    assert "q=infection+control" in page.url
+
+
+def test_the_catalog_is_a_plain_list_without_javascript(browser: Any, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "catalog/")
+    titles = page.locator("[data-server-list] .cr-card__title a").all_inner_texts()
+    assert len(titles) == 35
+    assert titles == sorted(titles, key=str.casefold)
+    assert page.locator("[data-facets]").is_hidden()
+    context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_have_no_serious_accessibility_violations(page: Any, site_url: str, name: str) -> None:
+    problems = _watch(page)
+    page.goto(site_url + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    if name == "catalog":
+        page.wait_for_selector("[data-facets]:not([hidden])")
+    screenshot(page, name)
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    assert problems == [], "console errors (CSP violations show up here)"
+
+
+@pytest.mark.parametrize("name", ["home", "catalog", "credential"])
+def test_pages_work_on_a_phone_screen(browser: Any, site_url: str, name: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(site_url + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, "the page scrolls sideways on a narrow screen"
+    screenshot(page, f"{name}-narrow")
+    context.close()

@@ -1,0 +1,495 @@
+"""The verification page (/verify/) in headless Chromium, on the example registry built with ``credreg build``.
+
+Verdicts (valid, revoked with date and reason, expired, unknown, a changed file given three ways), the recipient
+check, the QR code (decoded from a screenshot), the copy link, which files a lookup fetches, JCS on the RFC 8785
+test data, the page without JavaScript, and an axe audit. Expected outcomes come from the Python verifier, so
+the page and ``credreg verify`` must agree. Fixtures (``built_site``, ``site_url``, ``page``) and the
+``screenshot`` helper are in ``conftest.py``; the site's own Content-Security-Policy applies throughout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.awards import award_hash, iter_awards
+from generator.crypto.jcs import canonicalize
+from generator.load import load_registry
+from generator.openbadges import identity_hash
+from generator.registry import Registry
+from generator.verify import Verdict, Verifier
+from tests.browser.conftest import screenshot
+from tests.conftest import REPO, SHARED
+
+
+def _example_script() -> Any:
+    """The script that signed the example awards: it names the recipients it used."""
+    spec = importlib.util.spec_from_file_location("sign_example_awards", REPO / "scripts" / "sign_example_awards.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pytestmark = pytest.mark.browser  # conftest also puts every test here in the "browser" xdist group
+
+# The example registry's recipients (scripts/sign_example_awards.py): the recipient test needs a real address.
+PEOPLE = _example_script().RECIPIENTS
+
+
+# --- the site: the example registry built with `credreg build` (conftest.py) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    url: str
+    """The site's base URL, ending in ``/``; the page is at ``<url>verify/``."""
+
+    @property
+    def verify_url(self) -> str:
+        return self.url + "verify/"
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    loaded = load_registry(REPO)
+    assert loaded.registry is not None
+    return loaded.registry
+
+
+@pytest.fixture(scope="session")
+def site(built_site: Path, site_url: str) -> Site:
+    return Site(Path(built_site), site_url.rstrip("/") + "/")
+
+
+@pytest.fixture
+def vpage(page: Any, site: Site) -> Iterator[Any]:
+    """The conftest's fresh page, allowed to use the clipboard, failing the test on script errors or CSP refusals."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url.rstrip("/"))
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Not 404s, which the page expects (no shard for an unknown hash's prefix) and the console reports.
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    yield page
+    assert not errors, f"errors in the page: {errors}"
+
+
+# --- examples from the Python verifier -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Example:
+    hash: str
+    award: dict[str, Any]
+    text: str
+    single_file: bool
+    reason: str = ""
+    """The Python verifier's reason for the deciding check (status or validity)."""
+
+
+@dataclass(frozen=True)
+class Examples:
+    valid: Example
+    revoked: Example
+    expired: Example
+    recipient: tuple[Example, str]
+    """A valid award and its recipient's email address."""
+
+
+@pytest.fixture(scope="session")
+def examples(registry: Registry) -> Examples:
+    verifier = Verifier(registry)
+    now = dt.datetime.now(dt.UTC)
+    found: dict[str, Example] = {}
+    recipient: tuple[Example, str] | None = None
+    for source in iter_awards(registry.root):
+        award = json.loads(source.text)
+        result = verifier.verify(award, now=now)
+        verdict = result.verdict
+        check = {Verdict.REVOKED: "status", Verdict.EXPIRED: "validity"}.get(verdict)
+        reason = result.check(check).reason if check else ""  # type: ignore[union-attr]
+        example = Example(award_hash(award), award, source.text, source.line is None, reason)
+        key = str(verdict)
+        if key not in found or (example.single_file and not found[key].single_file):
+            found[key] = example
+        if verdict is Verdict.VALID and recipient is None:
+            ident = award["credentialSubject"]["identifier"][0]
+            email = next((p for p in PEOPLE if identity_hash(p, ident["salt"]) == ident["identityHash"]), None)
+            if email is not None:
+                recipient = (example, email)
+    assert {"valid", "revoked", "expired"} <= set(found), sorted(found)
+    assert recipient is not None
+    return Examples(found["valid"], found["revoked"], found["expired"], recipient)
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+
+def open_verify(page: Any, site: Site, fragment: str = "") -> None:
+    page.goto(site.verify_url + (f"#{fragment}" if fragment else ""))
+    if fragment:
+        wait_for_verdict(page)
+
+
+def wait_for_verdict(page: Any) -> str:
+    page.wait_for_function(
+        "() => { const v = document.getElementById('cr-verdict');"
+        " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
+        timeout=15_000,
+    )
+    return str(page.get_attribute("#cr-verdict", "data-verdict"))
+
+
+def verdict_text(page: Any) -> str:
+    return str(page.inner_text("#cr-verdict"))
+
+
+def checks(page: Any) -> dict[str, tuple[str, str]]:
+    """Check id → (status, the line's text)."""
+    rows = page.eval_on_selector_all(
+        "#cr-checks li", "els => els.map(e => [e.dataset.check, e.dataset.status, e.innerText])"
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _day(timestamp: str) -> str:
+    return timestamp[:10]
+
+
+# --- verdicts by hash ------------------------------------------------------------------------------------------
+
+
+def test_a_registered_award_is_valid(vpage: Any, site: Site, examples: Examples) -> None:
+    example = examples.valid
+    open_verify(vpage, site, example.hash)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
+    assert vpage.get_attribute("#cr-verdict", "role") == "status"
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == "Valid"
+    lines = checks(vpage)
+    assert lines["proof:eddsa-jcs-2022"][0] == "passed"
+    assert "Signature matches" in lines["proof:eddsa-jcs-2022"][1]
+    assert "Valid since" in verdict_text(vpage) or "Valid from" in verdict_text(vpage)
+    assert "valid when it signed" in lines["key"][1]
+    assert lines["hash"][0] == lines["status"][0] == lines["validity"][0] == "passed"
+    assert all(status != "failed" for status, _ in lines.values())
+    # The credential and issuer it belongs to, linked to their pages on this site.
+    achievement = example.award["credentialSubject"]["achievement"]
+    ref = achievement["id"].removeprefix("https://credentials.example.org/credentials/").strip("/")
+    credential_link = vpage.locator("#cr-facts a", has_text=achievement["name"])
+    assert credential_link.get_attribute("href") == f"{site.url}credentials/{ref}/"
+    issuer_link = vpage.locator("#cr-facts a", has_text=example.award["issuer"]["name"])
+    assert issuer_link.get_attribute("href") == f"{site.url}issuers/{ref.split('/')[0]}/"
+    assert example.hash in vpage.inner_text("#cr-facts")
+    screenshot(vpage, "verify-valid")
+
+
+def test_a_revoked_award_says_when_and_why(vpage: Any, site: Site, examples: Examples) -> None:
+    example = examples.revoked
+    when, _, why = example.reason.removeprefix("revoked on ").partition(": ")
+    open_verify(vpage, site, example.hash)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "revoked"
+    text = verdict_text(vpage)
+    assert "Revoked" in text
+    assert when in text
+    assert why in text
+    status, line = checks(vpage)["status"]
+    assert status == "failed"
+    assert f"Revoked on {when} for this reason: {why}" in line
+    assert checks(vpage)["proof:eddsa-jcs-2022"][0] == "passed"  # authentic, but revoked
+    screenshot(vpage, "verify-revoked")
+
+
+def test_an_expired_award_says_since_when(vpage: Any, site: Site, examples: Examples) -> None:
+    example = examples.expired
+    open_verify(vpage, site, example.hash)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "expired"
+    text = verdict_text(vpage)
+    assert "Expired" in text
+    assert f"Expired on {_day(example.award['validUntil'])}" in text
+    assert example.reason == f"expired on {_day(example.award['validUntil'])}"
+
+
+def test_an_unknown_hash(vpage: Any, site: Site) -> None:
+    digest = hashlib.sha256(b"not an award").hexdigest()
+    open_verify(vpage, site, digest)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "unknown"
+    assert "Unknown hash" in verdict_text(vpage)
+    assert vpage.locator("#cr-result").is_hidden()
+
+
+def test_typing_a_hash_or_a_link_verifies_it(vpage: Any, site: Site, examples: Examples) -> None:
+    open_verify(vpage, site)
+    vpage.fill("#cr-hash", f"  {site.verify_url}#{examples.valid.hash.upper()} ")
+    vpage.click("#cr-hash-form button[type=submit]")
+    assert wait_for_verdict(vpage) == "valid"
+    assert vpage.url.endswith(f"/verify/#{examples.valid.hash}")
+    vpage.goto(site.verify_url + "#verify-a-badge")  # the page's own anchor is not a hash to check
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
+    vpage.fill("#cr-hash", "not-a-hash")
+    vpage.press("#cr-hash", "Enter")
+    assert wait_for_verdict(vpage) == "error"
+    assert "not an award hash" in verdict_text(vpage)
+
+
+# --- verdicts from a file --------------------------------------------------------------------------------------
+
+
+def _drop(page: Any, text: str, name: str = "award.json") -> None:
+    """A real drop event carrying a file, as a browser fires it when a file is dragged onto the zone."""
+    transfer = page.evaluate_handle(
+        """([text, name]) => { const dt = new DataTransfer();
+             dt.items.add(new File([text], name, {type: 'application/json'})); return dt; }""",
+        [text, name],
+    )
+    page.dispatch_event("#cr-drop", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+
+
+def _give(page: Any, how: str, text: str) -> None:
+    if how == "file":
+        page.set_input_files(
+            "#cr-file", files=[{"name": "award.json", "mimeType": "application/json", "buffer": text.encode()}]
+        )
+    elif how == "paste":
+        if page.get_attribute("#cr-file-section", "open") is None:
+            page.click("#cr-file-section summary")
+        page.fill("#cr-json", text)
+        page.click("#cr-json-form button[type=submit]")
+    else:
+        _drop(page, text)
+
+
+@pytest.mark.parametrize("how", ["file", "drop", "paste"])
+def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Examples, how: str) -> None:
+    award = json.loads(json.dumps(examples.valid.award))
+    award["credentialSubject"]["achievement"]["name"] += " (Distinction)"
+    open_verify(vpage, site)
+    _give(vpage, how, json.dumps(award, indent=2))
+    assert wait_for_verdict(vpage) == "invalid"
+    assert "Not valid" in verdict_text(vpage)
+    assert "Signature does not match" in verdict_text(vpage)
+    lines = checks(vpage)
+    assert lines["proof:eddsa-jcs-2022"][0] == "failed"
+    assert "Signature does not match" in lines["proof:eddsa-jcs-2022"][1]
+    assert lines["registered"][0] == "not checked"
+    assert "no award with this hash is published" in lines["registered"][1]
+    assert vpage.locator("#cr-share").is_hidden()
+    assert "not verified" in vpage.inner_text("#cr-result-title")
+
+
+def test_the_unchanged_file_reformatted_is_valid_and_registered(vpage: Any, site: Site, examples: Examples) -> None:
+    example = examples.valid
+    reformatted = json.dumps(dict(reversed(list(example.award.items()))), indent=7, ensure_ascii=True)
+    open_verify(vpage, site)
+    _give(vpage, "file", reformatted)
+    assert wait_for_verdict(vpage) == "valid"
+    lines = checks(vpage)
+    assert lines["registered"][0] == "passed"
+    assert example.hash in vpage.inner_text("#cr-facts")
+    assert vpage.input_value("#cr-link") == f"{site.verify_url}#{example.hash}"
+
+
+def test_credential_data_is_shown_as_text_never_as_html(vpage: Any, site: Site, examples: Examples) -> None:
+    award = json.loads(json.dumps(examples.valid.award))
+    payload = '<img src="x" id="injected"><script>window.pwned = 1</script>'
+    award["issuer"]["name"] = payload
+    award["credentialSubject"]["achievement"]["name"] = payload
+    open_verify(vpage, site)
+    _give(vpage, "paste", json.dumps(award))
+    assert wait_for_verdict(vpage) == "invalid"
+    assert vpage.locator("#injected").count() == 0
+    assert vpage.evaluate("() => window.pwned") is None
+    assert payload in vpage.inner_text("#cr-facts")
+
+
+# --- recipient -------------------------------------------------------------------------------------------------
+
+
+def test_recipient_email_matches_or_not(vpage: Any, site: Site, examples: Examples) -> None:
+    example, email = examples.recipient
+    open_verify(vpage, site, example.hash)
+    assert checks(vpage)["recipient"][0] == "not checked"
+    vpage.fill("#cr-email", f"  {email.upper()} ")
+    vpage.click("#cr-email-form button[type=submit]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
+    assert "matches the hashed recipient" in checks(vpage)["recipient"][1]
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
+    assert "matches the recipient" in verdict_text(vpage)
+    vpage.fill("#cr-email", "someone.else@example.org")  # checked as the visitor types
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
+    assert "does not match" in checks(vpage)["recipient"][1]
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
+    assert "Recipient does not match" in verdict_text(vpage)
+
+
+# --- sharing: QR code and copy link ----------------------------------------------------------------------------
+
+
+def _png_gray(png: bytes) -> tuple[int, int, bytes]:
+    """Width, height and 8-bit grey pixels of a non-interlaced 8-bit RGB/RGBA/grey PNG (what Chromium writes)."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, header = 8, b"", b""
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kind, body = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat += body
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert (depth, interlace) == (8, 0)
+    assert colour in (0, 2, 6)
+    channels = {0: 1, 2: 3, 6: 4}[colour]
+    stride = width * channels
+    raw = zlib.decompress(idat)
+    rows: list[bytearray] = []
+    previous = bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+        rows.append(line)
+        previous = line
+    grey = bytearray(width * height)
+    for y, line in enumerate(rows):
+        for x in range(width):
+            grey[y * width + x] = (
+                line[x * channels] if channels == 1 else sum(line[x * channels : x * channels + 3]) // 3
+            )
+    return width, height, bytes(grey)
+
+
+def test_qr_code_and_copy_link_hold_the_verification_url(vpage: Any, site: Site, examples: Examples) -> None:
+    import zxingcpp
+
+    example = examples.valid
+    expected = f"{site.verify_url}#{example.hash}"
+    open_verify(vpage, site, example.hash)
+    width, height, grey = _png_gray(vpage.locator("#cr-qr svg").screenshot())
+    image = memoryview(grey).cast("B", (height, width))
+    decoded = [b.text for b in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    assert decoded == [expected]
+    assert vpage.input_value("#cr-link") == expected
+    vpage.click("#cr-copy")
+    vpage.wait_for_selector("#cr-copied:has-text('Link copied')")
+    assert vpage.evaluate("() => navigator.clipboard.readText()") == expected
+
+
+# --- what a lookup fetches -------------------------------------------------------------------------------------
+
+
+def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, examples: Examples) -> None:
+    example = examples.revoked  # a revoked award needs every kind of file: its revocation is in the shard
+    index = json.loads((site.root / "verify" / "index.json").read_text())
+    issuer = index["issuers"][example.award["issuer"]["id"]]
+    achievement = example.award["credentialSubject"]["achievement"]
+    achievement_sha = hashlib.sha256(canonicalize(achievement)).hexdigest()
+    status_file = example.award["credentialStatus"]["statusListCredential"].rsplit("/", 1)[1]
+    fetched: list[str] = []
+
+    def record(req: Any) -> None:
+        if req.url.startswith(site.url) and req.resource_type in ("fetch", "xhr"):
+            fetched.append(req.url.removeprefix(site.url))
+
+    vpage.on("request", record)
+    open_verify(vpage, site, example.hash)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "revoked"
+    data = sorted(path for path in fetched if path.startswith(("verify/", "issuers/")))
+    assert data == sorted(
+        [
+            "verify/index.json",
+            f"verify/shards/{example.hash[: index['prefix_length']]}.json",
+            f"verify/achievements/{achievement_sha}.json",
+            f"issuers/{issuer}/keys.json",
+            f"issuers/{issuer}/status/{status_file}",
+        ]
+    )
+    # Anything else is the theme's own (Material reads sitemap.xml), never registry data.
+    assert all(path.endswith(".xml") for path in fetched if path not in data), fetched
+
+
+# --- JCS in the browser, on the RFC 8785 test data --------------------------------------------------------------
+
+
+def test_jcs_in_the_browser_matches_the_rfc_8785_test_data(vpage: Any, site: Site) -> None:
+    jcs_dir = SHARED / "conformance" / "jcs"
+    if not jcs_dir.is_dir():
+        pytest.skip("no JCS conformance data")
+    cases = {
+        p.name: [p.read_text(encoding="utf-8"), (jcs_dir / "output" / p.name).read_bytes()]
+        for p in sorted((jcs_dir / "input").glob("*.json"))
+    }
+    open_verify(vpage, site)
+    got = vpage.evaluate(
+        """async (cases) => { const jcs = await import(new URL('../assets/verify/jcs.js', location.href));
+             const out = {}; for (const [name, [input]] of Object.entries(cases))
+               out[name] = Array.from(jcs.canonicalBytes(jcs.parseJSON(input))); return out; }""",
+        {k: [v[0]] for k, v in cases.items()},
+    )
+    assert len(cases) >= 6
+    for name, (_, expected) in cases.items():
+        assert bytes(got[name]) == expected, name
+
+
+# --- without JavaScript, and accessibility ---------------------------------------------------------------------
+
+
+def test_without_javascript_the_page_explains_how_to_verify(browser: Any, site: Site) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site.verify_url)
+        text = page.inner_text("#cr-verify")
+        assert "needs JavaScript" in text
+        assert "credreg verify HASH" in text
+        assert page.locator("#cr-app").is_hidden()
+    finally:
+        context.close()
+
+
+def test_no_serious_accessibility_violations(vpage: Any, site: Site, examples: Examples) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_verify(vpage, site, examples.revoked.hash)
+    vpage.fill("#cr-email", "someone@example.org")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
+    results = Axe().run(vpage)
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious

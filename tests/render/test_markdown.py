@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.render.html import esc, external_href, external_link, relative
+from generator.render.markdown import render_markdown
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        '<a href="javascript:alert(1)" onclick="alert(1)">x</a>',
+        "<svg onload=alert(1)>",
+        "<iframe src=https://evil.example></iframe>",
+        "![x](javascript:alert(1))",
+        "[x](vbscript:msgbox(1))",
+    ],
+)
+def test_markdown_never_yields_markup_or_script_urls(source: str) -> None:
+    html = render_markdown(source).lower()
+    tags = re.findall(r"<[a-z][^>]*>", html)
+    assert all(t.split()[0].strip("<>") in {"p", "a", "br"} for t in tags), tags
+    assert not any(re.search(r"\son[a-z]+=", t) for t in tags)
+    assert not any(re.search(r'href="(?!https?:|mailto:)', t) for t in tags)
+
+
+def test_raw_html_is_shown_as_text() -> None:
+    assert render_markdown("<b>bold</b>") == "<p>&lt;b&gt;bold&lt;/b&gt;</p>\n"
+
+
+def test_links_are_external_only_and_marked() -> None:
+    html = render_markdown("[a](https://e.org/x) [b](mailto:x@e.org) [c](/inside) [d](../up)")
+    assert '<a href="https://e.org/x" rel="nofollow noopener">a</a>' in html
+    assert '<a href="mailto:x@e.org" rel="nofollow noopener">b</a>' in html
+    assert 'href="/inside"' not in html
+    assert 'href="../up"' not in html
+
+
+def test_headings_are_demoted_and_images_keep_only_their_words() -> None:
+    assert render_markdown("# Title").startswith("<h3>Title</h3>")
+    assert render_markdown("###### Deep").startswith("<h6>")
+    assert render_markdown("![a chart](https://e.org/x.png)") == "<p>a chart</p>\n"
+
+
+def test_escaping_and_links() -> None:
+    assert esc("\"<&>'") == "&quot;&lt;&amp;&gt;&#x27;"
+    assert external_href("https://e.org/a?b=c") == "https://e.org/a?b=c"
+    assert external_href("javascript:alert(1)") is None
+    assert external_href('https://e.org/"onmouseover="x') is None
+    assert external_link("javascript:x", "<b>") == "&lt;b&gt;"
+    assert external_link("https://e.org", "E") == '<a href="https://e.org" rel="nofollow noopener">E</a>'
+
+
+@pytest.mark.parametrize(
+    ("here", "target", "expected"),
+    [
+        ("", "catalog/", "catalog/"),
+        ("", "", "./"),
+        ("credentials/a/b/", "issuers/a/", "../../../issuers/a/"),
+        ("credentials/a/b/", "", "../../../"),
+        ("credentials/a/b/", "credentials/a/b/achievement.json", "achievement.json"),
+        ("issuers/x/", "verify/#abc", "../../verify/#abc"),
+        ("catalog/", "catalog/?q=sql", "./?q=sql"),
+    ],
+)
+def test_relative_links(here: str, target: str, expected: str) -> None:
+    assert relative(here, target) == expected

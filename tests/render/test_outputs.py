@@ -1,0 +1,139 @@
+"""The machine-readable outputs: Achievement, CTDL, API, feed, and the skills index's anchors."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+from generator.models import CredentialDefinition, StackingRule
+from generator.models.award import AchievementRef
+from generator.openbadges import achievement
+from generator.render.credential import credential_body
+from generator.render.ctdl import CTDL_CONTEXT
+from generator.render.model import SiteModel
+from generator.render.pages import data_files, site_pages
+from generator.render.search import search_records
+from generator.render.skills import skills_body
+
+CTDL_REQUIRED = [
+    "@context", "@id", "@type", "ceterms:ctid", "ceterms:name", "ceterms:description", "ceterms:subjectWebpage",
+    "ceterms:credentialStatusType", "ceterms:ownedBy", "ceterms:inLanguage", "ceterms:estimatedDuration",
+    "ceterms:estimatedCost", "ceterms:learningDeliveryType", "ceterms:versionIdentifier", "ceterms:dateEffective",
+]  # fmt: skip
+
+
+def test_every_credential_has_an_achievement_that_matches_the_awards(model: SiteModel) -> None:
+    files = data_files(model)
+    for entry in model.entries.values():
+        doc = files[f"{entry.path}achievement.json"]
+        assert doc["@context"][1].startswith("https://purl.imsglobal.org/spec/ob/v3p0/context")
+        AchievementRef.model_validate(doc)
+        assert {k: v for k, v in doc.items() if k != "@context"} == achievement(
+            model.registry, entry.issuer, entry.definition
+        )
+        assert doc["id"] == model.registry.credential_url(entry.record.id, entry.definition.id)
+
+
+def test_ctdl_has_the_required_terms(model: SiteModel) -> None:
+    files = data_files(model)
+    ctids = set()
+    for entry in model.entries.values():
+        doc = files[f"{entry.path}ctdl.json"]
+        missing = [k for k in CTDL_REQUIRED if k not in doc]
+        assert not missing, (entry.ref, missing)
+        assert doc["@context"] == CTDL_CONTEXT
+        assert doc["@type"].startswith("ceterms:")
+        assert re.fullmatch(r"ce-[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", doc["ceterms:ctid"])
+        ctids.add(doc["ceterms:ctid"])
+        lang = entry.definition.languages[0]
+        assert doc["ceterms:name"] == {lang: entry.definition.name}
+        if entry.definition.stacking is not None:
+            assert len(doc["ceterms:hasPart"]) == len(entry.components)
+        for ref in entry.stacks_into:
+            assert model.registry.credential_url(*ref.split("/")) in doc["ceterms:isPartOf"]
+        if entry.prerequisites:
+            targets = [t for c in doc["ceterms:requires"] for t in c.get("ceterms:targetCredential", [])]
+            assert all(model.registry.credential_url(*r.split("/")) in targets for r in entry.prerequisites)
+    assert len(ctids) == len(model.entries)
+
+
+def test_ctdl_maps_types_lifecycle_and_quality_assurance(model: SiteModel) -> None:
+    files = data_files(model)
+    by_type = {
+        e.definition.achievement_type.value: files[f"{e.path}ctdl.json"]["@type"] for e in model.entries.values()
+    }
+    assert by_type["MicroCredential"] == "ceterms:MicroCredential"
+    assert by_type["Certification"] == "ceterms:Certification"
+    retired = next(e for e in model.entries.values() if e.definition.status.value == "retired")
+    status = files[f"{retired.path}ctdl.json"]["ceterms:credentialStatusType"]["ceterms:targetNode"]
+    assert status == "credentialStat:Deprecated"
+    qa = next(e for e in model.entries.values() if e.definition.quality_assurance)
+    doc = files[f"{qa.path}ctdl.json"]
+    assert any(k in doc for k in ("ceterms:accreditedBy", "ceterms:approvedBy", "ceterms:recognizedBy"))
+    stacked = next(e for e in model.entries.values() if e.definition.stacking)
+    assert stacked.definition.stacking is not None
+    assert stacked.definition.stacking.rule in StackingRule
+
+
+def test_api_describes_the_registry(model: SiteModel) -> None:
+    files = data_files(model)
+    registry = files["api/registry.json"]
+    assert registry["counts"]["credentials"] == 35
+    assert registry["counts"]["issuers"] == 5
+    assert len(files["api/credentials.json"]["credentials"]) == 35
+    assert {i["id"] for i in files["api/issuers.json"]["issuers"]} == set(model.registry.issuers)
+    for entry in model.entries.values():
+        doc = files[f"api/credentials/{entry.ref}.json"]
+        assert CredentialDefinition.model_validate(doc["definition"]) == entry.definition
+        assert doc["page"] == model.registry.credential_url(entry.record.id, entry.definition.id)
+    issuer = files["api/issuers/cloud-skills-council.json"]
+    assert issuer["did_document"].endswith("issuers/cloud-skills-council/did.json")
+    assert [k["id"] for k in issuer["keys"]] == ["key-2023", "key-2024"]
+    assert files["api/skills.json"]["skills"]
+
+
+def test_feed_lists_newest_credentials_first(model: SiteModel) -> None:
+    feed = ET.fromstring(data_files(model)["feed.xml"])
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    published = [e.findtext("a:published", default="", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert len(published) == 35
+    assert published == sorted(published, reverse=True)
+
+
+def test_skill_anchors_used_by_achievements_exist(model: SiteModel) -> None:
+    ids = set(re.findall(r'id="([^"]+)"', skills_body(model)))
+    prefix = model.registry.url("skills/#")
+    for entry in model.entries.values():
+        for alignment in achievement(model.registry, entry.issuer, entry.definition)["alignment"]:
+            if alignment["targetUrl"].startswith(prefix):
+                assert alignment["targetUrl"][len(prefix) :] in ids
+    for group in model.skills.values():
+        assert group.anchor in ids
+
+
+def test_search_records_carry_facets_and_cards(model: SiteModel) -> None:
+    records = {r.url: r for r in search_records(model)}
+    record = records["/credentials/northbridge-university/sql-for-data-analysis/"]
+    assert record.filters["level"] == ["Intermediate"]
+    assert "SQL" in record.filters["skill"]
+    assert json.loads(record.meta["card"])["name"] == "SQL for Data Analysis"
+    assert "window functions" in record.content
+    assert len(records) == len(model.entries)
+
+
+def test_credential_page_has_every_section(model: SiteModel) -> None:
+    entry = model.entries["northbridge-university/data-analyst-professional-certificate"]
+    html = credential_body(model, entry)
+    for section in ("about", "skills", "criteria", "pathway", "occupations", "quality", "validity", "awards", "data"):
+        assert f'id="{section}"' in html
+    assert "Earned by holding all 3 of" in html
+    assert "<script" not in html
+
+
+def test_pages_cover_the_registry(model: SiteModel) -> None:
+    pages = site_pages(model, lambda: "<p>verify</p>")
+    paths = {p.path for p in pages}
+    assert {"", "catalog/", "skills/", "issuers/", "verify/"} <= paths
+    assert all(f"credentials/{ref}/" in paths for ref in model.entries)
+    assert all(f"issuers/{i}/" in paths for i in model.registry.issuers)

@@ -1,0 +1,126 @@
+"""`credreg build` end to end on real registries: what the site contains, that generated pages stay out of the
+navigation, that links are relative, and that a failed build never replaces a good site."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main as credreg
+from generator.errors import CredregError
+from generator.publish.search import SearchIndexer
+from tests.conftest import make_registry
+
+REPO = Path(__file__).resolve().parents[2]
+ISSUERS = REPO / "registry" / "issuers"
+CREDENTIALS = sorted(p.relative_to(ISSUERS) for p in ISSUERS.glob("*/credentials/*.yaml"))
+HAND_WRITTEN = ("about", "for-employers", "how-verification-works", "performance")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("example") / "site"
+    assert credreg(["--root", str(REPO), "build", "--out", str(out)]) == 0
+    return out
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if not p.is_relative_to(site / "assets"))
+
+
+def test_every_credential_has_its_page_and_machine_readable_forms(site: Path) -> None:
+    assert (site / "index.html").is_file()
+    assert (site / "404.html").is_file()
+    for rel in CREDENTIALS:
+        issuer, _, name = rel.parts
+        folder = site / "credentials" / issuer / Path(name).stem
+        for file in ("index.html", "achievement.json", "ctdl.json"):
+            assert (folder / file).is_file(), folder / file
+        assert (site / "api" / "credentials" / issuer / f"{Path(name).stem}.json").is_file()
+    for path in ("catalog", "skills", "issuers", "verify", *HAND_WRITTEN):
+        assert (site / path / "index.html").is_file(), path
+    for path in ("feed.xml", "sitemap.xml", "sitemap-pages.xml", "api/registry.json", "pagefind/pagefind.js"):
+        assert (site / path).is_file(), path
+
+
+def test_verification_data_keys_dids_and_status_lists(site: Path) -> None:
+    assert (site / "verify" / "index.json").is_file()
+    assert list((site / "verify" / "shards").glob("*.json"))
+    assert list((site / "verify" / "achievements").glob("*.json"))
+    for issuer in (REPO / "registry" / "issuers").iterdir():
+        assert (site / "issuers" / issuer.name / "keys.json").is_file()
+        assert (site / "issuers" / issuer.name / "did.json").is_file()
+        for status in (issuer / "status").glob("*.json"):
+            assert (site / "issuers" / issuer.name / "status" / status.name).read_bytes() == status.read_bytes()
+
+
+def test_verify_page_includes_the_fragment_and_its_script(site: Path) -> None:
+    html = (site / "verify" / "index.html").read_text()
+    fragment = (REPO / "generator" / "site" / "assets" / "verify" / "page.html").read_text()
+    assert fragment in html
+    assert '<script type="module" src="../assets/verify/verify.js"></script>' in html
+    assert (site / "assets" / "verify" / "verify.js").is_file()
+    assert "verify.js" not in (site / "index.html").read_text()
+
+
+def test_generated_pages_stay_out_of_the_navigation(site: Path) -> None:
+    html = (site / "credentials" / "northbridge-university" / "sql-for-data-analysis" / "index.html").read_text()
+    nav = html[html.index('<nav class="md-nav md-nav--primary') :]
+    nav = nav[: nav.index("</nav>")]
+    assert "credentials/" not in nav
+    assert "issuers/cloud" not in nav
+    assert len(re.findall(r'class="md-nav__link', nav)) < 20
+
+
+def test_sitemap_lists_generated_pages(site: Path) -> None:
+    text = (site / "sitemap-pages.xml").read_text()
+    assert "https://credentials.example.org/credentials/northbridge-university/sql-for-data-analysis/" in text
+    assert "https://credentials.example.org/issuers/cloud-skills-council/" in text
+    assert "sitemap-pages.xml" in (site / "sitemap.xml").read_text()
+
+
+def test_pages_link_relatively_carry_a_csp_and_no_inline_script(site: Path) -> None:
+    site_url = "https://credentials.example.org/"
+    for page in _pages(site):
+        if page.name == "404.html":
+            continue  # served at any depth: links from the site root
+        html = re.sub(r'<link rel="canonical"[^>]*>', "", page.read_text())  # canonical URLs are absolute
+        assert '<meta http-equiv="Content-Security-Policy"' in html, page
+        for href in re.findall(r'(?:href|src)="([^"]+)"', html):
+            assert not href.startswith(("/", site_url)), (page, href)
+        for script in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in script or 'type="application/json"' in script, (page, script)
+
+
+def test_a_registry_with_errors_is_refused_and_the_site_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_registry(tmp_path / "registry")
+    out = tmp_path / "site"
+    assert credreg(["--root", str(root), "build", "--out", str(out)]) == 0
+    before = (out / "index.html").read_bytes()
+    (root / "registry/issuers/acme-academy/credentials/sql-basics.yaml").write_text("id: [broken\n")
+    assert credreg(["--root", str(root), "build", "--out", str(out)]) == 1
+    assert "sql-basics.yaml" in capsys.readouterr().err
+    assert (out / "index.html").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_build_that_fails_midway_leaves_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_registry(tmp_path / "registry")
+    out = tmp_path / "site"
+    assert credreg(["--root", str(root), "build", "--out", str(out)]) == 0
+    (out / "marker").write_text("previous build")
+
+    def broken(self: SearchIndexer) -> None:
+        raise CredregError("the search index could not be built")
+
+    monkeypatch.setattr(SearchIndexer, "finish", broken)
+    assert credreg(["--root", str(root), "build", "--out", str(out)]) != 0
+    assert (out / "marker").read_text() == "previous build"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    monkeypatch.undo()
+    assert credreg(["--root", str(root), "build", "--out", str(out)]) == 0
+    assert not (out / "marker").exists()
