@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from generator import layout
 from generator._internal.source import Document
+from generator._internal.svg import sanitize_svg
 from generator.errors import ProblemList, Severity
 from generator.models import LifecycleStatus
 from generator.registry import CredentialRecord, IssuerRecord, Registry, resolve_ref
@@ -178,6 +179,21 @@ def _assets(registry: Registry, problems: ProblemList) -> None:
                 where = f"registry/issuers/{record.id}/{value}"
                 reason = "must stay inside the issuer folder" if not inside else f"file not found: {where}"
                 problems.append(doc.problem([field], reason, code="ref.missing-file"))
+            elif target.suffix.lower() == ".svg":
+                problem = _svg_problem((folder / target).read_bytes())
+                if problem:
+                    problems.append(doc.problem([field], f"{value}: {problem}", code="asset.svg"))
+
+
+def _svg_problem(data: bytes) -> str | None:
+    """Why an SVG cannot be published as it is. The build would strip active content anyway, but the issuer
+    should learn that their file carries it (script in an SVG served from the site's origin runs there)."""
+    cleaned = sanitize_svg(data)
+    if cleaned is None:
+        return "not an SVG the site can publish (it must parse, have an <svg> root and no DTD or entities)"
+    if cleaned is not data:
+        return "contains scripts, event handlers, foreign content or external references: remove them"
+    return None
 
 
 def _identities(registry: Registry, problems: ProblemList) -> None:

@@ -21,7 +21,7 @@ from generator.errors import ProblemsFound
 from generator.load import load_registry
 from generator.publish.did import did_document, serves_did
 from generator.publish.search import SearchIndexer
-from generator.publish.svg import sanitize_svg
+from generator._internal.svg import sanitize_svg
 from generator.publish.verifydata import write_verification_data
 from generator.registry import Registry
 from generator.render.model import SiteModel
