@@ -67,6 +67,7 @@ CASES: dict[str, tuple[str, int | None, int | None, str, str, str]] = {
         "ref.succession-mismatch",
         "must have supersedes: acme-academy/sql-basics",
     ),
+    "scripted-svg": (ISSUER, 12, 1, "logo", "asset.svg", "logo.svg: contains scripts, event handlers"),
     "missing-logo": (
         ISSUER,
         12,
