@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+
 from generator import layout
 from generator.load import read_document
 from generator.schema import SCHEMA_ID_BASE, FileKind, check_schemas, json_schema, model_for, render_schema, validator
@@ -58,3 +60,19 @@ def test_example_yaml_files_name_their_schema_for_editors() -> None:
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target == REPO / "schemas" / f"{kind.value}.schema.json", path
+
+
+def test_inlined_validator_reports_what_the_committed_schema_reports() -> None:
+    """The validator runs on a copy with $refs inlined (for speed); it must find exactly the same errors."""
+    doc = read_document(REPO, next((REPO / layout.ISSUERS_DIR).glob("*/credentials/*.yaml"))).data
+    broken = json.loads(json.dumps(doc))
+    broken["delivery"] = "remote"
+    broken["skills"][0]["alignment"] = {"framework": "X", "extra": 1}
+    broken["cost"] = {"amount": -1}
+    broken["level"] = {"eqf": 11}
+    committed = Draft202012Validator(json_schema(FileKind.CREDENTIAL))
+    for data in (doc, broken):
+        expected = sorted((list(e.absolute_path), e.message) for e in committed.iter_errors(data))
+        found = sorted((list(e.absolute_path), e.message) for e in validator(FileKind.CREDENTIAL).iter_errors(data))
+        assert found == expected
+    assert len(list(committed.iter_errors(broken))) == 4
