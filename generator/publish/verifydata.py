@@ -12,6 +12,12 @@
 ``issuers/<issuer>/keys.json``
     The issuer's keys with their validity windows, for the browser's key check.
 
+The page also reads ``issuers/<issuer>/status/<n>.json``, the issuer's signed status lists, which the build
+copies from the registry byte for byte (the page verifies their ``eddsa-jcs-2022`` proofs). The registry's
+``site_url`` only serves to recognise these URLs inside awards; the page always fetches relative to its own
+origin. A shard that does not exist must answer 404 (static hosts do): the page reads it as "no award has
+this hash".
+
 Everything is written in bounded memory: awards are first spread over up to 256 bucket files by hash, then
 each bucket is grouped into its shards.
 """
