@@ -68,6 +68,11 @@ class AwardSource:
     text: str
 
     @property
+    def raw(self) -> bytes:
+        """The exact bytes of the award (the file, or the line): ``text`` was decoded with surrogateescape."""
+        return self.text.encode("utf-8", "surrogateescape")
+
+    @property
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line is not None else self.path
 

@@ -16,7 +16,8 @@ from generator.load import load_registry
 from generator.registry import Registry
 from generator.schema import check_schemas
 from generator.validate import validate_registry
-from generator.verify.registry_check import check_awards, check_revocations_and_lists
+from generator.verify.parallel import verify_all_awards
+from generator.verify.registry_check import check_revocations_and_lists
 
 __all__ = ["CheckOptions", "CheckReport", "run_check"]
 
@@ -33,6 +34,12 @@ class CheckOptions:
 
     progress: bool | None = None
     """Show progress (default: when stderr is a terminal)."""
+
+    jobs: int | None = None
+    """Worker processes verifying awards (default: one per core; 1: in this process)."""
+
+    cache: bool = True
+    """Use the registry's verification cache (:mod:`generator.verify.cache`)."""
 
 
 @dataclass(slots=True)
@@ -69,7 +76,9 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
         report.counts.update(pull.counts)
     elif registry is not None:
         with progress("Verifying awards", None, enabled=options.progress) as bar:
-            index = check_awards(registry, report.problems, progress=bar)
+            index = verify_all_awards(
+                registry, report.problems, jobs=options.jobs, use_cache=options.cache, progress=bar
+            )
         report.counts["awards"] = index.count
         report.counts["revocations"] = check_revocations_and_lists(registry, index, report.problems)
     for stale in check_schemas(root / layout.SCHEMAS_DIR):

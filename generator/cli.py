@@ -41,7 +41,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from generator.check import CheckOptions, run_check
 
     root = _root(args)
-    report = run_check(root, CheckOptions(base=args.base, actor=args.actor))
+    report = run_check(root, CheckOptions(base=args.base, actor=args.actor, jobs=args.jobs, cache=not args.no_cache))
     fmt = OutputFormat(args.format)
     errors = len(report.problems.errors)
     warnings = len(report.problems) - errors
@@ -221,6 +221,25 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from generator.demo import write_demo
+
+    out = Path(args.out)
+    keys = Path(args.keys) if args.keys else None
+    made = write_demo(
+        out, issuers=args.issuers, credentials=args.credentials, awards=args.awards, key_dir=keys, seed=args.seed,
+        jobs=args.jobs,
+    )  # fmt: skip
+    print(
+        f"wrote {made.root}: {made.issuers} issuers, {made.credentials} credentials, {made.awards} awards "
+        f"({made.batches} batches, {made.single_files} single files), {made.revoked} revoked, "
+        f"{made.status_lists} status lists, in {made.seconds:.1f}s"
+    )
+    print(f"private keys: {made.key_dir}  (outside the registry; delete them when done)")
+    print(f"next: credreg --root {made.root} check")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credreg",
@@ -237,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--base", metavar="REV", help="compare with this Git revision (pull-request mode)")
     check.add_argument("--actor", metavar="HANDLE", help="GitHub handle of the change's author (with --base)")
     check.add_argument("--summary", metavar="FILE", help="append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)")
+    check.add_argument("--jobs", type=int, metavar="N", help="processes verifying awards (default: one per core)")
+    check.add_argument(
+        "--no-cache", action="store_true", help="verify every RDFC proof again (ignore the verification cache)"
+    )
     check.set_defaults(handler=_cmd_check)
 
     schemas = sub.add_parser("schemas", help="write the JSON Schemas generated from the models into schemas/")
@@ -289,6 +312,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(handler=_cmd_serve)
 
+    demo = sub.add_parser("demo", help="write a realistic synthetic registry, signed for real (for trying at scale)")
+    demo.add_argument("--issuers", type=int, default=20, metavar="N", help="number of issuers (default: 20)")
+    demo.add_argument("--credentials", type=int, default=200, metavar="N", help="definitions in all (default: 200)")
+    demo.add_argument("--awards", type=int, default=10_000, metavar="N", help="signed awards (default: 10000)")
+    demo.add_argument("--out", metavar="DIR", required=True, help="where to write the registry (new or empty)")
+    demo.add_argument("--keys", metavar="DIR", help="where the private keys go (default: <out>-keys, outside DIR)")
+    demo.add_argument("--seed", type=int, default=2026, help="the same seed gives the same registry (but new keys)")
+    demo.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    demo.set_defaults(handler=_cmd_demo)
     return parser
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,17 +90,40 @@ def _unsecured(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[st
     return unsecured
 
 
+def _same_context(unsecured: Mapping[str, Any], document: Mapping[str, Any]) -> bool:
+    """Whether the unsecured document kept the document's ``@context`` (by canonical form: ``1`` and ``True``
+    are equal in Python, not in JSON)."""
+    if ("@context" in unsecured) != ("@context" in document):
+        return False
+    if "@context" not in document or unsecured["@context"] is document["@context"]:
+        return True
+    ours, theirs = unsecured["@context"], document["@context"]
+    if type(ours) is list and type(theirs) is list and all(type(c) is str for c in (*ours, *theirs)):
+        return ours == theirs  # lists of plain strings: equal in Python exactly when equal in JSON
+    return jcs.canonicalize(unsecured["@context"]) == jcs.canonicalize(document["@context"])
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
 
 
-def hash_data(document: Mapping[str, Any], proof: Mapping[str, Any], store: ContextStore | None = None) -> bytes:
+def hash_data(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    store: ContextStore | None = None,
+    *,
+    jcs_document: bytes | None = None,
+) -> bytes:
     """``SHA-256(canonical proof config) ‖ SHA-256(canonical document)``: the 64 bytes a proof signs.
 
     ``document`` may be secured: any ``proof`` (object or list) is left out. ``proofValue`` in ``proof`` is
     ignored. Raises CryptoError if either part cannot be canonicalized.
+
+    ``jcs_document``, when given, must be the RFC 8785 bytes of ``document`` without ``proof`` (see
+    :func:`generator.crypto.jcs.canonicalize_without`); an ``eddsa-jcs-2022`` proof then hashes them instead
+    of canonicalizing the document again, unless its own ``@context`` replaces the document's.
     """
     suite = proof.get("cryptosuite")
     if suite not in CRYPTOSUITES:
@@ -110,7 +134,10 @@ def hash_data(document: Mapping[str, Any], proof: Mapping[str, Any], store: Cont
         config_hash = _rdfc_config_hash(key, store)
     else:
         config_hash = hashlib.sha256(canonical_document(config, suite, store)).digest()
-    document_hash = hashlib.sha256(canonical_document(unsecured, suite, store)).digest()
+    if suite == JCS and jcs_document is not None and _same_context(unsecured, document):
+        document_hash = hashlib.sha256(jcs_document).digest()
+    else:
+        document_hash = hashlib.sha256(canonical_document(unsecured, suite, store)).digest()
     return config_hash + document_hash
 
 
@@ -120,7 +147,46 @@ def hash_data(document: Mapping[str, Any], proof: Mapping[str, Any], store: Cont
 # equal keys mean equal N-Quads. The store is immutable and part of the key.
 @functools.lru_cache(maxsize=256)
 def _rdfc_config_hash(config_json: bytes, store: ContextStore | None) -> bytes:
-    return hashlib.sha256(canonical_document(json.loads(config_json), RDFC, store)).digest()
+    config = json.loads(config_json)
+    created = config.get("created")
+    if isinstance(created, str) and _TIMESTAMP.match(created) and created != _PLACEHOLDER:
+        # Proofs made one by one differ only in their creation time. Canonicalize the configuration once with a
+        # placeholder time and put the real one in the N-Quads: see _config_template for why that is exact.
+        template = _config_template(jcs._fast_dumps({**config, "created": _PLACEHOLDER}), store)
+        if template is not None:
+            return hashlib.sha256(template.replace(f'"{_PLACEHOLDER}"', f'"{created}"').encode()).digest()
+    return hashlib.sha256(canonical_document(config, RDFC, store)).digest()
+
+
+# A timestamp needs no N-Quads escaping (digits, '-', ':', 'T', '.', 'Z', '+'), so as a literal it is written as it
+# is; the placeholder is one too.
+_TIMESTAMP = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+_PLACEHOLDER = "0001-01-01T00:00:00Z"
+
+
+@functools.lru_cache(maxsize=64)
+def _config_template(template_json: bytes, store: ContextStore | None) -> str | None:
+    """The canonical N-Quads of a proof configuration whose ``created`` is the placeholder, if substituting another
+    timestamp for it gives exactly the N-Quads of that configuration; ``None`` otherwise.
+
+    Substitution is exact when the placeholder literal occurs on exactly one line, no other line starts with that
+    line's subject and predicate (so the sorted order, decided before the object, cannot change), and there is at
+    most one blank node (so canonical labels, issued without comparing hashes, cannot change). A configuration's
+    ``created`` is a plain string in JSON-LD: its value is copied into the literal, whatever the context says its
+    datatype is.
+    """
+    nquads = rdfc.canonize(json.loads(template_json), store)
+    lines = nquads.splitlines()
+    literal = f'"{_PLACEHOLDER}"'
+    holders = [line for line in lines if literal in line]
+    if len(holders) != 1 or nquads.count(literal) != 1 or "_:c14n1" in nquads:
+        return None
+    subject, predicate, _rest = holders[0].split(" ", 2)
+    if sum(1 for line in lines if line.startswith(f"{subject} {predicate} ")) != 1:
+        return None
+    return nquads
 
 
 def _json_key(value: Any) -> bytes | None:
@@ -186,8 +252,12 @@ def verify_proof(
     public_key: bytes,
     *,
     store: ContextStore | None = None,
+    jcs_document: bytes | None = None,
 ) -> ProofResult:
-    """Check one proof of a (secured) document against an Ed25519 public key. Never raises for bad input."""
+    """Check one proof of a (secured) document against an Ed25519 public key. Never raises for bad input.
+
+    ``jcs_document``: the document's RFC 8785 bytes without ``proof``, if the caller has them (see
+    :func:`hash_data`)."""
     if not isinstance(proof, Mapping):
         return ProofResult(False, None, None, "proof is not a JSON object")
     suite = proof.get("cryptosuite")
@@ -220,7 +290,7 @@ def verify_proof(
     if not isinstance(public_key, bytes) or len(public_key) != 32:
         return fail("public key is not a 32-byte Ed25519 key")
     try:
-        data = hash_data(document, proof, store)
+        data = hash_data(document, proof, store, jcs_document=jcs_document)
     except CryptoError as exc:
         return fail(exc.summary)
     except (TypeError, ValueError, AttributeError, KeyError) as exc:

@@ -31,9 +31,16 @@ def public_from_seed(seed: bytes) -> bytes:
     return public
 
 
+# Signing a cohort signs thousands of messages with one key: expand each seed once (a few keys at a time).
+@functools.lru_cache(maxsize=8)
+def _cached_signing_key(seed: bytes) -> nacl.signing.SigningKey:
+    return _signing_key(seed)
+
+
 def sign(seed: bytes, message: bytes) -> bytes:
     """The 64-byte detached signature of ``message``."""
-    signature: bytes = _signing_key(seed).sign(bytes(message)).signature
+    key = _cached_signing_key(seed) if isinstance(seed, bytes) else _signing_key(seed)
+    signature: bytes = key.sign(bytes(message)).signature
     return signature
 
 

@@ -13,19 +13,33 @@ so :func:`canonicalize` checks the value once and takes that path when it is pro
   integers (rejected) go to rfc8785;
 * only exact ``dict``/``list``/``str``/``int``/``bool``/``None`` take the fast path (``json.dumps`` would
   turn tuples into arrays and non-string keys into strings; rfc8785 decides about those).
+
+Floats (ECTS credits in an achievement) are common in credentials and the only thing there that ``json.dumps``
+formats differently. A value that is exact but for some finite floats is serialized by ``json.dumps`` with
+each float replaced by a marker string, then each marker (found exactly once, or the next path is taken) by
+rfc8785's formatting of that float. Anything else is taken apart: objects and arrays are assembled here (keys
+in UTF-16 order), their exact members still go through ``json.dumps``, and only what is left (an unsafe
+integer, a tuple) goes to rfc8785. RFC 8785 serializes members independently of each other, so either way the
+result is the same bytes.
+
+:func:`canonicalize_without` gives an object's canonical bytes with and without one member from one pass:
+a Data Integrity proof signs the document without ``proof``, and the award hash covers all of it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+import secrets
+from collections.abc import Mapping
 from typing import Any
 
 import rfc8785
 
 from generator.errors import CryptoError
 
-__all__ = ["canonicalize"]
+__all__ = ["canonicalize", "canonicalize_without", "fast_path_kind"]
 
 _MAX_SAFE_INT = 2**53 - 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -35,15 +49,162 @@ _KEY_LIMIT = "\ud800"
 def canonicalize(obj: Any) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of a JSON value; CryptoError if JCS cannot represent it."""
     try:
-        return _fast_dumps(obj) if _fast_path_is_exact(obj) else _reference_dumps(obj)
+        if _fast_path_is_exact(obj):
+            return _fast_dumps(obj)
+        floats = _FloatsReplaced.of(obj)
+        if floats is not None:
+            text = floats.restore(_fast_text(floats.value))
+            if text is not None:
+                return text.encode()
+        return _mixed_dumps(obj).encode()
     except (rfc8785.CanonicalizationError, UnicodeError) as exc:
         raise CryptoError(f"cannot canonicalize as JSON (RFC 8785): {exc}") from exc
     except RecursionError as exc:
         raise CryptoError("cannot canonicalize as JSON (RFC 8785): nested too deeply") from exc
 
 
+def fast_path_kind(obj: Any) -> str:
+    """How :func:`canonicalize` serializes ``obj``: ``"exact"`` (``json.dumps`` alone), ``"floats"`` (with its
+    floats put back), or ``"other"``. A pure function of the value: callers may remember it for exact bytes."""
+    if _fast_path_is_exact(obj):
+        return "exact"
+    return "floats" if _FloatsReplaced.of(obj) is not None else "other"
+
+
+def canonicalize_without(obj: Mapping[str, Any], member: str, *, kind: str | None = None) -> tuple[bytes, bytes]:
+    """``(canonicalize(obj), canonicalize(obj without member))``, computed together.
+
+    When ``obj`` takes the fast path, the members sorting before and after ``member`` are serialized once
+    each and both results are assembled from them (with code-point order equal to UTF-16 order there, the
+    members before ``member`` are exactly those whose keys compare lower).
+
+    ``kind``: what :func:`fast_path_kind` returned for this very value, if the caller knows; it saves walking
+    the value to find out. A wrong ``kind`` gives wrong bytes: pass only what was computed for equal data.
+    """
+    if type(obj) is not dict or member not in obj or not all(type(k) is str for k in obj):
+        return canonicalize(obj), canonicalize({k: v for k, v in obj.items() if k != member})
+    try:
+        if kind == "exact" or (kind is None and _fast_path_is_exact(obj)):
+            full, without = _split(obj, member)
+            return full.encode(), without.encode()
+        floats = _FloatsReplaced.of(obj, checked=kind == "floats") if kind != "other" else None
+        if floats is not None:
+            pair = _split(floats.value, member)
+            restored = floats.restore(pair[0]), floats.restore(pair[1], partial=True)
+            if restored[0] is not None and restored[1] is not None:
+                return restored[0].encode(), restored[1].encode()
+        members = [(k, _fast_text(k) + ":" + _part(v)) for k, v in sorted(obj.items(), key=_utf16_order)]
+        full = "{" + ",".join(text for _, text in members) + "}"
+        without = "{" + ",".join(text for k, text in members if k != member) + "}"
+        return full.encode(), without.encode()
+    except (rfc8785.CanonicalizationError, UnicodeError) as exc:
+        raise CryptoError(f"cannot canonicalize as JSON (RFC 8785): {exc}") from exc
+    except RecursionError as exc:
+        raise CryptoError("cannot canonicalize as JSON (RFC 8785): nested too deeply") from exc
+
+
+def _split(obj: dict[str, Any], member: str) -> tuple[str, str]:
+    """JCS text of an exact object with and without ``member`` (code-point order is UTF-16 order here)."""
+    before = _fast_text({k: v for k, v in obj.items() if k < member})[1:-1]
+    after = _fast_text({k: v for k, v in obj.items() if k > member})[1:-1]
+    own = _fast_text(member) + ":" + _fast_text(obj[member])
+    full = "{" + ",".join(part for part in (before, own, after) if part) + "}"
+    without = "{" + ",".join(part for part in (before, after) if part) + "}"
+    return full, without
+
+
+class _FloatsReplaced:
+    """A copy of a value with each finite float replaced by a marker string (copied along the floats' paths
+    only), and how to put the floats' RFC 8785 text back in its serialization."""
+
+    _MARKER = "\x00jcs-float-" + secrets.token_hex(8) + "-"
+
+    def __init__(self, value: Any, floats: list[float]) -> None:
+        self.value = value
+        self.needles = [
+            (_fast_text(f"{self._MARKER}{i}\x00"), _reference_dumps(number).decode()) for i, number in enumerate(floats)
+        ]
+
+    @classmethod
+    def of(cls, obj: Any, *, checked: bool = False) -> _FloatsReplaced | None:
+        """``None`` unless ``obj`` has floats, all finite, and is exact once they are replaced (``checked``: the
+        caller knows it is)."""
+        floats: list[float] = []
+        try:
+            value = cls._replace(obj, floats)
+        except (ValueError, RecursionError):
+            return None
+        if not floats or not (checked or _fast_path_is_exact(value)):
+            return None
+        return cls(value, floats)
+
+    @classmethod
+    def _replace(cls, value: Any, floats: list[float]) -> Any:
+        kind = type(value)
+        if kind is float:
+            if not math.isfinite(value):
+                raise ValueError("not a JSON number")
+            floats.append(value)
+            return f"{cls._MARKER}{len(floats) - 1}\x00"
+        if kind is dict:
+            copy = None
+            for key, item in value.items():
+                if type(item) in _CONTAINERS:
+                    new = cls._replace(item, floats)
+                    if new is not item:
+                        copy = copy or dict(value)
+                        copy[key] = new
+            return copy or value
+        if kind is list:
+            copied = None
+            for i, item in enumerate(value):
+                if type(item) in _CONTAINERS:
+                    new = cls._replace(item, floats)
+                    if new is not item:
+                        copied = copied or list(value)
+                        copied[i] = new
+            return copied or value
+        return value
+
+    def restore(self, text: str, *, partial: bool = False) -> str | None:
+        """``text`` with every marker replaced by its float; ``None`` if a marker is not found exactly once (a
+        string in the data that looks like one), or, with ``partial``, more than once."""
+        for needle, number in self.needles:
+            found = text.count(needle)
+            if found != 1 and not (partial and found == 0):
+                return None
+            text = text.replace(needle, number)
+        return text
+
+
+_CONTAINERS = (dict, list, float)
+
+
+def _fast_text(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def _fast_dumps(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    return _fast_text(obj).encode()
+
+
+def _utf16_order(item: tuple[str, Any]) -> bytes:
+    return item[0].encode("utf-16be")
+
+
+def _mixed_dumps(obj: Any) -> str:
+    """RFC 8785 text of a value that is not exact as a whole: see the module docstring."""
+    kind = type(obj)
+    if kind is dict and all(type(k) is str for k in obj):
+        members = sorted(obj.items(), key=_utf16_order)
+        return "{" + ",".join(_fast_text(k) + ":" + _part(v) for k, v in members) + "}"
+    if kind is list:
+        return "[" + ",".join(_part(v) for v in obj) + "]"
+    return _reference_dumps(obj).decode()
+
+
+def _part(value: Any) -> str:
+    return _fast_text(value) if _fast_path_is_exact(value) else _mixed_dumps(value)
 
 
 def _reference_dumps(obj: Any) -> bytes:

@@ -17,11 +17,11 @@ from pathlib import Path, PurePosixPath
 
 from generator import layout
 from generator._internal.files import write_json_atomic
+from generator._internal.svg import sanitize_svg
 from generator.errors import ProblemsFound
 from generator.load import load_registry
 from generator.publish.did import did_document, serves_did
 from generator.publish.search import SearchIndexer
-from generator._internal.svg import sanitize_svg
 from generator.publish.verifydata import write_verification_data
 from generator.registry import Registry
 from generator.render.model import SiteModel

@@ -35,6 +35,7 @@ __all__ = [
     "ProofCache",
     "ProofPolicy",
     "RecipientPolicy",
+    "RegistryLookups",
     "StatusPolicy",
     "StructurePolicy",
     "UnsupportedProofPolicy",
@@ -46,7 +47,8 @@ SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 
 
 class ProofCache(Protocol):
-    """Remembers proof outcomes by (award content, suite, key material). See :mod:`generator.verify.cache`."""
+    """Remembers proofs that verified, by a statement naming the exact source bytes (their SHA-256), the suite,
+    the verification method and the public key. See :mod:`generator.verify.cache`."""
 
     def get(self, key: str) -> bool | None: ...
 
@@ -56,6 +58,26 @@ class ProofCache(Protocol):
 def _day(value: Any) -> str:
     parsed = parse_time(value)
     return parsed.strftime("%Y-%m-%d") if parsed else str(value)
+
+
+@dataclass(frozen=True)
+class RegistryLookups:
+    """What policies ask the registry about every credential, indexed once (a registry-wide check asks it for
+    every award: scanning issuers and definitions each time would cost more than the signature)."""
+
+    by_did: dict[str, IssuerRecord]
+    credentials: dict[str, tuple[IssuerRecord, str]]
+    """Achievement id (the credential's page URL) → (issuer, slug)."""
+
+    @classmethod
+    def of(cls, registry: Registry) -> RegistryLookups:
+        by_did: dict[str, IssuerRecord] = {}
+        credentials: dict[str, tuple[IssuerRecord, str]] = {}
+        for record in registry.issuers.values():
+            by_did.setdefault(registry.issuer_did(record.id), record)
+            for slug in record.credentials:
+                credentials.setdefault(registry.credential_url(record.id, slug), (record, slug))
+        return cls(by_did, credentials)
 
 
 @dataclass
@@ -72,6 +94,20 @@ class VerificationContext:
     proof_cache: ProofCache | None = None
     any_issuer: bool = False
     """Accept credentials whose issuer is not registered here (authenticity only)."""
+
+    source_digest: str | None = None
+    """Hex SHA-256 of the exact bytes the document was parsed from. Only with it is ``proof_cache`` used: a
+    statement about a document is a statement about exact bytes (see :mod:`generator.verify.cache`)."""
+
+    jcs_unsecured: bytes | None = None
+    """The document's RFC 8785 bytes without ``proof``, when the caller computed them with the award hash."""
+
+    lookups: RegistryLookups | None = None
+    """``registry`` indexed (see :class:`RegistryLookups`); looked up by scanning when absent."""
+
+    structure_verified: bool = False
+    """The exact bytes are known (from the verification cache) to have passed :class:`StructurePolicy` with the
+    registry's profile: it is not run again."""
 
     _keys_cache: dict[str, ResolvedKey | None] = field(default_factory=dict, repr=False)
 
@@ -97,6 +133,8 @@ class VerificationContext:
     def registry_issuer(self) -> IssuerRecord | None:
         if self.registry is None or self.issuer_id is None:
             return None
+        if self.lookups is not None:
+            return self.lookups.by_did.get(self.issuer_id)
         return self.registry.issuer_for_did(self.issuer_id)
 
     @functools.cached_property
@@ -128,6 +166,8 @@ class StructurePolicy:
 
     def check(self, ctx: VerificationContext) -> Check:
         label = "Structure (Open Badges 3.0 on VC 2.0)"
+        if ctx.structure_verified:
+            return _check("structure", label, True, "a well-formed OpenBadgeCredential")
         problems = structure_problems(ctx.document)
         if not problems and self.profile:
             try:
@@ -159,15 +199,15 @@ class ProofPolicy:
             if key is None:
                 return _check(check_id, label, False, f"verification method {method!r} cannot be resolved offline")
             cache_key = None
-            if ctx.proof_cache is not None and ctx.award_hash is not None and self.suite == "eddsa-rdfc-2022":
-                # Content hash (proofs included) + key material: any change to either misses the cache.
-                cache_key = hashlib.sha256(
-                    f"{ctx.award_hash}|{self.suite}|{method}|{key.public.hex()}".encode()
-                ).hexdigest()
-                cached = ctx.proof_cache.get(cache_key)
-                if cached is True:
+            if ctx.proof_cache is not None and ctx.source_digest is not None and self.suite == "eddsa-rdfc-2022":
+                # The exact bytes (proofs included) + key material: any change to either misses the cache.
+                # The JCS proof is never cached: it is cheap, and verifying it every time keeps a cache from
+                # ever being the only thing that vouches for an award.
+                cache_key = f"proof|{ctx.source_digest}|{self.suite}|{method}|{key.public.hex()}"
+                if ctx.proof_cache.get(cache_key) is True:
                     continue
-            result = verify_proof(ctx.document, proof, key.public)
+            jcs_document = ctx.jcs_unsecured if self.suite == "eddsa-jcs-2022" else None
+            result = verify_proof(ctx.document, proof, key.public, jcs_document=jcs_document)
             if cache_key is not None and ctx.proof_cache is not None:
                 ctx.proof_cache.put(cache_key, bool(result))
             if not result:
@@ -246,9 +286,15 @@ class CredentialPolicy:
         if record is None or ctx.registry is None:
             return _not_checked("credential", label, "the issuer is not registered here", applicable=False)
         achievement_id = ctx.achievement.get("id")
-        for slug, credential in record.credentials.items():
-            if achievement_id == ctx.registry.credential_url(record.id, slug):
-                return _check("credential", label, True, f"{credential.model.name} ({record.id}/{slug})")
+        if ctx.lookups is not None:
+            found = ctx.lookups.credentials.get(achievement_id) if isinstance(achievement_id, str) else None
+            if found is not None and found[0] is record:
+                name = record.credentials[found[1]].model.name
+                return _check("credential", label, True, f"{name} ({record.id}/{found[1]})")
+        else:
+            for slug, credential in record.credentials.items():
+                if achievement_id == ctx.registry.credential_url(record.id, slug):
+                    return _check("credential", label, True, f"{credential.model.name} ({record.id}/{slug})")
         prefix = ctx.registry.url("credentials/")
         if isinstance(achievement_id, str) and achievement_id.startswith(prefix):
             owner = achievement_id[len(prefix) :].split("/")[0]

@@ -9,8 +9,10 @@ the signed status lists have exactly the revoked awards' bits set.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +22,15 @@ from generator import layout
 from generator._internal.progress import Progress
 from generator._internal.source import Document, Positions, SourceError, parse_json
 from generator._internal.times import parse_time
-from generator.awards import AwardSource, award_hash, iter_awards
+from generator.awards import AwardSource, iter_awards
 from generator.crypto.dataintegrity import verify_proof
-from generator.errors import Problem, ProblemList
+from generator.crypto.jcs import canonicalize_without, fast_path_kind
+from generator.errors import CryptoError, Problem, ProblemList
 from generator.models.award import RevocationEntry
 from generator.registry import Registry
 from generator.statuslist import get_bit
 from generator.verify import Verifier
-from generator.verify.keys import KeyResolver, window_problem
+from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
 from generator.verify.policies import (
     CredentialPolicy,
     IssuerPolicy,
@@ -35,8 +38,10 @@ from generator.verify.policies import (
     Policy,
     ProofCache,
     ProofPolicy,
+    RegistryLookups,
     StructurePolicy,
     UnsupportedProofPolicy,
+    VerificationContext,
 )
 from generator.verify.results import CheckStatus
 from generator.verify.status import RegistryStatus
@@ -86,32 +91,88 @@ class AwardOutcome:
     status_index: int | None = None
     problems: tuple[Problem, ...] = ()
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Outcomes cross process boundaries by the hundred thousand: a plain tuple pickles several times faster
+        # than the dataclass's slot state.
+        fields = (self.source_path, self.line, self.digest, self.issuer, self.status_list, self.status_index)
+        return AwardOutcome, (*fields, self.problems)
+
 
 class AwardChecker:
-    """Checks single awards against a loaded registry. Reusable across awards (shares key lookups)."""
+    """Checks single awards against a loaded registry. Reusable across awards (shares key lookups).
+
+    With a ``proof_cache`` (:class:`generator.verify.cache.VerificationCache`), an award's RDFC proof is
+    looked up by the SHA-256 of its exact bytes and the key, and verified only when that statement is not
+    recorded; the JCS proof is verified every time.
+    """
 
     def __init__(self, registry: Registry, *, proof_cache: ProofCache | None = None) -> None:
         self.registry = registry
         self.verifier = Verifier(registry, policies=AUTHENTICITY_POLICIES, proof_cache=proof_cache, profile=True)
+        # Per-award lookups, answered once per check: the registry does not change while it is checked.
+        self._keys = _MemoResolver(self.verifier.keys)
+        self._lookups = RegistryLookups.of(registry)
+        self._dids = {issuer: registry.issuer_did(issuer) for issuer in registry.issuers}
+        self._folder: tuple[str, str | None] = ("", None)
+
+    def _folder_issuer(self, path: str) -> str | None:
+        # The lines of a batch share their path: classify it once.
+        if self._folder[0] != path:
+            self._folder = (path, layout.classify(path).issuer)
+        return self._folder[1]
 
     def check(self, source: AwardSource) -> AwardOutcome:
-        folder_issuer = layout.classify(source.path).issuer
+        folder_issuer = self._folder_issuer(source.path)
+        cache = self.verifier.proof_cache
+        # Statements in the cache name the exact bytes; what depends only on them (strict parsing, structure
+        # and profile, the RDFC proof) is done once. The JCS proof and everything that depends on the registry
+        # (keys and their windows, issuer, credential, folder, file name, status slot) is checked every time.
+        source_digest = hashlib.sha256(source.raw).hexdigest() if cache is not None else None
+        known = None  # how RFC 8785 serializes it, when the bytes are known to be a well-formed award
+        if cache is not None:
+            known = next((k for k in _JCS_KINDS if cache.get(f"award-profile|{k}|{source_digest}") is True), None)
         try:
-            doc = source.parse()
+            doc = parse_json(
+                source.text, source.path, line_offset=(source.line - 1) if source.line else 0, strict=known is None
+            )
         except SourceError as exc:
             return AwardOutcome(source.path, source.line, None, folder_issuer, problems=tuple(exc.problems))
         data = doc.data
         if not isinstance(data, dict):
             problem = doc.problem([], "an award must be a JSON object", code="award.structure")
             return AwardOutcome(source.path, source.line, None, folder_issuer, problems=(problem,))
-        digest = award_hash(data)
+        # One canonicalization gives the award hash and the bytes the JCS proof signs.
+        digest: str | None
+        try:
+            full, unsecured = canonicalize_without(data, "proof", kind=known)
+        except CryptoError:
+            digest, unsecured = None, None  # the JCS proof check says why
+        else:
+            digest = hashlib.sha256(full).hexdigest()
+        ctx = VerificationContext(
+            document=data,
+            now=dt.datetime.now(dt.UTC),
+            keys=self._keys,
+            registry=self.registry,
+            award_hash=digest,
+            proof_cache=cache,
+            source_digest=source_digest,
+            jcs_unsecured=unsecured,
+            lookups=self._lookups,
+            structure_verified=known is not None,
+        )
         problems: list[Problem] = []
-        result = self.verifier.verify(data)
-        for check in result.checks:
+        structure_ok = True
+        for policy in self.verifier.policies:
+            check = policy.check(ctx)
             if check.status is CheckStatus.FAILED:
                 loc = _CHECK_FIELD.get(check.id, [])
                 problems.append(doc.problem(loc, f"{check.label}: {check.reason}", code=f"award.{check.id}"))
-        expected_did = self.registry.issuer_did(folder_issuer) if folder_issuer in self.registry.issuers else None
+                structure_ok = structure_ok and check.id != "structure"
+        if cache is not None and known is None and structure_ok and digest is not None:
+            # Strictly parsed, a well-formed award of the registry's profile, and serialized this way.
+            cache.put(f"award-profile|{fast_path_kind(data)}|{source_digest}", True)
+        expected_did = self._dids.get(folder_issuer) if folder_issuer is not None else None
         issuer_id = data["issuer"].get("id") if isinstance(data.get("issuer"), dict) else data.get("issuer")
         if expected_did is not None and issuer_id != expected_did:
             problems.append(
@@ -121,7 +182,9 @@ class AwardChecker:
                     code="award.wrong-folder",
                 )
             )
-        if source.line is None and not source.path.endswith(f"/{digest[:2]}/{digest}.json"):
+        if digest is None:
+            problems.append(doc.problem([], "the award cannot be canonicalized (RFC 8785)", code="award.structure"))
+        elif source.line is None and not source.path.endswith(f"/{digest[:2]}/{digest}.json"):
             problems.append(
                 doc.problem(
                     [],
@@ -141,6 +204,24 @@ class AwardChecker:
         return AwardOutcome(source.path, source.line, digest, folder_issuer, status_list, status_index, tuple(problems))
 
 
+class _MemoResolver:
+    """A key resolver that answers each verification method once."""
+
+    def __init__(self, inner: KeyResolver) -> None:
+        self._inner = inner
+        self._known: dict[str, ResolvedKey | None] = {}
+
+    def resolve(self, verification_method: str) -> ResolvedKey | None:
+        try:
+            return self._known[verification_method]
+        except KeyError:
+            found = self._known[verification_method] = self._inner.resolve(verification_method)
+            return found
+
+
+_JCS_KINDS = ("exact", "floats", "other")
+
+
 def _status_slot(registry: Registry, issuer: str | None, entry: Any) -> tuple[int | None, int | None]:
     if issuer is None or not isinstance(entry, dict):
         return None, None
@@ -153,13 +234,105 @@ def _status_slot(registry: Registry, issuer: str | None, entry: Any) -> tuple[in
     return int(number), int(index)
 
 
-@dataclass
-class AwardIndex:
-    """Per issuer: award hashes and their status slots, for the cross-award and revocation rules."""
+# A status slot (list number, index) packs into one int; an award's location into another. Together they make
+# one dict value per award: a few hundred bytes per award in all, whatever the registry's size.
+_NO_SLOT = (1 << 48) - 1
+_LOC_BITS = 64
 
-    awards: dict[str, dict[str, tuple[int | None, int | None, str]]] = field(default_factory=dict)
-    slots: dict[tuple[str, int, int], str] = field(default_factory=dict)
-    count: int = 0
+
+def _pack_slot(status_list: int | None, status_index: int | None) -> int:
+    if status_list is None or status_index is None or status_list >= 1 << 16 or status_index >= 1 << 32:
+        return _NO_SLOT
+    return status_list << 32 | status_index
+
+
+class AwardIndex:
+    """Per issuer: award hashes, their status slots and where each award is: what the rules across awards
+    and the revocation checks need, and no more.
+
+    Compact by construction: a hash is kept as 32 bytes, a slot and a location as one int, and a single-award
+    file's path is its folder (shared) plus its hash. About 250 bytes per award.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._awards: dict[str, dict[bytes, int]] = {}
+        """issuer → award hash → ``slot << 64 | location``."""
+        self._slots: dict[str, dict[int, bytes]] = {}
+        """issuer → slot → the hash of the award that holds it."""
+        self._paths: list[str] = []
+        self._path_ids: dict[str, int] = {}
+
+    def _location(self, path: str, line: int | None, digest: bytes) -> int:
+        # Single files named after their hash are stored as their folder; anything else by its full path.
+        explicit = line is not None or not path.endswith(f"/{digest.hex()}.json")
+        stored = path if explicit else path.rpartition("/")[0]
+        path_id = self._path_ids.get(stored)
+        if path_id is None:
+            path_id = self._path_ids[stored] = len(self._paths)
+            self._paths.append(stored)
+        return path_id << 33 | (line or 0) << 1 | explicit
+
+    def _where(self, digest: bytes, value: int) -> str:
+        location = value & ((1 << _LOC_BITS) - 1)
+        stored = self._paths[location >> 33]
+        line = (location >> 1) & 0xFFFFFFFF
+        if not location & 1:
+            return f"{stored}/{digest.hex()}.json"
+        return f"{stored}:{line}" if line else stored
+
+    def add(self, outcome: AwardOutcome, problems: ProblemList) -> None:
+        """Count an award and apply the rules across awards (unique hashes, unique status slots)."""
+        self.count += 1
+        problems.extend(outcome.problems)
+        if outcome.digest is None or outcome.issuer is None:
+            return
+        digest = bytes.fromhex(outcome.digest)
+        per_issuer = self._awards.setdefault(outcome.issuer, {})
+        first = per_issuer.get(digest)
+        if first is not None:
+            problems.add(
+                outcome.source_path,
+                f"the same award is already in {self._where(digest, first)}",
+                line=outcome.line,
+                code="award.duplicate",
+            )
+            return
+        slot = _pack_slot(outcome.status_list, outcome.status_index)
+        per_issuer[digest] = slot << _LOC_BITS | self._location(outcome.source_path, outcome.line, digest)
+        if slot == _NO_SLOT:
+            return
+        slots = self._slots.setdefault(outcome.issuer, {})
+        holder = slots.get(slot)
+        if holder is not None:
+            problems.add(
+                outcome.source_path,
+                f"status list {outcome.status_list} index {outcome.status_index} is already used by "
+                f"{self._where(holder, self._awards[outcome.issuer][holder])} "
+                "(two changes allocated the same index: re-issue one of the awards)",
+                line=outcome.line,
+                field="credentialStatus.statusListIndex",
+                code="award.duplicate-status-index",
+            )
+        else:
+            slots[slot] = digest
+
+    def award(self, issuer: str, digest: str) -> tuple[int | None, int | None, str] | None:
+        """(status list, index, where) of the award with this hash, or ``None``."""
+        try:
+            key = bytes.fromhex(digest)
+        except ValueError:
+            return None
+        value = self._awards.get(issuer, {}).get(key)
+        if value is None:
+            return None
+        slot = value >> _LOC_BITS
+        where = self._where(key, value)
+        return (None, None, where) if slot == _NO_SLOT else (slot >> 32, slot & 0xFFFFFFFF, where)
+
+    def lists(self, issuer: str) -> set[int]:
+        """The status lists the issuer's awards use."""
+        return {slot >> 32 for slot in self._slots.get(issuer, {})}
 
 
 def check_awards(
@@ -171,43 +344,15 @@ def check_awards(
     proof_cache: ProofCache | None = None,
 ) -> AwardIndex:
     """Check every award (streamed) and the rules across them. ``outcomes`` lets a caller supply results
-    computed elsewhere (in parallel); by default they are computed here."""
+    computed elsewhere (in parallel, :mod:`generator.verify.parallel`); by default they are computed here."""
     if outcomes is None:
         checker = AwardChecker(registry, proof_cache=proof_cache)
         outcomes = (checker.check(source) for source in iter_awards(registry.root))
     index = AwardIndex()
     for outcome in outcomes:
-        index.count += 1
+        index.add(outcome, problems)
         if progress is not None:
             progress.advance()
-        problems.extend(outcome.problems)
-        if outcome.digest is None or outcome.issuer is None:
-            continue
-        where = f"{outcome.source_path}:{outcome.line}" if outcome.line else outcome.source_path
-        per_issuer = index.awards.setdefault(outcome.issuer, {})
-        if outcome.digest in per_issuer:
-            problems.add(
-                outcome.source_path,
-                f"the same award is already in {per_issuer[outcome.digest][2]}",
-                line=outcome.line,
-                code="award.duplicate",
-            )
-            continue
-        per_issuer[outcome.digest] = (outcome.status_list, outcome.status_index, where)
-        if outcome.status_list is not None and outcome.status_index is not None:
-            slot = (outcome.issuer, outcome.status_list, outcome.status_index)
-            first = index.slots.get(slot)
-            if first is not None:
-                problems.add(
-                    outcome.source_path,
-                    f"status list {outcome.status_list} index {outcome.status_index} is already used by {first} "
-                    "(two changes allocated the same index: re-issue one of the awards)",
-                    line=outcome.line,
-                    field="credentialStatus.statusListIndex",
-                    code="award.duplicate-status-index",
-                )
-            else:
-                index.slots[slot] = where
     return index
 
 
@@ -229,12 +374,11 @@ def _check_revocations(
     log = layout.revocations_path(registry.root, issuer)
     rel = layout.relpath(registry.root, log)
     keys = Verifier(registry).keys
-    awards = index.awards.get(issuer, {})
     seen: dict[str, int] = {}
     slots: dict[tuple[int, int], int] = {}
     for line, data in _revocation_lines(log, rel, problems):
         doc = Document(rel, data, Positions(at={(): (line, 1)}))
-        problem, entry = _judge_revocation(registry, issuer, keys, awards, seen, doc)
+        problem, entry = _judge_revocation(registry, issuer, keys, index, seen, doc)
         if problem is not None:
             problems.append(problem)
         elif entry is not None:
@@ -247,7 +391,7 @@ def _judge_revocation(
     registry: Registry,
     issuer: str,
     keys: KeyResolver,
-    awards: dict[str, tuple[int | None, int | None, str]],
+    index: AwardIndex,
     seen: dict[str, int],
     doc: Document,
 ) -> tuple[Problem | None, RevocationEntry | None]:
@@ -271,7 +415,7 @@ def _judge_revocation(
         return doc.problem(["proof"], f"revocation signature: {result.reason}", code="revocation.signature"), None
     if entry.award in seen:
         return doc.problem(["award"], f"already revoked on line {seen[entry.award]}", code="revocation.duplicate"), None
-    award = awards.get(entry.award)
+    award = index.award(issuer, entry.award)
     if award is None:
         message = f"no award of {issuer} has hash {entry.award}"
         return doc.problem(["award"], message, code="revocation.unknown-award"), None
@@ -301,7 +445,7 @@ def _check_status_lists(
     index: AwardIndex,
     problems: ProblemList,
 ) -> None:
-    used_lists = {slot[1] for slot in index.slots if slot[0] == issuer}
+    used_lists = index.lists(issuer)
     folder = layout.issuer_dir(registry.root, issuer) / "status"
     present = sorted(int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()) if folder.is_dir() else []
     did = registry.issuer_did(issuer)

@@ -1,0 +1,143 @@
+"""Figure 4: bytes the verification page fetches for one lookup in a registry of a million awards.
+
+A lookup fetches ``verify/index.json``, the award's shard, its achievement, the issuer's ``keys.json`` and its
+status list (see ``generator/site/assets/verify/sitedata.js``). Everything but the shard is independent of the
+number of awards; the shard holds the awards whose hash starts with the same ``prefix_length`` hex digits.
+
+Measured: the real shard writer (:func:`generator.publish.verifydata.write_verification_data`) run on the
+benchmark's 10k registry of signed awards, with the prefix length forced shorter so that its shards are *denser*
+than a million awards' would be (an upper bound, measured). Modelled from the measurements: the largest shard at
+one million awards, from the maximum occupancy of 1,000,000 uniformly random hashes over the shards the writer
+would make, filled with the largest entries measured; and a status list at its full density.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import random
+from pathlib import Path
+
+from benchmarks._common import Figure, Workspace
+from generator.load import load_registry
+from generator.publish import verifydata
+from generator.statuslist import MIN_BITS, encode_list
+
+GOAL_BYTES = 64 * 1024
+MILLION = 1_000_000
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else 0
+
+
+def measure(ws: Workspace, *, awards: int) -> Figure:
+    ws.log("lookup: bytes fetched by one verification lookup at 1M awards (real shard writer, denser shards)")
+    made = ws.registry("medium", issuers=40, credentials=400, awards=awards)
+    registry = load_registry(made.root).registry
+    assert registry is not None
+    real_digits = verifydata.prefix_length(MILLION)
+    shards_at_million = 16**real_digits
+    # The densest prefix length that is still at least as dense as a million awards over the real shards.
+    forced = max(1, math.floor(math.log(awards / (MILLION / shards_at_million), 16)))
+    original = verifydata.prefix_length
+    out = ws.root / "lookup-site"
+    verifydata.prefix_length = lambda count: forced
+    try:
+        verifydata.write_verification_data(registry, out)
+    finally:
+        verifydata.prefix_length = original
+    verify = out / "verify"
+    shards = sorted((verify / "shards").glob("*.json"))
+    counts: list[int] = []
+    entries: list[int] = []
+    all_entries: list[tuple[str, object]] = []
+    for shard in shards:
+        awards_in = json.loads(shard.read_text(encoding="utf-8"))["awards"]
+        counts.append(len(awards_in))
+        entries.extend(len(json.dumps({h: e}, separators=(",", ":"))) - 2 for h, e in awards_in.items())
+        all_entries.extend(awards_in.items())
+    largest_shard = max(shards, key=_size)
+    index = _size(verify / "index.json")
+    achievement = max(_size(p) for p in (verify / "achievements").glob("*.json"))
+    keys = max(_size(p) for p in (out / "issuers").glob("*/keys.json"))
+    status_text = _status_list(made.root)
+    status = len(status_text)
+
+    # The largest of the writer's shards at one million awards: occupancy of uniform random hashes.
+    rng = random.Random(1_000_000)
+    occupancy = [0] * shards_at_million
+    for _ in range(MILLION):
+        occupancy[rng.getrandbits(4 * real_digits)] += 1
+    most = max(occupancy)
+    # The modelled shard, written as the writer writes shards, from the largest entries measured.
+    largest_entries = sorted(all_entries, key=lambda item: -len(json.dumps(item[1], separators=(",", ":"))))
+    modelled = {"prefix": "0" * real_digits, "awards": dict(sorted(largest_entries[:most]))}
+    modelled_text = json.dumps(modelled, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    modelled_shard = len(modelled_text)
+    entries.sort(reverse=True)
+    total_model = index + modelled_shard + achievement + keys + status
+    total_measured = index + _size(largest_shard) + achievement + keys + status
+    fetched = [
+        (verify / "index.json").read_bytes(),
+        modelled_text,
+        max((p.read_bytes() for p in (verify / "achievements").glob("*.json")), key=len),
+        max((p.read_bytes() for p in (out / "issuers").glob("*/keys.json")), key=len),
+        status_text,
+    ]
+    gzipped = sum(len(gzip.compress(data, compresslevel=6)) for data in fetched)
+    figure = Figure(
+        "lookup_bytes",
+        "Bytes fetched by one verification lookup at 1M awards (index, shard, achievement, keys, status list)",
+        f"≤ {GOAL_BYTES // 1024} KB",
+        value=total_model,
+        unit="bytes (modelled at 1M from measured files)",
+        baseline=GOAL_BYTES,
+        baseline_unit="bytes (goal)",
+        ratio=round(total_model / GOAL_BYTES, 3),
+        status="modelled from measurements",
+    )
+    figure.met = total_model <= GOAL_BYTES
+    figure.details = {
+        "prefix_length_at_1m": real_digits,
+        "shards_at_1m": shards_at_million,
+        "mean_awards_per_shard_at_1m": round(MILLION / shards_at_million, 2),
+        "largest_shard_occupancy_at_1m_simulated": most,
+        "modelled_largest_shard_bytes_at_1m": modelled_shard,
+        "measured_prefix_length_forced": forced,
+        "measured_mean_awards_per_shard": round(sum(counts) / len(counts), 2),
+        "measured_largest_shard_awards": max(counts),
+        "measured_largest_shard_bytes": _size(largest_shard),
+        "measured_lookup_total_with_largest_dense_shard": total_measured,
+        "entry_bytes_mean": round(sum(entries) / len(entries)),
+        "entry_bytes_max": entries[0],
+        "index_json_bytes": index,
+        "largest_achievement_bytes": achievement,
+        "largest_keys_json_bytes": keys,
+        "status_list_bytes_full_density": status,
+        "issuers": len(registry.issuers),
+        "gzip_bytes_at_1m": gzipped,
+        "gzip_ratio_vs_goal": round(gzipped / GOAL_BYTES, 3),
+    }
+    figure.notes.append(
+        f"as served with gzip (level 6, as static hosts do): {gzipped:,} bytes ({gzipped / GOAL_BYTES:.2f} of the goal)"
+    )
+    figure.notes.append(
+        f"shards measured at {sum(counts) / len(counts):.1f} awards per shard (a million awards give "
+        f"{MILLION / shards_at_million:.1f}); index.json grows with the number of issuers, not awards"
+    )
+    return figure
+
+
+def _status_list(root: Path) -> bytes:
+    """A signed status list at its fullest: half its indexes used (then a new list starts), 2 % of them revoked,
+    i.e. the demo's largest signed list with its bitstring replaced by one at that density."""
+    lists = sorted(root.glob("registry/issuers/*/status/*.json"), key=_size)
+    credential = json.loads(lists[-1].read_text(encoding="utf-8"))
+    rng = random.Random(2)
+    bits = bytearray(MIN_BITS // 8)
+    for index in rng.sample(range(MIN_BITS), int(MIN_BITS / 2 * 0.02)):
+        bits[index // 8] |= 0x80 >> (index % 8)
+    credential["credentialSubject"]["encodedList"] = encode_list(bits)
+    return (json.dumps(credential, indent=2, ensure_ascii=False) + "\n").encode()

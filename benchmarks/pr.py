@@ -1,0 +1,110 @@
+"""Figure 2: the pull-request check (``credreg check --base``) of a change adding one award, on a registry of
+100k awards and on one of 1k, both committed to Git."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from benchmarks._common import Figure, Run, Workspace, credreg, median, require_ok
+from generator.awarding.issue import Recipient, issue_awards
+from generator.awarding.keys import load_signing_key
+from generator.load import load_registry
+
+GOAL_SECONDS = 3.0
+GOAL_FACTOR = 1.5
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def _commit_registry(root: Path) -> None:
+    if (root / ".git").exists():
+        return
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "registry")
+
+
+def _busiest_issuer(root: Path) -> str:
+    counts: dict[str, int] = {}
+    for line in _git(root, "ls-files", "registry/issuers").splitlines():
+        parts = line.split("/")
+        if len(parts) > 3 and parts[3] == "awards":
+            counts[parts[2]] = counts.get(parts[2], 0) + (1 if line.endswith(".json") else 60)
+    return max(counts, key=lambda issuer: counts[issuer])
+
+
+def _add_one_award(root: Path, key_dir: Path) -> tuple[str, str]:
+    """Sign one new award, as ``credreg award`` does, into the issuer with the most awards; return the issuer
+    and a maintainer who may add it."""
+    issuer = _busiest_issuer(root)
+    registry = load_registry(root).registry
+    assert registry is not None
+    record = registry.issuers[issuer]
+    slug = next(s for s, c in sorted(record.credentials.items()) if c.model.status.value == "active")
+    key_path = sorted((key_dir / issuer).glob("*.key"))[-1]
+    key = load_signing_key(key_path, root=root)
+    issue_awards(
+        registry,
+        f"{issuer}/{slug}",
+        [Recipient(f"new-learner-{dt.datetime.now(dt.UTC).timestamp():.0f}@example.org")],
+        key,
+        batch=False,
+    )
+    maintainers = yaml.safe_load((root / "registry" / "issuers" / issuer / "issuer.yaml").read_text())["maintainers"]
+    return issuer, str(maintainers[0])
+
+
+def _pr_check(root: Path, actor: str, repeats: int) -> tuple[float, list[Run]]:
+    runs = []
+    for _ in range(repeats):
+        result = credreg(root, "check", "--base", "HEAD", "--actor", actor, interval=0.1)
+        require_ok(result, f"pull-request check in {root.name}")
+        runs.append(result)
+    return median([r.seconds for r in runs]), runs
+
+
+def measure(ws: Workspace, *, large: int, small: int, repeats: int = 3) -> Figure:
+    ws.log("pr: a pull request adding one award, on a large and a small registry (committed to Git)")
+    seconds: dict[str, float] = {}
+    details: dict[str, object] = {}
+    for name, awards in (("small", small), ("large", large)):
+        made = ws.registry(name, issuers=40, credentials=400, awards=awards)
+        _commit_registry(made.root)
+        _git(made.root, "reset", "-q", "--hard")
+        _git(made.root, "clean", "-q", "-fdx", "registry")
+        issuer, actor = _add_one_award(made.root, made.key_dir)
+        seconds[name], runs = _pr_check(made.root, actor, repeats)
+        details[f"seconds_{name}_{awards}_awards"] = round(seconds[name], 3)
+        details[f"runs_{name}"] = [round(r.seconds, 3) for r in runs]
+        details[f"issuer_{name}"] = issuer
+        ws.log(f"  {name} ({awards} awards): {seconds[name]:.2f} s (median of {repeats})")
+        _git(made.root, "clean", "-q", "-fd", "registry")
+        _git(made.root, "checkout", "-q", "--", ".")
+    ratio = seconds["large"] / seconds["small"]
+    figure = Figure(
+        "pr_check",
+        f"PR check, 1 new award, {large // 1000}k-award registry (vs the same PR on a {small // 1000}k registry)",
+        f"≤ {GOAL_SECONDS:.0f} s and ≤ {GOAL_FACTOR} × the small registry",
+        value=round(seconds["large"], 3),
+        unit="s",
+        baseline=round(seconds["small"], 3),
+        baseline_unit="s",
+        ratio=round(ratio, 3),
+        details=details,
+    )
+    figure.met = seconds["large"] <= GOAL_SECONDS and ratio <= GOAL_FACTOR
+    figure.notes.append("whole `credreg check --base HEAD --actor …` process, median of repeated runs")
+    return figure

@@ -1,0 +1,219 @@
+"""Award verification on every core, streamed, with the verification cache.
+
+Layout: the parent process plans *units* of work while it walks the award folders (a few dozen single-award
+files, or a slice of a JSON Lines batch of about :data:`UNIT_BYTES`) and hands them to a pool of worker
+processes. The pool is forked after the registry is loaded, so every worker inherits the registry, one
+:class:`~generator.verify.registry_check.AwardChecker` (built once) and the loaded cache, and nothing of them
+is ever pickled. A worker reads its unit's files itself and sends back only compact
+:class:`~generator.verify.registry_check.AwardOutcome` s (hash, status slot, location, problems) and the cache
+entries it used or added. The parent applies the rules across awards as outcomes arrive, in the order of the
+files, so reports are the same as a sequential run's, and memory holds only what those rules need
+(:class:`~generator.verify.registry_check.AwardIndex`).
+
+Small registries are checked in the parent process: starting workers costs more than it saves below a few
+hundred awards.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator._internal.progress import Progress
+from generator.awards import AwardSource, iter_award_files
+from generator.errors import ProblemList
+from generator.registry import Registry
+from generator.verify.cache import VerificationCache
+from generator.verify.registry_check import AwardChecker, AwardIndex, AwardOutcome, check_awards
+
+__all__ = ["UNIT_BYTES", "Unit", "award_outcomes", "default_jobs", "plan_units", "verify_all_awards"]
+
+#: About this many bytes of awards per unit of work: enough to amortize the hand-over, small enough to keep
+#: every core busy until the end.
+UNIT_BYTES = 256 * 1024
+#: Below this many bytes of awards in all, workers are not started.
+PARALLEL_THRESHOLD = 1024 * 1024
+_SINGLE_FILES_PER_UNIT = 48
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Awards for one worker: single-award files, or lines ``first_line…`` of a batch at ``offset`` (bytes)."""
+
+    paths: tuple[str, ...] = ()
+    batch: str | None = None
+    offset: int = 0
+    length: int = 0
+    first_line: int = 1
+    size: int = 0
+    """Bytes of award text in the unit (for planning)."""
+
+
+def default_jobs() -> int:
+    """Worker processes by default: one per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def plan_units(root: Path, *, unit_bytes: int = UNIT_BYTES) -> Iterator[Unit]:
+    """Units covering every award file, in the order of :func:`generator.awards.iter_award_files`."""
+    singles: list[str] = []
+    size = 0
+    for path in iter_award_files(root):
+        rel = path.relative_to(root).as_posix()  # the walk starts at root: no need to resolve links
+        if path.suffix == ".json":
+            singles.append(rel)
+            size += _size(path)
+            if len(singles) >= _SINGLE_FILES_PER_UNIT or size >= unit_bytes:
+                yield Unit(paths=tuple(singles), size=size)
+                singles, size = [], 0
+            continue
+        if singles:  # keep file order: what came before the batch goes first
+            yield Unit(paths=tuple(singles), size=size)
+            singles, size = [], 0
+        yield from _batch_units(path, rel, unit_bytes)
+    if singles:
+        yield Unit(paths=tuple(singles), size=size)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _batch_units(path: Path, rel: str, unit_bytes: int) -> Iterator[Unit]:
+    """Slices of a batch file that end at line ends, with the number of their first line."""
+    total = _size(path)
+    if total <= unit_bytes:
+        yield Unit(batch=rel, offset=0, length=-1, first_line=1, size=total)
+        return
+    with path.open("rb") as fh:
+        offset, line = 0, 1
+        while offset < total:
+            fh.seek(offset)
+            chunk = fh.read(unit_bytes)
+            if offset + len(chunk) >= total:
+                end = len(chunk)  # the rest of the file
+            else:
+                end = chunk.rfind(b"\n") + 1
+                if end == 0:  # one line longer than a unit: take it whole
+                    chunk += _read_to_newline(fh)
+                    end = len(chunk)
+            yield Unit(batch=rel, offset=offset, length=end, first_line=line, size=end)
+            line += chunk.count(b"\n", 0, end)
+            offset += end
+
+
+def _read_to_newline(fh: Any) -> bytes:
+    out = b""
+    while True:
+        block: bytes = fh.read(64 * 1024)
+        if not block:
+            return out
+        cut = block.find(b"\n")
+        if cut >= 0:
+            return out + block[: cut + 1]
+        out += block
+
+
+def unit_sources(root: Path, unit: Unit) -> Iterator[AwardSource]:
+    """The awards of a unit, exactly as :func:`generator.awards.read_award_file` gives them."""
+    for rel in unit.paths:
+        text = (root / rel).read_bytes().decode("utf-8", errors="surrogateescape")
+        yield AwardSource(rel, None, text)
+    if unit.batch is None:
+        return
+    with (root / unit.batch).open("rb") as fh:
+        fh.seek(unit.offset)
+        raw = fh.read() if unit.length < 0 else fh.read(unit.length)
+    text = raw.decode("utf-8", errors="surrogateescape")
+    for number, line in enumerate(text.split("\n"), start=unit.first_line):
+        if line.strip():
+            yield AwardSource(unit.batch, number, line)
+
+
+# Worker state: set in the parent just before the pool forks, so workers inherit it (never pickled).
+_STATE: dict[str, Any] = {}
+
+
+def _check_unit(unit: Unit) -> tuple[list[AwardOutcome], tuple[bytes, bytes, int, int] | None]:
+    checker: AwardChecker = _STATE["checker"]
+    cache: VerificationCache | None = _STATE["cache"]
+    outcomes = [checker.check(source) for source in unit_sources(checker.registry.root, unit)]
+    return outcomes, cache.drain() if cache is not None else None
+
+
+def award_outcomes(
+    registry: Registry, *, jobs: int | None = None, cache: VerificationCache | None = None
+) -> Iterator[AwardOutcome]:
+    """Every award's outcome, in file order, computed by ``jobs`` worker processes (default: one per core)."""
+    jobs = default_jobs() if jobs is None else jobs
+    checker = AwardChecker(registry, proof_cache=cache)
+    units = plan_units(registry.root)
+    head: list[Unit] = []
+    planned = 0
+    if jobs > 1:
+        for unit in units:
+            head.append(unit)
+            planned += unit.size
+            if planned >= PARALLEL_THRESHOLD:
+                break
+    if jobs <= 1 or planned < PARALLEL_THRESHOLD:
+        for unit in _chain(head, units):
+            yield from (checker.check(source) for source in unit_sources(registry.root, unit))
+        return
+    _warm(checker, head[0])
+    _STATE.update(checker=checker, cache=cache)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for outcomes, drained in pool.imap(_check_unit, _chain(head, units), chunksize=1):
+                if drained is not None and cache is not None:
+                    cache.absorb(*drained)
+                yield from outcomes
+    finally:
+        _STATE.clear()
+
+
+def _chain(head: list[Unit], rest: Iterable[Unit]) -> Iterator[Unit]:
+    yield from head
+    yield from rest
+
+
+def _warm(checker: AwardChecker, unit: Unit) -> None:
+    """Process the JSON-LD contexts once in the parent, so that every forked worker starts with them: check
+    the first award without recording anything in the cache."""
+    cache = checker.verifier.proof_cache
+    checker.verifier.proof_cache = None
+    try:
+        for source in unit_sources(checker.registry.root, unit):
+            checker.check(source)
+            break
+    finally:
+        checker.verifier.proof_cache = cache
+
+
+def verify_all_awards(
+    registry: Registry,
+    problems: ProblemList,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> AwardIndex:
+    """What ``credreg check`` does with the awards: verify every one (on all cores, with the registry's
+    verification cache unless ``use_cache`` is false) and apply the rules across them."""
+    cache = VerificationCache.open(registry.root) if use_cache else None
+    index = check_awards(
+        registry, problems, outcomes=award_outcomes(registry, jobs=jobs, cache=cache), progress=progress
+    )
+    if cache is not None:
+        cache.save(compact=True)
+    return index

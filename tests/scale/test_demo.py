@@ -1,0 +1,102 @@
+"""``credreg demo``: a small synthetic registry, signed for real on two processes, that ``credreg check`` passes."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from generator import layout
+from generator.awards import iter_award_files
+from generator.check import CheckOptions, run_check
+from generator.cli import main
+from generator.demo import write_demo
+from generator.errors import UsageError
+from generator.load import load_registry
+from generator.models import LifecycleStatus
+
+pytestmark = pytest.mark.xdist_group("scale-demo")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("demo")
+    made = write_demo(
+        base / "registry", issuers=3, credentials=20, awards=150, jobs=2, show_progress=False, revoked_share=0.08
+    )
+    assert made.awards == 150
+    return made.root, made.key_dir
+
+
+def test_the_demo_registry_passes_the_check(demo: tuple[Path, Path]) -> None:
+    root, _ = demo
+    report = run_check(root, CheckOptions(progress=False, jobs=2, cache=False))
+    assert [str(p) for p in report.problems] == []
+    assert report.counts["awards"] == 150
+    assert report.counts["issuers"] == 3
+    assert report.counts["credentials"] == 20
+    assert report.counts["revocations"] > 0
+
+
+def test_awards_come_as_batches_and_single_files(demo: tuple[Path, Path]) -> None:
+    root, _ = demo
+    files = list(iter_award_files(root))
+    batches = [f for f in files if f.suffix == ".jsonl"]
+    singles = [f for f in files if f.suffix == ".json"]
+    assert batches
+    assert singles
+    award = json.loads(singles[0].read_text())
+    assert [p["cryptosuite"] for p in award["proof"]] == ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+
+
+def test_definitions_are_varied_and_realistic(demo: tuple[Path, Path]) -> None:
+    root, _ = demo
+    registry = load_registry(root).registry
+    assert registry is not None
+    definitions = [c.model for _, c in registry.credentials()]
+    assert len({d.name for d in definitions}) == len(definitions)
+    assert all(d.skills and d.criteria.assessment for d in definitions)
+    assert len({d.level.proficiency for d in definitions}) > 1
+    assert any(d.stacking for d in definitions) or any(d.prerequisites for d in definitions)
+    assert any(d.status is LifecycleStatus.DEPRECATED and d.superseded_by for d in definitions)
+    assert len({record.issuer.kind for record in registry.issuers.values()}) == 3
+
+
+def test_keys_are_registered_and_private_halves_stay_outside(demo: tuple[Path, Path]) -> None:
+    root, key_dir = demo
+    assert not key_dir.is_relative_to(root)
+    private = list(key_dir.rglob("*.key"))
+    assert len(private) == 4  # one per issuer, and the rotating issuer's second key
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in private)
+    assert len(list((root / layout.KEYS_DIR).rglob("*.json"))) == 4
+    assert not [p for p in root.rglob("*") if p.is_file() and b"credreg-ed25519-private-key" in p.read_bytes()]
+
+
+def test_revocations_are_signed_and_in_the_status_lists(demo: tuple[Path, Path]) -> None:
+    root, _ = demo
+    logs = list(root.glob("registry/issuers/*/revocations.jsonl"))
+    assert logs
+    entry = json.loads(logs[0].read_text().splitlines()[0])
+    assert entry["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert list(root.glob("registry/issuers/*/status/1.json"))
+
+
+def test_refuses_a_non_empty_folder_and_keys_inside(tmp_path: Path) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    with pytest.raises(UsageError, match="not empty"):
+        write_demo(tmp_path / "full", issuers=1, credentials=1, awards=0)
+    with pytest.raises(UsageError, match="outside the registry"):
+        write_demo(tmp_path / "new", issuers=1, credentials=1, awards=0, key_dir=tmp_path / "new" / "keys")
+
+
+def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cli-demo"
+    code = main(["demo", "--issuers", "1", "--credentials", "2", "--awards", "4", "--out", str(out), "--jobs", "1"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "1 issuers, 2 credentials, 4 awards" in printed
+    assert str(tmp_path / "cli-demo-keys") in printed
+    assert main(["--root", str(out), "check", "--no-cache"]) == 0
