@@ -2,7 +2,7 @@
 
 A lookup fetches ``verify/index.json``, the award's shard, its achievement, the issuer's ``keys.json`` and its
 status list (see ``generator/site/assets/verify/sitedata.js``). Everything but the shard is independent of the
-number of awards; the shard holds the awards whose hash starts with the same ``prefix_length`` hex digits.
+number of awards; the shard holds the awards whose hash starts with the same ``shard_bits`` bits.
 
 Measured: the real shard writer (:func:`generator.publish.verifydata.write_verification_data`) run on the
 benchmark's 10k registry of signed awards, with the prefix length forced shorter so that its shards are *denser*
@@ -37,17 +37,17 @@ def measure(ws: Workspace, *, awards: int) -> Figure:
     made = ws.registry("medium", issuers=40, credentials=400, awards=awards)
     registry = load_registry(made.root).registry
     assert registry is not None
-    real_digits = verifydata.prefix_length(MILLION)
-    shards_at_million = 16**real_digits
-    # The densest prefix length that is still at least as dense as a million awards over the real shards.
-    forced = max(1, math.floor(math.log(awards / (MILLION / shards_at_million), 16)))
-    original = verifydata.prefix_length
+    real_bits = verifydata.shard_bits(MILLION)
+    shards_at_million = 2**real_bits
+    # The shard bits that make these awards at least as dense per shard as a million awards are.
+    forced = max(1, math.floor(math.log2(awards / (MILLION / shards_at_million))))
+    original = verifydata.shard_bits
     out = ws.root / "lookup-site"
-    verifydata.prefix_length = lambda count: forced
+    verifydata.shard_bits = lambda count: forced
     try:
         verifydata.write_verification_data(registry, out)
     finally:
-        verifydata.prefix_length = original
+        verifydata.shard_bits = original
     verify = out / "verify"
     shards = sorted((verify / "shards").glob("*.json"))
     counts: list[int] = []
@@ -69,11 +69,11 @@ def measure(ws: Workspace, *, awards: int) -> Figure:
     rng = random.Random(1_000_000)
     occupancy = [0] * shards_at_million
     for _ in range(MILLION):
-        occupancy[rng.getrandbits(4 * real_digits)] += 1
+        occupancy[rng.getrandbits(real_bits)] += 1
     most = max(occupancy)
     # The modelled shard, written as the writer writes shards, from the largest entries measured.
     largest_entries = sorted(all_entries, key=lambda item: -len(json.dumps(item[1], separators=(",", ":"))))
-    modelled = {"prefix": "0" * real_digits, "awards": dict(sorted(largest_entries[:most]))}
+    modelled = {"shard": "0" * -(-real_bits // 4), "awards": dict(sorted(largest_entries[:most]))}
     modelled_text = json.dumps(modelled, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
     modelled_shard = len(modelled_text)
     entries.sort(reverse=True)
@@ -100,12 +100,12 @@ def measure(ws: Workspace, *, awards: int) -> Figure:
     )
     figure.met = total_model <= GOAL_BYTES
     figure.details = {
-        "prefix_length_at_1m": real_digits,
+        "shard_bits_at_1m": real_bits,
         "shards_at_1m": shards_at_million,
         "mean_awards_per_shard_at_1m": round(MILLION / shards_at_million, 2),
         "largest_shard_occupancy_at_1m_simulated": most,
         "modelled_largest_shard_bytes_at_1m": modelled_shard,
-        "measured_prefix_length_forced": forced,
+        "measured_shard_bits_forced": forced,
         "measured_mean_awards_per_shard": round(sum(counts) / len(counts), 2),
         "measured_largest_shard_awards": max(counts),
         "measured_largest_shard_bytes": _size(largest_shard),

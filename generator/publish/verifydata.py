@@ -1,10 +1,12 @@
 """The data behind the verification page, laid out so one lookup fetches only a few small files.
 
 ``verify/index.json``
-    How awards are sharded and which DIDs belong to which registry issuer.
-``verify/shards/<prefix>.json``
-    Every award whose hash starts with ``<prefix>``. The prefix length is chosen from the number of awards
-    so that a shard holds about :data:`TARGET_PER_SHARD` awards whatever the registry's size. Each award's
+    How awards are sharded (``shard_bits``) and which DIDs belong to which registry issuer.
+``verify/shards/<name>.json``
+    Every award whose hash starts with the same ``shard_bits`` bits. The number of bits is chosen from the
+    number of awards so that a shard holds about :data:`TARGET_PER_SHARD` awards whatever the registry's
+    size; bits rather than hex digits, so the shard count can double rather than grow sixteenfold. A shard
+    is named by the hex digits that hold those bits, with the bits beyond them cleared. Each award's
     ``credentialSubject.achievement`` is replaced by ``{"$achievement": <sha256>}``: the achievement is most
     of an award's bytes and is shared by all awards of one credential version.
 ``verify/achievements/<sha256>.json``
@@ -49,20 +51,29 @@ __all__ = [
     "AwardStats",
     "PublishedAward",
     "keys_document",
-    "prefix_length",
+    "shard_bits",
+    "shard_name",
     "write_verification_data",
 ]
 
-#: Average awards per shard. With ~1.3 KB per award (achievement factored out) and Poisson-distributed
-#: shard sizes, the largest of 65,536 shards at one million awards stays under 64 KB.
-TARGET_PER_SHARD = 16
+#: Average awards per shard, at most. A shard entry is ~2.4 KB (achievement factored out); shard sizes are
+#: Poisson-distributed, so at one million awards (2^18 shards, 3.8 awards on average) the fullest shard holds
+#: ~16 awards and a whole lookup stays under 64 KB.
+TARGET_PER_SHARD = 4
 
 
-def prefix_length(count: int) -> int:
-    """Hex digits of the award hash that name a shard: the fewest that keep shards at the target size."""
+def shard_bits(count: int) -> int:
+    """Leading bits of the award hash that name a shard: the fewest that keep shards at the target size."""
     if count <= TARGET_PER_SHARD:
-        return 1
-    return max(1, math.ceil(math.log(count / TARGET_PER_SHARD, 16) - 1e-9))
+        return 4
+    return max(4, math.ceil(math.log2(count / TARGET_PER_SHARD) - 1e-9))
+
+
+def shard_name(digest: str, bits: int) -> str:
+    """The shard of an award hash: its first ``bits`` bits, as the hex digits holding them (rest cleared)."""
+    digits = -(-bits // 4)
+    value = int(digest[:digits], 16) & ~((1 << (4 * digits - bits)) - 1)
+    return f"{value:0{digits}x}"
 
 
 @dataclass
@@ -135,7 +146,8 @@ def write_verification_data(
         for issuer in registry.issuers
     }
     count = _count_awards(registry)
-    digits = prefix_length(count)
+    bits = shard_bits(count)
+    digits = -(-bits // 4)
     stats = AwardStats()
     revoked_lists: dict[str, list[PublishedAward]] = {issuer: [] for issuer in registry.issuers}
     achievements_dir = verify_dir / "achievements"
@@ -172,9 +184,9 @@ def write_verification_data(
                     if until is not None and until < now:
                         stats.expired[ref] += 1
                 entry = _shard_entry(award, issuer, ref, revocation, achievements_dir, written_achievements)
-                handles[int(digest[:bucket_digits], 16)].write(
-                    json.dumps([digest, entry], separators=(",", ":")) + "\n"
-                )
+                name = shard_name(digest, bits)
+                line = json.dumps([name, digest, entry], separators=(",", ":"))
+                handles[int(name[:bucket_digits], 16)].write(line + "\n")
         finally:
             for handle in handles:
                 handle.close()
@@ -184,8 +196,8 @@ def write_verification_data(
         shards_dir.mkdir(parents=True)
         shard_count = 0
         for bucket in buckets:
-            for prefix, awards in _group(bucket, digits):
-                write_json_atomic(shards_dir / f"{prefix}.json", {"prefix": prefix, "awards": awards}, indent=None)
+            for name, awards in _group(bucket):
+                write_json_atomic(shards_dir / f"{name}.json", {"shard": name, "awards": awards}, indent=None)
                 shard_count += 1
 
     issuers_by_did = {registry.issuer_did(i): i for i in registry.issuers}
@@ -196,7 +208,7 @@ def write_verification_data(
             "site_url": registry.site_url,
             "generated": timestamp(now),
             "awards": stats.total,
-            "prefix_length": digits,
+            "shard_bits": bits,
             "shards": shard_count,
             "issuers": issuers_by_did,
         },
@@ -230,12 +242,12 @@ def _shard_entry(
     return entry
 
 
-def _group(bucket: Path, digits: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Shards (prefix → {hash: entry}) from one bucket file, each in hash order."""
+def _group(bucket: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Shards (name → {hash: entry}) from one bucket file, each in hash order."""
     groups: dict[str, dict[str, Any]] = defaultdict(dict)
     with bucket.open(encoding="utf-8") as fh:
         for line in fh:
-            digest, entry = json.loads(line)
-            groups[digest[:digits]][digest] = entry
-    for prefix in sorted(groups):
-        yield prefix, dict(sorted(groups[prefix].items()))
+            name, digest, entry = json.loads(line)
+            groups[name][digest] = entry
+    for name in sorted(groups):
+        yield name, dict(sorted(groups[name].items()))

@@ -26,6 +26,7 @@ from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.load import load_registry
 from generator.openbadges import identity_hash
+from generator.publish.verifydata import shard_name
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
 from tests.browser.conftest import screenshot
@@ -431,7 +432,7 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
     assert data == sorted(
         [
             "verify/index.json",
-            f"verify/shards/{example.hash[: index['prefix_length']]}.json",
+            f"verify/shards/{shard_name(example.hash, index['shard_bits'])}.json",
             f"verify/achievements/{achievement_sha}.json",
             f"issuers/{issuer}/keys.json",
             f"issuers/{issuer}/status/{status_file}",

@@ -36,7 +36,7 @@ from generator.crypto.jcs import canonicalize
 from generator.crypto.multibase import did_key_from_public
 from generator.errors import CryptoError
 from generator.load import load_registry
-from generator.publish.verifydata import write_verification_data
+from generator.publish.verifydata import shard_bits, shard_name, write_verification_data
 from generator.registry import Registry
 from generator.verify import Verifier
 from generator.verify.policies import default_policies
@@ -52,12 +52,13 @@ RUNNER = r"""
 import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { canonicalize, parseJSON } from "./verify/jcs.js";
-import { DataError, SiteData } from "./verify/sitedata.js";
+import { DataError, SiteData, shardName } from "./verify/sitedata.js";
 import { Verifier, conclude, parseAwardJSON } from "./verify/verifier.js";
 
 const sites = new Map();
 
 async function handle(req) {
+  if (req.op === "shard") return { name: shardName(req.hash, req.bits) };
   if (req.op === "jcs") {
     try { return { ok: true, out: canonicalize(parseJSON(req.text)) }; }
     catch (error) { return { ok: false, error: String(error.message) }; }
@@ -133,6 +134,19 @@ def publish(registry: Registry, out: Path) -> Path:
         if status_dir.is_dir():
             shutil.copytree(status_dir, out / "issuers" / issuer / "status", dirs_exist_ok=True)
     return out
+
+
+# --- shards ----------------------------------------------------------------------------------------------------
+
+
+def test_the_page_names_shards_as_the_build_does(node: Node) -> None:
+    hashes = [award_hash({"n": i}) for i in range(200)]
+    for bits in (4, 5, 7, 8, 11, 16, 18, 21):
+        for digest in hashes:
+            assert node.ask(op="shard", hash=digest, bits=bits)["name"] == shard_name(digest, bits)
+    assert shard_name("ff" * 32, 18) == "ffffc"
+    assert shard_name("abcdef" + "0" * 58, 17) == "abcd8"
+    assert (shard_bits(332), shard_bits(1_000_000)) == (7, 18)
 
 
 # --- JCS -------------------------------------------------------------------------------------------------------
@@ -374,7 +388,7 @@ def _edit_json(path: Path, change: Callable[[Any], None]) -> None:
 
 def _shard(site: Path, digest: str) -> Path:
     index = json.loads((site / "verify" / "index.json").read_text())
-    return site / "verify" / "shards" / f"{digest[: index['prefix_length']]}.json"
+    return site / "verify" / "shards" / f"{shard_name(digest, index['shard_bits'])}.json"
 
 
 def test_an_altered_shard_entry_is_not_the_award(node: Node, scenarios: dict[str, Any]) -> None:

@@ -73,9 +73,9 @@ export class SiteData {
   async index() {
     const index = await this.json("verify/index.json");
     if (index === null) throw new DataError("this site publishes no verification data (verify/index.json is missing)");
-    const digits = own(index, "prefix_length");
+    const bits = own(index, "shard_bits");
     const issuers = own(index, "issuers");
-    if (!Number.isInteger(digits) || digits < 1 || digits > 64 || typeof issuers !== "object" || issuers === null) {
+    if (!Number.isInteger(bits) || bits < 1 || bits > 48 || typeof issuers !== "object" || issuers === null) {
       throw new DataError("verify/index.json is malformed");
     }
     return index;
@@ -99,7 +99,7 @@ export class SiteData {
   async entry(hash) {
     if (!isHash(hash)) return null;
     const index = await this.index();
-    const shard = await this.json(`verify/shards/${hash.slice(0, index.prefix_length)}.json`);
+    const shard = await this.json(`verify/shards/${shardName(hash, index.shard_bits)}.json`);
     if (shard === null) return null;
     const entry = own(own(shard, "awards"), hash);
     if (entry === undefined) return null;
@@ -123,4 +123,15 @@ export class SiteData {
     if (!isId(issuerId) || !Number.isSafeInteger(number) || number < 0) return Promise.resolve(null);
     return this.json(`issuers/${issuerId}/status/${number}.json`);
   }
+}
+
+/**
+ * The shard holding an award hash: its first `bits` bits, written as the hex digits that hold them with the
+ * bits beyond cleared (generator/publish/verifydata.py `shard_name` is the same function).
+ */
+export function shardName(hash, bits) {
+  const digits = Math.ceil(bits / 4);
+  const value = parseInt(hash.slice(0, digits), 16);
+  const cleared = value - (value % 2 ** (4 * digits - bits));
+  return cleared.toString(16).padStart(digits, "0");
 }
