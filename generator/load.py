@@ -24,7 +24,7 @@ from generator.errors import Location, Problem, ProblemList
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
 from generator.models._base import SLUG_PATTERN
 from generator.registry import IssuerRecord, Registry, Sourced
-from generator.schema import FileKind, model_for, validator
+from generator.schema import FileKind, model_for, schema_errors
 
 __all__ = ["LoadResult", "load_registry", "parse_document", "read_document", "validate_document"]
 
@@ -168,7 +168,7 @@ def _model_problems(doc: Document, exc: ModelValidationError) -> Iterator[Proble
 
 def validate_document(doc: Document, kind: FileKind, problems: ProblemList) -> BaseModel | None:
     """Validate with the JSON Schema, then parse with the model. ``None`` (and problems) when invalid."""
-    errors = sorted(validator(kind).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(schema_errors(kind, doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         for error in errors:
             problems.extend(_schema_problems(doc, error))

@@ -8,8 +8,18 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from generator import layout
+from generator._internal.source import SourceError
 from generator.load import read_document
-from generator.schema import SCHEMA_ID_BASE, FileKind, check_schemas, json_schema, model_for, render_schema, validator
+from generator.schema import (
+    SCHEMA_ID_BASE,
+    FileKind,
+    check_schemas,
+    json_schema,
+    model_for,
+    render_schema,
+    schema_errors,
+    validator,
+)
 from tests.conftest import REPO
 
 
@@ -76,3 +86,53 @@ def test_inlined_validator_reports_what_the_committed_schema_reports() -> None:
         found = sorted((list(e.absolute_path), e.message) for e in validator(FileKind.CREDENTIAL).iter_errors(data))
         assert found == expected
     assert len(list(committed.iter_errors(broken))) == 4
+
+
+def _kind(path: Path) -> FileKind | None:
+    parts = path.parts
+    if path.name == "governance.yaml":
+        return FileKind.GOVERNANCE
+    if path.name == "issuer.yaml":
+        return FileKind.ISSUER
+    if path.suffix == ".yaml" and len(parts) > 1 and parts[-2] == "credentials":
+        return FileKind.CREDENTIAL
+    if path.suffix == ".json" and "keys" in parts:
+        return FileKind.KEY
+    return None
+
+
+def _mutations(data: dict[str, object]) -> list[object]:
+    """Ways to break a document: each field removed, given a wrong type, a bad string, a negative number,
+    and an unknown field added."""
+    out: list[object] = [{**data, "unknown_field": 1}, [], "text", None]
+    for key in data:
+        out.append({k: v for k, v in data.items() if k != key})
+        for wrong in (12345, -1, 1.5, "Not A Slug!", True, None, [], {"x": 1}, [{"x": 1}]):
+            out.append({**data, key: wrong})
+    return out
+
+
+def test_the_compiled_validator_gives_python_jsonschemas_verdict() -> None:
+    """schema_errors accepts on jsonschema-rs's word: it must never accept what python-jsonschema refuses (or
+    the reverse), on every file the tests have and on many broken variants of the example files."""
+    cases: list[tuple[FileKind, object]] = []
+    sources = [*REPO.glob("registry/**/*.yaml"), *REPO.glob("keys/*/*.json"), *REPO.glob("tests/fixtures/**/*")]
+    for path in sorted(sources):
+        kind = _kind(path.relative_to(REPO))
+        if kind is None or not path.is_file():
+            continue
+        try:
+            data = read_document(path.parent, path).data
+        except SourceError:
+            continue  # not parseable: never reaches the schema
+        cases.append((kind, data))
+        if isinstance(data, dict) and path.is_relative_to(REPO / "registry"):
+            cases += [(kind, broken) for broken in _mutations(data)]
+    assert len(cases) > 2000
+    verdicts = {True: 0, False: 0}
+    for kind, data in cases:
+        expected = validator(kind).is_valid(data)
+        assert (schema_errors(kind, data) == []) is expected, (kind, data)
+        verdicts[expected] += 1
+    assert verdicts[True] > 50
+    assert verdicts[False] > 1000
