@@ -130,8 +130,9 @@ def _credential_ref(registry: Registry, award: dict[str, Any]) -> str | None:
     return "/".join(parts) if len(parts) == 2 else None
 
 
-def _count_awards(registry: Registry) -> int:
-    return sum(1 for _ in iter_awards(registry.root))
+def _write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
+    # Plain writes: the build writes into a staging folder that replaces the site only once complete.
+    path.write_text(json.dumps(data, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_verification_data(
@@ -145,19 +146,15 @@ def write_verification_data(
         issuer: {str(e.get("award")): e for _, e in read_revocations(layout.revocations_path(registry.root, issuer))}
         for issuer in registry.issuers
     }
-    count = _count_awards(registry)
-    bits = shard_bits(count)
-    digits = -(-bits // 4)
     stats = AwardStats()
     revoked_lists: dict[str, list[PublishedAward]] = {issuer: [] for issuer in registry.issuers}
-    achievements_dir = verify_dir / "achievements"
-    achievements_dir.mkdir(parents=True, exist_ok=True)
-    written_achievements: set[str] = set()
+    achievements = _Achievements(verify_dir / "achievements")
 
-    # Buckets are never finer than shards, so each shard is built from exactly one bucket.
-    bucket_digits = min(digits, 2)
+    # One pass over the awards into 256 buckets by the hash's first byte; the number of shard bits is known
+    # only once every award is counted. Buckets are then grouped into shards, one bucket (or, for registries
+    # with fewer than 256 shards, one shard's run of buckets) in memory at a time.
     with tempfile.TemporaryDirectory(prefix="credreg-shards-") as tmp:
-        buckets = [Path(tmp) / f"{i:x}.jsonl" for i in range(16**bucket_digits)]
+        buckets = [Path(tmp) / f"{i:02x}.jsonl" for i in range(256)]
         handles = [b.open("w", encoding="utf-8") for b in buckets]
         try:
             for source in iter_awards(registry.root):
@@ -183,22 +180,20 @@ def write_verification_data(
                     until = parse_time(award.get("validUntil"))
                     if until is not None and until < now:
                         stats.expired[ref] += 1
-                entry = _shard_entry(award, issuer, ref, revocation, achievements_dir, written_achievements)
-                name = shard_name(digest, bits)
-                line = json.dumps([name, digest, entry], separators=(",", ":"))
-                handles[int(name[:bucket_digits], 16)].write(line + "\n")
+                entry = _shard_entry(award, issuer, ref, revocation, achievements)
+                handles[int(digest[:2], 16)].write(json.dumps([digest, entry], separators=(",", ":")) + "\n")
         finally:
             for handle in handles:
                 handle.close()
+        bits = shard_bits(stats.total)
         shards_dir = verify_dir / "shards"
         if shards_dir.exists():
             shutil.rmtree(shards_dir)
         shards_dir.mkdir(parents=True)
         shard_count = 0
-        for bucket in buckets:
-            for name, awards in _group(bucket):
-                write_json_atomic(shards_dir / f"{name}.json", {"shard": name, "awards": awards}, indent=None)
-                shard_count += 1
+        for name, awards in _shards(buckets, bits):
+            _write_json(shards_dir / f"{name}.json", {"shard": name, "awards": awards})
+            shard_count += 1
 
     issuers_by_did = {registry.issuer_did(i): i for i in registry.issuers}
     write_json_atomic(
@@ -219,35 +214,54 @@ def write_verification_data(
     return stats, revoked_lists
 
 
+class _Achievements:
+    """Each distinct achievement written once, named by the SHA-256 of its JCS form."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.digests: dict[str, str] = {}
+        """JSON text as parsed (cheap to make) → digest of the canonical form (not cheap): one credential
+        version's awards all carry the same achievement."""
+        self.written: set[str] = set()
+
+    def add(self, achievement: dict[str, Any]) -> str:
+        key = json.dumps(achievement, separators=(",", ":"), ensure_ascii=False)
+        digest = self.digests.get(key)
+        if digest is None:
+            digest = self.digests[key] = hashlib.sha256(canonicalize(achievement)).hexdigest()
+            if digest not in self.written:
+                _write_json(self.folder / f"{digest}.json", achievement)
+                self.written.add(digest)
+        return digest
+
+
 def _shard_entry(
-    award: dict[str, Any],
-    issuer: str,
-    ref: str,
-    revocation: dict[str, Any] | None,
-    achievements_dir: Path,
-    written: set[str],
+    award: dict[str, Any], issuer: str, ref: str, revocation: dict[str, Any] | None, achievements: _Achievements
 ) -> dict[str, Any]:
-    compact = json.loads(json.dumps(award))  # an independent copy to edit
+    compact = dict(award)  # the award itself stays as signed; only these two levels are replaced
     subject = compact.get("credentialSubject")
     if isinstance(subject, dict) and isinstance(subject.get("achievement"), dict):
-        achievement = subject["achievement"]
-        digest = hashlib.sha256(canonicalize(achievement)).hexdigest()
-        if digest not in written:
-            write_json_atomic(achievements_dir / f"{digest}.json", achievement, indent=None)
-            written.add(digest)
-        subject["achievement"] = {"$achievement": digest}
+        compact["credentialSubject"] = {
+            **subject,
+            "achievement": {"$achievement": achievements.add(subject["achievement"])},
+        }
     entry: dict[str, Any] = {"issuer": issuer, "credential": ref, "award": compact}
     if revocation is not None:
         entry["revocation"] = revocation
     return entry
 
 
-def _group(bucket: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Shards (name → {hash: entry}) from one bucket file, each in hash order."""
+def _shards(buckets: list[Path], bits: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Shards (name → {hash: entry}) in name order, each in hash order. With 8 bits or more a shard lies
+    within one bucket; with fewer, a shard is a run of whole buckets."""
     groups: dict[str, dict[str, Any]] = defaultdict(dict)
-    with bucket.open(encoding="utf-8") as fh:
-        for line in fh:
-            name, digest, entry = json.loads(line)
-            groups[name][digest] = entry
-    for name in sorted(groups):
-        yield name, dict(sorted(groups[name].items()))
+    for number, bucket in enumerate(buckets):
+        with bucket.open(encoding="utf-8") as fh:
+            for line in fh:
+                digest, entry = json.loads(line)
+                groups[shard_name(digest, bits)][digest] = entry
+        following = shard_name(f"{number + 1:02x}".ljust(64, "0"), bits) if number + 1 < len(buckets) else None
+        for name in sorted(groups):
+            if name != following:
+                yield name, dict(sorted(groups.pop(name).items()))
