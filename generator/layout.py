@@ -91,6 +91,8 @@ def classify(path: str) -> PathRole:
 
 def relpath(root: Path, path: Path) -> str:
     """Repository-relative POSIX path for messages."""
+    if ".." not in path.parts and path.is_relative_to(root):  # built from root, as nearly all are: no syscalls
+        return PurePosixPath(path.relative_to(root)).as_posix()
     try:
         return PurePosixPath(path.resolve().relative_to(root.resolve())).as_posix()
     except ValueError:

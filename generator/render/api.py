@@ -105,7 +105,7 @@ def _issuer(model: SiteModel, issuer_id: str) -> dict[str, Any]:
 def _skills(model: SiteModel) -> list[dict[str, Any]]:
     result = []
     for group in sorted(model.skills.values(), key=lambda g: g.label.casefold()):
-        refs = list(dict.fromkeys(e.ref for e, _ in group.mentions))
+        refs = list(group.credentials)
         result.append(
             {
                 "label": skill_label(group.label),

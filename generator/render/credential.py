@@ -52,7 +52,7 @@ def _skills(model: SiteModel, entry: Entry, here: str) -> str:
             framework = (
                 f'<span class="cr-skill__framework">{esc(a.framework.value)}: {external_link(a.url, label)}</span>'
             )
-        others = len({e.ref for e, _ in group.mentions}) - 1
+        others = len(group.credentials) - 1
         index_link = relative(here, f"skills/#{group.anchor}")
         also = (
             f"{others} other credential{'s' if others != 1 else ''} certif{'y' if others != 1 else 'ies'} this"

@@ -48,7 +48,7 @@ def _ways_in() -> str:
 
 
 def _certifiers(group: SkillGroup) -> int:
-    return len({e.ref for e, _ in group.mentions})
+    return len(group.credentials)
 
 
 def _top_skills(model: SiteModel, count: int = 16) -> str:

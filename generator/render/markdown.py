@@ -56,6 +56,8 @@ def sanitize_html(html: str) -> str:
     return str(_cleaner.clean(html))
 
 
+@lru_cache(maxsize=8192)
 def render_markdown(text: str) -> str:
-    """Safe HTML for issuer-written Markdown."""
+    """Safe HTML for issuer-written Markdown. Remembered: many credentials share a text (a framework's skill
+    description, an assessment method's wording)."""
     return sanitize_html(_render(_parser(), text))

@@ -74,6 +74,9 @@ class SkillGroup:
     extra_anchors: list[str] = field(default_factory=list)
     """Anchors of skill names that Achievements point at (``skills/#<anchor>``) besides the main one."""
     mentions: list[tuple[Entry, Skill]] = field(default_factory=list)
+    credentials: dict[str, Entry] = field(default_factory=dict)
+    """The credentials certifying it, by ref, in the order of their first mention (one credential may list
+    the skill twice)."""
 
 
 @dataclass(slots=True)
@@ -139,6 +142,7 @@ class SiteModel:
         if skill.name not in group.names:
             group.names.append(skill.name)
         group.mentions.append((entry, skill))
+        group.credentials.setdefault(entry.ref, entry)
         return key
 
     def _assign_anchors(self) -> None:
