@@ -47,8 +47,11 @@ def _replace(stage: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, out: Path, *, now: dt.datetime | None = None) -> BuildResult:
-    """Build the site of the registry at ``root`` into ``out`` (replaced only when the build succeeds)."""
+def build_site(root: Path, out: Path, *, now: dt.datetime | None = None, frames: bool = True) -> BuildResult:
+    """Build the site of the registry at ``root`` into ``out`` (replaced only when the build succeeds).
+
+    ``frames=False`` has mkdocs lay out every generated page itself (see :mod:`generator.site.frames`).
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -65,6 +68,7 @@ def build_site(root: Path, out: Path, *, now: dt.datetime | None = None) -> Buil
         config = load_config(config_file=str(mkdocs_config_file(root)), site_dir=str(stage))
         plugin = config.plugins["credreg"]
         plugin.registry, plugin.now = registry, now  # type: ignore[attr-defined]
+        plugin.config.frames = frames
         mark = time.perf_counter()
         mkdocs_build(config)
         timings["mkdocs"] = time.perf_counter() - mark

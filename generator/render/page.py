@@ -32,6 +32,9 @@ class PageSpec:
     wide: bool = True
     """Hide the navigation and table-of-contents sidebars (generated pages lay out their own content)."""
 
+    heading: bool = True
+    """The body carries the page's ``<h1>``; when it does not, the theme adds one with the title."""
+
     @property
     def src_uri(self) -> str:
         return f"{self.path}index.md"

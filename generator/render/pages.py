@@ -59,6 +59,7 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
             "Check a badge's signature, issuer key, revocation and expiry, in your browser.",
             verify_fragment,
             scripts=(VERIFY_SCRIPT,),
+            heading=False,
         ),
     ]
     for path, body in catalog_bodies(model):

@@ -16,13 +16,12 @@ hundred awards.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import Progress
 from generator.awards import AwardSource, iter_award_files
 from generator.errors import ProblemList
@@ -51,14 +50,6 @@ class Unit:
     first_line: int = 1
     size: int = 0
     """Bytes of award text in the unit (for planning)."""
-
-
-def default_jobs() -> int:
-    """Worker processes by default: one per core this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def plan_units(root: Path, *, unit_bytes: int = UNIT_BYTES) -> Iterator[Unit]:
@@ -173,7 +164,7 @@ def award_outcomes(
     _warm(checker, head[0])
     _STATE.update(checker=checker, cache=cache)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with fork_context().Pool(jobs) as pool:
             for outcomes, drained in pool.imap(_check_unit, _chain(head, units), chunksize=1):
                 if drained is not None and cache is not None:
                     cache.absorb(*drained)
