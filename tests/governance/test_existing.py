@@ -1,0 +1,59 @@
+"""The pull request check's scan of existing awards for their status slots reads exactly what parsing each
+award as JSON reads: on the example registry, and on awards written oddly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.awards import iter_awards
+from generator.governance.existing import _slot, existing_status_slots
+from generator.load import load_registry
+from tests.conftest import REPO
+
+BATCHES = sorted(REPO.glob("registry/issuers/*/awards/*/batches/*.jsonl"))
+
+
+def _by_json(text: str, prefix: str) -> tuple[int, int] | None:
+    entry = json.loads(text).get("credentialStatus") or {}
+    url = str(entry.get("statusListCredential", ""))
+    number = url.removeprefix(prefix).removesuffix(".json")
+    return (int(number), int(entry["statusListIndex"])) if url.startswith(prefix) and number.isdigit() else None
+
+
+def test_every_example_award_slot_is_found_where_json_puts_it() -> None:
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    slots = existing_status_slots(registry, registry.issuers)
+    expected = {}
+    for award in iter_awards(REPO):
+        issuer = award.path.split("/")[2]
+        slot = _by_json(award.text, registry.url(f"issuers/{issuer}/status/"))
+        assert slot is not None
+        where = award.path + (f":{award.line}" if award.line else "")
+        expected.setdefault((issuer, *slot), where)
+    assert slots == expected
+    assert len(slots) == 332
+
+
+@pytest.mark.parametrize("case", ["as written", "key inside a string", "nested status", "two status keys"])
+def test_a_slot_reads_as_json_reads_it(case: str) -> None:
+    """The byte-level fast path of the slot scan, on awards written oddly: the same slot as JSON gives."""
+    [batch, *_] = BATCHES
+    issuer = batch.relative_to(REPO).parts[2]
+    prefix = f"https://credentials.example.org/issuers/{issuer}/status/"
+    line = batch.read_bytes().splitlines()[1]
+    award = json.loads(line)
+    if case == "key inside a string":
+        award["credentialSubject"]["note"] = 'mentions "credentialStatus": {}'
+        line = json.dumps(award).encode()
+    elif case == "nested status":
+        award["credentialStatus"] = {"extra": {"x": 1}, **award["credentialStatus"]}
+        line = json.dumps(award).encode()
+    elif case == "two status keys":  # a duplicate member: JSON parsers keep the last
+        status = json.dumps(award["credentialStatus"]).replace('"statusListIndex": "', '"statusListIndex": "9')
+        line = line[:-1] + b', "credentialStatus": ' + status.encode() + b"}"
+    slot = _slot(line, prefix.encode())
+    assert slot is not None
+    assert slot == _by_json(line.decode(), prefix)
