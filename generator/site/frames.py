@@ -3,12 +3,14 @@
 Material renders each page through ~40 Jinja templates (header, tabs, navigation, footer): about 2 ms a page,
 the largest part of a 5,000-credential build. Generated pages of one kind differ only in their title,
 description, link-preview image, canonical URL and content; everything else the theme writes depends on the
-page's top folder and depth (relative links) and its kind (scripts, layout). So the plugin adds one *frame* page per kind, with
-slot tokens for those values, lets mkdocs lay it out like any other page, and fills the result once per page.
+page's top folder and depth (relative links) and its kind (scripts, layout). So the plugin adds one *frame*
+page per kind, with slot tokens for those values, lets mkdocs lay it out like any other page, and fills the
+result in once per page.
 
 The values are escaped exactly as the templates escape them (:func:`markupsafe.escape`, as ``main.html`` and
 :class:`~generator.site.plugin.GeneratedPage` do), so a filled page is byte for byte the page mkdocs would have
-written; ``tests/site/test_frames.py`` builds the example registry both ways and compares every file.
+written; ``tests/site/test_frames.py`` builds the example and the hostile registries both ways and compares
+every file.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from generator.render.page import PageSpec
 __all__ = ["Frame", "FrameKey", "frame_key", "frameable", "write_pages"]
 
 #: Lowercase letters only: unchanged by HTML escaping, URL quoting and every filter the templates apply.
-TOKEN = "credregframeslot"
+MARK = "credregframeslot"
 _SLOTS = ("title", "description", "image", "content")
 #: Framed pages: inside a top-level folder, on paths the templates may print unescaped (canonical URL).
 _SAFE_PATH = re.compile(r"^(?:[a-z0-9][a-z0-9_.-]*/){2,}$")
@@ -86,13 +88,13 @@ class Frame:
     @property
     def path(self) -> str:
         """The frame page's own site path: in its pages' folder, as deep as they are, and no page's path."""
-        return self.key.folder + f"{TOKEN}path{self.number}/" + "x/" * (self.key.depth - 2)
+        return self.key.folder + f"{MARK}path{self.number}/" + "x/" * (self.key.depth - 2)
 
     @property
     def content(self) -> str:
         """The frame page's body. With an ``<h1>`` in it when the pages have theirs: the theme adds one to a
         body without (Material's ``partials/content.html``)."""
-        return f"<h1>{TOKEN}content</h1>" if self.key.heading else f"{TOKEN}content"
+        return f"<h1>{MARK}content</h1>" if self.key.heading else f"{MARK}content"
 
     def spec(self) -> PageSpec:
         """The frame page: slot tokens wherever a page's own values go."""
@@ -100,10 +102,10 @@ class Frame:
         content = self.content
         return PageSpec(
             self.path,
-            f"{TOKEN}title" if key.has_title else "",
-            f"{TOKEN}description" if key.has_description else "",
+            f"{MARK}title" if key.has_title else "",
+            f"{MARK}description" if key.has_description else "",
             lambda: content,
-            image=f"{TOKEN}image" if key.has_image else None,
+            image=f"{MARK}image" if key.has_image else None,
             og_type=key.og_type,
             scripts=key.scripts,
             wide=key.wide,
@@ -113,7 +115,7 @@ class Frame:
     def set_layout(self, layout: str) -> None:
         """Take the frame page as the theme rendered it, cut at its slots."""
         tokens = {self.path: "path", self.content: "content"}
-        tokens.update((TOKEN + name, name) for name in _SLOTS if name != "content")
+        tokens.update((MARK + name, name) for name in _SLOTS if name != "content")
         slot = re.compile("|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True)))
         self.pieces, self.names = [], []
         last = 0
