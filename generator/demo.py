@@ -27,8 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import multiprocessing
-import os
 import random
 import shutil
 import unicodedata
@@ -42,12 +40,13 @@ import yaml
 
 from generator import layout
 from generator._internal.durations import add_duration
+from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import progress
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
+from generator.awarding.revoke import revocation_entry
 from generator.awarding.signing import sign_document
 from generator.awarding.status import signed_status_list
 from generator.awards import award_filename, award_hash, batch_filename, render_award
-from generator.crypto.dataintegrity import create_proof
 from generator.errors import ProblemsFound, UsageError
 from generator.load import load_registry
 from generator.models import LifecycleStatus
@@ -1158,7 +1157,7 @@ def _run(
 ) -> Iterator[_Signed]:
     """Sign every task, in one worker process per core (forked: the registry and keys are inherited)."""
     _STATE.update(registry=registry, keys=keys)
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or default_jobs()
     try:
         if jobs <= 1 or len(tasks) <= 1:
             yield from map(_sign_task, tasks)
@@ -1166,7 +1165,7 @@ def _run(
         # Warm the JSON-LD caches once in the parent, so that every worker starts with them.
         first = tasks[0]
         _sign_awards(_Task(first.issuer, first.credential, True, first.times[:1], first.slots[:1], 0, ()))
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with fork_context().Pool(jobs) as pool:
             yield from pool.imap_unordered(_sign_task, tasks, chunksize=1)
     finally:
         _STATE.clear()
@@ -1192,20 +1191,7 @@ def _revoke(
     did_of = {issuer: registry.issuer_did(issuer) for issuer in registry.issuers}
     for issuer, when, digest, number, index in sorted(planned, key=lambda p: (p[0], p[1], p[2])):
         key = _key_at(keys[issuer], when)
-        entry: dict[str, Any] = {
-            "award": digest,
-            "statusList": number,
-            "statusListIndex": index,
-            "revoked": timestamp(when),
-            "reason": rng.choice(_REASONS),
-        }
-        entry["proof"] = create_proof(
-            entry,
-            cryptosuite="eddsa-jcs-2022",
-            seed=key.seed,
-            verification_method=f"{did_of[issuer]}#{key.key_id}",
-            created=timestamp(when),
-        )
+        entry = revocation_entry(did_of[issuer], digest, number, index, rng.choice(_REASONS), key, when)
         lines.setdefault(issuer, []).append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
         revoked.setdefault(issuer, {}).setdefault(number, []).append(index)
     for issuer, entries in lines.items():

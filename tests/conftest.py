@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +94,15 @@ def signer(tmp_path: Path) -> Signer:
     assert loaded.registry is not None
     made = generate_key(loaded.registry, "acme-academy", key_id="key-1", now=EPOCH, private_path=key_dir / "key-1.key")
     return Signer(root, made.private_path, key_dir)
+
+
+def set_at(path: Sequence[Any], value: Any) -> Callable[[dict[str, Any]], None]:
+    """A change to a JSON document: put ``value`` at ``path`` (keys and list indexes)."""
+
+    def change(doc: dict[str, Any]) -> None:
+        target = doc
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+
+    return change

@@ -19,6 +19,12 @@ def write_text_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def write_staged(path: Path, data: bytes) -> None:
+    """Write into a build's staging folder (swapped in whole once complete): a plain write, parents made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 def write_json_atomic(path: Path, data: Any, *, indent: int | None = 2) -> None:
     write_text_atomic(path, json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
 

@@ -24,7 +24,7 @@ from generator.errors import UsageError
 from generator.openbadges import timestamp
 from generator.registry import Registry
 
-__all__ = ["Revocation", "revoke_award", "status_position"]
+__all__ = ["Revocation", "revocation_entry", "revoke_award", "status_position"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,27 @@ def status_position(registry: Registry, issuer: str, award: dict[str, Any]) -> t
     if not url.startswith(prefix) or not url.endswith(".json"):
         raise UsageError(f"the award's status list {url!r} is not one of {issuer}'s lists in this registry")
     return int(url[len(prefix) : -len(".json")]), int(status["statusListIndex"])
+
+
+def revocation_entry(
+    did: str, digest: str, number: int, index: int, reason: str, key: SigningKey, when: dt.datetime
+) -> dict[str, Any]:
+    """One signed line of an issuer's revocation log: award ``digest`` in slot (``number``, ``index``)."""
+    entry: dict[str, Any] = {
+        "award": digest,
+        "statusList": number,
+        "statusListIndex": index,
+        "revoked": timestamp(when),
+        "reason": reason,
+    }
+    entry["proof"] = create_proof(
+        entry,
+        cryptosuite="eddsa-jcs-2022",
+        seed=key.seed,
+        verification_method=f"{did}#{key.key_id}",
+        created=timestamp(when),
+    )
+    return entry
 
 
 def revoke_award(
@@ -70,20 +91,7 @@ def revoke_award(
                 f"award {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
             )
     number, index = status_position(registry, issuer, award)
-    entry: dict[str, Any] = {
-        "award": digest,
-        "statusList": number,
-        "statusListIndex": index,
-        "revoked": timestamp(now),
-        "reason": reason,
-    }
-    entry["proof"] = create_proof(
-        entry,
-        cryptosuite="eddsa-jcs-2022",
-        seed=key.seed,
-        verification_method=f"{registry.issuer_did(issuer)}#{key.key_id}",
-        created=timestamp(now),
-    )
+    entry = revocation_entry(registry.issuer_did(issuer), digest, number, index, reason, key, now)
     append_line(log, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
     status_path = set_revoked(registry, issuer, number, index, key, now)
     return Revocation(entry, log, status_path)

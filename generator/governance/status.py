@@ -13,12 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from generator import layout
 from generator._internal.source import Document, SourceError, parse_json
 from generator._internal.times import parse_time
-from generator.crypto.dataintegrity import proofs_of, verify_proof
+from generator.crypto.dataintegrity import proofs_of
 from generator.errors import Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import Slot, award_at, existing_status_slots, is_same_award, single_award_path
@@ -30,6 +28,7 @@ from generator.models.award import RevocationEntry
 from generator.statuslist import get_bit
 from generator.verify import Verifier
 from generator.verify.keys import KeyResolver, window_problem
+from generator.verify.registry_check import read_revocation, revocation_signature_problem
 from generator.verify.status import RegistryStatus
 
 __all__ = ["check_revocations_and_lists", "new_log_offset"]
@@ -142,12 +141,9 @@ class _StatusCheck:
             state.revoked[(entry.statusList, entry.statusListIndex)] = number
 
     def _judge(self, state: _Issuer, doc: Document) -> tuple[Problem | None, RevocationEntry | None]:
-        try:
-            entry = RevocationEntry.model_validate(doc.data)
-        except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            loc = [p for p in err["loc"] if isinstance(p, (str, int))]
-            return doc.problem(loc, str(err["msg"]).removeprefix("Value error, "), code="revocation.schema"), None
+        problem, entry = read_revocation(doc)
+        if entry is None:
+            return problem, None
         method = entry.proof.verificationMethod
         key = self.keys.resolve(method)
         if key is None or key.controller != state.did or key.record is None:
@@ -161,9 +157,9 @@ class _StatusCheck:
         )
         if stale:
             return doc.problem(["proof"], stale, code="governance.fresh-signature"), None
-        result = verify_proof(doc.data, doc.data["proof"], key.public)
-        if not result:
-            return doc.problem(["proof"], f"revocation signature: {result.reason}", code="revocation.signature"), None
+        bad = revocation_signature_problem(doc, key.public)
+        if bad is not None:
+            return bad, None
         if entry.award in state.seen:
             message = f"already revoked on line {state.seen[entry.award]}"
             return doc.problem(["award"], message, code="revocation.duplicate"), None

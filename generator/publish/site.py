@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator import layout
-from generator._internal.files import write_json_atomic
+from generator._internal.files import write_json_atomic, write_staged
 from generator._internal.svg import sanitize_svg
 from generator.errors import ProblemsFound
 from generator.load import load_registry
@@ -54,11 +54,6 @@ def load_for_build(root: Path) -> Registry:
     return loaded.registry
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-
-
 def _issuer_files(registry: Registry, out: Path) -> None:
     for issuer_id, record in registry.issuers.items():
         target = out / "issuers" / issuer_id
@@ -66,7 +61,7 @@ def _issuer_files(registry: Registry, out: Path) -> None:
         if status_dir.is_dir():
             for source in sorted(status_dir.iterdir()):
                 if _STATUS_LIST.match(source.name):  # signed: copied byte for byte
-                    _write(target / "status" / source.name, source.read_bytes())
+                    write_staged(target / "status" / source.name, source.read_bytes())
         if serves_did(registry, issuer_id):
             write_json_atomic(target / "did.json", did_document(registry, issuer_id))
         assets = [record.issuer.logo, *(c.model.image for c in record.credentials.values())]
@@ -79,7 +74,7 @@ def _issuer_files(registry: Registry, out: Path) -> None:
             if relative.suffix.lower() == ".svg":
                 data = sanitize_svg(data) if data is not None else None
             if data is not None:
-                _write(target / relative, data)
+                write_staged(target / relative, data)
 
 
 def prepare_site(
@@ -91,6 +86,6 @@ def prepare_site(
     _issuer_files(registry, out)
     model = SiteModel.build(registry, stats, revocations, now)
     for path, document in data_files(model).items():
-        _write(out / path, encode(document))
+        write_staged(out / path, encode(document))
     search = SearchIndexer(search_records(model), out)
     return PreparedSite(model, site_pages(model, verify_fragment), search)

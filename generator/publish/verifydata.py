@@ -130,9 +130,9 @@ def _credential_ref(registry: Registry, award: dict[str, Any]) -> str | None:
     return "/".join(parts) if len(parts) == 2 else None
 
 
-def _write_json(path: Path, data: Any, *, indent: int | None = None) -> None:
+def _write_json(path: Path, data: Any) -> None:
     # Plain writes: the build writes into a staging folder that replaces the site only once complete.
-    path.write_text(json.dumps(data, indent=indent, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_verification_data(

@@ -35,17 +35,16 @@ def _framework_anchor(framework: Framework | None) -> str:
 
 def _assessed(group: SkillGroup) -> list[tuple[str, str]]:
     """(credential ref, assessment words) per certifying credential, each once."""
-    rows: dict[str, str] = {}
-    for entry, _skill in group.mentions:
-        parts = entry.definition.criteria.assessment
-        rows.setdefault(
-            entry.ref,
+    return [
+        (
+            ref,
             ", ".join(
                 f"{labels.ASSESSMENT[p.method]} {p.weight} %" if p.weight is not None else labels.ASSESSMENT[p.method]
-                for p in parts
+                for p in entry.definition.criteria.assessment
             ),
         )
-    return list(rows.items())
+        for ref, entry in group.credentials.items()
+    ]
 
 
 def _group(model: SiteModel, group: SkillGroup) -> str:

@@ -16,7 +16,7 @@ every file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,10 +24,11 @@ from urllib.parse import urljoin
 
 from markupsafe import escape
 
+from generator._internal.files import write_staged
 from generator._internal.jobs import default_jobs, fork_context
 from generator.render.page import PageSpec
 
-__all__ = ["Frame", "FrameKey", "frame_key", "frameable", "write_pages"]
+__all__ = ["Frame", "FrameKey", "canonical_url", "frame_key", "frameable", "write_pages"]
 
 #: Lowercase letters only: unchanged by HTML escaping, URL quoting and every filter the templates apply.
 MARK = "credregframeslot"
@@ -67,6 +68,11 @@ def frame_key(spec: PageSpec) -> FrameKey:
         has_image=bool(spec.image),
         heading=spec.heading,
     )
+
+
+def canonical_url(site_url: str, path: str) -> str:
+    """A page's canonical URL, as mkdocs computes it."""
+    return urljoin(site_url if site_url.endswith("/") else site_url + "/", path)
 
 
 def frameable(spec: PageSpec) -> bool:
@@ -144,13 +150,6 @@ class Frame:
             out += (values[name], piece)
         return "".join(out)
 
-    def canonical_urls(self, site_url: str | None) -> Iterator[str]:
-        """Each page's canonical URL, as mkdocs computes it."""
-        if not site_url:
-            return
-        base = site_url if site_url.endswith("/") else site_url + "/"
-        for page in self.pages:
-            yield urljoin(base, page.path)
 
 
 #: Below this many framed pages, all are written in the building process.
@@ -180,8 +179,6 @@ def _write_share(share: int, shares: int) -> int:
     tasks: list[tuple[Frame, PageSpec]] = _STATE["tasks"]
     site_dir: Path = _STATE["site_dir"]
     for frame, page in tasks[share::shares]:
-        target = site_dir / page.path / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
         # Encoded as mkdocs encodes the pages it writes.
-        target.write_bytes(frame.render(page).encode("utf-8", errors="xmlcharrefreplace"))
+        write_staged(site_dir / page.path / "index.html", frame.render(page).encode("utf-8", errors="xmlcharrefreplace"))
     return len(tasks[share::shares])

@@ -25,7 +25,7 @@ from generator.publish.site import PreparedSite, load_for_build, prepare_site
 from generator.registry import Registry
 from generator.render.page import PageSpec
 from generator.site import ASSETS_DIR, VERIFY_FRAGMENT
-from generator.site.frames import Frame, FrameKey, frame_key, frameable, write_pages
+from generator.site.frames import Frame, FrameKey, canonical_url, frame_key, frameable, write_pages
 
 __all__ = ["CredregPlugin"]
 
@@ -135,8 +135,9 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
                 key = frame_key(spec)
                 if key not in by_key:
                     frame = by_key[key] = Frame(key, len(by_key))
-                    self.frames[frame.spec().src_uri] = frame
-                    self._add_page(frame.spec(), files, config)
+                    frame_page = frame.spec()
+                    self.frames[frame_page.src_uri] = frame
+                    self._add_page(frame_page, files, config)
                 by_key[key].pages.append(spec)
             else:
                 self._add_page(spec, files, config)
@@ -158,25 +159,23 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         return ""  # mkdocs writes no file for empty output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the framed pages; wait for the search index; write ``sitemap-pages.xml``, every page including generated ones
-        (``sitemap.xml`` is an index to it)."""
+        """Write the framed pages; wait for the search index; write ``sitemap-pages.xml``, every page including
+        generated ones (``sitemap.xml`` is an index to it)."""
         assert self.files is not None
         assert self.prepared is not None
         write_pages(self.frames.values(), Path(config.site_dir))
         self.prepared.search.finish()
-        canonical = {
-            f.src_uri: f.page.canonical_url
-            for f in self.files.documentation_pages()
-            if f.page is not None and f.page.canonical_url and f.src_uri not in self.frames
-        }
-        for frame in self.frames.values():
-            canonical.update(zip((p.src_uri for p in frame.pages), frame.canonical_urls(config.site_url), strict=False))
+        generated = {spec.src_uri for spec in self.prepared.pages} | set(self.frames)
         # Documentation pages first, then generated ones in the order they were made, as mkdocs lists them.
-        generated = [spec.src_uri for spec in self.prepared.pages]
-        made = set(generated)
-        order = [uri for uri in canonical if uri not in made] + generated
-        urls = "".join(f"<url><loc>{escape(canonical[uri])}</loc></url>\n" for uri in order if uri in canonical)
-        text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{urls}</urlset>\n'
+        urls = [
+            f.page.canonical_url
+            for f in self.files.documentation_pages()
+            if f.page is not None and f.page.canonical_url and f.src_uri not in generated
+        ]
+        if config.site_url:
+            urls += [canonical_url(config.site_url, spec.path) for spec in self.prepared.pages]
+        entries = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls)
+        text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
         (Path(config.site_dir) / "sitemap-pages.xml").write_text(text, encoding="utf-8")
 
 

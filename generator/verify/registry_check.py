@@ -53,6 +53,8 @@ __all__ = [
     "AwardOutcome",
     "check_awards",
     "check_revocations_and_lists",
+    "read_revocation",
+    "revocation_signature_problem",
 ]
 
 #: What the check asks of every award: authenticity and registration. Expiry and revocation are legitimate
@@ -387,6 +389,26 @@ def _check_revocations(
     return slots
 
 
+def read_revocation(doc: Document) -> tuple[Problem | None, RevocationEntry | None]:
+    """One revocation line as an entry, or the first problem with its shape."""
+    try:
+        return None, RevocationEntry.model_validate(doc.data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = [p for p in err["loc"] if isinstance(p, (str, int))]
+        return doc.problem(loc, str(err["msg"]).removeprefix("Value error, "), code="revocation.schema"), None
+
+
+def revocation_signature_problem(doc: Document, public_key: bytes) -> Problem | None:
+    """The problem with a revocation entry's signature by ``public_key``, if any."""
+    result = verify_proof(doc.data, doc.data["proof"], public_key)
+    return (
+        None
+        if result
+        else doc.problem(["proof"], f"revocation signature: {result.reason}", code="revocation.signature")
+    )
+
+
 def _judge_revocation(
     registry: Registry,
     issuer: str,
@@ -396,12 +418,9 @@ def _judge_revocation(
     doc: Document,
 ) -> tuple[Problem | None, RevocationEntry | None]:
     """The first problem with one revocation entry, or the entry when it stands."""
-    try:
-        entry = RevocationEntry.model_validate(doc.data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = [p for p in err["loc"] if isinstance(p, (str, int))]
-        return doc.problem(loc, str(err["msg"]).removeprefix("Value error, "), code="revocation.schema"), None
+    problem, entry = read_revocation(doc)
+    if entry is None:
+        return problem, None
     method = entry.proof.verificationMethod
     key = keys.resolve(method)
     if key is None or key.controller != registry.issuer_did(issuer):
@@ -410,9 +429,9 @@ def _judge_revocation(
     late = window_problem(key.record, created) if key.record and created else None
     if late:
         return doc.problem(["proof"], late, code="revocation.key"), None
-    result = verify_proof(doc.data, doc.data["proof"], key.public)
-    if not result:
-        return doc.problem(["proof"], f"revocation signature: {result.reason}", code="revocation.signature"), None
+    bad = revocation_signature_problem(doc, key.public)
+    if bad is not None:
+        return bad, None
     if entry.award in seen:
         return doc.problem(["award"], f"already revoked on line {seen[entry.award]}", code="revocation.duplicate"), None
     award = index.award(issuer, entry.award)

@@ -25,6 +25,7 @@ from generator.crypto import (
 )
 from generator.crypto.dataintegrity import JCS, RDFC, ProofResult
 from generator.errors import CryptoError
+from tests.conftest import set_at
 
 from .conftest import award
 
@@ -87,16 +88,6 @@ def test_add_proofs_needs_a_proof() -> None:
         add_proofs(award(), [])
 
 
-def _set(path: tuple[Any, ...], value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(doc: dict[str, Any]) -> None:
-        target = doc
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
-
-    return change
-
-
 def _remove(key: str) -> Callable[[dict[str, Any]], None]:
     def change(doc: dict[str, Any]) -> None:
         del doc[key]
@@ -105,16 +96,16 @@ def _remove(key: str) -> Callable[[dict[str, Any]], None]:
 
 
 TAMPERING: dict[str, Callable[[dict[str, Any]], None]] = {
-    "name": _set(("name",), "SQL for Data Analysis!"),
-    "validUntil": _set(("validUntil",), "2099-03-01T00:00:00Z"),
-    "issuer.name": _set(("issuer", "name"), "Southbridge University"),
-    "achievement.name": _set(("credentialSubject", "achievement", "name"), "NoSQL"),
-    "alignment.targetCode": _set(("credentialSubject", "achievement", "alignment", 0, "targetCode"), "xyz"),
-    "identityHash": _set(("credentialSubject", "identifier", 0, "identityHash"), "sha256$00"),
-    "hashed": _set(("credentialSubject", "identifier", 0, "hashed"), False),
-    "evidence.id": _set(("evidence", 0, "id"), "https://ex.org/other"),
-    "statusListIndex": _set(("credentialStatus", "statusListIndex"), "43"),
-    "type": _set(("type",), ["VerifiableCredential", "OpenBadgeCredential", "VerifiablePresentation"]),
+    "name": set_at(("name",), "SQL for Data Analysis!"),
+    "validUntil": set_at(("validUntil",), "2099-03-01T00:00:00Z"),
+    "issuer.name": set_at(("issuer", "name"), "Southbridge University"),
+    "achievement.name": set_at(("credentialSubject", "achievement", "name"), "NoSQL"),
+    "alignment.targetCode": set_at(("credentialSubject", "achievement", "alignment", 0, "targetCode"), "xyz"),
+    "identityHash": set_at(("credentialSubject", "identifier", 0, "identityHash"), "sha256$00"),
+    "hashed": set_at(("credentialSubject", "identifier", 0, "hashed"), False),
+    "evidence.id": set_at(("evidence", 0, "id"), "https://ex.org/other"),
+    "statusListIndex": set_at(("credentialStatus", "statusListIndex"), "43"),
+    "type": set_at(("type",), ["VerifiableCredential", "OpenBadgeCredential", "VerifiablePresentation"]),
     "removed-evidence": _remove("evidence"),
 }
 

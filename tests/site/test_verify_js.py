@@ -40,7 +40,7 @@ from generator.publish.verifydata import shard_bits, shard_name, write_verificat
 from generator.registry import Registry
 from generator.verify import Verifier
 from generator.verify.policies import default_policies
-from tests.conftest import EPOCH, REPO, SHARED, Signer
+from tests.conftest import EPOCH, REPO, SHARED, Signer, set_at
 
 ASSETS = REPO / "generator" / "site" / "assets" / "verify"
 NODE = shutil.which("node")
@@ -241,25 +241,16 @@ def test_every_example_award_gets_the_python_verdict(node: Node, tmp_path: Path)
     assert {"valid", "revoked", "expired"} <= verdicts
 
 
-def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(doc: dict[str, Any]) -> None:
-        target = doc
-        for part in path[:-1]:
-            target = target[part]
-        target[path[-1]] = value
-
-    return change
-
 
 TAMPERS: dict[str, Callable[[dict[str, Any]], None]] = {
-    "name": _set(["name"], "SQL Grandmaster"),
-    "validUntil": _set(["validUntil"], "2099-01-01T00:00:00Z"),
-    "recipient hash": _set(["credentialSubject", "identifier", 0, "identityHash"], "sha256$" + "0" * 64),
-    "achievement name": _set(["credentialSubject", "achievement", "name"], "Advanced SQL"),
-    "status index": _set(["credentialStatus", "statusListIndex"], "1"),
-    "issuer name": _set(["issuer", "name"], "Acme University"),
-    "jcs proof created": _set(["proof", 1, "created"], "2025-01-01T00:00:00Z"),
-    "unsupported proof": _set(["proof", 0, "cryptosuite"], "ecdsa-rdfc-2019"),
+    "name": set_at(["name"], "SQL Grandmaster"),
+    "validUntil": set_at(["validUntil"], "2099-01-01T00:00:00Z"),
+    "recipient hash": set_at(["credentialSubject", "identifier", 0, "identityHash"], "sha256$" + "0" * 64),
+    "achievement name": set_at(["credentialSubject", "achievement", "name"], "Advanced SQL"),
+    "status index": set_at(["credentialStatus", "statusListIndex"], "1"),
+    "issuer name": set_at(["issuer", "name"], "Acme University"),
+    "jcs proof created": set_at(["proof", 1, "created"], "2025-01-01T00:00:00Z"),
+    "unsupported proof": set_at(["proof", 0, "cryptosuite"], "ecdsa-rdfc-2019"),
     "no proof": lambda doc: doc.pop("proof"),
 }
 

@@ -18,7 +18,7 @@ from generator.crypto import ed25519
 from generator.crypto.multibase import did_key_from_public
 from generator.errors import VerificationError
 from generator.verify import CheckStatus, Verdict, verify_credential, verify_or_raise
-from tests.conftest import EPOCH, Signer
+from tests.conftest import EPOCH, Signer, set_at
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
@@ -49,29 +49,19 @@ def test_a_fresh_award_is_valid_on_every_check(signer: Signer) -> None:
     assert verify_or_raise(issued.award, signer.registry, now=NOW)
 
 
-def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(doc: dict[str, Any]) -> None:
-        target = doc
-        for part in path[:-1]:
-            target = target[part]
-        target[path[-1]] = value
-
-    return change
-
-
 TAMPERS: dict[str, Callable[[dict[str, Any]], None]] = {
-    "name": _set(["name"], "SQL Grandmaster"),
-    "validFrom": _set(["validFrom"], "2020-01-01T00:00:00Z"),
-    "validUntil": _set(["validUntil"], "2099-01-01T00:00:00Z"),
-    "recipient hash": _set(["credentialSubject", "identifier", 0, "identityHash"], "sha256$" + "0" * 64),
-    "salt": _set(["credentialSubject", "identifier", 0, "salt"], "0" * 32),
-    "achievement name": _set(["credentialSubject", "achievement", "name"], "Advanced SQL"),
-    "criteria": _set(["credentialSubject", "achievement", "criteria", "narrative"], "Attend once."),
-    "alignment": _set(["credentialSubject", "achievement", "alignment", 0, "targetCode"], "0000"),
-    "status index": _set(["credentialStatus", "statusListIndex"], "1"),
-    "issuer name": _set(["issuer", "name"], "Acme University"),
-    "evidence added": _set(["evidence"], [{"id": "https://evil.example/e", "type": ["Evidence"]}]),
-    "id": _set(["id"], "urn:uuid:00000000-0000-4000-8000-000000000000"),
+    "name": set_at(["name"], "SQL Grandmaster"),
+    "validFrom": set_at(["validFrom"], "2020-01-01T00:00:00Z"),
+    "validUntil": set_at(["validUntil"], "2099-01-01T00:00:00Z"),
+    "recipient hash": set_at(["credentialSubject", "identifier", 0, "identityHash"], "sha256$" + "0" * 64),
+    "salt": set_at(["credentialSubject", "identifier", 0, "salt"], "0" * 32),
+    "achievement name": set_at(["credentialSubject", "achievement", "name"], "Advanced SQL"),
+    "criteria": set_at(["credentialSubject", "achievement", "criteria", "narrative"], "Attend once."),
+    "alignment": set_at(["credentialSubject", "achievement", "alignment", 0, "targetCode"], "0000"),
+    "status index": set_at(["credentialStatus", "statusListIndex"], "1"),
+    "issuer name": set_at(["issuer", "name"], "Acme University"),
+    "evidence added": set_at(["evidence"], [{"id": "https://evil.example/e", "type": ["Evidence"]}]),
+    "id": set_at(["id"], "urn:uuid:00000000-0000-4000-8000-000000000000"),
 }
 
 
