@@ -150,7 +150,8 @@ def measure(
 
 
 def _test_corpus_identity(stock: Callable[[dict[str, Any]], str]) -> tuple[int, int]:
-    """(documents, mismatches) over the RDFC test corpus of tests/crypto (the W3C vectors need shared/)."""
+    """(documents, mismatches) over the RDFC test corpus of tests/crypto (not the W3C vectors: their examples
+    context is not bundled, so the store here cannot load it)."""
     try:
         from tests.crypto.conftest import award_variations
         from tests.crypto.test_rdfc import embedded_context_docs

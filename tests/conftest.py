@@ -18,7 +18,9 @@ from generator.registry import Registry
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
-SHARED = REPO.parent / "shared"
+# Third-party reference data, vendored byte for byte with each set's source and licence (see their README.md).
+CONFORMANCE = FIXTURES / "conformance"
+FIXTURE_CONTEXTS = CONFORMANCE / "contexts"
 
 
 def make_registry(target: Path, *overlays: Path) -> Path:

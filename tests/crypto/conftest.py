@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 
 from generator.crypto import ContextStore, ed25519
-from tests.conftest import SHARED
+from tests.conftest import CONFORMANCE, FIXTURE_CONTEXTS
 
-VECTORS = SHARED / "conformance" / "vc-di-eddsa"
-JCS_DATA = SHARED / "conformance" / "jcs"
-SHARED_CONTEXTS = SHARED / "contexts"
+VECTORS = CONFORMANCE / "vc-di-eddsa"
+JCS_DATA = CONFORMANCE / "jcs"
 EXAMPLES_URL = "https://www.w3.org/ns/credentials/examples/v2"
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -206,8 +205,8 @@ def vectors_store() -> ContextStore:
     Multikey context of DID documents (the product publishes DID documents but never canonicalizes one)."""
     return ContextStore.bundled().with_extra(
         {
-            EXAMPLES_URL: read_json(SHARED_CONTEXTS / "credentials-examples-v2.jsonld"),
-            MULTIKEY_URL: read_json(SHARED_CONTEXTS / "multikey-v1.jsonld"),
+            EXAMPLES_URL: read_json(FIXTURE_CONTEXTS / "credentials-examples-v2.jsonld"),
+            MULTIKEY_URL: read_json(FIXTURE_CONTEXTS / "multikey-v1.jsonld"),
         }
     )
 

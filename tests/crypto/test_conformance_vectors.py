@@ -1,6 +1,7 @@
 """The W3C vc-di-eddsa test vectors (Data Integrity EdDSA Cryptosuites v1.0), every intermediate byte for byte.
 
-The vectors' key pair is published test data; it is read from ../shared, never copied into the repository.
+The vectors and their published test key pair are vendored in tests/fixtures/conformance/vc-di-eddsa (see its
+README.md); that key signs nothing of this project.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from generator.crypto import (
     verify_proof,
 )
 from generator.errors import UnknownContextError
+from tests.conftest import FIXTURE_CONTEXTS
 
-from .conftest import SHARED_CONTEXTS, VECTORS, read_json
+from .conftest import VECTORS, read_json
 
 CITIZENSHIP_URL = "https://w3id.org/citizenship/v4rc1"
 PROOF_OPTION_KEYS = ("type", "cryptosuite", "created", "verificationMethod", "proofPurpose")
@@ -78,10 +80,10 @@ def store_for(vector: Vector, vectors_store: ContextStore) -> ContextStore:
     """The store a vector needs; skips the test when a context it uses is not available offline."""
     contexts = vector.document()["@context"]
     if CITIZENSHIP_URL in contexts:
-        index = read_json(SHARED_CONTEXTS / "index.json")
+        index = read_json(FIXTURE_CONTEXTS / "index.json")
         if CITIZENSHIP_URL not in index:
-            pytest.skip(f"{CITIZENSHIP_URL} is not in {SHARED_CONTEXTS}: cannot canonicalize this vector offline")
-        return vectors_store.with_extra({CITIZENSHIP_URL: read_json(SHARED_CONTEXTS / index[CITIZENSHIP_URL])})
+            pytest.skip(f"{CITIZENSHIP_URL} is not in {FIXTURE_CONTEXTS}: cannot canonicalize this vector offline")
+        return vectors_store.with_extra({CITIZENSHIP_URL: read_json(FIXTURE_CONTEXTS / index[CITIZENSHIP_URL])})
     return vectors_store
 
 
@@ -179,9 +181,9 @@ def test_verify_signed_credential(vector: Vector, key_pair: tuple[bytes, bytes],
 
 
 def test_employment_vector_needs_a_context_we_do_not_have() -> None:
-    # Recorded so that a change in ../shared is noticed: the citizenship context is not available offline,
+    # Recorded so that a change in the vendored contexts is noticed: the citizenship context is not available offline,
     # and it is never fetched.
-    index = read_json(SHARED_CONTEXTS / "index.json")
+    index = read_json(FIXTURE_CONTEXTS / "index.json")
     if CITIZENSHIP_URL in index:
         pytest.skip("the citizenship context is available: the employ vector is fully checked above")
     with pytest.raises(UnknownContextError, match="citizenship"):

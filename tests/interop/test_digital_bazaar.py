@@ -21,7 +21,7 @@ from generator.awards import award_hash, iter_awards, read_revocations
 from generator.load import load_registry
 from generator.publish.did import did_document
 from generator.registry import Registry
-from tests.conftest import REPO, SHARED, Signer
+from tests.conftest import FIXTURE_CONTEXTS, REPO, Signer
 
 NODE_DIR = REPO / "tests" / "node"
 pytestmark = pytest.mark.skipif(
@@ -32,8 +32,8 @@ pytestmark = pytest.mark.skipif(
 
 def documents(registry: Registry) -> dict[str, Any]:
     """Everything a verifier could load for this registry: contexts, DID documents, status lists."""
-    index = json.loads((SHARED / "contexts" / "index.json").read_text())
-    docs: dict[str, Any] = {url: json.loads((SHARED / "contexts" / f).read_text()) for url, f in index.items()}
+    index = json.loads((FIXTURE_CONTEXTS / "index.json").read_text())
+    docs: dict[str, Any] = {url: json.loads((FIXTURE_CONTEXTS / f).read_text()) for url, f in index.items()}
     for issuer in registry.issuers:
         docs[registry.issuer_did(issuer)] = did_document(registry, issuer)
         for path in (registry.root / "registry/issuers" / issuer / "status").glob("*.json"):

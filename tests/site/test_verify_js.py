@@ -40,7 +40,7 @@ from generator.publish.verifydata import shard_bits, shard_name, write_verificat
 from generator.registry import Registry
 from generator.verify import Verifier
 from generator.verify.policies import default_policies
-from tests.conftest import EPOCH, REPO, SHARED, Signer, set_at
+from tests.conftest import CONFORMANCE, EPOCH, REPO, Signer, set_at
 
 ASSETS = REPO / "generator" / "site" / "assets" / "verify"
 NODE = shutil.which("node")
@@ -153,13 +153,12 @@ def test_the_page_names_shards_as_the_build_does(node: Node) -> None:
 
 
 def _jcs_cases() -> list[str]:
-    folder = SHARED / "conformance" / "jcs" / "input"
-    return sorted(p.name for p in folder.glob("*.json")) if folder.is_dir() else []
+    return sorted(p.name for p in (CONFORMANCE / "jcs" / "input").glob("*.json"))
 
 
 @pytest.mark.parametrize("name", _jcs_cases())
 def test_jcs_matches_the_rfc_8785_test_data(node: Node, name: str) -> None:
-    folder = SHARED / "conformance" / "jcs"
+    folder = CONFORMANCE / "jcs"
     reply = node.ask(op="jcs", text=(folder / "input" / name).read_text(encoding="utf-8"))
     assert reply["ok"], reply
     assert reply["out"].encode("utf-8") == (folder / "output" / name).read_bytes()
@@ -239,7 +238,6 @@ def test_every_example_award_gets_the_python_verdict(node: Node, tmp_path: Path)
             assert_agrees(expected, reply, source.where)
             assert reply["checks"]["registered"][0] == "passed"
     assert {"valid", "revoked", "expired"} <= verdicts
-
 
 
 TAMPERS: dict[str, Callable[[dict[str, Any]], None]] = {
