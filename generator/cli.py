@@ -240,15 +240,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+ROOT_HELP = "registry root (default: the repository containing the current directory)"
+_NO_ROOT = {"demo"}  # writes a new registry at --out
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credreg",
         description="Check, sign, verify and publish a Git-based registry of micro-credentials.",
     )
     parser.add_argument("--version", action="version", version=f"credreg {__version__}")
-    parser.add_argument(
-        "--root", metavar="DIR", help="registry root (default: the repository containing the current directory)"
-    )
+    parser.add_argument("--root", metavar="DIR", help=ROOT_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate the whole registry (and, with --base, a pull request)")
@@ -321,6 +323,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="the same seed gives the same registry (but new keys)")
     demo.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     demo.set_defaults(handler=_cmd_demo)
+
+    # Users type --root on either side of the command: every command that reads a registry takes it after the
+    # command too. There it has no default (SUPPRESS), so leaving it out keeps a --root given before the command.
+    for name, command in sub.choices.items():
+        if name not in _NO_ROOT:
+            command.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import pty
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli import build_parser, main
 from tests.conftest import FIXTURES, REPO, make_registry
 
 
@@ -138,3 +139,58 @@ def test_progress_only_on_a_terminal() -> None:
     piped = run("--root", str(REPO), "check")
     assert "Verifying awards" not in piped.stderr
     assert piped.stderr.startswith("credreg check: ok")
+
+
+# --- --root on either side of the command ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["before", "after"])
+def test_root_before_or_after_the_command(tmp_path: Path, spelling: str) -> None:
+    """Every command that reads a registry, run from a folder outside it: `credreg --root DIR check` and
+    `credreg check --root DIR` are both what users type."""
+    root = make_registry(tmp_path / "r")
+    key = tmp_path / "private.json"
+
+    def cli(command: str, *args: str) -> subprocess.CompletedProcess[str]:
+        rooted = ["--root", str(root), command] if spelling == "before" else [command, "--root", str(root)]
+        return run(*rooted, *args, cwd=tmp_path)  # no registry here: only --root can find it
+
+    assert cli("keygen", "acme-academy", "--out", str(key)).returncode == 0
+    awarded = cli("award", "acme-academy/sql-basics", "--recipient", "kim@example.org", "--key", str(key))
+    assert awarded.returncode == 0, awarded.stderr
+    digest = awarded.stdout.split("hash:")[1].split()[0]
+    verified = cli("verify", digest)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert verified.stdout.startswith("VALID")
+    assert cli("revoke", digest, "--reason", "issued in error", "--key", str(key)).returncode == 0
+    checked = cli("check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "1 awards, 1 revocations" in checked.stderr
+    assert cli("schemas", "--check").returncode == 0
+    assert cli("codeowners").returncode == 0
+    assert (root / ".github" / "CODEOWNERS").is_file()
+    assert cli("build", "--out", str(tmp_path / "site")).returncode == 0
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert run("verify", digest, cwd=tmp_path).returncode == 2  # and without --root, nothing is found
+
+
+def test_root_is_accepted_after_every_command_that_reads_a_registry() -> None:
+    parser = build_parser()
+    commands = set(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
+    needs: dict[str, list[str]] = {
+        "check": [],
+        "schemas": [],
+        "codeowners": [],
+        "build": [],
+        "serve": [],
+        "verify": ["x"],
+        "keygen": ["acme"],
+        "award": ["acme/sql", "--key", "k"],
+        "revoke": ["h", "--reason", "r", "--key", "k"],
+    }
+    assert commands == {*needs, "demo"}
+    for command, args in needs.items():
+        assert parser.parse_args(["--root", "A", command, *args]).root == "A"
+        assert parser.parse_args([command, "--root", "A", *args]).root == "A"
+        assert parser.parse_args([command, *args]).root is None
+        assert parser.parse_args(["--root", "A", command, "--root", "B", *args]).root == "B"  # the last one wins
