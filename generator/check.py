@@ -30,7 +30,7 @@ class CheckOptions:
     """Git revision to compare with (pull-request mode)."""
 
     actor: str | None = None
-    """GitHub handle of the pull request's author (pull-request mode)."""
+    """GitHub handle of the pull request's author: required with ``base`` (a :class:`UsageError` otherwise)."""
 
     progress: bool | None = None
     """Show progress (default: when stderr is a terminal)."""
@@ -40,6 +40,10 @@ class CheckOptions:
 
     cache: bool = True
     """Use the registry's verification cache (:mod:`generator.verify.cache`)."""
+
+    def __post_init__(self) -> None:
+        if self.base is not None:
+            governance.pull_request_actor(self.actor)  # refuse before any work, not after the file checks
 
 
 @dataclass(slots=True)

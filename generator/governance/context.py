@@ -87,7 +87,8 @@ class PullRequest:
     root: Path
     base: GitBase
     changes: list[Change]
-    actor: str | None
+    actor: str
+    """GitHub handle of the author, without ``@`` (pull-request mode always has one)."""
     now: dt.datetime
     registry: Registry | None
     """The working tree's registry (``None`` when its governance file does not load)."""
@@ -150,7 +151,7 @@ class PullRequest:
 
     @property
     def actor_is_registry_maintainer(self) -> bool:
-        return self.actor is not None and self.registry_maintainers.includes(self.actor)
+        return self.registry_maintainers.includes(self.actor)
 
     # --- the changes --------------------------------------------------------------------------------------
 

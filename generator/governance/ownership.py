@@ -60,7 +60,6 @@ def _proposed_maintainers(pr: PullRequest, issuer: str) -> Maintainers:
 def _refusal(pr: PullRequest, path: str, deleted: bool) -> str | None:
     """Why the actor may not change ``path`` (``None`` when they may)."""
     actor = pr.actor
-    assert actor is not None
     if pr.actor_is_registry_maintainer:
         return None
     registry_owners = pr.registry_maintainers
@@ -93,9 +92,6 @@ def _refusal(pr: PullRequest, path: str, deleted: bool) -> str | None:
 
 def check_ownership(pr: PullRequest, problems: ProblemList) -> None:
     """Refuse every changed path the actor does not own (a rename needs both its old and new path)."""
-    if pr.actor is None:
-        pr.notes.append(f"Ownership was not checked: no {md_code('--actor')} was given.")
-        return
     for change in pr.changes:
         paths = [change.path] if change.old_path is None else [change.old_path, change.path]
         for path in paths:

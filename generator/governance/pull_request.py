@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import Problem, ProblemList
+from generator.errors import Problem, ProblemList, UsageError
 from generator.governance.context import PullRequest
 from generator.governance.git import GitBase, working_tree_changes
 from generator.governance.history import check_history
@@ -24,7 +24,7 @@ from generator.governance.status import check_revocations_and_lists
 from generator.governance.summary import ChangeSummary, render_markdown, summarize
 from generator.registry import Registry
 
-__all__ = ["PATH_RULES", "PullRequestCheck", "check_pull_request"]
+__all__ = ["PATH_RULES", "PullRequestCheck", "check_pull_request", "pull_request_actor"]
 
 Rule = Callable[[PullRequest, ProblemList], None]
 
@@ -52,26 +52,43 @@ class PullRequestCheck:
         return render_markdown(self.pr, self.summary, problems)
 
 
+def pull_request_actor(actor: str | None) -> str:
+    """The GitHub handle of a pull request's author, without ``@``.
+
+    Pull-request mode always needs it: without an actor there is no one to check ownership against, and a
+    check that skipped ownership would pass a change to another issuer's files. Raises
+    :class:`~generator.errors.UsageError` when it is missing or blank.
+    """
+    handle = (actor or "").strip().removeprefix("@").strip()
+    if not handle:
+        raise UsageError(
+            "--base (pull-request mode) needs --actor HANDLE, the GitHub handle of the change's author: "
+            "ownership is checked against it (CI passes the pull request's author)"
+        )
+    return handle
+
+
 def check_pull_request(
     root: Path,
     registry: Registry | None,
     base: str,
     problems: ProblemList,
     *,
-    actor: str | None = None,
+    actor: str | None,
     now: dt.datetime | None = None,
 ) -> PullRequestCheck:
     """Check the working tree at ``root`` as a change to commit ``base`` made by GitHub user ``actor``.
 
-    Raises :class:`~generator.errors.UsageError` when ``root`` is not in a Git work tree or ``base`` is not a
-    commit in it.
+    Raises :class:`~generator.errors.UsageError` when ``actor`` is missing (:func:`pull_request_actor`), when
+    ``root`` is not in a Git work tree or ``base`` is not a commit in it.
     """
+    handle = pull_request_actor(actor)
     git = GitBase.open(root, base)
     pr = PullRequest(
         root=root,
         base=git,
         changes=working_tree_changes(git),
-        actor=actor.strip().removeprefix("@") if actor and actor.strip() else None,
+        actor=handle,
         now=now or dt.datetime.now(dt.UTC),
         registry=registry,
     )

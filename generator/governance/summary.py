@@ -121,7 +121,7 @@ def render_markdown(
         out.append(f"❌ **Refused:** {len(errors)} problem{'s' if len(errors) != 1 else ''} (listed below).")
     else:
         out.append("✅ **Every rule holds.**" + (" Approvals are still needed (below)." if pr.needs else ""))
-    actor = f" by @{_inline(pr.actor.removeprefix('@'))}" if pr.actor else ""
+    actor = f" by @{_inline(pr.actor)}"
     out += [
         "",
         f"Compared with base commit {_code(pr.base.short)}{actor}.",

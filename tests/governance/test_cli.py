@@ -64,7 +64,7 @@ def test_a_clean_pull_request_passes(repo: Repo) -> None:
 
 
 def test_an_unknown_base_is_a_usage_error(repo: Repo) -> None:
-    done = credreg(repo, "check", "--base", "no-such-branch")
+    done = credreg(repo, "check", "--base", "no-such-branch", "--actor", "acme-lead")
     assert done.returncode == 2
     assert done.stderr.startswith("credreg: --base no-such-branch: no such commit in this repository")
 
@@ -74,7 +74,7 @@ def test_outside_git_the_base_cannot_be_read(tmp_path: Path) -> None:
 
     root = make_registry(tmp_path / "plain")
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), "check", "--base", "HEAD"],
+        [sys.executable, "-m", "generator", "--root", str(root), "check", "--base", "HEAD", "--actor", "acme-lead"],
         capture_output=True,
         text=True,
         check=False,
@@ -82,3 +82,16 @@ def test_outside_git_the_base_cannot_be_read(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "--base needs a Git work tree" in done.stderr
+
+
+def test_pull_request_mode_without_an_actor_is_a_usage_error(repo: Repo) -> None:
+    # A change to another issuer's files: without --actor it must not pass (it once did, unchecked).
+    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    for extra in ([], ["--actor", ""], ["--actor", "@"]):
+        done = credreg(repo, "check", "--base", "HEAD", *extra)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert done.stdout == ""
+        assert done.stderr.startswith("credreg: --base (pull-request mode) needs --actor HANDLE"), done.stderr
+        assert "Traceback" not in done.stderr
+    assert credreg(repo, "check", "--base", "HEAD", "--actor", "beta-lead").returncode == 1
+    assert credreg(repo, "check").returncode == 0  # the full check needs no actor

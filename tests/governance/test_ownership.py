@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator.awarding.keys import generate_key
+from generator.errors import UsageError
 from generator.governance import CODEOWNERS_PATH, write_codeowners
 from tests.governance.conftest import ACME, BETA, Repo, errors, only, shown, warnings
 
@@ -134,12 +137,15 @@ def test_codeowners_follows_the_maintainers_but_is_never_edited_by_hand(repo: Re
     }
 
 
-def test_without_an_actor_ownership_is_not_checked_and_the_summary_says_so(repo: Repo) -> None:
+@pytest.mark.parametrize("actor", [None, "", "  ", "@"])
+def test_without_an_actor_the_pull_request_check_refuses_to_run(repo: Repo, actor: str | None) -> None:
+    # Once, no actor meant "ownership not checked" and a change to another issuer's files passed.
     repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
-    report = repo.check(None)
-    assert shown(report.problems) == []
-    assert report.summary_markdown is not None
-    assert "- Ownership was not checked: no `--actor` was given." in report.summary_markdown
+    with pytest.raises(UsageError, match="needs --actor HANDLE"):
+        repo.check(actor)
+    with pytest.raises(UsageError, match="needs --actor HANDLE"):
+        repo.pull_request(actor)
+    assert [p.code for p in errors(repo.check("@beta-lead "))] == ["governance.ownership"]
 
 
 def test_review_rules_come_from_the_base(repo: Repo) -> None:
