@@ -142,19 +142,49 @@ def test_checkouts_keep_no_credentials_and_scripts_expand_no_expressions(path: P
         if str(step.get("uses", "")).startswith("actions/checkout@"):
             assert step["with"]["persist-credentials"] is False, job
         if str(step.get("uses", "")).startswith("actions/setup-python@"):
-            assert step["with"]["cache"] == "pip", job
+            # The pull-request check uses no cache: the preview job (the PR's own code) could have written it.
+            expected = None if (path.name, job) == ("pull-request.yml", "check") else "pip"
+            assert step["with"].get("cache") == expected, job
         assert "${{" not in step.get("run", ""), f"{job}: pass event data to scripts through env"
 
 
+PULL_REQUEST = REPO / ".github" / "workflows" / "pull-request.yml"
+
+
 def test_the_pull_request_check_runs_in_pull_request_mode() -> None:
-    [(_, step)] = [
-        s for s in _steps(_load(REPO / ".github/workflows/pull-request.yml")) if "credreg check" in s[1].get("run", "")
-    ]
+    [(_, step)] = [s for s in _steps(_load(PULL_REQUEST)) if "credreg check" in s[1].get("run", "")]
     assert step["env"] == {
-        "PR_BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+        "BASE_SHA": "${{ steps.base.outputs.sha }}",
         "PR_AUTHOR": "${{ github.event.pull_request.user.login }}",
     }
-    assert (
-        'credreg check --base "$base" --actor "$PR_AUTHOR" --format github --summary "$GITHUB_STEP_SUMMARY"'
-        in (step["run"])
+    command = " ".join(step["run"].replace("\\\n", " ").split())
+    assert command == (
+        'credreg check --root pr --base "$BASE_SHA" --actor "$PR_AUTHOR" --format github '
+        '--summary "$GITHUB_STEP_SUMMARY"'
     )
+
+
+def test_the_pull_request_is_judged_by_the_base_commits_checker() -> None:
+    """The merge commit is only data (checked out to pr/); the toolkit is installed from the base commit (a
+    worktree of the merge commit's first parent in base/), so a PR that edits generator/ cannot judge itself."""
+    steps = _load(PULL_REQUEST)["jobs"]["check"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    checkouts = [step for step in steps if str(step.get("uses", "")).startswith("actions/checkout@")]
+    assert [step["with"]["path"] for step in checkouts] == ["pr"]
+    assert "ref" not in checkouts[0]["with"]  # the merge commit, whose first parent is the base
+
+    [base] = [i for i, step in enumerate(steps) if step.get("id") == "base"]
+    assert steps[base]["working-directory"] == "pr"
+    assert 'base="$(git rev-parse HEAD^1)"' in runs[base]
+    assert 'git worktree add --detach ../base "$base"' in runs[base]
+    assert 'echo "sha=$base" >> "$GITHUB_OUTPUT"' in runs[base]
+
+    installs = [i for i, run in enumerate(runs) if "pip install" in run]
+    assert len(installs) == 1
+    assert runs[installs[0]].split() == ["python", "-m", "pip", "install", "--disable-pip-version-check", "./base"]
+    [check] = [i for i, run in enumerate(runs) if "credreg check" in run]
+    assert base < installs[0] < check
+    assert "--root pr " in runs[check]
+    # Nothing else runs: no make, no python from the pull request's tree, no step inside pr/ but the git one.
+    assert [i for i, step in enumerate(steps) if step.get("working-directory")] == [base]
+    assert not any(word in run for run in runs for word in ("make ", "python -m generator", "pip install ."))
