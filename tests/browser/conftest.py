@@ -74,9 +74,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     first one builds under a lock in the run's common temporary directory, the others wait and reuse it.
     """
     base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # per-run either way
-    target = shared / "example-site"
-    with (shared / "example-site.lock").open("w") as lock:
+    common = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # per-run either way
+    target = common / "example-site"
+    with (common / "example-site.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (target / "index.html").is_file():
             build(REPO, target)
@@ -101,7 +101,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh page (own context: no shared storage) at a desktop size."""
+    """A fresh page (own context: its own storage) at a desktop size."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     yield tab

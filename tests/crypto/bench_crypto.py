@@ -1,6 +1,6 @@
 """Throughput of the crypto layer on OB 3.0 awards, against its baselines, measured in one process.
 
-Run: ``.venv/bin/python -m tests.crypto.bench_crypto``. Not a test (timings on a shared machine are noisy); it
+Run: ``.venv/bin/python -m tests.crypto.bench_crypto``. Not a test (timings on a busy machine are noisy); it
 prints the medians of interleaved rounds of CPU time, so the ratios are what to read.
 """
 
