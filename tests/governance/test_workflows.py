@@ -214,7 +214,7 @@ def test_a_pull_request_that_edits_the_checker_is_judged_by_the_base_checker(rep
     shutil.copy(REPO / "pyproject.toml", repo.root / "pyproject.toml")
     base_sha = commit_all(repo.root, "the toolkit")
     repo.git("checkout", "-q", "-b", "pr")
-    repo.edit("generator/cli.py", "    return 0 if report else 1\n", "    return 0\n")
+    repo.write("generator/__main__.py", "raise SystemExit(0)  # every check passes\n")
     repo.edit(f"registry/issuers/{ACME}/credentials/sql-basics.yaml", "name: SQL Basics", "name: SQL Mastery")
     commit_all(repo.root, "a pull request by beta-lead")
     repo.git("checkout", "-q", "-b", "merged", base_sha)
@@ -260,5 +260,5 @@ def test_a_pull_request_that_edits_the_checker_is_judged_by_the_base_checker(rep
     refused = {line.split("::", 2)[1] for line in judged.stdout.splitlines() if line.startswith("::error")}
     assert refused == {
         f"error file=registry/issuers/{ACME}/credentials/sql-basics.yaml",
-        "error file=generator/cli.py",
+        "error file=generator/__main__.py",
     }
