@@ -15,6 +15,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from generator.tlog.tiles import TILE_WIDTH, TileSource, append
 from generator.transparency.entries import LogEntry, derive_entries, first_parent_ancestor, head_commit
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 
-__all__ = ["PublishResult", "log_config", "publish_log"]
+__all__ = ["PublishResult", "copy_log", "log_config", "publish_log"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,3 +138,10 @@ def publish_log(
         (state / ".checkpoint.tmp").replace(state / "checkpoint")
     write_text_atomic(state / "commit", f"{head} {update.size}\n")
     return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental)
+
+
+def copy_log(registry: Registry, state: Path, dest: Path) -> None:
+    """Serve the log's state under the site's ``log/``, once its checkpoint and tiles check out."""
+    verifier, origin = log_config(registry)
+    open_log(LogSource(state), verifier, origin=origin).check_tiles()
+    shutil.copytree(state, dest, ignore=shutil.ignore_patterns(".*"))
