@@ -45,7 +45,7 @@ def test_publish_appends_and_the_witness_cosigns(log_repo: LogRepo, tmp_path: Pa
     # Published tiles never change; one entry rewrites one partial bundle and one partial tile per level.
     assert all(after[p] == data for p, data in before.items() if p.startswith("tile/"))
     written = sorted(set(after) - set(before))
-    assert written == ["tile/0/001.p/136", "tile/1/000.p/1", "tile/entries/001.p/136"] or len(written) <= 4
+    assert written == ["tile/0/001.p/136", "tile/entries/001.p/136"]
     log_repo.credreg(
         "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state), str(log_repo.state)
     )
