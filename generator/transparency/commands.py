@@ -34,6 +34,13 @@ def log_source_for(location: str | None, registry_site_url: str | None = None) -
     return LogSource(location)
 
 
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
 def _cmd_keygen(args: argparse.Namespace) -> int:
     from generator.transparency.keys import generate_note_key
     from generator.transparency.log import log_origin
@@ -102,7 +109,7 @@ def _cmd_add_cosignatures(args: argparse.Namespace) -> int:
     assert config is not None
     log = open_log(LogSource(Path(args.state)), verifier, origin=origin)
     witnesses = [parse_vkey(w.vkey) for w in config.witnesses]
-    note, names = add_cosignatures(log, witnesses, [Path(f).read_bytes() for f in args.files])
+    note, names = add_cosignatures(log, witnesses, [_read(f) for f in args.files])
     write_text_atomic(Path(args.state) / "checkpoint", note.encode().decode())
     print(f"checkpoint of {log.size}: cosigned by {len(set(names))} listed witnesses ({', '.join(sorted(set(names)))})")
     return 0
@@ -119,7 +126,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     log = open_log(log_source_for(args.log, registry.site_url), verifier, origin=origin)
     since = None
     if args.since:
-        since = read_note(Path(args.since).read_bytes(), args.since)[1]
+        since = read_note(_read(args.since), args.since)[1]
     result = monitor_log(log, args.issuer, since)
     for index, entry in result.entries:
         print(f"{index}\t{entry.kind}\t{entry.sha256}\t{entry.where}")

@@ -68,6 +68,20 @@ def _first_difference(log: VerifiedLog, entries: list[LogEntry]) -> str:
     return "the entries differ"
 
 
+def _check_partial_bundle(log: VerifiedLog) -> None:
+    """The last, partial entry bundle (which the next append extends) holds the entries its tile hashes."""
+    last = log.size // TILE_WIDTH
+    if log.size % TILE_WIDTH == 0:
+        return
+    entries = log.bundle(last)
+    try:
+        tile = log.tiles.tile(0, last)
+    except ValueError as exc:
+        raise LogError(f"{log.source}: {exc}") from None
+    if [merkle.leaf_hash(e) for e in entries] != tile.levels[0]:
+        raise LogError(f"{log.source}: entry bundle {last} does not hold the entries its tile hashes")
+
+
 def _covered_commit(state: Path, size: int) -> str | None:
     """The commit the checkpoint covers, if ``commit`` was written for this very size (a publish interrupted
     between the checkpoint and this file leaves them apart: then the whole history is read again)."""
@@ -95,6 +109,7 @@ def publish_log(
     if (state / "checkpoint").exists():
         old = open_log(source, verifier, origin=origin)
         old.check_tiles()
+        _check_partial_bundle(old)
     old_size = old.size if old else 0
     old_root = old.checkpoint.root if old else merkle.EMPTY_ROOT
     since = _covered_commit(state, old_size) if old else None
@@ -112,11 +127,14 @@ def publish_log(
                     [_first_difference(old, everything), "restore the history; the log never drops an entry"],
                 )
         new_entries = everything[old_size:]
-    update = append(source.tile, old_size, [e.encode() for e in new_entries])
-    source.overlay.update(update.files)
-    tiles = TileSource(source.tile, update.size)
-    new_root = merkle.root_hash(tiles, update.size)
-    proof = merkle.consistency_proof(tiles, old_size, update.size)
+    try:
+        update = append(source.tile, old_size, [e.encode() for e in new_entries])
+        source.overlay.update(update.files)
+        tiles = TileSource(source.tile, update.size)
+        new_root = merkle.root_hash(tiles, update.size)
+        proof = merkle.consistency_proof(tiles, old_size, update.size)
+    except ValueError as exc:
+        raise LogError(f"refusing to publish: the log state is damaged: {exc}") from None
     if not merkle.verify_consistency(old_size, update.size, old_root, new_root, proof):
         raise LogError(
             f"refusing to publish: the new tree of {update.size} is not consistent with the signed {old_size}"

@@ -158,4 +158,9 @@ def test_publish_refuses_the_wrong_key_and_a_tampered_state(log_repo: LogRepo, t
     plant_award(log_repo)
     commit_all(log_repo.root, "one more")
     done = log_repo.publish(ok=False)
-    assert "do not hash" in done.stderr or "entry bundle" in done.stderr
+    assert "entry bundle 1 holds 1 entries, not 135" in done.stderr
+    assert "Traceback" not in done.stderr
+    (log_repo.state / "tile/entries/001.p/135").write_bytes(b"\x00\x01x" * 135)
+    done = log_repo.publish(ok=False)
+    assert "entry bundle 1 does not hold the entries its tile hashes" in done.stderr
+    assert "Traceback" not in done.stderr
