@@ -15,11 +15,12 @@ nothing is written.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator._internal.files import write_text_atomic
+from generator._internal.files import write_staged, write_text_atomic
 from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
 from generator.tlog import merkle
@@ -28,7 +29,7 @@ from generator.tlog.tiles import TILE_WIDTH, TileSource, append
 from generator.transparency.entries import LogEntry, derive_entries, first_parent_ancestor, head_commit
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 
-__all__ = ["PublishResult", "copy_log", "log_config", "publish_log"]
+__all__ = ["PublishResult", "copy_log", "index_digits", "log_config", "publish_log"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,44 @@ def publish_log(
 
 
 def copy_log(registry: Registry, state: Path, dest: Path) -> None:
-    """Serve the log's state under the site's ``log/``, once its checkpoint and tiles check out."""
+    """Serve the log's state under the site's ``log/``, once its checkpoint and every entry check out.
+
+    Beside the C2SP files, two for the verification page: ``policy.json`` (the log's vkey, the witnesses and
+    the quorum from governance.yaml) and ``index/<hex prefix>.json`` (award hash → entry index), so that one
+    verification fetches one small index file instead of scanning the entry bundles.
+    """
     verifier, origin = log_config(registry)
-    open_log(LogSource(state), verifier, origin=origin).check_tiles()
-    shutil.copytree(state, dest, ignore=shutil.ignore_patterns(".*"))
+    config = registry.governance.model.log
+    assert config is not None
+    log = open_log(LogSource(state), verifier, origin=origin)
+    log.check_tiles()
+    index: dict[str, int] = {}
+    for number, raw in log.entries(0):  # rebuilds the tree: the bundles are the checkpoint's
+        try:
+            entry = LogEntry.parse(raw)
+        except ValueError:
+            continue
+        if entry.kind == "award":
+            index.setdefault(entry.sha256, number)
+    shutil.copytree(state, dest, ignore=shutil.ignore_patterns(".*", "commit"))
+    digits = index_digits(len(index))
+    shards: dict[str, dict[str, int]] = {}
+    for digest, number in sorted(index.items()):
+        shards.setdefault(digest[:digits], {})[digest] = number
+    for prefix, shard in shards.items():
+        write_staged(dest / "index" / f"{prefix}.json", json.dumps(shard, separators=(",", ":")).encode() + b"\n")
+    policy = {
+        "vkey": config.vkey,
+        "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],
+        "quorum": config.quorum,
+        "index_digits": digits,
+    }
+    write_staged(dest / "policy.json", json.dumps(policy, indent=2).encode() + b"\n")
+
+
+def index_digits(awards: int) -> int:
+    """Hex digits of the index's shard names: about 16 awards per shard (1 to 4 digits)."""
+    digits = 1
+    while digits < 4 and 16 ** (digits + 1) * 8 <= awards:
+        digits += 1
+    return digits
