@@ -60,18 +60,26 @@ class LogRepo:
         return sorted(self.root.glob("registry/issuers/*/awards/*/*/*.json"))
 
 
-@pytest.fixture(scope="session")
-def _example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("example")
+def copy_example(base: Path) -> Path:
     for name in ("registry", "keys", "schemas"):
         shutil.copytree(REPO / name, base / name)
     return base
 
 
+@pytest.fixture(scope="session")
+def _example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_example(tmp_path_factory.mktemp("example"))
+
+
 @pytest.fixture
 def log_repo(tmp_path: Path, _example_copy: Path) -> LogRepo:
+    return make_log_repo(tmp_path, _example_copy)
+
+
+def make_log_repo(tmp_path: Path, example: Path) -> LogRepo:
+    """The example registry in a new Git repository, with a log key and one witness in its governance."""
     root = tmp_path / "repo"
-    shutil.copytree(_example_copy, root)
+    shutil.copytree(example, root)
     keys = tmp_path / "keys"
     log_key, witness_key = keys / "log.key", keys / "witness.key"
     signer = generate_note_key(log_key, "credentials.example.org/log", "log")

@@ -328,7 +328,9 @@ function bytesReader(site) {
   return async (path) => {
     let response;
     try {
-      response = await fetch(new URL(path, site.root), { credentials: "same-origin" });
+      // The checkpoint is the one mutable file of a log: always revalidated (tiles never change).
+      const cache = path.endsWith("checkpoint") ? "no-cache" : "default";
+      response = await fetch(new URL(path, site.root), { credentials: "same-origin", cache });
     } catch (error) {
       throw new LogError(`could not load ${path}: ${error.message || "network error"}`);
     }
