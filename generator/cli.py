@@ -187,7 +187,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if registry is not None and registry.governance.model.log is not None:
         from generator.transparency.commands import with_log_check
 
-        result = with_log_check(result, registry, args.log)
+        result = with_log_check(result, registry, args.log, document)
     if args.format == "json":
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:

@@ -142,13 +142,15 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     return 0
 
 
-def with_log_check(result: VerificationResult, registry: Registry, location: str | None) -> VerificationResult:
+def with_log_check(
+    result: VerificationResult, registry: Registry, location: str | None, document: object = None
+) -> VerificationResult:
     """``result`` with the public-log check added (not checked, and not blocking, without --log)."""
     from generator.transparency.inclusion import log_check
     from generator.verify.results import VerificationResult
 
     source = log_source_for(location) if location else None
-    check = log_check(registry, source, result.award_hash)
+    check = log_check(registry, source, result.award_hash, document)
     return VerificationResult((*result.checks, check), result.award_hash, result.facts)
 
 

@@ -110,3 +110,14 @@ def plant_award(repo: LogRepo, issuer: str = "northbridge-university") -> tuple[
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(doc, indent=2) + "\n")
     return target, digest
+
+
+def cosign(repo: LogRepo, witness_state: Path) -> None:
+    """The example witness cosigns the state's checkpoint, and the cosignature is added to it."""
+    from generator.transparency.log import LogSource, open_log
+    from generator.transparency.witness import add_cosignatures, witness_log
+
+    done = witness_log(LogSource(repo.state), witness_state, repo.witness, vkey=repo.signer.verifier.vkey)
+    log = open_log(LogSource(repo.state), repo.signer.verifier)
+    note, _ = add_cosignatures(log, [repo.witness.verifier], [done.note.encode()])
+    (repo.state / "checkpoint").write_bytes(note.encode())
