@@ -163,29 +163,31 @@ def copy_log(registry: Registry, state: Path, dest: Path) -> None:
     """Serve the log's state under the site's ``log/``, once its checkpoint and every entry check out.
 
     Beside the C2SP files, two for the verification page: ``policy.json`` (the log's vkey, the witnesses and
-    the quorum from governance.yaml) and ``index/<hex prefix>.json`` (award hash → entry index), so that one
-    verification fetches one small index file instead of scanning the entry bundles.
+    the quorum from governance.yaml) and ``index/<hex prefix>.json`` (award hash → [entry index, entry text]),
+    so that one verification fetches one small index file instead of scanning, or even fetching, the entry
+    bundles. The index is not trusted: the entry's inclusion proof against the signed checkpoint is checked.
     """
     verifier, origin = log_config(registry)
     config = registry.governance.model.log
     assert config is not None
     log = open_log(LogSource(state), verifier, origin=origin)
     log.check_tiles()
-    index: dict[str, int] = {}
+    index: dict[str, tuple[int, str]] = {}
     for number, raw in log.entries(0):  # rebuilds the tree: the bundles are the checkpoint's
         try:
             entry = LogEntry.parse(raw)
         except ValueError:
             continue
         if entry.kind == "award":
-            index.setdefault(entry.sha256, number)
+            index.setdefault(entry.sha256, (number, raw.decode()))
     shutil.copytree(state, dest, ignore=shutil.ignore_patterns(".*", "commit"))
     digits = index_digits(len(index))
-    shards: dict[str, dict[str, int]] = {}
-    for digest, number in sorted(index.items()):
-        shards.setdefault(digest[:digits], {})[digest] = number
+    shards: dict[str, dict[str, tuple[int, str]]] = {}
+    for digest, found in sorted(index.items()):
+        shards.setdefault(digest[:digits], {})[digest] = found
     for prefix, shard in shards.items():
-        write_staged(dest / "index" / f"{prefix}.json", json.dumps(shard, separators=(",", ":")).encode() + b"\n")
+        text = json.dumps(shard, separators=(",", ":"), ensure_ascii=False)
+        write_staged(dest / "index" / f"{prefix}.json", text.encode() + b"\n")
     policy = {
         "vkey": config.vkey,
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],

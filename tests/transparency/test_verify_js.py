@@ -179,16 +179,27 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     unknown = node(op="check", site=f"{site}/", hash="0" * 64, visitor="alice")
     assert unknown["reason"] == "not recorded in the public log"
 
-    # Tampered files fail: the checkpoint, a hash tile, the award's own entry (a byte of its path).
-    bundle = (site / "log/tile/entries/000").read_bytes()
-    at = bundle.index(award.encode()) + 80
-    for rel, at_byte in [("log/checkpoint", 30), ("log/tile/0/000", 40), ("log/tile/entries/000", at)]:
+    # Tampered files fail: the checkpoint, a hash tile, the award's entry in the index (a byte of its path),
+    # or the index pointing at another entry.
+    policy = json.loads((site / "log/policy.json").read_text())
+    shard = f"log/index/{award[: policy['index_digits']]}.json"
+    text = (site / shard).read_bytes()
+    at = text.index(b"registry/issuers/", text.index(award.encode())) + 20
+    for rel, at_byte in [("log/checkpoint", 30), ("log/tile/0/000", 40), (shard, at)]:
         bad = tmp_path / f"bad-{rel.replace('/', '-')}"
         shutil.copytree(site, bad)
         data = (bad / rel).read_bytes()
         (bad / rel).write_bytes(data[:at_byte] + bytes([data[at_byte] ^ 1]) + data[at_byte + 1 :])
         got = node(op="check", site=f"{bad}/", hash=award, visitor="mallory-victim")
         assert got["status"] == "failed", (rel, got)
+    moved = tmp_path / "bad-index-number"
+    shutil.copytree(site, moved)
+    entries = json.loads((moved / shard).read_text())
+    entries[award][0] += 1
+    (moved / shard).write_text(json.dumps(entries))
+    got = node(op="check", site=f"{moved}/", hash=award, visitor="mallory-victim")
+    assert got["status"] == "failed"
+    assert "inclusion proof" in got["reason"]
 
     # The log grows: alice, who saw 391, accepts 392 as consistent.
     plant_award(log_repo)

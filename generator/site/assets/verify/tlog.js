@@ -414,15 +414,13 @@ async function checkLog(site, hash, policy, memory) {
   if (!HEX64.test(hash) || !Number.isInteger(digits) || digits < 1 || digits > 4)
     throw new LogError("log/policy.json is malformed");
   const shard = await site.json(`log/index/${hash.slice(0, digits)}.json`);
-  const index = shard !== null && Object.hasOwn(shard, hash) ? shard[hash] : undefined;
-  if (index === undefined) return check(ID, LABEL, false, "not recorded in the public log");
-  if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size)
-    throw new LogError(`the published index puts the award at ${index}, outside the log`);
-  const bundleIndex = Math.floor(index / WIDTH);
-  const bundle = await read(`log/${tilePath("entries", bundleIndex, tileWidth(0, bundleIndex, cp.size))}`);
-  if (bundle === null) throw new LogError(`entry bundle ${bundleIndex} is missing`);
-  const entry = decodeBundle(bundle)[index % WIDTH];
-  if (entry === undefined) throw new LogError(`entry ${index} is not in its bundle`);
+  const found = shard !== null && Object.hasOwn(shard, hash) ? shard[hash] : undefined;
+  if (found === undefined) return check(ID, LABEL, false, "not recorded in the public log");
+  // [index, entry text]: neither is trusted, the inclusion proof of this entry at this index is checked.
+  const [index, text] = Array.isArray(found) ? found : [];
+  if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size || typeof text !== "string")
+    throw new LogError(`the published index of the log is malformed for this award`);
+  const entry = utf8.encode(text);
   const fields = new TextDecoder().decode(entry).trimEnd().split(" ");
   if (fields[0] !== "credreg-log/1" || fields[1] !== "award" || fields[3] !== hash)
     throw new LogError(`entry ${index} is not this award`);
