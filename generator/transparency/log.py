@@ -12,7 +12,17 @@ from urllib.parse import urlsplit
 from generator.errors import CredregError, UsageError
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, Note, NoteError, Verifier, parse_checkpoint, parse_note, verify_signature
-from generator.tlog.tiles import ENTRIES, TILE_WIDTH, TileSource, decode_bundle, encode_bundle, tile_path, tile_width
+from generator.tlog.tiles import (
+    ENTRIES,
+    TILE_HEIGHT,
+    TILE_WIDTH,
+    TileSource,
+    decode_bundle,
+    encode_bundle,
+    tile_path,
+    tile_width,
+    tiles_for_size,
+)
 
 __all__ = ["LogError", "LogSource", "VerifiedLog", "log_origin", "open_log"]
 
@@ -133,6 +143,23 @@ class VerifiedLog:
                 index += 1
         if rebuild is not None and rebuild.root() != self.checkpoint.root:
             raise LogError(f"{self.source}: the entries do not hash to the checkpoint's root")
+
+    def audit(self) -> list[bytes]:
+        """Every entry, after checking that they hash to the checkpoint's root and that every hash tile, at
+        every level, holds exactly the hashes they produce (what a site serves must be what it signed)."""
+        entries, tree = [], merkle.MemoryTree()
+        for _, entry in self.entries(0):
+            entries.append(entry)
+            tree.append(merkle.leaf_hash(entry))
+        for level, index, width in tiles_for_size(self.size):
+            try:
+                served = self.source.tile(level, index, width)
+            except LogError:
+                raise LogError(f"{self.source}: {tile_path(level, index, width)} is missing") from None
+            height, first = TILE_HEIGHT * level, index * TILE_WIDTH
+            if served != b"".join(tree.node(height, first + i) for i in range(width)):
+                raise LogError(f"{self.source}: {tile_path(level, index, width)} does not hold the log's hashes")
+        return entries
 
     def proves(self, leaf: bytes, index: int) -> bool:
         try:

@@ -111,6 +111,8 @@ def publish_log(
         old = open_log(source, verifier, origin=origin)
         old.check_tiles()
         _check_partial_bundle(old)
+        if full:  # also every published tile and bundle, not only the right edge the append builds on
+            old.audit()
     old_size = old.size if old else 0
     old_root = old.checkpoint.root if old else merkle.EMPTY_ROOT
     since = _covered_commit(state, old_size) if old else None
@@ -171,9 +173,8 @@ def copy_log(registry: Registry, state: Path, dest: Path) -> None:
     config = registry.governance.model.log
     assert config is not None
     log = open_log(LogSource(state), verifier, origin=origin)
-    log.check_tiles()
     index: dict[str, tuple[int, str]] = {}
-    for number, raw in log.entries(0):  # rebuilds the tree: the bundles are the checkpoint's
+    for number, raw in enumerate(log.audit()):  # every bundle and every tile is the checkpoint's
         try:
             entry = LogEntry.parse(raw)
         except ValueError:
