@@ -77,7 +77,7 @@ def test_the_page_checks_the_log_and_remembers_it(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    with serve_dir(served) as url:
+    with serve_dir(served, no_store=True) as url:
         link.symlink_to(real)
         status, text = _log_line(page, f"{url}verify/#{award}")
         assert status == "passed", text

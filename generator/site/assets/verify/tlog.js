@@ -328,9 +328,9 @@ function bytesReader(site) {
   return async (path) => {
     let response;
     try {
-      // The checkpoint is the one mutable file of a log: always revalidated (tiles never change).
-      const cache = path.endsWith("checkpoint") ? "no-cache" : "default";
-      response = await fetch(new URL(path, site.root), { credentials: "same-origin", cache });
+      // Revalidated every time (a 304 costs little): the checkpoint changes with each publish, and a tile cached
+      // from one view of the log must not stand in for what the site serves now.
+      response = await fetch(new URL(path, site.root), { credentials: "same-origin", cache: "no-cache" });
     } catch (error) {
       throw new LogError(`could not load ${path}: ${error.message || "network error"}`);
     }
