@@ -21,11 +21,11 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import check, lookup, pr, rdfc, site
+from benchmarks import check, lookup, pr, rdfc, site, tlog
 from benchmarks._common import Figure, Workspace, machine, write_json
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-FIGURES = ("check", "pr", "site", "lookup", "rdfc")
+FIGURES = ("check", "pr", "site", "lookup", "rdfc", "log")
 
 
 def _log(message: str) -> None:
@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": lambda: list(check.measure(ws, large=sizes["large"], medium=sizes["medium"], cores=info["cores"])),
         "pr": lambda: [pr.measure(ws, large=sizes["large"], small=sizes["small"])],
         "lookup": lambda: [lookup.measure(ws, awards=sizes["medium"])],
+        "log": lambda: tlog.measure(ws, size=100_000 if args.quick else tlog.MILLION),
         "site": lambda: [
             site.measure(ws, credentials=sizes["credentials"], small_credentials=sizes["small_credentials"])
         ],
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, float] = {}
     try:
         # rdfc first (it makes the 10k registry the others reuse), the slow site build last.
-        for name in ("rdfc", "check", "pr", "lookup", "site"):
+        for name in ("rdfc", "check", "pr", "lookup", "log", "site"):
             if name not in wanted:
                 continue
             mark = time.perf_counter()

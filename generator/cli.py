@@ -184,6 +184,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     else:
         raise UsageError(f"{target!r} is neither a file nor an award hash (64 hex digits)")
     result = verify_credential(document, registry, recipient=args.recipient, any_issuer=args.any_issuer)
+    if registry is not None and registry.governance.model.log is not None:
+        from generator.transparency.commands import with_log_check
+
+        result = with_log_check(result, registry, args.log, document)
     if args.format == "json":
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -208,7 +212,7 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from generator.publish.build import build_site
 
-    result = build_site(_root(args), Path(args.out))
+    result = build_site(_root(args), Path(args.out), log_dir=Path(args.log) if args.log else None)
     took = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     print(f"built {result.pages} pages into {result.out} ({took})")
     return 0
@@ -296,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--any-issuer", action="store_true", help="accept issuers not registered here (authenticity only)"
     )
+    verify.add_argument("--log", metavar="DIR|URL", help="also check the award is in this public log (site's log/)")
     verify.set_defaults(handler=_cmd_verify)
 
     revoke = sub.add_parser("revoke", help="revoke an award with its issuer's key")
@@ -306,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
     build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")
+    build.add_argument("--log", metavar="DIR", help="the transparency log's state, published under log/")
     build.set_defaults(handler=_cmd_build)
 
     serve = sub.add_parser("serve", help="build, serve on localhost and rebuild when files change")
@@ -324,11 +330,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     demo.set_defaults(handler=_cmd_demo)
 
+    from generator.transparency.commands import add_log_commands
+
+    add_log_commands(sub)
     # Users type --root on either side of the command: every command that reads a registry takes it after the
-    # command too. There it has no default (SUPPRESS), so leaving it out keeps a --root given before the command.
+    # command too (and after a nested one: `credreg log monitor ISSUER --root DIR`). There it has no default
+    # (SUPPRESS), so leaving it out keeps a --root given before the command.
     for name, command in sub.choices.items():
-        if name not in _NO_ROOT:
-            command.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
+        if name in _NO_ROOT:
+            continue
+        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        for leaf in [p for action in nested for p in action.choices.values()] or [command]:
+            leaf.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
     return parser
 
 

@@ -13,12 +13,14 @@ from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
+from generator.transparency.keys import NOTE_KEY_FORMAT
 
 __all__ = ["check_private_keys", "private_key_line"]
 
 # Built from the constant, so this module (and any file that merely names the format) is not a match.
 _PATTERNS = (
     (re.compile(rb'"format"\s*:\s*"' + re.escape(PRIVATE_KEY_FORMAT.encode()) + rb'"'), "a credreg private key"),
+    (re.compile(rb'"format"\s*:\s*"' + re.escape(NOTE_KEY_FORMAT.encode()) + rb'"'), "a transparency-log private key"),
     (re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"), "a PEM private key"),
 )
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from generator.models._base import GitHubHandle, HttpsUrl, Markdown, PlainText, StrictModel, require_unique
 
-__all__ = ["Governance", "ReviewRules"]
+__all__ = ["Governance", "ReviewRules", "TransparencyLog", "Witness"]
 
 
 class ReviewRules(StrictModel):
@@ -33,6 +33,62 @@ class ReviewRules(StrictModel):
     since-revoked key can still add by backdating its signatures."""
 
 
+class Witness(StrictModel):
+    """A witness of the transparency log: it cosigns checkpoints it found consistent with the last it saw."""
+
+    name: PlainText
+    """Who runs it (shown next to its cosignature)."""
+
+    vkey: str = Field(pattern=r"^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$")
+    """Its C2SP cosigner verifier key, ``<key name>+<key id>+<base64(0x04 || Ed25519 public key)>``."""
+
+    @field_validator("vkey")
+    @classmethod
+    def _cosigner_vkey(cls, value: str) -> str:
+        return _vkey(value, 0x04)
+
+
+class TransparencyLog(StrictModel):
+    """The registry's public transparency log (served under ``log/``): its key, and who witnesses it."""
+
+    vkey: str = Field(pattern=r"^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$")
+    """The log's C2SP signed-note verifier key, ``<origin>+<key id>+<base64(0x01 || Ed25519 public key)>``. The
+    key name is the log's origin: the site URL without its scheme, followed by ``log``. The private half is
+    held like an issuer's key, outside the repository (a CI secret)."""
+
+    witnesses: list[Witness] = []
+    """Witnesses whose cosignatures count towards the quorum."""
+
+    quorum: int = Field(default=0, ge=0)
+    """How many listed witnesses must have cosigned a checkpoint for verifiers to accept it."""
+
+    @field_validator("vkey")
+    @classmethod
+    def _log_vkey(cls, value: str) -> str:
+        return _vkey(value, 0x01)
+
+    @model_validator(mode="after")
+    def _quorum_reachable(self) -> TransparencyLog:
+        if self.quorum > len(self.witnesses):
+            raise ValueError(f"quorum {self.quorum} is more than the {len(self.witnesses)} listed witnesses")
+        keys = [w.vkey for w in self.witnesses]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a witness is listed twice")
+        return self
+
+
+def _vkey(value: str, sig_type: int) -> str:
+    from generator.tlog.note import NoteError, parse_vkey
+
+    try:
+        verifier = parse_vkey(value)
+    except NoteError as exc:
+        raise ValueError(str(exc)) from None
+    if verifier.sig_type != sig_type:
+        raise ValueError(f"expected a key of signature type 0x{sig_type:02x}, not 0x{verifier.sig_type:02x}")
+    return value
+
+
 class Governance(StrictModel):
     """The registry itself: its name, its public address and its maintainers."""
 
@@ -55,6 +111,10 @@ class Governance(StrictModel):
 
     review: ReviewRules = ReviewRules()
     """Review rules for pull requests."""
+
+    log: TransparencyLog | None = None
+    """The public transparency log of every award, revocation, key change and credential definition version
+    (absent: the registry publishes no log)."""
 
     @field_validator("site_url")
     @classmethod

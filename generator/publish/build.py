@@ -47,10 +47,13 @@ def _replace(stage: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(root: Path, out: Path, *, now: dt.datetime | None = None, frames: bool = True) -> BuildResult:
+def build_site(
+    root: Path, out: Path, *, now: dt.datetime | None = None, frames: bool = True, log_dir: Path | None = None
+) -> BuildResult:
     """Build the site of the registry at ``root`` into ``out`` (replaced only when the build succeeds).
 
     ``frames=False`` has mkdocs lay out every generated page itself (see :mod:`generator.site.frames`).
+    ``log_dir``: the transparency log's state, checked against the registry's log key and served as ``log/``.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -73,6 +76,10 @@ def build_site(root: Path, out: Path, *, now: dt.datetime | None = None, frames:
         mkdocs_build(config)
         timings["mkdocs"] = time.perf_counter() - mark
         pages = len(plugin.prepared.pages) if plugin.prepared else 0  # type: ignore[attr-defined]
+        if log_dir is not None:
+            from generator.transparency.publish import copy_log
+
+            copy_log(registry, log_dir, stage / "log")
         _replace(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)

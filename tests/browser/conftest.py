@@ -52,10 +52,18 @@ def build(root: Path, out: Path) -> Path:
     return out
 
 
+class _NoStoreHandler(_QuietHandler):
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
 @contextlib.contextmanager
-def serve_dir(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free port of 127.0.0.1; yields the base URL (ending in ``/``)."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve_dir(directory: Path, *, no_store: bool = False) -> Iterator[str]:
+    """Serve ``directory`` on a free port of 127.0.0.1; yields the base URL (ending in ``/``).
+
+    ``no_store``: responses say ``Cache-Control: no-store`` (for tests that change files between visits)."""
+    handler = functools.partial(_NoStoreHandler if no_store else _QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -8,6 +8,7 @@ import { browserSupport, UnsupportedError } from "./dataintegrity.js";
 import { day } from "./policies.js";
 import { FAILED, NOT_CHECKED, PASSED, Verdict } from "./results.js";
 import { SiteData } from "./sitedata.js";
+import { logCheck } from "./tlog.js";
 import { conclude, DataError, InputError, parseAwardJSON, parseHashInput, Verifier } from "./verifier.js";
 
 const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award is a few KiB
@@ -183,6 +184,7 @@ class Page {
     $("cr-verdict").setAttribute("aria-busy", "true");
     try {
       const outcome = await produce();
+      if (outcome.kind === "verified" && outcome.hash) outcome.checks.push(await logCheck(this.site, outcome.hash));
       if (run !== this.run) return;
       this.outcome = outcome;
       await this.render();

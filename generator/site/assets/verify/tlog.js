@@ -1,0 +1,445 @@
+// The registry's public transparency log, checked in the browser: the award's RFC 9162 inclusion proof
+// against the C2SP checkpoint (a signed note: Ed25519 via WebCrypto), the witnesses' cosignatures, and the
+// consistency of the checkpoint with the largest one this browser saw before (kept in localStorage), so that a
+// split view shown to a returning visitor is caught. Mirrors generator/tlog/*.py and
+// generator/transparency/inclusion.py; tests/site/test_verify_tlog.py runs both on the same logs.
+
+import { sha256, toHex } from "./encoding.js";
+import { check, notChecked } from "./results.js";
+
+export class LogError extends Error {}
+
+const ID = "log";
+const LABEL = "Public log";
+const WIDTH = 256;
+const HEX64 = /^[0-9a-f]{64}$/;
+const utf8 = new TextEncoder();
+
+function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function equal(a, b) {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function leafHash(entry) {
+  return sha256(concat([0], entry));
+}
+
+export function nodeHash(left, right) {
+  return sha256(concat([1], left, right));
+}
+
+/** The largest power of two smaller than n (n > 1): where RFC 6962 splits a range. */
+function split(n) {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** c2sp.org/tlog-tiles: 1234067 → "x001/x234/067". */
+export function tileIndexPath(index) {
+  const groups = [String(index % 1000).padStart(3, "0")];
+  for (let n = Math.floor(index / 1000); n > 0; n = Math.floor(n / 1000)) {
+    groups.unshift(`x${String(n % 1000).padStart(3, "0")}`);
+  }
+  return groups.join("/");
+}
+
+/** "tile/<L>/<N>[.p/<W>]", or "tile/entries/<N>[.p/<W>]" for level "entries". */
+export function tilePath(level, index, width = WIDTH) {
+  return `tile/${level}/${tileIndexPath(index)}${width === WIDTH ? "" : `.p/${width}`}`;
+}
+
+export function tileWidth(level, index, size) {
+  const count = Math.floor(size / WIDTH ** level);
+  return Math.max(0, Math.min(WIDTH, count - index * WIDTH));
+}
+
+export function decodeBundle(bytes) {
+  const entries = [];
+  for (let i = 0; i < bytes.length; ) {
+    if (i + 2 > bytes.length) throw new LogError("entry bundle ends inside a length prefix");
+    const n = (bytes[i] << 8) | bytes[i + 1];
+    if (i + 2 + n > bytes.length) throw new LogError("entry bundle ends inside an entry");
+    entries.push(bytes.subarray(i + 2, i + 2 + n));
+    i += 2 + n;
+  }
+  return entries;
+}
+
+/** Every complete subtree of a list of hashes, level by level. */
+async function levelsOf(hashes) {
+  const levels = [hashes];
+  while (levels[levels.length - 1].length > 1) {
+    const below = levels[levels.length - 1];
+    const above = [];
+    for (let i = 0; i + 1 < below.length; i += 2) above.push(await nodeHash(below[i], below[i + 1]));
+    if (!above.length) break;
+    levels.push(above);
+  }
+  return levels;
+}
+
+/** Complete-subtree hashes of a tree of `size`, read from tiles with `read(path) → Uint8Array|null`. */
+export class TileSource {
+  constructor(read, size) {
+    this.read = read;
+    this.size = size;
+    this.tiles = new Map();
+  }
+
+  tile(level, index) {
+    const key = `${level}/${index}`;
+    if (!this.tiles.has(key)) {
+      this.tiles.set(
+        key,
+        (async () => {
+          const width = tileWidth(level, index, this.size);
+          if (width === 0) throw new LogError(`tile ${key} is beyond a tree of ${this.size}`);
+          const data = await this.read(tilePath(level, index, width));
+          if (data === null || data.length !== 32 * width) throw new LogError(`tile ${key} is missing or malformed`);
+          const hashes = [];
+          for (let i = 0; i < width; i += 1) hashes.push(data.subarray(32 * i, 32 * i + 32));
+          return levelsOf(hashes);
+        })(),
+      );
+    }
+    return this.tiles.get(key);
+  }
+
+  async node(height, index) {
+    const level = Math.floor(height / 8);
+    const below = height % 8;
+    const first = index * 2 ** below;
+    const levels = await this.tile(level, Math.floor(first / WIDTH));
+    const hash = levels[below]?.[(first % WIDTH) / 2 ** below];
+    if (hash === undefined) throw new LogError(`no complete subtree of height ${height} at ${index}`);
+    return hash;
+  }
+}
+
+async function subtreeHash(source, start, end) {
+  const size = end - start;
+  if ((size & (size - 1)) === 0 && start % size === 0) return source.node(Math.log2(size), start / size);
+  const k = split(size);
+  return nodeHash(await subtreeHash(source, start, start + k), await subtreeHash(source, start + k, end));
+}
+
+export async function rootHash(source, size) {
+  return size === 0 ? sha256(new Uint8Array()) : subtreeHash(source, 0, size);
+}
+
+/** PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf side first. */
+export async function inclusionProof(source, index, size) {
+  if (!(index >= 0 && index < size)) throw new LogError(`leaf ${index} is not in a tree of ${size}`);
+  const proof = [];
+  let start = 0;
+  let end = size;
+  while (end - start > 1) {
+    const k = split(end - start);
+    if (index < start + k) {
+      proof.push(await subtreeHash(source, start + k, end));
+      end = start + k;
+    } else {
+      proof.push(await subtreeHash(source, start, start + k));
+      start += k;
+    }
+  }
+  return proof.reverse();
+}
+
+/** PROOF(old, D[0:size]) of RFC 6962 §2.1.2. */
+export async function consistencyProof(source, old, size) {
+  if (!(old >= 0 && old <= size)) throw new LogError(`no consistency proof from ${old} to ${size}`);
+  if (old === 0 || old === size) return [];
+  const proof = [];
+  let start = 0;
+  let end = size;
+  let m = old;
+  let whole = true;
+  while (m !== end - start) {
+    const k = split(end - start);
+    if (m <= k) {
+      proof.push(await subtreeHash(source, start + k, end));
+      end = start + k;
+    } else {
+      proof.push(await subtreeHash(source, start, start + k));
+      start += k;
+      m -= k;
+      whole = false;
+    }
+  }
+  if (!whole) proof.push(await subtreeHash(source, start, end));
+  return proof.reverse();
+}
+
+const isHash = (h) => h instanceof Uint8Array && h.length === 32;
+
+/** RFC 9162 §2.1.3.2. Sizes are JavaScript numbers: exact up to 2**53, far beyond any registry. */
+export async function verifyInclusion(leaf, index, size, proof, root) {
+  if (!isHash(leaf) || !isHash(root) || !proof.every(isHash) || !(index >= 0 && index < size)) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = await nodeHash(p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      r = await nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equal(r, root);
+}
+
+/** RFC 9162 §2.1.4.2. */
+export async function verifyConsistency(old, size, oldRoot, newRoot, proof) {
+  if (!isHash(oldRoot) || !isHash(newRoot) || !proof.every(isHash) || !(old >= 0 && old <= size)) return false;
+  if (old === 0) return proof.length === 0 && equal(oldRoot, await sha256(new Uint8Array()));
+  if (old === size) return proof.length === 0 && equal(oldRoot, newRoot);
+  if (proof.length === 0) return false;
+  const path = (old & (old - 1)) === 0 ? [oldRoot, ...proof] : [...proof];
+  let fn = old - 1;
+  let sn = size - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equal(fr, oldRoot) && equal(sr, newRoot);
+}
+
+// --- signed notes, checkpoints, cosignatures (c2sp.org/signed-note, /tlog-checkpoint, /tlog-cosignature) ---
+
+function base64(text) {
+  if (typeof text !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
+    throw new LogError("not base64");
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+function base64Encode(bytes) {
+  return btoa(String.fromCharCode(...bytes));
+}
+
+export function parseNote(text) {
+  if (typeof text !== "string" || !text.endsWith("\n") || /[\u0000-\u0009\u000b-\u001f]/.test(text))
+    throw new LogError("the checkpoint is not a signed note");
+  const at = text.lastIndexOf("\n\n");
+  if (at < 0) throw new LogError("the checkpoint has no signatures");
+  const signatures = text
+    .slice(at + 2)
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => {
+      const match = /^\u2014 (\S+) (\S+)$/.exec(line);
+      if (!match) throw new LogError("malformed signature line in the checkpoint");
+      const raw = base64(match[2]);
+      if (raw.length < 5) throw new LogError("short signature in the checkpoint");
+      return { name: match[1], id: raw.subarray(0, 4), data: raw.subarray(4) };
+    });
+  return { text: text.slice(0, at + 1), signatures };
+}
+
+export function parseCheckpoint(text) {
+  const lines = text.split("\n");
+  if (lines.length < 4 || lines[lines.length - 1] !== "" || lines.slice(0, -1).some((l) => l === ""))
+    throw new LogError("the checkpoint is not origin, size and root hash lines");
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(lines[1])) throw new LogError("the checkpoint's tree size is malformed");
+  const root = base64(lines[2]);
+  if (root.length !== 32) throw new LogError("the checkpoint's root hash is not 32 bytes");
+  return { origin: lines[0], size: Number(lines[1]), root };
+}
+
+/** A vkey "<name>+<hex key id>+<base64(type || key)>", its key id checked. */
+export async function parseVkey(vkey) {
+  const text = String(vkey).trim();
+  const first = text.indexOf("+");
+  const second = text.indexOf("+", first + 1);
+  if (first < 1 || second < 0) throw new LogError("malformed vkey");
+  const [name, hexId, material] = [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
+  const raw = base64(material);
+  if (!name || raw.length !== 33 || !/^[0-9a-f]{8}$/.test(hexId ?? "")) throw new LogError("malformed vkey");
+  const id = (await sha256(concat(utf8.encode(`${name}\n`), raw))).subarray(0, 4);
+  if (toHex(id) !== hexId) throw new LogError("the vkey's key id does not match its key");
+  return { name, type: raw[0], key: raw.subarray(1), id };
+}
+
+async function ed25519(key, message, signature) {
+  if (signature.length !== 64) return false;
+  try {
+    const imported = await crypto.subtle.importKey("raw", key, { name: "Ed25519" }, false, ["verify"]);
+    return await crypto.subtle.verify({ name: "Ed25519" }, imported, signature, message);
+  } catch {
+    return false;
+  }
+}
+
+const find = (note, vkey) => note.signatures.find((s) => s.name === vkey.name && equal(s.id, vkey.id));
+
+export async function verifyNote(note, vkey) {
+  const sig = find(note, vkey);
+  return vkey.type === 0x01 && sig !== undefined && ed25519(vkey.key, utf8.encode(note.text), sig.data);
+}
+
+/** A witness's valid cosignature/v1 on the note (its timestamp), or null. */
+export async function cosignature(note, vkey) {
+  const sig = find(note, vkey);
+  if (vkey.type !== 0x04 || sig === undefined || sig.data.length !== 72) return null;
+  let time = 0n;
+  for (const b of sig.data.subarray(0, 8)) time = (time << 8n) | BigInt(b);
+  const message = utf8.encode(`cosignature/v1\ntime ${time}\n${note.text}`);
+  return (await ed25519(vkey.key, message, sig.data.subarray(8))) ? time : null;
+}
+
+// --- the check ---------------------------------------------------------------------------------------------
+
+function bytesReader(site) {
+  if (typeof site.loadBytes === "function") return (path) => site.loadBytes(path);
+  return async (path) => {
+    let response;
+    try {
+      // Revalidated every time (a 304 costs little): the checkpoint changes with each publish, and a tile cached
+      // from one view of the log must not stand in for what the site serves now.
+      response = await fetch(new URL(path, site.root), { credentials: "same-origin", cache: "no-cache" });
+    } catch (error) {
+      throw new LogError(`could not load ${path}: ${error.message || "network error"}`);
+    }
+    if (response.status === 404) return null;
+    if (!response.ok) throw new LogError(`could not load ${path}: HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  };
+}
+
+function memoryOf(storage) {
+  if (storage !== undefined) return storage;
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // storage disabled: no memory between visits
+  }
+}
+
+/**
+ * The "Public log" check of an award hash. `site` is a SiteData; `storage` (default: localStorage) keeps the
+ * largest checkpoint seen, per log origin.
+ */
+export async function logCheck(site, hash, storage) {
+  const policy = await site.json("log/policy.json");
+  if (policy === null) {
+    return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
+  }
+  try {
+    return await checkLog(site, hash, policy, memoryOf(storage));
+  } catch (error) {
+    if (!(error instanceof LogError)) throw error;
+    return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
+  }
+}
+
+async function checkLog(site, hash, policy, memory) {
+  const read = bytesReader(site);
+  const vkey = await parseVkey(policy.vkey);
+  const raw = await read("log/checkpoint");
+  if (raw === null) throw new LogError("log/checkpoint is missing");
+  const note = parseNote(new TextDecoder("utf-8", { fatal: false }).decode(raw));
+  if (!(await verifyNote(note, vkey))) throw new LogError("the checkpoint is not signed by the registry's log key");
+  const cp = parseCheckpoint(note.text);
+  if (cp.origin !== vkey.name) throw new LogError(`the checkpoint is for another log (${cp.origin})`);
+  const tiles = new TileSource((path) => read(`log/${path}`), cp.size);
+
+  // A returning visitor: this checkpoint must extend the largest one this browser saw.
+  const key = `credreg-log:${cp.origin}`;
+  let seen = null;
+  try {
+    seen = memory ? JSON.parse(memory.getItem(key) ?? "null") : null;
+  } catch {
+    seen = null;
+  }
+  let history = "";
+  if (seen && Number.isSafeInteger(seen.size) && typeof seen.root === "string") {
+    const seenRoot = base64(seen.root);
+    if (seen.size > cp.size) {
+      throw new LogError(
+        `this browser saw a larger log before (${seen.size} entries, now ${cp.size}): a rollback or a split view`,
+      );
+    }
+    const proof = await consistencyProof(tiles, seen.size, cp.size);
+    if (!(await verifyConsistency(seen.size, cp.size, seenRoot, cp.root, proof))) {
+      throw new LogError(
+        `the log is not consistent with the one this browser saw before (${seen.size} entries): a split view`,
+      );
+    }
+    history = `, consistent with the log this browser saw before (${seen.size} entries)`;
+  }
+  if (memory && (!seen || !(seen.size >= cp.size))) {
+    try {
+      memory.setItem(key, JSON.stringify({ size: cp.size, root: base64Encode(cp.root) }));
+    } catch {
+      // storage full or disabled: the check itself stands
+    }
+  }
+
+  // The award's entry: its index from the published index, its bytes from the entry bundle, then the proof.
+  const digits = policy.index_digits;
+  if (!HEX64.test(hash) || !Number.isInteger(digits) || digits < 1 || digits > 4)
+    throw new LogError("log/policy.json is malformed");
+  const shard = await site.json(`log/index/${hash.slice(0, digits)}.json`);
+  const found = shard !== null && Object.hasOwn(shard, hash) ? shard[hash] : undefined;
+  if (found === undefined) return check(ID, LABEL, false, "not recorded in the public log");
+  // [index, entry text]: neither is trusted, the inclusion proof of this entry at this index is checked.
+  const [index, text] = Array.isArray(found) ? found : [];
+  if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size || typeof text !== "string")
+    throw new LogError(`the published index of the log is malformed for this award`);
+  const entry = utf8.encode(text);
+  const fields = new TextDecoder().decode(entry).trimEnd().split(" ");
+  if (fields[0] !== "credreg-log/1" || fields[1] !== "award" || fields[3] !== hash)
+    throw new LogError(`entry ${index} is not this award`);
+  const proof = await inclusionProof(tiles, index, cp.size);
+  if (!(await verifyInclusion(await leafHash(entry), index, cp.size, proof, cp.root)))
+    throw new LogError(`the inclusion proof of entry ${index} does not verify`);
+
+  let cosigned = 0;
+  for (const witness of Array.isArray(policy.witnesses) ? policy.witnesses : []) {
+    try {
+      if ((await cosignature(note, await parseVkey(witness.vkey))) !== null) cosigned += 1;
+    } catch (error) {
+      if (!(error instanceof LogError)) throw error;
+    }
+  }
+  const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
+  const reason =
+    `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
+    `cosigned by ${cosigned} of ${quorum} witnesses${history}`;
+  if (cosigned < quorum) return check(ID, LABEL, false, `${reason} (quorum not reached)`);
+  return check(ID, LABEL, true, reason);
+}

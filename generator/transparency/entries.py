@@ -1,0 +1,213 @@
+"""What the transparency log records, and in which order: derived from the registry's Git history.
+
+One entry per published record, as one line of UTF-8 text::
+
+    credreg-log/1 <kind> <issuer> <sha256> <path>[#<line>]
+
+* ``award`` — an award file, or one line of an award batch; ``sha256`` is the award hash (SHA-256 of its JCS
+  form, the value shown everywhere), or of the raw bytes when they are not a JSON object.
+* ``revocation`` — one line appended to ``revocations.jsonl``; SHA-256 of the line's bytes.
+* ``key-added``, ``key-expiry-set``, ``key-revoked`` (``key-changed`` for any other edit) — a key file added
+  or given ``valid_until`` / ``revoked_at``; SHA-256 of the file.
+* ``credential`` — a credential definition added or changed (one entry per version); SHA-256 of the file.
+
+``path`` is the repository path, percent-encoded outside ``[A-Za-z0-9/._~-]``; ``#<line>`` names a line of a
+JSON Lines file.
+
+**Order.** Commits along the first-parent chain of ``HEAD``, oldest first (a merge counts as one commit: its
+difference with its first parent); within a commit, paths in byte order; within a file, line order. A history
+that only grows therefore gives a log that only grows, and a rewritten history that drops or changes a record
+gives a different prefix, which the publish and every witness refuse. Deleting a file adds nothing: the log
+keeps what was once published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from generator.awards import award_hash
+from generator.errors import CredregError, UsageError
+from generator.layout import PathKind, classify
+
+__all__ = ["ENTRY_PREFIX", "KINDS", "LogEntry", "derive_entries", "first_parent_ancestor", "head_commit"]
+
+ENTRY_PREFIX = "credreg-log/1"
+KINDS = ("award", "revocation", "key-added", "key-expiry-set", "key-revoked", "key-changed", "credential")
+_ENTRY_RE = re.compile(
+    r"^credreg-log/1 (?P<kind>[a-z-]+) (?P<issuer>[^ /]+) (?P<sha>[0-9a-f]{64}) (?P<path>[A-Za-z0-9/._~%-]+)"
+    r"(?:#(?P<line>[1-9][0-9]*))?\n$"
+)
+_ZERO = "0" * 40
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    kind: str
+    issuer: str
+    sha256: str
+    path: str
+    line: int | None = None
+
+    def encode(self) -> bytes:
+        where = quote(self.path, safe="/._~-") + (f"#{self.line}" if self.line is not None else "")
+        return f"{ENTRY_PREFIX} {self.kind} {quote(self.issuer, safe='')} {self.sha256} {where}\n".encode()
+
+    @classmethod
+    def parse(cls, data: bytes) -> LogEntry:
+        m = _ENTRY_RE.match(data.decode("utf-8", "replace"))
+        if not m or m.group("kind") not in KINDS:
+            raise ValueError(f"not a credreg log entry: {data[:80]!r}")
+        line = int(m.group("line")) if m.group("line") else None
+        return cls(m.group("kind"), unquote(m.group("issuer")), m.group("sha"), unquote(m.group("path")), line)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
+    except FileNotFoundError:
+        raise UsageError("the transparency log is derived from Git history, and git is not installed") from None
+    except subprocess.CalledProcessError as exc:
+        lines = exc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git {args[0]} failed in {root}", lines[:3]) from None
+
+
+def head_commit(root: Path) -> str:
+    return _git(root, "rev-parse", "--verify", "HEAD^{commit}").decode().strip()
+
+
+def first_parent_ancestor(root: Path, commit: str, head: str) -> bool:
+    """Whether ``commit`` is on the first-parent chain of ``head`` (the log's order follows that chain)."""
+    if not re.fullmatch(r"[0-9a-f]{40}", commit):
+        return False
+    chain = _git(root, "rev-list", "--first-parent", head).split()
+    return commit.encode() in chain
+
+
+class _Blobs:
+    """Blob contents through one ``git cat-file --batch`` process."""
+
+    def __init__(self, root: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+
+    def read(self, sha: str) -> bytes:
+        if sha == _ZERO:
+            return b""
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.proc.stdin.write(sha.encode() + b"\n")
+        self.proc.stdin.flush()
+        header = self.proc.stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise CredregError(f"git object {sha} is not a blob")
+        data = self.proc.stdout.read(int(header[2]))
+        self.proc.stdout.read(1)
+        return data
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _award_digest(data: bytes) -> str:
+    try:
+        parsed = json.loads(data)
+        if isinstance(parsed, dict):
+            return award_hash(parsed)
+    except (ValueError, CredregError, RecursionError):
+        pass
+    return _sha(data)
+
+
+def _new_lines(old: bytes, new: bytes) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of the non-empty lines of ``new`` that ``old`` did not have (as a multiset)."""
+    seen = Counter(line for line in old.split(b"\n") if line.strip())
+    for number, line in enumerate(new.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        if seen[line]:
+            seen[line] -= 1
+            continue
+        yield number, line
+
+
+def _key_kinds(old: bytes, new: bytes) -> list[str]:
+    if not old:
+        return ["key-added"]
+    try:
+        before, after = json.loads(old), json.loads(new)
+        kinds = []
+        if after.get("valid_until") != before.get("valid_until"):
+            kinds.append("key-expiry-set")
+        if after.get("revoked_at") != before.get("revoked_at"):
+            kinds.append("key-revoked")
+        return kinds or ["key-changed"]
+    except (ValueError, AttributeError):
+        return ["key-changed"]
+
+
+def _entries_of_change(path: str, old: bytes, new: bytes) -> Iterator[LogEntry]:
+    role = classify(path)
+    issuer = role.issuer or ""
+    if role.kind is PathKind.AWARD:
+        yield LogEntry("award", issuer, _award_digest(new), path)
+    elif role.kind is PathKind.AWARD_BATCH:
+        for number, line in _new_lines(old, new):
+            yield LogEntry("award", issuer, _award_digest(line), path, number)
+    elif role.kind is PathKind.REVOCATIONS:
+        for number, line in _new_lines(old, new):
+            yield LogEntry("revocation", issuer, _sha(line), path, number)
+    elif role.kind is PathKind.KEY:
+        for kind in _key_kinds(old, new):
+            yield LogEntry(kind, issuer, _sha(new), path)
+    elif role.kind is PathKind.CREDENTIAL:
+        yield LogEntry("credential", issuer, _sha(new), path)
+
+
+_LOGGED = (PathKind.AWARD, PathKind.AWARD_BATCH, PathKind.REVOCATIONS, PathKind.KEY, PathKind.CREDENTIAL)
+
+
+def derive_entries(root: Path, *, head: str, since: str | None = None) -> Iterator[LogEntry]:
+    """The log entries of the commits on ``head``'s first-parent chain (after ``since``), in log order."""
+    revs = f"{since}..{head}" if since else head
+    out = _git(
+        root, "-c", "core.quotePath=false", "log", "--first-parent", "--reverse", "--diff-merges=first-parent",
+        "--no-renames", "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H", revs, "--",
+        "registry/issuers", "keys",
+    )  # fmt: skip
+    blobs = _Blobs(root)
+    try:
+        for chunk in out.split(b"\x01")[1:]:
+            _commit, _, rest = chunk.partition(b"\0")
+            tokens = rest.lstrip(b"\n").split(b"\0")
+            changes: list[tuple[bytes, str, str, str]] = []
+            for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
+                if not meta.startswith(b":"):
+                    continue
+                fields = meta[1:].split()
+                old_sha, new_sha, status = fields[2].decode(), fields[3].decode(), fields[4].decode()
+                if status.startswith("D") or classify(raw_path.decode("utf-8", "surrogateescape")).kind not in _LOGGED:
+                    continue
+                changes.append((raw_path, raw_path.decode("utf-8", "surrogateescape"), old_sha, new_sha))
+            for _raw, path, old_sha, new_sha in sorted(changes):
+                yield from _entries_of_change(path, blobs.read(old_sha), blobs.read(new_sha))
+    finally:
+        blobs.close()

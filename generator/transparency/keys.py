@@ -1,0 +1,91 @@
+"""Private keys of the log and of witnesses: held like an issuer's key, never in the repository.
+
+A key file is JSON ``{"format": "credreg-note-key/1", "role": "log"|"witness", "name": …, "seed": …,
+"vkey": …}`` with mode 600. The log's key is given by ``--key PATH`` or ``$CREDREG_LOG_KEY`` (in CI: a
+repository secret written to a private file by the workflow).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import stat
+from pathlib import Path
+
+from generator.crypto import ed25519
+from generator.errors import KeyFileError, UsageError
+from generator.tlog.note import COSIGNATURE_V1, ED25519, NoteError, NoteSigner, key_id
+
+__all__ = ["LOG_KEY_ENV", "NOTE_KEY_FORMAT", "generate_note_key", "load_note_key"]
+
+NOTE_KEY_FORMAT = "credreg-note-key/1"
+LOG_KEY_ENV = "CREDREG_LOG_KEY"
+_TYPES = {"log": ED25519, "witness": COSIGNATURE_V1}
+
+
+def _inside(path: Path, root: Path | None) -> bool:
+    return root is not None and path.resolve().is_relative_to(root.resolve())
+
+
+def generate_note_key(path: Path, name: str, role: str, *, root: Path | None = None) -> NoteSigner:
+    """A new Ed25519 key for the log (role ``log``) or a witness (``witness``), written to ``path`` (mode 600)."""
+    if role not in _TYPES:
+        raise UsageError(f"a note key's role is log or witness, not {role!r}")
+    try:
+        key_id(name, _TYPES[role], b"")
+    except NoteError as exc:
+        raise UsageError(f"key name: {exc}") from None
+    if _inside(path, root):
+        raise KeyFileError(f"refusing to write a private key inside the registry repository: {path}")
+    if path.exists():
+        raise KeyFileError(f"{path} already exists; not overwriting a private key")
+    signer = NoteSigner(name, ed25519.generate_seed(), _TYPES[role])
+    doc = {
+        "format": NOTE_KEY_FORMAT,
+        "role": role,
+        "name": name,
+        "seed": base64.urlsafe_b64encode(signer.seed).decode().rstrip("="),
+        "vkey": signer.verifier.vkey,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2)
+        fh.write("\n")
+    return signer
+
+
+def load_note_key(path: Path | None, role: str, *, root: Path | None = None) -> NoteSigner:
+    """Read a key file (``path``, else ``$CREDREG_LOG_KEY`` for the log), refusing one in the repo or open to others."""
+    if path is None and role == "log" and os.environ.get(LOG_KEY_ENV):
+        path = Path(os.environ[LOG_KEY_ENV]).expanduser()
+    if path is None:
+        raise UsageError(f"give the {role} key: --key PATH" + (f" or ${LOG_KEY_ENV}" if role == "log" else ""))
+    if _inside(path, root):
+        raise KeyFileError(
+            f"refusing to read a private key from inside the registry repository: {path}",
+            ["move it outside the repository (and out of its history) and treat it as exposed"],
+        )
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise KeyFileError(f"cannot read private key {path}: {exc.strerror}") from None
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyFileError(
+            f"private key {path} is accessible by other users (mode {stat.filemode(info.st_mode)})",
+            [f"restrict it first: chmod 600 {path}"],
+        )
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("format") != NOTE_KEY_FORMAT:
+            raise ValueError(f"not a {NOTE_KEY_FORMAT} file")
+        if doc.get("role") != role:
+            raise ValueError(f"a {doc.get('role')} key, not a {role} key")
+        seed = base64.urlsafe_b64decode(doc["seed"] + "=" * (-len(doc["seed"]) % 4))
+        signer = NoteSigner(str(doc["name"]), seed, _TYPES[role])
+        if len(seed) != 32 or signer.verifier.vkey != doc.get("vkey"):
+            raise ValueError("its seed does not produce its vkey")
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, NoteError) as exc:
+        raise KeyFileError(f"{path} is not a credreg log or witness key file: {exc}") from None
+    return signer

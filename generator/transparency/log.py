@@ -1,0 +1,208 @@
+"""Reading a published log (a directory or an https URL) and checking it against its signed checkpoint."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from generator.errors import CredregError, UsageError
+from generator.tlog import merkle
+from generator.tlog.note import Checkpoint, Note, NoteError, Verifier, parse_checkpoint, parse_note, verify_signature
+from generator.tlog.tiles import (
+    ENTRIES,
+    TILE_HEIGHT,
+    TILE_WIDTH,
+    TileSource,
+    decode_bundle,
+    encode_bundle,
+    tile_path,
+    tile_width,
+    tiles_for_size,
+)
+
+__all__ = ["LogError", "LogSource", "VerifiedLog", "log_origin", "open_log"]
+
+#: Bound on any one file of a log (a full tile is 8 KiB; a bundle of 256 entries a few dozen KiB).
+MAX_FILE = 4 * 1024 * 1024
+
+
+class LogError(CredregError):
+    """The log is not what its checkpoint says, or not consistent with an earlier checkpoint."""
+
+
+def log_origin(site_url: str) -> str:
+    """The log's origin (and key name): the scheme-less URL of the site's ``log/``, no trailing slash."""
+    parts = urlsplit(site_url)
+    return f"{parts.netloc}{parts.path.rstrip('/')}/log"
+
+
+class LogSource:
+    """Files of a log under a directory or an http(s) URL prefix."""
+
+    def __init__(self, location: str | Path) -> None:
+        text = str(location)
+        self.url = text.rstrip("/") + "/" if text.startswith(("https://", "http://")) else None
+        self.dir = None if self.url else Path(location)
+        if self.dir is not None and not self.dir.is_dir():
+            raise UsageError(f"{self.dir} is not a directory holding a log (checkpoint, tile/…)")
+        self.overlay: dict[str, bytes] = {}
+
+    def __str__(self) -> str:
+        return self.url or str(self.dir)
+
+    def read(self, rel: str) -> bytes | None:
+        if rel in self.overlay:
+            return self.overlay[rel]
+        if self.dir is not None:
+            path = self.dir / rel
+            try:
+                if path.stat().st_size > MAX_FILE:
+                    raise LogError(f"{path} is larger than any log file can be")
+                return path.read_bytes()
+            except (FileNotFoundError, NotADirectoryError):
+                return None
+        assert self.url is not None
+        try:
+            with urllib.request.urlopen(self.url + rel, timeout=30) as response:  # noqa: S310 (http(s) only)
+                data: bytes = response.read(MAX_FILE + 1)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return None
+            raise LogError(f"{self.url}{rel}: HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise LogError(f"cannot fetch {self.url}{rel}: {exc}") from None
+        if len(data) > MAX_FILE:
+            raise LogError(f"{self.url}{rel} is larger than any log file can be")
+        return data
+
+    def tile(self, level: int, index: int, width: int) -> bytes:
+        rel = tile_path(level, index, width)
+        data = self.read(rel)
+        if data is None and width < TILE_WIDTH:
+            # A partial tile may be gone once the full one exists: the full one starts with the same content.
+            full = self.read(tile_path(level, index))
+            if full is not None and level == ENTRIES:
+                data = encode_bundle(decode_bundle(full)[:width])
+            elif full is not None:
+                data = full[: width * 32]
+        if data is None:
+            raise LogError(f"{self}: {rel} is missing")
+        return data
+
+
+@dataclass
+class VerifiedLog:
+    """A log whose checkpoint carries a valid signature of the registry's log key."""
+
+    source: LogSource
+    verifier: Verifier
+    note: Note
+    checkpoint: Checkpoint
+    _tiles: TileSource | None = field(default=None, repr=False)
+
+    @property
+    def size(self) -> int:
+        return self.checkpoint.size
+
+    @property
+    def tiles(self) -> TileSource:
+        if self._tiles is None:
+            self._tiles = TileSource(self.source.tile, self.size)
+        return self._tiles
+
+    def bundle(self, index: int) -> list[bytes]:
+        width = tile_width(0, index, self.size)
+        try:
+            entries = decode_bundle(self.source.tile(ENTRIES, index, width))
+        except ValueError as exc:
+            raise LogError(f"{self.source}: entry bundle {index}: {exc}") from None
+        if len(entries) != width:
+            raise LogError(f"{self.source}: entry bundle {index} holds {len(entries)} entries, not {width}")
+        return entries
+
+    def entries(self, start: int = 0) -> Iterator[tuple[int, bytes]]:
+        """(index, entry) from ``start`` to the checkpoint's size, each proven to be in the signed tree.
+
+        From 0 the whole tree is rebuilt from the entries and its root compared once; from later, every
+        entry's inclusion proof is checked (a monitor reads a few new entries, not the whole log).
+        """
+        rebuild = merkle.MemoryTree() if start == 0 else None
+        index = start
+        for n in range(start // TILE_WIDTH, -(-self.size // TILE_WIDTH)):
+            for entry in self.bundle(n)[index - n * TILE_WIDTH :]:
+                leaf = merkle.leaf_hash(entry)
+                if rebuild is not None:
+                    rebuild.append(leaf)
+                elif not self.proves(leaf, index):
+                    raise LogError(f"{self.source}: entry {index} is not in the tree the checkpoint signs")
+                yield index, entry
+                index += 1
+        if rebuild is not None and rebuild.root() != self.checkpoint.root:
+            raise LogError(f"{self.source}: the entries do not hash to the checkpoint's root")
+
+    def audit(self) -> list[bytes]:
+        """Every entry, after checking that they hash to the checkpoint's root and that every hash tile, at
+        every level, holds exactly the hashes they produce (what a site serves must be what it signed)."""
+        entries, tree = [], merkle.MemoryTree()
+        for _, entry in self.entries(0):
+            entries.append(entry)
+            tree.append(merkle.leaf_hash(entry))
+        for level, index, width in tiles_for_size(self.size):
+            try:
+                served = self.source.tile(level, index, width)
+            except LogError:
+                raise LogError(f"{self.source}: {tile_path(level, index, width)} is missing") from None
+            height, first = TILE_HEIGHT * level, index * TILE_WIDTH
+            if served != b"".join(tree.node(height, first + i) for i in range(width)):
+                raise LogError(f"{self.source}: {tile_path(level, index, width)} does not hold the log's hashes")
+        return entries
+
+    def proves(self, leaf: bytes, index: int) -> bool:
+        try:
+            proof = merkle.inclusion_proof(self.tiles, index, self.size)
+        except ValueError:
+            return False
+        return merkle.verify_inclusion(leaf, index, self.size, proof, self.checkpoint.root)
+
+    def check_tiles(self) -> None:
+        """The tiles' root is the checkpoint's (reads only the right edge of the tree)."""
+        try:
+            root = merkle.root_hash(self.tiles, self.size)
+        except ValueError as exc:
+            raise LogError(f"{self.source}: {exc}") from None
+        if root != self.checkpoint.root:
+            raise LogError(f"{self.source}: the tiles do not hash to the checkpoint's root")
+
+    def consistent_with(self, old: Checkpoint) -> bool:
+        """RFC 9162 consistency of ``old`` with this checkpoint, the proof computed from this log's tiles."""
+        if old.origin != self.checkpoint.origin or old.size > self.size:
+            return False
+        try:
+            proof = merkle.consistency_proof(self.tiles, old.size, self.size)
+        except (ValueError, LogError):
+            return False
+        return merkle.verify_consistency(old.size, self.size, old.root, self.checkpoint.root, proof)
+
+
+def read_note(data: bytes | None, where: str) -> tuple[Note, Checkpoint]:
+    if data is None:
+        raise LogError(f"{where}: no checkpoint")
+    try:
+        note = parse_note(data)
+        return note, parse_checkpoint(note.text)
+    except NoteError as exc:
+        raise LogError(f"{where}: {exc}") from None
+
+
+def open_log(source: LogSource, verifier: Verifier, *, origin: str | None = None) -> VerifiedLog:
+    """The log's checkpoint, refused unless signed by ``verifier`` (and for ``origin``, when given)."""
+    note, checkpoint = read_note(source.read("checkpoint"), f"{source}/checkpoint")
+    if not verify_signature(note, verifier):
+        raise LogError(f"{source}/checkpoint is not signed by the log key {verifier.vkey}")
+    if checkpoint.origin != (origin or verifier.name):
+        raise LogError(f"{source}/checkpoint is for the log {checkpoint.origin!r}, not {origin or verifier.name!r}")
+    return VerifiedLog(source, verifier, note, checkpoint)

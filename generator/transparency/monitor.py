@@ -1,0 +1,43 @@
+"""``credreg log monitor``: every entry of the log for one issuer, since a checkpoint the monitor saw.
+
+An issuer runs it daily with ``--since`` its saved checkpoint: the new checkpoint must be signed and
+consistent with the saved one, every entry read is proven to be in the signed tree, and the issuer's entries
+are listed: an award it never made (a leaked key) shows up the day it is published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.tlog.note import Checkpoint
+from generator.transparency.entries import LogEntry
+from generator.transparency.log import LogError, VerifiedLog
+
+__all__ = ["MonitorResult", "monitor_log"]
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorResult:
+    start: int
+    size: int
+    entries: list[tuple[int, LogEntry]]
+
+
+def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None) -> MonitorResult:
+    start = 0
+    if since is not None:
+        if not log.consistent_with(since):
+            raise LogError(
+                f"the log's checkpoint of {log.size} entries is not consistent with the one of {since.size} "
+                "you saved: the log was rewritten or shows you a split view"
+            )
+        start = since.size
+    found = []
+    for index, raw in log.entries(start):
+        try:
+            entry = LogEntry.parse(raw)
+        except ValueError:
+            raise LogError(f"entry {index} of the log is not a credreg entry: {raw[:80]!r}") from None
+        if entry.issuer == issuer:
+            found.append((index, entry))
+    return MonitorResult(start, log.size, found)

@@ -1,0 +1,206 @@
+"""``credreg log publish``: append the new history to the log, prove it consistent, sign a new checkpoint.
+
+**State.** The log's state is a directory holding exactly the files served under the site's ``log/``:
+``checkpoint`` (signed), ``tile/…`` (tiles and entry bundles), ``vkey``, and ``commit`` (the Git commit the
+checkpoint covers, and its size; unsigned bookkeeping that only lets the next publish read the new commits alone). The
+publish workflow keeps it on the registry's ``log`` branch (fast-forward only), updates it here, pushes it
+back and builds the site with ``credreg build --log DIR``. See docs/transparency-log-operators.md.
+
+**Append-only, enforced.** The previous checkpoint must carry the registry's signature and match the tiles.
+When its commit is still on the first-parent chain of ``HEAD``, only the commits after it are read; otherwise
+(a rewritten history, or ``--full``) the whole history is derived again and the published entries must be its
+prefix. Either way the new tree must pass an RFC 9162 consistency proof against the old signed root, or
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator._internal.files import write_staged, write_text_atomic
+from generator.errors import KeyFileError, UsageError
+from generator.registry import Registry
+from generator.tlog import merkle
+from generator.tlog.note import Checkpoint, NoteSigner, Verifier, parse_vkey, sign_note
+from generator.tlog.tiles import TILE_WIDTH, TileSource, append
+from generator.transparency.entries import LogEntry, derive_entries, first_parent_ancestor, head_commit
+from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
+
+__all__ = ["PublishResult", "copy_log", "index_digits", "log_config", "publish_log"]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    old_size: int
+    size: int
+    root: bytes
+    files_written: int
+    commit: str
+    full: bool
+    """Whether the whole history was derived again (first publish, rewritten history or ``--full``)."""
+
+
+def log_config(registry: Registry) -> tuple[Verifier, str]:
+    """The log's verifier key and origin, from ``registry/governance.yaml``."""
+    config = registry.governance.model.log
+    if config is None:
+        raise UsageError(
+            "registry/governance.yaml has no log: section",
+            ["make a log key with `credreg log keygen --out PATH` and add its vkey under log: vkey:"],
+        )
+    verifier = parse_vkey(config.vkey)
+    origin = log_origin(registry.site_url)
+    if verifier.name != origin:
+        raise UsageError(f"the log key's name is {verifier.name!r}; for this site it must be the origin {origin!r}")
+    return verifier, origin
+
+
+def _first_difference(log: VerifiedLog, entries: list[LogEntry]) -> str:
+    """Which published entry the history no longer has, in words."""
+    for n in range(-(-log.size // TILE_WIDTH)):
+        for offset, published in enumerate(log.bundle(n)):
+            index = n * TILE_WIDTH + offset
+            if index >= len(entries) or entries[index].encode() != published:
+                now = entries[index].encode().decode().strip() if index < len(entries) else "nothing"
+                return f"entry {index} was {published.decode('utf-8', 'replace').strip()!r}; the history now has {now}"
+    return "the entries differ"
+
+
+def _check_partial_bundle(log: VerifiedLog) -> None:
+    """The last, partial entry bundle (which the next append extends) holds the entries its tile hashes."""
+    last = log.size // TILE_WIDTH
+    if log.size % TILE_WIDTH == 0:
+        return
+    entries = log.bundle(last)
+    try:
+        tile = log.tiles.tile(0, last)
+    except ValueError as exc:
+        raise LogError(f"{log.source}: {exc}") from None
+    if [merkle.leaf_hash(e) for e in entries] != tile.levels[0]:
+        raise LogError(f"{log.source}: entry bundle {last} does not hold the entries its tile hashes")
+
+
+def _covered_commit(state: Path, size: int) -> str | None:
+    """The commit the checkpoint covers, if ``commit`` was written for this very size (a publish interrupted
+    between the checkpoint and this file leaves them apart: then the whole history is read again)."""
+    try:
+        commit, recorded = (state / "commit").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return commit if recorded == str(size) else None
+
+
+def publish_log(
+    root: Path, registry: Registry, state: Path, signer: NoteSigner, *, full: bool = False
+) -> PublishResult:
+    """Bring the log in ``state`` up to ``HEAD``; refuses (writing nothing) unless it only grows."""
+    verifier, origin = log_config(registry)
+    if signer.verifier != verifier:
+        raise KeyFileError(
+            "this key is not the registry's log key",
+            [f"registry/governance.yaml log.vkey is {verifier.vkey}", f"the key file is {signer.verifier.vkey}"],
+        )
+    state.mkdir(parents=True, exist_ok=True)
+    source = LogSource(state)
+    head = head_commit(root)
+    old: VerifiedLog | None = None
+    if (state / "checkpoint").exists():
+        old = open_log(source, verifier, origin=origin)
+        old.check_tiles()
+        _check_partial_bundle(old)
+        if full:  # also every published tile and bundle, not only the right edge the append builds on
+            old.audit()
+    old_size = old.size if old else 0
+    old_root = old.checkpoint.root if old else merkle.EMPTY_ROOT
+    since = _covered_commit(state, old_size) if old else None
+    incremental = old is not None and not full and since is not None and first_parent_ancestor(root, since, head)
+    if incremental:
+        new_entries = list(derive_entries(root, head=head, since=since))
+    else:
+        everything = list(derive_entries(root, head=head))
+        if old is not None:
+            prefix = merkle.MemoryTree([merkle.leaf_hash(e.encode()) for e in everything[:old_size]])
+            if len(everything) < old_size or prefix.root() != old_root:
+                raise LogError(
+                    "refusing to publish: the Git history no longer contains what the log already published "
+                    "(a rewritten or force-pushed history)",
+                    [_first_difference(old, everything), "restore the history; the log never drops an entry"],
+                )
+        new_entries = everything[old_size:]
+    try:
+        update = append(source.tile, old_size, [e.encode() for e in new_entries])
+        source.overlay.update(update.files)
+        tiles = TileSource(source.tile, update.size)
+        new_root = merkle.root_hash(tiles, update.size)
+        proof = merkle.consistency_proof(tiles, old_size, update.size)
+    except ValueError as exc:
+        raise LogError(f"refusing to publish: the log state is damaged: {exc}") from None
+    if not merkle.verify_consistency(old_size, update.size, old_root, new_root, proof):
+        raise LogError(
+            f"refusing to publish: the new tree of {update.size} is not consistent with the signed {old_size}"
+        )
+    for rel, data in update.files.items():
+        path = state / rel
+        if path.exists() and path.read_bytes() != data:
+            raise LogError(f"refusing to publish: {rel} exists with other content (tiles are immutable)")
+    for rel, data in update.files.items():
+        path = state / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    write_text_atomic(state / "vkey", verifier.vkey + "\n")
+    if update.size != old_size or old is None:
+        note = sign_note(Checkpoint(origin, update.size, new_root).text(), signer)
+        (state / ".checkpoint.tmp").write_bytes(note.encode())
+        (state / ".checkpoint.tmp").replace(state / "checkpoint")
+    write_text_atomic(state / "commit", f"{head} {update.size}\n")
+    return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental)
+
+
+def copy_log(registry: Registry, state: Path, dest: Path) -> None:
+    """Serve the log's state under the site's ``log/``, once its checkpoint and every entry check out.
+
+    Beside the C2SP files, two for the verification page: ``policy.json`` (the log's vkey, the witnesses and
+    the quorum from governance.yaml) and ``index/<hex prefix>.json`` (award hash → [entry index, entry text]),
+    so that one verification fetches one small index file instead of scanning, or even fetching, the entry
+    bundles. The index is not trusted: the entry's inclusion proof against the signed checkpoint is checked.
+    """
+    verifier, origin = log_config(registry)
+    config = registry.governance.model.log
+    assert config is not None
+    log = open_log(LogSource(state), verifier, origin=origin)
+    index: dict[str, tuple[int, str]] = {}
+    for number, raw in enumerate(log.audit()):  # every bundle and every tile is the checkpoint's
+        try:
+            entry = LogEntry.parse(raw)
+        except ValueError:
+            continue
+        if entry.kind == "award":
+            index.setdefault(entry.sha256, (number, raw.decode()))
+    shutil.copytree(state, dest, ignore=shutil.ignore_patterns(".*", "commit"))
+    digits = index_digits(len(index))
+    shards: dict[str, dict[str, tuple[int, str]]] = {}
+    for digest, found in sorted(index.items()):
+        shards.setdefault(digest[:digits], {})[digest] = found
+    for prefix, shard in shards.items():
+        text = json.dumps(shard, separators=(",", ":"), ensure_ascii=False)
+        write_staged(dest / "index" / f"{prefix}.json", text.encode() + b"\n")
+    policy = {
+        "vkey": config.vkey,
+        "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],
+        "quorum": config.quorum,
+        "index_digits": digits,
+    }
+    write_staged(dest / "policy.json", json.dumps(policy, indent=2).encode() + b"\n")
+
+
+def index_digits(awards: int) -> int:
+    """Hex digits of the index's shard names: about 16 awards per shard (1 to 4 digits)."""
+    digits = 1
+    while digits < 4 and 16 ** (digits + 1) * 8 <= awards:
+        digits += 1
+    return digits

@@ -1,0 +1,105 @@
+"""``credreg log witness``: cosign a checkpoint only if it is consistent with the last one this witness cosigned.
+
+The witness keeps, in its state directory, the log's verifier key (``log.vkey``, taken from ``--vkey`` or, on
+the first run only, from the log's own ``vkey``) and the last checkpoint it cosigned (``checkpoint``). A new
+checkpoint must be signed by that key, not be smaller, and pass an RFC 9162 consistency proof (computed from
+the log's tiles) against the remembered root; then the witness adds its ``cosignature/v1`` and remembers it.
+A log that forked — a history rewritten to drop an award or a revocation — is refused, and the refusal is the
+alarm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator._internal.files import write_text_atomic
+from generator.errors import UsageError
+from generator.tlog.note import (
+    COSIGNATURE_V1,
+    Note,
+    NoteError,
+    NoteSigner,
+    Signature,
+    Verifier,
+    cosign,
+    parse_vkey,
+    verify_cosignature,
+)
+from generator.transparency.log import LogError, LogSource, VerifiedLog, open_log, read_note
+
+__all__ = ["WitnessResult", "add_cosignatures", "witness_log"]
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessResult:
+    note: Note
+    """The checkpoint with this witness's cosignature added."""
+    old_size: int | None
+    size: int
+    trusted_on_first_use: bool
+
+
+def witness_log(
+    source: LogSource, state: Path, signer: NoteSigner, *, vkey: str | None = None, now: dt.datetime | None = None
+) -> WitnessResult:
+    if signer.sig_type != COSIGNATURE_V1:
+        raise UsageError("a witness signs with a witness key (`credreg log keygen --witness`)")
+    state.mkdir(parents=True, exist_ok=True)
+    remembered = (state / "log.vkey").read_text().strip() if (state / "log.vkey").is_file() else None
+    first_use = False
+    if vkey is None:
+        vkey = remembered
+    if vkey is None:
+        served = source.read("vkey")
+        if served is None:
+            raise UsageError("first run: give the log's verifier key with --vkey (it is in registry/governance.yaml)")
+        vkey, first_use = served.decode("utf-8", "replace").strip(), True
+    if remembered is not None and vkey != remembered:
+        raise LogError(f"this witness follows the log key {remembered}, not {vkey}")
+    try:
+        verifier = parse_vkey(vkey)
+    except NoteError as exc:
+        raise UsageError(f"log verifier key: {exc}") from None
+    log = open_log(source, verifier)
+    old_size = None
+    if (state / "checkpoint").is_file():
+        _, previous = read_note((state / "checkpoint").read_bytes(), f"{state}/checkpoint")
+        old_size = previous.size
+        if log.size < previous.size:
+            raise LogError(
+                f"refusing to cosign: the log shows {log.size} entries; this witness already cosigned {previous.size}",
+                ["a log never shrinks: this is a rollback or a split view"],
+            )
+        if not log.consistent_with(previous):
+            raise LogError(
+                f"refusing to cosign: the checkpoint of {log.size} entries is not consistent with the one of "
+                f"{previous.size} this witness cosigned",
+                ["the log was rewritten (an entry dropped or changed) or shows a split view: raise the alarm"],
+            )
+    else:
+        log.check_tiles()
+    timestamp = int((now or dt.datetime.now(dt.UTC)).timestamp())
+    cosigned = log.note.with_signatures(cosign(log.note, signer, timestamp))
+    write_text_atomic(state / "log.vkey", verifier.vkey + "\n")
+    write_text_atomic(state / "checkpoint", cosigned.encode().decode())
+    return WitnessResult(cosigned, old_size, log.size, first_use)
+
+
+def add_cosignatures(log: VerifiedLog, witnesses: list[Verifier], notes: list[bytes]) -> tuple[Note, list[str]]:
+    """The log's checkpoint with the valid cosignatures, by listed witnesses, found in ``notes``."""
+    added: list[Signature] = []
+    names: list[str] = []
+    for data in notes:
+        try:
+            note, _ = read_note(data, "cosigned checkpoint")
+        except LogError:
+            continue
+        if note.text != log.note.text:
+            continue
+        for witness in witnesses:
+            if verify_cosignature(note, witness) is not None:
+                added.extend(s for s in note.signatures if s.name == witness.name and s.id == witness.id)
+                names.append(witness.name)
+    return log.note.with_signatures(*added), names

@@ -1,0 +1,102 @@
+"""The verification page's public-log check in Chromium: the example site served with a published log.
+
+The built example site is served with a ``log/`` beside it (a link swapped between visits, so the origin and
+its localStorage stay the same): a first visit shows "recorded in the public log as entry N of S"; a return
+visit shown a rewritten log (a split view) is told so; a tampered tile fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.load import load_registry
+from generator.transparency.log import LogSource, open_log
+from generator.transparency.publish import copy_log, publish_log
+from generator.transparency.witness import add_cosignatures, witness_log
+from tests.browser.conftest import serve_dir
+from tests.browser.test_verify_page import checks, wait_for_verdict
+from tests.transparency.conftest import LogRepo, commit_all, copy_example, git, make_log_repo, plant_award
+
+
+@pytest.fixture
+def log_repo(tmp_path: Path) -> LogRepo:
+    return make_log_repo(tmp_path, copy_example(tmp_path / "example"))
+
+
+def _logs(repo: LogRepo, out: Path) -> tuple[Path, Path, Path]:
+    """The real log, a fork of a rewritten history signed with the same key, and the real one tampered."""
+    registry = load_registry(repo.root).registry
+    assert registry is not None
+    publish_log(repo.root, registry, repo.state, repo.signer)
+    cosigned = witness_log(LogSource(repo.state), out / "witness", repo.witness, vkey=repo.signer.verifier.vkey)
+    log = open_log(LogSource(repo.state), repo.signer.verifier)
+    note, _ = add_cosignatures(log, [repo.witness.verifier], [cosigned.note.encode()])
+    (repo.state / "checkpoint").write_bytes(note.encode())
+    real = out / "real"
+    copy_log(registry, repo.state, real)
+    tampered = out / "tampered"
+    shutil.copytree(real, tampered)
+    tile = tampered / "tile/0/000"
+    data = tile.read_bytes()
+    tile.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+    git(repo.root, "checkout", "-q", "--orphan", "rewritten")
+    repo.award_files()[7].unlink()
+    for issuer in ("brightforge-academy", "cloud-skills-council"):
+        plant_award(repo, issuer)
+    commit_all(repo.root, "rewritten")
+    forked_state = out / "forked-state"
+    publish_log(repo.root, registry, forked_state, repo.signer)
+    forked = out / "forked"
+    copy_log(registry, forked_state, forked)
+    return real, forked, tampered
+
+
+def _log_line(page: Any, url: str) -> tuple[str, str]:
+    page.goto("about:blank")  # a new visit, not a same-document navigation
+    page.goto(url)
+    wait_for_verdict(page)
+    page.wait_for_selector("#cr-checks li[data-check=log]")
+    return checks(page)["log"]
+
+
+def test_the_page_checks_the_log_and_remembers_it(
+    browser: Any, built_site: Path, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    real, forked, tampered = _logs(log_repo, tmp_path)
+    served = tmp_path / "served"
+    served.mkdir()
+    for child in built_site.iterdir():
+        (served / child.name).symlink_to(child)
+    link = served / "log"
+    award = log_repo.award_files()[0].stem
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with serve_dir(served, no_store=True) as url:
+        link.symlink_to(real)
+        status, text = _log_line(page, f"{url}verify/#{award}")
+        assert status == "passed", text
+        assert "Recorded in the public log as entry" in text
+        assert text.endswith("of 391, checkpoint signed by the registry and cosigned by 1 of 1 witnesses.")
+        link.unlink()
+        link.symlink_to(forked)
+        status, text = _log_line(page, f"{url}verify/#{award}")
+        assert status == "failed"
+        assert "not consistent with the one this browser saw before (391 entries)" in text
+        assert page.get_attribute("#cr-verdict", "data-verdict") != "valid"
+
+        fresh = browser.new_context()
+        other = fresh.new_page()
+        link.unlink()
+        link.symlink_to(tampered)
+        status, text = _log_line(other, f"{url}verify/#{award}")
+        assert status == "failed"
+        assert "does not check out" in text
+        fresh.close()
+    context.close()
+    assert not errors

@@ -1,0 +1,123 @@
+"""A copy of the example registry in a real Git repository, with a log key in its governance, per test."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.tlog.note import NoteSigner
+from generator.transparency.keys import generate_note_key
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+def commit_all(root: Path, message: str) -> str:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+@dataclass
+class LogRepo:
+    root: Path
+    keys: Path
+    log_key: Path
+    signer: NoteSigner
+    witness_key: Path
+    witness: NoteSigner
+
+    @property
+    def state(self) -> Path:
+        return self.keys.parent / "log-state"
+
+    def credreg(self, *args: str, ok: bool | None = True) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(self.root), *args],
+            capture_output=True, text=True, env=env, cwd=self.root,
+        )  # fmt: skip
+        if ok is True:
+            assert done.returncode == 0, done.stdout + done.stderr
+        elif ok is False:
+            assert done.returncode != 0, done.stdout + done.stderr
+        return done
+
+    def publish(self, ok: bool | None = True) -> subprocess.CompletedProcess[str]:
+        return self.credreg("log", "publish", "--state", str(self.state), "--key", str(self.log_key), ok=ok)
+
+    def award_files(self) -> list[Path]:
+        return sorted(self.root.glob("registry/issuers/*/awards/*/*/*.json"))
+
+
+def copy_example(base: Path) -> Path:
+    for name in ("registry", "keys", "schemas"):
+        shutil.copytree(REPO / name, base / name)
+    return base
+
+
+@pytest.fixture(scope="session")
+def _example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_example(tmp_path_factory.mktemp("example"))
+
+
+@pytest.fixture
+def log_repo(tmp_path: Path, _example_copy: Path) -> LogRepo:
+    return make_log_repo(tmp_path, _example_copy)
+
+
+def make_log_repo(tmp_path: Path, example: Path) -> LogRepo:
+    """The example registry in a new Git repository, with a log key and one witness in its governance."""
+    root = tmp_path / "repo"
+    shutil.copytree(example, root)
+    keys = tmp_path / "keys"
+    log_key, witness_key = keys / "log.key", keys / "witness.key"
+    signer = generate_note_key(log_key, "credentials.example.org/log", "log")
+    witness = generate_note_key(witness_key, "witness.example.net/w1", "witness")
+    governance = root / "registry/governance.yaml"
+    governance.write_text(
+        governance.read_text()
+        + f"log:\n  vkey: {signer.verifier.vkey}\n  witnesses:\n"
+        + f"    - name: Example witness\n      vkey: {witness.verifier.vkey}\n  quorum: 1\n"
+    )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test Author")
+    git(root, "config", "user.email", "author@example.org")
+    git(root, "config", "commit.gpgsign", "false")
+    commit_all(root, "example registry")
+    return LogRepo(root, keys, log_key, signer, witness_key, witness)
+
+
+def plant_award(repo: LogRepo, issuer: str = "northbridge-university") -> tuple[Path, str]:
+    """An award its issuer never made (a copy of one of its awards, changed): what a leaked key would add."""
+    from generator.awards import award_hash
+
+    source = next(p for p in repo.award_files() if f"/{issuer}/" in p.as_posix())
+    doc = json.loads(source.read_text())
+    doc["id"] = "urn:uuid:00000000-0000-4000-8000-00000000beef"
+    digest = award_hash(doc)
+    target = source.parent.parent / digest[:2] / f"{digest}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(doc, indent=2) + "\n")
+    return target, digest
+
+
+def cosign(repo: LogRepo, witness_state: Path) -> None:
+    """The example witness cosigns the state's checkpoint, and the cosignature is added to it."""
+    from generator.transparency.log import LogSource, open_log
+    from generator.transparency.witness import add_cosignatures, witness_log
+
+    done = witness_log(LogSource(repo.state), witness_state, repo.witness, vkey=repo.signer.verifier.vkey)
+    log = open_log(LogSource(repo.state), repo.signer.verifier)
+    note, _ = add_cosignatures(log, [repo.witness.verifier], [done.note.encode()])
+    (repo.state / "checkpoint").write_bytes(note.encode())

@@ -1,0 +1,166 @@
+"""Publishing, witnessing, monitoring and verifying, through the real CLI on real Git repositories."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.tlog.note import parse_checkpoint, parse_note
+from tests.transparency.conftest import LogRepo, commit_all, git, plant_award
+
+# Each test runs the real CLI several times on a copy of the example registry.
+pytestmark = pytest.mark.slow
+
+
+def _checkpoint(state: Path) -> tuple[int, str]:
+    cp = parse_checkpoint(parse_note((state / "checkpoint").read_bytes()).text)
+    return cp.size, cp.root.hex()
+
+
+def _files(state: Path) -> dict[str, bytes]:
+    return {p.relative_to(state).as_posix(): p.read_bytes() for p in state.rglob("*") if p.is_file()}
+
+
+def test_publish_appends_and_the_witness_cosigns(log_repo: LogRepo, tmp_path: Path) -> None:
+    out = log_repo.publish().stdout
+    assert "0 → 391 entries" in out
+    witness_state = tmp_path / "witness"
+    cosigned = tmp_path / "cosigned"
+    log_repo.credreg(
+        "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state),
+        "--vkey", log_repo.signer.verifier.vkey, "--out", str(cosigned), str(log_repo.state),
+    )  # fmt: skip
+    log_repo.credreg("log", "add-cosignatures", "--state", str(log_repo.state), str(cosigned))
+    assert "\u2014 witness.example.net/w1 " in (log_repo.state / "checkpoint").read_text()
+
+    before = _files(log_repo.state)
+    plant_award(log_repo)
+    commit_all(log_repo.root, "one more award")
+    out = log_repo.publish().stdout
+    assert "391 → 392 entries (+1)" in out
+    assert "new commits only" in out
+    after = _files(log_repo.state)
+    # Published tiles never change; one entry rewrites one partial bundle and one partial tile per level.
+    assert all(after[p] == data for p, data in before.items() if p.startswith("tile/"))
+    written = sorted(set(after) - set(before))
+    assert written == ["tile/0/001.p/136", "tile/entries/001.p/136"]
+    log_repo.credreg(
+        "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state), str(log_repo.state)
+    )
+    assert _checkpoint(witness_state)[0] == 392
+
+
+def test_a_force_pushed_history_without_an_award_is_refused_by_publish_and_witness(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(log_repo.root, "remote", "add", "origin", str(remote))
+    git(log_repo.root, "push", "-q", "origin", "main")
+    log_repo.publish()
+    witness_state = tmp_path / "witness"
+    log_repo.credreg(
+        "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state),
+        "--vkey", log_repo.signer.verifier.vkey, str(log_repo.state),
+    )  # fmt: skip
+    published = _checkpoint(log_repo.state)
+
+    # Someone with push access rewrites the history without one award, and force-pushes it.
+    attacker = tmp_path / "attacker"
+    git(tmp_path, "clone", "-q", "-b", "main", str(remote), str(attacker))
+    git(attacker, "config", "user.name", "Mallory")
+    git(attacker, "config", "user.email", "mallory@example.org")
+    dropped = sorted(attacker.glob("registry/issuers/*/awards/*/*/*.json"))[3]
+    git(attacker, "checkout", "-q", "--orphan", "rewritten")
+    dropped.unlink()
+    commit_all(attacker, "example registry")
+    git(attacker, "push", "-q", "--force", "origin", "rewritten:main")
+
+    # The next publish job checks out the rewritten main and refuses it, writing nothing.
+    git(log_repo.root, "fetch", "-q", "origin")
+    git(log_repo.root, "reset", "-q", "--hard", "origin/main")
+    done = log_repo.publish(ok=False)
+    assert "no longer contains what the log already published" in done.stderr
+    assert dropped.name.removesuffix(".json") in done.stderr  # the dropped award, named
+    assert _checkpoint(log_repo.state) == published
+
+    # Even holding the log key, the rewritten history makes a log no witness accepts.
+    forged = tmp_path / "forged-state"
+    log_repo.credreg("log", "publish", "--state", str(forged), "--key", str(log_repo.log_key))
+    assert _checkpoint(forged)[0] == published[0] - 1
+    done = log_repo.credreg(
+        "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state), str(forged), ok=False
+    )
+    assert "refusing to cosign" in done.stderr
+    # Padded to the same size with another entry, it is still not consistent.
+    plant_award(log_repo)
+    commit_all(log_repo.root, "padding")
+    log_repo.credreg("log", "publish", "--state", str(forged), "--key", str(log_repo.log_key))
+    assert _checkpoint(forged)[0] == published[0]
+    done = log_repo.credreg(
+        "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state), str(forged), ok=False
+    )
+    assert "not consistent" in done.stderr
+    assert _checkpoint(witness_state) == published
+
+
+def test_verify_checks_the_log_and_fails_on_a_tampered_tile_or_checkpoint(log_repo: LogRepo, tmp_path: Path) -> None:
+    log_repo.publish()
+    award = log_repo.award_files()[0].stem
+    done = log_repo.credreg("verify", award, "--log", str(log_repo.state), "--format", "json", ok=None)
+    assert "recorded in the public log as entry" in done.stdout
+    assert "cosigned by 0 of 1 witnesses (quorum not reached)" in done.stdout
+
+    tampered = tmp_path / "tampered"
+    shutil.copytree(log_repo.state, tampered)
+    tile = next(p for p in sorted((tampered / "tile/0").rglob("*")) if p.is_file())
+    data = bytearray(tile.read_bytes())
+    data[5] ^= 1
+    tile.write_bytes(bytes(data))
+    done = log_repo.credreg("verify", award, "--log", str(tampered), ok=False)
+    assert "Public log" in done.stdout
+    assert "does not check out" in done.stdout
+
+    shutil.copytree(log_repo.state, tampered, dirs_exist_ok=True)
+    checkpoint = tampered / "checkpoint"
+    checkpoint.write_text(checkpoint.read_text().replace("\n391\n", "\n390\n"))
+    done = log_repo.credreg("verify", award, "--log", str(tampered), ok=False)
+    assert "not signed by the log key" in done.stdout
+
+
+def test_monitor_lists_a_planted_award(log_repo: LogRepo, tmp_path: Path) -> None:
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    _, planted = plant_award(log_repo, "northbridge-university")
+    commit_all(log_repo.root, "an award nobody at Northbridge made")
+    log_repo.publish()
+    done = log_repo.credreg(
+        "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state)
+    )
+    assert done.stdout.splitlines() == [next(line for line in done.stdout.splitlines() if planted in line)]
+    assert done.stdout.startswith("391\taward\t" + planted)
+    other = log_repo.credreg(
+        "log", "monitor", "brightforge-academy", "--since", str(saved), "--log", str(log_repo.state)
+    )
+    assert other.stdout == ""
+
+
+def test_publish_refuses_the_wrong_key_and_a_tampered_state(log_repo: LogRepo, tmp_path: Path) -> None:
+    done = log_repo.credreg(
+        "log", "publish", "--state", str(log_repo.state), "--key", str(log_repo.witness_key), ok=False
+    )
+    assert "witness key, not a log key" in done.stderr
+    log_repo.publish()
+    (log_repo.state / "tile/entries/001.p/135").write_bytes(b"\x00\x01x")
+    plant_award(log_repo)
+    commit_all(log_repo.root, "one more")
+    done = log_repo.publish(ok=False)
+    assert "entry bundle 1 holds 1 entries, not 135" in done.stderr
+    assert "Traceback" not in done.stderr
+    (log_repo.state / "tile/entries/001.p/135").write_bytes(b"\x00\x01x" * 135)
+    done = log_repo.publish(ok=False)
+    assert "entry bundle 1 does not hold the entries its tile hashes" in done.stderr
+    assert "Traceback" not in done.stderr

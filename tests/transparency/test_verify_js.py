@@ -1,0 +1,241 @@
+"""The browser's log check (``tlog.js``), run in Node against the Python log code and a log Python published.
+
+* Merkle roots, inclusion and consistency proofs computed by JS from tiles written by Python, equal to
+  Python's, for many sizes; tampered proofs refused by both.
+* The whole "Public log" check on a published log of the example registry: entry N of S with the witness
+  count; a tampered tile, bundle or checkpoint fails; a returning visitor shown a log that is not consistent
+  with the one it remembered (a split view), or a smaller one, is told so.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.load import load_registry
+from generator.tlog import merkle
+from generator.tlog.tiles import TileSource, append, tile_path
+from generator.transparency.publish import copy_log, publish_log
+from generator.transparency.witness import add_cosignatures, witness_log
+from tests.transparency.conftest import LogRepo, commit_all, git, plant_award
+
+ASSETS = Path(__file__).resolve().parents[2] / "generator" / "site" / "assets"  # the files the page loads
+NODE = shutil.which("node")
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+RUNNER = r"""
+import { createInterface } from "node:readline";
+import { readFile } from "node:fs/promises";
+import * as T from "./verify/tlog.js";
+
+const hex = (b) => Buffer.from(b).toString("hex");
+const unhex = (s) => new Uint8Array(Buffer.from(s, "hex"));
+const file = (root) => async (path) => {
+  try { return new Uint8Array(await readFile(root + path)); }
+  catch (error) { if (error.code === "ENOENT") return null; throw error; }
+};
+const memories = new Map();
+function memory(name) {
+  if (!memories.has(name)) {
+    const items = new Map();
+    memories.set(name, { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, String(v)) });
+  }
+  return memories.get(name);
+}
+
+async function handle(req) {
+  if (req.op === "proofs") {
+    const src = new T.TileSource(file(req.dir), req.size);
+    const root = await T.rootHash(src, req.size);
+    const inclusion = [];
+    for (const i of req.indexes) inclusion.push((await T.inclusionProof(src, i, req.size)).map(hex));
+    const consistency = [];
+    for (const m of req.olds) consistency.push((await T.consistencyProof(src, m, req.size)).map(hex));
+    return { root: hex(root), inclusion, consistency };
+  }
+  if (req.op === "verify-inclusion") {
+    return { ok: await T.verifyInclusion(unhex(req.leaf), req.index, req.size, req.proof.map(unhex), unhex(req.root)) };
+  }
+  if (req.op === "verify-consistency") {
+    const roots = [unhex(req.oldRoot), unhex(req.newRoot)];
+    return { ok: await T.verifyConsistency(req.old, req.size, ...roots, req.proof.map(unhex)) };
+  }
+  if (req.op === "check") {
+    const load = file(req.site);
+    const site = {
+      root: new URL("https://site.test/"),
+      loadBytes: load,
+      json: async (path) => {
+        const b = await load(path);
+        return b === null ? null : JSON.parse(Buffer.from(b).toString());
+      },
+    };
+    const c = await T.logCheck(site, req.hash, memory(req.visitor));
+    return { status: c.status, reason: c.reason, applicable: c.applicable };
+  }
+  throw new Error(`unknown op ${req.op}`);
+}
+
+const rl = createInterface({ input: process.stdin });
+for await (const line of rl) {
+  let out;
+  try { out = await handle(JSON.parse(line)); } catch (error) { out = { error: String(error.stack || error) }; }
+  process.stdout.write(JSON.stringify(out) + "\n");
+}
+"""
+
+
+class Node:
+    def __init__(self, workdir: Path) -> None:
+        shutil.copytree(ASSETS / "verify", workdir / "verify")
+        (workdir / "runner.mjs").write_text(RUNNER)
+        self.proc = subprocess.Popen(
+            [str(NODE), str(workdir / "runner.mjs")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def __call__(self, **request: Any) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        answer: dict[str, Any] = json.loads(self.proc.stdout.readline())
+        assert "error" not in answer, answer.get("error")
+        return answer
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    runner = Node(tmp_path_factory.mktemp("node"))
+    yield runner
+    runner.close()
+
+
+def test_js_proofs_from_tiles_equal_pythons(node: Node, tmp_path: Path) -> None:
+    files: dict[str, bytes] = {}
+    tree = merkle.MemoryTree()
+    size = 0
+    for step in [1, 6, 250, 300, 1000]:
+        entries = [f"e{size + i}".encode() for i in range(step)]
+        files.update(append(lambda lv, i, w: files[tile_path(lv, i, w)], size, entries).files)
+        for entry in entries:
+            tree.append(merkle.leaf_hash(entry))
+        size += step
+        for rel, data in files.items():
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).write_bytes(data)
+        indexes = sorted({0, size // 3, size // 2, size - 1})
+        olds = sorted({0, 1, size // 2, size - 1, size})
+        got = node(op="proofs", dir=f"{tmp_path}/", size=size, indexes=indexes, olds=olds)
+        source = TileSource(lambda lv, i, w: files[tile_path(lv, i, w)], size)
+        assert got["root"] == tree.root().hex()
+        assert got["inclusion"] == [[p.hex() for p in merkle.inclusion_proof(source, i, size)] for i in indexes]
+        assert got["consistency"] == [[p.hex() for p in merkle.consistency_proof(source, m, size)] for m in olds]
+        for i, proof in zip(indexes, got["inclusion"], strict=True):
+            leaf = tree.node(0, i).hex()
+            ok = node(op="verify-inclusion", leaf=leaf, index=i, size=size, proof=proof, root=tree.root().hex())
+            assert ok["ok"]
+            if proof:
+                bad = [proof[0][:-2] + ("00" if proof[0][-2:] != "00" else "01"), *proof[1:]]
+                assert not node(
+                    op="verify-inclusion", leaf=leaf, index=i, size=size, proof=bad, root=tree.root().hex()
+                )["ok"]
+        for m, proof in zip(olds, got["consistency"], strict=True):
+            args = {"old": m, "size": size, "oldRoot": tree.root(m).hex(), "newRoot": tree.root().hex()}
+            assert node(op="verify-consistency", proof=proof, **args)["ok"]
+            if proof:
+                assert not node(op="verify-consistency", proof=proof[:-1], **args)["ok"]
+
+
+def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Path) -> None:
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    cosigned = witness_log(
+        _source(log_repo.state), tmp_path / "witness", log_repo.witness, vkey=log_repo.signer.verifier.vkey
+    )
+    from generator.transparency.log import LogSource, open_log
+
+    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+    note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
+    (log_repo.state / "checkpoint").write_bytes(note.encode())
+    site = tmp_path / "site"
+    copy_log(registry, log_repo.state, site / "log")
+    award = log_repo.award_files()[0].stem
+
+    first = node(op="check", site=f"{site}/", hash=award, visitor="alice")
+    assert first["status"] == "passed", first
+    assert first["reason"].startswith("recorded in the public log as entry ")
+    assert first["reason"].endswith(" of 391, checkpoint signed by the registry and cosigned by 1 of 1 witnesses")
+    unknown = node(op="check", site=f"{site}/", hash="0" * 64, visitor="alice")
+    assert unknown["reason"] == "not recorded in the public log"
+
+    # Tampered files fail: the checkpoint, a hash tile, the award's entry in the index (a byte of its path),
+    # or the index pointing at another entry.
+    policy = json.loads((site / "log/policy.json").read_text())
+    shard = f"log/index/{award[: policy['index_digits']]}.json"
+    text = (site / shard).read_bytes()
+    at = text.index(b"registry/issuers/", text.index(award.encode())) + 20
+    for rel, at_byte in [("log/checkpoint", 30), ("log/tile/0/000", 40), (shard, at)]:
+        bad = tmp_path / f"bad-{rel.replace('/', '-')}"
+        shutil.copytree(site, bad)
+        data = (bad / rel).read_bytes()
+        (bad / rel).write_bytes(data[:at_byte] + bytes([data[at_byte] ^ 1]) + data[at_byte + 1 :])
+        got = node(op="check", site=f"{bad}/", hash=award, visitor="mallory-victim")
+        assert got["status"] == "failed", (rel, got)
+    moved = tmp_path / "bad-index-number"
+    shutil.copytree(site, moved)
+    entries = json.loads((moved / shard).read_text())
+    entries[award][0] += 1
+    (moved / shard).write_text(json.dumps(entries))
+    got = node(op="check", site=f"{moved}/", hash=award, visitor="mallory-victim")
+    assert got["status"] == "failed"
+    assert "inclusion proof" in got["reason"]
+
+    # The log grows: alice, who saw 391, accepts 392 as consistent.
+    plant_award(log_repo)
+    commit_all(log_repo.root, "one more award")
+    grown = tmp_path / "grown-state"
+    shutil.copytree(log_repo.state, grown)
+    publish_log(log_repo.root, registry, grown, log_repo.signer)
+    grown_site = tmp_path / "grown-site"
+    copy_log(registry, grown, grown_site / "log")
+    later = node(op="check", site=f"{grown_site}/", hash=award, visitor="alice")
+    assert "consistent with the log this browser saw before (391 entries)" in later["reason"]
+    # ...and is now told when shown the older one again (a rollback).
+    back = node(op="check", site=f"{site}/", hash=award, visitor="alice")
+    assert back["status"] == "failed"
+    assert "saw a larger log before" in back["reason"]
+
+    # A split view: the key holder signs a log of a rewritten history (one award dropped, three added, so it
+    # is larger); a visitor who saw the real one catches it.
+    forked = tmp_path / "forked-state"
+    git(log_repo.root, "checkout", "-q", "--orphan", "rewritten")
+    log_repo.award_files()[5].unlink()
+    for issuer in ("brightforge-academy", "cloud-skills-council", "riverside-health-academy"):
+        plant_award(log_repo, issuer)
+    commit_all(log_repo.root, "the registry, rewritten")
+    publish_log(log_repo.root, registry, forked, log_repo.signer, full=True)  # a new log: the key holder's fork
+    forked_site = tmp_path / "forked-site"
+    copy_log(registry, forked, forked_site / "log")
+    split = node(op="check", site=f"{forked_site}/", hash=award, visitor="alice")
+    assert split["status"] == "failed"
+    assert "not consistent with the one this browser saw before" in split["reason"]
+    fresh = node(op="check", site=f"{forked_site}/", hash=award, visitor="bob")  # a first visit cannot tell
+    assert fresh["status"] == "failed"
+    assert "quorum not reached" in fresh["reason"]  # but no witness cosigned the fork
+
+
+def _source(state: Path) -> Any:
+    from generator.transparency.log import LogSource
+
+    return LogSource(state)
