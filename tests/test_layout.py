@@ -123,7 +123,7 @@ def test_read_inside_never_follows_a_link_on_the_path(tmp_path: Path) -> None:
     (tmp_path / "real" / "l.txt").symlink_to(tmp_path / "real" / "f.txt")
     assert read_inside(tmp_path, "real/f.txt") == b"x"
     for rel in ("link/f.txt", "real/l.txt", "real/../real/f.txt"):
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match=r"symbolic link|not a path inside"):
             read_inside(tmp_path, rel)
 
 
@@ -194,9 +194,7 @@ def test_the_allow_list_judges_paths_git_reports() -> None:
         ("logo.svg", b"just text", "not an SVG the site can publish"),
     ],
 )
-def test_an_image_that_is_not_what_its_name_says_is_refused(
-    tmp_path: Path, name: str, data: bytes, words: str
-) -> None:
+def test_an_image_that_is_not_what_its_name_says_is_refused(tmp_path: Path, name: str, data: bytes, words: str) -> None:
     root = make_registry(tmp_path / "registry")
     (root / ACME / name).write_bytes(data)
     set_logo(root, name)
