@@ -61,6 +61,8 @@ def _raster_problem(data: bytes, expected: str) -> str | None:
                 image.verify()  # checksums and structure, without decoding
             with Image.open(io.BytesIO(data), formats=[expected]) as image:
                 image.load()  # and the pixels themselves decode
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            return f"image is too large: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels"
         except Exception:  # a hostile file may make a decoder raise anything: it is refused
             actual = _sniff(data)
             if actual is not None and actual != expected:
