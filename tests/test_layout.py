@@ -242,3 +242,31 @@ def test_the_example_registry_passes_the_layout() -> None:
     from tests.conftest import REPO
 
     assert list(layout.layout_problems(REPO)) == []
+
+
+def test_a_private_key_copied_anywhere_is_never_quoted(signer: Signer) -> None:
+    """A key copied (not linked) under a registry name is parsed as that kind of file: every message may name
+    its fields, none may show their values."""
+    key_text = signer.key_path.read_text()
+    seed = json.loads(key_text)["seed"]
+    root = signer.root
+    places = [
+        f"{ACME}/credentials/x.yaml",
+        "keys/acme-academy/k2.json",
+        f"{ACME}/awards/2025/ab/x.json",
+        f"{ACME}/awards/2025/b.jsonl",
+        f"{ACME}/status/3.json",
+        f"{ACME}/revocations.jsonl",
+        f"{ACME}/images/k.svg",
+        f"{ACME}/images/k.png",
+    ]
+    for rel in places:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(key_text)
+    (root / ACME / "credentials" / "y.yaml").write_text("a: b\nc: " + key_text.replace("\n", " "))
+    done = run("--root", str(root), "check")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert seed not in done.stdout + done.stderr
+    for rel in places:
+        assert rel in done.stdout
