@@ -108,13 +108,17 @@ class Place:
     holds: str
     """What belongs here, in words, for the refusal."""
 
+    images: bool = False
+    """Whether files here with an image extension are issuer images (their content is checked)."""
 
-def _place(folder: str, files: str | None, folders: str | None, holds: str) -> Place:
+
+def _place(folder: str, files: str | None, folders: str | None, holds: str, *, images: bool = False) -> Place:
     return Place(
         re.compile(rf"^{folder}$"),
         re.compile(rf"^{files}$") if files else None,
         re.compile(rf"^{folders}$") if folders else None,
         holds,
+        images,
     )
 
 
@@ -130,6 +134,7 @@ PLACES: tuple[Place, ...] = (
         "credentials|awards|status|images",
         "unexpected entry in an issuer folder (allowed: issuer.yaml, credentials/, awards/, status/, images/, "
         f"revocations.jsonl, logo.<{'|'.join(IMAGE_EXTENSIONS)}>, README.md)",
+        images=True,
     ),
     _place(rf"{_ISSUER}/credentials", r"[^/]+\.yaml", None, "credential definitions are <slug>.yaml files"),
     _place(
@@ -139,7 +144,9 @@ PLACES: tuple[Place, ...] = (
         "awards/ holds award files (<hash>.json) and batches (.jsonl), in folders",
     ),
     _place(rf"{_ISSUER}/status", r"[0-9]+\.json", None, "status lists are <number>.json files"),
-    _place(rf"{_ISSUER}/images", _IMAGE, None, f"images/ holds images: .{', .'.join(IMAGE_EXTENSIONS)} files"),
+    _place(
+        rf"{_ISSUER}/images", _IMAGE, None, f"images/ holds images: .{', .'.join(IMAGE_EXTENSIONS)} files", images=True
+    ),
     _place("keys", r"README\.md", _SEG, "only issuer folders (and README.md) belong in keys/"),
     _place(rf"keys/{_SEG}", r"[^/]+\.json", None, "keys are <key-id>.json files"),
 )
@@ -189,9 +196,11 @@ def layout_problems(root: Path) -> Iterator[Problem]:
     """
     from generator._internal.images import image_problem  # Pillow: only when there are images to check
 
+    base = str(root)
+
     def walk(folder: str, place: Place) -> Iterator[Problem]:
         try:
-            entries = sorted(os.scandir(root / folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(f"{base}/{folder}"), key=lambda e: e.name)
         except OSError as exc:
             yield Problem(Location(folder), f"cannot read folder: {exc.strerror}", code="file.unreadable")
             return
@@ -210,7 +219,8 @@ def layout_problems(root: Path) -> Iterator[Problem]:
                 yield Problem(Location(rel), refusal[1], code=refusal[0])
                 continue
             if entry.is_dir(follow_symlinks=False):
-                inner = place_of(rel)
+                # Folders of awards hold more of the same: their place is the parent's (no lookup per folder).
+                inner = place if place.folder.match(rel) else place_of(rel)
                 if place.folders is None or not place.folders.match(entry.name) or inner is None:
                     yield Problem(Location(rel), place.holds, code="layout.unexpected")
                 else:
@@ -220,7 +230,7 @@ def layout_problems(root: Path) -> Iterator[Problem]:
                 yield Problem(Location(rel), "is not a regular file", code="layout.not-a-file")
             elif place.files is None or not place.files.match(entry.name):
                 yield Problem(Location(rel), place.holds, code="layout.unexpected")
-            elif classify(rel).kind is PathKind.ISSUER_ASSET:
+            elif place.images and entry.name.rpartition(".")[2].lower() in IMAGE_EXTENSIONS:
                 problem = image_problem(root, rel)
                 if problem is not None:
                     yield Problem(Location(rel), problem, code="asset.image")
