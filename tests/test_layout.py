@@ -114,19 +114,6 @@ def test_a_linked_folder_is_refused_at_any_depth(tmp_path: Path, link: str) -> N
     assert (link, "layout.symlink") in codes(root)
 
 
-def test_read_inside_never_follows_a_link_on_the_path(tmp_path: Path) -> None:
-    from generator._internal.files import read_inside
-
-    (tmp_path / "real").mkdir()
-    (tmp_path / "real" / "f.txt").write_text("x")
-    (tmp_path / "link").symlink_to(tmp_path / "real")
-    (tmp_path / "real" / "l.txt").symlink_to(tmp_path / "real" / "f.txt")
-    assert read_inside(tmp_path, "real/f.txt") == b"x"
-    for rel in ("link/f.txt", "real/l.txt", "real/../real/f.txt"):
-        with pytest.raises(OSError, match=r"symbolic link|not a path inside"):
-            read_inside(tmp_path, rel)
-
-
 # --- item 10: only known file kinds in known places -----------------------------------------------------------
 
 
