@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
+from generator._internal.files import regular_files
 from generator._internal.source import Document, parse_json
 from generator.crypto.jcs import canonicalize
 
@@ -83,14 +84,17 @@ class AwardSource:
 
 def iter_award_files(root: Path, issuer: str | None = None) -> Iterator[Path]:
     """Award files (``.json`` and ``.jsonl``) in a stable order, without listing all of them first."""
-    issuers = [issuer] if issuer else sorted(p.name for p in (root / layout.ISSUERS_DIR).iterdir() if p.is_dir())
+    if issuer:
+        issuers = [issuer]
+    else:
+        with os.scandir(root / layout.ISSUERS_DIR) as entries:
+            issuers = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
     for name in issuers:
-        base = layout.awards_dir(root, name)
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            for filename in sorted(filenames):
-                if filename.endswith((".json", ".jsonl")):
-                    yield Path(dirpath) / filename
+        if layout.issuer_dir(root, name).is_symlink():
+            continue  # never followed: the layout check refuses it
+        for dirpath, filename in regular_files(str(layout.awards_dir(root, name))):
+            if filename.endswith((".json", ".jsonl")):
+                yield Path(dirpath) / filename
 
 
 def read_award_file(root: Path, path: Path) -> Iterator[AwardSource]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator import governance, layout
 from generator._internal.progress import progress
-from generator.errors import ProblemList
+from generator.errors import ProblemList, ProblemsFound
 from generator.load import load_registry
 from generator.registry import Registry
 from generator.schema import check_schemas
@@ -19,7 +19,7 @@ from generator.validate import validate_registry
 from generator.verify.parallel import verify_all_awards
 from generator.verify.registry_check import check_revocations_and_lists
 
-__all__ = ["CheckOptions", "CheckReport", "run_check"]
+__all__ = ["CheckOptions", "CheckReport", "accepted_registry", "run_check"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +92,14 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
     if pull is not None:
         report.summary_markdown = pull.summary_markdown(report.problems)
     return report
+
+
+def accepted_registry(root: Path, options: CheckOptions = CheckOptions(), *, refusal: str | None = None) -> Registry:
+    """The registry at ``root`` when the full ``credreg check`` accepts it, else :class:`ProblemsFound` with
+    every error. What may be published is decided here and only here: ``build`` publishes nothing else."""
+    if options.base is not None:
+        raise ValueError("only a full check decides what is published")
+    report = run_check(root, options)
+    if report.registry is None or report.problems.errors:
+        raise ProblemsFound(report.problems.errors, refusal or "the registry has problems: run `credreg check`")
+    return report.registry

@@ -1,14 +1,26 @@
-"""Where things live in a registry repository. Every stage classifies paths with these functions only."""
+"""Where things live in a registry repository. Every stage classifies paths with these functions only.
+
+The layout is an allow-list (:data:`PLACES`): each folder of ``registry/`` and ``keys/`` says which file names
+and subfolders it may hold, and :func:`layout_problems` refuses everything else: unknown files, hidden files
+(``.gitattributes`` can hide a pull request's diff from its reviewers; ``.git`` is a nested repository),
+symbolic links (a link is followed by whoever reads it, out of the repository: into a private key, say) and
+special files. Images are also opened and checked to be what their names say
+(:mod:`generator._internal.images`). The full check and the pull-request check run it alike, so nothing else
+reaches the build.
+"""
 
 from __future__ import annotations
 
 import enum
+import os
 import re
+import stat
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.errors import UsageError
+from generator.errors import Location, Problem, UsageError
 
 __all__ = [
     "GOVERNANCE_PATH",
@@ -16,6 +28,7 @@ __all__ = [
     "PathRole",
     "classify",
     "find_root",
+    "layout_problems",
 ]
 
 GOVERNANCE_PATH = "registry/governance.yaml"
@@ -77,6 +90,163 @@ _RULES: list[tuple[re.Pattern[str], PathKind]] = [
 ]
 
 SLUG_RE = re.compile(rf"^{_SLUG}$")
+
+#: File name extensions of issuer images: what the models allow for a logo or a badge image.
+IMAGE_EXTENSIONS = ("png", "svg", "jpg", "jpeg", "webp")
+_IMAGE = rf"[^/]+\.(?:{'|'.join(IMAGE_EXTENSIONS)})"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A folder of the registry and what it may hold (names are matched whole; hidden names never match)."""
+
+    folder: re.Pattern[str]
+    """The folder's repository-relative path."""
+
+    files: re.Pattern[str] | None
+    folders: re.Pattern[str] | None
+    holds: str
+    """What belongs here, in words, for the refusal."""
+
+    images: bool = False
+    """Whether files here with an image extension are issuer images (their content is checked)."""
+
+
+def _place(folder: str, files: str | None, folders: str | None, holds: str, *, images: bool = False) -> Place:
+    return Place(
+        re.compile(rf"^{folder}$"),
+        re.compile(rf"^{files}$") if files else None,
+        re.compile(rf"^{folders}$") if folders else None,
+        holds,
+        images,
+    )
+
+
+_ISSUER = rf"registry/issuers/{_SEG}"
+#: Every folder a registry may have, and what each may hold. Slugs are checked by the load stage, which can
+#: say which name is wrong; here any visible name of the right kind passes.
+PLACES: tuple[Place, ...] = (
+    _place("registry", r"governance\.yaml", "issuers", "registry/ holds governance.yaml and issuers/"),
+    _place("registry/issuers", None, _SEG, "only issuer folders belong in registry/issuers/"),
+    _place(
+        _ISSUER,
+        rf"issuer\.yaml|revocations\.jsonl|README\.md|logo\.(?:{'|'.join(IMAGE_EXTENSIONS)})",
+        "credentials|awards|status|images",
+        "unexpected entry in an issuer folder (allowed: issuer.yaml, credentials/, awards/, status/, images/, "
+        f"revocations.jsonl, logo.<{'|'.join(IMAGE_EXTENSIONS)}>, README.md)",
+        images=True,
+    ),
+    _place(rf"{_ISSUER}/credentials", r"[^/]+\.yaml", None, "credential definitions are <slug>.yaml files"),
+    _place(
+        rf"{_ISSUER}/awards(?:/{_SEG})*",
+        r"[^/]+\.jsonl?",
+        _SEG,
+        "awards/ holds award files (<hash>.json) and batches (.jsonl), in folders",
+    ),
+    _place(rf"{_ISSUER}/status", r"[0-9]+\.json", None, "status lists are <number>.json files"),
+    _place(
+        rf"{_ISSUER}/images", _IMAGE, None, f"images/ holds images: .{', .'.join(IMAGE_EXTENSIONS)} files", images=True
+    ),
+    _place("keys", r"README\.md", _SEG, "only issuer folders (and README.md) belong in keys/"),
+    _place(rf"keys/{_SEG}", r"[^/]+\.json", None, "keys are <key-id>.json files"),
+)
+#: The trees :data:`PLACES` covers: everything under them is checked.
+CHECKED_TREES = ("registry", KEYS_DIR)
+
+
+def place_of(folder: str) -> Place | None:
+    return next((p for p in PLACES if p.folder.match(folder)), None)
+
+
+def path_problem(path: str) -> tuple[str, str] | None:
+    """(code, message) when a file may not be at ``path`` (repository-relative; under :data:`CHECKED_TREES`),
+    judged by its name alone: for paths that Git reports (the pull-request check)."""
+    parts = path.split("/")
+    if parts[0] not in CHECKED_TREES:
+        return None
+    for depth in range(1, len(parts)):
+        name = parts[depth]
+        hidden = _hidden(name)
+        if hidden:
+            return hidden
+        place = place_of("/".join(parts[:depth]))
+        if place is None:
+            return None  # an ancestor was refused already
+        last = depth == len(parts) - 1
+        pattern = place.files if last else place.folders
+        if pattern is None or not pattern.match(name):
+            return "layout.unexpected", place.holds
+    return None
+
+
+def _hidden(name: str) -> tuple[str, str] | None:
+    if name == ".git":
+        return "layout.nested-repository", "a nested Git repository does not belong in the registry: remove it"
+    if name.startswith("."):
+        return "layout.hidden", (
+            "hidden files do not belong in the registry (a .gitattributes could hide a change from reviewers): "
+            "remove it"
+        )
+    return None
+
+
+def layout_problems(root: Path) -> Iterator[Problem]:
+    """Every entry of ``registry/`` and ``keys/`` that :data:`PLACES` does not allow, every symbolic link, hidden
+    or special file, and every image that is not what its name says. Nothing is followed or read through a link.
+    """
+    from generator._internal.images import image_problem  # Pillow: only when there are images to check
+
+    base = str(root)
+
+    def walk(folder: str, place: Place) -> Iterator[Problem]:
+        try:
+            entries = sorted(os.scandir(f"{base}/{folder}"), key=lambda e: e.name)
+        except OSError as exc:
+            yield Problem(Location(folder), f"cannot read folder: {exc.strerror}", code="file.unreadable")
+            return
+        for entry in entries:
+            rel = f"{folder}/{entry.name}"
+            refusal = _hidden(entry.name)
+            if refusal is None and entry.is_symlink():
+                refusal = (
+                    "layout.symlink",
+                    (
+                        "is a symbolic link: links are never followed (one could point outside the repository); "
+                        "put the file itself here"
+                    ),
+                )
+            if refusal is not None:
+                yield Problem(Location(rel), refusal[1], code=refusal[0])
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                # Folders of awards hold more of the same: their place is the parent's (no lookup per folder).
+                inner = place if place.folder.match(rel) else place_of(rel)
+                if place.folders is None or not place.folders.match(entry.name) or inner is None:
+                    yield Problem(Location(rel), place.holds, code="layout.unexpected")
+                else:
+                    yield from walk(rel, inner)
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                yield Problem(Location(rel), "is not a regular file", code="layout.not-a-file")
+            elif place.files is None or not place.files.match(entry.name):
+                yield Problem(Location(rel), place.holds, code="layout.unexpected")
+            elif place.images and entry.name.rpartition(".")[2].lower() in IMAGE_EXTENSIONS:
+                problem = image_problem(root, rel)
+                if problem is not None:
+                    yield Problem(Location(rel), problem, code="asset.image")
+
+    for tree in CHECKED_TREES:
+        top = root / tree
+        try:
+            mode = os.lstat(top).st_mode
+        except OSError:
+            continue  # a missing folder is the load stage's to report
+        if stat.S_ISLNK(mode):
+            yield Problem(Location(tree), "is a symbolic link: links are never followed", code="layout.symlink")
+        elif stat.S_ISDIR(mode):
+            place = place_of(tree)
+            assert place is not None
+            yield from walk(tree, place)
 
 
 def classify(path: str) -> PathRole:

@@ -7,7 +7,8 @@ problems is left out of the registry so later stages only see valid data; the pr
 from __future__ import annotations
 
 import difflib
-import re
+import errno
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,16 @@ from pydantic import BaseModel
 from pydantic import ValidationError as ModelValidationError
 
 from generator import layout
-from generator._internal.source import Document, SourceError, decode_utf8, format_field, parse_json, parse_yaml
+from generator._internal.files import read_inside
+from generator._internal.source import (
+    MAX_FILE_BYTES,
+    Document,
+    SourceError,
+    decode_utf8,
+    format_field,
+    parse_json,
+    parse_yaml,
+)
 from generator.errors import Location, Problem, ProblemList
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
 from generator.models._base import SLUG_PATTERN
@@ -29,10 +39,6 @@ from generator.schema import FileKind, model_for, schema_errors
 __all__ = ["LoadResult", "load_registry", "parse_document", "read_document", "validate_document"]
 
 M = TypeVar("M", bound=BaseModel)
-
-#: What an issuer folder may contain. Anything else is refused: a misnamed folder must not be ignored silently.
-ISSUER_ENTRIES = {"issuer.yaml", "credentials", "awards", "revocations.jsonl", "status", "images", "README.md"}
-LOGO_RE = re.compile(r"^logo\.(?:png|svg|jpg|jpeg|webp)$")
 
 # Patterns of the constrained types, explained in words for the people who write the files.
 _PATTERN_WORDS = {
@@ -70,8 +76,12 @@ def read_document(root: Path, path: Path) -> Document:
     """Read and parse one YAML or JSON file. Raises :class:`SourceError` with positioned problems."""
     rel = layout.relpath(root, path)
     try:
-        raw = path.read_bytes()
+        # Never through a symbolic link: what a link points at (a private key, say) must not be parsed, and
+        # so never quoted in a message. The layout check reports the link itself.
+        raw = read_inside(root, rel, limit=MAX_FILE_BYTES)
     except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            raise SourceError([Problem(Location(rel), str(exc.strerror), code="file.too-large")]) from None
         raise SourceError(
             [Problem(Location(rel), f"cannot read file: {exc.strerror}", code="file.unreadable")]
         ) from None
@@ -205,15 +215,19 @@ def _check_name(source: Sourced[Any], field: str, expected: str, what: str, prob
 
 
 def _sorted_entries(directory: Path) -> list[Path]:
+    """The visible entries of a folder, symbolic links left out (never followed; the layout check reports
+    them, and every other entry the layout does not allow)."""
     try:
-        return sorted(directory.iterdir(), key=lambda p: p.name)
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
         return []
+    return [Path(e.path) for e in entries if not e.is_symlink() and not e.name.startswith(".")]
 
 
 def load_registry(root: Path) -> LoadResult:
     """Load governance, issuers, credential definitions and keys of the registry at ``root``."""
     problems = ProblemList()
+    problems.extend(layout.layout_problems(root))
     governance = parse_document(root, root / layout.GOVERNANCE_PATH, FileKind.GOVERNANCE, Governance, problems)
     issuers: dict[str, IssuerRecord] = {}
     unusable: set[str] = set()
@@ -223,8 +237,7 @@ def load_registry(root: Path) -> LoadResult:
     for entry in _sorted_entries(issuers_dir):
         rel = layout.relpath(root, entry)
         if not entry.is_dir():
-            problems.add(rel, "only issuer folders belong in registry/issuers/", code="layout.unexpected")
-            continue
+            continue  # the layout check reports it
         if not layout.SLUG_RE.match(entry.name):
             problems.add(rel, f"issuer folder name is not {_PATTERN_WORDS[SLUG_PATTERN]}", code="id.not-slug")
             continue
@@ -245,14 +258,6 @@ def _load_issuer(root: Path, folder: Path, problems: ProblemList, unusable: set[
     if not issuer_file.is_file():
         problems.add(rel_folder, "issuer folder has no issuer.yaml", code="layout.missing")
         return None
-    for entry in _sorted_entries(folder):
-        if entry.name not in ISSUER_ENTRIES and not LOGO_RE.match(entry.name):
-            problems.add(
-                layout.relpath(root, entry),
-                "unexpected entry in an issuer folder (allowed: issuer.yaml, credentials/, awards/, status/, "
-                "images/, revocations.jsonl, logo.<png|svg|jpg|webp>, README.md)",
-                code="layout.unexpected",
-            )
     source = parse_document(root, issuer_file, FileKind.ISSUER, Issuer, problems)
     issuer_ok = source is not None and _check_name(source, "id", folder.name, "folder name", problems)
     # Definitions are checked even when issuer.yaml is broken: every problem should surface in one run.
@@ -260,8 +265,7 @@ def _load_issuer(root: Path, folder: Path, problems: ProblemList, unusable: set[
     for path in _sorted_entries(folder / "credentials"):
         rel = layout.relpath(root, path)
         if path.suffix != ".yaml" or not path.is_file():
-            problems.add(rel, "credential definitions are <slug>.yaml files", code="layout.unexpected")
-            continue
+            continue  # the layout check reports it
         if not layout.SLUG_RE.match(path.stem):
             problems.add(rel, f"file name is not {_PATTERN_WORDS[SLUG_PATTERN]}", code="id.not-slug")
             continue
@@ -280,18 +284,14 @@ def _load_keys(root: Path, issuers: dict[str, IssuerRecord], problems: ProblemLi
     for folder in _sorted_entries(keys_dir):
         rel_folder = layout.relpath(root, folder)
         if not folder.is_dir():
-            if folder.name not in ("README.md", ".gitkeep"):
-                problems.add(rel_folder, "only issuer folders belong in keys/", code="layout.unexpected")
-            continue
+            continue  # the layout check reports anything but README.md
         issuer_known = folder.name in issuers or (root / layout.ISSUERS_DIR / folder.name / "issuer.yaml").is_file()
         if not issuer_known:
             problems.add(rel_folder, f"keys for unknown issuer {folder.name!r}", code="ref.unknown-issuer")
             continue
         for path in _sorted_entries(folder):
-            rel = layout.relpath(root, path)
             if path.suffix != ".json" or not path.is_file():
-                problems.add(rel, "keys are <key-id>.json files", code="layout.unexpected")
-                continue
+                continue  # the layout check reports it
             key = parse_document(root, path, FileKind.KEY, PublicKey, problems)
             if key is None:
                 continue

@@ -6,12 +6,13 @@ in the load stage.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from generator import layout
 from generator._internal.source import Document
-from generator._internal.svg import sanitize_svg
 from generator.errors import ProblemList, Severity
 from generator.models import LifecycleStatus
 from generator.registry import CredentialRecord, IssuerRecord, Registry, resolve_ref
@@ -165,7 +166,9 @@ def _issuer_of(record: CredentialRecord) -> str:
 
 
 def _assets(registry: Registry, problems: ProblemList) -> None:
-    """Logos and images named as files must exist inside the issuer's folder."""
+    """Logos and images named as files must be regular files inside the issuer's folder (a symbolic link is not
+    one: links are never followed). Whether each image is what its name says is the layout check's
+    (:func:`generator.layout.layout_problems`), on the file itself."""
     for record in registry.issuers.values():
         folder = layout.issuer_dir(registry.root, record.id)
         candidates: list[tuple[Document, str, str | None]] = [(record.source.doc, "logo", record.issuer.logo)]
@@ -175,25 +178,24 @@ def _assets(registry: Registry, problems: ProblemList) -> None:
                 continue
             target = PurePosixPath(value)
             inside = ".." not in target.parts and not target.is_absolute()
-            if not inside or not (folder / target).is_file():
+            if not inside or not _regular_file(folder, target):
                 where = f"registry/issuers/{record.id}/{value}"
                 reason = "must stay inside the issuer folder" if not inside else f"file not found: {where}"
                 problems.append(doc.problem([field], reason, code="ref.missing-file"))
-            elif target.suffix.lower() == ".svg":
-                problem = _svg_problem((folder / target).read_bytes())
-                if problem:
-                    problems.append(doc.problem([field], f"{value}: {problem}", code="asset.svg"))
 
 
-def _svg_problem(data: bytes) -> str | None:
-    """Why an SVG cannot be published as it is. The build would strip active content anyway, but the issuer
-    should learn that their file carries it (script in an SVG served from the site's origin runs there)."""
-    cleaned = sanitize_svg(data)
-    if cleaned is None:
-        return "not an SVG the site can publish (it must parse, have an <svg> root and no DTD or entities)"
-    if cleaned is not data:
-        return "contains scripts, event handlers, foreign content or external references: remove them"
-    return None
+def _regular_file(folder: Path, target: PurePosixPath) -> bool:
+    """Whether ``folder / target`` is a regular file reached through no symbolic link below ``folder``."""
+    path, mode = folder, 0
+    try:
+        for part in target.parts:
+            path = path / part
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                return False
+        return stat.S_ISREG(mode)
+    except OSError:
+        return False
 
 
 def _identities(registry: Registry, problems: ProblemList) -> None:

@@ -67,7 +67,14 @@ CASES: dict[str, tuple[str, int | None, int | None, str, str, str]] = {
         "ref.succession-mismatch",
         "must have supersedes: acme-academy/sql-basics",
     ),
-    "scripted-svg": (ISSUER, 12, 1, "logo", "asset.svg", "logo.svg: contains scripts, event handlers"),
+    "scripted-svg": (
+        "registry/issuers/acme-academy/logo.svg",
+        None,
+        None,
+        "",
+        "asset.image",
+        "contains scripts, event handlers",
+    ),
     "missing-logo": (
         ISSUER,
         12,

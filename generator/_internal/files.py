@@ -1,9 +1,13 @@
-"""Writing files so that a reader, or a crash, never sees half of one."""
+"""Writing files so that a reader, or a crash, never sees half of one; reading registry files without ever
+following a symbolic link."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +40,79 @@ def append_line(path: Path, line: str) -> None:
         fh.write(line.rstrip("\n") + "\n")
         fh.flush()
         os.fsync(fh.fileno())
+
+
+#: ``strerror`` of the error :func:`read_inside` raises for a symbolic link on the path.
+SYMLINK_REFUSED = "is a symbolic link, or lies under one (links are never followed)"
+
+
+def read_inside(root: Path, rel: str, *, limit: int | None = None) -> bytes:
+    """The bytes of the regular file at ``rel`` (POSIX, relative) under ``root``, never through a symbolic link.
+
+    Every component is opened relative to its parent with ``O_NOFOLLOW``, so a link anywhere on the path, even
+    one swapped in during the read, fails instead of reading outside the repository. Raises :class:`OSError`
+    (``strerror`` says why) for links, special files (a FIFO would block), ``..`` and files over ``limit``.
+    """
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise OSError(errno.EINVAL, "not a path inside the registry")
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in parts[:-1]:
+            child = _open_nofollow(part, os.O_RDONLY | os.O_DIRECTORY, fd)
+            os.close(fd)
+            fd = child
+        leaf = _open_nofollow(parts[-1], os.O_RDONLY | os.O_NONBLOCK, fd)
+        with os.fdopen(leaf, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file")
+            if limit is not None and info.st_size > limit:
+                raise OSError(errno.EFBIG, f"file is {info.st_size:,} bytes; the limit is {limit:,} bytes")
+            data = fh.read() if limit is None else fh.read(limit + 1)
+            if limit is not None and len(data) > limit:
+                raise OSError(errno.EFBIG, f"file is over the limit of {limit:,} bytes")
+            return data
+    finally:
+        os.close(fd)
+
+
+def _open_nofollow(name: str, flags: int, dir_fd: int) -> int:
+    try:
+        return os.open(name, flags | os.O_NOFOLLOW, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or (exc.errno == errno.ENOTDIR and _is_link(name, dir_fd)):
+            raise OSError(errno.ELOOP, SYMLINK_REFUSED) from None
+        raise
+
+
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(name, dir_fd=dir_fd).st_mode)
+    except OSError:
+        return False
+
+
+def regular_files(top: str) -> Iterator[tuple[str, str]]:
+    """(folder, name) of the regular files under ``top``, sorted, never through a symbolic link (links to files
+    and to folders are skipped: the layout check reports them). Uses ``scandir``'s file types: no extra calls."""
+    if Path(top).is_symlink():
+        return iter(())
+    return _regular_files(top)
+
+
+def _regular_files(top: str) -> Iterator[tuple[str, str]]:
+    try:
+        entries = sorted(os.scandir(top), key=lambda e: e.name)
+    except OSError:
+        return
+    folders = []
+    for entry in entries:
+        if entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            folders.append(entry.path)
+        elif entry.is_file(follow_symlinks=False):
+            yield top, entry.name
+    for folder in folders:
+        yield from _regular_files(folder)

@@ -1,22 +1,33 @@
-"""Issuer SVGs, made inert before they are published.
+"""Issuer SVGs, reduced to drawing before they are published.
 
-Pages only ever show issuer images through ``<img>``, where SVG cannot run script. But the files are also
-served from the site's own origin, where opening one directly would run any script in it with the
-verification page's origin. So each SVG is reduced to drawing: no scripts, event handlers, foreign
-content, animation, external references or DTDs. An SVG that cannot be parsed is not published.
+Pages only ever show issuer images through ``<img>``, where SVG cannot run script or fetch anything. But the
+files are also served from the site's own origin, where opening one directly would run any script in it with
+the verification page's origin, and let it call any server (a tracker, say) as it loads. So an SVG is rebuilt
+from an allow-list: known drawing elements and attributes only, same-document references (``#id``) only, and
+attribute values (``style`` included) that contain no CSS escape, no at-rule and no function other than colours,
+transforms and ``url(#id)``. That rules out, as a class rather than by spelling: scripts, event handlers,
+foreign content, animation, ``<image>``, external ``href``, ``url(…)``/``image-set(…)``/``src(…)`` to anything
+but the drawing itself, ``@import``, style sheets, processing instructions (``xml-stylesheet``) and DTDs. An
+SVG that cannot be parsed (or is not UTF-8, or nests absurdly deep) is not published at all.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
-__all__ = ["sanitize_svg"]
+__all__ = ["SvgResult", "inspect_svg", "sanitize_svg", "svg_problem"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
+
+#: Deeper than any drawing needs; bounds the recursion of parsing, cleaning and writing.
+MAX_DEPTH = 64
 
 _ELEMENTS = {
     "svg", "g", "defs", "title", "desc", "symbol", "use", "path", "rect", "circle", "ellipse", "line",
@@ -24,8 +35,54 @@ _ELEMENTS = {
     "mask", "pattern", "marker", "filter", "feGaussianBlur", "feOffset", "feBlend", "feColorMatrix",
     "feComposite", "feFlood", "feMerge", "feMergeNode", "feDropShadow", "metadata",
 }  # fmt: skip
-_REFERENCE_ATTRS = {"href", f"{{{XLINK_NS}}}href"}
-_URL_FUNC = re.compile(r"url\(\s*['\"]?\s*([^)'\"\s]*)", re.IGNORECASE)
+
+_ATTRIBUTES = {
+    # structure and geometry
+    "id", "class", "style", "viewBox", "preserveAspectRatio", "width", "height", "x", "y", "x1", "y1", "x2",
+    "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "fr", "d", "points", "pathLength", "transform", "version",
+    "baseProfile", "role", "focusable", "lang", "tabindex",
+    # presentation
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap",
+    "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "opacity", "color",
+    "display", "visibility", "overflow", "clip-path", "clip-rule", "mask", "filter", "marker-start",
+    "marker-mid", "marker-end", "vector-effect", "shape-rendering", "text-rendering", "color-interpolation",
+    "color-interpolation-filters", "paint-order", "mix-blend-mode", "isolation",
+    # text
+    "font-family", "font-size", "font-weight", "font-style", "font-variant", "font-stretch", "text-anchor",
+    "dominant-baseline", "alignment-baseline", "baseline-shift", "letter-spacing", "word-spacing",
+    "text-decoration", "writing-mode", "direction", "unicode-bidi", "dx", "dy", "rotate", "textLength",
+    "lengthAdjust", "startOffset", "method", "spacing", "side",
+    # gradients, patterns, clips, masks, markers
+    "offset", "stop-color", "stop-opacity", "gradientUnits", "gradientTransform", "spreadMethod",
+    "patternUnits", "patternContentUnits", "patternTransform", "clipPathUnits", "maskUnits",
+    "maskContentUnits", "markerWidth", "markerHeight", "markerUnits", "refX", "refY", "orient",
+    # filters
+    "filterUnits", "primitiveUnits", "in", "in2", "result", "stdDeviation", "edgeMode", "mode", "operator",
+    "k1", "k2", "k3", "k4", "type", "values", "flood-color", "flood-opacity", "lighting-color",
+    # accessibility
+    "aria-label", "aria-labelledby", "aria-describedby", "aria-hidden",
+}  # fmt: skip
+#: Plain text, never read as CSS: any value will do.
+_TEXT = {"id", "class", "lang", "role", "aria-label", "aria-labelledby", "aria-describedby", "aria-hidden"}
+_NAMESPACED = {f"{{{XML_NS}}}space", f"{{{XML_NS}}}lang"}
+_REFERENCES = {"href", f"{{{XLINK_NS}}}href"}
+
+_FRAGMENT = re.compile(r"^#[A-Za-z_][A-Za-z0-9_.:-]*$")
+_LOCAL_URL = re.compile(r"url\(\s*(['\"]?)#[A-Za-z_][A-Za-z0-9_.:-]*\1\s*\)", re.IGNORECASE)
+_FUNCTION = re.compile(r"([A-Za-z0-9_-]+)\s*\(")
+#: Functions a value may call once same-document ``url(#id)`` s are taken out: none of them fetches anything.
+_FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "matrix", "translate", "scale", "rotate", "skewx", "skewy"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,40}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SvgResult:
+    data: bytes
+    """The drawing, written out from what the allow-list kept (never the input bytes as they were)."""
+
+    removed: tuple[str, ...]
+    """What was taken out, in words: element and attribute names, never their content."""
 
 
 def _local(tag: str) -> tuple[str | None, str]:
@@ -35,46 +92,97 @@ def _local(tag: str) -> tuple[str | None, str]:
     return None, tag
 
 
-def _safe_value(value: str) -> bool:
-    """Only same-document references (``#id``) may appear in url(...) values."""
-    lowered = re.sub(r"\s+", "", value).lower()
-    if "javascript:" in lowered or "data:" in lowered or "@import" in lowered:
+def _named(name: str) -> str:
+    """A name from the file, for a message: shown only when it is plainly a name."""
+    return name if _NAME.match(name) else "an unnamed item"
+
+
+def _value_ok(value: str) -> bool:
+    """No CSS escape (``u\\rl(``), at-rule (``@import``) or control character, and no function but harmless
+    ones once same-document ``url(#id)`` s are removed: any other ``url(``, ``image-set(``, ``src(``… fails."""
+    if "\\" in value or "@" in value or _CONTROL.search(value):
         return False
-    return all(target.startswith("#") or not target for target in _URL_FUNC.findall(value))
+    rest = _LOCAL_URL.sub("", value)
+    return all(m.group(1).lower() in _FUNCTIONS for m in _FUNCTION.finditer(rest))
 
 
-def _clean(element: ET.Element) -> bool:
-    """Strip unsafe attributes and children in place; ``True`` if anything was removed."""
-    changed = False
+def _clean(element: ET.Element, removed: list[str]) -> None:
+    """Strip everything not allowed from ``element`` and below, in place, noting what went."""
+    _, here = _local(element.tag)
     for name in list(element.attrib):
         value = element.attrib[name]
-        _, local = _local(name)
-        unsafe = local.lower().startswith("on") or not _safe_value(value)
-        if name in _REFERENCE_ATTRS and not value.strip().startswith("#"):
-            unsafe = True
-        if unsafe:
+        ns, local = _local(name)
+        if name in _REFERENCES:
+            allowed = bool(_FRAGMENT.match(value.strip()))
+        else:
+            known = name in _NAMESPACED or (ns is None and local in _ATTRIBUTES)
+            allowed = known and (local in _TEXT or _value_ok(value))
+        if not allowed:
             del element.attrib[name]
-            changed = True
+            removed.append(f"{_named(local)} on <{_named(here)}>")
     for child in list(element):
         ns, local = _local(child.tag) if isinstance(child.tag, str) else (None, "")
         if ns != SVG_NS or local not in _ELEMENTS:
             element.remove(child)
-            changed = True
-        elif _clean(child):
-            changed = True
-    return changed
+            removed.append(f"<{_named(local)}>")
+        else:
+            _clean(child, removed)
+
+
+def _depth(root: ET.Element) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+def inspect_svg(data: bytes) -> SvgResult | None:
+    """The drawing rebuilt from the allow-list and what was removed; ``None`` when it is not a usable SVG."""
+    try:
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lowered = text.lower()
+    if "\0" in text or "<!doctype" in lowered or "<!entity" in lowered:
+        return None  # entities are how XML bombs and external fetches get in; drawings never need them
+    removed: list[str] = []
+    # Processing instructions (an xml-stylesheet fetches a style sheet) are dropped by the parser; say so.
+    declaration = re.match(r"\s*<\?xml\s", text)
+    if text.count("<?") > (1 if declaration else 0):
+        removed.append("processing instructions")
+    # The encoding is forced, so the parser reads exactly the characters checked above (no UTF-16 detour).
+    parser = ET.XMLParser(encoding="utf-8")  # noqa: S314 - no DTD reaches it (refused above)
+    try:
+        parser.feed(text.encode("utf-8"))
+        root = parser.close()
+    except (ET.ParseError, RecursionError):
+        return None
+    if root.tag != f"{{{SVG_NS}}}svg" or _depth(root) > MAX_DEPTH:
+        return None
+    _clean(root, removed)
+    return SvgResult(bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)), tuple(removed))
 
 
 def sanitize_svg(data: bytes) -> bytes | None:
-    """The SVG itself when it is already inert, a cleaned copy when it was not, ``None`` when unusable."""
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        return None  # entities are how XML bombs and external fetches get in; drawings never need them
-    try:
-        root = ET.fromstring(data)  # noqa: S314 — no DTDs reach the parser (refused above)
-    except ET.ParseError:
-        return None
-    if root.tag != f"{{{SVG_NS}}}svg":
-        return None
-    if not _clean(root):
-        return data
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    """What the site publishes for this SVG: the drawing rebuilt from the allow-list; ``None`` when unusable."""
+    result = inspect_svg(data)
+    return None if result is None else result.data
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why an SVG cannot be published as it is (``None`` when it can). The build strips what is not allowed
+    anyway; the issuer must still learn that the file carries it, and the check refuses it."""
+    result = inspect_svg(data)
+    if result is None:
+        return "not an SVG the site can publish (it must be UTF-8, parse, have an <svg> root and no DTD or entities)"
+    if result.removed:
+        shown = ", ".join(dict.fromkeys(result.removed[:8]))
+        more = f" and {len(result.removed) - 8} more" if len(result.removed) > 8 else ""
+        return (
+            f"contains scripts, event handlers, foreign content, styles or external references the site does not "
+            f"publish ({shown}{more}): remove them"
+        )
+    return None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
+from generator._internal.files import regular_files
 from generator.awards import award_hash
 from generator.registry import Registry
 
@@ -41,12 +42,11 @@ def _award_files(root: Path, issuer: str) -> Iterator[tuple[str, str]]:
     """(absolute path, repository-relative path) of the issuer's award files, in a stable order. Plain
     strings and ``os.walk``: this runs once per file of a registry that may hold a million awards."""
     top = str(root)
-    for dirpath, dirnames, filenames in os.walk(f"{top}/{layout.ISSUERS_DIR}/{issuer}/awards"):
-        dirnames.sort()
-        rel_dir = dirpath[len(top) + 1 :].replace(os.sep, "/")
-        for filename in sorted(filenames):
-            if filename.endswith((".json", ".jsonl")):
-                yield f"{dirpath}/{filename}", f"{rel_dir}/{filename}"
+    if (root / layout.ISSUERS_DIR / issuer).is_symlink():
+        return  # never followed: the layout check refuses it
+    for dirpath, filename in regular_files(f"{top}/{layout.ISSUERS_DIR}/{issuer}/awards"):
+        if filename.endswith((".json", ".jsonl")):
+            yield f"{dirpath}/{filename}", f"{dirpath[len(top) + 1 :].replace(os.sep, '/')}/{filename}"
 
 
 def _read(path: str) -> bytes:

@@ -161,3 +161,18 @@ def working_tree_changes(base: GitBase) -> list[Change]:
         # Staged as deleted but still on disk (``git rm --cached``): the file is there, so it is a modification.
         changes[raw] = Change(ChangeStatus.MODIFIED if known is not None else ChangeStatus.ADDED, raw)
     return [changes[p] for p in sorted(changes)]
+
+
+def working_tree_modes(base: GitBase) -> dict[str, str]:
+    """The Git mode (``100644``, ``120000`` symbolic link, ``160000`` nested repository…) of every path that
+    differs from the base, as the working tree has it (as the index has it for a link checked out as a file)."""
+    raw = _git(
+        base.root, "-c", "core.quotePath=false", "diff", "--raw", "-z", "--no-renames", "--relative", base.commit, "--"
+    ).stdout
+    tokens = raw.decode("utf-8", "surrogateescape").split("\0")
+    modes: dict[str, str] = {}
+    for header, path in zip(tokens[::2], tokens[1::2], strict=False):
+        fields = header.lstrip(":").split()
+        if len(fields) >= 2:
+            modes[path] = fields[1]
+    return modes

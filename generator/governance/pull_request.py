@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.errors import Problem, ProblemList, UsageError
 from generator.governance.context import PullRequest
+from generator.governance.filetypes import check_file_kinds
 from generator.governance.git import GitBase, working_tree_changes
 from generator.governance.history import check_history
 from generator.governance.leaks import check_private_keys
@@ -29,7 +30,13 @@ __all__ = ["PATH_RULES", "PullRequestCheck", "check_pull_request", "pull_request
 Rule = Callable[[PullRequest, ProblemList], None]
 
 #: Rules that need only the paths, the base commit and the files: they run even when the registry does not load.
-PATH_RULES: tuple[Rule, ...] = (check_private_keys, check_ownership, record_approvals, check_history)
+PATH_RULES: tuple[Rule, ...] = (
+    check_private_keys,
+    check_file_kinds,
+    check_ownership,
+    record_approvals,
+    check_history,
+)
 
 
 @dataclass

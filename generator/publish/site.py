@@ -13,13 +13,14 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator import layout
-from generator._internal.files import write_json_atomic, write_staged
+from generator._internal.files import read_inside, regular_files, write_json_atomic, write_staged
+from generator._internal.images import MAX_IMAGE_BYTES, image_data_problem
 from generator._internal.svg import sanitize_svg
-from generator.errors import ProblemsFound
-from generator.load import load_registry
+from generator.check import accepted_registry
+from generator.errors import Location, Problem, ProblemsFound
 from generator.publish.did import did_document, serves_did
 from generator.publish.search import SearchIndexer
 from generator.publish.verifydata import write_verification_data
@@ -28,7 +29,6 @@ from generator.render.model import SiteModel
 from generator.render.page import PageSpec
 from generator.render.pages import data_files, encode, site_pages
 from generator.render.search import search_records
-from generator.validate import validate_registry
 
 __all__ = ["PreparedSite", "load_for_build", "prepare_site"]
 
@@ -44,37 +44,35 @@ class PreparedSite:
 
 
 def load_for_build(root: Path) -> Registry:
-    """Load and validate; refuse (raising every error) when the registry has problems."""
-    loaded = load_registry(root)
-    problems = loaded.problems
-    if loaded.registry is not None:
-        validate_registry(loaded.registry, problems)
-    if loaded.registry is None or problems.errors:
-        raise ProblemsFound(problems.errors, "the registry has problems; the site was not built")
-    return loaded.registry
+    """The registry, when ``credreg check`` accepts it (the same full check, awards verified, cache allowed);
+    raises :class:`~generator.errors.ProblemsFound` with every error otherwise, before anything is written."""
+    return accepted_registry(root, refusal="the registry has problems that `credreg check` refuses; nothing was built")
 
 
 def _issuer_files(registry: Registry, out: Path) -> None:
+    """Status lists and images, read without following links (the check refused any; this holds even if one
+    appeared since), each image published only if it still passes the check's image rule."""
+    root = registry.root
     for issuer_id, record in registry.issuers.items():
         target = out / "issuers" / issuer_id
-        status_dir = layout.issuer_dir(registry.root, issuer_id) / "status"
-        if status_dir.is_dir():
-            for source in sorted(status_dir.iterdir()):
-                if _STATUS_LIST.match(source.name):  # signed: copied byte for byte
-                    write_staged(target / "status" / source.name, source.read_bytes())
+        base = f"{layout.ISSUERS_DIR}/{issuer_id}"
+        for _, name in regular_files(str(root / base / "status")):
+            if _STATUS_LIST.match(name):  # signed: copied byte for byte
+                write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, issuer_id):
             write_json_atomic(target / "did.json", did_document(registry, issuer_id))
         assets = [record.issuer.logo, *(c.model.image for c in record.credentials.values())]
         for value in dict.fromkeys(a for a in assets if a and not a.startswith("https://")):
-            relative = PurePosixPath(value)
-            source = layout.issuer_dir(registry.root, issuer_id) / relative
-            if ".." in relative.parts or not source.is_file():
-                continue  # validation reports it
-            data: bytes | None = source.read_bytes()
-            if relative.suffix.lower() == ".svg":
-                data = sanitize_svg(data) if data is not None else None
-            if data is not None:
-                write_staged(target / relative, data)
+            rel = f"{base}/{value}"
+            if layout.path_problem(rel) is not None:
+                raise ProblemsFound([Problem(Location(rel), "not a file the registry may hold")])
+            data = read_inside(root, rel, limit=MAX_IMAGE_BYTES)
+            problem = image_data_problem(value, data)
+            if problem is not None:
+                raise ProblemsFound([Problem(Location(rel), problem, code="asset.image")])
+            if value.lower().endswith(".svg"):
+                data = sanitize_svg(data) or b""  # rebuilt from the allow-list: only what was checked
+            write_staged(target / value, data)
 
 
 def prepare_site(

@@ -1,0 +1,61 @@
+"""The SVG allow-list: every way an SVG can reach outside itself is refused by the check and removed by the
+sanitizer; drawings (gradients, same-document references, transforms, colours) pass unchanged in meaning."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator._internal.svg import inspect_svg, sanitize_svg, svg_problem
+from tests._internal.hostile_svgs import HOSTILE, STYLESHEET_PI, document
+
+TRACKER = "http://tracker.example/"
+CASES = {**{name: (body, "") for name, body in HOSTILE.items()}, "stylesheet-pi": ("", STYLESHEET_PI)}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_external_reference_is_refused_and_removed(case: str) -> None:
+    body, prolog = CASES[case]
+    data = document(body, TRACKER, prolog=prolog)
+    problem = svg_problem(data)
+    assert problem is not None
+    assert "remove them" in problem
+    assert "tracker" not in problem  # names only, never the file's content
+    cleaned = sanitize_svg(data)
+    assert cleaned is not None
+    assert b"tracker" not in cleaned
+    assert svg_problem(cleaned) is None  # what is published passes the check itself
+    assert b"<circle" in cleaned  # the drawing survives, in the default namespace
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>'.encode(
+            "utf-16"
+        ),
+        b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 200 + b"</g>" * 200 + b"</svg>",
+        b"<html/>",
+        b"\x89PNG\r\n\x1a\n",
+    ],
+    ids=["entities", "utf-16-doctype", "deep", "not-svg", "binary"],
+)
+def test_unusable_svgs_are_not_published(data: bytes) -> None:
+    assert inspect_svg(data) is None
+    assert svg_problem(data) is not None
+
+
+def test_a_plain_drawing_passes() -> None:
+    data = document(
+        '<g transform="translate(1 2) rotate(45)" style="fill: hsl(10, 50%, 50%); stroke: #000">'
+        '<use href="#g"/><text aria-label="Badge (gold) @ 2025" font-family="\'Inter\', sans-serif">A</text></g>',
+        TRACKER,
+    )
+    assert svg_problem(data) is None
+
+
+def test_the_example_registry_images_pass() -> None:
+    from tests.conftest import REPO
+
+    for path in sorted((REPO / "registry").rglob("*.svg")):
+        assert svg_problem(path.read_bytes()) is None, path

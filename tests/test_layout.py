@@ -1,0 +1,259 @@
+"""The registry layout as an allow-list, and symbolic links, on the real CLI: nothing a link points at is read,
+quoted or published; only known file kinds in known places; images are what their names say."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from generator import layout
+from generator.check import run_check
+from tests.conftest import Signer, make_registry
+
+ACME = "registry/issuers/acme-academy"
+SECRET_SEED_FIELD = '"seed"'
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def png(width: int = 8, height: int = 8, fmt: str = "PNG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, fmt)
+    return out.getvalue()
+
+
+def set_logo(root: Path, value: str) -> None:
+    issuer = root / ACME / "issuer.yaml"
+    text = issuer.read_text()
+    lines = [line for line in text.splitlines() if not line.startswith("logo:")]
+    issuer.write_text("\n".join([*lines, f"logo: {value}"]) + "\n")
+
+
+def codes(root: Path) -> list[tuple[str, str]]:
+    return sorted((p.location.path, p.code) for p in run_check(root).problems.errors)
+
+
+# --- item 3: symbolic links ---------------------------------------------------------------------------------
+
+
+def test_a_logo_linked_outside_the_repository_is_refused_and_never_published(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    outside = tmp_path / "elsewhere.png"
+    outside.write_bytes(png() + b"OUTSIDE-MARKER")
+    (root / ACME / "logo.png").symlink_to(outside)
+    set_logo(root, "logo.png")
+
+    checked = run("--root", str(root), "check")
+    assert checked.returncode == 1
+    assert f"{ACME}/logo.png: is a symbolic link" in checked.stdout
+    assert "Traceback" not in checked.stderr
+
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"))
+    assert built.returncode == 1, built.stdout + built.stderr
+    assert "Traceback" not in built.stderr
+    assert f"{ACME}/logo.png" in built.stderr
+    assert not (tmp_path / "site").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+
+
+def test_a_badge_image_linked_to_a_private_key_is_refused_without_quoting_it(signer: Signer, tmp_path: Path) -> None:
+    root = signer.root
+    key_text = signer.key_path.read_text()
+    assert SECRET_SEED_FIELD in key_text
+    seed = json.loads(key_text)["seed"]
+    images = root / ACME / "images"
+    images.mkdir()
+    (images / "badge.png").symlink_to(signer.key_path)
+    credential = root / ACME / "credentials" / "sql-basics.yaml"
+    credential.write_text(credential.read_text() + "image: images/badge.png\n")
+    # The same key, linked where YAML and JSON are parsed: nothing of it may reach a message either.
+    (root / ACME / "credentials" / "leak.yaml").symlink_to(signer.key_path)
+    (root / "keys" / "acme-academy" / "key-9.json").symlink_to(signer.key_path)
+
+    checked = run("--root", str(root), "check")
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"))
+    for done in (checked, built):
+        assert done.returncode == 1
+        assert seed not in done.stdout + done.stderr
+        assert "Traceback" not in done.stderr
+    assert f"{ACME}/images/badge.png: is a symbolic link" in checked.stdout
+    assert f"{ACME}/credentials/leak.yaml: is a symbolic link" in checked.stdout
+    assert "keys/acme-academy/key-9.json: is a symbolic link" in checked.stdout
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        f"{ACME}/images",  # a linked folder
+        f"{ACME}/awards/2025/ab",  # deep in the awards
+        f"{ACME}/status",
+        "keys/acme-academy",
+        "registry/issuers/other-academy",  # a whole issuer
+    ],
+)
+def test_a_linked_folder_is_refused_at_any_depth(tmp_path: Path, link: str) -> None:
+    root = make_registry(tmp_path / "registry")
+    target = tmp_path / "outside"
+    target.mkdir()
+    (target / "1.json").write_text("{}")
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(root / link, ignore_errors=True)
+    (root / link).symlink_to(target, target_is_directory=True)
+    assert (link, "layout.symlink") in codes(root)
+
+
+# --- item 10: only known file kinds in known places -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        (f"{ACME}/awards/.gitattributes", "layout.hidden"),
+        (f"{ACME}/awards/2025/notes.txt", "layout.unexpected"),
+        (f"{ACME}/images/notes.txt", "layout.unexpected"),
+        (f"{ACME}/status/notes.txt", "layout.unexpected"),
+        (f"{ACME}/status/latest.json", "layout.unexpected"),
+        (f"{ACME}/.gitattributes", "layout.hidden"),
+        ("registry/.gitattributes", "layout.hidden"),
+        ("registry/notes.md", "layout.unexpected"),
+        ("keys/.gitkeep", "layout.hidden"),
+        ("keys/acme-academy/key-2025.pem", "layout.unexpected"),
+        (f"{ACME}/credentials/.hidden.yaml", "layout.hidden"),
+    ],
+)
+def test_unknown_and_hidden_files_are_refused_where_they_are(tmp_path: Path, path: str, code: str) -> None:
+    root = make_registry(tmp_path / "registry")
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_text("* -diff\n")
+    assert codes(root) == [(path, code)]
+
+
+def test_a_nested_git_repository_is_refused(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    nested = root / ACME / "awards" / "2025"
+    nested.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(nested)], check=True)
+    assert codes(root) == [(f"{ACME}/awards/2025/.git", "layout.nested-repository")]
+
+
+def test_a_special_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    # Git cannot carry a FIFO, but a local one must not hang the check (award files and images are read
+    # without following anything but regular files).
+    root = make_registry(tmp_path / "registry")
+    (root / ACME / "awards").mkdir()
+    (root / ACME / "images").mkdir()
+    os.mkfifo(root / ACME / "awards" / "a.json")
+    os.mkfifo(root / ACME / "images" / "b.png")
+    assert codes(root) == [
+        (f"{ACME}/awards/a.json", "layout.not-a-file"),
+        (f"{ACME}/images/b.png", "layout.not-a-file"),
+    ]
+
+
+def test_the_allow_list_judges_paths_git_reports() -> None:
+    assert layout.path_problem(f"{ACME}/awards/2025/ab/x.json") is None
+    assert layout.path_problem(f"{ACME}/images/logo.webp") is None
+    assert layout.path_problem("docs/anything.txt") is None  # outside the registry: ownership rules apply
+    assert layout.path_problem(f"{ACME}/images/a.txt") == ("layout.unexpected", layout.place_of(f"{ACME}/images").holds)  # type: ignore[union-attr]
+    assert layout.path_problem(f"{ACME}/awards/.gitattributes")[0] == "layout.hidden"  # type: ignore[index]
+    assert layout.path_problem(f"{ACME}/x/.git/config")[0] == "layout.unexpected"  # type: ignore[index]
+
+
+# --- item 3: images are what their names say -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("logo.png", png(fmt="JPEG"), "is not a PNG image (it is JPEG)"),
+        ("logo.jpg", png(), "is not a JPEG image (it is PNG)"),
+        ("logo.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 garbage", "is not a readable WEBP image"),
+        ("logo.png", png()[:40], "is not a readable PNG image"),
+        ("logo.png", b"not an image at all\n", "is not a readable PNG image"),
+        ("logo.png", png(5000, 10), "at most 4096 on a side"),
+        ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>x()</script></svg>", "<script>"),
+        ("logo.svg", b"just text", "not an SVG the site can publish"),
+    ],
+)
+def test_an_image_that_is_not_what_its_name_says_is_refused(tmp_path: Path, name: str, data: bytes, words: str) -> None:
+    root = make_registry(tmp_path / "registry")
+    (root / ACME / name).write_bytes(data)
+    set_logo(root, name)
+    report = run_check(root)
+    [problem] = report.problems.errors
+    assert (problem.location.path, problem.code) == (f"{ACME}/{name}", "asset.image")
+    assert words in problem.message
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    out = io.BytesIO()
+    Image.new("1", (4096, 4097)).save(out, "PNG", optimize=True)
+    assert len(out.getvalue()) < 64 * 1024  # tiny on disk, 16 million pixels decoded
+    (root / ACME / "images").mkdir()
+    (root / ACME / "images" / "bomb.png").write_bytes(out.getvalue())
+    [problem] = run_check(root).problems.errors
+    assert "image is too large: at most 4096×4096 pixels" in problem.message
+
+
+def test_real_images_of_every_kind_pass_and_are_published(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    images = root / ACME / "images"
+    images.mkdir()
+    for name, fmt in (("a.png", "PNG"), ("b.jpg", "JPEG"), ("c.jpeg", "JPEG"), ("d.webp", "WEBP")):
+        (images / name).write_bytes(png(fmt=fmt))
+    (root / ACME / "logo.webp").write_bytes(png(fmt="WEBP"))
+    set_logo(root, "logo.webp")
+    assert [str(p) for p in run_check(root).problems] == []
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    published = tmp_path / "site" / "issuers" / "acme-academy" / "logo.webp"
+    assert published.read_bytes() == (root / ACME / "logo.webp").read_bytes()
+
+
+def test_the_example_registry_passes_the_layout() -> None:
+    from tests.conftest import REPO
+
+    assert list(layout.layout_problems(REPO)) == []
+
+
+def test_a_private_key_copied_anywhere_is_never_quoted(signer: Signer) -> None:
+    """A key copied (not linked) under a registry name is parsed as that kind of file: every message may name
+    its fields, none may show their values."""
+    key_text = signer.key_path.read_text()
+    seed = json.loads(key_text)["seed"]
+    root = signer.root
+    places = [
+        f"{ACME}/credentials/x.yaml",
+        "keys/acme-academy/k2.json",
+        f"{ACME}/awards/2025/ab/x.json",
+        f"{ACME}/awards/2025/b.jsonl",
+        f"{ACME}/status/3.json",
+        f"{ACME}/revocations.jsonl",
+        f"{ACME}/images/k.svg",
+        f"{ACME}/images/k.png",
+    ]
+    for rel in places:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(key_text)
+    (root / ACME / "credentials" / "y.yaml").write_text("a: b\nc: " + key_text.replace("\n", " "))
+    done = run("--root", str(root), "check")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert seed not in done.stdout + done.stderr
+    for rel in places:
+        assert rel in done.stdout
