@@ -9,6 +9,11 @@ one can sign for the example issuers afterwards. One issuer (cloud-skills-counci
 so both keys stay in keys/ and awards made before the rotation keep verifying. Awards are spread over
 2023–2026, some as single files and some as cohorts (JSON Lines batches); some have expired and some are
 revoked, with reasons.
+
+Awards are made exactly as ``credreg award`` makes them, each with a fresh secret recipient key (see
+docs/privacy.md). No earner files are written: the recipient keys are discarded with the signing keys, so
+nobody, the maintainers included, can confirm which of the synthetic addresses below an example award was made
+to (tests/publish/test_recipient_privacy.py tries).
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ LAST_NAMES = (
     *("lovelace", "turing", "hopper", "torvalds", "hamilton", "ritchie"),
     *("liskov", "thompson", "perlman", "berners", "allen", "dijkstra"),
 )
-#: The synthetic recipients the example awards were made to; tests use them to check recipient comparison.
+#: The synthetic recipients the example awards were made to: the dictionary a privacy test attacks them with.
 RECIPIENTS = [f"{f}.{last}{k or ''}@example.org" for f in FIRST_NAMES for last in LAST_NAMES for k in range(3)]
 REASONS = [
     "Awarded in error: the candidate had not completed the practical assessment",
