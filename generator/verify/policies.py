@@ -378,14 +378,13 @@ class RecipientPolicy:
             value = str(ident.get("identityHash", "")).lower()
             if ident.get("hashed"):
                 if "salt" in ident:
-                    salts = [str(ident.get("salt"))]
+                    salt = str(ident.get("salt"))
                 elif key:
-                    salts = [key]
+                    salt = key
                 else:
-                    salts, needs_key = [""], True
-                for salt in salts:
-                    if value == f"sha256${hashlib.sha256((email + salt).encode()).hexdigest()}":
-                        return _check("recipient", label, True, f"awarded to {email} (the hashed recipient matches)")
+                    salt, needs_key = "", True
+                if value == f"sha256${hashlib.sha256((email + salt).encode()).hexdigest()}":
+                    return _check("recipient", label, True, f"awarded to {email} (the hashed recipient matches)")
             elif value.strip() == email:
                 return _check("recipient", label, True, f"awarded to {email} (the recipient matches)")
         if needs_key:
