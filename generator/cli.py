@@ -174,6 +174,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         if args.root is not None:
             raise
     recipient_key = args.recipient_key
+    if recipient_key is not None and args.recipient is None:
+        raise UsageError("a recipient key confirms an email address: give it with --recipient EMAIL")
     link = None if Path(target).is_file() else parse_verification_link(target)
     if Path(target).is_file():
         try:
@@ -201,8 +203,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         document = found[1]
     else:
         raise UsageError(f"{target!r} is neither a file, an award hash (64 hex digits) nor a verification link")
-    if recipient_key is not None and args.recipient is None:
-        raise UsageError("a recipient key confirms an email address: give it with --recipient EMAIL")
     result = verify_credential(
         document, registry, recipient=args.recipient, recipient_key=recipient_key, any_issuer=args.any_issuer
     )
