@@ -591,7 +591,8 @@ export async function recipientPolicy(ctx) {
   const email = ctx.recipient.trim().toLowerCase();
   if (!EMAIL.test(email))
     return check("recipient", label, false, `${JSON.stringify(ctx.recipient)} is not an email address`);
-  const key = ctx.recipientKey === null || ctx.recipientKey === undefined ? "" : normalizeRecipientKey(ctx.recipientKey);
+  const key =
+    ctx.recipientKey === null || ctx.recipientKey === undefined ? "" : normalizeRecipientKey(ctx.recipientKey);
   const subject = get(ctx.document, "credentialSubject");
   const identifiers = isObject(subject) && Object.hasOwn(subject, "identifier") ? subject.identifier : [];
   let needsKey = false;
