@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__, layout
 from generator.errors import CredregError, ProblemsFound, UsageError
-from generator.openbadges import normalize_identifier
+from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
 from generator.report import OutputFormat, format_problems, format_result
 
 if TYPE_CHECKING:
@@ -121,6 +121,9 @@ def _signing_key(args: argparse.Namespace, registry: Registry) -> SigningKey:
 
 
 def _cmd_award(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from generator.awarding.earners import MAPPING_FILE, default_earner_dir
     from generator.awarding.issue import Recipient, issue_awards, parse_valid_until, read_cohort
 
     if bool(args.recipient) == bool(args.csv):
@@ -137,17 +140,25 @@ def _cmd_award(args: argparse.Namespace) -> int:
             recipients = [Recipient(normalize_identifier(args.recipient), tuple(args.evidence or ()), until)]
         except ValueError as exc:
             raise UsageError(f"--recipient: {exc}") from None
-    issued = issue_awards(registry, args.credential, recipients, key, batch=bool(args.csv))
+    issuer, _, slug = args.credential.partition("/")
+    now = dt.datetime.now(dt.UTC)
+    earners = Path(args.out).expanduser() if args.out else default_earner_dir(issuer, slug, now)
+    issued = issue_awards(registry, args.credential, recipients, key, batch=bool(args.csv), now=now, earner_dir=earners)
     first = issued[0]
     where = layout.relpath(registry.root, first.path)
+    earners = earners.resolve()
     if len(issued) == 1 and first.line is None:
         print(f"award:  {where}")
         print(f"hash:   {first.hash}")
-        print(f"verify: {first.verify_url}")
+        print(f"verify: {first.verify_url}  (public: what, by whom, when, status)")
+        print(f"earner: {first.earner_url}  (private: give it to the recipient only)")
+        print(f"file:   {earners / (first.hash + '.json')}  (the earner's copy)")
     else:
         print(f"{len(issued)} awards in {where}")
         for award in issued:
             print(f"  line {award.line}: {award.hash}  {award.verify_url}")
+    # The keys and links go to a private file, not to the terminal: a cohort's log must not map people to awards.
+    print(f"earners: {earners / MAPPING_FILE}  (private: each recipient's link, key and file; never commit it)")
     return 0
 
 
@@ -162,28 +173,39 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     except UsageError:
         if args.root is not None:
             raise
+    recipient_key = args.recipient_key
+    if recipient_key is not None and args.recipient is None:
+        raise UsageError("a recipient key confirms an email address: give it with --recipient EMAIL")
+    link = None if Path(target).is_file() else parse_verification_link(target)
     if Path(target).is_file():
         try:
             document = json.loads(Path(target).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise UsageError(f"{target} is not a JSON credential: {exc}") from None
-    elif HASH_RE.match(target.lower()):
+    elif link is not None:
+        digest, link_key = link
+        if link_key is not None:
+            if recipient_key is not None and normalize_recipient_key(recipient_key) != link_key:
+                raise UsageError("the link carries a different recipient key than --recipient-key")
+            recipient_key = link_key
         if registry is None:
             raise UsageError("verifying by hash needs a registry (--root DIR)")
         from generator.awards import find_award
 
-        found = find_award(registry.root, target.lower())
+        found = find_award(registry.root, digest)
         if found is None:
-            result_unknown = {"valid": False, "verdict": "unknown", "hash": target.lower()}
+            result_unknown = {"valid": False, "verdict": "unknown", "hash": digest}
             if args.format == "json":
                 print(json.dumps(result_unknown, indent=2))
             else:
-                print(f"UNKNOWN: no award with hash {target.lower()} is in this registry")
+                print(f"UNKNOWN: no award with hash {digest} is in this registry")
             return 1
         document = found[1]
     else:
-        raise UsageError(f"{target!r} is neither a file nor an award hash (64 hex digits)")
-    result = verify_credential(document, registry, recipient=args.recipient, any_issuer=args.any_issuer)
+        raise UsageError(f"{target!r} is neither a file, an award hash (64 hex digits) nor a verification link")
+    result = verify_credential(
+        document, registry, recipient=args.recipient, recipient_key=recipient_key, any_issuer=args.any_issuer
+    )
     if registry is not None and registry.governance.model.log is not None:
         from generator.transparency.commands import with_log_check
 
@@ -286,16 +308,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     award = sub.add_parser("award", help="sign an award (or a cohort) into the registry")
     award.add_argument("credential", metavar="ISSUER/CREDENTIAL")
-    award.add_argument("--recipient", metavar="EMAIL", help="the recipient's email (stored only as a salted hash)")
-    award.add_argument("--csv", metavar="FILE", help="a cohort: CSV with columns email[,evidence][,valid_until]")
+    award.add_argument(
+        "--recipient", metavar="EMAIL", help="the recipient's email (published only as a hash keyed with a secret)"
+    )
+    award.add_argument("--csv", metavar="FILE", help="a cohort: CSV with columns email[,name][,evidence][,valid_until]")
+    award.add_argument(
+        "--out",
+        metavar="DIR",
+        help="new folder outside the repository for the earners' files and private links "
+        "(default: $CREDREG_EARNER_DIR or ~/.local/share/credreg/earners/…)",
+    )
     award.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file")
     award.add_argument("--evidence", metavar="URL", action="append", help="evidence URL (repeatable)")
     award.add_argument("--valid-until", metavar="DATE", help="expiry (default: from the credential's validity)")
     award.set_defaults(handler=_cmd_award)
 
-    verify = sub.add_parser("verify", help="verify an award by file or hash, check by check")
-    verify.add_argument("target", metavar="FILE|HASH")
+    verify = sub.add_parser("verify", help="verify an award by file, hash or link, check by check")
+    verify.add_argument("target", metavar="FILE|HASH|LINK")
     verify.add_argument("--recipient", metavar="EMAIL", help="also check the award was made to this email")
+    verify.add_argument(
+        "--recipient-key",
+        metavar="KEY",
+        help="the earner's recipient key, needed with --recipient (an earner's link carries it after '~')",
+    )
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.add_argument(
         "--any-issuer", action="store_true", help="accept issuers not registered here (authenticity only)"

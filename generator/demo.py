@@ -50,7 +50,7 @@ from generator.awards import award_filename, award_hash, batch_filename, render_
 from generator.errors import ProblemsFound, UsageError
 from generator.load import load_registry
 from generator.models import LifecycleStatus
-from generator.openbadges import timestamp, unsigned_award
+from generator.openbadges import new_recipient_key, timestamp, unsigned_award
 from generator.registry import Registry
 from generator.schema import write_schemas
 from generator.statuslist import MIN_BITS, new_bitstring, set_bit
@@ -951,7 +951,8 @@ def _sign_awards(task: _Task) -> list[dict[str, Any]]:
             definition,
             award_id=f"urn:uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}",
             recipient_email=f"learner{n}@example.org",
-            salt=f"{rng.getrandbits(128):032x}",
+            # From the OS, not the seeded rng: whoever knows the seed must still not confirm a recipient.
+            recipient_key=new_recipient_key(),
             valid_from=at,
             valid_until=until,
             evidence=[f"https://portfolio.example.org/{n:x}"] if rng.random() < 0.25 else [],

@@ -3,6 +3,11 @@
 One place builds the ``Achievement`` a definition becomes, the issuer ``Profile``, the hashed recipient
 ``IdentityObject`` and the award itself, so the credential page's machine-readable achievement and the
 achievement inside every award can never drift apart.
+
+Recipients (see docs/privacy.md): the award holds ``identityHash = sha256(email + recipient key)``, where the
+recipient key is 128 random bits that are never published (OB 3.0 lets ``salt`` be absent). Without the key, a
+guessed address cannot be confirmed against anything the registry publishes. The earner receives the key in
+their private verification link, ``…/verify/#<award hash>~<key>`` (a fragment never reaches a server).
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import secrets
+import urllib.parse
 from typing import Any
 
 from generator.models import CredentialDefinition, Issuer
@@ -19,11 +26,16 @@ __all__ = [
     "AWARD_CONTEXT",
     "AWARD_TYPES",
     "OB3_CONTEXT_URL",
+    "RECIPIENT_KEY_BYTES",
     "VC2_CONTEXT_URL",
     "achievement",
+    "earner_link",
     "identity_hash",
     "issuer_profile",
+    "new_recipient_key",
     "normalize_identifier",
+    "normalize_recipient_key",
+    "parse_verification_link",
     "timestamp",
     "unsigned_award",
 ]
@@ -35,6 +47,13 @@ AWARD_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 STATUS_LIST_TYPES = ("VerifiableCredential", "BitstringStatusListCredential")
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+#: Entropy of a recipient key: 128 bits, written as 32 lowercase hex digits (case-proof when retyped).
+RECIPIENT_KEY_BYTES = 16
+#: Separates the award hash from the recipient key in a verification link's fragment.
+LINK_KEY_SEPARATOR = "~"
+_HEX_KEY = re.compile(r"^[0-9a-fA-F]+$")
+_LINK = re.compile(r"(?:^|[#/:=\s])([0-9a-fA-F]{64})(?:~([^\s~#/?&]*))?\s*$")
 
 
 def timestamp(value: dt.datetime) -> str:
@@ -56,9 +75,38 @@ def normalize_identifier(email: str) -> str:
 
 
 def identity_hash(email: str, salt: str) -> str:
-    """OB 3.0 salted identity hash: ``sha256$`` + hex(sha256(identifier + salt))."""
+    """OB 3.0 salted identity hash: ``sha256$`` + hex(sha256(identifier + salt)); here the salt is the secret
+    recipient key."""
     digest = hashlib.sha256((normalize_identifier(email) + salt).encode("utf-8")).hexdigest()
     return f"sha256${digest}"
+
+
+def new_recipient_key() -> str:
+    """A fresh secret recipient key: 128 bits from the OS, 32 hex digits."""
+    return secrets.token_hex(RECIPIENT_KEY_BYTES)
+
+
+def normalize_recipient_key(key: str) -> str:
+    """A recipient key as typed: trimmed; hex keys (the ones this registry makes) lowercased, so a retyped key
+    still matches. The site applies the same rule (policies.js)."""
+    value = key.strip()
+    return value.lower() if _HEX_KEY.match(value) else value
+
+
+def earner_link(verify_url: str, key: str) -> str:
+    """The earner's private verification link: the public one with the recipient key in its fragment."""
+    return f"{verify_url}{LINK_KEY_SEPARATOR}{key}"
+
+
+def parse_verification_link(text: str) -> tuple[str, str | None] | None:
+    """(award hash, recipient key or None) of a hash or a verification link (``…#<hash>[~<key>]``), else None.
+
+    The site parses links the same way (verifier.js ``parseLinkInput``)."""
+    found = _LINK.search(urllib.parse.unquote(text).strip())
+    if not found:
+        return None
+    key = normalize_recipient_key(found.group(2)) if found.group(2) else None
+    return found.group(1).lower(), key
 
 
 def issuer_profile(registry: Registry, issuer: Issuer) -> dict[str, Any]:
@@ -128,14 +176,15 @@ def unsigned_award(
     *,
     award_id: str,
     recipient_email: str,
-    salt: str,
+    recipient_key: str,
     valid_from: dt.datetime,
     valid_until: dt.datetime | None,
     evidence: list[str],
     status_list: int,
     status_index: int,
 ) -> dict[str, Any]:
-    """An ``OpenBadgeCredential`` ready to be signed. The recipient appears only as a salted hash."""
+    """An ``OpenBadgeCredential`` ready to be signed. The recipient appears only as a hash keyed with the secret
+    ``recipient_key``, which the award does not contain."""
     status_url = registry.status_list_url(issuer.id, status_list)
     award: dict[str, Any] = {
         "@context": list(AWARD_CONTEXT),
@@ -154,9 +203,8 @@ def unsigned_award(
             {
                 "type": "IdentityObject",
                 "hashed": True,
-                "identityHash": identity_hash(recipient_email, salt),
+                "identityHash": identity_hash(recipient_email, recipient_key),
                 "identityType": "emailAddress",
-                "salt": salt,
             }
         ],
         "achievement": achievement(registry, issuer, definition),

@@ -1,14 +1,20 @@
 """Sign the example registry's awards with throwaway keys.
 
-Run from the repository root on a registry without keys or awards:
+Run from the repository root on a registry without keys or awards, or with ``--fresh`` to delete the example's
+keys, awards, revocation logs and status lists first (to re-issue it, e.g. after the award profile changed):
 
-    .venv/bin/python scripts/sign_example_awards.py
+    .venv/bin/python scripts/sign_example_awards.py [--fresh]
 
 Each issuer gets a key whose private half lives in a temporary directory that is deleted at the end, so no
 one can sign for the example issuers afterwards. One issuer (cloud-skills-council) rotates its key half-way,
 so both keys stay in keys/ and awards made before the rotation keep verifying. Awards are spread over
 2023–2026, some as single files and some as cohorts (JSON Lines batches); some have expired and some are
 revoked, with reasons.
+
+Awards are made exactly as ``credreg award`` makes them, each with a fresh secret recipient key (see
+docs/privacy.md). No earner files are written: the recipient keys are discarded with the signing keys, so
+nobody, the maintainers included, can confirm which of the synthetic addresses below an example award was made
+to (tests/publish/test_recipient_privacy.py tries).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -39,7 +47,7 @@ LAST_NAMES = (
     *("lovelace", "turing", "hopper", "torvalds", "hamilton", "ritchie"),
     *("liskov", "thompson", "perlman", "berners", "allen", "dijkstra"),
 )
-#: The synthetic recipients the example awards were made to; tests use them to check recipient comparison.
+#: The synthetic recipients the example awards were made to: the dictionary a privacy test attacks them with.
 RECIPIENTS = [f"{f}.{last}{k or ''}@example.org" for f in FIRST_NAMES for last in LAST_NAMES for k in range(3)]
 REASONS = [
     "Awarded in error: the candidate had not completed the practical assessment",
@@ -57,7 +65,20 @@ def load() -> Registry:
     return loaded.registry
 
 
+def clear() -> None:
+    """Delete what this script makes: keys, awards, revocation logs and status lists (nothing else)."""
+    for folder in sorted((ROOT / "keys").iterdir()):
+        if folder.is_dir():
+            shutil.rmtree(folder)
+    for issuer in sorted((ROOT / "registry" / "issuers").iterdir()):
+        for made in ("awards", "status"):
+            shutil.rmtree(issuer / made, ignore_errors=True)
+        (issuer / "revocations.jsonl").unlink(missing_ok=True)
+
+
 def main() -> None:
+    if "--fresh" in sys.argv[1:]:
+        clear()
     rng = random.Random(20261120)  # reproducible example data, not secrets
     with tempfile.TemporaryDirectory(prefix="credreg-example-keys-") as secrets:
         keys: dict[str, list[tuple[SigningKey, dt.datetime, dt.datetime | None]]] = {}

@@ -32,6 +32,13 @@ def make_registry(target: Path, *overlays: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def _earner_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`credreg award` writes earners' files (links, recipient keys) to a default folder in the user's home:
+    in tests, to the test's temporary directory (subprocesses inherit the variable)."""
+    monkeypatch.setenv("CREDREG_EARNER_DIR", str(tmp_path / "earners-default"))
+
+
 @pytest.fixture
 def registry_dir(tmp_path: Path) -> Path:
     """A fresh copy of the minimal valid test registry."""

@@ -29,19 +29,37 @@ def test_keygen_award_verify_revoke(tmp_path: Path) -> None:
     assert f"private key: {key}" in made.stdout
     assert "verification method: did:web:registry.test.example:issuers:acme-academy#k1" in made.stdout
 
+    out = tmp_path / "earners"
     awarded = credreg(
-        *r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", str(key), env=env
-    )
+        *r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", str(key),
+        "--out", str(out), env=env,
+    )  # fmt: skip
     assert awarded.returncode == 0, awarded.stderr
     digest = next(line.split()[1] for line in awarded.stdout.splitlines() if line.startswith("hash:"))
     assert f"verify: https://registry.test.example/verify/#{digest}" in awarded.stdout
+    link = next(line.split()[1] for line in awarded.stdout.splitlines() if line.startswith("earner:"))
+    assert link.startswith(f"https://registry.test.example/verify/#{digest}~")
+    recipient_key = link.rsplit("~", 1)[1]
+    earner_file = out / f"{digest}.json"
+    assert f"file:   {earner_file}" in awarded.stdout
 
-    ok = credreg(*r, "verify", digest, "--recipient", "ada@example.org", env=env)
+    # The earner's link confirms their address; a wrong one is refused.
+    ok = credreg(*r, "verify", link, "--recipient", "ada@example.org", env=env)
     assert ok.returncode == 0, ok.stdout
     assert ok.stdout.startswith("VALID\n  SQL Basics — issued by Acme Academy")
-    wrong = credreg(*r, "verify", digest, "--recipient", "eve@example.org", env=env)
+    assert "awarded to ada@example.org" in ok.stdout
+    wrong = credreg(*r, "verify", link, "--recipient", "eve@example.org", env=env)
     assert wrong.returncode == 1
     assert wrong.stdout.startswith("VALID, but NOT for this recipient")
+    # The earner's file with the key, and the hash with the key, do the same.
+    for target in (str(earner_file), digest):
+        by_key = credreg(*r, "verify", target, "--recipient", "ADA@example.org", "--recipient-key", recipient_key,
+                         env=env)  # fmt: skip
+        assert by_key.returncode == 0, by_key.stdout
+    # The public hash alone cannot confirm anyone.
+    no_key = credreg(*r, "verify", digest, "--recipient", "ada@example.org", env=env)
+    assert no_key.returncode == 1
+    assert "cannot confirm without the recipient key" in no_key.stdout
 
     as_json = json.loads(credreg(*r, "verify", digest, "--format", "json", env=env).stdout)
     assert as_json["valid"] is True
@@ -98,3 +116,66 @@ def test_award_refuses_a_group_readable_key(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "chmod 600" in result.stderr
     assert not (root / "registry/issuers/acme-academy/awards").exists()
+
+
+def test_a_cohort_writes_the_private_mapping_and_never_into_the_repository(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys")}
+    r = ["--root", str(root)]
+    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    key = str(tmp_path / "keys/acme-academy/k1.key")
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,name\nada@example.org,Ada Lovelace\nalan@example.org,Alan Turing\n")
+    award = [*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key]
+
+    inside = credreg(*award, "--out", str(root / "private"), env=env)
+    assert inside.returncode == 2
+    assert "refusing to write earners' links and keys inside the registry repository" in inside.stderr
+    assert not (root / "private").exists()
+    assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing was signed"
+
+    done = credreg(*award, "--out", str(tmp_path / "cohort-out"), env=env)
+    assert done.returncode == 0, done.stderr
+    mapping = tmp_path / "cohort-out" / "recipients.csv"
+    assert f"earners: {mapping}" in done.stdout
+    text = mapping.read_text()
+    assert "Ada Lovelace" in text
+    for secret in ("ada@example.org", "Lovelace", "~"):
+        assert secret not in done.stdout, "a cohort's output names no one and shows no key"
+    link = text.splitlines()[1].split(",")[3]
+    ok = credreg(*r, "verify", link, "--recipient", "ada@example.org", env=env)
+    assert ok.returncode == 0, ok.stdout
+
+    again = credreg(*award, "--out", str(tmp_path / "cohort-out"), env=env)
+    assert again.returncode == 2
+    assert "is not an empty folder" in again.stderr
+    # Without --out: a new folder under $CREDREG_EARNER_DIR (the user's data dir by default).
+    default = credreg(*award, env={**env, "CREDREG_EARNER_DIR": str(tmp_path / "default")})
+    assert default.returncode == 0, default.stderr
+    assert len(list((tmp_path / "default").glob("*/recipients.csv"))) == 1
+
+    # The registry and its history hold no address, name or key.
+    published = "".join(p.read_text() for p in (root / "registry").rglob("*") if p.is_file())
+    for row in text.splitlines()[1:]:
+        email, name, _, _, _, recipient_key = row.split(",")
+        assert email not in published
+        assert name.split()[1] not in published
+        assert recipient_key not in published
+
+
+def test_verify_link_and_key_usage_errors(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "r")
+    env = dict(os.environ)
+    r = ["--root", str(root)]
+    link = "https://registry.test.example/verify/#" + "ab" * 32 + "~" + "0" * 32
+    unknown = credreg(*r, "verify", link, "--recipient", "a@example.org", env=env)
+    assert unknown.returncode == 1
+    assert unknown.stdout.startswith("UNKNOWN: no award with hash " + "ab" * 32)
+    clash = credreg(*r, "verify", link, "--recipient", "a@example.org", "--recipient-key", "1" * 32, env=env)
+    assert clash.returncode == 2
+    assert "different recipient key" in clash.stderr
+    alone = credreg(*r, "verify", "ab" * 32, "--recipient-key", "1" * 32, env=env)
+    assert alone.returncode == 2
+    assert "give it with --recipient EMAIL" in alone.stderr

@@ -1,7 +1,10 @@
 """Signing awards: one recipient into one file, or a cohort from CSV into one JSON Lines batch.
 
-Nothing is written until every recipient is valid and every award is signed; then the status list (if new)
-and the award file are each written atomically.
+Every award gets a fresh secret recipient key (:func:`generator.openbadges.new_recipient_key`): the award holds
+only ``sha256(email + key)``, the key goes to the earner (see :mod:`generator.awarding.earners`).
+
+Nothing is written until every recipient is valid and every award is signed; then the earners' files (outside
+the repository), the status list (if new) and the award file are each written atomically.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from typing import Any
 
 from generator._internal.durations import add_duration
 from generator._internal.files import write_text_atomic
+from generator.awarding.earners import EarnerCopy, prepare_earner_dir, write_earners
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.awarding.status import StatusAllocator
 from generator.awards import award_filename, award_hash, batch_filename, render_award
 from generator.errors import ProblemList, ProblemsFound, UsageError
 from generator.models import LifecycleStatus
-from generator.openbadges import normalize_identifier, unsigned_award
+from generator.openbadges import earner_link, new_recipient_key, normalize_identifier, unsigned_award
 from generator.registry import Registry
 
 __all__ = ["IssuedAward", "Recipient", "issue_awards", "parse_valid_until", "read_cohort", "signing_key_problems"]
@@ -38,6 +42,9 @@ class Recipient:
     line: int | None = None
     """Line in the cohort CSV, for messages."""
 
+    name: str | None = None
+    """For the issuer's private mapping only: never published."""
+
 
 @dataclass(frozen=True, slots=True)
 class IssuedAward:
@@ -46,6 +53,16 @@ class IssuedAward:
     path: Path
     line: int | None
     verify_url: str
+    """The public verification link: anyone may see what was awarded, by whom, when, and its status."""
+
+    recipient: Recipient
+    recipient_key: str
+    """The secret that confirms the recipient: only in the earner's link and the issuer's private mapping."""
+
+    @property
+    def earner_url(self) -> str:
+        """The earner's private link: confirms their address on the verification page."""
+        return earner_link(self.verify_url, self.recipient_key)
 
 
 def _parse_date(value: str) -> dt.datetime:
@@ -71,7 +88,8 @@ def parse_valid_until(value: str) -> dt.datetime:
 
 
 def read_cohort(path: Path) -> list[Recipient]:
-    """Recipients from a CSV with a header: ``email`` (required), ``evidence`` and ``valid_until`` (optional).
+    """Recipients from a CSV with a header: ``email`` (required), ``name``, ``evidence`` and ``valid_until``
+    (optional; the name goes only into the issuer's private mapping).
 
     Every bad row is reported (file, line, column) before anything is signed.
     """
@@ -85,11 +103,11 @@ def read_cohort(path: Path) -> list[Recipient]:
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     if "email" not in fields:
         raise UsageError(
-            f"{path}: the first line must be a header with an 'email' column (optional: evidence, valid_until)"
+            f"{path}: the first line must be a header with an 'email' column (optional: name, evidence, valid_until)"
         )
-    unknown = sorted(set(fields) - {"email", "evidence", "valid_until"})
+    unknown = sorted(set(fields) - {"email", "name", "evidence", "valid_until"})
     if unknown:
-        raise UsageError(f"{path}: unknown columns: {', '.join(unknown)} (allowed: email, evidence, valid_until)")
+        raise UsageError(f"{path}: unknown columns: {', '.join(unknown)} (allowed: email, name, evidence, valid_until)")
     recipients: list[Recipient] = []
     seen: dict[str, int] = {}
     for row in reader:
@@ -128,7 +146,7 @@ def read_cohort(path: Path) -> list[Recipient]:
             except ValueError as exc:
                 problems.add(rel, str(exc), line=line, field="valid_until", code="cohort.date")
                 continue
-        recipients.append(Recipient(email, evidence, until, line))
+        recipients.append(Recipient(email, evidence, until, line, values.get("name") or None))
     if problems:
         raise ProblemsFound(
             problems, f"{path}: {len(problems)} bad row{'s' if len(problems) != 1 else ''}; nothing was signed"
@@ -167,8 +185,13 @@ def issue_awards(
     batch: bool,
     now: dt.datetime | None = None,
     valid_from: dt.datetime | None = None,
+    earner_dir: Path | None = None,
 ) -> list[IssuedAward]:
-    """Sign an award per recipient for credential ``issuer/slug`` and write them into the registry."""
+    """Sign an award per recipient for credential ``issuer/slug`` and write them into the registry.
+
+    With ``earner_dir`` (outside the repository, new or empty), each earner's file and the private mapping of
+    recipients to links and keys are written there first. Without it the keys exist only in the result.
+    """
     issuer_id, _, slug = ref.partition("/")
     if issuer_id not in registry.issuers:
         raise UsageError(f"unknown issuer {issuer_id!r}")
@@ -185,9 +208,11 @@ def issue_awards(
     refusals = signing_key_problems(registry, issuer_id, key, issued_at)
     if refusals:
         raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
+    earners = prepare_earner_dir(earner_dir, registry.root) if earner_dir is not None else None
     allocator = StatusAllocator.scan(registry, issuer_id)
     vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"
     signed: list[dict[str, Any]] = []
+    keys: list[str] = []
     for recipient in recipients:
         until = recipient.valid_until
         if until is None and definition.validity.period:
@@ -196,13 +221,14 @@ def issue_awards(
             where = f" (line {recipient.line})" if recipient.line else ""
             raise UsageError(f"valid-until {until.isoformat()} is not after the issue date{where}")
         number, index = allocator.allocate()
+        keys.append(new_recipient_key())
         unsigned = unsigned_award(
             registry,
             record.issuer,
             definition,
             award_id=f"urn:uuid:{uuid.uuid4()}",
             recipient_email=recipient.email,
-            salt=secrets.token_hex(16),
+            recipient_key=keys[-1],
             valid_from=issued_at,
             valid_until=until,
             evidence=list(recipient.evidence),
@@ -211,20 +237,35 @@ def issue_awards(
         )
         signed.append(sign_document(unsigned, key, vm, issued_at))
 
-    allocator.ensure_lists(key, issued_at)
-    results: list[IssuedAward] = []
+    digests = [award_hash(a) for a in signed]
     if batch:
         date = issued_at.date().isoformat()
-        path = batch_filename(registry.root, issuer_id, slug, date, secrets.token_hex(4))
-        lines = [json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in signed]
-        write_text_atomic(path, "\n".join(lines) + "\n")
-        for number, award in enumerate(signed, start=1):
-            digest = award_hash(award)
-            results.append(IssuedAward(award, digest, path, number, registry.verify_url(digest)))
-        return results
-    for award in signed:
-        digest = award_hash(award)
-        path = award_filename(registry.root, issuer_id, award, digest)
-        write_text_atomic(path, render_award(award))
-        results.append(IssuedAward(award, digest, path, None, registry.verify_url(digest)))
+        batch_path = batch_filename(registry.root, issuer_id, slug, date, secrets.token_hex(4))
+        paths = [batch_path] * len(signed)
+        lines: list[int | None] = list(range(1, len(signed) + 1))
+    else:
+        paths = [award_filename(registry.root, issuer_id, a, d) for a, d in zip(signed, digests, strict=True)]
+        lines = [None] * len(signed)
+    results = [
+        IssuedAward(award, digest, path, line, registry.verify_url(digest), recipient, rkey)
+        for award, digest, path, line, recipient, rkey in zip(
+            signed, digests, paths, lines, recipients, keys, strict=True
+        )
+    ]
+    if earners is not None:
+        # Before the registry: an award is never published whose recipient key was not written down.
+        write_earners(
+            earners,
+            [
+                EarnerCopy(r.recipient.email, r.recipient.name, r.award, r.hash, r.earner_url, r.recipient_key)
+                for r in results
+            ],
+        )
+    allocator.ensure_lists(key, issued_at)
+    if batch:
+        text = "".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) + "\n" for a in signed)
+        write_text_atomic(paths[0], text)
+    else:
+        for award, path in zip(signed, paths, strict=True):
+            write_text_atomic(path, render_award(award))
     return results

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from generator import layout
 from generator._internal.files import append_line
 from generator.awarding.issue import signing_key_problems
@@ -21,6 +23,7 @@ from generator.awarding.status import set_revoked
 from generator.awards import find_award, read_revocations
 from generator.crypto.dataintegrity import create_proof
 from generator.errors import UsageError
+from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
 
@@ -92,6 +95,14 @@ def revoke_award(
             )
     number, index = status_position(registry, issuer, award)
     entry = revocation_entry(registry.issuer_did(issuer), digest, number, index, reason, key, now)
+    try:
+        # The check's own rules (e.g. no email address in the published reason), before anything is written.
+        RevocationEntry.model_validate(entry)
+    except ValidationError as exc:
+        details = [
+            f"{'.'.join(map(str, e['loc']))}: {str(e['msg']).removeprefix('Value error, ')}" for e in exc.errors()
+        ]
+        raise UsageError("refusing this revocation", details) from None
     append_line(log, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
     status_path = set_revoked(registry, issuer, number, index, key, now)
     return Revocation(entry, log, status_path)

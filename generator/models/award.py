@@ -1,15 +1,24 @@
 """Awards and revocations: the registry's profile of an Open Badges 3.0 ``OpenBadgeCredential``.
 
-Awards in ``registry/issuers/<issuer>/awards/`` must fit this profile (hashed recipient, status entry, the
-two-proof set). It is stricter than OB 3.0 itself, which ``credreg verify`` also accepts for credentials from
-elsewhere (see :mod:`generator.verify.conformance`).
+Awards in ``registry/issuers/<issuer>/awards/`` must fit this profile (a recipient hash keyed with a secret,
+status entry, the two-proof set). It is stricter than OB 3.0 itself, which ``credreg verify`` also accepts for
+credentials from elsewhere (see :mod:`generator.verify.conformance`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from generator.models._base import PlainText, StrictModel
 
@@ -77,27 +86,64 @@ class AchievementRef(_Open):
     criteria: dict[str, Any]
 
 
+#: An email address anywhere in a published string (a revocation reason, an evidence URL's userinfo).
+_EMAIL_IN_TEXT = re.compile(r"[^@\s/:]+@[^@\s/]+\.[A-Za-z]{2,}")
+_PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)"
+
+
+def _no_email(value: str) -> str:
+    if _EMAIL_IN_TEXT.search(value):
+        raise ValueError(f"must not contain an email address: {_PRIVACY}")
+    return value
+
+
 class IdentityObject(StrictModel):
-    """The recipient, as a salted hash of their email address: never the address itself."""
+    """The recipient, as a hash of their email address keyed with a secret: never the address, never the key."""
 
     type: Literal["IdentityObject"]
     hashed: Literal[True]
     """Always hashed: the registry is public."""
 
     identityHash: str = Field(pattern=r"^sha256\$[0-9a-f]{64}$")
-    """``sha256$`` + hex(sha256(lowercased email + salt))."""
+    """``sha256$`` + hex(sha256(lowercased email + recipient key)). The 128-bit recipient key is given to the
+    earner only (their verification link and file); with it published, a guessed address could be confirmed."""
 
     identityType: Literal["emailAddress"]
-    salt: str = Field(min_length=16, max_length=128)
-    """A fresh random salt per award."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_salt(cls, data: Any) -> Any:
+        # Named before the generic "extra field" error: this is the mistake an OB 3.0 tool makes by default.
+        if isinstance(data, dict) and "salt" in data:
+            raise ValueError(
+                "salt: a published salt makes the recipient's address guessable by trying addresses; "
+                f"the registry never publishes it: {_PRIVACY}"
+            )
+        return data
 
 
-class AwardSubject(_Open):
-    """The ``AchievementSubject``: who earned what."""
+#: What an award's subject may hold: who earned it only as the keyed hash, and what was earned.
+_SUBJECT_FIELDS = frozenset({"type", "identifier", "achievement"})
+
+
+class AwardSubject(StrictModel):
+    """The ``AchievementSubject``: who earned what. No other recipient data (``id``, ``name``, ``email``, …)."""
 
     type: _types_including("AchievementSubject")  # type: ignore[valid-type]
     identifier: list[IdentityObject] = Field(min_length=1, max_length=1)
     achievement: AchievementRef
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_the_hash(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            extra = sorted(str(k) for k in data if k not in _SUBJECT_FIELDS)
+            if extra:
+                raise ValueError(
+                    f"{', '.join(extra)}: the award's subject holds no recipient data besides the keyed hash in "
+                    f"'identifier' ({_PRIVACY})"
+                )
+        return data
 
 
 class StatusEntry(StrictModel):
@@ -142,6 +188,16 @@ class Award(_Open):
     credentialStatus: StatusEntry
     proof: list[AwardProof] = Field(min_length=2, max_length=2)
 
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_names_no_one(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        for item in value or []:
+            for field in ("id", "name", "narrative", "description", "genre", "audience"):
+                text = item.get(field)
+                if isinstance(text, str):
+                    _no_email(text)
+        return value
+
     @field_validator("proof")
     @classmethod
     def _both_suites(cls, value: list[AwardProof]) -> list[AwardProof]:
@@ -168,8 +224,8 @@ class RevocationEntry(StrictModel):
     revoked: AwareDatetime
     """When the award was revoked."""
 
-    reason: PlainText
-    """Why (published on the site)."""
+    reason: Annotated[PlainText, AfterValidator(_no_email)]
+    """Why (published on the site): never the recipient's address."""
 
     proof: AwardProof
     """eddsa-jcs-2022 proof by a key of the award's issuer."""

@@ -56,7 +56,12 @@ class Verifier:
         self.any_issuer = any_issuer
 
     def verify(
-        self, document: Any, *, now: dt.datetime | None = None, recipient: str | None = None
+        self,
+        document: Any,
+        *,
+        now: dt.datetime | None = None,
+        recipient: str | None = None,
+        recipient_key: str | None = None,
     ) -> VerificationResult:
         digest = None
         if isinstance(document, dict):
@@ -72,6 +77,7 @@ class Verifier:
             status=self.status,
             award_hash=digest,
             recipient=recipient,
+            recipient_key=recipient_key,
             proof_cache=self.proof_cache,
             any_issuer=self.any_issuer,
         )
@@ -103,10 +109,14 @@ def verify_credential(
     *,
     now: dt.datetime | None = None,
     recipient: str | None = None,
+    recipient_key: str | None = None,
     any_issuer: bool = False,
 ) -> VerificationResult:
-    """Every check of :func:`default_policies` on one credential."""
-    return Verifier(registry, any_issuer=any_issuer).verify(document, now=now, recipient=recipient)
+    """Every check of :func:`default_policies` on one credential (``recipient_key``: the earner's secret key,
+    to confirm ``recipient`` against this registry's keyed hashes)."""
+    return Verifier(registry, any_issuer=any_issuer).verify(
+        document, now=now, recipient=recipient, recipient_key=recipient_key
+    )
 
 
 def verify_or_raise(document: Any, registry: Registry | None, **kwargs: Any) -> VerificationResult:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from generator._internal.times import parse_time
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.models.award import Award
-from generator.openbadges import normalize_identifier
+from generator.openbadges import normalize_identifier, normalize_recipient_key
 from generator.registry import IssuerRecord, Registry
 from generator.verify.conformance import structure_problems
 from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
@@ -91,6 +91,9 @@ class VerificationContext:
     status: RegistryStatus | None = None
     award_hash: str | None = None
     recipient: str | None = None
+    recipient_key: str | None = None
+    """The earner's secret recipient key (from their link or file), which the registry never publishes."""
+
     proof_cache: ProofCache | None = None
     any_issuer: bool = False
     """Accept credentials whose issuer is not registered here (authenticity only)."""
@@ -340,30 +343,54 @@ class ValidityPolicy:
         return _check("validity", label, True, f"valid from {start:%Y-%m-%d}{until}")
 
 
+#: Why a hashed recipient cannot be compared without the key: said the same way by the site (policies.js).
+NO_RECIPIENT_KEY = (
+    "cannot confirm without the recipient key: the registry never publishes it; it is in the earner's "
+    "verification link (after ~) and comes with their award file"
+)
+
+
 @dataclass(frozen=True)
 class RecipientPolicy:
-    """The recipient's email matches the credential's (salted, hashed) identifier."""
+    """The recipient's email matches the credential's hashed identifier.
+
+    ``identityHash`` is ``sha256(email + salt)``. A published ``salt`` (credentials from elsewhere) is used as
+    is; this registry's awards carry none, and the salt is the earner's secret recipient key. Without either,
+    only an unsalted hash can be compared; otherwise the recipient is *not checked*, and that blocks a valid
+    verdict: the question was asked and cannot be answered.
+    """
 
     def check(self, ctx: VerificationContext) -> Check:
         label = "Recipient"
-        if ctx.recipient is None:
+        if ctx.recipient is None or not ctx.recipient.strip():
             return _not_checked("recipient", label, "no recipient given to compare", applicable=False)
         try:
             email = normalize_identifier(ctx.recipient)
         except ValueError as exc:
             return _check("recipient", label, False, str(exc))
+        key = normalize_recipient_key(ctx.recipient_key) if ctx.recipient_key is not None else ""
         subject = ctx.document.get("credentialSubject") if isinstance(ctx.document, dict) else None
         identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
+        needs_key = False
         for ident in identifiers if isinstance(identifiers, list) else []:
             if not isinstance(ident, dict) or ident.get("identityType") != "emailAddress":
                 continue
-            value = str(ident.get("identityHash", ""))
+            value = str(ident.get("identityHash", "")).lower()
             if ident.get("hashed"):
-                digest = hashlib.sha256((email + str(ident.get("salt", ""))).encode()).hexdigest()
-                if value.lower() == f"sha256${digest}":
-                    return _check("recipient", label, True, "the email address matches the hashed recipient")
-            elif value.strip().lower() == email:
-                return _check("recipient", label, True, "the email address matches the recipient")
+                if "salt" in ident:
+                    salt = str(ident.get("salt"))
+                elif key:
+                    salt = key
+                else:
+                    salt, needs_key = "", True
+                if value == f"sha256${hashlib.sha256((email + salt).encode()).hexdigest()}":
+                    return _check("recipient", label, True, f"awarded to {email} (the hashed recipient matches)")
+            elif value.strip() == email:
+                return _check("recipient", label, True, f"awarded to {email} (the recipient matches)")
+        if needs_key:
+            return _not_checked("recipient", label, NO_RECIPIENT_KEY, applicable=True)
+        if key:
+            return _check("recipient", label, False, "the email address and recipient key do not match the recipient")
         return _check("recipient", label, False, "the email address does not match the recipient")
 
 

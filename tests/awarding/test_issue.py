@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
+import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -28,16 +31,20 @@ def test_award_is_an_ob3_credential_with_a_hashed_recipient(signer: Signer) -> N
     assert award["id"].startswith("urn:uuid:")
     assert award["issuer"]["id"] == "did:web:registry.test.example:issuers:acme-academy"
     [identity] = award["credentialSubject"]["identifier"]
-    expected = hashlib.sha256(("ada.lovelace@example.org" + identity["salt"]).encode()).hexdigest()
+    # Keyed with the secret recipient key, which the award does not carry (no "salt").
+    assert re.fullmatch(r"[0-9a-f]{32}", issued.recipient_key)
+    expected = hashlib.sha256(("ada.lovelace@example.org" + issued.recipient_key).encode()).hexdigest()
     assert identity == {
         "type": "IdentityObject",
         "hashed": True,
         "identityHash": f"sha256${expected}",
         "identityType": "emailAddress",
-        "salt": identity["salt"],
     }
+    assert set(award["credentialSubject"]) == {"type", "identifier", "achievement"}
     text = issued.path.read_text()
     assert "lovelace" not in text.lower(), "the recipient's address never appears in the award"
+    assert issued.recipient_key not in text, "nor the recipient key"
+    assert issued.earner_url == f"https://registry.test.example/verify/#{issued.hash}~{issued.recipient_key}"
     achievement = award["credentialSubject"]["achievement"]
     assert achievement["id"] == "https://registry.test.example/credentials/acme-academy/sql-basics/"
     assert achievement["alignment"][0]["targetFramework"] == "ESCO"
@@ -52,10 +59,11 @@ def test_award_is_an_ob3_credential_with_a_hashed_recipient(signer: Signer) -> N
     assert issued.verify_url == f"https://registry.test.example/verify/#{issued.hash}"
 
 
-def test_salts_are_fresh_per_award(signer: Signer) -> None:
+def test_recipient_keys_are_fresh_per_award(signer: Signer) -> None:
     a, b = signer.award(email="x@example.org"), signer.award(email="x@example.org")
-    salts = [aw.award["credentialSubject"]["identifier"][0]["salt"] for aw in (a, b)]
-    assert salts[0] != salts[1]
+    assert a.recipient_key != b.recipient_key
+    hashes = [aw.award["credentialSubject"]["identifier"][0]["identityHash"] for aw in (a, b)]
+    assert hashes[0] != hashes[1], "two awards to one person cannot be linked by their hashes"
     assert a.award["credentialStatus"]["statusListIndex"] != b.award["credentialStatus"]["statusListIndex"]
 
 
@@ -146,3 +154,49 @@ def test_refuses_an_unregistered_key(signer: Signer) -> None:
     (signer.root / "keys/acme-academy/key-1.json").unlink()
     with pytest.raises(UsageError, match="key 'key-1' is not registered"):
         issue_awards(signer.registry, "acme-academy/sql-basics", [Recipient("a@example.org")], key, batch=False)
+
+
+def test_a_cohort_writes_each_earners_file_and_the_private_mapping_outside_the_repository(
+    signer: Signer, tmp_path: Path
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,name\nAda@Example.org,Ada Lovelace\nalan@example.org,\n")
+    out = tmp_path / "earners" / "cohort-1"
+    issued = issue_awards(
+        signer.registry, "acme-academy/data-reporting", read_cohort(cohort), signer.key, batch=True, earner_dir=out
+    )
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    mapping = out / "recipients.csv"
+    assert stat.S_IMODE(mapping.stat().st_mode) == 0o600
+    with mapping.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["email"], r["name"]) for r in rows] == [("ada@example.org", "Ada Lovelace"), ("alan@example.org", "")]
+    for row, award in zip(rows, issued, strict=True):
+        assert row["award_hash"] == award.hash
+        assert row["recipient_key"] == award.recipient_key
+        assert row["verification_link"] == award.earner_url
+        file = Path(row["award_file"])
+        assert file == out / f"{award.hash}.json"
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600
+        assert award_hash(json.loads(file.read_text())) == award.hash  # the very award the registry publishes
+    published = issued[0].path.read_text()
+    for row in rows:
+        assert row["recipient_key"] not in published
+        assert row["email"] not in published
+    assert "Lovelace" not in published
+
+
+@pytest.mark.parametrize("where", ["inside", "not empty"])
+def test_earners_files_are_refused_inside_the_repository_or_over_an_earlier_run(
+    signer: Signer, tmp_path: Path, where: str
+) -> None:
+    out = signer.root / "earners" if where == "inside" else tmp_path / "earlier"
+    if where == "not empty":
+        out.mkdir()
+        (out / "recipients.csv").write_text("email,recipient_key\n")
+    registry = signer.registry
+    with pytest.raises(UsageError, match=r"inside the registry repository|already exists"):
+        issue_awards(registry, "acme-academy/sql-basics", [Recipient("a@example.org")], signer.key, batch=False,
+                     earner_dir=out)  # fmt: skip
+    assert not list(iter_awards(signer.root)), "nothing is signed into the registry"
+    assert where != "inside" or not out.exists()

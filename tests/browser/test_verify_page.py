@@ -1,19 +1,25 @@
 """The verification page (/verify/) in headless Chromium, on the example registry built with ``credreg build``.
 
 Verdicts (valid, revoked with date and reason, expired, unknown, a changed file given three ways), the recipient
-check, the QR code (decoded from a screenshot), the copy link, which files a lookup fetches, JCS on the RFC 8785
-test data, the page without JavaScript, and an axe audit. Expected outcomes come from the Python verifier, so
+check (an earner's link and file, on a copy of the registry with two more awards whose recipient keys the test
+holds: the example awards' keys were discarded), withdrawal at the earner's request, the QR code (decoded from
+a screenshot), the copy link, which files a lookup fetches, JCS on the RFC 8785 test data, the page without
+JavaScript, and an axe audit. Expected outcomes come from the Python verifier, so
 the page and ``credreg verify`` must agree. Fixtures (``built_site``, ``site_url``, ``page``) and the
 ``screenshot`` helper are in ``conftest.py``; the site's own Content-Security-Policy applies throughout.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
-import importlib.util
 import json
+import os
+import shutil
 import struct
+import subprocess
+import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,28 +31,14 @@ import pytest
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.load import load_registry
-from generator.openbadges import identity_hash
+from generator.models import LifecycleStatus
 from generator.publish.verifydata import shard_name
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import build, screenshot, serve_dir
 from tests.conftest import CONFORMANCE, REPO
 
-
-def _example_script() -> Any:
-    """The script that signed the example awards: it names the recipients it used."""
-    spec = importlib.util.spec_from_file_location("sign_example_awards", REPO / "scripts" / "sign_example_awards.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 pytestmark = pytest.mark.browser  # conftest also puts every test here in the "browser" xdist group
-
-# The example registry's recipients (scripts/sign_example_awards.py): the recipient test needs a real address.
-PEOPLE = _example_script().RECIPIENTS
 
 
 # --- the site: the example registry built with `credreg build` (conftest.py) ---------------------------------
@@ -112,8 +104,6 @@ class Examples:
     valid: Example
     revoked: Example
     expired: Example
-    recipient: tuple[Example, str]
-    """A valid award and its recipient's email address."""
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +111,6 @@ def examples(registry: Registry) -> Examples:
     verifier = Verifier(registry)
     now = dt.datetime.now(dt.UTC)
     found: dict[str, Example] = {}
-    recipient: tuple[Example, str] | None = None
     for source in iter_awards(registry.root):
         award = json.loads(source.text)
         result = verifier.verify(award, now=now)
@@ -132,14 +121,8 @@ def examples(registry: Registry) -> Examples:
         key = str(verdict)
         if key not in found or (example.single_file and not found[key].single_file):
             found[key] = example
-        if verdict is Verdict.VALID and recipient is None:
-            ident = award["credentialSubject"]["identifier"][0]
-            email = next((p for p in PEOPLE if identity_hash(p, ident["salt"]) == ident["identityHash"]), None)
-            if email is not None:
-                recipient = (example, email)
     assert {"valid", "revoked", "expired"} <= set(found), sorted(found)
-    assert recipient is not None
-    return Examples(found["valid"], found["revoked"], found["expired"], recipient)
+    return Examples(found["valid"], found["revoked"], found["expired"])
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
@@ -325,21 +308,132 @@ def test_credential_data_is_shown_as_text_never_as_html(vpage: Any, site: Site, 
 # --- recipient -------------------------------------------------------------------------------------------------
 
 
-def test_recipient_email_matches_or_not(vpage: Any, site: Site, examples: Examples) -> None:
-    example, email = examples.recipient
-    open_verify(vpage, site, example.hash)
+@dataclass(frozen=True)
+class Earner:
+    email: str
+    hash: str
+    key: str
+    link: str
+    """The earner's private link, on the served copy: ``<url>verify/#<hash>~<key>``."""
+
+    file: Path
+
+
+@dataclass(frozen=True)
+class EarnerSite:
+    url: str
+    alice: Earner
+    withdrawn: Earner
+    """Awarded, then withdrawn at the earner's request (a signed revocation)."""
+
+
+def _cli(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite]:
+    """A copy of the example registry where an issuer gets a new key and awards two people with `credreg award`
+    (so this test holds their recipient keys), then withdraws one award with `credreg revoke`; built, served."""
+    base = tmp_path_factory.mktemp("earner-site")
+    root = base / "registry-copy"
+    for part in ("registry", "keys", "schemas"):
+        shutil.copytree(REPO / part, root / part)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "CREDREG_KEY_DIR": str(base / "keys")}
+    r = ["--root", str(root)]
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    issuer = "northbridge-university"
+    slug = next(
+        s for s, c in sorted(loaded.registry.issuers[issuer].credentials.items())
+        if c.model.status is not LifecycleStatus.RETIRED
+    )  # fmt: skip
+    _cli(*r, "keygen", issuer, "--key-id", "key-test", env=env)
+    key = str(base / "keys" / issuer / "key-test.key")
+    cohort = base / "cohort.csv"
+    cohort.write_text("email,name\nAlice.Martin@Example.org,Alice Martin\nbob.stone@example.org,Bob Stone\n")
+    _cli(*r, "award", f"{issuer}/{slug}", "--csv", str(cohort), "--key", key, "--out", str(base / "earners"), env=env)
+    with (base / "earners" / "recipients.csv").open(newline="") as f:
+        rows = {row["email"]: row for row in csv.DictReader(f)}
+    _cli(*r, "revoke", rows["bob.stone@example.org"]["award_hash"], "--reason", "Withdrawn at the holder's request",
+         "--key", key, env=env)  # fmt: skip
+    site_dir = build(root, base / "site")
+    with serve_dir(site_dir) as url:
+
+        def earner(email: str) -> Earner:
+            row = rows[email]
+            fragment = row["verification_link"].split("#", 1)[1]
+            assert fragment == f"{row['award_hash']}~{row['recipient_key']}"
+            return Earner(
+                email, row["award_hash"], row["recipient_key"], f"{url}verify/#{fragment}", Path(row["award_file"])
+            )
+
+        yield EarnerSite(url, earner("alice.martin@example.org"), earner("bob.stone@example.org"))
+
+
+def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, earner_site: EarnerSite) -> None:
+    alice = earner_site.alice
+    vpage.goto(alice.link)
+    wait_for_verdict(vpage)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
+    assert vpage.input_value("#cr-recipient-key") == alice.key  # from the link's fragment
+    assert vpage.input_value("#cr-hash") == alice.hash
     assert checks(vpage)["recipient"][0] == "not checked"
-    vpage.fill("#cr-email", f"  {email.upper()} ")
+    vpage.fill("#cr-email", "  ALICE.MARTIN@example.org ")
     vpage.click("#cr-email-form button[type=submit]")
     vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
-    assert "matches the hashed recipient" in checks(vpage)["recipient"][1]
+    assert "awarded to alice.martin@example.org" in checks(vpage)["recipient"][1].lower()
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
-    assert "matches the recipient" in verdict_text(vpage)
-    vpage.fill("#cr-email", "someone.else@example.org")  # checked as the visitor types
+    assert "Awarded to alice.martin@example.org." in verdict_text(vpage)
+    screenshot(vpage, "verify-earner-link-confirmed")
+    vpage.fill("#cr-email", "bob.stone@example.org")  # checked as the visitor types
     vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
-    assert "does not match" in checks(vpage)["recipient"][1]
+    assert "do not match" in checks(vpage)["recipient"][1]
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
     assert "Recipient does not match" in verdict_text(vpage)
+
+
+def test_without_the_key_the_page_cannot_confirm(vpage: Any, earner_site: EarnerSite) -> None:
+    alice = earner_site.alice
+    vpage.goto(f"{earner_site.url}verify/#{alice.hash}")  # the public link: no key
+    wait_for_verdict(vpage)
+    assert vpage.input_value("#cr-recipient-key") == ""
+    vpage.fill("#cr-email", alice.email)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient]:has-text('without the recipient key')")
+    assert checks(vpage)["recipient"][0] == "not checked"
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "untrusted"
+    assert "Recipient not confirmed" in verdict_text(vpage)
+    # Typing the key (as the earner's file comes with it) confirms.
+    vpage.fill("#cr-recipient-key", f" {alice.key.upper()} ")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
+
+
+def test_the_earners_file_with_the_key_confirms_their_email(vpage: Any, earner_site: EarnerSite) -> None:
+    alice = earner_site.alice
+    vpage.goto(f"{earner_site.url}verify/")
+    _give(vpage, "file", alice.file.read_text(encoding="utf-8"))
+    wait_for_verdict(vpage)
+    assert checks(vpage)["registered"][0] == "passed"
+    vpage.fill("#cr-email", alice.email)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient]:has-text('without the recipient key')")
+    vpage.fill("#cr-recipient-key", alice.key)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
+    vpage.fill("#cr-recipient-key", earner_site.withdrawn.key)  # another earner's key
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
+
+
+def test_a_withdrawn_award_shows_revoked_with_the_reason(vpage: Any, earner_site: EarnerSite) -> None:
+    """Erasure: after withdrawal at the earner's request, the public record says so and names no one."""
+    bob = earner_site.withdrawn
+    vpage.goto(bob.link)
+    assert wait_for_verdict(vpage) == "revoked"
+    assert "Withdrawn at the holder's request" in verdict_text(vpage)
+    assert "bob" not in vpage.inner_text("#cr-verify").lower()
 
 
 # --- sharing: QR code and copy link ----------------------------------------------------------------------------
@@ -486,6 +580,7 @@ def test_no_serious_accessibility_violations(vpage: Any, site: Site, examples: E
 
     open_verify(vpage, site, examples.revoked.hash)
     vpage.fill("#cr-email", "someone@example.org")
+    vpage.fill("#cr-recipient-key", "0" * 32)
     vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
     results = Axe().run(vpage)
     serious = [

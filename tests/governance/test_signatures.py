@@ -154,3 +154,15 @@ def test_freshness_is_judged_at_check_time(repo: Repo) -> None:
     _new_award(repo)
     _, later = repo.pull_request("acme-lead", now=NOW + dt.timedelta(days=40))
     assert [p.code for p in errors(later)] == ["governance.fresh-signature"]
+
+
+def test_a_new_award_that_publishes_its_salt_is_refused(repo: Repo) -> None:
+    """A correctly signed award in the usual OB 3.0 form (salt published next to the hash) makes its recipient
+    guessable: the pull request is refused, naming the file and why (docs/privacy.md)."""
+    rel = _new_award(repo)
+    subject = json.loads(repo.read(rel))["credentialSubject"]
+    subject["identifier"][0]["salt"] = "5d41402abc4b2a76b9719d911017c592"
+    new = repo.resign(rel, key=repo.key(), credentialSubject=subject)
+    problem = only(repo.check("acme-lead"), "award.structure")
+    assert problem.location.path == new
+    assert "a published salt makes the recipient's address guessable" in problem.message

@@ -12,10 +12,12 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.revoke import revoke_award
 from generator.awards import award_hash, iter_awards, read_revocations
 from generator.load import load_registry
@@ -105,3 +107,22 @@ def test_every_example_award_verifies_there() -> None:
     statuses = {award_hash(a): o["status"]["status"] for a, o in zip(awards, outcomes, strict=True)}
     assert {h for h, s in statuses.items() if s} == revoked
     assert len(revoked) == 18
+
+
+def test_the_earners_file_verifies_there(signer: Signer, tmp_path: Path) -> None:
+    """The copy the earner receives (their award file, no salt published: docs/privacy.md) is a conformant
+    OB 3.0 credential there: both proofs and the status list verify."""
+    [issued] = issue_awards(
+        signer.registry, "acme-academy/sql-basics", [Recipient("ada@example.org")], signer.key, batch=False,
+        valid_from=dt.datetime(2025, 3, 1, tzinfo=dt.UTC), earner_dir=tmp_path / "earners",
+    )  # fmt: skip
+    copy_for_earner = json.loads((tmp_path / "earners" / f"{issued.hash}.json").read_text())
+    assert "salt" not in copy_for_earner["credentialSubject"]["identifier"][0]
+    out = digital_bazaar(copy_for_earner, signer.registry)
+    assert out["error"] is None
+    assert out["verified"] is True
+    assert sorted((p["cryptosuite"], p["verified"]) for p in out["proofs"]) == [
+        ("eddsa-jcs-2022", True),
+        ("eddsa-rdfc-2022", True),
+    ]
+    assert out["status"] == {"verified": True, "status": False}

@@ -181,3 +181,54 @@ def test_award_profile_requires_both_suites_by_one_key() -> None:
     ]
     found = errors(Award, {"proof": [proof, proof]})
     assert ("proof", "Value error, the proof set must hold one eddsa-rdfc-2022 and one eddsa-jcs-2022 proof") in found
+
+
+IDENTITY = {
+    "type": "IdentityObject",
+    "hashed": True,
+    "identityHash": "sha256$" + "0" * 64,
+    "identityType": "emailAddress",
+}
+
+
+def _subject_errors(subject: dict[str, Any]) -> list[tuple[str, str]]:
+    found = errors(Award, {"credentialSubject": subject})
+    return [(where, msg) for where, msg in found if where.startswith("credentialSubject")]
+
+
+def test_award_subject_holds_only_the_keyed_hash() -> None:
+    """A published salt, or any other recipient data, would let a guess confirm or name the recipient."""
+    achievement = {"id": "https://x.example/c/", "type": ["Achievement"], "name": "C", "description": "D",
+                   "criteria": {}}  # fmt: skip
+    base = {"type": ["AchievementSubject"], "identifier": [IDENTITY], "achievement": achievement}
+    assert _subject_errors(base) == []
+    [(where, msg)] = _subject_errors({**base, "identifier": [{**IDENTITY, "salt": "0" * 32}]})
+    assert where == "credentialSubject.identifier.0"
+    assert "salt: a published salt makes the recipient's address guessable" in msg
+    for extra in ({"id": "mailto:ada@example.org"}, {"name": "Ada Lovelace"}, {"email": "ada@example.org"},
+                  {"id": "did:key:z6Mk"}, {"image": "https://example.org/ada.jpg"}):  # fmt: skip
+        found = _subject_errors({**base, **extra})
+        assert any(
+            w == "credentialSubject" and "holds no recipient data besides the keyed hash" in m for w, m in found
+        ), (extra, found)
+    plain = _subject_errors({**base, "identifier": [{**IDENTITY, "hashed": False}]})
+    assert ("credentialSubject.identifier.0.hashed", "Input should be True") in plain
+
+
+def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-jcs-2022",
+        "created": "2025-01-01T00:00:00Z",
+        "verificationMethod": "did:web:x#k1",
+        "proofPurpose": "assertionMethod",
+        "proofValue": "z" + "2" * 87,
+    }
+    entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",
+             "proof": proof}  # fmt: skip
+    RevocationEntry.model_validate({**entry, "reason": "Withdrawn at the holder's request"})
+    [(where, msg)] = errors(RevocationEntry, {**entry, "reason": "Withdrawn at ada.lovelace@example.org's request"})
+    assert where == "reason"
+    assert "must not contain an email address" in msg
+    found = errors(Award, {"evidence": [{"id": "https://ada%40x:ada@portfolio.example.org/x"}]})
+    assert any(w == "evidence" and "must not contain an email address" in m for w, m in found)

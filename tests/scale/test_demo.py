@@ -49,6 +49,9 @@ def test_awards_come_as_batches_and_single_files(demo: tuple[Path, Path]) -> Non
     assert singles
     award = json.loads(singles[0].read_text())
     assert [p["cryptosuite"] for p in award["proof"]] == ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+    # The recipient as `credreg award` writes it: the keyed hash only, the key never published.
+    [identity] = award["credentialSubject"]["identifier"]
+    assert set(identity) == {"type", "hashed", "identityHash", "identityType"}
 
 
 def test_definitions_are_varied_and_realistic(demo: tuple[Path, Path]) -> None:

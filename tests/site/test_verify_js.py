@@ -5,7 +5,9 @@
   registry, by hash and from the file, verdict and check by check against ``generator.verify.Verifier``;
 * the same on signed test awards in every state (tampered, expired, not yet valid, revoked, a key used outside
   its window, another issuer's key, a foreign did:key credential, an award that is not published), and on
-  published data that was altered after the build (shard, status list, revocation).
+  published data that was altered after the build (shard, status list, revocation);
+* the recipient check (email × recipient key, and the identifier forms of credentials from elsewhere) and the
+  parsing of earners' links, against ``RecipientPolicy`` and ``parse_verification_link``.
 
 One Node process serves all requests of the module (JSON lines on stdin/stdout), so the cost is one start-up.
 The browser-only parts (page, QR, WebCrypto in Chromium) are in ``tests/browser/test_verify_page.py``.
@@ -36,6 +38,7 @@ from generator.crypto.jcs import canonicalize
 from generator.crypto.multibase import did_key_from_public
 from generator.errors import CryptoError
 from generator.load import load_registry
+from generator.openbadges import identity_hash, parse_verification_link
 from generator.publish.verifydata import shard_bits, shard_name, write_verification_data
 from generator.registry import Registry
 from generator.verify import Verifier
@@ -53,12 +56,16 @@ import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { canonicalize, parseJSON } from "./verify/jcs.js";
 import { DataError, SiteData, shardName } from "./verify/sitedata.js";
-import { Verifier, conclude, parseAwardJSON } from "./verify/verifier.js";
+import { Verifier, conclude, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
 
 const sites = new Map();
 
 async function handle(req) {
   if (req.op === "shard") return { name: shardName(req.hash, req.bits) };
+  if (req.op === "link") {
+    try { return parseLinkInput(req.text); }
+    catch (error) { return { refused: String(error.message) }; }
+  }
   if (req.op === "jcs") {
     try { return { ok: true, out: canonicalize(parseJSON(req.text)) }; }
     catch (error) { return { ok: false, error: String(error.message) }; }
@@ -73,7 +80,7 @@ async function handle(req) {
   const verifier = new Verifier(sites.get(req.root), () => new Date(req.now));
   const outcome = req.hash ? await verifier.byHash(req.hash) : await verifier.byDocument(parseAwardJSON(req.text));
   if (outcome.kind !== "verified") return { kind: outcome.kind };
-  const result = await conclude(outcome, req.recipient ?? null);
+  const result = await conclude(outcome, req.recipient ?? null, req.recipientKey ?? null);
   return {
     kind: outcome.kind, verdict: result.verdict, facts: outcome.facts,
     checks: Object.fromEntries(result.checks.map((c) => [c.id, [c.status, c.reason]])),
@@ -295,6 +302,17 @@ def scenarios(signer: Signer, tmp_path: Path) -> dict[str, Any]:
     return {
         "registry": signer.registry,
         "site": site,
+        # The earners' recipient keys; the forged and foreign credentials copy the fresh award's subject.
+        "keys": {
+            "fresh": fresh.recipient_key,
+            "expired": expired.recipient_key,
+            "future": future.recipient_key,
+            "revoked": revoked.recipient_key,
+            "late key": late.recipient_key,
+            "other issuer's key": fresh.recipient_key,
+            "did:key": fresh.recipient_key,
+            "unpublished": unpublished.recipient_key,
+        },
         "awards": {
             "fresh": fresh.award,
             "expired": expired.award,
@@ -317,12 +335,12 @@ def test_signed_awards_in_every_state_get_the_python_verdict(node: Node, scenari
     site = scenarios["site"]
     seen = {}
     for name, award in scenarios["awards"].items():
+        key = scenarios["keys"][name]
         for recipient in (None, "  ADA@example.org", "eve@example.org", "not an email"):
-            expected = verifier.verify(award, now=NOW, recipient=recipient)
+            expected = verifier.verify(award, now=NOW, recipient=recipient, recipient_key=key)
             seen[name, recipient] = str(expected.verdict)
-            assert_agrees(
-                expected, _ask(node, site, text=json.dumps(award), recipient=recipient), f"{name}/{recipient}"
-            )
+            reply = _ask(node, site, text=json.dumps(award), recipient=recipient, recipientKey=key)
+            assert_agrees(expected, reply, f"{name}/{recipient}")
     assert seen["fresh", None] == "valid"
     assert seen["fresh", "  ADA@example.org"] == "valid"
     assert seen["fresh", "eve@example.org"] == "recipient does not match"
@@ -424,3 +442,120 @@ def test_keys_of_another_issuer_on_the_site_do_not_count(node: Node, scenarios: 
     reply = _ask(node, site, hash=award_hash(award))
     assert reply["kind"] == "data error"
     assert "keys.json is malformed" in reply["error"]
+
+
+# --- the recipient: email × the earner's secret key ---------------------------------------------------------
+
+
+def test_the_recipient_check_agrees_with_python(node: Node, scenarios: dict[str, Any]) -> None:
+    """Right email with the key: confirmed; wrong email or key: refused; no key: cannot confirm."""
+    award = scenarios["awards"]["fresh"]
+    verifier = Verifier(scenarios["registry"])
+    key = scenarios["keys"]["fresh"]
+    seen = {}
+    for recipient in (None, "  ADA@example.org", "eve@example.org", "not an email"):
+        for recipient_key in (None, key, f"  {key.upper()} ", "0" * 32, ""):
+            expected = verifier.verify(award, now=NOW, recipient=recipient, recipient_key=recipient_key)
+            for request in ({"text": json.dumps(award)}, {"hash": award_hash(award)}):
+                reply = _ask(node, scenarios["site"], recipient=recipient, recipientKey=recipient_key, **request)
+                what = f"{recipient}/{recipient_key}/{sorted(request)}"
+                assert_agrees(expected, reply, what)
+                python = expected.check("recipient")
+                assert python is not None
+                # With no email or a malformed one, each says so in its own words (the page asks for one; Python
+                # quotes the input with repr).
+                own_words = recipient is None or recipient == "not an email"
+                reason = reply["checks"]["recipient"][1] if own_words else python.reason
+                assert reply["checks"]["recipient"] == [str(python.status), reason], what
+            seen[recipient, recipient_key] = (str(expected.verdict), expected.check("recipient").reason)  # type: ignore[union-attr]
+    assert seen["  ADA@example.org", key] == ("valid", "awarded to ada@example.org (the hashed recipient matches)")
+    assert seen["  ADA@example.org", f"  {key.upper()} "][0] == "valid"
+    assert seen["eve@example.org", key][0] == "recipient does not match"
+    assert seen["  ADA@example.org", "0" * 32][0] == "recipient does not match"
+    assert seen["  ADA@example.org", None][0] == "untrusted"
+    assert seen["  ADA@example.org", None][1].startswith("cannot confirm without the recipient key")
+    assert seen[None, key][0] == "valid"
+
+
+def _with_identifier(award: dict[str, Any], identifier: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(award)
+    changed["credentialSubject"]["identifier"] = identifier
+    return changed
+
+
+IDENTIFIERS: dict[str, Any] = {
+    "published salt": [
+        {
+            "type": "IdentityObject",
+            "identityType": "emailAddress",
+            "hashed": True,
+            "salt": "pepper",
+            "identityHash": identity_hash("ada@example.org", "pepper"),
+        },
+    ],
+    "unsalted": [
+        {
+            "type": "IdentityObject",
+            "identityType": "emailAddress",
+            "hashed": True,
+            "identityHash": identity_hash("ada@example.org", "").upper().replace("SHA256$", "sha256$"),
+        },
+    ],
+    "plain": [
+        {"type": "IdentityObject", "identityType": "emailAddress", "hashed": False, "identityHash": " Ada@Example.org"}
+    ],
+    "null salt": [
+        {
+            "type": "IdentityObject",
+            "identityType": "emailAddress",
+            "hashed": True,
+            "salt": None,
+            "identityHash": identity_hash("ada@example.org", "None"),
+        },
+    ],
+    "not email": [{"type": "IdentityObject", "identityType": "did", "hashed": False, "identityHash": "did:example:1"}],
+    "not a list": {"identityType": "emailAddress"},
+}
+
+
+@pytest.mark.parametrize("form", sorted(IDENTIFIERS))
+def test_identifier_forms_of_other_issuers_agree_with_python(node: Node, scenarios: dict[str, Any], form: str) -> None:
+    award = _with_identifier(scenarios["awards"]["fresh"], IDENTIFIERS[form])
+    verifier = Verifier(scenarios["registry"])
+    for recipient in ("ada@example.org", "eve@example.org"):
+        for recipient_key in (None, "pepper"):
+            expected = verifier.verify(award, now=NOW, recipient=recipient, recipient_key=recipient_key)
+            reply = _ask(
+                node, scenarios["site"], text=json.dumps(award), recipient=recipient, recipientKey=recipient_key
+            )
+            python = expected.check("recipient")
+            assert python is not None
+            assert reply["checks"]["recipient"] == [str(python.status), python.reason], (form, recipient, recipient_key)
+
+
+LINKS = [
+    "a" * 64,
+    "A" * 64 + "  ",
+    "sha256:" + "b" * 64,
+    "https://site.test/verify/#" + "c" * 64,
+    "https://site.test/verify/#" + "c" * 64 + "~" + "0123456789ABCDEF" * 2,
+    "https://site.test/verify/#" + "c" * 64 + "%7E" + "f" * 32,
+    "https://site.test/verify/#" + "c" * 64 + "~",
+    "https://site.test/verify/#" + "c" * 64 + "~Mixed_Case-key",
+    "#" + "d" * 64 + "~k~k",
+    "d" * 63,
+    "not a link",
+    "https://site.test/verify/#" + "e" * 64 + "~key/../x",
+]
+
+
+def test_links_parse_as_in_python(node: Node) -> None:
+    for text in LINKS:
+        python = parse_verification_link(text)
+        reply = node.ask(op="link", text=text)
+        if python is None:
+            assert "refused" in reply, text
+        else:
+            assert reply == {"hash": python[0], "key": python[1]}, text
+    assert parse_verification_link(LINKS[4]) == ("c" * 64, "0123456789abcdef" * 2)
+    assert parse_verification_link(LINKS[7]) == ("c" * 64, "Mixed_Case-key")

@@ -196,3 +196,23 @@ def _write(signer: Signer, doc: dict) -> None:  # type: ignore[type-arg]
     path = award_filename(signer.root, "acme-academy", doc, award_hash(doc))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_award(doc))
+
+
+def test_an_award_that_publishes_its_salt_or_a_name_is_refused(signer: Signer) -> None:
+    """Signed by its issuer and otherwise valid, but a published salt (or any recipient data beside the keyed
+    hash) would let anyone confirm a guessed address: the check refuses it, naming the file and why."""
+    for change, words in (
+        (lambda s: s["identifier"][0].update(salt="f" * 32), "a published salt makes the recipient's address"),
+        (lambda s: s.update(name="Ada Lovelace"), "holds no recipient data besides the keyed hash"),
+    ):
+        issued = signer.award()
+        unsigned = {k: v for k, v in issued.award.items() if k != "proof"}
+        change(unsigned["credentialSubject"])
+        key = signer.key
+        resigned = sign_document(unsigned, key, f"did:web:registry.test.example:issuers:acme-academy#{key.key_id}",
+                                 dt.datetime(2025, 1, 15, 9, 30, tzinfo=dt.UTC))  # fmt: skip
+        _rewrite(signer, issued.path, resigned)
+        problem = only(signer, "award.structure")
+        assert problem.location.path.startswith("registry/issuers/acme-academy/awards/2025/")
+        assert words in problem.message, problem.message
+        (signer.root / problem.location.path).unlink()

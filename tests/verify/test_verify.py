@@ -29,7 +29,9 @@ def statuses(result: Any) -> dict[str, str]:
 
 def test_a_fresh_award_is_valid_on_every_check(signer: Signer) -> None:
     issued = signer.award(at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
-    result = verify_credential(issued.award, signer.registry, now=NOW, recipient="ADA@example.org ")
+    result = verify_credential(
+        issued.award, signer.registry, now=NOW, recipient="ADA@example.org ", recipient_key=issued.recipient_key
+    )
     assert bool(result)
     assert result.verdict is Verdict.VALID
     assert statuses(result) == {
@@ -54,7 +56,7 @@ TAMPERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "validFrom": set_at(["validFrom"], "2020-01-01T00:00:00Z"),
     "validUntil": set_at(["validUntil"], "2099-01-01T00:00:00Z"),
     "recipient hash": set_at(["credentialSubject", "identifier", 0, "identityHash"], "sha256$" + "0" * 64),
-    "salt": set_at(["credentialSubject", "identifier", 0, "salt"], "0" * 32),
+    "salt added": set_at(["credentialSubject", "identifier", 0, "salt"], "0" * 32),
     "achievement name": set_at(["credentialSubject", "achievement", "name"], "Advanced SQL"),
     "criteria": set_at(["credentialSubject", "achievement", "criteria", "narrative"], "Attend once."),
     "alignment": set_at(["credentialSubject", "achievement", "alignment", 0, "targetCode"], "0000"),
@@ -117,9 +119,46 @@ def test_revoked_award_names_date_and_reason(signer: Signer) -> None:
 
 
 def test_recipient_mismatch(signer: Signer) -> None:
-    result = verify_credential(signer.award().award, signer.registry, now=NOW, recipient="eve@example.org")
+    issued = signer.award()
+    result = verify_credential(
+        issued.award, signer.registry, now=NOW, recipient="eve@example.org", recipient_key=issued.recipient_key
+    )
     assert result.verdict is Verdict.RECIPIENT_MISMATCH
-    assert result.check("recipient").reason == "the email address does not match the recipient"  # type: ignore[union-attr]
+    reason = "the email address and recipient key do not match the recipient"
+    assert result.check("recipient").reason == reason  # type: ignore[union-attr]
+    # The right address with another award's key: refused too (keys are per award).
+    other = signer.award().recipient_key
+    wrong_key = verify_credential(
+        issued.award, signer.registry, now=NOW, recipient="ada@example.org", recipient_key=other
+    )
+    assert wrong_key.verdict is Verdict.RECIPIENT_MISMATCH
+
+
+def test_without_the_recipient_key_the_recipient_cannot_be_confirmed(signer: Signer) -> None:
+    """The registry never publishes the key: an email alone confirms nothing, and the verdict says so."""
+    issued = signer.award()
+    for email in ("ada@example.org", "eve@example.org"):
+        result = verify_credential(issued.award, signer.registry, now=NOW, recipient=email)
+        check = result.check("recipient")
+        assert check is not None
+        assert check.status is CheckStatus.NOT_CHECKED
+        assert check.reason.startswith("cannot confirm without the recipient key")
+        assert result.verdict is Verdict.UNTRUSTED
+        assert not result
+    # A credential from elsewhere with an unsalted hash or a published salt is still compared (OB 3.0).
+    from generator.openbadges import identity_hash
+
+    for ident in (
+        {"identityHash": identity_hash("ada@example.org", "")},
+        {"identityHash": identity_hash("ada@example.org", "pepper"), "salt": "pepper"},
+    ):
+        doc = copy.deepcopy(issued.award)
+        doc["credentialSubject"]["identifier"] = [
+            {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True, **ident}
+        ]
+        check = verify_credential(doc, signer.registry, now=NOW, recipient="Ada@example.org").check("recipient")
+        assert check is not None
+        assert check.status is CheckStatus.PASSED, ident
 
 
 def test_key_outside_its_window_at_issuance(signer: Signer) -> None:

@@ -95,8 +95,8 @@ export function achievementOf(document) {
  * it is registered here; `hash` is the award's own hash; `now` is a Date.
  */
 export class Context {
-  constructor({ document, site, now, hash = null, entry = null, recipient = null }) {
-    Object.assign(this, { document, site, now: now.getTime(), hash, entry, recipient });
+  constructor({ document, site, now, hash = null, entry = null, recipient = null, recipientKey = null }) {
+    Object.assign(this, { document, site, now: now.getTime(), hash, entry, recipient, recipientKey });
     this.issuerId = issuerIdOf(document);
     this.achievement = achievementOf(document);
     this.proofs = proofsOf(document).filter(isObject);
@@ -571,6 +571,16 @@ export async function validityPolicy(ctx) {
   return check("validity", label, true, `valid from ${day(doc.validFrom)}${until}`);
 }
 
+/** A recipient key as typed: trimmed; hex keys lowercased (generator.openbadges.normalize_recipient_key). */
+export function normalizeRecipientKey(key) {
+  const value = String(key).trim();
+  return /^[0-9a-fA-F]+$/.test(value) ? value.toLowerCase() : value;
+}
+
+export const NO_RECIPIENT_KEY =
+  "cannot confirm without the recipient key: the registry never publishes it; it is in the earner's " +
+  "verification link (after ~) and comes with their award file";
+
 export async function recipientPolicy(ctx) {
   const label = "Recipient";
   if (ctx.recipient === null || ctx.recipient === undefined || ctx.recipient.trim() === "") {
@@ -581,20 +591,33 @@ export async function recipientPolicy(ctx) {
   const email = ctx.recipient.trim().toLowerCase();
   if (!EMAIL.test(email))
     return check("recipient", label, false, `${JSON.stringify(ctx.recipient)} is not an email address`);
+  const key =
+    ctx.recipientKey === null || ctx.recipientKey === undefined ? "" : normalizeRecipientKey(ctx.recipientKey);
   const subject = get(ctx.document, "credentialSubject");
   const identifiers = isObject(subject) && Object.hasOwn(subject, "identifier") ? subject.identifier : [];
+  let needsKey = false;
   for (const ident of Array.isArray(identifiers) ? identifiers : []) {
     if (!isObject(ident) || ident.identityType !== "emailAddress") continue;
-    const value = Object.hasOwn(ident, "identityHash") ? pyStr(ident.identityHash) : "";
+    const value = (Object.hasOwn(ident, "identityHash") ? pyStr(ident.identityHash) : "").toLowerCase();
     if (ident.hashed) {
-      const salt = Object.hasOwn(ident, "salt") ? pyStr(ident.salt) : "";
-      if (value.toLowerCase() === `sha256$${await sha256Hex(email + salt)}`) {
-        return check("recipient", label, true, "the email address matches the hashed recipient");
+      // A published salt (credentials from elsewhere) is used as is; this registry's awards carry none, and
+      // their salt is the earner's secret recipient key.
+      let salt;
+      if (Object.hasOwn(ident, "salt")) salt = pyStr(ident.salt);
+      else if (key) salt = key;
+      else {
+        salt = "";
+        needsKey = true;
       }
-    } else if (value.trim().toLowerCase() === email) {
-      return check("recipient", label, true, "the email address matches the recipient");
+      if (value === `sha256$${await sha256Hex(email + salt)}`) {
+        return check("recipient", label, true, `awarded to ${email} (the hashed recipient matches)`);
+      }
+    } else if (value.trim() === email) {
+      return check("recipient", label, true, `awarded to ${email} (the recipient matches)`);
     }
   }
+  if (needsKey) return notChecked("recipient", label, NO_RECIPIENT_KEY, { applicable: true });
+  if (key) return check("recipient", label, false, "the email address and recipient key do not match the recipient");
   return check("recipient", label, false, "the email address does not match the recipient");
 }
 

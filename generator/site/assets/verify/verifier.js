@@ -7,7 +7,7 @@
 import { isObject } from "./dataintegrity.js";
 import { sha256Hex } from "./encoding.js";
 import { canonicalize, JcsError, parseJSON } from "./jcs.js";
-import { Context, DEFAULT_POLICIES, recipientPolicy } from "./policies.js";
+import { Context, DEFAULT_POLICIES, normalizeRecipientKey, recipientPolicy } from "./policies.js";
 import { check, isAuthentic, isValid, notChecked, verdictOf } from "./results.js";
 import { DataError, isHash, isId } from "./sitedata.js";
 
@@ -16,14 +16,26 @@ export { DataError };
 /** Input the page cannot work with (not a hash, not JSON): the message says what was expected. */
 export class InputError extends Error {}
 
-/** A hash typed or pasted in any usual form: bare, "sha256:…", or a whole verification URL. */
-export function parseHashInput(text) {
-  const value = String(text ?? "")
-    .trim()
-    .toLowerCase();
-  const found = /(?:^|[#/:=\s])([0-9a-f]{64})\s*$/.exec(value) || /^([0-9a-f]{64})$/.exec(value);
+/**
+ * A hash typed or pasted in any usual form: bare, "sha256:…", or a whole verification URL, whose fragment may
+ * carry the earner's recipient key after "~" (generator.openbadges.parse_verification_link).
+ * Returns { hash, key } (key null when there is none).
+ */
+export function parseLinkInput(text) {
+  let value = String(text ?? "");
+  try {
+    value = decodeURIComponent(value);
+  } catch {
+    // not percent-encoded: taken as typed
+  }
+  const found = /(?:^|[#/:=\s])([0-9a-fA-F]{64})(?:~([^\s~#/?&]*))?\s*$/.exec(value.trim());
   if (!found) throw new InputError("That is not an award hash: it is 64 characters, 0-9 and a-f.");
-  return found[1];
+  return { hash: found[1].toLowerCase(), key: found[2] ? normalizeRecipientKey(found[2]) : null };
+}
+
+/** The award hash of anything parseLinkInput accepts. */
+export function parseHashInput(text) {
+  return parseLinkInput(text).hash;
 }
 
 /** Parse an award's JSON as the registry would (RFC 8785 limits included). */
@@ -159,9 +171,13 @@ function registeredReason(entry) {
   return `yes: published in this registry (${ref})`;
 }
 
-/** The outcome's checks with the recipient compared (or not), and the verdict they add up to. */
-export async function conclude(outcome, recipient = null) {
+/**
+ * The outcome's checks with the recipient compared (or not), and the verdict they add up to. `recipientKey` is
+ * the earner's secret key (from their link), without which this registry's hashed recipients cannot be compared.
+ */
+export async function conclude(outcome, recipient = null, recipientKey = null) {
   outcome.ctx.recipient = recipient;
+  outcome.ctx.recipientKey = recipientKey;
   const checks = [...outcome.checks, await recipientPolicy(outcome.ctx)];
   return { checks, verdict: verdictOf(checks), valid: isValid(checks), authentic: isAuthentic(checks) };
 }

@@ -9,7 +9,7 @@ import { day } from "./policies.js";
 import { FAILED, NOT_CHECKED, PASSED, Verdict } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { logCheck } from "./tlog.js";
-import { conclude, DataError, InputError, parseAwardJSON, parseHashInput, Verifier } from "./verifier.js";
+import { conclude, DataError, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
 const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award is a few KiB
 const HASH = /^[0-9a-fA-F]{64}$/;
@@ -109,10 +109,12 @@ class Page {
       event.preventDefault();
       this.recheckRecipient();
     });
-    $("cr-email").addEventListener("input", () => {
-      clearTimeout(this.emailTimer);
-      this.emailTimer = setTimeout(() => this.recheckRecipient(), 300);
-    });
+    for (const id of ["cr-email", "cr-recipient-key"]) {
+      $(id).addEventListener("input", () => {
+        clearTimeout(this.emailTimer);
+        this.emailTimer = setTimeout(() => this.recheckRecipient(), 300);
+      });
+    }
     $("cr-copy").addEventListener("click", () => this.copyLink());
     window.addEventListener("hashchange", () => this.fromLocation());
     this.fromLocation();
@@ -125,10 +127,16 @@ class Page {
     } catch {
       fragment = fragment.trim();
     }
-    // Only a hash is a verification; other fragments are the page's own anchors.
+    // Only a hash (with the earner's recipient key after "~") is a verification; other fragments are the
+    // page's own anchors.
     if (!fragment || (!HASH.test(fragment) && document.getElementById(fragment))) return;
     $("cr-hash").value = fragment;
-    this.verify(() => this.verifier.byHash(parseHashInput(fragment)));
+    this.verify(() => {
+      const { hash, key } = parseLinkInput(fragment);
+      $("cr-hash").value = hash;
+      if (key !== null) $("cr-recipient-key").value = key;
+      return this.verifier.byHash(hash);
+    });
   }
 
   submitHash(text) {
@@ -138,7 +146,9 @@ class Page {
     }
     let hash;
     try {
-      hash = parseHashInput(text);
+      const parsed = parseLinkInput(text);
+      hash = parsed.hash;
+      if (parsed.key !== null) $("cr-recipient-key").value = parsed.key;
     } catch (error) {
       this.showError(error);
       return;
@@ -257,7 +267,8 @@ class Page {
     }
     const run = this.run;
     const email = $("cr-email").value;
-    const result = await conclude(outcome, email.trim() ? email : null);
+    const key = $("cr-recipient-key").value;
+    const result = await conclude(outcome, email.trim() ? email : null, key.trim() ? key : null);
     if (run !== this.run || this.outcome !== outcome) return;
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
@@ -280,7 +291,7 @@ class Page {
             ? `Valid from ${day(facts.validFrom)} until ${day(facts.validUntil)}.`
             : `Valid since ${day(facts.validFrom)}; it does not expire.`
         }`;
-        if (recipient && recipient.status === PASSED) detail += " The email address matches the recipient.";
+        if (recipient && recipient.status === PASSED) detail += ` ${sentence(recipient.reason.split(" (")[0])}`;
         if (!facts.registered) detail += " This award is not published in this registry.";
         break;
       case Verdict.REVOKED:
@@ -302,6 +313,11 @@ class Page {
         break;
       case Verdict.UNTRUSTED: {
         const first = result.checks.find((c) => c.status !== PASSED && c.applicable);
+        if (first && first.id === "recipient") {
+          title = "Recipient not confirmed";
+          detail = `The award is authentic and in force, but the recipient is not confirmed: ${first.reason}.`;
+          break;
+        }
         title = "Not confirmed";
         detail = `Authentic, but not everything could be confirmed. ${first ? `${first.label}: ${sentence(first.reason)}` : ""}`;
         break;

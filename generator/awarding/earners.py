@@ -1,0 +1,101 @@
+"""What each earner receives, written outside the repository: their award file and their private link.
+
+The registry publishes an award's recipient only as ``sha256(email + recipient key)`` and never the key (see
+docs/privacy.md), so the issuer hands each earner the key privately. ``credreg award`` writes, into a folder
+outside the repository (mode 700):
+
+``recipients.csv``
+    One row per recipient: email, name (if the cohort gave one), award hash, the earner's verification link
+    (the recipient key in its fragment), the earner's award file and the recipient key. Mode 600: it maps
+    people to awards, so it is the issuer's private record, to mail-merge from and then keep or delete (see
+    "Erasure" in docs/privacy.md).
+``<award hash>.json``
+    The signed award, a conformant Open Badges 3.0 credential, for the earner's wallet or to drop on the
+    verification page (with the key from the link).
+
+The folder is checked before anything is signed, and written before the registry is: an award is never
+published whose key was not written down.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator._internal.files import write_text_atomic
+from generator.awards import render_award
+from generator.errors import UsageError
+
+__all__ = ["EARNER_DIR_ENV", "MAPPING_FILE", "EarnerCopy", "default_earner_dir", "prepare_earner_dir", "write_earners"]
+
+EARNER_DIR_ENV = "CREDREG_EARNER_DIR"
+MAPPING_FILE = "recipients.csv"
+MAPPING_COLUMNS = ("email", "name", "award_hash", "verification_link", "award_file", "recipient_key")
+
+
+@dataclass(frozen=True, slots=True)
+class EarnerCopy:
+    """One recipient's row: who, which award, and what they are sent."""
+
+    email: str
+    name: str | None
+    award: dict[str, Any]
+    award_hash: str
+    link: str
+    recipient_key: str
+
+
+def default_earner_dir(issuer: str, credential: str, now: dt.datetime) -> Path:
+    """``$CREDREG_EARNER_DIR``, else the user's data directory, then one new folder per run."""
+    explicit = os.environ.get(EARNER_DIR_ENV)
+    if explicit:
+        base = Path(explicit).expanduser()
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "credreg" / "earners"
+    return base / f"{now:%Y%m%dT%H%M%S}-{issuer}-{credential}-{secrets.token_hex(2)}"
+
+
+def prepare_earner_dir(path: Path, root: Path) -> Path:
+    """Refuse a folder inside the repository or one already holding files (an earlier run's keys)."""
+    target = path.expanduser().resolve()
+    if target.is_relative_to(root.resolve()):
+        raise UsageError(
+            f"refusing to write earners' links and keys inside the registry repository: {path}",
+            ["they identify recipients and must never be published; choose a folder outside the repository"],
+        )
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(
+            f"{path} already exists and is not an empty folder: an earlier run's keys are never overwritten"
+        )
+    return target
+
+
+def _mapping(rows: Sequence[EarnerCopy], folder: Path) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MAPPING_COLUMNS)
+    for row in rows:
+        file = folder / f"{row.award_hash}.json"
+        writer.writerow((row.email, row.name or "", row.award_hash, row.link, str(file), row.recipient_key))
+    return out.getvalue()
+
+
+def write_earners(folder: Path, rows: Sequence[EarnerCopy]) -> Path:
+    """Write every earner's award file and the mapping; returns the mapping's path."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+    for row in rows:
+        path = folder / f"{row.award_hash}.json"
+        write_text_atomic(path, render_award(row.award))
+        path.chmod(0o600)
+    mapping = folder / MAPPING_FILE
+    write_text_atomic(mapping, _mapping(rows, folder))
+    mapping.chmod(0o600)
+    return mapping
