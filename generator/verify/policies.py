@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from generator._internal.times import parse_time
-from generator.crypto.dataintegrity import proofs_of, verify_proof
+from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
 from generator.models.award import Award
 from generator.openbadges import normalize_identifier
 from generator.registry import IssuerRecord, Registry
@@ -43,7 +43,7 @@ __all__ = [
     "VerificationContext",
 ]
 
-SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+SUITES = CRYPTOSUITES  # defined once, in generator.crypto.dataintegrity
 
 
 class ProofCache(Protocol):
@@ -199,14 +199,14 @@ class ProofPolicy:
             if key is None:
                 return _check(check_id, label, False, f"verification method {method!r} cannot be resolved offline")
             cache_key = None
-            if ctx.proof_cache is not None and ctx.source_digest is not None and self.suite == "eddsa-rdfc-2022":
+            if ctx.proof_cache is not None and ctx.source_digest is not None and self.suite == RDFC:
                 # The exact bytes (proofs included) + key material: any change to either misses the cache.
                 # The JCS proof is never cached: it is cheap, and verifying it every time keeps a cache from
                 # ever being the only thing that vouches for an award.
                 cache_key = f"proof|{ctx.source_digest}|{self.suite}|{method}|{key.public.hex()}"
                 if ctx.proof_cache.get(cache_key) is True:
                     continue
-            jcs_document = ctx.jcs_unsecured if self.suite == "eddsa-jcs-2022" else None
+            jcs_document = ctx.jcs_unsecured if self.suite == JCS else None
             result = verify_proof(ctx.document, proof, key.public, jcs_document=jcs_document)
             if cache_key is not None and ctx.proof_cache is not None:
                 ctx.proof_cache.put(cache_key, bool(result))
@@ -371,8 +371,7 @@ def default_policies(*, profile: bool = False) -> Sequence[Policy]:
     """Everything a verdict needs, in the order results are shown."""
     return (
         StructurePolicy(profile=profile),
-        ProofPolicy("eddsa-rdfc-2022"),
-        ProofPolicy("eddsa-jcs-2022"),
+        *(ProofPolicy(suite) for suite in CRYPTOSUITES),
         UnsupportedProofPolicy(),
         KeyPolicy(),
         IssuerPolicy(),

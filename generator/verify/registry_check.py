@@ -23,7 +23,7 @@ from generator._internal.progress import Progress
 from generator._internal.source import Document, Positions, SourceError, parse_json
 from generator._internal.times import parse_time
 from generator.awards import AwardSource, iter_awards
-from generator.crypto.dataintegrity import verify_proof
+from generator.crypto.dataintegrity import CRYPTOSUITES, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
 from generator.errors import CryptoError, Problem, ProblemList
 from generator.models.award import RevocationEntry
@@ -61,8 +61,7 @@ __all__ = [
 #: states of an award in the registry, so they are reported by ``credreg verify`` and the site, not here.
 AUTHENTICITY_POLICIES: tuple[Policy, ...] = (
     StructurePolicy(profile=True),
-    ProofPolicy("eddsa-rdfc-2022"),
-    ProofPolicy("eddsa-jcs-2022"),
+    *(ProofPolicy(suite) for suite in CRYPTOSUITES),
     UnsupportedProofPolicy(),
     KeyPolicy(),
     IssuerPolicy(),
@@ -72,8 +71,7 @@ AUTHENTICITY_POLICIES: tuple[Policy, ...] = (
 # Where in the award each check's problem is reported.
 _CHECK_FIELD = {
     "structure": [],
-    "proof:eddsa-rdfc-2022": ["proof"],
-    "proof:eddsa-jcs-2022": ["proof"],
+    **{f"proof:{suite}": ["proof"] for suite in CRYPTOSUITES},
     "proof": ["proof"],
     "key": ["proof"],
     "issuer": ["issuer"],

@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.crypto.dataintegrity import CRYPTOSUITES
+
 __all__ = ["Check", "CheckStatus", "Verdict", "VerificationResult"]
 
 
@@ -37,7 +39,7 @@ class Verdict(enum.StrEnum):
 
 
 #: Checks whose failure means the document is not what its issuer signed.
-AUTHENTICITY = ("structure", "proof:eddsa-rdfc-2022", "proof:eddsa-jcs-2022", "proof", "key")
+AUTHENTICITY = ("structure", *(f"proof:{suite}" for suite in CRYPTOSUITES), "proof", "key")
 
 
 @dataclass(frozen=True, slots=True)
