@@ -70,9 +70,11 @@ def _types_including(required: str) -> Any:
 
 
 class _AwardModel(StrictModel):
-    """Unknown keys are refused and values must have their JSON type exactly (no coercion)."""
+    """Unknown keys are refused and values must have their JSON type exactly (no coercion). Patterns use the
+    Rust engine, whose ``$`` is the end of the text as in JavaScript (Python's also matches before a final
+    newline): the browser's copy of this profile must read every pattern the same way."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, regex_engine="rust-regex")
 
 
 class ImageRef(_AwardModel):

@@ -291,7 +291,7 @@ def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Exampl
     lines = checks(vpage)
     assert lines["proof:eddsa-jcs-2022"][0] == "failed"
     assert "Signature does not match" in lines["proof:eddsa-jcs-2022"][1]
-    assert lines["registered"][0] == "not checked"
+    assert lines["registered"][0] == "failed"
     assert "no award with this hash is published" in lines["registered"][1]
     assert vpage.locator("#cr-share").is_hidden()
     assert "not verified" in vpage.inner_text("#cr-result-title")
@@ -434,6 +434,7 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
             "verify/index.json",
             f"verify/shards/{shard_name(example.hash, index['shard_bits'])}.json",
             f"verify/achievements/{achievement_sha}.json",
+            f"verify/records/{issuer}.json",
             f"issuers/{issuer}/keys.json",
             f"issuers/{issuer}/status/{status_file}",
         ]

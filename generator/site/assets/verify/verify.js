@@ -6,7 +6,7 @@
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
 import { day } from "./policies.js";
-import { FAILED, NOT_CHECKED, PASSED, Verdict } from "./results.js";
+import { AUTHENTICITY, FAILED, NOT_CHECKED, PASSED, Verdict } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { conclude, DataError, InputError, parseAwardJSON, parseHashInput, Verifier } from "./verifier.js";
 
@@ -305,7 +305,9 @@ class Page {
         break;
       }
       default: {
+        // What makes it not the signed award comes first (a changed award is also not published here).
         const first =
+          result.checks.find((c) => c.status === FAILED && AUTHENTICITY.includes(c.id)) ??
           result.checks.find((c) => c.status === FAILED) ??
           result.checks.find((c) => c.status !== PASSED && c.applicable);
         title = "Not valid";
