@@ -48,7 +48,12 @@ export function isAuthentic(checks) {
 }
 
 export function verdictOf(checks) {
-  if (!isAuthentic(checks)) return Verdict.INVALID;
+  if (!isAuthentic(checks)) {
+    // No proof could be checked, and none failed (here: an eddsa-rdfc-2022 proof only): not shown to be
+    // forged, but it cannot be fully checked here.
+    const relevant = checks.filter((c) => AUTHENTICITY.includes(c.id) || c.id.startsWith("proof:"));
+    return relevant.some((c) => c.status === FAILED) ? Verdict.INVALID : Verdict.UNTRUSTED;
+  }
   const failed = new Set(checks.filter((c) => c.status === FAILED).map((c) => c.id));
   if (failed.has("status")) return Verdict.REVOKED;
   const validity = checks.find((c) => c.id === "validity");

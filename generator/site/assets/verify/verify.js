@@ -301,7 +301,8 @@ class Page {
       case Verdict.UNTRUSTED: {
         const first = result.checks.find((c) => c.status !== PASSED && c.applicable);
         title = "Not confirmed";
-        detail = `Authentic, but not everything could be confirmed. ${first ? `${first.label}: ${sentence(first.reason)}` : ""}`;
+        const lead = result.authentic ? "Authentic, but not everything could be confirmed." : "It cannot be fully checked here.";
+        detail = `${lead} ${first ? `${first.label}: ${sentence(first.reason)}` : ""}`;
         break;
       }
       default: {
