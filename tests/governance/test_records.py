@@ -63,6 +63,15 @@ def test_an_issuer_posing_as_another_is_refused_everywhere(repo: Repo) -> None:
     assert (code, result["valid"], result["verdict"]) == (1, False, "untrusted")
     checks = {c["id"]: c["status"] for c in result["checks"]}
     assert (checks["issuer"], checks["credential"], checks["proof:eddsa-rdfc-2022"]) == ("failed", "failed", "passed")
+    text = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(repo.root), "verify", rel],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=repo.root,
+    ).stdout
+    assert not text.startswith("VALID")
+    assert "  claims: MSc Data Science (Distinction) — issued by Northbridge University" in text
 
 
 def test_each_field_the_award_shows_must_be_the_records(repo: Repo) -> None:
