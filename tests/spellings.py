@@ -166,6 +166,10 @@ SPELLINGS: dict[str, Spelling] = {
     # Said twice: the credential node again elsewhere; the issuer described differently as the creator.
     "credentialStatus said about the credential elsewhere": _changed(_status_said_elsewhere),
     "issuer said twice, differently": _changed(_issuer_said_twice),
+    "the status entry named as the credential": _changed(lambda d: d["credentialStatus"].update(id=d["id"])),
+    "evidence named as the achievement": _changed(
+        lambda d: d.update(evidence=[{"id": _achievement(d)["id"], "type": ["Evidence"]}])
+    ),
     # Proofs.
     "proof under its IRI": _rename("proof", SEC + "proof"),
     "proof with an expiry": _changed(_proof_extra),

@@ -84,7 +84,7 @@ def json_form_problems(document: Any, store: ContextStore | None = None) -> list
         if isinstance(node_id, str) and len(obj) > 1:
             try:
                 form = canonicalize(obj)
-            except CryptoError:
+            except (CryptoError, RecursionError):
                 continue  # the proofs' canonicalization reports it
             first = seen.setdefault(node_id, form)
             if first != form:

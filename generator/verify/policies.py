@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.times import parse_time
 from generator.awards import award_hash, iter_award_files, read_award_file
-from generator.crypto.compactform import compact_form_problems
+from generator.crypto.compactform import compact_form_problems, json_form_problems
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
 from generator.errors import CredregError
 from generator.models.award import Award
@@ -219,6 +219,10 @@ class StructurePolicy:
                     f"{'.'.join(str(p) for p in err['loc'])}: {str(err['msg']).removeprefix('Value error, ')}"
                     for err in exc.errors(include_url=False)
                 ]
+            else:
+                # The profile fixes every key; a node id used twice (the status entry named as the award…)
+                # could still describe one node in two ways.
+                problems = json_form_problems(ctx.document)
         if problems:
             return _check("structure", label, False, "; ".join(problems))
         return _check("structure", label, True, "a well-formed OpenBadgeCredential")

@@ -70,7 +70,7 @@ def _version(value: Any) -> tuple[int, ...] | None:
 def _json(value: Any) -> bytes | None:
     try:
         return canonicalize(value)
-    except CryptoError:
+    except (CryptoError, RecursionError):  # hostile nesting: equal to nothing
         return None
 
 

@@ -496,10 +496,8 @@ export async function structurePolicy(ctx) {
   let problems = structureProblems(ctx.document);
   if (!problems.length) {
     const index = await ctx.site.index();
-    problems =
-      (await ctx.registryIssuer()) !== null
-        ? profileProblems(ctx.document, get(index, "award_context"))
-        : jsonFormProblems(ctx.document, get(index, "contexts"));
+    if ((await ctx.registryIssuer()) !== null) problems = profileProblems(ctx.document, get(index, "award_context"));
+    if (!problems.length) problems = jsonFormProblems(ctx.document, get(index, "contexts"));
   }
   if (problems.length) return check("structure", label, false, problems.join("; "));
   return check("structure", label, true, "a well-formed OpenBadgeCredential");
