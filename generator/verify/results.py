@@ -94,8 +94,8 @@ class VerificationResult:
             # No proof could be checked and none failed: not shown to be forged, but not confirmed either (the
             # browser's case for a credential with an eddsa-rdfc-2022 proof only; results.js is the same rule).
             relevant = [c for c in self.checks if c.id in AUTHENTICITY or c.id.startswith("proof:")]
-            failed = any(c.status is CheckStatus.FAILED for c in relevant)
-            return Verdict.INVALID if failed or not relevant else Verdict.UNTRUSTED
+            forged = any(c.status is CheckStatus.FAILED for c in relevant)
+            return Verdict.INVALID if forged or not relevant else Verdict.UNTRUSTED
         failed = {c.id for c in self.checks if c.status is CheckStatus.FAILED}
         if "status" in failed:
             return Verdict.REVOKED

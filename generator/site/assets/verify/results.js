@@ -52,7 +52,7 @@ export function verdictOf(checks) {
     // No proof could be checked, and none failed (here: an eddsa-rdfc-2022 proof only): not shown to be
     // forged, but it cannot be fully checked here.
     const relevant = checks.filter((c) => AUTHENTICITY.includes(c.id) || c.id.startsWith("proof:"));
-    return relevant.some((c) => c.status === FAILED) ? Verdict.INVALID : Verdict.UNTRUSTED;
+    return !relevant.length || relevant.some((c) => c.status === FAILED) ? Verdict.INVALID : Verdict.UNTRUSTED;
   }
   const failed = new Set(checks.filter((c) => c.status === FAILED).map((c) => c.id));
   if (failed.has("status")) return Verdict.REVOKED;
