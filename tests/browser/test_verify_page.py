@@ -297,6 +297,23 @@ def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Exampl
     assert "not verified" in vpage.inner_text("#cr-result-title")
 
 
+def test_an_award_with_an_altered_rdfc_proof_is_not_valid_here(vpage: Any, site: Site, examples: Examples) -> None:
+    """Issue 9: the page cannot check the eddsa-rdfc-2022 proof, and this exact file is not published, so it is
+    "not confirmed: it cannot be fully checked here" (credreg verify: invalid), never "Valid"."""
+    award = json.loads(json.dumps(examples.valid.award))
+    for proof in award["proof"]:
+        if proof["cryptosuite"] == "eddsa-rdfc-2022":
+            proof["proofValue"] = proof["proofValue"][:-3] + ("abc" if proof["proofValue"][-3:] != "abc" else "abd")
+    open_verify(vpage, site)
+    _give(vpage, "paste", json.dumps(award))
+    assert wait_for_verdict(vpage) == "untrusted"
+    assert "Not confirmed" in verdict_text(vpage)
+    assert "cannot be fully checked here" in verdict_text(vpage)
+    lines = checks(vpage)
+    assert lines["proof:eddsa-jcs-2022"][0] == "passed"
+    assert lines["proof:eddsa-rdfc-2022"][0] == "not checked"
+
+
 def test_the_unchanged_file_reformatted_is_valid_and_registered(vpage: Any, site: Site, examples: Examples) -> None:
     example = examples.valid
     reformatted = json.dumps(dict(reversed(list(example.award.items()))), indent=7, ensure_ascii=True)
