@@ -110,6 +110,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     posing = {"issuer": {"name": "Northbridge University"}, "achievement": {"name": "MSc Data Science (Distinction)"}}
     posing_published = _resigned(signer, fresh.award, posing, store=True)
     older = _resigned(signer, fresh.award, {"achievement": {"version": "0.9", "description": "Then."}}, store=True)
+    older_renamed = _resigned(
+        signer, fresh.award, {"achievement": {"version": "0.9", "name": "SQL Mastery"}}, store=True
+    )
+    newer = _resigned(signer, fresh.award, {"achievement": {"version": "2.0", "description": "Later."}}, store=True)
     seed = ed25519.generate_seed()
     did = did_key_from_public(ed25519.public_from_seed(seed))
     unsigned = copy.deepcopy({k: v for k, v in expired.award.items() if k not in ("proof", "credentialStatus")})
@@ -135,6 +139,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             signer, base, {"achievement": {"name": "MSc Data Science (Distinction)"}}, store=False
         ),
         "earlier definition version, published": older,
+        "earlier definition version renamed, published": older_renamed,
+        "a definition version that does not exist yet, published": newer,
         "altered RDFC proofValue": _with_proof(base, rdfc_at, proofValue=_flip(base["proof"][rdfc_at]["proofValue"])),
         "altered JCS proofValue": _with_proof(base, jcs_at, proofValue=_flip(base["proof"][jcs_at]["proofValue"])),
         "RDFC proof removed": ONLY_JCS(base),
@@ -247,6 +253,8 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
         "revoked",
     )
     assert verdicts["earlier definition version, published"] == "valid"
+    assert verdicts["earlier definition version renamed, published"] == "untrusted"
+    assert verdicts["a definition version that does not exist yet, published"] == "untrusted"
     assert verdicts["issuer posing, published"] == verdicts["issuer posing, not published"] == "untrusted"
     assert verdicts["altered RDFC proofValue"] == "invalid"
     assert sum(1 for v in verdicts.values() if v == "valid") == 2
