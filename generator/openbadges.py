@@ -20,6 +20,7 @@ import urllib.parse
 from typing import Any
 
 from generator.models import CredentialDefinition, Issuer
+from generator.models.award import AWARD_CONTEXT
 from generator.registry import Registry
 
 __all__ = [
@@ -40,9 +41,7 @@ __all__ = [
     "unsigned_award",
 ]
 
-VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2"
-OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-AWARD_CONTEXT = (VC2_CONTEXT_URL, OB3_CONTEXT_URL)
+VC2_CONTEXT_URL, OB3_CONTEXT_URL = AWARD_CONTEXT
 AWARD_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 STATUS_LIST_TYPES = ("VerifiableCredential", "BitstringStatusListCredential")
 

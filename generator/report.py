@@ -71,7 +71,11 @@ def format_result(result: VerificationResult) -> str:
     facts = result.facts
     lines = [_HEADLINE[str(result.verdict)]]
     if facts.get("credential_name"):
-        lines.append(f"  {facts['credential_name']} — issued by {facts.get('issuer_name') or facts.get('issuer')}")
+        # What an award that is not valid says about itself is a claim, not a finding (it may name anyone).
+        claims = "" if result else "claims: "
+        lines.append(
+            f"  {claims}{facts['credential_name']} — issued by {facts.get('issuer_name') or facts.get('issuer')}"
+        )
     if result.award_hash:
         lines.append(f"  hash {result.award_hash}")
     if facts.get("verify_url"):

@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.awarding.keys import SigningKey
-from generator.crypto.dataintegrity import add_proofs, create_proof
+from generator.crypto.dataintegrity import CRYPTOSUITES, add_proofs, create_proof
 from generator.openbadges import timestamp
 
 __all__ = ["PROOF_SUITES", "sign_document"]
 
 #: Every award and status list carries both: RDFC for OB 3.0 validators and wallets, JCS for the browser.
-PROOF_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+PROOF_SUITES = CRYPTOSUITES
 
 
 def sign_document(

@@ -26,7 +26,9 @@ from .multibase import b58decode, b58encode
 
 __all__ = [
     "CRYPTOSUITES",
+    "JCS",
     "PROOF_TYPE",
+    "RDFC",
     "ProofResult",
     "add_proofs",
     "canonical_document",
@@ -40,6 +42,8 @@ __all__ = [
 PROOF_TYPE = "DataIntegrityProof"
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
+#: The cryptosuites the registry signs with and verifies: the one definition every module imports (awards carry
+#: one proof of each, in this order).
 CRYPTOSUITES = (RDFC, JCS)
 # "z" + base58btc of 64 bytes is at most 89 characters.
 _MAX_PROOF_VALUE = 100

@@ -60,7 +60,7 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
         for c in pr.changed(PathKind.AWARD, PathKind.AWARD_BATCH, statuses=[ChangeStatus.ADDED])
         if (pr.root / c.path).is_file()
     ]
-    checker = AwardChecker(registry)
+    checker = AwardChecker(registry, new=True)
     outcomes: list[AwardOutcome] = []
     for path in added:
         for source in read_award_file(registry.root, registry.root / path):

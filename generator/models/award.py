@@ -3,12 +3,20 @@
 Awards in ``registry/issuers/<issuer>/awards/`` must fit this profile (a recipient hash keyed with a secret,
 status entry, the two-proof set). It is stricter than OB 3.0 itself, which ``credreg verify`` also accepts for
 credentials from elsewhere (see :mod:`generator.verify.conformance`).
+
+The profile is an allow-list, so that the JSON the checks read *is* what the proofs sign: the exact
+``@context`` the registry issues, every key at every level a term the checks know for that object's type
+(unknown keys, IRIs or compact IRIs as keys, ``@``-keywords, value objects and aliases are all refused), and
+every value of the JSON type expected (strict: ``"1"`` is not ``1`` nor ``true``). JSON-LD offers many
+spellings of one RDF graph; the RDFC proof signs the graph, the checks read JSON keys, and only with one
+spelling allowed do the two agree. What the issuer and achievement objects must *say* (the registry's own
+records) is checked against the registry by :mod:`generator.verify.records`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -20,9 +28,11 @@ from pydantic import (
     model_validator,
 )
 
+from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
 from generator.models._base import PlainText, StrictModel
 
 __all__ = [
+    "AWARD_CONTEXT",
     "AchievementRef",
     "Award",
     "AwardProof",
@@ -32,6 +42,13 @@ __all__ = [
     "RevocationEntry",
     "StatusEntry",
 ]
+
+#: The award's ``@context``, exactly: the VC 2.0 and Open Badges 3.0 contexts (generator.openbadges uses it).
+AWARD_CONTEXT = ("https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json")
+
+Cryptosuite = Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+# A Literal cannot be built from a tuple: this keeps it equal to the one definition of the suites.
+assert get_args(Cryptosuite) == CRYPTOSUITES
 
 AwardHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Timestamp = Annotated[
@@ -53,14 +70,23 @@ def _types_including(required: str) -> Any:
     return Annotated[list[str], AfterValidator(check), Field(json_schema_extra={"contains": {"const": required}})]
 
 
-class _Open(StrictModel):
-    """OB 3.0 lets issuers extend these objects; the fields we rely on are still checked."""
+class _AwardModel(StrictModel):
+    """Unknown keys are refused and values must have their JSON type exactly (no coercion). Patterns use the
+    Rust engine, whose ``$`` is the end of the text as in JavaScript (Python's also matches before a final
+    newline): the browser's copy of this profile must read every pattern the same way."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid", strict=True, regex_engine="rust-regex")
 
 
-class ProfileRef(_Open):
-    """The issuer ``Profile``."""
+class ImageRef(_AwardModel):
+    """An ``Image``: its URL."""
+
+    id: str = Field(pattern=r"^https://\S+$")
+    type: Literal["Image"]
+
+
+class ProfileRef(_AwardModel):
+    """The issuer ``Profile``, as :func:`generator.openbadges.issuer_profile` builds it."""
 
     id: str = Field(pattern=r"^(?:did:|https://)\S+$")
     """The issuer's DID."""
@@ -68,12 +94,35 @@ class ProfileRef(_Open):
     type: _types_including("Profile")  # type: ignore[valid-type]
     """Includes ``Profile``."""
 
-    name: str | None = None
+    name: str
     """The issuer's name."""
 
+    url: str | None = None
+    email: str | None = None
+    image: ImageRef | None = None
 
-class AchievementRef(_Open):
-    """The ``Achievement`` (the credential definition as it was when awarded)."""
+
+class CriteriaRef(_AwardModel):
+    """The achievement's ``Criteria``."""
+
+    id: str | None = None
+    narrative: str | None = None
+
+
+class AlignmentRef(_AwardModel):
+    """A skill the achievement aligns to."""
+
+    type: list[Literal["Alignment"]]
+    targetName: str
+    targetUrl: str
+    targetType: str | None = None
+    targetFramework: str | None = None
+    targetCode: str | None = None
+
+
+class AchievementRef(_AwardModel):
+    """The ``Achievement`` (the credential definition as it was when awarded), as
+    :func:`generator.openbadges.achievement` builds it."""
 
     id: str = Field(pattern=r"^https://\S+$")
     """The credential's page on the registry site."""
@@ -81,9 +130,17 @@ class AchievementRef(_Open):
     type: _types_including("Achievement")  # type: ignore[valid-type]
     """Includes ``Achievement``."""
 
+    achievementType: str | None = None
     name: str
     description: str
-    criteria: dict[str, Any]
+    criteria: CriteriaRef
+    creator: ProfileRef | None = None
+    inLanguage: str | None = None
+    version: str | None = None
+    image: ImageRef | None = None
+    alignment: list[AlignmentRef] | None = None
+    tag: list[str] | None = None
+    creditsAvailable: float | None = None
 
 
 #: An email address anywhere in a published string (a revocation reason, an evidence URL's userinfo).
@@ -97,7 +154,14 @@ def _no_email(value: str) -> str:
     return value
 
 
-class IdentityObject(StrictModel):
+class EvidenceRef(_AwardModel):
+    """Evidence: a URL."""
+
+    id: str = Field(pattern=r"^https?://\S+$")
+    type: list[Literal["Evidence"]]
+
+
+class IdentityObject(_AwardModel):
     """The recipient, as a hash of their email address keyed with a secret: never the address, never the key."""
 
     type: Literal["IdentityObject"]
@@ -126,7 +190,7 @@ class IdentityObject(StrictModel):
 _SUBJECT_FIELDS = frozenset({"type", "identifier", "achievement"})
 
 
-class AwardSubject(StrictModel):
+class AwardSubject(_AwardModel):
     """The ``AchievementSubject``: who earned what. No other recipient data (``id``, ``name``, ``email``, …)."""
 
     type: _types_including("AchievementSubject")  # type: ignore[valid-type]
@@ -146,7 +210,7 @@ class AwardSubject(StrictModel):
         return data
 
 
-class StatusEntry(StrictModel):
+class StatusEntry(_AwardModel):
     """Where the award's revocation bit lives."""
 
     id: str
@@ -156,24 +220,24 @@ class StatusEntry(StrictModel):
     statusListCredential: str = Field(pattern=r"^https://\S+/status/[0-9]+\.json$")
 
 
-class AwardProof(StrictModel):
+class AwardProof(_AwardModel):
     """One Data Integrity proof of the set."""
 
     type: Literal["DataIntegrityProof"]
-    cryptosuite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+    cryptosuite: Cryptosuite
     created: Timestamp
     verificationMethod: str = Field(pattern=r"^did:\S+#\S+$")
     proofPurpose: Literal["assertionMethod"]
     proofValue: str = Field(pattern=r"^z[1-9A-HJ-NP-Za-km-z]{80,90}$")
     context: list[str] | None = Field(default=None, alias="@context")
 
-    model_config = StrictModel.model_config | {"populate_by_name": True}
+    model_config = _AwardModel.model_config | {"populate_by_name": True}
 
 
-class Award(_Open):
+class Award(_AwardModel):
     """A signed award as stored in the registry: one ``OpenBadgeCredential`` with both proofs."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = _AwardModel.model_config | {"populate_by_name": True}
 
     context: list[str] = Field(alias="@context", min_length=2)
     id: str = Field(pattern=r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -184,29 +248,44 @@ class Award(_Open):
     validUntil: Timestamp | None = None
     awardedDate: Timestamp | None = None
     credentialSubject: AwardSubject
-    evidence: list[dict[str, Any]] | None = None
+    evidence: list[EvidenceRef] | None = None
     credentialStatus: StatusEntry
     proof: list[AwardProof] = Field(min_length=2, max_length=2)
 
     @field_validator("evidence")
     @classmethod
-    def _evidence_names_no_one(cls, value: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    def _evidence_names_no_one(cls, value: list[EvidenceRef] | None) -> list[EvidenceRef] | None:
         for item in value or []:
-            for field in ("id", "name", "narrative", "description", "genre", "audience"):
-                text = item.get(field)
-                if isinstance(text, str):
-                    _no_email(text)
+            _no_email(item.id)
+        return value
+
+    @field_validator("context")
+    @classmethod
+    def _exact_context(cls, value: list[str]) -> list[str]:
+        # Another context (or another order) could give the same keys another meaning.
+        if tuple(value) != AWARD_CONTEXT:
+            raise ValueError(f"must be exactly {list(AWARD_CONTEXT)}")
         return value
 
     @field_validator("proof")
     @classmethod
     def _both_suites(cls, value: list[AwardProof]) -> list[AwardProof]:
         suites = sorted(p.cryptosuite for p in value)
-        if suites != ["eddsa-jcs-2022", "eddsa-rdfc-2022"]:
-            raise ValueError("the proof set must hold one eddsa-rdfc-2022 and one eddsa-jcs-2022 proof")
+        if suites != sorted(CRYPTOSUITES):
+            raise ValueError(f"the proof set must hold {' and '.join('one ' + s for s in CRYPTOSUITES)} proof")
         if value[0].verificationMethod != value[1].verificationMethod:
             raise ValueError("both proofs must be made by the same key")
         return value
+
+    @model_validator(mode="after")
+    def _proof_contexts(self) -> Award:
+        # The JCS proof repeats the award's @context (as the W3C vectors do); the RDFC proof has none.
+        for proof in self.proof:
+            expected = list(AWARD_CONTEXT) if proof.cryptosuite == JCS else None
+            if proof.context != expected:
+                where = "must repeat the award's @context" if expected else "must not carry an @context"
+                raise ValueError(f"proof: the {proof.cryptosuite} proof {where}")
+        return self
 
 
 class RevocationEntry(StrictModel):
@@ -233,6 +312,6 @@ class RevocationEntry(StrictModel):
     @field_validator("proof")
     @classmethod
     def _jcs(cls, value: AwardProof) -> AwardProof:
-        if value.cryptosuite != "eddsa-jcs-2022":
-            raise ValueError("revocations are signed with eddsa-jcs-2022")
+        if value.cryptosuite != JCS:
+            raise ValueError(f"revocations are signed with {JCS}")
         return value

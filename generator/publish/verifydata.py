@@ -13,6 +13,10 @@
     Those achievements, once each; the page substitutes them back and the hash proves it is the same one.
 ``issuers/<issuer>/keys.json``
     The issuer's keys with their validity windows, for the browser's key check.
+``verify/records/<issuer>.json``
+    What the issuer's awards must say about it and its credentials (its profile, each definition's current
+    achievement: :func:`generator.verify.records.published_records`), for the browser's issuer and credential
+    checks.
 
 The page also reads ``issuers/<issuer>/status/<n>.json``, the issuer's signed status lists, which the build
 copies from the registry byte for byte (the page verifies their ``eddsa-jcs-2022`` proofs). The registry's
@@ -42,9 +46,12 @@ from generator import layout
 from generator._internal.files import write_json_atomic
 from generator._internal.times import parse_time
 from generator.awards import iter_awards, read_revocations
+from generator.crypto.contexts import ContextStore
 from generator.crypto.jcs import canonicalize
+from generator.models.award import AWARD_CONTEXT
 from generator.openbadges import timestamp
 from generator.registry import Registry
+from generator.verify.records import published_records
 
 __all__ = [
     "TARGET_PER_SHARD",
@@ -206,10 +213,14 @@ def write_verification_data(
             "shard_bits": bits,
             "shards": shard_count,
             "issuers": issuers_by_did,
+            # The contexts the verifier knows (never fetched) and the one an award of this registry carries.
+            "contexts": sorted(ContextStore.bundled()),
+            "award_context": list(AWARD_CONTEXT),
         },
     )
     for issuer in registry.issuers:
         write_json_atomic(out / "issuers" / issuer / "keys.json", keys_document(registry, issuer))
+        write_json_atomic(verify_dir / "records" / f"{issuer}.json", published_records(registry, issuer))
         revoked_lists[issuer].sort(key=lambda r: r.revoked, reverse=True)
     return stats, revoked_lists
 

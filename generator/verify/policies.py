@@ -3,6 +3,14 @@
 A :class:`Verifier` runs a list of policies over a :class:`VerificationContext`. The default list is what
 ``credreg verify`` and the site's verdicts rest on; ``credreg check`` uses the authenticity subset (an expired
 or revoked award is still a legitimate part of the registry).
+
+What the verdict rests on is exactly what was signed:
+
+* an award of an issuer registered here must fit the registry's award profile (:class:`~generator.models.award.
+  Award`: one JSON spelling only, both proofs), say exactly what the registry's records say about its issuer
+  and achievement (:mod:`generator.verify.records`), and be in the registry (:class:`RegisteredPolicy`);
+* any other credential must be in the one compact form its JSON is read in
+  (:mod:`generator.crypto.compactform`), so the facts the checks read are the facts its proofs cover.
 """
 
 from __future__ import annotations
@@ -10,19 +18,25 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from generator import layout
 from generator._internal.times import parse_time
-from generator.crypto.dataintegrity import proofs_of, verify_proof
+from generator.awards import award_hash, iter_award_files, read_award_file
+from generator.crypto.compactform import compact_form_problems, json_form_problems
+from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
+from generator.errors import CredregError
 from generator.models.award import Award
 from generator.openbadges import normalize_identifier, normalize_recipient_key
 from generator.registry import IssuerRecord, Registry
 from generator.verify.conformance import structure_problems
 from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
+from generator.verify.records import achievement_problems, expected_achievement, expected_issuer, issuer_problems
 from generator.verify.results import Check, CheckStatus
 from generator.verify.status import RegistryStatus
 
@@ -35,6 +49,7 @@ __all__ = [
     "ProofCache",
     "ProofPolicy",
     "RecipientPolicy",
+    "RegisteredPolicy",
     "RegistryLookups",
     "StatusPolicy",
     "StructurePolicy",
@@ -43,7 +58,7 @@ __all__ = [
     "VerificationContext",
 ]
 
-SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+SUITES = CRYPTOSUITES  # defined once, in generator.crypto.dataintegrity
 
 
 class ProofCache(Protocol):
@@ -69,15 +84,26 @@ class RegistryLookups:
     credentials: dict[str, tuple[IssuerRecord, str]]
     """Achievement id (the credential's page URL) → (issuer, slug)."""
 
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Issuer id → the issuer profile its awards must carry."""
+
+    achievements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Achievement id → the achievement its awards must carry (current version)."""
+
     @classmethod
     def of(cls, registry: Registry) -> RegistryLookups:
         by_did: dict[str, IssuerRecord] = {}
         credentials: dict[str, tuple[IssuerRecord, str]] = {}
+        profiles: dict[str, dict[str, Any]] = {}
+        achievements: dict[str, dict[str, Any]] = {}
         for record in registry.issuers.values():
             by_did.setdefault(registry.issuer_did(record.id), record)
+            profiles[record.id] = expected_issuer(registry, record)
             for slug in record.credentials:
-                credentials.setdefault(registry.credential_url(record.id, slug), (record, slug))
-        return cls(by_did, credentials)
+                url = registry.credential_url(record.id, slug)
+                credentials.setdefault(url, (record, slug))
+                achievements.setdefault(url, expected_achievement(registry, record, slug))
+        return cls(by_did, credentials, profiles, achievements)
 
 
 @dataclass
@@ -140,6 +166,18 @@ class VerificationContext:
             return self.lookups.by_did.get(self.issuer_id)
         return self.registry.issuer_for_did(self.issuer_id)
 
+    def expected_issuer(self, record: IssuerRecord) -> dict[str, Any]:
+        assert self.registry is not None
+        if self.lookups is not None:
+            return self.lookups.profiles[record.id]
+        return expected_issuer(self.registry, record)
+
+    def expected_achievement(self, record: IssuerRecord, slug: str) -> dict[str, Any]:
+        assert self.registry is not None
+        if self.lookups is not None:
+            return self.lookups.achievements[self.registry.credential_url(record.id, slug)]
+        return expected_achievement(self.registry, record, slug)
+
     @functools.cached_property
     def achievement(self) -> dict[str, Any]:
         subject = self.document.get("credentialSubject") if isinstance(self.document, dict) else None
@@ -163,7 +201,9 @@ def _not_checked(check_id: str, label: str, reason: str, *, applicable: bool) ->
 
 @dataclass(frozen=True)
 class StructurePolicy:
-    """Open Badges 3.0 / VC 2.0 structure; with ``profile``, also the registry's award profile."""
+    """Open Badges 3.0 / VC 2.0 structure, in the one form its JSON is read in: the registry's award profile
+    for an issuer registered here (or always, with ``profile``), the compact form of its own context for any
+    other credential (see the module docstring)."""
 
     profile: bool = False
 
@@ -172,7 +212,9 @@ class StructurePolicy:
         if ctx.structure_verified:
             return _check("structure", label, True, "a well-formed OpenBadgeCredential")
         problems = structure_problems(ctx.document)
-        if not problems and self.profile:
+        if not problems and not self.profile and ctx.registry_issuer is None:
+            problems = compact_form_problems(ctx.document)
+        elif not problems:
             try:
                 Award.model_validate(ctx.document)
             except ValidationError as exc:
@@ -180,6 +222,10 @@ class StructurePolicy:
                     f"{'.'.join(str(p) for p in err['loc'])}: {str(err['msg']).removeprefix('Value error, ')}"
                     for err in exc.errors(include_url=False)
                 ]
+            else:
+                # The profile fixes every key; a node id used twice (the status entry named as the award…)
+                # could still describe one node in two ways.
+                problems = json_form_problems(ctx.document)
         if problems:
             return _check("structure", label, False, "; ".join(problems))
         return _check("structure", label, True, "a well-formed OpenBadgeCredential")
@@ -202,14 +248,14 @@ class ProofPolicy:
             if key is None:
                 return _check(check_id, label, False, f"verification method {method!r} cannot be resolved offline")
             cache_key = None
-            if ctx.proof_cache is not None and ctx.source_digest is not None and self.suite == "eddsa-rdfc-2022":
+            if ctx.proof_cache is not None and ctx.source_digest is not None and self.suite == RDFC:
                 # The exact bytes (proofs included) + key material: any change to either misses the cache.
                 # The JCS proof is never cached: it is cheap, and verifying it every time keeps a cache from
                 # ever being the only thing that vouches for an award.
                 cache_key = f"proof|{ctx.source_digest}|{self.suite}|{method}|{key.public.hex()}"
                 if ctx.proof_cache.get(cache_key) is True:
                     continue
-            jcs_document = ctx.jcs_unsecured if self.suite == "eddsa-jcs-2022" else None
+            jcs_document = ctx.jcs_unsecured if self.suite == JCS else None
             result = verify_proof(ctx.document, proof, key.public, jcs_document=jcs_document)
             if cache_key is not None and ctx.proof_cache is not None:
                 ctx.proof_cache.put(cache_key, bool(result))
@@ -273,6 +319,10 @@ class IssuerPolicy:
         label = "Issuer registered"
         record = ctx.registry_issuer
         if record is not None:
+            issuer = ctx.document.get("issuer") if isinstance(ctx.document, dict) else None
+            problems = issuer_problems(issuer, ctx.expected_issuer(record), record.id)
+            if problems:
+                return _check("issuer", label, False, problems[0])
             return _check("issuer", label, True, f"{record.issuer.name} (registered as {record.id})")
         reason = f"{ctx.issuer_id} is not an issuer registered in this registry"
         if ctx.any_issuer:
@@ -280,8 +330,12 @@ class IssuerPolicy:
         return _check("issuer", label, False, reason)
 
 
+@dataclass(frozen=True)
 class CredentialPolicy:
-    """The achievement is a credential its issuer defines in this registry."""
+    """The achievement is a credential its issuer defines in this registry, and says what the registry's
+    definition says (:mod:`generator.verify.records`; ``current_only``: its current version, for new awards)."""
+
+    current_only: bool = False
 
     def check(self, ctx: VerificationContext) -> Check:
         label = "Credential defined"
@@ -289,21 +343,83 @@ class CredentialPolicy:
         if record is None or ctx.registry is None:
             return _not_checked("credential", label, "the issuer is not registered here", applicable=False)
         achievement_id = ctx.achievement.get("id")
+        slug: str | None = None
         if ctx.lookups is not None:
             found = ctx.lookups.credentials.get(achievement_id) if isinstance(achievement_id, str) else None
             if found is not None and found[0] is record:
-                name = record.credentials[found[1]].model.name
-                return _check("credential", label, True, f"{name} ({record.id}/{found[1]})")
+                slug = found[1]
         else:
-            for slug, credential in record.credentials.items():
-                if achievement_id == ctx.registry.credential_url(record.id, slug):
-                    return _check("credential", label, True, f"{credential.model.name} ({record.id}/{slug})")
+            slug = next(
+                (s for s in record.credentials if achievement_id == ctx.registry.credential_url(record.id, s)), None
+            )
+        if slug is not None:
+            name = ctx.document.get("name") if isinstance(ctx.document, dict) else None
+            ref = f"{record.id}/{slug}"
+            problems = achievement_problems(
+                ctx.achievement, name, ctx.expected_achievement(record, slug), ref, current_only=self.current_only
+            )
+            if problems:
+                return _check("credential", label, False, problems[0])
+            return _check("credential", label, True, f"{record.credentials[slug].model.name} ({ref})")
         prefix = ctx.registry.url("credentials/")
         if isinstance(achievement_id, str) and achievement_id.startswith(prefix):
             owner = achievement_id[len(prefix) :].split("/")[0]
             if owner != record.id:
                 return _check("credential", label, False, f"the achievement is {owner}'s credential, not {record.id}'s")
         return _check("credential", label, False, f"{achievement_id} is not a credential {record.id} defines here")
+
+
+class RegisteredPolicy:
+    """An award of an issuer registered here is in this registry: added by a reviewed change, with its status
+    slot its own. One that is not (a file handed over, a changed award: any change changes its hash) is never
+    valid, as on the site, which says valid only for an award the build published as it is."""
+
+    def __init__(self) -> None:
+        self._batches: dict[tuple[str, str], dict[str, str]] = {}
+
+    def check(self, ctx: VerificationContext) -> Check:
+        label = "Registered here"
+        record = ctx.registry_issuer
+        if record is None or ctx.registry is None:
+            return _not_checked("registered", label, "the issuer is not registered here", applicable=False)
+        if ctx.award_hash is None:
+            return _check("registered", label, False, "no: it cannot be canonicalized, so it has no award hash")
+        where = self._find(ctx.registry, record.id, ctx.award_hash)
+        if where is not None:
+            return _check("registered", label, True, f"yes: in this registry ({where})")
+        return _check(
+            "registered",
+            label,
+            False,
+            "no: no award with this hash is in this registry (a changed award has a different hash)",
+        )
+
+    def _find(self, registry: Registry, issuer: str, digest: str) -> str | None:
+        # A single award is found by its file name (and must hash to it); batch lines are hashed once per issuer.
+        awards = layout.awards_dir(registry.root, issuer)
+        for path in sorted(awards.glob(f"*/{digest[:2]}/{digest}.json")) if awards.is_dir() else []:
+            for source in read_award_file(registry.root, path):
+                if _hash_of(source.text) == digest:
+                    return source.where
+        key = (str(registry.root), issuer)
+        if key not in self._batches:
+            found: dict[str, str] = {}
+            for path in iter_award_files(registry.root, issuer) if awards.is_dir() else []:
+                if path.suffix == ".jsonl":
+                    for source in read_award_file(registry.root, path):
+                        line_hash = _hash_of(source.text)
+                        if line_hash is not None:
+                            found.setdefault(line_hash, source.where)
+            self._batches[key] = found
+        return self._batches[key].get(digest)
+
+
+def _hash_of(text: str) -> str | None:
+    try:
+        data = json.loads(text)
+        return award_hash(data) if isinstance(data, dict) else None
+    except (ValueError, RecursionError, CredregError):
+        return None
 
 
 class StatusPolicy:
@@ -398,12 +514,12 @@ def default_policies(*, profile: bool = False) -> Sequence[Policy]:
     """Everything a verdict needs, in the order results are shown."""
     return (
         StructurePolicy(profile=profile),
-        ProofPolicy("eddsa-rdfc-2022"),
-        ProofPolicy("eddsa-jcs-2022"),
+        *(ProofPolicy(suite) for suite in CRYPTOSUITES),
         UnsupportedProofPolicy(),
         KeyPolicy(),
         IssuerPolicy(),
         CredentialPolicy(),
+        RegisteredPolicy(),
         StatusPolicy(),
         ValidityPolicy(),
         RecipientPolicy(),

@@ -1,10 +1,10 @@
 """The registry-wide part of ``credreg check``: every award, revocation and status list, verified.
 
 Per award (a pure function of its text, so it can run in worker processes): strict parsing, the registry's
-award profile, both proofs, the key (its issuer's, valid when it signed), the issuer (the folder's owner),
-the credential (defined by that issuer), and the file name (the award's hash). Across awards: hashes and
-status list slots are unique. Per issuer: every revocation is signed by the issuer and matches an award, and
-the signed status lists have exactly the revoked awards' bits set.
+award profile, both proofs, the key (its issuer's, valid when it signed), the issuer (the folder's owner, as
+its records say), the credential (defined by that issuer, as its records say), and the file name (the award's
+hash). Across awards: hashes and status list slots are unique. Per issuer: every revocation is signed by the
+issuer and matches an award, and the signed status lists have exactly the revoked awards' bits set.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from generator._internal.progress import Progress
 from generator._internal.source import Document, Positions, SourceError, parse_json
 from generator._internal.times import parse_time
 from generator.awards import AwardSource, iter_awards
-from generator.crypto.dataintegrity import verify_proof
+from generator.crypto.dataintegrity import CRYPTOSUITES, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
 from generator.errors import CryptoError, Problem, ProblemList
 from generator.models.award import RevocationEntry
@@ -48,6 +48,7 @@ from generator.verify.status import RegistryStatus
 
 __all__ = [
     "AUTHENTICITY_POLICIES",
+    "NEW_AWARD_POLICIES",
     "AwardChecker",
     "AwardIndex",
     "AwardOutcome",
@@ -61,19 +62,21 @@ __all__ = [
 #: states of an award in the registry, so they are reported by ``credreg verify`` and the site, not here.
 AUTHENTICITY_POLICIES: tuple[Policy, ...] = (
     StructurePolicy(profile=True),
-    ProofPolicy("eddsa-rdfc-2022"),
-    ProofPolicy("eddsa-jcs-2022"),
+    *(ProofPolicy(suite) for suite in CRYPTOSUITES),
     UnsupportedProofPolicy(),
     KeyPolicy(),
     IssuerPolicy(),
     CredentialPolicy(),
 )
 
+#: The same for the awards a pull request adds: they were signed now, so they carry the current version of
+#: their credential's definition (see :mod:`generator.verify.records`).
+NEW_AWARD_POLICIES: tuple[Policy, ...] = (*AUTHENTICITY_POLICIES[:-1], CredentialPolicy(current_only=True))
+
 # Where in the award each check's problem is reported.
 _CHECK_FIELD = {
     "structure": [],
-    "proof:eddsa-rdfc-2022": ["proof"],
-    "proof:eddsa-jcs-2022": ["proof"],
+    **{f"proof:{suite}": ["proof"] for suite in CRYPTOSUITES},
     "proof": ["proof"],
     "key": ["proof"],
     "issuer": ["issuer"],
@@ -105,12 +108,14 @@ class AwardChecker:
 
     With a ``proof_cache`` (:class:`generator.verify.cache.VerificationCache`), an award's RDFC proof is
     looked up by the SHA-256 of its exact bytes and the key, and verified only when that statement is not
-    recorded; the JCS proof is verified every time.
+    recorded; the JCS proof is verified every time. ``new``: the awards a change adds (the PR check), which
+    must carry their credential's current definition.
     """
 
-    def __init__(self, registry: Registry, *, proof_cache: ProofCache | None = None) -> None:
+    def __init__(self, registry: Registry, *, proof_cache: ProofCache | None = None, new: bool = False) -> None:
         self.registry = registry
-        self.verifier = Verifier(registry, policies=AUTHENTICITY_POLICIES, proof_cache=proof_cache, profile=True)
+        policies = NEW_AWARD_POLICIES if new else AUTHENTICITY_POLICIES
+        self.verifier = Verifier(registry, policies=policies, proof_cache=proof_cache, profile=True)
         # Per-award lookups, answered once per check: the registry does not change while it is checked.
         self._keys = _MemoResolver(self.verifier.keys)
         self._lookups = RegistryLookups.of(registry)

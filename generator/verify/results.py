@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.crypto.dataintegrity import CRYPTOSUITES
+
 __all__ = ["Check", "CheckStatus", "Verdict", "VerificationResult"]
 
 
@@ -37,7 +39,7 @@ class Verdict(enum.StrEnum):
 
 
 #: Checks whose failure means the document is not what its issuer signed.
-AUTHENTICITY = ("structure", "proof:eddsa-rdfc-2022", "proof:eddsa-jcs-2022", "proof", "key")
+AUTHENTICITY = ("structure", *(f"proof:{suite}" for suite in CRYPTOSUITES), "proof", "key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,11 @@ class VerificationResult:
     @property
     def verdict(self) -> Verdict:
         if not self.authentic:
-            return Verdict.INVALID
+            # No proof could be checked and none failed: not shown to be forged, but not confirmed either (the
+            # browser's case for a credential with an eddsa-rdfc-2022 proof only; results.js is the same rule).
+            relevant = [c for c in self.checks if c.id in AUTHENTICITY or c.id.startswith("proof:")]
+            forged = any(c.status is CheckStatus.FAILED for c in relevant)
+            return Verdict.INVALID if forged or not relevant else Verdict.UNTRUSTED
         failed = {c.id for c in self.checks if c.status is CheckStatus.FAILED}
         if "status" in failed:
             return Verdict.REVOKED

@@ -274,10 +274,27 @@ def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Exampl
     lines = checks(vpage)
     assert lines["proof:eddsa-jcs-2022"][0] == "failed"
     assert "Signature does not match" in lines["proof:eddsa-jcs-2022"][1]
-    assert lines["registered"][0] == "not checked"
+    assert lines["registered"][0] == "failed"
     assert "no award with this hash is published" in lines["registered"][1]
     assert vpage.locator("#cr-share").is_hidden()
     assert "not verified" in vpage.inner_text("#cr-result-title")
+
+
+def test_an_award_with_an_altered_rdfc_proof_is_not_valid_here(vpage: Any, site: Site, examples: Examples) -> None:
+    """Issue 9: the page cannot check the eddsa-rdfc-2022 proof, and this exact file is not published, so it is
+    "not confirmed: it cannot be fully checked here" (credreg verify: invalid), never "Valid"."""
+    award = json.loads(json.dumps(examples.valid.award))
+    for proof in award["proof"]:
+        if proof["cryptosuite"] == "eddsa-rdfc-2022":
+            proof["proofValue"] = proof["proofValue"][:-3] + ("abc" if proof["proofValue"][-3:] != "abc" else "abd")
+    open_verify(vpage, site)
+    _give(vpage, "paste", json.dumps(award))
+    assert wait_for_verdict(vpage) == "untrusted"
+    assert "Not confirmed" in verdict_text(vpage)
+    assert "cannot be fully checked here" in verdict_text(vpage)
+    lines = checks(vpage)
+    assert lines["proof:eddsa-jcs-2022"][0] == "passed"
+    assert lines["proof:eddsa-rdfc-2022"][0] == "not checked"
 
 
 def test_the_unchanged_file_reformatted_is_valid_and_registered(vpage: Any, site: Site, examples: Examples) -> None:
@@ -528,6 +545,7 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
             "verify/index.json",
             f"verify/shards/{shard_name(example.hash, index['shard_bits'])}.json",
             f"verify/achievements/{achievement_sha}.json",
+            f"verify/records/{issuer}.json",
             f"issuers/{issuer}/keys.json",
             f"issuers/{issuer}/status/{status_file}",
         ]

@@ -21,7 +21,8 @@ def _new_issuer(repo: Repo, maintainers: str = "  - gamma-lead") -> None:
 
 def test_an_issuers_maintainer_may_change_its_files(repo: Repo) -> None:
     repo.award()
-    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    # (Not its name: an award in the same change would then show a name the credential no longer has.)
+    repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     report = repo.check("acme-lead")
     assert shown(report.problems) == []
     assert report.counts["new awards"] == 1

@@ -28,7 +28,7 @@ def test_every_credential_has_an_achievement_that_matches_the_awards(model: Site
     for entry in model.entries.values():
         doc = files[f"{entry.path}achievement.json"]
         assert doc["@context"][1].startswith("https://purl.imsglobal.org/spec/ob/v3p0/context")
-        AchievementRef.model_validate(doc)
+        AchievementRef.model_validate({k: v for k, v in doc.items() if k != "@context"})
         assert {k: v for k, v in doc.items() if k != "@context"} == achievement(
             model.registry, entry.issuer, entry.definition
         )

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, iter_awards, render_award
 from generator.check import CheckOptions, run_check
 from generator.crypto import ed25519
@@ -20,7 +19,7 @@ from generator.verify import cache as cache_module
 from generator.verify.cache import VerificationCache
 from generator.verify.parallel import award_outcomes
 from generator.verify.registry_check import AwardChecker, check_awards
-from tests.conftest import ISSUED, Signer
+from tests.conftest import Signer
 
 RDFC = "award.proof:eddsa-rdfc-2022"
 JCS = "award.proof:eddsa-jcs-2022"
@@ -43,17 +42,13 @@ def _check(signer: Signer) -> tuple[list[str], VerificationCache]:
 
 
 def _with_ects(signer: Signer, credits: float | int) -> Path:
-    """An award whose achievement carries a float (ECTS credits), signed with both proofs."""
+    """An award whose achievement carries a float (ECTS credits, from its definition), signed with both proofs."""
+    definition = signer.root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = definition.read_text()
+    definition.write_text(text.replace("  hours: 20\n", f"  hours: 20\n  ects: {credits}\n", 1))
     issued = signer.award()
-    doc = json.loads(issued.path.read_text())
-    issued.path.unlink()
-    unsigned = {k: v for k, v in doc.items() if k != "proof"}
-    unsigned["credentialSubject"]["achievement"]["creditsAvailable"] = credits
-    signed = sign_document(unsigned, signer.key, doc["proof"][0]["verificationMethod"], ISSUED)
-    path = award_filename(signer.root, "acme-academy", signed, award_hash(signed))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_award(signed))
-    return path
+    assert issued.award["credentialSubject"]["achievement"]["creditsAvailable"] == credits
+    return issued.path
 
 
 def test_warm_check_skips_rdfc_and_still_verifies_jcs(signer: Signer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -141,7 +136,8 @@ def test_a_planted_entry_vouches_for_nothing(signer: Signer) -> None:
     for statement in statements:
         planted.put(statement, True)
     planted.save()
-    assert sorted(_check(signer)[0]) == sorted([RDFC, JCS])
+    # (The forged name also differs from the credential's: "award.credential".)
+    assert sorted(_check(signer)[0]) == sorted([RDFC, JCS, "award.credential"])
     # Even an attacker holding the secret cannot make it pass: the JCS proof is verified on every run.
     leaked = VerificationCache.open(signer.root)
     for statement in statements:
@@ -149,7 +145,7 @@ def test_a_planted_entry_vouches_for_nothing(signer: Signer) -> None:
     leaked.save()
     codes, cache = _check(signer)
     assert cache.hits >= 1
-    assert codes == [JCS]
+    assert sorted(codes) == sorted([JCS, "award.credential"])
 
 
 def test_a_changed_key_misses(signer: Signer) -> None:

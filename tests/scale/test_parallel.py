@@ -61,6 +61,7 @@ def test_workers_give_the_same_outcomes_in_the_same_order(busy: Signer, monkeypa
     assert len(sequential) == 31
     assert {p.code for o in sequential for p in o.problems} == {
         "award.filename",
+        "award.credential",  # the forged name is not the credential's
         "award.proof:eddsa-rdfc-2022",
         "award.proof:eddsa-jcs-2022",
     }

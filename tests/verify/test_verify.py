@@ -42,6 +42,7 @@ def test_a_fresh_award_is_valid_on_every_check(signer: Signer) -> None:
         "key": "passed",
         "issuer": "passed",
         "credential": "passed",
+        "registered": "passed",
         "status": "passed",
         "validity": "passed",
         "recipient": "passed",

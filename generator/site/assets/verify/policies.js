@@ -1,7 +1,11 @@
 // Verification as policies, one check each, in the order and with the rules of generator/verify/policies.py.
 //
-// The one deliberate difference: the browser does not canonicalize RDF, so the eddsa-rdfc-2022 proof is not
-// checked here (its key and time are); the eddsa-jcs-2022 proof signs the same document and is checked.
+// The deliberate differences: the browser does not canonicalize RDF, so it cannot check an eddsa-rdfc-2022
+// proof itself. For an award the build published as it is (its hash), the registry's check verified that proof
+// before publishing it; for any other file the proof is "not checked" and blocks a valid verdict ("cannot be
+// fully checked here"), as an award of a registered issuer that the registry does not hold is never valid in
+// `credreg verify` either. And a credential of another issuer gets the JSON rules of the compact form
+// (generator/crypto/compactform.py) without its JSON-LD round trip: such a credential is never valid here.
 // Everything a policy needs from the site comes through `ctx.site` (a SiteData) and is verified on arrival:
 // keys belong to the credential's issuer, status lists and revocations carry the issuer's valid signature.
 
@@ -284,11 +288,223 @@ function subjectProblems(subject) {
   return out;
 }
 
+// --- the registry's award profile (generator/models/award.py) ----------------------------------------------------
+//
+// The same allow-list as the pydantic models: every key known for its object's type, every value of its JSON
+// type (no coercion), the same patterns (Python reads them with the Rust engine: `$` is the end of the text).
+
+const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$/u;
+
+// An email address anywhere in a published string: as _EMAIL_IN_TEXT in generator/models/award.py.
+const EMAIL_IN_TEXT = /[^@\s/:]+@[^@\s/]+\.[A-Za-z]{2,}/u;
+const str = (pattern = null) => (v) => typeof v === "string" && (pattern === null || pattern.test(v));
+const literal = (value) => (v) => v === value;
+const number = (v) => typeof v === "number" && Number.isFinite(v);
+const listOf = (item, min = 0, max = Infinity) => (v) =>
+  Array.isArray(v) && v.length >= min && v.length <= max && v.every(item);
+const typesWith = (name) => (v) => Array.isArray(v) && v.every((t) => typeof t === "string") && v.includes(name);
+/** An object rule: `fields` name → rule; a name ending in "?" is optional (may also be null, as in pydantic). */
+function object(fields) {
+  const rules = Object.entries(fields).map(([name, rule]) =>
+    name.endsWith("?") ? [name.slice(0, -1), rule, false] : [name, rule, true],
+  );
+  const known = new Set(rules.map(([name]) => name));
+  return (v, path, out) => {
+    if (!isObject(v)) {
+      out.push(`${path || "the award"}: must be an object`);
+      return;
+    }
+    for (const key of Object.keys(v)) if (!known.has(key)) out.push(`${path ? `${path}.` : ""}${key}: not allowed`);
+    for (const [name, rule, required] of rules) {
+      const where = path ? `${path}.${name}` : name;
+      if (!Object.hasOwn(v, name)) {
+        if (required) out.push(`${where}: required`);
+      } else if (!required && v[name] === null) {
+        continue;
+      } else if (rule.length >= 3) {
+        rule(v[name], where, out);
+      } else if (!rule(v[name])) {
+        out.push(`${where}: not of the registry's award profile`);
+      }
+    }
+  };
+}
+
+const each = (rule, min = 0, max = Infinity) => (v, path, out) => {
+  if (!Array.isArray(v) || v.length < min || v.length > max) {
+    out.push(`${path}: must be a list of ${min === max ? min : `${min} or more`}`);
+    return;
+  }
+  v.forEach((item, i) => rule(item, `${path}[${i}]`, out));
+};
+
+const IMAGE = object({ id: str(/^https:\/\/\S+$/u), type: literal("Image") });
+const PROFILE = object({
+  id: str(/^(?:did:|https:\/\/)\S+$/u),
+  type: typesWith("Profile"),
+  name: str(),
+  "url?": str(),
+  "email?": str(),
+  "image?": IMAGE,
+});
+const ACHIEVEMENT = object({
+  id: str(/^https:\/\/\S+$/u),
+  type: typesWith("Achievement"),
+  "achievementType?": str(),
+  name: str(),
+  description: str(),
+  criteria: object({ "id?": str(), "narrative?": str() }),
+  "creator?": PROFILE,
+  "inLanguage?": str(),
+  "version?": str(),
+  "image?": IMAGE,
+  "alignment?": each(
+    object({
+      type: listOf(literal("Alignment")),
+      targetName: str(),
+      targetUrl: str(),
+      "targetType?": str(),
+      "targetFramework?": str(),
+      "targetCode?": str(),
+    }),
+  ),
+  "tag?": listOf(str()),
+  "creditsAvailable?": number,
+});
+const IDENTITY = object({
+  type: literal("IdentityObject"),
+  hashed: literal(true),
+  identityHash: str(/^sha256\$[0-9a-f]{64}$/u),
+  identityType: literal("emailAddress"),
+  // No salt: the registry never publishes the recipient key (docs/privacy.md), so a guess cannot be confirmed.
+});
+const PROOF = object({
+  type: literal("DataIntegrityProof"),
+  cryptosuite: (v) => SUITES.includes(v),
+  created: str(TIMESTAMP),
+  verificationMethod: str(/^did:\S+#\S+$/u),
+  proofPurpose: literal("assertionMethod"),
+  proofValue: str(/^z[1-9A-HJ-NP-Za-km-z]{80,90}$/u),
+  "@context?": listOf(str()),
+});
+const AWARD = object({
+  "@context": listOf(str(), 2),
+  id: str(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u),
+  type: typesWith("OpenBadgeCredential"),
+  name: str(),
+  issuer: PROFILE,
+  validFrom: str(TIMESTAMP),
+  "validUntil?": str(TIMESTAMP),
+  "awardedDate?": str(TIMESTAMP),
+  credentialSubject: object({
+    type: typesWith("AchievementSubject"),
+    identifier: each(IDENTITY, 1, 1),
+    achievement: ACHIEVEMENT,
+  }),
+  "evidence?": each(
+    object({
+      id: (v) => str(/^https?:\/\/\S+$/u)(v) && !EMAIL_IN_TEXT.test(v),
+      type: listOf(literal("Evidence")),
+    }),
+  ),
+  credentialStatus: object({
+    id: str(),
+    type: literal("BitstringStatusListEntry"),
+    statusPurpose: literal("revocation"),
+    statusListIndex: str(/^(?:0|[1-9][0-9]{0,9})$/u),
+    statusListCredential: str(/^https:\/\/\S+\/status\/[0-9]+\.json$/u),
+  }),
+  proof: each(PROOF, 2, 2),
+});
+
+/** What keeps `doc` from the registry's award profile (empty when it fits). */
+export function profileProblems(doc, awardContext) {
+  if (!Array.isArray(awardContext)) throw new DataError("verify/index.json is malformed");
+  const out = [];
+  AWARD(doc, "", out);
+  if (out.length) return out;
+  if (canonicalize(doc["@context"]) !== canonicalize(awardContext))
+    out.push(`@context: must be exactly ${JSON.stringify(awardContext)}`);
+  const suites = doc.proof.map((p) => p.cryptosuite).sort();
+  if (canonicalize(suites) !== canonicalize([...SUITES].sort())) {
+    out.push(`proof: the proof set must hold ${SUITES.map((s) => `one ${s}`).join(" and ")} proof`);
+  } else if (doc.proof[0].verificationMethod !== doc.proof[1].verificationMethod) {
+    out.push("proof: both proofs must be made by the same key");
+  } else {
+    for (const proof of doc.proof) {
+      const ctx = Object.hasOwn(proof, "@context") ? proof["@context"] : null;
+      const expected = proof.cryptosuite === JCS_SUITE ? canonicalize(awardContext) : null;
+      if ((ctx === null ? null : canonicalize(ctx)) !== expected)
+        out.push(`proof: the ${proof.cryptosuite} proof ${expected ? "must repeat the award's @context" : "must not carry an @context"}`);
+    }
+  }
+  return out;
+}
+
+// --- the compact form of any other credential (generator/crypto/compactform.py, rules 1-4) ---------------------
+
+const PROOF_KEYS = ["id", "type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue", "@context"];
+
+/** What the JSON alone shows that keeps `doc` from its one compact form (empty when nothing does). */
+export function jsonFormProblems(doc, contexts) {
+  if (!Array.isArray(contexts)) throw new DataError("verify/index.json is malformed");
+  if (!isObject(doc)) return ["the credential is not a JSON object"];
+  const out = [];
+  const given = get(doc, "@context");
+  if (!Array.isArray(given) || !given.every((c) => typeof c === "string" && contexts.includes(c)))
+    out.push("@context: must be a list of known context URLs (no inline or unknown contexts)");
+  const proofs = get(doc, "proof");
+  const proofSet = new Set((Array.isArray(proofs) ? proofs : [proofs]).filter(isObject));
+  const seen = new Map();
+  const badKeys = [];
+  const stack = [["", doc]];
+  while (stack.length) {
+    const [where, item] = stack.pop();
+    if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push([`${where}[${i}]`, item[i]]);
+      continue;
+    }
+    if (!isObject(item)) continue;
+    const isProof = proofSet.has(item);
+    for (const key of Object.keys(item)) {
+      if (key === "@context" && (item === doc || isProof)) continue;
+      if (key.startsWith("@") || key.includes(":")) badKeys.push(where ? `${where}.${key}` : key);
+    }
+    if (isProof) {
+      const extra = Object.keys(item).filter((k) => !PROOF_KEYS.includes(k)).sort();
+      if (extra.length) out.push(`${where}: a proof may not carry ${extra.join(", ")}`);
+    }
+    const nodeId = get(item, "id");
+    if (typeof nodeId === "string" && Object.keys(item).length > 1) {
+      const form = jsonOf(item);
+      if (form !== null) {
+        if (!seen.has(nodeId)) seen.set(nodeId, form);
+        else if (seen.get(nodeId) !== form) out.push(`${where}: ${nodeId} is described twice, differently`);
+      }
+    }
+    const entries = Object.entries(item);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, value] = entries[i];
+      stack.push([where ? `${where}.${key}` : key, value]);
+    }
+  }
+  if (badKeys.length) {
+    const more = badKeys.length > 5 ? ` (and ${badKeys.length - 5} more)` : "";
+    out.push(`keys must be the context's terms, not JSON-LD keywords or IRIs: ${badKeys.slice(0, 5).join(", ")}${more}`);
+  }
+  return out;
+}
+
 // --- the policies ------------------------------------------------------------------------------------------
 
 export async function structurePolicy(ctx) {
   const label = "Structure (Open Badges 3.0 on VC 2.0)";
-  const problems = structureProblems(ctx.document);
+  let problems = structureProblems(ctx.document);
+  if (!problems.length) {
+    const index = await ctx.site.index();
+    if ((await ctx.registryIssuer()) !== null) problems = profileProblems(ctx.document, get(index, "award_context"));
+    if (!problems.length) problems = jsonFormProblems(ctx.document, get(index, "contexts"));
+  }
   if (problems.length) return check("structure", label, false, problems.join("; "));
   return check("structure", label, true, "a well-formed OpenBadgeCredential");
 }
@@ -299,11 +515,16 @@ export async function rdfcProofPolicy(ctx) {
   if (!ctx.proofs.some((p) => p.cryptosuite === RDFC_SUITE)) {
     return notChecked(id, label, `the credential has no ${RDFC_SUITE} proof`, { applicable: false });
   }
+  if (ctx.entry !== null && ctx.hash !== null) {
+    // The entry was found by this document's own hash: it is the award the build published as it is.
+    return check(id, label, true, "verified by the registry's check before this exact award was published");
+  }
   return notChecked(
     id,
     label,
-    `not checked in the browser (credreg verify checks it); the ${JCS_SUITE} proof signs the same document`,
-    { applicable: false },
+    "cannot be checked in the browser, and this exact award is not published here: it cannot be fully checked " +
+      "here (credreg verify checks it)",
+    { applicable: true },
   );
 }
 
@@ -382,21 +603,17 @@ export async function issuerPolicy(ctx) {
   const label = "Issuer registered";
   const id = await ctx.registryIssuer();
   if (id !== null) {
-    const name = get(get(ctx.document, "issuer"), "name");
-    return check(
-      "issuer",
-      label,
-      true,
-      typeof name === "string" ? `${name} (registered as ${id})` : `registered as ${id}`,
-    );
+    const records = await ctx.site.records(id);
+    const problem = issuerProblem(get(ctx.document, "issuer"), get(records, "profile"), id);
+    if (problem) return check("issuer", label, false, problem);
+    return check("issuer", label, true, `${pyStr(records.profile.name)} (registered as ${id})`);
   }
   return check("issuer", label, false, `${pyStr(ctx.issuerId)} is not an issuer registered in this registry`);
 }
 
 /**
- * The achievement is a credential its issuer defines here. The site publishes no list of definitions, so
- * this rests on the registry's own data: the shard entry's credential reference for a registered award, or
- * an identical published achievement (verify/achievements/<sha>.json) for one that is not.
+ * The achievement is a credential its issuer defines here, and says what the registry's definition says (the
+ * records the build publishes in verify/records/<issuer>.json: generator/verify/records.py).
  */
 export async function credentialPolicy(ctx) {
   const label = "Credential defined";
@@ -404,44 +621,96 @@ export async function credentialPolicy(ctx) {
   if (issuer === null)
     return notChecked("credential", label, "the issuer is not registered here", { applicable: false });
   const index = await ctx.site.index();
-  const achievementId = ctx.achievement.id;
+  const records = await ctx.site.records(issuer);
+  const credentials = get(records, "credentials");
+  const achievementId = get(ctx.achievement, "id");
   const prefix = `${index.site_url}credentials/`;
-  let ref = ctx.entry && typeof ctx.entry.credential === "string" ? ctx.entry.credential : null;
-  if (ref === null) {
-    const published = await ctx.site.achievement(await sha256Hex(canonicalize(ctx.achievement)));
-    if (published !== null && typeof achievementId === "string" && achievementId.startsWith(prefix)) {
-      ref = achievementId.slice(prefix.length).replace(/\/$/, "");
+  const mine = `${prefix}${issuer}/`;
+  if (typeof achievementId === "string" && achievementId.startsWith(mine) && achievementId.endsWith("/")) {
+    const slug = achievementId.slice(mine.length, -1);
+    const expected = isId(slug) && isObject(credentials) ? get(credentials, slug) : undefined;
+    if (isObject(expected)) {
+      const ref = `${issuer}/${slug}`;
+      const problem = achievementProblem(ctx.achievement, get(ctx.document, "name"), expected, ref, records);
+      if (problem) return check("credential", label, false, problem);
+      ctx.credentialRef = ref;
+      return check("credential", label, true, `${pyStr(expected.name)} (${ref})`);
     }
   }
-  const [owner, slug, ...rest] = ref === null ? [] : ref.split("/");
-  if (
-    ref !== null &&
-    owner === issuer &&
-    isId(slug) &&
-    !rest.length &&
-    achievementId === `${prefix}${owner}/${slug}/`
-  ) {
-    ctx.credentialRef = `${owner}/${slug}`;
-    const name = get(ctx.achievement, "name");
-    return check(
-      "credential",
-      label,
-      true,
-      typeof name === "string" ? `${name} (${owner}/${slug})` : `${owner}/${slug}`,
-    );
-  }
   if (typeof achievementId === "string" && achievementId.startsWith(prefix)) {
-    const named = achievementId.slice(prefix.length).split("/")[0];
-    if (named !== issuer)
-      return check("credential", label, false, `the achievement is ${named}'s credential, not ${issuer}'s`);
+    const owner = achievementId.slice(prefix.length).split("/")[0];
+    if (owner !== issuer)
+      return check("credential", label, false, `the achievement is ${owner}'s credential, not ${issuer}'s`);
   }
-  if (ctx.entry)
-    return check("credential", label, false, `${pyStr(achievementId)} is not a credential ${issuer} defines here`);
-  return notChecked(
-    "credential",
-    label,
-    `cannot confirm here that ${pyStr(achievementId)} is a credential ${issuer} defines (no award of it is published): use credreg verify`,
-    { applicable: true },
+  return check("credential", label, false, `${pyStr(achievementId)} is not a credential ${issuer} defines here`);
+}
+
+// --- the registry's records (generator/verify/records.py) ----------------------------------------------------
+
+/** JSON equality as RFC 8785 text (null when a value cannot be canonicalized: then it equals nothing). */
+function jsonOf(value) {
+  try {
+    return value === undefined ? undefined : canonicalize(value);
+  } catch {
+    return null;
+  }
+}
+
+function differing(actual, expected, fields = null) {
+  if (!isObject(actual)) return ["(not an object)"];
+  const keys = fields ?? [...new Set([...Object.keys(actual), ...Object.keys(expected)])].sort();
+  return keys.filter((k) => {
+    if (Object.hasOwn(actual, k) !== Object.hasOwn(expected, k)) return true;
+    const ours = jsonOf(get(actual, k));
+    return ours === null || ours !== jsonOf(get(expected, k));
+  });
+}
+
+function shown(value) {
+  const text = value === undefined ? "None" : JSON.stringify(value);
+  return text.length <= 80 ? text : `${text.slice(0, 77)}...`;
+}
+
+function issuerProblem(issuer, expected, issuerId) {
+  if (!isObject(expected)) throw new DataError(`verify/records/${issuerId}.json is malformed`);
+  const fields = differing(issuer, expected);
+  if (!fields.length) return null;
+  if (!isObject(issuer)) return `the issuer must be ${issuerId}'s profile as registered`;
+  const [first] = fields;
+  return (
+    `the issuer's ${fields.join(", ")} differ${fields.length === 1 ? "s" : ""} from ${issuerId}'s registered ` +
+    `profile (${first}: ${shown(get(issuer, first))}, registered: ${shown(get(expected, first))})`
+  );
+}
+
+function versionOf(value) {
+  if (typeof value !== "string" || !/^[0-9]+(?:\.[0-9]+){0,2}$/.test(value)) return null;
+  const parts = value.split(".").map(Number);
+  while (parts.length < 3) parts.push(0);
+  return parts;
+}
+
+function older(a, b) {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+function achievementProblem(actual, name, expected, ref, records) {
+  if (jsonOf(name) !== jsonOf(expected.name))
+    return `the award's name ${shown(name)} is not the name of ${ref} (${shown(expected.name)})`;
+  if (!isObject(actual)) return `the achievement must be ${ref} as defined in this registry`;
+  const ours = versionOf(get(actual, "version"));
+  const current = versionOf(get(expected, "version"));
+  const earlier = ours !== null && current !== null && older(ours, current);
+  const fixed = get(records, "fixed_fields");
+  if (earlier && !Array.isArray(fixed)) throw new DataError("the published records are malformed");
+  const fields = differing(actual, expected, earlier ? fixed : null);
+  if (!fields.length) return null;
+  const [first] = fields;
+  const which = earlier ? `version ${get(actual, "version")} of ${ref}` : `${ref} as defined in this registry`;
+  return (
+    `the achievement's ${fields.join(", ")} differ${fields.length === 1 ? "s" : ""} from ${which} ` +
+    `(${first}: ${shown(get(actual, first))}, registered: ${shown(get(expected, first))})`
   );
 }
 

@@ -3,6 +3,8 @@
 // A check passed, failed or was not checked. A check that was not checked blocks a valid verdict only when it
 // applies (no recipient given does not; a status list that could not be read does).
 
+import { SUITES } from "./dataintegrity.js";
+
 export const PASSED = "passed";
 export const FAILED = "failed";
 export const NOT_CHECKED = "not checked";
@@ -18,7 +20,7 @@ export const Verdict = Object.freeze({
 });
 
 /** Checks whose failure means the document is not what its issuer signed ("hash": the page's own). */
-export const AUTHENTICITY = ["hash", "structure", "proof:eddsa-rdfc-2022", "proof:eddsa-jcs-2022", "proof", "key"];
+export const AUTHENTICITY = ["hash", "structure", ...SUITES.map((suite) => `proof:${suite}`), "proof", "key"];
 
 export function check(id, label, ok, reason) {
   return { id, label, status: ok ? PASSED : FAILED, reason, applicable: true };
@@ -46,7 +48,12 @@ export function isAuthentic(checks) {
 }
 
 export function verdictOf(checks) {
-  if (!isAuthentic(checks)) return Verdict.INVALID;
+  if (!isAuthentic(checks)) {
+    // No proof could be checked, and none failed (here: an eddsa-rdfc-2022 proof only): not shown to be
+    // forged, but it cannot be fully checked here.
+    const relevant = checks.filter((c) => AUTHENTICITY.includes(c.id) || c.id.startsWith("proof:"));
+    return !relevant.length || relevant.some((c) => c.status === FAILED) ? Verdict.INVALID : Verdict.UNTRUSTED;
+  }
   const failed = new Set(checks.filter((c) => c.status === FAILED).map((c) => c.id));
   if (failed.has("status")) return Verdict.REVOKED;
   const validity = checks.find((c) => c.id === "validity");

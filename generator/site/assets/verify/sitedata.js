@@ -1,6 +1,6 @@
 // The published verification data, fetched file by file (see generator/publish/verifydata.py):
-// verify/index.json, verify/shards/<prefix>.json, verify/achievements/<sha>.json, issuers/<id>/keys.json and
-// issuers/<id>/status/<n>.json, all relative to the site root. Each file is fetched at most once per page.
+// verify/index.json, verify/shards/<prefix>.json, verify/achievements/<sha>.json, verify/records/<id>.json,
+// issuers/<id>/keys.json and issuers/<id>/status/<n>.json, all relative to the site root. Each file is fetched at most once per page.
 
 import { parseJSON } from "./jcs.js";
 
@@ -112,6 +112,16 @@ export class SiteData {
   /** A published achievement (null if there is none with this hash). Its hash is the caller's to check. */
   achievement(sha) {
     return isHash(sha) ? this.json(`verify/achievements/${sha}.json`) : Promise.resolve(null);
+  }
+
+  /** What the issuer's awards must say about it and its credentials (verify/records/<issuer>.json). */
+  async records(issuerId) {
+    const records = isId(issuerId) ? await this.json(`verify/records/${issuerId}.json`) : null;
+    const credentials = own(records, "credentials");
+    if (own(records, "issuer") !== issuerId || typeof own(records, "profile") !== "object" || typeof credentials !== "object" || credentials === null) {
+      throw new DataError(`verify/records/${issuerId}.json is missing or malformed`);
+    }
+    return records;
   }
 
   async keys(issuerId) {

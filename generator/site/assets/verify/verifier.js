@@ -7,7 +7,7 @@
 import { isObject } from "./dataintegrity.js";
 import { sha256Hex } from "./encoding.js";
 import { canonicalize, JcsError, parseJSON } from "./jcs.js";
-import { Context, DEFAULT_POLICIES, normalizeRecipientKey, recipientPolicy } from "./policies.js";
+import { Context, DEFAULT_POLICIES, issuerIdOf, normalizeRecipientKey, recipientPolicy } from "./policies.js";
 import { check, isAuthentic, isValid, notChecked, verdictOf } from "./results.js";
 import { DataError, isHash, isId } from "./sitedata.js";
 
@@ -118,15 +118,20 @@ export class Verifier {
     }
     const entry = hash === null ? null : await this.site.entry(hash);
     if (entry !== null) first.unshift(check("registered", "Registered here", true, registeredReason(entry)));
-    else if (hash !== null) {
+    else if ((await this.site.issuerOf(issuerIdOf(document))) === null) {
+      first.unshift(notChecked("registered", "Registered here", "the issuer is not registered here", { applicable: false }));
+    } else {
+      // As RegisteredPolicy in generator/verify/policies.py: an award of a registered issuer counts only as the
+      // registry holds it. Here, that is also the only way its eddsa-rdfc-2022 proof is known to hold.
       first.unshift(
-        notChecked(
+        check(
           "registered",
           "Registered here",
-          "no: no award with this hash is published in this registry (a changed award has a different hash)",
-          {
-            applicable: false,
-          },
+          false,
+          hash === null
+            ? "no: it cannot be canonicalized, so it has no award hash"
+            : "no: no award with this hash is published in this registry (a changed award has a different hash), " +
+                "so it cannot be fully checked here",
         ),
       );
     }

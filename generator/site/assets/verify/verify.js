@@ -6,7 +6,7 @@
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
 import { day } from "./policies.js";
-import { FAILED, NOT_CHECKED, PASSED, Verdict } from "./results.js";
+import { AUTHENTICITY, FAILED, NOT_CHECKED, PASSED, Verdict } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { logCheck } from "./tlog.js";
 import { conclude, DataError, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
@@ -319,11 +319,14 @@ class Page {
           break;
         }
         title = "Not confirmed";
-        detail = `Authentic, but not everything could be confirmed. ${first ? `${first.label}: ${sentence(first.reason)}` : ""}`;
+        const lead = result.authentic ? "Authentic, but not everything could be confirmed." : "It cannot be fully checked here.";
+        detail = `${lead} ${first ? `${first.label}: ${sentence(first.reason)}` : ""}`;
         break;
       }
       default: {
+        // What makes it not the signed award comes first (a changed award is also not published here).
         const first =
+          result.checks.find((c) => c.status === FAILED && AUTHENTICITY.includes(c.id)) ??
           result.checks.find((c) => c.status === FAILED) ??
           result.checks.find((c) => c.status !== PASSED && c.applicable);
         title = "Not valid";

@@ -1,0 +1,150 @@
+"""What an award of this registry may say about its issuer and achievement: exactly the registry's records.
+
+An award carries its issuer's ``Profile`` and its ``Achievement`` as the signer wrote them. A registered
+issuer's key proves only that *this issuer* signed it, not that the names inside are true: with
+``issuer.name`` "Northbridge University" and an achievement renamed "MSc Data Science (Distinction)" (its ``id``
+still the signer's own credential), a signature check alone would show "Valid … signed by Northbridge
+University". So every award of this registry must say what :mod:`generator.openbadges` builds from the records
+(the same code ``credreg award`` signs with):
+
+* ``issuer`` is :func:`~generator.openbadges.issuer_profile` of the issuer, exactly (id, type, name, url,
+  email, image);
+* ``credentialSubject.achievement`` is :func:`~generator.openbadges.achievement` of the definition, exactly,
+  and the award's ``name`` is the definition's name;
+* **tolerance for definition versions**: a definition changes over time (its ``version`` is in the
+  achievement) while awards signed before stay in the registry, and the registry keeps no copy of earlier
+  versions. An award naming an *earlier* version than the current one must still match what a version cannot
+  change — :data:`FIXED_FIELDS` (id, type, achievementType, name, creator) — while the rest (description,
+  criteria, skills, tags, image, …) is what that version said. Only awards already in the registry can be in
+  that state: new awards (the PR check, ``current_only``) must match the current version exactly, an award that
+  is not in the registry is never valid (:class:`~generator.verify.policies.RegisteredPolicy`), and the
+  browser says valid only for an award the build published as it is.
+
+The rules are used by the full check, the PR check and ``credreg verify`` (through
+:mod:`generator.verify.policies`); the build publishes the same records for the browser
+(:func:`published_records`), whose ``policies.js`` applies the same rules to them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.crypto.jcs import canonicalize
+from generator.errors import CryptoError
+from generator.openbadges import achievement, issuer_profile
+from generator.registry import IssuerRecord, Registry
+
+__all__ = [
+    "FIXED_FIELDS",
+    "achievement_problems",
+    "expected_achievement",
+    "expected_issuer",
+    "issuer_problems",
+    "published_records",
+]
+
+#: Achievement fields that are the same in every version of a definition.
+FIXED_FIELDS = ("id", "type", "achievementType", "name", "creator")
+
+_VERSION = re.compile(r"^[0-9]+(?:\.[0-9]+){0,2}$")
+
+
+def expected_issuer(registry: Registry, record: IssuerRecord) -> dict[str, Any]:
+    """The issuer ``Profile`` every award of ``record`` must carry."""
+    return issuer_profile(registry, record.issuer)
+
+
+def expected_achievement(registry: Registry, record: IssuerRecord, slug: str) -> dict[str, Any]:
+    """The ``Achievement`` an award of credential ``slug`` of ``record`` must carry (its current version)."""
+    return achievement(registry, record.issuer, record.credentials[slug].model)
+
+
+def _version(value: Any) -> tuple[int, ...] | None:
+    if not isinstance(value, str) or not _VERSION.match(value):
+        return None
+    parts = tuple(int(p) for p in value.split("."))
+    return parts + (0,) * (3 - len(parts))
+
+
+def _json(value: Any) -> bytes | None:
+    try:
+        return canonicalize(value)
+    except (CryptoError, RecursionError):  # hostile nesting: equal to nothing
+        return None
+
+
+def _differing(actual: Any, expected: dict[str, Any], fields: tuple[str, ...] | None = None) -> list[str]:
+    """The fields that differ, as JSON (in Python ``1 == 1.0 == True``; in JSON, and in the browser, not)."""
+    if not isinstance(actual, dict):
+        return ["(not an object)"]
+    keys = fields if fields is not None else tuple(sorted(actual.keys() | expected.keys()))
+    return [
+        k
+        for k in keys
+        if (k in actual) != (k in expected)
+        or _json(actual.get(k)) is None
+        or _json(actual.get(k)) != _json(expected.get(k))
+    ]
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def issuer_problems(issuer: Any, expected: dict[str, Any], issuer_id: str) -> list[str]:
+    """Why the award's ``issuer`` is not the registry's profile of ``issuer_id`` (empty when it is)."""
+    fields = _differing(issuer, expected)
+    if not fields:
+        return []
+    if not isinstance(issuer, dict):
+        return [f"the issuer must be {issuer_id}'s profile as registered"]
+    first = fields[0]
+    return [
+        f"the issuer's {', '.join(fields)} differ{'s' if len(fields) == 1 else ''} from {issuer_id}'s registered "
+        f"profile ({first}: {_shown(issuer.get(first))}, registered: {_shown(expected.get(first))})"
+    ]
+
+
+def achievement_problems(
+    actual: Any, name: Any, expected: dict[str, Any], ref: str, *, current_only: bool = False
+) -> list[str]:
+    """Why the award's achievement (and its ``name``) is not what the registry defines as ``ref``.
+
+    ``current_only``: the award must carry the current version (new awards); otherwise an earlier version is
+    tolerated as the module docstring says.
+    """
+    out = []
+    if _json(name) != _json(expected["name"]):
+        out.append(f"the award's name {_shown(name)} is not the name of {ref} ({_shown(expected['name'])})")
+    if not isinstance(actual, dict):
+        return [*out, f"the achievement must be {ref} as defined in this registry"]
+    ours, current = _version(actual.get("version")), _version(expected.get("version"))
+    older = ours is not None and current is not None and ours < current
+    if older and current_only:
+        out.append(
+            f"the achievement is version {actual.get('version')} of {ref}, but new awards must carry the current "
+            f"version ({expected.get('version')})"
+        )
+        return out
+    fields = _differing(actual, expected, FIXED_FIELDS if older else None)
+    if fields:
+        first = fields[0]
+        which = f"version {actual.get('version')} of {ref}" if older else f"{ref} as defined in this registry"
+        out.append(
+            f"the achievement's {', '.join(fields)} differ{'s' if len(fields) == 1 else ''} from {which} "
+            f"({first}: {_shown(actual.get(first))}, registered: {_shown(expected.get(first))})"
+        )
+    return out
+
+
+def published_records(registry: Registry, issuer_id: str) -> dict[str, Any]:
+    """The records the browser compares awards with (``verify/issuers/<issuer>.json``)."""
+    record = registry.issuers[issuer_id]
+    return {
+        "issuer": issuer_id,
+        "profile": expected_issuer(registry, record),
+        "credentials": {slug: expected_achievement(registry, record, slug) for slug in sorted(record.credentials)},
+        "fixed_fields": list(FIXED_FIELDS),
+    }

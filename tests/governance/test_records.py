@@ -1,0 +1,114 @@
+"""An issuer cannot pose as another: an award says exactly what the registry's records say (issue 9, item 2).
+
+Reproduced first: a registered issuer (acme-academy) signs, with its own key, an award whose ``issuer.name`` is
+"Northbridge University" and whose achievement is renamed "MSc Data Science (Distinction)" (its ``id`` still
+acme's own credential). It passed the PR check and showed "Valid … signed by Northbridge University". Now the
+PR check, the full check and ``credreg verify`` refuse it (the browser: ``tests/site/test_differential.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from generator.check import CheckOptions, run_check
+from tests.governance.conftest import ACME, Repo, errors, shown
+
+
+def _posing(repo: Repo, *, issuer_name: str | None = None, **achievement: Any) -> str:
+    """A new award of acme-academy, changed as given and re-signed with acme's own key; its path."""
+    [issued] = repo.award()
+    rel = issued.path.relative_to(repo.root).as_posix()
+    award = json.loads(repo.read(rel))
+    issuer = dict(award["issuer"])
+    if issuer_name is not None:
+        issuer["name"] = issuer_name
+    subject = dict(award["credentialSubject"])
+    subject["achievement"] = {**subject["achievement"], **achievement}
+    if issuer_name is not None:
+        subject["achievement"]["creator"] = issuer
+    award.update(issuer=issuer, credentialSubject=subject)
+    repo.write(rel, json.dumps(award))
+    return repo.resign(rel, key=repo.key())
+
+
+def _verify(repo: Repo, rel: str) -> tuple[int, dict[str, Any]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(repo.root), "verify", rel, "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=repo.root,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def _full_check(repo: Repo) -> list[str]:
+    return shown(errors(run_check(repo.root, CheckOptions(progress=False))))
+
+
+def test_an_issuer_posing_as_another_is_refused_everywhere(repo: Repo) -> None:
+    rel = _posing(repo, issuer_name="Northbridge University", name="MSc Data Science (Distinction)")
+    refused = {p.code: p for p in errors(repo.check("acme-lead"))}
+    assert set(refused) >= {"award.issuer", "award.credential"}, shown(refused.values())
+    assert "the issuer's name differs from acme-academy's registered profile" in refused["award.issuer"].message
+    assert "'Northbridge University'" in refused["award.issuer"].message
+    assert "the achievement's creator, name differ from acme-academy/sql-basics" in refused["award.credential"].message
+    assert refused["award.issuer"].location.path == rel
+    assert any(rel in p and "registered profile" in p for p in _full_check(repo))
+    code, result = _verify(repo, rel)
+    assert (code, result["valid"], result["verdict"]) == (1, False, "untrusted")
+    checks = {c["id"]: c["status"] for c in result["checks"]}
+    assert (checks["issuer"], checks["credential"], checks["proof:eddsa-rdfc-2022"]) == ("failed", "failed", "passed")
+    text = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(repo.root), "verify", rel],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=repo.root,
+    ).stdout
+    assert not text.startswith("VALID")
+    assert "  claims: MSc Data Science (Distinction) — issued by Northbridge University" in text
+
+
+def test_each_field_the_award_shows_must_be_the_records(repo: Repo) -> None:
+    for change in (
+        {"description": "With distinction."},
+        {"criteria": {"narrative": "Attend once."}},
+        {"image": {"id": "https://elsewhere.example/badge.png", "type": "Image"}},
+        {"type": ["Achievement", "Achievement"]},
+        {"achievementType": "Diploma"},
+        {"humanCode": "MSC-DS"},
+    ):
+        rel = _posing(repo, **change)
+        codes = [p.code for p in errors(repo.check("acme-lead"))]
+        assert codes, change
+        assert set(codes) <= {"award.credential", "award.structure"}, (change, codes)
+        repo.path(rel).unlink()
+    rel = _posing(repo, issuer_name=None)
+    repo.resign(rel, key=repo.key(), name="MSc Data Science (Distinction)")
+    assert "award.credential" in [p.code for p in errors(repo.check("acme-lead"))]
+
+
+def test_an_award_of_an_earlier_definition_version_stays_valid_but_new_ones_carry_the_current_one(
+    repo: Repo,
+) -> None:
+    """The registry keeps no copy of earlier versions: an award that names one must still match what a version
+    cannot change (id, type, name, creator), and only awards already in the registry may name one."""
+    rel = _posing(repo, version="0.9", description="What version 0.9 said.")
+    assert [p.code for p in errors(repo.check("acme-lead"))] == ["award.credential"]
+    assert "new awards must carry the current version (1.0)" in errors(repo.check("acme-lead"))[0].message
+    assert _full_check(repo) == []
+    code, result = _verify(repo, rel)
+    assert (code, result["verdict"]) == (0, "valid")
+    repo.path(rel).unlink()
+    rel = _posing(repo, version="0.9", name="MSc Data Science (Distinction)")
+    assert any(
+        "the achievement's name differs from version 0.9 of acme-academy/sql-basics" in p for p in _full_check(repo)
+    )
+    rel2 = _posing(repo, version="2.0", description="A version that does not exist yet.")
+    assert any(rel2 in p for p in _full_check(repo))
+    assert ACME in rel

@@ -1,0 +1,301 @@
+"""The browser and the CLI reach the same verdict on the same file: a differential corpus (issue 9, item 9).
+
+Every case below is verified by the Python :class:`~generator.verify.Verifier` (what ``credreg verify`` runs; a
+sample also through the real CLI) and by the page's verifier in Node (the harness of ``test_verify_js.py``),
+against one registry and the site data built from it. They must give the same verdict, and the same status on
+every check both make, with exactly two documented exceptions, both where the browser cannot do a check:
+
+* the browser does not canonicalize RDF: for a file that is not an award the build published as it is, its
+  ``eddsa-rdfc-2022`` check is "not checked" (and blocks a valid verdict: "cannot be fully checked here"), and
+  the browser says ``untrusted``. Python checks that proof, and then says what it finds (``invalid`` where the
+  proof is broken, ``expired`` for an expired foreign credential with an RDFC proof only, …), never ``valid``
+  in this corpus (a file not published is not in the registry either).
+* for a credential of an issuer not registered here, the compact-form rule's JSON-LD round trip runs in Python
+  only (the browser applies its JSON rules): Python may say ``invalid`` where the browser says ``untrusted``
+  (such a credential is never valid in the browser).
+
+The corpus: every spelling of :mod:`tests.spellings` (item 1) on a revoked and an expired award of the registry
+and on a foreign credential; an issuer posing as another, published and not (item 2); an award of an earlier
+definition version; the tamper cases of ``test_verify_js.py``; altered RDFC and JCS proof values, one proof
+removed, proofs swapped, proof values exchanged, a proof re-pointed to another key; and the published awards
+by hash and by file.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.awarding.keys import SigningKey, generate_key
+from generator.awarding.revoke import revoke_award
+from generator.awarding.signing import sign_document
+from generator.awards import award_filename, award_hash, render_award
+from generator.crypto import ed25519
+from generator.crypto.dataintegrity import JCS, RDFC
+from generator.crypto.multibase import did_key_from_public
+from generator.load import load_registry
+from generator.verify import Verifier
+from tests.conftest import EPOCH, Signer, make_registry
+from tests.site.test_verify_js import NODE, TAMPERS, Node, publish
+from tests.spellings import ONLY_JCS, ONLY_RDFC, SPELLINGS
+
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+RDFC_CHECK = f"proof:{RDFC}"
+ROUND_TRIP = ("the credential is not in compact form", "the credential cannot be processed as JSON-LD")
+
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    runner = Node(tmp_path_factory.mktemp("differential-js"))
+    yield runner
+    runner.close()
+
+
+def _resigned(signer: Signer, award: dict[str, Any], change: dict[str, Any], *, store: bool) -> dict[str, Any]:
+    """``award`` changed and signed again with acme's own key; written into the registry when ``store``."""
+    unsigned = copy.deepcopy({k: v for k, v in award.items() if k != "proof"})
+    for key, value in change.items():
+        if key == "achievement":
+            unsigned["credentialSubject"]["achievement"].update(value)
+        elif key == "issuer":
+            unsigned["issuer"].update(value)
+            unsigned["credentialSubject"]["achievement"]["creator"] = unsigned["issuer"]
+        else:
+            unsigned[key] = value
+    vm = award["proof"][0]["verificationMethod"]
+    signed = sign_document(unsigned, signer.key, vm, dt.datetime(2025, 5, 1, tzinfo=dt.UTC))
+    if store:
+        digest = award_hash(signed)
+        path = award_filename(signer.root, "acme-academy", signed, digest)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_award(signed))
+    return signed
+
+
+def _with_proof(award: dict[str, Any], index: int, **change: Any) -> dict[str, Any]:
+    out = copy.deepcopy(award)
+    out["proof"][index].update(change)
+    return out
+
+
+def _flip(value: str) -> str:
+    return value[:-3] + ("abc" if value[-3:] != "abc" else "abd")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("corpus")
+    root = make_registry(tmp / "registry-root")
+    (root / "keys" / "acme-academy" / "key-2025.json").unlink()
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    made = generate_key(loaded.registry, "acme-academy", key_id="key-1", now=EPOCH, private_path=tmp / "k/key-1.key")
+    signer = Signer(root, made.private_path, tmp / "k")
+    key2 = signer.new_key("acme-academy", "key-2", since=EPOCH)
+
+    fresh = signer.award(at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC), until=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    expired = signer.award(at=dt.datetime(2024, 2, 1, tzinfo=dt.UTC), until=dt.datetime(2025, 2, 1, tzinfo=dt.UTC))
+    revoked = signer.award(at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC), until=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    revoke_award(signer.registry, revoked.hash, "Assessment irregularity", signer.key, now=NOW)
+    posing = {"issuer": {"name": "Northbridge University"}, "achievement": {"name": "MSc Data Science (Distinction)"}}
+    posing_published = _resigned(signer, fresh.award, posing, store=True)
+    older = _resigned(signer, fresh.award, {"achievement": {"version": "0.9", "description": "Then."}}, store=True)
+    older_renamed = _resigned(
+        signer, fresh.award, {"achievement": {"version": "0.9", "name": "SQL Mastery"}}, store=True
+    )
+    newer = _resigned(signer, fresh.award, {"achievement": {"version": "2.0", "description": "Later."}}, store=True)
+    seed = ed25519.generate_seed()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    unsigned = copy.deepcopy({k: v for k, v in expired.award.items() if k not in ("proof", "credentialStatus")})
+    unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
+    unsigned["credentialSubject"]["achievement"]["creator"] = unsigned["issuer"]
+    foreign = sign_document(unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", EPOCH)
+
+    registry = signer.registry
+    site = publish(registry, tmp / "site")
+    # Not published: made after the build (not in the registry either).
+    posing_unpublished = _resigned(signer, fresh.award, posing, store=False)
+    base = fresh.award
+    rdfc_at, jcs_at = (0, 1) if base["proof"][0]["cryptosuite"] == RDFC else (1, 0)
+    cases: dict[str, dict[str, Any]] = {
+        "published valid": base,
+        "published expired": expired.award,
+        "published revoked": revoked.award,
+        "foreign": foreign,
+        "issuer posing, published": posing_published,
+        "issuer posing, not published": posing_unpublished,
+        "issuer renamed only": _resigned(signer, base, {"issuer": {"name": "Northbridge University"}}, store=False),
+        "achievement renamed only": _resigned(
+            signer, base, {"achievement": {"name": "MSc Data Science (Distinction)"}}, store=False
+        ),
+        "earlier definition version, published": older,
+        "earlier definition version renamed, published": older_renamed,
+        "a definition version that does not exist yet, published": newer,
+        "altered RDFC proofValue": _with_proof(base, rdfc_at, proofValue=_flip(base["proof"][rdfc_at]["proofValue"])),
+        "altered JCS proofValue": _with_proof(base, jcs_at, proofValue=_flip(base["proof"][jcs_at]["proofValue"])),
+        "RDFC proof removed": ONLY_JCS(base),
+        "JCS proof removed": ONLY_RDFC(base),
+        "proofs swapped": {**base, "proof": list(reversed(base["proof"]))},
+        "proof values exchanged": _with_proof(
+            _with_proof(base, rdfc_at, proofValue=base["proof"][jcs_at]["proofValue"]),
+            jcs_at,
+            proofValue=base["proof"][rdfc_at]["proofValue"],
+        ),
+        "RDFC proof names another key": _with_proof(
+            base, rdfc_at, verificationMethod=base["proof"][rdfc_at]["verificationMethod"].replace("#key-1", "#key-2")
+        ),
+        "both proofs name another key": _with_proof(
+            _with_proof(base, 0, verificationMethod=base["proof"][0]["verificationMethod"].replace("#key-1", "#key-2")),
+            1,
+            verificationMethod=base["proof"][1]["verificationMethod"].replace("#key-1", "#key-2"),
+        ),
+        "signed by another key of the issuer, unpublished": sign_document(
+            {k: v for k, v in base.items() if k != "proof"},
+            key2,
+            base["proof"][0]["verificationMethod"].replace("#key-1", "#key-2"),
+            dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+        ),
+    }
+    for name, tamper in TAMPERS.items():
+        doc = copy.deepcopy(base)
+        tamper(doc)
+        cases[f"tamper: {name}"] = doc
+    for name, spell in SPELLINGS.items():
+        for which, award in (("revoked", revoked.award), ("expired", expired.award), ("foreign", foreign)):
+            for proofs, label in ((ONLY_RDFC, "RDFC only"), (lambda d: d, "both proofs")):
+                try:
+                    cases[f"{name} ({which}, {label})"] = spell(proofs(award))
+                except (KeyError, TypeError):
+                    continue  # that credential has no such fact
+    return {"registry": registry, "site": site, "cases": cases, "hashes": [fresh.hash, expired.hash, revoked.hash]}
+
+
+def _js(node: Node, site: Path, **request: Any) -> dict[str, Any]:
+    reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), **request)
+    assert reply["kind"] == "verified", reply
+    return reply
+
+
+def _cannot_check_here(js: dict[str, Any]) -> bool:
+    rdfc = js["checks"][RDFC_CHECK]
+    return rdfc[0] == "not checked" and "cannot be fully checked here" in rdfc[1]
+
+
+def _exception(python: Any, js: dict[str, Any]) -> str | None:
+    """Which documented exception explains a different verdict, if any."""
+    if js["verdict"] != "untrusted" or str(python.verdict) == "valid":
+        return None
+    if _cannot_check_here(js):
+        return "rdfc"
+    failed = {c.id: c for c in python.checks if c.status == "failed"}
+    authenticity = {i for i in failed if i in ("structure", "proof", "key") or i.startswith("proof:")}
+    structure = failed.get("structure")
+    if (
+        authenticity == {"structure"}
+        and structure is not None
+        and structure.reason.startswith(ROUND_TRIP)
+        and js["checks"]["issuer"][0] == "failed"
+    ):
+        return "round trip"
+    return None
+
+
+def _compare(python: Any, js: dict[str, Any], what: str) -> str | None:
+    exception = None
+    if js["verdict"] != str(python.verdict):
+        exception = _exception(python, js)
+        assert exception is not None, (what, str(python.verdict), js["verdict"], js["checks"], python.as_dict())
+    assert js["verdict"] != "valid" or str(python.verdict) == "valid", what
+    for c in python.checks:
+        if c.id == "recipient":
+            continue
+        status = js["checks"][c.id][0]
+        if status == str(c.status):
+            continue
+        if c.id == RDFC_CHECK and status == "not checked":
+            assert "cannot be fully checked here" in js["checks"][c.id][1], (what, js["checks"][c.id])
+            continue
+        if c.id == "structure" and exception == "round trip":
+            continue
+        raise AssertionError((what, c.id, status, js["checks"][c.id], str(c.status), c.reason))
+    return exception
+
+
+def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Node, corpus: dict[str, Any]) -> None:
+    verifier = Verifier(corpus["registry"])
+    tally: dict[str, int] = {"same": 0, "rdfc": 0, "round trip": 0}
+    verdicts: dict[str, str] = {}
+    for name, doc in corpus["cases"].items():
+        python = verifier.verify(doc, now=NOW)
+        exception = _compare(python, _js(node, corpus["site"], text=json.dumps(doc)), name)
+        tally[exception or "same"] += 1
+        verdicts[name] = str(python.verdict)
+    for digest in corpus["hashes"]:
+        tally["same"] += 1
+        reply = _js(node, corpus["site"], hash=digest)
+        assert reply["checks"][RDFC_CHECK][0] == "passed"
+        assert reply["verdict"] in ("valid", "expired", "revoked")
+    # The corpus is what it says.
+    assert len(corpus["cases"]) >= 150
+    assert (verdicts["published valid"], verdicts["published expired"], verdicts["published revoked"]) == (
+        "valid",
+        "expired",
+        "revoked",
+    )
+    assert verdicts["earlier definition version, published"] == "valid"
+    assert verdicts["earlier definition version renamed, published"] == "untrusted"
+    assert verdicts["a definition version that does not exist yet, published"] == "untrusted"
+    assert verdicts["issuer posing, published"] == verdicts["issuer posing, not published"] == "untrusted"
+    assert verdicts["altered RDFC proofValue"] == "invalid"
+    assert sum(1 for v in verdicts.values() if v == "valid") == 2
+    assert tally["rdfc"] >= 1
+    assert tally["same"] > 4 * (tally["rdfc"] + tally["round trip"]), tally
+    print(f"differential corpus: {len(corpus['cases'])} files + {len(corpus['hashes'])} hashes: {tally}")
+
+
+def test_the_altered_rdfc_proof_is_never_valid_in_the_browser(node: Node, corpus: dict[str, Any]) -> None:
+    """The case of the issue: "Valid" in the browser, INVALID in the CLI."""
+    doc = corpus["cases"]["altered RDFC proofValue"]
+    reply = _js(node, corpus["site"], text=json.dumps(doc))
+    assert reply["verdict"] == "untrusted"
+    assert reply["checks"]["proof:" + JCS][0] == "passed"  # the browser's own proof check cannot see it
+    assert "cannot be fully checked here" in reply["checks"][RDFC_CHECK][1]
+    assert "cannot be fully checked here" in reply["checks"]["registered"][1]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "altered RDFC proofValue",
+        "issuer posing, published",
+        "achievement renamed only",
+        "credentialStatus under its IRI (revoked, RDFC only)",
+        "validUntil under its IRI as a typed @value (expired, RDFC only)",
+        "published valid",
+    ],
+)
+def test_the_cli_gives_the_verifier_s_verdict(corpus: dict[str, Any], tmp_path: Path, name: str) -> None:
+    doc = corpus["cases"][name]
+    path = tmp_path / "award.json"
+    path.write_text(json.dumps(doc))
+    root = corpus["registry"].root
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "verify", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    result = json.loads(done.stdout)
+    expected = Verifier(corpus["registry"]).verify(doc)
+    assert result["verdict"] == str(expected.verdict)
+    assert done.returncode == (0 if expected else 1)
