@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from generator.models import LifecycleStatus
 from generator.render import labels
-from generator.render.components import award_counts, fact_list, issuer_link, stat_tiles, status_badge
+from generator.render.components import (
+    award_counts,
+    fact_list,
+    issuer_link,
+    pick_button,
+    stat_tiles,
+    status_badge,
+)
 from generator.render.html import esc, external_href, external_link, relative
 from generator.render.markdown import render_markdown
 from generator.render.model import Entry, SiteModel
@@ -192,6 +199,7 @@ def credential_body(model: SiteModel, entry: Entry) -> str:
         f"<h1>{esc(d.name)} {status_badge(d.status)}</h1>"
         f'<p class="cr-lead">{esc(d.summary)}</p>'
         f'<p class="cr-muted cr-dates">{dates}</p>'
+        f"{pick_button(entry.ref, d.name)}"
         "</div></header>"
     )
     verify = relative(here, "verify/")

@@ -10,6 +10,7 @@ from typing import Any
 from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL, achievement
 from generator.render.api import api_files
 from generator.render.catalog import catalog_bodies
+from generator.render.compare import COMPARE_PATH, compare_body
 from generator.render.credential import credential_body
 from generator.render.ctdl import ctdl_credential
 from generator.render.feed import atom_feed
@@ -19,9 +20,11 @@ from generator.render.model import SiteModel, issuer_path
 from generator.render.page import PageSpec
 from generator.render.skills import skills_body
 
-__all__ = ["CATALOG_SCRIPT", "VERIFY_SCRIPT", "data_files", "site_pages"]
+__all__ = ["CATALOG_SCRIPT", "COMPARE_SCRIPT", "PICKER_SCRIPT", "VERIFY_SCRIPT", "data_files", "site_pages"]
 
 CATALOG_SCRIPT = "assets/credreg/catalog.js"
+COMPARE_SCRIPT = "assets/credreg/compare.js"
+PICKER_SCRIPT = "assets/credreg/picker.js"
 VERIFY_SCRIPT = "assets/verify/verify.js"
 
 
@@ -62,6 +65,15 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
             heading=False,
         ),
     ]
+    pages.append(
+        PageSpec(
+            COMPARE_PATH,
+            "Compare credentials",
+            "Credentials side by side: level, effort, cost, assessment, skills and quality assurance.",
+            partial(compare_body, model),
+            scripts=(COMPARE_SCRIPT,),
+        )
+    )
     for path, body in catalog_bodies(model):
         title = "Catalog" if path == "catalog/" else f"Catalog, page {path.rstrip('/').rsplit('/', 1)[-1]}"
         pages.append(PageSpec(path, title, summary, partial(str, body), scripts=(CATALOG_SCRIPT,)))
@@ -87,6 +99,7 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
                 partial(credential_body, model, entry),
                 image=_image(model, entry.record.id, d.image),
                 og_type="article",
+                scripts=(PICKER_SCRIPT,),
             )
         )
     return pages
