@@ -55,9 +55,10 @@ def _skills(model: SiteModel, entry: Entry, here: str) -> str:
         framework = ""
         if skill.alignment is not None:
             a = skill.alignment
-            label = a.name or a.code
+            # The framework's own name for the skill (its code means nothing to a reader).
+            label = a.name or skill.name
             framework = (
-                f'<span class="cr-skill__framework">{esc(a.framework.value)}: {external_link(a.url, label)}</span>'
+                f'<span class="cr-skill__framework">In {esc(a.framework.value)}: {external_link(a.url, label)}</span>'
             )
         others = len(group.credentials) - 1
         index_link = relative(here, f"skills/#{group.anchor}")
@@ -91,7 +92,8 @@ def _assessment(entry: Entry) -> str:
         )
     weight_head = '<th scope="col">Weight</th>' if weighted else ""
     table = (
-        '<div class="cr-table-wrap"><table class="cr-table"><caption>Assessment</caption>'
+        '<div class="cr-table-wrap" tabindex="0" role="region" aria-label="Assessment">'
+        '<table class="cr-table"><caption>Assessment</caption>'
         f'<thead><tr><th scope="col">Method</th>{weight_head}<th scope="col">What the candidate does</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -105,10 +107,12 @@ def _occupations(entry: Entry) -> str:
     if d.occupations:
         items = []
         for o in d.occupations:
-            code = ""
+            where = ""
             if o.alignment is not None:
-                code = " · " + external_link(o.alignment.url, f"{o.alignment.framework.value} {o.alignment.code}")
-            items.append(f'<li>{esc(o.name)}<span class="cr-muted">{code}</span></li>')
+                a = o.alignment
+                label = f"{a.name} in {a.framework.value}" if a.name else f"in {a.framework.value}"
+                where = " · " + external_link(a.url, label)
+            items.append(f'<li>{esc(o.name)}<span class="cr-muted">{where}</span></li>')
         parts.append(f'<h3>Occupations it prepares for</h3><ul class="cr-list">{"".join(items)}</ul>')
     if d.industries:
         chips = "".join(f'<li class="cr-chip">{esc(i)}</li>' for i in d.industries)
@@ -117,11 +121,12 @@ def _occupations(entry: Entry) -> str:
 
 
 def _quality(entry: Entry) -> str:
+    """Who vouches for the credential; nothing (and no section) when nobody does."""
     items = []
     for qa in entry.definition.quality_assurance:
         since = f' <span class="cr-muted">since {esc(labels.date_label(qa.since))}</span>' if qa.since else ""
         items.append(f"<li>{esc(labels.QA_KIND[qa.kind])} {external_link(qa.url, qa.by)}{since}</li>")
-    return f'<ul class="cr-list">{"".join(items)}</ul>'
+    return f'<ul class="cr-list">{"".join(items)}</ul>' if items else ""
 
 
 def _validity(entry: Entry) -> str:
@@ -135,11 +140,18 @@ def _validity(entry: Entry) -> str:
     return f"<p>{period}</p>{renewal}"
 
 
+def _eqf_note(eqf: int | None) -> str:
+    """What the EQF number means, right under it: most readers do not know the framework's levels."""
+    if eqf is None:
+        return ""
+    return f'<span class="cr-fact__note">{esc(labels.eqf_explanation(eqf))}</span>'
+
+
 def _facts(entry: Entry, here: str) -> str:
     d = entry.definition
     languages = ", ".join(esc(labels.language_name(t)) for t in d.languages)
     rows = [
-        ("Level", esc(labels.level_label(d))),
+        ("Level", esc(labels.level_label(d)) + _eqf_note(d.level.eqf)),
         ("Effort", esc(labels.effort_label(d))),
         ("Cost", esc(labels.cost_label(d.cost))),
         ("Delivery", esc(labels.DELIVERY[d.delivery])),

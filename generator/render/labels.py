@@ -26,6 +26,7 @@ __all__ = [
     "COST_BUCKETS",
     "DELIVERY",
     "EFFORT_BUCKETS",
+    "EQF_LEVELS",
     "ISSUER_KIND",
     "PRACTICAL_SHARE",
     "PROFICIENCY",
