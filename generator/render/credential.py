@@ -183,6 +183,39 @@ def _machine_readable(model: SiteModel, entry: Entry, here: str) -> str:
     return f'<ul class="cr-list">{"".join(items)}</ul>'
 
 
+def _language_links(entry: Entry) -> str:
+    """The switch to the credential's other languages: links to their blocks further down."""
+    tags = list(entry.definition.translations)
+    if not tags:
+        return ""
+    links = ", ".join(
+        f'<a href="#lang-{esc(t)}" hreflang="{esc(t)}" lang="{esc(t)}">{esc(labels.native_language_name(t))}</a>'
+        for t in tags
+    )
+    return f'<nav class="cr-langs" aria-label="Other languages"><p>Also in: {links}</p></nav>'
+
+
+def _translations(entry: Entry) -> str:
+    """Each translation as its own block, marked with its language (``lang``) for browsers and screen readers."""
+    d = entry.definition
+    blocks = []
+    for tag, t in d.translations.items():
+        parts = [f'<h3 id="lang-{esc(tag)}-h">{esc(t.name or d.name)}</h3>']
+        if t.summary:
+            parts.append(f'<p class="cr-lead">{esc(t.summary)}</p>')
+        if t.description:
+            parts.append(f'<div class="cr-prose">{render_markdown(t.description)}</div>')
+        if t.criteria:
+            parts.append(f'<div class="cr-prose">{render_markdown(t.criteria)}</div>')
+        blocks.append(
+            f'<section class="cr-translation" id="lang-{esc(tag)}" lang="{esc(tag)}" '
+            f'aria-labelledby="lang-{esc(tag)}-h">'
+            f'<p class="cr-eyebrow" lang="en">{esc(labels.native_language_name(tag))} '
+            f"({esc(labels.language_name(tag))})</p>{''.join(parts)}</section>"
+        )
+    return "".join(blocks)
+
+
 def _section(anchor: str, title: str, body: str) -> str:
     if not body:
         return ""
@@ -211,6 +244,7 @@ def credential_body(model: SiteModel, entry: Entry) -> str:
         f"<h1>{esc(d.name)} {status_badge(d.status)}</h1>"
         f'<p class="cr-lead">{esc(d.summary)}</p>'
         f'<p class="cr-muted cr-dates">{dates}</p>'
+        f"{_language_links(entry)}"
         f"{pick_button(entry.ref, d.name)}"
         "</div></header>"
     )
@@ -229,6 +263,7 @@ def credential_body(model: SiteModel, entry: Entry) -> str:
         _section("quality", "Quality assurance", _quality(entry)),
         _section("validity", "Validity and renewal", _validity(entry)),
         _section("awards", "Awards", awards),
+        _section("languages", "In other languages", _translations(entry)),
         _section("data", "Machine-readable", _machine_readable(model, entry, here)),
     ]
     return (

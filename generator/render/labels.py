@@ -44,6 +44,7 @@ __all__ = [
     "eqf_explanation",
     "language_name",
     "level_label",
+    "native_language_name",
     "practical_share",
     "stacking_label",
 ]
@@ -156,6 +157,17 @@ def language_name(tag: str) -> str:
         return Locale.parse(tag, sep="-").get_display_name(_EN) or tag
     except (ValueError, UnknownLocaleError):
         return tag
+
+
+@lru_cache(maxsize=512)
+def native_language_name(tag: str) -> str:
+    """``de`` → ``Deutsch``: a language named in itself, as readers of it look for it."""
+    try:
+        locale = Locale.parse(tag, sep="-")
+        name = locale.get_display_name(locale) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return name[:1].upper() + name[1:]
 
 
 def country_name(code: str) -> str:

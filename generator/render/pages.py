@@ -16,11 +16,19 @@ from generator.render.ctdl import ctdl_credential
 from generator.render.feed import atom_feed
 from generator.render.home import home_body
 from generator.render.issuer import issuer_body, issuers_index_body
-from generator.render.model import SiteModel, issuer_path
+from generator.render.model import Entry, SiteModel, issuer_path
 from generator.render.page import PageSpec
 from generator.render.skills import skills_body
 
-__all__ = ["CATALOG_SCRIPT", "COMPARE_SCRIPT", "PICKER_SCRIPT", "VERIFY_SCRIPT", "data_files", "site_pages"]
+__all__ = [
+    "CATALOG_SCRIPT",
+    "COMPARE_SCRIPT",
+    "PICKER_SCRIPT",
+    "VERIFY_SCRIPT",
+    "data_files",
+    "site_achievement",
+    "site_pages",
+]
 
 CATALOG_SCRIPT = "assets/credreg/catalog.js"
 COMPARE_SCRIPT = "assets/credreg/compare.js"
@@ -105,13 +113,50 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
     return pages
 
 
+#: JSON-LD terms for a credential's translations in the site's Achievement export: the properties of ``name``,
+#: ``description`` and the criteria's ``narrative``, as language maps (the OB 3.0 context defines those terms
+#: for single strings, and an award's Achievement stays as OB 3.0 defines it).
+TRANSLATION_TERMS = {
+    "nameMap": {"@id": "https://schema.org/name", "@container": "@language"},
+    "descriptionMap": {"@id": "https://schema.org/description", "@container": "@language"},
+    "narrativeMap": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#narrative", "@container": "@language"},
+}
+
+
+def site_achievement(model: SiteModel, entry: Entry) -> dict[str, Any]:
+    """The credential's OB 3.0 Achievement as the site publishes it: with its translations as language maps
+    next to the texts of its first language."""
+    d = entry.definition
+    doc: dict[str, Any] = {
+        "@context": [VC2_CONTEXT_URL, OB3_CONTEXT_URL],
+        **achievement(model.registry, entry.issuer, d),
+    }
+    if not d.translations:
+        return doc
+    own = d.languages[0]
+
+    def language_map(text: str, field: str) -> dict[str, str] | None:
+        other = {t: getattr(x, field).strip() for t, x in d.translations.items() if getattr(x, field)}
+        return {own: text, **other} if other else None
+
+    doc["@context"].append(TRANSLATION_TERMS)
+    for key, value in (
+        ("nameMap", language_map(d.name, "name")),
+        ("descriptionMap", language_map(d.description.strip(), "description")),
+    ):
+        if value:
+            doc[key] = value
+    narrative = language_map(d.criteria.narrative.strip(), "criteria")
+    if narrative:
+        doc["criteria"] = {**doc["criteria"], "narrativeMap": narrative}
+    return doc
+
+
 def data_files(model: SiteModel) -> dict[str, Any]:
     """Site path → JSON document or text: achievements, CTDL, API, feed."""
-    registry = model.registry
     files: dict[str, Any] = api_files(model)
     for entry in model.entries.values():
-        doc = {"@context": [VC2_CONTEXT_URL, OB3_CONTEXT_URL], **achievement(registry, entry.issuer, entry.definition)}
-        files[f"{entry.path}achievement.json"] = doc
+        files[f"{entry.path}achievement.json"] = site_achievement(model, entry)
         files[f"{entry.path}ctdl.json"] = ctdl_credential(model, entry)
     files["feed.xml"] = atom_feed(model)
     return files
