@@ -182,7 +182,7 @@ def test_at_least_five_example_credentials_are_translated(model: SiteModel) -> N
     for entry in translated:
         for tag, text in entry.definition.translations.items():
             assert tag != entry.definition.languages[0]
-            assert text.name and text.summary and text.description and text.criteria
+            assert all((text.name, text.summary, text.description, text.criteria))
 
 
 def test_assessment_facets_and_card(model: SiteModel) -> None:
