@@ -142,10 +142,11 @@ def test_on_a_phone_the_results_are_one_tap_after_a_filter(browser: Any, site_ur
     box = page.locator("input[name='assessment'][value='Observation']")
     box.scroll_into_view_if_needed()
     box.check()
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    count = int(page.locator("[data-count]").inner_text().split()[0])
+    assert count < 34
     show = page.locator(".cr-facets__show")
-    expect(show).to_have_text(re.compile(r"^Show \d+ results?$"))
-    count = int(show.inner_text().split()[1])
-    expect(page.locator("[data-count]")).to_contain_text(f"{count} credential")
+    expect(show).to_have_text(f"Show {count} result{'s' if count != 1 else ''}")
     assert show.is_visible()
     assert show.bounding_box()["y"] < 844
     assert page.locator("[data-count]").bounding_box()["y"] > 844  # the results are further down
