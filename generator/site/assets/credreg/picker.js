@@ -85,11 +85,11 @@ function renderTray(list) {
   const text = document.createElement("p");
   text.className = "cr-tray__text";
   text.textContent = `${list.length} of ${MAX} chosen: ${list.map((x) => x.name).join(", ")}`;
-  const go = document.createElement("a");
-  go.className = "cr-btn";
-  go.href = compareUrl(list.map((x) => x.ref));
+  // With one credential chosen there is nothing to compare yet: a hint, not a link.
+  const go = document.createElement(list.length > 1 ? "a" : "span");
+  go.className = list.length > 1 ? "cr-btn" : "cr-tray__hint";
+  if (list.length > 1) go.href = compareUrl(list.map((x) => x.ref));
   go.textContent = list.length > 1 ? `Compare ${list.length}` : "Choose one more to compare";
-  if (list.length < 2) go.setAttribute("aria-disabled", "true");
   const clear = document.createElement("button");
   clear.type = "button";
   clear.className = "cr-btn cr-btn--secondary";
