@@ -98,7 +98,7 @@ def _assessment(entry: Entry) -> str:
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
     pass_mark = f'<p class="cr-pass"><strong>Pass mark:</strong> {esc(c.pass_mark)}</p>' if c.pass_mark else ""
-    return f'<div class="cr-prose">{render_markdown(c.narrative)}</div>{table}{pass_mark}'
+    return f'<div class="cr-prose" data-i18n="criteria">{render_markdown(c.narrative)}</div>{table}{pass_mark}'
 
 
 def _occupations(entry: Entry) -> str:
@@ -192,7 +192,11 @@ def _language_links(entry: Entry) -> str:
         f'<a href="#lang-{esc(t)}" hreflang="{esc(t)}" lang="{esc(t)}">{esc(labels.native_language_name(t))}</a>'
         for t in tags
     )
-    return f'<nav class="cr-langs" aria-label="Other languages"><p>Also in: {links}</p></nav>'
+    own = entry.definition.languages[0]
+    return (
+        f'<nav class="cr-langs" aria-label="Languages" data-own-lang="{esc(own)}" '
+        f'data-own-name="{esc(labels.native_language_name(own))}"><p>Also in: {links}</p></nav>'
+    )
 
 
 def _translations(entry: Entry) -> str:
@@ -200,13 +204,15 @@ def _translations(entry: Entry) -> str:
     d = entry.definition
     blocks = []
     for tag, t in d.translations.items():
-        parts = [f'<h3 id="lang-{esc(tag)}-h">{esc(t.name or d.name)}</h3>']
+        # data-i18n-src: where the language switch (assets/credreg/language.js) takes each text from.
+        name = ' data-i18n-src="name"' if t.name else ""
+        parts = [f'<h3 id="lang-{esc(tag)}-h"{name}>{esc(t.name or d.name)}</h3>']
         if t.summary:
-            parts.append(f'<p class="cr-lead">{esc(t.summary)}</p>')
+            parts.append(f'<p class="cr-lead" data-i18n-src="summary">{esc(t.summary)}</p>')
         if t.description:
-            parts.append(f'<div class="cr-prose">{render_markdown(t.description)}</div>')
+            parts.append(f'<div class="cr-prose" data-i18n-src="description">{render_markdown(t.description)}</div>')
         if t.criteria:
-            parts.append(f'<div class="cr-prose">{render_markdown(t.criteria)}</div>')
+            parts.append(f'<div class="cr-prose" data-i18n-src="criteria">{render_markdown(t.criteria)}</div>')
         blocks.append(
             f'<section class="cr-translation" id="lang-{esc(tag)}" lang="{esc(tag)}" '
             f'aria-labelledby="lang-{esc(tag)}-h">'
@@ -241,8 +247,8 @@ def credential_body(model: SiteModel, entry: Entry) -> str:
     hero = (
         f'<header class="cr-hero">{image}<div class="cr-hero__text">'
         f'<p class="cr-eyebrow">{eyebrow}</p>'
-        f"<h1>{esc(d.name)} {status_badge(d.status)}</h1>"
-        f'<p class="cr-lead">{esc(d.summary)}</p>'
+        f'<h1><span data-i18n="name">{esc(d.name)}</span> {status_badge(d.status)}</h1>'
+        f'<p class="cr-lead" data-i18n="summary">{esc(d.summary)}</p>'
         f'<p class="cr-muted cr-dates">{dates}</p>'
         f"{_language_links(entry)}"
         f"{pick_button(entry.ref, d.name)}"
@@ -255,7 +261,11 @@ def credential_body(model: SiteModel, entry: Entry) -> str:
         f'Revoked awards are listed on the <a href="{esc(revocations)}">issuer\'s page</a>.</p>'
     )
     sections = [
-        _section("about", "About this credential", f'<div class="cr-prose">{render_markdown(d.description)}</div>'),
+        _section(
+            "about",
+            "About this credential",
+            f'<div class="cr-prose" data-i18n="description">{render_markdown(d.description)}</div>',
+        ),
         _section("skills", "Skills certified", _skills(model, entry, here)),
         _section("criteria", "How it is assessed", _assessment(entry)),
         _section("pathway", "Pathway", pathway(model, entry, here)),

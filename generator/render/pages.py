@@ -23,6 +23,7 @@ from generator.render.skills import skills_body
 __all__ = [
     "CATALOG_SCRIPT",
     "COMPARE_SCRIPT",
+    "LANGUAGE_SCRIPT",
     "PICKER_SCRIPT",
     "VERIFY_SCRIPT",
     "data_files",
@@ -33,6 +34,7 @@ __all__ = [
 CATALOG_SCRIPT = "assets/credreg/catalog.js"
 COMPARE_SCRIPT = "assets/credreg/compare.js"
 PICKER_SCRIPT = "assets/credreg/picker.js"
+LANGUAGE_SCRIPT = "assets/credreg/language.js"
 VERIFY_SCRIPT = "assets/verify/verify.js"
 
 
@@ -107,7 +109,7 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
                 partial(credential_body, model, entry),
                 image=_image(model, entry.record.id, d.image),
                 og_type="article",
-                scripts=(PICKER_SCRIPT,),
+                scripts=(PICKER_SCRIPT, LANGUAGE_SCRIPT) if d.translations else (PICKER_SCRIPT,),
             )
         )
     return pages

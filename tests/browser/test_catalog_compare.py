@@ -233,3 +233,23 @@ def test_contrast_where_axe_cannot_tell_by_itself(page: Any, site_url: str) -> N
         page.wait_for_selector(icon, timeout=60_000)
         ratio = _contrast(_style(page, icon, "color"), _style(page, icon, "backgroundColor"))
         assert ratio >= 4.5, f"{state} verdict icon: {ratio:.2f}:1"
+
+
+def test_the_language_switch_shows_a_translation_in_place(page: Any, site_url: str) -> None:
+    page.goto(site_url + f"credentials/{COST}/")
+    page.get_by_role("button", name="Deutsch").click()
+    expect(page.locator("h1 [data-i18n=name]")).to_have_text("Cloud-Kostenoptimierung")
+    expect(page.locator("h1 [data-i18n=name]")).to_have_attribute("lang", "de")
+    expect(page.locator("[data-i18n=criteria]")).to_contain_text("Die Prüfung und das Praxisprojekt bestehen")
+    assert page.url.endswith("?lang=de")
+    shared = page.context.new_page()
+    shared.goto(page.url)
+    expect(shared.locator("[data-i18n=summary]")).to_contain_text("Bescheinigt, dass")
+    expect(shared.get_by_role("button", name="Deutsch")).to_have_attribute("aria-pressed", "true")
+    shared.get_by_role("button", name="English").click()
+    expect(shared.locator("h1 [data-i18n=name]")).to_have_text("Cloud Cost Optimisation")
+    shared.close()
+    # Search finds the credential by its German name.
+    _catalog(page, site_url, "?q=Kostenoptimierung")
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    assert _titles(page)[0] == "Cloud Cost Optimisation"
