@@ -14,6 +14,7 @@ from generator.models.award import AchievementRef
 from generator.openbadges import achievement
 from generator.render.credential import credential_body
 from generator.render.ctdl import CTDL_CONTEXT
+from generator.render.issuer import issuer_body
 from generator.render.model import SiteModel
 from generator.render.pages import data_files, site_pages
 from generator.render.search import search_records
@@ -195,3 +196,41 @@ def test_assessment_facets_and_card(model: SiteModel) -> None:
     assert fundamentals.filters["practical"] == ["Exam only"]
     shares = {r.filters["practical"][0] for r in records.values()}
     assert "Fully practical" in shares
+
+
+def test_the_compare_data_words_every_fact(model: SiteModel) -> None:
+    files = data_files(model)
+    doc = files["api/credentials/cloud-skills-council/cloud-cost-optimisation.json"]
+    display = doc["display"]
+    assert display["page"] == "credentials/cloud-skills-council/cloud-cost-optimisation/"
+    assert display["assessment"] == [{"method": "Exam", "weight": "30 %"}, {"method": "Project", "weight": "70 %"}]
+    assert display["eqf"].startswith("EQF 5: ")
+    assert display["cost"] == "320 USD"
+    assert display["pathway"]["counts_towards"][0]["name"] == "Cloud Practitioner"
+    # Skill keys are the skills index's anchors: two credentials certifying one framework item share a key.
+    anchors = {g.anchor for g in model.skills.values()}
+    assert all(s["key"] in anchors for s in display["skills"])
+    group = next(g for g in model.skills.values() if len(g.credentials) >= 2)
+    for ref in group.credentials:
+        keys = {s["key"] for s in files[f"api/credentials/{ref}.json"]["display"]["skills"]}
+        assert group.anchor in keys
+
+
+def test_pages_speak_plainly(model: SiteModel) -> None:
+    """Names instead of framework codes, no empty sections, identifiers folded away on issuer pages."""
+    entry = model.entries["cloud-skills-council/cloud-infrastructure-operations"]
+    html = credential_body(model, entry)
+    assert "cc867bee" not in re.sub(r'href="[^"]*"', "", html)  # the ESCO occupation, by name
+    alone = next(e for e in model.entries.values() if not e.definition.quality_assurance)
+    assert 'id="quality"' not in credential_body(model, alone)
+    assert "EQF 4: " in html or "EQF 5: " in html
+    skills = skills_body(model)
+    assert not re.search(r">(ESCO|O\*NET) [0-9a-f]{8}-", skills)
+    assert "EQF 6</dt>" in skills
+    record = model.registry.issuers["cloud-skills-council"]
+    issuer = issuer_body(model, record)
+    folded = issuer[issuer.index('<details class="cr-tech">') :]
+    assert "did:web:" not in issuer[: issuer.index('<details class="cr-tech">')]
+    assert "did:web:" in folded
+    assert "Multikey" in folded
+    assert 'tabindex="0" role="region" aria-label="Signing keys"' in folded
