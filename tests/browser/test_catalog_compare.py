@@ -108,6 +108,12 @@ def test_the_compare_page_shows_the_credentials_of_its_address_side_by_side(page
     assert wrap.get_attribute("tabindex") == "0"
     assert wrap.get_attribute("role") == "region"
     screenshot(page, "compare")
+    # Printed: no header, buttons or scrolling; every column on the page.
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").is_hidden()
+    assert page.locator(".cr-compare__remove").first.is_hidden()
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")
+    page.emulate_media(media="screen")
 
     table.get_by_role("button", name="Remove SQL for Data Analysis from the comparison").click()
     expect(table.locator("thead th[scope=col]")).to_have_count(1)
