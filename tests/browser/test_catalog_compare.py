@@ -166,6 +166,20 @@ def test_on_a_phone_the_results_are_one_tap_after_a_filter(browser: Any, site_ur
     context.close()
 
 
+def test_on_a_desktop_the_results_come_into_view_after_a_filter(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    _catalog(page, site_url)
+    box = page.locator("input[name='status'][value='Deprecated']")  # the last filter, far below the results' top
+    box.scroll_into_view_if_needed()
+    heading = page.locator("[data-count]")
+    assert heading.bounding_box()["y"] < 0
+    box.check()
+    expect(heading).to_contain_text("match")
+    expect(heading).to_be_in_viewport()
+    context.close()
+
+
 def test_the_skip_link_moves_focus_to_the_content(page: Any, site_url: str) -> None:
     for path in ("", f"credentials/{SQL}/", "about/"):
         page.goto(site_url + path)
