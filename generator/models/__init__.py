@@ -20,6 +20,7 @@ from generator.models.credential import (
     Skill,
     Stacking,
     StackingRule,
+    Translation,
     Validity,
 )
 from generator.models.governance import Governance, ReviewRules
@@ -52,5 +53,6 @@ __all__ = [
     "Skill",
     "Stacking",
     "StackingRule",
+    "Translation",
     "Validity",
 ]

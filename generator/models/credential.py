@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from generator.models._base import (
     CredentialRef,
@@ -47,6 +47,7 @@ __all__ = [
     "Skill",
     "Stacking",
     "StackingRule",
+    "Translation",
     "Validity",
 ]
 
@@ -315,6 +316,33 @@ class QualityAssurance(StrictModel):
     """Since when."""
 
 
+Summary = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*$")]
+"""One line of plain text."""
+
+
+class Translation(StrictModel):
+    """The definition's texts in another language, for readers of that language. Everything else (skills,
+    levels, prices) is language-neutral or worded by the site."""
+
+    name: PlainText | None = None
+    """The credential's name."""
+
+    summary: Summary | None = None
+    """One sentence for lists and link previews (plain text)."""
+
+    description: Markdown | None = None
+    """What the credential certifies and for whom (Markdown)."""
+
+    criteria: Markdown | None = None
+    """The criteria narrative (Markdown)."""
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Translation:
+        if not any((self.name, self.summary, self.description, self.criteria)):
+            raise ValueError("give at least one of name, summary, description, criteria")
+        return self
+
+
 class CredentialDefinition(StrictModel):
     """A credential an issuer defines and awards."""
 
@@ -324,7 +352,7 @@ class CredentialDefinition(StrictModel):
     name: PlainText
     """The credential's name."""
 
-    summary: str = Field(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*$")
+    summary: Summary
     """One sentence for lists and link previews (plain text)."""
 
     description: Markdown
@@ -396,6 +424,10 @@ class CredentialDefinition(StrictModel):
     updated: dt.date | None = None
     """When the definition last changed."""
 
+    translations: dict[LanguageTag, Translation] = {}
+    """The texts in other languages, by BCP 47 tag (``de``, ``es``, ``pt-BR``); the definition's own texts are
+    in its first language (``languages[0]``)."""
+
     @field_validator("languages", "industries", "tags", "prerequisites")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
@@ -409,6 +441,17 @@ class CredentialDefinition(StrictModel):
         superseded = info.field_name == "superseded_by" and value is not None
         if superseded and info.data.get("status") is LifecycleStatus.ACTIVE:
             raise ValueError("a superseded credential cannot be active: set status to deprecated or retired")
+        return value
+
+    @field_validator("translations")
+    @classmethod
+    def _other_languages(cls, value: dict[str, Translation], info: ValidationInfo) -> dict[str, Translation]:
+        languages = info.data.get("languages")
+        if languages and languages[0] in value:
+            raise ValueError(
+                f"{languages[0]!r} is the language of the definition's own texts (languages[0]): "
+                "translations are into other languages"
+            )
         return value
 
     @field_validator("updated")

@@ -24,13 +24,15 @@ __all__ = ["SearchIndexer", "stand_in_page"]
 
 def stand_in_page(record: SearchRecord) -> str:
     """The page Pagefind reads for one credential. Filters, card and sort key sit in an ignored element, so
-    they are captured but not indexed as text."""
+    they are captured but not indexed as text. The name weighs most (Pagefind's maximum, 10): a query that
+    names a credential finds it first, before credentials that merely mention the words."""
     hidden = [f'<span data-pagefind-filter="{esc(k)}">{esc(v)}</span>' for k, vs in record.filters.items() for v in vs]
     hidden += [f'<span data-pagefind-meta="{esc(k)}">{esc(v)}</span>' for k, v in record.meta.items()]
     hidden += [f'<span data-pagefind-sort="{esc(k)}">{esc(v)}</span>' for k, v in record.sort.items()]
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(record.meta["title"])}</title></head>'
-        f"<body><main data-pagefind-body><h1>{esc(record.meta['title'])}</h1><p>{esc(record.content)}</p>"
+        f'<body><main data-pagefind-body><h1 data-pagefind-weight="10">{esc(record.meta["title"])}</h1>'
+        f"<p>{esc(record.content)}</p>"
         f"<div data-pagefind-ignore>{''.join(hidden)}</div></main></body></html>"
     )
 

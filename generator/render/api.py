@@ -8,6 +8,7 @@ from generator.openbadges import timestamp
 from generator.publish.did import serves_did
 from generator.publish.verifydata import keys_document
 from generator.render import labels
+from generator.render.compare import compare_display
 from generator.render.facets import skill_label
 from generator.render.model import Entry, SiteModel
 
@@ -73,6 +74,7 @@ def _credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
             "superseded_by": entry.superseded_by,
         },
         "awards": _awards(model, entry.ref),
+        "display": compare_display(model, entry),
     }
 
 

@@ -64,7 +64,8 @@ def catalog_bodies(model: SiteModel) -> list[tuple[str, str]]:
             f'<article class="cr-catalog" data-catalog data-config="{esc(_config(model))}">'
             "<h1>Catalog</h1>"
             f'<p class="cr-lead">{len(entries):,} credentials from {issuers:,} issuers. '
-            "Search by what a holder can do, then narrow by skill, level, cost, effort and more. "
+            "Search by what a holder can do, then narrow by skill, level, how it is assessed, cost, effort and more; "
+            f'choose up to four to <a href="{esc(relative(here, "compare/"))}">compare side by side</a>. '
             "Every filtered view has its own address: share it or bookmark it.</p>"
             f"{search_form(here, input_id='catalog-q', label='Search credentials')}"
             '<noscript><p class="cr-notice cr-notice--info">Search and filters need JavaScript. Every credential is '
@@ -73,8 +74,10 @@ def catalog_bodies(model: SiteModel) -> list[tuple[str, str]]:
             '<aside class="cr-facets" aria-label="Filters" data-facets hidden></aside>'
             '<section class="cr-results" aria-labelledby="results-count">'
             '<div class="cr-results__bar">'
-            '<h2 class="cr-results__count" id="results-count" data-count aria-live="polite">'
-            f"{esc(shown)}</h2><div data-active></div></div>"
+            '<h2 class="cr-results__count" id="results-count" tabindex="-1" data-count aria-live="polite">'
+            f"{esc(shown)}</h2><div data-active></div>"
+            '<p class="cr-retired-toggle" data-retired hidden><label><input type="checkbox" name="retired"> '
+            "Include retired credentials <span data-retired-count></span></label></p></div>"
             f"<div data-server-list>{card_list(chunk, here)}{_pager(page, pages, here)}</div>"
             '<div data-results hidden><ul class="cr-cards" data-result-list></ul>'
             '<button class="cr-btn cr-btn--secondary" type="button" data-more hidden>Show more</button></div>'

@@ -9,7 +9,7 @@ from generator.render import labels
 from generator.render.html import esc, relative
 from generator.render.model import Entry, SiteModel, issuer_path
 
-__all__ = ["card", "card_data", "card_list", "fact_list", "stat_tiles", "status_badge"]
+__all__ = ["card", "card_data", "card_list", "fact_list", "pick_button", "stat_tiles", "status_badge"]
 
 
 def status_badge(status: LifecycleStatus) -> str:
@@ -23,6 +23,7 @@ def card_data(entry: Entry) -> dict[str, str]:
     the search index (both with the same classes, neither ever interpreting it as markup)."""
     d = entry.definition
     return {
+        "ref": entry.ref,
         "name": d.name,
         "issuer": entry.issuer.name,
         "type": labels.achievement_type_label(d.achievement_type.value),
@@ -31,9 +32,18 @@ def card_data(entry: Entry) -> dict[str, str]:
         "effort": f"{d.effort.hours:g} hours",
         "cost": labels.cost_label(d.cost),
         "delivery": labels.DELIVERY[d.delivery],
+        "assessment": labels.assessment_label(d),
         "status": d.status.value,
         "statusLabel": labels.STATUS[d.status],
     }
+
+
+def pick_button(ref: str, name: str) -> str:
+    """ "Add to compare": hidden until the compare script (``assets/credreg/picker.js``) takes it over."""
+    return (
+        f'<button class="cr-pick" type="button" data-compare-ref="{esc(ref)}" data-compare-name="{esc(name)}" '
+        'aria-pressed="false" hidden>Add to compare</button>'
+    )
 
 
 def card(entry: Entry, here: str, *, heading: str = "h3") -> str:
@@ -47,6 +57,8 @@ def card(entry: Entry, here: str, *, heading: str = "h3") -> str:
         f"{status_badge(entry.definition.status)}</p>"
         f'<p class="cr-card__summary">{esc(data["summary"])}</p>'
         f'<ul class="cr-card__facts" aria-label="Key facts">{facts}</ul>'
+        f'<p class="cr-card__assessment"><span class="cr-card__label">Assessed by</span> {esc(data["assessment"])}</p>'
+        f"{pick_button(entry.ref, data['name'])}"
         "</li>"
     )
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from generator.models import LifecycleStatus
 from generator.render import labels
-from generator.render.components import award_counts, fact_list, issuer_link, stat_tiles, status_badge
+from generator.render.components import (
+    award_counts,
+    fact_list,
+    issuer_link,
+    pick_button,
+    stat_tiles,
+    status_badge,
+)
 from generator.render.html import esc, external_href, external_link, relative
 from generator.render.markdown import render_markdown
 from generator.render.model import Entry, SiteModel
@@ -48,9 +55,10 @@ def _skills(model: SiteModel, entry: Entry, here: str) -> str:
         framework = ""
         if skill.alignment is not None:
             a = skill.alignment
-            label = a.name or a.code
+            # The framework's own name for the skill (its code means nothing to a reader).
+            label = a.name or skill.name
             framework = (
-                f'<span class="cr-skill__framework">{esc(a.framework.value)}: {external_link(a.url, label)}</span>'
+                f'<span class="cr-skill__framework">In {esc(a.framework.value)}: {external_link(a.url, label)}</span>'
             )
         others = len(group.credentials) - 1
         index_link = relative(here, f"skills/#{group.anchor}")
@@ -84,12 +92,13 @@ def _assessment(entry: Entry) -> str:
         )
     weight_head = '<th scope="col">Weight</th>' if weighted else ""
     table = (
-        '<div class="cr-table-wrap"><table class="cr-table"><caption>Assessment</caption>'
+        '<div class="cr-table-wrap" tabindex="0" role="region" aria-label="Assessment">'
+        '<table class="cr-table"><caption>Assessment</caption>'
         f'<thead><tr><th scope="col">Method</th>{weight_head}<th scope="col">What the candidate does</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
     pass_mark = f'<p class="cr-pass"><strong>Pass mark:</strong> {esc(c.pass_mark)}</p>' if c.pass_mark else ""
-    return f'<div class="cr-prose">{render_markdown(c.narrative)}</div>{table}{pass_mark}'
+    return f'<div class="cr-prose" data-i18n="criteria">{render_markdown(c.narrative)}</div>{table}{pass_mark}'
 
 
 def _occupations(entry: Entry) -> str:
@@ -98,10 +107,12 @@ def _occupations(entry: Entry) -> str:
     if d.occupations:
         items = []
         for o in d.occupations:
-            code = ""
+            where = ""
             if o.alignment is not None:
-                code = " · " + external_link(o.alignment.url, f"{o.alignment.framework.value} {o.alignment.code}")
-            items.append(f'<li>{esc(o.name)}<span class="cr-muted">{code}</span></li>')
+                a = o.alignment
+                label = f"{a.name} in {a.framework.value}" if a.name else f"in {a.framework.value}"
+                where = " · " + external_link(a.url, label)
+            items.append(f'<li>{esc(o.name)}<span class="cr-muted">{where}</span></li>')
         parts.append(f'<h3>Occupations it prepares for</h3><ul class="cr-list">{"".join(items)}</ul>')
     if d.industries:
         chips = "".join(f'<li class="cr-chip">{esc(i)}</li>' for i in d.industries)
@@ -110,11 +121,12 @@ def _occupations(entry: Entry) -> str:
 
 
 def _quality(entry: Entry) -> str:
+    """Who vouches for the credential; nothing (and no section) when nobody does."""
     items = []
     for qa in entry.definition.quality_assurance:
         since = f' <span class="cr-muted">since {esc(labels.date_label(qa.since))}</span>' if qa.since else ""
         items.append(f"<li>{esc(labels.QA_KIND[qa.kind])} {external_link(qa.url, qa.by)}{since}</li>")
-    return f'<ul class="cr-list">{"".join(items)}</ul>'
+    return f'<ul class="cr-list">{"".join(items)}</ul>' if items else ""
 
 
 def _validity(entry: Entry) -> str:
@@ -128,11 +140,18 @@ def _validity(entry: Entry) -> str:
     return f"<p>{period}</p>{renewal}"
 
 
+def _eqf_note(eqf: int | None) -> str:
+    """What the EQF number means, right under it: most readers do not know the framework's levels."""
+    if eqf is None:
+        return ""
+    return f'<span class="cr-fact__note">{esc(labels.eqf_explanation(eqf))}</span>'
+
+
 def _facts(entry: Entry, here: str) -> str:
     d = entry.definition
     languages = ", ".join(esc(labels.language_name(t)) for t in d.languages)
     rows = [
-        ("Level", esc(labels.level_label(d))),
+        ("Level", esc(labels.level_label(d)) + _eqf_note(d.level.eqf)),
         ("Effort", esc(labels.effort_label(d))),
         ("Cost", esc(labels.cost_label(d.cost))),
         ("Delivery", esc(labels.DELIVERY[d.delivery])),
@@ -164,6 +183,45 @@ def _machine_readable(model: SiteModel, entry: Entry, here: str) -> str:
     return f'<ul class="cr-list">{"".join(items)}</ul>'
 
 
+def _language_links(entry: Entry) -> str:
+    """The switch to the credential's other languages: links to their blocks further down."""
+    tags = list(entry.definition.translations)
+    if not tags:
+        return ""
+    links = ", ".join(
+        f'<a href="#lang-{esc(t)}" hreflang="{esc(t)}" lang="{esc(t)}">{esc(labels.native_language_name(t))}</a>'
+        for t in tags
+    )
+    own = entry.definition.languages[0]
+    return (
+        f'<nav class="cr-langs" aria-label="Languages" data-own-lang="{esc(own)}" '
+        f'data-own-name="{esc(labels.native_language_name(own))}"><p>Also in: {links}</p></nav>'
+    )
+
+
+def _translations(entry: Entry) -> str:
+    """Each translation as its own block, marked with its language (``lang``) for browsers and screen readers."""
+    d = entry.definition
+    blocks = []
+    for tag, t in d.translations.items():
+        # data-i18n-src: where the language switch (assets/credreg/language.js) takes each text from.
+        name = ' data-i18n-src="name"' if t.name else ""
+        parts = [f'<h3 id="lang-{esc(tag)}-h"{name}>{esc(t.name or d.name)}</h3>']
+        if t.summary:
+            parts.append(f'<p class="cr-lead" data-i18n-src="summary">{esc(t.summary)}</p>')
+        if t.description:
+            parts.append(f'<div class="cr-prose" data-i18n-src="description">{render_markdown(t.description)}</div>')
+        if t.criteria:
+            parts.append(f'<div class="cr-prose" data-i18n-src="criteria">{render_markdown(t.criteria)}</div>')
+        blocks.append(
+            f'<section class="cr-translation" id="lang-{esc(tag)}" lang="{esc(tag)}" '
+            f'aria-labelledby="lang-{esc(tag)}-h">'
+            f'<p class="cr-eyebrow" lang="en">{esc(labels.native_language_name(tag))} '
+            f"({esc(labels.language_name(tag))})</p>{''.join(parts)}</section>"
+        )
+    return "".join(blocks)
+
+
 def _section(anchor: str, title: str, body: str) -> str:
     if not body:
         return ""
@@ -189,9 +247,11 @@ def credential_body(model: SiteModel, entry: Entry) -> str:
     hero = (
         f'<header class="cr-hero">{image}<div class="cr-hero__text">'
         f'<p class="cr-eyebrow">{eyebrow}</p>'
-        f"<h1>{esc(d.name)} {status_badge(d.status)}</h1>"
-        f'<p class="cr-lead">{esc(d.summary)}</p>'
+        f'<h1><span data-i18n="name">{esc(d.name)}</span> {status_badge(d.status)}</h1>'
+        f'<p class="cr-lead" data-i18n="summary">{esc(d.summary)}</p>'
         f'<p class="cr-muted cr-dates">{dates}</p>'
+        f"{_language_links(entry)}"
+        f"{pick_button(entry.ref, d.name)}"
         "</div></header>"
     )
     verify = relative(here, "verify/")
@@ -201,7 +261,11 @@ def credential_body(model: SiteModel, entry: Entry) -> str:
         f'Revoked awards are listed on the <a href="{esc(revocations)}">issuer\'s page</a>.</p>'
     )
     sections = [
-        _section("about", "About this credential", f'<div class="cr-prose">{render_markdown(d.description)}</div>'),
+        _section(
+            "about",
+            "About this credential",
+            f'<div class="cr-prose" data-i18n="description">{render_markdown(d.description)}</div>',
+        ),
         _section("skills", "Skills certified", _skills(model, entry, here)),
         _section("criteria", "How it is assessed", _assessment(entry)),
         _section("pathway", "Pathway", pathway(model, entry, here)),
@@ -209,6 +273,7 @@ def credential_body(model: SiteModel, entry: Entry) -> str:
         _section("quality", "Quality assurance", _quality(entry)),
         _section("validity", "Validity and renewal", _validity(entry)),
         _section("awards", "Awards", awards),
+        _section("languages", "In other languages", _translations(entry)),
         _section("data", "Machine-readable", _machine_readable(model, entry, here)),
     ]
     return (

@@ -71,6 +71,13 @@ def _lang(language: str, text: str) -> dict[str, str]:
     return {language: text}
 
 
+def _texts(language: str, text: str, translations: dict[str, str | None]) -> dict[str, str]:
+    """A language map: the definition's own text and its translations (those that give this text)."""
+    result = {language: text}
+    result.update((tag, value.strip()) for tag, value in translations.items() if value)
+    return result
+
+
 def _concept(framework: str, framework_name: str, node: str, name: str, language: str) -> dict[str, Any]:
     return {
         "@type": "ceterms:CredentialAlignmentObject",
@@ -113,8 +120,10 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
         "@id": page,
         "@type": _CLASSES.get(d.achievement_type, _DEFAULT_CLASS),
         "ceterms:ctid": ctid(page),
-        "ceterms:name": _lang(lang, d.name),
-        "ceterms:description": _lang(lang, d.description.strip()),
+        "ceterms:name": _texts(lang, d.name, {t: x.name for t, x in d.translations.items()}),
+        "ceterms:description": _texts(
+            lang, d.description.strip(), {t: x.description for t, x in d.translations.items()}
+        ),
         "ceterms:subjectWebpage": page,
         "ceterms:ownedBy": [registry.issuer_url(entry.record.id)],
         "ceterms:offeredBy": [registry.issuer_url(entry.record.id)],
@@ -165,7 +174,9 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
         {
             "@type": "ceterms:ConditionProfile",
             "ceterms:name": _lang(lang, "Criteria"),
-            "ceterms:description": _lang(lang, d.criteria.narrative.strip()),
+            "ceterms:description": _texts(
+                lang, d.criteria.narrative.strip(), {t: x.criteria for t, x in d.translations.items()}
+            ),
             "ceterms:targetCompetency": [_alignment(s.name, s.alignment, lang) for s in d.skills],
         }
     ]

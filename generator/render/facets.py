@@ -27,7 +27,25 @@ class Facet:
 FACETS: tuple[Facet, ...] = (
     Facet("skill", "Skill"),
     Facet("level", "Level", tuple(labels.PROFICIENCY[p] for p in Proficiency)),
-    Facet("eqf", "EQF level", tuple(f"EQF {n}" for n in range(1, 9))),
+    Facet(
+        "eqf",
+        "EQF level",
+        tuple(f"EQF {n}" for n in range(1, 9)),
+        "European Qualifications Framework, 1–8: 4 is upper-secondary or vocational, 5 short-cycle higher "
+        "education, 6 bachelor's, 7 master's, 8 doctoral level.",
+    ),
+    Facet(
+        "assessment",
+        "Assessed by",
+        tuple(labels.ASSESSMENT.values()),
+        "Every method that counts towards the result.",
+    ),
+    Facet(
+        "practical",
+        "Practical assessment",
+        labels.PRACTICAL_SHARE,
+        "How much of the result comes from doing the work (project, portfolio, practical task, observation).",
+    ),
     Facet("type", "Type"),
     Facet("issuer", "Issuer"),
     Facet("delivery", "Delivery", tuple(labels.DELIVERY.values())),
@@ -56,6 +74,8 @@ def facet_values(model: SiteModel, entry: Entry) -> dict[str, list[str]]:
         "skill": list(dict.fromkeys(skill_label(model.skills[k].label) for k in entry.skill_groups)),
         "level": [labels.PROFICIENCY[d.level.proficiency]] if d.level.proficiency else [],
         "eqf": [f"EQF {d.level.eqf}"] if d.level.eqf is not None else [],
+        "assessment": list(dict.fromkeys(labels.ASSESSMENT[a.method] for a in d.criteria.assessment)),
+        "practical": [labels.practical_share(d)],
         "type": [labels.achievement_type_label(d.achievement_type.value)],
         "issuer": [entry.issuer.name],
         "delivery": [labels.DELIVERY[d.delivery]],

@@ -21,9 +21,11 @@ def _ways_in() -> str:
     cards = [
         (
             "Hiring? Compare credentials",
-            "Find who certifies a skill, at what level, how it is assessed, and what it costs.",
+            "Find who certifies a skill, at what level, how it is assessed (exam, project, portfolio, observation) "
+            "and what it costs; put up to four side by side.",
             [
                 link("catalog/", "Browse the catalog"),
+                link("compare/", "Compare credentials"),
                 link("skills/", "Skills index"),
                 link("for-employers/", "How to read a credential page"),
             ],

@@ -61,7 +61,8 @@ def _keys(model: SiteModel, record: IssuerRecord, here: str) -> str:
             f'<td><code class="cr-break">{esc(key.publicKeyMultibase)}</code></td></tr>'
         )
     table = (
-        '<div class="cr-table-wrap"><table class="cr-table"><caption>Signing keys</caption>'
+        '<div class="cr-table-wrap" tabindex="0" role="region" aria-label="Signing keys">'
+        '<table class="cr-table"><caption>Signing keys</caption>'
         '<thead><tr><th scope="col">Key</th>'
         '<th scope="col">Valid from</th><th scope="col">Valid until</th><th scope="col">State</th>'
         f'<th scope="col">Public key (Multikey)</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
@@ -73,6 +74,22 @@ def _keys(model: SiteModel, record: IssuerRecord, here: str) -> str:
         f'<p>Decentralized identifier: <code class="cr-break">{esc(did)}</code>. {where}</p>'
         "<p>An award is accepted only if it was signed by one of these keys while the key was valid. "
         f'Machine-readable: <a href="{esc(keys_json)}">keys.json</a>.</p>{table}'
+    )
+
+
+def _technical(model: SiteModel, record: IssuerRecord, here: str) -> str:
+    """Identifiers, keys and maintainers' GitHub handles: folded away, for those who check signatures by hand."""
+    keys = record.keys.values()
+    in_use = sum(1 for k in keys if k.model.revoked_at is None and k.model.valid_until is None)
+    maintainers = ", ".join(_maintainer(m) for m in record.issuer.maintainers)
+    verify = relative(here, "verify/")
+    return (
+        f"<p>This issuer signs its awards with {in_use} key{'s' if in_use != 1 else ''} registered here. "
+        f'The <a href="{esc(verify)}">verification page</a> checks a badge against them for you.</p>'
+        '<details class="cr-tech"><summary>Technical details: identifier, signing keys and maintainers</summary>'
+        f"{_keys(model, record, here)}"
+        f"<p>Maintainers (GitHub accounts allowed to change this issuer's registry entry): {maintainers}.</p>"
+        "</details>"
     )
 
 
@@ -103,7 +120,8 @@ def _revocations(model: SiteModel, record: IssuerRecord, here: str) -> str:
     return (
         f"<p>{len(revoked):,} revoked award{'s' if len(revoked) != 1 else ''}, newest first. Each entry is signed by "
         "the issuer; the award hash opens the award on the verification page.</p>"
-        '<div class="cr-table-wrap"><table class="cr-table"><caption>Revoked awards</caption>'
+        '<div class="cr-table-wrap" tabindex="0" role="region" aria-label="Revoked awards">'
+        '<table class="cr-table"><caption>Revoked awards</caption>'
         '<thead><tr><th scope="col">Revoked</th>'
         '<th scope="col">Credential</th><th scope="col">Reason</th><th scope="col">Award</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{more}"
@@ -145,7 +163,6 @@ def issuer_body(model: SiteModel, record: IssuerRecord) -> str:
             ("Based in", esc(_location(record))),
             ("Website", external_link(issuer.url, issuer.url)),
             ("Contact", external_link(f"mailto:{issuer.email}", issuer.email)),
-            ("Maintainers", ", ".join(_maintainer(m) for m in issuer.maintainers)),
         ],
         cls="cr-keyfacts cr-keyfacts--key",
     )
@@ -161,7 +178,7 @@ def issuer_body(model: SiteModel, record: IssuerRecord) -> str:
         f"{_section('about', 'About', about)}"
         f"{_section('awards', 'Awards', stat_tiles(issuer_counts(model, record.id)))}"
         f"{_section('credentials', 'Credentials', credentials)}"
-        f"{_section('keys', 'Identity and signing keys', _keys(model, record, here))}"
+        f"{_section('keys', 'Identity and signing keys', _technical(model, record, here))}"
         f"{_section('revocations', 'Revocation list', _revocations(model, record, here))}"
         "</article>"
     )

@@ -26,11 +26,14 @@ __all__ = [
     "COST_BUCKETS",
     "DELIVERY",
     "EFFORT_BUCKETS",
+    "EQF_LEVELS",
     "ISSUER_KIND",
+    "PRACTICAL_SHARE",
     "PROFICIENCY",
     "QA_KIND",
     "STATUS",
     "achievement_type_label",
+    "assessment_label",
     "cost_bucket",
     "cost_label",
     "country_name",
@@ -38,8 +41,11 @@ __all__ = [
     "describe_validity",
     "effort_bucket",
     "effort_label",
+    "eqf_explanation",
     "language_name",
     "level_label",
+    "native_language_name",
+    "practical_share",
     "stacking_label",
 ]
 
@@ -49,6 +55,35 @@ ASSESSMENT = {
     AssessmentMethod.PROJECT: "Project",
     AssessmentMethod.PORTFOLIO: "Portfolio",
     AssessmentMethod.OBSERVATION: "Observation",
+}
+#: Methods where the candidate does the work itself rather than answering questions about it.
+PRACTICAL_METHODS = frozenset(
+    {
+        AssessmentMethod.PRACTICAL_ASSESSMENT,
+        AssessmentMethod.PROJECT,
+        AssessmentMethod.PORTFOLIO,
+        AssessmentMethod.OBSERVATION,
+    }
+)
+#: The "practical share" facet, in the order it is offered.
+PRACTICAL_SHARE = (
+    "Fully practical",
+    "Mostly practical (50–99 %)",
+    "Partly practical (1–49 %)",
+    "Practical part, share not stated",
+    "Exam only",
+)
+#: What each EQF level corresponds to, in words an employer knows (the EQF's own reference points).
+EQF_LEVELS = {
+    1: "basic general knowledge and skills, under direct supervision",
+    2: "basic factual knowledge; simple tasks with some autonomy",
+    3: "knowledge of facts and principles in a field; completing tasks, adapting to circumstances",
+    4: "broad factual and theoretical knowledge; the level of upper-secondary or vocational qualifications",
+    5: "comprehensive, specialised knowledge; the level of short-cycle higher education and advanced vocational "
+    "training",
+    6: "advanced knowledge and critical understanding; the level of a bachelor's degree",
+    7: "highly specialised knowledge, some at the forefront of a field; the level of a master's degree",
+    8: "knowledge at the most advanced frontier of a field; the level of a doctorate",
 }
 DELIVERY = {DeliveryMode.ONLINE: "Online", DeliveryMode.IN_PERSON: "In person", DeliveryMode.BLENDED: "Blended"}
 PROFICIENCY = {
@@ -124,6 +159,17 @@ def language_name(tag: str) -> str:
         return tag
 
 
+@lru_cache(maxsize=512)
+def native_language_name(tag: str) -> str:
+    """``de`` → ``Deutsch``: a language named in itself, as readers of it look for it."""
+    try:
+        locale = Locale.parse(tag, sep="-")
+        name = locale.get_display_name(locale) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return name[:1].upper() + name[1:]
+
+
 def country_name(code: str) -> str:
     return str(_EN.territories.get(code, code))
 
@@ -189,3 +235,30 @@ def date_label(value: dt.date | dt.datetime) -> str:
 
 def describe_validity(period: str) -> str:
     return describe_duration(period)
+
+
+def eqf_explanation(level: int) -> str:
+    """``EQF 6: advanced knowledge …; the level of a bachelor's degree``: what the number means."""
+    return f"EQF {level}: {EQF_LEVELS[level]}"
+
+
+def assessment_label(definition: CredentialDefinition) -> str:
+    """``Exam 30 % · Project 70 %``, or ``Exam · Project`` when the parts carry no weights."""
+    parts = definition.criteria.assessment
+    words = [f"{ASSESSMENT[p.method]} {p.weight} %" if p.weight is not None else ASSESSMENT[p.method] for p in parts]
+    return " · ".join(dict.fromkeys(words))
+
+
+def practical_share(definition: CredentialDefinition) -> str:
+    """Which :data:`PRACTICAL_SHARE` bucket the assessment falls in: how much of the result comes from the
+    candidate doing the work (a project, portfolio, practical task or observation) rather than an exam."""
+    parts = definition.criteria.assessment
+    practical = [p for p in parts if p.method in PRACTICAL_METHODS]
+    if not practical:
+        return PRACTICAL_SHARE[4]
+    if len(practical) == len(parts):
+        return PRACTICAL_SHARE[0]
+    if any(p.weight is None for p in parts):
+        return PRACTICAL_SHARE[3]
+    share = sum(p.weight or 0 for p in practical)
+    return PRACTICAL_SHARE[1] if share >= 50 else PRACTICAL_SHARE[2]

@@ -10,18 +10,31 @@ from typing import Any
 from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL, achievement
 from generator.render.api import api_files
 from generator.render.catalog import catalog_bodies
+from generator.render.compare import COMPARE_PATH, compare_body
 from generator.render.credential import credential_body
 from generator.render.ctdl import ctdl_credential
 from generator.render.feed import atom_feed
 from generator.render.home import home_body
 from generator.render.issuer import issuer_body, issuers_index_body
-from generator.render.model import SiteModel, issuer_path
+from generator.render.model import Entry, SiteModel, issuer_path
 from generator.render.page import PageSpec
 from generator.render.skills import skills_body
 
-__all__ = ["CATALOG_SCRIPT", "VERIFY_SCRIPT", "data_files", "site_pages"]
+__all__ = [
+    "CATALOG_SCRIPT",
+    "COMPARE_SCRIPT",
+    "LANGUAGE_SCRIPT",
+    "PICKER_SCRIPT",
+    "VERIFY_SCRIPT",
+    "data_files",
+    "site_achievement",
+    "site_pages",
+]
 
 CATALOG_SCRIPT = "assets/credreg/catalog.js"
+COMPARE_SCRIPT = "assets/credreg/compare.js"
+PICKER_SCRIPT = "assets/credreg/picker.js"
+LANGUAGE_SCRIPT = "assets/credreg/language.js"
 VERIFY_SCRIPT = "assets/verify/verify.js"
 
 
@@ -62,6 +75,15 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
             heading=False,
         ),
     ]
+    pages.append(
+        PageSpec(
+            COMPARE_PATH,
+            "Compare credentials",
+            "Credentials side by side: level, effort, cost, assessment, skills and quality assurance.",
+            partial(compare_body, model),
+            scripts=(COMPARE_SCRIPT,),
+        )
+    )
     for path, body in catalog_bodies(model):
         title = "Catalog" if path == "catalog/" else f"Catalog, page {path.rstrip('/').rsplit('/', 1)[-1]}"
         pages.append(PageSpec(path, title, summary, partial(str, body), scripts=(CATALOG_SCRIPT,)))
@@ -87,18 +109,56 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
                 partial(credential_body, model, entry),
                 image=_image(model, entry.record.id, d.image),
                 og_type="article",
+                scripts=(PICKER_SCRIPT, LANGUAGE_SCRIPT) if d.translations else (PICKER_SCRIPT,),
             )
         )
     return pages
 
 
+#: JSON-LD terms for a credential's translations in the site's Achievement export: the properties of ``name``,
+#: ``description`` and the criteria's ``narrative``, as language maps (the OB 3.0 context defines those terms
+#: for single strings, and an award's Achievement stays as OB 3.0 defines it).
+TRANSLATION_TERMS = {
+    "nameMap": {"@id": "https://schema.org/name", "@container": "@language"},
+    "descriptionMap": {"@id": "https://schema.org/description", "@container": "@language"},
+    "narrativeMap": {"@id": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#narrative", "@container": "@language"},
+}
+
+
+def site_achievement(model: SiteModel, entry: Entry) -> dict[str, Any]:
+    """The credential's OB 3.0 Achievement as the site publishes it: with its translations as language maps
+    next to the texts of its first language."""
+    d = entry.definition
+    doc: dict[str, Any] = {
+        "@context": [VC2_CONTEXT_URL, OB3_CONTEXT_URL],
+        **achievement(model.registry, entry.issuer, d),
+    }
+    if not d.translations:
+        return doc
+    own = d.languages[0]
+
+    def language_map(text: str, field: str) -> dict[str, str] | None:
+        other = {t: getattr(x, field).strip() for t, x in d.translations.items() if getattr(x, field)}
+        return {own: text, **other} if other else None
+
+    doc["@context"].append(TRANSLATION_TERMS)
+    for key, value in (
+        ("nameMap", language_map(d.name, "name")),
+        ("descriptionMap", language_map(d.description.strip(), "description")),
+    ):
+        if value:
+            doc[key] = value
+    narrative = language_map(d.criteria.narrative.strip(), "criteria")
+    if narrative:
+        doc["criteria"] = {**doc["criteria"], "narrativeMap": narrative}
+    return doc
+
+
 def data_files(model: SiteModel) -> dict[str, Any]:
     """Site path → JSON document or text: achievements, CTDL, API, feed."""
-    registry = model.registry
     files: dict[str, Any] = api_files(model)
     for entry in model.entries.values():
-        doc = {"@context": [VC2_CONTEXT_URL, OB3_CONTEXT_URL], **achievement(registry, entry.issuer, entry.definition)}
-        files[f"{entry.path}achievement.json"] = doc
+        files[f"{entry.path}achievement.json"] = site_achievement(model, entry)
         files[f"{entry.path}ctdl.json"] = ctdl_credential(model, entry)
     files["feed.xml"] = atom_feed(model)
     return files

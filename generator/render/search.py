@@ -38,6 +38,8 @@ def _content(entry: Entry) -> str:
     parts += [a.description or "" for a in d.criteria.assessment]
     parts += [o.name for o in d.occupations]
     parts += [*d.industries, *(t.replace("-", " ") for t in d.tags)]
+    for t in d.translations.values():  # readers of other languages search in their words
+        parts += [t.name or "", t.summary or "", t.description or "", t.criteria or ""]
     parts.append(MATCH_ALL)
     return "\n".join(p for p in parts if p)
 

@@ -50,7 +50,12 @@ def _assessed(group: SkillGroup) -> list[tuple[str, str]]:
 def _group(model: SiteModel, group: SkillGroup) -> str:
     code = ""
     if group.framework is not None:
-        code = external_link(group.url, f"{group.framework.value} {group.code}", cls="cr-skill-entry__code")
+        # A link to the framework's entry, named by the framework (its code means nothing to a reader).
+        code = (
+            external_link(group.url, f"See it in {group.framework.value}", cls="cr-skill-entry__code")
+            if group.url
+            else esc(f"In {group.framework.value}")
+        )
     others = [n for n in group.names if n.casefold() != group.label.casefold()]
     named = f" · named by credentials as: {esc('; '.join(others))}" if others else ""
     items = []
@@ -68,6 +73,19 @@ def _group(model: SiteModel, group: SkillGroup) -> str:
         f'<h3 id="{esc(group.anchor)}-h">{esc(skill_label(group.label))}</h3>'
         f'<p class="cr-skill-entry__meta">{code}{named}</p>'
         f'<ul class="cr-certifiers" aria-label="Credentials certifying this skill">{"".join(items)}</ul></section>'
+    )
+
+
+def _eqf_legend() -> str:
+    levels = "".join(
+        f"<div><dt>EQF {n}</dt><dd>{esc(text[:1].upper() + text[1:])}</dd></div>"
+        for n, text in labels.EQF_LEVELS.items()
+    )
+    return (
+        '<details class="cr-eqf"><summary>What the levels mean: Beginner to Advanced, and EQF 1–8</summary>'
+        "<p>Beginner, Intermediate and Advanced are the issuer's own plain-language levels. EQF levels place a "
+        "credential in the European Qualifications Framework, which every EU country maps its qualifications to:"
+        f'</p><dl class="cr-eqf__levels">{levels}</dl></details>'
     )
 
 
@@ -93,6 +111,7 @@ def skills_body(model: SiteModel) -> str:
         f'<p class="cr-lead">The {total:,} skills certified by credentials in this registry, grouped by the public '
         "framework they are aligned to. For each skill: which credentials certify it, at what level, and how it is "
         "assessed.</p>"
+        f"{_eqf_legend()}"
         f'<nav class="cr-toc" aria-label="Frameworks"><ul class="cr-chips">{nav}</ul></nav>'
         f"{''.join(sections)}</article>"
     )

@@ -71,6 +71,11 @@ def test_minimal_definition_and_defaults() -> None:
         ({"updated": "2024-12-31"}, "updated", "is before created (2025-01-01)"),
         ({"summary": "two\nlines"}, "summary", "String should match pattern"),
         ({"skils": []}, "skils", "Extra inputs are not permitted"),
+        ({"translations": {"de": {"nmae": "SQL"}}}, "translations.de.nmae", "Extra inputs are not permitted"),
+        ({"translations": {"de": {}}}, "translations.de", "give at least one of name, summary"),
+        ({"translations": {"German": {"name": "SQL"}}}, "translations.German.[key]", "String should match pattern"),
+        ({"translations": {"en": {"name": "SQL"}}}, "translations", "'en' is the language of the definition's own"),
+        ({"translations": {"de": {"summary": "zwei\nZeilen"}}}, "translations.de.summary", "should match pattern"),
     ],
 )
 def test_definition_rules(changes: dict[str, Any], where: str, words: str) -> None:

@@ -6,11 +6,15 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+from pyld import jsonld
+
+from generator.crypto.contexts import document_loader
 from generator.models import CredentialDefinition, StackingRule
 from generator.models.award import AchievementRef
 from generator.openbadges import achievement
 from generator.render.credential import credential_body
 from generator.render.ctdl import CTDL_CONTEXT
+from generator.render.issuer import issuer_body
 from generator.render.model import SiteModel
 from generator.render.pages import data_files, site_pages
 from generator.render.search import search_records
@@ -28,10 +32,11 @@ def test_every_credential_has_an_achievement_that_matches_the_awards(model: Site
     for entry in model.entries.values():
         doc = files[f"{entry.path}achievement.json"]
         assert doc["@context"][1].startswith("https://purl.imsglobal.org/spec/ob/v3p0/context")
-        AchievementRef.model_validate({k: v for k, v in doc.items() if k != "@context"})
-        assert {k: v for k, v in doc.items() if k != "@context"} == achievement(
-            model.registry, entry.issuer, entry.definition
-        )
+        # The site's export adds the translations as language maps; the rest is the award's Achievement.
+        same = {k: v for k, v in doc.items() if k not in ("@context", "nameMap", "descriptionMap")}
+        same["criteria"] = {k: v for k, v in same["criteria"].items() if k != "narrativeMap"}
+        AchievementRef.model_validate(same)
+        assert same == achievement(model.registry, entry.issuer, entry.definition)
         assert doc["id"] == model.registry.credential_url(entry.record.id, entry.definition.id)
 
 
@@ -47,7 +52,8 @@ def test_ctdl_has_the_required_terms(model: SiteModel) -> None:
         assert re.fullmatch(r"ce-[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", doc["ceterms:ctid"])
         ctids.add(doc["ceterms:ctid"])
         lang = entry.definition.languages[0]
-        assert doc["ceterms:name"] == {lang: entry.definition.name}
+        assert doc["ceterms:name"][lang] == entry.definition.name
+        assert set(doc["ceterms:name"]) == {lang, *entry.definition.translations}
         if entry.definition.stacking is not None:
             assert len(doc["ceterms:hasPart"]) == len(entry.components)
         for ref in entry.stacks_into:
@@ -137,3 +143,94 @@ def test_pages_cover_the_registry(model: SiteModel) -> None:
     assert {"", "catalog/", "skills/", "issuers/", "verify/"} <= paths
     assert all(f"credentials/{ref}/" in paths for ref in model.entries)
     assert all(f"issuers/{i}/" in paths for i in model.registry.issuers)
+
+
+def test_translations_reach_the_page_the_search_and_the_exports(model: SiteModel) -> None:
+    ref = "cloud-skills-council/cloud-cost-optimisation"
+    entry = model.entries[ref]
+    html = credential_body(model, entry)
+    assert '<a href="#lang-de" hreflang="de" lang="de">Deutsch</a>' in html
+    assert '<section class="cr-translation" id="lang-de" lang="de"' in html
+    assert "Cloud-Kostenoptimierung" in html
+    record = next(r for r in search_records(model) if r.url == f"/{entry.path}")
+    assert "Cloud-Kostenoptimierung" in record.content
+    files = data_files(model)
+    ctdl = files[f"{entry.path}ctdl.json"]
+    assert ctdl["ceterms:name"] == {"en": "Cloud Cost Optimisation", "de": "Cloud-Kostenoptimierung"}
+    assert set(ctdl["ceterms:description"]) == {"en", "de"}
+    doc = files[f"{entry.path}achievement.json"]
+    assert doc["name"] == "Cloud Cost Optimisation"  # the OB 3.0 term stays a string
+    assert doc["nameMap"] == {"en": "Cloud Cost Optimisation", "de": "Cloud-Kostenoptimierung"}
+    assert doc["criteria"]["narrativeMap"]["de"].startswith("Die Prüfung und das Praxisprojekt bestehen.")
+    # As JSON-LD: the maps are language-tagged values of the same properties as the plain terms.
+    expanded = jsonld.expand(doc, {"documentLoader": document_loader})[0]
+    names = expanded["https://schema.org/name"]
+    assert {"@value": "Cloud-Kostenoptimierung", "@language": "de"} in names
+    assert {"@value": "Cloud Cost Optimisation"} in names
+    criteria = expanded["https://purl.imsglobal.org/spec/vc/ob/vocab.html#Criteria"][0]
+    narratives = criteria["https://purl.imsglobal.org/spec/vc/ob/vocab.html#narrative"]
+    assert any(n.get("@language") == "de" for n in narratives)
+    # A credential without translations is exported exactly as its awards carry it.
+    plain = model.entries["northbridge-university/python-for-data-analysis"]
+    assert not plain.definition.translations
+    assert "nameMap" not in files[f"{plain.path}achievement.json"]
+    assert 'id="languages"' not in credential_body(model, plain)
+
+
+def test_at_least_five_example_credentials_are_translated(model: SiteModel) -> None:
+    translated = [e for e in model.entries.values() if e.definition.translations]
+    assert len(translated) >= 5
+    for entry in translated:
+        for tag, text in entry.definition.translations.items():
+            assert tag != entry.definition.languages[0]
+            assert all((text.name, text.summary, text.description, text.criteria))
+
+
+def test_assessment_facets_and_card(model: SiteModel) -> None:
+    records = {r.url: r for r in search_records(model)}
+    cost = records["/credentials/cloud-skills-council/cloud-cost-optimisation/"]
+    assert cost.filters["assessment"] == ["Exam", "Project"]
+    assert cost.filters["practical"] == ["Mostly practical (50–99 %)"]
+    assert json.loads(cost.meta["card"])["assessment"] == "Exam 30 % · Project 70 %"
+    fundamentals = records["/credentials/cloud-skills-council/cloud-fundamentals/"]
+    assert fundamentals.filters["practical"] == ["Exam only"]
+    shares = {r.filters["practical"][0] for r in records.values()}
+    assert "Fully practical" in shares
+
+
+def test_the_compare_data_words_every_fact(model: SiteModel) -> None:
+    files = data_files(model)
+    doc = files["api/credentials/cloud-skills-council/cloud-cost-optimisation.json"]
+    display = doc["display"]
+    assert display["page"] == "credentials/cloud-skills-council/cloud-cost-optimisation/"
+    assert display["assessment"] == [{"method": "Exam", "weight": "30 %"}, {"method": "Project", "weight": "70 %"}]
+    assert display["eqf"].startswith("EQF 5: ")
+    assert display["cost"] == "320 USD"
+    assert display["pathway"]["counts_towards"][0]["name"] == "Cloud Practitioner"
+    # Skill keys are the skills index's anchors: two credentials certifying one framework item share a key.
+    anchors = {g.anchor for g in model.skills.values()}
+    assert all(s["key"] in anchors for s in display["skills"])
+    group = next(g for g in model.skills.values() if len(g.credentials) >= 2)
+    for ref in group.credentials:
+        keys = {s["key"] for s in files[f"api/credentials/{ref}.json"]["display"]["skills"]}
+        assert group.anchor in keys
+
+
+def test_pages_speak_plainly(model: SiteModel) -> None:
+    """Names instead of framework codes, no empty sections, identifiers folded away on issuer pages."""
+    entry = model.entries["cloud-skills-council/cloud-infrastructure-operations"]
+    html = credential_body(model, entry)
+    assert "cc867bee" not in re.sub(r'href="[^"]*"', "", html)  # the ESCO occupation, by name
+    alone = next(e for e in model.entries.values() if not e.definition.quality_assurance)
+    assert 'id="quality"' not in credential_body(model, alone)
+    assert "EQF 4: " in html or "EQF 5: " in html
+    skills = skills_body(model)
+    assert not re.search(r">(ESCO|O\*NET) [0-9a-f]{8}-", skills)
+    assert "EQF 6</dt>" in skills
+    record = model.registry.issuers["cloud-skills-council"]
+    issuer = issuer_body(model, record)
+    folded = issuer[issuer.index('<details class="cr-tech">') :]
+    assert "did:web:" not in issuer[: issuer.index('<details class="cr-tech">')]
+    assert "did:web:" in folded
+    assert "Multikey" in folded
+    assert 'tabindex="0" role="region" aria-label="Signing keys"' in folded

@@ -2,10 +2,21 @@
 // Without JavaScript the page is a plain list of every credential. With it, the query and the selected facet
 // values live in the address (?q=sql&level=Intermediate&skill=SQL), so a filtered view can be shared and is
 // restored on reload and by the back button. Everything shown comes from the index as text: nothing from it
-// is ever inserted as markup.
+// is ever inserted as markup. Retired credentials are left out unless the reader asks for them (?retired=show).
+// Names rank first: the index weighs a credential's name most (generator/publish/search.py) and the first results
+// are re-ranked here so that those whose name holds the query's words come first.
+
+import { pickButton } from "./picker.js";
 
 const PAGE_SIZE = 20;
 const COLLAPSED_VALUES = 8;
+const RETIRED = "Retired";
+// Results whose card is loaded to put name matches first (Pagefind weighs a long text's many mentions of a word
+// above a short name holding it: "cloud cost" would rank a page mentioning clouds and costs throughout above
+// "Cloud Cost Optimisation").
+const RERANK = 40;
+// Below this width the filters sit above the results (site.css): a "Show N results" button jumps to them.
+const NARROW = window.matchMedia("(max-width: 59.984375em)");
 
 const catalog = document.querySelector("[data-catalog]");
 if (catalog) start(catalog);
@@ -41,6 +52,8 @@ class Catalog {
     this.resultList = root.querySelector("[data-result-list]");
     this.more = root.querySelector("[data-more]");
     this.serverCount = this.count.textContent;
+    this.retired = root.querySelector("[data-retired]");
+    this.retiredBox = root.querySelector("[data-retired] input");
     this.run = 0;
   }
 
@@ -57,6 +70,8 @@ class Catalog {
       timer = setTimeout(() => this.commit(false), 250);
     });
     this.more.addEventListener("click", () => this.showMore());
+    this.retired.hidden = false;
+    this.retiredBox.addEventListener("change", () => this.commit(true));
     window.addEventListener("popstate", () => this.restore());
     this.restore();
   }
@@ -70,7 +85,7 @@ class Catalog {
       const values = params.getAll(facet.key).filter((v) => v);
       if (values.length) selected[facet.key] = new Set(values);
     }
-    return { q: (params.get("q") || "").trim(), selected };
+    return { q: (params.get("q") || "").trim(), selected, retired: params.get("retired") === "show" };
   }
 
   currentState() {
@@ -78,7 +93,7 @@ class Catalog {
     for (const box of this.panel.querySelectorAll("input[type=checkbox]:checked")) {
       (selected[box.name] ??= new Set()).add(box.value);
     }
-    return { q: this.input.value.trim(), selected };
+    return { q: this.input.value.trim(), selected, retired: this.retiredBox.checked };
   }
 
   address(state) {
@@ -87,23 +102,25 @@ class Catalog {
     for (const facet of this.facets) {
       for (const value of state.selected[facet.key] ?? []) params.append(facet.key, value);
     }
+    if (state.retired) params.set("retired", "show");
     const query = params.toString();
     return window.location.pathname + (query ? `?${query}` : "");
   }
 
-  commit(push) {
+  commit(push, reveal = false) {
     const state = this.currentState();
     const url = this.address(state);
     if (url !== window.location.pathname + window.location.search) {
       if (push) history.pushState(null, "", url);
       else history.replaceState(null, "", url);
     }
-    this.apply(state);
+    this.apply(state, { reveal });
   }
 
   restore() {
     const state = this.readState();
     this.input.value = state.q;
+    this.retiredBox.checked = state.retired;
     for (const box of this.panel.querySelectorAll("input[type=checkbox]")) {
       box.checked = state.selected[box.name]?.has(box.value) ?? false;
     }
@@ -117,6 +134,8 @@ class Catalog {
     for (const [key, values] of Object.entries(state.selected)) {
       if (key !== except && values.size) filters[key] = { any: [...values] };
     }
+    // Retired credentials are no longer awarded: hidden unless asked for, or chosen in the status facet.
+    if (!state.retired && !state.selected.status && except !== "status") filters.status = { none: [RETIRED] };
     return filters;
   }
 
@@ -127,13 +146,15 @@ class Catalog {
     return this.pagefind.search(state.q || this.matchAll, options);
   }
 
-  async apply(state) {
+  async apply(state, { reveal = false } = {}) {
     const run = ++this.run;
     const filtering = state.q || Object.keys(state.selected).length;
     this.renderActive(state);
-    if (!filtering) {
+    if (!filtering && state.retired) {
       this.showServerList();
       this.updateCounts(this.totals, {});
+      this.updateRetired(this.totals.status?.[RETIRED] ?? 0);
+      this.showButton.textContent = "Show all credentials";
       return;
     }
     const main = await this.search(state);
@@ -142,20 +163,62 @@ class Catalog {
     for (const key of Object.keys(state.selected)) own[key] = (await this.search(state, key)).filters[key];
     if (run !== this.run) return; // a newer query has started
     this.updateCounts(main.filters, own);
-    this.results = main.results;
+    this.results = state.q ? await this.rerank(main.results, state.q) : main.results;
+    if (run !== this.run) return;
     this.shown = 0;
     this.resultList.replaceChildren();
     const n = this.results.length;
-    this.count.textContent =
-      n === 0 ? "No credential matches" : `${n.toLocaleString("en")} credential${n === 1 ? " matches" : "s match"}`;
+    const words = `${n.toLocaleString("en")} credential${n === 1 ? "" : "s"}`;
+    this.count.textContent = !filtering ? words : n === 0 ? "No credential matches" : `${words} match${n === 1 ? "es" : ""}`;
+    this.showButton.textContent = n === 0 ? "No results: change the filters" : `Show ${n.toLocaleString("en")} result${n === 1 ? "" : "s"}`;
+    if (!state.retired) this.updateRetired((await this.search({ ...state, retired: true })).filters.status?.[RETIRED] ?? 0);
+    else this.updateRetired(main.filters.status?.[RETIRED] ?? 0);
+    if (run !== this.run) return;
     this.serverList.hidden = true;
     this.resultsBox.hidden = false;
     await this.showMore(run);
+    if (reveal && !NARROW.matches) this.reveal(false);
+  }
+
+  data(result) {
+    result.loaded ??= result.data();
+    return result.loaded;
+  }
+
+  // Among the first results, those whose name has more of the query's words (as whole words or their start)
+  // come first; ties keep Pagefind's order.
+  async rerank(results, q) {
+    const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    if (!words.length) return results;
+    const head = results.slice(0, RERANK);
+    const cards = await Promise.all(head.map((result) => this.data(result)));
+    const hits = cards.map((data) => {
+      const name = (data.meta.title || "").toLowerCase().split(/[^\p{L}\p{N}]+/u);
+      return words.filter((w) => name.some((n) => n.startsWith(w))).length;
+    });
+    const order = head.map((result, i) => [result, hits[i], i]);
+    order.sort((a, b) => b[1] - a[1] || a[2] - b[2]);
+    return [...order.map((x) => x[0]), ...results.slice(RERANK)];
+  }
+
+  updateRetired(n) {
+    this.retired.querySelector("[data-retired-count]").textContent = `(${n.toLocaleString("en")})`;
+  }
+
+  // The results, brought into view; with focus on their heading when the reader asked to go there.
+  reveal(focus) {
+    const box = this.count.getBoundingClientRect();
+    if (focus) {
+      this.count.focus({ preventScroll: true });
+      this.count.scrollIntoView({ block: "start" });
+    } else if (box.top < 0 || box.bottom > window.innerHeight) {
+      this.count.scrollIntoView({ block: "start", behavior: "smooth" });
+    }
   }
 
   async showMore(run = this.run) {
     const batch = this.results.slice(this.shown, this.shown + PAGE_SIZE);
-    const cards = await Promise.all(batch.map((result) => result.data()));
+    const cards = await Promise.all(batch.map((result) => this.data(result)));
     if (run !== this.run) return;
     for (const data of cards) this.resultList.append(card(data));
     this.shown += batch.length;
@@ -185,7 +248,15 @@ class Catalog {
       toggle.setAttribute("aria-expanded", String(open));
       toggle.textContent = open ? "Hide filters" : "Show filters";
     });
-    box.append(title, toggle, details);
+    const skip = el("a", { className: "cr-skip-results", text: "Skip the filters: go to the results", attrs: { href: "#results-count" } });
+    skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      this.reveal(true);
+    });
+    // On narrow screens this stays at the bottom of the screen while filters are open: one tap to the results.
+    this.showButton = el("button", { className: "cr-btn cr-facets__show", text: "Show results", attrs: { type: "button" } });
+    this.showButton.addEventListener("click", () => this.reveal(true));
+    box.append(skip, title, toggle, details, this.showButton);
     this.groups = {};
     for (const facet of this.facets) {
       const values = this.totals[facet.key];
@@ -197,7 +268,7 @@ class Catalog {
       for (const value of this.ordered(facet, values)) {
         const id = `facet-${facet.key}-${list.childElementCount}`;
         const box = el("input", { attrs: { type: "checkbox", id, name: facet.key, value } });
-        box.addEventListener("change", () => this.commit(true));
+        box.addEventListener("change", () => this.commit(true, true));
         const label = el("label", { attrs: { for: id } });
         label.append(el("span", { className: "cr-facet__name", text: value }), el("span", { className: "cr-facet__count" }));
         const item = el("li", { className: "cr-facet__value" });
@@ -308,7 +379,10 @@ function card(data) {
   if (c.status !== "active") meta.append(el("span", { className: `cr-badge cr-badge--${c.status}`, text: c.statusLabel }));
   const facts = el("ul", { className: "cr-card__facts", attrs: { "aria-label": "Key facts" } });
   for (const key of ["level", "effort", "cost", "delivery"]) if (c[key]) facts.append(el("li", { text: c[key] }));
-  item.append(title, meta, el("p", { className: "cr-card__summary", text: c.summary }), facts);
+  const assessed = el("p", { className: "cr-card__assessment" });
+  assessed.append(el("span", { className: "cr-card__label", text: "Assessed by" }), ` ${c.assessment}`);
+  item.append(title, meta, el("p", { className: "cr-card__summary", text: c.summary }), facts, assessed);
+  if (c.ref) item.append(pickButton(c.ref, c.name));
   return item;
 }
 

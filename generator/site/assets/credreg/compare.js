@@ -1,0 +1,199 @@
+// The compare page: the credentials named in the address (?ids=issuer/slug,issuer/slug), or else those chosen
+// with "Add to compare", side by side. Each one's facts come from its registry API document
+// (api/credentials/<issuer>/<slug>.json, "display": worded by generator/render/compare.py), fetched from this
+// site only. Every value is set as text; links go to the site's own credential pages.
+
+import { MAX, compareUrl, picked, setPicked, validRef } from "./picker.js";
+
+const siteRoot = new URL("../../", import.meta.url);
+const root = document.querySelector("[data-compare]");
+if (root) start(root);
+
+function idsFromAddress() {
+  const raw = new URLSearchParams(window.location.search).get("ids");
+  if (raw === null) return null;
+  return [...new Set(raw.split(",").map((x) => x.trim()))].filter(validRef).slice(0, MAX);
+}
+
+async function start(root) {
+  const status = root.querySelector("[data-compare-status]");
+  const box = root.querySelector("[data-compare-table]");
+  let ids = idsFromAddress();
+  if (ids === null) {
+    ids = picked().map((x) => x.ref);
+    if (ids.length) history.replaceState(null, "", compareUrl(ids));
+  }
+  await render(ids, status, box);
+  window.addEventListener("popstate", () => render(idsFromAddress() ?? [], status, box));
+}
+
+async function load(ref) {
+  try {
+    const response = await fetch(new URL(`api/credentials/${ref}.json`, siteRoot), { credentials: "same-origin" });
+    if (!response.ok) return null;
+    const doc = await response.json();
+    return doc && doc.ref === ref && doc.display ? doc.display : null;
+  } catch {
+    return null;
+  }
+}
+
+async function render(ids, status, box) {
+  const loaded = await Promise.all(ids.map(load));
+  const missing = ids.filter((_, i) => !loaded[i]);
+  const found = ids.map((ref, i) => [ref, loaded[i]]).filter(([, d]) => d);
+  const notes = [];
+  if (missing.length) notes.push(`Not in this registry: ${missing.join(", ")}.`);
+  if (found.length < 2) {
+    notes.push(
+      found.length
+        ? "Choose at least one more credential to compare: use “Add to compare” in the catalog or on a credential's page."
+        : "No credentials chosen yet: use “Add to compare” in the catalog or on a credential's page (up to four).",
+    );
+  }
+  status.textContent = notes.join(" ");
+  box.replaceChildren();
+  if (!found.length) return;
+  box.append(table(found, (ref) => remove(ref, status, box)));
+}
+
+async function remove(ref, status, box) {
+  const ids = (idsFromAddress() ?? []).filter((x) => x !== ref);
+  history.pushState(null, "", compareUrl(ids));
+  setPicked(picked().filter((x) => x.ref !== ref));
+  await render(ids, status, box);
+  status.textContent = `Removed from the comparison. ${status.textContent}`.trim();
+}
+
+// --- the table --------------------------------------------------------------------------------------------
+
+function table(found, onRemove) {
+  const cols = found.map(([, d]) => d);
+  const wrap = el("div", {
+    className: "cr-table-wrap cr-compare__wrap",
+    attrs: { tabindex: "0", role: "region", "aria-label": "Comparison table (scrolls sideways)" },
+  });
+  const t = el("table", { className: "cr-table cr-compare__table" });
+  t.append(el("caption", { text: `${cols.length} credentials compared` }));
+  const head = el("tr");
+  head.append(el("td", { className: "cr-compare__corner" }));
+  for (const [ref, d] of found) {
+    const th = el("th", { attrs: { scope: "col" } });
+    th.append(link(d.name, d.page), el("span", { className: "cr-compare__issuer", text: d.issuer }));
+    const button = el("button", {
+      className: "cr-compare__remove",
+      text: "Remove",
+      attrs: { type: "button", "aria-label": `Remove ${d.name} from the comparison` },
+    });
+    button.addEventListener("click", () => onRemove(ref));
+    th.append(button);
+    head.append(th);
+  }
+  t.append(el("thead", {}, [head]));
+
+  const facts = el("tbody");
+  const row = (label, cell) => {
+    const tr = el("tr");
+    tr.append(el("th", { text: label, attrs: { scope: "row" } }));
+    for (const d of cols) tr.append(el("td", {}, cell(d)));
+    facts.append(tr);
+  };
+  row("Type", (d) => [d.type]);
+  row("Status", (d) => [d.status]);
+  row("Level", (d) => (d.eqf ? [d.level, el("span", { className: "cr-compare__note", text: d.eqf })] : [d.level]));
+  row("Effort", (d) => [d.effort]);
+  row("Cost", (d) => [d.cost]);
+  row("Delivery", (d) => [d.delivery]);
+  row("Languages", (d) => [d.languages.join(", ")]);
+  row("Assessed by", (d) => [list(d.assessment.map((a) => (a.weight ? `${a.method}: ${a.weight}` : a.method)))]);
+  row("Practical assessment", (d) => [d.practical]);
+  row("Pass mark", (d) => [d.pass_mark || "Not stated"]);
+  t.append(facts);
+
+  // Skills: one row per skill, those certified by more of the compared credentials first.
+  const skills = new Map();
+  cols.forEach((d, i) => {
+    for (const s of d.skills) {
+      const entry = skills.get(s.key) ?? { label: s.label, by: new Map() };
+      entry.by.set(i, s.name);
+      skills.set(s.key, entry);
+    }
+  });
+  const ordered = [...skills.values()].sort((a, b) => b.by.size - a.by.size || a.label.localeCompare(b.label));
+  const skillBody = el("tbody", { className: "cr-compare__skills" });
+  const skillHead = el("tr");
+  const shared = ordered.filter((s) => s.by.size === cols.length).length;
+  skillHead.append(
+    el("th", {
+      text: `Skills certified (${shared} shared by all)`,
+      className: "cr-compare__group",
+      attrs: { scope: "colgroup", colspan: String(cols.length + 1) },
+    }),
+  );
+  skillBody.append(skillHead);
+  for (const s of ordered) {
+    const tr = el("tr", { className: s.by.size === cols.length ? "cr-compare__shared" : "" });
+    tr.append(el("th", { text: s.label, attrs: { scope: "row" } }));
+    cols.forEach((_, i) => {
+      const name = s.by.get(i);
+      const td = el("td");
+      if (name === undefined) td.append(el("span", { className: "cr-compare__no", text: "Not certified" }));
+      else {
+        td.append(el("span", { className: "cr-compare__yes", text: "✓ Certified" }));
+        if (name.toLowerCase() !== s.label.toLowerCase()) td.append(el("span", { className: "cr-compare__note", text: `as “${name}”` }));
+      }
+      tr.append(td);
+    });
+    skillBody.append(tr);
+  }
+  t.append(skillBody);
+
+  const more = el("tbody");
+  const moreRow = (label, cell) => {
+    const tr = el("tr");
+    tr.append(el("th", { text: label, attrs: { scope: "row" } }));
+    for (const d of cols) tr.append(el("td", {}, cell(d)));
+    more.append(tr);
+  };
+  const pathwayWords = {
+    prerequisites: "Hold first",
+    components: "Earned by holding",
+    counts_towards: "Counts towards",
+    prerequisite_for: "Prerequisite for",
+  };
+  moreRow("Pathway", (d) => {
+    const parts = Object.entries(pathwayWords)
+      .filter(([key]) => d.pathway[key])
+      .map(([key, words]) => {
+        const p = el("p", { className: "cr-compare__path", text: `${words}: ` });
+        d.pathway[key].forEach((x, i) => p.append(i ? ", " : "", link(x.name, x.page)));
+        return p;
+      });
+    return parts.length ? parts : ["Stands alone"];
+  });
+  moreRow("Quality assurance", (d) => [d.quality_assurance.length ? list(d.quality_assurance) : "None stated"]);
+  moreRow("Validity", (d) => [d.validity]);
+  moreRow("Awards issued", (d) =>
+    [Object.entries(d.awards).map(([k, n]) => `${k}: ${Number(n).toLocaleString("en")}`).join(" · ")],
+  );
+  t.append(more);
+  wrap.append(t);
+  return wrap;
+}
+
+function link(text, page) {
+  return el("a", { text, attrs: { href: new URL(page, siteRoot).pathname } });
+}
+
+function list(items) {
+  return el("ul", { className: "cr-compare__list" }, items.map((x) => el("li", { text: x })));
+}
+
+function el(tag, { className, text, attrs } = {}, children = []) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
