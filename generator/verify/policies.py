@@ -332,6 +332,9 @@ class ValidityPolicy:
         start, end = parse_time(doc.get("validFrom")), parse_time(doc.get("validUntil"))
         if start is None:
             return _check("validity", label, False, "validFrom is missing or not a timestamp")
+        if end is None and doc.get("validUntil") is not None:
+            # Never "does not expire": an end date one verifier cannot read is an invalid credential.
+            return _check("validity", label, False, "validUntil is not a timestamp")
         if ctx.now < start:
             return _check("validity", label, False, f"not valid before {start:%Y-%m-%d}")
         if end is not None and ctx.now > end:
