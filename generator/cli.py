@@ -28,6 +28,10 @@ Handler = Callable[[argparse.Namespace], int]
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
+#: A credential given to `credreg verify` may come from elsewhere, with its badge image embedded as a data URI.
+MAX_CREDENTIAL_BYTES = 1024 * 1024
+
+
 def _root(args: argparse.Namespace) -> Path:
     if args.root is not None:
         root = Path(args.root).resolve()
@@ -163,10 +167,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         if args.root is not None:
             raise
     if Path(target).is_file():
+        from generator._internal.source import SourceError, read_json_file
+
         try:
-            document = json.loads(Path(target).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise UsageError(f"{target} is not a JSON credential: {exc}") from None
+            document = read_json_file(target, target, max_bytes=MAX_CREDENTIAL_BYTES, what="the credential").data
+        except SourceError as exc:
+            raise UsageError(f"{target} is not a JSON credential", [str(p) for p in exc.problems]) from None
     elif HASH_RE.match(target.lower()):
         if registry is None:
             raise UsageError("verifying by hash needs a registry (--root DIR)")

@@ -24,6 +24,7 @@ from generator.errors import CryptoError
 from generator.openbadges import STATUS_LIST_TYPES, VC2_CONTEXT_URL, timestamp
 
 __all__ = [
+    "MAX_LIST_BYTES",
     "MAX_LIST_NUMBER",
     "MIN_BITS",
     "decode_list",
@@ -43,6 +44,8 @@ __all__ = [
 MIN_BITS = 131_072
 #: A decoded list larger than this is refused: a gzip bomb must not exhaust memory in a check.
 MAX_BITS = 8 * 16 * 1024 * 1024
+#: A status list file larger than this is refused before it is parsed.
+MAX_LIST_BYTES = 4 * 1024 * 1024
 #: Lists are numbered from 1; the bound keeps a slot (list, index) in one machine word.
 MAX_LIST_NUMBER = 65_535
 
@@ -120,7 +123,7 @@ def encode_list(bitstring: bytes | bytearray) -> str:
     return multibase_encode(gzip.compress(bytes(bitstring), compresslevel=9, mtime=0), "base64url")
 
 
-def decode_list(encoded: str) -> bytes:
+def decode_list(encoded: Any) -> bytes:
     """Inverse of :func:`encode_list`, refusing malformed, non-canonical and oversized (bomb) payloads.
 
     The GZIP framing must be exactly one member (RFC 1952) with no optional header fields, its CRC-32 and size

@@ -8,14 +8,14 @@ too: their awards point at the lists.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator import layout
-from generator._internal.source import Document, SourceError, parse_json
+from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.times import parse_time
+from generator.awards import parse_award_text
 from generator.crypto.dataintegrity import proofs_of
 from generator.errors import Problem, ProblemList
 from generator.governance.context import PullRequest
@@ -25,10 +25,10 @@ from generator.governance.git import ChangeStatus
 from generator.governance.new_awards import NewAwards
 from generator.layout import PathKind
 from generator.models.award import RevocationEntry
-from generator.statuslist import get_bit
+from generator.statuslist import MAX_LIST_BYTES, get_bit, index_problem
 from generator.verify import Verifier
 from generator.verify.keys import KeyResolver, window_problem
-from generator.verify.registry_check import read_revocation, revocation_signature_problem
+from generator.verify.registry_check import list_numbers, read_revocation, revocation_signature_problem
 from generator.verify.status import RegistryStatus
 
 __all__ = ["check_revocations_and_lists", "new_log_offset"]
@@ -121,15 +121,19 @@ class _StatusCheck:
     def _old_line(self, state: _Issuer, number: int, raw: bytes) -> None:
         """A line the base already had: trusted as it was checked then; only its slot counts."""
         try:
-            data = json.loads(raw)
-            state.revoked[(int(data["statusList"]), int(data["statusListIndex"]))] = number
-            state.seen.setdefault(str(data["award"]), number)
-        except (ValueError, KeyError, TypeError):
+            data = parse_award_text(raw.decode("utf-8", "surrogateescape"), state.rel_log, number, strict=False).data
+        except SourceError:
             return
+        if not isinstance(data, dict):
+            return
+        listed, index = data.get("statusList"), data.get("statusListIndex")
+        if _count(listed) and _count(index):
+            state.revoked[(listed, index)] = number
+            state.seen.setdefault(str(data.get("award")), number)
 
     def _new_line(self, state: _Issuer, number: int, raw: bytes) -> None:
         try:
-            doc = parse_json(raw.decode("utf-8", "replace"), state.rel_log, line_offset=number - 1)
+            doc = parse_award_text(raw.decode("utf-8", "surrogateescape"), state.rel_log, number)
         except SourceError as exc:
             self.problems.extend(exc.problems)
             return
@@ -196,8 +200,7 @@ class _StatusCheck:
 
     def _lists(self, state: _Issuer, changed: dict[str, ChangeStatus]) -> None:
         root = self.registry.root
-        folder = layout.issuer_dir(root, state.id) / "status"
-        present = {int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()} if folder.is_dir() else set()
+        present = set(list_numbers(layout.issuer_dir(root, state.id) / "status"))
         used = {o.status_list for o in self.new.outcomes if o.issuer == state.id and o.status_list is not None}
         for number in sorted(present | used | {n for n, _ in state.revoked}):
             rel = layout.relpath(root, layout.status_list_path(root, state.id, number))
@@ -207,6 +210,7 @@ class _StatusCheck:
                 continue
             if rel in changed:
                 self._fresh_list(rel)
+            self._new_awards_within(state.id, number, bits)
             for (n, i), line in sorted(state.revoked.items()):
                 if n == number and not _bit(bits, i):
                     self.problems.add(
@@ -223,12 +227,27 @@ class _StatusCheck:
                         code="status-list.unexplained-bit",
                     )
 
+    def _new_awards_within(self, issuer: str, number: int, bits: bytes) -> None:
+        """Every new award's index names an entry of its list: one beyond it could never be revoked."""
+        for outcome in self.new.outcomes:
+            if outcome.issuer != issuer or outcome.status_list != number or outcome.status_index is None:
+                continue
+            outside = index_problem(outcome.status_index, bits)
+            if outside is not None:
+                self.problems.add(
+                    outcome.source_path,
+                    f"statusListIndex: {outside}: the award could never be revoked; re-issue it",
+                    line=outcome.line,
+                    field="credentialStatus.statusListIndex",
+                    code="award.status-index-range",
+                )
+
     def _fresh_list(self, rel: str) -> None:
         """A list this change writes was signed by it: the signature must be fresh."""
         try:
-            credential = json.loads((self.registry.root / rel).read_bytes())
-        except (OSError, ValueError):
-            return
+            credential = read_json_file(self.registry.root / rel, rel, max_bytes=MAX_LIST_BYTES).data
+        except SourceError:
+            return  # the list check says why it cannot be read
         for proof in proofs_of(credential) if isinstance(credential, dict) else []:
             method = proof.get("verificationMethod") if isinstance(proof, dict) else None
             key = self.keys.resolve(method) if isinstance(method, str) else None
@@ -240,6 +259,10 @@ class _StatusCheck:
             if stale:
                 self.problems.add(rel, stale, field="proof", code="governance.fresh-signature")
                 return
+
+
+def _count(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _bit(bits: bytes, index: int) -> bool:

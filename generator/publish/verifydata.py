@@ -40,9 +40,11 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import write_json_atomic
+from generator._internal.source import SourceError
 from generator._internal.times import parse_time
 from generator.awards import iter_awards, read_revocations
 from generator.crypto.jcs import canonicalize
+from generator.errors import CredregError
 from generator.openbadges import timestamp
 from generator.registry import Registry
 
@@ -121,7 +123,8 @@ def keys_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
 
 
 def _credential_ref(registry: Registry, award: dict[str, Any]) -> str | None:
-    achievement = award.get("credentialSubject", {}).get("achievement", {})
+    subject = award.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
     url = achievement.get("id", "") if isinstance(achievement, dict) else ""
     prefix = registry.url("credentials/")
     if not isinstance(url, str) or not url.startswith(prefix):
@@ -160,12 +163,12 @@ def write_verification_data(
             for source in iter_awards(registry.root):
                 issuer = layout.classify(source.path).issuer
                 try:
-                    award = json.loads(source.text)
-                except ValueError:
+                    award = source.parse(strict=False).data
+                    digest = hashlib.sha256(canonicalize(award)).hexdigest()
+                except (SourceError, CredregError):
                     continue  # the check reports it; an unreadable award is simply not published
                 if not isinstance(award, dict) or issuer not in registry.issuers:
                     continue
-                digest = hashlib.sha256(canonicalize(award)).hexdigest()
                 ref = _credential_ref(registry, award) or f"{issuer}/?"
                 stats.total += 1
                 stats.awarded[ref] += 1

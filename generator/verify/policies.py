@@ -314,6 +314,8 @@ class StatusPolicy:
         if ctx.status is None or ctx.issuer_id is None:
             return _not_checked("status", label, "no registry to look the status up in", applicable=True)
         outcome = ctx.status.status(entry, ctx.issuer_id, ctx.award_hash)
+        if outcome.malformed:
+            return _check("status", label, False, outcome.problem)
         if outcome.revoked is None:
             return _not_checked("status", label, outcome.problem, applicable=True)
         if outcome.revoked:

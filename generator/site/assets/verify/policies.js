@@ -10,7 +10,7 @@ import { DataError, isId } from "./sitedata.js";
 import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
 import { canonicalize } from "./jcs.js";
 import { check, notChecked } from "./results.js";
-import { decodeList, getBit, StatusListError } from "./statuslist.js";
+import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
 
 const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
@@ -518,19 +518,13 @@ export async function statusPolicy(ctx) {
     return unknown(`status purpose ${pyStr(entry.statusPurpose)} is not supported`);
   const url =
     typeof entry.statusListCredential === "string" ? entry.statusListCredential : pyStr(entry.statusListCredential);
-  const rawIndex = typeof entry.statusListIndex === "number" ? String(entry.statusListIndex) : entry.statusListIndex;
-  if (typeof rawIndex !== "string" || !/^\s*[+-]?\d+\s*$/.test(rawIndex))
-    return unknown("statusListIndex is not a number");
-  const index = Number(rawIndex.trim());
+  const index = parseIndex(entry.statusListIndex);
+  if (index === null)
+    return check("status", label, false, "statusListIndex is not a canonical base-10 number string");
   const site = await ctx.site.index();
-  const prefix = `${site.site_url}issuers/`;
-  let located = null;
-  if (url.startsWith(prefix)) {
-    const [issuer, rest] = url.slice(prefix.length).split(/\/status\/(.*)/s);
-    const known = Object.values(site.issuers).includes(issuer);
-    if (known && rest !== undefined && /^\d+\.json$/.test(rest))
-      located = { issuer, number: Number(rest.slice(0, -5)) };
-  }
+  const parsed = parseListUrl(site.site_url, url);
+  const located =
+    parsed !== null && Object.values(site.issuers).includes(parsed[0]) ? { issuer: parsed[0], number: parsed[1] } : null;
   const revocation = located ? await publishedRevocation(ctx, ctx.issuerId) : null;
   const signedRevocation = revocation && !revocation.problem ? revocation : null;
   const { bits, problem } = located
@@ -540,14 +534,9 @@ export async function statusPolicy(ctx) {
     if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
     return unknown(problem);
   }
-  let bit;
-  try {
-    bit = getBit(bits, index);
-  } catch (error) {
-    if (error instanceof StatusListError) return unknown(error.message);
-    throw error;
-  }
-  if (bit) {
+  const outside = indexProblem(index, bits);
+  if (outside !== null) return check("status", label, false, outside);
+  if (getBit(bits, index)) {
     if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
     const note = revocation
       ? `; ${revocation.problem}, so its date and reason are not shown`
