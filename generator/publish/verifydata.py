@@ -13,6 +13,8 @@
     Those achievements, once each; the page substitutes them back and the hash proves it is the same one.
 ``issuers/<issuer>/keys.json``
     The issuer's keys with their validity windows, for the browser's key check.
+``issuers/<issuer>/credential-dates.json``
+    When each of the issuer's credentials was first published: no award is valid from before it.
 
 The page also reads ``issuers/<issuer>/status/<n>.json``, the issuer's signed status lists, which the build
 copies from the registry byte for byte (the page verifies their ``eddsa-jcs-2022`` proofs). The registry's
@@ -52,6 +54,7 @@ __all__ = [
     "TARGET_PER_SHARD",
     "AwardStats",
     "PublishedAward",
+    "credential_dates",
     "keys_document",
     "shard_bits",
     "shard_name",
@@ -120,6 +123,15 @@ def keys_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
             }
         )
     return {"issuer": issuer_id, "did": did, "keys": keys}
+
+
+def credential_dates(registry: Registry, issuer_id: str) -> dict[str, Any]:
+    """When each credential of the issuer was first published (the bound of its awards' ``validFrom``)."""
+    credentials = registry.issuers[issuer_id].credentials
+    return {
+        "issuer": issuer_id,
+        "created": {slug: credentials[slug].model.created.isoformat() for slug in sorted(credentials)},
+    }
 
 
 def _credential_ref(registry: Registry, award: dict[str, Any]) -> str | None:
@@ -213,6 +225,7 @@ def write_verification_data(
     )
     for issuer in registry.issuers:
         write_json_atomic(out / "issuers" / issuer / "keys.json", keys_document(registry, issuer))
+        write_json_atomic(out / "issuers" / issuer / "credential-dates.json", credential_dates(registry, issuer))
         revoked_lists[issuer].sort(key=lambda r: r.revoked, reverse=True)
     return stats, revoked_lists
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from generator._internal.times import parse_time
 from generator.crypto.dataintegrity import proofs_of, verify_proof
+from generator.models import PublicKey
 from generator.models.award import Award
 from generator.openbadges import normalize_identifier
 from generator.registry import IssuerRecord, Registry
@@ -58,6 +59,30 @@ class ProofCache(Protocol):
 def _day(value: Any) -> str:
     parsed = parse_time(value)
     return parsed.strftime("%Y-%m-%d") if parsed else str(value)
+
+
+# The bounds of validFrom (the browser's copy: policies.js validFromBeforeKey / validFromBeforeDefinition). An
+# award cannot have been valid before its issuer held the key that signs it, nor before the credential it
+# certifies was defined: the key's window and the definition's `created` date are the registry's own records.
+# (The definition's first commit would be a finer bound, but the browser has no Git history.)
+
+
+def valid_from_before_key(document: Any, key: PublicKey) -> str | None:
+    """Why the credential's ``validFrom`` lies before the signing key's window (``None`` when it does not)."""
+    value = str(document.get("validFrom")) if isinstance(document, dict) else ""
+    start = parse_time(value)
+    if start is None or start >= key.valid_from:
+        return None  # an unreadable validFrom is the structure and validity checks' to report
+    return f"validFrom {value[:10]} is before key {key.id} became valid ({key.valid_from:%Y-%m-%d})"
+
+
+def valid_from_before_definition(document: Any, created: dt.date) -> str | None:
+    """Why the credential's ``validFrom`` lies before the definition was first published, a date: compared with
+    validFrom's calendar date as written (in its own offset)."""
+    value = str(document.get("validFrom")) if isinstance(document, dict) else ""
+    if parse_time(value) is None or value[:10] >= created.isoformat():
+        return None
+    return f"validFrom {value[:10]} is before the credential was first published ({created.isoformat()})"
 
 
 @dataclass(frozen=True)
@@ -256,6 +281,9 @@ class KeyPolicy:
                     problem = window_problem(key.record, created)
                     if problem:
                         return _check("key", label, False, problem)
+                early = valid_from_before_key(ctx.document, key.record)
+                if early:
+                    return _check("key", label, False, early)
                 reasons.append(f"{key.source}, valid when it signed")
             else:
                 reasons.append(f"{key.source} (the key is the issuer's identifier)")
@@ -289,11 +317,17 @@ class CredentialPolicy:
         if ctx.lookups is not None:
             found = ctx.lookups.credentials.get(achievement_id) if isinstance(achievement_id, str) else None
             if found is not None and found[0] is record:
-                name = record.credentials[found[1]].model.name
-                return _check("credential", label, True, f"{name} ({record.id}/{found[1]})")
+                definition = record.credentials[found[1]].model
+                early = valid_from_before_definition(ctx.document, definition.created)
+                if early:
+                    return _check("credential", label, False, early)
+                return _check("credential", label, True, f"{definition.name} ({record.id}/{found[1]})")
         else:
             for slug, credential in record.credentials.items():
                 if achievement_id == ctx.registry.credential_url(record.id, slug):
+                    early = valid_from_before_definition(ctx.document, credential.model.created)
+                    if early:
+                        return _check("credential", label, False, early)
                     return _check("credential", label, True, f"{credential.model.name} ({record.id}/{slug})")
         prefix = ctx.registry.url("credentials/")
         if isinstance(achievement_id, str) and achievement_id.startswith(prefix):

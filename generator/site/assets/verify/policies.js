@@ -187,6 +187,22 @@ export function windowProblem(record, when) {
   return null;
 }
 
+// The bounds of validFrom (generator/verify/policies.py valid_from_before_key / valid_from_before_definition).
+
+export function validFromBeforeKey(document, record) {
+  const value = get(document, "validFrom");
+  const start = parseTime(value);
+  const from = parseTime(record.valid_from);
+  if (start === null || (from !== null && start >= from)) return null;
+  return `validFrom ${value.slice(0, 10)} is before key ${record.id} became valid (${day(record.valid_from)})`;
+}
+
+export function validFromBeforeDefinition(document, created) {
+  const value = get(document, "validFrom");
+  if (parseTime(value) === null || value.slice(0, 10) >= created) return null;
+  return `validFrom ${value.slice(0, 10)} is before the credential was first published (${created})`;
+}
+
 // --- structure (generator/verify/conformance.py) -------------------------------------------------------------
 
 export function structureProblems(doc) {
@@ -371,6 +387,8 @@ export async function keyPolicy(ctx) {
         const problem = windowProblem(key.record, proof.created);
         if (problem) return check("key", label, false, `key not valid when it signed: ${problem}`);
       }
+      const early = validFromBeforeKey(ctx.document, key.record);
+      if (early) return check("key", label, false, early);
       reasons.push(`${key.source}, valid when it signed`);
     } else {
       reasons.push(`${key.source} (the key is the issuer's identifier)`);
@@ -423,6 +441,8 @@ export async function credentialPolicy(ctx) {
     achievementId === `${prefix}${owner}/${slug}/`
   ) {
     ctx.credentialRef = `${owner}/${slug}`;
+    const early = validFromBeforeDefinition(ctx.document, await ctx.site.credentialCreated(owner, slug));
+    if (early) return check("credential", label, false, early);
     const name = get(ctx.achievement, "name");
     return check(
       "credential",
