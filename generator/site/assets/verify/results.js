@@ -48,7 +48,11 @@ export function isAuthentic(checks) {
 export function verdictOf(checks) {
   if (!isAuthentic(checks)) return Verdict.INVALID;
   const failed = new Set(checks.filter((c) => c.status === FAILED).map((c) => c.id));
-  if (failed.has("status")) return Verdict.REVOKED;
+  const status = checks.find((c) => c.id === "status");
+  if (status && status.status === FAILED) {
+    // A status entry that names no entry of its list is not a revocation: the credential is malformed.
+    return status.reason.startsWith("revoked") ? Verdict.REVOKED : Verdict.INVALID;
+  }
   const validity = checks.find((c) => c.id === "validity");
   if (validity && validity.status === FAILED) {
     return validity.reason.startsWith("not valid before") ? Verdict.NOT_YET_VALID : Verdict.EXPIRED;
