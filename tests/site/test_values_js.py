@@ -1,3 +1,4 @@
+# ruff: noqa: F811
 """The value rules both verifiers apply, run in Node against the Python module that owns each rule.
 
 * date-times: ``parseTime`` (``policies.js``) against :func:`generator._internal.times.parse_time`, over
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import gzip
 import json
@@ -18,7 +20,7 @@ import shutil
 import struct
 import subprocess
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +30,27 @@ from hypothesis import strategies as st
 
 from generator import statuslist
 from generator._internal.times import parse_time
+from generator.awarding.revoke import revoke_award
+from generator.awarding.signing import sign_document
+from generator.awards import award_filename, award_hash, render_award
+from generator.check import CheckOptions, run_check
 from generator.crypto.multibase import multibase_encode
-from generator.errors import CryptoError
-from tests.site.test_verify_js import ASSETS, NODE
+from generator.errors import CryptoError, UsageError
+from generator.load import load_registry
+from generator.verify import Verifier
+from tests.conftest import Signer, set_at
+
+# The harness's Node verifier and signed scenarios, as fixtures (their parameters shadow these names: F811).
+from tests.site.test_verify_js import (  # noqa: F401
+    ASSETS,
+    NODE,
+    NOW,
+    Node,
+    _ask,
+    assert_agrees,
+    node,
+    scenarios,
+)
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -260,3 +280,138 @@ SITE = "https://registry.example/"
 def test_python_and_the_browser_read_status_list_urls_alike(values: Values, url: str) -> None:
     expected = statuslist.parse_list_url(SITE, url)
     assert values.ask(op="url", site=SITE, url=url)["value"] == (list(expected) if expected else None)
+
+
+# --- verdicts: values only one side used to accept ---------------------------------------------------------------
+
+VM = "did:web:registry.test.example:issuers:acme-academy#key-1"
+SIGNED_AT = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+
+
+def _resigned(signer: Signer, award: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """``award`` changed and signed again by its issuer: a value the issuer really signed."""
+    unsigned = {k: v for k, v in copy.deepcopy(award).items() if k != "proof"}
+    change(unsigned)
+    return sign_document(unsigned, signer.key, VM, SIGNED_AT)
+
+
+def _store(signer: Signer, award: dict[str, Any]) -> str:
+    digest = award_hash(award)
+    path = award_filename(signer.root, "acme-academy", award, digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_award(award), encoding="utf-8")
+    return path.relative_to(signer.root).as_posix()
+
+
+def _status(index: str) -> Callable[[dict[str, Any]], None]:
+    return set_at(["credentialStatus", "statusListIndex"], index)
+
+
+# name → (change, Python/browser verdict, the check that fails, the check's code in `credreg check`)
+VALUE_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str, str | None]] = {
+    "index beyond the list": (_status("200000"), "invalid", "status", "award.status-index-range"),
+    "index at the list's end": (_status(str(statuslist.MIN_BITS)), "invalid", "status", "award.status-index-range"),
+    "index with a leading zero": (_status("0123"), "invalid", "status", "award.structure"),
+    "index in Arabic-Indic digits": (_status("١٢"), "invalid", "status", "award.structure"),
+    "validUntil on 30 February": (
+        set_at(["validUntil"], "2030-02-30T00:00:00Z"),
+        "invalid",
+        "validity",
+        "award.structure",
+    ),
+    "validUntil offset +99:00": (
+        set_at(["validUntil"], "2030-01-01T00:00:00+99:00"),
+        "invalid",
+        "validity",
+        "award.structure",
+    ),
+    "validFrom before the key": (set_at(["validFrom"], "2023-06-01T00:00:00Z"), "invalid", "key", "award.key"),
+    "validFrom before the credential": (
+        set_at(["validFrom"], "2024-06-01T00:00:00Z"),  # of data-reporting, defined from 2025-02-01
+        "untrusted",
+        "credential",
+        "award.credential",
+    ),
+    "status list URL in Unicode digits": (
+        lambda doc: doc["credentialStatus"].update(
+            statusListCredential=doc["credentialStatus"]["statusListCredential"].replace("/1.json", "/².json")
+        ),
+        "untrusted",
+        "status",
+        "award.structure",  # the registry's profile allows only .../status/<ASCII digits>.json
+    ),
+}
+
+
+@pytest.fixture
+def value_awards(scenarios: dict[str, Any], signer: Signer) -> dict[str, dict[str, Any]]:
+    fresh = scenarios["awards"]["fresh"]
+    # A credential defined from 2025-02-01, so that a validFrom in 2024 is inside the key's window but before it.
+    later = signer.award("acme-academy/data-reporting", at=SIGNED_AT).award
+    out = {}
+    for name, (change, _, _, _) in VALUE_CASES.items():
+        out[name] = _resigned(signer, later if name == "validFrom before the credential" else fresh, change)
+    return out
+
+
+def test_both_verifiers_refuse_values_only_one_side_used_to_accept(
+    node: Node,
+    scenarios: dict[str, Any],
+    value_awards: dict[str, dict[str, Any]],
+) -> None:
+    verifier = Verifier(scenarios["registry"])
+    for name, award in value_awards.items():
+        _, verdict, failing, _ = VALUE_CASES[name]
+        expected = verifier.verify(award, now=NOW)
+        reply = _ask(node, scenarios["site"], text=json.dumps(award))
+        assert_agrees(expected, reply, name)
+        assert str(expected.verdict) == verdict, (name, [c.as_dict() for c in expected.checks])
+        check = expected.check(failing)
+        assert check is not None
+        assert str(check.status) in ("failed", "not checked"), (name, check)
+
+
+def test_check_refuses_each_value(signer: Signer, value_awards: dict[str, dict[str, Any]]) -> None:
+    stored = {name: _store(signer, award) for name, award in value_awards.items()}
+    report = run_check(signer.root, CheckOptions(progress=False, jobs=1))
+    by_path: dict[str, set[str]] = {}
+    for problem in report.problems:
+        by_path.setdefault(problem.location.path, set()).add(problem.code)
+    for name, rel in stored.items():
+        code = VALUE_CASES[name][3]
+        assert code in by_path.get(rel, set()), (name, by_path.get(rel))
+
+
+def test_revoking_an_award_beyond_its_list_is_a_clear_refusal(
+    signer: Signer, value_awards: dict[str, dict[str, Any]]
+) -> None:
+    award = value_awards["index beyond the list"]
+    _store(signer, award)
+    log = signer.root / "registry/issuers/acme-academy/revocations.jsonl"
+    before = log.read_bytes() if log.exists() else b""
+    with pytest.raises(UsageError, match=r"cannot be revoked: its status index 200000 is outside the list"):
+        revoke_award(signer.registry, award_hash(award), "Issued in error", signer.key, now=NOW)
+    assert (log.read_bytes() if log.exists() else b"") == before  # nothing half-written
+
+
+def test_a_status_list_with_trailing_bytes_is_refused_everywhere(
+    node: Node,
+    scenarios: dict[str, Any],
+    signer: Signer,
+) -> None:
+    rel = "registry/issuers/acme-academy/status/1.json"
+    listed = json.loads((signer.root / rel).read_text())
+    bits = statuslist.decode_list(listed["credentialSubject"]["encodedList"])
+    unsigned = {k: v for k, v in listed.items() if k != "proof"}
+    unsigned["credentialSubject"]["encodedList"] = _encoded(gzip.compress(bits, mtime=0) + b"\x00")
+    resigned = sign_document(unsigned, signer.key, VM, NOW)
+    for target in (signer.root / rel, scenarios["site"] / "issuers/acme-academy/status/1.json"):
+        target.write_text(json.dumps(resigned))
+    report = run_check(signer.root, CheckOptions(progress=False, jobs=1))
+    assert any(p.code == "status-list.invalid" and "after its GZIP member" in p.message for p in report.problems)
+    fresh = scenarios["awards"]["fresh"]
+    expected = Verifier(load_registry(signer.root).registry).verify(fresh, now=NOW)
+    reply = _ask(node, scenarios["site"], text=json.dumps(fresh))
+    assert_agrees(expected, reply, "trailing bytes")
+    assert reply["verdict"] == "untrusted"
+    assert "after its GZIP member" in reply["checks"]["status"][1]
