@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator import statuslist
+from generator._internal import source
 from generator._internal.times import parse_time
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
@@ -60,9 +61,11 @@ RUNNER = r"""
 import { createInterface } from "node:readline";
 import { parseTime } from "./verify/policies.js";
 import { decodeList, parseIndex, parseListUrl, StatusListError } from "./verify/statuslist.js";
+import { tooDeep } from "./verify/verifier.js";
 
 async function handle(req) {
   if (req.op === "time") return { value: parseTime(req.text) };
+  if (req.op === "deep") return { value: tooDeep(req.text) };
   if (req.op === "index") return { value: parseIndex(req.value) };
   if (req.op === "url") return { value: parseListUrl(req.site, req.url) };
   if (req.op === "decode") {
@@ -178,6 +181,18 @@ def test_python_and_the_browser_read_every_date_time_alike(values: Values, text:
 )
 def test_the_date_time_grammar(text: str, ok: bool) -> None:
     assert (parse_time(text) is not None) is ok
+
+
+# --- nesting ---------------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(["[", "]", "{", "}", '"', "\\", '\\"', "a", ":", ","]), max_size=200).map("".join)
+    | st.integers(0, 130).map(lambda n: '{"a":' * n + '"[{\\"]"' + "}" * n)
+)
+def test_python_and_the_browser_measure_nesting_alike(values: Values, text: str) -> None:
+    assert values.ask(op="deep", text=text)["value"] is (source._too_deep(text) is not None), text
 
 
 # --- status lists ----------------------------------------------------------------------------------------------
