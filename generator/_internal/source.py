@@ -392,7 +392,9 @@ def parse_json(
         line, col = _find_duplicate(text, exc.key)
         raise _error(path, f"duplicate key {exc.key!r}", line + line_offset, col, "json.duplicate-key") from None
     except (ValueError, RecursionError) as exc:
-        raise _error(path, f"invalid JSON: {exc}", line_offset + 1, None, "json.syntax") from None
+        # Python's own wording for a huge integer tells the reader to raise an interpreter limit: say what it is.
+        reason = "a number has too many digits" if "int_max_str_digits" in str(exc) else str(exc)
+        raise _error(path, f"invalid JSON: {reason}", line_offset + 1, None, "json.syntax") from None
     if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
         raise _error(path, "invalid JSON: a string holds a lone UTF-16 surrogate", line_offset + 1, None, "json.syntax")
     positions = Positions(line_offset=line_offset)
