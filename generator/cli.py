@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 problems found (or a credential did not verify), 2 usag
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 import sys
@@ -331,6 +332,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A message quotes input (a field's value, a file name): whatever its characters, it is printed, escaped.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler

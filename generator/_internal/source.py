@@ -312,10 +312,11 @@ _STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
 
 
-def _too_deep(text: str) -> int | None:
+def _too_deep(text: str, encoded: bytes | None = None) -> int | None:
     """Offset of the first bracket nested deeper than :data:`MAX_JSON_NESTING`, if any."""
-    if text.count("{") + text.count("[") <= MAX_JSON_NESTING:
-        return None  # the common case, at C speed: not even that many brackets
+    raw = text.encode("utf-8", "surrogatepass") if encoded is None else encoded
+    if raw.count(b"{") + raw.count(b"[") <= MAX_JSON_NESTING:
+        return None  # the common case, at C speed (bytes count faster than str): not even that many brackets
     depth = 0
     for m in _STRUCTURE.finditer(text):
         token = m.group()
@@ -363,20 +364,22 @@ def parse_json(
     """Parse JSON strictly (no duplicate keys, no NaN, no lone surrogates, at most ``max_bytes`` of UTF-8 and
     :data:`MAX_JSON_NESTING` levels). Positions are computed lazily unless asked for.
 
-    ``strict=False`` skips the duplicate-key check, for text already known to pass it (the verification cache
-    knows exact bytes that did): the same data, faster."""
+    ``strict=False`` skips the duplicate-key and lone-surrogate checks, for text already known to pass them (the
+    verification cache knows exact bytes that did) or read only to look something up: the same data, faster.
+    The bounds (size, nesting) hold either way: they keep the parser itself safe."""
     if len(text) > max_bytes:
         raise _error(path, f"{what} is over {max_bytes:,} bytes", line_offset + 1, None, "file.too-large")
     try:
-        size = len(text.encode("utf-8"))
+        encoded = text.encode("utf-8")
     except UnicodeEncodeError as exc:  # text decoded with surrogateescape: the bytes were not UTF-8
         line, col = _linecol(text, exc.start)
         raise _error(path, f"{what} is not valid UTF-8", line + line_offset, col, "file.not-utf8") from None
+    size = len(encoded)
     if size > max_bytes:
         raise _error(
             path, f"{what} is {size:,} bytes; the limit is {max_bytes:,}", line_offset + 1, None, "file.too-large"
         )
-    deep = _too_deep(text)
+    deep = _too_deep(text, encoded)
     if deep is not None:
         line, col = _linecol(text, deep)
         message = f"nesting deeper than {MAX_JSON_NESTING} levels"
@@ -395,7 +398,7 @@ def parse_json(
         # Python's own wording for a huge integer tells the reader to raise an interpreter limit: say what it is.
         reason = "a number has too many digits" if "int_max_str_digits" in str(exc) else str(exc)
         raise _error(path, f"invalid JSON: {reason}", line_offset + 1, None, "json.syntax") from None
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
+    if strict and "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
         raise _error(path, "invalid JSON: a string holds a lone UTF-16 surrogate", line_offset + 1, None, "json.syntax")
     positions = Positions(line_offset=line_offset)
     doc = Document(path, data, positions)
@@ -416,7 +419,10 @@ def read_json_file(path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what
         raise _error(rel, f"cannot be read: {exc.strerror or exc}", None, None, "file.unreadable") from None
     if len(raw) > max_bytes:
         raise _error(rel, f"{what} is over {max_bytes:,} bytes", None, None, "file.too-large")
-    return parse_json(decode_utf8(raw, rel, limit=max_bytes), rel, max_bytes=max_bytes, what=what)
+    text = decode_utf8(raw, rel, limit=max_bytes)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        text = "\ufeff" + text  # JSON has no byte order mark (RFC 8259): refused, as award files and the page do
+    return parse_json(text, rel, max_bytes=max_bytes, what=what)
 
 
 class _LazyJsonPositions(Positions):
