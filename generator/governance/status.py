@@ -14,7 +14,6 @@ from typing import Any, TypeGuard
 
 from generator import layout
 from generator._internal.source import Document, SourceError, read_json_file
-from generator._internal.times import parse_time
 from generator.awards import parse_award_text
 from generator.crypto.dataintegrity import proofs_of
 from generator.errors import Problem, ProblemList
@@ -25,10 +24,16 @@ from generator.governance.git import ChangeStatus
 from generator.governance.new_awards import NewAwards
 from generator.layout import PathKind
 from generator.models.award import RevocationEntry
-from generator.statuslist import MAX_LIST_BYTES, get_bit, index_problem
+from generator.statuslist import MAX_LIST_BYTES, index_problem, parse_index, parse_list_url
 from generator.verify import Verifier
-from generator.verify.keys import KeyResolver, window_problem
-from generator.verify.registry_check import list_numbers, read_revocation, revocation_signature_problem
+from generator.verify.keys import KeyResolver
+from generator.verify.registry_check import (
+    list_numbers,
+    read_revocation,
+    revocation_key_problem,
+    revocation_signature_problem,
+    status_bit_problems,
+)
 from generator.verify.status import RegistryStatus
 
 __all__ = ["check_revocations_and_lists", "new_log_offset"]
@@ -148,14 +153,9 @@ class _StatusCheck:
         problem, entry = read_revocation(doc)
         if entry is None:
             return problem, None
-        method = entry.proof.verificationMethod
-        key = self.keys.resolve(method)
-        if key is None or key.controller != state.did or key.record is None:
-            return doc.problem(["proof"], f"not signed by a key of {state.id}: {method}", code="revocation.key"), None
-        created = parse_time(entry.proof.created)
-        late = window_problem(key.record, created) if created else "the proof has no valid 'created' time"
-        if late:
-            return doc.problem(["proof"], late, code="revocation.key"), None
+        problem, key = revocation_key_problem(doc, entry, self.keys, state.id, state.did)
+        if key is None or key.record is None:
+            return problem, None
         stale = freshness_problem(
             key.record, entry.proof.created, now=self.pr.now, rules=self.pr.rules, what="the revocation"
         )
@@ -176,11 +176,15 @@ class _StatusCheck:
         single = single_award_path(root, state.id, entry.award)
         if single is not None:
             award = award_at(root, single) or {}
-            status: Any = award.get("credentialStatus") or {}
-            where = str(status.get("statusListCredential", "")), str(status.get("statusListIndex", ""))
-            expected = self.registry.status_list_url(state.id, entry.statusList), str(entry.statusListIndex)
-            if where != expected:
-                message = f"the award's status slot is {where[0]} index {where[1]}"
+            status = award.get("credentialStatus")
+            status = status if isinstance(status, dict) else {}
+            located = parse_list_url(self.registry.site_url, status.get("statusListCredential"))
+            index = parse_index(status.get("statusListIndex"))
+            if (located, index) != ((state.id, entry.statusList), entry.statusListIndex):
+                message = (
+                    f"the award's status slot is {status.get('statusListCredential')} "
+                    f"index {status.get('statusListIndex')}"
+                )
                 return doc.problem(["statusListIndex"], message, code="revocation.slot-mismatch")
             return None
         if state.slots is None:
@@ -211,21 +215,7 @@ class _StatusCheck:
             if rel in changed:
                 self._fresh_list(rel)
             self._new_awards_within(state.id, number, bits)
-            for (n, i), line in sorted(state.revoked.items()):
-                if n == number and not _bit(bits, i):
-                    self.problems.add(
-                        rel,
-                        f"index {i} is revoked in revocations.jsonl:{line} but its bit is not set: "
-                        "re-run credreg revoke",
-                        code="status-list.missing-bit",
-                    )
-            for i in _set_bits(bits):
-                if (number, i) not in state.revoked:
-                    self.problems.add(
-                        rel,
-                        f"index {i} is set but no signed revocation in revocations.jsonl explains it",
-                        code="status-list.unexplained-bit",
-                    )
+            status_bit_problems(rel, number, bits, state.revoked, self.problems)
 
     def _new_awards_within(self, issuer: str, number: int, bits: bytes) -> None:
         """Every new award's index names an entry of its list: one beyond it could never be revoked."""
@@ -263,21 +253,6 @@ class _StatusCheck:
 
 def _count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _bit(bits: bytes, index: int) -> bool:
-    try:
-        return get_bit(bits, index)
-    except IndexError:
-        return False
-
-
-def _set_bits(bits: bytes) -> Iterator[int]:
-    for byte_index, byte in enumerate(bits):
-        if byte:
-            for bit in range(8):
-                if byte & (0x80 >> bit):
-                    yield byte_index * 8 + bit
 
 
 def check_revocations_and_lists(pr: PullRequest, new: NewAwards, problems: ProblemList) -> int:

@@ -53,8 +53,11 @@ __all__ = [
     "AwardOutcome",
     "check_awards",
     "check_revocations_and_lists",
+    "list_numbers",
     "read_revocation",
+    "revocation_key_problem",
     "revocation_signature_problem",
+    "status_bit_problems",
 ]
 
 #: What the check asks of every award: authenticity and registration. Expiry and revocation are legitimate
@@ -403,6 +406,42 @@ def read_revocation(doc: Document) -> tuple[Problem | None, RevocationEntry | No
         return doc.problem(loc, str(err["msg"]).removeprefix("Value error, "), code="revocation.schema"), None
 
 
+def revocation_key_problem(
+    doc: Document, entry: RevocationEntry, keys: KeyResolver, issuer: str, issuer_did: str
+) -> tuple[Problem | None, ResolvedKey | None]:
+    """The key of a revocation entry: the issuer's registered key, valid when it signed; or why not. (The full
+    check and the pull-request check both ask this; the PR check adds freshness.)"""
+    method = entry.proof.verificationMethod
+    key = keys.resolve(method)
+    if key is None or key.controller != issuer_did or key.record is None:
+        return doc.problem(["proof"], f"not signed by a key of {issuer}: {method}", code="revocation.key"), None
+    created = parse_time(entry.proof.created)
+    late = window_problem(key.record, created) if created else "the proof has no valid 'created' time"
+    if late:
+        return doc.problem(["proof"], late, code="revocation.key"), None
+    return None, key
+
+
+def status_bit_problems(
+    rel: str, number: int, bits: bytes, revoked: dict[tuple[int, int], int], problems: ProblemList
+) -> None:
+    """A status list's bits against the signed revocations: each revoked slot set, no bit set without one."""
+    for (n, i), line in sorted(revoked.items()):
+        if n == number and not (index_problem(i, bits) is None and get_bit(bits, i)):
+            problems.add(
+                rel,
+                f"index {i} is revoked in revocations.jsonl:{line} but its bit is not set: re-run credreg revoke",
+                code="status-list.missing-bit",
+            )
+    for i in _set_bits(bits):
+        if (number, i) not in revoked:
+            problems.add(
+                rel,
+                f"index {i} is set but no signed revocation in revocations.jsonl explains it",
+                code="status-list.unexplained-bit",
+            )
+
+
 def revocation_signature_problem(doc: Document, public_key: bytes) -> Problem | None:
     """The problem with a revocation entry's signature by ``public_key``, if any."""
     result = verify_proof(doc.data, doc.data["proof"], public_key)
@@ -425,14 +464,9 @@ def _judge_revocation(
     problem, entry = read_revocation(doc)
     if entry is None:
         return problem, None
-    method = entry.proof.verificationMethod
-    key = keys.resolve(method)
-    if key is None or key.controller != registry.issuer_did(issuer):
-        return doc.problem(["proof"], f"not signed by a key of {issuer}: {method}", code="revocation.key"), None
-    created = parse_time(entry.proof.created)
-    late = window_problem(key.record, created) if key.record and created else None
-    if late:
-        return doc.problem(["proof"], late, code="revocation.key"), None
+    problem, key = revocation_key_problem(doc, entry, keys, issuer, registry.issuer_did(issuer))
+    if key is None:
+        return problem, None
     bad = revocation_signature_problem(doc, key.public)
     if bad is not None:
         return bad, None
@@ -487,20 +521,7 @@ def _check_status_lists(
                 field="credentialStatus.statusListIndex",
                 code="award.status-index-range",
             )
-        for (n, i), line in revoked.items():
-            if n == number and index_problem(i, bits) is None and not get_bit(bits, i):
-                problems.add(
-                    rel,
-                    f"index {i} is revoked in revocations.jsonl:{line} but its bit is not set: re-run credreg revoke",
-                    code="status-list.missing-bit",
-                )
-        for i in _set_bits(bits):
-            if (number, i) not in revoked:
-                problems.add(
-                    rel,
-                    f"index {i} is set but no signed revocation in revocations.jsonl explains it",
-                    code="status-list.unexplained-bit",
-                )
+        status_bit_problems(rel, number, bits, revoked, problems)
 
 
 def list_numbers(folder: Path) -> list[int]:
