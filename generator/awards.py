@@ -18,8 +18,9 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import regular_files
-from generator._internal.source import Document, parse_json
+from generator._internal.source import Document, SourceError, parse_json
 from generator.crypto.jcs import canonicalize
+from generator.errors import CredregError
 
 __all__ = [
     "AwardSource",
@@ -29,11 +30,14 @@ __all__ = [
     "find_award",
     "iter_award_files",
     "iter_awards",
+    "iter_lines",
+    "parse_award_text",
     "read_revocations",
     "render_award",
 ]
 
-#: Bound on one award (a single file or one batch line); awards are a few KiB.
+#: Bound on one award (a single file or one batch line) and on one revocation line; awards are a few KiB. Every
+#: reader applies it before parsing, and reads no more than it of an oversized file or line.
 MAX_AWARD_BYTES = 64 * 1024
 
 
@@ -77,9 +81,25 @@ class AwardSource:
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line is not None else self.path
 
-    def parse(self) -> Document:
-        """Parse strictly; raises :class:`generator._internal.source.SourceError` with positions."""
-        return parse_json(self.text, self.path, line_offset=(self.line - 1) if self.line else 0)
+    def parse(self, *, strict: bool = True) -> Document:
+        """Parse strictly, within the bounds; raises :class:`generator._internal.source.SourceError` with positions."""
+        return parse_award_text(self.text, self.path, self.line, strict=strict)
+
+
+def parse_award_text(text: str, path: str, line: int | None = None, *, strict: bool = True) -> Document:
+    """One award (or revocation line) from its text, refusing more than :data:`MAX_AWARD_BYTES`."""
+    offset = (line - 1) if line else 0
+    what = "the line" if line else "the award"
+    return parse_json(text, path, line_offset=offset, strict=strict, max_bytes=MAX_AWARD_BYTES, what=what)
+
+
+def _loads(text: str, path: str = "", line: int | None = None) -> Any:
+    """The data of an award or log line, or ``None`` when it does not parse within the bounds (the check reports
+    why; readers that only look things up skip it)."""
+    try:
+        return parse_award_text(text, path, line, strict=False).data
+    except SourceError:
+        return None
 
 
 def iter_award_files(root: Path, issuer: str | None = None) -> Iterator[Path]:
@@ -97,17 +117,35 @@ def iter_award_files(root: Path, issuer: str | None = None) -> Iterator[Path]:
                 yield Path(dirpath) / filename
 
 
+def iter_lines(path: Path, limit: int = MAX_AWARD_BYTES) -> Iterator[tuple[int, str]]:
+    """(line number, text) of every non-empty line of a JSON Lines file, streamed. A line over ``limit`` bytes
+    is cut to ``limit + 1`` bytes (so its parser refuses it as too large) and the rest of it skipped."""
+    with path.open("rb") as fh:
+        number = 0
+        while True:
+            raw = fh.readline(limit + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+            raw = raw.removesuffix(b"\n")
+            if raw.strip():
+                yield number, raw.decode("utf-8", errors="surrogateescape")
+
+
 def read_award_file(root: Path, path: Path) -> Iterator[AwardSource]:
-    """The awards in one file: one for ``.json``, one per non-empty line for ``.jsonl``."""
+    """The awards in one file: one for ``.json``, one per non-empty line for ``.jsonl``. No more than
+    :data:`MAX_AWARD_BYTES` (+1, so that the parser can say it is too large) is read of any award."""
     rel = layout.relpath(root, path)
-    raw = path.read_bytes()
-    text = raw.decode("utf-8", errors="surrogateescape")
     if path.suffix == ".json":
-        yield AwardSource(rel, None, text)
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_AWARD_BYTES + 1)
+        yield AwardSource(rel, None, raw.decode("utf-8", errors="surrogateescape"))
         return
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            yield AwardSource(rel, number, line)
+    for number, line in iter_lines(path):
+        yield AwardSource(rel, number, line)
 
 
 def iter_awards(root: Path, issuer: str | None = None) -> Iterator[AwardSource]:
@@ -122,24 +160,26 @@ def find_award(root: Path, digest: str, issuer: str | None = None) -> tuple[Awar
         if path.suffix == ".json" and path.stem != digest:
             continue
         for source in read_award_file(root, path):
-            try:
-                data = json.loads(source.text)
-            except ValueError:
-                continue
-            if isinstance(data, dict) and award_hash(data) == digest:
+            data = _loads(source.text)
+            if isinstance(data, dict) and _hash_or_none(data) == digest:
                 return source, data
     return None
 
 
+def _hash_or_none(award: Mapping[str, Any]) -> str | None:
+    try:
+        return award_hash(award)
+    except CredregError:  # not canonicalizable (RFC 8785): not an award anyone can name by hash
+        return None
+
+
 def read_revocations(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, entry) of every line of a revocation log; malformed lines are the check's business."""
-    if not path.exists():
+    if not path.is_file():
         return []
     entries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                entries.append((number, json.loads(line)))
-            except ValueError:
-                continue
+    for number, line in iter_lines(path):
+        data = _loads(line)
+        if isinstance(data, dict):
+            entries.append((number, data))
     return entries

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 problems found (or a credential did not verify), 2 usag
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 import sys
@@ -26,6 +27,10 @@ __all__ = ["main"]
 
 Handler = Callable[[argparse.Namespace], int]
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+#: A credential given to `credreg verify` may come from elsewhere, with its badge image embedded as a data URI.
+MAX_CREDENTIAL_BYTES = 1024 * 1024
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -178,10 +183,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError("a recipient key confirms an email address: give it with --recipient EMAIL")
     link = None if Path(target).is_file() else parse_verification_link(target)
     if Path(target).is_file():
+        from generator._internal.source import SourceError, read_json_file
+
         try:
-            document = json.loads(Path(target).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise UsageError(f"{target} is not a JSON credential: {exc}") from None
+            document = read_json_file(target, target, max_bytes=MAX_CREDENTIAL_BYTES, what="the credential").data
+        except SourceError as exc:
+            raise UsageError(f"{target} is not a JSON credential", [str(p) for p in exc.problems]) from None
     elif link is not None:
         digest, link_key = link
         if link_key is not None:
@@ -381,6 +388,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A message quotes input (a field's value, a file name): whatever its characters, it is printed, escaped.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler

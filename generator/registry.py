@@ -105,7 +105,9 @@ class Registry:
         return self.url(f"issuers/{issuer_id}/")
 
     def status_list_url(self, issuer_id: str, number: int) -> str:
-        return self.url(f"issuers/{issuer_id}/status/{number}.json")
+        from generator.statuslist import list_url  # here: statuslist imports openbadges, which imports this module
+
+        return list_url(self.site_url, issuer_id, number)
 
     def verify_url(self, award_hash: str) -> str:
         return self.url(f"verify/#{award_hash}")

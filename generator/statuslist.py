@@ -1,14 +1,21 @@
-"""W3C Bitstring Status List: the bitstring, its multibase-GZIP encoding, and the list credential.
+"""W3C Bitstring Status List: every rule about status lists, in one place.
+
+The bitstring and its multibase-GZIP encoding, the list credential, where an issuer's lists live (URL <-> (issuer,
+list number)) and what a ``statusListIndex`` may be. The full check, the pull-request check, ``credreg verify``,
+``credreg revoke``, allocation and the build all call these; ``generator/site/assets/verify/statuslist.js`` is
+the browser's copy, held equal by ``tests/site/test_values_js.py``.
 
 Pure functions: reading and writing the files is the caller's business. Index 0 is the most significant bit
-of the first byte, as the specification requires.
+of the first byte, as the specification requires. Numbers are read with ASCII-only patterns: ``int()`` and
+``str.isdigit()`` accept digits of every script (``"²"``, ``"١٢"``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
-import io
+import re
+import struct
 import zlib
 from typing import Any
 
@@ -17,11 +24,18 @@ from generator.errors import CryptoError
 from generator.openbadges import STATUS_LIST_TYPES, VC2_CONTEXT_URL, timestamp
 
 __all__ = [
+    "MAX_LIST_BYTES",
+    "MAX_LIST_NUMBER",
     "MIN_BITS",
     "decode_list",
     "encode_list",
     "get_bit",
+    "index_problem",
+    "list_url",
     "new_bitstring",
+    "parse_index",
+    "parse_list_number",
+    "parse_list_url",
     "set_bit",
     "status_list_credential",
 ]
@@ -30,6 +44,56 @@ __all__ = [
 MIN_BITS = 131_072
 #: A decoded list larger than this is refused: a gzip bomb must not exhaust memory in a check.
 MAX_BITS = 8 * 16 * 1024 * 1024
+#: A status list file larger than this is refused before it is parsed.
+MAX_LIST_BYTES = 4 * 1024 * 1024
+#: Lists are numbered from 1; the bound keeps a slot (list, index) in one machine word.
+MAX_LIST_NUMBER = 65_535
+
+# A canonical base-10 integer: ASCII digits, no sign, no leading zero, no space. One spelling per number, so two
+# readers can never disagree on which slot an award names.
+_INDEX = re.compile(r"0|[1-9][0-9]{0,9}", re.ASCII)
+_LIST_NUMBER = re.compile(r"[1-9][0-9]{0,4}", re.ASCII)
+_ISSUER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*", re.ASCII)
+
+
+def parse_index(value: Any) -> int | None:
+    """A ``statusListIndex`` (a canonical base-10 string below :data:`MAX_BITS`), or ``None``."""
+    if not isinstance(value, str) or not _INDEX.fullmatch(value):
+        return None
+    index = int(value)
+    return index if index < MAX_BITS else None
+
+
+def parse_list_number(text: str) -> int | None:
+    """A list number as written in a file name or URL (``1`` … :data:`MAX_LIST_NUMBER`), or ``None``."""
+    if not _LIST_NUMBER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= MAX_LIST_NUMBER else None
+
+
+def list_url(site_url: str, issuer: str, number: int) -> str:
+    """Where the registry publishes list ``number`` of ``issuer`` (``site_url`` ends in ``/``)."""
+    return f"{site_url}issuers/{issuer}/status/{number}.json"
+
+
+def parse_list_url(site_url: str, url: Any) -> tuple[str, int] | None:
+    """(issuer, list number) of a URL :func:`list_url` makes, or ``None`` for any other URL. Whether the issuer
+    is registered is the caller's question."""
+    prefix = f"{site_url}issuers/"
+    if not isinstance(url, str) or not url.startswith(prefix) or not url.endswith(".json"):
+        return None
+    issuer, slash, rest = url[len(prefix) : -len(".json")].partition("/status/")
+    if not slash or not _ISSUER.fullmatch(issuer) or issuer in (".", ".."):
+        return None
+    number = parse_list_number(rest)
+    return None if number is None else (issuer, number)
+
+
+def index_problem(index: int, bitstring: bytes | bytearray) -> str | None:
+    """Why ``index`` names no entry of the list (``None`` when it does)."""
+    size = len(bitstring) * 8
+    return None if 0 <= index < size else f"status index {index} is outside the list ({size} entries)"
 
 
 def new_bitstring(bits: int = MIN_BITS) -> bytearray:
@@ -59,21 +123,34 @@ def encode_list(bitstring: bytes | bytearray) -> str:
     return multibase_encode(gzip.compress(bytes(bitstring), compresslevel=9, mtime=0), "base64url")
 
 
-def decode_list(encoded: str) -> bytes:
-    """Inverse of :func:`encode_list`, refusing malformed input and oversized (bomb) payloads."""
-    if not encoded.startswith("u"):
+def decode_list(encoded: Any) -> bytes:
+    """Inverse of :func:`encode_list`, refusing malformed, non-canonical and oversized (bomb) payloads.
+
+    The GZIP framing must be exactly one member (RFC 1952) with no optional header fields, its CRC-32 and size
+    must match, and not one byte may follow it: a list then has one reading, here and in the browser (which
+    decodes concatenated members and ignores trailing bytes unless told not to)."""
+    if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise CryptoError("encodedList is not multibase base64url (it must start with 'u')")
-    compressed = multibase_decode(encoded)
+    data = multibase_decode(encoded)
+    if len(data) < 18 or data[:3] != b"\x1f\x8b\x08" or data[3] != 0:
+        raise CryptoError("encodedList is not one plain GZIP member (no optional header fields)")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(compressed)) as fh:
-            data = fh.read(MAX_BITS // 8 + 1)
-    except (ValueError, OSError, EOFError, zlib.error) as exc:
+        bits = inflater.decompress(data[10:], MAX_BITS // 8 + 1)
+    except zlib.error as exc:
         raise CryptoError(f"encodedList cannot be decoded: {exc}") from None
-    if len(data) > MAX_BITS // 8:
+    if len(bits) > MAX_BITS // 8:
         raise CryptoError("encodedList decodes to more than the allowed size")
-    if len(data) * 8 < MIN_BITS:
-        raise CryptoError(f"encodedList has {len(data) * 8} entries; the minimum is {MIN_BITS}")
-    return data
+    if not inflater.eof or len(inflater.unused_data) < 8:
+        raise CryptoError("encodedList cannot be decoded: the GZIP data is truncated")
+    if len(inflater.unused_data) > 8:
+        raise CryptoError("encodedList has bytes after its GZIP member")
+    crc, size = struct.unpack("<II", inflater.unused_data)
+    if crc != zlib.crc32(bits) or size != len(bits) & 0xFFFFFFFF:
+        raise CryptoError("encodedList cannot be decoded: the GZIP checksum or size does not match")
+    if len(bits) * 8 < MIN_BITS:
+        raise CryptoError(f"encodedList has {len(bits) * 8} entries; the minimum is {MIN_BITS}")
+    return bits
 
 
 def status_list_credential(

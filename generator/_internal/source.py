@@ -5,7 +5,9 @@ the unsafe parts impossible rather than filtered: explicit tags are refused (no 
 and aliases are refused (no alias bombs), and plain scalars follow the YAML 1.2 core schema, so ``NO`` stays
 the string ``"NO"`` and ``2025-01-01`` stays a string for the models to parse.
 
-JSON is parsed by the standard library (fast); positions are only computed when a problem needs one.
+JSON is parsed by the standard library (fast); positions are only computed when a problem needs one. Before it
+is, the text is bounded (size, nesting depth) and must be UTF-8 without lone surrogates, so that no input can end
+a command with a ``RecursionError`` or a ``UnicodeEncodeError`` instead of a located problem.
 
 Every value's position is kept in :class:`Positions`, keyed by its path (a tuple of keys and indexes), so later
 stages can turn a pydantic or jsonschema error path into ``file:line:col``.
@@ -26,6 +28,7 @@ from generator.errors import Location, Problem, ProblemList, Severity
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_JSON_NESTING",
     "MAX_NESTING",
     "Document",
     "PathKey",
@@ -36,12 +39,16 @@ __all__ = [
     "locate_json",
     "parse_json",
     "parse_yaml",
+    "read_json_file",
 ]
 
 #: Registry files are small; a bound keeps a hostile pull request from exhausting memory in the check.
 MAX_FILE_BYTES = 256 * 1024
 #: Deeper nesting than any model needs is refused before it reaches a recursive validator.
 MAX_NESTING = 32
+#: JSON (awards, status lists, revocations, credentials given to ``credreg verify``) may nest this deep; a
+#: foreign Open Badge with endorsements nests about a dozen levels.
+MAX_JSON_NESTING = 64
 
 PathKey = tuple[str | int, ...]
 
@@ -300,13 +307,83 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def parse_json(
-    text: str, path: str, *, line_offset: int = 0, with_positions: bool = False, strict: bool = True
-) -> Document:
-    """Parse JSON strictly (no duplicate keys, no NaN). Positions are computed lazily unless asked for.
+# Strings (skipped whole) and brackets: enough to measure nesting without parsing.
+_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
 
-    ``strict=False`` skips the duplicate-key check, for text already known to pass it (the verification cache
-    knows exact bytes that did): the same data, faster."""
+
+def _too_deep(text: str, encoded: bytes | None = None) -> int | None:
+    """Offset of the first bracket nested deeper than :data:`MAX_JSON_NESTING`, if any."""
+    raw = text.encode("utf-8", "surrogatepass") if encoded is None else encoded
+    if raw.count(b"{") + raw.count(b"[") <= MAX_JSON_NESTING:
+        return None  # the common case, at C speed (bytes count faster than str): not even that many brackets
+    depth = 0
+    for m in _STRUCTURE.finditer(text):
+        token = m.group()
+        if token in ("{", "["):
+            depth += 1
+            if depth > MAX_JSON_NESTING:
+                return m.start()
+        elif token in ("}", "]"):
+            depth -= 1
+    return None
+
+
+def _linecol(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+def parse_json(
+    text: str,
+    path: str,
+    *,
+    line_offset: int = 0,
+    with_positions: bool = False,
+    strict: bool = True,
+    max_bytes: int = MAX_FILE_BYTES,
+    what: str = "file",
+) -> Document:
+    """Parse JSON strictly (no duplicate keys, no NaN, no lone surrogates, at most ``max_bytes`` of UTF-8 and
+    :data:`MAX_JSON_NESTING` levels). Positions are computed lazily unless asked for.
+
+    ``strict=False`` skips the duplicate-key and lone-surrogate checks, for text already known to pass them (the
+    verification cache knows exact bytes that did) or read only to look something up: the same data, faster.
+    The bounds (size, nesting) hold either way: they keep the parser itself safe."""
+    if len(text) > max_bytes:
+        raise _error(path, f"{what} is over {max_bytes:,} bytes", line_offset + 1, None, "file.too-large")
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # text decoded with surrogateescape: the bytes were not UTF-8
+        line, col = _linecol(text, exc.start)
+        raise _error(path, f"{what} is not valid UTF-8", line + line_offset, col, "file.not-utf8") from None
+    size = len(encoded)
+    if size > max_bytes:
+        raise _error(
+            path, f"{what} is {size:,} bytes; the limit is {max_bytes:,}", line_offset + 1, None, "file.too-large"
+        )
+    deep = _too_deep(text, encoded)
+    if deep is not None:
+        line, col = _linecol(text, deep)
+        message = f"nesting deeper than {MAX_JSON_NESTING} levels"
+        raise _error(path, message, line + line_offset, col, "json.too-deep")
     try:
         if strict:
             data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
@@ -317,8 +394,12 @@ def parse_json(
     except _DuplicateKey as exc:
         line, col = _find_duplicate(text, exc.key)
         raise _error(path, f"duplicate key {exc.key!r}", line + line_offset, col, "json.duplicate-key") from None
-    except ValueError as exc:
-        raise _error(path, f"invalid JSON: {exc}", None, None, "json.syntax") from None
+    except (ValueError, RecursionError) as exc:
+        # Python's own wording for a huge integer tells the reader to raise an interpreter limit: say what it is.
+        reason = "a number has too many digits" if "int_max_str_digits" in str(exc) else str(exc)
+        raise _error(path, f"invalid JSON: {reason}", line_offset + 1, None, "json.syntax") from None
+    if strict and "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
+        raise _error(path, "invalid JSON: a string holds a lone UTF-16 surrogate", line_offset + 1, None, "json.syntax")
     positions = Positions(line_offset=line_offset)
     doc = Document(path, data, positions)
     if with_positions:
@@ -327,6 +408,21 @@ def parse_json(
         # Filled on first use: most files never have a problem, and scanning costs more than parsing.
         doc.positions = _LazyJsonPositions(text, line_offset)
     return doc
+
+
+def read_json_file(path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file") -> Document:
+    """Read and parse one JSON file, never more than ``max_bytes`` of it; raises :class:`SourceError`."""
+    try:
+        with open(path, "rb") as fh:  # noqa: PTH123 - path may be a str or a Path
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise _error(rel, f"cannot be read: {exc.strerror or exc}", None, None, "file.unreadable") from None
+    if len(raw) > max_bytes:
+        raise _error(rel, f"{what} is over {max_bytes:,} bytes", None, None, "file.too-large")
+    text = decode_utf8(raw, rel, limit=max_bytes)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        text = "\ufeff" + text  # JSON has no byte order mark (RFC 8259): refused, as award files and the page do
+    return parse_json(text, rel, max_bytes=max_bytes, what=what)
 
 
 class _LazyJsonPositions(Positions):

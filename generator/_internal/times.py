@@ -1,17 +1,59 @@
-"""Parsing the XML Schema dateTime values credentials carry."""
+"""The one parser of the date-times credentials carry (``validFrom``, ``validUntil``, proof ``created``, ...).
+
+VC 2.0 requires ``validFrom``/``validUntil`` to be XML Schema 1.1 ``dateTimeStamp`` values, and recommends they
+also be RFC 3339 ``date-time`` values; a time with an instant everyone agrees on needs both. So a value is
+accepted only when it is valid in both grammars:
+
+* ``YYYY-MM-DDThh:mm:ss[.fraction](Z|+hh:mm|-hh:mm)``: exactly four ASCII year digits (0001-9999), an
+  uppercase ``T`` and ``Z``; no lowercase ``t``/``z``, no space, no sign, no week or ordinal dates;
+* a real calendar date (``2026-02-30`` and ``2025-02-29`` are refused);
+* hours 00-23, minutes and seconds 00-59 (RFC 3339's leap second ``60`` and XSD's ``24:00:00`` are each
+  refused by the other grammar, so by this one);
+* a time zone, always: ``Z`` or an offset within XSD's bound of +-14:00 (``+99:00`` is refused);
+* at most :data:`MAX_TIME_CHARS` characters (a fraction of any length is RFC 3339, but not a megabyte of it).
+
+``generator/site/assets/verify/policies.js`` (``parseTime``) implements the same grammar; a differential test
+runs both over generated strings. Fractions beyond the microsecond are truncated here, beyond the
+millisecond in the browser: comparisons never depend on them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+
+__all__ = ["MAX_TIME_CHARS", "TIME_PATTERN", "parse_time"]
+
+MAX_TIME_CHARS = 64
+
+#: The grammar's shape (ASCII digits only: ``re.ASCII``); calendar and range rules are checked after it.
+TIME_PATTERN = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})",
+    re.ASCII,
+)
 
 
 def parse_time(value: Any) -> dt.datetime | None:
-    """A timezone-aware datetime from an ISO 8601 / XML Schema dateTime string; ``None`` if it is not one."""
-    if not isinstance(value, str):
+    """The instant a ``dateTimeStamp`` value names (timezone-aware), or ``None`` if it is not one."""
+    if not isinstance(value, str) or len(value) > MAX_TIME_CHARS:
         return None
+    m = TIME_PATTERN.fullmatch(value)
+    if m is None:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in m.group(1, 2, 3, 4, 5, 6))
+    fraction, zone = m.group(7), m.group(8)
+    if zone == "Z":
+        offset = dt.timedelta(0)
+    else:
+        hours, minutes = int(zone[1:3]), int(zone[4:6])
+        if minutes > 59 or hours > 14 or (hours == 14 and minutes):
+            return None
+        offset = dt.timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
+    micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        parsed = dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=dt.timezone(offset))
+        parsed.astimezone(dt.UTC)  # an instant outside years 1-9999 in UTC cannot be compared
+    except (ValueError, OverflowError):  # year 0000, month 13, 30 February, hour 24, second 60, ...
         return None
-    return parsed if parsed.tzinfo else None
+    return parsed

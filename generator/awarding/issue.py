@@ -28,8 +28,9 @@ from generator.awarding.status import StatusAllocator
 from generator.awards import award_filename, award_hash, batch_filename, render_award
 from generator.errors import ProblemList, ProblemsFound, UsageError
 from generator.models import LifecycleStatus
-from generator.openbadges import earner_link, new_recipient_key, normalize_identifier, unsigned_award
+from generator.openbadges import earner_link, new_recipient_key, normalize_identifier, timestamp, unsigned_award
 from generator.registry import Registry
+from generator.verify.policies import valid_from_before_definition
 
 __all__ = ["IssuedAward", "Recipient", "issue_awards", "parse_valid_until", "read_cohort", "signing_key_problems"]
 
@@ -208,6 +209,9 @@ def issue_awards(
     refusals = signing_key_problems(registry, issuer_id, key, issued_at)
     if refusals:
         raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
+    early = valid_from_before_definition({"validFrom": timestamp(issued_at)}, definition.created)
+    if early:
+        raise UsageError(f"cannot award {ref}: {early}")
     earners = prepare_earner_dir(earner_dir, registry.root) if earner_dir is not None else None
     allocator = StatusAllocator.scan(registry, issuer_id)
     vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"

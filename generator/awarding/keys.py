@@ -173,7 +173,7 @@ def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
         if len(seed) != 32:
             raise ValueError("the seed is not 32 bytes")
         key = SigningKey(str(doc["issuer"]), str(doc["keyId"]), seed)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise KeyFileError(f"{path} is not a credreg private key file: {exc}") from None
     if key.public_multibase != doc.get("publicKeyMultibase"):
         raise KeyFileError(f"{path} is damaged: its seed does not produce its public key")

@@ -19,13 +19,14 @@ from generator import layout
 from generator._internal.files import append_line
 from generator.awarding.issue import signing_key_problems
 from generator.awarding.keys import SigningKey
-from generator.awarding.status import set_revoked
+from generator.awarding.status import read_status_list, set_revoked
 from generator.awards import find_award, read_revocations
 from generator.crypto.dataintegrity import create_proof
 from generator.errors import UsageError
 from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
+from generator.statuslist import index_problem, parse_index, parse_list_url
 
 __all__ = ["Revocation", "revocation_entry", "revoke_award", "status_position"]
 
@@ -38,13 +39,27 @@ class Revocation:
 
 
 def status_position(registry: Registry, issuer: str, award: dict[str, Any]) -> tuple[int, int]:
-    """(list number, index) of an award's revocation bit in its issuer's lists."""
-    status = award.get("credentialStatus") or {}
-    prefix = registry.url(f"issuers/{issuer}/status/")
-    url = str(status.get("statusListCredential", ""))
-    if not url.startswith(prefix) or not url.endswith(".json"):
+    """(list number, index) of an award's revocation bit in its issuer's lists, the index within the list."""
+    status = award.get("credentialStatus")
+    status = status if isinstance(status, dict) else {}
+    url = status.get("statusListCredential")
+    located = parse_list_url(registry.site_url, url)
+    if located is None or located[0] != issuer:
         raise UsageError(f"the award's status list {url!r} is not one of {issuer}'s lists in this registry")
-    return int(url[len(prefix) : -len(".json")]), int(status["statusListIndex"])
+    index = parse_index(status.get("statusListIndex"))
+    if index is None:
+        raise UsageError(
+            f"the award's statusListIndex {status.get('statusListIndex')!r} is not a canonical base-10 number string"
+        )
+    path = layout.status_list_path(registry.root, issuer, located[1])
+    rel = layout.relpath(registry.root, path)
+    if not path.is_file():
+        raise UsageError(f"the award's status list {rel} does not exist")
+    _, bits = read_status_list(path, rel)
+    outside = index_problem(index, bits)
+    if outside is not None:
+        raise UsageError(f"the award cannot be revoked: its {outside} ({rel}); `credreg check` refuses such awards")
+    return located[1], index
 
 
 def revocation_entry(

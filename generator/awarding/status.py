@@ -8,7 +8,6 @@ starts when the current one is half full, which keeps random draws cheap.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,18 +15,37 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import write_json_atomic
+from generator._internal.source import SourceError, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.awards import iter_awards
+from generator.errors import CredregError, UsageError
 from generator.registry import Registry
-from generator.statuslist import MIN_BITS, decode_list, new_bitstring, set_bit, status_list_credential
+from generator.statuslist import (
+    MAX_LIST_BYTES,
+    MIN_BITS,
+    decode_list,
+    new_bitstring,
+    parse_index,
+    parse_list_url,
+    set_bit,
+    status_list_credential,
+)
 
 __all__ = ["StatusAllocator", "read_status_list", "set_revoked", "signed_status_list"]
 
 
-def read_status_list(path: Path) -> tuple[dict[str, Any], bytearray]:
-    credential = json.loads(path.read_text(encoding="utf-8"))
-    return credential, bytearray(decode_list(credential["credentialSubject"]["encodedList"]))
+def read_status_list(path: Path, rel: str) -> tuple[dict[str, Any], bytearray]:
+    """A status list file and its bitstring; :class:`UsageError` (naming ``rel``) when it cannot be read."""
+    try:
+        credential = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
+        subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
+        bits = decode_list(subject.get("encodedList") if isinstance(subject, dict) else None)
+    except SourceError as exc:
+        raise UsageError(f"cannot read the status list {rel}", [str(p) for p in exc.problems]) from None
+    except CredregError as exc:
+        raise UsageError(f"cannot read the status list {rel}: {exc}") from None
+    return credential, bytearray(bits)
 
 
 def signed_status_list(
@@ -53,15 +71,18 @@ class StatusAllocator:
     @classmethod
     def scan(cls, registry: Registry, issuer: str) -> StatusAllocator:
         allocator = cls(registry, issuer)
-        prefix = registry.url(f"issuers/{issuer}/status/")
         for source in iter_awards(registry.root, issuer):
             try:
-                entry = json.loads(source.text).get("credentialStatus", {})
-                url = str(entry["statusListCredential"])
-                number = int(url.removeprefix(prefix).removesuffix(".json"))
-                allocator.used.setdefault(number, set()).add(int(entry["statusListIndex"]))
-            except (ValueError, KeyError, TypeError, AttributeError):
+                award = source.parse(strict=False).data
+            except SourceError:
                 continue  # the check reports malformed awards; allocation only needs the valid ones
+            entry = award.get("credentialStatus") if isinstance(award, dict) else None
+            if not isinstance(entry, dict):
+                continue
+            located = parse_list_url(registry.site_url, entry.get("statusListCredential"))
+            index = parse_index(entry.get("statusListIndex"))
+            if located is not None and located[0] == issuer and index is not None:
+                allocator.used.setdefault(located[1], set()).add(index)
         return allocator
 
     def allocate(self) -> tuple[int, int]:
@@ -92,7 +113,7 @@ class StatusAllocator:
 def set_revoked(registry: Registry, issuer: str, number: int, index: int, key: SigningKey, now: dt.datetime) -> Path:
     """Set the bit and re-sign the list with the issuer's key."""
     path = layout.status_list_path(registry.root, issuer, number)
-    _, bits = read_status_list(path)
+    _, bits = read_status_list(path, layout.relpath(registry.root, path))
     set_bit(bits, index)
     write_json_atomic(path, signed_status_list(registry, issuer, number, bits, key, now))
     return path

@@ -17,8 +17,11 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import regular_files
-from generator.awards import award_hash
+from generator._internal.source import SourceError
+from generator.awards import award_hash, parse_award_text
+from generator.errors import CredregError
 from generator.registry import Registry
+from generator.statuslist import parse_index, parse_list_number
 
 __all__ = [
     "Slot",
@@ -35,7 +38,7 @@ Slot = tuple[str, int, int]
 
 _STATUS_KEY = b'"credentialStatus"'
 _URL_VALUE = re.compile(rb'"statusListCredential"\s*:\s*"([^"\\]*)"')
-_INDEX_VALUE = re.compile(rb'"statusListIndex"\s*:\s*"?([0-9]+)"?')
+_INDEX_VALUE = re.compile(rb'"statusListIndex"\s*:\s*"([0-9]+)"')
 
 
 def _award_files(root: Path, issuer: str) -> Iterator[tuple[str, str]]:
@@ -65,14 +68,26 @@ def _items(path: str, rel: str) -> Iterator[tuple[str, bytes]]:
             yield f"{rel}:{number}", line
 
 
-def _slot_by_json(raw: bytes, prefix: str) -> tuple[int, int] | None:
+def _loads(raw: bytes) -> Any:
+    """An award's data, or ``None`` when it does not parse within the bounds (it was reported when added)."""
     try:
-        entry = json.loads(raw).get("credentialStatus") or {}
-        url, index = str(entry["statusListCredential"]), int(str(entry["statusListIndex"]))
-    except (ValueError, KeyError, TypeError, AttributeError):
+        return parse_award_text(raw.decode("utf-8", "surrogateescape"), "", strict=False).data
+    except SourceError:
         return None
-    number = url.removeprefix(prefix).removesuffix(".json") if url.startswith(prefix) else ""
-    return (int(number), index) if number.isdigit() else None
+
+
+def _slot_by_json(raw: bytes, prefix: str) -> tuple[int, int] | None:
+    award = _loads(raw)
+    entry = award.get("credentialStatus") if isinstance(award, dict) else None
+    if not isinstance(entry, dict):
+        return None
+    url, index = entry.get("statusListCredential"), parse_index(entry.get("statusListIndex"))
+    number = (
+        parse_list_number(url[len(prefix) : -len(".json")])
+        if isinstance(url, str) and url.startswith(prefix) and url.endswith(".json")
+        else None
+    )
+    return None if number is None or index is None else (number, index)
 
 
 def _slot(raw: bytes, prefix: bytes) -> tuple[int, int] | None:
@@ -83,9 +98,10 @@ def _slot(raw: bytes, prefix: bytes) -> tuple[int, int] | None:
         window = raw[at : raw.find(b"}", at)]
         urls, indexes = _URL_VALUE.findall(window), _INDEX_VALUE.findall(window)
         if len(urls) == 1 and len(indexes) == 1 and urls[0].startswith(prefix) and urls[0].endswith(b".json"):
-            number = urls[0][len(prefix) : -len(b".json")]
-            if number.isdigit():
-                return int(number), int(indexes[0])
+            number = parse_list_number(urls[0][len(prefix) : -len(b".json")].decode("ascii", "replace"))
+            index = parse_index(indexes[0].decode("ascii"))
+            if number is not None and index is not None:
+                return number, index
     return _slot_by_json(raw, prefix.decode())
 
 
@@ -119,9 +135,9 @@ def award_at(root: Path, where: str) -> dict[str, Any] | None:
     try:
         data = (root / path).read_bytes()
         raw = data.split(b"\n")[int(line) - 1] if line else data
-        award = json.loads(raw)
     except (OSError, ValueError, IndexError):
         return None
+    award = _loads(raw)
     return award if isinstance(award, dict) else None
 
 
@@ -131,7 +147,10 @@ def is_same_award(root: Path, where: str, digest: str) -> bool:
     if not line:
         return Path(path).stem == digest
     award = award_at(root, where)
-    return award is not None and award_hash(award) == digest
+    try:
+        return award is not None and award_hash(award) == digest
+    except CredregError:  # not canonicalizable: not the award of any hash
+        return False
 
 
 def single_award_path(root: Path, issuer: str, digest: str) -> str | None:
@@ -162,10 +181,7 @@ def award_signatures(root: Path, issuer: str, method: str) -> Iterator[tuple[str
         for where, raw in _items(path, rel):
             if needle not in raw:
                 continue
-            try:
-                award = json.loads(raw)
-            except ValueError:
-                continue
+            award = _loads(raw)
             proofs = award.get("proof") if isinstance(award, dict) else None
             for proof in proofs if isinstance(proofs, list) else [proofs]:
                 if isinstance(proof, dict) and proof.get("verificationMethod") == method:

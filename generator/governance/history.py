@@ -16,19 +16,20 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator import layout
-from generator._internal.source import Document, SourceError, decode_utf8, parse_json, parse_yaml
+from generator._internal.source import Document, SourceError, decode_utf8, parse_json, parse_yaml, read_json_file
 from generator._internal.times import parse_time
+from generator.awards import iter_lines, parse_award_text
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import award_signatures, awards_citing
 from generator.governance.git import Change, ChangeStatus
 from generator.governance.status import new_log_offset
 from generator.layout import PathKind
+from generator.statuslist import MAX_LIST_BYTES
 from generator.verify.keys import window_problem
 
 __all__ = ["LIFECYCLE_FIELDS", "check_history", "lifecycle_additions"]
@@ -208,9 +209,9 @@ def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
     if change.status is not ChangeStatus.MODIFIED:
         return
     try:
-        before = json.loads(pr.base.read(change.path) or b"")
+        before = parse_json(decode_utf8(pr.base.read(change.path) or b"", change.path), change.path).data
         doc = parse_json(decode_utf8(_current(pr, change), change.path), change.path)
-    except (ValueError, SourceError):
+    except SourceError:
         return  # a base that was no key file protects nothing; the load stage reports a broken new one
     after = doc.data
     if not isinstance(before, dict) or not isinstance(after, dict):
@@ -245,18 +246,19 @@ def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple
     yield from award_signatures(pr.root, issuer, method)
     log = layout.revocations_path(pr.root, issuer)
     if log.is_file():
-        for number, line in enumerate(log.read_bytes().split(b"\n"), start=1):
-            if method.encode() in line:
+        for number, line in iter_lines(log):
+            if method in line:
                 try:
-                    proof = json.loads(line).get("proof") or {}
-                except (ValueError, AttributeError):
+                    entry = parse_award_text(line, "", number, strict=False).data
+                except SourceError:
                     continue
+                proof = entry.get("proof") if isinstance(entry, dict) else None
                 if isinstance(proof, dict) and proof.get("verificationMethod") == method:
                     yield f"{layout.relpath(pr.root, log)}:{number}", proof.get("created")
     for path in sorted((layout.issuer_dir(pr.root, issuer) / "status").glob("*.json")):
         try:
-            credential = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            credential = read_json_file(path, "", max_bytes=MAX_LIST_BYTES).data
+        except SourceError:
             continue
         proofs = credential.get("proof") if isinstance(credential, dict) else None
         for proof in proofs if isinstance(proofs, list) else [proofs]:

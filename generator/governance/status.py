@@ -8,14 +8,13 @@ too: their awards point at the lists.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator import layout
-from generator._internal.source import Document, SourceError, parse_json
-from generator._internal.times import parse_time
+from generator._internal.source import Document, SourceError, read_json_file
+from generator.awards import parse_award_text
 from generator.crypto.dataintegrity import proofs_of
 from generator.errors import Problem, ProblemList
 from generator.governance.context import PullRequest
@@ -25,10 +24,16 @@ from generator.governance.git import ChangeStatus
 from generator.governance.new_awards import NewAwards
 from generator.layout import PathKind
 from generator.models.award import RevocationEntry
-from generator.statuslist import get_bit
+from generator.statuslist import MAX_LIST_BYTES, index_problem, parse_index, parse_list_url
 from generator.verify import Verifier
-from generator.verify.keys import KeyResolver, window_problem
-from generator.verify.registry_check import read_revocation, revocation_signature_problem
+from generator.verify.keys import KeyResolver
+from generator.verify.registry_check import (
+    list_numbers,
+    read_revocation,
+    revocation_key_problem,
+    revocation_signature_problem,
+    status_bit_problems,
+)
 from generator.verify.status import RegistryStatus
 
 __all__ = ["check_revocations_and_lists", "new_log_offset"]
@@ -121,15 +126,19 @@ class _StatusCheck:
     def _old_line(self, state: _Issuer, number: int, raw: bytes) -> None:
         """A line the base already had: trusted as it was checked then; only its slot counts."""
         try:
-            data = json.loads(raw)
-            state.revoked[(int(data["statusList"]), int(data["statusListIndex"]))] = number
-            state.seen.setdefault(str(data["award"]), number)
-        except (ValueError, KeyError, TypeError):
+            data = parse_award_text(raw.decode("utf-8", "surrogateescape"), state.rel_log, number, strict=False).data
+        except SourceError:
             return
+        if not isinstance(data, dict):
+            return
+        listed, index = data.get("statusList"), data.get("statusListIndex")
+        if _count(listed) and _count(index):
+            state.revoked[(listed, index)] = number
+            state.seen.setdefault(str(data.get("award")), number)
 
     def _new_line(self, state: _Issuer, number: int, raw: bytes) -> None:
         try:
-            doc = parse_json(raw.decode("utf-8", "replace"), state.rel_log, line_offset=number - 1)
+            doc = parse_award_text(raw.decode("utf-8", "surrogateescape"), state.rel_log, number)
         except SourceError as exc:
             self.problems.extend(exc.problems)
             return
@@ -144,14 +153,9 @@ class _StatusCheck:
         problem, entry = read_revocation(doc)
         if entry is None:
             return problem, None
-        method = entry.proof.verificationMethod
-        key = self.keys.resolve(method)
-        if key is None or key.controller != state.did or key.record is None:
-            return doc.problem(["proof"], f"not signed by a key of {state.id}: {method}", code="revocation.key"), None
-        created = parse_time(entry.proof.created)
-        late = window_problem(key.record, created) if created else "the proof has no valid 'created' time"
-        if late:
-            return doc.problem(["proof"], late, code="revocation.key"), None
+        problem, key = revocation_key_problem(doc, entry, self.keys, state.id, state.did)
+        if key is None or key.record is None:
+            return problem, None
         stale = freshness_problem(
             key.record, entry.proof.created, now=self.pr.now, rules=self.pr.rules, what="the revocation"
         )
@@ -172,11 +176,15 @@ class _StatusCheck:
         single = single_award_path(root, state.id, entry.award)
         if single is not None:
             award = award_at(root, single) or {}
-            status: Any = award.get("credentialStatus") or {}
-            where = str(status.get("statusListCredential", "")), str(status.get("statusListIndex", ""))
-            expected = self.registry.status_list_url(state.id, entry.statusList), str(entry.statusListIndex)
-            if where != expected:
-                message = f"the award's status slot is {where[0]} index {where[1]}"
+            status = award.get("credentialStatus")
+            status = status if isinstance(status, dict) else {}
+            located = parse_list_url(self.registry.site_url, status.get("statusListCredential"))
+            index = parse_index(status.get("statusListIndex"))
+            if (located, index) != ((state.id, entry.statusList), entry.statusListIndex):
+                message = (
+                    f"the award's status slot is {status.get('statusListCredential')} "
+                    f"index {status.get('statusListIndex')}"
+                )
                 return doc.problem(["statusListIndex"], message, code="revocation.slot-mismatch")
             return None
         if state.slots is None:
@@ -196,8 +204,7 @@ class _StatusCheck:
 
     def _lists(self, state: _Issuer, changed: dict[str, ChangeStatus]) -> None:
         root = self.registry.root
-        folder = layout.issuer_dir(root, state.id) / "status"
-        present = {int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()} if folder.is_dir() else set()
+        present = set(list_numbers(layout.issuer_dir(root, state.id) / "status"))
         used = {o.status_list for o in self.new.outcomes if o.issuer == state.id and o.status_list is not None}
         for number in sorted(present | used | {n for n, _ in state.revoked}):
             rel = layout.relpath(root, layout.status_list_path(root, state.id, number))
@@ -207,28 +214,30 @@ class _StatusCheck:
                 continue
             if rel in changed:
                 self._fresh_list(rel)
-            for (n, i), line in sorted(state.revoked.items()):
-                if n == number and not _bit(bits, i):
-                    self.problems.add(
-                        rel,
-                        f"index {i} is revoked in revocations.jsonl:{line} but its bit is not set: "
-                        "re-run credreg revoke",
-                        code="status-list.missing-bit",
-                    )
-            for i in _set_bits(bits):
-                if (number, i) not in state.revoked:
-                    self.problems.add(
-                        rel,
-                        f"index {i} is set but no signed revocation in revocations.jsonl explains it",
-                        code="status-list.unexplained-bit",
-                    )
+            self._new_awards_within(state.id, number, bits)
+            status_bit_problems(rel, number, bits, state.revoked, self.problems)
+
+    def _new_awards_within(self, issuer: str, number: int, bits: bytes) -> None:
+        """Every new award's index names an entry of its list: one beyond it could never be revoked."""
+        for outcome in self.new.outcomes:
+            if outcome.issuer != issuer or outcome.status_list != number or outcome.status_index is None:
+                continue
+            outside = index_problem(outcome.status_index, bits)
+            if outside is not None:
+                self.problems.add(
+                    outcome.source_path,
+                    f"statusListIndex: {outside}: the award could never be revoked; re-issue it",
+                    line=outcome.line,
+                    field="credentialStatus.statusListIndex",
+                    code="award.status-index-range",
+                )
 
     def _fresh_list(self, rel: str) -> None:
         """A list this change writes was signed by it: the signature must be fresh."""
         try:
-            credential = json.loads((self.registry.root / rel).read_bytes())
-        except (OSError, ValueError):
-            return
+            credential = read_json_file(self.registry.root / rel, rel, max_bytes=MAX_LIST_BYTES).data
+        except SourceError:
+            return  # the list check says why it cannot be read
         for proof in proofs_of(credential) if isinstance(credential, dict) else []:
             method = proof.get("verificationMethod") if isinstance(proof, dict) else None
             key = self.keys.resolve(method) if isinstance(method, str) else None
@@ -242,19 +251,8 @@ class _StatusCheck:
                 return
 
 
-def _bit(bits: bytes, index: int) -> bool:
-    try:
-        return get_bit(bits, index)
-    except IndexError:
-        return False
-
-
-def _set_bits(bits: bytes) -> Iterator[int]:
-    for byte_index, byte in enumerate(bits):
-        if byte:
-            for bit in range(8):
-                if byte & (0x80 >> bit):
-                    yield byte_index * 8 + bit
+def _count(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def check_revocations_and_lists(pr: PullRequest, new: NewAwards, problems: ProblemList) -> int:

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from generator._internal.source import SourceError, decode_utf8, parse_json, read_json_file
 from generator.errors import Problem, Severity
 from generator.governance.context import PullRequest
 from generator.governance.git import Change, ChangeStatus
@@ -42,9 +42,11 @@ class ChangeSummary:
 
 def _key_verb(pr: PullRequest, change: Change) -> str:
     try:
-        before = json.loads(pr.base.read(change.path) or b"")
-        after = json.loads((pr.root / change.path).read_bytes())
-    except (OSError, ValueError):
+        before = parse_json(decode_utf8(pr.base.read(change.path) or b"", change.path), change.path).data
+        after = read_json_file(pr.root / change.path, change.path).data
+    except SourceError:
+        return "changed"
+    if not isinstance(before, dict) or not isinstance(after, dict):
         return "changed"
     added = lifecycle_additions(before, after)
     return "revoked" if "revoked_at" in added else "rotated out" if "valid_until" in added else "changed"

@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from generator._internal.times import parse_time
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
 from generator.models._base import PlainText, StrictModel
 
@@ -51,11 +52,21 @@ Cryptosuite = Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"]
 assert get_args(Cryptosuite) == CRYPTOSUITES
 
 AwardHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+def _real_time(value: str) -> str:
+    if parse_time(value) is None:
+        raise ValueError("not a date-time: a real calendar date and time, with Z or an offset within +-14:00")
+    return value
+
+
+#: The schema's pattern is the grammar's shape; :func:`generator._internal.times.parse_time` is the whole rule.
 Timestamp = Annotated[
     str,
     StringConstraints(
         pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$"
     ),
+    AfterValidator(_real_time),
 ]
 
 

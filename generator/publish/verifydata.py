@@ -17,6 +17,8 @@
     What the issuer's awards must say about it and its credentials (its profile, each definition's current
     achievement: :func:`generator.verify.records.published_records`), for the browser's issuer and credential
     checks.
+``issuers/<issuer>/credential-dates.json``
+    When each of the issuer's credentials was first published: no award is valid from before it.
 
 The page also reads ``issuers/<issuer>/status/<n>.json``, the issuer's signed status lists, which the build
 copies from the registry byte for byte (the page verifies their ``eddsa-jcs-2022`` proofs). The registry's
@@ -44,10 +46,12 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import write_json_atomic
+from generator._internal.source import SourceError
 from generator._internal.times import parse_time
 from generator.awards import iter_awards, read_revocations
 from generator.crypto.contexts import ContextStore
 from generator.crypto.jcs import canonicalize
+from generator.errors import CredregError
 from generator.models.award import AWARD_CONTEXT
 from generator.openbadges import timestamp
 from generator.registry import Registry
@@ -57,6 +61,7 @@ __all__ = [
     "TARGET_PER_SHARD",
     "AwardStats",
     "PublishedAward",
+    "credential_dates",
     "keys_document",
     "shard_bits",
     "shard_name",
@@ -127,8 +132,18 @@ def keys_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
     return {"issuer": issuer_id, "did": did, "keys": keys}
 
 
+def credential_dates(registry: Registry, issuer_id: str) -> dict[str, Any]:
+    """When each credential of the issuer was first published (the bound of its awards' ``validFrom``)."""
+    credentials = registry.issuers[issuer_id].credentials
+    return {
+        "issuer": issuer_id,
+        "created": {slug: credentials[slug].model.created.isoformat() for slug in sorted(credentials)},
+    }
+
+
 def _credential_ref(registry: Registry, award: dict[str, Any]) -> str | None:
-    achievement = award.get("credentialSubject", {}).get("achievement", {})
+    subject = award.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
     url = achievement.get("id", "") if isinstance(achievement, dict) else ""
     prefix = registry.url("credentials/")
     if not isinstance(url, str) or not url.startswith(prefix):
@@ -167,12 +182,12 @@ def write_verification_data(
             for source in iter_awards(registry.root):
                 issuer = layout.classify(source.path).issuer
                 try:
-                    award = json.loads(source.text)
-                except ValueError:
+                    award = source.parse(strict=False).data
+                    digest = hashlib.sha256(canonicalize(award)).hexdigest()
+                except (SourceError, CredregError):
                     continue  # the check reports it; an unreadable award is simply not published
                 if not isinstance(award, dict) or issuer not in registry.issuers:
                     continue
-                digest = hashlib.sha256(canonicalize(award)).hexdigest()
                 ref = _credential_ref(registry, award) or f"{issuer}/?"
                 stats.total += 1
                 stats.awarded[ref] += 1
@@ -221,6 +236,7 @@ def write_verification_data(
     for issuer in registry.issuers:
         write_json_atomic(out / "issuers" / issuer / "keys.json", keys_document(registry, issuer))
         write_json_atomic(verify_dir / "records" / f"{issuer}.json", published_records(registry, issuer))
+        write_json_atomic(out / "issuers" / issuer / "credential-dates.json", credential_dates(registry, issuer))
         revoked_lists[issuer].sort(key=lambda r: r.revoked, reverse=True)
     return stats, revoked_lists
 

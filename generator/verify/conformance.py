@@ -9,13 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from generator._internal.times import parse_time
 from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL
 
 __all__ = ["structure_problems"]
 
-_DATETIME = re.compile(
-    r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$"
-)
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0."
 
@@ -62,7 +60,7 @@ def structure_problems(doc: Any) -> list[str]:
         value = doc.get(name)
         if value is None and name == "validFrom":
             out.append("validFrom: required (OB 3.0 on VC 2.0)")
-        elif value is not None and not (isinstance(value, str) and _DATETIME.match(value)):
+        elif value is not None and parse_time(value) is None:
             out.append(f"{name}: must be an XML Schema dateTime with a time zone")
     if "issuanceDate" in doc or "expirationDate" in doc:
         out.append("issuanceDate/expirationDate are VC 1.1 properties; VC 2.0 uses validFrom/validUntil")

@@ -31,6 +31,7 @@ from generator.awards import award_hash, iter_award_files, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
 from generator.errors import CredregError
+from generator.models import PublicKey
 from generator.models.award import Award
 from generator.openbadges import normalize_identifier, normalize_recipient_key
 from generator.registry import IssuerRecord, Registry
@@ -73,6 +74,30 @@ class ProofCache(Protocol):
 def _day(value: Any) -> str:
     parsed = parse_time(value)
     return parsed.strftime("%Y-%m-%d") if parsed else str(value)
+
+
+# The bounds of validFrom (the browser's copy: policies.js validFromBeforeKey / validFromBeforeDefinition). An
+# award cannot have been valid before its issuer held the key that signs it, nor before the credential it
+# certifies was defined: the key's window and the definition's `created` date are the registry's own records.
+# (The definition's first commit would be a finer bound, but the browser has no Git history.)
+
+
+def valid_from_before_key(document: Any, key: PublicKey) -> str | None:
+    """Why the credential's ``validFrom`` lies before the signing key's window (``None`` when it does not)."""
+    value = str(document.get("validFrom")) if isinstance(document, dict) else ""
+    start = parse_time(value)
+    if start is None or start >= key.valid_from:
+        return None  # an unreadable validFrom is the structure and validity checks' to report
+    return f"validFrom {value[:10]} is before key {key.id} became valid ({key.valid_from:%Y-%m-%d})"
+
+
+def valid_from_before_definition(document: Any, created: dt.date) -> str | None:
+    """Why the credential's ``validFrom`` lies before the definition was first published, a date: compared with
+    validFrom's calendar date as written (in its own offset)."""
+    value = str(document.get("validFrom")) if isinstance(document, dict) else ""
+    if parse_time(value) is None or value[:10] >= created.isoformat():
+        return None
+    return f"validFrom {value[:10]} is before the credential was first published ({created.isoformat()})"
 
 
 @dataclass(frozen=True)
@@ -305,6 +330,9 @@ class KeyPolicy:
                     problem = window_problem(key.record, created)
                     if problem:
                         return _check("key", label, False, problem)
+                early = valid_from_before_key(ctx.document, key.record)
+                if early:
+                    return _check("key", label, False, early)
                 reasons.append(f"{key.source}, valid when it signed")
             else:
                 reasons.append(f"{key.source} (the key is the issuer's identifier)")
@@ -353,6 +381,7 @@ class CredentialPolicy:
                 (s for s in record.credentials if achievement_id == ctx.registry.credential_url(record.id, s)), None
             )
         if slug is not None:
+            definition = record.credentials[slug].model
             name = ctx.document.get("name") if isinstance(ctx.document, dict) else None
             ref = f"{record.id}/{slug}"
             problems = achievement_problems(
@@ -360,7 +389,10 @@ class CredentialPolicy:
             )
             if problems:
                 return _check("credential", label, False, problems[0])
-            return _check("credential", label, True, f"{record.credentials[slug].model.name} ({ref})")
+            early = valid_from_before_definition(ctx.document, definition.created)
+            if early:
+                return _check("credential", label, False, early)
+            return _check("credential", label, True, f"{definition.name} ({ref})")
         prefix = ctx.registry.url("credentials/")
         if isinstance(achievement_id, str) and achievement_id.startswith(prefix):
             owner = achievement_id[len(prefix) :].split("/")[0]
@@ -433,6 +465,8 @@ class StatusPolicy:
         if ctx.status is None or ctx.issuer_id is None:
             return _not_checked("status", label, "no registry to look the status up in", applicable=True)
         outcome = ctx.status.status(entry, ctx.issuer_id, ctx.award_hash)
+        if outcome.malformed:
+            return _check("status", label, False, outcome.problem)
         if outcome.revoked is None:
             return _not_checked("status", label, outcome.problem, applicable=True)
         if outcome.revoked:
@@ -451,6 +485,9 @@ class ValidityPolicy:
         start, end = parse_time(doc.get("validFrom")), parse_time(doc.get("validUntil"))
         if start is None:
             return _check("validity", label, False, "validFrom is missing or not a timestamp")
+        if end is None and doc.get("validUntil") is not None:
+            # Never "does not expire": an end date one verifier cannot read is an invalid credential.
+            return _check("validity", label, False, "validUntil is not a timestamp")
         if ctx.now < start:
             return _check("validity", label, False, f"not valid before {start:%Y-%m-%d}")
         if end is not None and ctx.now > end:

@@ -20,15 +20,15 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.progress import Progress
-from generator._internal.source import Document, Positions, SourceError, parse_json
+from generator._internal.source import Document, Positions, SourceError
 from generator._internal.times import parse_time
-from generator.awards import AwardSource, iter_awards
+from generator.awards import AwardSource, iter_awards, iter_lines, parse_award_text
 from generator.crypto.dataintegrity import CRYPTOSUITES, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
 from generator.errors import CryptoError, Problem, ProblemList
 from generator.models.award import RevocationEntry
 from generator.registry import Registry
-from generator.statuslist import get_bit
+from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
 from generator.verify import Verifier
 from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
 from generator.verify.policies import (
@@ -54,8 +54,11 @@ __all__ = [
     "AwardOutcome",
     "check_awards",
     "check_revocations_and_lists",
+    "list_numbers",
     "read_revocation",
+    "revocation_key_problem",
     "revocation_signature_problem",
+    "status_bit_problems",
 ]
 
 #: What the check asks of every award: authenticity and registration. Expiry and revocation are legitimate
@@ -139,9 +142,7 @@ class AwardChecker:
         if cache is not None:
             known = next((k for k in _JCS_KINDS if cache.get(f"award-profile|{k}|{source_digest}") is True), None)
         try:
-            doc = parse_json(
-                source.text, source.path, line_offset=(source.line - 1) if source.line else 0, strict=known is None
-            )
+            doc = source.parse(strict=known is None)
         except SourceError as exc:
             return AwardOutcome(source.path, source.line, None, folder_issuer, problems=tuple(exc.problems))
         data = doc.data
@@ -230,15 +231,14 @@ _JCS_KINDS = ("exact", "floats", "other")
 
 
 def _status_slot(registry: Registry, issuer: str | None, entry: Any) -> tuple[int | None, int | None]:
+    """(list, index) of an award's status entry, when the list is one of its folder issuer's."""
     if issuer is None or not isinstance(entry, dict):
         return None, None
-    prefix = registry.url(f"issuers/{issuer}/status/")
-    url = str(entry.get("statusListCredential", ""))
-    number = url[len(prefix) : -len(".json")] if url.startswith(prefix) and url.endswith(".json") else ""
-    index = str(entry.get("statusListIndex", ""))
-    if not number.isdigit() or not index.isdigit():
+    located = parse_list_url(registry.site_url, entry.get("statusListCredential"))
+    index = parse_index(entry.get("statusListIndex"))
+    if located is None or located[0] != issuer or index is None:
         return None, None
-    return int(number), int(index)
+    return located[1], index
 
 
 # A status slot (list number, index) packs into one int; an award's location into another. Together they make
@@ -341,6 +341,13 @@ class AwardIndex:
         """The status lists the issuer's awards use."""
         return {slot >> 32 for slot in self._slots.get(issuer, {})}
 
+    def beyond(self, issuer: str, number: int, size: int) -> Iterator[tuple[int, str, int | None]]:
+        """(index, path, line) of the issuer's awards whose slot in list ``number`` is not below ``size``."""
+        for slot, digest in self._slots.get(issuer, {}).items():
+            if slot >> 32 == number and slot & 0xFFFFFFFF >= size:
+                path, _, line = self._where(digest, self._awards[issuer][digest]).partition(":")
+                yield slot & 0xFFFFFFFF, path, int(line) if line else None
+
 
 def check_awards(
     registry: Registry,
@@ -404,6 +411,42 @@ def read_revocation(doc: Document) -> tuple[Problem | None, RevocationEntry | No
         return doc.problem(loc, str(err["msg"]).removeprefix("Value error, "), code="revocation.schema"), None
 
 
+def revocation_key_problem(
+    doc: Document, entry: RevocationEntry, keys: KeyResolver, issuer: str, issuer_did: str
+) -> tuple[Problem | None, ResolvedKey | None]:
+    """The key of a revocation entry: the issuer's registered key, valid when it signed; or why not. (The full
+    check and the pull-request check both ask this; the PR check adds freshness.)"""
+    method = entry.proof.verificationMethod
+    key = keys.resolve(method)
+    if key is None or key.controller != issuer_did or key.record is None:
+        return doc.problem(["proof"], f"not signed by a key of {issuer}: {method}", code="revocation.key"), None
+    created = parse_time(entry.proof.created)
+    late = window_problem(key.record, created) if created else "the proof has no valid 'created' time"
+    if late:
+        return doc.problem(["proof"], late, code="revocation.key"), None
+    return None, key
+
+
+def status_bit_problems(
+    rel: str, number: int, bits: bytes, revoked: dict[tuple[int, int], int], problems: ProblemList
+) -> None:
+    """A status list's bits against the signed revocations: each revoked slot set, no bit set without one."""
+    for (n, i), line in sorted(revoked.items()):
+        if n == number and not (index_problem(i, bits) is None and get_bit(bits, i)):
+            problems.add(
+                rel,
+                f"index {i} is revoked in revocations.jsonl:{line} but its bit is not set: re-run credreg revoke",
+                code="status-list.missing-bit",
+            )
+    for i in _set_bits(bits):
+        if (number, i) not in revoked:
+            problems.add(
+                rel,
+                f"index {i} is set but no signed revocation in revocations.jsonl explains it",
+                code="status-list.unexplained-bit",
+            )
+
+
 def revocation_signature_problem(doc: Document, public_key: bytes) -> Problem | None:
     """The problem with a revocation entry's signature by ``public_key``, if any."""
     result = verify_proof(doc.data, doc.data["proof"], public_key)
@@ -426,14 +469,9 @@ def _judge_revocation(
     problem, entry = read_revocation(doc)
     if entry is None:
         return problem, None
-    method = entry.proof.verificationMethod
-    key = keys.resolve(method)
-    if key is None or key.controller != registry.issuer_did(issuer):
-        return doc.problem(["proof"], f"not signed by a key of {issuer}: {method}", code="revocation.key"), None
-    created = parse_time(entry.proof.created)
-    late = window_problem(key.record, created) if key.record and created else None
-    if late:
-        return doc.problem(["proof"], late, code="revocation.key"), None
+    problem, key = revocation_key_problem(doc, entry, keys, issuer, registry.issuer_did(issuer))
+    if key is None:
+        return problem, None
     bad = revocation_signature_problem(doc, key.public)
     if bad is not None:
         return bad, None
@@ -452,11 +490,9 @@ def _judge_revocation(
 def _revocation_lines(path: Path, rel: str, problems: ProblemList) -> Iterator[tuple[int, Any]]:
     if not path.exists():
         return
-    for number, text in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if not text.strip():
-            continue
+    for number, text in iter_lines(path):
         try:
-            yield number, parse_json(text, rel, line_offset=number - 1).data
+            yield number, parse_award_text(text, rel, number).data
         except SourceError as exc:
             problems.extend(exc.problems)
 
@@ -471,7 +507,7 @@ def _check_status_lists(
 ) -> None:
     used_lists = index.lists(issuer)
     folder = layout.issuer_dir(registry.root, issuer) / "status"
-    present = sorted(int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()) if folder.is_dir() else []
+    present = list_numbers(folder)
     did = registry.issuer_did(issuer)
     for number in sorted(set(present) | used_lists):
         url = registry.status_list_url(issuer, number)
@@ -480,20 +516,25 @@ def _check_status_lists(
         if bits is None:
             problems.add(rel, problem, code="status-list.invalid")
             continue
-        for (n, i), line in revoked.items():
-            if n == number and not get_bit(bits, i):
-                problems.add(
-                    rel,
-                    f"index {i} is revoked in revocations.jsonl:{line} but its bit is not set: re-run credreg revoke",
-                    code="status-list.missing-bit",
-                )
-        for i in _set_bits(bits):
-            if (number, i) not in revoked:
-                problems.add(
-                    rel,
-                    f"index {i} is set but no signed revocation in revocations.jsonl explains it",
-                    code="status-list.unexplained-bit",
-                )
+        size = len(bits) * 8
+        for i, where, line_no in index.beyond(issuer, number, size):
+            problems.add(
+                where,
+                f"statusListIndex {i} is outside status list {number} ({size} entries): the award could never "
+                "be revoked; re-issue it",
+                line=line_no,
+                field="credentialStatus.statusListIndex",
+                code="award.status-index-range",
+            )
+        status_bit_problems(rel, number, bits, revoked, problems)
+
+
+def list_numbers(folder: Path) -> list[int]:
+    """The numbers of the status list files in an issuer's ``status/`` folder (``<n>.json``, canonical)."""
+    if not folder.is_dir():
+        return []
+    found = (parse_list_number(p.name[: -len(".json")]) for p in folder.glob("*.json"))
+    return sorted(n for n in found if n is not None)
 
 
 def _set_bits(bits: bytes) -> Iterator[int]:

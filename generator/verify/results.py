@@ -97,8 +97,10 @@ class VerificationResult:
             forged = any(c.status is CheckStatus.FAILED for c in relevant)
             return Verdict.INVALID if forged or not relevant else Verdict.UNTRUSTED
         failed = {c.id for c in self.checks if c.status is CheckStatus.FAILED}
-        if "status" in failed:
-            return Verdict.REVOKED
+        status = self.check("status")
+        if status is not None and status.status is CheckStatus.FAILED:
+            # A status entry that names no entry of its list is not a revocation: the credential is malformed.
+            return Verdict.REVOKED if status.reason.startswith("revoked") else Verdict.INVALID
         validity = self.check("validity")
         if validity is not None and validity.status is CheckStatus.FAILED:
             return Verdict.NOT_YET_VALID if validity.reason.startswith("not valid before") else Verdict.EXPIRED

@@ -7,18 +7,18 @@ only the issuer's signed revocation log records it (a conservative reading if th
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator import layout
+from generator._internal.source import SourceError, read_json_file
 from generator._internal.times import parse_time
 from generator.awards import read_revocations
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CryptoError
 from generator.registry import Registry
-from generator.statuslist import decode_list, get_bit
+from generator.statuslist import MAX_LIST_BYTES, decode_list, get_bit, index_problem, parse_index, parse_list_url
 from generator.verify.keys import KeyResolver, window_problem
 
 __all__ = ["RegistryStatus", "StatusOutcome"]
@@ -32,6 +32,9 @@ class StatusOutcome:
     problem: str = ""
     revoked_on: str | None = None
     reason: str | None = None
+    malformed: bool = False
+    """The status entry itself is impossible (its index is not a canonical number, or beyond its list): the
+    credential is invalid, not merely of unknown status."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +53,10 @@ class RegistryStatus:
         self._revocations: dict[str, dict[str, dict[str, Any]]] = {}
 
     def _path_for(self, url: str) -> tuple[str, Path] | None:
-        prefix = self._registry.url("issuers/")
-        if not url.startswith(prefix):
+        located = parse_list_url(self._registry.site_url, url)
+        if located is None or located[0] not in self._registry.issuers:
             return None
-        issuer, _, rest = url[len(prefix) :].partition("/status/")
-        if issuer not in self._registry.issuers or not rest.endswith(".json") or not rest[:-5].isdigit():
-            return None
-        return issuer, layout.status_list_path(self._registry.root, issuer, int(rest[:-5]))
+        return located[0], layout.status_list_path(self._registry.root, *located)
 
     def list_bits(self, url: str, issuer_did: str) -> tuple[bytes | None, str]:
         """The verified bitstring of a status list, or ``None`` and why it cannot be trusted."""
@@ -76,11 +76,14 @@ class RegistryStatus:
         if located is None:
             return _List(None, f"status list {url} is not in this registry (credreg never fetches)")
         _, path = located
+        rel = layout.relpath(self._registry.root, path)
+        if not path.is_file():
+            return _List(None, f"status list {rel} is missing")
         try:
-            credential = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return _List(None, f"status list {layout.relpath(self._registry.root, path)} is missing or unreadable")
-        if credential.get("id") != url or credential.get("issuer") != issuer_did:
+            credential = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
+        except SourceError as exc:
+            return _List(None, f"status list {rel} is unreadable: {exc.problems[0].message}")
+        if not isinstance(credential, dict) or credential.get("id") != url or credential.get("issuer") != issuer_did:
             return _List(None, "the status list does not belong to this credential's issuer")
         proofs = proofs_of(credential)
         if not proofs:
@@ -98,9 +101,10 @@ class RegistryStatus:
             result = verify_proof(credential, proof, key.public)
             if not result:
                 return _List(None, f"the status list's signature does not verify: {result.reason}")
+        subject = credential.get("credentialSubject")
         try:
-            return _List(decode_list(credential["credentialSubject"]["encodedList"]), "")
-        except (CryptoError, KeyError, TypeError) as exc:
+            return _List(decode_list(subject.get("encodedList") if isinstance(subject, dict) else None), "")
+        except CryptoError as exc:
             return _List(None, f"the status list cannot be decoded: {exc}")
 
     def revocations(self, issuer: str) -> dict[str, dict[str, Any]]:
@@ -116,10 +120,9 @@ class RegistryStatus:
         if entry.get("statusPurpose") != "revocation":
             return StatusOutcome(None, f"status purpose {entry.get('statusPurpose')!r} is not supported")
         url = str(entry.get("statusListCredential", ""))
-        try:
-            index = int(str(entry.get("statusListIndex")))
-        except ValueError:
-            return StatusOutcome(None, "statusListIndex is not a number")
+        index = parse_index(entry.get("statusListIndex"))
+        if index is None:
+            return StatusOutcome(None, "statusListIndex is not a canonical base-10 number string", malformed=True)
         located = self._path_for(url)
         logged = self.revocations(located[0]).get(award_hash or "") if located and award_hash else None
         listed = self._load(url, issuer_did)
@@ -127,11 +130,10 @@ class RegistryStatus:
             if logged:
                 return StatusOutcome(True, "", logged.get("revoked"), logged.get("reason"))
             return StatusOutcome(None, listed.problem)
-        try:
-            bit = get_bit(listed.bits, index)
-        except IndexError as exc:
-            return StatusOutcome(None, str(exc))
-        if bit or logged:
+        outside = index_problem(index, listed.bits)
+        if outside is not None:
+            return StatusOutcome(None, outside, malformed=True)
+        if get_bit(listed.bits, index) or logged:
             return StatusOutcome(
                 True, "", logged.get("revoked") if logged else None, logged.get("reason") if logged else None
             )

@@ -94,7 +94,7 @@ def test_json_positions_are_lazy_and_exact() -> None:
     ("text", "expected"),
     [
         ('{"a": 1,\n "a": 2}', "k.json:2:2: duplicate key 'a'"),
-        ('{"a": NaN}', "k.json: invalid JSON: NaN is not valid JSON"),
+        ('{"a": NaN}', "k.json:1: invalid JSON: NaN is not valid JSON"),
         ('{"a": 1,}', "k.json:1:9: invalid JSON: Expecting property name enclosed in double quotes"),
     ],
 )

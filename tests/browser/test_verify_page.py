@@ -547,6 +547,7 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
             f"verify/achievements/{achievement_sha}.json",
             f"verify/records/{issuer}.json",
             f"issuers/{issuer}/keys.json",
+            f"issuers/{issuer}/credential-dates.json",  # no award is valid from before its credential existed
             f"issuers/{issuer}/status/{status_file}",
         ]
     )

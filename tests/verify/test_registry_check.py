@@ -105,7 +105,7 @@ def test_key_outside_its_validity_window(signer: Signer) -> None:
 
 
 def test_award_for_an_unknown_credential(signer: Signer) -> None:
-    issued = signer.award("acme-academy/data-reporting")
+    issued = signer.award("acme-academy/data-reporting", at=dt.datetime(2025, 2, 15, tzinfo=dt.UTC))
     (signer.root / "registry/issuers/acme-academy/credentials/data-reporting.yaml").unlink()
     analyst = signer.root / "registry/issuers/acme-academy/credentials/data-analyst.yaml"
     analyst.write_text(analyst.read_text().replace("    - acme-academy/data-reporting\n", "    - sql-basics\n"))

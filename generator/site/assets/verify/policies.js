@@ -14,43 +14,44 @@ import { DataError, isId } from "./sitedata.js";
 import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
 import { canonicalize } from "./jcs.js";
 import { check, notChecked } from "./results.js";
-import { decodeList, getBit, StatusListError } from "./statuslist.js";
+import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
 
 const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 const OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.";
-const DATETIME = /^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$/;
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
 
 // --- small helpers ----------------------------------------------------------------------------------------
 
-/** Milliseconds since the epoch of a timestamp with a time zone, or null. */
+// The date-time grammar of generator/_internal/times.py (XSD dateTimeStamp and RFC 3339 at once): ASCII digits,
+// a real calendar date, 00-23:00-59:00-59, Z or an offset within +-14:00, at most 64 characters.
+const MAX_TIME_CHARS = 64;
+const TIME = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})$/;
+const MIN_INSTANT = Date.UTC(2000, 0, 1) - 730119 * 86400000; // 0001-01-01T00:00:00Z
+const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Milliseconds since the epoch of a dateTimeStamp value, or null (generator/_internal/times.py parse_time). */
 export function parseTime(value) {
-  if (typeof value !== "string") return null;
+  if (typeof value !== "string" || value.length > MAX_TIME_CHARS) return null;
   const m = TIME.exec(value);
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, "0")) : 0;
-  const local = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  const back = new Date(local);
-  if (
-    back.getUTCFullYear() !== y ||
-    back.getUTCMonth() !== mo - 1 ||
-    back.getUTCDate() !== d ||
-    h > 23 ||
-    mi > 59 ||
-    s > 59
-  ) {
-    return null;
-  }
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
+  const monthDays = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  if (d > monthDays[mo - 1]) return null;
   let offset = 0;
   if (m[8] !== "Z") {
-    const sign = m[8][0] === "-" ? -1 : 1;
-    offset = sign * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(4, 6))) * 60000;
+    const oh = Number(m[8].slice(1, 3));
+    const om = Number(m[8].slice(4, 6));
+    if (om > 59 || oh > 14 || (oh === 14 && om !== 0)) return null;
+    offset = (m[8][0] === "-" ? -1 : 1) * (oh * 60 + om) * 60000;
   }
-  return local - offset;
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d); // not Date.UTC, which reads years 0-99 as 1900-1999
+  date.setUTCHours(h, mi, s, m[7] ? Number(m[7].slice(0, 3).padEnd(3, "0")) : 0);
+  const instant = date.getTime() - offset;
+  return instant < MIN_INSTANT || instant > MAX_INSTANT ? null : instant;
 }
 
 /** The calendar day of a timestamp as written (YYYY-MM-DD), as Python's "%Y-%m-%d" prints it. */
@@ -190,6 +191,22 @@ export function windowProblem(record, when) {
   return null;
 }
 
+// The bounds of validFrom (generator/verify/policies.py valid_from_before_key / valid_from_before_definition).
+
+export function validFromBeforeKey(document, record) {
+  const value = get(document, "validFrom");
+  const start = parseTime(value);
+  const from = parseTime(record.valid_from);
+  if (start === null || (from !== null && start >= from)) return null;
+  return `validFrom ${value.slice(0, 10)} is before key ${record.id} became valid (${day(record.valid_from)})`;
+}
+
+export function validFromBeforeDefinition(document, created) {
+  const value = get(document, "validFrom");
+  if (parseTime(value) === null || value.slice(0, 10) >= created) return null;
+  return `validFrom ${value.slice(0, 10)} is before the credential was first published (${created})`;
+}
+
 // --- structure (generator/verify/conformance.py) -------------------------------------------------------------
 
 export function structureProblems(doc) {
@@ -217,7 +234,7 @@ export function structureProblems(doc) {
     const value = get(doc, name);
     if ((value === undefined || value === null) && name === "validFrom")
       out.push("validFrom: required (OB 3.0 on VC 2.0)");
-    else if (value !== undefined && value !== null && !(typeof value === "string" && DATETIME.test(value))) {
+    else if (value !== undefined && value !== null && parseTime(value) === null) {
       out.push(`${name}: must be an XML Schema dateTime with a time zone`);
     }
   }
@@ -591,6 +608,8 @@ export async function keyPolicy(ctx) {
         const problem = windowProblem(key.record, proof.created);
         if (problem) return check("key", label, false, `key not valid when it signed: ${problem}`);
       }
+      const early = validFromBeforeKey(ctx.document, key.record);
+      if (early) return check("key", label, false, early);
       reasons.push(`${key.source}, valid when it signed`);
     } else {
       reasons.push(`${key.source} (the key is the issuer's identifier)`);
@@ -634,6 +653,8 @@ export async function credentialPolicy(ctx) {
       const problem = achievementProblem(ctx.achievement, get(ctx.document, "name"), expected, ref, records);
       if (problem) return check("credential", label, false, problem);
       ctx.credentialRef = ref;
+      const early = validFromBeforeDefinition(ctx.document, await ctx.site.credentialCreated(issuer, slug));
+      if (early) return check("credential", label, false, early);
       return check("credential", label, true, `${pyStr(expected.name)} (${ref})`);
     }
   }
@@ -786,19 +807,13 @@ export async function statusPolicy(ctx) {
     return unknown(`status purpose ${pyStr(entry.statusPurpose)} is not supported`);
   const url =
     typeof entry.statusListCredential === "string" ? entry.statusListCredential : pyStr(entry.statusListCredential);
-  const rawIndex = typeof entry.statusListIndex === "number" ? String(entry.statusListIndex) : entry.statusListIndex;
-  if (typeof rawIndex !== "string" || !/^\s*[+-]?\d+\s*$/.test(rawIndex))
-    return unknown("statusListIndex is not a number");
-  const index = Number(rawIndex.trim());
+  const index = parseIndex(entry.statusListIndex);
+  if (index === null)
+    return check("status", label, false, "statusListIndex is not a canonical base-10 number string");
   const site = await ctx.site.index();
-  const prefix = `${site.site_url}issuers/`;
-  let located = null;
-  if (url.startsWith(prefix)) {
-    const [issuer, rest] = url.slice(prefix.length).split(/\/status\/(.*)/s);
-    const known = Object.values(site.issuers).includes(issuer);
-    if (known && rest !== undefined && /^\d+\.json$/.test(rest))
-      located = { issuer, number: Number(rest.slice(0, -5)) };
-  }
+  const parsed = parseListUrl(site.site_url, url);
+  const located =
+    parsed !== null && Object.values(site.issuers).includes(parsed[0]) ? { issuer: parsed[0], number: parsed[1] } : null;
   const revocation = located ? await publishedRevocation(ctx, ctx.issuerId) : null;
   const signedRevocation = revocation && !revocation.problem ? revocation : null;
   const { bits, problem } = located
@@ -808,14 +823,9 @@ export async function statusPolicy(ctx) {
     if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
     return unknown(problem);
   }
-  let bit;
-  try {
-    bit = getBit(bits, index);
-  } catch (error) {
-    if (error instanceof StatusListError) return unknown(error.message);
-    throw error;
-  }
-  if (bit) {
+  const outside = indexProblem(index, bits);
+  if (outside !== null) return check("status", label, false, outside);
+  if (getBit(bits, index)) {
     if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
     const note = revocation
       ? `; ${revocation.problem}, so its date and reason are not shown`
@@ -834,6 +844,9 @@ export async function validityPolicy(ctx) {
   const start = parseTime(get(doc, "validFrom"));
   const end = parseTime(get(doc, "validUntil"));
   if (start === null) return check("validity", label, false, "validFrom is missing or not a timestamp");
+  const rawEnd = get(doc, "validUntil");
+  if (end === null && rawEnd !== undefined && rawEnd !== null)
+    return check("validity", label, false, "validUntil is not a timestamp");
   if (ctx.now < start) return check("validity", label, false, `not valid before ${day(doc.validFrom)}`);
   if (end !== null && ctx.now > end) return check("validity", label, false, `expired on ${day(doc.validUntil)}`);
   const until = end !== null ? ` until ${day(doc.validUntil)}` : ", does not expire";

@@ -55,7 +55,11 @@ export function verdictOf(checks) {
     return !relevant.length || relevant.some((c) => c.status === FAILED) ? Verdict.INVALID : Verdict.UNTRUSTED;
   }
   const failed = new Set(checks.filter((c) => c.status === FAILED).map((c) => c.id));
-  if (failed.has("status")) return Verdict.REVOKED;
+  const status = checks.find((c) => c.id === "status");
+  if (status && status.status === FAILED) {
+    // A status entry that names no entry of its list is not a revocation: the credential is malformed.
+    return status.reason.startsWith("revoked") ? Verdict.REVOKED : Verdict.INVALID;
+  }
   const validity = checks.find((c) => c.id === "validity");
   if (validity && validity.status === FAILED) {
     return validity.reason.startsWith("not valid before") ? Verdict.NOT_YET_VALID : Verdict.EXPIRED;

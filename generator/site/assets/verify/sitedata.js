@@ -1,6 +1,7 @@
 // The published verification data, fetched file by file (see generator/publish/verifydata.py):
 // verify/index.json, verify/shards/<prefix>.json, verify/achievements/<sha>.json, verify/records/<id>.json,
-// issuers/<id>/keys.json and issuers/<id>/status/<n>.json, all relative to the site root. Each file is fetched at most once per page.
+// issuers/<id>/keys.json, issuers/<id>/credential-dates.json and issuers/<id>/status/<n>.json, all relative to the
+// site root. Each file is fetched at most once per page.
 
 import { parseJSON } from "./jcs.js";
 
@@ -127,6 +128,16 @@ export class SiteData {
   async keys(issuerId) {
     if (!isId(issuerId)) return null;
     return this.json(`issuers/${issuerId}/keys.json`);
+  }
+
+  /** The date (YYYY-MM-DD) a credential of this registry was first published (issuers/<id>/credential-dates.json). */
+  async credentialCreated(issuerId, slug) {
+    const doc = isId(issuerId) ? await this.json(`issuers/${issuerId}/credential-dates.json`) : null;
+    const created = own(own(doc, "created"), slug);
+    if (typeof created !== "string" || !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(created)) {
+      throw new DataError(`issuers/${issuerId}/credential-dates.json is missing or has no date for ${slug}`);
+    }
+    return created;
   }
 
   statusList(issuerId, number) {

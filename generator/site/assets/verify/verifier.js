@@ -39,7 +39,26 @@ export function parseHashInput(text) {
 }
 
 /** Parse an award's JSON as the registry would (RFC 8785 limits included). */
+// generator/_internal/source.py MAX_JSON_NESTING: deeper input is refused before anything recurses into it.
+export const MAX_JSON_NESTING = 64;
+const STRUCTURE = /"[^"\\]*(?:\\.[^"\\]*)*"|[[\]{}]/gs;
+
+/** Whether JSON text nests deeper than MAX_JSON_NESTING (strings skipped whole, as in source.py _too_deep). */
+export function tooDeep(text) {
+  let depth = 0;
+  for (const [token] of text.matchAll(STRUCTURE)) {
+    if (token === "{" || token === "[") {
+      depth += 1;
+      if (depth > MAX_JSON_NESTING) return true;
+    } else if (token === "}" || token === "]") {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
 export function parseAwardJSON(text) {
+  if (tooDeep(text)) throw new InputError(`This is not a credential: it nests deeper than ${MAX_JSON_NESTING} levels.`);
   let doc;
   try {
     doc = parseJSON(text);

@@ -1,0 +1,432 @@
+# ruff: noqa: F811
+"""The value rules both verifiers apply, run in Node against the Python module that owns each rule.
+
+* date-times: ``parseTime`` (``policies.js``) against :func:`generator._internal.times.parse_time`, over
+  generated strings near and inside the grammar;
+* status lists: ``decodeList``/``parseIndex``/``parseListUrl`` (``statuslist.js``) against
+  :mod:`generator.statuslist`, including non-canonical GZIP (trailing bytes, two members, header fields);
+* verdicts on signed awards whose values only one side used to accept (an impossible ``validUntil``, an offset of
+  ``+99:00``, a status index beyond the list), through both verifiers with ``tests/site/test_verify_js.py``'s
+  harness.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import gzip
+import json
+import shutil
+import struct
+import subprocess
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from generator import statuslist
+from generator._internal import source
+from generator._internal.times import parse_time
+from generator.awarding.revoke import revoke_award
+from generator.awarding.signing import sign_document
+from generator.awards import award_filename, award_hash, render_award
+from generator.check import CheckOptions, run_check
+from generator.crypto.multibase import multibase_encode
+from generator.errors import CryptoError, UsageError
+from generator.load import load_registry
+from generator.verify import Verifier
+from tests.conftest import Signer, set_at
+
+# The harness's Node verifier and signed scenarios, as fixtures (their parameters shadow these names: F811).
+from tests.site.test_verify_js import (  # noqa: F401
+    ASSETS,
+    NODE,
+    NOW,
+    Node,
+    _ask,
+    assert_agrees,
+    node,
+    scenarios,
+)
+
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+RUNNER = r"""
+import { createInterface } from "node:readline";
+import { parseTime } from "./verify/policies.js";
+import { decodeList, parseIndex, parseListUrl, StatusListError } from "./verify/statuslist.js";
+import { tooDeep } from "./verify/verifier.js";
+
+async function handle(req) {
+  if (req.op === "time") return { value: parseTime(req.text) };
+  if (req.op === "deep") return { value: tooDeep(req.text) };
+  if (req.op === "index") return { value: parseIndex(req.value) };
+  if (req.op === "url") return { value: parseListUrl(req.site, req.url) };
+  if (req.op === "decode") {
+    try { return { ok: true, bits: Buffer.from(await decodeList(req.text)).toString("hex") }; }
+    catch (error) {
+      if (error instanceof StatusListError) return { ok: false, error: error.message };
+      throw error;
+    }
+  }
+  throw new Error(`unknown op ${req.op}`);
+}
+
+for await (const line of createInterface({ input: process.stdin })) {
+  let reply;
+  try { reply = await handle(JSON.parse(line)); }
+  catch (error) { reply = { error: String(error && error.stack || error) }; }
+  process.stdout.write(JSON.stringify(reply) + "\n");
+}
+"""
+
+
+class Values:
+    def __init__(self, workdir: Path) -> None:
+        shutil.copytree(ASSETS, workdir / "verify")
+        (workdir / "package.json").write_text('{"type": "module"}\n')
+        (workdir / "runner.js").write_text(RUNNER)
+        assert NODE is not None
+        self.proc = subprocess.Popen(
+            [NODE, "runner.js"], cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+
+    def ask(self, **request: Any) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        reply: dict[str, Any] = json.loads(self.proc.stdout.readline())
+        assert "error" not in reply or "ok" in reply, reply.get("error")
+        return reply
+
+
+@pytest.fixture(scope="module")
+def values(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Values]:
+    runner = Values(tmp_path_factory.mktemp("values-js"))
+    yield runner
+    assert runner.proc.stdin is not None
+    runner.proc.stdin.close()
+    runner.proc.wait(timeout=10)
+
+
+# --- date-times ------------------------------------------------------------------------------------------------
+
+
+def _millis(value: str) -> int | None:
+    parsed = parse_time(value)
+    return None if parsed is None else (parsed - EPOCH) // dt.timedelta(milliseconds=1)
+
+
+def _two(lo: int, hi: int) -> st.SearchStrategy[str]:
+    return st.integers(lo, hi).map(lambda n: f"{n:02d}")
+
+
+# Mostly well-shaped strings with out-of-range parts, so both calendars and offsets are exercised.
+shaped_times = st.builds(
+    lambda y, mo, d, h, mi, s, frac, zone: f"{y}-{mo}-{d}T{h}:{mi}:{s}{frac}{zone}",
+    st.integers(0, 9999).map(lambda n: f"{n:04d}") | st.sampled_from(["0000", "0001", "9999", "1900", "2000", "2100"]),
+    _two(0, 13),
+    _two(0, 32),
+    _two(0, 25),
+    _two(0, 61),
+    _two(0, 61),
+    st.sampled_from(["", ".5", ".123", ".1234567", ".", ".000000000001"]),
+    st.sampled_from(["Z", "z", "", "+00:00", "-00:00", "+14:00", "-14:00", "+14:01", "+13:59", "+99:00", "+05:60"])
+    | st.builds(lambda sign, h, m: f"{sign}{h}:{m}", st.sampled_from("+-"), _two(0, 24), _two(0, 60)),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=shaped_times | st.text(max_size=40) | st.text(alphabet="0123456789-T:Z+.²٣ t", max_size=30))
+@example(text="2026-02-30T00:00:00Z")
+@example(text="2024-02-29T00:00:00Z")
+@example(text="2025-02-29T00:00:00Z")
+@example(text="2100-02-29T00:00:00Z")
+@example(text="2030-01-01T00:00:00+99:00")
+@example(text="0001-01-01T00:00:00+00:01")
+@example(text="9999-12-31T23:59:59-00:01")
+@example(text="0099-01-01T00:00:00Z")
+@example(text="2025-01-01 00:00:00Z")
+@example(text="2025-01-01T00:00:00")
+@example(text="2025-01-01T24:00:00Z")
+@example(text="2016-12-31T23:59:60Z")
+@example(text="２０２５-01-01T00:00:00Z")
+@example(text="1969-12-31T23:59:59.9995Z")
+def test_python_and_the_browser_read_every_date_time_alike(values: Values, text: str) -> None:
+    assert values.ask(op="time", text=text)["value"] == _millis(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("2026-02-28T23:59:59Z", True),
+        ("2026-02-30T00:00:00Z", False),
+        ("2024-02-29T12:00:00+14:00", True),
+        ("2030-01-01T00:00:00+99:00", False),
+        ("2030-01-01T00:00:00+15:00", False),
+        ("2030-01-01T00:00:00", False),
+        ("2030-01-01t00:00:00z", False),
+        ("2030-01-01T00:00:00.123456789Z", True),
+        ("-2030-01-01T00:00:00Z", False),
+        ("12030-01-01T00:00:00Z", False),
+        ("2030-01-01T00:00:00Z" + " ", False),
+    ],
+)
+def test_the_date_time_grammar(text: str, ok: bool) -> None:
+    assert (parse_time(text) is not None) is ok
+
+
+# --- nesting ---------------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(["[", "]", "{", "}", '"', "\\", '\\"', "a", ":", ","]), max_size=200).map("".join)
+    | st.integers(0, 130).map(lambda n: '{"a":' * n + '"[{\\"]"' + "}" * n)
+)
+def test_python_and_the_browser_measure_nesting_alike(values: Values, text: str) -> None:
+    assert values.ask(op="deep", text=text)["value"] is (source._too_deep(text) is not None), text
+
+
+# --- status lists ----------------------------------------------------------------------------------------------
+
+
+def _gzip_member(data: bytes, *, flags: int = 0, extra: bytes = b"") -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = compressor.compress(data) + compressor.flush()
+    header = b"\x1f\x8b\x08" + bytes([flags]) + b"\x00\x00\x00\x00\x02\xff" + extra
+    return header + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+
+
+def _encoded(raw: bytes) -> str:
+    return multibase_encode(raw, "base64url")
+
+
+BITS = bytes(statuslist.MIN_BITS // 8)
+SET = bytearray(BITS)
+SET[3] = 0x10
+
+GZIP_CASES: dict[str, tuple[bytes, bool]] = {
+    "canonical": (gzip.compress(bytes(SET), mtime=0), True),
+    "own member": (_gzip_member(bytes(SET)), True),
+    "trailing zero bytes": (gzip.compress(BITS, mtime=0) + b"\x00\x00", False),
+    "trailing garbage": (gzip.compress(BITS, mtime=0) + b"junk", False),
+    "two members": (gzip.compress(BITS[:8000], mtime=0) + gzip.compress(BITS[8000:], mtime=0), False),
+    "file name field": (_gzip_member(BITS, flags=0x08, extra=b"name\x00"), False),
+    "header crc": (_gzip_member(BITS, flags=0x02, extra=b"\x00\x00"), False),
+    "wrong crc": (gzip.compress(BITS, mtime=0)[:-8] + struct.pack("<II", 1, len(BITS)), False),
+    "wrong size": (gzip.compress(BITS, mtime=0)[:-4] + struct.pack("<I", len(BITS) + 1), False),
+    "truncated": (gzip.compress(BITS, mtime=0)[:-3], False),
+    "zlib, not gzip": (zlib.compress(BITS), False),
+    "too few bits": (gzip.compress(bytes(100), mtime=0), False),
+    "not compressed": (BITS, False),
+}
+
+
+def _python_decodes(encoded: str) -> str | None:
+    try:
+        return statuslist.decode_list(encoded).hex()
+    except CryptoError:
+        return None
+
+
+@pytest.mark.parametrize("name", sorted(GZIP_CASES))
+def test_python_and_the_browser_decode_the_same_status_lists(values: Values, name: str) -> None:
+    raw, ok = GZIP_CASES[name]
+    encoded = _encoded(raw)
+    python = _python_decodes(encoded)
+    reply = values.ask(op="decode", text=encoded)
+    assert (python is not None) is ok, name
+    assert reply["ok"] is ok, (name, reply)
+    if ok:
+        assert reply["bits"] == python
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tail=st.binary(min_size=1, max_size=16), cut=st.integers(0, 40))
+def test_any_change_to_the_gzip_framing_is_refused_by_both(values: Values, tail: bytes, cut: int) -> None:
+    raw = gzip.compress(bytes(SET), mtime=0)
+    for mutated in (raw + tail, raw[: len(raw) - cut] + tail if cut else raw + tail):
+        encoded = _encoded(mutated)
+        python = _python_decodes(encoded)
+        reply = values.ask(op="decode", text=encoded)
+        assert reply["ok"] is (python is not None), mutated[-24:].hex()
+        if python is not None:
+            assert reply["bits"] == python
+
+
+INDEXES = ["0", "1", "131071", "131072", "01", "-1", "+1", " 1", "1 ", "1.0", "1e3", "", "²", "١٢", "１", "0x10"]
+
+
+@pytest.mark.parametrize("value", [*INDEXES, 5, None, ["1"], str(2**70), "9" * 400])
+def test_python_and_the_browser_read_status_indexes_alike(values: Values, value: Any) -> None:
+    assert values.ask(op="index", value=value)["value"] == statuslist.parse_index(value)
+
+
+SITE = "https://registry.example/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{SITE}issuers/acme/status/1.json",
+        f"{SITE}issuers/acme/status/65535.json",
+        f"{SITE}issuers/acme/status/65536.json",
+        f"{SITE}issuers/acme/status/0.json",
+        f"{SITE}issuers/acme/status/01.json",
+        f"{SITE}issuers/acme/status/².json",
+        f"{SITE}issuers/acme/status/١.json",
+        f"{SITE}issuers/acme/status/1.json?x",
+        f"{SITE}issuers/acme/status/1.json#x",
+        f"{SITE}issuers/acme/x/status/1.json",
+        f"{SITE}issuers/../status/1.json",
+        f"{SITE}issuers/acme/status/1.JSON",
+        "https://elsewhere.example/issuers/acme/status/1.json",
+        f"{SITE}issuers/acme/status/{'9' * 5000}.json",
+    ],
+)
+def test_python_and_the_browser_read_status_list_urls_alike(values: Values, url: str) -> None:
+    expected = statuslist.parse_list_url(SITE, url)
+    assert values.ask(op="url", site=SITE, url=url)["value"] == (list(expected) if expected else None)
+
+
+# --- verdicts: values only one side used to accept ---------------------------------------------------------------
+
+VM = "did:web:registry.test.example:issuers:acme-academy#key-1"
+SIGNED_AT = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+
+
+def _resigned(signer: Signer, award: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """``award`` changed and signed again by its issuer: a value the issuer really signed."""
+    unsigned = {k: v for k, v in copy.deepcopy(award).items() if k != "proof"}
+    change(unsigned)
+    return sign_document(unsigned, signer.key, VM, SIGNED_AT)
+
+
+def _store(signer: Signer, award: dict[str, Any]) -> str:
+    digest = award_hash(award)
+    path = award_filename(signer.root, "acme-academy", award, digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_award(award), encoding="utf-8")
+    return path.relative_to(signer.root).as_posix()
+
+
+def _status(index: str) -> Callable[[dict[str, Any]], None]:
+    return set_at(["credentialStatus", "statusListIndex"], index)
+
+
+# name → (change, Python/browser verdict, the check that fails, the check's code in `credreg check`)
+VALUE_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str, str | None]] = {
+    "index beyond the list": (_status("200000"), "invalid", "status", "award.status-index-range"),
+    "index at the list's end": (_status(str(statuslist.MIN_BITS)), "invalid", "status", "award.status-index-range"),
+    "index with a leading zero": (_status("0123"), "invalid", "status", "award.structure"),
+    "index in Arabic-Indic digits": (_status("١٢"), "invalid", "status", "award.structure"),
+    "validUntil on 30 February": (
+        set_at(["validUntil"], "2030-02-30T00:00:00Z"),
+        "invalid",
+        "validity",
+        "award.structure",
+    ),
+    "validUntil offset +99:00": (
+        set_at(["validUntil"], "2030-01-01T00:00:00+99:00"),
+        "invalid",
+        "validity",
+        "award.structure",
+    ),
+    "validFrom before the key": (set_at(["validFrom"], "2023-06-01T00:00:00Z"), "invalid", "key", "award.key"),
+    "validFrom before the credential": (
+        set_at(["validFrom"], "2024-06-01T00:00:00Z"),  # of data-reporting, defined from 2025-02-01
+        "untrusted",
+        "credential",
+        "award.credential",
+    ),
+    "status list URL in Unicode digits": (
+        lambda doc: doc["credentialStatus"].update(
+            statusListCredential=doc["credentialStatus"]["statusListCredential"].replace("/1.json", "/².json")
+        ),
+        "untrusted",
+        "status",
+        "award.structure",  # the registry's profile allows only .../status/<ASCII digits>.json
+    ),
+}
+
+
+@pytest.fixture
+def value_awards(scenarios: dict[str, Any], signer: Signer) -> dict[str, dict[str, Any]]:
+    fresh = scenarios["awards"]["fresh"]
+    # A credential defined from 2025-02-01, so that a validFrom in 2024 is inside the key's window but before it.
+    later = signer.award("acme-academy/data-reporting", at=SIGNED_AT).award
+    out = {}
+    for name, (change, _, _, _) in VALUE_CASES.items():
+        out[name] = _resigned(signer, later if name == "validFrom before the credential" else fresh, change)
+    return out
+
+
+def test_both_verifiers_refuse_values_only_one_side_used_to_accept(
+    node: Node,
+    scenarios: dict[str, Any],
+    value_awards: dict[str, dict[str, Any]],
+) -> None:
+    verifier = Verifier(scenarios["registry"])
+    for name, award in value_awards.items():
+        _, verdict, failing, _ = VALUE_CASES[name]
+        expected = verifier.verify(award, now=NOW)
+        reply = _ask(node, scenarios["site"], text=json.dumps(award))
+        assert_agrees(expected, reply, name)
+        assert str(expected.verdict) == verdict, (name, [c.as_dict() for c in expected.checks])
+        check = expected.check(failing)
+        assert check is not None
+        assert str(check.status) in ("failed", "not checked"), (name, check)
+
+
+def test_check_refuses_each_value(signer: Signer, value_awards: dict[str, dict[str, Any]]) -> None:
+    stored = {name: _store(signer, award) for name, award in value_awards.items()}
+    report = run_check(signer.root, CheckOptions(progress=False, jobs=1))
+    by_path: dict[str, set[str]] = {}
+    for problem in report.problems:
+        by_path.setdefault(problem.location.path, set()).add(problem.code)
+    for name, rel in stored.items():
+        code = VALUE_CASES[name][3]
+        assert code in by_path.get(rel, set()), (name, by_path.get(rel))
+
+
+def test_revoking_an_award_beyond_its_list_is_a_clear_refusal(
+    signer: Signer, value_awards: dict[str, dict[str, Any]]
+) -> None:
+    award = value_awards["index beyond the list"]
+    _store(signer, award)
+    log = signer.root / "registry/issuers/acme-academy/revocations.jsonl"
+    before = log.read_bytes() if log.exists() else b""
+    with pytest.raises(UsageError, match=r"cannot be revoked: its status index 200000 is outside the list"):
+        revoke_award(signer.registry, award_hash(award), "Issued in error", signer.key, now=NOW)
+    assert (log.read_bytes() if log.exists() else b"") == before  # nothing half-written
+
+
+def test_a_status_list_with_trailing_bytes_is_refused_everywhere(
+    node: Node,
+    scenarios: dict[str, Any],
+    signer: Signer,
+) -> None:
+    rel = "registry/issuers/acme-academy/status/1.json"
+    listed = json.loads((signer.root / rel).read_text())
+    bits = statuslist.decode_list(listed["credentialSubject"]["encodedList"])
+    unsigned = {k: v for k, v in listed.items() if k != "proof"}
+    unsigned["credentialSubject"]["encodedList"] = _encoded(gzip.compress(bits, mtime=0) + b"\x00")
+    resigned = sign_document(unsigned, signer.key, VM, NOW)
+    for target in (signer.root / rel, scenarios["site"] / "issuers/acme-academy/status/1.json"):
+        target.write_text(json.dumps(resigned))
+    report = run_check(signer.root, CheckOptions(progress=False, jobs=1))
+    assert any(p.code == "status-list.invalid" and "after its GZIP member" in p.message for p in report.problems)
+    fresh = scenarios["awards"]["fresh"]
+    expected = Verifier(load_registry(signer.root).registry).verify(fresh, now=NOW)
+    reply = _ask(node, scenarios["site"], text=json.dumps(fresh))
+    assert_agrees(expected, reply, "trailing bytes")
+    assert reply["verdict"] == "untrusted"
+    assert "after its GZIP member" in reply["checks"]["status"][1]
