@@ -188,9 +188,18 @@ def test_root_is_accepted_after_every_command_that_reads_a_registry() -> None:
         "award": ["acme/sql", "--key", "k"],
         "revoke": ["h", "--reason", "r", "--key", "k"],
     }
-    assert commands == {*needs, "demo"}
-    for command, args in needs.items():
-        assert parser.parse_args(["--root", "A", command, *args]).root == "A"
-        assert parser.parse_args([command, "--root", "A", *args]).root == "A"
-        assert parser.parse_args([command, *args]).root is None
-        assert parser.parse_args(["--root", "A", command, "--root", "B", *args]).root == "B"  # the last one wins
+    assert commands == {*needs, "demo", "log"}
+    # Nested commands take it after the innermost command word.
+    log_needs: dict[str, list[str]] = {
+        "log keygen": ["--out", "k"],
+        "log publish": ["--state", "s"],
+        "log witness": ["u", "--key", "k", "--state", "s"],
+        "log add-cosignatures": ["f", "--state", "s"],
+        "log monitor": ["acme"],
+    }
+    for words, args in [*needs.items(), *log_needs.items()]:
+        command = words.split()
+        assert parser.parse_args(["--root", "A", *command, *args]).root == "A"
+        assert parser.parse_args([*command, "--root", "A", *args]).root == "A"
+        assert parser.parse_args([*command, *args]).root is None
+        assert parser.parse_args(["--root", "A", *command, "--root", "B", *args]).root == "B"  # the last one wins

@@ -10,7 +10,12 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from generator import layout
+from generator.awards import iter_awards, read_revocations
+from generator.load import load_registry
+from generator.verify import Verifier
 from tests.browser.conftest import screenshot
+from tests.conftest import REPO
 
 COST = "cloud-skills-council/cloud-cost-optimisation"
 SQL = "northbridge-university/sql-for-data-analysis"
@@ -243,10 +248,7 @@ def test_contrast_where_axe_cannot_tell_by_itself(page: Any, site_url: str) -> N
     heading = _contrast(_style(page, ".cr-home__hero h1", "color"), _style(page, ".cr-home__hero", "backgroundColor"))
     assert heading >= 4.5
 
-    verdicts = {
-        "good": "004ae6837dbfd4295e166d8699d3cdef1000543c5f4dbe36e245e8cedf3bf1df",  # a valid award
-        "bad": "bdf960c2a1fffeaf144abfd5883459eba16d7a695c14645159f9d128ea7c4189",  # a revoked one
-    }
+    verdicts = _a_valid_and_a_revoked_award()
     for state, award in verdicts.items():
         page.goto(f"{site_url}verify/#{award}")
         icon = f".cr-verdict.cr-{state} .cr-verdict-icon"
@@ -273,3 +275,20 @@ def test_the_language_switch_shows_a_translation_in_place(page: Any, site_url: s
     _catalog(page, site_url, "?q=Kostenoptimierung")
     expect(page.locator("[data-count]")).to_contain_text("match")
     assert _titles(page)[0] == "Cloud Cost Optimisation"
+
+
+def _a_valid_and_a_revoked_award() -> dict[str, str]:
+    """Hashes of the example registry's first valid and first revoked award (the example is re-issued now and then:
+    no hash is written into the test)."""
+    registry = load_registry(REPO).registry
+    revoked = {
+        str(entry["award"])
+        for issuer in registry.issuers
+        for _, entry in read_revocations(layout.issuer_dir(REPO, issuer) / "revocations.jsonl")
+    }
+    verifier = Verifier(registry)
+    for source in iter_awards(REPO):
+        result = verifier.verify(source.parse().data)
+        if result and result.award_hash not in revoked:
+            return {"good": str(result.award_hash), "bad": sorted(revoked)[0]}
+    raise AssertionError("the example registry has no valid award")

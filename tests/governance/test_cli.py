@@ -86,7 +86,7 @@ def test_outside_git_the_base_cannot_be_read(tmp_path: Path) -> None:
 
 def test_pull_request_mode_without_an_actor_is_a_usage_error(repo: Repo) -> None:
     # A change to another issuer's files: without --actor it must not pass (it once did, unchecked).
-    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data with SQL, well.")
     for extra in ([], ["--actor", ""], ["--actor", "@"]):
         done = credreg(repo, "check", "--base", "HEAD", *extra)
         assert done.returncode == 2, done.stdout + done.stderr

@@ -235,5 +235,5 @@ def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
     [(where, msg)] = errors(RevocationEntry, {**entry, "reason": "Withdrawn at ada.lovelace@example.org's request"})
     assert where == "reason"
     assert "must not contain an email address" in msg
-    found = errors(Award, {"evidence": [{"id": "https://ada%40x:ada@portfolio.example.org/x"}]})
+    found = errors(Award, {"evidence": [{"id": "https://ada%40x:ada@portfolio.example.org/x", "type": ["Evidence"]}]})
     assert any(w == "evidence" and "must not contain an email address" in m for w, m in found)

@@ -351,7 +351,7 @@ VALUE_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str, str | N
         lambda doc: doc["credentialStatus"].update(
             statusListCredential=doc["credentialStatus"]["statusListCredential"].replace("/1.json", "/².json")
         ),
-        "untrusted",
+        "invalid",  # not in the registry's one award form, which applies to every award of a registered issuer
         "status",
         "award.structure",  # the registry's profile allows only .../status/<ASCII digits>.json
     ),
