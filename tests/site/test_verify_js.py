@@ -32,6 +32,7 @@ from generator import layout
 from generator.awarding.keys import SigningKey
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
+from generator._internal.source import SourceError, parse_json
 from generator.awards import award_hash, iter_awards
 from generator.crypto import ed25519
 from generator.crypto.jcs import canonicalize
@@ -202,6 +203,23 @@ def _python_refuses(text: str) -> bool:
 def test_jcs_refuses_what_python_refuses(node: Node, text: str) -> None:
     assert _python_refuses(text)
     assert not node.ask(op="jcs", text=text)["ok"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": 1, "a": 2}', '{"x": {"k": 1, "k": 1}}', '[{"\\u0061": 1, "a": 2}]', '{"q\\"": 1, "q\\u0022": 2}'],
+)
+def test_a_key_written_twice_is_refused_by_both_readers(node: Node, text: str) -> None:
+    # JSON.parse keeps the last value, Python's strict reader refuses: a page must not read what Python cannot.
+    with pytest.raises(SourceError):
+        parse_json(text, "award.json", strict=True)
+    assert not node.ask(op="jcs", text=text)["ok"]
+
+
+@pytest.mark.parametrize("text", ['{"a": {"b": 1}, "c": {"b": 2}}', '["a", "a"]', '{"k": [{"k": 1}, {"k": 2}]}'])
+def test_equal_keys_in_different_objects_are_fine(node: Node, text: str) -> None:
+    parse_json(text, "award.json", strict=True)
+    assert node.ask(op="jcs", text=text)["ok"]
 
 
 # --- the verifier against the Python verifier ------------------------------------------------------------------

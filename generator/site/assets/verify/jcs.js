@@ -74,7 +74,7 @@ const INTEGER_LITERAL = /^-?\d+$/;
  * (Chromium 114+); elsewhere such a number goes through rounded, and its proof simply fails.
  */
 export function parseJSON(text) {
-  return JSON.parse(text, function reviver(key, value, context) {
+  const value = JSON.parse(text, function reviver(key, value, context) {
     if (typeof value === "number" && context && typeof context.source === "string") {
       if (INTEGER_LITERAL.test(context.source) && !Number.isSafeInteger(value)) {
         throw new JcsError(`the integer ${context.source} is too large for JSON canonicalization (RFC 8785)`);
@@ -82,4 +82,39 @@ export function parseJSON(text) {
     }
     return value;
   });
+  // JSON.parse keeps the last of two equal keys, where Python's strict reader refuses the text: one reading only.
+  const twice = firstDuplicateKey(text);
+  if (twice !== null) throw new JcsError(`the key ${JSON.stringify(twice)} appears twice in one object`);
+  return value;
+}
+
+/** The first key written twice in one object of a (valid) JSON text, or null. */
+function firstDuplicateKey(text) {
+  const open = []; // per open container: the keys seen (an object) or null (an array)
+  let keyNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      const keys = open[open.length - 1];
+      if (keyNext && keys) {
+        const key = JSON.parse(text.slice(i, j + 1));
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      keyNext = false;
+      i = j;
+    } else if (c === "{") {
+      open.push(new Set());
+      keyNext = true;
+    } else if (c === "[") {
+      open.push(null);
+    } else if (c === "}" || c === "]") {
+      open.pop();
+    } else if (c === ",") {
+      keyNext = open[open.length - 1] instanceof Set;
+    }
+  }
+  return null;
 }
