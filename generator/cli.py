@@ -205,6 +205,25 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    from generator import scaffold
+
+    root = _root(args)
+    ask = input if sys.stdin.isatty() and not args.no_input else None
+    flags = {k: v for k, v in vars(args).items() if k in scaffold.FLAG_NAMES and v is not None}
+    scaffold.refuse_existing(root, args.what, args.id)
+    if args.what == "issuer":
+        written = scaffold.new_issuer(root, scaffold.issuer_answers(args.id, flags, ask))
+        next_step = "next: credreg check, then commit and open a pull request (a registry maintainer approves it)"
+    else:
+        written = [scaffold.new_credential(root, scaffold.credential_answers(args.id, flags, ask))]
+        next_step = "next: edit it (the comments say what each field takes), credreg check, then open a pull request"
+    for path in written:
+        print(f"wrote {layout.relpath(root, path)}")
+    print(next_step)
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from generator.publish.build import build_site
 
@@ -242,6 +261,36 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 ROOT_HELP = "registry root (default: the repository containing the current directory)"
 _NO_ROOT = {"demo"}  # writes a new registry at --out
+
+
+_ISSUER_FLAGS = {"kind", "url", "email", "country", "city", "region", "maintainer"}
+_CREDENTIAL_FLAGS = {
+    "summary", "narrative", "method", "skill", "proficiency", "eqf", "hours", "duration", "cost", "delivery",
+    "language", "type",
+}  # fmt: skip
+_NEW_FLAGS = (
+    ("name", "the name"),
+    ("description", "a few sentences (Markdown)"),
+    ("kind", "issuer: university, training-provider, … (see the guide)"),
+    ("url", "issuer: website, https://…"),
+    ("email", "issuer: published contact email"),
+    ("country", "issuer: two-letter country code"),
+    ("city", "issuer: city"),
+    ("region", "issuer: region"),
+    ("maintainer", "issuer: a maintainer's GitHub handle (repeatable)"),
+    ("summary", "one sentence"),
+    ("narrative", "what a holder must do to earn it"),
+    ("method", "assessment method (repeatable): exam, practical-assessment, project, portfolio, observation"),
+    ("skill", "a skill it certifies (repeatable)"),
+    ("proficiency", "beginner, intermediate or advanced"),
+    ("eqf", "EQF level 1-8"),
+    ("hours", "learning hours"),
+    ("duration", "ISO 8601 duration, e.g. P6W"),
+    ("cost", "free, or an amount and currency such as '295 EUR'"),
+    ("delivery", "online, in-person or blended"),
+    ("language", "BCP 47 language tag (repeatable; default en)"),
+    ("type", "Open Badges achievement type (default MicroCredential)"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -304,6 +353,22 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file")
     revoke.set_defaults(handler=_cmd_revoke)
 
+    new = sub.add_parser("new", help="write a new issuer's or credential's file, commented, ready to check")
+    new_sub = new.add_subparsers(dest="what", required=True, metavar="issuer|credential")
+    new_issuer = new_sub.add_parser("issuer", help="registry/issuers/ID/issuer.yaml (asks on a terminal)")
+    new_issuer.add_argument("id", metavar="ID", help="the issuer id: your folder name, a lowercase slug")
+    new_credential = new_sub.add_parser("credential", help="a credential definition (asks on a terminal)")
+    new_credential.add_argument("id", metavar="ISSUER/ID", help="the issuer and the credential's id (a slug)")
+    for name, helps in _NEW_FLAGS:
+        target = new_issuer if name in _ISSUER_FLAGS else new_credential if name in _CREDENTIAL_FLAGS else None
+        for command in (new_issuer, new_credential) if target is None else (target,):
+            repeat = name in ("maintainer", "method", "skill", "language")
+            command.add_argument(f"--{name}", action="append" if repeat else "store", help=helps)
+    for command in (new_issuer, new_credential):
+        command.add_argument("--no-input", action="store_true", help="never ask, even on a terminal")
+        command.set_defaults(handler=_cmd_new)
+        command.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
+
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
     build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")
     build.set_defaults(handler=_cmd_build)
@@ -327,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Users type --root on either side of the command: every command that reads a registry takes it after the
     # command too. There it has no default (SUPPRESS), so leaving it out keeps a --root given before the command.
     for name, command in sub.choices.items():
-        if name not in _NO_ROOT:
+        if name not in _NO_ROOT and name != "new":  # new's subcommands take it themselves
             command.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
     return parser
 
