@@ -224,6 +224,26 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_form_to_pr(args: argparse.Namespace) -> int:
+    from generator.forms import FormError, convert_form, format_outputs, issue_comment
+
+    body = sys.stdin.read() if args.body == "-" else Path(args.body).read_text(encoding="utf-8", errors="replace")
+    try:
+        done = convert_form(_root(args), args.form, body, author=args.author, issue=args.issue)
+    except FormError as exc:
+        if args.comment:
+            Path(args.comment).write_text(issue_comment(exc), encoding="utf-8")
+        raise
+    for path in done.files:
+        print(f"wrote {path}")
+    if args.outputs:
+        with Path(args.outputs).open("a", encoding="utf-8") as fh:
+            fh.write(format_outputs(done))
+    if args.pr_body:
+        Path(args.pr_body).write_text(done.body + "\n", encoding="utf-8")
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from generator.publish.build import build_site
 
@@ -368,6 +388,16 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--no-input", action="store_true", help="never ask, even on a terminal")
         command.set_defaults(handler=_cmd_new)
         command.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
+
+    form = sub.add_parser("form-to-pr", help="write the file a submitted issue form asks for (used by a workflow)")
+    form.add_argument("form", choices=["issuer", "credential"], help="which form the issue was made from")
+    form.add_argument("--body", metavar="FILE", required=True, help="the issue's body (- for standard input)")
+    form.add_argument("--author", metavar="HANDLE", required=True, help="the issue's author (GitHub login)")
+    form.add_argument("--issue", metavar="N", type=int, required=True, help="the issue's number")
+    form.add_argument("--outputs", metavar="FILE", help="append branch=, title=, files= (e.g. $GITHUB_OUTPUT)")
+    form.add_argument("--pr-body", metavar="FILE", help="write the pull request's description here")
+    form.add_argument("--comment", metavar="FILE", help="on refusal, write a Markdown comment for the issue here")
+    form.set_defaults(handler=_cmd_form_to_pr)
 
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
     build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")

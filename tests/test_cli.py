@@ -66,7 +66,9 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             "field": "delivery",
             "code": "schema.enum",
             "severity": "error",
-            "message": "'remote' is not one of the allowed values: online, in-person, blended (example: delivery: online)",
+            "message": (
+                "'remote' is not one of the allowed values: online, in-person, blended (example: delivery: online)"
+            ),
         }
     ]
 

@@ -45,7 +45,9 @@ def _yaml(path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "name", ["register-issuer.yml", "report-credential-problem.yml"], ids=lambda n: n.removesuffix(".yml")
+    "name",
+    ["register-issuer.yml", "propose-credential.yml", "report-credential-problem.yml"],
+    ids=lambda n: n.removesuffix(".yml"),
 )
 def test_issue_forms_are_well_formed(name: str) -> None:
     form = _yaml(GITHUB / "ISSUE_TEMPLATE" / name)
