@@ -26,7 +26,7 @@ from generator.models._base import SLUG_PATTERN
 from generator.registry import IssuerRecord, Registry, Sourced
 from generator.schema import FileKind, model_for, schema_errors
 
-__all__ = ["LoadResult", "load_registry", "parse_document", "read_document", "validate_document"]
+__all__ = ["LoadResult", "load_registry", "parse_document", "pattern_words", "read_document", "validate_document"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,6 +41,9 @@ _PATTERN_WORDS = {
 }
 _PATTERN_HINTS = [
     ("z6Mk", "an Ed25519 Multikey: 'z6Mk' followed by 44 base58 characters", ""),
+    ("\\.(?:png|svg|jpg", "an image file in the issuer's folder (logo.svg) or an https:// URL", "logo.svg"),
+    ("\\.(?:png|svg))$", "a PNG or SVG file in the issuer's folder or an https:// URL", "images/badge.svg"),
+    ("^\\S(?:.*\\S)?$", "text without leading or trailing spaces", ""),
     ("^https://", "an https:// URL", "https://www.example.org"),
     ("^https?://", "an http(s):// URL", "https://www.example.org/page"),
     ("^P(?!$)", "an ISO 8601 duration such as P3Y, P6M, P8W or P10D", "P6W"),
@@ -107,8 +110,12 @@ def _pattern_hint(pattern: str) -> tuple[str, str]:
     return f"text matching {pattern}", ""
 
 
-def _pattern_words(pattern: str) -> str:
+def pattern_words(pattern: str) -> str:
+    """A schema pattern in words (``an ISO 8601 duration such as P3Y, …``), for messages and the guide."""
     return _pattern_hint(pattern)[0]
+
+
+_pattern_words = pattern_words
 
 
 def _example(loc: list[str | int], value: str) -> str:
