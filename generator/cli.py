@@ -244,6 +244,23 @@ def _cmd_form_to_pr(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_preview_summary(args: argparse.Namespace) -> int:
+    from generator.load import load_registry
+    from generator.preview import changed_pages, summary_markdown
+
+    root = _root(args)
+    pages, everywhere = changed_pages(root, args.base)
+    registry = load_registry(root).registry
+    site_url = registry.site_url if registry is not None else None
+    text = summary_markdown(pages, everywhere, artifact_url=args.artifact_url or None, site_url=site_url)
+    if args.summary:
+        with Path(args.summary).open("a", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        print(text, end="")
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from generator.publish.build import build_site
 
@@ -398,6 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--pr-body", metavar="FILE", help="write the pull request's description here")
     form.add_argument("--comment", metavar="FILE", help="on refusal, write a Markdown comment for the issue here")
     form.set_defaults(handler=_cmd_form_to_pr)
+
+    preview = sub.add_parser("preview-summary", help="list the site pages a change adds, alters or removes")
+    preview.add_argument("--base", metavar="REV", required=True, help="compare with this Git revision")
+    preview.add_argument("--artifact-url", metavar="URL", help="where the built preview can be downloaded")
+    preview.add_argument("--summary", metavar="FILE", help="append the Markdown here (e.g. $GITHUB_STEP_SUMMARY)")
+    preview.set_defaults(handler=_cmd_preview_summary)
 
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
     build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")
