@@ -212,11 +212,21 @@ def _cmd_new(args: argparse.Namespace) -> int:
     ask = input if sys.stdin.isatty() and not args.no_input else None
     flags = {k: v for k, v in vars(args).items() if k in scaffold.FLAG_NAMES and v is not None}
     scaffold.refuse_existing(root, args.what, args.id)
+
+    def tell(text: str) -> None:
+        print(f"{text}\nplease answer again:", file=sys.stderr)
+
     if args.what == "issuer":
-        written = scaffold.new_issuer(root, scaffold.issuer_answers(args.id, flags, ask))
+        made = scaffold.make_interactively(
+            lambda got: scaffold.issuer_scaffold(scaffold.issuer_answers(args.id, got, ask)), flags, ask, tell
+        )
+        written = scaffold.new_issuer(root, made)
         next_step = "next: credreg check, then commit and open a pull request (a registry maintainer approves it)"
     else:
-        written = [scaffold.new_credential(root, scaffold.credential_answers(args.id, flags, ask))]
+        made = scaffold.make_interactively(
+            lambda got: scaffold.credential_scaffold(scaffold.credential_answers(args.id, got, ask)), flags, ask, tell
+        )
+        written = [scaffold.write_scaffold(root, made)]
         next_step = "next: edit it (the comments say what each field takes), credreg check, then open a pull request"
     for path in written:
         print(f"wrote {layout.relpath(root, path)}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -365,9 +366,10 @@ Ask = Callable[[str], str]
 def ask_missing(given: dict[str, Any], questions: Sequence[tuple[str, str, Any]], ask: Ask | None) -> dict[str, Any]:
     """Fill in what the flags left out: by asking (``ask``, on a terminal), else a usage error naming the flags.
 
-    ``questions`` are ``(name, prompt, default)``; a default of ``...`` means required.
+    ``questions`` are ``(name, prompt, default)``; a default of ``...`` means required. Answers are added to
+    ``given`` itself, so that asking again after a refusal (:func:`make_interactively`) keeps them.
     """
-    answers = dict(given)
+    answers = given
     missing = [(name, prompt, default) for name, prompt, default in questions if answers.get(name) in (None, [], ())]
     if ask is None:
         required = [name for name, _, default in missing if default is ...]
@@ -385,7 +387,7 @@ def ask_missing(given: dict[str, Any], questions: Sequence[tuple[str, str, Any]]
                 answers[name] = reply
                 break
             if default is not ...:
-                answers[name] = default
+                answers[name] = "" if default is None else default  # asked: not asked again
                 break
     return answers
 
@@ -482,12 +484,12 @@ def credential_answers(ref: str, flags: dict[str, Any], ask: Ask | None) -> Cred
     )
 
 
-def new_issuer(root: Path, answers: IssuerAnswers) -> list[Path]:
-    """Write the issuer's ``issuer.yaml`` and, when the registry has one, regenerate ``.github/CODEOWNERS``."""
+def new_issuer(root: Path, made: Scaffold) -> list[Path]:
+    """Write an issuer's ``issuer.yaml`` and, when the registry has one, regenerate ``.github/CODEOWNERS``."""
     from generator.governance import CODEOWNERS_PATH, write_codeowners
     from generator.load import load_registry
 
-    written = [write_scaffold(root, issuer_scaffold(answers))]
+    written = [write_scaffold(root, made)]
     if (root / CODEOWNERS_PATH).is_file():
         loaded = load_registry(root)
         if loaded.registry is not None and not loaded.problems.errors:
@@ -495,13 +497,60 @@ def new_issuer(root: Path, answers: IssuerAnswers) -> list[Path]:
     return written
 
 
-def new_credential(root: Path, answers: CredentialAnswers) -> Path:
-    """Write the credential's definition into its (existing) issuer's folder."""
-    if not (root / layout.ISSUERS_DIR / answers.issuer / "issuer.yaml").is_file():
-        raise UsageError(
-            f"no issuer {answers.issuer!r} in this registry: run `credreg new issuer {answers.issuer}` first"
-        )
-    return write_scaffold(root, credential_scaffold(answers))
+#: Which question answers a field that a problem names (the rest are named as their question).
+_FIELD_QUESTION = {
+    "location.country": "country",
+    "location.city": "city",
+    "location.region": "region",
+    "maintainers": "maintainer",
+    "criteria.narrative": "narrative",
+    "criteria.assessment": "method",
+    "criteria.assessment.method": "method",
+    "skills": "skill",
+    "level": "proficiency",
+    "level.proficiency": "proficiency",
+    "level.eqf": "eqf",
+    "effort.hours": "hours",
+    "effort.duration": "duration",
+    "cost.currency": "cost",
+    "cost.amount": "cost",
+    "languages": "language",
+    "achievement_type": "type",
+}
+
+
+def _question_for(field: str) -> str | None:
+    base = re.sub(r"\[\d+\]", "", field)
+    for key in (field, base, base.split(".")[0]):
+        if key in _FIELD_QUESTION:
+            return _FIELD_QUESTION[key]
+        if key in FLAG_NAMES:
+            return key
+    return None
+
+
+def make_interactively(
+    make: Callable[[dict[str, Any]], Scaffold], flags: dict[str, Any], ask: Ask | None, tell: Callable[[str], None]
+) -> Scaffold:
+    """``make(answers)``; on a terminal, a refused answer is explained and asked again (the others are kept)."""
+    answers = dict(flags)
+    for _ in range(10):
+        try:
+            return make(answers)
+        except (ProblemsFound, UsageError) as exc:
+            if ask is None:
+                raise
+            if isinstance(exc, ProblemsFound):
+                fields = [p.field for p in exc.problems]
+            else:
+                fields = [m[0] for m in [re.match(r"[\w.\[\]]+", exc.summary)] if m]
+            names = {name for name in map(_question_for, fields) if name is not None}
+            if not names:
+                raise
+            tell(exc.explain())
+            for name in names:
+                answers.pop(name, None)
+    return make(answers)
 
 
 def refuse_existing(root: Path, what: str, ref: str) -> None:
@@ -515,3 +564,5 @@ def refuse_existing(root: Path, what: str, ref: str) -> None:
         path = f"{layout.ISSUERS_DIR}/{_slug('issuer id', issuer)}/credentials/{_slug('credential id', slug)}.yaml"
     if (root / path).exists():
         raise UsageError(f"{path} already exists; nothing was written (edit it, or choose another id)")
+    if what != "issuer" and not (root / layout.ISSUERS_DIR / issuer / "issuer.yaml").is_file():
+        raise UsageError(f"no issuer {issuer!r} in this registry: run `credreg new issuer {issuer}` first")

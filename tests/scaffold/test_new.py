@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,10 +123,11 @@ def test_hostile_or_wrong_answers_write_nothing(registry_dir: Path, flag: str, v
     assert not (registry_dir / "registry/issuers/harbour-data-school").exists()
 
 
-def test_prompts_on_a_terminal(registry_dir: Path) -> None:
+def test_prompts_on_a_terminal_and_asks_again_for_a_refused_answer(registry_dir: Path) -> None:
     answers = [
-        "Harbour Data School", "training-provider", "https://harbourdata.example", "credentials@harbourdata.example",
+        "Harbour Data School", "Training Provider", "https://harbourdata.example", "credentials@harbourdata.example",
         "We run data courses.", "GB", "", "kim-hds, @lee-hds",
+        "training-provider",  # asked again: only the refused answer
     ]  # fmt: skip
     primary, secondary = pty.openpty()
     proc = subprocess.Popen(
@@ -137,7 +140,10 @@ def test_prompts_on_a_terminal(registry_dir: Path) -> None:
     os.close(secondary)
     os.write(primary, ("\n".join(answers) + "\n").encode())
     chunks = []
-    while True:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # a command that waits for more answers must fail the test, not hang it
+        if not select.select([primary], [], [], 1)[0]:
+            continue
         try:
             data = os.read(primary, 65536)
         except OSError:
@@ -145,11 +151,19 @@ def test_prompts_on_a_terminal(registry_dir: Path) -> None:
         if not data:
             break
         chunks.append(data)
-    assert proc.wait(timeout=60) == 0
+    try:
+        code = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = proc.wait()
+    assert code == 0, b"".join(chunks).decode(errors="replace")
     os.close(primary)
     shown = b"".join(chunks).decode(errors="replace")
     assert "Kind of organisation (university, college, industry-body" in shown
     assert "City (optional): " in shown
+    assert "did you mean 'training-provider'? (example: kind: training-provider)\r\nplease answer again:" in shown
+    assert shown.count("Kind of organisation (") == 2
+    assert shown.count("Website (") == 1
     text = (registry_dir / NEW_ISSUER).read_text()
     assert "maintainers:\n  - kim-hds\n  - lee-hds\n" in text
     assert "city:" not in text
