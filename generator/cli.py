@@ -401,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.set_defaults(handler=_cmd_revoke)
 
     new = sub.add_parser("new", help="write a new issuer's or credential's file, commented, ready to check")
+    new.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
     new_sub = new.add_subparsers(dest="what", required=True, metavar="issuer|credential")
     new_issuer = new_sub.add_parser("issuer", help="registry/issuers/ID/issuer.yaml (asks on a terminal)")
     new_issuer.add_argument("id", metavar="ID", help="the issuer id: your folder name, a lowercase slug")

@@ -169,9 +169,9 @@ def consolidate(problems: ProblemList, registry: Registry | None) -> ProblemList
         rename = f" (was it renamed to {close[0]!r}?)" if close else ""
         listed = ", ".join(_where(p) for p in consequences[1:4]) + (", …" if others > 3 else "")
         message = (
-            f"credential {ref} is not defined here, and {_count(others + 1, 'award')} refer to it{rename}. An "
-            f"awarded credential keeps its file name: restore {layout.ISSUERS_DIR}/{issuer}/credentials/{slug}.yaml"
+            f"{first.message}: {_count(others + 1, 'award')} refer to credential {ref}{rename}. An awarded "
+            f"credential keeps its file name: restore {layout.ISSUERS_DIR}/{issuer}/credentials/{slug}.yaml"
             + (f" (the other awards: {listed})" if others else "")
         )
-        kept.append(Problem(first.location, message, first.field, "award.credential-undefined", first.severity))
+        kept.append(Problem(first.location, message, first.field, first.code, first.severity))
     return ProblemList(kept)
