@@ -14,6 +14,7 @@ from generator._internal.progress import progress
 from generator.errors import ProblemList, ProblemsFound
 from generator.load import load_registry
 from generator.registry import Registry
+from generator.report import consolidate
 from generator.schema import check_schemas
 from generator.validate import validate_registry
 from generator.verify.parallel import verify_all_awards
@@ -89,6 +90,7 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
         report.problems.add(
             stale, "out of date with the models: run `credreg schemas` and commit the result", code="schema.stale"
         )
+    report.problems = consolidate(report.problems, registry)  # one cause, one message
     if pull is not None:
         report.summary_markdown = pull.summary_markdown(report.problems)
     return report

@@ -238,6 +238,72 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    from generator import scaffold
+
+    root = _root(args)
+    ask = input if sys.stdin.isatty() and not args.no_input else None
+    flags = {k: v for k, v in vars(args).items() if k in scaffold.FLAG_NAMES and v is not None}
+    scaffold.refuse_existing(root, args.what, args.id)
+
+    def tell(text: str) -> None:
+        print(f"{text}\nplease answer again:", file=sys.stderr)
+
+    if args.what == "issuer":
+        made = scaffold.make_interactively(
+            lambda got: scaffold.issuer_scaffold(scaffold.issuer_answers(args.id, got, ask)), flags, ask, tell
+        )
+        written = scaffold.new_issuer(root, made)
+        next_step = "next: credreg check, then commit and open a pull request (a registry maintainer approves it)"
+    else:
+        made = scaffold.make_interactively(
+            lambda got: scaffold.credential_scaffold(scaffold.credential_answers(args.id, got, ask)), flags, ask, tell
+        )
+        written = [scaffold.write_scaffold(root, made)]
+        next_step = "next: edit it (the comments say what each field takes), credreg check, then open a pull request"
+    for path in written:
+        print(f"wrote {layout.relpath(root, path)}")
+    print(next_step)
+    return 0
+
+
+def _cmd_form_to_pr(args: argparse.Namespace) -> int:
+    from generator.forms import FormError, convert_form, format_outputs, issue_comment
+
+    body = sys.stdin.read() if args.body == "-" else Path(args.body).read_text(encoding="utf-8", errors="replace")
+    try:
+        done = convert_form(_root(args), args.form, body, author=args.author, issue=args.issue)
+    except FormError as exc:
+        if args.comment:
+            Path(args.comment).write_text(issue_comment(exc), encoding="utf-8")
+        raise
+    for path in done.files:
+        print(f"wrote {path}")
+    if args.outputs:
+        with Path(args.outputs).open("a", encoding="utf-8") as fh:
+            fh.write(format_outputs(done))
+    if args.pr_body:
+        Path(args.pr_body).write_text(done.body + "\n", encoding="utf-8")
+    return 0
+
+
+def _cmd_preview_summary(args: argparse.Namespace) -> int:
+    from generator.load import load_registry
+    from generator.preview import changed_pages, summary_markdown
+
+    root = _root(args)
+    pages, everywhere = changed_pages(root, args.base)
+    registry = load_registry(root).registry
+    site_url = registry.site_url if registry is not None else None
+    text = summary_markdown(pages, everywhere, artifact_url=args.artifact_url or None, site_url=site_url)
+    if args.summary:
+        with Path(args.summary).open("a", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        print(text, end="")
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from generator.publish.build import build_site
 
@@ -275,6 +341,36 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 ROOT_HELP = "registry root (default: the repository containing the current directory)"
 _NO_ROOT = {"demo"}  # writes a new registry at --out
+
+
+_ISSUER_FLAGS = {"kind", "url", "email", "country", "city", "region", "maintainer"}
+_CREDENTIAL_FLAGS = {
+    "summary", "narrative", "method", "skill", "proficiency", "eqf", "hours", "duration", "cost", "delivery",
+    "language", "type",
+}  # fmt: skip
+_NEW_FLAGS = (
+    ("name", "the name"),
+    ("description", "a few sentences (Markdown)"),
+    ("kind", "issuer: university, training-provider, … (see the guide)"),
+    ("url", "issuer: website, https://…"),
+    ("email", "issuer: published contact email"),
+    ("country", "issuer: two-letter country code"),
+    ("city", "issuer: city"),
+    ("region", "issuer: region"),
+    ("maintainer", "issuer: a maintainer's GitHub handle (repeatable)"),
+    ("summary", "one sentence"),
+    ("narrative", "what a holder must do to earn it"),
+    ("method", "assessment method (repeatable): exam, practical-assessment, project, portfolio, observation"),
+    ("skill", "a skill it certifies (repeatable)"),
+    ("proficiency", "beginner, intermediate or advanced"),
+    ("eqf", "EQF level 1-8"),
+    ("hours", "learning hours"),
+    ("duration", "ISO 8601 duration, e.g. P6W"),
+    ("cost", "free, or an amount and currency such as '295 EUR'"),
+    ("delivery", "online, in-person or blended"),
+    ("language", "BCP 47 language tag (repeatable; default en)"),
+    ("type", "Open Badges achievement type (default MicroCredential)"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -351,6 +447,39 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file")
     revoke.set_defaults(handler=_cmd_revoke)
 
+    new = sub.add_parser("new", help="write a new issuer's or credential's file, commented, ready to check")
+    new.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
+    new_sub = new.add_subparsers(dest="what", required=True, metavar="issuer|credential")
+    new_issuer = new_sub.add_parser("issuer", help="registry/issuers/ID/issuer.yaml (asks on a terminal)")
+    new_issuer.add_argument("id", metavar="ID", help="the issuer id: your folder name, a lowercase slug")
+    new_credential = new_sub.add_parser("credential", help="a credential definition (asks on a terminal)")
+    new_credential.add_argument("id", metavar="ISSUER/ID", help="the issuer and the credential's id (a slug)")
+    for name, helps in _NEW_FLAGS:
+        target = new_issuer if name in _ISSUER_FLAGS else new_credential if name in _CREDENTIAL_FLAGS else None
+        for command in (new_issuer, new_credential) if target is None else (target,):
+            repeat = name in ("maintainer", "method", "skill", "language")
+            command.add_argument(f"--{name}", action="append" if repeat else "store", help=helps)
+    for command in (new_issuer, new_credential):
+        command.add_argument("--no-input", action="store_true", help="never ask, even on a terminal")
+        command.set_defaults(handler=_cmd_new)
+        command.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
+
+    form = sub.add_parser("form-to-pr", help="write the file a submitted issue form asks for (used by a workflow)")
+    form.add_argument("form", choices=["issuer", "credential"], help="which form the issue was made from")
+    form.add_argument("--body", metavar="FILE", required=True, help="the issue's body (- for standard input)")
+    form.add_argument("--author", metavar="HANDLE", required=True, help="the issue's author (GitHub login)")
+    form.add_argument("--issue", metavar="N", type=int, required=True, help="the issue's number")
+    form.add_argument("--outputs", metavar="FILE", help="append branch=, title=, files= (e.g. $GITHUB_OUTPUT)")
+    form.add_argument("--pr-body", metavar="FILE", help="write the pull request's description here")
+    form.add_argument("--comment", metavar="FILE", help="on refusal, write a Markdown comment for the issue here")
+    form.set_defaults(handler=_cmd_form_to_pr)
+
+    preview = sub.add_parser("preview-summary", help="list the site pages a change adds, alters or removes")
+    preview.add_argument("--base", metavar="REV", required=True, help="compare with this Git revision")
+    preview.add_argument("--artifact-url", metavar="URL", help="where the built preview can be downloaded")
+    preview.add_argument("--summary", metavar="FILE", help="append the Markdown here (e.g. $GITHUB_STEP_SUMMARY)")
+    preview.set_defaults(handler=_cmd_preview_summary)
+
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
     build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")
     build.add_argument("--log", metavar="DIR", help="the transparency log's state, published under log/")
@@ -379,7 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
     # command too (and after a nested one: `credreg log monitor ISSUER --root DIR`). There it has no default
     # (SUPPRESS), so leaving it out keeps a --root given before the command.
     for name, command in sub.choices.items():
-        if name in _NO_ROOT:
+        if name in _NO_ROOT or name == "new":  # new's subcommands take it themselves
             continue
         nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
         for leaf in [p for action in nested for p in action.choices.values()] or [command]:

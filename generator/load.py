@@ -36,29 +36,48 @@ from generator.models._base import SLUG_PATTERN
 from generator.registry import IssuerRecord, Registry, Sourced
 from generator.schema import FileKind, model_for, schema_errors
 
-__all__ = ["LoadResult", "load_registry", "parse_document", "read_document", "validate_document"]
+__all__ = ["LoadResult", "load_registry", "parse_document", "pattern_words", "read_document", "validate_document"]
 
 M = TypeVar("M", bound=BaseModel)
 
-# Patterns of the constrained types, explained in words for the people who write the files.
+# Patterns of the constrained types, explained in words for the people who write the files, with an example
+# value: a message that only says what is wrong leaves the writer guessing what is right.
 _PATTERN_WORDS = {
-    SLUG_PATTERN: "a lowercase slug: letters a–z, digits and single hyphens (e.g. data-analysis-foundations)",
+    SLUG_PATTERN: ("a lowercase slug: letters a–z, digits and single hyphens (e.g. data-analysis-foundations)", ""),
 }
 _PATTERN_HINTS = [
-    ("z6Mk", "an Ed25519 Multikey: 'z6Mk' followed by 44 base58 characters"),
-    ("^https://", "an https:// URL"),
-    ("^https?://", "an http(s):// URL"),
-    ("^P(?!$)", "an ISO 8601 duration such as P3Y, P6M, P8W or P10D"),
-    ("[A-Z]{3}$", "a three-letter ISO 4217 currency code (EUR, USD)"),
-    ("^[A-Z]{2}$", "a two-letter ISO 3166-1 country code (DE, US)"),
-    ("^[a-z]{2,3}", "a BCP 47 language tag (en, de, pt-BR)"),
-    ("^did:", "a DID (did:web:…, did:key:…)"),
-    ("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=", "a GitHub user or org/team handle, without '@'"),
-    ("@[A-Za-z0-9]", "an email address"),
-    ("^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?", "a credential reference: slug or issuer/slug"),
-    ("^[0-9]+(?:\\.[0-9]+){0,2}$", "a version number such as 1.0 or 2.1.3"),
-    ("\\S[^\\n\\r]*$", "one line of text"),
+    ("z6Mk", "an Ed25519 Multikey: 'z6Mk' followed by 44 base58 characters", ""),
+    ("\\.(?:png|svg|jpg", "an image file in the issuer's folder (logo.svg) or an https:// URL", "logo.svg"),
+    ("\\.(?:png|svg))$", "a PNG or SVG file in the issuer's folder or an https:// URL", "images/badge.svg"),
+    ("^\\S(?:.*\\S)?$", "text without leading or trailing spaces", ""),
+    ("^https://", "an https:// URL", "https://www.example.org"),
+    ("^https?://", "an http(s):// URL", "https://www.example.org/page"),
+    ("^P(?!$)", "an ISO 8601 duration such as P3Y, P6M, P8W or P10D", "P6W"),
+    ("[A-Z]{3}$", "a three-letter ISO 4217 currency code (EUR, USD)", "EUR"),
+    ("^[A-Z]{2}$", "a two-letter ISO 3166-1 country code (DE, US)", "GB"),
+    ("^[a-z]{2,3}", "a BCP 47 language tag (en, de, pt-BR)", "en"),
+    ("^did:", "a DID (did:web:…, did:key:…)", "did:web:example.org"),
+    ("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=", "a GitHub user or org/team handle, without '@'", "octocat"),
+    ("@[A-Za-z0-9]", "an email address", "credentials@example.org"),
+    ("^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?", "a credential reference: slug or issuer/slug", "other-issuer/sql-basics"),
+    ("^[0-9]+(?:\\.[0-9]+){0,2}$", "a version number such as 1.0 or 2.1.3", "'1.1'"),
+    ("\\S[^\\n\\r]*$", "one line of text", ""),
 ]
+
+#: Examples of the compound fields, for messages about their shape (a YAML flow mapping fits on one line).
+FIELD_EXAMPLES = {
+    "cost": "cost: free, or cost: {amount: 295, currency: EUR}",
+    "alignment": "alignment: {framework: ESCO, code: 598de5b0-5b58-4ea7-8058-a4bc4d18c742}",
+    "level": "level: {eqf: 5, proficiency: intermediate}",
+    "effort": "effort: {hours: 36, duration: P6W}",
+    "location": "location: {country: GB, city: Bristol}",
+    "criteria": "criteria: {narrative: Pass the final project., assessment: [{method: project}]}",
+    "validity": "validity: {period: P3Y}",
+    "stacking": "stacking: {rule: all-of, components: [sql-basics, data-visualisation]}",
+    "skills": "skills: [{name: Writing analytical SQL queries}]",
+    "languages": "languages: [en]",
+    "maintainers": "maintainers: [octocat]",
+}
 
 
 @dataclass(slots=True)
@@ -91,13 +110,78 @@ def read_document(root: Path, path: Path) -> Document:
     return parse_yaml(text, rel)
 
 
-def _pattern_words(pattern: str) -> str:
+def _pattern_hint(pattern: str) -> tuple[str, str]:
+    """Words for a pattern, and an example value ('' when none helps)."""
     if pattern in _PATTERN_WORDS:
         return _PATTERN_WORDS[pattern]
-    for needle, words in _PATTERN_HINTS:
+    for needle, words, example in _PATTERN_HINTS:
         if needle in pattern:
-            return words
-    return f"text matching {pattern}"
+            return words, example
+    return f"text matching {pattern}", ""
+
+
+def pattern_words(pattern: str) -> str:
+    """A schema pattern in words (``an ISO 8601 duration such as P3Y, …``), for messages and the guide."""
+    return _pattern_hint(pattern)[0]
+
+
+_pattern_words = pattern_words
+
+
+def _example(loc: list[str | int], value: str) -> str:
+    """`` (example: name: value)``: the line as it is written in the file."""
+    if not value:
+        return ""
+    if loc and isinstance(loc[-1], str):
+        return f" (example: {loc[-1]}: {value})"
+    return f" (example: {value})"
+
+
+def _shape_example(loc: list[str | int]) -> str:
+    name = loc[-1] if loc else None
+    return f" (example: {FIELD_EXAMPLES[name]})" if isinstance(name, str) and name in FIELD_EXAMPLES else ""
+
+
+def _enum_words(instance: Any, allowed: list[Any], loc: list[str | int]) -> str:
+    words = [str(v) for v in allowed]
+    close: list[str] = []
+    if isinstance(instance, str):
+        folded = {w.casefold(): w for w in words}
+        close = [folded[instance.casefold()]] if instance.casefold() in folded else []
+        close = close or difflib.get_close_matches(instance, words, n=1, cutoff=0.6)
+    shown = repr(instance) if isinstance(instance, str) else _json_type(instance)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    example = _example(loc, close[0] if close else words[0])
+    return f"{shown} is not one of the allowed values: {', '.join(words)}{hint}{example}"
+
+
+def _branches(error: SchemaValidationError) -> list[list[SchemaValidationError]]:
+    """The sub-errors of an anyOf/oneOf, grouped by the alternative that raised them."""
+    grouped: dict[Any, list[SchemaValidationError]] = {}
+    for sub in error.context or ():
+        grouped.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
+    return list(grouped.values())
+
+
+def _rejects_shape(branch: list[SchemaValidationError], depth: int) -> bool:
+    """Whether an alternative refused the value for being the wrong kind of thing (text where it takes a mapping,
+    a mapping where it takes ``free``) rather than for what is inside it: that alternative is not the one meant."""
+    return any(len(sub.absolute_path) == depth and sub.validator in ("type", "const") for sub in branch)
+
+
+def _alternative_words(error: SchemaValidationError) -> str:
+    """What the alternatives of an anyOf accept, in words: ``'free' or a mapping``."""
+    words = []
+    for option in error.validator_value if isinstance(error.validator_value, list) else []:
+        if not isinstance(option, dict):
+            continue
+        if "const" in option:
+            words.append(repr(option["const"]))
+        elif "enum" in option:
+            words.append("one of " + ", ".join(str(v) for v in option["enum"]))
+        elif "type" in option and option["type"] != "null":
+            words.append(_type_words(str(option["type"])))
+    return " or ".join(words) or "something else"
 
 
 def _schema_problems(doc: Document, error: SchemaValidationError) -> Iterator[Problem]:
@@ -113,24 +197,36 @@ def _schema_problems(doc: Document, error: SchemaValidationError) -> Iterator[Pr
     if kind == "required":
         missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
         for key in missing:
-            problem = doc.problem(loc, f"missing required field {key!r}", code="schema.missing-field")
+            message = f"missing required field {key!r}" + _shape_example(loc)
+            problem = doc.problem(loc, message, code="schema.missing-field")
             yield Problem(problem.location, problem.message, format_field([*loc, key]), problem.code)
         return
     if kind in ("anyOf", "oneOf") and error.context:
-        # Optional fields are anyOf[X, null]; the best sub-error explains what X needed.
-        yield from _schema_problems(doc, best_match(error.context))
+        # Optional fields are anyOf[X, null] and cost is anyOf['free', price]. Report the alternative the writer
+        # evidently meant (the one that takes this kind of value), never "expected null": nobody means null.
+        depth = len(error.absolute_path)
+        meant = [branch for branch in _branches(error) if not _rejects_shape(branch, depth)]
+        if len(meant) == 1:
+            for sub in sorted(meant[0], key=lambda e: [str(p) for p in e.absolute_path]):
+                yield from _schema_problems(doc, sub)
+            return
+        if meant:
+            yield from _schema_problems(doc, best_match([sub for branch in meant for sub in branch]))
+            return
+        message = f"expected {_alternative_words(error)}, got {_json_type(error.instance)}" + _shape_example(loc)
+        yield doc.problem(loc, message, code=f"schema.{kind}")
         return
     if kind == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
-        message = f"{error.instance!r} is not one of: {allowed}"
+        message = _enum_words(error.instance, list(error.validator_value), loc)
     elif kind == "const":
         message = f"must be {error.validator_value!r}"
     elif kind == "pattern":
-        message = f"{error.instance!r} is not {_pattern_words(str(error.validator_value))}"
+        words, example = _pattern_hint(str(error.validator_value))
+        message = f"{error.instance!r} is not {words}" + _example(loc, example)
     elif kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
-        message = f"expected {_type_words(str(expected))}, got {_json_type(error.instance)}"
+        message = f"expected {_type_words(str(expected))}, got {_json_type(error.instance)}" + _shape_example(loc)
     elif kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum"):
         message = _bound_words(kind, error.validator_value, error.instance)
     else:
@@ -239,7 +335,7 @@ def load_registry(root: Path) -> LoadResult:
         if not entry.is_dir():
             continue  # the layout check reports it
         if not layout.SLUG_RE.match(entry.name):
-            problems.add(rel, f"issuer folder name is not {_PATTERN_WORDS[SLUG_PATTERN]}", code="id.not-slug")
+            problems.add(rel, f"issuer folder name is not {_pattern_words(SLUG_PATTERN)}", code="id.not-slug")
             continue
         record = _load_issuer(root, entry, problems, unusable)
         if record is not None:
@@ -267,7 +363,7 @@ def _load_issuer(root: Path, folder: Path, problems: ProblemList, unusable: set[
         if path.suffix != ".yaml" or not path.is_file():
             continue  # the layout check reports it
         if not layout.SLUG_RE.match(path.stem):
-            problems.add(rel, f"file name is not {_PATTERN_WORDS[SLUG_PATTERN]}", code="id.not-slug")
+            problems.add(rel, f"file name is not {_pattern_words(SLUG_PATTERN)}", code="id.not-slug")
             continue
         credential = parse_document(root, path, FileKind.CREDENTIAL, CredentialDefinition, problems)
         if credential is not None and _check_name(credential, "id", path.stem, "file name", problems):

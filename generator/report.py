@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import json
+import re
 from collections.abc import Iterable
 
-from generator.errors import Problem, Severity
+from generator import layout
+from generator.errors import Location, Problem, ProblemList, Severity
+from generator.registry import Registry
 from generator.verify.results import CheckStatus, VerificationResult
 
-__all__ = ["OutputFormat", "format_problems"]
+__all__ = ["OutputFormat", "consolidate", "format_problems"]
 
 
 class OutputFormat(enum.StrEnum):
@@ -85,3 +89,93 @@ def format_result(result: VerificationResult) -> str:
     for check in result.checks:
         lines.append(f"{_MARK[check.status]} {check.label.ljust(width)}  {check.status}: {check.reason}")
     return "\n".join(lines)
+
+
+# One mistake, one message. A definition (or issuer.yaml) that does not load, or a credential file that was
+# renamed, makes every award that refers to it fail too: hundreds of lines before the one that names the cause.
+# The verifier reports each award honestly; here, where problems are shown, the consequences are folded into
+# one line that names the cause and counts what depends on it.
+
+_CONSEQUENCE_PREFIXES = ("award.", "status-list.", "revocation.")
+_AWARD_KINDS = (layout.PathKind.AWARD, layout.PathKind.AWARD_BATCH)
+
+
+def _where(problem: Problem) -> str:
+    return str(problem.location)
+
+
+def _is_award(problem: Problem) -> bool:
+    return layout.classify(problem.location.path).kind in _AWARD_KINDS
+
+
+def _award_key(problem: Problem) -> tuple[str, int | None]:
+    """One award: a file, or a line of a batch (problems in one award file point at different lines)."""
+    batch = layout.classify(problem.location.path).kind is layout.PathKind.AWARD_BATCH
+    return problem.location.path, problem.location.line if batch else None
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
+
+
+def consolidate(problems: ProblemList, registry: Registry | None) -> ProblemList:
+    """``problems`` with the consequences of one cause folded into one problem that names it.
+
+    - Awards, status lists and revocations of an issuer whose ``issuer.yaml`` does not load: they cannot be
+      checked, and say so once, at ``issuer.yaml`` (a warning: the file's own errors already fail the check).
+    - Awards of a credential whose definition does not load: likewise, once, at the definition.
+    - Awards of a credential that is not defined (its file renamed or deleted): one error at the first such
+      award, with how many refer to it and which file would define it.
+    """
+    if registry is None:
+        return problems
+    prefix = registry.url("credentials/")
+    achievement = re.compile(rf"{re.escape(prefix)}(?P<issuer>[a-z0-9-]+)/(?P<slug>[a-z0-9-]+)/")
+    kept: list[Problem] = []
+    unloadable: dict[str, list[Problem]] = {}  # cause file → consequences
+    undefined: dict[str, list[Problem]] = {}  # issuer/slug → the awards' problems
+    for problem in problems:
+        role = layout.classify(problem.location.path)
+        if not problem.code.startswith(_CONSEQUENCE_PREFIXES) or role.issuer is None:
+            kept.append(problem)
+            continue
+        if role.issuer in registry.unusable and role.issuer not in registry.issuers:
+            unloadable.setdefault(f"{layout.ISSUERS_DIR}/{role.issuer}/issuer.yaml", []).append(problem)
+            continue
+        found = achievement.search(problem.message) if problem.code == "award.credential" else None
+        if found is None or role.kind not in _AWARD_KINDS:
+            kept.append(problem)
+            continue
+        ref = f"{found['issuer']}/{found['slug']}"
+        if ref in registry.unusable:
+            path = f"{layout.ISSUERS_DIR}/{found['issuer']}/credentials/{found['slug']}.yaml"
+            unloadable.setdefault(path, []).append(problem)
+        else:
+            undefined.setdefault(ref, []).append(problem)
+    for path, consequences in unloadable.items():
+        awards = {_award_key(p) for p in consequences if _is_award(p)}
+        files = {p.location.path for p in consequences if not _is_award(p)}
+        what = _count(len(awards), "award") + (f" and {_count(len(files), 'other file')}" if files else "")
+        kept.append(
+            Problem(
+                Location(path),
+                f"{what} depend on this file: they are checked once its problems are fixed",
+                code="consequence.unchecked",
+                severity=Severity.WARNING,
+            )
+        )
+    for ref, consequences in undefined.items():
+        first = consequences[0]
+        issuer, slug = ref.split("/")
+        others = len({_award_key(p) for p in consequences}) - 1
+        record = registry.issuers.get(issuer)
+        close = difflib.get_close_matches(slug, list(record.credentials) if record else [], n=1)
+        rename = f" (was it renamed to {close[0]!r}?)" if close else ""
+        listed = ", ".join(_where(p) for p in consequences[1:4]) + (", …" if others > 3 else "")
+        message = (
+            f"{first.message}: {_count(others + 1, 'award')} refer to credential {ref}{rename}. An awarded "
+            f"credential keeps its file name: restore {layout.ISSUERS_DIR}/{issuer}/credentials/{slug}.yaml"
+            + (f" (the other awards: {listed})" if others else "")
+        )
+        kept.append(Problem(first.location, message, first.field, first.code, first.severity))
+    return ProblemList(kept)

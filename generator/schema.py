@@ -114,6 +114,11 @@ def schema_errors(kind: FileKind, data: Any) -> list[ValidationError]:
     return list(validator(kind).iter_errors(data))
 
 
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with every local ``$ref`` replaced by what it names (for walking it, and for speed)."""
+    return _inline_refs(schema)
+
+
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     definitions = schema.get("$defs", {})
 

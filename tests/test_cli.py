@@ -66,7 +66,9 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             "field": "delivery",
             "code": "schema.enum",
             "severity": "error",
-            "message": "'remote' is not one of: online, in-person, blended",
+            "message": (
+                "'remote' is not one of the allowed values: online, in-person, blended (example: delivery: online)"
+            ),
         }
     ]
 
@@ -187,6 +189,9 @@ def test_root_is_accepted_after_every_command_that_reads_a_registry() -> None:
         "keygen": ["acme"],
         "award": ["acme/sql", "--key", "k"],
         "revoke": ["h", "--reason", "r", "--key", "k"],
+        "new": ["issuer", "acme"],
+        "form-to-pr": ["issuer", "--body", "b", "--author", "a", "--issue", "1"],
+        "preview-summary": ["--base", "main"],
     }
     assert commands == {*needs, "demo", "log"}
     # Nested commands take it after the innermost command word.

@@ -25,7 +25,14 @@ CASES: dict[str, tuple[str, int | None, int | None, str, str, str]] = {
     "id-mismatch": (CRED, 2, 1, "id", "id.mismatch", "'sql-fundamentals' does not match the file name 'sql-basics'"),
     "unknown-field": (CRED, 12, 1, "skils", "schema.unknown-field", "unknown field 'skils' (did you mean 'skills'?)"),
     "missing-field": (CRED, 8, 1, "criteria.narrative", "schema.missing-field", "missing required field 'narrative'"),
-    "bad-enum": (CRED, 24, 1, "delivery", "schema.enum", "'remote' is not one of: online, in-person, blended"),
+    "bad-enum": (
+        CRED,
+        24,
+        1,
+        "delivery",
+        "schema.enum",
+        "'remote' is not one of the allowed values: online, in-person, blended",
+    ),
     "bad-country": (ISSUER, 10, 3, "location.country", "schema.pattern", "'Norway' is not a two-letter ISO 3166-1"),
     "unknown-prerequisite": (
         CRED,

@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from generator import layout
+from generator.guide import expand_markers
 from generator.publish.site import PreparedSite, load_for_build, prepare_site
 from generator.registry import Registry
 from generator.render.page import PageSpec
@@ -142,6 +143,10 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             else:
                 self._add_page(spec, files, config)
         return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Guides name every field the files take, generated from the schemas (:mod:`generator.guide`)."""
+        return expand_markers(markdown)
 
     @staticmethod
     def _add_page(spec: PageSpec, files: Files, config: MkDocsConfig) -> None:

@@ -31,7 +31,7 @@ def _commands(markdown: str) -> list[str]:
 def test_every_command_in_the_guide_parses() -> None:
     commands = _commands((REPO / "CONTRIBUTING.md").read_text())
     used = {shlex.split(c)[1] for c in commands}
-    assert used == {"check", "codeowners", "keygen", "award", "revoke"}
+    assert used == {"new", "check", "keygen", "award", "revoke"}
     parser = build_parser()
     for command in commands:
         words = [w.replace("$CREDREG_KEY_DIR", "/keys") for w in shlex.split(command)[1:]]
@@ -45,7 +45,9 @@ def _yaml(path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "name", ["register-issuer.yml", "report-credential-problem.yml"], ids=lambda n: n.removesuffix(".yml")
+    "name",
+    ["register-issuer.yml", "propose-credential.yml", "report-credential-problem.yml"],
+    ids=lambda n: n.removesuffix(".yml"),
 )
 def test_issue_forms_are_well_formed(name: str) -> None:
     form = _yaml(GITHUB / "ISSUE_TEMPLATE" / name)

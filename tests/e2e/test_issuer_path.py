@@ -1,0 +1,150 @@
+"""The issuer's path of CONTRIBUTING.md, walked with the real CLI in a real fork of a real Git repository.
+
+The commands are read from CONTRIBUTING.md itself (only the key file name, which contains the day it was made,
+and the folders are substituted), so the guide cannot drift from what works: join with `credreg new issuer`,
+add a key with `credreg keygen` (the private key outside the repository), define a credential with
+`credreg new credential`, award a cohort with `credreg award --csv`; each step is checked as its pull request
+would be (`credreg check --base upstream/main --actor kim-hds`) and then merged upstream. Finally the site
+builds, shows the new credential and the guide, and `credreg verify` accepts an award for its recipient.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO, make_registry
+
+GUIDE = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+HASH = re.compile(r"\b[0-9a-f]{64}\b")
+
+
+def documented(prefix: str) -> list[str]:
+    """The first command of the guide's shell blocks that starts with ``prefix``, as words."""
+    for block in re.findall(r"```sh\n(.*?)```", GUIDE, flags=re.DOTALL):
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.strip().startswith(prefix):
+                return shlex.split(line.strip())
+    raise AssertionError(f"CONTRIBUTING.md shows no `{prefix}` command")
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+class Fork:
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        self.root = root
+        self.env = env
+
+    def credreg(self, words: list[str], *, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        assert words[0] == "credreg"
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", *words[1:]],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        if ok:
+            assert done.returncode == 0, f"{shlex.join(words)}\n{done.stdout}\n{done.stderr}"
+        return done
+
+    def pull_request(self, title: str) -> subprocess.CompletedProcess[str]:
+        """Commit, run the pull-request check exactly as documented, then merge upstream and fetch."""
+        git(self.root, "add", "-A")
+        git(self.root, "commit", "-q", "-m", title)
+        git(self.root, "fetch", "-q", "upstream")
+        checked = self.credreg(documented("credreg check --base upstream/main --actor kim-hds"))
+        git(self.root, "push", "-q", "upstream", "HEAD:main")
+        git(self.root, "fetch", "-q", "upstream")
+        return checked
+
+
+def test_the_documented_path_works(tmp_path: Path) -> None:
+    # The registry upstream (a bare repository, as on GitHub) and a fork of it.
+    seed = make_registry(tmp_path / "seed")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "CREDREG_KEY_DIR": str(tmp_path / "secure" / "credreg-keys"),
+        "GIT_AUTHOR_NAME": "Kim",
+        "GIT_AUTHOR_EMAIL": "kim@harbourdata.example",
+        "GIT_COMMITTER_NAME": "Kim",
+        "GIT_COMMITTER_EMAIL": "kim@harbourdata.example",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(seed), "codeowners"], env=env, check=True, capture_output=True
+    )
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "add", "-A")
+    git(seed, "-c", "user.name=Reg", "-c", "user.email=reg@example.org", "commit", "-q", "-m", "the registry")
+    upstream = tmp_path / "upstream.git"
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(upstream))
+    fork = Fork(tmp_path / "credential-registry", env)
+    git(tmp_path, "clone", "-q", str(upstream), str(fork.root))
+    git(fork.root, "remote", "add", "upstream", str(upstream))
+
+    # 1. Join as an issuer.
+    fork.credreg(documented("credreg new issuer"))
+    fork.credreg(["credreg", "check"])
+    joined = fork.pull_request("Join as harbour-data-school")
+    assert "new issuer harbour-data-school: a registry maintainer (@reg-admin) must approve this pull request" in (
+        joined.stdout
+    )
+
+    # 2. Add a signing key: the private half goes to CREDREG_KEY_DIR, outside the repository.
+    made = fork.credreg(documented("credreg keygen harbour-data-school"))
+    private = Path(re.search(r"^private key: (\S+)", made.stdout, flags=re.MULTILINE)[1])  # type: ignore[index]
+    assert private.is_file()
+    assert private.is_relative_to(tmp_path / "secure")
+    assert oct(private.stat().st_mode & 0o777) == "0o600"
+    assert not list(fork.root.rglob("*.key"))
+    fork.pull_request("A signing key")
+
+    # 3. Propose a credential.
+    fork.credreg(documented("credreg new credential"))
+    fork.credreg(["credreg", "check"])
+    fork.pull_request("SQL Reporting")
+
+    # 4. Award it to a cohort, from the CSV the guide shows.
+    [cohort] = re.findall(r"```csv\n(.*?)```", GUIDE, flags=re.DOTALL)
+    (fork.root / "cohort.csv").write_text(cohort, encoding="utf-8")
+    award = [
+        str(private) if word.endswith(".key") else word
+        for word in documented("credreg award harbour-data-school/sql-reporting --csv cohort.csv")
+    ]
+    awarded = fork.credreg(award)
+    (fork.root / "cohort.csv").unlink()  # recipients' emails stay out of the repository
+    new_files = git(fork.root, "status", "--porcelain", "--untracked-files=all")
+    assert "registry/issuers/harbour-data-school/awards/" in new_files
+    hashes = set(HASH.findall(awarded.stdout))
+    for written in tmp_path.rglob("*.csv"):  # a mapping of recipients to links, when the CLI writes one
+        if not written.is_relative_to(fork.root):
+            hashes |= set(HASH.findall(written.read_text(encoding="utf-8")))
+    assert hashes, awarded.stdout
+    fork.pull_request("Award the first cohort")
+
+    # The whole registry, the site, and an award verified for its recipient.
+    fork.credreg(["credreg", "check"])
+    site = tmp_path / "site"
+    fork.credreg(["credreg", "build", "--out", str(site)])
+    page = (site / "credentials" / "harbour-data-school" / "sql-reporting" / "index.html").read_text()
+    assert "SQL Reporting" in page
+    guide = (site / "become-an-issuer" / "index.html").read_text()
+    assert "practical-assessment" in guide
+    assert "training-provider" in guide
+    assert "credreg:fields" not in guide
+    verdicts = [fork.credreg(["credreg", "verify", h, "--recipient", "bo@example.org"], ok=False) for h in hashes]
+    assert sum(v.returncode == 0 and v.stdout.startswith("VALID") for v in verdicts) == 1, [v.stdout for v in verdicts]
+    shutil.rmtree(site)

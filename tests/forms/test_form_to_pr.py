@@ -1,0 +1,151 @@
+"""``credreg form-to-pr`` on recorded issue-form bodies: good ones become files that pass ``credreg check``,
+hostile or mistaken ones are refused with a message for the issue (and nothing is left written)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.models import AssessmentMethod, DeliveryMode, IssuerKind, Proficiency
+from tests.conftest import FIXTURES, REPO
+
+FORMS = FIXTURES / "forms"
+TEMPLATES = REPO / ".github" / "ISSUE_TEMPLATE"
+
+
+@pytest.fixture
+def root(registry_dir: Path) -> Path:
+    """The test registry with the repository's issue forms and a CODEOWNERS file, as on GitHub."""
+    shutil.copytree(TEMPLATES, registry_dir / ".github" / "ISSUE_TEMPLATE")
+    subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(registry_dir), "codeowners"], check=True, capture_output=True
+    )
+    return registry_dir
+
+
+def convert(root: Path, form: str, body: Path | bytes, author: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    if isinstance(body, bytes):
+        (tmp / "body.md").write_bytes(body)
+        body = tmp / "body.md"
+    args = ["form-to-pr", form, "--body", str(body), "--author", author, "--issue", "12"]
+    args += ["--outputs", str(tmp / "outputs"), "--pr-body", str(tmp / "pr.md"), "--comment", str(tmp / "comment.md")]
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def check(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "check"], capture_output=True, text=True, check=False
+    )
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_issuer_form_becomes_a_checked_issuer(root: Path, tmp_path: Path) -> None:
+    done = convert(root, "issuer", FORMS / "issuer-good.md", "kim-hds", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "outputs").read_text() == (
+        "branch=form/12-harbour-data-school\n"
+        "title=Register issuer: harbour-data-school (from issue #12)\n"
+        "files=registry/issuers/harbour-data-school/issuer.yaml .github/CODEOWNERS\n"
+    )
+    assert "Closes #12" in (tmp_path / "pr.md").read_text()
+    text = (root / "registry/issuers/harbour-data-school/issuer.yaml").read_text()
+    assert "maintainers:\n  - kim-hds\n  - lee-hds\n" in text
+    assert "description: |\n  Harbour Data School runs part-time data courses for working analysts.\n\n" in text
+    assert (
+        "/registry/issuers/harbour-data-school/  @kim-hds @lee-hds @reg-admin\n"
+        in (root / ".github/CODEOWNERS").read_text()
+    )
+    checked = check(root)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_credential_form_becomes_a_checked_definition(root: Path, tmp_path: Path) -> None:
+    done = convert(root, "credential", FORMS / "credential-good.md", "acme-lead", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "files=registry/issuers/acme-academy/credentials/sql-reporting.yaml\n" in (tmp_path / "outputs").read_text()
+    data = yaml.safe_load((root / "registry/issuers/acme-academy/credentials/sql-reporting.yaml").read_text())
+    assert data["criteria"]["assessment"] == [{"method": "practical-assessment"}, {"method": "project"}]
+    assert data["skills"] == [{"name": "Writing analytical SQL queries"}, {"name": "Window functions"}]
+    assert data["cost"] == {"amount": 295, "currency": "EUR"}
+    assert data["languages"] == ["en", "de"]
+    checked = check(root)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+REFUSED = {
+    "issuer-yaml-injection": ("issuer", "kim-hds", "name: must be one line of text"),
+    "issuer-path-traversal": ("issuer", "kim-hds", "issuer id '../../.github/workflows' is not a lowercase slug"),
+    "issuer-html": ("issuer", "kim-hds", "description: HTML is not accepted in the registry's files"),
+    "issuer-bidi": ("issuer", "kim-hds", "name: contains the invisible or control character U+202E"),
+    "issuer-homoglyph-id": ("issuer", "kim-hds", "issuer id 'hаrbour-data-school' is not a lowercase slug"),
+    "issuer-answered-twice": ("issuer", "kim-hds", "line 39: the question 'Maintainers' is answered twice"),
+    "issuer-heading-in-answer": ("issuer", "kim-hds", "line 25: 'Issuer id: evil' is not a question of this form"),
+    "issuer-good": ("issuer", "mallory", "Maintainers: list yourself (@mallory)"),
+    "credential-bad-level": ("credential", "acme-lead", "did you mean 'intermediate'?"),
+    "credential-bad-duration": ("credential", "acme-lead", "'6 weeks' is not an ISO 8601 duration"),
+    "credential-bad-cost": ("credential", "acme-lead", "cost: HTML is not accepted in the registry's files"),
+    "credential-path-traversal": ("credential", "acme-lead", "is not a lowercase slug"),
+    "credential-good": ("credential", "mallory", "@mallory is not a maintainer of acme-academy"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_hostile_or_mistaken_forms_are_refused(root: Path, tmp_path: Path, case: str) -> None:
+    form, author, words = REFUSED[case]
+    before = snapshot(root)
+    done = convert(root, form, FORMS / f"{case}.md", author, tmp_path)
+    assert done.returncode == 1
+    assert words in done.stderr
+    assert snapshot(root) == before  # nothing written, CODEOWNERS untouched
+    comment = (tmp_path / "comment.md").read_text()
+    assert words in comment
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_a_huge_body_is_refused(root: Path, tmp_path: Path) -> None:
+    body = (FORMS / "issuer-good.md").read_bytes() + b"x" * 70_000
+    done = convert(root, "issuer", body, "kim-hds", tmp_path)
+    assert done.returncode == 1
+    assert "the issue is longer than 64 KiB: that is not a form submission" in done.stderr
+
+
+def test_the_comment_cannot_break_out_of_its_code_block(root: Path, tmp_path: Path) -> None:
+    body = (FORMS / "issuer-good.md").read_text().replace("Harbour Data School\n", "Harbour ```` @everyone\n", 1)
+    body = body.replace("\nhttps://harbourdata.example\n", "\nhttp://x ```` [link](https://evil.example)\n", 1)
+    done = convert(root, "issuer", body.encode(), "kim-hds", tmp_path)
+    assert done.returncode == 1
+    comment = (tmp_path / "comment.md").read_text()
+    fence = comment.split("\n\n", 1)[1].split("text\n", 1)[0]
+    assert fence == "`````"  # longer than any backtick run in the quoted text
+    assert comment.rstrip().endswith(fence)
+
+
+def test_the_forms_offer_exactly_the_models_values() -> None:
+    """The dropdowns are the models' enumerations: a value the form offers always passes the check."""
+
+    def options(name: str, field: str) -> list[str]:
+        form = yaml.safe_load((TEMPLATES / name).read_text())
+        [item] = [i for i in form["body"] if i.get("id") == field]
+        return [str(o) for o in item["attributes"]["options"]]
+
+    assert options("register-issuer.yml", "kind") == [k.value for k in IssuerKind]
+    assert options("propose-credential.yml", "methods") == [m.value for m in AssessmentMethod]
+    assert options("propose-credential.yml", "proficiency") == [p.value for p in Proficiency]
+    assert options("propose-credential.yml", "delivery") == [d.value for d in DeliveryMode]

@@ -1,0 +1,126 @@
+"""The issue-form workflow's own steps, run as GitHub runs them (bash -e -o pipefail) on a real repository with
+a real remote: the form becomes a branch and a pull request, event text never runs as code, and a refused form
+gets a comment. ``gh`` is replaced by a recorder (no network); everything else is real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import FIXTURES, REPO, make_registry
+
+WORKFLOW = REPO / ".github" / "workflows" / "issue-form.yml"
+GH_RECORDER = """#!/bin/sh
+printf '%s\\n' "$*" >> "$GH_LOG"
+case "$1 $2" in
+  "pr list") echo 0 ;;
+esac
+"""
+
+
+def _steps() -> dict[str, dict[str, Any]]:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    return {step.get("name", ""): step for step in workflow["jobs"]["convert"]["steps"]}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> dict[str, Any]:
+    seed = make_registry(tmp_path / "seed")
+    shutil.copytree(REPO / ".github" / "ISSUE_TEMPLATE", seed / ".github" / "ISSUE_TEMPLATE")
+    subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(seed), "codeowners"], check=True, capture_output=True
+    )
+    _git(seed, "init", "-q", "-b", "main")
+    _git(seed, "add", "-A")
+    _git(seed, "-c", "user.name=R", "-c", "user.email=r@example.org", "commit", "-q", "-m", "registry")
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "clone", "-q", "--bare", str(seed), str(origin))
+    work = tmp_path / "work"
+    _git(tmp_path, "clone", "-q", str(origin), str(work))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "credreg").write_text(f'#!/bin/sh\nexec {sys.executable} -m generator "$@"\n')
+    (bin_dir / "gh").write_text(GH_RECORDER)
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    env = {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO),
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_OUTPUT": str(tmp_path / "github-output"),
+        "GITHUB_REPOSITORY": "example/credential-registry",
+        "GH_LOG": str(tmp_path / "gh.log"),
+        "GH_TOKEN": "not-a-token",
+        "HOME": str(tmp_path),
+    }
+    return {"work": work, "origin": origin, "env": env, "tmp": tmp_path}
+
+
+def _run(step: dict[str, Any], runner: dict[str, Any], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=runner["work"],
+        env={**os.environ, **runner["env"], **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_a_form_becomes_a_pushed_branch_and_a_pull_request(runner: dict[str, Any]) -> None:
+    steps = _steps()
+    body = (FIXTURES / "forms" / "issuer-good.md").read_text()
+    # Shell syntax in the event text stays text: it reaches the script only as an environment variable.
+    body = body.replace("Our staff page", "$(touch pwned) `touch pwned2` Our staff page")
+    event = {"ISSUE_BODY": body, "ISSUE_AUTHOR": "kim-hds", "ISSUE_NUMBER": "12", "FORM": "issuer"}
+    done = _run(steps["Turn the form into a registry file"], runner, event)
+    assert done.returncode == 0, done.stderr
+    outputs = dict(line.split("=", 1) for line in Path(runner["env"]["GITHUB_OUTPUT"]).read_text().splitlines())
+    assert outputs["branch"] == "form/12-harbour-data-school"
+
+    opened = _run(
+        steps["Open the pull request"],
+        runner,
+        {"BRANCH": outputs["branch"], "TITLE": outputs["title"], "FILES": outputs["files"], "BASE": "main"},
+    )
+    assert opened.returncode == 0, opened.stderr
+    pushed = _git(runner["origin"], "ls-tree", "-r", "--name-only", "form/12-harbour-data-school")
+    assert "registry/issuers/harbour-data-school/issuer.yaml" in pushed.splitlines()
+    assert _git(runner["origin"], "log", "-1", "--format=%s", "form/12-harbour-data-school").strip() == (
+        "Register issuer: harbour-data-school (from issue #12)"
+    )
+    calls = Path(runner["env"]["GH_LOG"]).read_text().splitlines()
+    assert calls[0] == "auth setup-git"
+    assert calls[-1].startswith("pr create --repo example/credential-registry --base main --head form/12-")
+    assert not list(runner["tmp"].rglob("pwned*"))
+
+
+def test_a_refused_form_gets_a_comment(runner: dict[str, Any]) -> None:
+    steps = _steps()
+    body = (FIXTURES / "forms" / "issuer-path-traversal.md").read_text()
+    event = {"ISSUE_BODY": body, "ISSUE_AUTHOR": "kim-hds", "ISSUE_NUMBER": "13", "FORM": "issuer"}
+    done = _run(steps["Turn the form into a registry file"], runner, event)
+    assert done.returncode == 1
+    assert "is not a lowercase slug" in done.stderr
+    said = _run(steps["Say what to fix"], runner, {"ISSUE_NUMBER": "13"})
+    assert said.returncode == 0, said.stderr
+    [call] = Path(runner["env"]["GH_LOG"]).read_text().splitlines()
+    assert (
+        call
+        == f"issue comment 13 --repo example/credential-registry --body-file {runner['tmp']}/runner-temp/comment.md"
+    )
+    assert _git(runner["work"], "status", "--porcelain") == ""

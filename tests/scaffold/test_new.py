@@ -1,0 +1,170 @@
+"""``credreg new issuer|credential``, run for real: flags for scripts, prompts on a terminal, files that pass
+``credreg check`` as written, and refusals (existing files, bad ids, YAML or invisible characters in answers)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+ISSUER_FLAGS = [
+    "--name", "Harbour Data School", "--kind", "training-provider", "--url", "https://harbourdata.example",
+    "--email", "credentials@harbourdata.example", "--country", "GB", "--city", "Bristol", "--maintainer", "kim-hds",
+    "--description", "Harbour Data School runs part-time data courses: for working analysts.",
+]  # fmt: skip
+CREDENTIAL_FLAGS = [
+    "--name", "SQL Reporting", "--summary", "Certifies that the holder can write readable SQL reports.",
+    "--description", "A six-week evening course.\n\nFor analysts who build recurring reports.",
+    "--narrative", "Complete the weekly labs and pass the final practical assessment.",
+    "--method", "practical-assessment", "--method", "project", "--skill", "Writing analytical SQL queries",
+    "--skill", "Window functions", "--proficiency", "intermediate", "--hours", "36", "--duration", "P6W",
+    "--cost", "295 GBP", "--delivery", "online",
+]  # fmt: skip
+NEW_ISSUER = "registry/issuers/harbour-data-school/issuer.yaml"
+NEW_CREDENTIAL = "registry/issuers/harbour-data-school/credentials/sql-reporting.yaml"
+
+
+def credreg(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def test_scaffolds_pass_the_check_as_written(registry_dir: Path) -> None:
+    made = credreg(registry_dir, "new", "issuer", "harbour-data-school", *ISSUER_FLAGS)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith(f"wrote {NEW_ISSUER}\n")
+    made = credreg(registry_dir, "new", "credential", "harbour-data-school/sql-reporting", *CREDENTIAL_FLAGS)
+    assert made.returncode == 0, made.stderr
+    text = (registry_dir / NEW_CREDENTIAL).read_text()
+    assert text.startswith("# yaml-language-server: $schema=../../../../schemas/credential.schema.json\n")
+    assert "# How it is assessed, one entry per part. Methods: exam, practical-assessment, project," in text
+    assert "description: |\n  A six-week evening course.\n\n  For analysts who build recurring reports.\n" in text
+    assert "cost:\n  amount: 295\n  currency: GBP\n" in text
+    issuer = (registry_dir / NEW_ISSUER).read_text()
+    assert "# logo: logo.svg" in issuer  # offered, but commented out: a logo line without its file fails
+    assert "description: 'Harbour Data School runs part-time data courses: for working analysts.'" in issuer
+    checked = credreg(registry_dir, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "2 issuers, 4 credentials" in checked.stderr
+
+
+def test_refuses_to_overwrite(registry_dir: Path) -> None:
+    path = registry_dir / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    before = path.read_bytes()
+    done = credreg(registry_dir, "new", "credential", "acme-academy/sql-basics", *CREDENTIAL_FLAGS)
+    assert done.returncode == 2
+    assert "registry/issuers/acme-academy/credentials/sql-basics.yaml already exists; nothing was written" in (
+        done.stderr
+    )
+    assert path.read_bytes() == before
+
+
+def test_without_a_terminal_missing_flags_are_named(registry_dir: Path) -> None:
+    done = credreg(registry_dir, "new", "issuer", "harbour-data-school", "--name", "Harbour")
+    assert done.returncode == 2
+    assert "missing --kind, --url, --email, --description, --country, --maintainer" in done.stderr
+    assert not (registry_dir / NEW_ISSUER).exists()
+
+
+def test_credential_of_an_unknown_issuer(registry_dir: Path) -> None:
+    done = credreg(registry_dir, "new", "credential", "ghost-school/sql-reporting", *CREDENTIAL_FLAGS)
+    assert done.returncode == 2
+    assert "no issuer 'ghost-school' in this registry: run `credreg new issuer ghost-school` first" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("ref", "words"),
+    [
+        ("../../../etc", "issuer id '../../../etc' is not a lowercase slug"),
+        ("Harbour_School", "issuer id 'Harbour_School' is not a lowercase slug"),
+    ],
+)
+def test_bad_ids_are_refused(registry_dir: Path, ref: str, words: str) -> None:
+    done = credreg(registry_dir, "new", "issuer", ref, *ISSUER_FLAGS)
+    assert done.returncode == 2
+    assert words in done.stderr
+    done = credreg(registry_dir, "new", "credential", f"acme-academy/{ref}", *CREDENTIAL_FLAGS)
+    assert done.returncode == 2
+    assert "credential id" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [
+        ("--name", "Evil\nmaintainers: [mallory]", "name: must be one line of text (it contains a line break)"),
+        ("--name", "Harbour \u202eloohcS", "contains the invisible or control character U+202E"),
+        ("--city", "Bristol\x1b[31m", "location.city: contains the invisible or control character U+001B"),
+        ("--url", "javascript:alert(1)", "url: 'javascript:alert(1)' is not an https:// URL"),
+        ("--kind", "Training Provider", "did you mean 'training-provider'?"),
+    ],
+)
+def test_hostile_or_wrong_answers_write_nothing(registry_dir: Path, flag: str, value: str, words: str) -> None:
+    flags = list(ISSUER_FLAGS)
+    flags[flags.index(flag) + 1] = value
+    done = credreg(registry_dir, "new", "issuer", "harbour-data-school", *flags)
+    assert done.returncode in (1, 2)
+    assert words in done.stderr
+    assert not (registry_dir / "registry/issuers/harbour-data-school").exists()
+
+
+def test_prompts_on_a_terminal_and_asks_again_for_a_refused_answer(registry_dir: Path) -> None:
+    answers = [
+        "Harbour Data School", "Training Provider", "https://harbourdata.example", "credentials@harbourdata.example",
+        "We run data courses.", "GB", "", "kim-hds, @lee-hds",
+        "training-provider",  # asked again: only the refused answer
+    ]  # fmt: skip
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(registry_dir), "new", "issuer", "harbour-data-school"],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    os.close(secondary)
+    os.write(primary, ("\n".join(answers) + "\n").encode())
+    chunks = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # a command that waits for more answers must fail the test, not hang it
+        if not select.select([primary], [], [], 1)[0]:
+            continue
+        try:
+            data = os.read(primary, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    try:
+        code = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = proc.wait()
+    assert code == 0, b"".join(chunks).decode(errors="replace")
+    os.close(primary)
+    shown = b"".join(chunks).decode(errors="replace")
+    assert "Kind of organisation (university, college, industry-body" in shown
+    assert "City (optional): " in shown
+    assert "did you mean 'training-provider'? (example: kind: training-provider)\r\nplease answer again:" in shown
+    assert shown.count("Kind of organisation (") == 2
+    assert shown.count("Website (") == 1
+    text = (registry_dir / NEW_ISSUER).read_text()
+    assert "maintainers:\n  - kim-hds\n  - lee-hds\n" in text
+    assert "city:" not in text
+    assert credreg(registry_dir, "check").returncode == 0
