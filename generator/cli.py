@@ -129,7 +129,7 @@ def _cmd_award(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from generator.awarding.earners import MAPPING_FILE, default_earner_dir
-    from generator.awarding.issue import Recipient, issue_awards, parse_valid_until, read_cohort
+    from generator.awarding.issue import Recipient, holder_warnings, issue_awards, parse_valid_until, read_cohort
 
     if bool(args.recipient) == bool(args.csv):
         raise UsageError("give exactly one of --recipient EMAIL or --csv FILE")
@@ -148,6 +148,8 @@ def _cmd_award(args: argparse.Namespace) -> int:
     issuer, _, slug = args.credential.partition("/")
     now = dt.datetime.now(dt.UTC)
     earners = Path(args.out).expanduser() if args.out else default_earner_dir(issuer, slug, now)
+    for warning in holder_warnings(registry, args.credential, recipients, earners.parent):
+        print(f"warning: {warning}", file=sys.stderr)
     issued = issue_awards(registry, args.credential, recipients, key, batch=bool(args.csv), now=now, earner_dir=earners)
     first = issued[0]
     where = layout.relpath(registry.root, first.path)

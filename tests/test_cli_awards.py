@@ -179,3 +179,39 @@ def test_verify_link_and_key_usage_errors(tmp_path: Path) -> None:
     alone = credreg(*r, "verify", "ab" * 32, "--recipient-key", "1" * 32, env=env)
     assert alone.returncode == 2
     assert "give it with --recipient EMAIL" in alone.stderr
+
+
+def test_a_cohort_warns_about_recipients_who_already_hold_the_credential(tmp_path: Path) -> None:
+    # The registry cannot tell (it publishes no recipient a guess could match): the issuer's own earlier runs can.
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "CREDREG_EARNER_DIR": str(tmp_path / "runs")}
+    r = ["--root", str(root)]
+    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    key = str(tmp_path / "keys/acme-academy/k1.key")
+    first = tmp_path / "first.csv"
+    first.write_text("email\nada@example.org\nalan@example.org\n")
+    award = [*r, "award", "acme-academy/sql-basics", "--key", key]
+    done = credreg(*award, "--csv", str(first), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr
+
+    second = tmp_path / "second.csv"
+    second.write_text("email\nADA@example.org\ngrace@example.org\n")
+    again = credreg(*award, "--csv", str(second), env=env)
+    assert again.returncode == 0, again.stderr  # a warning: re-awarding can be deliberate
+    lines = [line for line in again.stderr.splitlines() if line.startswith("warning: ")]
+    assert any("ada@example.org already holds acme-academy/sql-basics" in line for line in lines), again.stderr
+    assert not any("alan@" in line or "grace@" in line for line in lines), lines
+
+    # A revoked award is no longer held.
+    first_run = next(m for m in (tmp_path / "runs").glob("*/recipients.csv") if "alan@" in m.read_text())
+    alan_hash = next(row.split(",")[2] for row in first_run.read_text().splitlines() if row.startswith("alan@"))
+    revoked = credreg(*r, "revoke", alan_hash, "--reason", "Issued in error", "--key", key, env=env)
+    assert revoked.returncode == 0, revoked.stdout + revoked.stderr
+    third = tmp_path / "third.csv"
+    third.write_text("email\nalan@example.org\nada@example.org\n")
+    warned = credreg(*award, "--csv", str(third), env=env).stderr
+    assert "alan@example.org already holds" not in warned
+    assert "ada@example.org already holds" in warned

@@ -33,7 +33,15 @@ from generator._internal.files import write_text_atomic
 from generator.awards import render_award
 from generator.errors import UsageError
 
-__all__ = ["EARNER_DIR_ENV", "MAPPING_FILE", "EarnerCopy", "default_earner_dir", "prepare_earner_dir", "write_earners"]
+__all__ = [
+    "EARNER_DIR_ENV",
+    "MAPPING_FILE",
+    "EarnerCopy",
+    "default_earner_dir",
+    "earlier_holders",
+    "prepare_earner_dir",
+    "write_earners",
+]
 
 EARNER_DIR_ENV = "CREDREG_EARNER_DIR"
 MAPPING_FILE = "recipients.csv"
@@ -99,3 +107,26 @@ def write_earners(folder: Path, rows: Sequence[EarnerCopy]) -> Path:
     write_text_atomic(mapping, _mapping(rows, folder))
     mapping.chmod(0o600)
     return mapping
+
+
+def earlier_holders(base: Path, emails: Sequence[str], held: set[str]) -> dict[str, list[tuple[str, Path]]]:
+    """Which of ``emails`` the issuer's own earlier runs (the ``recipients.csv`` files in the run folders under
+    ``base``) mapped to an award in ``held`` (the hashes of the credential's awards in force in the registry).
+
+    Only the issuer can answer this: the registry publishes no recipient that a guess could match, so its
+    duplicates are found in the issuer's private records, never in the public ones."""
+    wanted = set(emails)
+    found: dict[str, list[tuple[str, Path]]] = {}
+    if not wanted or not held or not base.is_dir():
+        return found
+    for mapping in sorted(base.glob(f"*/{MAPPING_FILE}")):
+        try:
+            with mapping.open(encoding="utf-8", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue  # another program's file, or unreadable: it holds no record of ours
+        for row in rows:
+            email, digest = (row.get("email") or "").strip().lower(), (row.get("award_hash") or "").strip()
+            if email in wanted and digest in held:
+                found.setdefault(email, []).append((digest, mapping))
+    return found

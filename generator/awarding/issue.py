@@ -19,20 +19,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import layout
 from generator._internal.durations import add_duration
 from generator._internal.files import write_text_atomic
-from generator.awarding.earners import EarnerCopy, prepare_earner_dir, write_earners
+from generator.awarding.earners import EarnerCopy, earlier_holders, prepare_earner_dir, write_earners
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.awarding.status import StatusAllocator
-from generator.awards import award_filename, award_hash, batch_filename, render_award
-from generator.errors import ProblemList, ProblemsFound, UsageError
+from generator.awards import award_filename, award_hash, batch_filename, iter_awards, read_revocations, render_award
+from generator.errors import CredregError, ProblemList, ProblemsFound, UsageError
 from generator.models import LifecycleStatus
 from generator.openbadges import earner_link, new_recipient_key, normalize_identifier, timestamp, unsigned_award
 from generator.registry import Registry
 from generator.verify.policies import valid_from_before_definition
 
-__all__ = ["IssuedAward", "Recipient", "issue_awards", "parse_valid_until", "read_cohort", "signing_key_problems"]
+__all__ = [
+    "IssuedAward",
+    "Recipient",
+    "holder_warnings",
+    "issue_awards",
+    "parse_valid_until",
+    "read_cohort",
+    "signing_key_problems",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +164,39 @@ def read_cohort(path: Path) -> list[Recipient]:
     if not recipients:
         raise UsageError(f"{path} lists no recipients")
     return recipients
+
+
+def _awards_in_force(registry: Registry, issuer: str, slug: str) -> set[str]:
+    """Hashes of the registry's awards of one credential that are not revoked."""
+    if issuer not in registry.issuers:
+        return set()
+    achievement = registry.credential_url(issuer, slug)
+    log = layout.issuer_dir(registry.root, issuer) / "revocations.jsonl"
+    revoked = {str(entry.get("award")) for _, entry in read_revocations(log)}
+    held: set[str] = set()
+    for source in iter_awards(registry.root, issuer):
+        try:
+            award = source.parse().data
+            subject = award.get("credentialSubject") if isinstance(award, dict) else None
+            if isinstance(subject, dict) and (subject.get("achievement") or {}).get("id") == achievement:
+                held.add(award_hash(award))
+        except (CredregError, AttributeError):
+            continue  # the check reports it
+    return held - revoked
+
+
+def holder_warnings(registry: Registry, credential: str, recipients: list[Recipient], earner_base: Path) -> list[str]:
+    """Recipients who already hold this credential, by the issuer's earlier runs' private mappings under
+    ``earner_base`` (a cohort naming one address twice is refused by :func:`read_cohort`). Warnings, not
+    refusals: a re-award can be deliberate."""
+    issuer, _, slug = credential.partition("/")
+    warnings: list[str] = []
+    emails = list(dict.fromkeys(r.email for r in recipients))
+    held = _awards_in_force(registry, issuer, slug)
+    for email, holdings in sorted(earlier_holders(earner_base, emails, held).items()):
+        digest, mapping = holdings[0]
+        warnings.append(f"{email} already holds {credential} (award {digest}, recorded in {mapping})")
+    return warnings
 
 
 def signing_key_problems(registry: Registry, issuer: str, key: SigningKey, when: dt.datetime) -> list[str]:
