@@ -74,10 +74,12 @@ class Fork:
 def test_the_documented_path_works(tmp_path: Path) -> None:
     # The registry upstream (a bare repository, as on GitHub) and a fork of it.
     seed = make_registry(tmp_path / "seed")
+    (tmp_path / "home").mkdir()
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO),
         "CREDREG_KEY_DIR": str(tmp_path / "secure" / "credreg-keys"),
+        "HOME": str(tmp_path / "home"),  # the guide's ~/cohorts/… must not land in the real home folder
         "GIT_AUTHOR_NAME": "Kim",
         "GIT_AUTHOR_EMAIL": "kim@harbourdata.example",
         "GIT_COMMITTER_NAME": "Kim",
