@@ -132,6 +132,6 @@ def test_the_log_job_refuses_without_the_key_secret(log_repo: LogRepo, tmp_path:
     empty = tmp_path / "empty.key"
     empty.write_text("")
     ran, done = _run_job(remote, tmp_path, "run", empty)
-    assert done.returncode == 1
+    assert (ran[-1], done.returncode) == ("Publish the log (refuses a rewritten history)", 1)
     assert "CREDREG_LOG_KEY" in done.stdout
     assert _branch(remote, "log") is None
