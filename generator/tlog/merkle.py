@@ -21,6 +21,7 @@ __all__ = [
     "inclusion_proof",
     "leaf_hash",
     "node_hash",
+    "path_within",
     "root_hash",
     "subtree_hash",
     "verify_consistency",
@@ -67,13 +68,20 @@ def root_hash(source: HashSource, size: int) -> bytes:
     return EMPTY_ROOT if size == 0 else subtree_hash(source, 0, size)
 
 
-def inclusion_proof(source: HashSource, index: int, size: int) -> list[bytes]:
-    """PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf-side first."""
+def inclusion_proof(source: HashSource, index: int, size: int, *, above: int = 0) -> list[bytes]:
+    """PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf-side first.
+
+    With ``above`` = h, only the hashes above height h: those below are the siblings within the aligned
+    complete subtree of 2**h leaves holding ``index`` (see :func:`path_within`), which must lie inside the
+    tree. As every range the recursion visits is aligned to its split, it reaches exactly that subtree.
+    """
     if not 0 <= index < size:
         raise ValueError(f"leaf {index} is not in a tree of {size}")
+    if ((index >> above) + 1) << above > size:
+        raise ValueError(f"the subtree of height {above} holding leaf {index} is not complete in a tree of {size}")
     proof: list[bytes] = []
     start, end = 0, size
-    while end - start > 1:
+    while end - start > 1 << above:
         k = _split(end - start)
         if index < start + k:
             proof.append(subtree_hash(source, start + k, end))
@@ -83,6 +91,13 @@ def inclusion_proof(source: HashSource, index: int, size: int) -> list[bytes]:
             start += k
     proof.reverse()
     return proof
+
+
+def path_within(source: HashSource, index: int, height: int) -> list[bytes]:
+    """The first ``height`` hashes of any inclusion proof of ``index`` in a tree holding the whole aligned
+    subtree of 2**height leaves around it: the siblings inside that subtree, leaf-side first. They never change
+    once that subtree is complete, so they can be published once beside the entry."""
+    return [source.node(h, (index >> h) ^ 1) for h in range(height)]
 
 
 def consistency_proof(source: HashSource, old: int, new: int) -> list[bytes]:

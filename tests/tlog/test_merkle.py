@@ -15,6 +15,7 @@ from generator.tlog.merkle import (
     inclusion_proof,
     leaf_hash,
     node_hash,
+    path_within,
     verify_consistency,
     verify_inclusion,
 )
@@ -148,3 +149,19 @@ def test_verifiers_reject_malformed_input_without_raising() -> None:
     assert not verify_consistency(4, 4, ROOTS[4], ROOTS[5], [])
     with pytest.raises(ValueError, match="not in a tree"):
         inclusion_proof(TREE, 8, 8)
+
+
+def test_a_proof_is_its_path_within_a_complete_subtree_then_the_hashes_above() -> None:
+    """The index publishes the first part (fixed once the subtree is complete); verifiers compute the rest."""
+    leaves = [leaf_hash(b"%d" % i) for i in range(300)]
+    tree = MemoryTree(leaves)
+    for size in (1, 2, 7, 8, 9, 64, 255, 256, 257, 300):
+        source = MemoryTree(leaves[:size])
+        for index in range(size):
+            for height in range(10):
+                if ((index >> height) + 1) << height > size:
+                    with pytest.raises(ValueError, match="not complete"):
+                        inclusion_proof(source, index, size, above=height)
+                    continue
+                above = inclusion_proof(source, index, size, above=height)
+                assert path_within(tree, index, height) + above == inclusion_proof(source, index, size)
