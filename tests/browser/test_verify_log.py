@@ -40,9 +40,9 @@ def _logs(repo: LogRepo, out: Path) -> tuple[Path, Path, Path]:
     copy_log(registry, repo.state, real)
     tampered = out / "tampered"
     shutil.copytree(real, tampered)
-    tile = tampered / "tile/0/000"
+    tile = tampered / "tile/0/001.p/135"  # the right edge, which every proof reads (the index has the rest)
     data = tile.read_bytes()
-    tile.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+    tile.write_bytes(data[:40] + bytes([data[40] ^ 1]) + data[41:])
     git(repo.root, "checkout", "-q", "--orphan", "rewritten")
     repo.award_files()[7].unlink()
     for issuer in ("brightforge-academy", "cloud-skills-council"):
