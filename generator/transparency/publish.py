@@ -183,7 +183,8 @@ def copy_log(registry: Registry, state: Path, dest: Path) -> None:
 
     * ``policy.json``: the log's vkey, the witnesses and the quorum (governance.yaml), the index's shard width;
     * ``index/<hex prefix of the award hash>.json``: award hash → record (about 4 awards per shard);
-    * ``index/keys/<sha256 of the verification method>.json``: the key's expiry and revocation records.
+    * ``index/keys/<sha256 of the verification method>.json``: the key's expiry and revocation records (``[]``
+      for a key with none: every logged key has its file, so a verifier never fetches a 404 page).
 
     A record is ``[entry index, entry text, base64 path]``: the path is the entry's inclusion-proof hashes
     inside the complete tiles holding it (:func:`generator.tlog.merkle.path_within`: 8 per full tile level),
@@ -205,8 +206,10 @@ def copy_log(registry: Registry, state: Path, dest: Path) -> None:
             continue
         if entry.kind == "award":
             awards.setdefault(entry.sha256, number)
-        elif entry.kind in KEY_RETIRED:
-            keys.setdefault(entry.path, []).append(number)
+        elif entry.kind.startswith("key-"):  # every logged key gets a file (no 404 page fetched), maybe empty
+            keys.setdefault(entry.path, [])
+            if entry.kind in KEY_RETIRED:
+                keys[entry.path].append(number)
 
     def record(number: int) -> list[object]:
         path = merkle.path_within(tree, number, full_tile_height(number, log.size))

@@ -272,7 +272,9 @@ def test_an_award_logged_after_its_key_was_retired_fails_in_python_and_js_alike(
     publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
     site = tmp_path / "site"
     copy_log(registry, log_repo.state, site / "log")
-    assert len(list((site / "log/index/keys").iterdir())) == 1
+    key_files = {p.name: json.loads(p.read_text()) for p in (site / "log/index/keys").iterdir()}
+    assert len(key_files) == len(list(log_repo.root.glob("keys/*/*.json")))
+    assert sorted(len(records) for records in key_files.values())[-2:] == [0, 1]  # only this key was retired
 
     earlier = next(p for p in log_repo.award_files() if json.loads(p.read_text())["proof"][0]["verificationMethod"]
                    .endswith(f"#{key_id}") and p.stem != planted)  # fmt: skip
