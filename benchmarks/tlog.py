@@ -30,7 +30,7 @@ from generator.tlog.tiles import ENTRIES, TILE_WIDTH, TileSource, append, tile_p
 from generator.transparency.entries import LogEntry
 from generator.transparency.keys import generate_note_key
 from generator.transparency.log import log_origin
-from generator.transparency.publish import full_tile_height, index_digits
+from generator.transparency.publish import full_tile_height, index_bits, shard_name
 
 MILLION = 1_000_000
 GOAL_SECONDS = 2.0
@@ -152,14 +152,14 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
         path = merkle.path_within(writer, i, full_tile_height(i, total))
         return [i, _entry(i).decode(), base64.b64encode(b"".join(path)).decode()]
 
-    digits = index_digits(size)
+    bits = index_bits(size)
     # The fullest shard (an upper bound on what any lookup reads), found by counting every prefix.
-    counts = Counter(hashlib.sha256(i.to_bytes(8, "big")).hexdigest()[:digits] for i in range(size))
+    counts = Counter(shard_name(hashlib.sha256(i.to_bytes(8, "big")).hexdigest(), bits) for i in range(size))
     prefix = max(counts, key=lambda p: counts[p])
     shard = {}
     for i in range(size):
         digest = hashlib.sha256(i.to_bytes(8, "big")).hexdigest()
-        if digest.startswith(prefix):
+        if shard_name(digest, bits) == prefix:
             shard[digest] = record(i)
     shard_bytes = json.dumps(dict(sorted(shard.items())), separators=(",", ":")).encode() + b"\n"
     mine = record(index)
@@ -170,7 +170,7 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
     assert merkle.verify_inclusion(merkle.leaf_hash(_entry(index)), index, total, proof, root)
     policy = json.dumps(
         {"vkey": signer.verifier.vkey, "witnesses": [{"name": "A witness", "vkey": "w" * 60}] * 3, "quorum": 2,
-         "index_digits": digits},
+         "index_bits": bits},
         indent=2,
     ).encode()  # fmt: skip
     key_file = b"[]\n"  # the signing key's expiry/revocation records: none for a key in use
@@ -202,9 +202,9 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
         "proof_hashes": len(proof),
         "proof_hashes_from_the_index_path": len(below) // 32,
         "proof_bytes_alone": 32 * len(proof),
-        "index_digits_at_1m": digits,
+        "index_bits_at_1m": bits,
         "index_shard_awards_fullest": len(shard),
-        "index_shard_awards_mean": round(size / 16**digits, 2),
+        "index_shard_awards_mean": round(size / 2**bits, 2),
         "index_shard_bytes": len(shard_bytes),
         "index_shard_gzip_bytes": len(gzip.compress(shard_bytes, compresslevel=6)),
         "checkpoint_bytes": len(checkpoint),

@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from generator.tlog import merkle
 from generator.tlog.note import NoteError, parse_vkey, verify_cosignature
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogError, LogSource, VerifiedLog, open_log
-from generator.transparency.publish import KEY_RETIRED, log_config
+from generator.transparency.publish import KEY_RETIRED, log_config, shard_name
 from generator.verify.results import Check, CheckStatus
 
 __all__ = ["LogInclusion", "find_award", "log_check", "signing_key_paths", "signing_keys"]
@@ -136,10 +137,10 @@ def _lookup(
     log: VerifiedLog, policy: Any, want: str, keys: Mapping[str, str]
 ) -> tuple[int | None, list[tuple[int, LogEntry]]]:
     """With the site's index: one award shard, one file per signing key, and the tiles of their proofs."""
-    digits = policy.get("index_digits") if isinstance(policy, dict) else None
-    if type(digits) is not int or not 1 <= digits <= 8:
+    bits = policy.get("index_bits") if isinstance(policy, dict) else None
+    if type(bits) is not int or not 1 <= bits <= 24 or not re.fullmatch(r"[0-9a-f]{64}", want):
         raise LogError(f"{log.source}/policy.json is malformed")
-    rel = f"index/{want[:digits]}.json"
+    rel = f"index/{shard_name(want, bits)}.json"
     shard = _json(log.source, rel)
     found = None
     if isinstance(shard, dict) and want in shard:

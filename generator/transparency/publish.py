@@ -36,10 +36,11 @@ __all__ = [
     "PublishResult",
     "copy_log",
     "full_tile_height",
-    "index_digits",
+    "index_bits",
     "key_method",
     "log_config",
     "publish_log",
+    "shard_name",
 ]
 
 #: Key entries after which an award signed by that key is not accepted (the log dates the award).
@@ -175,14 +176,14 @@ def publish_log(
     return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental)
 
 
-def copy_log(registry: Registry, state: Path, dest: Path) -> None:
+def copy_log(registry: Registry, state: Path, dest: Path, *, demo: bool = False) -> None:
     """Serve the log's state under the site's ``log/``, once its checkpoint and every entry check out.
 
     Beside the C2SP files, an index for verifiers (the verification page and ``credreg verify --log``), so that
     one verification reads a few small files, never the entry bundles, and O(log n) tiles:
 
     * ``policy.json``: the log's vkey, the witnesses and the quorum (governance.yaml), the index's shard width;
-    * ``index/<hex prefix of the award hash>.json``: award hash → record (about 4 awards per shard);
+    * ``index/<hex prefix of the award hash>.json``: award hash → record (2 to 4 awards per shard on average);
     * ``index/keys/<sha256 of the verification method>.json``: the key's expiry and revocation records (``[]``
       for a key with none: every logged key has its file, so a verifier never fetches a 404 page).
 
@@ -216,10 +217,10 @@ def copy_log(registry: Registry, state: Path, dest: Path) -> None:
         return [number, entries[number].decode(), base64.b64encode(b"".join(path)).decode()]
 
     shutil.copytree(state, dest, ignore=shutil.ignore_patterns(".*", "commit"))
-    digits = index_digits(len(awards))
+    bits = index_bits(len(awards))
     shards: dict[str, dict[str, list[object]]] = {}
     for digest, number in sorted(awards.items()):
-        shards.setdefault(digest[:digits], {})[digest] = record(number)
+        shards.setdefault(shard_name(digest, bits), {})[digest] = record(number)
     for prefix, shard in shards.items():
         write_staged(dest / "index" / f"{prefix}.json", _compact(shard))
     for path, numbers in sorted(keys.items()):
@@ -231,8 +232,10 @@ def copy_log(registry: Registry, state: Path, dest: Path) -> None:
         "vkey": config.vkey,
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],
         "quorum": config.quorum,
-        "index_digits": digits,
+        "index_bits": bits,
     }
+    if demo:  # a throwaway key's log (generator.transparency.demo): the page says so
+        policy["demo"] = True
     write_staged(dest / "policy.json", json.dumps(policy, indent=2).encode() + b"\n")
 
 
@@ -257,10 +260,18 @@ def full_tile_height(index: int, size: int) -> int:
     return height
 
 
-def index_digits(awards: int) -> int:
-    """Hex digits of the index's shard names: at most about 4 awards per shard (1 to 5 digits; 5 from 262,145
-    awards). Small shards keep one verification's download small: a record carries its proof path."""
-    digits = 1
-    while digits < 5 and awards > 4 * 16**digits:
-        digits += 1
-    return digits
+def index_bits(awards: int) -> int:
+    """Leading bits of the award hash that pick its index shard: the fewest (1 to 24) that leave at most 4
+    awards per shard on average (2 to 4): small shards keep one verification's download small (a record
+    carries its proof path), and not many more files than awards / 4 keep the build fast."""
+    bits = 1
+    while bits < 24 and awards > 4 << bits:
+        bits += 1
+    return bits
+
+
+def shard_name(digest: str, bits: int) -> str:
+    """The shard of a hex award hash: its first ceil(bits / 4) hex digits, the bits past ``bits`` zeroed."""
+    digits = -(-bits // 4)
+    spare = 4 * digits - bits
+    return f"{int(digest[:digits], 16) >> spare << spare:0{digits}x}"

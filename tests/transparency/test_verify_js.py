@@ -20,7 +20,7 @@ import pytest
 from generator.load import load_registry
 from generator.tlog import merkle
 from generator.tlog.tiles import TileSource, append, tile_path
-from generator.transparency.publish import copy_log, publish_log
+from generator.transparency.publish import copy_log, publish_log, shard_name
 from generator.transparency.witness import add_cosignatures, witness_log
 from tests.transparency.conftest import LogRepo, commit_all, git, plant_award
 
@@ -182,7 +182,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     # Tampered files fail: the checkpoint, a hash tile, the award's entry in the index (a byte of its path),
     # or the index pointing at another entry.
     policy = json.loads((site / "log/policy.json").read_text())
-    shard = f"log/index/{award[: policy['index_digits']]}.json"
+    shard = f"log/index/{shard_name(award, policy['index_bits'])}.json"
     text = (site / shard).read_bytes()
     at = text.index(b"registry/issuers/", text.index(award.encode())) + 20
     # The award's entry sits in the first, full tile: its path inside it comes from the index, so the proof reads

@@ -405,6 +405,13 @@ async function proven(tiles, cp, record, where) {
   return { index, kind: match[1], issuer: match[2], sha256: match[3], path: entryPath };
 }
 
+/** The index shard of a hash: its first ceil(bits / 4) hex digits, the bits past `bits` zeroed (publish.py). */
+export function shardName(hash, bits) {
+  const digits = Math.ceil(bits / 4);
+  const spare = 2 ** (4 * digits - bits);
+  return (Math.floor(parseInt(hash.slice(0, digits), 16) / spare) * spare).toString(16).padStart(digits, "0");
+}
+
 /** The verification methods of the award's proofs (the keys whose log entries date it). */
 function signingMethods(document) {
   const proofs = document && typeof document === "object" ? document.proof : undefined;
@@ -461,10 +468,10 @@ async function checkLog(site, hash, policy, memory, document) {
 
   // The award's entry from the published index (one small shard), then its inclusion proof: the record's path
   // inside its complete tiles, the tiles above. The index is only a hint: the proof decides.
-  const digits = policy.index_digits;
-  if (!HEX64.test(hash) || !Number.isInteger(digits) || digits < 1 || digits > 8)
+  const bits = policy.index_bits;
+  if (!HEX64.test(hash) || !Number.isInteger(bits) || bits < 1 || bits > 24)
     throw new LogError("log/policy.json is malformed");
-  const rel = `log/index/${hash.slice(0, digits)}.json`;
+  const rel = `log/index/${shardName(hash, bits)}.json`;
   const shard = await site.json(rel);
   if (shard === null || typeof shard !== "object" || !Object.hasOwn(shard, hash))
     return check(ID, LABEL, false, "not recorded in the public log");
@@ -496,7 +503,9 @@ async function checkLog(site, hash, policy, memory, document) {
   const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
   const reason =
     `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
-    `cosigned by ${cosigned} of ${quorum} witnesses${history}`;
+    `cosigned by ${cosigned} of ${quorum} witnesses${history}` +
+    // generator/transparency/demo.py: a log published with a key made for one build and thrown away.
+    (policy.demo === true ? " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)" : "");
   if (retired !== null) {
     const what = retired.kind === "key-revoked" ? "revoked" : "expired (valid_until set)";
     return check(
