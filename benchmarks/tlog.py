@@ -137,11 +137,11 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
         "publish reads only the commits since the last checkpoint)"
     )
 
-    # One verification (tlog.js): log/policy.json, the checkpoint, the award's index shard (its entry index, text
-    # and proof path inside the full tiles holding it, about 4 awards per file), its signing key's index file,
-    # and the tiles its inclusion proof needs above that path (and at the right edge). The shard is the real
-    # writer's format (generator.transparency.publish.copy_log) filled with the entries whose hash shares the
-    # prefix.
+    # One verification (tlog.js): log/policy.json (with the frontier: the right edge's hashes), the checkpoint,
+    # the award's index shard (its entry index, text and proof path inside the full tiles holding it, 2 to 4
+    # awards per file), its signing key's index file, and the tiles its inclusion proof needs above that path.
+    # The shard is the real writer's format (generator.transparency.publish.copy_log) filled with the entries
+    # whose hash shares the prefix.
     total = size + 5
     index = size // 2 + 12_345
     disk = _Disk(big)
@@ -164,13 +164,14 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
     shard_bytes = json.dumps(dict(sorted(shard.items())), separators=(",", ":")).encode() + b"\n"
     mine = record(index)
     below = base64.b64decode(str(mine[2]))
-    above = merkle.inclusion_proof(tiles, index, total, above=len(below) // 32)
+    edge = merkle.frontier(writer, total)  # in policy.json: the right edge's hashes, no partial tile fetched
+    above = merkle.inclusion_proof(merkle.WithFrontier(tiles, total, edge), index, total, above=len(below) // 32)
     proof = [below[k : k + 32] for k in range(0, len(below), 32)] + above
     root = merkle.root_hash(writer, total)
     assert merkle.verify_inclusion(merkle.leaf_hash(_entry(index)), index, total, proof, root)
     policy = json.dumps(
         {"vkey": signer.verifier.vkey, "witnesses": [{"name": "A witness", "vkey": "w" * 60}] * 3, "quorum": 2,
-         "index_bits": bits},
+         "index_bits": bits, "frontier": {"size": total, "hashes": base64.b64encode(b"".join(edge)).decode()}},
         indent=2,
     ).encode()  # fmt: skip
     key_file = b"[]\n"  # the signing key's expiry/revocation records: none for a key in use
@@ -198,6 +199,7 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
         "files": len(fetched),
         "hash_tiles": len(hash_tiles),
         "hash_tiles_full": full_tiles_avoided,
+        "frontier_hashes_in_policy": len(edge),
         "hash_tile_bytes": sum(len(t) for t in hash_tiles),
         "proof_hashes": len(proof),
         "proof_hashes_from_the_index_path": len(below) // 32,
@@ -215,8 +217,9 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
     }
     bytes_fig.notes.append(f"as served with gzip: {gzipped:,} bytes; the proof itself is {32 * len(proof)} bytes")
     bytes_fig.notes.append(
-        f"{len(below) // 32} of the proof's {len(proof)} hashes come with the entry in the index (its path inside the "
-        "full tiles holding it, fixed once they are full): the two full 8 KiB tiles below are not fetched"
+        f"{len(below) // 32} of the proof's {len(proof)} hashes come with the entry in the index (its path inside "
+        "the full tiles holding it, fixed once they are full): the two full 8 KiB tiles below are not fetched; "
+        "the right edge's hashes come from the frontier in policy.json: no partial tile of the edge either"
     )
     bytes_fig.notes.append(
         f"the entry comes from the index shard (the fullest: {len(shard)} awards), not from its "

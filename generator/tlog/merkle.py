@@ -17,7 +17,9 @@ __all__ = [
     "EMPTY_ROOT",
     "HashSource",
     "MemoryTree",
+    "WithFrontier",
     "consistency_proof",
+    "frontier",
     "inclusion_proof",
     "leaf_hash",
     "node_hash",
@@ -98,6 +100,37 @@ def path_within(source: HashSource, index: int, height: int) -> list[bytes]:
     subtree of 2**height leaves around it: the siblings inside that subtree, leaf-side first. They never change
     once that subtree is complete, so they can be published once beside the entry."""
     return [source.node(h, (index >> h) ^ 1) for h in range(height)]
+
+
+def frontier(source: HashSource, size: int) -> list[bytes]:
+    """The roots of the complete subtrees a tree of ``size`` splits into (one per bit set in ``size``, largest
+    first). Every hash of the ragged right edge that a proof in this tree needs is one of them or made of them."""
+    out, start = [], 0
+    for height in reversed(range(size.bit_length())):
+        if size >> height & 1:
+            out.append(source.node(height, start >> height))
+            start += 1 << height
+    return out
+
+
+class WithFrontier:
+    """``source``, answering the frontier's nodes (:func:`frontier`) from a given list instead: a verifier then
+    needs no partial tile of the right edge. The list is not trusted: a wrong hash makes the proof fail."""
+
+    def __init__(self, source: HashSource, size: int, hashes: Sequence[bytes]) -> None:
+        self.source = source
+        self.known: dict[tuple[int, int], bytes] = {}
+        heights = [h for h in reversed(range(size.bit_length())) if size >> h & 1]
+        if len(heights) != len(hashes):
+            return  # not this size's frontier: every node from the source
+        start = 0
+        for height, digest in zip(heights, hashes, strict=True):
+            self.known[(height, start >> height)] = digest
+            start += 1 << height
+
+    def node(self, height: int, index: int) -> bytes:
+        known = self.known.get((height, index))
+        return known if known is not None else self.source.node(height, index)
 
 
 def consistency_proof(source: HashSource, old: int, new: int) -> list[bytes]:

@@ -85,7 +85,7 @@ def _json(source: LogSource, rel: str) -> Any:
         raise LogError(f"{source}/{rel} is not JSON") from None
 
 
-def _proven(log: VerifiedLog, record: Any, where: str) -> tuple[int, LogEntry]:
+def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource | None = None) -> tuple[int, LogEntry]:
     """An index record ``[index, entry text, base64 path]``, its entry proven in the signed tree (the record's
     path below, the tiles above), or LogError. The index is only a hint: the proof decides."""
     if not (
@@ -106,7 +106,7 @@ def _proven(log: VerifiedLog, record: Any, where: str) -> tuple[int, LogEntry]:
         raise LogError(f"{where}: malformed index record")
     below = [path[i : i + merkle.HASH_SIZE] for i in range(0, len(path), merkle.HASH_SIZE)]
     try:
-        above = merkle.inclusion_proof(log.tiles, index, log.size, above=len(below))
+        above = merkle.inclusion_proof(edge or log.tiles, index, log.size, above=len(below))
     except ValueError as exc:
         raise LogError(f"{where}: {exc}") from None
     leaf = merkle.leaf_hash(text.encode())
@@ -133,6 +133,20 @@ def _scan(log: VerifiedLog, want: str, keys: Mapping[str, str]) -> tuple[int | N
     return found, retired
 
 
+def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
+    """The frontier policy.json gives for this checkpoint's size (none when it is for another size)."""
+    given = policy.get("frontier")
+    if not isinstance(given, dict) or given.get("size") != size or not isinstance(given.get("hashes"), str):
+        return []
+    try:
+        raw = base64.b64decode(given["hashes"], validate=True)
+    except (ValueError, binascii.Error):
+        return []
+    if len(raw) % merkle.HASH_SIZE:
+        return []
+    return [raw[i : i + merkle.HASH_SIZE] for i in range(0, len(raw), merkle.HASH_SIZE)]
+
+
 def _lookup(
     log: VerifiedLog, policy: Any, want: str, keys: Mapping[str, str]
 ) -> tuple[int | None, list[tuple[int, LogEntry]]]:
@@ -141,10 +155,11 @@ def _lookup(
     if type(bits) is not int or not 1 <= bits <= 24 or not re.fullmatch(r"[0-9a-f]{64}", want):
         raise LogError(f"{log.source}/policy.json is malformed")
     rel = f"index/{shard_name(want, bits)}.json"
+    edge = merkle.WithFrontier(log.tiles, log.size, _frontier(policy, log.size))
     shard = _json(log.source, rel)
     found = None
     if isinstance(shard, dict) and want in shard:
-        index, entry = _proven(log, shard[want], f"{log.source}/{rel}")
+        index, entry = _proven(log, shard[want], f"{log.source}/{rel}", edge)
         if entry.kind != "award" or entry.sha256 != want:
             raise LogError(f"{log.source}/{rel}: entry {index} is not this award")
         found = index
@@ -153,7 +168,7 @@ def _lookup(
         rel = f"index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
         records = _json(log.source, rel)
         for record in records if isinstance(records, list) else []:
-            index, entry = _proven(log, record, f"{log.source}/{rel}")
+            index, entry = _proven(log, record, f"{log.source}/{rel}", edge)
             if entry.kind in KEY_RETIRED and entry.path == path:
                 retired.append((index, entry))
     return found, retired

@@ -182,7 +182,9 @@ def copy_log(registry: Registry, state: Path, dest: Path, *, demo: bool = False)
     Beside the C2SP files, an index for verifiers (the verification page and ``credreg verify --log``), so that
     one verification reads a few small files, never the entry bundles, and O(log n) tiles:
 
-    * ``policy.json``: the log's vkey, the witnesses and the quorum (governance.yaml), the index's shard width;
+    * ``policy.json``: the log's vkey, the witnesses and the quorum (governance.yaml), the index's shard width,
+      and the *frontier* of the checkpoint's size (:func:`generator.tlog.merkle.frontier`), from which a proof
+      takes every hash of the right edge instead of fetching partial tiles;
     * ``index/<hex prefix of the award hash>.json``: award hash → record (2 to 4 awards per shard on average);
     * ``index/keys/<sha256 of the verification method>.json``: the key's expiry and revocation records (``[]``
       for a key with none: every logged key has its file, so a verifier never fetches a 404 page).
@@ -233,6 +235,11 @@ def copy_log(registry: Registry, state: Path, dest: Path, *, demo: bool = False)
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],
         "quorum": config.quorum,
         "index_bits": bits,
+        # The right edge's complete subtrees, for this checkpoint's size: proofs need no partial tile.
+        "frontier": {
+            "size": log.size,
+            "hashes": base64.b64encode(b"".join(merkle.frontier(tree, log.size))).decode(),
+        },
     }
     if demo:  # a throwaway key's log (generator.transparency.demo): the page says so
         policy["demo"] = True

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -179,22 +180,40 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     unknown = node(op="check", site=f"{site}/", hash="0" * 64, visitor="alice")
     assert unknown["reason"] == "not recorded in the public log"
 
-    # Tampered files fail: the checkpoint, a hash tile, the award's entry in the index (a byte of its path),
-    # or the index pointing at another entry.
+    # Tampered files fail: the checkpoint, the award's entry in the index (its text, or its path: the proof's
+    # hashes inside the full tile holding it), the frontier in policy.json (the right edge's hashes), and, for an
+    # award past the last full tile, the partial tile its proof reads.
     policy = json.loads((site / "log/policy.json").read_text())
     shard = f"log/index/{shard_name(award, policy['index_bits'])}.json"
     text = (site / shard).read_bytes()
     at = text.index(b"registry/issuers/", text.index(award.encode())) + 20
-    # The award's entry sits in the first, full tile: its path inside it comes from the index, so the proof reads
-    # the right edge's partial tile, not tile/0/000. A byte of either the partial tile or the path fails it.
     path_at = text.index(json.loads(text)[award][2].encode()) + 10
-    for rel, at_byte in [("log/checkpoint", 30), ("log/tile/0/001.p/135", 40), (shard, at), (shard, path_at)]:
-        bad = tmp_path / f"bad-{rel.replace('/', '-')}-{at_byte}"
+    records = {h: r for p in (site / "log/index").glob("*.json") for h, r in json.loads(p.read_text()).items()}
+    assert records[award][0] < 256
+    assert len(base64.b64decode(records[award][2])) == 8 * 32
+    late = next(h for h, r in sorted(records.items(), key=lambda item: item[1][0]) if r[0] >= 256)
+    assert records[late][2] == ""  # in the partial tile: no path, the proof reads the tile
+    frontier = bytearray(base64.b64decode(policy["frontier"]["hashes"]))
+    frontier[-32] ^= 1
+    hashes = base64.b64encode(frontier).decode()
+    bad_policy = json.dumps({**policy, "frontier": {**policy["frontier"], "hashes": hashes}})
+    cases: list[tuple[str, str, int | str]] = [
+        (award, "log/checkpoint", 30), (award, shard, at), (award, shard, path_at),
+        (award, "log/policy.json", bad_policy), (late, "log/tile/0/001.p/135", 40),
+        (late, "log/policy.json", bad_policy),
+    ]  # fmt: skip
+    for n, (target, rel, change) in enumerate(cases):
+        bad = tmp_path / f"bad-{n}"
         shutil.copytree(site, bad)
-        data = (bad / rel).read_bytes()
-        (bad / rel).write_bytes(data[:at_byte] + bytes([data[at_byte] ^ 1]) + data[at_byte + 1 :])
-        got = node(op="check", site=f"{bad}/", hash=award, visitor="mallory-victim")
+        if isinstance(change, str):
+            (bad / rel).write_text(change)
+        else:
+            data = (bad / rel).read_bytes()
+            (bad / rel).write_bytes(data[:change] + bytes([data[change] ^ 1]) + data[change + 1 :])
+        got = node(op="check", site=f"{bad}/", hash=target, visitor="mallory-victim")
         assert got["status"] == "failed", (rel, got)
+        assert "does not check out" in got["reason"], (rel, got)
+    assert node(op="check", site=f"{site}/", hash=late, visitor="carol")["status"] == "passed"
     moved = tmp_path / "bad-index-number"
     shutil.copytree(site, moved)
     entries = json.loads((moved / shard).read_text())
