@@ -40,8 +40,8 @@ class LogInclusion:
     retired_key_before: tuple[str, str, int] | None = None
     """(key file, entry kind, entry) when a key that signed the award was logged as expired (``valid_until`` set)
     or revoked before the award was logged."""
-    files_read: int = 0
-    """How many files of the log this check read (the index makes it O(log n))."""
+    files_read: tuple[str, ...] = ()
+    """The files of the log this check read (with the site's index: O(log n) small files, no entry bundle)."""
 
 
 def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
@@ -211,7 +211,7 @@ def find_award(
         cosigned,
         config.quorum,
         (before[1].path, before[1].kind, before[0]) if before else None,
-        len(counting.files),
+        tuple(sorted(counting.files)),
     )
 
 
