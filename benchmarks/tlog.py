@@ -138,7 +138,7 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
     )
 
     # One verification (tlog.js): log/policy.json (with the frontier: the right edge's hashes), the checkpoint,
-    # the award's index shard (its entry index, text and proof path inside the full tiles holding it, 2 to 4
+    # the award's index shard (its entry index, text and proof path inside the full tiles holding it, 4 to 8
     # awards per file), its signing key's index file, and the tiles its inclusion proof needs above that path.
     # The shard is the real writer's format (generator.transparency.publish.copy_log) filled with the entries
     # whose hash shares the prefix.
