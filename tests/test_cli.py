@@ -188,7 +188,10 @@ def test_root_is_accepted_after_every_command_that_reads_a_registry() -> None:
         "award": ["acme/sql", "--key", "k"],
         "revoke": ["h", "--reason", "r", "--key", "k"],
     }
-    assert commands == {*needs, "demo"}
+    assert commands == {*needs, "demo", "log"}
+    # `log` is a group: --root is accepted after its subcommand too.
+    assert parser.parse_args(["log", "monitor", "acme", "--root", "A"]).root == "A"
+    assert parser.parse_args(["--root", "A", "log", "publish", "--state", "s"]).root == "A"
     for command, args in needs.items():
         assert parser.parse_args(["--root", "A", command, *args]).root == "A"
         assert parser.parse_args([command, "--root", "A", *args]).root == "A"
