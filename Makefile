@@ -34,7 +34,7 @@ node-deps: $(NODE_STAMP)
 ## make site: check the example registry and build the static site into site/
 site: $(STAMP)
 	$(PY) -m generator check
-	$(PY) -m generator build --out site
+	$(PY) -m generator build --out site --demo-log
 	@echo ""
 	@echo "Built site/ — open site/index.html, or run 'make serve' for a live preview at http://127.0.0.1:8000/"
 

@@ -10,6 +10,7 @@ ratio shows what a million entries cost over a thousand (O(log n), not O(n)).
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -18,18 +19,26 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from benchmarks._common import Figure, Workspace
+import yaml
+
+from benchmarks._common import Figure, Run, Workspace, credreg, require_ok
+from benchmarks.pr import _commit_registry
 from generator.crypto.ed25519 import generate_seed
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, sign_note
 from generator.tlog.tiles import ENTRIES, TILE_WIDTH, TileSource, append, tile_path
 from generator.transparency.entries import LogEntry
-from generator.transparency.publish import index_digits
+from generator.transparency.keys import generate_note_key
+from generator.transparency.log import log_origin
+from generator.transparency.publish import full_tile_height, index_bits, shard_name
 
 MILLION = 1_000_000
 GOAL_SECONDS = 2.0
-#: The issue's budget is 96 KB for a whole verification; the lookup's own goal (figure "lookup") is 64 KB.
+#: The issue's budget is 96 KB (32 KB gzipped) for a whole verification; the lookup's own goal (figure "lookup") is
+#: 64 KB, and it measured about 13 KB gzipped: the log's share is what is left.
 GOAL_LOG_BYTES = (96 - 64) * 1024
+GOAL_LOG_GZIP = (32 - 13) * 1024
+GOAL_BUILD_FACTOR = 1.1
 ORIGIN = "credentials.example.org/log"
 
 
@@ -128,66 +137,184 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
         "publish reads only the commits since the last checkpoint)"
     )
 
-    # One verification (tlog.js): log/policy.json, the checkpoint, the award's index shard (its entry index and
-    # text, about 16 awards per file), and the tiles its inclusion proof needs. The shard is the real writer's
-    # format (generator.transparency.publish.copy_log) filled with the entries whose hash shares the prefix.
+    # One verification (tlog.js): log/policy.json (with the frontier: the right edge's hashes), the checkpoint,
+    # the award's index shard (its entry index, text and proof path inside the full tiles holding it, 4 to 8
+    # awards per file), its signing key's index file, and the tiles its inclusion proof needs above that path.
+    # The shard is the real writer's format (generator.transparency.publish.copy_log) filled with the entries
+    # whose hash shares the prefix.
     total = size + 5
     index = size // 2 + 12_345
     disk = _Disk(big)
     tiles = TileSource(disk, total)
-    proof = merkle.inclusion_proof(tiles, index, total)
-    assert proof
-    digits = index_digits(size)
+    writer = TileSource(_Disk(big), total)  # what the site's build reads to write the index: not fetched
+
+    def record(i: int) -> list[object]:
+        path = merkle.path_within(writer, i, full_tile_height(i, total))
+        return [i, _entry(i).decode(), base64.b64encode(b"".join(path)).decode()]
+
+    bits = index_bits(size)
     # The fullest shard (an upper bound on what any lookup reads), found by counting every prefix.
-    counts = Counter(hashlib.sha256(i.to_bytes(8, "big")).hexdigest()[:digits] for i in range(size))
+    counts = Counter(shard_name(hashlib.sha256(i.to_bytes(8, "big")).hexdigest(), bits) for i in range(size))
     prefix = max(counts, key=lambda p: counts[p])
     shard = {}
     for i in range(size):
         digest = hashlib.sha256(i.to_bytes(8, "big")).hexdigest()
-        if digest.startswith(prefix):
-            shard[digest] = (i, _entry(i).decode())
+        if shard_name(digest, bits) == prefix:
+            shard[digest] = record(i)
     shard_bytes = json.dumps(dict(sorted(shard.items())), separators=(",", ":")).encode() + b"\n"
+    mine = record(index)
+    below = base64.b64decode(str(mine[2]))
+    edge = merkle.frontier(writer, total)  # in policy.json: the right edge's hashes, no partial tile fetched
+    above = merkle.inclusion_proof(merkle.WithFrontier(tiles, total, edge), index, total, above=len(below) // 32)
+    proof = [below[k : k + 32] for k in range(0, len(below), 32)] + above
+    root = merkle.root_hash(writer, total)
+    assert merkle.verify_inclusion(merkle.leaf_hash(_entry(index)), index, total, proof, root)
     policy = json.dumps(
         {"vkey": signer.verifier.vkey, "witnesses": [{"name": "A witness", "vkey": "w" * 60}] * 3, "quorum": 2,
-         "index_digits": digits},
+         "index_bits": bits, "frontier": {"size": total, "hashes": base64.b64encode(b"".join(edge)).decode()}},
         indent=2,
     ).encode()  # fmt: skip
+    key_file = b"[]\n"  # the signing key's expiry/revocation records: none for a key in use
     checkpoint = (big / "checkpoint").read_bytes()
     hash_tiles = [(big / rel).read_bytes() for rel in disk.read]
-    fetched = [policy, checkpoint, shard_bytes, *hash_tiles]
+    full_tiles_avoided = sum(1 for rel in disk.read if ".p/" not in rel)
+    fetched = [policy, checkpoint, shard_bytes, key_file, *hash_tiles]
     raw = sum(len(data) for data in fetched)
     gzipped = sum(len(gzip.compress(data, compresslevel=6)) for data in fetched)
     bundle = (big / tile_path(ENTRIES, index // TILE_WIDTH)).read_bytes()
     bytes_fig = Figure(
         "log_proof_bytes",
         "Bytes one verification fetches to check an award's inclusion in a 1M-entry log (policy, checkpoint, index "
-        "shard, proof tiles)",
-        f"≤ {GOAL_LOG_BYTES // 1024} KB (the 96 KB budget less the lookup's 64 KB goal)",
+        "shard, key file, proof tiles)",
+        f"≤ {GOAL_LOG_BYTES // 1024} KB raw and ≤ {GOAL_LOG_GZIP // 1024} KB gzipped (the 96 KB / 32 KB budgets "
+        "less the lookup's share)",
         value=raw,
         unit="bytes",
         baseline=GOAL_LOG_BYTES,
         baseline_unit="bytes (goal)",
         ratio=round(raw / GOAL_LOG_BYTES, 3),
     )
-    bytes_fig.met = raw <= GOAL_LOG_BYTES
+    bytes_fig.met = raw <= GOAL_LOG_BYTES and gzipped <= GOAL_LOG_GZIP
     bytes_fig.details = {
         "files": len(fetched),
         "hash_tiles": len(hash_tiles),
+        "hash_tiles_full": full_tiles_avoided,
+        "frontier_hashes_in_policy": len(edge),
         "hash_tile_bytes": sum(len(t) for t in hash_tiles),
         "proof_hashes": len(proof),
+        "proof_hashes_from_the_index_path": len(below) // 32,
         "proof_bytes_alone": 32 * len(proof),
-        "index_digits_at_1m": digits,
+        "index_bits_at_1m": bits,
         "index_shard_awards_fullest": len(shard),
-        "index_shard_awards_mean": round(size / 16**digits, 1),
+        "index_shard_awards_mean": round(size / 2**bits, 2),
         "index_shard_bytes": len(shard_bytes),
+        "index_shard_gzip_bytes": len(gzip.compress(shard_bytes, compresslevel=6)),
         "checkpoint_bytes": len(checkpoint),
         "policy_bytes_with_3_witnesses": len(policy),
         "gzip_bytes": gzipped,
+        "gzip_ratio_to_goal": round(gzipped / GOAL_LOG_GZIP, 3),
         "entry_bundle_bytes_not_fetched": len(bundle),
     }
     bytes_fig.notes.append(f"as served with gzip: {gzipped:,} bytes; the proof itself is {32 * len(proof)} bytes")
+    bytes_fig.notes.append(
+        f"{len(below) // 32} of the proof's {len(proof)} hashes come with the entry in the index (its path inside "
+        "the full tiles holding it, fixed once they are full): the two full 8 KiB tiles below are not fetched; "
+        "the right edge's hashes come from the frontier in policy.json: no partial tile of the edge either"
+    )
     bytes_fig.notes.append(
         f"the entry comes from the index shard (the fullest: {len(shard)} awards), not from its "
         f"{len(bundle):,}-byte entry bundle; it is checked by its inclusion proof"
     )
     return [append_fig, bytes_fig]
+
+
+def measure_build(ws: Workspace, *, name: str, awards: int, rounds: int = 2) -> Figure:
+    """``credreg build`` of the benchmark registry with its log (``--log STATE``) against the same build without,
+    alternating, best of ``rounds`` each. The log is published first (what the publish workflow's log job does,
+    not part of the build): the build with the log checks every tile and entry of the state and writes the index."""
+    ws.log(f"log build: credreg build of the {awards:,}-award registry with and without its public log")
+    made = ws.registry(name, issuers=40, credentials=400, awards=awards)
+    root = made.root
+    _commit_registry(root)  # the log follows the Git history
+    governance = root / "registry" / "governance.yaml"
+    original = governance.read_text(encoding="utf-8")
+    site_url = yaml.safe_load(original)["site_url"]
+    keys, state = ws.root / f"{name}-log-keys", ws.root / f"{name}-log-state"
+    shutil.rmtree(keys, ignore_errors=True)
+    shutil.rmtree(state, ignore_errors=True)
+    signer = generate_note_key(keys / "log.key", log_origin(site_url), "log")
+    with_log = original.rstrip("\n") + f"\nlog:\n  vkey: {signer.verifier.vkey}\n"
+    plain_out, log_out = ws.root / f"{name}-site-plain", ws.root / f"{name}-site-log"
+    plain_runs: list[Run] = []
+    log_runs: list[Run] = []
+    try:
+        governance.write_text(with_log, encoding="utf-8")
+        published = credreg(root, "log", "publish", "--state", str(state), "--key", str(keys / "log.key"))
+        require_ok(published, "credreg log publish")
+        ws.log(f"  publish (the log job, not the build): {published.seconds:.1f} s; {published.stdout.strip()}")
+        for round_ in range(1, rounds + 1):
+            governance.write_text(original, encoding="utf-8")
+            shutil.rmtree(plain_out, ignore_errors=True)
+            plain = credreg(root, "build", "--out", str(plain_out), interval=0.5)
+            require_ok(plain, "credreg build without the log")
+            plain_runs.append(plain)
+            governance.write_text(with_log, encoding="utf-8")
+            shutil.rmtree(log_out, ignore_errors=True)
+            logged = credreg(root, "build", "--out", str(log_out), "--log", str(state), interval=0.5)
+            require_ok(logged, "credreg build --log")
+            log_runs.append(logged)
+            ws.log(f"  round {round_}: without the log {plain.seconds:.1f} s, with it {logged.seconds:.1f} s")
+    finally:
+        governance.write_text(original, encoding="utf-8")
+    best_plain = min(plain_runs, key=lambda r: r.seconds)
+    best_log = min(log_runs, key=lambda r: r.seconds)
+    log_dir = log_out / "log"
+    figure = Figure(
+        "log_build",
+        f"Full build of the {awards:,}-award benchmark registry with its public log vs without",
+        f"≤ {GOAL_BUILD_FACTOR}",
+        value=round(best_log.seconds, 2),
+        unit="s with --log",
+        baseline=round(best_plain.seconds, 2),
+        baseline_unit="s without",
+        ratio=round(best_log.seconds / best_plain.seconds, 3),
+    )
+    figure.met = figure.ratio is not None and figure.ratio <= GOAL_BUILD_FACTOR
+    figure.details = {
+        "awards": awards,
+        "rounds": rounds,
+        "seconds_with_log_each_round": [round(r.seconds, 2) for r in log_runs],
+        "seconds_without_each_round": [round(r.seconds, 2) for r in plain_runs],
+        "cpu_seconds_with_log_best": round(min(r.cpu_seconds for r in log_runs), 2),
+        "cpu_seconds_without_best": round(min(r.cpu_seconds for r in plain_runs), 2),
+        "publish_seconds_not_in_the_build": round(published.seconds, 2),
+        "log_files_served": sum(1 for p in log_dir.rglob("*") if p.is_file()),
+        "log_bytes_served": sum(p.stat().st_size for p in log_dir.rglob("*") if p.is_file()),
+        "index_files": sum(1 for p in (log_dir / "index").rglob("*.json")),
+    }
+    return figure
+
+
+def combined(figures: list[Figure]) -> Figure | None:
+    """One whole verification at 1M awards: the lookup's bytes and the log's, against the issue's budgets."""
+    by_name = {f.name: f for f in figures}
+    lookup, log = by_name.get("lookup_bytes"), by_name.get("log_proof_bytes")
+    if lookup is None or log is None or lookup.value is None or log.value is None:
+        return None
+    raw = int(lookup.value + log.value)
+    gzipped = int(lookup.details["gzip_bytes_at_1m"] + log.details["gzip_bytes"])
+    figure = Figure(
+        "verification_bytes",
+        "Bytes of one whole verification at 1M awards (the lookup, and the log with its inclusion proof)",
+        "≤ 96 KB raw and ≤ 32 KB gzipped",
+        value=raw,
+        unit="bytes",
+        baseline=96 * 1024,
+        baseline_unit="bytes (goal)",
+        ratio=round(raw / (96 * 1024), 3),
+        status="sum of the two figures",
+    )
+    figure.met = raw <= 96 * 1024 and gzipped <= 32 * 1024
+    figure.details = {"gzip_bytes": gzipped, "gzip_ratio_to_goal": round(gzipped / (32 * 1024), 3)}
+    figure.notes.append(f"gzipped: {gzipped:,} bytes of 32 KB")
+    return figure

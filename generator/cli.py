@@ -309,7 +309,8 @@ def _cmd_preview_summary(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from generator.publish.build import build_site
 
-    result = build_site(_root(args), Path(args.out), log_dir=Path(args.log) if args.log else None)
+    log_dir = Path(args.log) if args.log else None
+    result = build_site(_root(args), Path(args.out), log_dir=log_dir, demo_log=args.demo_log)
     took = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     print(f"built {result.pages} pages into {result.out} ({took})")
     return 0
@@ -485,6 +486,11 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
     build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")
     build.add_argument("--log", metavar="DIR", help="the transparency log's state, published under log/")
+    build.add_argument(
+        "--demo-log",
+        action="store_true",
+        help="no log declared: serve a demo log of the Git history, signed by a throwaway key (make site)",
+    )
     build.set_defaults(handler=_cmd_build)
 
     serve = sub.add_parser("serve", help="build, serve on localhost and rebuild when files change")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.publish.site import load_for_build
+from generator.registry import Registry
 
 __all__ = ["BuildResult", "build_site", "mkdocs_config_file"]
 
@@ -47,13 +48,33 @@ def _replace(stage: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _serve_demo_log(root: Path, registry: Registry, dest: Path) -> None:
+    from generator.transparency.demo import has_history, publish_demo_log
+    from generator.transparency.publish import copy_log
+
+    if not has_history(root):
+        logging.getLogger(__name__).warning("no Git history at %s: the site is built without a demo log", root)
+        return
+    with tempfile.TemporaryDirectory(prefix="credreg-demo-log-") as state:
+        demo = publish_demo_log(root, registry, Path(state))
+        copy_log(demo, Path(state), dest, demo=True)
+
+
 def build_site(
-    root: Path, out: Path, *, now: dt.datetime | None = None, frames: bool = True, log_dir: Path | None = None
+    root: Path,
+    out: Path,
+    *,
+    now: dt.datetime | None = None,
+    frames: bool = True,
+    log_dir: Path | None = None,
+    demo_log: bool = False,
 ) -> BuildResult:
     """Build the site of the registry at ``root`` into ``out`` (replaced only when the build succeeds).
 
     ``frames=False`` has mkdocs lay out every generated page itself (see :mod:`generator.site.frames`).
     ``log_dir``: the transparency log's state, checked against the registry's log key and served as ``log/``.
+    ``demo_log``: without ``log_dir``, for a registry that declares no log, serve a demo log of the repository's
+    history signed by a throwaway key (:mod:`generator.transparency.demo`), labelled as such.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -80,6 +101,8 @@ def build_site(
             from generator.transparency.publish import copy_log
 
             copy_log(registry, log_dir, stage / "log")
+        elif demo_log and registry.governance.model.log is None:
+            _serve_demo_log(root, registry, stage / "log")
         _replace(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)

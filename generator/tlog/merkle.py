@@ -17,10 +17,13 @@ __all__ = [
     "EMPTY_ROOT",
     "HashSource",
     "MemoryTree",
+    "WithFrontier",
     "consistency_proof",
+    "frontier",
     "inclusion_proof",
     "leaf_hash",
     "node_hash",
+    "path_within",
     "root_hash",
     "subtree_hash",
     "verify_consistency",
@@ -67,13 +70,20 @@ def root_hash(source: HashSource, size: int) -> bytes:
     return EMPTY_ROOT if size == 0 else subtree_hash(source, 0, size)
 
 
-def inclusion_proof(source: HashSource, index: int, size: int) -> list[bytes]:
-    """PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf-side first."""
+def inclusion_proof(source: HashSource, index: int, size: int, *, above: int = 0) -> list[bytes]:
+    """PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf-side first.
+
+    With ``above`` = h, only the hashes above height h: those below are the siblings within the aligned
+    complete subtree of 2**h leaves holding ``index`` (see :func:`path_within`), which must lie inside the
+    tree. As every range the recursion visits is aligned to its split, it reaches exactly that subtree.
+    """
     if not 0 <= index < size:
         raise ValueError(f"leaf {index} is not in a tree of {size}")
+    if ((index >> above) + 1) << above > size:
+        raise ValueError(f"the subtree of height {above} holding leaf {index} is not complete in a tree of {size}")
     proof: list[bytes] = []
     start, end = 0, size
-    while end - start > 1:
+    while end - start > 1 << above:
         k = _split(end - start)
         if index < start + k:
             proof.append(subtree_hash(source, start + k, end))
@@ -83,6 +93,44 @@ def inclusion_proof(source: HashSource, index: int, size: int) -> list[bytes]:
             start += k
     proof.reverse()
     return proof
+
+
+def path_within(source: HashSource, index: int, height: int) -> list[bytes]:
+    """The first ``height`` hashes of any inclusion proof of ``index`` in a tree holding the whole aligned
+    subtree of 2**height leaves around it: the siblings inside that subtree, leaf-side first. They never change
+    once that subtree is complete, so they can be published once beside the entry."""
+    return [source.node(h, (index >> h) ^ 1) for h in range(height)]
+
+
+def frontier(source: HashSource, size: int) -> list[bytes]:
+    """The roots of the complete subtrees a tree of ``size`` splits into (one per bit set in ``size``, largest
+    first). Every hash of the ragged right edge that a proof in this tree needs is one of them or made of them."""
+    out, start = [], 0
+    for height in reversed(range(size.bit_length())):
+        if size >> height & 1:
+            out.append(source.node(height, start >> height))
+            start += 1 << height
+    return out
+
+
+class WithFrontier:
+    """``source``, answering the frontier's nodes (:func:`frontier`) from a given list instead: a verifier then
+    needs no partial tile of the right edge. The list is not trusted: a wrong hash makes the proof fail."""
+
+    def __init__(self, source: HashSource, size: int, hashes: Sequence[bytes]) -> None:
+        self.source = source
+        self.known: dict[tuple[int, int], bytes] = {}
+        heights = [h for h in reversed(range(size.bit_length())) if size >> h & 1]
+        if len(heights) != len(hashes):
+            return  # not this size's frontier: every node from the source
+        start = 0
+        for height, digest in zip(heights, hashes, strict=True):
+            self.known[(height, start >> height)] = digest
+            start += 1 << height
+
+    def node(self, height: int, index: int) -> bytes:
+        known = self.known.get((height, index))
+        return known if known is not None else self.source.node(height, index)
 
 
 def consistency_proof(source: HashSource, old: int, new: int) -> list[bytes]:

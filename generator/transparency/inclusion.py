@@ -1,12 +1,19 @@
 """Is this award in the registry's public log? The check ``credreg verify`` adds to its results.
 
 It finds the award's entry in the signed log, checks its inclusion proof against the checkpoint (signed by
-the registry's log key), and counts the cosignatures of the witnesses ``registry/governance.yaml`` lists.
+the registry's log key), and counts the cosignatures of the witnesses ``registry/governance.yaml`` lists. It
+judges by log time: an award first logged after its signing key was logged as expired (``valid_until`` set)
+or revoked fails, whatever date its signature claims. The same rule runs in the browser (tlog.js).
 """
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
+import base64
+import binascii
+import hashlib
+import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +21,11 @@ from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import NoteError, parse_vkey, verify_cosignature
 from generator.transparency.entries import LogEntry
-from generator.transparency.log import LogError, LogSource, open_log
-from generator.transparency.publish import log_config
+from generator.transparency.log import LogError, LogSource, VerifiedLog, open_log
+from generator.transparency.publish import KEY_RETIRED, log_config, shard_name
 from generator.verify.results import Check, CheckStatus
 
-__all__ = ["LogInclusion", "find_award", "log_check"]
+__all__ = ["LogInclusion", "find_award", "log_check", "signing_key_paths", "signing_keys"]
 
 CHECK_ID = "log"
 LABEL = "Public log"
@@ -30,39 +37,160 @@ class LogInclusion:
     size: int
     cosigned: int
     quorum: int
-    revoked_key_before: tuple[str, int] | None = None
-    """(key file, entry) when a key that signed the award was logged as revoked before the award was logged."""
+    retired_key_before: tuple[str, str, int] | None = None
+    """(key file, entry kind, entry) when a key that signed the award was logged as expired (``valid_until`` set)
+    or revoked before the award was logged."""
+    files_read: tuple[str, ...] = ()
+    """The files of the log this check read (with the site's index: O(log n) small files, no entry bundle)."""
 
 
-def signing_key_paths(registry: Registry, document: Any) -> set[str]:
-    """``keys/<issuer>/<key id>.json`` of every proof's verification method that names a registry issuer."""
+def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
+    """Verification method → ``keys/<issuer>/<key id>.json``, for every proof whose method names a registry issuer."""
     proofs = document.get("proof") if isinstance(document, dict) else None
-    paths = set()
+    keys = {}
     for proof in proofs if isinstance(proofs, list) else [proofs]:
         method = proof.get("verificationMethod") if isinstance(proof, dict) else None
         if isinstance(method, str) and "#" in method:
             did, _, key_id = method.partition("#")
             record = registry.issuer_for_did(did)
             if record is not None:
-                paths.add(f"keys/{record.id}/{key_id}.json")
-    return paths
+                keys[method] = f"keys/{record.id}/{key_id}.json"
+    return keys
+
+
+def signing_key_paths(registry: Registry, document: Any) -> set[str]:
+    """``keys/<issuer>/<key id>.json`` of every proof's verification method that names a registry issuer."""
+    return set(signing_keys(registry, document).values())
+
+
+class _Counting(LogSource):
+    """A log source that counts the files it reads."""
+
+    def __init__(self, source: LogSource) -> None:
+        self.url, self.dir, self.overlay = source.url, source.dir, source.overlay
+        self.files: set[str] = set()
+
+    def read(self, rel: str) -> bytes | None:
+        self.files.add(rel)
+        return super().read(rel)
+
+
+def _json(source: LogSource, rel: str) -> Any:
+    data = source.read(rel)
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise LogError(f"{source}/{rel} is not JSON") from None
+
+
+def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource | None = None) -> tuple[int, LogEntry]:
+    """An index record ``[index, entry text, base64 path]``, its entry proven in the signed tree (the record's
+    path below, the tiles above), or LogError. The index is only a hint: the proof decides."""
+    if not (
+        isinstance(record, list)
+        and len(record) == 3
+        and type(record[0]) is int
+        and isinstance(record[1], str)
+        and isinstance(record[2], str)
+    ):
+        raise LogError(f"{where}: malformed index record")
+    index, text, encoded = record
+    try:
+        path = base64.b64decode(encoded, validate=True)
+        entry = LogEntry.parse(text.encode())
+    except (ValueError, binascii.Error):
+        raise LogError(f"{where}: malformed index record") from None
+    if not 0 <= index < log.size or len(path) % merkle.HASH_SIZE:
+        raise LogError(f"{where}: malformed index record")
+    below = [path[i : i + merkle.HASH_SIZE] for i in range(0, len(path), merkle.HASH_SIZE)]
+    try:
+        above = merkle.inclusion_proof(edge or log.tiles, index, log.size, above=len(below))
+    except ValueError as exc:
+        raise LogError(f"{where}: {exc}") from None
+    leaf = merkle.leaf_hash(text.encode())
+    if not merkle.verify_inclusion(leaf, index, log.size, below + above, log.checkpoint.root):
+        raise LogError(f"the inclusion proof of entry {index} does not verify")
+    return index, entry
+
+
+def _scan(log: VerifiedLog, want: str, keys: Mapping[str, str]) -> tuple[int | None, list[tuple[int, LogEntry]]]:
+    """Without an index (a log's state rather than a site's log/): every entry, hashed up to the root."""
+    paths = set(keys.values())
+    found, retired = None, []
+    for index, raw in log.entries(0):
+        try:
+            entry = LogEntry.parse(raw)
+        except ValueError:
+            continue
+        if entry.kind in KEY_RETIRED and entry.path in paths:
+            retired.append((index, entry))
+        if entry.kind == "award" and entry.sha256 == want and found is None:
+            if not log.proves(merkle.leaf_hash(raw), index):  # the proof a browser would check, checked here too
+                raise LogError(f"the inclusion proof of entry {index} does not verify")
+            found = index
+    return found, retired
+
+
+def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
+    """The frontier policy.json gives for this checkpoint's size (none when it is for another size)."""
+    given = policy.get("frontier")
+    if not isinstance(given, dict) or given.get("size") != size or not isinstance(given.get("hashes"), str):
+        return []
+    try:
+        raw = base64.b64decode(given["hashes"], validate=True)
+    except (ValueError, binascii.Error):
+        return []
+    if len(raw) % merkle.HASH_SIZE:
+        return []
+    return [raw[i : i + merkle.HASH_SIZE] for i in range(0, len(raw), merkle.HASH_SIZE)]
+
+
+def _lookup(
+    log: VerifiedLog, policy: Any, want: str, keys: Mapping[str, str]
+) -> tuple[int | None, list[tuple[int, LogEntry]]]:
+    """With the site's index: one award shard, one file per signing key, and the tiles of their proofs."""
+    bits = policy.get("index_bits") if isinstance(policy, dict) else None
+    if type(bits) is not int or not 1 <= bits <= 24 or not re.fullmatch(r"[0-9a-f]{64}", want):
+        raise LogError(f"{log.source}/policy.json is malformed")
+    rel = f"index/{shard_name(want, bits)}.json"
+    edge = merkle.WithFrontier(log.tiles, log.size, _frontier(policy, log.size))
+    shard = _json(log.source, rel)
+    found = None
+    if isinstance(shard, dict) and want in shard:
+        index, entry = _proven(log, shard[want], f"{log.source}/{rel}", edge)
+        if entry.kind != "award" or entry.sha256 != want:
+            raise LogError(f"{log.source}/{rel}: entry {index} is not this award")
+        found = index
+    retired = []
+    for method, path in sorted(keys.items()):
+        rel = f"index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
+        records = _json(log.source, rel)
+        for record in records if isinstance(records, list) else []:
+            index, entry = _proven(log, record, f"{log.source}/{rel}", edge)
+            if entry.kind in KEY_RETIRED and entry.path == path:
+                retired.append((index, entry))
+    return found, retired
 
 
 def find_award(
     registry: Registry,
     source: LogSource,
     award_hash: str,
-    signing_keys: AbstractSet[str] = frozenset(),
+    signing_keys: Mapping[str, str] | None = None,
 ) -> LogInclusion | None:
     """The award's entry in the log, with its proof checked; None when the log does not have it.
 
-    With ``signing_keys``, also whether one of them was logged as revoked before the award was logged: the log
-    dates the award's publication, which a backdated signature cannot move.
+    With ``signing_keys`` (method → key file), also whether one of them was logged as expired or revoked
+    before the award was logged: the log dates the award's publication, which a backdated signature cannot move.
+    A site's ``log/`` (with its index) is read in O(log n) files; a bare log state is scanned whole.
     """
     verifier, origin = log_config(registry)
     config = registry.governance.model.log
     assert config is not None
-    log = open_log(source, verifier, origin=origin)
+    counting = _Counting(source)
+    log = open_log(counting, verifier, origin=origin)
     witnesses = []
     for witness in config.witnesses:
         try:
@@ -71,19 +199,20 @@ def find_award(
             continue
     cosigned = sum(1 for w in witnesses if verify_cosignature(log.note, w) is not None)
     want = award_hash.lower()
-    revoked: tuple[str, int] | None = None
-    for index, raw in log.entries(0):  # the whole log is hashed: its root is compared to the checkpoint's
-        try:
-            entry = LogEntry.parse(raw)
-        except ValueError:
-            continue
-        if entry.kind == "key-revoked" and entry.path in signing_keys and revoked is None:
-            revoked = (entry.path, index)
-        if entry.kind == "award" and entry.sha256 == want:
-            if not log.proves(merkle.leaf_hash(raw), index):  # the proof a browser would check, checked here too
-                raise LogError(f"the inclusion proof of entry {index} does not verify")
-            return LogInclusion(index, log.size, cosigned, config.quorum, revoked)
-    return None
+    keys = signing_keys or {}
+    policy = _json(counting, "policy.json")
+    found, retired = _lookup(log, policy, want, keys) if policy is not None else _scan(log, want, keys)
+    if found is None:
+        return None
+    before = min(((i, e) for i, e in retired if i < found), key=lambda item: item[0], default=None)
+    return LogInclusion(
+        found,
+        log.size,
+        cosigned,
+        config.quorum,
+        (before[1].path, before[1].kind, before[0]) if before else None,
+        tuple(sorted(counting.files)),
+    )
 
 
 def log_check(
@@ -97,7 +226,7 @@ def log_check(
             CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "no log given (--log DIR|URL, e.g. the built site's log/)", False
         )
     try:
-        found = find_award(registry, source, award_hash, signing_key_paths(registry, document))
+        found = find_award(registry, source, award_hash, signing_keys(registry, document))
     except LogError as exc:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"the log does not check out: {exc.explain()}")
     if found is None:
@@ -106,14 +235,15 @@ def log_check(
         f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by the registry "
         f"and cosigned by {found.cosigned} of {found.quorum} witnesses"
     )
-    if found.revoked_key_before is not None:
-        path, at = found.revoked_key_before
+    if found.retired_key_before is not None:
+        path, kind, at = found.retired_key_before
+        what = "revoked" if kind == "key-revoked" else "expired (valid_until set)"
         return Check(
             CHECK_ID,
             LABEL,
             CheckStatus.FAILED,
-            f"{reason}; but its signing key {path} was logged as revoked before it (entry {at}): it was published "
-            "after the compromise, whatever date its signature claims",
+            f"{reason}; but its signing key {path} was logged as {what} before it (entry {at}): it was published "
+            "after the key was retired, whatever date its signature claims",
         )
     if found.cosigned < found.quorum:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + " (quorum not reached)")

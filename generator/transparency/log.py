@@ -147,7 +147,12 @@ class VerifiedLog:
     def audit(self) -> list[bytes]:
         """Every entry, after checking that they hash to the checkpoint's root and that every hash tile, at
         every level, holds exactly the hashes they produce (what a site serves must be what it signed)."""
-        entries, tree = [], merkle.MemoryTree()
+        return self.audit_tree()[0]
+
+    def audit_tree(self) -> tuple[list[bytes], merkle.MemoryTree]:
+        """:meth:`audit`, and the whole tree in memory."""
+        entries: list[bytes] = []
+        tree = merkle.MemoryTree()
         for _, entry in self.entries(0):
             entries.append(entry)
             tree.append(merkle.leaf_hash(entry))
@@ -159,7 +164,7 @@ class VerifiedLog:
             height, first = TILE_HEIGHT * level, index * TILE_WIDTH
             if served != b"".join(tree.node(height, first + i) for i in range(width)):
                 raise LogError(f"{self.source}: {tile_path(level, index, width)} does not hold the log's hashes")
-        return entries
+        return entries, tree
 
     def proves(self, leaf: bytes, index: int) -> bool:
         try:

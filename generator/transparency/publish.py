@@ -15,6 +15,8 @@ nothing is written.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -25,11 +27,24 @@ from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, Verifier, parse_vkey, sign_note
-from generator.tlog.tiles import TILE_WIDTH, TileSource, append
+from generator.tlog.tiles import TILE_HEIGHT, TILE_WIDTH, TileSource, append
 from generator.transparency.entries import LogEntry, derive_entries, first_parent_ancestor, head_commit
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 
-__all__ = ["PublishResult", "copy_log", "index_digits", "log_config", "publish_log"]
+__all__ = [
+    "KEY_RETIRED",
+    "PublishResult",
+    "copy_log",
+    "full_tile_height",
+    "index_bits",
+    "key_method",
+    "log_config",
+    "publish_log",
+    "shard_name",
+]
+
+#: Key entries after which an award signed by that key is not accepted (the log dates the award).
+KEY_RETIRED = ("key-expiry-set", "key-revoked")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,46 +176,111 @@ def publish_log(
     return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental)
 
 
-def copy_log(registry: Registry, state: Path, dest: Path) -> None:
+def copy_log(registry: Registry, state: Path, dest: Path, *, demo: bool = False) -> None:
     """Serve the log's state under the site's ``log/``, once its checkpoint and every entry check out.
 
-    Beside the C2SP files, two for the verification page: ``policy.json`` (the log's vkey, the witnesses and
-    the quorum from governance.yaml) and ``index/<hex prefix>.json`` (award hash → [entry index, entry text]),
-    so that one verification fetches one small index file instead of scanning, or even fetching, the entry
-    bundles. The index is not trusted: the entry's inclusion proof against the signed checkpoint is checked.
+    Beside the C2SP files, an index for verifiers (the verification page and ``credreg verify --log``), so that
+    one verification reads a few small files, never the entry bundles, and O(log n) tiles:
+
+    * ``policy.json``: the log's vkey, the witnesses and the quorum (governance.yaml), the index's shard width,
+      and the *frontier* of the checkpoint's size (:func:`generator.tlog.merkle.frontier`), from which a proof
+      takes every hash of the right edge instead of fetching partial tiles;
+    * ``index/<hex prefix of the award hash>.json``: award hash → record (4 to 8 awards per shard on average);
+    * ``index/keys/<sha256 of the verification method>.json``: the key's expiry and revocation records (``[]``
+      for a key with none: every logged key has its file, so a verifier never fetches a 404 page).
+
+    A record is ``[entry index, entry text, base64 path]``: the path is the entry's inclusion-proof hashes
+    inside the complete tiles holding it (:func:`generator.tlog.merkle.path_within`: 8 per full tile level),
+    which never change, so a verifier fetches only the tiles above them (and those of the right edge) instead
+    of two full 8 KiB tiles. Nothing in the index is trusted: each record's proof is checked against the
+    signed checkpoint.
     """
     verifier, origin = log_config(registry)
     config = registry.governance.model.log
     assert config is not None
     log = open_log(LogSource(state), verifier, origin=origin)
-    index: dict[str, tuple[int, str]] = {}
-    for number, raw in enumerate(log.audit()):  # every bundle and every tile is the checkpoint's
+    entries, tree = log.audit_tree()  # every bundle and every tile is the checkpoint's
+    awards: dict[str, int] = {}
+    keys: dict[str, list[int]] = {}
+    for number, raw in enumerate(entries):
         try:
             entry = LogEntry.parse(raw)
         except ValueError:
             continue
         if entry.kind == "award":
-            index.setdefault(entry.sha256, (number, raw.decode()))
+            awards.setdefault(entry.sha256, number)
+        elif entry.kind.startswith("key-"):  # every logged key gets a file (no 404 page fetched), maybe empty
+            keys.setdefault(entry.path, [])
+            if entry.kind in KEY_RETIRED:
+                keys[entry.path].append(number)
+
+    def record(number: int) -> list[object]:
+        path = merkle.path_within(tree, number, full_tile_height(number, log.size))
+        return [number, entries[number].decode(), base64.b64encode(b"".join(path)).decode()]
+
     shutil.copytree(state, dest, ignore=shutil.ignore_patterns(".*", "commit"))
-    digits = index_digits(len(index))
-    shards: dict[str, dict[str, tuple[int, str]]] = {}
-    for digest, found in sorted(index.items()):
-        shards.setdefault(digest[:digits], {})[digest] = found
-    for prefix, shard in shards.items():
-        text = json.dumps(shard, separators=(",", ":"), ensure_ascii=False)
-        write_staged(dest / "index" / f"{prefix}.json", text.encode() + b"\n")
+    bits = index_bits(len(awards))
+    shards: dict[str, dict[str, list[object]]] = {}
+    for digest, number in sorted(awards.items()):
+        shards.setdefault(shard_name(digest, bits), {})[digest] = record(number)
+    (dest / "index").mkdir(parents=True, exist_ok=True)
+    for prefix, shard in shards.items():  # tens of thousands of files: one mkdir, plain writes
+        (dest / "index" / f"{prefix}.json").write_bytes(_compact(shard))
+    for path, numbers in sorted(keys.items()):
+        method = key_method(registry, path)
+        if method is not None:
+            name = hashlib.sha256(method.encode()).hexdigest()
+            write_staged(dest / "index" / "keys" / f"{name}.json", _compact([record(n) for n in numbers]))
     policy = {
         "vkey": config.vkey,
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],
         "quorum": config.quorum,
-        "index_digits": digits,
+        "index_bits": bits,
+        # The right edge's complete subtrees, for this checkpoint's size: proofs need no partial tile.
+        "frontier": {
+            "size": log.size,
+            "hashes": base64.b64encode(b"".join(merkle.frontier(tree, log.size))).decode(),
+        },
     }
+    if demo:  # a throwaway key's log (generator.transparency.demo): the page says so
+        policy["demo"] = True
     write_staged(dest / "policy.json", json.dumps(policy, indent=2).encode() + b"\n")
 
 
-def index_digits(awards: int) -> int:
-    """Hex digits of the index's shard names: about 16 awards per shard (1 to 4 digits)."""
-    digits = 1
-    while digits < 4 and 16 ** (digits + 1) * 8 <= awards:
-        digits += 1
-    return digits
+def _compact(value: object) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
+def key_method(registry: Registry, path: str) -> str | None:
+    """``keys/<issuer>/<key id>.json`` → the verification method ``<issuer DID>#<key id>`` (None if unknown)."""
+    parts = path.split("/")
+    if len(parts) != 3 or parts[0] != "keys" or not parts[2].endswith(".json") or parts[1] not in registry.issuers:
+        return None
+    return f"{registry.issuer_did(parts[1])}#{parts[2].removesuffix('.json')}"
+
+
+def full_tile_height(index: int, size: int) -> int:
+    """The height of the largest aligned subtree of whole tiles (a multiple of 8) holding ``index`` in a tree of
+    ``size``: the part of the entry's inclusion proof that never changes."""
+    height = 0
+    while (((index >> (height + TILE_HEIGHT)) + 1) << (height + TILE_HEIGHT)) <= size:
+        height += TILE_HEIGHT
+    return height
+
+
+def index_bits(awards: int) -> int:
+    """Leading bits of the award hash that pick its index shard: the fewest (1 to 24) that leave at most 8
+    awards per shard on average (4 to 8). Small shards keep one verification's download small (a record carries
+    its proof path: the fullest shard at a million awards is about 13 KB gzipped); fewer, larger ones keep the
+    build fast (a file costs more than a record)."""
+    bits = 1
+    while bits < 24 and awards > 8 << bits:
+        bits += 1
+    return bits
+
+
+def shard_name(digest: str, bits: int) -> str:
+    """The shard of a hex award hash: its first ceil(bits / 4) hex digits, the bits past ``bits`` zeroed."""
+    digits = -(-bits // 4)
+    spare = 4 * digits - bits
+    return f"{int(digest[:digits], 16) >> spare << spare:0{digits}x}"

@@ -2,11 +2,13 @@
 
 The built example site is served with a ``log/`` beside it (a link swapped between visits, so the origin and
 its localStorage stay the same): a first visit shows "recorded in the public log as entry N of S"; a return
-visit shown a rewritten log (a split view) is told so; a tampered tile fails.
+visit shown a rewritten log (a split view) is told so; a tampered log fails.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -40,9 +42,12 @@ def _logs(repo: LogRepo, out: Path) -> tuple[Path, Path, Path]:
     copy_log(registry, repo.state, real)
     tampered = out / "tampered"
     shutil.copytree(real, tampered)
-    tile = tampered / "tile/0/000"
-    data = tile.read_bytes()
-    tile.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+    # The right edge's hashes, which every proof of this log uses (the full tile below comes with the entry).
+    policy = json.loads((tampered / "policy.json").read_text())
+    frontier = bytearray(base64.b64decode(policy["frontier"]["hashes"]))
+    frontier[-32] ^= 1
+    policy["frontier"]["hashes"] = base64.b64encode(frontier).decode()
+    (tampered / "policy.json").write_text(json.dumps(policy))
     git(repo.root, "checkout", "-q", "--orphan", "rewritten")
     repo.award_files()[7].unlink()
     for issuer in ("brightforge-academy", "cloud-skills-council"):

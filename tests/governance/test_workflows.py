@@ -128,6 +128,9 @@ def test_least_privilege_and_bounded_runs(path: Path) -> None:
         elif (path.name, name) == ("issue-form.yml", "convert"):
             # Push a branch, open a pull request, comment on the issue; its code is the default branch's.
             assert permissions == {"contents": "write", "pull-requests": "write", "issues": "write"}
+        elif (path.name, name) == ("publish.yml", "log"):  # pushes the log's state to the log branch
+            assert permissions == {"contents": "write"}
+            assert job["environment"] == {"name": "transparency-log"}  # the only holder of the log's key
         else:
             assert permissions == {"contents": "read"}, name
 

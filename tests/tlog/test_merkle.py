@@ -11,10 +11,13 @@ from hypothesis import strategies as st
 from generator.tlog.merkle import (
     EMPTY_ROOT,
     MemoryTree,
+    WithFrontier,
     consistency_proof,
+    frontier,
     inclusion_proof,
     leaf_hash,
     node_hash,
+    path_within,
     verify_consistency,
     verify_inclusion,
 )
@@ -148,3 +151,44 @@ def test_verifiers_reject_malformed_input_without_raising() -> None:
     assert not verify_consistency(4, 4, ROOTS[4], ROOTS[5], [])
     with pytest.raises(ValueError, match="not in a tree"):
         inclusion_proof(TREE, 8, 8)
+
+
+def test_a_proof_is_its_path_within_a_complete_subtree_then_the_hashes_above() -> None:
+    """The index publishes the first part (fixed once the subtree is complete); verifiers compute the rest."""
+    leaves = [leaf_hash(b"%d" % i) for i in range(300)]
+    tree = MemoryTree(leaves)
+    for size in (1, 2, 7, 8, 9, 64, 255, 256, 257, 300):
+        source = MemoryTree(leaves[:size])
+        for index in range(size):
+            for height in range(10):
+                if ((index >> height) + 1) << height > size:
+                    with pytest.raises(ValueError, match="not complete"):
+                        inclusion_proof(source, index, size, above=height)
+                    continue
+                above = inclusion_proof(source, index, size, above=height)
+                assert path_within(tree, index, height) + above == inclusion_proof(source, index, size)
+
+
+class _AboveTiles:
+    """Only hashes of height >= 8: what level-1+ tiles hold (no level-0 tile, so no partial one of the edge)."""
+
+    def __init__(self, tree: MemoryTree) -> None:
+        self.tree = tree
+
+    def node(self, height: int, index: int) -> bytes:
+        assert height >= 8, (height, index)
+        return self.tree.node(height, index)
+
+
+def test_the_frontier_answers_every_right_edge_hash_a_proof_needs() -> None:
+    """With the frontier and the path inside its full tile, a proof needs no level-0 tile at all."""
+    leaves = [leaf_hash(b"%d" % i) for i in range(700)]
+    for size in (1, 5, 256, 257, 391, 700):
+        tree = MemoryTree(leaves[:size])
+        edge = frontier(tree, size)
+        assert len(edge) == bin(size).count("1")
+        source = WithFrontier(_AboveTiles(tree), size, edge)
+        for index in range(size - size % 256):  # leaves inside full tiles: their path comes with the entry
+            proof = path_within(tree, index, 8) + inclusion_proof(source, index, size, above=8)
+            assert proof == inclusion_proof(tree, index, size)
+        assert WithFrontier(tree, size, edge[1:]).known == {}  # another size's frontier is ignored

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 from generator.load import load_registry
 from generator.tlog import merkle
 from generator.tlog.tiles import TileSource, append, tile_path
-from generator.transparency.publish import copy_log, publish_log
+from generator.transparency.publish import copy_log, publish_log, shard_name
 from generator.transparency.witness import add_cosignatures, witness_log
 from tests.transparency.conftest import LogRepo, commit_all, git, plant_award
 
@@ -75,7 +76,7 @@ async function handle(req) {
         return b === null ? null : JSON.parse(Buffer.from(b).toString());
       },
     };
-    const c = await T.logCheck(site, req.hash, memory(req.visitor));
+    const c = await T.logCheck(site, req.hash, memory(req.visitor), req.document ?? null);
     return { status: c.status, reason: c.reason, applicable: c.applicable };
   }
   throw new Error(`unknown op ${req.op}`);
@@ -179,19 +180,40 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     unknown = node(op="check", site=f"{site}/", hash="0" * 64, visitor="alice")
     assert unknown["reason"] == "not recorded in the public log"
 
-    # Tampered files fail: the checkpoint, a hash tile, the award's entry in the index (a byte of its path),
-    # or the index pointing at another entry.
+    # Tampered files fail: the checkpoint, the award's entry in the index (its text, or its path: the proof's
+    # hashes inside the full tile holding it), the frontier in policy.json (the right edge's hashes), and, for an
+    # award past the last full tile, the partial tile its proof reads.
     policy = json.loads((site / "log/policy.json").read_text())
-    shard = f"log/index/{award[: policy['index_digits']]}.json"
+    shard = f"log/index/{shard_name(award, policy['index_bits'])}.json"
     text = (site / shard).read_bytes()
     at = text.index(b"registry/issuers/", text.index(award.encode())) + 20
-    for rel, at_byte in [("log/checkpoint", 30), ("log/tile/0/000", 40), (shard, at)]:
-        bad = tmp_path / f"bad-{rel.replace('/', '-')}"
+    path_at = text.index(json.loads(text)[award][2].encode()) + 10
+    records = {h: r for p in (site / "log/index").glob("*.json") for h, r in json.loads(p.read_text()).items()}
+    assert records[award][0] < 256
+    assert len(base64.b64decode(records[award][2])) == 8 * 32
+    late = next(h for h, r in sorted(records.items(), key=lambda item: item[1][0]) if r[0] >= 256)
+    assert records[late][2] == ""  # in the partial tile: no path, the proof reads the tile
+    frontier = bytearray(base64.b64decode(policy["frontier"]["hashes"]))
+    frontier[-32] ^= 1
+    hashes = base64.b64encode(frontier).decode()
+    bad_policy = json.dumps({**policy, "frontier": {**policy["frontier"], "hashes": hashes}})
+    cases: list[tuple[str, str, int | str]] = [
+        (award, "log/checkpoint", 30), (award, shard, at), (award, shard, path_at),
+        (award, "log/policy.json", bad_policy), (late, "log/tile/0/001.p/135", 40),
+        (late, "log/policy.json", bad_policy),
+    ]  # fmt: skip
+    for n, (target, rel, change) in enumerate(cases):
+        bad = tmp_path / f"bad-{n}"
         shutil.copytree(site, bad)
-        data = (bad / rel).read_bytes()
-        (bad / rel).write_bytes(data[:at_byte] + bytes([data[at_byte] ^ 1]) + data[at_byte + 1 :])
-        got = node(op="check", site=f"{bad}/", hash=award, visitor="mallory-victim")
+        if isinstance(change, str):
+            (bad / rel).write_text(change)
+        else:
+            data = (bad / rel).read_bytes()
+            (bad / rel).write_bytes(data[:change] + bytes([data[change] ^ 1]) + data[change + 1 :])
+        got = node(op="check", site=f"{bad}/", hash=target, visitor="mallory-victim")
         assert got["status"] == "failed", (rel, got)
+        assert "does not check out" in got["reason"], (rel, got)
+    assert node(op="check", site=f"{site}/", hash=late, visitor="carol")["status"] == "passed"
     moved = tmp_path / "bad-index-number"
     shutil.copytree(site, moved)
     entries = json.loads((moved / shard).read_text())
@@ -239,3 +261,63 @@ def _source(state: Path) -> Any:
     from generator.transparency.log import LogSource
 
     return LogSource(state)
+
+
+@pytest.mark.parametrize("change", ["valid_until", "revoked_at"])
+def test_an_award_logged_after_its_key_was_retired_fails_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path, change: str
+) -> None:
+    """Judged by log time, the same in the CLI (site index and bare state) and the browser: an award first
+    logged after its signing key was logged as expired or revoked fails, whatever date it claims; one logged
+    before passes."""
+    from generator.transparency.inclusion import find_award, log_check, signing_keys
+    from generator.transparency.log import LogSource
+
+    # The award a leaked key signs later (planted, backdated): its key, then retired in a logged commit.
+    planted_path, planted = plant_award(log_repo, "northbridge-university")
+    document = json.loads(planted_path.read_text())
+    key_id = document["proof"][0]["verificationMethod"].partition("#")[2]
+    planted_path.unlink()
+    key = log_repo.root / "keys/northbridge-university" / f"{key_id}.json"
+    doc = json.loads(key.read_text())
+    doc.update({"valid_until": "2026-01-01T00:00:00Z"} if change == "valid_until" else
+               {"revoked_at": "2026-01-01T00:00:00Z", "revocation_reason": "key leaked"})  # fmt: skip
+    key.write_text(json.dumps(doc, indent=2) + "\n")
+    commit_all(log_repo.root, "the key is retired")
+    plant_award(log_repo, "northbridge-university")
+    commit_all(log_repo.root, "an award, dated before the key was retired")
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    site = tmp_path / "site"
+    copy_log(registry, log_repo.state, site / "log")
+    key_files = {p.name: json.loads(p.read_text()) for p in (site / "log/index/keys").iterdir()}
+    assert len(key_files) == len(list(log_repo.root.glob("keys/*/*.json")))
+    assert sorted(len(records) for records in key_files.values())[-2:] == [0, 1]  # only this key was retired
+
+    earlier = next(p for p in log_repo.award_files() if json.loads(p.read_text())["proof"][0]["verificationMethod"]
+                   .endswith(f"#{key_id}") and p.stem != planted)  # fmt: skip
+    what = "revoked" if change == "revoked_at" else "expired (valid_until set)"
+    for award, doc_, passes in [(earlier.stem, json.loads(earlier.read_text()), True), (planted, document, False)]:
+        py_site = log_check(registry, LogSource(site / "log"), award, doc_)
+        py_state = log_check(registry, LogSource(log_repo.state), award, doc_)
+        js = node(op="check", site=f"{site}/", hash=award, visitor=f"v-{change}-{award}", document=doc_)
+        assert py_site.status.value == py_state.status.value == js["status"], (py_site, py_state, js)
+        assert py_site.reason == py_state.reason == js["reason"]
+        # All fail on the witness quorum (none cosigned); the retired key is named only for the planted award.
+        assert ("was logged as " + what + " before it" in js["reason"]) is (not passes), js["reason"]
+        assert f"keys/northbridge-university/{key_id}.json" in js["reason"] or passes
+    # Without the document (no signing keys named) the rule cannot apply: JS and Python agree on that too.
+    assert (
+        node(op="check", site=f"{site}/", hash=planted, visitor=f"w-{change}")["reason"]
+        == log_check(registry, LogSource(site / "log"), planted).reason
+    )
+
+    # One verification through the site's index reads O(log n) files: policy, checkpoint, one shard, the
+    # key's file, a few tiles; no entry bundle.
+    found = find_award(registry, LogSource(site / "log"), planted, signing_keys(registry, document))
+    assert found is not None
+    assert len(found.files_read) <= 6, found.files_read
+    assert not [f for f in found.files_read if f.startswith("tile/entries/")]
+    assert {"checkpoint", "policy.json"} <= set(found.files_read)
+    assert found.retired_key_before is not None

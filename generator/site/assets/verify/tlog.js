@@ -126,6 +126,30 @@ export class TileSource {
   }
 }
 
+/**
+ * `source` with the frontier's nodes (the complete subtrees a tree of `size` splits into, largest first) taken
+ * from `hashes` instead: proofs then need no partial tile of the right edge. Not trusted: a wrong hash fails.
+ */
+export class WithFrontier {
+  constructor(source, size, hashes) {
+    this.source = source;
+    this.known = new Map();
+    const heights = [];
+    for (let h = Math.floor(Math.log2(Math.max(size, 1))) + 1; h >= 0; h -= 1)
+      if (Math.floor(size / 2 ** h) % 2 === 1) heights.push(h);
+    if (heights.length !== hashes.length) return;
+    let start = 0;
+    heights.forEach((h, i) => {
+      this.known.set(`${h}/${start / 2 ** h}`, hashes[i]);
+      start += 2 ** h;
+    });
+  }
+
+  node(height, index) {
+    return this.known.get(`${height}/${index}`) ?? this.source.node(height, index);
+  }
+}
+
 async function subtreeHash(source, start, end) {
   const size = end - start;
   if ((size & (size - 1)) === 0 && start % size === 0) return source.node(Math.log2(size), start / size);
@@ -137,13 +161,19 @@ export async function rootHash(source, size) {
   return size === 0 ? sha256(new Uint8Array()) : subtreeHash(source, 0, size);
 }
 
-/** PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf side first. */
-export async function inclusionProof(source, index, size) {
+/**
+ * PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf side first; with `above` = h, only the hashes above height h
+ * (those below are the siblings inside the complete aligned subtree of 2**h leaves holding the leaf).
+ */
+export async function inclusionProof(source, index, size, above = 0) {
   if (!(index >= 0 && index < size)) throw new LogError(`leaf ${index} is not in a tree of ${size}`);
+  const block = 2 ** above;
+  if ((Math.floor(index / block) + 1) * block > size)
+    throw new LogError(`the subtree of height ${above} holding leaf ${index} is not complete`);
   const proof = [];
   let start = 0;
   let end = size;
-  while (end - start > 1) {
+  while (end - start > block) {
     const k = split(end - start);
     if (index < start + k) {
       proof.push(await subtreeHash(source, start + k, end));
@@ -351,22 +381,89 @@ function memoryOf(storage) {
 
 /**
  * The "Public log" check of an award hash. `site` is a SiteData; `storage` (default: localStorage) keeps the
- * largest checkpoint seen, per log origin.
+ * largest checkpoint seen, per log origin; `document` (the award) names the signing keys whose expiry or
+ * revocation, logged before the award, fails it (the same rule as generator/transparency/inclusion.py).
  */
-export async function logCheck(site, hash, storage) {
+export async function logCheck(site, hash, storage, document = null) {
   const policy = await site.json("log/policy.json");
   if (policy === null) {
     return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
   }
   try {
-    return await checkLog(site, hash, policy, memoryOf(storage));
+    return await checkLog(site, hash, policy, memoryOf(storage), document);
   } catch (error) {
     if (!(error instanceof LogError)) throw error;
     return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
   }
 }
 
-async function checkLog(site, hash, policy, memory) {
+const ENTRY =
+  /^credreg-log\/1 ([a-z-]+) ([^ /]+) ([0-9a-f]{64}) ([A-Za-z0-9/._~%-]+)(?:#([1-9][0-9]*))?\n$/;
+const RETIRED = ["key-expiry-set", "key-revoked"];
+
+/** An index record [index, entry text, base64 path], its entry proven in the signed tree, or LogError. */
+async function proven(tiles, cp, record, where) {
+  const malformed = () => new LogError(`${where}: malformed index record`);
+  if (!Array.isArray(record) || record.length !== 3) throw malformed();
+  const [index, text, encoded] = record;
+  if (!Number.isSafeInteger(index) || typeof text !== "string" || typeof encoded !== "string") throw malformed();
+  const match = ENTRY.exec(text);
+  let path;
+  try {
+    path = base64(encoded);
+  } catch {
+    throw malformed();
+  }
+  if (match === null || index < 0 || index >= cp.size || path.length % 32 !== 0) throw malformed();
+  const below = [];
+  for (let i = 0; i < path.length; i += 32) below.push(path.subarray(i, i + 32));
+  const above = await inclusionProof(tiles, index, cp.size, below.length);
+  if (!(await verifyInclusion(await leafHash(utf8.encode(text)), index, cp.size, [...below, ...above], cp.root)))
+    throw new LogError(`the inclusion proof of entry ${index} does not verify`);
+  let entryPath;
+  try {
+    entryPath = decodeURIComponent(match[4]);
+  } catch {
+    throw malformed();
+  }
+  return { index, kind: match[1], issuer: match[2], sha256: match[3], path: entryPath };
+}
+
+/** The frontier policy.json gives for this checkpoint's size ([] when it is for another size). */
+function frontierOf(policy, size) {
+  const given = policy.frontier;
+  if (!given || typeof given !== "object" || given.size !== size || typeof given.hashes !== "string") return [];
+  let raw;
+  try {
+    raw = base64(given.hashes);
+  } catch {
+    return [];
+  }
+  if (raw.length % 32 !== 0) return [];
+  const out = [];
+  for (let i = 0; i < raw.length; i += 32) out.push(raw.subarray(i, i + 32));
+  return out;
+}
+
+/** The index shard of a hash: its first ceil(bits / 4) hex digits, the bits past `bits` zeroed (publish.py). */
+export function shardName(hash, bits) {
+  const digits = Math.ceil(bits / 4);
+  const spare = 2 ** (4 * digits - bits);
+  return (Math.floor(parseInt(hash.slice(0, digits), 16) / spare) * spare).toString(16).padStart(digits, "0");
+}
+
+/** The verification methods of the award's proofs (the keys whose log entries date it). */
+function signingMethods(document) {
+  const proofs = document && typeof document === "object" ? document.proof : undefined;
+  const methods = new Set();
+  for (const proof of Array.isArray(proofs) ? proofs : [proofs]) {
+    const method = proof && typeof proof === "object" ? proof.verificationMethod : undefined;
+    if (typeof method === "string" && method.includes("#")) methods.add(method);
+  }
+  return [...methods].sort();
+}
+
+async function checkLog(site, hash, policy, memory, document) {
   const read = bytesReader(site);
   const vkey = await parseVkey(policy.vkey);
   const raw = await read("log/checkpoint");
@@ -409,24 +506,32 @@ async function checkLog(site, hash, policy, memory) {
     }
   }
 
-  // The award's entry: its index from the published index, its bytes from the entry bundle, then the proof.
-  const digits = policy.index_digits;
-  if (!HEX64.test(hash) || !Number.isInteger(digits) || digits < 1 || digits > 4)
+  // The award's entry from the published index (one small shard), then its inclusion proof: the record's path
+  // inside its complete tiles, the tiles above. The index is only a hint: the proof decides.
+  const bits = policy.index_bits;
+  if (!HEX64.test(hash) || !Number.isInteger(bits) || bits < 1 || bits > 24)
     throw new LogError("log/policy.json is malformed");
-  const shard = await site.json(`log/index/${hash.slice(0, digits)}.json`);
-  const found = shard !== null && Object.hasOwn(shard, hash) ? shard[hash] : undefined;
-  if (found === undefined) return check(ID, LABEL, false, "not recorded in the public log");
-  // [index, entry text]: neither is trusted, the inclusion proof of this entry at this index is checked.
-  const [index, text] = Array.isArray(found) ? found : [];
-  if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size || typeof text !== "string")
-    throw new LogError(`the published index of the log is malformed for this award`);
-  const entry = utf8.encode(text);
-  const fields = new TextDecoder().decode(entry).trimEnd().split(" ");
-  if (fields[0] !== "credreg-log/1" || fields[1] !== "award" || fields[3] !== hash)
-    throw new LogError(`entry ${index} is not this award`);
-  const proof = await inclusionProof(tiles, index, cp.size);
-  if (!(await verifyInclusion(await leafHash(entry), index, cp.size, proof, cp.root)))
-    throw new LogError(`the inclusion proof of entry ${index} does not verify`);
+  const rel = `log/index/${shardName(hash, bits)}.json`;
+  const shard = await site.json(rel);
+  if (shard === null || typeof shard !== "object" || !Object.hasOwn(shard, hash))
+    return check(ID, LABEL, false, "not recorded in the public log");
+  const edge = new WithFrontier(tiles, cp.size, frontierOf(policy, cp.size));
+  const award = await proven(edge, cp, shard[hash], rel);
+  if (award.kind !== "award" || award.sha256 !== hash) throw new LogError(`entry ${award.index} is not this award`);
+  const index = award.index;
+
+  // Judged by log time: its signing key logged as expired or revoked before the award was logged.
+  let retired = null;
+  for (const method of signingMethods(document)) {
+    const keyRel = `log/index/keys/${toHex(await sha256(utf8.encode(method)))}.json`;
+    const records = await site.json(keyRel);
+    for (const record of Array.isArray(records) ? records : []) {
+      const entry = await proven(edge, cp, record, keyRel);
+      const keyFile = `/${method.slice(method.indexOf("#") + 1)}.json`;
+      if (!RETIRED.includes(entry.kind) || !entry.path.startsWith("keys/") || !entry.path.endsWith(keyFile)) continue;
+      if (entry.index < index && (retired === null || entry.index < retired.index)) retired = entry;
+    }
+  }
 
   let cosigned = 0;
   for (const witness of Array.isArray(policy.witnesses) ? policy.witnesses : []) {
@@ -439,7 +544,19 @@ async function checkLog(site, hash, policy, memory) {
   const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
   const reason =
     `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
-    `cosigned by ${cosigned} of ${quorum} witnesses${history}`;
+    `cosigned by ${cosigned} of ${quorum} witnesses${history}` +
+    // generator/transparency/demo.py: a log published with a key made for one build and thrown away.
+    (policy.demo === true ? " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)" : "");
+  if (retired !== null) {
+    const what = retired.kind === "key-revoked" ? "revoked" : "expired (valid_until set)";
+    return check(
+      ID,
+      LABEL,
+      false,
+      `${reason}; but its signing key ${retired.path} was logged as ${what} before it (entry ${retired.index}): ` +
+        "it was published after the key was retired, whatever date its signature claims",
+    );
+  }
   if (cosigned < quorum) return check(ID, LABEL, false, `${reason} (quorum not reached)`);
   return check(ID, LABEL, true, reason);
 }

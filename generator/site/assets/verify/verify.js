@@ -194,7 +194,8 @@ class Page {
     $("cr-verdict").setAttribute("aria-busy", "true");
     try {
       const outcome = await produce();
-      if (outcome.kind === "verified" && outcome.hash) outcome.checks.push(await logCheck(this.site, outcome.hash));
+      if (outcome.kind === "verified" && outcome.hash)
+        outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document));
       if (run !== this.run) return;
       this.outcome = outcome;
       await this.render();

@@ -1,0 +1,45 @@
+"""The example site as ``make site`` builds it: a demo log of the repository's own history (a throwaway key),
+and the verification page shows an example award's log line, labelled as a demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.publish.build import build_site
+from tests.browser.conftest import serve_dir
+from tests.browser.test_verify_page import checks, wait_for_verdict
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("demo-site") / "site"
+    build_site(REPO, target, demo_log=True)
+    return target
+
+
+def test_the_example_sites_verification_page_shows_the_demo_log(browser: Any, demo_site: Path) -> None:
+    policy = json.loads((demo_site / "log/policy.json").read_text())
+    assert policy["demo"] is True
+    assert (policy["witnesses"], policy["quorum"]) == ([], 0)
+    # No private key is left anywhere in the site or the repository.
+    assert not [p for p in demo_site.rglob("*.key")]
+    award = sorted(REPO.glob("registry/issuers/*/awards/*/*/*.json"))[0].stem
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with serve_dir(demo_site, no_store=True) as url:
+        page.goto(f"{url}verify/#{award}")
+        wait_for_verdict(page)
+        page.wait_for_selector("#cr-checks li[data-check=log]")
+        status, text = checks(page)["log"]
+    page.close()
+    assert status == "passed", text
+    assert "Recorded in the public log as entry" in text
+    assert "cosigned by 0 of 0 witnesses" in text
+    assert "a demo log, signed by a throwaway key made for this build: it guarantees nothing" in text
+    assert not errors
