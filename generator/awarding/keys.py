@@ -26,6 +26,7 @@ __all__ = [
     "PRIVATE_KEY_FORMAT",
     "GeneratedKey",
     "SigningKey",
+    "check_private_key_file",
     "default_key_dir",
     "generate_key",
     "load_signing_key",
@@ -148,8 +149,9 @@ def generate_key(
     return GeneratedKey(public, public_path, private_path)
 
 
-def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
-    """Read a private key file, refusing one inside the repository or readable by others."""
+def check_private_key_file(path: Path, root: Path | None) -> None:
+    """Refuse to read a private key (an issuer's, the log's, a witness's) from inside the repository or from a
+    file other users can read: either means the key may already be exposed."""
     if root is not None and _inside(path, root):
         raise KeyFileError(
             f"refusing to read a private key from inside the registry repository: {path}",
@@ -164,6 +166,11 @@ def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
             f"private key {path} is accessible by other users (mode {stat.filemode(info.st_mode)})",
             [f"restrict it first: chmod 600 {path}"],
         )
+
+
+def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
+    """Read a private key file, refusing one inside the repository or readable by others."""
+    check_private_key_file(path, root)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("format") != PRIVATE_KEY_FORMAT:

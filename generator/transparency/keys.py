@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import json
 import os
-import stat
 from pathlib import Path
 
+from generator.awarding.keys import check_private_key_file
 from generator.crypto import ed25519
 from generator.errors import KeyFileError, UsageError
 from generator.tlog.note import COSIGNATURE_V1, ED25519, NoteError, NoteSigner, key_id
@@ -62,20 +62,7 @@ def load_note_key(path: Path | None, role: str, *, root: Path | None = None) -> 
         path = Path(os.environ[LOG_KEY_ENV]).expanduser()
     if path is None:
         raise UsageError(f"give the {role} key: --key PATH" + (f" or ${LOG_KEY_ENV}" if role == "log" else ""))
-    if _inside(path, root):
-        raise KeyFileError(
-            f"refusing to read a private key from inside the registry repository: {path}",
-            ["move it outside the repository (and out of its history) and treat it as exposed"],
-        )
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise KeyFileError(f"cannot read private key {path}: {exc.strerror}") from None
-    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise KeyFileError(
-            f"private key {path} is accessible by other users (mode {stat.filemode(info.st_mode)})",
-            [f"restrict it first: chmod 600 {path}"],
-        )
+    check_private_key_file(path, root)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("format") != NOTE_KEY_FORMAT:
