@@ -89,7 +89,9 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
         report.counts["revocations"] = check_revocations_and_lists(registry, index, report.problems)
         from generator.recognition import check_endorsements
 
-        report.counts["endorsements"] = check_endorsements(registry, report.problems)
+        endorsements = check_endorsements(registry, report.problems)
+        if endorsements:
+            report.counts["endorsements"] = endorsements
     for stale in check_schemas(root / layout.SCHEMAS_DIR):
         report.problems.add(
             stale, "out of date with the models: run `credreg schemas` and commit the result", code="schema.stale"

@@ -58,6 +58,7 @@ __all__ = [
     "FoundEndorsement",
     "endorse",
     "endorsement_list_url",
+    "endorsement_status_problem",
     "find_endorsement",
     "is_endorsement",
     "iter_endorsements",
@@ -400,6 +401,16 @@ def _list_problem(registry: Registry, url: str, did: str, keys: dict[str, KeyRec
         return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None), ""
     except CredregError as exc:
         return None, f"the status list cannot be decoded: {exc}"
+
+
+def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
+    """Why an endorser's status list file is not a list signed by that endorser (``None`` when it is)."""
+    number = parse_list_number(path.stem)
+    if number is None:
+        return "a status list is named <number>.json"
+    url = endorsement_list_url(registry, endorser, number)
+    bits, why = _list_problem(registry, url, registry.endorser_did(endorser), registry.endorser_keys(endorser))
+    return why if bits is None else None
 
 
 def _public(record: KeyRecord) -> bytes:

@@ -88,6 +88,8 @@ def test_schemas_command_writes_and_checks(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "award.schema.json",
         "credential.schema.json",
+        "endorsement.schema.json",
+        "endorser.schema.json",
         "governance.schema.json",
         "issuer.schema.json",
         "key.schema.json",
@@ -187,6 +189,7 @@ def test_root_is_accepted_after_every_command_that_reads_a_registry() -> None:
         "keygen": ["acme"],
         "award": ["acme/sql", "--key", "k"],
         "revoke": ["h", "--reason", "r", "--key", "k"],
+        "endorse": ["acme/sql", "--as", "e", "--key", "k", "--kind", "endorses", "--comment", "c"],
     }
     assert commands == {*needs, "demo"}
     for command, args in needs.items():
