@@ -101,6 +101,18 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
     write_staged(out / "contexts" / "endorsement-v1.jsonld", context.read_bytes())
 
 
+def _registry_statements(registry: Registry, out: Path, now: dt.datetime) -> None:
+    """The registry's DID document (when it declares a registry_key) and, with the key at hand, its signed
+    statements of who defines each credential (:mod:`generator.statements`)."""
+    from generator.statements import registry_did_document, registry_did_path, signed_statements
+
+    if registry.governance.model.registry_key is None:
+        return
+    write_json_atomic(out / registry_did_path(registry.site_url), registry_did_document(registry))
+    for path, statement in signed_statements(registry, now).items():
+        write_json_atomic(out / path, statement)
+
+
 def prepare_site(
     registry: Registry, out: Path, verify_fragment: Callable[[], str], *, now: dt.datetime | None = None
 ) -> PreparedSite:
@@ -109,6 +121,7 @@ def prepare_site(
     stats, revocations = write_verification_data(registry, out, now=now)
     _issuer_files(registry, out)
     _endorsement_files(registry, out)
+    _registry_statements(registry, out, now)
     model = SiteModel.build(registry, stats, revocations, now)
     for path, document in data_files(model).items():
         write_staged(out / path, encode(document))
