@@ -191,3 +191,19 @@ def test_example_registry_endorsements() -> None:
     # Each file verifies on its own, as credreg verify and the site see it.
     first = items[0].found.document
     assert verify_endorsement(first, registry)
+
+
+def test_layout_and_ids_of_endorsers(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    (root / "registry/endorsers/data-council/endorsements").mkdir()
+    (root / "registry/endorsers/data-council/endorsements/not-a-hash.json").write_text("{}")
+    (root / "registry/endorsers/data-council/notes.txt").write_text("x")
+    add_endorser(root, "acme-academy", "Acme again")  # an issuer's id: an issuer endorses as itself
+    loaded = load_registry(root)
+    found = {(p.location.path, p.code) for p in loaded.problems}
+    assert ("registry/endorsers/data-council/endorsements/not-a-hash.json", "layout.unexpected") in found
+    assert ("registry/endorsers/data-council/notes.txt", "layout.unexpected") in found
+    assert ("registry/endorsers/acme-academy", "id.duplicate") in found
+    assert loaded.registry is not None
+    assert list(loaded.registry.endorsers) == ["data-council"]
