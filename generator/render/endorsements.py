@@ -145,13 +145,20 @@ def recognition_section(model: SiteModel, entry: Entry, here: str) -> str:
         parts.append(f'<h3>As the issuer states it</h3><ul class="cr-list">{"".join(items)}</ul>')
     signed = model.recognition.of(registry.credential_url(entry.record.id, entry.definition.id))
     of_issuer = model.recognition.of(registry.issuer_did(entry.record.id))
-    shown = [e for e in signed if e.result.authentic] + [e for e in of_issuer if e.valid]
+    shown = [e for e in signed if e.result.authentic]
     if shown:
         listing = "".join(_endorsement_item(model, e, here, show_subject=False) for e in shown)
         parts.append(
             "<h3>Signed endorsements</h3>"
             '<p class="cr-muted">Each is an Open Badges 3.0 EndorsementCredential signed by the body; your browser '
             "checks its signature, the body's registered key and whether it was revoked.</p>"
+            f'<ul class="cr-list cr-endorsements">{listing}</ul>'
+        )
+    issuer_level = [e for e in of_issuer if e.valid]
+    if issuer_level:
+        listing = "".join(_endorsement_item(model, e, here, show_subject=False) for e in issuer_level)
+        parts.append(
+            f"<h3>Of the issuer, {esc(entry.issuer.name)}</h3>"
             f'<ul class="cr-list cr-endorsements">{listing}</ul>'
         )
     return "".join(parts)
