@@ -158,8 +158,7 @@ def recognition_section(model: SiteModel, entry: Entry, here: str) -> str:
     if issuer_level:
         listing = "".join(_endorsement_item(model, e, here, show_subject=False) for e in issuer_level)
         parts.append(
-            f"<h3>Of the issuer, {esc(entry.issuer.name)}</h3>"
-            f'<ul class="cr-list cr-endorsements">{listing}</ul>'
+            f'<h3>Of the issuer, {esc(entry.issuer.name)}</h3><ul class="cr-list cr-endorsements">{listing}</ul>'
         )
     return "".join(parts)
 
