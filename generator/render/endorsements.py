@@ -26,6 +26,7 @@ __all__ = [
     "endorser_body",
     "endorser_names",
     "endorsers_index_body",
+    "issuer_recognition",
     "recognition_section",
 ]
 
@@ -161,6 +162,13 @@ def recognition_section(model: SiteModel, entry: Entry, here: str) -> str:
             f'<h3>Of the issuer, {esc(entry.issuer.name)}</h3><ul class="cr-list cr-endorsements">{listing}</ul>'
         )
     return "".join(parts)
+
+
+def issuer_recognition(model: SiteModel, issuer_id: str, here: str) -> str:
+    """The valid signed endorsements of an issuer itself (its Profile), for its page; empty when none."""
+    items = [e for e in model.recognition.of(model.registry.issuer_did(issuer_id)) if e.valid]
+    listing = "".join(_endorsement_item(model, e, here, show_subject=False) for e in items)
+    return f'<ul class="cr-list cr-endorsements">{listing}</ul>' if listing else ""
 
 
 def endorser_body(model: SiteModel, endorser_id: str) -> str:

@@ -104,6 +104,7 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
                 partial(issuer_body, model, record),
                 image=_image(model, record.id, issuer.logo),
                 og_type="profile",
+                scripts=(ENDORSEMENT_SCRIPT,),
             )
         )
     if registry.endorsers:

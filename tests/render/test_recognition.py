@@ -45,3 +45,12 @@ def test_endorser_page_and_exports(model: SiteModel) -> None:
     nursing = files["credentials/riverside-health-academy/safe-medicines-administration/ctdl.json"]
     assert nursing["ceterms:approvedBy"][0]["ceterms:name"]["en"] == "National Council for Nursing Education Standards"
     assert any(e["name"] == "Valencia Tech Employers Network" for e in files["api/endorsers.json"]["endorsers"])
+
+
+def test_an_issuers_own_recognition_is_on_its_page(model: SiteModel) -> None:
+    from generator.render.issuer import issuer_body
+
+    page = issuer_body(model, model.registry.issuers["cloud-skills-council"])
+    assert 'id="recognition"' in page
+    assert page.count("data-endorsement=") == 1
+    assert 'id="recognition"' not in issuer_body(model, model.registry.issuers["brightforge-academy"])
