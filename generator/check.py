@@ -72,6 +72,8 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
             credentials=sum(len(r.credentials) for r in registry.issuers.values()),
             keys=sum(len(r.keys) for r in registry.issuers.values()),
         )
+        if registry.endorsers:
+            report.counts["endorsers"] = len(registry.endorsers)
         report.problems.extend(governance.codeowners_problems(registry))
     pull: governance.PullRequestCheck | None = None
     if options.base is not None:
@@ -86,6 +88,11 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
             )
         report.counts["awards"] = index.count
         report.counts["revocations"] = check_revocations_and_lists(registry, index, report.problems)
+        from generator.recognition import check_endorsements
+
+        endorsements = check_endorsements(registry, report.problems)
+        if endorsements:
+            report.counts["endorsements"] = endorsements
     for stale in check_schemas(root / layout.SCHEMAS_DIR):
         report.problems.add(
             stale, "out of date with the models: run `credreg schemas` and commit the result", code="schema.stale"

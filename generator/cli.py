@@ -114,7 +114,7 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     made = generate_key(registry, args.issuer, key_id=args.key_id, valid_from=valid_from, private_path=out)
     print(f"public key:  {layout.relpath(registry.root, made.public_path)}  ({made.public.publicKeyMultibase})")
     print(f"private key: {made.private_path}  (mode 600; keep it secret, never commit it)")
-    print(f"verification method: {registry.issuer_did(args.issuer)}#{made.public.id}")
+    print(f"verification method: {registry.endorser_did(args.issuer)}#{made.public.id}")
     print("next: commit the public key file and open a pull request (a registry maintainer must approve new keys)")
     return 0
 
@@ -200,18 +200,30 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         if registry is None:
             raise UsageError("verifying by hash needs a registry (--root DIR)")
         from generator.awards import find_award
+        from generator.endorsements import find_endorsement
 
         found = find_award(registry.root, digest)
-        if found is None:
+        endorsement = find_endorsement(registry.root, digest) if found is None else None
+        if found is None and endorsement is None:
             result_unknown = {"valid": False, "verdict": "unknown", "hash": digest}
             if args.format == "json":
                 print(json.dumps(result_unknown, indent=2))
             else:
                 print(f"UNKNOWN: no award with hash {digest} is in this registry")
             return 1
-        document = found[1]
+        document = found[1] if found is not None else endorsement.document if endorsement is not None else None
     else:
         raise UsageError(f"{target!r} is neither a file, an award hash (64 hex digits) nor a verification link")
+    from generator.endorsements import is_endorsement, verify_endorsement
+
+    if is_endorsement(document) and registry is not None:
+        result = verify_endorsement(document, registry)
+        print(
+            json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
+            if args.format == "json"
+            else format_result(result)
+        )
+        return 0 if result else 1
     result = verify_credential(
         document, registry, recipient=args.recipient, recipient_key=recipient_key, any_issuer=args.any_issuer
     )
@@ -226,6 +238,28 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0 if result else 1
 
 
+def _cmd_endorse(args: argparse.Namespace) -> int:
+    from generator.awarding.issue import parse_valid_until
+    from generator.endorsements import endorse
+    from generator.models.endorsement import EndorsementKind
+
+    registry = _load(args)
+    key = _signing_key(args, registry)
+    done = endorse(
+        registry,
+        args.target,
+        args.endorser,
+        key,
+        kind=EndorsementKind(args.kind),
+        comment=args.comment,
+        scope=args.scope,
+        valid_until=parse_valid_until(args.valid_until) if args.valid_until else None,
+    )
+    print(f"endorsement {done.hash}")
+    print(f"  {layout.relpath(registry.root, done.path)}")
+    return 0
+
+
 def _cmd_revoke(args: argparse.Namespace) -> int:
     from generator.awarding.revoke import revoke_award
 
@@ -233,6 +267,12 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.hash!r} is not an award hash (64 hex digits)")
     registry = _load(args)
     key = _signing_key(args, registry)
+    from generator.endorsements import find_endorsement, revoke_endorsement
+
+    if find_endorsement(registry.root, args.hash) is not None:
+        path = revoke_endorsement(registry, args.hash.lower(), key)
+        print(f"revoked endorsement {args.hash.lower()}: {layout.relpath(registry.root, path)} (bit set, re-signed)")
+        return 0
     done = revoke_award(registry, args.hash.lower(), args.reason, key)
     print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
     print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
@@ -482,6 +522,18 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--artifact-url", metavar="URL", help="where the built preview can be downloaded")
     preview.add_argument("--summary", metavar="FILE", help="append the Markdown here (e.g. $GITHUB_STEP_SUMMARY)")
     preview.set_defaults(handler=_cmd_preview_summary)
+
+    from generator.models.endorsement import EndorsementKind
+
+    endorse = sub.add_parser("endorse", help="sign an endorsement of a credential (or an issuer) as an endorser")
+    endorse.add_argument("target", metavar="ISSUER/CREDENTIAL|ISSUER")
+    endorse.add_argument("--as", dest="endorser", metavar="ENDORSER", required=True, help="endorser (or issuer) id")
+    endorse.add_argument("--key", metavar="PATH", required=True, help="the endorser's private key file")
+    endorse.add_argument("--kind", required=True, choices=[k.value for k in EndorsementKind])
+    endorse.add_argument("--comment", required=True, help="what the endorsement means (published)")
+    endorse.add_argument("--scope", help="what it covers, when not the whole credential (published)")
+    endorse.add_argument("--valid-until", metavar="DATE", help="when the endorsement ends")
+    endorse.set_defaults(handler=_cmd_endorse)
 
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
     build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")

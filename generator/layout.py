@@ -33,6 +33,7 @@ __all__ = [
 
 GOVERNANCE_PATH = "registry/governance.yaml"
 ISSUERS_DIR = "registry/issuers"
+ENDORSERS_DIR = "registry/endorsers"
 KEYS_DIR = "keys"
 SCHEMAS_DIR = "schemas"
 
@@ -50,6 +51,8 @@ class PathKind(enum.StrEnum):
     STATUS_LIST = "status-list"
     ISSUER_ASSET = "issuer-asset"
     KEY = "key"
+    ENDORSER = "endorser"
+    ENDORSEMENT = "endorsement"
     ISSUER_OTHER = "issuer-other"
     KEY_OTHER = "key-other"
     REGISTRY_LEVEL = "registry-level"
@@ -83,7 +86,17 @@ _RULES: list[tuple[re.Pattern[str], PathKind]] = [
         PathKind.ISSUER_ASSET,
     ),
     (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/images/(?P<name>{_SEG})$"), PathKind.ISSUER_ASSET),
+    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/endorsements/(?P<name>{_SEG})\.json$"), PathKind.ENDORSEMENT),
     (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/.+$"), PathKind.ISSUER_OTHER),
+    # An endorser's paths are owned by the endorser (``issuer`` names the owner: endorsers and issuers share the
+    # ``keys/`` namespace, so their ids never collide).
+    (re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/endorser\.yaml$"), PathKind.ENDORSER),
+    (
+        re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/endorsements/(?P<name>{_SEG})\.json$"),
+        PathKind.ENDORSEMENT,
+    ),
+    (re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/status/(?P<name>[0-9]+)\.json$"), PathKind.STATUS_LIST),
+    (re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/.+$"), PathKind.ISSUER_OTHER),
     (re.compile(rf"^keys/(?P<issuer>{_SEG})/(?P<name>{_SEG})\.json$"), PathKind.KEY),
     (re.compile(rf"^keys/(?P<issuer>{_SEG})/.+$"), PathKind.KEY_OTHER),
     (re.compile(r"^registry/governance\.yaml$"), PathKind.GOVERNANCE),
@@ -126,13 +139,16 @@ _ISSUER = rf"registry/issuers/{_SEG}"
 #: Every folder a registry may have, and what each may hold. Slugs are checked by the load stage, which can
 #: say which name is wrong; here any visible name of the right kind passes.
 PLACES: tuple[Place, ...] = (
-    _place("registry", r"governance\.yaml", "issuers", "registry/ holds governance.yaml and issuers/"),
+    _place(
+        "registry", r"governance\.yaml", "issuers|endorsers", "registry/ holds governance.yaml, issuers/ and endorsers/"
+    ),
     _place("registry/issuers", None, _SEG, "only issuer folders belong in registry/issuers/"),
     _place(
         _ISSUER,
         rf"issuer\.yaml|revocations\.jsonl|README\.md|logo\.(?:{'|'.join(IMAGE_EXTENSIONS)})",
-        "credentials|awards|status|images",
+        "credentials|awards|status|images|endorsements",
         "unexpected entry in an issuer folder (allowed: issuer.yaml, credentials/, awards/, status/, images/, "
+        "endorsements/, "
         f"revocations.jsonl, logo.<{'|'.join(IMAGE_EXTENSIONS)}>, README.md)",
         images=True,
     ),
@@ -144,10 +160,22 @@ PLACES: tuple[Place, ...] = (
         "awards/ holds award files (<hash>.json) and batches (.jsonl), in folders",
     ),
     _place(rf"{_ISSUER}/status", r"[0-9]+\.json", None, "status lists are <number>.json files"),
+    _place(rf"{_ISSUER}/endorsements", r"[0-9a-f]{64}\.json", None, "endorsements are <hash>.json files"),
+    _place("registry/endorsers", None, _SEG, "only endorser folders belong in registry/endorsers/"),
+    _place(
+        rf"registry/endorsers/{_SEG}",
+        r"endorser\.yaml|README\.md",
+        "endorsements|status",
+        "unexpected entry in an endorser folder (allowed: endorser.yaml, endorsements/, status/, README.md)",
+    ),
+    _place(
+        rf"registry/endorsers/{_SEG}/endorsements", r"[0-9a-f]{64}\.json", None, "endorsements are <hash>.json files"
+    ),
+    _place(rf"registry/endorsers/{_SEG}/status", r"[0-9]+\.json", None, "status lists are <number>.json files"),
     _place(
         rf"{_ISSUER}/images", _IMAGE, None, f"images/ holds images: .{', .'.join(IMAGE_EXTENSIONS)} files", images=True
     ),
-    _place("keys", r"README\.md", _SEG, "only issuer folders (and README.md) belong in keys/"),
+    _place("keys", r"README\.md", _SEG, "only issuer and endorser folders (and README.md) belong in keys/"),
     _place(rf"keys/{_SEG}", r"[^/]+\.json", None, "keys are <key-id>.json files"),
 )
 #: The trees :data:`PLACES` covers: everything under them is checked.
@@ -271,6 +299,20 @@ def relpath(root: Path, path: Path) -> str:
 
 def issuer_dir(root: Path, issuer: str) -> Path:
     return root / ISSUERS_DIR / issuer
+
+
+def endorser_dir(root: Path, endorser: str) -> Path:
+    return root / ENDORSERS_DIR / endorser
+
+
+def owner_dir(root: Path, owner: str) -> Path:
+    """The folder of an issuer or, when no issuer has this id, of an endorser."""
+    issuer = issuer_dir(root, owner)
+    return issuer if issuer.is_dir() or not endorser_dir(root, owner).is_dir() else endorser_dir(root, owner)
+
+
+def endorsements_dir(root: Path, owner: str) -> Path:
+    return owner_dir(root, owner) / "endorsements"
 
 
 def credential_path(root: Path, issuer: str, slug: str) -> Path:

@@ -33,7 +33,8 @@ from generator._internal.source import (
 from generator.errors import Location, Problem, ProblemList
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
 from generator.models._base import SLUG_PATTERN
-from generator.registry import IssuerRecord, Registry, Sourced
+from generator.models.endorser import Endorser
+from generator.registry import EndorserRecord, IssuerRecord, Registry, Sourced
 from generator.schema import FileKind, model_for, schema_errors
 
 __all__ = ["LoadResult", "load_registry", "parse_document", "pattern_words", "read_document", "validate_document"]
@@ -342,10 +343,38 @@ def load_registry(root: Path) -> LoadResult:
             issuers[record.id] = record
         else:
             unusable.add(entry.name)
-    _load_keys(root, issuers, problems)
+    endorsers = _load_endorsers(root, issuers, problems, unusable)
+    _load_keys(root, issuers, problems, endorsers)
     if governance is None:
         return LoadResult(None, problems)
-    return LoadResult(Registry(root, governance, issuers, unusable), problems)
+    return LoadResult(Registry(root, governance, issuers, unusable, endorsers), problems)
+
+
+def _load_endorsers(
+    root: Path, issuers: dict[str, IssuerRecord], problems: ProblemList, unusable: set[str]
+) -> dict[str, EndorserRecord]:
+    endorsers: dict[str, EndorserRecord] = {}
+    for entry in _sorted_entries(root / layout.ENDORSERS_DIR):
+        rel = layout.relpath(root, entry)
+        if not entry.is_dir():
+            continue  # the layout check reports it
+        if not layout.SLUG_RE.match(entry.name):
+            problems.add(rel, f"endorser folder name is not {_PATTERN_WORDS[SLUG_PATTERN]}", code="id.not-slug")
+            continue
+        if entry.name in issuers or (root / layout.ISSUERS_DIR / entry.name).is_dir():
+            # One id, one owner of keys/<id>/: an issuer endorses under its own id.
+            problems.add(rel, f"{entry.name!r} is already an issuer: an issuer endorses as itself", code="id.duplicate")
+            continue
+        path = entry / "endorser.yaml"
+        if not path.is_file():
+            problems.add(rel, "endorser folder has no endorser.yaml", code="layout.missing")
+            continue
+        source = parse_document(root, path, FileKind.ENDORSER, Endorser, problems)
+        if source is not None and _check_name(source, "id", entry.name, "folder name", problems):
+            endorsers[entry.name] = EndorserRecord(source)
+        else:
+            unusable.add(entry.name)
+    return endorsers
 
 
 def _load_issuer(root: Path, folder: Path, problems: ProblemList, unusable: set[str]) -> IssuerRecord | None:
@@ -375,13 +404,23 @@ def _load_issuer(root: Path, folder: Path, problems: ProblemList, unusable: set[
     return IssuerRecord(source, credentials)
 
 
-def _load_keys(root: Path, issuers: dict[str, IssuerRecord], problems: ProblemList) -> None:
+def _load_keys(
+    root: Path,
+    issuers: dict[str, IssuerRecord],
+    problems: ProblemList,
+    endorsers: dict[str, EndorserRecord] | None = None,
+) -> None:
+    endorsers = endorsers or {}
     keys_dir = root / layout.KEYS_DIR
     for folder in _sorted_entries(keys_dir):
         rel_folder = layout.relpath(root, folder)
         if not folder.is_dir():
             continue  # the layout check reports anything but README.md
-        issuer_known = folder.name in issuers or (root / layout.ISSUERS_DIR / folder.name / "issuer.yaml").is_file()
+        issuer_known = (
+            folder.name in issuers
+            or (root / layout.ISSUERS_DIR / folder.name / "issuer.yaml").is_file()
+            or (root / layout.ENDORSERS_DIR / folder.name / "endorser.yaml").is_file()
+        )
         if not issuer_known:
             problems.add(rel_folder, f"keys for unknown issuer {folder.name!r}", code="ref.unknown-issuer")
             continue
@@ -395,3 +434,5 @@ def _load_keys(root: Path, issuers: dict[str, IssuerRecord], problems: ProblemLi
             ok = _check_name(key, "issuer", folder.name, "folder name", problems) and ok
             if ok and folder.name in issuers:
                 issuers[folder.name].keys[key.model.id] = key
+            elif ok and folder.name in endorsers:
+                endorsers[folder.name].keys[key.model.id] = key

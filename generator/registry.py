@@ -17,8 +17,18 @@ from pydantic import BaseModel
 
 from generator._internal.source import Document
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
+from generator.models.endorser import Endorser
 
-__all__ = ["CredentialRecord", "IssuerRecord", "KeyRecord", "Registry", "Sourced", "did_web_for", "resolve_ref"]
+__all__ = [
+    "CredentialRecord",
+    "EndorserRecord",
+    "IssuerRecord",
+    "KeyRecord",
+    "Registry",
+    "Sourced",
+    "did_web_for",
+    "resolve_ref",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -57,6 +67,22 @@ class IssuerRecord:
 
 
 @dataclass(slots=True)
+class EndorserRecord:
+    """A registered endorser with its public keys (``keys/<endorser>/``)."""
+
+    source: Sourced[Endorser]
+    keys: dict[str, KeyRecord] = field(default_factory=dict)
+
+    @property
+    def endorser(self) -> Endorser:
+        return self.source.model
+
+    @property
+    def id(self) -> str:
+        return self.source.model.id
+
+
+@dataclass(slots=True)
 class Registry:
     """Governance, issuers, definitions and keys of one registry checkout."""
 
@@ -66,6 +92,8 @@ class Registry:
     unusable: set[str] = field(default_factory=set)
     """Issuers (``issuer``) and definitions (``issuer/slug``) whose files exist but have problems. References
     to them are not reported again: the file's own problems already say what is wrong."""
+    endorsers: dict[str, EndorserRecord] = field(default_factory=dict)
+    """Registered endorsers (``registry/endorsers/``); an issuer endorses under its own id, not here."""
 
     @property
     def site_url(self) -> str:
@@ -93,6 +121,28 @@ class Registry:
                 return record
         return None
 
+    def endorser_did(self, endorser_id: str) -> str:
+        """An endorser's DID: a registered endorser's (its own, or its did:web under ``endorsers``), or an
+        issuer's when the issuer endorses."""
+        record = self.endorsers.get(endorser_id)
+        if record is not None:
+            return record.endorser.did or did_web_for(self.site_url, endorser_id, "endorsers")
+        return self.issuer_did(endorser_id)
+
+    def endorser_name(self, endorser_id: str) -> str:
+        record = self.endorsers.get(endorser_id)
+        return record.endorser.name if record is not None else self.issuers[endorser_id].issuer.name
+
+    def endorser_keys(self, endorser_id: str) -> dict[str, KeyRecord]:
+        """The registered keys an endorsement by ``endorser_id`` may be signed with (empty when unknown)."""
+        if endorser_id in self.endorsers:
+            return self.endorsers[endorser_id].keys
+        record = self.issuers.get(endorser_id)
+        return record.keys if record is not None else {}
+
+    def is_endorser(self, endorser_id: str) -> bool:
+        return endorser_id in self.endorsers or endorser_id in self.issuers
+
     # URLs on the published site; every page and data file is addressed through these.
 
     def url(self, path: str) -> str:
@@ -113,12 +163,13 @@ class Registry:
         return self.url(f"verify/#{award_hash}")
 
 
-def did_web_for(site_url: str, issuer_id: str) -> str:
-    """``did:web:<host>[:<path segments>]:issuers:<issuer>`` for a site URL (port percent-encoded, per did:web)."""
+def did_web_for(site_url: str, issuer_id: str, folder: str = "issuers") -> str:
+    """``did:web:<host>[:<path segments>]:issuers:<issuer>`` for a site URL (port percent-encoded, per did:web);
+    ``folder="endorsers"`` for a registered endorser."""
     parts = urlsplit(site_url)
     host = quote(parts.netloc, safe="")  # encodes ':' of a port as %3A
     segments = [s for s in parts.path.split("/") if s]
-    return ":".join(["did", "web", host, *(quote(s, safe="") for s in segments), "issuers", issuer_id])
+    return ":".join(["did", "web", host, *(quote(s, safe="") for s in segments), folder, issuer_id])
 
 
 def resolve_ref(ref: str, issuer_id: str) -> str:

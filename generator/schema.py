@@ -21,6 +21,8 @@ from pydantic import BaseModel
 
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
 from generator.models.award import Award, RevocationEntry
+from generator.models.endorsement import Endorsement
+from generator.models.endorser import Endorser
 
 __all__ = ["SCHEMA_ID_BASE", "FileKind", "check_schemas", "json_schema", "validator", "write_schemas"]
 
@@ -37,6 +39,8 @@ class FileKind(enum.StrEnum):
     KEY = "key"
     AWARD = "award"
     REVOCATION = "revocation"
+    ENDORSER = "endorser"
+    ENDORSEMENT = "endorsement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,12 @@ _KINDS: dict[FileKind, _KindInfo] = {
     ),
     FileKind.REVOCATION: _KindInfo(
         RevocationEntry, "Revocation entry", "one line of registry/issuers/<issuer>/revocations.jsonl"
+    ),
+    FileKind.ENDORSER: _KindInfo(Endorser, "Endorser", "registry/endorsers/<endorser>/endorser.yaml"),
+    FileKind.ENDORSEMENT: _KindInfo(
+        Endorsement,
+        "Endorsement (Open Badges 3.0 EndorsementCredential, registry profile)",
+        "registry/endorsers/<endorser>/endorsements/<hash>.json, or registry/issuers/<issuer>/endorsements/<hash>.json",
     ),
 }
 

@@ -90,6 +90,8 @@ def test_schemas_command_writes_and_checks(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "award.schema.json",
         "credential.schema.json",
+        "endorsement.schema.json",
+        "endorser.schema.json",
         "governance.schema.json",
         "issuer.schema.json",
         "key.schema.json",
@@ -192,6 +194,7 @@ def test_root_is_accepted_after_every_command_that_reads_a_registry() -> None:
         "new": ["issuer", "acme"],
         "form-to-pr": ["issuer", "--body", "b", "--author", "a", "--issue", "1"],
         "preview-summary": ["--base", "main"],
+        "endorse": ["acme/sql", "--as", "e", "--key", "k", "--kind", "endorses", "--comment", "c"],
     }
     assert commands == {*needs, "demo", "log"}
     # Nested commands take it after the innermost command word.

@@ -102,8 +102,10 @@ def generate_key(
     now: dt.datetime | None = None,
 ) -> GeneratedKey:
     """Make an Ed25519 key pair: the public half into ``keys/<issuer>/``, the private half outside the repo."""
-    if issuer not in registry.issuers:
-        raise UsageError(f"unknown issuer {issuer!r}", [f"registered issuers: {', '.join(sorted(registry.issuers))}"])
+    if issuer not in registry.issuers and issuer not in registry.endorsers:
+        raise UsageError(
+            f"unknown issuer or endorser {issuer!r}", [f"registered issuers: {', '.join(sorted(registry.issuers))}"]
+        )
     now = now or dt.datetime.now(dt.UTC)
     key_id = key_id or _free_key_id(registry, issuer, now.date())
     if not layout.SLUG_RE.match(key_id):

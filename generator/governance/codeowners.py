@@ -6,6 +6,7 @@ Ownership written out:
 
 * ``*``: the registry maintainers (everything not matched below: governance, schemas, code, docs).
 * ``/registry/issuers/<id>/``: the issuer's maintainers and the registry maintainers.
+* ``/registry/endorsers/<id>/``: the endorser's maintainers and the registry maintainers.
 * ``/keys/<id>/``: the registry maintainers only while ``review.new_key_requires_registry_maintainer`` is on
   (the default): CODEOWNERS cannot tell a new key from an edited one, and a key decides whose signatures the
   registry trusts, so every change to an issuer's keys (new key, rotation, revocation) is approved by a registry
@@ -67,6 +68,11 @@ def render_codeowners(registry: Registry) -> str:
         issuer_owners = _owners(registry.issuers[issuer_id].issuer.maintainers, governance.maintainers)
         rows.append((f"/registry/issuers/{issuer_id}/", issuer_owners))
         rows.append((f"/keys/{issuer_id}/", registry_owners if keys_by_registry else issuer_owners))
+    for endorser_id in sorted(registry.endorsers):
+        # An endorser's folder (its endorsements and status lists) is co-owned by its maintainers, as an issuer's.
+        endorser_owners = _owners(registry.endorsers[endorser_id].endorser.maintainers, governance.maintainers)
+        rows.append((f"/registry/endorsers/{endorser_id}/", endorser_owners))
+        rows.append((f"/keys/{endorser_id}/", registry_owners if keys_by_registry else endorser_owners))
     width = max(len(pattern) for pattern, _ in rows)
     body = "\n".join(f"{pattern.ljust(width)}  {' '.join(owners)}" for pattern, owners in rows)
     return _HEADER + (_KEYS_REGISTRY if keys_by_registry else _KEYS_SHARED) + "\n" + body + "\n"

@@ -133,6 +133,9 @@ class PullRequest:
         if issuer not in self._base_issuers:
             path = f"{layout.ISSUERS_DIR}/{issuer}/issuer.yaml"
             raw = self.base.read(path)
+            if raw is None:  # an endorser owns its folder and keys as an issuer does
+                path = f"{layout.ENDORSERS_DIR}/{issuer}/endorser.yaml"
+                raw = self.base.read(path)
             if raw is None:
                 self._base_issuers[issuer] = None
             else:

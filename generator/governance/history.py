@@ -46,6 +46,8 @@ _NAMED = {
     PathKind.REVOCATIONS: "a revocation log",
     PathKind.STATUS_LIST: "a status list",
     PathKind.KEY: "a key file",
+    PathKind.ENDORSER: "an endorser's folder",
+    PathKind.ENDORSEMENT: "an endorsement file",
 }
 
 _REVOKE_HINT = "to withdraw an award, revoke it (`credreg revoke HASH --reason …`)"
@@ -82,6 +84,17 @@ def _award(pr: PullRequest, change: Change, problems: ProblemList) -> None:
             change.path,
             f"a committed award never changes (its signature and hash are published); {_REVOKE_HINT}, "
             "then award a corrected one",
+            code="governance.append-only",
+        )
+
+
+def _endorsement(pr: PullRequest, change: Change, problems: ProblemList) -> None:
+    if change.status in (ChangeStatus.DELETED, ChangeStatus.MODIFIED):
+        done = "deleted" if change.status is ChangeStatus.DELETED else "changed"
+        problems.add(
+            change.path,
+            f"endorsements are never {done} (their signature and hash are published): to withdraw one, its endorser "
+            "revokes it (`credreg revoke HASH --key …`), then signs a new one if needed",
             code="governance.append-only",
         )
 
@@ -306,6 +319,7 @@ _RULES: dict[PathKind, Callable[[PullRequest, Change, ProblemList], None]] = {
     PathKind.ISSUER: _issuer,
     PathKind.KEY: _key,
     PathKind.GOVERNANCE: _governance,
+    PathKind.ENDORSEMENT: _endorsement,
 }
 
 

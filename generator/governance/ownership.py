@@ -54,6 +54,8 @@ def _proposed_maintainers(pr: PullRequest, issuer: str) -> Maintainers:
     """The maintainers a new issuer's own (working tree) issuer.yaml lists."""
     if pr.registry is not None and issuer in pr.registry.issuers:
         return Maintainers(tuple(pr.registry.issuers[issuer].issuer.maintainers))
+    if pr.registry is not None and issuer in pr.registry.endorsers:
+        return Maintainers(tuple(pr.registry.endorsers[issuer].endorser.maintainers))
     return Maintainers()
 
 

@@ -106,5 +106,8 @@ def check_pull_request(
     if registry is not None:
         new = check_new_awards(pr, problems)
         revocations = check_revocations_and_lists(pr, new, problems)
+        from generator.governance.endorsements import check_new_endorsements
+
+        check_new_endorsements(pr, problems)
     summary = summarize(pr, awards=len(new.outcomes), award_files=new.files, revocations=revocations)
     return PullRequestCheck(pr, summary)

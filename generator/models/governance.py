@@ -116,6 +116,11 @@ class Governance(StrictModel):
     """The public transparency log of every award, revocation, key change and credential definition version
     (absent: the registry publishes no log)."""
 
+    registry_key: str | None = Field(default=None, pattern=r"^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$")
+    """The registry's own Ed25519 Multikey (public half). With it, the build signs (private half in
+    ``$CREDREG_REGISTRY_KEY``) one statement per credential binding its Achievement id to the issuer that defines
+    it, published with the registry's did:web (see generator/statements.py)."""
+
     @field_validator("site_url")
     @classmethod
     def _site_url_shape(cls, value: str) -> str:

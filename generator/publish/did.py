@@ -20,15 +20,19 @@ DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multik
 
 
 def serves_did(registry: Registry, issuer_id: str) -> bool:
-    """Whether the registry site is where this issuer's DID resolves (it is not for issuers with their own DID)."""
+    """Whether the registry site is where this issuer's (or endorser's) DID resolves (not for own DIDs)."""
+    if issuer_id in registry.endorsers:
+        return registry.endorser_did(issuer_id) == did_web_for(registry.site_url, issuer_id, "endorsers")
     return registry.issuer_did(issuer_id) == did_web_for(registry.site_url, issuer_id)
 
 
 def did_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
-    did = registry.issuer_did(issuer_id)
+    """The DID document of an issuer, or of a registered endorser (same keys, same rules)."""
+    did = registry.endorser_did(issuer_id)
+    keys = registry.endorser_keys(issuer_id)
     methods = []
-    for key_id in sorted(registry.issuers[issuer_id].keys):
-        key = registry.issuers[issuer_id].keys[key_id].model
+    for key_id in sorted(keys):
+        key = keys[key_id].model
         method: dict[str, Any] = {
             "id": f"{did}#{key.id}",
             "type": "Multikey",

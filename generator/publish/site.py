@@ -75,6 +75,44 @@ def _issuer_files(registry: Registry, out: Path) -> None:
             write_staged(target / value, data)
 
 
+def _endorsement_files(registry: Registry, out: Path) -> None:
+    """Endorsers' did.json, keys.json and signed status lists, every endorsement file byte for byte (under its
+    endorser's folder, or its issuer's), and the registry's JSON-LD context for the endorsement terms."""
+    from importlib import resources
+
+    from generator.endorsements import iter_endorsements
+    from generator.publish.verifydata import keys_document
+
+    root = registry.root
+    for endorser_id in registry.endorsers:
+        target = out / "endorsers" / endorser_id
+        base = f"{layout.ENDORSERS_DIR}/{endorser_id}"
+        for _, name in regular_files(str(root / base / "status")):
+            if _STATUS_LIST.match(name):
+                write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
+        if serves_did(registry, endorser_id):
+            write_json_atomic(target / "did.json", did_document(registry, endorser_id))
+        write_json_atomic(target / "keys.json", keys_document(registry, endorser_id))
+    for found in iter_endorsements(root):
+        rel = layout.relpath(root, found.path)
+        folder = "endorsers" if rel.startswith(f"{layout.ENDORSERS_DIR}/") else "issuers"
+        write_staged(out / folder / found.owner / "endorsements" / f"{found.hash}.json", read_inside(root, rel))
+    context = resources.files("generator.crypto").joinpath("contexts", "credreg-endorsement-v1.jsonld")
+    write_staged(out / "contexts" / "endorsement-v1.jsonld", context.read_bytes())
+
+
+def _registry_statements(registry: Registry, out: Path, now: dt.datetime) -> None:
+    """The registry's DID document (when it declares a registry_key) and, with the key at hand, its signed
+    statements of who defines each credential (:mod:`generator.statements`)."""
+    from generator.statements import registry_did_document, registry_did_path, signed_statements
+
+    if registry.governance.model.registry_key is None:
+        return
+    write_json_atomic(out / registry_did_path(registry.site_url), registry_did_document(registry))
+    for path, statement in signed_statements(registry, now).items():
+        write_json_atomic(out / path, statement)
+
+
 def prepare_site(
     registry: Registry, out: Path, verify_fragment: Callable[[], str], *, now: dt.datetime | None = None
 ) -> PreparedSite:
@@ -82,6 +120,8 @@ def prepare_site(
     now = now or dt.datetime.now(dt.UTC)
     stats, revocations = write_verification_data(registry, out, now=now)
     _issuer_files(registry, out)
+    _endorsement_files(registry, out)
+    _registry_statements(registry, out, now)
     model = SiteModel.build(registry, stats, revocations, now)
     for path, document in data_files(model).items():
         write_staged(out / path, encode(document))

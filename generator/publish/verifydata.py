@@ -113,10 +113,12 @@ class PublishedAward:
 
 
 def keys_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
-    did = registry.issuer_did(issuer_id)
+    """An issuer's (or a registered endorser's) keys with their validity windows, for the browser."""
+    did = registry.endorser_did(issuer_id)
+    records = registry.endorser_keys(issuer_id)
     keys = []
-    for key_id in sorted(registry.issuers[issuer_id].keys):
-        key = registry.issuers[issuer_id].keys[key_id].model
+    for key_id in sorted(records):
+        key = records[key_id].model
         keys.append(
             {
                 "id": key.id,

@@ -9,6 +9,7 @@ from generator.publish.did import serves_did
 from generator.publish.verifydata import keys_document
 from generator.render import labels
 from generator.render.compare import compare_display
+from generator.render.endorsements import endorsement_file_path
 from generator.render.facets import skill_label
 from generator.render.model import Entry, SiteModel
 
@@ -75,7 +76,50 @@ def _credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
         },
         "awards": _awards(model, entry.ref),
         "display": compare_display(model, entry),
+        **_recognition(model, entry),
     }
+
+
+def _endorsement(model: SiteModel, item: Any) -> dict[str, Any]:
+    doc = item.found.document
+    subject = doc.get("credentialSubject", {})
+    return {
+        "hash": item.found.hash,
+        "endorser": item.endorser,
+        "endorser_name": doc.get("issuer", {}).get("name"),
+        "subject": item.subject,
+        "kind": item.kind,
+        "comment": subject.get("endorsementComment"),
+        "scope": subject.get("endorsementScope"),
+        "valid_from": doc.get("validFrom"),
+        "valid_until": doc.get("validUntil"),
+        "status": str(item.verdict),
+        "file": model.registry.url(endorsement_file_path(item)),
+    }
+
+
+def _recognition(model: SiteModel, entry: Entry) -> dict[str, Any]:
+    """Signed endorsements of the credential and what each quality-assurance claim is worth."""
+    registry = model.registry
+    subject = registry.credential_url(entry.record.id, entry.definition.id)
+    return {
+        "endorsements": [_endorsement(model, e) for e in model.recognition.of(subject) if e.result.authentic],
+        "quality_assurance": [
+            {"kind": c.claim.kind.value, "by": c.claim.by, "status": c.status.value, "endorser": c.endorser,
+             "endorsement": c.endorsement}
+            for c in model.recognition.claims(registry, entry.record.id, entry.definition.id)
+        ],
+    }  # fmt: skip
+
+
+def _endorser(model: SiteModel, endorser_id: str) -> dict[str, Any]:
+    registry = model.registry
+    data: dict[str, Any] = registry.endorsers[endorser_id].endorser.model_dump(mode="json", exclude_none=True)
+    data["page"] = registry.url(f"endorsers/{endorser_id}/")
+    data["did"] = registry.endorser_did(endorser_id)
+    data["keys"] = keys_document(registry, endorser_id)["keys"]
+    data["endorsements"] = [_endorsement(model, e) for e in model.recognition.by(endorser_id) if e.result.authentic]
+    return data
 
 
 def _issuer(model: SiteModel, issuer_id: str) -> dict[str, Any]:
@@ -157,6 +201,7 @@ def api_files(model: SiteModel) -> dict[str, Any]:
                 "issuers": registry.url("api/issuers.json"),
                 "credentials": registry.url("api/credentials.json"),
                 "skills": registry.url("api/skills.json"),
+                "endorsers": registry.url("api/endorsers.json"),
                 "feed": registry.url("feed.xml"),
                 "verification_index": registry.url("verify/index.json"),
             },
@@ -182,6 +227,16 @@ def api_files(model: SiteModel) -> dict[str, Any]:
     }
     for issuer_id in registry.issuers:
         files[f"api/issuers/{issuer_id}.json"] = _issuer(model, issuer_id)
+    if registry.endorsers:
+        files["api/endorsers.json"] = {
+            "endorsers": [
+                {"id": i, "name": r.endorser.name, "kind": r.endorser.kind.value, "did": registry.endorser_did(i),
+                 "page": registry.url(f"endorsers/{i}/"), "api": registry.url(f"api/endorsers/{i}.json")}
+                for i, r in sorted(registry.endorsers.items())
+            ]
+        }  # fmt: skip
+        for endorser_id in registry.endorsers:
+            files[f"api/endorsers/{endorser_id}.json"] = _endorser(model, endorser_id)
     for entry in model.entries.values():
         files[f"api/credentials/{entry.ref}.json"] = _credential(model, entry)
     return files

@@ -12,6 +12,7 @@ from generator.render.components import (
     stat_tiles,
     status_badge,
 )
+from generator.render.endorsements import recognition_section
 from generator.render.html import esc, external_href, external_link, relative
 from generator.render.markdown import render_markdown
 from generator.render.model import Entry, SiteModel
@@ -118,15 +119,6 @@ def _occupations(entry: Entry) -> str:
         chips = "".join(f'<li class="cr-chip">{esc(i)}</li>' for i in d.industries)
         parts.append(f'<h3>Industries</h3><ul class="cr-chips">{chips}</ul>')
     return "".join(parts)
-
-
-def _quality(entry: Entry) -> str:
-    """Who vouches for the credential; nothing (and no section) when nobody does."""
-    items = []
-    for qa in entry.definition.quality_assurance:
-        since = f' <span class="cr-muted">since {esc(labels.date_label(qa.since))}</span>' if qa.since else ""
-        items.append(f"<li>{esc(labels.QA_KIND[qa.kind])} {external_link(qa.url, qa.by)}{since}</li>")
-    return f'<ul class="cr-list">{"".join(items)}</ul>' if items else ""
 
 
 def _validity(entry: Entry) -> str:
@@ -270,7 +262,7 @@ def credential_body(model: SiteModel, entry: Entry) -> str:
         _section("criteria", "How it is assessed", _assessment(entry)),
         _section("pathway", "Pathway", pathway(model, entry, here)),
         _section("occupations", "Occupations and industries", _occupations(entry)),
-        _section("quality", "Quality assurance", _quality(entry)),
+        _section("quality", "Recognition and quality assurance", recognition_section(model, entry, here)),
         _section("validity", "Validity and renewal", _validity(entry)),
         _section("awards", "Awards", awards),
         _section("languages", "In other languages", _translations(entry)),

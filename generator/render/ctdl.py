@@ -20,7 +20,6 @@ from generator.models import (
     DeliveryMode,
     LifecycleStatus,
     Price,
-    QualityAssuranceKind,
     StackingRule,
 )
 from generator.render.model import Entry, SiteModel
@@ -59,11 +58,13 @@ _DELIVERY = {
     DeliveryMode.IN_PERSON: ("deliveryType:InPerson", "In Person Only"),
     DeliveryMode.BLENDED: ("deliveryType:BlendedDelivery", "Blended Delivery"),
 }
-_QA_PROPERTY = {
-    QualityAssuranceKind.ACCREDITED: "ceterms:accreditedBy",
-    QualityAssuranceKind.APPROVED: "ceterms:approvedBy",
-    QualityAssuranceKind.RECOGNIZED: "ceterms:recognizedBy",
-    QualityAssuranceKind.ENDORSED: "ceterms:recognizedBy",
+#: Signed endorsement kinds → CTDL quality-assurance properties.
+_ENDORSEMENT_PROPERTY = {
+    "accredits": "ceterms:accreditedBy",
+    "approves-for-regulated-role": "ceterms:approvedBy",
+    "counts-towards-qualification": "ceterms:recognizedBy",
+    "recognises": "ceterms:recognizedBy",
+    "endorses": "ceterms:recognizedBy",
 }
 
 
@@ -219,11 +220,22 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
         doc["ceterms:latestVersion"] = url_of(entry.superseded_by)
     if entry.supersedes:
         doc["ceterms:previousVersion"] = url_of(entry.supersedes)
-    for qa in d.quality_assurance:
-        org: dict[str, Any] = {"@type": "ceterms:QACredentialOrganization", "ceterms:name": _lang(lang, qa.by)}
-        if qa.url:
-            org["ceterms:subjectWebpage"] = qa.url
-        doc.setdefault(_QA_PROPERTY[qa.kind], []).append(org)
+    # Only what a body signed (and still stands behind) is stated as accreditation, recognition or approval; an
+    # issuer's unconfirmed claim is not exported as fact.
+    subject = registry.credential_url(entry.record.id, d.id)
+    for item in model.recognition.of(subject):
+        if not item.valid or item.endorser is None:
+            continue
+        org = {
+            "@type": "ceterms:QACredentialOrganization",
+            "ceterms:name": _lang(lang, registry.endorser_name(item.endorser)),
+            "ceterms:subjectWebpage": registry.url(f"endorsers/{item.endorser}/")
+            if item.endorser in registry.endorsers
+            else registry.issuer_url(item.endorser),
+        }
+        prop = _ENDORSEMENT_PROPERTY.get(item.kind, "ceterms:recognizedBy")
+        if org not in doc.get(prop, []):
+            doc.setdefault(prop, []).append(org)
     if d.validity.period:
         doc["ceterms:renewalFrequency"] = d.validity.period
     if d.image:

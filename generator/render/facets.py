@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from generator.models import LifecycleStatus, Proficiency
 from generator.render import labels
+from generator.render.endorsements import endorser_names
 from generator.render.model import Entry, SiteModel
 
 __all__ = ["FACETS", "Facet", "facet_values", "skill_label"]
@@ -48,6 +49,13 @@ FACETS: tuple[Facet, ...] = (
     ),
     Facet("type", "Type"),
     Facet("issuer", "Issuer"),
+    Facet(
+        "recognised",
+        "Recognised by",
+        (),
+        "Bodies that signed an endorsement of the credential or its issuer (accreditation, recognition, approval), "
+        "checked when the site was built: claims alone do not count.",
+    ),
     Facet("delivery", "Delivery", tuple(labels.DELIVERY.values())),
     Facet(
         "cost",
@@ -78,6 +86,7 @@ def facet_values(model: SiteModel, entry: Entry) -> dict[str, list[str]]:
         "practical": [labels.practical_share(d)],
         "type": [labels.achievement_type_label(d.achievement_type.value)],
         "issuer": [entry.issuer.name],
+        "recognised": endorser_names(model, entry),
         "delivery": [labels.DELIVERY[d.delivery]],
         "cost": [labels.cost_bucket(d.cost)],
         "effort": [labels.effort_bucket(d.effort.hours)],

@@ -14,7 +14,7 @@ __all__ = ["home_body"]
 HERE = ""
 
 
-def _ways_in() -> str:
+def _ways_in(endorsers: bool = False) -> str:
     def link(path: str, text: str) -> str:
         return f'<a href="{esc(relative(HERE, path))}">{esc(text)}</a>'
 
@@ -38,7 +38,11 @@ def _ways_in() -> str:
         (
             "Who issues here",
             "Universities, industry bodies, training providers and employers, each with its signing keys.",
-            [link("issuers/", "All issuers"), link("about/", "About the registry")],
+            [
+                link("issuers/", "All issuers"),
+                *([link("endorsers/", "Who vouches for them")] if endorsers else []),
+                link("about/", "About the registry"),
+            ],
         ),
     ]
     items = "".join(
@@ -79,7 +83,7 @@ def home_body(model: SiteModel) -> str:
         f'<div class="cr-home__intro cr-prose">{render_markdown(governance.description)}</div>'
         f"{search_form(HERE, input_id='home-q', label='Search credentials by skill, topic or name')}"
         f"{counts}</header>"
-        f"{_ways_in()}"
+        f"{_ways_in(bool(model.registry.endorsers))}"
         '<section class="cr-section" aria-labelledby="skills-h"><h2 id="skills-h">Most certified skills</h2>'
         f"{_top_skills(model)}"
         f'<p><a href="{esc(relative(HERE, "skills/"))}">All skills, by framework</a></p></section>'

@@ -8,6 +8,7 @@ from generator.registry import IssuerRecord
 from generator.render import labels
 from generator.render.components import card_list, fact_list, stat_tiles
 from generator.render.credential import asset_src
+from generator.render.endorsements import issuer_recognition
 from generator.render.html import esc, external_link, relative
 from generator.render.markdown import render_markdown
 from generator.render.model import SiteModel, credential_path, issuer_path
@@ -173,11 +174,13 @@ def issuer_body(model: SiteModel, record: IssuerRecord) -> str:
     )
     credentials = card_list(model.issuer_entries(record.id), here) or '<p class="cr-muted">No credentials yet.</p>'
     about = f'<div class="cr-prose">{render_markdown(issuer.description)}</div>'
+    recognition = issuer_recognition(model, record.id, here)  # no heading over nothing
     return (
         f'<article class="cr-issuer">{hero}<section aria-label="Profile">{profile}</section>'
         f"{_section('about', 'About', about)}"
         f"{_section('awards', 'Awards', stat_tiles(issuer_counts(model, record.id)))}"
         f"{_section('credentials', 'Credentials', credentials)}"
+        f"{_section('recognition', 'Recognition', recognition) if recognition else ''}"
         f"{_section('keys', 'Identity and signing keys', _technical(model, record, here))}"
         f"{_section('revocations', 'Revocation list', _revocations(model, record, here))}"
         "</article>"

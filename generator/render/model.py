@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from generator.models import CredentialDefinition, Framework, Issuer, Skill
 from generator.openbadges import skill_anchor
 from generator.publish.verifydata import AwardStats, PublishedAward
+from generator.recognition import Recognition, collect_recognition
 from generator.registry import IssuerRecord, Registry, resolve_ref
 
-__all__ = ["Entry", "SiteModel", "SkillGroup", "credential_path", "issuer_path"]
+__all__ = ["Entry", "SiteModel", "SkillGroup", "credential_path", "endorser_path", "issuer_path"]
 
 
 def credential_path(ref: str) -> str:
@@ -22,6 +23,11 @@ def credential_path(ref: str) -> str:
 
 def issuer_path(issuer_id: str) -> str:
     return f"issuers/{issuer_id}/"
+
+
+def endorser_path(endorser_id: str) -> str:
+    """The page of a registered endorser (an issuer that endorses keeps its issuer page)."""
+    return f"endorsers/{endorser_id}/"
 
 
 @dataclass(slots=True)
@@ -87,6 +93,8 @@ class SiteModel:
     now: dt.datetime
     entries: dict[str, Entry] = field(default_factory=dict)
     skills: dict[str, SkillGroup] = field(default_factory=dict)
+    recognition: Recognition = field(default_factory=Recognition)
+    """Every endorsement, verified at build time (:mod:`generator.recognition` decides what it confirms)."""
 
     @classmethod
     def build(
@@ -97,6 +105,7 @@ class SiteModel:
         now: dt.datetime,
     ) -> SiteModel:
         model = cls(registry, stats, revocations, now)
+        model.recognition = collect_recognition(registry, now=now)
         for record, credential in registry.credentials():
             ref = f"{record.id}/{credential.model.id}"
             definition = credential.model

@@ -7,16 +7,23 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from generator.models.endorsement import ENDORSEMENT_CONTEXT_URL
 from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL, achievement
 from generator.render.api import api_files
 from generator.render.catalog import catalog_bodies
 from generator.render.compare import COMPARE_PATH, compare_body
 from generator.render.credential import credential_body
 from generator.render.ctdl import ctdl_credential
+from generator.render.endorsements import (
+    ENDORSEMENT_SCRIPT,
+    achievement_endorsements,
+    endorser_body,
+    endorsers_index_body,
+)
 from generator.render.feed import atom_feed
 from generator.render.home import home_body
 from generator.render.issuer import issuer_body, issuers_index_body
-from generator.render.model import Entry, SiteModel, issuer_path
+from generator.render.model import Entry, SiteModel, endorser_path, issuer_path
 from generator.render.page import PageSpec
 from generator.render.skills import skills_body
 
@@ -97,6 +104,27 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
                 partial(issuer_body, model, record),
                 image=_image(model, record.id, issuer.logo),
                 og_type="profile",
+                scripts=(ENDORSEMENT_SCRIPT,),
+            )
+        )
+    if registry.endorsers:
+        pages.append(
+            PageSpec(
+                "endorsers/",
+                "Endorsers",
+                "Sector councils, quality-assurance agencies and employer networks that sign what they stand behind.",
+                partial(endorsers_index_body, model),
+            )
+        )
+    for endorser_id, endorser in registry.endorsers.items():
+        pages.append(
+            PageSpec(
+                endorser_path(endorser_id),
+                endorser.endorser.name,
+                f"{endorser.endorser.name}: the credentials and issuers it endorses, with signed endorsements.",
+                partial(endorser_body, model, endorser_id),
+                og_type="profile",
+                scripts=(ENDORSEMENT_SCRIPT,),
             )
         )
     for entry in model.entries.values():
@@ -109,7 +137,9 @@ def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[Pag
                 partial(credential_body, model, entry),
                 image=_image(model, entry.record.id, d.image),
                 og_type="article",
-                scripts=(PICKER_SCRIPT, LANGUAGE_SCRIPT) if d.translations else (PICKER_SCRIPT,),
+                scripts=(PICKER_SCRIPT, ENDORSEMENT_SCRIPT, LANGUAGE_SCRIPT)
+                if d.translations
+                else (PICKER_SCRIPT, ENDORSEMENT_SCRIPT),
             )
         )
     return pages
@@ -133,6 +163,11 @@ def site_achievement(model: SiteModel, entry: Entry) -> dict[str, Any]:
         "@context": [VC2_CONTEXT_URL, OB3_CONTEXT_URL],
         **achievement(model.registry, entry.issuer, d),
     }
+    endorsements = achievement_endorsements(model, entry)
+    if endorsements:
+        # OB 3.0's Achievement.endorsement: the signed EndorsementCredentials, whole (their proofs still verify).
+        doc["@context"].append(ENDORSEMENT_CONTEXT_URL)
+        doc["endorsement"] = endorsements
     if not d.translations:
         return doc
     own = d.languages[0]

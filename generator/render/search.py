@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from generator.render.components import card_data
+from generator.render.endorsements import endorser_names
 from generator.render.facets import facet_values
 from generator.render.model import Entry, SiteModel
 
@@ -28,9 +29,12 @@ class SearchRecord:
     sort: dict[str, str]
 
 
-def _content(entry: Entry) -> str:
+def _content(model: SiteModel, entry: Entry) -> str:
     d = entry.definition
     parts = [d.name, d.summary, entry.issuer.name, d.description, d.criteria.narrative]
+    # Who vouches for it, claimed or signed: an employer searches for the body they trust.
+    parts += [qa.by for qa in d.quality_assurance]
+    parts += endorser_names(model, entry)
     for skill in d.skills:
         parts += [skill.name, skill.description or ""]
         if skill.alignment is not None:
@@ -48,7 +52,7 @@ def search_records(model: SiteModel) -> list[SearchRecord]:
     return [
         SearchRecord(
             url=f"/{entry.path}",
-            content=_content(entry),
+            content=_content(model, entry),
             meta={
                 "title": entry.definition.name,
                 "card": json.dumps(card_data(entry), ensure_ascii=False, separators=(",", ":")),

@@ -368,6 +368,17 @@ class CredentialPolicy:
     def check(self, ctx: VerificationContext) -> Check:
         label = "Credential defined"
         record = ctx.registry_issuer
+        if record is None and ctx.registry is not None:
+            # A foreign credential that reuses one of our Achievement ids claims a credential another issuer owns.
+            reused = reused_achievement_owner(ctx.registry.url("credentials/"), ctx.achievement.get("id"))
+            if reused is not None:
+                return _check(
+                    "credential",
+                    label,
+                    False,
+                    f"the achievement is {reused}'s credential in this registry, but {ctx.issuer_id} issued this: "
+                    "only its owner awards it",
+                )
         if record is None or ctx.registry is None:
             return _not_checked("credential", label, "the issuer is not registered here", applicable=False)
         achievement_id = ctx.achievement.get("id")
@@ -399,6 +410,14 @@ class CredentialPolicy:
             if owner != record.id:
                 return _check("credential", label, False, f"the achievement is {owner}'s credential, not {record.id}'s")
         return _check("credential", label, False, f"{achievement_id} is not a credential {record.id} defines here")
+
+
+def reused_achievement_owner(prefix: str, achievement_id: Any) -> str | None:
+    """The registry issuer whose credential page ``achievement_id`` is (``prefix``: the site's credentials/ URL)."""
+    if not isinstance(achievement_id, str) or not achievement_id.startswith(prefix):
+        return None
+    owner = achievement_id[len(prefix) :].split("/")[0]
+    return owner or None
 
 
 class RegisteredPolicy:

@@ -73,5 +73,5 @@ def test_refuses_a_damaged_private_key(signer: Signer) -> None:
 def test_key_ids_are_unique_and_files_never_overwritten(signer: Signer) -> None:
     with pytest.raises(UsageError, match="already exists: key files never change"):
         generate_key(signer.registry, "acme-academy", key_id="key-1", private_path=signer.key_dir / "x.key")
-    with pytest.raises(UsageError, match="unknown issuer 'nobody'"):
+    with pytest.raises(UsageError, match="unknown issuer or endorser 'nobody'"):
         generate_key(signer.registry, "nobody", private_path=signer.key_dir / "y.key")

@@ -21,6 +21,7 @@ PAGES = {
     "compare": COMPARE,
     "credential": CREDENTIAL,
     "issuer": ISSUER,
+    "endorser": "endorsers/valencia-tech-employers-network/",
     "skills": "skills/",
     "verify": "verify/",
 }

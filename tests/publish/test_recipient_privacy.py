@@ -140,6 +140,7 @@ def test_no_recipient_address_or_name_is_published(published: list[Path]) -> Non
     loaded = load_registry(REPO)
     assert loaded.registry is not None
     contacts = {str(record.issuer.email).lower() for record in loaded.registry.issuers.values()}
+    contacts |= {str(record.endorser.email).lower() for record in loaded.registry.endorsers.values()}
     for path, text in _texts(published):
         addresses = {m.lower() for m in EMAIL.findall(text)}
         assert not addresses & recipients, (path, sorted(addresses & recipients))

@@ -32,8 +32,9 @@ def test_every_credential_has_an_achievement_that_matches_the_awards(model: Site
     for entry in model.entries.values():
         doc = files[f"{entry.path}achievement.json"]
         assert doc["@context"][1].startswith("https://purl.imsglobal.org/spec/ob/v3p0/context")
-        # The site's export adds the translations as language maps; the rest is the award's Achievement.
-        same = {k: v for k, v in doc.items() if k not in ("@context", "nameMap", "descriptionMap")}
+        # The site's export adds the translations as language maps and the signed endorsements; the rest is the
+        # award's Achievement.
+        same = {k: v for k, v in doc.items() if k not in ("@context", "nameMap", "descriptionMap", "endorsement")}
         same["criteria"] = {k: v for k, v in same["criteria"].items() if k != "narrativeMap"}
         AchievementRef.model_validate(same)
         assert same == achievement(model.registry, entry.issuer, entry.definition)
@@ -74,9 +75,14 @@ def test_ctdl_maps_types_lifecycle_and_quality_assurance(model: SiteModel) -> No
     retired = next(e for e in model.entries.values() if e.definition.status.value == "retired")
     status = files[f"{retired.path}ctdl.json"]["ceterms:credentialStatusType"]["ceterms:targetNode"]
     assert status == "credentialStat:Deprecated"
-    qa = next(e for e in model.entries.values() if e.definition.quality_assurance)
-    doc = files[f"{qa.path}ctdl.json"]
-    assert any(k in doc for k in ("ceterms:accreditedBy", "ceterms:approvedBy", "ceterms:recognizedBy"))
+    # Signed, valid endorsements are exported; a claim no body signed is not stated as fact.
+    accredited = model.entries["cloud-skills-council/cloud-practitioner"]
+    doc = files[f"{accredited.path}ctdl.json"]
+    names = [o["ceterms:name"]["en"] for o in doc["ceterms:accreditedBy"]]
+    assert names == ["Accreditation Board for Personnel Certification"]
+    for ref in ("brightforge-academy/web-development-fundamentals", "cloud-skills-council/cloud-security-essentials"):
+        doc = files[f"{model.entries[ref].path}ctdl.json"]
+        assert not any(k in doc for k in ("ceterms:accreditedBy", "ceterms:approvedBy", "ceterms:recognizedBy"))
     stacked = next(e for e in model.entries.values() if e.definition.stacking)
     assert stacked.definition.stacking is not None
     assert stacked.definition.stacking.rule in StackingRule

@@ -15,7 +15,7 @@ def test_every_record_of_the_example_registry_is_an_entry(log_repo: LogRepo) -> 
     assert kinds.count("award") == 332
     assert kinds.count("revocation") == 18
     assert kinds.count("credential") == 35
-    assert kinds.count("key-added") == 6
+    assert kinds.count("key-added") == 10  # 6 issuer keys, 4 endorser keys: both are trust anchors
     # One commit: path order, then line order within a batch.
     assert [(e.path, e.line or 0) for e in entries] == sorted((e.path, e.line or 0) for e in entries)
     hashes = {e.sha256 for e in entries if e.kind == "award"}

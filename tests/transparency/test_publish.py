@@ -25,7 +25,7 @@ def _files(state: Path) -> dict[str, bytes]:
 
 def test_publish_appends_and_the_witness_cosigns(log_repo: LogRepo, tmp_path: Path) -> None:
     out = log_repo.publish().stdout
-    assert "0 → 391 entries" in out
+    assert "0 → 395 entries" in out
     witness_state = tmp_path / "witness"
     cosigned = tmp_path / "cosigned"
     log_repo.credreg(
@@ -39,17 +39,17 @@ def test_publish_appends_and_the_witness_cosigns(log_repo: LogRepo, tmp_path: Pa
     plant_award(log_repo)
     commit_all(log_repo.root, "one more award")
     out = log_repo.publish().stdout
-    assert "391 → 392 entries (+1)" in out
+    assert "395 → 396 entries (+1)" in out
     assert "new commits only" in out
     after = _files(log_repo.state)
     # Published tiles never change; one entry rewrites one partial bundle and one partial tile per level.
     assert all(after[p] == data for p, data in before.items() if p.startswith("tile/"))
     written = sorted(set(after) - set(before))
-    assert written == ["tile/0/001.p/136", "tile/entries/001.p/136"]
+    assert written == ["tile/0/001.p/140", "tile/entries/001.p/140"]
     log_repo.credreg(
         "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state), str(log_repo.state)
     )
-    assert _checkpoint(witness_state)[0] == 392
+    assert _checkpoint(witness_state)[0] == 396
 
 
 def test_a_force_pushed_history_without_an_award_is_refused_by_publish_and_witness(
@@ -125,7 +125,7 @@ def test_verify_checks_the_log_and_fails_on_a_tampered_tile_or_checkpoint(log_re
 
     shutil.copytree(log_repo.state, tampered, dirs_exist_ok=True)
     checkpoint = tampered / "checkpoint"
-    checkpoint.write_text(checkpoint.read_text().replace("\n391\n", "\n390\n"))
+    checkpoint.write_text(checkpoint.read_text().replace("\n395\n", "\n394\n"))
     done = log_repo.credreg("verify", award, "--log", str(tampered), ok=False)
     assert "not signed by the log key" in done.stdout
 
@@ -141,7 +141,7 @@ def test_monitor_lists_a_planted_award(log_repo: LogRepo, tmp_path: Path) -> Non
         "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state)
     )
     assert done.stdout.splitlines() == [next(line for line in done.stdout.splitlines() if planted in line)]
-    assert done.stdout.startswith("391\taward\t" + planted)
+    assert done.stdout.startswith("395\taward\t" + planted)
     other = log_repo.credreg(
         "log", "monitor", "brightforge-academy", "--since", str(saved), "--log", str(log_repo.state)
     )
@@ -154,13 +154,13 @@ def test_publish_refuses_the_wrong_key_and_a_tampered_state(log_repo: LogRepo, t
     )
     assert "witness key, not a log key" in done.stderr
     log_repo.publish()
-    (log_repo.state / "tile/entries/001.p/135").write_bytes(b"\x00\x01x")
+    (log_repo.state / "tile/entries/001.p/139").write_bytes(b"\x00\x01x")
     plant_award(log_repo)
     commit_all(log_repo.root, "one more")
     done = log_repo.publish(ok=False)
-    assert "entry bundle 1 holds 1 entries, not 135" in done.stderr
+    assert "entry bundle 1 holds 1 entries, not 139" in done.stderr
     assert "Traceback" not in done.stderr
-    (log_repo.state / "tile/entries/001.p/135").write_bytes(b"\x00\x01x" * 135)
+    (log_repo.state / "tile/entries/001.p/139").write_bytes(b"\x00\x01x" * 139)
     done = log_repo.publish(ok=False)
     assert "entry bundle 1 does not hold the entries its tile hashes" in done.stderr
     assert "Traceback" not in done.stderr

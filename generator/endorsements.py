@@ -1,0 +1,517 @@
+"""Endorsements: signed recognition of a credential definition or an issuer by the body that gives it.
+
+One module builds, signs, finds, verifies and revokes ``EndorsementCredential`` files (the profile is
+:class:`generator.models.endorsement.Endorsement`). The same rules serve ``credreg endorse``, ``credreg
+verify``, ``credreg revoke``, the full check and the build:
+
+* the endorser is a registered endorser (``registry/endorsers/<id>/``) or a registered issuer;
+* both proofs are by one registered key of *that* endorser, valid when the proofs were made;
+* the subject is a credential of this registry (its Achievement id, the credential page URL) or an issuer
+  (its Profile id, the issuer's DID);
+* it is in force (``validFrom`` ≤ now ≤ ``validUntil``) and not revoked in the endorser's status list.
+
+Files live with their endorser: ``registry/endorsers/<id>/endorsements/<hash>.json`` (status lists in
+``registry/endorsers/<id>/status/``), or ``registry/issuers/<id>/endorsements/<hash>.json`` when an issuer
+endorses (its status lists are shared with its awards, and allocation sees both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator import layout
+from generator._internal.files import write_json_atomic, write_text_atomic
+from generator._internal.source import SourceError, read_json_file
+from generator._internal.times import parse_time
+from generator.awarding.keys import SigningKey
+from generator.awarding.signing import sign_document
+from generator.awards import award_hash, render_award
+from generator.crypto.dataintegrity import proofs_of, verify_proof
+from generator.errors import CredregError, UsageError
+from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind
+from generator.openbadges import timestamp
+from generator.registry import KeyRecord, Registry
+from generator.statuslist import (
+    MAX_LIST_BYTES,
+    MIN_BITS,
+    decode_list,
+    get_bit,
+    index_problem,
+    new_bitstring,
+    parse_index,
+    parse_list_number,
+    set_bit,
+    status_list_credential,
+)
+from generator.verify.keys import window_problem
+from generator.verify.results import Check, CheckStatus, VerificationResult
+
+__all__ = [
+    "ENDORSEMENT_TYPES",
+    "FoundEndorsement",
+    "endorse",
+    "endorsement_list_url",
+    "endorsement_status_problem",
+    "find_endorsement",
+    "is_endorsement",
+    "iter_endorsements",
+    "revoke_endorsement",
+    "unsigned_endorsement",
+    "verify_endorsement",
+]
+
+ENDORSEMENT_TYPES = ("VerifiableCredential", "EndorsementCredential")
+MAX_ENDORSEMENT_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FoundEndorsement:
+    owner: str
+    """The endorser (or issuer) whose folder holds the file."""
+
+    path: Path
+    hash: str
+    document: dict[str, Any]
+
+
+def is_endorsement(document: Any) -> bool:
+    """Whether a credential claims to be an endorsement (and so is verified by :func:`verify_endorsement`)."""
+    types = document.get("type") if isinstance(document, dict) else None
+    return isinstance(types, list) and "EndorsementCredential" in types
+
+
+# ---------------------------------------------------------------------------------------------- status lists
+
+
+def endorsement_list_url(registry: Registry, endorser: str, number: int) -> str:
+    """An endorser's status list URL; an issuer's endorsements share its award lists."""
+    if endorser in registry.issuers:
+        return registry.status_list_url(endorser, number)
+    return registry.url(f"endorsers/{endorser}/status/{number}.json")
+
+
+def _list_path(registry: Registry, url: str) -> tuple[str, int, Path] | None:
+    """(owner, number, file) of a status list URL of this registry's issuers or endorsers, else ``None``."""
+    for folder, owners in (("issuers", registry.issuers), ("endorsers", registry.endorsers)):
+        prefix = registry.url(f"{folder}/")
+        if not url.startswith(prefix) or not url.endswith(".json"):
+            continue
+        owner, slash, rest = url[len(prefix) : -len(".json")].partition("/status/")
+        number = parse_list_number(rest) if slash else None
+        if owner in owners and number is not None:
+            return owner, number, registry.root / "registry" / folder / owner / "status" / f"{number}.json"
+    return None
+
+
+def _signed_list(
+    registry: Registry, endorser: str, number: int, bits: bytearray, key: SigningKey, now: dt.datetime
+) -> dict[str, Any]:
+    did = registry.endorser_did(endorser)
+    unsigned = status_list_credential(
+        list_url=endorsement_list_url(registry, endorser, number), issuer_did=did, bitstring=bits, valid_from=now
+    )
+    return sign_document(unsigned, key, f"{did}#{key.key_id}", now)
+
+
+def _used_indexes(registry: Registry, endorser: str) -> dict[int, set[int]]:
+    used: dict[int, set[int]] = {}
+    if endorser in registry.issuers:
+        from generator.awarding.status import StatusAllocator
+
+        used = StatusAllocator.scan(registry, endorser).used
+    for found in iter_endorsements(registry.root, endorser):
+        entry = found.document.get("credentialStatus")
+        if isinstance(entry, dict):
+            located = _list_path(registry, str(entry.get("statusListCredential", "")))
+            index = parse_index(entry.get("statusListIndex"))
+            if located is not None and located[0] == endorser and index is not None:
+                used.setdefault(located[1], set()).add(index)
+    return used
+
+
+def _allocate(used: dict[int, set[int]]) -> tuple[int, int]:
+    import secrets
+
+    number = max(used, default=1)
+    taken = used.setdefault(number, set())
+    if len(taken) >= MIN_BITS // 2:
+        number += 1
+        taken = used.setdefault(number, set())
+    while True:
+        index = secrets.randbelow(MIN_BITS)
+        if index not in taken:
+            taken.add(index)
+            return number, index
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def iter_endorsements(root: Path, owner: str | None = None) -> Iterator[FoundEndorsement]:
+    """Every endorsement file (of one owner, or all), parsed as JSON; unreadable files are the check's to report."""
+    folders: list[tuple[str, Path]] = []
+    for base in (root / layout.ISSUERS_DIR, root / layout.ENDORSERS_DIR):
+        if not base.is_dir():
+            continue
+        for entry in sorted(base.iterdir()):
+            if (owner is None or entry.name == owner) and (entry / "endorsements").is_dir():
+                folders.append((entry.name, entry / "endorsements"))
+    for name, folder in folders:
+        for path in sorted(folder.glob("*.json")):
+            if path.is_symlink():
+                continue
+            rel = layout.relpath(root, path)
+            try:
+                doc = read_json_file(path, rel, max_bytes=MAX_ENDORSEMENT_BYTES, what="the endorsement").data
+            except SourceError:
+                continue
+            if isinstance(doc, dict):
+                yield FoundEndorsement(name, path, path.stem, doc)
+
+
+def find_endorsement(root: Path, digest: str) -> FoundEndorsement | None:
+    return next((f for f in iter_endorsements(root) if f.hash == digest.lower()), None)
+
+
+# ---------------------------------------------------------------------------------------------- signing
+
+
+def subject_of(registry: Registry, target: str) -> tuple[str, str, str]:
+    """(subject id, its name, owning issuer) for ``ISSUER/CREDENTIAL`` (an Achievement) or ``ISSUER`` (a Profile)."""
+    issuer_id, slash, slug = target.partition("/")
+    record = registry.issuers.get(issuer_id)
+    if record is None:
+        raise UsageError(
+            f"unknown issuer {issuer_id!r}", [f"registered issuers: {', '.join(sorted(registry.issuers))}"]
+        )
+    if not slash:
+        return registry.issuer_did(issuer_id), record.issuer.name, issuer_id
+    credential = record.credentials.get(slug)
+    if credential is None:
+        raise UsageError(f"issuer {issuer_id!r} defines no credential {slug!r}")
+    return registry.credential_url(issuer_id, slug), credential.model.name, issuer_id
+
+
+def endorser_profile(registry: Registry, endorser: str) -> dict[str, Any]:
+    """The endorser as an OB 3.0 ``Profile``."""
+    if endorser in registry.endorsers:
+        model = registry.endorsers[endorser].endorser
+        return {
+            "id": registry.endorser_did(endorser),
+            "type": ["Profile"],
+            "name": model.name,
+            "url": model.url,
+            "email": model.email,
+        }
+    from generator.openbadges import issuer_profile
+
+    return issuer_profile(registry, registry.issuers[endorser].issuer)
+
+
+def unsigned_endorsement(
+    registry: Registry,
+    endorser: str,
+    target: str,
+    *,
+    kind: EndorsementKind,
+    comment: str,
+    scope: str | None,
+    valid_from: dt.datetime,
+    valid_until: dt.datetime | None,
+    status_list: int,
+    status_index: int,
+    endorsement_id: str | None = None,
+) -> dict[str, Any]:
+    subject_id, subject_name, _ = subject_of(registry, target)
+    status_url = endorsement_list_url(registry, endorser, status_list)
+    subject: dict[str, Any] = {
+        "id": subject_id,
+        "type": ["EndorsementSubject"],
+        "endorsementComment": comment.strip(),
+        "endorsementKind": kind.value,
+    }
+    if scope:
+        subject["endorsementScope"] = scope.strip()
+    doc: dict[str, Any] = {
+        "@context": list(ENDORSEMENT_CONTEXT),
+        "id": endorsement_id or f"urn:uuid:{uuid.uuid4()}",
+        "type": list(ENDORSEMENT_TYPES),
+        "name": f"{registry.endorser_name(endorser)} {kind.value.replace('-', ' ')}: {subject_name}",
+        "issuer": endorser_profile(registry, endorser),
+        "validFrom": timestamp(valid_from),
+    }
+    if valid_until is not None:
+        doc["validUntil"] = timestamp(valid_until)
+    doc["credentialSubject"] = subject
+    doc["credentialStatus"] = {
+        "id": f"{status_url}#{status_index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(status_index),
+        "statusListCredential": status_url,
+    }
+    return doc
+
+
+def signing_problems(registry: Registry, endorser: str, key: SigningKey, when: dt.datetime) -> list[str]:
+    """Why ``key`` may not sign for ``endorser`` at ``when`` (empty when it may)."""
+    if key.issuer != endorser:
+        return [f"the key belongs to {key.issuer!r}, not to the endorser {endorser!r}"]
+    record = registry.endorser_keys(endorser).get(key.key_id)
+    if record is None:
+        return [f"key {key.key_id!r} is not registered: keys/{endorser}/{key.key_id}.json is missing"]
+    if record.model.publicKeyMultibase != key.public_multibase:
+        return [f"the private key does not match the registered public key keys/{endorser}/{key.key_id}.json"]
+    problem = window_problem(record.model, when)
+    return [problem] if problem else []
+
+
+def endorse(
+    registry: Registry,
+    target: str,
+    endorser: str,
+    key: SigningKey,
+    *,
+    kind: EndorsementKind,
+    comment: str,
+    scope: str | None = None,
+    valid_from: dt.datetime | None = None,
+    valid_until: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> FoundEndorsement:
+    """Sign an endorsement of ``target`` (``issuer/slug`` or ``issuer``) by ``endorser`` and write it."""
+    if not registry.is_endorser(endorser):
+        known = sorted([*registry.endorsers, *registry.issuers])
+        raise UsageError(f"unknown endorser {endorser!r}", [f"registered endorsers and issuers: {', '.join(known)}"])
+    _, _, owner = subject_of(registry, target)
+    if owner == endorser:
+        raise UsageError(f"{endorser!r} cannot endorse its own credentials or itself: recognition comes from others")
+    if not comment.strip():
+        raise UsageError("--comment must say what the endorsement means")
+    issued = valid_from or now or dt.datetime.now(dt.UTC)
+    if valid_until is not None and valid_until <= issued:
+        raise UsageError(f"--valid-until {valid_until.isoformat()} is not after the start {issued.isoformat()}")
+    refusals = signing_problems(registry, endorser, key, issued)
+    if refusals:
+        raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
+    used = _used_indexes(registry, endorser)
+    number, index = _allocate(used)
+    unsigned = unsigned_endorsement(
+        registry,
+        endorser,
+        target,
+        kind=kind,
+        comment=comment,
+        scope=scope,
+        valid_from=issued,
+        valid_until=valid_until,
+        status_list=number,
+        status_index=index,
+    )
+    signed = sign_document(unsigned, key, f"{registry.endorser_did(endorser)}#{key.key_id}", issued)
+    Endorsement.model_validate(signed)  # what we write fits the profile the check enforces
+    digest = award_hash(signed)
+    located = _list_path(registry, endorsement_list_url(registry, endorser, number))
+    assert located is not None
+    if not located[2].exists():
+        write_json_atomic(located[2], _signed_list(registry, endorser, number, new_bitstring(), key, issued))
+    path = layout.endorsements_dir(registry.root, endorser) / f"{digest}.json"
+    write_text_atomic(path, render_award(signed))
+    return FoundEndorsement(endorser, path, digest, signed)
+
+
+def revoke_endorsement(registry: Registry, digest: str, key: SigningKey, now: dt.datetime | None = None) -> Path:
+    """Set the endorsement's bit in its endorser's status list and re-sign the list with ``key``."""
+    found = find_endorsement(registry.root, digest)
+    if found is None:
+        raise UsageError(f"no endorsement with hash {digest} is in this registry")
+    now = now or dt.datetime.now(dt.UTC)
+    refusals = signing_problems(registry, found.owner, key, now)
+    if refusals:
+        raise UsageError(f"cannot revoke with this key: {refusals[0]}", refusals[1:])
+    entry = found.document.get("credentialStatus")
+    located = _list_path(registry, str(entry.get("statusListCredential", ""))) if isinstance(entry, dict) else None
+    index = parse_index(entry.get("statusListIndex")) if isinstance(entry, dict) else None
+    if located is None or index is None or located[0] != found.owner:
+        raise UsageError("the endorsement has no status entry in its endorser's lists")
+    path = located[2]
+    bits = bytearray(_read_bits(registry, path))
+    set_bit(bits, index)
+    write_json_atomic(path, _signed_list(registry, found.owner, located[1], bits, key, now))
+    return path
+
+
+def _read_bits(registry: Registry, path: Path) -> bytes:
+    rel = layout.relpath(registry.root, path)
+    try:
+        doc = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
+        subject = doc.get("credentialSubject") if isinstance(doc, dict) else None
+        return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None)
+    except (SourceError, CredregError) as exc:
+        raise UsageError(f"cannot read the status list {rel}: {exc}") from None
+
+
+# ---------------------------------------------------------------------------------------------- verifying
+
+
+def _endorser_of(registry: Registry, did: Any) -> str | None:
+    for endorser in [*registry.endorsers, *registry.issuers]:
+        if registry.endorser_did(endorser) == did:
+            return endorser
+    return None
+
+
+def _key_for(keys: dict[str, KeyRecord], fragment: str) -> KeyRecord | None:
+    return keys.get(fragment) or next((k for k in keys.values() if k.model.publicKeyMultibase == fragment), None)
+
+
+def _list_problem(registry: Registry, url: str, did: str, keys: dict[str, KeyRecord]) -> tuple[bytes | None, str]:
+    """The verified bitstring of the endorser's status list at ``url``, or ``None`` and why not."""
+    located = _list_path(registry, url)
+    if located is None:
+        return None, f"status list {url} is not one of this registry's lists (credreg never fetches)"
+    path = located[2]
+    rel = layout.relpath(registry.root, path)
+    try:
+        doc = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
+    except SourceError as exc:
+        return None, f"status list {rel} is unreadable: {exc.problems[0].message}"
+    if not isinstance(doc, dict) or doc.get("id") != url or doc.get("issuer") != did:
+        return None, "the status list does not belong to this endorser"
+    proofs = proofs_of(doc)
+    if not proofs:
+        return None, "the status list is not signed"
+    for proof in proofs:
+        did_part, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
+        record = _key_for(keys, fragment) if did_part == did else None
+        if record is None:
+            return None, "the status list is not signed by a key of the endorser"
+        result = verify_proof(doc, proof, _public(record))
+        if not result:
+            return None, f"the status list's signature does not verify: {result.reason}"
+    subject = doc.get("credentialSubject")
+    try:
+        return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None), ""
+    except CredregError as exc:
+        return None, f"the status list cannot be decoded: {exc}"
+
+
+def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
+    """Why an endorser's status list file is not a list signed by that endorser (``None`` when it is)."""
+    number = parse_list_number(path.stem)
+    if number is None:
+        return "a status list is named <number>.json"
+    url = endorsement_list_url(registry, endorser, number)
+    bits, why = _list_problem(registry, url, registry.endorser_did(endorser), registry.endorser_keys(endorser))
+    return why if bits is None else None
+
+
+def _public(record: KeyRecord) -> bytes:
+    from generator.crypto.multibase import decode_ed25519_public
+
+    return decode_ed25519_public(record.model.publicKeyMultibase)
+
+
+def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | None = None) -> VerificationResult:
+    """Every check of an endorsement: form, signature by a registered key of its endorser, subject, validity,
+    status. Truthy only when all pass."""
+    now = now or dt.datetime.now(dt.UTC)
+    checks: list[Check] = []
+    facts: dict[str, Any] = {"type": "EndorsementCredential"}
+
+    def add(check_id: str, label: str, problem: str | None, *, unknown: bool = False) -> None:
+        if problem is None:
+            checks.append(Check(check_id, label, CheckStatus.PASSED, "ok"))
+        else:
+            status = CheckStatus.NOT_CHECKED if unknown else CheckStatus.FAILED
+            checks.append(Check(check_id, label, status, problem))
+
+    try:
+        model = Endorsement.model_validate(document)
+        add("structure", "Registry endorsement profile", None)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        add("structure", "Registry endorsement profile", f"{where}: {first['msg']}")
+        return VerificationResult(tuple(checks), None, facts)
+    digest = award_hash(document)
+    issuer_did = model.issuer.id
+    endorser = _endorser_of(registry, issuer_did)
+    facts.update(
+        endorser=endorser,
+        endorser_name=model.issuer.name,
+        subject=model.credentialSubject.id,
+        kind=model.credentialSubject.endorsementKind.value,
+        valid_from=model.validFrom,
+        valid_until=model.validUntil,
+    )
+    if endorser is None:
+        add("issuer", "Registered endorser", f"{issuer_did} is not a registered endorser or issuer")
+        return VerificationResult(tuple(checks), digest, facts)
+    add("issuer", "Registered endorser", None)
+    if registry.endorser_name(endorser) != model.issuer.name:
+        add("endorser-record", "Endorser as registered", f"the name differs from the registry's record of {endorser}")
+    keys = registry.endorser_keys(endorser)
+    signature_problem: str | None = None
+    for proof in proofs_of(document):
+        did_part, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
+        record = _key_for(keys, fragment) if did_part == issuer_did else None
+        if record is None:
+            signature_problem = f"{proof.get('verificationMethod')} is not a registered key of {endorser}"
+            break
+        created = parse_time(proof.get("created"))
+        window = window_problem(record.model, created) if created else "the proof has no valid created time"
+        if window:
+            signature_problem = window
+            break
+        result = verify_proof(document, proof, _public(record))
+        if not result:
+            signature_problem = f"{proof.get('cryptosuite')}: {result.reason}"
+            break
+    add("proof", "Signed by the endorser's registered key", signature_problem)
+    subject_id = model.credentialSubject.id
+    owner = _subject_owner(registry, subject_id)
+    facts["subject_issuer"] = owner
+    add("subject", "Endorses a credential or issuer of this registry", None if owner else f"{subject_id} is unknown")
+    if owner is not None and owner == endorser:
+        add("independent", "Given by another body", f"{endorser} cannot endorse its own credentials")
+    start, end = parse_time(model.validFrom), parse_time(model.validUntil) if model.validUntil else None
+    if start is not None and now < start:
+        add("validity", "In force", f"not valid before {model.validFrom}")
+    elif end is not None and now > end:
+        add("validity", "In force", f"expired on {model.validUntil}")
+    else:
+        add("validity", "In force", None)
+    status_url = model.credentialStatus.statusListCredential
+    own_list = _list_path(registry, status_url)
+    if own_list is None or own_list[0] != endorser:
+        add("status", "Not revoked", "the status entry is not in the endorser's own status list")
+    else:
+        bits, why = _list_problem(registry, status_url, issuer_did, keys)
+        index = int(model.credentialStatus.statusListIndex)
+        if bits is None:
+            add("status", "Not revoked", why, unknown=True)
+        elif (outside := index_problem(index, bits)) is not None:
+            add("status", "Not revoked", outside)
+        elif get_bit(bits, index):
+            add("status", "Not revoked", "revoked by the endorser")
+            facts["revoked"] = True
+        else:
+            add("status", "Not revoked", None)
+    return VerificationResult(tuple(checks), digest, facts)
+
+
+def _subject_owner(registry: Registry, subject_id: str) -> str | None:
+    """The issuer that owns an Achievement id (credential page) or a Profile id (issuer DID) of this registry."""
+    for record, credential in registry.credentials():
+        if registry.credential_url(record.id, credential.model.id) == subject_id:
+            return record.id
+    issuer = registry.issuer_for_did(subject_id)
+    return issuer.id if issuer is not None else None

@@ -1,0 +1,107 @@
+"""Endorsements: the registry's profile of an Open Badges 3.0 ``EndorsementCredential``.
+
+An endorser (a registered endorser or issuer) states, signed with its key, that it accredits, recognises,
+endorses, approves for a regulated role, or counts towards a qualification a credential definition (the
+``Achievement``, whose id is the credential's page) or an issuer (its ``Profile``, whose id is its DID).
+
+The OB 3.0 ``EndorsementSubject`` has ``id`` and ``endorsementComment`` only. The registry's two further
+terms, ``endorsementKind`` and ``endorsementScope``, are defined by a small JSON-LD context of the registry
+(:data:`ENDORSEMENT_CONTEXT_URL`, bundled in the package and published on the site), appended after the VC
+2.0 and OB 3.0 contexts. The credential stays a conformant OB 3.0 ``EndorsementCredential`` that any verifier
+can canonicalize (RDFC signs the two terms as real IRIs, not as "issuer-dependent" ones), and a machine can
+read the kind without parsing prose.
+
+Like :class:`generator.models.award.Award`, the profile is an allow-list: exact ``@context``, known keys
+only, strict JSON types, both proofs by one key.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
+from generator.models.award import AWARD_CONTEXT, AwardProof, ProfileRef, StatusEntry, Timestamp, _AwardModel
+
+__all__ = [
+    "ENDORSEMENT_CONTEXT",
+    "ENDORSEMENT_CONTEXT_URL",
+    "Endorsement",
+    "EndorsementKind",
+    "EndorsementSubject",
+]
+
+#: The registry's context for ``endorsementKind`` and ``endorsementScope`` (a stable id, as the schemas' are).
+ENDORSEMENT_CONTEXT_URL = "https://credreg.dev/contexts/endorsement-v1.jsonld"
+ENDORSEMENT_CONTEXT = (*AWARD_CONTEXT, ENDORSEMENT_CONTEXT_URL)
+
+
+class EndorsementKind(enum.StrEnum):
+    """What the endorser stands behind, strongest first."""
+
+    ACCREDITS = "accredits"
+    APPROVES_FOR_REGULATED_ROLE = "approves-for-regulated-role"
+    COUNTS_TOWARDS_QUALIFICATION = "counts-towards-qualification"
+    RECOGNISES = "recognises"
+    ENDORSES = "endorses"
+
+
+class EndorsementSubject(_AwardModel):
+    """What is endorsed (``id``: an Achievement's page URL or an issuer's DID), how and why."""
+
+    id: str = Field(pattern=r"^(?:https://|did:)\S+$")
+    type: list[Literal["EndorsementSubject"]] = Field(min_length=1, max_length=1)
+    endorsementComment: str = Field(min_length=1, max_length=2000)
+    endorsementKind: EndorsementKind = Field(strict=False)  # the JSON string, read as the enum
+    endorsementScope: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class Endorsement(_AwardModel):
+    """A signed endorsement as stored in the registry."""
+
+    model_config = _AwardModel.model_config | {"populate_by_name": True}
+
+    context: list[str] = Field(alias="@context", min_length=3)
+    id: str = Field(pattern=r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    type: list[Literal["VerifiableCredential", "EndorsementCredential"]] = Field(min_length=2, max_length=2)
+    name: str = Field(min_length=1, max_length=300)
+    issuer: ProfileRef
+    validFrom: Timestamp
+    validUntil: Timestamp | None = None
+    credentialSubject: EndorsementSubject
+    credentialStatus: StatusEntry
+    proof: list[AwardProof] = Field(min_length=2, max_length=2)
+
+    @field_validator("context")
+    @classmethod
+    def _exact_context(cls, value: list[str]) -> list[str]:
+        if tuple(value) != ENDORSEMENT_CONTEXT:
+            raise ValueError(f"must be exactly {list(ENDORSEMENT_CONTEXT)}")
+        return value
+
+    @field_validator("type")
+    @classmethod
+    def _types(cls, value: list[str]) -> list[str]:
+        if value != ["VerifiableCredential", "EndorsementCredential"]:
+            raise ValueError("must be exactly ['VerifiableCredential', 'EndorsementCredential']")
+        return value
+
+    @field_validator("proof")
+    @classmethod
+    def _both_suites(cls, value: list[AwardProof]) -> list[AwardProof]:
+        if sorted(p.cryptosuite for p in value) != sorted(CRYPTOSUITES):
+            raise ValueError(f"the proof set must hold {' and '.join('one ' + s for s in CRYPTOSUITES)} proof")
+        if value[0].verificationMethod != value[1].verificationMethod:
+            raise ValueError("both proofs must be made by the same key")
+        return value
+
+    @model_validator(mode="after")
+    def _proof_contexts(self) -> Endorsement:
+        for proof in self.proof:
+            expected = list(ENDORSEMENT_CONTEXT) if proof.cryptosuite == JCS else None
+            if proof.context != expected:
+                where = "must repeat the endorsement's @context" if expected else "must not carry an @context"
+                raise ValueError(f"proof: the {proof.cryptosuite} proof {where}")
+        return self

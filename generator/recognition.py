@@ -1,0 +1,188 @@
+"""Recognition: which signed endorsements back a credential, and what a ``quality_assurance`` claim is worth.
+
+The one place that decides whether an issuer's claim "accredited by X" is *confirmed* (X is a registered
+endorser and a valid endorsement signed by X of this credential backs it), *revoked* (X signed one and has
+revoked it), or only *claimed* by the issuer. The full check, the build and the site read these statuses;
+none decides on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator import layout
+from generator.endorsements import FoundEndorsement, iter_endorsements, verify_endorsement
+from generator.errors import ProblemList, Severity
+from generator.models import QualityAssurance, QualityAssuranceKind
+from generator.registry import Registry
+from generator.verify.results import Verdict, VerificationResult
+
+__all__ = [
+    "ClaimStatus",
+    "QualityClaim",
+    "Recognition",
+    "VerifiedEndorsement",
+    "check_endorsements",
+    "collect_recognition",
+    "endorser_for_name",
+]
+
+#: Which signed kinds confirm which claimed kind: a claim is confirmed only by at least as strong a statement.
+CONFIRMS: dict[QualityAssuranceKind, frozenset[str]] = {
+    QualityAssuranceKind.ACCREDITED: frozenset({"accredits"}),
+    QualityAssuranceKind.APPROVED: frozenset({"approves-for-regulated-role", "accredits"}),
+    QualityAssuranceKind.RECOGNIZED: frozenset({"recognises", "counts-towards-qualification", "accredits"}),
+    QualityAssuranceKind.ENDORSED: frozenset(
+        {"endorses", "recognises", "counts-towards-qualification", "approves-for-regulated-role", "accredits"}
+    ),
+}
+
+
+class ClaimStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    """A registered endorser signed it, and the endorsement is valid now."""
+
+    REVOKED = "revoked"
+    """The endorser signed it and has since revoked (or let expire) every such endorsement."""
+
+    CLAIMED = "claimed"
+    """Claimed by the issuer, not confirmed: no signed endorsement backs it (or the body is not registered)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedEndorsement:
+    found: FoundEndorsement
+    result: VerificationResult
+
+    @property
+    def endorser(self) -> str | None:
+        value = self.result.facts.get("endorser")
+        return value if isinstance(value, str) else None
+
+    @property
+    def subject(self) -> str:
+        return str(self.result.facts.get("subject", ""))
+
+    @property
+    def kind(self) -> str:
+        return str(self.result.facts.get("kind", ""))
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.result)
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.result.verdict
+
+
+@dataclass(frozen=True, slots=True)
+class QualityClaim:
+    claim: QualityAssurance
+    status: ClaimStatus
+    endorser: str | None = None
+    """The registered endorser the claim names (``None`` when the body is not registered)."""
+
+    endorsement: str | None = None
+    """The hash of the endorsement that confirms it (or was revoked)."""
+
+
+@dataclass(slots=True)
+class Recognition:
+    """Every endorsement in the registry, verified once, by subject (Achievement id or issuer DID)."""
+
+    endorsements: list[VerifiedEndorsement] = field(default_factory=list)
+
+    def of(self, subject_id: str) -> list[VerifiedEndorsement]:
+        return [e for e in self.endorsements if e.subject == subject_id]
+
+    def by(self, endorser: str) -> list[VerifiedEndorsement]:
+        return [e for e in self.endorsements if e.endorser == endorser]
+
+    def claims(self, registry: Registry, issuer: str, slug: str) -> list[QualityClaim]:
+        """The status of each ``quality_assurance`` entry of a definition."""
+        record = registry.issuers[issuer].credentials[slug]
+        subject = registry.credential_url(issuer, slug)
+        return [self.claim_status(registry, subject, qa) for qa in record.model.quality_assurance]
+
+    def claim_status(self, registry: Registry, subject: str, qa: QualityAssurance) -> QualityClaim:
+        endorser = endorser_for_name(registry, qa.by)
+        if endorser is None:
+            return QualityClaim(qa, ClaimStatus.CLAIMED)
+        matching = [e for e in self.of(subject) if e.endorser == endorser and e.kind in CONFIRMS[qa.kind]]
+        valid = [e for e in matching if e.valid]
+        if valid:
+            return QualityClaim(qa, ClaimStatus.CONFIRMED, endorser, valid[0].found.hash)
+        withdrawn = [e for e in matching if e.verdict in (Verdict.REVOKED, Verdict.EXPIRED)]
+        if withdrawn:
+            return QualityClaim(qa, ClaimStatus.REVOKED, endorser, withdrawn[0].found.hash)
+        return QualityClaim(qa, ClaimStatus.CLAIMED, endorser)
+
+
+def endorser_for_name(registry: Registry, name: str) -> str | None:
+    """The registered endorser (or issuer) a ``quality_assurance.by`` names: by name, alias or id, ignoring case."""
+    wanted = " ".join(name.split()).casefold()
+    for endorser_id, record in registry.endorsers.items():
+        names = [record.endorser.name, *record.endorser.aliases, endorser_id]
+        if wanted in {" ".join(n.split()).casefold() for n in names}:
+            return endorser_id
+    for issuer_id, issuer in registry.issuers.items():
+        if wanted in {issuer.issuer.name.casefold(), issuer_id}:
+            return issuer_id
+    return None
+
+
+def collect_recognition(registry: Registry, *, now: dt.datetime | None = None) -> Recognition:
+    now = now or dt.datetime.now(dt.UTC)
+    return Recognition([_verified(registry, found, now) for found in iter_endorsements(registry.root)])
+
+
+def _verified(registry: Registry, found: FoundEndorsement, now: dt.datetime) -> VerifiedEndorsement:
+    return VerifiedEndorsement(found, verify_endorsement(found.document, registry, now=now))
+
+
+def endorsement_file_problems(
+    registry: Registry, endorsements: Iterable[VerifiedEndorsement], problems: ProblemList
+) -> int:
+    """Errors for endorsement files that are not what their endorser signed, or not where they belong."""
+    count = 0
+    for item in endorsements:
+        count += 1
+        rel = layout.relpath(registry.root, item.found.path)
+        result = item.result
+        if result.award_hash is not None and result.award_hash != item.found.hash:
+            problems.add(
+                rel, f"the file name is not the endorsement's hash {result.award_hash}", code="endorsement.name"
+            )
+        if item.endorser is not None and item.endorser != item.found.owner:
+            problems.add(
+                rel,
+                f"signed by {item.endorser}, but filed under {item.found.owner}: "
+                "an endorsement lives with its endorser",
+                code="endorsement.owner",
+            )
+        blocking = [c for c in result.checks if c.blocks and c.id not in ("status", "validity")]
+        for check in blocking:
+            problems.add(rel, f"{check.label}: {check.reason}", code=f"endorsement.{check.id}")
+    return count
+
+
+def check_endorsements(registry: Registry, problems: ProblemList, *, now: dt.datetime | None = None) -> int:
+    """The full check's part: every endorsement file, and a warning for each claim its endorser revoked."""
+    recognition = collect_recognition(registry, now=now)
+    count = endorsement_file_problems(registry, recognition.endorsements, problems)
+    for record, credential in registry.credentials():
+        for claim in recognition.claims(registry, record.id, credential.model.id):
+            if claim.status is ClaimStatus.REVOKED:
+                problems.add(
+                    credential.path,
+                    f"claims {claim.claim.kind.value} by {claim.claim.by}, but {claim.endorser} has revoked or let "
+                    f"expire its endorsement {claim.endorsement}: remove or update the claim",
+                    field="quality_assurance",
+                    code="recognition.revoked-claim",
+                    severity=Severity.WARNING,
+                )
+    return count

@@ -1,0 +1,113 @@
+// Endorsements on credential and endorser pages, checked again in the reader's browser.
+//
+// Each <li data-endorsement="<hash>" data-file="<relative URL>"> names a published EndorsementCredential. The
+// browser fetches the file, and says "Valid" next to it only when: the file's hash is the one the page names,
+// its eddsa-jcs-2022 proof verifies with a key its endorser registered (keys.json next to the endorser's did.json,
+// within the key's validity window), the issuer is that endorser, it is in force now, and its bit in the
+// endorser's signed status list is clear. The rules are generator/endorsements.py's (verify_endorsement); the
+// building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
+
+import { JCS_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
+import { decodeEd25519Public, sha256Hex } from "./encoding.js";
+import { canonicalBytes, parseJSON } from "./jcs.js";
+import { parseTime, windowProblem } from "./policies.js";
+import { decodeList, getBit, indexProblem, parseIndex } from "./statuslist.js";
+
+const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const STATUS_URL = /\/(endorsers|issuers)\/([a-z0-9]+(?:-[a-z0-9]+)*)\/status\/([1-9][0-9]{0,4})\.json$/;
+
+async function fetchJSON(url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
+  return parseJSON(await response.text());
+}
+
+/** The key record of keys.json that made `proof`, or a reason why there is none. */
+function keyFor(keys, proof) {
+  const method = isObject(proof) ? proof.verificationMethod : null;
+  const record = (keys.keys || []).find((k) => k.verificationMethod === method);
+  if (!record) return [null, `${method} is not a registered key of the endorser`];
+  const window = windowProblem(record, proof.created);
+  return window ? [null, window] : [record, ""];
+}
+
+async function jcsProblem(doc, keys) {
+  const proof = proofsOf(doc).find((p) => isObject(p) && p.cryptosuite === JCS_SUITE);
+  if (!proof) return "no eddsa-jcs-2022 proof";
+  const [record, why] = keyFor(keys, proof);
+  if (!record) return why;
+  const result = await verifyJcsProof(doc, proof, decodeEd25519Public(record.publicKeyMultibase));
+  return result.ok ? null : result.reason;
+}
+
+/**
+ * The verdict on one endorsement file: {state: "valid"|"revoked"|"expired"|"not-yet-valid"|"invalid", reason}.
+ * `fileUrl` is where it was fetched: <root>/<endorsers|issuers>/<owner>/endorsements/<hash>.json.
+ */
+export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Date()) {
+  const invalid = (reason) => ({ state: "invalid", reason });
+  if (!isObject(doc) || !Array.isArray(doc.type) || !doc.type.includes("EndorsementCredential"))
+    return invalid("not an EndorsementCredential");
+  if ((await sha256Hex(canonicalBytes(doc))) !== expectedHash) return invalid("the file is not the one this page names");
+  const parts = fileUrl.pathname.split("/");
+  const [folder, owner] = parts.slice(-4, -2);
+  if (!["endorsers", "issuers"].includes(folder) || !OWNER.test(owner)) return invalid("not an endorsement file");
+  const base = new URL(`../`, fileUrl); // <root>/<folder>/<owner>/
+  const keys = await fetchJSON(new URL("keys.json", base));
+  const issuer = isObject(doc.issuer) ? doc.issuer.id : doc.issuer;
+  if (issuer !== keys.did) return invalid("it is not signed in the name of the body whose folder holds it");
+  const proofProblem = await jcsProblem(doc, keys);
+  if (proofProblem) return invalid(proofProblem);
+  const from = parseTime(doc.validFrom);
+  const until = doc.validUntil === undefined ? null : parseTime(doc.validUntil);
+  if (from === null) return invalid("validFrom is not a date-time");
+  if (now < from) return { state: "not-yet-valid", reason: `not valid before ${doc.validFrom}` };
+  if (until !== null && now > until) return { state: "expired", reason: `expired on ${doc.validUntil}` };
+  const entry = doc.credentialStatus;
+  const located = isObject(entry) ? STATUS_URL.exec(String(entry.statusListCredential)) : null;
+  const index = isObject(entry) ? parseIndex(entry.statusListIndex) : null;
+  if (!located || located[1] !== folder || located[2] !== owner || index === null)
+    return invalid("the status entry is not in the endorser's own status list");
+  const list = await fetchJSON(new URL(`status/${located[3]}.json`, base));
+  if (!isObject(list) || list.issuer !== keys.did || list.id !== entry.statusListCredential)
+    return invalid("the status list does not belong to the endorser");
+  const listProblem = await jcsProblem(list, keys);
+  if (listProblem) return { state: "unknown", reason: `the status list's signature: ${listProblem}` };
+  const bits = await decodeList(list.credentialSubject && list.credentialSubject.encodedList);
+  const outside = indexProblem(index, bits);
+  if (outside) return invalid(outside);
+  if (getBit(bits, index)) return { state: "revoked", reason: "revoked by the endorser" };
+  return { state: "valid", reason: "" };
+}
+
+const WORDS = {
+  valid: "Valid: checked in your browser",
+  revoked: "Revoked by the endorser",
+  expired: "Expired",
+  "not-yet-valid": "Not yet in force",
+  invalid: "Not valid",
+  unknown: "Not confirmed",
+};
+
+async function annotate(item) {
+  const status = item.querySelector("[data-endorsement-status]");
+  const note = item.querySelector("[data-endorsement-check]");
+  let verdict;
+  try {
+    const fileUrl = new URL(item.dataset.file, document.baseURI);
+    const doc = await fetchJSON(fileUrl);
+    verdict = await checkEndorsement(doc, item.dataset.endorsement, fileUrl);
+  } catch (error) {
+    verdict = { state: "unknown", reason: String((error && error.message) || error) };
+  }
+  item.dataset.verified = verdict.state;
+  if (status) {
+    status.textContent = WORDS[verdict.state] || WORDS.unknown;
+    status.className = `cr-badge ${verdict.state === "valid" ? "cr-badge--active" : "cr-badge--revoked"}`;
+  }
+  if (note) note.textContent = verdict.reason ? `(${verdict.reason})` : "";
+}
+
+if (typeof document !== "undefined") {
+  for (const item of document.querySelectorAll("[data-endorsement]")) annotate(item);
+}

@@ -1,0 +1,91 @@
+"""Recognition in Chromium, on the built example site: each signed endorsement is checked again in the browser
+(valid, revoked, tampered), claims read "confirmed" only when signed, and the catalog filters and searches by the
+bodies that vouch for a credential."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import serve_dir
+
+BACKEND = "credentials/brightforge-academy/back-end-development-with-python/"
+WEBDEV = "credentials/brightforge-academy/web-development-fundamentals/"
+SECURITY = "credentials/cloud-skills-council/cloud-security-essentials/"
+VTEN = "Valencia Tech Employers Network"
+
+
+def _verified(page: Any) -> list[str]:
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('li[data-endorsement]')].every((li) => li.dataset.verified)"
+    )
+    states: list[str] = page.eval_on_selector_all("li[data-endorsement]", "els => els.map((e) => e.dataset.verified)")
+    return states
+
+
+def test_a_confirmed_claim_and_its_endorsement_verified_in_the_browser(page: Any, site_url: str) -> None:
+    page.goto(site_url + BACKEND)
+    claim = page.locator("[data-claim]")
+    expect(claim).to_have_attribute("data-claim", "confirmed")
+    expect(claim).to_contain_text("Confirmed: signed by the body")
+    assert _verified(page) == ["valid"]
+    expect(page.locator("li[data-endorsement] [data-endorsement-status]")).to_have_text(
+        "Valid: checked in your browser"
+    )
+
+
+def test_an_unconfirmed_claim_says_so_and_shows_no_endorsement(page: Any, site_url: str) -> None:
+    page.goto(site_url + WEBDEV)
+    claim = page.locator("[data-claim]")
+    expect(claim).to_have_attribute("data-claim", "claimed")
+    expect(claim).to_contain_text("Claimed by the issuer, not confirmed")
+    expect(page.locator("li[data-endorsement]")).to_have_count(0)
+
+
+def test_a_revoked_endorsement_is_revoked_in_the_browser(page: Any, site_url: str) -> None:
+    page.goto(site_url + SECURITY)
+    expect(page.locator("[data-claim]")).to_have_attribute("data-claim", "revoked")
+    assert "revoked" in _verified(page)
+
+
+def test_a_tampered_endorsement_is_not_valid(page: Any, built_site: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    item = copy / BACKEND / "index.html"
+    html = item.read_text(encoding="utf-8")
+    digest = html.split('data-endorsement="', 1)[1].split('"', 1)[0]
+    path = next(copy.glob(f"endorsers/*/endorsements/{digest}.json"))
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["credentialSubject"]["endorsementKind"] = "accredits"  # a stronger statement than the body signed
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with serve_dir(copy) as url:
+        page.goto(url + BACKEND)
+        assert _verified(page) == ["invalid"]
+        expect(page.locator("li[data-endorsement] [data-endorsement-status]")).to_have_text("Not valid")
+
+
+def test_the_catalog_filters_and_searches_by_endorser(page: Any, site_url: str) -> None:
+    page.goto(site_url + "catalog/")
+    box = page.locator(f"input[name='recognised'][value='{VTEN}']")
+    box.wait_for(state="attached")
+    box.check()
+    expect(page.locator("[data-count]")).to_have_text("3 credentials match")
+    titles = page.locator("[data-result-list] .cr-card__title").all_inner_texts()
+    assert "Web Development Fundamentals" not in titles  # claimed, never signed
+    page.goto(site_url + "catalog/?q=" + VTEN.replace(" ", "+"))
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    found = page.locator("[data-result-list] .cr-card__title").all_inner_texts()
+    assert "Web Development Fundamentals" in found  # the claim is searchable, as the issuer wrote it
+    assert len(found) >= 4
+
+
+def test_an_endorser_page_lists_what_it_stands_behind(page: Any, site_url: str) -> None:
+    page.goto(site_url + "endorsers/accreditation-board-for-personnel-certification/")
+    expect(page.locator("h1")).to_have_text("Accreditation Board for Personnel Certification")
+    states = _verified(page)
+    assert states.count("valid") == 5
+    assert states.count("revoked") == 1

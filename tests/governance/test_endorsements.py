@@ -1,0 +1,116 @@
+"""Pull-request rules for endorsements, on real Git repositories with real keys: only an endorser's maintainers
+add or revoke its endorsements, nobody edits or deletes one, and nobody endorses in another body's name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.awarding.keys import generate_key, load_signing_key
+from generator.awarding.signing import sign_document
+from generator.awards import award_hash, render_award
+from generator.endorsements import endorse, revoke_endorsement
+from generator.errors import UsageError
+from generator.governance import write_codeowners
+from generator.models.endorsement import EndorsementKind
+from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, shown
+
+ENDORSER = """\
+id: {id}
+name: {name}
+kind: qa-agency
+url: https://{id}.example
+email: office@{id}.example
+description: |
+  A quality-assurance agency.
+location:
+  country: FR
+maintainers:
+  - {id}-lead
+"""
+DC, OB = "data-council", "other-body"
+
+
+def _setup(repo: Repo, keys: Path) -> str:
+    """Two endorsers in the base commit, with keys; other-body has endorsed acme's sql-basics. Returns its path."""
+    for endorser, name in ((DC, "Data Council"), (OB, "Other Body")):
+        repo.write(f"registry/endorsers/{endorser}/endorser.yaml", ENDORSER.format(id=endorser, name=name))
+        generate_key(
+            repo.registry, endorser, key_id="k1", valid_from=NOW - dt.timedelta(days=30),
+            private_path=keys / f"{endorser}.key", now=NOW - dt.timedelta(days=30),
+        )  # fmt: skip
+    write_codeowners(repo.registry)
+    done = _endorse(repo, keys, OB)
+    commit_all(repo.root, "endorsers")
+    return done
+
+
+def _endorse(repo: Repo, keys: Path, endorser: str, target: str = f"{ACME}/sql-basics") -> str:
+    key = load_signing_key(keys / f"{endorser}.key", root=repo.root)
+    done = endorse(
+        repo.registry, target, endorser, key, kind=EndorsementKind.RECOGNISES, comment="Recognised.",
+        valid_from=NOW - dt.timedelta(minutes=5),
+    )  # fmt: skip
+    return done.path.relative_to(repo.root).as_posix()
+
+
+def test_an_endorsers_maintainer_adds_and_revokes(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    _endorse(repo, tmp_path, DC)
+    report = repo.check(actor=f"{DC}-lead")
+    assert errors(report) == [], shown(report.problems)
+
+
+def test_an_issuer_forging_an_endorsers_endorsement_is_refused(repo: Repo, tmp_path: Path) -> None:
+    existing = _setup(repo, tmp_path)
+    # acme's maintainer signs, with acme's own key, a statement in the Data Council's name.
+    forged = json.loads(repo.read(existing))
+    forged.pop("proof")
+    did = repo.registry.endorser_did(DC)
+    forged["issuer"] = {**forged["issuer"], "id": did, "name": "Data Council"}
+    forged["credentialSubject"]["endorsementKind"] = "accredits"
+    signed = sign_document(forged, repo.key(ACME), f"{did}#k1", NOW - dt.timedelta(minutes=1))
+    digest = award_hash(signed)
+    for folder in (f"registry/endorsers/{DC}", f"registry/issuers/{ACME}"):
+        repo.write(f"{folder}/endorsements/{digest}.json", render_award(signed))
+    report = repo.check(actor="acme-lead")
+    found = shown(errors(report))
+    assert any("not a maintainer of data-council" in p for p in found), found
+    # Wherever it is filed, acme's signature is not the Data Council's.
+    for folder in ("registry/endorsers/data-council/", "registry/issuers/acme-academy/"):
+        assert any(folder in p and "signature does not match" in p for p in found), found
+    assert any("filed under acme-academy" in p for p in found), found
+
+
+def test_an_endorser_editing_anothers_endorsement_is_refused(repo: Repo, tmp_path: Path) -> None:
+    existing = _setup(repo, tmp_path)
+    repo.edit(existing, "Recognised.", "Not recognised any more.")
+    report = repo.check(actor=f"{DC}-lead")
+    found = shown(errors(report))
+    assert any("not a maintainer of other-body" in p for p in found), found
+    assert any("endorsements are never changed" in p for p in found), found
+    # Revoking it with the Data Council's key is refused before anything is written.
+    digest = Path(existing).stem
+    with pytest.raises(UsageError, match="not to the endorser 'other-body'"):
+        revoke_endorsement(repo.registry, digest, load_signing_key(tmp_path / f"{DC}.key", root=repo.root))
+
+
+def test_a_deleted_endorsement_is_refused(repo: Repo, tmp_path: Path) -> None:
+    existing = _setup(repo, tmp_path)
+    repo.path(existing).unlink()
+    report = repo.check(actor=f"{OB}-lead")
+    found = shown(errors(report))
+    assert any("endorsements are never deleted" in p for p in found), found
+
+
+def test_revocation_by_the_endorser_passes(repo: Repo, tmp_path: Path) -> None:
+    existing = _setup(repo, tmp_path)
+    revoke_endorsement(repo.registry, Path(existing).stem, load_signing_key(tmp_path / f"{OB}.key", root=repo.root))
+    report = repo.check(actor=f"{OB}-lead")
+    assert errors(report) == [], shown(report.problems)
+    # The same change by another body's maintainer is refused.
+    report = repo.check(actor="data-council-lead")
+    assert any("not a maintainer of other-body" in p for p in shown(errors(report)))

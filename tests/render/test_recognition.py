@@ -1,0 +1,56 @@
+"""The credential page's recognition section, the endorser pages and the data exports, from the example registry."""
+
+from __future__ import annotations
+
+from generator.render.credential import credential_body
+from generator.render.endorsements import endorser_body
+from generator.render.model import SiteModel
+from generator.render.pages import data_files
+
+
+def _page(model: SiteModel, ref: str) -> str:
+    return credential_body(model, model.entries[ref])
+
+
+def test_claims_are_worded_by_their_status_and_empty_sections_are_left_out(model: SiteModel) -> None:
+    confirmed = _page(model, "brightforge-academy/back-end-development-with-python")
+    assert 'data-claim="confirmed"' in confirmed
+    assert confirmed.count("data-endorsement=") == 1
+    claimed = _page(model, "brightforge-academy/web-development-fundamentals")
+    assert 'data-claim="claimed"' in claimed
+    assert "Claimed by the issuer, not confirmed" in claimed
+    assert "data-endorsement=" not in claimed
+    withdrawn = _page(model, "cloud-skills-council/cloud-security-essentials")
+    assert 'data-claim="revoked"' in withdrawn
+    # The issuer's own accreditation is shown apart from the credential's.
+    practitioner = _page(model, "cloud-skills-council/cloud-practitioner")
+    assert "Of the issuer, Cloud Skills Council" in practitioner
+    nothing = next(
+        e for e in model.entries.values() if not e.definition.quality_assurance and not model.recognition.of(
+            model.registry.credential_url(e.record.id, e.definition.id))
+    )  # fmt: skip
+    assert 'id="quality"' not in credential_body(model, nothing)
+
+
+def test_endorser_page_and_exports(model: SiteModel) -> None:
+    page = endorser_body(model, "valencia-tech-employers-network")
+    assert page.count("data-endorsement=") == 3
+    files = data_files(model)
+    api = files["api/credentials/brightforge-academy/full-stack-web-developer.json"]
+    assert [e["endorser"] for e in api["endorsements"]] == ["valencia-tech-employers-network"]
+    assert api["quality_assurance"][0]["status"] == "confirmed"
+    achievement = files["credentials/brightforge-academy/full-stack-web-developer/achievement.json"]
+    assert achievement["endorsement"][0]["type"] == ["VerifiableCredential", "EndorsementCredential"]
+    assert "https://credreg.dev/contexts/endorsement-v1.jsonld" in achievement["@context"]
+    nursing = files["credentials/riverside-health-academy/safe-medicines-administration/ctdl.json"]
+    assert nursing["ceterms:approvedBy"][0]["ceterms:name"]["en"] == "National Council for Nursing Education Standards"
+    assert any(e["name"] == "Valencia Tech Employers Network" for e in files["api/endorsers.json"]["endorsers"])
+
+
+def test_an_issuers_own_recognition_is_on_its_page(model: SiteModel) -> None:
+    from generator.render.issuer import issuer_body
+
+    page = issuer_body(model, model.registry.issuers["cloud-skills-council"])
+    assert 'id="recognition"' in page
+    assert page.count("data-endorsement=") == 1
+    assert 'id="recognition"' not in issuer_body(model, model.registry.issuers["brightforge-academy"])

@@ -1,0 +1,209 @@
+"""Endorsements through the credreg command and the recognition rules, on real registries with real keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.endorsements import verify_endorsement
+from generator.load import load_registry
+from generator.recognition import ClaimStatus, collect_recognition
+from generator.verify.results import Verdict
+from tests.conftest import REPO, make_registry
+
+ENDORSER_YAML = """\
+id: {id}
+name: {name}
+kind: sector-council
+url: https://{id}.example
+email: office@{id}.example
+description: |
+  A sector council.
+location:
+  country: DE
+maintainers:
+  - {id}-lead
+"""
+CREDENTIAL = "acme-academy/sql-basics"
+PAGE = "https://registry.test.example/credentials/acme-academy/sql-basics/"
+
+
+def credreg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def add_endorser(root: Path, endorser_id: str, name: str) -> None:
+    folder = root / "registry/endorsers" / endorser_id
+    folder.mkdir(parents=True)
+    (folder / "endorser.yaml").write_text(ENDORSER_YAML.format(id=endorser_id, name=name), encoding="utf-8")
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Path, dict[str, str], list[str]]:
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    add_endorser(root, "other-body", "Other Body")
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "PYTHONPATH": str(REPO)}
+    r = ["--root", str(root)]
+    for who in ("data-council", "other-body"):
+        made = credreg(*r, "keygen", who, "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+        assert made.returncode == 0, made.stderr
+        assert f"did:web:registry.test.example:endorsers:{who}#k1" in made.stdout
+    return root, env, r
+
+
+def endorse(r: list[str], env: dict[str, str], tmp: Path, *extra: str, who: str = "data-council") -> str:
+    done = credreg(
+        *r, "endorse", CREDENTIAL, "--as", who, "--key", str(tmp / f"keys/{who}/k1.key"), "--kind", "recognises",
+        "--comment", "Counts for our sector's register.", "--scope", "analyst roles", *extra, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()[1]
+
+
+def test_endorse_verify_tamper_revoke(setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path) -> None:
+    root, env, r = setup
+    digest = endorse(r, env, tmp_path)
+    path = root / f"registry/endorsers/data-council/endorsements/{digest}.json"
+    doc = json.loads(path.read_text())
+    assert doc["type"] == ["VerifiableCredential", "EndorsementCredential"]
+    assert doc["@context"][-1] == "https://credreg.dev/contexts/endorsement-v1.jsonld"
+    assert doc["credentialSubject"]["id"] == PAGE
+    assert doc["credentialSubject"]["endorsementKind"] == "recognises"
+    assert sorted(p["cryptosuite"] for p in doc["proof"]) == ["eddsa-jcs-2022", "eddsa-rdfc-2022"]
+
+    for target in (str(path), digest):
+        ok = credreg(*r, "verify", target, "--format", "json", env=env)
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        assert json.loads(ok.stdout)["verdict"] == "valid"
+
+    # Tampering with what the body said: the signature no longer holds.
+    for field, value in (("endorsementKind", "accredits"), ("endorsementComment", "We accredit it.")):
+        forged = json.loads(path.read_text())
+        forged["credentialSubject"][field] = value
+        (tmp_path / "forged.json").write_text(json.dumps(forged))
+        bad = credreg(*r, "verify", str(tmp_path / "forged.json"), "--format", "json", env=env)
+        assert bad.returncode == 1
+        assert json.loads(bad.stdout)["verdict"] == "invalid"
+
+    revoked = credreg(
+        *r, "revoke", digest, "--reason", "withdrawn", "--key", str(tmp_path / "keys/other-body/k1.key"), env=env
+    )
+    assert revoked.returncode == 2
+    assert "not to the endorser 'data-council'" in revoked.stderr
+    revoked = credreg(
+        *r, "revoke", digest, "--reason", "withdrawn", "--key", str(tmp_path / "keys/data-council/k1.key"), env=env
+    )
+    assert revoked.returncode == 0, revoked.stderr
+    after = credreg(*r, "verify", digest, "--format", "json", env=env)
+    assert after.returncode == 1
+    assert json.loads(after.stdout)["verdict"] == "revoked"
+
+
+def test_refusals(setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path) -> None:
+    root, env, r = setup
+    # Another body's key cannot sign in the endorser's name.
+    wrong = credreg(
+        *r, "endorse", CREDENTIAL, "--as", "data-council", "--key", str(tmp_path / "keys/other-body/k1.key"),
+        "--kind", "endorses", "--comment", "x", env=env,
+    )  # fmt: skip
+    assert wrong.returncode == 2
+    assert "belongs to 'other-body'" in wrong.stderr
+    # An issuer cannot endorse its own credential.
+    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k9", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    own = credreg(
+        *r, "endorse", CREDENTIAL, "--as", "acme-academy", "--key", str(tmp_path / "keys/acme-academy/k9.key"),
+        "--kind", "endorses", "--comment", "x", env=env,
+    )  # fmt: skip
+    assert own.returncode == 2
+    assert "cannot endorse its own" in own.stderr
+    assert not list(root.glob("registry/**/endorsements/*.json"))
+
+
+def test_check_refuses_a_file_under_another_endorser(
+    setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    root, env, r = setup
+    digest = endorse(r, env, tmp_path)
+    assert credreg(*r, "check", "--jobs", "1", env=env).returncode == 0
+    moved = root / "registry/endorsers/other-body/endorsements"
+    moved.mkdir(parents=True)
+    shutil.move(root / f"registry/endorsers/data-council/endorsements/{digest}.json", moved / f"{digest}.json")
+    checked = credreg(*r, "check", "--jobs", "1", env=env)
+    assert checked.returncode == 1
+    assert "signed by data-council, but filed under other-body" in checked.stdout + checked.stderr
+
+
+def test_claims_confirmed_claimed_revoked(setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path) -> None:
+    root, env, r = setup
+    definition = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = definition.read_text()
+    assert "quality_assurance" not in text
+    definition.write_text(
+        text + "quality_assurance:\n  - kind: recognized\n    by: data council\n"
+        "  - kind: accredited\n    by: Data Council\n  - kind: endorsed\n    by: Nobody Registered\n"
+    )
+    digest = endorse(r, env, tmp_path)
+    registry = load_registry(root).registry
+    assert registry is not None
+    claims = collect_recognition(registry).claims(registry, "acme-academy", "sql-basics")
+    # A recognition confirms the recognized claim, not an accreditation the body never signed.
+    assert [c.status for c in claims] == [ClaimStatus.CONFIRMED, ClaimStatus.CLAIMED, ClaimStatus.CLAIMED]
+    assert claims[0].endorsement == digest
+    credreg(
+        *r, "revoke", digest, "--reason", "x", "--key", str(tmp_path / "keys/data-council/k1.key"), env=env
+    )  # fmt: skip
+    registry = load_registry(root).registry
+    assert registry is not None
+    claims = collect_recognition(registry).claims(registry, "acme-academy", "sql-basics")
+    assert claims[0].status is ClaimStatus.REVOKED
+    checked = credreg(*r, "check", "--jobs", "1", env=env)
+    assert "has revoked or let expire its endorsement" in checked.stdout + checked.stderr
+
+
+def test_example_registry_endorsements() -> None:
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    assert len(registry.endorsers) >= 3
+    assert len({e.endorser.kind for e in (r for r in registry.endorsers.values())}) >= 3
+    recognition = collect_recognition(registry)
+    items = recognition.endorsements
+    assert len(items) >= 12
+    assert len({i.subject for i in items}) >= 10
+    assert all(i.result.authentic for i in items)
+    assert [i.verdict for i in items].count(Verdict.REVOKED) == 1
+    statuses = {
+        f"{record.id}/{c.model.id}": [q.status for q in recognition.claims(registry, record.id, c.model.id)]
+        for record, c in registry.credentials()
+    }
+    assert statuses["brightforge-academy/back-end-development-with-python"] == [ClaimStatus.CONFIRMED]
+    assert statuses["brightforge-academy/web-development-fundamentals"] == [ClaimStatus.CLAIMED]
+    assert statuses["cloud-skills-council/cloud-security-essentials"] == [ClaimStatus.REVOKED]
+    # Each file verifies on its own, as credreg verify and the site see it.
+    first = items[0].found.document
+    assert verify_endorsement(first, registry)
+
+
+def test_layout_and_ids_of_endorsers(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    (root / "registry/endorsers/data-council/endorsements").mkdir()
+    (root / "registry/endorsers/data-council/endorsements/not-a-hash.json").write_text("{}")
+    (root / "registry/endorsers/data-council/notes.txt").write_text("x")
+    add_endorser(root, "acme-academy", "Acme again")  # an issuer's id: an issuer endorses as itself
+    loaded = load_registry(root)
+    found = {(p.location.path, p.code) for p in loaded.problems}
+    assert ("registry/endorsers/data-council/endorsements/not-a-hash.json", "layout.unexpected") in found
+    assert ("registry/endorsers/data-council/notes.txt", "layout.unexpected") in found
+    assert ("registry/endorsers/acme-academy", "id.duplicate") in found
+    assert loaded.registry is not None
+    assert list(loaded.registry.endorsers) == ["data-council"]

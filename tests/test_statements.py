@@ -1,0 +1,105 @@
+"""Who defines what: the registry signs, with its own key, which issuer defines each credential; the statement
+verifies here and in Digital Bazaar's stack, and a statement naming another issuer does not."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from generator.awarding.keys import PRIVATE_KEY_FORMAT
+from generator.crypto import ed25519
+from generator.crypto.multibase import encode_ed25519_public
+from generator.errors import UsageError
+from generator.load import load_registry
+from generator.models.endorsement import ENDORSEMENT_CONTEXT_URL
+from generator.registry import Registry
+from generator.statements import (
+    REGISTRY_KEY_ENV,
+    registry_did,
+    registry_did_document,
+    signed_statements,
+    verify_statement,
+)
+from tests.conftest import make_registry
+from tests.interop.test_digital_bazaar import NODE_DIR, documents
+
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+SEED = bytes(range(1, 33))
+
+
+def _setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Registry:
+    root = make_registry(tmp_path / "r")
+    public = encode_ed25519_public(ed25519.public_from_seed(SEED))
+    governance = root / "registry/governance.yaml"
+    governance.write_text(governance.read_text() + f"registry_key: {public}\n")
+    key = tmp_path / "registry.key"
+    key.write_text(
+        json.dumps(
+            {
+                "format": PRIVATE_KEY_FORMAT,
+                "issuer": "registry",
+                "keyId": "registry-key",
+                "publicKeyMultibase": public,
+                "seed": base64.urlsafe_b64encode(SEED).decode().rstrip("="),
+            }
+        )
+    )
+    os.chmod(key, 0o600)
+    monkeypatch.setenv(REGISTRY_KEY_ENV, str(key))
+    loaded = load_registry(root)
+    assert loaded.registry is not None, loaded.problems
+    return loaded.registry
+
+
+def test_statements_bind_each_credential_to_its_issuer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = _setup(tmp_path, monkeypatch)
+    statements = signed_statements(registry, NOW)
+    assert sorted(statements) == [
+        f"statements/acme-academy/{c}.json" for c in sorted(registry.issuers["acme-academy"].credentials)
+    ]
+    statement = statements["statements/acme-academy/sql-basics.json"]
+    assert statement["issuer"]["id"] == registry_did(registry.site_url) == "did:web:registry.test.example"
+    assert statement["credentialSubject"]["achievementCreator"] == registry.issuer_did("acme-academy")
+    assert verify_statement(statement, registry) is None
+
+    forged = copy.deepcopy(statement)
+    forged["credentialSubject"]["achievementCreator"] = "did:web:elsewhere.example"
+    assert verify_statement(forged, registry) is not None
+
+    if shutil.which("node") is None or not (NODE_DIR / "node_modules").is_dir():
+        pytest.skip("node and tests/node/node_modules are installed by `make test`")
+    docs = documents(registry)
+    docs[ENDORSEMENT_CONTEXT_URL] = json.loads(
+        resources.files("generator.crypto").joinpath("contexts", "credreg-endorsement-v1.jsonld").read_text()
+    )
+    docs[registry_did(registry.site_url)] = registry_did_document(registry)
+    for credential, verified in ((statement, True), (forged, False)):
+        out = json.loads(
+            subprocess.run(
+                ["node", str(NODE_DIR / "verify-vc.mjs")],
+                input=json.dumps({"credential": credential, "documents": docs}),
+                capture_output=True, text=True, check=True,
+            ).stdout
+        )  # fmt: skip
+        assert out["verified"] is verified, out
+
+
+def test_a_key_that_is_not_the_declared_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = _setup(tmp_path, monkeypatch)
+    governance = registry.root / "registry/governance.yaml"
+    other = encode_ed25519_public(ed25519.public_from_seed(bytes(32)))
+    text = governance.read_text()
+    governance.write_text(text[: text.index("registry_key:")] + f"registry_key: {other}\n")
+    reloaded = load_registry(registry.root).registry
+    assert reloaded is not None
+    with pytest.raises(UsageError, match="not the registry_key"):
+        signed_statements(reloaded, NOW)
