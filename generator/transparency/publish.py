@@ -252,11 +252,18 @@ def _compact(value: object) -> bytes:
 
 
 def key_method(registry: Registry, path: str) -> str | None:
-    """``keys/<issuer>/<key id>.json`` → the verification method ``<issuer DID>#<key id>`` (None if unknown)."""
+    """``keys/<owner>/<key id>.json`` → the verification method ``<owner DID>#<key id>``, for an issuer's or an
+    endorser's key (None if unknown)."""
     parts = path.split("/")
-    if len(parts) != 3 or parts[0] != "keys" or not parts[2].endswith(".json") or parts[1] not in registry.issuers:
+    if len(parts) != 3 or parts[0] != "keys" or not parts[2].endswith(".json"):
         return None
-    return f"{registry.issuer_did(parts[1])}#{parts[2].removesuffix('.json')}"
+    if parts[1] in registry.issuers:
+        did = registry.issuer_did(parts[1])
+    elif parts[1] in registry.endorsers:
+        did = registry.endorser_did(parts[1])
+    else:
+        return None
+    return f"{did}#{parts[2].removesuffix('.json')}"
 
 
 def full_tile_height(index: int, size: int) -> int:
