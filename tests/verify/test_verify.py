@@ -205,6 +205,10 @@ def test_foreign_did_key_credential_is_authentic_but_not_registered(signer: Sign
     award = signer.award().award
     unsigned = {k: v for k, v in award.items() if k not in ("proof", "credentialStatus")}
     unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
+    # Its own achievement: one that reuses this registry's ids is refused (tests/verify/test_reused_achievement.py).
+    subject = copy.deepcopy(unsigned["credentialSubject"])
+    subject["achievement"]["id"] = "https://elsewhere.example/achievements/sql/"
+    unsigned["credentialSubject"] = subject
 
     credential = sign_document(unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", EPOCH)
     result = verify_credential(credential, signer.registry, now=NOW)
