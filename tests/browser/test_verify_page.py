@@ -35,6 +35,7 @@ from generator.models import LifecycleStatus
 from generator.publish.verifydata import shard_name
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
+from generator.verify.results import plain_day
 from tests.browser.conftest import build, screenshot, serve_dir
 from tests.conftest import CONFORMANCE, REPO
 
@@ -150,7 +151,8 @@ def verdict_text(page: Any) -> str:
 def checks(page: Any) -> dict[str, tuple[str, str]]:
     """Check id → (status, the line's text)."""
     rows = page.eval_on_selector_all(
-        "#cr-checks li", "els => els.map(e => [e.dataset.check, e.dataset.status, e.innerText])"
+        "#cr-checks li",
+        "els => els.map(e => [e.dataset.check, e.dataset.status, e.textContent])",  # also when collapsed
     )
     return {row[0]: (row[1], row[2]) for row in rows}
 
@@ -167,11 +169,13 @@ def test_a_registered_award_is_valid(vpage: Any, site: Site, examples: Examples)
     open_verify(vpage, site, example.hash)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
     assert vpage.get_attribute("#cr-verdict", "role") == "status"
-    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == "Valid"
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == "Valid: a genuine award, in force."
+    assert vpage.get_attribute("#cr-technical", "open") is None  # the cryptographic rows start collapsed
     lines = checks(vpage)
     assert lines["proof:eddsa-jcs-2022"][0] == "passed"
     assert "Signature matches" in lines["proof:eddsa-jcs-2022"][1]
     assert "Valid since" in verdict_text(vpage) or "Valid from" in verdict_text(vpage)
+    vpage.click("#cr-technical summary")
     assert "valid when it signed" in lines["key"][1]
     assert lines["hash"][0] == lines["status"][0] == lines["validity"][0] == "passed"
     assert all(status != "failed" for status, _ in lines.values())
@@ -188,13 +192,12 @@ def test_a_registered_award_is_valid(vpage: Any, site: Site, examples: Examples)
 
 def test_a_revoked_award_says_when_and_why(vpage: Any, site: Site, examples: Examples) -> None:
     example = examples.revoked
-    when, _, why = example.reason.removeprefix("revoked on ").partition(": ")
+    when, _, why = example.reason.removeprefix("revoked on ").partition(" for this reason: ")
     open_verify(vpage, site, example.hash)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "revoked"
-    text = verdict_text(vpage)
-    assert "Revoked" in text
-    assert when in text
-    assert why in text
+    title = vpage.inner_text("#cr-verdict .cr-verdict-title")
+    assert title == f"Revoked on {plain_day(when)} by its issuer: {why}" + ("" if why.endswith(".") else ".")
+    assert "cr-lapsed" in str(vpage.get_attribute("#cr-verdict", "class"))  # not styled as a forgery
     status, line = checks(vpage)["status"]
     assert status == "failed"
     assert f"Revoked on {when} for this reason: {why}" in line
@@ -207,8 +210,9 @@ def test_an_expired_award_says_since_when(vpage: Any, site: Site, examples: Exam
     open_verify(vpage, site, example.hash)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "expired"
     text = verdict_text(vpage)
-    assert "Expired" in text
-    assert f"Expired on {_day(example.award['validUntil'])}" in text
+    when = plain_day(_day(example.award["validUntil"]))
+    assert f"Expired on {when}: it was genuine but is no longer in force." in text
+    assert "cr-lapsed" in str(vpage.get_attribute("#cr-verdict", "class"))
     assert example.reason == f"expired on {_day(example.award['validUntil'])}"
 
 
@@ -269,9 +273,15 @@ def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Exampl
     open_verify(vpage, site)
     _give(vpage, how, json.dumps(award, indent=2))
     assert wait_for_verdict(vpage) == "invalid"
-    assert "Not valid" in verdict_text(vpage)
-    assert "Signature does not match" in verdict_text(vpage)
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == (
+        "This file was changed after it was issued: it is not what its issuer signed."
+    )
+    assert "cr-bad" in str(vpage.get_attribute("#cr-verdict", "class"))
     lines = checks(vpage)
+    # What the other checks read from a forged file are its claims: never a "passed" row.
+    claims = {k: v[0] for k, v in lines.items() if k not in ("hash", "structure", "proof", "key")}
+    assert all(status != "passed" for k, status in claims.items() if not k.startswith("proof:")), claims
+    assert lines["validity"][0] == "unverified"
     assert lines["proof:eddsa-jcs-2022"][0] == "failed"
     assert "Signature does not match" in lines["proof:eddsa-jcs-2022"][1]
     assert lines["registered"][0] == "failed"
@@ -290,8 +300,7 @@ def test_an_award_with_an_altered_rdfc_proof_is_not_valid_here(vpage: Any, site:
     open_verify(vpage, site)
     _give(vpage, "paste", json.dumps(award))
     assert wait_for_verdict(vpage) == "untrusted"
-    assert "Not confirmed" in verdict_text(vpage)
-    assert "cannot be fully checked here" in verdict_text(vpage)
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == "Cannot be fully checked here."
     lines = checks(vpage)
     assert lines["proof:eddsa-jcs-2022"][0] == "passed"
     assert lines["proof:eddsa-rdfc-2022"][0] == "not checked"
@@ -400,16 +409,16 @@ def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, e
     assert checks(vpage)["recipient"][0] == "not checked"
     vpage.fill("#cr-email", "  ALICE.MARTIN@example.org ")
     vpage.click("#cr-email-form button[type=submit]")
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
     assert "awarded to alice.martin@example.org" in checks(vpage)["recipient"][1].lower()
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
-    assert "Awarded to alice.martin@example.org." in verdict_text(vpage)
+    assert "Valid: a genuine award, in force, awarded to alice.martin@example.org." in verdict_text(vpage)
     screenshot(vpage, "verify-earner-link-confirmed")
     vpage.fill("#cr-email", "bob.stone@example.org")  # checked as the visitor types
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]", state="attached")
     assert "do not match" in checks(vpage)["recipient"][1]
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
-    assert "Recipient does not match" in verdict_text(vpage)
+    assert "Genuine and in force, but not awarded to this email address." in verdict_text(vpage)
 
 
 def test_without_the_key_the_page_cannot_confirm(vpage: Any, earner_site: EarnerSite) -> None:
@@ -418,13 +427,15 @@ def test_without_the_key_the_page_cannot_confirm(vpage: Any, earner_site: Earner
     wait_for_verdict(vpage)
     assert vpage.input_value("#cr-recipient-key") == ""
     vpage.fill("#cr-email", alice.email)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient]:has-text('without the recipient key')")
+    vpage.wait_for_selector(
+        "#cr-checks li[data-check=recipient]:has-text('without the recipient key')", state="attached"
+    )
     assert checks(vpage)["recipient"][0] == "not checked"
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "untrusted"
-    assert "Recipient not confirmed" in verdict_text(vpage)
+    assert "the recipient can only be confirmed with their recipient key" in verdict_text(vpage)
     # Typing the key (as the earner's file comes with it) confirms.
     vpage.fill("#cr-recipient-key", f" {alice.key.upper()} ")
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
 
 
@@ -435,12 +446,14 @@ def test_the_earners_file_with_the_key_confirms_their_email(vpage: Any, earner_s
     wait_for_verdict(vpage)
     assert checks(vpage)["registered"][0] == "passed"
     vpage.fill("#cr-email", alice.email)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient]:has-text('without the recipient key')")
+    vpage.wait_for_selector(
+        "#cr-checks li[data-check=recipient]:has-text('without the recipient key')", state="attached"
+    )
     vpage.fill("#cr-recipient-key", alice.key)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
     vpage.fill("#cr-recipient-key", earner_site.withdrawn.key)  # another earner's key
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]", state="attached")
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
 
 
@@ -600,7 +613,7 @@ def test_no_serious_accessibility_violations(vpage: Any, site: Site, examples: E
     open_verify(vpage, site, examples.revoked.hash)
     vpage.fill("#cr-email", "someone@example.org")
     vpage.fill("#cr-recipient-key", "0" * 32)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]", state="attached")
     results = Axe().run(vpage)
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
@@ -608,3 +621,111 @@ def test_no_serious_accessibility_violations(vpage: Any, site: Site, examples: E
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, serious
+
+
+# --- one plain headline per verdict, as credreg verify says it; axe clean in every state (issue 15) -------------
+
+AXE_SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def _foreign(
+    base: dict[str, Any], valid_from: str, valid_until: str | None, *, issuer: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``base`` signed by a did:key elsewhere (eddsa-jcs-2022 only, which the page checks), or, with ``issuer``,
+    by that key while naming a registered issuer."""
+    from generator.awarding.keys import SigningKey
+    from generator.awarding.signing import sign_document
+    from generator.crypto import ed25519
+    from generator.crypto.dataintegrity import JCS, RDFC
+    from generator.crypto.multibase import did_key_from_public
+
+    seed = hashlib.sha256(b"issue 15: an issuer elsewhere").digest()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    unsigned = json.loads(json.dumps({k: v for k, v in base.items() if k != "proof"}))
+    if issuer is None:
+        unsigned.pop("credentialStatus", None)
+    unsigned["issuer"] = issuer or {"id": did, "type": ["Profile"], "name": "An Academy Elsewhere"}
+    unsigned["credentialSubject"]["achievement"]["creator"] = unsigned["issuer"]
+    unsigned["validFrom"] = valid_from
+    unsigned.pop("validUntil", None)
+    if valid_until:
+        unsigned["validUntil"] = valid_until
+    suites = (JCS,) if issuer is None else (JCS, RDFC)
+    key = SigningKey("elsewhere", "key-1", seed)
+    return sign_document(unsigned, key, f"{did}#{did.removeprefix('did:key:')}", dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+                         suites=suites)  # fmt: skip
+
+
+HEADLINE_CASES = [
+    "valid",
+    "revoked",
+    "expired",
+    "changed",
+    "issuer not registered",
+    "not yet valid",
+    "expired elsewhere",
+    "key not registered",
+    "cannot check",
+]
+
+
+@pytest.mark.parametrize("case", HEADLINE_CASES)
+def test_each_verdict_leads_with_the_cli_s_plain_headline_and_is_axe_clean(
+    browser: Any, site: Site, examples: Examples, registry: Registry, case: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    base = examples.valid.award
+    by_hash = {"valid": examples.valid, "revoked": examples.revoked, "expired": examples.expired}.get(case)
+    doc: dict[str, Any] = json.loads(json.dumps(base))
+    if case == "changed":
+        doc["credentialSubject"]["achievement"]["name"] += " (Distinction)"
+    elif case == "issuer not registered":
+        doc = _foreign(base, "2025-01-01T00:00:00Z", None)
+    elif case == "not yet valid":
+        doc = _foreign(base, "2099-01-01T00:00:00Z", None)
+    elif case == "expired elsewhere":
+        doc = _foreign(base, "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z")
+    elif case == "key not registered":
+        doc = _foreign(base, base["validFrom"], base.get("validUntil"), issuer=base["issuer"])
+    elif case == "cannot check":
+        for proof in doc["proof"]:
+            if proof["cryptosuite"] == "eddsa-rdfc-2022":
+                proof["proofValue"] = proof["proofValue"][:-3] + ("abc" if proof["proofValue"][-3:] != "abc" else "abd")
+    python = Verifier(registry).verify(by_hash.award if by_hash else doc).headline()
+    # The one documented difference: the page cannot check an RDFC proof of a file the build did not publish.
+    expected = (
+        ("cannot check", "Cannot be fully checked here.") if case == "cannot check" else (python.kind, python.text)
+    )
+    if case != "cannot check":
+        assert str(python.kind) == case.removesuffix(" elsewhere"), python
+    for size, (width, height) in AXE_SIZES.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        try:
+            if by_hash:
+                open_verify(page, site, by_hash.hash)
+            else:
+                open_verify(page, site)
+                _drop(page, json.dumps(doc, indent=2))
+                wait_for_verdict(page)
+            title = page.inner_text("#cr-verdict .cr-verdict-title")
+            assert (page.get_attribute("#cr-verdict", "data-headline"), title) == (str(expected[0]), expected[1])
+            for word in ("None", "ValidFrom", "validFrom is", "{'", "Check("):
+                assert word not in page.inner_text("#cr-verdict"), word
+            for state in ("collapsed", "open"):
+                if state == "open":
+                    page.click("#cr-technical summary")
+                # The theme's tabs fade out while the page scrolls: audit them at rest, as test_site_pages does.
+                page.evaluate("window.scrollTo(0, 0)")
+                page.wait_for_timeout(400)
+                results = Axe().run(page)
+                violations = [
+                    f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                    for v in results.response["violations"]
+                ]
+                assert violations == [], (case, size, state)
+            if size == "desktop":
+                screenshot(page, f"verify-headline-{case.replace(' ', '-')}")
+        finally:
+            context.close()

@@ -191,6 +191,11 @@ def _cannot_check_here(js: dict[str, Any]) -> bool:
     return rdfc[0] == "not checked" and "cannot be fully checked here" in rdfc[1]
 
 
+def _unconfirmed_here(js: dict[str, Any]) -> bool:
+    """The browser says "Cannot be fully checked here" because it could not check an RDFC proof."""
+    return _cannot_check_here(js) and js["headline"]["kind"] == "cannot check"
+
+
 def _exception(python: Any, js: dict[str, Any]) -> str | None:
     """Which documented exception explains a different verdict, if any."""
     if js["verdict"] != "untrusted" or str(python.verdict) == "valid":
@@ -215,6 +220,11 @@ def _compare(python: Any, js: dict[str, Any], what: str) -> str | None:
     if js["verdict"] != str(python.verdict):
         exception = _exception(python, js)
         assert exception is not None, (what, str(python.verdict), js["verdict"], js["checks"], python.as_dict())
+    elif not _unconfirmed_here(js):
+        # One headline taxonomy: the same plain sentence wherever the verdicts agree and both checked the same
+        # proofs (where the browser could not check an RDFC proof, it says "Cannot be fully checked here").
+        lead = python.headline()
+        assert js["headline"] == {"kind": str(lead.kind), "text": lead.text}, (what, js["checks"], python.as_dict())
     assert js["verdict"] != "valid" or str(python.verdict) == "valid", what
     for c in python.checks:
         if c.id == "recipient":
@@ -235,10 +245,13 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     verifier = Verifier(corpus["registry"])
     tally: dict[str, int] = {"same": 0, "rdfc": 0, "round trip": 0}
     verdicts: dict[str, str] = {}
+    headlines: dict[str, int] = {}
     for name, doc in corpus["cases"].items():
         python = verifier.verify(doc, now=NOW)
         exception = _compare(python, _js(node, corpus["site"], text=json.dumps(doc)), name)
         tally[exception or "same"] += 1
+        if exception is None and not _unconfirmed_here(_js(node, corpus["site"], text=json.dumps(doc))):
+            headlines[str(python.headline().kind)] = headlines.get(str(python.headline().kind), 0) + 1
         verdicts[name] = str(python.verdict)
     for digest in corpus["hashes"]:
         tally["same"] += 1
@@ -261,6 +274,8 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     assert tally["rdfc"] >= 1
     assert tally["same"] > 4 * (tally["rdfc"] + tally["round trip"]), tally
     print(f"differential corpus: {len(corpus['cases'])} files + {len(corpus['hashes'])} hashes: {tally}")
+    print(f"headlines held equal: {headlines}")
+    assert {"valid", "expired", "revoked", "changed", "malformed", "not published here"} <= set(headlines), headlines
 
 
 def test_the_altered_rdfc_proof_is_never_valid_in_the_browser(node: Node, corpus: dict[str, Any]) -> None:

@@ -627,6 +627,7 @@ export async function issuerPolicy(ctx) {
     if (problem) return check("issuer", label, false, problem);
     return check("issuer", label, true, `${pyStr(records.profile.name)} (registered as ${id})`);
   }
+  if (ctx.issuerId === null) return check("issuer", label, false, "the credential names no issuer");
   return check("issuer", label, false, `${pyStr(ctx.issuerId)} is not an issuer registered in this registry`);
 }
 
@@ -843,10 +844,10 @@ export async function validityPolicy(ctx) {
   const doc = isObject(ctx.document) ? ctx.document : {};
   const start = parseTime(get(doc, "validFrom"));
   const end = parseTime(get(doc, "validUntil"));
-  if (start === null) return check("validity", label, false, "validFrom is missing or not a timestamp");
+  if (start === null) return check("validity", label, false, "it has no readable start date (validFrom)");
   const rawEnd = get(doc, "validUntil");
   if (end === null && rawEnd !== undefined && rawEnd !== null)
-    return check("validity", label, false, "validUntil is not a timestamp");
+    return check("validity", label, false, "its end date (validUntil) cannot be read");
   if (ctx.now < start) return check("validity", label, false, `not valid before ${day(doc.validFrom)}`);
   if (end !== null && ctx.now > end) return check("validity", label, false, `expired on ${day(doc.validUntil)}`);
   const until = end !== null ? ` until ${day(doc.validUntil)}` : ", does not expire";

@@ -6,7 +6,7 @@
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
 import { day } from "./policies.js";
-import { AUTHENTICITY, FAILED, NOT_CHECKED, PASSED, Verdict } from "./results.js";
+import { AUTHENTICITY, FAILED, HeadlineKind, NOT_CHECKED, PASSED, plainDay } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { logCheck } from "./tlog.js";
 import { conclude, DataError, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
@@ -30,10 +30,30 @@ function sentence(text) {
   return value[0].toUpperCase() + value.slice(1) + (/[.!?]$/.test(value) ? "" : ".");
 }
 
-const TONES = { valid: "good", revoked: "bad", expired: "bad", "not yet valid": "bad", invalid: "bad" };
-const ICONS = { good: "✓", bad: "✗", warn: "!", busy: "…" };
-const STATUS_TEXT = { [PASSED]: "passed", [FAILED]: "failed", [NOT_CHECKED]: "not checked" };
-const STATUS_ICON = { [PASSED]: "✓", [FAILED]: "✗", [NOT_CHECKED]: "–" };
+// Forged, expired and revoked look different: an expired or revoked award was genuine ("lapsed").
+const TONES = {
+  valid: "good",
+  "recipient confirmed": "good",
+  revoked: "lapsed",
+  expired: "lapsed",
+  "not yet valid": "lapsed",
+  changed: "bad",
+  malformed: "bad",
+  "unsupported proof": "bad",
+  "key not registered": "bad",
+  "key revoked": "bad",
+  invalid: "bad",
+  "recipient refused": "bad",
+};
+const ICONS = { good: "✓", bad: "✗", lapsed: "⏱", warn: "!", busy: "…" };
+const UNVERIFIED = "unverified";
+const STATUS_TEXT = {
+  [PASSED]: "passed",
+  [FAILED]: "failed",
+  [NOT_CHECKED]: "not checked",
+  [UNVERIFIED]: "unverified claim",
+};
+const STATUS_ICON = { [PASSED]: "✓", [FAILED]: "✗", [NOT_CHECKED]: "–", [UNVERIFIED]: "?" };
 
 class Page {
   constructor(root) {
@@ -272,71 +292,54 @@ class Page {
     if (run !== this.run || this.outcome !== outcome) return;
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
-    this.renderChecks(result.checks);
+    this.renderChecks(result.checks, result.authentic);
     this.renderShare(outcome.facts);
     $("cr-result").hidden = false;
   }
 
   renderVerdict(outcome, result) {
+    // The headline (results.js headlineOf, the same sentence as credreg verify) leads; one plain line follows.
     const find = (id) => result.checks.find((c) => c.id === id);
     const { facts } = outcome;
-    const recipient = find("recipient");
-    let title;
+    const { kind, text } = result.headline;
+    const issuer = facts.issuerName ?? facts.issuerDid ?? "its issuer";
     let detail;
-    switch (result.verdict) {
-      case Verdict.VALID:
-        title = "Valid";
-        detail = `Authentic: signed by ${facts.issuerName ?? facts.issuerDid} with a registered key that was valid when it signed. Not revoked. ${
+    switch (kind) {
+      case HeadlineKind.VALID:
+      case HeadlineKind.RECIPIENT_CONFIRMED:
+        detail = `Signed by ${issuer} with a registered key that was valid when it signed, and not revoked. ${
           facts.validUntil
-            ? `Valid from ${day(facts.validFrom)} until ${day(facts.validUntil)}.`
-            : `Valid since ${day(facts.validFrom)}; it does not expire.`
+            ? `Valid from ${plainDay(day(facts.validFrom))} until ${plainDay(day(facts.validUntil))}.`
+            : `Valid since ${plainDay(day(facts.validFrom))}; it does not expire.`
         }`;
-        if (recipient && recipient.status === PASSED) detail += ` ${sentence(recipient.reason.split(" (")[0])}`;
-        if (!facts.registered) detail += " This award is not published in this registry.";
         break;
-      case Verdict.REVOKED:
-        title = "Revoked";
-        detail = sentence(find("status").reason);
+      case HeadlineKind.REVOKED:
+      case HeadlineKind.EXPIRED:
+      case HeadlineKind.NOT_YET_VALID:
+        detail = `It was signed by ${issuer}, and the signature is genuine.`;
         break;
-      case Verdict.EXPIRED:
-        title = "Expired";
-        detail = `${sentence(find("validity").reason)} It is authentic, but no longer in force.`;
+      case HeadlineKind.UNREGISTERED_ISSUER:
+        detail = `The signature is genuine, but ${issuer} is not an issuer this registry vouches for: who they are is for you to judge.`;
         break;
-      case Verdict.NOT_YET_VALID:
-        title = "Not yet valid";
-        detail = `${sentence(find("validity").reason)} It is authentic, but not in force yet.`;
+      case HeadlineKind.RECIPIENT_UNCONFIRMED:
+        detail = "The recipient key is in the earner's verification link (after ~) and comes with their award file.";
         break;
-      case Verdict.RECIPIENT_MISMATCH:
-        title = "Recipient does not match";
-        detail =
-          "The award is authentic and in force, but the email address you typed is not the one it was awarded to.";
+      case HeadlineKind.CANNOT_CHECK:
+        detail = "Part of it cannot be checked in this browser. Nothing found is wrong, but it is not confirmed either: see Technical details, or use credreg verify.";
         break;
-      case Verdict.UNTRUSTED: {
-        const first = result.checks.find((c) => c.status !== PASSED && c.applicable);
-        if (first && first.id === "recipient") {
-          title = "Recipient not confirmed";
-          detail = `The award is authentic and in force, but the recipient is not confirmed: ${first.reason}.`;
-          break;
-        }
-        title = "Not confirmed";
-        const lead = result.authentic ? "Authentic, but not everything could be confirmed." : "It cannot be fully checked here.";
-        detail = `${lead} ${first ? `${first.label}: ${sentence(first.reason)}` : ""}`;
+      case HeadlineKind.NOT_PUBLISHED:
+        detail = "Its issuer is registered here, but this exact award is not one the registry published: it may have been changed, or never added.";
         break;
-      }
-      default: {
-        // What makes it not the signed award comes first (a changed award is also not published here).
-        const first =
-          result.checks.find((c) => c.status === FAILED && AUTHENTICITY.includes(c.id)) ??
-          result.checks.find((c) => c.status === FAILED) ??
-          result.checks.find((c) => c.status !== PASSED && c.applicable);
-        title = "Not valid";
-        detail = first
-          ? `${first.label}: ${sentence(first.reason)} This is not the award its issuer signed, or not signed by a key of its issuer.`
-          : "";
-      }
+      default:
+        detail = "What it says about its recipient, credential and issuer cannot be trusted. Technical details are below.";
     }
-    const tone = TONES[result.verdict] ?? "warn";
-    this.showMessage(tone, title, detail, result.verdict);
+    if (!facts.registered && (kind === HeadlineKind.VALID || kind === HeadlineKind.RECIPIENT_CONFIRMED)) {
+      detail += " This award is not published in this registry.";
+    }
+    const recipient = find("recipient");
+    if (kind === HeadlineKind.RECIPIENT_REFUSED && recipient) detail = "The award is genuine and in force, but the email address you typed is not the one it was awarded to.";
+    this.showMessage(TONES[kind] ?? "warn", text, detail, result.verdict);
+    $("cr-verdict").dataset.headline = kind;
   }
 
   renderFacts(facts, result) {
@@ -360,21 +363,25 @@ class Page {
     $("cr-facts").replaceChildren(...rows);
   }
 
-  renderChecks(checks) {
+  renderChecks(checks, authentic) {
+    // From a file that is not what its issuer signed, what the other checks read is a claim, never "passed".
+    const claim = (c) =>
+      !authentic && c.status !== FAILED && !AUTHENTICITY.includes(c.id) && !c.id.startsWith("proof:");
     $("cr-checks").replaceChildren(
-      ...checks.map((c) =>
-        el(
+      ...checks.map((c) => {
+        const status = claim(c) ? UNVERIFIED : c.status;
+        return el(
           "li",
           {
-            className: `cr-check cr-check-${c.status.replace(" ", "-")}`,
-            attrs: { "data-check": c.id, "data-status": c.status },
+            className: `cr-check cr-check-${status.replace(" ", "-")}`,
+            attrs: { "data-check": c.id, "data-status": status },
           },
-          el("span", { className: "cr-check-mark", text: STATUS_ICON[c.status], attrs: { "aria-hidden": "true" } }),
-          el("span", { className: "cr-check-status", text: STATUS_TEXT[c.status] }),
+          el("span", { className: "cr-check-mark", text: STATUS_ICON[status], attrs: { "aria-hidden": "true" } }),
+          el("span", { className: "cr-check-status", text: STATUS_TEXT[status] }),
           el("span", { className: "cr-check-label", text: c.label }),
           el("span", { className: "cr-check-reason", text: sentence(c.reason) }),
-        ),
-      ),
+        );
+      }),
     );
   }
 
