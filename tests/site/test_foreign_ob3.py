@@ -81,7 +81,8 @@ def _cli(root: Path, doc: dict[str, Any], tmp_path: Path) -> tuple[int, dict[str
     run = [sys.executable, "-m", "generator", "--root", str(root), "verify", str(path)]
     as_json = subprocess.run([*run, "--format", "json"], capture_output=True, text=True, check=False)
     text = subprocess.run(run, capture_output=True, text=True, check=False)
-    assert not as_json.stderr and not text.stderr, as_json.stderr + text.stderr
+    assert not as_json.stderr, as_json.stderr
+    assert not text.stderr, text.stderr
     return as_json.returncode, json.loads(as_json.stdout), text.stdout
 
 
