@@ -729,3 +729,112 @@ def test_each_verdict_leads_with_the_cli_s_plain_headline_and_is_axe_clean(
                 screenshot(page, f"verify-headline-{case.replace(' ', '-')}")
         finally:
             context.close()
+
+
+def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    example = examples.valid
+    assert example.single_file
+    open_verify(vpage, site, example.hash)
+    with vpage.expect_download() as got:
+        vpage.click("#cr-download")
+    assert got.value.suggested_filename == f"{example.hash}.json"
+    assert Path(got.value.path()).read_text(encoding="utf-8") == example.text  # the registry's file, byte for byte
+    # A credential from elsewhere with evidence, results and a criteria narrative: all shown, the file as given.
+    doc = _foreign(example.award, "2025-01-01T00:00:00Z", None)
+    unsigned = {k: v for k, v in doc.items() if k != "proof"}
+    unsigned["evidence"] = [
+        {"id": "https://portfolio.example.org/ada/sql", "type": ["Evidence"], "name": "Project report",
+         "narrative": "Designed the schema of a library system."},
+    ]  # fmt: skip
+    unsigned["credentialSubject"]["result"] = [{"type": ["Result"], "value": "92/100"}]
+    doc = _foreign(unsigned, "2025-01-01T00:00:00Z", None)
+    text = json.dumps(doc, indent=4) + "\n\n"
+    open_verify(vpage, site)
+    _drop(vpage, text)
+    assert wait_for_verdict(vpage) == "untrusted"
+    facts = vpage.inner_text("#cr-facts")
+    assert "Designed the schema of a library system." in facts
+    assert "92/100" in facts
+    assert example.award["credentialSubject"]["achievement"]["criteria"]["narrative"].strip()[:40] in facts
+    link = vpage.locator("#cr-facts a", has_text="Project report")
+    assert link.get_attribute("href") == "https://portfolio.example.org/ada/sql"
+    assert "noopener" in str(link.get_attribute("rel"))
+    with vpage.expect_download() as got:
+        vpage.click("#cr-download")
+    assert Path(got.value.path()).read_text(encoding="utf-8") == text
+
+
+# --- badges that travel: baked images (issue 15) ----------------------------------------------------------------
+
+
+def _tiny_png() -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    pixels = zlib.compress(b"\x00\xff\x00\x00")  # one red pixel, filter byte 0
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def _cli_verify(path: Path) -> tuple[int, dict[str, Any]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert not done.stderr, done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site: Site, examples: Examples,
+                                                               tmp_path: Path) -> None:  # fmt: skip
+    from generator.baking import baked_credential
+
+    example = examples.valid
+    open_verify(vpage, site, example.hash)
+    vpage.wait_for_selector("#cr-bake:not([hidden])")
+    with vpage.expect_download() as got:
+        vpage.click("#cr-bake")
+    svg = tmp_path / got.value.suggested_filename
+    got.value.save_as(svg)
+    assert svg.suffix == ".svg"
+    data = svg.read_bytes()
+    assert baked_credential(data) == example.text  # the award, byte for byte
+    assert b'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in data
+    assert (_cli_verify(svg)[0], _cli_verify(svg)[1]["verdict"]) == (0, "valid")
+    # The page bakes a PNG the same way (iTXt, uncompressed); both images verify when dropped back.
+    baked_png = vpage.evaluate(
+        """async ([png, json]) => {
+             const { bakePng } = await import(new URL("../assets/verify/baking.js", location.href).href);
+             return Array.from(bakePng(new Uint8Array(png), json)); }""",
+        [list(_tiny_png()), example.text],
+    )
+    png = tmp_path / "badge.png"
+    png.write_bytes(bytes(baked_png))
+    assert baked_credential(png.read_bytes()) == example.text
+    assert b"iTXtopenbadgecredential\x00\x00\x00\x00\x00" in png.read_bytes()
+    assert _cli_verify(png)[1]["verdict"] == "valid"
+    for path, mime in ((svg, "image/svg+xml"), (png, "image/png")):
+        open_verify(vpage, site)
+        transfer = vpage.evaluate_handle(
+            """([bytes, name, type]) => { const dt = new DataTransfer();
+                 dt.items.add(new File([new Uint8Array(bytes)], name, {type})); return dt; }""",
+            [list(path.read_bytes()), path.name, mime],
+        )
+        vpage.dispatch_event("#cr-drop", "dragover", {"dataTransfer": transfer})
+        vpage.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+        assert wait_for_verdict(vpage) == "valid", path.name
+        assert example.hash in vpage.inner_text("#cr-facts")
+    # An image with nothing baked in is refused, clearly.
+    open_verify(vpage, site)
+    transfer = vpage.evaluate_handle(
+        """(bytes) => { const dt = new DataTransfer();
+             dt.items.add(new File([new Uint8Array(bytes)], "plain.png", {type: "image/png"})); return dt; }""",
+        list(_tiny_png()),
+    )
+    vpage.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+    assert wait_for_verdict(vpage) == "error"
+    assert "carries no award" in verdict_text(vpage)

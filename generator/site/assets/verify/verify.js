@@ -12,8 +12,19 @@ import { logCheck } from "./tlog.js";
 import { conclude, DataError, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
 const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award is a few KiB
+const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image: the image, and the award inside it
 const HASH = /^[0-9a-fA-F]{64}$/;
 const $ = (id) => document.getElementById(id);
+const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+const document_text = (text) => document.createTextNode(text);
+
+function sameSite(src) {
+  try {
+    return new URL(src, window.location.href).origin === window.location.origin;
+  } catch {
+    return false;
+  }
+}
 
 function el(tag, { className, text, attrs } = {}, ...children) {
   const node = document.createElement(tag);
@@ -61,6 +72,9 @@ class Page {
     this.site = new SiteData(new URL("..", window.location.href));
     this.verifier = new Verifier(this.site);
     this.outcome = null;
+    this.sourceText = null;
+    this.badgeImage = null;
+    this.lastResult = null;
     this.run = 0;
     this.emailTimer = 0;
   }
@@ -136,6 +150,7 @@ class Page {
       });
     }
     $("cr-copy").addEventListener("click", () => this.copyLink());
+    $("cr-bake").addEventListener("click", () => this.downloadBaked());
     window.addEventListener("hashchange", () => this.fromLocation());
     this.fromLocation();
   }
@@ -151,6 +166,7 @@ class Page {
     // page's own anchors.
     if (!fragment || (!HASH.test(fragment) && document.getElementById(fragment))) return;
     $("cr-hash").value = fragment;
+    this.sourceText = null;
     this.verify(() => {
       const { hash, key } = parseLinkInput(fragment);
       $("cr-hash").value = hash;
@@ -179,6 +195,23 @@ class Page {
   }
 
   async verifyFile(file) {
+    const bytes = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
+    const { extractBaked, isPng, isSvg } = await import("./baking.js");
+    if (isPng(bytes) || isSvg(bytes)) {
+      if (file.size > MAX_IMAGE) {
+        this.showError(new InputError(`This image is ${Math.round(file.size / 1024)} KiB; a badge image is at most 8 MiB.`));
+        return;
+      }
+      let json;
+      try {
+        json = extractBaked(new Uint8Array(await file.arrayBuffer()));
+      } catch (error) {
+        this.showError(new InputError(`This image carries no award that can be read: ${error.message}.`));
+        return;
+      }
+      this.verifyText(json);
+      return;
+    }
     if (file.size > MAX_INPUT) {
       this.showError(
         new InputError(
@@ -201,7 +234,12 @@ class Page {
     }
     if (window.location.hash) history.replaceState(null, "", window.location.pathname + window.location.search);
     $("cr-hash").value = "";
-    this.verify(async () => this.verifier.byDocument(parseAwardJSON(text))).then(() => {
+    this.sourceText = text;
+    this.verify(async () => {
+      const outcome = await this.verifier.byDocument(parseAwardJSON(text));
+      outcome.source = "text";
+      return outcome;
+    }).then(() => {
       $("cr-verdict").scrollIntoView({ block: "nearest" });
     });
   }
@@ -290,6 +328,7 @@ class Page {
     const key = $("cr-recipient-key").value;
     const result = await conclude(outcome, email.trim() ? email : null, key.trim() ? key : null);
     if (run !== this.run || this.outcome !== outcome) return;
+    this.lastResult = result;
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
     this.renderChecks(result.checks, result.authentic);
@@ -360,7 +399,116 @@ class Page {
     if (facts.validFrom) row("Valid from", document.createTextNode(day(facts.validFrom)));
     row("Valid until", document.createTextNode(facts.validUntil ? day(facts.validUntil) : "does not expire"));
     if (facts.hash) row("Award hash", el("code", { className: "cr-hash", text: facts.hash }));
+    this.renderAwardSays(row, this.outcome.document, result.authentic);
     $("cr-facts").replaceChildren(...rows);
+    this.renderImage(this.outcome.document);
+    this.renderDownload(this.outcome);
+  }
+
+  // Everything else the award says: the criteria, its evidence and results. Links taken from a credential are
+  // shown only when it is what its issuer signed, only for https, and marked as leaving the site.
+  renderAwardSays(row, document, authentic) {
+    const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
+    const achievement = isObject(subject.achievement) ? subject.achievement : {};
+    const text = (value) => (typeof value === "string" && value.trim() ? value.trim() : null);
+    const criteria = isObject(achievement.criteria) ? text(achievement.criteria.narrative) : null;
+    if (criteria) row("Criteria", el("span", { className: "cr-narrative", text: criteria }));
+    const list = (value) => (Array.isArray(value) ? value : isObject(value) ? [value] : []);
+    const evidence = list(document.evidence).filter(isObject);
+    if (evidence.length) {
+      const items = evidence.map((item) => {
+        const name = text(item.name) ?? text(item.description) ?? "Evidence";
+        const url = text(item.id);
+        let head = document_text(name);
+        if (authentic && url && /^https:\/\/[^\s]+$/i.test(url)) {
+          head = el("a", { text: name, attrs: { href: url, rel: "noopener noreferrer nofollow ugc", target: "_blank" } });
+        }
+        const extra = [text(item.description) !== name ? text(item.description) : null, text(item.narrative)];
+        return el("li", {}, head, ...extra.filter(Boolean).map((t) => el("span", { className: "cr-evidence-note", text: ` — ${t}` })));
+      });
+      row("Evidence", el("ul", { className: "cr-evidence" }, ...items));
+    }
+    const results = list(subject.result).filter(isObject);
+    const shown = results
+      .map((r) => [text(r.value), text(r.status)].filter(Boolean).join(", "))
+      .filter(Boolean);
+    if (shown.length) row("Results", el("ul", { className: "cr-evidence" }, ...shown.map((t) => el("li", { text: t }))));
+  }
+
+  // The badge image, when the award carries it (a data: image) or it is this site's: never fetched from a
+  // third party, which would tell it who is looking at whose badge.
+  renderImage(document) {
+    const box = $("cr-image");
+    const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
+    const achievement = isObject(subject.achievement) ? subject.achievement : {};
+    const image = achievement.image ?? document.image;
+    const src = this.imageSource(image);
+    const own = src !== null;
+    box.replaceChildren();
+    box.hidden = !own;
+    this.badgeImage = src;
+    $("cr-bake").hidden = !(own && this.outcome && this.lastResult && this.lastResult.authentic);
+    if (own) {
+      const name = typeof achievement.name === "string" ? achievement.name : "the credential";
+      box.append(el("img", { attrs: { src, alt: `Badge image of ${name}`, width: "120", height: "120" } }));
+    }
+  }
+
+  // Where to read the badge image: a data: image it carries, or this site's copy of its registered issuer's image.
+  imageSource(image) {
+    const src = typeof image === "string" ? image : isObject(image) && typeof image.id === "string" ? image.id : null;
+    if (src === null) return null;
+    if (/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(src) || sameSite(src)) return src;
+    const issuer = this.outcome && this.outcome.facts.issuer;
+    let path;
+    try {
+      path = new URL(src).pathname;
+    } catch {
+      return null;
+    }
+    const m = /\/issuers\/([a-z0-9-]+)\/(images\/[A-Za-z0-9._-]+\.(?:png|svg))$/.exec(path);
+    return issuer && m && m[1] === issuer ? this.site.url(`issuers/${m[1]}/${m[2]}`) : null;
+  }
+
+  awardText(outcome) {
+    return outcome.source === "text" && this.sourceText !== null
+      ? this.sourceText
+      : `${JSON.stringify(outcome.document, null, 2)}\n`;
+  }
+
+  // "Download badge image": the badge's PNG or SVG with this award baked in (baking.js), built here.
+  async downloadBaked() {
+    const outcome = this.outcome;
+    const status = $("cr-bake-status");
+    status.textContent = "";
+    try {
+      const { bakePng, bakeSvg, isPng } = await import("./baking.js");
+      const response = await fetch(this.badgeImage);
+      if (!response.ok) throw new Error(`the badge image could not be read (HTTP ${response.status})`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const json = this.awardText(outcome);
+      const png = isPng(bytes);
+      const baked = png ? bakePng(bytes, json) : bakeSvg(new TextDecoder().decode(bytes), json);
+      const type = png ? "image/png" : "image/svg+xml";
+      const link = el("a", {
+        attrs: { href: URL.createObjectURL(new Blob([baked], { type })), download: `${outcome.hash ?? "badge"}.${png ? "png" : "svg"}` },
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      status.textContent = "Badge image downloaded, with the award inside it.";
+    } catch (error) {
+      status.textContent = `The badge image could not be made: ${error && error.message ? error.message : error}`;
+    }
+  }
+
+  // The award file as it was given (dropped, picked or pasted), or as the registry writes it (by hash).
+  renderDownload(outcome) {
+    const link = $("cr-download");
+    if (link.href && link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
+    const text = this.awardText(outcome);
+    link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    link.download = `${outcome.hash ?? "award"}.json`;
   }
 
   renderChecks(checks, authentic) {
