@@ -838,3 +838,38 @@ def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site:
     vpage.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
     assert wait_for_verdict(vpage) == "error"
     assert "carries no award" in verdict_text(vpage)
+
+
+def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, examples: Examples) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    example = examples.valid
+    open_verify(vpage, site, example.hash)
+    vpage.wait_for_selector("#cr-cert-qr svg", state="attached")
+    href = str(vpage.get_attribute("#cr-linkedin", "href"))  # built, never fetched
+    parts = urlsplit(href)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    achievement = example.award["credentialSubject"]["achievement"]
+    issued = example.award.get("awardedDate") or example.award["validFrom"]
+    assert query["startTask"] == "CERTIFICATION_NAME"
+    assert query["name"] == achievement["name"]
+    assert query["organizationName"] == example.award["issuer"]["name"]
+    assert (query["issueYear"], query["issueMonth"]) == (issued[:4], str(int(issued[5:7])))
+    assert query["certUrl"] == f"{site.verify_url}#{example.hash}"
+    assert query["certId"] == example.hash
+    if example.award.get("validUntil"):
+        assert query["expirationYear"] == example.award["validUntil"][:4]
+    assert vpage.locator("#cr-certificate").is_hidden()  # on screen
+    vpage.emulate_media(media="print")
+    assert vpage.locator("#cr-certificate").is_visible()
+    assert vpage.locator("#cr-verdict").is_hidden()
+    text = vpage.inner_text("#cr-certificate")
+    assert achievement["name"] in text
+    assert f"{site.verify_url}#{example.hash}" in text
+    screenshot(vpage, "verify-certificate-print")
+    vpage.emulate_media(media="screen")
+    # Nothing to put on a profile or print for an award that is not valid.
+    open_verify(vpage, site, examples.revoked.hash)
+    assert vpage.locator("#cr-linkedin").is_hidden()
+    assert vpage.locator("#cr-print").is_hidden()

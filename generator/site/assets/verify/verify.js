@@ -18,6 +18,25 @@ const $ = (id) => document.getElementById(id);
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 const document_text = (text) => document.createTextNode(text);
 
+/** LinkedIn's "add a certification to your profile" link, built here and never fetched. */
+function linkedInUrl(facts) {
+  const params = new URLSearchParams({ startTask: "CERTIFICATION_NAME" });
+  params.set("name", facts.credentialName ?? facts.credentialRef ?? "");
+  params.set("organizationName", facts.issuerName ?? "");
+  const issued = facts.awarded ?? facts.validFrom;
+  if (issued && /^\d{4}-\d{2}/.test(issued)) {
+    params.set("issueYear", issued.slice(0, 4));
+    params.set("issueMonth", String(Number(issued.slice(5, 7))));
+  }
+  if (facts.validUntil && /^\d{4}-\d{2}/.test(facts.validUntil)) {
+    params.set("expirationYear", facts.validUntil.slice(0, 4));
+    params.set("expirationMonth", String(Number(facts.validUntil.slice(5, 7))));
+  }
+  params.set("certUrl", facts.verifyUrl);
+  if (facts.hash) params.set("certId", facts.hash);
+  return `https://www.linkedin.com/profile/add?${params}`;
+}
+
 function sameSite(src) {
   try {
     return new URL(src, window.location.href).origin === window.location.origin;
@@ -151,6 +170,7 @@ class Page {
     }
     $("cr-copy").addEventListener("click", () => this.copyLink());
     $("cr-bake").addEventListener("click", () => this.downloadBaked());
+    $("cr-print").addEventListener("click", () => window.print());
     window.addEventListener("hashchange", () => this.fromLocation());
     this.fromLocation();
   }
@@ -535,6 +555,10 @@ class Page {
 
   renderShare(facts) {
     const share = $("cr-share");
+    const valid = Boolean(this.lastResult && this.lastResult.valid);
+    $("cr-linkedin").hidden = !(valid && facts.verifyUrl);
+    if (valid && facts.verifyUrl) $("cr-linkedin").href = linkedInUrl(facts);
+    this.renderCertificate(facts, valid);
     if (!facts.verifyUrl) {
       share.hidden = true;
       return;
@@ -548,9 +572,25 @@ class Page {
       .then(({ qrSvg }) => {
         if ($("cr-link").value === facts.verifyUrl) {
           $("cr-qr").replaceChildren(qrSvg(facts.verifyUrl, { label: `QR code: ${facts.verifyUrl}` }));
+          $("cr-cert-qr").replaceChildren(qrSvg(facts.verifyUrl, { label: `QR code: ${facts.verifyUrl}` }));
         }
       })
       .catch(() => $("cr-qr").replaceChildren(document.createTextNode("The QR code could not be drawn.")));
+  }
+
+  // The printable certificate (shown only when printing, print CSS in verify.css): a valid registry award only.
+  renderCertificate(facts, valid) {
+    const ok = valid && Boolean(facts.verifyUrl);
+    $("cr-print").hidden = !ok;
+    $("cr-certificate").dataset.ready = ok ? "true" : "false";
+    if (!ok) return;
+    $("cr-cert-credential").textContent = facts.credentialName ?? facts.credentialRef ?? "";
+    $("cr-cert-issuer").textContent = `Issued by ${facts.issuerName ?? facts.issuerDid}`;
+    const when = facts.awarded ?? facts.validFrom;
+    $("cr-cert-date").textContent = when ? `Awarded ${plainDay(day(when))}` : "";
+    $("cr-cert-until").textContent = facts.validUntil ? `Valid until ${plainDay(day(facts.validUntil))}` : "";
+    $("cr-cert-link").textContent = facts.verifyUrl;
+    $("cr-cert-qr").replaceChildren();
   }
 
   async copyLink() {
