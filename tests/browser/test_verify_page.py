@@ -873,3 +873,25 @@ def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, example
     open_verify(vpage, site, examples.revoked.hash)
     assert vpage.locator("#cr-linkedin").is_hidden()
     assert vpage.locator("#cr-print").is_hidden()
+
+
+def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(
+    vpage: Any, site: Site, registry: Registry
+) -> None:
+    batch = next(p for p in sorted(registry.root.glob("registry/issuers/*/awards/*/batches/*.jsonl")))
+    lines = [line for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(lines) >= 2
+    award = json.loads(lines[1])
+    expected = Verifier(registry).verify(award).headline()
+    open_verify(vpage, site, "0" * 63 + "1" + "~" + "a" * 32)  # a key in the address bar is not carried over
+    _drop(vpage, batch.read_text(encoding="utf-8"), name=batch.name)
+    assert wait_for_verdict(vpage) == "cohort"
+    options = vpage.eval_on_selector_all("#cr-cohort-pick option", "els => els.map(e => e.textContent)")
+    assert len(options) == len(lines) + 1
+    assert options[2].startswith("Line 2: ")
+    vpage.select_option("#cr-cohort-pick", index=2)
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict !== 'cohort'")
+    wait_for_verdict(vpage)
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == expected.text
+    assert vpage.url.endswith(f"/verify/#{award_hash(award)}")  # the hash only: no recipient key
+    assert "~" not in vpage.url

@@ -120,6 +120,10 @@ class Page {
       event.preventDefault();
       this.verifyText($("cr-json").value);
     });
+    $("cr-cohort-pick").addEventListener("change", () => {
+      const value = $("cr-cohort-pick").value;
+      if (value) this.verifyText(value, { fromCohort: true });
+    });
     $("cr-file").addEventListener("change", () => {
       const [file] = $("cr-file").files;
       if (file) this.verifyFile(file);
@@ -232,7 +236,7 @@ class Page {
       this.verifyText(json);
       return;
     }
-    if (file.size > MAX_INPUT) {
+    if (file.size > (/\.jsonl$/i.test(file.name) ? MAX_IMAGE : MAX_INPUT)) {
       this.showError(
         new InputError(
           `This file is ${Math.round(file.size / 1024)} KiB; an award is a few KiB (at most 1 MiB is read).`,
@@ -243,7 +247,39 @@ class Page {
     this.verifyText(await file.text());
   }
 
-  verifyText(text) {
+  // A JSON Lines cohort file (one award per line): the person picks the award to check.
+  offerCohort(text) {
+    const lines = String(text)
+      .split(/\r?\n/)
+      .map((line, index) => ({ line: index + 1, text: line.trim() }))
+      .filter((l) => l.text);
+    if (lines.length < 2 || !lines.every((l) => l.text.startsWith("{"))) return false;
+    const pick = $("cr-cohort-pick");
+    const options = lines.map((l) => {
+      let label = `Line ${l.line}`;
+      try {
+        const award = JSON.parse(l.text);
+        const subject = isObject(award) && isObject(award.credentialSubject) ? award.credentialSubject : {};
+        const achievement = isObject(subject.achievement) ? subject.achievement : {};
+        const name = typeof achievement.name === "string" ? achievement.name : typeof award.name === "string" ? award.name : "";
+        const when = typeof award.validFrom === "string" ? ` (${plainDay(day(award.validFrom))})` : "";
+        label += name ? `: ${name}${when}` : ": not an award";
+      } catch {
+        label += ": not JSON";
+      }
+      return el("option", { text: label, attrs: { value: l.text } });
+    });
+    pick.replaceChildren(el("option", { text: `Choose one of the ${lines.length} awards`, attrs: { value: "" } }), ...options);
+    $("cr-cohort").hidden = false;
+    this.showMessage("warn", "This file holds several awards", `Pick the one to check from the list (${lines.length} awards).`, "cohort");
+    $("cr-result").hidden = true;
+    pick.focus();
+    return true;
+  }
+
+  verifyText(text, { fromCohort = false } = {}) {
+    if (!fromCohort) $("cr-cohort").hidden = true;
+    if (!fromCohort && this.offerCohort(text)) return;
     if (!String(text).trim()) {
       this.showError(new InputError("Paste the award's JSON first."));
       return;
@@ -349,6 +385,11 @@ class Page {
     const result = await conclude(outcome, email.trim() ? email : null, key.trim() ? key : null);
     if (run !== this.run || this.outcome !== outcome) return;
     this.lastResult = result;
+    // A file that is exactly a published award gets its link in the address bar: the hash only, never the
+    // recipient key (which only the earner's own link carries).
+    if (outcome.source === "text" && outcome.facts.registered && result.authentic && outcome.hash) {
+      history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
+    }
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
     this.renderChecks(result.checks, result.authentic);
