@@ -16,7 +16,7 @@ import jsonschema
 from generator.awards import iter_awards
 from generator.load import load_registry
 from generator.publish.build import build_site
-from tests.conftest import make_registry
+from tests.conftest import REPO
 
 DCC_REGISTRY_SCHEMA = {
     "type": "object",
@@ -52,7 +52,7 @@ DCC_REGISTRY_SCHEMA = {
 
 
 def test_the_site_publishes_every_issuer_in_the_dcc_format(tmp_path: Path) -> None:
-    root = make_registry(tmp_path / "registry-root")
+    root = REPO  # the example registry: issuers with awards
     registry = load_registry(root).registry
     assert registry is not None
     now = dt.datetime(2026, 6, 1, 12, 30, tzinfo=dt.UTC)
