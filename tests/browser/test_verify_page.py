@@ -291,19 +291,26 @@ def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Exampl
 
 
 def test_an_award_with_an_altered_rdfc_proof_is_not_valid_here(vpage: Any, site: Site, examples: Examples) -> None:
-    """Issue 9: the page cannot check the eddsa-rdfc-2022 proof, and this exact file is not published, so it is
-    "not confirmed: it cannot be fully checked here" (credreg verify: invalid), never "Valid"."""
+    """Issue 9 ("Valid" here, INVALID in credreg verify), then "cannot be fully checked here"; since issue 15 the
+    page checks the eddsa-rdfc-2022 proof itself, with RDFC code it loads only now: invalid, as in the CLI."""
     award = json.loads(json.dumps(examples.valid.award))
     for proof in award["proof"]:
         if proof["cryptosuite"] == "eddsa-rdfc-2022":
             proof["proofValue"] = proof["proofValue"][:-3] + ("abc" if proof["proofValue"][-3:] != "abc" else "abd")
     open_verify(vpage, site)
+    fetched: list[str] = []
+    vpage.on("request", lambda req: fetched.append(req.url))
     _give(vpage, "paste", json.dumps(award))
-    assert wait_for_verdict(vpage) == "untrusted"
-    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == "Cannot be fully checked here."
+    assert wait_for_verdict(vpage) == "invalid"
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == (
+        "This file was changed after it was issued: it is not what its issuer signed."
+    )
     lines = checks(vpage)
     assert lines["proof:eddsa-jcs-2022"][0] == "passed"
-    assert lines["proof:eddsa-rdfc-2022"][0] == "not checked"
+    assert lines["proof:eddsa-rdfc-2022"][0] == "failed"
+    assert any(url.endswith("/assets/verify/rdfc.js") for url in fetched), fetched
+    assert any("/assets/verify/contexts/" in url for url in fetched), fetched
+    assert all(url.startswith(site.url) for url in fetched), fetched  # the bundled contexts only: no network
 
 
 def test_the_unchanged_file_reformatted_is_valid_and_registered(vpage: Any, site: Site, examples: Examples) -> None:
@@ -568,6 +575,12 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
     # public log (log/policy.json: none in the example registry, so nothing more of log/ is read).
     others = [path for path in fetched if path not in data]
     assert all(path.endswith(".xml") or path == "log/policy.json" for path in others), fetched
+    # The default hash lookup loads no RDFC code (issue 15's budget): no rdfc.js, no jsonld, no contexts.
+    scripts: list[str] = []
+    vpage.on("request", lambda req: scripts.append(req.url))
+    open_verify(vpage, site, examples.valid.hash)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
+    assert not [u for u in scripts if "rdfc" in u or "jsonld" in u or "/contexts/" in u], scripts
 
 
 # --- JCS in the browser, on the RFC 8785 test data --------------------------------------------------------------
@@ -665,7 +678,7 @@ HEADLINE_CASES = [
     "not yet valid",
     "expired elsewhere",
     "key not registered",
-    "cannot check",
+    "changed (RDFC proof)",
 ]
 
 
@@ -688,17 +701,13 @@ def test_each_verdict_leads_with_the_cli_s_plain_headline_and_is_axe_clean(
         doc = _foreign(base, "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z")
     elif case == "key not registered":
         doc = _foreign(base, base["validFrom"], base.get("validUntil"), issuer=base["issuer"])
-    elif case == "cannot check":
+    elif case == "changed (RDFC proof)":
         for proof in doc["proof"]:
             if proof["cryptosuite"] == "eddsa-rdfc-2022":
                 proof["proofValue"] = proof["proofValue"][:-3] + ("abc" if proof["proofValue"][-3:] != "abc" else "abd")
     python = Verifier(registry).verify(by_hash.award if by_hash else doc).headline()
-    # The one documented difference: the page cannot check an RDFC proof of a file the build did not publish.
-    expected = (
-        ("cannot check", "Cannot be fully checked here.") if case == "cannot check" else (python.kind, python.text)
-    )
-    if case != "cannot check":
-        assert str(python.kind) == case.removesuffix(" elsewhere"), python
+    expected = (python.kind, python.text)  # the page checks RDFC proofs too (issue 15)
+    assert str(python.kind) == case.removesuffix(" elsewhere").removesuffix(" (RDFC proof)"), python
     for size, (width, height) in AXE_SIZES.items():
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()

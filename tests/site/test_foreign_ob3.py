@@ -1,7 +1,7 @@
 """A genuine Open Badges 3.0 credential from another issuer (issue 15): signed ``eddsa-rdfc-2022`` only, as
 1EdTech's own samples are, by a ``did:key`` issuer, with the OB 3.0 context. ``credreg verify`` reports a valid
-signature from an unregistered issuer (not "INVALID"); a broken RDFC proof fails. The page, which has no RDF
-canonicalization yet, says it cannot be fully checked here, and never valid.
+signature from an unregistered issuer (not "INVALID"); a broken RDFC proof fails. The page, which canonicalizes
+RDF with the vendored jsonld, says the same.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from generator.crypto import ed25519
 from generator.crypto.dataintegrity import RDFC
 from generator.crypto.multibase import did_key_from_public
 from generator.load import load_registry
-from tests.conftest import make_registry
+from generator.verify import Verifier
+from tests.conftest import REPO, make_registry
 from tests.site.test_verify_js import NODE, NOW, Node, publish
 
 SEED = bytes(range(1, 33))
@@ -114,14 +115,41 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 @pytest.mark.parametrize("broken", [False, True])
-def test_the_page_cannot_fully_check_it_and_never_says_valid(
-    node: Node, root: Path, tmp_path: Path, broken: bool
-) -> None:
+def test_the_page_agrees_with_the_cli(node: Node, root: Path, tmp_path: Path, broken: bool) -> None:
+    """The page canonicalizes RDF too: the same headline as credreg verify, for the sample and its broken proof."""
     registry = load_registry(root).registry
     assert registry is not None
     site = publish(registry, tmp_path / "site")
     doc = _broken(onedtech_style_sample()) if broken else onedtech_style_sample()
     reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
-    assert reply["verdict"] == "untrusted"
-    assert reply["headline"] == {"kind": "cannot check", "text": "Cannot be fully checked here."}
-    assert reply["checks"][f"proof:{RDFC}"][0] == "not checked"
+    expected = Verifier(registry).verify(doc, now=NOW)
+    assert reply["verdict"] == str(expected.verdict) == ("invalid" if broken else "untrusted")
+    lead = expected.headline()
+    assert reply["headline"] == {"kind": str(lead.kind), "text": lead.text}
+    assert lead.kind == ("changed" if broken else "issuer not registered")
+    assert reply["checks"][f"proof:{RDFC}"][0] == ("failed" if broken else "passed")
+
+
+def test_the_page_s_contexts_are_the_toolkit_s() -> None:
+    """One set of JSON-LD contexts: the page's copy (served to rdfc.js) is byte for byte the toolkit's."""
+    ours = REPO / "generator/crypto/contexts"
+    page = REPO / "generator/site/assets/verify/contexts"
+    names = sorted(p.name for p in ours.iterdir())
+    assert names == sorted(p.name for p in page.iterdir())
+    for name in names:
+        assert (page / name).read_bytes() == (ours / name).read_bytes(), name
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_an_unknown_context_is_refused_without_a_request(node: Node, root: Path, tmp_path: Path) -> None:
+    registry = load_registry(root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    doc = onedtech_style_sample()
+    doc["@context"] = [*doc["@context"], "https://contexts.example.net/extra.json"]
+    reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
+    assert reply["verdict"] == "invalid"
+    status, reason = reply["checks"][f"proof:{RDFC}"]
+    assert status == "failed"
+    assert "unknown JSON-LD context" in reason
+    assert str(Verifier(registry).verify(doc, now=NOW).verdict) == "invalid"
