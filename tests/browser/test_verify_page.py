@@ -679,6 +679,8 @@ HEADLINE_CASES = [
     "expired elsewhere",
     "key not registered",
     "changed (RDFC proof)",
+    "issuer not registered (RDFC proof)",
+    "changed (RDFC proof) elsewhere",
 ]
 
 
@@ -701,6 +703,14 @@ def test_each_verdict_leads_with_the_cli_s_plain_headline_and_is_axe_clean(
         doc = _foreign(base, "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z")
     elif case == "key not registered":
         doc = _foreign(base, base["validFrom"], base.get("validUntil"), issuer=base["issuer"])
+    elif case.endswith("(RDFC proof)") and case.startswith("issuer"):
+        from tests.site.test_foreign_ob3 import onedtech_style_sample
+
+        doc = onedtech_style_sample()  # 1EdTech-style: eddsa-rdfc-2022 only, a did:key issuer
+    elif case == "changed (RDFC proof) elsewhere":
+        from tests.site.test_foreign_ob3 import _broken, onedtech_style_sample
+
+        doc = _broken(onedtech_style_sample())
     elif case == "changed (RDFC proof)":
         for proof in doc["proof"]:
             if proof["cryptosuite"] == "eddsa-rdfc-2022":
@@ -708,6 +718,8 @@ def test_each_verdict_leads_with_the_cli_s_plain_headline_and_is_axe_clean(
     python = Verifier(registry).verify(by_hash.award if by_hash else doc).headline()
     expected = (python.kind, python.text)  # the page checks RDFC proofs too (issue 15)
     assert str(python.kind) == case.removesuffix(" elsewhere").removesuffix(" (RDFC proof)"), python
+    if "RDFC" in case and by_hash is None:
+        assert "not checked" not in str(Verifier(registry).verify(doc).check("proof:eddsa-rdfc-2022"))
     for size, (width, height) in AXE_SIZES.items():
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
