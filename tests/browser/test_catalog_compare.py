@@ -245,7 +245,7 @@ def test_contrast_where_axe_cannot_tell_by_itself(page: Any, site_url: str) -> N
 
     verdicts = {
         "good": "004ae6837dbfd4295e166d8699d3cdef1000543c5f4dbe36e245e8cedf3bf1df",  # a valid award
-        "bad": "bdf960c2a1fffeaf144abfd5883459eba16d7a695c14645159f9d128ea7c4189",  # a revoked one
+        "lapsed": "bdf960c2a1fffeaf144abfd5883459eba16d7a695c14645159f9d128ea7c4189",  # a revoked one
     }
     for state, award in verdicts.items():
         page.goto(f"{site_url}verify/#{award}")
