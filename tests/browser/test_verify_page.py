@@ -910,6 +910,11 @@ def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(
     options = vpage.eval_on_selector_all("#cr-cohort-pick option", "els => els.map(e => e.textContent)")
     assert len(options) == len(lines) + 1
     assert options[2].startswith("Line 2: ")
+    from axe_playwright_python.sync_playwright import Axe
+
+    vpage.evaluate("window.scrollTo(0, 0)")
+    vpage.wait_for_timeout(400)
+    assert Axe().run(vpage).response["violations"] == []  # the picker's state is axe clean too
     vpage.select_option("#cr-cohort-pick", index=2)
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict !== 'cohort'")
     wait_for_verdict(vpage)
