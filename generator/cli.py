@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
 from generator.errors import CredregError, ProblemsFound, UsageError
@@ -169,6 +169,30 @@ def _cmd_award(args: argparse.Namespace) -> int:
     return 0
 
 
+def _baked_document(path: Path) -> Any | None:
+    """The credential baked into a PNG or SVG badge image (``None`` when the file is not an image)."""
+    from generator.baking import BakingError, baked_credential, is_image
+
+    with path.open("rb") as handle:
+        data = handle.read(8 * MAX_CREDENTIAL_BYTES + 1)  # an image is bigger than the credential it carries
+    if not is_image(data):
+        return None
+    if len(data) > 8 * MAX_CREDENTIAL_BYTES:
+        raise UsageError(f"{path} is too large for a badge image (at most {8 * MAX_CREDENTIAL_BYTES // 2**20} MiB)")
+    try:
+        text = baked_credential(data)
+    except BakingError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    from generator._internal.source import SourceError, parse_json
+
+    try:
+        return parse_json(
+            text, f"{path} (baked credential)", max_bytes=MAX_CREDENTIAL_BYTES, what="the credential"
+        ).data
+    except SourceError as exc:
+        raise UsageError(f"{path}: the baked credential is not JSON", [str(p) for p in exc.problems]) from None
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from generator.load import load_registry
     from generator.verify import verify_credential
@@ -187,10 +211,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if Path(target).is_file():
         from generator._internal.source import SourceError, read_json_file
 
-        try:
-            document = read_json_file(target, target, max_bytes=MAX_CREDENTIAL_BYTES, what="the credential").data
-        except SourceError as exc:
-            raise UsageError(f"{target} is not a JSON credential", [str(p) for p in exc.problems]) from None
+        document = _baked_document(Path(target))
+        if document is None:
+            try:
+                document = read_json_file(target, target, max_bytes=MAX_CREDENTIAL_BYTES, what="the credential").data
+            except SourceError as exc:
+                raise UsageError(f"{target} is not a JSON credential", [str(p) for p in exc.problems]) from None
     elif link is not None:
         digest, link_key = link
         if link_key is not None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from generator import layout
 from generator.errors import Location, Problem, ProblemList, Severity
 from generator.registry import Registry
-from generator.verify.results import CheckStatus, VerificationResult
+from generator.verify.results import AUTHENTICITY, CheckStatus, VerificationResult
 
 __all__ = ["OutputFormat", "consolidate", "format_problems"]
 
@@ -61,19 +61,23 @@ def format_problems(problems: Iterable[Problem], fmt: OutputFormat, *, summary: 
 _MARK = {CheckStatus.PASSED: "✓", CheckStatus.FAILED: "✗", CheckStatus.NOT_CHECKED: "–"}
 _HEADLINE = {
     "valid": "VALID",
-    "invalid": "INVALID: not what its issuer signed",
+    "invalid": "INVALID",
     "revoked": "REVOKED",
-    "expired": "EXPIRED (authentic, but no longer valid)",
-    "not yet valid": "NOT YET VALID (authentic)",
-    "untrusted": "NOT VERIFIED: authentic, but not everything could be confirmed",
-    "recipient does not match": "VALID, but NOT for this recipient",
+    "expired": "EXPIRED",
+    "not yet valid": "NOT YET VALID",
+    "untrusted": "NOT VERIFIED",
+    "recipient does not match": "RECIPIENT DOES NOT MATCH",
 }
 
 
 def format_result(result: VerificationResult) -> str:
-    """A verification result for people: the verdict first, then one line per check."""
+    """A verification result for people: the plain headline and verdict first, then one line per check.
+
+    When the file is not what its issuer signed, what the other checks read from it are its claims, not
+    findings: they are listed as unverified claims, never as passed."""
     facts = result.facts
-    lines = [_HEADLINE[str(result.verdict)]]
+    lead = result.headline()
+    lines = [lead.text, f"  verdict: {_HEADLINE[str(result.verdict)]}"]
     if facts.get("credential_name"):
         # What an award that is not valid says about itself is a claim, not a finding (it may name anyone).
         claims = "" if result else "claims: "
@@ -85,8 +89,13 @@ def format_result(result: VerificationResult) -> str:
     if facts.get("verify_url"):
         lines.append(f"  {facts['verify_url']}")
     lines.append("")
+    lines.append("Technical details:")
     width = max(len(c.label) for c in result.checks)
+    authentic = result.authentic
     for check in result.checks:
+        if not authentic and check.id not in AUTHENTICITY and check.status is not CheckStatus.FAILED:
+            lines.append(f"? {check.label.ljust(width)}  unverified claim: {check.reason}")
+            continue
         lines.append(f"{_MARK[check.status]} {check.label.ljust(width)}  {check.status}: {check.reason}")
     return "\n".join(lines)
 

@@ -165,7 +165,7 @@ def test_root_before_or_after_the_command(tmp_path: Path, spelling: str) -> None
     digest = awarded.stdout.split("hash:")[1].split()[0]
     verified = cli("verify", digest)
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert verified.stdout.startswith("VALID")
+    assert verified.stdout.startswith("Valid: a genuine award, in force.\n  verdict: VALID\n")
     assert cli("revoke", digest, "--reason", "issued in error", "--key", str(key)).returncode == 0
     checked = cli("check")
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -46,11 +46,14 @@ def test_keygen_award_verify_revoke(tmp_path: Path) -> None:
     # The earner's link confirms their address; a wrong one is refused.
     ok = credreg(*r, "verify", link, "--recipient", "ada@example.org", env=env)
     assert ok.returncode == 0, ok.stdout
-    assert ok.stdout.startswith("VALID\n  SQL Basics — issued by Acme Academy")
+    assert ok.stdout.startswith(
+        "Valid: a genuine award, in force, awarded to ada@example.org.\n"
+        "  verdict: VALID\n  SQL Basics — issued by Acme Academy"
+    )
     assert "awarded to ada@example.org" in ok.stdout
     wrong = credreg(*r, "verify", link, "--recipient", "eve@example.org", env=env)
     assert wrong.returncode == 1
-    assert wrong.stdout.startswith("VALID, but NOT for this recipient")
+    assert wrong.stdout.startswith("Genuine and in force, but not awarded to this email address.\n")
     # The earner's file with the key, and the hash with the key, do the same.
     for target in (str(earner_file), digest):
         by_key = credreg(*r, "verify", target, "--recipient", "ADA@example.org", "--recipient-key", recipient_key,
@@ -69,7 +72,8 @@ def test_keygen_award_verify_revoke(tmp_path: Path) -> None:
     assert revoked.returncode == 0, revoked.stderr
     after = credreg(*r, "verify", digest, env=env)
     assert after.returncode == 1
-    assert after.stdout.startswith("REVOKED")
+    assert after.stdout.startswith("Revoked on ")
+    assert "by its issuer: Issued to the wrong person." in after.stdout.splitlines()[0]
     assert "revoked on" in after.stdout
     assert "Issued to the wrong person" in after.stdout
     again = credreg(*r, "revoke", digest, "--reason", "again", "--key", str(key), env=env)

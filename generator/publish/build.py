@@ -96,6 +96,9 @@ def build_site(
         mark = time.perf_counter()
         mkdocs_build(config)
         timings["mkdocs"] = time.perf_counter() - mark
+        from generator.publish.dccregistry import write_dcc_registry
+
+        write_dcc_registry(registry, stage, now)  # issue 15: the DCC issuer-registry format
         pages = len(plugin.prepared.pages) if plugin.prepared else 0  # type: ignore[attr-defined]
         if log_dir is not None:
             from generator.transparency.publish import copy_log

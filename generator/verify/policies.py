@@ -352,6 +352,8 @@ class IssuerPolicy:
             if problems:
                 return _check("issuer", label, False, problems[0])
             return _check("issuer", label, True, f"{record.issuer.name} (registered as {record.id})")
+        if ctx.issuer_id is None:
+            return _check("issuer", label, False, "the credential names no issuer")
         reason = f"{ctx.issuer_id} is not an issuer registered in this registry"
         if ctx.any_issuer:
             return _not_checked("issuer", label, reason, applicable=False)
@@ -490,7 +492,7 @@ class StatusPolicy:
             return _not_checked("status", label, outcome.problem, applicable=True)
         if outcome.revoked:
             when = f" on {_day(outcome.revoked_on)}" if outcome.revoked_on else ""
-            why = f": {outcome.reason}" if outcome.reason else ""
+            why = f" for this reason: {outcome.reason}" if outcome.reason else ""
             return _check("status", label, False, f"revoked{when}{why}")
         return _check("status", label, True, "not revoked (issuer's signed status list)")
 
@@ -503,10 +505,10 @@ class ValidityPolicy:
         doc = ctx.document if isinstance(ctx.document, dict) else {}
         start, end = parse_time(doc.get("validFrom")), parse_time(doc.get("validUntil"))
         if start is None:
-            return _check("validity", label, False, "validFrom is missing or not a timestamp")
+            return _check("validity", label, False, "it has no readable start date (validFrom)")
         if end is None and doc.get("validUntil") is not None:
             # Never "does not expire": an end date one verifier cannot read is an invalid credential.
-            return _check("validity", label, False, "validUntil is not a timestamp")
+            return _check("validity", label, False, "its end date (validUntil) cannot be read")
         if ctx.now < start:
             return _check("validity", label, False, f"not valid before {start:%Y-%m-%d}")
         if end is not None and ctx.now > end:

@@ -8,12 +8,13 @@ applies but could not be done (a status list outside this registry, never fetche
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.crypto.dataintegrity import CRYPTOSUITES
 
-__all__ = ["Check", "CheckStatus", "Verdict", "VerificationResult"]
+__all__ = ["Check", "CheckStatus", "Headline", "Verdict", "VerificationResult", "headline"]
 
 
 class CheckStatus(enum.StrEnum):
@@ -103,15 +104,24 @@ class VerificationResult:
             return Verdict.REVOKED if status.reason.startswith("revoked") else Verdict.INVALID
         validity = self.check("validity")
         if validity is not None and validity.status is CheckStatus.FAILED:
-            return Verdict.NOT_YET_VALID if validity.reason.startswith("not valid before") else Verdict.EXPIRED
+            # Dates that cannot be read are a malformed credential, not an expired one.
+            if validity.reason.startswith("not valid before"):
+                return Verdict.NOT_YET_VALID
+            return Verdict.EXPIRED if validity.reason.startswith("expired on") else Verdict.INVALID
         if "recipient" in failed:
             return Verdict.RECIPIENT_MISMATCH
         if not self:
             return Verdict.UNTRUSTED
         return Verdict.VALID
 
+    def headline(self) -> Headline:
+        return headline(self)
+
     def as_dict(self) -> dict[str, Any]:
+        lead = self.headline()
         return {
+            "headline": lead.text,
+            "headline_kind": lead.kind,
             "valid": bool(self),
             "verdict": str(self.verdict),
             "authentic": self.authentic,
@@ -119,3 +129,131 @@ class VerificationResult:
             **self.facts,
             "checks": [c.as_dict() for c in self.checks],
         }
+
+
+# The headline: one plain sentence a layperson understands, before any check. The browser's copy is
+# results.js headlineOf, held equal over the differential corpus (tests/site/test_differential.py). It reads
+# only the verdict and the checks (their ids, statuses and reasons), which both verifiers produce alike.
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_REVOKED = re.compile(r"^revoked(?: on (\d{4}-\d{2}-\d{2}))?(?: for this reason: (.*))?", re.DOTALL)
+
+
+class HeadlineKind(enum.StrEnum):
+    VALID = "valid"
+    RECIPIENT_CONFIRMED = "recipient confirmed"
+    CHANGED = "changed"
+    MALFORMED = "malformed"
+    UNSUPPORTED = "unsupported proof"
+    KEY_NOT_REGISTERED = "key not registered"
+    KEY_REVOKED = "key revoked"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not yet valid"
+    UNREGISTERED_ISSUER = "issuer not registered"
+    NOT_PUBLISHED = "not published here"
+    CANNOT_CHECK = "cannot check"
+    RECIPIENT_REFUSED = "recipient refused"
+    RECIPIENT_UNCONFIRMED = "recipient unconfirmed"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    kind: HeadlineKind
+    text: str
+
+
+def plain_day(text: str) -> str:
+    """The first YYYY-MM-DD in ``text`` as "1 February 2025" (the text itself when it has none)."""
+    m = _DAY.search(text)
+    if m is None or not 1 <= int(m[2]) <= 12:
+        return text
+    return f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {int(m[1])}"
+
+
+_HEADLINES = {
+    HeadlineKind.VALID: "Valid: a genuine award, in force.",
+    HeadlineKind.CHANGED: "This file was changed after it was issued: it is not what its issuer signed.",
+    HeadlineKind.MALFORMED: "This file is not a well-formed award, so what it says cannot be trusted.",
+    HeadlineKind.UNSUPPORTED: "This file carries a kind of signature that cannot be checked here.",
+    HeadlineKind.KEY_NOT_REGISTERED: "Signed with a key its issuer had not registered.",
+    HeadlineKind.KEY_REVOKED: "Signed with a key its issuer had revoked.",
+    HeadlineKind.UNREGISTERED_ISSUER: "Genuine signature, but its issuer is not registered here.",
+    HeadlineKind.NOT_PUBLISHED: "Not an award this registry published.",
+    HeadlineKind.CANNOT_CHECK: "Cannot be fully checked here.",
+    HeadlineKind.RECIPIENT_REFUSED: "Genuine and in force, but not awarded to this email address.",
+    HeadlineKind.RECIPIENT_UNCONFIRMED: (
+        "Genuine and in force, but the recipient can only be confirmed with their recipient key."
+    ),
+    HeadlineKind.INVALID: "Not a valid award: its dates or its revocation entry cannot be read.",
+}
+
+
+def headline(result: VerificationResult) -> Headline:
+    """The verdict in one plain sentence (see :class:`HeadlineKind`)."""
+    verdict = result.verdict
+    checks = result.checks
+    by_id = {c.id: c for c in checks}
+
+    def fixed(kind: HeadlineKind) -> Headline:
+        return Headline(kind, _HEADLINES[kind])
+
+    if verdict is Verdict.INVALID and not result.authentic:
+        failed = [c for c in checks if c.status is CheckStatus.FAILED and (c.id in AUTHENTICITY or c.id == "hash")]
+        first = failed[0] if failed else None
+        if first is None:
+            return fixed(HeadlineKind.MALFORMED)
+        # The first check that failed, in the order they are made, says what is wrong.
+        if first.id.startswith("proof:") or first.id == "hash":
+            return fixed(HeadlineKind.CHANGED)
+        if first.id == "key":
+            revoked = "was revoked" in first.reason
+            return fixed(HeadlineKind.KEY_REVOKED if revoked else HeadlineKind.KEY_NOT_REGISTERED)
+        if first.id == "proof":
+            return fixed(HeadlineKind.UNSUPPORTED)
+        return fixed(HeadlineKind.MALFORMED)
+    if verdict is Verdict.INVALID:
+        return fixed(HeadlineKind.INVALID)
+    if verdict is Verdict.REVOKED:
+        m = _REVOKED.match(by_id["status"].reason)
+        when = f" on {plain_day(m[1])}" if m and m[1] else ""
+        why = f": {m[2].strip()}" if m and m[2] and m[2].strip() else ""
+        return Headline(HeadlineKind.REVOKED, f"Revoked{when} by its issuer{why}" + ("" if why.endswith(".") else "."))
+    if verdict is Verdict.EXPIRED:
+        when = plain_day(by_id["validity"].reason)
+        return Headline(HeadlineKind.EXPIRED, f"Expired on {when}: it was genuine but is no longer in force.")
+    if verdict is Verdict.NOT_YET_VALID:
+        when = plain_day(by_id["validity"].reason)
+        return Headline(HeadlineKind.NOT_YET_VALID, f"Not yet valid: it is genuine, and comes into force on {when}.")
+    if verdict is Verdict.RECIPIENT_MISMATCH:
+        return fixed(HeadlineKind.RECIPIENT_REFUSED)
+    issuer = by_id.get("issuer")
+    foreign = (
+        issuer is not None and issuer.status is not CheckStatus.PASSED and "not an issuer registered" in (issuer.reason)
+    )
+    if verdict is Verdict.VALID:
+        if foreign:
+            return fixed(HeadlineKind.UNREGISTERED_ISSUER)
+        recipient = by_id.get("recipient")
+        if recipient is not None and recipient.passed and recipient.reason.startswith("awarded to "):
+            email = recipient.reason.removeprefix("awarded to ").split(" (")[0]
+            return Headline(HeadlineKind.RECIPIENT_CONFIRMED, f"Valid: a genuine award, in force, awarded to {email}.")
+        return fixed(HeadlineKind.VALID)
+    # Untrusted: what blocks it, in this order (not the order the checks are listed in, which differs).
+    blocking = {c.id: c for c in checks if c.blocks}
+    if not result.authentic or any(i.startswith("proof:") for i in blocking):
+        return fixed(HeadlineKind.CANNOT_CHECK)
+    if "issuer" in blocking:
+        return fixed(HeadlineKind.UNREGISTERED_ISSUER if foreign else HeadlineKind.NOT_PUBLISHED)
+    for check_id in ("credential", "registered"):
+        if check_id in blocking:
+            unchecked = blocking[check_id].status is CheckStatus.NOT_CHECKED
+            return fixed(HeadlineKind.CANNOT_CHECK if unchecked else HeadlineKind.NOT_PUBLISHED)
+    if "recipient" in blocking and len(blocking) == 1:
+        return fixed(HeadlineKind.RECIPIENT_UNCONFIRMED)
+    return fixed(HeadlineKind.CANNOT_CHECK)

@@ -290,5 +290,5 @@ def _a_valid_and_a_revoked_award() -> dict[str, str]:
     for source in iter_awards(REPO):
         result = verifier.verify(source.parse().data)
         if result and result.award_hash not in revoked:
-            return {"good": str(result.award_hash), "bad": sorted(revoked)[0]}
+            return {"good": str(result.award_hash), "lapsed": sorted(revoked)[0]}  # revoked: styled apart from forged
     raise AssertionError("the example registry has no valid award")

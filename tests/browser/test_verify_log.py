@@ -64,7 +64,7 @@ def _log_line(page: Any, url: str) -> tuple[str, str]:
     page.goto("about:blank")  # a new visit, not a same-document navigation
     page.goto(url)
     wait_for_verdict(page)
-    page.wait_for_selector("#cr-checks li[data-check=log]")
+    page.wait_for_selector("#cr-checks li[data-check=log]", state="attached")  # in the collapsed details
     return checks(page)["log"]
 
 

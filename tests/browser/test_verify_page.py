@@ -35,6 +35,7 @@ from generator.models import LifecycleStatus
 from generator.publish.verifydata import shard_name
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
+from generator.verify.results import plain_day
 from tests.browser.conftest import build, screenshot, serve_dir
 from tests.conftest import CONFORMANCE, REPO
 
@@ -150,7 +151,8 @@ def verdict_text(page: Any) -> str:
 def checks(page: Any) -> dict[str, tuple[str, str]]:
     """Check id → (status, the line's text)."""
     rows = page.eval_on_selector_all(
-        "#cr-checks li", "els => els.map(e => [e.dataset.check, e.dataset.status, e.innerText])"
+        "#cr-checks li",
+        "els => els.map(e => [e.dataset.check, e.dataset.status, e.textContent])",  # also when collapsed
     )
     return {row[0]: (row[1], row[2]) for row in rows}
 
@@ -167,11 +169,13 @@ def test_a_registered_award_is_valid(vpage: Any, site: Site, examples: Examples)
     open_verify(vpage, site, example.hash)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
     assert vpage.get_attribute("#cr-verdict", "role") == "status"
-    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == "Valid"
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == "Valid: a genuine award, in force."
+    assert vpage.get_attribute("#cr-technical", "open") is None  # the cryptographic rows start collapsed
     lines = checks(vpage)
     assert lines["proof:eddsa-jcs-2022"][0] == "passed"
     assert "Signature matches" in lines["proof:eddsa-jcs-2022"][1]
     assert "Valid since" in verdict_text(vpage) or "Valid from" in verdict_text(vpage)
+    vpage.click("#cr-technical summary")
     assert "valid when it signed" in lines["key"][1]
     assert lines["hash"][0] == lines["status"][0] == lines["validity"][0] == "passed"
     assert all(status != "failed" for status, _ in lines.values())
@@ -188,13 +192,12 @@ def test_a_registered_award_is_valid(vpage: Any, site: Site, examples: Examples)
 
 def test_a_revoked_award_says_when_and_why(vpage: Any, site: Site, examples: Examples) -> None:
     example = examples.revoked
-    when, _, why = example.reason.removeprefix("revoked on ").partition(": ")
+    when, _, why = example.reason.removeprefix("revoked on ").partition(" for this reason: ")
     open_verify(vpage, site, example.hash)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "revoked"
-    text = verdict_text(vpage)
-    assert "Revoked" in text
-    assert when in text
-    assert why in text
+    title = vpage.inner_text("#cr-verdict .cr-verdict-title")
+    assert title == f"Revoked on {plain_day(when)} by its issuer: {why}" + ("" if why.endswith(".") else ".")
+    assert "cr-lapsed" in str(vpage.get_attribute("#cr-verdict", "class"))  # not styled as a forgery
     status, line = checks(vpage)["status"]
     assert status == "failed"
     assert f"Revoked on {when} for this reason: {why}" in line
@@ -207,8 +210,9 @@ def test_an_expired_award_says_since_when(vpage: Any, site: Site, examples: Exam
     open_verify(vpage, site, example.hash)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "expired"
     text = verdict_text(vpage)
-    assert "Expired" in text
-    assert f"Expired on {_day(example.award['validUntil'])}" in text
+    when = plain_day(_day(example.award["validUntil"]))
+    assert f"Expired on {when}: it was genuine but is no longer in force." in text
+    assert "cr-lapsed" in str(vpage.get_attribute("#cr-verdict", "class"))
     assert example.reason == f"expired on {_day(example.award['validUntil'])}"
 
 
@@ -269,9 +273,15 @@ def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Exampl
     open_verify(vpage, site)
     _give(vpage, how, json.dumps(award, indent=2))
     assert wait_for_verdict(vpage) == "invalid"
-    assert "Not valid" in verdict_text(vpage)
-    assert "Signature does not match" in verdict_text(vpage)
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == (
+        "This file was changed after it was issued: it is not what its issuer signed."
+    )
+    assert "cr-bad" in str(vpage.get_attribute("#cr-verdict", "class"))
     lines = checks(vpage)
+    # What the other checks read from a forged file are its claims: never a "passed" row.
+    claims = {k: v[0] for k, v in lines.items() if k not in ("hash", "structure", "proof", "key")}
+    assert all(status != "passed" for k, status in claims.items() if not k.startswith("proof:")), claims
+    assert lines["validity"][0] == "unverified"
     assert lines["proof:eddsa-jcs-2022"][0] == "failed"
     assert "Signature does not match" in lines["proof:eddsa-jcs-2022"][1]
     assert lines["registered"][0] == "failed"
@@ -281,20 +291,26 @@ def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Exampl
 
 
 def test_an_award_with_an_altered_rdfc_proof_is_not_valid_here(vpage: Any, site: Site, examples: Examples) -> None:
-    """Issue 9: the page cannot check the eddsa-rdfc-2022 proof, and this exact file is not published, so it is
-    "not confirmed: it cannot be fully checked here" (credreg verify: invalid), never "Valid"."""
+    """Issue 9 ("Valid" here, INVALID in credreg verify), then "cannot be fully checked here"; since issue 15 the
+    page checks the eddsa-rdfc-2022 proof itself, with RDFC code it loads only now: invalid, as in the CLI."""
     award = json.loads(json.dumps(examples.valid.award))
     for proof in award["proof"]:
         if proof["cryptosuite"] == "eddsa-rdfc-2022":
             proof["proofValue"] = proof["proofValue"][:-3] + ("abc" if proof["proofValue"][-3:] != "abc" else "abd")
     open_verify(vpage, site)
+    fetched: list[str] = []
+    vpage.on("request", lambda req: fetched.append(req.url))
     _give(vpage, "paste", json.dumps(award))
-    assert wait_for_verdict(vpage) == "untrusted"
-    assert "Not confirmed" in verdict_text(vpage)
-    assert "cannot be fully checked here" in verdict_text(vpage)
+    assert wait_for_verdict(vpage) == "invalid"
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == (
+        "This file was changed after it was issued: it is not what its issuer signed."
+    )
     lines = checks(vpage)
     assert lines["proof:eddsa-jcs-2022"][0] == "passed"
-    assert lines["proof:eddsa-rdfc-2022"][0] == "not checked"
+    assert lines["proof:eddsa-rdfc-2022"][0] == "failed"
+    assert any(url.endswith("/assets/verify/rdfc.js") for url in fetched), fetched
+    assert any("/assets/verify/contexts/" in url for url in fetched), fetched
+    assert all(url.startswith(site.url) for url in fetched), fetched  # the bundled contexts only: no network
 
 
 def test_the_unchanged_file_reformatted_is_valid_and_registered(vpage: Any, site: Site, examples: Examples) -> None:
@@ -400,16 +416,16 @@ def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, e
     assert checks(vpage)["recipient"][0] == "not checked"
     vpage.fill("#cr-email", "  ALICE.MARTIN@example.org ")
     vpage.click("#cr-email-form button[type=submit]")
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
     assert "awarded to alice.martin@example.org" in checks(vpage)["recipient"][1].lower()
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
-    assert "Awarded to alice.martin@example.org." in verdict_text(vpage)
+    assert "Valid: a genuine award, in force, awarded to alice.martin@example.org." in verdict_text(vpage)
     screenshot(vpage, "verify-earner-link-confirmed")
     vpage.fill("#cr-email", "bob.stone@example.org")  # checked as the visitor types
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]", state="attached")
     assert "do not match" in checks(vpage)["recipient"][1]
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
-    assert "Recipient does not match" in verdict_text(vpage)
+    assert "Genuine and in force, but not awarded to this email address." in verdict_text(vpage)
 
 
 def test_without_the_key_the_page_cannot_confirm(vpage: Any, earner_site: EarnerSite) -> None:
@@ -418,13 +434,15 @@ def test_without_the_key_the_page_cannot_confirm(vpage: Any, earner_site: Earner
     wait_for_verdict(vpage)
     assert vpage.input_value("#cr-recipient-key") == ""
     vpage.fill("#cr-email", alice.email)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient]:has-text('without the recipient key')")
+    vpage.wait_for_selector(
+        "#cr-checks li[data-check=recipient]:has-text('without the recipient key')", state="attached"
+    )
     assert checks(vpage)["recipient"][0] == "not checked"
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "untrusted"
-    assert "Recipient not confirmed" in verdict_text(vpage)
+    assert "the recipient can only be confirmed with their recipient key" in verdict_text(vpage)
     # Typing the key (as the earner's file comes with it) confirms.
     vpage.fill("#cr-recipient-key", f" {alice.key.upper()} ")
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
 
 
@@ -435,12 +453,14 @@ def test_the_earners_file_with_the_key_confirms_their_email(vpage: Any, earner_s
     wait_for_verdict(vpage)
     assert checks(vpage)["registered"][0] == "passed"
     vpage.fill("#cr-email", alice.email)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient]:has-text('without the recipient key')")
+    vpage.wait_for_selector(
+        "#cr-checks li[data-check=recipient]:has-text('without the recipient key')", state="attached"
+    )
     vpage.fill("#cr-recipient-key", alice.key)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
     vpage.fill("#cr-recipient-key", earner_site.withdrawn.key)  # another earner's key
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]", state="attached")
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
 
 
@@ -555,6 +575,12 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
     # public log (log/policy.json: none in the example registry, so nothing more of log/ is read).
     others = [path for path in fetched if path not in data]
     assert all(path.endswith(".xml") or path == "log/policy.json" for path in others), fetched
+    # The default hash lookup loads no RDFC code (issue 15's budget): no rdfc.js, no jsonld, no contexts.
+    scripts: list[str] = []
+    vpage.on("request", lambda req: scripts.append(req.url))
+    open_verify(vpage, site, examples.valid.hash)
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
+    assert not [u for u in scripts if "rdfc" in u or "jsonld" in u or "/contexts/" in u], scripts
 
 
 # --- JCS in the browser, on the RFC 8785 test data --------------------------------------------------------------
@@ -600,7 +626,7 @@ def test_no_serious_accessibility_violations(vpage: Any, site: Site, examples: E
     open_verify(vpage, site, examples.revoked.hash)
     vpage.fill("#cr-email", "someone@example.org")
     vpage.fill("#cr-recipient-key", "0" * 32)
-    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]")
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]", state="attached")
     results = Axe().run(vpage)
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
@@ -608,3 +634,290 @@ def test_no_serious_accessibility_violations(vpage: Any, site: Site, examples: E
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, serious
+
+
+# --- one plain headline per verdict, as credreg verify says it; axe clean in every state (issue 15) -------------
+
+AXE_SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def _foreign(
+    base: dict[str, Any], valid_from: str, valid_until: str | None, *, issuer: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``base`` signed by a did:key elsewhere (eddsa-jcs-2022 only, which the page checks), or, with ``issuer``,
+    by that key while naming a registered issuer."""
+    from generator.awarding.keys import SigningKey
+    from generator.awarding.signing import sign_document
+    from generator.crypto import ed25519
+    from generator.crypto.dataintegrity import JCS, RDFC
+    from generator.crypto.multibase import did_key_from_public
+
+    seed = hashlib.sha256(b"issue 15: an issuer elsewhere").digest()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    unsigned = json.loads(json.dumps({k: v for k, v in base.items() if k != "proof"}))
+    if issuer is None:
+        unsigned.pop("credentialStatus", None)
+    unsigned["issuer"] = issuer or {"id": did, "type": ["Profile"], "name": "An Academy Elsewhere"}
+    unsigned["credentialSubject"]["achievement"]["creator"] = unsigned["issuer"]
+    unsigned["validFrom"] = valid_from
+    unsigned.pop("validUntil", None)
+    if valid_until:
+        unsigned["validUntil"] = valid_until
+    suites = (JCS,) if issuer is None else (JCS, RDFC)
+    key = SigningKey("elsewhere", "key-1", seed)
+    return sign_document(unsigned, key, f"{did}#{did.removeprefix('did:key:')}", dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+                         suites=suites)  # fmt: skip
+
+
+HEADLINE_CASES = [
+    "valid",
+    "revoked",
+    "expired",
+    "changed",
+    "issuer not registered",
+    "not yet valid",
+    "expired elsewhere",
+    "key not registered",
+    "changed (RDFC proof)",
+    "issuer not registered (RDFC proof)",
+    "changed (RDFC proof) elsewhere",
+]
+
+
+@pytest.mark.parametrize("case", HEADLINE_CASES)
+def test_each_verdict_leads_with_the_cli_s_plain_headline_and_is_axe_clean(
+    browser: Any, site: Site, examples: Examples, registry: Registry, case: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    base = examples.valid.award
+    by_hash = {"valid": examples.valid, "revoked": examples.revoked, "expired": examples.expired}.get(case)
+    doc: dict[str, Any] = json.loads(json.dumps(base))
+    if case == "changed":
+        doc["credentialSubject"]["achievement"]["name"] += " (Distinction)"
+    elif case == "issuer not registered":
+        doc = _foreign(base, "2025-01-01T00:00:00Z", None)
+    elif case == "not yet valid":
+        doc = _foreign(base, "2099-01-01T00:00:00Z", None)
+    elif case == "expired elsewhere":
+        doc = _foreign(base, "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z")
+    elif case == "key not registered":
+        doc = _foreign(base, base["validFrom"], base.get("validUntil"), issuer=base["issuer"])
+    elif case.endswith("(RDFC proof)") and case.startswith("issuer"):
+        from tests.site.test_foreign_ob3 import onedtech_style_sample
+
+        doc = onedtech_style_sample()  # 1EdTech-style: eddsa-rdfc-2022 only, a did:key issuer
+    elif case == "changed (RDFC proof) elsewhere":
+        from tests.site.test_foreign_ob3 import _broken, onedtech_style_sample
+
+        doc = _broken(onedtech_style_sample())
+    elif case == "changed (RDFC proof)":
+        for proof in doc["proof"]:
+            if proof["cryptosuite"] == "eddsa-rdfc-2022":
+                proof["proofValue"] = proof["proofValue"][:-3] + ("abc" if proof["proofValue"][-3:] != "abc" else "abd")
+    python = Verifier(registry).verify(by_hash.award if by_hash else doc).headline()
+    expected = (python.kind, python.text)  # the page checks RDFC proofs too (issue 15)
+    assert str(python.kind) == case.removesuffix(" elsewhere").removesuffix(" (RDFC proof)"), python
+    if "RDFC" in case and by_hash is None:
+        assert "not checked" not in str(Verifier(registry).verify(doc).check("proof:eddsa-rdfc-2022"))
+    for size, (width, height) in AXE_SIZES.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        try:
+            if by_hash:
+                open_verify(page, site, by_hash.hash)
+            else:
+                open_verify(page, site)
+                _drop(page, json.dumps(doc, indent=2))
+                wait_for_verdict(page)
+            title = page.inner_text("#cr-verdict .cr-verdict-title")
+            assert (page.get_attribute("#cr-verdict", "data-headline"), title) == (str(expected[0]), expected[1])
+            for word in ("None", "ValidFrom", "validFrom is", "{'", "Check("):
+                assert word not in page.inner_text("#cr-verdict"), word
+            for state in ("collapsed", "open"):
+                if state == "open":
+                    page.click("#cr-technical summary")
+                # The theme's tabs fade out while the page scrolls: audit them at rest, as test_site_pages does.
+                page.evaluate("window.scrollTo(0, 0)")
+                page.wait_for_timeout(400)
+                results = Axe().run(page)
+                violations = [
+                    f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                    for v in results.response["violations"]
+                ]
+                assert violations == [], (case, size, state)
+            if size == "desktop":
+                screenshot(page, f"verify-headline-{case.replace(' ', '-')}")
+        finally:
+            context.close()
+
+
+def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    example = examples.valid
+    assert example.single_file
+    open_verify(vpage, site, example.hash)
+    with vpage.expect_download() as got:
+        vpage.click("#cr-download")
+    assert got.value.suggested_filename == f"{example.hash}.json"
+    assert Path(got.value.path()).read_text(encoding="utf-8") == example.text  # the registry's file, byte for byte
+    # A credential from elsewhere with evidence, results and a criteria narrative: all shown, the file as given.
+    doc = _foreign(example.award, "2025-01-01T00:00:00Z", None)
+    unsigned = {k: v for k, v in doc.items() if k != "proof"}
+    unsigned["evidence"] = [
+        {"id": "https://portfolio.example.org/ada/sql", "type": ["Evidence"], "name": "Project report",
+         "narrative": "Designed the schema of a library system."},
+    ]  # fmt: skip
+    unsigned["credentialSubject"]["result"] = [{"type": ["Result"], "value": "92/100"}]
+    doc = _foreign(unsigned, "2025-01-01T00:00:00Z", None)
+    text = json.dumps(doc, indent=4) + "\n\n"
+    open_verify(vpage, site)
+    _drop(vpage, text)
+    assert wait_for_verdict(vpage) == "untrusted"
+    facts = vpage.inner_text("#cr-facts")
+    assert "Designed the schema of a library system." in facts
+    assert "92/100" in facts
+    assert example.award["credentialSubject"]["achievement"]["criteria"]["narrative"].strip()[:40] in facts
+    link = vpage.locator("#cr-facts a", has_text="Project report")
+    assert link.get_attribute("href") == "https://portfolio.example.org/ada/sql"
+    assert "noopener" in str(link.get_attribute("rel"))
+    with vpage.expect_download() as got:
+        vpage.click("#cr-download")
+    assert Path(got.value.path()).read_text(encoding="utf-8") == text
+
+
+# --- badges that travel: baked images (issue 15) ----------------------------------------------------------------
+
+
+def _tiny_png() -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    pixels = zlib.compress(b"\x00\xff\x00\x00")  # one red pixel, filter byte 0
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def _cli_verify(path: Path) -> tuple[int, dict[str, Any]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert not done.stderr, done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site: Site, examples: Examples,
+                                                               tmp_path: Path) -> None:  # fmt: skip
+    from generator.baking import baked_credential
+
+    example = examples.valid
+    open_verify(vpage, site, example.hash)
+    vpage.wait_for_selector("#cr-bake:not([hidden])")
+    with vpage.expect_download() as got:
+        vpage.click("#cr-bake")
+    svg = tmp_path / got.value.suggested_filename
+    got.value.save_as(svg)
+    assert svg.suffix == ".svg"
+    data = svg.read_bytes()
+    assert baked_credential(data) == example.text  # the award, byte for byte
+    assert b'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in data
+    assert (_cli_verify(svg)[0], _cli_verify(svg)[1]["verdict"]) == (0, "valid")
+    # The page bakes a PNG the same way (iTXt, uncompressed); both images verify when dropped back.
+    baked_png = vpage.evaluate(
+        """async ([png, json]) => {
+             const { bakePng } = await import(new URL("../assets/verify/baking.js", location.href).href);
+             return Array.from(bakePng(new Uint8Array(png), json)); }""",
+        [list(_tiny_png()), example.text],
+    )
+    png = tmp_path / "badge.png"
+    png.write_bytes(bytes(baked_png))
+    assert baked_credential(png.read_bytes()) == example.text
+    assert b"iTXtopenbadgecredential\x00\x00\x00\x00\x00" in png.read_bytes()
+    assert _cli_verify(png)[1]["verdict"] == "valid"
+    for path, mime in ((svg, "image/svg+xml"), (png, "image/png")):
+        open_verify(vpage, site)
+        transfer = vpage.evaluate_handle(
+            """([bytes, name, type]) => { const dt = new DataTransfer();
+                 dt.items.add(new File([new Uint8Array(bytes)], name, {type})); return dt; }""",
+            [list(path.read_bytes()), path.name, mime],
+        )
+        vpage.dispatch_event("#cr-drop", "dragover", {"dataTransfer": transfer})
+        vpage.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+        assert wait_for_verdict(vpage) == "valid", path.name
+        assert example.hash in vpage.inner_text("#cr-facts")
+    # An image with nothing baked in is refused, clearly.
+    open_verify(vpage, site)
+    transfer = vpage.evaluate_handle(
+        """(bytes) => { const dt = new DataTransfer();
+             dt.items.add(new File([new Uint8Array(bytes)], "plain.png", {type: "image/png"})); return dt; }""",
+        list(_tiny_png()),
+    )
+    vpage.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+    assert wait_for_verdict(vpage) == "error"
+    assert "carries no award" in verdict_text(vpage)
+
+
+def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, examples: Examples) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    example = examples.valid
+    open_verify(vpage, site, example.hash)
+    vpage.wait_for_selector("#cr-cert-qr svg", state="attached")
+    href = str(vpage.get_attribute("#cr-linkedin", "href"))  # built, never fetched
+    parts = urlsplit(href)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    achievement = example.award["credentialSubject"]["achievement"]
+    issued = example.award.get("awardedDate") or example.award["validFrom"]
+    assert query["startTask"] == "CERTIFICATION_NAME"
+    assert query["name"] == achievement["name"]
+    assert query["organizationName"] == example.award["issuer"]["name"]
+    assert (query["issueYear"], query["issueMonth"]) == (issued[:4], str(int(issued[5:7])))
+    assert query["certUrl"] == f"{site.verify_url}#{example.hash}"
+    assert query["certId"] == example.hash
+    if example.award.get("validUntil"):
+        assert query["expirationYear"] == example.award["validUntil"][:4]
+    assert vpage.locator("#cr-certificate").is_hidden()  # on screen
+    vpage.emulate_media(media="print")
+    assert vpage.locator("#cr-certificate").is_visible()
+    assert vpage.locator("#cr-verdict").is_hidden()
+    text = vpage.inner_text("#cr-certificate")
+    assert achievement["name"] in text
+    assert f"{site.verify_url}#{example.hash}" in text
+    screenshot(vpage, "verify-certificate-print")
+    vpage.emulate_media(media="screen")
+    # Nothing to put on a profile or print for an award that is not valid.
+    open_verify(vpage, site, examples.revoked.hash)
+    assert vpage.locator("#cr-linkedin").is_hidden()
+    assert vpage.locator("#cr-print").is_hidden()
+
+
+def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(
+    vpage: Any, site: Site, registry: Registry
+) -> None:
+    batch = next(p for p in sorted(registry.root.glob("registry/issuers/*/awards/*/batches/*.jsonl")))
+    lines = [line for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(lines) >= 2
+    award = json.loads(lines[1])
+    expected = Verifier(registry).verify(award).headline()
+    open_verify(vpage, site, "0" * 63 + "1" + "~" + "a" * 32)  # a key in the address bar is not carried over
+    _drop(vpage, batch.read_text(encoding="utf-8"), name=batch.name)
+    assert wait_for_verdict(vpage) == "cohort"
+    options = vpage.eval_on_selector_all("#cr-cohort-pick option", "els => els.map(e => e.textContent)")
+    assert len(options) == len(lines) + 1
+    assert options[2].startswith("Line 2: ")
+    from axe_playwright_python.sync_playwright import Axe
+
+    vpage.evaluate("window.scrollTo(0, 0)")
+    vpage.wait_for_timeout(400)
+    assert Axe().run(vpage).response["violations"] == []  # the picker's state is axe clean too
+    vpage.select_option("#cr-cohort-pick", index=2)
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict !== 'cohort'")
+    wait_for_verdict(vpage)
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == expected.text
+    assert vpage.url.endswith(f"/verify/#{award_hash(award)}")  # the hash only: no recipient key
+    assert "~" not in vpage.url

@@ -50,7 +50,7 @@ def test_page_text_that_looks_like_a_slot_stays_text() -> None:
     )
     frame = Frame(frame_key(page), 0, [page])
     layout = (
-        f"<title>{frame.spec().title}</title><meta content=\"{frame.spec().description}\">"
+        f'<title>{frame.spec().title}</title><meta content="{frame.spec().description}">'
         f'<link href="https://r.example/{frame.path}"><main>{frame.content}</main>'
     )
     frame.set_layout(layout)

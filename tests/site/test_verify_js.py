@@ -83,7 +83,7 @@ async function handle(req) {
   if (outcome.kind !== "verified") return { kind: outcome.kind };
   const result = await conclude(outcome, req.recipient ?? null, req.recipientKey ?? null);
   return {
-    kind: outcome.kind, verdict: result.verdict, facts: outcome.facts,
+    kind: outcome.kind, verdict: result.verdict, headline: result.headline, facts: outcome.facts,
     checks: Object.fromEntries(result.checks.map((c) => [c.id, [c.status, c.reason]])),
   };
 }
@@ -371,27 +371,33 @@ def test_signed_awards_in_every_state_get_the_python_verdict(node: Node, scenari
 
 
 def test_an_award_the_build_did_not_publish_is_not_valid_here(node: Node, scenarios: dict[str, Any]) -> None:
-    """Signed after the build: the registry holds it (credreg verify: valid), the site does not, and the page
-    cannot check its eddsa-rdfc-2022 proof itself, so it cannot be fully checked there."""
+    """Signed after the build: the registry holds it (credreg verify: valid), the site does not: the page checks
+    both its proofs (they hold) but cannot confirm it is in the registry."""
     award = scenarios["awards"]["unpublished"]
     assert Verifier(scenarios["registry"]).verify(award, now=NOW).verdict == "valid"
     reply = _ask(node, scenarios["site"], text=json.dumps(award))
     assert reply["verdict"] == "untrusted"
     assert reply["checks"]["registered"][0] == "failed"
     assert "cannot be fully checked here" in reply["checks"]["registered"][1]
-    assert reply["checks"][RDFC_CHECK][0] == "not checked"
+    assert reply["checks"][RDFC_CHECK][0] == "passed"  # issue 15: RDFC is checked in the browser too
 
 
 def test_page_wording_for_each_state(node: Node, scenarios: dict[str, Any]) -> None:
     site, awards = scenarios["site"], scenarios["awards"]
     revoked = _ask(node, site, hash=award_hash(awards["revoked"]))
     assert revoked["checks"]["status"][1] == "revoked on 2026-06-01 for this reason: Assessment irregularity"
+    assert revoked["headline"] == {
+        "kind": "revoked",
+        "text": "Revoked on 1 June 2026 by its issuer: Assessment irregularity.",
+    }
     late = _ask(node, site, text=json.dumps(awards["late key"]))
+    assert late["headline"] == {"kind": "key revoked", "text": "Signed with a key its issuer had revoked."}
     assert late["checks"]["key"][1] == (
         "key not valid when it signed: signed on 2025-06-01, after key key-2 was revoked (2025-05-01: key compromised)"
     )
     other = _ask(node, site, text=json.dumps(awards["other issuer's key"]))
     assert other["checks"]["key"][1] == "the key belongs to issuer 'beta-labs', not to the credential's issuer"
+    assert other["headline"]["text"] == "Signed with a key its issuer had not registered."
     unpublished = _ask(node, site, text=json.dumps(awards["unpublished"]))
     assert unpublished["checks"]["registered"][0] == "failed"
     assert unpublished["facts"]["verifyUrl"] is None  # nothing to share: the link would find nothing
@@ -481,6 +487,7 @@ def test_the_recipient_check_agrees_with_python(node: Node, scenarios: dict[str,
     verifier = Verifier(scenarios["registry"])
     key = scenarios["keys"]["fresh"]
     seen = {}
+    headlines = {}
     for recipient in (None, "  ADA@example.org", "eve@example.org", "not an email"):
         for recipient_key in (None, key, f"  {key.upper()} ", "0" * 32, ""):
             expected = verifier.verify(award, now=NOW, recipient=recipient, recipient_key=recipient_key)
@@ -495,7 +502,10 @@ def test_the_recipient_check_agrees_with_python(node: Node, scenarios: dict[str,
                 own_words = recipient is None or recipient == "not an email"
                 reason = reply["checks"]["recipient"][1] if own_words else python.reason
                 assert reply["checks"]["recipient"] == [str(python.status), reason], what
+                lead = expected.headline()
+                assert reply["headline"] == {"kind": str(lead.kind), "text": lead.text}, what
             seen[recipient, recipient_key] = (str(expected.verdict), expected.check("recipient").reason)  # type: ignore[union-attr]
+            headlines[recipient, recipient_key] = expected.headline().text
     assert seen["  ADA@example.org", key] == ("valid", "awarded to ada@example.org (the hashed recipient matches)")
     assert seen["  ADA@example.org", f"  {key.upper()} "][0] == "valid"
     assert seen["eve@example.org", key][0] == "recipient does not match"
@@ -503,6 +513,11 @@ def test_the_recipient_check_agrees_with_python(node: Node, scenarios: dict[str,
     assert seen["  ADA@example.org", None][0] == "untrusted"
     assert seen["  ADA@example.org", None][1].startswith("cannot confirm without the recipient key")
     assert seen[None, key][0] == "valid"
+    assert headlines["  ADA@example.org", key] == "Valid: a genuine award, in force, awarded to ada@example.org."
+    assert headlines["eve@example.org", key] == "Genuine and in force, but not awarded to this email address."
+    assert headlines["  ADA@example.org", None] == (
+        "Genuine and in force, but the recipient can only be confirmed with their recipient key."
+    )
 
 
 def _with_identifier(award: dict[str, Any], identifier: Any) -> dict[str, Any]:

@@ -32,7 +32,7 @@ function without(object, ...names) {
   return Object.fromEntries(Object.entries(object).filter(([key]) => !names.includes(key)));
 }
 
-class ProofError extends Error {}
+export class ProofError extends Error {}
 
 /** The browser cannot check Ed25519 signatures: no verdict can be given here (never "invalid"). */
 export class UnsupportedError extends Error {}
@@ -69,30 +69,43 @@ function unsecured(document, proof) {
   return doc;
 }
 
-/** The 64 bytes an eddsa-jcs-2022 proof signs. */
-export async function hashData(document, proof) {
+/** The 64 bytes a proof signs: SHA-256 of the canonical proof configuration ‖ SHA-256 of the canonical document,
+ * canonicalized by `canon(document, config)` → [config text, document text] (JCS, or RDFC-1.0 in rdfc.js). */
+export async function hashData(document, proof, canon = jcsCanon) {
   const doc = unsecured(document, proof);
   let config = without(proof, "proofValue");
   if (Object.hasOwn(doc, "@context"))
     config = Object.fromEntries([...Object.entries(config), ["@context", doc["@context"]]]);
-  const [configHash, docHash] = await Promise.all([sha256(canonicalize(config)), sha256(canonicalize(doc))]);
+  const [configText, docText] = await canon(doc, config);
+  const [configHash, docHash] = await Promise.all([sha256(configText), sha256(docText)]);
   const data = new Uint8Array(64);
   data.set(configHash, 0);
   data.set(docHash, 32);
   return data;
 }
 
+function jcsCanon(doc, config) {
+  return [canonicalize(config), canonicalize(doc)];
+}
+
+export const unsecuredFor = unsecured;
+
 /**
  * Check one eddsa-jcs-2022 proof of a secured document against a 32-byte Ed25519 public key.
  * Resolves to {ok, reason}; never rejects for bad input.
  */
 export async function verifyJcsProof(document, proof, publicKey) {
+  return verifyWithHash(document, proof, publicKey, JCS_SUITE, jcsCanon);
+}
+
+/** Check one proof of `suite` whose documents are canonicalized by `canon` (see hashData). */
+export async function verifyWithHash(document, proof, publicKey, suite, canon) {
   const fail = (reason) => ({ ok: false, reason });
   if (!isObject(proof)) return fail("proof is not a JSON object");
   if (!isObject(document)) return fail("document is not a JSON object");
   if (proof.type !== PROOF_TYPE)
     return fail(`unsupported proof type ${JSON.stringify(proof.type ?? null)} (expected ${PROOF_TYPE})`);
-  if (proof.cryptosuite !== JCS_SUITE)
+  if (proof.cryptosuite !== suite)
     return fail(`unsupported cryptosuite ${JSON.stringify(proof.cryptosuite ?? null)}`);
   if (Object.hasOwn(proof, "previousProof")) return fail("proof chains (previousProof) are not supported");
   const value = proof.proofValue;
@@ -110,7 +123,7 @@ export async function verifyJcsProof(document, proof, publicKey) {
     return fail("public key is not a 32-byte Ed25519 key");
   let data;
   try {
-    data = await hashData(document, proof);
+    data = await hashData(document, proof, canon);
   } catch (error) {
     if (error instanceof ProofError) return fail(error.message);
     if (error instanceof JcsError) return fail(`cannot canonicalize as JSON (RFC 8785): ${error.message}`);

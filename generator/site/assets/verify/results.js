@@ -62,9 +62,119 @@ export function verdictOf(checks) {
   }
   const validity = checks.find((c) => c.id === "validity");
   if (validity && validity.status === FAILED) {
-    return validity.reason.startsWith("not valid before") ? Verdict.NOT_YET_VALID : Verdict.EXPIRED;
+    // Dates that cannot be read are a malformed credential, not an expired one.
+    if (validity.reason.startsWith("not valid before")) return Verdict.NOT_YET_VALID;
+    return validity.reason.startsWith("expired on") ? Verdict.EXPIRED : Verdict.INVALID;
   }
   if (failed.has("recipient")) return Verdict.RECIPIENT_MISMATCH;
   if (!isValid(checks)) return Verdict.UNTRUSTED;
   return Verdict.VALID;
+}
+
+// The headline: one plain sentence a layperson understands, before any check (generator/verify/results.py
+// headline, held equal over the differential corpus). It reads only the verdict and the checks.
+
+export const HeadlineKind = Object.freeze({
+  VALID: "valid",
+  RECIPIENT_CONFIRMED: "recipient confirmed",
+  CHANGED: "changed",
+  MALFORMED: "malformed",
+  UNSUPPORTED: "unsupported proof",
+  KEY_NOT_REGISTERED: "key not registered",
+  KEY_REVOKED: "key revoked",
+  REVOKED: "revoked",
+  EXPIRED: "expired",
+  NOT_YET_VALID: "not yet valid",
+  UNREGISTERED_ISSUER: "issuer not registered",
+  NOT_PUBLISHED: "not published here",
+  CANNOT_CHECK: "cannot check",
+  RECIPIENT_REFUSED: "recipient refused",
+  RECIPIENT_UNCONFIRMED: "recipient unconfirmed",
+  INVALID: "invalid",
+});
+
+const MONTHS = [
+  "January", "February", "March", "April", "May", "June",
+  "July", "August", "September", "October", "November", "December",
+];
+
+const HEADLINES = {
+  [HeadlineKind.VALID]: "Valid: a genuine award, in force.",
+  [HeadlineKind.CHANGED]: "This file was changed after it was issued: it is not what its issuer signed.",
+  [HeadlineKind.MALFORMED]: "This file is not a well-formed award, so what it says cannot be trusted.",
+  [HeadlineKind.UNSUPPORTED]: "This file carries a kind of signature that cannot be checked here.",
+  [HeadlineKind.KEY_NOT_REGISTERED]: "Signed with a key its issuer had not registered.",
+  [HeadlineKind.KEY_REVOKED]: "Signed with a key its issuer had revoked.",
+  [HeadlineKind.UNREGISTERED_ISSUER]: "Genuine signature, but its issuer is not registered here.",
+  [HeadlineKind.NOT_PUBLISHED]: "Not an award this registry published.",
+  [HeadlineKind.CANNOT_CHECK]: "Cannot be fully checked here.",
+  [HeadlineKind.RECIPIENT_REFUSED]: "Genuine and in force, but not awarded to this email address.",
+  [HeadlineKind.RECIPIENT_UNCONFIRMED]:
+    "Genuine and in force, but the recipient can only be confirmed with their recipient key.",
+  [HeadlineKind.INVALID]: "Not a valid award: its dates or its revocation entry cannot be read.",
+};
+
+/** The first YYYY-MM-DD in `text` as "1 February 2025" (the text itself when it has none). */
+export function plainDay(text) {
+  const m = /(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) return text;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${Number(m[1])}`;
+}
+
+/** The verdict in one plain sentence: {kind, text}. */
+export function headlineOf(checks) {
+  const verdict = verdictOf(checks);
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const fixed = (kind) => ({ kind, text: HEADLINES[kind] });
+  const authentic = isAuthentic(checks);
+  if (verdict === Verdict.INVALID && !authentic) {
+    const failed = checks.filter((c) => c.status === FAILED && (AUTHENTICITY.includes(c.id) || c.id.startsWith("proof:")));
+    if (!failed.length) return fixed(HeadlineKind.MALFORMED);
+    // The first check that failed, in the order they are made, says what is wrong.
+    const first = failed[0];
+    if (first.id.startsWith("proof:") || first.id === "hash") return fixed(HeadlineKind.CHANGED);
+    if (first.id === "key") {
+      return fixed(first.reason.includes("was revoked") ? HeadlineKind.KEY_REVOKED : HeadlineKind.KEY_NOT_REGISTERED);
+    }
+    if (first.id === "proof") return fixed(HeadlineKind.UNSUPPORTED);
+    return fixed(HeadlineKind.MALFORMED);
+  }
+  if (verdict === Verdict.INVALID) return fixed(HeadlineKind.INVALID);
+  if (verdict === Verdict.REVOKED) {
+    const m = /^revoked(?: on (\d{4}-\d{2}-\d{2}))?(?: for this reason: ([\s\S]*))?/.exec(byId.get("status").reason);
+    const when = m && m[1] ? ` on ${plainDay(m[1])}` : "";
+    const why = m && m[2] && m[2].trim() ? `: ${m[2].trim()}` : "";
+    return { kind: HeadlineKind.REVOKED, text: `Revoked${when} by its issuer${why}${why.endsWith(".") ? "" : "."}` };
+  }
+  if (verdict === Verdict.EXPIRED) {
+    const when = plainDay(byId.get("validity").reason);
+    return { kind: HeadlineKind.EXPIRED, text: `Expired on ${when}: it was genuine but is no longer in force.` };
+  }
+  if (verdict === Verdict.NOT_YET_VALID) {
+    const when = plainDay(byId.get("validity").reason);
+    return { kind: HeadlineKind.NOT_YET_VALID, text: `Not yet valid: it is genuine, and comes into force on ${when}.` };
+  }
+  if (verdict === Verdict.RECIPIENT_MISMATCH) return fixed(HeadlineKind.RECIPIENT_REFUSED);
+  const issuer = byId.get("issuer");
+  const foreign = Boolean(issuer && issuer.status !== PASSED && issuer.reason.includes("not an issuer registered"));
+  if (verdict === Verdict.VALID) {
+    if (foreign) return fixed(HeadlineKind.UNREGISTERED_ISSUER);
+    const recipient = byId.get("recipient");
+    if (recipient && recipient.status === PASSED && recipient.reason.startsWith("awarded to ")) {
+      const email = recipient.reason.slice("awarded to ".length).split(" (")[0];
+      return { kind: HeadlineKind.RECIPIENT_CONFIRMED, text: `Valid: a genuine award, in force, awarded to ${email}.` };
+    }
+    return fixed(HeadlineKind.VALID);
+  }
+  // Untrusted: what blocks it, in this order (not the order the checks are listed in, which differs).
+  const blocking = new Map(checks.filter(blocks).map((c) => [c.id, c]));
+  if (!authentic || [...blocking.keys()].some((id) => id.startsWith("proof:"))) return fixed(HeadlineKind.CANNOT_CHECK);
+  if (blocking.has("issuer")) return fixed(foreign ? HeadlineKind.UNREGISTERED_ISSUER : HeadlineKind.NOT_PUBLISHED);
+  for (const id of ["credential", "registered"]) {
+    if (blocking.has(id)) {
+      return fixed(blocking.get(id).status === NOT_CHECKED ? HeadlineKind.CANNOT_CHECK : HeadlineKind.NOT_PUBLISHED);
+    }
+  }
+  if (blocking.has("recipient") && blocking.size === 1) return fixed(HeadlineKind.RECIPIENT_UNCONFIRMED);
+  return fixed(HeadlineKind.CANNOT_CHECK);
 }

@@ -8,7 +8,7 @@ import { isObject } from "./dataintegrity.js";
 import { sha256Hex } from "./encoding.js";
 import { canonicalize, JcsError, parseJSON } from "./jcs.js";
 import { Context, DEFAULT_POLICIES, issuerIdOf, normalizeRecipientKey, recipientPolicy } from "./policies.js";
-import { check, isAuthentic, isValid, notChecked, verdictOf } from "./results.js";
+import { check, headlineOf, isAuthentic, isValid, notChecked, verdictOf } from "./results.js";
 import { DataError, isHash, isId } from "./sitedata.js";
 
 export { DataError };
@@ -203,5 +203,11 @@ export async function conclude(outcome, recipient = null, recipientKey = null) {
   outcome.ctx.recipient = recipient;
   outcome.ctx.recipientKey = recipientKey;
   const checks = [...outcome.checks, await recipientPolicy(outcome.ctx)];
-  return { checks, verdict: verdictOf(checks), valid: isValid(checks), authentic: isAuthentic(checks) };
+  return {
+    checks,
+    verdict: verdictOf(checks),
+    headline: headlineOf(checks),
+    valid: isValid(checks),
+    authentic: isAuthentic(checks),
+  };
 }

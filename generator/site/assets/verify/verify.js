@@ -6,14 +6,44 @@
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
 import { day } from "./policies.js";
-import { AUTHENTICITY, FAILED, NOT_CHECKED, PASSED, Verdict } from "./results.js";
+import { AUTHENTICITY, FAILED, HeadlineKind, NOT_CHECKED, PASSED, plainDay } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { logCheck } from "./tlog.js";
 import { conclude, DataError, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
 const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award is a few KiB
+const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image: the image, and the award inside it
 const HASH = /^[0-9a-fA-F]{64}$/;
 const $ = (id) => document.getElementById(id);
+const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+const document_text = (text) => document.createTextNode(text);
+
+/** LinkedIn's "add a certification to your profile" link, built here and never fetched. */
+function linkedInUrl(facts) {
+  const params = new URLSearchParams({ startTask: "CERTIFICATION_NAME" });
+  params.set("name", facts.credentialName ?? facts.credentialRef ?? "");
+  params.set("organizationName", facts.issuerName ?? "");
+  const issued = facts.awarded ?? facts.validFrom;
+  if (issued && /^\d{4}-\d{2}/.test(issued)) {
+    params.set("issueYear", issued.slice(0, 4));
+    params.set("issueMonth", String(Number(issued.slice(5, 7))));
+  }
+  if (facts.validUntil && /^\d{4}-\d{2}/.test(facts.validUntil)) {
+    params.set("expirationYear", facts.validUntil.slice(0, 4));
+    params.set("expirationMonth", String(Number(facts.validUntil.slice(5, 7))));
+  }
+  params.set("certUrl", facts.verifyUrl);
+  if (facts.hash) params.set("certId", facts.hash);
+  return `https://www.linkedin.com/profile/add?${params}`;
+}
+
+function sameSite(src) {
+  try {
+    return new URL(src, window.location.href).origin === window.location.origin;
+  } catch {
+    return false;
+  }
+}
 
 function el(tag, { className, text, attrs } = {}, ...children) {
   const node = document.createElement(tag);
@@ -30,10 +60,30 @@ function sentence(text) {
   return value[0].toUpperCase() + value.slice(1) + (/[.!?]$/.test(value) ? "" : ".");
 }
 
-const TONES = { valid: "good", revoked: "bad", expired: "bad", "not yet valid": "bad", invalid: "bad" };
-const ICONS = { good: "✓", bad: "✗", warn: "!", busy: "…" };
-const STATUS_TEXT = { [PASSED]: "passed", [FAILED]: "failed", [NOT_CHECKED]: "not checked" };
-const STATUS_ICON = { [PASSED]: "✓", [FAILED]: "✗", [NOT_CHECKED]: "–" };
+// Forged, expired and revoked look different: an expired or revoked award was genuine ("lapsed").
+const TONES = {
+  valid: "good",
+  "recipient confirmed": "good",
+  revoked: "lapsed",
+  expired: "lapsed",
+  "not yet valid": "lapsed",
+  changed: "bad",
+  malformed: "bad",
+  "unsupported proof": "bad",
+  "key not registered": "bad",
+  "key revoked": "bad",
+  invalid: "bad",
+  "recipient refused": "bad",
+};
+const ICONS = { good: "✓", bad: "✗", lapsed: "⏱", warn: "!", busy: "…" };
+const UNVERIFIED = "unverified";
+const STATUS_TEXT = {
+  [PASSED]: "passed",
+  [FAILED]: "failed",
+  [NOT_CHECKED]: "not checked",
+  [UNVERIFIED]: "unverified claim",
+};
+const STATUS_ICON = { [PASSED]: "✓", [FAILED]: "✗", [NOT_CHECKED]: "–", [UNVERIFIED]: "?" };
 
 class Page {
   constructor(root) {
@@ -41,6 +91,9 @@ class Page {
     this.site = new SiteData(new URL("..", window.location.href));
     this.verifier = new Verifier(this.site);
     this.outcome = null;
+    this.sourceText = null;
+    this.badgeImage = null;
+    this.lastResult = null;
     this.run = 0;
     this.emailTimer = 0;
   }
@@ -66,6 +119,10 @@ class Page {
     $("cr-json-form").addEventListener("submit", (event) => {
       event.preventDefault();
       this.verifyText($("cr-json").value);
+    });
+    $("cr-cohort-pick").addEventListener("change", () => {
+      const value = $("cr-cohort-pick").value;
+      if (value) this.verifyText(value, { fromCohort: true });
     });
     $("cr-file").addEventListener("change", () => {
       const [file] = $("cr-file").files;
@@ -116,6 +173,8 @@ class Page {
       });
     }
     $("cr-copy").addEventListener("click", () => this.copyLink());
+    $("cr-bake").addEventListener("click", () => this.downloadBaked());
+    $("cr-print").addEventListener("click", () => window.print());
     window.addEventListener("hashchange", () => this.fromLocation());
     this.fromLocation();
   }
@@ -131,6 +190,7 @@ class Page {
     // page's own anchors.
     if (!fragment || (!HASH.test(fragment) && document.getElementById(fragment))) return;
     $("cr-hash").value = fragment;
+    this.sourceText = null;
     this.verify(() => {
       const { hash, key } = parseLinkInput(fragment);
       $("cr-hash").value = hash;
@@ -159,7 +219,24 @@ class Page {
   }
 
   async verifyFile(file) {
-    if (file.size > MAX_INPUT) {
+    const bytes = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
+    const { extractBaked, isPng, isSvg } = await import("./baking.js");
+    if (isPng(bytes) || isSvg(bytes)) {
+      if (file.size > MAX_IMAGE) {
+        this.showError(new InputError(`This image is ${Math.round(file.size / 1024)} KiB; a badge image is at most 8 MiB.`));
+        return;
+      }
+      let json;
+      try {
+        json = extractBaked(new Uint8Array(await file.arrayBuffer()));
+      } catch (error) {
+        this.showError(new InputError(`This image carries no award that can be read: ${error.message}.`));
+        return;
+      }
+      this.verifyText(json);
+      return;
+    }
+    if (file.size > (/\.jsonl$/i.test(file.name) ? MAX_IMAGE : MAX_INPUT)) {
       this.showError(
         new InputError(
           `This file is ${Math.round(file.size / 1024)} KiB; an award is a few KiB (at most 1 MiB is read).`,
@@ -170,7 +247,39 @@ class Page {
     this.verifyText(await file.text());
   }
 
-  verifyText(text) {
+  // A JSON Lines cohort file (one award per line): the person picks the award to check.
+  offerCohort(text) {
+    const lines = String(text)
+      .split(/\r?\n/)
+      .map((line, index) => ({ line: index + 1, text: line.trim() }))
+      .filter((l) => l.text);
+    if (lines.length < 2 || !lines.every((l) => l.text.startsWith("{"))) return false;
+    const pick = $("cr-cohort-pick");
+    const options = lines.map((l) => {
+      let label = `Line ${l.line}`;
+      try {
+        const award = JSON.parse(l.text);
+        const subject = isObject(award) && isObject(award.credentialSubject) ? award.credentialSubject : {};
+        const achievement = isObject(subject.achievement) ? subject.achievement : {};
+        const name = typeof achievement.name === "string" ? achievement.name : typeof award.name === "string" ? award.name : "";
+        const when = typeof award.validFrom === "string" ? ` (${plainDay(day(award.validFrom))})` : "";
+        label += name ? `: ${name}${when}` : ": not an award";
+      } catch {
+        label += ": not JSON";
+      }
+      return el("option", { text: label, attrs: { value: l.text } });
+    });
+    pick.replaceChildren(el("option", { text: `Choose one of the ${lines.length} awards`, attrs: { value: "" } }), ...options);
+    $("cr-cohort").hidden = false;
+    this.showMessage("warn", "This file holds several awards", `Pick the one to check from the list (${lines.length} awards).`, "cohort");
+    $("cr-result").hidden = true;
+    pick.focus();
+    return true;
+  }
+
+  verifyText(text, { fromCohort = false } = {}) {
+    if (!fromCohort) $("cr-cohort").hidden = true;
+    if (!fromCohort && this.offerCohort(text)) return;
     if (!String(text).trim()) {
       this.showError(new InputError("Paste the award's JSON first."));
       return;
@@ -181,7 +290,12 @@ class Page {
     }
     if (window.location.hash) history.replaceState(null, "", window.location.pathname + window.location.search);
     $("cr-hash").value = "";
-    this.verify(async () => this.verifier.byDocument(parseAwardJSON(text))).then(() => {
+    this.sourceText = text;
+    this.verify(async () => {
+      const outcome = await this.verifier.byDocument(parseAwardJSON(text));
+      outcome.source = "text";
+      return outcome;
+    }).then(() => {
       $("cr-verdict").scrollIntoView({ block: "nearest" });
     });
   }
@@ -271,73 +385,62 @@ class Page {
     const key = $("cr-recipient-key").value;
     const result = await conclude(outcome, email.trim() ? email : null, key.trim() ? key : null);
     if (run !== this.run || this.outcome !== outcome) return;
+    this.lastResult = result;
+    // A file that is exactly a published award gets its link in the address bar: the hash only, never the
+    // recipient key (which only the earner's own link carries).
+    if (outcome.source === "text" && outcome.facts.registered && result.authentic && outcome.hash) {
+      history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
+    }
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
-    this.renderChecks(result.checks);
+    this.renderChecks(result.checks, result.authentic);
     this.renderShare(outcome.facts);
     $("cr-result").hidden = false;
   }
 
   renderVerdict(outcome, result) {
+    // The headline (results.js headlineOf, the same sentence as credreg verify) leads; one plain line follows.
     const find = (id) => result.checks.find((c) => c.id === id);
     const { facts } = outcome;
-    const recipient = find("recipient");
-    let title;
+    const { kind, text } = result.headline;
+    const issuer = facts.issuerName ?? facts.issuerDid ?? "its issuer";
     let detail;
-    switch (result.verdict) {
-      case Verdict.VALID:
-        title = "Valid";
-        detail = `Authentic: signed by ${facts.issuerName ?? facts.issuerDid} with a registered key that was valid when it signed. Not revoked. ${
+    switch (kind) {
+      case HeadlineKind.VALID:
+      case HeadlineKind.RECIPIENT_CONFIRMED:
+        detail = `Signed by ${issuer} with a registered key that was valid when it signed, and not revoked. ${
           facts.validUntil
-            ? `Valid from ${day(facts.validFrom)} until ${day(facts.validUntil)}.`
-            : `Valid since ${day(facts.validFrom)}; it does not expire.`
+            ? `Valid from ${plainDay(day(facts.validFrom))} until ${plainDay(day(facts.validUntil))}.`
+            : `Valid since ${plainDay(day(facts.validFrom))}; it does not expire.`
         }`;
-        if (recipient && recipient.status === PASSED) detail += ` ${sentence(recipient.reason.split(" (")[0])}`;
-        if (!facts.registered) detail += " This award is not published in this registry.";
         break;
-      case Verdict.REVOKED:
-        title = "Revoked";
-        detail = sentence(find("status").reason);
+      case HeadlineKind.REVOKED:
+      case HeadlineKind.EXPIRED:
+      case HeadlineKind.NOT_YET_VALID:
+        detail = `It was signed by ${issuer}, and the signature is genuine.`;
         break;
-      case Verdict.EXPIRED:
-        title = "Expired";
-        detail = `${sentence(find("validity").reason)} It is authentic, but no longer in force.`;
+      case HeadlineKind.UNREGISTERED_ISSUER:
+        detail = `The signature is genuine, but ${issuer} is not an issuer this registry vouches for: who they are is for you to judge.`;
         break;
-      case Verdict.NOT_YET_VALID:
-        title = "Not yet valid";
-        detail = `${sentence(find("validity").reason)} It is authentic, but not in force yet.`;
+      case HeadlineKind.RECIPIENT_UNCONFIRMED:
+        detail = "The recipient key is in the earner's verification link (after ~) and comes with their award file.";
         break;
-      case Verdict.RECIPIENT_MISMATCH:
-        title = "Recipient does not match";
-        detail =
-          "The award is authentic and in force, but the email address you typed is not the one it was awarded to.";
+      case HeadlineKind.CANNOT_CHECK:
+        detail = "Part of it cannot be checked in this browser. Nothing found is wrong, but it is not confirmed either: see Technical details, or use credreg verify.";
         break;
-      case Verdict.UNTRUSTED: {
-        const first = result.checks.find((c) => c.status !== PASSED && c.applicable);
-        if (first && first.id === "recipient") {
-          title = "Recipient not confirmed";
-          detail = `The award is authentic and in force, but the recipient is not confirmed: ${first.reason}.`;
-          break;
-        }
-        title = "Not confirmed";
-        const lead = result.authentic ? "Authentic, but not everything could be confirmed." : "It cannot be fully checked here.";
-        detail = `${lead} ${first ? `${first.label}: ${sentence(first.reason)}` : ""}`;
+      case HeadlineKind.NOT_PUBLISHED:
+        detail = "Its issuer is registered here, but this exact award is not one the registry published: it may have been changed, or never added.";
         break;
-      }
-      default: {
-        // What makes it not the signed award comes first (a changed award is also not published here).
-        const first =
-          result.checks.find((c) => c.status === FAILED && AUTHENTICITY.includes(c.id)) ??
-          result.checks.find((c) => c.status === FAILED) ??
-          result.checks.find((c) => c.status !== PASSED && c.applicable);
-        title = "Not valid";
-        detail = first
-          ? `${first.label}: ${sentence(first.reason)} This is not the award its issuer signed, or not signed by a key of its issuer.`
-          : "";
-      }
+      default:
+        detail = "What it says about its recipient, credential and issuer cannot be trusted. Technical details are below.";
     }
-    const tone = TONES[result.verdict] ?? "warn";
-    this.showMessage(tone, title, detail, result.verdict);
+    if (!facts.registered && (kind === HeadlineKind.VALID || kind === HeadlineKind.RECIPIENT_CONFIRMED)) {
+      detail += " This award is not published in this registry.";
+    }
+    const recipient = find("recipient");
+    if (kind === HeadlineKind.RECIPIENT_REFUSED && recipient) detail = "The award is genuine and in force, but the email address you typed is not the one it was awarded to.";
+    this.showMessage(TONES[kind] ?? "warn", text, detail, result.verdict);
+    $("cr-verdict").dataset.headline = kind;
   }
 
   renderFacts(facts, result) {
@@ -358,29 +461,146 @@ class Page {
     if (facts.validFrom) row("Valid from", document.createTextNode(day(facts.validFrom)));
     row("Valid until", document.createTextNode(facts.validUntil ? day(facts.validUntil) : "does not expire"));
     if (facts.hash) row("Award hash", el("code", { className: "cr-hash", text: facts.hash }));
+    this.renderAwardSays(row, this.outcome.document, result.authentic);
     $("cr-facts").replaceChildren(...rows);
+    this.renderImage(this.outcome.document);
+    this.renderDownload(this.outcome);
   }
 
-  renderChecks(checks) {
+  // Everything else the award says: the criteria, its evidence and results. Links taken from a credential are
+  // shown only when it is what its issuer signed, only for https, and marked as leaving the site.
+  renderAwardSays(row, document, authentic) {
+    const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
+    const achievement = isObject(subject.achievement) ? subject.achievement : {};
+    const text = (value) => (typeof value === "string" && value.trim() ? value.trim() : null);
+    const criteria = isObject(achievement.criteria) ? text(achievement.criteria.narrative) : null;
+    if (criteria) row("Criteria", el("span", { className: "cr-narrative", text: criteria }));
+    const list = (value) => (Array.isArray(value) ? value : isObject(value) ? [value] : []);
+    const evidence = list(document.evidence).filter(isObject);
+    if (evidence.length) {
+      const items = evidence.map((item) => {
+        const name = text(item.name) ?? text(item.description) ?? "Evidence";
+        const url = text(item.id);
+        let head = document_text(name);
+        if (authentic && url && /^https:\/\/[^\s]+$/i.test(url)) {
+          head = el("a", { text: name, attrs: { href: url, rel: "noopener noreferrer nofollow ugc", target: "_blank" } });
+        }
+        const extra = [text(item.description) !== name ? text(item.description) : null, text(item.narrative)];
+        return el("li", {}, head, ...extra.filter(Boolean).map((t) => el("span", { className: "cr-evidence-note", text: ` — ${t}` })));
+      });
+      row("Evidence", el("ul", { className: "cr-evidence" }, ...items));
+    }
+    const results = list(subject.result).filter(isObject);
+    const shown = results
+      .map((r) => [text(r.value), text(r.status)].filter(Boolean).join(", "))
+      .filter(Boolean);
+    if (shown.length) row("Results", el("ul", { className: "cr-evidence" }, ...shown.map((t) => el("li", { text: t }))));
+  }
+
+  // The badge image, when the award carries it (a data: image) or it is this site's: never fetched from a
+  // third party, which would tell it who is looking at whose badge.
+  renderImage(document) {
+    const box = $("cr-image");
+    const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
+    const achievement = isObject(subject.achievement) ? subject.achievement : {};
+    const image = achievement.image ?? document.image;
+    const src = this.imageSource(image);
+    const own = src !== null;
+    box.replaceChildren();
+    box.hidden = !own;
+    this.badgeImage = src;
+    $("cr-bake").hidden = !(own && this.outcome && this.lastResult && this.lastResult.authentic);
+    if (own) {
+      const name = typeof achievement.name === "string" ? achievement.name : "the credential";
+      box.append(el("img", { attrs: { src, alt: `Badge image of ${name}`, width: "120", height: "120" } }));
+    }
+  }
+
+  // Where to read the badge image: a data: image it carries, or this site's copy of its registered issuer's image.
+  imageSource(image) {
+    const src = typeof image === "string" ? image : isObject(image) && typeof image.id === "string" ? image.id : null;
+    if (src === null) return null;
+    if (/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(src) || sameSite(src)) return src;
+    const issuer = this.outcome && this.outcome.facts.issuer;
+    let path;
+    try {
+      path = new URL(src).pathname;
+    } catch {
+      return null;
+    }
+    const m = /\/issuers\/([a-z0-9-]+)\/(images\/[A-Za-z0-9._-]+\.(?:png|svg))$/.exec(path);
+    return issuer && m && m[1] === issuer ? this.site.url(`issuers/${m[1]}/${m[2]}`) : null;
+  }
+
+  awardText(outcome) {
+    return outcome.source === "text" && this.sourceText !== null
+      ? this.sourceText
+      : `${JSON.stringify(outcome.document, null, 2)}\n`;
+  }
+
+  // "Download badge image": the badge's PNG or SVG with this award baked in (baking.js), built here.
+  async downloadBaked() {
+    const outcome = this.outcome;
+    const status = $("cr-bake-status");
+    status.textContent = "";
+    try {
+      const { bakePng, bakeSvg, isPng } = await import("./baking.js");
+      const response = await fetch(this.badgeImage);
+      if (!response.ok) throw new Error(`the badge image could not be read (HTTP ${response.status})`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const json = this.awardText(outcome);
+      const png = isPng(bytes);
+      const baked = png ? bakePng(bytes, json) : bakeSvg(new TextDecoder().decode(bytes), json);
+      const type = png ? "image/png" : "image/svg+xml";
+      const link = el("a", {
+        attrs: { href: URL.createObjectURL(new Blob([baked], { type })), download: `${outcome.hash ?? "badge"}.${png ? "png" : "svg"}` },
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      status.textContent = "Badge image downloaded, with the award inside it.";
+    } catch (error) {
+      status.textContent = `The badge image could not be made: ${error && error.message ? error.message : error}`;
+    }
+  }
+
+  // The award file as it was given (dropped, picked or pasted), or as the registry writes it (by hash).
+  renderDownload(outcome) {
+    const link = $("cr-download");
+    if (link.href && link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
+    const text = this.awardText(outcome);
+    link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    link.download = `${outcome.hash ?? "award"}.json`;
+  }
+
+  renderChecks(checks, authentic) {
+    // From a file that is not what its issuer signed, what the other checks read is a claim, never "passed".
+    const claim = (c) =>
+      !authentic && c.status !== FAILED && !AUTHENTICITY.includes(c.id) && !c.id.startsWith("proof:");
     $("cr-checks").replaceChildren(
-      ...checks.map((c) =>
-        el(
+      ...checks.map((c) => {
+        const status = claim(c) ? UNVERIFIED : c.status;
+        return el(
           "li",
           {
-            className: `cr-check cr-check-${c.status.replace(" ", "-")}`,
-            attrs: { "data-check": c.id, "data-status": c.status },
+            className: `cr-check cr-check-${status.replace(" ", "-")}`,
+            attrs: { "data-check": c.id, "data-status": status },
           },
-          el("span", { className: "cr-check-mark", text: STATUS_ICON[c.status], attrs: { "aria-hidden": "true" } }),
-          el("span", { className: "cr-check-status", text: STATUS_TEXT[c.status] }),
+          el("span", { className: "cr-check-mark", text: STATUS_ICON[status], attrs: { "aria-hidden": "true" } }),
+          el("span", { className: "cr-check-status", text: STATUS_TEXT[status] }),
           el("span", { className: "cr-check-label", text: c.label }),
           el("span", { className: "cr-check-reason", text: sentence(c.reason) }),
-        ),
-      ),
+        );
+      }),
     );
   }
 
   renderShare(facts) {
     const share = $("cr-share");
+    const valid = Boolean(this.lastResult && this.lastResult.valid);
+    $("cr-linkedin").hidden = !(valid && facts.verifyUrl);
+    if (valid && facts.verifyUrl) $("cr-linkedin").href = linkedInUrl(facts);
+    this.renderCertificate(facts, valid);
     if (!facts.verifyUrl) {
       share.hidden = true;
       return;
@@ -394,9 +614,25 @@ class Page {
       .then(({ qrSvg }) => {
         if ($("cr-link").value === facts.verifyUrl) {
           $("cr-qr").replaceChildren(qrSvg(facts.verifyUrl, { label: `QR code: ${facts.verifyUrl}` }));
+          $("cr-cert-qr").replaceChildren(qrSvg(facts.verifyUrl, { label: `QR code: ${facts.verifyUrl}` }));
         }
       })
       .catch(() => $("cr-qr").replaceChildren(document.createTextNode("The QR code could not be drawn.")));
+  }
+
+  // The printable certificate (shown only when printing, print CSS in verify.css): a valid registry award only.
+  renderCertificate(facts, valid) {
+    const ok = valid && Boolean(facts.verifyUrl);
+    $("cr-print").hidden = !ok;
+    $("cr-certificate").dataset.ready = ok ? "true" : "false";
+    if (!ok) return;
+    $("cr-cert-credential").textContent = facts.credentialName ?? facts.credentialRef ?? "";
+    $("cr-cert-issuer").textContent = `Issued by ${facts.issuerName ?? facts.issuerDid}`;
+    const when = facts.awarded ?? facts.validFrom;
+    $("cr-cert-date").textContent = when ? `Awarded ${plainDay(day(when))}` : "";
+    $("cr-cert-until").textContent = facts.validUntil ? `Valid until ${plainDay(day(facts.validUntil))}` : "";
+    $("cr-cert-link").textContent = facts.verifyUrl;
+    $("cr-cert-qr").replaceChildren();
   }
 
   async copyLink() {

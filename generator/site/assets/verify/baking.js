@@ -1,0 +1,137 @@
+// Baked badge images (Open Badges 3.0, "Baking"): the award carried inside its badge's PNG or SVG, built here in
+// the browser (nothing is stored per award) and read back when a baked image is dropped on the page. The rules
+// are generator/baking.py's: PNG, one uncompressed iTXt chunk with the keyword "openbadgecredential"; SVG, one
+// openbadges:credential element (namespace https://purl.imsglobal.org/ob/v3p0) with the JSON in CDATA.
+
+export const OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0";
+const KEYWORD = "openbadgecredential";
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export class BakingError extends Error {}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+export function isPng(bytes) {
+  return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+export function isSvg(bytes) {
+  const head = new TextDecoder("utf-8", { fatal: false }).decode(bytes.subarray(0, 65536));
+  return /^\uFEFF?\s*</.test(head) && head.includes("<svg");
+}
+
+function* chunks(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 8;
+  while (at < bytes.length) {
+    if (at + 8 > bytes.length) throw new BakingError(`the PNG is cut short at byte ${at}`);
+    const length = view.getUint32(at);
+    const kind = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const end = at + 12 + length;
+    if (end > bytes.length) throw new BakingError(`the PNG's ${kind} chunk at byte ${at} is cut short`);
+    const typed = bytes.subarray(at + 4, at + 8 + length);
+    if (crc32(typed) !== view.getUint32(at + 8 + length)) {
+      throw new BakingError(`the PNG's ${kind} chunk at byte ${at} is damaged (its CRC fails)`);
+    }
+    yield { kind, at, end, body: bytes.subarray(at + 8, at + 8 + length) };
+    if (kind === "IEND") return;
+    at = end;
+  }
+}
+
+function isCredentialChunk(chunk) {
+  if (chunk.kind !== "iTXt") return false;
+  const zero = chunk.body.indexOf(0);
+  return zero === KEYWORD.length && String.fromCharCode(...chunk.body.subarray(0, zero)) === KEYWORD;
+}
+
+/** `png` with `json` baked in (replacing any credential baked before), as a new Uint8Array. */
+export function bakePng(png, json) {
+  if (!isPng(png)) throw new BakingError("not a PNG image");
+  const text = new TextEncoder().encode(json);
+  const keyword = new TextEncoder().encode(KEYWORD);
+  // keyword, NUL, compression flag 0, method 0, empty language tag, NUL, empty translated keyword, NUL, text
+  const body = new Uint8Array(keyword.length + 5 + text.length);
+  body.set(keyword, 0);
+  body.set(text, keyword.length + 5);
+  const chunk = new Uint8Array(12 + body.length);
+  const view = new DataView(chunk.buffer);
+  view.setUint32(0, body.length);
+  chunk.set(new TextEncoder().encode("iTXt"), 4);
+  chunk.set(body, 8);
+  view.setUint32(8 + body.length, crc32(chunk.subarray(4, 8 + body.length)));
+  const parts = [png.subarray(0, 8)];
+  let sawEnd = false;
+  for (const c of chunks(png)) {
+    if (isCredentialChunk(c)) continue;
+    if (c.kind === "IEND") {
+      parts.push(chunk);
+      sawEnd = true;
+    }
+    parts.push(png.subarray(c.at, c.end));
+  }
+  if (!sawEnd) throw new BakingError("the PNG has no IEND chunk");
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** `svg` (text) with `json` baked in, right after the root element's start tag. */
+export function bakeSvg(svg, json) {
+  if (json.includes("]]>")) throw new BakingError("the credential contains ']]>', which CDATA cannot hold");
+  if (/<([A-Za-z_][\w.-]*):credential[\s>]/.test(svg)) throw new BakingError("the SVG already has a baked credential");
+  const root = /<svg\b[^>]*>/.exec(svg);
+  if (!root) throw new BakingError("not an SVG image");
+  let tag = root[0];
+  if (!/\sxmlns:openbadges\s*=/.test(tag)) {
+    tag = tag.replace(/^<svg\b/, `<svg xmlns:openbadges="${OB3_NAMESPACE}"`);
+  }
+  const element = `<openbadges:credential><![CDATA[${json}]]></openbadges:credential>`;
+  return svg.slice(0, root.index) + tag + element + svg.slice(root.index + root[0].length);
+}
+
+/** The credential JSON baked into a PNG or SVG (bytes); null when the bytes are not an image. */
+export function extractBaked(bytes) {
+  if (isPng(bytes)) {
+    const found = [...chunks(bytes)].filter(isCredentialChunk);
+    if (!found.length) throw new BakingError("the PNG has no baked credential (no iTXt chunk 'openbadgecredential')");
+    if (found.length > 1) throw new BakingError("the PNG has more than one baked credential");
+    const rest = found[0].body.subarray(KEYWORD.length + 1);
+    if (rest.length < 2 || rest[0] !== 0) throw new BakingError("the PNG's baked credential is compressed or malformed");
+    let at = 2;
+    const language = rest.indexOf(0, at);
+    const translated = language < 0 ? -1 : rest.indexOf(0, language + 1);
+    if (translated < 0) throw new BakingError("the PNG's baked credential chunk is malformed");
+    return new TextDecoder("utf-8", { fatal: true }).decode(rest.subarray(translated + 1));
+  }
+  if (isSvg(bytes)) {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const pattern = /<([A-Za-z_][\w.-]*):credential(\s[^>]*)?>\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*<\/\1:credential\s*>/g;
+    const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const found = [...text.matchAll(pattern)].filter((m) =>
+      new RegExp(`xmlns:${escape(m[1])}\\s*=\\s*["']${escape(OB3_NAMESPACE)}["']`).test(text),
+    );
+    if (!found.length) throw new BakingError("the SVG has no baked credential");
+    if (found.length > 1) throw new BakingError("the SVG has more than one baked credential");
+    return found[0][3];
+  }
+  return null;
+}

@@ -1,0 +1,155 @@
+"""A genuine Open Badges 3.0 credential from another issuer (issue 15): signed ``eddsa-rdfc-2022`` only, as
+1EdTech's own samples are, by a ``did:key`` issuer, with the OB 3.0 context. ``credreg verify`` reports a valid
+signature from an unregistered issuer (not "INVALID"); a broken RDFC proof fails. The page, which canonicalizes
+RDF with the vendored jsonld, says the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.awarding.keys import SigningKey
+from generator.awarding.signing import sign_document
+from generator.crypto import ed25519
+from generator.crypto.dataintegrity import RDFC
+from generator.crypto.multibase import did_key_from_public
+from generator.load import load_registry
+from generator.verify import Verifier
+from tests.conftest import REPO, make_registry
+from tests.site.test_verify_js import NODE, NOW, Node, publish
+
+SEED = bytes(range(1, 33))
+
+
+def onedtech_style_sample() -> dict[str, Any]:
+    """Shaped like 1EdTech's OB 3.0 examples (issuer profile, achievement with criteria and image, awarded date),
+    signed only with eddsa-rdfc-2022 by a did:key."""
+    did = did_key_from_public(ed25519.public_from_seed(SEED))
+    unsigned = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "http://example.com/credentials/3527",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": "Example Corp"},
+        "validFrom": "2010-01-01T00:00:00Z",
+        "name": "Teamwork Badge",
+        "credentialSubject": {
+            "id": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://example.com/achievements/21st-century-skills/teamwork",
+                "type": ["Achievement"],
+                "criteria": {
+                    "narrative": "Team members are nominated for this badge by their peers and recognized upon "
+                    "review by Example Corp management."
+                },
+                "description": "This badge recognizes the development of the capacity to collaborate within a "
+                "group environment.",
+                "name": "Teamwork",
+            },
+        },
+    }
+    method = f"{did}#{did.removeprefix('did:key:')}"
+    return sign_document(unsigned, SigningKey("x", "x", SEED), method, dt.datetime(2024, 1, 1, tzinfo=dt.UTC), (RDFC,))
+
+
+def _broken(sample: dict[str, Any]) -> dict[str, Any]:
+    out = json.loads(json.dumps(sample))
+    proof = out["proof"][0] if isinstance(out["proof"], list) else out["proof"]  # one proof: not in a list
+    value = proof["proofValue"]
+    proof["proofValue"] = value[:-3] + ("abc" if value[-3:] != "abc" else "abd")
+    return out
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_registry(tmp_path_factory.mktemp("foreign") / "registry-root")
+
+
+def _cli(root: Path, doc: dict[str, Any], tmp_path: Path) -> tuple[int, dict[str, Any], str]:
+    path = tmp_path / "credential.json"
+    path.write_text(json.dumps(doc, indent=2))
+    run = [sys.executable, "-m", "generator", "--root", str(root), "verify", str(path)]
+    as_json = subprocess.run([*run, "--format", "json"], capture_output=True, text=True, check=False)
+    text = subprocess.run(run, capture_output=True, text=True, check=False)
+    assert not as_json.stderr, as_json.stderr
+    assert not text.stderr, text.stderr
+    return as_json.returncode, json.loads(as_json.stdout), text.stdout
+
+
+def test_the_cli_reports_a_genuine_signature_from_an_unregistered_issuer(root: Path, tmp_path: Path) -> None:
+    code, result, text = _cli(root, onedtech_style_sample(), tmp_path)
+    assert result["headline_kind"] == "issuer not registered"
+    assert result["headline"] == "Genuine signature, but its issuer is not registered here."
+    assert result["authentic"] is True
+    statuses = {c["id"]: c["status"] for c in result["checks"]}
+    assert statuses[f"proof:{RDFC}"] == "passed"
+    assert statuses["issuer"] == "failed"
+    assert code == 1  # not valid here: its issuer is not one this registry vouches for
+    assert text.startswith("Genuine signature, but its issuer is not registered here.\n")
+    assert "INVALID" not in text
+
+
+def test_a_broken_rdfc_proof_fails_in_the_cli(root: Path, tmp_path: Path) -> None:
+    code, result, text = _cli(root, _broken(onedtech_style_sample()), tmp_path)
+    assert (code, result["verdict"], result["headline_kind"]) == (1, "invalid", "changed")
+    assert text.startswith("This file was changed after it was issued")
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    runner = Node(tmp_path_factory.mktemp("foreign-js"))
+    yield runner
+    runner.close()
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@pytest.mark.parametrize("broken", [False, True])
+def test_the_page_agrees_with_the_cli(node: Node, root: Path, tmp_path: Path, broken: bool) -> None:
+    """The page canonicalizes RDF too: the same headline as credreg verify, for the sample and its broken proof."""
+    registry = load_registry(root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    doc = _broken(onedtech_style_sample()) if broken else onedtech_style_sample()
+    reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
+    expected = Verifier(registry).verify(doc, now=NOW)
+    assert reply["verdict"] == str(expected.verdict) == ("invalid" if broken else "untrusted")
+    lead = expected.headline()
+    assert reply["headline"] == {"kind": str(lead.kind), "text": lead.text}
+    assert lead.kind == ("changed" if broken else "issuer not registered")
+    assert reply["checks"][f"proof:{RDFC}"][0] == ("failed" if broken else "passed")
+
+
+def test_the_page_s_contexts_are_the_toolkit_s() -> None:
+    """One set of JSON-LD contexts: the page's copy (served to rdfc.js) is byte for byte the toolkit's."""
+    ours = REPO / "generator/crypto/contexts"
+    page = REPO / "generator/site/assets/verify/contexts"
+    names = sorted(p.name for p in ours.iterdir())
+    assert names == sorted(p.name for p in page.iterdir())
+    for name in names:
+        assert (page / name).read_bytes() == (ours / name).read_bytes(), name
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_an_unknown_context_is_refused_without_a_request(node: Node, root: Path, tmp_path: Path) -> None:
+    registry = load_registry(root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    doc = onedtech_style_sample()
+    doc["@context"] = [*doc["@context"], "https://contexts.example.net/extra.json"]
+    reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
+    assert reply["verdict"] == "invalid"
+    status, reason = reply["checks"][f"proof:{RDFC}"]
+    assert status == "failed"
+    assert "unknown JSON-LD context" in reason
+    assert str(Verifier(registry).verify(doc, now=NOW).verdict) == "invalid"
