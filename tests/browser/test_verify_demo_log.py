@@ -35,7 +35,7 @@ def test_the_example_sites_verification_page_shows_the_demo_log(browser: Any, de
     with serve_dir(demo_site, no_store=True) as url:
         page.goto(f"{url}verify/#{award}")
         wait_for_verdict(page)
-        page.wait_for_selector("#cr-checks li[data-check=log]")
+        page.wait_for_selector("#cr-checks li[data-check=log]", state="attached")  # in the collapsed details
         status, text = checks(page)["log"]
     page.close()
     assert status == "passed", text
