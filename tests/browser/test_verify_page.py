@@ -905,8 +905,9 @@ def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(
     award = json.loads(lines[1])
     expected = Verifier(registry).verify(award).headline()
     open_verify(vpage, site, "0" * 63 + "1" + "~" + "a" * 32)  # a key in the address bar is not carried over
+    assert wait_for_verdict(vpage) == "unknown"  # the lookup has answered: the next verdict is the file's
     _drop(vpage, batch.read_text(encoding="utf-8"), name=batch.name)
-    assert wait_for_verdict(vpage) == "cohort"
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'cohort'")
     options = vpage.eval_on_selector_all("#cr-cohort-pick option", "els => els.map(e => e.textContent)")
     assert len(options) == len(lines) + 1
     assert options[2].startswith("Line 2: ")
