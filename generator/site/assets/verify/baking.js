@@ -3,27 +3,13 @@
 // are generator/baking.py's: PNG, one uncompressed iTXt chunk with the keyword "openbadgecredential"; SVG, one
 // openbadges:credential element (namespace https://purl.imsglobal.org/ob/v3p0) with the JSON in CDATA.
 
+import { crc32 } from "./encoding.js";
+
 export const OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0";
 const KEYWORD = "openbadgecredential";
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export class BakingError extends Error {}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 export function isPng(bytes) {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);

@@ -3,7 +3,7 @@
 // the size limits (a gzip bomb must not exhaust the tab), the one canonical GZIP framing, the URL of a list and
 // the spelling of a statusListIndex.
 
-import { base64UrlDecode, EncodingError } from "./encoding.js";
+import { base64UrlDecode, crc32, EncodingError } from "./encoding.js";
 
 export const MIN_BITS = 131072;
 export const MAX_BITS = 8 * 16 * 1024 * 1024;
@@ -40,22 +40,6 @@ export function parseListUrl(siteUrl, url) {
   if (!ISSUER.test(issuer) || issuer === "." || issuer === "..") return null;
   const number = parseListNumber(path.slice(at + "/status/".length));
   return number === null ? null : [issuer, number];
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** Raw DEFLATE → bytes, at most `limit` of them; throws StatusListError. */
