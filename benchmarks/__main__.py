@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import shutil
 import sys
 import tempfile
@@ -20,12 +21,13 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from benchmarks import check, lookup, pr, rdfc, site, tlog
+from benchmarks import check, curves, docs, lookup, pr, rdfc, site, tlog
 from benchmarks._common import Figure, Workspace, machine, write_json
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-FIGURES = ("check", "pr", "site", "lookup", "rdfc", "log", "log-build")
+FIGURES = ("check", "pr", "curves", "site", "lookup", "rdfc", "log", "log-build")
 
 
 def _log(message: str) -> None:
@@ -55,7 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=FIGURES, help="run only these figures")
     parser.add_argument("--quick", action="store_true", help="small registries: try the harness, do not quote")
     parser.add_argument("--keep", metavar="DIR", help="build the registries here and keep them")
+    parser.add_argument(
+        "--docs-only", action="store_true", help="measure nothing: regenerate docs/performance.md from the results"
+    )
     args = parser.parse_args(argv)
+    if args.docs_only:
+        docs.regenerate(json.loads(RESULTS.read_text(encoding="utf-8")))
+        print(f"regenerated {docs.PAGE}")
+        return 0
     wanted = args.only or list(FIGURES)
     sizes = _sizes(args.quick)
     started = time.perf_counter()
@@ -71,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         "lookup": lambda: [lookup.measure(ws, awards=sizes["medium"])],
         "log": lambda: tlog.measure(ws, size=100_000 if args.quick else tlog.MILLION),
         "log-build": lambda: [tlog.measure_build(ws, name="large", awards=sizes["large"])],
+        "curves": lambda: [
+            curves.measure(ws, points=[(n, sizes[n]) for n in ("small", "medium", "large")], cores=info["cores"])
+        ],
         "site": lambda: [
             site.measure(ws, credentials=sizes["credentials"], small_credentials=sizes["small_credentials"])
         ],
@@ -80,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, float] = {}
     try:
         # rdfc first (it makes the 10k registry the others reuse), the slow site build last.
-        for name in ("rdfc", "check", "pr", "lookup", "log", "log-build", "site"):
+        for name in ("rdfc", "check", "pr", "curves", "lookup", "log", "log-build", "site"):
             if name not in wanted:
                 continue
             mark = time.perf_counter()
@@ -94,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for figure in figures:
+        figure.details.setdefault("measured", now)
     whole = tlog.combined(figures)
     if whole is not None:
         figures.append(whole)
@@ -104,19 +119,41 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(_format(figure)))
     for name, error in failures.items():
         print(f"{name}: FAILED: {error}")
+    fresh = [f.as_dict() for f in figures]
+    for entry in fresh:
+        entry["measured"] = entry["details"].pop("measured")
     result = {
-        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated": now,
         "quick": args.quick,
         "sizes": sizes,
         "machine": info,
         "seconds": round(total, 1),
         "seconds_per_figure": timings,
-        "figures": [f.as_dict() for f in figures],
+        "figures": _merged(fresh, args.quick) if args.only else fresh,
         "failures": failures,
     }
     write_json(RESULTS, result)
     print(f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+    if not args.quick:  # the figures page quotes full-size runs only
+        docs.regenerate(result)
+        print(f"regenerated the tables of {docs.PAGE}")
     return 1 if failures else 0
+
+
+def _merged(fresh: list[dict[str, Any]], quick: bool) -> list[dict[str, Any]]:
+    """A partial run (``--only``) replaces its own figures in the last results and keeps the others, each
+    with the date it was measured (a quick run never mixes with full-size figures)."""
+    try:
+        previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return fresh
+    if previous.get("quick") != quick:
+        return fresh
+    names = {f["name"] for f in fresh}
+    kept = [f for f in previous.get("figures", []) if f.get("name") not in names]
+    for entry in kept:
+        entry.setdefault("measured", previous.get("generated", "?"))
+    return kept + fresh
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ class Workspace:
         self.root = root
         self.log = log
         self._made: dict[str, DemoResult] = {}
+        self.runs: dict[tuple[str, str], Run] = {}
+        """Runs one figure made that another reuses (``("check-cold", "large")``…), so none is run twice."""
 
     def registry(self, name: str, *, issuers: int, credentials: int, awards: int) -> DemoResult:
         record = self.root / f"{name}.demo.json"

@@ -43,7 +43,7 @@ def raw_verify_rate(cores: int, seconds: float = 3.0) -> tuple[float, float]:
     return per_core, aggregate
 
 
-def _env(cache: Path) -> dict[str, str]:
+def cache_env(cache: Path) -> dict[str, str]:
     # The benchmark's own cache and secret: it never touches the user's.
     return {"CREDREG_CACHE_DIR": str(cache), "CREDREG_CACHE_SECRET": secrets.token_hex(16)}
 
@@ -54,7 +54,7 @@ def measure(ws: Workspace, *, large: int, medium: int, cores: int) -> tuple[Figu
     per_core = aggregate = 0.0
     for name, awards in (("medium", medium), ("large", large)):
         made = ws.registry(name, issuers=40, credentials=400, awards=awards)
-        env = _env(ws.root / f"{name}-cache")
+        env = cache_env(ws.root / f"{name}-cache")
         cold = credreg(made.root, "check", env=env, interval=0.5)
         require_ok(cold, f"check of the {name} registry")
         ws.log(f"  {name}: cold check {cold.seconds:.1f} s, peak RSS {cold.peak_rss_mb:.0f} MB")
@@ -68,6 +68,7 @@ def measure(ws: Workspace, *, large: int, medium: int, cores: int) -> tuple[Figu
         best = sorted(warm_runs, key=lambda r: r.seconds)[len(warm_runs) // 2]
         ws.log(f"  {name}: warm check {best.seconds:.1f} s, peak RSS {best.peak_rss_mb:.0f} MB")
         runs[name] = {"cold": cold, "warm": best}
+        ws.runs[("check-cold", name)], ws.runs[("check-warm", name)] = cold, best  # the curves reuse them
         if name == "large":
             per_core = median([r[0] for r in raw])
             aggregate = median([r[1] for r in raw])

@@ -18,7 +18,7 @@ GOAL_SECONDS = 3.0
 GOAL_FACTOR = 1.5
 
 
-def _git(root: Path, *args: str) -> str:
+def git(root: Path, *args: str) -> str:
     done = subprocess.run(
         ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", *args],
         cwd=root,
@@ -29,27 +29,27 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout
 
 
-def _commit_registry(root: Path) -> None:
+def commit_registry(root: Path) -> None:
     if (root / ".git").exists():
         return
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "registry")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "registry")
 
 
-def _busiest_issuer(root: Path) -> str:
+def busiest_issuer(root: Path) -> str:
     counts: dict[str, int] = {}
-    for line in _git(root, "ls-files", "registry/issuers").splitlines():
+    for line in git(root, "ls-files", "registry/issuers").splitlines():
         parts = line.split("/")
         if len(parts) > 3 and parts[3] == "awards":
             counts[parts[2]] = counts.get(parts[2], 0) + (1 if line.endswith(".json") else 60)
     return max(counts, key=lambda issuer: counts[issuer])
 
 
-def _add_one_award(root: Path, key_dir: Path) -> tuple[str, str]:
+def add_one_award(root: Path, key_dir: Path) -> tuple[str, str]:
     """Sign one new award, as ``credreg award`` does, into the issuer with the most awards; return the issuer
     and a maintainer who may add it."""
-    issuer = _busiest_issuer(root)
+    issuer = busiest_issuer(root)
     registry = load_registry(root).registry
     assert registry is not None
     record = registry.issuers[issuer]
@@ -67,7 +67,7 @@ def _add_one_award(root: Path, key_dir: Path) -> tuple[str, str]:
     return issuer, str(maintainers[0])
 
 
-def _pr_check(root: Path, actor: str) -> Run:
+def pr_check(root: Path, actor: str) -> Run:
     result = credreg(root, "check", "--base", "HEAD", "--actor", actor, interval=0.1)
     require_ok(result, f"pull-request check in {root.name}")
     return result
@@ -80,25 +80,25 @@ def measure(ws: Workspace, *, large: int, small: int, repeats: int = 5) -> Figur
     prepared: dict[str, tuple[Path, str]] = {}
     for name, awards in (("small", small), ("large", large)):
         made = ws.registry(name, issuers=40, credentials=400, awards=awards)
-        _commit_registry(made.root)
-        _git(made.root, "reset", "-q", "--hard")
-        _git(made.root, "clean", "-q", "-fdx", "registry")
-        issuer, actor = _add_one_award(made.root, made.key_dir)
+        commit_registry(made.root)
+        git(made.root, "reset", "-q", "--hard")
+        git(made.root, "clean", "-q", "-fdx", "registry")
+        issuer, actor = add_one_award(made.root, made.key_dir)
         prepared[name] = (made.root, actor)
         details[f"issuer_{name}"] = issuer
     # Alternating runs, so that both registries see the same machine (its speed drifts within minutes).
     runs: dict[str, list[Run]] = {"small": [], "large": []}
     for _ in range(repeats):
         for name, (root, actor) in prepared.items():
-            runs[name].append(_pr_check(root, actor))
+            runs[name].append(pr_check(root, actor))
     for name, awards in (("small", small), ("large", large)):
         seconds[name] = median([r.seconds for r in runs[name]])
         details[f"seconds_{name}_{awards}_awards"] = round(seconds[name], 3)
         details[f"runs_{name}"] = [round(r.seconds, 3) for r in runs[name]]
         ws.log(f"  {name} ({awards} awards): {seconds[name]:.2f} s (median of {repeats}, alternating)")
         root = prepared[name][0]
-        _git(root, "clean", "-q", "-fd", "registry")
-        _git(root, "checkout", "-q", "--", ".")
+        git(root, "clean", "-q", "-fd", "registry")
+        git(root, "checkout", "-q", "--", ".")
     ratio = seconds["large"] / seconds["small"]
     figure = Figure(
         "pr_check",

@@ -32,7 +32,7 @@ def _tree_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def _article_sizes(site: Path) -> list[int]:
+def article_sizes(site: Path) -> list[int]:
     sizes = []
     for page in (site / "credentials").glob("*/*/index.html"):
         match = _ARTICLE.search(page.read_text(encoding="utf-8"))
@@ -41,7 +41,7 @@ def _article_sizes(site: Path) -> list[int]:
     return sizes
 
 
-def _plain_project(folder: Path, pages: int, article_bytes: int) -> Path:
+def plain_project(folder: Path, pages: int, article_bytes: int) -> Path:
     """A mkdocs-material project: a home page in the nav, ``pages`` pages out of it, each rendering to about
     ``article_bytes`` of HTML (headings, paragraphs, a list and a table, like a credential page)."""
     rng = random.Random(5000)
@@ -101,9 +101,9 @@ def measure(ws: Workspace, *, credentials: int, small_credentials: int) -> Figur
         require_ok(result, "credreg build of catalog")
         ours.append(result)
         if config is None:
-            sizes = _article_sizes(out)
+            sizes = article_sizes(out)
             article = sum(sizes) // max(1, len(sizes))
-            config = _plain_project(ws.root / "plain-mkdocs", count, article)
+            config = plain_project(ws.root / "plain-mkdocs", count, article)
         shutil.rmtree(plain_out, ignore_errors=True)
         plain = run([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(plain_out)], interval=0.5)
         require_ok(plain, "plain mkdocs build")

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from benchmarks._common import Figure, Run, Workspace, credreg, require_ok
-from benchmarks.pr import _commit_registry
+from benchmarks.pr import commit_registry
 from generator.crypto.ed25519 import generate_seed
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, sign_note
@@ -235,7 +235,7 @@ def measure_build(ws: Workspace, *, name: str, awards: int, rounds: int = 2) -> 
     ws.log(f"log build: credreg build of the {awards:,}-award registry with and without its public log")
     made = ws.registry(name, issuers=40, credentials=400, awards=awards)
     root = made.root
-    _commit_registry(root)  # the log follows the Git history
+    commit_registry(root)  # the log follows the Git history
     governance = root / "registry" / "governance.yaml"
     original = governance.read_text(encoding="utf-8")
     site_url = yaml.safe_load(original)["site_url"]
