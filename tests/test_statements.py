@@ -134,3 +134,26 @@ def test_a_demo_build_signs_with_a_throwaway_key_and_says_so(tmp_path: Path, mon
     assert index["statements"][registry.credential_url("acme-academy", "sql-basics")] == (
         "statements/acme-academy/sql-basics.json"
     )
+
+
+def test_published_statements_are_read_against_the_declared_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.binding import Binding, PublishedBindings
+    from generator.publish.site import _registry_statements
+
+    registry = _setup(tmp_path, monkeypatch)
+    site = tmp_path / "site"
+    assert not _registry_statements(registry, site, NOW, demo=True).demo
+    page = registry.credential_url("acme-academy", "sql-basics")
+    bindings = PublishedBindings(site, registry)
+    assert bindings.lookup(page) == Binding(
+        "acme-academy", registry.issuer_did("acme-academy"), "the registry's signed statement"
+    )
+    # A site whose statements were signed by some other key (a demo build, say) is not this registry's.
+    monkeypatch.delenv(REGISTRY_KEY_ENV)
+    demo_registry = load_registry(make_registry(tmp_path / "demo")).registry
+    assert demo_registry is not None
+    _registry_statements(demo_registry, tmp_path / "demo-site", NOW, demo=True)
+    with pytest.raises(ValueError, match=r"not the registry_key governance\.yaml declares"):
+        PublishedBindings(tmp_path / "demo-site", registry)
