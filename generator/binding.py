@@ -12,8 +12,9 @@ The source of the binding is the registry's statements (:mod:`generator.statemen
   :func:`generator.statements.binding_statement` content), for a registry checked where it lives.
 
 :func:`binding_problem` is the rule; :class:`generator.verify.policies.CredentialPolicy` applies it to
-foreign credentials. The verification page (``policies.js`` ``reusedAchievementOwner``) still applies the
-registry-data form of it, from the URL of the achievement.
+foreign credentials. The verification page applies the same rule to the site it is served from
+(``generator/site/assets/verify/binding.js``, held equal by tests/site/test_binding_js.py): with the site's
+statements when it publishes them, else from the achievement's URL, as :class:`RegistryBindings` does.
 """
 
 from __future__ import annotations
