@@ -11,7 +11,8 @@ points at belongs to its issuer. The registry closes the gap for its own credent
   context), also said in words in ``endorsementComment``.
 
 Any OB 3.0 verifier can check a statement. The build also publishes ``statements/index.json`` (the registry's
-DID and key, whether it is a demo, and the statement of each Achievement id).
+DID and key, whether it is a demo, and the statement of each Achievement id). ``credreg verify`` and the
+verification page apply them by one rule, :mod:`generator.binding` (mirrored by ``verify/binding.js``).
 
 **Demo statements.** A registry that declares no ``registry_key`` (the shipped example) gets, with ``credreg build
 --demo-log`` (``make site``), statements signed by a throwaway key made in memory for that one build and never
