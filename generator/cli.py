@@ -250,8 +250,23 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             else format_result(result)
         )
         return 0 if result else 1
+    bindings = None
+    if args.statements is not None:
+        from generator.binding import PublishedBindings
+
+        if registry is None:
+            raise UsageError("--statements needs the registry they are about (--root DIR)")
+        try:
+            bindings = PublishedBindings(Path(args.statements), registry)
+        except ValueError as exc:
+            raise UsageError(f"--statements {args.statements}: {exc}") from None
     result = verify_credential(
-        document, registry, recipient=args.recipient, recipient_key=recipient_key, any_issuer=args.any_issuer
+        document,
+        registry,
+        recipient=args.recipient,
+        recipient_key=recipient_key,
+        any_issuer=args.any_issuer,
+        bindings=bindings,
     )
     if registry is not None and registry.governance.model.log is not None:
         from generator.transparency.commands import with_log_check
@@ -508,6 +523,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--any-issuer", action="store_true", help="accept issuers not registered here (authenticity only)"
     )
     verify.add_argument("--log", metavar="DIR|URL", help="also check the award is in this public log (site's log/)")
+    verify.add_argument(
+        "--statements",
+        metavar="SITE",
+        help="who defines what from the registry's signed statements in a built site (its statements/index.json)",
+    )
     verify.set_defaults(handler=_cmd_verify)
 
     revoke = sub.add_parser("revoke", help="revoke an award with its issuer's key")

@@ -59,6 +59,7 @@ __all__ = [
     "endorse",
     "endorsement_list_url",
     "endorsement_status_problem",
+    "endorsement_verdict",
     "find_endorsement",
     "is_endorsement",
     "iter_endorsements",
@@ -460,7 +461,8 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
         add("endorser-record", "Endorser as registered", f"the name differs from the registry's record of {endorser}")
     keys = registry.endorser_keys(endorser)
     signature_problem: str | None = None
-    for proof in proofs_of(document):
+    # The eddsa-jcs-2022 proof first: it is the one the site's pages check again, so both name the same failure.
+    for proof in sorted(proofs_of(document), key=lambda p: p.get("cryptosuite") != "eddsa-jcs-2022"):
         did_part, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
         record = _key_for(keys, fragment) if did_part == issuer_did else None
         if record is None:
@@ -506,6 +508,22 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
         else:
             add("status", "Not revoked", None)
     return VerificationResult(tuple(checks), digest, facts)
+
+
+def endorsement_verdict(result: VerificationResult) -> tuple[str, str]:
+    """(state, reason) of a verified endorsement as the site's pages say it: ``valid``, ``revoked``, ``expired``,
+    ``not-yet-valid``, ``invalid`` or ``unknown``, with the first failing check's reason (held equal to the
+    page's ``checkEndorsement`` by tests/site/test_endorsements_js.py)."""
+    failed = next((c for c in result.checks if c.status is not CheckStatus.PASSED), None)
+    if failed is None:
+        return "valid", ""
+    if failed.status is CheckStatus.NOT_CHECKED:
+        return "unknown", failed.reason
+    if failed.id == "validity":
+        return ("not-yet-valid" if failed.reason.startswith("not valid before") else "expired"), failed.reason
+    if failed.id == "status" and result.facts.get("revoked"):
+        return "revoked", failed.reason
+    return "invalid", failed.reason
 
 
 def _subject_owner(registry: Registry, subject_id: str) -> str | None:

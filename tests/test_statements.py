@@ -23,6 +23,7 @@ from generator.load import load_registry
 from generator.models.endorsement import ENDORSEMENT_CONTEXT_URL
 from generator.registry import Registry
 from generator.statements import (
+    DEMO_NOTE,
     REGISTRY_KEY_ENV,
     registry_did,
     registry_did_document,
@@ -62,7 +63,10 @@ def _setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Registry:
 
 def test_statements_bind_each_credential_to_its_issuer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     registry = _setup(tmp_path, monkeypatch)
-    statements = signed_statements(registry, NOW)
+    signed = signed_statements(registry, NOW, demo=True)  # a declared key is never replaced by a demo one
+    assert not signed.demo
+    assert signed.public_key == registry.governance.model.registry_key
+    statements = signed.documents
     assert sorted(statements) == [
         f"statements/acme-academy/{c}.json" for c in sorted(registry.issuers["acme-academy"].credentials)
     ]
@@ -103,3 +107,53 @@ def test_a_key_that_is_not_the_declared_one_is_refused(tmp_path: Path, monkeypat
     assert reloaded is not None
     with pytest.raises(UsageError, match="not the registry_key"):
         signed_statements(reloaded, NOW)
+
+
+def test_a_demo_build_signs_with_a_throwaway_key_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(REGISTRY_KEY_ENV, raising=False)
+    root = make_registry(tmp_path / "r")
+    registry = load_registry(root).registry
+    assert registry is not None
+    assert registry.governance.model.registry_key is None
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    assert signed_statements(registry, NOW).documents == {}  # not asked for a demo: nothing is signed
+    first, second = signed_statements(registry, NOW, demo=True), signed_statements(registry, NOW, demo=True)
+    assert first.demo
+    assert first.public_key is not None
+    assert first.public_key != second.public_key  # made for one build, never kept
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before  # and never written into the registry
+    assert len(first.documents) == sum(1 for _ in registry.credentials())
+    statement = first.documents["statements/acme-academy/sql-basics.json"]
+    assert statement["name"].startswith("DEMO: ")
+    assert DEMO_NOTE in statement["credentialSubject"]["endorsementComment"]
+    assert verify_statement(statement, registry, first.public_key) is None
+    assert verify_statement(statement, registry, second.public_key) is not None
+    index = first.index(registry)
+    assert index["demo"] is True
+    assert index["note"] == DEMO_NOTE
+    assert index["statements"][registry.credential_url("acme-academy", "sql-basics")] == (
+        "statements/acme-academy/sql-basics.json"
+    )
+
+
+def test_published_statements_are_read_against_the_declared_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.binding import Binding, PublishedBindings
+    from generator.publish.site import _registry_statements
+
+    registry = _setup(tmp_path, monkeypatch)
+    site = tmp_path / "site"
+    assert not _registry_statements(registry, site, NOW, demo=True).demo
+    page = registry.credential_url("acme-academy", "sql-basics")
+    bindings = PublishedBindings(site, registry)
+    assert bindings.lookup(page) == Binding(
+        "acme-academy", registry.issuer_did("acme-academy"), "the registry's signed statement"
+    )
+    # A site whose statements were signed by some other key (a demo build, say) is not this registry's.
+    monkeypatch.delenv(REGISTRY_KEY_ENV)
+    demo_registry = load_registry(make_registry(tmp_path / "demo")).registry
+    assert demo_registry is not None
+    _registry_statements(demo_registry, tmp_path / "demo-site", NOW, demo=True)
+    with pytest.raises(ValueError, match=r"not the registry_key governance\.yaml declares"):
+        PublishedBindings(tmp_path / "demo-site", registry)

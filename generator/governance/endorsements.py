@@ -3,18 +3,24 @@
 Who may change an endorser's folder is :mod:`generator.governance.ownership`'s rule (its maintainers, as listed
 at the base); that endorsements are never edited, renamed or deleted is :mod:`generator.governance.history`'s.
 Here: each new endorsement file verifies (profile, a registered key of *its folder's* endorser, the name is
-its hash, the subject is not the endorser's own), and each endorser status list the change writes is signed by
-a key of that endorser. An issuer therefore cannot endorse its own credential in another body's name: a file
-in the body's folder needs the body's maintainers, and a file anywhere else is refused unless the body's key
-signed it and it sits in the body's folder.
+its hash, the subject is not the endorser's own), it is fresh (its proofs are made now with a key in force now,
+and its ``validFrom`` is today's, within the awards' backdating window: :mod:`generator.governance.fresh`, so a
+stolen or retired key cannot add "historical" endorsements), and each endorser status list the change writes is
+signed by a key of that endorser. An issuer therefore cannot endorse its own credential in another body's name:
+a file in the body's folder needs the body's maintainers, and a file anywhere else is refused unless the body's
+key signed it and it sits in the body's folder.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from generator import layout
+from generator._internal.times import parse_time
 from generator.endorsements import FoundEndorsement, endorsement_status_problem, verify_endorsement
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
+from generator.governance.fresh import date_problem, freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
 from generator.recognition import VerifiedEndorsement, endorsement_file_problems
@@ -50,6 +56,9 @@ def check_new_endorsements(pr: PullRequest, problems: ProblemList) -> int:
         endorsement_file_problems(
             registry, [VerifiedEndorsement(found, verify_endorsement(doc, registry, now=pr.now))], problems
         )
+        stale = _staleness(pr, owner, doc)
+        if stale is not None:
+            problems.add(change.path, stale[1], field=stale[0], code="governance.fresh-signature")
     for change in pr.changed(PathKind.STATUS_LIST, statuses=[ChangeStatus.ADDED, ChangeStatus.MODIFIED]):
         owner = change.role.issuer
         if owner is None or not change.path.startswith(f"{layout.ENDORSERS_DIR}/") or owner not in registry.endorsers:
@@ -58,3 +67,27 @@ def check_new_endorsements(pr: PullRequest, problems: ProblemList) -> int:
         if problem:
             problems.add(change.path, problem, code="status-list.invalid")
     return added
+
+
+def _staleness(pr: PullRequest, owner: str, doc: dict[str, Any]) -> tuple[str, str] | None:
+    """(field, why) when a new endorsement is not fresh: a proof by a key not in force now or dated outside the
+    window, or a ``validFrom`` outside it. Proofs by keys its endorser does not hold are the verifier's to refuse."""
+    assert pr.registry is not None
+    did, keys = pr.registry.endorser_did(owner), pr.registry.endorser_keys(owner)
+    proofs = doc.get("proof")
+    for i, proof in enumerate(proofs if isinstance(proofs, list) else [proofs]):
+        if not isinstance(proof, dict):
+            continue
+        did_part, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
+        record = keys.get(fragment) if did_part == did else None
+        if record is None:
+            continue
+        what = "the endorsement"
+        reason = freshness_problem(record.model, proof.get("created"), now=pr.now, rules=pr.rules, what=what)
+        if reason is not None:  # both proofs share key and time: one explanation is enough
+            return (f"proof.{i}.created" if isinstance(proofs, list) else "proof.created"), reason
+    start = parse_time(doc.get("validFrom"))
+    if start is None:
+        return None  # the profile check names a missing or malformed validFrom
+    reason = date_problem(start, now=pr.now, rules=pr.rules, what="the endorsement's validFrom is")
+    return ("validFrom", reason) if reason is not None else None

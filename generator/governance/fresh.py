@@ -4,7 +4,8 @@ The registry-wide check accepts an old signature when the key was valid *when it
 outlive a key's rotation. A new signature must meet a stricter test, or a stolen key could keep adding
 "historical" awards by backdating them to before its revocation: the key must be unexpired and unrevoked at
 check time, and the proof's ``created`` may lie at most ``award_backdating_days`` in the past (and not in the
-future, beyond a few minutes of clock skew).
+future, beyond a few minutes of clock skew). :func:`date_problem` is that time rule alone, for other dates a
+change sets (an endorsement's ``validFrom``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import datetime as dt
 from generator._internal.times import parse_time
 from generator.models import PublicKey, ReviewRules
 
-__all__ = ["CLOCK_SKEW", "freshness_problem"]
+__all__ = ["CLOCK_SKEW", "date_problem", "freshness_problem"]
 
 #: How far in the future a proof's ``created`` may be: signers' clocks and the CI runner's differ a little.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -36,13 +37,19 @@ def freshness_problem(
         )
     if key.valid_until is not None and now > key.valid_until:
         return f"key {key.id} expired on {key.valid_until:%Y-%m-%d}: sign with the issuer's current key"
-    if created > now + CLOCK_SKEW:
-        return f"{what} is signed in the future ({created:%Y-%m-%d %H:%M} UTC)"
+    return date_problem(created, now=now, rules=rules, what=f"{what} is signed")
+
+
+def date_problem(when: dt.datetime, *, now: dt.datetime, rules: ReviewRules, what: str) -> str | None:
+    """Why a date a change sets is backdated or in the future (``None`` when it is fresh). ``what`` starts the
+    sentence: "the award is signed", "the endorsement's validFrom is"."""
+    if when > now + CLOCK_SKEW:
+        return f"{what} in the future ({when:%Y-%m-%d %H:%M} UTC)"
     window = dt.timedelta(days=rules.award_backdating_days)
-    if created < now - window:
-        age = (now - created).days
+    if when < now - window:
+        age = (now - when).days
         return (
-            f"{what} is signed {created:%Y-%m-%d}, {age} days before this check: new signatures may be dated at "
+            f"{what} {when:%Y-%m-%d}, {age} days before this check: new signatures may be dated at "
             f"most {rules.award_backdating_days} days back (review.award_backdating_days); sign it again today"
         )
     return None

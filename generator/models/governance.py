@@ -119,7 +119,8 @@ class Governance(StrictModel):
     registry_key: str | None = Field(default=None, pattern=r"^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$")
     """The registry's own Ed25519 Multikey (public half). With it, the build signs (private half in
     ``$CREDREG_REGISTRY_KEY``) one statement per credential binding its Achievement id to the issuer that defines
-    it, published with the registry's did:web (see generator/statements.py)."""
+    it, published with the registry's did:web (see generator/statements.py). Without it, ``make site`` signs demo
+    statements with a throwaway key, labelled as such."""
 
     @field_validator("site_url")
     @classmethod

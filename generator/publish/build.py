@@ -74,7 +74,9 @@ def build_site(
     ``frames=False`` has mkdocs lay out every generated page itself (see :mod:`generator.site.frames`).
     ``log_dir``: the transparency log's state, checked against the registry's log key and served as ``log/``.
     ``demo_log``: without ``log_dir``, for a registry that declares no log, serve a demo log of the repository's
-    history signed by a throwaway key (:mod:`generator.transparency.demo`), labelled as such.
+    history signed by a throwaway key (:mod:`generator.transparency.demo`), labelled as such; and, for a registry
+    that declares no ``registry_key``, "who defines what" statements signed by a throwaway key
+    (:mod:`generator.statements`), labelled as such too.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -92,6 +94,7 @@ def build_site(
         config = load_config(config_file=str(mkdocs_config_file(root)), site_dir=str(stage))
         plugin = config.plugins["credreg"]
         plugin.registry, plugin.now = registry, now  # type: ignore[attr-defined]
+        plugin.demo_statements = demo_log  # type: ignore[attr-defined]  # demo "who defines what" statements too
         plugin.config.frames = frames
         mark = time.perf_counter()
         mkdocs_build(config)

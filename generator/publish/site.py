@@ -29,6 +29,7 @@ from generator.render.model import SiteModel
 from generator.render.page import PageSpec
 from generator.render.pages import data_files, encode, site_pages
 from generator.render.search import search_records
+from generator.statements import Statements
 
 __all__ = ["PreparedSite", "load_for_build", "prepare_site"]
 
@@ -101,28 +102,41 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
     write_staged(out / "contexts" / "endorsement-v1.jsonld", context.read_bytes())
 
 
-def _registry_statements(registry: Registry, out: Path, now: dt.datetime) -> None:
-    """The registry's DID document (when it declares a registry_key) and, with the key at hand, its signed
-    statements of who defines each credential (:mod:`generator.statements`)."""
-    from generator.statements import registry_did_document, registry_did_path, signed_statements
+def _registry_statements(registry: Registry, out: Path, now: dt.datetime, *, demo: bool) -> Statements:
+    """The registry's DID document (when it declares a registry_key) and, with the key at hand (or a throwaway
+    one, for a ``demo`` build of a registry that declares none), its signed statements of who defines each
+    credential and their index (:mod:`generator.statements`)."""
+    from generator.statements import INDEX_PATH, registry_did_document, registry_did_path, signed_statements
 
-    if registry.governance.model.registry_key is None:
-        return
-    write_json_atomic(out / registry_did_path(registry.site_url), registry_did_document(registry))
-    for path, statement in signed_statements(registry, now).items():
+    statements = signed_statements(registry, now, demo=demo)
+    if registry.governance.model.registry_key is None and not statements.demo:
+        return statements
+    document = registry_did_document(registry, statements.public_key)
+    write_json_atomic(out / registry_did_path(registry.site_url), document)
+    for path, statement in statements.documents.items():
         write_json_atomic(out / path, statement)
+    if statements.documents:
+        write_json_atomic(out / INDEX_PATH, statements.index(registry))
+    return statements
 
 
 def prepare_site(
-    registry: Registry, out: Path, verify_fragment: Callable[[], str], *, now: dt.datetime | None = None
+    registry: Registry,
+    out: Path,
+    verify_fragment: Callable[[], str],
+    *,
+    now: dt.datetime | None = None,
+    demo_statements: bool = False,
 ) -> PreparedSite:
-    """Write every data file into ``out`` and return the model and the pages to lay out."""
+    """Write every data file into ``out`` and return the model and the pages to lay out (``demo_statements``:
+    sign the "who defines what" statements with a throwaway key when the registry declares none)."""
     now = now or dt.datetime.now(dt.UTC)
     stats, revocations = write_verification_data(registry, out, now=now)
     _issuer_files(registry, out)
     _endorsement_files(registry, out)
-    _registry_statements(registry, out, now)
+    statements = _registry_statements(registry, out, now, demo=demo_statements)
     model = SiteModel.build(registry, stats, revocations, now)
+    model.statements = statements
     for path, document in data_files(model).items():
         write_staged(out / path, encode(document))
     search = SearchIndexer(search_records(model), out)

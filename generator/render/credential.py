@@ -166,6 +166,7 @@ def _machine_readable(model: SiteModel, entry: Entry, here: str) -> str:
         ),
     ]
     items = [f'<li><a href="{esc(href)}">{esc(name)}</a> — {esc(why)}</li>' for href, name, why in links]
+    items.extend(_statement_item(model, entry, here))
     repository = model.registry.governance.model.repository
     if repository:
         source = (
@@ -173,6 +174,26 @@ def _machine_readable(model: SiteModel, entry: Entry, here: str) -> str:
         )
         items.append(f"<li>{external_link(source, 'Source file')} — the YAML definition and its history</li>")
     return f'<ul class="cr-list">{"".join(items)}</ul>'
+
+
+def _statement_item(model: SiteModel, entry: Entry, here: str) -> list[str]:
+    """The registry's signed "who defines what" statement of this credential, labelled when it is a demo."""
+    from generator.statements import DEMO_NOTE, statement_path
+
+    path = statement_path(entry.record.id, entry.definition.id)
+    if path not in model.statements.documents:
+        return []
+    demo = (
+        f' <strong class="cr-badge cr-badge--revoked" data-statement-demo>Demo key</strong> '
+        f'<span class="cr-muted">{esc(DEMO_NOTE)}</span>'
+        if model.statements.demo
+        else ""
+    )
+    return [
+        f'<li data-statement><a href="{esc(relative(here, path))}">Who defines it</a> — the registry\'s signed '
+        f"statement that {esc(entry.issuer.name)} defines this credential: awards of it by anyone else are refused"
+        f"{demo}</li>"
+    ]
 
 
 def _language_links(entry: Entry) -> str:

@@ -12,6 +12,7 @@ from generator.openbadges import skill_anchor
 from generator.publish.verifydata import AwardStats, PublishedAward
 from generator.recognition import Recognition, collect_recognition
 from generator.registry import IssuerRecord, Registry, resolve_ref
+from generator.statements import Statements
 
 __all__ = ["Entry", "SiteModel", "SkillGroup", "credential_path", "endorser_path", "issuer_path"]
 
@@ -95,6 +96,8 @@ class SiteModel:
     skills: dict[str, SkillGroup] = field(default_factory=dict)
     recognition: Recognition = field(default_factory=Recognition)
     """Every endorsement, verified at build time (:mod:`generator.recognition` decides what it confirms)."""
+    statements: Statements = field(default_factory=Statements)
+    """The registry's signed "who defines what" statements this build publishes (maybe a demo, or none)."""
 
     @classmethod
     def build(

@@ -90,6 +90,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         super().__init__()
         self.registry: Registry | None = None
         self.now: dt.datetime | None = None
+        self.demo_statements = False
+        """Set by :func:`generator.publish.build.build_site` for ``--demo-log`` (see :mod:`generator.statements`)."""
         self.prepared: PreparedSite | None = None
         self.files: Files | None = None
         self.frames: dict[str, Frame] = {}
@@ -123,7 +125,9 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         registry = self._registry(config)
         # The site directory was just cleaned: data files go in now, pages are written after.
-        self.prepared = prepare_site(registry, Path(config.site_dir), _verify_fragment, now=self.now)
+        self.prepared = prepare_site(
+            registry, Path(config.site_dir), _verify_fragment, now=self.now, demo_statements=self.demo_statements
+        )
         for path in sorted(ASSETS_DIR.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
                 rel = path.relative_to(ASSETS_DIR.parent).as_posix()

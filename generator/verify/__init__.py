@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.awards import award_hash
+from generator.binding import BindingSource
 from generator.errors import CredregError, VerificationError
 from generator.registry import Registry
 from generator.verify.keys import ChainResolver, DidKeyResolver, KeyResolver, RegistryKeyResolver
@@ -47,8 +48,10 @@ class Verifier:
         proof_cache: ProofCache | None = None,
         any_issuer: bool = False,
         profile: bool = False,
+        bindings: BindingSource | None = None,
     ) -> None:
         self.registry = registry
+        self.bindings = bindings
         self.policies = tuple(policies) if policies is not None else tuple(default_policies(profile=profile))
         self.keys = registry_resolver(registry)
         self.status = RegistryStatus(registry, self.keys) if registry is not None else None
@@ -80,6 +83,7 @@ class Verifier:
             recipient_key=recipient_key,
             proof_cache=self.proof_cache,
             any_issuer=self.any_issuer,
+            bindings=self.bindings,
         )
         checks = tuple(policy.check(ctx) for policy in self.policies)
         return VerificationResult(checks, digest, _facts(ctx))
@@ -111,10 +115,12 @@ def verify_credential(
     recipient: str | None = None,
     recipient_key: str | None = None,
     any_issuer: bool = False,
+    bindings: BindingSource | None = None,
 ) -> VerificationResult:
     """Every check of :func:`default_policies` on one credential (``recipient_key``: the earner's secret key,
-    to confirm ``recipient`` against this registry's keyed hashes)."""
-    return Verifier(registry, any_issuer=any_issuer).verify(
+    to confirm ``recipient`` against this registry's keyed hashes; ``bindings``: who defines what, from the
+    registry's published statements rather than its data, :mod:`generator.binding`)."""
+    return Verifier(registry, any_issuer=any_issuer, bindings=bindings).verify(
         document, now=now, recipient=recipient, recipient_key=recipient_key
     )
 

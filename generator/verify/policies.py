@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
@@ -40,6 +40,9 @@ from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
 from generator.verify.records import achievement_problems, expected_achievement, expected_issuer, issuer_problems
 from generator.verify.results import Check, CheckStatus
 from generator.verify.status import RegistryStatus
+
+if TYPE_CHECKING:
+    from generator.binding import BindingSource
 
 __all__ = [
     "SUITES",
@@ -158,6 +161,9 @@ class VerificationContext:
 
     lookups: RegistryLookups | None = None
     """``registry`` indexed (see :class:`RegistryLookups`); looked up by scanning when absent."""
+
+    bindings: BindingSource | None = None
+    """Where "who defines what" is read (:mod:`generator.binding`): the registry's data when absent."""
 
     structure_verified: bool = False
     """The exact bytes are known (from the verification cache) to have passed :class:`StructurePolicy` with the
@@ -371,16 +377,13 @@ class CredentialPolicy:
         label = "Credential defined"
         record = ctx.registry_issuer
         if record is None and ctx.registry is not None:
-            # A foreign credential that reuses one of our Achievement ids claims a credential another issuer owns.
-            reused = reused_achievement_owner(ctx.registry.url("credentials/"), ctx.achievement.get("id"))
+            # A foreign credential that names one of our Achievement ids claims a credential another issuer owns.
+            from generator.binding import RegistryBindings, binding_problem
+
+            source = ctx.bindings or RegistryBindings(ctx.registry)
+            reused = binding_problem(source, ctx.registry.url("credentials/"), ctx.achievement.get("id"), ctx.issuer_id)
             if reused is not None:
-                return _check(
-                    "credential",
-                    label,
-                    False,
-                    f"the achievement is {reused}'s credential in this registry, but {ctx.issuer_id} issued this: "
-                    "only its owner awards it",
-                )
+                return _check("credential", label, False, reused)
         if record is None or ctx.registry is None:
             return _not_checked("credential", label, "the issuer is not registered here", applicable=False)
         achievement_id = ctx.achievement.get("id")
@@ -412,14 +415,6 @@ class CredentialPolicy:
             if owner != record.id:
                 return _check("credential", label, False, f"the achievement is {owner}'s credential, not {record.id}'s")
         return _check("credential", label, False, f"{achievement_id} is not a credential {record.id} defines here")
-
-
-def reused_achievement_owner(prefix: str, achievement_id: Any) -> str | None:
-    """The registry issuer whose credential page ``achievement_id`` is (``prefix``: the site's credentials/ URL)."""
-    if not isinstance(achievement_id, str) or not achievement_id.startswith(prefix):
-        return None
-    owner = achievement_id[len(prefix) :].split("/")[0]
-    return owner or None
 
 
 class RegisteredPolicy:

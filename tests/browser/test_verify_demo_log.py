@@ -1,5 +1,7 @@
 """The example site as ``make site`` builds it: a demo log of the repository's own history (a throwaway key),
-and the verification page shows an example award's log line, labelled as a demo."""
+and the verification page shows an example award's log line, labelled as a demo; demo "who defines what"
+statements (another throwaway key), labelled on the credential pages and in the page's verdict on a foreign
+credential that reuses an Achievement id."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 
 from generator.publish.build import build_site
 from tests.browser.conftest import serve_dir
-from tests.browser.test_verify_page import checks, wait_for_verdict
+from tests.browser.test_verify_page import _give, checks, wait_for_verdict
 from tests.conftest import REPO
 
 
@@ -42,4 +44,32 @@ def test_the_example_sites_verification_page_shows_the_demo_log(browser: Any, de
     assert "Recorded in the public log as entry" in text
     assert "cosigned by 0 of 0 witnesses" in text
     assert "a demo log, signed by a throwaway key made for this build: it guarantees nothing" in text
+    assert not errors
+
+
+def test_the_demo_statements_are_labelled_on_the_page_and_in_the_verdict(browser: Any, demo_site: Path) -> None:
+    from tests.verify.test_reused_achievement import _foreign_copy
+
+    index = json.loads((demo_site / "statements/index.json").read_text())
+    assert index["demo"] is True
+    foreign = _foreign_copy()
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with serve_dir(demo_site, no_store=True) as url:
+        achievement = foreign["credentialSubject"]["achievement"]["id"]  # type: ignore[index]
+        page.goto(
+            url + index["statements"][achievement].replace("statements/", "credentials/").removesuffix(".json") + "/"
+        )
+        label = page.locator("[data-statement] [data-statement-demo]")
+        assert label.text_content() == "Demo key"
+        assert "proves nothing about who runs this registry" in page.inner_text("[data-statement]")
+        page.goto(f"{url}verify/")
+        _give(page, "file", json.dumps(foreign))
+        verdict = wait_for_verdict(page)
+        status, text = checks(page)["credential"]
+    page.close()
+    assert verdict != "valid", verdict
+    assert status == "failed", text
+    assert "signed with a DEMO key that proves nothing about who runs the registry" in text
     assert not errors

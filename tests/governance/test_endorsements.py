@@ -16,7 +16,7 @@ from generator.endorsements import endorse, revoke_endorsement
 from generator.errors import UsageError
 from generator.governance import write_codeowners
 from generator.models.endorsement import EndorsementKind
-from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, shown
+from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, only, shown
 
 ENDORSER = """\
 id: {id}
@@ -39,8 +39,8 @@ def _setup(repo: Repo, keys: Path) -> str:
     for endorser, name in ((DC, "Data Council"), (OB, "Other Body")):
         repo.write(f"registry/endorsers/{endorser}/endorser.yaml", ENDORSER.format(id=endorser, name=name))
         generate_key(
-            repo.registry, endorser, key_id="k1", valid_from=NOW - dt.timedelta(days=30),
-            private_path=keys / f"{endorser}.key", now=NOW - dt.timedelta(days=30),
+            repo.registry, endorser, key_id="k1", valid_from=NOW - dt.timedelta(days=400),
+            private_path=keys / f"{endorser}.key", now=NOW - dt.timedelta(days=400),
         )  # fmt: skip
     write_codeowners(repo.registry)
     done = _endorse(repo, keys, OB)
@@ -48,11 +48,13 @@ def _setup(repo: Repo, keys: Path) -> str:
     return done
 
 
-def _endorse(repo: Repo, keys: Path, endorser: str, target: str = f"{ACME}/sql-basics") -> str:
+def _endorse(
+    repo: Repo, keys: Path, endorser: str, target: str = f"{ACME}/sql-basics", *, at: dt.datetime | None = None
+) -> str:
     key = load_signing_key(keys / f"{endorser}.key", root=repo.root)
     done = endorse(
         repo.registry, target, endorser, key, kind=EndorsementKind.RECOGNISES, comment="Recognised.",
-        valid_from=NOW - dt.timedelta(minutes=5),
+        valid_from=at or NOW - dt.timedelta(minutes=5),
     )  # fmt: skip
     return done.path.relative_to(repo.root).as_posix()
 
@@ -114,3 +116,60 @@ def test_revocation_by_the_endorser_passes(repo: Repo, tmp_path: Path) -> None:
     # The same change by another body's maintainer is refused.
     report = repo.check(actor="data-council-lead")
     assert any("not a maintainer of other-body" in p for p in shown(errors(report)))
+
+
+@pytest.mark.parametrize(
+    ("offset", "says"),
+    [
+        (dt.timedelta(days=90), "is signed {day}, 90 days before this check"),
+        (-dt.timedelta(days=2), "is signed in the future ({day} "),
+    ],
+    ids=["backdated", "future"],
+)
+def test_an_endorsement_signed_outside_the_freshness_window_is_refused(
+    repo: Repo, tmp_path: Path, offset: dt.timedelta, says: str
+) -> None:
+    # The key is in force and the endorsement verifies: only its date is wrong (the awards' rule, reused).
+    _setup(repo, tmp_path)
+    at = NOW - offset
+    rel = _endorse(repo, tmp_path, DC, at=at)
+    report = repo.check(actor=f"{DC}-lead")
+    problems = [p for p in errors(report) if p.code == "governance.fresh-signature"]
+    assert len(problems) == 1, shown(report.problems)
+    assert problems[0].location.path == rel
+    assert problems[0].field == "proof.0.created"
+    assert problems[0].message.startswith("the endorsement " + says.format(day=f"{at:%Y-%m-%d}")), problems[0].message
+    assert [p for p in errors(report) if p.code != "governance.fresh-signature"] == [], shown(report.problems)
+
+
+@pytest.mark.parametrize("offset", [dt.timedelta(days=45), -dt.timedelta(days=3)], ids=["backdated", "future"])
+def test_an_endorsement_whose_validfrom_is_backdated_or_in_the_future_is_refused(
+    repo: Repo, tmp_path: Path, offset: dt.timedelta
+) -> None:
+    # Signed today, but claiming to be in force since long ago (or only from later): validFrom is a date the
+    # change sets, held to the same window.
+    _setup(repo, tmp_path)
+    rel = _endorse(repo, tmp_path, DC)
+    doc = json.loads(repo.read(rel))
+    doc.pop("proof")
+    doc["validFrom"] = (NOW - offset).strftime("%Y-%m-%dT%H:%M:%SZ")
+    signed = sign_document(
+        doc, load_signing_key(tmp_path / f"{DC}.key", root=repo.root), f"{repo.registry.endorser_did(DC)}#k1", NOW
+    )
+    repo.path(rel).unlink()
+    digest = award_hash(signed)
+    new = f"{Path(rel).parent.as_posix()}/{digest}.json"
+    repo.write(new, render_award(signed))
+    report = repo.check(actor=f"{DC}-lead")
+    problem = only(report, "governance.fresh-signature")
+    assert problem.location.path == new
+    assert problem.field == "validFrom"
+    expected = "in the future" if offset < dt.timedelta(0) else f"{NOW - offset:%Y-%m-%d}, 45 days before this check"
+    assert problem.message.startswith(f"the endorsement's validFrom is {expected}"), problem.message
+
+
+def test_an_endorsement_signed_today_passes_the_freshness_rule(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    _endorse(repo, tmp_path, DC, at=NOW - dt.timedelta(days=29))  # inside the 30-day window
+    report = repo.check(actor=f"{DC}-lead")
+    assert errors(report) == [], shown(report.problems)

@@ -50,3 +50,70 @@ def test_reuse_of_an_achievement_id_by_another_issuer_is_reported(tmp_path: Path
     )  # fmt: skip
     assert done.returncode == 1
     assert "only its owner awards it" in done.stdout
+
+
+def _published_statements(tmp_path: Path) -> Path:
+    """What `make site` publishes of the example registry's statements (signed by a demo key)."""
+    from generator.publish.site import _registry_statements
+
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    site = tmp_path / "site"
+    statements = _registry_statements(registry, site, dt.datetime(2026, 1, 6, tzinfo=dt.UTC), demo=True)
+    assert statements.demo
+    return site
+
+
+def test_the_published_statements_give_the_same_verdict_as_the_registry(tmp_path: Path) -> None:
+    from generator.binding import PublishedBindings
+
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    site = _published_statements(tmp_path)
+    foreign = _foreign_copy()
+    from_data = verify_credential(foreign, registry, any_issuer=True)
+    from_statements = verify_credential(foreign, registry, any_issuer=True, bindings=PublishedBindings(site, registry))
+    assert from_statements.verdict == from_data.verdict
+    check = from_statements.check("credential")
+    assert check is not None
+    assert str(check.status) == "failed"
+    assert "northbridge-university's credential in this registry (the registry's statement, signed with a DEMO" in (
+        check.reason
+    )
+    # The owner's own awards are untouched by the rule.
+    own = next(iter_awards(REPO, "northbridge-university")).parse(strict=False).data
+    assert verify_credential(own, registry, bindings=PublishedBindings(site, registry)).verdict == (
+        verify_credential(own, registry).verdict
+    )
+
+    # A statement rewritten to hand the credential to the foreign issuer no longer verifies: refused, and why.
+    index = json.loads((site / "statements/index.json").read_text())
+    path = site / index["statements"][foreign["credentialSubject"]["achievement"]["id"]]  # type: ignore[index]
+    statement = json.loads(path.read_text())
+    statement["credentialSubject"]["achievementCreator"] = foreign["issuer"]["id"]  # type: ignore[index]
+    path.write_text(json.dumps(statement))
+    forged = verify_credential(foreign, registry, any_issuer=True, bindings=PublishedBindings(site, registry))
+    check = forged.check("credential")
+    assert check is not None
+    assert str(check.status) == "failed"
+    assert "the registry's statement about this achievement does not verify" in check.reason
+    assert "signature" in check.reason or "proof" in check.reason
+
+
+def test_credreg_verify_reads_the_published_statements(tmp_path: Path) -> None:
+    site = _published_statements(tmp_path)
+    path = tmp_path / "foreign.json"
+    path.write_text(json.dumps(_foreign_copy()), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    base = [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(path), "--any-issuer"]
+    done = subprocess.run([*base, "--statements", str(site)], capture_output=True, text=True, check=False, env=env)
+    assert done.returncode == 1, done.stderr
+    assert "only its owner awards it" in done.stdout
+    assert "DEMO key that proves nothing" in done.stdout
+    # Not a site: a clear refusal, not a traceback.
+    bad = subprocess.run(
+        [*base, "--statements", str(tmp_path / "nowhere")], capture_output=True, text=True, check=False, env=env
+    )
+    assert bad.returncode == 2
+    assert "is not a statements index" in bad.stderr
+    assert "Traceback" not in bad.stderr

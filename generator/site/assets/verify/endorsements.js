@@ -3,9 +3,12 @@
 // Each <li data-endorsement="<hash>" data-file="<relative URL>"> names a published EndorsementCredential. The
 // browser fetches the file, and says "Valid" next to it only when: the file's hash is the one the page names,
 // its eddsa-jcs-2022 proof verifies with a key its endorser registered (keys.json next to the endorser's did.json,
-// within the key's validity window), the issuer is that endorser, it is in force now, and its bit in the
-// endorser's signed status list is clear. The rules are generator/endorsements.py's (verify_endorsement); the
-// building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
+// within the key's validity window), the issuer is that endorser, an issuer does not endorse its own credentials
+// or itself, it is in force now, and its bit in the endorser's signed status list is clear. The rules are
+// generator/endorsements.py's (verify_endorsement; its verdict in the page's words: endorsement_verdict), held
+// equal by tests/site/test_endorsements_js.py. The eddsa-rdfc-2022 proof was checked by the build that published
+// the file under the hash the page names, as for awards. The building blocks (JCS proofs, key windows, status
+// lists) are the verification page's own modules.
 
 import { JCS_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public, sha256Hex } from "./encoding.js";
@@ -26,7 +29,8 @@ async function fetchJSON(url) {
 function keyFor(keys, proof) {
   const method = isObject(proof) ? proof.verificationMethod : null;
   const record = (keys.keys || []).find((k) => k.verificationMethod === method);
-  if (!record) return [null, `${method} is not a registered key of the endorser`];
+  if (!record) return [null, `${method ?? "None"} is not a registered key of ${keys.issuer}`];
+  if (parseTime(proof.created) === null) return [null, "the proof has no valid created time"];
   const window = windowProblem(record, proof.created);
   return window ? [null, window] : [record, ""];
 }
@@ -37,7 +41,22 @@ async function jcsProblem(doc, keys) {
   const [record, why] = keyFor(keys, proof);
   if (!record) return why;
   const result = await verifyJcsProof(doc, proof, decodeEd25519Public(record.publicKeyMultibase));
-  return result.ok ? null : result.reason;
+  return result.ok ? null : `${JCS_SUITE}: ${result.reason}`;
+}
+
+const OWN_CREDENTIAL = /\/credentials\/([a-z0-9]+(?:-[a-z0-9]+)*)\/[a-z0-9]+(?:-[a-z0-9]+)*\/$/;
+
+/** Whether an issuer's endorsement is of its own credential (a credential page under its id) or of itself. */
+function endorsesItself(doc, folder, owner, did) {
+  const subject = isObject(doc.credentialSubject) ? doc.credentialSubject.id : null;
+  if (folder !== "issuers" || typeof subject !== "string") return false;
+  if (subject === did) return true;
+  try {
+    const found = OWN_CREDENTIAL.exec(new URL(subject).pathname);
+    return found !== null && found[1] === owner;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -58,6 +77,7 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
   if (issuer !== keys.did) return invalid("it is not signed in the name of the body whose folder holds it");
   const proofProblem = await jcsProblem(doc, keys);
   if (proofProblem) return invalid(proofProblem);
+  if (endorsesItself(doc, folder, owner, keys.did)) return invalid(`${owner} cannot endorse its own credentials`);
   const from = parseTime(doc.validFrom);
   const until = doc.validUntil === undefined ? null : parseTime(doc.validUntil);
   if (from === null) return invalid("validFrom is not a date-time");
@@ -72,7 +92,7 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
   if (!isObject(list) || list.issuer !== keys.did || list.id !== entry.statusListCredential)
     return invalid("the status list does not belong to the endorser");
   const listProblem = await jcsProblem(list, keys);
-  if (listProblem) return { state: "unknown", reason: `the status list's signature: ${listProblem}` };
+  if (listProblem) return { state: "unknown", reason: `the status list's signature does not verify: ${listProblem}` };
   const bits = await decodeList(list.credentialSubject && list.credentialSubject.encodedList);
   const outside = indexProblem(index, bits);
   if (outside) return invalid(outside);

@@ -10,6 +10,7 @@
 // keys belong to the credential's issuer, status lists and revocations carry the issuer's valid signature.
 
 import { JCS_SUITE, RDFC_SUITE, SUITES, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
+import { bindingProblem } from "./binding.js";
 import { DataError, isId } from "./sitedata.js";
 import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
 import { canonicalize } from "./jcs.js";
@@ -635,26 +636,15 @@ export async function issuerPolicy(ctx) {
  * The achievement is a credential its issuer defines here, and says what the registry's definition says (the
  * records the build publishes in verify/records/<issuer>.json: generator/verify/records.py).
  */
-/** The registry issuer whose credential page `achievementId` is (`prefix`: the site's credentials/ URL), or null. */
-export function reusedAchievementOwner(prefix, achievementId) {
-  if (typeof achievementId !== "string" || !achievementId.startsWith(prefix)) return null;
-  return achievementId.slice(prefix.length).split("/")[0] || null;
-}
-
 export async function credentialPolicy(ctx) {
   const label = "Credential defined";
   const issuer = await ctx.registryIssuer();
   if (issuer === null) {
-    // A foreign credential that reuses one of our Achievement ids claims a credential another issuer owns.
-    const reused = reusedAchievementOwner(`${(await ctx.site.index()).site_url}credentials/`, get(ctx.achievement, "id"));
-    if (reused !== null) {
-      return check(
-        "credential",
-        label,
-        false,
-        `the achievement is ${reused}'s credential in this registry, but ${pyStr(ctx.issuerId)} issued this: only its owner awards it`,
-      );
-    }
+    // A foreign credential that names one of our Achievement ids claims a credential another issuer owns.
+    const prefix = `${(await ctx.site.index()).site_url}credentials/`;
+    const achievementId = get(ctx.achievement, "id");
+    const reused = await bindingProblem(ctx.site, prefix, achievementId, ctx.issuerId, pyStr(ctx.issuerId));
+    if (reused !== null) return check("credential", label, false, reused);
     return notChecked("credential", label, "the issuer is not registered here", { applicable: false });
   }
   const index = await ctx.site.index();

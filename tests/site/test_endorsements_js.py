@@ -1,0 +1,260 @@
+"""The credential pages' endorsement check (``endorsements.js``) run in Node against the Python verifier.
+
+One corpus of endorsement files, published as the build publishes them (the endorsers' and issuers' keys.json
+and signed status lists, each file under its hash): genuine, tampered, revoked, expired, not yet in force, signed
+with another body's key, signed by a key outside its validity window, an issuer forging a body's endorsement, and
+an issuer endorsing its own credential or itself. Each goes through
+:func:`generator.endorsements.verify_endorsement` (its verdict in the page's words:
+:func:`generator.endorsements.endorsement_verdict`) and through the page's ``checkEndorsement`` under Node, and
+both must say the same state for the same reason. The confirmed/claimed status of a ``quality_assurance`` claim is
+decided once, at build time (:mod:`generator.recognition`), and not recomputed by the page: its Chromium test is
+tests/browser/test_endorsements.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import layout
+from generator.awarding.keys import SigningKey, generate_key, load_signing_key
+from generator.awarding.signing import sign_document
+from generator.awards import award_hash, render_award
+from generator.endorsements import (
+    endorse,
+    endorsement_verdict,
+    revoke_endorsement,
+    unsigned_endorsement,
+    verify_endorsement,
+)
+from generator.load import load_registry
+from generator.models.endorsement import EndorsementKind
+from generator.publish.site import _endorsement_files
+from generator.publish.verifydata import write_verification_data
+from generator.registry import Registry
+from tests.conftest import REPO, make_registry
+from tests.test_endorsements import add_endorser
+
+ASSETS = REPO / "generator" / "site" / "assets" / "verify"
+NODE = shutil.which("node")
+NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
+SITE = "https://site.test/"
+CREDENTIAL = "acme-academy/sql-basics"
+DC, OB, ACME = "data-council", "other-body", "acme-academy"
+
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+# Serves the published site from disk for the page's fetch(), then answers one check per line.
+RUNNER = r"""
+import { createInterface } from "node:readline";
+import { readFile } from "node:fs/promises";
+
+const root = process.argv[2];
+globalThis.fetch = async (url) => {
+  const path = new URL(url).pathname;
+  try {
+    const text = await readFile(root + path, "utf8");
+    return { ok: true, status: 200, text: async () => text, json: async () => JSON.parse(text) };
+  } catch (error) {
+    if (error.code === "ENOENT") return { ok: false, status: 404 };
+    throw error;
+  }
+};
+const { checkEndorsement } = await import("./verify/endorsements.js");
+const { parseJSON } = await import("./verify/jcs.js");
+
+for await (const line of createInterface({ input: process.stdin })) {
+  const req = JSON.parse(line);
+  let reply;
+  try {
+    const url = new URL(req.file, "https://site.test/");
+    const doc = parseJSON(await readFile(root + url.pathname, "utf8"));
+    reply = await checkEndorsement(doc, req.hash, url, new Date(req.now));
+  } catch (error) {
+    reply = { state: "error", reason: String((error && error.stack) || error) };
+  }
+  process.stdout.write(JSON.stringify(reply) + "\n");
+}
+"""
+
+
+class Node:
+    def __init__(self, workdir: Path, site: Path) -> None:
+        shutil.copytree(ASSETS, workdir / "verify")
+        (workdir / "package.json").write_text('{"type": "module"}\n')
+        (workdir / "runner.js").write_text(RUNNER)
+        assert NODE is not None
+        self.proc = subprocess.Popen(
+            [NODE, "runner.js", str(site)],
+            cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        )  # fmt: skip
+
+    def check(self, file: str, digest: str, now: dt.datetime) -> tuple[str, str]:
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({"file": file, "hash": digest, "now": now.isoformat()}) + "\n")
+        self.proc.stdin.flush()
+        reply = json.loads(self.proc.stdout.readline())
+        assert reply["state"] != "error", reply["reason"]
+        return reply["state"], reply["reason"]
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+class Corpus:
+    """A registry with two endorsers and an issuer that endorses, and the site it publishes."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.root = make_registry(tmp / "registry")
+        add_endorser(self.root, DC, "Data Council")
+        add_endorser(self.root, OB, "Other Body")
+        self.keys: dict[str, SigningKey] = {}
+        registry = self.registry
+        for who in (DC, OB, ACME):
+            path = tmp / "keys" / f"{who}.key"
+            start = NOW - dt.timedelta(days=200)
+            generate_key(registry, who, key_id="k1", valid_from=start, private_path=path, now=start)
+            self.keys[who] = load_signing_key(path, root=self.root)
+        self.site = tmp / "site"
+        self.files: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    @property
+    def registry(self) -> Registry:
+        registry = load_registry(self.root).registry
+        assert registry is not None
+        return registry
+
+    def endorse(self, name: str, who: str = DC, target: str = CREDENTIAL, **when: dt.datetime) -> dict[str, Any]:
+        done = endorse(
+            self.registry, target, who, self.keys[who], kind=EndorsementKind.RECOGNISES, comment="Recognised.",
+            valid_from=when.get("valid_from", NOW - dt.timedelta(days=10)), valid_until=when.get("valid_until"),
+        )  # fmt: skip
+        self.files[name] = (layout.relpath(self.root, done.path), done.document)
+        return done.document
+
+    def forge(self, name: str, doc: dict[str, Any], owner: str, key: SigningKey, method_of: str) -> None:
+        """``doc`` re-signed with ``key`` under ``method_of``'s key id, filed in ``owner``'s folder."""
+        unsigned = {k: v for k, v in copy.deepcopy(doc).items() if k != "proof"}
+        signed = sign_document(unsigned, key, f"{self.registry.endorser_did(method_of)}#k1", NOW - dt.timedelta(days=1))
+        self.place(name, signed, owner)
+
+    def place(self, name: str, doc: dict[str, Any], owner: str) -> None:
+        folder = layout.ISSUERS_DIR if owner in self.registry.issuers else layout.ENDORSERS_DIR
+        self.files[name] = (f"{folder}/{owner}/endorsements/{award_hash(doc)}.json", doc)
+
+    def publish(self) -> None:
+        """The build's data files for the page, then every corpus file under its hash, as a page names it."""
+        registry = self.registry
+        write_verification_data(registry, self.site, now=NOW)
+        for issuer in registry.issuers:
+            status = self.root / layout.ISSUERS_DIR / issuer / "status"
+            if status.is_dir():
+                shutil.copytree(status, self.site / "issuers" / issuer / "status", dirs_exist_ok=True)
+        _endorsement_files(registry, self.site)
+        for rel, doc in self.files.values():
+            target = self.site / rel.removeprefix("registry/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(render_award(doc), encoding="utf-8")
+
+    def site_path(self, name: str) -> str:
+        return self.files[name][0].removeprefix("registry/")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    c = Corpus(tmp_path_factory.mktemp("endorsements-js"))
+    genuine = c.endorse("genuine")
+    tampered = copy.deepcopy(genuine)
+    tampered["credentialSubject"]["endorsementKind"] = "accredits"
+    c.place("tampered", tampered, DC)
+    c.endorse("issuer-profile", who=OB, target=ACME)
+    revoked = c.endorse("revoked", who=OB)
+    revoke_endorsement(c.registry, award_hash(revoked), c.keys[OB], now=NOW - dt.timedelta(days=1))
+    c.endorse("expired", valid_from=NOW - dt.timedelta(days=90), valid_until=NOW - dt.timedelta(days=1))
+    c.endorse("not-yet-valid", valid_from=NOW + dt.timedelta(days=3))
+    # The Other Body's key, named as the Data Council's: the signature does not hold.
+    c.forge("another-bodys-key", genuine, DC, c.keys[OB], DC)
+    # The Other Body's key under its own name, on a statement in the Data Council's name.
+    c.forge("another-bodys-method", genuine, DC, c.keys[OB], OB)
+    # An issuer writing, with its own key, an accreditation of its own credential in the Data Council's name.
+    claimed = copy.deepcopy(genuine)
+    claimed["credentialSubject"]["endorsementKind"] = "accredits"
+    c.forge("issuer-in-a-bodys-name", claimed, DC, c.keys[ACME], DC)
+    # An issuer endorsing its own credential, and itself, in its own name and folder with its own key.
+    registry = c.registry
+    for name, target in (("own-credential", CREDENTIAL), ("itself", ACME)):
+        unsigned = unsigned_endorsement(
+            registry, ACME, target, kind=EndorsementKind.ENDORSES, comment="We are good.", scope=None,
+            valid_from=NOW - dt.timedelta(days=1), valid_until=None, status_list=1, status_index=7,
+        )  # fmt: skip
+        signed = sign_document(unsigned, c.keys[ACME], f"{registry.endorser_did(ACME)}#k1", NOW - dt.timedelta(days=1))
+        c.place(name, signed, ACME)
+    # Signed before the Data Council's key became valid.
+    early = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    early["validFrom"] = "2025-01-01T00:00:00Z"
+    c.place("before-the-key", sign_document(early, c.keys[DC], f"{registry.endorser_did(DC)}#k1", dt.datetime(
+        2025, 1, 1, tzinfo=dt.UTC)), DC)  # fmt: skip
+    c.publish()
+    return c
+
+
+@pytest.fixture(scope="module")
+def node(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    runner = Node(tmp_path_factory.mktemp("endorsements-js-node"), corpus.site)
+    yield runner
+    runner.close()
+
+
+EXPECTED = {
+    "genuine": "valid",
+    "issuer-profile": "valid",
+    "tampered": "invalid",
+    "revoked": "revoked",
+    "expired": "expired",
+    "not-yet-valid": "not-yet-valid",
+    "another-bodys-key": "invalid",
+    "another-bodys-method": "invalid",
+    "issuer-in-a-bodys-name": "invalid",
+    "own-credential": "invalid",
+    "itself": "invalid",
+    "before-the-key": "invalid",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_page_and_the_python_verifier_agree(corpus: Corpus, node: Node, name: str) -> None:
+    _, doc = corpus.files[name]
+    python = endorsement_verdict(verify_endorsement(doc, corpus.registry, now=NOW))
+    page = node.check(corpus.site_path(name), award_hash(doc), NOW)
+    assert page == python
+    assert python[0] == EXPECTED[name], python
+    assert (python[1] == "") == (python[0] == "valid"), python  # every refusal says why
+
+
+def test_the_same_file_changes_verdict_with_the_clock(corpus: Corpus, node: Node) -> None:
+    _, doc = corpus.files["not-yet-valid"]
+    later = NOW + dt.timedelta(days=4)
+    python = endorsement_verdict(verify_endorsement(doc, corpus.registry, now=later))
+    assert node.check(corpus.site_path("not-yet-valid"), award_hash(doc), later) == python == ("valid", "")
+
+
+def test_the_page_refuses_a_file_that_is_not_the_one_it_names(corpus: Corpus, node: Node) -> None:
+    # The page's own extra rule: the file must be the one the page names (the Python side reads it by hash).
+    _, doc = corpus.files["genuine"]
+    other = award_hash(corpus.files["revoked"][1])
+    assert node.check(corpus.site_path("genuine"), other, NOW) == (
+        "invalid",
+        "the file is not the one this page names",
+    )
+    assert award_hash(doc) != other
