@@ -1,14 +1,15 @@
 """Figure 4: bytes the verification page fetches for one lookup in a registry of a million awards.
 
-A lookup fetches ``verify/index.json``, the award's shard, its achievement, the issuer's ``keys.json`` and its
-status list (see ``generator/site/assets/verify/sitedata.js``). Everything but the shard is independent of the
-number of awards; the shard holds the awards whose hash starts with the same ``shard_bits`` bits.
+A lookup fetches ``verify/index.json``, the award's shard, its template (for a lean entry), its achievement, the
+issuer's ``keys.json`` and its status list (see ``generator/site/assets/verify/sitedata.js``). Everything but
+the shard is independent of the number of awards; the shard holds the awards whose hash starts with the same
+``shard_bits`` bits.
 
 Measured: the real shard writer (:func:`generator.publish.verifydata.write_verification_data`) run on the
 benchmark's 10k registry of signed awards, with the prefix length forced shorter so that its shards are *denser*
 than a million awards' would be (an upper bound, measured). Modelled from the measurements: the largest shard at
-one million awards, from the maximum occupancy of 1,000,000 uniformly random hashes over the shards the writer
-would make, filled with the largest entries measured; and a status list at its full density.
+one million awards, the heaviest of the shards the writer would make for 1,000,000 uniformly random hashes, each
+given an entry drawn at random from those measured; and a status list at its full density.
 """
 
 from __future__ import annotations
@@ -61,27 +62,36 @@ def measure(ws: Workspace, *, awards: int) -> Figure:
     largest_shard = max(shards, key=_size)
     index = _size(verify / "index.json")
     achievement = max(_size(p) for p in (verify / "achievements").glob("*.json"))
+    template = max((_size(p) for p in (verify / "templates").glob("*.json")), default=0)
     keys = max(_size(p) for p in (out / "issuers").glob("*/keys.json"))
     status_text = _status_list(made.root)
     status = len(status_text)
 
-    # The largest of the writer's shards at one million awards: occupancy of uniform random hashes.
+    # The largest of the writer's shards at one million awards: a million uniformly random hashes, each given an
+    # entry drawn from the measured ones (lean ones mostly, full ones as often as in the sample: more often than
+    # at a million awards, where each template serves more awards); the shard of the most bytes is the model.
+    texts = [json.dumps({h: e}, separators=(",", ":"), ensure_ascii=False)[1:-1] for h, e in all_entries]
+    sizes = [len(t.encode()) + 1 for t in texts]
     rng = random.Random(1_000_000)
     occupancy = [0] * shards_at_million
-    for _ in range(MILLION):
-        occupancy[rng.getrandbits(real_bits)] += 1
+    weight = [0] * shards_at_million
+    draws = [(rng.getrandbits(real_bits), rng.randrange(len(texts))) for _ in range(MILLION)]
+    for shard_no, pick in draws:
+        occupancy[shard_no] += 1
+        weight[shard_no] += sizes[pick]
     most = max(occupancy)
-    # The modelled shard, written as the writer writes shards, from the largest entries measured.
-    largest_entries = sorted(all_entries, key=lambda item: -len(json.dumps(item[1], separators=(",", ":"))))
-    modelled = {"shard": "0" * -(-real_bits // 4), "awards": dict(sorted(largest_entries[:most]))}
-    modelled_text = json.dumps(modelled, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    heaviest = max(range(shards_at_million), key=weight.__getitem__)
+    picked = sorted(texts[pick] for shard_no, pick in draws if shard_no == heaviest)
+    name = "0" * -(-real_bits // 4)
+    modelled_text = ('{"shard":"' + name + '","awards":{' + ",".join(picked) + "}}\n").encode()
     modelled_shard = len(modelled_text)
     entries.sort(reverse=True)
-    total_model = index + modelled_shard + achievement + keys + status
-    total_measured = index + _size(largest_shard) + achievement + keys + status
+    total_model = index + modelled_shard + template + achievement + keys + status
+    total_measured = index + _size(largest_shard) + template + achievement + keys + status
     fetched = [
         (verify / "index.json").read_bytes(),
         modelled_text,
+        max((p.read_bytes() for p in (verify / "templates").glob("*.json")), key=len, default=b""),
         max((p.read_bytes() for p in (verify / "achievements").glob("*.json")), key=len),
         max((p.read_bytes() for p in (out / "issuers").glob("*/keys.json")), key=len),
         status_text,
@@ -89,7 +99,8 @@ def measure(ws: Workspace, *, awards: int) -> Figure:
     gzipped = sum(len(gzip.compress(data, compresslevel=6)) for data in fetched)
     figure = Figure(
         "lookup_bytes",
-        "Bytes fetched by one verification lookup at 1M awards (index, shard, achievement, keys, status list)",
+        "Bytes fetched by one verification lookup at 1M awards "
+        "(index, shard, template, achievement, keys, status list)",
         f"≤ {GOAL_BYTES // 1024} KB",
         value=total_model,
         unit="bytes (modelled at 1M from measured files)",
@@ -104,6 +115,7 @@ def measure(ws: Workspace, *, awards: int) -> Figure:
         "shards_at_1m": shards_at_million,
         "mean_awards_per_shard_at_1m": round(MILLION / shards_at_million, 2),
         "largest_shard_occupancy_at_1m_simulated": most,
+        "heaviest_shard_awards_at_1m_simulated": len(picked),
         "modelled_largest_shard_bytes_at_1m": modelled_shard,
         "measured_shard_bits_forced": forced,
         "measured_mean_awards_per_shard": round(sum(counts) / len(counts), 2),
@@ -114,6 +126,7 @@ def measure(ws: Workspace, *, awards: int) -> Figure:
         "entry_bytes_max": entries[0],
         "index_json_bytes": index,
         "largest_achievement_bytes": achievement,
+        "largest_template_bytes": template,
         "largest_keys_json_bytes": keys,
         "status_list_bytes_full_density": status,
         "issuers": len(registry.issuers),

@@ -114,11 +114,17 @@ def _registry_statements(registry: Registry, out: Path, now: dt.datetime) -> Non
 
 
 def prepare_site(
-    registry: Registry, out: Path, verify_fragment: Callable[[], str], *, now: dt.datetime | None = None
+    registry: Registry,
+    out: Path,
+    verify_fragment: Callable[[], str],
+    *,
+    now: dt.datetime | None = None,
+    data_out: Path | None = None,
 ) -> PreparedSite:
-    """Write every data file into ``out`` and return the model and the pages to lay out."""
+    """Write every data file into ``out`` (the bulk of the verification data into ``data_out`` when the registry
+    publishes it elsewhere) and return the model and the pages to lay out."""
     now = now or dt.datetime.now(dt.UTC)
-    stats, revocations = write_verification_data(registry, out, now=now)
+    stats, revocations = write_verification_data(registry, out, now=now, data_out=data_out)
     _issuer_files(registry, out)
     _endorsement_files(registry, out)
     _registry_statements(registry, out, now)

@@ -556,6 +556,9 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
         if req.url.startswith(site.url) and req.resource_type in ("fetch", "xhr"):
             fetched.append(req.url.removeprefix(site.url))
 
+    shard = f"verify/shards/{shard_name(example.hash, index['shard_bits'])}.json"
+    entry = json.loads((site.root / shard).read_text())["awards"][example.hash]
+    template = [f"verify/templates/{entry['t']}.json"] if "t" in entry else []  # a lean entry's, once per page
     vpage.on("request", record)
     open_verify(vpage, site, example.hash)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "revoked"
@@ -563,7 +566,8 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
     assert data == sorted(
         [
             "verify/index.json",
-            f"verify/shards/{shard_name(example.hash, index['shard_bits'])}.json",
+            shard,
+            *template,
             f"verify/achievements/{achievement_sha}.json",
             f"verify/records/{issuer}.json",
             f"issuers/{issuer}/keys.json",
