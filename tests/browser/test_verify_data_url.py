@@ -23,7 +23,7 @@ import pytest
 
 from generator.awards import award_hash, iter_awards
 from generator.load import load_registry
-from generator.publish.verifydata import shard_name
+from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.verify import Verdict, Verifier
 from tests.browser.conftest import build, serve_dir
 from tests.conftest import REPO
@@ -98,7 +98,7 @@ def _lean_valid_award(split: Split) -> str:
     for source in iter_awards(REPO):
         award = json.loads(source.text)
         digest = award_hash(award)
-        entry = json.loads((split.data / "shards" / f"{shard_name(digest, bits)}.json").read_text())["awards"][digest]
+        entry = read_gzip_json(split.data / "shards" / f"{shard_name(digest, bits)}.json.gz")["awards"][digest]
         if "t" in entry and verifier.verify(award, now=now).verdict is Verdict.VALID:
             return digest
     raise AssertionError("no valid award with a lean entry in the example registry")
@@ -108,8 +108,8 @@ def test_the_build_writes_the_bulk_of_the_data_apart(split: Split) -> None:
     index = json.loads((split.site / "verify" / "index.json").read_text())
     assert index["data_url"] == split.data_url
     assert not [p for p in ("shards", "templates", "achievements") if (split.site / "verify" / p).exists()]
-    assert len(list((split.data / "shards").glob("*.json"))) == index["shards"]
-    assert list((split.data / "templates").glob("*.json"))
+    assert len(list((split.data / "shards").glob("*.json.gz"))) == index["shards"]
+    assert list((split.data / "templates").glob("*.json.gz"))
     csp = (split.site / "verify" / "index.html").read_text()
     assert "connect-src 'self' http://127.0.0.1:" in csp  # the page may fetch from the data's origin
 

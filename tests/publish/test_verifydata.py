@@ -16,7 +16,13 @@ from generator.awards import iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.load import load_registry
 from generator.publish import verifydata
-from generator.publish.verifydata import TEMPLATE_ID_DIGITS, read_entry, shard_name, write_verification_data
+from generator.publish.verifydata import (
+    TEMPLATE_ID_DIGITS,
+    read_entry,
+    read_gzip_json,
+    shard_name,
+    write_verification_data,
+)
 from tests.conftest import REPO
 
 
@@ -36,14 +42,14 @@ def test_every_award_is_in_the_shard_its_hash_names(
     assert stats.total == len(hashes) == 332
     index = json.loads((tmp_path / "verify" / "index.json").read_text())
     assert index["shard_bits"] == bits
-    files = sorted((tmp_path / "verify" / "shards").glob("*.json"))
+    files = sorted((tmp_path / "verify" / "shards").glob("*.json.gz"))
     assert index["shards"] == len(files) == len({shard_name(h, bits) for h in hashes})
     seen: set[str] = set()
     for file in files:
-        shard = json.loads(file.read_text())
-        assert shard["shard"] == file.stem
+        shard = read_gzip_json(file)
+        assert shard["shard"] == file.name.removesuffix(".json.gz")
         assert list(shard["awards"]) == sorted(shard["awards"])
-        assert all(shard_name(h, bits) == file.stem for h in shard["awards"])
+        assert all(shard_name(h, bits) == shard["shard"] for h in shard["awards"])
         seen.update(shard["awards"])
     assert seen == hashes
     for digest in (tmp_path / "verify" / "achievements").glob("*.json"):
@@ -66,7 +72,7 @@ def test_every_entry_rebuilds_exactly_the_signed_award(tmp_path: Path, hashes: s
     assert registry is not None
     write_verification_data(registry, tmp_path)
     verify = tmp_path / "verify"
-    entries = {d: e for f in (verify / "shards").glob("*.json") for d, e in json.loads(f.read_text())["awards"].items()}
+    entries = {d: e for f in (verify / "shards").glob("*.json.gz") for d, e in read_gzip_json(f)["awards"].items()}
     assert set(entries) == hashes
     for digest in hashes:
         assert hashlib.sha256(canonicalize(_award_of(verify, digest))).hexdigest() == digest
@@ -74,11 +80,11 @@ def test_every_entry_rebuilds_exactly_the_signed_award(tmp_path: Path, hashes: s
     assert len(lean) > len(entries) / 2  # most awards are alike
     # A template is published only when several entries share it; an award alone with its template is full.
     uses = Counter(e["t"] for e in lean)
-    published = {p.stem for p in (verify / "templates").glob("*.json")}
+    published = {p.name.removesuffix(".json.gz") for p in (verify / "templates").glob("*.json.gz")}
     assert published == set(uses)
     assert min(uses.values()) >= 2
     for tid in published:
-        template = json.loads((verify / "templates" / f"{tid}.json").read_text())
+        template = read_gzip_json(verify / "templates" / f"{tid}.json.gz")
         assert hashlib.sha256(canonicalize(template)).hexdigest().startswith(tid)
         assert len(tid) == TEMPLATE_ID_DIGITS
     # Lean entries carry only strings that differ per award: far smaller than the full ones (revocations aside).
@@ -95,11 +101,11 @@ def test_an_award_no_template_expresses_is_written_full(tmp_path: Path, monkeypa
     monkeypatch.setattr(verifydata, "rebuild", lambda template, values: {"not": "the award"})
     write_verification_data(registry, tmp_path)
     verify = tmp_path / "verify"
-    for shard in (verify / "shards").glob("*.json"):
-        for digest, entry in json.loads(shard.read_text())["awards"].items():
+    for shard in (verify / "shards").glob("*.json.gz"):
+        for digest, entry in read_gzip_json(shard)["awards"].items():
             assert set(entry) <= {"issuer", "credential", "award", "revocation"}
             assert hashlib.sha256(canonicalize(_award_of(verify, digest))).hexdigest() == digest
-    assert not list((verify / "templates").glob("*.json"))
+    assert not list((verify / "templates").iterdir())
 
 
 def test_with_a_data_url_the_bulk_of_the_data_goes_to_its_own_folder(
@@ -116,6 +122,6 @@ def test_with_a_data_url_the_bulk_of_the_data_goes_to_its_own_folder(
     assert index["data_url"] == url
     assert sorted(p.name for p in (tmp_path / "site" / "verify").iterdir()) == ["index.json", "records"]
     assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
-    assert len(list((data / "shards").glob("*.json"))) == index["shards"]
+    assert len(list((data / "shards").glob("*.json.gz"))) == index["shards"]
     for digest in sorted(hashes)[:20]:
         assert hashlib.sha256(canonicalize(_award_of(tmp_path / "site" / "verify", digest, data))).hexdigest() == digest

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gzip
 import json
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ from generator.publish.verifydata import (
     TARGET_PER_SHARD,
     TemplateError,
     read_entry,
+    read_gzip_json,
     rebuild,
     shard_bits,
     shard_name,
@@ -85,8 +87,8 @@ async function handle(req) {
     catch (error) { return { ok: false, error: String(error.message) }; }
   }
   if (!sites.has(req.root)) {  // one SiteData per published site, as one page keeps one
-    const load = async (path) => {
-      try { return await readFile(req.root + path, "utf8"); }
+    const load = async (path, { binary = false } = {}) => {
+      try { return binary ? new Uint8Array(await readFile(req.root + path)) : await readFile(req.root + path, "utf8"); }
       catch (error) { if (error.code === "ENOENT") return null; throw error; }
     };
     sites.set(req.root, new SiteData("https://site.test/", load));
@@ -438,21 +440,22 @@ def test_a_changed_award_is_invalid_like_in_python(node: Node, scenarios: dict[s
 
 
 def _edit_json(path: Path, change: Callable[[Any], None]) -> None:
-    data = json.loads(path.read_text())
+    data = read_gzip_json(path) if path.suffix == ".gz" else json.loads(path.read_text())
     change(data)
-    path.write_text(json.dumps(data))
+    text = json.dumps(data)
+    path.write_bytes(gzip.compress(text.encode())) if path.suffix == ".gz" else path.write_text(text)
 
 
 def _shard(site: Path, digest: str) -> Path:
     index = json.loads((site / "verify" / "index.json").read_text())
-    return site / "verify" / "shards" / f"{shard_name(digest, index['shard_bits'])}.json"
+    return site / "verify" / "shards" / f"{shard_name(digest, index['shard_bits'])}.json.gz"
 
 
 def _lean_and_full(site: Path) -> dict[str, str]:
     """An award hash of each kind of shard entry (lean: rebuilt from a template; full: the award itself)."""
     found: dict[str, str] = {}
-    for shard in sorted((site / "verify" / "shards").glob("*.json")):
-        for digest, entry in json.loads(shard.read_text())["awards"].items():
+    for shard in sorted((site / "verify" / "shards").glob("*.json.gz")):
+        for digest, entry in read_gzip_json(shard)["awards"].items():
             found.setdefault("lean" if "t" in entry else "full", digest)
     assert set(found) == {"lean", "full"}, found  # the scenarios have both: odd awards, and several alike
     return found
@@ -476,11 +479,34 @@ def test_an_altered_shard_entry_is_not_the_award(node: Node, scenarios: dict[str
     assert reply["checks"]["hash"][0] == "failed"
 
 
+def test_a_host_that_decompresses_the_files_itself_still_serves_the_page(
+    node: Node, scenarios: dict[str, Any]
+) -> None:
+    """A host (or CDN) that sends ``.json.gz`` files with ``Content-Encoding: gzip`` has the browser hand the
+    page the JSON itself: the page reads it as such."""
+    site = scenarios["site"]
+    for path in site.glob("verify/*/*.json.gz"):
+        path.write_bytes(gzip.decompress(path.read_bytes()))
+    lean = _lean_and_full_plain(site)
+    for name in ("fresh", "revoked"):
+        expected = Verifier(scenarios["registry"]).verify(scenarios["awards"][name], now=NOW)
+        assert_agrees(expected, _ask(node, site, hash=award_hash(scenarios["awards"][name])), name)
+    assert _ask(node, site, hash=lean)["checks"]["hash"][0] == "passed"
+
+
+def _lean_and_full_plain(site: Path) -> str:
+    for shard in sorted((site / "verify" / "shards").glob("*.json.gz")):
+        for digest, entry in json.loads(shard.read_text())["awards"].items():
+            if "t" in entry:
+                return str(digest)
+    raise AssertionError("no lean entry")
+
+
 def test_an_altered_template_is_not_the_award(node: Node, scenarios: dict[str, Any]) -> None:
     site = scenarios["site"]
     digest = _lean_and_full(site)["lean"]
-    template = json.loads(_shard(site, digest).read_text())["awards"][digest]["t"]
-    _edit_json(site / "verify" / "templates" / f"{template}.json", lambda d: d["award"].update(name="Changed"))
+    template = read_gzip_json(_shard(site, digest))["awards"][digest]["t"]
+    _edit_json(site / "verify" / "templates" / f"{template}.json.gz", lambda d: d["award"].update(name="Changed"))
     reply = _ask(node, site, hash=digest)
     assert reply["verdict"] == "invalid"
     assert reply["checks"]["hash"][0] == "failed"
@@ -499,8 +525,8 @@ def test_an_altered_template_is_not_the_award(node: Node, scenarios: dict[str, A
 def test_a_malformed_template_is_refused_by_both_readers(node: Node, scenarios: dict[str, Any], hole: Any) -> None:
     site = scenarios["site"]
     digest = _lean_and_full(site)["lean"]
-    template = json.loads(_shard(site, digest).read_text())["awards"][digest]["t"]
-    _edit_json(site / "verify" / "templates" / f"{template}.json", lambda d: d["holes"].append(hole))
+    template = read_gzip_json(_shard(site, digest))["awards"][digest]["t"]
+    _edit_json(site / "verify" / "templates" / f"{template}.json.gz", lambda d: d["holes"].append(hole))
     reply = _ask(node, site, hash=digest)
     assert reply["kind"] == "data error" and "cannot be rebuilt" in reply["error"], reply
     with pytest.raises(TemplateError):
@@ -509,8 +535,8 @@ def test_a_malformed_template_is_refused_by_both_readers(node: Node, scenarios: 
 
 def test_the_page_rebuilds_every_entry_as_python_does(node: Node, scenarios: dict[str, Any]) -> None:
     site = scenarios["site"]
-    for shard in sorted((site / "verify" / "shards").glob("*.json")):
-        for digest in json.loads(shard.read_text())["awards"]:
+    for shard in sorted((site / "verify" / "shards").glob("*.json.gz")):
+        for digest in read_gzip_json(shard)["awards"]:
             expected = read_entry(site / "verify", digest)
             assert expected is not None
             assert node.ask(op="entry", root=str(site) + "/", hash=digest)["entry"] == expected

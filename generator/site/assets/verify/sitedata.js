@@ -1,5 +1,6 @@
 // The published verification data, fetched file by file (see generator/publish/verifydata.py):
-// verify/index.json, verify/shards/<prefix>.json, verify/templates/<id>.json, verify/achievements/<sha>.json,
+// verify/index.json, verify/shards/<prefix>.json.gz, verify/templates/<id>.json.gz (both stored gzipped, and
+// decompressed here), verify/achievements/<sha>.json,
 // verify/records/<id>.json, issuers/<id>/keys.json, issuers/<id>/credential-dates.json and
 // issuers/<id>/status/<n>.json, all relative to the site root; shards, templates and achievements relative to the
 // index's `data_url` instead when it names one (object storage behind a CDN). Each file is fetched at most once
@@ -26,9 +27,9 @@ function own(object, key) {
   return object !== null && typeof object === "object" && Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
-/** Fetch relative to the site root; resolves to the response text, or null for 404. */
+/** Fetch relative to the site root; resolves to the response text (bytes if `binary`), or null for 404. */
 export function fetchLoader(root) {
-  return async (path) => {
+  return async (path, { binary = false } = {}) => {
     let response;
     try {
       response = await fetch(new URL(path, root), { credentials: "same-origin" });
@@ -37,8 +38,43 @@ export function fetchLoader(root) {
     }
     if (response.status === 404) return null;
     if (!response.ok) throw new DataError(`could not load ${path}: HTTP ${response.status}`);
-    return response.text();
+    return binary ? new Uint8Array(await response.arrayBuffer()) : response.text();
   };
+}
+
+const MAX_GUNZIPPED = 16 * 1024 * 1024; // far above any shard or template: a bound, not a budget
+
+/**
+ * The text of a file stored gzipped. A host that sends it with `Content-Encoding: gzip` has the browser
+ * decompress it already: then the bytes are the text itself (JSON never starts with gzip's magic 1f 8b).
+ */
+async function gunzipText(bytes, path) {
+  if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return new TextDecoder().decode(bytes);
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > MAX_GUNZIPPED) {
+        await reader.cancel().catch(() => {});
+        throw new DataError(`${path} decompresses to more than ${MAX_GUNZIPPED} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw new DataError(`${path} cannot be decompressed: ${error.message || error}`);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder("utf-8", { fatal: true }).decode(out);
 }
 
 export class SiteData {
@@ -57,12 +93,15 @@ export class SiteData {
     return new URL(path, this.root).href;
   }
 
+  /** A JSON file, once per page; `.json.gz` files are decompressed. */
   json(path) {
     if (!this.cache.has(path)) {
+      const gz = path.endsWith(".json.gz");
       this.cache.set(
         path,
-        this.load(path).then((text) => {
-          if (text === null) return null;
+        this.load(path, { binary: gz }).then(async (data) => {
+          if (data === null) return null;
+          const text = gz ? await gunzipText(data, path) : data;
           try {
             return parseJSON(text);
           } catch (error) {
@@ -117,7 +156,7 @@ export class SiteData {
   async entry(hash) {
     if (!isHash(hash)) return null;
     const index = await this.index();
-    const shard = await this.json(await this.dataPath(`shards/${shardName(hash, index.shard_bits)}.json`));
+    const shard = await this.json(await this.dataPath(`shards/${shardName(hash, index.shard_bits)}.json.gz`));
     if (shard === null) return null;
     let entry = own(own(shard, "awards"), hash);
     if (entry === undefined) return null;
@@ -127,7 +166,7 @@ export class SiteData {
     if (Object.hasOwn(entry, "t")) {
       const id = entry.t;
       const template = typeof id === "string" && /^[0-9a-f]{1,64}$/.test(id)
-        ? await this.json(await this.dataPath(`templates/${id}.json`))
+        ? await this.json(await this.dataPath(`templates/${id}.json.gz`))
         : null;
       if (template === null) throw new DataError(`the template of the published entry for ${hash} is missing`);
       let award;
