@@ -27,7 +27,7 @@ from typing import Any
 
 from generator.crypto.multibase import did_key_from_public
 from generator.publish.build import build_site
-from generator.publish.verifydata import expand_entry
+from generator.publish.verifydata import expand_entry, read_gzip_json
 
 REPO = Path(__file__).resolve().parent.parent
 SALT = "0" * 32  # as long as the salts the example awards carried (32 hex digits)
@@ -70,11 +70,11 @@ def _size(data: Any) -> int:
 
 def measure(site: Path) -> list[dict[str, Any]]:
     verify = site / "verify"
-    shards = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((verify / "shards").glob("*.json"))]
+    shards = [read_gzip_json(p) for p in sorted((verify / "shards").glob("*.json.gz"))]
     index = (verify / "index.json").stat().st_size
 
     def template(tid: str) -> dict[str, Any]:  # the designs compare full entries, as the shards held them then
-        return dict(json.loads((verify / "templates" / f"{tid}.json").read_text(encoding="utf-8")))
+        return dict(read_gzip_json(verify / "templates" / f"{tid}.json.gz"))
 
     achievement = statistics.mean(p.stat().st_size for p in (verify / "achievements").glob("*.json"))
     keys = statistics.mean(p.stat().st_size for p in site.glob("issuers/*/keys.json"))

@@ -8,27 +8,28 @@ The site has two parts, measured apart and added up:
   measured file by file, less its award-dependent part (shards, templates, status lists) which is modelled
   below at a million awards.
 * **What grows with the awards** (shards, templates, status lists): the real writer
-  (:func:`generator.publish.verifydata.write_verification_data`) run on the 10k registry of signed awards with
-  the shard bits forced to make its shards at least as full as a million awards' (so each shard's fixed
-  overhead is not undercounted… it is slightly overcounted per award, a bound either way below 0.1 %). Bytes
-  per award in shards, times a million, plus the shard files' own overhead; the shard count at a million is
+  (:func:`generator.publish.verifydata.write_verification_data`) run on 10k signed awards as dense per
+  credential and per issuer as at a million (:func:`benchmarks.lookup.dense_registry`), with the shard bits
+  forced to make its shards at least as full as a million awards'. Bytes per award in shards (each shard file's
+  fixed text set apart), times a million, plus that fixed text once per shard; the shard count at a million is
   the writer's own ``shard_bits``; templates per credential as measured (their awards carry the keys and
   status lists of the sample), times 5,000, and times the ratio of status lists per issuer at a million to
   those in the sample (an award's template names its list); status lists at their fullest size, one per
   ``MIN_BITS / 2`` awards of an issuer.
 
-Sizes are the files' bytes (what a host counts), not disk blocks.
+Sizes are the files' bytes (what a host counts), not disk blocks; shards and templates are stored gzipped.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import shutil
 from pathlib import Path
 
 from benchmarks._common import Figure, Workspace, credreg, require_ok
-from benchmarks.lookup import _status_list
+from benchmarks.lookup import ISSUERS_AT_MILLION, _status_list, dense_registry
 from generator.load import load_registry
 from generator.publish import verifydata
 from generator.statuslist import MIN_BITS
@@ -63,7 +64,7 @@ def measure(ws: Workspace, *, awards: int, credentials: int) -> Figure:
     catalog_files = len(kept)
 
     # 2. The awards part, from the real writer on signed awards at a million awards' shard density.
-    sample = ws.registry("medium", issuers=40, credentials=400, awards=awards)
+    sample = dense_registry(ws, awards=awards)
     registry = load_registry(sample.root).registry
     assert registry is not None
     bits_at_million = verifydata.shard_bits(MILLION)
@@ -78,18 +79,23 @@ def measure(ws: Workspace, *, awards: int, credentials: int) -> Figure:
     finally:
         verifydata.shard_bits = original
     verify = out / "verify"
-    shards = [p.stat().st_size for p in (verify / "shards").glob("*.json")]
-    shard_overhead = len(json.dumps({"shard": "0" * -(-bits_at_million // 4), "awards": {}})) + 1
+    shards = [p.stat().st_size for p in (verify / "shards").glob("*.json.gz")]
+    # A shard's fixed bytes: its name and the gzip framing (an empty shard's file, written as the writer does).
+    empty = json.dumps({"shard": "0" * -(-bits_at_million // 4), "awards": {}}, separators=(",", ":")) + "\n"
+    shard_overhead = len(gzip.compress(empty.encode(), compresslevel=9, mtime=0))
     bytes_per_award = (sum(shards) - len(shards) * shard_overhead) / awards
     lean = full = 0
-    for shard in (verify / "shards").glob("*.json"):
-        for entry in json.loads(shard.read_text(encoding="utf-8"))["awards"].values():
+    json_bytes = 0
+    for shard in (verify / "shards").glob("*.json.gz"):
+        content = verifydata.read_gzip_json(shard)
+        json_bytes += len(json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode()) + 1
+        for entry in content["awards"].values():
             lean, full = (lean + 1, full) if "t" in entry else (lean, full + 1)
-    templates = [p.stat().st_size for p in (verify / "templates").glob("*.json")]
+    templates = [p.stat().st_size for p in (verify / "templates").glob("*.json.gz")]
     used_credentials = len(_awarded(verify))
     lists_sample = len(list(sample.root.glob("registry/issuers/*/status/*.json")))
     lists_per_issuer_sample = lists_sample / len(registry.issuers)
-    issuers_at_million = max(10, credentials // 50)
+    issuers_at_million = ISSUERS_AT_MILLION
     lists_per_issuer_million = math.ceil(MILLION / issuers_at_million / (MIN_BITS // 2))
     list_factor = max(1.0, lists_per_issuer_million / lists_per_issuer_sample)
     templates_at_million = min(MILLION, math.ceil(len(templates) / used_credentials * credentials * list_factor))
@@ -134,6 +140,7 @@ def measure(ws: Workspace, *, awards: int, credentials: int) -> Figure:
         "shard_bits_at_1m": bits_at_million,
         "shards_at_1m": shards_at_million,
         "shard_bytes_per_award": round(bytes_per_award, 1),
+        "shard_json_bytes_per_award_uncompressed": round(json_bytes / awards, 1),
         "sample_lean_entries": lean,
         "sample_full_entries": full,
         "sample_templates": len(templates),
@@ -154,11 +161,12 @@ def measure(ws: Workspace, *, awards: int, credentials: int) -> Figure:
 def _awarded(verify: Path) -> dict[str, int]:
     """Awards per credential in the written sample (from the templates and full entries of its shards)."""
     of_template = {
-        p.stem: str(json.loads(p.read_text(encoding="utf-8"))["credential"]) for p in verify.glob("templates/*.json")
+        p.name.removesuffix(".json.gz"): str(verifydata.read_gzip_json(p)["credential"])
+        for p in verify.glob("templates/*.json.gz")
     }
     counts: dict[str, int] = {}
-    for shard in verify.glob("shards/*.json"):
-        for entry in json.loads(shard.read_text(encoding="utf-8"))["awards"].values():
+    for shard in verify.glob("shards/*.json.gz"):
+        for entry in verifydata.read_gzip_json(shard)["awards"].values():
             ref = of_template[entry["t"]] if "t" in entry else str(entry["credential"])
             counts[ref] = counts.get(ref, 0) + 1
     return counts
