@@ -607,9 +607,9 @@ def expand_entry(entry: dict[str, Any], template: Callable[[str], Mapping[str, A
     found = template(str(entry["t"]))
     if found is None:
         raise TemplateError(f"template {entry['t']} is not published")
-    full = {k: v for k, v in entry.items() if k not in ("t", "v")}
-    return {"issuer": found.get("issuer"), "credential": found.get("credential"),
-            "award": rebuild(found, entry.get("v")), **full}  # fmt: skip
+    beside = {k: v for k, v in entry.items() if k not in ("t", "v", "issuer", "credential", "award")}
+    return {**beside, "issuer": found.get("issuer"), "credential": found.get("credential"),
+            "award": rebuild(found, entry.get("v"))}  # fmt: skip
 
 
 def read_entry(verify_dir: Path, digest: str, *, data_dir: Path | None = None) -> dict[str, Any] | None:

@@ -176,8 +176,9 @@ export class SiteData {
         if (!(error instanceof DataError)) throw error;
         throw new DataError(`the published entry for ${hash} cannot be rebuilt: ${error.message}`);
       }
-      const rest = Object.fromEntries(Object.entries(entry).filter(([key]) => key !== "t" && key !== "v"));
-      entry = { issuer: own(template, "issuer"), credential: own(template, "credential"), award, ...rest };
+      // Beside the award: revocation, log. What the template and the values make is never overridden.
+      const rest = Object.entries(entry).filter(([key]) => !LEAN_OWN.has(key));
+      entry = { ...Object.fromEntries(rest), issuer: own(template, "issuer"), credential: own(template, "credential"), award };
     }
     if (typeof entry.award !== "object" || entry.award === null || Array.isArray(entry.award)) {
       throw new DataError(`the published entry for ${hash} is malformed`);
@@ -221,6 +222,7 @@ export class SiteData {
   }
 }
 
+const LEAN_OWN = new Set(["t", "v", "issuer", "credential", "award"]);
 const LAST_SECOND = 253402300799; // 9999-12-31T23:59:59Z
 
 function unb64(value) {
