@@ -95,9 +95,10 @@ __all__ = [
     "write_verification_data",
 ]
 
-#: Average awards per shard, at most. A lean entry is ~0.45 KB; shard sizes are Poisson-distributed, so at one
-#: million awards (2^16 shards, 15.3 awards on average, ~35 in the fullest) a shard stays under 20 KB, and
-#: 65,536 files leave the site far below a static host's file limits.
+#: Average awards per shard, at most. A lean entry is ~0.4 KB of JSON (~0.27 KB gzipped); shard sizes are
+#: Poisson-distributed, so at one million awards (2^16 shards, 15.3 awards on average, ~35 in the fullest) a
+#: shard stays under 20 KB of JSON, and 65,536 files leave the site far below a static host's file limits
+#: (benchmarks/lookup.py, benchmarks/sitesize.py).
 TARGET_PER_SHARD = 16
 
 #: Hex digits of a template's SHA-256 that name it: 48 bits, written in every lean entry. The writer refuses
