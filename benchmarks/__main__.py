@@ -23,11 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import check, curves, docs, lookup, pr, rdfc, site, tlog
+from benchmarks import check, curves, docs, lookup, pr, rdfc, site, sitesize, tlog
 from benchmarks._common import Figure, Workspace, machine, write_json
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-FIGURES = ("check", "pr", "curves", "site", "lookup", "rdfc", "log", "log-build")
+FIGURES = ("check", "pr", "curves", "site", "size", "lookup", "rdfc", "log", "log-build")
 
 
 def _log(message: str) -> None:
@@ -86,13 +86,14 @@ def main(argv: list[str] | None = None) -> int:
         "site": lambda: [
             site.measure(ws, credentials=sizes["credentials"], small_credentials=sizes["small_credentials"])
         ],
+        "size": lambda: [sitesize.measure(ws, awards=sizes["medium"], credentials=sizes["credentials"])],
     }
     figures: list[Figure] = []
     failures: dict[str, str] = {}
     timings: dict[str, float] = {}
     try:
-        # rdfc first (it makes the 10k registry the others reuse), the slow site build last.
-        for name in ("rdfc", "check", "pr", "curves", "lookup", "log", "log-build", "site"):
+        # rdfc first (it makes the 10k registry the others reuse), the slow site build last (size reuses it).
+        for name in ("rdfc", "check", "pr", "curves", "lookup", "log", "log-build", "site", "size"):
             if name not in wanted:
                 continue
             mark = time.perf_counter()

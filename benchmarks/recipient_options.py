@@ -27,6 +27,7 @@ from typing import Any
 
 from generator.crypto.multibase import did_key_from_public
 from generator.publish.build import build_site
+from generator.publish.verifydata import expand_entry, read_gzip_json
 
 REPO = Path(__file__).resolve().parent.parent
 SALT = "0" * 32  # as long as the salts the example awards carried (32 hex digits)
@@ -69,8 +70,12 @@ def _size(data: Any) -> int:
 
 def measure(site: Path) -> list[dict[str, Any]]:
     verify = site / "verify"
-    shards = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((verify / "shards").glob("*.json"))]
+    shards = [read_gzip_json(p) for p in sorted((verify / "shards").glob("*.json.gz"))]
     index = (verify / "index.json").stat().st_size
+
+    def template(tid: str) -> dict[str, Any]:  # the designs compare full entries, as the shards held them then
+        return dict(read_gzip_json(verify / "templates" / f"{tid}.json.gz"))
+
     achievement = statistics.mean(p.stat().st_size for p in (verify / "achievements").glob("*.json"))
     keys = statistics.mean(p.stat().st_size for p in site.glob("issuers/*/keys.json"))
     status = statistics.mean(p.stat().st_size for p in site.glob("issuers/*/status/*.json"))
@@ -78,7 +83,7 @@ def measure(site: Path) -> list[dict[str, Any]]:
     for name, (rewrite, needs_achievement) in DESIGNS.items():
         entries, sizes = [], []
         for shard in shards:
-            awards = {digest: rewrite(entry) for digest, entry in shard["awards"].items()}
+            awards = {digest: rewrite(expand_entry(entry, template)) for digest, entry in shard["awards"].items()}
             entries += [len(json.dumps({d: e}, ensure_ascii=False).encode()) - 2 for d, e in awards.items()]
             sizes.append(_size({"shard": shard["shard"], "awards": awards}))
         fixed = index + keys + status + (achievement if needs_achievement else 0)

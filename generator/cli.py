@@ -391,7 +391,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from generator.publish.build import build_site
 
     log_dir = Path(args.log) if args.log else None
-    result = build_site(_root(args), Path(args.out), log_dir=log_dir, demo_log=args.demo_log)
+    data_out = Path(args.data_out) if args.data_out else None
+    result = build_site(_root(args), Path(args.out), log_dir=log_dir, demo_log=args.demo_log, data_out=data_out)
     took = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     print(f"built {result.pages} pages into {result.out} ({took})")
     return 0
@@ -584,6 +585,11 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
     build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")
     build.add_argument("--log", metavar="DIR", help="the transparency log's state, published under log/")
+    build.add_argument(
+        "--data-out",
+        metavar="DIR",
+        help="with verification_data_url set: where the data to upload goes, replaced whole (default: <out>-data)",
+    )
     build.add_argument(
         "--demo-log",
         action="store_true",

@@ -122,6 +122,27 @@ class Governance(StrictModel):
     it, published with the registry's did:web (see generator/statements.py). Without it, ``make site`` signs demo
     statements with a throwaway key, labelled as such."""
 
+    verification_data_url: str | None = Field(default=None, max_length=2048)
+    """Where the bulk of the verification data (shards, templates, achievements) is published, ending in
+    ``/``: an object store behind a CDN, for a registry too large for its static host (docs/hosting.md). The
+    build writes that data to a separate folder to upload there; absent, it is on the site under ``verify/``.
+    ``https``, or ``http`` on the loopback address to try it locally."""
+
+    @field_validator("verification_data_url")
+    @classmethod
+    def _data_url_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
+        if not (parts.scheme == "https" or local) or not parts.hostname:
+            raise ValueError("must be an https URL (or http on 127.0.0.1 or localhost, for trying it locally)")
+        if not value.endswith("/"):
+            raise ValueError("must end with '/' (e.g. https://data.credentials.example.org/verify/)")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("must not have a query, a fragment or credentials")
+        return value
+
     @field_validator("site_url")
     @classmethod
     def _site_url_shape(cls, value: str) -> str:

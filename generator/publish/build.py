@@ -68,6 +68,7 @@ def build_site(
     frames: bool = True,
     log_dir: Path | None = None,
     demo_log: bool = False,
+    data_out: Path | None = None,
 ) -> BuildResult:
     """Build the site of the registry at ``root`` into ``out`` (replaced only when the build succeeds).
 
@@ -77,6 +78,8 @@ def build_site(
     history signed by a throwaway key (:mod:`generator.transparency.demo`), labelled as such; and, for a registry
     that declares no ``registry_key``, "who defines what" statements signed by a throwaway key
     (:mod:`generator.statements`), labelled as such too.
+    ``data_out``: when the registry sets ``verification_data_url``, the folder that receives the shards,
+    templates and achievements to upload there (default: ``<out>-data``), replaced with the site.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -89,11 +92,17 @@ def build_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     stage.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by the web server
+    data_stage = None
+    if registry.governance.model.verification_data_url is not None:
+        data_out = (data_out or out.with_name(f"{out.name}-data")).resolve()
+        data_out.parent.mkdir(parents=True, exist_ok=True)
+        data_stage = Path(tempfile.mkdtemp(prefix=f".{data_out.name}.building-", dir=data_out.parent))
+        data_stage.chmod(0o755)
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         config = load_config(config_file=str(mkdocs_config_file(root)), site_dir=str(stage))
         plugin = config.plugins["credreg"]
-        plugin.registry, plugin.now = registry, now  # type: ignore[attr-defined]
+        plugin.registry, plugin.now, plugin.data_out = registry, now, data_stage  # type: ignore[attr-defined]
         plugin.demo_statements = demo_log  # type: ignore[attr-defined]  # demo "who defines what" statements too
         plugin.config.frames = frames
         mark = time.perf_counter()
@@ -110,8 +119,12 @@ def build_site(
         elif demo_log and registry.governance.model.log is None:
             _serve_demo_log(root, registry, stage / "log")
         _replace(stage, out)
+        if data_stage is not None and data_out is not None:
+            _replace(data_stage, data_out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
+        if data_stage is not None:
+            shutil.rmtree(data_stage, ignore_errors=True)
         raise
     timings["total"] = time.perf_counter() - start
     return BuildResult(out, pages, timings)

@@ -127,11 +127,13 @@ def prepare_site(
     *,
     now: dt.datetime | None = None,
     demo_statements: bool = False,
+    data_out: Path | None = None,
 ) -> PreparedSite:
-    """Write every data file into ``out`` and return the model and the pages to lay out (``demo_statements``:
-    sign the "who defines what" statements with a throwaway key when the registry declares none)."""
+    """Write every data file into ``out`` (the bulk of the verification data into ``data_out`` when the registry
+    publishes it elsewhere) and return the model and the pages to lay out (``demo_statements``: sign the "who
+    defines what" statements with a throwaway key when the registry declares none)."""
     now = now or dt.datetime.now(dt.UTC)
-    stats, revocations = write_verification_data(registry, out, now=now)
+    stats, revocations = write_verification_data(registry, out, now=now, data_out=data_out)
     _issuer_files(registry, out)
     _endorsement_files(registry, out)
     statements = _registry_statements(registry, out, now, demo=demo_statements)

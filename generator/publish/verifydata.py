@@ -2,15 +2,30 @@
 
 ``verify/index.json``
     How awards are sharded (``shard_bits``) and which DIDs belong to which registry issuer.
-``verify/shards/<name>.json``
+``verify/shards/<name>.json.gz``
     Every award whose hash starts with the same ``shard_bits`` bits. The number of bits is chosen from the
     number of awards so that a shard holds about :data:`TARGET_PER_SHARD` awards whatever the registry's
     size; bits rather than hex digits, so the shard count can double rather than grow sixteenfold. A shard
     is named by the hex digits that hold those bits, with the bits beyond them cleared. Each award's
     ``credentialSubject.achievement`` is replaced by ``{"$achievement": <sha256>}``: the achievement is most
-    of an award's bytes and is shared by all awards of one credential version.
+    of an award's bytes and is shared by all awards of one credential version. An entry is *lean*,
+    ``{"t": <template id>, "v": [<strings>]}``: what is the same in many awards (the issuer profile, the
+    proofs' constant fields, the status list's URL, the name…) is in the template, and only what differs per
+    award (id, dates, recipient hash, status index, proof values) is in the entry; or, for an award that no
+    shared template expresses exactly, *full*: ``{"issuer", "credential", "award"}``. Either may carry
+    ``"revocation"`` (the issuer's record) and ``"log"`` (the public log's record, opaque here).
+``verify/templates/<id>.json.gz``
+    ``{"issuer", "credential", "award": <skeleton>, "holes": [[<path>, <part>…]…]}``: the award with each
+    varying string replaced by ``null`` and, per hole, where it is (keys and array indexes) and what it is made
+    of (literal strings and indexes into the entry's values, concatenated). The id is the first
+    :data:`TEMPLATE_ID_DIGITS` hex digits of the SHA-256 of the template's JCS form. :func:`rebuild` is the
+    one rule (the page's ``sitedata.js`` the same); the writer keeps a lean entry only if it rebuilds the
+    award exactly, so nothing is ever guessed, and the page's award-hash check still proves the result.
 ``verify/achievements/<sha256>.json``
     Those achievements, once each; the page substitutes them back and the hash proves it is the same one.
+
+Shards and templates are stored gzipped (``.json.gz``, served as they are: the page decompresses them), as a
+static host counts stored bytes: a million awards' entries take about 275 MB so, 400 MB as plain JSON.
 ``issuers/<issuer>/keys.json``
     The issuer's keys with their validity windows, for the browser's key check.
 ``verify/records/<issuer>.json``
@@ -23,8 +38,10 @@
 The page also reads ``issuers/<issuer>/status/<n>.json``, the issuer's signed status lists, which the build
 copies from the registry byte for byte (the page verifies their ``eddsa-jcs-2022`` proofs). The registry's
 ``site_url`` only serves to recognise these URLs inside awards; the page always fetches relative to its own
-origin. A shard that does not exist must answer 404 (static hosts do): the page reads it as "no award has
-this hash".
+origin, except the bulk of the data (shards, templates, achievements) when the registry sets
+``verification_data_url``: those are then written to a separate folder (``data_out``) for object storage,
+and ``index.json`` tells the page where they are. A shard that does not exist must answer 404 (static hosts
+and object stores do): the page reads it as "no award has this hash".
 
 Everything is written in bounded memory: awards are first spread over up to 256 bucket files by hash, then
 each bucket is grouped into its shards.
@@ -32,14 +49,18 @@ each bucket is grouped into its shards.
 
 from __future__ import annotations
 
+import base64
+import copy
 import datetime as dt
+import gzip
 import hashlib
 import json
 import math
+import re
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,19 +80,64 @@ from generator.verify.records import published_records
 
 __all__ = [
     "TARGET_PER_SHARD",
+    "TEMPLATE_ID_DIGITS",
     "AwardStats",
     "PublishedAward",
+    "TemplateError",
     "credential_dates",
+    "expand_entry",
     "keys_document",
+    "read_entry",
+    "read_gzip_json",
+    "rebuild",
     "shard_bits",
     "shard_name",
     "write_verification_data",
 ]
 
-#: Average awards per shard, at most. A shard entry is ~2.4 KB (achievement factored out); shard sizes are
-#: Poisson-distributed, so at one million awards (2^18 shards, 3.8 awards on average) the fullest shard holds
-#: ~16 awards and a whole lookup stays under 64 KB.
-TARGET_PER_SHARD = 4
+#: Average awards per shard, at most. A lean entry is ~0.4 KB of JSON (~0.27 KB gzipped); shard sizes are
+#: Poisson-distributed, so at one million awards (2^16 shards, 15.3 awards on average, ~35 in the fullest) a
+#: shard stays under 20 KB of JSON, and 65,536 files leave the site far below a static host's file limits
+#: (benchmarks/lookup.py, benchmarks/sitesize.py).
+TARGET_PER_SHARD = 16
+
+#: Hex digits of a template's SHA-256 that name it: 48 bits, written in every lean entry. The writer refuses
+#: two different templates with the same id (it would then write full entries); the page's award-hash check
+#: proves whatever the template gives.
+TEMPLATE_ID_DIGITS = 12
+
+#: Where, in an award, the strings that differ from award to award are (``*``: any array index). Only these
+#: become holes: everything else is the template's. A guess about awards, never about one award: the writer
+#: keeps a lean entry only when it rebuilds the award exactly.
+_VARYING: tuple[tuple[str, ...], ...] = (
+    ("id",),
+    ("validFrom",),
+    ("validUntil",),
+    ("awardedDate",),
+    ("issuanceDate",),
+    ("expirationDate",),
+    ("credentialSubject", "id"),
+    ("credentialSubject", "identifier", "*", "identityHash"),
+    ("credentialSubject", "identifier", "*", "salt"),
+    ("evidence", "*", "id"),
+    ("credentialStatus", "id"),
+    ("credentialStatus", "statusListIndex"),
+    ("proof", "created"),
+    ("proof", "proofValue"),
+    ("proof", "*", "created"),
+    ("proof", "*", "proofValue"),
+)
+
+#: Prefixes a varying string often has that stay in the template, so as not to repeat them in every entry; and
+#: a URL's folder (evidence in one portfolio; a different folder only makes another template).
+_PREFIXES = ("urn:uuid:", "sha256$")
+
+
+def _prefix(text: str) -> str:
+    known = next((p for p in _PREFIXES if text.startswith(p) and len(text) > len(p)), "")
+    if not known and text.startswith(("https://", "http://")) and text.rfind("/") > text.find("//") + 2:
+        known = text[: text.rfind("/") + 1]
+    return known if len(text) > len(known) else ""
 
 
 def shard_bits(count: int) -> int:
@@ -159,25 +225,51 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _write_gzip(path: Path, text: str) -> None:
+    """A file stored compressed (``.json.gz``): a host counts the bytes it stores, and a million awards' entries
+    (signatures, hashes) take about two thirds of their size in gzip. The same bytes for the same text."""
+    path.write_bytes(gzip.compress(text.encode(), compresslevel=9, mtime=0))
+
+
+def read_gzip_json(path: Path) -> Any:
+    """A ``.json.gz`` file the writer wrote (shards, templates)."""
+    return json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+
+
 def write_verification_data(
-    registry: Registry, out: Path, *, now: dt.datetime | None = None
+    registry: Registry,
+    out: Path,
+    *,
+    now: dt.datetime | None = None,
+    log_records: Mapping[str, Any] | None = None,
+    data_out: Path | None = None,
 ) -> tuple[AwardStats, dict[str, list[PublishedAward]]]:
-    """Write shards, achievements, the index and key documents under ``out``; return award statistics and
-    each issuer's revocations (newest first)."""
+    """Write shards, templates, achievements, the index and key documents under ``out``; return award
+    statistics and each issuer's revocations (newest first).
+
+    ``log_records``: award hash → the public log's record of it, written beside the award as the entry's
+    ``"log"`` (the page reads it as it is). ``data_out``: where shards, templates and achievements go when the
+    registry publishes them at its ``verification_data_url`` (default: ``<out>-data``); without that URL they
+    are in ``out/verify/``."""
     now = now or dt.datetime.now(dt.UTC)
     verify_dir = out / "verify"
+    data_url = registry.governance.model.verification_data_url
+    data_dir = verify_dir if data_url is None else (data_out or out.with_name(f"{out.name}-data"))
+    if data_url is not None and data_dir.exists():
+        shutil.rmtree(data_dir)  # the data of one build, whole: nothing stale left to sync
     revocations = {
         issuer: {str(e.get("award")): e for _, e in read_revocations(layout.revocations_path(registry.root, issuer))}
         for issuer in registry.issuers
     }
     stats = AwardStats()
     revoked_lists: dict[str, list[PublishedAward]] = {issuer: [] for issuer in registry.issuers}
-    achievements = _Achievements(verify_dir / "achievements")
+    achievements = _Achievements(data_dir / "achievements")
 
     # One pass over the awards into 256 buckets by the hash's first byte; the number of shard bits is known
     # only once every award is counted. Buckets are then grouped into shards, one bucket (or, for registries
     # with fewer than 256 shards, one shard's run of buckets) in memory at a time.
     with tempfile.TemporaryDirectory(prefix="credreg-shards-") as tmp:
+        templates = _Templates(Path(tmp) / "templates")
         buckets = [Path(tmp) / f"{i:02x}.jsonl" for i in range(256)]
         handles = [b.open("w", encoding="utf-8") for b in buckets]
         try:
@@ -204,20 +296,24 @@ def write_verification_data(
                     until = parse_time(award.get("validUntil"))
                     if until is not None and until < now:
                         stats.expired[ref] += 1
-                entry = _shard_entry(award, issuer, ref, revocation, achievements)
+                entry = _shard_entry(award, issuer, ref, revocation, achievements, templates)
+                if log_records is not None and digest in log_records:
+                    entry["log"] = log_records[digest]
                 handles[int(digest[:2], 16)].write(json.dumps([digest, entry], separators=(",", ":")) + "\n")
         finally:
             for handle in handles:
                 handle.close()
         bits = shard_bits(stats.total)
-        shards_dir = verify_dir / "shards"
+        shards_dir = data_dir / "shards"
         if shards_dir.exists():
             shutil.rmtree(shards_dir)
         shards_dir.mkdir(parents=True)
         shard_count = 0
-        for name, awards in _shards(buckets, bits):
-            _write_json(shards_dir / f"{name}.json", {"shard": name, "awards": awards})
+        for name, awards in _shards(buckets, bits, templates):
+            text = json.dumps({"shard": name, "awards": awards}, separators=(",", ":"), ensure_ascii=False)
+            _write_gzip(shards_dir / f"{name}.json.gz", text + "\n")
             shard_count += 1
+        templates.publish(data_dir / "templates")
 
     issuers_by_did = {registry.issuer_did(i): i for i in registry.issuers}
     write_json_atomic(
@@ -229,6 +325,8 @@ def write_verification_data(
             "awards": stats.total,
             "shard_bits": bits,
             "shards": shard_count,
+            # Where shards, templates and achievements are (ending in "/"); null: verify/ on this site.
+            "data_url": data_url,
             "issuers": issuers_by_did,
             # The contexts the verifier knows (never fetched) and the one an award of this registry carries.
             "contexts": sorted(ContextStore.bundled()),
@@ -265,8 +363,225 @@ class _Achievements:
         return digest
 
 
+class TemplateError(ValueError):
+    """A template and values that do not make an award (a malformed or tampered template or entry)."""
+
+
+def rebuild(template: Mapping[str, Any], values: Any) -> Any:
+    """The award a lean entry stands for: the template's skeleton with each hole filled in. The one rule,
+    the page's ``sitedata.js`` ``rebuild`` the same; raises :class:`TemplateError` on anything malformed."""
+    skeleton, holes = template.get("award"), template.get("holes")
+    if not isinstance(holes, list) or not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise TemplateError("a template needs holes and an entry string values")
+    award = copy.deepcopy(skeleton)
+    for hole in holes:
+        if not isinstance(hole, list) or len(hole) < 2 or not isinstance(hole[0], list) or not hole[0]:
+            raise TemplateError(f"malformed hole {hole!r}")
+        path, parts = hole[0], hole[1:]
+        text: list[str] = []
+        for part in parts:
+            if isinstance(part, str):
+                text.append(part)
+            elif type(part) is int and 0 <= part < len(values):
+                text.append(values[part])
+            elif (
+                isinstance(part, list) and len(part) == 2 and isinstance(part[0], str)
+                and type(part[1]) is int and 0 <= part[1] < len(values)
+            ):  # fmt: skip
+                text.append(_decode(part[0], values[part[1]]))
+            else:
+                raise TemplateError(f"hole part {part!r} is neither a string nor a value's index")
+        parent: Any = award
+        for step in path[:-1]:
+            parent = _step(parent, step)
+        _step(parent, path[-1])  # the hole must be there already: a template only fills, never adds
+        parent[path[-1]] = "".join(text)
+    return award
+
+
+def _step(node: Any, key: Any) -> Any:
+    if isinstance(node, dict) and isinstance(key, str) and key in node:
+        return node[key]
+    if isinstance(node, list) and type(key) is int and 0 <= key < len(node):
+        return node[key]
+    raise TemplateError(f"a hole's path step {key!r} is not in the template")
+
+
+def _varying_leaves(award: dict[str, Any]) -> list[tuple[list[str | int], str]]:
+    """The (path, string) of every varying leaf the award has, in pattern order."""
+    found: list[tuple[list[str | int], str]] = []
+
+    def walk(node: Any, pattern: tuple[str, ...], path: list[str | int]) -> None:
+        if not pattern:
+            if isinstance(node, str):
+                found.append((path, node))
+            return
+        head, rest = pattern[0], pattern[1:]
+        if head == "*":
+            if isinstance(node, list):
+                for i, item in enumerate(node):
+                    walk(item, rest, [*path, i])
+        elif isinstance(node, dict) and head in node:
+            walk(node[head], rest, [*path, head])
+
+    for pattern in _VARYING:
+        walk(award, pattern, [])
+    return found
+
+
+def _templated(compact: dict[str, Any], issuer: str, ref: str) -> tuple[dict[str, Any], list[str]]:
+    """Split an award (achievement already factored out) into a template and its values."""
+    leaves = []
+    skeleton = copy.deepcopy(compact)
+    for path, text in _varying_leaves(compact):
+        parent: Any = skeleton
+        for step in path[:-1]:
+            parent = parent[step]
+        parent[path[-1]] = None
+        prefix = _prefix(text)
+        leaves.append((path, prefix, text[len(prefix) :]))
+    rests = {rest for _, _, rest in leaves}
+
+    def made_of(rest: str) -> str | None:
+        # A string that is a literal, a separator and another leaf's string (a status entry's id is the list's
+        # URL, "#" and its index) repeats only the literal: the same in every award of the list.
+        inner = next((r for r in sorted(rests) if r and rest.endswith(r) and rest[: -len(r)][-1:] in ("#", "/")), None)
+        return None if inner is None or made_of(inner) is not None else inner  # one level only
+
+    values: list[str] = []
+    refs: dict[str, Any] = {}  # a string → how a hole names it: its value's index, or [codec, index]
+    for _, _, rest in leaves:  # in pattern order, whatever their lengths, so that awards alike share a template
+        if made_of(rest) is None and rest not in refs:
+            codec, value = _encode(rest)
+            refs[rest] = len(values) if codec is None else [codec, len(values)]
+            values.append(value)
+    holes: list[list[Any]] = []
+    for path, prefix, rest in leaves:
+        inner = made_of(rest)
+        parts: list[Any] = [prefix, refs[rest]] if inner is None else [prefix + rest[: -len(inner)], refs[inner]]
+        holes.append([path, *(p for p in parts if p != "")])
+    return {"issuer": issuer, "credential": ref, "award": skeleton, "holes": holes}, values
+
+
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_HEX = re.compile(r"(?:[0-9a-f]{2}){16,}")
+_BASE36 = re.compile(r"0|[1-9a-z][0-9a-z]*")
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise TemplateError("a value is not base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:
+        raise TemplateError("a value is not canonical base64url")
+    return data
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+        if number == 0:
+            return digits
+
+
+def _decode(codec: str, value: str) -> str:
+    """A value stored compactly, as the award has it: ``hex`` (bytes as base64url, written in lowercase hex),
+    ``uuid`` (16 bytes as base64url, written 8-4-4-4-12), ``time`` (seconds since 1970 in base 36, written
+    ``YYYY-MM-DDTHH:MM:SSZ``). The page's ``sitedata.js`` ``decode`` is the same."""
+    if codec == "hex":
+        return _unb64(value).hex()
+    if codec == "uuid":
+        data = _unb64(value)
+        if len(data) != 16:
+            raise TemplateError("a uuid value is not 16 bytes")
+        h = data.hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    if codec == "time":
+        if not _BASE36.fullmatch(value) or int(value, 36) > _LAST_SECOND:
+            raise TemplateError("a time value is not base 36 seconds")
+        return dt.datetime.fromtimestamp(int(value, 36), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    raise TemplateError(f"unknown codec {codec!r}")
+
+
+def _encode(text: str) -> tuple[str | None, str]:
+    """The codec and compact value for a string, if one gives it back exactly; else (None, the string)."""
+    if _TIME.fullmatch(text):
+        try:
+            seconds = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC).timestamp()
+        except ValueError:
+            seconds = -1
+        candidate: tuple[str, str] | None = ("time", _base36(int(seconds))) if 0 <= seconds <= _LAST_SECOND else None
+    elif _UUID.fullmatch(text):
+        candidate = ("uuid", _b64(bytes.fromhex(text.replace("-", ""))))
+    elif _HEX.fullmatch(text):
+        candidate = ("hex", _b64(bytes.fromhex(text)))
+    else:
+        candidate = None
+    if candidate is not None and _decode(*candidate) == text:
+        return candidate
+    return None, text
+
+
+class _Templates:
+    """Templates seen so far, on disk (a registry of odd awards could have as many as awards), with how many
+    entries use each: one used by a single award is not worth a file, and that entry is written full."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True)
+        self.folder = folder
+        self.uses: dict[str, int] = defaultdict(int)
+        self.ids: dict[bytes, str] = {}
+        """Digest of a template's JSON text (cheap) → its id (the JCS form's SHA-256: not cheap)."""
+        self.digests: dict[str, str] = {}
+        """id → the whole SHA-256, to refuse two templates with one id."""
+
+    def add(self, template: dict[str, Any]) -> str | None:
+        text = json.dumps(template, separators=(",", ":"), ensure_ascii=False)
+        key = hashlib.sha256(text.encode()).digest()
+        tid = self.ids.get(key)
+        if tid is None:
+            digest = hashlib.sha256(canonicalize(template)).hexdigest()
+            tid = digest[:TEMPLATE_ID_DIGITS]
+            if self.digests.setdefault(tid, digest) != digest:
+                return None  # two templates, one id: never in practice; the entry is then written full
+            self.ids[key] = tid
+            _write_gzip(self.folder / f"{tid}.json.gz", text + "\n")
+        self.uses[tid] += 1
+        return tid
+
+    def load(self, tid: str) -> dict[str, Any]:
+        return dict(read_gzip_json(self.folder / f"{tid}.json.gz"))
+
+    def publish(self, folder: Path) -> None:
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        for tid, count in self.uses.items():
+            if count > 1:
+                shutil.copyfile(self.folder / f"{tid}.json.gz", folder / f"{tid}.json.gz")
+
+
+def _same(a: Any, b: Any) -> bool:
+    # Type-exact JSON equality (Python's == has 1 == 1.0 == True).
+    return json.dumps(a, sort_keys=True, ensure_ascii=False) == json.dumps(b, sort_keys=True, ensure_ascii=False)
+
+
 def _shard_entry(
-    award: dict[str, Any], issuer: str, ref: str, revocation: dict[str, Any] | None, achievements: _Achievements
+    award: dict[str, Any],
+    issuer: str,
+    ref: str,
+    revocation: dict[str, Any] | None,
+    achievements: _Achievements,
+    templates: _Templates,
 ) -> dict[str, Any]:
     compact = dict(award)  # the award itself stays as signed; only these two levels are replaced
     subject = compact.get("credentialSubject")
@@ -275,20 +590,59 @@ def _shard_entry(
             **subject,
             "achievement": {"$achievement": achievements.add(subject["achievement"])},
         }
-    entry: dict[str, Any] = {"issuer": issuer, "credential": ref, "award": compact}
+    template, values = _templated(compact, issuer, ref)
+    tid = templates.add(template) if _same(rebuild(template, values), compact) else None
+    entry: dict[str, Any] = (
+        {"t": tid, "v": values} if tid is not None else {"issuer": issuer, "credential": ref, "award": compact}
+    )
     if revocation is not None:
         entry["revocation"] = revocation
     return entry
 
 
-def _shards(buckets: list[Path], bits: int) -> Iterator[tuple[str, dict[str, Any]]]:
+def expand_entry(entry: dict[str, Any], template: Callable[[str], Mapping[str, Any] | None]) -> dict[str, Any]:
+    """A shard entry as the page reads it: ``{issuer, credential, award, revocation?, log?}``, a lean entry's
+    award rebuilt from its template (``template(id)``; achievements stay ``{"$achievement": sha}``)."""
+    if "t" not in entry:
+        return entry
+    found = template(str(entry["t"]))
+    if found is None:
+        raise TemplateError(f"template {entry['t']} is not published")
+    beside = {k: v for k, v in entry.items() if k not in ("t", "v", "issuer", "credential", "award")}
+    return {**beside, "issuer": found.get("issuer"), "credential": found.get("credential"),
+            "award": rebuild(found, entry.get("v"))}  # fmt: skip
+
+
+def read_entry(verify_dir: Path, digest: str, *, data_dir: Path | None = None) -> dict[str, Any] | None:
+    """The expanded entry of an award hash in published data: the site's ``verify/`` and, when the registry
+    publishes it elsewhere, the folder of shards, templates and achievements."""
+    data_dir = data_dir or verify_dir
+    bits = json.loads((verify_dir / "index.json").read_text(encoding="utf-8"))["shard_bits"]
+    shard = data_dir / "shards" / f"{shard_name(digest, bits)}.json.gz"
+    if not shard.exists():
+        return None
+    entry = read_gzip_json(shard)["awards"].get(digest)
+    if entry is None:
+        return None
+
+    def template(tid: str) -> dict[str, Any] | None:
+        path = data_dir / "templates" / f"{tid}.json.gz"
+        return dict(read_gzip_json(path)) if path.exists() else None
+
+    return expand_entry(entry, template)
+
+
+def _shards(buckets: list[Path], bits: int, templates: _Templates) -> Iterator[tuple[str, dict[str, Any]]]:
     """Shards (name → {hash: entry}) in name order, each in hash order. With 8 bits or more a shard lies
-    within one bucket; with fewer, a shard is a run of whole buckets."""
+    within one bucket; with fewer, a shard is a run of whole buckets. A lean entry whose template no other
+    award shares is written full."""
     groups: dict[str, dict[str, Any]] = defaultdict(dict)
     for number, bucket in enumerate(buckets):
         with bucket.open(encoding="utf-8") as fh:
             for line in fh:
                 digest, entry = json.loads(line)
+                if "t" in entry and templates.uses[entry["t"]] < 2:
+                    entry = expand_entry(entry, templates.load)
                 groups[shard_name(digest, bits)][digest] = entry
         following = shard_name(f"{number + 1:02x}".ljust(64, "0"), bits) if number + 1 < len(buckets) else None
         for name in sorted(groups):

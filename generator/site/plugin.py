@@ -7,6 +7,8 @@ generated pages (outside the navigation tree) and the site's static assets.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import datetime as dt
 from html import escape
 from pathlib import Path
@@ -92,6 +94,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.now: dt.datetime | None = None
         self.demo_statements = False
         """Set by :func:`generator.publish.build.build_site` for ``--demo-log`` (see :mod:`generator.statements`)."""
+        self.data_out: Path | None = None
+        """Where shards, templates and achievements go when the registry sets ``verification_data_url``."""
         self.prepared: PreparedSite | None = None
         self.files: Files | None = None
         self.frames: dict[str, Frame] = {}
@@ -116,6 +120,10 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         first_paragraph = governance.description.split("\n\n", 1)[0].replace("\n", " ")
         config.site_description = Markup.escape(first_paragraph.replace("*", "").replace("`", "").strip())
         config.extra["csp"] = CSP
+        if governance.verification_data_url:  # the page fetches the bulk of its data from there (object storage)
+            parts = urlsplit(governance.verification_data_url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            config.extra["csp"] = CSP.replace("connect-src 'self'", f"connect-src 'self' {origin}")
         # No repo_url: Material's repository widget would call the GitHub API from every visitor's browser.
         if governance.repository:
             repo = Markup.escape(governance.repository)
@@ -126,7 +134,12 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         registry = self._registry(config)
         # The site directory was just cleaned: data files go in now, pages are written after.
         self.prepared = prepare_site(
-            registry, Path(config.site_dir), _verify_fragment, now=self.now, demo_statements=self.demo_statements
+            registry,
+            Path(config.site_dir),
+            _verify_fragment,
+            now=self.now,
+            demo_statements=self.demo_statements,
+            data_out=self.data_out,
         )
         for path in sorted(ASSETS_DIR.rglob("*")):
             if path.is_file() and not path.name.startswith("."):

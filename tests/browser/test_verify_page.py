@@ -32,7 +32,7 @@ from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.load import load_registry
 from generator.models import LifecycleStatus
-from generator.publish.verifydata import shard_name
+from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
 from generator.verify.results import plain_day
@@ -556,6 +556,9 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
         if req.url.startswith(site.url) and req.resource_type in ("fetch", "xhr"):
             fetched.append(req.url.removeprefix(site.url))
 
+    shard = f"verify/shards/{shard_name(example.hash, index['shard_bits'])}.json.gz"
+    entry = read_gzip_json(site.root / shard)["awards"][example.hash]
+    template = [f"verify/templates/{entry['t']}.json.gz"] if "t" in entry else []  # a lean entry's, once per page
     vpage.on("request", record)
     open_verify(vpage, site, example.hash)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "revoked"
@@ -563,7 +566,8 @@ def test_a_lookup_fetches_only_the_files_it_needs(vpage: Any, site: Site, exampl
     assert data == sorted(
         [
             "verify/index.json",
-            f"verify/shards/{shard_name(example.hash, index['shard_bits'])}.json",
+            shard,
+            *template,
             f"verify/achievements/{achievement_sha}.json",
             f"verify/records/{issuer}.json",
             f"issuers/{issuer}/keys.json",

@@ -112,6 +112,27 @@ def test_governance_site_url(site_url: str, words: str) -> None:
     assert any(words in msg for _, msg in found), found
 
 
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://data.r.example/verify", "must end with '/'"),
+        ("http://data.r.example/verify/", "must be an https URL"),
+        ("ftp://localhost/", "must be an https URL"),
+        ("https://data.r.example/?x=1/", "must not have a query"),
+        ("https://u:p@data.r.example/", "must not have a query, a fragment or credentials"),
+    ],
+)
+def test_governance_verification_data_url(url: str, words: str) -> None:
+    found = errors(Governance, {**GOVERNANCE, "verification_data_url": url})
+    assert any(words in msg for _, msg in found), found
+
+
+@pytest.mark.parametrize("url", ["https://data.r.example/verify/", "http://127.0.0.1:8123/", "http://localhost/d/"])
+def test_governance_verification_data_url_accepted(url: str) -> None:
+    assert Governance.model_validate({**GOVERNANCE, "verification_data_url": url}).verification_data_url == url
+    assert Governance.model_validate(GOVERNANCE).verification_data_url is None
+
+
 def test_governance_maintainers_unique_case_insensitively() -> None:
     found = errors(Governance, {**GOVERNANCE, "maintainers": ["Alice", "alice"]})
     assert found == [("maintainers", "Value error, listed more than once: alice")]

@@ -3,9 +3,12 @@ bucket size (a byte of the hash): every award in exactly the shard its hash name
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +16,13 @@ from generator.awards import iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.load import load_registry
 from generator.publish import verifydata
-from generator.publish.verifydata import shard_name, write_verification_data
+from generator.publish.verifydata import (
+    TEMPLATE_ID_DIGITS,
+    read_entry,
+    read_gzip_json,
+    shard_name,
+    write_verification_data,
+)
 from tests.conftest import REPO
 
 
@@ -33,15 +42,86 @@ def test_every_award_is_in_the_shard_its_hash_names(
     assert stats.total == len(hashes) == 332
     index = json.loads((tmp_path / "verify" / "index.json").read_text())
     assert index["shard_bits"] == bits
-    files = sorted((tmp_path / "verify" / "shards").glob("*.json"))
+    files = sorted((tmp_path / "verify" / "shards").glob("*.json.gz"))
     assert index["shards"] == len(files) == len({shard_name(h, bits) for h in hashes})
     seen: set[str] = set()
     for file in files:
-        shard = json.loads(file.read_text())
-        assert shard["shard"] == file.stem
+        shard = read_gzip_json(file)
+        assert shard["shard"] == file.name.removesuffix(".json.gz")
         assert list(shard["awards"]) == sorted(shard["awards"])
-        assert all(shard_name(h, bits) == file.stem for h in shard["awards"])
+        assert all(shard_name(h, bits) == shard["shard"] for h in shard["awards"])
         seen.update(shard["awards"])
     assert seen == hashes
     for digest in (tmp_path / "verify" / "achievements").glob("*.json"):
         assert hashlib.sha256(canonicalize(json.loads(digest.read_text()))).hexdigest() == digest.stem
+
+
+def _award_of(verify: Path, digest: str, data: Path | None = None) -> dict[str, Any]:
+    """The award as the page reassembles it: the entry rebuilt, the achievement substituted back."""
+    entry = read_entry(verify, digest, data_dir=data)
+    assert entry is not None
+    award = entry["award"]
+    subject = award["credentialSubject"]
+    sha = subject["achievement"]["$achievement"]
+    subject["achievement"] = json.loads(((data or verify) / "achievements" / f"{sha}.json").read_text())
+    return dict(award)
+
+
+def test_every_entry_rebuilds_exactly_the_signed_award(tmp_path: Path, hashes: set[str]) -> None:
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    write_verification_data(registry, tmp_path)
+    verify = tmp_path / "verify"
+    entries = {d: e for f in (verify / "shards").glob("*.json.gz") for d, e in read_gzip_json(f)["awards"].items()}
+    assert set(entries) == hashes
+    for digest in hashes:
+        assert hashlib.sha256(canonicalize(_award_of(verify, digest))).hexdigest() == digest
+    lean = [e for e in entries.values() if "t" in e]
+    assert len(lean) > len(entries) / 2  # most awards are alike
+    # A template is published only when several entries share it; an award alone with its template is full.
+    uses = Counter(e["t"] for e in lean)
+    published = {p.name.removesuffix(".json.gz") for p in (verify / "templates").glob("*.json.gz")}
+    assert published == set(uses)
+    assert min(uses.values()) >= 2
+    for tid in published:
+        template = read_gzip_json(verify / "templates" / f"{tid}.json.gz")
+        assert hashlib.sha256(canonicalize(template)).hexdigest().startswith(tid)
+        assert len(tid) == TEMPLATE_ID_DIGITS
+    # Lean entries carry only strings that differ per award: far smaller than the full ones (revocations aside).
+    size: dict[bool, list[int]] = {True: [], False: []}
+    for entry in entries.values():
+        size["t" in entry].append(len(json.dumps({k: v for k, v in entry.items() if k != "revocation"})))
+    assert max(size[True]) * 4 < min(size[False])
+
+
+def test_an_award_no_template_expresses_is_written_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer never trusts its split: when rebuilding would not give the award back, the entry is full."""
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    monkeypatch.setattr(verifydata, "rebuild", lambda template, values: {"not": "the award"})
+    write_verification_data(registry, tmp_path)
+    verify = tmp_path / "verify"
+    for shard in (verify / "shards").glob("*.json.gz"):
+        for digest, entry in read_gzip_json(shard)["awards"].items():
+            assert set(entry) <= {"issuer", "credential", "award", "revocation"}
+            assert hashlib.sha256(canonicalize(_award_of(verify, digest))).hexdigest() == digest
+    assert not list((verify / "templates").iterdir())
+
+
+def test_with_a_data_url_the_bulk_of_the_data_goes_to_its_own_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hashes: set[str]
+) -> None:
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    url = "https://data.example.org/verify/"
+    model = registry.governance.model.model_copy(update={"verification_data_url": url})
+    monkeypatch.setattr(registry, "governance", dataclasses.replace(registry.governance, model=model))
+    data = tmp_path / "data"
+    write_verification_data(registry, tmp_path / "site", data_out=data)
+    index = json.loads((tmp_path / "site" / "verify" / "index.json").read_text())
+    assert index["data_url"] == url
+    assert sorted(p.name for p in (tmp_path / "site" / "verify").iterdir()) == ["index.json", "records"]
+    assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
+    assert len(list((data / "shards").glob("*.json.gz"))) == index["shards"]
+    for digest in sorted(hashes)[:20]:
+        assert hashlib.sha256(canonicalize(_award_of(tmp_path / "site" / "verify", digest, data))).hexdigest() == digest

@@ -47,7 +47,7 @@ def test_every_credential_has_its_page_and_machine_readable_forms(site: Path) ->
 
 def test_verification_data_keys_dids_and_status_lists(site: Path) -> None:
     assert (site / "verify" / "index.json").is_file()
-    assert list((site / "verify" / "shards").glob("*.json"))
+    assert list((site / "verify" / "shards").glob("*.json.gz"))
     assert list((site / "verify" / "achievements").glob("*.json"))
     for issuer in (REPO / "registry" / "issuers").iterdir():
         assert (site / "issuers" / issuer.name / "keys.json").is_file()

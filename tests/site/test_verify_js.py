@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gzip
 import json
 import shutil
 import subprocess
@@ -40,7 +41,17 @@ from generator.crypto.multibase import did_key_from_public
 from generator.errors import CryptoError
 from generator.load import load_registry
 from generator.openbadges import identity_hash, parse_verification_link
-from generator.publish.verifydata import shard_bits, shard_name, write_verification_data
+from generator.publish import verifydata
+from generator.publish.verifydata import (
+    TARGET_PER_SHARD,
+    TemplateError,
+    read_entry,
+    read_gzip_json,
+    rebuild,
+    shard_bits,
+    shard_name,
+    write_verification_data,
+)
 from generator.registry import Registry
 from generator.verify import Verifier
 from generator.verify.policies import default_policies
@@ -56,13 +67,17 @@ RUNNER = r"""
 import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { canonicalize, parseJSON } from "./verify/jcs.js";
-import { DataError, SiteData, shardName } from "./verify/sitedata.js";
+import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
 import { Verifier, conclude, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
 
 const sites = new Map();
 
 async function handle(req) {
   if (req.op === "shard") return { name: shardName(req.hash, req.bits) };
+  if (req.op === "rebuild") {
+    try { return { award: rebuild(req.template, req.values) }; }
+    catch (error) { if (error instanceof DataError) return { refused: error.message }; throw error; }
+  }
   if (req.op === "link") {
     try { return parseLinkInput(req.text); }
     catch (error) { return { refused: String(error.message) }; }
@@ -72,12 +87,13 @@ async function handle(req) {
     catch (error) { return { ok: false, error: String(error.message) }; }
   }
   if (!sites.has(req.root)) {  // one SiteData per published site, as one page keeps one
-    const load = async (path) => {
-      try { return await readFile(req.root + path, "utf8"); }
+    const load = async (path, { binary = false } = {}) => {
+      try { return binary ? new Uint8Array(await readFile(req.root + path)) : await readFile(req.root + path, "utf8"); }
       catch (error) { if (error.code === "ENOENT") return null; throw error; }
     };
     sites.set(req.root, new SiteData("https://site.test/", load));
   }
+  if (req.op === "entry") return { entry: await sites.get(req.root).entry(req.hash) };
   const verifier = new Verifier(sites.get(req.root), () => new Date(req.now));
   const outcome = req.hash ? await verifier.byHash(req.hash) : await verifier.byDocument(parseAwardJSON(req.text));
   if (outcome.kind !== "verified") return { kind: outcome.kind };
@@ -154,7 +170,9 @@ def test_the_page_names_shards_as_the_build_does(node: Node) -> None:
             assert node.ask(op="shard", hash=digest, bits=bits)["name"] == shard_name(digest, bits)
     assert shard_name("ff" * 32, 18) == "ffffc"
     assert shard_name("abcdef" + "0" * 58, 17) == "abcd8"
-    assert (shard_bits(332), shard_bits(1_000_000)) == (7, 18)
+    for count in (332, 10_000, 1_000_000):  # the fewest bits that keep shards at the target size on average
+        bits = shard_bits(count)
+        assert count / 2**bits <= TARGET_PER_SHARD < count / 2 ** (bits - 1)
 
 
 # --- JCS -------------------------------------------------------------------------------------------------------
@@ -422,27 +440,179 @@ def test_a_changed_award_is_invalid_like_in_python(node: Node, scenarios: dict[s
 
 
 def _edit_json(path: Path, change: Callable[[Any], None]) -> None:
-    data = json.loads(path.read_text())
+    data = read_gzip_json(path) if path.suffix == ".gz" else json.loads(path.read_text())
     change(data)
-    path.write_text(json.dumps(data))
+    text = json.dumps(data)
+    path.write_bytes(gzip.compress(text.encode())) if path.suffix == ".gz" else path.write_text(text)
 
 
 def _shard(site: Path, digest: str) -> Path:
     index = json.loads((site / "verify" / "index.json").read_text())
-    return site / "verify" / "shards" / f"{shard_name(digest, index['shard_bits'])}.json"
+    return site / "verify" / "shards" / f"{shard_name(digest, index['shard_bits'])}.json.gz"
 
 
-def test_an_altered_shard_entry_is_not_the_award(node: Node, scenarios: dict[str, Any]) -> None:
-    site, digest = scenarios["site"], award_hash(scenarios["awards"]["fresh"])
-    _edit_json(_shard(site, digest), lambda d: d["awards"][digest]["award"].update(name="Changed"))
+def _lean_and_full(site: Path) -> dict[str, str]:
+    """An award hash of each kind of shard entry (lean: rebuilt from a template; full: the award itself)."""
+    found: dict[str, str] = {}
+    for shard in sorted((site / "verify" / "shards").glob("*.json.gz")):
+        for digest, entry in read_gzip_json(shard)["awards"].items():
+            found.setdefault("lean" if "t" in entry else "full", digest)
+    assert set(found) == {"lean", "full"}, found  # the scenarios have both: odd awards, and several alike
+    return found
+
+
+def _alter_entry(entry: dict[str, Any]) -> None:
+    if "t" in entry:
+        last = entry["v"][-1]  # a signature, stored as it is
+        entry["v"][-1] = last[:-1] + ("2" if last.endswith("1") else "1")
+    else:
+        entry["award"]["name"] = "Changed"
+
+
+@pytest.mark.parametrize("kind", ["lean", "full"])
+def test_an_altered_shard_entry_is_not_the_award(node: Node, scenarios: dict[str, Any], kind: str) -> None:
+    site = scenarios["site"]
+    digest = _lean_and_full(site)[kind]
+    _edit_json(_shard(site, digest), lambda d: _alter_entry(d["awards"][digest]))
     reply = _ask(node, site, hash=digest)
     assert reply["verdict"] == "invalid"
     assert reply["checks"]["hash"][0] == "failed"
 
 
+def test_a_host_that_decompresses_the_files_itself_still_serves_the_page(
+    node: Node, scenarios: dict[str, Any]
+) -> None:
+    """A host (or CDN) that sends ``.json.gz`` files with ``Content-Encoding: gzip`` has the browser hand the
+    page the JSON itself: the page reads it as such."""
+    site = scenarios["site"]
+    for path in site.glob("verify/*/*.json.gz"):
+        path.write_bytes(gzip.decompress(path.read_bytes()))
+    lean = _lean_and_full_plain(site)
+    for name in ("fresh", "revoked"):
+        expected = Verifier(scenarios["registry"]).verify(scenarios["awards"][name], now=NOW)
+        assert_agrees(expected, _ask(node, site, hash=award_hash(scenarios["awards"][name])), name)
+    assert _ask(node, site, hash=lean)["checks"]["hash"][0] == "passed"
+
+
+def _lean_and_full_plain(site: Path) -> str:
+    for shard in sorted((site / "verify" / "shards").glob("*.json.gz")):
+        for digest, entry in json.loads(shard.read_text())["awards"].items():
+            if "t" in entry:
+                return str(digest)
+    raise AssertionError("no lean entry")
+
+
+def test_an_altered_template_is_not_the_award(node: Node, scenarios: dict[str, Any]) -> None:
+    site = scenarios["site"]
+    digest = _lean_and_full(site)["lean"]
+    template = read_gzip_json(_shard(site, digest))["awards"][digest]["t"]
+    _edit_json(site / "verify" / "templates" / f"{template}.json.gz", lambda d: d["award"].update(name="Changed"))
+    reply = _ask(node, site, hash=digest)
+    assert reply["verdict"] == "invalid"
+    assert reply["checks"]["hash"][0] == "failed"
+
+
+@pytest.mark.parametrize(
+    "hole",
+    [
+        [["nowhere"], 0],  # a path the skeleton lacks: a template only fills, never adds
+        [["proof", 9, "created"], 0],  # an index out of range
+        [["id"], 99],  # a value the entry lacks
+        [["id"], 1.5],  # neither a string nor an index
+        [[], 0],  # no path
+    ],
+)
+def test_a_malformed_template_is_refused_by_both_readers(node: Node, scenarios: dict[str, Any], hole: Any) -> None:
+    site = scenarios["site"]
+    digest = _lean_and_full(site)["lean"]
+    template = read_gzip_json(_shard(site, digest))["awards"][digest]["t"]
+    _edit_json(site / "verify" / "templates" / f"{template}.json.gz", lambda d: d["holes"].append(hole))
+    reply = _ask(node, site, hash=digest)
+    assert reply["kind"] == "data error" and "cannot be rebuilt" in reply["error"], reply
+    with pytest.raises(TemplateError):
+        read_entry(site / "verify", digest)
+
+
+def test_the_page_rebuilds_every_entry_as_python_does(node: Node, scenarios: dict[str, Any]) -> None:
+    site = scenarios["site"]
+    for shard in sorted((site / "verify" / "shards").glob("*.json.gz")):
+        for digest in read_gzip_json(shard)["awards"]:
+            expected = read_entry(site / "verify", digest)
+            assert expected is not None
+            assert node.ask(op="entry", root=str(site) + "/", hash=digest)["entry"] == expected
+
+
+def test_the_log_record_passes_through_unchanged(node: Node, scenarios: dict[str, Any], tmp_path: Path) -> None:
+    """Task E's hook: an entry-level ``log`` beside the award (never inside it), as the writer was given it."""
+    site = tmp_path / "with-log"
+    hashes = [award_hash(scenarios["awards"][name]) for name in ("fresh", "revoked")]
+    records = {digest: {"index": n, "path": [f"{n:064x}"], "note": None} for n, digest in enumerate(hashes)}
+    write_verification_data(scenarios["registry"], site, now=NOW, log_records=records)
+    for digest, record in records.items():
+        entry = read_entry(site / "verify", digest)
+        assert entry is not None and entry["log"] == record and "log" not in entry["award"]
+        assert node.ask(op="entry", root=str(site) + "/", hash=digest)["entry"]["log"] == record
+    others = _lean_and_full(site)
+    assert all("log" not in (read_entry(site / "verify", d) or {}) for d in others.values() if d not in records)
+
+
+_times = st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(9999, 12, 31, 23, 59, 59))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    when=_times.map(lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")),
+    until=_times.map(lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")) | st.text(max_size=30),
+    uuid=st.uuids().map(str) | st.uuids().map(lambda u: str(u).upper()),
+    digest=st.binary(min_size=16, max_size=40).map(bytes.hex) | st.text(alphabet="0123456789abcdefABCDEF"),
+    index=st.integers(min_value=0, max_value=10**9).map(str) | st.text(max_size=8),
+    proof=st.text(max_size=100),
+)
+def test_the_page_rebuilds_what_the_writer_splits(  # noqa: PLR0913
+    node: Node, when: str, until: str, uuid: str, digest: str, index: str, proof: str
+) -> None:
+    """Any strings in the varying places: the writer's template and values (with their compact codecs, where
+    they give the string back) rebuild the award exactly, in Python and on the page."""
+    award = {
+        "id": f"urn:uuid:{uuid}",
+        "validFrom": when,
+        "validUntil": until,
+        "credentialSubject": {"identifier": [{"identityHash": f"sha256${digest}"}]},
+        "credentialStatus": {"id": f"https://x.example/status/1.json#{index}", "statusListIndex": index},
+        "proof": [{"created": when, "proofValue": proof}, {"created": until, "proofValue": "z" + proof}],
+    }
+    template, values = verifydata._templated(award, "i", "i/c")
+    assert rebuild(template, values) == award
+    assert node.ask(op="rebuild", template=template, values=values) == {"award": award}
+
+
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [(["time", "Zz"], "x"), (["time", "zzzzzzzzz"], "x"), (["hex", "a="], "x"), (["hex", "AB"], "x"),
+     (["uuid", "AAAA"], "x"), (["nope", "x"], "x")],
+)  # fmt: skip
+def test_a_malformed_compact_value_is_refused_by_both(node: Node, part: list[str], value: str) -> None:
+    template = {"award": {"id": None}, "holes": [[["id"], [part[0], 0]]]}
+    with pytest.raises(TemplateError):
+        rebuild(template, [part[1]])
+    assert "refused" in node.ask(op="rebuild", template=template, values=[part[1]])
+
+
+def test_rebuild_refuses_what_it_cannot_fill() -> None:
+    template = {"award": {"a": [None, {"b": None}]}, "holes": [[["a", 1, "b"], "x:", 0]]}
+    assert rebuild(template, ["1"]) == {"a": [None, {"b": "x:1"}]}
+    assert template["award"] == {"a": [None, {"b": None}]}  # the template itself is untouched
+    for values in ([], [1], None):
+        with pytest.raises(TemplateError):
+            rebuild(template, values)  # type: ignore[arg-type]
+    with pytest.raises(TemplateError):
+        rebuild({"award": {"a": []}, "holes": [[["a", 0], 0]]}, ["1"])
+
+
 def test_an_altered_achievement_is_refused(node: Node, scenarios: dict[str, Any]) -> None:
     site, digest = scenarios["site"], award_hash(scenarios["awards"]["fresh"])
-    entry = json.loads(_shard(site, digest).read_text())["awards"][digest]
+    entry = read_entry(site / "verify", digest)
+    assert entry is not None
     sha = entry["award"]["credentialSubject"]["achievement"]["$achievement"]
     _edit_json(site / "verify" / "achievements" / f"{sha}.json", lambda d: d.update(name="Changed"))
     reply = _ask(node, site, hash=digest)

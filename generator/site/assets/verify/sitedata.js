@@ -1,8 +1,12 @@
 // The published verification data, fetched file by file (see generator/publish/verifydata.py):
-// verify/index.json, verify/shards/<prefix>.json, verify/achievements/<sha>.json, verify/records/<id>.json,
-// issuers/<id>/keys.json, issuers/<id>/credential-dates.json and issuers/<id>/status/<n>.json, all relative to the
-// site root. Each file is fetched at most once per page.
+// verify/index.json, verify/shards/<prefix>.json.gz, verify/templates/<id>.json.gz (both stored gzipped, and
+// decompressed here), verify/achievements/<sha>.json,
+// verify/records/<id>.json, issuers/<id>/keys.json, issuers/<id>/credential-dates.json and
+// issuers/<id>/status/<n>.json, all relative to the site root; shards, templates and achievements relative to the
+// index's `data_url` instead when it names one (object storage behind a CDN). Each file is fetched at most once
+// per page.
 
+import { EncodingError, base64UrlDecode, toHex } from "./encoding.js";
 import { parseJSON } from "./jcs.js";
 
 export class DataError extends Error {}
@@ -23,9 +27,9 @@ function own(object, key) {
   return object !== null && typeof object === "object" && Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
-/** Fetch relative to the site root; resolves to the response text, or null for 404. */
+/** Fetch relative to the site root; resolves to the response text (bytes if `binary`), or null for 404. */
 export function fetchLoader(root) {
-  return async (path) => {
+  return async (path, { binary = false } = {}) => {
     let response;
     try {
       response = await fetch(new URL(path, root), { credentials: "same-origin" });
@@ -34,8 +38,43 @@ export function fetchLoader(root) {
     }
     if (response.status === 404) return null;
     if (!response.ok) throw new DataError(`could not load ${path}: HTTP ${response.status}`);
-    return response.text();
+    return binary ? new Uint8Array(await response.arrayBuffer()) : response.text();
   };
+}
+
+const MAX_GUNZIPPED = 16 * 1024 * 1024; // far above any shard or template: a bound, not a budget
+
+/**
+ * The text of a file stored gzipped. A host that sends it with `Content-Encoding: gzip` has the browser
+ * decompress it already: then the bytes are the text itself (JSON never starts with gzip's magic 1f 8b).
+ */
+async function gunzipText(bytes, path) {
+  if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return new TextDecoder().decode(bytes);
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > MAX_GUNZIPPED) {
+        await reader.cancel().catch(() => {});
+        throw new DataError(`${path} decompresses to more than ${MAX_GUNZIPPED} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw new DataError(`${path} cannot be decompressed: ${error.message || error}`);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder("utf-8", { fatal: true }).decode(out);
 }
 
 export class SiteData {
@@ -54,12 +93,15 @@ export class SiteData {
     return new URL(path, this.root).href;
   }
 
+  /** A JSON file, once per page; `.json.gz` files are decompressed. */
   json(path) {
     if (!this.cache.has(path)) {
+      const gz = path.endsWith(".json.gz");
       this.cache.set(
         path,
-        this.load(path).then((text) => {
-          if (text === null) return null;
+        this.load(path, { binary: gz }).then(async (data) => {
+          if (data === null) return null;
+          const text = gz ? await gunzipText(data, path) : data;
           try {
             return parseJSON(text);
           } catch (error) {
@@ -96,23 +138,57 @@ export class SiteData {
     return null;
   }
 
-  /** The shard entry ({issuer, credential, award, revocation?}) for an award hash, or null. */
+  /** Where a file of the bulk data (shards/, templates/, achievements/) is: the index's data_url or verify/. */
+  async dataPath(path) {
+    const base = own(await this.index(), "data_url");
+    if (base === null || base === undefined) return `verify/${path}`;
+    if (typeof base !== "string" || !/^https?:\/\/[^/]/.test(base) || !base.endsWith("/")) {
+      throw new DataError("verify/index.json names a malformed data_url");
+    }
+    return new URL(path, base).href;
+  }
+
+  /**
+   * The shard entry ({issuer, credential, award, revocation?, log?}) for an award hash, or null. A lean entry
+   * ({t, v}) is rebuilt from its template; the award's achievement stays {"$achievement": sha}, and the caller
+   * checks the hash of what it reassembles.
+   */
   async entry(hash) {
     if (!isHash(hash)) return null;
     const index = await this.index();
-    const shard = await this.json(`verify/shards/${shardName(hash, index.shard_bits)}.json`);
+    const shard = await this.json(await this.dataPath(`shards/${shardName(hash, index.shard_bits)}.json.gz`));
     if (shard === null) return null;
-    const entry = own(own(shard, "awards"), hash);
+    let entry = own(own(shard, "awards"), hash);
     if (entry === undefined) return null;
-    if (typeof entry !== "object" || entry === null || typeof entry.award !== "object" || entry.award === null) {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      throw new DataError(`the published entry for ${hash} is malformed`);
+    }
+    if (Object.hasOwn(entry, "t")) {
+      const id = entry.t;
+      const template = typeof id === "string" && /^[0-9a-f]{1,64}$/.test(id)
+        ? await this.json(await this.dataPath(`templates/${id}.json.gz`))
+        : null;
+      if (template === null) throw new DataError(`the template of the published entry for ${hash} is missing`);
+      let award;
+      try {
+        award = rebuild(template, entry.v);
+      } catch (error) {
+        if (!(error instanceof DataError)) throw error;
+        throw new DataError(`the published entry for ${hash} cannot be rebuilt: ${error.message}`);
+      }
+      // Beside the award: revocation, log. What the template and the values make is never overridden.
+      const rest = Object.entries(entry).filter(([key]) => !LEAN_OWN.has(key));
+      entry = { ...Object.fromEntries(rest), issuer: own(template, "issuer"), credential: own(template, "credential"), award };
+    }
+    if (typeof entry.award !== "object" || entry.award === null || Array.isArray(entry.award)) {
       throw new DataError(`the published entry for ${hash} is malformed`);
     }
     return entry;
   }
 
   /** A published achievement (null if there is none with this hash). Its hash is the caller's to check. */
-  achievement(sha) {
-    return isHash(sha) ? this.json(`verify/achievements/${sha}.json`) : Promise.resolve(null);
+  async achievement(sha) {
+    return isHash(sha) ? this.json(await this.dataPath(`achievements/${sha}.json`)) : null;
   }
 
   /** What the issuer's awards must say about it and its credentials (verify/records/<issuer>.json). */
@@ -144,6 +220,79 @@ export class SiteData {
     if (!isId(issuerId) || !Number.isSafeInteger(number) || number < 0) return Promise.resolve(null);
     return this.json(`issuers/${issuerId}/status/${number}.json`);
   }
+}
+
+const LEAN_OWN = new Set(["t", "v", "issuer", "credential", "award"]);
+const LAST_SECOND = 253402300799; // 9999-12-31T23:59:59Z
+
+function unb64(value) {
+  try {
+    return base64UrlDecode(value);
+  } catch (error) {
+    if (error instanceof EncodingError) throw new DataError(`a value is not canonical base64url`);
+    throw error;
+  }
+}
+
+/**
+ * A value stored compactly, as the award has it: "hex" (bytes as base64url, written in lowercase hex), "uuid"
+ * (16 bytes as base64url, written 8-4-4-4-12), "time" (seconds since 1970 in base 36, written
+ * YYYY-MM-DDTHH:MM:SSZ). generator/publish/verifydata.py `_decode` is the same.
+ */
+function decode(codec, value) {
+  if (codec === "hex") return toHex(unb64(value));
+  if (codec === "uuid") {
+    const bytes = unb64(value);
+    if (bytes.length !== 16) throw new DataError("a uuid value is not 16 bytes");
+    const h = toHex(bytes);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  if (codec === "time") {
+    const seconds = /^(0|[1-9a-z][0-9a-z]*)$/.test(value) ? parseInt(value, 36) : NaN;
+    if (!(seconds <= LAST_SECOND)) throw new DataError("a time value is not base 36 seconds");
+    return new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
+  }
+  throw new DataError(`unknown codec ${JSON.stringify(codec)}`);
+}
+
+function step(node, key) {
+  if (Array.isArray(node) ? Number.isInteger(key) && key >= 0 && key < node.length : typeof key === "string" && node !== null && typeof node === "object" && Object.hasOwn(node, key)) {
+    return node[key];
+  }
+  throw new DataError(`a hole's path step ${JSON.stringify(key)} is not in the template`);
+}
+
+/**
+ * The award a lean entry stands for: the template's skeleton (a copy) with each hole, [path, part…], set to its
+ * parts joined (a string part as it is, a number: that value of the entry). Only what is there is replaced,
+ * nothing added. generator/publish/verifydata.py `rebuild` is the same rule; throws DataError when malformed.
+ */
+export function rebuild(template, values) {
+  const holes = own(template, "holes");
+  if (!Array.isArray(holes) || !Array.isArray(values) || !values.every((v) => typeof v === "string")) {
+    throw new DataError("a template needs holes and an entry string values");
+  }
+  const award = parseJSON(JSON.stringify(own(template, "award") ?? null));
+  for (const hole of holes) {
+    if (!Array.isArray(hole) || hole.length < 2 || !Array.isArray(hole[0]) || hole[0].length === 0) {
+      throw new DataError("a template has a malformed hole");
+    }
+    const [path, ...parts] = hole;
+    const isIndex = (i) => Number.isInteger(i) && i >= 0 && i < values.length;
+    const text = parts.map((part) => {
+      if (typeof part === "string") return part;
+      if (isIndex(part)) return values[part];
+      if (Array.isArray(part) && part.length === 2 && typeof part[0] === "string" && isIndex(part[1])) {
+        return decode(part[0], values[part[1]]);
+      }
+      throw new DataError(`a hole's part ${JSON.stringify(part)} is neither a string nor a value's index`);
+    });
+    let parent = award;
+    for (const key of path.slice(0, -1)) parent = step(parent, key);
+    step(parent, path.at(-1));
+    Object.defineProperty(parent, path.at(-1), { value: text.join(""), writable: true, enumerable: true, configurable: true });
+  }
+  return award;
 }
 
 /**

@@ -1,0 +1,141 @@
+"""Verification data on another origin (issue 17): a registry that sets ``verification_data_url`` gets its shards,
+templates and achievements written to a separate folder, which an operator uploads to object storage behind a
+CDN (docs/hosting.md); the page fetches them from there, cross-origin, and verifies as before.
+
+Here the "object store" is a second local HTTP server on another port answering with CORS headers, as the docs
+tell operators to configure; the site is served by a first one."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.awards import award_hash, iter_awards
+from generator.load import load_registry
+from generator.publish.verifydata import read_gzip_json, shard_name
+from generator.verify import Verdict, Verifier
+from tests.browser.conftest import build, serve_dir
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+
+class _CorsHandler(SimpleHTTPRequestHandler):
+    """An object store's answers as docs/hosting.md configures them: anyone may read, cached for a while."""
+
+    requests: list[tuple[str, str | None]]
+
+    def end_headers(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Cache-Control", "public, max-age=300")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        self.requests.append((self.path, self.headers.get("Origin")))
+        super().do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _object_store(directory: Path) -> Iterator[tuple[str, list[tuple[str, str | None]]]]:
+    seen: list[tuple[str, str | None]] = []
+    handler = functools.partial(type("Handler", (_CorsHandler,), {"requests": seen}), directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/verify-data/", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass(frozen=True)
+class Split:
+    site: Path
+    data: Path
+    site_url: str
+    data_url: str
+    requests: list[tuple[str, str | None]]
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Split]:
+    base = tmp_path_factory.mktemp("data-url")
+    root = base / "registry-copy"
+    for part in ("registry", "keys", "schemas"):
+        shutil.copytree(REPO / part, root / part)
+    store = base / "store"
+    (store / "verify-data").mkdir(parents=True)
+    with _object_store(store) as (data_url, requests):
+        governance = root / "registry" / "governance.yaml"
+        governance.write_text(governance.read_text() + f"verification_data_url: {data_url}\n")
+        site = build(root, base / "site")
+        data = base / "site-data"  # credreg build's default: beside the site
+        shutil.copytree(data, store / "verify-data", dirs_exist_ok=True)  # the upload (`aws s3 sync`)
+        with serve_dir(site) as site_url:
+            yield Split(site, data, site_url, data_url, requests)
+
+
+def _lean_valid_award(split: Split) -> str:
+    loaded = load_registry(REPO)
+    assert loaded.registry is not None
+    verifier = Verifier(loaded.registry)
+    bits = json.loads((split.site / "verify" / "index.json").read_text())["shard_bits"]
+    now = dt.datetime.now(dt.UTC)
+    for source in iter_awards(REPO):
+        award = json.loads(source.text)
+        digest = award_hash(award)
+        entry = read_gzip_json(split.data / "shards" / f"{shard_name(digest, bits)}.json.gz")["awards"][digest]
+        if "t" in entry and verifier.verify(award, now=now).verdict is Verdict.VALID:
+            return digest
+    raise AssertionError("no valid award with a lean entry in the example registry")
+
+
+def test_the_build_writes_the_bulk_of_the_data_apart(split: Split) -> None:
+    index = json.loads((split.site / "verify" / "index.json").read_text())
+    assert index["data_url"] == split.data_url
+    assert not [p for p in ("shards", "templates", "achievements") if (split.site / "verify" / p).exists()]
+    assert len(list((split.data / "shards").glob("*.json.gz"))) == index["shards"]
+    assert list((split.data / "templates").glob("*.json.gz"))
+    csp = (split.site / "verify" / "index.html").read_text()
+    assert "connect-src 'self' http://127.0.0.1:" in csp  # the page may fetch from the data's origin
+
+
+def test_the_page_verifies_with_data_from_another_origin(page: Any, split: Split) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Not 404s, which the page expects (the probe for a public log: none in the example registry).
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    digest = _lean_valid_award(split)
+    page.goto(f"{split.site_url}verify/#{digest}")
+    page.wait_for_function(
+        "() => { const v = document.getElementById('cr-verdict');"
+        " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
+        timeout=15_000,
+    )
+    assert page.get_attribute("#cr-verdict", "data-verdict") == "valid", page.inner_text("#cr-verdict")
+    assert not errors, errors
+    fetched = {path.removeprefix("/verify-data/").split("/")[0] for path, _ in split.requests}
+    assert fetched == {"shards", "templates", "achievements"}
+    site_origin = split.site_url.rstrip("/")
+    assert all(origin == site_origin for _, origin in split.requests)  # cross-origin requests, allowed by CORS
