@@ -29,6 +29,7 @@ __all__ = [
     "batch_filename",
     "find_award",
     "iter_award_files",
+    "iter_award_names",
     "iter_awards",
     "iter_lines",
     "parse_award_text",
@@ -104,6 +105,13 @@ def _loads(text: str, path: str = "", line: int | None = None) -> Any:
 
 def iter_award_files(root: Path, issuer: str | None = None) -> Iterator[Path]:
     """Award files (``.json`` and ``.jsonl``) in a stable order, without listing all of them first."""
+    for dirpath, filename in iter_award_names(root, issuer):
+        yield Path(dirpath) / filename
+
+
+def iter_award_names(root: Path, issuer: str | None = None) -> Iterator[tuple[str, str]]:
+    """(folder, file name) of :func:`iter_award_files`, as strings (the check plans work for every award file:
+    no path objects)."""
     if issuer:
         issuers = [issuer]
     else:
@@ -114,7 +122,7 @@ def iter_award_files(root: Path, issuer: str | None = None) -> Iterator[Path]:
             continue  # never followed: the layout check refuses it
         for dirpath, filename in regular_files(str(layout.awards_dir(root, name))):
             if filename.endswith((".json", ".jsonl")):
-                yield Path(dirpath) / filename
+                yield dirpath, filename
 
 
 def iter_lines(path: Path, limit: int = MAX_AWARD_BYTES) -> Iterator[tuple[int, str]]:

@@ -20,6 +20,7 @@ millisecond in the browser: comparisons never depend on them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -38,22 +39,30 @@ def parse_time(value: Any) -> dt.datetime | None:
     """The instant a ``dateTimeStamp`` value names (timezone-aware), or ``None`` if it is not one."""
     if not isinstance(value, str) or len(value) > MAX_TIME_CHARS:
         return None
+    return _parse(value)
+
+
+# A registry-wide check reads four times per award, and a cohort's awards share their times: each string is
+# parsed once (datetimes are immutable, so sharing the result is safe).
+@functools.lru_cache(maxsize=4096)
+def _parse(value: str) -> dt.datetime | None:
     m = TIME_PATTERN.fullmatch(value)
     if m is None:
         return None
     year, month, day, hour, minute, second = (int(g) for g in m.group(1, 2, 3, 4, 5, 6))
     fraction, zone = m.group(7), m.group(8)
     if zone == "Z":
-        offset = dt.timedelta(0)
+        tz = dt.UTC
     else:
         hours, minutes = int(zone[1:3]), int(zone[4:6])
         if minutes > 59 or hours > 14 or (hours == 14 and minutes):
             return None
-        offset = dt.timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
+        tz = dt.timezone(dt.timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1))
     micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
     try:
-        parsed = dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=dt.timezone(offset))
-        parsed.astimezone(dt.UTC)  # an instant outside years 1-9999 in UTC cannot be compared
+        parsed = dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+        if year in (1, 9999):
+            parsed.astimezone(dt.UTC)  # an instant outside years 1-9999 in UTC cannot be compared
     except (ValueError, OverflowError):  # year 0000, month 13, 30 February, hour 24, second 60, ...
         return None
     return parsed

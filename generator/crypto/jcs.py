@@ -2,7 +2,10 @@
 
 ``rfc8785.dumps`` is the reference. For the common case (no floats, safe integers, well-formed strings, object
 keys below U+D800) ``json.dumps`` with sorted keys produces exactly the same bytes and is many times faster,
-so :func:`canonicalize` checks the value once and takes that path when it is provably identical:
+so :func:`canonicalize` checks the value once and takes that path when it is provably identical. ``orjson``
+with sorted keys writes the same bytes as that ``json.dumps`` for such values (the same escapes, tested for
+every code point; keys sorted by code point, the order of their UTF-8 bytes) another ten times faster, so it
+does the writing; ``json.dumps`` remains for what orjson refuses (nesting beyond its limit):
 
 * strings: both escape only ``"``, ``\\`` and U+0000–U+001F, with the same short escapes (``\\b \\t \\n
   \\f \\r``) and lowercase ``\\u00xx`` for the rest; a lone surrogate (not UTF-8) goes to rfc8785, which
@@ -35,11 +38,12 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 import rfc8785
 
 from generator.errors import CryptoError
 
-__all__ = ["canonicalize", "canonicalize_without", "fast_path_kind"]
+__all__ = ["canonicalize", "canonicalize_without", "equals_canonical", "fast_path_kind"]
 
 _MAX_SAFE_INT = 2**53 - 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -85,8 +89,8 @@ def canonicalize_without(obj: Mapping[str, Any], member: str, *, kind: str | Non
         return canonicalize(obj), canonicalize({k: v for k, v in obj.items() if k != member})
     try:
         if kind == "exact" or (kind is None and _fast_path_is_exact(obj)):
-            full, without = _split(obj, member)
-            return full.encode(), without.encode()
+            # Two compiled serializations cost less than splitting one in Python.
+            return _fast_dumps(obj), _fast_dumps({k: v for k, v in obj.items() if k != member})
         floats = _FloatsReplaced.of(obj, checked=kind == "floats") if kind != "other" else None
         if floats is not None:
             pair = _split(floats.value, member)
@@ -180,12 +184,52 @@ class _FloatsReplaced:
 _CONTAINERS = (dict, list, float)
 
 
+#: Integers beyond ±(2**53 − 1), subclasses, dataclasses and datetimes are refused rather than written.
+_ORJSON_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_STRICT_INTEGER
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+)
+
+
 def _fast_text(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _fast_dumps(obj).decode()
 
 
 def _fast_dumps(obj: Any) -> bytes:
-    return _fast_text(obj).encode()
+    """The bytes of ``json.dumps`` with sorted keys, compact, UTF-8, for an exact value (see the module docstring)."""
+    try:
+        return orjson.dumps(obj, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:  # nested beyond orjson's limit (or not exact after all: json.dumps decides)
+        return _stdlib_text(obj).encode()
+
+
+def _stdlib_text(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def equals_canonical(value: Any, canonical: bytes) -> bool:
+    """``canonicalize(value) == canonical``, for a ``value`` made of JSON types (as parsed), usually without
+    walking it in Python.
+
+    orjson writes numbers, strings and literals faithfully (floats as their shortest round-trip text) and, with
+    these options, refuses lone surrogates and the integers JCS refuses, so when its text of ``value`` is the JCS
+    text ``canonical``, the two denote the same JSON value, whose JCS text is ``canonical``. The one unfaithful
+    case: it writes NaN and infinities as ``null``; a ``canonical`` with ``null`` in it is therefore compared the
+    long way, as is any value whose orjson text differs (floats formatted otherwise, keys ordered by code point).
+    """
+    try:
+        fast = orjson.dumps(value, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        fast = None
+    if fast == canonical and b"null" not in canonical:
+        return True
+    try:
+        return canonicalize(value) == canonical
+    except CryptoError:
+        return False
 
 
 def _utf16_order(item: tuple[str, Any]) -> bytes:

@@ -7,6 +7,7 @@ Specs: W3C Controlled Identifiers (Multibase, Multikey), the multicodec table (`
 from __future__ import annotations
 
 import base64
+import operator
 import re
 
 from generator.errors import CryptoError
@@ -28,7 +29,6 @@ __all__ = [
 ]
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_INDEX = {c: i for i, c in enumerate(_ALPHABET)}
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 #: multicodec ``ed25519-pub`` (0xed) as an unsigned varint.
@@ -52,22 +52,24 @@ def b58encode(data: bytes) -> str:
 
 def b58decode(text: str) -> bytes:
     """Inverse of :func:`b58encode`; raises CryptoError on a character outside the alphabet."""
-    n = 0
-    index = _INDEX
-    # Ten digits at a time in machine-size integers, then one big-integer step per group: a signature is
-    # decoded for every award the check verifies.
-    for start in range(0, len(text), 10):
-        group = text[start : start + 10]
-        value = 0
-        for i, c in enumerate(group, start):
-            digit = index.get(c)
-            if digit is None:
-                raise CryptoError(f"invalid base58btc character {c!r} at position {i}")
-            value = value * 58 + digit
-        n = n * 58 ** len(group) + value
-    zeros = len(text) - len(text.lstrip("1"))
+    # A signature is decoded for every award the check verifies: the digits are looked up by bytes.translate
+    # and summed against precomputed powers of 58 by map and sum, with no Python loop over the characters.
+    raw = text.encode("ascii", "replace")  # a non-ASCII character becomes "?", outside the alphabet
+    digits = raw.translate(_DIGITS)
+    bad = digits.find(_NOT_A_DIGIT)
+    if bad >= 0:
+        raise CryptoError(f"invalid base58btc character {text[bad]!r} at position {bad}")
+    powers = _POWERS if len(digits) <= len(_POWERS) else [58**k for k in range(len(digits))]
+    n = sum(map(operator.mul, reversed(digits), powers))
+    zeros = len(digits) - len(digits.lstrip(b"\0"))
     body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
     return b"\0" * zeros + body
+
+
+_NOT_A_DIGIT = b"\xff"
+_DIGITS = bytes(_ALPHABET.index(chr(c)) if chr(c) in _ALPHABET else 255 for c in range(256))
+#: 58**k for the lengths of keys and signatures (a 64-byte signature is at most 88 characters).
+_POWERS = [58**k for k in range(128)]
 
 
 def multibase_encode(data: bytes, base: str = "base58btc") -> str:

@@ -60,7 +60,7 @@ _FILE = "verified.tags"
 #: the governance rules leaves the cache valid, a change here empties it.
 _CODE = ("crypto", "verify", "models", "_internal/source.py", "awards.py", "openbadges.py")
 #: Libraries whose behaviour the cached statements depend on.
-_LIBRARIES = ("PyLD", "pydantic", "pydantic_core", "rfc8785", "PyNaCl")
+_LIBRARIES = ("PyLD", "pydantic", "pydantic_core", "rfc8785", "PyNaCl", "orjson")
 
 
 def default_cache_dir(root: Path) -> Path:

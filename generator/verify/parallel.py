@@ -16,6 +16,7 @@ hundred awards.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 
 from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import Progress
-from generator.awards import AwardSource, iter_award_files
+from generator.awards import AwardSource, iter_award_names
 from generator.errors import ProblemList
 from generator.registry import Registry
 from generator.verify.cache import VerificationCache
@@ -56,11 +57,13 @@ def plan_units(root: Path, *, unit_bytes: int = UNIT_BYTES) -> Iterator[Unit]:
     """Units covering every award file, in the order of :func:`generator.awards.iter_award_files`."""
     singles: list[str] = []
     size = 0
-    for path in iter_award_files(root):
-        rel = path.relative_to(root).as_posix()  # the walk starts at root: no need to resolve links
-        if path.suffix == ".json":
+    prefix = len(str(root).rstrip("/")) + 1
+    for dirpath, filename in iter_award_names(root):
+        full = f"{dirpath}/{filename}"
+        rel = full[prefix:]  # the walk starts at root: no need to resolve links
+        if filename.endswith(".json"):
             singles.append(rel)
-            size += _size(path)
+            size += _size(full)
             if len(singles) >= _SINGLE_FILES_PER_UNIT or size >= unit_bytes:
                 yield Unit(paths=tuple(singles), size=size)
                 singles, size = [], 0
@@ -68,14 +71,14 @@ def plan_units(root: Path, *, unit_bytes: int = UNIT_BYTES) -> Iterator[Unit]:
         if singles:  # keep file order: what came before the batch goes first
             yield Unit(paths=tuple(singles), size=size)
             singles, size = [], 0
-        yield from _batch_units(path, rel, unit_bytes)
+        yield from _batch_units(Path(full), rel, unit_bytes)
     if singles:
         yield Unit(paths=tuple(singles), size=size)
 
 
-def _size(path: Path) -> int:
+def _size(path: Path | str) -> int:
     try:
-        return path.stat().st_size
+        return os.stat(path).st_size  # noqa: PTH116 - called for every award file: no path objects
     except OSError:
         return 0
 
@@ -117,8 +120,10 @@ def _read_to_newline(fh: Any) -> bytes:
 
 def unit_sources(root: Path, unit: Unit) -> Iterator[AwardSource]:
     """The awards of a unit, exactly as :func:`generator.awards.read_award_file` gives them."""
+    base = str(root)
     for rel in unit.paths:
-        text = (root / rel).read_bytes().decode("utf-8", errors="surrogateescape")
+        with open(f"{base}/{rel}", "rb") as fh:  # noqa: PTH123 - a path object per award costs more than reading it
+            text = fh.read().decode("utf-8", errors="surrogateescape")
         yield AwardSource(rel, None, text)
     if unit.batch is None:
         return

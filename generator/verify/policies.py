@@ -37,7 +37,13 @@ from generator.openbadges import normalize_identifier, normalize_recipient_key
 from generator.registry import IssuerRecord, Registry
 from generator.verify.conformance import structure_problems
 from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
-from generator.verify.records import achievement_problems, expected_achievement, expected_issuer, issuer_problems
+from generator.verify.records import (
+    achievement_problems,
+    canonical_or_none,
+    expected_achievement,
+    expected_issuer,
+    issuer_problems,
+)
 from generator.verify.results import Check, CheckStatus
 from generator.verify.status import RegistryStatus
 
@@ -118,6 +124,9 @@ class RegistryLookups:
     achievements: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Achievement id → the achievement its awards must carry (current version)."""
 
+    canonical: dict[int, bytes | None] = field(default_factory=dict)
+    """``id()`` of each profile and achievement above → its JCS bytes: every award is compared with them."""
+
     @classmethod
     def of(cls, registry: Registry) -> RegistryLookups:
         by_did: dict[str, IssuerRecord] = {}
@@ -131,7 +140,12 @@ class RegistryLookups:
                 url = registry.credential_url(record.id, slug)
                 credentials.setdefault(url, (record, slug))
                 achievements.setdefault(url, expected_achievement(registry, record, slug))
-        return cls(by_did, credentials, profiles, achievements)
+        canonical = {id(v): canonical_or_none(v) for v in (*profiles.values(), *achievements.values())}
+        return cls(by_did, credentials, profiles, achievements, canonical)
+
+    def canonical_of(self, expected: dict[str, Any]) -> bytes | None:
+        """The JCS bytes of one of this index's profiles or achievements (``None`` for any other object)."""
+        return self.canonical.get(id(expected))
 
 
 @dataclass
@@ -171,14 +185,14 @@ class VerificationContext:
 
     _keys_cache: dict[str, ResolvedKey | None] = field(default_factory=dict, repr=False)
 
-    @property
+    @functools.cached_property
     def issuer_id(self) -> str | None:
         issuer = self.document.get("issuer") if isinstance(self.document, dict) else None
         if isinstance(issuer, dict):
             issuer = issuer.get("id")
         return issuer if isinstance(issuer, str) else None
 
-    @property
+    @functools.cached_property
     def proofs(self) -> list[dict[str, Any]]:
         if not isinstance(self.document, dict):
             return []
@@ -354,7 +368,9 @@ class IssuerPolicy:
         record = ctx.registry_issuer
         if record is not None:
             issuer = ctx.document.get("issuer") if isinstance(ctx.document, dict) else None
-            problems = issuer_problems(issuer, ctx.expected_issuer(record), record.id)
+            expected = ctx.expected_issuer(record)
+            whole = ctx.lookups.canonical_of(expected) if ctx.lookups is not None else None
+            problems = issuer_problems(issuer, expected, record.id, expected_json=whole)
             if problems:
                 return _check("issuer", label, False, problems[0])
             return _check("issuer", label, True, f"{record.issuer.name} (registered as {record.id})")
@@ -400,8 +416,10 @@ class CredentialPolicy:
             definition = record.credentials[slug].model
             name = ctx.document.get("name") if isinstance(ctx.document, dict) else None
             ref = f"{record.id}/{slug}"
+            expected = ctx.expected_achievement(record, slug)
+            whole = ctx.lookups.canonical_of(expected) if ctx.lookups is not None else None
             problems = achievement_problems(
-                ctx.achievement, name, ctx.expected_achievement(record, slug), ref, current_only=self.current_only
+                ctx.achievement, name, expected, ref, current_only=self.current_only, expected_json=whole
             )
             if problems:
                 return _check("credential", label, False, problems[0])

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from typing import Any
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator._internal import source
 from generator._internal.source import (
     MAX_NESTING,
     SourceError,
@@ -108,3 +114,115 @@ def test_json_lines_offset() -> None:
     with pytest.raises(SourceError) as info:
         parse_json('{"a": }', "b.jsonl", line_offset=41)
     assert info.value.problems[0].location.line == 42
+
+
+# --- The orjson path (strict=False): the standard library's data, or the standard library decides -------------
+
+# Texts a hostile award could be: each is refused or read exactly as the standard library reads it.
+_HOSTILE_JSON = [
+    '{"a": 1, "a": 2}',  # duplicate key: strict refuses; otherwise the last one is kept, as json.loads does
+    '{"a": {"b": 1, "c": 2, "b": 3}}',
+    '{"a": NaN}',
+    '{"a": Infinity}',
+    '{"a": -Infinity}',
+    '{"a": 1e400}',  # json.loads reads inf; orjson refuses it
+    '{"a": -1e400}',
+    '{"a": 18446744073709551616}',  # beyond 64 bits: orjson would read a float
+    '{"a": -9223372036854775809}',
+    '{"a": 9223372036854775808}',
+    '{"a": 12345678901234567890123}',
+    '{"a": 1' + "0" * 5000 + "}",  # more digits than int() converts
+    '{"a": "\\ud800"}',  # lone surrogates
+    '{"a": "\\udc00\\ud800"}',
+    '{"\\ud800": 1}',
+    '{"a": "\\ud83d\\ude00"}',  # a pair: one character
+    '\ufeff{"a": 1}',  # byte order mark
+    '{"a": "tab\there"}',  # raw control character
+    '{"a": "\\u0000"}',
+    '{"a": 1,}',
+    "[1,]",
+    '{"a": 01}',
+    '{"a": 1.}',
+    '{"a": .5}',
+    '{"a": -0}',
+    '{"a": -0.0}',
+    '{"a": 0.1e-400}',
+    '{"a": 1E2, "b": 1e-2, "c": 2.5e+3}',
+    '{"a": 1}x',
+    '{"a": 1} ',
+    " \t\r\n{} ",
+    "\x0b{}",
+    "\xa0{}",
+    "",
+    "   ",
+    '"just a string"',
+    "true",
+    "null",
+    "[" * 64 + "]" * 64,
+    "[" * 65 + "]" * 65,  # beyond MAX_JSON_NESTING
+    '{"a": "' + "9" * 30 + '"}',  # a run of digits in a string: left to the standard library, same data
+]
+
+
+def _outcome(text: str, *, strict: bool) -> str:
+    """What parse_json makes of ``text``: the data (repr: types, -0.0 and key order count) or the problem."""
+    try:
+        return "data " + repr(parse_json(text, "k.json", strict=strict).data)
+    except SourceError as exc:
+        return "refused " + "; ".join(f"{p} [{p.code}]" for p in exc.problems)
+
+
+def _stdlib_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(source, "_quick_loads", lambda encoded: source._NOT_PARSED)
+
+
+@pytest.mark.parametrize("text", _HOSTILE_JSON)
+def test_hostile_json_reads_as_the_standard_library_reads_it(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = {strict: _outcome(text, strict=strict) for strict in (True, False)}
+    _stdlib_only(monkeypatch)
+    assert fast == {strict: _outcome(text, strict=strict) for strict in (True, False)}
+
+
+def test_hostile_json_refusals_hold_without_strictness() -> None:
+    # What strict=False still refuses (the bounds, NaN, a BOM, syntax) and what only strict refuses.
+    assert _outcome('{"a": NaN}', strict=False).startswith("refused")
+    assert _outcome("\ufeff{}", strict=False).startswith("refused")
+    assert _outcome("[" * 65 + "]" * 65, strict=False).startswith("refused")
+    assert "json.too-deep" in _outcome("[" * 65 + "]" * 65, strict=False)
+    assert "duplicate key 'a'" in _outcome('{"a": 1, "a": 2}', strict=True)
+    assert "lone UTF-16 surrogate" in _outcome('{"a": "\\ud800"}', strict=True)
+    assert _outcome('{"a": 18446744073709551616}', strict=False) == "data {'a': 18446744073709551616}"
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_json_values, st.booleans())
+def test_orjson_reads_what_json_loads_reads(value: Any, ascii_only: bool) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=None if ascii_only else 1)
+    assert repr(parse_json(text, "k.json", strict=False).data) == repr(json.loads(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.from_regex(r"-?(0|[1-9][0-9]{0,25})(\.[0-9]{1,25})?([eE][-+]?[0-9]{1,3})?", fullmatch=True),
+)
+def test_numbers_read_alike(number: str) -> None:
+    # Floats are rounded alike (both correctly rounded), huge integers stay integers.
+    text = f'{{"n": {number}}}'
+    try:
+        expected = "data " + repr({"n": json.loads(number)})
+    except ValueError:
+        return  # too many digits for int(): refused either way (the hostile list has one)
+    if expected.endswith("inf}"):
+        return
+    assert _outcome(text, strict=False) == expected

@@ -50,6 +50,54 @@ def test_canonicalize_without_is_two_canonicalizations(obj: dict[str, Any]) -> N
         assert _outcome(canonicalize_without, obj, "proof", kind=kind) == straight
 
 
+def test_orjson_escapes_every_character_as_json_dumps_does() -> None:
+    # The exact path writes with orjson: for every code point but the surrogates (which take the other path), as a
+    # string and as a key, the same bytes as json.dumps (which RFC 8785 agrees with there, see test_jcs.py).
+    for cp in (*range(0xD800), *range(0xE000, 0x110000)):
+        char = chr(cp)
+        assert jcs._fast_dumps(char) == jcs._stdlib_text(char).encode(), hex(cp)
+    keys = {chr(cp): cp for cp in (*range(0x3000), *range(0xD700, 0xD800), 0x10000, 0x10FFFF) if cp != 0xD800}
+    small_keys = {k: v for k, v in keys.items() if ord(k) < 0xD800}
+    assert jcs._fast_dumps(small_keys) == jcs._stdlib_text(small_keys).encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_json)
+def test_orjson_writes_exact_values_as_json_dumps(value: Any) -> None:
+    if jcs._fast_path_is_exact(value):
+        assert jcs._fast_dumps(value) == jcs._stdlib_text(value).encode()
+
+
+def test_nesting_beyond_orjson_falls_back() -> None:
+    deep: Any = "x"
+    for _ in range(400):
+        deep = {"a": [deep]}
+    assert canonicalize(deep) == rfc8785.dumps(deep)
+
+
+_near = st.sampled_from([0, 1, -1, True, False, None, 1.0, 5.0, 1e16, 2**53, 2**53 - 1, 10**16, float("nan"), ""])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_json, _near, st.lists(_near, max_size=3)), st.one_of(_json, _near, st.lists(_near, max_size=3)))
+def test_equals_canonical_is_comparing_jcs(value: Any, other: Any) -> None:
+    # Including the cases orjson writes unfaithfully or differently: NaN (as null), floats, unsafe integers.
+    for reference in (other, value):
+        expected = _outcome(canonicalize, reference)
+        if expected == "error":
+            continue
+        assert jcs.equals_canonical(value, expected) == (_outcome(canonicalize, value) == expected)
+
+
+def test_equals_canonical_cases() -> None:
+    assert jcs.equals_canonical({"b": 1, "a": [True]}, canonicalize({"a": [True], "b": 1}))
+    assert not jcs.equals_canonical({"a": 1}, canonicalize({"a": True}))
+    assert not jcs.equals_canonical([float("nan")], canonicalize([None]))  # orjson writes NaN as null
+    assert not jcs.equals_canonical(10**16, canonicalize(1e16))  # the same digits, but JCS refuses the integer
+    assert jcs.equals_canonical(5.0, canonicalize(5))
+    assert not jcs.equals_canonical("\ud800", canonicalize("\ufffd"))  # a lone surrogate equals nothing
+
+
 @settings(max_examples=300, deadline=None)
 @given(_json)
 def test_floats_put_back_are_rfc8785(value: Any) -> None:
@@ -232,6 +280,10 @@ def test_base58_round_trip(data: bytes) -> None:
 def test_base58_error_names_the_position() -> None:
     with pytest.raises(CryptoError, match="position 23"):
         b58decode("1" * 23 + "0")
+    with pytest.raises(CryptoError, match="'é' at position 2"):
+        b58decode("zzé1")  # a non-ASCII character is named, at its own position
+    long = b"\x01" * 200  # longer than the precomputed powers
+    assert b58decode(b58encode(long)) == long
 
 
 def _shapes() -> list[dict[str, Any]]:

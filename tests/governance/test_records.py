@@ -13,7 +13,11 @@ import subprocess
 import sys
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.check import CheckOptions, run_check
+from generator.verify.records import achievement_problems, canonical_or_none, issuer_problems
 from tests.governance.conftest import ACME, Repo, errors, shown
 
 
@@ -112,3 +116,34 @@ def test_an_award_of_an_earlier_definition_version_stays_valid_but_new_ones_carr
     rel2 = _posing(repo, version="2.0", description="A version that does not exist yet.")
     assert any(rel2 in p for p in _full_check(repo))
     assert ACME in rel
+
+
+# The check compares each award's issuer and achievement with the records' JCS bytes first (one comparison
+# instead of one per field): the answer must be the field-by-field one, whatever the award holds.
+_PROFILE = {
+    "id": "did:web:example.org:issuers:acme",
+    "type": ["Profile"],
+    "name": "Acme",
+    "image": {"id": "https://example.org/logo.svg", "type": "Image"},
+    "version": "1.0",
+    "credits": 5,
+}
+_changes = st.sampled_from(
+    [None, True, 1, 1.0, 5.0, 5, float("nan"), float("inf"), 10**16, 1e16, "Acme", "\ud800", [], {}, "1.0", "0.9"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*_PROFILE, "extra"]), _changes, max_size=3), st.booleans())
+def test_the_whole_object_comparison_gives_the_field_by_field_answer(changes: dict[str, Any], drop: bool) -> None:
+    award = {**_PROFILE, **changes}
+    if drop and changes:
+        award.pop(next(iter(changes)))
+    whole = canonical_or_none(_PROFILE)
+    assert whole is not None
+    assert issuer_problems(award, _PROFILE, "acme", expected_json=whole) == issuer_problems(award, _PROFILE, "acme")
+    for current_only in (False, True):
+        fast = achievement_problems(
+            award, award.get("name"), _PROFILE, "acme/x", current_only=current_only, expected_json=whole
+        )
+        assert fast == achievement_problems(award, award.get("name"), _PROFILE, "acme/x", current_only=current_only)

@@ -177,6 +177,13 @@ def test_python_and_the_browser_read_every_date_time_alike(values: Values, text:
         ("-2030-01-01T00:00:00Z", False),
         ("12030-01-01T00:00:00Z", False),
         ("2030-01-01T00:00:00Z" + " ", False),
+        # Instants outside years 1-9999 in UTC, and the edges just inside.
+        ("0001-01-01T00:00:00+00:01", False),
+        ("9999-12-31T23:59:59-00:01", False),
+        ("0001-01-01T00:00:00Z", True),
+        ("0001-01-01T00:01:00+00:01", True),
+        ("9999-12-31T23:59:59Z", True),
+        ("9999-12-31T23:59:59+14:00", True),
     ],
 )
 def test_the_date_time_grammar(text: str, ok: bool) -> None:
