@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
+import shutil
 import time
 from pathlib import Path
 
@@ -55,6 +56,7 @@ def measure(ws: Workspace, *, large: int, medium: int, cores: int) -> tuple[Figu
     for name, awards in (("medium", medium), ("large", large)):
         made = ws.registry(name, issuers=40, credentials=400, awards=awards)
         env = cache_env(ws.root / f"{name}-cache")
+        shutil.rmtree(ws.root / f"{name}-cache", ignore_errors=True)  # cold means cold, also with --keep
         cold = credreg(made.root, "check", env=env, interval=0.5)
         require_ok(cold, f"check of the {name} registry")
         ws.log(f"  {name}: cold check {cold.seconds:.1f} s, peak RSS {cold.peak_rss_mb:.0f} MB")
