@@ -40,7 +40,8 @@ class CheckOptions:
     """Worker processes verifying awards (default: one per core; 1: in this process)."""
 
     cache: bool = True
-    """Use the registry's verification cache (:mod:`generator.verify.cache`)."""
+    """Use the registry's verification cache (:mod:`generator.verify.cache`) and parse cache
+    (:mod:`generator.parse_cache`)."""
 
     def __post_init__(self) -> None:
         if self.base is not None:
@@ -62,7 +63,7 @@ class CheckReport:
 
 def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
     """Check the registry at ``root``; every problem is collected, none is raised."""
-    loaded = load_registry(root)
+    loaded = load_registry(root, use_cache=options.cache)
     report = CheckReport(loaded.problems, loaded.registry)
     registry = loaded.registry
     if registry is not None:

@@ -474,7 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--summary", metavar="FILE", help="append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)")
     check.add_argument("--jobs", type=int, metavar="N", help="processes verifying awards (default: one per core)")
     check.add_argument(
-        "--no-cache", action="store_true", help="verify every RDFC proof again (ignore the verification cache)"
+        "--no-cache", action="store_true", help="parse every file and verify every RDFC proof again (ignore the caches)"
     )
     check.set_defaults(handler=_cmd_check)
 

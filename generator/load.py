@@ -21,6 +21,7 @@ from pydantic import ValidationError as ModelValidationError
 
 from generator import layout
 from generator._internal.files import read_inside
+from generator._internal.gcpause import gc_paused
 from generator._internal.source import (
     MAX_FILE_BYTES,
     Document,
@@ -34,6 +35,7 @@ from generator.errors import Location, Problem, ProblemList
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
 from generator.models._base import SLUG_PATTERN
 from generator.models.endorser import Endorser
+from generator.parse_cache import ParseCache
 from generator.registry import EndorserRecord, IssuerRecord, Registry, Sourced
 from generator.schema import FileKind, model_for, schema_errors
 
@@ -92,8 +94,9 @@ class LoadResult:
         return self.registry is not None and not self.problems.errors
 
 
-def read_document(root: Path, path: Path) -> Document:
-    """Read and parse one YAML or JSON file. Raises :class:`SourceError` with positioned problems."""
+def read_document(root: Path, path: Path, cache: ParseCache | None = None) -> Document:
+    """Read and parse one YAML or JSON file (YAML through ``cache`` when given: the same values, parsed once).
+    Raises :class:`SourceError` with positioned problems."""
     rel = layout.relpath(root, path)
     try:
         # Never through a symbolic link: what a link points at (a private key, say) must not be parsed, and
@@ -107,7 +110,9 @@ def read_document(root: Path, path: Path) -> Document:
         ) from None
     text = decode_utf8(raw, rel)
     if path.suffix == ".json":
-        return parse_json(text, rel)
+        return parse_json(text, rel)  # fast already: the standard library's parser
+    if cache is not None:
+        return cache.parse(raw, text, rel)
     return parse_yaml(text, rel)
 
 
@@ -287,10 +292,13 @@ def validate_document(doc: Document, kind: FileKind, problems: ProblemList) -> B
         return None
 
 
-def parse_document(root: Path, path: Path, kind: FileKind, model: type[M], problems: ProblemList) -> Sourced[M] | None:
-    """Read, validate and parse one file; problems are appended, ``None`` when unusable."""
+def parse_document(
+    root: Path, path: Path, kind: FileKind, model: type[M], problems: ProblemList, cache: ParseCache | None = None
+) -> Sourced[M] | None:
+    """Read, validate and parse one file; problems are appended, ``None`` when unusable. Validation runs on
+    every call, whether the values were parsed now or read from ``cache``."""
     try:
-        doc = read_document(root, path)
+        doc = read_document(root, path, cache)
     except SourceError as exc:
         problems.extend(exc.problems)
         return None
@@ -321,11 +329,22 @@ def _sorted_entries(directory: Path) -> list[Path]:
     return [Path(e.path) for e in entries if not e.is_symlink() and not e.name.startswith(".")]
 
 
-def load_registry(root: Path) -> LoadResult:
-    """Load governance, issuers, credential definitions and keys of the registry at ``root``."""
+def load_registry(root: Path, *, use_cache: bool = True) -> LoadResult:
+    """Load governance, issuers, credential definitions and keys of the registry at ``root``. ``use_cache``:
+    read unchanged YAML files' values from the registry's parse cache (:mod:`generator.parse_cache`)."""
+    cache = ParseCache.open(root) if use_cache else None
+    try:
+        with gc_paused():  # everything loaded stays alive: collecting meanwhile only walks it again
+            return _load(root, cache)
+    finally:
+        if cache is not None:
+            cache.save()
+
+
+def _load(root: Path, cache: ParseCache | None) -> LoadResult:
     problems = ProblemList()
     problems.extend(layout.layout_problems(root))
-    governance = parse_document(root, root / layout.GOVERNANCE_PATH, FileKind.GOVERNANCE, Governance, problems)
+    governance = parse_document(root, root / layout.GOVERNANCE_PATH, FileKind.GOVERNANCE, Governance, problems, cache)
     issuers: dict[str, IssuerRecord] = {}
     unusable: set[str] = set()
     issuers_dir = root / layout.ISSUERS_DIR
@@ -338,12 +357,12 @@ def load_registry(root: Path) -> LoadResult:
         if not layout.SLUG_RE.match(entry.name):
             problems.add(rel, f"issuer folder name is not {_pattern_words(SLUG_PATTERN)}", code="id.not-slug")
             continue
-        record = _load_issuer(root, entry, problems, unusable)
+        record = _load_issuer(root, entry, problems, unusable, cache)
         if record is not None:
             issuers[record.id] = record
         else:
             unusable.add(entry.name)
-    endorsers = _load_endorsers(root, issuers, problems, unusable)
+    endorsers = _load_endorsers(root, issuers, problems, unusable, cache)
     _load_keys(root, issuers, problems, endorsers)
     if governance is None:
         return LoadResult(None, problems)
@@ -351,7 +370,7 @@ def load_registry(root: Path) -> LoadResult:
 
 
 def _load_endorsers(
-    root: Path, issuers: dict[str, IssuerRecord], problems: ProblemList, unusable: set[str]
+    root: Path, issuers: dict[str, IssuerRecord], problems: ProblemList, unusable: set[str], cache: ParseCache | None
 ) -> dict[str, EndorserRecord]:
     endorsers: dict[str, EndorserRecord] = {}
     for entry in _sorted_entries(root / layout.ENDORSERS_DIR):
@@ -369,7 +388,7 @@ def _load_endorsers(
         if not path.is_file():
             problems.add(rel, "endorser folder has no endorser.yaml", code="layout.missing")
             continue
-        source = parse_document(root, path, FileKind.ENDORSER, Endorser, problems)
+        source = parse_document(root, path, FileKind.ENDORSER, Endorser, problems, cache)
         if source is not None and _check_name(source, "id", entry.name, "folder name", problems):
             endorsers[entry.name] = EndorserRecord(source)
         else:
@@ -377,13 +396,15 @@ def _load_endorsers(
     return endorsers
 
 
-def _load_issuer(root: Path, folder: Path, problems: ProblemList, unusable: set[str]) -> IssuerRecord | None:
+def _load_issuer(
+    root: Path, folder: Path, problems: ProblemList, unusable: set[str], cache: ParseCache | None
+) -> IssuerRecord | None:
     issuer_file = folder / "issuer.yaml"
     rel_folder = layout.relpath(root, folder)
     if not issuer_file.is_file():
         problems.add(rel_folder, "issuer folder has no issuer.yaml", code="layout.missing")
         return None
-    source = parse_document(root, issuer_file, FileKind.ISSUER, Issuer, problems)
+    source = parse_document(root, issuer_file, FileKind.ISSUER, Issuer, problems, cache)
     issuer_ok = source is not None and _check_name(source, "id", folder.name, "folder name", problems)
     # Definitions are checked even when issuer.yaml is broken: every problem should surface in one run.
     credentials = {}
@@ -394,7 +415,7 @@ def _load_issuer(root: Path, folder: Path, problems: ProblemList, unusable: set[
         if not layout.SLUG_RE.match(path.stem):
             problems.add(rel, f"file name is not {_pattern_words(SLUG_PATTERN)}", code="id.not-slug")
             continue
-        credential = parse_document(root, path, FileKind.CREDENTIAL, CredentialDefinition, problems)
+        credential = parse_document(root, path, FileKind.CREDENTIAL, CredentialDefinition, problems, cache)
         if credential is not None and _check_name(credential, "id", path.stem, "file name", problems):
             credentials[credential.model.id] = credential
         else:

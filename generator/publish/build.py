@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator._internal.gcpause import frozen_heap
 from generator.publish.site import load_for_build
 from generator.registry import Registry
 
@@ -106,7 +107,8 @@ def build_site(
         plugin.demo_statements = demo_log  # type: ignore[attr-defined]  # demo "who defines what" statements too
         plugin.config.frames = frames
         mark = time.perf_counter()
-        mkdocs_build(config)
+        with frozen_heap():  # the loaded registry is not garbage: no collection during the build walks it
+            mkdocs_build(config)
         timings["mkdocs"] = time.perf_counter() - mark
         from generator.publish.dccregistry import write_dcc_registry
 

@@ -34,6 +34,23 @@ def external_link(url: str | None, text: str, *, cls: str | None = None) -> str:
     return f'<a href="{esc(href)}" rel="nofollow noopener"{klass}>{esc(text)}</a>'
 
 
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for two site paths, without its two ``getcwd`` calls (a build makes ~60,000 links:
+    seconds of system calls). Paths that would need the working folder (absolute, or above the site root) go to
+    ``posixpath.relpath`` itself; ``tests/render`` holds the two equal on generated paths."""
+    path, start = posixpath.normpath(path), posixpath.normpath(start)
+    if path.startswith(("/", "..")) or start.startswith(("/", "..")):
+        return posixpath.relpath(path, start)
+    to = [part for part in path.split("/") if part and part != "."]
+    at = [part for part in start.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(to, at, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
+
+
 def relative(here: str, target: str) -> str:
     """The link from the page at site path ``here`` (``""`` is the home page, pages end in ``/``) to the site
     path ``target`` (which may carry ``?query`` or ``#fragment``). Links stay relative so the site works from
@@ -41,7 +58,7 @@ def relative(here: str, target: str) -> str:
     cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
     path, tail = target[:cut], target[cut:]
     base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-    rel = posixpath.relpath(path or ".", base.rstrip("/") or ".")
+    rel = _relpath(path or ".", base.rstrip("/") or ".")
     if rel == ".":
         rel = "./"
     elif path.endswith("/") or not path:

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import posixpath
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.render.html import esc, external_href, external_link, relative
+from generator.render.html import _relpath, esc, external_href, external_link, relative
 from generator.render.markdown import render_markdown
 
 
@@ -72,3 +75,14 @@ def test_escaping_and_links() -> None:
 )
 def test_relative_links(here: str, target: str, expected: str) -> None:
     assert relative(here, target) == expected
+
+
+_SEGMENTS = ["", ".", "..", "a", "b", "ab", "credentials", "x.json", "index.html", "/"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_SEGMENTS), max_size=6), st.lists(st.sampled_from(_SEGMENTS), max_size=6))
+def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> None:
+    """The getcwd-free relpath of the link builder gives what ``posixpath.relpath`` gives, on any paths."""
+    a, b = "/".join(path) or ".", "/".join(start) or "."
+    assert _relpath(a, b) == posixpath.relpath(a, b)
