@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import layout
 from generator._internal.files import read_inside, regular_files, write_json_atomic, write_staged
@@ -114,11 +115,17 @@ def _registry_statements(registry: Registry, out: Path, now: dt.datetime) -> Non
 
 
 def prepare_site(
-    registry: Registry, out: Path, verify_fragment: Callable[[], str], *, now: dt.datetime | None = None
+    registry: Registry,
+    out: Path,
+    verify_fragment: Callable[[], str],
+    *,
+    now: dt.datetime | None = None,
+    log_records: Mapping[str, Any] | None = None,
 ) -> PreparedSite:
-    """Write every data file into ``out`` and return the model and the pages to lay out."""
+    """Write every data file into ``out`` and return the model and the pages to lay out (``log_records``: the
+    awards' public-log records, for their verification shard entries)."""
     now = now or dt.datetime.now(dt.UTC)
-    stats, revocations = write_verification_data(registry, out, now=now)
+    stats, revocations = write_verification_data(registry, out, now=now, log_records=log_records)
     _issuer_files(registry, out)
     _endorsement_files(registry, out)
     _registry_statements(registry, out, now)

@@ -39,7 +39,7 @@ import math
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,10 +160,15 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def write_verification_data(
-    registry: Registry, out: Path, *, now: dt.datetime | None = None
+    registry: Registry,
+    out: Path,
+    *,
+    now: dt.datetime | None = None,
+    log_records: Mapping[str, Any] | None = None,
 ) -> tuple[AwardStats, dict[str, list[PublishedAward]]]:
     """Write shards, achievements, the index and key documents under ``out``; return award statistics and
-    each issuer's revocations (newest first)."""
+    each issuer's revocations (newest first). ``log_records`` (award hash → its record in the public log,
+    :func:`generator.transparency.publish.copy_log`) go into the awards' entries as ``"log"``."""
     now = now or dt.datetime.now(dt.UTC)
     verify_dir = out / "verify"
     revocations = {
@@ -205,6 +210,8 @@ def write_verification_data(
                     if until is not None and until < now:
                         stats.expired[ref] += 1
                 entry = _shard_entry(award, issuer, ref, revocation, achievements)
+                if log_records is not None and digest in log_records:
+                    entry["log"] = log_records[digest]
                 handles[int(digest[:2], 16)].write(json.dumps([digest, entry], separators=(",", ":")) + "\n")
         finally:
             for handle in handles:

@@ -8,8 +8,10 @@ generated pages (outside the navigation tree) and the site's static assets.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 from mkdocs.config import config_options
@@ -90,6 +92,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         super().__init__()
         self.registry: Registry | None = None
         self.now: dt.datetime | None = None
+        self.log_records: Mapping[str, Any] | None = None
+        """The awards' public-log records (``credreg build --log``), for their verification shard entries."""
         self.prepared: PreparedSite | None = None
         self.files: Files | None = None
         self.frames: dict[str, Frame] = {}
@@ -123,7 +127,9 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         registry = self._registry(config)
         # The site directory was just cleaned: data files go in now, pages are written after.
-        self.prepared = prepare_site(registry, Path(config.site_dir), _verify_fragment, now=self.now)
+        self.prepared = prepare_site(
+            registry, Path(config.site_dir), _verify_fragment, now=self.now, log_records=self.log_records
+        )
         for path in sorted(ASSETS_DIR.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
                 rel = path.relative_to(ASSETS_DIR.parent).as_posix()
