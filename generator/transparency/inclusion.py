@@ -29,9 +29,9 @@ from generator.verify.results import Check, CheckStatus
 __all__ = ["LogInclusion", "find_award", "log_check", "signing_key_paths", "signing_keys"]
 
 CHECK_ID = "log"
+LABEL = "Public log"
 #: A registry id (an issuer's), as an award's log entry names it without percent-encoding.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-LABEL = "Public log"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +166,7 @@ def _proven_award(log: VerifiedLog, want: str, issuer: Any, record: Any, where: 
 
 
 def _scan(log: VerifiedLog, want: str, keys: Mapping[str, str]) -> tuple[int | None, list[tuple[int, LogEntry]]]:
-    """Without an index (a log's state rather than a site's log/): every entry, hashed up to the root."""
+    """Without a site (a log's state, or a log/ outside its site): every entry, hashed up to the root."""
     paths = set(keys.values())
     found, retired = None, []
     for index, raw in log.entries(0):
