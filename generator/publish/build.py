@@ -49,16 +49,17 @@ def _replace(stage: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _serve_demo_log(root: Path, registry: Registry, dest: Path) -> None:
+def _demo_log(root: Path, registry: Registry, dest: Path) -> dict[str, list[object]] | None:
+    """Publish the demo log of the repository's history (a throwaway key) and serve it into ``dest``."""
     from generator.transparency.demo import has_history, publish_demo_log
     from generator.transparency.publish import copy_log
 
     if not has_history(root):
         logging.getLogger(__name__).warning("no Git history at %s: the site is built without a demo log", root)
-        return
+        return None
     with tempfile.TemporaryDirectory(prefix="credreg-demo-log-") as state:
         demo = publish_demo_log(root, registry, Path(state))
-        copy_log(demo, Path(state), dest, demo=True)
+        return copy_log(demo, Path(state), dest, demo=True)
 
 
 def build_site(
@@ -106,6 +107,18 @@ def build_site(
         plugin.registry, plugin.now, plugin.data_out = registry, now, data_stage  # type: ignore[attr-defined]
         plugin.demo_statements = demo_log  # type: ignore[attr-defined]  # demo "who defines what" statements too
         plugin.config.frames = frames
+        # The log first (checked file by file into a folder beside the stage, which mkdocs empties): its award
+        # records go into the verification shards the plugin writes.
+        log_stage = stage.with_name(f"{stage.name}-log")
+        mark = time.perf_counter()
+        if log_dir is not None:
+            from generator.transparency.publish import copy_log
+
+            plugin.log_records = copy_log(registry, log_dir, log_stage)  # type: ignore[attr-defined]
+        elif demo_log and registry.governance.model.log is None:
+            plugin.log_records = _demo_log(root, registry, log_stage)  # type: ignore[attr-defined]
+        if log_dir is not None or demo_log:
+            timings["log"] = time.perf_counter() - mark
         mark = time.perf_counter()
         with frozen_heap():  # the loaded registry is not garbage: no collection during the build walks it
             mkdocs_build(config)
@@ -114,12 +127,8 @@ def build_site(
 
         write_dcc_registry(registry, stage, now)  # issue 15: the DCC issuer-registry format
         pages = len(plugin.prepared.pages) if plugin.prepared else 0  # type: ignore[attr-defined]
-        if log_dir is not None:
-            from generator.transparency.publish import copy_log
-
-            copy_log(registry, log_dir, stage / "log")
-        elif demo_log and registry.governance.model.log is None:
-            _serve_demo_log(root, registry, stage / "log")
+        if log_stage.exists():
+            log_stage.rename(stage / "log")
         _replace(stage, out)
         if data_stage is not None and data_out is not None:
             _replace(data_stage, data_out)
@@ -128,5 +137,7 @@ def build_site(
         if data_stage is not None:
             shutil.rmtree(data_stage, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(stage.with_name(f"{stage.name}-log"), ignore_errors=True)
     timings["total"] = time.perf_counter() - start
     return BuildResult(out, pages, timings)

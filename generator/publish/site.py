@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import layout
 from generator._internal.files import read_inside, regular_files, write_json_atomic, write_staged
@@ -128,12 +129,14 @@ def prepare_site(
     now: dt.datetime | None = None,
     demo_statements: bool = False,
     data_out: Path | None = None,
+    log_records: Mapping[str, Any] | None = None,
 ) -> PreparedSite:
     """Write every data file into ``out`` (the bulk of the verification data into ``data_out`` when the registry
     publishes it elsewhere) and return the model and the pages to lay out (``demo_statements``: sign the "who
-    defines what" statements with a throwaway key when the registry declares none)."""
+    defines what" statements with a throwaway key when the registry declares none; ``log_records``: the awards'
+    public-log records, for their verification shard entries)."""
     now = now or dt.datetime.now(dt.UTC)
-    stats, revocations = write_verification_data(registry, out, now=now, data_out=data_out)
+    stats, revocations = write_verification_data(registry, out, now=now, data_out=data_out, log_records=log_records)
     _issuer_files(registry, out)
     _endorsement_files(registry, out)
     statements = _registry_statements(registry, out, now, demo=demo_statements)

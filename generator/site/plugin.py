@@ -10,8 +10,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import datetime as dt
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 from mkdocs.config import config_options
@@ -96,6 +98,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         """Set by :func:`generator.publish.build.build_site` for ``--demo-log`` (see :mod:`generator.statements`)."""
         self.data_out: Path | None = None
         """Where shards, templates and achievements go when the registry sets ``verification_data_url``."""
+        self.log_records: Mapping[str, Any] | None = None
+        """The awards' public-log records (``credreg build --log``), for their verification shard entries."""
         self.prepared: PreparedSite | None = None
         self.files: Files | None = None
         self.frames: dict[str, Frame] = {}
@@ -140,6 +144,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             now=self.now,
             demo_statements=self.demo_statements,
             data_out=self.data_out,
+            log_records=self.log_records,
         )
         for path in sorted(ASSETS_DIR.rglob("*")):
             if path.is_file() and not path.name.startswith("."):

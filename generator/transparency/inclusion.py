@@ -13,22 +13,26 @@ import binascii
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator.publish.verifydata import shard_name
 from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import NoteError, parse_vkey, verify_cosignature
 from generator.transparency.entries import LogEntry
-from generator.transparency.log import LogError, LogSource, VerifiedLog, open_log
-from generator.transparency.publish import KEY_RETIRED, log_config, shard_name
+from generator.transparency.log import MAX_FILE, LogError, LogSource, VerifiedLog, open_log
+from generator.transparency.publish import KEY_RETIRED, award_entry_text, log_config
 from generator.verify.results import Check, CheckStatus
 
 __all__ = ["LogInclusion", "find_award", "log_check", "signing_key_paths", "signing_keys"]
 
 CHECK_ID = "log"
 LABEL = "Public log"
+#: A registry id (an issuer's), as an award's log entry names it without percent-encoding.
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +45,8 @@ class LogInclusion:
     """(key file, entry kind, entry) when a key that signed the award was logged as expired (``valid_until`` set)
     or revoked before the award was logged."""
     files_read: tuple[str, ...] = ()
-    """The files of the log this check read (with the site's index: O(log n) small files, no entry bundle)."""
+    """The files this check read, relative to the log (``../verify/…``: the site's; with a site: O(log n) files,
+    no entry bundle)."""
 
 
 def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
@@ -64,7 +69,7 @@ def signing_key_paths(registry: Registry, document: Any) -> set[str]:
 
 
 class _Counting(LogSource):
-    """A log source that counts the files it reads."""
+    """A source that counts the files it reads."""
 
     def __init__(self, source: LogSource) -> None:
         self.url, self.dir, self.overlay = source.url, source.dir, source.overlay
@@ -76,9 +81,19 @@ class _Counting(LogSource):
 
 
 def _json(source: LogSource, rel: str) -> Any:
+    """A JSON file of the site; a ``.json.gz`` one (shards) decompressed, within the size of any log file, unless
+    the host already did (as the page reads them)."""
     data = source.read(rel)
     if data is None:
         return None
+    if data.startswith(b"\x1f\x8b"):
+        inflate = zlib.decompressobj(wbits=31)
+        try:
+            data = inflate.decompress(data, MAX_FILE + 1)
+        except zlib.error:
+            raise LogError(f"{source}/{rel} is not gzip") from None
+        if len(data) > MAX_FILE or inflate.unconsumed_tail:
+            raise LogError(f"{source}/{rel} is larger than any log file can be")
     try:
         return json.loads(data)
     except ValueError:
@@ -86,8 +101,8 @@ def _json(source: LogSource, rel: str) -> Any:
 
 
 def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource | None = None) -> tuple[int, LogEntry]:
-    """An index record ``[index, entry text, base64 path]``, its entry proven in the signed tree (the record's
-    path below, the tiles above), or LogError. The index is only a hint: the proof decides."""
+    """A key record ``[index, entry text, base64 path]``, its entry proven in the signed tree (the record's
+    path below, the tiles above), or LogError. The record is only a hint: the proof decides."""
     if not (
         isinstance(record, list)
         and len(record) == 3
@@ -99,15 +114,28 @@ def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource |
     index, text, encoded = record
     try:
         path = base64.b64decode(encoded, validate=True)
-        entry = LogEntry.parse(text.encode())
     except (ValueError, binascii.Error):
         raise LogError(f"{where}: malformed index record") from None
-    if not 0 <= index < log.size or len(path) % merkle.HASH_SIZE:
+    if len(path) % merkle.HASH_SIZE:
         raise LogError(f"{where}: malformed index record")
     below = [path[i : i + merkle.HASH_SIZE] for i in range(0, len(path), merkle.HASH_SIZE)]
+    return _prove(log, index, text, below, where, edge)
+
+
+def _prove(
+    log: VerifiedLog, index: int, text: str, below: list[bytes], where: str, edge: merkle.HashSource | None
+) -> tuple[int, LogEntry]:
+    """Entry ``index`` is ``text`` in the signed tree: ``below``, the proof's hashes inside the complete tiles
+    holding it, if given, then the hashes above from the tiles (and the frontier); or LogError."""
+    try:
+        entry = LogEntry.parse(text.encode())
+    except ValueError:
+        raise LogError(f"{where}: malformed log record") from None
+    if not 0 <= index < log.size:
+        raise LogError(f"{where}: malformed log record")
     try:
         above = merkle.inclusion_proof(edge or log.tiles, index, log.size, above=len(below))
-    except ValueError as exc:
+    except (ValueError, LogError) as exc:
         raise LogError(f"{where}: {exc}") from None
     leaf = merkle.leaf_hash(text.encode())
     if not merkle.verify_inclusion(leaf, index, log.size, below + above, log.checkpoint.root):
@@ -115,8 +143,57 @@ def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource |
     return index, entry
 
 
+_TEMPLATE = re.compile(r"[0-9a-f]{1,64}")
+
+
+def _award_record(site: LogSource, index: Any, want: str) -> tuple[Any, Any, str] | None:
+    """(issuer, log record, file) of the award from the site's verification shard (where the lookup finds it),
+    or None when the site publishes no such award or no log record for it."""
+    bits = index.get("shard_bits") if isinstance(index, dict) else None
+    if type(bits) is not int or not 1 <= bits <= 48:
+        raise LogError(f"{site}/verify/index.json is missing or malformed")
+    name = f"shards/{shard_name(want, bits)}.json.gz"
+    base = index.get("data_url")  # the bulk data on object storage (docs/hosting.md), or the site's verify/
+    if base is None:
+        source, folder = site, "verify/"
+    elif isinstance(base, str) and base.startswith(("https://", "http://")) and base.endswith("/"):
+        source, folder = LogSource(base), ""
+    else:
+        raise LogError(f"{site}/verify/index.json names a malformed data_url")
+    rel = folder + name
+    shard = _json(source, rel)
+    awards = shard.get("awards") if isinstance(shard, dict) else None
+    entry = awards.get(want) if isinstance(awards, dict) else None
+    if not isinstance(entry, dict) or "log" not in entry:
+        return None
+    issuer = entry.get("issuer")
+    template = entry.get("t")
+    if issuer is None and isinstance(template, str) and _TEMPLATE.fullmatch(template):  # a lean entry's issuer
+        shared = _json(source, f"{folder}templates/{template}.json.gz")
+        issuer = shared.get("issuer") if isinstance(shared, dict) else None
+    return issuer, entry["log"], f"{source}/{rel}"
+
+
+def _proven_award(log: VerifiedLog, want: str, issuer: Any, record: Any, where: str, edge: merkle.HashSource) -> int:
+    """The award's record ``[index, where]`` (:func:`generator.transparency.publish.award_record`), its entry
+    rebuilt and proven from the full tiles holding it up, or LogError."""
+    if not (
+        isinstance(record, list)
+        and len(record) == 2
+        and type(record[0]) is int
+        and isinstance(record[1], str)
+        and isinstance(issuer, str)
+        and _ID.fullmatch(issuer)
+    ):
+        raise LogError(f"{where}: malformed log record")
+    index, entry = _prove(log, record[0], award_entry_text(issuer, want, record[1]), [], where, edge)
+    if entry.kind != "award" or entry.sha256 != want:
+        raise LogError(f"{where}: entry {index} is not this award")
+    return index
+
+
 def _scan(log: VerifiedLog, want: str, keys: Mapping[str, str]) -> tuple[int | None, list[tuple[int, LogEntry]]]:
-    """Without an index (a log's state rather than a site's log/): every entry, hashed up to the root."""
+    """Without a site (a log's state, or a log/ outside its site): every entry, hashed up to the root."""
     paths = set(keys.values())
     found, retired = None, []
     for index, raw in log.entries(0):
@@ -148,21 +225,17 @@ def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
 
 
 def _lookup(
-    log: VerifiedLog, policy: Any, want: str, keys: Mapping[str, str]
+    log: VerifiedLog, site: LogSource, index: Any, policy: Any, want: str, keys: Mapping[str, str]
 ) -> tuple[int | None, list[tuple[int, LogEntry]]]:
-    """With the site's index: one award shard, one file per signing key, and the tiles of their proofs."""
-    bits = policy.get("index_bits") if isinstance(policy, dict) else None
-    if type(bits) is not int or not 1 <= bits <= 24 or not re.fullmatch(r"[0-9a-f]{64}", want):
+    """With a site: the award's record from its verification shard, one file per signing key, and the tiles of
+    their proofs."""
+    if not isinstance(policy, dict) or not re.fullmatch(r"[0-9a-f]{64}", want):
         raise LogError(f"{log.source}/policy.json is malformed")
-    rel = f"index/{shard_name(want, bits)}.json"
     edge = merkle.WithFrontier(log.tiles, log.size, _frontier(policy, log.size))
-    shard = _json(log.source, rel)
     found = None
-    if isinstance(shard, dict) and want in shard:
-        index, entry = _proven(log, shard[want], f"{log.source}/{rel}", edge)
-        if entry.kind != "award" or entry.sha256 != want:
-            raise LogError(f"{log.source}/{rel}: entry {index} is not this award")
-        found = index
+    award = _award_record(site, index, want)
+    if award is not None:
+        found = _proven_award(log, want, *award, edge)
     retired = []
     for method, path in sorted(keys.items()):
         rel = f"index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
@@ -172,6 +245,14 @@ def _lookup(
             if entry.kind in KEY_RETIRED and entry.path == path:
                 retired.append((index, entry))
     return found, retired
+
+
+def _site_of(source: LogSource) -> LogSource | None:
+    """The site whose ``log/`` this is (the award records are in its verification shards), if it is one."""
+    if source.url is not None:
+        return LogSource(source.url[: -len("log/")]) if source.url.endswith("/log/") else None
+    assert source.dir is not None
+    return LogSource(source.dir.resolve().parent)
 
 
 def find_award(
@@ -184,7 +265,8 @@ def find_award(
 
     With ``signing_keys`` (method → key file), also whether one of them was logged as expired or revoked
     before the award was logged: the log dates the award's publication, which a backdated signature cannot move.
-    A site's ``log/`` (with its index) is read in O(log n) files; a bare log state is scanned whole.
+    A site's ``log/`` is read in O(log n) files (the award's record is in its verification shard, the keys'
+    in ``log/index/keys/``); a bare log state is scanned whole.
     """
     verifier, origin = log_config(registry)
     config = registry.governance.model.log
@@ -201,7 +283,13 @@ def find_award(
     want = award_hash.lower()
     keys = signing_keys or {}
     policy = _json(counting, "policy.json")
-    found, retired = _lookup(log, policy, want, keys) if policy is not None else _scan(log, want, keys)
+    parent = _site_of(source) if policy is not None else None
+    site = _Counting(parent) if parent is not None else None
+    index = _json(site, "verify/index.json") if site is not None else None
+    if site is not None and index is not None:
+        found, retired = _lookup(log, site, index, policy, want, keys)
+    else:  # a bare log state, or a log/ outside its site: every entry is read
+        found, retired = _scan(log, want, keys)
     if found is None:
         return None
     before = min(((i, e) for i, e in retired if i < found), key=lambda item: item[0], default=None)
@@ -211,7 +299,7 @@ def find_award(
         cosigned,
         config.quorum,
         (before[1].path, before[1].kind, before[0]) if before else None,
-        tuple(sorted(counting.files)),
+        tuple(sorted(counting.files | {f"../{rel}" for rel in (site.files if site else ())})),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +21,6 @@ from generator.tlog.tiles import (
     encode_bundle,
     tile_path,
     tile_width,
-    tiles_for_size,
 )
 
 __all__ = ["LogError", "LogSource", "VerifiedLog", "log_origin", "open_log"]
@@ -144,27 +143,65 @@ class VerifiedLog:
         if rebuild is not None and rebuild.root() != self.checkpoint.root:
             raise LogError(f"{self.source}: the entries do not hash to the checkpoint's root")
 
-    def audit(self) -> list[bytes]:
-        """Every entry, after checking that they hash to the checkpoint's root and that every hash tile, at
-        every level, holds exactly the hashes they produce (what a site serves must be what it signed)."""
-        return self.audit_tree()[0]
+    def audit(self) -> None:
+        """Check that the entries hash to the checkpoint's root and that every hash tile, at every level,
+        holds exactly the hashes they produce (what a site serves must be what it signed)."""
+        self.audit_files()
 
-    def audit_tree(self) -> tuple[list[bytes], merkle.MemoryTree]:
-        """:meth:`audit`, and the whole tree in memory."""
-        entries: list[bytes] = []
-        tree = merkle.MemoryTree()
-        for _, entry in self.entries(0):
-            entries.append(entry)
-            tree.append(merkle.leaf_hash(entry))
-        for level, index, width in tiles_for_size(self.size):
+    def audit_files(
+        self,
+        visit: Callable[[int, bytes], None] | None = None,
+        sink: Callable[[str, bytes], None] | None = None,
+    ) -> TileSource:
+        """:meth:`audit` in one pass over the files of the checkpoint's size: each entry bundle against its
+        level-0 tile (its leaf hashes), each tile above against the roots of the full tiles below, and the root
+        of the tiles against the checkpoint. ``visit(index, entry)`` sees every entry and ``sink(path, bytes)``
+        every bundle and tile, as checked (a bundle is not kept); LogError as soon as one does not check out,
+        and then what ``sink`` got must be thrown away. Returns the checked hash tiles, held in memory (32 bytes
+        per entry), as a :class:`TileSource`."""
+        size, tiles = self.size, {}
+        below: list[bytes] = []  # the roots of the full tiles of the level below, in order
+        for n in range(-(-size // TILE_WIDTH)):
+            width = tile_width(0, n, size)
+            raw = self.source.tile(ENTRIES, n, width)
             try:
-                served = self.source.tile(level, index, width)
-            except LogError:
-                raise LogError(f"{self.source}: {tile_path(level, index, width)} is missing") from None
-            height, first = TILE_HEIGHT * level, index * TILE_WIDTH
-            if served != b"".join(tree.node(height, first + i) for i in range(width)):
-                raise LogError(f"{self.source}: {tile_path(level, index, width)} does not hold the log's hashes")
-        return entries, tree
+                entries = decode_bundle(raw)
+            except ValueError as exc:
+                raise LogError(f"{self.source}: entry bundle {n}: {exc}") from None
+            if len(entries) != width:
+                raise LogError(f"{self.source}: entry bundle {n} holds {len(entries)} entries, not {width}")
+            rel = tile_path(0, n, width)
+            tile = self.source.tile(0, n, width)
+            if tile != b"".join(merkle.leaf_hash(e) for e in entries):
+                raise LogError(f"{self.source}: {rel} does not hold the log's hashes (of entry bundle {n})")
+            if visit is not None:
+                for offset, entry in enumerate(entries):
+                    visit(n * TILE_WIDTH + offset, entry)
+            if sink is not None:
+                sink(tile_path(ENTRIES, n, width), raw)
+            tiles[rel] = tile
+            if width == TILE_WIDTH:
+                below.append(_tile_root(tile))
+        level = 1
+        while (count := size >> (TILE_HEIGHT * level)) > 0:
+            roots = []
+            for n in range(-(-count // TILE_WIDTH)):
+                width = tile_width(level, n, size)
+                rel = tile_path(level, n, width)
+                tile = self.source.tile(level, n, width)
+                if tile != b"".join(below[n * TILE_WIDTH : n * TILE_WIDTH + width]):
+                    raise LogError(f"{self.source}: {rel} does not hold the log's hashes")
+                tiles[rel] = tile
+                if width == TILE_WIDTH:
+                    roots.append(_tile_root(tile))
+            below, level = roots, level + 1
+        checked = TileSource(lambda lv, i, w: tiles[tile_path(lv, i, w)], size)
+        if merkle.root_hash(checked, size) != self.checkpoint.root:
+            raise LogError(f"{self.source}: the entries do not hash to the checkpoint's root")
+        if sink is not None:
+            for rel, tile in tiles.items():
+                sink(rel, tile)
+        return checked
 
     def proves(self, leaf: bytes, index: int) -> bool:
         try:
@@ -191,6 +228,14 @@ class VerifiedLog:
         except (ValueError, LogError):
             return False
         return merkle.verify_consistency(old.size, self.size, old.root, self.checkpoint.root, proof)
+
+
+def _tile_root(tile: bytes) -> bytes:
+    """The root of a full tile's 256 hashes (the hash its parent tile holds for it)."""
+    level = [tile[i : i + merkle.HASH_SIZE] for i in range(0, len(tile), merkle.HASH_SIZE)]
+    while len(level) > 1:
+        level = [merkle.node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
+    return level[0]
 
 
 def read_note(data: bytes | None, where: str) -> tuple[Note, Checkpoint]:

@@ -18,29 +18,29 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import shutil
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator._internal.files import write_staged, write_text_atomic
+from generator._internal.files import write_text_atomic
 from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, Verifier, parse_vkey, sign_note
 from generator.tlog.tiles import TILE_HEIGHT, TILE_WIDTH, TileSource, append
-from generator.transparency.entries import LogEntry, derive_entries, first_parent_ancestor, head_commit
+from generator.transparency.entries import ENTRY_PREFIX, LogEntry, derive_entries, first_parent_ancestor, head_commit
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 
 __all__ = [
     "KEY_RETIRED",
     "PublishResult",
+    "award_entry_text",
+    "award_record",
     "copy_log",
     "full_tile_height",
-    "index_bits",
     "key_method",
     "log_config",
     "publish_log",
-    "shard_name",
 ]
 
 #: Key entries after which an award signed by that key is not accepted (the log dates the award).
@@ -176,75 +176,128 @@ def publish_log(
     return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental)
 
 
-def copy_log(registry: Registry, state: Path, dest: Path, *, demo: bool = False) -> None:
-    """Serve the log's state under the site's ``log/``, once its checkpoint and every entry check out.
+def copy_log(registry: Registry, state: Path, dest: Path, *, demo: bool = False) -> dict[str, list[object]]:
+    """Serve the log's state under ``dest`` (the site's ``log/``), checking every file against the signed
+    checkpoint as it is copied (:meth:`VerifiedLog.audit_files`, one pass); return each logged award's record
+    (award hash → :func:`award_record`), which the build puts in the award's verification shard entry.
 
-    Beside the C2SP files, an index for verifiers (the verification page and ``credreg verify --log``), so that
-    one verification reads a few small files, never the entry bundles, and O(log n) tiles:
+    Only the files of the checkpoint's size are served (partial tiles of earlier sizes are not: a verifier falls
+    back to the full tile's prefix). Beside the C2SP files, for verifiers (the verification page and
+    ``credreg verify --log``), so that one verification reads a few small files and O(log n) tiles, never the
+    entry bundles:
 
-    * ``policy.json``: the log's vkey, the witnesses and the quorum (governance.yaml), the index's shard width,
-      and the *frontier* of the checkpoint's size (:func:`generator.tlog.merkle.frontier`), from which a proof
-      takes every hash of the right edge instead of fetching partial tiles;
-    * ``index/<hex prefix of the award hash>.json``: award hash → record (4 to 8 awards per shard on average);
+    * ``policy.json``: the log's vkey, the witnesses and the quorum (governance.yaml), and the *frontier* of the
+      checkpoint's size (:func:`generator.tlog.merkle.frontier`), from which a proof takes every hash of the
+      right edge instead of fetching partial tiles;
     * ``index/keys/<sha256 of the verification method>.json``: the key's expiry and revocation records (``[]``
-      for a key with none: every logged key has its file, so a verifier never fetches a 404 page).
+      for a key with none: every logged key has its file, so a verifier never fetches a 404 page), each
+      ``[entry index, entry text, base64 path]``, the path being the entry's inclusion-proof hashes inside the
+      complete tiles holding it (:func:`generator.tlog.merkle.path_within`), which never change.
 
-    A record is ``[entry index, entry text, base64 path]``: the path is the entry's inclusion-proof hashes
-    inside the complete tiles holding it (:func:`generator.tlog.merkle.path_within`: 8 per full tile level),
-    which never change, so a verifier fetches only the tiles above them (and those of the right edge) instead
-    of two full 8 KiB tiles. Nothing in the index is trusted: each record's proof is checked against the
-    signed checkpoint.
+    An award's record is not a file here: it travels in the shard entry the lookup fetches anyway, and the
+    verifier fetches the tiles of its proof. Nothing a verifier reads is trusted: every record is checked by
+    its inclusion proof against the signed checkpoint. On a LogError, ``dest`` is left half written: the build
+    writes it in a staging folder.
     """
     verifier, origin = log_config(registry)
     config = registry.governance.model.log
     assert config is not None
     log = open_log(LogSource(state), verifier, origin=origin)
-    entries, tree = log.audit_tree()  # every bundle and every tile is the checkpoint's
-    awards: dict[str, int] = {}
-    keys: dict[str, list[int]] = {}
-    for number, raw in enumerate(entries):
-        try:
-            entry = LogEntry.parse(raw)
-        except ValueError:
-            continue
-        if entry.kind == "award":
-            awards.setdefault(entry.sha256, number)
-        elif entry.kind.startswith("key-"):  # every logged key gets a file (no 404 page fetched), maybe empty
+    awards: dict[str, list[object]] = {}
+    keys: dict[str, list[tuple[int, str]]] = {}
+
+    def visit(number: int, raw: bytes) -> None:
+        if raw.startswith(_AWARD):
+            found = award_record(number, raw)
+            if found is not None and found[0] not in awards:
+                awards[found[0]] = found[1]
+        elif raw.startswith(_KEY):  # every logged key gets a file (no 404 page fetched), maybe empty
+            try:
+                entry = LogEntry.parse(raw)
+            except ValueError:
+                return
             keys.setdefault(entry.path, [])
             if entry.kind in KEY_RETIRED:
-                keys[entry.path].append(number)
+                keys[entry.path].append((number, raw.decode()))
 
-    def record(number: int) -> list[object]:
-        path = merkle.path_within(tree, number, full_tile_height(number, log.size))
-        return [number, entries[number].decode(), base64.b64encode(b"".join(path)).decode()]
+    made: set[Path] = set()
 
-    shutil.copytree(state, dest, ignore=shutil.ignore_patterns(".*", "commit"))
-    bits = index_bits(len(awards))
-    shards: dict[str, dict[str, list[object]]] = {}
-    for digest, number in sorted(awards.items()):
-        shards.setdefault(shard_name(digest, bits), {})[digest] = record(number)
-    (dest / "index").mkdir(parents=True, exist_ok=True)
-    for prefix, shard in shards.items():  # tens of thousands of files: one mkdir, plain writes
-        (dest / "index" / f"{prefix}.json").write_bytes(_compact(shard))
-    for path, numbers in sorted(keys.items()):
+    def sink(rel: str, data: bytes) -> None:  # thousands of files: each folder made once, plain writes
+        path = dest / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+
+    tiles = log.audit_files(visit, sink)
+    sink("checkpoint", log.note.encode())  # the note as verified
+    sink("vkey", (config.vkey + "\n").encode())
+
+    def key_record(number: int, text: str) -> list[object]:
+        path = merkle.path_within(tiles, number, full_tile_height(number, log.size))
+        return [number, text, base64.b64encode(b"".join(path)).decode()]
+
+    for path, numbered in sorted(keys.items()):
         method = key_method(registry, path)
         if method is not None:
             name = hashlib.sha256(method.encode()).hexdigest()
-            write_staged(dest / "index" / "keys" / f"{name}.json", _compact([record(n) for n in numbers]))
-    policy = {
+            sink(f"index/keys/{name}.json", _compact([key_record(n, text) for n, text in numbered]))
+    policy: dict[str, object] = {
         "vkey": config.vkey,
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],
         "quorum": config.quorum,
-        "index_bits": bits,
         # The right edge's complete subtrees, for this checkpoint's size: proofs need no partial tile.
         "frontier": {
             "size": log.size,
-            "hashes": base64.b64encode(b"".join(merkle.frontier(tree, log.size))).decode(),
+            "hashes": base64.b64encode(b"".join(merkle.frontier(tiles, log.size))).decode(),
         },
     }
     if demo:  # a throwaway key's log (generator.transparency.demo): the page says so
         policy["demo"] = True
-    write_staged(dest / "policy.json", json.dumps(policy, indent=2).encode() + b"\n")
+    sink("policy.json", json.dumps(policy, indent=2).encode() + b"\n")
+    return awards
+
+
+_AWARD = b"credreg-log/1 award "
+_KEY = b"credreg-log/1 key-"
+#: An award entry whose issuer needs no percent-encoding (a registry id), under its issuer's awards folder.
+_AWARD_RE = re.compile(
+    rb"credreg-log/1 award ([A-Za-z0-9][A-Za-z0-9._-]*) ([0-9a-f]{64}) registry/issuers/\1/awards/"
+    rb"([A-Za-z0-9/._~%-]+(?:#[1-9][0-9]*)?)\n"
+)
+
+
+def award_record(number: int, raw: bytes) -> tuple[str, list[object]] | None:
+    """(award hash, record) of an award entry: what a verifier needs besides the award's hash and issuer (which
+    the shard entry holding the record gives) to rebuild the entry's text, which it then proves in the log.
+
+    The record is ``[entry index, where]``: ``where`` is the entry's path (as the entry spells it, with its
+    ``#line``) after ``registry/issuers/<issuer>/awards/``, and for a single award file at the default
+    ``<folder>/<first two hex digits>/<award hash>.json`` just ``<folder>/``. An entry that does not fit (an
+    issuer id that is percent-encoded in it) keeps its whole text as ``where``. :func:`award_entry_text` is the
+    inverse; tlog.js has the same rule. None for what is not an award entry."""
+    try:
+        entry = LogEntry.parse(raw)
+    except ValueError:
+        return None
+    if entry.kind != "award":
+        return None
+    m = _AWARD_RE.fullmatch(raw)
+    if m is None:
+        return entry.sha256, [number, raw.decode()]
+    digest, where = entry.sha256, m.group(3).decode()
+    default = f"/{digest[:2]}/{digest}.json"
+    if where.endswith(default):
+        where = where[: -len(default) + 1]
+    return digest, [number, where]
+
+
+def award_entry_text(issuer: str, digest: str, where: str) -> str:
+    """The text of an award's log entry, from its hash, its issuer and its record's ``where``."""
+    if where.startswith(ENTRY_PREFIX + " "):
+        return where
+    path = f"{where}{digest[:2]}/{digest}.json" if where.endswith("/") else where
+    return f"{ENTRY_PREFIX} award {issuer} {digest} registry/issuers/{issuer}/awards/{path}\n"
 
 
 def _compact(value: object) -> bytes:
@@ -273,21 +326,3 @@ def full_tile_height(index: int, size: int) -> int:
     while (((index >> (height + TILE_HEIGHT)) + 1) << (height + TILE_HEIGHT)) <= size:
         height += TILE_HEIGHT
     return height
-
-
-def index_bits(awards: int) -> int:
-    """Leading bits of the award hash that pick its index shard: the fewest (1 to 24) that leave at most 8
-    awards per shard on average (4 to 8). Small shards keep one verification's download small (a record carries
-    its proof path: the fullest shard at a million awards is about 13 KB gzipped); fewer, larger ones keep the
-    build fast (a file costs more than a record)."""
-    bits = 1
-    while bits < 24 and awards > 8 << bits:
-        bits += 1
-    return bits
-
-
-def shard_name(digest: str, bits: int) -> str:
-    """The shard of a hex award hash: its first ceil(bits / 4) hex digits, the bits past ``bits`` zeroed."""
-    digits = -(-bits // 4)
-    spare = 4 * digits - bits
-    return f"{int(digest[:digits], 16) >> spare << spare:0{digits}x}"

@@ -1,7 +1,8 @@
 """The verification page's public-log check in Chromium: the example site served with a published log.
 
-The built example site is served with a ``log/`` beside it (a link swapped between visits, so the origin and
-its localStorage stay the same): a first visit shows "recorded in the public log as entry N of S"; a return
+The built example site is served with a ``log/`` and the ``verify/`` data holding the awards' log records
+beside it (links swapped between visits, so the origin and its localStorage stay the same): a first visit
+shows "recorded in the public log as entry N of S"; a return
 visit shown a rewritten log (a split view) is told so; a tampered log fails.
 """
 
@@ -17,11 +18,19 @@ import pytest
 
 from generator.load import load_registry
 from generator.transparency.log import LogSource, open_log
-from generator.transparency.publish import copy_log, publish_log
+from generator.transparency.publish import publish_log
 from generator.transparency.witness import add_cosignatures, witness_log
 from tests.browser.conftest import serve_dir
 from tests.browser.test_verify_page import checks, wait_for_verdict
-from tests.transparency.conftest import LogRepo, commit_all, copy_example, git, make_log_repo, plant_award
+from tests.transparency.conftest import (
+    LogRepo,
+    commit_all,
+    copy_example,
+    git,
+    make_log_repo,
+    plant_award,
+    serve_log,
+)
 
 
 @pytest.fixture
@@ -29,8 +38,9 @@ def log_repo(tmp_path: Path) -> LogRepo:
     return make_log_repo(tmp_path, copy_example(tmp_path / "example"))
 
 
-def _logs(repo: LogRepo, out: Path) -> tuple[Path, Path, Path]:
-    """The real log, a fork of a rewritten history signed with the same key, and the real one tampered."""
+def _logs(repo: LogRepo, out: Path, page: Path) -> tuple[Path, Path, Path]:
+    """The real log, a fork of a rewritten history signed with the same key, and the real one tampered: each a
+    site folder with ``log/`` and ``verify/`` (the page's folder, the verification data written for that log)."""
     registry = load_registry(repo.root).registry
     assert registry is not None
     publish_log(repo.root, registry, repo.state, repo.signer)
@@ -38,16 +48,21 @@ def _logs(repo: LogRepo, out: Path) -> tuple[Path, Path, Path]:
     log = open_log(LogSource(repo.state), repo.signer.verifier)
     note, _ = add_cosignatures(log, [repo.witness.verifier], [cosigned.note.encode()])
     (repo.state / "checkpoint").write_bytes(note.encode())
-    real = out / "real"
-    copy_log(registry, repo.state, real)
+
+    def site(name: str, state: Path) -> Path:
+        shutil.copytree(page, out / name / "verify")
+        serve_log(registry, state, out / name)
+        return out / name
+
+    real = site("real", repo.state)
     tampered = out / "tampered"
     shutil.copytree(real, tampered)
-    # The right edge's hashes, which every proof of this log uses (the full tile below comes with the entry).
-    policy = json.loads((tampered / "policy.json").read_text())
+    # The right edge's hashes, which every proof of this log uses.
+    policy = json.loads((tampered / "log/policy.json").read_text())
     frontier = bytearray(base64.b64decode(policy["frontier"]["hashes"]))
     frontier[-32] ^= 1
     policy["frontier"]["hashes"] = base64.b64encode(frontier).decode()
-    (tampered / "policy.json").write_text(json.dumps(policy))
+    (tampered / "log/policy.json").write_text(json.dumps(policy))
     git(repo.root, "checkout", "-q", "--orphan", "rewritten")
     repo.award_files()[7].unlink()
     for issuer in ("brightforge-academy", "cloud-skills-council"):
@@ -55,9 +70,7 @@ def _logs(repo: LogRepo, out: Path) -> tuple[Path, Path, Path]:
     commit_all(repo.root, "rewritten")
     forked_state = out / "forked-state"
     publish_log(repo.root, registry, forked_state, repo.signer)
-    forked = out / "forked"
-    copy_log(registry, forked_state, forked)
-    return real, forked, tampered
+    return real, site("forked", forked_state), tampered
 
 
 def _log_line(page: Any, url: str) -> tuple[str, str]:
@@ -71,25 +84,30 @@ def _log_line(page: Any, url: str) -> tuple[str, str]:
 def test_the_page_checks_the_log_and_remembers_it(
     browser: Any, built_site: Path, log_repo: LogRepo, tmp_path: Path
 ) -> None:
-    real, forked, tampered = _logs(log_repo, tmp_path)
+    real, forked, tampered = _logs(log_repo, tmp_path, built_site / "verify")
     served = tmp_path / "served"
     served.mkdir()
     for child in built_site.iterdir():
-        (served / child.name).symlink_to(child)
-    link = served / "log"
+        if child.name != "verify":
+            (served / child.name).symlink_to(child)
+
+    def show(log: Path) -> None:
+        for name in ("log", "verify"):
+            (served / name).unlink(missing_ok=True)
+            (served / name).symlink_to(log / name)
+
     award = log_repo.award_files()[0].stem
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     with serve_dir(served, no_store=True) as url:
-        link.symlink_to(real)
+        show(real)
         status, text = _log_line(page, f"{url}verify/#{award}")
         assert status == "passed", text
         assert "Recorded in the public log as entry" in text
         assert text.endswith("of 395, checkpoint signed by the registry and cosigned by 1 of 1 witnesses.")
-        link.unlink()
-        link.symlink_to(forked)
+        show(forked)
         status, text = _log_line(page, f"{url}verify/#{award}")
         assert status == "failed"
         assert "not consistent with the one this browser saw before (395 entries)" in text
@@ -97,8 +115,7 @@ def test_the_page_checks_the_log_and_remembers_it(
 
         fresh = browser.new_context()
         other = fresh.new_page()
-        link.unlink()
-        link.symlink_to(tampered)
+        show(tampered)
         status, text = _log_line(other, f"{url}verify/#{award}")
         assert status == "failed"
         assert "does not check out" in text

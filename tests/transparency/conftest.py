@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,6 +111,17 @@ def plant_award(repo: LogRepo, issuer: str = "northbridge-university") -> tuple[
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(doc, indent=2) + "\n")
     return target, digest
+
+
+def serve_log(registry: Any, state: Path, site: Path) -> dict[str, list[object]]:
+    """What ``credreg build --log`` serves of a log: ``log/``, and each award's log record in its verification
+    shard entry (the real writers); returns the records."""
+    from generator.publish.verifydata import write_verification_data
+    from generator.transparency.publish import copy_log
+
+    records = copy_log(registry, state, site / "log")
+    write_verification_data(registry, site, log_records=records)
+    return records
 
 
 def cosign(repo: LogRepo, witness_state: Path) -> None:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import shutil
 import subprocess
@@ -19,11 +20,12 @@ from typing import Any
 import pytest
 
 from generator.load import load_registry
+from generator.publish.verifydata import shard_name
 from generator.tlog import merkle
 from generator.tlog.tiles import TileSource, append, tile_path
-from generator.transparency.publish import copy_log, publish_log, shard_name
+from generator.transparency.publish import award_entry_text, publish_log
 from generator.transparency.witness import add_cosignatures, witness_log
-from tests.transparency.conftest import LogRepo, commit_all, git, plant_award
+from tests.transparency.conftest import LogRepo, commit_all, git, plant_award, serve_log
 
 ASSETS = Path(__file__).resolve().parents[2] / "generator" / "site" / "assets"  # the files the page loads
 NODE = shutil.which("node")
@@ -33,6 +35,7 @@ RUNNER = r"""
 import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import * as T from "./verify/tlog.js";
+import { SiteData } from "./verify/sitedata.js";
 
 const hex = (b) => Buffer.from(b).toString("hex");
 const unhex = (s) => new Uint8Array(Buffer.from(s, "hex"));
@@ -68,15 +71,13 @@ async function handle(req) {
   }
   if (req.op === "check") {
     const load = file(req.site);
-    const site = {
-      root: new URL("https://site.test/"),
-      loadBytes: load,
-      json: async (path) => {
-        const b = await load(path);
-        return b === null ? null : JSON.parse(Buffer.from(b).toString());
-      },
-    };
-    const c = await T.logCheck(site, req.hash, memory(req.visitor), req.document ?? null);
+    const site = new SiteData(new URL("https://site.test/"), async (path, options) => {
+      const b = await load(path);
+      return b === null || options?.binary ? b : Buffer.from(b).toString();
+    });
+    site.loadBytes = load;
+    const entry = await site.entry(req.hash); // the lookup, whose shard entry carries the award's log record
+    const c = await T.logCheck(site, req.hash, memory(req.visitor), req.document ?? null, entry);
     return { status: c.status, reason: c.reason, applicable: c.applicable };
   }
   throw new Error(`unknown op ${req.op}`);
@@ -164,13 +165,14 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     cosigned = witness_log(
         _source(log_repo.state), tmp_path / "witness", log_repo.witness, vkey=log_repo.signer.verifier.vkey
     )
+    from generator.transparency.inclusion import log_check
     from generator.transparency.log import LogSource, open_log
 
     log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
     note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
     (log_repo.state / "checkpoint").write_bytes(note.encode())
     site = tmp_path / "site"
-    copy_log(registry, log_repo.state, site / "log")
+    records = serve_log(registry, log_repo.state, site)
     award = log_repo.award_files()[0].stem
 
     first = node(op="check", site=f"{site}/", hash=award, visitor="alice")
@@ -180,25 +182,33 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     unknown = node(op="check", site=f"{site}/", hash="0" * 64, visitor="alice")
     assert unknown["reason"] == "not recorded in the public log"
 
-    # Tampered files fail: the checkpoint, the award's entry in the index (its text, or its path: the proof's
-    # hashes inside the full tile holding it), the frontier in policy.json (the right edge's hashes), and, for an
-    # award past the last full tile, the partial tile its proof reads.
-    policy = json.loads((site / "log/policy.json").read_text())
-    shard = f"log/index/{shard_name(award, policy['index_bits'])}.json"
-    text = (site / shard).read_bytes()
-    at = text.index(b"registry/issuers/", text.index(award.encode())) + 20
-    path_at = text.index(json.loads(text)[award][2].encode()) + 10
-    records = {h: r for p in (site / "log/index").glob("*.json") for h, r in json.loads(p.read_text()).items()}
-    assert records[award][0] < 256
-    assert len(base64.b64decode(records[award][2])) == 8 * 32
+    # The records: an award file at the default place is named by its folder alone, a batch line by its path.
+    entries = _bundle_entries(site / "log")
+    shard_entries = {h: e for p in (site / "verify/shards").glob("*.json.gz") for h, e in _awards(p).items()}
+    assert {h for h, e in shard_entries.items() if "log" in e} == set(records)  # every published award is logged
+    for digest, (number, where) in records.items():
+        assert entries[number] == award_entry_text(_issuer(site, shard_entries[digest]), digest, where).encode()
+        assert shard_entries[digest]["log"] == [number, where]
+    assert records[award][1] == f"{log_repo.award_files()[0].parent.parent.name}/"
+    assert any("/batches/" in where and "#" in where for _, where in records.values())
+    assert records[award][0] < 256  # in the first, full tile
     late = next(h for h, r in sorted(records.items(), key=lambda item: item[1][0]) if r[0] >= 256)
-    assert records[late][2] == ""  # in the partial tile: no path, the proof reads the tile
+
+    # Tampered files fail, in JS and Python alike: the checkpoint, the award's log record (its folder: the
+    # entry's text), the full tile holding it (a sibling's leaf hash), the frontier in policy.json (the right
+    # edge's hashes), and, for an award past the last full tile, the partial tile its proof reads.
+    policy = json.loads((site / "log/policy.json").read_text())
+    index = json.loads((site / "verify/index.json").read_text())
+    shard = f"verify/shards/{shard_name(award, index['shard_bits'])}.json.gz"
+    text = gzip.decompress((site / shard).read_bytes())
+    at = text.index(f'"{records[award][1]}"'.encode(), text.index(b'"log"', text.index(award.encode()))) + 1
+    bad_shard = gzip.compress(text[:at] + bytes([text[at] ^ 1]) + text[at + 1 :])  # the record's folder
     frontier = bytearray(base64.b64decode(policy["frontier"]["hashes"]))
     frontier[-32] ^= 1
     hashes = base64.b64encode(frontier).decode()
     bad_policy = json.dumps({**policy, "frontier": {**policy["frontier"], "hashes": hashes}})
-    cases: list[tuple[str, str, int | str]] = [
-        (award, "log/checkpoint", 30), (award, shard, at), (award, shard, path_at),
+    cases: list[tuple[str, str, int | str | bytes]] = [
+        (award, "log/checkpoint", 30), (award, shard, bad_shard), (award, "log/tile/0/000", 32 * (records[award][0] ^ 1) + 5),
         (award, "log/policy.json", bad_policy), (late, _partial_tile(site), 40),
         (late, "log/policy.json", bad_policy),
     ]  # fmt: skip
@@ -207,18 +217,23 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
         shutil.copytree(site, bad)
         if isinstance(change, str):
             (bad / rel).write_text(change)
+        elif isinstance(change, bytes):
+            (bad / rel).write_bytes(change)
         else:
             data = (bad / rel).read_bytes()
             (bad / rel).write_bytes(data[:change] + bytes([data[change] ^ 1]) + data[change + 1 :])
         got = node(op="check", site=f"{bad}/", hash=target, visitor="mallory-victim")
         assert got["status"] == "failed", (rel, got)
         assert "does not check out" in got["reason"], (rel, got)
+        py = log_check(registry, LogSource(bad / "log"), target)
+        assert py.status.value == "failed", (rel, py)
+        assert "does not check out" in py.reason, (rel, py)
     assert node(op="check", site=f"{site}/", hash=late, visitor="carol")["status"] == "passed"
     moved = tmp_path / "bad-index-number"
     shutil.copytree(site, moved)
-    entries = json.loads((moved / shard).read_text())
-    entries[award][0] += 1
-    (moved / shard).write_text(json.dumps(entries))
+    data = json.loads(gzip.decompress((moved / shard).read_bytes()))
+    data["awards"][award]["log"][0] += 1
+    (moved / shard).write_bytes(gzip.compress(json.dumps(data).encode()))
     got = node(op="check", site=f"{moved}/", hash=award, visitor="mallory-victim")
     assert got["status"] == "failed"
     assert "inclusion proof" in got["reason"]
@@ -230,7 +245,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     shutil.copytree(log_repo.state, grown)
     publish_log(log_repo.root, registry, grown, log_repo.signer)
     grown_site = tmp_path / "grown-site"
-    copy_log(registry, grown, grown_site / "log")
+    serve_log(registry, grown, grown_site)
     later = node(op="check", site=f"{grown_site}/", hash=award, visitor="alice")
     assert "consistent with the log this browser saw before (395 entries)" in later["reason"]
     # ...and is now told when shown the older one again (a rollback).
@@ -248,7 +263,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     commit_all(log_repo.root, "the registry, rewritten")
     publish_log(log_repo.root, registry, forked, log_repo.signer, full=True)  # a new log: the key holder's fork
     forked_site = tmp_path / "forked-site"
-    copy_log(registry, forked, forked_site / "log")
+    serve_log(registry, forked, forked_site)
     split = node(op="check", site=f"{forked_site}/", hash=award, visitor="alice")
     assert split["status"] == "failed"
     assert "not consistent with the one this browser saw before" in split["reason"]
@@ -290,7 +305,7 @@ def test_an_award_logged_after_its_key_was_retired_fails_in_python_and_js_alike(
     assert registry is not None
     publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
     site = tmp_path / "site"
-    copy_log(registry, log_repo.state, site / "log")
+    serve_log(registry, log_repo.state, site)
     key_files = {p.name: json.loads(p.read_text()) for p in (site / "log/index/keys").iterdir()}
     assert len(key_files) == len(list(log_repo.root.glob("keys/*/*.json")))
     assert sorted(len(records) for records in key_files.values())[-2:] == [0, 1]  # only this key was retired
@@ -313,14 +328,35 @@ def test_an_award_logged_after_its_key_was_retired_fails_in_python_and_js_alike(
         == log_check(registry, LogSource(site / "log"), planted).reason
     )
 
-    # One verification through the site's index reads O(log n) files: policy, checkpoint, one shard, the
-    # key's file, a few tiles; no entry bundle.
+    # One verification of a site reads O(log n) files: policy, checkpoint, the lookup's index and shard (with
+    # the award's record), the key's file, the tiles of the proofs; no entry bundle.
     found = find_award(registry, LogSource(site / "log"), planted, signing_keys(registry, document))
     assert found is not None
-    assert len(found.files_read) <= 6, found.files_read
+    assert {"../verify/index.json", "checkpoint", "policy.json"} <= set(found.files_read)
+    assert len([f for f in found.files_read if f.startswith("tile/")]) <= 4, found.files_read
     assert not [f for f in found.files_read if f.startswith("tile/entries/")]
     assert {"checkpoint", "policy.json"} <= set(found.files_read)
     assert found.retired_key_before is not None
+
+
+def _bundle_entries(log: Path) -> list[bytes]:
+    from generator.tlog.tiles import decode_bundle
+
+    return [e for p in sorted((log / "tile/entries").glob("*[0-9]")) for e in decode_bundle(p.read_bytes())] + [
+        e for p in sorted((log / "tile/entries").glob("*.p/*")) for e in decode_bundle(p.read_bytes())
+    ]
+
+
+def _awards(shard: Path) -> dict[str, Any]:
+    awards: dict[str, Any] = json.loads(gzip.decompress(shard.read_bytes()))["awards"]
+    return awards
+
+
+def _issuer(site: Path, entry: dict[str, Any]) -> str:
+    """The issuer of a shard entry: its own, or its template's (a lean entry)."""
+    if "t" not in entry:
+        return str(entry["issuer"])
+    return str(json.loads(gzip.decompress((site / f"verify/templates/{entry['t']}.json.gz").read_bytes()))["issuer"])
 
 
 def _partial_tile(site: Path) -> str:

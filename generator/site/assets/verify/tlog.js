@@ -382,15 +382,16 @@ function memoryOf(storage) {
 /**
  * The "Public log" check of an award hash. `site` is a SiteData; `storage` (default: localStorage) keeps the
  * largest checkpoint seen, per log origin; `document` (the award) names the signing keys whose expiry or
- * revocation, logged before the award, fails it (the same rule as generator/transparency/inclusion.py).
+ * revocation, logged before the award, fails it (the same rule as generator/transparency/inclusion.py);
+ * `entry` is the award's verification shard entry (SiteData.entry), whose `log` is the award's record.
  */
-export async function logCheck(site, hash, storage, document = null) {
+export async function logCheck(site, hash, storage, document = null, entry = null) {
   const policy = await site.json("log/policy.json");
   if (policy === null) {
     return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
   }
   try {
-    return await checkLog(site, hash, policy, memoryOf(storage), document);
+    return await checkLog(site, hash, policy, memoryOf(storage), document, entry);
   } catch (error) {
     if (!(error instanceof LogError)) throw error;
     return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
@@ -400,23 +401,35 @@ export async function logCheck(site, hash, storage, document = null) {
 const ENTRY =
   /^credreg-log\/1 ([a-z-]+) ([^ /]+) ([0-9a-f]{64}) ([A-Za-z0-9/._~%-]+)(?:#([1-9][0-9]*))?\n$/;
 const RETIRED = ["key-expiry-set", "key-revoked"];
+/** A registry id (an issuer's), as an award's log entry names it without percent-encoding. */
+const ISSUER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** An index record [index, entry text, base64 path], its entry proven in the signed tree, or LogError. */
+/** A key record [index, entry text, base64 path], its entry proven in the signed tree, or LogError. */
 async function proven(tiles, cp, record, where) {
   const malformed = () => new LogError(`${where}: malformed index record`);
   if (!Array.isArray(record) || record.length !== 3) throw malformed();
   const [index, text, encoded] = record;
-  if (!Number.isSafeInteger(index) || typeof text !== "string" || typeof encoded !== "string") throw malformed();
-  const match = ENTRY.exec(text);
+  if (typeof text !== "string" || typeof encoded !== "string") throw malformed();
   let path;
   try {
     path = base64(encoded);
   } catch {
     throw malformed();
   }
-  if (match === null || index < 0 || index >= cp.size || path.length % 32 !== 0) throw malformed();
+  if (path.length % 32 !== 0) throw malformed();
   const below = [];
   for (let i = 0; i < path.length; i += 32) below.push(path.subarray(i, i + 32));
+  return prove(tiles, cp, index, text, below, where);
+}
+
+/**
+ * Entry `index` is `text` in the signed tree: `below`, the proof's hashes inside the complete tiles holding it
+ * (none: from the tiles), then the hashes above from the tiles and the frontier; or LogError.
+ */
+async function prove(tiles, cp, index, text, below, where) {
+  const match = ENTRY.exec(text);
+  if (match === null || !Number.isSafeInteger(index) || index < 0 || index >= cp.size)
+    throw new LogError(`${where}: malformed log record`);
   const above = await inclusionProof(tiles, index, cp.size, below.length);
   if (!(await verifyInclusion(await leafHash(utf8.encode(text)), index, cp.size, [...below, ...above], cp.root)))
     throw new LogError(`the inclusion proof of entry ${index} does not verify`);
@@ -424,9 +437,20 @@ async function proven(tiles, cp, record, where) {
   try {
     entryPath = decodeURIComponent(match[4]);
   } catch {
-    throw malformed();
+    throw new LogError(`${where}: malformed log record`);
   }
   return { index, kind: match[1], issuer: match[2], sha256: match[3], path: entryPath };
+}
+
+/**
+ * The text of an award's log entry from its hash, its issuer and its record's `where` (the inverse of
+ * generator/transparency/publish.py `award_record`: the path after the issuer's awards folder, "<folder>/" for
+ * a single award file at the default "<folder>/<2 hex>/<hash>.json", or the whole text).
+ */
+export function awardEntryText(issuer, hash, where) {
+  if (where.startsWith("credreg-log/1 ")) return where;
+  const path = where.endsWith("/") ? `${where}${hash.slice(0, 2)}/${hash}.json` : where;
+  return `credreg-log/1 award ${issuer} ${hash} registry/issuers/${issuer}/awards/${path}\n`;
 }
 
 /** The frontier policy.json gives for this checkpoint's size ([] when it is for another size). */
@@ -445,13 +469,6 @@ function frontierOf(policy, size) {
   return out;
 }
 
-/** The index shard of a hash: its first ceil(bits / 4) hex digits, the bits past `bits` zeroed (publish.py). */
-export function shardName(hash, bits) {
-  const digits = Math.ceil(bits / 4);
-  const spare = 2 ** (4 * digits - bits);
-  return (Math.floor(parseInt(hash.slice(0, digits), 16) / spare) * spare).toString(16).padStart(digits, "0");
-}
-
 /** The verification methods of the award's proofs (the keys whose log entries date it). */
 function signingMethods(document) {
   const proofs = document && typeof document === "object" ? document.proof : undefined;
@@ -463,7 +480,7 @@ function signingMethods(document) {
   return [...methods].sort();
 }
 
-async function checkLog(site, hash, policy, memory, document) {
+async function checkLog(site, hash, policy, memory, document, entry) {
   const read = bytesReader(site);
   const vkey = await parseVkey(policy.vkey);
   const raw = await read("log/checkpoint");
@@ -506,17 +523,22 @@ async function checkLog(site, hash, policy, memory, document) {
     }
   }
 
-  // The award's entry from the published index (one small shard), then its inclusion proof: the record's path
-  // inside its complete tiles, the tiles above. The index is only a hint: the proof decides.
-  const bits = policy.index_bits;
-  if (!HEX64.test(hash) || !Number.isInteger(bits) || bits < 1 || bits > 24)
-    throw new LogError("log/policy.json is malformed");
-  const rel = `log/index/${shardName(hash, bits)}.json`;
-  const shard = await site.json(rel);
-  if (shard === null || typeof shard !== "object" || !Object.hasOwn(shard, hash))
-    return check(ID, LABEL, false, "not recorded in the public log");
+  // The award's log record came with its lookup (the shard entry's "log": [index, where]): its entry's text is
+  // rebuilt and proven from the full tiles holding it up. The record is only a hint: the proof decides.
+  if (!HEX64.test(hash)) throw new LogError("not an award hash");
+  const record = entry !== null && typeof entry === "object" ? entry.log : undefined;
+  if (record === undefined) return check(ID, LABEL, false, "not recorded in the public log");
+  const where = "the award's log record";
+  if (
+    !Array.isArray(record) ||
+    record.length !== 2 ||
+    typeof record[1] !== "string" ||
+    typeof entry.issuer !== "string" ||
+    !ISSUER.test(entry.issuer)
+  )
+    throw new LogError(`${where}: malformed log record`);
   const edge = new WithFrontier(tiles, cp.size, frontierOf(policy, cp.size));
-  const award = await proven(edge, cp, shard[hash], rel);
+  const award = await prove(edge, cp, record[0], awardEntryText(entry.issuer, hash, record[1]), [], where);
   if (award.kind !== "award" || award.sha256 !== hash) throw new LogError(`entry ${award.index} is not this award`);
   const index = award.index;
 

@@ -309,7 +309,7 @@ class Page {
     try {
       const outcome = await produce();
       if (outcome.kind === "verified" && outcome.hash)
-        outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document));
+        outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document, outcome.entry));
       if (run !== this.run) return;
       this.outcome = outcome;
       await this.render();
