@@ -208,7 +208,8 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     hashes = base64.b64encode(frontier).decode()
     bad_policy = json.dumps({**policy, "frontier": {**policy["frontier"], "hashes": hashes}})
     cases: list[tuple[str, str, int | str | bytes]] = [
-        (award, "log/checkpoint", 30), (award, shard, bad_shard), (award, "log/tile/0/000", 32 * (records[award][0] ^ 1) + 5),
+        (award, "log/checkpoint", 30), (award, shard, bad_shard),
+        (award, "log/tile/0/000", 32 * (records[award][0] ^ 1) + 5),
         (award, "log/policy.json", bad_policy), (late, _partial_tile(site), 40),
         (late, "log/policy.json", bad_policy),
     ]  # fmt: skip
