@@ -65,6 +65,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from generator import layout
 from generator._internal.files import write_json_atomic
 from generator._internal.source import SourceError
@@ -373,7 +375,7 @@ def rebuild(template: Mapping[str, Any], values: Any) -> Any:
     skeleton, holes = template.get("award"), template.get("holes")
     if not isinstance(holes, list) or not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise TemplateError("a template needs holes and an entry string values")
-    award = copy.deepcopy(skeleton)
+    award = _copy(skeleton)
     for hole in holes:
         if not isinstance(hole, list) or len(hole) < 2 or not isinstance(hole[0], list) or not hole[0]:
             raise TemplateError(f"malformed hole {hole!r}")
@@ -397,6 +399,16 @@ def rebuild(template: Mapping[str, Any], values: Any) -> Any:
         _step(parent, path[-1])  # the hole must be there already: a template only fills, never adds
         parent[path[-1]] = "".join(text)
     return award
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of parsed JSON, by orjson (several times faster than ``copy.deepcopy``, run twice per award).
+    What orjson cannot write (huge integers, non-string keys) is copied by ``deepcopy``; what it writes otherwise
+    (NaN as null) makes a rebuilt award differ from the signed one, so that entry is written whole."""
+    try:
+        return orjson.loads(orjson.dumps(value))
+    except (orjson.JSONEncodeError, orjson.JSONDecodeError):
+        return copy.deepcopy(value)
 
 
 def _step(node: Any, key: Any) -> Any:
@@ -432,7 +444,7 @@ def _varying_leaves(award: dict[str, Any]) -> list[tuple[list[str | int], str]]:
 def _templated(compact: dict[str, Any], issuer: str, ref: str) -> tuple[dict[str, Any], list[str]]:
     """Split an award (achievement already factored out) into a template and its values."""
     leaves = []
-    skeleton = copy.deepcopy(compact)
+    skeleton = _copy(compact)
     for path, text in _varying_leaves(compact):
         parent: Any = skeleton
         for step in path[:-1]:
