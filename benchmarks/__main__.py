@@ -27,6 +27,8 @@ from benchmarks import check, curves, docs, lookup, pr, rdfc, site, sitesize, tl
 from benchmarks._common import Figure, Workspace, machine, write_json
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+#: Quick runs (small registries, not for quoting) keep their own file: they never replace full-size figures.
+QUICK_RESULTS = RESULTS.with_name("quick.json")
 FIGURES = ("check", "pr", "curves", "site", "size", "lookup", "rdfc", "log", "log-build")
 
 
@@ -133,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         "figures": _merged(fresh, args.quick) if args.only else fresh,
         "failures": failures,
     }
-    write_json(RESULTS, result)
-    print(f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+    target = QUICK_RESULTS if args.quick else RESULTS
+    write_json(target, result)
+    print(f"\nwritten to {target.relative_to(Path.cwd()) if target.is_relative_to(Path.cwd()) else target}")
     if not args.quick:  # the figures page quotes full-size runs only
         docs.regenerate(result)
         print(f"regenerated the tables of {docs.PAGE}")
@@ -145,10 +148,8 @@ def _merged(fresh: list[dict[str, Any]], quick: bool) -> list[dict[str, Any]]:
     """A partial run (``--only``) replaces its own figures in the last results and keeps the others, each
     with the date it was measured (a quick run never mixes with full-size figures)."""
     try:
-        previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+        previous = json.loads((QUICK_RESULTS if quick else RESULTS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return fresh
-    if previous.get("quick") != quick:
         return fresh
     names = {f["name"] for f in fresh}
     kept = [f for f in previous.get("figures", []) if f.get("name") not in names]

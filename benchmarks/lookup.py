@@ -19,12 +19,14 @@ import gzip
 import json
 import math
 import random
+import shutil
 from pathlib import Path
 
 from benchmarks._common import Figure, Workspace
 from generator.demo import DemoResult
 from generator.load import load_registry
 from generator.publish import verifydata
+from generator.registry import Registry
 from generator.statuslist import MIN_BITS, encode_list
 
 GOAL_BYTES = 64 * 1024
@@ -43,6 +45,21 @@ def dense_registry(ws: Workspace, *, awards: int) -> DemoResult:
     return ws.registry("dense", issuers=issuers, credentials=credentials, awards=awards)
 
 
+def write_at_million_density(registry: Registry, out: Path, *, awards: int) -> int:
+    """The real writer's verification data of ``registry`` (``awards`` awards) into ``out``, with the shard bits
+    forced so that its shards are at least as full as a million awards' are; returns the bits used."""
+    per_shard_at_million = MILLION / 2 ** verifydata.shard_bits(MILLION)
+    forced = max(1, math.floor(math.log2(awards / per_shard_at_million)))
+    shutil.rmtree(out, ignore_errors=True)
+    original = verifydata.shard_bits
+    verifydata.shard_bits = lambda count: forced
+    try:
+        verifydata.write_verification_data(registry, out)
+    finally:
+        verifydata.shard_bits = original
+    return forced
+
+
 def _size(path: Path) -> int:
     return path.stat().st_size if path.is_file() else 0
 
@@ -54,15 +71,8 @@ def measure(ws: Workspace, *, awards: int) -> Figure:
     assert registry is not None
     real_bits = verifydata.shard_bits(MILLION)
     shards_at_million = 2**real_bits
-    # The shard bits that make these awards at least as dense per shard as a million awards are.
-    forced = max(1, math.floor(math.log2(awards / (MILLION / shards_at_million))))
-    original = verifydata.shard_bits
     out = ws.root / "lookup-site"
-    verifydata.shard_bits = lambda count: forced
-    try:
-        verifydata.write_verification_data(registry, out)
-    finally:
-        verifydata.shard_bits = original
+    forced = write_at_million_density(registry, out, awards=awards)
     verify = out / "verify"
     shards = sorted((verify / "shards").glob("*.json.gz"))
     counts: list[int] = []

@@ -25,7 +25,7 @@ GOAL = 5.0
 
 
 def distinct_awards(ws: Workspace, count: int, registry_awards: int) -> list[dict[str, Any]]:
-    """Unsigned awards of the demo registry's credentials, every one new (id, recipient, salt, date, slot)."""
+    """Unsigned awards of the demo registry's credentials, every one new (id, recipient and its key, date, slot)."""
     made = ws.registry("medium", issuers=40, credentials=400, awards=registry_awards)
     registry = load_registry(made.root).registry
     assert registry is not None
@@ -47,7 +47,7 @@ def distinct_awards(ws: Workspace, count: int, registry_awards: int) -> list[dic
                 definition,
                 award_id=f"urn:uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}",
                 recipient_email=f"person{i}@example.org",
-                salt=f"{rng.getrandbits(128):032x}",
+                recipient_key=f"{rng.getrandbits(128):032x}",
                 valid_from=at,
                 valid_until=None,
                 evidence=[],
@@ -142,7 +142,7 @@ def measure(
         "identical_nquads_test_corpus": f"{corpus[0] - corpus[1]}/{corpus[0]}" if corpus[0] else "corpus not found",
     }
     figure.notes.append(
-        "each document is a new award (own id, recipient, salt, date, status slot) of one of the demo's "
+        "each document is a new award (own id, recipient and its key, date, status slot) of one of the demo's "
         "credentials; a sign or verify includes the whole proof (both canonicalizations, hashing, Ed25519); "
         "median over interleaved rounds of CPU time"
     )

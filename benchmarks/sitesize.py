@@ -25,11 +25,10 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import shutil
 from pathlib import Path
 
 from benchmarks._common import Figure, Workspace, credreg, require_ok
-from benchmarks.lookup import ISSUERS_AT_MILLION, _status_list, dense_registry
+from benchmarks.lookup import ISSUERS_AT_MILLION, _status_list, dense_registry, write_at_million_density
 from generator.load import load_registry
 from generator.publish import verifydata
 from generator.statuslist import MIN_BITS
@@ -69,15 +68,8 @@ def measure(ws: Workspace, *, awards: int, credentials: int) -> Figure:
     assert registry is not None
     bits_at_million = verifydata.shard_bits(MILLION)
     per_shard_at_million = MILLION / 2**bits_at_million
-    forced = max(1, math.floor(math.log2(awards / per_shard_at_million)))
     out = ws.root / "sitesize-sample"
-    shutil.rmtree(out, ignore_errors=True)
-    original = verifydata.shard_bits
-    verifydata.shard_bits = lambda count: forced
-    try:
-        verifydata.write_verification_data(registry, out)
-    finally:
-        verifydata.shard_bits = original
+    forced = write_at_million_density(registry, out, awards=awards)
     verify = out / "verify"
     shards = [p.stat().st_size for p in (verify / "shards").glob("*.json.gz")]
     # A shard's fixed bytes: its name and the gzip framing (an empty shard's file, written as the writer does).

@@ -89,3 +89,31 @@ export function crc32(bytes) {
   for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
+
+/**
+ * `bytes` decompressed by a DecompressionStream `format` ("gzip", "deflate-raw"), or null as soon as the
+ * output would pass `limit` bytes (a small file must not expand into the page's memory). Throws what the
+ * stream throws on damaged input: callers say what in their own terms.
+ */
+export async function decompressBounded(bytes, format, limit) {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)).getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}

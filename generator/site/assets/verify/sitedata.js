@@ -6,7 +6,7 @@
 // index's `data_url` instead when it names one (object storage behind a CDN). Each file is fetched at most once
 // per page.
 
-import { EncodingError, base64UrlDecode, toHex } from "./encoding.js";
+import { EncodingError, base64UrlDecode, decompressBounded, toHex } from "./encoding.js";
 import { parseJSON } from "./jcs.js";
 
 export class DataError extends Error {}
@@ -50,30 +50,13 @@ const MAX_GUNZIPPED = 16 * 1024 * 1024; // far above any shard or template: a bo
  */
 async function gunzipText(bytes, path) {
   if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return new TextDecoder().decode(bytes);
-  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
-  const chunks = [];
-  let total = 0;
+  let out;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > MAX_GUNZIPPED) {
-        await reader.cancel().catch(() => {});
-        throw new DataError(`${path} decompresses to more than ${MAX_GUNZIPPED} bytes`);
-      }
-      chunks.push(value);
-    }
+    out = await decompressBounded(bytes, "gzip", MAX_GUNZIPPED);
   } catch (error) {
-    if (error instanceof DataError) throw error;
     throw new DataError(`${path} cannot be decompressed: ${error.message || error}`);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
+  if (out === null) throw new DataError(`${path} decompresses to more than ${MAX_GUNZIPPED} bytes`);
   return new TextDecoder("utf-8", { fatal: true }).decode(out);
 }
 

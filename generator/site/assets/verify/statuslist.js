@@ -3,7 +3,7 @@
 // the size limits (a gzip bomb must not exhaust the tab), the one canonical GZIP framing, the URL of a list and
 // the spelling of a statusListIndex.
 
-import { base64UrlDecode, crc32, EncodingError } from "./encoding.js";
+import { base64UrlDecode, crc32, decompressBounded, EncodingError } from "./encoding.js";
 
 export const MIN_BITS = 131072;
 export const MAX_BITS = 8 * 16 * 1024 * 1024;
@@ -44,30 +44,13 @@ export function parseListUrl(siteUrl, url) {
 
 /** Raw DEFLATE → bytes, at most `limit` of them; throws StatusListError. */
 async function inflate(bytes, limit) {
-  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
-  const chunks = [];
-  let total = 0;
+  let out;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > limit) {
-        await reader.cancel().catch(() => {});
-        throw new StatusListError("encodedList decodes to more than the allowed size");
-      }
-      chunks.push(value);
-    }
+    out = await decompressBounded(bytes, "deflate-raw", limit);
   } catch (error) {
-    if (error instanceof StatusListError) throw error;
     throw new StatusListError(`encodedList cannot be decoded: ${error.message || error}`);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
+  if (out === null) throw new StatusListError("encodedList decodes to more than the allowed size");
   return out;
 }
 
