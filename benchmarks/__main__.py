@@ -110,8 +110,6 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for figure in figures:
-        figure.details.setdefault("measured", now)
     whole = tlog.combined(figures)
     if whole is not None:
         figures.append(whole)
@@ -122,9 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(_format(figure)))
     for name, error in failures.items():
         print(f"{name}: FAILED: {error}")
-    fresh = [f.as_dict() for f in figures]
-    for entry in fresh:
-        entry["measured"] = entry["details"].pop("measured")
+    fresh = [{**f.as_dict(), "measured": now} for f in figures]
     result = {
         "generated": now,
         "quick": args.quick,
