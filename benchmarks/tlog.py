@@ -23,6 +23,7 @@ import yaml
 from benchmarks._common import Figure, Run, Workspace, credreg, require_ok
 from benchmarks.pr import commit_registry
 from generator.crypto.ed25519 import generate_seed
+from generator.publish import verifydata
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, sign_note
 from generator.tlog.tiles import ENTRIES, TILE_WIDTH, TileSource, append, tile_path
@@ -290,12 +291,14 @@ def measure_build(ws: Workspace, *, name: str, awards: int, rounds: int = 2) -> 
 def _logged_awards(site: Path) -> dict[str, object]:
     """How many awards' verification shard entries carry a log record, and its bytes there (``,"log":[…]``)."""
     count, size = 0, 0
-    for shard in (site / "verify" / "shards").glob("*.json"):
-        awards = json.loads(shard.read_text(encoding="utf-8")).get("awards", {})
+    for shard in (site / "verify" / "shards").glob("*.json.gz"):
+        awards = verifydata.read_gzip_json(shard).get("awards", {})
         for entry in awards.values():
             if isinstance(entry, dict) and "log" in entry:
                 count += 1
                 size += len(',"log":' + json.dumps(entry["log"], separators=(",", ":"), ensure_ascii=False))
+    if count == 0:  # then the build "with the log" skipped the work it is measured for: no figure
+        raise RuntimeError(f"the build with --log wrote no award's log record into {site / 'verify' / 'shards'}")
     return {
         "awards_with_a_log_record": count,
         "log_record_bytes_mean": round(size / count, 1) if count else None,
