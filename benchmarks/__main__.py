@@ -129,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(total, 1),
         "seconds_per_figure": timings,
         "figures": _merged(fresh, args.quick) if args.only else fresh,
+        "only": args.only or [],
         "failures": failures,
     }
     target = QUICK_RESULTS if args.quick else RESULTS
@@ -147,11 +148,12 @@ def _merged(fresh: list[dict[str, Any]], quick: bool) -> list[dict[str, Any]]:
         previous = json.loads((QUICK_RESULTS if quick else RESULTS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return fresh
-    names = {f["name"] for f in fresh}
-    kept = [f for f in previous.get("figures", []) if f.get("name") not in names]
-    for entry in kept:
+    new = {f["name"]: f for f in fresh}
+    merged = []
+    for entry in previous.get("figures", []):  # the page keeps its order: a re-measured row stays in place
         entry.setdefault("measured", previous.get("generated", "?"))
-    return kept + fresh
+        merged.append(new.pop(entry.get("name"), entry))
+    return merged + list(new.values())
 
 
 if __name__ == "__main__":

@@ -83,8 +83,10 @@ def curves_table(results: dict[str, Any]) -> str | None:
 def machine_text(results: dict[str, Any]) -> str:
     m = results["machine"]
     quick = ", QUICK sizes" if results["quick"] else ""
+    only = results.get("only") or []
+    what = f"Last run, of {', '.join(only)} only (the other rows keep their own run's date)" if only else "Run"
     return (
-        f"Run of {results['generated']} ({results['seconds'] / 60:.1f} minutes{quick}): "
+        f"{what}: {results['generated']} ({results['seconds'] / 60:.1f} minutes{quick}): "
         f"{m['cores']} cores of {m['cpu'] or 'an unknown CPU'}, {m['memory_mb'] / 1024:.0f} GB, Python {m['python']}, "
         f"load average {m['load_average_at_start'][0]} at the start."
     )
