@@ -116,6 +116,22 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def page_errors(page: Any) -> list[str]:
+    """A list that fills with the page's script errors and console errors (CSP refusals among them) as they
+    happen. Not failed loads: the verification page expects 404s (no shard for an unknown hash's prefix, no log)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    return errors
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot as ``tests/artifacts/screenshots/<name>.png``."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from generator.awards import award_hash, iter_awards
 from generator.load import load_registry
 from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.verify import Verdict, Verifier
-from tests.browser.conftest import build, serve_dir
+from tests.browser.conftest import build, page_errors, serve_dir
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -115,17 +115,7 @@ def test_the_build_writes_the_bulk_of_the_data_apart(split: Split) -> None:
 
 
 def test_the_page_verifies_with_data_from_another_origin(page: Any, split: Split) -> None:
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # Not 404s, which the page expects (the probe for a public log: none in the example registry).
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
+    errors = page_errors(page)
     digest = _lean_valid_award(split)
     page.goto(f"{split.site_url}verify/#{digest}")
     page.wait_for_function(

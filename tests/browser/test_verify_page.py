@@ -36,7 +36,7 @@ from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
 from generator.verify.results import plain_day
-from tests.browser.conftest import build, screenshot, serve_dir
+from tests.browser.conftest import build, page_errors, screenshot, serve_dir
 from tests.conftest import CONFORMANCE, REPO
 
 pytestmark = pytest.mark.browser  # conftest also puts every test here in the "browser" xdist group
@@ -72,17 +72,7 @@ def site(built_site: Path, site_url: str) -> Site:
 def vpage(page: Any, site: Site) -> Iterator[Any]:
     """The conftest's fresh page, allowed to use the clipboard, failing the test on script errors or CSP refusals."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url.rstrip("/"))
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # Not 404s, which the page expects (no shard for an unknown hash's prefix) and the console reports.
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
+    errors = page_errors(page)
     yield page
     assert not errors, f"errors in the page: {errors}"
 
