@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from generator._internal.files import read_inside
 from generator.registry import Registry
 
 __all__ = ["Binding", "BindingSource", "PublishedBindings", "RegistryBindings", "binding_problem"]
@@ -70,7 +71,7 @@ class PublishedBindings:
 
         self.site = site
         self.did = registry_did(registry.site_url)
-        index = _read(site / INDEX_PATH)
+        index = _read(site, INDEX_PATH)
         if not isinstance(index, dict) or not isinstance(index.get("statements"), dict):
             raise ValueError(f"{site / INDEX_PATH} is not a statements index")
         declared = registry.governance.model.registry_key
@@ -93,7 +94,7 @@ class PublishedBindings:
         parts = path.split("/")
         if len(parts) != 3 or parts[0] != "statements" or not parts[2].endswith(".json"):
             return f"the index names {path!r}, which is not a statement file"
-        document = _read(self.site / path)
+        document = _read(self.site, path)
         problem = statement_problem(document, self.did, self.key)
         if problem is not None:
             return f"{path}: {problem}"
@@ -108,11 +109,10 @@ class PublishedBindings:
         return Binding(parts[1], subject["achievementCreator"], source)
 
 
-def _read(path: Path) -> Any:
+def _read(site: Path, rel: str) -> Any:
+    """A JSON file of the site, bounded and never through a link (``None`` when it cannot be read)."""
     try:
-        if path.is_symlink() or path.stat().st_size > MAX_STATEMENT_BYTES:
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(read_inside(site, rel, limit=MAX_STATEMENT_BYTES).decode("utf-8"))
     except (OSError, ValueError):
         return None
 

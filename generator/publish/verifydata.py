@@ -23,9 +23,6 @@
     award exactly, so nothing is ever guessed, and the page's award-hash check still proves the result.
 ``verify/achievements/<sha256>.json``
     Those achievements, once each; the page substitutes them back and the hash proves it is the same one.
-
-Shards and templates are stored gzipped (``.json.gz``, served as they are: the page decompresses them), as a
-static host counts stored bytes: a million awards' entries take about 275 MB so, 400 MB as plain JSON.
 ``issuers/<issuer>/keys.json``
     The issuer's keys with their validity windows, for the browser's key check.
 ``verify/records/<issuer>.json``
@@ -34,6 +31,9 @@ static host counts stored bytes: a million awards' entries take about 275 MB so,
     checks.
 ``issuers/<issuer>/credential-dates.json``
     When each of the issuer's credentials was first published: no award is valid from before it.
+
+Shards and templates are stored gzipped (``.json.gz``, served as they are: the page decompresses them), as a
+static host counts stored bytes: a million awards' entries take about 275 MB so, 400 MB as plain JSON.
 
 The page also reads ``issuers/<issuer>/status/<n>.json``, the issuer's signed status lists, which the build
 copies from the registry byte for byte (the page verifies their ``eddsa-jcs-2022`` proofs). The registry's

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.publish.verifydata import shard_name
+from generator.publish.verifydata import TemplateError, expand_entry, shard_name
 from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import NoteError, parse_vkey, verify_cosignature
@@ -166,11 +166,15 @@ def _award_record(site: LogSource, index: Any, want: str) -> tuple[Any, Any, str
     entry = awards.get(want) if isinstance(awards, dict) else None
     if not isinstance(entry, dict) or "log" not in entry:
         return None
-    issuer = entry.get("issuer")
-    template = entry.get("t")
-    if issuer is None and isinstance(template, str) and _TEMPLATE.fullmatch(template):  # a lean entry's issuer
-        shared = _json(source, f"{folder}templates/{template}.json.gz")
-        issuer = shared.get("issuer") if isinstance(shared, dict) else None
+
+    def template(tid: str) -> dict[str, Any] | None:
+        found = _json(source, f"{folder}templates/{tid}.json.gz") if _TEMPLATE.fullmatch(tid) else None
+        return found if isinstance(found, dict) else None
+
+    try:  # a lean entry names its issuer through its template, as the page reads it
+        issuer = expand_entry(entry, template).get("issuer")
+    except TemplateError:
+        issuer = None  # then no entry text can be rebuilt: the record fails as malformed
     return issuer, entry["log"], f"{source}/{rel}"
 
 

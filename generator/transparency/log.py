@@ -114,14 +114,19 @@ class VerifiedLog:
         return self._tiles
 
     def bundle(self, index: int) -> list[bytes]:
+        return self._bundle(index)[1]
+
+    def _bundle(self, index: int) -> tuple[bytes, list[bytes]]:
+        """Entry bundle ``index`` as served, and its entries (as many as the checkpoint's size says)."""
         width = tile_width(0, index, self.size)
+        raw = self.source.tile(ENTRIES, index, width)
         try:
-            entries = decode_bundle(self.source.tile(ENTRIES, index, width))
+            entries = decode_bundle(raw)
         except ValueError as exc:
             raise LogError(f"{self.source}: entry bundle {index}: {exc}") from None
         if len(entries) != width:
             raise LogError(f"{self.source}: entry bundle {index} holds {len(entries)} entries, not {width}")
-        return entries
+        return raw, entries
 
     def entries(self, start: int = 0) -> Iterator[tuple[int, bytes]]:
         """(index, entry) from ``start`` to the checkpoint's size, each proven to be in the signed tree.
@@ -162,14 +167,8 @@ class VerifiedLog:
         size, tiles = self.size, {}
         below: list[bytes] = []  # the roots of the full tiles of the level below, in order
         for n in range(-(-size // TILE_WIDTH)):
-            width = tile_width(0, n, size)
-            raw = self.source.tile(ENTRIES, n, width)
-            try:
-                entries = decode_bundle(raw)
-            except ValueError as exc:
-                raise LogError(f"{self.source}: entry bundle {n}: {exc}") from None
-            if len(entries) != width:
-                raise LogError(f"{self.source}: entry bundle {n} holds {len(entries)} entries, not {width}")
+            raw, entries = self._bundle(n)
+            width = len(entries)
             rel = tile_path(0, n, width)
             tile = self.source.tile(0, n, width)
             if tile != b"".join(merkle.leaf_hash(e) for e in entries):
@@ -232,10 +231,7 @@ class VerifiedLog:
 
 def _tile_root(tile: bytes) -> bytes:
     """The root of a full tile's 256 hashes (the hash its parent tile holds for it)."""
-    level = [tile[i : i + merkle.HASH_SIZE] for i in range(0, len(tile), merkle.HASH_SIZE)]
-    while len(level) > 1:
-        level = [merkle.node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
-    return level[0]
+    return merkle.MemoryTree([tile[i : i + merkle.HASH_SIZE] for i in range(0, len(tile), merkle.HASH_SIZE)]).root()
 
 
 def read_note(data: bytes | None, where: str) -> tuple[Note, Checkpoint]:
