@@ -34,7 +34,6 @@ import hashlib
 import hmac
 import importlib.metadata
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,7 +43,7 @@ import yaml
 
 from generator import __version__
 from generator._internal.source import Document, Positions, parse_yaml
-from generator.verify.cache import cache_secret, default_cache_dir
+from generator.verify.cache import cache_secret, default_cache_dir, write_cache_file
 
 __all__ = ["ParseCache", "parse_fingerprint"]
 
@@ -146,14 +145,8 @@ class ParseCache:
         if self.path is None or self._used == self._entries:
             return
         try:
-            if not self.path.parent.is_dir():
-                self.path.parent.mkdir(parents=True)
-                # Ignored by Git whatever the repository's own .gitignore says (the file ignores itself too).
-                (self.path.parent / ".gitignore").write_text("# Created by credreg: a local cache.\n*\n")
             body = b"".join(d.encode() + b" " + line + b"\n" for d, line in sorted(self._used.items()))
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(_MAGIC + body)
-            tmp.replace(self.path)
+            write_cache_file(self.path, _MAGIC + body)
         except OSError:
             return  # a cache that cannot be written is only slower next time
         self._entries = dict(self._used)

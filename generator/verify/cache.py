@@ -49,6 +49,7 @@ __all__ = [
     "cache_secret",
     "code_fingerprint",
     "default_cache_dir",
+    "write_cache_file",
 ]
 
 CACHE_DIR_ENV = "CREDREG_CACHE_DIR"
@@ -219,15 +220,9 @@ class VerificationCache:
         if self.path is None:
             return
         try:
-            if not self.path.parent.is_dir():
-                self.path.parent.mkdir(parents=True)
-                # Ignored by Git whatever the repository's own .gitignore says (the file ignores itself too).
-                (self.path.parent / ".gitignore").write_text("# Created by credreg: a local cache.\n*\n")
             if compact or not self.path.exists():
                 keep = _split(self._used + self._new) if compact else {t.encode("latin-1") for t in self._tags}
-                tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-                tmp.write_bytes(_MAGIC + b"".join(sorted(keep)))
-                tmp.replace(self.path)
+                write_cache_file(self.path, _MAGIC + b"".join(sorted(keep)))
                 if compact:
                     self._tags = {t.decode("latin-1") for t in keep}
                     self._used = bytearray()
@@ -237,6 +232,18 @@ class VerificationCache:
         except OSError:
             return  # a cache that cannot be written is only slower next time
         self._new = bytearray()
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Replace a file of a cache whole, creating the cache's folder (ignored by Git) if need be; OSError if it
+    cannot be written (callers treat that as a cache that is only slower next time)."""
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True)
+        # Ignored by Git whatever the repository's own .gitignore says (the file ignores itself too).
+        (path.parent / ".gitignore").write_text("# Created by credreg: a local cache.\n*\n")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def _split(data: bytes | bytearray) -> set[bytes]:
