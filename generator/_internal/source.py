@@ -393,14 +393,11 @@ def parse_json(
         line, col = _linecol(text, deep)
         message = f"nesting deeper than {MAX_JSON_NESTING} levels"
         raise _error(path, message, line + line_offset, col, "json.too-deep")
-    data = _quick_loads(encoded) if not strict else _NOT_PARSED
+    data = _NOT_PARSED if strict else _quick_loads(encoded)
     try:
-        if data is not _NOT_PARSED:
-            pass
-        elif strict:
-            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-        else:
-            data = json.loads(text, parse_constant=_reject_constant)
+        if data is _NOT_PARSED:  # strict (duplicate keys refused), or what orjson leaves to the standard library
+            hook = _no_duplicates if strict else None
+            data = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
     except _DuplicateKey as exc:
