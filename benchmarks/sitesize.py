@@ -18,6 +18,10 @@ The site has two parts, measured apart and added up:
   ``MIN_BITS / 2`` awards of an issuer.
 
 Sizes are the files' bytes (what a host counts), not disk blocks; shards and templates are stored gzipped.
+
+Not in the total: the public log's tiles and entry bundles (:func:`log_at_million`), which a registry that sets
+``verification_data_url`` serves from its data folder (``<out>-data/log/``) with the rest of the bulk; the site
+keeps only the log's checkpoint, vkey, policy and key records (a few KB). They are a detail of the figure.
 """
 
 from __future__ import annotations
@@ -29,9 +33,13 @@ from pathlib import Path
 
 from benchmarks._common import Figure, Workspace, credreg, require_ok
 from benchmarks.lookup import ISSUERS_AT_MILLION, _status_list, dense_registry, write_at_million_density
+from generator.awards import iter_awards
 from generator.load import load_registry
 from generator.publish import verifydata
 from generator.statuslist import MIN_BITS
+from generator.tlog import merkle
+from generator.tlog.tiles import TILE_WIDTH
+from generator.transparency.entries import LogEntry
 
 GOAL_BYTES = 600_000_000
 GOAL_FILES = 300_000
@@ -142,12 +150,46 @@ def measure(ws: Workspace, *, awards: int, credentials: int) -> Figure:
         "status_lists_at_1m": lists_at_million,
         "status_list_bytes_full": status_bytes,
     }
+    log_bytes, log_files, entry_bytes = log_at_million(sample.root)
+    figure.details.update(
+        log_data_bytes_at_1m=log_bytes, log_data_files_at_1m=log_files, log_entry_bytes_mean=round(entry_bytes, 1)
+    )
+    figure.notes.append(
+        f"not in the total: the public log's tiles and entry bundles, {log_bytes / 1e6:.0f} MB in {log_files:,} "
+        "files at a million awards, served from the data folder with verification_data_url"
+    )
     figure.notes.append(
         f"{total_files:,} files ({total_files / GOAL_FILES:.2f} of {GOAL_FILES:,}); shards "
         f"{bytes_per_award:.0f} B per award ({lean:,} lean and {full:,} full entries in the sample); catalog "
         f"{catalog_bytes / 1e6:.0f} MB in {catalog_files:,} files, measured"
     )
     return figure
+
+
+def log_at_million(sample: Path) -> tuple[int, int, float]:
+    """(bytes, files, mean entry bytes) of a million-award log's tiles and entry bundles, with the award entries
+    of the sample's awards as the log writes them (:class:`LogEntry`; the hash's value does not change their
+    length)."""
+    lengths = [
+        len(LogEntry("award", s.path.split("/")[2], "0" * 64, s.path, s.line).encode()) for s in iter_awards(sample)
+    ]
+    entry_bytes = sum(lengths) / len(lengths)
+    total, files = log_files(MILLION, entry_bytes)
+    return round(total), files + 2, entry_bytes  # and the checkpoint and vkey
+
+
+def log_files(size: int, entry_bytes: float) -> tuple[float, int]:
+    """(bytes, files) of the tiles and entry bundles a publish of ``size`` entries of ``entry_bytes`` each (on
+    average) serves: the bundles, and the hash tiles of every level (a hash per entry, then one per full tile
+    below; 32 bytes each), one partial tile per level."""
+    total = size * (entry_bytes + 2)  # a bundle holds each entry after its 2-byte length
+    files = -(-size // TILE_WIDTH)  # entry bundles
+    count = size
+    while count > 0:
+        total += count * merkle.HASH_SIZE
+        files += -(-count // TILE_WIDTH)
+        count //= TILE_WIDTH
+    return total, files
 
 
 def _awarded(verify: Path) -> dict[str, int]:

@@ -62,8 +62,13 @@ class CheckReport:
 
 
 def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport:
-    """Check the registry at ``root``; every problem is collected, none is raised."""
-    loaded = load_registry(root, use_cache=options.cache)
+    """Check the registry at ``root``; every problem is collected, none is raised (but a usage error: a
+    ``base`` that is not a commit of the repository at ``root``)."""
+    change: governance.WorkingTreeChange | None = None
+    if options.base is not None:
+        # What the pull request changes, first: the layout rules judge those paths (the rest is the base's).
+        change = governance.WorkingTreeChange.compare(root, options.base)
+    loaded = load_registry(root, use_cache=options.cache, layout_paths=change.present_paths() if change else None)
     report = CheckReport(loaded.problems, loaded.registry)
     registry = loaded.registry
     if registry is not None:
@@ -77,10 +82,10 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
             report.counts["endorsers"] = len(registry.endorsers)
         report.problems.extend(governance.codeowners_problems(registry))
     pull: governance.PullRequestCheck | None = None
-    if options.base is not None:
+    if change is not None:
         # Pull-request mode: only what the change adds (and what refers to it) is verified, plus the rules
         # about who changed what; see generator.governance.
-        pull = governance.check_pull_request(root, registry, options.base, report.problems, actor=options.actor)
+        pull = governance.check_pull_request(root, registry, change, report.problems, actor=options.actor)
         report.counts.update(pull.counts)
     elif registry is not None:
         with progress("Verifying awards", None, enabled=options.progress) as bar:

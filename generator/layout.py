@@ -5,8 +5,8 @@ and subfolders it may hold, and :func:`layout_problems` refuses everything else:
 (``.gitattributes`` can hide a pull request's diff from its reviewers; ``.git`` is a nested repository),
 symbolic links (a link is followed by whoever reads it, out of the repository: into a private key, say) and
 special files. Images are also opened and checked to be what their names say
-(:mod:`generator._internal.images`). The full check and the pull-request check run it alike, so nothing else
-reaches the build.
+(:mod:`generator._internal.images`). The full check runs it on the whole tree, so nothing else reaches the build;
+the pull-request check runs the same rules on every path its change adds or modifies (the rest is the base's).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -218,63 +218,150 @@ def _hidden(name: str) -> tuple[str, str] | None:
     return None
 
 
-def layout_problems(root: Path) -> Iterator[Problem]:
+_LINK = (
+    "layout.symlink",
+    "is a symbolic link: links are never followed (one could point outside the repository); put the file itself here",
+)
+
+
+def _inner_place(place: Place, rel: str, name: str) -> Place | None:
+    """The place of the folder ``rel`` (named ``name``) inside ``place``, ``None`` when ``place`` may not hold it."""
+    if place.folders is None or not place.folders.match(name):
+        return None
+    # Folders of awards hold more of the same: their place is the parent's (no lookup per folder).
+    return place if place.folder.match(rel) else place_of(rel)
+
+
+def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: bool) -> Problem | None:
+    """Why a visible, non-link, non-folder entry may not be at ``rel`` in ``place`` (``None`` when it may)."""
+    if not regular:
+        return Problem(Location(rel), "is not a regular file", code="layout.not-a-file")
+    if place.files is None or not place.files.match(name):
+        return Problem(Location(rel), place.holds, code="layout.unexpected")
+    if place.images and name.rpartition(".")[2].lower() in IMAGE_EXTENSIONS:
+        from generator._internal.images import image_problem  # Pillow: only when there are images to check
+
+        problem = image_problem(root, rel)
+        if problem is not None:
+            return Problem(Location(rel), problem, code="asset.image")
+    return None
+
+
+def _walk(root: Path, folder: str, place: Place) -> Iterator[Problem]:
+    """Every problem of the entries under ``folder`` (whose own place is ``place``), depth first."""
+    try:
+        entries = sorted(os.scandir(f"{root}/{folder}"), key=lambda e: e.name)
+    except OSError as exc:
+        yield Problem(Location(folder), f"cannot read folder: {exc.strerror}", code="file.unreadable")
+        return
+    for entry in entries:
+        rel = f"{folder}/{entry.name}"
+        refusal = _hidden(entry.name) or (_LINK if entry.is_symlink() else None)
+        if refusal is not None:
+            yield Problem(Location(rel), refusal[1], code=refusal[0])
+        elif entry.is_dir(follow_symlinks=False):
+            inner = _inner_place(place, rel, entry.name)
+            if inner is None:
+                yield Problem(Location(rel), place.holds, code="layout.unexpected")
+            else:
+                yield from _walk(root, rel, inner)
+        else:
+            problem = _file_problem(root, rel, entry.name, place, regular=entry.is_file(follow_symlinks=False))
+            if problem is not None:
+                yield problem
+
+
+def _top_place(root: Path, tree: str) -> Place | Problem | None:
+    """The place of a checked tree's top folder, a problem when it is a link, ``None`` when it is missing (the
+    load stage's to report) or not a folder."""
+    try:
+        mode = os.lstat(root / tree).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return Problem(Location(tree), "is a symbolic link: links are never followed", code="layout.symlink")
+    return place_of(tree) if stat.S_ISDIR(mode) else None
+
+
+def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[Problem]:
     """Every entry of ``registry/`` and ``keys/`` that :data:`PLACES` does not allow, every symbolic link, hidden
     or special file, and every image that is not what its name says. Nothing is followed or read through a link.
+
+    ``paths`` (repository-relative; a trailing ``/`` is Git's mark of an untracked nested repository) limits
+    the check to those paths, as the pull-request check passes the paths its change adds or modifies: each
+    path is judged component by component, from its tree's top, by the same rules as the walk (a link or a
+    hidden, unknown or special entry anywhere on it is refused), and a path that is a folder is walked whole.
+    What a change does not touch is the base's, which passed the full check every build runs.
     """
-    from generator._internal.images import image_problem  # Pillow: only when there are images to check
+    if paths is not None:
+        yield from _paths_problems(root, paths)
+        return
+    for tree in CHECKED_TREES:
+        top = _top_place(root, tree)
+        if isinstance(top, Problem):
+            yield top
+        elif top is not None:
+            yield from _walk(root, tree, top)
 
-    base = str(root)
 
-    def walk(folder: str, place: Place) -> Iterator[Problem]:
-        try:
-            entries = sorted(os.scandir(f"{base}/{folder}"), key=lambda e: e.name)
-        except OSError as exc:
-            yield Problem(Location(folder), f"cannot read folder: {exc.strerror}", code="file.unreadable")
-            return
-        for entry in entries:
-            rel = f"{folder}/{entry.name}"
-            refusal = _hidden(entry.name)
-            if refusal is None and entry.is_symlink():
-                refusal = (
-                    "layout.symlink",
-                    (
-                        "is a symbolic link: links are never followed (one could point outside the repository); "
-                        "put the file itself here"
-                    ),
-                )
+def _paths_problems(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
+    reported: set[tuple[str, str | None]] = set()
+    for problem in _along_paths(root, paths):
+        if (problem.location.path, problem.code) not in reported:  # a folder walked whole, and a path in it
+            reported.add((problem.location.path, problem.code))
+            yield problem
+
+
+def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
+    seen: dict[str, Place | None] = {}
+    """Entries judged already: a folder's place; ``None`` for a file or a refused entry (reported once)."""
+    walked: set[str] = set()
+    for path in sorted({p.rstrip("/") for p in paths}):
+        parts = path.split("/")
+        if parts[0] not in CHECKED_TREES or "" in parts:
+            continue
+        if parts[0] not in seen:
+            top = _top_place(root, parts[0])
+            seen[parts[0]] = top if isinstance(top, Place) else None
+            if isinstance(top, Problem):
+                yield top
+        place = seen[parts[0]]
+        for depth in range(2, len(parts) + 1):
+            if place is None:
+                break
+            rel = "/".join(parts[:depth])
+            last = depth == len(parts)
+            if rel in seen:
+                place = seen[rel]
+                if last and place is not None and rel not in walked:  # the change brings this folder itself
+                    walked.add(rel)
+                    yield from _walk(root, rel, place)
+                continue
+            name = parts[depth - 1]
+            try:
+                mode: int | None = os.lstat(f"{root}/{rel}").st_mode
+            except OSError:
+                mode = None  # gone since Git looked (or under a file): nothing here to judge
+            refusal = _hidden(name) or (_LINK if mode is not None and stat.S_ISLNK(mode) else None)
             if refusal is not None:
                 yield Problem(Location(rel), refusal[1], code=refusal[0])
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                # Folders of awards hold more of the same: their place is the parent's (no lookup per folder).
-                inner = place if place.folder.match(rel) else place_of(rel)
-                if place.folders is None or not place.folders.match(entry.name) or inner is None:
+                seen[rel] = None
+            elif mode is None:
+                break
+            elif stat.S_ISDIR(mode):
+                inner = _inner_place(place, rel, name)
+                seen[rel] = inner
+                if inner is None:
                     yield Problem(Location(rel), place.holds, code="layout.unexpected")
-                else:
-                    yield from walk(rel, inner)
-                continue
-            if not entry.is_file(follow_symlinks=False):
-                yield Problem(Location(rel), "is not a regular file", code="layout.not-a-file")
-            elif place.files is None or not place.files.match(entry.name):
-                yield Problem(Location(rel), place.holds, code="layout.unexpected")
-            elif place.images and entry.name.rpartition(".")[2].lower() in IMAGE_EXTENSIONS:
-                problem = image_problem(root, rel)
+                elif last:  # the change brings a whole folder (a nested repository, say)
+                    walked.add(rel)
+                    yield from _walk(root, rel, inner)
+            else:
+                seen[rel] = None  # nothing lies under a file
+                problem = _file_problem(root, rel, name, place, regular=stat.S_ISREG(mode))
                 if problem is not None:
-                    yield Problem(Location(rel), problem, code="asset.image")
-
-    for tree in CHECKED_TREES:
-        top = root / tree
-        try:
-            mode = os.lstat(top).st_mode
-        except OSError:
-            continue  # a missing folder is the load stage's to report
-        if stat.S_ISLNK(mode):
-            yield Problem(Location(tree), "is a symbolic link: links are never followed", code="layout.symlink")
-        elif stat.S_ISDIR(mode):
-            place = place_of(tree)
-            assert place is not None
-            yield from walk(tree, place)
+                    yield problem
+            place = seen[rel]
 
 
 def classify(path: str) -> PathRole:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import errno
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -329,21 +329,23 @@ def _sorted_entries(directory: Path) -> list[Path]:
     return [Path(e.path) for e in entries if not e.is_symlink() and not e.name.startswith(".")]
 
 
-def load_registry(root: Path, *, use_cache: bool = True) -> LoadResult:
+def load_registry(root: Path, *, use_cache: bool = True, layout_paths: Iterable[str] | None = None) -> LoadResult:
     """Load governance, issuers, credential definitions and keys of the registry at ``root``. ``use_cache``:
-    read unchanged YAML files' values from the registry's parse cache (:mod:`generator.parse_cache`)."""
+    read unchanged YAML files' values from the registry's parse cache (:mod:`generator.parse_cache`).
+    ``layout_paths``: check the layout of these paths only (a pull request's; see
+    :func:`generator.layout.layout_problems`), not of the whole tree."""
     cache = ParseCache.open(root) if use_cache else None
     try:
         with gc_paused():  # everything loaded stays alive: collecting meanwhile only walks it again
-            return _load(root, cache)
+            return _load(root, cache, layout_paths)
     finally:
         if cache is not None:
             cache.save()
 
 
-def _load(root: Path, cache: ParseCache | None) -> LoadResult:
+def _load(root: Path, cache: ParseCache | None, layout_paths: Iterable[str] | None) -> LoadResult:
     problems = ProblemList()
-    problems.extend(layout.layout_problems(root))
+    problems.extend(layout.layout_problems(root, layout_paths))
     governance = parse_document(root, root / layout.GOVERNANCE_PATH, FileKind.GOVERNANCE, Governance, problems, cache)
     issuers: dict[str, IssuerRecord] = {}
     unusable: set[str] = set()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import shutil
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +119,37 @@ def set_at(path: Sequence[Any], value: Any) -> Callable[[dict[str, Any]], None]:
         target[path[-1]] = value
 
     return change
+
+
+class _CorsHandler(SimpleHTTPRequestHandler):
+    """An object store's answers as docs/hosting.md configures them: anyone may read, cached for a while."""
+
+    requests: list[tuple[str, str | None]]
+
+    def end_headers(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Cache-Control", "public, max-age=300")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        self.requests.append((self.path, self.headers.get("Origin")))
+        super().do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def object_store(directory: Path) -> Iterator[tuple[str, list[tuple[str, str | None]]]]:
+    """``directory`` served on a free port of 127.0.0.1 as the object store of a registry's
+    ``verification_data_url``: yields that URL (``…/verify-data/``, the folder of that name in ``directory``) and
+    the list of (path, Origin header) of the requests it answers."""
+    seen: list[tuple[str, str | None]] = []
+    handler = functools.partial(type("Handler", (_CorsHandler,), {"requests": seen}), directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/verify-data/", seen
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -257,3 +257,86 @@ def test_a_private_key_copied_anywhere_is_never_quoted(signer: Signer) -> None:
     assert seed not in done.stdout + done.stderr
     for rel in places:
         assert rel in done.stdout
+
+
+# --- the pull-request check's scope: the paths a change brings, judged as the walk judges them ------------------
+
+
+def _scoped(root: Path, *paths: str) -> list[tuple[str, str | None]]:
+    return sorted((p.location.path, p.code) for p in layout.layout_problems(root, paths))
+
+
+def _walked(root: Path) -> list[tuple[str, str | None]]:
+    return sorted((p.location.path, p.code) for p in layout.layout_problems(root))
+
+
+@pytest.mark.parametrize(
+    ("made", "changed"),
+    [
+        ("hidden", f"{ACME}/awards/2025/.gitattributes"),
+        ("hidden", f"{ACME}/.git/config"),  # under a refused folder: refused at the folder, once
+        ("hidden", "registry/.hidden/x/y.json"),
+        ("file", f"{ACME}/status/latest.json"),
+        ("file", f"{ACME}/Awards/2025/ab/x.json"),  # a name that differs only in case is another name
+        ("file", f"{ACME}/images/sub/a.png"),
+        ("file", "keys/acme-academy/key-2025.pem"),
+        ("link", f"{ACME}/logo.png"),
+        ("link", f"{ACME}/awards/2025/ab/x.json"),
+        ("folder-link", f"{ACME}/awards/2025/ab"),
+        ("folder-link", f"{ACME}/awards"),
+        ("folder-link", "registry/issuers/acme-academy"),
+        ("folder-link", "keys"),
+        ("fifo", f"{ACME}/awards/2025/a.json"),
+        ("bad-image", f"{ACME}/images/b.png"),
+    ],
+)
+def test_the_paths_of_a_change_are_judged_as_the_whole_tree_is(tmp_path: Path, made: str, changed: str) -> None:
+    import os
+
+    root = make_registry(tmp_path / "registry")
+    target = root / changed
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.json").write_text("{}")
+    if made in ("hidden", "file"):
+        target.write_text("{}")
+    elif made == "link":
+        target.symlink_to(outside / "x.json")
+    elif made == "folder-link":
+        target.symlink_to(outside, target_is_directory=True)
+    elif made == "fifo":
+        os.mkfifo(target)
+    else:
+        target.write_bytes(b"not an image")
+    walked = _walked(root)
+    assert walked, "the case makes a problem the full check sees"
+    # What the change brings (a file, or everything under a linked folder) is refused where the walk refuses it.
+    inside = [changed, f"{changed}/x.json"] if made == "folder-link" else [changed]
+    assert _scoped(root, *inside) == walked
+
+
+def test_a_folder_a_change_brings_is_walked_whole(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    nested = root / ACME / "awards" / "2025"
+    nested.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(nested)], check=True)
+    (nested / "ab").mkdir()
+    (nested / "ab" / "notes.txt").write_text("x")
+    # Git names an untracked nested repository as a folder, with a trailing slash.
+    assert _scoped(root, f"{ACME}/awards/2025/") == _walked(root)
+    assert _walked(root) == [
+        (f"{ACME}/awards/2025/.git", "layout.nested-repository"),
+        (f"{ACME}/awards/2025/ab/notes.txt", "layout.unexpected"),
+    ]
+
+
+def test_what_a_change_does_not_touch_is_not_judged_again(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    (root / ACME / "notes.txt").write_text("the base's, already refused by the full check every build runs")
+    (root / ACME / "awards" / "2025").mkdir(parents=True)
+    (root / ACME / "awards" / "2025" / "a.json").write_text("{}")
+    assert _walked(root) == [(f"{ACME}/notes.txt", "layout.unexpected")]
+    assert _scoped(root, f"{ACME}/awards/2025/a.json", "docs/outside.md", "README.md") == []
+    assert _scoped(root, f"{ACME}/notes.txt") == [(f"{ACME}/notes.txt", "layout.unexpected")]

@@ -15,11 +15,13 @@ as changed by GitHub user ``HANDLE``. The rules live in small modules, each docu
 
 from generator.governance.codeowners import CODEOWNERS_PATH, codeowners_problems, render_codeowners, write_codeowners
 from generator.governance.existing import existing_status_slots
+from generator.governance.git import WorkingTreeChange
 from generator.governance.pull_request import PullRequestCheck, check_pull_request, pull_request_actor
 
 __all__ = [
     "CODEOWNERS_PATH",
     "PullRequestCheck",
+    "WorkingTreeChange",
     "check_pull_request",
     "codeowners_problems",
     "existing_status_slots",

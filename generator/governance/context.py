@@ -87,6 +87,8 @@ class PullRequest:
     root: Path
     base: GitBase
     changes: list[Change]
+    modes: dict[str, str]
+    """Git modes of the changed paths (:attr:`generator.governance.git.WorkingTreeChange.modes`)."""
     actor: str
     """GitHub handle of the author, without ``@`` (pull-request mode always has one)."""
     now: dt.datetime

@@ -2,8 +2,17 @@
 
 The pull-request check verifies only what a change adds; the rules across awards (one award per status list
 slot, no duplicates) still compare the new awards with every existing one. These lookups are that comparison's
-only contact with the existing awards, kept apart so that a cache can back them: today they scan the issuer's
-award files with a byte-level pattern (falling back to JSON only for an award the pattern cannot read).
+only contact with the existing awards: they read the issuer's award files with a byte-level pattern (falling
+back to JSON only for an award the pattern cannot read).
+
+A pull request asks about a few slots, and reading every award of a large issuer in Python would cost it more
+than all else it does, so :func:`existing_status_slots` can be told the indexes it is asked about: then Git
+(``git grep``, in C, on every core) first picks the files that may hold one, and only those are read. The pick
+can only be too wide, never too narrow: an award holds index ``i`` when its JSON's ``statusListIndex`` is the
+string of ``i``'s canonical digits, and a JSON string of digits is written either as those digits between quotes
+(``"4711"``) or with a ``\\u`` escape in it (``"\\u0034711"``), so every file holding neither is skipped
+rightly. (A cache keyed by Git blob ids would do as well on a machine that keeps it, but a pull request's check
+in CI starts cold: a fork's run has no secret to keep one with.)
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -106,15 +116,23 @@ def _slot(raw: bytes, prefix: bytes) -> tuple[int, int] | None:
 
 
 def existing_status_slots(
-    registry: Registry, issuers: Iterable[str], *, exclude: Collection[str] = ()
+    registry: Registry,
+    issuers: Iterable[str],
+    *,
+    exclude: Collection[str] = (),
+    indexes: Collection[int] | None = None,
 ) -> dict[Slot, str]:
     """Status list slots used by the awards of ``issuers`` (not counting files in ``exclude``), each with
     where it is used (``path`` or ``path:line``). Awards whose slot cannot be read are skipped: they were
-    reported when they were added."""
+    reported when they were added. ``indexes``: only slots with these indexes are asked for (the answer may
+    hold others); then only the files that may hold one are read (see the module's documentation)."""
     slots: dict[Slot, str] = {}
     for issuer in sorted(set(issuers)):
         prefix = registry.url(f"issuers/{issuer}/status/").encode()
-        for path, rel in _award_files(registry.root, issuer):
+        files = (
+            _award_files(registry.root, issuer) if indexes is None else _files_citing(registry.root, issuer, indexes)
+        )
+        for path, rel in files:
             if rel in exclude:
                 continue
             if rel.endswith(".json"):  # most awards: no per-line splitting
@@ -127,6 +145,45 @@ def existing_status_slots(
                 if slot is not None:
                     slots.setdefault((issuer, *slot), where)
     return slots
+
+
+def _files_citing(root: Path, issuer: str, indexes: Collection[int]) -> Iterator[tuple[str, str]]:
+    """(absolute path, repository-relative path) of the issuer's award files that may hold a status slot with
+    one of ``indexes``: those holding one as a quoted string, or any ``\\u`` escape. ``git grep --no-index``
+    reads the files on disk as :func:`_award_files` does (no link followed, ignored files too)."""
+    if not indexes:
+        return
+    awards = f"{layout.ISSUERS_DIR}/{issuer}/awards"
+    parts = awards.split("/")
+    if any(root.joinpath(*parts[:n]).is_symlink() for n in range(1, len(parts) + 1)):
+        return  # never followed: the layout check refuses it
+    if not (root / awards).is_dir():
+        return
+    patterns = "".join(f'"{i}"\n' for i in sorted(set(indexes))) + "\\u\n"
+    try:
+        found = subprocess.run(
+            ["git", "grep", "--no-index", "--no-color", "--no-textconv", "-l", "-z", "-F", "-f", "-", "--", awards],
+            cwd=root,
+            input=patterns.encode(),
+            capture_output=True,
+            check=False,
+        )
+    except OSError:  # no git: read every file
+        yield from _award_files(root, issuer)
+        return
+    if found.returncode not in (0, 1):  # 1: nothing matched
+        yield from _award_files(root, issuer)
+        return
+    named = found.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for rel in sorted((n for n in named if n.endswith((".json", ".jsonl"))), key=_walk_order):
+        yield f"{root}/{rel}", rel
+
+
+def _walk_order(rel: str) -> list[tuple[int, str]]:
+    """Sorts paths as :func:`_award_files` walks them (a folder's files, then its folders), so that the first
+    of two awards in one slot is the same either way."""
+    *folders, name = rel.split("/")
+    return [*((1, f) for f in folders), (0, name)]
 
 
 def award_at(root: Path, where: str) -> dict[str, Any] | None:

@@ -18,7 +18,6 @@ import stat
 from generator import layout
 from generator.errors import ProblemList, Severity
 from generator.governance.context import PullRequest
-from generator.governance.git import working_tree_modes
 from generator.governance.summary import md_code
 
 __all__ = ["check_file_kinds"]
@@ -35,7 +34,7 @@ def _lstat_mode(path: str) -> int | None:
 
 
 def check_file_kinds(pr: PullRequest, problems: ProblemList) -> None:
-    modes = working_tree_modes(pr.base)
+    modes = pr.modes
     for change in pr.changes:
         if not change.exists:
             continue

@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.errors import UsageError
 from generator.layout import PathRole, classify
 
-__all__ = ["Change", "ChangeStatus", "GitBase", "working_tree_changes"]
+__all__ = ["Change", "ChangeStatus", "GitBase", "WorkingTreeChange", "working_tree_changes"]
 
 
 class ChangeStatus(enum.StrEnum):
@@ -56,13 +56,24 @@ class Change:
 
 
 def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    return _finish(_start(root, *args), check=check)
+
+
+def _start(root: Path, *args: str) -> subprocess.Popen[bytes]:
+    """A git command started (:func:`_finish` waits for it), so that two can run at once."""
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=check)
+        return subprocess.Popen(["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError:
         raise UsageError("--base needs git, and git is not installed") from None
-    except subprocess.CalledProcessError as exc:
-        message = exc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git {args[0]} failed", message[:3]) from None
+
+
+def _finish(process: subprocess.Popen[bytes], *, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    stdout, stderr = process.communicate()
+    args = [str(a) for a in process.args] if isinstance(process.args, list) else [str(process.args)]
+    if check and process.returncode != 0:
+        message = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git {args[1]} failed", message[:3])
+    return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
 
 
 @dataclass
@@ -120,59 +131,82 @@ class GitBase:
         return [n for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
 
 
+@dataclass(frozen=True)
+class WorkingTreeChange:
+    """What the working tree changes against a base commit: the changed paths and their Git modes."""
+
+    base: GitBase
+    changes: list[Change]
+    """Every path that differs, sorted by path."""
+    modes: dict[str, str]
+    """The Git mode (``100644``, ``120000`` symbolic link, ``160000`` nested repository…) of every changed path
+    the diff reports, as the working tree has it (as the index has it for a link checked out as a file)."""
+
+    @classmethod
+    def compare(cls, root: Path, rev: str) -> WorkingTreeChange:
+        """The working tree at ``root`` against commit ``rev`` (a usage error when it is not one:
+        :meth:`GitBase.open`)."""
+        base = GitBase.open(root, rev)
+        changes, modes = _compare(base)
+        return cls(base, changes, modes)
+
+    def present_paths(self) -> list[str]:
+        """The changed paths that are in the working tree (what the change adds or modifies)."""
+        return [c.path for c in self.changes if c.exists]
+
+
 def working_tree_changes(base: GitBase) -> list[Change]:
     """Every path that differs between the base commit and the working tree, sorted by path."""
-    diff = _git(
-        base.root,
-        "-c",
-        "core.quotePath=false",
-        "diff",
-        "--name-status",
-        "-z",
-        "-M",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--relative",
-        base.commit,
-        "--",
-    ).stdout
+    return _compare(base)[0]
+
+
+def _compare(base: GitBase) -> tuple[list[Change], dict[str, str]]:
+    """One ``git diff --raw`` (statuses and modes alike) and the untracked files: Git looks at every file of the
+    working tree for each, so neither is done twice, and the two run at once."""
+    untracked = _start(base.root, "ls-files", "-z", "--others", "--exclude-standard")
+    try:
+        diff = _git(
+            base.root,
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "--raw",
+            "-z",
+            "-M",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--relative",
+            base.commit,
+            "--",
+        ).stdout
+    except UsageError:
+        untracked.kill()
+        untracked.wait()
+        raise
     changes: dict[str, Change] = {}
+    modes: dict[str, str] = {}
     tokens = diff.decode("utf-8", "surrogateescape").split("\0")
     i = 0
     while i < len(tokens) and tokens[i]:
-        letter = tokens[i][0]
+        fields = tokens[i].lstrip(":").split()  # ":<old mode> <new mode> <old id> <new id> <status>"
+        letter = fields[-1][0]
         if letter in "RC":
-            old, new = tokens[i + 1], tokens[i + 2]
+            old, path = tokens[i + 1], tokens[i + 2]
             i += 3
-            if letter == "R":
-                changes[new] = Change(ChangeStatus.RENAMED, new, old)
-            else:
-                changes[new] = Change(ChangeStatus.ADDED, new)
-            continue
-        path = tokens[i + 1]
-        i += 2
-        status = {"A": ChangeStatus.ADDED, "D": ChangeStatus.DELETED}.get(letter, ChangeStatus.MODIFIED)
-        changes[path] = Change(status, path)
-    others = _git(base.root, "ls-files", "-z", "--others", "--exclude-standard").stdout
+            changes[path] = (
+                Change(ChangeStatus.RENAMED, path, old) if letter == "R" else Change(ChangeStatus.ADDED, path)
+            )
+        else:
+            path = tokens[i + 1]
+            i += 2
+            status = {"A": ChangeStatus.ADDED, "D": ChangeStatus.DELETED}.get(letter, ChangeStatus.MODIFIED)
+            changes[path] = Change(status, path)
+        modes[path] = fields[1]
+    others = _finish(untracked).stdout
     for raw in others.decode("utf-8", "surrogateescape").split("\0"):
         if not raw:
             continue
         known = changes.get(raw)
         # Staged as deleted but still on disk (``git rm --cached``): the file is there, so it is a modification.
         changes[raw] = Change(ChangeStatus.MODIFIED if known is not None else ChangeStatus.ADDED, raw)
-    return [changes[p] for p in sorted(changes)]
-
-
-def working_tree_modes(base: GitBase) -> dict[str, str]:
-    """The Git mode (``100644``, ``120000`` symbolic link, ``160000`` nested repository…) of every path that
-    differs from the base, as the working tree has it (as the index has it for a link checked out as a file)."""
-    raw = _git(
-        base.root, "-c", "core.quotePath=false", "diff", "--raw", "-z", "--no-renames", "--relative", base.commit, "--"
-    ).stdout
-    tokens = raw.decode("utf-8", "surrogateescape").split("\0")
-    modes: dict[str, str] = {}
-    for header, path in zip(tokens[::2], tokens[1::2], strict=False):
-        fields = header.lstrip(":").split()
-        if len(fields) >= 2:
-            modes[path] = fields[1]
-    return modes
+    return [changes[p] for p in sorted(changes)], modes

@@ -29,7 +29,8 @@ class NewAwards:
     outcomes: list[AwardOutcome]
     files: int
     slots: dict[Slot, str]
-    """Every status slot in use afterwards for the issuers that got new awards (existing and new)."""
+    """The new awards' status slots and where each is in use (existing awards first), for the issuers that got
+    new awards."""
 
 
 def _freshness(pr: PullRequest, checker: AwardChecker, source: AwardSource, problems: ProblemList) -> None:
@@ -70,7 +71,8 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
             if not outcome.problems:
                 _freshness(pr, checker, source, problems)
     issuers = {o.issuer for o in outcomes if o.issuer is not None and o.issuer in registry.issuers}
-    slots = existing_status_slots(registry, issuers, exclude=set(added))
+    indexes = {o.status_index for o in outcomes if o.status_index is not None}
+    slots = existing_status_slots(registry, issuers, exclude=set(added), indexes=indexes)
     for outcome in outcomes:
         if outcome.issuer not in issuers or outcome.status_list is None or outcome.status_index is None:
             continue

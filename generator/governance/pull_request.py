@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.errors import Problem, ProblemList, UsageError
 from generator.governance.context import PullRequest
 from generator.governance.filetypes import check_file_kinds
-from generator.governance.git import GitBase, working_tree_changes
+from generator.governance.git import WorkingTreeChange
 from generator.governance.history import check_history
 from generator.governance.leaks import check_private_keys
 from generator.governance.new_awards import NewAwards, check_new_awards
@@ -78,23 +78,25 @@ def pull_request_actor(actor: str | None) -> str:
 def check_pull_request(
     root: Path,
     registry: Registry | None,
-    base: str,
+    base: str | WorkingTreeChange,
     problems: ProblemList,
     *,
     actor: str | None,
     now: dt.datetime | None = None,
 ) -> PullRequestCheck:
-    """Check the working tree at ``root`` as a change to commit ``base`` made by GitHub user ``actor``.
+    """Check the working tree at ``root`` as a change to commit ``base`` (or as the change already compared)
+    made by GitHub user ``actor``.
 
     Raises :class:`~generator.errors.UsageError` when ``actor`` is missing (:func:`pull_request_actor`), when
     ``root`` is not in a Git work tree or ``base`` is not a commit in it.
     """
     handle = pull_request_actor(actor)
-    git = GitBase.open(root, base)
+    change = base if isinstance(base, WorkingTreeChange) else WorkingTreeChange.compare(root, base)
     pr = PullRequest(
         root=root,
-        base=git,
-        changes=working_tree_changes(git),
+        base=change.base,
+        changes=change.changes,
+        modes=change.modes,
         actor=handle,
         now=now or dt.datetime.now(dt.UTC),
         registry=registry,

@@ -69,6 +69,8 @@ class _Issuer:
     """Revoked (list, index) → the log line that revokes it."""
     seen: dict[str, int] = field(default_factory=dict)
     """Revoked award hash → log line."""
+    wanted: set[int] = field(default_factory=set)
+    """The status list indexes the new log lines name."""
     slots: dict[Slot, str] | None = None
 
 
@@ -116,12 +118,28 @@ class _StatusCheck:
             start = new_log_offset(base, current) if base is not None else 0
         else:
             start = len(current)
+        new: list[tuple[int, Document] | list[Problem]] = []
         for number, offset, raw in _lines(current):
             if start is not None and offset >= start:
                 self.new_revocations += 1
-                self._new_line(state, number, raw)
+                try:
+                    new.append(
+                        (number, parse_award_text(raw.decode("utf-8", "surrogateescape"), state.rel_log, number))
+                    )
+                except SourceError as exc:
+                    new.append(exc.problems)
             else:
                 self._old_line(state, number, raw)
+        # Every index the new lines name, so that the existing awards are searched for them all at once.
+        for parsed in new:
+            data = parsed[1].data if isinstance(parsed, tuple) else None
+            if isinstance(data, dict) and _count(data.get("statusListIndex")):
+                state.wanted.add(data["statusListIndex"])
+        for parsed in new:
+            if isinstance(parsed, tuple):
+                self._new_line(state, *parsed)
+            else:
+                self.problems.extend(parsed)
 
     def _old_line(self, state: _Issuer, number: int, raw: bytes) -> None:
         """A line the base already had: trusted as it was checked then; only its slot counts."""
@@ -136,12 +154,7 @@ class _StatusCheck:
             state.revoked[(listed, index)] = number
             state.seen.setdefault(str(data.get("award")), number)
 
-    def _new_line(self, state: _Issuer, number: int, raw: bytes) -> None:
-        try:
-            doc = parse_award_text(raw.decode("utf-8", "surrogateescape"), state.rel_log, number)
-        except SourceError as exc:
-            self.problems.extend(exc.problems)
-            return
+    def _new_line(self, state: _Issuer, number: int, doc: Document) -> None:
         problem, entry = self._judge(state, doc)
         if problem is not None:
             self.problems.append(problem)
@@ -187,10 +200,8 @@ class _StatusCheck:
                 )
                 return doc.problem(["statusListIndex"], message, code="revocation.slot-mismatch")
             return None
-        if state.slots is None:
-            # The new-award check already scanned this issuer's slots when it got new awards.
-            has_new = any(o.issuer == state.id for o in self.new.outcomes)
-            state.slots = self.new.slots if has_new else existing_status_slots(self.registry, [state.id])
+        if state.slots is None:  # every slot the new lines name, looked up once
+            state.slots = existing_status_slots(self.registry, [state.id], indexes=state.wanted)
         holder = state.slots.get(slot)
         if holder is not None and is_same_award(root, holder, entry.award):
             return None

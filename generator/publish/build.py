@@ -49,8 +49,9 @@ def _replace(stage: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _demo_log(root: Path, registry: Registry, dest: Path) -> dict[str, list[object]] | None:
-    """Publish the demo log of the repository's history (a throwaway key) and serve it into ``dest``."""
+def _demo_log(root: Path, registry: Registry, dest: Path, tiles_dest: Path | None) -> dict[str, list[object]] | None:
+    """Publish the demo log of the repository's history (a throwaway key) and serve it into ``dest`` (its tiles
+    into ``tiles_dest``, if given: :func:`generator.transparency.publish.copy_log`)."""
     from generator.transparency.demo import has_history, publish_demo_log
     from generator.transparency.publish import copy_log
 
@@ -59,7 +60,7 @@ def _demo_log(root: Path, registry: Registry, dest: Path) -> dict[str, list[obje
         return None
     with tempfile.TemporaryDirectory(prefix="credreg-demo-log-") as state:
         demo = publish_demo_log(root, registry, Path(state))
-        return copy_log(demo, Path(state), dest, demo=True)
+        return copy_log(demo, Path(state), dest, demo=True, tiles_dest=tiles_dest)
 
 
 def build_site(
@@ -81,7 +82,8 @@ def build_site(
     that declares no ``registry_key``, "who defines what" statements signed by a throwaway key
     (:mod:`generator.statements`), labelled as such too.
     ``data_out``: when the registry sets ``verification_data_url``, the folder that receives the shards,
-    templates and achievements to upload there (default: ``<out>-data``), replaced with the site.
+    templates and achievements to upload there (default: ``<out>-data``), replaced with the site; and the log's
+    tiles and entry bundles, under its ``log/`` (the site's ``log/`` keeps what verifiers trust).
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -110,13 +112,16 @@ def build_site(
         # The log first (checked file by file into a folder beside the stage, which mkdocs empties): its award
         # records go into the verification shards the plugin writes.
         log_stage = stage.with_name(f"{stage.name}-log")
+        # With verification_data_url, the log's bulk goes with the verification data (docs/hosting.md).
+        tiles_stage = data_stage.with_name(f"{data_stage.name}-log") if data_stage is not None else None
         mark = time.perf_counter()
         if log_dir is not None:
             from generator.transparency.publish import copy_log
 
-            plugin.log_records = copy_log(registry, log_dir, log_stage)  # type: ignore[attr-defined]
+            records = copy_log(registry, log_dir, log_stage, tiles_dest=tiles_stage)
+            plugin.log_records = records  # type: ignore[attr-defined]
         elif demo_log and registry.governance.model.log is None:
-            plugin.log_records = _demo_log(root, registry, log_stage)  # type: ignore[attr-defined]
+            plugin.log_records = _demo_log(root, registry, log_stage, tiles_stage)  # type: ignore[attr-defined]
         if log_dir is not None or demo_log:
             timings["log"] = time.perf_counter() - mark
         mark = time.perf_counter()
@@ -129,6 +134,8 @@ def build_site(
         pages = len(plugin.prepared.pages) if plugin.prepared else 0  # type: ignore[attr-defined]
         if log_stage.exists():
             log_stage.rename(stage / "log")
+        if tiles_stage is not None and data_stage is not None and tiles_stage.exists():
+            tiles_stage.rename(data_stage / "log")
         _replace(stage, out)
         if data_stage is not None and data_out is not None:
             _replace(data_stage, data_out)
@@ -139,5 +146,7 @@ def build_site(
         raise
     finally:
         shutil.rmtree(stage.with_name(f"{stage.name}-log"), ignore_errors=True)
+        if data_stage is not None:
+            shutil.rmtree(data_stage.with_name(f"{data_stage.name}-log"), ignore_errors=True)
     timings["total"] = time.perf_counter() - start
     return BuildResult(out, pages, timings)

@@ -38,6 +38,8 @@ TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
 #: The pseudo-level of entry bundles in paths: ``tile/entries/<N>``.
 ENTRIES = -1
+#: The folder of the tiles and entry bundles under a log's prefix.
+TILES_DIR = "tile"
 MAX_ENTRY = 0xFFFF
 
 #: Reads an existing tile (level, index, width) → its bytes (``ENTRIES`` as level for a bundle).
@@ -64,7 +66,7 @@ def tile_path(level: int, index: int, width: int = TILE_WIDTH) -> str:
         raise ValueError(f"tile level {level} is not in 0..63")
     name = "entries" if level == ENTRIES else str(level)
     suffix = "" if width == TILE_WIDTH else f".p/{width}"
-    return f"tile/{name}/{tile_index_path(index)}{suffix}"
+    return f"{TILES_DIR}/{name}/{tile_index_path(index)}{suffix}"
 
 
 _PATH_RE = re.compile(r"^tile/(entries|0|[1-9][0-9]?)/((?:x[0-9]{3}/)*[0-9]{3})(?:\.p/([1-9][0-9]{0,2}))?$")

@@ -22,6 +22,7 @@ from generator.publish.verifydata import TemplateError, expand_entry, shard_name
 from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import NoteError, parse_vkey, verify_cosignature
+from generator.tlog.tiles import TILES_DIR
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import MAX_FILE, LogError, LogSource, VerifiedLog, open_log
 from generator.transparency.publish import KEY_RETIRED, award_entry_text, log_config
@@ -45,8 +46,8 @@ class LogInclusion:
     """(key file, entry kind, entry) when a key that signed the award was logged as expired (``valid_until`` set)
     or revoked before the award was logged."""
     files_read: tuple[str, ...] = ()
-    """The files this check read, relative to the log (``../verify/…``: the site's; with a site: O(log n) files,
-    no entry bundle)."""
+    """The files this check read, relative to the log (``../verify/…``: the site's; another host's by their
+    address; with a site: O(log n) files, no entry bundle)."""
 
 
 def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
@@ -69,14 +70,14 @@ def signing_key_paths(registry: Registry, document: Any) -> set[str]:
 
 
 class _Counting(LogSource):
-    """A source that counts the files it reads."""
+    """A source that counts the files it reads (those of another host by their whole address)."""
 
     def __init__(self, source: LogSource) -> None:
-        self.url, self.dir, self.overlay = source.url, source.dir, source.overlay
+        self.url, self.dir, self.overlay, self.tiles = source.url, source.dir, source.overlay, source.tiles
         self.files: set[str] = set()
 
     def read(self, rel: str) -> bytes | None:
-        self.files.add(rel)
+        self.files.add(f"{self.tiles}{rel}" if self.tiles is not None and rel.startswith(f"{TILES_DIR}/") else rel)
         return super().read(rel)
 
 
@@ -146,6 +147,18 @@ def _prove(
 _TEMPLATE = re.compile(r"[0-9a-f]{1,64}")
 
 
+def _data_source(site: LogSource, index: Any) -> LogSource | None:
+    """Where the site's bulk data is when its index names a ``data_url`` (object storage, docs/hosting.md): the
+    shards, templates and achievements, and the log's tiles and entry bundles under its ``log/``; None when
+    they are on the site."""
+    base = index.get("data_url") if isinstance(index, dict) else None
+    if base is None:
+        return None
+    if isinstance(base, str) and base.startswith(("https://", "http://")) and base.endswith("/"):
+        return LogSource(base)
+    raise LogError(f"{site}/verify/index.json names a malformed data_url")
+
+
 def _award_record(site: LogSource, index: Any, want: str) -> tuple[Any, Any, str] | None:
     """(issuer, log record, file) of the award from the site's verification shard (where the lookup finds it),
     or None when the site publishes no such award or no log record for it."""
@@ -153,13 +166,8 @@ def _award_record(site: LogSource, index: Any, want: str) -> tuple[Any, Any, str
     if type(bits) is not int or not 1 <= bits <= 48:
         raise LogError(f"{site}/verify/index.json is missing or malformed")
     name = f"shards/{shard_name(want, bits)}.json.gz"
-    base = index.get("data_url")  # the bulk data on object storage (docs/hosting.md), or the site's verify/
-    if base is None:
-        source, folder = site, "verify/"
-    elif isinstance(base, str) and base.startswith(("https://", "http://")) and base.endswith("/"):
-        source, folder = LogSource(base), ""
-    else:
-        raise LogError(f"{site}/verify/index.json names a malformed data_url")
+    data = _data_source(site, index)
+    source, folder = (site, "verify/") if data is None else (data, "")
     rel = folder + name
     shard = _json(source, rel)
     awards = shard.get("awards") if isinstance(shard, dict) else None
@@ -291,6 +299,9 @@ def find_award(
     site = _Counting(parent) if parent is not None else None
     index = _json(site, "verify/index.json") if site is not None else None
     if site is not None and index is not None:
+        data = _data_source(site, index)
+        if data is not None:  # the tiles moved with the verification data; what the verifier trusts did not
+            counting.tiles = LogSource(f"{data}log/")
         found, retired = _lookup(log, site, index, policy, want, keys)
     else:  # a bare log state, or a log/ outside its site: every entry is read
         found, retired = _scan(log, want, keys)

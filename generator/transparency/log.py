@@ -16,6 +16,7 @@ from generator.tlog.tiles import (
     ENTRIES,
     TILE_HEIGHT,
     TILE_WIDTH,
+    TILES_DIR,
     TileSource,
     decode_bundle,
     encode_bundle,
@@ -49,6 +50,9 @@ class LogSource:
         if self.dir is not None and not self.dir.is_dir():
             raise UsageError(f"{self.dir} is not a directory holding a log (checkpoint, tile/…)")
         self.overlay: dict[str, bytes] = {}
+        self.tiles: LogSource | None = None
+        """Where the tiles and entry bundles are when not under this prefix: a site that publishes its
+        verification data at another address serves them from there (docs/hosting.md)."""
 
     def __str__(self) -> str:
         return self.url or str(self.dir)
@@ -56,6 +60,8 @@ class LogSource:
     def read(self, rel: str) -> bytes | None:
         if rel in self.overlay:
             return self.overlay[rel]
+        if self.tiles is not None and rel.startswith(f"{TILES_DIR}/"):
+            return self.tiles.read(rel)
         if self.dir is not None:
             path = self.dir / rel
             try:
@@ -89,7 +95,7 @@ class LogSource:
             elif full is not None:
                 data = full[: width * 32]
         if data is None:
-            raise LogError(f"{self}: {rel} is missing")
+            raise LogError(f"{self.tiles or self}: {rel} is missing")
         return data
 
 

@@ -27,7 +27,7 @@ from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, Verifier, parse_vkey, sign_note
-from generator.tlog.tiles import TILE_HEIGHT, TILE_WIDTH, TileSource, append
+from generator.tlog.tiles import TILE_HEIGHT, TILE_WIDTH, TILES_DIR, TileSource, append
 from generator.transparency.entries import ENTRY_PREFIX, LogEntry, derive_entries, first_parent_ancestor, head_commit
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 
@@ -176,10 +176,20 @@ def publish_log(
     return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental)
 
 
-def copy_log(registry: Registry, state: Path, dest: Path, *, demo: bool = False) -> dict[str, list[object]]:
+def copy_log(
+    registry: Registry, state: Path, dest: Path, *, demo: bool = False, tiles_dest: Path | None = None
+) -> dict[str, list[object]]:
     """Serve the log's state under ``dest`` (the site's ``log/``), checking every file against the signed
     checkpoint as it is copied (:meth:`VerifiedLog.audit_files`, one pass); return each logged award's record
     (award hash → :func:`award_record`), which the build puts in the award's verification shard entry.
+
+    ``tiles_dest`` (the verification data folder's ``log/``, when the registry sets ``verification_data_url``):
+    the tiles and entry bundles (``tile/…``, nearly all of the log's bytes) go there instead, with a copy of the
+    checkpoint and the vkey, so that the data's ``log/`` is a whole C2SP log for witnesses and monitors. The rest
+    stays on the site, whose word a verifier takes: the checkpoint it proves against (a data host cannot show it
+    an older one), the policy (vkey, witnesses, quorum) and the keys' records (a data host could withhold a
+    key's revocation, and no proof shows an absence). Tiles a data host withholds or alters make a proof fail,
+    never pass.
 
     Only the files of the checkpoint's size are served (partial tiles of earlier sizes are not: a verifier falls
     back to the full tile's prefix). Beside the C2SP files, for verifiers (the verification page and
@@ -222,12 +232,18 @@ def copy_log(registry: Registry, state: Path, dest: Path, *, demo: bool = False)
 
     made: set[Path] = set()
 
-    def sink(rel: str, data: bytes) -> None:  # thousands of files: each folder made once, plain writes
-        path = dest / rel
+    def write(path: Path, data: bytes) -> None:  # thousands of files: each folder made once, plain writes
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_bytes(data)
+
+    def sink(rel: str, data: bytes) -> None:
+        tile = rel.startswith(f"{TILES_DIR}/")
+        if tiles_dest is not None and (tile or rel in ("checkpoint", "vkey")):
+            write(tiles_dest / rel, data)
+        if tiles_dest is None or not tile:
+            write(dest / rel, data)
 
     tiles = log.audit_files(visit, sink)
     sink("checkpoint", log.note.encode())  # the note as verified

@@ -1,21 +1,20 @@
 """Verification data on another origin (issue 17): a registry that sets ``verification_data_url`` gets its shards,
 templates and achievements written to a separate folder, which an operator uploads to object storage behind a
-CDN (docs/hosting.md); the page fetches them from there, cross-origin, and verifies as before.
+CDN (docs/hosting.md); the page fetches them from there, cross-origin, and verifies as before. The public log's
+tiles and entry bundles go there too (the site keeps its checkpoint, policy and key records): the page proves
+an award's log inclusion with tiles from the data's origin.
 
 Here the "object store" is a second local HTTP server on another port answering with CORS headers, as the docs
 tell operators to configure; the site is served by a first one."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
 import json
 import shutil
-import threading
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,43 +22,14 @@ import pytest
 
 from generator.awards import award_hash, iter_awards
 from generator.load import load_registry
+from generator.publish.build import build_site
 from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.verify import Verdict, Verifier
-from tests.browser.conftest import build, page_errors, serve_dir
-from tests.conftest import REPO
+from tests.browser.conftest import page_errors, serve_dir
+from tests.browser.test_verify_page import checks
+from tests.conftest import REPO, object_store
 
 pytestmark = pytest.mark.browser
-
-
-class _CorsHandler(SimpleHTTPRequestHandler):
-    """An object store's answers as docs/hosting.md configures them: anyone may read, cached for a while."""
-
-    requests: list[tuple[str, str | None]]
-
-    def end_headers(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Cache-Control", "public, max-age=300")
-        super().end_headers()
-
-    def do_GET(self) -> None:
-        self.requests.append((self.path, self.headers.get("Origin")))
-        super().do_GET()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def _object_store(directory: Path) -> Iterator[tuple[str, list[tuple[str, str | None]]]]:
-    seen: list[tuple[str, str | None]] = []
-    handler = functools.partial(type("Handler", (_CorsHandler,), {"requests": seen}), directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/verify-data/", seen
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @dataclass(frozen=True)
@@ -79,10 +49,14 @@ def split(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Split]:
         shutil.copytree(REPO / part, root / part)
     store = base / "store"
     (store / "verify-data").mkdir(parents=True)
-    with _object_store(store) as (data_url, requests):
+    with object_store(store) as (data_url, requests):
         governance = root / "registry" / "governance.yaml"
         governance.write_text(governance.read_text() + f"verification_data_url: {data_url}\n")
-        site = build(root, base / "site")
+        # Committed, so that the build serves a (demo) log of its history, as `make site` does.
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "registry"]):
+            git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+            subprocess.run([*git, *args], cwd=root, check=True, capture_output=True)
+        site = build_site(root, base / "site", demo_log=True).out
         data = base / "site-data"  # credreg build's default: beside the site
         shutil.copytree(data, store / "verify-data", dirs_exist_ok=True)  # the upload (`aws s3 sync`)
         with serve_dir(site) as site_url:
@@ -112,6 +86,10 @@ def test_the_build_writes_the_bulk_of_the_data_apart(split: Split) -> None:
     assert list((split.data / "templates").glob("*.json.gz"))
     csp = (split.site / "verify" / "index.html").read_text()
     assert "connect-src 'self' http://127.0.0.1:" in csp  # the page may fetch from the data's origin
+    # The log: its bulk with the data, what the page trusts on the site.
+    assert not (split.site / "log" / "tile").exists()
+    assert {p.name for p in (split.site / "log").iterdir()} == {"checkpoint", "vkey", "policy.json", "index"}
+    assert (split.data / "log" / "tile" / "entries" / "000").is_file()
 
 
 def test_the_page_verifies_with_data_from_another_origin(page: Any, split: Split) -> None:
@@ -124,8 +102,15 @@ def test_the_page_verifies_with_data_from_another_origin(page: Any, split: Split
         timeout=15_000,
     )
     assert page.get_attribute("#cr-verdict", "data-verdict") == "valid", page.inner_text("#cr-verdict")
+    page.wait_for_selector("#cr-checks li[data-check=log]", state="attached")  # in the collapsed details
+    status, text = checks(page)["log"]
+    assert status == "passed", text
+    assert "Recorded in the public log as entry" in text
     assert not errors, errors
     fetched = {path.removeprefix("/verify-data/").split("/")[0] for path, _ in split.requests}
-    assert fetched == {"shards", "templates", "achievements"}
+    assert fetched == {"shards", "templates", "achievements", "log"}
+    tiles = [path for path, _ in split.requests if path.startswith("/verify-data/log/tile/")]
+    assert tiles  # the inclusion proof's tiles came from the data's origin
+    assert not [path for path in tiles if "/entries/" in path]
     site_origin = split.site_url.rstrip("/")
     assert all(origin == site_origin for _, origin in split.requests)  # cross-origin requests, allowed by CORS

@@ -57,3 +57,20 @@ def test_a_slot_reads_as_json_reads_it(case: str) -> None:
     slot = _slot(line, prefix.encode())
     assert slot is not None
     assert slot == _by_json(line.decode(), prefix)
+
+
+def test_asked_for_some_indexes_the_answer_is_the_full_scans_for_them() -> None:
+    """Files that cannot hold an index asked for are not read (``git grep`` picks the others); for the indexes
+    asked for, the answer is exactly what reading every award gives, first holder included."""
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    full = existing_status_slots(registry, registry.issuers)
+    for issuer in sorted(registry.issuers):
+        mine = sorted(slot for slot in full if slot[0] == issuer)
+        wanted = {index for _, _, index in mine[::7]} | {131071}  # and one no award holds
+        found = existing_status_slots(registry, [issuer], indexes=wanted)
+        assert {s: w for s, w in found.items() if s[2] in wanted} == {
+            s: w for s, w in full.items() if s[0] == issuer and s[2] in wanted
+        }
+        assert len(found) < len(mine) or len(mine) < 8  # fewer files were read
+    assert existing_status_slots(registry, registry.issuers, indexes=()) == {}

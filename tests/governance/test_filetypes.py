@@ -4,8 +4,10 @@ gitlinks; a ``.gitattributes`` outside the registry is flagged for a registry ma
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from generator.check import CheckOptions, run_check
 from tests.governance.conftest import ACME, Repo, errors, shown, warnings
@@ -105,3 +107,85 @@ def test_a_gitattributes_outside_the_registry_is_flagged(repo: Repo) -> None:
     assert flag.location.path == ".gitattributes"
     assert report.summary_markdown is not None
     assert "it can hide changes from the diff" in report.summary_markdown
+
+
+# --- the layout rules judge what the change brings: nothing it adds escapes them ------------------------------
+
+
+def _codes(report: object) -> list[tuple[str, str | None]]:
+    return sorted((p.location.path, p.code) for p in errors(report))  # type: ignore[arg-type]
+
+
+def test_a_file_renamed_out_of_place_is_refused(repo: Repo) -> None:
+    [award] = repo.files(f"registry/issuers/{ACME}/awards/*/*/*.json")[:1]
+    moved = f"registry/issuers/{ACME}/status/{award.rsplit('/', 1)[1]}"
+    repo.git("mv", award, moved)
+    assert (moved, "layout.unexpected") in _codes(repo.check("acme-lead"))
+
+
+def test_a_file_turned_into_a_link_is_refused(repo: Repo) -> None:
+    [award] = repo.files(f"registry/issuers/{ACME}/awards/*/*/*.json")[:1]
+    repo.path(award).unlink()
+    repo.path(award).symlink_to(repo.key_dir / f"{ACME}-key-1.key")  # Git reports a type change
+    assert "T\t" in repo.git("diff", "--name-status", "HEAD")
+    assert (award, "layout.symlink") in _codes(repo.check("acme-lead"))
+
+
+def test_a_committed_folder_turned_into_a_link_is_refused(repo: Repo, tmp_path: Path) -> None:
+    status = f"registry/issuers/{ACME}/status"
+    outside = tmp_path / "outside"
+    shutil.copytree(repo.path(status), outside)
+    shutil.rmtree(repo.path(status))
+    repo.path(status).symlink_to(outside, target_is_directory=True)
+    done = check_commit(repo, "acme-lead")
+    assert done.returncode == 1
+    assert f"{status}: is a symbolic link" in done.stdout
+
+
+def test_a_nested_repository_a_change_adds_is_refused(repo: Repo) -> None:
+    nested = repo.path(f"registry/issuers/{ACME}/awards/2031")
+    nested.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(nested)], check=True)
+    (nested / "a.json").write_text("{}")
+    assert f"registry/issuers/{ACME}/awards/2031/" in repo.git("ls-files", "--others")  # Git shows a folder
+    assert (f"registry/issuers/{ACME}/awards/2031/.git", "layout.nested-repository") in _codes(repo.check("acme-lead"))
+
+
+def test_a_submodule_in_the_registry_is_refused(repo: Repo) -> None:
+    head = repo.git("rev-parse", "HEAD").strip()
+    path = f"registry/issuers/{ACME}/awards/2031"
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{head},{path}")
+    repo.git("commit", "-q", "-m", "adds a submodule")
+    repo.path(path).mkdir(parents=True)  # what a checkout of the merge commit holds
+    done = run_check(repo.root, CheckOptions(base="HEAD~1", actor="acme-lead", progress=False))
+    assert (path, "governance.nested-repo") in _codes(done)
+
+
+def test_names_that_differ_only_in_case_are_other_names(repo: Repo) -> None:
+    [award] = repo.files(f"registry/issuers/{ACME}/awards/*/*/*.json")[:1]
+    upper = award.replace("/awards/", "/Awards/")
+    repo.write(upper, repo.read(award))
+    repo.write(f"registry/issuers/{ACME}/Status/1.json", repo.read(f"registry/issuers/{ACME}/status/1.json"))
+    found = _codes(repo.check("acme-lead"))
+    assert (f"registry/issuers/{ACME}/Awards", "layout.unexpected") in found
+    assert (f"registry/issuers/{ACME}/Status", "layout.unexpected") in found
+
+
+def test_an_image_a_change_adds_must_be_what_its_name_says(repo: Repo) -> None:
+    repo.write(f"{IMAGES}/badge.png", "not a png\n")
+    assert _codes(repo.check("acme-lead")) == [(f"{IMAGES}/badge.png", "asset.image")]
+
+
+def test_what_the_base_holds_is_the_full_checks_to_judge(repo: Repo) -> None:
+    # A stray file committed before the check existed: every build's full check refuses it; a pull request
+    # that does not touch it is not held up by it, and one that touches it is refused.
+    repo.write(f"registry/issuers/{ACME}/notes.txt", "hello\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "stray file")
+    assert _codes(run_check(repo.root, CheckOptions(progress=False))) == [
+        (f"registry/issuers/{ACME}/notes.txt", "layout.unexpected")
+    ]
+    repo.award()
+    assert _codes(repo.check("acme-lead")) == []
+    repo.write(f"registry/issuers/{ACME}/notes.txt", "hello again\n")
+    assert _codes(repo.check("acme-lead")) == [(f"registry/issuers/{ACME}/notes.txt", "layout.unexpected")]

@@ -166,3 +166,28 @@ def test_a_new_award_that_publishes_its_salt_is_refused(repo: Repo) -> None:
     problem = only(repo.check("acme-lead"), "award.structure")
     assert problem.location.path == new
     assert "a published salt makes the recipient's address guessable" in problem.message
+
+
+@pytest.mark.parametrize("written", ["escaped", "spaced"])
+def test_a_slot_taken_by_an_award_written_oddly_is_still_taken(repo: Repo, written: str) -> None:
+    """The existing awards are searched for the new award's index as text first (``git grep``): an award that
+    writes its index with a JSON escape, or spaced out, holds its slot all the same."""
+    existing = repo.files(f"{AWARDS}/*/*/*.json")[0]
+    text = repo.read(existing)
+    index = json.loads(text)["credentialStatus"]["statusListIndex"]
+    old = f'"statusListIndex": "{index}"'
+    assert old in text
+    odd = (
+        f'"statusListIndex": "\\u00{ord(index[0]):x}{index[1:]}"'
+        if written == "escaped"
+        else f'"statusListIndex"  :\n "{index}"'
+    )
+    repo.write(existing, text.replace(old, odd))
+    assert json.loads(repo.read(existing)) == json.loads(text)  # the same award: its proofs still verify
+    repo.git("commit", "-q", "-am", "the base holds an award written oddly")
+    rel = _new_award(repo)
+    status = json.loads(repo.read(rel))["credentialStatus"] | {"statusListIndex": index}
+    moved = repo.resign(rel, key=repo.key(), credentialStatus=status)
+    problem = only(repo.check("acme-lead"), "award.duplicate-status-index")
+    assert problem.location.path == moved
+    assert problem.message.startswith(f"status list 1 index {index} is already used by {existing}")

@@ -3,8 +3,8 @@
 // decompressed here), verify/achievements/<sha>.json,
 // verify/records/<id>.json, issuers/<id>/keys.json, issuers/<id>/credential-dates.json and
 // issuers/<id>/status/<n>.json, all relative to the site root; shards, templates and achievements relative to the
-// index's `data_url` instead when it names one (object storage behind a CDN). Each file is fetched at most once
-// per page.
+// index's `data_url` instead when it names one (object storage behind a CDN), and so are the public log's tiles
+// (tlog.js). Each file is fetched at most once per page.
 
 import { EncodingError, base64UrlDecode, decompressBounded, toHex } from "./encoding.js";
 import { parseJSON } from "./jcs.js";
@@ -121,14 +121,29 @@ export class SiteData {
     return null;
   }
 
-  /** Where a file of the bulk data (shards/, templates/, achievements/) is: the index's data_url or verify/. */
-  async dataPath(path) {
+  /** The index's data_url (object storage for the bulk data), or null when the bulk is on this site. */
+  async dataUrl() {
     const base = own(await this.index(), "data_url");
-    if (base === null || base === undefined) return `verify/${path}`;
+    if (base === null || base === undefined) return null;
     if (typeof base !== "string" || !/^https?:\/\/[^/]/.test(base) || !base.endsWith("/")) {
       throw new DataError("verify/index.json names a malformed data_url");
     }
-    return new URL(path, base).href;
+    return base;
+  }
+
+  /** Where a file of the bulk data (shards/, templates/, achievements/) is: the index's data_url or verify/. */
+  async dataPath(path) {
+    const base = await this.dataUrl();
+    return base === null ? `verify/${path}` : new URL(path, base).href;
+  }
+
+  /**
+   * Where a tile or entry bundle of the public log (tile/…) is: under the data_url's log/ when the bulk data is
+   * there, else the site's log/. The checkpoint, policy and key records are always the site's.
+   */
+  async logTilePath(path) {
+    const base = await this.dataUrl();
+    return base === null ? `log/${path}` : new URL(`log/${path}`, base).href;
   }
 
   /**

@@ -489,7 +489,9 @@ async function checkLog(site, hash, policy, memory, document, entry) {
   if (!(await verifyNote(note, vkey))) throw new LogError("the checkpoint is not signed by the registry's log key");
   const cp = parseCheckpoint(note.text);
   if (cp.origin !== vkey.name) throw new LogError(`the checkpoint is for another log (${cp.origin})`);
-  const tiles = new TileSource((path) => read(`log/${path}`), cp.size);
+  // The tiles may be on the verification data's host (docs/hosting.md): they only feed proofs against the
+  // checkpoint read above from the site, so a host that alters or withholds one makes the check fail.
+  const tiles = new TileSource(async (path) => read(await site.logTilePath(path)), cp.size);
 
   // A returning visitor: this checkpoint must extend the largest one this browser saw.
   const key = `credreg-log:${cp.origin}`;
