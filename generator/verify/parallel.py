@@ -30,7 +30,16 @@ from generator.registry import Registry
 from generator.verify.cache import VerificationCache
 from generator.verify.registry_check import AwardChecker, AwardIndex, AwardOutcome, check_awards
 
-__all__ = ["UNIT_BYTES", "Unit", "award_outcomes", "default_jobs", "plan_units", "verify_all_awards"]
+__all__ = [
+    "UNIT_BYTES",
+    "Unit",
+    "award_outcomes",
+    "default_jobs",
+    "plan_units",
+    "unit_awards",
+    "unit_sources",
+    "verify_all_awards",
+]
 
 #: About this many bytes of awards per unit of work: enough to amortize the hand-over, small enough to keep
 #: every core busy until the end.
@@ -118,22 +127,27 @@ def _read_to_newline(fh: Any) -> bytes:
         out += block
 
 
-def unit_sources(root: Path, unit: Unit) -> Iterator[AwardSource]:
-    """The awards of a unit, exactly as :func:`generator.awards.read_award_file` gives them."""
+def unit_awards(root: Path, unit: Unit) -> Iterator[tuple[str, int | None, bytes]]:
+    """(path, line, exact bytes) of the awards of a unit, as :func:`generator.awards.read_award_file` reads
+    them (a batch's blank lines are skipped)."""
     base = str(root)
     for rel in unit.paths:
         with open(f"{base}/{rel}", "rb") as fh:  # noqa: PTH123 - a path object per award costs more than reading it
-            text = fh.read().decode("utf-8", errors="surrogateescape")
-        yield AwardSource(rel, None, text)
+            yield rel, None, fh.read()
     if unit.batch is None:
         return
     with (root / unit.batch).open("rb") as fh:
         fh.seek(unit.offset)
         raw = fh.read() if unit.length < 0 else fh.read(unit.length)
-    text = raw.decode("utf-8", errors="surrogateescape")
-    for number, line in enumerate(text.split("\n"), start=unit.first_line):
+    for number, line in enumerate(raw.split(b"\n"), start=unit.first_line):
         if line.strip():
-            yield AwardSource(unit.batch, number, line)
+            yield unit.batch, number, line
+
+
+def unit_sources(root: Path, unit: Unit) -> Iterator[AwardSource]:
+    """The awards of a unit, exactly as :func:`generator.awards.read_award_file` gives them."""
+    for path, line, raw in unit_awards(root, unit):
+        yield AwardSource(path, line, raw.decode("utf-8", errors="surrogateescape"))
 
 
 # Worker state: set in the parent just before the pool forks, so workers inherit it (never pickled).
@@ -143,7 +157,7 @@ _STATE: dict[str, Any] = {}
 def _check_unit(unit: Unit) -> tuple[list[AwardOutcome], tuple[bytes, bytes, int, int] | None]:
     checker: AwardChecker = _STATE["checker"]
     cache: VerificationCache | None = _STATE["cache"]
-    outcomes = [checker.check(source) for source in unit_sources(checker.registry.root, unit)]
+    outcomes = [checker.check_bytes(*award) for award in unit_awards(checker.registry.root, unit)]
     return outcomes, cache.drain() if cache is not None else None
 
 
@@ -164,7 +178,7 @@ def award_outcomes(
                 break
     if jobs <= 1 or planned < PARALLEL_THRESHOLD:
         for unit in _chain(head, units):
-            yield from (checker.check(source) for source in unit_sources(registry.root, unit))
+            yield from (checker.check_bytes(*award) for award in unit_awards(registry.root, unit))
         return
     _warm(checker, head[0])
     _STATE.update(checker=checker, cache=cache)
