@@ -17,8 +17,12 @@ hundred awards.
 from __future__ import annotations
 
 import os
+import pickle
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -183,13 +187,88 @@ def award_outcomes(
     _warm(checker, head[0])
     _STATE.update(checker=checker, cache=cache)
     try:
-        with fork_context().Pool(jobs) as pool:
-            for outcomes, drained in pool.imap(_check_unit, _chain(head, units), chunksize=1):
-                if drained is not None and cache is not None:
-                    cache.absorb(*drained)
-                yield from outcomes
+        for outcomes, drained in _in_workers(jobs, _chain(head, units)):
+            if drained is not None and cache is not None:
+                cache.absorb(*drained)
+            yield from outcomes
     finally:
         _STATE.clear()
+
+
+_UnitResult = tuple[list[AwardOutcome], tuple[bytes, bytes, int, int] | None]
+#: Units sent ahead to each worker: one to work on, one waiting, so that no worker waits for the parent.
+_AHEAD = 2
+
+
+def _in_workers(jobs: int, units: Iterator[Unit]) -> Iterator[_UnitResult]:
+    """:func:`_check_unit` of every unit, in order, computed by ``jobs`` forked processes.
+
+    Each worker has its own pipe, and the parent hands it the next unit when it returns one. (A
+    ``multiprocessing.Pool`` costs the parent more than the outcomes do: its worker-handler thread wakes up
+    whenever results wait in the shared result pipe, and its task and result threads contend for the GIL.)"""
+    context = fork_context()
+    workers: list[tuple[BaseProcess, Connection]] = []
+    finished = False
+    try:
+        for _ in range(jobs):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs,), daemon=True)
+            process.start()
+            theirs.close()
+            workers.append((process, ours))
+        numbered = enumerate(units)
+        busy: dict[Connection, int] = {}
+        done: dict[int, _UnitResult] = {}
+        sent = received = 0
+
+        def feed(conn: Connection) -> None:
+            nonlocal sent
+            task = next(numbered, None)
+            if task is not None:
+                conn.send(task)
+                busy[conn] = busy.get(conn, 0) + 1
+                sent += 1
+
+        for _ in range(_AHEAD):
+            for _, conn in workers:
+                feed(conn)
+        while received < sent:
+            for ready in wait([c for c, n in busy.items() if n]):
+                assert isinstance(ready, Connection)
+                number, result, error = ready.recv()  # EOFError if the worker died
+                busy[ready] -= 1
+                if error is not None:
+                    raise error
+                done[number] = result
+                feed(ready)
+            while received in done:
+                yield done.pop(received)
+                received += 1
+        finished = True
+    finally:
+        for worker, conn in workers:
+            if finished:
+                conn.send(None)
+            else:
+                worker.terminate()
+            conn.close()
+        for worker, _ in workers:
+            worker.join()
+
+
+def _serve(conn: Connection) -> None:
+    """A worker's loop: units in, results out, until ``None``."""
+    while (task := conn.recv()) is not None:
+        number, unit = task
+        try:
+            conn.send((number, _check_unit(unit), None))
+        except Exception as exc:  # the parent raises it
+            error: Exception = exc
+            try:
+                pickle.dumps(error)
+            except Exception:  # what cannot cross the pipe is sent as text
+                error = RuntimeError("".join(traceback.format_exception(exc)))
+            conn.send((number, None, error))
 
 
 def _chain(head: list[Unit], rest: Iterable[Unit]) -> Iterator[Unit]:
