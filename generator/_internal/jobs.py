@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkContext
 
 __all__ = ["default_jobs", "fork_context"]
 
@@ -17,7 +17,7 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def fork_context() -> BaseContext:
+def fork_context() -> ForkContext:
     """Forked workers inherit what the parent already built (the registry, the site model, processed
     contexts), so none of it is pickled or rebuilt."""
     return multiprocessing.get_context("fork")

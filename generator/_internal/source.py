@@ -34,6 +34,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_JSON_NESTING",
     "MAX_NESTING",
+    "NOT_PARSED",
     "Document",
     "PathKey",
     "Positions",
@@ -42,7 +43,9 @@ __all__ = [
     "format_field",
     "locate_json",
     "parse_json",
+    "parse_known_json",
     "parse_yaml",
+    "quick_loads",
     "read_json_file",
 ]
 
@@ -393,9 +396,9 @@ def parse_json(
         line, col = _linecol(text, deep)
         message = f"nesting deeper than {MAX_JSON_NESTING} levels"
         raise _error(path, message, line + line_offset, col, "json.too-deep")
-    data = _NOT_PARSED if strict else _quick_loads(encoded)
+    data = NOT_PARSED if strict else quick_loads(encoded)
     try:
-        if data is _NOT_PARSED:  # strict (duplicate keys refused), or what orjson leaves to the standard library
+        if data is NOT_PARSED:  # strict (duplicate keys refused), or what orjson leaves to the standard library
             hook = _no_duplicates if strict else None
             data = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -419,18 +422,31 @@ def parse_json(
     return doc
 
 
-_NOT_PARSED = object()
+NOT_PARSED = object()
 
 
-def _quick_loads(encoded: bytes) -> Any:
+def quick_loads(encoded: bytes, *, safe_integers: bool = False) -> Any:
     """What ``json.loads`` (duplicates allowed, last one kept) gives for ``encoded``, parsed by orjson; or
-    ``_NOT_PARSED`` where orjson refuses the text or might read it differently (the standard library decides)."""
-    if _LONG_DIGITS in encoded.translate(_DIGITS_TO_ZERO):
-        return _NOT_PARSED
+    ``NOT_PARSED`` where orjson refuses the text or might read it differently (the standard library decides).
+
+    ``safe_integers``: the caller knows every integer in the text to be within ±(2**53 − 1) (the verification
+    cache knows such bytes), so orjson cannot read one as a float: the search for long integers is skipped."""
+    if not safe_integers and _LONG_DIGITS in encoded.translate(_DIGITS_TO_ZERO):
+        return NOT_PARSED
     try:
         return orjson.loads(encoded)
     except orjson.JSONDecodeError:  # a syntax error, NaN, a lone surrogate, 1e400: the standard library says how
-        return _NOT_PARSED
+        return NOT_PARSED
+
+
+def parse_known_json(encoded: bytes, *, safe_integers: bool = False) -> Any:
+    """The data :func:`parse_json` gives with ``strict=False`` for the UTF-8 JSON text ``encoded``, which the
+    caller knows to be within its bounds (size, nesting); without positions. ``ValueError`` if it does not parse.
+    ``safe_integers``: as for :func:`quick_loads`."""
+    data = quick_loads(encoded, safe_integers=safe_integers)
+    if data is NOT_PARSED:
+        data = json.loads(encoded, parse_constant=_reject_constant)
+    return data
 
 
 def read_json_file(path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file") -> Document:

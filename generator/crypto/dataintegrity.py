@@ -85,13 +85,20 @@ def proof_config(proof: Mapping[str, Any], document: Mapping[str, Any] | None = 
 
 def _unsecured(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
     unsecured = {k: v for k, v in document.items() if k != "proof"}
+    unsecured.update(_unsecured_context(document, proof))
+    return unsecured
+
+
+def _unsecured_context(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``@context`` member of the document ``proof`` signs (none, or one), without copying the document: an
+    ``eddsa-jcs-2022`` proof's own ``@context`` replaces the document's, which it must start."""
     if proof.get("cryptosuite") == JCS and "@context" in proof:
         proof_ctx = _as_list(proof["@context"])
         doc_ctx = _as_list(document.get("@context"))
         if doc_ctx[: len(proof_ctx)] != proof_ctx:
             raise CryptoError("proof @context does not match document @context")
-        unsecured["@context"] = proof["@context"]
-    return unsecured
+        return {"@context": proof["@context"]}
+    return {"@context": document["@context"]} if "@context" in document else {}
 
 
 def _same_context(unsecured: Mapping[str, Any], document: Mapping[str, Any]) -> bool:
@@ -132,16 +139,16 @@ def hash_data(
     suite = proof.get("cryptosuite")
     if suite not in CRYPTOSUITES:
         raise CryptoError(f"unsupported cryptosuite {suite!r}")
-    unsecured = _unsecured(document, proof)
-    config = proof_config(proof, unsecured)
+    context = _unsecured_context(document, proof)  # all the proof configuration takes from the document
+    config = proof_config(proof, context)
     if suite == RDFC and (key := _json_key(config)) is not None:
         config_hash = _rdfc_config_hash(key, store)
     else:
         config_hash = hashlib.sha256(canonical_document(config, suite, store)).digest()
-    if suite == JCS and jcs_document is not None and _same_context(unsecured, document):
+    if suite == JCS and jcs_document is not None and _same_context(context, document):
         document_hash = hashlib.sha256(jcs_document).digest()
     else:
-        document_hash = hashlib.sha256(canonical_document(unsecured, suite, store)).digest()
+        document_hash = hashlib.sha256(canonical_document(_unsecured(document, proof), suite, store)).digest()
     return config_hash + document_hash
 
 

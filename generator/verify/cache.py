@@ -147,8 +147,9 @@ class VerificationCache:
         if len(secret) < 16:
             raise ValueError("the cache secret must have at least 128 bits")
         self.path = path
-        self._key = secret
-        self._namespace = code_fingerprint() if namespace is None else namespace
+        # HMAC(secret, namespace ‖ statement): the state after the key and the namespace is computed once and
+        # copied for every statement (a check computes two tags per award).
+        self._prefix = hmac.new(secret, code_fingerprint() if namespace is None else namespace, "sha256")
         self._tags: set[str] = set()
         self._new = bytearray()
         self._used = bytearray()
@@ -175,7 +176,9 @@ class VerificationCache:
         return len(self._tags)
 
     def tag(self, statement: str) -> bytes:
-        return hmac.digest(self._key, self._namespace + statement.encode(), "sha256")[:TAG_BYTES]
+        mac = self._prefix.copy()
+        mac.update(statement.encode())
+        return mac.digest()[:TAG_BYTES]
 
     # ProofCache protocol -------------------------------------------------------------------------------
 

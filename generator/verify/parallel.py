@@ -17,8 +17,12 @@ hundred awards.
 from __future__ import annotations
 
 import os
+import pickle
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +34,16 @@ from generator.registry import Registry
 from generator.verify.cache import VerificationCache
 from generator.verify.registry_check import AwardChecker, AwardIndex, AwardOutcome, check_awards
 
-__all__ = ["UNIT_BYTES", "Unit", "award_outcomes", "default_jobs", "plan_units", "verify_all_awards"]
+__all__ = [
+    "UNIT_BYTES",
+    "Unit",
+    "award_outcomes",
+    "default_jobs",
+    "plan_units",
+    "unit_awards",
+    "unit_sources",
+    "verify_all_awards",
+]
 
 #: About this many bytes of awards per unit of work: enough to amortize the hand-over, small enough to keep
 #: every core busy until the end.
@@ -118,22 +131,44 @@ def _read_to_newline(fh: Any) -> bytes:
         out += block
 
 
-def unit_sources(root: Path, unit: Unit) -> Iterator[AwardSource]:
-    """The awards of a unit, exactly as :func:`generator.awards.read_award_file` gives them."""
+def unit_awards(root: Path, unit: Unit) -> Iterator[tuple[str, int | None, bytes]]:
+    """(path, line, exact bytes) of the awards of a unit, as :func:`generator.awards.read_award_file` reads
+    them (a batch's blank lines are skipped)."""
     base = str(root)
     for rel in unit.paths:
-        with open(f"{base}/{rel}", "rb") as fh:  # noqa: PTH123 - a path object per award costs more than reading it
-            text = fh.read().decode("utf-8", errors="surrogateescape")
-        yield AwardSource(rel, None, text)
+        yield rel, None, _read_all(f"{base}/{rel}")
     if unit.batch is None:
         return
     with (root / unit.batch).open("rb") as fh:
         fh.seek(unit.offset)
         raw = fh.read() if unit.length < 0 else fh.read(unit.length)
-    text = raw.decode("utf-8", errors="surrogateescape")
-    for number, line in enumerate(text.split("\n"), start=unit.first_line):
+    for number, line in enumerate(raw.split(b"\n"), start=unit.first_line):
         if line.strip():
-            yield AwardSource(unit.batch, number, line)
+            yield unit.batch, number, line
+
+
+def _read_all(path: str) -> bytes:
+    """A file's bytes, with plain system calls: a file object per award costs more than reading it."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, _READ_SIZE)
+        if len(data) < _READ_SIZE:
+            return data  # a short read of a regular file is its end
+        chunks = [data]
+        while chunk := os.read(fd, _READ_SIZE):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+_READ_SIZE = 128 * 1024
+
+
+def unit_sources(root: Path, unit: Unit) -> Iterator[AwardSource]:
+    """The awards of a unit, exactly as :func:`generator.awards.read_award_file` gives them."""
+    for path, line, raw in unit_awards(root, unit):
+        yield AwardSource(path, line, raw.decode("utf-8", errors="surrogateescape"))
 
 
 # Worker state: set in the parent just before the pool forks, so workers inherit it (never pickled).
@@ -143,7 +178,7 @@ _STATE: dict[str, Any] = {}
 def _check_unit(unit: Unit) -> tuple[list[AwardOutcome], tuple[bytes, bytes, int, int] | None]:
     checker: AwardChecker = _STATE["checker"]
     cache: VerificationCache | None = _STATE["cache"]
-    outcomes = [checker.check(source) for source in unit_sources(checker.registry.root, unit)]
+    outcomes = [checker.check_bytes(*award) for award in unit_awards(checker.registry.root, unit)]
     return outcomes, cache.drain() if cache is not None else None
 
 
@@ -164,18 +199,93 @@ def award_outcomes(
                 break
     if jobs <= 1 or planned < PARALLEL_THRESHOLD:
         for unit in _chain(head, units):
-            yield from (checker.check(source) for source in unit_sources(registry.root, unit))
+            yield from (checker.check_bytes(*award) for award in unit_awards(registry.root, unit))
         return
     _warm(checker, head[0])
     _STATE.update(checker=checker, cache=cache)
     try:
-        with fork_context().Pool(jobs) as pool:
-            for outcomes, drained in pool.imap(_check_unit, _chain(head, units), chunksize=1):
-                if drained is not None and cache is not None:
-                    cache.absorb(*drained)
-                yield from outcomes
+        for outcomes, drained in _in_workers(jobs, _chain(head, units)):
+            if drained is not None and cache is not None:
+                cache.absorb(*drained)
+            yield from outcomes
     finally:
         _STATE.clear()
+
+
+_UnitResult = tuple[list[AwardOutcome], tuple[bytes, bytes, int, int] | None]
+#: Units sent ahead to each worker: one to work on, one waiting, so that no worker waits for the parent.
+_AHEAD = 2
+
+
+def _in_workers(jobs: int, units: Iterator[Unit]) -> Iterator[_UnitResult]:
+    """:func:`_check_unit` of every unit, in order, computed by ``jobs`` forked processes.
+
+    Each worker has its own pipe, and the parent hands it the next unit when it returns one. (A
+    ``multiprocessing.Pool`` costs the parent more than the outcomes do: its worker-handler thread wakes up
+    whenever results wait in the shared result pipe, and its task and result threads contend for the GIL.)"""
+    context = fork_context()
+    workers: list[tuple[BaseProcess, Connection]] = []
+    finished = False
+    try:
+        for _ in range(jobs):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs,), daemon=True)
+            process.start()
+            theirs.close()
+            workers.append((process, ours))
+        numbered = enumerate(units)
+        busy: dict[Connection, int] = {}
+        done: dict[int, _UnitResult] = {}
+        sent = received = 0
+
+        def feed(conn: Connection) -> None:
+            nonlocal sent
+            task = next(numbered, None)
+            if task is not None:
+                conn.send(task)
+                busy[conn] = busy.get(conn, 0) + 1
+                sent += 1
+
+        for _ in range(_AHEAD):
+            for _, conn in workers:
+                feed(conn)
+        while received < sent:
+            for ready in wait([c for c, n in busy.items() if n]):
+                assert isinstance(ready, Connection)
+                number, result, error = ready.recv()  # EOFError if the worker died
+                busy[ready] -= 1
+                if error is not None:
+                    raise error
+                done[number] = result
+                feed(ready)
+            while received in done:
+                yield done.pop(received)
+                received += 1
+        finished = True
+    finally:
+        for worker, conn in workers:
+            if finished:
+                conn.send(None)
+            else:
+                worker.terminate()
+            conn.close()
+        for worker, _ in workers:
+            worker.join()
+
+
+def _serve(conn: Connection) -> None:
+    """A worker's loop: units in, results out, until ``None``."""
+    while (task := conn.recv()) is not None:
+        number, unit = task
+        try:
+            conn.send((number, _check_unit(unit), None))
+        except Exception as exc:  # the parent raises it
+            error: Exception = exc
+            try:
+                pickle.dumps(error)
+            except Exception:  # what cannot cross the pipe is sent as text
+                error = RuntimeError("".join(traceback.format_exception(exc)))
+            conn.send((number, None, error))
 
 
 def _chain(head: list[Unit], rest: Iterable[Unit]) -> Iterator[Unit]:

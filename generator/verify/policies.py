@@ -66,6 +66,9 @@ __all__ = [
     "UnsupportedProofPolicy",
     "ValidityPolicy",
     "VerificationContext",
+    "credential_problem",
+    "key_problem",
+    "proof_statement",
 ]
 
 SUITES = CRYPTOSUITES  # defined once, in generator.crypto.dataintegrity
@@ -78,6 +81,13 @@ class ProofCache(Protocol):
     def get(self, key: str) -> bool | None: ...
 
     def put(self, key: str, ok: bool) -> None: ...
+
+
+def proof_statement(source_digest: str, suite: str, method: str, public: bytes) -> str:
+    """What the cache records about a proof that verified: the exact bytes (proofs included) and the key material,
+    so that any change to either misses. Only RDFC proofs are recorded: the JCS proof is cheap, and verifying it
+    every time keeps a cache from ever being the only thing that vouches for an award."""
+    return f"proof|{source_digest}|{suite}|{method}|{public.hex()}"
 
 
 def _day(value: Any) -> str:
@@ -146,6 +156,16 @@ class RegistryLookups:
     def canonical_of(self, expected: dict[str, Any]) -> bytes | None:
         """The JCS bytes of one of this index's profiles or achievements (``None`` for any other object)."""
         return self.canonical.get(id(expected))
+
+    def slug_of(self, record: IssuerRecord, achievement_id: Any) -> str | None:
+        """The slug of the credential ``record`` defines with this achievement id (``None``: none of its)."""
+        found = self.credentials.get(achievement_id) if isinstance(achievement_id, str) else None
+        return found[1] if found is not None and found[0] is record else None
+
+    def issuer_problems(self, record: IssuerRecord, issuer: Any) -> list[str]:
+        """Why an award's ``issuer`` is not ``record``'s registered profile (:func:`issuer_problems`)."""
+        expected = self.profiles[record.id]
+        return issuer_problems(issuer, expected, record.id, expected_json=self.canonical_of(expected))
 
 
 @dataclass
@@ -290,14 +310,11 @@ class ProofPolicy:
         for proof in proofs:
             method = proof.get("verificationMethod")
             key = ctx.key_for(method) if isinstance(method, str) else None
-            if key is None:
+            if key is None or not isinstance(method, str):
                 return _check(check_id, label, False, f"verification method {method!r} cannot be resolved offline")
             cache_key = None
             if ctx.proof_cache is not None and ctx.source_digest is not None and self.suite == RDFC:
-                # The exact bytes (proofs included) + key material: any change to either misses the cache.
-                # The JCS proof is never cached: it is cheap, and verifying it every time keeps a cache from
-                # ever being the only thing that vouches for an award.
-                cache_key = f"proof|{ctx.source_digest}|{self.suite}|{method}|{key.public.hex()}"
+                cache_key = proof_statement(ctx.source_digest, self.suite, method, key.public)
                 if ctx.proof_cache.get(cache_key) is True:
                     continue
             jcs_document = ctx.jcs_unsecured if self.suite == JCS else None
@@ -331,32 +348,40 @@ class KeyPolicy:
             return _check("key", label, False, "no proof names a verification method")
         for method in methods:
             key = ctx.key_for(method)
-            if key is None:
-                return _check("key", label, False, f"{method} cannot be resolved offline")
-            if key.controller != issuer:
-                owner = f"issuer {key.issuer_id!r}" if key.issuer_id else key.controller
-                return _check("key", label, False, f"the key belongs to {owner}, not to the credential's issuer")
-            if not key.confirmed:
-                return _check(
-                    "key", label, False, f"cannot confirm offline that {key.controller} controls the key in {method}"
-                )
+            problem = key_problem(key, method, issuer, ctx.proofs, ctx.document)
+            if problem is not None or key is None:
+                return _check("key", label, False, problem or "")
             if key.record is not None:
-                for proof in ctx.proofs:
-                    if proof.get("verificationMethod") != method:
-                        continue
-                    created = parse_time(proof.get("created"))
-                    if created is None:
-                        return _check("key", label, False, "a proof has no valid 'created' time")
-                    problem = window_problem(key.record, created)
-                    if problem:
-                        return _check("key", label, False, problem)
-                early = valid_from_before_key(ctx.document, key.record)
-                if early:
-                    return _check("key", label, False, early)
                 reasons.append(f"{key.source}, valid when it signed")
             else:
                 reasons.append(f"{key.source} (the key is the issuer's identifier)")
         return _check("key", label, True, "; ".join(reasons))
+
+
+def key_problem(
+    key: ResolvedKey | None, method: str, issuer: str | None, proofs: Sequence[dict[str, Any]], document: Any
+) -> str | None:
+    """Why the key behind ``method`` cannot vouch for ``document``'s proofs made with it (``None`` when it
+    can): found, controlled by ``issuer``, and valid when each of those ``proofs`` was created."""
+    if key is None:
+        return f"{method} cannot be resolved offline"
+    if key.controller != issuer:
+        owner = f"issuer {key.issuer_id!r}" if key.issuer_id else key.controller
+        return f"the key belongs to {owner}, not to the credential's issuer"
+    if not key.confirmed:
+        return f"cannot confirm offline that {key.controller} controls the key in {method}"
+    if key.record is None:
+        return None
+    for proof in proofs:
+        if proof.get("verificationMethod") != method:
+            continue
+        created = parse_time(proof.get("created"))
+        if created is None:
+            return "a proof has no valid 'created' time"
+        problem = window_problem(key.record, created)
+        if problem:
+            return problem
+    return valid_from_before_key(document, key.record)
 
 
 @dataclass(frozen=True)
@@ -368,9 +393,10 @@ class IssuerPolicy:
         record = ctx.registry_issuer
         if record is not None:
             issuer = ctx.document.get("issuer") if isinstance(ctx.document, dict) else None
-            expected = ctx.expected_issuer(record)
-            whole = ctx.lookups.canonical_of(expected) if ctx.lookups is not None else None
-            problems = issuer_problems(issuer, expected, record.id, expected_json=whole)
+            if ctx.lookups is not None:
+                problems = ctx.lookups.issuer_problems(record, issuer)
+            else:
+                problems = issuer_problems(issuer, ctx.expected_issuer(record), record.id)
             if problems:
                 return _check("issuer", label, False, problems[0])
             return _check("issuer", label, True, f"{record.issuer.name} (registered as {record.id})")
@@ -405,34 +431,46 @@ class CredentialPolicy:
         achievement_id = ctx.achievement.get("id")
         slug: str | None = None
         if ctx.lookups is not None:
-            found = ctx.lookups.credentials.get(achievement_id) if isinstance(achievement_id, str) else None
-            if found is not None and found[0] is record:
-                slug = found[1]
+            slug = ctx.lookups.slug_of(record, achievement_id)
         else:
             slug = next(
                 (s for s in record.credentials if achievement_id == ctx.registry.credential_url(record.id, s)), None
             )
         if slug is not None:
-            definition = record.credentials[slug].model
-            name = ctx.document.get("name") if isinstance(ctx.document, dict) else None
-            ref = f"{record.id}/{slug}"
             expected = ctx.expected_achievement(record, slug)
             whole = ctx.lookups.canonical_of(expected) if ctx.lookups is not None else None
-            problems = achievement_problems(
-                ctx.achievement, name, expected, ref, current_only=self.current_only, expected_json=whole
+            problem = credential_problem(
+                record, slug, ctx.achievement, ctx.document, expected, current_only=self.current_only, whole=whole
             )
-            if problems:
-                return _check("credential", label, False, problems[0])
-            early = valid_from_before_definition(ctx.document, definition.created)
-            if early:
-                return _check("credential", label, False, early)
-            return _check("credential", label, True, f"{definition.name} ({ref})")
+            if problem is not None:
+                return _check("credential", label, False, problem)
+            return _check("credential", label, True, f"{record.credentials[slug].model.name} ({record.id}/{slug})")
         prefix = ctx.registry.url("credentials/")
         if isinstance(achievement_id, str) and achievement_id.startswith(prefix):
             owner = achievement_id[len(prefix) :].split("/")[0]
             if owner != record.id:
                 return _check("credential", label, False, f"the achievement is {owner}'s credential, not {record.id}'s")
         return _check("credential", label, False, f"{achievement_id} is not a credential {record.id} defines here")
+
+
+def credential_problem(
+    record: IssuerRecord,
+    slug: str,
+    achievement: Any,
+    document: Any,
+    expected: dict[str, Any],
+    *,
+    current_only: bool = False,
+    whole: bytes | None = None,
+) -> str | None:
+    """Why ``document``, whose achievement names credential ``slug`` of ``record``, does not carry what the
+    registry defines (``expected``, its JCS bytes ``whole`` when known); ``None`` when it does."""
+    name = document.get("name") if isinstance(document, dict) else None
+    ref = f"{record.id}/{slug}"
+    problems = achievement_problems(achievement, name, expected, ref, current_only=current_only, expected_json=whole)
+    if problems:
+        return problems[0]
+    return valid_from_before_definition(document, record.credentials[slug].model.created)
 
 
 class RegisteredPolicy:

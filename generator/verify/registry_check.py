@@ -20,10 +20,10 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.progress import Progress
-from generator._internal.source import Document, Positions, SourceError
+from generator._internal.source import Document, Positions, SourceError, parse_known_json
 from generator._internal.times import parse_time
 from generator.awards import AwardSource, iter_awards, iter_lines, parse_award_text
-from generator.crypto.dataintegrity import CRYPTOSUITES, verify_proof
+from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
 from generator.errors import CryptoError, Problem, ProblemList
 from generator.models.award import RevocationEntry
@@ -42,6 +42,9 @@ from generator.verify.policies import (
     StructurePolicy,
     UnsupportedProofPolicy,
     VerificationContext,
+    credential_problem,
+    key_problem,
+    proof_statement,
 )
 from generator.verify.results import CheckStatus
 from generator.verify.status import RegistryStatus
@@ -113,17 +116,32 @@ class AwardChecker:
     looked up by the SHA-256 of its exact bytes and the key, and verified only when that statement is not
     recorded; the JCS proof is verified every time. ``new``: the awards a change adds (the PR check), which
     must carry their credential's current definition.
+
+    Awards whose exact bytes the cache knows to be well-formed take a fast path (:meth:`_fast`) that applies
+    the same rules, through the same functions, without the policy objects; any award it does not pass goes
+    down the full path, which says what is wrong. ``fast_path=False`` checks every award the full way (the
+    tests compare the two).
     """
 
-    def __init__(self, registry: Registry, *, proof_cache: ProofCache | None = None, new: bool = False) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        proof_cache: ProofCache | None = None,
+        new: bool = False,
+        fast_path: bool = True,
+    ) -> None:
         self.registry = registry
         policies = NEW_AWARD_POLICIES if new else AUTHENTICITY_POLICIES
         self.verifier = Verifier(registry, policies=policies, proof_cache=proof_cache, profile=True)
+        self.fast_path = fast_path
+        self._current_only = new
         # Per-award lookups, answered once per check: the registry does not change while it is checked.
         self._keys = _MemoResolver(self.verifier.keys)
         self._lookups = RegistryLookups.of(registry)
         self._dids = {issuer: registry.issuer_did(issuer) for issuer in registry.issuers}
         self._folder: tuple[str, str | None] = ("", None)
+        self._kinds = list(_JCS_KINDS)  # the kind the last known award had comes first
 
     def _folder_issuer(self, path: str) -> str | None:
         # The lines of a batch share their path: classify it once.
@@ -132,15 +150,111 @@ class AwardChecker:
         return self._folder[1]
 
     def check(self, source: AwardSource) -> AwardOutcome:
-        folder_issuer = self._folder_issuer(source.path)
+        if self.verifier.proof_cache is None:  # its exact bytes are not needed (nor, for text made up, defined)
+            return self._full(source, self._folder_issuer(source.path), None, None)
+        return self.check_bytes(source.path, source.line, source.raw, source)
+
+    def check_bytes(self, path: str, line: int | None, raw: bytes, source: AwardSource | None = None) -> AwardOutcome:
+        """:meth:`check` of the award whose exact bytes are ``raw`` (the file, or line ``line`` of a batch)."""
+        folder_issuer = self._folder_issuer(path)
         cache = self.verifier.proof_cache
         # Statements in the cache name the exact bytes; what depends only on them (strict parsing, structure
         # and profile, the RDFC proof) is done once. The JCS proof and everything that depends on the registry
         # (keys and their windows, issuer, credential, folder, file name, status slot) is checked every time.
-        source_digest = hashlib.sha256(source.raw).hexdigest() if cache is not None else None
-        known = None  # how RFC 8785 serializes it, when the bytes are known to be a well-formed award
+        source_digest = known = None
         if cache is not None:
-            known = next((k for k in _JCS_KINDS if cache.get(f"award-profile|{k}|{source_digest}") is True), None)
+            source_digest = hashlib.sha256(raw).hexdigest()
+            known = self._known_kind(cache, source_digest)
+            if known is not None and self.fast_path:
+                outcome = self._fast(path, line, raw, folder_issuer, source_digest, known)
+                if outcome is not None:
+                    return outcome
+        if source is None:
+            source = AwardSource(path, line, raw.decode("utf-8", errors="surrogateescape"))
+        return self._full(source, folder_issuer, source_digest, known)
+
+    def _known_kind(self, cache: ProofCache, source_digest: str) -> str | None:
+        """How RFC 8785 serializes the award, when the cache knows its bytes to be a well-formed award."""
+        kinds = self._kinds
+        for kind in kinds:
+            if cache.get(_profile_statement(kind, source_digest)) is True:
+                if kind != kinds[0]:  # a batch's awards are of one kind: ask for it first
+                    kinds.remove(kind)
+                    kinds.insert(0, kind)
+                return kind
+        return None
+
+    def _fast(
+        self, path: str, line: int | None, raw: bytes, folder_issuer: str | None, source_digest: str, known: str
+    ) -> AwardOutcome | None:
+        """The outcome of an award the cache knows to be well-formed, when every rule of the full path passes;
+        ``None`` as soon as one does not, or the award is not exactly of the shape the profile makes common.
+
+        The same rules as :meth:`_full` and the policies, through the same functions: the key (:func:`key_problem`),
+        the RDFC proof (the cache's statement), the JCS proof (verified, from the bytes), the issuer and the
+        credential (the registry's records), the folder, the file name and the status slot."""
+        try:
+            # Bytes of these kinds hold no integer beyond ±(2**53 − 1) (see generator.crypto.jcs).
+            data = parse_known_json(raw, safe_integers=known != "other")
+        except (ValueError, RecursionError):
+            return None
+        if type(data) is not dict:
+            return None
+        proofs = data.get("proof")
+        if type(proofs) is not list or len(proofs) != 2 or not all(type(p) is dict for p in proofs):
+            return None
+        rdfc, jcs = proofs if proofs[0].get("cryptosuite") == RDFC else reversed(proofs)
+        method = rdfc.get("verificationMethod")
+        if rdfc.get("cryptosuite") != RDFC or jcs.get("cryptosuite") != JCS or type(method) is not str:
+            return None
+        if jcs.get("verificationMethod") != method:
+            return None
+        issuer = data.get("issuer")
+        issuer_id = issuer.get("id") if type(issuer) is dict else None
+        subject = data.get("credentialSubject")
+        achievement = subject.get("achievement") if type(subject) is dict else None
+        if type(issuer_id) is not str or type(achievement) is not dict:
+            return None
+        expected_did = self._dids.get(folder_issuer) if folder_issuer is not None else None
+        if expected_did is not None and issuer_id != expected_did:
+            return None
+        key = self._keys.resolve(method)
+        if key is None or key_problem(key, method, issuer_id, proofs, data) is not None:
+            return None
+        record = self._lookups.by_did.get(issuer_id)
+        if record is None or self._lookups.issuer_problems(record, issuer):
+            return None
+        achievement_id = achievement.get("id")
+        slug = self._lookups.slug_of(record, achievement_id)
+        if slug is None or type(achievement_id) is not str:
+            return None
+        expected = self._lookups.achievements[achievement_id]  # the id is the credential's URL
+        whole = self._lookups.canonical_of(expected)
+        if credential_problem(record, slug, achievement, data, expected, current_only=self._current_only, whole=whole):
+            return None
+        status_list, status_index = _status_slot(self.registry, folder_issuer, data.get("credentialStatus"))
+        if status_list is None and folder_issuer is not None:
+            return None
+        try:
+            full, unsecured = canonicalize_without(data, "proof", kind=known)
+        except CryptoError:
+            return None
+        digest = hashlib.sha256(full).hexdigest()
+        if _misnamed(path, line, digest):
+            return None
+        cache = self.verifier.proof_cache
+        assert cache is not None
+        if cache.get(proof_statement(source_digest, RDFC, method, key.public)) is not True:
+            return None
+        if not verify_proof(data, jcs, key.public, jcs_document=unsecured):
+            return None
+        return AwardOutcome(path, line, digest, folder_issuer, status_list, status_index)
+
+    def _full(
+        self, source: AwardSource, folder_issuer: str | None, source_digest: str | None, known: str | None
+    ) -> AwardOutcome:
+        """Every policy, and every problem found."""
+        cache = self.verifier.proof_cache
         try:
             doc = source.parse(strict=known is None)
         except SourceError as exc:
@@ -177,9 +291,9 @@ class AwardChecker:
                 loc = _CHECK_FIELD.get(check.id, [])
                 problems.append(doc.problem(loc, f"{check.label}: {check.reason}", code=f"award.{check.id}"))
                 structure_ok = structure_ok and check.id != "structure"
-        if cache is not None and known is None and structure_ok and digest is not None:
+        if cache is not None and source_digest is not None and known is None and structure_ok and digest is not None:
             # Strictly parsed, a well-formed award of the registry's profile, and serialized this way.
-            cache.put(f"award-profile|{fast_path_kind(data)}|{source_digest}", True)
+            cache.put(_profile_statement(fast_path_kind(data), source_digest), True)
         expected_did = self._dids.get(folder_issuer) if folder_issuer is not None else None
         issuer_id = data["issuer"].get("id") if isinstance(data.get("issuer"), dict) else data.get("issuer")
         if expected_did is not None and issuer_id != expected_did:
@@ -192,7 +306,7 @@ class AwardChecker:
             )
         if digest is None:
             problems.append(doc.problem([], "the award cannot be canonicalized (RFC 8785)", code="award.structure"))
-        elif source.line is None and not source.path.endswith(f"/{digest[:2]}/{digest}.json"):
+        elif _misnamed(source.path, source.line, digest):
             problems.append(
                 doc.problem(
                     [],
@@ -210,6 +324,17 @@ class AwardChecker:
                 )
             )
         return AwardOutcome(source.path, source.line, digest, folder_issuer, status_list, status_index, tuple(problems))
+
+
+def _profile_statement(kind: str, source_digest: str) -> str:
+    """What the cache records about bytes that parsed strictly into a well-formed award of the registry's
+    profile, which RFC 8785 serializes the ``kind`` way (:func:`generator.crypto.jcs.fast_path_kind`)."""
+    return f"award-profile|{kind}|{source_digest}"
+
+
+def _misnamed(path: str, line: int | None, digest: str) -> bool:
+    """A single-award file must be named after the award's hash (batch lines are not named)."""
+    return line is None and not path.endswith(f"/{digest[:2]}/{digest}.json")
 
 
 class _MemoResolver:

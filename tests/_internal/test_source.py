@@ -173,7 +173,7 @@ def _outcome(text: str, *, strict: bool) -> str:
 
 
 def _stdlib_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(source, "_quick_loads", lambda encoded: source._NOT_PARSED)
+    monkeypatch.setattr(source, "quick_loads", lambda encoded: source.NOT_PARSED)
 
 
 @pytest.mark.parametrize("text", _HOSTILE_JSON)

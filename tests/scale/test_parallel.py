@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,3 +129,28 @@ def test_index_reports_duplicates_with_their_first_location() -> None:
     assert index.award("x", "not hex") is None
     assert index.lists("x") == {1}
     assert index.lists("z") == set()
+
+
+def test_a_workers_error_is_raised_in_the_parent_and_no_worker_is_left(
+    busy: Signer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
+    real = parallel._check_unit
+
+    def failing(unit: parallel.Unit) -> Any:
+        if unit.batch is not None:
+            raise ValueError(f"cannot check {unit.batch}")
+        return real(unit)
+
+    monkeypatch.setattr(parallel, "_check_unit", failing)
+    with pytest.raises(ValueError, match="cannot check"):
+        _outcomes(busy, 2, None)
+    assert multiprocessing.active_children() == []
+    # A consumer that stops early stops the workers too.
+    monkeypatch.setattr(parallel, "_check_unit", real)
+    registry = load_registry(busy.root).registry
+    assert registry is not None
+    outcomes = parallel.award_outcomes(registry, jobs=2)
+    next(outcomes)
+    outcomes.close()
+    assert multiprocessing.active_children() == []

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
 from generator.awarding.status import set_revoked
-from generator.awards import award_filename, award_hash, render_award
+from generator.awards import AwardSource, award_filename, award_hash, render_award
 from generator.check import CheckOptions, run_check
 from generator.crypto.dataintegrity import create_proof
 from generator.errors import Problem
-from tests.conftest import EPOCH, Signer
+from generator.verify.cache import VerificationCache
+from generator.verify.parallel import plan_units, unit_awards
+from generator.verify.registry_check import AwardChecker, AwardOutcome
+from tests.conftest import EPOCH, ISSUED, Signer
 
 
 def problems(signer: Signer) -> list[Problem]:
@@ -216,3 +223,152 @@ def test_an_award_that_publishes_its_salt_or_a_name_is_refused(signer: Signer) -
         assert problem.location.path.startswith("registry/issuers/acme-academy/awards/2025/")
         assert words in problem.message, problem.message
         (signer.root / problem.location.path).unlink()
+
+
+# --- the fast path for awards the cache knows: the same outcomes as the full path, for every way to fail ----------
+
+
+def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
+    """Genuine awards (single files, a batch, one with a float) and one award for every way an award can fail;
+    returns where the forged one is, and the statements a cache would hold if it had verified it (by the SHA-256
+    of its exact bytes)."""
+    definition = signer.root / "registry/issuers/acme-academy/credentials/data-reporting.yaml"
+    definition.write_text(definition.read_text().replace("  hours: 30\n", "  hours: 30\n  ects: 2.5\n", 1))
+    signer.award("acme-academy/data-reporting", at=dt.datetime(2025, 2, 15, tzinfo=dt.UTC))  # kind "floats"
+    for i in range(2):
+        signer.award(email=f"genuine{i}@example.org")
+    method = "did:web:registry.test.example:issuers:acme-academy#key-1"
+    batch = issue_awards(
+        signer.registry,
+        "acme-academy/sql-basics",
+        [Recipient(f"cohort{i}@example.org") for i in range(5)],
+        signer.key,
+        batch=True,
+        valid_from=EPOCH + dt.timedelta(days=3),
+    )[0].path
+    lines = batch.read_text().splitlines()
+    lines[1] = lines[1].replace('"name":"SQL Basics"', '"name":"SQL Wizard"', 1)  # a tampered byte
+    tampered_rdfc = json.loads(lines[2])  # only the RDFC proof is wrong: the JCS proof still verifies
+    tampered_rdfc["proof"][0]["proofValue"] = json.loads(lines[3])["proof"][0]["proofValue"]
+    lines[2] = json.dumps(tampered_rdfc, separators=(",", ":"))
+    batch.write_text("\n".join(lines) + "\n")
+
+    def resigned(change: Any, *, key: Any = None, method: str = method, at: dt.datetime = EPOCH) -> dict[str, Any]:
+        unsigned = {k: v for k, v in signer.award(email="x@example.org").award.items() if k != "proof"}
+        for path in signer.root.glob("registry/issuers/acme-academy/awards/2025/*/*.json"):
+            if json.loads(path.read_text())["credentialSubject"] == unsigned["credentialSubject"]:
+                path.unlink()
+        change(unsigned)
+        return sign_document(unsigned, key or signer.key, method, at + dt.timedelta(days=400))
+
+    swapped = signer.award(email="swapped@example.org")
+    doc = json.loads(swapped.path.read_text())
+    doc["proof"][1]["proofValue"] = doc["proof"][0]["proofValue"]  # the JCS proof does not match
+    _rewrite(signer, swapped.path, doc)
+    unknown = signer.award(email="unknown@example.org")
+    doc = json.loads(unknown.path.read_text())
+    for proof in doc["proof"]:
+        proof["verificationMethod"] = proof["verificationMethod"].replace("#key-1", "#key-404")
+    _rewrite(signer, unknown.path, doc)
+    _add_issuer(signer, "beta-labs")
+    beta = signer.new_key("beta-labs", "beta-1")
+    beta_method = "did:web:registry.test.example:issuers:beta-labs#beta-1"
+    _write(signer, resigned(lambda d: None, key=beta, method=beta_method))  # another issuer's key
+    late = signer.new_key("acme-academy", "key-2", since=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+    _write(signer, resigned(lambda d: None, key=late, method=method.replace("key-1", "key-2")))  # before its window
+    # Not the registered profile (nor the achievement's creator, the same node: the structure check refuses it too).
+    _write(signer, resigned(lambda d: d["issuer"].update(name="Acme Academy Ltd")))
+    _write(signer, resigned(lambda d: d["credentialSubject"]["achievement"].update(description="Other.")))
+    beta_list = "https://registry.test.example/issuers/beta-labs/status/1.json"
+    _write(signer, resigned(lambda d: d["credentialStatus"].update(statusListCredential=beta_list)))
+    # A genuine award of beta-labs, on a status list of acme-academy, in acme-academy's folder: only the folder
+    # says it does not belong here.
+    credentials = signer.root / "registry/issuers/beta-labs/credentials"
+    credentials.mkdir()
+    (credentials / "sql-basics.yaml").write_text(
+        (signer.root / "registry/issuers/acme-academy/credentials/sql-basics.yaml").read_text()
+    )
+    [theirs] = issue_awards(signer.registry, "beta-labs/sql-basics", [Recipient("b@example.org")], beta, batch=False)
+    unsigned = {k: v for k, v in theirs.award.items() if k != "proof"}
+    unsigned["credentialStatus"] = signer.award(email="slot@example.org").award["credentialStatus"]
+    theirs.path.unlink()
+    _write(signer, sign_document(unsigned, beta, beta_method, ISSUED))
+    misnamed = signer.award(email="misnamed@example.org")
+    misnamed.path.rename(misnamed.path.with_name("misnamed.json"))
+    duplicated = signer.award(email="duplicated@example.org")
+    text = duplicated.path.read_text()
+    duplicated.path.write_text(text.replace("{", '{"name": "SQL Basics", ', 1))
+    forged = signer.award(email="forged@example.org")
+    doc = json.loads(forged.path.read_text())
+    doc["credentialSubject"]["identifier"][0]["identityHash"] = "sha256$" + "0" * 64  # both signatures now fail
+    _rewrite(signer, forged.path, doc)
+    forged_path = next(
+        p for p in signer.root.glob("registry/issuers/acme-academy/awards/*/*/*.json") if "0" * 64 in p.read_text()
+    )
+    digest = hashlib.sha256(forged_path.read_bytes()).hexdigest()
+    key = signer.key.public.hex()
+    planted = [f"award-profile|exact|{digest}", f"proof|{digest}|eddsa-rdfc-2022|{method}|{key}"]
+    return str(forged_path.relative_to(signer.root)), planted
+
+
+def test_the_fast_path_gives_the_full_paths_outcomes(signer: Signer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cold and warm, the fast path and the full path give identical outcomes (hash, slot, problems), and the
+    fast path is taken for exactly the awards without a problem. A cache whose secret leaked, vouching for a
+    forged award's bytes and RDFC proof, changes nothing: the JCS proof is verified from the bytes."""
+    forged, planted = _fast_path_corpus(signer)
+    registry = signer.registry
+    full_calls: list[str] = []
+    real_full = AwardChecker._full
+
+    def counting(self: AwardChecker, source: AwardSource, *args: Any) -> AwardOutcome:
+        full_calls.append(source.where)
+        return real_full(self, source, *args)
+
+    monkeypatch.setattr(AwardChecker, "_full", counting)
+
+    def outcomes(checker: AwardChecker) -> list[AwardOutcome]:
+        units = plan_units(registry.root)
+        return [checker.check_bytes(*award) for unit in units for award in unit_awards(registry.root, unit)]
+
+    runs: dict[bool, list[list[AwardOutcome]]] = {}
+    for fast in (False, True):
+        cache = VerificationCache.in_memory()
+        for statement in planted:
+            cache.put(statement, True)
+        checker = AwardChecker(registry, proof_cache=cache, fast_path=fast)
+        runs[fast] = [outcomes(checker), outcomes(checker)]  # cold, then warm
+        if fast:
+            full_calls.clear()
+            warm = outcomes(checker)
+            assert warm == runs[fast][1]
+            failing = {f"{o.source_path}:{o.line}" if o.line else o.source_path for o in warm if o.problems}
+            assert set(full_calls) == failing  # every award with a problem, and only those, took the full path
+    assert runs[True] == runs[False]  # cold and warm
+    uncached = outcomes(AwardChecker(registry))
+    # Without a cache, the same, but for the forged award, whose RDFC proof the planted statement vouches for.
+    differ = [(o, c) for o, c in zip(uncached, runs[True][1], strict=True) if o != c]
+    assert [c.source_path for _, c in differ] == [forged]
+    [(without, warm_forged)] = differ
+    assert [p.code for p in without.problems] == ["award.proof:eddsa-rdfc-2022", "award.proof:eddsa-jcs-2022"]
+    assert [p.code for p in warm_forged.problems] == ["award.proof:eddsa-jcs-2022"]
+    codes = sorted(p.code for o in uncached for p in o.problems)
+    for expected in (
+        "award.proof:eddsa-rdfc-2022",
+        "award.proof:eddsa-jcs-2022",
+        "award.key",
+        "award.issuer",
+        "award.credential",
+        "award.wrong-folder",
+        "award.filename",
+        "award.status-list",
+        "json.duplicate-key",
+    ):
+        assert expected in codes, codes
+    misplaced = [[p.code for p in o.problems] for o in uncached if "award.wrong-folder" in {p.code for p in o.problems}]
+    assert misplaced == [["award.wrong-folder"]]  # (its status slot is the one of another award: a cross-award rule)
+    assert sum(not o.problems for o in uncached) == 7  # 1 + 2 + 1 single awards, 5 - 2 batch lines (and no more)
+    assert {p.message for o in uncached for p in o.problems if p.code == "award.key"} == {
+        "Signing key: did:web:registry.test.example:issuers:acme-academy#key-404 cannot be resolved offline",
+        "Signing key: the key belongs to issuer 'beta-labs', not to the credential's issuer",
+        "Signing key: signed on 2025-02-04, before key key-2 became valid (2026-06-01)",
+    }
