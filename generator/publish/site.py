@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import read_inside, regular_files, write_json_atomic, write_staged
+from generator._internal.files import read_inside, regular_files, write_json_staged, write_staged
 from generator._internal.images import MAX_IMAGE_BYTES, image_data_problem
 from generator._internal.svg import sanitize_svg
 from generator.check import accepted_registry
@@ -62,7 +62,7 @@ def _issuer_files(registry: Registry, out: Path) -> None:
             if _STATUS_LIST.match(name):  # signed: copied byte for byte
                 write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, issuer_id):
-            write_json_atomic(target / "did.json", did_document(registry, issuer_id))
+            write_json_staged(target / "did.json", did_document(registry, issuer_id))
         assets = [record.issuer.logo, *(c.model.image for c in record.credentials.values())]
         for value in dict.fromkeys(a for a in assets if a and not a.startswith("https://")):
             rel = f"{base}/{value}"
@@ -93,8 +93,8 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
             if _STATUS_LIST.match(name):
                 write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, endorser_id):
-            write_json_atomic(target / "did.json", did_document(registry, endorser_id))
-        write_json_atomic(target / "keys.json", keys_document(registry, endorser_id))
+            write_json_staged(target / "did.json", did_document(registry, endorser_id))
+        write_json_staged(target / "keys.json", keys_document(registry, endorser_id))
     for found in iter_endorsements(root):
         rel = layout.relpath(root, found.path)
         folder = "endorsers" if rel.startswith(f"{layout.ENDORSERS_DIR}/") else "issuers"
@@ -113,11 +113,11 @@ def _registry_statements(registry: Registry, out: Path, now: dt.datetime, *, dem
     if registry.governance.model.registry_key is None and not statements.demo:
         return statements
     document = registry_did_document(registry, statements.public_key)
-    write_json_atomic(out / registry_did_path(registry.site_url), document)
+    write_json_staged(out / registry_did_path(registry.site_url), document)
     for path, statement in statements.documents.items():
-        write_json_atomic(out / path, statement)
+        write_json_staged(out / path, statement)
     if statements.documents:
-        write_json_atomic(out / INDEX_PATH, statements.index(registry))
+        write_json_staged(out / INDEX_PATH, statements.index(registry))
     return statements
 
 
