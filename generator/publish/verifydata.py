@@ -86,6 +86,7 @@ __all__ = [
     "AwardStats",
     "PublishedAward",
     "TemplateError",
+    "award_stats",
     "credential_dates",
     "expand_entry",
     "keys_document",
@@ -238,6 +239,76 @@ def read_gzip_json(path: Path) -> Any:
     return json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
 
 
+@dataclass(frozen=True, slots=True)
+class _Published:
+    """An award the site publishes, with what the statistics and its shard entry need."""
+
+    issuer: str
+    award: dict[str, Any]
+    digest: str
+    ref: str
+    revocation: dict[str, Any] | None
+
+
+def _published_awards(registry: Registry) -> Iterator[_Published]:
+    """Every award that parses and canonicalizes, in an issuer's folder, in :func:`iter_awards` order."""
+    revocations = {
+        issuer: {str(e.get("award")): e for _, e in read_revocations(layout.revocations_path(registry.root, issuer))}
+        for issuer in registry.issuers
+    }
+    for source in iter_awards(registry.root):
+        issuer = layout.classify(source.path).issuer
+        try:
+            award = source.parse(strict=False).data
+            digest = hashlib.sha256(canonicalize(award)).hexdigest()
+        except (SourceError, CredregError):
+            continue  # the check reports it; an unreadable award is simply not published
+        if not isinstance(award, dict) or issuer is None or issuer not in registry.issuers:
+            continue
+        ref = _credential_ref(registry, award) or f"{issuer}/?"
+        yield _Published(issuer, award, digest, ref, revocations[issuer].get(digest))
+
+
+class _Counts:
+    """Award statistics and each issuer's revocations, counted award by award."""
+
+    def __init__(self, registry: Registry, now: dt.datetime) -> None:
+        self.now = now
+        self.stats = AwardStats()
+        self.revoked: dict[str, list[PublishedAward]] = {issuer: [] for issuer in registry.issuers}
+
+    def add(self, item: _Published) -> None:
+        stats, ref, revocation = self.stats, item.ref, item.revocation
+        stats.total += 1
+        stats.awarded[ref] += 1
+        stats.by_issuer[item.issuer] += 1
+        if revocation is not None:
+            stats.revoked[ref] += 1
+            self.revoked[item.issuer].append(
+                PublishedAward(item.digest, ref, str(revocation.get("revoked")), str(revocation.get("reason")))
+            )
+        else:
+            until = parse_time(item.award.get("validUntil"))
+            if until is not None and until < self.now:
+                stats.expired[ref] += 1
+
+    def result(self) -> tuple[AwardStats, dict[str, list[PublishedAward]]]:
+        for published in self.revoked.values():
+            published.sort(key=lambda r: r.revoked, reverse=True)
+        return self.stats, self.revoked
+
+
+def award_stats(
+    registry: Registry, *, now: dt.datetime | None = None
+) -> tuple[AwardStats, dict[str, list[PublishedAward]]]:
+    """What :func:`write_verification_data` returns, without writing anything: a build counts here while
+    another process writes the data."""
+    counts = _Counts(registry, now or dt.datetime.now(dt.UTC))
+    for item in _published_awards(registry):
+        counts.add(item)
+    return counts.result()
+
+
 def write_verification_data(
     registry: Registry,
     out: Path,
@@ -259,12 +330,7 @@ def write_verification_data(
     data_dir = verify_dir if data_url is None else (data_out or out.with_name(f"{out.name}-data"))
     if data_url is not None and data_dir.exists():
         shutil.rmtree(data_dir)  # the data of one build, whole: nothing stale left to sync
-    revocations = {
-        issuer: {str(e.get("award")): e for _, e in read_revocations(layout.revocations_path(registry.root, issuer))}
-        for issuer in registry.issuers
-    }
-    stats = AwardStats()
-    revoked_lists: dict[str, list[PublishedAward]] = {issuer: [] for issuer in registry.issuers}
+    counts = _Counts(registry, now)
     achievements = _Achievements(data_dir / "achievements")
 
     # One pass over the awards into 256 buckets by the hash's first byte; the number of shard bits is known
@@ -275,37 +341,17 @@ def write_verification_data(
         buckets = [Path(tmp) / f"{i:02x}.jsonl" for i in range(256)]
         handles = [b.open("w", encoding="utf-8") for b in buckets]
         try:
-            for source in iter_awards(registry.root):
-                issuer = layout.classify(source.path).issuer
-                try:
-                    award = source.parse(strict=False).data
-                    digest = hashlib.sha256(canonicalize(award)).hexdigest()
-                except (SourceError, CredregError):
-                    continue  # the check reports it; an unreadable award is simply not published
-                if not isinstance(award, dict) or issuer not in registry.issuers:
-                    continue
-                ref = _credential_ref(registry, award) or f"{issuer}/?"
-                stats.total += 1
-                stats.awarded[ref] += 1
-                stats.by_issuer[issuer] += 1
-                revocation = revocations[issuer].get(digest)
-                if revocation is not None:
-                    stats.revoked[ref] += 1
-                    revoked_lists[issuer].append(
-                        PublishedAward(digest, ref, str(revocation.get("revoked")), str(revocation.get("reason")))
-                    )
-                else:
-                    until = parse_time(award.get("validUntil"))
-                    if until is not None and until < now:
-                        stats.expired[ref] += 1
-                entry = _shard_entry(award, issuer, ref, revocation, achievements, templates)
+            for item in _published_awards(registry):
+                counts.add(item)
+                digest = item.digest
+                entry = _shard_entry(item.award, item.issuer, item.ref, item.revocation, achievements, templates)
                 if log_records is not None and digest in log_records:
                     entry["log"] = log_records[digest]
                 handles[int(digest[:2], 16)].write(json.dumps([digest, entry], separators=(",", ":")) + "\n")
         finally:
             for handle in handles:
                 handle.close()
-        bits = shard_bits(stats.total)
+        bits = shard_bits(counts.stats.total)
         shards_dir = data_dir / "shards"
         if shards_dir.exists():
             shutil.rmtree(shards_dir)
@@ -324,7 +370,7 @@ def write_verification_data(
             "registry": registry.governance.model.name,
             "site_url": registry.site_url,
             "generated": timestamp(now),
-            "awards": stats.total,
+            "awards": counts.stats.total,
             "shard_bits": bits,
             "shards": shard_count,
             # Where shards, templates and achievements are (ending in "/"); null: verify/ on this site.
@@ -339,8 +385,7 @@ def write_verification_data(
         write_json_staged(out / "issuers" / issuer / "keys.json", keys_document(registry, issuer))
         write_json_staged(verify_dir / "records" / f"{issuer}.json", published_records(registry, issuer))
         write_json_staged(out / "issuers" / issuer / "credential-dates.json", credential_dates(registry, issuer))
-        revoked_lists[issuer].sort(key=lambda r: r.revoked, reverse=True)
-    return stats, revoked_lists
+    return counts.result()
 
 
 class _Achievements:
