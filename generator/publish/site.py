@@ -4,7 +4,9 @@ out. One call per build: the registry is read once, and pages render from the re
 Under the site root: ``verify/`` data and ``issuers/<id>/keys.json`` (:mod:`generator.publish.verifydata`),
 ``issuers/<id>/did.json`` for issuers whose DID the site serves, each issuer's signed status lists copied byte
 for byte, issuer images (SVGs made inert), the data files of :func:`generator.render.pages.data_files`, and
-the catalog's search index under ``pagefind/`` (built in the background while the pages are written).
+the catalog's search index under ``pagefind/`` (built in the background while the pages are written). The
+verification data, the largest part, is written by a forked process meanwhile too (the pages need only its
+counts, which this process makes on its own).
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import read_inside, regular_files, write_json_atomic, write_staged
+from generator._internal.files import read_inside, regular_files, write_json_staged, write_staged
 from generator._internal.images import MAX_IMAGE_BYTES, image_data_problem
+from generator._internal.jobs import Background
 from generator._internal.svg import sanitize_svg
 from generator.check import accepted_registry
 from generator.errors import Location, Problem, ProblemsFound
 from generator.publish.did import did_document, serves_did
 from generator.publish.search import SearchIndexer
-from generator.publish.verifydata import write_verification_data
+from generator.publish.verifydata import award_stats, write_verification_data
 from generator.registry import Registry
 from generator.render.model import SiteModel
 from generator.render.page import PageSpec
@@ -42,7 +45,23 @@ class PreparedSite:
     model: SiteModel
     pages: list[PageSpec]
     search: SearchIndexer
-    """Running: call ``search.finish()`` once the pages are written."""
+    """Running: call :meth:`finish` once the pages are written."""
+
+    data: Background[None]
+    """The verification data, being written."""
+
+    def finish(self) -> None:
+        """Wait for the search index and the verification data; raise if either failed."""
+        try:
+            self.data.result()
+        finally:
+            self.search.finish()
+
+    def cancel(self) -> None:
+        """Stop writing: nothing more is written into the site once this returns."""
+        self.data.cancel()
+        if self.search.process.returncode is None:  # not finished already
+            self.search.cancel()
 
 
 def load_for_build(root: Path) -> Registry:
@@ -62,7 +81,7 @@ def _issuer_files(registry: Registry, out: Path) -> None:
             if _STATUS_LIST.match(name):  # signed: copied byte for byte
                 write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, issuer_id):
-            write_json_atomic(target / "did.json", did_document(registry, issuer_id))
+            write_json_staged(target / "did.json", did_document(registry, issuer_id))
         assets = [record.issuer.logo, *(c.model.image for c in record.credentials.values())]
         for value in dict.fromkeys(a for a in assets if a and not a.startswith("https://")):
             rel = f"{base}/{value}"
@@ -93,8 +112,8 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
             if _STATUS_LIST.match(name):
                 write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, endorser_id):
-            write_json_atomic(target / "did.json", did_document(registry, endorser_id))
-        write_json_atomic(target / "keys.json", keys_document(registry, endorser_id))
+            write_json_staged(target / "did.json", did_document(registry, endorser_id))
+        write_json_staged(target / "keys.json", keys_document(registry, endorser_id))
     for found in iter_endorsements(root):
         rel = layout.relpath(root, found.path)
         folder = "endorsers" if rel.startswith(f"{layout.ENDORSERS_DIR}/") else "issuers"
@@ -113,11 +132,11 @@ def _registry_statements(registry: Registry, out: Path, now: dt.datetime, *, dem
     if registry.governance.model.registry_key is None and not statements.demo:
         return statements
     document = registry_did_document(registry, statements.public_key)
-    write_json_atomic(out / registry_did_path(registry.site_url), document)
+    write_json_staged(out / registry_did_path(registry.site_url), document)
     for path, statement in statements.documents.items():
-        write_json_atomic(out / path, statement)
+        write_json_staged(out / path, statement)
     if statements.documents:
-        write_json_atomic(out / INDEX_PATH, statements.index(registry))
+        write_json_staged(out / INDEX_PATH, statements.index(registry))
     return statements
 
 
@@ -136,13 +155,22 @@ def prepare_site(
     defines what" statements with a throwaway key when the registry declares none; ``log_records``: the awards'
     public-log records, for their verification shard entries)."""
     now = now or dt.datetime.now(dt.UTC)
-    stats, revocations = write_verification_data(registry, out, now=now, data_out=data_out, log_records=log_records)
-    _issuer_files(registry, out)
-    _endorsement_files(registry, out)
-    statements = _registry_statements(registry, out, now, demo=demo_statements)
-    model = SiteModel.build(registry, stats, revocations, now)
-    model.statements = statements
-    for path, document in data_files(model).items():
-        write_staged(out / path, encode(document))
-    search = SearchIndexer(search_records(model), out)
-    return PreparedSite(model, site_pages(model, verify_fragment), search)
+    data = Background(_write_verification_data, registry, out, now=now, data_out=data_out, log_records=log_records)
+    try:
+        stats, revocations = award_stats(registry, now=now)
+        _issuer_files(registry, out)
+        _endorsement_files(registry, out)
+        statements = _registry_statements(registry, out, now, demo=demo_statements)
+        model = SiteModel.build(registry, stats, revocations, now)
+        model.statements = statements
+        for path, document in data_files(model).items():
+            write_staged(out / path, encode(document))
+        search = SearchIndexer(search_records(model), out)
+    except BaseException:
+        data.cancel()
+        raise
+    return PreparedSite(model, site_pages(model, verify_fragment), search, data)
+
+
+def _write_verification_data(registry: Registry, out: Path, **options: Any) -> None:
+    write_verification_data(registry, out, **options)  # its counts stay in the forked process: the build has its own

@@ -114,7 +114,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.prepared is not None:
-            self.prepared.search.cancel()  # never leave the indexer writing into a folder being deleted
+            self.prepared.cancel()  # never leave the indexer or the data writer writing into a folder being deleted
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         governance = self._registry(config).governance.model
@@ -186,12 +186,12 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         return ""  # mkdocs writes no file for empty output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the framed pages; wait for the search index; write ``sitemap-pages.xml``, every page including
-        generated ones (``sitemap.xml`` is an index to it)."""
+        """Write the framed pages; wait for the search index and the verification data; write
+        ``sitemap-pages.xml``, every page including generated ones (``sitemap.xml`` is an index to it)."""
         assert self.files is not None
         assert self.prepared is not None
         write_pages(self.frames.values(), Path(config.site_dir))
-        self.prepared.search.finish()
+        self.prepared.finish()
         generated = {spec.src_uri for spec in self.prepared.pages} | set(self.frames)
         # Documentation pages first, then generated ones in the order they were made, as mkdocs lists them.
         urls = [

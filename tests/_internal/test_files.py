@@ -1,13 +1,17 @@
-"""Reading registry files never goes through a symbolic link, at any component of the path, and never blocks."""
+"""Reading registry files never goes through a symbolic link, at any component of the path, and never blocks;
+JSON is written as ``json.dumps`` writes it, however fast."""
 
 from __future__ import annotations
 
+import json
 import os
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator._internal.files import read_inside, regular_files
+from generator._internal.files import json_text, read_inside, regular_files, write_json_staged
 
 
 def test_read_inside_never_follows_a_link_on_the_path(tmp_path: Path) -> None:
@@ -40,3 +44,51 @@ def test_regular_files_skips_links_to_files_and_folders(tmp_path: Path) -> None:
     assert found == [("a", "0.json"), ("a/b", "1.json")]
     (tmp_path / "top").symlink_to(tmp_path / "a")
     assert list(regular_files(str(tmp_path / "top"))) == []
+
+
+def _nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+class _Level(StrEnum):
+    HIGH = "high"
+
+
+#: Values where orjson and ``json`` could part ways: exponents, NaN, huge integers, non-string keys, subclasses,
+#: tuples, lone surrogates, deep nesting, escapes and non-ASCII text, empty containers.
+_AWKWARD: list[Any] = [
+    {"ects": 7.5, "small": 0.0001, "tiny": 1e-05, "big": 1e16, "bigger": 1.5e300, "neg": -0.0},
+    {"nan": float("nan"), "inf": float("inf")},
+    {"huge": 2**64, "edge": 2**63 - 1, "negative": -(2**63)},
+    {1: "integer key"},
+    {"level": _Level.HIGH},
+    {"tuple": (1, 2)},
+    {"surrogate": "\ud800"},
+    {"deep": _nested(300)},
+    {"text": 'quote " backslash \\ controls \x00\x01\x1f\b\f\n\r\t del \x7f slash / é 日本 😀 \u2028'},
+    {"empty": {}, "none": [], "nested": [{}, [], {"a": []}], "flags": [True, False, None], "ints": [0, -1, 2**53]},
+    [],
+    "just a string",
+]
+
+
+@pytest.mark.parametrize("value", _AWKWARD, ids=range(len(_AWKWARD)))
+def test_json_text_is_what_json_dumps_writes(value: Any) -> None:
+    expected = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    assert json_text(value) == expected
+    assert json_text(value, indent=None) == json.dumps(value, ensure_ascii=False) + "\n"
+
+
+def test_write_json_staged_makes_the_folders(tmp_path: Path) -> None:
+    write_json_staged(tmp_path / "a" / "b.json", {"x": [1, 2.5]})
+    assert (tmp_path / "a" / "b.json").read_text(encoding="utf-8") == '{\n  "x": [\n    1,\n    2.5\n  ]\n}\n'
+
+
+def test_plain_json_takes_the_fast_path() -> None:
+    from generator._internal.files import _orjson_writes_as_json
+
+    assert _orjson_writes_as_json({"a": [1, 7.5, "é", None, True, {"b": []}]})
+    assert not any(_orjson_writes_as_json(_AWKWARD[i]) for i in (0, 1, 3, 4, 5))  # 2 and 6: orjson refuses

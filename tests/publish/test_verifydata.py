@@ -18,6 +18,7 @@ from generator.load import load_registry
 from generator.publish import verifydata
 from generator.publish.verifydata import (
     TEMPLATE_ID_DIGITS,
+    award_stats,
     read_entry,
     read_gzip_json,
     shard_name,
@@ -54,6 +55,15 @@ def test_every_award_is_in_the_shard_its_hash_names(
     assert seen == hashes
     for digest in (tmp_path / "verify" / "achievements").glob("*.json"):
         assert hashlib.sha256(canonicalize(json.loads(digest.read_text()))).hexdigest() == digest.stem
+
+
+def test_the_counts_alone_are_the_writer_s(tmp_path: Path) -> None:
+    """A build counts with award_stats while a forked process writes the data: the same counts, the same lists."""
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    stats, revoked = write_verification_data(registry, tmp_path)
+    assert award_stats(registry) == (stats, revoked)
+    assert sum(stats.revoked.values()) == sum(map(len, revoked.values())) > 0
 
 
 def _award_of(verify: Path, digest: str, data: Path | None = None) -> dict[str, Any]:

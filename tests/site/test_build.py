@@ -124,3 +124,24 @@ def test_a_build_that_fails_midway_leaves_the_previous_site(tmp_path: Path, monk
     monkeypatch.undo()
     assert credreg(["--root", str(root), "build", "--out", str(out)]) == 0
     assert not (out / "marker").exists()
+
+
+def test_a_failed_data_writer_fails_the_build_and_leaves_the_previous_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The verification data is written by a forked process: its failure is the build's."""
+    import generator.publish.site as site_module
+
+    root = make_registry(tmp_path / "registry")
+    out = tmp_path / "site"
+    assert credreg(["--root", str(root), "build", "--out", str(out)]) == 0
+    (out / "marker").write_text("previous build")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise CredregError("the verification data could not be written")
+
+    monkeypatch.setattr(site_module, "write_verification_data", broken)
+    assert credreg(["--root", str(root), "build", "--out", str(out)]) == 1
+    assert "the verification data could not be written" in capsys.readouterr().err
+    assert (out / "marker").read_text() == "previous build"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -1,0 +1,62 @@
+"""Work in a forked process: its value or its exception comes back to the parent, and it can be stopped."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from generator._internal.jobs import Background
+from generator.errors import CredregError
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * 2
+
+
+def _fail() -> None:
+    raise CredregError("the data could not be written", ["disk full"])
+
+
+class _Unpicklable(Exception):
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__(f"{a} {b}")
+
+
+def _fail_oddly() -> None:
+    raise _Unpicklable("odd", "error")
+
+
+def _write_slowly(folder: Path) -> None:
+    for i in range(200):
+        (folder / f"{i}.txt").write_text("x")
+        time.sleep(0.05)
+
+
+def test_the_value_comes_back_from_another_process() -> None:
+    inherited = {"built": 21}  # made before the fork: the child sees it without pickling
+    pid, value = Background(_pid_and, inherited["built"]).result()
+    assert pid != os.getpid()
+    assert value == 42
+
+
+def test_the_exception_comes_back_as_it_was() -> None:
+    with pytest.raises(CredregError, match="could not be written") as raised:
+        Background(_fail).result()
+    assert raised.value.details == ["disk full"]
+
+
+def test_an_exception_that_does_not_pickle_still_says_what_happened() -> None:
+    with pytest.raises(RuntimeError, match="_Unpicklable: odd error"):
+        Background(_fail_oddly).result()
+
+
+def test_cancel_stops_the_writes(tmp_path: Path) -> None:
+    job = Background(_write_slowly, tmp_path)
+    time.sleep(0.3)
+    job.cancel()
+    written = len(list(tmp_path.iterdir()))
+    time.sleep(0.3)
+    assert len(list(tmp_path.iterdir())) == written < 200
