@@ -85,10 +85,3 @@ def test_json_text_is_what_json_dumps_writes(value: Any) -> None:
 def test_write_json_staged_makes_the_folders(tmp_path: Path) -> None:
     write_json_staged(tmp_path / "a" / "b.json", {"x": [1, 2.5]})
     assert (tmp_path / "a" / "b.json").read_text(encoding="utf-8") == '{\n  "x": [\n    1,\n    2.5\n  ]\n}\n'
-
-
-def test_plain_json_takes_the_fast_path() -> None:
-    from generator._internal.files import _orjson_writes_as_json
-
-    assert _orjson_writes_as_json({"a": [1, 7.5, "é", None, True, {"b": []}]})
-    assert not any(_orjson_writes_as_json(_AWKWARD[i]) for i in (0, 1, 3, 4, 5))  # 2 and 6: orjson refuses
