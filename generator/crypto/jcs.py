@@ -46,7 +46,6 @@ from generator.errors import CryptoError
 __all__ = ["canonicalize", "canonicalize_without", "equals_canonical", "fast_path_kind"]
 
 
-
 def canonicalize(obj: Any) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of a JSON value; CryptoError if JCS cannot represent it."""
     try:
