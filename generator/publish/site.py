@@ -20,9 +20,8 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import read_inside, regular_files, write_json_staged, write_staged
-from generator._internal.images import MAX_IMAGE_BYTES, image_data_problem
+from generator._internal.images import MAX_IMAGE_BYTES, published_image
 from generator._internal.jobs import Background
-from generator._internal.svg import sanitize_svg
 from generator.check import accepted_registry
 from generator.errors import Location, Problem, ProblemsFound
 from generator.publish.did import did_document, serves_did
@@ -87,13 +86,11 @@ def _issuer_files(registry: Registry, out: Path) -> None:
             rel = f"{base}/{value}"
             if layout.path_problem(rel) is not None:
                 raise ProblemsFound([Problem(Location(rel), "not a file the registry may hold")])
-            data = read_inside(root, rel, limit=MAX_IMAGE_BYTES)
-            problem = image_data_problem(value, data)
+            # An SVG is published rebuilt from the allow-list: only what was checked.
+            problem, published = published_image(value, read_inside(root, rel, limit=MAX_IMAGE_BYTES))
             if problem is not None:
                 raise ProblemsFound([Problem(Location(rel), problem, code="asset.image")])
-            if value.lower().endswith(".svg"):
-                data = sanitize_svg(data) or b""  # rebuilt from the allow-list: only what was checked
-            write_staged(target / value, data)
+            write_staged(target / value, published)
 
 
 def _endorsement_files(registry: Registry, out: Path) -> None:
