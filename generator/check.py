@@ -18,9 +18,9 @@ from generator.report import consolidate
 from generator.schema import check_schemas
 from generator.validate import validate_registry
 from generator.verify.parallel import verify_all_awards
-from generator.verify.registry_check import check_revocations_and_lists
+from generator.verify.registry_check import AwardIndex, check_revocations_and_lists
 
-__all__ = ["CheckOptions", "CheckReport", "accepted_registry", "run_check"]
+__all__ = ["CheckOptions", "CheckReport", "accepted_check", "accepted_registry", "run_check"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,8 @@ class CheckReport:
     registry: Registry | None = None
     counts: dict[str, int] = field(default_factory=dict)
     summary_markdown: str | None = None
+    awards: AwardIndex | None = None
+    """The full check's index of the awards it verified (hashes, slots, what the site counts)."""
 
     def __bool__(self) -> bool:
         return not self.problems.errors
@@ -93,6 +95,7 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
                 registry, report.problems, jobs=options.jobs, use_cache=options.cache, progress=bar
             )
         report.counts["awards"] = index.count
+        report.awards = index
         report.counts["revocations"] = check_revocations_and_lists(registry, index, report.problems)
         from generator.recognition import check_endorsements
 
@@ -112,9 +115,18 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
 def accepted_registry(root: Path, options: CheckOptions = CheckOptions(), *, refusal: str | None = None) -> Registry:
     """The registry at ``root`` when the full ``credreg check`` accepts it, else :class:`ProblemsFound` with
     every error. What may be published is decided here and only here: ``build`` publishes nothing else."""
+    registry, _ = accepted_check(root, options, refusal=refusal)
+    return registry
+
+
+def accepted_check(
+    root: Path, options: CheckOptions = CheckOptions(), *, refusal: str | None = None
+) -> tuple[Registry, AwardIndex]:
+    """:func:`accepted_registry`, with the check's index of the awards it accepted (the build counts them
+    from it instead of reading them again)."""
     if options.base is not None:
         raise ValueError("only a full check decides what is published")
     report = run_check(root, options)
-    if report.registry is None or report.problems.errors:
+    if report.registry is None or report.problems.errors or report.awards is None:
         raise ProblemsFound(report.problems.errors, refusal or "the registry has problems: run `credreg check`")
-    return report.registry
+    return report.registry, report.awards

@@ -7,10 +7,10 @@ Awards are not held here: a registry may hold a million of them, so stages strea
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel
@@ -150,6 +150,19 @@ class Registry:
 
     def credential_url(self, issuer_id: str, slug: str) -> str:
         return self.url(f"credentials/{issuer_id}/{slug}/")
+
+    def credential_ref(self, award: Mapping[str, Any]) -> str | None:
+        """``issuer/slug`` of the credential an award's achievement id names on this site (``None`` when it names
+        none): how the site counts an award towards a credential. The check records it per award, the build
+        counts it, so both read it here."""
+        subject = award.get("credentialSubject")
+        achievement = subject.get("achievement") if isinstance(subject, dict) else None
+        url = achievement.get("id", "") if isinstance(achievement, dict) else ""
+        prefix = self.url("credentials/")
+        if not isinstance(url, str) or not url.startswith(prefix):
+            return None
+        parts = url[len(prefix) :].strip("/").split("/")
+        return "/".join(parts) if len(parts) == 2 else None
 
     def issuer_url(self, issuer_id: str) -> str:
         return self.url(f"issuers/{issuer_id}/")

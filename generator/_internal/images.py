@@ -13,9 +13,9 @@ import warnings
 from pathlib import Path
 
 from generator._internal.files import read_inside
-from generator._internal.svg import svg_problem
+from generator._internal.svg import inspect_svg, result_problem
 
-__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_SIDE", "image_data_problem", "image_problem"]
+__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_SIDE", "image_data_problem", "image_problem", "published_image"]
 
 #: Logos and badge images are a few KiB to a few hundred KiB.
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -36,15 +36,22 @@ def image_problem(root: Path, rel: str) -> str | None:
 
 def image_data_problem(name: str, data: bytes) -> str | None:
     """Why ``data`` is not a publishable image of the kind ``name``'s extension says."""
+    return published_image(name, data)[0]
+
+
+def published_image(name: str, data: bytes) -> tuple[str | None, bytes]:
+    """(:func:`image_data_problem`, the bytes the site publishes: an SVG rebuilt from the allow-list, any other
+    image as it is), from one inspection: the build publishes exactly what it judged."""
     extension = name.rsplit(".", 1)[-1].lower()
     if len(data) > MAX_IMAGE_BYTES:
-        return f"image is {len(data):,} bytes; the limit is {MAX_IMAGE_BYTES:,} bytes"
+        return f"image is {len(data):,} bytes; the limit is {MAX_IMAGE_BYTES:,} bytes", b""
     if extension == "svg":
-        return svg_problem(data)
+        result = inspect_svg(data)
+        return result_problem(result), b"" if result is None else result.data
     expected = RASTER_FORMATS.get(extension)
     if expected is None:
-        return f"the site publishes no .{extension} images"
-    return _raster_problem(data, expected)
+        return f"the site publishes no .{extension} images", b""
+    return _raster_problem(data, expected), data
 
 
 def _raster_problem(data: bytes, expected: str) -> str | None:

@@ -18,7 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-__all__ = ["SvgResult", "inspect_svg", "sanitize_svg", "svg_problem"]
+__all__ = ["SvgResult", "inspect_svg", "result_problem", "sanitize_svg", "svg_problem"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -175,7 +175,11 @@ def sanitize_svg(data: bytes) -> bytes | None:
 def svg_problem(data: bytes) -> str | None:
     """Why an SVG cannot be published as it is (``None`` when it can). The build strips what is not allowed
     anyway; the issuer must still learn that the file carries it, and the check refuses it."""
-    result = inspect_svg(data)
+    return result_problem(inspect_svg(data))
+
+
+def result_problem(result: SvgResult | None) -> str | None:
+    """:func:`svg_problem` of an SVG already inspected."""
     if result is None:
         return "not an SVG the site can publish (it must be UTF-8, parse, have an <svg> root and no DTD or entities)"
     if result.removed:

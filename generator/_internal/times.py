@@ -24,7 +24,7 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["MAX_TIME_CHARS", "TIME_PATTERN", "parse_time"]
+__all__ = ["MAX_TIME_CHARS", "TIME_PATTERN", "epoch_micros", "parse_time"]
 
 MAX_TIME_CHARS = 64
 
@@ -66,3 +66,14 @@ def _parse(value: str) -> dt.datetime | None:
     except (ValueError, OverflowError):  # year 0000, month 13, 30 February, hour 24, second 60, ...
         return None
     return parsed
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def epoch_micros(value: Any) -> int | None:
+    """The instant :func:`parse_time` reads, as whole microseconds since 1970 (exact: no float), or ``None``:
+    a compact, picklable form of the same comparison."""
+    parsed = parse_time(value) if not isinstance(value, dt.datetime) else value
+    return None if parsed is None else (parsed - _EPOCH) // _MICROSECOND

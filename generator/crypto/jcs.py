@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -41,13 +40,10 @@ from typing import Any
 import orjson
 import rfc8785
 
+from generator._internal.plainjson import orjson_writes_as_json
 from generator.errors import CryptoError
 
 __all__ = ["canonicalize", "canonicalize_without", "equals_canonical", "fast_path_kind"]
-
-_MAX_SAFE_INT = 2**53 - 1
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_KEY_LIMIT = "\ud800"
 
 
 def canonicalize(obj: Any) -> bytes:
@@ -257,25 +253,6 @@ def _reference_dumps(obj: Any) -> bytes:
 
 
 def _fast_path_is_exact(obj: Any) -> bool:
-    """True if ``json.dumps`` gives RFC 8785's bytes for ``obj`` (see the module docstring)."""
-    stack = [obj]
-    pop, push, extend = stack.pop, stack.append, stack.extend
-    while stack:
-        value = pop()
-        kind = type(value)
-        if kind is str:
-            if not value.isascii() and _SURROGATE.search(value):
-                return False
-        elif kind is dict:
-            for key, item in value.items():
-                if type(key) is not str or not (key.isascii() or max(key) < _KEY_LIMIT):
-                    return False
-                push(item)
-        elif kind is list:
-            extend(value)
-        elif kind is int:
-            if not -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
-                return False
-        elif value is not None and kind is not bool:
-            return False
-    return True
+    """True if ``json.dumps`` (so orjson) gives RFC 8785's bytes for ``obj``: no floats, and the conditions of
+    :mod:`generator._internal.plainjson`, which holds the one copy of that rule."""
+    return orjson_writes_as_json(obj)

@@ -90,7 +90,7 @@ def build_site(
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    registry = load_for_build(root)
+    registry, checked = load_for_build(root)
     timings["load"] = time.perf_counter() - start
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +107,7 @@ def build_site(
         config = load_config(config_file=str(mkdocs_config_file(root)), site_dir=str(stage))
         plugin = config.plugins["credreg"]
         plugin.registry, plugin.now, plugin.data_out = registry, now, data_stage  # type: ignore[attr-defined]
+        plugin.checked = checked  # type: ignore[attr-defined]
         plugin.demo_statements = demo_log  # type: ignore[attr-defined]  # demo "who defines what" statements too
         plugin.config.frames = frames
         # The log first (checked file by file into a folder beside the stage, which mkdocs empties): its award

@@ -12,9 +12,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from generator._internal.files import scratch_folder, write_staged
 from generator.errors import CredregError
 from generator.render.html import esc
 from generator.render.search import SearchRecord
@@ -39,11 +39,10 @@ def stand_in_page(record: SearchRecord) -> str:
 
 class SearchIndexer:
     def __init__(self, records: list[SearchRecord], site_dir: Path) -> None:
-        self.source = Path(tempfile.mkdtemp(prefix="credreg-search-"))
+        # In memory where possible: thousands of small files, read once by Pagefind, then deleted.
+        self.source = scratch_folder("credreg-search-")
         for record in records:
-            path = self.source / record.url.strip("/") / "index.html"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(stand_in_page(record), encoding="utf-8")
+            write_staged(self.source / record.url.strip("/") / "index.html", stand_in_page(record).encode())
         command = [sys.executable, "-m", "pagefind", "--site", str(self.source)]
         command += ["--output-path", str(site_dir / "pagefind"), "--force-language", "en", "--silent"]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -20,10 +20,9 @@ from typing import Any
 
 from generator import layout
 from generator._internal.files import read_inside, regular_files, write_json_staged, write_staged
-from generator._internal.images import MAX_IMAGE_BYTES, image_data_problem
+from generator._internal.images import MAX_IMAGE_BYTES, published_image
 from generator._internal.jobs import Background
-from generator._internal.svg import sanitize_svg
-from generator.check import accepted_registry
+from generator.check import accepted_check
 from generator.errors import Location, Problem, ProblemsFound
 from generator.publish.did import did_document, serves_did
 from generator.publish.search import SearchIndexer
@@ -34,6 +33,7 @@ from generator.render.page import PageSpec
 from generator.render.pages import data_files, encode, site_pages
 from generator.render.search import search_records
 from generator.statements import Statements
+from generator.verify.registry_check import AwardIndex
 
 __all__ = ["PreparedSite", "load_for_build", "prepare_site"]
 
@@ -64,10 +64,11 @@ class PreparedSite:
             self.search.cancel()
 
 
-def load_for_build(root: Path) -> Registry:
-    """The registry, when ``credreg check`` accepts it (the same full check, awards verified, cache allowed);
-    raises :class:`~generator.errors.ProblemsFound` with every error otherwise, before anything is written."""
-    return accepted_registry(root, refusal="the registry has problems that `credreg check` refuses; nothing was built")
+def load_for_build(root: Path) -> tuple[Registry, AwardIndex]:
+    """The registry, when ``credreg check`` accepts it (the same full check, awards verified, cache allowed),
+    and the check's index of its awards; raises :class:`~generator.errors.ProblemsFound` with every error
+    otherwise, before anything is written."""
+    return accepted_check(root, refusal="the registry has problems that `credreg check` refuses; nothing was built")
 
 
 def _issuer_files(registry: Registry, out: Path) -> None:
@@ -87,13 +88,11 @@ def _issuer_files(registry: Registry, out: Path) -> None:
             rel = f"{base}/{value}"
             if layout.path_problem(rel) is not None:
                 raise ProblemsFound([Problem(Location(rel), "not a file the registry may hold")])
-            data = read_inside(root, rel, limit=MAX_IMAGE_BYTES)
-            problem = image_data_problem(value, data)
+            # An SVG is published rebuilt from the allow-list: only what was checked.
+            problem, published = published_image(value, read_inside(root, rel, limit=MAX_IMAGE_BYTES))
             if problem is not None:
                 raise ProblemsFound([Problem(Location(rel), problem, code="asset.image")])
-            if value.lower().endswith(".svg"):
-                data = sanitize_svg(data) or b""  # rebuilt from the allow-list: only what was checked
-            write_staged(target / value, data)
+            write_staged(target / value, published)
 
 
 def _endorsement_files(registry: Registry, out: Path) -> None:
@@ -149,15 +148,17 @@ def prepare_site(
     demo_statements: bool = False,
     data_out: Path | None = None,
     log_records: Mapping[str, Any] | None = None,
+    checked: AwardIndex | None = None,
 ) -> PreparedSite:
     """Write every data file into ``out`` (the bulk of the verification data into ``data_out`` when the registry
     publishes it elsewhere) and return the model and the pages to lay out (``demo_statements``: sign the "who
     defines what" statements with a throwaway key when the registry declares none; ``log_records``: the awards'
-    public-log records, for their verification shard entries)."""
+    public-log records, for their verification shard entries; ``checked``: the index of the check that accepted
+    the registry, which the page counts come from)."""
     now = now or dt.datetime.now(dt.UTC)
     data = Background(_write_verification_data, registry, out, now=now, data_out=data_out, log_records=log_records)
     try:
-        stats, revocations = award_stats(registry, now=now)
+        stats, revocations = award_stats(registry, now=now, checked=checked)
         _issuer_files(registry, out)
         _endorsement_files(registry, out)
         statements = _registry_statements(registry, out, now, demo=demo_statements)

@@ -70,7 +70,7 @@ import orjson
 from generator import layout
 from generator._internal.files import write_json_staged
 from generator._internal.source import SourceError
-from generator._internal.times import parse_time
+from generator._internal.times import epoch_micros
 from generator.awards import iter_awards, read_revocations
 from generator.crypto.contexts import ContextStore
 from generator.crypto.jcs import canonicalize
@@ -79,6 +79,7 @@ from generator.models.award import AWARD_CONTEXT
 from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.verify.records import published_records
+from generator.verify.registry_check import AwardIndex
 
 __all__ = [
     "TARGET_PER_SHARD",
@@ -212,17 +213,6 @@ def credential_dates(registry: Registry, issuer_id: str) -> dict[str, Any]:
     }
 
 
-def _credential_ref(registry: Registry, award: dict[str, Any]) -> str | None:
-    subject = award.get("credentialSubject")
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    url = achievement.get("id", "") if isinstance(achievement, dict) else ""
-    prefix = registry.url("credentials/")
-    if not isinstance(url, str) or not url.startswith(prefix):
-        return None
-    parts = url[len(prefix) :].strip("/").split("/")
-    return "/".join(parts) if len(parts) == 2 else None
-
-
 def _write_json(path: Path, data: Any) -> None:
     # Plain writes: the build writes into a staging folder that replaces the site only once complete.
     path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -252,10 +242,7 @@ class _Published:
 
 def _published_awards(registry: Registry) -> Iterator[_Published]:
     """Every award that parses and canonicalizes, in an issuer's folder, in :func:`iter_awards` order."""
-    revocations = {
-        issuer: {str(e.get("award")): e for _, e in read_revocations(layout.revocations_path(registry.root, issuer))}
-        for issuer in registry.issuers
-    }
+    revocations = _revocations(registry)
     for source in iter_awards(registry.root):
         issuer = layout.classify(source.path).issuer
         try:
@@ -265,47 +252,67 @@ def _published_awards(registry: Registry) -> Iterator[_Published]:
             continue  # the check reports it; an unreadable award is simply not published
         if not isinstance(award, dict) or issuer is None or issuer not in registry.issuers:
             continue
-        ref = _credential_ref(registry, award) or f"{issuer}/?"
+        ref = registry.credential_ref(award) or f"{issuer}/?"
         yield _Published(issuer, award, digest, ref, revocations[issuer].get(digest))
 
 
 class _Counts:
-    """Award statistics and each issuer's revocations, counted award by award."""
+    """Award statistics and each issuer's revocations, counted award by award: one rule, whether the awards
+    come from a pass over the files or from the check's index."""
 
     def __init__(self, registry: Registry, now: dt.datetime) -> None:
-        self.now = now
+        self.now = epoch_micros(now)
         self.stats = AwardStats()
         self.revoked: dict[str, list[PublishedAward]] = {issuer: [] for issuer in registry.issuers}
 
     def add(self, item: _Published) -> None:
-        stats, ref, revocation = self.stats, item.ref, item.revocation
+        self.count(item.issuer, item.digest, item.ref, item.revocation, epoch_micros(item.award.get("validUntil")))
+
+    def count(
+        self, issuer: str, digest: str, ref: str, revocation: dict[str, Any] | None, valid_until: int | None
+    ) -> None:
+        stats = self.stats
         stats.total += 1
         stats.awarded[ref] += 1
-        stats.by_issuer[item.issuer] += 1
+        stats.by_issuer[issuer] += 1
         if revocation is not None:
             stats.revoked[ref] += 1
-            self.revoked[item.issuer].append(
-                PublishedAward(item.digest, ref, str(revocation.get("revoked")), str(revocation.get("reason")))
+            self.revoked[issuer].append(
+                PublishedAward(digest, ref, str(revocation.get("revoked")), str(revocation.get("reason")))
             )
-        else:
-            until = parse_time(item.award.get("validUntil"))
-            if until is not None and until < self.now:
-                stats.expired[ref] += 1
+        elif valid_until is not None and self.now is not None and valid_until < self.now:
+            stats.expired[ref] += 1
 
     def result(self) -> tuple[AwardStats, dict[str, list[PublishedAward]]]:
         for published in self.revoked.values():
-            published.sort(key=lambda r: r.revoked, reverse=True)
+            # Newest first; the hash orders revocations of the same instant, whatever order the awards came in.
+            published.sort(key=lambda r: (r.revoked, r.hash), reverse=True)
         return self.stats, self.revoked
 
 
+def _revocations(registry: Registry) -> dict[str, dict[str, dict[str, Any]]]:
+    """Issuer → award hash → the issuer's revocation entry."""
+    return {
+        issuer: {str(e.get("award")): e for _, e in read_revocations(layout.revocations_path(registry.root, issuer))}
+        for issuer in registry.issuers
+    }
+
+
 def award_stats(
-    registry: Registry, *, now: dt.datetime | None = None
+    registry: Registry, *, now: dt.datetime | None = None, checked: AwardIndex | None = None
 ) -> tuple[AwardStats, dict[str, list[PublishedAward]]]:
     """What :func:`write_verification_data` returns, without writing anything: a build counts here while
-    another process writes the data."""
+    another process writes the data. ``checked``: the index of the full check that accepted this registry
+    (:func:`generator.check.accepted_check`), which saves reading and hashing every award again."""
     counts = _Counts(registry, now or dt.datetime.now(dt.UTC))
-    for item in _published_awards(registry):
-        counts.add(item)
+    if checked is None:
+        for item in _published_awards(registry):
+            counts.add(item)
+        return counts.result()
+    revocations = _revocations(registry)
+    for issuer, digest, ref, valid_until in checked.published():
+        if issuer in revocations:  # an issuer's folder the registry does not know publishes nothing
+            counts.count(issuer, digest, ref or f"{issuer}/?", revocations[issuer].get(digest), valid_until)
     return counts.result()
 
 

@@ -31,6 +31,7 @@ from generator.registry import Registry
 from generator.render.page import PageSpec
 from generator.site import ASSETS_DIR, VERIFY_FRAGMENT
 from generator.site.frames import Frame, FrameKey, canonical_url, frame_key, frameable, write_pages
+from generator.verify.registry_check import AwardIndex
 
 __all__ = ["CredregPlugin"]
 
@@ -100,6 +101,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         """Where shards, templates and achievements go when the registry sets ``verification_data_url``."""
         self.log_records: Mapping[str, Any] | None = None
         """The awards' public-log records (``credreg build --log``), for their verification shard entries."""
+        self.checked: AwardIndex | None = None
+        """The accepting check's index of the awards (set with :attr:`registry`): the page counts come from it."""
         self.prepared: PreparedSite | None = None
         self.files: Files | None = None
         self.frames: dict[str, Frame] = {}
@@ -109,7 +112,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         if self.registry is None:
             here = Path(config.config_file_path).parent
             root = Path(self.config.root) if self.config.root else layout.find_root(here)
-            self.registry = load_for_build(root)
+            self.registry, self.checked = load_for_build(root)
         return self.registry
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -145,6 +148,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             demo_statements=self.demo_statements,
             data_out=self.data_out,
             log_records=self.log_records,
+            checked=self.checked,
         )
         for path in sorted(ASSETS_DIR.rglob("*")):
             if path.is_file() and not path.name.startswith("."):

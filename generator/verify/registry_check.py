@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.progress import Progress
 from generator._internal.source import Document, Positions, SourceError, parse_known_json
-from generator._internal.times import parse_time
+from generator._internal.times import epoch_micros, parse_time
 from generator.awards import AwardSource, iter_awards, iter_lines, parse_award_text
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
@@ -101,12 +101,16 @@ class AwardOutcome:
     status_list: int | None = None
     status_index: int | None = None
     problems: tuple[Problem, ...] = ()
+    credential: str | None = None
+    """``issuer/slug`` of the credential the award counts towards (:meth:`Registry.credential_ref`)."""
+    valid_until: int | None = None
+    """Its ``validUntil``, in microseconds since 1970 (:func:`~generator._internal.times.epoch_micros`)."""
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Outcomes cross process boundaries by the hundred thousand: a plain tuple pickles several times faster
         # than the dataclass's slot state.
         fields = (self.source_path, self.line, self.digest, self.issuer, self.status_list, self.status_index)
-        return AwardOutcome, (*fields, self.problems)
+        return AwardOutcome, (*fields, self.problems, self.credential, self.valid_until)
 
 
 class AwardChecker:
@@ -248,7 +252,8 @@ class AwardChecker:
             return None
         if not verify_proof(data, jcs, key.public, jcs_document=unsecured):
             return None
-        return AwardOutcome(path, line, digest, folder_issuer, status_list, status_index)
+        facts = self.registry.credential_ref(data), epoch_micros(data.get("validUntil"))
+        return AwardOutcome(path, line, digest, folder_issuer, status_list, status_index, (), *facts)
 
     def _full(
         self, source: AwardSource, folder_issuer: str | None, source_digest: str | None, known: str | None
@@ -323,7 +328,10 @@ class AwardChecker:
                     code="award.status-list",
                 )
             )
-        return AwardOutcome(source.path, source.line, digest, folder_issuer, status_list, status_index, tuple(problems))
+        facts = self.registry.credential_ref(data), epoch_micros(data.get("validUntil"))
+        return AwardOutcome(
+            source.path, source.line, digest, folder_issuer, status_list, status_index, tuple(problems), *facts
+        )
 
 
 def _profile_statement(kind: str, source_digest: str) -> str:
@@ -370,6 +378,11 @@ def _status_slot(registry: Registry, issuer: str | None, entry: Any) -> tuple[in
 # one dict value per award: a few hundred bytes per award in all, whatever the registry's size.
 _NO_SLOT = (1 << 48) - 1
 _LOC_BITS = 64
+_SLOT_BITS = 48
+#: Above slot and location: what the site counts (the credential, ``validUntil``), ``until << 32 | credential``.
+_FACTS_SHIFT = _LOC_BITS + _SLOT_BITS
+#: ``validUntil`` in microseconds since 1970 plus this (0: none); it covers years 1 to 9999.
+_UNTIL_OFFSET = 1 << 62
 
 
 def _pack_slot(status_list: int | None, status_index: int | None) -> int:
@@ -394,6 +407,9 @@ class AwardIndex:
         """issuer → slot → the hash of the award that holds it."""
         self._paths: list[str] = []
         self._path_ids: dict[str, int] = {}
+        self._credentials: list[str] = []
+        """The credentials awards count towards (ids from 1; 0: none)."""
+        self._credential_ids: dict[str, int] = {}
 
     def _location(self, path: str, line: int | None, digest: bytes) -> int:
         # Single files named after their hash are stored as their folder; anything else by its full path.
@@ -431,7 +447,8 @@ class AwardIndex:
             )
             return
         slot = _pack_slot(outcome.status_list, outcome.status_index)
-        per_issuer[digest] = slot << _LOC_BITS | self._location(outcome.source_path, outcome.line, digest)
+        location = self._location(outcome.source_path, outcome.line, digest)
+        per_issuer[digest] = self._facts(outcome) << _FACTS_SHIFT | slot << _LOC_BITS | location
         if slot == _NO_SLOT:
             return
         slots = self._slots.setdefault(outcome.issuer, {})
@@ -449,6 +466,31 @@ class AwardIndex:
         else:
             slots[slot] = digest
 
+    def _facts(self, outcome: AwardOutcome) -> int:
+        credential = 0
+        if outcome.credential is not None:
+            credential = self._credential_ids.get(outcome.credential, 0)
+            if not credential:
+                self._credentials.append(outcome.credential)
+                credential = self._credential_ids[outcome.credential] = len(self._credentials)
+        until = 0 if outcome.valid_until is None else outcome.valid_until + _UNTIL_OFFSET
+        return until << 32 | credential
+
+    def published(self) -> Iterator[tuple[str, str, str | None, int | None]]:
+        """(issuer, award hash, credential ``issuer/slug``, ``validUntil`` in microseconds since 1970) of every
+        award counted once: what the site's statistics need, without reading the awards again."""
+        credentials = self._credentials
+        for issuer, awards in self._awards.items():
+            for digest, value in awards.items():
+                facts = value >> _FACTS_SHIFT
+                credential, until = facts & 0xFFFFFFFF, facts >> 32
+                yield (
+                    issuer,
+                    digest.hex(),
+                    credentials[credential - 1] if credential else None,
+                    until - _UNTIL_OFFSET if until else None,
+                )
+
     def award(self, issuer: str, digest: str) -> tuple[int | None, int | None, str] | None:
         """(status list, index, where) of the award with this hash, or ``None``."""
         try:
@@ -458,7 +500,7 @@ class AwardIndex:
         value = self._awards.get(issuer, {}).get(key)
         if value is None:
             return None
-        slot = value >> _LOC_BITS
+        slot = (value >> _LOC_BITS) & _NO_SLOT
         where = self._where(key, value)
         return (None, None, where) if slot == _NO_SLOT else (slot >> 32, slot & 0xFFFFFFFF, where)
 

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator._internal.files import json_text, read_inside, regular_files, write_json_staged
+from generator._internal.files import (
+    json_text,
+    read_inside,
+    regular_files,
+    scratch_folder,
+    write_json_staged,
+    write_staged,
+)
 
 
 def test_read_inside_never_follows_a_link_on_the_path(tmp_path: Path) -> None:
@@ -87,8 +96,35 @@ def test_write_json_staged_makes_the_folders(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "b.json").read_text(encoding="utf-8") == '{\n  "x": [\n    1,\n    2.5\n  ]\n}\n'
 
 
-def test_plain_json_takes_the_fast_path() -> None:
-    from generator._internal.files import _orjson_writes_as_json
+def test_write_staged_makes_missing_folders_only_when_needed(tmp_path: Path) -> None:
+    write_staged(tmp_path / "a" / "b" / "c.json", b"one")
+    write_staged(tmp_path / "a" / "b" / "d.json", b"two")  # the folder exists now: written straight away
+    write_staged(tmp_path / "a" / "b" / "c.json", b"three")  # an existing file is replaced
+    assert sorted(p.name for p in (tmp_path / "a" / "b").iterdir()) == ["c.json", "d.json"]
+    assert (tmp_path / "a" / "b" / "c.json").read_bytes() == b"three"
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(NotADirectoryError):  # a file where a folder should be is an error, not overwritten
+        write_staged(tmp_path / "file" / "x.json", b"")
+    with pytest.raises(IsADirectoryError):
+        write_staged(tmp_path / "a", b"")
 
-    assert _orjson_writes_as_json({"a": [1, 7.5, "é", None, True, {"b": []}]})
-    assert not any(_orjson_writes_as_json(_AWKWARD[i]) for i in (0, 1, 3, 4, 5))  # 2 and 6: orjson refuses
+
+def test_scratch_folder_is_private_and_in_memory_unless_tmpdir_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TMPDIR", raising=False)
+    folder = scratch_folder("credreg-test-")
+    try:
+        assert folder.is_dir()
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        if Path("/dev/shm").is_dir() and os.access("/dev/shm", os.W_OK):
+            assert folder.parent == Path("/dev/shm")
+    finally:
+        folder.rmdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    tempfile.tempdir = None  # tempfile reads TMPDIR once: make it read again
+    try:
+        folder = scratch_folder("credreg-test-")
+        assert folder.parent == tmp_path
+    finally:
+        tempfile.tempdir = None

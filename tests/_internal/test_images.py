@@ -7,7 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from generator._internal.images import MAX_IMAGE_BYTES, image_data_problem
+from generator._internal.images import MAX_IMAGE_BYTES, image_data_problem, published_image
+from generator._internal.svg import sanitize_svg
 
 
 def encoded(fmt: str, size: tuple[int, int] = (8, 8)) -> bytes:
@@ -38,3 +39,22 @@ def test_bounds_on_bytes_and_pixels() -> None:
 
 def test_kinds_the_site_does_not_publish() -> None:
     assert image_data_problem("a.gif", encoded("GIF")) == "the site publishes no .gif images"
+
+
+def test_what_is_published_is_what_was_judged() -> None:
+    png = encoded("PNG")
+    assert published_image("a.png", png) == (None, png)
+    clean = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
+    problem, published = published_image("a.svg", clean)
+    assert problem is None
+    assert published == sanitize_svg(clean)  # rebuilt from the allow-list, never the file as it is
+    hostile = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
+    problem, published = published_image("a.svg", hostile)
+    assert problem is not None
+    assert problem == image_data_problem("a.svg", hostile)
+    assert b"script" not in published
+    assert b"onload" not in published
+    assert published_image("a.svg", b"<!DOCTYPE svg><svg/>") == (
+        image_data_problem("a.svg", b"<!DOCTYPE svg><svg/>"),
+        b"",
+    )

@@ -4,6 +4,7 @@ bucket size (a byte of the hash): every award in exactly the shard its hash name
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 from collections import Counter
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from generator.awards import iter_awards
+from generator.check import CheckOptions, accepted_check
 from generator.crypto.jcs import canonicalize
 from generator.load import load_registry
 from generator.publish import verifydata
@@ -64,6 +66,19 @@ def test_the_counts_alone_are_the_writer_s(tmp_path: Path) -> None:
     stats, revoked = write_verification_data(registry, tmp_path)
     assert award_stats(registry) == (stats, revoked)
     assert sum(stats.revoked.values()) == sum(map(len, revoked.values())) > 0
+
+
+@pytest.mark.parametrize("now", [None, dt.datetime(2100, 1, 1, tzinfo=dt.UTC)], ids=["today", "2100"])
+def test_the_check_s_index_counts_as_the_files_do(tmp_path: Path, now: dt.datetime | None) -> None:
+    """A build counts from the index of the check that accepted the registry: the same counts and lists as a
+    pass over the files (in 2100 every award with a validUntil has expired: that count is compared too)."""
+    registry, checked = accepted_check(REPO, CheckOptions(cache=False))
+    when = now or dt.datetime.now(dt.UTC)
+    from_files = award_stats(registry, now=when)
+    assert award_stats(registry, now=when, checked=checked) == from_files
+    assert from_files[0].total == checked.count > 0
+    if now is not None:
+        assert sum(from_files[0].expired.values()) > 0
 
 
 def _award_of(verify: Path, digest: str, data: Path | None = None) -> dict[str, Any]:
