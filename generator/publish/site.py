@@ -157,20 +157,25 @@ def prepare_site(
     the registry, which the page counts come from)."""
     now = now or dt.datetime.now(dt.UTC)
     data = Background(_write_verification_data, registry, out, now=now, data_out=data_out, log_records=log_records)
+    search: SearchIndexer | None = None
     try:
         stats, revocations = award_stats(registry, now=now, checked=checked)
+        model = SiteModel.build(registry, stats, revocations, now)
+        # The search index first (it needs only the model): Pagefind then runs while everything else is written,
+        # instead of keeping the build waiting at its end.
+        search = SearchIndexer(search_records(model), out)
         _issuer_files(registry, out)
         _endorsement_files(registry, out)
-        statements = _registry_statements(registry, out, now, demo=demo_statements)
-        model = SiteModel.build(registry, stats, revocations, now)
-        model.statements = statements
+        model.statements = _registry_statements(registry, out, now, demo=demo_statements)
         for path, document in data_files(model).items():
             write_staged(out / path, encode(document))
-        search = SearchIndexer(search_records(model), out)
+        pages = site_pages(model, verify_fragment)
     except BaseException:
         data.cancel()
+        if search is not None:
+            search.cancel()
         raise
-    return PreparedSite(model, site_pages(model, verify_fragment), search, data)
+    return PreparedSite(model, pages, search, data)
 
 
 def _write_verification_data(registry: Registry, out: Path, **options: Any) -> None:
