@@ -6,7 +6,7 @@ Under the site root: ``verify/`` data and ``issuers/<id>/keys.json`` (:mod:`gene
 for byte, issuer images (SVGs made inert), the data files of :func:`generator.render.pages.data_files`, and
 the catalog's search index under ``pagefind/`` (built in the background while the pages are written). The
 verification data, the largest part, is written by a forked process meanwhile too (the pages need only its
-counts, which this process makes on its own).
+counts, which come from the index of the check that accepted the registry).
 """
 
 from __future__ import annotations
