@@ -28,7 +28,7 @@ from typing import Any
 
 from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import Progress
-from generator.awards import AwardSource, iter_award_names
+from generator.awards import MAX_AWARD_BYTES, AwardSource, iter_award_names
 from generator.errors import ProblemList
 from generator.registry import Registry
 from generator.verify.cache import VerificationCache
@@ -66,8 +66,10 @@ class Unit:
     """Bytes of award text in the unit (for planning)."""
 
 
-def plan_units(root: Path, *, unit_bytes: int = UNIT_BYTES) -> Iterator[Unit]:
-    """Units covering every award file, in the order of :func:`generator.awards.iter_award_files`."""
+def plan_units(root: Path, *, unit_bytes: int | None = None) -> Iterator[Unit]:
+    """Units covering every award file, in the order of :func:`generator.awards.iter_award_files`
+    (``unit_bytes``: default :data:`UNIT_BYTES`, read when called)."""
+    unit_bytes = UNIT_BYTES if unit_bytes is None else unit_bytes
     singles: list[str] = []
     size = 0
     prefix = len(str(root).rstrip("/")) + 1
@@ -111,24 +113,30 @@ def _batch_units(path: Path, rel: str, unit_bytes: int) -> Iterator[Unit]:
                 end = len(chunk)  # the rest of the file
             else:
                 end = chunk.rfind(b"\n") + 1
-                if end == 0:  # one line longer than a unit: take it whole
-                    chunk += _read_to_newline(fh)
-                    end = len(chunk)
+                if end == 0:  # one line longer than a unit: a unit of its own, measured, never held
+                    rest, ended = _bytes_to_newline(fh)
+                    end = len(chunk) + rest
+                    yield Unit(batch=rel, offset=offset, length=end, first_line=line, size=end)
+                    line += ended
+                    offset += end
+                    continue
             yield Unit(batch=rel, offset=offset, length=end, first_line=line, size=end)
             line += chunk.count(b"\n", 0, end)
             offset += end
 
 
-def _read_to_newline(fh: Any) -> bytes:
-    out = b""
+def _bytes_to_newline(fh: Any) -> tuple[int, bool]:
+    """How many bytes from here to the next line end (included) or the end of the file, read in blocks, and
+    whether a line end was found."""
+    skipped = 0
     while True:
         block: bytes = fh.read(64 * 1024)
         if not block:
-            return out
+            return skipped, False
         cut = block.find(b"\n")
         if cut >= 0:
-            return out + block[: cut + 1]
-        out += block
+            return skipped + cut + 1, True
+        skipped += len(block)
 
 
 def unit_awards(root: Path, unit: Unit) -> Iterator[tuple[str, int | None, bytes]]:
@@ -136,33 +144,59 @@ def unit_awards(root: Path, unit: Unit) -> Iterator[tuple[str, int | None, bytes
     them (a batch's blank lines are skipped)."""
     base = str(root)
     for rel in unit.paths:
-        yield rel, None, _read_all(f"{base}/{rel}")
+        yield rel, None, _read_award(f"{base}/{rel}")
     if unit.batch is None:
         return
     with (root / unit.batch).open("rb") as fh:
         fh.seek(unit.offset)
-        raw = fh.read() if unit.length < 0 else fh.read(unit.length)
-    for number, line in enumerate(raw.split(b"\n"), start=unit.first_line):
-        if line.strip():
-            yield unit.batch, number, line
+        if unit.length >= 0 and unit.length <= _WHOLE_UNIT_BYTES:
+            lines: Iterator[bytes] = iter(fh.read(unit.length).split(b"\n"))
+        else:  # a unit made for one over-long line, or a whole file that may have grown since it was planned
+            lines = _bounded_lines(fh, unit.length)
+        for number, line in enumerate(lines, start=unit.first_line):
+            if line.strip():
+                # Cut as iter_lines cuts: enough for the parser to refuse it, and the very same text.
+                yield unit.batch, number, line if len(line) <= MAX_AWARD_BYTES else line[: MAX_AWARD_BYTES + 1]
 
 
-def _read_all(path: str) -> bytes:
-    """A file's bytes, with plain system calls: a file object per award costs more than reading it."""
+#: A unit this size or smaller is read at once (every unit :func:`plan_units` makes of lines no longer than
+#: :data:`UNIT_BYTES`); larger ones line by line, each line cut as :func:`generator.awards.iter_lines` cuts it.
+_WHOLE_UNIT_BYTES = 4 * UNIT_BYTES
+
+
+def _bounded_lines(fh: Any, length: int) -> Iterator[bytes]:
+    """The lines of the next ``length`` bytes (``-1``: to the end), none longer than ``MAX_AWARD_BYTES + 1``:
+    the rest of a longer line is skipped, so the parser refuses it as too large without it ever being held."""
+    remaining = length if length >= 0 else None
+    while remaining is None or remaining > 0:
+        want = MAX_AWARD_BYTES + 1 if remaining is None else min(MAX_AWARD_BYTES + 1, remaining)
+        raw: bytes = fh.readline(want)
+        if not raw:
+            return
+        if remaining is not None:
+            remaining -= len(raw)
+        if not raw.endswith(b"\n"):
+            while remaining is None or remaining > 0:  # skip to the line's end, within the unit
+                rest: bytes = fh.readline(1 << 20 if remaining is None else min(1 << 20, remaining))
+                if not rest:
+                    break
+                if remaining is not None:
+                    remaining -= len(rest)
+                if rest.endswith(b"\n"):
+                    break
+        yield raw.removesuffix(b"\n")
+
+
+def _read_award(path: str) -> bytes:
+    """A single award file's bytes, no more than ``MAX_AWARD_BYTES + 1`` of them (as
+    :func:`generator.awards.read_award_file` reads), with plain system calls: a file object per award costs
+    more than reading it."""
     fd = os.open(path, os.O_RDONLY)
     try:
-        data = os.read(fd, _READ_SIZE)
-        if len(data) < _READ_SIZE:
-            return data  # a short read of a regular file is its end
-        chunks = [data]
-        while chunk := os.read(fd, _READ_SIZE):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        # One call: a regular file's read is short only at its end, and a full one is enough to be refused.
+        return os.read(fd, MAX_AWARD_BYTES + 1)
     finally:
         os.close(fd)
-
-
-_READ_SIZE = 128 * 1024
 
 
 def unit_sources(root: Path, unit: Unit) -> Iterator[AwardSource]:

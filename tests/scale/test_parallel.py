@@ -154,3 +154,25 @@ def test_a_workers_error_is_raised_in_the_parent_and_no_worker_is_left(
     next(outcomes)
     outcomes.close()
     assert multiprocessing.active_children() == []
+
+
+def test_oversized_awards_are_read_as_the_serial_reader_reads_them(tmp_path: Path) -> None:
+    """An award file or batch line over the bound is never held whole by a worker or the planner: each reads
+    at most MAX_AWARD_BYTES + 1 of it, the same text the serial reader gives (so the same refusal)."""
+    from generator.awards import MAX_AWARD_BYTES
+
+    awards = tmp_path / "registry" / "issuers" / "x" / "awards" / "2025"
+    (awards / "ab").mkdir(parents=True)
+    (awards / "ab" / ("ab" + "0" * 62 + ".json")).write_text('{"big": "' + "é" * 150_000 + '"}')
+    (awards / "batches").mkdir()
+    lines = ['{"n": 1}', '{"n": "' + "x" * 300_000 + '"}', "", '{"n": 3}', '{"n": "' + "y" * 100_000 + '"}']
+    lines.append('{"n": "' + "z" * 2_000_000 + '"}')  # the last line, with no line end
+    (awards / "batches" / "b.jsonl").write_text("\n".join(lines))
+    expected = [(s.path, s.line, s.text) for s in iter_awards(tmp_path)]
+    assert [len(text.encode("utf-8", "surrogateescape")) for *_, text in expected] == [
+        MAX_AWARD_BYTES + 1, 8, MAX_AWARD_BYTES + 1, 8, MAX_AWARD_BYTES + 1, MAX_AWARD_BYTES + 1
+    ]  # fmt: skip
+    for size in (1, 50, 3000, 200_000, parallel.UNIT_BYTES, 10**6, 10**8):
+        units = list(parallel.plan_units(tmp_path, unit_bytes=size))
+        got = [(s.path, s.line, s.text) for unit in units for s in parallel.unit_sources(tmp_path, unit)]
+        assert got == expected, size
