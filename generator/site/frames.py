@@ -151,7 +151,6 @@ class Frame:
         return "".join(out)
 
 
-
 #: Below this many framed pages, all are written in the building process.
 PARALLEL_PAGES = 400
 _STATE: dict[str, Any] = {}
@@ -180,5 +179,7 @@ def _write_share(share: int, shares: int) -> int:
     site_dir: Path = _STATE["site_dir"]
     for frame, page in tasks[share::shares]:
         # Encoded as mkdocs encodes the pages it writes.
-        write_staged(site_dir / page.path / "index.html", frame.render(page).encode("utf-8", errors="xmlcharrefreplace"))
+        write_staged(
+            site_dir / page.path / "index.html", frame.render(page).encode("utf-8", errors="xmlcharrefreplace")
+        )
     return len(tasks[share::shares])

@@ -7,13 +7,12 @@ generated pages (outside the navigation tree) and the site's static assets.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import datetime as dt
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from mkdocs.config import config_options

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,11 +38,10 @@ from generator.models.endorsement import EndorsementKind
 from generator.publish.site import _endorsement_files
 from generator.publish.verifydata import write_verification_data
 from generator.registry import Registry
-from tests.conftest import REPO, make_registry
+from tests.conftest import make_registry
+from tests.site.node_runner import NODE, NodeRunner
 from tests.test_endorsements import add_endorser
 
-ASSETS = REPO / "generator" / "site" / "assets" / "verify"
-NODE = shutil.which("node")
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
 SITE = "https://site.test/"
 CREDENTIAL = "acme-academy/sql-basics"
@@ -86,30 +83,16 @@ for await (const line of createInterface({ input: process.stdin })) {
 """
 
 
-class Node:
+class Node(NodeRunner):
     def __init__(self, workdir: Path, site: Path) -> None:
-        shutil.copytree(ASSETS, workdir / "verify")
-        (workdir / "package.json").write_text('{"type": "module"}\n')
-        (workdir / "runner.js").write_text(RUNNER)
-        assert NODE is not None
-        self.proc = subprocess.Popen(
-            [NODE, "runner.js", str(site)],
-            cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-        )  # fmt: skip
+        super().__init__(workdir, RUNNER, str(site))
+
+    def error_of(self, reply: dict[str, Any]) -> str | None:
+        return str(reply["reason"]) if reply["state"] == "error" else None
 
     def check(self, file: str, digest: str, now: dt.datetime) -> tuple[str, str]:
-        assert self.proc.stdin is not None
-        assert self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps({"file": file, "hash": digest, "now": now.isoformat()}) + "\n")
-        self.proc.stdin.flush()
-        reply = json.loads(self.proc.stdout.readline())
-        assert reply["state"] != "error", reply["reason"]
+        reply = self.ask(file=file, hash=digest, now=now.isoformat())
         return reply["state"], reply["reason"]
-
-    def close(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        self.proc.wait(timeout=10)
 
 
 class Corpus:

@@ -16,9 +16,7 @@ import copy
 import datetime as dt
 import gzip
 import json
-import shutil
 import struct
-import subprocess
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,9 +40,8 @@ from generator.verify import Verifier
 from tests.conftest import Signer, set_at
 
 # The harness's Node verifier and signed scenarios, as fixtures (their parameters shadow these names: F811).
+from tests.site.node_runner import NODE, NodeRunner
 from tests.site.test_verify_js import (  # noqa: F401
-    ASSETS,
-    NODE,
     NOW,
     Node,
     _ask,
@@ -87,33 +84,19 @@ for await (const line of createInterface({ input: process.stdin })) {
 """
 
 
-class Values:
+class Values(NodeRunner):
     def __init__(self, workdir: Path) -> None:
-        shutil.copytree(ASSETS, workdir / "verify")
-        (workdir / "package.json").write_text('{"type": "module"}\n')
-        (workdir / "runner.js").write_text(RUNNER)
-        assert NODE is not None
-        self.proc = subprocess.Popen(
-            [NODE, "runner.js"], cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
-        )
+        super().__init__(workdir, RUNNER)
 
-    def ask(self, **request: Any) -> dict[str, Any]:
-        assert self.proc.stdin is not None
-        assert self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps(request) + "\n")
-        self.proc.stdin.flush()
-        reply: dict[str, Any] = json.loads(self.proc.stdout.readline())
-        assert "error" not in reply or "ok" in reply, reply.get("error")
-        return reply
+    def error_of(self, reply: dict[str, Any]) -> str | None:
+        return str(reply["error"]) if "error" in reply and "ok" not in reply else None
 
 
 @pytest.fixture(scope="module")
 def values(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Values]:
     runner = Values(tmp_path_factory.mktemp("values-js"))
     yield runner
-    assert runner.proc.stdin is not None
-    runner.proc.stdin.close()
-    runner.proc.wait(timeout=10)
+    runner.close()
 
 
 # --- date-times ------------------------------------------------------------------------------------------------

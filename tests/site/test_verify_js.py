@@ -20,7 +20,6 @@ import datetime as dt
 import gzip
 import json
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,10 +29,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import layout
+from generator._internal.source import SourceError, parse_json
 from generator.awarding.keys import SigningKey
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
-from generator._internal.source import SourceError, parse_json
 from generator.awards import award_hash, iter_awards
 from generator.crypto import ed25519
 from generator.crypto.jcs import canonicalize
@@ -56,9 +55,8 @@ from generator.registry import Registry
 from generator.verify import Verifier
 from generator.verify.policies import default_policies
 from tests.conftest import CONFORMANCE, EPOCH, REPO, Signer, set_at
+from tests.site.node_runner import NODE, NodeRunner
 
-ASSETS = REPO / "generator" / "site" / "assets" / "verify"
-NODE = shutil.which("node")
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -118,29 +116,9 @@ for await (const line of lines) {
 """
 
 
-class Node:
+class Node(NodeRunner):
     def __init__(self, workdir: Path) -> None:
-        shutil.copytree(ASSETS, workdir / "verify")
-        (workdir / "package.json").write_text('{"type": "module"}\n')
-        (workdir / "runner.js").write_text(RUNNER)
-        assert NODE is not None
-        self.proc = subprocess.Popen(
-            [NODE, "runner.js"], cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
-        )
-
-    def ask(self, **request: Any) -> dict[str, Any]:
-        assert self.proc.stdin is not None
-        assert self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps(request) + "\n")
-        self.proc.stdin.flush()
-        reply: dict[str, Any] = json.loads(self.proc.stdout.readline())
-        assert reply.get("kind") != "error", reply.get("error")
-        return reply
-
-    def close(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        self.proc.wait(timeout=10)
+        super().__init__(workdir, RUNNER)
 
 
 @pytest.fixture(scope="module")
@@ -479,9 +457,7 @@ def test_an_altered_shard_entry_is_not_the_award(node: Node, scenarios: dict[str
     assert reply["checks"]["hash"][0] == "failed"
 
 
-def test_a_host_that_decompresses_the_files_itself_still_serves_the_page(
-    node: Node, scenarios: dict[str, Any]
-) -> None:
+def test_a_host_that_decompresses_the_files_itself_still_serves_the_page(node: Node, scenarios: dict[str, Any]) -> None:
     """A host (or CDN) that sends ``.json.gz`` files with ``Content-Encoding: gzip`` has the browser hand the
     page the JSON itself: the page reads it as such."""
     site = scenarios["site"]
@@ -528,7 +504,8 @@ def test_a_malformed_template_is_refused_by_both_readers(node: Node, scenarios: 
     template = read_gzip_json(_shard(site, digest))["awards"][digest]["t"]
     _edit_json(site / "verify" / "templates" / f"{template}.json.gz", lambda d: d["holes"].append(hole))
     reply = _ask(node, site, hash=digest)
-    assert reply["kind"] == "data error" and "cannot be rebuilt" in reply["error"], reply
+    assert reply["kind"] == "data error", reply
+    assert "cannot be rebuilt" in reply["error"], reply
     with pytest.raises(TemplateError):
         read_entry(site / "verify", digest)
 
@@ -550,7 +527,9 @@ def test_the_log_record_passes_through_unchanged(node: Node, scenarios: dict[str
     write_verification_data(scenarios["registry"], site, now=NOW, log_records=records)
     for digest, record in records.items():
         entry = read_entry(site / "verify", digest)
-        assert entry is not None and entry["log"] == record and "log" not in entry["award"]
+        assert entry is not None
+        assert entry["log"] == record
+        assert "log" not in entry["award"]
         assert node.ask(op="entry", root=str(site) + "/", hash=digest)["entry"]["log"] == record
     others = _lean_and_full(site)
     assert all("log" not in (read_entry(site / "verify", d) or {}) for d in others.values() if d not in records)
@@ -568,7 +547,7 @@ _times = st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(9
     index=st.integers(min_value=0, max_value=10**9).map(str) | st.text(max_size=8),
     proof=st.text(max_size=100),
 )
-def test_the_page_rebuilds_what_the_writer_splits(  # noqa: PLR0913
+def test_the_page_rebuilds_what_the_writer_splits(
     node: Node, when: str, until: str, uuid: str, digest: str, index: str, proof: str
 ) -> None:
     """Any strings in the varying places: the writer's template and values (with their compact codecs, where
