@@ -13,7 +13,6 @@ import base64
 import gzip
 import json
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +24,9 @@ from generator.tlog import merkle
 from generator.tlog.tiles import TileSource, append, tile_path
 from generator.transparency.publish import award_entry_text, publish_log
 from generator.transparency.witness import add_cosignatures, witness_log
+from tests.site.node_runner import NODE, NodeRunner
 from tests.transparency.conftest import LogRepo, commit_all, git, plant_award, serve_log
 
-ASSETS = Path(__file__).resolve().parents[2] / "generator" / "site" / "assets"  # the files the page loads
-NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 RUNNER = r"""
@@ -92,27 +90,15 @@ for await (const line of rl) {
 """
 
 
-class Node:
+class Node(NodeRunner):
     def __init__(self, workdir: Path) -> None:
-        shutil.copytree(ASSETS / "verify", workdir / "verify")
-        (workdir / "runner.mjs").write_text(RUNNER)
-        self.proc = subprocess.Popen(
-            [str(NODE), str(workdir / "runner.mjs")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
+        super().__init__(workdir, RUNNER)
+
+    def error_of(self, reply: dict[str, Any]) -> str | None:
+        return str(reply["error"]) if "error" in reply else None
 
     def __call__(self, **request: Any) -> dict[str, Any]:
-        assert self.proc.stdin is not None
-        assert self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps(request) + "\n")
-        self.proc.stdin.flush()
-        answer: dict[str, Any] = json.loads(self.proc.stdout.readline())
-        assert "error" not in answer, answer.get("error")
-        return answer
-
-    def close(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        self.proc.wait(timeout=10)
+        return self.ask(**request)
 
 
 @pytest.fixture(scope="module")
