@@ -252,8 +252,11 @@ class AwardChecker:
             return None
         if not verify_proof(data, jcs, key.public, jcs_document=unsecured):
             return None
-        facts = self.registry.credential_ref(data), epoch_micros(data.get("validUntil"))
-        return AwardOutcome(path, line, digest, folder_issuer, status_list, status_index, (), *facts)
+        return AwardOutcome(path, line, digest, folder_issuer, status_list, status_index, (), *self._site_facts(data))
+
+    def _site_facts(self, data: dict[str, Any]) -> tuple[str | None, int | None]:
+        """What the site counts of an award (:attr:`AwardOutcome.credential`, :attr:`AwardOutcome.valid_until`)."""
+        return self.registry.credential_ref(data), epoch_micros(data.get("validUntil"))
 
     def _full(
         self, source: AwardSource, folder_issuer: str | None, source_digest: str | None, known: str | None
@@ -328,10 +331,25 @@ class AwardChecker:
                     code="award.status-list",
                 )
             )
-        facts = self.registry.credential_ref(data), epoch_micros(data.get("validUntil"))
         return AwardOutcome(
-            source.path, source.line, digest, folder_issuer, status_list, status_index, tuple(problems), *facts
+            source.path,
+            source.line,
+            digest,
+            folder_issuer,
+            status_list,
+            status_index,
+            tuple(problems),
+            *self._site_facts(data),
         )
+
+
+def _intern(ids: dict[Any, int], values: list[Any], value: Any) -> int:
+    """``value``'s number in ``values`` (appended the first time): a repeated string stored once."""
+    number = ids.get(value)
+    if number is None:
+        number = ids[value] = len(values)
+        values.append(value)
+    return number
 
 
 def _profile_statement(kind: str, source_digest: str) -> str:
@@ -376,9 +394,10 @@ def _status_slot(registry: Registry, issuer: str | None, entry: Any) -> tuple[in
 
 # A status slot (list number, index) packs into one int; an award's location into another. Together they make
 # one dict value per award: a few hundred bytes per award in all, whatever the registry's size.
-_NO_SLOT = (1 << 48) - 1
-_LOC_BITS = 64
 _SLOT_BITS = 48
+_SLOT_MASK = (1 << _SLOT_BITS) - 1
+_NO_SLOT = _SLOT_MASK  # the largest slot: (list 65535, index 2**32 - 1) is never a real one
+_LOC_BITS = 64
 #: Above slot and location: what the site counts (the credential, ``validUntil``), ``until << 32 | credential``.
 _FACTS_SHIFT = _LOC_BITS + _SLOT_BITS
 #: ``validUntil`` in microseconds since 1970 plus this (0: none); it covers years 1 to 9999.
@@ -407,19 +426,15 @@ class AwardIndex:
         """issuer → slot → the hash of the award that holds it."""
         self._paths: list[str] = []
         self._path_ids: dict[str, int] = {}
-        self._credentials: list[str] = []
-        """The credentials awards count towards (ids from 1; 0: none)."""
-        self._credential_ids: dict[str, int] = {}
+        self._credentials: list[str | None] = [None]
+        """The credentials awards count towards, by id (0: none)."""
+        self._credential_ids: dict[str | None, int] = {None: 0}
 
     def _location(self, path: str, line: int | None, digest: bytes) -> int:
         # Single files named after their hash are stored as their folder; anything else by its full path.
         explicit = line is not None or not path.endswith(f"/{digest.hex()}.json")
         stored = path if explicit else path.rpartition("/")[0]
-        path_id = self._path_ids.get(stored)
-        if path_id is None:
-            path_id = self._path_ids[stored] = len(self._paths)
-            self._paths.append(stored)
-        return path_id << 33 | (line or 0) << 1 | explicit
+        return _intern(self._path_ids, self._paths, stored) << 33 | (line or 0) << 1 | explicit
 
     def _where(self, digest: bytes, value: int) -> str:
         location = value & ((1 << _LOC_BITS) - 1)
@@ -467,12 +482,7 @@ class AwardIndex:
             slots[slot] = digest
 
     def _facts(self, outcome: AwardOutcome) -> int:
-        credential = 0
-        if outcome.credential is not None:
-            credential = self._credential_ids.get(outcome.credential, 0)
-            if not credential:
-                self._credentials.append(outcome.credential)
-                credential = self._credential_ids[outcome.credential] = len(self._credentials)
+        credential = _intern(self._credential_ids, self._credentials, outcome.credential)
         until = 0 if outcome.valid_until is None else outcome.valid_until + _UNTIL_OFFSET
         return until << 32 | credential
 
@@ -487,7 +497,7 @@ class AwardIndex:
                 yield (
                     issuer,
                     digest.hex(),
-                    credentials[credential - 1] if credential else None,
+                    credentials[credential],
                     until - _UNTIL_OFFSET if until else None,
                 )
 
@@ -500,7 +510,7 @@ class AwardIndex:
         value = self._awards.get(issuer, {}).get(key)
         if value is None:
             return None
-        slot = (value >> _LOC_BITS) & _NO_SLOT
+        slot = (value >> _LOC_BITS) & _SLOT_MASK
         where = self._where(key, value)
         return (None, None, where) if slot == _NO_SLOT else (slot >> 32, slot & 0xFFFFFFFF, where)
 
