@@ -252,7 +252,7 @@ def _reference_dumps(obj: Any) -> bytes:
     return out
 
 
-def _fast_path_is_exact(obj: Any) -> bool:
-    """True if ``json.dumps`` (so orjson) gives RFC 8785's bytes for ``obj``: no floats, and the conditions of
-    :mod:`generator._internal.plainjson`, which holds the one copy of that rule."""
-    return orjson_writes_as_json(obj)
+#: True if ``json.dumps`` (so orjson) gives RFC 8785's bytes for a value: no floats, and the conditions of
+#: :mod:`generator._internal.plainjson`, which holds the one copy of that rule (bound directly: it runs for
+#: every member :func:`canonicalize` serializes, and a wrapper would add a call to each).
+_fast_path_is_exact = orjson_writes_as_json
