@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator._internal.files import write_text_atomic
+from generator._internal.files import write_staged, write_text_atomic
 from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
 from generator.tlog import merkle
@@ -230,20 +230,12 @@ def copy_log(
             if entry.kind in KEY_RETIRED:
                 keys[entry.path].append((number, raw.decode()))
 
-    made: set[Path] = set()
-
-    def write(path: Path, data: bytes) -> None:  # thousands of files: each folder made once, plain writes
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(data)
-
-    def sink(rel: str, data: bytes) -> None:
+    def sink(rel: str, data: bytes) -> None:  # thousands of files into staging folders: plain writes
         tile = rel.startswith(f"{TILES_DIR}/")
         if tiles_dest is not None and (tile or rel in ("checkpoint", "vkey")):
-            write(tiles_dest / rel, data)
+            write_staged(tiles_dest / rel, data)
         if tiles_dest is None or not tile:
-            write(dest / rel, data)
+            write_staged(dest / rel, data)
 
     tiles = log.audit_files(visit, sink)
     sink("checkpoint", log.note.encode())  # the note as verified
