@@ -3,16 +3,24 @@ the peak memory of a full check (measured at two sizes, extrapolated to a millio
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
+import itertools
 import multiprocessing
 import os
 import secrets
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nacl.signing
+import orjson
 
 from benchmarks._common import Figure, Run, Workspace, credreg, median, require_ok
+from generator.crypto.multibase import b58decode
+from generator.verify.parallel import plan_units, unit_awards
 
 GOAL_RATIO = 0.8
 GOAL_RSS_MB = 1536.0
@@ -42,6 +50,61 @@ def raw_verify_rate(cores: int, seconds: float = 3.0) -> tuple[float, float]:
     per_core = median([n / cpu for n, cpu in results if cpu > 0])
     aggregate = sum(n for n, _ in results) / wall
     return per_core, aggregate
+
+
+def library_floor(root: Path, *, sample: int = 20_000, rounds: int = 3) -> tuple[float, int]:
+    """CPU µs per award of the library calls alone that a warm check of one award cannot avoid
+    (:func:`floor_award`), on the registry's own awards (best of ``rounds``), and how many awards were timed.
+
+    A check that did everything else in no time would cost this, so ``raw verify µs / floor µs`` is the highest
+    ratio a check built on these libraries can reach on one core."""
+    awards = [raw for unit in plan_units(root) for _, _, raw in unit_awards(root, unit)]
+    if not awards:
+        raise RuntimeError(f"no awards under {root}")
+    awards = list(itertools.islice(itertools.cycle(awards), sample))
+    key = nacl.signing.SigningKey.generate()
+    signed = key.sign(os.urandom(64))
+    verify = functools.partial(key.verify_key.verify, signed)
+    mac = hmac.new(secrets.token_bytes(16), digestmod="sha256")
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for raw in awards:
+            floor_award(raw, mac, verify)
+        best = min(best, time.process_time() - start)
+    return best / len(awards) * 1e6, len(awards)
+
+
+def floor_award(raw: bytes, mac: hmac.HMAC, verify: Callable[[], object]) -> tuple[str, bytes, bytes]:
+    """The library calls a warm check makes for one award of the registry's usual shape, and nothing else:
+
+    SHA-256 of its bytes (the cache's key), the HMAC-SHA256 tags of the two cache statements it looks up
+    (well-formed bytes; RDFC proof verified), the orjson parse, the sorted orjson serializations of the award
+    (its hash) and of the award without ``proof`` and the proof configuration (what the JCS proof signs), three
+    SHA-256, the base58 decode of the signature, and ``verify`` (the raw rate's own call).
+
+    Returns the award hash, the 64 bytes the JCS proof signs and the signature, so that a test can hold them
+    equal to the check's own: the floor must do the check's work, not less. (Only where the award has no
+    float: orjson writes ``3.0`` where RFC 8785 writes ``3``, and the check's exact path costs more, so there
+    the floor is lower than any check and the ceiling stays an upper bound.)"""
+    digest = hashlib.sha256(raw).digest()
+    for kind in (b"profile", b"rdfc"):
+        tag = mac.copy()
+        tag.update(kind + digest)
+        tag.digest()
+    award = orjson.loads(raw)
+    award_hash = hashlib.sha256(orjson.dumps(award, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    unsecured = {k: v for k, v in award.items() if k != "proof"}
+    proof = award["proof"][-1]
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config["@context"] = award["@context"]
+    signs = (
+        hashlib.sha256(orjson.dumps(config, option=orjson.OPT_SORT_KEYS)).digest()
+        + hashlib.sha256(orjson.dumps(unsecured, option=orjson.OPT_SORT_KEYS)).digest()
+    )
+    signature = b58decode(proof["proofValue"][1:])
+    verify()
+    return award_hash, signs, signature
 
 
 def cache_env(cache: Path) -> dict[str, str]:
@@ -78,6 +141,8 @@ def measure(ws: Workspace, *, large: int, medium: int, cores: int) -> tuple[Figu
         if name == "large":
             per_core = median([r[0] for r in raw])
             aggregate = median([r[1] for r in raw])
+            floor_us, floor_sample = library_floor(made.root)
+            ws.log(f"  library floor: {floor_us:.1f} µs of CPU per award ({floor_sample} awards)")
     rate = large / runs["large"]["warm"].seconds
     baseline = per_core * cores
     check = Figure(
@@ -103,10 +168,18 @@ def measure(ws: Workspace, *, large: int, medium: int, cores: int) -> tuple[Figu
         "ratio_vs_measured_all_cores": round(rate / aggregate, 3),
         "check_cpu_us_per_award": round(runs["large"]["warm"].cpu_seconds / large * 1e6, 1),
         "raw_verify_us": round(1e6 / per_core, 1),
+        "library_floor_us_per_award": round(floor_us, 1),
+        "library_floor_sample": floor_sample,
+        "ceiling_ratio_one_core": round(1e6 / per_core / floor_us, 3),
     }
     check.notes.append(
         "whole `credreg check` process (load, validate, every award, revocations, status lists, schemas) "
         "divided into the award count; raw rate measured in the same run, before and after, median"
+    )
+    check.notes.append(
+        "ceiling_ratio_one_core: raw verify µs / the library floor (the parse, serialization, hash, HMAC, base58 and "
+        "verify calls one award needs, with no rule applied, timed on the registry's awards): the best ratio any "
+        "check built on these libraries could reach, before process start-up and the cross-award rules"
     )
 
     memory = _memory_figure(runs, large=large, medium=medium)
