@@ -26,6 +26,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from generator import layout
 from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import Progress
 from generator.awards import MAX_AWARD_BYTES, AwardSource, iter_award_names
@@ -72,7 +73,8 @@ def plan_units(root: Path, *, unit_bytes: int | None = None) -> Iterator[Unit]:
     unit_bytes = UNIT_BYTES if unit_bytes is None else unit_bytes
     singles: list[str] = []
     size = 0
-    prefix = len(str(root).rstrip("/")) + 1
+    # The walk's paths start as ``root / ISSUERS_DIR`` prints: "registry/…" for Path("."), "/x/registry/…" for "/x".
+    prefix = len(str(root / layout.ISSUERS_DIR)) - len(layout.ISSUERS_DIR)
     for dirpath, filename in iter_award_names(root):
         full = f"{dirpath}/{filename}"
         rel = full[prefix:]  # the walk starts at root: no need to resolve links

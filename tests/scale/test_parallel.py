@@ -94,6 +94,21 @@ def test_units_cover_a_batch_exactly(busy: Signer) -> None:
     assert any(u.batch and u.first_line > 1 for u in parallel.plan_units(root, unit_bytes=3000))
 
 
+@pytest.mark.parametrize("spelling", [".", "./", "{name}", "./{name}/", "{name}/../{name}"])
+def test_a_registry_named_by_a_relative_path_is_checked_as_by_its_absolute_path(
+    busy: Signer, monkeypatch: pytest.MonkeyPatch, spelling: str
+) -> None:
+    # The planner cut each walked path at the length of the root's spelling: from ".", "registry/…" became
+    # "gistry/…" and the check failed on a file that does not exist.
+    absolute = run_check(busy.root, CheckOptions(progress=False, jobs=1, cache=False))
+    monkeypatch.chdir(busy.root.parent if "{name}" in spelling else busy.root)
+    root = Path(spelling.format(name=busy.root.name))
+    assert [u.paths for u in parallel.plan_units(root)] == [u.paths for u in parallel.plan_units(busy.root)]
+    relative = run_check(root, CheckOptions(progress=False, jobs=1, cache=False))
+    assert [str(p) for p in relative.problems.sorted()] == [str(p) for p in absolute.problems.sorted()]
+    assert relative.counts == absolute.counts
+
+
 def test_a_batch_without_a_final_newline_and_with_blank_lines(tmp_path: Path) -> None:
     folder = tmp_path / "registry" / "issuers" / "x" / "awards" / "2025" / "batches"
     folder.mkdir(parents=True)
