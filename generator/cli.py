@@ -60,7 +60,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         extra = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
         print(f"credreg check: {verdict}{extra} ({counted})", file=sys.stderr)
     if args.summary and report.summary_markdown:
-        with Path(args.summary).open("a", encoding="utf-8") as fh:
+        # A path that is not UTF-8 (Git hands it over surrogate-escaped) is written as the terminal shows it.
+        with Path(args.summary).open("a", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(report.summary_markdown)
     return 0 if report else 1
 
