@@ -38,6 +38,7 @@ __all__ = [
     "award_at",
     "award_signatures",
     "awards_citing",
+    "existing_awards",
     "existing_status_slots",
     "is_same_award",
     "single_award_path",
@@ -84,6 +85,14 @@ def _loads(raw: bytes) -> Any:
         return parse_award_text(raw.decode("utf-8", "surrogateescape"), "", strict=False).data
     except SourceError:
         return None
+
+
+def existing_awards(root: Path, issuer: str) -> Iterator[tuple[str, str, Any]]:
+    """(file, where, data) of every award of ``issuer`` in the working tree, read leniently (``data`` is
+    ``None`` for one that does not parse: it was reported when it was added)."""
+    for path, rel in _award_files(root, issuer):
+        for where, raw in _items(path, rel):
+            yield rel, where, _loads(raw)
 
 
 def _slot_by_json(raw: bytes, prefix: str) -> tuple[int, int] | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Problem, ProblemList, UsageError
+from generator.governance.awarded import check_awarded_records
 from generator.governance.context import PullRequest
 from generator.governance.filetypes import check_file_kinds
 from generator.governance.git import WorkingTreeChange
@@ -107,6 +108,7 @@ def check_pull_request(
     revocations = 0
     if registry is not None:
         new = check_new_awards(pr, problems)
+        check_awarded_records(pr, problems)
         revocations = check_revocations_and_lists(pr, new, problems)
         from generator.governance.endorsements import check_new_endorsements
 

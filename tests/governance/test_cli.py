@@ -23,7 +23,7 @@ def credreg(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_refused_pull_request_in_github_format_with_a_summary(repo: Repo, tmp_path: Path) -> None:
-    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     award = next(p for p in repo.files(f"registry/issuers/{BETA}/awards/*/*/*.json"))
     repo.path(award).unlink()
     summary = tmp_path / "summary.md"
@@ -58,7 +58,7 @@ def test_a_summary_names_a_path_that_is_not_utf8_as_the_terminal_shows_it(repo: 
 
 
 def test_json_format_names_codes(repo: Repo) -> None:
-    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     done = credreg(repo, "check", "--base", "HEAD", "--actor", "nobody", "--format", "json")
     assert done.returncode == 1
     report = json.loads(done.stdout)

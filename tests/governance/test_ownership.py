@@ -29,7 +29,7 @@ def test_an_issuers_maintainer_may_change_its_files(repo: Repo) -> None:
 
 
 def test_a_maintainer_of_another_issuer_is_refused(repo: Repo) -> None:
-    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     problem = only(repo.check("beta-lead"), "governance.ownership")
     assert problem.location.path == CREDENTIAL
     assert problem.message.startswith(
@@ -50,25 +50,25 @@ def test_registry_level_files_need_a_registry_maintainer(repo: Repo) -> None:
 
 
 def test_a_registry_maintainer_may_change_an_issuers_files(repo: Repo) -> None:
-    repo.edit(BETA_CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    repo.edit(BETA_CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     assert shown(repo.check("reg-admin").problems) == []
 
 
 def test_handles_compare_case_insensitively_with_or_without_at(repo: Repo) -> None:
-    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     assert shown(repo.check("@ACME-Lead").problems) == []
 
 
 def test_an_author_cannot_make_themselves_a_maintainer_in_the_same_change(repo: Repo) -> None:
     repo.edit(f"registry/issuers/{ACME}/issuer.yaml", "  - acme-lead", "  - acme-lead\n  - mallory")
-    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     refused = errors(repo.check("mallory"), "governance.ownership")
     assert {p.location.path for p in refused} == {f"registry/issuers/{ACME}/issuer.yaml", CREDENTIAL}
     assert all("@mallory is not a maintainer of acme-academy" in p.message for p in refused)
 
 
 def test_team_membership_cannot_be_confirmed(repo: Repo) -> None:
-    repo.edit(BETA_CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    repo.edit(BETA_CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     problem = only(repo.check("carol"), "governance.ownership")
     assert problem.location.path == BETA_CREDENTIAL
     assert "only its maintainers (@beta-lead, @beta-org/reviewers, as listed before this change)" in problem.message
@@ -141,7 +141,7 @@ def test_codeowners_follows_the_maintainers_but_is_never_edited_by_hand(repo: Re
 @pytest.mark.parametrize("actor", [None, "", "  ", "@"])
 def test_without_an_actor_the_pull_request_check_refuses_to_run(repo: Repo, actor: str | None) -> None:
     # Once, no actor meant "ownership not checked" and a change to another issuer's files passed.
-    repo.edit(CREDENTIAL, "name: SQL Basics", "name: SQL Fundamentals")
+    repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     with pytest.raises(UsageError, match="needs --actor HANDLE"):
         repo.check(actor)
     with pytest.raises(UsageError, match="needs --actor HANDLE"):

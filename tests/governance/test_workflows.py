@@ -221,7 +221,11 @@ def test_a_pull_request_that_edits_the_checker_is_judged_by_the_base_checker(rep
     base_sha = commit_all(repo.root, "the toolkit")
     repo.git("checkout", "-q", "-b", "pr")
     repo.write("generator/__main__.py", "raise SystemExit(0)  # every check passes\n")
-    repo.edit(f"registry/issuers/{ACME}/credentials/sql-basics.yaml", "name: SQL Basics", "name: SQL Mastery")
+    repo.edit(
+        f"registry/issuers/{ACME}/credentials/sql-basics.yaml",
+        "summary: Query relational data with SQL.",
+        "summary: Query SQL.",
+    )
     commit_all(repo.root, "a pull request by beta-lead")
     repo.git("checkout", "-q", "-b", "merged", base_sha)
     repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request", "pr")

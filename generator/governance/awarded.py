@@ -1,0 +1,145 @@
+"""What earlier awards carry: a change to the records they must match is refused when one would stop matching.
+
+Every award carries its issuer's profile and its credential's achievement, and must match what the registry's
+records build from them (:mod:`generator.verify.records`). The pull-request check verifies only what a change
+adds, so without this rule an edit of ``issuer.yaml`` (a new website) or of an awarded definition (a new name,
+a new description without a new ``version``) passed, and the full check of the next build then refused every
+earlier award: nothing could be published until the edit was undone.
+
+Here, for each issuer whose ``issuer.yaml`` or credential definitions the change modifies, the awards the
+registry already holds are compared with the changed records through the full check's own rules
+(:meth:`RegistryLookups.issuer_problems`, :func:`credential_problem`), and the change is refused on the file
+and field that broke them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import layout
+from generator._internal.source import Document
+from generator.errors import ProblemList
+from generator.governance.context import PullRequest
+from generator.governance.existing import existing_awards
+from generator.governance.git import ChangeStatus
+from generator.governance.history import _yaml, _yaml_doc
+from generator.layout import PathKind
+from generator.registry import Registry
+from generator.verify.policies import RegistryLookups, credential_problem
+
+__all__ = ["check_awarded_records"]
+
+CODE = "governance.awarded-records"
+
+
+@dataclass
+class _Broken:
+    """The earlier awards a changed file would invalidate."""
+
+    count: int = 0
+    first: list[tuple[str, str]] = field(default_factory=list)
+    """(where, why) of the first few."""
+    last: str = ""
+
+    def add(self, where: str, why: str) -> None:
+        if where == self.last:  # an award that breaks two ways (its issuer and its achievement's creator) once
+            return
+        self.last = where
+        self.count += 1
+        if len(self.first) < 3:
+            self.first.append((where, why))
+
+
+def check_awarded_records(pr: PullRequest, problems: ProblemList) -> None:
+    """Refuse a change to an issuer profile or credential definition that an award already held would no
+    longer match (see the module's documentation)."""
+    registry = pr.registry
+    if registry is None:
+        return
+    changed: dict[str, str] = {}  # path of a modified record file → its issuer
+    for change in pr.changes:
+        role = change.role
+        modified = change.status is ChangeStatus.MODIFIED and role.kind in (PathKind.ISSUER, PathKind.CREDENTIAL)
+        if modified and role.issuer is not None and role.issuer in registry.issuers:
+            changed[change.path] = role.issuer
+    if not changed:
+        return
+    added = {c.path for c in pr.changes if c.status is not ChangeStatus.MODIFIED}
+    lookups = RegistryLookups.of(registry)
+    broken: dict[str, _Broken] = {}
+    for issuer in sorted(set(changed.values())):
+        issuer_file = _issuer_file(registry, issuer)
+        for where, data in _held_awards(registry, issuer, added):
+            for path, why in _mismatches(registry, lookups, issuer, data):
+                # A definition's achievement embeds the issuer's profile: when only issuer.yaml changed, that
+                # is where the award broke.
+                path = path if path in changed else issuer_file
+                if path in changed:
+                    broken.setdefault(path, _Broken()).add(where, why)
+    for path, found in broken.items():
+        _refuse(pr, path, found, problems)
+
+
+def _held_awards(registry: Registry, issuer: str, added: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, data) of the awards of ``issuer`` the base already held (not the files this change adds)."""
+    for rel, where, data in existing_awards(registry.root, issuer):
+        if rel not in added and isinstance(data, dict):
+            yield where, data
+
+
+def _mismatches(
+    registry: Registry, lookups: RegistryLookups, issuer: str, data: dict[str, Any]
+) -> Iterator[tuple[str, str]]:
+    """(record file, why) for each record of ``issuer`` that the award ``data`` no longer matches."""
+    record = registry.issuers[issuer]
+    if data.get("issuer") is not None:
+        reasons = lookups.issuer_problems(record, data.get("issuer"))
+        if reasons:
+            yield _issuer_file(registry, issuer), reasons[0]
+    subject = data.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    achievement_id = achievement.get("id") if isinstance(achievement, dict) else None
+    slug = lookups.slug_of(record, achievement_id)
+    if slug is None or not isinstance(achievement_id, str):
+        return  # a deleted or renamed definition: the history rules refuse that
+    expected = lookups.achievements[achievement_id]
+    why = credential_problem(record, slug, achievement, data, expected, whole=lookups.canonical_of(expected))
+    if why is not None:
+        yield layout.relpath(registry.root, layout.credential_path(registry.root, issuer, slug)), why
+
+
+def _issuer_file(registry: Registry, issuer: str) -> str:
+    return layout.relpath(registry.root, layout.issuer_dir(registry.root, issuer) / "issuer.yaml")
+
+
+def _changed_fields(pr: PullRequest, path: str) -> tuple[Document | None, list[str]]:
+    """The file as it is now, and its top-level fields whose values the change made differ, in its order."""
+    doc = _yaml_doc(pr, path)
+    if doc is None or not isinstance(doc.data, dict):
+        return doc, []
+    before = _yaml(pr.base.read(path), path)
+    return doc, [k for k, v in doc.data.items() if before.get(k) != v] + [k for k in before if k not in doc.data]
+
+
+def _refuse(pr: PullRequest, path: str, found: _Broken, problems: ProblemList) -> None:
+    doc, fields = _changed_fields(pr, path)
+    examples = "; ".join(f"{where}: {why}" for where, why in found.first)
+    more = f" and {found.count - len(found.first)} more" if found.count > len(found.first) else ""
+    kind = layout.classify(path).kind
+    rule = (
+        "an issuer's name, website, email and logo are in every award it has made, so they never change once it "
+        "has awards"
+        if kind is PathKind.ISSUER
+        else "a credential's name, type and issuer never change once it has awards, and its other fields change "
+        "only with a higher `version` (earlier awards keep what their version said)"
+    )
+    message = (
+        f"this change would invalidate {found.count} award{'s' if found.count != 1 else ''} the registry already "
+        f"holds ({examples}{more}): {rule}"
+    )
+    if doc is None or not fields or fields[0] not in doc.data:
+        problems.add(path, message, code=CODE)
+    else:
+        problems.append(doc.problem(fields[:1], message, code=CODE))
