@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import regular_files
+from generator._internal.files import open_regular, regular_files
 from generator._internal.source import Document, SourceError, parse_json
 from generator.crypto.jcs import canonicalize
 from generator.errors import CredregError
@@ -127,19 +127,22 @@ def iter_award_names(root: Path, issuer: str | None = None) -> Iterator[tuple[st
 
 def iter_lines(path: Path, limit: int = MAX_AWARD_BYTES) -> Iterator[tuple[int, str]]:
     """(line number, text) of every non-empty line of a JSON Lines file, streamed. A line over ``limit`` bytes
-    is cut to ``limit + 1`` bytes (so its parser refuses it as too large) and the rest of it skipped."""
-    with path.open("rb") as fh:
+    is cut to ``limit + 1`` bytes (so its parser refuses it as too large) and the rest of it skipped, even when
+    what is kept is blank. Raises :class:`OSError` unless ``path`` is a regular file (not a link at its end: see
+    :func:`~generator._internal.files.open_regular`)."""
+    with open_regular(path) as fh:
         number = 0
         while True:
             raw = fh.readline(limit + 1)
             if not raw:
                 return
             number += 1
-            if len(raw) > limit and not raw.endswith(b"\n"):
+            over = len(raw) > limit and not raw.endswith(b"\n")
+            if over:
                 while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
                     pass
             raw = raw.removesuffix(b"\n")
-            if raw.strip():
+            if over or raw.strip():  # a blank start does not make a line too long to read blank
                 yield number, raw.decode("utf-8", errors="surrogateescape")
 
 
@@ -183,11 +186,12 @@ def _hash_or_none(award: Mapping[str, Any]) -> str | None:
 
 def read_revocations(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, entry) of every line of a revocation log; malformed lines are the check's business."""
-    if not path.is_file():
-        return []
     entries = []
-    for number, line in iter_lines(path):
-        data = _loads(line)
-        if isinstance(data, dict):
-            entries.append((number, data))
+    try:
+        for number, line in iter_lines(path):
+            data = _loads(line)
+            if isinstance(data, dict):
+                entries.append((number, data))
+    except OSError:  # missing, or not a regular file: the layout check says so
+        return []
     return entries

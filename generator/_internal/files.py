@@ -10,7 +10,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -120,6 +120,21 @@ def read_inside(root: Path, rel: str, *, limit: int | None = None) -> bytes:
             return data
     finally:
         os.close(fd)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading when it is a regular file, not through a symbolic link at its end.
+
+    Raises :class:`OSError` for a link (``ELOOP``), a FIFO, a device or a folder, which would block, never end
+    or fail later: ``O_NONBLOCK`` keeps the open itself from waiting on a FIFO."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _open_nofollow(name: str, flags: int, dir_fd: int) -> int:

@@ -20,7 +20,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator import layout
-from generator._internal.source import Document, SourceError, decode_utf8, parse_json, parse_yaml, read_json_file
+from generator._internal.files import read_inside
+from generator._internal.source import (
+    MAX_FILE_BYTES,
+    Document,
+    SourceError,
+    decode_utf8,
+    parse_json,
+    parse_yaml,
+    read_json_file,
+)
 from generator._internal.times import parse_time
 from generator.awards import iter_lines, parse_award_text
 from generator.errors import ProblemList
@@ -63,7 +72,7 @@ def _first_different_line(old: bytes | None, new: bytes) -> int:
 
 def _current(pr: PullRequest, change: Change) -> bytes:
     try:
-        return (pr.root / change.path).read_bytes()
+        return read_inside(pr.root, change.path)  # never through a link, never a FIFO or a device
     except OSError:
         return b""
 
@@ -154,7 +163,7 @@ def _yaml(raw: bytes | None, path: str) -> dict[str, Any]:
 
 def _yaml_doc(pr: PullRequest, path: str) -> Document | None:
     try:
-        return parse_yaml(decode_utf8((pr.root / path).read_bytes(), path), path)
+        return parse_yaml(decode_utf8(read_inside(pr.root, path, limit=MAX_FILE_BYTES), path), path)
     except (OSError, SourceError):
         return None
 
@@ -258,16 +267,19 @@ def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple
     """Every signature by ``method`` in the issuer's awards, revocation log and status lists (working tree)."""
     yield from award_signatures(pr.root, issuer, method)
     log = layout.revocations_path(pr.root, issuer)
-    if log.is_file():
-        for number, line in iter_lines(log):
-            if method in line:
-                try:
-                    entry = parse_award_text(line, "", number, strict=False).data
-                except SourceError:
-                    continue
-                proof = entry.get("proof") if isinstance(entry, dict) else None
-                if isinstance(proof, dict) and proof.get("verificationMethod") == method:
-                    yield f"{layout.relpath(pr.root, log)}:{number}", proof.get("created")
+    try:
+        lines = list(iter_lines(log)) if log.is_file() else []
+    except OSError:  # a link or special file: the layout rules refuse it
+        lines = []
+    for number, line in lines:
+        if method in line:
+            try:
+                entry = parse_award_text(line, "", number, strict=False).data
+            except SourceError:
+                continue
+            proof = entry.get("proof") if isinstance(entry, dict) else None
+            if isinstance(proof, dict) and proof.get("verificationMethod") == method:
+                yield f"{layout.relpath(pr.root, log)}:{number}", proof.get("created")
     for path in sorted((layout.issuer_dir(pr.root, issuer) / "status").glob("*.json")):
         try:
             credential = read_json_file(path, "", max_bytes=MAX_LIST_BYTES).data

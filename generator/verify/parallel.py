@@ -156,7 +156,7 @@ def unit_awards(root: Path, unit: Unit) -> Iterator[tuple[str, int | None, bytes
         else:  # a unit made for one over-long line, or a whole file that may have grown since it was planned
             lines = _bounded_lines(fh, unit.length)
         for number, line in enumerate(lines, start=unit.first_line):
-            if line.strip():
+            if line.strip() or len(line) > MAX_AWARD_BYTES:  # as iter_lines: too long is never blank
                 # Cut as iter_lines cuts: enough for the parser to refuse it, and the very same text.
                 yield unit.batch, number, line if len(line) <= MAX_AWARD_BYTES else line[: MAX_AWARD_BYTES + 1]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -665,13 +666,16 @@ def _judge_revocation(
 
 
 def _revocation_lines(path: Path, rel: str, problems: ProblemList) -> Iterator[tuple[int, Any]]:
-    if not path.exists():
+    if not os.path.lexists(path):
         return
-    for number, text in iter_lines(path):
-        try:
-            yield number, parse_award_text(text, rel, number).data
-        except SourceError as exc:
-            problems.extend(exc.problems)
+    try:
+        for number, text in iter_lines(path):
+            try:
+                yield number, parse_award_text(text, rel, number).data
+            except SourceError as exc:
+                problems.extend(exc.problems)
+    except OSError as exc:  # a link, a folder, a FIFO or a device: never followed, never waited on
+        problems.add(rel, f"the revocation log cannot be read: {exc.strerror}", code="revocation.unreadable")
 
 
 def _check_status_lists(
