@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 Handler = Callable[[argparse.Namespace], int]
-HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+HASH_RE = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 #: A credential given to `credreg verify` may come from elsewhere, with its badge image embedded as a data URI.

@@ -38,9 +38,9 @@ __all__ = ["FORMS", "MAX_BODY", "Converted", "FormError", "convert_form", "issue
 #: A form's body is a few kilobytes; anything near this is not a form.
 MAX_BODY = 65_536
 NO_RESPONSE = "_No response_"
-_HEADING = re.compile(r"^### (?P<label>.*?)\s*$")
+_HEADING = re.compile(r"^### (?P<label>.*?)\s*\Z")
 _HTML = re.compile(r"<\s*[A-Za-z!/?]")
-_HANDLE = re.compile(r"^@?(?P<handle>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})$")
+_HANDLE = re.compile(r"^@?(?P<handle>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})\Z")
 
 #: The two forms: their template file, and the label that marks their issues.
 FORMS = {"issuer": "register-issuer.yml", "credential": "propose-credential.yml"}

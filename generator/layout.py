@@ -72,41 +72,49 @@ class PathRole:
 
 
 _RULES: list[tuple[re.Pattern[str], PathKind]] = [
-    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/issuer\.yaml$"), PathKind.ISSUER),
-    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/credentials/(?P<name>{_SEG})\.yaml$"), PathKind.CREDENTIAL),
+    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/issuer\.yaml\Z"), PathKind.ISSUER),
+    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/credentials/(?P<name>{_SEG})\.yaml\Z"), PathKind.CREDENTIAL),
     (
-        re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/awards/(?:{_SEG}/)*(?P<name>{_SEG})\.jsonl$"),
+        re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/awards/(?:{_SEG}/)*(?P<name>{_SEG})\.jsonl\Z"),
         PathKind.AWARD_BATCH,
     ),
-    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/awards/(?:{_SEG}/)*(?P<name>{_SEG})\.json$"), PathKind.AWARD),
-    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/revocations\.jsonl$"), PathKind.REVOCATIONS),
-    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/status/(?P<name>[0-9]+)\.json$"), PathKind.STATUS_LIST),
+    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/awards/(?:{_SEG}/)*(?P<name>{_SEG})\.json\Z"), PathKind.AWARD),
+    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/revocations\.jsonl\Z"), PathKind.REVOCATIONS),
+    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/status/(?P<name>[0-9]+)\.json\Z"), PathKind.STATUS_LIST),
     (
-        re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/(?:images/{_SEG}|logo)\.(?:png|svg|jpg|jpeg|webp)$"),
+        re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/(?:images/{_SEG}|logo)\.(?:png|svg|jpg|jpeg|webp)\Z"),
         PathKind.ISSUER_ASSET,
     ),
-    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/images/(?P<name>{_SEG})$"), PathKind.ISSUER_ASSET),
-    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/endorsements/(?P<name>{_SEG})\.json$"), PathKind.ENDORSEMENT),
-    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/.+$"), PathKind.ISSUER_OTHER),
+    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/images/(?P<name>{_SEG})\Z"), PathKind.ISSUER_ASSET),
+    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/endorsements/(?P<name>{_SEG})\.json\Z"), PathKind.ENDORSEMENT),
+    (re.compile(rf"^registry/issuers/(?P<issuer>{_SEG})/.+\Z"), PathKind.ISSUER_OTHER),
     # An endorser's paths are owned by the endorser (``issuer`` names the owner: endorsers and issuers share the
     # ``keys/`` namespace, so their ids never collide).
-    (re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/endorser\.yaml$"), PathKind.ENDORSER),
+    (re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/endorser\.yaml\Z"), PathKind.ENDORSER),
     (
-        re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/endorsements/(?P<name>{_SEG})\.json$"),
+        re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/endorsements/(?P<name>{_SEG})\.json\Z"),
         PathKind.ENDORSEMENT,
     ),
-    (re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/status/(?P<name>[0-9]+)\.json$"), PathKind.STATUS_LIST),
-    (re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/.+$"), PathKind.ISSUER_OTHER),
-    (re.compile(rf"^keys/(?P<issuer>{_SEG})/(?P<name>{_SEG})\.json$"), PathKind.KEY),
-    (re.compile(rf"^keys/(?P<issuer>{_SEG})/.+$"), PathKind.KEY_OTHER),
-    (re.compile(r"^registry/governance\.yaml$"), PathKind.GOVERNANCE),
+    (re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/status/(?P<name>[0-9]+)\.json\Z"), PathKind.STATUS_LIST),
+    (re.compile(rf"^registry/endorsers/(?P<issuer>{_SEG})/.+\Z"), PathKind.ISSUER_OTHER),
+    (re.compile(rf"^keys/(?P<issuer>{_SEG})/(?P<name>{_SEG})\.json\Z"), PathKind.KEY),
+    (re.compile(rf"^keys/(?P<issuer>{_SEG})/.+\Z"), PathKind.KEY_OTHER),
+    (re.compile(r"^registry/governance\.yaml\Z"), PathKind.GOVERNANCE),
 ]
 
-SLUG_RE = re.compile(rf"^{_SLUG}$")
+SLUG_RE = re.compile(rf"^{_SLUG}\Z")
 
 #: File name extensions of issuer images: what the models allow for a logo or a badge image.
 IMAGE_EXTENSIONS = ("png", "svg", "jpg", "jpeg", "webp")
 _IMAGE = rf"[^/]+\.(?:{'|'.join(IMAGE_EXTENSIONS)})"
+_IMAGE_EXTENSION = re.compile(rf"\.({'|'.join(IMAGE_EXTENSIONS)})\Z", re.IGNORECASE)
+
+
+def image_extension(name: str) -> str | None:
+    """The image extension ``name`` ends with, lowercased (``svg`` for ``badge.SVG``); ``None`` when it ends with
+    none, exactly: ``badge.svg\n`` is no SVG (a ``$`` or a split on the last dot would say it is, or "svg\n")."""
+    m = _IMAGE_EXTENSION.search(name)
+    return m[1].lower() if m else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +135,10 @@ class Place:
 
 def _place(folder: str, files: str | None, folders: str | None, holds: str, *, images: bool = False) -> Place:
     return Place(
-        re.compile(rf"^{folder}$"),
-        re.compile(rf"^{files}$") if files else None,
-        re.compile(rf"^{folders}$") if folders else None,
+        # Grouped: ``^a|b$`` would anchor only ``a`` at the start and ``b`` at the end (``issuer.yaml.bak`` passed).
+        re.compile(rf"\A(?:{folder})\Z"),
+        re.compile(rf"\A(?:{files})\Z") if files else None,
+        re.compile(rf"\A(?:{folders})\Z") if folders else None,
         holds,
         images,
     )
@@ -238,7 +247,7 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
         return Problem(Location(rel), "is not a regular file", code="layout.not-a-file")
     if place.files is None or not place.files.match(name):
         return Problem(Location(rel), place.holds, code="layout.unexpected")
-    if place.images and name.rpartition(".")[2].lower() in IMAGE_EXTENSIONS:
+    if place.images and image_extension(name) is not None:
         from generator._internal.images import image_problem  # Pillow: only when there are images to check
 
         problem = image_problem(root, rel)

@@ -33,7 +33,7 @@ from generator._internal.source import (
 )
 from generator.errors import Location, Problem, ProblemList
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
-from generator.models._base import SLUG_PATTERN
+from generator.models._base import SLUG_PATTERN, ecmascript_pattern
 from generator.models.endorser import Endorser
 from generator.parse_cache import ParseCache
 from generator.registry import EndorserRecord, IssuerRecord, Registry, Sourced
@@ -45,8 +45,12 @@ M = TypeVar("M", bound=BaseModel)
 
 # Patterns of the constrained types, explained in words for the people who write the files, with an example
 # value: a message that only says what is wrong leaves the writer guessing what is right.
+# Keyed and matched in the schemas' spelling (ECMAScript: ``$``), which the models' ``\Z`` is turned into.
 _PATTERN_WORDS = {
-    SLUG_PATTERN: ("a lowercase slug: letters a–z, digits and single hyphens (e.g. data-analysis-foundations)", ""),
+    ecmascript_pattern(SLUG_PATTERN): (
+        "a lowercase slug: letters a–z, digits and single hyphens (e.g. data-analysis-foundations)",
+        "",
+    ),
 }
 _PATTERN_HINTS = [
     ("z6Mk", "an Ed25519 Multikey: 'z6Mk' followed by 44 base58 characters", ""),
@@ -117,7 +121,8 @@ def read_document(root: Path, path: Path, cache: ParseCache | None = None) -> Do
 
 
 def _pattern_hint(pattern: str) -> tuple[str, str]:
-    """Words for a pattern, and an example value ('' when none helps)."""
+    """Words for a pattern (a model's or a schema's), and an example value ('' when none helps)."""
+    pattern = ecmascript_pattern(pattern)
     if pattern in _PATTERN_WORDS:
         return _PATTERN_WORDS[pattern]
     for needle, words, example in _PATTERN_HINTS:
@@ -380,7 +385,7 @@ def _load_endorsers(
         if not entry.is_dir():
             continue  # the layout check reports it
         if not layout.SLUG_RE.match(entry.name):
-            problems.add(rel, f"endorser folder name is not {_PATTERN_WORDS[SLUG_PATTERN]}", code="id.not-slug")
+            problems.add(rel, f"endorser folder name is not {_pattern_words(SLUG_PATTERN)}", code="id.not-slug")
             continue
         if entry.name in issuers or (root / layout.ISSUERS_DIR / entry.name).is_dir():
             # One id, one owner of keys/<id>/: an issuer endorses under its own id.

@@ -45,14 +45,14 @@ VC2_CONTEXT_URL, OB3_CONTEXT_URL = AWARD_CONTEXT
 AWARD_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 STATUS_LIST_TYPES = ("VerifiableCredential", "BitstringStatusListCredential")
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
 #: Entropy of a recipient key: 128 bits, written as 32 lowercase hex digits (case-proof when retyped).
 RECIPIENT_KEY_BYTES = 16
 #: Separates the award hash from the recipient key in a verification link's fragment.
 LINK_KEY_SEPARATOR = "~"
-_HEX_KEY = re.compile(r"^[0-9a-fA-F]+$")
-_LINK = re.compile(r"(?:^|[#/:=\s])([0-9a-fA-F]{64})(?:~([^\s~#/?&]*))?\s*$")
+_HEX_KEY = re.compile(r"^[0-9a-fA-F]+\Z")
+_LINK = re.compile(r"(?:^|[#/:=\s])([0-9a-fA-F]{64})(?:~([^\s~#/?&]*))?\s*\Z")
 
 
 def timestamp(value: dt.datetime) -> str:

@@ -20,6 +20,7 @@ from jsonschema.exceptions import ValidationError
 from pydantic import BaseModel
 
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
+from generator.models._base import ecmascript_pattern
 from generator.models.award import Award, RevocationEntry
 from generator.models.endorsement import Endorsement
 from generator.models.endorser import Endorser
@@ -82,10 +83,28 @@ def schema_filename(kind: FileKind) -> str:
     return f"{kind.value}.schema.json"
 
 
+def _ecmascript(node: Any) -> Any:
+    """The schema with every ``pattern`` (and ``patternProperties`` key) written for ECMAScript: the models'
+    ``\\Z`` (Python's true end of the string) is ``$`` there."""
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                out[key] = ecmascript_pattern(value)
+            elif key == "patternProperties" and isinstance(value, dict):
+                out[key] = {ecmascript_pattern(k): _ecmascript(v) for k, v in value.items()}
+            else:
+                out[key] = _ecmascript(value)
+        return out
+    if isinstance(node, list):
+        return [_ecmascript(v) for v in node]
+    return node
+
+
 @functools.cache
 def json_schema(kind: FileKind) -> dict[str, Any]:
     info = _KINDS[kind]
-    body = info.model.model_json_schema(mode="validation", by_alias=True)
+    body = _ecmascript(info.model.model_json_schema(mode="validation", by_alias=True))
     body.pop("title", None)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -340,3 +340,108 @@ def test_what_a_change_does_not_touch_is_not_judged_again(tmp_path: Path) -> Non
     assert _walked(root) == [(f"{ACME}/notes.txt", "layout.unexpected")]
     assert _scoped(root, f"{ACME}/awards/2025/a.json", "docs/outside.md", "README.md") == []
     assert _scoped(root, f"{ACME}/notes.txt") == [(f"{ACME}/notes.txt", "layout.unexpected")]
+
+
+# --- anchors: Python's ``$`` also matches before a final newline; names are matched to their true end ----------
+
+ENDINGS = ["\n", "\r\n", "\r"]
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{ACME}/credentials/x.yaml",
+        f"{ACME}/issuer.yaml",
+        f"{ACME}/logo.svg",
+        f"{ACME}/images/x.svg",
+        f"{ACME}/status/1.json",
+        f"{ACME}/endorsements/{'a' * 64}.json",
+        f"{ACME}/awards/2025/ab/x.json",
+        "keys/acme-academy/k.json",
+        "keys/README.md",
+        "registry/governance.yaml",
+    ],
+)
+def test_a_file_name_ending_in_a_line_break_is_not_a_known_file(path: str, ending: str) -> None:
+    assert layout.path_problem(path) is None
+    assert layout.path_problem(path + ending) == ("layout.unexpected", layout.place_of(path.rpartition("/")[0]).holds)  # type: ignore[union-attr]
+    # Any name in images/ is an asset (the layout refuses it); README.md is no kind of its own.
+    if layout.classify(path).kind not in (layout.PathKind.ISSUER_ASSET, layout.PathKind.REGISTRY_LEVEL):
+        assert layout.classify(path + ending).kind != layout.classify(path).kind
+
+
+@pytest.mark.parametrize(
+    ("path", "longer"),
+    [
+        (f"{ACME}/issuer.yaml", f"{ACME}/issuer.yaml.bak"),
+        (f"{ACME}/README.md", f"{ACME}/README.mdx"),
+        (f"{ACME}/credentials/x.yaml", f"{ACME}/credentialsX/x.yaml"),
+        (f"{ACME}/endorsements/{'a' * 64}.json", f"{ACME}/endorsementsX/{'a' * 64}.json"),
+        ("registry/endorsers/x/endorser.yaml", "registry/endorsers/x/endorser.yaml.bak"),
+    ],
+)
+def test_every_alternative_of_a_place_is_matched_whole(path: str, longer: str) -> None:
+    # A place's names are alternatives (``issuer\.yaml|README\.md``): each is anchored at both ends, not only
+    # the first at the start and the last at the end.
+    assert layout.path_problem(path) is None
+    assert layout.path_problem(longer) is not None
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{ACME}/credentials/x.yaml",
+        f"{ACME}/status/1.json",
+        f"{ACME}/endorsements/{'a' * 64}.json",
+        f"{ACME}/images/x.png",
+    ],
+)
+def test_a_folder_name_ending_in_a_line_break_is_not_a_known_folder(path: str, ending: str) -> None:
+    folder, _, name = path.rpartition("/")
+    assert layout.path_problem(path) is None
+    assert layout.path_problem(f"{folder}{ending}/{name}") is not None
+    assert layout.place_of(folder + ending) is None
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_a_slug_ending_in_a_line_break_is_not_a_slug(ending: str) -> None:
+    assert layout.SLUG_RE.match("acme-academy")
+    assert not layout.SLUG_RE.match("acme-academy" + ending)
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_a_name_ending_in_a_line_break_has_no_image_extension(ending: str) -> None:
+    assert layout.image_extension("x.svg") == "svg"
+    assert layout.image_extension("x.JPEG") == "jpeg"
+    assert layout.image_extension("x.svg" + ending) is None
+    assert layout.image_extension("svg") is None
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("credentials/x.yaml", b"id: x\n"),
+        ("images/x.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>x()</script></svg>"),
+        ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>x()</script></svg>"),
+    ],
+)
+def test_files_whose_names_end_in_a_line_break_are_refused_by_the_walk(
+    tmp_path: Path, name: str, data: bytes, ending: str
+) -> None:
+    root = make_registry(tmp_path / "registry")
+    path = f"{ACME}/{name}{ending}"
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_bytes(data)
+    assert codes(root) == [(path, "layout.unexpected")]
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_a_key_file_whose_name_ends_in_a_line_break_is_refused_by_the_walk(tmp_path: Path, ending: str) -> None:
+    root = make_registry(tmp_path / "registry")
+    key = next((root / "keys/acme-academy").glob("*.json"))
+    path = f"keys/acme-academy/{key.name}{ending}"
+    (root / path).write_bytes(key.read_bytes())
+    assert (path, "layout.unexpected") in codes(root)

@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 
-_DURATION = re.compile(r"^P(?!$)(?:(?P<y>[0-9]+)Y)?(?:(?P<m>[0-9]+)M)?(?:(?P<w>[0-9]+)W)?(?:(?P<d>[0-9]+)D)?$")
+_DURATION = re.compile(r"^P(?!\Z)(?:(?P<y>[0-9]+)Y)?(?:(?P<m>[0-9]+)M)?(?:(?P<w>[0-9]+)W)?(?:(?P<d>[0-9]+)D)?\Z")
 
 
 def add_duration(start: dt.datetime, duration: str) -> dt.datetime:

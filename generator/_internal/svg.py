@@ -67,13 +67,13 @@ _TEXT = {"id", "class", "lang", "role", "aria-label", "aria-labelledby", "aria-d
 _NAMESPACED = {f"{{{XML_NS}}}space", f"{{{XML_NS}}}lang"}
 _REFERENCES = {"href", f"{{{XLINK_NS}}}href"}
 
-_FRAGMENT = re.compile(r"^#[A-Za-z_][A-Za-z0-9_.:-]*$")
+_FRAGMENT = re.compile(r"^#[A-Za-z_][A-Za-z0-9_.:-]*\Z")
 _LOCAL_URL = re.compile(r"url\(\s*(['\"]?)#[A-Za-z_][A-Za-z0-9_.:-]*\1\s*\)", re.IGNORECASE)
 _FUNCTION = re.compile(r"([A-Za-z0-9_-]+)\s*\(")
 #: Functions a value may call once same-document ``url(#id)`` s are taken out: none of them fetches anything.
 _FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "matrix", "translate", "scale", "rotate", "skewx", "skewy"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,40}$")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,40}\Z")
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,7 +172,7 @@ def _rdfc_config_hash(config_json: bytes, store: ContextStore | None) -> bytes:
 # A timestamp needs no N-Quads escaping (digits, '-', ':', 'T', '.', 'Z', '+'), so as a literal it is written as it
 # is; the placeholder is one too.
 _TIMESTAMP = re.compile(
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})$"
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})\Z"
 )
 _PLACEHOLDER = "0001-01-01T00:00:00Z"
 

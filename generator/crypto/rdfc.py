@@ -50,7 +50,7 @@ _NORMALIZE_OPTIONS: dict[str, Any] = {"algorithm": "URDNA2015", "format": "appli
 
 # pyld resolves relative references against this when no base is given (it is not an error there).
 _DEFAULT_BASE = jsonld.DEFAULT_BASE_IRI
-_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*\Z")
 _BCP47 = re.compile(jsonld.REGEX_BCP47)
 _KEYWORD_SHAPE = re.compile(jsonld.KEYWORD_PATTERN)
 _KEYWORDS = frozenset(jsonld.KEYWORDS)
@@ -110,7 +110,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     def _property_dropped(self, expanded: str | None) -> None:
         doc = self._document
         if expanded is None:
-            keys = [k for k in _keys(doc) if _KEYWORD_SHAPE.match(k[-1]) and k[-1] not in _KEYWORDS]
+            keys = [k for k in _keys(doc) if _KEYWORD_SHAPE.fullmatch(k[-1]) and k[-1] not in _KEYWORDS]
             where = _paths(keys) or "a key"
             raise UnsafeDocumentError(
                 f"{where}: a key shaped like a JSON-LD keyword is not one; it would be dropped from the signed data"
@@ -202,7 +202,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         if isinstance(datatype, str) and datatype != "@json":
             self._check_iri(datatype, "type")
         language = item.get("@language")
-        if language is not None and not _BCP47.match(language):
+        if language is not None and not _BCP47.fullmatch(language):
             raise UnsafeDocumentError(f"{language!r} is not a valid BCP 47 language tag")
         if "@direction" in item:
             raise UnsafeDocumentError(

@@ -18,10 +18,11 @@ GitHub reads CODEOWNERS from the pull request's base branch, so a new issuer's f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.errors import Problem, ProblemList
+from generator.errors import CredregError, Problem, ProblemList
 from generator.registry import Registry
 
 __all__ = ["CODEOWNERS_PATH", "codeowners_problems", "render_codeowners", "write_codeowners"]
@@ -46,12 +47,28 @@ _KEYS_SHARED = """\
 """
 
 
+#: Whitespace (Unicode's too) or a control character: either would split or end a CODEOWNERS line, so an id or a
+#: handle holding one could write a rule of its own (``/registry/issuers/x`` with no owners, say).
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+
+
+def _safe(what: str, value: str) -> str:
+    """``value``, when it can be written into a CODEOWNERS line as one token; raises :class:`CredregError`
+    naming it otherwise. The models refuse such ids and handles already: this is the writer's own guard."""
+    if not value or _UNSAFE.search(value):
+        raise CredregError(
+            f"cannot write {CODEOWNERS_PATH}: {what} {value!r} is empty or holds whitespace or a control character"
+        )
+    return value
+
+
 def _owners(*groups: Iterable[str]) -> list[str]:
     """``@handle`` owners in order, without case-insensitive duplicates."""
     seen: set[str] = set()
     out = []
     for group in groups:
         for handle in group:
+            _safe("the handle", handle)
             if handle.casefold() not in seen:
                 seen.add(handle.casefold())
                 out.append(f"@{handle}")
@@ -65,10 +82,12 @@ def render_codeowners(registry: Registry) -> str:
     keys_by_registry = governance.review.new_key_requires_registry_maintainer
     rows: list[tuple[str, list[str]]] = [("*", registry_owners)]
     for issuer_id in sorted(registry.issuers):
+        _safe("the issuer id", issuer_id)
         issuer_owners = _owners(registry.issuers[issuer_id].issuer.maintainers, governance.maintainers)
         rows.append((f"/registry/issuers/{issuer_id}/", issuer_owners))
         rows.append((f"/keys/{issuer_id}/", registry_owners if keys_by_registry else issuer_owners))
     for endorser_id in sorted(registry.endorsers):
+        _safe("the endorser id", endorser_id)
         # An endorser's folder (its endorsements and status lists) is co-owned by its maintainers, as an issuer's.
         endorser_owners = _owners(registry.endorsers[endorser_id].endorser.maintainers, governance.maintainers)
         rows.append((f"/registry/endorsers/{endorser_id}/", endorser_owners))

@@ -22,6 +22,7 @@ __all__ = [
     "Slug",
     "StrictModel",
     "WebUrl",
+    "ecmascript_pattern",
 ]
 
 
@@ -34,53 +35,64 @@ class StrictModel(BaseModel):
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
         validate_default=True,
-        # Lookaheads (ISO durations, GitHub handles) need Python's engine; the schemas use the same patterns.
+        # Lookaheads (ISO durations, GitHub handles) need Python's engine; the schemas use the same patterns,
+        # written for ECMAScript by :func:`ecmascript_pattern`. Patterns end with ``\Z``, never ``$``: Python's
+        # ``$`` also matches before a final newline, so ``^[a-z]+$`` would take "issuer\n" for an id.
         regex_engine="python-re",
     )
 
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_ANCHOR = re.compile(r"\\(.)", re.DOTALL)
+
+
+def ecmascript_pattern(pattern: str) -> str:
+    """``pattern`` (Python ``re``) for JSON Schema, whose ``pattern`` is ECMAScript: ``\\A`` becomes ``^`` and ``\\Z``
+    becomes ``$`` (there, without the ``m`` flag, ``$`` matches only at the very end). Other escapes stay."""
+    return _ANCHOR.sub(lambda m: {"A": "^", "Z": "$"}.get(m[1], m[0]), pattern)
+
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"
 SLUG_RE = re.compile(SLUG_PATTERN)
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
 """Lowercase letters, digits and single hyphens: ``data-analysis-foundations``."""
 
 CredentialRef = Annotated[
-    str, StringConstraints(pattern=r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=129)
+    str, StringConstraints(pattern=r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*\Z", max_length=129)
 ]
 """A credential of the same issuer (``slug``) or of another issuer (``issuer/slug``)."""
 
 GitHubHandle = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:/[A-Za-z0-9_.-]{1,100})?$"),
+    StringConstraints(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:/[A-Za-z0-9_.-]{1,100})?\Z"),
 ]
 """A GitHub user (``octocat``) or team (``my-org/reviewers``), without the leading ``@``."""
 
-WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$", max_length=2048)]
+WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*\Z", max_length=2048)]
 """An ``http(s)://`` URL. Plain http is allowed because framework identifiers (ESCO) use it."""
 
-HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*$", max_length=2048)]
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*\Z", max_length=2048)]
 """An ``https://`` URL."""
 
-Did = Annotated[str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$", max_length=512)]
+Did = Annotated[str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+\Z", max_length=512)]
 """A decentralized identifier, e.g. ``did:web:example.org`` or ``did:key:z6Mk…``."""
 
 Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 """CommonMark text. Rendered without raw HTML and sanitized: issuer text never becomes markup."""
 
-PlainText = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*$")]
+PlainText = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*\Z")]
 """One line of plain text."""
 
-LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?\Z")]
 """A BCP 47 language tag: ``en``, ``de``, ``pt-BR``, ``zh-Hant-TW``."""
 
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}\Z")]
 """ISO 3166-1 alpha-2 country code: ``DE``, ``NO``, ``US``."""
 
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}\Z")]
 """ISO 4217 currency code: ``EUR``, ``USD``."""
 
-IsoDuration = Annotated[str, StringConstraints(pattern=r"^P(?!$)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?$")]
+IsoDuration = Annotated[str, StringConstraints(pattern=r"^P(?!\Z)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?\Z")]
 """An ISO 8601 calendar duration: ``P3Y``, ``P6M``, ``P8W``, ``P10D``."""
 
 

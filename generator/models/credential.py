@@ -160,7 +160,7 @@ class Alignment(StrictModel):
     framework: Framework
     """The framework: ESCO, O*NET, SFIA, CASE, …"""
 
-    code: str = Field(min_length=1, max_length=200, pattern=r"^\S(?:.*\S)?$")
+    code: str = Field(min_length=1, max_length=200, pattern=r"^\S(?:.*\S)?\Z")
     """The framework's code for the item (ESCO concept id, O*NET-SOC code, SFIA skill code, …)."""
 
     url: WebUrl | None = None
@@ -316,7 +316,7 @@ class QualityAssurance(StrictModel):
     """Since when."""
 
 
-Summary = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*$")]
+Summary = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*\Z")]
 """One line of plain text."""
 
 
@@ -409,13 +409,13 @@ class CredentialDefinition(StrictModel):
     superseded_by: CredentialRef | None = None
     """The credential that replaces this one."""
 
-    version: str = Field(default="1.0", pattern=r"^[0-9]+(?:\.[0-9]+){0,2}$")
+    version: str = Field(default="1.0", pattern=r"^[0-9]+(?:\.[0-9]+){0,2}\Z")
     """Version of the definition (``1.0``, ``2.1``)."""
 
     quality_assurance: list[QualityAssurance] = []
     """Who accredits, approves, recognizes or endorses the credential."""
 
-    image: str | None = Field(default=None, pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:png|svg))$")
+    image: str | None = Field(default=None, pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:png|svg))\Z")
     """Badge image: a file in the issuer's folder (``images/sql.svg``) or an https URL."""
 
     created: dt.date

@@ -39,7 +39,7 @@ class Witness(StrictModel):
     name: PlainText
     """Who runs it (shown next to its cosignature)."""
 
-    vkey: str = Field(pattern=r"^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$")
+    vkey: str = Field(pattern=r"^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*\Z")
     """Its C2SP cosigner verifier key, ``<key name>+<key id>+<base64(0x04 || Ed25519 public key)>``."""
 
     @field_validator("vkey")
@@ -51,7 +51,7 @@ class Witness(StrictModel):
 class TransparencyLog(StrictModel):
     """The registry's public transparency log (served under ``log/``): its key, and who witnesses it."""
 
-    vkey: str = Field(pattern=r"^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$")
+    vkey: str = Field(pattern=r"^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*\Z")
     """The log's C2SP signed-note verifier key, ``<origin>+<key id>+<base64(0x01 || Ed25519 public key)>``. The
     key name is the log's origin: the site URL without its scheme, followed by ``log``. The private half is
     held like an issuer's key, outside the repository (a CI secret)."""
@@ -116,7 +116,7 @@ class Governance(StrictModel):
     """The public transparency log of every award, revocation, key change and credential definition version
     (absent: the registry publishes no log)."""
 
-    registry_key: str | None = Field(default=None, pattern=r"^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$")
+    registry_key: str | None = Field(default=None, pattern=r"^z6Mk[1-9A-HJ-NP-Za-km-z]{44}\Z")
     """The registry's own Ed25519 Multikey (public half). With it, the build signs (private half in
     ``$CREDREG_REGISTRY_KEY``) one statement per credential binding its Achievement id to the issuer that defines
     it, published with the registry's did:web (see generator/statements.py). Without it, ``make site`` signs demo

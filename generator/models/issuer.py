@@ -22,7 +22,7 @@ __all__ = ["Issuer", "IssuerKind", "Location"]
 
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
-    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\Z"
 )
 
 
@@ -79,7 +79,7 @@ class Issuer(StrictModel):
     """Where the issuer is based."""
 
     logo: str | None = Field(
-        default=None, pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_.-]*\.(?:png|svg|jpg|jpeg|webp))$"
+        default=None, pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_.-]*\.(?:png|svg|jpg|jpeg|webp))\Z"
     )
     """A file in the issuer's folder (``logo.svg``) or an https URL."""
 

@@ -15,7 +15,7 @@ from generator.models._base import PlainText, Slug, StrictModel
 
 __all__ = ["PublicKey"]
 
-MULTIKEY_ED25519_PATTERN = r"^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$"
+MULTIKEY_ED25519_PATTERN = r"^z6Mk[1-9A-HJ-NP-Za-km-z]{44}\Z"
 
 
 class PublicKey(StrictModel):

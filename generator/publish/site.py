@@ -37,7 +37,7 @@ from generator.verify.registry_check import AwardIndex
 
 __all__ = ["PreparedSite", "load_for_build", "prepare_site"]
 
-_STATUS_LIST = re.compile(r"^[0-9]+\.json$")
+_STATUS_LIST = re.compile(r"^[0-9]+\.json\Z")
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ __all__ = ["Frame", "FrameKey", "canonical_url", "frame_key", "frameable", "writ
 MARK = "credregframeslot"
 _SLOTS = ("title", "description", "image", "content")
 #: Framed pages: inside a top-level folder, on paths the templates may print unescaped (canonical URL).
-_SAFE_PATH = re.compile(r"^(?:[a-z0-9][a-z0-9_.-]*/){2,}$")
+_SAFE_PATH = re.compile(r"^(?:[a-z0-9][a-z0-9_.-]*/){2,}\Z")
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,7 @@ def tile_path(level: int, index: int, width: int = TILE_WIDTH) -> str:
     return f"{TILES_DIR}/{name}/{tile_index_path(index)}{suffix}"
 
 
-_PATH_RE = re.compile(r"^tile/(entries|0|[1-9][0-9]?)/((?:x[0-9]{3}/)*[0-9]{3})(?:\.p/([1-9][0-9]{0,2}))?$")
+_PATH_RE = re.compile(r"^tile/(entries|0|[1-9][0-9]?)/((?:x[0-9]{3}/)*[0-9]{3})(?:\.p/([1-9][0-9]{0,2}))?\Z")
 
 
 def parse_tile_path(path: str) -> tuple[int, int, int]:

@@ -43,7 +43,7 @@ ENTRY_PREFIX = "credreg-log/1"
 KINDS = ("award", "revocation", "key-added", "key-expiry-set", "key-revoked", "key-changed", "credential")
 _ENTRY_RE = re.compile(
     r"^credreg-log/1 (?P<kind>[a-z-]+) (?P<issuer>[^ /]+) (?P<sha>[0-9a-f]{64}) (?P<path>[A-Za-z0-9/._~%-]+)"
-    r"(?:#(?P<line>[1-9][0-9]*))?\n$"
+    r"(?:#(?P<line>[1-9][0-9]*))?\n\Z"
 )
 _ZERO = "0" * 40
 

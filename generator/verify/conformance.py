@@ -14,7 +14,7 @@ from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL
 
 __all__ = ["structure_problems"]
 
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0."
 
 

@@ -49,7 +49,7 @@ __all__ = [
 #: Achievement fields that are the same in every version of a definition.
 FIXED_FIELDS = ("id", "type", "achievementType", "name", "creator")
 
-_VERSION = re.compile(r"^[0-9]+(?:\.[0-9]+){0,2}$")
+_VERSION = re.compile(r"^[0-9]+(?:\.[0-9]+){0,2}\Z")
 
 
 def expected_issuer(registry: Registry, record: IssuerRecord) -> dict[str, Any]:

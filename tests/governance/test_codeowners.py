@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
+import pytest
+
+from generator.check import CheckOptions, run_check
 from generator.cli import main
-from generator.governance import CODEOWNERS_PATH, codeowners_problems, render_codeowners
+from generator.errors import CredregError
+from generator.governance import CODEOWNERS_PATH, codeowners_problems, render_codeowners, write_codeowners
 from generator.load import load_registry
 from tests.conftest import REPO, make_registry
 from tests.governance.conftest import ACME, BETA, Repo, errors, shown
@@ -69,3 +75,46 @@ def test_the_example_registry_is_in_sync() -> None:
     registry = load_registry(REPO).registry
     assert registry is not None
     assert shown(codeowners_problems(registry, required=True)) == []
+
+
+# --- ids and handles that could write rules of their own ------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["\n", "\r\n", "\r", " ", "\t", "\x00", "\x85", "\u2028"])
+def test_the_writer_refuses_an_id_or_handle_with_whitespace_or_a_control_character(base_repo: Repo, bad: str) -> None:
+    # The models refuse such values before they get here; the writer refuses them too rather than split a line.
+    registry = base_repo.registry
+    registry.issuers[ACME + bad] = registry.issuers.pop(ACME)
+    with pytest.raises(CredregError, match=re.escape(repr(ACME + bad))):
+        render_codeowners(registry)
+
+    registry = base_repo.registry
+    record = registry.issuers[BETA]
+    issuer = record.issuer.model_copy(update={"maintainers": ["beta-lead", "evil" + bad]})
+    record.source = dataclasses.replace(record.source, model=issuer)
+    with pytest.raises(CredregError, match=re.escape(repr("evil" + bad))):
+        render_codeowners(registry)
+
+
+ATTACKER = "registry/issuers/acme-academy\n"
+
+
+def test_a_new_issuer_whose_id_ends_in_a_line_break_cannot_take_over_codeowners(repo: Repo) -> None:
+    # The attack: a stranger adds ``acme-academy\n`` (folder and id) listing themselves, and commits the CODEOWNERS
+    # the toolkit then writes. Had ``$`` let the id through, that file would end with owner-less rules for
+    # /registry/issuers/acme-academy and /keys/acme-academy, after the real ones, and so win over them.
+    text = repo.read(f"registry/issuers/{ACME}/issuer.yaml")
+    repo.write(
+        f"{ATTACKER}/issuer.yaml",
+        text.replace("id: acme-academy", 'id: "acme-academy\\n"').replace("  - acme-lead", "  - evil"),
+    )
+    before = repo.read(CODEOWNERS_PATH)
+    write_codeowners(repo.registry)
+    assert repo.read(CODEOWNERS_PATH) == before  # the new issuer is not loaded, so it owns nothing
+    assert _rules(repo.read(CODEOWNERS_PATH))[-1] == f"/keys/{BETA}/ @reg-admin"
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "a new issuer")
+    report = run_check(repo.root, CheckOptions(base="HEAD~1", actor="evil", progress=False))
+    found = {(p.code, p.location.path) for p in errors(report)}
+    assert ("id.not-slug", ATTACKER) in found, shown(report.problems)
+    assert report.problems.errors

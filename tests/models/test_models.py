@@ -258,3 +258,71 @@ def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
     assert "must not contain an email address" in msg
     found = errors(Award, {"evidence": [{"id": "https://ada%40x:ada@portfolio.example.org/x", "type": ["Evidence"]}]})
     assert any(w == "evidence" and "must not contain an email address" in m for w, m in found)
+
+
+# --- anchors: Python's ``$`` also matches before a final newline, so every pattern ends with ``\Z`` -------------
+
+ENDINGS = ["\n", "\r\n", "\r"]
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+@pytest.mark.parametrize(
+    ("model", "base", "field", "value"),
+    [
+        (Issuer, ISSUER, "id", "acme"),  # Slug
+        (Issuer, ISSUER, "maintainers", ["octocat"]),  # GitHubHandle
+        (Issuer, ISSUER, "maintainers", ["acme-org/reviewers"]),  # GitHubHandle: a team
+        (Issuer, ISSUER, "did", "did:web:acme.example"),  # Did
+        (Issuer, ISSUER, "url", "https://acme.example"),  # HttpsUrl
+        (Issuer, ISSUER, "email", "hr@acme.example"),
+        (Issuer, ISSUER, "logo", "logo.svg"),
+        (Issuer, ISSUER, "name", "Acme"),  # PlainText
+        (Issuer, ISSUER, "location", {"country": "DE"}),  # CountryCode
+        (CredentialDefinition, DEFINITION, "id", "sql"),
+        (CredentialDefinition, DEFINITION, "image", "images/x.svg"),
+        (CredentialDefinition, DEFINITION, "summary", "Query data."),
+        (CredentialDefinition, DEFINITION, "languages", ["en"]),  # LanguageTag
+        (CredentialDefinition, DEFINITION, "version", "1.0"),
+        (CredentialDefinition, DEFINITION, "effort", {"hours": 10, "duration": "P6W"}),  # IsoDuration
+        (CredentialDefinition, DEFINITION, "cost", {"amount": 5, "currency": "EUR"}),  # CurrencyCode
+        (Governance, GOVERNANCE, "maintainers", ["a"]),
+        (Governance, GOVERNANCE, "site_url", "https://r.example/"),
+        (PublicKey, KEY, "id", "k1"),
+        (PublicKey, KEY, "publicKeyMultibase", KEY["publicKeyMultibase"]),
+    ],
+)
+def test_a_value_ending_in_a_line_break_is_refused(
+    model: type[Any], base: dict[str, Any], field: str, value: Any, ending: str
+) -> None:
+    model.model_validate({**base, field: value})  # the value itself is fine
+
+    def broken(v: Any) -> Any:
+        if isinstance(v, str):
+            return v + ending
+        if isinstance(v, list):
+            return [broken(v[0]), *v[1:]]
+        key = next(k for k, x in v.items() if isinstance(x, str))
+        return {**v, key: v[key] + ending}
+
+    found = errors(model, {**base, field: broken(value)})
+    assert any(loc.split(".")[0] == field for loc, _ in found), found
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_a_translation_language_ending_in_a_line_break_is_refused(ending: str) -> None:
+    CredentialDefinition.model_validate(changed(translations={"de": {"name": "SQL"}}))
+    found = errors(CredentialDefinition, changed(translations={"de" + ending: {"name": "SQL"}}))
+    assert any(loc.startswith("translations") for loc, _ in found), found
+
+
+def test_the_schemas_keep_ecmascript_anchors() -> None:
+    from generator.models._base import SLUG_PATTERN, ecmascript_pattern
+    from generator.schema import FileKind, json_schema
+
+    assert SLUG_PATTERN.endswith(r"\Z")
+    assert ecmascript_pattern(SLUG_PATTERN) == r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+    assert ecmascript_pattern(r"\AP(?!\Z)x\\Z[\s/$]\Z") == r"^P(?!$)x\\Z[\s/$]$"
+    text = "".join(str(json_schema(kind)) for kind in FileKind)
+    # No Python-only anchor reaches a JSON Schema.
+    assert r"\\Z" not in text
+    assert r"\\A" not in text
