@@ -153,6 +153,13 @@ def _shape_example(loc: list[str | int]) -> str:
     return f" (example: {FIELD_EXAMPLES[name]})" if isinstance(name, str) and name in FIELD_EXAMPLES else ""
 
 
+def _quoted(value: Any, limit: int = 80) -> str:
+    """``repr`` of a value in a message, cut after ``limit`` characters: a value may be as long as its file."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value):,} characters)"
+    return repr(value)
+
+
 def _enum_words(instance: Any, allowed: list[Any], loc: list[str | int]) -> str:
     words = [str(v) for v in allowed]
     close: list[str] = []
@@ -160,7 +167,7 @@ def _enum_words(instance: Any, allowed: list[Any], loc: list[str | int]) -> str:
         folded = {w.casefold(): w for w in words}
         close = [folded[instance.casefold()]] if instance.casefold() in folded else []
         close = close or difflib.get_close_matches(instance, words, n=1, cutoff=0.6)
-    shown = repr(instance) if isinstance(instance, str) else _json_type(instance)
+    shown = _quoted(instance) if isinstance(instance, str) else _json_type(instance)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     example = _example(loc, close[0] if close else words[0])
     return f"{shown} is not one of the allowed values: {', '.join(words)}{hint}{example}"
@@ -233,7 +240,7 @@ def _schema_problems(doc: Document, error: SchemaValidationError) -> Iterator[Pr
         message = f"must be {error.validator_value!r}"
     elif kind == "pattern":
         words, example = _pattern_hint(str(error.validator_value))
-        message = f"{error.instance!r} is not {words}" + _example(loc, example)
+        message = f"{_quoted(error.instance)} is not {words}" + _example(loc, example)
     elif kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected

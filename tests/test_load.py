@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -205,3 +207,26 @@ def test_retired_component_is_a_warning_not_an_error(registry_dir: Path) -> None
         ("data-analyst.yaml", "stacking.components[0]", "ref.retired", "warning"),
         ("data-reporting.yaml", "prerequisites[0]", "ref.retired", "warning"),
     ]
+
+
+def test_a_one_line_field_that_only_breaks_near_its_end_is_refused_in_linear_time(registry_dir: Path) -> None:
+    # "One line of text" was ^[^\n\r]*\S[^\n\r]*$: on a long value with a line break near its end Python's re
+    # tried every split (60,000 characters took 25 s; the 256 KB file limit allowed hours). The schemas'
+    # patterns now match in linear time; a subprocess with a deadline keeps a regression from hanging the suite.
+    path = registry_dir / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = path.read_text()
+    summary = "summary: Query relational data with SQL."
+    assert summary in text
+    path.write_text(text.replace(summary, 'summary: "' + "a" * 200_000 + '\\rx"'))
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(registry_dir), "check", "--jobs", "1", "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "registry/issuers/acme-academy/credentials/sql-basics.yaml:" in done.stdout
+    assert "summary" in done.stdout
+    assert len(done.stdout) < 5_000  # the value is quoted cut short, not echoed whole

@@ -80,7 +80,7 @@ Did = Annotated[str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]
 Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 """CommonMark text. Rendered without raw HTML and sanitized: issuer text never becomes markup."""
 
-PlainText = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*\Z")]
+PlainText = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\S\n\r]*\S[^\n\r]*\Z")]
 """One line of plain text."""
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?\Z")]

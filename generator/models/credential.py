@@ -316,7 +316,7 @@ class QualityAssurance(StrictModel):
     """Since when."""
 
 
-Summary = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*\S[^\n\r]*\Z")]
+Summary = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\S\n\r]*\S[^\n\r]*\Z")]
 """One line of plain text."""
 
 
