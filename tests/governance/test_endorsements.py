@@ -135,8 +135,9 @@ def test_an_endorsement_signed_outside_the_freshness_window_is_refused(
     rel = _endorse(repo, tmp_path, DC, at=at)
     report = repo.check(actor=f"{DC}-lead")
     problems = [p for p in errors(report) if p.code == "governance.fresh-signature"]
-    assert len(problems) == 1, shown(report.problems)
-    assert problems[0].location.path == rel
+    # The status list the same change signs is held to the issuers' rule too: stale alike.
+    assert [p.location.path for p in problems] == [f"registry/endorsers/{DC}/status/1.json", rel], shown(problems)
+    problems = problems[1:]
     assert problems[0].field == "proof.0.created"
     assert problems[0].message.startswith("the endorsement " + says.format(day=f"{at:%Y-%m-%d}")), problems[0].message
     assert [p for p in errors(report) if p.code != "governance.fresh-signature"] == [], shown(report.problems)
@@ -172,4 +173,49 @@ def test_an_endorsement_signed_today_passes_the_freshness_rule(repo: Repo, tmp_p
     _setup(repo, tmp_path)
     _endorse(repo, tmp_path, DC, at=NOW - dt.timedelta(days=29))  # inside the 30-day window
     report = repo.check(actor=f"{DC}-lead")
+    assert errors(report) == [], shown(report.problems)
+
+
+def _resign_list(repo: Repo, keys: Path, endorser: str, *, clear: int | None, at: dt.datetime) -> str:
+    """Re-sign the endorser's status list 1 (with bit ``clear`` cleared) as ``credreg revoke`` signs it."""
+    from generator.endorsements import _signed_list
+    from generator.statuslist import decode_list, set_bit
+
+    rel = f"registry/endorsers/{endorser}/status/1.json"
+    bits = bytearray(decode_list(json.loads(repo.read(rel))["credentialSubject"]["encodedList"]))
+    if clear is not None:
+        set_bit(bits, clear, False)
+    key = load_signing_key(keys / f"{endorser}.key", root=repo.root)
+    repo.write(rel, json.dumps(_signed_list(repo.registry, endorser, 1, bits, key, at), indent=2) + "\n")
+    return rel
+
+
+def _revoked(repo: Repo, keys: Path) -> tuple[str, int]:
+    """other-body's endorsement revoked in a new base commit; returns its list path and index."""
+    existing = _setup(repo, keys)
+    revoke_endorsement(repo.registry, Path(existing).stem, load_signing_key(keys / f"{OB}.key", root=repo.root))
+    commit_all(repo.root, "revoked")
+    return f"registry/endorsers/{OB}/status/1.json", int(
+        json.loads(repo.read(existing))["credentialStatus"]["statusListIndex"]
+    )
+
+
+def test_an_endorsers_list_re_signed_with_a_revoked_bit_cleared_is_refused(repo: Repo, tmp_path: Path) -> None:
+    rel, index = _revoked(repo, tmp_path)
+    _resign_list(repo, tmp_path, OB, clear=index, at=NOW - dt.timedelta(minutes=1))
+    report = repo.check(actor=f"{OB}-lead")
+    problem = only(report, "status-list.missing-bit")
+    assert problem.location.path == rel
+    assert f"index {index} is revoked in {rel} as the base commit signed it" in problem.message
+
+
+def test_an_endorsers_list_must_be_freshly_signed(repo: Repo, tmp_path: Path) -> None:
+    rel, _ = _revoked(repo, tmp_path)
+    _resign_list(repo, tmp_path, OB, clear=None, at=NOW - dt.timedelta(days=90))
+    report = repo.check(actor=f"{OB}-lead")
+    problem = only(report, "governance.fresh-signature")
+    assert problem.location.path == rel, shown(report.problems)
+    # Re-signed now, with every bit kept, the same list passes.
+    _resign_list(repo, tmp_path, OB, clear=None, at=NOW - dt.timedelta(minutes=1))
+    report = repo.check(actor=f"{OB}-lead")
     assert errors(report) == [], shown(report.problems)
