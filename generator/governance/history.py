@@ -11,7 +11,8 @@
 * A credential definition with awards is deprecated or retired, never deleted; an issuer with keys or awards
   is never deleted; status lists may be re-signed, never deleted.
 * Identity is part of every signature: an issuer's ``did`` and the registry's ``site_url`` (which decides every
-  issuer's ``did:web``) do not change once something has been signed under them.
+  issuer's ``did:web``) do not change once something has been signed under them. An endorser's ``endorser.yaml``
+  follows the issuers' rule (``_issuer``).
 """
 
 from __future__ import annotations
@@ -317,6 +318,7 @@ _RULES: dict[PathKind, Callable[[PullRequest, Change, ProblemList], None]] = {
     PathKind.STATUS_LIST: _status_list,
     PathKind.CREDENTIAL: _credential,
     PathKind.ISSUER: _issuer,
+    PathKind.ENDORSER: _issuer,  # an endorser's did and its existence are bound to its signatures alike
     PathKind.KEY: _key,
     PathKind.GOVERNANCE: _governance,
     PathKind.ENDORSEMENT: _endorsement,

@@ -219,3 +219,24 @@ def test_an_endorsers_list_must_be_freshly_signed(repo: Repo, tmp_path: Path) ->
     _resign_list(repo, tmp_path, OB, clear=None, at=NOW - dt.timedelta(minutes=1))
     report = repo.check(actor=f"{OB}-lead")
     assert errors(report) == [], shown(report.problems)
+
+
+def test_an_endorsers_did_never_changes_once_it_has_keys(repo: Repo, tmp_path: Path) -> None:
+    # The issuers' identity rule: other-body's did is part of every endorsement it has signed.
+    _setup(repo, tmp_path)
+    rel = f"registry/endorsers/{OB}/endorser.yaml"
+    repo.edit(rel, "name:", "did: did:web:evil.example\nname:")
+    report = repo.check(actor=f"{OB}-lead")
+    problem = only(report, "governance.identity")
+    assert problem.location.path == rel
+    assert problem.field == "did"
+    assert "never changes once it has keys" in problem.message
+
+
+def test_an_endorser_with_keys_is_never_removed(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    rel = f"registry/endorsers/{OB}/endorser.yaml"
+    repo.path(rel).unlink()
+    report = repo.check(actor="reg-admin")
+    found = [p for p in errors(report) if p.code == "governance.append-only"]
+    assert [p.location.path for p in found] == [rel], shown(report.problems)
