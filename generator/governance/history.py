@@ -24,6 +24,7 @@ from generator import layout
 from generator._internal.source import Document, SourceError, decode_utf8, parse_json, parse_yaml, read_json_file
 from generator._internal.times import parse_time
 from generator.awards import iter_lines, parse_award_text
+from generator.endorsements import iter_endorsements
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import award_signatures, awards_citing
@@ -256,8 +257,10 @@ def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
 
 
 def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple[str, object]]:
-    """Every signature by ``method`` in the issuer's awards, revocation log and status lists (working tree)."""
+    """Every signature by ``method`` in the issuer's (or endorser's) awards, revocation log, status lists and
+    endorsements (working tree)."""
     yield from award_signatures(pr.root, issuer, method)
+    yield from _endorsement_signatures(pr, issuer, method)
     log = layout.revocations_path(pr.root, issuer)
     if log.is_file():
         for number, line in iter_lines(log):
@@ -269,7 +272,7 @@ def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple
                 proof = entry.get("proof") if isinstance(entry, dict) else None
                 if isinstance(proof, dict) and proof.get("verificationMethod") == method:
                     yield f"{layout.relpath(pr.root, log)}:{number}", proof.get("created")
-    for path in sorted((layout.issuer_dir(pr.root, issuer) / "status").glob("*.json")):
+    for path in sorted((layout.owner_dir(pr.root, issuer) / "status").glob("*.json")):
         try:
             credential = read_json_file(path, "", max_bytes=MAX_LIST_BYTES).data
         except SourceError:
@@ -280,18 +283,27 @@ def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple
                 yield layout.relpath(pr.root, path), proof.get("created")
 
 
+def _endorsement_signatures(pr: PullRequest, owner: str, method: str) -> Iterator[tuple[str, object]]:
+    """Every signature by ``method`` in the endorsements filed under ``owner`` (an endorser or an issuer)."""
+    for found in iter_endorsements(pr.root, owner):
+        proofs = found.document.get("proof")
+        for proof in proofs if isinstance(proofs, list) else [proofs]:
+            if isinstance(proof, dict) and proof.get("verificationMethod") == method:
+                yield layout.relpath(pr.root, found.path), proof.get("created")
+
+
 def _signatures_stay_valid(
     pr: PullRequest, change: Change, doc: Document, added: set[str], problems: ProblemList
 ) -> None:
     """An end of validity added to a key must not invalidate signatures the registry already holds: awards and
     the log are never removed, so they would fail every check from then on."""
     registry, role = pr.registry, change.role
-    if registry is None or role.issuer not in registry.issuers or role.name is None:
-        return
-    record = registry.issuers[role.issuer].keys.get(role.name)
+    if registry is None or role.issuer is None or not registry.is_endorser(role.issuer) or role.name is None:
+        return  # an issuer or an endorser: is_endorser is true of both
+    record = registry.endorser_keys(role.issuer).get(role.name)
     if record is None:
         return  # the load stage explains why the key file is unusable
-    method = f"{registry.issuer_did(role.issuer)}#{role.name}"
+    method = f"{registry.endorser_did(role.issuer)}#{role.name}"
     cut: list[str] = []  # each signed file or line once, though an award carries two proofs
     for where, created in _key_signatures(pr, role.issuer, method):
         when = parse_time(created)

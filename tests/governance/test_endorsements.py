@@ -240,3 +240,41 @@ def test_an_endorser_with_keys_is_never_removed(repo: Repo, tmp_path: Path) -> N
     report = repo.check(actor="reg-admin")
     found = [p for p in errors(report) if p.code == "governance.append-only"]
     assert [p.location.path for p in found] == [rel], shown(report.problems)
+
+
+def _retire(repo: Repo, rel: str, when: dt.datetime) -> None:
+    key = json.loads(repo.read(rel)) | {"valid_until": when.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    repo.write(rel, json.dumps(key, indent=2) + "\n")
+
+
+def test_retiring_an_endorsers_key_before_its_endorsements_is_refused(repo: Repo, tmp_path: Path) -> None:
+    # The awards' key-window rule: an endorsement is a signature the registry holds, as an award is.
+    existing = _setup(repo, tmp_path)
+    rel = f"keys/{OB}/k1.json"
+    _retire(repo, rel, NOW - dt.timedelta(days=1))
+    report = repo.check(actor=f"{OB}-lead")
+    problem = only(report, "governance.key-window")
+    assert problem.location.path == rel
+    assert problem.field == "valid_until"
+    assert existing in problem.message, problem.message
+    # Retired after them, it passes.
+    _retire(repo, rel, NOW)
+    report = repo.check(actor=f"{OB}-lead")
+    assert errors(report) == [], shown(report.problems)
+
+
+def test_retiring_an_issuers_key_before_the_endorsements_it_signed_is_refused(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    done = endorse(
+        repo.registry, "beta-labs/sql-basics", ACME, repo.key(ACME), kind=EndorsementKind.RECOGNISES,
+        comment="Recognised.", valid_from=NOW - dt.timedelta(minutes=5),
+    )  # fmt: skip
+    endorsement = done.path.relative_to(repo.root).as_posix()
+    assert endorsement.startswith(f"registry/issuers/{ACME}/endorsements/")
+    commit_all(repo.root, "acme endorses")
+    rel = f"keys/{ACME}/key-1.json"
+    _retire(repo, rel, NOW - dt.timedelta(hours=1))  # after its awards and revocations, before the endorsement
+    report = repo.check(actor="acme-lead")
+    problem = only(report, "governance.key-window")
+    assert problem.location.path == rel
+    assert endorsement in problem.message, problem.message
