@@ -12,11 +12,12 @@ import pytest
 from generator.awarding.keys import generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
+from generator.check import CheckOptions, run_check
 from generator.endorsements import endorse, revoke_endorsement
 from generator.errors import UsageError
 from generator.governance import write_codeowners
 from generator.models.endorsement import EndorsementKind
-from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, only, shown
+from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, only, shown, warnings
 
 ENDORSER = """\
 id: {id}
@@ -278,3 +279,51 @@ def test_retiring_an_issuers_key_before_the_endorsements_it_signed_is_refused(re
     problem = only(report, "governance.key-window")
     assert problem.location.path == rel
     assert endorsement in problem.message, problem.message
+
+
+def test_a_new_endorser_needs_a_registry_maintainers_approval_as_a_new_issuer_does(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    rel = "registry/endorsers/new-body/endorser.yaml"
+    repo.write(rel, ENDORSER.format(id="new-body", name="New Body"))
+    write_codeowners(repo.registry)
+    report = repo.check(actor="new-body-lead")
+    assert errors(report) == [], shown(report.problems)
+    [warning] = warnings(report, "governance.approval")
+    assert warning.location.path == rel
+    assert warning.message == "new endorser new-body: a registry maintainer (@reg-admin) must approve this pull request"
+    assert report.summary_markdown is not None
+    assert "- registry maintainer approval: new endorser `new-body`" in report.summary_markdown
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "other"),
+    [
+        ("aliases:\n  - '  acme   ACADEMY '\n", "aliases[0]", ACME),  # an issuer's name
+        ("aliases:\n  - OB\n  - other  BODY\n", "aliases[1]", OB),  # an endorser's name
+    ],
+    ids=["issuer-name", "endorser-name"],
+)
+def test_an_endorser_answering_to_another_bodys_name_is_refused(
+    repo: Repo, tmp_path: Path, extra: str, field: str, other: str
+) -> None:
+    _setup(repo, tmp_path)
+    rel = "registry/endorsers/new-body/endorser.yaml"
+    repo.write(rel, ENDORSER.format(id="new-body", name="New Body") + extra)
+    write_codeowners(repo.registry)
+    for report in (repo.check(actor="new-body-lead"), run_check(repo.root, CheckOptions(progress=False))):
+        [problem] = [p for p in errors(report) if p.location.path == rel]  # the alias only, not its name
+        assert problem.code == "endorser.duplicate-name"
+        assert problem.field == field
+        assert f"is already a name, alias or id of {other}:" in problem.message
+
+
+def test_an_endorsers_name_taken_by_a_new_endorser_is_refused_on_both(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    rel = "registry/endorsers/a-body/endorser.yaml"  # sorts before other-body: the first match by id order
+    repo.write(rel, ENDORSER.format(id="a-body", name="Other Body"))
+    write_codeowners(repo.registry)
+    found = [p for p in errors(repo.check(actor="a-body-lead")) if p.code == "endorser.duplicate-name"]
+    assert sorted((p.location.path, p.field) for p in found) == [
+        (rel, "name"),
+        (f"registry/endorsers/{OB}/endorser.yaml", "name"),
+    ], shown(found)
