@@ -57,6 +57,7 @@ __all__ = [
     "ENDORSEMENT_TYPES",
     "FoundEndorsement",
     "endorse",
+    "endorsement_list_bits",
     "endorsement_list_url",
     "endorsement_status_problem",
     "endorsement_verdict",
@@ -404,13 +405,19 @@ def _list_problem(registry: Registry, url: str, did: str, keys: dict[str, KeyRec
         return None, f"the status list cannot be decoded: {exc}"
 
 
-def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
-    """Why an endorser's status list file is not a list signed by that endorser (``None`` when it is)."""
+def endorsement_list_bits(registry: Registry, endorser: str, path: Path) -> tuple[bytes | None, str]:
+    """The verified bitstring of an endorser's status list file, or ``None`` and why it is not a list signed by
+    that endorser."""
     number = parse_list_number(path.stem)
     if number is None:
-        return "a status list is named <number>.json"
+        return None, "a status list is named <number>.json"
     url = endorsement_list_url(registry, endorser, number)
-    bits, why = _list_problem(registry, url, registry.endorser_did(endorser), registry.endorser_keys(endorser))
+    return _list_problem(registry, url, registry.endorser_did(endorser), registry.endorser_keys(endorser))
+
+
+def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
+    """Why an endorser's status list file is not a list signed by that endorser (``None`` when it is)."""
+    bits, why = endorsement_list_bits(registry, endorser, path)
     return why if bits is None else None
 
 

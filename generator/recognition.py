@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from generator import layout
@@ -122,16 +122,27 @@ class Recognition:
         return QualityClaim(qa, ClaimStatus.CLAIMED, endorser)
 
 
+def normalized_name(name: str) -> str:
+    """How a ``quality_assurance.by`` and a body's names compare: runs of spaces collapsed, case ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def answered_names(registry: Registry) -> Iterator[tuple[str, list[str]]]:
+    """Every registered endorser, then every issuer, with the names a ``quality_assurance.by`` may call it by
+    (name, aliases, id). The full check refuses an endorser name or alias that two bodies share
+    (:mod:`generator.validate`), so the order decides nothing."""
+    for endorser_id, record in registry.endorsers.items():
+        yield endorser_id, [record.endorser.name, *record.endorser.aliases, endorser_id]
+    for issuer_id, issuer in registry.issuers.items():
+        yield issuer_id, [issuer.issuer.name, issuer_id]
+
+
 def endorser_for_name(registry: Registry, name: str) -> str | None:
     """The registered endorser (or issuer) a ``quality_assurance.by`` names: by name, alias or id, ignoring case."""
-    wanted = " ".join(name.split()).casefold()
-    for endorser_id, record in registry.endorsers.items():
-        names = [record.endorser.name, *record.endorser.aliases, endorser_id]
-        if wanted in {" ".join(n.split()).casefold() for n in names}:
-            return endorser_id
-    for issuer_id, issuer in registry.issuers.items():
-        if wanted in {issuer.issuer.name.casefold(), issuer_id}:
-            return issuer_id
+    wanted = normalized_name(name)
+    for body, names in answered_names(registry):
+        if wanted in {normalized_name(n) for n in names}:
+            return body
     return None
 
 

@@ -27,6 +27,7 @@ def validate_registry(registry: Registry, problems: ProblemList) -> None:
     _succession(registry, problems)
     _assets(registry, problems)
     _identities(registry, problems)
+    _endorser_names(registry, problems)
 
 
 def _refs(record: IssuerRecord, credential: CredentialRecord) -> Iterator[tuple[list[str | int], str, str]]:
@@ -226,3 +227,29 @@ def _identities(registry: Registry, problems: ProblemList) -> None:
                 )
             else:
                 keys[material] = key.path
+
+
+def _endorser_names(registry: Registry, problems: ProblemList) -> None:
+    """An endorser's name and aliases name it alone: a ``quality_assurance.by`` resolves by name, alias or id
+    (:func:`generator.recognition.endorser_for_name`), so a name another endorser or an issuer answers to would
+    let a new body take over the claims that name the existing one."""
+    from generator.recognition import answered_names, normalized_name  # recognition imports the verifiers
+
+    bodies: dict[str, set[str]] = {}
+    for body, names in answered_names(registry):
+        for name in names:
+            bodies.setdefault(normalized_name(name), set()).add(body)
+    for endorser_id, record in registry.endorsers.items():
+        fields: list[tuple[list[str | int], str]] = [(["name"], record.endorser.name)]
+        fields += [(["aliases", i], alias) for i, alias in enumerate(record.endorser.aliases)]
+        for where, value in fields:
+            others = sorted(bodies.get(normalized_name(value), set()) - {endorser_id})
+            if others:
+                problems.append(
+                    record.source.doc.problem(
+                        where,
+                        f"{value!r} is already a name, alias or id of {', '.join(others)}: an endorser's name and "
+                        "aliases must name it alone (quality_assurance.by resolves by them)",
+                        code="endorser.duplicate-name",
+                    )
+                )

@@ -11,7 +11,8 @@
 * A credential definition with awards is deprecated or retired, never deleted; an issuer with keys or awards
   is never deleted; status lists may be re-signed, never deleted.
 * Identity is part of every signature: an issuer's ``did`` and the registry's ``site_url`` (which decides every
-  issuer's ``did:web``) do not change once something has been signed under them.
+  issuer's ``did:web``) do not change once something has been signed under them. An endorser's ``endorser.yaml``
+  follows the issuers' rule (``_issuer``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from generator._internal.source import (
 )
 from generator._internal.times import parse_time
 from generator.awards import iter_lines, parse_award_text
+from generator.endorsements import iter_endorsements
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import award_signatures, awards_citing
@@ -264,8 +266,10 @@ def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
 
 
 def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple[str, object]]:
-    """Every signature by ``method`` in the issuer's awards, revocation log and status lists (working tree)."""
+    """Every signature by ``method`` in the issuer's (or endorser's) awards, revocation log, status lists and
+    endorsements (working tree)."""
     yield from award_signatures(pr.root, issuer, method)
+    yield from _endorsement_signatures(pr, issuer, method)
     log = layout.revocations_path(pr.root, issuer)
     try:
         lines = list(iter_lines(log)) if log.is_file() else []
@@ -280,7 +284,7 @@ def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple
             proof = entry.get("proof") if isinstance(entry, dict) else None
             if isinstance(proof, dict) and proof.get("verificationMethod") == method:
                 yield f"{layout.relpath(pr.root, log)}:{number}", proof.get("created")
-    for path in sorted((layout.issuer_dir(pr.root, issuer) / "status").glob("*.json")):
+    for path in sorted((layout.owner_dir(pr.root, issuer) / "status").glob("*.json")):
         try:
             credential = read_json_file(path, "", max_bytes=MAX_LIST_BYTES).data
         except SourceError:
@@ -291,18 +295,27 @@ def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple
                 yield layout.relpath(pr.root, path), proof.get("created")
 
 
+def _endorsement_signatures(pr: PullRequest, owner: str, method: str) -> Iterator[tuple[str, object]]:
+    """Every signature by ``method`` in the endorsements filed under ``owner`` (an endorser or an issuer)."""
+    for found in iter_endorsements(pr.root, owner):
+        proofs = found.document.get("proof")
+        for proof in proofs if isinstance(proofs, list) else [proofs]:
+            if isinstance(proof, dict) and proof.get("verificationMethod") == method:
+                yield layout.relpath(pr.root, found.path), proof.get("created")
+
+
 def _signatures_stay_valid(
     pr: PullRequest, change: Change, doc: Document, added: set[str], problems: ProblemList
 ) -> None:
     """An end of validity added to a key must not invalidate signatures the registry already holds: awards and
     the log are never removed, so they would fail every check from then on."""
     registry, role = pr.registry, change.role
-    if registry is None or role.issuer not in registry.issuers or role.name is None:
-        return
-    record = registry.issuers[role.issuer].keys.get(role.name)
+    if registry is None or role.issuer is None or not registry.is_endorser(role.issuer) or role.name is None:
+        return  # an issuer or an endorser: is_endorser is true of both
+    record = registry.endorser_keys(role.issuer).get(role.name)
     if record is None:
         return  # the load stage explains why the key file is unusable
-    method = f"{registry.issuer_did(role.issuer)}#{role.name}"
+    method = f"{registry.endorser_did(role.issuer)}#{role.name}"
     cut: list[str] = []  # each signed file or line once, though an award carries two proofs
     for where, created in _key_signatures(pr, role.issuer, method):
         when = parse_time(created)
@@ -329,6 +342,7 @@ _RULES: dict[PathKind, Callable[[PullRequest, Change, ProblemList], None]] = {
     PathKind.STATUS_LIST: _status_list,
     PathKind.CREDENTIAL: _credential,
     PathKind.ISSUER: _issuer,
+    PathKind.ENDORSER: _issuer,  # an endorser's did and its existence are bound to its signatures alike
     PathKind.KEY: _key,
     PathKind.GOVERNANCE: _governance,
     PathKind.ENDORSEMENT: _endorsement,

@@ -9,8 +9,9 @@
   ``issuer.yaml`` itself lists as a maintainer (someone proposing an issuer must be one of its maintainers).
 * New issuers and new keys are not refused when the actor is not a registry maintainer (per the review rules
   ``new_issuer_requires_registry_maintainer`` and ``new_key_requires_registry_maintainer``): the check passes
-  with a warning on the file and the summary states the approval needed. CODEOWNERS is what makes GitHub
-  require it (a new issuer falls under ``*``; ``/keys/<id>/`` belongs to the registry maintainers).
+  with a warning on the file and the summary states the approval needed (a new endorser is a new issuer here).
+  CODEOWNERS is what makes GitHub require it (a new issuer falls under ``*``; ``/keys/<id>/`` belongs to the
+  registry maintainers).
 * Handles compare case-insensitively. A team entry (``org/team``) cannot be matched against one person:
   membership cannot be confirmed here, so it does not authorize an author (the refusal says so); teams still
   review through CODEOWNERS, where GitHub knows their members.
@@ -104,7 +105,7 @@ def check_ownership(pr: PullRequest, problems: ProblemList) -> None:
 
 def record_approvals(pr: PullRequest, problems: ProblemList) -> None:
     """What the pull request needs from reviewers: code owner approvals, and a registry maintainer for new
-    issuers and keys when the actor is not one (a warning on the file, and a line in the summary)."""
+    issuers, endorsers and keys when the actor is not one (a warning on the file, and a line in the summary)."""
     rules = pr.rules
     if rules.required_approvals:
         n = rules.required_approvals
@@ -112,14 +113,15 @@ def record_approvals(pr: PullRequest, problems: ProblemList) -> None:
     if pr.actor_is_registry_maintainer:
         return
     maintainers = pr.registry_maintainers.mention()
-    for change in pr.changed(PathKind.ISSUER, statuses=[ChangeStatus.ADDED]):
+    for change in pr.changed(PathKind.ISSUER, PathKind.ENDORSER, statuses=[ChangeStatus.ADDED]):
         issuer = change.role.issuer
         assert issuer is not None
+        what = "new issuer" if change.role.kind is PathKind.ISSUER else "new endorser"  # one rule for both
         if rules.new_issuer_requires_registry_maintainer and pr.base_issuer(issuer) is None:
-            pr.need(f"registry maintainer approval: new issuer {md_code(issuer)}")
+            pr.need(f"registry maintainer approval: {what} {md_code(issuer)}")
             problems.add(
                 change.path,
-                f"new issuer {issuer}: a registry maintainer ({maintainers}) must approve this pull request",
+                f"{what} {issuer}: a registry maintainer ({maintainers}) must approve this pull request",
                 code="governance.approval",
                 severity=Severity.WARNING,
             )

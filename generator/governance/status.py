@@ -4,6 +4,10 @@ New revocation lines (after the base's content: the log is append-only) are veri
 check does, and must be freshly signed. The issuer's status lists must then still have exactly the revoked
 awards' bits set, and a re-signed list must carry a fresh signature. Issuers that get new awards are checked
 too: their awards point at the lists.
+
+An endorser's lists follow the same rule, with the base commit's signed list as the record of what it revoked
+(endorsers keep no log): a list the change writes verifies as the endorser's, is freshly signed, and keeps every
+bit the base had set, so a revoked endorsement is never un-revoked.
 """
 
 from __future__ import annotations
@@ -13,18 +17,20 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from generator import layout
-from generator._internal.source import Document, SourceError, read_json_file
+from generator._internal.source import Document, SourceError, decode_utf8, parse_json, read_json_file
 from generator.awards import parse_award_text
 from generator.crypto.dataintegrity import proofs_of
-from generator.errors import Problem, ProblemList
+from generator.endorsements import endorsement_list_bits
+from generator.errors import CredregError, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import Slot, award_at, existing_status_slots, is_same_award, single_award_path
 from generator.governance.fresh import freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.governance.new_awards import NewAwards
 from generator.layout import PathKind
+from generator.models import PublicKey
 from generator.models.award import RevocationEntry
-from generator.statuslist import MAX_LIST_BYTES, index_problem, parse_index, parse_list_url
+from generator.statuslist import MAX_LIST_BYTES, decode_list, index_problem, parse_index, parse_list_url
 from generator.verify import Verifier
 from generator.verify.keys import KeyResolver
 from generator.verify.registry_check import (
@@ -32,6 +38,7 @@ from generator.verify.registry_check import (
     read_revocation,
     revocation_key_problem,
     revocation_signature_problem,
+    set_bits,
     status_bit_problems,
 )
 from generator.verify.status import RegistryStatus
@@ -102,6 +109,10 @@ class _StatusCheck:
             )
             self._log(state, changed.get(state.rel_log))
             self._lists(state, changed)
+        for rel in sorted(changed):
+            owner = layout.classify(rel).issuer
+            if rel.startswith(f"{layout.ENDORSERS_DIR}/") and owner in self.registry.endorsers:
+                self._endorser_list(owner, rel)
         return self.new_revocations
 
     # --- the revocation log ---------------------------------------------------------------------------
@@ -228,6 +239,25 @@ class _StatusCheck:
             self._new_awards_within(state.id, number, bits)
             status_bit_problems(rel, number, bits, state.revoked, self.problems)
 
+    def _endorser_list(self, endorser: str, rel: str) -> None:
+        """An endorser's list this change writes: the issuers' list rules, the base's bits standing for a log."""
+        bits, why = endorsement_list_bits(self.registry, endorser, self.registry.root / rel)
+        number = layout.classify(rel).name
+        if bits is None or number is None:
+            self.problems.add(rel, why, code="status-list.invalid")
+            return
+        self._fresh_list(rel)
+        revoked = {(int(number), i): 0 for i in _base_bits(self.pr, rel)}
+        status_bit_problems(
+            rel,
+            int(number),
+            bits,
+            revoked,
+            self.problems,
+            revoked_in=f"{rel} as the base commit signed it (a revoked endorsement stays revoked)",
+            unexplained=False,
+        )
+
     def _new_awards_within(self, issuer: str, number: int, bits: bytes) -> None:
         """Every new award's index names an entry of its list: one beyond it could never be revoked."""
         for outcome in self.new.outcomes:
@@ -243,6 +273,18 @@ class _StatusCheck:
                     code="award.status-index-range",
                 )
 
+    def _key_record(self, method: str) -> PublicKey | None:
+        """The registered key a list proof names: an issuer's, or an endorser's."""
+        key = self.keys.resolve(method)
+        if key is not None:
+            return key.record
+        did, _, fragment = method.partition("#")
+        for endorser in self.registry.endorsers:
+            if self.registry.endorser_did(endorser) == did:
+                record = self.registry.endorser_keys(endorser).get(fragment)
+                return record.model if record is not None else None
+        return None
+
     def _fresh_list(self, rel: str) -> None:
         """A list this change writes was signed by it: the signature must be fresh."""
         try:
@@ -251,15 +293,27 @@ class _StatusCheck:
             return  # the list check says why it cannot be read
         for proof in proofs_of(credential) if isinstance(credential, dict) else []:
             method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-            key = self.keys.resolve(method) if isinstance(method, str) else None
-            if key is None or key.record is None:
+            record = self._key_record(method) if isinstance(method, str) else None
+            if record is None:
                 continue
             stale = freshness_problem(
-                key.record, proof.get("created"), now=self.pr.now, rules=self.pr.rules, what="the status list"
+                record, proof.get("created"), now=self.pr.now, rules=self.pr.rules, what="the status list"
             )
             if stale:
                 self.problems.add(rel, stale, field="proof", code="governance.fresh-signature")
                 return
+
+
+def _base_bits(pr: PullRequest, rel: str) -> Iterator[int]:
+    """The set bits of a status list as the base commit has it (none when it is new or unreadable there)."""
+    raw = pr.base.read(rel)
+    try:
+        credential = parse_json(decode_utf8(raw, rel), rel).data if raw is not None else None
+        subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
+        bits = decode_list(subject.get("encodedList")) if isinstance(subject, dict) else b""
+    except (SourceError, CredregError):
+        return iter(())
+    return set_bits(bits)
 
 
 def _count(value: Any) -> TypeGuard[int]:

@@ -62,6 +62,7 @@ __all__ = [
     "read_revocation",
     "revocation_key_problem",
     "revocation_signature_problem",
+    "set_bits",
     "status_bit_problems",
 ]
 
@@ -606,17 +607,30 @@ def revocation_key_problem(
 
 
 def status_bit_problems(
-    rel: str, number: int, bits: bytes, revoked: dict[tuple[int, int], int], problems: ProblemList
+    rel: str,
+    number: int,
+    bits: bytes,
+    revoked: dict[tuple[int, int], int],
+    problems: ProblemList,
+    *,
+    revoked_in: str = "revocations.jsonl:{line}",
+    unexplained: bool = True,
 ) -> None:
-    """A status list's bits against the signed revocations: each revoked slot set, no bit set without one."""
+    """A status list's bits against the signed revocations: each revoked slot set, no bit set without one.
+
+    An endorser keeps no revocation log: its record is the list as the base commit signed it (``revoked_in``
+    says where a slot was revoked; ``unexplained=False``, since its new bits are explained by the list's own
+    signature)."""
     for (n, i), line in sorted(revoked.items()):
         if n == number and not (index_problem(i, bits) is None and get_bit(bits, i)):
             problems.add(
                 rel,
-                f"index {i} is revoked in revocations.jsonl:{line} but its bit is not set: re-run credreg revoke",
+                f"index {i} is revoked in {revoked_in.format(line=line)} but its bit is not set: re-run credreg revoke",
                 code="status-list.missing-bit",
             )
-    for i in _set_bits(bits):
+    if not unexplained:
+        return
+    for i in set_bits(bits):
         if (number, i) not in revoked:
             problems.add(
                 rel,
@@ -718,7 +732,8 @@ def list_numbers(folder: Path) -> list[int]:
     return sorted(n for n in found if n is not None)
 
 
-def _set_bits(bits: bytes) -> Iterator[int]:
+def set_bits(bits: bytes) -> Iterator[int]:
+    """The indexes whose bit is set."""
     for byte_index, byte in enumerate(bits):
         if byte:
             for bit in range(8):

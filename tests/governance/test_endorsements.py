@@ -12,11 +12,12 @@ import pytest
 from generator.awarding.keys import generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
+from generator.check import CheckOptions, run_check
 from generator.endorsements import endorse, revoke_endorsement
 from generator.errors import UsageError
 from generator.governance import write_codeowners
 from generator.models.endorsement import EndorsementKind
-from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, only, shown
+from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, only, shown, warnings
 
 ENDORSER = """\
 id: {id}
@@ -135,8 +136,9 @@ def test_an_endorsement_signed_outside_the_freshness_window_is_refused(
     rel = _endorse(repo, tmp_path, DC, at=at)
     report = repo.check(actor=f"{DC}-lead")
     problems = [p for p in errors(report) if p.code == "governance.fresh-signature"]
-    assert len(problems) == 1, shown(report.problems)
-    assert problems[0].location.path == rel
+    # The status list the same change signs is held to the issuers' rule too: stale alike.
+    assert [p.location.path for p in problems] == [f"registry/endorsers/{DC}/status/1.json", rel], shown(problems)
+    problems = problems[1:]
     assert problems[0].field == "proof.0.created"
     assert problems[0].message.startswith("the endorsement " + says.format(day=f"{at:%Y-%m-%d}")), problems[0].message
     assert [p for p in errors(report) if p.code != "governance.fresh-signature"] == [], shown(report.problems)
@@ -173,3 +175,155 @@ def test_an_endorsement_signed_today_passes_the_freshness_rule(repo: Repo, tmp_p
     _endorse(repo, tmp_path, DC, at=NOW - dt.timedelta(days=29))  # inside the 30-day window
     report = repo.check(actor=f"{DC}-lead")
     assert errors(report) == [], shown(report.problems)
+
+
+def _resign_list(repo: Repo, keys: Path, endorser: str, *, clear: int | None, at: dt.datetime) -> str:
+    """Re-sign the endorser's status list 1 (with bit ``clear`` cleared) as ``credreg revoke`` signs it."""
+    from generator.endorsements import _signed_list
+    from generator.statuslist import decode_list, set_bit
+
+    rel = f"registry/endorsers/{endorser}/status/1.json"
+    bits = bytearray(decode_list(json.loads(repo.read(rel))["credentialSubject"]["encodedList"]))
+    if clear is not None:
+        set_bit(bits, clear, False)
+    key = load_signing_key(keys / f"{endorser}.key", root=repo.root)
+    repo.write(rel, json.dumps(_signed_list(repo.registry, endorser, 1, bits, key, at), indent=2) + "\n")
+    return rel
+
+
+def _revoked(repo: Repo, keys: Path) -> tuple[str, int]:
+    """other-body's endorsement revoked in a new base commit; returns its list path and index."""
+    existing = _setup(repo, keys)
+    revoke_endorsement(repo.registry, Path(existing).stem, load_signing_key(keys / f"{OB}.key", root=repo.root))
+    commit_all(repo.root, "revoked")
+    return f"registry/endorsers/{OB}/status/1.json", int(
+        json.loads(repo.read(existing))["credentialStatus"]["statusListIndex"]
+    )
+
+
+def test_an_endorsers_list_re_signed_with_a_revoked_bit_cleared_is_refused(repo: Repo, tmp_path: Path) -> None:
+    rel, index = _revoked(repo, tmp_path)
+    _resign_list(repo, tmp_path, OB, clear=index, at=NOW - dt.timedelta(minutes=1))
+    report = repo.check(actor=f"{OB}-lead")
+    problem = only(report, "status-list.missing-bit")
+    assert problem.location.path == rel
+    assert f"index {index} is revoked in {rel} as the base commit signed it" in problem.message
+
+
+def test_an_endorsers_list_must_be_freshly_signed(repo: Repo, tmp_path: Path) -> None:
+    rel, _ = _revoked(repo, tmp_path)
+    _resign_list(repo, tmp_path, OB, clear=None, at=NOW - dt.timedelta(days=90))
+    report = repo.check(actor=f"{OB}-lead")
+    problem = only(report, "governance.fresh-signature")
+    assert problem.location.path == rel, shown(report.problems)
+    # Re-signed now, with every bit kept, the same list passes.
+    _resign_list(repo, tmp_path, OB, clear=None, at=NOW - dt.timedelta(minutes=1))
+    report = repo.check(actor=f"{OB}-lead")
+    assert errors(report) == [], shown(report.problems)
+
+
+def test_an_endorsers_did_never_changes_once_it_has_keys(repo: Repo, tmp_path: Path) -> None:
+    # The issuers' identity rule: other-body's did is part of every endorsement it has signed.
+    _setup(repo, tmp_path)
+    rel = f"registry/endorsers/{OB}/endorser.yaml"
+    repo.edit(rel, "name:", "did: did:web:evil.example\nname:")
+    report = repo.check(actor=f"{OB}-lead")
+    problem = only(report, "governance.identity")
+    assert problem.location.path == rel
+    assert problem.field == "did"
+    assert "never changes once it has keys" in problem.message
+
+
+def test_an_endorser_with_keys_is_never_removed(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    rel = f"registry/endorsers/{OB}/endorser.yaml"
+    repo.path(rel).unlink()
+    report = repo.check(actor="reg-admin")
+    found = [p for p in errors(report) if p.code == "governance.append-only"]
+    assert [p.location.path for p in found] == [rel], shown(report.problems)
+
+
+def _retire(repo: Repo, rel: str, when: dt.datetime) -> None:
+    key = json.loads(repo.read(rel)) | {"valid_until": when.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    repo.write(rel, json.dumps(key, indent=2) + "\n")
+
+
+def test_retiring_an_endorsers_key_before_its_endorsements_is_refused(repo: Repo, tmp_path: Path) -> None:
+    # The awards' key-window rule: an endorsement is a signature the registry holds, as an award is.
+    existing = _setup(repo, tmp_path)
+    rel = f"keys/{OB}/k1.json"
+    _retire(repo, rel, NOW - dt.timedelta(days=1))
+    report = repo.check(actor=f"{OB}-lead")
+    problem = only(report, "governance.key-window")
+    assert problem.location.path == rel
+    assert problem.field == "valid_until"
+    assert existing in problem.message, problem.message
+    # Retired after them, it passes.
+    _retire(repo, rel, NOW)
+    report = repo.check(actor=f"{OB}-lead")
+    assert errors(report) == [], shown(report.problems)
+
+
+def test_retiring_an_issuers_key_before_the_endorsements_it_signed_is_refused(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    done = endorse(
+        repo.registry, "beta-labs/sql-basics", ACME, repo.key(ACME), kind=EndorsementKind.RECOGNISES,
+        comment="Recognised.", valid_from=NOW - dt.timedelta(minutes=5),
+    )  # fmt: skip
+    endorsement = done.path.relative_to(repo.root).as_posix()
+    assert endorsement.startswith(f"registry/issuers/{ACME}/endorsements/")
+    commit_all(repo.root, "acme endorses")
+    rel = f"keys/{ACME}/key-1.json"
+    _retire(repo, rel, NOW - dt.timedelta(hours=1))  # after its awards and revocations, before the endorsement
+    report = repo.check(actor="acme-lead")
+    problem = only(report, "governance.key-window")
+    assert problem.location.path == rel
+    assert endorsement in problem.message, problem.message
+
+
+def test_a_new_endorser_needs_a_registry_maintainers_approval_as_a_new_issuer_does(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    rel = "registry/endorsers/new-body/endorser.yaml"
+    repo.write(rel, ENDORSER.format(id="new-body", name="New Body"))
+    write_codeowners(repo.registry)
+    report = repo.check(actor="new-body-lead")
+    assert errors(report) == [], shown(report.problems)
+    [warning] = warnings(report, "governance.approval")
+    assert warning.location.path == rel
+    assert warning.message == "new endorser new-body: a registry maintainer (@reg-admin) must approve this pull request"
+    assert report.summary_markdown is not None
+    assert "- registry maintainer approval: new endorser `new-body`" in report.summary_markdown
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "other"),
+    [
+        ("aliases:\n  - '  acme   ACADEMY '\n", "aliases[0]", ACME),  # an issuer's name
+        ("aliases:\n  - OB\n  - other  BODY\n", "aliases[1]", OB),  # an endorser's name
+    ],
+    ids=["issuer-name", "endorser-name"],
+)
+def test_an_endorser_answering_to_another_bodys_name_is_refused(
+    repo: Repo, tmp_path: Path, extra: str, field: str, other: str
+) -> None:
+    _setup(repo, tmp_path)
+    rel = "registry/endorsers/new-body/endorser.yaml"
+    repo.write(rel, ENDORSER.format(id="new-body", name="New Body") + extra)
+    write_codeowners(repo.registry)
+    for report in (repo.check(actor="new-body-lead"), run_check(repo.root, CheckOptions(progress=False))):
+        [problem] = [p for p in errors(report) if p.location.path == rel]  # the alias only, not its name
+        assert problem.code == "endorser.duplicate-name"
+        assert problem.field == field
+        assert f"is already a name, alias or id of {other}:" in problem.message
+
+
+def test_an_endorsers_name_taken_by_a_new_endorser_is_refused_on_both(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    rel = "registry/endorsers/a-body/endorser.yaml"  # sorts before other-body: the first match by id order
+    repo.write(rel, ENDORSER.format(id="a-body", name="Other Body"))
+    write_codeowners(repo.registry)
+    found = [p for p in errors(repo.check(actor="a-body-lead")) if p.code == "endorser.duplicate-name"]
+    assert sorted((p.location.path, p.field) for p in found) == [
+        (rel, "name"),
+        (f"registry/endorsers/{OB}/endorser.yaml", "name"),
+    ], shown(found)
