@@ -130,7 +130,14 @@ def _cmd_award(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from generator.awarding.earners import MAPPING_FILE, default_earner_dir
-    from generator.awarding.issue import Recipient, holder_warnings, issue_awards, parse_valid_until, read_cohort
+    from generator.awarding.issue import (
+        Recipient,
+        evidence_problem,
+        holder_warnings,
+        issue_awards,
+        parse_valid_until,
+        read_cohort,
+    )
 
     if bool(args.recipient) == bool(args.csv):
         raise UsageError("give exactly one of --recipient EMAIL or --csv FILE")
@@ -142,6 +149,10 @@ def _cmd_award(args: argparse.Namespace) -> int:
         recipients = read_cohort(Path(args.csv))
     else:
         until = parse_valid_until(args.valid_until) if args.valid_until else None
+        for url in args.evidence or ():
+            why = evidence_problem(url)
+            if why is not None:
+                raise UsageError(f"--evidence {url!r}: {why}", ["nothing was signed"])
         try:
             recipients = [Recipient(normalize_identifier(args.recipient), tuple(args.evidence or ()), until)]
         except ValueError as exc:

@@ -219,3 +219,44 @@ def test_a_cohort_warns_about_recipients_who_already_hold_the_credential(tmp_pat
     warned = credreg(*award, "--csv", str(third), env=env).stderr
     assert "alan@example.org already holds" not in warned
     assert "ada@example.org already holds" in warned
+
+
+def _keyed(tmp_path: Path) -> tuple[Path, list[str], dict[str, str], str]:
+    """A registry, the --root arguments, an environment and the path of a registered acme-academy key."""
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys")}
+    r = ["--root", str(root)]
+    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    return root, r, env, str(tmp_path / "keys/acme-academy/k1.key")
+
+
+def test_award_refuses_evidence_the_check_would_refuse_before_signing(tmp_path: Path) -> None:
+    root, r, env, key = _keyed(tmp_path)
+    award = [*r, "award", "acme-academy/sql-basics", "--key", key]
+    for url in ("https://x.example/?u=ev@example.org", "https://", "ftp://x.example/a"):
+        out = tmp_path / "out"
+        result = credreg(*award, "--recipient", "s@example.org", "--evidence", url, "--out", str(out), env=env)
+        assert result.returncode == 2, (url, result.stderr)
+        assert f"--evidence {url!r}:" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not out.exists(), "nothing written for the earner"
+        assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing signed into the registry"
+    assert (
+        "must not contain an email address"
+        in credreg(
+            *award, "--recipient", "s@example.org", "--evidence", "https://u:ev@example.org@x.example/", env=env
+        ).stderr
+    )
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(
+        "email,evidence\na@example.org,https://x.example/a\nb@example.org,https://x.example/?u=b@example.org\n"
+    )
+    result = credreg(*award, "--csv", str(cohort), "--out", str(tmp_path / "c"), env=env)
+    assert result.returncode == 1, result.stderr  # bad rows are problems found, as for every other column
+    assert f"{cohort}:3: evidence" in result.stderr
+    assert not (root / "registry/issuers/acme-academy/awards").exists()
+    fine = credreg(*award, "--recipient", "s@example.org", "--evidence", "https://x.example/p/1", env=env)
+    assert fine.returncode == 0, fine.stderr
+    assert credreg(*r, "check", env=env).returncode == 0

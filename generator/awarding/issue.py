@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from generator import layout
 from generator._internal.durations import add_duration
 from generator._internal.files import write_text_atomic
@@ -29,6 +31,7 @@ from generator.awarding.status import StatusAllocator
 from generator.awards import award_filename, award_hash, batch_filename, iter_awards, read_revocations, render_award
 from generator.errors import CredregError, ProblemList, ProblemsFound, UsageError
 from generator.models import LifecycleStatus
+from generator.models.award import Award, EvidenceRef
 from generator.openbadges import earner_link, new_recipient_key, normalize_identifier, timestamp, unsigned_award
 from generator.registry import Registry
 from generator.verify.policies import valid_from_before_definition
@@ -36,6 +39,7 @@ from generator.verify.policies import valid_from_before_definition
 __all__ = [
     "IssuedAward",
     "Recipient",
+    "evidence_problem",
     "holder_warnings",
     "issue_awards",
     "parse_valid_until",
@@ -90,6 +94,19 @@ def _parse_date(value: str) -> dt.datetime:
     return parsed
 
 
+def evidence_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an award's evidence (None when it can), by the very rules `credreg check` applies to
+    a signed award (:class:`generator.models.award.Award`): an http(s) URL without spaces, naming no one (no
+    email address anywhere in it: it is published)."""
+    try:
+        Award._evidence_names_no_one([EvidenceRef.model_validate({"id": url, "type": ["Evidence"]})])
+    except ValidationError as exc:
+        return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def parse_valid_until(value: str) -> dt.datetime:
     try:
         return _parse_date(value)
@@ -139,11 +156,11 @@ def read_cohort(path: Path) -> list[Recipient]:
             continue
         seen[email] = line
         evidence = tuple(u for u in values.get("evidence", "").split() if u)
-        bad = [u for u in evidence if not u.startswith(("https://", "http://"))]
+        bad = [f"{u!r}: {why}" for u in evidence if (why := evidence_problem(u)) is not None]
         if bad:
             problems.add(
                 rel,
-                f"evidence must be http(s) URLs: {', '.join(bad)}",
+                f"evidence must be http(s) URLs naming no one: {'; '.join(bad)}",
                 line=line,
                 field="evidence",
                 code="cohort.evidence",
@@ -254,6 +271,12 @@ def issue_awards(
     early = valid_from_before_definition({"validFrom": timestamp(issued_at)}, definition.created)
     if early:
         raise UsageError(f"cannot award {ref}: {early}")
+    for recipient in recipients:
+        for url in recipient.evidence:
+            why = evidence_problem(url)
+            if why is not None:
+                where = f"line {recipient.line}: evidence" if recipient.line else "--evidence"
+                raise UsageError(f"{where} {url!r}: {why}", ["nothing was signed"])
     earners = prepare_earner_dir(earner_dir, registry.root) if earner_dir is not None else None
     allocator = StatusAllocator.scan(registry, issuer_id)
     vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"

@@ -200,3 +200,22 @@ def test_earners_files_are_refused_inside_the_repository_or_over_an_earlier_run(
                      earner_dir=out)  # fmt: skip
     assert not list(iter_awards(signer.root)), "nothing is signed into the registry"
     assert where != "inside" or not out.exists()
+
+
+def test_evidence_is_held_to_the_checks_rules_before_anything_is_signed(signer: Signer, tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,evidence\na@example.org,https://\nb@example.org,https://x.example/?who=b@example.org\n")
+    with pytest.raises(ProblemsFound) as info:
+        read_cohort(cohort)
+    assert [(p.location.line, p.field, p.code) for p in info.value.problems] == [
+        (2, "evidence", "cohort.evidence"),
+        (3, "evidence", "cohort.evidence"),
+    ]
+    assert "email address" in str(info.value.problems[1])
+    # A caller building recipients itself is held to the same rule.
+    bad = Recipient("c@example.org", ("https://x.example/?who=c@example.org",))
+    with pytest.raises(UsageError, match="--evidence"):
+        issue_awards(signer.registry, "acme-academy/sql-basics", [bad], signer.key, batch=False,
+                     earner_dir=tmp_path / "earners")  # fmt: skip
+    assert not (tmp_path / "earners").exists()
+    assert list(iter_awards(signer.root)) == []
