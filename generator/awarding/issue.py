@@ -15,6 +15,7 @@ import io
 import json
 import secrets
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,20 @@ def parse_valid_until(value: str) -> dt.datetime:
         raise UsageError(f"--valid-until: {exc}") from None
 
 
+def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str | Any, str | Any]]:
+    """The reader's rows; malformed CSV (an unclosed quote, a cell over the csv module's size limit) is refused
+    with the line its record starts on."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UsageError(f"{path}:{start}: {exc}; nothing was signed") from None
+        yield row
+
+
 def read_cohort(path: Path) -> list[Recipient]:
     """Recipients from a CSV with a header: ``email`` (required), ``name``, ``evidence`` and ``valid_until``
     (optional; the name goes only into the issuer's private mapping).
@@ -126,8 +141,12 @@ def read_cohort(path: Path) -> list[Recipient]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {exc}") from None
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    # strict: a stray or unclosed quote is an error, not a field that swallows the following rows (recipients).
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    try:
+        fields = [f.strip().lower() for f in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise UsageError(f"{path}:1: {exc} (the header); nothing was signed") from None
     if "email" not in fields:
         raise UsageError(
             f"{path}: the first line must be a header with an 'email' column (optional: name, evidence, valid_until)"
@@ -137,7 +156,7 @@ def read_cohort(path: Path) -> list[Recipient]:
         raise UsageError(f"{path}: unknown columns: {', '.join(unknown)} (allowed: email, name, evidence, valid_until)")
     recipients: list[Recipient] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    for row in _rows(reader, path):
         line = reader.line_num
         values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
         try:

@@ -219,3 +219,22 @@ def test_evidence_is_held_to_the_checks_rules_before_anything_is_signed(signer: 
                      earner_dir=tmp_path / "earners")  # fmt: skip
     assert not (tmp_path / "earners").exists()
     assert list(iter_awards(signer.root)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "why"),
+    [
+        ("email,name\na@example.org,Ada\nb@example.org," + "x" * (128 * 1024 + 1) + "\n", 3, "field limit"),
+        ('email,name\na@example.org,"Ada\nb@example.org,Bob\n', 2, "unexpected end of data"),
+        ('email,name\na@example.org,Ada\nb@example.org,"Bob"by\n', 3, "expected after"),
+        ('"email' + "x" * (128 * 1024 + 1) + "\n", 1, "field limit"),
+    ],
+)
+def test_malformed_csv_is_refused_with_its_line(signer: Signer, tmp_path: Path, text: str, line: int, why: str) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(text)
+    with pytest.raises(UsageError, match=why) as info:
+        read_cohort(cohort)
+    assert info.value.summary.startswith(f"{cohort}:{line}: ")
+    assert "nothing was signed" in info.value.summary
+    assert list(iter_awards(signer.root)) == []
