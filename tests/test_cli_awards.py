@@ -260,3 +260,36 @@ def test_award_refuses_evidence_the_check_would_refuse_before_signing(tmp_path: 
     fine = credreg(*award, "--recipient", "s@example.org", "--evidence", "https://x.example/p/1", env=env)
     assert fine.returncode == 0, fine.stderr
     assert credreg(*r, "check", env=env).returncode == 0
+
+
+def test_unusable_key_and_out_paths_are_usage_errors_and_nothing_is_written(tmp_path: Path) -> None:
+    root, r, env, key = _keyed(tmp_path)
+    award = [*r, "award", "acme-academy/sql-basics", "--recipient", "s@example.org"]
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    folder = tmp_path / "key-folder"
+    folder.mkdir(mode=0o700)
+
+    as_key = credreg(*award, "--key", str(folder), "--out", str(tmp_path / "o1"), env=env)
+    assert as_key.returncode == 1, as_key.stderr
+    assert f"cannot read private key {folder}" in as_key.stderr
+    under_a_file = credreg(*award, "--key", key, "--out", str(a_file / "x"), env=env)
+    assert under_a_file.returncode == 2, under_a_file.stderr
+    assert f"cannot write earners' files to {a_file / 'x'}: {a_file} is not a folder" in under_a_file.stderr
+    for result in (as_key, under_a_file):
+        assert "Traceback" not in result.stderr
+    assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing signed into the registry"
+
+    keygen = [*r, "keygen", "acme-academy", "--key-id", "k2"]
+    dangling = tmp_path / "dl.key"
+    dangling.symlink_to(tmp_path / "nowhere")
+    bad_parent = credreg(*keygen, "--out", str(a_file / "k.key"), env=env)
+    assert bad_parent.returncode == 2, bad_parent.stderr
+    assert f"cannot write the private key {a_file / 'k.key'}: {a_file} is not a folder" in bad_parent.stderr
+    link = credreg(*keygen, "--out", str(dangling), env=env)
+    assert link.returncode == 1, link.stderr
+    assert f"{dangling} already exists; not overwriting a private key" in link.stderr
+    for result in (bad_parent, link):
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "nowhere").exists(), "never written through the link"
+    assert not (root / "keys/acme-academy/k2.json").exists(), "no public half without its private half"

@@ -82,6 +82,14 @@ def prepare_earner_dir(path: Path, root: Path) -> Path:
         raise UsageError(
             f"{path} already exists and is not an empty folder: an earlier run's keys are never overwritten"
         )
+    # Refused now, before anything is signed, rather than when the files are written.
+    ancestor = target
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"cannot write earners' files to {path}: {ancestor} is not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write earners' files to {path}: the folder {ancestor} is not writable")
     return target
 
 
@@ -96,16 +104,25 @@ def _mapping(rows: Sequence[EarnerCopy], folder: Path) -> str:
 
 
 def write_earners(folder: Path, rows: Sequence[EarnerCopy]) -> Path:
-    """Write every earner's award file and the mapping; returns the mapping's path."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    folder.chmod(0o700)
-    for row in rows:
-        path = folder / f"{row.award_hash}.json"
-        write_text_atomic(path, render_award(row.award))
-        path.chmod(0o600)
-    mapping = folder / MAPPING_FILE
-    write_text_atomic(mapping, _mapping(rows, folder))
-    mapping.chmod(0o600)
+    """Write every earner's award file and the mapping; returns the mapping's path.
+
+    Refuses (:class:`UsageError`) when the folder cannot be written; the caller has then written nothing to the
+    registry."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)
+        for row in rows:
+            path = folder / f"{row.award_hash}.json"
+            write_text_atomic(path, render_award(row.award))
+            path.chmod(0o600)
+        mapping = folder / MAPPING_FILE
+        write_text_atomic(mapping, _mapping(rows, folder))
+        mapping.chmod(0o600)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write earners' files to {folder}: {exc.strerror or exc}",
+            ["nothing was written to the registry"],
+        ) from None
     return mapping
 
 
