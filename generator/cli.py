@@ -294,8 +294,21 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_endorse(args: argparse.Namespace) -> int:
     from generator.awarding.issue import parse_valid_until
     from generator.endorsements import endorse
-    from generator.models.endorsement import EndorsementKind
+    from generator.models.endorsement import EndorsementKind, EndorsementSubject
 
+    for option, field, value in (
+        ("--comment", "endorsementComment", args.comment),
+        ("--scope", "endorsementScope", args.scope),
+    ):
+        if value is None:
+            continue
+        # The limits the check applies to a signed endorsement (it is signed and published as given, stripped).
+        metadata = EndorsementSubject.model_fields[field].metadata
+        limit = next((m.max_length for m in metadata if getattr(m, "max_length", None) is not None), None)
+        if limit is not None and len(value.strip()) > limit:
+            raise UsageError(f"{option} is limited to {limit} characters (this one has {len(value.strip())})")
+    if args.scope is not None and not args.scope.strip():
+        raise UsageError("--scope must not be blank (leave it out to endorse the whole credential)")
     registry = _load(args)
     key = _signing_key(args, registry)
     done = endorse(
