@@ -93,13 +93,29 @@ def prepare_earner_dir(path: Path, root: Path) -> Path:
     return target
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutral(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text, never runs it: a leading ``'`` before a formula's first
+    character (and before a leading ``'``, so that :func:`_unneutral` reads every cell back exactly)."""
+    return f"'{cell}" if cell.startswith((*_FORMULA_START, "'")) else cell
+
+
+def _unneutral(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith((*_FORMULA_START, "'")) else cell
+
+
 def _mapping(rows: Sequence[EarnerCopy], folder: Path) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(MAPPING_COLUMNS)
     for row in rows:
         file = folder / f"{row.award_hash}.json"
-        writer.writerow((row.email, row.name or "", row.award_hash, row.link, str(file), row.recipient_key))
+        cells = (row.email, row.name or "", row.award_hash, row.link, str(file), row.recipient_key)
+        # A bare CR is not quoted by the csv module with a "\n" line end, and would split the record: as LF.
+        writer.writerow([_neutral(cell).replace("\r\n", "\n").replace("\r", "\n") for cell in cells])
     return out.getvalue()
 
 
@@ -143,7 +159,8 @@ def earlier_holders(base: Path, emails: Sequence[str], held: set[str]) -> dict[s
         except (OSError, UnicodeDecodeError, csv.Error):
             continue  # another program's file, or unreadable: it holds no record of ours
         for row in rows:
-            email, digest = (row.get("email") or "").strip().lower(), (row.get("award_hash") or "").strip()
+            email = _unneutral(row.get("email") or "").strip().lower()
+            digest = _unneutral(row.get("award_hash") or "").strip()
             if email in wanted and digest in held:
                 found.setdefault(email, []).append((digest, mapping))
     return found

@@ -151,6 +151,9 @@ def read_cohort(path: Path) -> list[Recipient]:
         raise UsageError(
             f"{path}: the first line must be a header with an 'email' column (optional: name, evidence, valid_until)"
         )
+    twice = sorted({f for f in fields if fields.count(f) > 1})
+    if twice:
+        raise UsageError(f"{path}:1: the header names {', '.join(map(repr, twice))} more than once; nothing was signed")
     unknown = sorted(set(fields) - {"email", "name", "evidence", "valid_until"})
     if unknown:
         raise UsageError(f"{path}: unknown columns: {', '.join(unknown)} (allowed: email, name, evidence, valid_until)")
@@ -158,6 +161,15 @@ def read_cohort(path: Path) -> list[Recipient]:
     seen: dict[str, int] = {}
     for row in _rows(reader, path):
         line = reader.line_num
+        extra = row.get(None)  # DictReader's key for the cells beyond the header's columns
+        if extra:
+            problems.add(
+                rel,
+                f"{len(extra)} more cell{'s' if len(extra) != 1 else ''} than the header's {len(fields)} columns",
+                line=line,
+                code="cohort.cells",
+            )
+            continue
         values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
         try:
             email = normalize_identifier(values.get("email", ""))
