@@ -110,7 +110,7 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     from generator.awarding.keys import generate_key
 
     registry = _load(args)
-    valid_from = parse_valid_until(args.valid_from) if args.valid_from else None
+    valid_from = parse_valid_until(args.valid_from, "--valid-from") if args.valid_from else None
     out = Path(args.out).expanduser() if args.out else None
     made = generate_key(registry, args.issuer, key_id=args.key_id, valid_from=valid_from, private_path=out)
     print(f"public key:  {layout.relpath(registry.root, made.public_path)}  ({made.public.publicKeyMultibase})")

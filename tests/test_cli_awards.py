@@ -293,3 +293,13 @@ def test_unusable_key_and_out_paths_are_usage_errors_and_nothing_is_written(tmp_
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "nowhere").exists(), "never written through the link"
     assert not (root / "keys/acme-academy/k2.json").exists(), "no public half without its private half"
+
+
+def test_keygen_names_the_option_whose_date_is_wrong(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "r")
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys")}
+    result = credreg("--root", str(root), "keygen", "acme-academy", "--valid-from", "garbage", env=env)
+    assert result.returncode == 2, result.stderr
+    assert "--valid-from: 'garbage' is not a date" in result.stderr
+    assert "--valid-until" not in result.stderr
+    assert not (tmp_path / "keys").exists()

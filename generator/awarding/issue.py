@@ -108,11 +108,12 @@ def evidence_problem(url: str) -> str | None:
     return None
 
 
-def parse_valid_until(value: str) -> dt.datetime:
+def parse_valid_until(value: str, option: str = "--valid-until") -> dt.datetime:
+    """The date given with ``option`` (named in the message when it is not a date)."""
     try:
         return _parse_date(value)
     except ValueError as exc:
-        raise UsageError(f"--valid-until: {exc}") from None
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str | Any, str | Any]]:
