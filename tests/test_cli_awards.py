@@ -219,3 +219,87 @@ def test_a_cohort_warns_about_recipients_who_already_hold_the_credential(tmp_pat
     warned = credreg(*award, "--csv", str(third), env=env).stderr
     assert "alan@example.org already holds" not in warned
     assert "ada@example.org already holds" in warned
+
+
+def _keyed(tmp_path: Path) -> tuple[Path, list[str], dict[str, str], str]:
+    """A registry, the --root arguments, an environment and the path of a registered acme-academy key."""
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys")}
+    r = ["--root", str(root)]
+    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    return root, r, env, str(tmp_path / "keys/acme-academy/k1.key")
+
+
+def test_award_refuses_evidence_the_check_would_refuse_before_signing(tmp_path: Path) -> None:
+    root, r, env, key = _keyed(tmp_path)
+    award = [*r, "award", "acme-academy/sql-basics", "--key", key]
+    for url in ("https://x.example/?u=ev@example.org", "https://", "ftp://x.example/a"):
+        out = tmp_path / "out"
+        result = credreg(*award, "--recipient", "s@example.org", "--evidence", url, "--out", str(out), env=env)
+        assert result.returncode == 2, (url, result.stderr)
+        assert f"--evidence {url!r}:" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not out.exists(), "nothing written for the earner"
+        assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing signed into the registry"
+    assert (
+        "must not contain an email address"
+        in credreg(
+            *award, "--recipient", "s@example.org", "--evidence", "https://u:ev@example.org@x.example/", env=env
+        ).stderr
+    )
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(
+        "email,evidence\na@example.org,https://x.example/a\nb@example.org,https://x.example/?u=b@example.org\n"
+    )
+    result = credreg(*award, "--csv", str(cohort), "--out", str(tmp_path / "c"), env=env)
+    assert result.returncode == 1, result.stderr  # bad rows are problems found, as for every other column
+    assert f"{cohort}:3: evidence" in result.stderr
+    assert not (root / "registry/issuers/acme-academy/awards").exists()
+    fine = credreg(*award, "--recipient", "s@example.org", "--evidence", "https://x.example/p/1", env=env)
+    assert fine.returncode == 0, fine.stderr
+    assert credreg(*r, "check", env=env).returncode == 0
+
+
+def test_unusable_key_and_out_paths_are_usage_errors_and_nothing_is_written(tmp_path: Path) -> None:
+    root, r, env, key = _keyed(tmp_path)
+    award = [*r, "award", "acme-academy/sql-basics", "--recipient", "s@example.org"]
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    folder = tmp_path / "key-folder"
+    folder.mkdir(mode=0o700)
+
+    as_key = credreg(*award, "--key", str(folder), "--out", str(tmp_path / "o1"), env=env)
+    assert as_key.returncode == 1, as_key.stderr
+    assert f"cannot read private key {folder}" in as_key.stderr
+    under_a_file = credreg(*award, "--key", key, "--out", str(a_file / "x"), env=env)
+    assert under_a_file.returncode == 2, under_a_file.stderr
+    assert f"cannot write earners' files to {a_file / 'x'}: {a_file} is not a folder" in under_a_file.stderr
+    for result in (as_key, under_a_file):
+        assert "Traceback" not in result.stderr
+    assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing signed into the registry"
+
+    keygen = [*r, "keygen", "acme-academy", "--key-id", "k2"]
+    dangling = tmp_path / "dl.key"
+    dangling.symlink_to(tmp_path / "nowhere")
+    bad_parent = credreg(*keygen, "--out", str(a_file / "k.key"), env=env)
+    assert bad_parent.returncode == 2, bad_parent.stderr
+    assert f"cannot write the private key {a_file / 'k.key'}: {a_file} is not a folder" in bad_parent.stderr
+    link = credreg(*keygen, "--out", str(dangling), env=env)
+    assert link.returncode == 1, link.stderr
+    assert f"{dangling} already exists; not overwriting a private key" in link.stderr
+    for result in (bad_parent, link):
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "nowhere").exists(), "never written through the link"
+    assert not (root / "keys/acme-academy/k2.json").exists(), "no public half without its private half"
+
+
+def test_keygen_names_the_option_whose_date_is_wrong(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "r")
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys")}
+    result = credreg("--root", str(root), "keygen", "acme-academy", "--valid-from", "garbage", env=env)
+    assert result.returncode == 2, result.stderr
+    assert "--valid-from: 'garbage' is not a date" in result.stderr
+    assert "--valid-until" not in result.stderr
+    assert not (tmp_path / "keys").exists()

@@ -207,3 +207,22 @@ def test_layout_and_ids_of_endorsers(tmp_path: Path) -> None:
     assert ("registry/endorsers/acme-academy", "id.duplicate") in found
     assert loaded.registry is not None
     assert list(loaded.registry.endorsers) == ["data-council"]
+
+
+def test_endorse_refuses_an_over_long_comment_or_scope_before_signing(
+    setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    root, env, r = setup
+    base = [*r, "endorse", CREDENTIAL, "--as", "data-council", "--key", str(tmp_path / "keys/data-council/k1.key")]
+    base += ["--kind", "recognises"]
+    for extra, message in (
+        (["--comment", "x" * 3000], "--comment is limited to 2000 characters (this one has 3000)"),
+        (["--comment", "ok", "--scope", "y" * 501], "--scope is limited to 500 characters (this one has 501)"),
+        (["--comment", "ok", "--scope", "   "], "--scope must not be blank"),
+    ):
+        result = credreg(*base, *extra, env=env)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (root / "registry/endorsers/data-council/endorsements").exists(), "nothing signed"
+    assert credreg(*base, "--comment", "x" * 2000, env=env).returncode == 0

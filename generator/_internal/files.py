@@ -79,10 +79,18 @@ def json_text(data: Any, *, indent: int | None = 2) -> str:
 
 
 def append_line(path: Path, line: str) -> None:
-    """Append one line durably (append-only logs such as revocations.jsonl)."""
+    """Append one line durably (append-only logs such as revocations.jsonl).
+
+    A file whose last line has no final newline (a hand edit, an editor's setting) gets one first: otherwise the
+    new line would be glued onto the last one and both would become unreadable."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(line.rstrip("\n") + "\n")
+    with path.open("a+b") as fh:
+        prefix = b""
+        if fh.seek(0, os.SEEK_END) > 0:
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":
+                prefix = b"\n"
+        fh.write(prefix + (line.rstrip("\n") + "\n").encode("utf-8"))
         fh.flush()
         os.fsync(fh.fileno())
 

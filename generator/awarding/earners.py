@@ -82,7 +82,29 @@ def prepare_earner_dir(path: Path, root: Path) -> Path:
         raise UsageError(
             f"{path} already exists and is not an empty folder: an earlier run's keys are never overwritten"
         )
+    # Refused now, before anything is signed, rather than when the files are written.
+    ancestor = target
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"cannot write earners' files to {path}: {ancestor} is not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write earners' files to {path}: the folder {ancestor} is not writable")
     return target
+
+
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutral(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text, never runs it: a leading ``'`` before a formula's first
+    character (and before a leading ``'``, so that :func:`_unneutral` reads every cell back exactly)."""
+    return f"'{cell}" if cell.startswith((*_FORMULA_START, "'")) else cell
+
+
+def _unneutral(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith((*_FORMULA_START, "'")) else cell
 
 
 def _mapping(rows: Sequence[EarnerCopy], folder: Path) -> str:
@@ -91,21 +113,32 @@ def _mapping(rows: Sequence[EarnerCopy], folder: Path) -> str:
     writer.writerow(MAPPING_COLUMNS)
     for row in rows:
         file = folder / f"{row.award_hash}.json"
-        writer.writerow((row.email, row.name or "", row.award_hash, row.link, str(file), row.recipient_key))
+        cells = (row.email, row.name or "", row.award_hash, row.link, str(file), row.recipient_key)
+        # A bare CR is not quoted by the csv module with a "\n" line end, and would split the record: as LF.
+        writer.writerow([_neutral(cell).replace("\r\n", "\n").replace("\r", "\n") for cell in cells])
     return out.getvalue()
 
 
 def write_earners(folder: Path, rows: Sequence[EarnerCopy]) -> Path:
-    """Write every earner's award file and the mapping; returns the mapping's path."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    folder.chmod(0o700)
-    for row in rows:
-        path = folder / f"{row.award_hash}.json"
-        write_text_atomic(path, render_award(row.award))
-        path.chmod(0o600)
-    mapping = folder / MAPPING_FILE
-    write_text_atomic(mapping, _mapping(rows, folder))
-    mapping.chmod(0o600)
+    """Write every earner's award file and the mapping; returns the mapping's path.
+
+    Refuses (:class:`UsageError`) when the folder cannot be written; the caller has then written nothing to the
+    registry."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)
+        for row in rows:
+            path = folder / f"{row.award_hash}.json"
+            write_text_atomic(path, render_award(row.award))
+            path.chmod(0o600)
+        mapping = folder / MAPPING_FILE
+        write_text_atomic(mapping, _mapping(rows, folder))
+        mapping.chmod(0o600)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write earners' files to {folder}: {exc.strerror or exc}",
+            ["nothing was written to the registry"],
+        ) from None
     return mapping
 
 
@@ -126,7 +159,8 @@ def earlier_holders(base: Path, emails: Sequence[str], held: set[str]) -> dict[s
         except (OSError, UnicodeDecodeError, csv.Error):
             continue  # another program's file, or unreadable: it holds no record of ours
         for row in rows:
-            email, digest = (row.get("email") or "").strip().lower(), (row.get("award_hash") or "").strip()
+            email = _unneutral(row.get("email") or "").strip().lower()
+            digest = _unneutral(row.get("award_hash") or "").strip()
             if email in wanted and digest in held:
                 found.setdefault(email, []).append((digest, mapping))
     return found

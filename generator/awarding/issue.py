@@ -15,9 +15,12 @@ import io
 import json
 import secrets
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.durations import add_duration
@@ -29,6 +32,7 @@ from generator.awarding.status import StatusAllocator
 from generator.awards import award_filename, award_hash, batch_filename, iter_awards, read_revocations, render_award
 from generator.errors import CredregError, ProblemList, ProblemsFound, UsageError
 from generator.models import LifecycleStatus
+from generator.models.award import Award, EvidenceRef
 from generator.openbadges import earner_link, new_recipient_key, normalize_identifier, timestamp, unsigned_award
 from generator.registry import Registry
 from generator.verify.policies import valid_from_before_definition
@@ -36,6 +40,7 @@ from generator.verify.policies import valid_from_before_definition
 __all__ = [
     "IssuedAward",
     "Recipient",
+    "evidence_problem",
     "holder_warnings",
     "issue_awards",
     "parse_valid_until",
@@ -90,11 +95,39 @@ def _parse_date(value: str) -> dt.datetime:
     return parsed
 
 
-def parse_valid_until(value: str) -> dt.datetime:
+def evidence_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an award's evidence (None when it can), by the very rules `credreg check` applies to
+    a signed award (:class:`generator.models.award.Award`): an http(s) URL without spaces, naming no one (no
+    email address anywhere in it: it is published)."""
+    try:
+        Award._evidence_names_no_one([EvidenceRef.model_validate({"id": url, "type": ["Evidence"]})])
+    except ValidationError as exc:
+        return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def parse_valid_until(value: str, option: str = "--valid-until") -> dt.datetime:
+    """The date given with ``option`` (named in the message when it is not a date)."""
     try:
         return _parse_date(value)
     except ValueError as exc:
-        raise UsageError(f"--valid-until: {exc}") from None
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str | Any, str | Any]]:
+    """The reader's rows; malformed CSV (an unclosed quote, a cell over the csv module's size limit) is refused
+    with the line its record starts on."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UsageError(f"{path}:{start}: {exc}; nothing was signed") from None
+        yield row
 
 
 def read_cohort(path: Path) -> list[Recipient]:
@@ -109,19 +142,35 @@ def read_cohort(path: Path) -> list[Recipient]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {exc}") from None
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    # strict: a stray or unclosed quote is an error, not a field that swallows the following rows (recipients).
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    try:
+        fields = [f.strip().lower() for f in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise UsageError(f"{path}:1: {exc} (the header); nothing was signed") from None
     if "email" not in fields:
         raise UsageError(
             f"{path}: the first line must be a header with an 'email' column (optional: name, evidence, valid_until)"
         )
+    twice = sorted({f for f in fields if fields.count(f) > 1})
+    if twice:
+        raise UsageError(f"{path}:1: the header names {', '.join(map(repr, twice))} more than once; nothing was signed")
     unknown = sorted(set(fields) - {"email", "name", "evidence", "valid_until"})
     if unknown:
         raise UsageError(f"{path}: unknown columns: {', '.join(unknown)} (allowed: email, name, evidence, valid_until)")
     recipients: list[Recipient] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    for row in _rows(reader, path):
         line = reader.line_num
+        extra = row.get(None)  # DictReader's key for the cells beyond the header's columns
+        if extra:
+            problems.add(
+                rel,
+                f"{len(extra)} more cell{'s' if len(extra) != 1 else ''} than the header's {len(fields)} columns",
+                line=line,
+                code="cohort.cells",
+            )
+            continue
         values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
         try:
             email = normalize_identifier(values.get("email", ""))
@@ -139,11 +188,11 @@ def read_cohort(path: Path) -> list[Recipient]:
             continue
         seen[email] = line
         evidence = tuple(u for u in values.get("evidence", "").split() if u)
-        bad = [u for u in evidence if not u.startswith(("https://", "http://"))]
+        bad = [f"{u!r}: {why}" for u in evidence if (why := evidence_problem(u)) is not None]
         if bad:
             problems.add(
                 rel,
-                f"evidence must be http(s) URLs: {', '.join(bad)}",
+                f"evidence must be http(s) URLs naming no one: {'; '.join(bad)}",
                 line=line,
                 field="evidence",
                 code="cohort.evidence",
@@ -254,6 +303,12 @@ def issue_awards(
     early = valid_from_before_definition({"validFrom": timestamp(issued_at)}, definition.created)
     if early:
         raise UsageError(f"cannot award {ref}: {early}")
+    for recipient in recipients:
+        for url in recipient.evidence:
+            why = evidence_problem(url)
+            if why is not None:
+                where = f"line {recipient.line}: evidence" if recipient.line else "--evidence"
+                raise UsageError(f"{where} {url!r}: {why}", ["nothing was signed"])
     earners = prepare_earner_dir(earner_dir, registry.root) if earner_dir is not None else None
     allocator = StatusAllocator.scan(registry, issuer_id)
     vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"

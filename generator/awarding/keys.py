@@ -119,8 +119,9 @@ def generate_key(
             f"refusing to write a private key inside the registry repository: {private_path}",
             ["private keys never belong in the repository; choose a path outside it (default: your config dir)"],
         )
-    if private_path.exists():
+    if private_path.exists() or private_path.is_symlink():  # a dangling link too: never written through
         raise KeyFileError(f"{private_path} already exists; not overwriting a private key")
+    _check_writable_parent(private_path)
 
     seed = ed25519.generate_seed()
     public = PublicKey.model_validate(
@@ -141,14 +142,37 @@ def generate_key(
         "publicKeyMultibase": public.publicKeyMultibase,
         "seed": base64.urlsafe_b64encode(seed).decode().rstrip("="),
     }
-    private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(private_doc, fh, indent=2)
-        fh.write("\n")
+    try:
+        private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        raise UsageError(f"cannot write the private key {private_path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(private_doc, fh, indent=2)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        private_path.unlink(missing_ok=True)  # never a half-written key file
+        raise UsageError(f"cannot write the private key {private_path}: {exc.strerror}") from None
     public_path.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomic(public_path, public.model_dump(mode="json", by_alias=True, exclude_none=True))
     return GeneratedKey(public, public_path, private_path)
+
+
+def _check_writable_parent(path: Path) -> None:
+    """Refuse, before a key is made, a path whose folder cannot be made or written (its nearest existing
+    ancestor is a file, or not writable)."""
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        if ancestor.is_symlink():
+            break
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"cannot write the private key {path}: {ancestor} is not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write the private key {path}: the folder {ancestor} is not writable")
 
 
 def check_private_key_file(path: Path, root: Path | None) -> None:
@@ -174,7 +198,13 @@ def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
     """Read a private key file, refusing one inside the repository or readable by others."""
     check_private_key_file(path, root)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:  # a folder, a file that cannot be opened
+        raise KeyFileError(f"cannot read private key {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise KeyFileError(f"{path} is not a credreg private key file: not UTF-8 text") from None
+    try:
+        doc = json.loads(text)
         if doc.get("format") != PRIVATE_KEY_FORMAT:
             raise ValueError(f"not a {PRIVATE_KEY_FORMAT} file")
         padded = doc["seed"] + "=" * (-len(doc["seed"]) % 4)

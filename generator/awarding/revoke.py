@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import index_problem, parse_index, parse_list_url
 
-__all__ = ["Revocation", "revocation_entry", "revoke_award", "status_position"]
+__all__ = ["Revocation", "reason_problem", "revocation_entry", "revoke_award", "status_position"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +84,29 @@ def revocation_entry(
     return entry
 
 
+#: Bidirectional-text controls: they make a published reason display other than it reads (Trojan Source).
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why ``reason`` may not be published (None when it may): control characters (C0 but tab and line ends,
+    which fold to a space; DEL; C1), bidirectional-text controls and the Unicode line and paragraph separators,
+    which would be signed, published and echoed to terminals and pages."""
+    for position, char in enumerate(reason, 1):
+        if char in "\t\n\r":
+            continue
+        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS or char in "\u2028\u2029":
+            return f"it holds the control character U+{ord(char):04X} (character {position}); write it as plain text"
+    return None
+
+
 def revoke_award(
     registry: Registry, digest: str, reason: str, key: SigningKey, *, now: dt.datetime | None = None
 ) -> Revocation:
     """Revoke the award with hash ``digest`` using its issuer's key."""
+    bad = reason_problem(reason)
+    if bad is not None:
+        raise UsageError(f"--reason: {bad}")
     reason = " ".join(reason.split())
     if not reason:
         raise UsageError("--reason must say why the award is revoked (it is published)")

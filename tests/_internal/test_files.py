@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from generator._internal.files import (
+    append_line,
     json_text,
     read_inside,
     regular_files,
@@ -128,3 +129,17 @@ def test_scratch_folder_is_private_and_in_memory_unless_tmpdir_says(
         assert folder.parent == tmp_path
     finally:
         tempfile.tempdir = None
+
+
+def test_append_line_ends_an_unterminated_last_line_first(tmp_path: Path) -> None:
+    log = tmp_path / "sub" / "revocations.jsonl"
+    append_line(log, '{"a":1}')
+    assert log.read_text() == '{"a":1}\n'
+    log.write_bytes(b'{"a":1}')  # the final newline lost (a hand edit)
+    append_line(log, '{"b":2}\n')
+    assert log.read_text().splitlines() == ['{"a":1}', '{"b":2}']
+    assert [json.loads(line) for line in log.read_text().splitlines()] == [{"a": 1}, {"b": 2}]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    append_line(empty, "x")
+    assert empty.read_text() == "x\n"

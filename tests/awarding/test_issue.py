@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.awarding.earners import earlier_holders
 from generator.awarding.issue import Recipient, issue_awards, read_cohort
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
@@ -200,3 +201,79 @@ def test_earners_files_are_refused_inside_the_repository_or_over_an_earlier_run(
                      earner_dir=out)  # fmt: skip
     assert not list(iter_awards(signer.root)), "nothing is signed into the registry"
     assert where != "inside" or not out.exists()
+
+
+def test_evidence_is_held_to_the_checks_rules_before_anything_is_signed(signer: Signer, tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,evidence\na@example.org,https://\nb@example.org,https://x.example/?who=b@example.org\n")
+    with pytest.raises(ProblemsFound) as info:
+        read_cohort(cohort)
+    assert [(p.location.line, p.field, p.code) for p in info.value.problems] == [
+        (2, "evidence", "cohort.evidence"),
+        (3, "evidence", "cohort.evidence"),
+    ]
+    assert "email address" in str(info.value.problems[1])
+    # A caller building recipients itself is held to the same rule.
+    bad = Recipient("c@example.org", ("https://x.example/?who=c@example.org",))
+    with pytest.raises(UsageError, match="--evidence"):
+        issue_awards(signer.registry, "acme-academy/sql-basics", [bad], signer.key, batch=False,
+                     earner_dir=tmp_path / "earners")  # fmt: skip
+    assert not (tmp_path / "earners").exists()
+    assert list(iter_awards(signer.root)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "why"),
+    [
+        ("email,name\na@example.org,Ada\nb@example.org," + "x" * (128 * 1024 + 1) + "\n", 3, "field limit"),
+        ('email,name\na@example.org,"Ada\nb@example.org,Bob\n', 2, "unexpected end of data"),
+        ('email,name\na@example.org,Ada\nb@example.org,"Bob"by\n', 3, "expected after"),
+        ('"email' + "x" * (128 * 1024 + 1) + "\n", 1, "field limit"),
+    ],
+)
+def test_malformed_csv_is_refused_with_its_line(signer: Signer, tmp_path: Path, text: str, line: int, why: str) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(text)
+    with pytest.raises(UsageError, match=why) as info:
+        read_cohort(cohort)
+    assert info.value.summary.startswith(f"{cohort}:{line}: ")
+    assert "nothing was signed" in info.value.summary
+    assert list(iter_awards(signer.root)) == []
+
+
+def test_the_private_mapping_is_never_a_spreadsheet_formula(signer: Signer, tmp_path: Path) -> None:
+    names = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=quoted", "O'Brien"]
+    # Built directly: a cohort's cells are stripped, so a leading tab or CR reaches the mapping only this way.
+    recipients = [Recipient("-dash@example.org", name="Dash")]
+    recipients += [Recipient(f"p{n}@example.org", name=name) for n, name in enumerate(names)]
+    out = tmp_path / "earners" / "run-1"
+    issued = issue_awards(
+        signer.registry, "acme-academy/sql-basics", recipients, signer.key, batch=True, earner_dir=out
+    )
+    with (out / "recipients.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    assert rows[0]["email"] == "'-dash@example.org"
+    expected = ["'" + n if n != "O'Brien" else n for n in names]
+    assert [r["name"] for r in rows[1:]] == [n.replace("\r", "\n") for n in expected]  # one record per row
+    # The issuer's next run still recognises the recipient behind a neutralised cell.
+    held = earlier_holders(tmp_path / "earners", ["-dash@example.org"], {issued[0].hash})
+    assert list(held) == ["-dash@example.org"]
+
+
+def test_a_cohort_header_naming_a_column_twice_or_rows_with_extra_cells_are_refused(
+    signer: Signer, tmp_path: Path
+) -> None:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,Email\na@example.org,b@example.org\n")
+    with pytest.raises(UsageError, match="'email' more than once") as info:
+        read_cohort(cohort)
+    assert info.value.summary.startswith(f"{cohort}:1: ")
+    cohort.write_text("email,name\na@example.org,Ada\nb@example.org,Bob,https://x.example/e,more\n")
+    with pytest.raises(ProblemsFound) as found:
+        read_cohort(cohort)
+    assert [(p.location.line, p.code) for p in found.value.problems] == [(3, "cohort.cells")]
+    assert "2 more cells than the header's 2 columns" in str(found.value.problems[0])
+    assert list(iter_awards(signer.root)) == []
