@@ -211,3 +211,16 @@ def test_root_is_accepted_after_every_command_that_reads_a_registry() -> None:
         assert parser.parse_args([*command, "--root", "A", *args]).root == "A"
         assert parser.parse_args([*command, *args]).root is None
         assert parser.parse_args(["--root", "A", *command, "--root", "B", *args]).root == "B"  # the last one wins
+
+
+@pytest.mark.parametrize("target", ["ref=" + "a" * 300 + "#" + "0" * 64, "a" * 300, "/".join(["b" * 250] * 20)])
+def test_verify_a_target_too_long_to_be_a_path_is_read_as_a_link(registry_dir: Path, target: str) -> None:
+    """A path component over 255 bytes (or a path over PATH_MAX) is not a file: no OSError, no traceback."""
+    result = run("--root", str(registry_dir), "verify", target)
+    assert "Traceback" not in result.stderr
+    if target.startswith("ref="):
+        assert result.returncode == 1
+        assert f"UNKNOWN: no award with hash {'0' * 64}" in result.stdout
+    else:
+        assert result.returncode == 2
+        assert "is neither a file, an award hash" in result.stderr
