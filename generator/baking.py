@@ -82,11 +82,62 @@ def _itxt_text(body: bytes, at: int) -> str:
         raise BakingError(f"the iTXt chunk at byte {at} is not UTF-8 text") from None
 
 
-_SVG_CREDENTIAL = re.compile(
-    r"<(?P<prefix>[A-Za-z_][\w.-]*):credential(?P<attrs>\s[^>]*)?>\s*<!\[CDATA\[(?P<json>.*?)\]\]>\s*"
-    r"</(?P=prefix):credential\s*>",
-    re.DOTALL,
-)
+# The SVG is read by one pass over its markup, left to right, each character looked at a bounded number of
+# times (a regular expression over the whole document retried a lazy CDATA match from every opening tag:
+# quadratic time on a small crafted file). Comments and CDATA sections are skipped whole, so neither a
+# commented-out credential nor markup quoted in CDATA counts. A tag runs from "<" to the next ">"; the baked
+# credential is a tag "<PREFIX:credential" (optionally whitespace and attributes), then optional whitespace,
+# one CDATA section (which ends at its first "]]>", as in XML) holding the JSON, optional whitespace and
+# "</PREFIX:credential>". PREFIX must be bound to the Open Badges 3.0 namespace by an xmlns:PREFIX attribute
+# of some tag of the document. assets/verify/baking.js reads SVGs by the same rules.
+_PREFIX = r"[A-Za-z_][\w.-]*"
+_OPEN_TAG = re.compile(rf"(?P<prefix>{_PREFIX}):credential(?:\s[^>]*)?", re.DOTALL)
+_DECLARATION = re.compile(rf"xmlns:(?P<prefix>{_PREFIX})\s*=\s*[\"']{re.escape(OB3_NAMESPACE)}[\"']")
+_SPACE = re.compile(r"\s*")
+_CDATA, _CDATA_END, _COMMENT, _COMMENT_END = "<![CDATA[", "]]>", "<!--", "-->"
+
+
+def _svg_credentials(text: str) -> tuple[list[tuple[str, str]], set[str]]:
+    """Each ``(prefix, json)`` credential element of ``text``, in document order, and the prefixes an
+    ``xmlns:PREFIX`` attribute of a tag binds to the Open Badges 3.0 namespace."""
+    found: list[tuple[str, str]] = []
+    declared: set[str] = set()
+    at = 0
+    while (lt := text.find("<", at)) >= 0:
+        if text.startswith("<!", lt):
+            for start, end in ((_COMMENT, _COMMENT_END), (_CDATA, _CDATA_END)):
+                if text.startswith(start, lt):
+                    close = text.find(end, lt + len(start))
+                    at = len(text) if close < 0 else close + len(end)
+                    break
+            else:
+                at = lt + 2  # another declaration (DOCTYPE…): its text is read as markup, as before
+            continue
+        gt = text.find(">", lt + 1)
+        if gt < 0:
+            break
+        at = gt + 1
+        if text.find("xmlns:", lt, gt) >= 0:
+            declared.update(m["prefix"] for m in _DECLARATION.finditer(text, lt + 1, gt))
+        opening = _OPEN_TAG.fullmatch(text, lt + 1, gt) if text.find(":credential", lt, gt) >= 0 else None
+        if opening is None:
+            continue
+        cdata = _SPACE.match(text, gt + 1).end()  # type: ignore[union-attr]  # \s* always matches
+        if not text.startswith(_CDATA, cdata):
+            continue
+        close = text.find(_CDATA_END, cdata + len(_CDATA))
+        if close < 0:
+            break
+        end_tag = f"</{opening['prefix']}:credential"
+        after = _SPACE.match(text, close + len(_CDATA_END)).end()  # type: ignore[union-attr]
+        if not text.startswith(end_tag, after):
+            continue  # the scan goes on after the opening tag, skipping the CDATA section whole
+        after = _SPACE.match(text, after + len(end_tag)).end()  # type: ignore[union-attr]
+        if not text.startswith(">", after):
+            continue
+        found.append((opening["prefix"], text[cdata + len(_CDATA) : close]))
+        at = after + 1
+    return found, declared
 
 
 def _from_svg(data: bytes) -> str:
@@ -94,12 +145,8 @@ def _from_svg(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise BakingError("the SVG is not UTF-8 text") from None
-    found = list(_SVG_CREDENTIAL.finditer(text))
-    found = [
-        m
-        for m in found
-        if re.search(rf'xmlns:{re.escape(m["prefix"])}\s*=\s*["\']{re.escape(OB3_NAMESPACE)}["\']', text)
-    ]
+    credentials, declared = _svg_credentials(text)
+    found = [json for prefix, json in credentials if prefix in declared]
     if not found:
         raise BakingError(
             f"the SVG has no baked credential (no credential element of the namespace {OB3_NAMESPACE} with the "
@@ -107,4 +154,4 @@ def _from_svg(data: bytes) -> str:
         )
     if len(found) > 1:
         raise BakingError("the SVG has more than one baked credential")
-    return found[0]["json"]
+    return found[0]

@@ -205,6 +205,15 @@ def _baked_document(path: Path) -> Any | None:
         raise UsageError(f"{path}: the baked credential is not JSON", [str(p) for p in exc.problems]) from None
 
 
+def _is_file(target: str) -> bool:
+    """Whether ``target`` names a file; text that cannot be a path (a component or the whole too long for the
+    file system, a NUL) is not one, and is read as a link or a hash instead."""
+    try:
+        return Path(target).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from generator.load import load_registry
     from generator.verify import verify_credential
@@ -219,8 +228,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     recipient_key = args.recipient_key
     if recipient_key is not None and args.recipient is None:
         raise UsageError("a recipient key confirms an email address: give it with --recipient EMAIL")
-    link = None if Path(target).is_file() else parse_verification_link(target)
-    if Path(target).is_file():
+    is_file = _is_file(target)
+    link = None if is_file else parse_verification_link(target)
+    if is_file:
         from generator._internal.source import SourceError, read_json_file
 
         document = _baked_document(Path(target))

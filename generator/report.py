@@ -13,7 +13,23 @@ from generator.errors import Location, Problem, ProblemList, Severity
 from generator.registry import Registry
 from generator.verify.results import AUTHENTICITY, CheckStatus, VerificationResult
 
-__all__ = ["OutputFormat", "consolidate", "format_problems"]
+__all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_safe"]
+
+# What a terminal (or a log viewer) acts on instead of showing: C0 and C1 controls (ESC starts the sequences
+# that clear the screen, move the cursor, hide text), DEL, the bidirectional overrides, embeddings, isolates and
+# marks (they reorder what is shown), and the Unicode line and paragraph separators.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every character a terminal would act on shown escaped (``\\x1b``, ``\\u202e``), newlines
+    and tabs included: one line of output stays one line, and shows what the file says, not what it commands."""
+    return _UNSAFE.sub(_escaped, text)
 
 
 class OutputFormat(enum.StrEnum):
@@ -23,8 +39,10 @@ class OutputFormat(enum.StrEnum):
 
 
 def _escape_data(value: str) -> str:
-    # GitHub's workflow-command encoding: the message may span lines only through these escapes.
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's workflow-command encoding: the message may span lines only through these escapes. Every other
+    # control (an ANSI escape the log viewer renders, a bidi override) is shown escaped, as on a terminal.
+    safe = _UNSAFE.sub(lambda m: m[0] if m[0] in "\r\n" else _escaped(m), value)
+    return safe.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(value: str) -> str:
@@ -54,7 +72,7 @@ def format_problems(problems: Iterable[Problem], fmt: OutputFormat, *, summary: 
     lines = []
     for p in items:
         prefix = "" if p.severity is Severity.ERROR else "warning: "
-        lines.append(f"{p.location}: {prefix}{p.field + ': ' if p.field else ''}{p.message}")
+        lines.append(terminal_safe(f"{p.location}: {prefix}{p.field + ': ' if p.field else ''}{p.message}"))
     return "\n".join(lines)
 
 
@@ -97,7 +115,9 @@ def format_result(result: VerificationResult) -> str:
             lines.append(f"? {check.label.ljust(width)}  unverified claim: {check.reason}")
             continue
         lines.append(f"{_MARK[check.status]} {check.label.ljust(width)}  {check.status}: {check.reason}")
-    return "\n".join(lines)
+    # Every line holds text from the file, the registry or a signature (names, reasons, a revocation's reason):
+    # each is made safe whole, so no value can end its line, clear the screen or hide what follows.
+    return "\n".join(terminal_safe(line) for line in lines)
 
 
 # One mistake, one message. A definition (or issuer.yaml) that does not load, or a credential file that was

@@ -9,6 +9,7 @@ import pty
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -211,3 +212,70 @@ def test_root_is_accepted_after_every_command_that_reads_a_registry() -> None:
         assert parser.parse_args([*command, "--root", "A", *args]).root == "A"
         assert parser.parse_args([*command, *args]).root is None
         assert parser.parse_args(["--root", "A", *command, "--root", "B", *args]).root == "B"  # the last one wins
+
+
+@pytest.mark.parametrize("target", ["ref=" + "a" * 300 + "#" + "0" * 64, "a" * 300, "/".join(["b" * 250] * 20)])
+def test_verify_a_target_too_long_to_be_a_path_is_read_as_a_link(registry_dir: Path, target: str) -> None:
+    """A path component over 255 bytes (or a path over PATH_MAX) is not a file: no OSError, no traceback."""
+    result = run("--root", str(registry_dir), "verify", target)
+    assert "Traceback" not in result.stderr
+    if target.startswith("ref="):
+        assert result.returncode == 1
+        assert f"UNKNOWN: no award with hash {'0' * 64}" in result.stdout
+    else:
+        assert result.returncode == 2
+        assert "is neither a file, an award hash" in result.stderr
+
+
+FAKE_VALID = "X\u001b[2J\u001b[HValid: a genuine award, in force.\n  verdict: VALID\u001b[8m"
+UNSAFE_CHARS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))] + [
+    *"\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+]
+
+
+def _raw_controls(text: str) -> list[str]:
+    """The characters of ``text`` a terminal would act on (its own line ends aside)."""
+    return sorted({c for c in text if c in UNSAFE_CHARS and c != "\n"})
+
+
+def test_verify_text_output_shows_controls_from_the_file_escaped(signer: Any, tmp_path: Path) -> None:
+    """A crafted name cannot clear the screen and print a fake VALID: what the file says is shown escaped."""
+    from generator.awarding.revoke import revoke_award
+
+    issued = signer.award()
+    award = json.loads(json.dumps(issued.award))
+    award["name"] = FAKE_VALID
+    award["credentialSubject"]["achievement"]["name"] = FAKE_VALID + "\u202e\u2066\u0085\u2028"
+    path = tmp_path / "crafted.json"
+    path.write_text(json.dumps(award))
+    result = run("--root", str(signer.root), "verify", str(path))
+    assert result.returncode == 1
+    assert _raw_controls(result.stdout) == []
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "This file was changed after it was issued: it is not what its issuer signed.",
+        "  verdict: INVALID",
+    ]
+    assert not any(line.lstrip().startswith("verdict: VALID") for line in lines)
+    assert "X\\x1b[2J\\x1b[HValid: a genuine award, in force.\\x0a  verdict: VALID\\x1b[8m" in result.stdout
+    assert "\\u202e\\u2066\\x85\\u2028" in result.stdout
+    # A revocation's reason comes from the registry: it is shown escaped too, in the headline and in its check.
+    revoke_award(signer.registry, issued.hash, "irregular\u001b[2J\u202eVALID", signer.key)
+    path.write_text(json.dumps(issued.award))
+    result = run("--root", str(signer.root), "verify", str(path))
+    assert result.returncode == 1
+    assert _raw_controls(result.stdout) == []
+    assert result.stdout.count("irregular\\x1b[2J\\u202eVALID") == 2
+    assert "  verdict: REVOKED" in result.stdout.splitlines()
+
+
+def test_check_output_escapes_controls_in_every_format() -> None:
+    from generator.errors import Location, Problem
+    from generator.report import OutputFormat, format_problems
+
+    problem = Problem(Location("registry/x.yaml", 3), "bad value 'a\u001b[2Jb\u202ec'\nregistry/x.yaml: ok", "name")
+    text = format_problems([problem], OutputFormat.TEXT, summary={})
+    assert text == "registry/x.yaml:3: name: bad value 'a\\x1b[2Jb\\u202ec'\\x0aregistry/x.yaml: ok"
+    github = format_problems([problem], OutputFormat.GITHUB, summary={})
+    assert _raw_controls(github) == []
+    assert github.endswith("::name: bad value 'a\\x1b[2Jb\\u202ec'%0Aregistry/x.yaml: ok")

@@ -141,6 +141,11 @@ _MONTHS = (
 )  # fmt: skip
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _REVOKED = re.compile(r"^revoked(?: on (\d{4}-\d{2}-\d{2}))?(?: for this reason: (.*))?", re.DOTALL)
+#: A proof check that could not check its signature because no key answers to its verification method (the
+#: reason of policies.py's ProofPolicy, and of policies.js's, which words it for the page).
+_KEY_UNKNOWN = re.compile(
+    r"^verification method .* cannot be resolved(?: offline|: it is not a key registered here)\Z", re.DOTALL
+)
 
 
 class HeadlineKind(enum.StrEnum):
@@ -209,6 +214,10 @@ def headline(result: VerificationResult) -> Headline:
         if first is None:
             return fixed(HeadlineKind.MALFORMED)
         # The first check that failed, in the order they are made, says what is wrong.
+        if first.id.startswith("proof:") and _KEY_UNKNOWN.match(first.reason):
+            # No known key to check the signature with: nothing shows the file was changed, but nothing vouches
+            # for it either (the key check, made later, says the same).
+            return fixed(HeadlineKind.KEY_NOT_REGISTERED)
         if first.id.startswith("proof:") or first.id == "hash":
             return fixed(HeadlineKind.CHANGED)
         if first.id == "key":

@@ -163,6 +163,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             base["proof"][0]["verificationMethod"].replace("#key-1", "#key-2"),
             dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
         ),
+        "signed by a key not in the registry": sign_document(
+            {k: v for k, v in base.items() if k != "proof"},
+            SigningKey("acme-academy", "key-9", ed25519.generate_seed()),
+            base["proof"][0]["verificationMethod"].replace("#key-1", "#key-9"),
+            dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+        ),
     }
     for name, tamper in TAMPERS.items():
         doc = copy.deepcopy(base)
@@ -273,7 +279,8 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     assert tally["same"] > 4 * (tally["rdfc"] + tally["round trip"]), tally
     print(f"differential corpus: {len(corpus['cases'])} files + {len(corpus['hashes'])} hashes: {tally}")
     print(f"headlines held equal: {headlines}")
-    assert {"valid", "expired", "revoked", "changed", "malformed", "not published here"} <= set(headlines), headlines
+    expected = {"valid", "expired", "revoked", "changed", "malformed", "not published here", "key not registered"}
+    assert expected <= set(headlines), headlines
 
 
 def test_the_altered_rdfc_proof_fails_in_the_browser_as_in_the_cli(node: Node, corpus: dict[str, Any]) -> None:

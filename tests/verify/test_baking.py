@@ -80,3 +80,100 @@ def test_credreg_verify_says_why_an_image_has_no_award(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "no baked credential" in done.stderr
+
+
+# --- the page reads baked SVGs by the same rules (assets/verify/baking.js), in linear time -------------------
+
+OB3 = "https://purl.imsglobal.org/ob/v3p0"
+#: 2 MB of openings whose CDATA never ends: a lazy CDATA pattern retried from every opening took quadratic time.
+QUADRATIC = (f'<svg xmlns:openbadges="{OB3}">' + "<a:credential><![CDATA[" * 90_000 + "</svg>").encode()
+SVG_CORPUS: dict[str, bytes] = {
+    "plain": _svg(f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"),
+    "attributes and spaces": _svg(
+        f'<openbadges:credential id="c"\n>\n <![CDATA[{CREDENTIAL}]]>\t</openbadges:credential\n>'
+    ),
+    "other prefix": f'<svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{{}}]]></ob:credential></svg>'.encode(),
+    "prefix not bound": f'<svg xmlns:ob="{OB3}"><x:credential><![CDATA[{{}}]]></x:credential></svg>'.encode(),
+    "other namespace": _svg("<openbadges:credential><![CDATA[{}]]></openbadges:credential>", "https://x.test/"),
+    "two": _svg("<openbadges:credential><![CDATA[{}]]></openbadges:credential>" * 2),
+    "closing tag of another prefix": _svg("<openbadges:credential><![CDATA[{}]]></ob:credential>"),
+    "no CDATA": _svg("<openbadges:credential>{}</openbadges:credential>"),
+    "in a comment": _svg(f"<!-- <openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential> -->"),
+    "one commented out, one real": _svg(
+        "<!-- <openbadges:credential><![CDATA[{}]]></openbadges:credential> -->"
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
+    "namespace bound only in a comment": (
+        f'<svg><!-- <g xmlns:ob="{OB3}"/> --><ob:credential><![CDATA[{{}}]]></ob:credential></svg>'
+    ).encode(),
+    "in another CDATA section": _svg("<style><![CDATA[ <openbadges:credential> ]]></style>"),
+    "unterminated comment": _svg("<!-- <openbadges:credential><![CDATA[{}]]></openbadges:credential>"),
+    "quadratic": QUADRATIC,
+    "unclosed openings": (f'<svg xmlns:a="{OB3}">' + "<a:credential " * 150_000 + "</svg>").encode(),
+}
+
+
+@pytest.mark.parametrize("name", ["in a comment", "namespace bound only in a comment", "in another CDATA section"])
+def test_a_credential_in_a_comment_or_cdata_is_not_baked(name: str) -> None:
+    with pytest.raises(BakingError, match="no baked credential"):
+        baked_credential(SVG_CORPUS[name])
+
+
+def test_a_crafted_svg_is_read_in_linear_time() -> None:
+    import time
+
+    assert len(QUADRATIC) > 2_000_000
+    started = time.perf_counter()
+    with pytest.raises(BakingError, match="no baked credential"):
+        baked_credential(QUADRATIC)
+    assert time.perf_counter() - started < 2
+
+
+_BAKING_RUNNER = """
+import { readFileSync } from "node:fs";
+import { extractBaked } from "./verify/baking.js";
+const out = {};
+for (const name of JSON.parse(readFileSync("names.json", "utf8"))) {
+  const bytes = new Uint8Array(readFileSync(`svg/${name}`));
+  const started = performance.now();
+  let reply;
+  try {
+    reply = { json: extractBaked(bytes) };
+  } catch (e) {
+    reply = { error: String(e.message) };
+  }
+  out[name] = { ...reply, ms: performance.now() - started };
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def test_the_page_reads_every_svg_as_baking_py_does(tmp_path: Path) -> None:
+    """Differential: the same credential, or a refusal, for every SVG of the corpus; both fast on the crafted ones."""
+    import json
+    import shutil
+
+    from tests.site.node_runner import ASSETS, NODE
+
+    if NODE is None:
+        pytest.skip("node is not installed")
+    shutil.copytree(ASSETS, tmp_path / "verify")
+    (tmp_path / "package.json").write_text('{"type": "module"}\n')
+    (tmp_path / "runner.js").write_text(_BAKING_RUNNER)
+    (tmp_path / "svg").mkdir()
+    names = [f"{i:02d}" for i in range(len(SVG_CORPUS))]
+    for file, data in zip(names, SVG_CORPUS.values(), strict=True):
+        (tmp_path / "svg" / file).write_bytes(data)
+    (tmp_path / "names.json").write_text(json.dumps(names))
+    done = subprocess.run([NODE, "runner.js"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60)
+    page = json.loads(done.stdout)
+    for file, (name, data) in zip(names, SVG_CORPUS.items(), strict=True):
+        try:
+            python: str | None = baked_credential(data)
+        except BakingError:
+            python = None
+        assert page[file].get("json") == python, (name, page[file])
+        assert page[file]["ms"] < 2000, name
+    expected = {"plain": CREDENTIAL, "attributes and spaces": CREDENTIAL, "other prefix": "{}"}
+    expected["one commented out, one real"] = CREDENTIAL
+    assert {name: page[f]["json"] for f, name in zip(names, SVG_CORPUS, strict=True) if "json" in page[f]} == expected

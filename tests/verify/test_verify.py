@@ -249,3 +249,24 @@ def test_unsupported_and_missing_proofs(signer: Signer) -> None:
     result = verify_credential(award, signer.registry, now=NOW)
     assert result.verdict is Verdict.INVALID
     assert "carries no Data Integrity proof" in result.check("structure").reason  # type: ignore[union-attr]
+
+
+def test_an_award_signed_by_a_key_the_registry_does_not_know_says_so(signer: Signer) -> None:
+    """Not "changed after it was issued": no known key could check the signature (issue: any failed proof check
+    was headlined as a change)."""
+    from generator.verify.results import HeadlineKind
+
+    base = signer.award().award
+    method = base["proof"][0]["verificationMethod"].replace("#key-1", "#key-9")
+    stranger = SigningKey("acme-academy", "key-9", ed25519.generate_seed())
+    signed = sign_document({k: v for k, v in base.items() if k != "proof"}, stranger, method, EPOCH)
+    result = verify_credential(signed, signer.registry, now=NOW)
+    assert result.verdict is Verdict.INVALID
+    assert result.check("proof:eddsa-rdfc-2022").reason == f"verification method {method!r} cannot be resolved offline"  # type: ignore[union-attr]
+    assert result.headline().kind is HeadlineKind.KEY_NOT_REGISTERED
+    assert result.headline().text == "Signed with a key its issuer had not registered."
+    # A signature that a known key checks and that fails is still a change.
+    forged = sign_document(
+        {k: v for k, v in base.items() if k != "proof"}, stranger, base["proof"][0]["verificationMethod"], EPOCH
+    )
+    assert verify_credential(forged, signer.registry, now=NOW).headline().kind is HeadlineKind.CHANGED

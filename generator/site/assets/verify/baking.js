@@ -94,6 +94,67 @@ export function bakeSvg(svg, json) {
   return svg.slice(0, root.index) + tag + element + svg.slice(root.index + root[0].length);
 }
 
+// The SVG is read by one pass over its markup (baking.py's _svg_credentials, rule for rule): linear time, where a
+// regular expression over the whole document retried a lazy CDATA match from every opening tag (quadratic on a
+// small crafted file). Comments and CDATA sections are skipped whole; a tag runs from "<" to the next ">"; the
+// credential is "<PREFIX:credential" (optionally whitespace and attributes) ">", optional whitespace, one CDATA
+// section (ending at its first "]]>") holding the JSON, optional whitespace, "</PREFIX:credential" optional
+// whitespace ">"; PREFIX must be bound to OB 3.0 by an xmlns:PREFIX attribute of some tag of the document.
+const OPEN_TAG = /^([A-Za-z_][\w.-]*):credential(?:\s[^>]*)?$/;
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const DECLARATION = new RegExp(`xmlns:([A-Za-z_][\\w.-]*)\\s*=\\s*["']${escapeRe(OB3_NAMESPACE)}["']`, "g");
+const CDATA = "<![CDATA[";
+const CDATA_END = "]]>";
+const COMMENT = "<!--";
+const COMMENT_END = "-->";
+
+function skipSpace(text, at) {
+  const space = /\s*/y;
+  space.lastIndex = at;
+  space.exec(text);
+  return space.lastIndex;
+}
+
+/** Each [prefix, json] credential element of `text`, in document order, and the prefixes bound to OB 3.0. */
+export function svgCredentials(text) {
+  const credentials = [];
+  const declared = new Set();
+  let at = 0;
+  let lt;
+  while ((lt = text.indexOf("<", at)) >= 0) {
+    if (text.startsWith("<!", lt)) {
+      at = lt + 2; // another declaration (DOCTYPE…): its text is read as markup, as before
+      for (const [start, end] of [[COMMENT, COMMENT_END], [CDATA, CDATA_END]]) {
+        if (text.startsWith(start, lt)) {
+          const close = text.indexOf(end, lt + start.length);
+          at = close < 0 ? text.length : close + end.length;
+          break;
+        }
+      }
+      continue;
+    }
+    const gt = text.indexOf(">", lt + 1);
+    if (gt < 0) break;
+    at = gt + 1;
+    const tag = text.slice(lt + 1, gt);
+    if (tag.includes("xmlns:")) for (const m of tag.matchAll(DECLARATION)) declared.add(m[1]);
+    const opening = tag.includes(":credential") ? OPEN_TAG.exec(tag) : null;
+    if (!opening) continue;
+    const cdata = skipSpace(text, gt + 1);
+    if (!text.startsWith(CDATA, cdata)) continue;
+    const close = text.indexOf(CDATA_END, cdata + CDATA.length);
+    if (close < 0) break;
+    const endTag = `</${opening[1]}:credential`;
+    let after = skipSpace(text, close + CDATA_END.length);
+    if (!text.startsWith(endTag, after)) continue; // the scan goes on after the opening tag, skipping the CDATA
+    after = skipSpace(text, after + endTag.length);
+    if (!text.startsWith(">", after)) continue;
+    credentials.push([opening[1], text.slice(cdata + CDATA.length, close)]);
+    at = after + 1;
+  }
+  return { credentials, declared };
+}
+
 /** The credential JSON baked into a PNG or SVG (bytes); null when the bytes are not an image. */
 export function extractBaked(bytes) {
   if (isPng(bytes)) {
@@ -110,14 +171,11 @@ export function extractBaked(bytes) {
   }
   if (isSvg(bytes)) {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    const pattern = /<([A-Za-z_][\w.-]*):credential(\s[^>]*)?>\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*<\/\1:credential\s*>/g;
-    const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const found = [...text.matchAll(pattern)].filter((m) =>
-      new RegExp(`xmlns:${escape(m[1])}\\s*=\\s*["']${escape(OB3_NAMESPACE)}["']`).test(text),
-    );
+    const { credentials, declared } = svgCredentials(text);
+    const found = credentials.filter(([prefix]) => declared.has(prefix));
     if (!found.length) throw new BakingError("the SVG has no baked credential");
     if (found.length > 1) throw new BakingError("the SVG has more than one baked credential");
-    return found[0][3];
+    return found[0][1];
   }
   return null;
 }

@@ -132,6 +132,9 @@ export function headlineOf(checks) {
     if (!failed.length) return fixed(HeadlineKind.MALFORMED);
     // The first check that failed, in the order they are made, says what is wrong.
     const first = failed[0];
+    // No known key to check the signature with (results.py's _KEY_UNKNOWN: the reason of either verifier).
+    const keyUnknown = /^verification method [\s\S]* cannot be resolved(?: offline|: it is not a key registered here)$/;
+    if (first.id.startsWith("proof:") && keyUnknown.test(first.reason)) return fixed(HeadlineKind.KEY_NOT_REGISTERED);
     if (first.id.startsWith("proof:") || first.id === "hash") return fixed(HeadlineKind.CHANGED);
     if (first.id === "key") {
       return fixed(first.reason.includes("was revoked") ? HeadlineKind.KEY_REVOKED : HeadlineKind.KEY_NOT_REGISTERED);
