@@ -404,6 +404,9 @@ def parse_json(
     except json.JSONDecodeError as exc:
         raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
     except _DuplicateKey as exc:
+        # The hook fires as soon as the object closes, before the rest of the text is read: a syntax error later
+        # on is the first thing to say (and the locating scan is then given only valid JSON).
+        _raise_syntax_error(text, path, line_offset)
         line, col = _find_duplicate(text, exc.key)
         raise _error(path, f"duplicate key {exc.key!r}", line + line_offset, col, "json.duplicate-key") from None
     except (ValueError, RecursionError) as exc:
@@ -420,6 +423,17 @@ def parse_json(
         # Filled on first use: most files never have a problem, and scanning costs more than parsing.
         doc.positions = _LazyJsonPositions(text, line_offset)
     return doc
+
+
+def _raise_syntax_error(text: str, path: str, line_offset: int) -> None:
+    """Raise the :class:`SourceError` for ``text``'s JSON syntax error, if it has one (duplicates allowed)."""
+    try:
+        json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
+    except (ValueError, RecursionError) as exc:
+        reason = "a number has too many digits" if "int_max_str_digits" in str(exc) else str(exc)
+        raise _error(path, f"invalid JSON: {reason}", line_offset + 1, None, "json.syntax") from None
 
 
 NOT_PARSED = object()
@@ -488,7 +502,8 @@ _TOKEN = re.compile(
 def _json_scan(text: str) -> list[tuple[PathKey, tuple[int, int]]]:
     """Every value's path and position, in document order (a repeated member name appears twice).
 
-    Object members are reported at their key. Only called when a problem needs a position.
+    Object members are reported at their key. Only called when a problem needs a position. Never raises, even
+    on text that is not JSON: it stops at the first token it cannot place.
     """
     line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
@@ -515,11 +530,13 @@ def _json_scan(text: str) -> list[tuple[PathKey, tuple[int, int]]]:
                 stack[-1][4] = True
             continue
         if kind == "close":
+            if not stack:  # not valid JSON: nothing more to locate
+                break
             stack.pop()
             continue
         if stack and stack[-1][0] and stack[-1][4] and kind == "str":
             frame = stack[-1]
-            frame[3], frame[4] = json.loads(m.group("str")), False
+            frame[3], frame[4] = _member_name(m.group("str")), False
             found.append(((*frame[1], frame[3]), linecol(start)))
             continue
         if not stack:
@@ -534,6 +551,16 @@ def _json_scan(text: str) -> list[tuple[PathKey, tuple[int, int]]]:
         if kind == "open":
             stack.append([m.group("open") == "{", path, 0, None, True])
     return found
+
+
+def _member_name(token: str) -> str:
+    """A member name's value; the text between the quotes where it is not a valid JSON string (the scan may
+    be given invalid JSON and must not raise)."""
+    try:
+        name = json.loads(token)
+    except ValueError:
+        return token[1:-1]
+    return name if isinstance(name, str) else token[1:-1]
 
 
 def _json_positions(text: str) -> dict[PathKey, tuple[int, int]]:

@@ -226,3 +226,76 @@ def test_numbers_read_alike(number: str) -> None:
     if expected.endswith("inf}"):
         return
     assert _outcome(text, strict=False) == expected
+
+
+# --- A duplicate key in text that is not JSON: the locating scan is never given what it cannot read ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The duplicate-key hook fires before the rest of the text is read: the syntax error comes first.
+        ('[{"a":1,"a":2}]]', "k.json:1:16: invalid JSON: Extra data"),
+        ('[{"a":1,"a":2},{"\\q":1}]', "k.json:1:18: invalid JSON: Invalid \\escape"),
+        ('{"a":1,"a":2}}', "k.json:1:14: invalid JSON: Extra data"),
+        ('{"a":{"b":1,"b":2}', "k.json:1:19: invalid JSON: Expecting ',' delimiter"),
+        ('{"a":{"b":1,"b":2}, "c": NaN}', "k.json:1: invalid JSON: NaN is not valid JSON"),
+        # Valid JSON: still the duplicate, where it is.
+        ('[{"a":1,"a":2}]', "k.json:1:9: duplicate key 'a'"),
+    ],
+)
+def test_duplicate_key_before_a_syntax_error(text: str, expected: str) -> None:
+    with pytest.raises(SourceError) as info:
+        parse_json(text, "k.json")
+    assert str(info.value.problems[0]) == expected
+
+
+def _award_text() -> str:
+    from tests.conftest import REPO
+
+    return next(iter(sorted((REPO / "registry").rglob("awards/**/*.json")))).read_text()
+
+
+def _mutations(text: str, seed: int, count: int) -> list[str]:
+    """Random truncations and small edits of ``text``, each with a duplicate member somewhere."""
+    import random
+
+    rng = random.Random(seed)
+    alphabet = '{}[]",:\\ \n0123456789aeflnrstu-+.Ee'
+    out = []
+    for _ in range(count):
+        t = text
+        # Duplicate a member so that the duplicate-key hook fires first on most of them.
+        at = t.find('"id"', rng.randrange(len(t)))
+        if at > 0:
+            t = t[:at] + '"id": 1, ' + t[at:]
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(t) + 1)
+            op = rng.randrange(4)
+            if op == 0:
+                t = t[:i]
+            elif op == 1:
+                t = t[:i] + rng.choice(alphabet) + t[i:]
+            elif op == 2:
+                t = t[:i] + t[i + 1 :]
+            else:
+                t = t[:i] + rng.choice(alphabet) + t[i + 1 :]
+        out.append(t)
+    return out
+
+
+def test_mutated_awards_give_located_problems_never_exceptions() -> None:
+    text = _award_text()
+    for mutated in _mutations(text, seed=20261203, count=1500):
+        for strict in (True, False):
+            try:
+                doc = parse_json(mutated, "a.json", strict=strict)
+            except SourceError as exc:
+                located = exc.problems[0].location.path
+            else:
+                located = "a.json"
+                doc.positions.locate(["credentialSubject", "id"])
+            assert located == "a.json"
+        # The locating scan itself reads anything without raising.
+        source._json_scan(mutated)
+        locate_json(mutated, ["proof", 0, "proofValue"])
