@@ -205,3 +205,15 @@ def test_retired_component_is_a_warning_not_an_error(registry_dir: Path) -> None
         ("data-analyst.yaml", "stacking.components[0]", "ref.retired", "warning"),
         ("data-reporting.yaml", "prerequisites[0]", "ref.retired", "warning"),
     ]
+
+
+@pytest.mark.parametrize("number", ["9" * 4400, "0x" + "f" * 4000, "0o" + "7" * 5000])
+def test_huge_yaml_integer_is_a_located_problem(registry_dir: Path, number: str) -> None:
+    path = registry_dir / ISSUER
+    lines = path.read_text().count("\n")
+    path.write_text(path.read_text() + f"x: {number}\n")
+    report = run_check(registry_dir)
+    [problem] = [p for p in report.problems if p.code == "yaml.number-too-large"]
+    assert (problem.location.path, problem.location.line, problem.location.col) == (ISSUER, lines + 1, 4)
+    assert problem.field == "x"
+    assert "number too large" in problem.message

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_JSON_NESTING",
     "MAX_NESTING",
+    "MAX_YAML_INT",
     "NOT_PARSED",
     "Document",
     "PathKey",
@@ -115,9 +117,9 @@ def format_field(loc: Sequence[str | int]) -> str:
     return out
 
 
-def _error(path: str, message: str, line: int | None, col: int | None, code: str) -> SourceError:
+def _error(path: str, message: str, line: int | None, col: int | None, code: str, field: str = "") -> SourceError:
     problems = ProblemList()
-    return SourceError([problems.add(path, message, line=line, col=col, code=code)])
+    return SourceError([problems.add(path, message, line=line, col=col, field=field, code=code)])
 
 
 def decode_utf8(raw: bytes, path: str, *, limit: int = MAX_FILE_BYTES) -> str:
@@ -152,17 +154,40 @@ _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 
+#: Integers a YAML file may hold: JSON's safe range (RFC 8785, I-JSON), far beyond any count or limit a registry
+#: file gives. A bigger one would overflow ``int()``'s digit limit, or later ``repr()`` in a validator's message.
+MAX_YAML_INT = 2**53 - 1
+#: More significant digits than this (in any base) is too large without converting it.
+_MAX_INT_TEXT = 20
+
+
+class _NumberTooLarge(Exception):
+    pass
+
+
+def _bounded_int(digits: str, base: int, negative: bool = False) -> int:
+    significant = digits.lstrip("0")
+    if len(significant) > _MAX_INT_TEXT:
+        raise _NumberTooLarge
+    number = int(significant or "0", base)
+    if number > MAX_YAML_INT:
+        raise _NumberTooLarge
+    return -number if negative else number
+
+
 def _plain_scalar(value: str) -> Any:
+    """A plain scalar's value (YAML 1.2 core schema). Raises :class:`_NumberTooLarge` for an integer beyond
+    ±:data:`MAX_YAML_INT`."""
     if _NULL.match(value):
         return None
     if value in _BOOL:
         return _BOOL[value]
     if _INT10.match(value):
-        return int(value)
+        return _bounded_int(value.lstrip("+-"), 10, value.startswith("-"))
     if _INT8.match(value):
-        return int(value[2:], 8)
+        return _bounded_int(value[2:], 8)
     if _INT16.match(value):
-        return int(value[2:], 16)
+        return _bounded_int(value[2:], 16)
     if _FLOAT.match(value):
         return float(value)
     if _INF.match(value):
@@ -266,7 +291,13 @@ class _Builder:
         if path not in self.positions.at:
             self.positions.at[path] = _mark(event)
         if isinstance(event, yaml.ScalarEvent):
-            value = _plain_scalar(event.value) if event.implicit[0] else event.value
+            try:
+                value = _plain_scalar(event.value) if event.implicit[0] else event.value
+            except _NumberTooLarge:
+                message = f"number too large: integers are limited to ±{MAX_YAML_INT:,} (quote it if it is text)"
+                line, col = _mark(event)
+                field = format_field(path)
+                raise _error(self.path, message, line, col, "yaml.number-too-large", field) from None
             self._attach(value, event)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self.stack) >= MAX_NESTING:
@@ -410,9 +441,7 @@ def parse_json(
         line, col = _find_duplicate(text, exc.key)
         raise _error(path, f"duplicate key {exc.key!r}", line + line_offset, col, "json.duplicate-key") from None
     except (ValueError, RecursionError) as exc:
-        # Python's own wording for a huge integer tells the reader to raise an interpreter limit: say what it is.
-        reason = "a number has too many digits" if "int_max_str_digits" in str(exc) else str(exc)
-        raise _error(path, f"invalid JSON: {reason}", line_offset + 1, None, "json.syntax") from None
+        raise _value_error(exc, text, path, line_offset) from None
     if strict and "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
         raise _error(path, "invalid JSON: a string holds a lone UTF-16 surrogate", line_offset + 1, None, "json.syntax")
     positions = Positions(line_offset=line_offset)
@@ -432,8 +461,24 @@ def _raise_syntax_error(text: str, path: str, line_offset: int) -> None:
     except json.JSONDecodeError as exc:
         raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
     except (ValueError, RecursionError) as exc:
-        reason = "a number has too many digits" if "int_max_str_digits" in str(exc) else str(exc)
-        raise _error(path, f"invalid JSON: {reason}", line_offset + 1, None, "json.syntax") from None
+        raise _value_error(exc, text, path, line_offset) from None
+
+
+def _value_error(exc: Exception, text: str, path: str, line_offset: int) -> SourceError:
+    """The :class:`SourceError` for what ``json.loads`` refused other than by a syntax error (NaN, an integer
+    beyond Python's digit limit)."""
+    if "int_max_str_digits" not in str(exc):
+        return _error(path, f"invalid JSON: {exc}", line_offset + 1, None, "json.syntax")
+    # Python's own wording for a huge integer tells the reader to raise an interpreter limit: say what it is,
+    # and where (the first digit run that long outside a string; the line alone if none is found).
+    limit = sys.get_int_max_str_digits()
+    message = f"invalid JSON: number too large (an integer has more than {limit:,} digits)"
+    long_run = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![0-9.eE+-])-?[0-9]{' + str(limit + 1) + ",}", re.S)
+    for m in long_run.finditer(text):
+        if not m.group().startswith('"'):
+            line, col = _linecol(text, m.start())
+            return _error(path, message, line + line_offset, col, "json.number-too-large")
+    return _error(path, message, line_offset + 1, None, "json.number-too-large")
 
 
 NOT_PARSED = object()

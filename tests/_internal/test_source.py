@@ -299,3 +299,57 @@ def test_mutated_awards_give_located_problems_never_exceptions() -> None:
         # The locating scan itself reads anything without raising.
         source._json_scan(mutated)
         locate_json(mutated, ["proof", 0, "proofValue"])
+
+
+# --- Huge integers: a located problem, never int()'s digit limit or a validator's repr() -----------------------
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "9" * 4400,  # beyond int()'s digit limit
+        "-" + "9" * 4400,
+        "0x" + "f" * 4000,  # power-of-two bases have no digit limit: repr() of the value would fail later
+        "0o" + "7" * 5000,
+        "9007199254740992",  # just beyond the bound
+        "-9007199254740992",
+        "0x20000000000000",
+        "+" + "0" * 30 + "9" * 21,
+    ],
+)
+def test_yaml_huge_integers_are_refused_where_they_are(number: str) -> None:
+    with pytest.raises(SourceError) as info:
+        parse_yaml(f"a: 1\nb:\n  - c: {number}\n", "f.yaml")
+    [problem] = info.value.problems
+    assert (problem.location.line, problem.location.col, problem.field) == (3, 8, "b[0].c")
+    assert problem.code == "yaml.number-too-large"
+    assert "number too large" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("number", "value"),
+    [
+        ("9007199254740991", 2**53 - 1),
+        ("-9007199254740991", -(2**53 - 1)),
+        ("0x" + "0" * 50 + "1f", 31),  # leading zeros are not digits that count
+        ("0o17", 15),
+        ("0b" + "1" * 5000, "0b" + "1" * 5000),  # not an integer in YAML 1.2's core schema: text
+        ("1e99999", float("inf")),
+    ],
+)
+def test_yaml_integers_within_the_bound(number: str, value: Any) -> None:
+    assert parse_yaml(f"n: {number}\n", "f.yaml").data == {"n": value}
+
+
+def test_json_huge_integer_is_located() -> None:
+    text = '{"a": "' + "9" * 5000 + '",\n "b": [1, ' + "9" * 5000 + "]}"
+    for strict in (True, False):
+        with pytest.raises(SourceError) as info:
+            parse_json(text, "k.json", strict=strict, line_offset=10)
+        [problem] = info.value.problems
+        assert str(problem.location) == "k.json:12:11"
+        assert "number too large" in problem.message
+    # The same behind a duplicate key (the syntax check that comes first): still located.
+    with pytest.raises(SourceError) as info:
+        parse_json('[{"a": 1, "a": 2}, ' + "9" * 5000 + "]", "k.json")
+    assert str(info.value.problems[0].location) == "k.json:1:20"
