@@ -249,3 +249,15 @@ def test_unsupported_and_missing_proofs(signer: Signer) -> None:
     result = verify_credential(award, signer.registry, now=NOW)
     assert result.verdict is Verdict.INVALID
     assert "carries no Data Integrity proof" in result.check("structure").reason  # type: ignore[union-attr]
+
+
+def test_a_huge_number_fails_both_proofs_without_raising(signer: Signer) -> None:
+    award = copy.deepcopy(signer.award().award)
+    award["credentialSubject"]["achievement"]["name"] = 10**400
+    result = verify_credential(award, signer.registry, now=NOW)
+    assert result.verdict is Verdict.INVALID
+    check = result.check("proof:eddsa-rdfc-2022")
+    assert check is not None
+    assert check.status is CheckStatus.FAILED
+    assert check.reason.startswith("credentialSubject.achievement.name: the number is too large")
+    assert statuses(result)["proof:eddsa-jcs-2022"] == "failed"
