@@ -34,7 +34,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
 from generator.crypto.dataintegrity import proofs_of, verify_proof
-from generator.errors import CredregError, UsageError
+from generator.errors import CredregError, ProblemList, UsageError
 from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind
 from generator.openbadges import timestamp
 from generator.registry import KeyRecord, Registry
@@ -156,8 +156,11 @@ def _allocate(used: dict[int, set[int]]) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------------- files
 
 
-def iter_endorsements(root: Path, owner: str | None = None) -> Iterator[FoundEndorsement]:
-    """Every endorsement file (of one owner, or all), parsed as JSON; unreadable files are the check's to report."""
+def iter_endorsements(
+    root: Path, owner: str | None = None, *, problems: ProblemList | None = None
+) -> Iterator[FoundEndorsement]:
+    """Every endorsement file (of one owner, or all), parsed as JSON. A file that is not a JSON object is left
+    out, and reported in ``problems`` when given (the check gives them)."""
     folders: list[tuple[str, Path]] = []
     for base in (root / layout.ISSUERS_DIR, root / layout.ENDORSERS_DIR):
         if not base.is_dir():
@@ -172,10 +175,14 @@ def iter_endorsements(root: Path, owner: str | None = None) -> Iterator[FoundEnd
             rel = layout.relpath(root, path)
             try:
                 doc = read_json_file(path, rel, max_bytes=MAX_ENDORSEMENT_BYTES, what="the endorsement").data
-            except SourceError:
+            except SourceError as exc:
+                if problems is not None:
+                    problems.extend(exc.problems)
                 continue
             if isinstance(doc, dict):
                 yield FoundEndorsement(name, path, path.stem, doc)
+            elif problems is not None:
+                problems.add(rel, "an endorsement is a JSON object", line=1, col=1, code="endorsement.form")
 
 
 def find_endorsement(root: Path, digest: str) -> FoundEndorsement | None:

@@ -31,7 +31,8 @@ from generator._internal.source import (
     parse_json,
     parse_yaml,
 )
-from generator.errors import Location, Problem, ProblemList
+from generator.crypto.multibase import decode_ed25519_public
+from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
 from generator.models._base import SLUG_PATTERN, ecmascript_pattern
 from generator.models.endorser import Endorser
@@ -331,6 +332,18 @@ def _check_name(source: Sourced[Any], field: str, expected: str, what: str, prob
     return True
 
 
+def _check_key_material(source: Sourced[PublicKey], problems: ProblemList) -> bool:
+    """The schema's pattern admits any ``z6Mk`` and 44 base58 characters; only decoding says whether that is an
+    Ed25519 public key. A key that is not is reported here, at its field, and never registered: nothing later
+    (signature checks, DID documents) meets it."""
+    try:
+        decode_ed25519_public(source.model.publicKeyMultibase)
+    except CryptoError as exc:
+        problems.append(source.doc.problem(["publicKeyMultibase"], exc.summary, code="key.invalid"))
+        return False
+    return True
+
+
 def _sorted_entries(directory: Path) -> list[Path]:
     """The visible entries of a folder, symbolic links left out (never followed; the layout check reports
     them, and every other entry the layout does not allow)."""
@@ -467,6 +480,7 @@ def _load_keys(
                 continue
             ok = _check_name(key, "id", path.stem, "file name", problems)
             ok = _check_name(key, "issuer", folder.name, "folder name", problems) and ok
+            ok = _check_key_material(key, problems) and ok
             if ok and folder.name in issuers:
                 issuers[folder.name].keys[key.model.id] = key
             elif ok and folder.name in endorsers:

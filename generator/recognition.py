@@ -146,9 +146,13 @@ def endorser_for_name(registry: Registry, name: str) -> str | None:
     return None
 
 
-def collect_recognition(registry: Registry, *, now: dt.datetime | None = None) -> Recognition:
+def collect_recognition(
+    registry: Registry, *, now: dt.datetime | None = None, problems: ProblemList | None = None
+) -> Recognition:
+    """Every endorsement file, verified. ``problems``: where files that cannot be read as one are reported."""
     now = now or dt.datetime.now(dt.UTC)
-    return Recognition([_verified(registry, found, now) for found in iter_endorsements(registry.root)])
+    found = iter_endorsements(registry.root, problems=problems)
+    return Recognition([_verified(registry, item, now) for item in found])
 
 
 def _verified(registry: Registry, found: FoundEndorsement, now: dt.datetime) -> VerifiedEndorsement:
@@ -183,7 +187,7 @@ def endorsement_file_problems(
 
 def check_endorsements(registry: Registry, problems: ProblemList, *, now: dt.datetime | None = None) -> int:
     """The full check's part: every endorsement file, and a warning for each claim its endorser revoked."""
-    recognition = collect_recognition(registry, now=now)
+    recognition = collect_recognition(registry, now=now, problems=problems)
     count = endorsement_file_problems(registry, recognition.endorsements, problems)
     for record, credential in registry.credentials():
         for claim in recognition.claims(registry, record.id, credential.model.id):

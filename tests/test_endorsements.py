@@ -226,3 +226,29 @@ def test_endorse_refuses_an_over_long_comment_or_scope_before_signing(
         assert "Traceback" not in result.stderr
     assert not (root / "registry/endorsers/data-council/endorsements").exists(), "nothing signed"
     assert credreg(*base, "--comment", "x" * 2000, env=env).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("{", (1, 2), "invalid JSON"),
+        ('[{"a": 1, "a": 2}]]', (1, 19), "invalid JSON: Extra data"),
+        ('{"a": 1, "a": 2}', (1, 10), "duplicate key 'a'"),
+        ("[1]", (1, 1), "an endorsement is a JSON object"),
+    ],
+)
+def test_an_unreadable_endorsement_file_is_reported_not_skipped(
+    tmp_path: Path, text: str, where: tuple[int, int], words: str
+) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    folder = root / "registry/endorsers/data-council/endorsements"
+    folder.mkdir()
+    (folder / f"{'a' * 64}.json").write_text(text, encoding="utf-8")
+    report = run_check(root)
+    rel = f"registry/endorsers/data-council/endorsements/{'a' * 64}.json"
+    [problem] = [p for p in report.problems if p.location.path == rel]
+    assert (problem.location.line, problem.location.col) == where
+    assert words in problem.message

@@ -230,3 +230,49 @@ def test_a_one_line_field_that_only_breaks_near_its_end_is_refused_in_linear_tim
     assert "registry/issuers/acme-academy/credentials/sql-basics.yaml:" in done.stdout
     assert "summary" in done.stdout
     assert len(done.stdout) < 5_000  # the value is quoted cut short, not echoed whole
+
+
+@pytest.mark.parametrize("number", ["9" * 4400, "0x" + "f" * 4000, "0o" + "7" * 5000])
+def test_huge_yaml_integer_is_a_located_problem(registry_dir: Path, number: str) -> None:
+    path = registry_dir / ISSUER
+    lines = path.read_text().count("\n")
+    path.write_text(path.read_text() + f"x: {number}\n")
+    report = run_check(registry_dir)
+    [problem] = [p for p in report.problems if p.code == "yaml.number-too-large"]
+    assert (problem.location.path, problem.location.line, problem.location.col) == (ISSUER, lines + 1, 4)
+    assert problem.field == "x"
+    assert "number too large" in problem.message
+
+
+# The schema's pattern: 'z6Mk' and 44 base58 characters. This one matches it, but its multicodec header is not
+# Ed25519's: only decoding tells.
+NOT_A_KEY = "z6Mk" + "1" * 44
+
+
+def test_key_matching_the_pattern_but_not_a_key_is_located_and_the_check_goes_on(registry_dir: Path) -> None:
+    import json
+    import re
+
+    from tests.test_endorsements import add_endorser
+
+    key_path = registry_dir / "keys/acme-academy/key-2025.json"
+    key = json.loads(key_path.read_text())
+    assert re.fullmatch(r"z6Mk[1-9A-HJ-NP-Za-km-z]{44}", NOT_A_KEY)
+    key_path.write_text(key_path.read_text().replace(key["publicKeyMultibase"], NOT_A_KEY))
+    # An endorser's key too.
+    add_endorser(registry_dir, "data-council", "Data Council")
+    (registry_dir / "keys/data-council").mkdir()
+    endorser_key = {**key, "id": "k1", "issuer": "data-council", "publicKeyMultibase": NOT_A_KEY}
+    (registry_dir / "keys/data-council/k1.json").write_text(json.dumps(endorser_key, indent=2) + "\n")
+    # An unrelated mistake elsewhere: still reported, the run goes on.
+    issuer = registry_dir / ISSUER
+    issuer.write_text(issuer.read_text() + "x: 1\n")
+
+    report = run_check(registry_dir)
+    invalid = sorted((p for p in report.problems if p.code == "key.invalid"), key=lambda p: p.location.path)
+    assert [p.location.path for p in invalid] == ["keys/acme-academy/key-2025.json", "keys/data-council/k1.json"]
+    for problem in invalid:
+        assert problem.field == "publicKeyMultibase"
+        assert problem.location.line is not None
+        assert "not an Ed25519 public key" in problem.message
+    assert any(p.code == "schema.unknown-field" and p.location.path == ISSUER for p in report.problems)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_JSON_NESTING",
     "MAX_NESTING",
+    "MAX_YAML_INT",
     "NOT_PARSED",
     "Document",
     "PathKey",
@@ -115,9 +117,9 @@ def format_field(loc: Sequence[str | int]) -> str:
     return out
 
 
-def _error(path: str, message: str, line: int | None, col: int | None, code: str) -> SourceError:
+def _error(path: str, message: str, line: int | None, col: int | None, code: str, field: str = "") -> SourceError:
     problems = ProblemList()
-    return SourceError([problems.add(path, message, line=line, col=col, code=code)])
+    return SourceError([problems.add(path, message, line=line, col=col, field=field, code=code)])
 
 
 def decode_utf8(raw: bytes, path: str, *, limit: int = MAX_FILE_BYTES) -> str:
@@ -152,17 +154,40 @@ _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)\Z")
 
 
+#: Integers a YAML file may hold: JSON's safe range (RFC 8785, I-JSON), far beyond any count or limit a registry
+#: file gives. A bigger one would overflow ``int()``'s digit limit, or later ``repr()`` in a validator's message.
+MAX_YAML_INT = 2**53 - 1
+#: More significant digits than this (in any base) is too large without converting it.
+_MAX_INT_TEXT = 20
+
+
+class _NumberTooLarge(Exception):
+    pass
+
+
+def _bounded_int(digits: str, base: int, negative: bool = False) -> int:
+    significant = digits.lstrip("0")
+    if len(significant) > _MAX_INT_TEXT:
+        raise _NumberTooLarge
+    number = int(significant or "0", base)
+    if number > MAX_YAML_INT:
+        raise _NumberTooLarge
+    return -number if negative else number
+
+
 def _plain_scalar(value: str) -> Any:
+    """A plain scalar's value (YAML 1.2 core schema). Raises :class:`_NumberTooLarge` for an integer beyond
+    ±:data:`MAX_YAML_INT`."""
     if _NULL.match(value):
         return None
     if value in _BOOL:
         return _BOOL[value]
     if _INT10.match(value):
-        return int(value)
+        return _bounded_int(value.lstrip("+-"), 10, value.startswith("-"))
     if _INT8.match(value):
-        return int(value[2:], 8)
+        return _bounded_int(value[2:], 8)
     if _INT16.match(value):
-        return int(value[2:], 16)
+        return _bounded_int(value[2:], 16)
     if _FLOAT.match(value):
         return float(value)
     if _INF.match(value):
@@ -266,7 +291,13 @@ class _Builder:
         if path not in self.positions.at:
             self.positions.at[path] = _mark(event)
         if isinstance(event, yaml.ScalarEvent):
-            value = _plain_scalar(event.value) if event.implicit[0] else event.value
+            try:
+                value = _plain_scalar(event.value) if event.implicit[0] else event.value
+            except _NumberTooLarge:
+                message = f"number too large: integers are limited to ±{MAX_YAML_INT:,} (quote it if it is text)"
+                line, col = _mark(event)
+                field = format_field(path)
+                raise _error(self.path, message, line, col, "yaml.number-too-large", field) from None
             self._attach(value, event)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self.stack) >= MAX_NESTING:
@@ -404,12 +435,13 @@ def parse_json(
     except json.JSONDecodeError as exc:
         raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
     except _DuplicateKey as exc:
+        # The hook fires as soon as the object closes, before the rest of the text is read: a syntax error later
+        # on is the first thing to say (and the locating scan is then given only valid JSON).
+        _raise_syntax_error(text, path, line_offset)
         line, col = _find_duplicate(text, exc.key)
         raise _error(path, f"duplicate key {exc.key!r}", line + line_offset, col, "json.duplicate-key") from None
     except (ValueError, RecursionError) as exc:
-        # Python's own wording for a huge integer tells the reader to raise an interpreter limit: say what it is.
-        reason = "a number has too many digits" if "int_max_str_digits" in str(exc) else str(exc)
-        raise _error(path, f"invalid JSON: {reason}", line_offset + 1, None, "json.syntax") from None
+        raise _value_error(exc, text, path, line_offset) from None
     if strict and "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(data):
         raise _error(path, "invalid JSON: a string holds a lone UTF-16 surrogate", line_offset + 1, None, "json.syntax")
     positions = Positions(line_offset=line_offset)
@@ -420,6 +452,33 @@ def parse_json(
         # Filled on first use: most files never have a problem, and scanning costs more than parsing.
         doc.positions = _LazyJsonPositions(text, line_offset)
     return doc
+
+
+def _raise_syntax_error(text: str, path: str, line_offset: int) -> None:
+    """Raise the :class:`SourceError` for ``text``'s JSON syntax error, if it has one (duplicates allowed)."""
+    try:
+        json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
+    except (ValueError, RecursionError) as exc:
+        raise _value_error(exc, text, path, line_offset) from None
+
+
+def _value_error(exc: Exception, text: str, path: str, line_offset: int) -> SourceError:
+    """The :class:`SourceError` for what ``json.loads`` refused other than by a syntax error (NaN, an integer
+    beyond Python's digit limit)."""
+    if "int_max_str_digits" not in str(exc):
+        return _error(path, f"invalid JSON: {exc}", line_offset + 1, None, "json.syntax")
+    # Python's own wording for a huge integer tells the reader to raise an interpreter limit: say what it is,
+    # and where (the first digit run that long outside a string; the line alone if none is found).
+    limit = sys.get_int_max_str_digits()
+    message = f"invalid JSON: number too large (an integer has more than {limit:,} digits)"
+    long_run = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![0-9.eE+-])-?[0-9]{' + str(limit + 1) + ",}", re.S)
+    for m in long_run.finditer(text):
+        if not m.group().startswith('"'):
+            line, col = _linecol(text, m.start())
+            return _error(path, message, line + line_offset, col, "json.number-too-large")
+    return _error(path, message, line_offset + 1, None, "json.number-too-large")
 
 
 NOT_PARSED = object()
@@ -488,7 +547,8 @@ _TOKEN = re.compile(
 def _json_scan(text: str) -> list[tuple[PathKey, tuple[int, int]]]:
     """Every value's path and position, in document order (a repeated member name appears twice).
 
-    Object members are reported at their key. Only called when a problem needs a position.
+    Object members are reported at their key. Only called when a problem needs a position. Never raises, even
+    on text that is not JSON: it stops at the first token it cannot place.
     """
     line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
@@ -515,11 +575,13 @@ def _json_scan(text: str) -> list[tuple[PathKey, tuple[int, int]]]:
                 stack[-1][4] = True
             continue
         if kind == "close":
+            if not stack:  # not valid JSON: nothing more to locate
+                break
             stack.pop()
             continue
         if stack and stack[-1][0] and stack[-1][4] and kind == "str":
             frame = stack[-1]
-            frame[3], frame[4] = json.loads(m.group("str")), False
+            frame[3], frame[4] = _member_name(m.group("str")), False
             found.append(((*frame[1], frame[3]), linecol(start)))
             continue
         if not stack:
@@ -534,6 +596,16 @@ def _json_scan(text: str) -> list[tuple[PathKey, tuple[int, int]]]:
         if kind == "open":
             stack.append([m.group("open") == "{", path, 0, None, True])
     return found
+
+
+def _member_name(token: str) -> str:
+    """A member name's value; the text between the quotes where it is not a valid JSON string (the scan may
+    be given invalid JSON and must not raise)."""
+    try:
+        name = json.loads(token)
+    except ValueError:
+        return token[1:-1]
+    return name if isinstance(name, str) else token[1:-1]
 
 
 def _json_positions(text: str) -> dict[PathKey, tuple[int, int]]:

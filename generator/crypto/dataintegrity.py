@@ -304,7 +304,7 @@ def verify_proof(
         data = hash_data(document, proof, store, jcs_document=jcs_document)
     except CryptoError as exc:
         return fail(exc.summary)
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, ArithmeticError) as exc:
         # Malformed structure that a library trips over instead of reporting.
         return fail(f"document cannot be canonicalized: {exc!r}")
     if not ed25519.verify(public_key, data, signature):

@@ -762,6 +762,8 @@ def _run(processor: _SafeProcessor, given: dict[str, Any], document: Any, option
         raise _explain(exc, document) from exc
     except RecursionError as exc:
         raise CryptoError("the JSON-LD document is nested too deeply") from exc
+    except ArithmeticError as exc:  # pyld's float(v) of an integer beyond a double's range: OverflowError
+        raise _number_error(document) from exc
     if not isinstance(result, str):  # pragma: no cover - pyld returns a string for format=application/n-quads
         raise CryptoError("pyld did not return N-Quads")
     return result
@@ -785,6 +787,26 @@ class _QuickCopy(dict[str, Any]):
         return copied
 
 
+def _number_error(document: Any) -> CryptoError:
+    """The CryptoError for a number JSON-LD cannot hold (pyld reads every number as a double), naming the first
+    field holding one."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, Mapping):
+            stack.extend(((*path, k), v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            try:
+                float(value)
+            except OverflowError:
+                where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+                digits = f"{value.bit_length() * 0.30103:,.0f}"
+                return CryptoError(f"{where}: the number is too large for JSON-LD (about {digits} digits)")
+    return CryptoError("JSON-LD processing failed: a number is too large for JSON-LD")
+
+
 def _explain(exc: jsonld.JsonLdError, document: Any) -> CryptoError:
     """Turn pyld's chain of wrapped errors into one readable CryptoError (or the UnknownContextError in it)."""
     chain: list[BaseException] = []
@@ -793,6 +815,8 @@ def _explain(exc: jsonld.JsonLdError, document: Any) -> CryptoError:
         if isinstance(cause, CryptoError):
             # pyld wrapped our own error (the loader's UnknownContextError): give it back as it was.
             return type(cause)(cause.summary, cause.details)
+        if isinstance(cause, ArithmeticError):
+            return _number_error(document)
         chain.append(cause)
         cause = cause.__cause__ or cause.__context__
     innermost = next((e for e in reversed(chain) if isinstance(e, jsonld.JsonLdError)), exc)

@@ -59,7 +59,11 @@ class RegistryKeyResolver:
             key = next((k for k in record.keys.values() if k.model.publicKeyMultibase == fragment), None)
         if key is None:
             return None
-        return ResolvedKey(decode_ed25519_public(key.model.publicKeyMultibase), did, key.path, record.id, key.model)
+        try:
+            public = decode_ed25519_public(key.model.publicKeyMultibase)
+        except CryptoError:
+            return None  # not a key at all: the registry check reports the key file (load._check_key_material)
+        return ResolvedKey(public, did, key.path, record.id, key.model)
 
 
 class DidKeyResolver:

@@ -226,3 +226,130 @@ def test_numbers_read_alike(number: str) -> None:
     if expected.endswith("inf}"):
         return
     assert _outcome(text, strict=False) == expected
+
+
+# --- A duplicate key in text that is not JSON: the locating scan is never given what it cannot read ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The duplicate-key hook fires before the rest of the text is read: the syntax error comes first.
+        ('[{"a":1,"a":2}]]', "k.json:1:16: invalid JSON: Extra data"),
+        ('[{"a":1,"a":2},{"\\q":1}]', "k.json:1:18: invalid JSON: Invalid \\escape"),
+        ('{"a":1,"a":2}}', "k.json:1:14: invalid JSON: Extra data"),
+        ('{"a":{"b":1,"b":2}', "k.json:1:19: invalid JSON: Expecting ',' delimiter"),
+        ('{"a":{"b":1,"b":2}, "c": NaN}', "k.json:1: invalid JSON: NaN is not valid JSON"),
+        # Valid JSON: still the duplicate, where it is.
+        ('[{"a":1,"a":2}]', "k.json:1:9: duplicate key 'a'"),
+    ],
+)
+def test_duplicate_key_before_a_syntax_error(text: str, expected: str) -> None:
+    with pytest.raises(SourceError) as info:
+        parse_json(text, "k.json")
+    assert str(info.value.problems[0]) == expected
+
+
+def _award_text() -> str:
+    from tests.conftest import REPO
+
+    return next(iter(sorted((REPO / "registry").rglob("awards/**/*.json")))).read_text()
+
+
+def _mutations(text: str, seed: int, count: int) -> list[str]:
+    """Random truncations and small edits of ``text``, each with a duplicate member somewhere."""
+    import random
+
+    rng = random.Random(seed)
+    alphabet = '{}[]",:\\ \n0123456789aeflnrstu-+.Ee'
+    out = []
+    for _ in range(count):
+        t = text
+        # Duplicate a member so that the duplicate-key hook fires first on most of them.
+        at = t.find('"id"', rng.randrange(len(t)))
+        if at > 0:
+            t = t[:at] + '"id": 1, ' + t[at:]
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(t) + 1)
+            op = rng.randrange(4)
+            if op == 0:
+                t = t[:i]
+            elif op == 1:
+                t = t[:i] + rng.choice(alphabet) + t[i:]
+            elif op == 2:
+                t = t[:i] + t[i + 1 :]
+            else:
+                t = t[:i] + rng.choice(alphabet) + t[i + 1 :]
+        out.append(t)
+    return out
+
+
+def test_mutated_awards_give_located_problems_never_exceptions() -> None:
+    text = _award_text()
+    for mutated in _mutations(text, seed=20261203, count=1500):
+        for strict in (True, False):
+            try:
+                doc = parse_json(mutated, "a.json", strict=strict)
+            except SourceError as exc:
+                located = exc.problems[0].location.path
+            else:
+                located = "a.json"
+                doc.positions.locate(["credentialSubject", "id"])
+            assert located == "a.json"
+        # The locating scan itself reads anything without raising.
+        source._json_scan(mutated)
+        locate_json(mutated, ["proof", 0, "proofValue"])
+
+
+# --- Huge integers: a located problem, never int()'s digit limit or a validator's repr() -----------------------
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "9" * 4400,  # beyond int()'s digit limit
+        "-" + "9" * 4400,
+        "0x" + "f" * 4000,  # power-of-two bases have no digit limit: repr() of the value would fail later
+        "0o" + "7" * 5000,
+        "9007199254740992",  # just beyond the bound
+        "-9007199254740992",
+        "0x20000000000000",
+        "+" + "0" * 30 + "9" * 21,
+    ],
+)
+def test_yaml_huge_integers_are_refused_where_they_are(number: str) -> None:
+    with pytest.raises(SourceError) as info:
+        parse_yaml(f"a: 1\nb:\n  - c: {number}\n", "f.yaml")
+    [problem] = info.value.problems
+    assert (problem.location.line, problem.location.col, problem.field) == (3, 8, "b[0].c")
+    assert problem.code == "yaml.number-too-large"
+    assert "number too large" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("number", "value"),
+    [
+        ("9007199254740991", 2**53 - 1),
+        ("-9007199254740991", -(2**53 - 1)),
+        ("0x" + "0" * 50 + "1f", 31),  # leading zeros are not digits that count
+        ("0o17", 15),
+        ("0b" + "1" * 5000, "0b" + "1" * 5000),  # not an integer in YAML 1.2's core schema: text
+        ("1e99999", float("inf")),
+    ],
+)
+def test_yaml_integers_within_the_bound(number: str, value: Any) -> None:
+    assert parse_yaml(f"n: {number}\n", "f.yaml").data == {"n": value}
+
+
+def test_json_huge_integer_is_located() -> None:
+    text = '{"a": "' + "9" * 5000 + '",\n "b": [1, ' + "9" * 5000 + "]}"
+    for strict in (True, False):
+        with pytest.raises(SourceError) as info:
+            parse_json(text, "k.json", strict=strict, line_offset=10)
+        [problem] = info.value.problems
+        assert str(problem.location) == "k.json:12:11"
+        assert "number too large" in problem.message
+    # The same behind a duplicate key (the syntax check that comes first): still located.
+    with pytest.raises(SourceError) as info:
+        parse_json('[{"a": 1, "a": 2}, ' + "9" * 5000 + "]", "k.json")
+    assert str(info.value.problems[0].location) == "k.json:1:20"

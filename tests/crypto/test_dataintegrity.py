@@ -291,3 +291,15 @@ def test_rdfc_config_hash_cache_matches_uncached(nonce: Any) -> None:
     expected = hashlib.sha256(canonical_document(proof_config(proof, doc), RDFC)).digest()
     assert hash_data(doc, proof)[:32] == expected
     assert hash_data(doc, dict(proof))[:32] == expected
+
+
+@pytest.mark.parametrize("suite", CRYPTOSUITES)
+def test_a_huge_number_is_a_failed_proof_not_an_exception(secured: dict[str, Any], seed: bytes, suite: str) -> None:
+    doc = copy.deepcopy(secured)
+    doc["name"] = 10**400  # pyld reads every number as a double: float() overflows
+    result = verify_proof(doc, _proof(secured, suite), ed25519.public_from_seed(seed))
+    assert not result
+    if suite == RDFC:
+        assert result.reason.startswith("name: the number is too large for JSON-LD")
+    else:
+        assert "RFC 8785" in result.reason

@@ -251,3 +251,13 @@ def test_alike_blank_nodes_within_the_work_limit(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(rdfc, "_MAX_N_DEGREE_WORK", 2)  # the same document, with almost no budget
     with pytest.raises(CryptoError, match="Hash N-Degree Quads"):
         canonize(doc)
+
+
+@pytest.mark.parametrize("number", [10**400, -(10**400), 2**1024])
+def test_a_number_beyond_a_double_names_its_field(number: int) -> None:
+    doc = award()
+    doc["credentialSubject"]["achievement"]["name"] = number
+    for canonicalize in (canonize, canonize_stock):
+        with pytest.raises(CryptoError) as info:
+            canonicalize(doc)
+        assert info.value.summary.startswith("credentialSubject.achievement.name: the number is too large")

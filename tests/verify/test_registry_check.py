@@ -372,3 +372,31 @@ def test_the_fast_path_gives_the_full_paths_outcomes(signer: Signer, monkeypatch
         "Signing key: the key belongs to issuer 'beta-labs', not to the credential's issuer",
         "Signing key: signed on 2025-02-04, before key key-2 became valid (2026-06-01)",
     }
+
+
+def test_a_key_file_that_is_not_a_key_is_located_and_awards_are_still_checked(signer: Signer) -> None:
+    issued = signer.award()
+    key_path = signer.root / "keys/acme-academy/key-1.json"
+    key = json.loads(key_path.read_text())
+    not_a_key = "z6Mk" + "1" * 44  # matches the schema's pattern; its multicodec header is not Ed25519's
+    key_path.write_text(key_path.read_text().replace(key["publicKeyMultibase"], not_a_key))
+    found = problems(signer)
+    [invalid] = [p for p in found if p.code == "key.invalid"]
+    assert (invalid.location.path, invalid.field) == ("keys/acme-academy/key-1.json", "publicKeyMultibase")
+    assert invalid.location.line is not None
+    assert "not an Ed25519 public key" in invalid.message
+    # The rest of the check ran: the award signed with that key is reported, by file.
+    rel = issued.path.relative_to(signer.root).as_posix()
+    assert any(p.location.path == rel for p in found if p.code.startswith("award.")), [str(p) for p in found]
+
+
+def test_registry_resolver_skips_a_key_that_is_not_a_key(signer: Signer) -> None:
+    from generator.verify.keys import RegistryKeyResolver
+
+    registry = signer.registry
+    record = registry.issuers["acme-academy"]
+    source = record.keys["key-1"]
+    bad = source.model.model_copy(update={"publicKeyMultibase": "z6Mk" + "1" * 44})
+    record.keys["key-1"] = type(source)(bad, source.doc)
+    method = f"{registry.issuer_did('acme-academy')}#key-1"
+    assert RegistryKeyResolver(registry).resolve(method) is None

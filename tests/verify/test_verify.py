@@ -270,3 +270,15 @@ def test_an_award_signed_by_a_key_the_registry_does_not_know_says_so(signer: Sig
         {k: v for k, v in base.items() if k != "proof"}, stranger, base["proof"][0]["verificationMethod"], EPOCH
     )
     assert verify_credential(forged, signer.registry, now=NOW).headline().kind is HeadlineKind.CHANGED
+
+
+def test_a_huge_number_fails_both_proofs_without_raising(signer: Signer) -> None:
+    award = copy.deepcopy(signer.award().award)
+    award["credentialSubject"]["achievement"]["name"] = 10**400
+    result = verify_credential(award, signer.registry, now=NOW)
+    assert result.verdict is Verdict.INVALID
+    check = result.check("proof:eddsa-rdfc-2022")
+    assert check is not None
+    assert check.status is CheckStatus.FAILED
+    assert check.reason.startswith("credentialSubject.achievement.name: the number is too large")
+    assert statuses(result)["proof:eddsa-jcs-2022"] == "failed"
