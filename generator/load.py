@@ -69,7 +69,8 @@ _PATTERN_HINTS = [
     ("@[A-Za-z0-9]", "an email address", "credentials@example.org"),
     ("^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?", "a credential reference: slug or issuer/slug", "other-issuer/sql-basics"),
     ("^[0-9]+(?:\\.[0-9]+){0,2}$", "a version number such as 1.0 or 2.1.3", "'1.1'"),
-    ("\\S[^\\n\\r]*$", "one line of text", ""),
+    ("[^\\n\\r\\x00", "one line of text, with no control or bidi characters", ""),
+    ("^[^\\x00", "text with no control or bidi characters", ""),
 ]
 
 #: Examples of the compound fields, for messages about their shape (a YAML flow mapping fits on one line).

@@ -8,7 +8,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 __all__ = [
+    "ONE_LINE_PATTERN",
     "SLUG_PATTERN",
+    "TEXT_PATTERN",
+    "UNSEEN",
     "CountryCode",
     "CredentialRef",
     "CurrencyCode",
@@ -77,10 +80,22 @@ HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*\
 Did = Annotated[str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+\Z", max_length=512)]
 """A decentralized identifier, e.g. ``did:web:example.org`` or ``did:key:z6Mk…``."""
 
-Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+UNSEEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+"""Characters no text of the registry may hold, as a regex class body: C0 controls but tab and line ends, DEL and
+C1 controls, and the invisible marks that reorder or break what a reader sees (bidi controls, line and paragraph
+separators). Pages, terminals and PDFs would act on them: an issuer's name could read backwards or hide text."""
+
+TEXT_PATTERN = rf"^[^{UNSEEN}]*\Z"
+"""Any text without :data:`UNSEEN` characters (line ends allowed)."""
+
+ONE_LINE_PATTERN = rf"^[^\S\n\r{UNSEEN}]*[^\s{UNSEEN}][^\n\r{UNSEEN}]*\Z"
+"""One line of text with something visible in it and no :data:`UNSEEN` character. Unambiguous (the leading run
+cannot hold what the visible character is), so it matches in linear time: Python's ``re`` runs it too."""
+
+Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20_000, pattern=TEXT_PATTERN)]
 """CommonMark text. Rendered without raw HTML and sanitized: issuer text never becomes markup."""
 
-PlainText = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\S\n\r]*\S[^\n\r]*\Z")]
+PlainText = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=ONE_LINE_PATTERN)]
 """One line of plain text."""
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?\Z")]

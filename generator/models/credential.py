@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from generator.models._base import (
+    ONE_LINE_PATTERN,
     CredentialRef,
     CurrencyCode,
     IsoDuration,
@@ -316,7 +317,7 @@ class QualityAssurance(StrictModel):
     """Since when."""
 
 
-Summary = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\S\n\r]*\S[^\n\r]*\Z")]
+Summary = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=ONE_LINE_PATTERN)]
 """One line of plain text."""
 
 

@@ -326,3 +326,31 @@ def test_the_schemas_keep_ecmascript_anchors() -> None:
     # No Python-only anchor reaches a JSON Schema.
     assert r"\\Z" not in text
     assert r"\\A" not in text
+
+
+# --- unseen characters: controls and bidi marks would act on a page, a terminal or a PDF ---------------------
+
+UNSEEN_SAMPLES = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\u200e", "\u202e", "\u2066", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("char", UNSEEN_SAMPLES)
+@pytest.mark.parametrize(
+    ("model", "base", "field"),
+    [
+        (Issuer, ISSUER, "name"),  # PlainText
+        (Issuer, ISSUER, "description"),  # Markdown
+        (CredentialDefinition, DEFINITION, "summary"),  # Summary
+        (CredentialDefinition, DEFINITION, "name"),
+    ],
+)
+def test_text_holding_a_control_or_bidi_character_is_refused(
+    model: type[Any], base: dict[str, Any], field: str, char: str
+) -> None:
+    # "Acme \u202eymedacA" reads as "Acme Academy" on a page; "\x1b[2J" clears a terminal.
+    found = errors(model, {**base, field: f"Acme {char}Academy"})
+    assert any(loc == field for loc, _ in found), found
+
+
+@pytest.mark.parametrize("text", ["Acme Académie", "Akademie für Daten", "数据学院", "Tab\there", "Émoji 🎓"])
+def test_text_in_any_script_with_tabs_and_emoji_is_accepted(text: str) -> None:
+    Issuer.model_validate({**ISSUER, "name": text, "description": f"{text}\n\nMore:\r\n- {text}"})
