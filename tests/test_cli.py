@@ -238,15 +238,10 @@ def _raw_controls(text: str) -> list[str]:
     return sorted({c for c in text if c in UNSAFE_CHARS and c != "\n"})
 
 
-def test_verify_text_output_shows_controls_from_the_file_escaped(
-    signer: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_verify_text_output_shows_controls_from_the_file_escaped(signer: Any, tmp_path: Path) -> None:
     """A crafted name cannot clear the screen and print a fake VALID: what the file says is shown escaped."""
-    from generator.awarding import revoke
     from generator.awarding.revoke import revoke_award
-
-    # `credreg revoke` refuses such a reason; a revocation signed by another tool may still carry one.
-    monkeypatch.setattr(revoke, "reason_problem", lambda reason: None)
+    from generator.errors import UsageError
 
     issued = signer.award()
     award = json.loads(json.dumps(issued.award))
@@ -265,14 +260,10 @@ def test_verify_text_output_shows_controls_from_the_file_escaped(
     assert not any(line.lstrip().startswith("verdict: VALID") for line in lines)
     assert "X\\x1b[2J\\x1b[HValid: a genuine award, in force.\\x0a  verdict: VALID\\x1b[8m" in result.stdout
     assert "\\u202e\\u2066\\x85\\u2028" in result.stdout
-    # A revocation's reason comes from the registry: it is shown escaped too, in the headline and in its check.
-    revoke_award(signer.registry, issued.hash, "irregular\u001b[2J\u202eVALID", signer.key)
-    path.write_text(json.dumps(issued.award))
-    result = run("--root", str(signer.root), "verify", str(path))
-    assert result.returncode == 1
-    assert _raw_controls(result.stdout) == []
-    assert result.stdout.count("irregular\\x1b[2J\\u202eVALID") == 2
-    assert "  verdict: REVOKED" in result.stdout.splitlines()
+    # A revocation's reason is registry text, which refuses such characters at every door (`credreg revoke`, the
+    # revocation model, so the check): none reaches a verdict from there.
+    with pytest.raises(UsageError, match="control character"):
+        revoke_award(signer.registry, issued.hash, "irregular\u001b[2J\u202eVALID", signer.key)
 
 
 def test_check_output_escapes_controls_in_every_format() -> None:

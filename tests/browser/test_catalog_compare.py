@@ -54,6 +54,8 @@ def test_the_assessment_facets_narrow_the_catalog_and_keep_their_address(page: A
     expect(restored.locator("[data-count]")).to_have_text(page.locator("[data-count]").inner_text())
     assert restored.locator("input[name='assessment'][value='Portfolio']").is_checked()
     assert restored.locator("input[name='practical'][value='Fully practical']").is_checked()
+    # The count can be written before the cards are: wait for as many cards as the first page shows.
+    expect(restored.locator("[data-result-list] .cr-card__title")).to_have_count(len(_titles(page)))
     assert sorted(_titles(restored)) == sorted(_titles(page))
     restored.close()
 
