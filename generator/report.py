@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from generator import layout
+from generator._internal.text import UNSEEN
 from generator.errors import Location, Problem, ProblemList, Severity
 from generator.registry import Registry
 from generator.verify.results import AUTHENTICITY, CheckStatus, VerificationResult
@@ -18,7 +19,7 @@ __all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_safe"]
 # What a terminal (or a log viewer) acts on instead of showing: C0 and C1 controls (ESC starts the sequences
 # that clear the screen, move the cursor, hide text), DEL, the bidirectional overrides, embeddings, isolates and
 # marks (they reorder what is shown), and the Unicode line and paragraph separators.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(f"[\\t\\n\\r{UNSEEN}]")  # what no text may hold, and the line ends and tab besides
 
 
 def _escaped(match: re.Match[str]) -> str:

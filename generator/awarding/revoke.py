@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.files import append_line
+from generator._internal.text import first_unseen
 from generator.awarding.issue import signing_key_problems
 from generator.awarding.keys import SigningKey
 from generator.awarding.status import read_status_list, set_revoked
@@ -84,20 +84,14 @@ def revocation_entry(
     return entry
 
 
-#: Bidirectional-text controls: they make a published reason display other than it reads (Trojan Source).
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def reason_problem(reason: str) -> str | None:
-    """Why ``reason`` may not be published (None when it may): control characters (C0 but tab and line ends,
-    which fold to a space; DEL; C1), bidirectional-text controls and the Unicode line and paragraph separators,
-    which would be signed, published and echoed to terminals and pages."""
-    for position, char in enumerate(reason, 1):
-        if char in "\t\n\r":
-            continue
-        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS or char in "\u2028\u2029":
-            return f"it holds the control character U+{ord(char):04X} (character {position}); write it as plain text"
-    return None
+    """Why ``reason`` may not be published (None when it may): a character no published text may hold
+    (:data:`~generator._internal.text.UNSEEN`: controls, bidi marks, line separators), which would be signed,
+    published and echoed to terminals and pages. Tab and line ends fold to a space."""
+    at = first_unseen(reason)
+    if at is None:
+        return None
+    return f"it holds the control character U+{ord(reason[at]):04X} (character {at + 1}); write it as plain text"
 
 
 def revoke_award(

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator._internal.text import UNSEEN
 from generator.errors import CredregError, Problem, ProblemList
 from generator.registry import Registry
 
@@ -49,7 +50,7 @@ _KEYS_SHARED = """\
 
 #: Whitespace (Unicode's too) or a control character: either would split or end a CODEOWNERS line, so an id or a
 #: handle holding one could write a rule of its own (``/registry/issuers/x`` with no owners, say).
-_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+_UNSAFE = re.compile(rf"[\s{UNSEEN}]")
 
 
 def _safe(what: str, value: str) -> str:

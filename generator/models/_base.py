@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from generator._internal.text import UNSEEN
+
 __all__ = [
     "ONE_LINE_PATTERN",
     "SLUG_PATTERN",
@@ -79,11 +81,6 @@ HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*\
 
 Did = Annotated[str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+\Z", max_length=512)]
 """A decentralized identifier, e.g. ``did:web:example.org`` or ``did:key:z6Mk…``."""
-
-UNSEEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
-"""Characters no text of the registry may hold, as a regex class body: C0 controls but tab and line ends, DEL and
-C1 controls, and the invisible marks that reorder or break what a reader sees (bidi controls, line and paragraph
-separators). Pages, terminals and PDFs would act on them: an issuer's name could read backwards or hide text."""
 
 TEXT_PATTERN = rf"^[^{UNSEEN}]*\Z"
 """Any text without :data:`UNSEEN` characters (line ends allowed)."""
