@@ -61,6 +61,7 @@ __all__ = [
     "endorsement_list_url",
     "endorsement_status_problem",
     "endorsement_verdict",
+    "endorser_key",
     "find_endorsement",
     "is_endorsement",
     "iter_endorsements",
@@ -379,6 +380,13 @@ def _endorser_of(registry: Registry, did: Any) -> str | None:
 
 def _key_for(keys: dict[str, KeyRecord], fragment: str) -> KeyRecord | None:
     return keys.get(fragment) or next((k for k in keys.values() if k.model.publicKeyMultibase == fragment), None)
+
+
+def endorser_key(registry: Registry, method: str) -> KeyRecord | None:
+    """The registered key a verification method names, of an endorser or an endorsing issuer (``None``: none)."""
+    did, _, fragment = method.partition("#")
+    endorser = _endorser_of(registry, did)
+    return _key_for(registry.endorser_keys(endorser), fragment) if endorser is not None else None
 
 
 def _list_problem(registry: Registry, url: str, did: str, keys: dict[str, KeyRecord]) -> tuple[bytes | None, str]:

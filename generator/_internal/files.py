@@ -130,6 +130,20 @@ def read_inside(root: Path, rel: str, *, limit: int | None = None) -> bytes:
         os.close(fd)
 
 
+def unwritable_folder(path: Path) -> str | None:
+    """Why ``path`` could not be made (with its missing folders) and written (``None`` when it could): its
+    nearest existing ancestor (a link on the way counts as one) is not a folder, or is not writable. Asked before
+    work that must not be wasted or half-done, such as signing or making a key."""
+    ancestor = path
+    while not ancestor.exists() and not ancestor.is_symlink() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"{ancestor} is not a folder"
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        return f"the folder {ancestor} is not writable"
+    return None
+
+
 def open_regular(path: Path) -> BinaryIO:
     """``path`` opened for reading when it is a regular file, not through a symbolic link at its end.
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator._internal.files import write_text_atomic
+from generator._internal.files import unwritable_folder, write_text_atomic
 from generator.awards import render_award
 from generator.errors import UsageError
 
@@ -83,13 +83,9 @@ def prepare_earner_dir(path: Path, root: Path) -> Path:
             f"{path} already exists and is not an empty folder: an earlier run's keys are never overwritten"
         )
     # Refused now, before anything is signed, rather than when the files are written.
-    ancestor = target
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise UsageError(f"cannot write earners' files to {path}: {ancestor} is not a folder")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write earners' files to {path}: the folder {ancestor} is not writable")
+    why = unwritable_folder(target)
+    if why is not None:
+        raise UsageError(f"cannot write earners' files to {path}: {why}")
     return target
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import layout
-from generator._internal.files import write_json_atomic
+from generator._internal.files import unwritable_folder, write_json_atomic
 from generator.crypto import ed25519
 from generator.crypto.multibase import encode_ed25519_public
 from generator.errors import KeyFileError, UsageError
@@ -121,7 +121,9 @@ def generate_key(
         )
     if private_path.exists() or private_path.is_symlink():  # a dangling link too: never written through
         raise KeyFileError(f"{private_path} already exists; not overwriting a private key")
-    _check_writable_parent(private_path)
+    why = unwritable_folder(private_path.parent)  # refused before a key is made
+    if why is not None:
+        raise UsageError(f"cannot write the private key {private_path}: {why}")
 
     seed = ed25519.generate_seed()
     public = PublicKey.model_validate(
@@ -159,20 +161,6 @@ def generate_key(
     public_path.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomic(public_path, public.model_dump(mode="json", by_alias=True, exclude_none=True))
     return GeneratedKey(public, public_path, private_path)
-
-
-def _check_writable_parent(path: Path) -> None:
-    """Refuse, before a key is made, a path whose folder cannot be made or written (its nearest existing
-    ancestor is a file, or not writable)."""
-    ancestor = path.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        if ancestor.is_symlink():
-            break
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise UsageError(f"cannot write the private key {path}: {ancestor} is not a folder")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write the private key {path}: the folder {ancestor} is not writable")
 
 
 def check_private_key_file(path: Path, root: Path | None) -> None:

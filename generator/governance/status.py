@@ -20,7 +20,7 @@ from generator import layout
 from generator._internal.source import Document, SourceError, decode_utf8, parse_json, read_json_file
 from generator.awards import parse_award_text
 from generator.crypto.dataintegrity import proofs_of
-from generator.endorsements import endorsement_list_bits
+from generator.endorsements import endorsement_list_bits, endorser_key
 from generator.errors import CredregError, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import Slot, award_at, existing_status_slots, is_same_award, single_award_path
@@ -278,12 +278,8 @@ class _StatusCheck:
         key = self.keys.resolve(method)
         if key is not None:
             return key.record
-        did, _, fragment = method.partition("#")
-        for endorser in self.registry.endorsers:
-            if self.registry.endorser_did(endorser) == did:
-                record = self.registry.endorser_keys(endorser).get(fragment)
-                return record.model if record is not None else None
-        return None
+        record = endorser_key(self.registry, method)
+        return record.model if record is not None else None
 
     def _fresh_list(self, rel: str) -> None:
         """A list this change writes was signed by it: the signature must be fresh."""
