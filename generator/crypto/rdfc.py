@@ -38,6 +38,7 @@ from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 from pyld.nquads import escape as _escape
 
+from generator._internal.source import format_field
 from generator.errors import CryptoError
 
 from .contexts import ContextStore
@@ -801,7 +802,7 @@ def _number_error(document: Any) -> CryptoError:
             try:
                 float(value)
             except OverflowError:
-                where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+                where = format_field(path)
                 digits = f"{value.bit_length() * 0.30103:,.0f}"
                 return CryptoError(f"{where}: the number is too large for JSON-LD (about {digits} digits)")
     return CryptoError("JSON-LD processing failed: a number is too large for JSON-LD")
