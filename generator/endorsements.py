@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.files import write_json_atomic, write_text_atomic
 from generator._internal.source import SourceError, read_json_file
-from generator._internal.times import parse_time
+from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
@@ -306,8 +306,10 @@ def endorse(
     if not comment.strip():
         raise UsageError("--comment must say what the endorsement means")
     issued = valid_from or now or dt.datetime.now(dt.UTC)
-    if valid_until is not None and valid_until <= issued:
-        raise UsageError(f"--valid-until {valid_until.isoformat()} is not after the start {issued.isoformat()}")
+    # The profile's rule, on the times as written (to the second), before anything is signed.
+    window = validity_window_problem(timestamp(issued), timestamp(valid_until)) if valid_until is not None else None
+    if window is not None:
+        raise UsageError(f"--valid-until: {window}")
     refusals = signing_problems(registry, endorser, key, issued)
     if refusals:
         raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
@@ -462,7 +464,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        add("structure", "Registry endorsement profile", f"{where}: {first['msg']}")
+        add("structure", "Registry endorsement profile", f"{where}: {str(first['msg']).removeprefix('Value error, ')}")
         return VerificationResult(tuple(checks), None, facts)
     digest = award_hash(document)
     issuer_did = model.issuer.id

@@ -24,7 +24,7 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["MAX_TIME_CHARS", "TIME_PATTERN", "epoch_micros", "parse_time"]
+__all__ = ["MAX_TIME_CHARS", "TIME_PATTERN", "epoch_micros", "parse_time", "validity_window_problem"]
 
 MAX_TIME_CHARS = 64
 
@@ -77,3 +77,24 @@ def epoch_micros(value: Any) -> int | None:
     a compact, picklable form of the same comparison."""
     parsed = parse_time(value) if not isinstance(value, dt.datetime) else value
     return None if parsed is None else (parsed - _EPOCH) // _MICROSECOND
+
+
+def validity_window_problem(valid_from: Any, valid_until: Any, *, same_allowed: bool = False) -> str | None:
+    """Why ``validUntil`` does not close a window opened by ``validFrom``, said of ``validUntil`` (``None`` when it
+    does, or when either is absent or unreadable: the date-time rule reports those). Compared as instants:
+    offsets count, fractions beyond the microsecond do not (as everywhere else).
+
+    VC 2.0 (section 4.9) requires validUntil to be "temporally the same or later" than validFrom, so only an
+    earlier one makes any credential malformed (``same_allowed=True``: what ``credreg verify`` asks of every
+    credential). The registry's own awards and endorsements must in addition close the window strictly after it
+    opens: validUntil is the last instant at which the credential is valid, so an equal value leaves a window of
+    one instant, a credential expired as soon as it is issued (an error of its issuer, never an intent).
+
+    ``policies.js`` (``validityWindowProblem``) is the browser's copy; a differential test holds them equal."""
+    if valid_until is None:
+        return None
+    start, end = parse_time(valid_from), parse_time(valid_until)
+    if start is None or end is None or end > start or (same_allowed and end == start):
+        return None
+    relation = "the same instant as" if end == start else "before"
+    return f"{valid_until} is {relation} validFrom {valid_from}: its validity period is empty"

@@ -24,11 +24,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from generator._internal.times import parse_time
+from generator._internal.times import parse_time, validity_window_problem
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
 from generator.models._base import PlainText, StrictModel
 
@@ -68,6 +69,15 @@ Timestamp = Annotated[
     ),
     AfterValidator(_real_time),
 ]
+
+
+def closes_window(value: str | None, info: ValidationInfo) -> str | None:
+    """A ``validUntil`` validator: the registry's awards and endorsements close their window strictly after
+    ``validFrom`` (:func:`~generator._internal.times.validity_window_problem` says why equal is refused)."""
+    problem = validity_window_problem(info.data.get("validFrom"), value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 def _types_including(required: str) -> Any:
@@ -262,6 +272,9 @@ class Award(_AwardModel):
     evidence: list[EvidenceRef] | None = None
     credentialStatus: StatusEntry
     proof: list[AwardProof] = Field(min_length=2, max_length=2)
+
+    # validFrom is declared before validUntil, so it is validated (and in info.data) first.
+    _closes_window = field_validator("validUntil")(closes_window)
 
     @field_validator("evidence")
     @classmethod

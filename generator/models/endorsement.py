@@ -23,7 +23,15 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
-from generator.models.award import AWARD_CONTEXT, AwardProof, ProfileRef, StatusEntry, Timestamp, _AwardModel
+from generator.models.award import (
+    AWARD_CONTEXT,
+    AwardProof,
+    ProfileRef,
+    StatusEntry,
+    Timestamp,
+    _AwardModel,
+    closes_window,
+)
 
 __all__ = [
     "ENDORSEMENT_CONTEXT",
@@ -73,6 +81,8 @@ class Endorsement(_AwardModel):
     credentialSubject: EndorsementSubject
     credentialStatus: StatusEntry
     proof: list[AwardProof] = Field(min_length=2, max_length=2)
+
+    _closes_window = field_validator("validUntil")(closes_window)
 
     @field_validator("context")
     @classmethod

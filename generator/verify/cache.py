@@ -59,7 +59,7 @@ _MAGIC = b"credreg-vcache1\n"  # 16 bytes: tags stay aligned after the header
 _FILE = "verified.tags"
 #: The code the cached statements depend on (parsing, the award profile, the proofs): a change to the site or
 #: the governance rules leaves the cache valid, a change here empties it.
-_CODE = ("crypto", "verify", "models", "_internal/source.py", "awards.py", "openbadges.py")
+_CODE = ("crypto", "verify", "models", "_internal/source.py", "_internal/times.py", "awards.py", "openbadges.py")
 #: Libraries whose behaviour the cached statements depend on.
 _LIBRARIES = ("PyLD", "pydantic", "pydantic_core", "rfc8785", "PyNaCl", "orjson")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from generator._internal.times import parse_time
+from generator._internal.times import parse_time, validity_window_problem
 from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL
 
 __all__ = ["structure_problems"]
@@ -62,6 +62,9 @@ def structure_problems(doc: Any) -> list[str]:
             out.append("validFrom: required (OB 3.0 on VC 2.0)")
         elif value is not None and parse_time(value) is None:
             out.append(f"{name}: must be an XML Schema dateTime with a time zone")
+    window = validity_window_problem(doc.get("validFrom"), doc.get("validUntil"), same_allowed=True)
+    if window is not None:
+        out.append(f"validUntil: {window}")
     if "issuanceDate" in doc or "expirationDate" in doc:
         out.append("issuanceDate/expirationDate are VC 1.1 properties; VC 2.0 uses validFrom/validUntil")
     out.extend(_subject_problems(doc.get("credentialSubject")))

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.times import parse_time
+from generator._internal.times import parse_time, validity_window_problem
 from generator.awards import award_hash, iter_award_files, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
@@ -560,6 +560,12 @@ class ValidityPolicy:
         if end is None and doc.get("validUntil") is not None:
             # Never "does not expire": an end date one verifier cannot read is an invalid credential.
             return _check("validity", label, False, "its end date (validUntil) cannot be read")
+        # Never "expired": a window that closes before it opens is a malformed credential (the structure check
+        # refuses it too; the registry's profile also refuses one that closes as it opens).
+        same_allowed = ctx.registry_issuer is None
+        window = validity_window_problem(doc.get("validFrom"), doc.get("validUntil"), same_allowed=same_allowed)
+        if window is not None:
+            return _check("validity", label, False, f"validUntil {window}")
         if ctx.now < start:
             return _check("validity", label, False, f"not valid before {start:%Y-%m-%d}")
         if end is not None and ctx.now > end:

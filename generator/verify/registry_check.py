@@ -196,9 +196,11 @@ class AwardChecker:
         """The outcome of an award the cache knows to be well-formed, when every rule of the full path passes;
         ``None`` as soon as one does not, or the award is not exactly of the shape the profile makes common.
 
-        The same rules as :meth:`_full` and the policies, through the same functions: the key (:func:`key_problem`),
-        the RDFC proof (the cache's statement), the JCS proof (verified, from the bytes), the issuer and the
-        credential (the registry's records), the folder, the file name and the status slot."""
+        The same rules as :meth:`_full` and the policies, through the same functions: the structure and profile
+        (the cache's statement about the bytes; the validity window's coherence is one of them, so it costs
+        nothing here), the key (:func:`key_problem`), the RDFC proof (the cache's statement), the JCS proof
+        (verified, from the bytes), the issuer and the credential (the registry's records), the folder, the file
+        name and the status slot."""
         try:
             # Bytes of these kinds hold no integer beyond ±(2**53 − 1) (see generator.crypto.jcs).
             data = parse_known_json(raw, safe_integers=known != "other")
@@ -299,6 +301,11 @@ class AwardChecker:
             check = policy.check(ctx)
             if check.status is CheckStatus.FAILED:
                 loc = _CHECK_FIELD.get(check.id, [])
+                if check.id == "structure":
+                    # A single problem with a top-level field ("validUntil: ...") is reported at its line.
+                    head, sep, _ = check.reason.partition(": ")
+                    if sep and "; " not in check.reason and head in data:
+                        loc = [head]
                 problems.append(doc.problem(loc, f"{check.label}: {check.reason}", code=f"award.{check.id}"))
                 structure_ok = structure_ok and check.id != "structure"
         if cache is not None and source_digest is not None and known is None and structure_ok and digest is not None:

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from generator import layout
+from generator._internal.times import parse_time
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
@@ -154,6 +155,13 @@ class Corpus:
         return self.files[name][0].removeprefix("registry/")
 
 
+def _before(value: str) -> str:
+    """One second before ``value``, written in +05:30."""
+    start = parse_time(value)
+    assert start is not None
+    return (start - dt.timedelta(seconds=1)).astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30))).isoformat()
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     c = Corpus(tmp_path_factory.mktemp("endorsements-js"))
@@ -188,6 +196,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     early["validFrom"] = "2025-01-01T00:00:00Z"
     c.place("before-the-key", sign_document(early, c.keys[DC], f"{registry.endorser_did(DC)}#k1", dt.datetime(
         2025, 1, 1, tzinfo=dt.UTC)), DC)  # fmt: skip
+    # Signed by the Data Council, but its window closes before it opens (as instants; later as text).
+    backwards = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    backwards["validUntil"] = _before(backwards["validFrom"])
+    c.place("empty-window", sign_document(backwards, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW), DC)
     c.publish()
     return c
 
@@ -212,6 +224,7 @@ EXPECTED = {
     "own-credential": "invalid",
     "itself": "invalid",
     "before-the-key": "invalid",
+    "empty-window": "invalid",
 }
 
 

@@ -2,7 +2,8 @@
 """The value rules both verifiers apply, run in Node against the Python module that owns each rule.
 
 * date-times: ``parseTime`` (``policies.js``) against :func:`generator._internal.times.parse_time`, over
-  generated strings near and inside the grammar;
+  generated strings near and inside the grammar, and ``validityWindowProblem`` against
+  :func:`~generator._internal.times.validity_window_problem` over pairs of nearby instants in several offsets;
 * status lists: ``decodeList``/``parseIndex``/``parseListUrl`` (``statuslist.js``) against
   :mod:`generator.statuslist`, including non-canonical GZIP (trailing bytes, two members, header fields);
 * verdicts on signed awards whose values only one side used to accept (an impossible ``validUntil``, an offset of
@@ -28,7 +29,7 @@ from hypothesis import strategies as st
 
 from generator import statuslist
 from generator._internal import source
-from generator._internal.times import parse_time
+from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, render_award
@@ -56,12 +57,13 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 RUNNER = r"""
 import { createInterface } from "node:readline";
-import { parseTime } from "./verify/policies.js";
+import { parseTime, validityWindowProblem } from "./verify/policies.js";
 import { decodeList, parseIndex, parseListUrl, StatusListError } from "./verify/statuslist.js";
 import { tooDeep } from "./verify/verifier.js";
 
 async function handle(req) {
   if (req.op === "time") return { value: parseTime(req.text) };
+  if (req.op === "window") return { value: validityWindowProblem(req.start, req.until, req.same) };
   if (req.op === "deep") return { value: tooDeep(req.text) };
   if (req.op === "index") return { value: parseIndex(req.value) };
   if (req.op === "url") return { value: parseListUrl(req.site, req.url) };
@@ -144,6 +146,56 @@ shaped_times = st.builds(
 @example(text="1969-12-31T23:59:59.9995Z")
 def test_python_and_the_browser_read_every_date_time_alike(values: Values, text: str) -> None:
     assert values.ask(op="time", text=text)["value"] == _millis(text), text
+
+
+_BASE = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
+
+
+def _written(micros: int, zone_minutes: int, digits: int) -> str:
+    """The instant ``micros`` after 2025-03-01T12:00Z, written in another offset, with ``digits`` fraction digits
+    (beyond the sixth: digits both parsers ignore)."""
+    zone = dt.timezone(dt.timedelta(minutes=zone_minutes))
+    at = (_BASE + dt.timedelta(microseconds=micros)).astimezone(zone)
+    fraction = f"{at.microsecond:06d}987"[:digits]
+    offset = "Z" if zone_minutes == 0 else f"{at:%z}"[:3] + ":" + f"{at:%z}"[3:]
+    return f"{at:%Y-%m-%dT%H:%M:%S}" + (f".{fraction}" if digits else "") + offset
+
+
+nearby_times = st.builds(
+    _written,
+    st.sampled_from([0, 1, -1, 999, 1000, 1001, -1000, 1_000_000, -1_000_000]) | st.integers(-3_000_000, 3_000_000),
+    st.sampled_from([0, 60, -300, 330, 840, -840]),
+    st.integers(0, 9),
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(start=nearby_times, until=nearby_times | st.none() | st.just("2025-02-30T00:00:00Z"), same=st.booleans())
+@example(start="2025-03-01T12:00:00Z", until="2025-03-01T12:59:59+01:00", same=False)  # earlier, though later as text
+@example(start="2025-03-01T12:00:00Z", until="2025-03-01T13:00:00+01:00", same=True)
+@example(start="2025-03-01T12:00:00.0001Z", until="2025-03-01T12:00:00.0002Z", same=False)  # within one millisecond
+@example(start="2025-03-01T12:00:00.0002Z", until="2025-03-01T12:00:00.0001Z", same=True)
+def test_python_and_the_browser_judge_every_validity_window_alike(
+    values: Values, start: str, until: str | None, same: bool
+) -> None:
+    expected = validity_window_problem(start, until, same_allowed=same)
+    assert values.ask(op="window", start=start, until=until, same=same)["value"] == expected, (start, until)
+
+
+@pytest.mark.parametrize(
+    ("start", "until", "same", "ok"),
+    [
+        ("2025-03-01T12:00:00Z", "2025-03-01T12:00:01Z", False, True),
+        ("2025-03-01T12:00:00Z", "2025-03-01T12:00:00Z", False, False),  # one instant: refused by the profile
+        ("2025-03-01T12:00:00Z", "2025-03-01T13:00:00+01:00", True, True),  # ... allowed by VC 2.0
+        ("2025-03-01T12:00:00Z", "2025-03-01T12:59:59+01:00", True, False),
+        ("2025-03-01T12:00:00Z", "2025-03-01T07:00:00.000001-05:00", False, True),
+        ("2025-03-01T12:00:00Z", None, False, True),
+        ("2025-03-01T12:00:00Z", "2025-02-30T00:00:00Z", False, True),  # unreadable: the date-time rule's to say
+    ],
+)
+def test_the_validity_window_rule(start: str, until: str | None, same: bool, ok: bool) -> None:
+    assert (validity_window_problem(start, until, same_allowed=same) is None) is ok
 
 
 @pytest.mark.parametrize(
@@ -312,6 +364,17 @@ def _status(index: str) -> Callable[[dict[str, Any]], None]:
     return set_at(["credentialStatus", "statusListIndex"], index)
 
 
+def _until(seconds: int) -> Callable[[dict[str, Any]], None]:
+    """validUntil ``seconds`` after validFrom, written in +05:30."""
+
+    def change(doc: dict[str, Any]) -> None:
+        start = parse_time(doc["validFrom"])
+        assert start is not None
+        doc["validUntil"] = _written((start - _BASE) // dt.timedelta(microseconds=1) + seconds * 10**6, 330, 0)
+
+    return change
+
+
 # name → (change, Python/browser verdict, the check that fails, the check's code in `credreg check`)
 VALUE_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str, str | None]] = {
     "index beyond the list": (_status("200000"), "invalid", "status", "award.status-index-range"),
@@ -330,6 +393,9 @@ VALUE_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str, str | N
         "validity",
         "award.structure",
     ),
+    # As instants: in +05:30, a validUntil one second before validFrom reads as later text.
+    "validUntil before validFrom": (_until(-1), "invalid", "structure", "award.structure"),
+    "validUntil the instant of validFrom": (_until(0), "invalid", "structure", "award.structure"),
     "validFrom before the key": (set_at(["validFrom"], "2023-06-01T00:00:00Z"), "invalid", "key", "award.key"),
     "validFrom before the credential": (
         set_at(["validFrom"], "2024-06-01T00:00:00Z"),  # of data-reporting, defined from 2025-02-01

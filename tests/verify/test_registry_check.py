@@ -225,6 +225,25 @@ def test_an_award_that_publishes_its_salt_or_a_name_is_refused(signer: Signer) -
         (signer.root / problem.location.path).unlink()
 
 
+def test_a_validity_window_that_never_opens_is_refused_at_its_field(signer: Signer) -> None:
+    """Signed by its issuer, but validUntil is before validFrom as instants (later as text, in +05:30), or the
+    same instant: an incoherent credential, not an expired one, located at validUntil."""
+    cases = (("2025-01-15T14:59:59+05:30", "before"), ("2025-01-15T15:00:00+05:30", "the same instant as"))
+    for until, relation in cases:
+        issued = signer.award()
+        assert issued.award["validFrom"] == "2025-01-15T09:30:00Z"
+        unsigned = {k: v for k, v in issued.award.items() if k != "proof"} | {"validUntil": until}
+        method = issued.award["proof"][0]["verificationMethod"]
+        _rewrite(signer, issued.path, sign_document(unsigned, signer.key, method, ISSUED))
+        problem = only(signer, "award.structure")
+        text = (signer.root / problem.location.path).read_text().splitlines()
+        assert problem.field == "validUntil"
+        assert problem.location.line is not None
+        assert '"validUntil"' in text[problem.location.line - 1]
+        assert f"validUntil: {until} is {relation} validFrom 2025-01-15T09:30:00Z" in problem.message
+        (signer.root / problem.location.path).unlink()
+
+
 # --- the fast path for awards the cache knows: the same outcomes as the full path, for every way to fail ----------
 
 
@@ -279,6 +298,7 @@ def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
     # Not the registered profile (nor the achievement's creator, the same node: the structure check refuses it too).
     _write(signer, resigned(lambda d: d["issuer"].update(name="Acme Academy Ltd")))
     _write(signer, resigned(lambda d: d["credentialSubject"]["achievement"].update(description="Other.")))
+    _write(signer, resigned(lambda d: d.update(validUntil="2024-12-31T23:59:59Z")))  # before its validFrom
     beta_list = "https://registry.test.example/issuers/beta-labs/status/1.json"
     _write(signer, resigned(lambda d: d["credentialStatus"].update(statusListCredential=beta_list)))
     # A genuine award of beta-labs, on a status list of acme-academy, in acme-academy's folder: only the folder

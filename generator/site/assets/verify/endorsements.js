@@ -13,7 +13,7 @@
 import { JCS_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public, sha256Hex } from "./encoding.js";
 import { canonicalBytes, parseJSON } from "./jcs.js";
-import { parseTime, windowProblem } from "./policies.js";
+import { parseTime, validityWindowProblem, windowProblem } from "./policies.js";
 import { decodeList, getBit, indexProblem, parseIndex } from "./statuslist.js";
 
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -68,6 +68,9 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
   if (!isObject(doc) || !Array.isArray(doc.type) || !doc.type.includes("EndorsementCredential"))
     return invalid("not an EndorsementCredential");
   if ((await sha256Hex(canonicalBytes(doc))) !== expectedHash) return invalid("the file is not the one this page names");
+  // A profile rule (Python's first check), said here too so that such a window never shows as "expired".
+  const window = validityWindowProblem(doc.validFrom, doc.validUntil);
+  if (window !== null) return invalid(`validUntil: ${window}`);
   const parts = fileUrl.pathname.split("/");
   const [folder, owner] = parts.slice(-4, -2);
   if (!["endorsers", "issuers"].includes(folder) || !OWNER.test(owner)) return invalid("not an endorsement file");

@@ -55,6 +55,29 @@ export function parseTime(value) {
   return instant < MIN_INSTANT || instant > MAX_INSTANT ? null : instant;
 }
 
+/** [milliseconds, microseconds within the millisecond] of a dateTimeStamp value, or null: the microsecond
+ * Python compares at (parseTime stops at the millisecond). */
+function instant(value) {
+  const ms = parseTime(value);
+  if (ms === null) return null;
+  const fraction = TIME.exec(value)[7] || "";
+  return [ms, Number(fraction.slice(3, 6).padEnd(3, "0"))];
+}
+
+/** Why validUntil does not close the window validFrom opens, said of validUntil, or null
+ * (generator/_internal/times.py validity_window_problem, which says why an equal instant is refused unless
+ * `sameAllowed`: VC 2.0 allows it, the registry's own awards and endorsements do not). */
+export function validityWindowProblem(validFrom, validUntil, sameAllowed = false) {
+  if (validUntil === undefined || validUntil === null) return null;
+  const start = instant(validFrom);
+  const end = instant(validUntil);
+  if (start === null || end === null) return null;
+  const order = end[0] - start[0] || end[1] - start[1];
+  if (order > 0 || (sameAllowed && order === 0)) return null;
+  const relation = order === 0 ? "the same instant as" : "before";
+  return `${validUntil} is ${relation} validFrom ${validFrom}: its validity period is empty`;
+}
+
 /** The calendar day of a timestamp as written (YYYY-MM-DD), as Python's "%Y-%m-%d" prints it. */
 export function day(value) {
   return parseTime(value) !== null ? value.slice(0, 10) : String(value);
@@ -239,6 +262,8 @@ export function structureProblems(doc) {
       out.push(`${name}: must be an XML Schema dateTime with a time zone`);
     }
   }
+  const window = validityWindowProblem(get(doc, "validFrom"), get(doc, "validUntil"), true);
+  if (window !== null) out.push(`validUntil: ${window}`);
   if (Object.hasOwn(doc, "issuanceDate") || Object.hasOwn(doc, "expirationDate")) {
     out.push("issuanceDate/expirationDate are VC 1.1 properties; VC 2.0 uses validFrom/validUntil");
   }
@@ -441,6 +466,8 @@ export function profileProblems(doc, awardContext) {
   const out = [];
   AWARD(doc, "", out);
   if (out.length) return out;
+  const window = validityWindowProblem(doc.validFrom, doc.validUntil);
+  if (window !== null) return [`validUntil: ${window}`];
   if (canonicalize(doc["@context"]) !== canonicalize(awardContext))
     out.push(`@context: must be exactly ${JSON.stringify(awardContext)}`);
   const suites = doc.proof.map((p) => p.cryptosuite).sort();
@@ -855,6 +882,9 @@ export async function validityPolicy(ctx) {
   const rawEnd = get(doc, "validUntil");
   if (end === null && rawEnd !== undefined && rawEnd !== null)
     return check("validity", label, false, "its end date (validUntil) cannot be read");
+  const sameAllowed = (await ctx.registryIssuer()) === null;
+  const window = validityWindowProblem(get(doc, "validFrom"), rawEnd, sameAllowed);
+  if (window !== null) return check("validity", label, false, `validUntil ${window}`);
   if (ctx.now < start) return check("validity", label, false, `not valid before ${day(doc.validFrom)}`);
   if (end !== null && ctx.now > end) return check("validity", label, false, `expired on ${day(doc.validUntil)}`);
   const until = end !== null ? ` until ${day(doc.validUntil)}` : ", does not expire";
