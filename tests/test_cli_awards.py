@@ -262,6 +262,16 @@ def test_award_refuses_evidence_the_check_would_refuse_before_signing(tmp_path: 
     assert credreg(*r, "check", env=env).returncode == 0
 
 
+def test_award_refuses_a_valid_until_before_the_issue_date(tmp_path: Path) -> None:
+    root, r, env, key = _keyed(tmp_path)
+    award = [*r, "award", "acme-academy/sql-basics", "--key", key, "--recipient", "s@example.org"]
+    result = credreg(*award, "--valid-until", "2025-02-01", env=env)  # issued now, later than that
+    assert result.returncode == 2, result.stderr
+    assert "--valid-until: 2025-02-01T23:59:59Z is before validFrom 20" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing signed into the registry"
+
+
 def test_unusable_key_and_out_paths_are_usage_errors_and_nothing_is_written(tmp_path: Path) -> None:
     root, r, env, key = _keyed(tmp_path)
     award = [*r, "award", "acme-academy/sql-basics", "--recipient", "s@example.org"]

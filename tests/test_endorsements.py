@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -11,11 +12,31 @@ from pathlib import Path
 
 import pytest
 
+from generator.awarding.keys import load_signing_key
+from generator.endorsements import endorse as endorse_
 from generator.endorsements import verify_endorsement
+from generator.errors import UsageError
 from generator.load import load_registry
+from generator.models.endorsement import EndorsementKind
 from generator.recognition import ClaimStatus, collect_recognition
 from generator.verify.results import Verdict
 from tests.conftest import REPO, make_registry
+
+
+def test_endorse_refuses_a_window_that_closes_within_the_second_it_opens(
+    setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    """Later than the start, but not once written to the second: validUntil == validFrom, refused before signing."""
+    root, _, _ = setup
+    registry = load_registry(root).registry
+    assert registry is not None
+    key = load_signing_key(tmp_path / "keys/data-council/k1.key", root=root)
+    at = dt.datetime(2025, 3, 1, 12, 0, 0, 300_000, tzinfo=dt.UTC)
+    with pytest.raises(UsageError, match=r"^--valid-until: 2025-03-01T12:00:00Z is the same instant as validFrom"):
+        endorse_(registry, CREDENTIAL, "data-council", key, kind=EndorsementKind.ENDORSES, comment="x",
+                 valid_from=at, valid_until=at + dt.timedelta(microseconds=500_000))  # fmt: skip
+    assert not list(root.glob("registry/**/endorsements/*.json"))
+
 
 ENDORSER_YAML = """\
 id: {id}

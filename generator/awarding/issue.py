@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.durations import add_duration
 from generator._internal.files import write_text_atomic
+from generator._internal.times import validity_window_problem
 from generator.awarding.earners import EarnerCopy, earlier_holders, prepare_earner_dir, write_earners
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
@@ -303,24 +304,27 @@ def issue_awards(
     early = valid_from_before_definition({"validFrom": timestamp(issued_at)}, definition.created)
     if early:
         raise UsageError(f"cannot award {ref}: {early}")
-    for recipient in recipients:
+    period = definition.validity.period
+    untils = [r.valid_until or (add_duration(issued_at, period) if period else None) for r in recipients]
+    for recipient, until in zip(recipients, untils, strict=True):
         for url in recipient.evidence:
             why = evidence_problem(url)
             if why is not None:
                 where = f"line {recipient.line}: evidence" if recipient.line else "--evidence"
                 raise UsageError(f"{where} {url!r}: {why}", ["nothing was signed"])
+        # The rule `credreg check` applies, to the times as the award writes them (to the second): a
+        # --valid-until within the issue's second would otherwise pass here and be refused once signed.
+        window = validity_window_problem(timestamp(issued_at), timestamp(until)) if until is not None else None
+        if window is not None:
+            where = f"line {recipient.line}: valid_until" if recipient.line else "--valid-until"
+            where = where if recipient.valid_until else f"{ref}'s validity period {period}"
+            raise UsageError(f"{where}: {window}", ["nothing was signed"])
     earners = prepare_earner_dir(earner_dir, registry.root) if earner_dir is not None else None
     allocator = StatusAllocator.scan(registry, issuer_id)
     vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"
     signed: list[dict[str, Any]] = []
     keys: list[str] = []
-    for recipient in recipients:
-        until = recipient.valid_until
-        if until is None and definition.validity.period:
-            until = add_duration(issued_at, definition.validity.period)
-        if until is not None and until <= issued_at:
-            where = f" (line {recipient.line})" if recipient.line else ""
-            raise UsageError(f"valid-until {until.isoformat()} is not after the issue date{where}")
+    for recipient, until in zip(recipients, untils, strict=True):
         number, index = allocator.allocate()
         keys.append(new_recipient_key())
         unsigned = unsigned_award(

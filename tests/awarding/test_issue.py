@@ -277,3 +277,24 @@ def test_a_cohort_header_naming_a_column_twice_or_rows_with_extra_cells_are_refu
     assert [(p.location.line, p.code) for p in found.value.problems] == [(3, "cohort.cells")]
     assert "2 more cells than the header's 2 columns" in str(found.value.problems[0])
     assert list(iter_awards(signer.root)) == []
+
+
+def test_a_validity_window_that_does_not_open_is_refused_before_signing(signer: Signer, tmp_path: Path) -> None:
+    """The check's window rule, on the times as the award writes them: a --valid-until later than the issue but
+    within its second would give validUntil == validFrom once written to the second."""
+    at = dt.datetime(2025, 3, 1, 12, 0, 0, 300_000, tzinfo=dt.UTC)
+    for until, why in (
+        (dt.datetime(2025, 3, 1, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))), "is before validFrom"),
+        (at + dt.timedelta(microseconds=500_000), "is the same instant as validFrom"),
+    ):
+        recipient = Recipient("a@example.org", valid_until=until)
+        with pytest.raises(UsageError, match=rf"^--valid-until: \S+ {why} 2025-03-01T12:00:00Z: its validity period"):
+            issue_awards(signer.registry, "acme-academy/sql-basics", [recipient], signer.key, batch=False,
+                         valid_from=at, earner_dir=tmp_path / "earners")  # fmt: skip
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,valid_until\na@example.org,2030-01-01\nb@example.org,2025-02-28\n")
+    with pytest.raises(UsageError, match=r"^line 3: valid_until: 2025-02-28T23:59:59Z is before validFrom"):
+        issue_awards(signer.registry, "acme-academy/sql-basics", read_cohort(cohort), signer.key, batch=True,
+                     valid_from=at)  # fmt: skip
+    assert not (tmp_path / "earners").exists()
+    assert list(iter_awards(signer.root)) == []
