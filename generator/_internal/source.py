@@ -306,6 +306,18 @@ class _Builder:
             self.stack.append([container, path, None, None, {}])
 
 
+# Where libyaml starts a new line (for its marks too): CR LF, CR, LF, NEL, LINE and PARAGRAPH SEPARATOR.
+_YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _yaml_linecol(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of character ``offset`` in ``text``, lines counted as libyaml counts them."""
+    line, start = 1, 0
+    for m in _YAML_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, m.end()
+    return line, offset - start + 1
+
+
 def parse_yaml(text: str, path: str) -> Document:
     """Parse one YAML document into plain values with positions. Raises :class:`SourceError`."""
     builder = _Builder(path)
@@ -316,8 +328,17 @@ def parse_yaml(text: str, path: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise _error(path, f"invalid YAML: {exc.problem or exc.context}", line, col, "yaml.syntax") from None
-    except yaml.YAMLError as exc:  # reader errors (e.g. control characters) carry no mark object
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids: no mark, only a UTF-8 byte offset
+        # libyaml reads the text as UTF-8: its offset counts bytes.
+        line, col = _yaml_linecol(text, len(text.encode("utf-8")[: exc.position].decode("utf-8", "replace")))
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        message = f"invalid YAML: character {what} is not allowed in YAML ({exc.reason})"
+        raise _error(path, message, line, col, "yaml.bad-character") from None
+    except yaml.YAMLError as exc:
         raise _error(path, f"invalid YAML: {exc}", None, None, "yaml.syntax") from None
+    except UnicodeEncodeError as exc:  # a lone surrogate (text decoded with surrogateescape): not UTF-8
+        line, col = _yaml_linecol(text, exc.start)
+        raise _error(path, "file is not valid UTF-8", line, col, "file.not-utf8") from None
     if builder.documents == 0 or builder.root is None:
         raise _error(path, "file is empty", 1, 1, "file.empty")
     builder.positions.at.setdefault((), (1, 1))

@@ -69,6 +69,25 @@ def test_yaml_refusals(text: str, expected: str) -> None:
     assert _fails(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\nb: x\x00y\n", "f.yaml:2:5: invalid YAML: character U+0000 is not allowed in YAML"),
+        ("a: üüü\nb: '\x07'\n", "f.yaml:2:5: invalid YAML: character U+0007 is not allowed in YAML"),  # bytes ≠ chars
+        ("a: 1\r\nb: 2\r\n# \x7f\n", "f.yaml:3:3: invalid YAML: character U+007F is not allowed in YAML"),
+        ("a: 1\rb: 2\u2028c: \ufffe\n", "f.yaml:3:4: invalid YAML: character U+FFFE is not allowed in YAML"),
+        ("a: 1\nb: \udcff\n", "f.yaml:2:4: file is not valid UTF-8"),  # text decoded with surrogateescape
+    ],
+)
+def test_yaml_forbidden_characters_are_located(text: str, expected: str) -> None:
+    # libyaml's reader gives no mark, only a byte offset: the problem still names the line and column.
+    with pytest.raises(SourceError) as info:
+        parse_yaml(text, "f.yaml")
+    [problem] = info.value.problems
+    assert str(problem).startswith(expected)
+    assert problem.code in ("yaml.bad-character", "file.not-utf8")
+
+
 def test_merge_keys_are_plain_keys_not_merges() -> None:
     # YAML 1.2 has no merge key; "<<" is an ordinary (and, for our models, unknown) key.
     assert parse_yaml("a: {x: 1}\n<<: {y: 2}\n", "f.yaml").data == {"a": {"x": 1}, "<<": {"y": 2}}
