@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -362,8 +363,32 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class _BadNumber(ValueError):
+    """A number JSON cannot hold, refused while parsing; ``token`` is its text, for :func:`_find_token`."""
+
+    def __init__(self, token: str, message: str, code: str) -> None:
+        super().__init__(message)
+        self.token, self.message, self.code = token, message, code
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+    raise _BadNumber(name, f"{name} is not valid JSON (JSON numbers are finite)", "json.syntax")
+
+
+def _finite_float(text: str) -> float:
+    """``float(text)``, refusing a number beyond a double's range, which Python would read as infinity (and
+    which would then fail far from here, e.g. as a bad signature). orjson refuses such a number itself and
+    leaves it to the standard library, so both paths give this problem."""
+    value = float(text)
+    if math.isinf(value):
+        shown = text if len(text) <= 24 else text[:20] + "…"
+        limit = f"{sys.float_info.max:.1e}".replace("e+", "e")  # 1.8e308
+        raise _BadNumber(text, f"number too large ({shown} is beyond ±{limit})", "json.number-too-large")
+    return value
+
+
+#: The standard library's parsing, refusing what JSON has no number for: NaN, infinities, overflowing numbers.
+_NUMBER_HOOKS: dict[str, Any] = {"parse_constant": _reject_constant, "parse_float": _finite_float}
 
 
 # Strings (skipped whole) and brackets: enough to measure nesting without parsing.
@@ -452,7 +477,7 @@ def parse_json(
     try:
         if data is NOT_PARSED:  # strict (duplicate keys refused), or what orjson leaves to the standard library
             hook = _no_duplicates if strict else None
-            data = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
+            data = json.loads(text, object_pairs_hook=hook, **_NUMBER_HOOKS)
     except json.JSONDecodeError as exc:
         raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
     except _DuplicateKey as exc:
@@ -478,7 +503,7 @@ def parse_json(
 def _raise_syntax_error(text: str, path: str, line_offset: int) -> None:
     """Raise the :class:`SourceError` for ``text``'s JSON syntax error, if it has one (duplicates allowed)."""
     try:
-        json.loads(text, parse_constant=_reject_constant)
+        json.loads(text, **_NUMBER_HOOKS)
     except json.JSONDecodeError as exc:
         raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
     except (ValueError, RecursionError) as exc:
@@ -488,6 +513,9 @@ def _raise_syntax_error(text: str, path: str, line_offset: int) -> None:
 def _value_error(exc: Exception, text: str, path: str, line_offset: int) -> SourceError:
     """The :class:`SourceError` for what ``json.loads`` refused other than by a syntax error (NaN, an integer
     beyond Python's digit limit)."""
+    if isinstance(exc, _BadNumber):
+        line, col = _find_token(text, exc.token)
+        return _error(path, f"invalid JSON: {exc.message}", line + line_offset, col, exc.code)
     if "int_max_str_digits" not in str(exc):
         return _error(path, f"invalid JSON: {exc}", line_offset + 1, None, "json.syntax")
     # Python's own wording for a huge integer tells the reader to raise an interpreter limit: say what it is,
@@ -500,6 +528,17 @@ def _value_error(exc: Exception, text: str, path: str, line_offset: int) -> Sour
             line, col = _linecol(text, m.start())
             return _error(path, message, line + line_offset, col, "json.number-too-large")
     return _error(path, message, line_offset + 1, None, "json.number-too-large")
+
+
+def _find_token(text: str, token: str) -> tuple[int, int]:
+    """Line and column of the first ``token`` (a whole literal) outside strings; the parser refused the first
+    one it met, and the text before it parsed, so this is the one. (1, 1) if not found."""
+    boundary = r"[\w.+-]"
+    pattern = re.compile(rf'"(?:[^"\\]|\\.)*"|(?<!{boundary}){re.escape(token)}(?!{boundary})', re.S)
+    for m in pattern.finditer(text):
+        if not m.group().startswith('"'):
+            return _linecol(text, m.start())
+    return 1, 1
 
 
 NOT_PARSED = object()
@@ -525,7 +564,7 @@ def parse_known_json(encoded: bytes, *, safe_integers: bool = False) -> Any:
     ``safe_integers``: as for :func:`quick_loads`."""
     data = quick_loads(encoded, safe_integers=safe_integers)
     if data is NOT_PARSED:
-        data = json.loads(encoded, parse_constant=_reject_constant)
+        data = json.loads(encoded, **_NUMBER_HOOKS)
     return data
 
 
