@@ -333,14 +333,18 @@ def _check_name(source: Sourced[Any], field: str, expected: str, what: str, prob
     return True
 
 
-def _check_key_material(source: Sourced[PublicKey], problems: ProblemList) -> bool:
+def _check_key_material(source: Sourced[Any], problems: ProblemList, field: str = "publicKeyMultibase") -> bool:
     """The schema's pattern admits any ``z6Mk`` and 44 base58 characters; only decoding says whether that is an
-    Ed25519 public key. A key that is not is reported here, at its field, and never registered: nothing later
-    (signature checks, DID documents) meets it."""
+    Ed25519 public key. A key that is not is reported here, at its field (a key file's, or the governance file's
+    ``registry_key``), and never registered: nothing later (signature checks, DID documents, the build's
+    statements) meets it."""
+    value = getattr(source.model, field)
+    if value is None:
+        return True
     try:
-        decode_ed25519_public(source.model.publicKeyMultibase)
+        decode_ed25519_public(value)
     except CryptoError as exc:
-        problems.append(source.doc.problem(["publicKeyMultibase"], exc.summary, code="key.invalid"))
+        problems.append(source.doc.problem([field], exc.summary, code="key.invalid"))
         return False
     return True
 
@@ -373,6 +377,8 @@ def _load(root: Path, cache: ParseCache | None, layout_paths: Iterable[str] | No
     problems = ProblemList()
     problems.extend(layout.layout_problems(root, layout_paths))
     governance = parse_document(root, root / layout.GOVERNANCE_PATH, FileKind.GOVERNANCE, Governance, problems, cache)
+    if governance is not None:
+        _check_key_material(governance, problems, "registry_key")
     issuers: dict[str, IssuerRecord] = {}
     unusable: set[str] = set()
     issuers_dir = root / layout.ISSUERS_DIR

@@ -276,3 +276,36 @@ def test_key_matching_the_pattern_but_not_a_key_is_located_and_the_check_goes_on
         assert problem.location.line is not None
         assert "not an Ed25519 public key" in problem.message
     assert any(p.code == "schema.unknown-field" and p.location.path == ISSUER for p in report.problems)
+
+
+def test_registry_key_matching_the_pattern_but_not_a_key_is_located(registry_dir: Path) -> None:
+    from generator.crypto import ed25519
+    from generator.crypto.multibase import encode_ed25519_public
+
+    governance = registry_dir / "registry/governance.yaml"
+    text = governance.read_text()
+    line = text.count("\n") + 1
+    governance.write_text(text + f"registry_key: {NOT_A_KEY}\n")
+    report = run_check(registry_dir)
+    [problem] = [p for p in report.problems if p.code == "key.invalid"]
+    assert (problem.location.path, problem.location.line, problem.location.col) == ("registry/governance.yaml", line, 1)
+    assert problem.field == "registry_key"
+    assert "not an Ed25519 public key" in problem.message
+    # A real key passes.
+    real = encode_ed25519_public(ed25519.public_from_seed(bytes(32)))
+    governance.write_text(text + f"registry_key: {real}\n")
+    assert [str(p) for p in run_check(registry_dir).problems] == []
+
+
+def test_site_url_with_an_impossible_port_is_located(registry_dir: Path) -> None:
+    governance = registry_dir / "registry/governance.yaml"
+    text = governance.read_text()
+    line = text[: text.index("site_url:")].count("\n") + 1
+    governance.write_text(text.replace("https://registry.test.example/", "https://x.org:99999/"))
+    [problem] = run_check(registry_dir).problems.errors
+    assert (problem.location.path, problem.location.line, problem.field) == (
+        "registry/governance.yaml",
+        line,
+        "site_url",
+    )
+    assert "the port must be a number from 1 to 65535" in problem.message

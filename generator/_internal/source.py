@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -306,6 +307,18 @@ class _Builder:
             self.stack.append([container, path, None, None, {}])
 
 
+# Where libyaml starts a new line (for its marks too): CR LF, CR, LF, NEL, LINE and PARAGRAPH SEPARATOR.
+_YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _yaml_linecol(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of character ``offset`` in ``text``, lines counted as libyaml counts them."""
+    line, start = 1, 0
+    for m in _YAML_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, m.end()
+    return line, offset - start + 1
+
+
 def parse_yaml(text: str, path: str) -> Document:
     """Parse one YAML document into plain values with positions. Raises :class:`SourceError`."""
     builder = _Builder(path)
@@ -316,8 +329,17 @@ def parse_yaml(text: str, path: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise _error(path, f"invalid YAML: {exc.problem or exc.context}", line, col, "yaml.syntax") from None
-    except yaml.YAMLError as exc:  # reader errors (e.g. control characters) carry no mark object
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids: no mark, only a UTF-8 byte offset
+        # libyaml reads the text as UTF-8: its offset counts bytes.
+        line, col = _yaml_linecol(text, len(text.encode("utf-8")[: exc.position].decode("utf-8", "replace")))
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        message = f"invalid YAML: character {what} is not allowed in YAML ({exc.reason})"
+        raise _error(path, message, line, col, "yaml.bad-character") from None
+    except yaml.YAMLError as exc:
         raise _error(path, f"invalid YAML: {exc}", None, None, "yaml.syntax") from None
+    except UnicodeEncodeError as exc:  # a lone surrogate (text decoded with surrogateescape): not UTF-8
+        line, col = _yaml_linecol(text, exc.start)
+        raise _error(path, "file is not valid UTF-8", line, col, "file.not-utf8") from None
     if builder.documents == 0 or builder.root is None:
         raise _error(path, "file is empty", 1, 1, "file.empty")
     builder.positions.at.setdefault((), (1, 1))
@@ -341,8 +363,32 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class _BadNumber(ValueError):
+    """A number JSON cannot hold, refused while parsing; ``token`` is its text, for :func:`_find_token`."""
+
+    def __init__(self, token: str, message: str, code: str) -> None:
+        super().__init__(message)
+        self.token, self.message, self.code = token, message, code
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+    raise _BadNumber(name, f"{name} is not valid JSON (JSON numbers are finite)", "json.syntax")
+
+
+def _finite_float(text: str) -> float:
+    """``float(text)``, refusing a number beyond a double's range, which Python would read as infinity (and
+    which would then fail far from here, e.g. as a bad signature). orjson refuses such a number itself and
+    leaves it to the standard library, so both paths give this problem."""
+    value = float(text)
+    if math.isinf(value):
+        shown = text if len(text) <= 24 else text[:20] + "…"
+        limit = f"{sys.float_info.max:.1e}".replace("e+", "e")  # 1.8e308
+        raise _BadNumber(text, f"number too large ({shown} is beyond ±{limit})", "json.number-too-large")
+    return value
+
+
+#: The standard library's parsing, refusing what JSON has no number for: NaN, infinities, overflowing numbers.
+_NUMBER_HOOKS: dict[str, Any] = {"parse_constant": _reject_constant, "parse_float": _finite_float}
 
 
 # Strings (skipped whole) and brackets: enough to measure nesting without parsing.
@@ -431,7 +477,7 @@ def parse_json(
     try:
         if data is NOT_PARSED:  # strict (duplicate keys refused), or what orjson leaves to the standard library
             hook = _no_duplicates if strict else None
-            data = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
+            data = json.loads(text, object_pairs_hook=hook, **_NUMBER_HOOKS)
     except json.JSONDecodeError as exc:
         raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
     except _DuplicateKey as exc:
@@ -457,7 +503,7 @@ def parse_json(
 def _raise_syntax_error(text: str, path: str, line_offset: int) -> None:
     """Raise the :class:`SourceError` for ``text``'s JSON syntax error, if it has one (duplicates allowed)."""
     try:
-        json.loads(text, parse_constant=_reject_constant)
+        json.loads(text, **_NUMBER_HOOKS)
     except json.JSONDecodeError as exc:
         raise _error(path, f"invalid JSON: {exc.msg}", exc.lineno + line_offset, exc.colno, "json.syntax") from None
     except (ValueError, RecursionError) as exc:
@@ -467,6 +513,9 @@ def _raise_syntax_error(text: str, path: str, line_offset: int) -> None:
 def _value_error(exc: Exception, text: str, path: str, line_offset: int) -> SourceError:
     """The :class:`SourceError` for what ``json.loads`` refused other than by a syntax error (NaN, an integer
     beyond Python's digit limit)."""
+    if isinstance(exc, _BadNumber):
+        line, col = _find_token(text, exc.token)
+        return _error(path, f"invalid JSON: {exc.message}", line + line_offset, col, exc.code)
     if "int_max_str_digits" not in str(exc):
         return _error(path, f"invalid JSON: {exc}", line_offset + 1, None, "json.syntax")
     # Python's own wording for a huge integer tells the reader to raise an interpreter limit: say what it is,
@@ -479,6 +528,17 @@ def _value_error(exc: Exception, text: str, path: str, line_offset: int) -> Sour
             line, col = _linecol(text, m.start())
             return _error(path, message, line + line_offset, col, "json.number-too-large")
     return _error(path, message, line_offset + 1, None, "json.number-too-large")
+
+
+def _find_token(text: str, token: str) -> tuple[int, int]:
+    """Line and column of the first ``token`` (a whole literal) outside strings; the parser refused the first
+    one it met, and the text before it parsed, so this is the one. (1, 1) if not found."""
+    boundary = r"[\w.+-]"
+    pattern = re.compile(rf'"(?:[^"\\]|\\.)*"|(?<!{boundary}){re.escape(token)}(?!{boundary})', re.S)
+    for m in pattern.finditer(text):
+        if not m.group().startswith('"'):
+            return _linecol(text, m.start())
+    return 1, 1
 
 
 NOT_PARSED = object()
@@ -504,7 +564,7 @@ def parse_known_json(encoded: bytes, *, safe_integers: bool = False) -> Any:
     ``safe_integers``: as for :func:`quick_loads`."""
     data = quick_loads(encoded, safe_integers=safe_integers)
     if data is NOT_PARSED:
-        data = json.loads(encoded, parse_constant=_reject_constant)
+        data = json.loads(encoded, **_NUMBER_HOOKS)
     return data
 
 

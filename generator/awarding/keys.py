@@ -121,9 +121,11 @@ def generate_key(
         )
     if private_path.exists() or private_path.is_symlink():  # a dangling link too: never written through
         raise KeyFileError(f"{private_path} already exists; not overwriting a private key")
-    why = unwritable_folder(private_path.parent)  # refused before a key is made
-    if why is not None:
-        raise UsageError(f"cannot write the private key {private_path}: {why}")
+    public_rel = layout.relpath(registry.root, public_path)
+    for what, path, shown in (("private", private_path, private_path), ("public", public_path, public_rel)):
+        why = unwritable_folder(path.parent)  # refused before a key is made
+        if why is not None:
+            raise UsageError(f"cannot write the {what} key {shown}: {why}")
 
     seed = ed25519.generate_seed()
     public = PublicKey.model_validate(
@@ -144,23 +146,45 @@ def generate_key(
         "publicKeyMultibase": public.publicKeyMultibase,
         "seed": base64.urlsafe_b64encode(seed).decode().rstrip("="),
     }
+    # Both halves or neither: the private half goes to a temporary file, the public one into keys/, and only
+    # then the private half under its name. Any failure removes what was written: never a private key whose
+    # public half is not registered, nor a registered key nobody holds.
+    staged = _write_private(private_path, private_doc)
+    written: Path | None = None
+    try:
+        public_path.parent.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(public_path, public.model_dump(mode="json", by_alias=True, exclude_none=True))
+        written = public_path
+        staged.rename(private_path)
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        if written is not None:
+            written.unlink(missing_ok=True)
+            where = f"the private key {private_path}"
+        else:
+            where = f"the public key {public_rel}"
+        raise UsageError(f"cannot write {where}: {exc.strerror or exc}", ["no key was made"]) from None
+    return GeneratedKey(public, public_path, private_path)
+
+
+def _write_private(private_path: Path, doc: dict[str, str]) -> Path:
+    """Write ``doc`` to a new temporary file (mode 600, never through a link) beside ``private_path``; its path."""
+    staged = private_path.with_name(f".{private_path.name}.{os.getpid()}.tmp")
     try:
         private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except OSError as exc:
         raise UsageError(f"cannot write the private key {private_path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(private_doc, fh, indent=2)
+            json.dump(doc, fh, indent=2)
             fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as exc:
-        private_path.unlink(missing_ok=True)  # never a half-written key file
+        staged.unlink(missing_ok=True)  # never a half-written key file
         raise UsageError(f"cannot write the private key {private_path}: {exc.strerror}") from None
-    public_path.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(public_path, public.model_dump(mode="json", by_alias=True, exclude_none=True))
-    return GeneratedKey(public, public_path, private_path)
+    return staged
 
 
 def check_private_key_file(path: Path, root: Path | None) -> None:

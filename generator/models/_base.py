@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 from generator._internal.text import UNSEEN
 
@@ -28,6 +29,7 @@ __all__ = [
     "StrictModel",
     "WebUrl",
     "ecmascript_pattern",
+    "valid_port",
 ]
 
 
@@ -73,10 +75,33 @@ GitHubHandle = Annotated[
 ]
 """A GitHub user (``octocat``) or team (``my-org/reviewers``), without the leading ``@``."""
 
-WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*\Z", max_length=2048)]
+_PORT = re.compile(r"[1-9][0-9]{0,4}\Z")
+
+
+def valid_port(url: str) -> str:
+    """Validator body for every URL a registry file gives: a port, if any, is 1–65535 in plain digits. The
+    patterns admit ``:99999`` or ``:0``, which no browser opens; and the site URL's host and port become issuers'
+    did:web identifiers, so a spelling a browser would rewrite (``:080``, an empty port) is refused too."""
+    netloc = urlsplit(url).netloc.rpartition("@")[2]
+    host_end = netloc.find("]") + 1 if netloc.startswith("[") else 0  # an IPv6 literal holds colons
+    _, colon, port = netloc[host_end:].partition(":")
+    if colon and not (_PORT.match(port) and int(port) <= 65535):
+        raise ValueError(f"the port must be a number from 1 to 65535, without leading zeros (is {port!r})")
+    return url
+
+
+WebUrl = Annotated[
+    str,
+    StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*\Z", max_length=2048),
+    AfterValidator(valid_port),
+]
 """An ``http(s)://`` URL. Plain http is allowed because framework identifiers (ESCO) use it."""
 
-HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*\Z", max_length=2048)]
+HttpsUrl = Annotated[
+    str,
+    StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*\Z", max_length=2048),
+    AfterValidator(valid_port),
+]
 """An ``https://`` URL."""
 
 Did = Annotated[str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+\Z", max_length=512)]

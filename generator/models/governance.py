@@ -6,7 +6,15 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
-from generator.models._base import GitHubHandle, HttpsUrl, Markdown, PlainText, StrictModel, require_unique
+from generator.models._base import (
+    GitHubHandle,
+    HttpsUrl,
+    Markdown,
+    PlainText,
+    StrictModel,
+    require_unique,
+    valid_port,
+)
 
 __all__ = ["Governance", "ReviewRules", "TransparencyLog", "Witness"]
 
@@ -141,7 +149,7 @@ class Governance(StrictModel):
             raise ValueError("must end with '/' (e.g. https://data.credentials.example.org/verify/)")
         if parts.query or parts.fragment or parts.username or parts.password:
             raise ValueError("must not have a query, a fragment or credentials")
-        return value
+        return valid_port(value)
 
     @field_validator("site_url")
     @classmethod

@@ -21,6 +21,7 @@ from generator._internal.files import (
     scratch_folder,
     write_json_staged,
     write_staged,
+    write_text_atomic,
 )
 
 
@@ -143,3 +144,11 @@ def test_append_line_ends_an_unterminated_last_line_first(tmp_path: Path) -> Non
     empty.write_bytes(b"")
     append_line(empty, "x")
     assert empty.read_text() == "x\n"
+
+
+def test_write_text_atomic_leaves_no_temporary_file_when_it_fails(tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.mkdir()  # a folder where the file should go: the rename fails
+    with pytest.raises(IsADirectoryError):
+        write_text_atomic(target, "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]

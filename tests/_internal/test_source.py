@@ -69,6 +69,25 @@ def test_yaml_refusals(text: str, expected: str) -> None:
     assert _fails(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\nb: x\x00y\n", "f.yaml:2:5: invalid YAML: character U+0000 is not allowed in YAML"),
+        ("a: üüü\nb: '\x07'\n", "f.yaml:2:5: invalid YAML: character U+0007 is not allowed in YAML"),  # bytes ≠ chars
+        ("a: 1\r\nb: 2\r\n# \x7f\n", "f.yaml:3:3: invalid YAML: character U+007F is not allowed in YAML"),
+        ("a: 1\rb: 2\u2028c: \ufffe\n", "f.yaml:3:4: invalid YAML: character U+FFFE is not allowed in YAML"),
+        ("a: 1\nb: \udcff\n", "f.yaml:2:4: file is not valid UTF-8"),  # text decoded with surrogateescape
+    ],
+)
+def test_yaml_forbidden_characters_are_located(text: str, expected: str) -> None:
+    # libyaml's reader gives no mark, only a byte offset: the problem still names the line and column.
+    with pytest.raises(SourceError) as info:
+        parse_yaml(text, "f.yaml")
+    [problem] = info.value.problems
+    assert str(problem).startswith(expected)
+    assert problem.code in ("yaml.bad-character", "file.not-utf8")
+
+
 def test_merge_keys_are_plain_keys_not_merges() -> None:
     # YAML 1.2 has no merge key; "<<" is an ordinary (and, for our models, unknown) key.
     assert parse_yaml("a: {x: 1}\n<<: {y: 2}\n", "f.yaml").data == {"a": {"x": 1}, "<<": {"y": 2}}
@@ -100,7 +119,7 @@ def test_json_positions_are_lazy_and_exact() -> None:
     ("text", "expected"),
     [
         ('{"a": 1,\n "a": 2}', "k.json:2:2: duplicate key 'a'"),
-        ('{"a": NaN}', "k.json:1: invalid JSON: NaN is not valid JSON"),
+        ('{"a": NaN}', "k.json:1:7: invalid JSON: NaN is not valid JSON (JSON numbers are finite)"),
         ('{"a": 1,}', "k.json:1:9: invalid JSON: Expecting property name enclosed in double quotes"),
     ],
 )
@@ -108,6 +127,41 @@ def test_json_refusals(text: str, expected: str) -> None:
     with pytest.raises(SourceError) as info:
         parse_json(text, "k.json")
     assert str(info.value.problems[0]) == expected
+
+
+_NOT_A_NUMBER = "invalid JSON: {} is not valid JSON (JSON numbers are finite)"
+_TOO_LARGE = "invalid JSON: number too large ({} is beyond ±1.8e308)"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message", "code"),
+    [
+        ('{\n "a": "NaN Infinity",\n "b": [1, NaN]}', "3:11", _NOT_A_NUMBER.format("NaN"), "json.syntax"),
+        ('{\n "a": 1,\n  "b": Infinity}', "3:8", _NOT_A_NUMBER.format("Infinity"), "json.syntax"),
+        ('{"a": "-Infinity", "b":\n\t-Infinity}', "2:2", _NOT_A_NUMBER.format("-Infinity"), "json.syntax"),
+        # Read by Python as infinity: refused where it is, not later as a bad signature.
+        ('{"a": "1e400", "b": 11e400,\n "c": 1e400}', "1:21", _TOO_LARGE.format("11e400"), "json.number-too-large"),
+        ('{"a": [0.5,\n -1.8e308]}', "2:2", _TOO_LARGE.format("-1.8e308"), "json.number-too-large"),
+        ('{"a":\n 1' + "0" * 400 + ".0}", "2:2", _TOO_LARGE.format("1" + "0" * 19 + "…"), "json.number-too-large"),
+    ],
+)
+@pytest.mark.parametrize("strict", [True, False])
+def test_json_numbers_without_a_value_are_located(text: str, where: str, message: str, code: str, strict: bool) -> None:
+    # The orjson path (strict=False) refuses all of these itself and leaves them to the standard library.
+    with pytest.raises(SourceError) as info:
+        parse_json(text, "k.json", strict=strict, line_offset=10)
+    [problem] = info.value.problems
+    line, col = where.split(":")
+    assert str(problem) == f"k.json:{int(line) + 10}:{col}: {message}"
+    assert problem.code == code
+
+
+def test_known_json_refuses_numbers_without_a_value() -> None:
+    # The verification fast path reads registry bytes without positions: still never infinity.
+    assert source.parse_known_json(b'{"a": 1e308}') == {"a": 1e308}
+    for text in (b'{"a": 1e400}', b'{"a": -1e400}', b'{"a": NaN}', b"[Infinity]"):
+        with pytest.raises(ValueError, match=r"not valid JSON|number too large"):
+            source.parse_known_json(text)
 
 
 def test_json_lines_offset() -> None:
@@ -239,7 +293,7 @@ def test_numbers_read_alike(number: str) -> None:
         ('[{"a":1,"a":2},{"\\q":1}]', "k.json:1:18: invalid JSON: Invalid \\escape"),
         ('{"a":1,"a":2}}', "k.json:1:14: invalid JSON: Extra data"),
         ('{"a":{"b":1,"b":2}', "k.json:1:19: invalid JSON: Expecting ',' delimiter"),
-        ('{"a":{"b":1,"b":2}, "c": NaN}', "k.json:1: invalid JSON: NaN is not valid JSON"),
+        ('{"a":{"b":1,"b":2}, "c": NaN}', "k.json:1:26: invalid JSON: NaN is not valid JSON (JSON numbers are finite)"),
         # Valid JSON: still the duplicate, where it is.
         ('[{"a":1,"a":2}]', "k.json:1:9: duplicate key 'a'"),
     ],

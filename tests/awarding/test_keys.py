@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.awarding import keys
 from generator.awarding.keys import PRIVATE_KEY_FORMAT, generate_key, load_signing_key
 from generator.crypto.multibase import decode_ed25519_public
 from generator.errors import KeyFileError, UsageError
@@ -75,3 +77,40 @@ def test_key_ids_are_unique_and_files_never_overwritten(signer: Signer) -> None:
         generate_key(signer.registry, "acme-academy", key_id="key-1", private_path=signer.key_dir / "x.key")
     with pytest.raises(UsageError, match="unknown issuer or endorser 'nobody'"):
         generate_key(signer.registry, "nobody", private_path=signer.key_dir / "y.key")
+
+
+def _stray(signer: Signer) -> list[str]:
+    """Files under the private key folder and keys/acme-academy other than the signer's own key pair."""
+    private = [p.name for p in signer.key_dir.rglob("*") if p.is_file() and p != signer.key_path]
+    public = [p.name for p in (signer.root / "keys/acme-academy").iterdir() if p.name != "key-1.json"]
+    return private + public
+
+
+def test_an_unwritable_public_key_folder_leaves_no_private_key(signer: Signer) -> None:
+    # keys/<endorser> is a file, not a folder: refused before a key is made (was: a private key and a traceback).
+    from tests.test_endorsements import add_endorser
+
+    add_endorser(signer.root, "data-council", "Data Council")
+    registry = signer.registry
+    (signer.root / "keys/data-council").write_text("not a folder\n")
+    with pytest.raises(UsageError, match=r"cannot write the public key keys/data-council/key-3\.json"):
+        generate_key(registry, "data-council", key_id="key-3", private_path=signer.key_dir / "dc.key")
+    assert _stray(signer) == []
+    assert not (signer.key_dir / "dc.key").exists()
+
+
+@pytest.mark.parametrize("failing", ["public", "private"])
+def test_a_failed_write_of_either_half_leaves_neither(
+    signer: Signer, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    # A disk that fills up while writing the public half, or a rename of the private half that fails.
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    if failing == "public":
+        monkeypatch.setattr(keys, "write_json_atomic", no_space)
+    else:
+        monkeypatch.setattr(Path, "rename", no_space)
+    with pytest.raises(UsageError, match=f"cannot write the {failing} key .*No space left on device"):
+        generate_key(signer.registry, "acme-academy", key_id="key-3", private_path=signer.key_dir / "k3.key")
+    assert _stray(signer) == []

@@ -133,6 +133,60 @@ def test_governance_verification_data_url_accepted(url: str) -> None:
     assert Governance.model_validate(GOVERNANCE).verification_data_url is None
 
 
+def _with_url(kind: str, url: str) -> tuple[type[Any], dict[str, Any], str]:
+    """A model, valid data with ``url`` in one of its URL fields, and that field's error location."""
+    alignment = {"framework": "ESCO", "code": "c", "url": url}
+    return {
+        "site_url": (Governance, {**GOVERNANCE, "site_url": url + "/"}, "site_url"),
+        "repository": (Governance, {**GOVERNANCE, "repository": url}, "repository"),
+        "verification_data_url": (
+            Governance,
+            {**GOVERNANCE, "verification_data_url": url + "/"},
+            "verification_data_url",
+        ),
+        "issuer url": (Issuer, {**ISSUER, "url": url}, "url"),
+        "alignment url": (
+            CredentialDefinition,
+            changed(skills=[{"name": "SQL", "alignment": alignment}]),
+            "skills.0.alignment.url",
+        ),
+        "quality assurance url": (
+            CredentialDefinition,
+            changed(quality_assurance=[{"kind": "accredited", "by": "Agency", "url": url}]),
+            "quality_assurance.0.url",
+        ),
+    }[kind]
+
+
+_URL_FIELDS = [
+    "site_url",
+    "repository",
+    "verification_data_url",
+    "issuer url",
+    "alignment url",
+    "quality assurance url",
+]
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "0", "", "080", "8o", "-1"])
+@pytest.mark.parametrize("kind", _URL_FIELDS)
+def test_every_url_field_refuses_an_impossible_port(kind: str, port: str) -> None:
+    model, data, where = _with_url(kind, f"https://r.example:{port}")
+    found = errors(model, data)
+    assert (
+        where,
+        f"Value error, the port must be a number from 1 to 65535, without leading zeros (is {port!r})",
+    ) in found
+
+
+@pytest.mark.parametrize("port", ["1", "443", "8443", "65535"])
+@pytest.mark.parametrize("kind", _URL_FIELDS)
+def test_every_url_field_takes_a_port_in_range(kind: str, port: str) -> None:
+    model, data, _ = _with_url(kind, f"https://r.example:{port}")
+    model.model_validate(data)
+    model.model_validate(_with_url(kind, "https://[2001:db8::1]:8443")[1])  # an IPv6 host's colons are not a port
+
+
 def test_governance_maintainers_unique_case_insensitively() -> None:
     found = errors(Governance, {**GOVERNANCE, "maintainers": ["Alice", "alice"]})
     assert found == [("maintainers", "Value error, listed more than once: alice")]
