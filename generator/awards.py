@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +23,14 @@ from generator._internal.files import open_regular, regular_files
 from generator._internal.source import Document, SourceError, parse_json
 from generator.crypto.jcs import canonicalize
 from generator.errors import CredregError
+from generator.models.award import URN_UUID
 
 __all__ = [
     "AwardSource",
     "award_filename",
     "award_hash",
+    "award_id_number",
+    "award_id_text",
     "batch_filename",
     "find_award",
     "iter_award_files",
@@ -45,6 +50,23 @@ MAX_AWARD_BYTES = 64 * 1024
 def award_hash(award: Mapping[str, Any]) -> str:
     """Hex SHA-256 of the JCS form of the signed award: the one value shown everywhere."""
     return hashlib.sha256(canonicalize(award)).hexdigest()
+
+
+_AWARD_ID = re.compile(rf"{URN_UUID}\Z")
+
+
+def award_id_number(value: Any) -> int | None:
+    """An award's ``id`` in the profile's one spelling (``urn:uuid:`` and lowercase hex) as its 128-bit number,
+    or ``None`` for any other value (the profile refuses it). The rule that an issuer gives each award its own
+    id compares these: 16 bytes an award, not a 45-character string."""
+    if type(value) is not str or _AWARD_ID.match(value) is None:
+        return None
+    return int(value[9:].replace("-", ""), 16)
+
+
+def award_id_text(number: int) -> str:
+    """The ``id`` whose :func:`award_id_number` is ``number``."""
+    return f"urn:uuid:{uuid.UUID(int=number)}"
 
 
 def award_filename(root: Path, issuer: str, award: Mapping[str, Any], digest: str) -> Path:

@@ -5,14 +5,15 @@ slot, no duplicates) still compare the new awards with every existing one. These
 only contact with the existing awards: they read the issuer's award files with a byte-level pattern (falling
 back to JSON only for an award the pattern cannot read).
 
-A pull request asks about a few slots, and reading every award of a large issuer in Python would cost it more
-than all else it does, so :func:`existing_status_slots` can be told the indexes it is asked about: then Git
-(``git grep``, in C, on every core) first picks the files that may hold one, and only those are read. The pick
-can only be too wide, never too narrow: an award holds index ``i`` when its JSON's ``statusListIndex`` is the
-string of ``i``'s canonical digits, and a JSON string of digits is written either as those digits between quotes
-(``"4711"``) or with a ``\\u`` escape in it (``"\\u0034711"``), so every file holding neither is skipped
-rightly. (A cache keyed by Git blob ids would do as well on a machine that keeps it, but a pull request's check
-in CI starts cold: a fork's run has no secret to keep one with.)
+A pull request asks about a few slots and ids, and reading every award of a large issuer in Python would cost
+it more than all else it does, so :func:`existing_holders` is told the indexes and ids it is asked about: then
+Git (``git grep``, in C, on every core) first picks the files that may hold one, and only those are read. The
+pick can only be too wide, never too narrow: an award holds index ``i`` when its JSON's ``statusListIndex`` is
+the string of ``i``'s canonical digits (an id, when its ``id`` is the id's one spelling), and a JSON string is
+written either as those characters between quotes (``"4711"``) or with a ``\\u`` escape in it
+(``"\\u0034711"``), so every file holding neither is skipped rightly. (A cache keyed by Git blob ids would do as
+well on a machine that keeps it, but a pull request's check in CI starts cold: a fork's run has no secret to
+keep one with.)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 from generator import layout
 from generator._internal.files import regular_files
 from generator._internal.source import SourceError
-from generator.awards import award_hash, parse_award_text
+from generator.awards import award_hash, award_id_number, award_id_text, parse_award_text
 from generator.errors import CredregError
 from generator.registry import Registry
 from generator.statuslist import parse_index, parse_list_number
@@ -39,6 +40,7 @@ __all__ = [
     "award_signatures",
     "awards_citing",
     "existing_awards",
+    "existing_holders",
     "existing_status_slots",
     "is_same_award",
     "single_award_path",
@@ -135,32 +137,53 @@ def existing_status_slots(
     where it is used (``path`` or ``path:line``). Awards whose slot cannot be read are skipped: they were
     reported when they were added. ``indexes``: only slots with these indexes are asked for (the answer may
     hold others); then only the files that may hold one are read (see the module's documentation)."""
+    return existing_holders(registry, issuers, exclude=exclude, indexes=indexes)[0]
+
+
+def existing_holders(
+    registry: Registry,
+    issuers: Iterable[str],
+    *,
+    exclude: Collection[str] = (),
+    indexes: Collection[int] | None = None,
+    ids: Collection[int] = (),
+) -> tuple[dict[Slot, str], dict[tuple[str, int], str]]:
+    """:func:`existing_status_slots`, and which of ``ids`` (:func:`~generator.awards.award_id_number`) the
+    awards of each of ``issuers`` already have, with where: ``(issuer, id) → path or path:line``. With
+    ``indexes``, one ``git grep`` per issuer picks the files that may hold one of the indexes or ids."""
     slots: dict[Slot, str] = {}
+    held: dict[tuple[str, int], str] = {}
+    wanted = set(ids)
+    quoted_ids = [f'"{award_id_text(n)}"' for n in sorted(wanted)]
+    needles = [n.encode() for n in quoted_ids]
     for issuer in sorted(set(issuers)):
         prefix = registry.url(f"issuers/{issuer}/status/").encode()
         files = (
-            _award_files(registry.root, issuer) if indexes is None else _files_citing(registry.root, issuer, indexes)
+            _award_files(registry.root, issuer)
+            if indexes is None
+            else _files_citing(registry.root, issuer, [f'"{i}"' for i in sorted(set(indexes))] + quoted_ids)
         )
         for path, rel in files:
             if rel in exclude:
                 continue
-            if rel.endswith(".json"):  # most awards: no per-line splitting
-                slot = _slot(_read(path), prefix)
-                if slot is not None:
-                    slots.setdefault((issuer, *slot), rel)
-                continue
-            for where, raw in _items(path, rel):
+            items = [(rel, _read(path))] if rel.endswith(".json") else _items(path, rel)
+            for where, raw in items:
                 slot = _slot(raw, prefix)
                 if slot is not None:
                     slots.setdefault((issuer, *slot), where)
-    return slots
+                if needles and (b"\\u" in raw or any(n in raw for n in needles)):  # the pick, for this award
+                    award = _loads(raw)
+                    number = award_id_number(award.get("id")) if isinstance(award, dict) else None
+                    if number in wanted:
+                        held.setdefault((issuer, number), where)
+    return slots, held
 
 
-def _files_citing(root: Path, issuer: str, indexes: Collection[int]) -> Iterator[tuple[str, str]]:
-    """(absolute path, repository-relative path) of the issuer's award files that may hold a status slot with
-    one of ``indexes``: those holding one as a quoted string, or any ``\\u`` escape. ``git grep --no-index``
-    reads the files on disk as :func:`_award_files` does (no link followed, ignored files too)."""
-    if not indexes:
+def _files_citing(root: Path, issuer: str, needles: Collection[str]) -> Iterator[tuple[str, str]]:
+    """(absolute path, repository-relative path) of the issuer's award files that may hold one of ``needles``
+    (quoted JSON strings): those holding one as it is, or any ``\\u`` escape. ``git grep --no-index`` reads
+    the files on disk as :func:`_award_files` does (no link followed, ignored files too)."""
+    if not needles:
         return
     awards = f"{layout.ISSUERS_DIR}/{issuer}/awards"
     parts = awards.split("/")
@@ -168,7 +191,7 @@ def _files_citing(root: Path, issuer: str, indexes: Collection[int]) -> Iterator
         return  # never followed: the layout check refuses it
     if not (root / awards).is_dir():
         return
-    patterns = "".join(f'"{i}"\n' for i in sorted(set(indexes))) + "\\u\n"
+    patterns = "".join(f"{n}\n" for n in needles) + "\\u\n"
     try:
         found = subprocess.run(
             ["git", "grep", "--no-index", "--no-color", "--no-textconv", "-l", "-z", "-F", "-f", "-", "--", awards],

@@ -1,4 +1,5 @@
-"""New awards: each verified as the registry-wide check would, signed freshly, and in a free status slot.
+"""New awards: each verified as the registry-wide check would, signed freshly, in a free status slot and with an id
+of its own.
 
 Only the awards a change adds are verified (with :class:`~generator.verify.registry_check.AwardChecker`, the
 registry-wide check's own per-award rules); the existing ones are looked up, not re-verified
@@ -8,16 +9,17 @@ registry-wide check's own per-award rules); the existing ones are looked up, not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from generator._internal.source import SourceError
 from generator.awards import AwardSource, read_award_file
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
-from generator.governance.existing import Slot, existing_status_slots, is_same_award
+from generator.governance.existing import Slot, existing_holders, is_same_award
 from generator.governance.fresh import freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
-from generator.verify.registry_check import AwardChecker, AwardOutcome
+from generator.verify.registry_check import AwardChecker, AwardOutcome, duplicate_id_message
 
 __all__ = ["NewAwards", "check_new_awards"]
 
@@ -53,7 +55,7 @@ def _freshness(pr: PullRequest, checker: AwardChecker, source: AwardSource, prob
 
 
 def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
-    """Verify every award in added award files; compare their status slots with the existing awards'."""
+    """Verify every award in added award files; compare their status slots and ids with the existing awards'."""
     registry = pr.registry
     assert registry is not None
     added = [
@@ -72,7 +74,9 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
                 _freshness(pr, checker, source, problems)
     issuers = {o.issuer for o in outcomes if o.issuer is not None and o.issuer in registry.issuers}
     indexes = {o.status_index for o in outcomes if o.status_index is not None}
-    slots = existing_status_slots(registry, issuers, exclude=set(added), indexes=indexes)
+    ids = {o.award_id for o in outcomes if o.award_id is not None and not o.problems}
+    slots, held = existing_holders(registry, issuers, exclude=set(added), indexes=indexes, ids=ids)
+    _distinct_ids(registry.root, outcomes, issuers, held, problems)
     for outcome in outcomes:
         if outcome.issuer not in issuers or outcome.status_list is None or outcome.status_index is None:
             continue
@@ -95,3 +99,25 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
                 code="award.duplicate-status-index",
             )
     return NewAwards(outcomes, len(added), slots)
+
+
+def _distinct_ids(
+    root: Path, outcomes: list[AwardOutcome], issuers: set[str], held: dict[tuple[str, int], str], problems: ProblemList
+) -> None:
+    """The full check's rule (:class:`~generator.verify.registry_check.AwardIndex`): an issuer's awards have
+    distinct ids. As there, only awards without problems count, and the same award twice is a duplicate award
+    (reported with the status slots), not a duplicate id."""
+    for outcome in outcomes:
+        if outcome.award_id is None or outcome.problems or outcome.issuer not in issuers:
+            continue
+        where = f"{outcome.source_path}:{outcome.line}" if outcome.line else outcome.source_path
+        first = held.setdefault((outcome.issuer, outcome.award_id), where)
+        if first == where or (outcome.digest is not None and is_same_award(root, first, outcome.digest)):
+            continue
+        problems.add(
+            outcome.source_path,
+            duplicate_id_message(outcome.award_id, first),
+            line=outcome.line,
+            field="id",
+            code="award.duplicate-id",
+        )

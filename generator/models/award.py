@@ -35,6 +35,7 @@ from generator.models._base import PlainText, StrictModel
 
 __all__ = [
     "AWARD_CONTEXT",
+    "URN_UUID",
     "AchievementRef",
     "Award",
     "AwardProof",
@@ -51,6 +52,10 @@ AWARD_CONTEXT = ("https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal
 Cryptosuite = Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"]
 # A Literal cannot be built from a tuple: this keeps it equal to the one definition of the suites.
 assert get_args(Cryptosuite) == CRYPTOSUITES
+
+URN_UUID = r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+"""The one spelling of an award's or endorsement's ``id`` (unanchored): a random UUID as a URN, in lowercase, so
+that two spellings of one id cannot exist (:func:`generator.awards.award_id_number` compares ids by it)."""
 
 AwardHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
@@ -261,7 +266,7 @@ class Award(_AwardModel):
     model_config = _AwardModel.model_config | {"populate_by_name": True}
 
     context: list[str] = Field(alias="@context", min_length=2)
-    id: str = Field(pattern=r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    id: str = Field(pattern=f"^{URN_UUID}$")
     type: _types_including("OpenBadgeCredential")  # type: ignore[valid-type]
     name: str
     issuer: ProfileRef

@@ -25,6 +25,7 @@ from pydantic import Field, field_validator, model_validator
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
 from generator.models.award import (
     AWARD_CONTEXT,
+    URN_UUID,
     AwardProof,
     ProfileRef,
     StatusEntry,
@@ -72,7 +73,7 @@ class Endorsement(_AwardModel):
     model_config = _AwardModel.model_config | {"populate_by_name": True}
 
     context: list[str] = Field(alias="@context", min_length=3)
-    id: str = Field(pattern=r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    id: str = Field(pattern=f"^{URN_UUID}$")
     type: list[Literal["VerifiableCredential", "EndorsementCredential"]] = Field(min_length=2, max_length=2)
     name: str = Field(min_length=1, max_length=300)
     issuer: ProfileRef

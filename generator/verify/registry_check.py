@@ -3,8 +3,9 @@
 Per award (a pure function of its text, so it can run in worker processes): strict parsing, the registry's
 award profile, both proofs, the key (its issuer's, valid when it signed), the issuer (the folder's owner, as
 its records say), the credential (defined by that issuer, as its records say), and the file name (the award's
-hash). Across awards: hashes and status list slots are unique. Per issuer: every revocation is signed by the
-issuer and matches an award, and the signed status lists have exactly the revoked awards' bits set.
+hash). Across awards: hashes and status list slots are unique, and an issuer's awards have distinct ids. Per
+issuer: every revocation is signed by the issuer and matches an award, and the signed status lists have exactly
+the revoked awards' bits set.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from generator import layout
 from generator._internal.progress import Progress
 from generator._internal.source import Document, Positions, SourceError, parse_known_json
 from generator._internal.times import epoch_micros, parse_time
-from generator.awards import AwardSource, iter_awards, iter_lines, parse_award_text
+from generator.awards import AwardSource, award_id_number, award_id_text, iter_awards, iter_lines, parse_award_text
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
 from generator.errors import CryptoError, Problem, ProblemList
@@ -58,6 +59,7 @@ __all__ = [
     "AwardOutcome",
     "check_awards",
     "check_revocations_and_lists",
+    "duplicate_id_message",
     "list_numbers",
     "read_revocation",
     "revocation_key_problem",
@@ -107,12 +109,14 @@ class AwardOutcome:
     """``issuer/slug`` of the credential the award counts towards (:meth:`Registry.credential_ref`)."""
     valid_until: int | None = None
     """Its ``validUntil``, in microseconds since 1970 (:func:`~generator._internal.times.epoch_micros`)."""
+    award_id: int | None = None
+    """Its ``id`` as a number (:func:`~generator.awards.award_id_number`)."""
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Outcomes cross process boundaries by the hundred thousand: a plain tuple pickles several times faster
         # than the dataclass's slot state.
         fields = (self.source_path, self.line, self.digest, self.issuer, self.status_list, self.status_index)
-        return AwardOutcome, (*fields, self.problems, self.credential, self.valid_until)
+        return AwardOutcome, (*fields, self.problems, self.credential, self.valid_until, self.award_id)
 
 
 class AwardChecker:
@@ -256,11 +260,13 @@ class AwardChecker:
             return None
         if not verify_proof(data, jcs, key.public, jcs_document=unsecured):
             return None
-        return AwardOutcome(path, line, digest, folder_issuer, status_list, status_index, (), *self._site_facts(data))
+        facts = self._outcome_facts(data)
+        return AwardOutcome(path, line, digest, folder_issuer, status_list, status_index, (), *facts)
 
-    def _site_facts(self, data: dict[str, Any]) -> tuple[str | None, int | None]:
-        """What the site counts of an award (:attr:`AwardOutcome.credential`, :attr:`AwardOutcome.valid_until`)."""
-        return self.registry.credential_ref(data), epoch_micros(data.get("validUntil"))
+    def _outcome_facts(self, data: dict[str, Any]) -> tuple[str | None, int | None, int | None]:
+        """What the site counts of an award (:attr:`AwardOutcome.credential`, :attr:`AwardOutcome.valid_until`),
+        and its id for the rules across awards (:attr:`AwardOutcome.award_id`)."""
+        return self.registry.credential_ref(data), epoch_micros(data.get("validUntil")), award_id_number(data.get("id"))
 
     def _full(
         self, source: AwardSource, folder_issuer: str | None, source_digest: str | None, known: str | None
@@ -348,8 +354,17 @@ class AwardChecker:
             status_list,
             status_index,
             tuple(problems),
-            *self._site_facts(data),
+            *self._outcome_facts(data),
         )
+
+
+def duplicate_id_message(award_id: int, first: str) -> str:
+    """Why an award whose id an earlier award of its issuer (at ``first``) has is refused: the full check's and
+    the pull-request check's words."""
+    return (
+        f"the id {award_id_text(award_id)} is already the id of the award in {first}: "
+        "every award needs an id of its own (re-issue one of them)"
+    )
 
 
 def _intern(ids: dict[Any, int], values: list[Any], value: Any) -> int:
@@ -435,6 +450,8 @@ class AwardIndex:
         """issuer → slot → the hash of the award that holds it."""
         self._paths: list[str] = []
         self._path_ids: dict[str, int] = {}
+        self._ids: dict[str, dict[int, bytes]] = {}
+        """issuer → award id (:func:`~generator.awards.award_id_number`) → the hash of the award that has it."""
         self._credentials: list[str | None] = [None]
         """The credentials awards count towards, by id (0: none)."""
         self._credential_ids: dict[str | None, int] = {None: 0}
@@ -454,7 +471,8 @@ class AwardIndex:
         return f"{stored}:{line}" if line else stored
 
     def add(self, outcome: AwardOutcome, problems: ProblemList) -> None:
-        """Count an award and apply the rules across awards (unique hashes, unique status slots)."""
+        """Count an award and apply the rules across awards (unique hashes, unique status slots, an issuer's
+        award ids distinct)."""
         self.count += 1
         problems.extend(outcome.problems)
         if outcome.digest is None or outcome.issuer is None:
@@ -473,6 +491,16 @@ class AwardIndex:
         slot = _pack_slot(outcome.status_list, outcome.status_index)
         location = self._location(outcome.source_path, outcome.line, digest)
         per_issuer[digest] = self._facts(outcome) << _FACTS_SHIFT | slot << _LOC_BITS | location
+        if outcome.award_id is not None and not outcome.problems:  # an award with problems is refused already
+            owner = self._ids.setdefault(outcome.issuer, {}).setdefault(outcome.award_id, digest)
+            if owner != digest:
+                problems.add(
+                    outcome.source_path,
+                    duplicate_id_message(outcome.award_id, self._where(owner, per_issuer[owner])),
+                    line=outcome.line,
+                    field="id",
+                    code="award.duplicate-id",
+                )
         if slot == _NO_SLOT:
             return
         slots = self._slots.setdefault(outcome.issuer, {})

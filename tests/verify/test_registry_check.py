@@ -17,10 +17,10 @@ from generator.awarding.status import set_revoked
 from generator.awards import AwardSource, award_filename, award_hash, render_award
 from generator.check import CheckOptions, run_check
 from generator.crypto.dataintegrity import create_proof
-from generator.errors import Problem
+from generator.errors import Problem, ProblemList
 from generator.verify.cache import VerificationCache
 from generator.verify.parallel import plan_units, unit_awards
-from generator.verify.registry_check import AwardChecker, AwardOutcome
+from generator.verify.registry_check import AwardChecker, AwardIndex, AwardOutcome
 from tests.conftest import EPOCH, ISSUED, Signer
 
 
@@ -141,6 +141,50 @@ def test_duplicate_status_index_from_two_pull_requests(signer: Signer) -> None:
     problem = only(signer, "award.duplicate-status-index")
     assert "is already used by" in problem.message
     assert problem.field == "credentialStatus.statusListIndex"
+
+
+def test_an_id_two_awards_of_one_issuer_share_is_refused(signer: Signer) -> None:
+    """Two different awards, each validly signed, both saying they are ``urn:uuid:…``: one is refused at its
+    ``id``, naming the other; the fast path (a warm cache) gives the id as the full path does."""
+    first = signer.award()
+    second = signer.award(email="b@example.org")
+    unsigned = {k: v for k, v in second.award.items() if k != "proof"} | {"id": first.award["id"]}
+    method = second.award["proof"][0]["verificationMethod"]
+    second.path.unlink()
+    _write(signer, sign_document(unsigned, signer.key, method, ISSUED))
+    problem = only(signer, "award.duplicate-id")
+    assert len(problems(signer)) == 1
+    files = {str(p.relative_to(signer.root)) for p in (signer.root / "registry/issuers").rglob("awards/**/*.json")}
+    assert problem.location.path in files
+    assert problem.field == "id"
+    [holder] = files - {problem.location.path}
+    assert problem.message == (
+        f"the id {first.award['id']} is already the id of the award in {holder}: "
+        "every award needs an id of its own (re-issue one of them)"
+    )
+    cache = VerificationCache.in_memory()
+    checker = AwardChecker(signer.registry, proof_cache=cache)
+    units = list(plan_units(signer.root))
+    for _ in ("cold", "warm"):
+        outcomes = [checker.check_bytes(*award) for unit in units for award in unit_awards(signer.root, unit)]
+        assert [o.award_id for o in outcomes] == [int(first.award["id"][9:].replace("-", ""), 16)] * 2
+
+
+def test_ids_are_distinct_per_issuer() -> None:
+    """The rule is an issuer's: its awards' ids are distinct (the pull-request check reads only the issuer's
+    awards, so the full check asks no more). A batch line is named by its line."""
+    outcome = AwardOutcome("registry/issuers/x/awards/2025/aa/a.json", None, "aa" * 32, "x", 1, 7, award_id=5)
+    other = AwardOutcome("registry/issuers/y/awards/2025/bb/b.json", None, "bb" * 32, "y", 1, 7, award_id=5)
+    same = AwardOutcome("registry/issuers/x/awards/2025/cc/c.jsonl", 4, "cc" * 32, "x", 1, 8, award_id=5)
+    index, found = AwardIndex(), ProblemList()
+    for o in (outcome, other, same):
+        index.add(o, found)
+    assert [(p.code, p.location.path, p.location.line, p.field) for p in found] == [
+        ("award.duplicate-id", "registry/issuers/x/awards/2025/cc/c.jsonl", 4, "id")
+    ]
+    [problem] = list(found)
+    assert "urn:uuid:00000000-0000-0000-0000-000000000005" in problem.message
+    assert "registry/issuers/x/awards/2025/aa/a.json" in problem.message
 
 
 def test_revocation_signed_by_a_foreign_key_is_refused(signer: Signer) -> None:
