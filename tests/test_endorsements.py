@@ -344,3 +344,73 @@ def test_an_endorsement_comment_may_hold_line_ends(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "\n\n" in done.document["credentialSubject"]["endorsementComment"]
     assert not [p for p in run_check(root).problems if p.code.startswith("endorsement.")]
+
+
+ACME_DID = "did:web:registry.test.example:issuers:acme-academy"
+ACME_KEY = "keys/acme-academy/key-2025.json"
+
+
+def _copy_key(root: Path, source: str, body: str, key_id: str) -> str:
+    """``source``'s public key, registered again as ``body``'s ``key_id``."""
+    key = json.loads((root / source).read_text(encoding="utf-8"))
+    key.update(id=key_id, issuer=body)
+    rel = f"keys/{body}/{key_id}.json"
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(json.dumps(key, indent=2) + "\n", encoding="utf-8")
+    return rel
+
+
+def _line_of(root: Path, rel: str, needle: str) -> int:
+    lines = (root / rel).read_text(encoding="utf-8").splitlines()
+    return 1 + next(i for i, row in enumerate(lines) if needle in row)
+
+
+@pytest.mark.parametrize(
+    ("did", "owner"),
+    [
+        (ACME_DID, "issuer 'acme-academy'"),  # an endorser taking an issuer's DID
+        ("did:web:registry.test.example:endorsers:data-council", "endorser 'data-council'"),  # another's did:web
+    ],
+)
+def test_an_endorser_cannot_take_another_bodys_did(tmp_path: Path, did: str, owner: str) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    add_endorser(root, "other-body", "Other Body")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write(f"did: {did}\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.location.line, problem.field) == (rel, _line_of(root, rel, "did:"), "did")
+    assert problem.message == f"DID {did} is already used by {owner}"
+
+
+def test_an_issuer_declaring_an_endorsers_did_web_is_refused_on_the_endorser(tmp_path: Path) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    did = "did:web:registry.test.example:endorsers:data-council"
+    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
+    issuer.write_text(issuer.read_text(encoding="utf-8") + f"did: {did}\n", encoding="utf-8")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
+    assert problem.location.path == "registry/endorsers/data-council/endorser.yaml"
+    assert problem.message == f"DID {did} (the did:web this registry gives it) is already used by issuer 'acme-academy'"
+
+
+@pytest.mark.parametrize("source", [ACME_KEY, "keys/data-council/k1.json"])
+def test_an_endorser_cannot_register_another_bodys_key(tmp_path: Path, source: str) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    add_endorser(root, "other-body", "Other Body")
+    _copy_key(root, ACME_KEY, "data-council", "k0")  # the issuer's key, as data-council's (refused too)
+    _signing(root, tmp_path, "data-council")  # data-council's own k1
+    rel = _copy_key(root, source, "other-body", "k2")
+    found = [p for p in run_check(root).problems if p.code == "key.duplicate"]
+    assert [p.location.path for p in found] == ["keys/data-council/k0.json", rel]
+    line = _line_of(root, rel, "publicKeyMultibase")
+    assert (found[1].location.line, found[1].field) == (line, "publicKeyMultibase")
+    assert found[1].message == f"this public key is already registered as {source}"
