@@ -74,7 +74,7 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
     report = CheckReport(loaded.problems, loaded.registry)
     registry = loaded.registry
     if registry is not None:
-        validate_registry(registry, report.problems)
+        validate_registry(registry, report.problems, changed=change.present_paths() if change else ())
         report.counts.update(
             issuers=len(registry.issuers),
             credentials=sum(len(r.credentials) for r in registry.issuers.values()),

@@ -28,7 +28,8 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.files import write_json_atomic, write_text_atomic
-from generator._internal.source import SourceError, read_json_file
+from generator._internal.source import Document, SourceError, read_json_file
+from generator._internal.text import unseen_problem
 from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
@@ -82,6 +83,8 @@ class FoundEndorsement:
     path: Path
     hash: str
     document: dict[str, Any]
+    source: Document | None = None
+    """The parsed file, to name the line of a problem (``None``: not read from a file)."""
 
 
 def is_endorsement(document: Any) -> bool:
@@ -175,13 +178,14 @@ def iter_endorsements(
                 continue
             rel = layout.relpath(root, path)
             try:
-                doc = read_json_file(path, rel, max_bytes=MAX_ENDORSEMENT_BYTES, what="the endorsement").data
+                source = read_json_file(path, rel, max_bytes=MAX_ENDORSEMENT_BYTES, what="the endorsement")
             except SourceError as exc:
                 if problems is not None:
                     problems.extend(exc.problems)
                 continue
+            doc = source.data
             if isinstance(doc, dict):
-                yield FoundEndorsement(name, path, path.stem, doc)
+                yield FoundEndorsement(name, path, path.stem, doc, source)
             elif problems is not None:
                 problems.add(rel, "an endorsement is a JSON object", line=1, col=1, code="endorsement.form")
 
@@ -305,6 +309,10 @@ def endorse(
         raise UsageError(f"{endorser!r} cannot endorse its own credentials or itself: recognition comes from others")
     if not comment.strip():
         raise UsageError("--comment must say what the endorsement means")
+    for option, text in (("--comment", comment), ("--scope", scope or "")):
+        # Signed and published as given: refused here, not by the check after it is signed.
+        if (bad := unseen_problem(text)) is not None:
+            raise UsageError(f"{option} {bad}; write it as plain text")
     issued = valid_from or now or dt.datetime.now(dt.UTC)
     # The profile's rule, on the times as written (to the second), before anything is signed.
     window = validity_window_problem(timestamp(issued), timestamp(valid_until)) if valid_until is not None else None
@@ -463,8 +471,12 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
         add("structure", "Registry endorsement profile", None)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        add("structure", "Registry endorsement profile", f"{where}: {str(first['msg']).removeprefix('Value error, ')}")
+        loc = [p for p in first["loc"] if isinstance(p, (str, int))]
+        text, said = first["input"], str(first["msg"]).removeprefix("Value error, ")
+        # A pattern's own words would quote the whole UNSEEN class: say which character (as the page does).
+        unseen = unseen_problem(text) if first["type"] == "string_pattern_mismatch" and isinstance(text, str) else None
+        add("structure", "Registry endorsement profile", f"{'.'.join(map(str, loc))}: {unseen or said}")
+        facts["structure_field"] = loc  # where the check locates it in the file
         return VerificationResult(tuple(checks), None, facts)
     digest = award_hash(document)
     issuer_did = model.issuer.id

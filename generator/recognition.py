@@ -181,7 +181,12 @@ def endorsement_file_problems(
             )
         blocking = [c for c in result.checks if c.blocks and c.id not in ("status", "validity")]
         for check in blocking:
-            problems.add(rel, f"{check.label}: {check.reason}", code=f"endorsement.{check.id}")
+            message, code = f"{check.label}: {check.reason}", f"endorsement.{check.id}"
+            loc = result.facts.get("structure_field") if check.id == "structure" else None
+            if loc is not None and item.found.source is not None:
+                problems.append(item.found.source.problem(loc, message, code=code))
+            else:
+                problems.add(rel, message, code=code)
     return count
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
 
 from generator import layout
@@ -20,13 +20,14 @@ from generator.registry import CredentialRecord, IssuerRecord, Registry, resolve
 __all__ = ["validate_registry"]
 
 
-def validate_registry(registry: Registry, problems: ProblemList) -> None:
-    """Run every cross-file rule over a loaded registry."""
+def validate_registry(registry: Registry, problems: ProblemList, *, changed: Collection[str] = ()) -> None:
+    """Run every cross-file rule over a loaded registry. ``changed``: the files a pull request adds or modifies,
+    taken as the later ones where a rule blames the later of two files."""
     _references(registry, problems)
     _cycles(registry, problems)
     _succession(registry, problems)
     _assets(registry, problems)
-    _identities(registry, problems)
+    _identities(registry, problems, set(changed))
     _endorser_names(registry, problems)
 
 
@@ -199,34 +200,44 @@ def _regular_file(folder: Path, target: PurePosixPath) -> bool:
         return False
 
 
-def _identities(registry: Registry, problems: ProblemList) -> None:
-    """A DID or a public key identifies exactly one issuer: sharing one would let one issuer sign as another."""
+def _identities(registry: Registry, problems: ProblemList, changed: set[str]) -> None:
+    """A DID or a public key identifies exactly one body, issuer or endorser: sharing one would let one body sign
+    as another (an endorsement is attributed by its DID and key, :func:`generator.endorsements.endorser_key`).
+    The problem is on the later file: issuers before endorsers, and what a pull request changes after the rest
+    (so it names the body the change adds, not the one that was there)."""
+    bodies = [
+        (f"issuer {r.id!r}", registry.issuer_did(r.id), r.issuer.did is None, r.source.doc, r.keys)
+        for r in registry.issuers.values()
+    ]
+    bodies += [
+        (f"endorser {r.id!r}", registry.endorser_did(r.id), r.endorser.did is None, r.source.doc, r.keys)
+        for r in registry.endorsers.values()
+    ]
+    bodies.sort(key=lambda b: b[3].path in changed)  # stable: issuers before endorsers otherwise
     dids: dict[str, str] = {}
-    for record in registry.issuers.values():
-        did = registry.issuer_did(record.id)
+    for body, did, default_did, doc, _ in bodies:
         if did in dids:
+            # Without a `did` field, the body has the registry's did:web, which the other body has declared.
+            whose = " (the did:web this registry gives it)" if default_did else ""
+            message = f"DID {did}{whose} is already used by {dids[did]}"
+            problems.append(doc.problem(["did"], message, code="id.duplicate-did"))
+        else:
+            dids[did] = body
+    keys: dict[str, str] = {}
+    all_keys = [key for *_, records in bodies for key in records.values()]
+    for key in sorted(all_keys, key=lambda k: k.path in changed):
+        material = key.model.publicKeyMultibase
+        owner = keys.get(material)
+        if owner is not None:
             problems.append(
-                record.source.doc.problem(
-                    ["did"], f"DID {did} is already used by issuer {dids[did]!r}", code="id.duplicate-did"
+                key.doc.problem(
+                    ["publicKeyMultibase"],
+                    f"this public key is already registered as {owner}",
+                    code="key.duplicate",
                 )
             )
         else:
-            dids[did] = record.id
-    keys: dict[str, str] = {}
-    for record in registry.issuers.values():
-        for key in record.keys.values():
-            material = key.model.publicKeyMultibase
-            owner = keys.get(material)
-            if owner is not None:
-                problems.append(
-                    key.doc.problem(
-                        ["publicKeyMultibase"],
-                        f"this public key is already registered as {owner}",
-                        code="key.duplicate",
-                    )
-                )
-            else:
-                keys[material] = key.path
+            keys[material] = key.path
 
 
 def _endorser_names(registry: Registry, problems: ProblemList) -> None:

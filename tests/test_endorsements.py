@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from generator.awarding.keys import load_signing_key
+from generator.awarding.keys import SigningKey, generate_key, load_signing_key
+from generator.awarding.signing import sign_document
+from generator.awards import award_hash, render_award
 from generator.endorsements import endorse as endorse_
-from generator.endorsements import verify_endorsement
+from generator.endorsements import unsigned_endorsement, verify_endorsement
 from generator.errors import UsageError
 from generator.load import load_registry
 from generator.models.endorsement import EndorsementKind
 from generator.recognition import ClaimStatus, collect_recognition
+from generator.schema import FileKind, schema_errors
 from generator.verify.results import Verdict
 from tests.conftest import REPO, make_registry
 
@@ -240,6 +243,9 @@ def test_endorse_refuses_an_over_long_comment_or_scope_before_signing(
         (["--comment", "x" * 3000], "--comment is limited to 2000 characters (this one has 3000)"),
         (["--comment", "ok", "--scope", "y" * 501], "--scope is limited to 500 characters (this one has 501)"),
         (["--comment", "ok", "--scope", "   "], "--scope must not be blank"),
+        # Signed text the page would show reversed, or a terminal would act on: refused before it is signed.
+        (["--comment", "ok \u202eti"], "--comment holds the invisible or control character U+202E (character 4)"),
+        (["--comment", "ok", "--scope", "a\x1b[2J"], "--scope holds the invisible or control character U+001B"),
     ):
         result = credreg(*base, *extra, env=env)
         assert result.returncode == 2, result.stderr
@@ -273,3 +279,138 @@ def test_an_unreadable_endorsement_file_is_reported_not_skipped(
     [problem] = [p for p in report.problems if p.location.path == rel]
     assert (problem.location.line, problem.location.col) == where
     assert words in problem.message
+
+
+UNSEEN_TEXTS = [
+    ("name", "Data Council recognises: \u202eLQS", "name", "U+202E (character 26)"),
+    ("endorsementComment", "Recognised.\x1b[2J Accredited.", "credentialSubject.endorsementComment", "U+001B"),
+    ("endorsementScope", "analysts \u202esreganam", "credentialSubject.endorsementScope", "U+202E (character 10)"),
+    ("name", "Data Council recognises:\nSQL", "name", "String should match pattern"),  # the name is one line
+]
+
+
+def _signing(root: Path, tmp: Path, who: str = "data-council") -> SigningKey:
+    registry = load_registry(root).registry
+    assert registry is not None
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    generate_key(registry, who, key_id="k1", valid_from=start, private_path=tmp / f"{who}.key", now=start)
+    return load_signing_key(tmp / f"{who}.key", root=root)
+
+
+@pytest.mark.parametrize(("key", "text", "field", "words"), UNSEEN_TEXTS)
+def test_check_refuses_signed_text_with_an_unseen_character(
+    tmp_path: Path, key: str, text: str, field: str, words: str
+) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    signing = _signing(root, tmp_path)
+    registry = load_registry(root).registry
+    assert registry is not None
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    unsigned = unsigned_endorsement(
+        registry, "data-council", CREDENTIAL, kind=EndorsementKind.RECOGNISES, comment="Recognised.",
+        scope="analysts", valid_from=when, valid_until=None, status_list=1, status_index=3,
+    )  # fmt: skip
+    (unsigned if key == "name" else unsigned["credentialSubject"])[key] = text
+    signed = sign_document(unsigned, signing, f"{registry.endorser_did('data-council')}#k1", when)
+    rel = f"registry/endorsers/data-council/endorsements/{award_hash(signed)}.json"
+    rendered = render_award(signed)
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).write_text(rendered, encoding="utf-8")
+
+    [problem] = [p for p in run_check(root).problems if p.code == "endorsement.structure"]
+    assert (problem.location.path, problem.field) == (rel, field)
+    line = 1 + next(i for i, row in enumerate(rendered.splitlines()) if json.dumps(text, ensure_ascii=False) in row)
+    assert problem.location.line == line
+    assert f"{field}: " in problem.message
+    assert words in problem.message
+    # The published schema refuses it too (its pattern is the model's, in ECMAScript spelling).
+    assert schema_errors(FileKind.ENDORSEMENT, signed)
+
+
+def test_an_endorsement_comment_may_hold_line_ends(tmp_path: Path) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    signing = _signing(root, tmp_path)
+    registry = load_registry(root).registry
+    assert registry is not None
+    done = endorse_(
+        registry, CREDENTIAL, "data-council", signing, kind=EndorsementKind.RECOGNISES,
+        comment="Counts for our register.\n\nAnalyst roles only.", scope="analysts,\tjunior and senior",
+    )  # fmt: skip
+    assert "\n\n" in done.document["credentialSubject"]["endorsementComment"]
+    assert not [p for p in run_check(root).problems if p.code.startswith("endorsement.")]
+
+
+ACME_DID = "did:web:registry.test.example:issuers:acme-academy"
+ACME_KEY = "keys/acme-academy/key-2025.json"
+
+
+def _copy_key(root: Path, source: str, body: str, key_id: str) -> str:
+    """``source``'s public key, registered again as ``body``'s ``key_id``."""
+    key = json.loads((root / source).read_text(encoding="utf-8"))
+    key.update(id=key_id, issuer=body)
+    rel = f"keys/{body}/{key_id}.json"
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(json.dumps(key, indent=2) + "\n", encoding="utf-8")
+    return rel
+
+
+def _line_of(root: Path, rel: str, needle: str) -> int:
+    lines = (root / rel).read_text(encoding="utf-8").splitlines()
+    return 1 + next(i for i, row in enumerate(lines) if needle in row)
+
+
+@pytest.mark.parametrize(
+    ("did", "owner"),
+    [
+        (ACME_DID, "issuer 'acme-academy'"),  # an endorser taking an issuer's DID
+        ("did:web:registry.test.example:endorsers:data-council", "endorser 'data-council'"),  # another's did:web
+    ],
+)
+def test_an_endorser_cannot_take_another_bodys_did(tmp_path: Path, did: str, owner: str) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    add_endorser(root, "other-body", "Other Body")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write(f"did: {did}\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.location.line, problem.field) == (rel, _line_of(root, rel, "did:"), "did")
+    assert problem.message == f"DID {did} is already used by {owner}"
+
+
+def test_an_issuer_declaring_an_endorsers_did_web_is_refused_on_the_endorser(tmp_path: Path) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    did = "did:web:registry.test.example:endorsers:data-council"
+    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
+    issuer.write_text(issuer.read_text(encoding="utf-8") + f"did: {did}\n", encoding="utf-8")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
+    assert problem.location.path == "registry/endorsers/data-council/endorser.yaml"
+    assert problem.message == f"DID {did} (the did:web this registry gives it) is already used by issuer 'acme-academy'"
+
+
+@pytest.mark.parametrize("source", [ACME_KEY, "keys/data-council/k1.json"])
+def test_an_endorser_cannot_register_another_bodys_key(tmp_path: Path, source: str) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    add_endorser(root, "other-body", "Other Body")
+    _copy_key(root, ACME_KEY, "data-council", "k0")  # the issuer's key, as data-council's (refused too)
+    _signing(root, tmp_path, "data-council")  # data-council's own k1
+    rel = _copy_key(root, source, "other-body", "k2")
+    found = [p for p in run_check(root).problems if p.code == "key.duplicate"]
+    assert [p.location.path for p in found] == ["keys/data-council/k0.json", rel]
+    line = _line_of(root, rel, "publicKeyMultibase")
+    assert (found[1].location.line, found[1].field) == (line, "publicKeyMultibase")
+    assert found[1].message == f"this public key is already registered as {source}"

@@ -43,15 +43,16 @@ def check_new_endorsements(pr: PullRequest, problems: ProblemList) -> int:
         from generator.endorsements import MAX_ENDORSEMENT_BYTES
 
         try:
-            doc = read_json_file(path, change.path, max_bytes=MAX_ENDORSEMENT_BYTES, what="the endorsement").data
+            source = read_json_file(path, change.path, max_bytes=MAX_ENDORSEMENT_BYTES, what="the endorsement")
         except SourceError as exc:
             problems.extend(exc.problems)
             continue
+        doc = source.data
         if not isinstance(doc, dict):
             problems.add(change.path, "an endorsement is a JSON object", code="endorsement.structure")
             continue
         added += 1
-        found = FoundEndorsement(owner, path, path.stem, doc)
+        found = FoundEndorsement(owner, path, path.stem, doc, source)
         endorsement_file_problems(
             registry, [VerifiedEndorsement(found, verify_endorsement(doc, registry, now=pr.now))], problems
         )

@@ -23,6 +23,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
+from generator.models._base import ONE_LINE_PATTERN, TEXT_PATTERN, ecmascript_pattern
 from generator.models.award import (
     AWARD_CONTEXT,
     URN_UUID,
@@ -57,14 +58,21 @@ class EndorsementKind(enum.StrEnum):
     ENDORSES = "endorses"
 
 
+# Signed text is published on the site and echoed to terminals: no UNSEEN character (bidi controls, escape codes),
+# as in registry text. In ECMAScript spelling (``$``): the Rust engine has no ``\Z`` and its ``$`` is the end of
+# the text. The comment and scope may hold line ends (the page shows them as spaces); the name is one line.
+_TEXT = ecmascript_pattern(TEXT_PATTERN)
+_ONE_LINE = ecmascript_pattern(ONE_LINE_PATTERN)
+
+
 class EndorsementSubject(_AwardModel):
     """What is endorsed (``id``: an Achievement's page URL or an issuer's DID), how and why."""
 
     id: str = Field(pattern=r"^(?:https://|did:)\S+$")
     type: list[Literal["EndorsementSubject"]] = Field(min_length=1, max_length=1)
-    endorsementComment: str = Field(min_length=1, max_length=2000)
+    endorsementComment: str = Field(min_length=1, max_length=2000, pattern=_TEXT)
     endorsementKind: EndorsementKind = Field(strict=False)  # the JSON string, read as the enum
-    endorsementScope: str | None = Field(default=None, min_length=1, max_length=500)
+    endorsementScope: str | None = Field(default=None, min_length=1, max_length=500, pattern=_TEXT)
 
 
 class Endorsement(_AwardModel):
@@ -75,7 +83,7 @@ class Endorsement(_AwardModel):
     context: list[str] = Field(alias="@context", min_length=3)
     id: str = Field(pattern=f"^{URN_UUID}$")
     type: list[Literal["VerifiableCredential", "EndorsementCredential"]] = Field(min_length=2, max_length=2)
-    name: str = Field(min_length=1, max_length=300)
+    name: str = Field(min_length=1, max_length=300, pattern=_ONE_LINE)
     issuer: ProfileRef
     validFrom: Timestamp
     validUntil: Timestamp | None = None

@@ -327,3 +327,28 @@ def test_an_endorsers_name_taken_by_a_new_endorser_is_refused_on_both(repo: Repo
         (rel, "name"),
         (f"registry/endorsers/{OB}/endorser.yaml", "name"),
     ], shown(found)
+
+
+@pytest.mark.parametrize("copied", [ACME, DC])
+def test_a_new_endorser_with_another_bodys_did_or_key_is_refused(repo: Repo, tmp_path: Path, copied: str) -> None:
+    """One DID and one key name one body, issuer or endorser: else its signatures could be taken for another's."""
+    _setup(repo, tmp_path)
+    registry = repo.registry
+    did = registry.issuer_did(ACME) if copied == ACME else registry.endorser_did(DC)
+    source = f"keys/{copied}/{'key-1' if copied == ACME else 'k1'}.json"
+    new = "copy-cat"
+    repo.write(f"registry/endorsers/{new}/endorser.yaml", ENDORSER.format(id=new, name="Copy Cat") + f"did: {did}\n")
+    key = json.loads(repo.read(source))
+    key.update(id="k1", issuer=new)
+    repo.write(f"keys/{new}/k1.json", json.dumps(key, indent=2) + "\n")
+    write_codeowners(repo.registry)
+    report = repo.check(actor="reg-admin")
+    found = errors(report)
+    assert {p.code for p in found} == {"id.duplicate-did", "key.duplicate"}, shown(found)
+    by_code = {p.code: p for p in found}
+    assert by_code["id.duplicate-did"].location.path == f"registry/endorsers/{new}/endorser.yaml"
+    assert by_code["id.duplicate-did"].field == "did"
+    owner = f"issuer {ACME!r}" if copied == ACME else f"endorser {DC!r}"
+    assert by_code["id.duplicate-did"].message == f"DID {did} is already used by {owner}"
+    assert by_code["key.duplicate"].location.path == f"keys/{new}/k1.json"
+    assert by_code["key.duplicate"].message == f"this public key is already registered as {source}"

@@ -162,6 +162,13 @@ def _before(value: str) -> str:
     return (start - dt.timedelta(seconds=1)).astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30))).isoformat()
 
 
+UNSEEN_TEXTS = [
+    ("bidi-name", "name", "Data Council recognises: \u202eLQS"),
+    ("escape-comment", "endorsementComment", "Recognised.\x1b[2J Accredited."),
+    ("bidi-scope", "endorsementScope", "\U0001f4ca analysts \u2066and\u2069 \u202emanagers"),
+]
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     c = Corpus(tmp_path_factory.mktemp("endorsements-js"))
@@ -191,6 +198,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
         )  # fmt: skip
         signed = sign_document(unsigned, c.keys[ACME], f"{registry.endorser_did(ACME)}#k1", NOW - dt.timedelta(days=1))
         c.place(name, signed, ACME)
+    # Signed by the Data Council with text the page would show reversed or a terminal would act on.
+    for name, field, text in UNSEEN_TEXTS:
+        unsigned = unsigned_endorsement(
+            registry, DC, CREDENTIAL, kind=EndorsementKind.RECOGNISES, comment="Recognised.", scope="analysts",
+            valid_from=NOW - dt.timedelta(days=1), valid_until=None, status_list=1, status_index=9,
+        )  # fmt: skip
+        target = unsigned if field == "name" else unsigned["credentialSubject"]
+        target[field] = text
+        signed = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW - dt.timedelta(days=1))
+        c.place(name, signed, DC)
     # Signed before the Data Council's key became valid.
     early = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
     early["validFrom"] = "2025-01-01T00:00:00Z"
@@ -225,6 +242,7 @@ EXPECTED = {
     "itself": "invalid",
     "before-the-key": "invalid",
     "empty-window": "invalid",
+    **{name: "invalid" for name, _, _ in UNSEEN_TEXTS},
 }
 
 
@@ -236,6 +254,28 @@ def test_the_page_and_the_python_verifier_agree(corpus: Corpus, node: Node, name
     assert page == python
     assert python[0] == EXPECTED[name], python
     assert (python[1] == "") == (python[0] == "valid"), python  # every refusal says why
+
+
+HOLDS = "holds the invisible or control character"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("bidi-name", f"name: {HOLDS} U+202E (character 26)"),
+        ("escape-comment", f"credentialSubject.endorsementComment: {HOLDS} U+001B"),
+        # Counted in code points on both sides: the emoji is one character, not two UTF-16 units.
+        ("bidi-scope", f"credentialSubject.endorsementScope: {HOLDS} U+2066 (character 12)"),
+    ],
+)
+def test_signed_text_with_an_unseen_character_is_refused_alike(
+    corpus: Corpus, node: Node, name: str, reason: str
+) -> None:
+    _, doc = corpus.files[name]
+    python = endorsement_verdict(verify_endorsement(doc, corpus.registry, now=NOW))
+    assert node.check(corpus.site_path(name), award_hash(doc), NOW) == python
+    assert python[0] == "invalid"
+    assert python[1].startswith(reason), python
 
 
 def test_the_same_file_changes_verdict_with_the_clock(corpus: Corpus, node: Node) -> None:

@@ -1,20 +1,21 @@
 // Endorsements on credential and endorser pages, checked again in the reader's browser.
 //
-// Each <li data-endorsement="<hash>" data-file="<relative URL>"> names a published EndorsementCredential. The
-// browser fetches the file, and says "Valid" next to it only when: the file's hash is the one the page names,
-// its eddsa-jcs-2022 proof verifies with a key its endorser registered (keys.json next to the endorser's did.json,
-// within the key's validity window), the issuer is that endorser, an issuer does not endorse its own credentials
-// or itself, it is in force now, and its bit in the endorser's signed status list is clear. The rules are
-// generator/endorsements.py's (verify_endorsement; its verdict in the page's words: endorsement_verdict), held
-// equal by tests/site/test_endorsements_js.py. The eddsa-rdfc-2022 proof was checked by the build that published
-// the file under the hash the page names, as for awards. The building blocks (JCS proofs, key windows, status
-// lists) are the verification page's own modules.
+// Each <li data-endorsement="<hash>" data-file="<relative URL>"> names a published EndorsementCredential. The browser
+// fetches the file, and says "Valid" next to it only when: the file's hash is the one the page names, its signed text
+// (name, comment, scope) holds no control or bidi character, its eddsa-jcs-2022 proof verifies with a key its endorser
+// registered (keys.json next to the endorser's did.json, within the key's validity window), the issuer is that
+// endorser, an issuer does not endorse its own credentials or itself, it is in force now, and its bit in the endorser's
+// signed status list is clear. The rules are generator/endorsements.py's (verify_endorsement; its verdict in the page's
+// words: endorsement_verdict), held equal by tests/site/test_endorsements_js.py. The eddsa-rdfc-2022 proof was checked
+// by the build that published the file under the hash the page names, as for awards. The building blocks (JCS proofs,
+// key windows, status lists) are the verification page's own modules.
 
 import { JCS_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public, sha256Hex } from "./encoding.js";
 import { canonicalBytes, parseJSON } from "./jcs.js";
 import { parseTime, validityWindowProblem, windowProblem } from "./policies.js";
 import { decodeList, getBit, indexProblem, parseIndex } from "./statuslist.js";
+import { unseenProblem } from "./text.js";
 
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const STATUS_URL = /\/(endorsers|issuers)\/([a-z0-9]+(?:-[a-z0-9]+)*)\/status\/([1-9][0-9]{0,4})\.json$/;
@@ -44,6 +45,23 @@ async function jcsProblem(doc, keys) {
   return result.ok ? null : `${JCS_SUITE}: ${result.reason}`;
 }
 
+/** The first signed text that holds a character no published text may (a bidi control that makes the comment
+ * read backwards, a terminal escape): the profile's patterns (generator/models/endorsement.py) refuse the same,
+ * and verify_endorsement words it so. In the profile's order: name, comment, scope. */
+function textProblem(doc) {
+  const subject = isObject(doc.credentialSubject) ? doc.credentialSubject : {};
+  const texts = [
+    ["name", doc.name],
+    ["credentialSubject.endorsementComment", subject.endorsementComment],
+    ["credentialSubject.endorsementScope", subject.endorsementScope],
+  ];
+  for (const [where, text] of texts) {
+    const problem = typeof text === "string" ? unseenProblem(text) : null;
+    if (problem) return `${where}: ${problem}`;
+  }
+  return null;
+}
+
 const OWN_CREDENTIAL = /\/credentials\/([a-z0-9]+(?:-[a-z0-9]+)*)\/[a-z0-9]+(?:-[a-z0-9]+)*\/$/;
 
 /** Whether an issuer's endorsement is of its own credential (a credential page under its id) or of itself. */
@@ -68,6 +86,8 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
   if (!isObject(doc) || !Array.isArray(doc.type) || !doc.type.includes("EndorsementCredential"))
     return invalid("not an EndorsementCredential");
   if ((await sha256Hex(canonicalBytes(doc))) !== expectedHash) return invalid("the file is not the one this page names");
+  const unseen = textProblem(doc);
+  if (unseen) return invalid(unseen);
   // A profile rule (Python's first check), said here too so that such a window never shows as "expired".
   const window = validityWindowProblem(doc.validFrom, doc.validUntil);
   if (window !== null) return invalid(`validUntil: ${window}`);

@@ -1,0 +1,19 @@
+// The characters no published text may hold: the page's copy of generator/_internal/text.py (UNSEEN,
+// unseen_problem), held equal over every BMP character by tests/site/test_text_js.py.
+
+/** A regex class body: C0 controls but tab and line ends, DEL and C1 controls, bidi controls and marks, line and
+ * paragraph separators. Character for character Python's UNSEEN. */
+export const UNSEEN =
+  "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\u2028\\u2029";
+
+const UNSEEN_RE = new RegExp(`[${UNSEEN}]`, "u");
+
+/** Why `text` may not be published, in words (null when it may): its first UNSEEN character, counted in code
+ * points as Python counts them (a character beyond the BMP is one, not two UTF-16 units). */
+export function unseenProblem(text) {
+  const found = UNSEEN_RE.exec(text);
+  if (found === null) return null;
+  const at = [...text.slice(0, found.index)].length;
+  const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return `holds the invisible or control character U+${code} (character ${at + 1})`;
+}
