@@ -49,6 +49,7 @@ __all__ = [
     "cache_secret",
     "code_fingerprint",
     "default_cache_dir",
+    "fingerprinted_files",
     "write_cache_file",
 ]
 
@@ -59,7 +60,11 @@ _MAGIC = b"credreg-vcache1\n"  # 16 bytes: tags stay aligned after the header
 _FILE = "verified.tags"
 #: The code the cached statements depend on (parsing, the award profile, the proofs): a change to the site or
 #: the governance rules leaves the cache valid, a change here empties it.
-_CODE = ("crypto", "verify", "models", "_internal/source.py", "_internal/times.py", "awards.py", "openbadges.py")
+#: tests/verify/test_cache.py holds it to every module the verifier imports but those of :data:`_UNRECORDED`.
+_CODE = ("crypto", "verify", "models", "_internal", "awards.py", "binding.py", "openbadges.py", "statuslist.py")
+#: Modules the verifier imports that no cached statement depends on: the package, problem types, paths, and the
+#: registry's records (checked on every run, never cached).
+_UNRECORDED = ("__init__.py", "errors.py", "layout.py", "registry.py")
 #: Libraries whose behaviour the cached statements depend on.
 _LIBRARIES = ("PyLD", "pydantic", "pydantic_core", "rfc8785", "PyNaCl", "orjson")
 
@@ -82,16 +87,21 @@ def code_fingerprint() -> bytes:
             version = "absent"
         digest.update(f"\0{name}={version}".encode())
     package = Path(__file__).resolve().parent.parent
-    files = sorted(
+    for path in fingerprinted_files():
+        digest.update(b"\0" + path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+def fingerprinted_files() -> list[Path]:
+    """The source files and bundled contexts :func:`code_fingerprint` covers."""
+    package = Path(__file__).resolve().parent.parent
+    return sorted(
         p
         for part in _CODE
         for p in ((package / part).rglob("*") if (package / part).is_dir() else [package / part])
         if p.is_file() and (p.suffix == ".py" or "contexts" in p.parts)
     )
-    for path in files:
-        digest.update(b"\0" + path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.digest()
 
 
 def _config_dir() -> Path:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import generator
 from generator.verify import cache as cache_module
-from generator.verify.cache import VerificationCache, cache_secret, code_fingerprint
+from generator.verify.cache import VerificationCache, cache_secret, code_fingerprint, fingerprinted_files
 
 SECRET = bytes(range(32))
 OTHER = bytes(range(1, 33))
@@ -140,3 +143,18 @@ def test_open_uses_the_registry_cache_folder(monkeypatch: pytest.MonkeyPatch, tm
     assert VerificationCache.open(tmp_path).path == tmp_path / ".cache" / "credreg" / "verified.tags"
     monkeypatch.setenv(cache_module.CACHE_DIR_ENV, str(tmp_path / "elsewhere"))
     assert VerificationCache.open(tmp_path).path == tmp_path / "elsewhere" / "verified.tags"
+
+
+def test_the_fingerprint_covers_every_module_the_verifier_imports() -> None:
+    """A cached statement is only as good as the code that made it: every module the award profile, the proofs and
+    the checks import is fingerprinted, but the package, problem types, paths and the registry's records (read
+    anew on every run). A new module the models import (as ``_internal/text.py`` once was) empties the cache."""
+    probe = (
+        "import sys, generator.models, generator.verify.registry_check, generator.verify.conformance;"
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('generator')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    package = Path(generator.__file__).resolve().parent
+    imported = {Path(f).resolve() for f in done.stdout.split()}
+    unrecorded = {package / name for name in ("__init__.py", "errors.py", "layout.py", "registry.py")}
+    assert imported - set(fingerprinted_files()) - unrecorded == set()
