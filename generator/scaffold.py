@@ -27,6 +27,7 @@ import yaml
 
 from generator import layout
 from generator._internal.source import SourceError, parse_yaml
+from generator._internal.text import first_unseen
 from generator.errors import ProblemList, ProblemsFound, UsageError
 from generator.load import validate_document
 from generator.models import AchievementType, AssessmentMethod, DeliveryMode, IssuerKind, Proficiency
@@ -42,9 +43,6 @@ __all__ = [
     "write_scaffold",
 ]
 
-#: Characters no answer may contain: controls, invisible format characters (bidirectional overrides can make a
-#: name read differently from what it is), private-use, surrogates and line/paragraph separators.
-_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
 #: Longest answer accepted for one field (the models' own limits are lower for most fields).
 MAX_ANSWER = 20_000
 
@@ -120,16 +118,19 @@ def parse_cost(text: str) -> str | dict[str, Any]:
 def _check_text(name: str, value: str, *, multiline: bool = False) -> None:
     if len(value) > MAX_ANSWER:
         raise UsageError(f"{name}: at most {MAX_ANSWER} characters (has {len(value)})")
-    for ch in value:
-        if ch == "\n" and multiline:
-            continue
-        if ch in "\n\r\u2028\u2029":
-            raise UsageError(f"{name}: must be one line of text (it contains a line break)")
-        if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES:
-            raise UsageError(
-                f"{name}: contains the invisible or control character U+{ord(ch):04X} "
-                f"({unicodedata.name(ch, 'unnamed')}); type the text without it"
-            )
+    if not multiline and any(ch in "\n\r" for ch in value):
+        raise UsageError(f"{name}: must be one line of text (it contains a line break)")
+    # The registry's own rule (the models refuse the same characters in the file this writes), plus lone
+    # surrogates, which no file can hold.
+    at = first_unseen(value)
+    if at is None:
+        at = next((i for i, ch in enumerate(value) if unicodedata.category(ch) == "Cs"), None)
+    if at is not None:
+        ch = value[at]
+        raise UsageError(
+            f"{name}: contains the invisible or control character U+{ord(ch):04X} "
+            f"({unicodedata.name(ch, 'unnamed')}); type the text without it"
+        )
 
 
 def _check_answers(values: dict[str, Any], multiline: set[str]) -> None:

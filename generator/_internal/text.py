@@ -9,10 +9,18 @@ import re
 
 __all__ = ["UNSEEN", "first_unseen", "unseen_problem"]
 
-UNSEEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
-"""A regex class body (valid in Python and ECMAScript): C0 controls but tab and line ends, DEL and C1 controls,
-and the invisible marks that reorder or break what a reader sees (bidi controls and marks, line and paragraph
-separators). Pages, terminals and PDFs would act on them: a name could read backwards or hide text."""
+UNSEEN = (
+    r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0"
+)
+"""A regex class body (valid in Python, Rust and ECMAScript): C0 controls but tab and line ends, DEL and C1
+controls, the invisible marks that reorder or break what a reader sees (bidi controls and marks, line and
+paragraph separators), and characters that show as nothing (soft hyphen, zero-width space, word joiner and
+invisible operators, the deprecated format controls, the byte order mark, Hangul fillers). Pages, terminals and
+PDFs would act on them: a name could read backwards, hide text, or look exactly like another body's name.
+
+Not here, because real text needs them: the zero-width joiner and non-joiner (Persian, Indic scripts, emoji
+sequences) and variation selectors (emoji presentation)."""
 
 _UNSEEN_RE = re.compile(f"[{UNSEEN}]")
 

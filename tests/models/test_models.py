@@ -385,9 +385,11 @@ def test_the_schemas_keep_ecmascript_anchors() -> None:
 # --- unseen characters: controls and bidi marks would act on a page, a terminal or a PDF ---------------------
 
 UNSEEN_SAMPLES = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\u200e", "\u202e", "\u2066", "\u2028", "\u2029"]
+# Characters that show as nothing: "Acme\u200bAcademy" looks exactly like "AcmeAcademy", "Acme\u3164" like "Acme".
+INVISIBLE_SAMPLES = ["\xad", "\u115f", "\u200b", "\u2060", "\u2063", "\u206f", "\u3164", "\ufeff", "\uffa0"]
 
 
-@pytest.mark.parametrize("char", UNSEEN_SAMPLES)
+@pytest.mark.parametrize("char", UNSEEN_SAMPLES + INVISIBLE_SAMPLES)
 @pytest.mark.parametrize(
     ("model", "base", "field"),
     [
@@ -405,6 +407,17 @@ def test_text_holding_a_control_or_bidi_character_is_refused(
     assert any(loc == field for loc, _ in found), found
 
 
-@pytest.mark.parametrize("text", ["Acme Académie", "Akademie für Daten", "数据学院", "Tab\there", "Émoji 🎓"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme Académie",
+        "Akademie für Daten",
+        "数据学院",
+        "Tab\there",
+        "Émoji 🎓",
+        "آموزش\u200cها",  # Persian needs the zero-width non-joiner
+        "Team 👩\u200d💻 and ❤\ufe0f",  # emoji sequences need the joiner and variation selectors
+    ],
+)
 def test_text_in_any_script_with_tabs_and_emoji_is_accepted(text: str) -> None:
     Issuer.model_validate({**ISSUER, "name": text, "description": f"{text}\n\nMore:\r\n- {text}"})

@@ -110,6 +110,7 @@ def test_bad_ids_are_refused(registry_dir: Path, ref: str, words: str) -> None:
         ("--name", "Evil\nmaintainers: [mallory]", "name: must be one line of text (it contains a line break)"),
         ("--name", "Harbour \u202eloohcS", "contains the invisible or control character U+202E"),
         ("--city", "Bristol\x1b[31m", "location.city: contains the invisible or control character U+001B"),
+        ("--name", "Harbour\u200bSchool", "contains the invisible or control character U+200B (ZERO WIDTH SPACE)"),
         ("--url", "javascript:alert(1)", "url: 'javascript:alert(1)' is not an https:// URL"),
         ("--kind", "Training Provider", "did you mean 'training-provider'?"),
     ],
@@ -121,6 +122,18 @@ def test_hostile_or_wrong_answers_write_nothing(registry_dir: Path, flag: str, v
     assert done.returncode in (1, 2)
     assert words in done.stderr
     assert not (registry_dir / "registry/issuers/harbour-data-school").exists()
+
+
+def test_text_the_registry_accepts_is_accepted_as_typed(registry_dir: Path) -> None:
+    """``credreg new`` applies the registry's own text rule, not a stricter copy: a Persian name needs the
+    zero-width non-joiner, an emoji sequence the joiner; both are written and pass the check."""
+    flags = list(ISSUER_FLAGS)
+    flags[flags.index("--name") + 1] = "آموزشگاه\u200cها 👩\u200d💻"
+    made = credreg(registry_dir, "new", "issuer", "harbour-data-school", *flags)
+    assert made.returncode == 0, made.stderr
+    assert "آموزشگاه\u200cها 👩\u200d💻" in (registry_dir / NEW_ISSUER).read_text(encoding="utf-8")
+    checked = credreg(registry_dir, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_prompts_on_a_terminal_and_asks_again_for_a_refused_answer(registry_dir: Path) -> None:
