@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
+from generator._internal.durations import duration_problem
 from generator._internal.text import UNSEEN
 
 __all__ = [
@@ -129,8 +130,21 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}\Z")]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}\Z")]
 """ISO 4217 currency code: ``EUR``, ``USD``."""
 
-IsoDuration = Annotated[str, StringConstraints(pattern=r"^P(?!\Z)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?\Z")]
-"""An ISO 8601 calendar duration: ``P3Y``, ``P6M``, ``P8W``, ``P10D``."""
+
+def _duration(value: str) -> str:
+    problem = duration_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+IsoDuration = Annotated[
+    str,
+    StringConstraints(pattern=r"^P(?!\Z)(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?\Z"),
+    AfterValidator(_duration),
+]
+"""An ISO 8601 calendar duration: ``P3Y``, ``P6M``, ``P8W``, ``P10D``; longer than zero, at most 100 years
+(:func:`~generator._internal.durations.duration_problem`)."""
 
 
 def require_unique(values: list[str], *, casefold: bool = False) -> list[str]:

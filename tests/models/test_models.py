@@ -40,6 +40,11 @@ def changed(**changes: Any) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.parametrize("period", ["P1D", "P6M", "P3Y6M", "P100Y", "P1200M", "P36600D"])
+def test_durations_from_a_day_to_a_century_are_accepted(period: str) -> None:
+    assert CredentialDefinition.model_validate(changed(validity={"period": period})).validity.period == period
+
+
 def test_minimal_definition_and_defaults() -> None:
     model = CredentialDefinition.model_validate(DEFINITION)
     assert model.status == "active"
@@ -57,6 +62,11 @@ def test_minimal_definition_and_defaults() -> None:
         ({"cost": {"amount": -1, "currency": "EUR"}}, "cost.Price.amount", "greater than or equal to 0"),
         ({"cost": "gratis"}, "cost.literal['free']", "Input should be 'free'"),
         ({"effort": {"hours": 10, "duration": "6 weeks"}}, "effort.duration", "String should match pattern"),
+        ({"effort": {"hours": 10, "duration": "P0W"}}, "effort.duration", "P0W is a duration of nothing"),
+        ({"validity": {"period": "P0Y0M"}}, "validity.period", "P0Y0M is a duration of nothing"),
+        # A date plus this has no calendar date for `credreg award` to write.
+        ({"validity": {"period": "P99999999Y"}}, "validity.period", "P99999999Y is longer than 100 years"),
+        ({"validity": {"period": "P36601D"}}, "validity.period", "P36601D is longer than 100 years"),
         ({"languages": ["en", "en"]}, "languages", "listed more than once: en"),
         ({"stacking": {"rule": "n-of-m", "components": ["a", "b"]}}, "stacking", "rule n-of-m needs n"),
         ({"stacking": {"rule": "n-of-m", "n": 3, "components": ["a", "b"]}}, "stacking", "only 2 components"),
