@@ -181,9 +181,9 @@ def _no_email(value: str) -> str:
 
 
 class EvidenceRef(_AwardModel):
-    """Evidence: a URL."""
+    """Evidence: a URL. It is published with the award, so it may not contain an email address."""
 
-    id: str = Field(pattern=r"^https?://\S+$")
+    id: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_no_email)]
     type: list[Literal["Evidence"]]
 
 
@@ -280,13 +280,6 @@ class Award(_AwardModel):
 
     # validFrom is declared before validUntil, so it is validated (and in info.data) first.
     _closes_window = field_validator("validUntil")(closes_window)
-
-    @field_validator("evidence")
-    @classmethod
-    def _evidence_names_no_one(cls, value: list[EvidenceRef] | None) -> list[EvidenceRef] | None:
-        for item in value or []:
-            _no_email(item.id)
-        return value
 
     @field_validator("context")
     @classmethod

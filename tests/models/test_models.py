@@ -321,7 +321,7 @@ def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
     assert where == "reason"
     assert "must not contain an email address" in msg
     found = errors(Award, {"evidence": [{"id": "https://ada%40x:ada@portfolio.example.org/x", "type": ["Evidence"]}]})
-    assert any(w == "evidence" and "must not contain an email address" in m for w, m in found)
+    assert any(w == "evidence.0.id" and "must not contain an email address" in m for w, m in found)
 
 
 # --- anchors: Python's ``$`` also matches before a final newline, so every pattern ends with ``\Z`` -------------
