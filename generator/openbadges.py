@@ -21,6 +21,7 @@ from typing import Any
 
 from generator.models import CredentialDefinition, Issuer
 from generator.models.award import AWARD_CONTEXT
+from generator.models.issuer import FormerProfile
 from generator.registry import Registry
 
 __all__ = [
@@ -108,17 +109,19 @@ def parse_verification_link(text: str) -> tuple[str, str | None] | None:
     return found.group(1).lower(), key
 
 
-def issuer_profile(registry: Registry, issuer: Issuer) -> dict[str, Any]:
-    """The issuer as an OB 3.0 ``Profile``."""
+def issuer_profile(registry: Registry, issuer: Issuer, former: FormerProfile | None = None) -> dict[str, Any]:
+    """The issuer as an OB 3.0 ``Profile``; with ``former`` (one of its ``former_profiles``), as it was then: the
+    name, url, email and logo are that entry's, the identity (id, type) is the issuer's, which never changes."""
+    fields: Issuer | FormerProfile = issuer if former is None else former
     profile: dict[str, Any] = {
         "id": registry.issuer_did(issuer.id),
         "type": ["Profile"],
-        "name": issuer.name,
-        "url": issuer.url,
-        "email": issuer.email,
+        "name": fields.name,
+        "url": fields.url,
+        "email": fields.email,
     }
-    if issuer.logo:
-        profile["image"] = {"id": _asset_url(registry, issuer.id, issuer.logo), "type": "Image"}
+    if fields.logo:
+        profile["image"] = {"id": _asset_url(registry, issuer.id, fields.logo), "type": "Image"}
     return profile
 
 

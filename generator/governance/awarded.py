@@ -105,7 +105,8 @@ def _mismatches(
     if slug is None or not isinstance(achievement_id, str):
         return  # a deleted or renamed definition: the history rules refuse that
     expected = lookups.achievements[achievement_id]
-    why = credential_problem(record, slug, achievement, data, expected, whole=lookups.canonical_of(expected))
+    whole, former = lookups.canonical_of(expected), lookups.former[issuer]
+    why = credential_problem(record, slug, achievement, data, expected, whole=whole, former=former)
     if why is not None:
         yield layout.relpath(registry.root, layout.credential_path(registry.root, issuer, slug)), why
 
@@ -129,8 +130,9 @@ def _refuse(pr: PullRequest, path: str, found: _Broken, problems: ProblemList) -
     more = f" and {found.count - len(found.first)} more" if found.count > len(found.first) else ""
     kind = layout.classify(path).kind
     rule = (
-        "an issuer's name, website, email and logo are in every award it has made, so they never change once it "
-        "has awards"
+        "an issuer's name, website, email and logo are in every award it has made; to change them (a rebrand), "
+        "add them as they are now, with `until` (the last day they are used), as a new last entry of "
+        "`former_profiles`, then edit them: earlier awards keep the former profile, new ones carry the new one"
         if kind is PathKind.ISSUER
         else "a credential's name, type and issuer never change once it has awards, and its other fields change "
         "only with a higher `version` (earlier awards keep what their version said)"

@@ -13,10 +13,15 @@
 * Identity is part of every signature: an issuer's ``did`` and the registry's ``site_url`` (which decides every
   issuer's ``did:web``) do not change once something has been signed under them. An endorser's ``endorser.yaml``
   follows the issuers' rule (``_issuer``).
+* An issuer's ``former_profiles`` only grow, one entry per change, at the end: the entry a change adds is the
+  profile that change replaces (name, url, email and logo exactly as the base had them), with an ``until`` not
+  in the future and not before the previous entry's. Awards signed before a rebrand carry that profile
+  (:mod:`generator.verify.records`), so it is recorded as it was and never rewritten or removed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -60,6 +65,10 @@ _NAMED = {
     PathKind.ENDORSER: "an endorser's folder",
     PathKind.ENDORSEMENT: "an endorsement file",
 }
+
+#: The issuer fields an award carries (generator.openbadges.issuer_profile), which a former profile records.
+PROFILE_FIELDS = ("name", "url", "email", "logo")
+FORMER_CODE = "governance.former-profiles"
 
 _REVOKE_HINT = "to withdraw an award, revoke it (`credreg revoke HASH --reason …`)"
 
@@ -181,10 +190,12 @@ def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
                 code="governance.append-only",
             )
         return
+    doc = _yaml_doc(pr, change.path)
+    if change.role.kind is PathKind.ISSUER and doc is not None and isinstance(doc.data, dict):
+        _former_profiles(pr, change, doc, problems)
     if change.status is not ChangeStatus.MODIFIED:
         return
     before = _yaml(pr.base.read(change.path), change.path).get("did")
-    doc = _yaml_doc(pr, change.path)
     after = doc.data.get("did") if doc is not None and isinstance(doc.data, dict) else None
     if before != after and pr.has_signed_history(issuer) and doc is not None:
         problems.append(
@@ -195,6 +206,70 @@ def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
                 code="governance.identity",
             )
         )
+
+
+def _former_profiles(pr: PullRequest, change: Change, doc: Document, problems: ProblemList) -> None:
+    """``former_profiles`` only grows, by the profile the change replaces (see the module's documentation)."""
+    base = _yaml(pr.base.read(change.path), change.path) if change.status is ChangeStatus.MODIFIED else {}
+    before, after = base.get("former_profiles") or [], doc.data.get("former_profiles") or []
+    if not isinstance(before, list) or not isinstance(after, list):
+        return  # not a list: the schema says so
+    field = "former_profiles"
+
+    def refuse(loc: list[str | int], message: str) -> None:
+        problems.append(doc.problem(loc if field in doc.data else [], message, code=FORMER_CODE))
+
+    for i, entry in enumerate(before):
+        if i >= len(after):
+            refuse(
+                [field],
+                f"{len(before) - i} former profile(s) removed: former profiles are never removed "
+                "(awards signed before a rebrand carry them)",
+            )
+            return
+        if after[i] != entry:
+            refuse([field, i], "a former profile never changes (awards signed before a rebrand carry it as it is)")
+            return
+    added = after[len(before) :]
+    if not added:
+        return
+    at = len(before)
+    entry = added[0]
+    if len(added) > 1:
+        refuse([field, at + 1], "add one former profile per change: the profile this change replaces")
+    if not isinstance(entry, dict):
+        return  # the schema says what an entry is
+    if not base:
+        refuse(
+            [field, at],
+            "a new issuer has no former profile: one is recorded when an issuer changes its name, "
+            "website, email or logo",
+        )
+        return
+    for name in PROFILE_FIELDS:
+        if entry.get(name) != base.get(name):
+            was = f"{base[name]!r}" if base.get(name) is not None else "not set"
+            refuse(
+                [field, at, name] if name in entry else [field, at],
+                f"the new former profile must be the profile this change replaces, exactly as it was: its {name} "
+                f"was {was}",
+            )
+            return
+    until = _date(entry.get("until"))
+    if until is None:
+        return  # the schema says what a date is
+    if until > pr.now.date():
+        refuse([field, at, "until"], f"until {until} is in the future: it is the last day the former profile was used")
+    previous = _date(before[-1].get("until")) if before and isinstance(before[-1], dict) else None
+    if previous is not None and until < previous:
+        refuse([field, at, "until"], f"until {until} is before the previous former profile's ({previous})")
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _governance(pr: PullRequest, change: Change, problems: ProblemList) -> None:

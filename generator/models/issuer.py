@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import itertools
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
@@ -18,12 +21,17 @@ from generator.models._base import (
     require_unique,
 )
 
-__all__ = ["Issuer", "IssuerKind", "Location"]
+__all__ = ["FormerProfile", "Issuer", "IssuerKind", "Location"]
 
 EMAIL_PATTERN = (
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\Z"
 )
+
+# The profile fields every award carries (generator.openbadges.issuer_profile): one type each, for the issuer's
+# current profile and its former ones.
+Email = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
+Logo = Annotated[str, Field(pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_.-]*\.(?:png|svg|jpg|jpeg|webp))\Z")]
 
 
 class IssuerKind(enum.StrEnum):
@@ -54,6 +62,27 @@ class Location(StrictModel):
     """City."""
 
 
+class FormerProfile(StrictModel):
+    """A profile the issuer's awards carried before it changed its name, website, email or logo (a rebrand).
+
+    Awards already in the registry keep the profile they were signed with; new awards carry the current one."""
+
+    until: dt.date
+    """The last day this profile was used (the rebrand's date)."""
+
+    name: PlainText
+    """The organisation's name then."""
+
+    url: HttpsUrl
+    """Its website then."""
+
+    email: Email
+    """Its contact address then."""
+
+    logo: Logo | None = None
+    """Its logo then, as ``logo`` was written: a file in the issuer's folder or an https URL."""
+
+
 class Issuer(StrictModel):
     """An organisation registered to define and award credentials."""
 
@@ -69,7 +98,7 @@ class Issuer(StrictModel):
     url: HttpsUrl
     """The organisation's website."""
 
-    email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
+    email: Email
     """Contact address for questions about its credentials (published)."""
 
     description: Markdown
@@ -78,9 +107,7 @@ class Issuer(StrictModel):
     location: Location
     """Where the issuer is based."""
 
-    logo: str | None = Field(
-        default=None, pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_.-]*\.(?:png|svg|jpg|jpeg|webp))\Z"
-    )
+    logo: Logo | None = None
     """A file in the issuer's folder (``logo.svg``) or an https URL."""
 
     maintainers: list[GitHubHandle] = Field(min_length=1)
@@ -90,7 +117,19 @@ class Issuer(StrictModel):
     """The issuer's own DID, when it has one. Without it the issuer is identified as
     ``did:web:<registry host>:issuers:<id>``, served by the registry site."""
 
+    former_profiles: list[FormerProfile] = Field(default_factory=list)
+    """Append-only: the profiles the issuer had before, oldest first (in order of ``until``). To rebrand, add the
+    current name, url, email and logo here as a new last entry, then change them above."""
+
     @field_validator("maintainers")
     @classmethod
     def _unique_maintainers(cls, value: list[str]) -> list[str]:
         return require_unique(value, casefold=True)
+
+    @field_validator("former_profiles")
+    @classmethod
+    def _in_order(cls, value: list[FormerProfile]) -> list[FormerProfile]:
+        for before, after in itertools.pairwise(value):
+            if after.until < before.until:
+                raise ValueError(f"former profiles are in order of `until`: {after.until} is before {before.until}")
+        return value

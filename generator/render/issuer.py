@@ -155,6 +155,18 @@ def issuer_logo(record: IssuerRecord, here: str, *, cls: str = "cr-hero__image",
     return f'<img class="{esc(cls)}" src="{esc(src)}" alt="" width="{size}" height="{size}">'
 
 
+def _former_names(record: IssuerRecord) -> str:
+    """ "Formerly …, until …" for each name the issuer had before (newest first; a rebrand that kept the name
+    changed only what the profile facts show)."""
+    seen = {record.issuer.name}
+    lines = []
+    for former in reversed(record.issuer.former_profiles):
+        if former.name not in seen:
+            seen.add(former.name)
+            lines.append(f"Formerly {esc(former.name)}, until {esc(labels.date_label(former.until))}")
+    return "".join(f'<p class="cr-dates cr-former">{line}</p>' for line in lines)
+
+
 def issuer_body(model: SiteModel, record: IssuerRecord) -> str:
     here = issuer_path(record.id)
     issuer = record.issuer
@@ -170,7 +182,7 @@ def issuer_body(model: SiteModel, record: IssuerRecord) -> str:
     hero = (
         f'<header class="cr-hero">{issuer_logo(record, here)}<div class="cr-hero__text">'
         f'<p class="cr-eyebrow">{esc(labels.ISSUER_KIND[issuer.kind])} · {esc(_location(record))}</p>'
-        f"<h1>{esc(issuer.name)}</h1></div></header>"
+        f"<h1>{esc(issuer.name)}</h1>{_former_names(record)}</div></header>"
     )
     credentials = card_list(model.issuer_entries(record.id), here) or '<p class="cr-muted">No credentials yet.</p>'
     about = f'<div class="cr-prose">{render_markdown(issuer.description)}</div>'

@@ -38,10 +38,12 @@ from generator.registry import IssuerRecord, Registry
 from generator.verify.conformance import structure_problems
 from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
 from generator.verify.records import (
+    Former,
     achievement_problems,
     canonical_or_none,
     expected_achievement,
     expected_issuer,
+    former_issuers,
     issuer_problems,
 )
 from generator.verify.results import Check, CheckStatus
@@ -137,21 +139,26 @@ class RegistryLookups:
     canonical: dict[int, bytes | None] = field(default_factory=dict)
     """``id()`` of each profile and achievement above → its JCS bytes: every award is compared with them."""
 
+    former: dict[str, tuple[Former, ...]] = field(default_factory=dict)
+    """Issuer id → its former profiles (with their JCS bytes), which awards already held may carry."""
+
     @classmethod
     def of(cls, registry: Registry) -> RegistryLookups:
         by_did: dict[str, IssuerRecord] = {}
         credentials: dict[str, tuple[IssuerRecord, str]] = {}
         profiles: dict[str, dict[str, Any]] = {}
         achievements: dict[str, dict[str, Any]] = {}
+        former: dict[str, tuple[Former, ...]] = {}
         for record in registry.issuers.values():
             by_did.setdefault(registry.issuer_did(record.id), record)
             profiles[record.id] = expected_issuer(registry, record)
+            former[record.id] = former_issuers(registry, record)
             for slug in record.credentials:
                 url = registry.credential_url(record.id, slug)
                 credentials.setdefault(url, (record, slug))
                 achievements.setdefault(url, expected_achievement(registry, record, slug))
         canonical = {id(v): canonical_or_none(v) for v in (*profiles.values(), *achievements.values())}
-        return cls(by_did, credentials, profiles, achievements, canonical)
+        return cls(by_did, credentials, profiles, achievements, canonical, former)
 
     def canonical_of(self, expected: dict[str, Any]) -> bytes | None:
         """The JCS bytes of one of this index's profiles or achievements (``None`` for any other object)."""
@@ -162,10 +169,18 @@ class RegistryLookups:
         found = self.credentials.get(achievement_id) if isinstance(achievement_id, str) else None
         return found[1] if found is not None and found[0] is record else None
 
-    def issuer_problems(self, record: IssuerRecord, issuer: Any) -> list[str]:
-        """Why an award's ``issuer`` is not ``record``'s registered profile (:func:`issuer_problems`)."""
+    def issuer_problems(self, record: IssuerRecord, issuer: Any, *, current_only: bool = False) -> list[str]:
+        """Why an award's ``issuer`` is not ``record``'s registered profile, current or (unless ``current_only``)
+        former (:func:`issuer_problems`)."""
         expected = self.profiles[record.id]
-        return issuer_problems(issuer, expected, record.id, expected_json=self.canonical_of(expected))
+        return issuer_problems(
+            issuer,
+            expected,
+            record.id,
+            expected_json=self.canonical_of(expected),
+            former=self.former[record.id],
+            current_only=current_only,
+        )
 
 
 @dataclass
@@ -236,6 +251,12 @@ class VerificationContext:
         if self.lookups is not None:
             return self.lookups.profiles[record.id]
         return expected_issuer(self.registry, record)
+
+    def former_issuers(self, record: IssuerRecord) -> tuple[Former, ...]:
+        assert self.registry is not None
+        if self.lookups is not None:
+            return self.lookups.former[record.id]
+        return former_issuers(self.registry, record)
 
     def expected_achievement(self, record: IssuerRecord, slug: str) -> dict[str, Any]:
         assert self.registry is not None
@@ -386,7 +407,10 @@ def key_problem(
 
 @dataclass(frozen=True)
 class IssuerPolicy:
-    """The issuer is registered in this registry."""
+    """The issuer is registered in this registry, and the award carries its profile (:mod:`generator.verify.
+    records`; ``current_only``: its current profile, for new awards)."""
+
+    current_only: bool = False
 
     def check(self, ctx: VerificationContext) -> Check:
         label = "Issuer registered"
@@ -394,9 +418,11 @@ class IssuerPolicy:
         if record is not None:
             issuer = ctx.document.get("issuer") if isinstance(ctx.document, dict) else None
             if ctx.lookups is not None:
-                problems = ctx.lookups.issuer_problems(record, issuer)
+                problems = ctx.lookups.issuer_problems(record, issuer, current_only=self.current_only)
             else:
-                problems = issuer_problems(issuer, ctx.expected_issuer(record), record.id)
+                former = ctx.former_issuers(record)
+                expected = ctx.expected_issuer(record)
+                problems = issuer_problems(issuer, expected, record.id, former=former, current_only=self.current_only)
             if problems:
                 return _check("issuer", label, False, problems[0])
             return _check("issuer", label, True, f"{record.issuer.name} (registered as {record.id})")
@@ -440,7 +466,14 @@ class CredentialPolicy:
             expected = ctx.expected_achievement(record, slug)
             whole = ctx.lookups.canonical_of(expected) if ctx.lookups is not None else None
             problem = credential_problem(
-                record, slug, ctx.achievement, ctx.document, expected, current_only=self.current_only, whole=whole
+                record,
+                slug,
+                ctx.achievement,
+                ctx.document,
+                expected,
+                current_only=self.current_only,
+                whole=whole,
+                former=ctx.former_issuers(record),
             )
             if problem is not None:
                 return _check("credential", label, False, problem)
@@ -462,12 +495,16 @@ def credential_problem(
     *,
     current_only: bool = False,
     whole: bytes | None = None,
+    former: Sequence[Former] = (),
 ) -> str | None:
     """Why ``document``, whose achievement names credential ``slug`` of ``record``, does not carry what the
-    registry defines (``expected``, its JCS bytes ``whole`` when known); ``None`` when it does."""
+    registry defines (``expected``, its JCS bytes ``whole`` when known; ``former``: the issuer's former profiles,
+    which its ``creator`` may be); ``None`` when it does."""
     name = document.get("name") if isinstance(document, dict) else None
     ref = f"{record.id}/{slug}"
-    problems = achievement_problems(achievement, name, expected, ref, current_only=current_only, expected_json=whole)
+    problems = achievement_problems(
+        achievement, name, expected, ref, current_only=current_only, expected_json=whole, former=former
+    )
     if problems:
         return problems[0]
     return valid_from_before_definition(document, record.credentials[slug].model.created)

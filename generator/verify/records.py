@@ -9,6 +9,11 @@ University". So every award of this registry must say what :mod:`generator.openb
 
 * ``issuer`` is :func:`~generator.openbadges.issuer_profile` of the issuer, exactly (id, type, name, url,
   email, image);
+* **tolerance for rebrands**: an issuer may change its name, website, email or logo, recording the profile it
+  replaces in ``former_profiles`` (append-only, :mod:`generator.governance.history`). An award already in the
+  registry may carry one of those former profiles instead (:func:`former_issuers`, built by the same
+  ``issuer_profile``, so its id and type are the current ones), as its issuer and as its achievement's
+  ``creator``; new awards (``current_only``) carry the current profile;
 * ``credentialSubject.achievement`` is :func:`~generator.openbadges.achievement` of the definition, exactly,
   and the award's ``name`` is the definition's name;
 * **tolerance for definition versions**: a definition changes over time (its ``version`` is in the
@@ -29,6 +34,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from generator.crypto.jcs import canonicalize, equals_canonical
@@ -38,10 +45,12 @@ from generator.registry import IssuerRecord, Registry
 
 __all__ = [
     "FIXED_FIELDS",
+    "Former",
     "achievement_problems",
     "canonical_or_none",
     "expected_achievement",
     "expected_issuer",
+    "former_issuers",
     "issuer_problems",
     "published_records",
 ]
@@ -55,6 +64,37 @@ _VERSION = re.compile(r"^[0-9]+(?:\.[0-9]+){0,2}\Z")
 def expected_issuer(registry: Registry, record: IssuerRecord) -> dict[str, Any]:
     """The issuer ``Profile`` every award of ``record`` must carry."""
     return issuer_profile(registry, record.issuer)
+
+
+@dataclass(frozen=True, slots=True)
+class Former:
+    """A former profile of an issuer, as the awards signed before its rebrand carry it."""
+
+    until: str
+    """The last day it was used (ISO date)."""
+    profile: dict[str, Any]
+    canonical: bytes | None
+    """Its JCS bytes: an award's profile is compared with them."""
+
+
+def former_issuers(registry: Registry, record: IssuerRecord) -> tuple[Former, ...]:
+    """The profiles of ``record``'s ``former_profiles`` (oldest first), which awards already in the registry may
+    carry instead of the current one."""
+    out = []
+    for entry in record.issuer.former_profiles:
+        profile = issuer_profile(registry, record.issuer, entry)
+        out.append(Former(entry.until.isoformat(), profile, canonical_or_none(profile)))
+    return tuple(out)
+
+
+def _former_match(actual: Any, former: Sequence[Former]) -> Former | None:
+    """The former profile ``actual`` is, exactly (the newest, should two be equal)."""
+    if not isinstance(actual, dict):
+        return None
+    for entry in reversed(former):
+        if entry.canonical is not None and equals_canonical(actual, entry.canonical):
+            return entry
+    return None
 
 
 def expected_achievement(registry: Registry, record: IssuerRecord, slug: str) -> dict[str, Any]:
@@ -115,16 +155,33 @@ def _shown(value: Any) -> str:
 
 
 def issuer_problems(
-    issuer: Any, expected: dict[str, Any], issuer_id: str, *, expected_json: bytes | None = None
+    issuer: Any,
+    expected: dict[str, Any],
+    issuer_id: str,
+    *,
+    expected_json: bytes | None = None,
+    former: Sequence[Former] = (),
+    current_only: bool = False,
 ) -> list[str]:
     """Why the award's ``issuer`` is not the registry's profile of ``issuer_id`` (empty when it is).
-    ``expected_json``: the JCS bytes of ``expected``, when known (a faster way to the same answer)."""
+
+    ``expected_json``: the JCS bytes of ``expected``, when known (a faster way to the same answer). ``former``:
+    the issuer's former profiles (:func:`former_issuers`), which an award may carry unless ``current_only`` (new
+    awards). The current profile is compared first: most awards carry it, and they cost nothing more."""
     fields = _differing(issuer, expected, whole=expected_json)
     if not fields:
         return []
     if not isinstance(issuer, dict):
         return [f"the issuer must be {issuer_id}'s profile as registered"]
     first = fields[0]
+    match = _former_match(issuer, former)
+    if match is not None and not current_only:
+        return []
+    if match is not None:
+        return [
+            f"the issuer is {issuer_id}'s former profile (used until {match.until}), but new awards must carry its "
+            f"current profile ({first}: {_shown(issuer.get(first))}, registered: {_shown(expected.get(first))})"
+        ]
     return [
         f"the issuer's {', '.join(fields)} differ{'s' if len(fields) == 1 else ''} from {issuer_id}'s registered "
         f"profile ({first}: {_shown(issuer.get(first))}, registered: {_shown(expected.get(first))})"
@@ -139,11 +196,13 @@ def achievement_problems(
     *,
     current_only: bool = False,
     expected_json: bytes | None = None,
+    former: Sequence[Former] = (),
 ) -> list[str]:
     """Why the award's achievement (and its ``name``) is not what the registry defines as ``ref``.
 
-    ``current_only``: the award must carry the current version (new awards); otherwise an earlier version is
-    tolerated as the module docstring says. ``expected_json``: the JCS bytes of ``expected``, when known.
+    ``current_only``: the award must carry the current version (new awards), and its issuer's current profile as
+    ``creator``; otherwise an earlier version, and a ``creator`` that is one of the issuer's ``former`` profiles,
+    are tolerated as the module docstring says. ``expected_json``: the JCS bytes of ``expected``, when known.
     """
     out = []
     expected_name = _json(expected["name"])
@@ -161,6 +220,8 @@ def achievement_problems(
         )
         return out
     fields = _differing(actual, expected, FIXED_FIELDS if older else None, whole=expected_json)
+    if "creator" in fields and not current_only and _former_match(actual.get("creator"), former) is not None:
+        fields.remove("creator")
     if fields:
         first = fields[0]
         which = f"version {actual.get('version')} of {ref}" if older else f"{ref} as defined in this registry"
@@ -177,6 +238,7 @@ def published_records(registry: Registry, issuer_id: str) -> dict[str, Any]:
     return {
         "issuer": issuer_id,
         "profile": expected_issuer(registry, record),
+        "former_profiles": [{"until": f.until, "profile": f.profile} for f in former_issuers(registry, record)],
         "credentials": {slug: expected_achievement(registry, record, slug) for slug in sorted(record.credentials)},
         "fixed_fields": list(FIXED_FIELDS),
     }

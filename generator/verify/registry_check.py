@@ -79,9 +79,13 @@ AUTHENTICITY_POLICIES: tuple[Policy, ...] = (
     CredentialPolicy(),
 )
 
-#: The same for the awards a pull request adds: they were signed now, so they carry the current version of
-#: their credential's definition (see :mod:`generator.verify.records`).
-NEW_AWARD_POLICIES: tuple[Policy, ...] = (*AUTHENTICITY_POLICIES[:-1], CredentialPolicy(current_only=True))
+#: The same for the awards a pull request adds: they were signed now, so they carry their issuer's current
+#: profile and the current version of their credential's definition (see :mod:`generator.verify.records`).
+NEW_AWARD_POLICIES: tuple[Policy, ...] = (
+    *AUTHENTICITY_POLICIES[:-2],
+    IssuerPolicy(current_only=True),
+    CredentialPolicy(current_only=True),
+)
 
 # Where in the award each check's problem is reported.
 _CHECK_FIELD = {
@@ -234,7 +238,7 @@ class AwardChecker:
         if key is None or key_problem(key, method, issuer_id, proofs, data) is not None:
             return None
         record = self._lookups.by_did.get(issuer_id)
-        if record is None or self._lookups.issuer_problems(record, issuer):
+        if record is None or self._lookups.issuer_problems(record, issuer, current_only=self._current_only):
             return None
         achievement_id = achievement.get("id")
         slug = self._lookups.slug_of(record, achievement_id)
@@ -242,7 +246,11 @@ class AwardChecker:
             return None
         expected = self._lookups.achievements[achievement_id]  # the id is the credential's URL
         whole = self._lookups.canonical_of(expected)
-        if credential_problem(record, slug, achievement, data, expected, current_only=self._current_only, whole=whole):
+        former = self._lookups.former[record.id]
+        current_only = self._current_only
+        if credential_problem(
+            record, slug, achievement, data, expected, current_only=current_only, whole=whole, former=former
+        ):
             return None
         status_list, status_index = _status_slot(self.registry, folder_issuer, data.get("credentialStatus"))
         if status_list is None and folder_issuer is not None:

@@ -25,7 +25,8 @@ def test_a_new_website_for_an_issuer_with_awards_is_refused_on_its_field(repo: R
     assert problem.location.line == 5
     assert "would invalidate 5 awards the registry already holds" in problem.message
     assert "the issuer's url differs" in problem.message
-    assert "never change once it has awards" in problem.message
+    assert "to change them (a rebrand), add them as they are now" in problem.message
+    assert "as a new last entry of `former_profiles`, then edit them" in problem.message
 
 
 def test_a_renamed_credential_with_awards_is_refused_on_its_definition(repo: Repo) -> None:

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.check import CheckOptions, run_check
-from generator.verify.records import achievement_problems, canonical_or_none, issuer_problems
+from generator.verify.records import Former, achievement_problems, canonical_or_none, issuer_problems
 from tests.governance.conftest import ACME, Repo, errors, shown
 
 
@@ -147,3 +147,25 @@ def test_the_whole_object_comparison_gives_the_field_by_field_answer(changes: di
             award, award.get("name"), _PROFILE, "acme/x", current_only=current_only, expected_json=whole
         )
         assert fast == achievement_problems(award, award.get("name"), _PROFILE, "acme/x", current_only=current_only)
+
+
+def test_a_former_profile_is_the_issuer_and_creator_of_held_awards_only() -> None:
+    """A rebrand (``former_profiles``): an award already held may carry a former profile, a new one may not."""
+    then = {**_PROFILE, "name": "Acme Ltd"}
+    former = (Former("2024-12-31", then, canonical_or_none(then)),)
+    assert issuer_problems(then, _PROFILE, "acme", former=former) == []
+    assert issuer_problems(then, _PROFILE, "acme", former=former, current_only=True) == [
+        "the issuer is acme's former profile (used until 2024-12-31), but new awards must carry its current profile "
+        "(name: 'Acme Ltd', registered: 'Acme')"
+    ]
+    neither = {**then, "url": "https://acme.example/"}
+    assert issuer_problems(neither, _PROFILE, "acme", former=former) == issuer_problems(neither, _PROFILE, "acme")
+    assert "differ from acme's registered profile" in issuer_problems(neither, _PROFILE, "acme", former=former)[0]
+    held = {"id": "https://x/acme/x/", "name": "X", "creator": then, "version": "1.0", "description": "Now."}
+    current = {**held, "creator": _PROFILE}
+    assert achievement_problems(held, "X", current, "acme/x", former=former) == []
+    earlier = {**held, "version": "0.9", "description": "Then."}
+    assert achievement_problems(earlier, "X", current, "acme/x", former=former) == []
+    [new] = achievement_problems(held, "X", current, "acme/x", former=former, current_only=True)
+    assert new.startswith("the achievement's creator differs from acme/x as defined in this registry")
+    assert achievement_problems(held, "X", current, "acme/x")  # without the record of the rebrand

@@ -213,6 +213,7 @@ ISSUER = {
     "location": {"country": "DE"},
     "maintainers": ["octocat", "acme-org/reviewers"],
 }
+FORMER = {"until": "2021-01-31", "name": "Acme Old", "url": "https://old.acme.example", "email": "hr@acme.example"}
 
 
 @pytest.mark.parametrize(
@@ -225,10 +226,19 @@ ISSUER = {
         ({"logo": "../../secret.png"}, "logo"),
         ({"did": "web:acme.example"}, "did"),
         ({"location": {"country": "de"}}, "location.country"),
+        # A former profile's fields follow the issuer's own rules.
+        ({"former_profiles": [{**FORMER, "email": "not-an-email"}]}, "former_profiles.0.email"),
+        ({"former_profiles": [{**FORMER, "logo": "../../secret.png"}]}, "former_profiles.0.logo"),
+        ({"former_profiles": [{**FORMER, "url": "http://acme.example"}]}, "former_profiles.0.url"),
+        ({"former_profiles": [{**FORMER, "name": "Acme\u200b"}]}, "former_profiles.0.name"),
+        ({"former_profiles": [{**FORMER, "kind": "employer"}]}, "former_profiles.0.kind"),
+        ({"former_profiles": [{k: v for k, v in FORMER.items() if k != "until"}]}, "former_profiles.0.until"),
+        ({"former_profiles": [FORMER, {**FORMER, "until": "2020-12-31"}]}, "former_profiles"),  # in order
     ],
 )
 def test_issuer_rules(changes: dict[str, Any], where: str) -> None:
     Issuer.model_validate(ISSUER)
+    Issuer.model_validate({**ISSUER, "former_profiles": [FORMER, {**FORMER, "logo": "old.svg"}]})
     assert where in [loc for loc, _ in errors(Issuer, {**ISSUER, **changes})]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,7 +12,9 @@ from pyld import jsonld
 from generator.crypto.contexts import document_loader
 from generator.models import CredentialDefinition, StackingRule
 from generator.models.award import AchievementRef
+from generator.models.issuer import FormerProfile
 from generator.openbadges import achievement
+from generator.registry import IssuerRecord, Sourced
 from generator.render.credential import credential_body
 from generator.render.ctdl import CTDL_CONTEXT
 from generator.render.issuer import issuer_body
@@ -240,3 +243,22 @@ def test_pages_speak_plainly(model: SiteModel) -> None:
     assert "did:web:" in folded
     assert "Multikey" in folded
     assert 'tabindex="0" role="region" aria-label="Signing keys"' in folded
+
+
+def test_an_issuer_page_shows_its_former_names_escaped(model: SiteModel) -> None:
+    record = model.registry.issuers["cloud-skills-council"]
+    assert "Formerly" not in issuer_body(model, record)
+    fields = {"url": "https://old.example", "email": "old@example.org"}
+    former = [
+        FormerProfile(until=dt.date(2019, 3, 31), name="CSC <b>Founders</b> & Co", **fields),
+        FormerProfile(until=dt.date(2022, 6, 30), name="Cloud Skills Board", **fields),
+        FormerProfile(until=dt.date(2023, 1, 15), name="Cloud Skills Board", **fields),  # a new website only
+        FormerProfile(until=dt.date(2024, 5, 1), name=record.issuer.name, **fields),
+    ]
+    rebranded = Sourced(record.issuer.model_copy(update={"former_profiles": former}), record.source.doc)
+    html = issuer_body(model, IssuerRecord(rebranded, record.credentials, record.keys))
+    hero = html[: html.index("</header>")]
+    assert re.findall(r'<p class="cr-dates cr-former">(.*?)</p>', hero) == [
+        "Formerly Cloud Skills Board, until 15 January 2023",
+        "Formerly CSC &lt;b&gt;Founders&lt;/b&gt; &amp; Co, until 31 March 2019",
+    ]

@@ -14,9 +14,9 @@ every check both make, with exactly one documented exception, where the browser 
 
 The corpus: every spelling of :mod:`tests.spellings` (item 1) on a revoked and an expired award of the registry
 and on a foreign credential; an issuer posing as another, published and not (item 2); an award of an earlier
-definition version; the tamper cases of ``test_verify_js.py``; altered RDFC and JCS proof values, one proof
-removed, proofs swapped, proof values exchanged, a proof re-pointed to another key; and the published awards
-by hash and by file.
+definition version; an award carrying its issuer's former profile (a rebrand), published and not; the tamper
+cases of ``test_verify_js.py``; altered RDFC and JCS proof values, one proof removed, proofs swapped, proof
+values exchanged, a proof re-pointed to another key; and the published awards by hash and by file.
 """
 
 from __future__ import annotations
@@ -112,6 +112,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         signer, fresh.award, {"achievement": {"version": "0.9", "name": "SQL Mastery"}}, store=True
     )
     newer = _resigned(signer, fresh.award, {"achievement": {"version": "2.0", "description": "Later."}}, store=True)
+    # acme was "Acme Academy Ltd" before: an award it signed then carries that profile (issuer and creator).
+    issuer_yaml = root / "registry/issuers/acme-academy/issuer.yaml"
+    issuer_yaml.write_text(
+        issuer_yaml.read_text()
+        + "former_profiles:\n  - until: 2024-12-31\n    name: Acme Academy Ltd\n    url: https://acme.example\n"
+        "    email: credentials@acme.example\n"
+    )
+    former = {"issuer": {"name": "Acme Academy Ltd"}}
+    former_published = _resigned(signer, fresh.award, former, store=True)
     seed = ed25519.generate_seed()
     did = did_key_from_public(ed25519.public_from_seed(seed))
     unsigned = copy.deepcopy({k: v for k, v in expired.award.items() if k not in ("proof", "credentialStatus")})
@@ -123,6 +132,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     site = publish(registry, tmp / "site")
     # Not published: made after the build (not in the registry either).
     posing_unpublished = _resigned(signer, fresh.award, posing, store=False)
+    another_id = {**former, "id": "urn:uuid:5e2c0c1e-8f0a-4b8e-9a7e-0d5f3c1b2a99"}
+    former_unpublished = _resigned(signer, fresh.award, another_id, store=False)
     base = fresh.award
     rdfc_at, jcs_at = (0, 1) if base["proof"][0]["cryptosuite"] == RDFC else (1, 0)
     cases: dict[str, dict[str, Any]] = {
@@ -132,6 +143,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "foreign": foreign,
         "issuer posing, published": posing_published,
         "issuer posing, not published": posing_unpublished,
+        "former issuer profile, published": former_published,
+        "former issuer profile, not published": former_unpublished,
+        "former issuer profile changed": _resigned(
+            signer, fresh.award, {"issuer": {"name": "Acme Academy Ltd", "email": "x@acme.example"}}, store=False
+        ),
         "issuer renamed only": _resigned(signer, base, {"issuer": {"name": "Northbridge University"}}, store=False),
         "achievement renamed only": _resigned(
             signer, base, {"achievement": {"name": "MSc Data Science (Distinction)"}}, store=False
@@ -274,7 +290,13 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     assert verdicts["a definition version that does not exist yet, published"] == "untrusted"
     assert verdicts["issuer posing, published"] == verdicts["issuer posing, not published"] == "untrusted"
     assert verdicts["altered RDFC proofValue"] == "invalid"
-    assert sum(1 for v in verdicts.values() if v == "valid") == 2
+    assert verdicts["former issuer profile, published"] == "valid"
+    assert verdicts["former issuer profile, not published"] == "untrusted"
+    unpublished = verifier.verify(corpus["cases"]["former issuer profile, not published"], now=NOW)
+    failed = [c.id for c in unpublished.checks if str(c.status) == "failed"]
+    assert failed == ["registered"], unpublished.as_dict()  # its profile is fine: it is only not in the registry
+    assert verdicts["former issuer profile changed"] == "untrusted"
+    assert sum(1 for v in verdicts.values() if v == "valid") == 3
     assert tally["rdfc"] == 0  # the browser checks RDFC proofs as Python does (issue 15)
     assert tally["same"] > 4 * (tally["rdfc"] + tally["round trip"]), tally
     print(f"differential corpus: {len(corpus['cases'])} files + {len(corpus['hashes'])} hashes: {tally}")

@@ -315,6 +315,13 @@ def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
     tampered_rdfc["proof"][0]["proofValue"] = json.loads(lines[3])["proof"][0]["proofValue"]
     lines[2] = json.dumps(tampered_rdfc, separators=(",", ":"))
     batch.write_text("\n".join(lines) + "\n")
+    # A rebrand: the genuine awards above carry acme's former profile, every award below its current one.
+    issuer_yaml = signer.root / "registry/issuers/acme-academy/issuer.yaml"
+    issuer_yaml.write_text(
+        issuer_yaml.read_text().replace("name: Acme Academy\n", "name: Acme Data School\n")
+        + "former_profiles:\n  - until: 2025-02-20\n    name: Acme Academy\n    url: https://acme.example\n"
+        "    email: credentials@acme.example\n"
+    )
 
     def resigned(change: Any, *, key: Any = None, method: str = method, at: dt.datetime = EPOCH) -> dict[str, Any]:
         unsigned = {k: v for k, v in signer.award(email="x@example.org").award.items() if k != "proof"}
@@ -408,6 +415,12 @@ def test_the_fast_path_gives_the_full_paths_outcomes(signer: Signer, monkeypatch
             failing = {f"{o.source_path}:{o.line}" if o.line else o.source_path for o in warm if o.problems}
             assert set(full_calls) == failing  # every award with a problem, and only those, took the full path
     assert runs[True] == runs[False]  # cold and warm
+    # New awards (the PR check) must carry the current profile: the awards with the former one fail, on both paths.
+    new_runs = [outcomes(AwardChecker(registry, proof_cache=cache, new=True, fast_path=f)) for f in (False, True)]
+    assert new_runs[0] == new_runs[1]
+    former = [o for o in new_runs[0] if "former profile" in " ".join(p.message for p in o.problems)]
+    assert len(former) == 8, former  # the three single awards and five batch lines from before the rebrand
+    full_calls.clear()
     uncached = outcomes(AwardChecker(registry))
     # Without a cache, the same, but for the forged award, whose RDFC proof the planted statement vouches for.
     differ = [(o, c) for o, c in zip(uncached, runs[True][1], strict=True) if o != c]

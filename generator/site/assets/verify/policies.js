@@ -651,7 +651,7 @@ export async function issuerPolicy(ctx) {
   const id = await ctx.registryIssuer();
   if (id !== null) {
     const records = await ctx.site.records(id);
-    const problem = issuerProblem(get(ctx.document, "issuer"), get(records, "profile"), id);
+    const problem = issuerProblem(get(ctx.document, "issuer"), get(records, "profile"), id, records);
     if (problem) return check("issuer", label, false, problem);
     return check("issuer", label, true, `${pyStr(records.profile.name)} (registered as ${id})`);
   }
@@ -727,11 +727,24 @@ function shown(value) {
   return text.length <= 80 ? text : `${text.slice(0, 77)}...`;
 }
 
-function issuerProblem(issuer, expected, issuerId) {
+/**
+ * Whether `profile` is one of the issuer's former profiles (records.py former_issuers): an award the build
+ * published may carry one, as its issuer and its achievement's creator (the page never sees a new award).
+ */
+function formerProfile(profile, records) {
+  const former = get(records, "former_profiles");
+  if (!Array.isArray(former)) throw new DataError("the published records are malformed");
+  if (!isObject(profile)) return false;
+  const ours = jsonOf(profile);
+  return ours !== null && former.some((entry) => ours === jsonOf(get(entry, "profile")));
+}
+
+function issuerProblem(issuer, expected, issuerId, records) {
   if (!isObject(expected)) throw new DataError(`verify/records/${issuerId}.json is malformed`);
   const fields = differing(issuer, expected);
   if (!fields.length) return null;
   if (!isObject(issuer)) return `the issuer must be ${issuerId}'s profile as registered`;
+  if (formerProfile(issuer, records)) return null;
   const [first] = fields;
   return (
     `the issuer's ${fields.join(", ")} differ${fields.length === 1 ? "s" : ""} from ${issuerId}'s registered ` +
@@ -761,6 +774,8 @@ function achievementProblem(actual, name, expected, ref, records) {
   const fixed = get(records, "fixed_fields");
   if (earlier && !Array.isArray(fixed)) throw new DataError("the published records are malformed");
   const fields = differing(actual, expected, earlier ? fixed : null);
+  if (fields.includes("creator") && formerProfile(get(actual, "creator"), records))
+    fields.splice(fields.indexOf("creator"), 1);
   if (!fields.length) return null;
   const [first] = fields;
   const which = earlier ? `version ${get(actual, "version")} of ${ref}` : `${ref} as defined in this registry`;
