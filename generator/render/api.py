@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.openbadges import timestamp
+from generator.openbadges import issuer_profile, timestamp
 from generator.publish.did import serves_did
 from generator.publish.verifydata import keys_document
 from generator.render import labels
@@ -130,8 +130,12 @@ def _issuer(model: SiteModel, issuer_id: str) -> dict[str, Any]:
     data["did"] = registry.issuer_did(issuer_id)
     if serves_did(registry, issuer_id):
         data["did_document"] = registry.url(f"issuers/{issuer_id}/did.json")
-    if record.issuer.logo and not record.issuer.logo.startswith("https://"):
-        data["logo"] = registry.url(f"issuers/{issuer_id}/{record.issuer.logo}")
+    # Logos as the awards carry them (full URLs), the current one and each former profile's.
+    if record.issuer.logo:
+        data["logo"] = issuer_profile(registry, record.issuer)["image"]["id"]
+    for entry, former in zip(data.get("former_profiles", []), record.issuer.former_profiles, strict=True):
+        if former.logo:
+            entry["logo"] = issuer_profile(registry, record.issuer, former)["image"]["id"]
     data["keys"] = keys_document(registry, issuer_id)["keys"]
     data["credentials"] = [e.ref for e in model.issuer_entries(issuer_id)]
     data["awards"] = {"awarded": model.stats.by_issuer.get(issuer_id, 0)}

@@ -108,6 +108,29 @@ def test_api_describes_the_registry(model: SiteModel) -> None:
     assert files["api/skills.json"]["skills"]
 
 
+def test_api_gives_logos_as_the_awards_carry_them_former_ones_too(model: SiteModel) -> None:
+    record = model.registry.issuers["cloud-skills-council"]
+    fields = {"url": "https://old.example", "email": "old@example.org"}
+    former = [
+        FormerProfile(until=dt.date(2019, 3, 31), name="CSC", logo="old-logo.svg", **fields),
+        FormerProfile(until=dt.date(2022, 6, 30), name="CSB", logo="https://cdn.example/csb.png", **fields),
+        FormerProfile(until=dt.date(2023, 1, 15), name="CSB", **fields),
+    ]
+    rebranded = Sourced(record.issuer.model_copy(update={"former_profiles": former}), record.source.doc)
+    model.registry.issuers["cloud-skills-council"] = IssuerRecord(rebranded, record.credentials, record.keys)
+    try:
+        issuer = data_files(model)["api/issuers/cloud-skills-council.json"]
+    finally:
+        model.registry.issuers["cloud-skills-council"] = record
+    base = model.registry.url("issuers/cloud-skills-council/")
+    assert issuer["logo"] == base + record.issuer.logo if record.issuer.logo else "logo" not in issuer
+    assert [e.get("logo") for e in issuer["former_profiles"]] == [
+        base + "old-logo.svg",
+        "https://cdn.example/csb.png",
+        None,
+    ]
+
+
 def test_feed_lists_newest_credentials_first(model: SiteModel) -> None:
     feed = ET.fromstring(data_files(model)["feed.xml"])
     ns = {"a": "http://www.w3.org/2005/Atom"}
