@@ -443,11 +443,11 @@ def _pack_slot(status_list: int | None, status_index: int | None) -> int:
 
 
 class AwardIndex:
-    """Per issuer: award hashes, their status slots and where each award is: what the rules across awards
+    """Per issuer: award hashes, their status slots, ids and where each award is: what the rules across awards
     and the revocation checks need, and no more.
 
-    Compact by construction: a hash is kept as 32 bytes, a slot and a location as one int, and a single-award
-    file's path is its folder (shared) plus its hash. About 250 bytes per award.
+    Compact by construction: a hash is kept as 32 bytes, a slot and a location as one int, an id as its 128-bit
+    number, and a single-award file's path is its folder (shared) plus its hash. About 300 bytes per award.
     """
 
     def __init__(self) -> None:
