@@ -13,9 +13,11 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,6 +149,18 @@ class Repo:
 
     def check(self, actor: str | None = "acme-lead") -> CheckReport:
         return run_check(self.root, CheckOptions(base="HEAD", actor=actor, progress=False))
+
+    def verify(self, rel: str) -> tuple[int, dict[str, Any]]:
+        """``credreg verify REL --format json`` as a user runs it: its exit code and its JSON report."""
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(self.root), "verify", rel, "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=self.root,
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        return done.returncode, json.loads(done.stdout)
 
     def pull_request(
         self, actor: str | None = "acme-lead", now: dt.datetime | None = None

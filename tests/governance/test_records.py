@@ -38,18 +38,6 @@ def _posing(repo: Repo, *, issuer_name: str | None = None, **achievement: Any) -
     return repo.resign(rel, key=repo.key())
 
 
-def _verify(repo: Repo, rel: str) -> tuple[int, dict[str, Any]]:
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(repo.root), "verify", rel, "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=repo.root,
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    return done.returncode, json.loads(done.stdout)
-
-
 def _full_check(repo: Repo) -> list[str]:
     return shown(errors(run_check(repo.root, CheckOptions(progress=False))))
 
@@ -63,7 +51,7 @@ def test_an_issuer_posing_as_another_is_refused_everywhere(repo: Repo) -> None:
     assert "the achievement's creator, name differ from acme-academy/sql-basics" in refused["award.credential"].message
     assert refused["award.issuer"].location.path == rel
     assert any(rel in p and "registered profile" in p for p in _full_check(repo))
-    code, result = _verify(repo, rel)
+    code, result = repo.verify(rel)
     assert (code, result["valid"], result["verdict"]) == (1, False, "untrusted")
     checks = {c["id"]: c["status"] for c in result["checks"]}
     assert (checks["issuer"], checks["credential"], checks["proof:eddsa-rdfc-2022"]) == ("failed", "failed", "passed")
@@ -106,7 +94,7 @@ def test_an_award_of_an_earlier_definition_version_stays_valid_but_new_ones_carr
     assert [p.code for p in errors(repo.check("acme-lead"))] == ["award.credential"]
     assert "new awards must carry the current version (1.0)" in errors(repo.check("acme-lead"))[0].message
     assert _full_check(repo) == []
-    code, result = _verify(repo, rel)
+    code, result = repo.verify(rel)
     assert (code, result["verdict"]) == (0, "valid")
     repo.path(rel).unlink()
     rel = _posing(repo, version="0.9", name="MSc Data Science (Distinction)")
