@@ -24,7 +24,6 @@ from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import existing_awards
 from generator.governance.git import ChangeStatus
-from generator.governance.history import _yaml, _yaml_doc
 from generator.layout import PathKind
 from generator.registry import Registry
 from generator.verify.policies import RegistryLookups, credential_problem
@@ -117,10 +116,10 @@ def _issuer_file(registry: Registry, issuer: str) -> str:
 
 def _changed_fields(pr: PullRequest, path: str) -> tuple[Document | None, list[str]]:
     """The file as it is now, and its top-level fields whose values the change made differ, in its order."""
-    doc = _yaml_doc(pr, path)
+    doc = pr.head_yaml(path)
     if doc is None or not isinstance(doc.data, dict):
         return doc, []
-    before = _yaml(pr.base.read(path), path)
+    before = pr.base_yaml(path)
     return doc, [k for k, v in doc.data.items() if before.get(k) != v] + [k for k in before if k not in doc.data]
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.source import SourceError, decode_utf8, parse_yaml
+from generator._internal.files import read_inside
+from generator._internal.source import MAX_FILE_BYTES, Document, SourceError, decode_utf8, parse_yaml
 from generator.governance.git import Change, ChangeStatus, GitBase
 from generator.layout import PathKind
 from generator.models import ReviewRules
@@ -147,6 +148,20 @@ class PullRequest:
                     issuer, Maintainers.of(data.get("maintainers")), did if isinstance(did, str) else None
                 )
         return self._base_issuers[issuer]
+
+    def base_yaml(self, path: str) -> dict[str, Any]:
+        """The YAML mapping at ``path`` in the base commit, read leniently: empty when it is missing, unreadable
+        or not a mapping (the base passed the check when it was merged; what it says is compared, not judged)."""
+        return _yaml_mapping(self.base.read(path), path) or {}
+
+    def head_yaml(self, path: str) -> Document | None:
+        """The YAML file at ``path`` as the pull request has it, with positions for problems (``None`` when it
+        cannot be read or parsed: the file's own check says why). Read inside the checkout, never through a
+        link, within the size bound."""
+        try:
+            return parse_yaml(decode_utf8(read_inside(self.root, path, limit=MAX_FILE_BYTES), path), path)
+        except (OSError, SourceError):
+            return None
 
     def has_signed_history(self, issuer: str) -> bool:
         """Whether the issuer had keys or awards at the base: then its identity is part of signed data."""

@@ -28,12 +28,10 @@ from typing import Any
 from generator import layout
 from generator._internal.files import read_inside
 from generator._internal.source import (
-    MAX_FILE_BYTES,
     Document,
     SourceError,
     decode_utf8,
     parse_json,
-    parse_yaml,
     read_json_file,
 )
 from generator._internal.times import parse_time
@@ -162,23 +160,6 @@ def _credential(pr: PullRequest, change: Change, problems: ProblemList) -> None:
         )
 
 
-def _yaml(raw: bytes | None, path: str) -> dict[str, Any]:
-    if raw is None:
-        return {}
-    try:
-        data = parse_yaml(decode_utf8(raw, path), path).data
-    except SourceError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _yaml_doc(pr: PullRequest, path: str) -> Document | None:
-    try:
-        return parse_yaml(decode_utf8(read_inside(pr.root, path, limit=MAX_FILE_BYTES), path), path)
-    except (OSError, SourceError):
-        return None
-
-
 def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
     issuer = change.role.issuer
     assert issuer is not None
@@ -190,12 +171,12 @@ def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
                 code="governance.append-only",
             )
         return
-    doc = _yaml_doc(pr, change.path)
+    doc = pr.head_yaml(change.path)
     if change.role.kind is PathKind.ISSUER and doc is not None and isinstance(doc.data, dict):
         _former_profiles(pr, change, doc, problems)
     if change.status is not ChangeStatus.MODIFIED:
         return
-    before = _yaml(pr.base.read(change.path), change.path).get("did")
+    before = pr.base_yaml(change.path).get("did")
     after = doc.data.get("did") if doc is not None and isinstance(doc.data, dict) else None
     if before != after and pr.has_signed_history(issuer) and doc is not None:
         problems.append(
@@ -210,7 +191,7 @@ def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
 
 def _former_profiles(pr: PullRequest, change: Change, doc: Document, problems: ProblemList) -> None:
     """``former_profiles`` only grows, by the profile the change replaces (see the module's documentation)."""
-    base = _yaml(pr.base.read(change.path), change.path) if change.status is ChangeStatus.MODIFIED else {}
+    base = pr.base_yaml(change.path) if change.status is ChangeStatus.MODIFIED else {}
     before, after = base.get("former_profiles") or [], doc.data.get("former_profiles") or []
     if not isinstance(before, list) or not isinstance(after, list):
         return  # not a list: the schema says so
@@ -275,7 +256,7 @@ def _date(value: Any) -> dt.date | None:
 def _governance(pr: PullRequest, change: Change, problems: ProblemList) -> None:
     if change.status is not ChangeStatus.MODIFIED:
         return
-    doc = _yaml_doc(pr, change.path)
+    doc = pr.head_yaml(change.path)
     after = doc.data.get("site_url") if doc is not None and isinstance(doc.data, dict) else None
     before = pr.base_site_url
     if doc is not None and before is not None and after != before and pr.base.entries(layout.KEYS_DIR):
