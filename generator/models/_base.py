@@ -105,8 +105,25 @@ HttpsUrl = Annotated[
 ]
 """An ``https://`` URL."""
 
-Did = Annotated[str, StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+\Z", max_length=512)]
-"""A decentralized identifier, e.g. ``did:web:example.org`` or ``did:key:z6Mk…``."""
+_WEB_HOST = re.compile(r"did:web:([^:%]*)(%3[Aa][0-9]*)?")
+
+
+def _one_spelling(did: str) -> str:
+    """Validator body: a ``did:web`` names its host in lowercase and its port after ``%3A``. Hosts are
+    case-insensitive, so ``did:web:Acme.example`` is ``did:web:acme.example`` to every resolver: two spellings
+    would let two bodies register one identity (the registry compares DIDs as written)."""
+    m = _WEB_HOST.match(did)
+    if m is not None and (m[1] != m[1].lower() or (m[2] or "").startswith("%3a")):
+        raise ValueError("write a did:web's host in lowercase, and its port after %3A (did:web:example.org%3A8443)")
+    return did
+
+
+Did = Annotated[
+    str,
+    StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+\Z", max_length=512),
+    AfterValidator(_one_spelling),
+]
+"""A decentralized identifier, e.g. ``did:web:example.org`` or ``did:key:z6Mk…``; a did:web in its one spelling."""
 
 TEXT_PATTERN = rf"^[^{UNSEEN}]*\Z"
 """Any text without :data:`UNSEEN` characters (line ends allowed)."""

@@ -225,6 +225,9 @@ FORMER = {"until": "2021-01-31", "name": "Acme Old", "url": "https://old.acme.ex
         ({"maintainers": []}, "maintainers"),
         ({"logo": "../../secret.png"}, "logo"),
         ({"did": "web:acme.example"}, "did"),
+        # One identity, one spelling: resolvers read the host case-insensitively.
+        ({"did": "did:web:Acme.example"}, "did"),
+        ({"did": "did:web:acme.example%3a8443"}, "did"),
         ({"location": {"country": "de"}}, "location.country"),
         # A former profile's fields follow the issuer's own rules.
         ({"former_profiles": [{**FORMER, "email": "not-an-email"}]}, "former_profiles.0.email"),
