@@ -109,9 +109,17 @@ _WEB_HOST = re.compile(r"did:web:([^:%]*)(%3[Aa][0-9]*)?")
 
 
 def _one_spelling(did: str) -> str:
-    """Validator body: a ``did:web`` names its host in lowercase and its port after ``%3A``. Hosts are
-    case-insensitive, so ``did:web:Acme.example`` is ``did:web:acme.example`` to every resolver: two spellings
-    would let two bodies register one identity (the registry compares DIDs as written)."""
+    """Validator body for a registered body's own DID. A ``did:web`` names its host in lowercase and its port
+    after ``%3A``: hosts are case-insensitive, so ``did:web:Acme.example`` is ``did:web:acme.example`` to every
+    resolver, and two spellings would let two bodies register one identity (the registry compares DIDs as
+    written). A ``did:key`` is refused: it is one key forever, and its DID document lists only ``#z6Mk…``, so
+    awards signed with the body's registered keys (``#key-1``, rotated by their validity windows) would verify
+    here and fail in every other Open Badges tool."""
+    if did.startswith("did:key:"):
+        raise ValueError(
+            "a did:key cannot be a registered body's DID: it names one key forever, so the keys registered "
+            "under keys/ could not be verified by other tools; use a did:web, or leave did out"
+        )
     m = _WEB_HOST.match(did)
     if m is not None and (m[1] != m[1].lower() or (m[2] or "").startswith("%3a")):
         raise ValueError("write a did:web's host in lowercase, and its port after %3A (did:web:example.org%3A8443)")
@@ -123,7 +131,8 @@ Did = Annotated[
     StringConstraints(pattern=r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+\Z", max_length=512),
     AfterValidator(_one_spelling),
 ]
-"""A decentralized identifier, e.g. ``did:web:example.org`` or ``did:key:z6Mk…``; a did:web in its one spelling."""
+"""A registered body's own decentralized identifier, e.g. ``did:web:example.org``: not a did:key, and a did:web in
+its one spelling."""
 
 TEXT_PATTERN = rf"^[^{UNSEEN}]*\Z"
 """Any text without :data:`UNSEEN` characters (line ends allowed)."""

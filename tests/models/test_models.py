@@ -228,6 +228,8 @@ FORMER = {"until": "2021-01-31", "name": "Acme Old", "url": "https://old.acme.ex
         # One identity, one spelling: resolvers read the host case-insensitively.
         ({"did": "did:web:Acme.example"}, "did"),
         ({"did": "did:web:acme.example%3a8443"}, "did"),
+        # Other tools resolve a did:key to its one key, never to the keys registered under keys/.
+        ({"did": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}, "did"),
         ({"location": {"country": "de"}}, "location.country"),
         # A former profile's fields follow the issuer's own rules.
         ({"former_profiles": [{**FORMER, "email": "not-an-email"}]}, "former_profiles.0.email"),
