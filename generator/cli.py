@@ -130,14 +130,7 @@ def _cmd_award(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from generator.awarding.earners import MAPPING_FILE, default_earner_dir
-    from generator.awarding.issue import (
-        Recipient,
-        evidence_problem,
-        holder_warnings,
-        issue_awards,
-        parse_valid_until,
-        read_cohort,
-    )
+    from generator.awarding.issue import Recipient, holder_warnings, issue_awards, parse_valid_until, read_cohort
 
     if bool(args.recipient) == bool(args.csv):
         raise UsageError("give exactly one of --recipient EMAIL or --csv FILE")
@@ -149,10 +142,6 @@ def _cmd_award(args: argparse.Namespace) -> int:
         recipients = read_cohort(Path(args.csv))
     else:
         until = parse_valid_until(args.valid_until) if args.valid_until else None
-        for url in args.evidence or ():
-            why = evidence_problem(url)
-            if why is not None:
-                raise UsageError(f"--evidence {url!r}: {why}", ["nothing was signed"])
         try:
             recipients = [Recipient(normalize_identifier(args.recipient), tuple(args.evidence or ()), until)]
         except ValueError as exc:
@@ -304,21 +293,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_endorse(args: argparse.Namespace) -> int:
     from generator.awarding.issue import parse_valid_until
     from generator.endorsements import endorse
-    from generator.models.endorsement import EndorsementKind, EndorsementSubject
+    from generator.models.endorsement import EndorsementKind
 
-    for option, field, value in (
-        ("--comment", "endorsementComment", args.comment),
-        ("--scope", "endorsementScope", args.scope),
-    ):
-        if value is None:
-            continue
-        # The limits the check applies to a signed endorsement (it is signed and published as given, stripped).
-        metadata = EndorsementSubject.model_fields[field].metadata
-        limit = next((m.max_length for m in metadata if getattr(m, "max_length", None) is not None), None)
-        if limit is not None and len(value.strip()) > limit:
-            raise UsageError(f"{option} is limited to {limit} characters (this one has {len(value.strip())})")
-    if args.scope is not None and not args.scope.strip():
-        raise UsageError("--scope must not be blank (leave it out to endorse the whole credential)")
     registry = _load(args)
     key = _signing_key(args, registry)
     done = endorse(

@@ -36,7 +36,7 @@ from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CredregError, ProblemList, UsageError
-from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind
+from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind, EndorsementSubject
 from generator.openbadges import timestamp
 from generator.registry import KeyRecord, Registry
 from generator.statuslist import (
@@ -309,6 +309,13 @@ def endorse(
         raise UsageError(f"{endorser!r} cannot endorse its own credentials or itself: recognition comes from others")
     if not comment.strip():
         raise UsageError("--comment must say what the endorsement means")
+    if scope is not None and not scope.strip():
+        raise UsageError("--scope must not be blank (leave it out to endorse the whole credential)")
+    for option, field, given in (("--comment", "endorsementComment", comment), ("--scope", "endorsementScope", scope)):
+        # The profile's limits, on the text as it is signed (stripped): refused here, not by the check.
+        limit = _max_length(field)
+        if given is not None and limit is not None and len(given.strip()) > limit:
+            raise UsageError(f"{option} is limited to {limit} characters (this one has {len(given.strip())})")
     for option, text in (("--comment", comment), ("--scope", scope or "")):
         # Signed and published as given: refused here, not by the check after it is signed.
         if (bad := unseen_problem(text)) is not None:
@@ -390,6 +397,12 @@ def _endorser_of(registry: Registry, did: Any) -> str | None:
 
 def _key_for(keys: dict[str, KeyRecord], fragment: str) -> KeyRecord | None:
     return keys.get(fragment) or next((k for k in keys.values() if k.model.publicKeyMultibase == fragment), None)
+
+
+def _max_length(field: str) -> int | None:
+    """The ``max_length`` the endorsement profile gives an ``EndorsementSubject`` field."""
+    metadata = EndorsementSubject.model_fields[field].metadata
+    return next((m.max_length for m in metadata if getattr(m, "max_length", None) is not None), None)
 
 
 def endorser_key(registry: Registry, method: str) -> KeyRecord | None:

@@ -17,6 +17,17 @@ def credreg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
+def _keyed(tmp_path: Path) -> tuple[Path, list[str], dict[str, str], str]:
+    """A registry, the --root arguments, an environment and the path of a registered acme-academy key."""
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys")}
+    r = ["--root", str(root)]
+    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    return root, r, env, str(tmp_path / "keys/acme-academy/k1.key")
+
+
 def test_keygen_award_verify_revoke(tmp_path: Path) -> None:
     root = make_registry(tmp_path / "r")
     (root / "keys/acme-academy/key-2025.json").unlink()
@@ -123,13 +134,7 @@ def test_award_refuses_a_group_readable_key(tmp_path: Path) -> None:
 
 
 def test_a_cohort_writes_the_private_mapping_and_never_into_the_repository(tmp_path: Path) -> None:
-    root = make_registry(tmp_path / "r")
-    (root / "keys/acme-academy/key-2025.json").unlink()
-    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys")}
-    r = ["--root", str(root)]
-    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
-    assert made.returncode == 0, made.stderr
-    key = str(tmp_path / "keys/acme-academy/k1.key")
+    root, r, env, key = _keyed(tmp_path)
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("email,name\nada@example.org,Ada Lovelace\nalan@example.org,Alan Turing\n")
     award = [*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key]
@@ -187,13 +192,8 @@ def test_verify_link_and_key_usage_errors(tmp_path: Path) -> None:
 
 def test_a_cohort_warns_about_recipients_who_already_hold_the_credential(tmp_path: Path) -> None:
     # The registry cannot tell (it publishes no recipient a guess could match): the issuer's own earlier runs can.
-    root = make_registry(tmp_path / "r")
-    (root / "keys/acme-academy/key-2025.json").unlink()
-    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "CREDREG_EARNER_DIR": str(tmp_path / "runs")}
-    r = ["--root", str(root)]
-    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
-    assert made.returncode == 0, made.stderr
-    key = str(tmp_path / "keys/acme-academy/k1.key")
+    _, r, env, key = _keyed(tmp_path)
+    env["CREDREG_EARNER_DIR"] = str(tmp_path / "runs")
     first = tmp_path / "first.csv"
     first.write_text("email\nada@example.org\nalan@example.org\n")
     award = [*r, "award", "acme-academy/sql-basics", "--key", key]
@@ -219,17 +219,6 @@ def test_a_cohort_warns_about_recipients_who_already_hold_the_credential(tmp_pat
     warned = credreg(*award, "--csv", str(third), env=env).stderr
     assert "alan@example.org already holds" not in warned
     assert "ada@example.org already holds" in warned
-
-
-def _keyed(tmp_path: Path) -> tuple[Path, list[str], dict[str, str], str]:
-    """A registry, the --root arguments, an environment and the path of a registered acme-academy key."""
-    root = make_registry(tmp_path / "r")
-    (root / "keys/acme-academy/key-2025.json").unlink()
-    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys")}
-    r = ["--root", str(root)]
-    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
-    assert made.returncode == 0, made.stderr
-    return root, r, env, str(tmp_path / "keys/acme-academy/k1.key")
 
 
 def test_award_refuses_evidence_the_check_would_refuse_before_signing(tmp_path: Path) -> None:

@@ -522,23 +522,25 @@ def _value_error(exc: Exception, text: str, path: str, line_offset: int) -> Sour
     # and where (the first digit run that long outside a string; the line alone if none is found).
     limit = sys.get_int_max_str_digits()
     message = f"invalid JSON: number too large (an integer has more than {limit:,} digits)"
-    long_run = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![0-9.eE+-])-?[0-9]{' + str(limit + 1) + ",}", re.S)
-    for m in long_run.finditer(text):
-        if not m.group().startswith('"'):
-            line, col = _linecol(text, m.start())
-            return _error(path, message, line + line_offset, col, "json.number-too-large")
-    return _error(path, message, line_offset + 1, None, "json.number-too-large")
+    found = _outside_strings(text, r"(?<![0-9.eE+-])-?[0-9]{" + str(limit + 1) + ",}")
+    if found is None:
+        return _error(path, message, line_offset + 1, None, "json.number-too-large")
+    return _error(path, message, found[0] + line_offset, found[1], "json.number-too-large")
 
 
 def _find_token(text: str, token: str) -> tuple[int, int]:
     """Line and column of the first ``token`` (a whole literal) outside strings; the parser refused the first
     one it met, and the text before it parsed, so this is the one. (1, 1) if not found."""
     boundary = r"[\w.+-]"
-    pattern = re.compile(rf'"(?:[^"\\]|\\.)*"|(?<!{boundary}){re.escape(token)}(?!{boundary})', re.S)
-    for m in pattern.finditer(text):
+    return _outside_strings(text, rf"(?<!{boundary}){re.escape(token)}(?!{boundary})") or (1, 1)
+
+
+def _outside_strings(text: str, pattern: str) -> tuple[int, int] | None:
+    """Line and column of the first match of ``pattern`` that is not inside a JSON string (``None``: none)."""
+    for m in re.finditer(rf'"(?:[^"\\]|\\.)*"|{pattern}', text, re.S):
         if not m.group().startswith('"'):
             return _linecol(text, m.start())
-    return 1, 1
+    return None
 
 
 NOT_PARSED = object()

@@ -43,6 +43,7 @@ from generator.governance.existing import award_signatures, awards_citing
 from generator.governance.git import Change, ChangeStatus
 from generator.governance.status import new_log_offset
 from generator.layout import PathKind
+from generator.models.issuer import FormerProfile
 from generator.statuslist import MAX_LIST_BYTES
 from generator.verify.keys import window_problem
 
@@ -65,7 +66,7 @@ _NAMED = {
 }
 
 #: The issuer fields an award carries (generator.openbadges.issuer_profile), which a former profile records.
-PROFILE_FIELDS = ("name", "url", "email", "logo")
+PROFILE_FIELDS = tuple(name for name in FormerProfile.model_fields if name != "until")
 FORMER_CODE = "governance.former-profiles"
 
 _REVOKE_HINT = "to withdraw an award, revoke it (`credreg revoke HASH --reason …`)"
