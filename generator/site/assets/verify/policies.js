@@ -72,9 +72,9 @@ export function validityWindowProblem(validFrom, validUntil, sameAllowed = false
   const start = instant(validFrom);
   const end = instant(validUntil);
   if (start === null || end === null) return null;
-  const order = end[0] - start[0] || end[1] - start[1];
-  if (order > 0 || (sameAllowed && order === 0)) return null;
-  const relation = order === 0 ? "the same instant as" : "before";
+  const sign = order(end, start);
+  if (sign > 0 || (sameAllowed && sign === 0)) return null;
+  const relation = sign === 0 ? "the same instant as" : "before";
   return `${validUntil} is ${relation} validFrom ${validFrom}: its validity period is empty`;
 }
 
@@ -200,28 +200,36 @@ async function resolveKey(site, method) {
   return null;
 }
 
-/** Why a registry key could not sign at `when` (a timestamp string), or null when it could. */
+/** Why a registry key could not sign at `when` (a timestamp string), or null when it could. Compared at the
+ * microsecond, as Python compares (generator/verify/keys.py window_problem): keys.json carries the key file's
+ * instants to the microsecond. */
 export function windowProblem(record, when) {
-  const at = parseTime(when);
+  const at = instant(when);
   const signed = `signed on ${day(when)}`;
-  const from = parseTime(record.valid_from);
-  const until = parseTime(record.valid_until);
-  const revoked = parseTime(record.revoked_at);
-  if (from === null || at < from) return `${signed}, before key ${record.id} became valid (${day(record.valid_from)})`;
-  if (until !== null && at > until) return `${signed}, after key ${record.id} was retired (${day(record.valid_until)})`;
-  if (revoked !== null && at >= revoked) {
+  const from = instant(record.valid_from);
+  const until = instant(record.valid_until);
+  const revoked = instant(record.revoked_at);
+  if (from === null || at === null || order(at, from) < 0)
+    return `${signed}, before key ${record.id} became valid (${day(record.valid_from)})`;
+  if (until !== null && order(at, until) > 0) return `${signed}, after key ${record.id} was retired (${day(record.valid_until)})`;
+  if (revoked !== null && order(at, revoked) >= 0) {
     return `${signed}, after key ${record.id} was revoked (${day(record.revoked_at)}: ${pyStr(record.revocation_reason)})`;
   }
   return null;
+}
+
+/** Negative, zero or positive as instant `a` is before, at or after instant `b` (both from `instant`). */
+function order(a, b) {
+  return a[0] - b[0] || a[1] - b[1];
 }
 
 // The bounds of validFrom (generator/verify/policies.py valid_from_before_key / valid_from_before_definition).
 
 export function validFromBeforeKey(document, record) {
   const value = get(document, "validFrom");
-  const start = parseTime(value);
-  const from = parseTime(record.valid_from);
-  if (start === null || (from !== null && start >= from)) return null;
+  const start = instant(value);
+  const from = instant(record.valid_from);
+  if (start === null || (from !== null && order(start, from) >= 0)) return null;
   return `validFrom ${value.slice(0, 10)} is before key ${record.id} became valid (${day(record.valid_from)})`;
 }
 
