@@ -414,6 +414,24 @@ def test_a_changed_award_is_invalid_like_in_python(node: Node, scenarios: dict[s
     assert reply["verdict"] == "invalid"
 
 
+def test_a_context_added_to_an_rdfc_proof_is_covered_by_its_signature(node: Node, scenarios: dict[str, Any]) -> None:
+    """An eddsa-rdfc-2022 proof's own @context stands in for the document's (Data Integrity EdDSA, Verify Proof),
+    as the page reads it: Python used it only for eddsa-jcs-2022 and otherwise ignored it, a proof member no
+    signature covered, so adding one left the proof valid in the CLI and broke it on the page."""
+    award = copy.deepcopy(scenarios["awards"]["did:key"])
+    rdfc = next(p for p in award["proof"] if p["cryptosuite"] == "eddsa-rdfc-2022")
+    rdfc["@context"] = award["@context"][:1]
+    expected = Verifier(scenarios["registry"]).verify(award, now=NOW)
+    reply = _ask(node, scenarios["site"], text=json.dumps(award))
+    assert_agrees(expected, reply, "rdfc proof @context")
+    assert reply["checks"][RDFC_CHECK][0] == "failed"
+    # The document's own @context, repeated: the same canonical document, so the signature holds on both sides.
+    rdfc["@context"] = award["@context"]
+    expected = Verifier(scenarios["registry"]).verify(award, now=NOW)
+    assert_agrees(expected, _ask(node, scenarios["site"], text=json.dumps(award)), "rdfc proof, same @context")
+    assert expected.check(RDFC_CHECK).status == "passed"
+
+
 # --- published data altered after the build: the page must not be fooled --------------------------------------
 
 
