@@ -15,6 +15,7 @@ The browser-only parts (page, QR, WebCrypto in Chromium) are in ``tests/browser/
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import gzip
@@ -29,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import layout
-from generator._internal.source import SourceError, parse_json
+from generator._internal.source import SourceError, parse_json, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
@@ -66,7 +67,7 @@ import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { canonicalize, parseJSON } from "./verify/jcs.js";
 import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
-import { Verifier, conclude, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
+import { InputError, Verifier, conclude, fileText, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
 
 const sites = new Map();
 
@@ -79,6 +80,10 @@ async function handle(req) {
   if (req.op === "link") {
     try { return parseLinkInput(req.text); }
     catch (error) { return { refused: String(error.message) }; }
+  }
+  if (req.op === "file") {
+    try { return { data: parseAwardJSON(fileText(Buffer.from(req.bytes, "base64"))) }; }
+    catch (error) { if (error instanceof InputError) return { refused: error.message }; throw error; }
   }
   if (req.op === "jcs") {
     try { return { ok: true, out: canonicalize(parseJSON(req.text)) }; }
@@ -757,6 +762,35 @@ LINKS = [
     "not a link",
     "https://site.test/verify/#" + "e" * 64 + "~key/../x",
 ]
+
+
+FILE_BYTES = {
+    "plain": b'{"name": "Caf\xc3\xa9"}',
+    "byte-order mark": b'\xef\xbb\xbf{"name": "Caf\xc3\xa9"}',
+    "byte-order mark inside a string": b'{"name": "\xef\xbb\xbfCaf\xc3\xa9"}',
+    "not UTF-8 (Latin-1)": b'{"name": "Caf\xe9"}',
+    "a stray continuation byte": b'{"name": "Caf\x80"}',
+    "overlong slash": b'{"name": "\xc0\xaf"}',
+    "an encoded surrogate (CESU-8)": b'{"name": "\xed\xa0\x80"}',
+    "UTF-16": '{"name": "x"}'.encode("utf-16"),
+    "trailing whitespace": b'{"name": "x"}\n\t ',
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILE_BYTES))
+def test_a_dropped_file_is_read_as_credreg_verify_reads_it(node: Node, tmp_path: Path, name: str) -> None:
+    """The page read a dropped file with Blob.text(), which replaces bytes that are not UTF-8 and drops a byte-order
+    mark: it verified files that `credreg verify` refuses. Now the same bytes give the same data, or a refusal."""
+    raw = FILE_BYTES[name]
+    path = tmp_path / "award.json"
+    path.write_bytes(raw)
+    try:
+        python: Any = read_json_file(path, "award.json").data
+    except SourceError:
+        python = None
+    reply = node.ask(op="file", bytes=base64.b64encode(raw).decode())
+    assert reply.get("data") == python, (name, reply)
+    assert (python is None) is (name not in ("plain", "byte-order mark inside a string", "trailing whitespace"))
 
 
 def test_links_parse_as_in_python(node: Node) -> None:

@@ -57,6 +57,20 @@ export function tooDeep(text) {
   return false;
 }
 
+// generator/_internal/source.py read_json_file: strict UTF-8, and a byte-order mark kept, so that the JSON reader
+// refuses it (JSON has none). Blob.text() replaces bytes that are not UTF-8 and drops the mark: the page verified
+// files that `credreg verify` refuses.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The text of a file's bytes, as `credreg verify` reads a JSON file; InputError when they are not UTF-8. */
+export function fileText(bytes) {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new InputError("This file is not UTF-8 text, so it is not a credential's JSON.");
+  }
+}
+
 export function parseAwardJSON(text) {
   if (tooDeep(text)) throw new InputError(`This is not a credential: it nests deeper than ${MAX_JSON_NESTING} levels.`);
   let doc;

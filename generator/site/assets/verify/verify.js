@@ -9,7 +9,7 @@ import { day } from "./policies.js";
 import { AUTHENTICITY, FAILED, HeadlineKind, NOT_CHECKED, PASSED, plainDay } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { logCheck } from "./tlog.js";
-import { conclude, DataError, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
+import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
 const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award is a few KiB
 const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image: the image, and the award inside it
@@ -244,7 +244,15 @@ class Page {
       );
       return;
     }
-    this.verifyText(await file.text());
+    let text;
+    try {
+      text = fileText(new Uint8Array(await file.arrayBuffer()));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.showError(error);
+      return;
+    }
+    this.verifyText(text);
   }
 
   // A JSON Lines cohort file (one award per line): the person picks the award to check.
