@@ -692,6 +692,35 @@ def test_the_recipient_check_agrees_with_python(node: Node, scenarios: dict[str,
     )
 
 
+# Spaces one side's trim() or \s knows and the other's strip() or \s does not: U+FEFF is JavaScript's whitespace,
+# not Python's; U+001C-U+001F and U+0085 are Python's, not JavaScript's.
+EDGE_SPACES = ["\ufeff", "\x1c", "\x1f", "\x85", "\u3000", "\u2028"]
+
+
+@pytest.mark.parametrize("space", EDGE_SPACES)
+def test_an_email_or_key_typed_with_unusual_spaces_gets_python_s_answer(
+    node: Node, scenarios: dict[str, Any], space: str
+) -> None:
+    """The page trimmed the email and key with String.prototype.trim and read the email with JavaScript's \\s,
+    Python with str.strip and re's \\s: the same typed text confirmed the recipient on one side only."""
+    award = scenarios["awards"]["fresh"]
+    verifier = Verifier(scenarios["registry"])
+    key = scenarios["keys"]["fresh"]
+    for recipient, recipient_key in (
+        (f"ada@example.org{space}", key),
+        (f"{space}ada@example.org", key),
+        (f"ada@exa{space}mple.org", key),
+        ("ada@example.org", f"{key}{space}"),
+        (space, key),
+    ):
+        expected = verifier.verify(award, now=NOW, recipient=recipient, recipient_key=recipient_key)
+        reply = _ask(node, scenarios["site"], hash=award_hash(award), recipient=recipient, recipientKey=recipient_key)
+        python = expected.check("recipient")
+        assert python is not None
+        assert reply["checks"]["recipient"][0] == str(python.status), (recipient, recipient_key, reply["checks"])
+        assert reply["verdict"] == str(expected.verdict), (recipient, recipient_key)
+
+
 def _with_identifier(award: dict[str, Any], identifier: Any) -> dict[str, Any]:
     changed = copy.deepcopy(award)
     changed["credentialSubject"]["identifier"] = identifier
@@ -761,6 +790,10 @@ LINKS = [
     "d" * 63,
     "not a link",
     "https://site.test/verify/#" + "e" * 64 + "~key/../x",
+    # Whitespace of one language only (EDGE_SPACES): after the key, inside it, before the hash.
+    *(f"https://site.test/verify/#{'c' * 64}~{'f' * 32}{space}" for space in ("\ufeff", "\x85", "\x1c")),
+    *(f"https://site.test/verify/#{'c' * 64}~ab{space}cd" for space in ("\ufeff", "\x85")),
+    *(f"x{space}{'c' * 64}" for space in ("\ufeff", "\x85")),
 ]
 
 

@@ -21,7 +21,17 @@ const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 const OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.";
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// Python's whitespace (str.isspace, and \s in its re): what the recipient rules trim and refuse. JavaScript's trim()
+// and \s differ (U+FEFF is theirs only; U+001C-U+001F and U+0085 are Python's only), and the same typed email then
+// matched on one side only.
+export const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const EDGE_SPACE = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
+const EMAIL = new RegExp(`^[^@${SPACE}]+@[^@${SPACE}]+\\.[^@${SPACE}]+$`);
+
+/** str.strip() of Python: `text` without Python's whitespace at either end. */
+export function pyStrip(text) {
+  return String(text).replace(EDGE_SPACE, "");
+}
 
 // --- small helpers ----------------------------------------------------------------------------------------
 
@@ -916,7 +926,7 @@ export async function validityPolicy(ctx) {
 
 /** A recipient key as typed: trimmed; hex keys lowercased (generator.openbadges.normalize_recipient_key). */
 export function normalizeRecipientKey(key) {
-  const value = String(key).trim();
+  const value = pyStrip(key);
   return /^[0-9a-fA-F]+$/.test(value) ? value.toLowerCase() : value;
 }
 
@@ -926,12 +936,12 @@ export const NO_RECIPIENT_KEY =
 
 export async function recipientPolicy(ctx) {
   const label = "Recipient";
-  if (ctx.recipient === null || ctx.recipient === undefined || ctx.recipient.trim() === "") {
+  if (ctx.recipient === null || ctx.recipient === undefined || pyStrip(ctx.recipient) === "") {
     return notChecked("recipient", label, "not compared: type the recipient's email address to check it", {
       applicable: false,
     });
   }
-  const email = ctx.recipient.trim().toLowerCase();
+  const email = pyStrip(ctx.recipient).toLowerCase();
   if (!EMAIL.test(email))
     return check("recipient", label, false, `${JSON.stringify(ctx.recipient)} is not an email address`);
   const key =
@@ -955,7 +965,7 @@ export async function recipientPolicy(ctx) {
       if (value === `sha256$${await sha256Hex(email + salt)}`) {
         return check("recipient", label, true, `awarded to ${email} (the hashed recipient matches)`);
       }
-    } else if (value.trim() === email) {
+    } else if (pyStrip(value) === email) {
       return check("recipient", label, true, `awarded to ${email} (the recipient matches)`);
     }
   }

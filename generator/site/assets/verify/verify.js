@@ -5,7 +5,7 @@
 // only at pages of this site built from registry ids, never at URLs taken from a credential.
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
-import { day } from "./policies.js";
+import { day, pyStrip } from "./policies.js";
 import { AUTHENTICITY, FAILED, HeadlineKind, NOT_CHECKED, PASSED, plainDay } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { logCheck } from "./tlog.js";
@@ -391,7 +391,7 @@ class Page {
     const run = this.run;
     const email = $("cr-email").value;
     const key = $("cr-recipient-key").value;
-    const result = await conclude(outcome, email.trim() ? email : null, key.trim() ? key : null);
+    const result = await conclude(outcome, pyStrip(email) ? email : null, pyStrip(key) ? key : null);
     if (run !== this.run || this.outcome !== outcome) return;
     this.lastResult = result;
     // A file that is exactly a published award gets its link in the address bar: the hash only, never the
