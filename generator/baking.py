@@ -72,8 +72,10 @@ def _itxt_text(body: bytes, at: int) -> str:
     if len(rest) < 2:
         raise BakingError(f"the iTXt chunk at byte {at} is malformed")
     compressed, _method, rest = rest[0], rest[1], rest[2:]
-    _language, _, rest = rest.partition(b"\0")
-    _translated, _, text = rest.partition(b"\0")
+    _language, found_language, rest = rest.partition(b"\0")
+    _translated, found_translated, text = rest.partition(b"\0")
+    if not (found_language and found_translated):  # the page refuses it too (baking.js)
+        raise BakingError(f"the iTXt chunk at byte {at} is malformed")
     if compressed:
         raise BakingError(f"the iTXt chunk at byte {at} is compressed; a baked credential is stored uncompressed")
     try:

@@ -13,8 +13,8 @@ accepted only when it is valid in both grammars:
 * at most :data:`MAX_TIME_CHARS` characters (a fraction of any length is RFC 3339, but not a megabyte of it).
 
 ``generator/site/assets/verify/policies.js`` (``parseTime``) implements the same grammar; a differential test
-runs both over generated strings. Fractions beyond the microsecond are truncated here, beyond the
-millisecond in the browser: comparisons never depend on them.
+runs both over generated strings. Fractions beyond the microsecond are truncated here; the browser reads
+instants to the millisecond and compares them to the microsecond (``instant``), as here.
 """
 
 from __future__ import annotations

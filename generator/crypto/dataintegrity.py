@@ -74,8 +74,8 @@ def canonical_document(document: Mapping[str, Any], cryptosuite: str, store: Con
 def proof_config(proof: Mapping[str, Any], document: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The proof configuration a proof signs: the proof without ``proofValue``, with ``document``'s @context.
 
-    ``document`` is the unsecured document (for ``eddsa-jcs-2022`` with a proof @context, :func:`hash_data`
-    first checks that it starts the document's and puts it in the document's place).
+    ``document`` is the unsecured document (for a proof with its own @context, :func:`hash_data` first checks
+    that it starts the document's and puts it in the document's place).
     """
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     if document is not None and "@context" in document:
@@ -90,9 +90,11 @@ def _unsecured(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[st
 
 
 def _unsecured_context(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``@context`` member of the document ``proof`` signs (none, or one), without copying the document: an
-    ``eddsa-jcs-2022`` proof's own ``@context`` replaces the document's, which it must start."""
-    if proof.get("cryptosuite") == JCS and "@context" in proof:
+    """The ``@context`` member of the document ``proof`` signs (none, or one), without copying the document: a
+    proof's own ``@context`` replaces the document's, which it must start (Data Integrity EdDSA, Verify Proof, for
+    either suite; the page's dataintegrity.js reads it so). Were it ignored for one suite, it would be a member of
+    the proof that no signature covers."""
+    if "@context" in proof:
         proof_ctx = _as_list(proof["@context"])
         doc_ctx = _as_list(document.get("@context"))
         if doc_ctx[: len(proof_ctx)] != proof_ctx:

@@ -75,6 +75,7 @@ from generator.awards import iter_awards, read_revocations
 from generator.crypto.contexts import ContextStore
 from generator.crypto.jcs import canonicalize
 from generator.errors import CredregError
+from generator.models import PublicKey
 from generator.models.award import AWARD_CONTEXT
 from generator.openbadges import timestamp
 from generator.registry import Registry
@@ -90,6 +91,7 @@ __all__ = [
     "award_stats",
     "credential_dates",
     "expand_entry",
+    "key_record",
     "keys_document",
     "read_entry",
     "read_gzip_json",
@@ -186,22 +188,31 @@ def keys_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
     """An issuer's (or a registered endorser's) keys with their validity windows, for the browser."""
     did = registry.endorser_did(issuer_id)
     records = registry.endorser_keys(issuer_id)
-    keys = []
-    for key_id in sorted(records):
-        key = records[key_id].model
-        keys.append(
-            {
-                "id": key.id,
-                "verificationMethod": f"{did}#{key.id}",
-                "publicKeyMultibase": key.publicKeyMultibase,
-                "created": timestamp(key.created),
-                "valid_from": timestamp(key.valid_from),
-                "valid_until": timestamp(key.valid_until) if key.valid_until else None,
-                "revoked_at": timestamp(key.revoked_at) if key.revoked_at else None,
-                "revocation_reason": key.revocation_reason,
-            }
-        )
+    keys = [key_record(records[key_id].model, did) for key_id in sorted(records)]
     return {"issuer": issuer_id, "did": did, "keys": keys}
+
+
+def key_record(key: PublicKey, did: str) -> dict[str, Any]:
+    """One key of :func:`keys_document`: what the page reads of the key file. Its window's instants are the key
+    file's to the microsecond, as Python compares them (whole seconds would move a revocation at 12:00:00.5 back
+    to 12:00:00, and the page would refuse a signature Python trusts)."""
+    return {
+        "id": key.id,
+        "verificationMethod": f"{did}#{key.id}",
+        "publicKeyMultibase": key.publicKeyMultibase,
+        "created": timestamp(key.created),
+        "valid_from": _instant(key.valid_from),
+        "valid_until": _instant(key.valid_until) if key.valid_until else None,
+        "revoked_at": _instant(key.revoked_at) if key.revoked_at else None,
+        "revocation_reason": key.revocation_reason,
+    }
+
+
+def _instant(value: dt.datetime) -> str:
+    """:func:`~generator.openbadges.timestamp`, with the fraction of a second when there is one."""
+    if value.microsecond == 0:
+        return timestamp(value)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0") + "Z"
 
 
 def credential_dates(registry: Registry, issuer_id: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from generator import statuslist
 from generator._internal import source
@@ -37,7 +38,11 @@ from generator.check import CheckOptions, run_check
 from generator.crypto.multibase import multibase_encode
 from generator.errors import CryptoError, UsageError
 from generator.load import load_registry
+from generator.models import PublicKey
+from generator.publish.verifydata import key_record
 from generator.verify import Verifier
+from generator.verify.keys import window_problem
+from generator.verify.policies import valid_from_before_key
 from tests.conftest import Signer, set_at
 
 # The harness's Node verifier and signed scenarios, as fixtures (their parameters shadow these names: F811).
@@ -48,6 +53,7 @@ from tests.site.test_verify_js import (  # noqa: F401
     _ask,
     assert_agrees,
     node,
+    publish,
     scenarios,
 )
 
@@ -57,13 +63,15 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 RUNNER = r"""
 import { createInterface } from "node:readline";
-import { parseTime, validityWindowProblem } from "./verify/policies.js";
+import { parseTime, validFromBeforeKey, validityWindowProblem, windowProblem } from "./verify/policies.js";
 import { decodeList, parseIndex, parseListUrl, StatusListError } from "./verify/statuslist.js";
 import { tooDeep } from "./verify/verifier.js";
 
 async function handle(req) {
   if (req.op === "time") return { value: parseTime(req.text) };
   if (req.op === "window") return { value: validityWindowProblem(req.start, req.until, req.same) };
+  if (req.op === "key window") return { value: windowProblem(req.record, req.when) };
+  if (req.op === "key start") return { value: validFromBeforeKey({ validFrom: req.when }, req.record) };
   if (req.op === "deep") return { value: tooDeep(req.text) };
   if (req.op === "index") return { value: parseIndex(req.value) };
   if (req.op === "url") return { value: parseListUrl(req.site, req.url) };
@@ -223,6 +231,62 @@ def test_the_validity_window_rule(start: str, until: str | None, same: bool, ok:
 )
 def test_the_date_time_grammar(text: str, ok: bool) -> None:
     assert (parse_time(text) is not None) is ok
+
+
+# --- a key's window, from the key file through keys.json ----------------------------------------------------------
+
+MULTIKEY = "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    start=nearby_times,
+    end=nearby_times | st.none(),
+    revoked=nearby_times | st.none(),
+    when=nearby_times,
+)
+@example(  # the key file's fraction of a second: keys.json wrote whole seconds, an earlier revocation
+    start="2025-03-01T11:00:00Z", end=None, revoked="2025-03-01T12:00:00.5Z", when="2025-03-01T12:00:00Z"
+)
+@example(  # ... and an earlier retirement
+    start="2025-03-01T11:00:00Z", end="2025-03-01T12:00:00.9Z", revoked=None, when="2025-03-01T12:00:00.5Z"
+)
+@example(  # ... and an earlier start
+    start="2025-03-01T12:00:00.5Z", end=None, revoked=None, when="2025-03-01T12:00:00.2Z"
+)
+@example(  # within one millisecond: the browser compared milliseconds, Python microseconds
+    start="2025-03-01T11:00:00Z", end="2025-03-01T12:00:00.0001Z", revoked=None, when="2025-03-01T12:00:00.0005Z"
+)
+@example(start="2025-03-01T11:00:00Z", end=None, revoked="2025-03-01T12:00:00.0005Z", when="2025-03-01T12:00:00.0001Z")
+def test_python_and_the_browser_judge_a_key_s_window_alike(
+    values: Values, start: str, end: str | None, revoked: str | None, when: str
+) -> None:
+    """What the page reads of a key (its keys.json record, as the build publishes it) bounds a signature exactly
+    where the key file does for Python: the instants of both, to the microsecond."""
+    try:
+        key = PublicKey.model_validate(
+            {
+                "id": "key-1",
+                "issuer": "acme",
+                "publicKeyMultibase": MULTIKEY,
+                "created": start,
+                "valid_from": start,
+                "valid_until": end,
+                "revoked_at": revoked,
+                "revocation_reason": "lost" if revoked else None,
+            }
+        )
+    except ValidationError:
+        return  # a window that closes before it opens: no such key file
+    record = key_record(key, "did:web:registry.example:issuers:acme")
+    at = parse_time(when)
+    assert at is not None
+    python = window_problem(key, at)
+    browser = values.ask(op="key window", record=record, when=when)["value"]
+    assert (browser is None) is (python is None), (record, when, python, browser)
+    python_start = valid_from_before_key({"validFrom": when}, key)
+    browser_start = values.ask(op="key start", record=record, when=when)["value"]
+    assert (browser_start is None) is (python_start is None), (record, when, python_start, browser_start)
 
 
 # --- nesting ---------------------------------------------------------------------------------------------------
@@ -463,6 +527,27 @@ def test_revoking_an_award_beyond_its_list_is_a_clear_refusal(
     with pytest.raises(UsageError, match=r"cannot be revoked: its status index 200000 is outside the list"):
         revoke_award(signer.registry, award_hash(award), "Issued in error", signer.key, now=NOW)
     assert (log.read_bytes() if log.exists() else b"") == before  # nothing half-written
+
+
+def test_a_key_revoked_within_a_second_of_a_signature_gets_one_verdict(
+    node: Node, signer: Signer, tmp_path: Path
+) -> None:
+    """A key file revoked half a second after an award was signed: Python trusts the signature (made before the
+    revocation), and so must the page, which read the revocation from keys.json in whole seconds (at the very
+    second of the signature, so "signed after the key was revoked")."""
+    issued = signer.award(at=SIGNED_AT)
+    created = issued.award["proof"][0]["created"]
+    key_file = signer.root / "keys/acme-academy/key-1.json"
+    key = json.loads(key_file.read_text())
+    key["revoked_at"], key["revocation_reason"] = created.replace("Z", ".5Z"), "key compromised"
+    key_file.write_text(json.dumps(key))
+    registry = signer.registry
+    site = publish(registry, tmp_path / "site")
+    expected = Verifier(registry).verify(issued.award, now=NOW)
+    assert str(expected.verdict) == "valid", [c.as_dict() for c in expected.checks]
+    for request in ({"hash": issued.hash}, {"text": json.dumps(issued.award)}):
+        reply = _ask(node, site, **request)
+        assert_agrees(expected, reply, str(request)[:40])
 
 
 def test_a_status_list_with_trailing_bytes_is_refused_everywhere(

@@ -15,6 +15,7 @@ The browser-only parts (page, QR, WebCrypto in Chromium) are in ``tests/browser/
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import gzip
@@ -29,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import layout
-from generator._internal.source import SourceError, parse_json
+from generator._internal.source import SourceError, parse_json, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
@@ -66,7 +67,7 @@ import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { canonicalize, parseJSON } from "./verify/jcs.js";
 import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
-import { Verifier, conclude, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
+import { InputError, Verifier, conclude, fileText, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
 
 const sites = new Map();
 
@@ -79,6 +80,10 @@ async function handle(req) {
   if (req.op === "link") {
     try { return parseLinkInput(req.text); }
     catch (error) { return { refused: String(error.message) }; }
+  }
+  if (req.op === "file") {
+    try { return { data: parseAwardJSON(fileText(Buffer.from(req.bytes, "base64"))) }; }
+    catch (error) { if (error instanceof InputError) return { refused: error.message }; throw error; }
   }
   if (req.op === "jcs") {
     try { return { ok: true, out: canonicalize(parseJSON(req.text)) }; }
@@ -414,6 +419,24 @@ def test_a_changed_award_is_invalid_like_in_python(node: Node, scenarios: dict[s
     assert reply["verdict"] == "invalid"
 
 
+def test_a_context_added_to_an_rdfc_proof_is_covered_by_its_signature(node: Node, scenarios: dict[str, Any]) -> None:
+    """An eddsa-rdfc-2022 proof's own @context stands in for the document's (Data Integrity EdDSA, Verify Proof),
+    as the page reads it: Python used it only for eddsa-jcs-2022 and otherwise ignored it, a proof member no
+    signature covered, so adding one left the proof valid in the CLI and broke it on the page."""
+    award = copy.deepcopy(scenarios["awards"]["did:key"])
+    rdfc = next(p for p in award["proof"] if p["cryptosuite"] == "eddsa-rdfc-2022")
+    rdfc["@context"] = award["@context"][:1]
+    expected = Verifier(scenarios["registry"]).verify(award, now=NOW)
+    reply = _ask(node, scenarios["site"], text=json.dumps(award))
+    assert_agrees(expected, reply, "rdfc proof @context")
+    assert reply["checks"][RDFC_CHECK][0] == "failed"
+    # The document's own @context, repeated: the same canonical document, so the signature holds on both sides.
+    rdfc["@context"] = award["@context"]
+    expected = Verifier(scenarios["registry"]).verify(award, now=NOW)
+    assert_agrees(expected, _ask(node, scenarios["site"], text=json.dumps(award)), "rdfc proof, same @context")
+    assert expected.check(RDFC_CHECK).status == "passed"
+
+
 # --- published data altered after the build: the page must not be fooled --------------------------------------
 
 
@@ -669,6 +692,35 @@ def test_the_recipient_check_agrees_with_python(node: Node, scenarios: dict[str,
     )
 
 
+# Spaces one side's trim() or \s knows and the other's strip() or \s does not: U+FEFF is JavaScript's whitespace,
+# not Python's; U+001C-U+001F and U+0085 are Python's, not JavaScript's.
+EDGE_SPACES = ["\ufeff", "\x1c", "\x1f", "\x85", "\u3000", "\u2028"]
+
+
+@pytest.mark.parametrize("space", EDGE_SPACES)
+def test_an_email_or_key_typed_with_unusual_spaces_gets_python_s_answer(
+    node: Node, scenarios: dict[str, Any], space: str
+) -> None:
+    """The page trimmed the email and key with String.prototype.trim and read the email with JavaScript's \\s,
+    Python with str.strip and re's \\s: the same typed text confirmed the recipient on one side only."""
+    award = scenarios["awards"]["fresh"]
+    verifier = Verifier(scenarios["registry"])
+    key = scenarios["keys"]["fresh"]
+    for recipient, recipient_key in (
+        (f"ada@example.org{space}", key),
+        (f"{space}ada@example.org", key),
+        (f"ada@exa{space}mple.org", key),
+        ("ada@example.org", f"{key}{space}"),
+        (space, key),
+    ):
+        expected = verifier.verify(award, now=NOW, recipient=recipient, recipient_key=recipient_key)
+        reply = _ask(node, scenarios["site"], hash=award_hash(award), recipient=recipient, recipientKey=recipient_key)
+        python = expected.check("recipient")
+        assert python is not None
+        assert reply["checks"]["recipient"][0] == str(python.status), (recipient, recipient_key, reply["checks"])
+        assert reply["verdict"] == str(expected.verdict), (recipient, recipient_key)
+
+
 def _with_identifier(award: dict[str, Any], identifier: Any) -> dict[str, Any]:
     changed = copy.deepcopy(award)
     changed["credentialSubject"]["identifier"] = identifier
@@ -738,7 +790,40 @@ LINKS = [
     "d" * 63,
     "not a link",
     "https://site.test/verify/#" + "e" * 64 + "~key/../x",
+    # Whitespace of one language only (EDGE_SPACES): after the key, inside it, before the hash.
+    *(f"https://site.test/verify/#{'c' * 64}~{'f' * 32}{space}" for space in ("\ufeff", "\x85", "\x1c")),
+    *(f"https://site.test/verify/#{'c' * 64}~ab{space}cd" for space in ("\ufeff", "\x85")),
+    *(f"x{space}{'c' * 64}" for space in ("\ufeff", "\x85")),
 ]
+
+
+FILE_BYTES = {
+    "plain": b'{"name": "Caf\xc3\xa9"}',
+    "byte-order mark": b'\xef\xbb\xbf{"name": "Caf\xc3\xa9"}',
+    "byte-order mark inside a string": b'{"name": "\xef\xbb\xbfCaf\xc3\xa9"}',
+    "not UTF-8 (Latin-1)": b'{"name": "Caf\xe9"}',
+    "a stray continuation byte": b'{"name": "Caf\x80"}',
+    "overlong slash": b'{"name": "\xc0\xaf"}',
+    "an encoded surrogate (CESU-8)": b'{"name": "\xed\xa0\x80"}',
+    "UTF-16": '{"name": "x"}'.encode("utf-16"),
+    "trailing whitespace": b'{"name": "x"}\n\t ',
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILE_BYTES))
+def test_a_dropped_file_is_read_as_credreg_verify_reads_it(node: Node, tmp_path: Path, name: str) -> None:
+    """The page read a dropped file with Blob.text(), which replaces bytes that are not UTF-8 and drops a byte-order
+    mark: it verified files that `credreg verify` refuses. Now the same bytes give the same data, or a refusal."""
+    raw = FILE_BYTES[name]
+    path = tmp_path / "award.json"
+    path.write_bytes(raw)
+    try:
+        python: Any = read_json_file(path, "award.json").data
+    except SourceError:
+        python = None
+    reply = node.ask(op="file", bytes=base64.b64encode(raw).decode())
+    assert reply.get("data") == python, (name, reply)
+    assert (python is None) is (name not in ("plain", "byte-order mark inside a string", "trailing whitespace"))
 
 
 def test_links_parse_as_in_python(node: Node) -> None:

@@ -177,3 +177,55 @@ def test_the_page_reads_every_svg_as_baking_py_does(tmp_path: Path) -> None:
     expected = {"plain": CREDENTIAL, "attributes and spaces": CREDENTIAL, "other prefix": "{}"}
     expected["one commented out, one real"] = CREDENTIAL
     assert {name: page[f]["json"] for f, name in zip(names, SVG_CORPUS, strict=True) if "json" in page[f]} == expected
+
+
+def _raw_itxt(body: bytes) -> bytes:
+    return _chunk(b"iTXt", body)
+
+
+# PNGs the two readers could take apart differently: each must give the same credential, or be refused by both.
+PNG_CORPUS = {
+    "plain": _png(_itxt(CREDENTIAL)),
+    # A byte-order mark before the JSON: TextDecoder drops it unless told not to, Python keeps it (and its JSON
+    # reader then refuses the text): the page verified what `credreg verify` refuses.
+    "byte-order mark": _png(_itxt("\ufeff" + CREDENTIAL)),
+    "two byte-order marks": _png(_itxt("\ufeff\ufeff" + CREDENTIAL)),
+    "not UTF-8": _png(_raw_itxt(b"openbadgecredential\0\0\0\0\0" + CREDENTIAL.encode()[:-1] + b"\xff}")),
+    "keyword without its NUL": _png(_raw_itxt(b"openbadgecredential"), _itxt(CREDENTIAL)),
+    "keyword only, then the credential": _png(_raw_itxt(b"openbadgecredential\0"), _itxt(CREDENTIAL)),
+    "no language NUL": _png(_raw_itxt(b"openbadgecredential\0\0\0" + CREDENTIAL.encode())),
+    "compressed": _png(_itxt(CREDENTIAL, compressed=1)),
+    "compression flag 2": _png(_itxt(CREDENTIAL, compressed=2)),
+    "a language tag": _png(_raw_itxt(b"openbadgecredential\0\0\0en\0Badge\0" + CREDENTIAL.encode())),
+    "a longer keyword": _png(_itxt(CREDENTIAL, keyword=b"openbadgecredentials")),
+    "two": _png(_itxt(CREDENTIAL), _itxt("{}")),
+    "after IEND": _png() + _itxt(CREDENTIAL),
+}
+
+
+def test_the_page_reads_every_png_as_baking_py_does(tmp_path: Path) -> None:
+    """Differential: the same credential text, or a refusal, for every PNG of the corpus."""
+    import json
+    import shutil
+
+    from tests.site.node_runner import ASSETS, NODE
+
+    if NODE is None:
+        pytest.skip("node is not installed")
+    shutil.copytree(ASSETS, tmp_path / "verify")
+    (tmp_path / "package.json").write_text('{"type": "module"}\n')
+    (tmp_path / "runner.js").write_text(_BAKING_RUNNER)
+    (tmp_path / "svg").mkdir()  # the runner's folder of images
+    names = [f"{i:02d}" for i in range(len(PNG_CORPUS))]
+    for file, data in zip(names, PNG_CORPUS.values(), strict=True):
+        (tmp_path / "svg" / file).write_bytes(data)
+    (tmp_path / "names.json").write_text(json.dumps(names))
+    done = subprocess.run([NODE, "runner.js"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60)
+    page = json.loads(done.stdout)
+    for file, (name, data) in zip(names, PNG_CORPUS.items(), strict=True):
+        try:
+            python: str | None = baked_credential(data)
+        except BakingError:
+            python = None
+        assert page[file].get("json") == python, (name, python, page[file])
+    assert baked_credential(PNG_CORPUS["plain"]) == CREDENTIAL

@@ -41,8 +41,11 @@ function* chunks(bytes) {
 
 function isCredentialChunk(chunk) {
   if (chunk.kind !== "iTXt") return false;
+  // The keyword runs to the first NUL, or to the end of a chunk that has none (then malformed, and refused, as
+  // baking.py refuses it: not skipped in favour of another chunk).
   const zero = chunk.body.indexOf(0);
-  return zero === KEYWORD.length && String.fromCharCode(...chunk.body.subarray(0, zero)) === KEYWORD;
+  const end = zero < 0 ? chunk.body.length : zero;
+  return end === KEYWORD.length && String.fromCharCode(...chunk.body.subarray(0, end)) === KEYWORD;
 }
 
 /** `png` with `json` baked in (replacing any credential baked before), as a new Uint8Array. */
@@ -155,6 +158,10 @@ export function svgCredentials(text) {
   return { credentials, declared };
 }
 
+// The bytes as they are, as baking.py decodes them: TextDecoder would otherwise drop a byte-order mark, and the page
+// verify a credential whose text `credreg verify` refuses as JSON.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 /** The credential JSON baked into a PNG or SVG (bytes); null when the bytes are not an image. */
 export function extractBaked(bytes) {
   if (isPng(bytes)) {
@@ -167,10 +174,10 @@ export function extractBaked(bytes) {
     const language = rest.indexOf(0, at);
     const translated = language < 0 ? -1 : rest.indexOf(0, language + 1);
     if (translated < 0) throw new BakingError("the PNG's baked credential chunk is malformed");
-    return new TextDecoder("utf-8", { fatal: true }).decode(rest.subarray(translated + 1));
+    return UTF8.decode(rest.subarray(translated + 1));
   }
   if (isSvg(bytes)) {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const text = UTF8.decode(bytes);
     const { credentials, declared } = svgCredentials(text);
     const found = credentials.filter(([prefix]) => declared.has(prefix));
     if (!found.length) throw new BakingError("the SVG has no baked credential");

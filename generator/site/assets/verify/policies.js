@@ -21,7 +21,17 @@ const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 const OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.";
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// Python's whitespace (str.isspace, and \s in its re): what the recipient rules trim and refuse. JavaScript's trim()
+// and \s differ (U+FEFF is theirs only; U+001C-U+001F and U+0085 are Python's only), and the same typed email then
+// matched on one side only.
+export const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const EDGE_SPACE = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
+const EMAIL = new RegExp(`^[^@${SPACE}]+@[^@${SPACE}]+\\.[^@${SPACE}]+$`);
+
+/** str.strip() of Python: `text` without Python's whitespace at either end. */
+export function pyStrip(text) {
+  return String(text).replace(EDGE_SPACE, "");
+}
 
 // --- small helpers ----------------------------------------------------------------------------------------
 
@@ -72,9 +82,9 @@ export function validityWindowProblem(validFrom, validUntil, sameAllowed = false
   const start = instant(validFrom);
   const end = instant(validUntil);
   if (start === null || end === null) return null;
-  const order = end[0] - start[0] || end[1] - start[1];
-  if (order > 0 || (sameAllowed && order === 0)) return null;
-  const relation = order === 0 ? "the same instant as" : "before";
+  const sign = order(end, start);
+  if (sign > 0 || (sameAllowed && sign === 0)) return null;
+  const relation = sign === 0 ? "the same instant as" : "before";
   return `${validUntil} is ${relation} validFrom ${validFrom}: its validity period is empty`;
 }
 
@@ -200,28 +210,36 @@ async function resolveKey(site, method) {
   return null;
 }
 
-/** Why a registry key could not sign at `when` (a timestamp string), or null when it could. */
+/** Why a registry key could not sign at `when` (a timestamp string), or null when it could. Compared at the
+ * microsecond, as Python compares (generator/verify/keys.py window_problem): keys.json carries the key file's
+ * instants to the microsecond. */
 export function windowProblem(record, when) {
-  const at = parseTime(when);
+  const at = instant(when);
   const signed = `signed on ${day(when)}`;
-  const from = parseTime(record.valid_from);
-  const until = parseTime(record.valid_until);
-  const revoked = parseTime(record.revoked_at);
-  if (from === null || at < from) return `${signed}, before key ${record.id} became valid (${day(record.valid_from)})`;
-  if (until !== null && at > until) return `${signed}, after key ${record.id} was retired (${day(record.valid_until)})`;
-  if (revoked !== null && at >= revoked) {
+  const from = instant(record.valid_from);
+  const until = instant(record.valid_until);
+  const revoked = instant(record.revoked_at);
+  if (from === null || at === null || order(at, from) < 0)
+    return `${signed}, before key ${record.id} became valid (${day(record.valid_from)})`;
+  if (until !== null && order(at, until) > 0) return `${signed}, after key ${record.id} was retired (${day(record.valid_until)})`;
+  if (revoked !== null && order(at, revoked) >= 0) {
     return `${signed}, after key ${record.id} was revoked (${day(record.revoked_at)}: ${pyStr(record.revocation_reason)})`;
   }
   return null;
+}
+
+/** Negative, zero or positive as instant `a` is before, at or after instant `b` (both from `instant`). */
+function order(a, b) {
+  return a[0] - b[0] || a[1] - b[1];
 }
 
 // The bounds of validFrom (generator/verify/policies.py valid_from_before_key / valid_from_before_definition).
 
 export function validFromBeforeKey(document, record) {
   const value = get(document, "validFrom");
-  const start = parseTime(value);
-  const from = parseTime(record.valid_from);
-  if (start === null || (from !== null && start >= from)) return null;
+  const start = instant(value);
+  const from = instant(record.valid_from);
+  if (start === null || (from !== null && order(start, from) >= 0)) return null;
   return `validFrom ${value.slice(0, 10)} is before key ${record.id} became valid (${day(record.valid_from)})`;
 }
 
@@ -908,7 +926,7 @@ export async function validityPolicy(ctx) {
 
 /** A recipient key as typed: trimmed; hex keys lowercased (generator.openbadges.normalize_recipient_key). */
 export function normalizeRecipientKey(key) {
-  const value = String(key).trim();
+  const value = pyStrip(key);
   return /^[0-9a-fA-F]+$/.test(value) ? value.toLowerCase() : value;
 }
 
@@ -918,12 +936,12 @@ export const NO_RECIPIENT_KEY =
 
 export async function recipientPolicy(ctx) {
   const label = "Recipient";
-  if (ctx.recipient === null || ctx.recipient === undefined || ctx.recipient.trim() === "") {
+  if (ctx.recipient === null || ctx.recipient === undefined || pyStrip(ctx.recipient) === "") {
     return notChecked("recipient", label, "not compared: type the recipient's email address to check it", {
       applicable: false,
     });
   }
-  const email = ctx.recipient.trim().toLowerCase();
+  const email = pyStrip(ctx.recipient).toLowerCase();
   if (!EMAIL.test(email))
     return check("recipient", label, false, `${JSON.stringify(ctx.recipient)} is not an email address`);
   const key =
@@ -947,7 +965,7 @@ export async function recipientPolicy(ctx) {
       if (value === `sha256$${await sha256Hex(email + salt)}`) {
         return check("recipient", label, true, `awarded to ${email} (the hashed recipient matches)`);
       }
-    } else if (value.trim() === email) {
+    } else if (pyStrip(value) === email) {
       return check("recipient", label, true, `awarded to ${email} (the recipient matches)`);
     }
   }

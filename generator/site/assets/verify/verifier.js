@@ -7,7 +7,15 @@
 import { isObject } from "./dataintegrity.js";
 import { sha256Hex } from "./encoding.js";
 import { canonicalize, JcsError, parseJSON } from "./jcs.js";
-import { Context, DEFAULT_POLICIES, issuerIdOf, normalizeRecipientKey, recipientPolicy } from "./policies.js";
+import {
+  Context,
+  DEFAULT_POLICIES,
+  issuerIdOf,
+  normalizeRecipientKey,
+  pyStrip,
+  recipientPolicy,
+  SPACE,
+} from "./policies.js";
 import { check, headlineOf, isAuthentic, isValid, notChecked, verdictOf } from "./results.js";
 import { DataError, isHash, isId } from "./sitedata.js";
 
@@ -21,6 +29,9 @@ export class InputError extends Error {}
  * carry the earner's recipient key after "~" (generator.openbadges.parse_verification_link).
  * Returns { hash, key } (key null when there is none).
  */
+// generator/openbadges.py _LINK, with Python's whitespace (policies.js SPACE) for its \s.
+const LINK = new RegExp(`(?:^|[#/:=${SPACE}])([0-9a-fA-F]{64})(?:~([^${SPACE}~#/?&]*))?[${SPACE}]*$`);
+
 export function parseLinkInput(text) {
   let value = String(text ?? "");
   try {
@@ -28,7 +39,7 @@ export function parseLinkInput(text) {
   } catch {
     // not percent-encoded: taken as typed
   }
-  const found = /(?:^|[#/:=\s])([0-9a-fA-F]{64})(?:~([^\s~#/?&]*))?\s*$/.exec(value.trim());
+  const found = LINK.exec(pyStrip(value));
   if (!found) throw new InputError("That is not an award hash: it is 64 characters, 0-9 and a-f.");
   return { hash: found[1].toLowerCase(), key: found[2] ? normalizeRecipientKey(found[2]) : null };
 }
@@ -55,6 +66,20 @@ export function tooDeep(text) {
     }
   }
   return false;
+}
+
+// generator/_internal/source.py read_json_file: strict UTF-8, and a byte-order mark kept, so that the JSON reader
+// refuses it (JSON has none). Blob.text() replaces bytes that are not UTF-8 and drops the mark: the page verified
+// files that `credreg verify` refuses.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The text of a file's bytes, as `credreg verify` reads a JSON file; InputError when they are not UTF-8. */
+export function fileText(bytes) {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new InputError("This file is not UTF-8 text, so it is not a credential's JSON.");
+  }
 }
 
 export function parseAwardJSON(text) {

@@ -5,11 +5,11 @@
 // only at pages of this site built from registry ids, never at URLs taken from a credential.
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
-import { day } from "./policies.js";
+import { day, pyStrip } from "./policies.js";
 import { AUTHENTICITY, FAILED, HeadlineKind, NOT_CHECKED, PASSED, plainDay } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { logCheck } from "./tlog.js";
-import { conclude, DataError, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
+import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
 const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award is a few KiB
 const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image: the image, and the award inside it
@@ -244,7 +244,15 @@ class Page {
       );
       return;
     }
-    this.verifyText(await file.text());
+    let text;
+    try {
+      text = fileText(new Uint8Array(await file.arrayBuffer()));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.showError(error);
+      return;
+    }
+    this.verifyText(text);
   }
 
   // A JSON Lines cohort file (one award per line): the person picks the award to check.
@@ -383,7 +391,7 @@ class Page {
     const run = this.run;
     const email = $("cr-email").value;
     const key = $("cr-recipient-key").value;
-    const result = await conclude(outcome, email.trim() ? email : null, key.trim() ? key : null);
+    const result = await conclude(outcome, pyStrip(email) ? email : null, pyStrip(key) ? key : null);
     if (run !== this.run || this.outcome !== outcome) return;
     this.lastResult = result;
     // A file that is exactly a published award gets its link in the address bar: the hash only, never the
