@@ -20,6 +20,7 @@ from typing import Any
 
 from generator import layout
 from generator._internal.source import Document
+from generator.crypto.dataintegrity import proofs_of
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import existing_awards
@@ -93,8 +94,9 @@ def _mismatches(
 ) -> Iterator[tuple[str, str]]:
     """(record file, why) for each record of ``issuer`` that the award ``data`` no longer matches."""
     record = registry.issuers[issuer]
+    proofs = proofs_of(data)
     if data.get("issuer") is not None:
-        reasons = lookups.issuer_problems(record, data.get("issuer"))
+        reasons = lookups.issuer_problems(record, data.get("issuer"), proofs)
         if reasons:
             yield _issuer_file(registry, issuer), reasons[0]
     subject = data.get("credentialSubject")
@@ -105,7 +107,7 @@ def _mismatches(
         return  # a deleted or renamed definition: the history rules refuse that
     expected = lookups.achievements[achievement_id]
     whole, former = lookups.canonical_of(expected), lookups.former[issuer]
-    why = credential_problem(record, slug, achievement, data, expected, whole=whole, former=former)
+    why = credential_problem(record, slug, achievement, data, expected, whole=whole, former=former, proofs=proofs)
     if why is not None:
         yield layout.relpath(registry.root, layout.credential_path(registry.root, issuer, slug)), why
 

@@ -73,8 +73,30 @@ def test_new_awards_carry_the_current_profile_not_a_former_one(repo: Repo) -> No
         f"Issuer registered: the issuer is {ACME}'s former profile (used until {YESTERDAY}), but new awards must "
         "carry its current profile (name: 'Acme Academy', registered: 'Acme Institute of Data')"
     )
-    # Once in the registry (the full check does not know which awards are new), it is a held award like the others.
-    assert _full_check_errors(repo) == []
+    # Once in the registry (the full check does not know which awards are new), it is held to when it was signed:
+    # today, after the former profile's last day (test_former_window.py: signed by then, it is accepted).
+    commit_all(repo.root, "an award slipped in past the pull-request check")
+    late = {p.code: p for p in errors(run_check(repo.root, CheckOptions(progress=False, jobs=1, cache=False)))}
+    assert set(late) == {"award.issuer", "award.credential"}, shown(late.values())
+    assert {(p.location.path, p.field) for p in late.values()} == {
+        (rel, "issuer"),
+        (rel, "credentialSubject.achievement.id"),
+    }
+    when = json.loads(repo.read(rel))["proof"][0]["created"]
+    assert late["award.issuer"].message == (
+        f"Issuer registered: the issuer is {ACME}'s former profile 'Acme Academy' (used until {YESTERDAY}), but the "
+        f"award was signed on {when[:10]} (UTC; proof created {when}), after it was replaced: an award carries a "
+        "former profile only if it was signed while that profile was current"
+    )
+    assert late["award.credential"].message.startswith(
+        f"Credential defined: the achievement's creator is its issuer's former profile 'Acme Academy' (used until "
+        f"{YESTERDAY}), but the award was signed on {when[:10]}"
+    )
+    code, result = repo.verify(rel)  # credreg verify: the same rule, the same words
+    checks = {c["id"]: c for c in result["checks"]}
+    assert (code, result["verdict"]) == (1, "untrusted")
+    assert checks["issuer"]["status"] == checks["credential"]["status"] == "failed"
+    assert checks["issuer"]["reason"] == late["award.issuer"].message.removeprefix("Issuer registered: ")
 
 
 def test_the_entry_a_change_adds_is_exactly_the_profile_it_replaces(repo: Repo) -> None:
