@@ -9,7 +9,8 @@ earlier award: nothing could be published until the edit was undone.
 Here, for each issuer whose ``issuer.yaml`` or credential definitions the change modifies, the awards the
 registry already holds are compared with the changed records through the full check's own rules
 (:meth:`RegistryLookups.issuer_problems`, :func:`credential_problem`), and the change is refused on the file
-and field that broke them.
+and field that broke them: for a rebrand whose new former profile's ``until`` is before awards held with that
+profile were signed (a former profile is carried only by awards signed while it was current), that ``until``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from generator import layout
 from generator._internal.source import Document
+from generator.crypto.dataintegrity import proofs_of
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import existing_awards
@@ -27,6 +29,7 @@ from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
 from generator.registry import Registry
 from generator.verify.policies import RegistryLookups, credential_problem
+from generator.verify.records import late_former
 
 __all__ = ["check_awarded_records"]
 
@@ -41,11 +44,14 @@ class _Broken:
     first: list[tuple[str, str]] = field(default_factory=list)
     """(where, why) of the first few."""
     last: str = ""
+    until: int | None = None
+    """The former profile (index) every one of them carries but was signed after: its ``until`` is the cause."""
 
-    def add(self, where: str, why: str) -> None:
+    def add(self, where: str, why: str, until: int | None) -> None:
         if where == self.last:  # an award that breaks two ways (its issuer and its achievement's creator) once
             return
         self.last = where
+        self.until = until if self.count == 0 or until == self.until else None
         self.count += 1
         if len(self.first) < 3:
             self.first.append((where, why))
@@ -76,7 +82,8 @@ def check_awarded_records(pr: PullRequest, problems: ProblemList) -> None:
                 # is where the award broke.
                 path = path if path in changed else issuer_file
                 if path in changed:
-                    broken.setdefault(path, _Broken()).add(where, why)
+                    until = _late_former(lookups, issuer, data) if path == issuer_file else None
+                    broken.setdefault(path, _Broken()).add(where, why, until)
     for path, found in broken.items():
         _refuse(pr, path, found, problems)
 
@@ -93,8 +100,9 @@ def _mismatches(
 ) -> Iterator[tuple[str, str]]:
     """(record file, why) for each record of ``issuer`` that the award ``data`` no longer matches."""
     record = registry.issuers[issuer]
+    proofs = proofs_of(data)
     if data.get("issuer") is not None:
-        reasons = lookups.issuer_problems(record, data.get("issuer"))
+        reasons = lookups.issuer_problems(record, data.get("issuer"), proofs)
         if reasons:
             yield _issuer_file(registry, issuer), reasons[0]
     subject = data.get("credentialSubject")
@@ -105,9 +113,19 @@ def _mismatches(
         return  # a deleted or renamed definition: the history rules refuse that
     expected = lookups.achievements[achievement_id]
     whole, former = lookups.canonical_of(expected), lookups.former[issuer]
-    why = credential_problem(record, slug, achievement, data, expected, whole=whole, former=former)
+    why = credential_problem(record, slug, achievement, data, expected, whole=whole, former=former, proofs=proofs)
     if why is not None:
         yield layout.relpath(registry.root, layout.credential_path(registry.root, issuer, slug)), why
+
+
+def _late_former(lookups: RegistryLookups, issuer: str, data: dict[str, Any]) -> int | None:
+    """The former profile (index) the award carries, as issuer or creator, but was signed after (records.py)."""
+    subject = data.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    creator = achievement.get("creator") if isinstance(achievement, dict) else None
+    former, proofs = lookups.former[issuer], proofs_of(data)
+    late = late_former(data.get("issuer"), former, proofs)
+    return late if late is not None else late_former(creator, former, proofs)
 
 
 def _issuer_file(registry: Registry, issuer: str) -> str:
@@ -128,19 +146,30 @@ def _refuse(pr: PullRequest, path: str, found: _Broken, problems: ProblemList) -
     examples = "; ".join(f"{where}: {why}" for where, why in found.first)
     more = f" and {found.count - len(found.first)} more" if found.count > len(found.first) else ""
     kind = layout.classify(path).kind
-    rule = (
-        "an issuer's name, website, email and logo are in every award it has made; to change them (a rebrand), "
-        "add them as they are now, with `until` (the last day they are used), as a new last entry of "
-        "`former_profiles`, then edit them: earlier awards keep the former profile, new ones carry the new one"
-        if kind is PathKind.ISSUER
-        else "a credential's name, type and issuer never change once it has awards, and its other fields change "
-        "only with a higher `version` (earlier awards keep what their version said)"
-    )
+    loc: list[str | int] = [*fields[:1]]
+    if kind is PathKind.ISSUER and found.until is not None:
+        # Every one carries a former profile it was signed after: its `until` (the entry a rebrand adds) is early.
+        loc = ["former_profiles", found.until, "until"]
+        rule = (
+            "`until` is the last day the former profile was used, and an award carries it only if signed by the "
+            "end of that day (UTC): make it the day the last of them was signed, or later"
+        )
+    elif kind is PathKind.ISSUER:
+        rule = (
+            "an issuer's name, website, email and logo are in every award it has made; to change them (a rebrand), "
+            "add them as they are now, with `until` (the last day they are used), as a new last entry of "
+            "`former_profiles`, then edit them: earlier awards keep the former profile, new ones carry the new one"
+        )
+    else:
+        rule = (
+            "a credential's name, type and issuer never change once it has awards, and its other fields change "
+            "only with a higher `version` (earlier awards keep what their version said)"
+        )
     message = (
         f"this change would invalidate {found.count} award{'s' if found.count != 1 else ''} the registry already "
         f"holds ({examples}{more}): {rule}"
     )
-    if doc is None or not fields or fields[0] not in doc.data:
+    if doc is None or not loc or loc[0] not in doc.data:
         problems.add(path, message, code=CODE)
     else:
-        problems.append(doc.problem(fields[:1], message, code=CODE))
+        problems.append(doc.problem(loc, message, code=CODE))

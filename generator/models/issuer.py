@@ -68,7 +68,8 @@ class FormerProfile(StrictModel):
     Awards already in the registry keep the profile they were signed with; new awards carry the current one."""
 
     until: dt.date
-    """The last day this profile was used (the rebrand's date)."""
+    """The last day this profile was used (the rebrand's date): an award may carry it only if signed (its proofs'
+    ``created``) by the end of that day, in UTC."""
 
     name: PlainText
     """The organisation's name then."""

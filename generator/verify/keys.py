@@ -8,15 +8,25 @@ ever fetched: a method none of them resolves is reported as unresolvable.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from generator._internal.times import parse_time
 from generator.crypto.multibase import decode_ed25519_public, public_key_from_did_key
 from generator.errors import CryptoError
 from generator.models import PublicKey
 from generator.registry import Registry
 
-__all__ = ["ChainResolver", "DidKeyResolver", "KeyResolver", "RegistryKeyResolver", "ResolvedKey", "window_problem"]
+__all__ = [
+    "ChainResolver",
+    "DidKeyResolver",
+    "KeyResolver",
+    "RegistryKeyResolver",
+    "ResolvedKey",
+    "signing_times",
+    "window_problem",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +116,14 @@ def window_problem(key: PublicKey, when: dt.datetime) -> str | None:
             f"({key.revoked_at:%Y-%m-%d}: {key.revocation_reason})"
         )
     return None
+
+
+def signing_times(proofs: Iterable[Any], method: str | None = None) -> Iterator[tuple[Any, dt.datetime | None]]:
+    """When a credential was signed, as every rule on it reads it (the key's window, a former issuer profile's
+    ``until``): each proof's ``created`` (of the proofs by ``method``, when given), as written and as the instant
+    it names (``None``: not a readable time, which no rule accepts). ``policies.js`` (``signingTimes``) is the
+    browser's copy."""
+    for proof in proofs:
+        if method is None or (isinstance(proof, dict) and proof.get("verificationMethod") == method):
+            created = proof.get("created") if isinstance(proof, dict) else None
+            yield created, parse_time(created)

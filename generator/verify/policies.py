@@ -36,7 +36,7 @@ from generator.models.award import Award
 from generator.openbadges import normalize_identifier, normalize_recipient_key
 from generator.registry import IssuerRecord, Registry
 from generator.verify.conformance import structure_problems
-from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
+from generator.verify.keys import KeyResolver, ResolvedKey, signing_times, window_problem
 from generator.verify.records import (
     Former,
     achievement_problems,
@@ -169,9 +169,11 @@ class RegistryLookups:
         found = self.credentials.get(achievement_id) if isinstance(achievement_id, str) else None
         return found[1] if found is not None and found[0] is record else None
 
-    def issuer_problems(self, record: IssuerRecord, issuer: Any, *, current_only: bool = False) -> list[str]:
+    def issuer_problems(
+        self, record: IssuerRecord, issuer: Any, proofs: Sequence[Any], *, current_only: bool = False
+    ) -> list[str]:
         """Why an award's ``issuer`` is not ``record``'s registered profile, current or (unless ``current_only``)
-        former (:func:`issuer_problems`)."""
+        former, when the award's ``proofs`` were made (:func:`issuer_problems`)."""
         expected = self.profiles[record.id]
         return issuer_problems(
             issuer,
@@ -179,6 +181,7 @@ class RegistryLookups:
             record.id,
             expected_json=self.canonical_of(expected),
             former=self.former[record.id],
+            proofs=proofs,
             current_only=current_only,
         )
 
@@ -393,10 +396,7 @@ def key_problem(
         return f"cannot confirm offline that {key.controller} controls the key in {method}"
     if key.record is None:
         return None
-    for proof in proofs:
-        if proof.get("verificationMethod") != method:
-            continue
-        created = parse_time(proof.get("created"))
+    for _, created in signing_times(proofs, method):
         if created is None:
             return "a proof has no valid 'created' time"
         problem = window_problem(key.record, created)
@@ -418,11 +418,16 @@ class IssuerPolicy:
         if record is not None:
             issuer = ctx.document.get("issuer") if isinstance(ctx.document, dict) else None
             if ctx.lookups is not None:
-                problems = ctx.lookups.issuer_problems(record, issuer, current_only=self.current_only)
+                problems = ctx.lookups.issuer_problems(record, issuer, ctx.proofs, current_only=self.current_only)
             else:
-                former = ctx.former_issuers(record)
-                expected = ctx.expected_issuer(record)
-                problems = issuer_problems(issuer, expected, record.id, former=former, current_only=self.current_only)
+                problems = issuer_problems(
+                    issuer,
+                    ctx.expected_issuer(record),
+                    record.id,
+                    former=ctx.former_issuers(record),
+                    proofs=ctx.proofs,
+                    current_only=self.current_only,
+                )
             if problems:
                 return _check("issuer", label, False, problems[0])
             return _check("issuer", label, True, f"{record.issuer.name} (registered as {record.id})")
@@ -474,6 +479,7 @@ class CredentialPolicy:
                 current_only=self.current_only,
                 whole=whole,
                 former=ctx.former_issuers(record),
+                proofs=ctx.proofs,
             )
             if problem is not None:
                 return _check("credential", label, False, problem)
@@ -496,14 +502,16 @@ def credential_problem(
     current_only: bool = False,
     whole: bytes | None = None,
     former: Sequence[Former] = (),
+    proofs: Sequence[Any] = (),
 ) -> str | None:
     """Why ``document``, whose achievement names credential ``slug`` of ``record``, does not carry what the
     registry defines (``expected``, its JCS bytes ``whole`` when known; ``former``: the issuer's former profiles,
-    which its ``creator`` may be); ``None`` when it does."""
+    which its ``creator`` may be if current when ``proofs``, the document's, were made); ``None`` when it
+    does."""
     name = document.get("name") if isinstance(document, dict) else None
     ref = f"{record.id}/{slug}"
     problems = achievement_problems(
-        achievement, name, expected, ref, current_only=current_only, expected_json=whole, former=former
+        achievement, name, expected, ref, current_only=current_only, expected_json=whole, former=former, proofs=proofs
     )
     if problems:
         return problems[0]

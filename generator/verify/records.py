@@ -13,7 +13,10 @@ University". So every award of this registry must say what :mod:`generator.openb
   replaces in ``former_profiles`` (append-only, :mod:`generator.governance.history`). An award already in the
   registry may carry one of those former profiles instead (:func:`former_issuers`, built by the same
   ``issuer_profile``, so its id and type are the current ones), as its issuer and as its achievement's
-  ``creator``; new awards (``current_only``) carry the current profile;
+  ``creator``, if it was signed while that profile was current: no proof ``created`` after the end (UTC) of
+  its ``until`` day (the same profile recorded twice: either entry). There is no lower bound: an entry records
+  when a profile ended, not when it began, and an award the current profile covers must not be refused once a
+  later rebrand makes that profile a former one. New awards (``current_only``) carry the current profile;
 * ``credentialSubject.achievement`` is :func:`~generator.openbadges.achievement` of the definition, exactly,
   and the award's ``name`` is the definition's name;
 * **tolerance for definition versions**: a definition changes over time (its ``version`` is in the
@@ -32,6 +35,7 @@ The rules are used by the full check, the PR check and ``credreg verify`` (throu
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Sequence
@@ -42,6 +46,7 @@ from generator.crypto.jcs import canonicalize, equals_canonical
 from generator.errors import CryptoError
 from generator.openbadges import achievement, issuer_profile
 from generator.registry import IssuerRecord, Registry
+from generator.verify.keys import signing_times
 
 __all__ = [
     "FIXED_FIELDS",
@@ -52,6 +57,7 @@ __all__ = [
     "expected_issuer",
     "former_issuers",
     "issuer_problems",
+    "late_former",
     "published_records",
 ]
 
@@ -71,7 +77,7 @@ class Former:
     """A former profile of an issuer, as the awards signed before its rebrand carry it."""
 
     until: str
-    """The last day it was used (ISO date)."""
+    """The last day it was used (ISO date): awards signed by the end of that day (UTC) may carry it."""
     profile: dict[str, Any]
     canonical: bytes | None
     """Its JCS bytes: an award's profile is compared with them."""
@@ -87,14 +93,53 @@ def former_issuers(registry: Registry, record: IssuerRecord) -> tuple[Former, ..
     return tuple(out)
 
 
-def _former_match(actual: Any, former: Sequence[Former]) -> Former | None:
-    """The former profile ``actual`` is, exactly (the newest, should two be equal)."""
+def _former_match(actual: Any, former: Sequence[Former], proofs: Sequence[Any]) -> tuple[int | None, str]:
+    """Which of ``former`` ``actual`` is, exactly (``None``: none), and why the award, signed with ``proofs``, may
+    not carry it (empty when it may). A profile recorded twice (a return to an earlier brand) may be carried
+    while either entry was current; the newest is named otherwise."""
+    found, late = None, ""
     if not isinstance(actual, dict):
-        return None
-    for entry in reversed(former):
+        return found, late
+    for i in range(len(former) - 1, -1, -1):
+        entry = former[i]
         if entry.canonical is not None and equals_canonical(actual, entry.canonical):
-            return entry
-    return None
+            why = _signed_after(entry, proofs)
+            if not why:
+                return i, ""
+            if found is None:
+                found, late = i, why
+    return found, late
+
+
+def late_former(actual: Any, former: Sequence[Former], proofs: Sequence[Any]) -> int | None:
+    """The index in ``former`` of the former profile ``actual`` is, when the award (signed with ``proofs``) was
+    signed after it was replaced; ``None`` otherwise."""
+    found, late = _former_match(actual, former, proofs)
+    return found if late else None
+
+
+def _signed_after(entry: Former, proofs: Sequence[Any]) -> str:
+    """Why an award signed with ``proofs`` was not signed while ``entry`` was current (empty when it was): its
+    signing time (:func:`~generator.verify.keys.signing_times`, the key window's reading) after the end of the
+    ``until`` day, in UTC. An unreadable or missing time is never within it."""
+    times = list(signing_times(proofs))
+    if not times:
+        return "but the award has no proof to say when it was signed"
+    for created, when in times:
+        if when is None:
+            return "but a proof has no valid 'created' time, so when the award was signed cannot be told"
+        signed = when.astimezone(dt.UTC).date().isoformat()
+        if signed > entry.until:
+            return f"but the award was signed on {signed} (UTC; proof created {created}), after it was replaced"
+    return ""
+
+
+def _former_refusal(who: str, entry: Former, late: str) -> str:
+    """Why ``who`` (former profile ``entry``, ``late``) is refused; policies.js formerRefusal says the same."""
+    return (
+        f"{who} former profile '{entry.profile.get('name')}' (used until {entry.until}), {late}: an award carries "
+        "a former profile only if it was signed while that profile was current"
+    )
 
 
 def expected_achievement(registry: Registry, record: IssuerRecord, slug: str) -> dict[str, Any]:
@@ -161,27 +206,30 @@ def issuer_problems(
     *,
     expected_json: bytes | None = None,
     former: Sequence[Former] = (),
+    proofs: Sequence[Any] = (),
     current_only: bool = False,
 ) -> list[str]:
     """Why the award's ``issuer`` is not the registry's profile of ``issuer_id`` (empty when it is).
 
     ``expected_json``: the JCS bytes of ``expected``, when known (a faster way to the same answer). ``former``:
-    the issuer's former profiles (:func:`former_issuers`), which an award may carry unless ``current_only`` (new
-    awards). The current profile is compared first: most awards carry it, and they cost nothing more."""
+    the issuer's former profiles (:func:`former_issuers`), which an award signed while one was current (its
+    ``proofs``) may carry, unless ``current_only`` (new awards). The current profile is compared first: most
+    awards carry it, and they cost nothing more."""
     fields = _differing(issuer, expected, whole=expected_json)
     if not fields:
         return []
     if not isinstance(issuer, dict):
         return [f"the issuer must be {issuer_id}'s profile as registered"]
     first = fields[0]
-    match = _former_match(issuer, former)
-    if match is not None and not current_only:
-        return []
-    if match is not None:
+    match, late = _former_match(issuer, former, proofs)
+    if match is not None and current_only:
         return [
-            f"the issuer is {issuer_id}'s former profile (used until {match.until}), but new awards must carry its "
-            f"current profile ({first}: {_shown(issuer.get(first))}, registered: {_shown(expected.get(first))})"
+            f"the issuer is {issuer_id}'s former profile (used until {former[match].until}), but new awards must "
+            f"carry its current profile ({first}: {_shown(issuer.get(first))}, registered: "
+            f"{_shown(expected.get(first))})"
         ]
+    if match is not None:
+        return [_former_refusal(f"the issuer is {issuer_id}'s", former[match], late)] if late else []
     return [
         f"the issuer's {', '.join(fields)} differ{'s' if len(fields) == 1 else ''} from {issuer_id}'s registered "
         f"profile ({first}: {_shown(issuer.get(first))}, registered: {_shown(expected.get(first))})"
@@ -197,12 +245,14 @@ def achievement_problems(
     current_only: bool = False,
     expected_json: bytes | None = None,
     former: Sequence[Former] = (),
+    proofs: Sequence[Any] = (),
 ) -> list[str]:
     """Why the award's achievement (and its ``name``) is not what the registry defines as ``ref``.
 
     ``current_only``: the award must carry the current version (new awards), and its issuer's current profile as
-    ``creator``; otherwise an earlier version, and a ``creator`` that is one of the issuer's ``former`` profiles,
-    are tolerated as the module docstring says. ``expected_json``: the JCS bytes of ``expected``, when known.
+    ``creator``; otherwise an earlier version, and a ``creator`` that is one of the issuer's ``former`` profiles
+    (current when the award's ``proofs`` were made), are tolerated as the module docstring says.
+    ``expected_json``: the JCS bytes of ``expected``, when known.
     """
     out = []
     expected_name = _json(expected["name"])
@@ -220,8 +270,12 @@ def achievement_problems(
         )
         return out
     fields = _differing(actual, expected, FIXED_FIELDS if older else None, whole=expected_json)
-    if "creator" in fields and not current_only and _former_match(actual.get("creator"), former) is not None:
-        fields.remove("creator")
+    if "creator" in fields and not current_only:
+        match, late = _former_match(actual.get("creator"), former, proofs)
+        if match is not None:
+            fields.remove("creator")
+            if late:
+                out.append(_former_refusal("the achievement's creator is its issuer's", former[match], late))
     if fields:
         first = fields[0]
         which = f"version {actual.get('version')} of {ref}" if older else f"{ref} as defined in this registry"

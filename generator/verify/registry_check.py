@@ -238,7 +238,7 @@ class AwardChecker:
         if key is None or key_problem(key, method, issuer_id, proofs, data) is not None:
             return None
         record = self._lookups.by_did.get(issuer_id)
-        if record is None or self._lookups.issuer_problems(record, issuer, current_only=self._current_only):
+        if record is None or self._lookups.issuer_problems(record, issuer, proofs, current_only=self._current_only):
             return None
         achievement_id = achievement.get("id")
         slug = self._lookups.slug_of(record, achievement_id)
@@ -249,7 +249,15 @@ class AwardChecker:
         former = self._lookups.former[record.id]
         current_only = self._current_only
         if credential_problem(
-            record, slug, achievement, data, expected, current_only=current_only, whole=whole, former=former
+            record,
+            slug,
+            achievement,
+            data,
+            expected,
+            current_only=current_only,
+            whole=whole,
+            former=former,
+            proofs=proofs,
         ):
             return None
         status_list, status_index = _status_slot(self.registry, folder_issuer, data.get("credentialStatus"))

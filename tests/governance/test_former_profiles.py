@@ -73,7 +73,56 @@ def test_new_awards_carry_the_current_profile_not_a_former_one(repo: Repo) -> No
         f"Issuer registered: the issuer is {ACME}'s former profile (used until {YESTERDAY}), but new awards must "
         "carry its current profile (name: 'Acme Academy', registered: 'Acme Institute of Data')"
     )
-    # Once in the registry (the full check does not know which awards are new), it is a held award like the others.
+    # Once in the registry (the full check does not know which awards are new), it is held to when it was signed:
+    # today, after the former profile's last day (test_former_window.py: signed by then, it is accepted).
+    commit_all(repo.root, "an award slipped in past the pull-request check")
+    late = {p.code: p for p in errors(run_check(repo.root, CheckOptions(progress=False, jobs=1, cache=False)))}
+    assert set(late) == {"award.issuer", "award.credential"}, shown(late.values())
+    assert {(p.location.path, p.field) for p in late.values()} == {
+        (rel, "issuer"),
+        (rel, "credentialSubject.achievement.id"),
+    }
+    when = json.loads(repo.read(rel))["proof"][0]["created"]
+    assert late["award.issuer"].message == (
+        f"Issuer registered: the issuer is {ACME}'s former profile 'Acme Academy' (used until {YESTERDAY}), but the "
+        f"award was signed on {when[:10]} (UTC; proof created {when}), after it was replaced: an award carries a "
+        "former profile only if it was signed while that profile was current"
+    )
+    assert late["award.credential"].message.startswith(
+        f"Credential defined: the achievement's creator is its issuer's former profile 'Acme Academy' (used until "
+        f"{YESTERDAY}), but the award was signed on {when[:10]}"
+    )
+    code, result = repo.verify(rel)  # credreg verify: the same rule, the same words
+    checks = {c["id"]: c for c in result["checks"]}
+    assert (code, result["verdict"]) == (1, "untrusted")
+    assert checks["issuer"]["status"] == checks["credential"]["status"] == "failed"
+    assert checks["issuer"]["reason"] == late["award.issuer"].message.removeprefix("Issuer registered: ")
+
+
+def test_an_until_before_held_awards_were_signed_is_refused_on_the_until(repo: Repo) -> None:
+    """A former profile may be carried only by awards signed by the end of its ``until``: a rebrand whose
+    ``until`` is earlier than awards already held that carry the profile would invalidate them (the full check
+    then refuses each); the pull-request check refuses the rebrand itself, on that ``until``."""
+    early = (NOW - dt.timedelta(days=3)).date().isoformat()  # the base's awards were signed 2 and 3 days ago
+    _rebrand(repo, _entry(until=early))
+    late = [p for p in _full_check_errors(repo) if "after it was replaced" in p]
+    assert len(late) == 8, late  # issuer and creator of the 4 awards signed two days ago (2 files, 2 batch lines)
+    problem = only(repo.check(), AWARDED)
+    assert (problem.location.path, problem.field) == (ISSUER, "former_profiles[0].until")
+    assert problem.location.line == len(repo.read(ISSUER).splitlines()) - 3
+    signed = (NOW - dt.timedelta(days=2)).date().isoformat()
+    assert problem.message.startswith("this change would invalidate 4 awards the registry already holds (")
+    assert (
+        f"the issuer is {ACME}'s former profile 'Acme Academy' (used until {early}), but the award was signed on "
+        f"{signed} (UTC; proof created {signed}T"
+    ) in problem.message
+    assert problem.message.endswith(
+        "`until` is the last day the former profile was used, and an award carries it only if signed by the end of "
+        "that day (UTC): make it the day the last of them was signed, or later"
+    )
+    # The day they were signed is the earliest `until` that keeps them.
+    repo.edit(ISSUER, f"until: {early}", f"until: {signed}")
+    assert errors(repo.check()) == []
     assert _full_check_errors(repo) == []
 
 

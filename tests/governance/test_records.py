@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.check import CheckOptions, run_check
+from generator.crypto import ed25519
+from generator.crypto.dataintegrity import JCS, create_proof
 from generator.verify.records import Former, achievement_problems, canonical_or_none, issuer_problems
 from tests.governance.conftest import ACME, Repo, errors, shown
 
@@ -137,23 +139,88 @@ def test_the_whole_object_comparison_gives_the_field_by_field_answer(changes: di
         assert fast == achievement_problems(award, award.get("name"), _PROFILE, "acme/x", current_only=current_only)
 
 
+def _proofs(document: dict[str, Any], *created: str) -> list[dict[str, Any]]:
+    """Real eddsa-jcs-2022 proofs of ``document``, one per ``created`` time (as written)."""
+    seed = ed25519.generate_seed()
+    return [
+        create_proof(document, cryptosuite=JCS, seed=seed, verification_method="did:web:x#k", created=when)
+        for when in created
+    ]
+
+
 def test_a_former_profile_is_the_issuer_and_creator_of_held_awards_only() -> None:
     """A rebrand (``former_profiles``): an award already held may carry a former profile, a new one may not."""
     then = {**_PROFILE, "name": "Acme Ltd"}
     former = (Former("2024-12-31", then, canonical_or_none(then)),)
-    assert issuer_problems(then, _PROFILE, "acme", former=former) == []
-    assert issuer_problems(then, _PROFILE, "acme", former=former, current_only=True) == [
+    signed = _proofs({"issuer": then}, "2024-12-31T23:59:59Z")
+    assert issuer_problems(then, _PROFILE, "acme", former=former, proofs=signed) == []
+    assert issuer_problems(then, _PROFILE, "acme", former=former, proofs=signed, current_only=True) == [
         "the issuer is acme's former profile (used until 2024-12-31), but new awards must carry its current profile "
         "(name: 'Acme Ltd', registered: 'Acme')"
     ]
     neither = {**then, "url": "https://acme.example/"}
-    assert issuer_problems(neither, _PROFILE, "acme", former=former) == issuer_problems(neither, _PROFILE, "acme")
+    assert issuer_problems(neither, _PROFILE, "acme", former=former, proofs=signed) == issuer_problems(
+        neither, _PROFILE, "acme"
+    )
     assert "differ from acme's registered profile" in issuer_problems(neither, _PROFILE, "acme", former=former)[0]
     held = {"id": "https://x/acme/x/", "name": "X", "creator": then, "version": "1.0", "description": "Now."}
     current = {**held, "creator": _PROFILE}
-    assert achievement_problems(held, "X", current, "acme/x", former=former) == []
+    assert achievement_problems(held, "X", current, "acme/x", former=former, proofs=signed) == []
     earlier = {**held, "version": "0.9", "description": "Then."}
-    assert achievement_problems(earlier, "X", current, "acme/x", former=former) == []
-    [new] = achievement_problems(held, "X", current, "acme/x", former=former, current_only=True)
+    assert achievement_problems(earlier, "X", current, "acme/x", former=former, proofs=signed) == []
+    [new] = achievement_problems(held, "X", current, "acme/x", former=former, proofs=signed, current_only=True)
     assert new.startswith("the achievement's creator differs from acme/x as defined in this registry")
     assert achievement_problems(held, "X", current, "acme/x")  # without the record of the rebrand
+
+
+def test_a_former_profile_only_for_an_award_signed_by_the_end_of_its_until_day_in_utc() -> None:
+    """Before, any award could carry any recorded former profile, even one signed long after the rebrand."""
+    then = {**_PROFILE, "name": "Acme Ltd"}
+    former = (Former("2024-12-31", then, canonical_or_none(then)),)
+    held = {"id": "https://x/acme/x/", "name": "X", "creator": then, "version": "1.0"}
+    current = {**held, "creator": _PROFILE}
+    for created in ("2024-12-31T23:59:59Z", "2025-01-01T00:30:00+01:00", "2020-01-01T00:00:00Z"):
+        signed = _proofs({"issuer": then}, created, "2024-06-01T00:00:00Z")
+        assert issuer_problems(then, _PROFILE, "acme", former=former, proofs=signed) == [], created
+        assert achievement_problems(held, "X", current, "acme/x", former=former, proofs=signed) == [], created
+    for created, day in (
+        ("2025-01-01T00:00:00Z", "2025-01-01"),
+        ("2024-12-31T23:30:00-01:00", "2025-01-01"),  # the 31st where it was signed, the 1st in UTC
+        ("2031-05-04T10:00:00Z", "2031-05-04"),
+    ):
+        # Every proof counts: one made in time does not cover another made later.
+        signed = _proofs({"issuer": then}, "2024-06-01T00:00:00Z", created)
+        late = (
+            f"former profile 'Acme Ltd' (used until 2024-12-31), but the award was signed on {day} (UTC; proof "
+            f"created {created}), after it was replaced: an award carries a former profile only if it was signed "
+            "while that profile was current"
+        )
+        assert issuer_problems(then, _PROFILE, "acme", former=former, proofs=signed) == [f"the issuer is acme's {late}"]
+        assert achievement_problems(held, "X", current, "acme/x", former=former, proofs=signed) == [
+            f"the achievement's creator is its issuer's {late}"
+        ]
+    # A time that cannot be read, or no proof at all, is never within the window.
+    [unreadable] = issuer_problems(then, _PROFILE, "acme", former=former, proofs=[{"created": "31/12/2024"}])
+    assert unreadable.endswith(
+        "but a proof has no valid 'created' time, so when the award was signed cannot be told: an award carries a "
+        "former profile only if it was signed while that profile was current"
+    )
+    [unsigned] = issuer_problems(then, _PROFILE, "acme", former=former)
+    assert "but the award has no proof to say when it was signed" in unsigned
+    # The current profile is never held to a window (and no lower bound applies to a former one).
+    assert issuer_problems(_PROFILE, _PROFILE, "acme", former=former) == []
+
+
+def test_a_profile_recorded_twice_may_be_carried_while_either_entry_was_current() -> None:
+    """Acme Ltd until 2024-12-31, then Acme Group until 2025-06-30, then Acme Ltd again until 2025-12-31."""
+    ltd, group = {**_PROFILE, "name": "Acme Ltd"}, {**_PROFILE, "name": "Acme Group"}
+    former = tuple(
+        Former(until, profile, canonical_or_none(profile))
+        for until, profile in (("2024-12-31", ltd), ("2025-06-30", group), ("2025-12-31", ltd))
+    )
+    assert issuer_problems(ltd, _PROFILE, "acme", former=former, proofs=_proofs(ltd, "2025-09-01T00:00:00Z")) == []
+    assert issuer_problems(ltd, _PROFILE, "acme", former=former, proofs=_proofs(ltd, "2024-03-01T00:00:00Z")) == []
+    [late] = issuer_problems(ltd, _PROFILE, "acme", former=former, proofs=_proofs(ltd, "2026-01-01T00:00:00Z"))
+    assert "'Acme Ltd' (used until 2025-12-31), but the award was signed on 2026-01-01" in late
+    [late] = issuer_problems(group, _PROFILE, "acme", former=former, proofs=_proofs(group, "2025-07-01T00:00:00Z"))
+    assert "'Acme Group' (used until 2025-06-30), but the award was signed on 2025-07-01" in late

@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -37,7 +38,7 @@ from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, render_award
 from generator.crypto import ed25519
-from generator.crypto.dataintegrity import JCS, RDFC
+from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, add_proofs, create_proof
 from generator.crypto.multibase import did_key_from_public
 from generator.load import load_registry
 from generator.verify import Verifier
@@ -46,6 +47,15 @@ from tests.site.test_verify_js import NODE, TAMPERS, Node, publish
 from tests.spellings import ONLY_JCS, ONLY_RDFC, SPELLINGS
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+#: Awards carrying acme's former profile (used until 2025-05-01), published: each proof's created as written,
+#: and whether the award may carry it (signed by the end of that day in UTC).
+_LATE, _EARLY = ("2025-05-01T23:30:00-01:00",) * 2, ("2025-05-02T00:30:00+01:00",) * 2
+FORMER_TIMES: dict[str, tuple[tuple[str, str], bool]] = {
+    "former issuer profile, signed the day after its until": (("2025-05-02T00:00:00Z",) * 2, False),
+    "former issuer profile, signed on its until day but the next in UTC": (_LATE, False),
+    "former issuer profile, signed the next day but its until day in UTC": (_EARLY, True),
+    "former issuer profile, one proof in time and one after": (("2025-04-30T09:00:00Z", "2025-05-02T09:00:00Z"), False),
+}
 RDFC_CHECK = f"proof:{RDFC}"
 ROUND_TRIP = ("the credential is not in compact form", "the credential cannot be processed as JSON-LD")
 
@@ -59,8 +69,16 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     runner.close()
 
 
-def _resigned(signer: Signer, award: dict[str, Any], change: dict[str, Any], *, store: bool) -> dict[str, Any]:
-    """``award`` changed and signed again with acme's own key; written into the registry when ``store``."""
+def _resigned(
+    signer: Signer,
+    award: dict[str, Any],
+    change: dict[str, Any],
+    *,
+    store: bool,
+    created: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """``award`` changed and signed again with acme's own key (each proof ``created`` as written, when given);
+    written into the registry when ``store``."""
     unsigned = copy.deepcopy({k: v for k, v in award.items() if k != "proof"})
     for key, value in change.items():
         if key == "achievement":
@@ -71,7 +89,14 @@ def _resigned(signer: Signer, award: dict[str, Any], change: dict[str, Any], *, 
         else:
             unsigned[key] = value
     vm = award["proof"][0]["verificationMethod"]
-    signed = sign_document(unsigned, signer.key, vm, dt.datetime(2025, 5, 1, tzinfo=dt.UTC))
+    if created is None:
+        signed = sign_document(unsigned, signer.key, vm, dt.datetime(2025, 5, 1, tzinfo=dt.UTC))
+    else:
+        proofs = [
+            create_proof(unsigned, cryptosuite=suite, seed=signer.key.seed, verification_method=vm, created=when)
+            for suite, when in zip(CRYPTOSUITES, created, strict=True)
+        ]
+        signed = add_proofs(unsigned, proofs)
     if store:
         digest = award_hash(signed)
         path = award_filename(signer.root, "acme-academy", signed, digest)
@@ -112,15 +137,20 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         signer, fresh.award, {"achievement": {"version": "0.9", "name": "SQL Mastery"}}, store=True
     )
     newer = _resigned(signer, fresh.award, {"achievement": {"version": "2.0", "description": "Later."}}, store=True)
-    # acme was "Acme Academy Ltd" before: an award it signed then carries that profile (issuer and creator).
+    # acme was "Acme Academy Ltd" until 1 May 2025: an award it signed then carries that profile (issuer and
+    # creator), one signed after that day may not (each proof's created, the day in UTC).
     issuer_yaml = root / "registry/issuers/acme-academy/issuer.yaml"
     issuer_yaml.write_text(
         issuer_yaml.read_text()
-        + "former_profiles:\n  - until: 2024-12-31\n    name: Acme Academy Ltd\n    url: https://acme.example\n"
+        + "former_profiles:\n  - until: 2025-05-01\n    name: Acme Academy Ltd\n    url: https://acme.example\n"
         "    email: credentials@acme.example\n"
     )
     former = {"issuer": {"name": "Acme Academy Ltd"}}
-    former_published = _resigned(signer, fresh.award, former, store=True)
+    former_published = _resigned(signer, fresh.award, former, store=True)  # signed 2025-05-01T00:00:00Z
+    late: dict[str, dict[str, Any]] = {}
+    for i, (name, (created, _)) in enumerate(FORMER_TIMES.items()):
+        award_id = {"id": f"urn:uuid:5e2c0c1e-8f0a-4b8e-9a7e-0d5f3c1b2b{i:02d}"}
+        late[name] = _resigned(signer, fresh.award, {**former, **award_id}, store=True, created=created)
     seed = ed25519.generate_seed()
     did = did_key_from_public(ed25519.public_from_seed(seed))
     unsigned = copy.deepcopy({k: v for k, v in expired.award.items() if k not in ("proof", "credentialStatus")})
@@ -147,6 +177,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "former issuer profile, not published": former_unpublished,
         "former issuer profile changed": _resigned(
             signer, fresh.award, {"issuer": {"name": "Acme Academy Ltd", "email": "x@acme.example"}}, store=False
+        ),
+        **late,
+        "former issuer profile signed after its until, not published": _resigned(
+            signer, fresh.award, former, store=False, created=("2025-05-02T00:00:00Z", "2025-05-02T00:00:00Z")
+        ),
+        "former issuer profile, a proof's created unreadable, not published": _resigned(
+            signer, fresh.award, former, store=False, created=("2025-04-30T09:00:00Z", "1 May 2025")
         ),
         "issuer renamed only": _resigned(signer, base, {"issuer": {"name": "Northbridge University"}}, store=False),
         "achievement renamed only": _resigned(
@@ -296,13 +333,54 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     failed = [c.id for c in unpublished.checks if str(c.status) == "failed"]
     assert failed == ["registered"], unpublished.as_dict()  # its profile is fine: it is only not in the registry
     assert verdicts["former issuer profile changed"] == "untrusted"
-    assert sum(1 for v in verdicts.values() if v == "valid") == 3
+    for name, (_, allowed) in FORMER_TIMES.items():
+        assert verdicts[name] == ("valid" if allowed else "untrusted"), name
+    assert verdicts["former issuer profile signed after its until, not published"] == "untrusted"
+    assert sum(1 for v in verdicts.values() if v == "valid") == 4
     assert tally["rdfc"] == 0  # the browser checks RDFC proofs as Python does (issue 15)
     assert tally["same"] > 4 * (tally["rdfc"] + tally["round trip"]), tally
     print(f"differential corpus: {len(corpus['cases'])} files + {len(corpus['hashes'])} hashes: {tally}")
     print(f"headlines held equal: {headlines}")
     expected = {"valid", "expired", "revoked", "changed", "malformed", "not published here", "key not registered"}
     assert expected <= set(headlines), headlines
+
+
+def test_a_former_profile_out_of_its_time_is_refused_in_the_same_words(node: Node, corpus: dict[str, Any]) -> None:
+    """The browser reads the published records' ``until`` and each proof's ``created`` as Python does: the same
+    status and the same sentence for the issuer and the achievement's creator."""
+    verifier = Verifier(corpus["registry"])
+    names = [n for n in corpus["cases"] if n.startswith("former issuer profile") and "changed" not in n]
+    assert len(names) == 8  # ("changed" differs from every profile: its quotes are each language's repr)
+    for name in names:
+        doc = corpus["cases"][name]
+        python = {c.id: [str(c.status), c.reason] for c in verifier.verify(doc, now=NOW).checks}
+        js = _js(node, corpus["site"], text=json.dumps(doc))["checks"]
+        for check in ("issuer", "credential"):
+            assert js[check] == python[check], (name, check)
+    late = _js(
+        node, corpus["site"], text=json.dumps(corpus["cases"]["former issuer profile, one proof in time and one after"])
+    )
+    assert late["checks"]["issuer"] == [
+        "failed",
+        "the issuer is acme-academy's former profile 'Acme Academy Ltd' (used until 2025-05-01), but the award was "
+        "signed on 2025-05-02 (UTC; proof created 2025-05-02T09:00:00Z), after it was replaced: an award carries a "
+        "former profile only if it was signed while that profile was current",
+    ]
+
+
+def test_published_records_whose_until_is_not_a_date_are_refused(
+    node: Node, corpus: dict[str, Any], tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(corpus["site"], site)
+    records = site / "verify" / "records" / "acme-academy.json"
+    data = json.loads(records.read_text())
+    data["former_profiles"][0]["until"] = "1 May 2025"
+    records.write_text(json.dumps(data))
+    doc = corpus["cases"]["former issuer profile, published"]
+    reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
+    assert reply["kind"] == "data error", reply
+    assert "the published records are malformed" in reply["error"]
 
 
 def test_the_altered_rdfc_proof_fails_in_the_browser_as_in_the_cli(node: Node, corpus: dict[str, Any]) -> None:

@@ -315,6 +315,8 @@ def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
     tampered_rdfc["proof"][0]["proofValue"] = json.loads(lines[3])["proof"][0]["proofValue"]
     lines[2] = json.dumps(tampered_rdfc, separators=(",", ":"))
     batch.write_text("\n".join(lines) + "\n")
+    # Signed with acme's profile of then, but the day after the rebrand below: too late to carry it.
+    signer.award(email="late@example.org", at=dt.datetime(2025, 2, 21, tzinfo=dt.UTC))
     # A rebrand: the genuine awards above carry acme's former profile, every award below its current one.
     issuer_yaml = signer.root / "registry/issuers/acme-academy/issuer.yaml"
     issuer_yaml.write_text(
@@ -419,7 +421,7 @@ def test_the_fast_path_gives_the_full_paths_outcomes(signer: Signer, monkeypatch
     new_runs = [outcomes(AwardChecker(registry, proof_cache=cache, new=True, fast_path=f)) for f in (False, True)]
     assert new_runs[0] == new_runs[1]
     former = [o for o in new_runs[0] if "former profile" in " ".join(p.message for p in o.problems)]
-    assert len(former) == 8, former  # the three single awards and five batch lines from before the rebrand
+    assert len(former) == 9, former  # the four single awards and five batch lines from before the rebrand
     full_calls.clear()
     uncached = outcomes(AwardChecker(registry))
     # Without a cache, the same, but for the forged award, whose RDFC proof the planted statement vouches for.
@@ -444,6 +446,15 @@ def test_the_fast_path_gives_the_full_paths_outcomes(signer: Signer, monkeypatch
     misplaced = [[p.code for p in o.problems] for o in uncached if "award.wrong-folder" in {p.code for p in o.problems}]
     assert misplaced == [["award.wrong-folder"]]  # (its status slot is the one of another award: a cross-award rule)
     assert sum(not o.problems for o in uncached) == 7  # 1 + 2 + 1 single awards, 5 - 2 batch lines (and no more)
+    assert {p.message for o in uncached for p in o.problems if "after it was replaced" in p.message} == {
+        f"{label}: {who} former profile 'Acme Academy' (used until 2025-02-20), but the award was signed on "
+        "2025-02-21 (UTC; proof created 2025-02-21T00:00:00Z), after it was replaced: an award carries a former "
+        "profile only if it was signed while that profile was current"
+        for label, who in (
+            ("Issuer registered", "the issuer is acme-academy's"),
+            ("Credential defined", "the achievement's creator is its issuer's"),
+        )
+    }
     assert {p.message for o in uncached for p in o.problems if p.code == "award.key"} == {
         "Signing key: did:web:registry.test.example:issuers:acme-academy#key-404 cannot be resolved offline",
         "Signing key: the key belongs to issuer 'beta-labs', not to the credential's issuer",

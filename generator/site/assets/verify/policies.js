@@ -210,6 +210,16 @@ async function resolveKey(site, method) {
   return null;
 }
 
+/**
+ * When a credential was signed, as every rule on it reads it (generator/verify/keys.py signing_times): each
+ * proof's `created` (of the proofs by `method`, when given), as [written, parseTime(written)]; null: unreadable.
+ */
+export function signingTimes(proofs, method = null) {
+  return proofs
+    .filter((proof) => method === null || get(proof, "verificationMethod") === method)
+    .map((proof) => [get(proof, "created"), parseTime(get(proof, "created"))]);
+}
+
 /** Why a registry key could not sign at `when` (a timestamp string), or null when it could. Compared at the
  * microsecond, as Python compares (generator/verify/keys.py window_problem): keys.json carries the key file's
  * instants to the microsecond. */
@@ -648,10 +658,9 @@ export async function keyPolicy(ctx) {
     if (!key.confirmed)
       return check("key", label, false, `cannot confirm that ${key.controller} controls the key in ${method}`);
     if (key.record !== null) {
-      for (const proof of ctx.proofs) {
-        if (proof.verificationMethod !== method) continue;
-        if (parseTime(proof.created) === null) return check("key", label, false, "a proof has no valid 'created' time");
-        const problem = windowProblem(key.record, proof.created);
+      for (const [created, at] of signingTimes(ctx.proofs, method)) {
+        if (at === null) return check("key", label, false, "a proof has no valid 'created' time");
+        const problem = windowProblem(key.record, created);
         if (problem) return check("key", label, false, `key not valid when it signed: ${problem}`);
       }
       const early = validFromBeforeKey(ctx.document, key.record);
@@ -669,7 +678,7 @@ export async function issuerPolicy(ctx) {
   const id = await ctx.registryIssuer();
   if (id !== null) {
     const records = await ctx.site.records(id);
-    const problem = issuerProblem(get(ctx.document, "issuer"), get(records, "profile"), id, records);
+    const problem = issuerProblem(get(ctx.document, "issuer"), get(records, "profile"), id, records, ctx.proofs);
     if (problem) return check("issuer", label, false, problem);
     return check("issuer", label, true, `${pyStr(records.profile.name)} (registered as ${id})`);
   }
@@ -703,7 +712,8 @@ export async function credentialPolicy(ctx) {
     const expected = isId(slug) && isObject(credentials) ? get(credentials, slug) : undefined;
     if (isObject(expected)) {
       const ref = `${issuer}/${slug}`;
-      const problem = achievementProblem(ctx.achievement, get(ctx.document, "name"), expected, ref, records);
+      const name = get(ctx.document, "name");
+      const problem = achievementProblem(ctx.achievement, name, expected, ref, records, ctx.proofs);
       if (problem) return check("credential", label, false, problem);
       ctx.credentialRef = ref;
       const early = validFromBeforeDefinition(ctx.document, await ctx.site.credentialCreated(issuer, slug));
@@ -745,24 +755,58 @@ function shown(value) {
   return text.length <= 80 ? text : `${text.slice(0, 77)}...`;
 }
 
+const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+const FORMER_RULE = "an award carries a former profile only if it was signed while that profile was current";
+
 /**
- * Whether `profile` is one of the issuer's former profiles (records.py former_issuers): an award the build
- * published may carry one, as its issuer and its achievement's creator (the page never sees a new award).
+ * The issuer's former profile `profile` is (records.py _former_match), as { entry, late }, or null: an award the
+ * build published may carry one, as its issuer and its achievement's creator (the page never sees a new award),
+ * if signed while it was current; `late` says why it was not ("" when it was). Either entry of a profile
+ * recorded twice will do.
  */
-function formerProfile(profile, records) {
+function formerMatch(profile, records, proofs) {
   const former = get(records, "former_profiles");
   if (!Array.isArray(former)) throw new DataError("the published records are malformed");
-  if (!isObject(profile)) return false;
+  if (!isObject(profile)) return null;
   const ours = jsonOf(profile);
-  return ours !== null && former.some((entry) => ours === jsonOf(get(entry, "profile")));
+  if (ours === null) return null;
+  let found = null;
+  for (const entry of [...former].reverse()) {
+    if (ours !== jsonOf(get(entry, "profile"))) continue;
+    const late = signedAfter(get(entry, "until"), proofs);
+    if (!late) return { entry, late };
+    if (found === null) found = { entry, late };
+  }
+  return found;
 }
 
-function issuerProblem(issuer, expected, issuerId, records) {
+/** Why an award signed with `proofs` was not signed by the end (UTC) of `until`, or "" (records.py _signed_after). */
+function signedAfter(until, proofs) {
+  if (typeof until !== "string" || !DATE.test(until)) throw new DataError("the published records are malformed");
+  const times = signingTimes(proofs);
+  if (!times.length) return "but the award has no proof to say when it was signed";
+  for (const [created, at] of times) {
+    if (at === null) return "but a proof has no valid 'created' time, so when the award was signed cannot be told";
+    const signed = new Date(at).toISOString().slice(0, 10);
+    if (signed > until)
+      return `but the award was signed on ${signed} (UTC; proof created ${created}), after it was replaced`;
+  }
+  return "";
+}
+
+/** Why `who` (a former profile, `match`) is refused: records.py _former_refusal. */
+function formerRefusal(who, match) {
+  const name = pyStr(get(get(match.entry, "profile"), "name"));
+  return `${who} former profile '${name}' (used until ${match.entry.until}), ${match.late}: ${FORMER_RULE}`;
+}
+
+function issuerProblem(issuer, expected, issuerId, records, proofs) {
   if (!isObject(expected)) throw new DataError(`verify/records/${issuerId}.json is malformed`);
   const fields = differing(issuer, expected);
   if (!fields.length) return null;
   if (!isObject(issuer)) return `the issuer must be ${issuerId}'s profile as registered`;
-  if (formerProfile(issuer, records)) return null;
+  const match = formerMatch(issuer, records, proofs);
+  if (match !== null) return match.late ? formerRefusal(`the issuer is ${issuerId}'s`, match) : null;
   const [first] = fields;
   return (
     `the issuer's ${fields.join(", ")} differ${fields.length === 1 ? "s" : ""} from ${issuerId}'s registered ` +
@@ -782,7 +826,7 @@ function older(a, b) {
   return false;
 }
 
-function achievementProblem(actual, name, expected, ref, records) {
+function achievementProblem(actual, name, expected, ref, records, proofs) {
   if (jsonOf(name) !== jsonOf(expected.name))
     return `the award's name ${shown(name)} is not the name of ${ref} (${shown(expected.name)})`;
   if (!isObject(actual)) return `the achievement must be ${ref} as defined in this registry`;
@@ -792,8 +836,11 @@ function achievementProblem(actual, name, expected, ref, records) {
   const fixed = get(records, "fixed_fields");
   if (earlier && !Array.isArray(fixed)) throw new DataError("the published records are malformed");
   const fields = differing(actual, expected, earlier ? fixed : null);
-  if (fields.includes("creator") && formerProfile(get(actual, "creator"), records))
+  const creator = fields.includes("creator") ? formerMatch(get(actual, "creator"), records, proofs) : null;
+  if (creator !== null) {
     fields.splice(fields.indexOf("creator"), 1);
+    if (creator.late) return formerRefusal("the achievement's creator is its issuer's", creator);
+  }
   if (!fields.length) return null;
   const [first] = fields;
   const which = earlier ? `version ${get(actual, "version")} of ${ref}` : `${ref} as defined in this registry`;
