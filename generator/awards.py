@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import open_regular, regular_files
+from generator._internal.files import open_regular, regular_files, write_new
 from generator._internal.source import Document, SourceError, parse_json
 from generator.crypto.jcs import canonicalize
-from generator.errors import CredregError
+from generator.errors import CredregError, UsageError
 from generator.models.award import URN_UUID
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "parse_award_text",
     "read_revocations",
     "render_award",
+    "write_award_file",
 ]
 
 #: Bound on one award (a single file or one batch line) and on one revocation line; awards are a few KiB. Every
@@ -81,6 +82,18 @@ def batch_filename(root: Path, issuer: str, credential: str, date: str, batch_id
 def render_award(award: Mapping[str, Any]) -> str:
     """How a single award file is written: readable JSON (the hash does not depend on it)."""
     return json.dumps(award, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_award_file(root: Path, path: Path, text: str) -> None:
+    """Create an award file (a single award, a batch, an endorsement), never replacing one: a name another
+    process took after it was chosen is refused (:class:`UsageError`), and what that file holds stands."""
+    try:
+        write_new(path, text.encode("utf-8"))
+    except FileExistsError:
+        rel = layout.relpath(root, path)
+        raise UsageError(f"{rel} already exists: award and endorsement files are never replaced") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {layout.relpath(root, path)}: {exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import layout
-from generator._internal.files import unwritable_folder, write_json_atomic
+from generator._internal.files import json_text, place_new, stage_new, unwritable_folder, write_new
 from generator.crypto import ed25519
 from generator.crypto.multibase import encode_ed25519_public
 from generator.errors import KeyFileError, UsageError
@@ -147,44 +147,38 @@ def generate_key(
         "seed": base64.urlsafe_b64encode(seed).decode().rstrip("="),
     }
     # Both halves or neither: the private half goes to a temporary file, the public one into keys/, and only
-    # then the private half under its name. Any failure removes what was written: never a private key whose
-    # public half is not registered, nor a registered key nobody holds.
-    staged = _write_private(private_path, private_doc)
-    written: Path | None = None
+    # then the private half under its name. Any failure removes what this call wrote: never a private key whose
+    # public half is not registered, nor a registered key nobody holds. Each half is placed only if its name is
+    # still free (checked above, but another process may have taken it since): nothing is ever replaced.
+    staged = _stage_private(private_path, private_doc)
+    public_text = json_text(public.model_dump(mode="json", by_alias=True, exclude_none=True))
+    written = False
     try:
-        public_path.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(public_path, public.model_dump(mode="json", by_alias=True, exclude_none=True))
-        written = public_path
-        staged.rename(private_path)
+        write_new(public_path, public_text.encode("utf-8"))
+        written = True
+        place_new(staged, private_path)
     except OSError as exc:
         staged.unlink(missing_ok=True)
-        if written is not None:
-            written.unlink(missing_ok=True)
-            where = f"the private key {private_path}"
-        else:
-            where = f"the public key {public_rel}"
+        if written:
+            public_path.unlink(missing_ok=True)
+        if isinstance(exc, FileExistsError):  # the same refusals as the checks above, which another process beat
+            if written:
+                raise KeyFileError(
+                    f"{private_path} already exists; not overwriting a private key", ["no key was made"]
+                ) from None
+            raise UsageError(f"{public_rel} already exists: key files never change", ["no key was made"]) from None
+        where = f"the private key {private_path}" if written else f"the public key {public_rel}"
         raise UsageError(f"cannot write {where}: {exc.strerror or exc}", ["no key was made"]) from None
     return GeneratedKey(public, public_path, private_path)
 
 
-def _write_private(private_path: Path, doc: dict[str, str]) -> Path:
+def _stage_private(private_path: Path, doc: dict[str, str]) -> Path:
     """Write ``doc`` to a new temporary file (mode 600, never through a link) beside ``private_path``; its path."""
-    staged = private_path.with_name(f".{private_path.name}.{os.getpid()}.tmp")
     try:
         private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        return stage_new(private_path, json.dumps(doc, indent=2).encode("utf-8") + b"\n", mode=0o600)
     except OSError as exc:
-        raise UsageError(f"cannot write the private key {private_path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError as exc:
-        staged.unlink(missing_ok=True)  # never a half-written key file
-        raise UsageError(f"cannot write the private key {private_path}: {exc.strerror}") from None
-    return staged
+        raise UsageError(f"cannot write the private key {private_path}: {exc.strerror or exc}") from None
 
 
 def check_private_key_file(path: Path, root: Path | None) -> None:

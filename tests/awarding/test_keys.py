@@ -7,6 +7,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,9 +109,45 @@ def test_a_failed_write_of_either_half_leaves_neither(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     if failing == "public":
-        monkeypatch.setattr(keys, "write_json_atomic", no_space)
+        monkeypatch.setattr(keys, "write_new", no_space)
     else:
-        monkeypatch.setattr(Path, "rename", no_space)
+        monkeypatch.setattr(keys, "place_new", no_space)
     with pytest.raises(UsageError, match=f"cannot write the {failing} key .*No space left on device"):
         generate_key(signer.registry, "acme-academy", key_id="key-3", private_path=signer.key_dir / "k3.key")
     assert _stray(signer) == []
+
+
+@pytest.mark.parametrize("half", ["private", "public"])
+def test_a_key_file_made_by_another_process_meanwhile_is_never_replaced(
+    signer: Signer, monkeypatch: pytest.MonkeyPatch, half: str
+) -> None:
+    # The names are free when keygen checks them; another process takes one while keygen writes the public half
+    # (simulated as the public key's folder is made). Its file stands, and this keygen leaves nothing behind.
+    private_path = signer.key_dir / "k3.key"
+    public_path = signer.root / "keys/acme-academy/key-3.json"
+    taken = private_path if half == "private" else public_path
+    real_mkdir = Path.mkdir
+
+    def racing_mkdir(self: Path, *args: Any, **kwargs: Any) -> None:
+        real_mkdir(self, *args, **kwargs)
+        if self == public_path.parent and not taken.exists():
+            taken.write_text("the other process's key\n")
+
+    monkeypatch.setattr(Path, "mkdir", racing_mkdir)
+    expected = (
+        (KeyFileError, rf"{private_path} already exists; not overwriting a private key")
+        if half == "private"
+        else (UsageError, r"keys/acme-academy/key-3\.json already exists: key files never change")
+    )
+    with pytest.raises(expected[0], match=expected[1]) as info:
+        generate_key(signer.registry, "acme-academy", key_id="key-3", private_path=private_path)
+    assert info.value.details == ["no key was made"]
+    assert taken.read_text() == "the other process's key\n"
+    other = public_path if half == "private" else private_path
+    assert not other.exists(), "no half without the other"
+    assert sorted(p.name for p in signer.key_dir.rglob("*") if p.is_file() and p != signer.key_path) == (
+        ["k3.key"] if half == "private" else []
+    ), "no temporary file left"
+    assert sorted(p.name for p in public_path.parent.iterdir()) == (
+        ["key-1.json"] if half == "private" else ["key-1.json", "key-3.json"]
+    )
