@@ -31,6 +31,7 @@ __all__ = [
     "award_hash",
     "award_id_number",
     "award_id_text",
+    "award_text_hash",
     "batch_filename",
     "find_award",
     "iter_award_files",
@@ -206,10 +207,16 @@ def find_award(root: Path, digest: str, issuer: str | None = None) -> tuple[Awar
         if path.suffix == ".json" and path.stem != digest:
             continue
         for source in read_award_file(root, path):
-            data = _loads(source.text)
-            if isinstance(data, dict) and _hash_or_none(data) == digest:
-                return source, data
+            if award_text_hash(source.text) == digest:
+                return source, _loads(source.text)
     return None
+
+
+def award_text_hash(text: str) -> str | None:
+    """The award hash of an award's text (a file or a batch line), as every lookup by hash computes it; ``None``
+    when the text does not parse within the bounds or is not a JSON object with a canonical form."""
+    data = _loads(text)
+    return _hash_or_none(data) if isinstance(data, dict) else None
 
 
 def _hash_or_none(award: Mapping[str, Any]) -> str | None:

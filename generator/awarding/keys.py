@@ -13,9 +13,11 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import layout
 from generator._internal.files import json_text, place_new, stage_new, unwritable_folder, write_new
+from generator._internal.source import SourceError, read_json_file
 from generator.crypto import ed25519
 from generator.crypto.multibase import encode_ed25519_public
 from generator.errors import KeyFileError, UsageError
@@ -30,6 +32,7 @@ __all__ = [
     "default_key_dir",
     "generate_key",
     "load_signing_key",
+    "read_private_key_file",
 ]
 
 #: Marks our private key files; the pull-request check refuses any file carrying it.
@@ -193,6 +196,8 @@ def check_private_key_file(path: Path, root: Path | None) -> None:
         info = path.stat()
     except OSError as exc:
         raise KeyFileError(f"cannot read private key {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):  # a folder; a FIFO would block the read for ever
+        raise KeyFileError(f"cannot read private key {path}: not a regular file")
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyFileError(
             f"private key {path} is accessible by other users (mode {stat.filemode(info.st_mode)})",
@@ -200,17 +205,27 @@ def check_private_key_file(path: Path, root: Path | None) -> None:
         )
 
 
-def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
-    """Read a private key file, refusing one inside the repository or readable by others."""
+def read_private_key_file(path: Path, root: Path | None, what: str) -> dict[str, Any]:
+    """The JSON object in private key file ``path`` (refused by :func:`check_private_key_file` first), read as
+    every JSON file is (:mod:`generator._internal.source`): a key file is copied, pasted into CI secrets and
+    sometimes edited by hand, so a field given twice, a NaN or a broken line is refused, naming the file, line
+    and column. ``what`` names the kind of file in messages."""
     check_private_key_file(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:  # a folder, a file that cannot be opened
-        raise KeyFileError(f"cannot read private key {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise KeyFileError(f"{path} is not a credreg private key file: not UTF-8 text") from None
+        doc = read_json_file(path, str(path)).data
+    except SourceError as exc:
+        if exc.problems[0].code == "file.unreadable":
+            raise KeyFileError(f"cannot read private key {path}", [str(p) for p in exc.problems]) from None
+        raise KeyFileError(f"{path} is not {what}", [str(p) for p in exc.problems]) from None
+    if not isinstance(doc, dict):
+        raise KeyFileError(f"{path} is not {what}: not a JSON object")
+    return doc
+
+
+def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
+    """Read a private key file, refusing one inside the repository or readable by others."""
+    doc = read_private_key_file(path, root, "a credreg private key file")
     try:
-        doc = json.loads(text)
         if doc.get("format") != PRIVATE_KEY_FORMAT:
             raise ValueError(f"not a {PRIVATE_KEY_FORMAT} file")
         padded = doc["seed"] + "=" * (-len(doc["seed"]) % 4)
@@ -218,7 +233,7 @@ def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
         if len(seed) != 32:
             raise ValueError("the seed is not 32 bytes")
         key = SigningKey(str(doc["issuer"]), str(doc["keyId"]), seed)
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise KeyFileError(f"{path} is not a credreg private key file: {exc}") from None
     if key.public_multibase != doc.get("publicKeyMultibase"):
         raise KeyFileError(f"{path} is damaged: its seed does not produce its public key")

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from generator._internal.files import unwritable_folder, write_new
-from generator.awarding.keys import check_private_key_file
+from generator.awarding.keys import read_private_key_file
 from generator.crypto import ed25519
 from generator.errors import KeyFileError, UsageError
 from generator.tlog.note import COSIGNATURE_V1, ED25519, NoteError, NoteSigner, key_id
@@ -68,9 +68,8 @@ def load_note_key(path: Path | None, role: str, *, root: Path | None = None) -> 
         path = Path(os.environ[LOG_KEY_ENV]).expanduser()
     if path is None:
         raise UsageError(f"give the {role} key: --key PATH" + (f" or ${LOG_KEY_ENV}" if role == "log" else ""))
-    check_private_key_file(path, root)
+    doc = read_private_key_file(path, root, "a credreg log or witness key file")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("format") != NOTE_KEY_FORMAT:
             raise ValueError(f"not a {NOTE_KEY_FORMAT} file")
         if doc.get("role") != role:
@@ -79,6 +78,6 @@ def load_note_key(path: Path | None, role: str, *, root: Path | None = None) -> 
         signer = NoteSigner(str(doc["name"]), seed, _TYPES[role])
         if len(seed) != 32 or signer.verifier.vkey != doc.get("vkey"):
             raise ValueError("its seed does not produce its vkey")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, NoteError) as exc:
+    except (ValueError, KeyError, TypeError, NoteError) as exc:
         raise KeyFileError(f"{path} is not a credreg log or witness key file: {exc}") from None
     return signer

@@ -36,3 +36,32 @@ def test_a_note_key_that_cannot_be_written_is_a_usage_error(tmp_path: Path) -> N
         UsageError, match=f"cannot write the private key {a_file / 'log.key'}: {a_file} is not a folder"
     ):
         generate_note_key(a_file / "log.key", "credentials.example.org/log", "log")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('{"format": "credreg-note-key/1", "role": "log", "role": "witness"}', ":1:49: duplicate key 'role'"),
+        ('{"format": "credreg-note-key/1", "seed": NaN}', ":1:42: invalid JSON: NaN is not valid JSON"),
+        ("[" * 3000 + "]" * 3000, ":1:65: nesting deeper than 64 levels"),  # was a RecursionError traceback
+        ('{"format": "credreg-note-key/1",}', ":1:33: invalid JSON: Expecting property name enclosed in double quotes"),
+    ],
+    ids=["duplicate", "nan", "deep", "syntax"],
+)
+def test_a_malformed_log_key_file_is_located(tmp_path: Path, text: str, problem: str) -> None:
+    # The log's key reaches CI as a pasted repository secret written to a file: read as every JSON file is.
+    path = tmp_path / "log.key"
+    path.write_text(text)
+    path.chmod(0o600)
+    with pytest.raises(KeyFileError) as info:
+        load_note_key(path, "log")
+    assert info.value.summary == f"{path} is not a credreg log or witness key file"
+    assert info.value.details[0].startswith(f"{path}{problem}"), info.value.details
+
+
+def test_a_log_key_file_that_is_not_an_object_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "log.key"
+    path.write_text("[]\n")
+    path.chmod(0o600)
+    with pytest.raises(KeyFileError, match=f"{path} is not a credreg log or witness key file: not a JSON object"):
+        load_note_key(path, "log")
