@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import open_regular, regular_files
+from generator._internal.files import open_regular, regular_files, write_new
 from generator._internal.source import Document, SourceError, parse_json
 from generator.crypto.jcs import canonicalize
-from generator.errors import CredregError
+from generator.errors import CredregError, UsageError
 from generator.models.award import URN_UUID
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "award_hash",
     "award_id_number",
     "award_id_text",
+    "award_text_hash",
     "batch_filename",
     "find_award",
     "iter_award_files",
@@ -40,6 +41,7 @@ __all__ = [
     "parse_award_text",
     "read_revocations",
     "render_award",
+    "write_award_file",
 ]
 
 #: Bound on one award (a single file or one batch line) and on one revocation line; awards are a few KiB. Every
@@ -81,6 +83,18 @@ def batch_filename(root: Path, issuer: str, credential: str, date: str, batch_id
 def render_award(award: Mapping[str, Any]) -> str:
     """How a single award file is written: readable JSON (the hash does not depend on it)."""
     return json.dumps(award, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_award_file(root: Path, path: Path, text: str) -> None:
+    """Create an award file (a single award, a batch, an endorsement), never replacing one: a name another
+    process took after it was chosen is refused (:class:`UsageError`), and what that file holds stands."""
+    try:
+        write_new(path, text.encode("utf-8"))
+    except FileExistsError:
+        rel = layout.relpath(root, path)
+        raise UsageError(f"{rel} already exists: award and endorsement files are never replaced") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {layout.relpath(root, path)}: {exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +207,16 @@ def find_award(root: Path, digest: str, issuer: str | None = None) -> tuple[Awar
         if path.suffix == ".json" and path.stem != digest:
             continue
         for source in read_award_file(root, path):
-            data = _loads(source.text)
-            if isinstance(data, dict) and _hash_or_none(data) == digest:
-                return source, data
+            if award_text_hash(source.text) == digest:
+                return source, _loads(source.text)
     return None
+
+
+def award_text_hash(text: str) -> str | None:
+    """The award hash of an award's text (a file or a batch line), as every lookup by hash computes it; ``None``
+    when the text does not parse within the bounds or is not a JSON object with a canonical form."""
+    data = _loads(text)
+    return _hash_or_none(data) if isinstance(data, dict) else None
 
 
 def _hash_or_none(award: Mapping[str, Any]) -> str | None:

@@ -27,13 +27,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import write_json_atomic, write_text_atomic
+from generator._internal.files import write_json_atomic
 from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.text import unseen_problem
 from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
-from generator.awards import award_hash, render_award
+from generator.awarding.status import create_list
+from generator.awards import award_hash, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CredregError, ProblemList, UsageError
 from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind, EndorsementSubject
@@ -348,9 +349,9 @@ def endorse(
     located = _list_path(registry, endorsement_list_url(registry, endorser, number))
     assert located is not None
     if not located[2].exists():
-        write_json_atomic(located[2], _signed_list(registry, endorser, number, new_bitstring(), key, issued))
+        create_list(located[2], _signed_list(registry, endorser, number, new_bitstring(), key, issued))
     path = layout.endorsements_dir(registry.root, endorser) / f"{digest}.json"
-    write_text_atomic(path, render_award(signed))
+    write_award_file(registry.root, path, render_award(signed))
     return FoundEndorsement(endorser, path, digest, signed)
 
 

@@ -34,7 +34,7 @@ from generator._internal.source import (
 from generator.crypto.multibase import decode_ed25519_public
 from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
-from generator.models._base import SLUG_PATTERN, ecmascript_pattern
+from generator.models._base import SLUG_PATTERN, URL_PORT_PATTERN, ecmascript_pattern
 from generator.models.endorser import Endorser
 from generator.parse_cache import ParseCache
 from generator.registry import EndorserRecord, IssuerRecord, Registry, Sourced
@@ -50,6 +50,10 @@ M = TypeVar("M", bound=BaseModel)
 _PATTERN_WORDS = {
     ecmascript_pattern(SLUG_PATTERN): (
         "a lowercase slug: letters a–z, digits and single hyphens (e.g. data-analysis-foundations)",
+        "",
+    ),
+    ecmascript_pattern(URL_PORT_PATTERN): (
+        "a URL whose port, if it has one, is a number from 1 to 65535 without leading zeros",
         "",
     ),
 }

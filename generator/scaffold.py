@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from generator import layout
+from generator._internal.files import write_new
 from generator._internal.source import SourceError, parse_yaml
 from generator._internal.text import first_unseen
 from generator.errors import ProblemList, ProblemsFound, UsageError
@@ -349,12 +350,13 @@ def _finish(scaffold: Scaffold, intended: dict[str, Any]) -> Scaffold:
 def write_scaffold(root: Path, scaffold: Scaffold) -> Path:
     """Write ``scaffold`` under ``root``; refuses an existing file (a registry's files are never overwritten)."""
     target = root / scaffold.path
+    taken = UsageError(f"{scaffold.path} already exists; nothing was written (edit it, or choose another id)")
     if target.exists() or target.is_symlink():
-        raise UsageError(f"{scaffold.path} already exists; nothing was written (edit it, or choose another id)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # "x": created here or not at all, even if another process made the file since the test above.
-    with target.open("x", encoding="utf-8") as fh:
-        fh.write(scaffold.text)
+        raise taken
+    try:
+        write_new(target, scaffold.text.encode("utf-8"))
+    except FileExistsError:  # another process made it since the test above: its file stands
+        raise taken from None
     return target
 
 

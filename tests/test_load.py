@@ -308,4 +308,8 @@ def test_site_url_with_an_impossible_port_is_located(registry_dir: Path) -> None
         line,
         "site_url",
     )
-    assert "the port must be a number from 1 to 65535" in problem.message
+    # The schema refuses it first (editors show the same rule), in words.
+    assert problem.message == (
+        "'https://x.org:99999/' is not a URL whose port, if it has one, is a number from 1 to 65535 "
+        "without leading zeros"
+    )

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
+import jsonschema_rs
+import pytest
 from jsonschema import Draft202012Validator
+from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.source import SourceError
 from generator.load import read_document
+from generator.models._base import URL_PORT_PATTERN, ecmascript_pattern, valid_port
 from generator.schema import (
     SCHEMA_ID_BASE,
     FileKind,
@@ -136,3 +144,129 @@ def test_the_compiled_validator_gives_python_jsonschemas_verdict() -> None:
         verdicts[expected] += 1
     assert verdicts[True] > 50
     assert verdicts[False] > 1000
+
+
+# --- the URL port rule: in the models (valid_port) and in the schemas (URL_PORT_PATTERN) --------------------
+
+_REFUSED_PORTS = [":0", ":65536", ":080", ":99999", ":", ":00", ":8o", ":-1", ":+80", ":\uff18\uff10", ":80:81"]
+_ACCEPTED_HOSTS = ["r.example:1", "r.example:443", "r.example:65535", "[2001:db8::1]:8443", "[::1]", "r.example"]
+
+
+def _url_fields() -> list[tuple[FileKind, Path, list[str | int]]]:
+    """Every URL field that carries the port rule, in a real file of the example registry that has it."""
+    credential = REPO / "registry/issuers/brightforge-academy/credentials/back-end-development-with-python.yaml"
+    endorser = next((REPO / "registry/endorsers").glob("*/endorser.yaml"))
+    issuer = next((REPO / layout.ISSUERS_DIR).glob("*/issuer.yaml"))
+    governance = REPO / layout.GOVERNANCE_PATH
+    return [
+        (FileKind.GOVERNANCE, governance, ["site_url"]),
+        (FileKind.GOVERNANCE, governance, ["repository"]),
+        (FileKind.GOVERNANCE, governance, ["verification_data_url"]),
+        (FileKind.ISSUER, issuer, ["url"]),
+        (FileKind.ISSUER, issuer, ["former_profiles", 0, "url"]),
+        (FileKind.ENDORSER, endorser, ["url"]),
+        (FileKind.CREDENTIAL, credential, ["skills", 0, "alignment", "url"]),
+        (FileKind.CREDENTIAL, credential, ["quality_assurance", 0, "url"]),
+    ]
+
+
+def _with(kind: FileKind, path: Path, where: list[str | int], url: str) -> dict[str, Any]:
+    data = json.loads(json.dumps(read_document(path.parent, path).data))
+    if where[0] == "former_profiles":
+        data["former_profiles"] = [{"until": "2024-01-01", "name": "Old", "url": url, "email": "old@example.org"}]
+        return data
+    node = data
+    for step in where[:-1]:
+        node = node[step]
+    node[where[-1]] = url
+    return data
+
+
+def _walk(errors: list[Any]) -> list[Any]:
+    """The errors and those under them (an optional field's ``anyOf`` holds its branches' errors)."""
+    return [d for e in errors for d in [e, *_walk(list(e.context or []))]]
+
+
+def _committed(kind: FileKind) -> Draft202012Validator:
+    """The schema file editors use, as committed in schemas/."""
+    return Draft202012Validator(json.loads((REPO / "schemas" / f"{kind.value}.schema.json").read_text()))
+
+
+@pytest.mark.parametrize(("kind", "path", "where"), _url_fields(), ids=lambda v: str(v) if isinstance(v, list) else "")
+def test_the_schemas_refuse_the_ports_the_models_refuse(kind: FileKind, path: Path, where: list[str | int]) -> None:
+    """What an editor shows from schemas/ is what the check and the models decide, port by port."""
+    model = model_for(kind)
+    for host in _ACCEPTED_HOSTS + [f"r.example{port}" for port in _REFUSED_PORTS]:
+        data = _with(kind, path, where, f"https://{host}/")
+        accepted = host in _ACCEPTED_HOSTS
+        errors = list(_committed(kind).iter_errors(data))
+        assert (errors == []) is accepted, (host, [e.message for e in errors])
+        assert accepted or any(e.validator_value == ecmascript_pattern(URL_PORT_PATTERN) for e in _walk(errors)), host
+        assert (schema_errors(kind, data) == []) is accepted, host  # jsonschema-rs, then python-jsonschema
+        if accepted:
+            model.model_validate(data)
+        else:
+            with pytest.raises(ValidationError, match="the port must be a number from 1 to 65535"):
+                model.model_validate(data)
+
+
+def _port_corpus() -> list[str]:
+    """URLs that differ where valid_port looks: schemes, user info, hosts (IPv6 literals), ports, and what follows."""
+    schemes = ["https:", "http:", "HTTPS:", "git+ssh:", "1a:", ""]
+    users = ["", "u@", "u:p@", "u:0@", "a@b@", "[::1]@"]
+    hosts = ["r.example", "[2001:db8::1]", "[::ffff:127.0.0.1]", "127.0.0.1", ""]
+    ports = ["", ":", ":0", ":1", ":9", ":10", ":080", ":443", ":9999", ":10000", ":59999", ":60000", ":64999",
+             ":65499", ":65529", ":65530", ":65535", ":65536", ":65540", ":65600", ":66000", ":99999", ":100000",
+             ":8o", ":-1", ":\u0661\u0662", ":80:81", ":80@x"]  # fmt: skip
+    tails = ["", "/", "/p:0", "?q=:0", "#f:0"]
+    urls = [f"{s}//{u}{h}{p}{t}" for s in schemes for u in users for h in hosts for p in ports for t in tails]
+    urls += [f"https://r.example:{n}/" for n in range(70_000)]
+    urls += [f"https://r.example:0{n}/" for n in (1, 80, 443, 6553)]
+    urls += ["r.example:0", "mailto:a@r.example", "https:r.example:0", "x/y://r.example:0", "urn:isbn:0"]
+    return urls
+
+
+def _port_verdict(url: str) -> bool | None:
+    """valid_port's verdict; ``None`` when urlsplit refuses the URL itself (a malformed IPv6 literal), which the
+    models refuse for that reason whatever the port."""
+    try:
+        valid_port(url)
+    except ValueError as exc:
+        return None if "port" not in str(exc) else False
+    return True
+
+
+def test_the_port_pattern_gives_valid_ports_verdict_on_a_corpus_of_urls() -> None:
+    urls = _port_corpus()
+    verdicts = {url: _port_verdict(url) for url in urls}
+    judged = [url for url in urls if verdicts[url] is not None]
+    assert len(judged) > 90_000
+    assert sum(1 for url in judged if not verdicts[url]) > 10_000
+    python = re.compile(URL_PORT_PATTERN)
+    schema = re.compile(ecmascript_pattern(URL_PORT_PATTERN))  # as python-jsonschema runs the schema's pattern
+    for url in judged:
+        assert (python.search(url) is not None) is verdicts[url], url
+        assert (schema.search(url) is not None) is verdicts[url], url
+    rs = jsonschema_rs.validator_for({"type": "string", "pattern": ecmascript_pattern(URL_PORT_PATTERN)})
+    assert [url for url in judged if rs.is_valid(url) is not verdicts[url]] == []
+
+
+def test_the_port_pattern_is_ecmascript_that_agrees_in_node() -> None:
+    """Editors run a schema's pattern as an ECMAScript RegExp (the "u" flag, in VS Code's JSON language service)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is installed by `make test`")
+    urls = [url for url in _port_corpus() if _port_verdict(url) is not None][::7]
+    script = (
+        "const {pattern, urls} = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "const u = new RegExp(pattern, 'u'), plain = new RegExp(pattern);"
+        "process.stdout.write(JSON.stringify(urls.map(s => [u.test(s), plain.test(s)])));"
+    )
+    pattern = json_schema(FileKind.GOVERNANCE)["properties"]["site_url"]["allOf"][0]["pattern"]
+    assert pattern == ecmascript_pattern(URL_PORT_PATTERN)
+    done = subprocess.run(
+        [node, "-e", script], input=json.dumps({"pattern": pattern, "urls": urls}), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    for url, (with_u, without_u) in zip(urls, json.loads(done.stdout), strict=True):
+        assert with_u is without_u is _port_verdict(url), url

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import secrets
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -29,6 +30,67 @@ def write_text_atomic(path: Path, text: str) -> None:
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind, not even the temporary file
+        raise
+
+
+def write_new(path: Path, data: bytes, *, mode: int = 0o666) -> None:
+    """Create ``path`` holding ``data``, never replacing anything: :class:`FileExistsError` when something has
+    the name (a link too, even a dangling one), and then nothing is written. A reader never sees half of it."""
+    place_new(stage_new(path, data, mode=mode), path)
+
+
+def stage_new(path: Path, data: bytes, *, mode: int = 0o666) -> Path:
+    """Write ``data`` (synced) to a new temporary file beside ``path``, created with ``mode`` (less the umask)
+    and never opened through a link; its path, for :func:`place_new`. Nothing is left behind on failure."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file where a folder should be: FileExistsError means "path exists" here
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
+    staged = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")  # unique: two writers never share it
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+#: What ``link`` fails with on a file system without hard links (FAT, some network and FUSE ones).
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS})
+
+
+def place_new(staged: Path, path: Path) -> None:
+    """Give the file ``staged`` (from :func:`stage_new`) the name ``path`` unless something has it already
+    (:class:`FileExistsError`); ``staged`` is gone afterwards either way.
+
+    A rename would replace a file made since the caller looked; a hard link never replaces its target, and
+    does not follow a link there. Where the file system has no hard links, the bytes are copied into a file
+    created with ``O_EXCL``: still never a replaced file, though a reader could then see half of it."""
+    try:
+        try:
+            os.link(staged, path, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in _NO_HARD_LINKS:
+                raise
+            _copy_new(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+def _copy_new(staged: Path, path: Path) -> None:
+    data = staged.read_bytes()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, stat.S_IMODE(staged.stat().st_mode))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)  # created above: ours to remove
         raise
 
 

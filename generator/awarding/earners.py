@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator._internal.files import unwritable_folder, write_text_atomic
+from generator._internal.files import unwritable_folder, write_new
 from generator.awards import render_award
 from generator.errors import UsageError
 
@@ -120,16 +120,22 @@ def write_earners(folder: Path, rows: Sequence[EarnerCopy]) -> Path:
 
     Refuses (:class:`UsageError`) when the folder cannot be written; the caller has then written nothing to the
     registry."""
+    path = folder
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder.chmod(0o700)
+        # Created private (never readable by others, even for a moment) and never over a file: another run
+        # writing into this folder since it was found empty keeps its keys.
         for row in rows:
             path = folder / f"{row.award_hash}.json"
-            write_text_atomic(path, render_award(row.award))
-            path.chmod(0o600)
-        mapping = folder / MAPPING_FILE
-        write_text_atomic(mapping, _mapping(rows, folder))
-        mapping.chmod(0o600)
+            write_new(path, render_award(row.award).encode("utf-8"), mode=0o600)
+        path = mapping = folder / MAPPING_FILE
+        write_new(mapping, _mapping(rows, folder).encode("utf-8"), mode=0o600)
+    except FileExistsError:
+        raise UsageError(
+            f"{path} already exists: an earlier run's keys are never overwritten",
+            ["nothing was written to the registry"],
+        ) from None
     except OSError as exc:
         raise UsageError(
             f"cannot write earners' files to {folder}: {exc.strerror or exc}",

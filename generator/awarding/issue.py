@@ -24,13 +24,20 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.durations import add_duration
-from generator._internal.files import write_text_atomic
 from generator._internal.times import validity_window_problem
 from generator.awarding.earners import EarnerCopy, earlier_holders, prepare_earner_dir, write_earners
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.awarding.status import StatusAllocator
-from generator.awards import award_filename, award_hash, batch_filename, iter_awards, read_revocations, render_award
+from generator.awards import (
+    award_filename,
+    award_hash,
+    batch_filename,
+    iter_awards,
+    read_revocations,
+    render_award,
+    write_award_file,
+)
 from generator.errors import CredregError, ProblemList, ProblemsFound, UsageError
 from generator.models import LifecycleStatus
 from generator.models.award import EvidenceRef
@@ -367,8 +374,8 @@ def issue_awards(
     allocator.ensure_lists(key, issued_at)
     if batch:
         text = "".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) + "\n" for a in signed)
-        write_text_atomic(paths[0], text)
+        write_award_file(registry.root, paths[0], text)
     else:
         for award, path in zip(signed, paths, strict=True):
-            write_text_atomic(path, render_award(award))
+            write_award_file(registry.root, path, render_award(award))
     return results

@@ -13,9 +13,11 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import layout
-from generator._internal.files import unwritable_folder, write_json_atomic
+from generator._internal.files import json_text, place_new, stage_new, unwritable_folder, write_new
+from generator._internal.source import SourceError, read_json_file
 from generator.crypto import ed25519
 from generator.crypto.multibase import encode_ed25519_public
 from generator.errors import KeyFileError, UsageError
@@ -30,6 +32,7 @@ __all__ = [
     "default_key_dir",
     "generate_key",
     "load_signing_key",
+    "read_private_key_file",
 ]
 
 #: Marks our private key files; the pull-request check refuses any file carrying it.
@@ -147,44 +150,38 @@ def generate_key(
         "seed": base64.urlsafe_b64encode(seed).decode().rstrip("="),
     }
     # Both halves or neither: the private half goes to a temporary file, the public one into keys/, and only
-    # then the private half under its name. Any failure removes what was written: never a private key whose
-    # public half is not registered, nor a registered key nobody holds.
-    staged = _write_private(private_path, private_doc)
-    written: Path | None = None
+    # then the private half under its name. Any failure removes what this call wrote: never a private key whose
+    # public half is not registered, nor a registered key nobody holds. Each half is placed only if its name is
+    # still free (checked above, but another process may have taken it since): nothing is ever replaced.
+    staged = _stage_private(private_path, private_doc)
+    public_text = json_text(public.model_dump(mode="json", by_alias=True, exclude_none=True))
+    written = False
     try:
-        public_path.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(public_path, public.model_dump(mode="json", by_alias=True, exclude_none=True))
-        written = public_path
-        staged.rename(private_path)
+        write_new(public_path, public_text.encode("utf-8"))
+        written = True
+        place_new(staged, private_path)
     except OSError as exc:
         staged.unlink(missing_ok=True)
-        if written is not None:
-            written.unlink(missing_ok=True)
-            where = f"the private key {private_path}"
-        else:
-            where = f"the public key {public_rel}"
+        if written:
+            public_path.unlink(missing_ok=True)
+        if isinstance(exc, FileExistsError):  # the same refusals as the checks above, which another process beat
+            if written:
+                raise KeyFileError(
+                    f"{private_path} already exists; not overwriting a private key", ["no key was made"]
+                ) from None
+            raise UsageError(f"{public_rel} already exists: key files never change", ["no key was made"]) from None
+        where = f"the private key {private_path}" if written else f"the public key {public_rel}"
         raise UsageError(f"cannot write {where}: {exc.strerror or exc}", ["no key was made"]) from None
     return GeneratedKey(public, public_path, private_path)
 
 
-def _write_private(private_path: Path, doc: dict[str, str]) -> Path:
+def _stage_private(private_path: Path, doc: dict[str, str]) -> Path:
     """Write ``doc`` to a new temporary file (mode 600, never through a link) beside ``private_path``; its path."""
-    staged = private_path.with_name(f".{private_path.name}.{os.getpid()}.tmp")
     try:
         private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        return stage_new(private_path, json.dumps(doc, indent=2).encode("utf-8") + b"\n", mode=0o600)
     except OSError as exc:
-        raise UsageError(f"cannot write the private key {private_path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError as exc:
-        staged.unlink(missing_ok=True)  # never a half-written key file
-        raise UsageError(f"cannot write the private key {private_path}: {exc.strerror}") from None
-    return staged
+        raise UsageError(f"cannot write the private key {private_path}: {exc.strerror or exc}") from None
 
 
 def check_private_key_file(path: Path, root: Path | None) -> None:
@@ -199,6 +196,8 @@ def check_private_key_file(path: Path, root: Path | None) -> None:
         info = path.stat()
     except OSError as exc:
         raise KeyFileError(f"cannot read private key {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):  # a folder; a FIFO would block the read for ever
+        raise KeyFileError(f"cannot read private key {path}: not a regular file")
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyFileError(
             f"private key {path} is accessible by other users (mode {stat.filemode(info.st_mode)})",
@@ -206,17 +205,27 @@ def check_private_key_file(path: Path, root: Path | None) -> None:
         )
 
 
-def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
-    """Read a private key file, refusing one inside the repository or readable by others."""
+def read_private_key_file(path: Path, root: Path | None, what: str) -> dict[str, Any]:
+    """The JSON object in private key file ``path`` (refused by :func:`check_private_key_file` first), read as
+    every JSON file is (:mod:`generator._internal.source`): a key file is copied, pasted into CI secrets and
+    sometimes edited by hand, so a field given twice, a NaN or a broken line is refused, naming the file, line
+    and column. ``what`` names the kind of file in messages."""
     check_private_key_file(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:  # a folder, a file that cannot be opened
-        raise KeyFileError(f"cannot read private key {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise KeyFileError(f"{path} is not a credreg private key file: not UTF-8 text") from None
+        doc = read_json_file(path, str(path)).data
+    except SourceError as exc:
+        if exc.problems[0].code == "file.unreadable":
+            raise KeyFileError(f"cannot read private key {path}", [str(p) for p in exc.problems]) from None
+        raise KeyFileError(f"{path} is not {what}", [str(p) for p in exc.problems]) from None
+    if not isinstance(doc, dict):
+        raise KeyFileError(f"{path} is not {what}: not a JSON object")
+    return doc
+
+
+def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
+    """Read a private key file, refusing one inside the repository or readable by others."""
+    doc = read_private_key_file(path, root, "a credreg private key file")
     try:
-        doc = json.loads(text)
         if doc.get("format") != PRIVATE_KEY_FORMAT:
             raise ValueError(f"not a {PRIVATE_KEY_FORMAT} file")
         padded = doc["seed"] + "=" * (-len(doc["seed"]) % 4)
@@ -224,7 +233,7 @@ def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
         if len(seed) != 32:
             raise ValueError("the seed is not 32 bytes")
         key = SigningKey(str(doc["issuer"]), str(doc["keyId"]), seed)
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise KeyFileError(f"{path} is not a credreg private key file: {exc}") from None
     if key.public_multibase != doc.get("publicKeyMultibase"):
         raise KeyFileError(f"{path} is damaged: its seed does not produce its public key")

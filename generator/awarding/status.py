@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import write_json_atomic
+from generator._internal.files import json_text, write_json_atomic, write_new
 from generator._internal.source import SourceError, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
@@ -32,7 +32,7 @@ from generator.statuslist import (
     status_list_credential,
 )
 
-__all__ = ["StatusAllocator", "read_status_list", "set_revoked", "signed_status_list"]
+__all__ = ["StatusAllocator", "create_list", "read_status_list", "set_revoked", "signed_status_list"]
 
 
 def read_status_list(path: Path, rel: str) -> tuple[dict[str, Any], bytearray]:
@@ -105,9 +105,19 @@ class StatusAllocator:
             path = layout.status_list_path(self.registry.root, self.issuer, number)
             if not path.exists():
                 credential = signed_status_list(self.registry, self.issuer, number, new_bitstring(), key, now)
-                write_json_atomic(path, credential)
-                written.append(path)
+                if create_list(path, credential):
+                    written.append(path)
         return written
+
+
+def create_list(path: Path, credential: dict[str, Any]) -> bool:
+    """Write a new (signed) status list; ``False``, and nothing written, when ``path`` was made since the caller
+    found it missing (another award run): that list stands, never replaced, for it may already hold revocations."""
+    try:
+        write_new(path, json_text(credential).encode("utf-8"))
+    except FileExistsError:
+        return False
+    return True
 
 
 def set_revoked(registry: Registry, issuer: str, number: int, index: int, key: SigningKey, now: dt.datetime) -> Path:

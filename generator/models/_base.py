@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from generator._internal.durations import duration_problem
 from generator._internal.text import UNSEEN
 
 __all__ = [
     "ONE_LINE_PATTERN",
+    "PORT_PATTERN",
     "SLUG_PATTERN",
     "TEXT_PATTERN",
     "UNSEEN",
+    "URL_PORT",
+    "URL_PORT_PATTERN",
     "CountryCode",
     "CredentialRef",
     "CurrencyCode",
@@ -76,7 +88,10 @@ GitHubHandle = Annotated[
 ]
 """A GitHub user (``octocat``) or team (``my-org/reviewers``), without the leading ``@``."""
 
-_PORT = re.compile(r"[1-9][0-9]{0,4}\Z")
+#: A port in plain digits from 1 to 65535: the one rule, checked by :func:`valid_port` and, inside
+#: :data:`URL_PORT_PATTERN`, by the schemas.
+PORT_PATTERN = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+_PORT = re.compile(rf"{PORT_PATTERN}\Z")
 
 
 def valid_port(url: str) -> str:
@@ -86,22 +101,49 @@ def valid_port(url: str) -> str:
     netloc = urlsplit(url).netloc.rpartition("@")[2]
     host_end = netloc.find("]") + 1 if netloc.startswith("[") else 0  # an IPv6 literal holds colons
     _, colon, port = netloc[host_end:].partition(":")
-    if colon and not (_PORT.match(port) and int(port) <= 65535):
+    if colon and not _PORT.match(port):
         raise ValueError(f"the port must be a number from 1 to 65535, without leading zeros (is {port!r})")
     return url
 
 
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*:"
+URL_PORT_PATTERN = (
+    rf"\A(?!(?:{_SCHEME})?//)"  # no authority, so no port: nothing to check
+    rf"|\A(?:{_SCHEME})?//(?:[^/?#]*@)?(?:\[[^\]/?#]*\][^:/?#]*|[^:/?#]*)(?::{PORT_PATTERN})?(?:[/?#]|\Z)"
+)
+""":func:`valid_port` as a pattern, for the JSON Schemas (which cannot run it): the authority found as
+``urlsplit`` finds it (after the scheme and ``//``, up to ``/``, ``?`` or ``#``; user info up to its last ``@``;
+an IPv6 literal in brackets), and after the host either no port or :data:`PORT_PATTERN`. Written in the syntax
+Python's ``re`` and ECMAScript (with or without the ``u`` flag) share; tests hold the two to the same verdicts."""
+
+
+class _UrlPort:
+    """Annotated metadata of every URL field: the port rule, checked by :func:`valid_port` and stated in the
+    field's JSON Schema (an ``allOf`` beside the URL's own pattern, so each refusal names its own rule)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(valid_port, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.setdefault("allOf", []).append({"pattern": URL_PORT_PATTERN})
+        return json_schema
+
+
+URL_PORT = _UrlPort()
+"""Add to a URL type (``Annotated[str, ..., URL_PORT]``): its port, if any, is 1–65535 in plain digits."""
+
 WebUrl = Annotated[
     str,
     StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*\Z", max_length=2048),
-    AfterValidator(valid_port),
+    URL_PORT,
 ]
 """An ``http(s)://`` URL. Plain http is allowed because framework identifiers (ESCO) use it."""
 
 HttpsUrl = Annotated[
     str,
     StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*\Z", max_length=2048),
-    AfterValidator(valid_port),
+    URL_PORT,
 ]
 """An ``https://`` URL."""
 

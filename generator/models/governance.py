@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
 from generator.models._base import (
+    URL_PORT,
     GitHubHandle,
     HttpsUrl,
     Markdown,
     PlainText,
     StrictModel,
     require_unique,
-    valid_port,
 )
 
 __all__ = ["Governance", "ReviewRules", "TransparencyLog", "Witness"]
@@ -130,7 +131,7 @@ class Governance(StrictModel):
     it, published with the registry's did:web (see generator/statements.py). Without it, ``make site`` signs demo
     statements with a throwaway key, labelled as such."""
 
-    verification_data_url: str | None = Field(default=None, max_length=2048)
+    verification_data_url: Annotated[str, URL_PORT] | None = Field(default=None, max_length=2048)
     """Where the bulk of the verification data (shards, templates, achievements) is published, ending in
     ``/``: an object store behind a CDN, for a registry too large for its static host (docs/hosting.md). The
     build writes that data to a separate folder to upload there; absent, it is on the site under ``verify/``.
@@ -149,7 +150,7 @@ class Governance(StrictModel):
             raise ValueError("must end with '/' (e.g. https://data.credentials.example.org/verify/)")
         if parts.query or parts.fragment or parts.username or parts.password:
             raise ValueError("must not have a query, a fragment or credentials")
-        return valid_port(value)
+        return value
 
     @field_validator("site_url")
     @classmethod

@@ -5,7 +5,8 @@ One entry per published record, as one line of UTF-8 text::
     credreg-log/1 <kind> <issuer> <sha256> <path>[#<line>]
 
 * ``award`` — an award file, or one line of an award batch; ``sha256`` is the award hash (SHA-256 of its JCS
-  form, the value shown everywhere), or of the raw bytes when they are not a JSON object.
+  form, the value shown everywhere), or of the raw bytes when they are not a JSON object within the bounds
+  every award reader applies (:func:`generator.awards.award_text_hash`).
 * ``revocation`` — one line appended to ``revocations.jsonl``; SHA-256 of the line's bytes.
 * ``key-added``, ``key-expiry-set``, ``key-revoked`` (``key-changed`` for any other edit) — a key file added
   or given ``valid_until`` / ``revoked_at``; SHA-256 of the file.
@@ -24,7 +25,6 @@ keeps what was once published.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import subprocess
 from collections import Counter
@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from generator.awards import award_hash
+from generator._internal.source import SourceError, parse_json
+from generator.awards import award_text_hash
 from generator.errors import CredregError, UsageError
 from generator.layout import PathKind, classify
 
@@ -128,13 +129,9 @@ def _sha(data: bytes) -> str:
 
 
 def _award_digest(data: bytes) -> str:
-    try:
-        parsed = json.loads(data)
-        if isinstance(parsed, dict):
-            return award_hash(parsed)
-    except (ValueError, CredregError, RecursionError):
-        pass
-    return _sha(data)
+    # The award hash as every lookup by hash computes it, so a monitor finds the award by it. A commit may hold
+    # anything: read within the bounds every award reader keeps.
+    return award_text_hash(data.decode("utf-8", "surrogateescape")) or _sha(data)
 
 
 def _new_lines(old: bytes, new: bytes) -> Iterator[tuple[int, bytes]]:
@@ -149,19 +146,23 @@ def _new_lines(old: bytes, new: bytes) -> Iterator[tuple[int, bytes]]:
         yield number, line
 
 
-def _key_kinds(old: bytes, new: bytes) -> list[str]:
+def _key_kinds(path: str, old: bytes, new: bytes) -> list[str]:
     if not old:
         return ["key-added"]
+    # Read as the check reads a key file (strictly, within its bounds): a blob it would refuse, e.g. deeply nested
+    # (which stopped the log with a RecursionError) or with a field given twice, is only "key-changed".
     try:
-        before, after = json.loads(old), json.loads(new)
-        kinds = []
-        if after.get("valid_until") != before.get("valid_until"):
-            kinds.append("key-expiry-set")
-        if after.get("revoked_at") != before.get("revoked_at"):
-            kinds.append("key-revoked")
-        return kinds or ["key-changed"]
-    except (ValueError, AttributeError):
+        before, after = (parse_json(blob.decode("utf-8", "surrogateescape"), path).data for blob in (old, new))
+    except SourceError:
         return ["key-changed"]
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return ["key-changed"]
+    kinds = []
+    if after.get("valid_until") != before.get("valid_until"):
+        kinds.append("key-expiry-set")
+    if after.get("revoked_at") != before.get("revoked_at"):
+        kinds.append("key-revoked")
+    return kinds or ["key-changed"]
 
 
 def _entries_of_change(path: str, old: bytes, new: bytes) -> Iterator[LogEntry]:
@@ -176,7 +177,7 @@ def _entries_of_change(path: str, old: bytes, new: bytes) -> Iterator[LogEntry]:
         for number, line in _new_lines(old, new):
             yield LogEntry("revocation", issuer, _sha(line), path, number)
     elif role.kind is PathKind.KEY:
-        for kind in _key_kinds(old, new):
+        for kind in _key_kinds(path, old, new):
             yield LogEntry(kind, issuer, _sha(new), path)
     elif role.kind is PathKind.CREDENTIAL:
         yield LogEntry("credential", issuer, _sha(new), path)

@@ -12,7 +12,8 @@ import json
 import os
 from pathlib import Path
 
-from generator.awarding.keys import check_private_key_file
+from generator._internal.files import unwritable_folder, write_new
+from generator.awarding.keys import read_private_key_file
 from generator.crypto import ed25519
 from generator.errors import KeyFileError, UsageError
 from generator.tlog.note import COSIGNATURE_V1, ED25519, NoteError, NoteSigner, key_id
@@ -40,6 +41,9 @@ def generate_note_key(path: Path, name: str, role: str, *, root: Path | None = N
         raise KeyFileError(f"refusing to write a private key inside the registry repository: {path}")
     if path.exists():
         raise KeyFileError(f"{path} already exists; not overwriting a private key")
+    why = unwritable_folder(path.parent)  # refused before a key is made
+    if why is not None:
+        raise UsageError(f"cannot write the private key {path}: {why}")
     signer = NoteSigner(name, ed25519.generate_seed(), _TYPES[role])
     doc = {
         "format": NOTE_KEY_FORMAT,
@@ -48,11 +52,13 @@ def generate_note_key(path: Path, name: str, role: str, *, root: Path | None = N
         "seed": base64.urlsafe_b64encode(signer.seed).decode().rstrip("="),
         "vkey": signer.verifier.vkey,
     }
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2)
-        fh.write("\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_new(path, (json.dumps(doc, indent=2) + "\n").encode("utf-8"), mode=0o600)
+    except FileExistsError:  # made since the check above (or a dangling link): never replaced, never written through
+        raise KeyFileError(f"{path} already exists; not overwriting a private key") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the private key {path}: {exc.strerror or exc}") from None
     return signer
 
 
@@ -62,9 +68,8 @@ def load_note_key(path: Path | None, role: str, *, root: Path | None = None) -> 
         path = Path(os.environ[LOG_KEY_ENV]).expanduser()
     if path is None:
         raise UsageError(f"give the {role} key: --key PATH" + (f" or ${LOG_KEY_ENV}" if role == "log" else ""))
-    check_private_key_file(path, root)
+    doc = read_private_key_file(path, root, "a credreg log or witness key file")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("format") != NOTE_KEY_FORMAT:
             raise ValueError(f"not a {NOTE_KEY_FORMAT} file")
         if doc.get("role") != role:
@@ -73,6 +78,6 @@ def load_note_key(path: Path | None, role: str, *, root: Path | None = None) -> 
         signer = NoteSigner(str(doc["name"]), seed, _TYPES[role])
         if len(seed) != 32 or signer.verifier.vkey != doc.get("vkey"):
             raise ValueError("its seed does not produce its vkey")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, NoteError) as exc:
+    except (ValueError, KeyError, TypeError, NoteError) as exc:
         raise KeyFileError(f"{path} is not a credreg log or witness key file: {exc}") from None
     return signer

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -27,10 +26,9 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.times import parse_time, validity_window_problem
-from generator.awards import award_hash, iter_award_files, read_award_file
+from generator.awards import award_text_hash, iter_award_files, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
-from generator.errors import CredregError
 from generator.models import PublicKey
 from generator.models.award import Award
 from generator.openbadges import normalize_identifier, normalize_recipient_key
@@ -548,7 +546,7 @@ class RegisteredPolicy:
         awards = layout.awards_dir(registry.root, issuer)
         for path in sorted(awards.glob(f"*/{digest[:2]}/{digest}.json")) if awards.is_dir() else []:
             for source in read_award_file(registry.root, path):
-                if _hash_of(source.text) == digest:
+                if award_text_hash(source.text) == digest:
                     return source.where
         key = (str(registry.root), issuer)
         if key not in self._batches:
@@ -556,19 +554,11 @@ class RegisteredPolicy:
             for path in iter_award_files(registry.root, issuer) if awards.is_dir() else []:
                 if path.suffix == ".jsonl":
                     for source in read_award_file(registry.root, path):
-                        line_hash = _hash_of(source.text)
+                        line_hash = award_text_hash(source.text)
                         if line_hash is not None:
                             found.setdefault(line_hash, source.where)
             self._batches[key] = found
         return self._batches[key].get(digest)
-
-
-def _hash_of(text: str) -> str | None:
-    try:
-        data = json.loads(text)
-        return award_hash(data) if isinstance(data, dict) else None
-    except (ValueError, RecursionError, CredregError):
-        return None
 
 
 class StatusPolicy:

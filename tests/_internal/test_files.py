@@ -3,6 +3,7 @@ JSON is written as ``json.dumps`` writes it, however fast."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from generator._internal import files
 from generator._internal.files import (
     append_line,
     json_text,
@@ -20,6 +22,7 @@ from generator._internal.files import (
     regular_files,
     scratch_folder,
     write_json_staged,
+    write_new,
     write_staged,
     write_text_atomic,
 )
@@ -152,3 +155,63 @@ def test_write_text_atomic_leaves_no_temporary_file_when_it_fails(tmp_path: Path
     with pytest.raises(IsADirectoryError):
         write_text_atomic(target, "x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+@pytest.fixture(params=["hard links", "no hard links"])
+def link_support(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """write_new on a file system with hard links, and on one without (FAT: link fails with EPERM)."""
+    if request.param == "no hard links":
+
+        def no_link(*args: object, **kwargs: object) -> None:
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(files.os, "link", no_link)
+    return str(request.param)
+
+
+def test_write_new_creates_a_file_with_its_mode_and_no_leftovers(tmp_path: Path, link_support: str) -> None:
+    target = tmp_path / "sub" / "new.json"
+    write_new(target, b"{}\n", mode=0o600)
+    assert target.read_bytes() == b"{}\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.stat().st_nlink == 1
+    assert [p.name for p in target.parent.iterdir()] == ["new.json"]
+
+
+def test_write_new_never_replaces_a_file_nor_writes_through_a_link(tmp_path: Path, link_support: str) -> None:
+    taken = tmp_path / "taken"
+    taken.write_bytes(b"someone else's")
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    for target in (taken, dangling):
+        with pytest.raises(FileExistsError):
+            write_new(target, b"mine")
+    assert taken.read_bytes() == b"someone else's"
+    assert not (tmp_path / "nowhere").exists(), "never written through the link"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling", "taken"], "no temporary file left"
+
+
+def test_write_new_refuses_a_file_made_after_it_began(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The race itself: another process creates the file between this one's staging and its placement.
+    target = tmp_path / "award.json"
+    real_stage = files.stage_new
+
+    def stage_then_race(path: Path, data: bytes, *, mode: int = 0o666) -> Path:
+        staged = real_stage(path, data, mode=mode)
+        path.write_bytes(b"the other process's")
+        return staged
+
+    monkeypatch.setattr(files, "stage_new", stage_then_race)
+    with pytest.raises(FileExistsError):
+        write_new(target, b"mine")
+    assert target.read_bytes() == b"the other process's"
+    assert [p.name for p in tmp_path.iterdir()] == ["award.json"]
+
+
+def test_write_new_under_a_file_is_not_a_taken_name(tmp_path: Path) -> None:
+    # mkdir says FileExistsError for a file where a folder should be; to write_new's callers that error means
+    # "the name is taken", so it is reported as what it is.
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    with pytest.raises(NotADirectoryError):
+        write_new(a_file / "sub" / "new.json", b"{}")

@@ -9,11 +9,14 @@ import json
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator.awarding.earners import earlier_holders
+from generator.awarding import issue
+from generator.awarding.earners import EarnerCopy, earlier_holders, write_earners
 from generator.awarding.issue import Recipient, issue_awards, read_cohort
+from generator.awarding.status import StatusAllocator
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.errors import ProblemsFound, UsageError
@@ -298,3 +301,52 @@ def test_a_validity_window_that_does_not_open_is_refused_before_signing(signer: 
                      valid_from=at)  # fmt: skip
     assert not (tmp_path / "earners").exists()
     assert list(iter_awards(signer.root)) == []
+
+
+@pytest.mark.parametrize("batch", [True, False])
+def test_an_award_file_is_never_replaced(signer: Signer, monkeypatch: pytest.MonkeyPatch, batch: bool) -> None:
+    # A batch is named by date, credential and 32 random bits, a single award by its hash: a name already taken
+    # (two runs drawing the same bits, or another process's file) is refused, and the file there stands.
+    awards = signer.root / "registry/issuers/acme-academy/awards/2024"
+    earlier = awards / ("batches/2024-01-01-sql-basics-0000.jsonl" if batch else f"ab/{'ab' * 32}.json")
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("an earlier run's awards\n")
+    monkeypatch.setattr(issue, "batch_filename" if batch else "award_filename", lambda *args: earlier)
+    rel = earlier.relative_to(signer.root).as_posix()
+    with pytest.raises(UsageError, match=rf"{rel} already exists: award and endorsement files are never replaced"):
+        issue_awards(signer.registry, "acme-academy/sql-basics", [Recipient("a@example.org")], signer.key, batch=batch)
+    assert earlier.read_text() == "an earlier run's awards\n"
+    assert sorted(p.name for p in earlier.parent.iterdir()) == [earlier.name], "no temporary file left"
+
+
+def test_earners_files_never_replace_what_another_run_wrote_meanwhile(tmp_path: Path) -> None:
+    # The folder was empty when the award run began; another run has since written its mapping (its recipients'
+    # keys) there. It stands; this run is refused before anything reaches the registry.
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "recipients.csv").write_text("the other run's keys\n")
+    row = EarnerCopy("a@example.org", None, {"id": "urn:uuid:1"}, "ab" * 32, "https://r.example/verify/#ab", "k" * 32)
+    with pytest.raises(
+        UsageError, match=r"recipients\.csv already exists: an earlier run's keys are never overwritten"
+    ):
+        write_earners(folder, [row])
+    assert (folder / "recipients.csv").read_text() == "the other run's keys\n"
+    assert stat.S_IMODE((folder / f"{'ab' * 32}.json").stat().st_mode) == 0o600, "created private, never chmod-ed later"
+
+
+def test_a_status_list_made_by_another_run_meanwhile_is_kept(signer: Signer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The list was missing when this run looked; another run has since made it and may have revoked an award in
+    # it. Replacing it with an empty list would silently un-revoke that award.
+    allocator = StatusAllocator.scan(signer.registry, "acme-academy")
+    allocator.allocate()
+    path = signer.root / "registry/issuers/acme-academy/status/1.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("the other run's list, with a revocation\n")
+    real_exists = Path.exists
+
+    def missing_when_looked_at(self: Path, *args: Any, **kwargs: Any) -> bool:
+        return False if self == path else real_exists(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "exists", missing_when_looked_at)
+    assert allocator.ensure_lists(signer.key, EPOCH) == []
+    assert path.read_text() == "the other run's list, with a revocation\n"

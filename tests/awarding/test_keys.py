@@ -5,8 +5,10 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,9 +110,91 @@ def test_a_failed_write_of_either_half_leaves_neither(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     if failing == "public":
-        monkeypatch.setattr(keys, "write_json_atomic", no_space)
+        monkeypatch.setattr(keys, "write_new", no_space)
     else:
-        monkeypatch.setattr(Path, "rename", no_space)
+        monkeypatch.setattr(keys, "place_new", no_space)
     with pytest.raises(UsageError, match=f"cannot write the {failing} key .*No space left on device"):
         generate_key(signer.registry, "acme-academy", key_id="key-3", private_path=signer.key_dir / "k3.key")
     assert _stray(signer) == []
+
+
+@pytest.mark.parametrize("half", ["private", "public"])
+def test_a_key_file_made_by_another_process_meanwhile_is_never_replaced(
+    signer: Signer, monkeypatch: pytest.MonkeyPatch, half: str
+) -> None:
+    # The names are free when keygen checks them; another process takes one while keygen writes the public half
+    # (simulated as the public key's folder is made). Its file stands, and this keygen leaves nothing behind.
+    private_path = signer.key_dir / "k3.key"
+    public_path = signer.root / "keys/acme-academy/key-3.json"
+    taken = private_path if half == "private" else public_path
+    real_mkdir = Path.mkdir
+
+    def racing_mkdir(self: Path, *args: Any, **kwargs: Any) -> None:
+        real_mkdir(self, *args, **kwargs)
+        if self == public_path.parent and not taken.exists():
+            taken.write_text("the other process's key\n")
+
+    monkeypatch.setattr(Path, "mkdir", racing_mkdir)
+    expected = (
+        (KeyFileError, rf"{private_path} already exists; not overwriting a private key")
+        if half == "private"
+        else (UsageError, r"keys/acme-academy/key-3\.json already exists: key files never change")
+    )
+    with pytest.raises(expected[0], match=expected[1]) as info:
+        generate_key(signer.registry, "acme-academy", key_id="key-3", private_path=private_path)
+    assert info.value.details == ["no key was made"]
+    assert taken.read_text() == "the other process's key\n"
+    other = public_path if half == "private" else private_path
+    assert not other.exists(), "no half without the other"
+    assert sorted(p.name for p in signer.key_dir.rglob("*") if p.is_file() and p != signer.key_path) == (
+        ["k3.key"] if half == "private" else []
+    ), "no temporary file left"
+    assert sorted(p.name for p in public_path.parent.iterdir()) == (
+        ["key-1.json"] if half == "private" else ["key-1.json", "key-3.json"]
+    )
+
+
+def _key_text(signer: Signer, field: str, replacement: str) -> str:
+    """The signer's key file as written, with the line holding ``field`` replaced."""
+    lines = signer.key_path.read_text().splitlines()
+    return "\n".join(replacement if f'"{field}"' in line else line for line in lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        # A hand-edited copy giving the seed twice: the last one used to win, silently.
+        (
+            lambda s: s.key_path.read_text().replace('  "seed"', '  "seed": "x",\n  "seed"'),
+            ":7:3: duplicate key 'seed'",
+        ),
+        (lambda s: _key_text(s, "keyId", '  "keyId": NaN,'), ":4:12: invalid JSON: NaN is not valid JSON"),
+        (lambda s: _key_text(s, "keyId", '  "keyId": "key-1"'), ":5:3: invalid JSON: Expecting ',' delimiter"),
+        (lambda s: "[" * 3000 + "]" * 3000, ":1:65: nesting deeper than 64 levels"),
+        (lambda s: '\ufeff{"format": "x"}', ":1:1: invalid JSON: Unexpected UTF-8 BOM"),
+    ],
+    ids=["duplicate", "nan", "syntax", "deep", "bom"],
+)
+def test_a_malformed_private_key_file_is_located(signer: Signer, edit: Any, problem: str) -> None:
+    signer.key_path.write_text(edit(signer))
+    with pytest.raises(KeyFileError) as info:
+        load_signing_key(signer.key_path, root=signer.root)
+    assert info.value.summary == f"{signer.key_path} is not a credreg private key file"
+    assert info.value.details[0].startswith(f"{signer.key_path}{problem}"), info.value.details
+
+
+def test_a_private_key_that_is_not_a_regular_file_is_refused_without_blocking(signer: Signer, tmp_path: Path) -> None:
+    fifo = tmp_path / "k.key"
+    os.mkfifo(fifo, 0o600)  # reading it would wait for a writer for ever
+
+    def blocked(*args: object) -> None:
+        raise TimeoutError("the read blocked")
+
+    previous = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(10)
+    try:
+        with pytest.raises(KeyFileError, match=f"cannot read private key {fifo}: not a regular file"):
+            load_signing_key(fifo, root=signer.root)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

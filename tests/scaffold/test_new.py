@@ -10,9 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator.errors import UsageError
+from generator.scaffold import Scaffold, write_scaffold
+from generator.schema import FileKind
 from tests.conftest import REPO
 
 ISSUER_FLAGS = [
@@ -73,6 +77,25 @@ def test_refuses_to_overwrite(registry_dir: Path) -> None:
         done.stderr
     )
     assert path.read_bytes() == before
+
+
+def test_a_file_made_by_another_process_meanwhile_is_never_replaced(
+    registry_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The name is free when `credreg new` looks; another process takes it as the folder is made.
+    target = registry_dir / NEW_ISSUER
+    real_mkdir = Path.mkdir
+
+    def racing_mkdir(self: Path, *args: Any, **kwargs: Any) -> None:
+        real_mkdir(self, *args, **kwargs)
+        if self == target.parent and not target.exists():
+            target.write_text("the other process's file\n")
+
+    monkeypatch.setattr(Path, "mkdir", racing_mkdir)
+    with pytest.raises(UsageError, match=f"{NEW_ISSUER} already exists; nothing was written"):
+        write_scaffold(registry_dir, Scaffold(NEW_ISSUER, "id: harbour-data-school\n", FileKind.ISSUER))
+    assert target.read_text() == "the other process's file\n"
+    assert [p.name for p in target.parent.iterdir()] == ["issuer.yaml"], "no temporary file left"
 
 
 def test_without_a_terminal_missing_flags_are_named(registry_dir: Path) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
-from generator.awards import award_hash, iter_awards
+from generator.awards import award_hash, find_award, iter_awards
 from generator.transparency.entries import LogEntry, derive_entries, head_commit
 from tests.transparency.conftest import LogRepo, commit_all, plant_award
 
@@ -53,3 +54,28 @@ def test_later_commits_append_key_changes_revocations_and_awards(log_repo: LogRe
     everything = list(derive_entries(root, head=third))
     assert everything[-len(new) :] == new
     assert list(derive_entries(root, head=third, since=second)) == new[-1:]
+
+
+def test_history_is_read_by_the_checks_rules(log_repo: LogRepo) -> None:
+    # A commit may hold anything the check would refuse. A key file nested thousands deep stopped deriving the
+    # log with a RecursionError; an award nested deeper than any reader reads was logged under an award hash
+    # no lookup computes. Both are logged by the raw bytes' kind and hash.
+    root = log_repo.root
+    first = head_commit(root)
+    key = sorted(root.glob("keys/*/*.json"))[0]
+    key.write_text("[" * 5000 + "]" * 5000)
+    source = next(iter(log_repo.award_files()))
+    doc = json.loads(source.read_text())
+    nested: list[object] = []
+    for _ in range(70):
+        nested = [nested]
+    doc["nested"] = nested
+    digest = award_hash(doc)
+    deep = source.parent.parent / digest[:2] / f"{digest}.json"
+    deep.parent.mkdir(parents=True, exist_ok=True)
+    deep.write_text(json.dumps(doc) + "\n")
+    head = commit_all(root, "a deep key file and a deep award")
+    new = list(derive_entries(root, head=head, since=first))
+    assert [e.kind for e in new] == ["key-changed", "award"]
+    assert new[1].sha256 == hashlib.sha256(deep.read_bytes()).hexdigest() != digest
+    assert find_award(root, digest) is None, "the registry's own lookup does not know it by that hash either"

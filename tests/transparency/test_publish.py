@@ -164,3 +164,25 @@ def test_publish_refuses_the_wrong_key_and_a_tampered_state(log_repo: LogRepo, t
     done = log_repo.publish(ok=False)
     assert "entry bundle 1 does not hold the entries its tile hashes" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 5000 + "]" * 5000, "policy.json:1:65: nesting deeper than 64 levels"),  # was a RecursionError
+        ('{"frontier": NaN}\n', "policy.json:1:14: invalid JSON: NaN is not valid JSON (JSON numbers are finite)"),
+        ('{"frontier": [}\n', "policy.json:1:15: invalid JSON: Expecting value"),
+    ],
+)
+def test_verify_names_the_place_in_a_malformed_log_file(
+    log_repo: LogRepo, tmp_path: Path, text: str, problem: str
+) -> None:
+    # The log's JSON files come from another host (or a folder handed over): read as every JSON file is.
+    log_repo.publish()
+    award = log_repo.award_files()[0].stem
+    served = tmp_path / "served"
+    shutil.copytree(log_repo.state, served)
+    (served / "policy.json").write_text(text)
+    done = log_repo.credreg("verify", award, "--log", str(served), ok=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert f"the log does not check out: {served}/{problem}" in done.stdout

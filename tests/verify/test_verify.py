@@ -282,3 +282,24 @@ def test_a_huge_number_fails_both_proofs_without_raising(signer: Signer) -> None
     assert check.status is CheckStatus.FAILED
     assert check.reason.startswith("credentialSubject.achievement.name: the number is too large")
     assert statuses(result)["proof:eddsa-jcs-2022"] == "failed"
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_an_award_file_the_check_refuses_is_not_registered(signer: Signer, batch: bool) -> None:
+    # Nested deeper than any award reader reads (the check refuses the file), yet hashed by the registered check
+    # with a plain json.loads: "yes: in this registry". It is read as every lookup by hash reads it now.
+    issued = signer.award(at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    doc = copy.deepcopy(issued.award)
+    nested: list[Any] = []
+    for _ in range(70):
+        nested = [nested]
+    doc["nested"] = nested
+    digest = award_hash(doc)
+    awards = issued.path.parent.parent
+    path = awards / "batches/2025-03-01-sql-basics-deep.jsonl" if batch else awards / digest[:2] / f"{digest}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc) + "\n")
+    result = verify_credential(doc, signer.registry, now=NOW)
+    assert result.award_hash == digest
+    [registered] = [c for c in result.checks if c.id == "registered"]
+    assert str(registered.status) == "failed", registered
