@@ -26,7 +26,7 @@ from generator._internal.text import UNSEEN
 from generator.errors import CredregError, Problem, ProblemList
 from generator.registry import Registry
 
-__all__ = ["CODEOWNERS_PATH", "codeowners_problems", "render_codeowners", "write_codeowners"]
+__all__ = ["CODEOWNERS_PATH", "codeowners_problems", "read_codeowners", "render_codeowners", "write_codeowners"]
 
 CODEOWNERS_PATH = ".github/CODEOWNERS"
 
@@ -101,8 +101,18 @@ def render_codeowners(registry: Registry) -> str:
 def write_codeowners(registry: Registry) -> Path:
     path = registry.root / CODEOWNERS_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_codeowners(registry), encoding="utf-8")
+    path.write_bytes(render_codeowners(registry).encode("utf-8"))  # byte for byte, as read_codeowners compares it
     return path
+
+
+def read_codeowners(root: Path) -> str:
+    """``.github/CODEOWNERS`` exactly as committed: its bytes as UTF-8, with no newline translation.
+
+    Text mode would read a lone CR (or CR LF) as a line break, so a file whose breaks were turned into CRs would
+    compare equal to the generated one while GitHub, which breaks lines at LF only, reads other rules from it (a
+    CR after a comment line makes the next rule part of the comment). Raises :class:`OSError` or
+    :class:`UnicodeDecodeError`."""
+    return (root / CODEOWNERS_PATH).read_bytes().decode("utf-8")
 
 
 def codeowners_problems(registry: Registry, *, required: bool = False) -> list[Problem]:
@@ -114,11 +124,10 @@ def codeowners_problems(registry: Registry, *, required: bool = False) -> list[P
     """
     if any("/" not in name for name in registry.unusable):
         return []
-    path = registry.root / CODEOWNERS_PATH
     problems = ProblemList()
     fix = "run `credreg codeowners` and commit the result"
     try:
-        current = path.read_text(encoding="utf-8")
+        current = read_codeowners(registry.root)
     except FileNotFoundError:
         if required:
             problems.add(CODEOWNERS_PATH, f"missing: {fix}", code="codeowners.stale")
@@ -128,13 +137,14 @@ def codeowners_problems(registry: Registry, *, required: bool = False) -> list[P
         return problems.items
     expected = render_codeowners(registry)
     if current != expected:
-        have, want = current.splitlines(), expected.splitlines()
+        have, want = current.split("\n"), expected.split("\n")  # GitHub's lines (splitlines would break at CR)
         line = next((i for i, (a, b) in enumerate(zip(have, want, strict=False), 1) if a != b), None)
         line = line or min(len(have), len(want)) + 1
-        problems.add(
-            CODEOWNERS_PATH,
-            f"out of date with registry/governance.yaml and the issuers' maintainers: {fix}",
-            line=line,
-            code="codeowners.stale",
+        differs = have[line - 1] if line <= len(have) else ""
+        why = (
+            "holds a carriage return (CR), which GitHub does not read as a line break"
+            if "\r" in differs
+            else "out of date with registry/governance.yaml and the issuers' maintainers"
         )
+        problems.add(CODEOWNERS_PATH, f"{why}: {fix}", line=line, code="codeowners.stale")
     return problems.items

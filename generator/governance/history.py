@@ -272,10 +272,12 @@ def _governance(pr: PullRequest, change: Change, problems: ProblemList) -> None:
 
 
 def lifecycle_additions(before: Any, after: Any) -> set[str]:
-    """The lifecycle fields ``after`` adds to a key file's ``before`` content."""
+    """The lifecycle fields ``after`` sets that a key file's ``before`` content did not: absent or ``null``
+    there (a ``null`` sets nothing, so it is no value that "never changes": were it one, a change adding
+    ``"revoked_at": null`` would make the key impossible to revoke)."""
     if not isinstance(before, dict) or not isinstance(after, dict):
         return set()
-    return {f for f in LIFECYCLE_FIELDS if f not in before and after.get(f) is not None}
+    return {f for f in LIFECYCLE_FIELDS if before.get(f) is None and after.get(f) is not None}
 
 
 def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
@@ -299,7 +301,7 @@ def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
         return
     refused = False
     for name in sorted(set(before) | set(after)):
-        if name in LIFECYCLE_FIELDS and name not in before:
+        if name in LIFECYCLE_FIELDS and before.get(name) is None:  # not set yet: it may be (lifecycle_additions)
             continue
         if before.get(name) == after.get(name) and (name in before) == (name in after):
             continue

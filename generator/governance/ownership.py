@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from generator import layout
 from generator.errors import ProblemList, Severity
-from generator.governance.codeowners import CODEOWNERS_PATH, render_codeowners
+from generator.governance.codeowners import CODEOWNERS_PATH, read_codeowners, render_codeowners
 from generator.governance.context import Maintainers, PullRequest
 from generator.governance.git import ChangeStatus
 from generator.governance.summary import md_code
@@ -45,7 +45,7 @@ def _codeowners_is_generated(pr: PullRequest) -> bool:
     if pr.registry is None:
         return False
     try:
-        current = (pr.root / CODEOWNERS_PATH).read_text(encoding="utf-8")
+        current = read_codeowners(pr.root)
     except (OSError, UnicodeDecodeError):
         return False
     return current == render_codeowners(pr.registry)

@@ -8,6 +8,9 @@ One entry per published record, as one line of UTF-8 text::
   form, the value shown everywhere), or of the raw bytes when they are not a JSON object within the bounds
   every award reader applies (:func:`generator.awards.award_text_hash`).
 * ``revocation`` — one line appended to ``revocations.jsonl``; SHA-256 of the line's bytes.
+* ``revocation-removed`` — a line ``revocations.jsonl`` held that a commit removes or rewrites (or the file
+  deleted): SHA-256 of the line's bytes, at its line number before the commit. The pull-request check refuses
+  it, so it is logged only when someone with push access takes a revocation back: the issuer's monitor shows it.
 * ``key-added``, ``key-expiry-set``, ``key-revoked`` (``key-changed`` for any other edit) — a key file added
   or given ``valid_until`` / ``revoked_at``; SHA-256 of the file.
 * ``credential`` — a credential definition added or changed (one entry per version); SHA-256 of the file.
@@ -18,8 +21,9 @@ JSON Lines file.
 **Order.** Commits along the first-parent chain of ``HEAD``, oldest first (a merge counts as one commit: its
 difference with its first parent); within a commit, paths in byte order; within a file, line order. A history
 that only grows therefore gives a log that only grows, and a rewritten history that drops or changes a record
-gives a different prefix, which the publish and every witness refuse. Deleting a file adds nothing: the log
-keeps what was once published.
+gives a different prefix, which the publish and every witness refuse. Deleting a file adds nothing (the log
+keeps what was once published), except a revocation: losing one would make a revoked award look valid again,
+so each line a revocation log loses is an entry of its own.
 """
 
 from __future__ import annotations
@@ -41,7 +45,16 @@ from generator.layout import PathKind, classify
 __all__ = ["ENTRY_PREFIX", "KINDS", "LogEntry", "derive_entries", "first_parent_ancestor", "head_commit"]
 
 ENTRY_PREFIX = "credreg-log/1"
-KINDS = ("award", "revocation", "key-added", "key-expiry-set", "key-revoked", "key-changed", "credential")
+KINDS = (
+    "award",
+    "revocation",
+    "revocation-removed",
+    "key-added",
+    "key-expiry-set",
+    "key-revoked",
+    "key-changed",
+    "credential",
+)
 _ENTRY_RE = re.compile(
     r"^credreg-log/1 (?P<kind>[a-z-]+) (?P<issuer>[^ /]+) (?P<sha>[0-9a-f]{64}) (?P<path>[A-Za-z0-9/._~%-]+)"
     r"(?:#(?P<line>[1-9][0-9]*))?\n\Z"
@@ -174,6 +187,8 @@ def _entries_of_change(path: str, old: bytes, new: bytes) -> Iterator[LogEntry]:
         for number, line in _new_lines(old, new):
             yield LogEntry("award", issuer, _award_digest(line), path, number)
     elif role.kind is PathKind.REVOCATIONS:
+        for number, line in _new_lines(new, old):  # what the log lost: old's lines new no longer has
+            yield LogEntry("revocation-removed", issuer, _sha(line), path, number)
         for number, line in _new_lines(old, new):
             yield LogEntry("revocation", issuer, _sha(line), path, number)
     elif role.kind is PathKind.KEY:
@@ -205,7 +220,8 @@ def derive_entries(root: Path, *, head: str, since: str | None = None) -> Iterat
                     continue
                 fields = meta[1:].split()
                 old_sha, new_sha, status = fields[2].decode(), fields[3].decode(), fields[4].decode()
-                if status.startswith("D") or classify(raw_path.decode("utf-8", "surrogateescape")).kind not in _LOGGED:
+                kind = classify(raw_path.decode("utf-8", "surrogateescape")).kind
+                if kind not in _LOGGED or (status.startswith("D") and kind is not PathKind.REVOCATIONS):
                     continue
                 changes.append((raw_path, raw_path.decode("utf-8", "surrogateescape"), old_sha, new_sha))
             for _raw, path, old_sha, new_sha in sorted(changes):

@@ -118,3 +118,19 @@ def test_a_new_issuer_whose_id_ends_in_a_line_break_cannot_take_over_codeowners(
     found = {(p.code, p.location.path) for p in errors(report)}
     assert ("id.not-slug", ATTACKER) in found, shown(report.problems)
     assert report.problems.errors
+
+
+@pytest.mark.parametrize("breaks", [b"\r\r", b"\r\n\r\n"])
+def test_a_codeowners_file_with_carriage_returns_is_not_the_generated_one(repo: Repo, breaks: bytes) -> None:
+    # The attack: anyone may commit CODEOWNERS when it is what `credreg codeowners` writes, and the check read it
+    # in text mode, where CR and CR LF are line breaks. GitHub breaks lines at LF only: with the breaks after the
+    # header's last comment turned into CRs, the `*` rule is part of that comment, and the registry maintainers
+    # own nothing the later rules do not name. The file is compared byte for byte, and the line is named.
+    raw = repo.path(CODEOWNERS_PATH).read_bytes()
+    assert raw.count(b"\n\n*") == 1
+    repo.path(CODEOWNERS_PATH).write_bytes(raw.replace(b"\n\n*", breaks + b"*"))
+    report = repo.check("acme-lead")
+    found = {(p.code, p.location.path, p.location.line) for p in errors(report)}
+    assert found == {("governance.ownership", CODEOWNERS_PATH, None), ("codeowners.stale", CODEOWNERS_PATH, 7)}
+    [stale] = errors(report, "codeowners.stale")
+    assert stale.message.startswith("holds a carriage return (CR), which GitHub does not read as a line break")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from tests.governance.conftest import ACME, BETA, NOW, Repo, errors, only, shown
+from tests.governance.conftest import ACME, BETA, NOW, Repo, commit_all, errors, only, shown
 
 AWARDS = f"registry/issuers/{ACME}/awards"
 LOG = f"registry/issuers/{ACME}/revocations.jsonl"
@@ -133,6 +133,29 @@ def test_a_lifecycle_field_once_set_never_changes(repo: Repo) -> None:
     _set_key_fields(repo, f"keys/{ACME}/key-0.json", valid_until="2025-06-30T00:00:00Z")
     problem = only(repo.check("acme-lead"), "governance.append-only")
     assert (problem.field, problem.message) == ("valid_until", "was '2024-06-30T00:00:00Z': once set, it never changes")
+
+
+def test_a_null_lifecycle_field_is_not_set_and_may_be_set_later(repo: Repo) -> None:
+    # The attack: an issuer's maintainer adds `"revoked_at": null` (and `"valid_until": null`) to a key; the null
+    # counted as a value that "never changes", so no later change, a registry maintainer's included, could ever
+    # revoke or retire the key. A null sets nothing: setting the field later is an addition like any other, and
+    # is held to the same rule (it may not cut off signatures already made).
+    _set_key_fields(repo, KEY, revoked_at=None, valid_until=None, revocation_reason=None)
+    assert shown(repo.check("acme-lead").problems) == []
+    commit_all(repo.root, "nulls")
+    _set_key_fields(repo, KEY, revoked_at=_timestamp(NOW), revocation_reason="Leaked")
+    assert shown(repo.check("reg-admin").problems) == []
+    _set_key_fields(
+        repo, KEY, revoked_at=None, revocation_reason=None, valid_until=_timestamp(NOW - dt.timedelta(days=5))
+    )
+    problem = only(repo.check("reg-admin"), "governance.key-window")
+    assert (problem.location.path, problem.field) == (KEY, "valid_until")
+    # Once a value is set, a null does not take it back.
+    _set_key_fields(repo, KEY, valid_until=None, revoked_at=_timestamp(NOW), revocation_reason="Leaked")
+    commit_all(repo.root, "revoked")
+    _set_key_fields(repo, KEY, revoked_at=None)
+    [problem] = errors(repo.check("reg-admin"), "governance.append-only")
+    assert (problem.field, problem.message) == ("revoked_at", f"was '{_timestamp(NOW)}': once set, it never changes")
 
 
 def test_an_end_of_validity_may_not_cut_off_signatures_already_made(repo: Repo) -> None:

@@ -79,3 +79,41 @@ def test_history_is_read_by_the_checks_rules(log_repo: LogRepo) -> None:
     assert [e.kind for e in new] == ["key-changed", "award"]
     assert new[1].sha256 == hashlib.sha256(deep.read_bytes()).hexdigest() != digest
     assert find_award(root, digest) is None, "the registry's own lookup does not know it by that hash either"
+
+
+def test_a_revocation_taken_back_is_an_entry(log_repo: LogRepo) -> None:
+    # The attack: whoever can push to main (no pull request, so no check) deletes a revocation line and puts back
+    # the issuer's earlier signed status list. The full check passes (the list matches the log again), and the
+    # log, which skipped what a commit removes, showed nothing: the revoked award looked valid, unseen. Each
+    # line a revocation log loses is now an entry, at its line number before the commit.
+    root = log_repo.root
+    first = head_commit(root)
+    northbridge = root / "registry/issuers/northbridge-university/revocations.jsonl"
+    lines = northbridge.read_bytes().split(b"\n")
+    assert len([line for line in lines if line]) >= 2
+    northbridge.write_bytes(b"\n".join(lines[1:]))  # the first revocation taken back
+    second = commit_all(root, "quietly")
+    new = list(derive_entries(root, head=second, since=first))
+    assert [(e.kind, e.issuer, e.sha256, e.line) for e in new] == [
+        ("revocation-removed", "northbridge-university", hashlib.sha256(lines[0]).hexdigest(), 1)
+    ]
+    # Deleting the whole log takes back every revocation in it; a rewritten line is a removal and an addition.
+    others = sorted(p for p in root.glob("registry/issuers/*/revocations.jsonl") if p != northbridge)
+    gone = others[0].read_bytes()
+    others[0].unlink()
+    rewritten = lines[1].replace(b'"', b'"', 1) + b" "
+    northbridge.write_bytes(b"\n".join([rewritten, *lines[2:]]))
+    third = commit_all(root, "more quietly")
+    kinds = [(e.kind, e.path, e.line) for e in derive_entries(root, head=third, since=second)]
+    northbridge_rel = northbridge.relative_to(root).as_posix()
+    assert kinds == [
+        *(
+            ("revocation-removed", others[0].relative_to(root).as_posix(), n)
+            for n, line in enumerate(gone.split(b"\n"), start=1)
+            if line.strip()
+        ),
+        ("revocation-removed", northbridge_rel, 1),
+        ("revocation", northbridge_rel, 1),
+    ]
+    for entry in derive_entries(root, head=third):
+        assert LogEntry.parse(entry.encode()) == entry
