@@ -412,9 +412,11 @@ def test_the_schemas_keep_ecmascript_anchors() -> None:
 UNSEEN_SAMPLES = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\u200e", "\u202e", "\u2066", "\u2028", "\u2029"]
 # Characters that show as nothing: "Acme\u200bAcademy" looks exactly like "AcmeAcademy", "Acme\u3164" like "Acme".
 INVISIBLE_SAMPLES = ["\xad", "\u115f", "\u200b", "\u2060", "\u2063", "\u206f", "\u3164", "\ufeff", "\uffa0"]
+# Noncharacters: not for interchange, and XML (the Atom feed) cannot hold U+FFFE or U+FFFF at all.
+NONCHARACTER_SAMPLES = ["\ufdd0", "\ufdef", "\ufffe", "\uffff"]
 
 
-@pytest.mark.parametrize("char", UNSEEN_SAMPLES + INVISIBLE_SAMPLES)
+@pytest.mark.parametrize("char", UNSEEN_SAMPLES + INVISIBLE_SAMPLES + NONCHARACTER_SAMPLES)
 @pytest.mark.parametrize(
     ("model", "base", "field"),
     [
