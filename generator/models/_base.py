@@ -9,13 +9,14 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 from generator._internal.durations import duration_problem
-from generator._internal.text import UNSEEN
+from generator._internal.text import UNSEEN, first_unseen
 
 __all__ = [
     "ONE_LINE_PATTERN",
     "SLUG_PATTERN",
     "TEXT_PATTERN",
     "UNSEEN",
+    "AssetUrlCheck",
     "CountryCode",
     "CredentialRef",
     "CurrencyCode",
@@ -30,6 +31,7 @@ __all__ = [
     "StrictModel",
     "WebUrl",
     "ecmascript_pattern",
+    "plain_url",
     "valid_port",
 ]
 
@@ -91,17 +93,58 @@ def valid_port(url: str) -> str:
     return url
 
 
+def plain_url(url: str) -> str:
+    """Validator body for every URL a registry file gives (:func:`valid_port` included): it opens what it reads
+    as, wherever it is shown (the issuer page prints the issuer's website as its link text) and in every
+    parser. No backslash (browsers read ``https://evil.example\\@good.example/`` as host ``evil.example``, Python
+    as ``good.example``), no user before the host (``https://good.example@evil.example/`` opens
+    ``evil.example``), no :data:`UNSEEN` character (a bidi override makes a URL read backwards), and a host in
+    ASCII: letters of other scripts pass for Latin ones (``аcme.example``, Cyrillic ``а``), so an international
+    domain name is written in its ``xn--`` form, which shows what it is."""
+    if "\\" in url:
+        raise ValueError("a URL may not hold a backslash: browsers read it as '/', so it may not open what it reads as")
+    at = first_unseen(url)
+    if at is not None:
+        raise ValueError(f"a URL may not hold the invisible or control character U+{ord(url[at]):04X}")
+    netloc = urlsplit(url).netloc
+    if "@" in netloc:
+        raise ValueError(
+            f"a URL may not name a user before its host: {url!r} opens {netloc.rpartition('@')[2]!r}, not what "
+            "is before the '@'"
+        )
+    if not netloc.isascii():
+        host = netloc.rpartition(":")[0] if netloc.count(":") == 1 else netloc
+        try:
+            ascii_form = f" ({host.encode('idna').decode('ascii')})"
+        except UnicodeError:
+            ascii_form = ""
+        raise ValueError(
+            f"write the host in its ASCII form{ascii_form}: letters of other scripts can pass for Latin ones "
+            "(a Cyrillic 'а' in 'аcme.example')"
+        )
+    return valid_port(url)
+
+
+def _https_asset(value: str) -> str:
+    """Validator body for an image named by a file or an https URL: a URL follows :func:`plain_url`."""
+    return plain_url(value) if value.startswith("https://") else value
+
+
+AssetUrlCheck = AfterValidator(_https_asset)
+"""For a field that names an image file in the issuer's folder or gives its https URL."""
+
+
 WebUrl = Annotated[
     str,
     StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*\Z", max_length=2048),
-    AfterValidator(valid_port),
+    AfterValidator(plain_url),
 ]
 """An ``http(s)://`` URL. Plain http is allowed because framework identifiers (ESCO) use it."""
 
 HttpsUrl = Annotated[
     str,
     StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*\Z", max_length=2048),
-    AfterValidator(valid_port),
+    AfterValidator(plain_url),
 ]
 """An ``https://`` URL."""
 

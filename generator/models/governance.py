@@ -12,8 +12,8 @@ from generator.models._base import (
     Markdown,
     PlainText,
     StrictModel,
+    plain_url,
     require_unique,
-    valid_port,
 )
 
 __all__ = ["Governance", "ReviewRules", "TransparencyLog", "Witness"]
@@ -141,6 +141,7 @@ class Governance(StrictModel):
     def _data_url_shape(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        plain_url(value)
         parts = urlsplit(value)
         local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
         if not (parts.scheme == "https" or local) or not parts.hostname:
@@ -149,7 +150,7 @@ class Governance(StrictModel):
             raise ValueError("must end with '/' (e.g. https://data.credentials.example.org/verify/)")
         if parts.query or parts.fragment or parts.username or parts.password:
             raise ValueError("must not have a query, a fragment or credentials")
-        return valid_port(value)
+        return value
 
     @field_validator("site_url")
     @classmethod
