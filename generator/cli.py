@@ -163,7 +163,7 @@ def _cmd_award(args: argparse.Namespace) -> int:
         print(f"file:   {earners / (first.hash + '.json')}  (the earner's copy)")
     else:
         print(f"{len(issued)} awards in {where}")
-        for award in issued:
+        for award in sorted(issued, key=lambda a: a.line or 0):  # the file's order, never the cohort's
             print(f"  line {award.line}: {award.hash}  {award.verify_url}")
     # The keys and links go to a private file, not to the terminal: a cohort's log must not map people to awards.
     print(f"earners: {earners / MAPPING_FILE}  (private: each recipient's link, key and file; never commit it)")

@@ -8,7 +8,8 @@ attribute values (``style`` included) that contain no CSS escape, no at-rule and
 transforms and ``url(#id)``. That rules out, as a class rather than by spelling: scripts, event handlers,
 foreign content, animation, ``<image>``, external ``href``, ``url(…)``/``image-set(…)``/``src(…)`` to anything
 but the drawing itself, ``@import``, style sheets, processing instructions (``xml-stylesheet``) and DTDs. An
-SVG that cannot be parsed (or is not UTF-8, or nests absurdly deep) is not published at all.
+SVG that cannot be parsed (or is not UTF-8, or nests absurdly deep, or multiplies itself through references
+beyond :data:`MAX_DRAWN` shapes, or refers to itself in a cycle) is not published at all.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ ET.register_namespace("xlink", XLINK_NS)
 
 #: Deeper than any drawing needs; bounds the recursion of parsing, cleaning and writing.
 MAX_DEPTH = 64
+#: Shapes and groups a browser draws for one image, references followed (a ``<use>`` draws what it names, a
+#: marker is drawn on every vertex): a logo has hundreds. Nesting references multiplies them, ``10 ** 9`` from a
+#: few hundred bytes (a "use bomb", which hangs a page showing it), so a drawing is refused beyond this.
+MAX_DRAWN = 50_000
 
 _ELEMENTS = {
     "svg", "g", "defs", "title", "desc", "symbol", "use", "path", "rect", "circle", "ellipse", "line",
@@ -69,6 +74,8 @@ _REFERENCES = {"href", f"{{{XLINK_NS}}}href"}
 
 _FRAGMENT = re.compile(r"^#[A-Za-z_][A-Za-z0-9_.:-]*\Z")
 _LOCAL_URL = re.compile(r"url\(\s*(['\"]?)#[A-Za-z_][A-Za-z0-9_.:-]*\1\s*\)", re.IGNORECASE)
+_LOCAL_REF = re.compile(r"url\(\s*(['\"]?)#([A-Za-z_][A-Za-z0-9_.:-]*)\1\s*\)", re.IGNORECASE)
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _FUNCTION = re.compile(r"([A-Za-z0-9_-]+)\s*\(")
 #: Functions a value may call once same-document ``url(#id)`` s are taken out: none of them fetches anything.
 _FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "matrix", "translate", "scale", "rotate", "skewx", "skewy"}
@@ -139,6 +146,57 @@ def _depth(root: ET.Element) -> int:
     return deepest
 
 
+class _TooMuch(Exception):
+    """The drawing refers to itself in a cycle, or draws more than :data:`MAX_DRAWN` things."""
+
+
+def _references(element: ET.Element) -> list[tuple[str, int]]:
+    """(id, times drawn) of what ``element`` draws by reference: ``href="#id"`` once, ``url(#id)`` once, or on
+    every vertex for a marker (counted as the coordinate pairs of its ``d`` or ``points``)."""
+    found: list[tuple[str, int]] = []
+    for name, value in element.attrib.items():
+        if name in _REFERENCES:
+            if _FRAGMENT.match(value.strip()):
+                found.append((value.strip()[1:], 1))
+            continue
+        local = _local(name)[1]
+        times = 1
+        if local.startswith("marker") or (local == "style" and "marker" in value.lower()):
+            geometry = element.get("d") or element.get("points") or ""
+            times = len(_NUMBER.findall(geometry)) // 2 + 1
+        found += [(m.group(2), times) for m in _LOCAL_REF.finditer(value)]
+    return found
+
+
+def _drawn(root: ET.Element) -> int:
+    """How many elements a browser draws for ``root``, references followed; :class:`_TooMuch` beyond
+    :data:`MAX_DRAWN` or on a reference cycle. Iterative: a chain of references may be long."""
+    by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
+    counted: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[ET.Element, bool]] = [(root, False)]
+    while stack:
+        element, done = stack.pop()
+        key = id(element)
+        below = [*element, *(by_id[ref] for ref, _ in _references(element) if ref in by_id)]
+        if not done:
+            if key in counted:
+                continue
+            if key in on_path:
+                raise _TooMuch
+            on_path.add(key)
+            stack.append((element, True))
+            stack.extend((child, False) for child in below if id(child) not in counted)
+            continue
+        on_path.discard(key)
+        total = 1 + sum(counted[id(child)] for child in element)
+        total += sum(times * counted[id(by_id[ref])] for ref, times in _references(element) if ref in by_id)
+        if total > MAX_DRAWN:
+            raise _TooMuch
+        counted[key] = total
+    return counted[id(root)]
+
+
 def inspect_svg(data: bytes) -> SvgResult | None:
     """The drawing rebuilt from the allow-list and what was removed; ``None`` when it is not a usable SVG."""
     try:
@@ -163,6 +221,10 @@ def inspect_svg(data: bytes) -> SvgResult | None:
     if root.tag != f"{{{SVG_NS}}}svg" or _depth(root) > MAX_DEPTH:
         return None
     _clean(root, removed)
+    try:
+        _drawn(root)
+    except _TooMuch:
+        return None
     return SvgResult(bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)), tuple(removed))
 
 
@@ -181,7 +243,10 @@ def svg_problem(data: bytes) -> str | None:
 def result_problem(result: SvgResult | None) -> str | None:
     """:func:`svg_problem` of an SVG already inspected."""
     if result is None:
-        return "not an SVG the site can publish (it must be UTF-8, parse, have an <svg> root and no DTD or entities)"
+        return (
+            "not an SVG the site can publish (it must be UTF-8, parse, have an <svg> root and no DTD or entities, "
+            f"and draw at most {MAX_DRAWN:,} shapes once its references are followed, without a reference cycle)"
+        )
     if result.removed:
         shown = ", ".join(dict.fromkeys(result.removed[:8]))
         more = f" and {len(result.removed) - 8} more" if len(result.removed) > 8 else ""

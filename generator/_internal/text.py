@@ -11,13 +11,16 @@ __all__ = ["UNSEEN", "first_unseen", "unseen_problem"]
 
 UNSEEN = (
     r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
-    r"\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0"
+    r"\u2060-\u2064\u2066-\u206f\u3164\ufdd0-\ufdef\ufeff\uffa0\ufffe\uffff"
 )
 """A regex class body (valid in Python, Rust and ECMAScript): C0 controls but tab and line ends, DEL and C1
 controls, the invisible marks that reorder or break what a reader sees (bidi controls and marks, line and
 paragraph separators), and characters that show as nothing (soft hyphen, zero-width space, word joiner and
 invisible operators, the deprecated format controls, the byte order mark, Hangul fillers). Pages, terminals and
-PDFs would act on them: a name could read backwards, hide text, or look exactly like another body's name.
+PDFs would act on them: a name could read backwards, hide text, or look exactly like another body's name. And the
+noncharacters of the BMP (U+FDD0–U+FDEF, U+FFFE, U+FFFF), which are not for interchange: XML 1.0 cannot hold
+U+FFFE or U+FFFF even as a character reference, so one of them in a credential's name made the Atom feed, and so
+every feed reader's copy of the registry, unreadable.
 
 Not here, because real text needs them: the zero-width joiner and non-joiner (Persian, Indic scripts, emoji
 sequences) and variation selectors (emoji presentation)."""

@@ -348,11 +348,17 @@ def issue_awards(
         signed.append(sign_document(unsigned, key, vm, issued_at))
 
     digests = [award_hash(a) for a in signed]
+    order = list(range(len(signed)))
     if batch:
         date = issued_at.date().isoformat()
         batch_path = batch_filename(registry.root, issuer_id, slug, date, secrets.token_hex(4))
         paths = [batch_path] * len(signed)
-        lines: list[int | None] = list(range(1, len(signed) + 1))
+        # The lines in random order, as the status indexes are drawn: a batch is public (and so is its line order,
+        # in the transparency log), and a cohort's order is usually a class list's (by name or address).
+        secrets.SystemRandom().shuffle(order)
+        lines: list[int | None] = [None] * len(signed)
+        for line, i in enumerate(order, 1):
+            lines[i] = line
     else:
         paths = [award_filename(registry.root, issuer_id, a, d) for a, d in zip(signed, digests, strict=True)]
         lines = [None] * len(signed)
@@ -373,7 +379,7 @@ def issue_awards(
         )
     allocator.ensure_lists(key, issued_at)
     if batch:
-        text = "".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) + "\n" for a in signed)
+        text = "".join(json.dumps(signed[i], ensure_ascii=False, separators=(",", ":")) + "\n" for i in order)
         write_award_file(registry.root, paths[0], text)
     else:
         for award, path in zip(signed, paths, strict=True):

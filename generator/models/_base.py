@@ -18,7 +18,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from generator._internal.durations import duration_problem
-from generator._internal.text import UNSEEN
+from generator._internal.text import UNSEEN, first_unseen
 
 __all__ = [
     "ONE_LINE_PATTERN",
@@ -28,6 +28,7 @@ __all__ = [
     "UNSEEN",
     "URL_PORT",
     "URL_PORT_PATTERN",
+    "AssetUrlCheck",
     "CountryCode",
     "CredentialRef",
     "CurrencyCode",
@@ -42,6 +43,7 @@ __all__ = [
     "StrictModel",
     "WebUrl",
     "ecmascript_pattern",
+    "plain_url",
     "valid_port",
 ]
 
@@ -106,6 +108,47 @@ def valid_port(url: str) -> str:
     return url
 
 
+def plain_url(url: str) -> str:
+    """Validator body for every URL a registry file gives (:func:`valid_port` included): it opens what it reads
+    as, wherever it is shown (the issuer page prints the issuer's website as its link text) and in every
+    parser. No backslash (browsers read ``https://evil.example\\@good.example/`` as host ``evil.example``, Python
+    as ``good.example``), no user before the host (``https://good.example@evil.example/`` opens
+    ``evil.example``), no :data:`UNSEEN` character (a bidi override makes a URL read backwards), and a host in
+    ASCII: letters of other scripts pass for Latin ones (``аcme.example``, Cyrillic ``а``), so an international
+    domain name is written in its ``xn--`` form, which shows what it is."""
+    if "\\" in url:
+        raise ValueError("a URL may not hold a backslash: browsers read it as '/', so it may not open what it reads as")
+    at = first_unseen(url)
+    if at is not None:
+        raise ValueError(f"a URL may not hold the invisible or control character U+{ord(url[at]):04X}")
+    netloc = urlsplit(url).netloc
+    if "@" in netloc:
+        raise ValueError(
+            f"a URL may not name a user before its host: {url!r} opens {netloc.rpartition('@')[2]!r}, not what "
+            "is before the '@'"
+        )
+    if not netloc.isascii():
+        host = netloc.rpartition(":")[0] if netloc.count(":") == 1 else netloc
+        try:
+            ascii_form = f" ({host.encode('idna').decode('ascii')})"
+        except UnicodeError:
+            ascii_form = ""
+        raise ValueError(
+            f"write the host in its ASCII form{ascii_form}: letters of other scripts can pass for Latin ones "
+            "(a Cyrillic 'а' in 'аcme.example')"
+        )
+    return valid_port(url)
+
+
+def _https_asset(value: str) -> str:
+    """Validator body for an image named by a file or an https URL: a URL follows :func:`plain_url`."""
+    return plain_url(value) if value.startswith("https://") else value
+
+
+AssetUrlCheck = AfterValidator(_https_asset)
+"""For a field that names an image file in the issuer's folder or gives its https URL."""
+
+
 _SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*:"
 URL_PORT_PATTERN = (
     rf"\A(?!(?:{_SCHEME})?//)"  # no authority, so no port: nothing to check
@@ -137,6 +180,7 @@ WebUrl = Annotated[
     str,
     StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*\Z", max_length=2048),
     URL_PORT,
+    AfterValidator(plain_url),
 ]
 """An ``http(s)://`` URL. Plain http is allowed because framework identifiers (ESCO) use it."""
 
@@ -144,6 +188,7 @@ HttpsUrl = Annotated[
     str,
     StringConstraints(pattern=r"^https://[^\s/$.?#][^\s]*\Z", max_length=2048),
     URL_PORT,
+    AfterValidator(plain_url),
 ]
 """An ``https://`` URL."""
 

@@ -16,6 +16,7 @@ from pydantic import Field, StringConstraints, ValidationInfo, field_validator, 
 
 from generator.models._base import (
     ONE_LINE_PATTERN,
+    AssetUrlCheck,
     CredentialRef,
     CurrencyCode,
     IsoDuration,
@@ -317,6 +318,11 @@ class QualityAssurance(StrictModel):
     """Since when."""
 
 
+BadgeImage = Annotated[
+    str, Field(pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:png|svg))\Z"), AssetUrlCheck
+]
+"""A file in the issuer's folder (``images/sql.svg``) or an https URL."""
+
 Summary = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=ONE_LINE_PATTERN)]
 """One line of plain text."""
 
@@ -416,7 +422,7 @@ class CredentialDefinition(StrictModel):
     quality_assurance: list[QualityAssurance] = []
     """Who accredits, approves, recognizes or endorses the credential."""
 
-    image: str | None = Field(default=None, pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:png|svg))\Z")
+    image: BadgeImage | None = None
     """Badge image: a file in the issuer's folder (``images/sql.svg``) or an https URL."""
 
     created: dt.date

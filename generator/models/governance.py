@@ -14,6 +14,7 @@ from generator.models._base import (
     Markdown,
     PlainText,
     StrictModel,
+    plain_url,
     require_unique,
 )
 
@@ -142,6 +143,7 @@ class Governance(StrictModel):
     def _data_url_shape(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        plain_url(value)
         parts = urlsplit(value)
         local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
         if not (parts.scheme == "https" or local) or not parts.hostname:

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from generator.models._base import (
+    AssetUrlCheck,
     CountryCode,
     Did,
     GitHubHandle,
@@ -31,7 +32,9 @@ EMAIL_PATTERN = (
 # The profile fields every award carries (generator.openbadges.issuer_profile): one type each, for the issuer's
 # current profile and its former ones.
 Email = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
-Logo = Annotated[str, Field(pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_.-]*\.(?:png|svg|jpg|jpeg|webp))\Z")]
+Logo = Annotated[
+    str, Field(pattern=r"^(?:https://\S+|[A-Za-z0-9_][A-Za-z0-9_.-]*\.(?:png|svg|jpg|jpeg|webp))\Z"), AssetUrlCheck
+]
 
 
 class IssuerKind(enum.StrEnum):

@@ -59,3 +59,43 @@ def test_the_example_registry_images_pass() -> None:
 
     for path in sorted((REPO / "registry").rglob("*.svg")):
         assert svg_problem(path.read_bytes()) is None, path
+
+
+def _use_bomb(levels: int, fan_out: int = 10, *, via: str = "use") -> bytes:
+    """Each level draws the one below ``fan_out`` times: ``fan_out ** levels`` shapes from a few hundred bytes.
+    ``via``: how a level refers to the one below (``use``, or a marker on every vertex of a path)."""
+    parts = ['<path id="l0" d="M0 0 L10 10 L0 10 Z"/>']
+    for i in range(1, levels + 1):
+        if via == "use":
+            parts.append(f'<g id="l{i}">' + "".join(f'<use href="#l{i - 1}"/>' for _ in range(fan_out)) + "</g>")
+        else:
+            points = " ".join(f"{n} {n}" for n in range(fan_out))
+            parts.append(
+                f'<marker id="l{i}"><polyline points="{points}" marker-mid="url(#l{i - 1})"/></marker>'
+                if i > 1
+                else f'<marker id="l{i}"><use href="#l0"/></marker>'
+            )
+    top = (
+        f'<use href="#l{levels}"/>'
+        if via == "use"
+        else f'<polyline points="0 0 1 1 2 2" marker-mid="url(#l{levels})"/>'
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs>{"".join(parts)}</defs>{top}</svg>'.encode()
+    )
+
+
+@pytest.mark.parametrize("via", ["use", "marker"])
+def test_a_drawing_that_multiplies_itself_is_not_published(via: str) -> None:
+    # A "use bomb", the billion laughs of SVG: nine levels of ten references are 10^9 shapes, and Chromium spent
+    # more than 30 s on a page showing it in an <img>, so one issuer's logo would hang the issuers index for
+    # every visitor. What a browser would draw, references followed, is bounded; drawings that reuse a shape a
+    # few times pass.
+    assert svg_problem(_use_bomb(9, via=via)) is not None
+    assert inspect_svg(_use_bomb(9, via=via)) is None
+    assert svg_problem(_use_bomb(2, via=via)) is None
+
+
+def test_a_reference_cycle_is_not_published() -> None:
+    data = b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>'
+    assert inspect_svg(data) is None

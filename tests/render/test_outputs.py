@@ -6,17 +6,21 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 
 from pyld import jsonld
 
+from generator._internal.text import first_unseen
 from generator.crypto.contexts import document_loader
 from generator.models import CredentialDefinition, StackingRule
+from generator.models._base import TEXT_PATTERN
 from generator.models.award import AchievementRef
 from generator.models.issuer import FormerProfile
 from generator.openbadges import achievement
 from generator.registry import IssuerRecord, Sourced
 from generator.render.credential import credential_body
 from generator.render.ctdl import CTDL_CONTEXT
+from generator.render.feed import atom_feed
 from generator.render.issuer import issuer_body
 from generator.render.model import SiteModel
 from generator.render.pages import data_files, site_pages
@@ -137,6 +141,22 @@ def test_feed_lists_newest_credentials_first(model: SiteModel) -> None:
     published = [e.findtext("a:published", default="", namespaces=ns) for e in feed.findall("a:entry", ns)]
     assert len(published) == 35
     assert published == sorted(published, reverse=True)
+
+
+def test_the_feed_is_well_formed_whatever_text_an_issuer_may_write(model: SiteModel) -> None:
+    # XML 1.0 cannot hold U+FFFE or U+FFFF, not even as a character reference, and a feed reader drops a feed
+    # that is not well-formed: one credential named "SQL \\uFFFF" (a YAML escape) took the whole registry's feed
+    # down. Every character registry text may hold (YAML and JSON refuse lone surrogates) must fit in the feed.
+    allowed = "".join(
+        ch
+        for cp in range(0x110000)
+        if not 0xD800 <= cp <= 0xDFFF and first_unseen(ch := chr(cp)) is None and ch not in "\r"
+    )
+    assert re.fullmatch(TEXT_PATTERN, allowed)  # what the models let registry text hold (\r aside: XML reads it as \n)
+    feed = atom_feed(model).replace("</feed>", f"<entry><summary>{escape(allowed)}</summary></entry></feed>")
+    assert ET.fromstring(feed)[-1][0].text == allowed
+    for char in ("\ufffe", "\uffff", "\ufdd0", "\ufdef"):  # the noncharacters: refused, as unseen characters are
+        assert first_unseen(f"SQL {char}") == 4
 
 
 def test_skill_anchors_used_by_achievements_exist(model: SiteModel) -> None:
