@@ -99,7 +99,9 @@ def _types_including(required: str) -> Any:
 class _AwardModel(StrictModel):
     """Unknown keys are refused and values must have their JSON type exactly (no coercion). Patterns use the
     Rust engine, whose ``$`` is the end of the text as in JavaScript (Python's also matches before a final
-    newline): the browser's copy of this profile must read every pattern the same way."""
+    newline): the browser's copy of this profile must read every pattern the same way. Keys are read by their
+    JSON names only (no ``populate_by_name``): a file holding ``context`` for ``@context`` has no JSON-LD context
+    at all, yet would pass for one that has it."""
 
     model_config = ConfigDict(extra="forbid", strict=True, regex_engine="rust-regex")
 
@@ -257,13 +259,9 @@ class AwardProof(_AwardModel):
     proofValue: str = Field(pattern=r"^z[1-9A-HJ-NP-Za-km-z]{80,90}$")
     context: list[str] | None = Field(default=None, alias="@context")
 
-    model_config = _AwardModel.model_config | {"populate_by_name": True}
-
 
 class Award(_AwardModel):
     """A signed award as stored in the registry: one ``OpenBadgeCredential`` with both proofs."""
-
-    model_config = _AwardModel.model_config | {"populate_by_name": True}
 
     context: list[str] = Field(alias="@context", min_length=2)
     id: str = Field(pattern=f"^{URN_UUID}$")
