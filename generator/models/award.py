@@ -28,6 +28,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from generator._internal.times import parse_time, validity_window_problem
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
@@ -44,6 +45,7 @@ __all__ = [
     "ProfileRef",
     "RevocationEntry",
     "StatusEntry",
+    "error_text",
 ]
 
 #: The award's ``@context``, exactly: the VC 2.0 and Open Badges 3.0 contexts (generator.openbadges uses it).
@@ -83,6 +85,15 @@ def closes_window(value: str | None, info: ValidationInfo) -> str | None:
     if problem is not None:
         raise ValueError(problem)
     return value
+
+
+def error_text(error: ErrorDetails, said: str | None = None) -> str:
+    """A profile error as the checks print it (the page's ``errorText`` too): where, as keys and indexes joined by
+    dots (nothing for the whole document: a model validator's own words name the field), then ``said`` or
+    pydantic's words without the "Value error, " prefix."""
+    where = ".".join(str(p) for p in error["loc"])
+    what = said if said is not None else str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {what}" if where else what
 
 
 def _types_including(required: str) -> Any:
