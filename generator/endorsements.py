@@ -37,6 +37,7 @@ from generator.awarding.status import create_list
 from generator.awards import award_hash, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CredregError, ProblemList, UsageError
+from generator.models.award import error_text
 from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind, EndorsementSubject
 from generator.openbadges import timestamp
 from generator.registry import KeyRecord, Registry
@@ -67,6 +68,7 @@ __all__ = [
     "find_endorsement",
     "is_endorsement",
     "iter_endorsements",
+    "profile_problem",
     "revoke_endorsement",
     "unsigned_endorsement",
     "verify_endorsement",
@@ -466,6 +468,33 @@ def _public(record: KeyRecord) -> bytes:
     return decode_ed25519_public(record.model.publicKeyMultibase)
 
 
+@dataclass(frozen=True, slots=True)
+class _ProfileProblem:
+    reason: str
+    """The first error, in the words of the page's ``profileProblem``."""
+
+    loc: list[str | int]
+    """Where it is in the file: keys and indexes."""
+
+
+def _profile(document: Any) -> Endorsement | _ProfileProblem:
+    try:
+        return Endorsement.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        text = first["input"]
+        # A pattern's own words would quote the whole UNSEEN class: say which character (as the page does).
+        unseen = unseen_problem(text) if first["type"] == "string_pattern_mismatch" and isinstance(text, str) else None
+        return _ProfileProblem(error_text(first, unseen), [p for p in first["loc"] if isinstance(p, (str, int))])
+
+
+def profile_problem(document: Any) -> str | None:
+    """Why ``document`` does not fit the endorsement profile (its first error), as :func:`verify_endorsement`
+    reports it and the page's ``profileProblem`` copies it (``None``: it fits)."""
+    found = _profile(document)
+    return found.reason if isinstance(found, _ProfileProblem) else None
+
+
 def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | None = None) -> VerificationResult:
     """Every check of an endorsement: form, signature by a registered key of its endorser, subject, validity,
     status. Truthy only when all pass."""
@@ -480,18 +509,12 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
             status = CheckStatus.NOT_CHECKED if unknown else CheckStatus.FAILED
             checks.append(Check(check_id, label, status, problem))
 
-    try:
-        model = Endorsement.model_validate(document)
-        add("structure", "Registry endorsement profile", None)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        loc = [p for p in first["loc"] if isinstance(p, (str, int))]
-        text, said = first["input"], str(first["msg"]).removeprefix("Value error, ")
-        # A pattern's own words would quote the whole UNSEEN class: say which character (as the page does).
-        unseen = unseen_problem(text) if first["type"] == "string_pattern_mismatch" and isinstance(text, str) else None
-        add("structure", "Registry endorsement profile", f"{'.'.join(map(str, loc))}: {unseen or said}")
-        facts["structure_field"] = loc  # where the check locates it in the file
+    model = _profile(document)
+    if isinstance(model, _ProfileProblem):
+        add("structure", "Registry endorsement profile", model.reason)
+        facts["structure_field"] = model.loc  # where the check locates it in the file
         return VerificationResult(tuple(checks), None, facts)
+    add("structure", "Registry endorsement profile", None)
     digest = award_hash(document)
     issuer_did = model.issuer.id
     endorser = _endorser_of(registry, issuer_did)

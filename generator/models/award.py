@@ -28,6 +28,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from generator._internal.times import parse_time, validity_window_problem
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
@@ -44,6 +45,7 @@ __all__ = [
     "ProfileRef",
     "RevocationEntry",
     "StatusEntry",
+    "error_text",
 ]
 
 #: The award's ``@context``, exactly: the VC 2.0 and Open Badges 3.0 contexts (generator.openbadges uses it).
@@ -85,6 +87,15 @@ def closes_window(value: str | None, info: ValidationInfo) -> str | None:
     return value
 
 
+def error_text(error: ErrorDetails, said: str | None = None) -> str:
+    """A profile error as the checks print it (the page's ``errorText`` too): where, as keys and indexes joined by
+    dots (nothing for the whole document: a model validator's own words name the field), then ``said`` or
+    pydantic's words without the "Value error, " prefix."""
+    where = ".".join(str(p) for p in error["loc"])
+    what = said if said is not None else str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {what}" if where else what
+
+
 def _types_including(required: str) -> Any:
     """A ``type`` list that must name ``required`` (OB 3.0 allows further types)."""
 
@@ -99,7 +110,9 @@ def _types_including(required: str) -> Any:
 class _AwardModel(StrictModel):
     """Unknown keys are refused and values must have their JSON type exactly (no coercion). Patterns use the
     Rust engine, whose ``$`` is the end of the text as in JavaScript (Python's also matches before a final
-    newline): the browser's copy of this profile must read every pattern the same way."""
+    newline): the browser's copy of this profile must read every pattern the same way. Keys are read by their
+    JSON names only (no ``populate_by_name``): a file holding ``context`` for ``@context`` has no JSON-LD context
+    at all, yet would pass for one that has it."""
 
     model_config = ConfigDict(extra="forbid", strict=True, regex_engine="rust-regex")
 
@@ -257,13 +270,9 @@ class AwardProof(_AwardModel):
     proofValue: str = Field(pattern=r"^z[1-9A-HJ-NP-Za-km-z]{80,90}$")
     context: list[str] | None = Field(default=None, alias="@context")
 
-    model_config = _AwardModel.model_config | {"populate_by_name": True}
-
 
 class Award(_AwardModel):
     """A signed award as stored in the registry: one ``OpenBadgeCredential`` with both proofs."""
-
-    model_config = _AwardModel.model_config | {"populate_by_name": True}
 
     context: list[str] = Field(alias="@context", min_length=2)
     id: str = Field(pattern=f"^{URN_UUID}$")

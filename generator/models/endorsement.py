@@ -78,8 +78,6 @@ class EndorsementSubject(_AwardModel):
 class Endorsement(_AwardModel):
     """A signed endorsement as stored in the registry."""
 
-    model_config = _AwardModel.model_config | {"populate_by_name": True}
-
     context: list[str] = Field(alias="@context", min_length=3)
     id: str = Field(pattern=f"^{URN_UUID}$")
     type: list[Literal["VerifiableCredential", "EndorsementCredential"]] = Field(min_length=2, max_length=2)

@@ -2,8 +2,8 @@
 
 Statuses come from :mod:`generator.recognition` (verified at build time); the page only words them. Each
 signed endorsement is also published as its file, and the credential page marks it with ``data-endorsement``
-so that ``verify/endorsements.js`` checks it again in the reader's browser (JCS proof, the endorser's key,
-its status list) and says so next to it.
+so that ``verify/endorsements.js`` checks it again in the reader's browser (the endorsement profile, JCS proof,
+the endorser's key, its status list) and says so next to it.
 """
 
 from __future__ import annotations

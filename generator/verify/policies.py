@@ -30,7 +30,7 @@ from generator.awards import award_text_hash, iter_award_files, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
 from generator.models import PublicKey
-from generator.models.award import Award
+from generator.models.award import Award, error_text
 from generator.openbadges import normalize_identifier, normalize_recipient_key
 from generator.registry import IssuerRecord, Registry
 from generator.verify.conformance import structure_problems
@@ -305,10 +305,7 @@ class StructurePolicy:
             try:
                 Award.model_validate(ctx.document)
             except ValidationError as exc:
-                problems = [
-                    f"{'.'.join(str(p) for p in err['loc'])}: {str(err['msg']).removeprefix('Value error, ')}"
-                    for err in exc.errors(include_url=False)
-                ]
+                problems = [error_text(err) for err in exc.errors(include_url=False)]
             else:
                 # The profile fixes every key; a node id used twice (the status entry named as the award…)
                 # could still describe one node in two ways.

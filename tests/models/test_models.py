@@ -487,3 +487,23 @@ def test_text_holding_a_control_or_bidi_character_is_refused(
 )
 def test_text_in_any_script_with_tabs_and_emoji_is_accepted(text: str) -> None:
     Issuer.model_validate({**ISSUER, "name": text, "description": f"{text}\n\nMore:\r\n- {text}"})
+
+
+def test_the_signed_profiles_read_at_context_by_its_json_name_only() -> None:
+    """``context`` for ``@context`` names no JSON-LD context at all: it is an unknown key, not a second spelling."""
+    from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement
+
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-jcs-2022",
+        "created": "2025-01-01T00:00:00Z",
+        "verificationMethod": "did:web:x#k1",
+        "proofPurpose": "assertionMethod",
+        "proofValue": "z" + "2" * 87,
+        "context": list(ENDORSEMENT_CONTEXT),
+    }
+    for model in (Award, Endorsement):
+        found = errors(model, {"context": list(ENDORSEMENT_CONTEXT), "proof": [proof, proof]})
+        assert ("@context", "Field required") in found, found
+        assert ("context", "Extra inputs are not permitted") in found, found
+        assert ("proof.0.context", "Extra inputs are not permitted") in found, found

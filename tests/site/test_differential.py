@@ -3,7 +3,8 @@
 Every case below is verified by the Python :class:`~generator.verify.Verifier` (what ``credreg verify`` runs; a
 sample also through the real CLI) and by the page's verifier in Node (the harness of ``test_verify_js.py``),
 against one registry and the site data built from it. They must give the same verdict, and the same status on
-every check both make, with exactly one documented exception, where the browser cannot do a check:
+every check both make (and the same words for a malformed credential), with exactly one documented exception,
+where the browser cannot do a check:
 
 * (none since issue 15: the page canonicalizes RDF too, with the vendored jsonld loaded only for a file that is
   not an award the build published as it is, and checks every ``eddsa-rdfc-2022`` proof Python checks. The
@@ -287,6 +288,9 @@ def _compare(python: Any, js: dict[str, Any], what: str) -> str | None:
         if c.id == "recipient":
             continue
         status = js["checks"][c.id][0]
+        if c.id == "structure" and status == str(c.status) == "failed":
+            # The page's copy of the award profile (policies.js) says what pydantic says, error for error.
+            assert js["checks"][c.id][1] == c.reason, (what, js["checks"][c.id][1], c.reason)
         if status == str(c.status):
             continue
         if c.id == RDFC_CHECK and status == "not checked":

@@ -1,21 +1,99 @@
 // Endorsements on credential and endorser pages, checked again in the reader's browser.
 //
 // Each <li data-endorsement="<hash>" data-file="<relative URL>"> names a published EndorsementCredential. The browser
-// fetches the file, and says "Valid" next to it only when: the file's hash is the one the page names, its signed text
-// (name, comment, scope) holds no control or bidi character, its eddsa-jcs-2022 proof verifies with a key its endorser
-// registered (keys.json next to the endorser's did.json, within the key's validity window), the issuer is that
-// endorser, an issuer does not endorse its own credentials or itself, it is in force now, and its bit in the endorser's
-// signed status list is clear. The rules are generator/endorsements.py's (verify_endorsement; its verdict in the page's
-// words: endorsement_verdict), held equal by tests/site/test_endorsements_js.py. The eddsa-rdfc-2022 proof was checked
-// by the build that published the file under the hash the page names, as for awards. The building blocks (JCS proofs,
-// key windows, status lists) are the verification page's own modules.
+// fetches the file, and says "Valid" next to it only when: the file's hash is the one the page names, it fits the
+// registry's endorsement profile as a whole (ENDORSEMENT below: generator/models/endorsement.py, built on the award
+// profile's pieces in policies.js: exact @context and types, known keys only, strict JSON types, the lengths and
+// patterns, signed text without a control or bidi character, a window that closes after it opens, both proofs by
+// one key), its eddsa-jcs-2022 proof verifies with a key its endorser registered (keys.json next to the endorser's
+// did.json, within the key's validity window), the issuer is that endorser, an issuer does not endorse its own
+// credentials or itself, it is in force now, and its bit in the endorser's signed status list is clear. The rules
+// are generator/endorsements.py's (verify_endorsement; its verdict in the page's words: endorsement_verdict), held
+// equal by tests/site/test_endorsements_js.py, and the profile by tests/site/test_endorsement_profile_js.py on a
+// generated corpus of over a thousand mutated endorsements (the same acceptance, the same first error). The
+// eddsa-rdfc-2022 proof was checked by the build that published the file under the hash the page names, as for
+// awards. The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
 
 import { JCS_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public, sha256Hex } from "./encoding.js";
 import { canonicalBytes, parseJSON } from "./jcs.js";
-import { parseTime, validityWindowProblem, windowProblem } from "./policies.js";
+import {
+  OB3_CONTEXT_URL,
+  ONE_LINE,
+  OPTIONAL,
+  PROFILE,
+  PROOF,
+  STATUS_ENTRY,
+  TEXT,
+  TIMESTAMP,
+  URN_UUID,
+  VC2_CONTEXT_URL,
+  VALID_UNTIL,
+  errorText,
+  exactly,
+  listOf,
+  model,
+  oneOf,
+  parseTime,
+  pattern,
+  proofContexts,
+  proofSet,
+  str,
+  windowProblem,
+} from "./policies.js";
 import { decodeList, getBit, indexProblem, parseIndex } from "./statuslist.js";
 import { unseenProblem } from "./text.js";
+
+// --- the profile (generator/models/endorsement.py) ---------------------------------------------------------------
+
+/** ENDORSEMENT_CONTEXT and the EndorsementKind values, as Python has them (the tests compare them). */
+export const ENDORSEMENT_CONTEXT = [VC2_CONTEXT_URL, OB3_CONTEXT_URL, "https://credreg.dev/contexts/endorsement-v1.jsonld"];
+export const ENDORSEMENT_KINDS = [
+  "accredits",
+  "approves-for-regulated-role",
+  "counts-towards-qualification",
+  "recognises",
+  "endorses",
+];
+const TYPES = ["VerifiableCredential", "EndorsementCredential"];
+
+const SUBJECT = model("EndorsementSubject", [
+  ["id", str({ pattern: pattern("^(?:https://|did:)\\S+$") })],
+  ["type", listOf(oneOf("EndorsementSubject"), { min: 1, max: 1 })],
+  ["endorsementComment", str({ min: 1, max: 2000, pattern: TEXT })],
+  ["endorsementKind", oneOf(...ENDORSEMENT_KINDS)],
+  ["endorsementScope", str({ min: 1, max: 500, pattern: TEXT }), OPTIONAL],
+]);
+
+const ENDORSEMENT = model(
+  "Endorsement",
+  [
+    ["@context", listOf(str(), { min: 3, after: exactly(ENDORSEMENT_CONTEXT) })],
+    ["id", URN_UUID],
+    ["type", listOf(oneOf(...TYPES), { min: 2, max: 2, after: exactly(TYPES) })],
+    ["name", str({ min: 1, max: 300, pattern: ONE_LINE })],
+    ["issuer", PROFILE],
+    ["validFrom", TIMESTAMP],
+    ["validUntil", VALID_UNTIL, OPTIONAL],
+    ["credentialSubject", SUBJECT],
+    ["credentialStatus", STATUS_ENTRY],
+    ["proof", listOf(PROOF, { min: 2, max: 2, after: proofSet })],
+  ],
+  { after: proofContexts(ENDORSEMENT_CONTEXT, "endorsement") },
+);
+
+/** The first thing that keeps `doc` from the profile, in verify_endorsement's words (null when it fits). */
+export function profileProblem(doc) {
+  const out = [];
+  if (ENDORSEMENT(doc, [], out)) return null;
+  const [first] = out;
+  // A pattern's own words would quote the whole UNSEEN class: say which character, as Python does.
+  const unseen =
+    first.type === "string_pattern_mismatch" && typeof first.input === "string" ? unseenProblem(first.input) : null;
+  return errorText(unseen === null ? first : { ...first, msg: unseen });
+}
+
+// --- the checks ----------------------------------------------------------------------------------------------------
 
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const STATUS_URL = /\/(endorsers|issuers)\/([a-z0-9]+(?:-[a-z0-9]+)*)\/status\/([1-9][0-9]{0,4})\.json$/;
@@ -45,29 +123,12 @@ async function jcsProblem(doc, keys) {
   return result.ok ? null : `${JCS_SUITE}: ${result.reason}`;
 }
 
-/** The first signed text that holds a character no published text may (a bidi control that makes the comment
- * read backwards, a terminal escape): the profile's patterns (generator/models/endorsement.py) refuse the same,
- * and verify_endorsement words it so. In the profile's order: name, comment, scope. */
-function textProblem(doc) {
-  const subject = isObject(doc.credentialSubject) ? doc.credentialSubject : {};
-  const texts = [
-    ["name", doc.name],
-    ["credentialSubject.endorsementComment", subject.endorsementComment],
-    ["credentialSubject.endorsementScope", subject.endorsementScope],
-  ];
-  for (const [where, text] of texts) {
-    const problem = typeof text === "string" ? unseenProblem(text) : null;
-    if (problem) return `${where}: ${problem}`;
-  }
-  return null;
-}
-
 const OWN_CREDENTIAL = /\/credentials\/([a-z0-9]+(?:-[a-z0-9]+)*)\/[a-z0-9]+(?:-[a-z0-9]+)*\/$/;
 
 /** Whether an issuer's endorsement is of its own credential (a credential page under its id) or of itself. */
 function endorsesItself(doc, folder, owner, did) {
-  const subject = isObject(doc.credentialSubject) ? doc.credentialSubject.id : null;
-  if (folder !== "issuers" || typeof subject !== "string") return false;
+  const subject = doc.credentialSubject.id;
+  if (folder !== "issuers") return false;
   if (subject === did) return true;
   try {
     const found = OWN_CREDENTIAL.exec(new URL(subject).pathname);
@@ -78,37 +139,31 @@ function endorsesItself(doc, folder, owner, did) {
 }
 
 /**
- * The verdict on one endorsement file: {state: "valid"|"revoked"|"expired"|"not-yet-valid"|"invalid", reason}.
+ * The verdict on one endorsement file (the checks after the profile read its fields as the profile shapes them): {state: "valid"|"revoked"|"expired"|"not-yet-valid"|"invalid", reason}.
  * `fileUrl` is where it was fetched: <root>/<endorsers|issuers>/<owner>/endorsements/<hash>.json.
  */
 export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Date()) {
   const invalid = (reason) => ({ state: "invalid", reason });
-  if (!isObject(doc) || !Array.isArray(doc.type) || !doc.type.includes("EndorsementCredential"))
-    return invalid("not an EndorsementCredential");
   if ((await sha256Hex(canonicalBytes(doc))) !== expectedHash) return invalid("the file is not the one this page names");
-  const unseen = textProblem(doc);
-  if (unseen) return invalid(unseen);
-  // A profile rule (Python's first check), said here too so that such a window never shows as "expired".
-  const window = validityWindowProblem(doc.validFrom, doc.validUntil);
-  if (window !== null) return invalid(`validUntil: ${window}`);
+  // Python's first check: what follows reads a document of the profile's shape.
+  const shape = profileProblem(doc);
+  if (shape !== null) return invalid(shape);
   const parts = fileUrl.pathname.split("/");
   const [folder, owner] = parts.slice(-4, -2);
   if (!["endorsers", "issuers"].includes(folder) || !OWNER.test(owner)) return invalid("not an endorsement file");
   const base = new URL(`../`, fileUrl); // <root>/<folder>/<owner>/
   const keys = await fetchJSON(new URL("keys.json", base));
-  const issuer = isObject(doc.issuer) ? doc.issuer.id : doc.issuer;
-  if (issuer !== keys.did) return invalid("it is not signed in the name of the body whose folder holds it");
+  if (doc.issuer.id !== keys.did) return invalid("it is not signed in the name of the body whose folder holds it");
   const proofProblem = await jcsProblem(doc, keys);
   if (proofProblem) return invalid(proofProblem);
   if (endorsesItself(doc, folder, owner, keys.did)) return invalid(`${owner} cannot endorse its own credentials`);
   const from = parseTime(doc.validFrom);
-  const until = doc.validUntil === undefined ? null : parseTime(doc.validUntil);
-  if (from === null) return invalid("validFrom is not a date-time");
+  const until = parseTime(doc.validUntil); // null when it has none
   if (now < from) return { state: "not-yet-valid", reason: `not valid before ${doc.validFrom}` };
   if (until !== null && now > until) return { state: "expired", reason: `expired on ${doc.validUntil}` };
   const entry = doc.credentialStatus;
-  const located = isObject(entry) ? STATUS_URL.exec(String(entry.statusListCredential)) : null;
-  const index = isObject(entry) ? parseIndex(entry.statusListIndex) : null;
+  const located = STATUS_URL.exec(entry.statusListCredential);
+  const index = parseIndex(entry.statusListIndex);
   if (!located || located[1] !== folder || located[2] !== owner || index === null)
     return invalid("the status entry is not in the endorser's own status list");
   const list = await fetchJSON(new URL(`status/${located[3]}.json`, base));

@@ -9,7 +9,8 @@ export class JcsError extends Error {}
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function wellFormed(text) {
+/** Whether `text` is well-formed Unicode: no lone surrogate. */
+export function wellFormed(text) {
   return typeof text.isWellFormed === "function" ? text.isWellFormed() : !LONE_SURROGATE.test(text);
 }
 

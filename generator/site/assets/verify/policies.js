@@ -13,12 +13,13 @@ import { JCS_SUITE, RDFC_SUITE, SUITES, isObject, proofsOf, verifyJcsProof } fro
 import { bindingProblem } from "./binding.js";
 import { DataError, isId } from "./sitedata.js";
 import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
-import { canonicalize } from "./jcs.js";
+import { canonicalize, wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
+import { UNSEEN } from "./text.js";
 
-const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
-const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+export const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
+export const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 const OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.";
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
 // Python's whitespace (str.isspace, and \s in its re): what the recipient rules trim and refuse. JavaScript's trim()
@@ -359,159 +360,359 @@ function subjectProblems(subject) {
   return out;
 }
 
-// --- the registry's award profile (generator/models/award.py) ----------------------------------------------------
+// --- the registry's profiles (generator/models/award.py, generator/models/endorsement.py) --------------------
 //
-// The same allow-list as the pydantic models: every key known for its object's type, every value of its JSON
-// type (no coercion), the same patterns (Python reads them with the Rust engine: `$` is the end of the text).
+// The pydantic models' validation, error for error: the same allow-list (every key known for its object's
+// type, every value of its JSON type, no coercion), the same patterns read as Python's Rust engine reads them
+// (`$` is the end of the text, `\s` is Unicode White_Space), and pydantic's errors in pydantic's order: an
+// object's fields in declaration order (each with its own validators right after it), then the keys it does
+// not know, then the object's validators once all its fields hold. A list longer than its maximum says only
+// that; a shorter one says so only when its items hold. An error is {loc, type, msg, input} in pydantic's words
+// (a ValueError's without the "Value error, " that every caller in Python removes). A rule is
+// `(value, loc, out, data) => ok`, pushing its errors onto `out`; `data` holds the object's fields validated
+// so far (pydantic's info.data). One difference: JavaScript lists an object's integer-like keys first, so of
+// two unknown keys the one named first may differ when one of them is "0", "1"….
 
-const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$/u;
+// Whitespace as each engine reads \s: Rust's is Unicode White_Space (ECMAScript's also holds U+FEFF and lacks
+// U+0085); Python re's is str.isspace() (White_Space and the separators U+001C-U+001F).
+const SPACE = {
+  rust: "\\t-\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000",
+  python: "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000",
+};
 
-// An email address anywhere in a published string: as _EMAIL_IN_TEXT in generator/models/award.py.
-const EMAIL_IN_TEXT = /[^@\s/:]+@[^@\s/]+\.[A-Za-z]{2,}/u;
-const str = (pattern = null) => (v) => typeof v === "string" && (pattern === null || pattern.test(v));
-const literal = (value) => (v) => v === value;
-const number = (v) => typeof v === "number" && Number.isFinite(v);
-const listOf = (item, min = 0, max = Infinity) => (v) =>
-  Array.isArray(v) && v.length >= min && v.length <= max && v.every(item);
-const typesWith = (name) => (v) => Array.isArray(v) && v.every((t) => typeof t === "string") && v.includes(name);
-/** An object rule: `fields` name → rule; a name ending in "?" is optional (may also be null, as in pydantic). */
-function object(fields) {
-  const rules = Object.entries(fields).map(([name, rule]) =>
-    name.endsWith("?") ? [name.slice(0, -1), rule, false] : [name, rule, true],
-  );
-  const known = new Set(rules.map(([name]) => name));
-  return (v, path, out) => {
-    if (!isObject(v)) {
-      out.push(`${path || "the award"}: must be an object`);
-      return;
-    }
-    for (const key of Object.keys(v)) if (!known.has(key)) out.push(`${path ? `${path}.` : ""}${key}: not allowed`);
-    for (const [name, rule, required] of rules) {
-      const where = path ? `${path}.${name}` : name;
-      if (!Object.hasOwn(v, name)) {
-        if (required) out.push(`${where}: required`);
-      } else if (!required && v[name] === null) {
-        continue;
-      } else if (rule.length >= 3) {
-        rule(v[name], where, out);
-      } else if (!rule(v[name])) {
-        out.push(`${where}: not of the registry's award profile`);
+/**
+ * A pattern of the models as written there (`source`, which pydantic's words quote), read as `engine` reads
+ * it: each \s or \S, in a class or not, becomes that engine's whitespace or its complement (a class holding \S
+ * becomes the one-character group it stands for). Held equal over all of Unicode by
+ * tests/site/test_endorsement_profile_js.py.
+ */
+export function pattern(source, engine = "rust") {
+  const space = SPACE[engine];
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === "\\") {
+      const escape = source.slice(i, i + 2);
+      out += escape === "\\s" ? `[${space}]` : escape === "\\S" ? `[^${space}]` : escape;
+      i += 1;
+    } else if (source[i] === "[") {
+      let j = i + 1;
+      const negated = source[j] === "^";
+      if (negated) j += 1;
+      let body = "";
+      let nonSpace = false;
+      for (; source[j] !== "]"; j++) {
+        if (source[j] !== "\\") body += source[j];
+        else if (source[++j] === "S") nonSpace = true;
+        else body += source[j] === "s" ? space : `\\${source[j]}`;
       }
+      if (!nonSpace) out += `[${negated ? "^" : ""}${body}]`;
+      else if (!body) out += `[${negated ? "" : "^"}${space}]`;
+      else out += negated ? `(?:(?![${body}])[${space}])` : `(?:[^${space}]|[${body}])`;
+      i = j;
+    } else {
+      out += source[i];
     }
+  }
+  return { source, re: new RegExp(out, "u") };
+}
+
+/** The text patterns of generator/models/_base.py (TEXT_PATTERN, ONE_LINE_PATTERN) in ECMAScript spelling. */
+export const TEXT = pattern(`^[^${UNSEEN}]*$`);
+export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r${UNSEEN}]*$`);
+// An email address anywhere in a published string: _EMAIL_IN_TEXT, which Python's own engine (re) reads.
+const EMAIL_IN_TEXT = pattern("[^@\\s/:]+@[^@\\s/]+\\.[A-Za-z]{2,}", "python").re;
+const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
+
+function fail(out, loc, type, msg, input) {
+  out.push({ loc, type, msg, input });
+  return false;
+}
+
+/** A validator's verdict (a message, or null when the value holds) as pydantic reports a ValueError. */
+function holds(problem, value, loc, out) {
+  return problem === null || fail(out, loc, "value_error", problem, value);
+}
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const pyRepr = (value) => (value === true ? "True" : value === false ? "False" : `'${value}'`);
+/** A list of strings as Python prints it. */
+const pyList = (values) => `[${values.map(pyRepr).join(", ")}]`;
+/** Python's sorted() of strings: by code point (ECMAScript's sort() compares UTF-16 units). */
+const byCodePoint = (a, b) => {
+  const [x, y] = [[...a], [...b]];
+  for (let i = 0; i < Math.min(x.length, y.length); i++)
+    if (x[i] !== y[i]) return x[i].codePointAt(0) - y[i].codePointAt(0);
+  return x.length - y.length;
+};
+
+// pydantic reads a string as Unicode (refusing a lone surrogate) only to constrain it or compare it to a literal.
+const NOT_UNICODE = "Input should be a valid string, unable to parse raw data as a unicode string";
+
+/** A `str` field: strict type, then (in code points, as Python counts) length, pattern, and `after`. */
+export function str({ min = null, max = null, pattern: shape = null, after = null } = {}) {
+  const constrained = min !== null || max !== null || shape !== null;
+  return (v, loc, out) => {
+    if (typeof v !== "string") return fail(out, loc, "string_type", "Input should be a valid string", v);
+    if (constrained && !wellFormed(v)) return fail(out, loc, "string_unicode", NOT_UNICODE, v);
+    const length = [...v].length;
+    if (min !== null && length < min)
+      return fail(out, loc, "string_too_short", `String should have at least ${plural(min, "character")}`, v);
+    if (max !== null && length > max)
+      return fail(out, loc, "string_too_long", `String should have at most ${plural(max, "character")}`, v);
+    if (shape !== null && !shape.re.test(v))
+      return fail(out, loc, "string_pattern_mismatch", `String should match pattern '${shape.source}'`, v);
+    return after === null || holds(after(v), v, loc, out);
   };
 }
 
-const each = (rule, min = 0, max = Infinity) => (v, path, out) => {
-  if (!Array.isArray(v) || v.length < min || v.length > max) {
-    out.push(`${path}: must be a list of ${min === max ? min : `${min} or more`}`);
-    return;
+/** A `Literal[...]` (or an enum, which pydantic words alike): one of `values`, compared strictly. */
+export function oneOf(...values) {
+  const last = pyRepr(values[values.length - 1]);
+  const expected = values.length === 1 ? last : `${values.slice(0, -1).map(pyRepr).join(", ")} or ${last}`;
+  const strings = values.some((value) => typeof value === "string");
+  return (v, loc, out) => {
+    if (strings && typeof v === "string" && !wellFormed(v)) return fail(out, loc, "string_unicode", NOT_UNICODE, v);
+    return values.includes(v) || fail(out, loc, "literal_error", `Input should be ${expected}`, v);
+  };
+}
+
+/** A strict `float`: any JSON number, never a boolean. */
+const number = (v, loc, out) =>
+  (typeof v === "number" && Number.isFinite(v)) || fail(out, loc, "float_type", "Input should be a valid number", v);
+
+/** A `list[item]` with pydantic's length rules (see above), then `after` on the whole list. */
+export function listOf(item, { min = 0, max = Infinity, after = null } = {}) {
+  return (v, loc, out) => {
+    if (!Array.isArray(v)) return fail(out, loc, "list_type", "Input should be a valid list", v);
+    if (v.length > max) {
+      const msg = `List should have at most ${plural(max, "item")} after validation, not ${v.length}`;
+      return fail(out, loc, "too_long", msg, v);
+    }
+    const start = out.length;
+    v.forEach((x, i) => item(x, [...loc, i], out));
+    if (out.length > start) return false;
+    if (v.length < min) {
+      const msg = `List should have at least ${plural(min, "item")} after validation, not ${v.length}`;
+      return fail(out, loc, "too_short", msg, v);
+    }
+    return after === null || holds(after(v), v, loc, out);
+  };
+}
+
+/** `rule`, then a field validator that also reads the fields before it (`check(value, data)`). */
+const validatedBy = (rule, check) => (v, loc, out, data) =>
+  rule(v, loc, out, data) && holds(check(v, data), v, loc, out);
+
+export const OPTIONAL = { optional: true };
+
+/**
+ * A model: `name` (its class, which pydantic's words name), `fields` as [JSON key, rule, OPTIONAL?] in
+ * declaration order (an optional field may be absent or null, its default), `before` and `after` its model
+ * validators (on the raw object, and on the object once its fields hold).
+ */
+export function model(name, fields, { before = null, after = null } = {}) {
+  const known = new Set(fields.map(([key]) => key));
+  return (v, loc, out) => {
+    if (!isObject(v)) return fail(out, loc, "model_type", `Input should be a valid dictionary or instance of ${name}`, v);
+    if (before !== null && !holds(before(v), v, loc, out)) return false;
+    const start = out.length;
+    const data = {};
+    for (const [key, rule, { optional = false } = {}] of fields) {
+      if (!Object.hasOwn(v, key)) {
+        if (!optional) fail(out, [...loc, key], "missing", "Field required", v);
+      } else if ((optional && v[key] === null) || rule(v[key], [...loc, key], out, data)) {
+        data[key] = v[key];
+      }
+    }
+    for (const key of Object.keys(v))
+      if (!known.has(key)) fail(out, [...loc, key], "extra_forbidden", "Extra inputs are not permitted", v[key]);
+    return out.length === start && (after === null || holds(after(v), v, loc, out));
+  };
+}
+
+/** An error as the Python checks print it: where (the path of keys and indexes, joined by dots), then what. */
+export function errorText({ loc, msg }) {
+  return loc.length ? `${loc.join(".")}: ${msg}` : msg;
+}
+
+/** `_types_including`: a list of strings that names `required`. */
+const typesIncluding = (required) =>
+  listOf(str(), { after: (v) => (v.includes(required) ? null : `must include '${required}'`) });
+
+/** `Timestamp`: the grammar's shape, then parse_time's whole rule. */
+export const TIMESTAMP = str({
+  pattern: pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$"),
+  after: (v) =>
+    parseTime(v) === null
+      ? "not a date-time: a real calendar date and time, with Z or an offset within +-14:00"
+      : null,
+});
+
+/** validUntil: a `Timestamp` with `closes_window` as its field validator (strictly after validFrom). */
+export const VALID_UNTIL = validatedBy(TIMESTAMP, (v, data) => validityWindowProblem(data.validFrom, v));
+
+/** URN_UUID, anchored: the one spelling of an award's or endorsement's id. */
+export const URN_UUID = str({
+  pattern: pattern("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+});
+
+/** Whether two lists of strings are equal (not by their JSON: a lone surrogate has none, yet compares). */
+const sameList = (a, b) => a.length === b.length && a.every((item, i) => item === b[i]);
+
+/** `_exact_context` (and `_types`): the list is exactly `expected`. */
+export const exactly = (expected) => (v) => (sameList(v, expected) ? null : `must be exactly ${pyList(expected)}`);
+
+const IMAGE = model("ImageRef", [
+  ["id", str({ pattern: pattern("^https://\\S+$") })],
+  ["type", oneOf("Image")],
+]);
+export const PROFILE = model("ProfileRef", [
+  ["id", str({ pattern: pattern("^(?:did:|https://)\\S+$") })],
+  ["type", typesIncluding("Profile")],
+  ["name", str()],
+  ["url", str(), OPTIONAL],
+  ["email", str(), OPTIONAL],
+  ["image", IMAGE, OPTIONAL],
+]);
+const ACHIEVEMENT = model("AchievementRef", [
+  ["id", str({ pattern: pattern("^https://\\S+$") })],
+  ["type", typesIncluding("Achievement")],
+  ["achievementType", str(), OPTIONAL],
+  ["name", str()],
+  ["description", str()],
+  ["criteria", model("CriteriaRef", [["id", str(), OPTIONAL], ["narrative", str(), OPTIONAL]])],
+  ["creator", PROFILE, OPTIONAL],
+  ["inLanguage", str(), OPTIONAL],
+  ["version", str(), OPTIONAL],
+  ["image", IMAGE, OPTIONAL],
+  [
+    "alignment",
+    listOf(
+      model("AlignmentRef", [
+        ["type", listOf(oneOf("Alignment"))],
+        ["targetName", str()],
+        ["targetUrl", str()],
+        ["targetType", str(), OPTIONAL],
+        ["targetFramework", str(), OPTIONAL],
+        ["targetCode", str(), OPTIONAL],
+      ]),
+    ),
+    OPTIONAL,
+  ],
+  ["tag", listOf(str()), OPTIONAL],
+  ["creditsAvailable", number, OPTIONAL],
+]);
+const IDENTITY = model(
+  "IdentityObject",
+  [
+    ["type", oneOf("IdentityObject")],
+    ["hashed", oneOf(true)],
+    ["identityHash", str({ pattern: pattern("^sha256\\$[0-9a-f]{64}$") })],
+    ["identityType", oneOf("emailAddress")],
+  ],
+  {
+    // Named before the generic unknown-key error: the mistake an OB 3.0 tool makes by default.
+    before: (v) =>
+      Object.hasOwn(v, "salt")
+        ? "salt: a published salt makes the recipient's address guessable by trying addresses; the registry " +
+          `never publishes it: ${PRIVACY}`
+        : null,
+  },
+);
+const SUBJECT_FIELDS = ["type", "identifier", "achievement"];
+const AWARD_SUBJECT = model(
+  "AwardSubject",
+  [
+    ["type", typesIncluding("AchievementSubject")],
+    ["identifier", listOf(IDENTITY, { min: 1, max: 1 })],
+    ["achievement", ACHIEVEMENT],
+  ],
+  {
+    before: (v) => {
+      const extra = Object.keys(v).filter((k) => !SUBJECT_FIELDS.includes(k)).sort(byCodePoint);
+      return extra.length
+        ? `${extra.join(", ")}: the award's subject holds no recipient data besides the keyed hash in ` +
+            `'identifier' (${PRIVACY})`
+        : null;
+    },
+  },
+);
+const EVIDENCE = model("EvidenceRef", [
+  [
+    "id",
+    str({
+      pattern: pattern("^https?://\\S+$"),
+      after: (v) => (EMAIL_IN_TEXT.test(v) ? `must not contain an email address: ${PRIVACY}` : null),
+    }),
+  ],
+  ["type", listOf(oneOf("Evidence"))],
+]);
+export const STATUS_ENTRY = model("StatusEntry", [
+  ["id", str()],
+  ["type", oneOf("BitstringStatusListEntry")],
+  ["statusPurpose", oneOf("revocation")],
+  ["statusListIndex", str({ pattern: pattern("^(?:0|[1-9][0-9]{0,9})$") })],
+  ["statusListCredential", str({ pattern: pattern("^https://\\S+/status/[0-9]+\\.json$") })],
+]);
+export const PROOF = model("AwardProof", [
+  ["type", oneOf("DataIntegrityProof")],
+  ["cryptosuite", oneOf(...SUITES)],
+  ["created", TIMESTAMP],
+  ["verificationMethod", str({ pattern: pattern("^did:\\S+#\\S+$") })],
+  ["proofPurpose", oneOf("assertionMethod")],
+  ["proofValue", str({ pattern: pattern("^z[1-9A-HJ-NP-Za-km-z]{80,90}$") })],
+  ["@context", listOf(str()), OPTIONAL],
+]);
+
+/** `_both_suites`: one proof of each suite, both by one key. */
+export function proofSet(proofs) {
+  if (!sameList(proofs.map((p) => p.cryptosuite).sort(), [...SUITES].sort()))
+    return `the proof set must hold ${SUITES.map((s) => `one ${s}`).join(" and ")} proof`;
+  if (proofs[0].verificationMethod !== proofs[1].verificationMethod) return "both proofs must be made by the same key";
+  return null;
+}
+
+/** `_proof_contexts`: the JCS proof repeats the credential's @context (`what`: "award", …); the RDFC one has none. */
+export const proofContexts = (context, what) => (doc) => {
+  for (const proof of doc.proof) {
+    const given = Object.hasOwn(proof, "@context") ? proof["@context"] : null;
+    const expected = proof.cryptosuite === JCS_SUITE ? context : null;
+    if (given === null || expected === null ? given !== expected : !sameList(given, expected)) {
+      const where = expected ? `must repeat the ${what}'s @context` : "must not carry an @context";
+      return `proof: the ${proof.cryptosuite} proof ${where}`;
+    }
   }
-  v.forEach((item, i) => rule(item, `${path}[${i}]`, out));
+  return null;
 };
 
-const IMAGE = object({ id: str(/^https:\/\/\S+$/u), type: literal("Image") });
-const PROFILE = object({
-  id: str(/^(?:did:|https:\/\/)\S+$/u),
-  type: typesWith("Profile"),
-  name: str(),
-  "url?": str(),
-  "email?": str(),
-  "image?": IMAGE,
-});
-const ACHIEVEMENT = object({
-  id: str(/^https:\/\/\S+$/u),
-  type: typesWith("Achievement"),
-  "achievementType?": str(),
-  name: str(),
-  description: str(),
-  criteria: object({ "id?": str(), "narrative?": str() }),
-  "creator?": PROFILE,
-  "inLanguage?": str(),
-  "version?": str(),
-  "image?": IMAGE,
-  "alignment?": each(
-    object({
-      type: listOf(literal("Alignment")),
-      targetName: str(),
-      targetUrl: str(),
-      "targetType?": str(),
-      "targetFramework?": str(),
-      "targetCode?": str(),
-    }),
-  ),
-  "tag?": listOf(str()),
-  "creditsAvailable?": number,
-});
-const IDENTITY = object({
-  type: literal("IdentityObject"),
-  hashed: literal(true),
-  identityHash: str(/^sha256\$[0-9a-f]{64}$/u),
-  identityType: literal("emailAddress"),
-  // No salt: the registry never publishes the recipient key (docs/privacy.md), so a guess cannot be confirmed.
-});
-const PROOF = object({
-  type: literal("DataIntegrityProof"),
-  cryptosuite: (v) => SUITES.includes(v),
-  created: str(TIMESTAMP),
-  verificationMethod: str(/^did:\S+#\S+$/u),
-  proofPurpose: literal("assertionMethod"),
-  proofValue: str(/^z[1-9A-HJ-NP-Za-km-z]{80,90}$/u),
-  "@context?": listOf(str()),
-});
-const AWARD = object({
-  "@context": listOf(str(), 2),
-  id: str(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u),
-  type: typesWith("OpenBadgeCredential"),
-  name: str(),
-  issuer: PROFILE,
-  validFrom: str(TIMESTAMP),
-  "validUntil?": str(TIMESTAMP),
-  "awardedDate?": str(TIMESTAMP),
-  credentialSubject: object({
-    type: typesWith("AchievementSubject"),
-    identifier: each(IDENTITY, 1, 1),
-    achievement: ACHIEVEMENT,
-  }),
-  "evidence?": each(
-    object({
-      id: (v) => str(/^https?:\/\/\S+$/u)(v) && !EMAIL_IN_TEXT.test(v),
-      type: listOf(literal("Evidence")),
-    }),
-  ),
-  credentialStatus: object({
-    id: str(),
-    type: literal("BitstringStatusListEntry"),
-    statusPurpose: literal("revocation"),
-    statusListIndex: str(/^(?:0|[1-9][0-9]{0,9})$/u),
-    statusListCredential: str(/^https:\/\/\S+\/status\/[0-9]+\.json$/u),
-  }),
-  proof: each(PROOF, 2, 2),
-});
+/** The award model (`Award`), with the @context the registry issues (verify/index.json's award_context). */
+function awardModel(awardContext) {
+  return model(
+    "Award",
+    [
+      ["@context", listOf(str(), { min: 2, after: exactly(awardContext) })],
+      ["id", URN_UUID],
+      ["type", typesIncluding("OpenBadgeCredential")],
+      ["name", str()],
+      ["issuer", PROFILE],
+      ["validFrom", TIMESTAMP],
+      ["validUntil", VALID_UNTIL, OPTIONAL],
+      ["awardedDate", TIMESTAMP, OPTIONAL],
+      ["credentialSubject", AWARD_SUBJECT],
+      ["evidence", listOf(EVIDENCE), OPTIONAL],
+      ["credentialStatus", STATUS_ENTRY],
+      ["proof", listOf(PROOF, { min: 2, max: 2, after: proofSet })],
+    ],
+    { after: proofContexts(awardContext, "award") },
+  );
+}
 
-/** What keeps `doc` from the registry's award profile (empty when it fits). */
+/** What keeps `doc` from the registry's award profile, as generator/verify/policies.py lists it (empty: it fits). */
 export function profileProblems(doc, awardContext) {
   if (!Array.isArray(awardContext)) throw new DataError("verify/index.json is malformed");
   const out = [];
-  AWARD(doc, "", out);
-  if (out.length) return out;
-  const window = validityWindowProblem(doc.validFrom, doc.validUntil);
-  if (window !== null) return [`validUntil: ${window}`];
-  if (canonicalize(doc["@context"]) !== canonicalize(awardContext))
-    out.push(`@context: must be exactly ${JSON.stringify(awardContext)}`);
-  const suites = doc.proof.map((p) => p.cryptosuite).sort();
-  if (canonicalize(suites) !== canonicalize([...SUITES].sort())) {
-    out.push(`proof: the proof set must hold ${SUITES.map((s) => `one ${s}`).join(" and ")} proof`);
-  } else if (doc.proof[0].verificationMethod !== doc.proof[1].verificationMethod) {
-    out.push("proof: both proofs must be made by the same key");
-  } else {
-    for (const proof of doc.proof) {
-      const ctx = Object.hasOwn(proof, "@context") ? proof["@context"] : null;
-      const expected = proof.cryptosuite === JCS_SUITE ? canonicalize(awardContext) : null;
-      if ((ctx === null ? null : canonicalize(ctx)) !== expected)
-        out.push(`proof: the ${proof.cryptosuite} proof ${expected ? "must repeat the award's @context" : "must not carry an @context"}`);
-    }
-  }
-  return out;
+  awardModel(awardContext)(doc, [], out);
+  return out.map(errorText);
 }
 
 // --- the compact form of any other credential (generator/crypto/compactform.py, rules 1-4) ---------------------
