@@ -87,6 +87,21 @@ def closes_window(value: str | None, info: ValidationInfo) -> str | None:
     return value
 
 
+_ABSENT = object()  # a key the JSON does not hold (None is its null)
+
+
+def proof_contexts(proofs: list[AwardProof], context: tuple[str, ...], what: str) -> None:
+    """The JCS proof repeats the credential's @context (as the W3C vectors do); the RDFC proof has none, not even
+    a null one: a proof's own @context replaces the document's when its signature is checked, and the page, which
+    leaves RDFC to the build, would not see that a null one changes what the RDFC proof signs."""
+    for proof in proofs:
+        given: object = proof.context if "context" in proof.model_fields_set else _ABSENT
+        expected: object = list(context) if proof.cryptosuite == JCS else _ABSENT
+        if given != expected:
+            where = f"must repeat the {what}'s @context" if expected is not _ABSENT else "must not carry an @context"
+            raise ValueError(f"proof: the {proof.cryptosuite} proof {where}")
+
+
 def error_text(error: ErrorDetails, said: str | None = None) -> str:
     """A profile error as the checks print it (the page's ``errorText`` too): where, as keys and indexes joined by
     dots (nothing for the whole document: a model validator's own words name the field), then ``said`` or
@@ -310,12 +325,7 @@ class Award(_AwardModel):
 
     @model_validator(mode="after")
     def _proof_contexts(self) -> Award:
-        # The JCS proof repeats the award's @context (as the W3C vectors do); the RDFC proof has none.
-        for proof in self.proof:
-            expected = list(AWARD_CONTEXT) if proof.cryptosuite == JCS else None
-            if proof.context != expected:
-                where = "must repeat the award's @context" if expected else "must not carry an @context"
-                raise ValueError(f"proof: the {proof.cryptosuite} proof {where}")
+        proof_contexts(self.proof, AWARD_CONTEXT, "award")
         return self
 
 

@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
+from generator.crypto.dataintegrity import CRYPTOSUITES
 from generator.models._base import ONE_LINE_PATTERN, TEXT_PATTERN, ecmascript_pattern
 from generator.models.award import (
     AWARD_CONTEXT,
@@ -33,6 +33,7 @@ from generator.models.award import (
     Timestamp,
     _AwardModel,
     closes_window,
+    proof_contexts,
 )
 
 __all__ = [
@@ -116,9 +117,5 @@ class Endorsement(_AwardModel):
 
     @model_validator(mode="after")
     def _proof_contexts(self) -> Endorsement:
-        for proof in self.proof:
-            expected = list(ENDORSEMENT_CONTEXT) if proof.cryptosuite == JCS else None
-            if proof.context != expected:
-                where = "must repeat the endorsement's @context" if expected else "must not carry an @context"
-                raise ValueError(f"proof: the {proof.cryptosuite} proof {where}")
+        proof_contexts(self.proof, ENDORSEMENT_CONTEXT, "endorsement")
         return self

@@ -507,3 +507,21 @@ def test_the_signed_profiles_read_at_context_by_its_json_name_only() -> None:
         assert ("@context", "Field required") in found, found
         assert ("context", "Extra inputs are not permitted") in found, found
         assert ("proof.0.context", "Extra inputs are not permitted") in found, found
+
+
+@pytest.mark.parametrize("value", [None, [], ["https://www.w3.org/ns/credentials/v2"]])
+def test_an_rdfc_proof_carries_no_context_not_even_null(value: Any) -> None:
+    """A proof's own ``@context``, null included, stands in for the document's when its signature is checked: the
+    page leaves the RDFC proof to the build, so a null one there changed what Python's RDFC check signed and
+    nothing the page saw. The profile refuses the key however it is given (the page's copy the same way)."""
+    import json
+
+    from tests.conftest import REPO
+
+    source = sorted((REPO / "registry" / "issuers").glob("*/awards/*/*/*.json"))[0]
+    award = json.loads(source.read_text())
+    Award.model_validate(award)
+    rdfc = next(p for p in award["proof"] if p["cryptosuite"] == "eddsa-rdfc-2022")
+    rdfc["@context"] = value
+    found = errors(Award, award)
+    assert any(message.endswith("the eddsa-rdfc-2022 proof must not carry an @context") for _, message in found), found

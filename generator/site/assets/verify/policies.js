@@ -374,10 +374,10 @@ function subjectProblems(subject) {
 // two unknown keys the one named first may differ when one of them is "0", "1"….
 
 // Whitespace as each engine reads \s: Rust's is Unicode White_Space (ECMAScript's also holds U+FEFF and lacks
-// U+0085); Python re's is str.isspace() (White_Space and the separators U+001C-U+001F).
-const SPACE = {
+// U+0085); Python re's is str.isspace() (White_Space and the separators U+001C-U+001F): SPACE above.
+const ENGINE_SPACE = {
   rust: "\\t-\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000",
-  python: "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000",
+  python: SPACE,
 };
 
 /**
@@ -387,7 +387,7 @@ const SPACE = {
  * tests/site/test_endorsement_profile_js.py.
  */
 export function pattern(source, engine = "rust") {
-  const space = SPACE[engine];
+  const space = ENGINE_SPACE[engine];
   let out = "";
   for (let i = 0; i < source.length; i++) {
     if (source[i] === "\\") {
@@ -672,12 +672,15 @@ export function proofSet(proofs) {
   return null;
 }
 
-/** `_proof_contexts`: the JCS proof repeats the credential's @context (`what`: "award", …); the RDFC one has none. */
+/** award.py proof_contexts: the JCS proof repeats the credential's @context (`what`: "award", …); the RDFC one has
+ * none, not even null. */
 export const proofContexts = (context, what) => (doc) => {
   for (const proof of doc.proof) {
-    const given = Object.hasOwn(proof, "@context") ? proof["@context"] : null;
-    const expected = proof.cryptosuite === JCS_SUITE ? context : null;
-    if (given === null || expected === null ? given !== expected : !sameList(given, expected)) {
+    // Present counts, even as null: it would stand in for the document's @context in what the proof signs.
+    const given = Object.hasOwn(proof, "@context") ? proof["@context"] : undefined;
+    const expected = proof.cryptosuite === JCS_SUITE ? context : undefined;
+    const same = given === undefined || expected === undefined ? given === expected : Array.isArray(given) && sameList(given, expected);
+    if (!same) {
       const where = expected ? `must repeat the ${what}'s @context` : "must not carry an @context";
       return `proof: the ${proof.cryptosuite} proof ${where}`;
     }
