@@ -19,12 +19,12 @@ statements when it publishes them, else from the achievement's URL, as :class:`R
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from generator._internal.files import read_inside
+from generator._internal.source import SourceError, decode_utf8, parse_json
 from generator.registry import Registry
 
 __all__ = ["Binding", "BindingSource", "PublishedBindings", "RegistryBindings", "binding_problem"]
@@ -71,7 +71,10 @@ class PublishedBindings:
 
         self.site = site
         self.did = registry_did(registry.site_url)
-        index = _read(site, INDEX_PATH)
+        try:
+            index = _read(site, INDEX_PATH, str(site / INDEX_PATH), what="the statements index")
+        except SourceError as exc:
+            raise ValueError(str(exc)) from None
         if not isinstance(index, dict) or not isinstance(index.get("statements"), dict):
             raise ValueError(f"{site / INDEX_PATH} is not a statements index")
         declared = registry.governance.model.registry_key
@@ -94,7 +97,10 @@ class PublishedBindings:
         parts = path.split("/")
         if len(parts) != 3 or parts[0] != "statements" or not parts[2].endswith(".json"):
             return f"the index names {path!r}, which is not a statement file"
-        document = _read(self.site, path)
+        try:
+            document = _read(self.site, path, path, what="the statement")
+        except SourceError as exc:
+            return str(exc)  # where (the file, line and column) and why
         problem = statement_problem(document, self.did, self.key)
         if problem is not None:
             return f"{path}: {problem}"
@@ -109,12 +115,17 @@ class PublishedBindings:
         return Binding(parts[1], subject["achievementCreator"], source)
 
 
-def _read(site: Path, rel: str) -> Any:
-    """A JSON file of the site, bounded and never through a link (``None`` when it cannot be read)."""
+def _read(site: Path, rel: str, name: str, *, what: str) -> Any:
+    """A JSON file of the site, bounded and never through a link: ``None`` when it cannot be read (as the page,
+    which finds nothing there); parsed as strictly as every other file (:func:`parse_json`: no duplicate key,
+    NaN or huge number, a bounded nesting), else :class:`SourceError`, located in the file it names ``name``."""
     try:
-        return json.loads(read_inside(site, rel, limit=MAX_STATEMENT_BYTES).decode("utf-8"))
-    except (OSError, ValueError):
+        raw = read_inside(site, rel, limit=MAX_STATEMENT_BYTES)
+    except OSError:
         return None
+    return parse_json(
+        decode_utf8(raw, name, limit=MAX_STATEMENT_BYTES), name, max_bytes=MAX_STATEMENT_BYTES, what=what
+    ).data
 
 
 def binding_problem(source: BindingSource, prefix: str, achievement_id: Any, issuer_did: str | None) -> str | None:

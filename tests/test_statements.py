@@ -157,3 +157,34 @@ def test_published_statements_are_read_against_the_declared_key(
     _registry_statements(demo_registry, tmp_path / "demo-site", NOW, demo=True)
     with pytest.raises(ValueError, match=r"not the registry_key governance\.yaml declares"):
         PublishedBindings(tmp_path / "demo-site", registry)
+
+
+def test_a_malformed_statement_file_is_a_located_reason_never_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The statements were read with a bare json.loads: a deeply nested file raised RecursionError (a traceback
+    # out of `credreg verify --statements`), and a duplicate key or NaN was read as if it were JSON.
+    from generator.binding import PublishedBindings
+    from generator.publish.site import _registry_statements
+
+    registry = _setup(tmp_path, monkeypatch)
+    site = tmp_path / "site"
+    _registry_statements(registry, site, NOW, demo=True)
+    page = registry.credential_url("acme-academy", "sql-basics")
+    rel = "statements/acme-academy/sql-basics.json"
+    statement = (site / rel).read_text(encoding="utf-8")
+    cases = {
+        "[" * 30_000 + "]" * 30_000: f"{rel}:1:65: nesting deeper than 64 levels",
+        '{"id": "a",\n "id": "b"}': f"{rel}:2:2: duplicate key 'id'",
+        statement.replace("{", '{"n": NaN, ', 1): f"{rel}:1:7: invalid JSON: NaN",
+    }
+    for text, reason in cases.items():
+        (site / rel).write_text(text, encoding="utf-8")
+        found = PublishedBindings(site, registry).lookup(page)
+        assert isinstance(found, str)
+        assert found.startswith(reason), found
+    # The index too: a located error naming the file, which `credreg verify --statements` reports.
+    index = site / "statements/index.json"
+    index.write_text("{" + '"a":{' * 10_000 + "}" * 10_001, encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"^{index}:1:\d+: nesting deeper than 64 levels"):
+        PublishedBindings(site, registry)

@@ -11,10 +11,18 @@ registry already holds are compared with the changed records through the full ch
 (:meth:`RegistryLookups.issuer_problems`, :func:`credential_problem`), and the change is refused on the file
 and field that broke them: for a rebrand whose new former profile's ``until`` is before awards held with that
 profile were signed (a former profile is carried only by awards signed while it was current), that ``until``.
+
+A definition's ``created`` date is a record awards are held to as well: no award's ``validFrom`` may lie before
+it (:func:`valid_from_before_definition`). Moving it later broke awards already held, and was refused as such;
+moving it earlier broke none, and let awards made from then on claim validity from before the credential
+existed. It is a historical fact, the day the definition was first published, so it never changes once the
+definition is in the base, awarded or not (a new ``version`` is recorded in ``updated``): refused on the
+``created`` field, whichever way it moves (and the awards a later date would break are not reported again).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +36,7 @@ from generator.governance.existing import existing_awards
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
 from generator.registry import Registry
-from generator.verify.policies import RegistryLookups, credential_problem
+from generator.verify.policies import RegistryLookups, credential_problem, valid_from_before_definition
 from generator.verify.records import late_former
 
 __all__ = ["check_awarded_records"]
@@ -63,6 +71,7 @@ def check_awarded_records(pr: PullRequest, problems: ProblemList) -> None:
     registry = pr.registry
     if registry is None:
         return
+    moved = _check_created(pr, problems)
     changed: dict[str, str] = {}  # path of a modified record file → its issuer
     for change in pr.changes:
         role = change.role
@@ -77,7 +86,7 @@ def check_awarded_records(pr: PullRequest, problems: ProblemList) -> None:
     for issuer in sorted(set(changed.values())):
         issuer_file = _issuer_file(registry, issuer)
         for where, data in _held_awards(registry, issuer, added):
-            for path, why in _mismatches(registry, lookups, issuer, data):
+            for path, why in _mismatches(registry, lookups, issuer, data, moved):
                 # A definition's achievement embeds the issuer's profile: when only issuer.yaml changed, that
                 # is where the award broke.
                 path = path if path in changed else issuer_file
@@ -96,9 +105,10 @@ def _held_awards(registry: Registry, issuer: str, added: set[str]) -> Iterator[t
 
 
 def _mismatches(
-    registry: Registry, lookups: RegistryLookups, issuer: str, data: dict[str, Any]
+    registry: Registry, lookups: RegistryLookups, issuer: str, data: dict[str, Any], moved: set[str]
 ) -> Iterator[tuple[str, str]]:
-    """(record file, why) for each record of ``issuer`` that the award ``data`` no longer matches."""
+    """(record file, why) for each record of ``issuer`` that the award ``data`` no longer matches (not a
+    definition in ``moved`` for only its ``created`` date: that is refused on its own)."""
     record = registry.issuers[issuer]
     proofs = proofs_of(data)
     if data.get("issuer") is not None:
@@ -114,8 +124,49 @@ def _mismatches(
     expected = lookups.achievements[achievement_id]
     whole, former = lookups.canonical_of(expected), lookups.former[issuer]
     why = credential_problem(record, slug, achievement, data, expected, whole=whole, former=former, proofs=proofs)
-    if why is not None:
-        yield layout.relpath(registry.root, layout.credential_path(registry.root, issuer, slug)), why
+    path = layout.relpath(registry.root, layout.credential_path(registry.root, issuer, slug))
+    if why is None or (
+        path in moved and why == valid_from_before_definition(data, record.credentials[slug].model.created)
+    ):
+        return
+    yield path, why
+
+
+def _check_created(pr: PullRequest, problems: ProblemList) -> set[str]:
+    """Refuse a changed ``created`` date of a definition the base holds, on that field; the paths refused."""
+    moved: set[str] = set()
+    for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.MODIFIED]):
+        before = _date(pr.base_yaml(change.path).get("created"))
+        doc = pr.head_yaml(change.path)
+        after = _date(doc.data.get("created")) if doc is not None and isinstance(doc.data, dict) else None
+        if doc is None or before is None or after is None or after == before:
+            continue  # a missing or unreadable date is the definition's own check's to report
+        moved.add(change.path)
+        direction = "earlier" if after < before else "later"
+        problems.append(
+            doc.problem(
+                ["created"],
+                f"created {after.isoformat()} moves the credential's first publication {direction} than "
+                f"{before.isoformat()}: `created` is the day the definition was first published, a historical fact "
+                "that never changes once it is in the registry, awarded or not (no award's validFrom may lie "
+                "before it: an earlier date would let new awards claim validity from before the credential "
+                f"existed, a later one would invalidate awards already made); keep `created: {before.isoformat()}` "
+                "and record the day of this change in `updated` (with a higher `version` if it changes what "
+                "awards carry)",
+                code=CODE,
+            )
+        )
+    return moved
+
+
+def _date(value: Any) -> dt.date | None:
+    """A YAML date (a string in YAML 1.2, or a date), or ``None`` when it is not one."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _late_former(lookups: RegistryLookups, issuer: str, data: dict[str, Any]) -> int | None:

@@ -64,3 +64,52 @@ def test_a_credential_change_that_breaks_only_the_other_issuers_awards_is_not_bl
     problem = only(report, CODE)
     assert problem.location.path == f"registry/issuers/{BETA}/issuer.yaml"
     assert "would invalidate 1 award the registry" in problem.message
+
+
+# --- a definition's `created` date: the earliest validFrom of its awards ------------------------------------------
+# sql-basics (created 2024-01-01) has awards in the base; data-reporting (created 2025-02-01) has none.
+UNAWARDED = f"registry/issuers/{ACME}/credentials/data-reporting.yaml"
+
+
+def _created_problem(repo: Repo, path: str) -> str:
+    problem = only(repo.check(), CODE)
+    assert problem.location.path == path
+    assert problem.field == "created"
+    lines = repo.read(path).splitlines()
+    assert problem.location.line == next(n for n, line in enumerate(lines, 1) if line.startswith("created:"))
+    return problem.message
+
+
+def test_an_awarded_credentials_created_date_moved_earlier_is_refused_on_its_field(repo: Repo) -> None:
+    # It breaks no award held, so it used to pass (as the full check passes it): then awards made later could
+    # claim validity from before the credential existed (down to their key's valid_from).
+    repo.edit(CREDENTIAL, "created: 2024-01-01", "created: 2023-01-01\nversion: '2.0'")
+    assert _full_check_errors(repo) == []
+    message = _created_problem(repo, CREDENTIAL)
+    assert message.startswith("created 2023-01-01 moves the credential's first publication earlier than 2024-01-01")
+    assert "never changes once it is in the registry, awarded or not" in message
+    assert "keep `created: 2024-01-01` and record the day of this change in `updated`" in message
+
+
+def test_an_awarded_credentials_created_date_moved_later_is_refused_once_on_its_field(repo: Repo) -> None:
+    repo.edit(CREDENTIAL, "created: 2024-01-01", "version: '2.0'\ncreated: 2030-01-01")
+    message = _created_problem(repo, CREDENTIAL)  # not again as the awards it would invalidate
+    assert message.startswith("created 2030-01-01 moves the credential's first publication later than 2024-01-01")
+
+
+def test_an_unawarded_credentials_created_date_never_changes_either(repo: Repo) -> None:
+    for moved, direction in (("2024-06-01", "earlier"), ("2025-03-01", "later")):
+        repo.edit(UNAWARDED, "created: 2025-02-01", f"created: {moved}")
+        message = _created_problem(repo, UNAWARDED)
+        expected = f"created {moved} moves the credential's first publication {direction} than 2025-02-01"
+        assert message.startswith(expected)
+        repo.git("checkout", "--", UNAWARDED)
+
+
+def test_a_definition_changed_with_its_created_date_unchanged_passes(repo: Repo) -> None:
+    # A new version, its day in `updated`, the date written quoted: `created` is the same date.
+    old, new = "Learners write `SELECT` queries", "Learners write `SELECT` and `WITH` queries"
+    repo.edit(CREDENTIAL, old, new)
+    repo.edit(CREDENTIAL, "created: 2024-01-01", "created: '2024-01-01'\nupdated: 2025-06-01\nversion: '2.0'")
+    assert errors(repo.check(), CODE) == []
+    assert _full_check_errors(repo) == []

@@ -117,3 +117,20 @@ def test_credreg_verify_reads_the_published_statements(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "is not a statements index" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_credreg_verify_names_where_a_malformed_statements_index_is(tmp_path: Path) -> None:
+    # Read with a bare json.loads, a deeply nested index was a RecursionError traceback.
+    site = tmp_path / "site"
+    index = site / "statements/index.json"
+    index.parent.mkdir(parents=True)
+    index.write_text("[" * 30_000 + "]" * 30_000, encoding="utf-8")
+    path = tmp_path / "foreign.json"
+    path.write_text(json.dumps(_foreign_copy()), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(path), "--statements", str(site)],
+        capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert f"{index}:1:65: nesting deeper than 64 levels" in done.stderr
+    assert "Traceback" not in done.stderr
