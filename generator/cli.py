@@ -321,9 +321,13 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     key = _signing_key(args, registry)
     from generator.endorsements import find_endorsement, revoke_endorsement
 
-    if find_endorsement(registry.root, args.hash) is not None:
-        path = revoke_endorsement(registry, args.hash.lower(), key)
+    found = find_endorsement(registry.root, args.hash)
+    if found is not None:
+        path = revoke_endorsement(registry, args.hash.lower(), key, reason=args.reason)
         print(f"revoked endorsement {args.hash.lower()}: {layout.relpath(registry.root, path)} (bit set, re-signed)")
+        if found.owner in registry.issuers:  # an issuer's endorsement: its log explains the bit, as for an award
+            log = layout.revocations_path(registry.root, found.owner)
+            print(f"  {layout.relpath(registry.root, log)} (signed entry appended)")
         return 0
     done = revoke_award(registry, args.hash.lower(), args.reason, key)
     print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
@@ -542,10 +546,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(handler=_cmd_verify)
 
-    revoke = sub.add_parser("revoke", help="revoke an award with its issuer's key")
-    revoke.add_argument("hash", help="the award's hash")
-    revoke.add_argument("--reason", required=True, help="why (published on the site)")
-    revoke.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file")
+    revoke = sub.add_parser("revoke", help="revoke an award (or an endorsement) with its issuer's (endorser's) key")
+    revoke.add_argument("hash", help="the award's (or endorsement's) hash")
+    revoke.add_argument(
+        "--reason", required=True, help="why (published on the site; an issuer's log records it for an endorsement)"
+    )
+    revoke.add_argument("--key", metavar="PATH", required=True, help="the issuer's (or endorser's) private key file")
     revoke.set_defaults(handler=_cmd_revoke)
 
     new = sub.add_parser("new", help="write a new issuer's or credential's file, commented, ready to check")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,7 @@ __all__ = [
     "endorse",
     "endorsement_list_bits",
     "endorsement_list_url",
+    "endorsement_slots",
     "endorsement_status_problem",
     "endorsement_verdict",
     "endorser_key",
@@ -70,6 +71,7 @@ __all__ = [
     "iter_endorsements",
     "profile_problem",
     "revoke_endorsement",
+    "slot_taken_message",
     "unsigned_endorsement",
     "verify_endorsement",
 ]
@@ -129,19 +131,42 @@ def _signed_list(
     return sign_document(unsigned, key, f"{did}#{key.key_id}", now)
 
 
-def _used_indexes(registry: Registry, endorser: str) -> dict[int, set[int]]:
-    used: dict[int, set[int]] = {}
-    if endorser in registry.issuers:
-        from generator.awarding.status import StatusAllocator
+def endorsement_slots(
+    registry: Registry, owner: str, found: Iterable[FoundEndorsement] | None = None
+) -> Iterator[tuple[FoundEndorsement, int, int]]:
+    """(endorsement, list number, index) of each of ``owner``'s endorsement files (or of ``found``) whose status
+    entry names a slot of ``owner``'s own lists. An issuer's lists are shared with its awards: these slots are
+    taken for them too (:class:`~generator.awarding.status.StatusAllocator`, the full check's
+    :class:`~generator.verify.registry_check.AwardIndex`, the pull-request check's
+    :func:`~generator.governance.existing.existing_holders`)."""
+    for item in iter_endorsements(registry.root, owner) if found is None else found:
+        entry = item.document.get("credentialStatus")
+        if not isinstance(entry, dict):
+            continue
+        located = _list_path(registry, str(entry.get("statusListCredential", "")))
+        index = parse_index(entry.get("statusListIndex"))
+        if located is not None and located[0] == owner and index is not None:
+            yield item, located[1], index
 
-        used = StatusAllocator.scan(registry, endorser).used
-    for found in iter_endorsements(registry.root, endorser):
-        entry = found.document.get("credentialStatus")
-        if isinstance(entry, dict):
-            located = _list_path(registry, str(entry.get("statusListCredential", "")))
-            index = parse_index(entry.get("statusListIndex"))
-            if located is not None and located[0] == endorser and index is not None:
-                used.setdefault(located[1], set()).add(index)
+
+def slot_taken_message(number: int, index: int, holder: str) -> str:
+    """Why an endorsement may not take a slot its owner's award or other endorsement (at ``holder``) holds: the
+    full check's and the pull-request check's words."""
+    return (
+        f"status list {number} index {index} is already used by {holder}: revoking either would revoke both "
+        "(sign the endorsement again with `credreg endorse`, which draws a free slot)"
+    )
+
+
+def _used_indexes(registry: Registry, endorser: str) -> dict[int, set[int]]:
+    """The endorser's taken slots; an issuer's awards' and endorsements' (one allocator for both)."""
+    if endorser in registry.issuers:
+        from generator.awarding.status import StatusAllocator  # here: it reads endorsements through this module
+
+        return StatusAllocator.scan(registry, endorser).used
+    used: dict[int, set[int]] = {}
+    for _, number, index in endorsement_slots(registry, endorser):
+        used.setdefault(number, set()).add(index)
     return used
 
 
@@ -357,8 +382,20 @@ def endorse(
     return FoundEndorsement(endorser, path, digest, signed)
 
 
-def revoke_endorsement(registry: Registry, digest: str, key: SigningKey, now: dt.datetime | None = None) -> Path:
-    """Set the endorsement's bit in its endorser's status list and re-sign the list with ``key``."""
+def revoke_endorsement(
+    registry: Registry,
+    digest: str,
+    key: SigningKey,
+    now: dt.datetime | None = None,
+    *,
+    reason: str | None = None,
+) -> Path:
+    """Set the endorsement's bit in its endorser's status list and re-sign the list with ``key``; returns the list.
+
+    An endorser keeps no revocation log (its signed list, as the base commit has it, is the record). An issuer's
+    endorsement sits in the issuer's award lists, whose every bit a signed line of ``revocations.jsonl``
+    explains: it is revoked as an award is (:func:`generator.awarding.revoke.revoke_logged`), the line naming the
+    endorsement's hash and giving ``reason`` (published)."""
     found = find_endorsement(registry.root, digest)
     if found is None:
         raise UsageError(f"no endorsement with hash {digest} is in this registry")
@@ -366,6 +403,13 @@ def revoke_endorsement(registry: Registry, digest: str, key: SigningKey, now: dt
     refusals = signing_problems(registry, found.owner, key, now)
     if refusals:
         raise UsageError(f"cannot revoke with this key: {refusals[0]}", refusals[1:])
+    if found.owner in registry.issuers:
+        from generator.awarding.revoke import revoke_logged  # here: it imports the award issuing code
+
+        if reason is None:
+            raise UsageError("--reason must say why the endorsement is revoked (an issuer's revocations are published)")
+        done = revoke_logged(registry, found.owner, digest, found.document, reason, key, now=now, what="endorsement")
+        return done.status_list
     entry = found.document.get("credentialStatus")
     located = _list_path(registry, str(entry.get("statusListCredential", ""))) if isinstance(entry, dict) else None
     index = parse_index(entry.get("statusListIndex")) if isinstance(entry, dict) else None

@@ -1,5 +1,9 @@
 """Revoking an award: a signed entry appended to the issuer's revocation log, and the status bit set.
 
+An issuer's endorsement is revoked the same way (:func:`revoke_logged`, called by
+:func:`generator.endorsements.revoke_endorsement`): its status entry is in the issuer's award lists, and every
+bit of those lists is explained by a line of the log, which names the endorsement's hash as it would an award's.
+
 The entry carries an eddsa-jcs-2022 proof by a key of the award's issuer, and the status list is re-signed by
 that key, so write access to the repository alone cannot revoke anyone's badge: the check refuses an entry or
 a status bit without a valid issuer signature.
@@ -29,7 +33,15 @@ from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import index_problem, parse_index, parse_list_url
 
-__all__ = ["Revocation", "reason_problem", "revocation_entry", "revoke_award", "status_position"]
+__all__ = [
+    "Revocation",
+    "clean_reason",
+    "reason_problem",
+    "revocation_entry",
+    "revoke_award",
+    "revoke_logged",
+    "status_position",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,27 +51,28 @@ class Revocation:
     status_list: Path
 
 
-def status_position(registry: Registry, issuer: str, award: dict[str, Any]) -> tuple[int, int]:
-    """(list number, index) of an award's revocation bit in its issuer's lists, the index within the list."""
+def status_position(registry: Registry, issuer: str, award: dict[str, Any], *, what: str = "award") -> tuple[int, int]:
+    """(list number, index) of an award's (or the issuer's endorsement's) revocation bit in its issuer's lists,
+    the index within the list."""
     status = award.get("credentialStatus")
     status = status if isinstance(status, dict) else {}
     url = status.get("statusListCredential")
     located = parse_list_url(registry.site_url, url)
     if located is None or located[0] != issuer:
-        raise UsageError(f"the award's status list {url!r} is not one of {issuer}'s lists in this registry")
+        raise UsageError(f"the {what}'s status list {url!r} is not one of {issuer}'s lists in this registry")
     index = parse_index(status.get("statusListIndex"))
     if index is None:
         raise UsageError(
-            f"the award's statusListIndex {status.get('statusListIndex')!r} is not a canonical base-10 number string"
+            f"the {what}'s statusListIndex {status.get('statusListIndex')!r} is not a canonical base-10 number string"
         )
     path = layout.status_list_path(registry.root, issuer, located[1])
     rel = layout.relpath(registry.root, path)
     if not path.is_file():
-        raise UsageError(f"the award's status list {rel} does not exist")
+        raise UsageError(f"the {what}'s status list {rel} does not exist")
     _, bits = read_status_list(path, rel)
     outside = index_problem(index, bits)
     if outside is not None:
-        raise UsageError(f"the award cannot be revoked: its {outside} ({rel}); `credreg check` refuses such awards")
+        raise UsageError(f"the {what} cannot be revoked: its {outside} ({rel}); `credreg check` refuses such {what}s")
     return located[1], index
 
 
@@ -94,24 +107,47 @@ def reason_problem(reason: str) -> str | None:
     return f"it holds the control character U+{ord(reason[at]):04X} (character {at + 1}); write it as plain text"
 
 
-def revoke_award(
-    registry: Registry, digest: str, reason: str, key: SigningKey, *, now: dt.datetime | None = None
-) -> Revocation:
-    """Revoke the award with hash ``digest`` using its issuer's key."""
+def clean_reason(reason: str, what: str = "award") -> str:
+    """The published reason as it is signed (runs of spaces folded); :class:`UsageError` when it may not be."""
     bad = reason_problem(reason)
     if bad is not None:
         raise UsageError(f"--reason: {bad}")
     reason = " ".join(reason.split())
     if not reason:
-        raise UsageError("--reason must say why the award is revoked (it is published)")
+        raise UsageError(f"--reason must say why the {what} is revoked (it is published)")
     if len(reason) > 300:
         raise UsageError("--reason is limited to 300 characters")
+    return reason
+
+
+def revoke_award(
+    registry: Registry, digest: str, reason: str, key: SigningKey, *, now: dt.datetime | None = None
+) -> Revocation:
+    """Revoke the award with hash ``digest`` using its issuer's key."""
+    reason = clean_reason(reason)
     found = find_award(registry.root, digest, key.issuer if key.issuer in registry.issuers else None)
     if found is None:
         raise UsageError(f"no award with hash {digest} belongs to issuer {key.issuer!r}")
     source, award = found
     issuer = layout.classify(source.path).issuer
     assert issuer is not None
+    return revoke_logged(registry, issuer, digest, award, reason, key, now=now)
+
+
+def revoke_logged(
+    registry: Registry,
+    issuer: str,
+    digest: str,
+    document: dict[str, Any],
+    reason: str,
+    key: SigningKey,
+    *,
+    now: dt.datetime | None = None,
+    what: str = "award",
+) -> Revocation:
+    """Append the signed line revoking ``document`` (an award of ``issuer``, or an endorsement it signed, with
+    hash ``digest``) to the issuer's log, and set its bit in the issuer's status list."""
+    reason = clean_reason(reason, what)
     now = now or dt.datetime.now(dt.UTC)
     refusals = signing_key_problems(registry, issuer, key, now)
     if refusals:
@@ -120,9 +156,9 @@ def revoke_award(
     for line, previous in read_revocations(log):
         if previous.get("award") == digest:
             raise UsageError(
-                f"award {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
+                f"{what} {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
             )
-    number, index = status_position(registry, issuer, award)
+    number, index = status_position(registry, issuer, document, what=what)
     entry = revocation_entry(registry.issuer_did(issuer), digest, number, index, reason, key, now)
     try:
         # The check's own rules (e.g. no email address in the published reason), before anything is written.

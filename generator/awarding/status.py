@@ -62,7 +62,8 @@ def signed_status_list(
 
 @dataclass
 class StatusAllocator:
-    """Free status list slots of one issuer, from the awards already in the registry."""
+    """Free status list slots of one issuer, from the awards and endorsements already in the registry (an
+    issuer's endorsements share its status lists)."""
 
     registry: Registry
     issuer: str
@@ -83,6 +84,11 @@ class StatusAllocator:
             index = parse_index(entry.get("statusListIndex"))
             if located is not None and located[0] == issuer and index is not None:
                 allocator.used.setdefault(located[1], set()).add(index)
+        # The issuer's endorsements share its lists: their slots are taken too.
+        from generator.endorsements import endorsement_slots  # here: that module signs its lists with this one
+
+        for _, number, index in endorsement_slots(registry, issuer):
+            allocator.used.setdefault(number, set()).add(index)
         return allocator
 
     def allocate(self) -> tuple[int, int]:

@@ -7,7 +7,9 @@ its hash, the subject is not the endorser's own), it is fresh (its proofs are ma
 and its ``validFrom`` is today's, within the awards' backdating window: :mod:`generator.governance.fresh`, so a
 stolen or retired key cannot add "historical" endorsements), and (:mod:`generator.governance.status`, as for an
 issuer) each endorser status list the change writes is freshly signed by a key of that endorser and keeps every
-bit the base had set. An issuer therefore cannot endorse its own credential in another body's name:
+bit the base had set. Its status slot is free: no award or other endorsement of its owner holds it (an issuer's
+endorsements share its award lists; :func:`~generator.governance.existing.existing_holders`, the same lookup the
+new awards get). An issuer therefore cannot endorse its own credential in another body's name:
 a file in the body's folder needs the body's maintainers, and a file anywhere else is refused unless the body's
 key signed it and it sits in the body's folder.
 """
@@ -16,10 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator import layout
 from generator._internal.times import parse_time
-from generator.endorsements import FoundEndorsement, verify_endorsement
+from generator.endorsements import FoundEndorsement, endorsement_slots, slot_taken_message, verify_endorsement
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
+from generator.governance.existing import existing_holders
 from generator.governance.fresh import date_problem, freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
@@ -34,6 +38,7 @@ def check_new_endorsements(pr: PullRequest, problems: ProblemList) -> int:
     if registry is None:
         return 0
     added = 0
+    slotted: list[tuple[FoundEndorsement, int, int]] = []
     for change in pr.changed(PathKind.ENDORSEMENT, statuses=[ChangeStatus.ADDED]):
         owner = change.role.issuer
         path = pr.root / change.path
@@ -53,13 +58,35 @@ def check_new_endorsements(pr: PullRequest, problems: ProblemList) -> int:
             continue
         added += 1
         found = FoundEndorsement(owner, path, path.stem, doc, source)
+        slotted.extend(endorsement_slots(registry, owner, [found]))
         endorsement_file_problems(
             registry, [VerifiedEndorsement(found, verify_endorsement(doc, registry, now=pr.now))], problems
         )
         stale = _staleness(pr, owner, doc)
         if stale is not None:
             problems.add(change.path, stale[1], field=stale[0], code="governance.fresh-signature")
+    _slot_problems(pr, slotted, problems)
     return added  # every status list, an endorser's too: generator.governance.status
+
+
+def _slot_problems(pr: PullRequest, slotted: list[tuple[FoundEndorsement, int, int]], problems: ProblemList) -> None:
+    """Each new endorsement's slot is held by nothing else of its owner: revoking one would revoke the other."""
+    if not slotted:
+        return
+    assert pr.registry is not None
+    rels = [layout.relpath(pr.root, found.path) for found, _, _ in slotted]
+    owners, indexes = {f.owner for f, _, _ in slotted}, {i for _, _, i in slotted}
+    slots = existing_holders(pr.registry, owners, exclude=set(rels), indexes=indexes)[0]
+    for (found, number, index), rel in zip(slotted, rels, strict=True):
+        first = slots.setdefault((found.owner, number, index), rel)
+        if first == rel:
+            continue
+        message = slot_taken_message(number, index, first)
+        field, code = ["credentialStatus", "statusListIndex"], "endorsement.duplicate-status-index"
+        if found.source is not None:
+            problems.append(found.source.problem(field, message, code=code))
+        else:
+            problems.add(rel, message, field=".".join(field), code=code)
 
 
 def _staleness(pr: PullRequest, owner: str, doc: dict[str, Any]) -> tuple[str, str] | None:

@@ -11,7 +11,12 @@ Git (``git grep``, in C, on every core) first picks the files that may hold one,
 pick can only be too wide, never too narrow: an award holds index ``i`` when its JSON's ``statusListIndex`` is
 the string of ``i``'s canonical digits (an id, when its ``id`` is the id's one spelling), and a JSON string is
 written either as those characters between quotes (``"4711"``) or with a ``\\u`` escape in it
-(``"\\u0034711"``), so every file holding neither is skipped rightly. (A cache keyed by Git blob ids would do as
+(``"\\u0034711"``), so every file holding neither is skipped rightly.
+
+A slot is held by an award *or* an endorsement: an issuer's endorsements share its status lists
+(:mod:`generator.endorsements`), so the slot lookups read its ``endorsements/`` folder too, in the same ``git
+grep`` (an endorser's lists hold only its endorsements). Endorsement files count for slots only, never for
+award ids. (A cache keyed by Git blob ids would do as
 well on a machine that keeps it, but a pull request's check in CI starts cold: a fork's run has no secret to
 keep one with.)
 """
@@ -54,6 +59,10 @@ _URL_VALUE = re.compile(rb'"statusListCredential"\s*:\s*"([^"\\]*)"')
 _INDEX_VALUE = re.compile(rb'"statusListIndex"\s*:\s*"([0-9]+)"')
 
 
+_FOLDERS = ("awards", "endorsements")
+"""The folders of an owner whose files hold its status slots."""
+
+
 def _award_files(root: Path, issuer: str) -> Iterator[tuple[str, str]]:
     """(absolute path, repository-relative path) of the issuer's award files, in a stable order. Plain
     strings and ``os.walk``: this runs once per file of a registry that may hold a million awards."""
@@ -63,6 +72,27 @@ def _award_files(root: Path, issuer: str) -> Iterator[tuple[str, str]]:
     for dirpath, filename in regular_files(f"{top}/{layout.ISSUERS_DIR}/{issuer}/awards"):
         if filename.endswith((".json", ".jsonl")):
             yield f"{dirpath}/{filename}", f"{dirpath[len(top) + 1 :].replace(os.sep, '/')}/{filename}"
+
+
+def _holder_files(registry: Registry, owner: str) -> Iterator[tuple[str, str]]:
+    """:func:`_award_files`, then the owner's endorsement files: everything that may hold one of its slots."""
+    folder = _owner_folder(registry, owner)
+    if folder == layout.ISSUERS_DIR:
+        yield from _award_files(registry.root, owner)
+    if (registry.root / folder / owner).is_symlink():
+        return
+    top = str(registry.root)
+    for dirpath, filename in regular_files(f"{top}/{folder}/{owner}/endorsements"):
+        if filename.endswith(".json"):
+            yield f"{dirpath}/{filename}", f"{dirpath[len(top) + 1 :].replace(os.sep, '/')}/{filename}"
+
+
+def _owner_folder(registry: Registry, owner: str) -> str:
+    return layout.ISSUERS_DIR if owner in registry.issuers else layout.ENDORSERS_DIR
+
+
+def _is_endorsement(rel: str) -> bool:
+    return rel.split("/", 4)[3:4] == ["endorsements"]
 
 
 def _read(path: str) -> bytes:
@@ -133,7 +163,8 @@ def existing_status_slots(
     exclude: Collection[str] = (),
     indexes: Collection[int] | None = None,
 ) -> dict[Slot, str]:
-    """Status list slots used by the awards of ``issuers`` (not counting files in ``exclude``), each with
+    """Status list slots used by the awards and endorsements of ``issuers`` (or endorsers; not counting files in
+    ``exclude``), each with
     where it is used (``path`` or ``path:line``). Awards whose slot cannot be read are skipped: they were
     reported when they were added. ``indexes``: only slots with these indexes are asked for (the answer may
     hold others); then only the files that may hold one are read (see the module's documentation)."""
@@ -157,11 +188,12 @@ def existing_holders(
     quoted_ids = [f'"{award_id_text(n)}"' for n in sorted(wanted)]
     needles = [n.encode() for n in quoted_ids]
     for issuer in sorted(set(issuers)):
-        prefix = registry.url(f"issuers/{issuer}/status/").encode()
+        folder = _owner_folder(registry, issuer)
+        prefix = registry.url(f"{folder.removeprefix('registry/')}/{issuer}/status/").encode()
         files = (
-            _award_files(registry.root, issuer)
+            _holder_files(registry, issuer)
             if indexes is None
-            else _files_citing(registry.root, issuer, [f'"{i}"' for i in sorted(set(indexes))] + quoted_ids)
+            else _files_citing(registry, issuer, [f'"{i}"' for i in sorted(set(indexes))] + quoted_ids)
         )
         for path, rel in files:
             if rel in exclude:
@@ -171,6 +203,8 @@ def existing_holders(
                 slot = _slot(raw, prefix)
                 if slot is not None:
                     slots.setdefault((issuer, *slot), where)
+                if _is_endorsement(rel):
+                    continue  # a slot, never an award id
                 if needles and (b"\\u" in raw or any(n in raw for n in needles)):  # the pick, for this award
                     award = _loads(raw)
                     number = award_id_number(award.get("id")) if isinstance(award, dict) else None
@@ -179,35 +213,43 @@ def existing_holders(
     return slots, held
 
 
-def _files_citing(root: Path, issuer: str, needles: Collection[str]) -> Iterator[tuple[str, str]]:
-    """(absolute path, repository-relative path) of the issuer's award files that may hold one of ``needles``
-    (quoted JSON strings): those holding one as it is, or any ``\\u`` escape. ``git grep --no-index`` reads
-    the files on disk as :func:`_award_files` does (no link followed, ignored files too)."""
+def _files_citing(registry: Registry, issuer: str, needles: Collection[str]) -> Iterator[tuple[str, str]]:
+    """(absolute path, repository-relative path) of the issuer's award and endorsement files (an endorser's
+    endorsement files) that may hold one of ``needles`` (quoted JSON strings): those holding one as it is, or any
+    ``\\u`` escape. One ``git grep --no-index`` reads the files on disk as :func:`_holder_files` does (no link
+    followed, ignored files too)."""
     if not needles:
         return
-    awards = f"{layout.ISSUERS_DIR}/{issuer}/awards"
-    parts = awards.split("/")
-    if any(root.joinpath(*parts[:n]).is_symlink() for n in range(1, len(parts) + 1)):
-        return  # never followed: the layout check refuses it
-    if not (root / awards).is_dir():
+    root = registry.root
+    folder = _owner_folder(registry, issuer)
+    searched = []
+    for name in _FOLDERS if folder == layout.ISSUERS_DIR else _FOLDERS[1:]:
+        rel = f"{folder}/{issuer}/{name}"
+        parts = rel.split("/")
+        if any(root.joinpath(*parts[:n]).is_symlink() for n in range(1, len(parts) + 1)):
+            continue  # never followed: the layout check refuses it
+        if (root / rel).is_dir():
+            searched.append(rel)
+    if not searched:
         return
     patterns = "".join(f"{n}\n" for n in needles) + "\\u\n"
     try:
         found = subprocess.run(
-            ["git", "grep", "--no-index", "--no-color", "--no-textconv", "-l", "-z", "-F", "-f", "-", "--", awards],
+            ["git", "grep", "--no-index", "--no-color", "--no-textconv", "-l", "-z", "-F", "-f", "-", "--", *searched],
             cwd=root,
             input=patterns.encode(),
             capture_output=True,
             check=False,
         )
     except OSError:  # no git: read every file
-        yield from _award_files(root, issuer)
+        yield from _holder_files(registry, issuer)
         return
     if found.returncode not in (0, 1):  # 1: nothing matched
-        yield from _award_files(root, issuer)
+        yield from _holder_files(registry, issuer)
         return
     named = found.stdout.decode("utf-8", "surrogateescape").split("\0")
-    for rel in sorted((n for n in named if n.endswith((".json", ".jsonl"))), key=_walk_order):
+    picked = [n for n in named if n.endswith((".json", ".jsonl"))]
+    for rel in sorted(picked, key=lambda n: (_is_endorsement(n), _walk_order(n))):  # awards first, as walked
         yield f"{root}/{rel}", rel
 
 

@@ -194,11 +194,16 @@ class _StatusCheck:
         return self._award_problem(state, doc, entry), entry
 
     def _award_problem(self, state: _Issuer, doc: Document, entry: RevocationEntry) -> Problem | None:
-        """The revoked award must exist and sit in the slot the entry names."""
+        """The revoked award (or endorsement of the issuer: they share its lists) must exist and sit in the slot
+        the entry names."""
         root = self.registry.root
         slot = (state.id, entry.statusList, entry.statusListIndex)
         single = single_award_path(root, state.id, entry.award)
+        endorsement = layout.endorsements_dir(root, state.id) / f"{entry.award}.json"
+        if single is None and endorsement.is_file() and not endorsement.is_symlink():
+            single = layout.relpath(root, endorsement)
         if single is not None:
+            what = "endorsement" if single.startswith(layout.relpath(root, endorsement.parent)) else "award"
             award = award_at(root, single) or {}
             status = award.get("credentialStatus")
             status = status if isinstance(status, dict) else {}
@@ -206,7 +211,7 @@ class _StatusCheck:
             index = parse_index(status.get("statusListIndex"))
             if (located, index) != ((state.id, entry.statusList), entry.statusListIndex):
                 message = (
-                    f"the award's status slot is {status.get('statusListCredential')} "
+                    f"the {what}'s status slot is {status.get('statusListCredential')} "
                     f"index {status.get('statusListIndex')}"
                 )
                 return doc.problem(["statusListIndex"], message, code="revocation.slot-mismatch")
@@ -217,7 +222,7 @@ class _StatusCheck:
         if holder is not None and is_same_award(root, holder, entry.award):
             return None
         message = (
-            f"no award of {state.id} has hash {entry.award} at status list {entry.statusList} "
+            f"no award or endorsement of {state.id} has hash {entry.award} at status list {entry.statusList} "
             f"index {entry.statusListIndex}"
         )
         return doc.problem(["award"], message, code="revocation.unknown-award")

@@ -333,7 +333,7 @@ class RevocationEntry(StrictModel):
     """One line of ``revocations.jsonl``: signed by the issuer, so repository write access alone cannot revoke."""
 
     award: AwardHash
-    """Hash of the revoked award."""
+    """Hash of the revoked award, or of an endorsement the issuer signed (its status lists hold both)."""
 
     statusList: int = Field(ge=1)
     """Number of the issuer's status list holding the award's bit."""

@@ -24,10 +24,18 @@ from generator import layout
 from generator._internal.progress import Progress
 from generator._internal.source import Document, Positions, SourceError, parse_known_json
 from generator._internal.times import epoch_micros, parse_time
-from generator.awards import AwardSource, award_id_number, award_id_text, iter_awards, iter_lines, parse_award_text
+from generator.awards import (
+    AwardSource,
+    award_hash,
+    award_id_number,
+    award_id_text,
+    iter_awards,
+    iter_lines,
+    parse_award_text,
+)
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
-from generator.errors import CryptoError, Problem, ProblemList
+from generator.errors import CredregError, CryptoError, Problem, ProblemList
 from generator.models.award import RevocationEntry
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
@@ -60,6 +68,7 @@ __all__ = [
     "check_awards",
     "check_revocations_and_lists",
     "duplicate_id_message",
+    "index_endorsements",
     "list_numbers",
     "read_revocation",
     "revocation_key_problem",
@@ -468,6 +477,9 @@ class AwardIndex:
         self._path_ids: dict[str, int] = {}
         self._ids: dict[str, dict[int, bytes]] = {}
         """issuer → award id (:func:`~generator.awards.award_id_number`) → the hash of the award that has it."""
+        self._endorsements: dict[str, dict[bytes, tuple[int, str]]] = {}
+        """owner → endorsement hash → (slot, its file). An issuer's endorsements share its status lists, so their
+        slots are in :attr:`_slots` beside its awards' (an endorser's, beside its other endorsements')."""
         self._credentials: list[str | None] = [None]
         """The credentials awards count towards, by id (0: none)."""
         self._credential_ids: dict[str | None, int] = {None: 0}
@@ -477,6 +489,11 @@ class AwardIndex:
         explicit = line is not None or not path.endswith(f"/{digest.hex()}.json")
         stored = path if explicit else path.rpartition("/")[0]
         return _intern(self._path_ids, self._paths, stored) << 33 | (line or 0) << 1 | explicit
+
+    def _holder(self, owner: str, digest: bytes) -> str:
+        """Where the award or endorsement with this hash is."""
+        value = self._awards.get(owner, {}).get(digest)
+        return self._where(digest, value) if value is not None else self._endorsements[owner][digest][1]
 
     def _where(self, digest: bytes, value: int) -> str:
         location = value & ((1 << _LOC_BITS) - 1)
@@ -525,7 +542,7 @@ class AwardIndex:
             problems.add(
                 outcome.source_path,
                 f"status list {outcome.status_list} index {outcome.status_index} is already used by "
-                f"{self._where(holder, self._awards[outcome.issuer][holder])} "
+                f"{self._holder(outcome.issuer, holder)} "
                 "(two changes allocated the same index: re-issue one of the awards)",
                 line=outcome.line,
                 field="credentialStatus.statusListIndex",
@@ -538,6 +555,31 @@ class AwardIndex:
         credential = _intern(self._credential_ids, self._credentials, outcome.credential)
         until = 0 if outcome.valid_until is None else outcome.valid_until + _UNTIL_OFFSET
         return until << 32 | credential
+
+    def add_endorsement(self, owner: str, digest: str, status_list: int, status_index: int, where: str) -> str | None:
+        """Count an endorsement's status slot in its owner's lists (an issuer's are shared with its awards);
+        returns where the award or endorsement that already holds the slot is (``None``: it was free)."""
+        key = bytes.fromhex(digest)
+        slot = _pack_slot(status_list, status_index)
+        endorsements = self._endorsements.setdefault(owner, {})
+        if key in endorsements:
+            return None  # the same file counted twice: not a second holder
+        endorsements[key] = (slot, where)
+        if slot == _NO_SLOT:
+            return None
+        holder = self._slots.setdefault(owner, {}).setdefault(slot, key)
+        return None if holder == key else self._holder(owner, holder)
+
+    def endorsement(self, owner: str, digest: str) -> tuple[int | None, int | None, str] | None:
+        """(status list, index, where) of the owner's endorsement with this hash, or ``None``."""
+        try:
+            found = self._endorsements.get(owner, {}).get(bytes.fromhex(digest))
+        except ValueError:
+            return None
+        if found is None:
+            return None
+        slot, where = found
+        return (None, None, where) if slot == _NO_SLOT else (slot >> 32, slot & 0xFFFFFFFF, where)
 
     def published(self) -> Iterator[tuple[str, str, str | None, int | None]]:
         """(issuer, award hash, credential ``issuer/slug``, ``validUntil`` in microseconds since 1970) of every
@@ -568,14 +610,15 @@ class AwardIndex:
         return (None, None, where) if slot == _NO_SLOT else (slot >> 32, slot & 0xFFFFFFFF, where)
 
     def lists(self, issuer: str) -> set[int]:
-        """The status lists the issuer's awards use."""
+        """The status lists the issuer's awards and endorsements use."""
         return {slot >> 32 for slot in self._slots.get(issuer, {})}
 
     def beyond(self, issuer: str, number: int, size: int) -> Iterator[tuple[int, str, int | None]]:
         """(index, path, line) of the issuer's awards whose slot in list ``number`` is not below ``size``."""
+        awards = self._awards.get(issuer, {})
         for slot, digest in self._slots.get(issuer, {}).items():
-            if slot >> 32 == number and slot & 0xFFFFFFFF >= size:
-                path, _, line = self._where(digest, self._awards[issuer][digest]).partition(":")
+            if slot >> 32 == number and slot & 0xFFFFFFFF >= size and digest in awards:  # endorsements: their verdict
+                path, _, line = self._where(digest, awards[digest]).partition(":")
                 yield slot & 0xFFFFFFFF, path, int(line) if line else None
 
 
@@ -601,7 +644,9 @@ def check_awards(
 
 
 def check_revocations_and_lists(registry: Registry, index: AwardIndex, problems: ProblemList) -> int:
-    """Every revocation signed by its issuer and matching an award; status lists signed and consistent."""
+    """Every revocation signed by its issuer and matching an award or an endorsement of that issuer; status lists
+    signed and consistent. The endorsements' status slots are counted first (:func:`index_endorsements`)."""
+    index_endorsements(registry, index, problems)
     status = RegistryStatus(registry, Verifier(registry).keys)
     revoked_total = 0
     for issuer in sorted(registry.issuers):
@@ -609,6 +654,36 @@ def check_revocations_and_lists(registry: Registry, index: AwardIndex, problems:
         revoked_total += len(revoked_slots)
         _check_status_lists(registry, issuer, status, revoked_slots, index, problems)
     return revoked_total
+
+
+def index_endorsements(registry: Registry, index: AwardIndex, problems: ProblemList) -> None:
+    """Count every endorsement's status slot in its owner's lists, after the awards: an issuer's endorsements
+    share its award lists, so a slot held by an award (or by another endorsement) is refused on the endorsement,
+    naming the other holder. Endorsement files that cannot be read or hashed are the endorsement check's to
+    report (:func:`generator.recognition.check_endorsements`)."""
+    from generator.endorsements import (
+        endorsement_slots,
+        iter_endorsements,
+        slot_taken_message,
+    )  # here: it imports the verifier
+
+    for owner in [*sorted(registry.issuers), *sorted(registry.endorsers)]:
+        for found, number, i in endorsement_slots(registry, owner, iter_endorsements(registry.root, owner)):
+            try:
+                digest = award_hash(found.document)
+            except CredregError:
+                continue
+            rel = layout.relpath(registry.root, found.path)
+            holder = index.add_endorsement(owner, digest, number, i, rel)
+            if holder is None:
+                continue
+            message = slot_taken_message(number, i, holder)
+            field = ["credentialStatus", "statusListIndex"]
+            code = "endorsement.duplicate-status-index"
+            if found.source is not None:
+                problems.append(found.source.problem(field, message, code=code))
+            else:
+                problems.add(rel, message, field=".".join(field), code=code)
 
 
 def _check_revocations(
@@ -720,12 +795,15 @@ def _judge_revocation(
         return bad, None
     if entry.award in seen:
         return doc.problem(["award"], f"already revoked on line {seen[entry.award]}", code="revocation.duplicate"), None
-    award = index.award(issuer, entry.award)
+    # An issuer's endorsement is revoked as its awards are: its lists are theirs (generator.endorsements).
+    award, what = index.award(issuer, entry.award), "award"
     if award is None:
-        message = f"no award of {issuer} has hash {entry.award}"
+        award, what = index.endorsement(issuer, entry.award), "endorsement"
+    if award is None:
+        message = f"no award or endorsement of {issuer} has hash {entry.award}"
         return doc.problem(["award"], message, code="revocation.unknown-award"), None
     if (award[0], award[1]) != (entry.statusList, entry.statusListIndex):
-        message = f"the award's status slot is list {award[0]} index {award[1]}"
+        message = f"the {what}'s status slot is list {award[0]} index {award[1]}"
         return doc.problem(["statusListIndex"], message, code="revocation.slot-mismatch"), None
     return None, entry
 

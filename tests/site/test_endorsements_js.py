@@ -46,7 +46,7 @@ from tests.test_endorsements import add_endorser
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
 SITE = "https://site.test/"
 CREDENTIAL = "acme-academy/sql-basics"
-DC, OB, ACME = "data-council", "other-body", "acme-academy"
+DC, OB, ACME, BETA = "data-council", "other-body", "acme-academy", "beta-labs"
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -97,10 +97,17 @@ class Node(NodeRunner):
 
 
 class Corpus:
-    """A registry with two endorsers and an issuer that endorses, and the site it publishes."""
+    """A registry with two endorsers and an issuer that endorses another's credential, and the site it publishes."""
 
     def __init__(self, tmp: Path) -> None:
         self.root = make_registry(tmp / "registry")
+        acme, beta = (self.root / layout.ISSUERS_DIR / who for who in (ACME, BETA))
+        (beta / "credentials").mkdir(parents=True)
+        profile = (acme / "issuer.yaml").read_text(encoding="utf-8")
+        (beta / "issuer.yaml").write_text(
+            profile.replace(f"id: {ACME}", f"id: {BETA}").replace("Acme Academy", "Beta Labs"), encoding="utf-8"
+        )
+        shutil.copy(acme / "credentials/sql-basics.yaml", beta / "credentials/sql-basics.yaml")
         add_endorser(self.root, DC, "Data Council")
         add_endorser(self.root, OB, "Other Body")
         self.keys: dict[str, SigningKey] = {}
@@ -179,6 +186,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     c.endorse("issuer-profile", who=OB, target=ACME)
     revoked = c.endorse("revoked", who=OB)
     revoke_endorsement(c.registry, award_hash(revoked), c.keys[OB], now=NOW - dt.timedelta(days=1))
+    # An issuer's endorsement, in the issuer's award lists, revoked by a signed line of its revocation log.
+    by_issuer = c.endorse("revoked-by-an-issuer", who=ACME, target=f"{BETA}/sql-basics")
+    revoke_endorsement(
+        c.registry, award_hash(by_issuer), c.keys[ACME], now=NOW - dt.timedelta(days=1), reason="Withdrawn"
+    )
     c.endorse("expired", valid_from=NOW - dt.timedelta(days=90), valid_until=NOW - dt.timedelta(days=1))
     c.endorse("not-yet-valid", valid_from=NOW + dt.timedelta(days=3))
     # The Other Body's key, named as the Data Council's: the signature does not hold.
@@ -233,6 +245,7 @@ EXPECTED = {
     "issuer-profile": "valid",
     "tampered": "invalid",
     "revoked": "revoked",
+    "revoked-by-an-issuer": "revoked",
     "expired": "expired",
     "not-yet-valid": "not-yet-valid",
     "another-bodys-key": "invalid",
