@@ -47,16 +47,21 @@ def stage_new(path: Path, data: bytes, *, mode: int = 0o666) -> Path:
     except FileExistsError as exc:  # a file where a folder should be: FileExistsError means "path exists" here
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
     staged = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")  # unique: two writers never share it
-    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    _write_exclusive(staged, data, mode)
+    return staged
+
+
+def _write_exclusive(path: Path, data: bytes, mode: int) -> None:
+    """Create ``path`` (never there before, never through a link) holding ``data``, synced; removed on failure."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
-        staged.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # created above: ours to remove
         raise
-    return staged
 
 
 #: What ``link`` fails with on a file system without hard links (FAT, some network and FUSE ones).
@@ -82,16 +87,7 @@ def place_new(staged: Path, path: Path) -> None:
 
 
 def _copy_new(staged: Path, path: Path) -> None:
-    data = staged.read_bytes()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, stat.S_IMODE(staged.stat().st_mode))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)  # created above: ours to remove
-        raise
+    _write_exclusive(path, staged.read_bytes(), stat.S_IMODE(staged.stat().st_mode))
 
 
 def write_staged(path: Path, data: bytes) -> None:
