@@ -153,29 +153,33 @@ def _issuer(model: SiteModel, issuer_id: str) -> dict[str, Any]:
 
 
 def _skills(model: SiteModel) -> list[dict[str, Any]]:
+    """The skills index as data. A group's ``label`` and ``url`` are no issuer's words for another issuer's
+    credentials (see :class:`SkillGroup`); what each issuer calls the skill sits with its own credentials."""
     result = []
-    for group in sorted(model.skills.values(), key=lambda g: g.label.casefold()):
-        refs = list(group.credentials)
+    for group in sorted(model.skills.values(), key=lambda g: (g.label.casefold(), g.key)):
+        credentials = []
+        for ref, entry in group.credentials.items():
+            d = entry.definition
+            credentials.append(
+                {
+                    "ref": ref,
+                    "name": d.name,
+                    "issuer": entry.record.id,
+                    "issuer_name": entry.issuer.name,
+                    "called": [{"label": label, "name": name} for label, name in group.wordings(ref)],
+                    "level": d.level.model_dump(mode="json", exclude_none=True),
+                    "assessment": [{"method": a.method.value, "weight": a.weight} for a in d.criteria.assessment],
+                }
+            )
         result.append(
             {
                 "label": skill_label(group.label),
-                "names": group.names,
+                "label_agreed": group.agreed,
                 "framework": group.framework.value if group.framework else None,
                 "code": group.code,
                 "url": group.url,
                 "page": model.registry.url(f"skills/#{group.anchor}"),
-                "credentials": [
-                    {
-                        "ref": ref,
-                        "name": model.entries[ref].definition.name,
-                        "level": model.entries[ref].definition.level.model_dump(mode="json", exclude_none=True),
-                        "assessment": [
-                            {"method": a.method.value, "weight": a.weight}
-                            for a in model.entries[ref].definition.criteria.assessment
-                        ],
-                    }
-                    for ref in refs
-                ],
+                "credentials": credentials,
             }
         )
     return result

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from generator.models import LifecycleStatus, Proficiency
 from generator.render import labels
 from generator.render.endorsements import endorser_names
-from generator.render.model import Entry, SiteModel
+from generator.render.model import Entry, SiteModel, display_label
 
 __all__ = ["FACETS", "Facet", "facet_values", "skill_label"]
 
@@ -73,7 +73,7 @@ FACETS: tuple[Facet, ...] = (
 
 def skill_label(label: str) -> str:
     """Framework labels are often lowercase (ESCO): capitalise the first letter for display."""
-    return label[:1].upper() + label[1:]
+    return display_label(label)
 
 
 def facet_values(model: SiteModel, entry: Entry) -> dict[str, list[str]]:

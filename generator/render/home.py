@@ -58,7 +58,7 @@ def _certifiers(group: SkillGroup) -> int:
 
 
 def _top_skills(model: SiteModel, count: int = 16) -> str:
-    groups = sorted(model.skills.values(), key=lambda g: (-_certifiers(g), g.label.casefold()))
+    groups = sorted(model.skills.values(), key=lambda g: (-_certifiers(g), g.label.casefold(), g.key))
     chips = "".join(
         f'<li><a class="cr-chip cr-chip--link" href="{esc(relative(HERE, f"skills/#{g.anchor}"))}">'
         f'{esc(skill_label(g.label))} <span class="cr-chip__count">{_certifiers(g)}</span></a></li>'

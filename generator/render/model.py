@@ -4,6 +4,7 @@ directions, the skills index, and award statistics. Pages read from here and nev
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -14,7 +15,17 @@ from generator.recognition import Recognition, collect_recognition
 from generator.registry import IssuerRecord, Registry, resolve_ref
 from generator.statements import Statements
 
-__all__ = ["Entry", "SiteModel", "SkillGroup", "credential_path", "endorser_path", "issuer_path"]
+__all__ = [
+    "Entry",
+    "SiteModel",
+    "SkillGroup",
+    "credential_path",
+    "display_label",
+    "endorser_path",
+    "framework_url",
+    "issuer_path",
+    "skill_wording",
+]
 
 
 def credential_path(ref: str) -> str:
@@ -66,24 +77,90 @@ class Entry:
         return resolve_ref(value, self.record.id) if value else None
 
 
+#: Frameworks whose item pages the registry addresses itself, from the item's code: a group's link to the framework
+#: is built here, never taken from an issuer. The code must have the framework's own form (an ESCO concept id,
+#: an O*NET descriptor element id), so nothing else can be spliced into the address.
+_FRAMEWORK_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
+    Framework.ESCO: (
+        re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+        "http://data.europa.eu/esco/skill/{code}",
+    ),
+    Framework.ONET: (
+        re.compile(r"[1-9](?:\.[0-9A-Za-z]{1,3}){1,6}"),
+        "https://www.onetonline.org/find/descriptor/result/{code}",
+    ),
+}
+
+
+def framework_url(framework: Framework, code: str) -> str | None:
+    """The framework's own page for an item, addressed by the registry from the framework and code alone (None
+    for frameworks it cannot address, or a code not in the framework's form)."""
+    known = _FRAMEWORK_PAGES.get(framework)
+    if known is None or not known[0].fullmatch(code):
+        return None
+    return known[1].format(code=code)
+
+
+def display_label(label: str) -> str:
+    """Framework labels are often lowercase (ESCO): capitalise the first letter for display."""
+    return label[:1].upper() + label[1:]
+
+
+def skill_wording(skill: Skill) -> str:
+    """What the credential's issuer calls a skill's framework item: the framework's label as the issuer gives it,
+    or else the issuer's own name for the skill."""
+    return display_label((skill.alignment.name or skill.name) if skill.alignment else skill.name)
+
+
 @dataclass(slots=True)
 class SkillGroup:
     """A skill as employers look it up: one framework item (framework + code), or one unaligned skill name.
-    Credentials certifying it may word it differently; all their wordings are kept."""
+
+    Credentials of several issuers can share a group, each wording it its own way, so the group's own heading
+    (:attr:`label`) and link (:attr:`url`) hold only what no single issuer chose for the others: the wording
+    every mention agrees on, else the framework and code (or, unaligned, the name as the registry normalises
+    it); and the framework's page as the registry addresses it. Each credential's wording stays with that
+    credential (:meth:`wordings`). Nothing here depends on the order issuers are read in."""
 
     key: str
     anchor: str
-    label: str
+    label: str = ""
+    agreed: bool = False
+    """Whether :attr:`label` is the wording of every mention (else it is the registry's neutral heading)."""
     framework: Framework | None = None
     code: str | None = None
     url: str | None = None
-    names: list[str] = field(default_factory=list)
+    """The framework's page for the item, derived from framework and code (never an issuer's link)."""
     extra_anchors: list[str] = field(default_factory=list)
     """Anchors of skill names that Achievements point at (``skills/#<anchor>``) besides the main one."""
     mentions: list[tuple[Entry, Skill]] = field(default_factory=list)
+    """Every credential's skill in the group, by credential ref, then in the definition's order."""
     credentials: dict[str, Entry] = field(default_factory=dict)
-    """The credentials certifying it, by ref, in the order of their first mention (one credential may list
-    the skill twice)."""
+    """The credentials certifying it, by ref (one credential may list the skill twice)."""
+    by_credential: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Each credential's wordings, by ref (see :meth:`wordings`)."""
+
+    def wordings(self, ref: str) -> list[tuple[str, str]]:
+        """(framework label as the issuer words it, the issuer's own skill name) for each of one credential's
+        mentions, each once: the credential's issuer's words, to be shown only as theirs."""
+        return self.by_credential.get(ref, [])
+
+    def settle(self) -> None:
+        """Put the mentions in a reading-order-free order and decide the heading."""
+        self.mentions.sort(key=lambda m: m[0].ref)  # stable: a credential's mentions keep their order
+        self.credentials = {ref: self.credentials[ref] for ref in sorted(self.credentials)}
+        self.by_credential = {}
+        for entry, skill in self.mentions:
+            said = self.by_credential.setdefault(entry.ref, [])
+            if (skill_wording(skill), skill.name) not in said:
+                said.append((skill_wording(skill), skill.name))
+        wordings = {skill_wording(s) for _e, s in self.mentions}
+        if len(wordings) == 1:
+            self.label, self.agreed = wordings.pop(), True
+        elif self.framework is not None:
+            self.label, self.agreed = f"{self.framework.value} {self.code}", False
+        else:
+            self.label, self.agreed = display_label(self.key.strip("\x00").replace("-", " ")), False
 
 
 @dataclass(slots=True)
@@ -126,6 +203,9 @@ class SiteModel:
                     model.entries[ref].required_by.append(entry.ref)
             for skill in entry.definition.skills:
                 entry.skill_groups.append(model._add_skill(entry, skill))
+        model.skills = {key: model.skills[key] for key in sorted(model.skills)}
+        for group in model.skills.values():
+            group.settle()
         model._assign_anchors()
         return model
 
@@ -134,25 +214,17 @@ class SiteModel:
         if alignment is not None:
             key = f"{alignment.framework.value}\x00{alignment.code}"
         else:
-            key = f"\x00{skill_anchor(skill.name)}"
+            # Names that differ only in case and punctuation are one skill; a name without a letter or digit in
+            # a-z and 0-9 (in another script) is only itself.
+            key = f"\x00{skill_anchor(skill.name) or chr(0) + skill.name}"
         group = self.skills.get(key)
         if group is None:
             if alignment is not None:
-                group = SkillGroup(
-                    key,
-                    anchor="",
-                    label=alignment.name or skill.name,
-                    framework=alignment.framework,
-                    code=alignment.code,
-                    url=alignment.url,
-                )
+                url = framework_url(alignment.framework, alignment.code)
+                group = SkillGroup(key, anchor="", framework=alignment.framework, code=alignment.code, url=url)
             else:
-                group = SkillGroup(key, anchor="", label=skill.name)
+                group = SkillGroup(key, anchor="")
             self.skills[key] = group
-        elif group.url is None and alignment is not None and alignment.url:
-            group.url = alignment.url
-        if skill.name not in group.names:
-            group.names.append(skill.name)
         group.mentions.append((entry, skill))
         group.credentials.setdefault(entry.ref, entry)
         return key
@@ -165,7 +237,7 @@ class SiteModel:
         ordered = sorted(self.skills.values(), key=lambda g: g.framework is not None)  # name anchors first
         for group in ordered:
             base = (
-                skill_anchor(group.names[0])
+                skill_anchor(group.key.strip("\x00"))
                 if group.framework is None
                 else skill_anchor(f"{group.framework.value}-{group.code}")
             )
@@ -203,5 +275,5 @@ class SiteModel:
         for group in self.skills.values():
             grouped[group.framework].append(group)
         for groups in grouped.values():
-            groups.sort(key=lambda g: g.label.casefold())
+            groups.sort(key=lambda g: (g.label.casefold(), g.key))
         return grouped

@@ -8,7 +8,7 @@ from generator.render import labels
 from generator.render.components import status_badge
 from generator.render.facets import skill_label
 from generator.render.html import esc, external_link, relative
-from generator.render.model import SiteModel, SkillGroup
+from generator.render.model import Entry, SiteModel, SkillGroup
 
 __all__ = ["FRAMEWORK_NAMES", "skills_body"]
 
@@ -47,31 +47,50 @@ def _assessed(group: SkillGroup) -> list[tuple[str, str]]:
     ]
 
 
+def _wording(group: SkillGroup, entry: Entry) -> str:
+    """What this credential's issuer calls the skill, said as theirs: its framework label and its own name for
+    the skill, less what the heading already says when every credential agrees on it."""
+    words: dict[str, str] = {}
+    for label, name in group.wordings(entry.ref):
+        for word in (label, name):
+            if not (group.agreed and word.casefold() == group.label.casefold()):
+                words.setdefault(word.casefold(), word)
+    if not words:
+        return ""
+    quoted = " and ".join(f"“{w}”" for w in words.values())
+    return f'<span class="cr-certifier__wording">{esc(entry.issuer.name)} calls it {esc(quoted)}</span>'
+
+
 def _group(model: SiteModel, group: SkillGroup) -> str:
     code = ""
     if group.framework is not None:
-        # A link to the framework's entry, named by the framework (its code means nothing to a reader).
+        # A link to the framework's entry, named by the framework (its code means nothing to a reader). The
+        # registry addresses it from framework and code: no issuer's link speaks for the others' credentials.
         code = (
             external_link(group.url, f"See it in {group.framework.value}", cls="cr-skill-entry__code")
             if group.url
             else esc(f"In {group.framework.value}")
         )
-    others = [n for n in group.names if n.casefold() != group.label.casefold()]
-    named = f" · named by credentials as: {esc('; '.join(others))}" if others else ""
+    differ = (
+        " · named differently by the credentials certifying it: each issuer's name is shown with its credentials"
+        if not group.agreed
+        else ""
+    )
     items = []
-    for ref, assessed in sorted(_assessed(group), key=lambda r: model.entries[r[0]].definition.name.casefold()):
+    ordered = sorted(_assessed(group), key=lambda r: (model.entries[r[0]].definition.name.casefold(), r[0]))
+    for ref, assessed in ordered:
         entry = model.entries[ref]
         d = entry.definition
         items.append(
             f'<li><a href="{esc(relative(HERE, entry.path))}">{esc(d.name)}</a> {status_badge(d.status)}'
             f'<span class="cr-certifier__meta">{esc(entry.issuer.name)} · <strong>{esc(labels.level_label(d))}</strong>'
-            f" · {esc(assessed)}</span></li>"
+            f" · {esc(assessed)}</span>{_wording(group, entry)}</li>"
         )
     extra = "".join(f'<span id="{esc(a)}" class="cr-anchor"></span>' for a in group.extra_anchors)
     return (
         f'<section class="cr-skill-entry" id="{esc(group.anchor)}" aria-labelledby="{esc(group.anchor)}-h">{extra}'
         f'<h3 id="{esc(group.anchor)}-h">{esc(skill_label(group.label))}</h3>'
-        f'<p class="cr-skill-entry__meta">{code}{named}</p>'
+        f'<p class="cr-skill-entry__meta">{code}{differ}</p>'
         f'<ul class="cr-certifiers" aria-label="Credentials certifying this skill">{"".join(items)}</ul></section>'
     )
 
