@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import write_json_atomic
+from generator._internal.files import folder_lock, write_json_atomic
 from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.text import unseen_problem
 from generator._internal.times import parse_time, validity_window_problem
@@ -417,9 +417,10 @@ def revoke_endorsement(
     if located is None or index is None or located[0] != found.owner:
         raise UsageError("the endorsement has no status entry in its endorser's lists")
     path = located[2]
-    bits = bytearray(_read_bits(registry, path))
-    set_bit(bits, index)
-    write_json_atomic(path, _signed_list(registry, found.owner, located[1], bits, key, now))
+    with folder_lock(path.parent.parent):  # the endorser's folder: another run's bit is never lost (revoke.py)
+        bits = bytearray(_read_bits(registry, path))
+        set_bit(bits, index)
+        write_json_atomic(path, _signed_list(registry, found.owner, located[1], bits, key, now))
     return path
 
 
