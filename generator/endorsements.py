@@ -27,14 +27,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import write_json_atomic
+from generator._internal.files import folder_lock, write_json_atomic
 from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.text import unseen_problem
 from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.awarding.status import create_list
-from generator.awards import award_hash, render_award, write_award_file
+from generator.awards import award_hash, read_revocations, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CredregError, ProblemList, UsageError
 from generator.models.award import error_text
@@ -54,6 +54,7 @@ from generator.statuslist import (
     status_list_credential,
 )
 from generator.verify.keys import window_problem
+from generator.verify.policies import revoked_reason
 from generator.verify.results import Check, CheckStatus, VerificationResult
 
 __all__ = [
@@ -416,9 +417,10 @@ def revoke_endorsement(
     if located is None or index is None or located[0] != found.owner:
         raise UsageError("the endorsement has no status entry in its endorser's lists")
     path = located[2]
-    bits = bytearray(_read_bits(registry, path))
-    set_bit(bits, index)
-    write_json_atomic(path, _signed_list(registry, found.owner, located[1], bits, key, now))
+    with folder_lock(path.parent.parent):  # the endorser's folder: another run's bit is never lost (revoke.py)
+        bits = bytearray(_read_bits(registry, path))
+        set_bit(bits, index)
+        write_json_atomic(path, _signed_list(registry, found.owner, located[1], bits, key, now))
     return path
 
 
@@ -620,11 +622,24 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
         elif (outside := index_problem(index, bits)) is not None:
             add("status", "Not revoked", outside)
         elif get_bit(bits, index):
-            add("status", "Not revoked", "revoked by the endorser")
+            # An issuer revokes its endorsement by a signed line of its log, with a published reason; an
+            # endorser keeps no log, only its list.
+            logged = _logged_revocation(registry, endorser, digest)
+            revoked_on, reason = (logged.get("revoked"), logged.get("reason")) if logged else (None, None)
+            add("status", "Not revoked", revoked_reason(revoked_on, reason, by=" by the endorser"))
             facts["revoked"] = True
         else:
             add("status", "Not revoked", None)
     return VerificationResult(tuple(checks), digest, facts)
+
+
+def _logged_revocation(registry: Registry, endorser: str, digest: str) -> dict[str, Any] | None:
+    """The line of an issuer's revocation log that revokes its endorsement ``digest`` (``None`` for an endorser,
+    which keeps no log, or when no line does); its signature is the full check's business, as for awards."""
+    if endorser not in registry.issuers:
+        return None
+    log = layout.revocations_path(registry.root, endorser)
+    return next((e for _, e in read_revocations(log) if e.get("award") == digest), None)
 
 
 def endorsement_verdict(result: VerificationResult) -> tuple[str, str]:

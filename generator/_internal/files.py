@@ -3,7 +3,9 @@ following a symbolic link."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import json
 import os
 import secrets
@@ -19,9 +21,10 @@ from generator._internal.plainjson import orjson_writes_as_json
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write via a temporary sibling and rename (atomic on POSIX)."""
+    """Write via a temporary sibling and rename (atomic on POSIX). The temporary name is unique: two writers of
+    one file never write into, or rename, each other's."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         with tmp.open("w", encoding="utf-8") as fh:
             fh.write(text)
@@ -31,6 +34,20 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind, not even the temporary file
         raise
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock (``flock``) on ``folder`` itself while the block runs: a read-modify-write of
+    files in it (a revocation log and status list) is then never interleaved with another process's doing the
+    same. The folder is locked, not a lock file in it, so nothing is added that the registry's layout would have
+    to allow, and nothing is left behind; the lock goes with the process, however it ends."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the last descriptor releases the lock
 
 
 def write_new(path: Path, data: bytes, *, mode: int = 0o666) -> None:

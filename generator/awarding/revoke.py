@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import append_line
+from generator._internal.files import append_line, folder_lock
 from generator._internal.text import first_unseen
 from generator.awarding.issue import signing_key_problems
 from generator.awarding.keys import SigningKey
@@ -153,21 +153,24 @@ def revoke_logged(
     if refusals:
         raise UsageError(f"cannot revoke with this key: {refusals[0]}", refusals[1:])
     log = layout.revocations_path(registry.root, issuer)
-    for line, previous in read_revocations(log):
-        if previous.get("award") == digest:
-            raise UsageError(
-                f"{what} {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
-            )
-    number, index = status_position(registry, issuer, document, what=what)
-    entry = revocation_entry(registry.issuer_did(issuer), digest, number, index, reason, key, now)
-    try:
-        # The check's own rules (e.g. no email address in the published reason), before anything is written.
-        RevocationEntry.model_validate(entry)
-    except ValidationError as exc:
-        details = [
-            f"{'.'.join(map(str, e['loc']))}: {str(e['msg']).removeprefix('Value error, ')}" for e in exc.errors()
-        ]
-        raise UsageError("refusing this revocation", details) from None
-    append_line(log, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
-    status_path = set_revoked(registry, issuer, number, index, key, now)
+    # Another `credreg revoke` of this issuer may run at the same time: the log and the list are read, changed and
+    # written with the issuer's folder locked, so neither run's line or bit is lost.
+    with folder_lock(log.parent):
+        for line, previous in read_revocations(log):
+            if previous.get("award") == digest:
+                raise UsageError(
+                    f"{what} {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
+                )
+        number, index = status_position(registry, issuer, document, what=what)
+        entry = revocation_entry(registry.issuer_did(issuer), digest, number, index, reason, key, now)
+        try:
+            # The check's own rules (e.g. no email address in the published reason), before anything is written.
+            RevocationEntry.model_validate(entry)
+        except ValidationError as exc:
+            details = [
+                f"{'.'.join(map(str, e['loc']))}: {str(e['msg']).removeprefix('Value error, ')}" for e in exc.errors()
+            ]
+            raise UsageError("refusing this revocation", details) from None
+        append_line(log, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+        status_path = set_revoked(registry, issuer, number, index, key, now)
     return Revocation(entry, log, status_path)

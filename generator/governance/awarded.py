@@ -18,6 +18,10 @@ moving it earlier broke none, and let awards made from then on claim validity fr
 existed. It is a historical fact, the day the definition was first published, so it never changes once the
 definition is in the base, awarded or not (a new ``version`` is recorded in ``updated``): refused on the
 ``created`` field, whichever way it moves (and the awards a later date would break are not reported again).
+Since it can never be corrected, a definition a change adds is held to it as well: its ``created`` may not be
+after the day of the check (UTC, as a former profile's ``until``), for a credential is not first published in
+the future. It has no lower bound: issuers register credentials they published long before they joined the
+registry, and the registry records no day an issuer joined that could bound it.
 """
 
 from __future__ import annotations
@@ -133,7 +137,22 @@ def _mismatches(
 
 
 def _check_created(pr: PullRequest, problems: ProblemList) -> set[str]:
-    """Refuse a changed ``created`` date of a definition the base holds, on that field; the paths refused."""
+    """Refuse a changed ``created`` date of a definition the base holds, and a future one of a definition the
+    change adds, on that field; the paths of the changed ones."""
+    today = pr.now.date()
+    for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.ADDED]):
+        doc = pr.head_yaml(change.path)
+        created = _date(doc.data.get("created")) if doc is not None and isinstance(doc.data, dict) else None
+        if doc is not None and created is not None and created > today:
+            problems.append(
+                doc.problem(
+                    ["created"],
+                    f"created {created.isoformat()} is in the future (today is {today.isoformat()}, UTC): `created` "
+                    "is the day the definition was first published, and it never changes once it is in the "
+                    "registry; write the day it was first published, today at the latest",
+                    code=CODE,
+                )
+            )
     moved: set[str] = set()
     for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.MODIFIED]):
         before = _date(pr.base_yaml(change.path).get("created"))

@@ -100,6 +100,7 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
     endorser's folder, or its issuer's), and the registry's JSON-LD context for the endorsement terms."""
     from importlib import resources
 
+    from generator.awards import read_revocations
     from generator.endorsements import iter_endorsements
     from generator.publish.verifydata import keys_document
 
@@ -113,10 +114,21 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
         if serves_did(registry, endorser_id):
             write_json_staged(target / "did.json", did_document(registry, endorser_id))
         write_json_staged(target / "keys.json", keys_document(registry, endorser_id))
+    logs: dict[str, dict[str, dict[str, Any]]] = {}
     for found in iter_endorsements(root):
         rel = layout.relpath(root, found.path)
         folder = "endorsers" if rel.startswith(f"{layout.ENDORSERS_DIR}/") else "issuers"
-        write_staged(out / folder / found.owner / "endorsements" / f"{found.hash}.json", read_inside(root, rel))
+        target = out / folder / found.owner / "endorsements"
+        write_staged(target / f"{found.hash}.json", read_inside(root, rel))
+        if folder == "issuers" and found.owner in registry.issuers:
+            # An issuer revokes its endorsement by a signed line of its log: published beside the file, as an
+            # award's is in its shard entry, for the page to say why (endorsements.js).
+            if found.owner not in logs:
+                log = layout.revocations_path(root, found.owner)
+                logs[found.owner] = {str(e.get("award")): e for _, e in read_revocations(log)}
+            line = logs[found.owner].get(found.hash)
+            if line is not None:
+                write_json_staged(target / f"{found.hash}.revocation.json", line)
     context = resources.files("generator.crypto").joinpath("contexts", "credreg-endorsement-v1.jsonld")
     write_staged(out / "contexts" / "endorsement-v1.jsonld", context.read_bytes())
 

@@ -95,6 +95,14 @@ def _day(value: Any) -> str:
     return parsed.strftime("%Y-%m-%d") if parsed else str(value)
 
 
+def revoked_reason(revoked_on: Any, reason: Any, *, by: str = "") -> str:
+    """What a revocation the issuer's log records says (the page's ``revokedReason``): ``revoked`` (``by`` whom,
+    for an endorsement), the day and the published reason, each when there is one."""
+    when = f" on {_day(revoked_on)}" if revoked_on else ""
+    why = f" for this reason: {reason}" if reason else ""
+    return f"revoked{by}{when}{why}"
+
+
 # The bounds of validFrom (the browser's copy: policies.js validFromBeforeKey / validFromBeforeDefinition). An
 # award cannot have been valid before its issuer held the key that signs it, nor before the credential it
 # certifies was defined: the key's window and the definition's `created` date are the registry's own records.
@@ -574,9 +582,7 @@ class StatusPolicy:
         if outcome.revoked is None:
             return _not_checked("status", label, outcome.problem, applicable=True)
         if outcome.revoked:
-            when = f" on {_day(outcome.revoked_on)}" if outcome.revoked_on else ""
-            why = f" for this reason: {outcome.reason}" if outcome.reason else ""
-            return _check("status", label, False, f"revoked{when}{why}")
+            return _check("status", label, False, revoked_reason(outcome.revoked_on, outcome.reason))
         return _check("status", label, True, "not revoked (issuer's signed status list)")
 
 

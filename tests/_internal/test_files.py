@@ -7,6 +7,8 @@ import errno
 import json
 import os
 import stat
+import subprocess
+import sys
 import tempfile
 from enum import StrEnum
 from pathlib import Path
@@ -155,6 +157,36 @@ def test_write_text_atomic_leaves_no_temporary_file_when_it_fails(tmp_path: Path
     with pytest.raises(IsADirectoryError):
         write_text_atomic(target, "x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def test_write_text_atomic_never_shares_its_temporary_file_with_another_writer(tmp_path: Path) -> None:
+    # Another writer of the same file, midway: its temporary file was once `.list.json.tmp` too, and this write
+    # would have written into it and renamed it away (then the other's rename failed, or published half a file).
+    target = tmp_path / "list.json"
+    other = tmp_path / ".list.json.tmp"
+    other.write_text("the other writer's half", encoding="utf-8")
+    write_text_atomic(target, "mine\n")
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    assert other.read_text(encoding="utf-8") == "the other writer's half"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".list.json.tmp", "list.json"]
+
+
+def test_folder_lock_holds_another_process_off_until_released(tmp_path: Path) -> None:
+    # flock locks are per open file: a second process (here a child) waits while the folder is held.
+    probe = (
+        "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)\n"
+        "try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\n"
+        "except BlockingIOError:\n    print('held')\n"
+    )
+
+    def state() -> str:
+        done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    with files.folder_lock(tmp_path):
+        assert state() == "held"
+    assert state() == "free"
+    assert list(tmp_path.iterdir()) == []  # nothing added to the folder
 
 
 @pytest.fixture(params=["hard links", "no hard links"])

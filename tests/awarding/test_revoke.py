@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from generator.awarding.keys import load_signing_key
 from generator.awarding.revoke import revoke_award
+from generator.awarding.status import read_status_list
 from generator.awards import read_revocations
-from generator.errors import UsageError
-from generator.layout import revocations_path
+from generator.check import CheckOptions, run_check
+from generator.errors import Severity, UsageError
+from generator.layout import revocations_path, status_list_path
+from generator.load import load_registry
+from generator.statuslist import get_bit
 from tests.conftest import Signer
 
 
@@ -48,3 +57,45 @@ def test_revoke_folds_ordinary_whitespace_in_a_reason(signer: Signer) -> None:
     issued = signer.award()
     done = revoke_award(signer.registry, issued.hash, "Issued\tin\r\nerror ", signer.key)
     assert done.entry["reason"] == "Issued in error"
+
+
+# --- two `credreg revoke` runs of one issuer at the same time --------------------------------------------------------
+ROUNDS = 6
+
+
+def _revoke_in_a_process(root: str, key_path: str, digest: str, start: Any) -> None:
+    """One run of ``credreg revoke``'s library call, in its own process, released with the other by ``start``."""
+    loaded = load_registry(Path(root))
+    assert loaded.registry is not None
+    key = load_signing_key(Path(key_path), root=Path(root))
+    start.wait()
+    revoke_award(loaded.registry, digest, "Issued in error", key)
+
+
+def test_concurrent_revocations_of_one_issuer_lose_nothing(signer: Signer) -> None:
+    # Each run reads the issuer's status list, sets its bit and re-signs it: without the issuer's folder locked
+    # across that and the log's append, the later write dropped the other's bit (and both wrote one temporary file).
+    awards = [signer.award(email=f"r{i}@example.org") for i in range(2 * ROUNDS)]
+    context = mp.get_context("fork")
+    for n in range(ROUNDS):
+        pair = awards[2 * n : 2 * n + 2]
+        start = context.Barrier(2)
+        runs = [
+            context.Process(target=_revoke_in_a_process, args=(str(signer.root), str(signer.key_path), a.hash, start))
+            for a in pair
+        ]
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join(60)
+        assert [run.exitcode for run in runs] == [0, 0], f"round {n}"
+        log = revocations_path(signer.root, "acme-academy")
+        logged = {entry["award"]: entry for _, entry in read_revocations(log)}
+        path = status_list_path(signer.root, "acme-academy", 1)
+        _, bits = read_status_list(path, path.name)
+        for award in awards[: 2 * n + 2]:
+            assert award.hash in logged, f"round {n}: a revocation line was lost"
+            assert get_bit(bits, logged[award.hash]["statusListIndex"]), f"round {n}: a revoked bit was lost"
+    assert not [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")], "no temporary file left behind"
+    report = run_check(signer.root, CheckOptions(progress=False, jobs=1, cache=False))
+    assert [str(p) for p in report.problems if p.severity is Severity.ERROR] == []

@@ -4,6 +4,8 @@ full check then refused every earlier award, so nothing could be published."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from generator.check import CheckOptions, run_check
 from generator.governance.awarded import CODE
 from tests.governance.conftest import ACME, BETA, Repo, errors, only, shown
@@ -112,4 +114,40 @@ def test_a_definition_changed_with_its_created_date_unchanged_passes(repo: Repo)
     repo.edit(CREDENTIAL, old, new)
     repo.edit(CREDENTIAL, "created: 2024-01-01", "created: '2024-01-01'\nupdated: 2025-06-01\nversion: '2.0'")
     assert errors(repo.check(), CODE) == []
+    assert _full_check_errors(repo) == []
+
+
+# --- a credential a change adds: its `created` date is not in the future (it can never be corrected later) ----------
+ADDED = f"registry/issuers/{ACME}/credentials/data-dashboards.yaml"
+
+
+def _add_credential(repo: Repo, created: dt.date) -> None:
+    text = repo.read(UNAWARDED).replace("id: data-reporting", "id: data-dashboards")
+    repo.write(ADDED, text.replace("created: 2025-02-01", f"created: {created.isoformat()}"))
+
+
+def test_a_new_credential_created_in_the_future_is_refused_on_its_field(repo: Repo) -> None:
+    tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)  # two: the check may run after midnight
+    _add_credential(repo, tomorrow)
+    message = _created_problem(repo, ADDED)
+    assert message.startswith(f"created {tomorrow.isoformat()} is in the future (today is ")
+    assert "write the day it was first published, today at the latest" in message
+
+
+def test_a_new_credentials_created_date_is_judged_by_the_day_of_the_check_in_utc(repo: Repo) -> None:
+    # The check's own "now" (as for a former profile's `until`): the day after is refused, that very day is not.
+    now = dt.datetime(2026, 3, 10, 23, 59, tzinfo=dt.UTC)
+    _add_credential(repo, dt.date(2026, 3, 11))
+    refused = [p for p in repo.pull_request(now=now)[1] if p.code == CODE]
+    assert [(p.location.path, p.field) for p in refused] == [(ADDED, "created")]
+    assert refused[0].message.startswith("created 2026-03-11 is in the future (today is 2026-03-10, UTC)")
+    _add_credential(repo, dt.date(2026, 3, 10))
+    assert [p for p in repo.pull_request(now=now)[1] if p.code == CODE] == []
+
+
+def test_a_new_credential_created_today_or_long_ago_passes(repo: Repo) -> None:
+    # No lower bound: an issuer may register a credential it published years before it joined the registry.
+    for created in (dt.datetime.now(dt.UTC).date(), dt.date(2009, 5, 1)):
+        _add_credential(repo, created)
+        assert errors(repo.check(), CODE) == []
     assert _full_check_errors(repo) == []

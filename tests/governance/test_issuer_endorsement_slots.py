@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -185,7 +186,11 @@ def test_credreg_revoke_on_an_issuers_endorsement(repo: Repo) -> None:
     assert errors(full) == [], shown(full.problems)
     assert f"registry/issuers/{ACME}/revocations.jsonl (signed entry appended)" in ran.stdout
     assert json.loads(repo.read(f"registry/issuers/{ACME}/revocations.jsonl").splitlines()[-1])["award"] == done.hash
-    assert repo.verify(_rel(repo, done.path))[1]["verdict"] == "revoked"
+    report = repo.verify(_rel(repo, done.path))[1]
+    assert report["verdict"] == "revoked"
+    # The reason its log publishes, as for an award (the page says the same: tests/site/test_endorsements_js.py).
+    status = next(c for c in report["checks"] if c["id"] == "status")
+    assert re.fullmatch(r"revoked by the endorser on \d{4}-\d{2}-\d{2} for this reason: Withdrawn", status["reason"])
 
 
 def test_a_log_line_naming_an_endorsement_in_another_slot_is_refused(repo: Repo) -> None:

@@ -269,6 +269,40 @@ def test_the_page_and_the_python_verifier_agree(corpus: Corpus, node: Node, name
     assert (python[1] == "") == (python[0] == "valid"), python  # every refusal says why
 
 
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        # An issuer's revocation is a signed line of its log: both say its day and published reason, as for awards.
+        ("revoked-by-an-issuer", "revoked by the endorser on 2026-05-31 for this reason: Withdrawn"),
+        # An endorser keeps no log: its re-signed list is all there is.
+        ("revoked", "revoked by the endorser"),
+    ],
+)
+def test_a_revoked_endorsement_says_why_alike_when_its_issuer_logged_it(
+    corpus: Corpus, node: Node, name: str, reason: str
+) -> None:
+    _, doc = corpus.files[name]
+    python = endorsement_verdict(verify_endorsement(doc, corpus.registry, now=NOW))
+    assert node.check(corpus.site_path(name), award_hash(doc), NOW) == python == ("revoked", reason)
+
+
+def test_the_page_gives_no_reason_its_issuer_did_not_sign(corpus: Corpus, node: Node, tmp_path: Path) -> None:
+    # The published line is the issuer's signed record: altered, the page does not show it (an award's likewise).
+    _, doc = corpus.files["revoked-by-an-issuer"]
+    digest = award_hash(doc)
+    published = corpus.site / "issuers" / ACME / "endorsements" / f"{digest}.revocation.json"
+    kept = tmp_path / "kept.json"
+    shutil.copy(published, kept)
+    try:
+        published.write_text(published.read_text(encoding="utf-8").replace("Withdrawn", "Fraud"), encoding="utf-8")
+        assert node.check(corpus.site_path("revoked-by-an-issuer"), digest, NOW) == (
+            "revoked",
+            "revoked by the endorser",
+        )
+    finally:
+        shutil.copy(kept, published)
+
+
 HOLDS = "holds the invisible or control character"
 
 

@@ -7,7 +7,8 @@
 // patterns, signed text without a control or bidi character, a window that closes after it opens, both proofs by
 // one key), its eddsa-jcs-2022 proof verifies with a key its endorser registered (keys.json next to the endorser's
 // did.json, within the key's validity window), the issuer is that endorser, an issuer does not endorse its own
-// credentials or itself, it is in force now, and its bit in the endorser's signed status list is clear. The rules
+// credentials or itself, it is in force now, and its bit in the endorser's signed status list is clear (an issuer's
+// revoked endorsement says why: the signed line of its revocation log, published beside the file). The rules
 // are generator/endorsements.py's (verify_endorsement; its verdict in the page's words: endorsement_verdict), held
 // equal by tests/site/test_endorsements_js.py, and the profile by tests/site/test_endorsement_profile_js.py on a
 // generated corpus of over a thousand mutated endorsements (the same acceptance, the same first error). The
@@ -38,6 +39,7 @@ import {
   pattern,
   proofContexts,
   proofSet,
+  revokedReason,
   str,
   windowProblem,
 } from "./policies.js";
@@ -114,6 +116,26 @@ function keyFor(keys, proof) {
   return window ? [null, window] : [record, ""];
 }
 
+/**
+ * The reason an issuer's endorsement was revoked: the signed line of its revocation log, published beside the
+ * file as <hash>.revocation.json, if it names this endorsement and its signature by the issuer holds (as an
+ * award's published revocation). An endorser keeps no log: its endorsement is "revoked by the endorser".
+ */
+async function revokedBy(folder, base, hash, keys) {
+  const plain = { state: "revoked", reason: "revoked by the endorser" };
+  if (folder !== "issuers") return plain;
+  const response = await fetch(new URL(`endorsements/${hash}.revocation.json`, base), { credentials: "same-origin" });
+  if (!response.ok) return plain;
+  let line;
+  try {
+    line = parseJSON(await response.text());
+  } catch {
+    return plain;
+  }
+  if (!isObject(line) || line.award !== hash || (await jcsProblem(line, keys)) !== null) return plain;
+  return { state: "revoked", reason: revokedReason(line, " by the endorser") };
+}
+
 async function jcsProblem(doc, keys) {
   const proof = proofsOf(doc).find((p) => isObject(p) && p.cryptosuite === JCS_SUITE);
   if (!proof) return "no eddsa-jcs-2022 proof";
@@ -174,7 +196,7 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
   const bits = await decodeList(list.credentialSubject && list.credentialSubject.encodedList);
   const outside = indexProblem(index, bits);
   if (outside) return invalid(outside);
-  if (getBit(bits, index)) return { state: "revoked", reason: "revoked by the endorser" };
+  if (getBit(bits, index)) return revokedBy(folder, base, expectedHash, keys);
   return { state: "valid", reason: "" };
 }
 

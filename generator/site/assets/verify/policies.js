@@ -1106,10 +1106,12 @@ async function publishedRevocation(ctx, issuerDid) {
   return { revoked: revocation.revoked, reason: revocation.reason };
 }
 
-function revokedReason(revocation) {
+/** What a revocation the issuer's log records says (policies.py `revoked_reason`): `revoked` (`by` whom, for an
+ * endorsement), the day and the published reason, each when there is one. */
+export function revokedReason(revocation, by = "") {
   const when = revocation.revoked ? ` on ${day(revocation.revoked)}` : "";
   const why = revocation.reason ? ` for this reason: ${pyStr(revocation.reason)}` : "";
-  return `revoked${when}${why}`;
+  return `revoked${by}${when}${why}`;
 }
 
 export async function statusPolicy(ctx) {
