@@ -224,8 +224,9 @@ def issuer_scaffold(answers: IssuerAnswers) -> Scaffold:
     if "city" in loc:
         lines.append(f"  city: {_scalar(loc['city'])}")
     lines += [
-        "# Optional: a logo. Put logo.svg (or .png) in this folder first, then uncomment the line; or give an",
-        "# https:// URL. A logo line naming a file that is not there fails the check.",
+        "# Optional: a logo. Put logo.svg (or .png) in this folder first, then uncomment the line. A logo line",
+        "# naming a file that is not there fails the check. An https:// URL is accepted and carried in your awards,",
+        "# but the site never loads it in readers' browsers: its pages show your initials instead.",
         "# logo: logo.svg",
         "# GitHub handles of the people who may change these files and award your credentials. List people, not",
         "# teams: only people listed by name may open pull requests for you. You must be one of them.",

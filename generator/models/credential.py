@@ -423,7 +423,9 @@ class CredentialDefinition(StrictModel):
     """Who accredits, approves, recognizes or endorses the credential."""
 
     image: BadgeImage | None = None
-    """Badge image: a file in the issuer's folder (``images/sql.svg``) or an https URL."""
+    """Badge image: a file in the issuer's folder (``images/sql.svg``) or an https URL. Awards carry either; the
+    site shows only a file, and in place of a URL (which every reader's browser would fetch from the issuer's
+    server) the credential's initials."""
 
     created: dt.date
     """When the definition was first published."""

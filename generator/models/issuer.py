@@ -112,7 +112,9 @@ class Issuer(StrictModel):
     """Where the issuer is based."""
 
     logo: Logo | None = None
-    """A file in the issuer's folder (``logo.svg``) or an https URL."""
+    """A file in the issuer's folder (``logo.svg``) or an https URL. Awards carry either; the site shows only a
+    file, and in place of a URL (which every reader's browser would fetch from the issuer's server) the
+    issuer's initials."""
 
     maintainers: list[GitHubHandle] = Field(min_length=1)
     """GitHub handles (users or ``org/team``) who may change this issuer's files and award its credentials."""

@@ -13,19 +13,43 @@ from generator.render.components import (
     status_badge,
 )
 from generator.render.endorsements import recognition_section
-from generator.render.html import esc, external_href, external_link, relative
+from generator.render.html import esc, external_link, relative
 from generator.render.markdown import render_markdown
 from generator.render.model import Entry, SiteModel
 from generator.render.pathway import pathway
 
-__all__ = ["asset_src", "credential_body"]
+__all__ = ["asset_src", "credential_body", "site_image"]
 
 
 def asset_src(here: str, issuer_id: str, value: str) -> str | None:
-    """``src`` of an issuer image: a file published under the issuer's folder, or its https URL."""
+    """``src`` of an issuer image published under the issuer's folder; ``None`` for an https URL, which the site
+    never loads: every visitor's browser would call the issuer's server (a tracking pixel), and the picture
+    could change after review. Awards and the API carry such URLs as written."""
     if value.startswith("https://"):
-        return external_href(value)
+        return None
     return relative(here, f"issuers/{issuer_id}/{value}")
+
+
+def _initials(name: str) -> str:
+    words = [w for w in name.split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def site_image(here: str, issuer_id: str, value: str | None, name: str, *, cls: str, size: int) -> str:
+    """An issuer's logo or a badge image as the page shows it: the published file, or, for an https URL, the
+    site's own stand-in (``name``'s initials on a plain tile, hidden from assistive technology like the image it
+    replaces, and from search); nothing without an image."""
+    if not value:
+        return ""
+    src = asset_src(here, issuer_id, value)
+    if src:
+        return f'<img class="{esc(cls)}" src="{esc(src)}" alt="" width="{size}" height="{size}">'
+    return (
+        f'<svg class="{esc(cls)} cr-stand-in" viewBox="0 0 96 96" width="{size}" height="{size}" '
+        'aria-hidden="true" focusable="false" data-pagefind-ignore>'
+        '<rect x="1" y="1" width="94" height="94" rx="14"/>'
+        f'<text x="48" y="48" dy="0.35em" text-anchor="middle">{esc(_initials(name))}</text></svg>'
+    )
 
 
 def _lifecycle(model: SiteModel, entry: Entry, here: str) -> str:
@@ -247,11 +271,7 @@ def _section(anchor: str, title: str, body: str) -> str:
 def credential_body(model: SiteModel, entry: Entry) -> str:
     here = entry.path
     d = entry.definition
-    image = ""
-    if d.image:
-        src = asset_src(here, entry.record.id, d.image)
-        if src:
-            image = f'<img class="cr-hero__image" src="{esc(src)}" alt="" width="96" height="96">'
+    image = site_image(here, entry.record.id, d.image, d.name, cls="cr-hero__image", size=96)
     kind = labels.achievement_type_label(d.achievement_type.value)
     eyebrow = f"{issuer_link(entry, here)} · {esc(kind)} · version {esc(d.version)}"
     dates = f"Published {esc(labels.date_label(d.created))}"

@@ -7,7 +7,7 @@ from generator.publish.did import serves_did
 from generator.registry import IssuerRecord
 from generator.render import labels
 from generator.render.components import card_list, fact_list, stat_tiles
-from generator.render.credential import asset_src
+from generator.render.credential import site_image
 from generator.render.endorsements import issuer_recognition
 from generator.render.html import esc, external_link, relative
 from generator.render.markdown import render_markdown
@@ -149,10 +149,7 @@ def _section(anchor: str, title: str, body: str) -> str:
 
 
 def issuer_logo(record: IssuerRecord, here: str, *, cls: str = "cr-hero__image", size: int = 96) -> str:
-    src = asset_src(here, record.id, record.issuer.logo) if record.issuer.logo else None
-    if not src:
-        return ""
-    return f'<img class="{esc(cls)}" src="{esc(src)}" alt="" width="{size}" height="{size}">'
+    return site_image(here, record.id, record.issuer.logo, record.issuer.name, cls=cls, size=size)
 
 
 def _former_names(record: IssuerRecord) -> str:

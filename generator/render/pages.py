@@ -46,9 +46,11 @@ VERIFY_SCRIPT = "assets/verify/verify.js"
 
 
 def _image(model: SiteModel, issuer_id: str, value: str | None) -> str | None:
-    if not value:
+    """The link-preview image: the issuer's published file. Not an https URL: the pages never show one (see
+    :func:`generator.render.credential.asset_src`), and a preview would show a picture nobody reviewed."""
+    if not value or value.startswith("https://"):
         return None
-    return value if value.startswith("https://") else model.registry.url(f"issuers/{issuer_id}/{value}")
+    return model.registry.url(f"issuers/{issuer_id}/{value}")
 
 
 def site_pages(model: SiteModel, verify_fragment: Callable[[], str]) -> list[PageSpec]:

@@ -36,11 +36,13 @@ __all__ = ["CredregPlugin"]
 
 #: The site's Content-Security-Policy (a meta tag on every page). No inline script or style anywhere: Material's
 #: inline bootstrap is moved to a file (overrides/partials/javascripts/). ``'wasm-unsafe-eval'`` lets Pagefind
-#: compile its WebAssembly search; images may come from issuers' https URLs, ``data:`` and ``blob:`` (the
-#: verification page previews dropped files); everything else is this origin only.
+#: compile its WebAssembly search; images may also be ``data:`` and ``blob:`` (the verification page shows the
+#: badge image an award carries and previews dropped files); everything else is this origin only. Nothing from
+#: another server: an issuer's https logo or badge image is shown as the site's own stand-in
+#: (:func:`generator.render.credential.site_image`), so no issuer learns who reads the registry.
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "img-src 'self' data: blob: https:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
