@@ -359,15 +359,19 @@ def test_award_subject_holds_only_the_keyed_hash() -> None:
     assert ("credentialSubject.identifier.0.hashed", "Input should be True") in plain
 
 
+#: A proof of the profile's shape (its value is not checked here: the models hold shape, not signatures).
+JCS_PROOF = {
+    "type": "DataIntegrityProof",
+    "cryptosuite": "eddsa-jcs-2022",
+    "created": "2025-01-01T00:00:00Z",
+    "verificationMethod": "did:web:x#k1",
+    "proofPurpose": "assertionMethod",
+    "proofValue": "z" + "2" * 87,
+}
+
+
 def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
-    proof = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-jcs-2022",
-        "created": "2025-01-01T00:00:00Z",
-        "verificationMethod": "did:web:x#k1",
-        "proofPurpose": "assertionMethod",
-        "proofValue": "z" + "2" * 87,
-    }
+    proof = dict(JCS_PROOF)
     entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",
              "proof": proof}  # fmt: skip
     RevocationEntry.model_validate({**entry, "reason": "Withdrawn at the holder's request"})
@@ -493,15 +497,7 @@ def test_the_signed_profiles_read_at_context_by_its_json_name_only() -> None:
     """``context`` for ``@context`` names no JSON-LD context at all: it is an unknown key, not a second spelling."""
     from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement
 
-    proof = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-jcs-2022",
-        "created": "2025-01-01T00:00:00Z",
-        "verificationMethod": "did:web:x#k1",
-        "proofPurpose": "assertionMethod",
-        "proofValue": "z" + "2" * 87,
-        "context": list(ENDORSEMENT_CONTEXT),
-    }
+    proof = {**JCS_PROOF, "context": list(ENDORSEMENT_CONTEXT)}
     for model in (Award, Endorsement):
         found = errors(model, {"context": list(ENDORSEMENT_CONTEXT), "proof": [proof, proof]})
         assert ("@context", "Field required") in found, found
