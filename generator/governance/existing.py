@@ -66,12 +66,7 @@ _FOLDERS = ("awards", "endorsements")
 def _award_files(root: Path, issuer: str) -> Iterator[tuple[str, str]]:
     """(absolute path, repository-relative path) of the issuer's award files, in a stable order. Plain
     strings and ``os.walk``: this runs once per file of a registry that may hold a million awards."""
-    top = str(root)
-    if (root / layout.ISSUERS_DIR / issuer).is_symlink():
-        return  # never followed: the layout check refuses it
-    for dirpath, filename in regular_files(f"{top}/{layout.ISSUERS_DIR}/{issuer}/awards"):
-        if filename.endswith((".json", ".jsonl")):
-            yield f"{dirpath}/{filename}", f"{dirpath[len(top) + 1 :].replace(os.sep, '/')}/{filename}"
+    return _files_in(root, layout.ISSUERS_DIR, issuer, "awards", (".json", ".jsonl"))
 
 
 def _holder_files(registry: Registry, owner: str) -> Iterator[tuple[str, str]]:
@@ -79,11 +74,16 @@ def _holder_files(registry: Registry, owner: str) -> Iterator[tuple[str, str]]:
     folder = _owner_folder(registry, owner)
     if folder == layout.ISSUERS_DIR:
         yield from _award_files(registry.root, owner)
-    if (registry.root / folder / owner).is_symlink():
-        return
-    top = str(registry.root)
-    for dirpath, filename in regular_files(f"{top}/{folder}/{owner}/endorsements"):
-        if filename.endswith(".json"):
+    yield from _files_in(registry.root, folder, owner, "endorsements", (".json",))
+
+
+def _files_in(root: Path, folder: str, owner: str, kind: str, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(absolute, repository-relative) paths of the files ending in ``suffixes`` under ``folder/owner/kind``."""
+    top = str(root)
+    if (root / folder / owner).is_symlink():
+        return  # never followed: the layout check refuses it
+    for dirpath, filename in regular_files(f"{top}/{folder}/{owner}/{kind}"):
+        if filename.endswith(suffixes):
             yield f"{dirpath}/{filename}", f"{dirpath[len(top) + 1 :].replace(os.sep, '/')}/{filename}"
 
 
