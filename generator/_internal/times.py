@@ -24,7 +24,7 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["MAX_TIME_CHARS", "TIME_PATTERN", "epoch_micros", "parse_time", "validity_window_problem"]
+__all__ = ["MAX_TIME_CHARS", "TIME_PATTERN", "epoch_micros", "parse_date", "parse_time", "validity_window_problem"]
 
 MAX_TIME_CHARS = 64
 
@@ -33,6 +33,17 @@ TIME_PATTERN = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})",
     re.ASCII,
 )
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A calendar date as registry YAML gives one (an ISO string, or a date), or ``None`` when it is not one (a
+    date-time included: the rules that read dates compare them with days)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def parse_time(value: Any) -> dt.datetime | None:

@@ -26,13 +26,13 @@ registry, and the registry records no day an issuer joined that could bound it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator import layout
 from generator._internal.source import Document
+from generator._internal.times import parse_date
 from generator.crypto.dataintegrity import proofs_of
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
@@ -142,7 +142,7 @@ def _check_created(pr: PullRequest, problems: ProblemList) -> set[str]:
     today = pr.now.date()
     for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.ADDED]):
         doc = pr.head_yaml(change.path)
-        created = _date(doc.data.get("created")) if doc is not None and isinstance(doc.data, dict) else None
+        created = parse_date(doc.data.get("created")) if doc is not None and isinstance(doc.data, dict) else None
         if doc is not None and created is not None and created > today:
             problems.append(
                 doc.problem(
@@ -155,9 +155,9 @@ def _check_created(pr: PullRequest, problems: ProblemList) -> set[str]:
             )
     moved: set[str] = set()
     for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.MODIFIED]):
-        before = _date(pr.base_yaml(change.path).get("created"))
+        before = parse_date(pr.base_yaml(change.path).get("created"))
         doc = pr.head_yaml(change.path)
-        after = _date(doc.data.get("created")) if doc is not None and isinstance(doc.data, dict) else None
+        after = parse_date(doc.data.get("created")) if doc is not None and isinstance(doc.data, dict) else None
         if doc is None or before is None or after is None or after == before:
             continue  # a missing or unreadable date is the definition's own check's to report
         moved.add(change.path)
@@ -176,16 +176,6 @@ def _check_created(pr: PullRequest, problems: ProblemList) -> set[str]:
             )
         )
     return moved
-
-
-def _date(value: Any) -> dt.date | None:
-    """A YAML date (a string in YAML 1.2, or a date), or ``None`` when it is not one."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _late_former(lookups: RegistryLookups, issuer: str, data: dict[str, Any]) -> int | None:

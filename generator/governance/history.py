@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -34,7 +33,7 @@ from generator._internal.source import (
     parse_json,
     read_json_file,
 )
-from generator._internal.times import parse_time
+from generator._internal.times import parse_date, parse_time
 from generator.awards import iter_lines, parse_award_text
 from generator.endorsements import iter_endorsements
 from generator.errors import ProblemList
@@ -237,21 +236,14 @@ def _former_profiles(pr: PullRequest, change: Change, doc: Document, problems: P
                 f"was {was}",
             )
             return
-    until = _date(entry.get("until"))
+    until = parse_date(entry.get("until"))
     if until is None:
         return  # the schema says what a date is
     if until > pr.now.date():
         refuse([field, at, "until"], f"until {until} is in the future: it is the last day the former profile was used")
-    previous = _date(before[-1].get("until")) if before and isinstance(before[-1], dict) else None
+    previous = parse_date(before[-1].get("until")) if before and isinstance(before[-1], dict) else None
     if previous is not None and until < previous:
         refuse([field, at, "until"], f"until {until} is before the previous former profile's ({previous})")
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 def _governance(pr: PullRequest, change: Change, problems: ProblemList) -> None:
