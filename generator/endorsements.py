@@ -55,7 +55,7 @@ from generator.statuslist import (
 )
 from generator.verify.keys import window_problem
 from generator.verify.policies import revoked_reason
-from generator.verify.results import Check, CheckStatus, VerificationResult
+from generator.verify.results import BY_ENDORSER, Check, CheckStatus, VerificationResult
 
 __all__ = [
     "ENDORSEMENT_TYPES",
@@ -626,7 +626,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
             # endorser keeps no log, only its list.
             logged = _logged_revocation(registry, endorser, digest)
             revoked_on, reason = (logged.get("revoked"), logged.get("reason")) if logged else (None, None)
-            add("status", "Not revoked", revoked_reason(revoked_on, reason, by=" by the endorser"))
+            add("status", "Not revoked", revoked_reason(revoked_on, reason, by=BY_ENDORSER))
             facts["revoked"] = True
         else:
             add("status", "Not revoked", None)
