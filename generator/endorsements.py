@@ -27,11 +27,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import folder_lock, write_json_atomic
+from generator._internal.files import write_json_atomic
 from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.text import unseen_problem
 from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
+from generator.awarding.lock import owner_lock
 from generator.awarding.signing import sign_document
 from generator.awarding.status import create_list
 from generator.awards import award_hash, read_revocations, render_award, write_award_file
@@ -55,7 +56,7 @@ from generator.statuslist import (
 )
 from generator.verify.keys import window_problem
 from generator.verify.policies import revoked_reason
-from generator.verify.results import Check, CheckStatus, VerificationResult
+from generator.verify.results import BY_ENDORSER, Check, CheckStatus, VerificationResult
 
 __all__ = [
     "ENDORSEMENT_TYPES",
@@ -357,29 +358,32 @@ def endorse(
     refusals = signing_problems(registry, endorser, key, issued)
     if refusals:
         raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
-    used = _used_indexes(registry, endorser)
-    number, index = _allocate(used)
-    unsigned = unsigned_endorsement(
-        registry,
-        endorser,
-        target,
-        kind=kind,
-        comment=comment,
-        scope=scope,
-        valid_from=issued,
-        valid_until=valid_until,
-        status_list=number,
-        status_index=index,
-    )
-    signed = sign_document(unsigned, key, f"{registry.endorser_did(endorser)}#{key.key_id}", issued)
-    Endorsement.model_validate(signed)  # what we write fits the profile the check enforces
-    digest = award_hash(signed)
-    located = _list_path(registry, endorsement_list_url(registry, endorser, number))
-    assert located is not None
-    if not located[2].exists():
-        create_list(located[2], _signed_list(registry, endorser, number, new_bitstring(), key, issued))
-    path = layout.endorsements_dir(registry.root, endorser) / f"{digest}.json"
-    write_award_file(registry.root, path, render_award(signed))
+    # The slot is drawn from those taken when the endorser's folder is locked, and held until the file is in place
+    # (an issuer's awards share its lists: one lock for both, generator.awarding.lock).
+    with owner_lock(registry.root, endorser):
+        used = _used_indexes(registry, endorser)
+        number, index = _allocate(used)
+        unsigned = unsigned_endorsement(
+            registry,
+            endorser,
+            target,
+            kind=kind,
+            comment=comment,
+            scope=scope,
+            valid_from=issued,
+            valid_until=valid_until,
+            status_list=number,
+            status_index=index,
+        )
+        signed = sign_document(unsigned, key, f"{registry.endorser_did(endorser)}#{key.key_id}", issued)
+        Endorsement.model_validate(signed)  # what we write fits the profile the check enforces
+        digest = award_hash(signed)
+        located = _list_path(registry, endorsement_list_url(registry, endorser, number))
+        assert located is not None
+        if not located[2].exists():
+            create_list(located[2], _signed_list(registry, endorser, number, new_bitstring(), key, issued))
+        path = layout.endorsements_dir(registry.root, endorser) / f"{digest}.json"
+        write_award_file(registry.root, path, render_award(signed))
     return FoundEndorsement(endorser, path, digest, signed)
 
 
@@ -417,7 +421,7 @@ def revoke_endorsement(
     if located is None or index is None or located[0] != found.owner:
         raise UsageError("the endorsement has no status entry in its endorser's lists")
     path = located[2]
-    with folder_lock(path.parent.parent):  # the endorser's folder: another run's bit is never lost (revoke.py)
+    with owner_lock(registry.root, found.owner):  # another run's bit is never lost (revoke.py)
         bits = bytearray(_read_bits(registry, path))
         set_bit(bits, index)
         write_json_atomic(path, _signed_list(registry, found.owner, located[1], bits, key, now))
@@ -626,7 +630,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
             # endorser keeps no log, only its list.
             logged = _logged_revocation(registry, endorser, digest)
             revoked_on, reason = (logged.get("revoked"), logged.get("reason")) if logged else (None, None)
-            add("status", "Not revoked", revoked_reason(revoked_on, reason, by=" by the endorser"))
+            add("status", "Not revoked", revoked_reason(revoked_on, reason, by=BY_ENDORSER))
             facts["revoked"] = True
         else:
             add("status", "Not revoked", None)

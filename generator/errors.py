@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "CredregError",
     "CryptoError",
+    "FolderLocked",
     "KeyFileError",
     "Location",
     "Problem",
@@ -150,6 +151,10 @@ class UsageError(CredregError):
     """The command was called wrongly (bad arguments, no registry found)."""
 
     exit_code = 2
+
+
+class FolderLocked(CredregError):
+    """Another credreg run held the issuer's (or endorser's) folder for longer than the run would wait."""
 
 
 class ProblemsFound(CredregError):

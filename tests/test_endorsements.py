@@ -22,8 +22,9 @@ from generator.load import load_registry
 from generator.models.endorsement import EndorsementKind
 from generator.recognition import ClaimStatus, collect_recognition
 from generator.schema import FileKind, schema_errors
-from generator.verify.results import Verdict
+from generator.verify.results import Verdict, plain_day
 from tests.conftest import REPO, make_registry
+from tests.governance.conftest import _second_issuer
 
 
 def test_endorse_refuses_a_window_that_closes_within_the_second_it_opens(
@@ -130,6 +131,48 @@ def test_endorse_verify_tamper_revoke(setup: tuple[Path, dict[str, str], list[st
     after = credreg(*r, "verify", digest, "--format", "json", env=env)
     assert after.returncode == 1
     assert json.loads(after.stdout)["verdict"] == "revoked"
+
+
+def test_a_revoked_endorsement_is_headlined_with_its_day_and_reason_as_an_award_is(
+    setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    """credreg verify's first line for a revoked endorsement: the day and the issuer's published reason, worded as
+    for its revoked award (one wording, results.py revoked_headline); an endorser keeps no log, so only who."""
+    root, env, r = setup
+    _second_issuer(root)
+    made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    acme_key = str(tmp_path / "keys/acme-academy/k1.key")
+    done = credreg(
+        *r, "endorse", "beta-labs/sql-basics", "--as", "acme-academy", "--key", acme_key, "--kind", "recognises",
+        "--comment", "Recognised.", env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    by_issuer = done.stdout.split()[1]
+    awarded = credreg(*r, "award", CREDENTIAL, "--recipient", "ada@example.org", "--key", acme_key,
+                      "--out", str(tmp_path / "earners"), env=env)  # fmt: skip
+    assert awarded.returncode == 0, awarded.stderr
+    award = next(line.split()[1] for line in awarded.stdout.splitlines() if line.startswith("hash:"))
+    by_endorser = endorse(r, env, tmp_path)
+    for digest, why, key in (
+        (by_issuer, "Withdrawn after the review", acme_key),
+        (award, "Issued to the wrong person", acme_key),
+        (by_endorser, "not published", str(tmp_path / "keys/data-council/k1.key")),
+    ):
+        revoked = credreg(*r, "revoke", digest, "--reason", why, "--key", key, env=env)
+        assert revoked.returncode == 0, revoked.stderr
+    assert credreg(*r, "check", "--jobs", "1", env=env).returncode == 0
+    log = (root / "registry/issuers/acme-academy/revocations.jsonl").read_text(encoding="utf-8").splitlines()
+    day = {entry["award"]: plain_day(entry["revoked"]) for entry in map(json.loads, log)}
+    for digest, first in (
+        (by_issuer, f"Revoked on {day[by_issuer]} by its endorser: Withdrawn after the review."),
+        (award, f"Revoked on {day[award]} by its issuer: Issued to the wrong person."),
+        (by_endorser, "Revoked by its endorser."),
+    ):
+        text = credreg(*r, "verify", digest, env=env)
+        assert (text.returncode, text.stdout.splitlines()[:2]) == (1, [first, "  verdict: REVOKED"]), text.stdout
+        report = json.loads(credreg(*r, "verify", digest, "--format", "json", env=env).stdout)
+        assert (report["headline_kind"], report["headline"]) == ("revoked", first)
 
 
 def test_refusals(setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ import os
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -36,18 +37,46 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+class FolderBusy(TimeoutError):
+    """:func:`folder_lock` gave up: another process held the folder for the whole timeout."""
+
+
 @contextlib.contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
+def folder_lock(
+    folder: Path, *, timeout: float | None = None, waiting: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Hold an exclusive advisory lock (``flock``) on ``folder`` itself while the block runs: a read-modify-write of
     files in it (a revocation log and status list) is then never interleaved with another process's doing the
     same. The folder is locked, not a lock file in it, so nothing is added that the registry's layout would have
-    to allow, and nothing is left behind; the lock goes with the process, however it ends."""
+    to allow, and nothing is left behind; the lock goes with the process, however it ends.
+
+    When another process holds it, ``waiting`` is called once, then the lock is waited for: without end, or for
+    ``timeout`` seconds and then :class:`FolderBusy` (the block has not run)."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if not _try_flock(fd):
+            if waiting is not None:
+                waiting()
+            if timeout is None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            else:
+                # flock has no timeout of its own: polled, which is cheap beside what a holder does (signing).
+                deadline = time.monotonic() + timeout
+                while not _try_flock(fd):
+                    if time.monotonic() >= deadline:
+                        raise FolderBusy(errno.EWOULDBLOCK, "held by another process", str(folder))
+                    time.sleep(0.05)
         yield
     finally:
         os.close(fd)  # closing the last descriptor releases the lock
+
+
+def _try_flock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def write_new(path: Path, data: bytes, *, mode: int = 0o666) -> None:

@@ -27,6 +27,7 @@ from generator._internal.durations import add_duration
 from generator._internal.times import validity_window_problem
 from generator.awarding.earners import EarnerCopy, earlier_holders, prepare_earner_dir, write_earners
 from generator.awarding.keys import SigningKey
+from generator.awarding.lock import owner_lock
 from generator.awarding.signing import sign_document
 from generator.awarding.status import StatusAllocator
 from generator.awards import (
@@ -324,64 +325,67 @@ def issue_awards(
             where = f"line {recipient.line}: valid_until" if recipient.line else "--valid-until"
             where = where if recipient.valid_until else f"{ref}'s validity period {period}"
             raise UsageError(f"{where}: {window}", ["nothing was signed"])
-    earners = prepare_earner_dir(earner_dir, registry.root) if earner_dir is not None else None
-    allocator = StatusAllocator.scan(registry, issuer_id)
-    vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"
-    signed: list[dict[str, Any]] = []
-    keys: list[str] = []
-    for recipient, until in zip(recipients, untils, strict=True):
-        number, index = allocator.allocate()
-        keys.append(new_recipient_key())
-        unsigned = unsigned_award(
-            registry,
-            record.issuer,
-            definition,
-            award_id=f"urn:uuid:{uuid.uuid4()}",
-            recipient_email=recipient.email,
-            recipient_key=keys[-1],
-            valid_from=issued_at,
-            valid_until=until,
-            evidence=list(recipient.evidence),
-            status_list=number,
-            status_index=index,
-        )
-        signed.append(sign_document(unsigned, key, vm, issued_at))
+    # Another run for this issuer (an award, a cohort, an endorsement) would see none of this run's slots until its
+    # files are in place: the issuer's folder is locked from the scan of the taken slots until then.
+    with owner_lock(registry.root, issuer_id):
+        earners = prepare_earner_dir(earner_dir, registry.root) if earner_dir is not None else None
+        allocator = StatusAllocator.scan(registry, issuer_id)
+        vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"
+        signed: list[dict[str, Any]] = []
+        keys: list[str] = []
+        for recipient, until in zip(recipients, untils, strict=True):
+            number, index = allocator.allocate()
+            keys.append(new_recipient_key())
+            unsigned = unsigned_award(
+                registry,
+                record.issuer,
+                definition,
+                award_id=f"urn:uuid:{uuid.uuid4()}",
+                recipient_email=recipient.email,
+                recipient_key=keys[-1],
+                valid_from=issued_at,
+                valid_until=until,
+                evidence=list(recipient.evidence),
+                status_list=number,
+                status_index=index,
+            )
+            signed.append(sign_document(unsigned, key, vm, issued_at))
 
-    digests = [award_hash(a) for a in signed]
-    order = list(range(len(signed)))
-    if batch:
-        date = issued_at.date().isoformat()
-        batch_path = batch_filename(registry.root, issuer_id, slug, date, secrets.token_hex(4))
-        paths = [batch_path] * len(signed)
-        # The lines in random order, as the status indexes are drawn: a batch is public (and so is its line order,
-        # in the transparency log), and a cohort's order is usually a class list's (by name or address).
-        secrets.SystemRandom().shuffle(order)
-        lines: list[int | None] = [None] * len(signed)
-        for line, i in enumerate(order, 1):
-            lines[i] = line
-    else:
-        paths = [award_filename(registry.root, issuer_id, a, d) for a, d in zip(signed, digests, strict=True)]
-        lines = [None] * len(signed)
-    results = [
-        IssuedAward(award, digest, path, line, registry.verify_url(digest), recipient, rkey)
-        for award, digest, path, line, recipient, rkey in zip(
-            signed, digests, paths, lines, recipients, keys, strict=True
-        )
-    ]
-    if earners is not None:
-        # Before the registry: an award is never published whose recipient key was not written down.
-        write_earners(
-            earners,
-            [
-                EarnerCopy(r.recipient.email, r.recipient.name, r.award, r.hash, r.earner_url, r.recipient_key)
-                for r in results
-            ],
-        )
-    allocator.ensure_lists(key, issued_at)
-    if batch:
-        text = "".join(json.dumps(signed[i], ensure_ascii=False, separators=(",", ":")) + "\n" for i in order)
-        write_award_file(registry.root, paths[0], text)
-    else:
-        for award, path in zip(signed, paths, strict=True):
-            write_award_file(registry.root, path, render_award(award))
-    return results
+        digests = [award_hash(a) for a in signed]
+        order = list(range(len(signed)))
+        if batch:
+            date = issued_at.date().isoformat()
+            batch_path = batch_filename(registry.root, issuer_id, slug, date, secrets.token_hex(4))
+            paths = [batch_path] * len(signed)
+            # The lines in random order, as the status indexes are drawn: a batch is public (and so is its line order,
+            # in the transparency log), and a cohort's order is usually a class list's (by name or address).
+            secrets.SystemRandom().shuffle(order)
+            lines: list[int | None] = [None] * len(signed)
+            for line, i in enumerate(order, 1):
+                lines[i] = line
+        else:
+            paths = [award_filename(registry.root, issuer_id, a, d) for a, d in zip(signed, digests, strict=True)]
+            lines = [None] * len(signed)
+        results = [
+            IssuedAward(award, digest, path, line, registry.verify_url(digest), recipient, rkey)
+            for award, digest, path, line, recipient, rkey in zip(
+                signed, digests, paths, lines, recipients, keys, strict=True
+            )
+        ]
+        if earners is not None:
+            # Before the registry: an award is never published whose recipient key was not written down.
+            write_earners(
+                earners,
+                [
+                    EarnerCopy(r.recipient.email, r.recipient.name, r.award, r.hash, r.earner_url, r.recipient_key)
+                    for r in results
+                ],
+            )
+        allocator.ensure_lists(key, issued_at)
+        if batch:
+            text = "".join(json.dumps(signed[i], ensure_ascii=False, separators=(",", ":")) + "\n" for i in order)
+            write_award_file(registry.root, paths[0], text)
+        else:
+            for award, path in zip(signed, paths, strict=True):
+                write_award_file(registry.root, path, render_award(award))
+        return results

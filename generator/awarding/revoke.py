@@ -20,10 +20,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import append_line, folder_lock
+from generator._internal.files import append_line
 from generator._internal.text import first_unseen
 from generator.awarding.issue import signing_key_problems
 from generator.awarding.keys import SigningKey
+from generator.awarding.lock import owner_lock
 from generator.awarding.status import read_status_list, set_revoked
 from generator.awards import find_award, read_revocations
 from generator.crypto.dataintegrity import create_proof
@@ -155,7 +156,7 @@ def revoke_logged(
     log = layout.revocations_path(registry.root, issuer)
     # Another `credreg revoke` of this issuer may run at the same time: the log and the list are read, changed and
     # written with the issuer's folder locked, so neither run's line or bit is lost.
-    with folder_lock(log.parent):
+    with owner_lock(registry.root, issuer):
         for line, previous in read_revocations(log):
             if previous.get("award") == digest:
                 raise UsageError(

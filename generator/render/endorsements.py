@@ -46,7 +46,6 @@ _CLAIM = {
 }
 _VERDICT = {
     Verdict.VALID: "Valid",
-    Verdict.REVOKED: "Revoked by the endorser",
     Verdict.EXPIRED: "Expired",
     Verdict.NOT_YET_VALID: "Not yet in force",
 }
@@ -86,7 +85,9 @@ def _endorsement_item(model: SiteModel, item: VerifiedEndorsement, here: str, *,
         kind = f"{kind.removesuffix(' by').removesuffix(' of')}:"
         who = _subject_link(model, item.subject, here)
     verdict = item.verdict
-    state = _VERDICT.get(verdict, "Not confirmed")
+    # A revoked endorsement says who revoked it, when and why, in credreg verify's headline (as the page's check
+    # says it again: endorsements.js verdictWords).
+    state = item.result.headline().text if verdict is Verdict.REVOKED else _VERDICT.get(verdict, "Not confirmed")
     badge = "cr-badge--active" if verdict is Verdict.VALID else "cr-badge--revoked"
     scope = subject.get("endorsementScope")
     dates = f"In force from {_day(doc.get('validFrom'))}"

@@ -14,7 +14,16 @@ from typing import Any
 
 from generator.crypto.dataintegrity import CRYPTOSUITES
 
-__all__ = ["Check", "CheckStatus", "Headline", "Verdict", "VerificationResult", "headline"]
+__all__ = [
+    "BY_ENDORSER",
+    "Check",
+    "CheckStatus",
+    "Headline",
+    "Verdict",
+    "VerificationResult",
+    "headline",
+    "revoked_headline",
+]
 
 
 class CheckStatus(enum.StrEnum):
@@ -140,7 +149,13 @@ _MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_REVOKED = re.compile(r"^revoked(?: on (\d{4}-\d{2}-\d{2}))?(?: for this reason: (.*))?", re.DOTALL)
+#: Who revoked an endorsement, in its status check's reason (policies.py revoked_reason's ``by``).
+BY_ENDORSER = " by the endorser"
+#: A status reason of policies.py revoked_reason: an award's, or an endorsement's.
+_REVOKED = re.compile(
+    rf"^revoked(?P<by>{BY_ENDORSER})?(?: on (?P<on>\d{{4}}-\d{{2}}-\d{{2}}))?(?: for this reason: (?P<why>.*))?",
+    re.DOTALL,
+)
 #: A proof check that could not check its signature because no key answers to its verification method (the
 #: reason of policies.py's ProofPolicy, and of policies.js's, which words it for the page).
 _KEY_UNKNOWN = re.compile(
@@ -179,6 +194,17 @@ def plain_day(text: str) -> str:
     if m is None or not 1 <= int(m[2]) <= 12:
         return text
     return f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {int(m[1])}"
+
+
+def revoked_headline(reason: str) -> str:
+    """The headline of a revoked award or endorsement, from its status check's reason: who revoked it, and the day
+    and the published reason when its issuer's log records them ("Revoked on 1 June 2026 by its issuer: ...").
+    The one wording of both (the page's revokedHeadline: the verification page and the endorsements' badges)."""
+    m = _REVOKED.match(reason)
+    when = f" on {plain_day(m['on'])}" if m and m["on"] else ""
+    why = f": {m['why'].strip()}" if m and m["why"] and m["why"].strip() else ""
+    who = "its endorser" if m and m["by"] else "its issuer"
+    return f"Revoked{when} by {who}{why}" + ("" if why.endswith(".") else ".")
 
 
 _HEADLINES = {
@@ -229,10 +255,7 @@ def headline(result: VerificationResult) -> Headline:
     if verdict is Verdict.INVALID:
         return fixed(HeadlineKind.INVALID)
     if verdict is Verdict.REVOKED:
-        m = _REVOKED.match(by_id["status"].reason)
-        when = f" on {plain_day(m[1])}" if m and m[1] else ""
-        why = f": {m[2].strip()}" if m and m[2] and m[2].strip() else ""
-        return Headline(HeadlineKind.REVOKED, f"Revoked{when} by its issuer{why}" + ("" if why.endswith(".") else "."))
+        return Headline(HeadlineKind.REVOKED, revoked_headline(by_id["status"].reason))
     if verdict is Verdict.EXPIRED:
         when = plain_day(by_id["validity"].reason)
         return Headline(HeadlineKind.EXPIRED, f"Expired on {when}: it was genuine but is no longer in force.")

@@ -189,6 +189,33 @@ def test_folder_lock_holds_another_process_off_until_released(tmp_path: Path) ->
     assert list(tmp_path.iterdir()) == []  # nothing added to the folder
 
 
+def test_folder_lock_waits_a_bounded_time_then_gives_up_without_running_the_block(tmp_path: Path) -> None:
+    # Held by another process (a child): the caller is told once that it waits, then FolderBusy after the timeout.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)", str(tmp_path)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        told: list[str] = []
+        ran = False
+        with (
+            pytest.raises(files.FolderBusy),
+            files.folder_lock(tmp_path, timeout=0.3, waiting=lambda: told.append("x")),
+        ):
+            ran = True
+        assert (told, ran) == (["x"], False)
+    finally:
+        holder.kill()
+        holder.wait()
+    # Its holder gone, however it ended, the folder is free at once; no one is told to wait.
+    told.clear()
+    with files.folder_lock(tmp_path, timeout=0, waiting=lambda: told.append("x")):
+        assert told == []
+
+
 @pytest.fixture(params=["hard links", "no hard links"])
 def link_support(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """write_new on a file system with hard links, and on one without (FAT: link fails with EPERM)."""

@@ -11,7 +11,10 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from generator.endorsements import find_endorsement, verify_endorsement
+from generator.load import load_registry
 from tests.browser.conftest import serve_dir
+from tests.conftest import REPO
 
 BACKEND = "credentials/brightforge-academy/back-end-development-with-python/"
 WEBDEV = "credentials/brightforge-academy/web-development-fundamentals/"
@@ -46,10 +49,25 @@ def test_an_unconfirmed_claim_says_so_and_shows_no_endorsement(page: Any, site_u
     expect(page.locator("li[data-endorsement]")).to_have_count(0)
 
 
-def test_a_revoked_endorsement_is_revoked_in_the_browser(page: Any, site_url: str) -> None:
+def test_a_revoked_endorsement_is_revoked_in_the_browser(page: Any, site_url: str, built_site: Path) -> None:
     page.goto(site_url + SECURITY)
     expect(page.locator("[data-claim]")).to_have_attribute("data-claim", "revoked")
     assert "revoked" in _verified(page)
+    # The badge is credreg verify's headline, as the build wrote it and as the browser's check says it again (an
+    # endorser keeps no revocation log: who revoked it, with no day or reason; an issuer's: tests/site).
+    revoked = page.locator("li[data-endorsement][data-verified='revoked']")
+    built = (built_site / SECURITY / "index.html").read_text(encoding="utf-8")
+    digest = revoked.get_attribute("data-endorsement")
+    assert digest is not None
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    found = find_endorsement(registry.root, digest)
+    assert found is not None
+    headline = verify_endorsement(found.document, registry).headline().text
+    assert headline == "Revoked by its endorser."
+    assert f"data-endorsement-status>{headline}</span>" in built.split(f'data-endorsement="{digest}"', 1)[1]
+    expect(revoked.locator("[data-endorsement-status]")).to_have_text(headline)
+    expect(revoked.locator("[data-endorsement-check]")).to_have_text("")
 
 
 def test_a_tampered_endorsement_is_not_valid(page: Any, built_site: Path, tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ from generator.models.endorsement import EndorsementKind
 from generator.publish.site import _endorsement_files
 from generator.publish.verifydata import write_verification_data
 from generator.registry import Registry
+from generator.verify.results import HeadlineKind
 from tests.conftest import make_registry
 from tests.site.node_runner import NODE, NodeRunner
 from tests.test_endorsements import add_endorser
@@ -66,7 +67,7 @@ globalThis.fetch = async (url) => {
     throw error;
   }
 };
-const { checkEndorsement } = await import("./verify/endorsements.js");
+const { checkEndorsement, verdictWords } = await import("./verify/endorsements.js");
 const { parseJSON } = await import("./verify/jcs.js");
 
 for await (const line of createInterface({ input: process.stdin })) {
@@ -76,6 +77,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     const url = new URL(req.file, "https://site.test/");
     const doc = parseJSON(await readFile(root + url.pathname, "utf8"));
     reply = await checkEndorsement(doc, req.hash, url, new Date(req.now));
+    reply.words = verdictWords(reply);
   } catch (error) {
     reply = { state: "error", reason: String((error && error.stack) || error) };
   }
@@ -94,6 +96,11 @@ class Node(NodeRunner):
     def check(self, file: str, digest: str, now: dt.datetime) -> tuple[str, str]:
         reply = self.ask(file=file, hash=digest, now=now.isoformat())
         return reply["state"], reply["reason"]
+
+    def badge(self, file: str, digest: str, now: dt.datetime) -> tuple[str, str]:
+        """What the page's badge and the note beside it say of the file (endorsements.js verdictWords)."""
+        words = self.ask(file=file, hash=digest, now=now.isoformat())["words"]
+        return words["badge"], words["note"]
 
 
 class Corpus:
@@ -270,20 +277,28 @@ def test_the_page_and_the_python_verifier_agree(corpus: Corpus, node: Node, name
 
 
 @pytest.mark.parametrize(
-    ("name", "reason"),
+    ("name", "reason", "headline"),
     [
         # An issuer's revocation is a signed line of its log: both say its day and published reason, as for awards.
-        ("revoked-by-an-issuer", "revoked by the endorser on 2026-05-31 for this reason: Withdrawn"),
+        (
+            "revoked-by-an-issuer",
+            "revoked by the endorser on 2026-05-31 for this reason: Withdrawn",
+            "Revoked on 31 May 2026 by its endorser: Withdrawn.",
+        ),
         # An endorser keeps no log: its re-signed list is all there is.
-        ("revoked", "revoked by the endorser"),
+        ("revoked", "revoked by the endorser", "Revoked by its endorser."),
     ],
 )
 def test_a_revoked_endorsement_says_why_alike_when_its_issuer_logged_it(
-    corpus: Corpus, node: Node, name: str, reason: str
+    corpus: Corpus, node: Node, name: str, reason: str, headline: str
 ) -> None:
     _, doc = corpus.files[name]
-    python = endorsement_verdict(verify_endorsement(doc, corpus.registry, now=NOW))
+    result = verify_endorsement(doc, corpus.registry, now=NOW)
+    python = endorsement_verdict(result)
     assert node.check(corpus.site_path(name), award_hash(doc), NOW) == python == ("revoked", reason)
+    # The page's badge is credreg verify's headline, word for word (one wording: revoked_headline).
+    assert (result.headline().kind, result.headline().text) == (HeadlineKind.REVOKED, headline)
+    assert node.badge(corpus.site_path(name), award_hash(doc), NOW) == (headline, "")
 
 
 def test_the_page_gives_no_reason_its_issuer_did_not_sign(corpus: Corpus, node: Node, tmp_path: Path) -> None:
@@ -299,6 +314,7 @@ def test_the_page_gives_no_reason_its_issuer_did_not_sign(corpus: Corpus, node: 
             "revoked",
             "revoked by the endorser",
         )
+        assert node.badge(corpus.site_path("revoked-by-an-issuer"), digest, NOW) == ("Revoked by its endorser.", "")
     finally:
         shutil.copy(kept, published)
 

@@ -43,6 +43,7 @@ import {
   str,
   windowProblem,
 } from "./policies.js";
+import { BY_ENDORSER, revokedHeadline } from "./results.js";
 import { decodeList, getBit, indexProblem, parseIndex } from "./statuslist.js";
 import { unseenProblem } from "./text.js";
 
@@ -122,7 +123,7 @@ function keyFor(keys, proof) {
  * award's published revocation). An endorser keeps no log: its endorsement is "revoked by the endorser".
  */
 async function revokedBy(folder, base, hash, keys) {
-  const plain = { state: "revoked", reason: "revoked by the endorser" };
+  const plain = { state: "revoked", reason: `revoked${BY_ENDORSER}` };
   if (folder !== "issuers") return plain;
   const response = await fetch(new URL(`endorsements/${hash}.revocation.json`, base), { credentials: "same-origin" });
   if (!response.ok) return plain;
@@ -133,7 +134,7 @@ async function revokedBy(folder, base, hash, keys) {
     return plain;
   }
   if (!isObject(line) || line.award !== hash || (await jcsProblem(line, keys)) !== null) return plain;
-  return { state: "revoked", reason: revokedReason(line, " by the endorser") };
+  return { state: "revoked", reason: revokedReason(line, BY_ENDORSER) };
 }
 
 async function jcsProblem(doc, keys) {
@@ -202,12 +203,21 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
 
 const WORDS = {
   valid: "Valid: checked in your browser",
-  revoked: "Revoked by the endorser",
   expired: "Expired",
   "not-yet-valid": "Not yet in force",
   invalid: "Not valid",
   unknown: "Not confirmed",
 };
+
+/**
+ * What the badge says of a verdict of checkEndorsement. A revoked endorsement's is credreg verify's headline
+ * (results.js revokedHeadline: who revoked it, and the day and reason its issuer's log records), so the reason
+ * below it is not repeated.
+ */
+export function verdictWords(verdict) {
+  if (verdict.state === "revoked") return { badge: revokedHeadline(verdict.reason), note: "" };
+  return { badge: WORDS[verdict.state] || WORDS.unknown, note: verdict.reason ? `(${verdict.reason})` : "" };
+}
 
 async function annotate(item) {
   const status = item.querySelector("[data-endorsement-status]");
@@ -221,11 +231,12 @@ async function annotate(item) {
     verdict = { state: "unknown", reason: String((error && error.message) || error) };
   }
   item.dataset.verified = verdict.state;
+  const words = verdictWords(verdict);
   if (status) {
-    status.textContent = WORDS[verdict.state] || WORDS.unknown;
+    status.textContent = words.badge;
     status.className = `cr-badge ${verdict.state === "valid" ? "cr-badge--active" : "cr-badge--revoked"}`;
   }
-  if (note) note.textContent = verdict.reason ? `(${verdict.reason})` : "";
+  if (note) note.textContent = words.note;
 }
 
 if (typeof document !== "undefined") {

@@ -121,6 +121,25 @@ export function plainDay(text) {
   return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${Number(m[1])}`;
 }
 
+/** Who revoked an endorsement, in its status check's reason (policies.js revokedReason's `by`; results.py's). */
+export const BY_ENDORSER = " by the endorser";
+const REVOKED = new RegExp(
+  `^revoked(${BY_ENDORSER})?(?: on (\\d{4}-\\d{2}-\\d{2}))?(?: for this reason: ([\\s\\S]*))?`,
+);
+
+/**
+ * The headline of a revoked award or endorsement, from its status check's reason (results.py `revoked_headline`):
+ * who revoked it, and the day and the published reason when its issuer's log records them. The one wording of the
+ * verification page's headline and of the endorsements' badges (endorsements.js).
+ */
+export function revokedHeadline(reason) {
+  const m = REVOKED.exec(reason);
+  const when = m && m[2] ? ` on ${plainDay(m[2])}` : "";
+  const why = m && m[3] && m[3].trim() ? `: ${m[3].trim()}` : "";
+  const who = m && m[1] ? "its endorser" : "its issuer";
+  return `Revoked${when} by ${who}${why}${why.endsWith(".") ? "" : "."}`;
+}
+
 /** The verdict in one plain sentence: {kind, text}. */
 export function headlineOf(checks) {
   const verdict = verdictOf(checks);
@@ -144,10 +163,7 @@ export function headlineOf(checks) {
   }
   if (verdict === Verdict.INVALID) return fixed(HeadlineKind.INVALID);
   if (verdict === Verdict.REVOKED) {
-    const m = /^revoked(?: on (\d{4}-\d{2}-\d{2}))?(?: for this reason: ([\s\S]*))?/.exec(byId.get("status").reason);
-    const when = m && m[1] ? ` on ${plainDay(m[1])}` : "";
-    const why = m && m[2] && m[2].trim() ? `: ${m[2].trim()}` : "";
-    return { kind: HeadlineKind.REVOKED, text: `Revoked${when} by its issuer${why}${why.endsWith(".") ? "" : "."}` };
+    return { kind: HeadlineKind.REVOKED, text: revokedHeadline(byId.get("status").reason) };
   }
   if (verdict === Verdict.EXPIRED) {
     const when = plainDay(byId.get("validity").reason);
