@@ -28,7 +28,15 @@ from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, Verifier, parse_vkey, sign_note
 from generator.tlog.tiles import TILE_HEIGHT, TILE_WIDTH, TILES_DIR, TileSource, append
-from generator.transparency.entries import ENTRY_PREFIX, LogEntry, derive_entries, first_parent_ancestor, head_commit
+from generator.transparency.entries import (
+    ENTRY_PREFIX,
+    LEGACY_KINDS,
+    LogEntry,
+    derive_commits,
+    derive_entries,
+    first_parent_ancestor,
+    head_commit,
+)
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 
 __all__ = [
@@ -108,6 +116,31 @@ def _covered_commit(state: Path, size: int) -> str | None:
     return commit if recorded == str(size) else None
 
 
+def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogEntry] | None:
+    """The history's entries as a log published before status lists and endorsements were logged holds them:
+    each commit without the later kinds (:data:`LEGACY_KINDS` only) as long as the published entries do, every
+    kind from the first commit they hold one, or that they end before. None when the published entries are
+    neither: the history no longer holds them."""
+    entries: list[LogEntry] = []
+    covered = False
+    for _commit, commit_entries in derive_commits(root, head=head):
+        at = len(entries)
+        if not covered:
+            legacy = [e for e in commit_entries if e.kind in LEGACY_KINDS]
+            full = [e.encode() for e in commit_entries]
+            if len(legacy) != len(commit_entries) and published[at : at + len(full)] != full:
+                if at >= len(published):
+                    covered = True  # the first publish since: every kind from here on
+                elif published[at : at + len(legacy)] == [e.encode() for e in legacy]:
+                    commit_entries = legacy
+                else:
+                    return None
+            elif len(legacy) != len(commit_entries):
+                covered = True
+        entries.extend(commit_entries)
+    return entries
+
+
 def publish_log(
     root: Path, registry: Registry, state: Path, signer: NoteSigner, *, full: bool = False
 ) -> PublishResult:
@@ -138,6 +171,10 @@ def publish_log(
         everything = list(derive_entries(root, head=head))
         if old is not None:
             prefix = merkle.MemoryTree([merkle.leaf_hash(e.encode()) for e in everything[:old_size]])
+            if len(everything) < old_size or prefix.root() != old_root:
+                # Maybe a log published before status lists and endorsements were logged: its commits without them.
+                everything = _before_coverage(root, head, [raw for _, raw in old.entries(0)]) or everything
+                prefix = merkle.MemoryTree([merkle.leaf_hash(e.encode()) for e in everything[:old_size]])
             if len(everything) < old_size or prefix.root() != old_root:
                 raise LogError(
                     "refusing to publish: the Git history no longer contains what the log already published "

@@ -106,11 +106,11 @@ def test_the_page_checks_the_log_and_remembers_it(
         status, text = _log_line(page, f"{url}verify/#{award}")
         assert status == "passed", text
         assert "Recorded in the public log as entry" in text
-        assert text.endswith("of 395, checkpoint signed by the registry and cosigned by 1 of 1 witnesses.")
+        assert text.endswith("of 418, checkpoint signed by the registry and cosigned by 1 of 1 witnesses.")
         show(forked)
         status, text = _log_line(page, f"{url}verify/#{award}")
         assert status == "failed"
-        assert "not consistent with the one this browser saw before (395 entries)" in text
+        assert "not consistent with the one this browser saw before (418 entries)" in text
         assert page.get_attribute("#cr-verdict", "data-verdict") != "valid"
 
         fresh = browser.new_context()

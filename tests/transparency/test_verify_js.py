@@ -164,7 +164,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     first = node(op="check", site=f"{site}/", hash=award, visitor="alice")
     assert first["status"] == "passed", first
     assert first["reason"].startswith("recorded in the public log as entry ")
-    assert first["reason"].endswith(" of 395, checkpoint signed by the registry and cosigned by 1 of 1 witnesses")
+    assert first["reason"].endswith(" of 418, checkpoint signed by the registry and cosigned by 1 of 1 witnesses")
     unknown = node(op="check", site=f"{site}/", hash="0" * 64, visitor="alice")
     assert unknown["reason"] == "not recorded in the public log"
 
@@ -225,7 +225,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     assert got["status"] == "failed"
     assert "inclusion proof" in got["reason"]
 
-    # The log grows: alice, who saw 395, accepts 396 as consistent.
+    # The log grows: alice, who saw 418, accepts 419 as consistent.
     plant_award(log_repo)
     commit_all(log_repo.root, "one more award")
     grown = tmp_path / "grown-state"
@@ -234,7 +234,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     grown_site = tmp_path / "grown-site"
     serve_log(registry, grown, grown_site)
     later = node(op="check", site=f"{grown_site}/", hash=award, visitor="alice")
-    assert "consistent with the log this browser saw before (395 entries)" in later["reason"]
+    assert "consistent with the log this browser saw before (418 entries)" in later["reason"]
     # ...and is now told when shown the older one again (a rollback).
     back = node(op="check", site=f"{site}/", hash=award, visitor="alice")
     assert back["status"] == "failed"
