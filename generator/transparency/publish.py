@@ -49,6 +49,7 @@ __all__ = [
     "key_method",
     "log_config",
     "publish_log",
+    "status_index_name",
 ]
 
 #: Key entries after which an award signed by that key is not accepted (the log dates the award).
@@ -239,7 +240,10 @@ def copy_log(
     * ``index/keys/<sha256 of the verification method>.json``: the key's expiry and revocation records (``[]``
       for a key with none: every logged key has its file, so a verifier never fetches a 404 page), each
       ``[entry index, entry text, base64 path]``, the path being the entry's inclusion-proof hashes inside the
-      complete tiles holding it (:func:`generator.tlog.merkle.path_within`), which never change.
+      complete tiles holding it (:func:`generator.tlog.merkle.path_within`), which never change;
+    * ``index/status/<sha256 of the list's repository path>.json``: the records of every logged version of a
+      status list (its ``status-list`` entries, in log order), so that a verifier proves the list it judged a
+      status by is the log's latest version of it (:func:`generator.transparency.inclusion.find_award`).
 
     An award's record is not a file here: it travels in the shard entry the lookup fetches anyway, and the
     verifier fetches the tiles of its proof. Nothing a verifier reads is trusted: every record is checked by
@@ -252,6 +256,7 @@ def copy_log(
     log = open_log(LogSource(state), verifier, origin=origin)
     awards: dict[str, list[object]] = {}
     keys: dict[str, list[tuple[int, str]]] = {}
+    lists: dict[str, list[tuple[int, str]]] = {}
 
     def visit(number: int, raw: bytes) -> None:
         if raw.startswith(_AWARD):
@@ -266,6 +271,12 @@ def copy_log(
             keys.setdefault(entry.path, [])
             if entry.kind in KEY_RETIRED:
                 keys[entry.path].append((number, raw.decode()))
+        elif raw.startswith(_STATUS_LIST):
+            try:
+                entry = LogEntry.parse(raw)
+            except ValueError:
+                return
+            lists.setdefault(entry.path, []).append((number, raw.decode()))
 
     def sink(rel: str, data: bytes) -> None:  # thousands of files into staging folders: plain writes
         tile = rel.startswith(f"{TILES_DIR}/")
@@ -287,6 +298,8 @@ def copy_log(
         if method is not None:
             name = hashlib.sha256(method.encode()).hexdigest()
             sink(f"index/keys/{name}.json", _compact([key_record(n, text) for n, text in numbered]))
+    for path, numbered in sorted(lists.items()):
+        sink(f"index/status/{status_index_name(path)}.json", _compact([key_record(n, text) for n, text in numbered]))
     policy: dict[str, object] = {
         "vkey": config.vkey,
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],
@@ -305,6 +318,14 @@ def copy_log(
 
 _AWARD = b"credreg-log/1 award "
 _KEY = b"credreg-log/1 key-"
+_STATUS_LIST = b"credreg-log/1 status-list "  # not status-list-cleared: a verifier wants the versions
+
+
+def status_index_name(path: str) -> str:
+    """The name of a status list's file under ``log/index/status/``: SHA-256 of its repository path."""
+    return hashlib.sha256(path.encode()).hexdigest()
+
+
 #: An award entry whose issuer needs no percent-encoding (a registry id), under its issuer's awards folder.
 _AWARD_RE = re.compile(
     rb"credreg-log/1 award ([A-Za-z0-9][A-Za-z0-9._-]*) ([0-9a-f]{64}) registry/issuers/\1/awards/"
