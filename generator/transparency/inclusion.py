@@ -9,8 +9,8 @@ or revoked fails, whatever date its signature claims. The same rule runs in the 
 (the registry's file here, the served file on the page) must be the log's *latest* ``status-list`` entry for
 that list's path, proven in the signed tree. A list that is not logged, or an older logged version (bits
 cleared since: a revocation hidden by a stale or rolled-back file), fails the check. Which versions exist is
-the site's word (``log/index/status/``), as the keys' records are: a proof shows what is in the log, never what
-is not.
+the site's word (``log/index/status/`` names the latest), as the keys' records are: a proof shows what is in
+the log, never what is not.
 
 **Freshness.** A witness's cosignature carries the time it was made (C2SP tlog-cosignature): the newest one of
 a listed witness on the checkpoint says how old this view of the log is at least, so that a host serving a
@@ -68,8 +68,8 @@ class ListBinding:
     """Its repository path (``registry/issuers/<issuer>/status/<n>.json``)."""
     latest: int | None
     """The entry of the log's latest version of the list (None: the log has none)."""
-    used: int | None
-    """The entry of the version whose bytes were used (None: those bytes are not logged)."""
+    holds: bool
+    """Whether the bytes used are that version."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,8 +397,9 @@ def find_award(
     binding = None
     if status_list is not None:
         latest = max(versions, key=lambda item: item[0], default=None)
-        used = max((i for i, e in versions if e.sha256 == status_list[1]), default=None)
-        binding = ListBinding(status_list[0], latest[0] if latest else None, used)
+        binding = ListBinding(
+            status_list[0], latest[0] if latest else None, latest is not None and latest[1].sha256 == status_list[1]
+        )
     return LogInclusion(
         found,
         log.size,
@@ -436,18 +437,13 @@ def list_clause(binding: ListBinding | None) -> tuple[bool, str]:
     if binding is None:
         return True, ""
     what = f"its status list {binding.path}"
-    if binding.latest is not None and binding.used == binding.latest:
-        return True, f"; {what} is the log's latest version of it (entry {binding.latest})"
     if binding.latest is None:
         return False, f"; but {what} is not in the public log"
-    if binding.used is None:
-        return (
-            False,
-            f"; but {what}, as read here, is not in the public log (its latest version is entry {binding.latest})",
-        )
+    if binding.holds:
+        return True, f"; {what} is the log's latest version of it (entry {binding.latest})"
     return False, (
-        f"; but {what} is an older version of it (entry {binding.used}) than the log's latest (entry "
-        f"{binding.latest}): a revocation made since may be hidden"
+        f"; but {what}, as read here, is not the log's latest version of it (entry {binding.latest}): an older "
+        "list (a revocation made since hidden) or one never published"
     )
 
 

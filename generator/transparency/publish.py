@@ -241,9 +241,10 @@ def copy_log(
       for a key with none: every logged key has its file, so a verifier never fetches a 404 page), each
       ``[entry index, entry text, base64 path]``, the path being the entry's inclusion-proof hashes inside the
       complete tiles holding it (:func:`generator.tlog.merkle.path_within`), which never change;
-    * ``index/status/<sha256 of the list's repository path>.json``: the records of every logged version of a
-      status list (its ``status-list`` entries, in log order), so that a verifier proves the list it judged a
-      status by is the log's latest version of it (:func:`generator.transparency.inclusion.find_award`).
+    * ``index/status/<sha256 of the list's repository path>.json``: the record of the latest logged version of
+      a status list (its last ``status-list`` entry), in the same form, so that a verifier proves the list it
+      judged a status by is that version (:func:`generator.transparency.inclusion.find_award`). One record
+      however often the list changed: an older version fails as any unlogged one does.
 
     An award's record is not a file here: it travels in the shard entry the lookup fetches anyway, and the
     verifier fetches the tiles of its proof. Nothing a verifier reads is trusted: every record is checked by
@@ -298,8 +299,8 @@ def copy_log(
         if method is not None:
             name = hashlib.sha256(method.encode()).hexdigest()
             sink(f"index/keys/{name}.json", _compact([key_record(n, text) for n, text in numbered]))
-    for path, numbered in sorted(lists.items()):
-        sink(f"index/status/{status_index_name(path)}.json", _compact([key_record(n, text) for n, text in numbered]))
+    for path, numbered in sorted(lists.items()):  # the latest version only: O(1) however often a list changes
+        sink(f"index/status/{status_index_name(path)}.json", _compact([key_record(*numbered[-1])]))
     policy: dict[str, object] = {
         "vkey": config.vkey,
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],

@@ -424,16 +424,26 @@ def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     (site / "issuers/northbridge-university/status/1.json").write_bytes(older)
     _, _, js = both("b")
     assert js["status"] == "failed"
-    assert js["reason"].endswith(
-        f"; but its status list {rel} is an older version of it (entry {first}) than the log's latest "
-        f"(entry {latest}): a revocation made since may be hidden"
+    unlatest = (
+        f"; but its status list {rel}, as read here, is not the log's latest version of it (entry {latest}): an "
+        "older list (a revocation made since hidden) or one never published"
     )
+    assert js["reason"].endswith(unlatest)
+    assert first < latest
     # A list the log never saw.
     status.write_bytes(older + b" ")
     (site / "issuers/northbridge-university/status/1.json").write_bytes(older + b" ")
     _, _, js = both("c")
-    assert js["reason"].endswith(f"; but its status list {rel}, as read here, is not in the public log (its latest "
-                                 f"version is entry {latest})")  # fmt: skip
+    assert js["status"] == "failed"
+    assert js["reason"].endswith(unlatest)
+    # A list the log has no version of (its file in the site's index withheld: the site's word, as for keys).
+    withheld = tmp_path / "withheld"
+    shutil.copytree(site, withheld)
+    (withheld / f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json").unlink()
+    js = node(op="check", site=f"{withheld}/", hash=award, visitor="e", document=document, now=now.timestamp())
+    py = log_check(registry, LogSource(withheld / "log"), award, document, now=now)
+    assert js["reason"] == py.reason
+    assert js["reason"].endswith(f"; but its status list {rel} is not in the public log")
     # A tampered version record fails the proof, not the comparison.
     name = hashlib.sha256(rel.encode()).hexdigest()
     records = json.loads((site / f"log/index/status/{name}.json").read_text())

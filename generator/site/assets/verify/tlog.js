@@ -520,15 +520,12 @@ function freshness(cosignedAt, now) {
 function listClause(binding) {
   if (binding === null) return [true, ""];
   const what = `its status list ${binding.path}`;
-  if (binding.latest !== null && binding.used === binding.latest)
-    return [true, `; ${what} is the log's latest version of it (entry ${binding.latest})`];
   if (binding.latest === null) return [false, `; but ${what} is not in the public log`];
-  if (binding.used === null)
-    return [false, `; but ${what}, as read here, is not in the public log (its latest version is entry ${binding.latest})`];
+  if (binding.holds) return [true, `; ${what} is the log's latest version of it (entry ${binding.latest})`];
   return [
     false,
-    `; but ${what} is an older version of it (entry ${binding.used}) than the log's latest (entry ` +
-      `${binding.latest}): a revocation made since may be hidden`,
+    `; but ${what}, as read here, is not the log's latest version of it (entry ${binding.latest}): an older ` +
+      "list (a revocation made since hidden) or one never published",
   ];
 }
 
@@ -616,12 +613,14 @@ async function checkLog(site, hash, policy, memory, document, entry, now) {
     const listRel = `log/index/status/${toHex(await sha256(utf8.encode(used.path)))}.json`;
     const records = await site.json(listRel);
     const digest = toHex(await sha256(utf8.encode(used.text)));
-    binding = { path: used.path, latest: null, used: null };
+    binding = { path: used.path, latest: null, holds: false };
     for (const record of Array.isArray(records) ? records : []) {
       const version = await proven(edge, cp, record, listRel);
       if (version.kind !== "status-list" || version.path !== used.path) continue;
-      if (binding.latest === null || version.index > binding.latest) binding.latest = version.index;
-      if (version.sha256 === digest && (binding.used === null || version.index > binding.used)) binding.used = version.index;
+      if (binding.latest === null || version.index > binding.latest) {
+        binding.latest = version.index;
+        binding.holds = version.sha256 === digest;
+      }
     }
   }
 
