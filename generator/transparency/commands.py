@@ -118,7 +118,7 @@ def _cmd_add_cosignatures(args: argparse.Namespace) -> int:
 def _cmd_monitor(args: argparse.Namespace) -> int:
     from generator._internal.files import write_text_atomic
     from generator.transparency.log import open_log, read_note
-    from generator.transparency.monitor import monitor_log
+    from generator.transparency.monitor import ALERTS, monitor_log
     from generator.transparency.publish import log_config
 
     registry = _registry(args)
@@ -137,9 +137,11 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         else f"{len(result.entries)} entries for {args.issuer} in the log of {result.size} (checkpoint signed)",
         file=sys.stderr,
     )
+    for index, entry in result.alerts:
+        print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}", file=sys.stderr)
     if args.save:
         write_text_atomic(Path(args.save), log.note.encode().decode())
-    return 0
+    return 1 if result.alerts else 0
 
 
 def with_log_check(

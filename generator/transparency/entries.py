@@ -14,6 +14,23 @@ One entry per published record, as one line of UTF-8 text::
 * ``key-added``, ``key-expiry-set``, ``key-revoked`` (``key-changed`` for any other edit) — a key file added
   or given ``valid_until`` / ``revoked_at``; SHA-256 of the file.
 * ``credential`` — a credential definition added or changed (one entry per version); SHA-256 of the file.
+* ``status-list`` — a Bitstring Status List credential (an issuer's or an endorser's ``status/<n>.json``) added
+  or changed (one entry per version); SHA-256 of the file's bytes, as served: a verifier hashes the list it
+  judged a status by and proves that hash is the log's latest entry for the list's path.
+* ``status-list-cleared`` — a status list a commit rewrites so that a bit set before is clear (or that no
+  longer decodes, or is deleted, while it had a bit set): SHA-256 of the list *before* the commit. A set bit is
+  a revocation, so this is a revocation taken back (an older signed list put back in the repository, say): the
+  issuer's monitor shows it as an alert, as it does ``revocation-removed``. A list that did not decode before
+  had no bit any verifier honoured, and adds nothing. It precedes the ``status-list`` entry of the new version.
+* ``endorsement`` — an endorsement file added or changed (an issuer's or an endorser's
+  ``endorsements/<hash>.json``); the endorsement hash, computed as an award's (SHA-256 of its JCS form: the
+  file's name, the value ``credreg verify`` and the site show), or of the raw bytes when they are not a JSON
+  object within the readers' bounds. Deleting one adds nothing: taking recognition down slips nothing in, and
+  an endorsement is revoked through its endorser's status list, which is logged.
+
+The last three were added later (log format unchanged, ``credreg-log/1``): a log published before them holds
+none for the commits it covered then, and a publish that derives the whole history again keeps those commits
+without them (:func:`generator.transparency.publish.publish_log`).
 
 ``path`` is the repository path, percent-encoded outside ``[A-Za-z0-9/._~-]``; ``#<line>`` names a line of a
 JSON Lines file.
@@ -23,7 +40,7 @@ difference with its first parent); within a commit, paths in byte order; within 
 that only grows therefore gives a log that only grows, and a rewritten history that drops or changes a record
 gives a different prefix, which the publish and every witness refuse. Deleting a file adds nothing (the log
 keeps what was once published), except a revocation: losing one would make a revoked award look valid again,
-so each line a revocation log loses is an entry of its own.
+so each line a revocation log loses is an entry of its own, and so is a status list that loses a set bit.
 """
 
 from __future__ import annotations
@@ -39,10 +56,20 @@ from urllib.parse import quote, unquote
 
 from generator._internal.source import SourceError, parse_json
 from generator.awards import award_text_hash
-from generator.errors import CredregError, UsageError
+from generator.errors import CredregError, CryptoError, UsageError
 from generator.layout import PathKind, classify
+from generator.statuslist import MAX_LIST_BYTES, decode_list
 
-__all__ = ["ENTRY_PREFIX", "KINDS", "LogEntry", "derive_entries", "first_parent_ancestor", "head_commit"]
+__all__ = [
+    "ENTRY_PREFIX",
+    "KINDS",
+    "LEGACY_KINDS",
+    "LogEntry",
+    "derive_commits",
+    "derive_entries",
+    "first_parent_ancestor",
+    "head_commit",
+]
 
 ENTRY_PREFIX = "credreg-log/1"
 KINDS = (
@@ -54,7 +81,12 @@ KINDS = (
     "key-revoked",
     "key-changed",
     "credential",
+    "status-list",
+    "status-list-cleared",
+    "endorsement",
 )
+#: The kinds logged before status lists and endorsements were: a log published then has only these.
+LEGACY_KINDS = frozenset(KINDS[:8])
 _ENTRY_RE = re.compile(
     r"^credreg-log/1 (?P<kind>[a-z-]+) (?P<issuer>[^ /]+) (?P<sha>[0-9a-f]{64}) (?P<path>[A-Za-z0-9/._~%-]+)"
     r"(?:#(?P<line>[1-9][0-9]*))?\n\Z"
@@ -178,6 +210,32 @@ def _key_kinds(path: str, old: bytes, new: bytes) -> list[str]:
     return kinds or ["key-changed"]
 
 
+def _list_bits(path: str, data: bytes) -> bytes | None:
+    """The bitstring of a status list file, read as every status reader reads one; None when it is none."""
+    if not data or len(data) > MAX_LIST_BYTES:
+        return None
+    try:
+        credential = parse_json(data.decode("utf-8", "surrogateescape"), path).data
+    except SourceError:
+        return None
+    subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
+    try:
+        return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None)
+    except CryptoError:
+        return None
+
+
+def _bits_cleared(path: str, old: bytes, new: bytes) -> bool:
+    """Whether ``new`` (empty: deleted) clears a bit ``old`` had set: a revocation taken back."""
+    before = _list_bits(path, old)
+    if before is None:
+        return False
+    after = _list_bits(path, new) or b""
+    # Bits past the new list's end are lost too; int arithmetic keeps a 16 MiB list fast.
+    kept = after[: len(before)].ljust(len(before), b"\0")
+    return int.from_bytes(before, "big") & ~int.from_bytes(kept, "big") != 0
+
+
 def _entries_of_change(path: str, old: bytes, new: bytes) -> Iterator[LogEntry]:
     role = classify(path)
     issuer = role.issuer or ""
@@ -196,23 +254,46 @@ def _entries_of_change(path: str, old: bytes, new: bytes) -> Iterator[LogEntry]:
             yield LogEntry(kind, issuer, _sha(new), path)
     elif role.kind is PathKind.CREDENTIAL:
         yield LogEntry("credential", issuer, _sha(new), path)
+    elif role.kind is PathKind.STATUS_LIST:
+        if old and _bits_cleared(path, old, new):
+            yield LogEntry("status-list-cleared", issuer, _sha(old), path)
+        if new:
+            yield LogEntry("status-list", issuer, _sha(new), path)
+    elif role.kind is PathKind.ENDORSEMENT:
+        yield LogEntry("endorsement", issuer, _award_digest(new), path)
 
 
-_LOGGED = (PathKind.AWARD, PathKind.AWARD_BATCH, PathKind.REVOCATIONS, PathKind.KEY, PathKind.CREDENTIAL)
+_LOGGED = (
+    PathKind.AWARD,
+    PathKind.AWARD_BATCH,
+    PathKind.REVOCATIONS,
+    PathKind.KEY,
+    PathKind.CREDENTIAL,
+    PathKind.STATUS_LIST,
+    PathKind.ENDORSEMENT,
+)
+#: Kinds whose deletion is logged: losing a revocation (a line, or a set bit) makes a revoked award valid again.
+_DELETION_LOGGED = (PathKind.REVOCATIONS, PathKind.STATUS_LIST)
 
 
 def derive_entries(root: Path, *, head: str, since: str | None = None) -> Iterator[LogEntry]:
     """The log entries of the commits on ``head``'s first-parent chain (after ``since``), in log order."""
+    for _commit, entries in derive_commits(root, head=head, since=since):
+        yield from entries
+
+
+def derive_commits(root: Path, *, head: str, since: str | None = None) -> Iterator[tuple[str, list[LogEntry]]]:
+    """:func:`derive_entries` commit by commit: (commit, its entries), for commits with entries."""
     revs = f"{since}..{head}" if since else head
     out = _git(
         root, "-c", "core.quotePath=false", "log", "--first-parent", "--reverse", "--diff-merges=first-parent",
         "--no-renames", "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H", revs, "--",
-        "registry/issuers", "keys",
+        "registry/issuers", "registry/endorsers", "keys",
     )  # fmt: skip
     blobs = _Blobs(root)
     try:
         for chunk in out.split(b"\x01")[1:]:
-            _commit, _, rest = chunk.partition(b"\0")
+            commit, _, rest = chunk.partition(b"\0")
             tokens = rest.lstrip(b"\n").split(b"\0")
             changes: list[tuple[bytes, str, str, str]] = []
             for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
@@ -221,10 +302,15 @@ def derive_entries(root: Path, *, head: str, since: str | None = None) -> Iterat
                 fields = meta[1:].split()
                 old_sha, new_sha, status = fields[2].decode(), fields[3].decode(), fields[4].decode()
                 kind = classify(raw_path.decode("utf-8", "surrogateescape")).kind
-                if kind not in _LOGGED or (status.startswith("D") and kind is not PathKind.REVOCATIONS):
+                if kind not in _LOGGED or (status.startswith("D") and kind not in _DELETION_LOGGED):
                     continue
                 changes.append((raw_path, raw_path.decode("utf-8", "surrogateescape"), old_sha, new_sha))
-            for _raw, path, old_sha, new_sha in sorted(changes):
-                yield from _entries_of_change(path, blobs.read(old_sha), blobs.read(new_sha))
+            entries = [
+                entry
+                for _raw, path, old_sha, new_sha in sorted(changes)
+                for entry in _entries_of_change(path, blobs.read(old_sha), blobs.read(new_sha))
+            ]
+            if entries:
+                yield commit.decode().strip(), entries
     finally:
         blobs.close()

@@ -4,12 +4,25 @@ It finds the award's entry in the signed log, checks its inclusion proof against
 the registry's log key), and counts the cosignatures of the witnesses ``registry/governance.yaml`` lists. It
 judges by log time: an award first logged after its signing key was logged as expired (``valid_until`` set)
 or revoked fails, whatever date its signature claims. The same rule runs in the browser (tlog.js).
+
+**The status list.** The status of an award is judged by its issuer's status list: the bytes of the list used
+(the registry's file here, the served file on the page) must be the log's *latest* ``status-list`` entry for
+that list's path, proven in the signed tree. A list that is not logged, or an older logged version (bits
+cleared since: a revocation hidden by a stale or rolled-back file), fails the check. Which versions exist is
+the site's word (``log/index/status/`` names the latest), as the keys' records are: a proof shows what is in
+the log, never what is not.
+
+**Freshness.** A witness's cosignature carries the time it was made (C2SP tlog-cosignature): the newest one of
+a listed witness on the checkpoint says how old this view of the log is at least, so that a host serving a
+stale site (an old checkpoint with old lists) is visible. It is shown, not judged: how old is too old is the
+reader's call.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import re
 import zlib
@@ -20,20 +33,43 @@ from typing import Any
 from generator._internal.source import SourceError, decode_utf8, parse_json
 from generator.publish.verifydata import TemplateError, expand_entry, shard_name
 from generator.registry import Registry
+from generator.statuslist import MAX_LIST_BYTES, parse_list_url
 from generator.tlog import merkle
 from generator.tlog.note import NoteError, parse_vkey, verify_cosignature
 from generator.tlog.tiles import TILES_DIR
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import MAX_FILE, LogError, LogSource, VerifiedLog, open_log
-from generator.transparency.publish import KEY_RETIRED, award_entry_text, log_config
+from generator.transparency.publish import KEY_RETIRED, award_entry_text, log_config, status_index_name
 from generator.verify.results import Check, CheckStatus
 
-__all__ = ["LogInclusion", "find_award", "log_check", "signing_key_paths", "signing_keys"]
+__all__ = [
+    "ListBinding",
+    "LogInclusion",
+    "find_award",
+    "log_check",
+    "signing_key_paths",
+    "signing_keys",
+    "status_list_used",
+]
 
 CHECK_ID = "log"
 LABEL = "Public log"
 #: A registry id (an issuer's), as an award's log entry names it without percent-encoding.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: The last second a cosignature's time is read as one (9999-12-31T23:59:59Z): a later one names no date.
+_LAST_SECOND = 253402300799
+
+
+@dataclass(frozen=True, slots=True)
+class ListBinding:
+    """Where the status list an award's status was judged by stands in the log."""
+
+    path: str
+    """Its repository path (``registry/issuers/<issuer>/status/<n>.json``)."""
+    latest: int | None
+    """The entry of the log's latest version of the list (None: the log has none)."""
+    holds: bool
+    """Whether the bytes used are that version."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +84,27 @@ class LogInclusion:
     files_read: tuple[str, ...] = ()
     """The files this check read, relative to the log (``../verify/…``: the site's; another host's by their
     address; with a site: O(log n) files, no entry bundle)."""
+    status_list: ListBinding | None = None
+    cosigned_at: int | None = None
+    """The newest time (Unix seconds) a listed witness cosigned the checkpoint, when one did."""
+
+
+def status_list_used(registry: Registry, document: Any) -> tuple[str, str] | None:
+    """(repository path, SHA-256 of its bytes) of the registry status list an award's status is judged by
+    (:class:`generator.verify.status.RegistryStatus` reads the same file); None when it names none there."""
+    status = document.get("credentialStatus") if isinstance(document, dict) else None
+    located = parse_list_url(
+        registry.site_url, status.get("statusListCredential") if isinstance(status, dict) else None
+    )
+    if located is None or located[0] not in registry.issuers:
+        return None
+    path = f"registry/issuers/{located[0]}/status/{located[1]}.json"
+    try:
+        with (registry.root / path).open("rb") as handle:
+            data = handle.read(MAX_LIST_BYTES + 1)
+    except OSError:
+        return None  # no list: the status check says so
+    return path, hashlib.sha256(data).hexdigest()
 
 
 def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
@@ -207,10 +264,13 @@ def _proven_award(log: VerifiedLog, want: str, issuer: Any, record: Any, where: 
     return index
 
 
-def _scan(log: VerifiedLog, want: str, keys: Mapping[str, str]) -> tuple[int | None, list[tuple[int, LogEntry]]]:
+_Found = tuple[int | None, list[tuple[int, LogEntry]], list[tuple[int, LogEntry]]]
+
+
+def _scan(log: VerifiedLog, want: str, keys: Mapping[str, str], list_path: str | None) -> _Found:
     """Without a site (a log's state, or a log/ outside its site): every entry, hashed up to the root."""
     paths = set(keys.values())
-    found, retired = None, []
+    found, retired, versions = None, [], []
     for index, raw in log.entries(0):
         try:
             entry = LogEntry.parse(raw)
@@ -218,11 +278,13 @@ def _scan(log: VerifiedLog, want: str, keys: Mapping[str, str]) -> tuple[int | N
             continue
         if entry.kind in KEY_RETIRED and entry.path in paths:
             retired.append((index, entry))
+        if entry.kind == "status-list" and entry.path == list_path:
+            versions.append((index, entry))
         if entry.kind == "award" and entry.sha256 == want and found is None:
             if not log.proves(merkle.leaf_hash(raw), index):  # the proof a browser would check, checked here too
                 raise LogError(f"the inclusion proof of entry {index} does not verify")
             found = index
-    return found, retired
+    return found, retired, versions
 
 
 def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
@@ -240,8 +302,14 @@ def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
 
 
 def _lookup(
-    log: VerifiedLog, site: LogSource, index: Any, policy: Any, want: str, keys: Mapping[str, str]
-) -> tuple[int | None, list[tuple[int, LogEntry]]]:
+    log: VerifiedLog,
+    site: LogSource,
+    index: Any,
+    policy: Any,
+    want: str,
+    keys: Mapping[str, str],
+    list_path: str | None,
+) -> _Found:
     """With a site: the award's record from its verification shard, one file per signing key, and the tiles of
     their proofs."""
     if not isinstance(policy, dict) or not re.fullmatch(r"[0-9a-f]{64}", want):
@@ -259,7 +327,15 @@ def _lookup(
             index, entry = _proven(log, record, f"{log.source}/{rel}", edge)
             if entry.kind in KEY_RETIRED and entry.path == path:
                 retired.append((index, entry))
-    return found, retired
+    versions = []
+    if list_path is not None:
+        rel = f"index/status/{status_index_name(list_path)}.json"
+        records = _json(log.source, rel)
+        for record in records if isinstance(records, list) else []:
+            index, entry = _proven(log, record, f"{log.source}/{rel}", edge)
+            if entry.kind == "status-list" and entry.path == list_path:
+                versions.append((index, entry))
+    return found, retired, versions
 
 
 def _site_of(source: LogSource) -> LogSource | None:
@@ -275,6 +351,7 @@ def find_award(
     source: LogSource,
     award_hash: str,
     signing_keys: Mapping[str, str] | None = None,
+    status_list: tuple[str, str] | None = None,
 ) -> LogInclusion | None:
     """The award's entry in the log, with its proof checked; None when the log does not have it.
 
@@ -282,6 +359,9 @@ def find_award(
     before the award was logged: the log dates the award's publication, which a backdated signature cannot move.
     A site's ``log/`` is read in O(log n) files (the award's record is in its verification shard, the keys'
     in ``log/index/keys/``); a bare log state is scanned whole.
+
+    With ``status_list`` ((repository path, SHA-256 of the bytes used): :func:`status_list_used`), also where
+    that list stands in the log (:class:`ListBinding`).
     """
     verifier, origin = log_config(registry)
     config = registry.governance.model.log
@@ -294,9 +374,12 @@ def find_award(
             witnesses.append(parse_vkey(witness.vkey))
         except NoteError:
             continue
-    cosigned = sum(1 for w in witnesses if verify_cosignature(log.note, w) is not None)
+    times = [t for w in witnesses if (t := verify_cosignature(log.note, w)) is not None]
+    cosigned = len(times)
+    dated = [t for t in times if t <= _LAST_SECOND]
     want = award_hash.lower()
     keys = signing_keys or {}
+    list_path = status_list[0] if status_list is not None else None
     policy = _json(counting, "policy.json")
     parent = _site_of(source) if policy is not None else None
     site = _Counting(parent) if parent is not None else None
@@ -305,12 +388,18 @@ def find_award(
         data = _data_source(site, index)
         if data is not None:  # the tiles moved with the verification data; what the verifier trusts did not
             counting.tiles = LogSource(f"{data}log/")
-        found, retired = _lookup(log, site, index, policy, want, keys)
+        found, retired, versions = _lookup(log, site, index, policy, want, keys, list_path)
     else:  # a bare log state, or a log/ outside its site: every entry is read
-        found, retired = _scan(log, want, keys)
+        found, retired, versions = _scan(log, want, keys, list_path)
     if found is None:
         return None
     before = min(((i, e) for i, e in retired if i < found), key=lambda item: item[0], default=None)
+    binding = None
+    if status_list is not None:
+        latest = max(versions, key=lambda item: item[0], default=None)
+        binding = ListBinding(
+            status_list[0], latest[0] if latest else None, latest is not None and latest[1].sha256 == status_list[1]
+        )
     return LogInclusion(
         found,
         log.size,
@@ -318,11 +407,53 @@ def find_award(
         config.quorum,
         (before[1].path, before[1].kind, before[0]) if before else None,
         tuple(sorted(counting.files | {f"../{rel}" for rel in (site.files if site else ())})),
+        binding,
+        max(dated, default=None),
+    )
+
+
+def _age(seconds: int) -> str:
+    """A duration in words, rounded down (tlog.js ``age`` is the same)."""
+    seconds = max(seconds, 0)
+    if seconds < 3600:
+        n, unit = seconds // 60, "minute"
+    elif seconds < 2 * 86400:
+        n, unit = seconds // 3600, "hour"
+    else:
+        n, unit = seconds // 86400, "day"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def freshness(cosigned_at: int | None, now: dt.datetime) -> str:
+    """How old this view of the log is, by its newest witness cosignature ("" when none gives a time)."""
+    if cosigned_at is None:
+        return ""
+    when = dt.datetime.fromtimestamp(cosigned_at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"; a witness last cosigned its checkpoint {_age(int(now.timestamp()) - cosigned_at)} ago ({when})"
+
+
+def list_clause(binding: ListBinding | None) -> tuple[bool, str]:
+    """(whether it holds, the words) for the status list an award's status was judged by (tlog.js has the same)."""
+    if binding is None:
+        return True, ""
+    what = f"its status list {binding.path}"
+    if binding.latest is None:
+        return False, f"; but {what} is not in the public log"
+    if binding.holds:
+        return True, f"; {what} is the log's latest version of it (entry {binding.latest})"
+    return False, (
+        f"; but {what}, as read here, is not the log's latest version of it (entry {binding.latest}): an older "
+        "list (a revocation made since hidden) or one never published"
     )
 
 
 def log_check(
-    registry: Registry | None, source: LogSource | None, award_hash: str | None, document: Any = None
+    registry: Registry | None,
+    source: LogSource | None,
+    award_hash: str | None,
+    document: Any = None,
+    *,
+    now: dt.datetime | None = None,
 ) -> Check:
     """The verification result line for the public log."""
     if registry is None or award_hash is None or registry.governance.model.log is None:
@@ -332,7 +463,9 @@ def log_check(
             CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "no log given (--log DIR|URL, e.g. the built site's log/)", False
         )
     try:
-        found = find_award(registry, source, award_hash, signing_keys(registry, document))
+        found = find_award(
+            registry, source, award_hash, signing_keys(registry, document), status_list_used(registry, document)
+        )
     except LogError as exc:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"the log does not check out: {exc.explain()}")
     if found is None:
@@ -340,6 +473,7 @@ def log_check(
     reason = (
         f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by the registry "
         f"and cosigned by {found.cosigned} of {found.quorum} witnesses"
+        + freshness(found.cosigned_at, now or dt.datetime.now(dt.UTC))
     )
     if found.retired_key_before is not None:
         path, kind, at = found.retired_key_before
@@ -351,6 +485,9 @@ def log_check(
             f"{reason}; but its signing key {path} was logged as {what} before it (entry {at}): it was published "
             "after the key was retired, whatever date its signature claims",
         )
+    holds, listed = list_clause(found.status_list)
+    if not holds:
+        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + listed)
     if found.cosigned < found.quorum:
-        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + " (quorum not reached)")
-    return Check(CHECK_ID, LABEL, CheckStatus.PASSED, reason)
+        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + listed + " (quorum not reached)")
+    return Check(CHECK_ID, LABEL, CheckStatus.PASSED, reason + listed)

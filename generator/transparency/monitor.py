@@ -3,6 +3,11 @@
 An issuer runs it daily with ``--since`` its saved checkpoint: the new checkpoint must be signed and
 consistent with the saved one, every entry read is proven to be in the signed tree, and the issuer's entries
 are listed: an award it never made (a leaked key) shows up the day it is published.
+
+Entries that take a revocation back are **alerts** (:data:`ALERTS`): a line of the revocation log removed or
+rewritten (``revocation-removed``), a status list that lost a set bit (``status-list-cleared``, e.g. an older
+signed list put back). Only a push past the pull-request check makes one, and the award it revoked looks valid
+again; ``credreg log monitor`` names each and exits non-zero.
 """
 
 from __future__ import annotations
@@ -13,7 +18,13 @@ from generator.tlog.note import Checkpoint
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogError, VerifiedLog
 
-__all__ = ["MonitorResult", "monitor_log"]
+__all__ = ["ALERTS", "MonitorResult", "monitor_log"]
+
+#: Entry kinds that take a revocation back, and what the issuer is told.
+ALERTS = {
+    "revocation-removed": "a line of the revocation log was removed or rewritten: a revocation taken back",
+    "status-list-cleared": "the status list lost a bit that was set: a revocation taken back (an older list put back?)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +32,10 @@ class MonitorResult:
     start: int
     size: int
     entries: list[tuple[int, LogEntry]]
+
+    @property
+    def alerts(self) -> list[tuple[int, LogEntry]]:
+        return [(index, entry) for index, entry in self.entries if entry.kind in ALERTS]
 
 
 def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None) -> MonitorResult:

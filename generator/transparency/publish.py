@@ -28,7 +28,15 @@ from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, Verifier, parse_vkey, sign_note
 from generator.tlog.tiles import TILE_HEIGHT, TILE_WIDTH, TILES_DIR, TileSource, append
-from generator.transparency.entries import ENTRY_PREFIX, LogEntry, derive_entries, first_parent_ancestor, head_commit
+from generator.transparency.entries import (
+    ENTRY_PREFIX,
+    LEGACY_KINDS,
+    LogEntry,
+    derive_commits,
+    derive_entries,
+    first_parent_ancestor,
+    head_commit,
+)
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 
 __all__ = [
@@ -41,6 +49,7 @@ __all__ = [
     "key_method",
     "log_config",
     "publish_log",
+    "status_index_name",
 ]
 
 #: Key entries after which an award signed by that key is not accepted (the log dates the award).
@@ -108,6 +117,31 @@ def _covered_commit(state: Path, size: int) -> str | None:
     return commit if recorded == str(size) else None
 
 
+def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogEntry] | None:
+    """The history's entries as a log published before status lists and endorsements were logged holds them:
+    each commit without the later kinds (:data:`LEGACY_KINDS` only) as long as the published entries do, every
+    kind from the first commit they hold one, or that they end before. None when the published entries are
+    neither: the history no longer holds them."""
+    entries: list[LogEntry] = []
+    covered = False
+    for _commit, commit_entries in derive_commits(root, head=head):
+        at = len(entries)
+        if not covered:
+            legacy = [e for e in commit_entries if e.kind in LEGACY_KINDS]
+            full = [e.encode() for e in commit_entries]
+            if len(legacy) != len(commit_entries) and published[at : at + len(full)] != full:
+                if at >= len(published):
+                    covered = True  # the first publish since: every kind from here on
+                elif published[at : at + len(legacy)] == [e.encode() for e in legacy]:
+                    commit_entries = legacy
+                else:
+                    return None
+            elif len(legacy) != len(commit_entries):
+                covered = True
+        entries.extend(commit_entries)
+    return entries
+
+
 def publish_log(
     root: Path, registry: Registry, state: Path, signer: NoteSigner, *, full: bool = False
 ) -> PublishResult:
@@ -138,6 +172,10 @@ def publish_log(
         everything = list(derive_entries(root, head=head))
         if old is not None:
             prefix = merkle.MemoryTree([merkle.leaf_hash(e.encode()) for e in everything[:old_size]])
+            if len(everything) < old_size or prefix.root() != old_root:
+                # Maybe a log published before status lists and endorsements were logged: its commits without them.
+                everything = _before_coverage(root, head, [raw for _, raw in old.entries(0)]) or everything
+                prefix = merkle.MemoryTree([merkle.leaf_hash(e.encode()) for e in everything[:old_size]])
             if len(everything) < old_size or prefix.root() != old_root:
                 raise LogError(
                     "refusing to publish: the Git history no longer contains what the log already published "
@@ -202,7 +240,11 @@ def copy_log(
     * ``index/keys/<sha256 of the verification method>.json``: the key's expiry and revocation records (``[]``
       for a key with none: every logged key has its file, so a verifier never fetches a 404 page), each
       ``[entry index, entry text, base64 path]``, the path being the entry's inclusion-proof hashes inside the
-      complete tiles holding it (:func:`generator.tlog.merkle.path_within`), which never change.
+      complete tiles holding it (:func:`generator.tlog.merkle.path_within`), which never change;
+    * ``index/status/<sha256 of the list's repository path>.json``: the record of the latest logged version of
+      a status list (its last ``status-list`` entry), in the same form, so that a verifier proves the list it
+      judged a status by is that version (:func:`generator.transparency.inclusion.find_award`). One record
+      however often the list changed: an older version fails as any unlogged one does.
 
     An award's record is not a file here: it travels in the shard entry the lookup fetches anyway, and the
     verifier fetches the tiles of its proof. Nothing a verifier reads is trusted: every record is checked by
@@ -215,6 +257,7 @@ def copy_log(
     log = open_log(LogSource(state), verifier, origin=origin)
     awards: dict[str, list[object]] = {}
     keys: dict[str, list[tuple[int, str]]] = {}
+    lists: dict[str, list[tuple[int, str]]] = {}
 
     def visit(number: int, raw: bytes) -> None:
         if raw.startswith(_AWARD):
@@ -229,6 +272,12 @@ def copy_log(
             keys.setdefault(entry.path, [])
             if entry.kind in KEY_RETIRED:
                 keys[entry.path].append((number, raw.decode()))
+        elif raw.startswith(_STATUS_LIST):
+            try:
+                entry = LogEntry.parse(raw)
+            except ValueError:
+                return
+            lists.setdefault(entry.path, []).append((number, raw.decode()))
 
     def sink(rel: str, data: bytes) -> None:  # thousands of files into staging folders: plain writes
         tile = rel.startswith(f"{TILES_DIR}/")
@@ -250,6 +299,8 @@ def copy_log(
         if method is not None:
             name = hashlib.sha256(method.encode()).hexdigest()
             sink(f"index/keys/{name}.json", _compact([key_record(n, text) for n, text in numbered]))
+    for path, numbered in sorted(lists.items()):  # the latest version only: O(1) however often a list changes
+        sink(f"index/status/{status_index_name(path)}.json", _compact([key_record(*numbered[-1])]))
     policy: dict[str, object] = {
         "vkey": config.vkey,
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],
@@ -268,6 +319,14 @@ def copy_log(
 
 _AWARD = b"credreg-log/1 award "
 _KEY = b"credreg-log/1 key-"
+_STATUS_LIST = b"credreg-log/1 status-list "  # not status-list-cleared: a verifier wants the versions
+
+
+def status_index_name(path: str) -> str:
+    """The name of a status list's file under ``log/index/status/``: SHA-256 of its repository path."""
+    return hashlib.sha256(path.encode()).hexdigest()
+
+
 #: An award entry whose issuer needs no percent-encoding (a registry id), under its issuer's awards folder.
 _AWARD_RE = re.compile(
     rb"credreg-log/1 award ([A-Za-z0-9][A-Za-z0-9._-]*) ([0-9a-f]{64}) registry/issuers/\1/awards/"

@@ -25,7 +25,9 @@ def test_build_serves_the_log_and_refuses_a_damaged_one(log_repo: LogRepo, tmp_p
     assert (log / "vkey").read_text().strip() == log_repo.signer.verifier.vkey
     assert (log / "tile/entries/000").is_file()
     assert (log / "policy.json").is_file()
-    assert [p.name for p in (log / "index").iterdir()] == ["keys"]  # the keys' records; the awards' are in:
+    # The keys' records and the status lists' versions (one file per list); the awards' are in:
+    assert sorted(p.name for p in (log / "index").iterdir()) == ["keys", "status"]
+    assert len(list((log / "index/status").iterdir())) == len(list(log_repo.root.glob("registry/*/*/status/*.json")))
     shards = [json.loads(gzip.decompress(p.read_bytes())) for p in (out / "verify/shards").glob("*.json.gz")]
     logged = [e["log"] for s in shards for e in s["awards"].values()]
     assert len(logged) == sum(1 for _ in iter_awards(log_repo.root))  # every award (files and batch lines)
@@ -56,7 +58,11 @@ def test_with_a_data_url_the_tiles_are_served_from_there_and_verify_follows(log_
         data = tmp_path / "site-data"
 
         served = sorted(p.relative_to(out / "log").as_posix() for p in (out / "log").rglob("*") if p.is_file())
-        assert [p for p in served if not p.startswith("index/keys/")] == ["checkpoint", "policy.json", "vkey"]
+        assert [p for p in served if not p.startswith(("index/keys/", "index/status/"))] == [
+            "checkpoint",
+            "policy.json",
+            "vkey",
+        ]
         moved = sorted(p.relative_to(data / "log").as_posix() for p in (data / "log").rglob("*") if p.is_file())
         state = sorted(
             p.relative_to(log_repo.state).as_posix()

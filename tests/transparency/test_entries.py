@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from generator.awards import award_hash, find_award, iter_awards
+from generator.statuslist import decode_list, encode_list, get_bit, set_bit
 from generator.transparency.entries import LogEntry, derive_entries, head_commit
 from tests.transparency.conftest import LogRepo, commit_all, plant_award
 
@@ -117,3 +119,97 @@ def test_a_revocation_taken_back_is_an_entry(log_repo: LogRepo) -> None:
     ]
     for entry in derive_entries(root, head=third):
         assert LogEntry.parse(entry.encode()) == entry
+
+
+def _set_bits_of(data: bytes) -> list[int]:
+    bits = decode_list(json.loads(data)["credentialSubject"]["encodedList"])
+    return [i for i in range(len(bits) * 8) if get_bit(bits, i)]
+
+
+def _set_bits(path: Path) -> list[int]:
+    return _set_bits_of(path.read_bytes())
+
+
+def _rewrite_bits(path: Path, change: dict[int, bool]) -> None:
+    doc = json.loads(path.read_text())
+    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
+    for index, value in change.items():
+        set_bit(bits, index, value)
+    doc["credentialSubject"]["encodedList"] = encode_list(bits)
+    path.write_text(json.dumps(doc, indent=2) + "\n")
+
+
+def test_status_lists_and_endorsements_are_entries(log_repo: LogRepo) -> None:
+    # Every status list and every endorsement of the example registry (issuers' and endorsers') is an entry, by
+    # the hash a verifier recomputes: the list file's bytes, the endorsement hash (its file name).
+    root = log_repo.root
+    entries = list(derive_entries(root, head=head_commit(root)))
+    lists = sorted(root.glob("registry/*/*/status/*.json"))
+    endorsements = sorted(root.glob("registry/*/*/endorsements/*.json"))
+    assert lists
+    assert endorsements
+    assert sorted((e.path, e.sha256) for e in entries if e.kind == "status-list") == [
+        (p.relative_to(root).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()) for p in lists
+    ]
+    assert sorted((e.path, e.sha256) for e in entries if e.kind == "endorsement") == [
+        (p.relative_to(root).as_posix(), p.stem) for p in endorsements
+    ]
+    assert {e.issuer for e in entries if e.kind == "endorsement"} == {p.parent.parent.name for p in endorsements}
+    assert not [e for e in entries if e.kind == "status-list-cleared"]
+    for entry in entries:
+        assert LogEntry.parse(entry.encode()) == entry
+
+
+def test_a_status_list_that_loses_a_set_bit_is_an_alert_entry(log_repo: LogRepo) -> None:
+    # The attack: whoever can push puts back an issuer's earlier signed status list, with the bit of a revoked
+    # award clear (a revocation taken back). The log now says so, by the hash of the list that lost the bit, before
+    # the entry of the list put back; a list that only gains bits (a revocation) is a plain new version.
+    root = log_repo.root
+    first = head_commit(root)
+    status = root / "registry/issuers/northbridge-university/status/1.json"
+    rel = status.relative_to(root).as_posix()
+    original = status.read_bytes()
+    free = next(i for i in range(1000) if i not in _set_bits(status))
+    _rewrite_bits(status, {free: True})
+    revoked = status.read_bytes()
+    second = commit_all(root, "a revocation")
+    assert [(e.kind, e.path, e.sha256) for e in derive_entries(root, head=second, since=first)] == [
+        ("status-list", rel, hashlib.sha256(revoked).hexdigest())
+    ]
+    status.write_bytes(original)  # the earlier list back: bit `free` clear again
+    third = commit_all(root, "quietly")
+    assert [(e.kind, e.issuer, e.sha256) for e in derive_entries(root, head=third, since=second)] == [
+        ("status-list-cleared", "northbridge-university", hashlib.sha256(revoked).hexdigest()),
+        ("status-list", "northbridge-university", hashlib.sha256(original).hexdigest()),
+    ]
+    # Deleting a list with a set bit takes them all back; a list with none set, or that never decoded, adds nothing.
+    status.write_bytes(revoked)
+    fourth = commit_all(root, "revoked again")
+    status.unlink()
+    fifth = commit_all(root, "the list deleted")
+    assert [e.kind for e in derive_entries(root, head=fifth, since=fourth)] == ["status-list-cleared"]
+    endorser_list = sorted(root.glob("registry/endorsers/*/status/1.json"))[0]
+    bare = endorser_list.read_bytes()
+    endorser_list.write_text("not a list")  # no verifier can read its revocations any more
+    sixth = commit_all(root, "an endorser's list unreadable")
+    kinds = [e.kind for e in derive_entries(root, head=sixth, since=fifth)]
+    assert kinds == (["status-list-cleared", "status-list"] if _set_bits_of(bare) else ["status-list"])
+    endorser_list.write_bytes(bare)
+    seventh = commit_all(root, "back")
+    assert [e.kind for e in derive_entries(root, head=seventh, since=sixth)] == ["status-list"]
+
+
+def test_an_endorsement_rewritten_is_a_new_entry_and_deleted_is_none(log_repo: LogRepo) -> None:
+    root = log_repo.root
+    first = head_commit(root)
+    endorsement = sorted(root.glob("registry/endorsers/*/endorsements/*.json"))[0]
+    doc = json.loads(endorsement.read_text())
+    doc["endorsementComment"] = "changed"
+    endorsement.write_text(json.dumps(doc) + "\n")
+    second = commit_all(root, "rewritten")
+    assert [(e.kind, e.sha256) for e in derive_entries(root, head=second, since=first)] == [
+        ("endorsement", award_hash(doc))
+    ]
+    endorsement.unlink()
+    third = commit_all(root, "deleted")
+    assert list(derive_entries(root, head=third, since=second)) == []

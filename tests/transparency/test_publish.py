@@ -25,7 +25,7 @@ def _files(state: Path) -> dict[str, bytes]:
 
 def test_publish_appends_and_the_witness_cosigns(log_repo: LogRepo, tmp_path: Path) -> None:
     out = log_repo.publish().stdout
-    assert "0 → 395 entries" in out
+    assert "0 → 418 entries" in out
     witness_state = tmp_path / "witness"
     cosigned = tmp_path / "cosigned"
     log_repo.credreg(
@@ -39,17 +39,17 @@ def test_publish_appends_and_the_witness_cosigns(log_repo: LogRepo, tmp_path: Pa
     plant_award(log_repo)
     commit_all(log_repo.root, "one more award")
     out = log_repo.publish().stdout
-    assert "395 → 396 entries (+1)" in out
+    assert "418 → 419 entries (+1)" in out
     assert "new commits only" in out
     after = _files(log_repo.state)
     # Published tiles never change; one entry rewrites one partial bundle and one partial tile per level.
     assert all(after[p] == data for p, data in before.items() if p.startswith("tile/"))
     written = sorted(set(after) - set(before))
-    assert written == ["tile/0/001.p/140", "tile/entries/001.p/140"]
+    assert written == ["tile/0/001.p/163", "tile/entries/001.p/163"]
     log_repo.credreg(
         "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state), str(log_repo.state)
     )
-    assert _checkpoint(witness_state)[0] == 396
+    assert _checkpoint(witness_state)[0] == 419
 
 
 def test_a_force_pushed_history_without_an_award_is_refused_by_publish_and_witness(
@@ -111,7 +111,9 @@ def test_verify_checks_the_log_and_fails_on_a_tampered_tile_or_checkpoint(log_re
     award = log_repo.award_files()[0].stem
     done = log_repo.credreg("verify", award, "--log", str(log_repo.state), "--format", "json", ok=None)
     assert "recorded in the public log as entry" in done.stdout
-    assert "cosigned by 0 of 1 witnesses (quorum not reached)" in done.stdout
+    assert "cosigned by 0 of 1 witnesses; its status list registry/issuers/" in done.stdout
+    assert "is the log's latest version of it (entry " in done.stdout
+    assert done.stdout.count("(quorum not reached)") == 1
 
     tampered = tmp_path / "tampered"
     shutil.copytree(log_repo.state, tampered)
@@ -125,7 +127,7 @@ def test_verify_checks_the_log_and_fails_on_a_tampered_tile_or_checkpoint(log_re
 
     shutil.copytree(log_repo.state, tampered, dirs_exist_ok=True)
     checkpoint = tampered / "checkpoint"
-    checkpoint.write_text(checkpoint.read_text().replace("\n395\n", "\n394\n"))
+    checkpoint.write_text(checkpoint.read_text().replace("\n418\n", "\n417\n"))
     done = log_repo.credreg("verify", award, "--log", str(tampered), ok=False)
     assert "not signed by the log key" in done.stdout
 
@@ -141,7 +143,7 @@ def test_monitor_lists_a_planted_award(log_repo: LogRepo, tmp_path: Path) -> Non
         "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state)
     )
     assert done.stdout.splitlines() == [next(line for line in done.stdout.splitlines() if planted in line)]
-    assert done.stdout.startswith("395\taward\t" + planted)
+    assert done.stdout.startswith("418\taward\t" + planted)
     other = log_repo.credreg(
         "log", "monitor", "brightforge-academy", "--since", str(saved), "--log", str(log_repo.state)
     )
@@ -154,13 +156,13 @@ def test_publish_refuses_the_wrong_key_and_a_tampered_state(log_repo: LogRepo, t
     )
     assert "witness key, not a log key" in done.stderr
     log_repo.publish()
-    (log_repo.state / "tile/entries/001.p/139").write_bytes(b"\x00\x01x")
+    (log_repo.state / "tile/entries/001.p/162").write_bytes(b"\x00\x01x")
     plant_award(log_repo)
     commit_all(log_repo.root, "one more")
     done = log_repo.publish(ok=False)
-    assert "entry bundle 1 holds 1 entries, not 139" in done.stderr
+    assert "entry bundle 1 holds 1 entries, not 162" in done.stderr
     assert "Traceback" not in done.stderr
-    (log_repo.state / "tile/entries/001.p/139").write_bytes(b"\x00\x01x" * 139)
+    (log_repo.state / "tile/entries/001.p/162").write_bytes(b"\x00\x01x" * 162)
     done = log_repo.publish(ok=False)
     assert "entry bundle 1 does not hold the entries its tile hashes" in done.stderr
     assert "Traceback" not in done.stderr
@@ -186,3 +188,73 @@ def test_verify_names_the_place_in_a_malformed_log_file(
     done = log_repo.credreg("verify", award, "--log", str(served), ok=False)
     assert "Traceback" not in done.stderr, done.stderr
     assert f"the log does not check out: {served}/{problem}" in done.stdout
+
+
+def test_monitor_alerts_on_a_status_list_that_lost_a_set_bit(log_repo: LogRepo, tmp_path: Path) -> None:
+    # Someone who can push puts back an older signed status list of Northbridge's, the bit of a revoked award clear:
+    # the award looks valid again. The log records it, and Northbridge's monitor alerts (and exits non-zero).
+    import hashlib
+    import json
+
+    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
+
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    status = log_repo.root / "registry/issuers/northbridge-university/status/1.json"
+    before = status.read_bytes()
+    doc = json.loads(before)
+    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
+    revoked = next(i for i in range(len(bits) * 8) if get_bit(bits, i))
+    set_bit(bits, revoked, False)
+    doc["credentialSubject"]["encodedList"] = encode_list(bits)
+    status.write_text(json.dumps(doc, indent=2) + "\n")
+    commit_all(log_repo.root, "an older list")
+    log_repo.publish()
+    done = log_repo.credreg(
+        "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state), ok=False
+    )
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    assert [line.split("\t")[1:] for line in done.stdout.splitlines()] == [
+        ["status-list-cleared", hashlib.sha256(before).hexdigest(), rel],
+        ["status-list", hashlib.sha256(status.read_bytes()).hexdigest(), rel],
+    ]
+    assert f"ALERT: entry {done.stdout.split()[0]} (status-list-cleared, {rel}): the status list lost a bit" in (
+        done.stderr
+    )
+    # Another issuer's monitor sees nothing of it.
+    assert (
+        log_repo.credreg(
+            "log", "monitor", "brightforge-academy", "--since", str(saved), "--log", str(log_repo.state)
+        ).stdout
+        == ""
+    )
+
+
+def test_a_log_published_before_status_lists_were_logged_still_publishes_in_full(
+    log_repo: LogRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A registry whose log was published before status lists and endorsements were logged (the earlier derivation,
+    # patched in: publish runs in-process here) has no entries of theirs for those commits. The next publishes log
+    # them for new commits; a publish that derives the whole history again (--full, or after a rewrite) must keep
+    # the old commits as published, not refuse them as a rewritten history.
+    import generator.transparency.publish as publish
+    from generator.load import load_registry
+    from generator.transparency.entries import LEGACY_KINDS, derive_entries
+
+    def legacy(root: Path, *, head: str, since: str | None = None):  # type: ignore[no-untyped-def]
+        return (e for e in derive_entries(root, head=head, since=since) if e.kind in LEGACY_KINDS)
+
+    registry = load_registry(log_repo.root).registry
+    with monkeypatch.context() as patched:
+        patched.setattr(publish, "derive_entries", legacy)
+        first = publish.publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    assert first.size == 395  # what the earlier version logged
+    status = log_repo.root / "registry/issuers/northbridge-university/status/1.json"
+    status.write_text(status.read_text().replace('"validFrom"', '"validFrom" ', 1))
+    commit_all(log_repo.root, "a new version of a list")
+    second = publish.publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
+    assert (second.size, second.full) == (396, False)
+    third = publish.publish_log(log_repo.root, registry, log_repo.state, log_repo.signer, full=True)
+    assert (third.old_size, third.size, third.full) == (396, 396, True)
+    assert log_repo.publish().returncode == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -75,7 +76,7 @@ async function handle(req) {
     });
     site.loadBytes = load;
     const entry = await site.entry(req.hash); // the lookup, whose shard entry carries the award's log record
-    const c = await T.logCheck(site, req.hash, memory(req.visitor), req.document ?? null, entry);
+    const c = await T.logCheck(site, req.hash, memory(req.visitor), req.document ?? null, entry, req.now);
     return { status: c.status, reason: c.reason, applicable: c.applicable };
   }
   throw new Error(`unknown op ${req.op}`);
@@ -164,7 +165,10 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     first = node(op="check", site=f"{site}/", hash=award, visitor="alice")
     assert first["status"] == "passed", first
     assert first["reason"].startswith("recorded in the public log as entry ")
-    assert first["reason"].endswith(" of 395, checkpoint signed by the registry and cosigned by 1 of 1 witnesses")
+    assert (
+        " of 418, checkpoint signed by the registry and cosigned by 1 of 1 witnesses; a witness last "
+        in (first["reason"])
+    )
     unknown = node(op="check", site=f"{site}/", hash="0" * 64, visitor="alice")
     assert unknown["reason"] == "not recorded in the public log"
 
@@ -225,7 +229,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     assert got["status"] == "failed"
     assert "inclusion proof" in got["reason"]
 
-    # The log grows: alice, who saw 395, accepts 396 as consistent.
+    # The log grows: alice, who saw 418, accepts 419 as consistent.
     plant_award(log_repo)
     commit_all(log_repo.root, "one more award")
     grown = tmp_path / "grown-state"
@@ -234,7 +238,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     grown_site = tmp_path / "grown-site"
     serve_log(registry, grown, grown_site)
     later = node(op="check", site=f"{grown_site}/", hash=award, visitor="alice")
-    assert "consistent with the log this browser saw before (395 entries)" in later["reason"]
+    assert "consistent with the log this browser saw before (418 entries)" in later["reason"]
     # ...and is now told when shown the older one again (a rollback).
     back = node(op="check", site=f"{site}/", hash=award, visitor="alice")
     assert back["status"] == "failed"
@@ -350,3 +354,105 @@ def _partial_tile(site: Path) -> str:
     """The level-0 partial tile at the log's right edge (its width follows the log's size)."""
     [tile] = [p for p in (site / "log/tile/0").glob("*.p/*")]
     return str(tile.relative_to(site))
+
+
+def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """The status list an award's status is judged by must be the log's latest version of it, proven in the signed
+    tree; a list put back from before a revocation (served by a stale host, or left in a registry copy) fails, in
+    the CLI (site index and bare state) and the browser alike; and the newest witness cosignature says how old the
+    view of the log is."""
+    import datetime as dt
+
+    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
+    from generator.transparency.inclusion import log_check
+    from generator.transparency.log import LogSource
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = root / rel
+    award_path = next(
+        p for p in log_repo.award_files()
+        if "/northbridge-university/" in p.as_posix()
+        and json.loads(p.read_text()).get("credentialStatus", {}).get("statusListCredential", "").endswith("/1.json")
+    )  # fmt: skip
+    award, document = award_path.stem, json.loads(award_path.read_text())
+    older = status.read_bytes()
+    doc = json.loads(older)
+    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
+    set_bit(bits, next(i for i in range(len(bits) * 8) if not get_bit(bits, i)))  # a revocation
+    doc["credentialSubject"]["encodedList"] = encode_list(bits)
+    status.write_text(json.dumps(doc, indent=2) + "\n")
+    commit_all(root, "a revocation")
+    registry = load_registry(root).registry
+    assert registry is not None
+    publish_log(root, registry, log_repo.state, log_repo.signer)
+    cosigned_at = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    cosigned = witness_log(
+        _source(log_repo.state), tmp_path / "w", log_repo.witness, vkey=log_repo.signer.verifier.vkey, now=cosigned_at
+    )
+    from generator.transparency.log import open_log
+
+    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+    note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
+    (log_repo.state / "checkpoint").write_bytes(note.encode())
+    site = tmp_path / "site"
+    serve_log(registry, log_repo.state, site)
+    entries = _bundle_entries(site / "log")
+    versions = [n for n, e in enumerate(entries) if e.startswith(b"credreg-log/1 status-list northbridge-university ")]
+    assert len(versions) == 2
+    first, latest = versions
+
+    now = cosigned_at + dt.timedelta(hours=3, minutes=59)
+    fresh = "; a witness last cosigned its checkpoint 3 hours ago (2026-12-01T09:30:00Z)"
+
+    def both(name: str) -> tuple[Any, Any, dict[str, Any]]:
+        py_site = log_check(registry, LogSource(site / "log"), award, document, now=now)
+        py_state = log_check(registry, LogSource(log_repo.state), award, document, now=now)
+        js = node(op="check", site=f"{site}/", hash=award, visitor=name, document=document, now=now.timestamp())
+        assert py_site.status.value == py_state.status.value == js["status"], (py_site, py_state, js)
+        assert py_site.reason == py_state.reason == js["reason"], (py_site.reason, py_state.reason, js["reason"])
+        return py_site, py_state, js
+
+    _, _, js = both("a")
+    assert js["status"] == "passed", js
+    assert js["reason"].endswith(f"witnesses{fresh}; its status list {rel} is the log's latest version of it "
+                                 f"(entry {latest})")  # fmt: skip
+    # The list from before the revocation: put back in the registry copy, and served by the site.
+    status.write_bytes(older)
+    (site / "issuers/northbridge-university/status/1.json").write_bytes(older)
+    _, _, js = both("b")
+    assert js["status"] == "failed"
+    unlatest = (
+        f"; but its status list {rel}, as read here, is not the log's latest version of it (entry {latest}): an "
+        "older list (a revocation made since hidden) or one never published"
+    )
+    assert js["reason"].endswith(unlatest)
+    assert first < latest
+    # A list the log never saw.
+    status.write_bytes(older + b" ")
+    (site / "issuers/northbridge-university/status/1.json").write_bytes(older + b" ")
+    _, _, js = both("c")
+    assert js["status"] == "failed"
+    assert js["reason"].endswith(unlatest)
+    # A list the log has no version of (its file in the site's index withheld: the site's word, as for keys).
+    withheld = tmp_path / "withheld"
+    shutil.copytree(site, withheld)
+    (withheld / f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json").unlink()
+    js = node(op="check", site=f"{withheld}/", hash=award, visitor="e", document=document, now=now.timestamp())
+    py = log_check(registry, LogSource(withheld / "log"), award, document, now=now)
+    assert js["reason"] == py.reason
+    assert js["reason"].endswith(f"; but its status list {rel} is not in the public log")
+    # A tampered version record fails the proof, not the comparison.
+    name = hashlib.sha256(rel.encode()).hexdigest()
+    records = json.loads((site / f"log/index/status/{name}.json").read_text())
+    records[-1][1] = records[-1][1].replace(records[-1][1].split()[3], older_hash := hashlib.sha256(older).hexdigest())
+    (site / f"log/index/status/{name}.json").write_text(json.dumps(records))
+    status.write_bytes(older)
+    (site / "issuers/northbridge-university/status/1.json").write_bytes(older)
+    js = node(op="check", site=f"{site}/", hash=award, visitor="d", document=document, now=now.timestamp())
+    assert js["status"] == "failed"
+    assert "does not check out" in js["reason"], js
+    assert "does not check out" in log_check(registry, LogSource(site / "log"), award, document, now=now).reason
+    assert older_hash in records[-1][1]

@@ -69,6 +69,13 @@ export class SiteData {
     this.root = new URL(root);
     this.load = load ?? fetchLoader(this.root);
     this.cache = new Map();
+    this.texts = new Map();
+  }
+
+  /** A file's text as served, once per page: what the page parsed is what it hashes (tlog.js, a status list). */
+  text(path) {
+    if (!this.texts.has(path)) this.texts.set(path, this.load(path, { binary: false }));
+    return this.texts.get(path);
   }
 
   /** An absolute URL on this site, for links. */
@@ -82,7 +89,7 @@ export class SiteData {
       const gz = path.endsWith(".json.gz");
       this.cache.set(
         path,
-        this.load(path, { binary: gz }).then(async (data) => {
+        (gz ? this.load(path, { binary: true }) : this.text(path)).then(async (data) => {
           if (data === null) return null;
           const text = gz ? await gunzipText(data, path) : data;
           try {

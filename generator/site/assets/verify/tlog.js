@@ -6,6 +6,7 @@
 
 import { sha256, toHex } from "./encoding.js";
 import { check, notChecked } from "./results.js";
+import { parseListUrl } from "./statuslist.js";
 
 export class LogError extends Error {}
 
@@ -383,15 +384,17 @@ function memoryOf(storage) {
  * The "Public log" check of an award hash. `site` is a SiteData; `storage` (default: localStorage) keeps the
  * largest checkpoint seen, per log origin; `document` (the award) names the signing keys whose expiry or
  * revocation, logged before the award, fails it (the same rule as generator/transparency/inclusion.py);
- * `entry` is the award's verification shard entry (SiteData.entry), whose `log` is the award's record.
+ * `entry` is the award's verification shard entry (SiteData.entry), whose `log` is the award's record; the
+ * status list the page judged the award's status by must be the log's latest version of it; `now` (Unix
+ * seconds, default: the clock) dates the newest witness cosignature.
  */
-export async function logCheck(site, hash, storage, document = null, entry = null) {
+export async function logCheck(site, hash, storage, document = null, entry = null, now = undefined) {
   const policy = await site.json("log/policy.json");
   if (policy === null) {
     return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
   }
   try {
-    return await checkLog(site, hash, policy, memoryOf(storage), document, entry);
+    return await checkLog(site, hash, policy, memoryOf(storage), document, entry, now ?? Date.now() / 1000);
   } catch (error) {
     if (!(error instanceof LogError)) throw error;
     return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
@@ -401,6 +404,8 @@ export async function logCheck(site, hash, storage, document = null, entry = nul
 const ENTRY =
   /^credreg-log\/1 ([a-z-]+) ([^ /]+) ([0-9a-f]{64}) ([A-Za-z0-9/._~%-]+)(?:#([1-9][0-9]*))?\n$/;
 const RETIRED = ["key-expiry-set", "key-revoked"];
+/** The last second a cosignature's time is read as one (9999-12-31T23:59:59Z). */
+const LAST_SECOND = 253402300799n;
 /** A registry id (an issuer's), as an award's log entry names it without percent-encoding. */
 const ISSUER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -480,7 +485,51 @@ function signingMethods(document) {
   return [...methods].sort();
 }
 
-async function checkLog(site, hash, policy, memory, document, entry) {
+/**
+ * (repository path, served text) of the site's status list the award's status is judged by (policies.js
+ * `statusPolicy` reads the same file, once per page), or null when it names none here (inclusion.py
+ * `status_list_used`).
+ */
+async function statusListUsed(site, document) {
+  const status = document && typeof document === "object" ? document.credentialStatus : undefined;
+  const url = status && typeof status === "object" ? status.statusListCredential : undefined;
+  const index = await site.index();
+  const located = parseListUrl(index.site_url, url);
+  if (located === null || !Object.values(index.issuers).includes(located[0])) return null;
+  const text = await site.text(`issuers/${located[0]}/status/${located[1]}.json`);
+  return text === null ? null : { path: `registry/issuers/${located[0]}/status/${located[1]}.json`, text };
+}
+
+/** A duration in words, rounded down (inclusion.py `_age`). */
+function age(seconds) {
+  const s = Math.max(seconds, 0);
+  let [n, unit] = [Math.floor(s / 86400), "day"];
+  if (s < 3600) [n, unit] = [Math.floor(s / 60), "minute"];
+  else if (s < 2 * 86400) [n, unit] = [Math.floor(s / 3600), "hour"];
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
+/** How old this view of the log is, by its newest witness cosignature (inclusion.py `freshness`). */
+function freshness(cosignedAt, now) {
+  if (cosignedAt === null) return "";
+  const when = new Date(Number(cosignedAt) * 1000).toISOString().replace(/\.[0-9]{3}Z$/, "Z");
+  return `; a witness last cosigned its checkpoint ${age(Math.floor(now) - Number(cosignedAt))} ago (${when})`;
+}
+
+/** [whether it holds, the words] for the status list the award's status was judged by (inclusion.py `list_clause`). */
+function listClause(binding) {
+  if (binding === null) return [true, ""];
+  const what = `its status list ${binding.path}`;
+  if (binding.latest === null) return [false, `; but ${what} is not in the public log`];
+  if (binding.holds) return [true, `; ${what} is the log's latest version of it (entry ${binding.latest})`];
+  return [
+    false,
+    `; but ${what}, as read here, is not the log's latest version of it (entry ${binding.latest}): an older ` +
+      "list (a revocation made since hidden) or one never published",
+  ];
+}
+
+async function checkLog(site, hash, policy, memory, document, entry, now) {
   const read = bytesReader(site);
   const vkey = await parseVkey(policy.vkey);
   const raw = await read("log/checkpoint");
@@ -557,10 +606,32 @@ async function checkLog(site, hash, policy, memory, document, entry) {
     }
   }
 
+  // The status list the award's status was judged by: its served bytes must be the log's latest version of it.
+  let binding = null;
+  const used = await statusListUsed(site, document);
+  if (used !== null) {
+    const listRel = `log/index/status/${toHex(await sha256(utf8.encode(used.path)))}.json`;
+    const records = await site.json(listRel);
+    const digest = toHex(await sha256(utf8.encode(used.text)));
+    binding = { path: used.path, latest: null, holds: false };
+    for (const record of Array.isArray(records) ? records : []) {
+      const version = await proven(edge, cp, record, listRel);
+      if (version.kind !== "status-list" || version.path !== used.path) continue;
+      if (binding.latest === null || version.index > binding.latest) {
+        binding.latest = version.index;
+        binding.holds = version.sha256 === digest;
+      }
+    }
+  }
+
   let cosigned = 0;
+  let cosignedAt = null;
   for (const witness of Array.isArray(policy.witnesses) ? policy.witnesses : []) {
     try {
-      if ((await cosignature(note, await parseVkey(witness.vkey))) !== null) cosigned += 1;
+      const time = await cosignature(note, await parseVkey(witness.vkey));
+      if (time === null) continue;
+      cosigned += 1;
+      if (time <= LAST_SECOND && (cosignedAt === null || time > cosignedAt)) cosignedAt = time;
     } catch (error) {
       if (!(error instanceof LogError)) throw error;
     }
@@ -568,9 +639,10 @@ async function checkLog(site, hash, policy, memory, document, entry) {
   const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
   const reason =
     `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
-    `cosigned by ${cosigned} of ${quorum} witnesses${history}` +
+    `cosigned by ${cosigned} of ${quorum} witnesses${freshness(cosignedAt, now)}${history}` +
     // generator/transparency/demo.py: a log published with a key made for one build and thrown away.
     (policy.demo === true ? " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)" : "");
+  const [holds, listed] = listClause(binding);
   if (retired !== null) {
     const what = retired.kind === "key-revoked" ? "revoked" : "expired (valid_until set)";
     return check(
@@ -581,6 +653,7 @@ async function checkLog(site, hash, policy, memory, document, entry) {
         "it was published after the key was retired, whatever date its signature claims",
     );
   }
-  if (cosigned < quorum) return check(ID, LABEL, false, `${reason} (quorum not reached)`);
-  return check(ID, LABEL, true, reason);
+  if (!holds) return check(ID, LABEL, false, reason + listed);
+  if (cosigned < quorum) return check(ID, LABEL, false, `${reason}${listed} (quorum not reached)`);
+  return check(ID, LABEL, true, reason + listed);
 }
