@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from generator._internal.files import unwritable_folder, write_new
-from generator.awarding.keys import read_private_key_file
+from generator.awarding.keys import read_private_key_file, refuse_in_checkout
 from generator.crypto import ed25519
 from generator.errors import KeyFileError, UsageError
 from generator.tlog.note import COSIGNATURE_V1, ED25519, NoteError, NoteSigner, key_id
@@ -25,10 +25,6 @@ LOG_KEY_ENV = "CREDREG_LOG_KEY"
 _TYPES = {"log": ED25519, "witness": COSIGNATURE_V1}
 
 
-def _inside(path: Path, root: Path | None) -> bool:
-    return root is not None and path.resolve().is_relative_to(root.resolve())
-
-
 def generate_note_key(path: Path, name: str, role: str, *, root: Path | None = None) -> NoteSigner:
     """A new Ed25519 key for the log (role ``log``) or a witness (``witness``), written to ``path`` (mode 600)."""
     if role not in _TYPES:
@@ -37,8 +33,7 @@ def generate_note_key(path: Path, name: str, role: str, *, root: Path | None = N
         key_id(name, _TYPES[role], b"")
     except NoteError as exc:
         raise UsageError(f"key name: {exc}") from None
-    if _inside(path, root):
-        raise KeyFileError(f"refusing to write a private key inside the registry repository: {path}")
+    refuse_in_checkout(path, root, "write a private key")
     if path.exists():
         raise KeyFileError(f"{path} already exists; not overwriting a private key")
     why = unwritable_folder(path.parent)  # refused before a key is made
