@@ -460,17 +460,18 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
-def checkout_holding(path: Path, root: Path | None = None) -> Path | None:
+def checkout_holding(path: Path, root: Path | None = None, published: Iterable[Path] = ()) -> Path | None:
     """The registry checkout that ``path`` lies in, or would once made (``None``: none): where a private key, or
     an earner's file, would be one ``git add`` away from being published.
 
     A checkout is ``root``, any work tree of ``root``'s Git repository (another worktree; a ``gh-pages`` one is
     a published folder) and any folder holding ``registry/governance.yaml`` (another clone, a submodule).
     Folders are compared by device and inode, not by name: a symbolic link, ``..``, a bind mount or another
-    spelling of the name on a case-insensitive file system does not hide one.
+    spelling of the name on a case-insensitive file system does not hide one. ``published``: more folders that
+    count as checkouts (the log's state, pushed as the repository's ``log`` branch).
     """
     tops: dict[tuple[int, int], Path] = {}
-    for top in (root, *_work_trees(root)) if root is not None else ():
+    for top in (*((root, *_work_trees(root)) if root is not None else ()), *published):
         identity = _identity(top)
         if identity is not None:
             tops.setdefault(identity, top)

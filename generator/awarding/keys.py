@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,11 +178,12 @@ def _stage_private(private_path: Path, doc: dict[str, str]) -> Path:
         raise UsageError(f"cannot write the private key {private_path}: {exc.strerror or exc}") from None
 
 
-def refuse_in_checkout(path: Path, root: Path | None, action: str) -> None:
+def refuse_in_checkout(path: Path, root: Path | None, action: str, published: Iterable[Path] = ()) -> None:
     """Refuse (:class:`KeyFileError`) to ``action`` (a private key: "write a private key") at ``path`` when it
     lies in a registry checkout (:func:`generator.layout.checkout_holding`: ``root``, another work tree of its
-    repository, any other registry clone, however the path is spelt), where one ``git add`` publishes it."""
-    holder = layout.checkout_holding(path, root)
+    repository, any other registry clone, however the path is spelt; or in a ``published`` folder), where one
+    ``git add`` publishes it."""
+    holder = layout.checkout_holding(path, root, published)
     if holder is None:
         return
     reading = action.startswith("read")
@@ -195,10 +197,10 @@ def refuse_in_checkout(path: Path, root: Path | None, action: str) -> None:
     )
 
 
-def check_private_key_file(path: Path, root: Path | None) -> None:
-    """Refuse to read a private key (an issuer's, the log's, a witness's) from inside the repository or from a
-    file other users can read: either means the key may already be exposed."""
-    refuse_in_checkout(path, root, "read a private key")
+def check_private_key_file(path: Path, root: Path | None, published: Iterable[Path] = ()) -> None:
+    """Refuse to read a private key (an issuer's, the log's, a witness's) from inside the repository (or a
+    ``published`` folder) or from a file other users can read: either means the key may already be exposed."""
+    refuse_in_checkout(path, root, "read a private key", published)
     try:
         info = path.stat()
     except OSError as exc:
@@ -212,12 +214,12 @@ def check_private_key_file(path: Path, root: Path | None) -> None:
         )
 
 
-def read_private_key_file(path: Path, root: Path | None, what: str) -> dict[str, Any]:
+def read_private_key_file(path: Path, root: Path | None, what: str, published: Iterable[Path] = ()) -> dict[str, Any]:
     """The JSON object in private key file ``path`` (refused by :func:`check_private_key_file` first), read as
     every JSON file is (:mod:`generator._internal.source`): a key file is copied, pasted into CI secrets and
     sometimes edited by hand, so a field given twice, a NaN or a broken line is refused, naming the file, line
     and column. ``what`` names the kind of file in messages."""
-    check_private_key_file(path, root)
+    check_private_key_file(path, root, published)
     try:
         doc = read_json_file(path, str(path)).data
     except SourceError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator._internal.files import unwritable_folder, write_new
@@ -57,13 +58,16 @@ def generate_note_key(path: Path, name: str, role: str, *, root: Path | None = N
     return signer
 
 
-def load_note_key(path: Path | None, role: str, *, root: Path | None = None) -> NoteSigner:
-    """Read a key file (``path``, else ``$CREDREG_LOG_KEY`` for the log), refusing one in the repo or open to others."""
+def load_note_key(
+    path: Path | None, role: str, *, root: Path | None = None, published: Iterable[Path] = ()
+) -> NoteSigner:
+    """Read a key file (``path``, else ``$CREDREG_LOG_KEY`` for the log), refusing one in the repo (or in a
+    ``published`` folder: the log's state) or open to others."""
     if path is None and role == "log" and os.environ.get(LOG_KEY_ENV):
         path = Path(os.environ[LOG_KEY_ENV]).expanduser()
     if path is None:
         raise UsageError(f"give the {role} key: --key PATH" + (f" or ${LOG_KEY_ENV}" if role == "log" else ""))
-    doc = read_private_key_file(path, root, "a credreg log or witness key file")
+    doc = read_private_key_file(path, root, "a credreg log or witness key file", published)
     try:
         if doc.get("format") != NOTE_KEY_FORMAT:
             raise ValueError(f"not a {NOTE_KEY_FORMAT} file")

@@ -103,3 +103,22 @@ def test_a_bind_mount_of_the_checkout_does_not_hide_it(signer: Signer, tmp_path:
     assert "inside the registry repository" in done.stderr
     assert not (signer.root / "k.key").exists()
     assert not (signer.root / "keys/acme-academy/key-3.json").exists()
+
+
+def test_the_log_key_is_never_read_from_the_log_state_it_publishes(signer: Signer, tmp_path: Path) -> None:
+    """`credreg log publish --state DIR` pushes DIR as the log branch: a key in it would go out with it."""
+    state = tmp_path / "log-state"
+    key = state / "keys" / "log.key"
+    generate_note_key(key, "registry.test.example/log", "log")
+    with pytest.raises(KeyFileError, match="refusing to read a private key"):
+        load_note_key(key, "log", root=signer.root, published=[state])
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "log", "publish", "--state", str(state)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "CREDREG_LOG_KEY": str(key)},
+        check=False,
+    )
+    assert done.returncode != 0
+    assert f"refusing to read a private key inside the registry repository: {key}" in done.stderr
+    assert "Traceback" not in done.stderr
