@@ -217,9 +217,18 @@ def path_problem(path: str) -> tuple[str, str] | None:
     return None
 
 
+#: The temporary names of :mod:`generator._internal.files` (``.<name>.<12 hex>.tmp``).
+_TEMPORARY = re.compile(r"\A\..+\.[0-9a-f]{12}\.tmp\Z")
+
+
 def _hidden(name: str) -> tuple[str, str] | None:
     if name == ".git":
         return "layout.nested-repository", "a nested Git repository does not belong in the registry: remove it"
+    if _TEMPORARY.match(name):
+        return "layout.hidden", (
+            "a temporary file left by a credreg command that was interrupted while writing (killed, or the machine "
+            "stopped): delete it; the file it was to become was not written, so run the command again"
+        )
     if name.startswith("."):
         return "layout.hidden", (
             "hidden files do not belong in the registry (a .gitattributes could hide a change from reviewers): "
