@@ -12,6 +12,7 @@ from pathlib import Path
 from generator import governance, layout
 from generator._internal.progress import progress
 from generator.errors import ProblemList, ProblemsFound
+from generator.governance.leaks import repository_leaks
 from generator.load import load_registry
 from generator.registry import Registry
 from generator.report import consolidate
@@ -102,6 +103,10 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
         endorsements = check_endorsements(registry, report.problems)
         if endorsements:
             report.counts["endorsements"] = endorsements
+    if change is None:
+        # The pull-request check searches what a change adds (generator.governance.leaks); the full check, the
+        # whole repository: a key or a recipients list committed by another way, or waiting untracked to be.
+        report.problems.extend(repository_leaks(root))
     for stale in check_schemas(root / layout.SCHEMAS_DIR):
         report.problems.add(
             stale, "out of date with the models: run `credreg schemas` and commit the result", code="schema.stale"

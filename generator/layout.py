@@ -26,6 +26,7 @@ __all__ = [
     "GOVERNANCE_PATH",
     "PathKind",
     "PathRole",
+    "checkout_holding",
     "classify",
     "find_root",
     "layout_problems",
@@ -216,9 +217,18 @@ def path_problem(path: str) -> tuple[str, str] | None:
     return None
 
 
+#: The temporary names of :mod:`generator._internal.files` (``.<name>.<12 hex>.tmp``).
+_TEMPORARY = re.compile(r"\A\..+\.[0-9a-f]{12}\.tmp\Z")
+
+
 def _hidden(name: str) -> tuple[str, str] | None:
     if name == ".git":
         return "layout.nested-repository", "a nested Git repository does not belong in the registry: remove it"
+    if _TEMPORARY.match(name):
+        return "layout.hidden", (
+            "a temporary file left by a credreg command that was interrupted while writing (killed, or the machine "
+            "stopped): delete it; the file it was to become was not written, so run the command again"
+        )
     if name.startswith("."):
         return "layout.hidden", (
             "hidden files do not belong in the registry (a .gitattributes could hide a change from reviewers): "
@@ -457,3 +467,51 @@ def find_root(start: Path | None = None) -> Path:
         f"no registry found at or above {here}",
         [f"a registry root holds {GOVERNANCE_PATH}; pass --root DIR to choose one"],
     )
+
+
+def checkout_holding(path: Path, root: Path | None = None, published: Iterable[Path] = ()) -> Path | None:
+    """The registry checkout that ``path`` lies in, or would once made (``None``: none): where a private key, or
+    an earner's file, would be one ``git add`` away from being published.
+
+    A checkout is ``root``, any work tree of ``root``'s Git repository (another worktree; a ``gh-pages`` one is
+    a published folder) and any folder holding ``registry/governance.yaml`` (another clone, a submodule).
+    Folders are compared by device and inode, not by name: a symbolic link, ``..``, a bind mount or another
+    spelling of the name on a case-insensitive file system does not hide one. ``published``: more folders that
+    count as checkouts (the log's state, pushed as the repository's ``log`` branch).
+    """
+    tops: dict[tuple[int, int], Path] = {}
+    for top in (*((root, *_work_trees(root)) if root is not None else ()), *published):
+        identity = _identity(top)
+        if identity is not None:
+            tops.setdefault(identity, top)
+    resolved = path.expanduser().resolve()
+    for folder in (resolved, *resolved.parents):
+        identity = _identity(folder)
+        if identity is None:
+            continue  # not made yet
+        if identity in tops:
+            return tops[identity]
+        if (folder / GOVERNANCE_PATH).is_file():
+            return folder
+    return None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _work_trees(root: Path) -> list[Path]:
+    """Every work tree of the Git repository at ``root`` (none outside Git). Git is asked about ``root`` itself:
+    ``GIT_DIR``/``GIT_WORK_TREE`` from the environment would make it answer about another repository."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    try:
+        listed = subprocess.run(
+            ["git", "worktree", "list", "--porcelain", "-z"], cwd=root, env=env, capture_output=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return [Path(os.fsdecode(field[9:])) for field in listed.split(b"\0") if field.startswith(b"worktree ")]

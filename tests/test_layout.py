@@ -15,6 +15,7 @@ from PIL import Image
 
 from generator import layout
 from generator.check import run_check
+from generator.load import load_registry
 from tests.conftest import Signer, make_registry
 
 ACME = "registry/issuers/acme-academy"
@@ -445,3 +446,13 @@ def test_a_key_file_whose_name_ends_in_a_line_break_is_refused_by_the_walk(tmp_p
     path = f"keys/acme-academy/{key.name}{ending}"
     (root / path).write_bytes(key.read_bytes())
     assert (path, "layout.unexpected") in codes(root)
+
+
+def test_a_temporary_file_left_by_a_killed_command_is_named_as_such(signer: Signer) -> None:
+    """Where a write goes through a temporary name, a kill can leave it: the check says what it is and what to do."""
+    (signer.root / "registry/issuers/acme-academy/status").mkdir()
+    (signer.root / "registry/issuers/acme-academy/status/.1.json.2ec7c6b4cf5a.tmp").write_text("{")
+    [problem] = load_registry(signer.root).problems.errors
+    assert problem.location.path == "registry/issuers/acme-academy/status/.1.json.2ec7c6b4cf5a.tmp"
+    assert problem.message.startswith("a temporary file left by a credreg command that was interrupted while writing")
+    assert "delete it" in problem.message

@@ -23,14 +23,14 @@ from generator._internal.plainjson import orjson_writes_as_json
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary sibling and rename (atomic on POSIX). The temporary name is unique: two writers of
-    one file never write into, or rename, each other's."""
+    one file never write into, or rename, each other's. The sibling gets its name only once written
+    (:func:`_write_unnamed`): a process killed while writing leaves nothing, and one killed between the two
+    calls that name and rename it, a temporary file (refused by the check, which says where it comes from)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        if not _write_unnamed(tmp, text.encode("utf-8"), 0o666):
+            _write_exclusive(tmp, text.encode("utf-8"), 0o666)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind, not even the temporary file
@@ -81,17 +81,64 @@ def _try_flock(fd: int) -> bool:
 
 def write_new(path: Path, data: bytes, *, mode: int = 0o666) -> None:
     """Create ``path`` holding ``data``, never replacing anything: :class:`FileExistsError` when something has
-    the name (a link too, even a dangling one), and then nothing is written. A reader never sees half of it."""
-    place_new(stage_new(path, data, mode=mode), path)
+    the name (a link too, even a dangling one), and then nothing is written. A reader never sees half of it,
+    and a process killed while writing leaves nothing behind where the file system makes unnamed files
+    (Linux: :func:`_write_unnamed`); elsewhere a temporary file (:func:`stage_new`), which the check refuses."""
+    _make_parent(path)
+    if not _write_unnamed(path, data, mode):
+        place_new(stage_new(path, data, mode=mode), path)
+
+
+def _make_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file where a folder should be: FileExistsError means "path exists" here
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
+
+
+#: What opening an unnamed file (``O_TMPFILE``) fails with where the file system or the kernel has none.
+_NO_UNNAMED = frozenset({errno.EOPNOTSUPP, errno.ENOTSUP, errno.EISDIR, errno.EINVAL, errno.ENOSYS})
+
+
+def _write_unnamed(path: Path, data: bytes, mode: int) -> bool:
+    """Write ``data`` (synced) to an unnamed file in ``path``'s folder, then give it the name ``path``, never
+    replacing anything (:class:`FileExistsError`); ``False``, and nothing written, where unnamed files are not
+    supported. The name appears only once the file is complete: a process killed before leaves nothing."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return False
+    try:
+        fd = os.open(path.parent, flag | os.O_WRONLY, mode)
+    except OSError as exc:
+        if exc.errno in _NO_UNNAMED:
+            return False
+        raise
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        try:
+            # linkat(AT_SYMLINK_FOLLOW) of the descriptor's /proc entry: never over an existing name or link. A
+            # src_dir_fd (ignored for an absolute path) makes Python call linkat: plain link() would link the
+            # /proc entry itself, which fails (EXDEV).
+            os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=fd, follow_symlinks=True)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            no_proc = exc.errno == errno.ENOENT and not Path("/proc/self/fd").is_dir()
+            if no_proc or exc.errno == errno.EXDEV or exc.errno in _NO_HARD_LINKS:
+                return False  # written to no name: the other way writes it again
+            raise
+    finally:
+        os.close(fd)
+    return True
 
 
 def stage_new(path: Path, data: bytes, *, mode: int = 0o666) -> Path:
     """Write ``data`` (synced) to a new temporary file beside ``path``, created with ``mode`` (less the umask)
     and never opened through a link; its path, for :func:`place_new`. Nothing is left behind on failure."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError as exc:  # a file where a folder should be: FileExistsError means "path exists" here
-        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
+    _make_parent(path)
     staged = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")  # unique: two writers never share it
     _write_exclusive(staged, data, mode)
     return staged

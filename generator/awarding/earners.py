@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import layout
 from generator._internal.files import unwritable_folder, write_new
 from generator.awards import render_award
 from generator.errors import UsageError
@@ -73,9 +74,11 @@ def default_earner_dir(issuer: str, credential: str, now: dt.datetime) -> Path:
 def prepare_earner_dir(path: Path, root: Path) -> Path:
     """Refuse a folder inside the repository or one already holding files (an earlier run's keys)."""
     target = path.expanduser().resolve()
-    if target.is_relative_to(root.resolve()):
+    holder = layout.checkout_holding(target, root)
+    if holder is not None:
         raise UsageError(
-            f"refusing to write earners' links and keys inside the registry repository: {path}",
+            f"refusing to write earners' links and keys inside the registry repository: {path} (in the checkout "
+            f"{holder})",
             ["they identify recipients and must never be published; choose a folder outside the repository"],
         )
     if target.exists() and (not target.is_dir() or any(target.iterdir())):

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ __all__ = [
     "generate_key",
     "load_signing_key",
     "read_private_key_file",
+    "refuse_in_checkout",
 ]
 
 #: Marks our private key files; the pull-request check refuses any file carrying it.
@@ -78,10 +80,6 @@ def default_key_dir() -> Path:
     return Path(config) / "credreg" / "keys"
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path.resolve().is_relative_to(root.resolve())
-
-
 def _timestamp(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -117,11 +115,7 @@ def generate_key(
     if public_path.exists():
         raise UsageError(f"{layout.relpath(registry.root, public_path)} already exists: key files never change")
     private_path = private_path or default_key_dir() / issuer / f"{key_id}.key"
-    if _inside(private_path, registry.root):
-        raise KeyFileError(
-            f"refusing to write a private key inside the registry repository: {private_path}",
-            ["private keys never belong in the repository; choose a path outside it (default: your config dir)"],
-        )
+    refuse_in_checkout(private_path, registry.root, "write a private key")
     if private_path.exists() or private_path.is_symlink():  # a dangling link too: never written through
         raise KeyFileError(f"{private_path} already exists; not overwriting a private key")
     public_rel = layout.relpath(registry.root, public_path)
@@ -184,14 +178,29 @@ def _stage_private(private_path: Path, doc: dict[str, str]) -> Path:
         raise UsageError(f"cannot write the private key {private_path}: {exc.strerror or exc}") from None
 
 
-def check_private_key_file(path: Path, root: Path | None) -> None:
-    """Refuse to read a private key (an issuer's, the log's, a witness's) from inside the repository or from a
-    file other users can read: either means the key may already be exposed."""
-    if root is not None and _inside(path, root):
-        raise KeyFileError(
-            f"refusing to read a private key from inside the registry repository: {path}",
-            ["move it outside the repository (and out of its history) and treat it as exposed"],
-        )
+def refuse_in_checkout(path: Path, root: Path | None, action: str, published: Iterable[Path] = ()) -> None:
+    """Refuse (:class:`KeyFileError`) to ``action`` (a private key: "write a private key") at ``path`` when it
+    lies in a registry checkout (:func:`generator.layout.checkout_holding`: ``root``, another work tree of its
+    repository, any other registry clone, however the path is spelt; or in a ``published`` folder), where one
+    ``git add`` publishes it."""
+    holder = layout.checkout_holding(path, root, published)
+    if holder is None:
+        return
+    reading = action.startswith("read")
+    raise KeyFileError(
+        f"refusing to {action} inside the registry repository: {path} (in the checkout {holder})",
+        [
+            "move it outside the repository (and out of its history) and treat it as exposed"
+            if reading
+            else "private keys never belong in the repository; choose a path outside it (default: your config dir)"
+        ],
+    )
+
+
+def check_private_key_file(path: Path, root: Path | None, published: Iterable[Path] = ()) -> None:
+    """Refuse to read a private key (an issuer's, the log's, a witness's) from inside the repository (or a
+    ``published`` folder) or from a file other users can read: either means the key may already be exposed."""
+    refuse_in_checkout(path, root, "read a private key", published)
     try:
         info = path.stat()
     except OSError as exc:
@@ -205,12 +214,12 @@ def check_private_key_file(path: Path, root: Path | None) -> None:
         )
 
 
-def read_private_key_file(path: Path, root: Path | None, what: str) -> dict[str, Any]:
+def read_private_key_file(path: Path, root: Path | None, what: str, published: Iterable[Path] = ()) -> dict[str, Any]:
     """The JSON object in private key file ``path`` (refused by :func:`check_private_key_file` first), read as
     every JSON file is (:mod:`generator._internal.source`): a key file is copied, pasted into CI secrets and
     sometimes edited by hand, so a field given twice, a NaN or a broken line is refused, naming the file, line
     and column. ``what`` names the kind of file in messages."""
-    check_private_key_file(path, root)
+    check_private_key_file(path, root, published)
     try:
         doc = read_json_file(path, str(path)).data
     except SourceError as exc:

@@ -1,37 +1,215 @@
-"""No private key ever enters the repository: every added or changed file is searched for one.
+"""No private key, and no list of recipients, ever enters the repository: every added or changed file (in a pull
+request), and every file of the repository (in the full check), is searched for one.
 
-A credreg private key file is recognised by its format marker; other private keys by their PEM armour
-(``-----BEGIN … PRIVATE KEY-----``: PKCS#8, RSA, EC, OpenSSH, encrypted). Symbolic links are not followed: a
-link's target is a path, not content, and following it could read files outside the repository.
+A private key is recognised, in JSON, YAML or any text, by:
+
+* a ``seed`` field holding 40 or more base64url characters: a credreg private key file (an issuer's, a log's
+  or a witness's), named by its ``format`` field, quoted or not, any of its characters possibly a JSON escape
+  (``\\/``, ``\\u0063``), or a seed copied alone;
+* an Ed25519 private Multikey (``z3u2…``, the multicodec ``ed25519-priv``) anywhere;
+* a ``privateKey…`` / ``secretKey…`` field of a Multikey or DID document (``privateKeyMultibase``,
+  ``secretKeyMultibase``, ``privateKeyBase58``, …) holding a value, or a JWK's ``"d"`` (as in ``privateKeyJwk``),
+  but for the few keys a standard prints as its test vectors (:data:`PUBLISHED_TEST_KEYS`);
+* PEM armour (``-----BEGIN … PRIVATE KEY-----``: PKCS#8, RSA, EC, OpenSSH, encrypted);
+* a file that is nothing but key material: 32 or 64 bytes of binary, or one base64, base64url or base58
+  token of 32 or 64 bytes (an Ed25519 seed, or a seed with its public key). Hex is not taken: a SHA-256
+  digest alone in a file is common and public.
+
+A list of recipients is a file whose first line is a CSV header with an ``email`` (or ``recipient_key``)
+column, and which holds an address below it: a cohort file (``credreg award --csv``) or an earners' mapping
+(``recipients.csv``). Published, it names the people the registry publishes only as keyed hashes.
+
+Symbolic links are not followed: a link's target is a path, not content, and following it could read files
+outside the repository.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
+import csv
+import os
 import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
+from generator import layout
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
-from generator.errors import ProblemList
+from generator.crypto.multibase import b58decode
+from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
 from generator.transparency.keys import NOTE_KEY_FORMAT
 
-__all__ = ["check_private_keys", "private_key_line"]
+__all__ = ["check_private_keys", "private_key_line", "repository_leaks", "secret_in"]
 
-# Built from the constant, so this module (and any file that merely names the format) is not a match.
-_PATTERNS = (
-    (re.compile(rb'"format"\s*:\s*"' + re.escape(PRIVATE_KEY_FORMAT.encode()) + rb'"'), "a credreg private key"),
-    (re.compile(rb'"format"\s*:\s*"' + re.escape(NOTE_KEY_FORMAT.encode()) + rb'"'), "a transparency-log private key"),
-    (re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"), "a PEM private key"),
+#: Bytes of a file read for the search: a key or a header is near the top, and a large file is not one.
+SCAN_BYTES = 4 * 1024 * 1024
+
+
+def _spelt(text: str, *, escaped: bool) -> bytes:
+    """A pattern for ``text``; ``escaped``: with any character possibly written as a JSON ``\\uXXXX`` escape (and
+    ``/`` as ``\\/``), as ``json.loads`` reads them. Only a file holding such an escape is searched so: a pattern that
+    starts with a literal is found ten times faster."""
+    if not escaped:
+        return re.escape(text.encode())
+    parts = []
+    for char in text:
+        code = f"{ord(char):04x}"
+        escapes = [re.escape(char.encode()), rb"\\u" + b"".join(f"[{c}{c.upper()}]".encode() for c in code)]
+        if char == "/":
+            escapes.append(rb"\\/")
+        parts.append(b"(?:" + b"|".join(escapes) + b")")
+    return b"".join(parts)
+
+
+#: Where a value ends: a name in source code (``seed: make_seed(…)``) is followed by something else.
+_END = rb"""(?=["'\s,}]|\Z)"""
+
+
+def _key_file_patterns(*, escaped: bool) -> tuple[re.Pattern[bytes], tuple[tuple[re.Pattern[bytes], str], ...]]:
+    """The ``seed`` field, and the ``format`` fields that name a credreg key file (in JSON, YAML or a mapping in
+    source code: the field name's opening quote is not needed to find it)."""
+
+    def field(name: str) -> bytes:
+        return _spelt(name, escaped=escaped) + rb"""["']?\s*:\s*["']?"""
+
+    seed = re.compile(field("seed") + rb"([A-Za-z0-9_-]{40,}={0,2})" + _END)
+    # Built from the constants, so this module (and any file that merely names the format) is not a match.
+    formats = (
+        (re.compile(field("format") + _spelt(PRIVATE_KEY_FORMAT, escaped=escaped)), "a credreg private key"),
+        (re.compile(field("format") + _spelt(NOTE_KEY_FORMAT, escaped=escaped)), "a transparency-log private key"),
+    )
+    return seed, formats
+
+
+_KEY_FILES = {escaped: _key_file_patterns(escaped=escaped) for escaped in (False, True)}
+#: (a byte string every match holds, the pattern, what it finds): the pattern is searched for only when the
+#: file holds the string, a test ten times faster than a search that cannot start from a literal.
+_KEY_PATTERNS = (
+    (b"PRIVATE KEY", re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"), "a PEM private key"),
+    (
+        b"Key",
+        re.compile(
+            rb"""(?:private|secret)Key(?:Multibase|Base58|Base64|Base64Url|Hex|Pem)["']?\s*:\s*"""
+            rb"""["']?([A-Za-z0-9+/=_-]{32,})""" + _END
+        ),
+        "a private key (a privateKey field)",
+    ),
+    (b"z3u2", re.compile(rb"\b(z3u2[1-9A-HJ-NP-Za-km-z]{40,46})\b"), "an Ed25519 private Multikey (z3u2…)"),
+    (b'"d"', re.compile(rb'"d"\s*:\s*"([A-Za-z0-9_-]{32,}={0,2})"'), 'a private key (a JWK\'s "d")'),
 )
+#: Private keys that are public: printed in a standard as its test vectors (W3C vc-di-eddsa, vendored under
+#: tests/fixtures/conformance/), so whoever holds them can sign nothing anyone trusts.
+PUBLISHED_TEST_KEYS = frozenset({b"z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"})
+
+
+def _first_key(data: bytes) -> tuple[int, str] | None:
+    """(offset, what) of the first private key in ``data`` by its text (the module's docstring says how)."""
+    found: list[tuple[int, str]] = []
+    seed_pattern, formats = _KEY_FILES[b"\\u" in data or b"\\/" in data]
+    seed = seed_pattern.search(data)
+    if seed is not None:
+        # A key file by its format marker, when it holds a seed too: text that merely names the format (docs, a
+        # test of a damaged file) is not a key.
+        marked = [(m.start(), what) for pattern, what in formats if (m := pattern.search(data))]
+        found.append(min(marked) if marked else (seed.start(), "a private key seed (a seed field)"))
+    for needle, pattern, what in _KEY_PATTERNS:
+        if needle not in data:
+            continue
+        for m in pattern.finditer(data):
+            if (m.group(1) if m.groups() else None) not in PUBLISHED_TEST_KEYS:
+                found.append((m.start(), what))
+                break
+    return min(found) if found else None
+
+
+_TOKEN = re.compile(rb"\A[A-Za-z0-9+/_-]{40,90}={0,2}\Z")
+_HEX = re.compile(rb"\A[0-9A-Fa-f]+\Z")
+_KEY_SIZES = frozenset({32, 64})
+
+
+def _bare_key(data: bytes) -> str | None:
+    """What ``data`` is when it is nothing but key material (see the module's docstring)."""
+    if len(data) in _KEY_SIZES:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return "raw key material (a binary file of a key's size)"
+        if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+            return "raw key material (a binary file of a key's size)"
+    token = data.strip()
+    if not _TOKEN.match(token) or _HEX.match(token):
+        return None
+    decoded: list[bytes] = []
+    altchars = b"-_" if b"-" in token or b"_" in token else None
+    with contextlib.suppress(binascii.Error, ValueError):
+        decoded.append(base64.b64decode(token + b"=" * (-len(token) % 4), altchars=altchars, validate=True))
+    with contextlib.suppress(CryptoError):
+        decoded.append(b58decode(token.decode("ascii")))
+    if any(len(value) in _KEY_SIZES for value in decoded):
+        return "a bare private key seed (one token of a key's size, alone in a file)"
+    return None
 
 
 def private_key_line(data: bytes) -> tuple[int, str] | None:
     """(line, what) of the first private key in ``data``."""
-    found = [(m.start(), what) for pattern, what in _PATTERNS if (m := pattern.search(data))]
-    if not found:
+    found = _first_key(data)
+    if found is not None:
+        start, what = found
+        return data.count(b"\n", 0, start) + 1, what
+    bare = _bare_key(data)
+    return (1, bare) if bare is not None else None
+
+
+_HEADER_DELIMITERS = (",", ";", "\t")
+_RECIPIENT_COLUMNS = frozenset({"email", "e-mail", "recipient_key"})
+
+
+def recipients_line(data: bytes) -> int | None:
+    """The header's line when ``data`` is a list of recipients: a CSV whose first line names an ``email`` (or
+    ``recipient_key``) column, with an address in a later line."""
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lines = text.splitlines()
+    number = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if number is None:
         return None
-    start, what = min(found)
-    return data.count(b"\n", 0, start) + 1, what
+    header = lines[number]
+    for delimiter in _HEADER_DELIMITERS:
+        try:
+            cells = next(csv.reader([header], delimiter=delimiter))
+        except csv.Error:
+            continue
+        names = {cell.strip().strip("'").lower() for cell in cells}
+        if names & _RECIPIENT_COLUMNS and any("@" in line for line in lines[number + 1 :]):
+            return number + 1
+    return None
+
+
+def secret_in(data: bytes) -> tuple[int, str, str] | None:
+    """(line, message, code) of the first secret in a file's bytes: a private key or a list of recipients."""
+    hit = private_key_line(data)
+    if hit is not None:
+        line, what = hit
+        return (
+            line,
+            f"contains {what}: private keys never enter the repository. Remove the file (and it from every commit), "
+            "and treat the key as exposed: revoke it (revoked_at and revocation_reason in its key file) and make "
+            "a new one with `credreg keygen`",
+            "governance.private-key",
+        )
+    header = recipients_line(data)
+    if header is not None:
+        return (
+            header,
+            "is a list of recipients (an email column): recipients are never published, only keyed hashes of "
+            "their addresses. Remove the file (and it from every commit) and keep cohort files and earners' "
+            "mappings outside the repository",
+            "governance.recipients",
+        )
+    return None
 
 
 def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
@@ -40,17 +218,60 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
             continue
         path = pr.root / change.path
         try:
-            data = str(path.readlink()).encode() if path.is_symlink() else path.read_bytes()
+            data = str(path.readlink()).encode() if path.is_symlink() else _head(path)
         except OSError:
             continue
-        hit = private_key_line(data)
+        hit = secret_in(data)
         if hit is not None:
-            line, what = hit
-            problems.add(
-                change.path,
-                f"contains {what}: private keys never enter the repository. Remove the file from the pull request "
-                "(and from its commits), and treat the key as exposed: revoke it (revoked_at and "
-                "revocation_reason in its key file) and make a new one with `credreg keygen`",
-                line=line,
-                code="governance.private-key",
-            )
+            line, message, code = hit
+            problems.add(change.path, message, line=line, code=code)
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(SCAN_BYTES)
+
+
+#: Signed files in their thousands, each refused by its strict schema if it held anything else: the pull-request
+#: check searches them when they are added; the full check does not read them all twice.
+_SIGNED = frozenset(
+    {layout.PathKind.AWARD, layout.PathKind.AWARD_BATCH, layout.PathKind.STATUS_LIST, layout.PathKind.ENDORSEMENT}
+)
+
+
+def repository_leaks(root: Path) -> Iterator[Problem]:
+    """The full check's search: every file Git would commit (tracked, or new and not ignored), or without Git
+    every file under ``root``, but the signed award and status files."""
+    for rel in _committable(root):
+        if layout.classify(rel).kind in _SIGNED:
+            continue
+        path = root / rel
+        try:
+            if path.is_symlink() or not path.is_file():
+                continue
+            data = _head(path)
+        except OSError:
+            continue
+        hit = secret_in(data)
+        if hit is not None:
+            line, message, code = hit
+            yield Problem(Location(rel, line=line), message, code=code)
+
+
+def _committable(root: Path) -> list[str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            check=True,
+        ).stdout
+        return sorted({os.fsdecode(name) for name in listed.split(b"\0") if name})
+    except (OSError, subprocess.CalledProcessError):
+        found = []
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d not in (".git", ".cache", "site", ".build")]
+            found += [Path(folder, name).relative_to(root).as_posix() for name in files]
+        return sorted(found)

@@ -14,7 +14,7 @@ import base64
 import binascii
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.crypto import ed25519
 
@@ -111,7 +111,7 @@ class NoteSigner:
     """A private Ed25519 key with its note key name; ``sig_type`` 0x04 makes it a cosigner (witness)."""
 
     name: str
-    seed: bytes
+    seed: bytes = field(repr=False)  # never printed, in a traceback's locals, a log line or a debugger
     sig_type: int = ED25519
 
     @property

@@ -67,8 +67,12 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     from generator.transparency.publish import publish_log
 
     registry = _registry(args)
-    signer = load_note_key(Path(args.key).expanduser() if args.key else None, "log", root=registry.root)
-    result = publish_log(registry.root, registry, Path(args.state), signer, full=args.full)
+    state = Path(args.state)
+    # The state folder is pushed as the log branch: a key in it would be published with the next checkpoint.
+    signer = load_note_key(
+        Path(args.key).expanduser() if args.key else None, "log", root=registry.root, published=[state]
+    )
+    result = publish_log(registry.root, registry, state, signer, full=args.full)
     added = result.size - result.old_size
     how = "whole history derived again" if result.full else "new commits only"
     print(

@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator._internal.files import unwritable_folder, write_new
-from generator.awarding.keys import read_private_key_file
+from generator.awarding.keys import read_private_key_file, refuse_in_checkout
 from generator.crypto import ed25519
 from generator.errors import KeyFileError, UsageError
 from generator.tlog.note import COSIGNATURE_V1, ED25519, NoteError, NoteSigner, key_id
@@ -25,10 +26,6 @@ LOG_KEY_ENV = "CREDREG_LOG_KEY"
 _TYPES = {"log": ED25519, "witness": COSIGNATURE_V1}
 
 
-def _inside(path: Path, root: Path | None) -> bool:
-    return root is not None and path.resolve().is_relative_to(root.resolve())
-
-
 def generate_note_key(path: Path, name: str, role: str, *, root: Path | None = None) -> NoteSigner:
     """A new Ed25519 key for the log (role ``log``) or a witness (``witness``), written to ``path`` (mode 600)."""
     if role not in _TYPES:
@@ -37,8 +34,7 @@ def generate_note_key(path: Path, name: str, role: str, *, root: Path | None = N
         key_id(name, _TYPES[role], b"")
     except NoteError as exc:
         raise UsageError(f"key name: {exc}") from None
-    if _inside(path, root):
-        raise KeyFileError(f"refusing to write a private key inside the registry repository: {path}")
+    refuse_in_checkout(path, root, "write a private key")
     if path.exists():
         raise KeyFileError(f"{path} already exists; not overwriting a private key")
     why = unwritable_folder(path.parent)  # refused before a key is made
@@ -62,13 +58,16 @@ def generate_note_key(path: Path, name: str, role: str, *, root: Path | None = N
     return signer
 
 
-def load_note_key(path: Path | None, role: str, *, root: Path | None = None) -> NoteSigner:
-    """Read a key file (``path``, else ``$CREDREG_LOG_KEY`` for the log), refusing one in the repo or open to others."""
+def load_note_key(
+    path: Path | None, role: str, *, root: Path | None = None, published: Iterable[Path] = ()
+) -> NoteSigner:
+    """Read a key file (``path``, else ``$CREDREG_LOG_KEY`` for the log), refusing one in the repo (or in a
+    ``published`` folder: the log's state) or open to others."""
     if path is None and role == "log" and os.environ.get(LOG_KEY_ENV):
         path = Path(os.environ[LOG_KEY_ENV]).expanduser()
     if path is None:
         raise UsageError(f"give the {role} key: --key PATH" + (f" or ${LOG_KEY_ENV}" if role == "log" else ""))
-    doc = read_private_key_file(path, root, "a credreg log or witness key file")
+    doc = read_private_key_file(path, root, "a credreg log or witness key file", published)
     try:
         if doc.get("format") != NOTE_KEY_FORMAT:
             raise ValueError(f"not a {NOTE_KEY_FORMAT} file")

@@ -250,17 +250,23 @@ def test_write_new_never_replaces_a_file_nor_writes_through_a_link(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling", "taken"], "no temporary file left"
 
 
-def test_write_new_refuses_a_file_made_after_it_began(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The race itself: another process creates the file between this one's staging and its placement.
+@pytest.mark.parametrize("unnamed", [True, False], ids=["unnamed-file", "temporary-name"])
+def test_write_new_refuses_a_file_made_after_it_began(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unnamed: bool
+) -> None:
+    # The race itself: another process creates the file once this one's bytes are written, before it names them,
+    # whether it writes an unnamed file first (Linux) or a temporary one.
     target = tmp_path / "award.json"
-    real_stage = files.stage_new
+    real_fsync = os.fsync
 
-    def stage_then_race(path: Path, data: bytes, *, mode: int = 0o666) -> Path:
-        staged = real_stage(path, data, mode=mode)
-        path.write_bytes(b"the other process's")
-        return staged
+    def fsync_then_race(fd: int) -> None:
+        real_fsync(fd)
+        if not target.exists():
+            target.write_bytes(b"the other process's")
 
-    monkeypatch.setattr(files, "stage_new", stage_then_race)
+    if not unnamed:
+        monkeypatch.setattr(files, "_write_unnamed", lambda *_: False)
+    monkeypatch.setattr(files.os, "fsync", fsync_then_race)
     with pytest.raises(FileExistsError):
         write_new(target, b"mine")
     assert target.read_bytes() == b"the other process's"

@@ -90,3 +90,14 @@ def test_malformed_notes_are_refused_with_a_reason() -> None:
     for bad in [b"no signatures\n", b"text\n\n", b"text\n\n- name AAAAAAAA\n", b"t\x01\n\n\xe2\x80\x94 a AAAAAAA=\n"]:
         with pytest.raises(NoteError):
             parse_note(bad)
+
+
+def test_a_signer_never_shows_its_seed() -> None:
+    """The log's and witnesses' keys are shown as an issuer's are (SigningKey): name, never the seed."""
+    seed = bytes(range(32))
+    for shown_as in (repr, str):
+        text = shown_as(NoteSigner("log.example/log", seed))
+        assert "log.example/log" in text
+        assert repr(seed) not in text
+        assert seed.hex() not in text
+        assert "seed" not in text
