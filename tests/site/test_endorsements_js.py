@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ import pytest
 from generator import layout
 from generator._internal.times import parse_time
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
+from generator.awarding.revoke import revocation_entry
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
 from generator.endorsements import (
@@ -46,6 +48,7 @@ from generator.verify.results import (
     HeadlineKind,
     VerificationResult,
     plain_day,
+    revoked_headline,
 )
 from tests.conftest import make_registry
 from tests.site.node_runner import NODE, NodeRunner
@@ -207,6 +210,27 @@ UNSEEN_TEXTS = [
 ]
 
 
+#: Reasons edged with whitespace of one language only: Python's str.strip() removes U+001C-U+001F and U+0085,
+#: JavaScript's trim() removes U+FEFF.
+ODD_EDGES = {
+    "reason-in-python-space": "\x1c\x1d\x1e\x1f\x85 Withdrawn \x85\x1f",
+    "reason-in-javascript-space": "\ufeffWithdrawn\ufeff",
+}
+
+
+def _resign_reason(log: Path, digest: str, c: Corpus, reason: str) -> None:
+    """The log line revoking ``digest`` signed again by its issuer with ``reason``, as it is (not folded)."""
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    for i, line in enumerate(lines):
+        if line["award"] == digest:
+            when = parse_time(line["revoked"])
+            assert when is not None
+            did = c.registry.issuer_did(ACME)
+            number, index = line["statusList"], line["statusListIndex"]
+            lines[i] = revocation_entry(did, digest, number, index, reason, c.keys[ACME], when)
+    log.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     c = Corpus(tmp_path_factory.mktemp("endorsements-js"))
@@ -222,6 +246,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     revoke_endorsement(
         c.registry, award_hash(by_issuer), c.keys[ACME], now=NOW - dt.timedelta(days=1), reason="Withdrawn"
     )
+    # Issuer's endorsements whose signed log lines give a reason edged with whitespace of one language only (the
+    # CLI folds it away; a line signed by other means keeps it): Python's and JavaScript's own.
+    for name, edge in ODD_EDGES.items():
+        odd = c.endorse(name, who=ACME, target=BETA)
+        revoke_endorsement(c.registry, award_hash(odd), c.keys[ACME], now=NOW - dt.timedelta(days=1), reason="x")
+        _resign_reason(c.root / layout.ISSUERS_DIR / ACME / "revocations.jsonl", award_hash(odd), c, edge)
     c.endorse("expired", valid_from=NOW - dt.timedelta(days=90), valid_until=NOW - dt.timedelta(days=1))
     c.endorse("not-yet-valid", valid_from=NOW + dt.timedelta(days=3))
     # The Other Body's key, named as the Data Council's: the signature does not hold.
@@ -277,6 +307,7 @@ EXPECTED = {
     "tampered": "invalid",
     "revoked": "revoked",
     "revoked-by-an-issuer": "revoked",
+    **{name: "revoked" for name in ODD_EDGES},
     "expired": "expired",
     "not-yet-valid": "not-yet-valid",
     "another-bodys-key": "invalid",
@@ -493,3 +524,35 @@ def test_each_endorsement_is_headlined_as_an_endorsement(
     assert (lead.kind, lead.text) == (kind, text)
     checks = [{**c.as_dict(), "applicable": c.applicable} for c in result.checks]
     assert node.headline(checks) == {"kind": str(kind), "text": text}
+
+
+#: Whitespace of one language only: Python's str.strip() removes U+001C-U+001F and U+0085, JavaScript's trim()
+#: removes U+FEFF; both remove the rest.
+ODD_SPACES = ["\ufeff", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u3000", "\u2028", "\xa0", "\u200b"]
+
+
+@pytest.mark.parametrize("space", ODD_SPACES, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_revocation_reason_is_trimmed_as_python_trims_it(node: Node, space: str) -> None:
+    """The headline of a revoked award or endorsement quotes its published reason, trimmed by one rule."""
+    for by in ("", " by the endorser"):
+        reason = f"revoked{by} on 2026-05-31 for this reason: {space}Withdrawn{space}"
+        python = revoked_headline(reason)
+        assert node.revoked_headline(reason) == python, (space, python)
+        if space in "\x1c\x1d\x1e\x1f\x85\u3000\u2028\xa0":
+            assert python.endswith(": Withdrawn."), python
+        # Nothing but the odd character: no reason at all, on both sides.
+        bare = f"revoked{by} for this reason: {space}{space}"
+        assert node.revoked_headline(bare) == revoked_headline(bare)
+
+
+@pytest.mark.parametrize("name", sorted(ODD_EDGES))
+def test_an_odd_edged_revocation_reason_reads_the_same_on_the_page_as_in_credreg_verify(
+    corpus: Corpus, node: Node, name: str
+) -> None:
+    """The page's badge and credreg verify's headline give the signed reason trimmed by one rule (Python's)."""
+    _, doc = corpus.files[name]
+    result = verify_endorsement(doc, corpus.registry, now=NOW)
+    assert result.headline().kind is HeadlineKind.REVOKED
+    python = result.headline().text
+    assert python == f"Revoked on 31 May 2026 by its endorser: {ODD_EDGES[name].strip()}."
+    assert node.badge(corpus.site_path(name), award_hash(doc), NOW) == (python, "")

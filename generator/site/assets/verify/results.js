@@ -4,6 +4,7 @@
 // applies (no recipient given does not; a status list that could not be read does).
 
 import { SUITES } from "./dataintegrity.js";
+import { pyStrip } from "./text.js";
 
 export const PASSED = "passed";
 export const FAILED = "failed";
@@ -168,7 +169,8 @@ const REVOKED = new RegExp(
 export function revokedHeadline(reason) {
   const m = REVOKED.exec(reason);
   const when = m && m[2] ? ` on ${plainDay(m[2])}` : "";
-  const why = m && m[3] && m[3].trim() ? `: ${m[3].trim()}` : "";
+  // Python's str.strip (text.js pyStrip), not trim(): the same signed reason reads the same on both sides.
+  const why = m && m[3] && pyStrip(m[3]) ? `: ${pyStrip(m[3])}` : "";
   const who = m && m[1] ? "its endorser" : "its issuer";
   return `Revoked${when} by ${who}${why}${why.endsWith(".") ? "" : "."}`;
 }
