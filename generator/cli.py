@@ -246,7 +246,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             if args.format == "json":
                 print(json.dumps(result_unknown, indent=2))
             else:
-                print(f"UNKNOWN: no award with hash {digest} is in this registry")
+                print(f"UNKNOWN: no award or endorsement with hash {digest} is in this registry")
             return 1
         document = found[1] if found is not None else endorsement.document if endorsement is not None else None
     else:

@@ -56,7 +56,7 @@ from generator.statuslist import (
 )
 from generator.verify.keys import window_problem
 from generator.verify.policies import revoked_reason
-from generator.verify.results import BY_ENDORSER, Check, CheckStatus, VerificationResult
+from generator.verify.results import BY_ENDORSER, ENDORSEMENT, Check, CheckStatus, VerificationResult
 
 __all__ = [
     "ENDORSEMENT_TYPES",
@@ -563,7 +563,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     if isinstance(model, _ProfileProblem):
         add("structure", "Registry endorsement profile", model.reason)
         facts["structure_field"] = model.loc  # where the check locates it in the file
-        return VerificationResult(tuple(checks), None, facts)
+        return VerificationResult(tuple(checks), None, facts, ENDORSEMENT)
     add("structure", "Registry endorsement profile", None)
     digest = award_hash(document)
     issuer_did = model.issuer.id
@@ -578,7 +578,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     )
     if endorser is None:
         add("issuer", "Registered endorser", f"{issuer_did} is not a registered endorser or issuer")
-        return VerificationResult(tuple(checks), digest, facts)
+        return VerificationResult(tuple(checks), digest, facts, ENDORSEMENT)
     add("issuer", "Registered endorser", None)
     if registry.endorser_name(endorser) != model.issuer.name:
         add("endorser-record", "Endorser as registered", f"the name differs from the registry's record of {endorser}")
@@ -634,7 +634,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
             facts["revoked"] = True
         else:
             add("status", "Not revoked", None)
-    return VerificationResult(tuple(checks), digest, facts)
+    return VerificationResult(tuple(checks), digest, facts, ENDORSEMENT)
 
 
 def _logged_revocation(registry: Registry, endorser: str, digest: str) -> dict[str, Any] | None:

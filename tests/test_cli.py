@@ -221,7 +221,7 @@ def test_verify_a_target_too_long_to_be_a_path_is_read_as_a_link(registry_dir: P
     assert "Traceback" not in result.stderr
     if target.startswith("ref="):
         assert result.returncode == 1
-        assert f"UNKNOWN: no award with hash {'0' * 64}" in result.stdout
+        assert f"UNKNOWN: no award or endorsement with hash {'0' * 64}" in result.stdout
     else:
         assert result.returncode == 2
         assert "is neither a file, an award hash" in result.stderr

@@ -101,7 +101,7 @@ def test_verify_unknown_hash_and_bad_input(tmp_path: Path) -> None:
     env = dict(os.environ)
     unknown = credreg("--root", str(root), "verify", "ab" * 32, env=env)
     assert unknown.returncode == 1
-    assert unknown.stdout.startswith("UNKNOWN: no award with hash")
+    assert unknown.stdout.startswith("UNKNOWN: no award or endorsement with hash")
     assert credreg("--root", str(root), "verify", "not-a-hash", env=env).returncode == 2
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")
@@ -181,7 +181,7 @@ def test_verify_link_and_key_usage_errors(tmp_path: Path) -> None:
     link = "https://registry.test.example/verify/#" + "ab" * 32 + "~" + "0" * 32
     unknown = credreg(*r, "verify", link, "--recipient", "a@example.org", env=env)
     assert unknown.returncode == 1
-    assert unknown.stdout.startswith("UNKNOWN: no award with hash " + "ab" * 32)
+    assert unknown.stdout.startswith("UNKNOWN: no award or endorsement with hash " + "ab" * 32)
     clash = credreg(*r, "verify", link, "--recipient", "a@example.org", "--recipient-key", "1" * 32, env=env)
     assert clash.returncode == 2
     assert "different recipient key" in clash.stderr

@@ -133,6 +133,33 @@ def test_endorse_verify_tamper_revoke(setup: tuple[Path, dict[str, str], list[st
     assert json.loads(after.stdout)["verdict"] == "revoked"
 
 
+def test_credreg_verify_headlines_an_endorsement_as_an_endorsement(
+    setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    """credreg verify's first line (and its JSON headline) names what it checked: a valid endorsement was "a genuine
+    award", and a changed one "a kind of signature that cannot be checked here"."""
+    root, env, r = setup
+    digest = endorse(r, env, tmp_path)
+    path = root / f"registry/endorsers/data-council/endorsements/{digest}.json"
+    forged = json.loads(path.read_text(encoding="utf-8"))
+    forged["credentialSubject"]["endorsementKind"] = "accredits"
+    (tmp_path / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
+    for target, code, kind, first, verdict in (
+        (digest, 0, "valid", "Valid: a genuine endorsement, in force.", "VALID"),
+        (
+            str(tmp_path / "forged.json"),
+            1,
+            "changed",
+            "This file was changed after it was issued: it is not what its endorser signed.",
+            "INVALID",
+        ),
+    ):
+        text = credreg(*r, "verify", target, env=env)
+        assert (text.returncode, text.stdout.splitlines()[:2]) == (code, [first, f"  verdict: {verdict}"]), text
+        report = json.loads(credreg(*r, "verify", target, "--format", "json", env=env).stdout)
+        assert (report["headline_kind"], report["headline"]) == (kind, first)
+
+
 def test_a_revoked_endorsement_is_headlined_with_its_day_and_reason_as_an_award_is(
     setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path
 ) -> None:

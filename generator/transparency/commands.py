@@ -157,7 +157,7 @@ def with_log_check(
 
     source = log_source_for(location) if location else None
     check = log_check(registry, source, result.award_hash, document)
-    return VerificationResult((*result.checks, check), result.award_hash, result.facts)
+    return VerificationResult((*result.checks, check), result.award_hash, result.facts, result.subject)
 
 
 def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -15,13 +15,17 @@ from typing import Any
 from generator.crypto.dataintegrity import CRYPTOSUITES
 
 __all__ = [
+    "AWARD",
     "BY_ENDORSER",
+    "ENDORSEMENT",
     "Check",
     "CheckStatus",
     "Headline",
+    "Subject",
     "Verdict",
     "VerificationResult",
     "headline",
+    "headline_text",
     "revoked_headline",
 ]
 
@@ -76,11 +80,26 @@ class Check:
 
 
 @dataclass(frozen=True, slots=True)
+class Subject:
+    """What was verified, as its headline names it: the thing, and who signs it (results.js's AWARD and
+    ENDORSEMENT). One wording serves both, so an endorsement is never called an award."""
+
+    noun: str
+    signer: str
+
+
+AWARD = Subject("award", "issuer")
+ENDORSEMENT = Subject("endorsement", "endorser")
+
+
+@dataclass(frozen=True, slots=True)
 class VerificationResult:
     checks: tuple[Check, ...]
     award_hash: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     """What the credential says it is: issuer name and id, credential name and reference, dates."""
+    subject: Subject = AWARD
+    """What the verifier took it for (set by the verifier, never read from the file): its headline's words."""
 
     def __bool__(self) -> bool:
         return not any(c.blocks for c in self.checks)
@@ -207,22 +226,52 @@ def revoked_headline(reason: str) -> str:
     return f"Revoked{when} by {who}{why}" + ("" if why.endswith(".") else ".")
 
 
+# One wording for every subject: {noun} is what was verified ("award", "endorsement"), {signer} who signs it
+# ("issuer", "endorser"); results.js HEADLINES is the page's copy.
 _HEADLINES = {
-    HeadlineKind.VALID: "Valid: a genuine award, in force.",
-    HeadlineKind.CHANGED: "This file was changed after it was issued: it is not what its issuer signed.",
-    HeadlineKind.MALFORMED: "This file is not a well-formed award, so what it says cannot be trusted.",
+    HeadlineKind.VALID: "Valid: a genuine {noun}, in force.",
+    HeadlineKind.RECIPIENT_CONFIRMED: "Valid: a genuine {noun}, in force, awarded to {email}.",
+    HeadlineKind.CHANGED: "This file was changed after it was issued: it is not what its {signer} signed.",
+    HeadlineKind.MALFORMED: "This file is not a well-formed {noun}, so what it says cannot be trusted.",
     HeadlineKind.UNSUPPORTED: "This file carries a kind of signature that cannot be checked here.",
-    HeadlineKind.KEY_NOT_REGISTERED: "Signed with a key its issuer had not registered.",
-    HeadlineKind.KEY_REVOKED: "Signed with a key its issuer had revoked.",
-    HeadlineKind.UNREGISTERED_ISSUER: "Genuine signature, but its issuer is not registered here.",
-    HeadlineKind.NOT_PUBLISHED: "Not an award this registry published.",
+    HeadlineKind.KEY_NOT_REGISTERED: "Signed with a key its {signer} had not registered.",
+    HeadlineKind.KEY_REVOKED: "Signed with a key its {signer} had revoked.",
+    HeadlineKind.EXPIRED: "Expired on {when}: it was genuine but is no longer in force.",
+    HeadlineKind.NOT_YET_VALID: "Not yet valid: it is genuine, and comes into force on {when}.",
+    HeadlineKind.UNREGISTERED_ISSUER: "Genuine signature, but its {signer} is not registered here.",
+    HeadlineKind.NOT_PUBLISHED: "Not an {noun} this registry published.",
     HeadlineKind.CANNOT_CHECK: "Cannot be fully checked here.",
     HeadlineKind.RECIPIENT_REFUSED: "Genuine and in force, but not awarded to this email address.",
     HeadlineKind.RECIPIENT_UNCONFIRMED: (
         "Genuine and in force, but the recipient can only be confirmed with their recipient key."
     ),
-    HeadlineKind.INVALID: "Not a valid award: its dates or its revocation entry cannot be read.",
+    HeadlineKind.INVALID: "Not a valid {noun}: its dates or its revocation entry cannot be read.",
 }
+
+#: An endorsement's one signature check ("proof", generator/endorsements.py verify_endorsement), by its reason:
+#: a verification method that is no key of its endorser, a key outside its window ("signed on ..., after key k1
+#: was revoked"), else a signature that does not hold ("eddsa-jcs-2022: ..."). An award's "proof" check is its
+#: other proofs, failed only as "unsupported proof type or cryptosuite: ...".
+_UNSUPPORTED = "unsupported proof type or cryptosuite: "
+_NOT_ITS_KEY = re.compile(r" is not a registered key of [a-z0-9]+(?:-[a-z0-9]+)*\Z")
+#: Checks that find it is not one this registry publishes: an award's credential and registration, an
+#: endorsement's subject, its endorser's own credential, and its endorser's name as registered.
+_NOT_OURS = ("credential", "registered", "subject", "independent", "endorser-record")
+
+
+def _proof_kind(reason: str) -> HeadlineKind:
+    if reason.startswith(_UNSUPPORTED):
+        return HeadlineKind.UNSUPPORTED
+    if _NOT_ITS_KEY.search(reason):
+        return HeadlineKind.KEY_NOT_REGISTERED
+    if reason.startswith("signed on "):
+        return HeadlineKind.KEY_REVOKED if "was revoked" in reason else HeadlineKind.KEY_NOT_REGISTERED
+    return HeadlineKind.CHANGED
+
+
+def headline_text(kind: HeadlineKind, subject: Subject = AWARD, **values: str) -> str:
+    """The headline of ``kind`` for ``subject`` (``values``: the ``email`` or the day ``when`` it names)."""
+    return _HEADLINES[kind].format(noun=subject.noun, signer=subject.signer, **values)
 
 
 def headline(result: VerificationResult) -> Headline:
@@ -231,8 +280,10 @@ def headline(result: VerificationResult) -> Headline:
     checks = result.checks
     by_id = {c.id: c for c in checks}
 
-    def fixed(kind: HeadlineKind) -> Headline:
-        return Headline(kind, _HEADLINES[kind])
+    subject = result.subject
+
+    def fixed(kind: HeadlineKind, **values: str) -> Headline:
+        return Headline(kind, headline_text(kind, subject, **values))
 
     if verdict is Verdict.INVALID and not result.authentic:
         failed = [c for c in checks if c.status is CheckStatus.FAILED and (c.id in AUTHENTICITY or c.id == "hash")]
@@ -250,18 +301,16 @@ def headline(result: VerificationResult) -> Headline:
             revoked = "was revoked" in first.reason
             return fixed(HeadlineKind.KEY_REVOKED if revoked else HeadlineKind.KEY_NOT_REGISTERED)
         if first.id == "proof":
-            return fixed(HeadlineKind.UNSUPPORTED)
+            return fixed(_proof_kind(first.reason))
         return fixed(HeadlineKind.MALFORMED)
     if verdict is Verdict.INVALID:
         return fixed(HeadlineKind.INVALID)
     if verdict is Verdict.REVOKED:
         return Headline(HeadlineKind.REVOKED, revoked_headline(by_id["status"].reason))
     if verdict is Verdict.EXPIRED:
-        when = plain_day(by_id["validity"].reason)
-        return Headline(HeadlineKind.EXPIRED, f"Expired on {when}: it was genuine but is no longer in force.")
+        return fixed(HeadlineKind.EXPIRED, when=plain_day(by_id["validity"].reason))
     if verdict is Verdict.NOT_YET_VALID:
-        when = plain_day(by_id["validity"].reason)
-        return Headline(HeadlineKind.NOT_YET_VALID, f"Not yet valid: it is genuine, and comes into force on {when}.")
+        return fixed(HeadlineKind.NOT_YET_VALID, when=plain_day(by_id["validity"].reason))
     if verdict is Verdict.RECIPIENT_MISMATCH:
         return fixed(HeadlineKind.RECIPIENT_REFUSED)
     issuer = by_id.get("issuer")
@@ -274,7 +323,7 @@ def headline(result: VerificationResult) -> Headline:
         recipient = by_id.get("recipient")
         if recipient is not None and recipient.passed and recipient.reason.startswith("awarded to "):
             email = recipient.reason.removeprefix("awarded to ").split(" (")[0]
-            return Headline(HeadlineKind.RECIPIENT_CONFIRMED, f"Valid: a genuine award, in force, awarded to {email}.")
+            return fixed(HeadlineKind.RECIPIENT_CONFIRMED, email=email)
         return fixed(HeadlineKind.VALID)
     # Untrusted: what blocks it, in this order (not the order the checks are listed in, which differs).
     blocking = {c.id: c for c in checks if c.blocks}
@@ -282,7 +331,7 @@ def headline(result: VerificationResult) -> Headline:
         return fixed(HeadlineKind.CANNOT_CHECK)
     if "issuer" in blocking:
         return fixed(HeadlineKind.UNREGISTERED_ISSUER if foreign else HeadlineKind.NOT_PUBLISHED)
-    for check_id in ("credential", "registered"):
+    for check_id in _NOT_OURS:
         if check_id in blocking:
             unchecked = blocking[check_id].status is CheckStatus.NOT_CHECKED
             return fixed(HeadlineKind.CANNOT_CHECK if unchecked else HeadlineKind.NOT_PUBLISHED)

@@ -32,6 +32,7 @@ from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.load import load_registry
 from generator.models import LifecycleStatus
+from generator.openbadges import parse_verification_link
 from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
@@ -226,6 +227,26 @@ def test_typing_a_hash_or_a_link_verifies_it(vpage: Any, site: Site, examples: E
     vpage.press("#cr-hash", "Enter")
     assert wait_for_verdict(vpage) == "error"
     assert "not an award hash" in verdict_text(vpage)
+
+
+@pytest.mark.parametrize("space", ["\ufeff", "\x1c", "\x85"], ids=lambda c: f"U+{ord(c):04X}")
+def test_a_link_ending_in_unusual_space_gets_credreg_s_answer(
+    vpage: Any, site: Site, examples: Examples, space: str
+) -> None:
+    """The page trimmed the link's fragment with trim() before reading it: a link ending in U+FEFF (JavaScript's
+    whitespace, not Python's) was checked, where credreg verify refuses it as no award hash."""
+    from urllib.parse import quote
+
+    link = f"{site.verify_url}#{examples.valid.hash}{space}"
+    python = parse_verification_link(link)
+    vpage.goto(f"{site.verify_url}#{examples.valid.hash}{quote(space)}")
+    verdict = wait_for_verdict(vpage)
+    if python is None:
+        assert verdict == "error", verdict_text(vpage)
+        assert "not an award hash" in verdict_text(vpage)
+    else:
+        assert python == (examples.valid.hash, None)
+        assert verdict == "valid", verdict_text(vpage)
 
 
 # --- verdicts from a file --------------------------------------------------------------------------------------

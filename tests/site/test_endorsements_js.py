@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ import pytest
 from generator import layout
 from generator._internal.times import parse_time
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
+from generator.awarding.revoke import revocation_entry
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
 from generator.endorsements import (
@@ -39,7 +41,15 @@ from generator.models.endorsement import EndorsementKind
 from generator.publish.site import _endorsement_files
 from generator.publish.verifydata import write_verification_data
 from generator.registry import Registry
-from generator.verify.results import HeadlineKind
+from generator.verify.results import (
+    ENDORSEMENT,
+    Check,
+    CheckStatus,
+    HeadlineKind,
+    VerificationResult,
+    plain_day,
+    revoked_headline,
+)
 from tests.conftest import make_registry
 from tests.site.node_runner import NODE, NodeRunner
 from tests.test_endorsements import add_endorser
@@ -70,14 +80,23 @@ globalThis.fetch = async (url) => {
 const { checkEndorsement, verdictWords } = await import("./verify/endorsements.js");
 const { parseJSON } = await import("./verify/jcs.js");
 
+const { ENDORSEMENT, headlineOf, revokedHeadline } = await import("./verify/results.js");
+
 for await (const line of createInterface({ input: process.stdin })) {
   const req = JSON.parse(line);
   let reply;
   try {
+    if (req.checks) {
+      // credreg verify's headline of an endorsement, from its checks (results.js headlineOf, as results.py's).
+      reply = headlineOf(req.checks, ENDORSEMENT);
+    } else if (req.revokedReason !== undefined) {
+      reply = { text: revokedHeadline(req.revokedReason) };
+    } else {
     const url = new URL(req.file, "https://site.test/");
     const doc = parseJSON(await readFile(root + url.pathname, "utf8"));
     reply = await checkEndorsement(doc, req.hash, url, new Date(req.now));
     reply.words = verdictWords(reply);
+    }
   } catch (error) {
     reply = { state: "error", reason: String((error && error.stack) || error) };
   }
@@ -91,11 +110,19 @@ class Node(NodeRunner):
         super().__init__(workdir, RUNNER, str(site))
 
     def error_of(self, reply: dict[str, Any]) -> str | None:
-        return str(reply["reason"]) if reply["state"] == "error" else None
+        return str(reply["reason"]) if reply.get("state") == "error" else None
 
     def check(self, file: str, digest: str, now: dt.datetime) -> tuple[str, str]:
         reply = self.ask(file=file, hash=digest, now=now.isoformat())
         return reply["state"], reply["reason"]
+
+    def headline(self, checks: list[dict[str, Any]]) -> dict[str, str]:
+        """The page's headline (results.js headlineOf) of an endorsement's checks."""
+        reply = self.ask(checks=checks)
+        return {"kind": reply["kind"], "text": reply["text"]}
+
+    def revoked_headline(self, reason: str) -> str:
+        return str(self.ask(revokedReason=reason)["text"])
 
     def badge(self, file: str, digest: str, now: dt.datetime) -> tuple[str, str]:
         """What the page's badge and the note beside it say of the file (endorsements.js verdictWords)."""
@@ -183,6 +210,27 @@ UNSEEN_TEXTS = [
 ]
 
 
+#: Reasons edged with whitespace of one language only: Python's str.strip() removes U+001C-U+001F and U+0085,
+#: JavaScript's trim() removes U+FEFF.
+ODD_EDGES = {
+    "reason-in-python-space": "\x1c\x1d\x1e\x1f\x85 Withdrawn \x85\x1f",
+    "reason-in-javascript-space": "\ufeffWithdrawn\ufeff",
+}
+
+
+def _resign_reason(log: Path, digest: str, c: Corpus, reason: str) -> None:
+    """The log line revoking ``digest`` signed again by its issuer with ``reason``, as it is (not folded)."""
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    for i, line in enumerate(lines):
+        if line["award"] == digest:
+            when = parse_time(line["revoked"])
+            assert when is not None
+            did = c.registry.issuer_did(ACME)
+            number, index = line["statusList"], line["statusListIndex"]
+            lines[i] = revocation_entry(did, digest, number, index, reason, c.keys[ACME], when)
+    log.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     c = Corpus(tmp_path_factory.mktemp("endorsements-js"))
@@ -198,6 +246,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     revoke_endorsement(
         c.registry, award_hash(by_issuer), c.keys[ACME], now=NOW - dt.timedelta(days=1), reason="Withdrawn"
     )
+    # Issuer's endorsements whose signed log lines give a reason edged with whitespace of one language only (the
+    # CLI folds it away; a line signed by other means keeps it): Python's and JavaScript's own.
+    for name, edge in ODD_EDGES.items():
+        odd = c.endorse(name, who=ACME, target=BETA)
+        revoke_endorsement(c.registry, award_hash(odd), c.keys[ACME], now=NOW - dt.timedelta(days=1), reason="x")
+        _resign_reason(c.root / layout.ISSUERS_DIR / ACME / "revocations.jsonl", award_hash(odd), c, edge)
     c.endorse("expired", valid_from=NOW - dt.timedelta(days=90), valid_until=NOW - dt.timedelta(days=1))
     c.endorse("not-yet-valid", valid_from=NOW + dt.timedelta(days=3))
     # The Other Body's key, named as the Data Council's: the signature does not hold.
@@ -253,6 +307,7 @@ EXPECTED = {
     "tampered": "invalid",
     "revoked": "revoked",
     "revoked-by-an-issuer": "revoked",
+    **{name: "revoked" for name in ODD_EDGES},
     "expired": "expired",
     "not-yet-valid": "not-yet-valid",
     "another-bodys-key": "invalid",
@@ -357,3 +412,147 @@ def test_the_page_refuses_a_file_that_is_not_the_one_it_names(corpus: Corpus, no
         "the file is not the one this page names",
     )
     assert award_hash(doc) != other
+
+
+# --- credreg verify's headline of an endorsement, and the page's copy (results.js headlineOf) --------------------
+
+#: Reasons an endorsement's checks can give beyond those the corpus meets (a key revoked or retired before it
+#: signed, a verification method whose own text looks like a signature failure, dates and lists that cannot be
+#: read, a revocation with a published reason).
+EXTRA_REASONS = {
+    "proof": [
+        "signed on 2026-05-01, after key k1 was revoked (2026-04-01: the laptop was lost)",
+        "signed on 2026-05-01, after key k1 was retired (2026-04-01)",
+        "eddsa-jcs-2022: the signature does not match",
+        "eddsa-jcs-2022: x is not a registered key of data-council",
+        "x is not a registered key of data-council; eddsa-jcs-2022",
+    ],
+    "validity": ["expired on 2026-05-01T00:00:00Z", "not valid before 2026-07-01T00:00:00Z", "cannot be read"],
+    "status": [
+        "revoked by the endorser on 2026-05-31 for this reason: Withdrawn",
+        "revoked by the endorser",
+        "the status list could not be read",
+    ],
+}
+STATUSES = (CheckStatus.FAILED, CheckStatus.NOT_CHECKED, CheckStatus.PASSED)
+
+
+def _variants(results: list[VerificationResult]) -> Iterator[tuple[Check, ...]]:
+    """Every corpus result's checks, and each with one check's outcome changed to every status, with every
+    reason seen for that check (in the corpus or in EXTRA_REASONS)."""
+    reasons: dict[str, set[str]] = {}
+    for result in results:
+        for c in result.checks:
+            reasons.setdefault(c.id, {"ok"}).add(c.reason)
+    for check_id, extra in EXTRA_REASONS.items():
+        reasons.setdefault(check_id, {"ok"}).update(extra)
+    seen: set[tuple[Check, ...]] = set()
+    for result in results:
+        for at, c in enumerate((None, *result.checks)):
+            if c is None:
+                variants: Iterator[tuple[Check, ...]] = iter([result.checks])
+            else:
+                variants = (
+                    (*result.checks[: at - 1], Check(c.id, c.label, status, reason), *result.checks[at:])
+                    for status in STATUSES
+                    for reason in sorted(reasons[c.id])
+                )
+            for checks in variants:
+                if checks not in seen:
+                    seen.add(checks)
+                    yield checks
+
+
+def test_an_endorsement_s_headline_names_an_endorsement_and_the_page_says_the_same(corpus: Corpus, node: Node) -> None:
+    """Every headline kind an endorsement can get, over a generated corpus of check lists: Python's and the page's
+    are the same words, and none calls it an award or its endorser an issuer (one wording table, by subject)."""
+    results = [verify_endorsement(doc, corpus.registry, now=NOW) for _, doc in corpus.files.values()]
+    kinds: dict[HeadlineKind, int] = {}
+    for checks in _variants(results):
+        lead = VerificationResult(checks, None, {}, ENDORSEMENT).headline()
+        assert node.headline([{**c.as_dict(), "applicable": c.applicable} for c in checks]) == {
+            "kind": str(lead.kind),
+            "text": lead.text,
+        }, checks
+        assert "award" not in lead.text, (lead, checks)
+        assert "issuer" not in lead.text, (lead, checks)
+        kinds[lead.kind] = kinds.get(lead.kind, 0) + 1
+    recipient = {HeadlineKind.RECIPIENT_CONFIRMED, HeadlineKind.RECIPIENT_REFUSED, HeadlineKind.RECIPIENT_UNCONFIRMED}
+    # An endorsement names no recipient, its profile fixes its two proofs (none of an unsupported kind), and its
+    # endorser is checked before its signature (never "genuine signature, but").
+    never = {HeadlineKind.UNSUPPORTED, HeadlineKind.UNREGISTERED_ISSUER}
+    assert set(kinds) == set(HeadlineKind) - recipient - never, kinds
+
+
+CHANGED = "This file was changed after it was issued: it is not what its endorser signed."
+NOT_ITS_KEY = "Signed with a key its endorser had not registered."
+NOT_OURS = "Not an endorsement this registry published."
+ENDED, STARTS = plain_day((NOW - dt.timedelta(days=1)).isoformat()), plain_day((NOW + dt.timedelta(days=3)).isoformat())
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "text"),
+    [
+        ("genuine", HeadlineKind.VALID, "Valid: a genuine endorsement, in force."),
+        ("tampered", HeadlineKind.CHANGED, CHANGED),
+        ("another-bodys-key", HeadlineKind.CHANGED, CHANGED),
+        ("another-bodys-method", HeadlineKind.KEY_NOT_REGISTERED, NOT_ITS_KEY),
+        ("before-the-key", HeadlineKind.KEY_NOT_REGISTERED, NOT_ITS_KEY),
+        (
+            "bidi-name",
+            HeadlineKind.MALFORMED,
+            "This file is not a well-formed endorsement, so what it says cannot be trusted.",
+        ),
+        ("expired", HeadlineKind.EXPIRED, f"Expired on {ENDED}: it was genuine but is no longer in force."),
+        (
+            "not-yet-valid",
+            HeadlineKind.NOT_YET_VALID,
+            f"Not yet valid: it is genuine, and comes into force on {STARTS}.",
+        ),
+        ("own-credential", HeadlineKind.NOT_PUBLISHED, NOT_OURS),
+        ("itself", HeadlineKind.NOT_PUBLISHED, NOT_OURS),
+    ],
+)
+def test_each_endorsement_is_headlined_as_an_endorsement(
+    corpus: Corpus, node: Node, name: str, kind: HeadlineKind, text: str
+) -> None:
+    """The headline of what went wrong, in an endorsement's words: a changed endorsement was headlined as "a kind of
+    signature that cannot be checked here" (its one signature check shares the id of an award's other proofs)."""
+    _, doc = corpus.files[name]
+    result = verify_endorsement(doc, corpus.registry, now=NOW)
+    lead = result.headline()
+    assert (lead.kind, lead.text) == (kind, text)
+    checks = [{**c.as_dict(), "applicable": c.applicable} for c in result.checks]
+    assert node.headline(checks) == {"kind": str(kind), "text": text}
+
+
+#: Whitespace of one language only: Python's str.strip() removes U+001C-U+001F and U+0085, JavaScript's trim()
+#: removes U+FEFF; both remove the rest.
+ODD_SPACES = ["\ufeff", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u3000", "\u2028", "\xa0", "\u200b"]
+
+
+@pytest.mark.parametrize("space", ODD_SPACES, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_revocation_reason_is_trimmed_as_python_trims_it(node: Node, space: str) -> None:
+    """The headline of a revoked award or endorsement quotes its published reason, trimmed by one rule."""
+    for by in ("", " by the endorser"):
+        reason = f"revoked{by} on 2026-05-31 for this reason: {space}Withdrawn{space}"
+        python = revoked_headline(reason)
+        assert node.revoked_headline(reason) == python, (space, python)
+        if space in "\x1c\x1d\x1e\x1f\x85\u3000\u2028\xa0":
+            assert python.endswith(": Withdrawn."), python
+        # Nothing but the odd character: no reason at all, on both sides.
+        bare = f"revoked{by} for this reason: {space}{space}"
+        assert node.revoked_headline(bare) == revoked_headline(bare)
+
+
+@pytest.mark.parametrize("name", sorted(ODD_EDGES))
+def test_an_odd_edged_revocation_reason_reads_the_same_on_the_page_as_in_credreg_verify(
+    corpus: Corpus, node: Node, name: str
+) -> None:
+    """The page's badge and credreg verify's headline give the signed reason trimmed by one rule (Python's)."""
+    _, doc = corpus.files[name]
+    result = verify_endorsement(doc, corpus.registry, now=NOW)
+    assert result.headline().kind is HeadlineKind.REVOKED
+    python = result.headline().text
+    assert python == f"Revoked on 31 May 2026 by its endorser: {ODD_EDGES[name].strip()}."
+    assert node.badge(corpus.site_path(name), award_hash(doc), NOW) == (python, "")

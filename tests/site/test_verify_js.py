@@ -67,6 +67,8 @@ import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { canonicalize, parseJSON } from "./verify/jcs.js";
 import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
+import { structureProblems } from "./verify/policies.js";
+import { parseVkey } from "./verify/tlog.js";
 import { InputError, Verifier, conclude, fileText, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
 
 const sites = new Map();
@@ -84,6 +86,11 @@ async function handle(req) {
   if (req.op === "file") {
     try { return { data: parseAwardJSON(fileText(Buffer.from(req.bytes, "base64"))) }; }
     catch (error) { if (error instanceof InputError) return { refused: error.message }; throw error; }
+  }
+  if (req.op === "structure") return { problems: structureProblems(req.doc) };
+  if (req.op === "vkey") {
+    try { const v = await parseVkey(req.text); return { name: v.name, type: v.type }; }
+    catch (error) { return { refused: String(error.message) }; }
   }
   if (req.op === "jcs") {
     try { return { ok: true, out: canonicalize(parseJSON(req.text)) }; }
@@ -719,6 +726,40 @@ def test_an_email_or_key_typed_with_unusual_spaces_gets_python_s_answer(
         assert python is not None
         assert reply["checks"]["recipient"][0] == str(python.status), (recipient, recipient_key, reply["checks"])
         assert reply["verdict"] == str(expected.verdict), (recipient, recipient_key)
+
+
+@pytest.mark.parametrize("space", EDGE_SPACES, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_uri_or_a_log_key_with_unusual_spaces_gets_python_s_answer(node: Node, space: str) -> None:
+    """The page read a credential's id and issuer as URIs with JavaScript's \\S, and trimmed a log's verifier key
+    with trim(): a credential whose id ends in U+001C was well-formed to the page only, one ending in U+FEFF to
+    Python only."""
+    from generator.tlog.note import NoteError, parse_vkey
+    from generator.verify.conformance import structure_problems
+
+    base = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": "did:example:issuer",
+    }  # fmt: skip
+    for field, value in (
+        ("id", f"urn:uuid:1{space}"),
+        ("id", f"urn:uuid:1{space}2"),
+        ("issuer", f"did:example:issuer{space}"),
+        ("issuer", {"id": f"did:example:{space}x", "type": ["Profile"]}),
+    ):
+        doc = {**base, field: value}
+        python = [p for p in structure_problems(doc) if p.startswith(("id:", "issuer:"))]
+        page = [p for p in node.ask(op="structure", doc=doc)["problems"] if p.startswith(("id:", "issuer:"))]
+        assert page == python, (field, value)
+    from tests.tlog.test_note import SPEC_VKEY
+
+    assert node.ask(op="vkey", text=SPEC_VKEY)["name"] == parse_vkey(SPEC_VKEY).name == "example.com/foo"
+    for text in (f"{space}{SPEC_VKEY}", f"{SPEC_VKEY}{space}"):
+        try:
+            python_vkey: str | None = parse_vkey(text).name
+        except NoteError:
+            python_vkey = None
+        assert node.ask(op="vkey", text=text).get("name") == python_vkey, text
 
 
 def _with_identifier(award: dict[str, Any], identifier: Any) -> dict[str, Any]:

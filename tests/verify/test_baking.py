@@ -85,6 +85,12 @@ def test_credreg_verify_says_why_an_image_has_no_award(tmp_path: Path) -> None:
 # --- the page reads baked SVGs by the same rules (assets/verify/baking.js), in linear time -------------------
 
 OB3 = "https://purl.imsglobal.org/ob/v3p0"
+
+
+def _code(text: str) -> str:
+    return "+".join(f"U+{ord(c):04X}" for c in text)
+
+
 #: 2 MB of openings whose CDATA never ends: a lazy CDATA pattern retried from every opening took quadratic time.
 QUADRATIC = (f'<svg xmlns:openbadges="{OB3}">' + "<a:credential><![CDATA[" * 90_000 + "</svg>").encode()
 SVG_CORPUS: dict[str, bytes] = {
@@ -110,6 +116,31 @@ SVG_CORPUS: dict[str, bytes] = {
     "unterminated comment": _svg("<!-- <openbadges:credential><![CDATA[{}]]></openbadges:credential>"),
     "quadratic": QUADRATIC,
     "unclosed openings": (f'<svg xmlns:a="{OB3}">' + "<a:credential " * 150_000 + "</svg>").encode(),
+    # Whitespace of one language only, where the rules allow whitespace (Python's \s has U+001C-U+001F and U+0085,
+    # JavaScript's U+FEFF): each reader found, or refused, what the other did not.
+    **{
+        f"U+{ord(space):04X} {where}": _svg(markup.format(s=space, c=CREDENTIAL))
+        for space in ("\x1c", "\x1f", "\x85", "\ufeff", "\u3000")
+        for where, markup in (
+            ("after the tag name", "<openbadges:credential{s}><![CDATA[{c}]]></openbadges:credential>"),
+            ("before the CDATA", "<openbadges:credential>{s}<![CDATA[{c}]]></openbadges:credential>"),
+            ("after the CDATA", "<openbadges:credential><![CDATA[{c}]]>{s}</openbadges:credential>"),
+            ("in the closing tag", "<openbadges:credential><![CDATA[{c}]]></openbadges:credential{s}>"),
+        )
+    },
+    **{
+        f"U+{ord(space):04X} in the declaration": (
+            f'<svg xmlns:ob{space}={space}"{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+        ).encode()
+        for space in ("\x1c", "\x85", "\ufeff")
+    },
+    # Before the root: baking.py strips the byte-order mark's bytes and XML's whitespace only.
+    **{
+        f"{_code(space)} before the root": (
+            space + _svg(f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>").decode()
+        ).encode()
+        for space in ("\f", "\v", "\xa0", "\x1c", "\ufeff", "\ufeff\ufeff \r\n\t")
+    },
 }
 
 
@@ -176,6 +207,12 @@ def test_the_page_reads_every_svg_as_baking_py_does(tmp_path: Path) -> None:
         assert page[file]["ms"] < 2000, name
     expected = {"plain": CREDENTIAL, "attributes and spaces": CREDENTIAL, "other prefix": "{}"}
     expected["one commented out, one real"] = CREDENTIAL
+    for name in SVG_CORPUS:
+        space, _, where = name.partition(" ")
+        if where == "before the root":  # baking.py skips the byte-order mark and XML's whitespace, and no other
+            expected[name] = CREDENTIAL if space.startswith("U+FEFF") else None
+        elif space.startswith("U+") and space != "U+FEFF":  # Python's whitespace is whitespace to both; U+FEFF is not
+            expected[name] = CREDENTIAL
     assert {name: page[f]["json"] for f, name in zip(names, SVG_CORPUS, strict=True) if "json" in page[f]} == expected
 
 

@@ -4,6 +4,7 @@
 // openbadges:credential element (namespace https://purl.imsglobal.org/ob/v3p0) with the JSON in CDATA.
 
 import { crc32 } from "./encoding.js";
+import { SPACE } from "./text.js";
 
 export const OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0";
 const KEYWORD = "openbadgecredential";
@@ -15,9 +16,16 @@ export function isPng(bytes) {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
+// What baking.py's _looks_like_svg strips, byte for byte, before the first "<": the byte-order mark's bytes and
+// XML's own whitespace (not JavaScript's \s, which holds more, so the page read images credreg does not).
+const LEADING = [0xef, 0xbb, 0xbf, 0x20, 0x09, 0x0d, 0x0a];
+
 export function isSvg(bytes) {
-  const head = new TextDecoder("utf-8", { fatal: false }).decode(bytes.subarray(0, 65536));
-  return /^\uFEFF?\s*</.test(head) && head.includes("<svg");
+  const head = bytes.subarray(0, 4096);
+  let at = 0;
+  while (at < head.length && LEADING.includes(head[at])) at += 1;
+  if (head[at] !== 0x3c) return false;
+  return new TextDecoder("utf-8", { fatal: false }).decode(bytes.subarray(0, 65536)).includes("<svg");
 }
 
 function* chunks(bytes) {
@@ -103,16 +111,17 @@ export function bakeSvg(svg, json) {
 // credential is "<PREFIX:credential" (optionally whitespace and attributes) ">", optional whitespace, one CDATA
 // section (ending at its first "]]>") holding the JSON, optional whitespace, "</PREFIX:credential" optional
 // whitespace ">"; PREFIX must be bound to OB 3.0 by an xmlns:PREFIX attribute of some tag of the document.
-const OPEN_TAG = /^([A-Za-z_][\w.-]*):credential(?:\s[^>]*)?$/;
+// Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
+const OPEN_TAG = new RegExp(`^([A-Za-z_][\\w.-]*):credential(?:[${SPACE}][^>]*)?$`);
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const DECLARATION = new RegExp(`xmlns:([A-Za-z_][\\w.-]*)\\s*=\\s*["']${escapeRe(OB3_NAMESPACE)}["']`, "g");
+const DECLARATION = new RegExp(`xmlns:([A-Za-z_][\\w.-]*)[${SPACE}]*=[${SPACE}]*["']${escapeRe(OB3_NAMESPACE)}["']`, "g");
 const CDATA = "<![CDATA[";
 const CDATA_END = "]]>";
 const COMMENT = "<!--";
 const COMMENT_END = "-->";
 
 function skipSpace(text, at) {
-  const space = /\s*/y;
+  const space = new RegExp(`[${SPACE}]*`, "y");
   space.lastIndex = at;
   space.exec(text);
   return space.lastIndex;

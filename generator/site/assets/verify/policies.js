@@ -16,23 +16,16 @@ import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
 import { canonicalize, wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
-import { UNSEEN } from "./text.js";
+import { SPACE, UNSEEN, pyStrip } from "./text.js";
 
 export const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 export const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 const OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.";
-const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
-// Python's whitespace (str.isspace, and \s in its re): what the recipient rules trim and refuse. JavaScript's trim()
-// and \s differ (U+FEFF is theirs only; U+001C-U+001F and U+0085 are Python's only), and the same typed email then
-// matched on one side only.
-export const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const EDGE_SPACE = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
+// Python's whitespace and str.strip() (text.js): what the recipient rules trim and refuse, and conformance.py's
+// \S in a URI.
+export { SPACE, pyStrip };
+const URI = new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*:[^${SPACE}]+$`);
 const EMAIL = new RegExp(`^[^@${SPACE}]+@[^@${SPACE}]+\\.[^@${SPACE}]+$`);
-
-/** str.strip() of Python: `text` without Python's whitespace at either end. */
-export function pyStrip(text) {
-  return String(text).replace(EDGE_SPACE, "");
-}
 
 // --- small helpers ----------------------------------------------------------------------------------------
 

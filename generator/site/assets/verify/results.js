@@ -4,6 +4,7 @@
 // applies (no recipient given does not; a status list that could not be read does).
 
 import { SUITES } from "./dataintegrity.js";
+import { pyStrip } from "./text.js";
 
 export const PASSED = "passed";
 export const FAILED = "failed";
@@ -98,21 +99,54 @@ const MONTHS = [
   "July", "August", "September", "October", "November", "December",
 ];
 
+/**
+ * What was verified, as its headline names it: the thing, and who signs it (results.py Subject, AWARD and
+ * ENDORSEMENT). One wording serves both, so an endorsement is never called an award.
+ */
+export const AWARD = Object.freeze({ noun: "award", signer: "issuer" });
+export const ENDORSEMENT = Object.freeze({ noun: "endorsement", signer: "endorser" });
+
+// One wording for every subject (results.py _HEADLINES): {noun} is what was verified, {signer} who signs it.
 const HEADLINES = {
-  [HeadlineKind.VALID]: "Valid: a genuine award, in force.",
-  [HeadlineKind.CHANGED]: "This file was changed after it was issued: it is not what its issuer signed.",
-  [HeadlineKind.MALFORMED]: "This file is not a well-formed award, so what it says cannot be trusted.",
+  [HeadlineKind.VALID]: "Valid: a genuine {noun}, in force.",
+  [HeadlineKind.RECIPIENT_CONFIRMED]: "Valid: a genuine {noun}, in force, awarded to {email}.",
+  [HeadlineKind.CHANGED]: "This file was changed after it was issued: it is not what its {signer} signed.",
+  [HeadlineKind.MALFORMED]: "This file is not a well-formed {noun}, so what it says cannot be trusted.",
   [HeadlineKind.UNSUPPORTED]: "This file carries a kind of signature that cannot be checked here.",
-  [HeadlineKind.KEY_NOT_REGISTERED]: "Signed with a key its issuer had not registered.",
-  [HeadlineKind.KEY_REVOKED]: "Signed with a key its issuer had revoked.",
-  [HeadlineKind.UNREGISTERED_ISSUER]: "Genuine signature, but its issuer is not registered here.",
-  [HeadlineKind.NOT_PUBLISHED]: "Not an award this registry published.",
+  [HeadlineKind.KEY_NOT_REGISTERED]: "Signed with a key its {signer} had not registered.",
+  [HeadlineKind.KEY_REVOKED]: "Signed with a key its {signer} had revoked.",
+  [HeadlineKind.EXPIRED]: "Expired on {when}: it was genuine but is no longer in force.",
+  [HeadlineKind.NOT_YET_VALID]: "Not yet valid: it is genuine, and comes into force on {when}.",
+  [HeadlineKind.UNREGISTERED_ISSUER]: "Genuine signature, but its {signer} is not registered here.",
+  [HeadlineKind.NOT_PUBLISHED]: "Not an {noun} this registry published.",
   [HeadlineKind.CANNOT_CHECK]: "Cannot be fully checked here.",
   [HeadlineKind.RECIPIENT_REFUSED]: "Genuine and in force, but not awarded to this email address.",
   [HeadlineKind.RECIPIENT_UNCONFIRMED]:
     "Genuine and in force, but the recipient can only be confirmed with their recipient key.",
-  [HeadlineKind.INVALID]: "Not a valid award: its dates or its revocation entry cannot be read.",
+  [HeadlineKind.INVALID]: "Not a valid {noun}: its dates or its revocation entry cannot be read.",
 };
+
+/** The headline of `kind` for `subject` (results.py headline_text; `values`: the email or the day it names). */
+export function headlineText(kind, subject = AWARD, values = {}) {
+  const words = { noun: subject.noun, signer: subject.signer, ...values };
+  // One pass: a value (an email) is never read as a placeholder.
+  return HEADLINES[kind].replace(/\{(noun|signer|email|when)\}/g, (_, name) => words[name]);
+}
+
+// An endorsement's one signature check ("proof"), by its reason (results.py _proof_kind); an award's "proof"
+// check is its other proofs, failed only as "unsupported proof type or cryptosuite: ...".
+const NOT_ITS_KEY = / is not a registered key of [a-z0-9]+(?:-[a-z0-9]+)*$/;
+// Checks that find it is not one this registry publishes (results.py _NOT_OURS).
+const NOT_OURS = ["credential", "registered", "subject", "independent", "endorser-record"];
+
+function proofKind(reason) {
+  if (reason.startsWith("unsupported proof type or cryptosuite: ")) return HeadlineKind.UNSUPPORTED;
+  if (NOT_ITS_KEY.test(reason)) return HeadlineKind.KEY_NOT_REGISTERED;
+  if (reason.startsWith("signed on ")) {
+    return reason.includes("was revoked") ? HeadlineKind.KEY_REVOKED : HeadlineKind.KEY_NOT_REGISTERED;
+  }
+  return HeadlineKind.CHANGED;
+}
 
 /** The first YYYY-MM-DD in `text` as "1 February 2025" (the text itself when it has none). */
 export function plainDay(text) {
@@ -135,16 +169,17 @@ const REVOKED = new RegExp(
 export function revokedHeadline(reason) {
   const m = REVOKED.exec(reason);
   const when = m && m[2] ? ` on ${plainDay(m[2])}` : "";
-  const why = m && m[3] && m[3].trim() ? `: ${m[3].trim()}` : "";
+  // Python's str.strip (text.js pyStrip), not trim(): the same signed reason reads the same on both sides.
+  const why = m && m[3] && pyStrip(m[3]) ? `: ${pyStrip(m[3])}` : "";
   const who = m && m[1] ? "its endorser" : "its issuer";
   return `Revoked${when} by ${who}${why}${why.endsWith(".") ? "" : "."}`;
 }
 
-/** The verdict in one plain sentence: {kind, text}. */
-export function headlineOf(checks) {
+/** The verdict in one plain sentence: {kind, text}, naming `subject` (AWARD or ENDORSEMENT). */
+export function headlineOf(checks, subject = AWARD) {
   const verdict = verdictOf(checks);
   const byId = new Map(checks.map((c) => [c.id, c]));
-  const fixed = (kind) => ({ kind, text: HEADLINES[kind] });
+  const fixed = (kind, values) => ({ kind, text: headlineText(kind, subject, values) });
   const authentic = isAuthentic(checks);
   if (verdict === Verdict.INVALID && !authentic) {
     const failed = checks.filter((c) => c.status === FAILED && (AUTHENTICITY.includes(c.id) || c.id.startsWith("proof:")));
@@ -158,7 +193,7 @@ export function headlineOf(checks) {
     if (first.id === "key") {
       return fixed(first.reason.includes("was revoked") ? HeadlineKind.KEY_REVOKED : HeadlineKind.KEY_NOT_REGISTERED);
     }
-    if (first.id === "proof") return fixed(HeadlineKind.UNSUPPORTED);
+    if (first.id === "proof") return fixed(proofKind(first.reason));
     return fixed(HeadlineKind.MALFORMED);
   }
   if (verdict === Verdict.INVALID) return fixed(HeadlineKind.INVALID);
@@ -166,12 +201,10 @@ export function headlineOf(checks) {
     return { kind: HeadlineKind.REVOKED, text: revokedHeadline(byId.get("status").reason) };
   }
   if (verdict === Verdict.EXPIRED) {
-    const when = plainDay(byId.get("validity").reason);
-    return { kind: HeadlineKind.EXPIRED, text: `Expired on ${when}: it was genuine but is no longer in force.` };
+    return fixed(HeadlineKind.EXPIRED, { when: plainDay(byId.get("validity").reason) });
   }
   if (verdict === Verdict.NOT_YET_VALID) {
-    const when = plainDay(byId.get("validity").reason);
-    return { kind: HeadlineKind.NOT_YET_VALID, text: `Not yet valid: it is genuine, and comes into force on ${when}.` };
+    return fixed(HeadlineKind.NOT_YET_VALID, { when: plainDay(byId.get("validity").reason) });
   }
   if (verdict === Verdict.RECIPIENT_MISMATCH) return fixed(HeadlineKind.RECIPIENT_REFUSED);
   const issuer = byId.get("issuer");
@@ -181,7 +214,7 @@ export function headlineOf(checks) {
     const recipient = byId.get("recipient");
     if (recipient && recipient.status === PASSED && recipient.reason.startsWith("awarded to ")) {
       const email = recipient.reason.slice("awarded to ".length).split(" (")[0];
-      return { kind: HeadlineKind.RECIPIENT_CONFIRMED, text: `Valid: a genuine award, in force, awarded to ${email}.` };
+      return fixed(HeadlineKind.RECIPIENT_CONFIRMED, { email });
     }
     return fixed(HeadlineKind.VALID);
   }
@@ -189,7 +222,7 @@ export function headlineOf(checks) {
   const blocking = new Map(checks.filter(blocks).map((c) => [c.id, c]));
   if (!authentic || [...blocking.keys()].some((id) => id.startsWith("proof:"))) return fixed(HeadlineKind.CANNOT_CHECK);
   if (blocking.has("issuer")) return fixed(foreign ? HeadlineKind.UNREGISTERED_ISSUER : HeadlineKind.NOT_PUBLISHED);
-  for (const id of ["credential", "registered"]) {
+  for (const id of NOT_OURS) {
     if (blocking.has(id)) {
       return fixed(blocking.get(id).status === NOT_CHECKED ? HeadlineKind.CANNOT_CHECK : HeadlineKind.NOT_PUBLISHED);
     }

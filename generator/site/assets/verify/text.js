@@ -20,3 +20,14 @@ export function unseenProblem(text) {
   const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
   return `holds the invisible or control character U+${code} (character ${at + 1})`;
 }
+
+// Python's whitespace (str.isspace, and \s in its re): what the page trims and matches wherever its result must
+// equal Python's (a revocation reason, a typed email, key or link). JavaScript's trim() and \s differ (U+FEFF is
+// theirs only; U+001C-U+001F and U+0085 are Python's only), and the same text then read differently on each side.
+export const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const EDGE_SPACE = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
+
+/** str.strip() of Python: `text` without Python's whitespace at either end. */
+export function pyStrip(text) {
+  return String(text).replace(EDGE_SPACE, "");
+}

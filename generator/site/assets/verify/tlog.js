@@ -7,6 +7,7 @@
 import { sha256, toHex } from "./encoding.js";
 import { check, notChecked } from "./results.js";
 import { parseListUrl } from "./statuslist.js";
+import { pyStrip } from "./text.js";
 
 export class LogError extends Error {}
 
@@ -313,7 +314,7 @@ export function parseCheckpoint(text) {
 
 /** A vkey "<name>+<hex key id>+<base64(type || key)>", its key id checked. */
 export async function parseVkey(vkey) {
-  const text = String(vkey).trim();
+  const text = pyStrip(vkey); // note.py parse_vkey: str.strip()
   const first = text.indexOf("+");
   const second = text.indexOf("+", first + 1);
   if (first < 1 || second < 0) throw new LogError("malformed vkey");

@@ -182,9 +182,9 @@ class Page {
   fromLocation() {
     let fragment = window.location.hash.slice(1);
     try {
-      fragment = decodeURIComponent(fragment).trim();
+      fragment = pyStrip(decodeURIComponent(fragment));
     } catch {
-      fragment = fragment.trim();
+      fragment = pyStrip(fragment);
     }
     // Only a hash (with the earner's recipient key after "~") is a verification; other fragments are the
     // page's own anchors.
