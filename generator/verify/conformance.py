@@ -12,7 +12,7 @@ from typing import Any
 from generator._internal.times import parse_time, validity_window_problem
 from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL
 
-__all__ = ["structure_problems"]
+__all__ = ["PROOF_PURPOSE", "proof_problems", "structure_problems"]
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0."
@@ -79,11 +79,32 @@ def structure_problems(doc: Any) -> list[str]:
         for key in ("type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue"):
             if not isinstance(proof.get(key), str):
                 out.append(f"proof[{i}].{key}: required")
+        out.extend(f"proof[{i}].{problem}" for problem in proof_problems(proof))
     status = doc.get("credentialStatus")
     if status is not None:
         for i, entry in enumerate(status if isinstance(status, list) else [status]):
             if not isinstance(entry, dict) or not _types(entry.get("type")):
                 out.append(f"credentialStatus[{i}]: must be an object with a type")
+    return out
+
+
+#: What a credential's proof must be made for: asserting the credential (Data Integrity's expected proof purpose
+#: for a verifiable credential). A proof made for ``authentication`` or ``capabilityInvocation`` is a key holder
+#: proving something else, and other Open Badges verifiers refuse it.
+PROOF_PURPOSE = "assertionMethod"
+
+
+def proof_problems(proof: dict[str, Any]) -> list[str]:
+    """What a proof says that no verifier may read past, whatever its key (``policies.js`` ``proofProblems`` is
+    the browser's copy): a purpose other than asserting the credential, and a ``created`` (optional in Data
+    Integrity) that is not a date-time with a time zone. A registry key's window is checked against ``created``;
+    a ``did:key`` has no window, but its proof's ``created`` is still what a verdict shows as "signed on"."""
+    out = []
+    purpose = proof.get("proofPurpose")
+    if isinstance(purpose, str) and purpose != PROOF_PURPOSE:
+        out.append(f"proofPurpose: must be {PROOF_PURPOSE} (a proof made for another purpose does not assert it)")
+    if "created" in proof and parse_time(proof["created"]) is None:
+        out.append("created: must be an XML Schema dateTime with a time zone")
     return out
 
 

@@ -126,3 +126,48 @@ def test_the_earners_file_verifies_there(signer: Signer, tmp_path: Path) -> None
         ("eddsa-rdfc-2022", True),
     ]
     assert out["status"] == {"verified": True, "status": False}
+
+
+def did_key_document(did: str) -> dict[str, Any]:
+    """The DID document a ``did:key`` stands for (the did:key method derives it from the identifier)."""
+    multikey = did.removeprefix("did:key:")
+    method = f"{did}#{multikey}"
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [{"id": method, "type": "Multikey", "controller": did, "publicKeyMultibase": multikey}],
+        "assertionMethod": [method],
+        "authentication": [method],
+    }
+
+
+def test_proofs_made_for_another_purpose_or_at_no_readable_time_are_refused_there_as_here(signer: Signer) -> None:
+    """Where the two verifiers' rules on a proof's purpose and ``created`` meet (tests/verify/test_proof_shape.py):
+    a did:key credential both accept as signed, and the same credential signed for ``authentication`` or at a
+    ``created`` that is no date-time, which both refuse."""
+    from generator.verify import Verdict, verify_credential
+    from tests.verify.test_proof_shape import NOW, foreign
+
+    cases = {
+        "as signed": foreign(signer),
+        "authentication": foreign(signer, purpose="authentication"),
+        "created yesterday": foreign(signer, created="yesterday"),
+        "created a leap second": foreign(signer, created="2016-12-31T23:59:60Z"),
+    }
+    docs = documents(signer.registry)
+    did = cases["as signed"]["issuer"]["id"]
+    docs[did] = did_key_document(did)
+    payload = {
+        "credentials": [{"credential": c, "now": NOW.isoformat()} for c in cases.values()],
+        "documents": docs,
+        "checkStatus": False,
+    }
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "verify-vc.mjs")], input=json.dumps(payload), capture_output=True, text=True, check=True
+    )
+    theirs = dict(zip(cases, (o["verified"] for o in json.loads(result.stdout)), strict=True))
+    ours = {
+        name: verify_credential(doc, signer.registry, now=NOW, any_issuer=True).verdict is Verdict.VALID
+        for name, doc in cases.items()
+    }
+    assert theirs == ours == {name: name == "as signed" for name in cases}

@@ -158,6 +158,26 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
     unsigned["credentialSubject"]["achievement"]["creator"] = unsigned["issuer"]
     foreign = sign_document(unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", EPOCH)
+    foreign_proofs = {
+        f"foreign, its proofs {what}": add_proofs(
+            unsigned,
+            [
+                create_proof(
+                    unsigned,
+                    cryptosuite=suite,
+                    seed=seed,
+                    verification_method=f"{did}#{did.removeprefix('did:key:')}",
+                    **change,  # type: ignore[arg-type]
+                )
+                for suite in CRYPTOSUITES
+            ],
+        )
+        for what, change in {
+            "made for authentication": {"created": "2024-01-01T00:00:00Z", "proof_purpose": "authentication"},
+            "created at no readable time": {"created": "yesterday"},
+            "created at a leap second": {"created": "2016-12-31T23:59:60Z"},
+        }.items()
+    }
 
     registry = signer.registry
     site = publish(registry, tmp / "site")
@@ -172,6 +192,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "published expired": expired.award,
         "published revoked": revoked.award,
         "foreign": foreign,
+        **foreign_proofs,
         "issuer posing, published": posing_published,
         "issuer posing, not published": posing_unpublished,
         "former issuer profile, published": former_published,

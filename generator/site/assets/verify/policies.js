@@ -308,6 +308,7 @@ export function structureProblems(doc) {
     for (const key of ["type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue"]) {
       if (typeof get(proof, key) !== "string") out.push(`proof[${i}].${key}: required`);
     }
+    out.push(...proofProblems(proof).map((problem) => `proof[${i}].${problem}`));
   });
   const status = get(doc, "credentialStatus");
   if (status !== undefined && status !== null) {
@@ -316,6 +317,20 @@ export function structureProblems(doc) {
         out.push(`credentialStatus[${i}]: must be an object with a type`);
     });
   }
+  return out;
+}
+
+export const PROOF_PURPOSE = "assertionMethod";
+
+/** What a proof says that no verifier may read past, whatever its key (generator/verify/conformance.py
+ * proof_problems): a purpose other than asserting the credential, a `created` that is not a date-time. */
+export function proofProblems(proof) {
+  const out = [];
+  const purpose = get(proof, "proofPurpose");
+  if (typeof purpose === "string" && purpose !== PROOF_PURPOSE)
+    out.push(`proofPurpose: must be ${PROOF_PURPOSE} (a proof made for another purpose does not assert it)`);
+  if (Object.hasOwn(proof, "created") && parseTime(proof.created) === null)
+    out.push("created: must be an XML Schema dateTime with a time zone");
   return out;
 }
 
