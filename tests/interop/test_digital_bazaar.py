@@ -171,3 +171,27 @@ def test_proofs_made_for_another_purpose_or_at_no_readable_time_are_refused_ther
         for name, doc in cases.items()
     }
     assert theirs == ours == {name: name == "as signed" for name in cases}
+
+
+def test_an_rdfc_proof_over_an_iri_n_quads_cannot_write_holds_nowhere(signer: Signer) -> None:
+    """An achievement id holding ``>``, signed as pyld writes it unescaped (as this toolkit did): Digital Bazaar's
+    rdf-canonize escapes it, so the proof fails there; here it is refused rather than held
+    (generator/crypto/rdfc.py, tests/crypto/test_rdfc.py)."""
+    from generator.crypto.dataintegrity import RDFC
+    from generator.verify import verify_credential
+    from tests.verify.test_proof_shape import NOW, foreign, signed_over_unescaped_iri
+
+    credential = signed_over_unescaped_iri(foreign(signer), "https://elsewhere.example/a>b/")
+
+    docs = documents(signer.registry)
+    docs[credential["issuer"]["id"]] = did_key_document(credential["issuer"]["id"])
+    payload = {"credential": credential, "documents": docs, "now": NOW.isoformat(), "checkStatus": False}
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "verify-vc.mjs")], input=json.dumps(payload), capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout)["verified"] is False
+    ours = verify_credential(credential, signer.registry, now=NOW, any_issuer=True)
+    rdfc = ours.check(f"proof:{RDFC}")
+    assert rdfc is not None
+    assert rdfc.status == "failed"
+    assert "which an IRI in N-Quads may not" in rdfc.reason

@@ -46,6 +46,7 @@ from generator.verify import Verifier
 from tests.conftest import EPOCH, Signer, make_registry
 from tests.site.test_verify_js import NODE, TAMPERS, Node, publish
 from tests.spellings import ONLY_JCS, ONLY_RDFC, SPELLINGS
+from tests.verify.test_proof_shape import signed_over_unescaped_iri
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 #: Awards carrying acme's former profile (used until 2025-05-01), published: each proof's created as written,
@@ -193,6 +194,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "published revoked": revoked.award,
         "foreign": foreign,
         **foreign_proofs,
+        "foreign, its RDFC proof over an IRI N-Quads cannot write": signed_over_unescaped_iri(
+            foreign, "https://elsewhere.example/a>b/", seed
+        ),
         "issuer posing, published": posing_published,
         "issuer posing, not published": posing_unpublished,
         "former issuer profile, published": former_published,

@@ -12,12 +12,22 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 from typing import Any
 
 import pytest
+from pyld import jsonld
 
-from generator.crypto import ed25519
-from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, add_proofs, create_proof, hash_data
+from generator.crypto import ContextStore, ed25519
+from generator.crypto.dataintegrity import (
+    CRYPTOSUITES,
+    JCS,
+    RDFC,
+    add_proofs,
+    canonical_document,
+    create_proof,
+    hash_data,
+)
 from generator.crypto.multibase import b58encode, did_key_from_public
 from generator.verify import Verdict, verify_credential
 from tests.conftest import Signer
@@ -91,3 +101,21 @@ def test_a_proof_without_created_is_still_read(signer: Signer) -> None:
         proofs.append(proof)
     result = verify_credential(add_proofs(unsigned, proofs), signer.registry, now=NOW, any_issuer=True)
     assert result.verdict is Verdict.VALID, result.as_dict()
+
+
+def signed_over_unescaped_iri(credential: dict[str, Any], iri: str, seed: bytes = SEED) -> dict[str, Any]:
+    """``credential`` (signed by ``seed``'s did:key) with its achievement id ``iri`` and one RDFC proof by it over
+    the N-Quads pyld writes, with ``iri`` unescaped (as this toolkit signed before it refused such IRIs: see
+    tests/crypto/test_rdfc.py)."""
+    unsigned = {k: copy.deepcopy(v) for k, v in credential.items() if k != "proof"}
+    unsigned["credentialSubject"]["achievement"]["id"] = iri
+    [proof] = [
+        {k: v for k, v in p.items() if k != "proofValue"} for p in credential["proof"] if p["cryptosuite"] == RDFC
+    ]
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": ContextStore.bundled().load}
+    nquads = jsonld.normalize(unsigned, options)
+    assert f"<{iri}>" in nquads  # written as it is
+    config = canonical_document({**proof, "@context": unsigned["@context"]}, RDFC)
+    data = hashlib.sha256(config).digest() + hashlib.sha256(nquads.encode()).digest()
+    proof["proofValue"] = "z" + b58encode(ed25519.sign(seed, data))
+    return {**unsigned, "proof": proof}
