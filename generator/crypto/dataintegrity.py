@@ -300,8 +300,12 @@ def verify_proof(
         return fail("proofValue is not base58btc multibase")
     if len(signature) != 64:
         return fail(f"proofValue is not an Ed25519 signature ({len(signature)} bytes, expected 64)")
+    if (problem := ed25519.signature_problem(signature)) is not None:
+        return fail(f"proofValue is not an Ed25519 signature: {problem}")
     if not isinstance(public_key, bytes) or len(public_key) != 32:
         return fail("public key is not a 32-byte Ed25519 key")
+    if (problem := ed25519.public_key_problem(public_key)) is not None:
+        return fail(f"public key is not an Ed25519 key: {problem}")
     try:
         data = hash_data(document, proof, store, jcs_document=jcs_document)
     except CryptoError as exc:

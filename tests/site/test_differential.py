@@ -40,7 +40,7 @@ from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, render_award
 from generator.crypto import ed25519
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, add_proofs, create_proof
-from generator.crypto.multibase import did_key_from_public
+from generator.crypto.multibase import b58encode, did_key_from_public
 from generator.load import load_registry
 from generator.verify import Verifier
 from tests.conftest import EPOCH, Signer, make_registry
@@ -115,6 +115,33 @@ def _with_proof(award: dict[str, Any], index: int, **change: Any) -> dict[str, A
 
 def _flip(value: str) -> str:
     return value[:-3] + ("abc" if value[-3:] != "abc" else "abd")
+
+
+def _identity_key_forgery(unsigned: dict[str, Any], *, fragment_only: bool = False) -> dict[str, Any]:
+    """A credential "signed" by the identity point's did:key: R = identity, S = 0 holds for every message in the
+    browser's Ed25519 (and OpenSSL's), not in libsodium's (tests/site/test_ed25519_js.py). ``fragment_only``: the
+    proofs name the key as a Multikey fragment of another DID, not as a did:key."""
+    identity = b"\x01" + bytes(31)
+    did = did_key_from_public(identity)
+    multikey = did.removeprefix("did:key:")
+    doc = copy.deepcopy(unsigned)
+    doc["issuer"] = {**doc["issuer"], "id": did}
+    doc["credentialSubject"]["achievement"]["creator"] = doc["issuer"]
+    method = f"did:web:elsewhere.example#{multikey}" if fragment_only else f"{did}#{multikey}"
+    forged = "z" + b58encode(identity + bytes(32))
+    proofs = [
+        {
+            "type": "DataIntegrityProof",
+            "cryptosuite": suite,
+            "created": "2024-01-01T00:00:00Z",
+            "verificationMethod": method,
+            "proofPurpose": "assertionMethod",
+            **({"@context": doc["@context"]} if suite == JCS else {}),
+            "proofValue": forged,
+        }
+        for suite in CRYPTOSUITES
+    ]
+    return {**doc, "proof": proofs}
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +221,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "published revoked": revoked.award,
         "foreign": foreign,
         **foreign_proofs,
+        "foreign, forged for the identity key": _identity_key_forgery(unsigned),
+        "foreign, forged for the identity key, proofs naming the key alone": _identity_key_forgery(
+            unsigned, fragment_only=True
+        ),
         "foreign, its RDFC proof over an IRI N-Quads cannot write": signed_over_unescaped_iri(
             foreign, "https://elsewhere.example/a>b/", seed
         ),

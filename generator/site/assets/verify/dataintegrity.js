@@ -5,7 +5,7 @@
 // proof)); the proofValue is "z" + base58btc of the 64-byte Ed25519 signature over hashData. A proof that
 // carries its own @context must be a prefix of the document's, and then stands in its place.
 
-import { base58Decode, EncodingError, sha256 } from "./encoding.js";
+import { base58Decode, ed25519KeyProblem, ed25519SignatureProblem, EncodingError, sha256 } from "./encoding.js";
 import { canonicalize, JcsError } from "./jcs.js";
 
 export const PROOF_TYPE = "DataIntegrityProof";
@@ -119,8 +119,12 @@ export async function verifyWithHash(document, proof, publicKey, suite, canon) {
   }
   if (signature.length !== 64)
     return fail(`proofValue is not an Ed25519 signature (${signature.length} bytes, expected 64)`);
+  const signatureProblem = ed25519SignatureProblem(signature);
+  if (signatureProblem !== null) return fail(`proofValue is not an Ed25519 signature: ${signatureProblem}`);
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32)
     return fail("public key is not a 32-byte Ed25519 key");
+  const keyProblem = ed25519KeyProblem(publicKey);
+  if (keyProblem !== null) return fail(`public key is not an Ed25519 key: ${keyProblem}`);
   let data;
   try {
     data = await hashData(document, proof, canon);
