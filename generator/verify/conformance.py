@@ -113,6 +113,10 @@ def _subject_problems(subject: Any) -> list[str]:
     out: list[str] = []
     if not subjects or not all(isinstance(s, dict) for s in subjects):
         return ["credentialSubject: required, an AchievementSubject object"]
+    if len(subjects) > 1:
+        # Every rule (the achievement's owner, the recipient) and every page reads one subject: a second one would
+        # be signed and shown to no check.
+        return [f"credentialSubject: must be one AchievementSubject, not {len(subjects)}"]
     for s in subjects:
         if "AchievementSubject" not in _types(s.get("type")):
             out.append("credentialSubject.type: must include AchievementSubject")

@@ -221,6 +221,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "published revoked": revoked.award,
         "foreign": foreign,
         **foreign_proofs,
+        "foreign, a second subject": sign_document(
+            {**unsigned, "credentialSubject": [unsigned["credentialSubject"], base["credentialSubject"]]},
+            SigningKey("x", "x", seed),
+            f"{did}#{did.removeprefix('did:key:')}",
+            EPOCH,
+        ),
         "foreign, forged for the identity key": _identity_key_forgery(unsigned),
         "foreign, forged for the identity key, proofs naming the key alone": _identity_key_forgery(
             unsigned, fragment_only=True

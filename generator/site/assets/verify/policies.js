@@ -338,6 +338,8 @@ function subjectProblems(subject) {
   const subjects = Array.isArray(subject) ? subject : [subject];
   if (!subjects.length || !subjects.every(isObject))
     return ["credentialSubject: required, an AchievementSubject object"];
+  // Every rule (the achievement's owner, the recipient) reads one subject (conformance.py _subject_problems).
+  if (subjects.length > 1) return [`credentialSubject: must be one AchievementSubject, not ${subjects.length}`];
   const out = [];
   for (const s of subjects) {
     if (!types(get(s, "type")).includes("AchievementSubject"))
