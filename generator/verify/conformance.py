@@ -12,7 +12,7 @@ from typing import Any
 from generator._internal.times import parse_time, validity_window_problem
 from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL
 
-__all__ = ["PROOF_PURPOSE", "proof_problems", "structure_problems"]
+__all__ = ["proof_problems", "structure_problems"]
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0."
@@ -88,24 +88,15 @@ def structure_problems(doc: Any) -> list[str]:
     return out
 
 
-#: What a credential's proof must be made for: asserting the credential (Data Integrity's expected proof purpose
-#: for a verifiable credential). A proof made for ``authentication`` or ``capabilityInvocation`` is a key holder
-#: proving something else, and other Open Badges verifiers refuse it.
-PROOF_PURPOSE = "assertionMethod"
-
-
 def proof_problems(proof: dict[str, Any]) -> list[str]:
-    """What a proof says that no verifier may read past, whatever its key (``policies.js`` ``proofProblems`` is
-    the browser's copy): a purpose other than asserting the credential, and a ``created`` (optional in Data
-    Integrity) that is not a date-time with a time zone. A registry key's window is checked against ``created``;
-    a ``did:key`` has no window, but its proof's ``created`` is still what a verdict shows as "signed on"."""
-    out = []
-    purpose = proof.get("proofPurpose")
-    if isinstance(purpose, str) and purpose != PROOF_PURPOSE:
-        out.append(f"proofPurpose: must be {PROOF_PURPOSE} (a proof made for another purpose does not assert it)")
+    """What a credential's proof says that no verifier may read past, whatever its key (``policies.js``
+    ``proofProblems`` is the browser's copy): a ``created`` (optional in Data Integrity) that is not a date-time
+    with a time zone. A registry key's window is checked against ``created``; a ``did:key`` has none, but its
+    proof's ``created`` is still the signing time a verdict reads. (The proof's purpose is the proof check's:
+    :func:`generator.crypto.dataintegrity.verify_proof`.)"""
     if "created" in proof and parse_time(proof["created"]) is None:
-        out.append("created: must be an XML Schema dateTime with a time zone")
-    return out
+        return ["created: must be an XML Schema dateTime with a time zone"]
+    return []
 
 
 def _subject_problems(subject: Any) -> list[str]:

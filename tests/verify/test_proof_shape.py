@@ -27,6 +27,7 @@ from generator.crypto.dataintegrity import (
     canonical_document,
     create_proof,
     hash_data,
+    verify_proof,
 )
 from generator.crypto.multibase import b58encode, did_key_from_public
 from generator.verify import Verdict, verify_credential
@@ -64,9 +65,29 @@ def test_the_credential_as_its_issuer_should_sign_it_is_valid(signer: Signer) ->
 def test_a_proof_made_for_another_purpose_does_not_assert_the_credential(signer: Signer, purpose: str) -> None:
     result = verify_credential(foreign(signer, purpose=purpose), signer.registry, now=NOW, any_issuer=True)
     assert result.verdict is Verdict.INVALID
-    structure = result.check("structure")
-    assert structure is not None
-    assert "proofPurpose: must be assertionMethod" in structure.reason
+    for suite in CRYPTOSUITES:
+        check = result.check(f"proof:{suite}")
+        assert check is not None
+        assert check.reason == "the proof is not made for assertionMethod (it does not assert what it signs)"
+
+
+def test_every_signature_check_reads_the_purpose() -> None:
+    """The rule is the proof check's, so it holds for whatever the toolkit verifies (status lists, statements,
+    endorsements), not only credentials."""
+    document = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}
+    public = ed25519.public_from_seed(SEED)
+    for suite in CRYPTOSUITES:
+        for purpose, ok in (("assertionMethod", True), ("authentication", False)):
+            proof = create_proof(
+                document,
+                cryptosuite=suite,
+                seed=SEED,
+                verification_method="did:example:issuer#key-1",
+                created="2025-01-01T00:00:00Z",
+                proof_purpose=purpose,
+            )
+            assert bool(verify_proof(document, proof, public)) is ok
+        assert not verify_proof(document, {k: v for k, v in proof.items() if k != "proofPurpose"}, public)
 
 
 @pytest.mark.parametrize(

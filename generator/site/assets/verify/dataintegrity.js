@@ -9,6 +9,8 @@ import { base58Decode, ed25519KeyProblem, ed25519SignatureProblem, EncodingError
 import { canonicalize, JcsError } from "./jcs.js";
 
 export const PROOF_TYPE = "DataIntegrityProof";
+// What every proof is made for: asserting what it signs (generator/crypto/dataintegrity.py PROOF_PURPOSE).
+export const PROOF_PURPOSE = "assertionMethod";
 export const JCS_SUITE = "eddsa-jcs-2022";
 export const RDFC_SUITE = "eddsa-rdfc-2022";
 export const SUITES = [RDFC_SUITE, JCS_SUITE];
@@ -108,6 +110,8 @@ export async function verifyWithHash(document, proof, publicKey, suite, canon) {
   if (proof.cryptosuite !== suite)
     return fail(`unsupported cryptosuite ${JSON.stringify(proof.cryptosuite ?? null)}`);
   if (Object.hasOwn(proof, "previousProof")) return fail("proof chains (previousProof) are not supported");
+  if (proof.proofPurpose !== PROOF_PURPOSE)
+    return fail(`the proof is not made for ${PROOF_PURPOSE} (it does not assert what it signs)`);
   const value = proof.proofValue;
   if (typeof value !== "string" || !value.startsWith("z")) return fail("proofValue is not base58btc multibase");
   let signature;
