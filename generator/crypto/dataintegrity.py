@@ -308,7 +308,7 @@ def verify_proof(
     if len(signature) != 64:
         return fail(f"proofValue is not an Ed25519 signature ({len(signature)} bytes, expected 64)")
     if (problem := ed25519.signature_problem(signature)) is not None:
-        return fail(f"proofValue is not an Ed25519 signature: {problem}")
+        return fail(f"signature does not match: {problem}")
     if not isinstance(public_key, bytes) or len(public_key) != 32:
         return fail("public key is not a 32-byte Ed25519 key")
     if (problem := ed25519.public_key_problem(public_key)) is not None:

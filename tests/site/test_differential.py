@@ -456,7 +456,9 @@ def test_the_altered_rdfc_proof_fails_in_the_browser_as_in_the_cli(node: Node, c
     reply = _js(node, corpus["site"], text=json.dumps(doc))
     assert reply["verdict"] == "invalid"
     assert reply["checks"]["proof:" + JCS][0] == "passed"
-    assert reply["checks"][RDFC_CHECK] == ["failed", "signature does not match"]
+    # (An altered S may also be no canonical Ed25519 S: the reason then says so after the same words.)
+    assert reply["checks"][RDFC_CHECK][0] == "failed"
+    assert reply["checks"][RDFC_CHECK][1].startswith("signature does not match")
     assert reply["headline"]["kind"] == "changed"
     assert str(Verifier(corpus["registry"]).verify(doc, now=NOW).headline().kind) == "changed"
 

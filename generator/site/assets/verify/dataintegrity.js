@@ -124,7 +124,7 @@ export async function verifyWithHash(document, proof, publicKey, suite, canon) {
   if (signature.length !== 64)
     return fail(`proofValue is not an Ed25519 signature (${signature.length} bytes, expected 64)`);
   const signatureProblem = ed25519SignatureProblem(signature);
-  if (signatureProblem !== null) return fail(`proofValue is not an Ed25519 signature: ${signatureProblem}`);
+  if (signatureProblem !== null) return fail(`signature does not match: ${signatureProblem}`);
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32)
     return fail("public key is not a 32-byte Ed25519 key");
   const keyProblem = ed25519KeyProblem(publicKey);
