@@ -195,3 +195,14 @@ def test_an_rdfc_proof_over_an_iri_n_quads_cannot_write_holds_nowhere(signer: Si
     assert rdfc is not None
     assert rdfc.status == "failed"
     assert "which an IRI in N-Quads may not" in rdfc.reason
+
+
+def test_an_award_naming_its_key_by_value_is_refused_there_as_here(signer: Signer) -> None:
+    """The issuer's DID document names its key ``#key-1``; a proof naming it by its multibase value names no
+    method there (tests/verify/test_method_names.py)."""
+    from generator.verify import Verdict, verify_credential
+    from tests.verify.test_method_names import NOW, by_multibase
+
+    signed, _ = by_multibase(signer)
+    assert digital_bazaar(signed, signer.registry)["verified"] is False
+    assert verify_credential(signed, signer.registry, now=NOW).verdict is Verdict.INVALID

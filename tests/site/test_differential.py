@@ -279,6 +279,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             base["proof"][0]["verificationMethod"].replace("#key-1", "#key-2"),
             dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
         ),
+        "signed naming its key by its multibase value": sign_document(
+            {k: v for k, v in base.items() if k != "proof"},
+            signer.key,
+            base["proof"][0]["verificationMethod"].replace(
+                "#key-1", "#" + registry.issuers["acme-academy"].keys["key-1"].model.publicKeyMultibase
+            ),
+            dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+        ),
         "signed by a key not in the registry": sign_document(
             {k: v for k, v in base.items() if k != "proof"},
             SigningKey("acme-academy", "key-9", ed25519.generate_seed()),

@@ -165,7 +165,8 @@ async function resolveKey(site, method) {
     if (doc === null) throw new DataError(`issuers/${issuer}/keys.json is missing`);
     if (doc.did !== did || !Array.isArray(doc.keys)) throw new DataError(`issuers/${issuer}/keys.json is malformed`);
     const keys = doc.keys.filter(isObject);
-    const record = keys.find((k) => k.id === fragment) ?? keys.find((k) => k.publicKeyMultibase === fragment);
+    // Exactly as the issuer's DID document names the method (generator/verify/keys.py RegistryKeyResolver).
+    const record = keys.find((k) => k.id === fragment);
     if (!record) return null;
     try {
       return {
