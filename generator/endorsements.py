@@ -449,7 +449,8 @@ def _endorser_of(registry: Registry, did: Any) -> str | None:
 
 
 def _key_for(keys: dict[str, KeyRecord], fragment: str) -> KeyRecord | None:
-    return keys.get(fragment) or next((k for k in keys.values() if k.model.publicKeyMultibase == fragment), None)
+    # By its key id only, as the DID document names the method (generator/verify/keys.py RegistryKeyResolver).
+    return keys.get(fragment)
 
 
 def _max_length(field: str) -> int | None:

@@ -313,3 +313,21 @@ def test_site_url_with_an_impossible_port_is_located(registry_dir: Path) -> None
         "'https://x.org:99999/' is not a URL whose port, if it has one, is a number from 1 to 65535 "
         "without leading zeros"
     )
+
+
+def test_a_key_no_private_key_stands_behind_is_never_registered(registry_dir: Path) -> None:
+    """The identity point (and any small-order point, or a non-canonical encoding) decodes as a Multikey, but no
+    one holds its private half, and the browser's Ed25519 would accept a forgery for it: refused where the key
+    file is read (generator/crypto/ed25519.py public_key_problem)."""
+    import json
+
+    from generator.crypto.multibase import encode_ed25519_public
+
+    key_path = registry_dir / "keys/acme-academy/key-2025.json"
+    original = key_path.read_text()
+    current = json.loads(original)["publicKeyMultibase"]
+    for raw in (b"\x01" + bytes(31), bytes(32), (2**255 - 19 + 3).to_bytes(32, "little")):
+        key_path.write_text(original.replace(current, encode_ed25519_public(raw)))
+        [problem] = [p for p in run_check(registry_dir).problems if p.code == "key.invalid"]
+        assert problem.field == "publicKeyMultibase"
+        assert "not an Ed25519 public key: a " in problem.message

@@ -27,6 +27,7 @@ from .multibase import b58decode, b58encode
 __all__ = [
     "CRYPTOSUITES",
     "JCS",
+    "PROOF_PURPOSE",
     "PROOF_TYPE",
     "RDFC",
     "ProofResult",
@@ -45,6 +46,10 @@ JCS = "eddsa-jcs-2022"
 #: The cryptosuites the registry signs with and verifies: the one definition every module imports (awards carry
 #: one proof of each, in this order).
 CRYPTOSUITES = (RDFC, JCS)
+#: What every proof here is made for: asserting the document it signs (Data Integrity's expected proof purpose for
+#: a credential, a status list, a statement). A proof made for ``authentication`` or ``capabilityInvocation`` is
+#: a key holder proving something else, and other verifiers refuse it as an assertion.
+PROOF_PURPOSE = "assertionMethod"
 # "z" + base58btc of 64 bytes is at most 89 characters.
 _MAX_PROOF_VALUE = 100
 
@@ -289,6 +294,8 @@ def verify_proof(
         return fail(f"unsupported cryptosuite {suite!r}")
     if "previousProof" in proof:
         return fail("proof chains (previousProof) are not supported")
+    if proof.get("proofPurpose") != PROOF_PURPOSE:
+        return fail(f"the proof is not made for {PROOF_PURPOSE} (it does not assert what it signs)")
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
         return fail("proofValue is not base58btc multibase")
@@ -300,8 +307,12 @@ def verify_proof(
         return fail("proofValue is not base58btc multibase")
     if len(signature) != 64:
         return fail(f"proofValue is not an Ed25519 signature ({len(signature)} bytes, expected 64)")
+    if (problem := ed25519.signature_problem(signature)) is not None:
+        return fail(f"signature does not match: {problem}")
     if not isinstance(public_key, bytes) or len(public_key) != 32:
         return fail("public key is not a 32-byte Ed25519 key")
+    if (problem := ed25519.public_key_problem(public_key)) is not None:
+        return fail(f"public key is not an Ed25519 key: {problem}")
     try:
         data = hash_data(document, proof, store, jcs_document=jcs_document)
     except CryptoError as exc:

@@ -12,6 +12,8 @@ import re
 
 from generator.errors import CryptoError
 
+from .ed25519 import public_key_problem
+
 __all__ = [
     "ED25519_PRIVATE_HEADER",
     "ED25519_PUBLIC_HEADER",
@@ -117,6 +119,9 @@ def _decode_key(text: str, header: bytes, what: str) -> bytes:
         )
     if len(data) != 34:
         raise CryptoError(f"an Ed25519 {what} key is 32 bytes, this one is {len(data) - 2}")
+    problem = public_key_problem(data[2:]) if header == ED25519_PUBLIC_HEADER else None
+    if problem is not None:
+        raise CryptoError(f"not an Ed25519 public key: {problem}")
     return data[2:]
 
 

@@ -52,6 +52,10 @@ _NORMALIZE_OPTIONS: dict[str, Any] = {"algorithm": "URDNA2015", "format": "appli
 # pyld resolves relative references against this when no base is given (it is not an error there).
 _DEFAULT_BASE = jsonld.DEFAULT_BASE_IRI
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*\Z")
+# What N-Quads' IRIREF excludes (RDF 1.1 N-Quads, production [10]): written as is, an IRI holding one reads as
+# another line's terms ("<https://a> <https://p> <https://o>" as one IRI), and other RDFC-1.0 implementations
+# (rdf-canonize, under the page's jsonld and Digital Bazaar's verifier) escape it instead, so the hashes differ.
+_NOT_IN_IRIREF = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _BCP47 = re.compile(jsonld.REGEX_BCP47)
 _KEYWORD_SHAPE = re.compile(jsonld.KEYWORD_PATTERN)
 _KEYWORDS = frozenset(jsonld.KEYWORDS)
@@ -213,7 +217,13 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
 
     def _check_iri(self, iri: str, what: str) -> None:
         if _ABSOLUTE_IRI.match(iri) and not iri.startswith(_DEFAULT_BASE):
-            return
+            bad = _NOT_IN_IRIREF.search(iri)
+            if bad is None:
+                return
+            raise UnsafeDocumentError(
+                f"{what} {iri!r} contains {bad.group()!r}, which an IRI in N-Quads may not: canonical N-Quads"
+                " would write it unescaped here and escaped elsewhere, so no other verifier would check the proof"
+            )
         if not _ABSOLUTE_IRI.match(iri):
             raise UnsafeDocumentError(
                 f"{what} {iri!r} is a relative reference (not an absolute IRI); it would be dropped from the"

@@ -12,7 +12,7 @@ from typing import Any
 from generator._internal.times import parse_time, validity_window_problem
 from generator.openbadges import OB3_CONTEXT_URL, VC2_CONTEXT_URL
 
-__all__ = ["structure_problems"]
+__all__ = ["proof_problems", "structure_problems"]
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+\Z")
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0."
@@ -79,6 +79,7 @@ def structure_problems(doc: Any) -> list[str]:
         for key in ("type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue"):
             if not isinstance(proof.get(key), str):
                 out.append(f"proof[{i}].{key}: required")
+        out.extend(f"proof[{i}].{problem}" for problem in proof_problems(proof))
     status = doc.get("credentialStatus")
     if status is not None:
         for i, entry in enumerate(status if isinstance(status, list) else [status]):
@@ -87,11 +88,26 @@ def structure_problems(doc: Any) -> list[str]:
     return out
 
 
+def proof_problems(proof: dict[str, Any]) -> list[str]:
+    """What a credential's proof says that no verifier may read past, whatever its key (``policies.js``
+    ``proofProblems`` is the browser's copy): a ``created`` (optional in Data Integrity) that is not a date-time
+    with a time zone. A registry key's window is checked against ``created``; a ``did:key`` has none, but its
+    proof's ``created`` is still the signing time a verdict reads. (The proof's purpose is the proof check's:
+    :func:`generator.crypto.dataintegrity.verify_proof`.)"""
+    if "created" in proof and parse_time(proof["created"]) is None:
+        return ["created: must be an XML Schema dateTime with a time zone"]
+    return []
+
+
 def _subject_problems(subject: Any) -> list[str]:
     subjects = subject if isinstance(subject, list) else [subject]
     out: list[str] = []
     if not subjects or not all(isinstance(s, dict) for s in subjects):
         return ["credentialSubject: required, an AchievementSubject object"]
+    if len(subjects) > 1:
+        # Every rule (the achievement's owner, the recipient) and every page reads one subject: a second one would
+        # be signed and shown to no check.
+        return [f"credentialSubject: must be one AchievementSubject, not {len(subjects)}"]
     for s in subjects:
         if "AchievementSubject" not in _types(s.get("type")):
             out.append("credentialSubject.type: must include AchievementSubject")

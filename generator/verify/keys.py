@@ -1,8 +1,9 @@
 """Finding the public key behind a proof's ``verificationMethod``, offline.
 
 Three sources, tried in order: the registry (``<issuer DID>#<key-id>`` of a registered issuer, with the key's
-validity window), ``did:key`` (the key is the identifier), and a Multikey fragment (``…#z6Mk…``). Nothing is
-ever fetched: a method none of them resolves is reported as unresolvable.
+validity window; exactly as its published DID document names the method, and only there for a registered
+issuer's DID), ``did:key`` (the key is the identifier), and a Multikey fragment (``…#z6Mk…``). Nothing is ever
+fetched: a method none of them resolves is reported as unresolvable.
 """
 
 from __future__ import annotations
@@ -58,15 +59,19 @@ class RegistryKeyResolver:
     def __init__(self, registry: Registry) -> None:
         self._by_did = {registry.issuer_did(i): record for i, record in registry.issuers.items()}
 
+    def owns(self, verification_method: str) -> bool:
+        """Whether the method's DID is a registered issuer's: then only this resolver may answer for it."""
+        return verification_method.partition("#")[0] in self._by_did
+
     def resolve(self, verification_method: str) -> ResolvedKey | None:
         did, _, fragment = verification_method.partition("#")
         record = self._by_did.get(did)
         if record is None:
             return None
+        # Exactly as the issuer's published DID document names it (``<DID>#<key id>``): a method that names the key
+        # otherwise (by its multibase value, say) is no method of that document, and other verifiers, which
+        # dereference it there, refuse it.
         key = record.keys.get(fragment)
-        if key is None:
-            # A registered issuer's method may also name the key by its multibase value.
-            key = next((k for k in record.keys.values() if k.model.publicKeyMultibase == fragment), None)
         if key is None:
             return None
         try:
@@ -101,6 +106,8 @@ class ChainResolver:
             found = resolver.resolve(verification_method)
             if found is not None:
                 return found
+            if isinstance(resolver, RegistryKeyResolver) and resolver.owns(verification_method):
+                return None  # a registered issuer's DID: its key is the registry's, or none (no Multikey fragment)
         return None
 
 

@@ -127,7 +127,7 @@ def test_tampering_with_any_field_fails(secured: dict[str, Any], seed: bytes, su
     [
         ("created", "2025-03-01T12:00:01Z"),
         ("verificationMethod", "did:web:credentials.example.org:issuers:northbridge#key-2"),
-        ("proofPurpose", "authentication"),
+        ("id", "urn:example:another-proof"),  # (another proofPurpose is refused before the signature)
     ],
 )
 def test_tampering_with_the_proof_fails(

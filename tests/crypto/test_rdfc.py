@@ -261,3 +261,40 @@ def test_a_number_beyond_a_double_names_its_field(number: int) -> None:
         with pytest.raises(CryptoError) as info:
             canonicalize(doc)
         assert info.value.summary.startswith("credentialSubject.achievement.name: the number is too large")
+
+
+# Every character N-Quads' IRIREF excludes, in each place an IRI is written: a node's id, a type, a property.
+_IRIREF_EXCLUDED = ['"', "<", ">", "{", "}", "|", "^", "`", "\\", "\x01", "\x1f"]
+
+
+def _with_iri(where: str, iri: str) -> dict[str, Any]:
+    doc = award()
+    achievement = doc["credentialSubject"]["achievement"]
+    if where == "id":
+        achievement["id"] = iri
+    elif where == "type":
+        achievement["type"] = ["Achievement", iri]
+    else:
+        achievement[iri] = "a value"
+    return doc
+
+
+@pytest.mark.parametrize("where", ["id", "type", "property"])
+@pytest.mark.parametrize("char", _IRIREF_EXCLUDED)
+def test_an_iri_n_quads_cannot_write_as_it_is_is_refused(where: str, char: str) -> None:
+    """Written unescaped, ``https://a> <https://p> <https://o`` reads as three terms of a line, and rdf-canonize
+    (under the page's jsonld and Digital Bazaar's verifier) escapes such a character instead, so an RDFC proof
+    over it would hold here only (tests/interop/test_digital_bazaar.py)."""
+    doc = _with_iri(where, f"https://elsewhere.example/a{char}b")
+    for fn in (canonize, canonize_stock):
+        with pytest.raises(UnsafeDocumentError) as info:
+            fn(doc)
+        # (Python's regular expressions count U+001C-U+001F as white space: refused already, as no IRI at all.)
+        if not char.isspace():
+            assert "which an IRI in N-Quads may not" in info.value.explain(), info.value.explain()
+
+
+def test_iris_with_any_other_character_are_canonicalized_as_before() -> None:
+    for iri in ("https://é.example/ü?q=1&r=[2]#frag", "urn:example:a~b%20c", "did:web:example.org%3A8443:x#k-1"):
+        doc = _with_iri("id", iri)
+        assert canonize(doc) == stock_normalize(doc, ContextStore.bundled())

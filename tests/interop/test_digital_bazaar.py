@@ -126,3 +126,83 @@ def test_the_earners_file_verifies_there(signer: Signer, tmp_path: Path) -> None
         ("eddsa-rdfc-2022", True),
     ]
     assert out["status"] == {"verified": True, "status": False}
+
+
+def did_key_document(did: str) -> dict[str, Any]:
+    """The DID document a ``did:key`` stands for (the did:key method derives it from the identifier)."""
+    multikey = did.removeprefix("did:key:")
+    method = f"{did}#{multikey}"
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [{"id": method, "type": "Multikey", "controller": did, "publicKeyMultibase": multikey}],
+        "assertionMethod": [method],
+        "authentication": [method],
+    }
+
+
+def test_proofs_made_for_another_purpose_or_at_no_readable_time_are_refused_there_as_here(signer: Signer) -> None:
+    """Where the two verifiers' rules on a proof's purpose and ``created`` meet (tests/verify/test_proof_shape.py):
+    a did:key credential both accept as signed, and the same credential signed for ``authentication`` or at a
+    ``created`` that is no date-time, which both refuse."""
+    from generator.verify import Verdict, verify_credential
+    from tests.verify.test_proof_shape import NOW, foreign
+
+    cases = {
+        "as signed": foreign(signer),
+        "authentication": foreign(signer, purpose="authentication"),
+        "created yesterday": foreign(signer, created="yesterday"),
+        "created a leap second": foreign(signer, created="2016-12-31T23:59:60Z"),
+    }
+    docs = documents(signer.registry)
+    did = cases["as signed"]["issuer"]["id"]
+    docs[did] = did_key_document(did)
+    payload = {
+        "credentials": [{"credential": c, "now": NOW.isoformat()} for c in cases.values()],
+        "documents": docs,
+        "checkStatus": False,
+    }
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "verify-vc.mjs")], input=json.dumps(payload), capture_output=True, text=True, check=True
+    )
+    theirs = dict(zip(cases, (o["verified"] for o in json.loads(result.stdout)), strict=True))
+    ours = {
+        name: verify_credential(doc, signer.registry, now=NOW, any_issuer=True).verdict is Verdict.VALID
+        for name, doc in cases.items()
+    }
+    assert theirs == ours == {name: name == "as signed" for name in cases}
+
+
+def test_an_rdfc_proof_over_an_iri_n_quads_cannot_write_holds_nowhere(signer: Signer) -> None:
+    """An achievement id holding ``>``, signed as pyld writes it unescaped (as this toolkit did): Digital Bazaar's
+    rdf-canonize escapes it, so the proof fails there; here it is refused rather than held
+    (generator/crypto/rdfc.py, tests/crypto/test_rdfc.py)."""
+    from generator.crypto.dataintegrity import RDFC
+    from generator.verify import verify_credential
+    from tests.verify.test_proof_shape import NOW, foreign, signed_over_unescaped_iri
+
+    credential = signed_over_unescaped_iri(foreign(signer), "https://elsewhere.example/a>b/")
+
+    docs = documents(signer.registry)
+    docs[credential["issuer"]["id"]] = did_key_document(credential["issuer"]["id"])
+    payload = {"credential": credential, "documents": docs, "now": NOW.isoformat(), "checkStatus": False}
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "verify-vc.mjs")], input=json.dumps(payload), capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout)["verified"] is False
+    ours = verify_credential(credential, signer.registry, now=NOW, any_issuer=True)
+    rdfc = ours.check(f"proof:{RDFC}")
+    assert rdfc is not None
+    assert rdfc.status == "failed"
+    assert "which an IRI in N-Quads may not" in rdfc.reason
+
+
+def test_an_award_naming_its_key_by_value_is_refused_there_as_here(signer: Signer) -> None:
+    """The issuer's DID document names its key ``#key-1``; a proof naming it by its multibase value names no
+    method there (tests/verify/test_method_names.py)."""
+    from generator.verify import Verdict, verify_credential
+    from tests.verify.test_method_names import NOW, by_multibase
+
+    signed, _ = by_multibase(signer)
+    assert digital_bazaar(signed, signer.registry)["verified"] is False
+    assert verify_credential(signed, signer.registry, now=NOW).verdict is Verdict.INVALID

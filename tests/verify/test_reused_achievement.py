@@ -134,3 +134,33 @@ def test_credreg_verify_names_where_a_malformed_statements_index_is(tmp_path: Pa
     assert done.returncode == 2, done.stderr
     assert f"{index}:1:65: nesting deeper than 64 levels" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_second_subject_hides_no_achievement() -> None:
+    """Found by attack: the reused achievement as a second credentialSubject (behind one of the issuer's own)
+    was read by no rule, and the credential was VALID with any issuer accepted. Every rule reads one subject:
+    a credential with more is malformed (the page's copy: tests/site/test_differential.py)."""
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    award = next(iter_awards(REPO, "northbridge-university")).parse(strict=False).data
+    seed = bytes(range(32))
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    unsigned = {k: v for k, v in award.items() if k not in ("proof", "credentialStatus", "validUntil")}
+    unsigned["validFrom"] = "2026-01-05T00:00:00Z"
+    unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone else"}
+    own = json.loads(json.dumps(unsigned["credentialSubject"]))
+    own["achievement"]["id"] = "https://elsewhere.example/achievements/own/"
+    when = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    method = f"{did}#{did.removeprefix('did:key:')}"
+    alone = sign_document({**unsigned, "credentialSubject": own}, SigningKey("x", "x", seed), method, when)
+    assert str(verify_credential(alone, registry, any_issuer=True, now=when).verdict) == "valid"
+    for subjects in ([own, unsigned["credentialSubject"]], [own, own]):
+        doc = sign_document({**unsigned, "credentialSubject": subjects}, SigningKey("x", "x", seed), method, when)
+        result = verify_credential(doc, registry, any_issuer=True, now=when)
+        assert str(result.verdict) == "invalid"
+        structure = result.check("structure")
+        assert structure is not None
+        assert structure.reason == "credentialSubject: must be one AchievementSubject, not 2"
+    # A list of one subject is that subject.
+    listed = sign_document({**unsigned, "credentialSubject": [own]}, SigningKey("x", "x", seed), method, when)
+    assert str(verify_credential(listed, registry, any_issuer=True, now=when).verdict) == "valid"

@@ -5,10 +5,12 @@
 // proof)); the proofValue is "z" + base58btc of the 64-byte Ed25519 signature over hashData. A proof that
 // carries its own @context must be a prefix of the document's, and then stands in its place.
 
-import { base58Decode, EncodingError, sha256 } from "./encoding.js";
+import { base58Decode, ed25519KeyProblem, ed25519SignatureProblem, EncodingError, sha256 } from "./encoding.js";
 import { canonicalize, JcsError } from "./jcs.js";
 
 export const PROOF_TYPE = "DataIntegrityProof";
+// What every proof is made for: asserting what it signs (generator/crypto/dataintegrity.py PROOF_PURPOSE).
+export const PROOF_PURPOSE = "assertionMethod";
 export const JCS_SUITE = "eddsa-jcs-2022";
 export const RDFC_SUITE = "eddsa-rdfc-2022";
 export const SUITES = [RDFC_SUITE, JCS_SUITE];
@@ -108,6 +110,8 @@ export async function verifyWithHash(document, proof, publicKey, suite, canon) {
   if (proof.cryptosuite !== suite)
     return fail(`unsupported cryptosuite ${JSON.stringify(proof.cryptosuite ?? null)}`);
   if (Object.hasOwn(proof, "previousProof")) return fail("proof chains (previousProof) are not supported");
+  if (proof.proofPurpose !== PROOF_PURPOSE)
+    return fail(`the proof is not made for ${PROOF_PURPOSE} (it does not assert what it signs)`);
   const value = proof.proofValue;
   if (typeof value !== "string" || !value.startsWith("z")) return fail("proofValue is not base58btc multibase");
   let signature;
@@ -119,8 +123,12 @@ export async function verifyWithHash(document, proof, publicKey, suite, canon) {
   }
   if (signature.length !== 64)
     return fail(`proofValue is not an Ed25519 signature (${signature.length} bytes, expected 64)`);
+  const signatureProblem = ed25519SignatureProblem(signature);
+  if (signatureProblem !== null) return fail(`signature does not match: ${signatureProblem}`);
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32)
     return fail("public key is not a 32-byte Ed25519 key");
+  const keyProblem = ed25519KeyProblem(publicKey);
+  if (keyProblem !== null) return fail(`public key is not an Ed25519 key: ${keyProblem}`);
   let data;
   try {
     data = await hashData(document, proof, canon);

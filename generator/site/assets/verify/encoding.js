@@ -70,7 +70,52 @@ export function decodeEd25519Public(multikey) {
   if (bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) {
     throw new EncodingError("not an Ed25519 public Multikey");
   }
+  const problem = ed25519KeyProblem(bytes.slice(2));
+  if (problem !== null) throw new EncodingError(`not an Ed25519 public key: ${problem}`);
   return bytes.slice(2);
+}
+
+// What libsodium refuses and WebCrypto accepts (generator/crypto/ed25519.py, the one statement of the rule): a
+// small-order point as the key or as a signature's R (the identity key "verifies" R = identity, S = 0 for every
+// message), a key encoded non-canonically, an S not below the group order.
+const SMALL_ORDER = [
+  "00".repeat(32),
+  "01" + "00".repeat(31),
+  "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+  "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+  "ec" + "ff".repeat(30) + "7f",
+  "ed" + "ff".repeat(30) + "7f",
+  "ee" + "ff".repeat(30) + "7f",
+];
+const GROUP_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
+const FIELD_PRIME = 2n ** 255n - 19n;
+
+function littleEndian(bytes) {
+  let n = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]);
+  return n;
+}
+
+function smallOrder(point) {
+  const unsigned = Uint8Array.from(point);
+  unsigned[31] &= 0x7f;
+  return SMALL_ORDER.includes(toHex(unsigned));
+}
+
+/** Why 32 bytes are not an Ed25519 public key libsodium verifies with, or null (ed25519.py public_key_problem). */
+export function ed25519KeyProblem(publicKey) {
+  if (smallOrder(publicKey))
+    return "a small-order point, which no private key stands behind (any signature could match it)";
+  if ((littleEndian(publicKey) & ((1n << 255n) - 1n)) >= FIELD_PRIME) return "a non-canonical encoding of a point";
+  return null;
+}
+
+/** Why 64 bytes are not an Ed25519 signature libsodium checks, or null (ed25519.py signature_problem). */
+export function ed25519SignatureProblem(signature) {
+  if (littleEndian(signature.slice(32)) >= GROUP_ORDER)
+    return "its S is not below the group order (a non-canonical signature)";
+  if (smallOrder(signature.slice(0, 32))) return "its R is a small-order point";
+  return null;
 }
 
 const CRC_TABLE = (() => {

@@ -158,7 +158,8 @@ async function resolveKey(site, method) {
     if (doc === null) throw new DataError(`issuers/${issuer}/keys.json is missing`);
     if (doc.did !== did || !Array.isArray(doc.keys)) throw new DataError(`issuers/${issuer}/keys.json is malformed`);
     const keys = doc.keys.filter(isObject);
-    const record = keys.find((k) => k.id === fragment) ?? keys.find((k) => k.publicKeyMultibase === fragment);
+    // Exactly as the issuer's DID document names the method (generator/verify/keys.py RegistryKeyResolver).
+    const record = keys.find((k) => k.id === fragment);
     if (!record) return null;
     try {
       return {
@@ -301,6 +302,7 @@ export function structureProblems(doc) {
     for (const key of ["type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue"]) {
       if (typeof get(proof, key) !== "string") out.push(`proof[${i}].${key}: required`);
     }
+    out.push(...proofProblems(proof).map((problem) => `proof[${i}].${problem}`));
   });
   const status = get(doc, "credentialStatus");
   if (status !== undefined && status !== null) {
@@ -312,10 +314,20 @@ export function structureProblems(doc) {
   return out;
 }
 
+/** What a credential's proof says that no verifier may read past, whatever its key (generator/verify/conformance.py
+ * proof_problems): a `created` that is not a date-time. (The purpose is verifyWithHash's, dataintegrity.js.) */
+export function proofProblems(proof) {
+  if (Object.hasOwn(proof, "created") && parseTime(proof.created) === null)
+    return ["created: must be an XML Schema dateTime with a time zone"];
+  return [];
+}
+
 function subjectProblems(subject) {
   const subjects = Array.isArray(subject) ? subject : [subject];
   if (!subjects.length || !subjects.every(isObject))
     return ["credentialSubject: required, an AchievementSubject object"];
+  // Every rule (the achievement's owner, the recipient) reads one subject (conformance.py _subject_problems).
+  if (subjects.length > 1) return [`credentialSubject: must be one AchievementSubject, not ${subjects.length}`];
   const out = [];
   for (const s of subjects) {
     if (!types(get(s, "type")).includes("AchievementSubject"))
