@@ -532,8 +532,8 @@ def test_an_endorsement_is_checked_against_the_log_in_python_and_js_alike(
     def both(name: str, want: str, doc_: dict[str, Any], where: Path = site, state: bool = True) -> dict[str, Any]:
         py_site = log_check(registry, LogSource(where / "log"), want, doc_, now=now, kind="endorsement")
         py_state = log_check(registry, LogSource(log_repo.state), want, doc_, now=now, kind="endorsement")
-        js = node(op="check", site=f"{where}/", hash=want, visitor=name, document=doc_, now=now.timestamp(),
-                  kind="endorsement")  # fmt: skip
+        js = node(op="check", site=f"{where}/", hash=want, visitor=f"endorsement-{name}", document=doc_,
+                  now=now.timestamp(), kind="endorsement")  # fmt: skip
         assert py_site.status.value == js["status"], (py_site, js)
         assert py_site.reason == js["reason"], (py_site.reason, js["reason"])
         if state:  # the bare state has no site index to tamper with: it agrees with the untampered site
