@@ -151,7 +151,15 @@ def test_an_endorsement_is_checked_against_the_log_as_an_award_is(
 ) -> None:
     """A credential page's endorsement: valid only when the log records it (found through
     ``log/index/endorsements/``, proven against the checkpoint, the endorser's list its latest version); one the
-    log does not record, or a log that does not check out, makes it "Not valid"."""
+    log does not record, a log that does not check out, or the endorser's list served as an older version makes
+    it "Not valid"."""
+    # A new version of the endorser's list (the same signed content, other bytes), logged; the site serves both.
+    rel = "endorsers/valencia-tech-employers-network/status/1.json"
+    older = (log_repo.root / "registry" / rel).read_bytes()
+    newer = (json.dumps(json.loads(older), indent=4) + "\n").encode()
+    assert newer != older
+    (log_repo.root / "registry" / rel).write_bytes(newer)
+    commit_all(log_repo.root, "the endorser's list, reformatted")
     real, _, tampered = _logs(log_repo, tmp_path, built_site / "verify")
     unlogged = tmp_path / "unlogged"
     shutil.copytree(real, unlogged)
@@ -159,8 +167,10 @@ def test_an_endorsement_is_checked_against_the_log_as_an_award_is(
     served = tmp_path / "served"
     served.mkdir()
     for child in built_site.iterdir():
-        if child.name != "verify":
+        if child.name not in ("verify", "endorsers"):
             (served / child.name).symlink_to(child)
+    shutil.copytree(built_site / "endorsers", served / "endorsers")
+    assert (served / rel).read_bytes() == older
 
     def show(log: Path) -> None:
         for name in ("log", "verify"):
@@ -169,6 +179,12 @@ def test_an_endorsement_is_checked_against_the_log_as_an_award_is(
 
     with serve_dir(served, no_store=True) as url:
         show(real)
+        state, note, _ = _endorsement(browser, url)  # the list from before the logged version
+        assert state == "invalid"
+        assert re.search(rf"; but its status list registry/{rel}, as read here, is not the log's latest version of "
+                         r"it \(entry [0-9]+\): an older list \(a revocation made since hidden\) or one never "
+                         r"published\)$", note), note  # fmt: skip
+        (served / rel).write_bytes(newer)
         state, note, title = _endorsement(browser, url)
         assert state == "valid", (note, title)
         assert title.startswith("Public log: recorded in the public log as entry "), title
