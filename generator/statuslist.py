@@ -77,10 +77,10 @@ def list_url(site_url: str, issuer: str, number: int) -> str:
     return f"{site_url}issuers/{issuer}/status/{number}.json"
 
 
-def parse_list_url(site_url: str, url: Any) -> tuple[str, int] | None:
+def parse_list_url(site_url: str, url: Any, folder: str = "issuers") -> tuple[str, int] | None:
     """(issuer, list number) of a URL :func:`list_url` makes, or ``None`` for any other URL. Whether the issuer
-    is registered is the caller's question."""
-    prefix = f"{site_url}issuers/"
+    is registered is the caller's question. ``folder="endorsers"``: an endorser's list, of the same form."""
+    prefix = f"{site_url}{folder}/"
     if not isinstance(url, str) or not url.startswith(prefix) or not url.endswith(".json"):
         return None
     issuer, slash, rest = url[len(prefix) : -len(".json")].partition("/status/")

@@ -149,14 +149,20 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
 
 
 def with_log_check(
-    result: VerificationResult, registry: Registry, location: str | None, document: object = None
+    result: VerificationResult,
+    registry: Registry,
+    location: str | None,
+    document: object = None,
+    *,
+    kind: str = "award",
 ) -> VerificationResult:
-    """``result`` with the public-log check added (not checked, and not blocking, without --log)."""
+    """``result`` with the public-log check added (not checked, and not blocking, without --log); ``kind``:
+    ``"endorsement"`` for an endorsement's result."""
     from generator.transparency.inclusion import log_check
     from generator.verify.results import VerificationResult
 
     source = log_source_for(location) if location else None
-    check = log_check(registry, source, result.award_hash, document)
+    check = log_check(registry, source, result.award_hash, document, kind=kind)
     return VerificationResult((*result.checks, check), result.award_hash, result.facts, result.subject)
 
 

@@ -1,4 +1,4 @@
-"""Is this award in the registry's public log? The check ``credreg verify`` adds to its results.
+"""Is this award (or endorsement) in the registry's public log? The check ``credreg verify`` adds to its results.
 
 It finds the award's entry in the signed log, checks its inclusion proof against the checkpoint (signed by
 the registry's log key), and counts the cosignatures of the witnesses ``registry/governance.yaml`` lists. It
@@ -16,6 +16,10 @@ the log, never what is not.
 a listed witness on the checkpoint says how old this view of the log is at least, so that a host serving a
 stale site (an old checkpoint with old lists) is visible. It is shown, not judged: how old is too old is the
 reader's call.
+
+**Endorsements.** An endorsement is checked the same way (``kind="endorsement"``): its ``endorsement`` entry
+(the endorsement hash), found through the site's ``log/index/endorsements/<hash>.json``, its signing key (an
+endorser's or an issuer's) judged by log time, and its endorser's status list bound to the log's latest version.
 """
 
 from __future__ import annotations
@@ -39,7 +43,13 @@ from generator.tlog.note import NoteError, parse_vkey, verify_cosignature
 from generator.tlog.tiles import TILES_DIR
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import MAX_FILE, LogError, LogSource, VerifiedLog, open_log
-from generator.transparency.publish import KEY_RETIRED, award_entry_text, log_config, status_index_name
+from generator.transparency.publish import (
+    KEY_RETIRED,
+    award_entry_text,
+    endorsement_index_name,
+    log_config,
+    status_index_name,
+)
 from generator.verify.results import Check, CheckStatus
 
 __all__ = [
@@ -58,6 +68,10 @@ LABEL = "Public log"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 #: The last second a cosignature's time is read as one (9999-12-31T23:59:59Z): a later one names no date.
 _LAST_SECOND = 253402300799
+#: What a log check can be about: the kind of its log entry, which is also the word its failures use.
+KINDS = ("award", "endorsement")
+#: The folders whose status lists each kind is judged by (an endorsement: its endorser's, or its issuer's).
+_LIST_FOLDERS = {"award": ("issuers",), "endorsement": ("issuers", "endorsers")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +103,21 @@ class LogInclusion:
     """The newest time (Unix seconds) a listed witness cosigned the checkpoint, when one did."""
 
 
-def status_list_used(registry: Registry, document: Any) -> tuple[str, str] | None:
+def status_list_used(registry: Registry, document: Any, kind: str = "award") -> tuple[str, str] | None:
     """(repository path, SHA-256 of its bytes) of the registry status list an award's status is judged by
-    (:class:`generator.verify.status.RegistryStatus` reads the same file); None when it names none there."""
+    (:class:`generator.verify.status.RegistryStatus` reads the same file; an endorsement's: its endorser's list,
+    which :func:`generator.endorsements.verify_endorsement` reads); None when it names none there."""
     status = document.get("credentialStatus") if isinstance(document, dict) else None
-    located = parse_list_url(
-        registry.site_url, status.get("statusListCredential") if isinstance(status, dict) else None
-    )
-    if located is None or located[0] not in registry.issuers:
+    url = status.get("statusListCredential") if isinstance(status, dict) else None
+    for folder in _LIST_FOLDERS[kind]:
+        located = parse_list_url(registry.site_url, url, folder)
+        # An endorser's list is the one its folder holds, if any (as the page reads the served one: the site's
+        # index lists issuers only); an endorsement of an unregistered endorser fails before.
+        if located is not None and (folder == "endorsers" or located[0] in registry.issuers):
+            break
+    else:
         return None
-    path = f"registry/issuers/{located[0]}/status/{located[1]}.json"
+    path = f"registry/{folder}/{located[0]}/status/{located[1]}.json"
     try:
         with (registry.root / path).open("rb") as handle:
             data = handle.read(MAX_LIST_BYTES + 1)
@@ -108,7 +127,8 @@ def status_list_used(registry: Registry, document: Any) -> tuple[str, str] | Non
 
 
 def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
-    """Verification method → ``keys/<issuer>/<key id>.json``, for every proof whose method names a registry issuer."""
+    """Verification method → ``keys/<owner>/<key id>.json``, for every proof whose method names a registry issuer
+    or endorser."""
     proofs = document.get("proof") if isinstance(document, dict) else None
     keys = {}
     for proof in proofs if isinstance(proofs, list) else [proofs]:
@@ -116,9 +136,14 @@ def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
         if isinstance(method, str) and "#" in method:
             did, _, key_id = method.partition("#")
             record = registry.issuer_for_did(did)
-            if record is not None:
-                keys[method] = f"keys/{record.id}/{key_id}.json"
+            owner = record.id if record is not None else _endorser_for_did(registry, did)
+            if owner is not None:
+                keys[method] = f"keys/{owner}/{key_id}.json"
     return keys
+
+
+def _endorser_for_did(registry: Registry, did: str) -> str | None:
+    return next((e for e in registry.endorsers if registry.endorser_did(e) == did), None)
 
 
 def signing_key_paths(registry: Registry, document: Any) -> set[str]:
@@ -267,7 +292,7 @@ def _proven_award(log: VerifiedLog, want: str, issuer: Any, record: Any, where: 
 _Found = tuple[int | None, list[tuple[int, LogEntry]], list[tuple[int, LogEntry]]]
 
 
-def _scan(log: VerifiedLog, want: str, keys: Mapping[str, str], list_path: str | None) -> _Found:
+def _scan(log: VerifiedLog, want: str, kind: str, keys: Mapping[str, str], list_path: str | None) -> _Found:
     """Without a site (a log's state, or a log/ outside its site): every entry, hashed up to the root."""
     paths = set(keys.values())
     found, retired, versions = None, [], []
@@ -280,7 +305,7 @@ def _scan(log: VerifiedLog, want: str, keys: Mapping[str, str], list_path: str |
             retired.append((index, entry))
         if entry.kind == "status-list" and entry.path == list_path:
             versions.append((index, entry))
-        if entry.kind == "award" and entry.sha256 == want and found is None:
+        if entry.kind == kind and entry.sha256 == want and found is None:
             if not log.proves(merkle.leaf_hash(raw), index):  # the proof a browser would check, checked here too
                 raise LogError(f"the inclusion proof of entry {index} does not verify")
             found = index
@@ -307,18 +332,28 @@ def _lookup(
     index: Any,
     policy: Any,
     want: str,
+    kind: str,
     keys: Mapping[str, str],
     list_path: str | None,
 ) -> _Found:
-    """With a site: the award's record from its verification shard, one file per signing key, and the tiles of
-    their proofs."""
+    """With a site: the award's record from its verification shard (an endorsement's from
+    ``index/endorsements/``), one file per signing key, and the tiles of their proofs."""
     if not isinstance(policy, dict) or not re.fullmatch(r"[0-9a-f]{64}", want):
         raise LogError(f"{log.source}/policy.json is malformed")
     edge = merkle.WithFrontier(log.tiles, log.size, _frontier(policy, log.size))
     found = None
-    award = _award_record(site, index, want)
-    if award is not None:
-        found = _proven_award(log, want, *award, edge)
+    if kind == "award":
+        award = _award_record(site, index, want)
+        if award is not None:
+            found = _proven_award(log, want, *award, edge)
+    else:
+        rel = f"index/endorsements/{endorsement_index_name(want)}.json"
+        records = _json(log.source, rel)
+        for record in records if isinstance(records, list) else []:
+            at, entry = _proven(log, record, f"{log.source}/{rel}", edge)
+            if entry.kind != kind or entry.sha256 != want:
+                raise LogError(f"entry {at} is not this {kind}")  # as the page says it
+            found = at if found is None else min(found, at)
     retired = []
     for method, path in sorted(keys.items()):
         rel = f"index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
@@ -352,8 +387,11 @@ def find_award(
     award_hash: str,
     signing_keys: Mapping[str, str] | None = None,
     status_list: tuple[str, str] | None = None,
+    *,
+    kind: str = "award",
 ) -> LogInclusion | None:
-    """The award's entry in the log, with its proof checked; None when the log does not have it.
+    """The award's entry in the log, with its proof checked; None when the log does not have it. With
+    ``kind="endorsement"``, the same for an endorsement (its record in the site's ``log/index/endorsements/``).
 
     With ``signing_keys`` (method → key file), also whether one of them was logged as expired or revoked
     before the award was logged: the log dates the award's publication, which a backdated signature cannot move.
@@ -388,9 +426,9 @@ def find_award(
         data = _data_source(site, index)
         if data is not None:  # the tiles moved with the verification data; what the verifier trusts did not
             counting.tiles = LogSource(f"{data}log/")
-        found, retired, versions = _lookup(log, site, index, policy, want, keys, list_path)
+        found, retired, versions = _lookup(log, site, index, policy, want, kind, keys, list_path)
     else:  # a bare log state, or a log/ outside its site: every entry is read
-        found, retired, versions = _scan(log, want, keys, list_path)
+        found, retired, versions = _scan(log, want, kind, keys, list_path)
     if found is None:
         return None
     before = min(((i, e) for i, e in retired if i < found), key=lambda item: item[0], default=None)
@@ -454,8 +492,9 @@ def log_check(
     document: Any = None,
     *,
     now: dt.datetime | None = None,
+    kind: str = "award",
 ) -> Check:
-    """The verification result line for the public log."""
+    """The verification result line for the public log, of an award or (``kind="endorsement"``) an endorsement."""
     if registry is None or award_hash is None or registry.governance.model.log is None:
         return Check(CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "this registry publishes no transparency log", False)
     if source is None:
@@ -464,7 +503,12 @@ def log_check(
         )
     try:
         found = find_award(
-            registry, source, award_hash, signing_keys(registry, document), status_list_used(registry, document)
+            registry,
+            source,
+            award_hash,
+            signing_keys(registry, document),
+            status_list_used(registry, document, kind),
+            kind=kind,
         )
     except LogError as exc:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"the log does not check out: {exc.explain()}")

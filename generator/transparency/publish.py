@@ -45,6 +45,7 @@ __all__ = [
     "award_entry_text",
     "award_record",
     "copy_log",
+    "endorsement_index_name",
     "full_tile_height",
     "key_method",
     "log_config",
@@ -244,7 +245,10 @@ def copy_log(
     * ``index/status/<sha256 of the list's repository path>.json``: the record of the latest logged version of
       a status list (its last ``status-list`` entry), in the same form, so that a verifier proves the list it
       judged a status by is that version (:func:`generator.transparency.inclusion.find_award`). One record
-      however often the list changed: an older version fails as any unlogged one does.
+      however often the list changed: an older version fails as any unlogged one does;
+    * ``index/endorsements/<endorsement hash>.json``: the record of an endorsement's first ``endorsement``
+      entry, in the same form (an endorsement has no verification shard to carry it, as an award's does): the
+      log check of an endorsement finds its entry here, and one that is not logged has no file.
 
     An award's record is not a file here: it travels in the shard entry the lookup fetches anyway, and the
     verifier fetches the tiles of its proof. Nothing a verifier reads is trusted: every record is checked by
@@ -258,6 +262,7 @@ def copy_log(
     awards: dict[str, list[object]] = {}
     keys: dict[str, list[tuple[int, str]]] = {}
     lists: dict[str, list[tuple[int, str]]] = {}
+    endorsements: dict[str, tuple[int, str]] = {}
 
     def visit(number: int, raw: bytes) -> None:
         if raw.startswith(_AWARD):
@@ -278,6 +283,12 @@ def copy_log(
             except ValueError:
                 return
             lists.setdefault(entry.path, []).append((number, raw.decode()))
+        elif raw.startswith(_ENDORSEMENT):
+            try:
+                entry = LogEntry.parse(raw)
+            except ValueError:
+                return
+            endorsements.setdefault(entry.sha256, (number, raw.decode()))  # the first: it dates the publication
 
     def sink(rel: str, data: bytes) -> None:  # thousands of files into staging folders: plain writes
         tile = rel.startswith(f"{TILES_DIR}/")
@@ -301,6 +312,8 @@ def copy_log(
             sink(f"index/keys/{name}.json", _compact([key_record(n, text) for n, text in numbered]))
     for path, numbered in sorted(lists.items()):  # the latest version only: O(1) however often a list changes
         sink(f"index/status/{status_index_name(path)}.json", _compact([key_record(*numbered[-1])]))
+    for digest, first in sorted(endorsements.items()):
+        sink(f"index/endorsements/{endorsement_index_name(digest)}.json", _compact([key_record(*first)]))
     policy: dict[str, object] = {
         "vkey": config.vkey,
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],
@@ -320,6 +333,13 @@ def copy_log(
 _AWARD = b"credreg-log/1 award "
 _KEY = b"credreg-log/1 key-"
 _STATUS_LIST = b"credreg-log/1 status-list "  # not status-list-cleared: a verifier wants the versions
+_ENDORSEMENT = b"credreg-log/1 endorsement "
+
+
+def endorsement_index_name(digest: str) -> str:
+    """The name of an endorsement's file under ``log/index/endorsements/``: its hash (64 lowercase hex digits; any
+    other text, which names no logged endorsement, by its SHA-256, so that a name is never a path)."""
+    return digest if re.fullmatch(r"[0-9a-f]{64}", digest) else hashlib.sha256(digest.encode()).hexdigest()
 
 
 def status_index_name(path: str) -> str:

@@ -126,3 +126,74 @@ def test_the_page_checks_the_log_and_remembers_it(
         fresh.close()
     context.close()
     assert not errors
+
+
+def _endorsement(browser: Any, url: str) -> tuple[str, str, str]:
+    """(state, note, title) of the endorsement on a credential page, checked by a new visitor."""
+    from tests.browser.test_endorsements import BACKEND, _verified
+
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url + BACKEND)
+    [state] = _verified(page)
+    item = page.locator("li[data-endorsement]")
+    note = item.locator("[data-endorsement-check]").text_content() or ""
+    title = item.get_attribute("title") or ""
+    context.close()
+    assert not errors
+    return state, note, title
+
+
+def test_an_endorsement_is_checked_against_the_log_as_an_award_is(
+    browser: Any, built_site: Path, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A credential page's endorsement: valid only when the log records it (found through
+    ``log/index/endorsements/``, proven against the checkpoint, the endorser's list its latest version); one the
+    log does not record, a log that does not check out, or the endorser's list served as an older version makes
+    it "Not valid"."""
+    # A new version of the endorser's list (the same signed content, other bytes), logged; the site serves both.
+    rel = "endorsers/valencia-tech-employers-network/status/1.json"
+    older = (log_repo.root / "registry" / rel).read_bytes()
+    newer = (json.dumps(json.loads(older), indent=4) + "\n").encode()
+    assert newer != older
+    (log_repo.root / "registry" / rel).write_bytes(newer)
+    commit_all(log_repo.root, "the endorser's list, reformatted")
+    real, _, tampered = _logs(log_repo, tmp_path, built_site / "verify")
+    unlogged = tmp_path / "unlogged"
+    shutil.copytree(real, unlogged)
+    shutil.rmtree(unlogged / "log/index/endorsements")  # slipped into the site without being logged
+    served = tmp_path / "served"
+    served.mkdir()
+    for child in built_site.iterdir():
+        if child.name not in ("verify", "endorsers"):
+            (served / child.name).symlink_to(child)
+    shutil.copytree(built_site / "endorsers", served / "endorsers")
+    assert (served / rel).read_bytes() == older
+
+    def show(log: Path) -> None:
+        for name in ("log", "verify"):
+            (served / name).unlink(missing_ok=True)
+            (served / name).symlink_to(log / name)
+
+    with serve_dir(served, no_store=True) as url:
+        show(real)
+        state, note, _ = _endorsement(browser, url)  # the list from before the logged version
+        assert state == "invalid"
+        assert re.search(rf"; but its status list registry/{rel}, as read here, is not the log's latest version of "
+                         r"it \(entry [0-9]+\): an older list \(a revocation made since hidden\) or one never "
+                         r"published\)$", note), note  # fmt: skip
+        (served / rel).write_bytes(newer)
+        state, note, title = _endorsement(browser, url)
+        assert state == "valid", (note, title)
+        assert title.startswith("Public log: recorded in the public log as entry "), title
+        assert re.search(r"; its status list registry/endorsers/[a-z-]+/status/1\.json is the log's latest version "
+                         r"of it \(entry [0-9]+\)$", title), title  # fmt: skip
+        show(unlogged)
+        state, note, _ = _endorsement(browser, url)
+        assert (state, note) == ("invalid", "(not recorded in the public log)")
+        show(tampered)
+        state, note, _ = _endorsement(browser, url)
+        assert state == "invalid"
+        assert note.startswith("(the log does not check out"), note

@@ -115,14 +115,14 @@ def plant_award(repo: LogRepo, issuer: str = "northbridge-university") -> tuple[
 
 def serve_log(registry: Any, state: Path, site: Path) -> dict[str, list[object]]:
     """What ``credreg build --log`` serves of a log: ``log/``, each award's log record in its verification
-    shard entry (the real writers), and the issuers' status lists as they are in the registry (byte for byte,
-    as the build copies them); returns the records."""
+    shard entry (the real writers), and the issuers' and endorsers' status lists as they are in the registry
+    (byte for byte, as the build copies them); returns the records."""
     from generator.publish.verifydata import write_verification_data
     from generator.transparency.publish import copy_log
 
     records = copy_log(registry, state, site / "log")
     write_verification_data(registry, site, log_records=records)
-    for path in registry.root.glob("registry/issuers/*/status/*.json"):
+    for path in registry.root.glob("registry/*/*/status/*.json"):  # the issuers' and the endorsers
         served = site / path.relative_to(registry.root / "registry")
         served.parent.mkdir(parents=True, exist_ok=True)
         served.write_bytes(path.read_bytes())

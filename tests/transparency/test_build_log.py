@@ -25,8 +25,10 @@ def test_build_serves_the_log_and_refuses_a_damaged_one(log_repo: LogRepo, tmp_p
     assert (log / "vkey").read_text().strip() == log_repo.signer.verifier.vkey
     assert (log / "tile/entries/000").is_file()
     assert (log / "policy.json").is_file()
-    # The keys' records and the status lists' versions (one file per list); the awards' are in:
-    assert sorted(p.name for p in (log / "index").iterdir()) == ["keys", "status"]
+    # The endorsements' records, the keys' and the status lists' versions (one file per list); the awards' are in:
+    assert sorted(p.name for p in (log / "index").iterdir()) == ["endorsements", "keys", "status"]
+    served = sorted(p.stem for p in (log / "index/endorsements").iterdir())
+    assert served == sorted(p.stem for p in log_repo.root.glob("registry/*/*/endorsements/*.json")), served
     assert len(list((log / "index/status").iterdir())) == len(list(log_repo.root.glob("registry/*/*/status/*.json")))
     shards = [json.loads(gzip.decompress(p.read_bytes())) for p in (out / "verify/shards").glob("*.json.gz")]
     logged = [e["log"] for s in shards for e in s["awards"].values()]
@@ -58,7 +60,7 @@ def test_with_a_data_url_the_tiles_are_served_from_there_and_verify_follows(log_
         data = tmp_path / "site-data"
 
         served = sorted(p.relative_to(out / "log").as_posix() for p in (out / "log").rglob("*") if p.is_file())
-        assert [p for p in served if not p.startswith(("index/keys/", "index/status/"))] == [
+        assert [p for p in served if not p.startswith(("index/keys/", "index/status/", "index/endorsements/"))] == [
             "checkpoint",
             "policy.json",
             "vkey",

@@ -5,6 +5,8 @@
 * The whole "Public log" check on a published log of the example registry: entry N of S with the witness
   count; a tampered tile, bundle or checkpoint fails; a returning visitor shown a log that is not consistent
   with the one it remembered (a split view), or a smaller one, is told so.
+* The same check of an endorsement (its record in ``log/index/endorsements/``): logged passes, unlogged or a
+  tampered proof or a stale endorser status list fails, a key retired in the log before it fails.
 """
 
 from __future__ import annotations
@@ -75,8 +77,9 @@ async function handle(req) {
       return b === null || options?.binary ? b : Buffer.from(b).toString();
     });
     site.loadBytes = load;
-    const entry = await site.entry(req.hash); // the lookup, whose shard entry carries the award's log record
-    const c = await T.logCheck(site, req.hash, memory(req.visitor), req.document ?? null, entry, req.now);
+    // The lookup, whose shard entry carries the award's log record (an endorsement's is in log/index/).
+    const entry = req.kind === "endorsement" ? null : await site.entry(req.hash);
+    const c = await T.logCheck(site, req.hash, memory(req.visitor), req.document ?? null, entry, req.now, req.kind);
     return { status: c.status, reason: c.reason, applicable: c.applicable };
   }
   throw new Error(`unknown op ${req.op}`);
@@ -456,3 +459,136 @@ def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     assert "does not check out" in js["reason"], js
     assert "does not check out" in log_check(registry, LogSource(site / "log"), award, document, now=now).reason
     assert older_hash in records[-1][1]
+
+
+def test_an_endorsement_is_checked_against_the_log_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """An endorsement's log check is an award's: its entry found through the site's ``log/index/endorsements/``
+    and proven against the checkpoint, its key judged by log time, its endorser's status list bound to the log's
+    latest version; the CLI (site and bare state) and the browser agree. An endorsement slipped into the
+    registry (or the site) without being logged fails, and so does a tampered proof or a stale endorser list."""
+    import datetime as dt
+
+    from generator.awards import award_hash
+    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
+    from generator.transparency.inclusion import log_check
+    from generator.transparency.log import LogSource
+
+    root = log_repo.root
+    endorser = "accreditation-board-for-personnel-certification"
+    folder = root / f"registry/endorsers/{endorser}/endorsements"
+    path = sorted(folder.glob("*.json"))[0]
+    digest, document = path.stem, json.loads(path.read_text())
+    site_url = load_registry(root).registry.site_url  # type: ignore[union-attr]
+    rel = "registry/" + document["credentialStatus"]["statusListCredential"].removeprefix(site_url)
+    assert rel.startswith(f"registry/endorsers/{endorser}/status/"), rel
+    status = root / rel
+    older = status.read_bytes()
+    doc = json.loads(older)
+    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
+    set_bit(bits, next(i for i in range(len(bits) * 8) if not get_bit(bits, i)))  # another endorsement revoked
+    doc["credentialSubject"]["encodedList"] = encode_list(bits)
+    status.write_text(json.dumps(doc, indent=2) + "\n")
+    commit_all(root, "an endorsement revoked")
+    # Its key expires in the log; then an endorsement signed by it, backdated, is slipped in (and logged).
+    key_id = document["proof"][0]["verificationMethod"].partition("#")[2]
+    key = root / f"keys/{endorser}/{key_id}.json"
+    key.write_text(json.dumps({**json.loads(key.read_text()), "valid_until": "2026-01-01T00:00:00Z"}, indent=2))
+    commit_all(root, "the endorser's key expires")
+
+    def planted(n: int) -> tuple[str, dict[str, Any]]:
+        copy = {**document, "id": f"urn:uuid:00000000-0000-4000-8000-00000000e{n:03d}"}
+        made = award_hash(copy)
+        (folder / f"{made}.json").write_text(json.dumps(copy, indent=2) + "\n")
+        return made, copy
+
+    late, late_doc = planted(1)
+    commit_all(root, "an endorsement, dated before the key expired")
+    registry = load_registry(root).registry
+    assert registry is not None
+    publish_log(root, registry, log_repo.state, log_repo.signer)
+    cosigned_at = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    cosigned = witness_log(
+        _source(log_repo.state), tmp_path / "w", log_repo.witness, vkey=log_repo.signer.verifier.vkey, now=cosigned_at
+    )
+    from generator.transparency.log import open_log
+
+    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+    note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
+    (log_repo.state / "checkpoint").write_bytes(note.encode())
+    site = tmp_path / "site"
+    serve_log(registry, log_repo.state, site)
+    entries = _bundle_entries(site / "log")
+    mine = f"credreg-log/1 endorsement {endorser} {digest} ".encode()
+    logged = [n for n, e in enumerate(entries) if e.startswith(mine)]
+    versions = [n for n, e in enumerate(entries) if e.startswith(b"credreg-log/1 status-list ") and rel.encode() in e]
+    assert len(logged) == 1
+    assert len(versions) == 2
+    latest = versions[-1]
+    now = cosigned_at + dt.timedelta(days=2, hours=1)
+    fresh = "; a witness last cosigned its checkpoint 2 days ago (2026-12-01T09:30:00Z)"
+
+    def both(name: str, want: str, doc_: dict[str, Any], where: Path = site, state: bool = True) -> dict[str, Any]:
+        py_site = log_check(registry, LogSource(where / "log"), want, doc_, now=now, kind="endorsement")
+        py_state = log_check(registry, LogSource(log_repo.state), want, doc_, now=now, kind="endorsement")
+        js = node(op="check", site=f"{where}/", hash=want, visitor=f"endorsement-{name}", document=doc_,
+                  now=now.timestamp(), kind="endorsement")  # fmt: skip
+        assert py_site.status.value == js["status"], (py_site, js)
+        assert py_site.reason == js["reason"], (py_site.reason, js["reason"])
+        if state:  # the bare state has no site index to tamper with: it agrees with the untampered site
+            assert (py_state.status, py_state.reason) == (py_site.status, py_site.reason), (py_state, py_site)
+        return js
+
+    # Logged before its key expired, with the endorser's latest list: passes, saying how fresh the view is.
+    js = both("a", digest, document)
+    assert js["status"] == "passed", js
+    assert js["reason"] == (
+        f"recorded in the public log as entry {logged[0]} of {len(entries)}, checkpoint signed by the registry and "
+        f"cosigned by 1 of 1 witnesses{fresh}; its status list {rel} is the log's latest version of it "
+        f"(entry {latest})"
+    )
+    # Logged after its key was logged as expired: fails, whatever date it claims.
+    js = both("b", late, late_doc)
+    assert js["status"] == "failed"
+    assert f"but its signing key keys/{endorser}/{key_id}.json was logged as expired (valid_until set)" in js["reason"]
+    # Slipped into the registry and the site without being logged: no record, fails.
+    unlogged, unlogged_doc = planted(2)
+    js = both("c", unlogged, unlogged_doc)
+    assert (js["status"], js["reason"]) == ("failed", "not recorded in the public log")
+    # A record that points at it anyway (another endorsement's copied under its name): the proof decides.
+    index = site / "log/index/endorsements"
+    shutil.copy(index / f"{digest}.json", index / f"{unlogged}.json")
+    js = both("d", unlogged, unlogged_doc, state=False)
+    assert js["status"] == "failed"
+    assert "does not check out" in js["reason"], js
+    (index / f"{unlogged}.json").unlink()
+    # A tampered proof: a hash of its path changed.
+    tampered = tmp_path / "tampered"
+    shutil.copytree(site, tampered)
+    records = json.loads((index / f"{digest}.json").read_text())
+    raw = bytearray(base64.b64decode(records[0][2]))
+    raw[0] ^= 1
+    records[0][2] = base64.b64encode(bytes(raw)).decode()
+    (tampered / f"log/index/endorsements/{digest}.json").write_text(json.dumps(records))
+    js = both("e", digest, document, tampered, state=False)
+    assert js["status"] == "failed"
+    assert js["reason"] == f"the log does not check out: the inclusion proof of entry {logged[0]} does not verify"
+    # The endorser's list from before a revocation (a stale host, a registry copy put back): fails.
+    status.write_bytes(older)
+    (site / rel.removeprefix("registry/")).write_bytes(older)
+    js = both("f", digest, document)
+    assert js["status"] == "failed"
+    assert js["reason"].endswith(
+        f"; but its status list {rel}, as read here, is not the log's latest version of it (entry {latest}): an "
+        "older list (a revocation made since hidden) or one never published"
+    )
+    status.write_text(json.dumps(doc, indent=2) + "\n")
+
+    # `credreg verify <endorsement> --log`: the "Public log" line, the logged one passing, the unlogged failing.
+    def cli_log(want: str) -> dict[str, Any]:
+        done = log_repo.credreg("verify", want, "--log", str(site / "log"), "--format", "json", ok=None)
+        return next(c for c in json.loads(done.stdout)["checks"] if c["id"] == "log")
+
+    assert cli_log(digest)["status"] == "passed"
+    assert cli_log(unlogged) == {**cli_log(unlogged), "status": "failed", "reason": "not recorded in the public log"}

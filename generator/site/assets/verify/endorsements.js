@@ -44,7 +44,9 @@ import {
   windowProblem,
 } from "./policies.js";
 import { BY_ENDORSER, revokedHeadline } from "./results.js";
+import { SiteData } from "./sitedata.js";
 import { decodeList, getBit, indexProblem, parseIndex } from "./statuslist.js";
+import { logCheck } from "./tlog.js";
 import { unseenProblem } from "./text.js";
 
 // --- the profile (generator/models/endorsement.py) ---------------------------------------------------------------
@@ -163,9 +165,12 @@ function endorsesItself(doc, folder, owner, did) {
 
 /**
  * The verdict on one endorsement file (the checks after the profile read its fields as the profile shapes them): {state: "valid"|"revoked"|"expired"|"not-yet-valid"|"invalid", reason}.
- * `fileUrl` is where it was fetched: <root>/<endorsers|issuers>/<owner>/endorsements/<hash>.json.
+ * `fileUrl` is where it was fetched: <root>/<endorsers|issuers>/<owner>/endorsements/<hash>.json. With `site` (the
+ * SiteData of <root>), also the public log, as `credreg verify` checks it last (tlog.js, kind "endorsement"): its
+ * entry proven against the checkpoint, its key by log time, the status list read here the log's latest version;
+ * the log check's words (how fresh the view is) come back as `log`.
  */
-export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Date()) {
+export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Date(), site = null) {
   const invalid = (reason) => ({ state: "invalid", reason });
   if ((await sha256Hex(canonicalBytes(doc))) !== expectedHash) return invalid("the file is not the one this page names");
   // Python's first check: what follows reads a document of the profile's shape.
@@ -189,7 +194,11 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
   const index = parseIndex(entry.statusListIndex);
   if (!located || located[1] !== folder || located[2] !== owner || index === null)
     return invalid("the status entry is not in the endorser's own status list");
-  const list = await fetchJSON(new URL(`status/${located[3]}.json`, base));
+  // Through the site when given: the bytes judged here are the bytes the log check hashes.
+  const listPath = `${folder}/${owner}/status/${located[3]}.json`;
+  const listText = site === null ? null : await site.text(listPath);
+  if (site !== null && listText === null) throw new Error(`could not load ${listPath}`);
+  const list = site === null ? await fetchJSON(new URL(`status/${located[3]}.json`, base)) : parseJSON(listText);
   if (!isObject(list) || list.issuer !== keys.did || list.id !== entry.statusListCredential)
     return invalid("the status list does not belong to the endorser");
   const listProblem = await jcsProblem(list, keys);
@@ -198,7 +207,19 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
   const outside = indexProblem(index, bits);
   if (outside) return invalid(outside);
   if (getBit(bits, index)) return revokedBy(folder, base, expectedHash, keys);
-  return { state: "valid", reason: "" };
+  if (site === null) return { state: "valid", reason: "" };
+  const logged = await logCheck(site, expectedHash, undefined, doc, null, now.getTime() / 1000, "endorsement");
+  if (logged.status === "failed") return invalid(logged.reason);
+  return { state: "valid", reason: "", log: logged.reason };
+}
+
+const sites = new Map();
+
+/** The SiteData of the site an endorsement file is on (<root>/<folder>/<owner>/endorsements/<file>), one per page. */
+function siteOf(fileUrl) {
+  const root = new URL("../../../", fileUrl).href;
+  if (!sites.has(root)) sites.set(root, new SiteData(root));
+  return sites.get(root);
 }
 
 const WORDS = {
@@ -226,11 +247,12 @@ async function annotate(item) {
   try {
     const fileUrl = new URL(item.dataset.file, document.baseURI);
     const doc = await fetchJSON(fileUrl);
-    verdict = await checkEndorsement(doc, item.dataset.endorsement, fileUrl);
+    verdict = await checkEndorsement(doc, item.dataset.endorsement, fileUrl, new Date(), siteOf(fileUrl));
   } catch (error) {
     verdict = { state: "unknown", reason: String((error && error.message) || error) };
   }
   item.dataset.verified = verdict.state;
+  if (verdict.log) item.title = `Public log: ${verdict.log}`;
   const words = verdictWords(verdict);
   if (status) {
     status.textContent = words.badge;

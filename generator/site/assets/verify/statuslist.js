@@ -30,8 +30,8 @@ export function parseListNumber(text) {
 }
 
 /** [issuer, number] of a status list URL of the site at `siteUrl` (ending in "/"), or null. */
-export function parseListUrl(siteUrl, url) {
-  const prefix = `${siteUrl}issuers/`;
+export function parseListUrl(siteUrl, url, folder = "issuers") {
+  const prefix = `${siteUrl}${folder}/`;
   if (typeof url !== "string" || !url.startsWith(prefix) || !url.endsWith(".json")) return null;
   const path = url.slice(prefix.length, -".json".length);
   const at = path.indexOf("/status/");

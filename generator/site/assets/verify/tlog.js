@@ -387,15 +387,16 @@ function memoryOf(storage) {
  * revocation, logged before the award, fails it (the same rule as generator/transparency/inclusion.py);
  * `entry` is the award's verification shard entry (SiteData.entry), whose `log` is the award's record; the
  * status list the page judged the award's status by must be the log's latest version of it; `now` (Unix
- * seconds, default: the clock) dates the newest witness cosignature.
+ * seconds, default: the clock) dates the newest witness cosignature. `kind` "endorsement": the same check of an
+ * endorsement (its record in log/index/endorsements/<hash>.json, no `entry`; its endorser's status list).
  */
-export async function logCheck(site, hash, storage, document = null, entry = null, now = undefined) {
+export async function logCheck(site, hash, storage, document = null, entry = null, now = undefined, kind = "award") {
   const policy = await site.json("log/policy.json");
   if (policy === null) {
     return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
   }
   try {
-    return await checkLog(site, hash, policy, memoryOf(storage), document, entry, now ?? Date.now() / 1000);
+    return await checkLog(site, hash, policy, memoryOf(storage), document, entry, now ?? Date.now() / 1000, kind);
   } catch (error) {
     if (!(error instanceof LogError)) throw error;
     return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
@@ -486,19 +487,27 @@ function signingMethods(document) {
   return [...methods].sort();
 }
 
+/** The folders whose status lists each kind is judged by (inclusion.py `_LIST_FOLDERS`). */
+const LIST_FOLDERS = { award: ["issuers"], endorsement: ["issuers", "endorsers"] };
+
 /**
  * (repository path, served text) of the site's status list the award's status is judged by (policies.js
- * `statusPolicy` reads the same file, once per page), or null when it names none here (inclusion.py
- * `status_list_used`).
+ * `statusPolicy` reads the same file, once per page; an endorsement's: endorsements.js, through the same
+ * SiteData), or null when it names none here (inclusion.py `status_list_used`). An endorser's list is the one
+ * the site serves, if any (the index lists issuers only; an endorsement of an unregistered endorser fails before).
  */
-async function statusListUsed(site, document) {
+async function statusListUsed(site, document, kind) {
   const status = document && typeof document === "object" ? document.credentialStatus : undefined;
   const url = status && typeof status === "object" ? status.statusListCredential : undefined;
   const index = await site.index();
-  const located = parseListUrl(index.site_url, url);
-  if (located === null || !Object.values(index.issuers).includes(located[0])) return null;
-  const text = await site.text(`issuers/${located[0]}/status/${located[1]}.json`);
-  return text === null ? null : { path: `registry/issuers/${located[0]}/status/${located[1]}.json`, text };
+  for (const folder of LIST_FOLDERS[kind]) {
+    const located = parseListUrl(index.site_url, url, folder);
+    if (located === null) continue;
+    if (folder === "issuers" && !Object.values(index.issuers).includes(located[0])) continue;
+    const text = await site.text(`${folder}/${located[0]}/status/${located[1]}.json`);
+    return text === null ? null : { path: `registry/${folder}/${located[0]}/status/${located[1]}.json`, text };
+  }
+  return null;
 }
 
 /** A duration in words, rounded down (inclusion.py `_age`). */
@@ -530,7 +539,42 @@ function listClause(binding) {
   ];
 }
 
-async function checkLog(site, hash, policy, memory, document, entry, now) {
+/**
+ * The entry of an award (its shard entry's record, `entry.log`) or an endorsement (log/index/endorsements/<hash>.json),
+ * proven in the signed tree (inclusion.py `_lookup`); null when the site has no record of it.
+ */
+async function provenRecord(site, edge, cp, hash, entry, kind) {
+  if (kind === "endorsement") {
+    const rel = `log/index/endorsements/${hash}.json`;
+    const records = await site.json(rel);
+    if (!Array.isArray(records)) return null;
+    let found = null;
+    for (const record of records) {
+      const at = await proven(edge, cp, record, rel);
+      if (at.kind !== kind || at.sha256 !== hash) throw new LogError(`entry ${at.index} is not this ${kind}`);
+      if (found === null || at.index < found) found = at.index;
+    }
+    return found;
+  }
+  // The award's log record came with its lookup (the shard entry's "log": [index, where]): its entry's text is
+  // rebuilt and proven from the full tiles holding it up. The record is only a hint: the proof decides.
+  const record = entry !== null && typeof entry === "object" ? entry.log : undefined;
+  if (record === undefined) return null;
+  const where = "the award's log record";
+  if (
+    !Array.isArray(record) ||
+    record.length !== 2 ||
+    typeof record[1] !== "string" ||
+    typeof entry.issuer !== "string" ||
+    !ISSUER.test(entry.issuer)
+  )
+    throw new LogError(`${where}: malformed log record`);
+  const award = await prove(edge, cp, record[0], awardEntryText(entry.issuer, hash, record[1]), [], where);
+  if (award.kind !== "award" || award.sha256 !== hash) throw new LogError(`entry ${award.index} is not this award`);
+  return award.index;
+}
+
+async function checkLog(site, hash, policy, memory, document, entry, now, kind) {
   const read = bytesReader(site);
   const vkey = await parseVkey(policy.vkey);
   const raw = await read("log/checkpoint");
@@ -575,24 +619,10 @@ async function checkLog(site, hash, policy, memory, document, entry, now) {
     }
   }
 
-  // The award's log record came with its lookup (the shard entry's "log": [index, where]): its entry's text is
-  // rebuilt and proven from the full tiles holding it up. The record is only a hint: the proof decides.
-  if (!HEX64.test(hash)) throw new LogError("not an award hash");
-  const record = entry !== null && typeof entry === "object" ? entry.log : undefined;
-  if (record === undefined) return check(ID, LABEL, false, "not recorded in the public log");
-  const where = "the award's log record";
-  if (
-    !Array.isArray(record) ||
-    record.length !== 2 ||
-    typeof record[1] !== "string" ||
-    typeof entry.issuer !== "string" ||
-    !ISSUER.test(entry.issuer)
-  )
-    throw new LogError(`${where}: malformed log record`);
+  if (!HEX64.test(hash)) throw new LogError(`not an ${kind} hash`);
   const edge = new WithFrontier(tiles, cp.size, frontierOf(policy, cp.size));
-  const award = await prove(edge, cp, record[0], awardEntryText(entry.issuer, hash, record[1]), [], where);
-  if (award.kind !== "award" || award.sha256 !== hash) throw new LogError(`entry ${award.index} is not this award`);
-  const index = award.index;
+  const index = await provenRecord(site, edge, cp, hash, entry, kind);
+  if (index === null) return check(ID, LABEL, false, "not recorded in the public log");
 
   // Judged by log time: its signing key logged as expired or revoked before the award was logged.
   let retired = null;
@@ -609,7 +639,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now) {
 
   // The status list the award's status was judged by: its served bytes must be the log's latest version of it.
   let binding = null;
-  const used = await statusListUsed(site, document);
+  const used = await statusListUsed(site, document, kind);
   if (used !== null) {
     const listRel = `log/index/status/${toHex(await sha256(utf8.encode(used.path)))}.json`;
     const records = await site.json(listRel);
