@@ -15,7 +15,7 @@
 // eddsa-rdfc-2022 proof was checked by the build that published the file under the hash the page names, as for
 // awards. The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
 
-import { JCS_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
+import { JCS_SUITE, RDFC_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public, sha256Hex } from "./encoding.js";
 import { canonicalBytes, parseJSON } from "./jcs.js";
 import {
@@ -43,8 +43,8 @@ import {
   str,
   windowProblem,
 } from "./policies.js";
-import { BY_ENDORSER, revokedHeadline } from "./results.js";
-import { decodeList, getBit, indexProblem, parseIndex } from "./statuslist.js";
+import { BY_ENDORSER, check, notChecked, revokedHeadline } from "./results.js";
+import { decodeList, getBit, indexProblem, parseIndex, parseListNumber } from "./statuslist.js";
 import { unseenProblem } from "./text.js";
 
 // --- the profile (generator/models/endorsement.py) ---------------------------------------------------------------
@@ -59,6 +59,14 @@ export const ENDORSEMENT_KINDS = [
   "endorses",
 ];
 const TYPES = ["VerifiableCredential", "EndorsementCredential"];
+
+/**
+ * Whether a credential claims to be an endorsement, and so is checked as one (generator/endorsements.py
+ * is_endorsement, the rule `credreg verify` dispatches on: a `type` list naming EndorsementCredential).
+ */
+export function isEndorsement(doc) {
+  return isObject(doc) && Array.isArray(doc.type) && doc.type.includes("EndorsementCredential");
+}
 
 const SUBJECT = model("EndorsementSubject", [
   ["id", str({ pattern: pattern("^(?:https://|did:)\\S+$") })],
@@ -122,20 +130,29 @@ function keyFor(keys, proof) {
  * file as <hash>.revocation.json, if it names this endorsement and its signature by the issuer holds (as an
  * award's published revocation). An endorser keeps no log: its endorsement is "revoked by the endorser".
  */
-async function revokedBy(folder, base, hash, keys) {
+async function revokedBy(folder, read, hash, keys) {
   const plain = { state: "revoked", reason: `revoked${BY_ENDORSER}` };
   if (folder !== "issuers") return plain;
-  const response = await fetch(new URL(`endorsements/${hash}.revocation.json`, base), { credentials: "same-origin" });
-  if (!response.ok) return plain;
   let line;
   try {
-    line = parseJSON(await response.text());
+    line = await read(`endorsements/${hash}.revocation.json`);
   } catch {
     return plain;
   }
   if (!isObject(line) || line.award !== hash || (await jcsProblem(line, keys)) !== null) return plain;
   return { state: "revoked", reason: revokedReason(line, BY_ENDORSER) };
 }
+
+/** A JSON file beside `base` (fetched), or null when there is none or it is not JSON. */
+const readBeside = (base) => async (name) => {
+  const response = await fetch(new URL(name, base), { credentials: "same-origin" });
+  if (!response.ok) return null;
+  try {
+    return parseJSON(await response.text());
+  } catch {
+    return null;
+  }
+};
 
 async function jcsProblem(doc, keys) {
   const proof = proofsOf(doc).find((p) => isObject(p) && p.cryptosuite === JCS_SUITE);
@@ -197,8 +214,175 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
   const bits = await decodeList(list.credentialSubject && list.credentialSubject.encodedList);
   const outside = indexProblem(index, bits);
   if (outside) return invalid(outside);
-  if (getBit(bits, index)) return revokedBy(folder, base, expectedHash, keys);
+  if (getBit(bits, index)) return revokedBy(folder, readBeside(base), expectedHash, keys);
   return { state: "valid", reason: "" };
+}
+
+// --- credreg verify's checks, for the verification page ------------------------------------------------------
+
+// The key of keys.json a proof's key id names: by its id, or by the public key itself (endorsements.py _key_for).
+function keyById(keys, fragment) {
+  const list = Array.isArray(keys && keys.keys) ? keys.keys : [];
+  return list.find((k) => k.id === fragment) ?? list.find((k) => k.publicKeyMultibase === fragment) ?? null;
+}
+
+// One proof checked with `record`'s key, by its suite (Python's verify_proof); eddsa-rdfc-2022's code is loaded
+// only when such a proof is checked.
+async function proofResult(doc, proof, record) {
+  const key = decodeEd25519Public(record.publicKeyMultibase);
+  if (proof.cryptosuite === RDFC_SUITE) {
+    const { verifyRdfcProof } = await import("./rdfc.js");
+    return verifyRdfcProof(doc, proof, key);
+  }
+  return verifyJcsProof(doc, proof, key);
+}
+
+const OWNER_PATH = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** [folder, owner, number] of a status list URL of this registry's issuers or endorsers (endorsements.py _list_path). */
+function ownList(siteUrl, url, endorsers) {
+  for (const folder of ["issuers", "endorsers"]) {
+    const prefix = `${siteUrl}${folder}/`;
+    if (!url.startsWith(prefix) || !url.endsWith(".json")) continue;
+    const rest = url.slice(prefix.length, -".json".length);
+    const at = rest.indexOf("/status/");
+    if (at < 0) continue;
+    const owner = rest.slice(0, at);
+    const number = parseListNumber(rest.slice(at + "/status/".length));
+    if (number !== null && endorsers.some((e) => e.folder === folder && e.id === owner)) return [folder, owner, number];
+  }
+  return null;
+}
+
+/** The endorser's verified status list bits, or [null, why not] (endorsements.py _list_problem). */
+async function listBits(site, folder, owner, number, url, did, keys) {
+  const path = `${folder}/${owner}/status/${number}.json`;
+  let doc;
+  try {
+    doc = await site.json(path);
+  } catch (error) {
+    return [null, `status list ${path} is unreadable: ${error.message}`];
+  }
+  if (doc === null) return [null, `status list ${path} is unreadable: it is not published`];
+  if (!isObject(doc) || doc.id !== url || doc.issuer !== did) return [null, "the status list does not belong to this endorser"];
+  const proofs = proofsOf(doc);
+  if (!proofs.length) return [null, "the status list is not signed"];
+  for (const proof of proofs) {
+    const method = isObject(proof) && proof.verificationMethod !== undefined ? String(proof.verificationMethod) : "";
+    const cut = method.indexOf("#");
+    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
+    const record = didPart === did ? keyById(keys, fragment) : null;
+    if (record === null) return [null, "the status list is not signed by a key of the endorser"];
+    const result = await proofResult(doc, proof, record);
+    if (!result.ok) return [null, `the status list's signature does not verify: ${result.reason}`];
+  }
+  try {
+    return [await decodeList(isObject(doc.credentialSubject) ? doc.credentialSubject.encodedList : null), ""];
+  } catch (error) {
+    return [null, `the status list cannot be decoded: ${error.message}`];
+  }
+}
+
+/**
+ * Every check of an endorsement, as `credreg verify` makes them (generator/endorsements.py verify_endorsement:
+ * the same ids, labels, order and reasons; held equal by tests/site/test_verify_endorsement_js.py), from the
+ * registry's published data (verify/endorsements.json: generator/publish/verifydata.py endorsement_lookup) and
+ * its endorsers' and issuers' keys.json and status lists. Resolves to {checks, hash, facts}; its headline is
+ * results.js headlineOf(checks, ENDORSEMENT).
+ * @param {import("./sitedata.js").SiteData} site
+ */
+export async function verifyEndorsement(doc, site, now = new Date()) {
+  const checks = [];
+  const facts = { type: "EndorsementCredential" };
+  const add = (id, label, problem, { unknown = false } = {}) => {
+    if (problem === null) checks.push(check(id, label, true, "ok"));
+    else if (unknown) checks.push(notChecked(id, label, problem, { applicable: true }));
+    else checks.push(check(id, label, false, problem));
+  };
+  const shape = profileProblem(doc);
+  if (shape !== null) {
+    add("structure", "Registry endorsement profile", shape);
+    return { checks, hash: null, facts };
+  }
+  add("structure", "Registry endorsement profile", null);
+  const hash = await sha256Hex(canonicalBytes(doc));
+  const lookup = await site.endorsements();
+  const index = await site.index();
+  const did = doc.issuer.id;
+  const endorser = lookup.endorsers.find((e) => e.did === did) ?? null;
+  Object.assign(facts, {
+    endorser: endorser && endorser.id,
+    endorserName: doc.issuer.name,
+    subject: doc.credentialSubject.id,
+    kind: doc.credentialSubject.endorsementKind,
+    comment: doc.credentialSubject.endorsementComment,
+    scope: doc.credentialSubject.endorsementScope ?? null,
+    validFrom: doc.validFrom,
+    validUntil: doc.validUntil ?? null,
+  });
+  if (endorser === null) {
+    add("issuer", "Registered endorser", `${did} is not a registered endorser or issuer`);
+    return { checks, hash, facts };
+  }
+  add("issuer", "Registered endorser", null);
+  if (endorser.name !== doc.issuer.name) {
+    add("endorser-record", "Endorser as registered", `the name differs from the registry's record of ${endorser.id}`);
+  }
+  const base = `${endorser.folder}/${endorser.id}/`;
+  const keys = OWNER_PATH.test(endorser.id) ? await site.json(`${base}keys.json`) : null;
+  let signature = null;
+  // The eddsa-jcs-2022 proof first, as Python orders them (a stable sort).
+  const proofs = [...proofsOf(doc)].sort((a, b) => (a.cryptosuite !== JCS_SUITE) - (b.cryptosuite !== JCS_SUITE));
+  for (const proof of proofs) {
+    const method = String(proof.verificationMethod);
+    const cut = method.indexOf("#");
+    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
+    const record = didPart === did ? keyById(keys, fragment) : null;
+    if (record === null) {
+      signature = `${method} is not a registered key of ${endorser.id}`;
+      break;
+    }
+    const window = parseTime(proof.created) !== null ? windowProblem(record, proof.created) : "the proof has no valid created time";
+    if (window) {
+      signature = window;
+      break;
+    }
+    const result = await proofResult(doc, proof, record);
+    if (!result.ok) {
+      signature = `${proof.cryptosuite}: ${result.reason}`;
+      break;
+    }
+  }
+  add("proof", "Signed by the endorser's registered key", signature);
+  const subject = doc.credentialSubject.id;
+  const owner = Object.hasOwn(lookup.subjects, subject) ? lookup.subjects[subject] : null;
+  facts.subjectIssuer = owner;
+  add("subject", "Endorses a credential or issuer of this registry", owner ? null : `${subject} is unknown`);
+  if (owner !== null && owner === endorser.id) {
+    add("independent", "Given by another body", `${endorser.id} cannot endorse its own credentials`);
+  }
+  const start = parseTime(doc.validFrom);
+  const end = doc.validUntil ? parseTime(doc.validUntil) : null;
+  if (start !== null && now < start) add("validity", "In force", `not valid before ${doc.validFrom}`);
+  else if (end !== null && now > end) add("validity", "In force", `expired on ${doc.validUntil}`);
+  else add("validity", "In force", null);
+  const url = doc.credentialStatus.statusListCredential;
+  const own = ownList(index.site_url, url, lookup.endorsers);
+  if (own === null || own[1] !== endorser.id) {
+    add("status", "Not revoked", "the status entry is not in the endorser's own status list");
+  } else {
+    const [bits, why] = await listBits(site, own[0], own[1], own[2], url, did, keys);
+    const at = Number(doc.credentialStatus.statusListIndex);
+    if (bits === null) add("status", "Not revoked", why, { unknown: true });
+    else if (indexProblem(at, bits) !== null) add("status", "Not revoked", indexProblem(at, bits));
+    else if (getBit(bits, at)) {
+      // An issuer's revocation says why: its signed log line, published beside the file (revokedBy).
+      const read = async (name) => site.json(`${base}${name}`);
+      add("status", "Not revoked", (await revokedBy(endorser.folder, read, hash, keys)).reason);
+      facts.revoked = true;
+    } else add("status", "Not revoked", null);
+  }
+  return { checks, hash, facts };
 }
 
 const WORDS = {

@@ -192,6 +192,29 @@ export class SiteData {
   }
 
   /** A published achievement (null if there is none with this hash). Its hash is the caller's to check. */
+  /** What checking an endorsement reads of the registry (verify/endorsements.json: verifydata.py endorsement_lookup). */
+  async endorsements() {
+    const data = await this.json("verify/endorsements.json");
+    const ok = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+    if (!ok(data) || !ok(own(data, "endorsements")) || !ok(own(data, "subjects")) || !Array.isArray(own(data, "endorsers"))) {
+      throw new DataError("verify/endorsements.json is missing or malformed");
+    }
+    return data;
+  }
+
+  /** The published endorsement with this hash (as `credreg verify HASH` finds it), or null. */
+  async endorsement(hash) {
+    const { endorsements } = await this.endorsements();
+    const path = isHash(hash) ? own(endorsements, hash) : undefined;
+    if (typeof path !== "string") return null;
+    if (!/^(?:endorsers|issuers)\/[a-z0-9]+(?:-[a-z0-9]+)*\/endorsements\/[0-9a-f]{64}\.json$/.test(path)) {
+      throw new DataError(`verify/endorsements.json names no endorsement file for ${hash}`);
+    }
+    const doc = await this.json(path);
+    if (doc === null) throw new DataError(`${path} is not published`);
+    return doc;
+  }
+
   async achievement(sha) {
     return isHash(sha) ? this.json(await this.dataPath(`achievements/${sha}.json`)) : null;
   }
