@@ -462,6 +462,7 @@ class Page {
     for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print"]) $(id).hidden = true;
     $("cr-certificate").dataset.ready = "false";
     this.renderDownload(outcome);
+    $("cr-download").textContent = "Download the endorsement file";
     this.renderChecks(checks, result.authentic);
     $("cr-result").hidden = false;
   }
@@ -639,6 +640,7 @@ class Page {
     const text = this.awardText(outcome);
     link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
     link.download = `${outcome.hash ?? "award"}.json`;
+    if (outcome.kind === "verified") link.textContent = "Download the award file";
   }
 
   renderChecks(checks, authentic) {
