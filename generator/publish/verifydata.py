@@ -34,7 +34,7 @@
 ``verify/endorsements.json``
     What the page needs to check an endorsement as ``credreg verify`` does (:func:`endorsement_lookup`): each
     published endorsement's file by hash (so a hash typed on the page finds an endorsement as the CLI's look-up
-    does), the bodies that may endorse, and the ids an endorsement may be of.
+    does) and the bodies that may endorse.
 
 Shards and templates are stored gzipped (``.json.gz``, served as they are: the page decompresses them), as a
 static host counts stored bytes: a million awards' entries take about 275 MB so, 400 MB as plain JSON.
@@ -213,35 +213,28 @@ def key_record(key: PublicKey, did: str) -> dict[str, Any]:
 
 
 def endorsement_lookup(registry: Registry) -> dict[str, Any]:
-    """``verify/endorsements.json``, the registry facts :func:`generator.endorsements.verify_endorsement` reads,
-    for the page's copy of it (endorsements.js ``verifyEndorsement``):
+    """``verify/endorsements.json``, the registry facts :func:`generator.endorsements.verify_endorsement` reads
+    that the page has nowhere else, for its copy of it (endorsements.js ``verifyEndorsement``):
 
     ``endorsements``: hash → the published file (``<endorsers|issuers>/<owner>/endorsements/<hash>.json``), the
     first of that name as :func:`~generator.endorsements.find_endorsement` finds it; ``endorsers``: who may sign
     one, in ``_endorser_of``'s order (registered endorsers, then issuers), each with the folder of its keys and
-    status lists and its registered name; ``subjects``: the ids an endorsement may be of (credential pages, then
-    issuer DIDs) → the issuer that owns them (``_subject_owner``)."""
+    status lists and its registered name. What an endorsement may be of (``_subject_owner``: a credential page or
+    an issuer's DID) the page reads from ``index.json``'s issuers and ``verify/records/<issuer>.json``'s
+    credentials, so this file grows with the endorsements, not with the credentials."""
     from generator.endorsements import iter_endorsements
 
     files: dict[str, str] = {}
     for found in iter_endorsements(registry.root):
-        folder = (
-            "endorsers"
-            if layout.relpath(registry.root, found.path).startswith(f"{layout.ENDORSERS_DIR}/")
-            else "issuers"
-        )
+        rel = layout.relpath(registry.root, found.path)
+        folder = "endorsers" if rel.startswith(f"{layout.ENDORSERS_DIR}/") else "issuers"
         files.setdefault(found.hash, f"{folder}/{found.owner}/endorsements/{found.hash}.json")
     endorsers = [
         {"id": who, "folder": folder, "did": registry.endorser_did(who), "name": registry.endorser_name(who)}
         for folder, owners in (("endorsers", registry.endorsers), ("issuers", registry.issuers))
         for who in owners
     ]
-    subjects: dict[str, str] = {}
-    for record, credential in registry.credentials():
-        subjects.setdefault(registry.credential_url(record.id, credential.model.id), record.id)
-    for issuer in registry.issuers:
-        subjects.setdefault(registry.issuer_did(issuer), issuer)
-    return {"endorsements": files, "endorsers": endorsers, "subjects": subjects}
+    return {"endorsements": files, "endorsers": endorsers}
 
 
 def _instant(value: dt.datetime) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from generator.awarding.signing import sign_document
 from generator.awards import award_hash
 from generator.endorsements import find_endorsement, is_endorsement, verify_endorsement
 from generator.verify.results import VerificationResult
@@ -185,3 +186,33 @@ def test_a_malformed_endorsement_is_not_read_as_an_award(corpus: Corpus, node: N
         "kind": "malformed",
         "text": "This file is not a well-formed endorsement, so what it says cannot be trusted.",
     }
+
+
+@pytest.mark.parametrize(
+    ("subject", "known"),
+    [
+        ("{site}credentials/acme-academy/sql-basics/", True),  # a credential of this registry
+        ("{site}credentials/acme-academy/no-such-credential/", False),
+        ("{site}credentials/acme-academy/sql-basics/extra/", False),
+        ("{site}credentials/acme-academy/sql-basics", False),
+        ("{site}credentials/nobody/sql-basics/", False),
+        ("https://other.test/credentials/acme-academy/sql-basics/", False),
+        ("{beta}", True),  # an issuer of this registry, by its DID
+        ("did:web:nowhere.test", False),
+    ],
+)
+def test_what_an_endorsement_is_of_is_looked_up_alike(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+    subject: str,
+    known: bool,
+) -> None:
+    registry = corpus.registry
+    _, genuine = corpus.files["genuine"]
+    unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    unsigned["credentialSubject"]["id"] = subject.format(site=registry.site_url, beta=registry.issuer_did("beta-labs"))
+    did = registry.endorser_did("data-council")
+    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW)
+    cli = _cli(verify_endorsement(signed, registry, now=NOW))
+    assert _page(node.verify(text=json.dumps(signed))) == cli
+    assert cli["headline"]["kind"] == ("valid" if known else "not published here"), cli

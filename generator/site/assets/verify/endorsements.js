@@ -355,7 +355,7 @@ export async function verifyEndorsement(doc, site, now = new Date()) {
   }
   add("proof", "Signed by the endorser's registered key", signature);
   const subject = doc.credentialSubject.id;
-  const owner = Object.hasOwn(lookup.subjects, subject) ? lookup.subjects[subject] : null;
+  const owner = await site.subjectOwner(subject);
   facts.subjectIssuer = owner;
   add("subject", "Endorses a credential or issuer of this registry", owner ? null : `${subject} is unknown`);
   if (owner !== null && owner === endorser.id) {

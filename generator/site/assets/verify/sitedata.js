@@ -196,7 +196,7 @@ export class SiteData {
   async endorsements() {
     const data = await this.json("verify/endorsements.json");
     const ok = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-    if (!ok(data) || !ok(own(data, "endorsements")) || !ok(own(data, "subjects")) || !Array.isArray(own(data, "endorsers"))) {
+    if (!ok(data) || !ok(own(data, "endorsements")) || !Array.isArray(own(data, "endorsers"))) {
       throw new DataError("verify/endorsements.json is missing or malformed");
     }
     return data;
@@ -213,6 +213,23 @@ export class SiteData {
     const doc = await this.json(path);
     if (doc === null) throw new DataError(`${path} is not published`);
     return doc;
+  }
+
+  /**
+   * The issuer of this registry that owns what an endorsement names: a credential page of this site (a definition
+   * in verify/records/<issuer>.json) or an issuer's DID; null for anything else (endorsements.py _subject_owner).
+   */
+  async subjectOwner(id) {
+    const index = await this.index();
+    const prefix = `${index.site_url}credentials/`;
+    if (typeof id === "string" && id.startsWith(prefix)) {
+      const [issuer, slug, rest] = id.slice(prefix.length).split("/");
+      const issuers = new Set(Object.values(index.issuers));
+      if (rest === "" && isId(issuer) && issuers.has(issuer) && isId(slug)) {
+        if (Object.hasOwn((await this.records(issuer)).credentials, slug)) return issuer;
+      }
+    }
+    return this.issuerOf(id);
   }
 
   async achievement(sha) {
