@@ -21,7 +21,7 @@ import pytest
 
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash
-from generator.endorsements import find_endorsement, is_endorsement, verify_endorsement
+from generator.endorsements import endorsement_verdict, find_endorsement, is_endorsement, verify_endorsement
 from generator.verify.results import VerificationResult
 from tests.site.node_runner import NODE, NodeRunner
 from tests.site.test_endorsements_js import EXPECTED, NOW, Corpus, corpus  # noqa: F401 (the corpus fixture)
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 RUNNER = r"""
 import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
-import { isEndorsement } from "./verify/endorsements.js";
+import { checkEndorsement, isEndorsement } from "./verify/endorsements.js";
 import { ENDORSEMENT, headlineOf } from "./verify/results.js";
 import { SiteData } from "./verify/sitedata.js";
 import { Verifier, parseAwardJSON } from "./verify/verifier.js";
@@ -41,14 +41,27 @@ const load = async (path, { binary = false } = {}) => {
   try { return binary ? new Uint8Array(await readFile(root + "/" + path)) : await readFile(root + "/" + path, "utf8"); }
   catch (error) { if (error.code === "ENOENT") return null; throw error; }
 };
-// The page's fetch() of a revocation line (endorsements.js reads it through SiteData too).
-globalThis.fetch = async () => ({ ok: false, status: 404 });
+// The badges' fetch() (a SiteData rooted at the site, as on a credential page): the published site, from disk.
+globalThis.fetch = async (url) => {
+  try {
+    const text = await readFile(root + new URL(url).pathname, "utf8");
+    return { ok: true, status: 200, text: async () => text };
+  } catch (error) {
+    if (error.code === "ENOENT") return { ok: false, status: 404 };
+    throw error;
+  }
+};
 
 for await (const line of createInterface({ input: process.stdin })) {
   const req = JSON.parse(line);
   let reply;
   try {
     if (req.op === "is") reply = { is: isEndorsement(req.doc) };
+    else if (req.op === "badge") {
+      const url = new URL(req.file, "https://site.test/");
+      const doc = JSON.parse(await readFile(root + url.pathname, "utf8"));
+      reply = await checkEndorsement(doc, req.hash, url, new Date(req.now));
+    }
     else {
       const verifier = new Verifier(new SiteData("https://site.test/", load), () => new Date(req.now));
       const outcome = req.hash ? await verifier.byHash(req.hash) : await verifier.byDocument(parseAwardJSON(req.text));
@@ -216,3 +229,27 @@ def test_what_an_endorsement_is_of_is_looked_up_alike(
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
     assert _page(node.verify(text=json.dumps(signed))) == cli
     assert cli["headline"]["kind"] == ("valid" if known else "not published here"), cli
+
+
+def test_a_badge_says_what_credreg_verify_says_of_an_endorsement_of_something_unknown(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+) -> None:
+    # The badges make the verification page's checks: an endorsement of no credential of this registry, genuinely
+    # signed and filed in its endorser's folder, is not valid on a credential page either (it used to read "Valid").
+    registry = corpus.registry
+    _, genuine = corpus.files["genuine"]
+    unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    unsigned["credentialSubject"]["id"] = registry.url("credentials/acme-academy/no-such-credential/")
+    did = registry.endorser_did("data-council")
+    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW)
+    digest = award_hash(signed)
+    rel = f"endorsers/data-council/endorsements/{digest}.json"
+    (corpus.site / rel).write_text(json.dumps(signed), encoding="utf-8")
+    try:
+        python = endorsement_verdict(verify_endorsement(signed, registry, now=NOW))
+        assert python == ("invalid", f"{unsigned['credentialSubject']['id']} is unknown")
+        reply = node.verify(op="badge", file=rel, hash=digest)
+        assert (reply["state"], reply["reason"]) == python
+    finally:
+        (corpus.site / rel).unlink()

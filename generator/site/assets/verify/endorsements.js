@@ -1,19 +1,24 @@
-// Endorsements on credential and endorser pages, checked again in the reader's browser.
+// Endorsements checked in the reader's browser: on credential and endorser pages (the badges), and on the
+// verification page (an endorsement's hash typed in, or its file dropped).
 //
-// Each <li data-endorsement="<hash>" data-file="<relative URL>"> names a published EndorsementCredential. The browser
-// fetches the file, and says "Valid" next to it only when: the file's hash is the one the page names, it fits the
-// registry's endorsement profile as a whole (ENDORSEMENT below: generator/models/endorsement.py, built on the award
-// profile's pieces in policies.js: exact @context and types, known keys only, strict JSON types, the lengths and
-// patterns, signed text without a control or bidi character, a window that closes after it opens, both proofs by
-// one key), its eddsa-jcs-2022 proof verifies with a key its endorser registered (keys.json next to the endorser's
-// did.json, within the key's validity window), the issuer is that endorser, an issuer does not endorse its own
-// credentials or itself, it is in force now, and its bit in the endorser's signed status list is clear (an issuer's
-// revoked endorsement says why: the signed line of its revocation log, published beside the file). The rules
-// are generator/endorsements.py's (verify_endorsement; its verdict in the page's words: endorsement_verdict), held
-// equal by tests/site/test_endorsements_js.py, and the profile by tests/site/test_endorsement_profile_js.py on a
-// generated corpus of over a thousand mutated endorsements (the same acceptance, the same first error). The
-// eddsa-rdfc-2022 proof was checked by the build that published the file under the hash the page names, as for
-// awards. The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
+// verifyEndorsement makes credreg verify's checks of an endorsement (generator/endorsements.py verify_endorsement:
+// the same ids, labels, order and reasons): it fits the registry's endorsement profile as a whole (ENDORSEMENT
+// below: generator/models/endorsement.py, built on the award profile's pieces in policies.js: exact @context and
+// types, known keys only, strict JSON types, the lengths and patterns, signed text without a control or bidi
+// character, a window that closes after it opens, both proofs by one key), its signer is a registered endorser
+// (or issuer) under its registered name, its proofs verify with a key that signer registered (keys.json, within
+// the key's validity window), it is of a credential or issuer of this registry and not the signer's own, it is in
+// force now, and its bit in the signer's signed status list is clear (an issuer's revoked endorsement says why:
+// the signed line of its revocation log, published beside the file). Held equal by
+// tests/site/test_verify_endorsement_js.py; the profile by tests/site/test_endorsement_profile_js.py on a
+// generated corpus of over a thousand mutated endorsements (the same acceptance, the same first error).
+//
+// Each badge, <li data-endorsement="<hash>" data-file="<relative URL>">, names a published EndorsementCredential:
+// the browser fetches the file and says "Valid" next to it only when its hash is the one the page names, it is in
+// its signer's folder, and those checks pass (their verdict in the page's words: endorsementVerdict, as
+// endorsements.py endorsement_verdict; tests/site/test_endorsements_js.py). A badge skips the eddsa-rdfc-2022
+// signature, which the build checked before publishing the file under the hash the page names, as for awards.
+// The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
 
 import { JCS_SUITE, RDFC_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public, sha256Hex } from "./encoding.js";
@@ -43,8 +48,9 @@ import {
   str,
   windowProblem,
 } from "./policies.js";
-import { BY_ENDORSER, check, notChecked, revokedHeadline } from "./results.js";
-import { decodeList, getBit, indexProblem, parseIndex, parseListNumber } from "./statuslist.js";
+import { BY_ENDORSER, check, NOT_CHECKED, notChecked, PASSED, revokedHeadline } from "./results.js";
+import { SiteData } from "./sitedata.js";
+import { decodeList, getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { unseenProblem } from "./text.js";
 
 // --- the profile (generator/models/endorsement.py) ---------------------------------------------------------------
@@ -107,8 +113,6 @@ export function profileProblem(doc) {
 // --- the checks ----------------------------------------------------------------------------------------------------
 
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const STATUS_URL = /\/(endorsers|issuers)\/([a-z0-9]+(?:-[a-z0-9]+)*)\/status\/([1-9][0-9]{0,4})\.json$/;
-
 async function fetchJSON(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
@@ -143,17 +147,6 @@ async function revokedBy(folder, read, hash, keys) {
   return { state: "revoked", reason: revokedReason(line, BY_ENDORSER) };
 }
 
-/** A JSON file beside `base` (fetched), or null when there is none or it is not JSON. */
-const readBeside = (base) => async (name) => {
-  const response = await fetch(new URL(name, base), { credentials: "same-origin" });
-  if (!response.ok) return null;
-  try {
-    return parseJSON(await response.text());
-  } catch {
-    return null;
-  }
-};
-
 async function jcsProblem(doc, keys) {
   const proof = proofsOf(doc).find((p) => isObject(p) && p.cryptosuite === JCS_SUITE);
   if (!proof) return "no eddsa-jcs-2022 proof";
@@ -161,61 +154,6 @@ async function jcsProblem(doc, keys) {
   if (!record) return why;
   const result = await verifyJcsProof(doc, proof, decodeEd25519Public(record.publicKeyMultibase));
   return result.ok ? null : `${JCS_SUITE}: ${result.reason}`;
-}
-
-const OWN_CREDENTIAL = /\/credentials\/([a-z0-9]+(?:-[a-z0-9]+)*)\/[a-z0-9]+(?:-[a-z0-9]+)*\/$/;
-
-/** Whether an issuer's endorsement is of its own credential (a credential page under its id) or of itself. */
-function endorsesItself(doc, folder, owner, did) {
-  const subject = doc.credentialSubject.id;
-  if (folder !== "issuers") return false;
-  if (subject === did) return true;
-  try {
-    const found = OWN_CREDENTIAL.exec(new URL(subject).pathname);
-    return found !== null && found[1] === owner;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The verdict on one endorsement file (the checks after the profile read its fields as the profile shapes them): {state: "valid"|"revoked"|"expired"|"not-yet-valid"|"invalid", reason}.
- * `fileUrl` is where it was fetched: <root>/<endorsers|issuers>/<owner>/endorsements/<hash>.json.
- */
-export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Date()) {
-  const invalid = (reason) => ({ state: "invalid", reason });
-  if ((await sha256Hex(canonicalBytes(doc))) !== expectedHash) return invalid("the file is not the one this page names");
-  // Python's first check: what follows reads a document of the profile's shape.
-  const shape = profileProblem(doc);
-  if (shape !== null) return invalid(shape);
-  const parts = fileUrl.pathname.split("/");
-  const [folder, owner] = parts.slice(-4, -2);
-  if (!["endorsers", "issuers"].includes(folder) || !OWNER.test(owner)) return invalid("not an endorsement file");
-  const base = new URL(`../`, fileUrl); // <root>/<folder>/<owner>/
-  const keys = await fetchJSON(new URL("keys.json", base));
-  if (doc.issuer.id !== keys.did) return invalid("it is not signed in the name of the body whose folder holds it");
-  const proofProblem = await jcsProblem(doc, keys);
-  if (proofProblem) return invalid(proofProblem);
-  if (endorsesItself(doc, folder, owner, keys.did)) return invalid(`${owner} cannot endorse its own credentials`);
-  const from = parseTime(doc.validFrom);
-  const until = parseTime(doc.validUntil); // null when it has none
-  if (now < from) return { state: "not-yet-valid", reason: `not valid before ${doc.validFrom}` };
-  if (until !== null && now > until) return { state: "expired", reason: `expired on ${doc.validUntil}` };
-  const entry = doc.credentialStatus;
-  const located = STATUS_URL.exec(entry.statusListCredential);
-  const index = parseIndex(entry.statusListIndex);
-  if (!located || located[1] !== folder || located[2] !== owner || index === null)
-    return invalid("the status entry is not in the endorser's own status list");
-  const list = await fetchJSON(new URL(`status/${located[3]}.json`, base));
-  if (!isObject(list) || list.issuer !== keys.did || list.id !== entry.statusListCredential)
-    return invalid("the status list does not belong to the endorser");
-  const listProblem = await jcsProblem(list, keys);
-  if (listProblem) return { state: "unknown", reason: `the status list's signature does not verify: ${listProblem}` };
-  const bits = await decodeList(list.credentialSubject && list.credentialSubject.encodedList);
-  const outside = indexProblem(index, bits);
-  if (outside) return invalid(outside);
-  if (getBit(bits, index)) return revokedBy(folder, readBeside(base), expectedHash, keys);
-  return { state: "valid", reason: "" };
 }
 
 // --- credreg verify's checks, for the verification page ------------------------------------------------------
@@ -236,8 +174,6 @@ async function proofResult(doc, proof, record) {
   }
   return verifyJcsProof(doc, proof, key);
 }
-
-const OWNER_PATH = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** [folder, owner, number] of a status list URL of this registry's issuers or endorsers (endorsements.py _list_path). */
 function ownList(siteUrl, url, endorsers) {
@@ -291,7 +227,7 @@ async function listBits(site, folder, owner, number, url, did, keys) {
  * results.js headlineOf(checks, ENDORSEMENT).
  * @param {import("./sitedata.js").SiteData} site
  */
-export async function verifyEndorsement(doc, site, now = new Date()) {
+export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = true } = {}) {
   const checks = [];
   const facts = { type: "EndorsementCredential" };
   const add = (id, label, problem, { unknown = false } = {}) => {
@@ -329,7 +265,7 @@ export async function verifyEndorsement(doc, site, now = new Date()) {
     add("endorser-record", "Endorser as registered", `the name differs from the registry's record of ${endorser.id}`);
   }
   const base = `${endorser.folder}/${endorser.id}/`;
-  const keys = OWNER_PATH.test(endorser.id) ? await site.json(`${base}keys.json`) : null;
+  const keys = OWNER.test(endorser.id) ? await site.json(`${base}keys.json`) : null;
   let signature = null;
   // The eddsa-jcs-2022 proof first, as Python orders them (a stable sort).
   const proofs = [...proofsOf(doc)].sort((a, b) => (a.cryptosuite !== JCS_SUITE) - (b.cryptosuite !== JCS_SUITE));
@@ -347,6 +283,8 @@ export async function verifyEndorsement(doc, site, now = new Date()) {
       signature = window;
       break;
     }
+    // The badges (rdfc false): the build checked this proof before publishing the file under the hash they name.
+    if (!rdfc && proof.cryptosuite === RDFC_SUITE) continue;
     const result = await proofResult(doc, proof, record);
     if (!result.ok) {
       signature = `${proof.cryptosuite}: ${result.reason}`;
@@ -383,6 +321,42 @@ export async function verifyEndorsement(doc, site, now = new Date()) {
     } else add("status", "Not revoked", null);
   }
   return { checks, hash, facts };
+}
+
+
+/** {state, reason} of verifyEndorsement's result as the pages say it (endorsements.py endorsement_verdict):
+ * "valid", "revoked", "expired", "not-yet-valid", "invalid" or "unknown", with the first failing check's reason. */
+export function endorsementVerdict({ checks, facts }) {
+  const failed = checks.find((c) => c.status !== PASSED);
+  if (!failed) return { state: "valid", reason: "" };
+  if (failed.status === NOT_CHECKED) return { state: "unknown", reason: failed.reason };
+  if (failed.id === "validity") {
+    return { state: failed.reason.startsWith("not valid before") ? "not-yet-valid" : "expired", reason: failed.reason };
+  }
+  if (failed.id === "status" && facts.revoked) return { state: "revoked", reason: failed.reason };
+  return { state: "invalid", reason: failed.reason };
+}
+
+/**
+ * The verdict on one endorsement file a credential or endorser page names: {state, reason} (endorsementVerdict).
+ * `fileUrl` is where it was fetched: <root>/<endorsers|issuers>/<owner>/endorsements/<hash>.json. The checks are
+ * the verification page's (verifyEndorsement), on top of which the file must be the one the page names, and be
+ * in the folder of the body that signed it.
+ */
+export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Date()) {
+  const invalid = (reason) => ({ state: "invalid", reason });
+  if ((await sha256Hex(canonicalBytes(doc))) !== expectedHash) return invalid("the file is not the one this page names");
+  const [folder, owner] = fileUrl.pathname.split("/").slice(-4, -2);
+  if (!["endorsers", "issuers"].includes(folder) || !OWNER.test(owner)) return invalid("not an endorsement file");
+  const site = new SiteData(new URL("../../../", fileUrl));
+  const result = await verifyEndorsement(doc, site, now, { rdfc: false });
+  const verdict = endorsementVerdict(result);
+  if (verdict.state === "invalid" || verdict.state === "unknown") return verdict;
+  const signer = (await site.endorsements()).endorsers.find((e) => e.id === result.facts.endorser);
+  if (!signer || signer.folder !== folder || signer.id !== owner) {
+    return invalid("it is not signed in the name of the body whose folder holds it");
+  }
+  return verdict;
 }
 
 const WORDS = {
