@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -253,3 +254,17 @@ def test_a_badge_says_what_credreg_verify_says_of_an_endorsement_of_something_un
         assert (reply["state"], reply["reason"]) == python
     finally:
         (corpus.site / rel).unlink()
+
+
+def test_an_unknown_hash_stays_unknown_on_a_site_built_before_endorsements_were_published(
+    corpus: Corpus,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(corpus.site, site)
+    (site / "verify" / "endorsements.json").unlink()
+    runner = Node(tmp_path / "node", site)
+    try:
+        assert runner.verify(hash="0" * 64)["kind"] == "unknown"
+    finally:
+        runner.close()

@@ -204,6 +204,8 @@ export class SiteData {
 
   /** The published endorsement with this hash (as `credreg verify HASH` finds it), or null. */
   async endorsement(hash) {
+    // A site built before endorsements were published for the page has none to find (its unknown hash stays unknown).
+    if ((await this.json("verify/endorsements.json")) === null) return null;
     const { endorsements } = await this.endorsements();
     const path = isHash(hash) ? own(endorsements, hash) : undefined;
     if (typeof path !== "string") return null;
