@@ -31,6 +31,10 @@
     checks.
 ``issuers/<issuer>/credential-dates.json``
     When each of the issuer's credentials was first published: no award is valid from before it.
+``verify/endorsements.json``
+    What the page needs to check an endorsement as ``credreg verify`` does (:func:`endorsement_lookup`): each
+    published endorsement's file by hash (so a hash typed on the page finds an endorsement as the CLI's look-up
+    does) and the bodies that may endorse.
 
 Shards and templates are stored gzipped (``.json.gz``, served as they are: the page decompresses them), as a
 static host counts stored bytes: a million awards' entries take about 275 MB so, 400 MB as plain JSON.
@@ -206,6 +210,31 @@ def key_record(key: PublicKey, did: str) -> dict[str, Any]:
         "revoked_at": _instant(key.revoked_at) if key.revoked_at else None,
         "revocation_reason": key.revocation_reason,
     }
+
+
+def endorsement_lookup(registry: Registry) -> dict[str, Any]:
+    """``verify/endorsements.json``, the registry facts :func:`generator.endorsements.verify_endorsement` reads
+    that the page has nowhere else, for its copy of it (endorsements.js ``verifyEndorsement``):
+
+    ``endorsements``: hash → the published file (``<endorsers|issuers>/<owner>/endorsements/<hash>.json``), the
+    first of that name as :func:`~generator.endorsements.find_endorsement` finds it; ``endorsers``: who may sign
+    one, in ``_endorser_of``'s order (registered endorsers, then issuers), each with the folder of its keys and
+    status lists and its registered name. What an endorsement may be of (``_subject_owner``: a credential page or
+    an issuer's DID) the page reads from ``index.json``'s issuers and ``verify/records/<issuer>.json``'s
+    credentials, so this file grows with the endorsements, not with the credentials."""
+    from generator.endorsements import iter_endorsements
+
+    files: dict[str, str] = {}
+    for found in iter_endorsements(registry.root):
+        rel = layout.relpath(registry.root, found.path)
+        folder = "endorsers" if rel.startswith(f"{layout.ENDORSERS_DIR}/") else "issuers"
+        files.setdefault(found.hash, f"{folder}/{found.owner}/endorsements/{found.hash}.json")
+    endorsers = [
+        {"id": who, "folder": folder, "did": registry.endorser_did(who), "name": registry.endorser_name(who)}
+        for folder, owners in (("endorsers", registry.endorsers), ("issuers", registry.issuers))
+        for who in owners
+    ]
+    return {"endorsements": files, "endorsers": endorsers}
 
 
 def _instant(value: dt.datetime) -> str:
@@ -399,6 +428,7 @@ def write_verification_data(
             "award_context": list(AWARD_CONTEXT),
         },
     )
+    write_json_staged(verify_dir / "endorsements.json", endorsement_lookup(registry))
     for issuer in registry.issuers:
         write_json_staged(out / "issuers" / issuer / "keys.json", keys_document(registry, issuer))
         write_json_staged(verify_dir / "records" / f"{issuer}.json", published_records(registry, issuer))

@@ -145,7 +145,11 @@ def test_with_a_data_url_the_bulk_of_the_data_goes_to_its_own_folder(
     write_verification_data(registry, tmp_path / "site", data_out=data)
     index = json.loads((tmp_path / "site" / "verify" / "index.json").read_text())
     assert index["data_url"] == url
-    assert sorted(p.name for p in (tmp_path / "site" / "verify").iterdir()) == ["index.json", "records"]
+    assert sorted(p.name for p in (tmp_path / "site" / "verify").iterdir()) == [
+        "endorsements.json",
+        "index.json",
+        "records",
+    ]
     assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
     assert len(list((data / "shards").glob("*.json.gz"))) == index["shards"]
     for digest in sorted(hashes)[:20]:

@@ -1,21 +1,26 @@
-// Endorsements on credential and endorser pages, checked again in the reader's browser.
+// Endorsements checked in the reader's browser: on credential and endorser pages (the badges), and on the
+// verification page (an endorsement's hash typed in, or its file dropped).
 //
-// Each <li data-endorsement="<hash>" data-file="<relative URL>"> names a published EndorsementCredential. The browser
-// fetches the file, and says "Valid" next to it only when: the file's hash is the one the page names, it fits the
-// registry's endorsement profile as a whole (ENDORSEMENT below: generator/models/endorsement.py, built on the award
-// profile's pieces in policies.js: exact @context and types, known keys only, strict JSON types, the lengths and
-// patterns, signed text without a control or bidi character, a window that closes after it opens, both proofs by
-// one key), its eddsa-jcs-2022 proof verifies with a key its endorser registered (keys.json next to the endorser's
-// did.json, within the key's validity window), the issuer is that endorser, an issuer does not endorse its own
-// credentials or itself, it is in force now, and its bit in the endorser's signed status list is clear (an issuer's
-// revoked endorsement says why: the signed line of its revocation log, published beside the file). The rules
-// are generator/endorsements.py's (verify_endorsement; its verdict in the page's words: endorsement_verdict), held
-// equal by tests/site/test_endorsements_js.py, and the profile by tests/site/test_endorsement_profile_js.py on a
-// generated corpus of over a thousand mutated endorsements (the same acceptance, the same first error). The
-// eddsa-rdfc-2022 proof was checked by the build that published the file under the hash the page names, as for
-// awards. The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
+// verifyEndorsement makes credreg verify's checks of an endorsement (generator/endorsements.py verify_endorsement:
+// the same ids, labels, order and reasons): it fits the registry's endorsement profile as a whole (ENDORSEMENT
+// below: generator/models/endorsement.py, built on the award profile's pieces in policies.js: exact @context and
+// types, known keys only, strict JSON types, the lengths and patterns, signed text without a control or bidi
+// character, a window that closes after it opens, both proofs by one key), its signer is a registered endorser
+// (or issuer) under its registered name, its proofs verify with a key that signer registered (keys.json, within
+// the key's validity window), it is of a credential or issuer of this registry and not the signer's own, it is in
+// force now, and its bit in the signer's signed status list is clear (an issuer's revoked endorsement says why:
+// the signed line of its revocation log, published beside the file). Held equal by
+// tests/site/test_verify_endorsement_js.py; the profile by tests/site/test_endorsement_profile_js.py on a
+// generated corpus of over a thousand mutated endorsements (the same acceptance, the same first error).
+//
+// Each badge, <li data-endorsement="<hash>" data-file="<relative URL>">, names a published EndorsementCredential:
+// the browser fetches the file and says "Valid" next to it only when its hash is the one the page names, it is in
+// its signer's folder, and those checks pass (their verdict in the page's words: endorsementVerdict, as
+// endorsements.py endorsement_verdict; tests/site/test_endorsements_js.py). A badge skips the eddsa-rdfc-2022
+// signature, which the build checked before publishing the file under the hash the page names, as for awards.
+// The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
 
-import { JCS_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
+import { JCS_SUITE, RDFC_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public, sha256Hex } from "./encoding.js";
 import { canonicalBytes, parseJSON } from "./jcs.js";
 import {
@@ -43,9 +48,9 @@ import {
   str,
   windowProblem,
 } from "./policies.js";
-import { BY_ENDORSER, revokedHeadline } from "./results.js";
+import { BY_ENDORSER, check, FAILED, NOT_CHECKED, notChecked, PASSED, revokedHeadline } from "./results.js";
 import { SiteData } from "./sitedata.js";
-import { decodeList, getBit, indexProblem, parseIndex } from "./statuslist.js";
+import { decodeList, getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
 import { unseenProblem } from "./text.js";
 
@@ -61,6 +66,14 @@ export const ENDORSEMENT_KINDS = [
   "endorses",
 ];
 const TYPES = ["VerifiableCredential", "EndorsementCredential"];
+
+/**
+ * Whether a credential claims to be an endorsement, and so is checked as one (generator/endorsements.py
+ * is_endorsement, the rule `credreg verify` dispatches on: a `type` list naming EndorsementCredential).
+ */
+export function isEndorsement(doc) {
+  return isObject(doc) && Array.isArray(doc.type) && doc.type.includes("EndorsementCredential");
+}
 
 const SUBJECT = model("EndorsementSubject", [
   ["id", str({ pattern: pattern("^(?:https://|did:)\\S+$") })],
@@ -101,8 +114,6 @@ export function profileProblem(doc) {
 // --- the checks ----------------------------------------------------------------------------------------------------
 
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const STATUS_URL = /\/(endorsers|issuers)\/([a-z0-9]+(?:-[a-z0-9]+)*)\/status\/([1-9][0-9]{0,4})\.json$/;
-
 async function fetchJSON(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
@@ -124,14 +135,12 @@ function keyFor(keys, proof) {
  * file as <hash>.revocation.json, if it names this endorsement and its signature by the issuer holds (as an
  * award's published revocation). An endorser keeps no log: its endorsement is "revoked by the endorser".
  */
-async function revokedBy(folder, base, hash, keys) {
+async function revokedBy(folder, read, hash, keys) {
   const plain = { state: "revoked", reason: `revoked${BY_ENDORSER}` };
   if (folder !== "issuers") return plain;
-  const response = await fetch(new URL(`endorsements/${hash}.revocation.json`, base), { credentials: "same-origin" });
-  if (!response.ok) return plain;
   let line;
   try {
-    line = parseJSON(await response.text());
+    line = await read(`endorsements/${hash}.revocation.json`);
   } catch {
     return plain;
   }
@@ -148,69 +157,210 @@ async function jcsProblem(doc, keys) {
   return result.ok ? null : `${JCS_SUITE}: ${result.reason}`;
 }
 
-const OWN_CREDENTIAL = /\/credentials\/([a-z0-9]+(?:-[a-z0-9]+)*)\/[a-z0-9]+(?:-[a-z0-9]+)*\/$/;
+// --- credreg verify's checks, for the verification page ------------------------------------------------------
 
-/** Whether an issuer's endorsement is of its own credential (a credential page under its id) or of itself. */
-function endorsesItself(doc, folder, owner, did) {
-  const subject = doc.credentialSubject.id;
-  if (folder !== "issuers") return false;
-  if (subject === did) return true;
+// The key of keys.json a proof's key id names: by its id, or by the public key itself (endorsements.py _key_for).
+function keyById(keys, fragment) {
+  const list = Array.isArray(keys && keys.keys) ? keys.keys : [];
+  return list.find((k) => k.id === fragment) ?? list.find((k) => k.publicKeyMultibase === fragment) ?? null;
+}
+
+// One proof checked with `record`'s key, by its suite (Python's verify_proof); eddsa-rdfc-2022's code is loaded
+// only when such a proof is checked.
+async function proofResult(doc, proof, record) {
+  const key = decodeEd25519Public(record.publicKeyMultibase);
+  if (proof.cryptosuite === RDFC_SUITE) {
+    const { verifyRdfcProof } = await import("./rdfc.js");
+    return verifyRdfcProof(doc, proof, key);
+  }
+  return verifyJcsProof(doc, proof, key);
+}
+
+/** [folder, owner, number] of a status list URL of this registry's issuers or endorsers (endorsements.py _list_path). */
+function ownList(siteUrl, url, endorsers) {
+  for (const folder of ["issuers", "endorsers"]) {
+    const prefix = `${siteUrl}${folder}/`;
+    if (!url.startsWith(prefix) || !url.endsWith(".json")) continue;
+    const rest = url.slice(prefix.length, -".json".length);
+    const at = rest.indexOf("/status/");
+    if (at < 0) continue;
+    const owner = rest.slice(0, at);
+    const number = parseListNumber(rest.slice(at + "/status/".length));
+    if (number !== null && endorsers.some((e) => e.folder === folder && e.id === owner)) return [folder, owner, number];
+  }
+  return null;
+}
+
+/** The endorser's verified status list bits, or [null, why not] (endorsements.py _list_problem). */
+async function listBits(site, folder, owner, number, url, did, keys) {
+  const path = `${folder}/${owner}/status/${number}.json`;
+  let doc;
   try {
-    const found = OWN_CREDENTIAL.exec(new URL(subject).pathname);
-    return found !== null && found[1] === owner;
-  } catch {
-    return false;
+    doc = await site.json(path);
+  } catch (error) {
+    return [null, `status list ${path} is unreadable: ${error.message}`];
+  }
+  if (doc === null) return [null, `status list ${path} is unreadable: it is not published`];
+  if (!isObject(doc) || doc.id !== url || doc.issuer !== did) return [null, "the status list does not belong to this endorser"];
+  const proofs = proofsOf(doc);
+  if (!proofs.length) return [null, "the status list is not signed"];
+  for (const proof of proofs) {
+    const method = isObject(proof) && proof.verificationMethod !== undefined ? String(proof.verificationMethod) : "";
+    const cut = method.indexOf("#");
+    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
+    const record = didPart === did ? keyById(keys, fragment) : null;
+    if (record === null) return [null, "the status list is not signed by a key of the endorser"];
+    const result = await proofResult(doc, proof, record);
+    if (!result.ok) return [null, `the status list's signature does not verify: ${result.reason}`];
+  }
+  try {
+    return [await decodeList(isObject(doc.credentialSubject) ? doc.credentialSubject.encodedList : null), ""];
+  } catch (error) {
+    return [null, `the status list cannot be decoded: ${error.message}`];
   }
 }
 
 /**
- * The verdict on one endorsement file (the checks after the profile read its fields as the profile shapes them): {state: "valid"|"revoked"|"expired"|"not-yet-valid"|"invalid", reason}.
- * `fileUrl` is where it was fetched: <root>/<endorsers|issuers>/<owner>/endorsements/<hash>.json. With `site` (the
- * SiteData of <root>), also the public log, as `credreg verify` checks it last (tlog.js, kind "endorsement"): its
- * entry proven against the checkpoint, its key by log time, the status list read here the log's latest version;
- * the log check's words (how fresh the view is) come back as `log`.
+ * Every check of an endorsement, as `credreg verify` makes them (generator/endorsements.py verify_endorsement:
+ * the same ids, labels, order and reasons; held equal by tests/site/test_verify_endorsement_js.py), from the
+ * registry's published data (verify/endorsements.json: generator/publish/verifydata.py endorsement_lookup) and
+ * its endorsers' and issuers' keys.json and status lists. Resolves to {checks, hash, facts}; its headline is
+ * results.js headlineOf(checks, ENDORSEMENT).
+ * @param {import("./sitedata.js").SiteData} site
+ */
+export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = true } = {}) {
+  const checks = [];
+  const facts = { type: "EndorsementCredential" };
+  const add = (id, label, problem, { unknown = false } = {}) => {
+    if (problem === null) checks.push(check(id, label, true, "ok"));
+    else if (unknown) checks.push(notChecked(id, label, problem, { applicable: true }));
+    else checks.push(check(id, label, false, problem));
+  };
+  const shape = profileProblem(doc);
+  if (shape !== null) {
+    add("structure", "Registry endorsement profile", shape);
+    return { checks, hash: null, facts };
+  }
+  add("structure", "Registry endorsement profile", null);
+  const hash = await sha256Hex(canonicalBytes(doc));
+  const lookup = await site.endorsements();
+  const index = await site.index();
+  const did = doc.issuer.id;
+  const endorser = lookup.endorsers.find((e) => e.did === did) ?? null;
+  Object.assign(facts, {
+    endorser: endorser && endorser.id,
+    endorserName: doc.issuer.name,
+    subject: doc.credentialSubject.id,
+    kind: doc.credentialSubject.endorsementKind,
+    comment: doc.credentialSubject.endorsementComment,
+    scope: doc.credentialSubject.endorsementScope ?? null,
+    validFrom: doc.validFrom,
+    validUntil: doc.validUntil ?? null,
+  });
+  if (endorser === null) {
+    add("issuer", "Registered endorser", `${did} is not a registered endorser or issuer`);
+    return { checks, hash, facts };
+  }
+  add("issuer", "Registered endorser", null);
+  if (endorser.name !== doc.issuer.name) {
+    add("endorser-record", "Endorser as registered", `the name differs from the registry's record of ${endorser.id}`);
+  }
+  const base = `${endorser.folder}/${endorser.id}/`;
+  const keys = OWNER.test(endorser.id) ? await site.json(`${base}keys.json`) : null;
+  let signature = null;
+  // The eddsa-jcs-2022 proof first, as Python orders them (a stable sort).
+  const proofs = [...proofsOf(doc)].sort((a, b) => (a.cryptosuite !== JCS_SUITE) - (b.cryptosuite !== JCS_SUITE));
+  for (const proof of proofs) {
+    const method = String(proof.verificationMethod);
+    const cut = method.indexOf("#");
+    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
+    const record = didPart === did ? keyById(keys, fragment) : null;
+    if (record === null) {
+      signature = `${method} is not a registered key of ${endorser.id}`;
+      break;
+    }
+    const window = parseTime(proof.created) !== null ? windowProblem(record, proof.created) : "the proof has no valid created time";
+    if (window) {
+      signature = window;
+      break;
+    }
+    // The badges (rdfc false): the build checked this proof before publishing the file under the hash they name.
+    if (!rdfc && proof.cryptosuite === RDFC_SUITE) continue;
+    const result = await proofResult(doc, proof, record);
+    if (!result.ok) {
+      signature = `${proof.cryptosuite}: ${result.reason}`;
+      break;
+    }
+  }
+  add("proof", "Signed by the endorser's registered key", signature);
+  const subject = doc.credentialSubject.id;
+  const owner = await site.subjectOwner(subject);
+  facts.subjectIssuer = owner;
+  add("subject", "Endorses a credential or issuer of this registry", owner ? null : `${subject} is unknown`);
+  if (owner !== null && owner === endorser.id) {
+    add("independent", "Given by another body", `${endorser.id} cannot endorse its own credentials`);
+  }
+  const start = parseTime(doc.validFrom);
+  const end = doc.validUntil ? parseTime(doc.validUntil) : null;
+  if (start !== null && now < start) add("validity", "In force", `not valid before ${doc.validFrom}`);
+  else if (end !== null && now > end) add("validity", "In force", `expired on ${doc.validUntil}`);
+  else add("validity", "In force", null);
+  const url = doc.credentialStatus.statusListCredential;
+  const own = ownList(index.site_url, url, lookup.endorsers);
+  if (own === null || own[1] !== endorser.id) {
+    add("status", "Not revoked", "the status entry is not in the endorser's own status list");
+  } else {
+    const [bits, why] = await listBits(site, own[0], own[1], own[2], url, did, keys);
+    const at = Number(doc.credentialStatus.statusListIndex);
+    if (bits === null) add("status", "Not revoked", why, { unknown: true });
+    else if (indexProblem(at, bits) !== null) add("status", "Not revoked", indexProblem(at, bits));
+    else if (getBit(bits, at)) {
+      // An issuer's revocation says why: its signed log line, published beside the file (revokedBy).
+      const read = async (name) => site.json(`${base}${name}`);
+      add("status", "Not revoked", (await revokedBy(endorser.folder, read, hash, keys)).reason);
+      facts.revoked = true;
+    } else add("status", "Not revoked", null);
+  }
+  return { checks, hash, facts };
+}
+
+
+/** {state, reason} of verifyEndorsement's result as the pages say it (endorsements.py endorsement_verdict):
+ * "valid", "revoked", "expired", "not-yet-valid", "invalid" or "unknown", with the first failing check's reason. */
+export function endorsementVerdict({ checks, facts }) {
+  const failed = checks.find((c) => c.status !== PASSED);
+  if (!failed) return { state: "valid", reason: "" };
+  if (failed.status === NOT_CHECKED) return { state: "unknown", reason: failed.reason };
+  if (failed.id === "validity") {
+    return { state: failed.reason.startsWith("not valid before") ? "not-yet-valid" : "expired", reason: failed.reason };
+  }
+  if (failed.id === "status" && facts.revoked) return { state: "revoked", reason: failed.reason };
+  return { state: "invalid", reason: failed.reason };
+}
+
+/**
+ * The verdict on one endorsement file a credential or endorser page names: {state, reason} (endorsementVerdict).
+ * `fileUrl` is where it was fetched: <root>/<endorsers|issuers>/<owner>/endorsements/<hash>.json. The checks are
+ * the verification page's (verifyEndorsement), on top of which the file must be the one the page names, and be
+ * in the folder of the body that signed it.
  */
 export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Date(), site = null) {
   const invalid = (reason) => ({ state: "invalid", reason });
   if ((await sha256Hex(canonicalBytes(doc))) !== expectedHash) return invalid("the file is not the one this page names");
-  // Python's first check: what follows reads a document of the profile's shape.
-  const shape = profileProblem(doc);
-  if (shape !== null) return invalid(shape);
-  const parts = fileUrl.pathname.split("/");
-  const [folder, owner] = parts.slice(-4, -2);
+  const [folder, owner] = fileUrl.pathname.split("/").slice(-4, -2);
   if (!["endorsers", "issuers"].includes(folder) || !OWNER.test(owner)) return invalid("not an endorsement file");
-  const base = new URL(`../`, fileUrl); // <root>/<folder>/<owner>/
-  const keys = await fetchJSON(new URL("keys.json", base));
-  if (doc.issuer.id !== keys.did) return invalid("it is not signed in the name of the body whose folder holds it");
-  const proofProblem = await jcsProblem(doc, keys);
-  if (proofProblem) return invalid(proofProblem);
-  if (endorsesItself(doc, folder, owner, keys.did)) return invalid(`${owner} cannot endorse its own credentials`);
-  const from = parseTime(doc.validFrom);
-  const until = parseTime(doc.validUntil); // null when it has none
-  if (now < from) return { state: "not-yet-valid", reason: `not valid before ${doc.validFrom}` };
-  if (until !== null && now > until) return { state: "expired", reason: `expired on ${doc.validUntil}` };
-  const entry = doc.credentialStatus;
-  const located = STATUS_URL.exec(entry.statusListCredential);
-  const index = parseIndex(entry.statusListIndex);
-  if (!located || located[1] !== folder || located[2] !== owner || index === null)
-    return invalid("the status entry is not in the endorser's own status list");
-  // Through the site when given: the bytes judged here are the bytes the log check hashes.
-  const listPath = `${folder}/${owner}/status/${located[3]}.json`;
-  const listText = site === null ? null : await site.text(listPath);
-  if (site !== null && listText === null) throw new Error(`could not load ${listPath}`);
-  const list = site === null ? await fetchJSON(new URL(`status/${located[3]}.json`, base)) : parseJSON(listText);
-  if (!isObject(list) || list.issuer !== keys.did || list.id !== entry.statusListCredential)
-    return invalid("the status list does not belong to the endorser");
-  const listProblem = await jcsProblem(list, keys);
-  if (listProblem) return { state: "unknown", reason: `the status list's signature does not verify: ${listProblem}` };
-  const bits = await decodeList(list.credentialSubject && list.credentialSubject.encodedList);
-  const outside = indexProblem(index, bits);
-  if (outside) return invalid(outside);
-  if (getBit(bits, index)) return revokedBy(folder, base, expectedHash, keys);
-  if (site === null) return { state: "valid", reason: "" };
+  const data = site ?? new SiteData(new URL("../../../", fileUrl));
+  const result = await verifyEndorsement(doc, data, now, { rdfc: false });
+  const verdict = endorsementVerdict(result);
+  if (verdict.state === "invalid" || verdict.state === "unknown") return verdict;
+  const signer = (await data.endorsements()).endorsers.find((e) => e.id === result.facts.endorser);
+  if (!signer || signer.folder !== folder || signer.id !== owner) {
+    return invalid("it is not signed in the name of the body whose folder holds it");
+  }
+  if (verdict.state !== "valid" || site === null) return verdict;
   const logged = await logCheck(site, expectedHash, undefined, doc, null, now.getTime() / 1000, "endorsement");
-  if (logged.status === "failed") return invalid(logged.reason);
-  return { state: "valid", reason: "", log: logged.reason };
+  if (logged.status === FAILED) return invalid(logged.reason);
+  return { ...verdict, log: logged.reason };
 }
 
 const sites = new Map();

@@ -192,6 +192,48 @@ export class SiteData {
   }
 
   /** A published achievement (null if there is none with this hash). Its hash is the caller's to check. */
+  /** What checking an endorsement reads of the registry (verify/endorsements.json: verifydata.py endorsement_lookup). */
+  async endorsements() {
+    const data = await this.json("verify/endorsements.json");
+    const ok = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+    if (!ok(data) || !ok(own(data, "endorsements")) || !Array.isArray(own(data, "endorsers"))) {
+      throw new DataError("verify/endorsements.json is missing or malformed");
+    }
+    return data;
+  }
+
+  /** The published endorsement with this hash (as `credreg verify HASH` finds it), or null. */
+  async endorsement(hash) {
+    // A site built before endorsements were published for the page has none to find (its unknown hash stays unknown).
+    if ((await this.json("verify/endorsements.json")) === null) return null;
+    const { endorsements } = await this.endorsements();
+    const path = isHash(hash) ? own(endorsements, hash) : undefined;
+    if (typeof path !== "string") return null;
+    if (!/^(?:endorsers|issuers)\/[a-z0-9]+(?:-[a-z0-9]+)*\/endorsements\/[0-9a-f]{64}\.json$/.test(path)) {
+      throw new DataError(`verify/endorsements.json names no endorsement file for ${hash}`);
+    }
+    const doc = await this.json(path);
+    if (doc === null) throw new DataError(`${path} is not published`);
+    return doc;
+  }
+
+  /**
+   * The issuer of this registry that owns what an endorsement names: a credential page of this site (a definition
+   * in verify/records/<issuer>.json) or an issuer's DID; null for anything else (endorsements.py _subject_owner).
+   */
+  async subjectOwner(id) {
+    const index = await this.index();
+    const prefix = `${index.site_url}credentials/`;
+    if (typeof id === "string" && id.startsWith(prefix)) {
+      const [issuer, slug, rest] = id.slice(prefix.length).split("/");
+      const issuers = new Set(Object.values(index.issuers));
+      if (rest === "" && isId(issuer) && issuers.has(issuer) && isId(slug)) {
+        if (Object.hasOwn((await this.records(issuer)).credentials, slug)) return issuer;
+      }
+    }
+    return this.issuerOf(id);
+  }
+
   async achievement(sha) {
     return isHash(sha) ? this.json(await this.dataPath(`achievements/${sha}.json`)) : null;
   }

@@ -5,6 +5,7 @@
 // achievement to the hash that stands in for it), so a tampered shard cannot pass for the signed award.
 
 import { isObject } from "./dataintegrity.js";
+import { isEndorsement, verifyEndorsement } from "./endorsements.js";
 import { sha256Hex } from "./encoding.js";
 import { canonicalize, JcsError, parseJSON } from "./jcs.js";
 import {
@@ -109,7 +110,11 @@ export class Verifier {
   async byHash(hash) {
     if (!isHash(hash)) throw new InputError("That is not an award hash: it is 64 characters, 0-9 and a-f.");
     const entry = await this.site.entry(hash);
-    if (entry === null) return { kind: "unknown", hash };
+    if (entry === null) {
+      // As `credreg verify HASH`: awards first, then endorsements.
+      const endorsement = await this.site.endorsement(hash);
+      return endorsement === null ? { kind: "unknown", hash } : this.endorsement(endorsement, "hash", hash);
+    }
     const award = parseJSON(JSON.stringify(entry.award)); // an independent copy to reassemble
     const subject = award.credentialSubject;
     let problem = null;
@@ -145,6 +150,8 @@ export class Verifier {
 
   /** Verify an award given as JSON (dropped, picked or pasted), and say whether it is registered here. */
   async byDocument(document) {
+    // An endorsement is checked as one, by the rule `credreg verify` dispatches on (endorsements.js isEndorsement).
+    if (isEndorsement(document)) return this.endorsement(document, "document");
     let hash = null;
     const first = [];
     try {
@@ -180,6 +187,32 @@ export class Verifier {
       );
     }
     return this.outcome(document, hash, entry, first, "document");
+  }
+
+  /**
+   * An endorsement, with credreg verify's checks (endorsements.js verifyEndorsement). `expected`: the hash it was
+   * looked up by; a published file that does not have it fails a first "hash" check (the registry's own files
+   * always have it, so credreg verify has no such check).
+   */
+  async endorsement(document, source, expected = null) {
+    const { checks, hash, facts } = await verifyEndorsement(document, this.site, this.clock());
+    if (expected !== null) {
+      let own = null;
+      try {
+        own = await hashOf(document);
+      } catch (error) {
+        if (!(error instanceof JcsError)) throw error;
+      }
+      if (own !== expected) {
+        const why = own === null ? "it cannot be canonicalized" : `it hashes to ${own}`;
+        checks.unshift(check("hash", "Endorsement hash", false, `the published endorsement is not the one with this hash: ${why}`));
+      }
+    }
+    const { endorsements } = await this.site.endorsements();
+    facts.hash = hash;
+    facts.published = hash !== null && Object.hasOwn(endorsements, hash);
+    facts.verifyUrl = facts.published ? `${this.site.url("verify/")}#${hash}` : null;
+    return { kind: "endorsement", hash, document, entry: null, checks, facts, source };
   }
 
   async outcome(document, hash, entry, first, source) {

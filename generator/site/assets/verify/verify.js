@@ -6,7 +6,19 @@
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
 import { day, pyStrip } from "./policies.js";
-import { AUTHENTICITY, FAILED, HeadlineKind, NOT_CHECKED, PASSED, plainDay } from "./results.js";
+import {
+  AUTHENTICITY,
+  ENDORSEMENT,
+  FAILED,
+  HeadlineKind,
+  headlineOf,
+  isAuthentic,
+  isValid,
+  NOT_CHECKED,
+  PASSED,
+  plainDay,
+  verdictOf,
+} from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { logCheck } from "./tlog.js";
 import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
@@ -316,8 +328,11 @@ class Page {
     $("cr-verdict").setAttribute("aria-busy", "true");
     try {
       const outcome = await produce();
+      // Last, as credreg verify adds it: an award or endorsement slipped onto the site unlogged fails here.
       if (outcome.kind === "verified" && outcome.hash)
         outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document, outcome.entry));
+      else if (outcome.kind === "endorsement" && outcome.hash)
+        outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document, null, undefined, "endorsement"));
       if (run !== this.run) return;
       this.outcome = outcome;
       await this.render();
@@ -382,10 +397,14 @@ class Page {
       this.showMessage(
         "warn",
         "Unknown hash",
-        `No award with the hash ${outcome.hash} is registered here. Check that the whole link or hash was copied, or check the award's file instead.`,
+        `No award or endorsement with the hash ${outcome.hash} is registered here. Check that the whole link or hash was copied, or check the file instead.`,
         "unknown",
       );
       $("cr-result").hidden = true;
+      return;
+    }
+    if (outcome.kind === "endorsement") {
+      this.renderEndorsement(outcome);
       return;
     }
     const run = this.run;
@@ -403,6 +422,51 @@ class Page {
     this.renderFacts(outcome.facts, result);
     this.renderChecks(result.checks, result.authentic);
     this.renderShare(outcome.facts);
+    $("cr-result").hidden = false;
+  }
+
+  // An endorsement: credreg verify's headline for it (subject ENDORSEMENT) and its checks; nothing to share,
+  // bake or print, as those are an earner's award's.
+  renderEndorsement(outcome) {
+    const { checks, facts } = outcome;
+    const headline = headlineOf(checks, ENDORSEMENT);
+    const result = { checks, headline, verdict: verdictOf(checks), valid: isValid(checks), authentic: isAuthentic(checks) };
+    this.lastResult = result;
+    if (outcome.source === "text" && facts.published && result.authentic && outcome.hash) {
+      history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
+    }
+    const endorser = facts.endorserName ?? "its endorser";
+    const details = {
+      [HeadlineKind.VALID]: `Signed by ${endorser} with a key it registered here, in force and not revoked.`,
+      [HeadlineKind.REVOKED]: `It was signed by ${endorser}, and the signature is genuine.`,
+      [HeadlineKind.EXPIRED]: `It was signed by ${endorser}, and the signature is genuine.`,
+      [HeadlineKind.NOT_YET_VALID]: `It was signed by ${endorser}, and the signature is genuine.`,
+      [HeadlineKind.NOT_PUBLISHED]: "The signature is genuine, but it does not hold as an endorsement of this registry: see Technical details.",
+      [HeadlineKind.CANNOT_CHECK]: "Part of it could not be checked here. Nothing found is wrong, but it is not confirmed either: see Technical details, or use credreg verify.",
+    };
+    const detail = details[headline.kind] ?? "What it says about who endorses what cannot be trusted. Technical details are below.";
+    this.showMessage(TONES[headline.kind] ?? "warn", headline.text, detail, result.verdict);
+    $("cr-verdict").dataset.headline = headline.kind;
+    $("cr-result-title").textContent = result.authentic ? "This endorsement" : "What this endorsement claims (not verified)";
+    const rows = [];
+    const row = (term, text) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", { text })));
+    row("Endorser", `${endorser}${facts.endorser ? ` (registered here as ${facts.endorser})` : " (not registered here)"}`);
+    if (facts.subject) row("Endorses", facts.subject);
+    if (facts.kind) row("Kind", facts.kind);
+    if (facts.comment) row("Comment", facts.comment);
+    if (facts.scope) row("Scope", facts.scope);
+    if (facts.validFrom) row("Valid from", day(facts.validFrom));
+    if (facts.validFrom) row("Valid until", facts.validUntil ? day(facts.validUntil) : "does not expire");
+    if (facts.hash) rows.push(el("div", {}, el("dt", { text: "Endorsement hash" }), el("dd", {}, el("code", { className: "cr-hash", text: facts.hash }))));
+    $("cr-facts").replaceChildren(...rows);
+    $("cr-image").replaceChildren();
+    $("cr-image").hidden = true;
+    this.badgeImage = null;
+    for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print"]) $(id).hidden = true;
+    $("cr-certificate").dataset.ready = "false";
+    this.renderDownload(outcome);
+    $("cr-download").textContent = "Download the endorsement file";
+    this.renderChecks(checks, result.authentic);
     $("cr-result").hidden = false;
   }
 
@@ -579,6 +643,7 @@ class Page {
     const text = this.awardText(outcome);
     link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
     link.download = `${outcome.hash ?? "award"}.json`;
+    if (outcome.kind === "verified") link.textContent = "Download the award file";
   }
 
   renderChecks(checks, authentic) {

@@ -1,0 +1,127 @@
+"""An endorsement on the verification page (/verify/) in headless Chromium, on the example registry built with
+``credreg build``: typed as a hash (each of the example's endorsements) or dropped as a file (genuine, changed,
+naming a key its endorser never registered), the page leads with ``credreg verify``'s headline for an endorsement
+and lists its checks with the same statuses and reasons (:func:`generator.endorsements.verify_endorsement`).
+Fixtures (``site``, ``vpage``, ``registry``) and helpers are test_verify_page.py's."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from generator.endorsements import iter_endorsements, verify_endorsement
+from generator.registry import Registry
+from generator.verify.results import AUTHENTICITY, CheckStatus, VerificationResult
+from tests.browser.test_verify_page import (  # noqa: F401 (fixtures)
+    Site,
+    _drop,
+    checks,
+    open_verify,
+    registry,
+    site,
+    vpage,
+    wait_for_verdict,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _sentence(text: str) -> str:
+    """The page's reason line (verify.js sentence): capitalised, with a full stop."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def _expected_rows(result: VerificationResult) -> dict[str, tuple[str, str]]:
+    """Check id → (the status the page shows, the reason it writes): what a forged file says is a claim."""
+    rows = {}
+    for c in result.checks:
+        claim = not result.authentic and c.status is not CheckStatus.FAILED and c.id not in AUTHENTICITY
+        rows[c.id] = ("unverified" if claim else c.status.value, _sentence(c.reason))
+    return rows
+
+
+def _assert_as_cli(page: Any, result: VerificationResult) -> None:
+    headline = result.headline()
+    assert page.get_attribute("#cr-verdict", "data-headline") == headline.kind.value
+    assert page.inner_text("#cr-verdict .cr-verdict-title") == headline.text
+    shown = checks(page)
+    expected = _expected_rows(result)
+    assert list(shown) == list(expected)
+    for check_id, (status, reason) in expected.items():
+        assert shown[check_id][0] == status, (check_id, shown[check_id])
+        assert shown[check_id][1].endswith(reason), (check_id, shown[check_id])
+
+
+def test_each_endorsement_typed_as_a_hash_reads_as_credreg_verify(
+    vpage: Any,  # noqa: F811
+    site: Site,  # noqa: F811
+    registry: Registry,  # noqa: F811
+) -> None:
+    found = list(iter_endorsements(registry.root))
+    assert len(found) >= 2
+    kinds = set()
+    open_verify(vpage, site)
+    for endorsement in found:
+        vpage.fill("#cr-hash", endorsement.hash)
+        vpage.click("#cr-hash-form button[type=submit]")
+        vpage.wait_for_function(
+            "(hash) => document.getElementById('cr-verdict').dataset.verdict !== 'checking'"
+            " && document.querySelector('#cr-facts code.cr-hash')?.textContent === hash",
+            arg=endorsement.hash,
+            timeout=15_000,
+        )
+        result = verify_endorsement(endorsement.document, registry)
+        _assert_as_cli(vpage, result)
+        assert vpage.url.endswith(f"/verify/#{endorsement.hash}")
+        assert vpage.inner_text("#cr-result-title") == "This endorsement"
+        assert vpage.locator("#cr-share").is_hidden()
+        kinds.add(result.headline().kind.value)
+    assert {"valid", "revoked"} <= kinds  # the example registry has both
+
+
+def _valid(registry: Registry) -> Any:  # noqa: F811
+    return next(f for f in iter_endorsements(registry.root) if verify_endorsement(f.document, registry))
+
+
+def test_a_dropped_endorsement_file_reads_as_credreg_verify(
+    vpage: Any,  # noqa: F811
+    site: Site,  # noqa: F811
+    registry: Registry,  # noqa: F811
+) -> None:
+    endorsement = _valid(registry)
+    open_verify(vpage, site)
+    _drop(vpage, endorsement.path.read_text(encoding="utf-8"), "endorsement.json")  # the file as published
+    assert wait_for_verdict(vpage) == "valid"
+    _assert_as_cli(vpage, verify_endorsement(endorsement.document, registry))
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == "Valid: a genuine endorsement, in force."
+    assert vpage.url.endswith(f"/verify/#{endorsement.hash}")  # a published one gets its link
+
+
+@pytest.mark.parametrize("mutation", ["changed", "key not registered"])
+def test_a_dropped_altered_endorsement_reads_as_credreg_verify(
+    vpage: Any,  # noqa: F811
+    site: Site,  # noqa: F811
+    registry: Registry,  # noqa: F811
+    mutation: str,
+) -> None:
+    doc = copy.deepcopy(_valid(registry).document)
+    if mutation == "changed":
+        doc["credentialSubject"]["endorsementKind"] = (
+            "endorses" if doc["credentialSubject"]["endorsementKind"] != "endorses" else "accredits"
+        )
+    else:
+        for proof in doc["proof"]:
+            proof["verificationMethod"] = proof["verificationMethod"].split("#")[0] + "#not-a-key"
+    result = verify_endorsement(doc, registry)
+    assert result.headline().kind.value == mutation
+    open_verify(vpage, site)
+    _drop(vpage, json.dumps(doc, indent=2), "endorsement.json")
+    assert wait_for_verdict(vpage) == "invalid"
+    _assert_as_cli(vpage, result)
+    assert "cr-bad" in str(vpage.get_attribute("#cr-verdict", "class"))
+    assert vpage.inner_text("#cr-result-title") == "What this endorsement claims (not verified)"
+    assert "#" not in vpage.url  # not published: no link

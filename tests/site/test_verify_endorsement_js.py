@@ -1,0 +1,270 @@
+"""The verification page's check of an endorsement (verifier.js ``byDocument``/``byHash`` → endorsements.js
+``verifyEndorsement``) run in Node against ``credreg verify``'s (:func:`generator.endorsements.verify_endorsement`).
+
+The corpus is the badges' (tests/site/test_endorsements_js.py: genuine, changed, revoked by an endorser and by an
+issuer, expired, not yet in force, signed with a key its endorser had not registered, an issuer endorsing its own
+credential, text with an unseen character…), published as the build publishes it. For each file given to the
+page as a dropped file, and for each published one typed as a hash, the page's checks (ids, statuses and reasons,
+in order) and its headline (subject ENDORSEMENT) equal the CLI's. Which documents are endorsements is one rule
+(``is_endorsement``, the page's ``isEndorsement``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.awarding.signing import sign_document
+from generator.awards import award_hash
+from generator.endorsements import endorsement_verdict, find_endorsement, is_endorsement, verify_endorsement
+from generator.verify.results import VerificationResult
+from tests.site.node_runner import NODE, NodeRunner
+from tests.site.test_endorsements_js import EXPECTED, NOW, Corpus, corpus  # noqa: F401 (the corpus fixture)
+
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+RUNNER = r"""
+import { createInterface } from "node:readline";
+import { readFile } from "node:fs/promises";
+import { checkEndorsement, isEndorsement } from "./verify/endorsements.js";
+import { ENDORSEMENT, headlineOf } from "./verify/results.js";
+import { SiteData } from "./verify/sitedata.js";
+import { Verifier, parseAwardJSON } from "./verify/verifier.js";
+
+const root = process.argv[2];
+const load = async (path, { binary = false } = {}) => {
+  try { return binary ? new Uint8Array(await readFile(root + "/" + path)) : await readFile(root + "/" + path, "utf8"); }
+  catch (error) { if (error.code === "ENOENT") return null; throw error; }
+};
+// The badges' fetch() (a SiteData rooted at the site, as on a credential page): the published site, from disk.
+globalThis.fetch = async (url) => {
+  try {
+    const text = await readFile(root + new URL(url).pathname, "utf8");
+    return { ok: true, status: 200, text: async () => text };
+  } catch (error) {
+    if (error.code === "ENOENT") return { ok: false, status: 404 };
+    throw error;
+  }
+};
+
+for await (const line of createInterface({ input: process.stdin })) {
+  const req = JSON.parse(line);
+  let reply;
+  try {
+    if (req.op === "is") reply = { is: isEndorsement(req.doc) };
+    else if (req.op === "badge") {
+      const url = new URL(req.file, "https://site.test/");
+      const doc = JSON.parse(await readFile(root + url.pathname, "utf8"));
+      reply = await checkEndorsement(doc, req.hash, url, new Date(req.now));
+    }
+    else {
+      const verifier = new Verifier(new SiteData("https://site.test/", load), () => new Date(req.now));
+      const outcome = req.hash ? await verifier.byHash(req.hash) : await verifier.byDocument(parseAwardJSON(req.text));
+      reply = { kind: outcome.kind, hash: outcome.hash ?? null };
+      if (outcome.kind === "endorsement") {
+        reply.checks = outcome.checks.map((c) => [c.id, c.label, c.status, c.reason]);
+        reply.headline = headlineOf(outcome.checks, ENDORSEMENT);
+      }
+    }
+  } catch (error) {
+    reply = { kind: "error", error: String((error && error.stack) || error) };
+  }
+  process.stdout.write(JSON.stringify(reply) + "\n");
+}
+"""
+
+
+class Node(NodeRunner):
+    def __init__(self, workdir: Path, site: Path) -> None:
+        super().__init__(workdir, RUNNER, str(site))
+
+    def verify(self, **request: Any) -> dict[str, Any]:
+        return self.ask(now=NOW.isoformat(), **request)
+
+
+@pytest.fixture(scope="module")
+def node(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:  # noqa: F811
+    runner = Node(tmp_path_factory.mktemp("verify-endorsement-node"), corpus.site)
+    yield runner
+    runner.close()
+
+
+def _cli(result: VerificationResult) -> dict[str, Any]:
+    """What ``credreg verify`` says: each check, and the headline."""
+    headline = result.headline()
+    return {
+        "checks": [[c.id, c.label, c.status.value, c.reason] for c in result.checks],
+        "headline": {"kind": str(headline.kind.value), "text": headline.text},
+    }
+
+
+def _page(reply: dict[str, Any]) -> dict[str, Any]:
+    assert reply["kind"] == "endorsement", reply
+    return {"checks": reply["checks"], "headline": reply["headline"]}
+
+
+#: The badges' corpus, and what credreg verify's headline says of each (the mutations the page must tell apart).
+HEADLINES = {
+    "genuine": "valid",
+    "tampered": "changed",
+    "revoked": "revoked",
+    "revoked-by-an-issuer": "revoked",
+    "expired": "expired",
+    "not-yet-valid": "not yet valid",
+    "another-bodys-method": "key not registered",
+    "own-credential": "not published here",
+    "bidi-name": "malformed",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_file_given_to_the_page_is_checked_as_credreg_verify_checks_it(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+    name: str,
+) -> None:
+    _, doc = corpus.files[name]
+    cli = _cli(verify_endorsement(doc, corpus.registry, now=NOW))
+    assert _page(node.verify(text=json.dumps(doc))) == cli
+    if name in HEADLINES:
+        assert cli["headline"]["kind"] == HEADLINES[name], cli
+
+
+def test_each_published_endorsement_typed_as_a_hash_is_found_and_checked_alike(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+) -> None:
+    registry = corpus.registry
+    published = [name for name, (rel, _) in corpus.files.items() if find_endorsement(registry.root, rel[-69:-5])]
+    assert {"genuine", "revoked", "revoked-by-an-issuer", "expired", "not-yet-valid"} <= set(published)
+    for name in published:
+        _, doc = corpus.files[name]
+        digest = award_hash(doc)
+        found = find_endorsement(registry.root, digest)
+        assert found is not None
+        reply = node.verify(hash=digest)
+        assert reply["hash"] == digest
+        assert _page(reply) == _cli(verify_endorsement(found.document, registry, now=NOW)), name
+    # A hash neither an award nor an endorsement has: unknown, as credreg verify says.
+    assert node.verify(hash="0" * 64)["kind"] == "unknown"
+
+
+def test_a_published_endorsement_altered_on_the_server_is_changed(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+    tmp_path: Path,
+) -> None:
+    _, doc = corpus.files["genuine"]
+    digest = award_hash(doc)
+    path = next(corpus.site.glob(f"*/*/endorsements/{digest}.json"))
+    kept = path.read_bytes()
+    altered = copy.deepcopy(doc)
+    altered["credentialSubject"]["endorsementKind"] = "accredits"
+    try:
+        path.write_text(json.dumps(altered), encoding="utf-8")
+        reply = Node(tmp_path, corpus.site).verify(hash=digest)  # a fresh page: none of the other files cached
+        assert reply["checks"][0][:3] == ["hash", "Endorsement hash", "failed"]
+        assert reply["headline"]["kind"] == "changed"
+    finally:
+        path.write_bytes(kept)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"type": ["VerifiableCredential", "EndorsementCredential"]},
+        {"type": ["EndorsementCredential"]},
+        {"type": "EndorsementCredential"},  # not a list: Python's rule says no
+        {"type": ["VerifiableCredential", "OpenBadgeCredential"]},
+        {"type": [["EndorsementCredential"]]},
+        {"@type": ["EndorsementCredential"]},
+        {},
+    ],
+)
+def test_which_documents_are_endorsements_is_one_rule(node: Node, doc: dict[str, Any]) -> None:
+    assert node.ask(op="is", doc=doc)["is"] is is_endorsement(doc)
+
+
+def test_a_malformed_endorsement_is_not_read_as_an_award(corpus: Corpus, node: Node) -> None:  # noqa: F811
+    _, doc = corpus.files["genuine"]
+    broken = {k: v for k, v in copy.deepcopy(doc).items() if k != "credentialSubject"}
+    cli = _cli(verify_endorsement(broken, corpus.registry, now=NOW))
+    assert _page(node.verify(text=json.dumps(broken))) == cli
+    assert cli["headline"] == {
+        "kind": "malformed",
+        "text": "This file is not a well-formed endorsement, so what it says cannot be trusted.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("subject", "known"),
+    [
+        ("{site}credentials/acme-academy/sql-basics/", True),  # a credential of this registry
+        ("{site}credentials/acme-academy/no-such-credential/", False),
+        ("{site}credentials/acme-academy/sql-basics/extra/", False),
+        ("{site}credentials/acme-academy/sql-basics", False),
+        ("{site}credentials/nobody/sql-basics/", False),
+        ("https://other.test/credentials/acme-academy/sql-basics/", False),
+        ("{beta}", True),  # an issuer of this registry, by its DID
+        ("did:web:nowhere.test", False),
+    ],
+)
+def test_what_an_endorsement_is_of_is_looked_up_alike(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+    subject: str,
+    known: bool,
+) -> None:
+    registry = corpus.registry
+    _, genuine = corpus.files["genuine"]
+    unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    unsigned["credentialSubject"]["id"] = subject.format(site=registry.site_url, beta=registry.issuer_did("beta-labs"))
+    did = registry.endorser_did("data-council")
+    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW)
+    cli = _cli(verify_endorsement(signed, registry, now=NOW))
+    assert _page(node.verify(text=json.dumps(signed))) == cli
+    assert cli["headline"]["kind"] == ("valid" if known else "not published here"), cli
+
+
+def test_a_badge_says_what_credreg_verify_says_of_an_endorsement_of_something_unknown(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+) -> None:
+    # The badges make the verification page's checks: an endorsement of no credential of this registry, genuinely
+    # signed and filed in its endorser's folder, is not valid on a credential page either (it used to read "Valid").
+    registry = corpus.registry
+    _, genuine = corpus.files["genuine"]
+    unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    unsigned["credentialSubject"]["id"] = registry.url("credentials/acme-academy/no-such-credential/")
+    did = registry.endorser_did("data-council")
+    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW)
+    digest = award_hash(signed)
+    rel = f"endorsers/data-council/endorsements/{digest}.json"
+    (corpus.site / rel).write_text(json.dumps(signed), encoding="utf-8")
+    try:
+        python = endorsement_verdict(verify_endorsement(signed, registry, now=NOW))
+        assert python == ("invalid", f"{unsigned['credentialSubject']['id']} is unknown")
+        reply = node.verify(op="badge", file=rel, hash=digest)
+        assert (reply["state"], reply["reason"]) == python
+    finally:
+        (corpus.site / rel).unlink()
+
+
+def test_an_unknown_hash_stays_unknown_on_a_site_built_before_endorsements_were_published(
+    corpus: Corpus,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(corpus.site, site)
+    (site / "verify" / "endorsements.json").unlink()
+    runner = Node(tmp_path / "node", site)
+    try:
+        assert runner.verify(hash="0" * 64)["kind"] == "unknown"
+    finally:
+        runner.close()
