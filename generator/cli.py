@@ -254,11 +254,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from generator.endorsements import is_endorsement, verify_endorsement
 
     if is_endorsement(document) and registry is not None:
-        result = verify_endorsement(document, registry)
-        if registry.governance.model.log is not None:  # as for an award: slipped in unlogged, it fails
-            from generator.transparency.commands import with_log_check
+        from generator.transparency.commands import with_log_check
 
-            result = with_log_check(result, registry, args.log, document, kind="endorsement")
+        # Last, as for an award (and on the page): slipped in unlogged, it fails; without a log, it says so.
+        result = verify_endorsement(document, registry)
+        result = with_log_check(result, registry, args.log, document, kind="endorsement")
         print(
             json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
             if args.format == "json"

@@ -14,6 +14,7 @@ import pytest
 
 from generator.endorsements import iter_endorsements, verify_endorsement
 from generator.registry import Registry
+from generator.transparency.commands import with_log_check
 from generator.verify.results import AUTHENTICITY, CheckStatus, VerificationResult
 from tests.browser.test_verify_page import (  # noqa: F401 (fixtures)
     Site,
@@ -42,6 +43,11 @@ def _expected_rows(result: VerificationResult) -> dict[str, tuple[str, str]]:
         claim = not result.authentic and c.status is not CheckStatus.FAILED and c.id not in AUTHENTICITY
         rows[c.id] = ("unverified" if claim else c.status.value, _sentence(c.reason))
     return rows
+
+
+def _cli_result(document: Any, registry: Registry) -> VerificationResult:  # noqa: F811
+    """What ``credreg verify`` gives for an endorsement: its checks, then the public log's (none here)."""
+    return with_log_check(verify_endorsement(document, registry), registry, None, document, kind="endorsement")
 
 
 def _assert_as_cli(page: Any, result: VerificationResult) -> None:
@@ -74,7 +80,7 @@ def test_each_endorsement_typed_as_a_hash_reads_as_credreg_verify(
             arg=endorsement.hash,
             timeout=15_000,
         )
-        result = verify_endorsement(endorsement.document, registry)
+        result = _cli_result(endorsement.document, registry)
         _assert_as_cli(vpage, result)
         assert vpage.url.endswith(f"/verify/#{endorsement.hash}")
         assert vpage.inner_text("#cr-result-title") == "This endorsement"
@@ -96,7 +102,7 @@ def test_a_dropped_endorsement_file_reads_as_credreg_verify(
     open_verify(vpage, site)
     _drop(vpage, endorsement.path.read_text(encoding="utf-8"), "endorsement.json")  # the file as published
     assert wait_for_verdict(vpage) == "valid"
-    _assert_as_cli(vpage, verify_endorsement(endorsement.document, registry))
+    _assert_as_cli(vpage, _cli_result(endorsement.document, registry))
     assert vpage.inner_text("#cr-verdict .cr-verdict-title") == "Valid: a genuine endorsement, in force."
     assert vpage.url.endswith(f"/verify/#{endorsement.hash}")  # a published one gets its link
 
@@ -116,7 +122,7 @@ def test_a_dropped_altered_endorsement_reads_as_credreg_verify(
     else:
         for proof in doc["proof"]:
             proof["verificationMethod"] = proof["verificationMethod"].split("#")[0] + "#not-a-key"
-    result = verify_endorsement(doc, registry)
+    result = _cli_result(doc, registry)
     assert result.headline().kind.value == mutation
     open_verify(vpage, site)
     _drop(vpage, json.dumps(doc, indent=2), "endorsement.json")
