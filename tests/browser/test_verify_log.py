@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from generator.endorsements import iter_endorsements, verify_endorsement
 from generator.load import load_registry
 from generator.transparency.log import LogSource, open_log
 from generator.transparency.publish import publish_log
@@ -177,6 +178,13 @@ def test_an_endorsement_is_checked_against_the_log_as_an_award_is(
             (served / name).unlink(missing_ok=True)
             (served / name).symlink_to(log / name)
 
+    example = load_registry(log_repo.root).registry
+    assert example is not None
+    endorsed = sorted(  # one of the endorser's that holds (not revoked, in force)
+        e.hash
+        for e in iter_endorsements(log_repo.root)
+        if e.owner == "valencia-tech-employers-network" and verify_endorsement(e.document, example)
+    )[0]
     with serve_dir(served, no_store=True) as url:
         show(real)
         state, note, _ = _endorsement(browser, url)  # the list from before the logged version
@@ -190,9 +198,20 @@ def test_an_endorsement_is_checked_against_the_log_as_an_award_is(
         assert title.startswith("Public log: recorded in the public log as entry "), title
         assert re.search(r"; its status list registry/endorsers/[a-z-]+/status/1\.json is the log's latest version "
                          r"of it \(entry [0-9]+\)$", title), title  # fmt: skip
+        # The verification page, given the endorsement's hash, adds the same log check last (as credreg verify).
+        page = browser.new_context().new_page()
+        status, text = _log_line(page, f"{url}verify/#{endorsed}")
+        assert status == "passed", text
+        assert "Recorded in the public log as entry " in text, text
+        assert page.get_attribute("#cr-verdict", "data-verdict") == "valid"
         show(unlogged)
         state, note, _ = _endorsement(browser, url)
         assert (state, note) == ("invalid", "(not recorded in the public log)")
+        status, text = _log_line(page, f"{url}verify/#{endorsed}")
+        assert status == "failed", text
+        assert "Not recorded in the public log" in text, text
+        assert page.get_attribute("#cr-verdict", "data-verdict") != "valid"
+        page.context.close()
         show(tampered)
         state, note, _ = _endorsement(browser, url)
         assert state == "invalid"
