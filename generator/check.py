@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import governance, layout
+from generator._internal.jobs import Background
 from generator._internal.progress import progress
-from generator.errors import ProblemList, ProblemsFound
+from generator.errors import Problem, ProblemList, ProblemsFound
 from generator.governance.leaks import repository_leaks
 from generator.load import load_registry
 from generator.registry import Registry
@@ -68,9 +69,29 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
     """Check the registry at ``root``; every problem is collected, none is raised (but a usage error: a
     ``base`` that is not a commit of the repository at ``root``)."""
     change: governance.WorkingTreeChange | None = None
+    leaks: Background[list[Problem]] | None = None
     if options.base is not None:
         # What the pull request changes, first: the layout rules judge those paths (the rest is the base's).
         change = governance.WorkingTreeChange.compare(root, options.base)
+    elif options.jobs != 1:
+        # The full check searches the whole repository for secrets (generator.governance.leaks): Git's walk of the
+        # tree (a second per 100k awards' folders) and the reading, in a process of its own while this one loads
+        # and verifies, instead of after.
+        leaks = Background(repository_leaks, root)
+    try:
+        return _check(root, options, change, leaks)
+    except BaseException:
+        if leaks is not None:
+            leaks.cancel()
+        raise
+
+
+def _check(
+    root: Path,
+    options: CheckOptions,
+    change: governance.WorkingTreeChange | None,
+    leaks: Background[list[Problem]] | None,
+) -> CheckReport:
     loaded = load_registry(root, use_cache=options.cache, layout_paths=change.present_paths() if change else None)
     report = CheckReport(loaded.problems, loaded.registry)
     registry = loaded.registry
@@ -106,7 +127,7 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
     if change is None:
         # The pull-request check searches what a change adds (generator.governance.leaks); the full check, the
         # whole repository: a key or a recipients list committed by another way, or waiting untracked to be.
-        report.problems.extend(repository_leaks(root))
+        report.problems.extend(leaks.result() if leaks is not None else repository_leaks(root))
     for stale in check_schemas(root / layout.SCHEMAS_DIR):
         report.problems.add(
             stale, "out of date with the models: run `credreg schemas` and commit the result", code="schema.stale"

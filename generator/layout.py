@@ -105,6 +105,25 @@ _RULES: list[tuple[re.Pattern[str], PathKind]] = [
 
 SLUG_RE = re.compile(rf"^{_SLUG}\Z")
 
+
+def _glob(pattern: re.Pattern[str]) -> str:
+    """The Git ``:(glob)`` pathspec matching exactly the paths ``pattern`` matches, for the shapes an award's rule
+    uses (a segment, any number of folders, literal text); any other shape is refused here, at import, rather
+    than translated loosely. In such a glob ``*`` and ``?`` never match ``/``, and ``**/`` is zero or more folders."""
+    text = pattern.pattern.removeprefix("^").removesuffix(r"\Z")
+    text = re.sub(rf"\(\?P<\w+>{re.escape(_SEG)}\)", "?*", text)
+    text = text.replace(f"(?:{_SEG}/)*", "**/").replace(_SEG, "?*").replace(r"\.", ".")
+    if re.search(r"[\\()\[\]{}+|^$]", text):
+        raise ValueError(f"no exact glob for the layout pattern {pattern.pattern!r}")
+    return text
+
+
+#: Kinds of path that grow with the awards (a million files), as Git pathspec globs (:func:`_glob`) made from
+#: the same rules as :func:`classify`, so a Git command can leave them out before Python sees a name.
+#: No earlier rule matches such a path, so a path matches one of these globs iff :func:`classify` says one of them.
+AWARD_KINDS = (PathKind.AWARD_BATCH, PathKind.AWARD)
+AWARD_GLOBS = tuple(_glob(pattern) for pattern, kind in _RULES if kind in AWARD_KINDS)
+
 #: File name extensions of issuer images: what the models allow for a logo or a badge image.
 IMAGE_EXTENSIONS = ("png", "svg", "jpg", "jpeg", "webp")
 _IMAGE = rf"[^/]+\.(?:{'|'.join(IMAGE_EXTENSIONS)})"
