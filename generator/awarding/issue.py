@@ -333,8 +333,8 @@ def issue_awards(
         vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"
         signed: list[dict[str, Any]] = []
         keys: list[str] = []
-        for recipient, until in zip(recipients, untils, strict=True):
-            number, index = allocator.allocate()
+        slots = allocator.allocate_many(len(recipients))
+        for recipient, until, (number, index) in zip(recipients, untils, slots, strict=True):
             keys.append(new_recipient_key())
             unsigned = unsigned_award(
                 registry,
