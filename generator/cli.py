@@ -139,7 +139,7 @@ def _cmd_award(args: argparse.Namespace) -> int:
     if args.csv:
         if args.evidence or args.valid_until:
             raise UsageError("with --csv, give evidence and valid_until as CSV columns")
-        recipients = read_cohort(Path(args.csv))
+        recipients = read_cohort(Path(args.csv), root=registry.root)
     else:
         until = parse_valid_until(args.valid_until) if args.valid_until else None
         try:
@@ -514,7 +514,11 @@ def build_parser() -> argparse.ArgumentParser:
     award.add_argument(
         "--recipient", metavar="EMAIL", help="the recipient's email (published only as a hash keyed with a secret)"
     )
-    award.add_argument("--csv", metavar="FILE", help="a cohort: CSV with columns email[,name][,evidence][,valid_until]")
+    award.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="a cohort: CSV with columns email[,name][,evidence][,valid_until], kept outside the registry checkout",
+    )
     award.add_argument(
         "--out",
         metavar="DIR",
