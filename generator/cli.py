@@ -330,8 +330,13 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
             print(f"  {layout.relpath(registry.root, log)} (signed entry appended)")
         return 0
     done = revoke_award(registry, args.hash.lower(), args.reason, key)
-    print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
-    print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
+    if done.completed:
+        begun = done.entry["revoked"]
+        print(f"completed the revocation of {args.hash.lower()} begun on {begun}: {done.entry['reason']}")
+        print(f"  {layout.relpath(registry.root, done.log)} (its signed entry was already there: kept as it is)")
+    else:
+        print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
+        print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
     print(f"  {layout.relpath(registry.root, done.status_list)} (bit {done.entry['statusListIndex']} set, re-signed)")
     return 0
 
