@@ -139,7 +139,7 @@ def _cmd_award(args: argparse.Namespace) -> int:
     if args.csv:
         if args.evidence or args.valid_until:
             raise UsageError("with --csv, give evidence and valid_until as CSV columns")
-        recipients = read_cohort(Path(args.csv))
+        recipients = read_cohort(Path(args.csv), root=registry.root)
     else:
         until = parse_valid_until(args.valid_until) if args.valid_until else None
         try:
@@ -334,8 +334,13 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
             print(f"  {layout.relpath(registry.root, log)} (signed entry appended)")
         return 0
     done = revoke_award(registry, args.hash.lower(), args.reason, key)
-    print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
-    print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
+    if done.completed:
+        begun = done.entry["revoked"]
+        print(f"completed the revocation of {args.hash.lower()} begun on {begun}: {done.entry['reason']}")
+        print(f"  {layout.relpath(registry.root, done.log)} (its signed entry was already there: kept as it is)")
+    else:
+        print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
+        print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
     print(f"  {layout.relpath(registry.root, done.status_list)} (bit {done.entry['statusListIndex']} set, re-signed)")
     return 0
 
@@ -518,7 +523,11 @@ def build_parser() -> argparse.ArgumentParser:
     award.add_argument(
         "--recipient", metavar="EMAIL", help="the recipient's email (published only as a hash keyed with a secret)"
     )
-    award.add_argument("--csv", metavar="FILE", help="a cohort: CSV with columns email[,name][,evidence][,valid_until]")
+    award.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="a cohort: CSV with columns email[,name][,evidence][,valid_until], kept outside the registry checkout",
+    )
     award.add_argument(
         "--out",
         metavar="DIR",

@@ -85,9 +85,16 @@ class Problem:
 
 @dataclass
 class ProblemList:
-    """An ordered collection of problems that stages append to."""
+    """An ordered collection of problems that stages append to. Each distinct problem is kept once: several rules
+    (or one schema error per missing field, or a file checked once per award that uses it) can reach the same
+    finding, and a reader should see it at its file/line/field once, not once per route to it."""
 
     items: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        given, self.items = self.items, []
+        self.extend(given)
 
     def add(
         self,
@@ -101,14 +108,17 @@ class ProblemList:
         severity: Severity = Severity.ERROR,
     ) -> Problem:
         problem = Problem(Location(path, line, col), message, field, code, severity)
-        self.items.append(problem)
+        self.append(problem)
         return problem
 
     def append(self, problem: Problem) -> None:
-        self.items.append(problem)
+        if problem not in self._seen:
+            self._seen.add(problem)
+            self.items.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self.items.extend(problems)
+        for problem in problems:
+            self.append(problem)
 
     @property
     def errors(self) -> list[Problem]:

@@ -300,7 +300,13 @@ def validate_document(doc: Document, kind: FileKind, problems: ProblemList) -> B
     """Validate with the JSON Schema, then parse with the model. ``None`` (and problems) when invalid."""
     errors = sorted(schema_errors(kind, doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
+        required_at: set[tuple[str | int, ...]] = set()
         for error in errors:
+            if error.validator == "required":
+                # One error per missing field, each carrying the whole list: the first names them all.
+                if tuple(error.absolute_path) in required_at:
+                    continue
+                required_at.add(tuple(error.absolute_path))
             problems.extend(_schema_problems(doc, error))
         return None
     try:
@@ -401,7 +407,7 @@ def _load(root: Path, cache: ParseCache | None, layout_paths: Iterable[str] | No
         else:
             unusable.add(entry.name)
     endorsers = _load_endorsers(root, issuers, problems, unusable, cache)
-    _load_keys(root, issuers, problems, endorsers)
+    _load_keys(root, issuers, problems, unusable, endorsers)
     if governance is None:
         return LoadResult(None, problems)
     return LoadResult(Registry(root, governance, issuers, unusable, endorsers), problems)
@@ -467,6 +473,7 @@ def _load_keys(
     root: Path,
     issuers: dict[str, IssuerRecord],
     problems: ProblemList,
+    unusable: set[str],
     endorsers: dict[str, EndorserRecord] | None = None,
 ) -> None:
     endorsers = endorsers or {}
@@ -488,6 +495,8 @@ def _load_keys(
                 continue  # the layout check reports it
             key = parse_document(root, path, FileKind.KEY, PublicKey, problems)
             if key is None:
+                # What it signed is not checked again against it: the key file's own problems say why.
+                unusable.add(layout.relpath(root, path))
                 continue
             ok = _check_name(key, "id", path.stem, "file name", problems)
             ok = _check_name(key, "issuer", folder.name, "folder name", problems) and ok

@@ -90,8 +90,9 @@ class Registry:
     governance: Sourced[Governance]
     issuers: dict[str, IssuerRecord] = field(default_factory=dict)
     unusable: set[str] = field(default_factory=set)
-    """Issuers (``issuer``) and definitions (``issuer/slug``) whose files exist but have problems. References
-    to them are not reported again: the file's own problems already say what is wrong."""
+    """Issuers (``issuer``), definitions (``issuer/slug``) and key files (``keys/owner/id.json``) that exist but
+    have problems. References to them are not reported again: the file's own problems already say what is
+    wrong."""
     endorsers: dict[str, EndorserRecord] = field(default_factory=dict)
     """Registered endorsers (``registry/endorsers/``); an issuer endorses under its own id, not here."""
 

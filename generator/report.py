@@ -126,7 +126,9 @@ def format_result(result: VerificationResult) -> str:
 # The verifier reports each award honestly; here, where problems are shown, the consequences are folded into
 # one line that names the cause and counts what depends on it.
 
-_CONSEQUENCE_PREFIXES = ("award.", "status-list.", "revocation.")
+_CONSEQUENCE_PREFIXES = ("award.", "status-list.", "revocation.", "endorsement.")
+# A signing key named in a message: did:web:<host>:issuers:<owner>#<key id> (or :endorsers:).
+_KEY_DID = re.compile(r"did:web:\S*?:(?:issuers|endorsers):(?P<owner>[a-z0-9-]+)#(?P<key>[A-Za-z0-9._-]+)")
 _AWARD_KINDS = (layout.PathKind.AWARD, layout.PathKind.AWARD_BATCH)
 
 
@@ -154,6 +156,7 @@ def consolidate(problems: ProblemList, registry: Registry | None) -> ProblemList
     - Awards, status lists and revocations of an issuer whose ``issuer.yaml`` does not load: they cannot be
       checked, and say so once, at ``issuer.yaml`` (a warning: the file's own errors already fail the check).
     - Awards of a credential whose definition does not load: likewise, once, at the definition.
+    - Awards, revocations and endorsements signed by a key whose file does not load: once, at the key file.
     - Awards of a credential that is not defined (its file renamed or deleted): one error at the first such
       award, with how many refer to it and which file would define it.
     """
@@ -166,6 +169,11 @@ def consolidate(problems: ProblemList, registry: Registry | None) -> ProblemList
     undefined: dict[str, list[Problem]] = {}  # issuer/slug → the awards' problems
     for problem in problems:
         role = layout.classify(problem.location.path)
+        key = _KEY_DID.search(problem.message) if problem.code.startswith(_CONSEQUENCE_PREFIXES) else None
+        key_file = f"{layout.KEYS_DIR}/{key['owner']}/{key['key']}.json" if key else ""
+        if key_file in registry.unusable:
+            unloadable.setdefault(key_file, []).append(problem)
+            continue
         if not problem.code.startswith(_CONSEQUENCE_PREFIXES) or role.issuer is None:
             kept.append(problem)
             continue

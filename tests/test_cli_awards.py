@@ -133,6 +133,27 @@ def test_award_refuses_a_group_readable_key(tmp_path: Path) -> None:
     assert not (root / "registry/issuers/acme-academy/awards").exists()
 
 
+def test_a_cohort_file_inside_the_checkout_is_refused_before_anything_is_signed(tmp_path: Path) -> None:
+    # The documented `credreg award --csv cohort.csv`, run at the checkout's top: the class list sat one
+    # `git add` from publishing every address (and the full check refuses it there). Refused by where it lies,
+    # however spelt: a link into the checkout is the checkout.
+    root, r, env, key = _keyed(tmp_path)
+    inside = root / "cohort.csv"
+    inside.write_text("email\nada@example.org\n")
+    (tmp_path / "link").symlink_to(root)
+    for spelling in (inside, tmp_path / "link" / "cohort.csv"):
+        done = credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(spelling), "--key", key, env=env)
+        assert done.returncode == 2, done.stderr
+        assert "refusing to read a cohort file inside the registry repository" in done.stderr
+        assert "move it outside the checkout" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing was signed"
+    outside = tmp_path / "cohort.csv"
+    inside.rename(outside)
+    done = credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(outside), "--key", key, env=env)
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_cohort_writes_the_private_mapping_and_never_into_the_repository(tmp_path: Path) -> None:
     root, r, env, key = _keyed(tmp_path)
     cohort = tmp_path / "cohort.csv"

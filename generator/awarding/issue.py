@@ -137,12 +137,24 @@ def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str | Any, s
         yield row
 
 
-def read_cohort(path: Path) -> list[Recipient]:
+def read_cohort(path: Path, root: Path | None = None) -> list[Recipient]:
     """Recipients from a CSV with a header: ``email`` (required), ``name``, ``evidence`` and ``valid_until``
     (optional; the name goes only into the issuer's private mapping).
 
-    Every bad row is reported (file, line, column) before anything is signed.
+    Every bad row is reported (file, line, column) before anything is signed. With ``root``, a file inside a
+    registry checkout (:func:`generator.layout.checkout_holding`) is refused: it is one ``git add`` from
+    publishing every recipient's address, and the full check refuses it there anyway.
     """
+    holder = layout.checkout_holding(path, root) if root is not None else None
+    if holder is not None:
+        raise UsageError(
+            f"refusing to read a cohort file inside the registry repository: {path} (in the checkout {holder})",
+            [
+                "a list of recipients' addresses must never be published; move it outside the checkout "
+                "(for example to your home folder) and give that path to --csv",
+                "nothing was signed",
+            ],
+        )
     problems = ProblemList()
     rel = str(path)
     try:
@@ -333,8 +345,8 @@ def issue_awards(
         vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"
         signed: list[dict[str, Any]] = []
         keys: list[str] = []
-        for recipient, until in zip(recipients, untils, strict=True):
-            number, index = allocator.allocate()
+        slots = allocator.allocate_many(len(recipients))
+        for recipient, until, (number, index) in zip(recipients, untils, slots, strict=True):
             keys.append(new_recipient_key())
             unsigned = unsigned_award(
                 registry,

@@ -27,12 +27,13 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.status import read_status_list, set_revoked
 from generator.awards import find_award, read_revocations
-from generator.crypto.dataintegrity import create_proof
+from generator.crypto.dataintegrity import create_proof, verify_proof
 from generator.errors import UsageError
 from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
-from generator.statuslist import index_problem, parse_index, parse_list_url
+from generator.statuslist import get_bit, index_problem, parse_index, parse_list_url
+from generator.verify.keys import RegistryKeyResolver
 
 __all__ = [
     "Revocation",
@@ -50,6 +51,9 @@ class Revocation:
     entry: dict[str, Any]
     log: Path
     status_list: Path
+    completed: bool = False
+    """The log already held this (signed) entry and only its status bit was set now: a revocation interrupted
+    between its two writes, completed by this run."""
 
 
 def status_position(registry: Registry, issuer: str, award: dict[str, Any], *, what: str = "award") -> tuple[int, int]:
@@ -135,6 +139,30 @@ def revoke_award(
     return revoke_logged(registry, issuer, digest, award, reason, key, now=now)
 
 
+def _bit_missing(registry: Registry, issuer: str, entry: dict[str, Any], number: int, index: int) -> bool:
+    """Whether ``entry``, the log's line for an award in slot (``number``, ``index``), is a valid revocation of
+    that slot, signed by a registered key of ``issuer``, whose bit is not set. Any other line is not completed:
+    an unsigned one (written by someone without the key) must not turn into a signed status bit."""
+    if (entry.get("statusList"), entry.get("statusListIndex")) != (number, index):
+        return False
+    path = layout.status_list_path(registry.root, issuer, number)
+    _, bits = read_status_list(path, layout.relpath(registry.root, path))
+    if get_bit(bits, index):
+        return False
+    proof = entry.get("proof")
+    if not isinstance(proof, dict):
+        return False
+    method = proof.get("verificationMethod")
+    signer = RegistryKeyResolver(registry).resolve(method) if isinstance(method, str) else None
+    if signer is None or signer.controller != registry.issuer_did(issuer):
+        return False
+    try:
+        RevocationEntry.model_validate(entry)
+    except ValidationError:
+        return False
+    return bool(verify_proof(entry, proof, signer.public))
+
+
 def revoke_logged(
     registry: Registry,
     issuer: str,
@@ -157,12 +185,17 @@ def revoke_logged(
     # Another `credreg revoke` of this issuer may run at the same time: the log and the list are read, changed and
     # written with the issuer's folder locked, so neither run's line or bit is lost.
     with owner_lock(registry.root, issuer):
-        for line, previous in read_revocations(log):
-            if previous.get("award") == digest:
-                raise UsageError(
-                    f"{what} {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
-                )
         number, index = status_position(registry, issuer, document, what=what)
+        for line, previous in read_revocations(log):
+            if previous.get("award") != digest:
+                continue
+            if _bit_missing(registry, issuer, previous, number, index):
+                # A run killed after its line and before the list was re-signed (the check then says "re-run
+                # credreg revoke"): the signed line stands, with its reason and time; only the bit is set now.
+                return Revocation(previous, log, set_revoked(registry, issuer, number, index, key, now), True)
+            raise UsageError(
+                f"{what} {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
+            )
         entry = revocation_entry(registry.issuer_did(issuer), digest, number, index, reason, key, now)
         try:
             # The check's own rules (e.g. no email address in the published reason), before anything is written.

@@ -32,7 +32,10 @@ from generator.statuslist import (
     status_list_credential,
 )
 
-__all__ = ["StatusAllocator", "create_list", "read_status_list", "set_revoked", "signed_status_list"]
+__all__ = ["LIST_FILL", "StatusAllocator", "create_list", "read_status_list", "set_revoked", "signed_status_list"]
+
+#: How many slots of a list are allocated before the next list starts (half: random draws stay cheap).
+LIST_FILL = MIN_BITS // 2
 
 
 def read_status_list(path: Path, rel: str) -> tuple[dict[str, Any], bytearray]:
@@ -95,7 +98,7 @@ class StatusAllocator:
         """A free (list number, index), preferring the newest list until it is half full."""
         number = max(self.used, default=1)
         taken = self.used.setdefault(number, set())
-        if len(taken) >= MIN_BITS // 2:
+        if len(taken) >= LIST_FILL:
             number += 1
             taken = self.used.setdefault(number, set())
         while True:
@@ -103,6 +106,14 @@ class StatusAllocator:
             if index not in taken:
                 taken.add(index)
                 return number, index
+
+    def allocate_many(self, count: int) -> list[tuple[int, int]]:
+        """``count`` free slots in random order. A cohort larger than what the current list has left spans two
+        lists: handed out in the order drawn, the list number would tell which part of the class list (usually
+        sorted by name) each person was in."""
+        slots = [self.allocate() for _ in range(count)]
+        secrets.SystemRandom().shuffle(slots)
+        return slots
 
     def ensure_lists(self, key: SigningKey, now: dt.datetime) -> list[Path]:
         """Create (empty, signed) every allocated list that has no file yet; returns the files written."""

@@ -3,6 +3,7 @@ temporary file that would block the registry's check, and with it every later co
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.awarding.revoke import revocation_entry, revoke_award
+from generator.check import run_check
+from generator.errors import UsageError
 from generator.load import load_registry
-from tests.conftest import REPO, Signer
+from tests.conftest import ISSUED, REPO, Signer
 
 
 def _unnamed_files_named(folder: Path) -> bool:
@@ -108,3 +112,71 @@ def test_an_award_run_killed_while_it_writes_the_registry_leaves_it_loadable(sig
     )
     assert done.returncode == 0, done.stderr
     assert "20 awards in" in done.stdout
+
+
+def test_a_revocation_killed_before_its_status_bit_is_completed_by_running_it_again(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """`credreg revoke` killed after it appended its signed line and before it re-signed the status list: the
+    check refuses the line without its bit and says "re-run credreg revoke"; the re-run completes that
+    revocation (the bit set, the logged line kept as signed), where it used to answer "already revoked"."""
+    _need_unnamed_files(tmp_path)
+    issued = signer.award()
+    other = signer.award(email="bo@example.org")
+    issuer = signer.root / "registry/issuers/acme-academy"
+    revoke = ["--root", str(signer.root), "revoke", issued.hash, "--key", str(signer.key_path)]
+    code = """
+        import runpy
+        sys.argv = ["credreg", *sys.argv[1:]]
+        runpy.run_module("generator", run_name="__main__")
+    """
+    _killed(issuer / "status", code, *revoke, "--reason", "Issued in error")
+    logged = (issuer / "revocations.jsonl").read_text()
+    assert issued.hash in logged, "killed after the line was appended"
+    errors = [p for p in run_check(signer.root).problems.errors]
+    assert [p.code for p in errors] == ["status-list.missing-bit"], [str(p) for p in errors]
+    assert "re-run credreg revoke" in errors[0].message
+
+    def credreg(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    done = credreg(*revoke, "--reason", "A different reason")
+    assert done.returncode == 0, done.stderr
+    assert f"completed the revocation of {issued.hash}" in done.stdout
+    assert "Issued in error" in done.stdout, "the signed line stands, with its reason"
+    assert (issuer / "revocations.jsonl").read_text() == logged, "no second line"
+    assert [str(p) for p in run_check(signer.root).problems.errors] == []
+    verdict = credreg("--root", str(signer.root), "verify", str(issued.path))
+    assert verdict.returncode != 0, verdict.stdout
+    assert "revoked" in verdict.stdout.lower(), verdict.stdout
+
+    again = credreg(*revoke, "--reason", "Once more")
+    assert again.returncode == 2, again.stderr
+    assert "already revoked" in again.stderr
+    assert other.hash not in (issuer / "revocations.jsonl").read_text()
+
+
+def test_an_unsigned_revocation_line_is_not_turned_into_a_signed_bit(signer: Signer) -> None:
+    """Only the issuer's own signed line is completed: a line anyone with write access appended (no valid
+    proof) is refused as before, never signed into the status list by the issuer's re-run."""
+    issued = signer.award()
+    log = signer.root / "registry/issuers/acme-academy/revocations.jsonl"
+    forged = revocation_entry(
+        signer.registry.issuer_did("acme-academy"),
+        issued.hash,
+        1,
+        int(issued.award["credentialStatus"]["statusListIndex"]),
+        "Forged",
+        signer.key,
+        ISSUED,
+    )
+    forged["reason"] = "Changed after signing"
+    log.write_text(json.dumps(forged) + "\n")
+    with pytest.raises(UsageError, match="already revoked"):
+        revoke_award(signer.registry, issued.hash, "Real reason", signer.key)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from generator.awarding import issue
+from generator.awarding import issue, status
 from generator.awarding.earners import EarnerCopy, earlier_holders, write_earners
 from generator.awarding.issue import Recipient, issue_awards, read_cohort
 from generator.awarding.status import StatusAllocator
@@ -123,6 +123,26 @@ def test_a_batch_does_not_keep_the_cohort_s_order(signer: Signer, tmp_path: Path
     assert sorted(written) == sorted(a.hash for a in issued)
     assert written != [a.hash for a in issued]  # 1 in 24! that a random order is the cohort's
     assert [written[(a.line or 0) - 1] for a in issued] == [a.hash for a in issued]  # each line as reported
+
+
+def test_a_cohort_spanning_two_status_lists_is_not_split_in_its_order(
+    signer: Signer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A list takes LIST_FILL awards (65,536) before the next starts. Slots handed out in the cohort's order
+    # would put the first part of a class list (sorted by name) in one list and the rest in the next: the public
+    # list number would say which half of the alphabet each earner is in. A smaller fill keeps this fast; the
+    # signing, the lists and the files are the real ones.
+    monkeypatch.setattr(status, "LIST_FILL", 100)
+    recipients = [Recipient(f"student{n:03}@example.org") for n in range(200)]
+    issued = issue_awards(signer.registry, "acme-academy/sql-basics", recipients, signer.key, batch=True)
+    lists: dict[str, set[int]] = {}
+    for position, award in enumerate(issued):
+        lists.setdefault(award.award["credentialStatus"]["statusListCredential"], set()).add(position)
+    assert sorted(len(p) for p in lists.values()) == [100, 100]
+    assert {url.rsplit("/", 1)[1] for url in lists} == {"1.json", "2.json"}
+    assert (signer.root / "registry/issuers/acme-academy/status/2.json").is_file()
+    # Chance that a random split puts exactly the first hundred in one list: 2 / C(200, 100) < 1e-58.
+    assert set(range(100)) not in lists.values()
 
 
 def test_bad_cohort_rows_are_all_reported_and_nothing_is_signed(signer: Signer, tmp_path: Path) -> None:

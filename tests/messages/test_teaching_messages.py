@@ -3,6 +3,7 @@ message that names what is allowed and shows an example; one cause that breaks m
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -143,3 +144,46 @@ def test_an_unrelated_award_problem_is_still_reported(signer: Signer) -> None:
     code, lines = check(signer.root)
     assert code == 1
     assert any(line.startswith(award.relative_to(signer.root).as_posix()) for line in lines), lines
+
+
+def _keep_only_id(path: Path, first_line: str) -> None:
+    """The file reduced to its schema comment and its id: every other required field missing at once."""
+    head = path.read_text(encoding="utf-8").splitlines()[:2]
+    assert head[1] == first_line
+    path.write_text("\n".join(head) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("path", "id_line", "missing"),
+    [
+        (CRED, "id: sql-basics", {"name", "summary", "description", "achievement_type", "criteria", "skills"}),
+        (ISSUER, "id: acme-academy", {"name", "kind", "url", "email", "description", "location", "maintainers"}),
+    ],
+)
+def test_each_missing_field_is_reported_once(signer: Signer, path: str, id_line: str, missing: set[str]) -> None:
+    """The schema raises one error per missing field, each carrying the whole list: one line per field, not N²
+    (a definition reduced to its id reported each of its 12 missing fields 12 times)."""
+    _award_three(signer)
+    _keep_only_id(signer.root / path, id_line)
+    code, lines = check(signer.root)
+    assert code == 1
+    assert len(lines) == len(set(lines)), lines
+    fields = [line.split(": ")[1] for line in lines if "missing required field" in line]
+    assert len(fields) == len(set(fields)), lines
+    assert missing <= set(fields)
+    assert lines[0] == f"{path}: warning: 3 awards depend on this file: they are checked once its problems are fixed"
+
+
+def test_broken_key_file_reports_its_cause_once(signer: Signer) -> None:
+    """Awards signed by a key whose file does not load say so once, at the key file, not three lines per award."""
+    _award_three(signer)
+    key = signer.root / "keys/acme-academy/key-1.json"
+    data = json.loads(key.read_text(encoding="utf-8"))
+    key.write_text(json.dumps({"$schema": data["$schema"], "id": data["id"]}), encoding="utf-8")
+    code, lines = check(signer.root)
+    assert code == 1
+    rel = "keys/acme-academy/key-1.json"
+    assert lines[0] == f"{rel}: warning: 3 awards depend on this file: they are checked once its problems are fixed"
+    assert not [line for line in lines if "/awards/" in line], lines
+    assert len(lines) == 6, lines  # the warning, four missing fields, the status list (one line, not per award)
+    assert len([line for line in lines if "missing required field" in line]) == 4, lines
