@@ -122,13 +122,15 @@ def test_the_documented_path_works(tmp_path: Path) -> None:
 
     # 4. Award it to a cohort, from the CSV the guide shows.
     [cohort] = re.findall(r"```csv\n(.*?)```", GUIDE, flags=re.DOTALL)
-    (fork.root / "cohort.csv").write_text(cohort, encoding="utf-8")
-    award = [
-        str(private) if word.endswith(".key") else word
-        for word in documented("credreg award harbour-data-school/sql-reporting --csv cohort.csv")
-    ]
+    # Outside the checkout, where the guide keeps it (credreg refuses a cohort file inside it).
+    award = documented("credreg award harbour-data-school/sql-reporting --csv ")
+    where = award[award.index("--csv") + 1]
+    assert where.startswith("~/"), where
+    csv_file = tmp_path / "home" / where[2:]
+    csv_file.parent.mkdir(parents=True)
+    csv_file.write_text(cohort, encoding="utf-8")
+    award = [str(private) if word.endswith(".key") else str(csv_file) if word == where else word for word in award]
     awarded = fork.credreg(award)
-    (fork.root / "cohort.csv").unlink()  # recipients' emails stay out of the repository
     new_files = git(fork.root, "status", "--porcelain", "--untracked-files=all")
     assert "registry/issuers/harbour-data-school/awards/" in new_files
     hashes = set(HASH.findall(awarded.stdout))
