@@ -423,6 +423,8 @@ def write_verification_data(
             # Where shards, templates and achievements are (ending in "/"); null: verify/ on this site.
             "data_url": data_url,
             "issuers": issuers_by_did,
+            # Whether this site serves a public log (log/): a page with nothing to check does not ask for it.
+            "log": log_records is not None,
             # The contexts the verifier knows (never fetched) and the one an award of this registry carries.
             "contexts": sorted(ContextStore.bundled()),
             "award_context": list(AWARD_CONTEXT),
