@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -23,8 +24,10 @@ import pytest
 
 from generator.load import load_registry
 from generator.publish.verifydata import shard_name
+from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.tiles import TileSource, append, tile_path
+from generator.transparency.log import LogSource
 from generator.transparency.publish import award_entry_text, publish_log
 from generator.transparency.witness import add_cosignatures, witness_log
 from tests.site.node_runner import NODE, NodeRunner
@@ -156,7 +159,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
         _source(log_repo.state), tmp_path / "witness", log_repo.witness, vkey=log_repo.signer.verifier.vkey
     )
     from generator.transparency.inclusion import log_check
-    from generator.transparency.log import LogSource, open_log
+    from generator.transparency.log import open_log
 
     log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
     note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
@@ -267,7 +270,6 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
 
 
 def _source(state: Path) -> Any:
-    from generator.transparency.log import LogSource
 
     return LogSource(state)
 
@@ -280,7 +282,6 @@ def test_an_award_logged_after_its_key_was_retired_fails_in_python_and_js_alike(
     logged after its signing key was logged as expired or revoked fails, whatever date it claims; one logged
     before passes."""
     from generator.transparency.inclusion import find_award, log_check, signing_keys
-    from generator.transparency.log import LogSource
 
     # The award a leaked key signs later (planted, backdated): its key, then retired in a logged commit.
     planted_path, planted = plant_award(log_repo, "northbridge-university")
@@ -359,6 +360,31 @@ def _partial_tile(site: Path) -> str:
     return str(tile.relative_to(site))
 
 
+#: When the witness cosigns in the freshness cases (the page and the CLI are given a clock after it).
+COSIGNED_AT = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+
+
+def _published_cosigned(
+    root: Path, log_repo: LogRepo, tmp_path: Path, cosigned_at: dt.datetime
+) -> tuple[Registry, Path, list[bytes]]:
+    """The registry at ``root`` published to the log, cosigned by its witness at ``cosigned_at``, and served as a
+    site: (registry, site folder, the log's entries)."""
+    from generator.transparency.log import open_log
+
+    registry = load_registry(root).registry
+    assert registry is not None
+    publish_log(root, registry, log_repo.state, log_repo.signer)
+    cosigned = witness_log(
+        _source(log_repo.state), tmp_path / "w", log_repo.witness, vkey=log_repo.signer.verifier.vkey, now=cosigned_at
+    )
+    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+    note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
+    (log_repo.state / "checkpoint").write_bytes(note.encode())
+    site = tmp_path / "site"
+    serve_log(registry, log_repo.state, site)
+    return registry, site, _bundle_entries(site / "log")
+
+
 def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     node: Node, log_repo: LogRepo, tmp_path: Path
 ) -> None:
@@ -366,11 +392,9 @@ def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     tree; a list put back from before a revocation (served by a stale host, or left in a registry copy) fails, in
     the CLI (site index and bare state) and the browser alike; and the newest witness cosignature says how old the
     view of the log is."""
-    import datetime as dt
 
     from generator.statuslist import decode_list, encode_list, get_bit, set_bit
     from generator.transparency.inclusion import log_check
-    from generator.transparency.log import LogSource
 
     root = log_repo.root
     rel = "registry/issuers/northbridge-university/status/1.json"
@@ -388,21 +412,8 @@ def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     doc["credentialSubject"]["encodedList"] = encode_list(bits)
     status.write_text(json.dumps(doc, indent=2) + "\n")
     commit_all(root, "a revocation")
-    registry = load_registry(root).registry
-    assert registry is not None
-    publish_log(root, registry, log_repo.state, log_repo.signer)
-    cosigned_at = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
-    cosigned = witness_log(
-        _source(log_repo.state), tmp_path / "w", log_repo.witness, vkey=log_repo.signer.verifier.vkey, now=cosigned_at
-    )
-    from generator.transparency.log import open_log
-
-    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
-    note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
-    (log_repo.state / "checkpoint").write_bytes(note.encode())
-    site = tmp_path / "site"
-    serve_log(registry, log_repo.state, site)
-    entries = _bundle_entries(site / "log")
+    registry, site, entries = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    cosigned_at = COSIGNED_AT
     versions = [n for n, e in enumerate(entries) if e.startswith(b"credreg-log/1 status-list northbridge-university ")]
     assert len(versions) == 2
     first, latest = versions
@@ -468,12 +479,10 @@ def test_an_endorsement_is_checked_against_the_log_in_python_and_js_alike(
     and proven against the checkpoint, its key judged by log time, its endorser's status list bound to the log's
     latest version; the CLI (site and bare state) and the browser agree. An endorsement slipped into the
     registry (or the site) without being logged fails, and so does a tampered proof or a stale endorser list."""
-    import datetime as dt
 
     from generator.awards import award_hash
     from generator.statuslist import decode_list, encode_list, get_bit, set_bit
     from generator.transparency.inclusion import log_check
-    from generator.transparency.log import LogSource
 
     root = log_repo.root
     endorser = "accreditation-board-for-personnel-certification"
@@ -505,21 +514,8 @@ def test_an_endorsement_is_checked_against_the_log_in_python_and_js_alike(
 
     late, late_doc = planted(1)
     commit_all(root, "an endorsement, dated before the key expired")
-    registry = load_registry(root).registry
-    assert registry is not None
-    publish_log(root, registry, log_repo.state, log_repo.signer)
-    cosigned_at = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
-    cosigned = witness_log(
-        _source(log_repo.state), tmp_path / "w", log_repo.witness, vkey=log_repo.signer.verifier.vkey, now=cosigned_at
-    )
-    from generator.transparency.log import open_log
-
-    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
-    note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
-    (log_repo.state / "checkpoint").write_bytes(note.encode())
-    site = tmp_path / "site"
-    serve_log(registry, log_repo.state, site)
-    entries = _bundle_entries(site / "log")
+    registry, site, entries = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    cosigned_at = COSIGNED_AT
     mine = f"credreg-log/1 endorsement {endorser} {digest} ".encode()
     logged = [n for n, e in enumerate(entries) if e.startswith(mine)]
     versions = [n for n, e in enumerate(entries) if e.startswith(b"credreg-log/1 status-list ") and rel.encode() in e]
