@@ -441,13 +441,6 @@ def _read_bits(registry: Registry, path: Path) -> bytes:
 # ---------------------------------------------------------------------------------------------- verifying
 
 
-def _endorser_of(registry: Registry, did: Any) -> str | None:
-    for endorser in [*registry.endorsers, *registry.issuers]:
-        if registry.endorser_did(endorser) == did:
-            return endorser
-    return None
-
-
 def _key_for(keys: dict[str, KeyRecord], fragment: str) -> KeyRecord | None:
     # By its key id only, as the DID document names the method (generator/verify/keys.py RegistryKeyResolver).
     return keys.get(fragment)
@@ -462,7 +455,7 @@ def _max_length(field: str) -> int | None:
 def endorser_key(registry: Registry, method: str) -> KeyRecord | None:
     """The registered key a verification method names, of an endorser or an endorsing issuer (``None``: none)."""
     did, _, fragment = method.partition("#")
-    endorser = _endorser_of(registry, did)
+    endorser = registry.endorser_for_did(did)
     return _key_for(registry.endorser_keys(endorser), fragment) if endorser is not None else None
 
 
@@ -568,7 +561,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     add("structure", "Registry endorsement profile", None)
     digest = award_hash(document)
     issuer_did = model.issuer.id
-    endorser = _endorser_of(registry, issuer_did)
+    endorser = registry.endorser_for_did(issuer_did)
     facts.update(
         endorser=endorser,
         endorser_name=model.issuer.name,

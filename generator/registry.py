@@ -130,6 +130,10 @@ class Registry:
             return record.endorser.did or did_web_for(self.site_url, endorser_id, "endorsers")
         return self.issuer_did(endorser_id)
 
+    def endorser_for_did(self, did: object) -> str | None:
+        """The registered endorser, else the issuer, whose DID (:meth:`endorser_did`) is ``did``."""
+        return next((e for e in [*self.endorsers, *self.issuers] if self.endorser_did(e) == did), None)
+
     def endorser_name(self, endorser_id: str) -> str:
         record = self.endorsers.get(endorser_id)
         return record.endorser.name if record is not None else self.issuers[endorser_id].issuer.name

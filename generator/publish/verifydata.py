@@ -218,10 +218,11 @@ def endorsement_lookup(registry: Registry) -> dict[str, Any]:
 
     ``endorsements``: hash → the published file (``<endorsers|issuers>/<owner>/endorsements/<hash>.json``), the
     first of that name as :func:`~generator.endorsements.find_endorsement` finds it; ``endorsers``: who may sign
-    one, in ``_endorser_of``'s order (registered endorsers, then issuers), each with the folder of its keys and
-    status lists and its registered name. What an endorsement may be of (``_subject_owner``: a credential page or
-    an issuer's DID) the page reads from ``index.json``'s issuers and ``verify/records/<issuer>.json``'s
-    credentials, so this file grows with the endorsements, not with the credentials."""
+    one, in :meth:`Registry.endorser_for_did`'s order (registered endorsers, then issuers), each with the folder
+    of its keys and status lists and its registered name. What an endorsement may be of (``_subject_owner``: a
+    credential page or an issuer's DID) the page reads from ``index.json``'s issuers and
+    ``verify/records/<issuer>.json``'s credentials, so this file grows with the endorsements, not with the
+    credentials."""
     from generator.endorsements import iter_endorsements
 
     files: dict[str, str] = {}

@@ -136,14 +136,10 @@ def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
         if isinstance(method, str) and "#" in method:
             did, _, key_id = method.partition("#")
             record = registry.issuer_for_did(did)
-            owner = record.id if record is not None else _endorser_for_did(registry, did)
+            owner = record.id if record is not None else registry.endorser_for_did(did)
             if owner is not None:
                 keys[method] = f"keys/{owner}/{key_id}.json"
     return keys
-
-
-def _endorser_for_did(registry: Registry, did: str) -> str | None:
-    return next((e for e in registry.endorsers if registry.endorser_did(e) == did), None)
 
 
 def signing_key_paths(registry: Registry, document: Any) -> set[str]:
