@@ -283,9 +283,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         any_issuer=args.any_issuer,
         bindings=bindings,
     )
-    if registry is not None and registry.governance.model.log is not None:
+    if registry is not None:
         from generator.transparency.commands import with_log_check
 
+        # Also without a log (it says so), as for an endorsement and on the page: the same checks, listed alike.
         result = with_log_check(result, registry, args.log, document)
     if args.format == "json":
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))

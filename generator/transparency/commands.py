@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -161,8 +162,14 @@ def with_log_check(
     from generator.transparency.inclusion import log_check
     from generator.verify.results import VerificationResult
 
-    source = log_source_for(location) if location else None
+    declared = registry.governance.model.log is not None
+    source = log_source_for(location) if location and declared else None
     check = log_check(registry, source, result.award_hash, document, kind=kind)
+    if location and not declared:
+        # No key the registry declared to check the given log against (a site's demo log has a throwaway one):
+        # say that --log went unread rather than drop it silently.
+        reason = f"{check.reason} (registry/governance.yaml declares none: --log is not checked)"
+        check = dataclasses.replace(check, reason=reason)
     return VerificationResult((*result.checks, check), result.award_hash, result.facts, result.subject)
 
 
