@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -668,10 +669,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # here, not at exit, so that a reader gone by then is met below
+        return code
     except CredregError as exc:
         print(f"credreg: {exc.explain()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("credreg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of the output stopped early (`credreg verify … | head`): no traceback, and nothing more to
+        # write at exit either (Python would flush into the closed pipe again). 141 = 128 + SIGPIPE, as for a
+        # command the pipe ended.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

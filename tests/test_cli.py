@@ -292,3 +292,18 @@ def test_verify_names_the_public_log_check_for_an_award_as_for_an_endorsement(tm
         line = next(line for line in given.stdout.splitlines() if "Public log" in line)
         assert "not checked: this registry publishes no transparency log" in line, document
         assert "registry/governance.yaml declares none: --log is not checked" in line, document
+
+
+def test_a_reader_that_stops_early_is_no_traceback() -> None:
+    """`credreg verify … | head -3` printed a BrokenPipeError traceback once head had read its lines."""
+    award = next((REPO / "registry" / "issuers").glob("*/awards/*/*/*.json"))
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before credreg writes a line
+    with os.fdopen(write, "wb") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(award)],
+            stdout=stdout, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "BrokenPipeError" not in done.stderr, done.stderr
+    assert done.returncode == 141  # as a command the shell saw end by SIGPIPE (128 + 13)
