@@ -334,6 +334,8 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
         if found.owner in registry.issuers:  # an issuer's endorsement: its log explains the bit, as for an award
             log = layout.revocations_path(registry.root, found.owner)
             print(f"  {layout.relpath(registry.root, log)} (signed entry appended)")
+        else:
+            print("  --reason is not recorded: an endorser keeps no revocation log ('Revoked by its endorser.')")
         return 0
     done = revoke_award(registry, args.hash.lower(), args.reason, key)
     if done.completed:
