@@ -17,25 +17,41 @@ GITHUB = REPO / ".github"
 
 
 def _commands(markdown: str) -> list[str]:
-    """``credreg …`` command lines of the guide's shell blocks (continuation lines joined)."""
-    blocks = re.findall(r"```sh\n(.*?)```", markdown, flags=re.DOTALL)
+    """``credreg …`` command lines of the shell blocks (``sh``, and ``console`` lines after a ``$`` prompt), with
+    continuation lines joined and a trailing ``# comment`` dropped."""
+    blocks = re.findall(r"```(sh|console)\n(.*?)```", markdown, flags=re.DOTALL)
     commands = []
-    for block in blocks:
+    for kind, block in blocks:
         for line in block.replace("\\\n", " ").splitlines():
             line = line.strip()
+            if kind == "console":
+                if not line.startswith("$ "):
+                    continue
+                line = line[2:]
             if line.startswith("credreg "):
-                commands.append(line)
+                line = re.sub(r"<[^<>]+>", "PLACEHOLDER", line)  # `<award hash>`: one word, as the reader types it
+                commands.append(shlex.join(shlex.split(line, comments=True)))
     return commands
+
+
+def _parses(commands: list[str]) -> None:
+    parser = build_parser()
+    for command in commands:
+        words = [w.replace("$CREDREG_KEY_DIR", "/keys") for w in shlex.split(command)[1:]]
+        parser.parse_args(words)  # exits (SystemExit) on an unknown command or option
 
 
 def test_every_command_in_the_guide_parses() -> None:
     commands = _commands((REPO / "CONTRIBUTING.md").read_text())
     used = {shlex.split(c)[1] for c in commands}
-    assert used == {"new", "check", "keygen", "award", "revoke"}
-    parser = build_parser()
-    for command in commands:
-        words = [w.replace("$CREDREG_KEY_DIR", "/keys") for w in shlex.split(command)[1:]]
-        parser.parse_args(words)  # exits (SystemExit) on an unknown command or option
+    assert used == {"new", "check", "keygen", "award", "revoke", "endorse", "verify"}
+    _parses(commands)
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in (REPO / "docs").glob("*.md")))
+def test_every_command_on_the_sites_pages_parses(page: str) -> None:
+    """The pages' commands too (a witness's, a monitor's, an erasure's), as written, placeholders and all."""
+    _parses(_commands((REPO / "docs" / page).read_text()))
 
 
 def _yaml(path: Path) -> dict[str, Any]:
