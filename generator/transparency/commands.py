@@ -76,9 +76,15 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     result = publish_log(registry.root, registry, state, signer, full=args.full)
     added = result.size - result.old_size
     how = "whole history derived again" if result.full else "new commits only"
+    # A first publish proves nothing against an earlier checkpoint: there is none.
+    proven = (
+        "a new log (no earlier checkpoint)"
+        if result.old_size == 0
+        else f"consistent with the previous checkpoint ({how})"
+    )
     print(
         f"log: {result.old_size} → {result.size} entries (+{added}), {result.files_written} tiles written, "
-        f"consistent with the previous checkpoint ({how}); covers {result.commit[:12]}"
+        f"{proven}; covers {result.commit[:12]}"
     )
     return 0
 
