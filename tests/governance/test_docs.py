@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import shlex
 from pathlib import Path
@@ -86,3 +87,28 @@ def test_pull_request_template_and_pre_commit_hooks() -> None:
     for hook in hooks:
         assert hook["language"] == "python"
         assert hook["pass_filenames"] is False
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    choice = action.choices[name]
+    assert isinstance(choice, argparse.ArgumentParser)
+    return choice
+
+
+def test_the_readme_lists_commands_and_options_that_exist() -> None:
+    """The README's command list: each command, and each option it names for it, exists (it had drifted from
+    the log commands' options)."""
+    [listing] = [b for b in re.findall(r"```sh\n(.*?)```", (REPO / "README.md").read_text(), flags=re.DOTALL)
+                 if "credreg check [" in b]  # fmt: skip
+    parser = build_parser()
+    for line in listing.splitlines():
+        synopsis = line.split("  #")[0].split(" | ")[0]
+        words = synopsis.split()
+        assert words[0] == "credreg", line
+        command = _subcommand(parser, words[1])
+        if words[1] in {"log", "new"}:
+            command = _subcommand(command, words[2])
+        options = {o for a in command._actions for o in a.option_strings}
+        for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", synopsis):
+            assert option in options, (line, option)
