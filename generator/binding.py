@@ -75,6 +75,12 @@ class PublishedBindings:
             index = _read(site, INDEX_PATH, str(site / INDEX_PATH), what="the statements index")
         except SourceError as exc:
             raise ValueError(str(exc)) from None
+        if index is None:
+            # A site built without statements (no registry_key and no --demo-log) is not a malformed one.
+            raise ValueError(
+                f"{site / INDEX_PATH} is missing: {site} is not a built site with signed statements (a registry "
+                "signs them with its registry_key, or with a demo key under `credreg build --demo-log`)"
+            )
         if not isinstance(index, dict) or not isinstance(index.get("statements"), dict):
             raise ValueError(f"{site / INDEX_PATH} is not a statements index")
         declared = registry.governance.model.registry_key

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -283,9 +284,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         any_issuer=args.any_issuer,
         bindings=bindings,
     )
-    if registry is not None and registry.governance.model.log is not None:
+    if registry is not None:
         from generator.transparency.commands import with_log_check
 
+        # Also without a log (it says so), as for an endorsement and on the page: the same checks, listed alike.
         result = with_log_check(result, registry, args.log, document)
     if args.format == "json":
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
@@ -332,6 +334,8 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
         if found.owner in registry.issuers:  # an issuer's endorsement: its log explains the bit, as for an award
             log = layout.revocations_path(registry.root, found.owner)
             print(f"  {layout.relpath(registry.root, log)} (signed entry appended)")
+        else:
+            print("  --reason is not recorded: an endorser keeps no revocation log ('Revoked by its endorser.')")
         return 0
     done = revoke_award(registry, args.hash.lower(), args.reason, key)
     if done.completed:
@@ -667,10 +671,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # here, not at exit, so that a reader gone by then is met below
+        return code
     except CredregError as exc:
         print(f"credreg: {exc.explain()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("credreg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of the output stopped early (`credreg verify … | head`): no traceback, and nothing more to
+        # write at exit either (Python would flush into the closed pipe again). 141 = 128 + SIGPIPE, as for a
+        # command the pipe ended.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -276,3 +276,34 @@ def test_check_output_escapes_controls_in_every_format() -> None:
     github = format_problems([problem], OutputFormat.GITHUB, summary={})
     assert _raw_controls(github) == []
     assert github.endswith("::name: bad value 'a\\x1b[2Jb\\u202ec'%0Aregistry/x.yaml: ok")
+
+
+def test_verify_names_the_public_log_check_for_an_award_as_for_an_endorsement(tmp_path: Path) -> None:
+    """The example registry declares no log: `credreg verify AWARD --log site/log/` dropped the check (no line,
+    --log silently ignored), where an endorsement, and the page, say the registry publishes no log."""
+    award = next((REPO / "registry" / "issuers").glob("*/awards/*/*/*.json"))
+    endorsement = next((REPO / "registry").glob("*/*/endorsements/*.json"))
+    for document in (award, endorsement):
+        plain = run("--root", str(REPO), "verify", str(document), "--format", "json")
+        [check] = [c for c in json.loads(plain.stdout)["checks"] if c["id"] == "log"]
+        assert check["reason"] == "this registry publishes no transparency log", document
+        given = run("--root", str(REPO), "verify", str(document), "--log", str(tmp_path / "site" / "log"))
+        assert "Traceback" not in given.stderr
+        line = next(line for line in given.stdout.splitlines() if "Public log" in line)
+        assert "not checked: this registry publishes no transparency log" in line, document
+        assert "registry/governance.yaml declares none: --log is not checked" in line, document
+
+
+def test_a_reader_that_stops_early_is_no_traceback() -> None:
+    """`credreg verify … | head -3` printed a BrokenPipeError traceback once head had read its lines."""
+    award = next((REPO / "registry" / "issuers").glob("*/awards/*/*/*.json"))
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before credreg writes a line
+    with os.fdopen(write, "wb") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(award)],
+            stdout=stdout, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "BrokenPipeError" not in done.stderr, done.stderr
+    assert done.returncode == 141  # as a command the shell saw end by SIGPIPE (128 + 13)

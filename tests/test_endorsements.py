@@ -128,6 +128,8 @@ def test_endorse_verify_tamper_revoke(setup: tuple[Path, dict[str, str], list[st
         *r, "revoke", digest, "--reason", "withdrawn", "--key", str(tmp_path / "keys/data-council/k1.key"), env=env
     )
     assert revoked.returncode == 0, revoked.stderr
+    # An endorser keeps no revocation log: the reason given is dropped, and the run said nothing of it.
+    assert "--reason is not recorded: an endorser keeps no revocation log" in revoked.stdout
     after = credreg(*r, "verify", digest, "--format", "json", env=env)
     assert after.returncode == 1
     assert json.loads(after.stdout)["verdict"] == "revoked"

@@ -65,6 +65,8 @@ class Recipient:
     valid_until: dt.datetime | None = None
     line: int | None = None
     """Line in the cohort CSV, for messages."""
+    source: str | None = None
+    """The cohort CSV, for messages (``file:line: field``, as its other rows' problems are named)."""
 
     name: str | None = None
     """For the issuer's private mapping only: never published."""
@@ -224,7 +226,7 @@ def read_cohort(path: Path, root: Path | None = None) -> list[Recipient]:
             except ValueError as exc:
                 problems.add(rel, str(exc), line=line, field="valid_until", code="cohort.date")
                 continue
-        recipients.append(Recipient(email, evidence, until, line, values.get("name") or None))
+        recipients.append(Recipient(email, evidence, until, line, rel, values.get("name") or None))
     if problems:
         raise ProblemsFound(
             problems, f"{path}: {len(problems)} bad row{'s' if len(problems) != 1 else ''}; nothing was signed"
@@ -328,13 +330,13 @@ def issue_awards(
         for url in recipient.evidence:
             why = evidence_problem(url)
             if why is not None:
-                where = f"line {recipient.line}: evidence" if recipient.line else "--evidence"
+                where = f"{recipient.source}:{recipient.line}: evidence" if recipient.line else "--evidence"
                 raise UsageError(f"{where} {url!r}: {why}", ["nothing was signed"])
         # The rule `credreg check` applies, to the times as the award writes them (to the second): a
         # --valid-until within the issue's second would otherwise pass here and be refused once signed.
         window = validity_window_problem(timestamp(issued_at), timestamp(until)) if until is not None else None
         if window is not None:
-            where = f"line {recipient.line}: valid_until" if recipient.line else "--valid-until"
+            where = f"{recipient.source}:{recipient.line}: valid_until" if recipient.line else "--valid-until"
             where = where if recipient.valid_until else f"{ref}'s validity period {period}"
             raise UsageError(f"{where}: {window}", ["nothing was signed"])
     # Another run for this issuer (an award, a cohort, an endorsement) would see none of this run's slots until its

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,9 +76,15 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     result = publish_log(registry.root, registry, state, signer, full=args.full)
     added = result.size - result.old_size
     how = "whole history derived again" if result.full else "new commits only"
+    # A first publish proves nothing against an earlier checkpoint: there is none.
+    proven = (
+        "a new log (no earlier checkpoint)"
+        if result.old_size == 0
+        else f"consistent with the previous checkpoint ({how})"
+    )
     print(
         f"log: {result.old_size} → {result.size} entries (+{added}), {result.files_written} tiles written, "
-        f"consistent with the previous checkpoint ({how}); covers {result.commit[:12]}"
+        f"{proven}; covers {result.commit[:12]}"
     )
     return 0
 
@@ -161,8 +168,14 @@ def with_log_check(
     from generator.transparency.inclusion import log_check
     from generator.verify.results import VerificationResult
 
-    source = log_source_for(location) if location else None
+    declared = registry.governance.model.log is not None
+    source = log_source_for(location) if location and declared else None
     check = log_check(registry, source, result.award_hash, document, kind=kind)
+    if location and not declared:
+        # No key the registry declared to check the given log against (a site's demo log has a throwaway one):
+        # say that --log went unread rather than drop it silently.
+        reason = f"{check.reason} (registry/governance.yaml declares none: --log is not checked)"
+        check = dataclasses.replace(check, reason=reason)
     return VerificationResult((*result.checks, check), result.award_hash, result.facts, result.subject)
 
 

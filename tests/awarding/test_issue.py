@@ -329,7 +329,8 @@ def test_a_validity_window_that_does_not_open_is_refused_before_signing(signer: 
                          valid_from=at, earner_dir=tmp_path / "earners")  # fmt: skip
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("email,valid_until\na@example.org,2030-01-01\nb@example.org,2025-02-28\n")
-    with pytest.raises(UsageError, match=r"^line 3: valid_until: 2025-02-28T23:59:59Z is before validFrom"):
+    # Named as the cohort's other problems are (file:line: field); it said only "line 3", not which file.
+    with pytest.raises(UsageError, match=rf"^{re.escape(str(cohort))}:3: valid_until: 2025-02-28T23:59:59Z is before"):
         issue_awards(signer.registry, "acme-academy/sql-basics", read_cohort(cohort), signer.key, batch=True,
                      valid_from=at)  # fmt: skip
     assert not (tmp_path / "earners").exists()

@@ -3,7 +3,8 @@
 The commands are read from CONTRIBUTING.md itself (only the key file name, which contains the day it was made,
 and the folders are substituted), so the guide cannot drift from what works: join with `credreg new issuer`,
 add a key with `credreg keygen` (the private key outside the repository), define a credential with
-`credreg new credential`, award a cohort with `credreg award --csv`; each step is checked as its pull request
+`credreg new credential`, award one person and a cohort with `credreg award` (what `new issuer`, `keygen` and a
+single award print is held line by line to the output the guide shows); each step is checked as its pull request
 would be (`credreg check --base upstream/main --actor kim-hds`) and then merged upstream. Finally the site
 builds, shows the new credential and the guide, and `credreg verify` accepts an award for its recipient.
 """
@@ -32,6 +33,21 @@ def documented(prefix: str) -> list[str]:
             if line.strip().startswith(prefix):
                 return shlex.split(line.strip())
     raise AssertionError(f"CONTRIBUTING.md shows no `{prefix}` command")
+
+
+def documented_output(prefix: str) -> list[str]:
+    """The lines of the ``text`` block the guide shows right after the shell block of the command ``prefix``."""
+    for shell, output in re.findall(r"```sh\n(.*?)```\s*```text\n(.*?)```", GUIDE, flags=re.DOTALL):
+        if any(line.strip().startswith(prefix) for line in shell.replace("\\\n", " ").splitlines()):
+            return list(output.splitlines())
+    raise AssertionError(f"CONTRIBUTING.md shows no output of `{prefix}`")
+
+
+def labels(lines: list[str]) -> list[str]:
+    """What each output line is (``public key``, ``next``, ``wrote``): the guide's example values differ from a
+    run's (dates, hashes, paths), its lines must not (a line the guide leaves out, or one the command no longer
+    prints, is drift)."""
+    return [re.match(r"[a-z ]+?(?=:\s)|\S+", line)[0] for line in lines if line.strip()]  # type: ignore[index]
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -99,7 +115,8 @@ def test_the_documented_path_works(tmp_path: Path) -> None:
     git(fork.root, "remote", "add", "upstream", str(upstream))
 
     # 1. Join as an issuer.
-    fork.credreg(documented("credreg new issuer"))
+    wrote = fork.credreg(documented("credreg new issuer"))
+    assert labels(wrote.stdout.splitlines()) == labels(documented_output("credreg new issuer")), wrote.stdout
     fork.credreg(["credreg", "check"])
     joined = fork.pull_request("Join as harbour-data-school")
     assert "new issuer harbour-data-school: a registry maintainer (@reg-admin) must approve this pull request" in (
@@ -108,6 +125,7 @@ def test_the_documented_path_works(tmp_path: Path) -> None:
 
     # 2. Add a signing key: the private half goes to CREDREG_KEY_DIR, outside the repository.
     made = fork.credreg(documented("credreg keygen harbour-data-school"))
+    assert labels(made.stdout.splitlines()) == labels(documented_output("credreg keygen harbour-data-school"))
     private = Path(re.search(r"^private key: (\S+)", made.stdout, flags=re.MULTILINE)[1])  # type: ignore[index]
     assert private.is_file()
     assert private.is_relative_to(tmp_path / "secure")
@@ -120,7 +138,13 @@ def test_the_documented_path_works(tmp_path: Path) -> None:
     fork.credreg(["credreg", "check"])
     fork.pull_request("SQL Reporting")
 
-    # 4. Award it to a cohort, from the CSV the guide shows.
+    # 4. Award it to one person, as the guide shows, and what it prints.
+    one = documented("credreg award harbour-data-school/sql-reporting --recipient ")
+    single = fork.credreg([str(private) if word.endswith(".key") else word for word in one])
+    shown = documented_output("credreg award harbour-data-school/sql-reporting --recipient ")
+    assert labels(single.stdout.splitlines()) == labels(shown), single.stdout
+
+    # Then to a cohort, from the CSV the guide shows.
     [cohort] = re.findall(r"```csv\n(.*?)```", GUIDE, flags=re.DOTALL)
     # Outside the checkout, where the guide keeps it (credreg refuses a cohort file inside it).
     award = documented("credreg award harbour-data-school/sql-reporting --csv ")
@@ -151,8 +175,8 @@ def test_the_documented_path_works(tmp_path: Path) -> None:
     assert "training-provider" in guide
     assert "credreg:fields" not in guide
     # As the guide says: the earner's link (from the private recipients.csv) confirms their address.
-    mapping = next((tmp_path / "home").rglob("recipients.csv"))
-    rows = list(csv.DictReader(mapping.open(encoding="utf-8")))
+    mappings = (tmp_path / "home").rglob("recipients.csv")  # the single award's run, and the cohort's
+    rows = [row for mapping in mappings for row in csv.DictReader(mapping.open(encoding="utf-8"))]
     link = next(row["verification_link"] for row in rows if row["email"] == "bo@example.org")
     verdict = fork.credreg(["credreg", "verify", link, "--recipient", "bo@example.org"], ok=False)
     assert verdict.returncode == 0, verdict.stdout

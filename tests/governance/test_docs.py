@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import shlex
 from pathlib import Path
@@ -17,25 +18,41 @@ GITHUB = REPO / ".github"
 
 
 def _commands(markdown: str) -> list[str]:
-    """``credreg …`` command lines of the guide's shell blocks (continuation lines joined)."""
-    blocks = re.findall(r"```sh\n(.*?)```", markdown, flags=re.DOTALL)
+    """``credreg …`` command lines of the shell blocks (``sh``, and ``console`` lines after a ``$`` prompt), with
+    continuation lines joined and a trailing ``# comment`` dropped."""
+    blocks = re.findall(r"```(sh|console)\n(.*?)```", markdown, flags=re.DOTALL)
     commands = []
-    for block in blocks:
+    for kind, block in blocks:
         for line in block.replace("\\\n", " ").splitlines():
             line = line.strip()
+            if kind == "console":
+                if not line.startswith("$ "):
+                    continue
+                line = line[2:]
             if line.startswith("credreg "):
-                commands.append(line)
+                line = re.sub(r"<[^<>]+>", "PLACEHOLDER", line)  # `<award hash>`: one word, as the reader types it
+                commands.append(shlex.join(shlex.split(line, comments=True)))
     return commands
+
+
+def _parses(commands: list[str]) -> None:
+    parser = build_parser()
+    for command in commands:
+        words = [w.replace("$CREDREG_KEY_DIR", "/keys") for w in shlex.split(command)[1:]]
+        parser.parse_args(words)  # exits (SystemExit) on an unknown command or option
 
 
 def test_every_command_in_the_guide_parses() -> None:
     commands = _commands((REPO / "CONTRIBUTING.md").read_text())
     used = {shlex.split(c)[1] for c in commands}
-    assert used == {"new", "check", "keygen", "award", "revoke"}
-    parser = build_parser()
-    for command in commands:
-        words = [w.replace("$CREDREG_KEY_DIR", "/keys") for w in shlex.split(command)[1:]]
-        parser.parse_args(words)  # exits (SystemExit) on an unknown command or option
+    assert used == {"new", "check", "keygen", "award", "revoke", "endorse", "verify"}
+    _parses(commands)
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in (REPO / "docs").glob("*.md")))
+def test_every_command_on_the_sites_pages_parses(page: str) -> None:
+    """The pages' commands too (a witness's, a monitor's, an erasure's), as written, placeholders and all."""
+    _parses(_commands((REPO / "docs" / page).read_text()))
 
 
 def _yaml(path: Path) -> dict[str, Any]:
@@ -70,3 +87,28 @@ def test_pull_request_template_and_pre_commit_hooks() -> None:
     for hook in hooks:
         assert hook["language"] == "python"
         assert hook["pass_filenames"] is False
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    choice = action.choices[name]
+    assert isinstance(choice, argparse.ArgumentParser)
+    return choice
+
+
+def test_the_readme_lists_commands_and_options_that_exist() -> None:
+    """The README's command list: each command, and each option it names for it, exists (it had drifted from
+    the log commands' options)."""
+    [listing] = [b for b in re.findall(r"```sh\n(.*?)```", (REPO / "README.md").read_text(), flags=re.DOTALL)
+                 if "credreg check [" in b]  # fmt: skip
+    parser = build_parser()
+    for line in listing.splitlines():
+        synopsis = line.split("  #")[0].split(" | ")[0]
+        words = synopsis.split()
+        assert words[0] == "credreg", line
+        command = _subcommand(parser, words[1])
+        if words[1] in {"log", "new"}:
+            command = _subcommand(command, words[2])
+        options = {o for a in command._actions for o in a.option_strings}
+        for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", synopsis):
+            assert option in options, (line, option)

@@ -26,6 +26,9 @@ def _files(state: Path) -> dict[str, bytes]:
 def test_publish_appends_and_the_witness_cosigns(log_repo: LogRepo, tmp_path: Path) -> None:
     out = log_repo.publish().stdout
     assert "0 → 418 entries" in out
+    # The first publish has no earlier checkpoint to be consistent with (it said it was).
+    assert "a new log (no earlier checkpoint)" in out
+    assert "consistent" not in out
     witness_state = tmp_path / "witness"
     cosigned = tmp_path / "cosigned"
     log_repo.credreg(

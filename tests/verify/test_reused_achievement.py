@@ -115,8 +115,17 @@ def test_credreg_verify_reads_the_published_statements(tmp_path: Path) -> None:
         [*base, "--statements", str(tmp_path / "nowhere")], capture_output=True, text=True, check=False, env=env
     )
     assert bad.returncode == 2
-    assert "is not a statements index" in bad.stderr
+    # It said "is not a statements index" of a file that is not there (a site built with no statements).
+    assert f"{tmp_path / 'nowhere' / 'statements/index.json'} is missing: " in bad.stderr
+    assert "is not a built site with signed statements" in bad.stderr
     assert "Traceback" not in bad.stderr
+    (tmp_path / "nowhere" / "statements").mkdir(parents=True)
+    (tmp_path / "nowhere" / "statements" / "index.json").write_text("[]", encoding="utf-8")
+    bad = subprocess.run(
+        [*base, "--statements", str(tmp_path / "nowhere")], capture_output=True, text=True, check=False, env=env
+    )
+    assert bad.returncode == 2
+    assert "is not a statements index" in bad.stderr
 
 
 def test_credreg_verify_names_where_a_malformed_statements_index_is(tmp_path: Path) -> None:
