@@ -23,8 +23,10 @@ import { SiteData } from "./sitedata.js";
 import { logCheck } from "./tlog.js";
 import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
-const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award is a few KiB
+const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award or endorsement is a few KiB
 const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image: the image, and the award inside it
+// What was given, before it is read: either may be dropped, picked or pasted, and typed hashes name either.
+const EITHER = "an award or endorsement";
 const HASH = /^[0-9a-fA-F]{64}$/;
 const $ = (id) => document.getElementById(id);
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -64,6 +66,11 @@ function el(tag, { className, text, attrs } = {}, ...children) {
   for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, value);
   node.append(...children);
   return node;
+}
+
+/** What the page checked, in its words: the file's title, its download and whether it has a recipient. */
+function nounOf(outcome) {
+  return outcome.kind === "endorsement" ? "endorsement" : "award";
 }
 
 function sentence(text) {
@@ -250,9 +257,7 @@ class Page {
     }
     if (file.size > (/\.jsonl$/i.test(file.name) ? MAX_IMAGE : MAX_INPUT)) {
       this.showError(
-        new InputError(
-          `This file is ${Math.round(file.size / 1024)} KiB; an award is a few KiB (at most 1 MiB is read).`,
-        ),
+        new InputError(`This file is ${Math.round(file.size / 1024)} KiB; ${EITHER} is a few KiB (at most 1 MiB is read).`),
       );
       return;
     }
@@ -301,11 +306,11 @@ class Page {
     if (!fromCohort) $("cr-cohort").hidden = true;
     if (!fromCohort && this.offerCohort(text)) return;
     if (!String(text).trim()) {
-      this.showError(new InputError("Paste the award's JSON first."));
+      this.showError(new InputError(`Paste the JSON of ${EITHER} first.`));
       return;
     }
     if (text.length > MAX_INPUT) {
-      this.showError(new InputError("This is far too long for an award, which is a few KiB of JSON."));
+      this.showError(new InputError(`This is far too long for ${EITHER}, which is a few KiB of JSON.`));
       return;
     }
     if (window.location.hash) history.replaceState(null, "", window.location.pathname + window.location.search);
@@ -420,6 +425,7 @@ class Page {
     }
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
+    $("cr-email-form").hidden = false; // "Is it theirs?": an award has a recipient (an endorsement hides it)
     this.renderChecks(result.checks, result.authentic);
     this.renderShare(outcome.facts);
     $("cr-result").hidden = false;
@@ -462,10 +468,10 @@ class Page {
     $("cr-image").replaceChildren();
     $("cr-image").hidden = true;
     this.badgeImage = null;
-    for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print"]) $(id).hidden = true;
+    // Nothing to share, bake or print, and no recipient: an endorsement is about a credential, not a person.
+    for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print", "cr-email-form"]) $(id).hidden = true;
     $("cr-certificate").dataset.ready = "false";
     this.renderDownload(outcome);
-    $("cr-download").textContent = "Download the endorsement file";
     this.renderChecks(checks, result.authentic);
     $("cr-result").hidden = false;
   }
@@ -516,7 +522,8 @@ class Page {
   }
 
   renderFacts(facts, result) {
-    $("cr-result-title").textContent = result.authentic ? "This award" : "What this award claims (not verified)";
+    const noun = nounOf(this.outcome);
+    $("cr-result-title").textContent = result.authentic ? `This ${noun}` : `What this ${noun} claims (not verified)`;
     const rows = [];
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
     const link = (text, href) => (href ? el("a", { text, attrs: { href } }) : document.createTextNode(text));
@@ -532,7 +539,7 @@ class Page {
     if (facts.awarded) row("Awarded", document.createTextNode(day(facts.awarded)));
     if (facts.validFrom) row("Valid from", document.createTextNode(day(facts.validFrom)));
     row("Valid until", document.createTextNode(facts.validUntil ? day(facts.validUntil) : "does not expire"));
-    if (facts.hash) row("Award hash", el("code", { className: "cr-hash", text: facts.hash }));
+    if (facts.hash) row(`${noun[0].toUpperCase()}${noun.slice(1)} hash`, el("code", { className: "cr-hash", text: facts.hash }));
     this.renderAwardSays(row, this.outcome.document, result.authentic);
     $("cr-facts").replaceChildren(...rows);
     this.renderImage(this.outcome.document);
@@ -642,8 +649,9 @@ class Page {
     if (link.href && link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
     const text = this.awardText(outcome);
     link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-    link.download = `${outcome.hash ?? "award"}.json`;
-    if (outcome.kind === "verified") link.textContent = "Download the award file";
+    const noun = nounOf(outcome);
+    link.download = `${outcome.hash ?? noun}.json`;
+    link.textContent = `Download the ${noun} file`;
   }
 
   renderChecks(checks, authentic) {
