@@ -29,6 +29,7 @@ from tests.browser.test_verify_page import (  # noqa: F401 (fixtures)
     vpage,
     wait_for_verdict,
 )
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -189,11 +190,14 @@ def _drop_size(page: Any, size: int, name: str) -> None:
 
 def test_what_is_refused_before_it_is_read_is_named_neutrally(vpage: Any, site: Site) -> None:  # noqa: F811
     """An oversized file, an empty or oversized paste and a typed non-hash said "award", though each may be an
-    endorsement."""
+    endorsement; a file of awards (.jsonl), read up to 8 MiB, was said to be read up to 1 MiB."""
     open_verify(vpage, site)
     _drop_size(vpage, 2 * 1024 * 1024, "endorsement.json")
     assert wait_for_verdict(vpage) == "error"
     assert "This file is 2048 KiB; an award or endorsement is a few KiB (at most 1 MiB is read)." in verdict_text(vpage)
+    _drop_size(vpage, 9 * 1024 * 1024, "cohort.jsonl")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').textContent.includes('9216 KiB')")
+    assert "a file of awards, one a line, is read up to 8 MiB" in verdict_text(vpage)
     vpage.click("#cr-file-section summary")
     vpage.fill("#cr-json", "   ")
     vpage.click("#cr-json-form button[type=submit]")
@@ -207,3 +211,26 @@ def test_what_is_refused_before_it_is_read_is_named_neutrally(vpage: Any, site: 
     vpage.press("#cr-hash", "Enter")
     vpage.wait_for_function("() => document.getElementById('cr-verdict').textContent.includes('not an')")
     assert "That is not an award or endorsement hash" in verdict_text(vpage)
+
+
+def test_a_dropped_status_list_is_called_a_status_list(
+    vpage: Any,  # noqa: F811
+    site: Site,  # noqa: F811
+    registry: Registry,  # noqa: F811
+) -> None:
+    """An issuer's status list dropped on the page: credreg verify's headline (it is checked as the award it
+    claims to be), then the page says what it is, with no recipient form and no "award" in its own words."""
+    from generator.verify import verify_credential
+
+    path = next(REPO.glob("registry/issuers/*/status/1.json"))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    expected = with_log_check(verify_credential(document, registry), registry, None, document).headline()
+    open_verify(vpage, site)
+    _drop(vpage, path.read_text(encoding="utf-8"), "1.json")
+    assert wait_for_verdict(vpage) == "invalid"
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == expected.text
+    assert "is an issuer's status list" in vpage.inner_text("#cr-verdict .cr-verdict-detail")
+    assert vpage.inner_text("#cr-result-title") == "What this status list claims (not verified)"
+    assert vpage.locator("#cr-email-form").is_hidden()
+    assert vpage.inner_text("#cr-download") == "Download the status list file"
+    assert "Status list hash" in _fact_terms(vpage)

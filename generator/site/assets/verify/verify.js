@@ -20,11 +20,12 @@ import {
   verdictOf,
 } from "./results.js";
 import { SiteData } from "./sitedata.js";
+import { isStatusList } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
 import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
 const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award or endorsement is a few KiB
-const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image: the image, and the award inside it
+const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image (the image, and the award inside it), or a cohort's file
 // What was given, before it is read: either may be dropped, picked or pasted, and typed hashes name either.
 const EITHER = "an award or endorsement";
 const HASH = /^[0-9a-fA-F]{64}$/;
@@ -70,7 +71,8 @@ function el(tag, { className, text, attrs } = {}, ...children) {
 
 /** What the page checked, in its words: the file's title, its download and whether it has a recipient. */
 function nounOf(outcome) {
-  return outcome.kind === "endorsement" ? "endorsement" : "award";
+  if (outcome.kind === "endorsement") return "endorsement";
+  return isStatusList(outcome.document) ? "status list" : "award";
 }
 
 function sentence(text) {
@@ -255,9 +257,15 @@ class Page {
       this.verifyText(json);
       return;
     }
-    if (file.size > (/\.jsonl$/i.test(file.name) ? MAX_IMAGE : MAX_INPUT)) {
+    const cohort = /\.jsonl$/i.test(file.name);
+    if (file.size > (cohort ? MAX_IMAGE : MAX_INPUT)) {
+      const kib = Math.round(file.size / 1024);
       this.showError(
-        new InputError(`This file is ${Math.round(file.size / 1024)} KiB; ${EITHER} is a few KiB (at most 1 MiB is read).`),
+        new InputError(
+          cohort
+            ? `This file is ${kib} KiB; a file of awards, one a line, is read up to 8 MiB.`
+            : `This file is ${kib} KiB; ${EITHER} is a few KiB (at most 1 MiB is read).`,
+        ),
       );
       return;
     }
@@ -425,7 +433,8 @@ class Page {
     }
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
-    $("cr-email-form").hidden = false; // "Is it theirs?": an award has a recipient (an endorsement hides it)
+    // "Is it theirs?": only an award has a recipient (a status list dropped here claims none).
+    $("cr-email-form").hidden = nounOf(outcome) !== "award";
     this.renderChecks(result.checks, result.authentic);
     this.renderShare(outcome.facts);
     $("cr-result").hidden = false;
@@ -517,6 +526,10 @@ class Page {
     }
     const recipient = find("recipient");
     if (kind === HeadlineKind.RECIPIENT_REFUSED && recipient) detail = "The award is genuine and in force, but the email address you typed is not the one it was awarded to.";
+    // Checked as what it claims to be, as credreg verify does; but it is not an award, and the page says what it is.
+    if (nounOf(outcome) === "status list") {
+      detail = "This file is an issuer's status list (what this page reads to see whether an award is revoked), not an award: check the award itself, or type its hash.";
+    }
     this.showMessage(TONES[kind] ?? "warn", text, detail, result.verdict);
     $("cr-verdict").dataset.headline = kind;
   }
@@ -650,7 +663,7 @@ class Page {
     const text = this.awardText(outcome);
     link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
     const noun = nounOf(outcome);
-    link.download = `${outcome.hash ?? noun}.json`;
+    link.download = `${outcome.hash ?? noun.replace(" ", "-")}.json`;
     link.textContent = `Download the ${noun} file`;
   }
 
