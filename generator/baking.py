@@ -92,7 +92,9 @@ def _itxt_text(body: bytes, at: int) -> str:
 # one CDATA section (which ends at its first "]]>", as in XML) holding the JSON, optional whitespace and
 # "</PREFIX:credential>". PREFIX must be bound to the Open Badges 3.0 namespace by an xmlns:PREFIX attribute
 # of some tag of the document. assets/verify/baking.js reads SVGs by the same rules.
-_PREFIX = r"[A-Za-z_][\w.-]*"
+# A prefix in ASCII letters, digits, "_", "." and "-" (what every baker writes: "openbadges"). Not \w, which is
+# Unicode in Python and ASCII in JavaScript: a prefix such as "obé" was found by one reader and not the other.
+_PREFIX = r"[A-Za-z_][A-Za-z0-9_.-]*"
 _OPEN_TAG = re.compile(rf"(?P<prefix>{_PREFIX}):credential(?:\s[^>]*)?", re.DOTALL)
 _DECLARATION = re.compile(rf"xmlns:(?P<prefix>{_PREFIX})\s*=\s*[\"']{re.escape(OB3_NAMESPACE)}[\"']")
 _SPACE = re.compile(r"\s*")

@@ -251,7 +251,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             return 1
         document = found[1] if found is not None else endorsement.document if endorsement is not None else None
     else:
-        raise UsageError(f"{target!r} is neither a file, an award hash (64 hex digits) nor a verification link")
+        raise UsageError(
+            f"{target!r} is neither a file, an award or endorsement hash (64 hex digits) nor a verification link"
+        )
     from generator.endorsements import is_endorsement, verify_endorsement
 
     if is_endorsement(document) and registry is not None:
@@ -322,18 +324,26 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     from generator.awarding.revoke import revoke_award
 
     if not HASH_RE.match(args.hash.lower()):
-        raise UsageError(f"{args.hash!r} is not an award hash (64 hex digits)")
+        raise UsageError(f"{args.hash!r} is not an award or endorsement hash (64 hex digits)")
     registry = _load(args)
     key = _signing_key(args, registry)
     from generator.endorsements import find_endorsement, revoke_endorsement
 
     found = find_endorsement(registry.root, args.hash)
     if found is not None:
-        path = revoke_endorsement(registry, args.hash.lower(), key, reason=args.reason)
-        print(f"revoked endorsement {args.hash.lower()}: {layout.relpath(registry.root, path)} (bit set, re-signed)")
-        if found.owner in registry.issuers:  # an issuer's endorsement: its log explains the bit, as for an award
-            log = layout.revocations_path(registry.root, found.owner)
-            print(f"  {layout.relpath(registry.root, log)} (signed entry appended)")
+        digest = args.hash.lower()
+        revoked = revoke_endorsement(registry, digest, key, reason=args.reason)
+        listed = layout.relpath(registry.root, revoked.status_list)
+        logged = revoked.logged  # an issuer's endorsement: its log explains the bit, as for an award
+        if logged is not None and logged.completed:  # the line of an interrupted run: nothing appended now
+            entry = logged.entry
+            print(f"completed the revocation of endorsement {digest} begun on {entry['revoked']}: {entry['reason']}")
+            print(f"  {layout.relpath(registry.root, logged.log)} (its signed entry was already there: kept as it is)")
+            print(f"  {listed} (bit {entry['statusListIndex']} set, re-signed)")
+            return 0
+        print(f"revoked endorsement {digest}: {listed} (bit set, re-signed)")
+        if logged is not None:
+            print(f"  {layout.relpath(registry.root, logged.log)} (signed entry appended)")
         else:
             print("  --reason is not recorded: an endorser keeps no revocation log ('Revoked by its endorser.')")
         return 0

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -58,8 +58,12 @@ from generator.verify.keys import window_problem
 from generator.verify.policies import revoked_reason
 from generator.verify.results import BY_ENDORSER, ENDORSEMENT, Check, CheckStatus, VerificationResult
 
+if TYPE_CHECKING:
+    from generator.awarding.revoke import Revocation
+
 __all__ = [
     "ENDORSEMENT_TYPES",
+    "EndorsementRevocation",
     "FoundEndorsement",
     "endorse",
     "endorsement_list_bits",
@@ -92,6 +96,17 @@ class FoundEndorsement:
     document: dict[str, Any]
     source: Document | None = None
     """The parsed file, to name the line of a problem (``None``: not read from a file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EndorsementRevocation:
+    """What :func:`revoke_endorsement` did."""
+
+    status_list: Path
+    """The list whose bit it set and re-signed."""
+    logged: Revocation | None = None
+    """An issuer's endorsement: its signed line in the issuer's log, appended now or (``completed``) already
+    there from a run interrupted before it set the bit; ``None`` for an endorser's, which keeps no log."""
 
 
 def is_endorsement(document: Any) -> bool:
@@ -394,8 +409,8 @@ def revoke_endorsement(
     now: dt.datetime | None = None,
     *,
     reason: str | None = None,
-) -> Path:
-    """Set the endorsement's bit in its endorser's status list and re-sign the list with ``key``; returns the list.
+) -> EndorsementRevocation:
+    """Set the endorsement's bit in its endorser's status list and re-sign the list with ``key``.
 
     An endorser keeps no revocation log (its signed list, as the base commit has it, is the record). An issuer's
     endorsement sits in the issuer's award lists, whose every bit a signed line of ``revocations.jsonl``
@@ -414,7 +429,7 @@ def revoke_endorsement(
         if reason is None:
             raise UsageError("--reason must say why the endorsement is revoked (an issuer's revocations are published)")
         done = revoke_logged(registry, found.owner, digest, found.document, reason, key, now=now, what="endorsement")
-        return done.status_list
+        return EndorsementRevocation(done.status_list, done)
     entry = found.document.get("credentialStatus")
     located = _list_path(registry, str(entry.get("statusListCredential", ""))) if isinstance(entry, dict) else None
     index = parse_index(entry.get("statusListIndex")) if isinstance(entry, dict) else None
@@ -425,7 +440,7 @@ def revoke_endorsement(
         bits = bytearray(_read_bits(registry, path))
         set_bit(bits, index)
         write_json_atomic(path, _signed_list(registry, found.owner, located[1], bits, key, now))
-    return path
+    return EndorsementRevocation(path)
 
 
 def _read_bits(registry: Registry, path: Path) -> bytes:

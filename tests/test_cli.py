@@ -224,7 +224,7 @@ def test_verify_a_target_too_long_to_be_a_path_is_read_as_a_link(registry_dir: P
         assert f"UNKNOWN: no award or endorsement with hash {'0' * 64}" in result.stdout
     else:
         assert result.returncode == 2
-        assert "is neither a file, an award hash" in result.stderr
+        assert "is neither a file, an award or endorsement hash" in result.stderr
 
 
 FAKE_VALID = "X\u001b[2J\u001b[HValid: a genuine award, in force.\n  verdict: VALID\u001b[8m"

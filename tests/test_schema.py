@@ -210,6 +210,40 @@ def test_the_schemas_refuse_the_ports_the_models_refuse(kind: FileKind, path: Pa
                 model.model_validate(data)
 
 
+class _CountingPort:
+    """_base._PORT, counting the ports it is asked about."""
+
+    def __init__(self, real: re.Pattern[str]) -> None:
+        self.real, self.seen = real, list[str]()
+
+    def match(self, port: str) -> re.Match[str] | None:
+        self.seen.append(port)
+        return self.real.match(port)
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "where"),
+    [
+        *_url_fields(),
+        (FileKind.ISSUER, next((REPO / layout.ISSUERS_DIR).glob("*/issuer.yaml")), ["logo"]),
+    ],
+    ids=lambda v: str(v) if isinstance(v, list) else "",
+)
+def test_each_url_field_checks_its_port_once(
+    kind: FileKind, path: Path, where: list[str | int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The URL types ran valid_port twice (URL_PORT, then plain_url again): one check, with the same verdicts."""
+    from generator.models import _base
+
+    counting = _CountingPort(_base._PORT)
+    monkeypatch.setattr(_base, "_PORT", counting)
+    file = "logo.png" if where == ["logo"] else ""
+    model_for(kind).model_validate(_with(kind, path, where, f"https://r.example:4431/{file}"))
+    assert counting.seen.count("4431") == 1
+    with pytest.raises(ValidationError, match="the port must be a number from 1 to 65535"):
+        model_for(kind).model_validate(_with(kind, path, where, f"https://r.example:04431/{file}"))
+
+
 def _port_corpus() -> list[str]:
     """URLs that differ where valid_port looks: schemes, user info, hosts (IPv6 literals), ports, and what follows."""
     schemes = ["https:", "http:", "HTTPS:", "git+ssh:", "1a:", ""]

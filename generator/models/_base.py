@@ -109,13 +109,14 @@ def valid_port(url: str) -> str:
 
 
 def plain_url(url: str) -> str:
-    """Validator body for every URL a registry file gives (:func:`valid_port` included): it opens what it reads
-    as, wherever it is shown (the issuer page prints the issuer's website as its link text) and in every
-    parser. No backslash (browsers read ``https://evil.example\\@good.example/`` as host ``evil.example``, Python
-    as ``good.example``), no user before the host (``https://good.example@evil.example/`` opens
-    ``evil.example``), no :data:`UNSEEN` character (a bidi override makes a URL read backwards), and a host in
-    ASCII: letters of other scripts pass for Latin ones (``аcme.example``, Cyrillic ``а``), so an international
-    domain name is written in its ``xn--`` form, which shows what it is."""
+    """Validator body for every URL a registry file gives (its port is :func:`valid_port`'s, run once beside it:
+    by :data:`URL_PORT` on a URL field, by :data:`AssetUrlCheck` on an image's URL): it opens what it reads as,
+    wherever it is shown (the issuer page prints the issuer's website as its link text) and in every parser. No
+    backslash (browsers read ``https://evil.example\\@good.example/`` as host ``evil.example``, Python as
+    ``good.example``), no user before the host (``https://good.example@evil.example/`` opens ``evil.example``),
+    no :data:`UNSEEN` character (a bidi override makes a URL read backwards), and a host in ASCII: letters of
+    other scripts pass for Latin ones (``аcme.example``, Cyrillic ``а``), so an international domain name is
+    written in its ``xn--`` form, which shows what it is."""
     if "\\" in url:
         raise ValueError("a URL may not hold a backslash: browsers read it as '/', so it may not open what it reads as")
     at = first_unseen(url)
@@ -137,12 +138,13 @@ def plain_url(url: str) -> str:
             f"write the host in its ASCII form{ascii_form}: letters of other scripts can pass for Latin ones "
             "(a Cyrillic 'а' in 'аcme.example')"
         )
-    return valid_port(url)
+    return url
 
 
 def _https_asset(value: str) -> str:
-    """Validator body for an image named by a file or an https URL: a URL follows :func:`plain_url`."""
-    return plain_url(value) if value.startswith("https://") else value
+    """Validator body for an image named by a file or an https URL: a URL follows :func:`plain_url` and
+    :func:`valid_port` (such a field has no :data:`URL_PORT`, which would check its port first)."""
+    return valid_port(plain_url(value)) if value.startswith("https://") else value
 
 
 AssetUrlCheck = AfterValidator(_https_asset)

@@ -118,15 +118,17 @@ class SkillGroup:
 
     Credentials of several issuers can share a group, each wording it its own way, so the group's own heading
     (:attr:`label`) and link (:attr:`url`) hold only what no single issuer chose for the others: the wording
-    every mention agrees on, else the framework and code (or, unaligned, the name as the registry normalises
-    it); and the framework's page as the registry addresses it. Each credential's wording stays with that
+    every mention agrees on, else the one more issuers give than any other (:meth:`_most_given`), else the
+    framework and code (or, unaligned, the name as the registry normalises it); and the framework's page as the
+    registry addresses it. Each credential's wording stays with that
     credential (:meth:`wordings`). Nothing here depends on the order issuers are read in."""
 
     key: str
     anchor: str
     label: str = ""
     agreed: bool = False
-    """Whether :attr:`label` is the wording of every mention (else it is the registry's neutral heading)."""
+    """Whether :attr:`label` is the wording of every mention (else the most given one, or the registry's neutral
+    heading)."""
     framework: Framework | None = None
     code: str | None = None
     url: str | None = None
@@ -158,9 +160,26 @@ class SkillGroup:
         if len(wordings) == 1:
             self.label, self.agreed = wordings.pop(), True
         elif self.framework is not None:
-            self.label, self.agreed = f"{self.framework.value} {self.code}", False
+            self.label, self.agreed = self._most_given() or f"{self.framework.value} {self.code}", False
         else:
             self.label, self.agreed = display_label(self.key.strip("\x00").replace("-", " ")), False
+
+    def _most_given(self) -> str | None:
+        """The wording of a framework item whose issuers word it differently: the one more issuers give than any
+        other (an issuer counts once however many credentials it words the item in, and a tie names none, so
+        no issuer names the item for another's credentials by adding credentials or by its wording's place in
+        the alphabet); when a single issuer words it differently in its own credentials, the one most of them
+        give, then the first in alphabetical order. ``None``: no wording is the item's (the heading is then the
+        framework and code)."""
+        issuers: dict[str, set[str]] = defaultdict(set)
+        credentials: dict[str, set[str]] = defaultdict(set)
+        for entry, skill in self.mentions:
+            issuers[skill_wording(skill)].add(entry.record.id)
+            credentials[skill_wording(skill)].add(entry.ref)
+        if len({issuer for named in issuers.values() for issuer in named}) == 1:
+            return min(credentials, key=lambda w: (-len(credentials[w]), w.casefold(), w))
+        first, second = sorted((len(named) for named in issuers.values()), reverse=True)[:2]
+        return next(w for w, named in issuers.items() if len(named) == first) if first > second else None
 
 
 @dataclass(slots=True)

@@ -17,15 +17,19 @@ from generator.registry import Registry
 from generator.transparency.commands import with_log_check
 from generator.verify.results import AUTHENTICITY, CheckStatus, VerificationResult
 from tests.browser.test_verify_page import (  # noqa: F401 (fixtures)
+    Examples,
     Site,
     _drop,
     checks,
+    examples,
     open_verify,
     registry,
     site,
+    verdict_text,
     vpage,
     wait_for_verdict,
 )
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -131,3 +135,102 @@ def test_a_dropped_altered_endorsement_reads_as_credreg_verify(
     assert "cr-bad" in str(vpage.get_attribute("#cr-verdict", "class"))
     assert vpage.inner_text("#cr-result-title") == "What this endorsement claims (not verified)"
     assert "#" not in vpage.url  # not published: no link
+
+
+# --- the page's words: what was given, named as what it is (or neutrally, before it is read) ----------------------
+
+
+def _type_hash(page: Any, digest: str) -> None:
+    page.fill("#cr-hash", digest)
+    page.click("#cr-hash-form button[type=submit]")
+    page.wait_for_function(
+        "(hash) => document.getElementById('cr-verdict').dataset.verdict !== 'checking'"
+        " && document.querySelector('#cr-facts code.cr-hash')?.textContent === hash",
+        arg=digest,
+        timeout=15_000,
+    )
+
+
+def _fact_terms(page: Any) -> list[str]:
+    return [str(t) for t in page.eval_on_selector_all("#cr-facts dt", "els => els.map(e => e.textContent)")]
+
+
+def test_an_endorsement_has_no_recipient_form_and_is_never_called_an_award(
+    vpage: Any,  # noqa: F811
+    site: Site,  # noqa: F811
+    registry: Registry,  # noqa: F811
+    examples: Examples,  # noqa: F811
+) -> None:
+    """The "is it theirs?" form stayed under an endorsement, which has no recipient; its file's name fell back to
+    "award". An award checked after it gets the form back."""
+    endorsement = _valid(registry)
+    open_verify(vpage, site)
+    _type_hash(vpage, endorsement.hash)
+    assert vpage.locator("#cr-email-form").is_hidden()
+    assert vpage.inner_text("#cr-download") == "Download the endorsement file"
+    assert "Endorsement hash" in _fact_terms(vpage)
+    assert "award" not in vpage.inner_text("#cr-result").lower().replace("awarding", "")
+    _type_hash(vpage, examples.valid.hash)
+    assert vpage.locator("#cr-email-form").is_visible()
+    assert vpage.inner_text("#cr-result-title") == "This award"
+    assert vpage.inner_text("#cr-download") == "Download the award file"
+    assert "Award hash" in _fact_terms(vpage)
+
+
+def _drop_size(page: Any, size: int, name: str) -> None:
+    """A drop of a file of ``size`` bytes, made in the page (a large file is not sent over the driver)."""
+    transfer = page.evaluate_handle(
+        """([size, name]) => { const dt = new DataTransfer();
+             dt.items.add(new File(["{".padEnd(size, " ")], name, {type: "application/json"})); return dt; }""",
+        [size, name],
+    )
+    page.dispatch_event("#cr-drop", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+
+
+def test_what_is_refused_before_it_is_read_is_named_neutrally(vpage: Any, site: Site) -> None:  # noqa: F811
+    """An oversized file, an empty or oversized paste and a typed non-hash said "award", though each may be an
+    endorsement; a file of awards (.jsonl), read up to 8 MiB, was said to be read up to 1 MiB."""
+    open_verify(vpage, site)
+    _drop_size(vpage, 2 * 1024 * 1024, "endorsement.json")
+    assert wait_for_verdict(vpage) == "error"
+    assert "This file is 2048 KiB; an award or endorsement is a few KiB (at most 1 MiB is read)." in verdict_text(vpage)
+    _drop_size(vpage, 9 * 1024 * 1024, "cohort.jsonl")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').textContent.includes('9216 KiB')")
+    assert "a file of awards, one a line, is read up to 8 MiB" in verdict_text(vpage)
+    vpage.click("#cr-file-section summary")
+    vpage.fill("#cr-json", "   ")
+    vpage.click("#cr-json-form button[type=submit]")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').textContent.includes('Paste')")
+    assert "Paste the JSON of an award or endorsement first." in verdict_text(vpage)
+    vpage.evaluate("() => { document.getElementById('cr-json').value = '{' + ' '.repeat(1024 * 1024); }")
+    vpage.click("#cr-json-form button[type=submit]")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').textContent.includes('far too long')")
+    assert "far too long for an award or endorsement" in verdict_text(vpage)
+    vpage.fill("#cr-hash", "not-a-hash")
+    vpage.press("#cr-hash", "Enter")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').textContent.includes('not an')")
+    assert "That is not an award or endorsement hash" in verdict_text(vpage)
+
+
+def test_a_dropped_status_list_is_called_a_status_list(
+    vpage: Any,  # noqa: F811
+    site: Site,  # noqa: F811
+    registry: Registry,  # noqa: F811
+) -> None:
+    """An issuer's status list dropped on the page: credreg verify's headline (it is checked as the award it
+    claims to be), then the page says what it is, with no recipient form and no "award" in its own words."""
+    from generator.verify import verify_credential
+
+    path = next(REPO.glob("registry/issuers/*/status/1.json"))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    expected = with_log_check(verify_credential(document, registry), registry, None, document).headline()
+    open_verify(vpage, site)
+    _drop(vpage, path.read_text(encoding="utf-8"), "1.json")
+    assert wait_for_verdict(vpage) == "invalid"
+    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == expected.text
+    assert "is an issuer's status list" in vpage.inner_text("#cr-verdict .cr-verdict-detail")
+    assert vpage.inner_text("#cr-result-title") == "What this status list claims (not verified)"
+    assert vpage.locator("#cr-email-form").is_hidden()
+    assert vpage.inner_text("#cr-download") == "Download the status list file"
+    assert "Status list hash" in _fact_terms(vpage)

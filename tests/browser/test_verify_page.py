@@ -227,7 +227,7 @@ def test_typing_a_hash_or_a_link_verifies_it(vpage: Any, site: Site, examples: E
     vpage.fill("#cr-hash", "not-a-hash")
     vpage.press("#cr-hash", "Enter")
     assert wait_for_verdict(vpage) == "error"
-    assert "not an award hash" in verdict_text(vpage)
+    assert "not an award or endorsement hash" in verdict_text(vpage)
 
 
 @pytest.mark.parametrize("space", ["\ufeff", "\x1c", "\x85"], ids=lambda c: f"U+{ord(c):04X}")
@@ -244,7 +244,7 @@ def test_a_link_ending_in_unusual_space_gets_credreg_s_answer(
     verdict = wait_for_verdict(vpage)
     if python is None:
         assert verdict == "error", verdict_text(vpage)
-        assert "not an award hash" in verdict_text(vpage)
+        assert "not an award or endorsement hash" in verdict_text(vpage)
     else:
         assert python == (examples.valid.hash, None)
         assert verdict == "valid", verdict_text(vpage)

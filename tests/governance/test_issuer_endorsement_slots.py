@@ -193,6 +193,39 @@ def test_credreg_revoke_on_an_issuers_endorsement(repo: Repo) -> None:
     assert re.fullmatch(r"revoked by the endorser on \d{4}-\d{2}-\d{2} for this reason: Withdrawn", status["reason"])
 
 
+def test_credreg_revoke_completing_an_interrupted_endorsement_revocation_says_so(repo: Repo) -> None:
+    """A run that appended its signed line and was stopped before the list was re-signed: the re-run sets the
+    bit and keeps the line as signed. It printed "(signed entry appended)", though it appended nothing."""
+    from generator._internal.files import append_line
+    from generator.awarding.revoke import revocation_entry
+
+    done = _endorse(repo)
+    commit_all(repo.root, "acme endorses beta")
+    log = repo.root / f"registry/issuers/{ACME}/revocations.jsonl"
+    begun = revocation_entry(
+        repo.registry.issuer_did(ACME), done.hash, *_slot(repo, done.document), "Withdrawn", repo.key(ACME), NOW
+    )
+    append_line(log, json.dumps(begun, ensure_ascii=False, separators=(",", ":")))  # the line, not the bit
+    logged = log.read_text()
+    key = repo.key_dir / f"{ACME}-key-1.key"
+    ran = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(repo.root), "revoke", done.hash, "--reason", "Again",
+         "--key", str(key)],
+        capture_output=True, text=True, check=False, cwd=repo.root,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert log.read_text() == logged, "nothing appended"
+    assert f"completed the revocation of endorsement {done.hash} begun on {begun['revoked']}: Withdrawn" in ran.stdout
+    assert f"registry/issuers/{ACME}/revocations.jsonl (its signed entry was already there: kept as it is)" in (
+        ran.stdout
+    )
+    assert "appended" not in ran.stdout
+    assert f"(bit {begun['statusListIndex']} set, re-signed)" in ran.stdout
+    full = _full(repo)
+    assert errors(full) == [], shown(full.problems)
+    assert endorsement_verdict(verify_endorsement(done.document, repo.registry))[0] == "revoked"
+
+
 def test_a_log_line_naming_an_endorsement_in_another_slot_is_refused(repo: Repo) -> None:
     done = _endorse(repo)
     commit_all(repo.root, "acme endorses beta")

@@ -173,6 +173,68 @@ def test_no_issuer_labels_or_links_a_skill_for_another_issuers_credentials(
         assert filters[f"/credentials/{ref}/"] == [f"ESCO {SHARED}", "Manage projects", "Data cleaning"]
 
 
+def _more(root: Path, folder: str, credential: dict[str, str]) -> None:
+    """Another credential of the issuer in ``folder``, worded as ``credential`` says (see ``_registry``)."""
+    doc = CREDENTIAL.format(shared=SHARED, agreed=AGREED, **credential)
+    (root / "registry/issuers" / folder / "credentials" / f"{credential['slug']}.yaml").write_text(doc)
+
+
+SECOND_HONEST = {
+    "slug": "spreadsheets-plus", "name": "Spreadsheets Plus", "own": "Spreadsheet skills", "url": ESCO + SHARED,
+    "label": HONEST_LABEL, "agreed_url": ESCO + AGREED, "unaligned": "Data cleaning",
+}  # fmt: skip
+
+
+def test_a_framework_item_is_headed_by_the_wording_most_issuers_give(tmp_path: Path) -> None:
+    """Issuers word an ESCO item differently: the heading was "ESCO <uuid>" whenever they did. Two issuers give
+    one wording, a third another: a real build heads the item with the two's wording, still says the credentials
+    name it differently, and keeps the third's wording beside its own credential only."""
+    root = _registry(tmp_path / "root", "aa-honest", "zz-mallory")
+    _issuer(root, "mm-second", "Second Honest College", SECOND_HONEST)
+    out = tmp_path / "site"
+    assert credreg(["--root", str(root), "build", "--out", str(out)]) == 0
+    page = (out / "skills" / "index.html").read_text()
+    shared = _section(page, f"esco-{SHARED}")
+    assert _heading(shared) == "Use spreadsheets software"
+    assert "named differently by the credentials certifying it" in shared
+    assert "Mallory Institute calls it “Certified by Mallory &lt;b&gt;only&lt;/b&gt;”" in _item(
+        shared, "Sheets Mastery"
+    )
+    assert "Mallory" not in shared.split("<li>")[0]
+    api = json.loads((out / "api" / "skills.json").read_text())["skills"]
+    group = next(g for g in api if g["code"] == SHARED)
+    assert (group["label"], group["label_agreed"]) == ("Use spreadsheets software", False)
+    display = json.loads((out / "api" / "credentials" / "zz-mallory/sheets.json").read_text())["display"]
+    assert display["skills"][0]["label"] == "Use spreadsheets software"
+
+
+def test_an_issuer_does_not_name_an_item_by_adding_credentials_or_by_the_alphabet(tmp_path: Path) -> None:
+    """One issuer against one: the neutral heading, however many credentials the one words the item in, and
+    although its wording comes first in alphabetical order ("Certified…" before "Use…"); against two that
+    agree, theirs."""
+    root = _registry(tmp_path / "root", "aa-honest", "zz-mallory")
+    for n in range(3):
+        _more(root, "zz-mallory", {
+            "slug": f"sheets-{n}", "name": f"Sheets {n}", "own": "Spreadsheets", "url": HOSTILE_URL,
+            "label": json.dumps(HOSTILE_LABEL), "agreed_url": HOSTILE_URL, "unaligned": "Data cleaning",
+        })  # fmt: skip
+    assert _model(root).skills[f"ESCO\x00{SHARED}"].label == f"ESCO {SHARED}"
+    _issuer(root, "mm-second", "Second Honest College", SECOND_HONEST)
+    assert _model(root).skills[f"ESCO\x00{SHARED}"].label == "Use spreadsheets software"
+
+
+def test_one_issuer_wording_an_item_two_ways_is_headed_by_its_most_given_wording(tmp_path: Path) -> None:
+    """Only one issuer's credentials name the item, in two wordings: the one more of them give, and on a tie
+    the first in alphabetical order (the issuer names it only for its own credentials)."""
+    root = _registry(tmp_path / "root", "aa-honest", "zz-mallory")
+    (root / "registry/issuers/zz-mallory/credentials/sheets.yaml").unlink()
+    _more(root, "aa-honest", {**SECOND_HONEST, "label": "work with spreadsheets"})
+    assert _model(root).skills[f"ESCO\x00{SHARED}"].label == "Use spreadsheets software"  # U before W
+    _more(root, "aa-honest", {**SECOND_HONEST, "slug": "third", "name": "Third", "label": "work with spreadsheets"})
+    group = _model(root).skills[f"ESCO\x00{SHARED}"]
+    assert (group.label, group.agreed) == ("Work with spreadsheets", False)
+
+
 def _outputs(model: SiteModel) -> dict[str, Any]:
     pages = {p.path: p for p in site_pages(model, lambda: "<p>verify</p>")}
     return {

@@ -134,6 +134,24 @@ SVG_CORPUS: dict[str, bytes] = {
         ).encode()
         for space in ("\x1c", "\x85", "\ufeff")
     },
+    # A prefix is ASCII to both readers: Python's \w (Unicode) found "obé" where the page's (ASCII) did not.
+    **{
+        f"prefix {name}": (
+            f'<svg xmlns:{prefix}="{OB3}"><{prefix}:credential><![CDATA[{CREDENTIAL}]]></{prefix}:credential></svg>'
+        ).encode()
+        for name, prefix in (
+            ("ASCII word characters", "o_b.1-x"),
+            ("with a Latin letter é", "obé"),
+            ("with U+00DF ß", "oß"),
+            ("with a Cyrillic о", "b\u043e"),
+            ("with an Arabic-Indic digit", "ob\u0661"),
+            ("with a superscript two", "ob\u00b2"),
+            ("with a titlecase letter", "ob\u01c5"),
+            ("with a combining accent", "obe\u0301"),
+            ("with a CJK ideograph", "ob\u5b57"),
+            ("with a fullwidth letter", "ob\uff41"),
+        )
+    },
     # Before the root: baking.py strips the byte-order mark's bytes and XML's whitespace only.
     **{
         f"{_code(space)} before the root": (
@@ -207,6 +225,7 @@ def test_the_page_reads_every_svg_as_baking_py_does(tmp_path: Path) -> None:
         assert page[file]["ms"] < 2000, name
     expected = {"plain": CREDENTIAL, "attributes and spaces": CREDENTIAL, "other prefix": "{}"}
     expected["one commented out, one real"] = CREDENTIAL
+    expected["prefix ASCII word characters"] = CREDENTIAL  # and no other prefix: the rest are not ASCII
     for name in SVG_CORPUS:
         space, _, where = name.partition(" ")
         if where == "before the root":  # baking.py skips the byte-order mark and XML's whitespace, and no other

@@ -8,6 +8,8 @@ import { SPACE } from "./text.js";
 
 export const OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0";
 const KEYWORD = "openbadgecredential";
+// baking.py's _PREFIX, character for character: ASCII, where a \w would be Unicode in Python and ASCII here.
+const PREFIX = "[A-Za-z_][A-Za-z0-9_.-]*";
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export class BakingError extends Error {}
@@ -94,7 +96,7 @@ export function bakePng(png, json) {
 /** `svg` (text) with `json` baked in, right after the root element's start tag. */
 export function bakeSvg(svg, json) {
   if (json.includes("]]>")) throw new BakingError("the credential contains ']]>', which CDATA cannot hold");
-  if (/<([A-Za-z_][\w.-]*):credential[\s>]/.test(svg)) throw new BakingError("the SVG already has a baked credential");
+  if (new RegExp(`<${PREFIX}:credential[\\s>]`).test(svg)) throw new BakingError("the SVG already has a baked credential");
   const root = /<svg\b[^>]*>/.exec(svg);
   if (!root) throw new BakingError("not an SVG image");
   let tag = root[0];
@@ -112,9 +114,9 @@ export function bakeSvg(svg, json) {
 // section (ending at its first "]]>") holding the JSON, optional whitespace, "</PREFIX:credential" optional
 // whitespace ">"; PREFIX must be bound to OB 3.0 by an xmlns:PREFIX attribute of some tag of the document.
 // Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
-const OPEN_TAG = new RegExp(`^([A-Za-z_][\\w.-]*):credential(?:[${SPACE}][^>]*)?$`);
+const OPEN_TAG = new RegExp(`^(${PREFIX}):credential(?:[${SPACE}][^>]*)?$`);
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const DECLARATION = new RegExp(`xmlns:([A-Za-z_][\\w.-]*)[${SPACE}]*=[${SPACE}]*["']${escapeRe(OB3_NAMESPACE)}["']`, "g");
+const DECLARATION = new RegExp(`xmlns:(${PREFIX})[${SPACE}]*=[${SPACE}]*["']${escapeRe(OB3_NAMESPACE)}["']`, "g");
 const CDATA = "<![CDATA[";
 const CDATA_END = "]]>";
 const COMMENT = "<!--";

@@ -15,6 +15,13 @@ const ISSUER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export class StatusListError extends Error {}
 
+/** Whether a credential is a status list (generator/openbadges.py STATUS_LIST_TYPES): what a file is, for the
+ * page's words; it is verified as what it claims to be either way. */
+export function isStatusList(document) {
+  const types = document !== null && typeof document === "object" ? document.type : null;
+  return Array.isArray(types) && types.includes("BitstringStatusListCredential");
+}
+
 /** A statusListIndex (a canonical base-10 string below MAX_BITS), or null. */
 export function parseIndex(value) {
   if (typeof value !== "string" || !INDEX.test(value)) return null;

@@ -33,6 +33,9 @@ export class InputError extends Error {}
 // generator/openbadges.py _LINK, with Python's whitespace (policies.js SPACE) for its \s.
 const LINK = new RegExp(`(?:^|[#/:=${SPACE}])([0-9a-fA-F]{64})(?:~([^${SPACE}~#/?&]*))?[${SPACE}]*$`);
 
+// What a typed hash names: an award's or an endorsement's (byHash looks up both).
+const NOT_A_HASH = "That is not an award or endorsement hash: it is 64 characters, 0-9 and a-f.";
+
 export function parseLinkInput(text) {
   let value = String(text ?? "");
   try {
@@ -41,7 +44,7 @@ export function parseLinkInput(text) {
     // not percent-encoded: taken as typed
   }
   const found = LINK.exec(pyStrip(value));
-  if (!found) throw new InputError("That is not an award hash: it is 64 characters, 0-9 and a-f.");
+  if (!found) throw new InputError(NOT_A_HASH);
   return { hash: found[1].toLowerCase(), key: found[2] ? normalizeRecipientKey(found[2]) : null };
 }
 
@@ -108,7 +111,7 @@ export class Verifier {
 
   /** Look an award up by hash and verify it. Resolves to an outcome (see `outcome`). */
   async byHash(hash) {
-    if (!isHash(hash)) throw new InputError("That is not an award hash: it is 64 characters, 0-9 and a-f.");
+    if (!isHash(hash)) throw new InputError(NOT_A_HASH);
     const entry = await this.site.entry(hash);
     if (entry === null) {
       // As `credreg verify HASH`: awards first, then endorsements.

@@ -20,11 +20,14 @@ import {
   verdictOf,
 } from "./results.js";
 import { SiteData } from "./sitedata.js";
+import { isStatusList } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
 import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
-const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award is a few KiB
-const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image: the image, and the award inside it
+const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award or endorsement is a few KiB
+const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image (the image, and the award inside it), or a cohort's file
+// What was given, before it is read: either may be dropped, picked or pasted, and typed hashes name either.
+const EITHER = "an award or endorsement";
 const HASH = /^[0-9a-fA-F]{64}$/;
 const $ = (id) => document.getElementById(id);
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -64,6 +67,12 @@ function el(tag, { className, text, attrs } = {}, ...children) {
   for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, value);
   node.append(...children);
   return node;
+}
+
+/** What the page checked, in its words: the file's title, its download and whether it has a recipient. */
+function nounOf(outcome) {
+  if (outcome.kind === "endorsement") return "endorsement";
+  return isStatusList(outcome.document) ? "status list" : "award";
 }
 
 function sentence(text) {
@@ -248,10 +257,14 @@ class Page {
       this.verifyText(json);
       return;
     }
-    if (file.size > (/\.jsonl$/i.test(file.name) ? MAX_IMAGE : MAX_INPUT)) {
+    const cohort = /\.jsonl$/i.test(file.name);
+    if (file.size > (cohort ? MAX_IMAGE : MAX_INPUT)) {
+      const kib = Math.round(file.size / 1024);
       this.showError(
         new InputError(
-          `This file is ${Math.round(file.size / 1024)} KiB; an award is a few KiB (at most 1 MiB is read).`,
+          cohort
+            ? `This file is ${kib} KiB; a file of awards, one a line, is read up to 8 MiB.`
+            : `This file is ${kib} KiB; ${EITHER} is a few KiB (at most 1 MiB is read).`,
         ),
       );
       return;
@@ -301,11 +314,11 @@ class Page {
     if (!fromCohort) $("cr-cohort").hidden = true;
     if (!fromCohort && this.offerCohort(text)) return;
     if (!String(text).trim()) {
-      this.showError(new InputError("Paste the award's JSON first."));
+      this.showError(new InputError(`Paste the JSON of ${EITHER} first.`));
       return;
     }
     if (text.length > MAX_INPUT) {
-      this.showError(new InputError("This is far too long for an award, which is a few KiB of JSON."));
+      this.showError(new InputError(`This is far too long for ${EITHER}, which is a few KiB of JSON.`));
       return;
     }
     if (window.location.hash) history.replaceState(null, "", window.location.pathname + window.location.search);
@@ -420,6 +433,8 @@ class Page {
     }
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
+    // "Is it theirs?": only an award has a recipient (a status list dropped here claims none).
+    $("cr-email-form").hidden = nounOf(outcome) !== "award";
     this.renderChecks(result.checks, result.authentic);
     this.renderShare(outcome.facts);
     $("cr-result").hidden = false;
@@ -462,10 +477,10 @@ class Page {
     $("cr-image").replaceChildren();
     $("cr-image").hidden = true;
     this.badgeImage = null;
-    for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print"]) $(id).hidden = true;
+    // Nothing to share, bake or print, and no recipient: an endorsement is about a credential, not a person.
+    for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print", "cr-email-form"]) $(id).hidden = true;
     $("cr-certificate").dataset.ready = "false";
     this.renderDownload(outcome);
-    $("cr-download").textContent = "Download the endorsement file";
     this.renderChecks(checks, result.authentic);
     $("cr-result").hidden = false;
   }
@@ -511,12 +526,17 @@ class Page {
     }
     const recipient = find("recipient");
     if (kind === HeadlineKind.RECIPIENT_REFUSED && recipient) detail = "The award is genuine and in force, but the email address you typed is not the one it was awarded to.";
+    // Checked as what it claims to be, as credreg verify does; but it is not an award, and the page says what it is.
+    if (nounOf(outcome) === "status list") {
+      detail = "This file is an issuer's status list (what this page reads to see whether an award is revoked), not an award: check the award itself, or type its hash.";
+    }
     this.showMessage(TONES[kind] ?? "warn", text, detail, result.verdict);
     $("cr-verdict").dataset.headline = kind;
   }
 
   renderFacts(facts, result) {
-    $("cr-result-title").textContent = result.authentic ? "This award" : "What this award claims (not verified)";
+    const noun = nounOf(this.outcome);
+    $("cr-result-title").textContent = result.authentic ? `This ${noun}` : `What this ${noun} claims (not verified)`;
     const rows = [];
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
     const link = (text, href) => (href ? el("a", { text, attrs: { href } }) : document.createTextNode(text));
@@ -532,7 +552,7 @@ class Page {
     if (facts.awarded) row("Awarded", document.createTextNode(day(facts.awarded)));
     if (facts.validFrom) row("Valid from", document.createTextNode(day(facts.validFrom)));
     row("Valid until", document.createTextNode(facts.validUntil ? day(facts.validUntil) : "does not expire"));
-    if (facts.hash) row("Award hash", el("code", { className: "cr-hash", text: facts.hash }));
+    if (facts.hash) row(`${noun[0].toUpperCase()}${noun.slice(1)} hash`, el("code", { className: "cr-hash", text: facts.hash }));
     this.renderAwardSays(row, this.outcome.document, result.authentic);
     $("cr-facts").replaceChildren(...rows);
     this.renderImage(this.outcome.document);
@@ -642,8 +662,9 @@ class Page {
     if (link.href && link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
     const text = this.awardText(outcome);
     link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-    link.download = `${outcome.hash ?? "award"}.json`;
-    if (outcome.kind === "verified") link.textContent = "Download the award file";
+    const noun = nounOf(outcome);
+    link.download = `${outcome.hash ?? noun.replace(" ", "-")}.json`;
+    link.textContent = `Download the ${noun} file`;
   }
 
   renderChecks(checks, authentic) {
