@@ -101,3 +101,36 @@ def test_every_link_within_the_site_leads_to_a_page_and_an_anchor_on_it(
             ):
                 broken.append(f"{rel or '/'} -> {href}: no such anchor")
     assert broken == []
+
+
+#: What the focused element looks like: nothing when it, or something around it, is transparent or hidden.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const box = e.getBoundingClientRect();
+  let opacity = 1;
+  for (let n = e; n instanceof Element; n = n.parentElement) opacity *= Number(getComputedStyle(n).opacity);
+  const shown = box.width > 0 && box.height > 0 && opacity > 0.1 && getComputedStyle(e).visibility === 'visible';
+  return [e.outerHTML.slice(0, 80), shown];
+}"""
+
+
+@pytest.mark.parametrize("path", ["", "credentials/northbridge-university/sql-for-data-analysis/", "verify/"])
+def test_keyboard_focus_never_lands_on_something_nobody_sees(page: Any, site_url: str, path: str) -> None:
+    """Tab through the whole page: each stop is a control the person can see (WCAG 2.4.7)."""
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    stops: list[str] = []
+    unseen: list[str] = []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            continue
+        if stops and focused[0] == stops[0]:
+            break  # round the page once
+        stops.append(focused[0])
+        if not focused[1]:
+            unseen.append(focused[0])
+    assert len(stops) > 10
+    assert unseen == []
