@@ -264,6 +264,11 @@ class Page {
       this.showError(error);
       return;
     }
+    if (!text.trim()) {
+      // Not verifyText's "paste the JSON first": the person gave a file, and it holds nothing.
+      this.showError(new InputError("This file is empty: it holds no award."));
+      return;
+    }
     this.verifyText(text);
   }
 
