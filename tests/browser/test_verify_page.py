@@ -935,6 +935,7 @@ def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site:
     vpage.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
     assert wait_for_verdict(vpage) == "error"
     assert "carries no award" in verdict_text(vpage)
+    assert "scan it with a phone's camera" in verdict_text(vpage)  # a picture of the certificate's QR code
 
 
 def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, examples: Examples) -> None:
