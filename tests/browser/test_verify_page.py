@@ -216,6 +216,58 @@ def test_an_unknown_hash(vpage: Any, site: Site) -> None:
     assert vpage.locator("#cr-result").is_hidden()
 
 
+PHONE_CASES = ["valid", "revoked", "expired", "unknown", "not a hash", "endorsement", "file", "changed file",
+               "empty file"]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", PHONE_CASES)
+def test_each_verdict_fits_a_phone_and_fetches_nothing_missing(
+    browser: Any, site: Site, examples: Examples, case: str
+) -> None:
+    """At 375 px, a verdict wraps (a 64-character hash in it too) and nothing scrolls sideways; and no verdict
+    asks the site for a file it does not have (a 404 in the visitor's console): this site has no log."""
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    errors = page_errors(page)
+    [endorsement] = sorted(REPO.glob("registry/endorsers/*/endorsements/*.json"))[:1]
+    by_hash = {
+        "valid": examples.valid.hash,
+        "revoked": examples.revoked.hash,
+        "expired": examples.expired.hash,
+        "unknown": hashlib.sha256(b"not an award").hexdigest(),
+        "not a hash": "not-a-hash",
+        "endorsement": endorsement.stem,
+    }
+    changed = json.loads(examples.valid.text)
+    changed["credentialSubject"]["achievement"]["name"] += " (Distinction)"
+    files = {"file": examples.valid.text, "changed file": json.dumps(changed), "empty file": ""}
+    expected = {"valid": "valid", "revoked": "revoked", "expired": "expired", "unknown": "unknown",
+                "not a hash": "error", "endorsement": "valid", "file": "valid", "changed file": "invalid",
+                "empty file": "error"}  # fmt: skip
+    try:
+        open_verify(page, site)
+        page.wait_for_selector("#cr-app:not([hidden])")
+        if case in by_hash:
+            page.fill("#cr-hash", by_hash[case])
+            page.press("#cr-hash", "Enter")
+        else:
+            _give(page, "file", files[case])
+        assert wait_for_verdict(page) == expected[case]
+        page.wait_for_load_state("networkidle")
+        if case == "empty file":  # a file was given: no "paste the JSON first"
+            assert "This file is empty" in verdict_text(page)
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+        assert page.evaluate("document.getElementById('cr-verdict').getBoundingClientRect().right") <= width
+        assert missing == []
+        assert errors == []
+        screenshot(page, f"verify-phone-{case.replace(' ', '-')}")
+    finally:
+        context.close()
+
+
 def test_typing_a_hash_or_a_link_verifies_it(vpage: Any, site: Site, examples: Examples) -> None:
     open_verify(vpage, site)
     vpage.fill("#cr-hash", f"  {site.verify_url}#{examples.valid.hash.upper()} ")
@@ -883,6 +935,7 @@ def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site:
     vpage.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
     assert wait_for_verdict(vpage) == "error"
     assert "carries no award" in verdict_text(vpage)
+    assert "scan it with a phone's camera" in verdict_text(vpage)  # a picture of the certificate's QR code
 
 
 def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, examples: Examples) -> None:

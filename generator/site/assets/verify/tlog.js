@@ -391,7 +391,9 @@ function memoryOf(storage) {
  * endorsement (its record in log/index/endorsements/<hash>.json, no `entry`; its endorser's status list).
  */
 export async function logCheck(site, hash, storage, document = null, entry = null, now = undefined, kind = "award") {
-  const policy = await site.json("log/policy.json");
+  // A site built without a log says so (verify/index.json "log": false): no request for a log/ that is not there,
+  // which would be a 404 in the visitor's console at every verification.
+  const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
   if (policy === null) {
     return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
   }

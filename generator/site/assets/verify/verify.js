@@ -251,7 +251,13 @@ class Page {
       try {
         json = extractBaked(new Uint8Array(await file.arrayBuffer()));
       } catch (error) {
-        this.showError(new InputError(`This image carries no award that can be read: ${error.message}.`));
+        // A picture of the QR code (the printed certificate has one) is a likely thing to drop: say what to do.
+        this.showError(
+          new InputError(
+            `This image carries no award that can be read: ${error.message}. A QR code is not read from an image ` +
+              "here: scan it with a phone's camera, which opens its verification link.",
+          ),
+        );
         return;
       }
       this.verifyText(json);
@@ -275,6 +281,11 @@ class Page {
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.showError(error);
+      return;
+    }
+    if (!text.trim()) {
+      // Not verifyText's "paste the JSON first": the person gave a file, and it holds nothing.
+      this.showError(new InputError("This file is empty: it holds no award."));
       return;
     }
     this.verifyText(text);
