@@ -285,7 +285,7 @@ class Page {
     }
     if (!text.trim()) {
       // Not verifyText's "paste the JSON first": the person gave a file, and it holds nothing.
-      this.showError(new InputError("This file is empty: it holds no award."));
+      this.showError(new InputError(`This file is empty: it holds no ${EITHER}.`));
       return;
     }
     this.verifyText(text);
