@@ -1,11 +1,12 @@
 """The registry-wide part of ``credreg check``: every award, revocation and status list, verified.
 
-Per award (a pure function of its text, so it can run in worker processes): strict parsing, the registry's
-award profile, both proofs, the key (its issuer's, valid when it signed), the issuer (the folder's owner, as
-its records say), the credential (defined by that issuer, as its records say), and the file name (the award's
-hash). Across awards: hashes and status list slots are unique, and an issuer's awards have distinct ids. Per
-issuer: every revocation is signed by the issuer and matches an award, and the signed status lists have exactly
-the revoked awards' bits set.
+Per award (a pure function of its text, so it can run in worker processes): no private key in its text (however escaped:
+:func:`generator.governance.leaks.award_secret`; the full check's search of the repository leaves the awards to this),
+strict parsing, the registry's award profile, both proofs, the key (its issuer's, valid when it signed), the issuer (the
+folder's owner, as its records say), the credential (defined by that issuer, as its records say), and the file name (the
+award's hash). Across awards: hashes and status list slots are unique, and an issuer's awards have distinct ids. Per
+issuer: every revocation is signed by the issuer and matches an award, and the signed status lists have exactly the
+revoked awards' bits set.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from generator.awards import (
 )
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
-from generator.errors import CredregError, CryptoError, Problem, ProblemList
+from generator.errors import CredregError, CryptoError, Location, Problem, ProblemList
 from generator.models.award import RevocationEntry
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
@@ -164,6 +165,10 @@ class AwardChecker:
         self._lookups = RegistryLookups.of(registry)
         self._dids = {issuer: registry.issuer_did(issuer) for issuer in registry.issuers}
         self._folder: tuple[str, str | None] = ("", None)
+        # Imported here, not at the top: the governance package imports this module.
+        from generator.governance import leaks
+
+        self._leaks = leaks
         self._kinds = list(_JCS_KINDS)  # the kind the last known award had comes first
 
     def _folder_issuer(self, path: str) -> str | None:
@@ -173,9 +178,29 @@ class AwardChecker:
         return self._folder[1]
 
     def check(self, source: AwardSource) -> AwardOutcome:
-        if self.verifier.proof_cache is None:  # its exact bytes are not needed (nor, for text made up, defined)
-            return self._full(source, self._folder_issuer(source.path), None, None)
+        if self.verifier.proof_cache is None:
+            secret = self._secret(source.path, source.line, source.raw, source)
+            return self._full(source, self._folder_issuer(source.path), None, None, secret)
         return self.check_bytes(source.path, source.line, source.raw, source)
+
+    def _secret(self, path: str, line: int | None, raw: bytes, source: AwardSource | None) -> Problem | None:
+        """The refusal of an award whose text holds a private key (:func:`generator.governance.leaks.award_secret`),
+        at the field that holds it when the award parses; the key itself is never shown."""
+        found = self._leaks.award_secret(raw)
+        if found is None:
+            return None
+        at, what = found
+        message, code = self._leaks.private_key_message(what), self._leaks.PRIVATE_KEY_CODE
+        if source is None:
+            source = AwardSource(path, line, raw.decode("utf-8", errors="surrogateescape"))
+        try:
+            doc = source.parse()
+        except SourceError:
+            doc = None
+        field = self._leaks.secret_field(doc.data) if doc is not None else None
+        if doc is not None and field is not None:
+            return doc.problem(field, message, code=code)
+        return Problem(Location(path, line if line is not None else at), message, code=code)
 
     def check_bytes(self, path: str, line: int | None, raw: bytes, source: AwardSource | None = None) -> AwardOutcome:
         """:meth:`check` of the award whose exact bytes are ``raw`` (the file, or line ``line`` of a batch)."""
@@ -192,9 +217,11 @@ class AwardChecker:
                 outcome = self._fast(path, line, raw, folder_issuer, source_digest, known)
                 if outcome is not None:
                     return outcome
+        # Bytes the cache knows to be a well-formed award hold no private key (its statement says so too).
+        secret = self._secret(path, line, raw, source) if known is None else None
         if source is None:
             source = AwardSource(path, line, raw.decode("utf-8", errors="surrogateescape"))
-        return self._full(source, folder_issuer, source_digest, known)
+        return self._full(source, folder_issuer, source_digest, known, secret)
 
     def _known_kind(self, cache: ProofCache, source_digest: str) -> str | None:
         """How RFC 8785 serializes the award, when the cache knows its bytes to be a well-formed award."""
@@ -294,9 +321,14 @@ class AwardChecker:
         return self.registry.credential_ref(data), epoch_micros(data.get("validUntil")), award_id_number(data.get("id"))
 
     def _full(
-        self, source: AwardSource, folder_issuer: str | None, source_digest: str | None, known: str | None
+        self,
+        source: AwardSource,
+        folder_issuer: str | None,
+        source_digest: str | None,
+        known: str | None,
+        secret: Problem | None = None,
     ) -> AwardOutcome:
-        """Every policy, and every problem found."""
+        """Every policy, and every problem found (``secret``: the refusal of a private key in its text, first)."""
         cache = self.verifier.proof_cache
         try:
             doc = source.parse(strict=known is None)
@@ -326,8 +358,8 @@ class AwardChecker:
             lookups=self._lookups,
             structure_verified=known is not None,
         )
-        problems: list[Problem] = []
-        structure_ok = True
+        problems: list[Problem] = [] if secret is None else [secret]
+        structure_ok = secret is None
         for policy in self.verifier.policies:
             check = policy.check(ctx)
             if check.status is CheckStatus.FAILED:
@@ -340,7 +372,8 @@ class AwardChecker:
                 problems.append(doc.problem(loc, f"{check.label}: {check.reason}", code=f"award.{check.id}"))
                 structure_ok = structure_ok and check.id != "structure"
         if cache is not None and source_digest is not None and known is None and structure_ok and digest is not None:
-            # Strictly parsed, a well-formed award of the registry's profile, and serialized this way.
+            # Strictly parsed, a well-formed award of the registry's profile holding no private key, and serialized
+            # this way.
             cache.put(_profile_statement(fast_path_kind(data), source_digest), True)
         expected_did = self._dids.get(folder_issuer) if folder_issuer is not None else None
         issuer_id = data["issuer"].get("id") if isinstance(data.get("issuer"), dict) else data.get("issuer")
@@ -403,7 +436,8 @@ def _intern(ids: dict[Any, int], values: list[Any], value: Any) -> int:
 
 def _profile_statement(kind: str, source_digest: str) -> str:
     """What the cache records about bytes that parsed strictly into a well-formed award of the registry's
-    profile, which RFC 8785 serializes the ``kind`` way (:func:`generator.crypto.jcs.fast_path_kind`)."""
+    profile, holding no private key (:func:`generator.governance.leaks.award_secret`), which RFC 8785 serializes
+    the ``kind`` way (:func:`generator.crypto.jcs.fast_path_kind`)."""
     return f"award-profile|{kind}|{source_digest}"
 
 
