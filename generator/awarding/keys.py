@@ -195,22 +195,29 @@ def _existing_private(private_path: Path, issuer: str, key_id: str, public_rel: 
 
 
 def refuse_in_checkout(path: Path, root: Path | None, action: str, published: Iterable[Path] = ()) -> None:
-    """Refuse (:class:`KeyFileError`) to ``action`` (a private key: "write a private key") at ``path`` when it
-    lies in a registry checkout (:func:`generator.layout.checkout_holding`: ``root``, another work tree of its
-    repository, any other registry clone, however the path is spelt; or in a ``published`` folder), where one
-    ``git add`` publishes it."""
-    holder = layout.checkout_holding(path, root, published)
+    """Refuse (:class:`KeyFileError`) to ``action`` (a private key: "write a private key") at ``path`` where one
+    ``git add`` would publish it. To write: anywhere :func:`generator.layout.secret_holder` names (a registry
+    checkout, however the path is spelt, a ``published`` folder, or any other Git work tree). To read: a registry
+    checkout or ``published`` folder (:func:`generator.layout.checkout_holding`), where the key may already be
+    exposed."""
+    reading = action.startswith("read")
+    if reading:
+        checkout = layout.checkout_holding(path, root, published)
+        holder = layout.Holder(checkout, registry=True) if checkout is not None else None
+    else:
+        holder = layout.secret_holder(path, root, published)
     if holder is None:
         return
-    reading = action.startswith("read")
-    raise KeyFileError(
-        f"refusing to {action} inside the registry repository: {path} (in the checkout {holder})",
-        [
-            "move it outside the repository (and out of its history) and treat it as exposed"
-            if reading
-            else "private keys never belong in the repository; choose a path outside it (default: your config dir)"
-        ],
-    )
+    if reading:
+        hint = "move it outside the repository (and out of its history) and treat it as exposed"
+    elif holder.registry:
+        hint = "private keys never belong in the repository; choose a path outside it (default: your config dir)"
+    else:
+        hint = (
+            "private keys never belong in a Git repository, whichever it is; choose a folder outside every one "
+            "(--out, or CREDREG_KEY_DIR for credreg keygen)"
+        )
+    raise KeyFileError(f"refusing to {action} {holder.inside}: {path} ({holder.detail})", [hint])
 
 
 def check_private_key_file(path: Path, root: Path | None, published: Iterable[Path] = ()) -> None:
