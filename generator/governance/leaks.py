@@ -167,11 +167,11 @@ def _bare_key(data: bytes) -> str | None:
 
 
 def private_key_line(data: bytes) -> tuple[int, str] | None:
-    """(line, what) of the first private key in ``data``."""
-    found = _first_key(data)
+    """(line, what) of the first private key in ``data``, or in its text with its escapes undone (a JSON file's:
+    an endorsement's comment, say; see :func:`award_secret`)."""
+    found = award_secret(data)
     if found is not None:
-        start, what = found
-        return data.count(b"\n", 0, start) + 1, what
+        return found
     bare = _bare_key(data)
     return (1, bare) if bare is not None else None
 
@@ -207,8 +207,9 @@ def _undone(data: bytes) -> bytes | None:
 def award_secret(raw: bytes) -> tuple[int, str] | None:
     """(line, what) of the first private key in an award's exact bytes (a file, or a batch's line): the rules of
     :func:`private_key_line` but the bare-file one (an award is never nothing but a key), applied to the text and
-    to the text with its escapes undone. What :class:`generator.verify.registry_check.AwardChecker` applies to
-    every award; the pull-request check's search of the files a change adds leaves the awards to it."""
+    to the text with its escapes undone (as they are for every file). What
+    :class:`generator.verify.registry_check.AwardChecker` applies to every award; the pull-request check's search
+    of the files a change adds leaves the awards to it."""
     found = _first_key(raw)
     if found is None:
         undone = _undone(raw)

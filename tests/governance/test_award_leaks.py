@@ -4,20 +4,25 @@ alike, in any string field and however its text is escaped, naming the file, lin
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from generator.awarding.issue import Recipient, issue_awards
-from generator.awarding.keys import PRIVATE_KEY_FORMAT
+from generator.awarding.keys import PRIVATE_KEY_FORMAT, load_signing_key
 from generator.check import CheckOptions, run_check
 from generator.crypto.multibase import encode_ed25519_private
+from generator.endorsements import endorse
 from generator.errors import Problem
 from generator.governance.leaks import award_secret
+from generator.models.endorsement import EndorsementKind
 from tests.governance.conftest import ACME, NOW, Repo, errors, shown
+from tests.governance.test_endorsements import DC, _setup
 
 PEM_HEAD = "-----BEGIN " + "OPENSSH PRIVATE KEY-----"
 PRIVATE_FIELD = "private" + "KeyMultibase"
@@ -179,3 +184,19 @@ def test_the_search_undoes_escapes_but_not_line_breaks() -> None:
     assert award_secret(text) == (3, "an Ed25519 private Multikey (z3u2…)")
     assert award_secret(b'{"a": "line\\nbreak \\u0041 %41"}') is None
     assert re.search(rb"z3u2", text) is None
+
+
+def test_a_key_escaped_in_an_endorsements_comment_is_refused_by_both_checks(repo: Repo, tmp_path: Path) -> None:
+    """Endorsements are searched as files, by both checks: with the same escapes undone."""
+    _setup(repo, tmp_path)
+    done = endorse(
+        repo.registry, f"{ACME}/sql-basics", DC, load_signing_key(tmp_path / f"{DC}.key", root=repo.root),
+        kind=EndorsementKind.RECOGNISES, comment=f"Recognised. {_multikey(repo)}",
+        valid_from=NOW - dt.timedelta(minutes=5),
+    )  # fmt: skip
+    text = done.path.read_text()
+    done.path.write_text(text.replace("z3u2", _u("z3u2")))  # the same endorsement, written another way
+    rel = done.path.relative_to(repo.root).as_posix()
+    line = next(i for i, t in enumerate(done.path.read_text().splitlines(), 1) if "\\u007a" in t)
+    assert _refusals(errors(repo.check(f"{DC}-lead"))) == [(rel, line, "")]
+    assert _refusals(_full(repo)) == [(rel, line, "")]
