@@ -179,7 +179,13 @@ class AwardChecker:
 
     def check(self, source: AwardSource) -> AwardOutcome:
         if self.verifier.proof_cache is None:
-            secret = self._secret(source.path, source.line, source.raw, source)
+            # Text made up (not read from a file) may hold a lone surrogate, which has no exact bytes: searched as
+            # its code points are, then.
+            try:
+                raw = source.raw
+            except UnicodeEncodeError:
+                raw = source.text.encode("utf-8", "surrogatepass")
+            secret = self._secret(source.path, source.line, raw, source)
             return self._full(source, self._folder_issuer(source.path), None, None, secret)
         return self.check_bytes(source.path, source.line, source.raw, source)
 
