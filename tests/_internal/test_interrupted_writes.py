@@ -157,7 +157,7 @@ def test_a_revocation_killed_before_its_status_bit_is_completed_by_running_it_ag
     assert "revoked" in verdict.stdout.lower(), verdict.stdout
 
     again = credreg(*revoke, "--reason", "Once more")
-    assert again.returncode == 1, again.stderr
+    assert again.returncode == 2, again.stderr
     assert "already revoked" in again.stderr
     assert other.hash not in (issuer / "revocations.jsonl").read_text()
 
