@@ -24,12 +24,14 @@ from generator.errors import Location, Problem, UsageError
 
 __all__ = [
     "GOVERNANCE_PATH",
+    "Holder",
     "PathKind",
     "PathRole",
     "checkout_holding",
     "classify",
     "find_root",
     "layout_problems",
+    "secret_holder",
 ]
 
 GOVERNANCE_PATH = "registry/governance.yaml"
@@ -513,6 +515,69 @@ def checkout_holding(path: Path, root: Path | None = None, published: Iterable[P
         if (folder / GOVERNANCE_PATH).is_file():
             return folder
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """The folder under which a file would be one ``git add`` from being committed (:func:`secret_holder`)."""
+
+    top: Path
+    registry: bool
+    """The registry's own checkout (or a clone, another work tree of it, a published folder), else any other Git
+    work tree (a dotfiles repository holding ``~/.config``, a project's clone)."""
+
+    @property
+    def inside(self) -> str:
+        """Where it is, for a refusal ("refusing to write … inside …: PATH (DETAIL)")."""
+        return "inside the registry repository" if self.registry else "inside a Git work tree"
+
+    @property
+    def detail(self) -> str:
+        if self.registry:
+            return f"in the checkout {self.top}"
+        return f"in {self.top}, where one `git add` commits it, even an ignored file with -f"
+
+
+def secret_holder(path: Path, root: Path | None = None, published: Iterable[Path] = ()) -> Holder | None:
+    """Where a secret written at ``path`` (a private key, recipients' addresses and keys) would be one ``git add``
+    from being committed (``None``: nowhere), the one rule of every command that writes one: the registry's
+    checkouts (:func:`checkout_holding`, with ``root`` and ``published``), and any other Git work tree.
+
+    A Git work tree is a folder holding ``.git`` (a folder; or a file, as in another worktree or a submodule), at
+    or above the deepest existing folder of ``path`` once links and ``..`` are resolved (so no spelling of the
+    path hides one), and the work tree the environment names (``GIT_WORK_TREE``, or ``GIT_DIR``'s, which Git
+    commits from wherever it is run), compared by device and inode. A bare repository whose work tree only its
+    own configuration names (``git --git-dir=~/.dotfiles --work-tree=~``) is not found: nothing in the folder
+    says so."""
+    checkout = checkout_holding(path, root, published)
+    if checkout is not None:
+        return Holder(checkout, registry=True)
+    resolved = path.expanduser().resolve()
+    named = {identity: top for top in _environment_work_trees() if (identity := _identity(top)) is not None}
+    for folder in (resolved, *resolved.parents):
+        identity = _identity(folder)
+        if identity is None:
+            continue  # not made yet
+        if identity in named:
+            return Holder(named[identity], registry=False)
+        if os.path.lexists(folder / ".git"):
+            return Holder(folder, registry=False)
+    return None
+
+
+def _environment_work_trees() -> list[Path]:
+    """The work tree Git would commit to from here by the environment (``GIT_DIR``, ``GIT_WORK_TREE``), if any:
+    asked of Git itself, which knows how the two combine with ``core.worktree``."""
+    if not os.environ.get("GIT_DIR") and not os.environ.get("GIT_WORK_TREE"):
+        return []
+    tops = [Path(os.environ["GIT_WORK_TREE"])] if os.environ.get("GIT_WORK_TREE") else []
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, check=True).stdout.rstrip(
+            b"\n"
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return tops
+    return [*tops, Path(os.fsdecode(top))] if top else tops
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

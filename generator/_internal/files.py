@@ -104,35 +104,80 @@ def _write_unnamed(path: Path, data: bytes, mode: int) -> bool:
     """Write ``data`` (synced) to an unnamed file in ``path``'s folder, then give it the name ``path``, never
     replacing anything (:class:`FileExistsError`); ``False``, and nothing written, where unnamed files are not
     supported. The name appears only once the file is complete: a process killed before leaves nothing."""
-    flag = getattr(os, "O_TMPFILE", None)
-    if flag is None:
+    fd = _open_unnamed(path.parent, data, mode)
+    if fd is None:
         return False
     try:
-        fd = os.open(path.parent, flag | os.O_WRONLY, mode)
+        return _name_unnamed(fd, path)
+    finally:
+        os.close(fd)
+
+
+def _open_unnamed(folder: Path, data: bytes, mode: int) -> int | None:
+    """A descriptor of a new unnamed file (``O_TMPFILE``) in ``folder`` holding ``data``, synced; ``None`` where
+    unnamed files are not supported. Closing it without :func:`_name_unnamed` leaves nothing behind."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return None
+    try:
+        fd = os.open(folder, flag | os.O_WRONLY, mode)
     except OSError as exc:
         if exc.errno in _NO_UNNAMED:
-            return False
+            return None
         raise
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
         os.fsync(fd)
-        try:
-            # linkat(AT_SYMLINK_FOLLOW) of the descriptor's /proc entry: never over an existing name or link. A
-            # src_dir_fd (ignored for an absolute path) makes Python call linkat: plain link() would link the
-            # /proc entry itself, which fails (EXDEV).
-            os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=fd, follow_symlinks=True)
-        except FileExistsError:
-            raise
-        except OSError as exc:
-            no_proc = exc.errno == errno.ENOENT and not Path("/proc/self/fd").is_dir()
-            if no_proc or exc.errno == errno.EXDEV or exc.errno in _NO_HARD_LINKS:
-                return False  # written to no name: the other way writes it again
-            raise
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd
+
+
+def _name_unnamed(fd: int, path: Path) -> bool:
+    """Give the unnamed file ``fd`` the name ``path``, never replacing anything (:class:`FileExistsError`); ``False``
+    where a descriptor cannot be named (no ``/proc``, or a file system without hard links)."""
+    try:
+        # linkat(AT_SYMLINK_FOLLOW) of the descriptor's /proc entry: never over an existing name or link. A
+        # src_dir_fd (ignored for an absolute path) makes Python call linkat: plain link() would link the
+        # /proc entry itself, which fails (EXDEV).
+        os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=fd, follow_symlinks=True)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        no_proc = exc.errno == errno.ENOENT and not Path("/proc/self/fd").is_dir()
+        if no_proc or exc.errno == errno.EXDEV or exc.errno in _NO_HARD_LINKS:
+            return False  # written to no name: the other way writes it again
+        raise
     return True
+
+
+@contextlib.contextmanager
+def prepared_new(path: Path, data: bytes, *, mode: int = 0o666) -> Iterator[Callable[[], None]]:
+    """``path``'s file, complete and synced but not yet named, for files that must appear together (a key's two
+    halves): the block gets a function that names it, as :func:`write_new` would (never replacing anything:
+    :class:`FileExistsError`). Unnamed where the file system makes unnamed files (Linux): a process killed before
+    the name is given leaves nothing; elsewhere a temporary file (:func:`stage_new`), which the check refuses.
+    Whatever was not named is gone once the block ends, however it ends."""
+    _make_parent(path)
+    fd = _open_unnamed(path.parent, data, mode)
+    staged = stage_new(path, data, mode=mode) if fd is None else None
+
+    def name() -> None:
+        if staged is not None:
+            place_new(staged, path)
+        elif fd is not None and not _name_unnamed(fd, path):
+            place_new(stage_new(path, data, mode=mode), path)
+
+    try:
+        yield name
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
 
 
 def stage_new(path: Path, data: bytes, *, mode: int = 0o666) -> Path:

@@ -72,14 +72,15 @@ def default_earner_dir(issuer: str, credential: str, now: dt.datetime) -> Path:
 
 
 def prepare_earner_dir(path: Path, root: Path) -> Path:
-    """Refuse a folder inside the repository or one already holding files (an earlier run's keys)."""
+    """Refuse a folder in a Git work tree (:func:`generator.layout.secret_holder`: the registry's checkouts, or
+    any other) or one already holding files (an earlier run's keys)."""
     target = path.expanduser().resolve()
-    holder = layout.checkout_holding(target, root)
+    holder = layout.secret_holder(target, root)
     if holder is not None:
+        where = "the repository" if holder.registry else f"every Git repository (or set {EARNER_DIR_ENV})"
         raise UsageError(
-            f"refusing to write earners' links and keys inside the registry repository: {path} (in the checkout "
-            f"{holder})",
-            ["they identify recipients and must never be published; choose a folder outside the repository"],
+            f"refusing to write earners' links and keys {holder.inside}: {path} ({holder.detail})",
+            [f"they identify recipients and must never be published; choose a folder outside {where}"],
         )
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(

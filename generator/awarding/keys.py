@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import json_text, place_new, stage_new, unwritable_folder, write_new
+from generator._internal.files import json_text, open_regular, prepared_new, unwritable_folder
 from generator._internal.source import SourceError, read_json_file
 from generator.crypto import ed25519
 from generator.crypto.multibase import encode_ed25519_public
@@ -116,9 +116,9 @@ def generate_key(
         raise UsageError(f"{layout.relpath(registry.root, public_path)} already exists: key files never change")
     private_path = private_path or default_key_dir() / issuer / f"{key_id}.key"
     refuse_in_checkout(private_path, registry.root, "write a private key")
-    if private_path.exists() or private_path.is_symlink():  # a dangling link too: never written through
-        raise KeyFileError(f"{private_path} already exists; not overwriting a private key")
     public_rel = layout.relpath(registry.root, public_path)
+    if private_path.exists() or private_path.is_symlink():  # a dangling link too: never written through
+        raise _existing_private(private_path, issuer, key_id, public_rel)
     for what, path, shown in (("private", private_path, private_path), ("public", public_path, public_rel)):
         why = unwritable_folder(path.parent)  # refused before a key is made
         if why is not None:
@@ -143,58 +143,81 @@ def generate_key(
         "publicKeyMultibase": public.publicKeyMultibase,
         "seed": base64.urlsafe_b64encode(seed).decode().rstrip("="),
     }
-    # Both halves or neither: the private half goes to a temporary file, the public one into keys/, and only
-    # then the private half under its name. Any failure removes what this call wrote: never a private key whose
-    # public half is not registered, nor a registered key nobody holds. Each half is placed only if its name is
-    # still free (checked above, but another process may have taken it since): nothing is ever replaced.
-    staged = _stage_private(private_path, private_doc)
+    # Both halves or neither: each is written whole (and synced) before either is named, and named only if its name
+    # is still free (checked above, but another process may have taken it since): nothing is ever replaced. The
+    # private half is named first: killed between the two namings (two system calls apart), the machine keeps a
+    # private key nobody registered, which the next run recognises (_existing_private), never a registered key
+    # nobody holds. Any failure removes what this call named; a kill before the namings leaves nothing.
     public_text = json_text(public.model_dump(mode="json", by_alias=True, exclude_none=True))
-    written = False
+    private_text = json.dumps(private_doc, indent=2).encode("utf-8") + b"\n"
+    step = f"the private key {private_path}"
+    named = False
     try:
-        write_new(public_path, public_text.encode("utf-8"))
-        written = True
-        place_new(staged, private_path)
+        private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with prepared_new(private_path, private_text, mode=0o600) as name_private:
+            step = f"the public key {public_rel}"
+            with prepared_new(public_path, public_text.encode("utf-8")) as name_public:
+                step = f"the private key {private_path}"
+                name_private()
+                named = True
+                step = f"the public key {public_rel}"
+                name_public()
     except OSError as exc:
-        staged.unlink(missing_ok=True)
-        if written:
-            public_path.unlink(missing_ok=True)
+        if named:
+            private_path.unlink(missing_ok=True)
         if isinstance(exc, FileExistsError):  # the same refusals as the checks above, which another process beat
-            if written:
+            if step.startswith("the private"):
                 raise KeyFileError(
                     f"{private_path} already exists; not overwriting a private key", ["no key was made"]
                 ) from None
             raise UsageError(f"{public_rel} already exists: key files never change", ["no key was made"]) from None
-        where = f"the private key {private_path}" if written else f"the public key {public_rel}"
-        raise UsageError(f"cannot write {where}: {exc.strerror or exc}", ["no key was made"]) from None
+        raise UsageError(f"cannot write {step}: {exc.strerror or exc}", ["no key was made"]) from None
     return GeneratedKey(public, public_path, private_path)
 
 
-def _stage_private(private_path: Path, doc: dict[str, str]) -> Path:
-    """Write ``doc`` to a new temporary file (mode 600, never through a link) beside ``private_path``; its path."""
+def _existing_private(private_path: Path, issuer: str, key_id: str, public_rel: str) -> KeyFileError:
+    """The refusal of a private key file that is already there. When it is this very key's private half (its
+    issuer and id, and no public half in ``keys/``), an earlier ``credreg keygen`` was stopped between writing
+    the two halves: the key was never registered, so nothing signed with it can be trusted, and it can go."""
     try:
-        private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return stage_new(private_path, json.dumps(doc, indent=2).encode("utf-8") + b"\n", mode=0o600)
-    except OSError as exc:
-        raise UsageError(f"cannot write the private key {private_path}: {exc.strerror or exc}") from None
+        with open_regular(private_path) as fh:  # never through a link
+            doc = json.loads(fh.read(1 << 16))
+    except (OSError, ValueError):
+        doc = None
+    mine = isinstance(doc, dict) and doc.get("format") == PRIVATE_KEY_FORMAT
+    if mine and isinstance(doc, dict) and doc.get("issuer") == issuer and doc.get("keyId") == key_id:
+        return KeyFileError(
+            f"{private_path} already exists, without its public half {public_rel}: an earlier `credreg keygen` "
+            "was stopped before it wrote that half, so this key was never registered",
+            [f"delete {private_path} and run `credreg keygen` again (or choose another --key-id or --out)"],
+        )
+    return KeyFileError(f"{private_path} already exists; not overwriting a private key")
 
 
 def refuse_in_checkout(path: Path, root: Path | None, action: str, published: Iterable[Path] = ()) -> None:
-    """Refuse (:class:`KeyFileError`) to ``action`` (a private key: "write a private key") at ``path`` when it
-    lies in a registry checkout (:func:`generator.layout.checkout_holding`: ``root``, another work tree of its
-    repository, any other registry clone, however the path is spelt; or in a ``published`` folder), where one
-    ``git add`` publishes it."""
-    holder = layout.checkout_holding(path, root, published)
+    """Refuse (:class:`KeyFileError`) to ``action`` (a private key: "write a private key") at ``path`` where one
+    ``git add`` would publish it. To write: anywhere :func:`generator.layout.secret_holder` names (a registry
+    checkout, however the path is spelt, a ``published`` folder, or any other Git work tree). To read: a registry
+    checkout or ``published`` folder (:func:`generator.layout.checkout_holding`), where the key may already be
+    exposed."""
+    reading = action.startswith("read")
+    if reading:
+        checkout = layout.checkout_holding(path, root, published)
+        holder = layout.Holder(checkout, registry=True) if checkout is not None else None
+    else:
+        holder = layout.secret_holder(path, root, published)
     if holder is None:
         return
-    reading = action.startswith("read")
-    raise KeyFileError(
-        f"refusing to {action} inside the registry repository: {path} (in the checkout {holder})",
-        [
-            "move it outside the repository (and out of its history) and treat it as exposed"
-            if reading
-            else "private keys never belong in the repository; choose a path outside it (default: your config dir)"
-        ],
-    )
+    if reading:
+        hint = "move it outside the repository (and out of its history) and treat it as exposed"
+    elif holder.registry:
+        hint = "private keys never belong in the repository; choose a path outside it (default: your config dir)"
+    else:
+        hint = (
+            "private keys never belong in a Git repository, whichever it is; choose a folder outside every one "
+            "(--out, or CREDREG_KEY_DIR for credreg keygen)"
+        )
+    raise KeyFileError(f"refusing to {action} {holder.inside}: {path} ({holder.detail})", [hint])
 
 
 def check_private_key_file(path: Path, root: Path | None, published: Iterable[Path] = ()) -> None:

@@ -20,14 +20,16 @@ from typing import Any
 
 from generator import layout
 from generator._internal.times import parse_time
+from generator.awards import award_id_number
 from generator.endorsements import FoundEndorsement, endorsement_slots, slot_taken_message, verify_endorsement
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
-from generator.governance.existing import existing_holders
+from generator.governance.existing import existing_holders, existing_ids
 from generator.governance.fresh import date_problem, freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
 from generator.recognition import VerifiedEndorsement, endorsement_file_problems
+from generator.verify.registry_check import duplicate_id_message
 
 __all__ = ["check_new_endorsements"]
 
@@ -39,6 +41,7 @@ def check_new_endorsements(pr: PullRequest, problems: ProblemList) -> int:
         return 0
     added = 0
     slotted: list[tuple[FoundEndorsement, int, int]] = []
+    ided: list[tuple[FoundEndorsement, str, int]] = []
     for change in pr.changed(PathKind.ENDORSEMENT, statuses=[ChangeStatus.ADDED]):
         owner = change.role.issuer
         path = pr.root / change.path
@@ -59,6 +62,9 @@ def check_new_endorsements(pr: PullRequest, problems: ProblemList) -> int:
         added += 1
         found = FoundEndorsement(owner, path, path.stem, doc, source)
         slotted.extend(endorsement_slots(registry, owner, [found]))
+        number = award_id_number(doc.get("id"))
+        if number is not None:
+            ided.append((found, change.path, number))
         endorsement_file_problems(
             registry, [VerifiedEndorsement(found, verify_endorsement(doc, registry, now=pr.now))], problems
         )
@@ -66,6 +72,7 @@ def check_new_endorsements(pr: PullRequest, problems: ProblemList) -> int:
         if stale is not None:
             problems.add(change.path, stale[1], field=stale[0], code="governance.fresh-signature")
     _slot_problems(pr, slotted, problems)
+    _id_problems(pr, ided, problems)
     return added  # every status list, an endorser's too: generator.governance.status
 
 
@@ -87,6 +94,23 @@ def _slot_problems(pr: PullRequest, slotted: list[tuple[FoundEndorsement, int, i
             problems.append(found.source.problem(field, message, code=code))
         else:
             problems.add(rel, message, field=".".join(field), code=code)
+
+
+def _id_problems(pr: PullRequest, ided: list[tuple[FoundEndorsement, str, int]], problems: ProblemList) -> None:
+    """Each new endorsement's id is no other award's or endorsement's, whoever's (the full check's rule:
+    :class:`~generator.verify.registry_check.AwardIndex`); the change's new awards are files like any other."""
+    if not ided or pr.registry is None:
+        return
+    held = existing_ids(pr.registry, {number for _, _, number in ided}, exclude={rel for _, rel, _ in ided})
+    for found, rel, number in ided:
+        first = held.setdefault(number, rel)
+        if first == rel:
+            continue
+        message = duplicate_id_message(number, first, what="endorsement")
+        if found.source is not None:
+            problems.append(found.source.problem(["id"], message, code="endorsement.duplicate-id"))
+        else:
+            problems.add(rel, message, field="id", code="endorsement.duplicate-id")
 
 
 def _staleness(pr: PullRequest, owner: str, doc: dict[str, Any]) -> tuple[str, str] | None:

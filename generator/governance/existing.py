@@ -1,24 +1,23 @@
 """What the registry already holds, looked up without verifying it.
 
-The pull-request check verifies only what a change adds; the rules across awards (one award per status list
-slot, no duplicates) still compare the new awards with every existing one. These lookups are that comparison's
-only contact with the existing awards: they read the issuer's award files with a byte-level pattern (falling
-back to JSON only for an award the pattern cannot read).
+The pull-request check verifies only what a change adds; the rules across awards (one award per status list slot, no
+duplicates) still compare the new awards with every existing one. These lookups are that comparison's only contact with
+the existing awards: they read the issuer's award files with a byte-level pattern (falling back to JSON only for an
+award the pattern cannot read).
 
-A pull request asks about a few slots and ids, and reading every award of a large issuer in Python would cost
-it more than all else it does, so :func:`existing_holders` is told the indexes and ids it is asked about: then
-Git (``git grep``, in C, on every core) first picks the files that may hold one, and only those are read. The
-pick can only be too wide, never too narrow: an award holds index ``i`` when its JSON's ``statusListIndex`` is
-the string of ``i``'s canonical digits (an id, when its ``id`` is the id's one spelling), and a JSON string is
-written either as those characters between quotes (``"4711"``) or with a ``\\u`` escape in it
-(``"\\u0034711"``), so every file holding neither is skipped rightly.
+A pull request asks about a few slots and ids, and reading every award of a large issuer in Python would cost it more
+than all else it does, so :func:`existing_holders` is told the indexes and ids it is asked about: then Git (``git
+grep``, in C, on every core) first picks the files that may hold one, and only those are read. The pick can only be too
+wide, never too narrow: an award holds index ``i`` when its JSON's ``statusListIndex`` is the string of ``i``'s
+canonical digits (an id, when its ``id`` is the id's one spelling), and a JSON string is written either as those
+characters between quotes (``"4711"``) or with a ``\\u`` escape in it (``"\\u0034711"``), so every file holding neither
+is skipped rightly.
 
 A slot is held by an award *or* an endorsement: an issuer's endorsements share its status lists
-(:mod:`generator.endorsements`), so the slot lookups read its ``endorsements/`` folder too, in the same ``git
-grep`` (an endorser's lists hold only its endorsements). Endorsement files count for slots only, never for
-award ids. (A cache keyed by Git blob ids would do as
-well on a machine that keeps it, but a pull request's check in CI starts cold: a fork's run has no secret to
-keep one with.)
+(:mod:`generator.endorsements`), so the slot lookups read its ``endorsements/`` folder too, in the same ``git grep`` (an
+endorser's lists hold only its endorsements). Ids are looked up registry-wide (:func:`existing_ids`): an award's or
+endorsement's ``id`` names one credential, whoever issued it. (A cache keyed by Git blob ids would do as well on a
+machine that keeps it, but a pull request's check in CI starts cold: a fork's run has no secret to keep one with.)
 """
 
 from __future__ import annotations
@@ -46,6 +45,7 @@ __all__ = [
     "awards_citing",
     "existing_awards",
     "existing_holders",
+    "existing_ids",
     "existing_status_slots",
     "is_same_award",
     "single_award_path",
@@ -213,23 +213,56 @@ def existing_holders(
     return slots, held
 
 
+def existing_ids(registry: Registry, ids: Collection[int], *, exclude: Collection[str] = ()) -> dict[int, str]:
+    """Which of ``ids`` (:func:`~generator.awards.award_id_number`) an award or endorsement of the registry (any
+    issuer's or endorser's; not counting files in ``exclude``) already has, with where: ``id → path or
+    path:line``. One ``git grep`` over every owner's folders picks the files that may hold one, as
+    :func:`existing_holders` picks them; only those are read."""
+    held: dict[int, str] = {}
+    wanted = set(ids)
+    if not wanted:
+        return held
+    quoted = [f'"{award_id_text(n)}"' for n in sorted(wanted)]
+    needles = [n.encode() for n in quoted]
+    owners = [*sorted(registry.issuers), *sorted(set(registry.endorsers) - set(registry.issuers))]
+    for path, rel in _owners_files_citing(registry, owners, quoted):
+        if rel in exclude:
+            continue
+        for where, raw in [(rel, _read(path))] if rel.endswith(".json") else _items(path, rel):
+            if b"\\u" in raw or any(n in raw for n in needles):
+                doc = _loads(raw)
+                number = award_id_number(doc.get("id")) if isinstance(doc, dict) else None
+                if number in wanted:
+                    held.setdefault(number, where)
+    return held
+
+
 def _files_citing(registry: Registry, issuer: str, needles: Collection[str]) -> Iterator[tuple[str, str]]:
     """(absolute path, repository-relative path) of the issuer's award and endorsement files (an endorser's
     endorsement files) that may hold one of ``needles`` (quoted JSON strings): those holding one as it is, or any
     ``\\u`` escape. One ``git grep --no-index`` reads the files on disk as :func:`_holder_files` does (no link
     followed, ignored files too)."""
-    if not needles:
+    yield from _owners_files_citing(registry, [issuer], needles)
+
+
+def _owners_files_citing(
+    registry: Registry, owners: Iterable[str], needles: Collection[str]
+) -> Iterator[tuple[str, str]]:
+    """:func:`_files_citing` for every one of ``owners`` at once: one ``git grep`` over all their folders."""
+    owners = list(owners)
+    if not needles or not owners:
         return
     root = registry.root
-    folder = _owner_folder(registry, issuer)
     searched = []
-    for name in _FOLDERS if folder == layout.ISSUERS_DIR else _FOLDERS[1:]:
-        rel = f"{folder}/{issuer}/{name}"
-        parts = rel.split("/")
-        if any(root.joinpath(*parts[:n]).is_symlink() for n in range(1, len(parts) + 1)):
-            continue  # never followed: the layout check refuses it
-        if (root / rel).is_dir():
-            searched.append(rel)
+    for owner in owners:
+        folder = _owner_folder(registry, owner)
+        for name in _FOLDERS if folder == layout.ISSUERS_DIR else _FOLDERS[1:]:
+            rel = f"{folder}/{owner}/{name}"
+            parts = rel.split("/")
+            if any(root.joinpath(*parts[:n]).is_symlink() for n in range(1, len(parts) + 1)):
+                continue  # never followed: the layout check refuses it
+            if (root / rel).is_dir():
+                searched.append(rel)
     if not searched:
         return
     patterns = "".join(f"{n}\n" for n in needles) + "\\u\n"
@@ -242,10 +275,10 @@ def _files_citing(registry: Registry, issuer: str, needles: Collection[str]) -> 
             check=False,
         )
     except OSError:  # no git: read every file
-        yield from _holder_files(registry, issuer)
-        return
-    if found.returncode not in (0, 1):  # 1: nothing matched
-        yield from _holder_files(registry, issuer)
+        found = None
+    if found is None or found.returncode not in (0, 1):  # 1: nothing matched
+        for owner in owners:
+            yield from _holder_files(registry, owner)
         return
     named = found.stdout.decode("utf-8", "surrogateescape").split("\0")
     picked = [n for n in named if n.endswith((".json", ".jsonl"))]

@@ -10,7 +10,8 @@ A private key is recognised, in JSON, YAML or any text, by:
 * a field of a Multikey or DID document whose name starts ``privateKey`` or ``secretKey`` (its Multibase,
   Base58, … forms) holding a value, or a JWK's ``"d"``, but for the few keys a standard prints as its test
   vectors (:data:`PUBLISHED_TEST_KEY_DIGESTS`);
-* PEM armour (``-----BEGIN … PRIVATE KEY-----``: PKCS#8, RSA, EC, OpenSSH, encrypted);
+* PEM armour (``-----BEGIN … PRIVATE KEY-----``: PKCS#8, RSA, EC, OpenSSH, encrypted; its spaces as ``+`` too,
+  as a URL's query writes them);
 * a file that is nothing but key material: 32 or 64 bytes of binary, or one base64, base64url or base58
   token of 32 or 64 bytes (an Ed25519 seed, or a seed with its public key). Hex is not taken: a SHA-256
   digest alone in a file is common and public.
@@ -18,6 +19,12 @@ A private key is recognised, in JSON, YAML or any text, by:
 A list of recipients is a file whose first line is a CSV header with an ``email`` (or ``recipient_key``)
 column, and which holds an address below it: a cohort file (``credreg award --csv``) or an earners' mapping
 (``recipients.csv``). Published, it names the people the registry publishes only as keyed hashes.
+
+An award (single file or batch line) is searched by :func:`award_secret`, which the award check
+(:class:`generator.verify.registry_check.AwardChecker`) applies to every award it reads, in the full check and in
+the pull-request check alike: by the same rules, and again with the text's escapes undone (JSON's ``\\u0041``,
+``\\"``, ``\\/`` and ``\\\\``, and a URL's ``%41``), so that a key pasted into any string field (an evidence URL,
+its query or fragment, a narrative, a name, an extension field) is found however it is written there.
 
 Symbolic links are not followed: a link's target is a path, not content, and following it could read files
 outside the repository.
@@ -30,6 +37,7 @@ import binascii
 import contextlib
 import csv
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -43,7 +51,9 @@ from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
 from generator.transparency.keys import NOTE_KEY_FORMAT
 
-__all__ = ["check_private_keys", "private_key_line", "repository_leaks", "secret_in"]
+__all__ = ["award_secret", "check_private_keys", "private_key_line", "repository_leaks", "secret_in"]
+
+PRIVATE_KEY_CODE = "governance.private-key"
 
 #: Bytes of a file read for the search: a key or a header is near the top, and a large file is not one.
 SCAN_BYTES = 4 * 1024 * 1024
@@ -74,7 +84,7 @@ def _key_file_patterns(*, escaped: bool) -> tuple[re.Pattern[bytes], tuple[tuple
     source code: the field name's opening quote is not needed to find it)."""
 
     def field(name: str) -> bytes:
-        return _spelt(name, escaped=escaped) + rb"""["']?\s*:\s*["']?"""
+        return _spelt(name, escaped=escaped) + rb"""["']?\s*[:=]\s*["']?"""
 
     seed = re.compile(field("seed") + rb"([A-Za-z0-9_-]{40,}={0,2})" + _END)
     # Built from the constants, so this module (and any file that merely names the format) is not a match.
@@ -89,11 +99,11 @@ _KEY_FILES = {escaped: _key_file_patterns(escaped=escaped) for escaped in (False
 #: (a byte string every match holds, the pattern, what it finds): the pattern is searched for only when the
 #: file holds the string, a test ten times faster than a search that cannot start from a literal.
 _KEY_PATTERNS = (
-    (b"PRIVATE KEY", re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"), "a PEM private key"),
+    (b"PRIVATE", re.compile(rb"-----BEGIN[ +](?:[A-Z0-9]+[ +])*PRIVATE[ +]KEY-----"), "a PEM private key"),
     (
         b"Key",
         re.compile(
-            rb"""(?:private|secret)Key(?:Multibase|Base58|Base64|Base64Url|Hex|Pem)["']?\s*:\s*"""
+            rb"""(?:private|secret)Key(?:Multibase|Base58|Base64|Base64Url|Hex|Pem)["']?\s*[:=]\s*"""
             rb"""["']?([A-Za-z0-9+/=_-]{32,})""" + _END
         ),
         "a private key (a privateKey field)",
@@ -157,13 +167,89 @@ def _bare_key(data: bytes) -> str | None:
 
 
 def private_key_line(data: bytes) -> tuple[int, str] | None:
-    """(line, what) of the first private key in ``data``."""
-    found = _first_key(data)
+    """(line, what) of the first private key in ``data``, or in its text with its escapes undone (a JSON file's:
+    an endorsement's comment, say; see :func:`award_secret`)."""
+    found = award_secret(data)
     if found is not None:
-        start, what = found
-        return data.count(b"\n", 0, start) + 1, what
+        return found
     bare = _bare_key(data)
     return (1, bare) if bare is not None else None
+
+
+#: An escape a key may hide behind in an award's text: JSON's ``\u`` escape of a printable ASCII character (a
+#: key's and every marker's characters are such), ``\"``, ``\/`` and ``\\``, and a URL's ``%`` escape of one.
+#: Line breaks are never undone (``\n``, ``%0A``), so lines counted after undoing them are the text's lines.
+_ESCAPE = re.compile(rb"""\\u00([2-7][0-9a-fA-F])|\\(["/\\])|%([2-7][0-9a-fA-F])""")
+#: Undoing escapes is repeated (a key JSON-escaped twice, or escaped for a URL and then for JSON) a few times.
+_UNESCAPE_ROUNDS = 4
+
+
+def _unescape(match: re.Match[bytes]) -> bytes:
+    code = match[1] or match[3]
+    return bytes([int(code, 16)]) if code else match[2]
+
+
+def _undone(data: bytes) -> bytes | None:
+    """``data`` with its escapes (:data:`_ESCAPE`) undone; ``None`` when it holds none."""
+    # Most awards hold no escape but line breaks (a description's ``\n``): told apart by two counts, far faster
+    # than the search for an escape.
+    if b"%" not in data and data.count(b"\\") == data.count(b"\\n"):
+        return None
+    undone = data
+    for _ in range(_UNESCAPE_ROUNDS):
+        again = _ESCAPE.sub(_unescape, undone)
+        if again == undone:
+            break
+        undone = again
+    return undone if undone != data else None
+
+
+def award_secret(raw: bytes) -> tuple[int, str] | None:
+    """(line, what) of the first private key in an award's exact bytes (a file, or a batch's line): the rules of
+    :func:`private_key_line` but the bare-file one (an award is never nothing but a key), applied to the text and
+    to the text with its escapes undone (as they are for every file). What
+    :class:`generator.verify.registry_check.AwardChecker` applies to every award; the pull-request check's search
+    of the files a change adds leaves the awards to it."""
+    found = _first_key(raw)
+    if found is None:
+        undone = _undone(raw)
+        found = _first_key(undone) if undone is not None else None
+        raw = undone if undone is not None else raw
+    if found is None:
+        return None
+    start, what = found
+    return raw.count(b"\n", 0, start) + 1, what
+
+
+def secret_field(data: object) -> list[str | int] | None:
+    """The path of the first field of a parsed award (in document order) whose name and value hold a private key
+    by :func:`award_secret`'s rules: where to point the refusal (the value itself is never shown)."""
+    stack: list[tuple[list[str | int], object]] = [([], data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for name, inner in reversed(list(value.items())):
+                stack.append(([*path, str(name)], inner))
+            continue
+        if isinstance(value, list):
+            stack.extend(([*path, i], inner) for i, inner in reversed(list(enumerate(value))))
+            continue
+        if not isinstance(value, str) or not path:
+            continue
+        last = path[-1]
+        text = json.dumps({last: value} if isinstance(last, str) else value, ensure_ascii=False)
+        if award_secret(text.encode("utf-8", "surrogateescape")) is not None:
+            return path
+    return None
+
+
+def private_key_message(what: str) -> str:
+    """The refusal of a file holding a private key (``what``: which kind, as :func:`private_key_line` says)."""
+    return (
+        f"contains {what}: private keys never enter the repository. Remove the file (and it from every commit), "
+        "and treat the key as exposed: revoke it (revoked_at and revocation_reason in its key file) and make "
+        "a new one with `credreg keygen`"
+    )
 
 
 _HEADER_DELIMITERS = (",", ";", "\t")
@@ -197,13 +283,7 @@ def secret_in(data: bytes) -> tuple[int, str, str] | None:
     hit = private_key_line(data)
     if hit is not None:
         line, what = hit
-        return (
-            line,
-            f"contains {what}: private keys never enter the repository. Remove the file (and it from every commit), "
-            "and treat the key as exposed: revoke it (revoked_at and revocation_reason in its key file) and make "
-            "a new one with `credreg keygen`",
-            "governance.private-key",
-        )
+        return line, private_key_message(what), PRIVATE_KEY_CODE
     header = recipients_line(data)
     if header is not None:
         return (
@@ -220,6 +300,8 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
     for change in pr.changes:
         if change.status is ChangeStatus.DELETED:
             continue
+        if change.status is ChangeStatus.ADDED and layout.classify(change.path).kind in layout.AWARD_KINDS:
+            continue  # searched as an award, escapes undone, by the award check (award_secret)
         path = pr.root / change.path
         try:
             data = str(path.readlink()).encode() if path.is_symlink() else _head(path)
@@ -236,10 +318,10 @@ def _head(path: Path) -> bytes:
         return fh.read(SCAN_BYTES)
 
 
-#: The full check does not search the awards: a million files, seconds to read. The pull-request check searches
-#: each one a change adds; one committed another way is searched by nothing else, and the award profile does not
-#: refuse a key in every field (an evidence URL is any ``https://`` text without spaces or an address). The few
-#: other signed files cost nothing to search, and are (an endorsement's comment is free text).
+#: The full check's search leaves out the awards (a million files, whose names alone cost seconds to list): the
+#: award check reads each one anyway, and searches it (:func:`award_secret`), in the full check and in the
+#: pull-request check alike. The few other signed files cost nothing to search here, and are (an endorsement's
+#: comment is free text).
 def repository_leaks(root: Path) -> list[Problem]:
     """The full check's search: every file Git would commit (tracked, or new and not ignored), or without Git
     every file under ``root``, but the awards."""

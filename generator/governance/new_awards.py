@@ -15,7 +15,7 @@ from generator._internal.source import SourceError
 from generator.awards import AwardSource, read_award_file
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
-from generator.governance.existing import Slot, existing_holders, is_same_award
+from generator.governance.existing import Slot, existing_holders, existing_ids, is_same_award
 from generator.governance.fresh import freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
@@ -75,8 +75,8 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
     issuers = {o.issuer for o in outcomes if o.issuer is not None and o.issuer in registry.issuers}
     indexes = {o.status_index for o in outcomes if o.status_index is not None}
     ids = {o.award_id for o in outcomes if o.award_id is not None and not o.problems}
-    slots, held = existing_holders(registry, issuers, exclude=set(added), indexes=indexes, ids=ids)
-    _distinct_ids(registry.root, outcomes, issuers, held, problems)
+    slots = existing_holders(registry, issuers, exclude=set(added), indexes=indexes)[0]
+    _distinct_ids(registry.root, outcomes, existing_ids(registry, ids, exclude=set(added)), problems)
     for outcome in outcomes:
         if outcome.issuer not in issuers or outcome.status_list is None or outcome.status_index is None:
             continue
@@ -101,17 +101,15 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
     return NewAwards(outcomes, len(added), slots)
 
 
-def _distinct_ids(
-    root: Path, outcomes: list[AwardOutcome], issuers: set[str], held: dict[tuple[str, int], str], problems: ProblemList
-) -> None:
-    """The full check's rule (:class:`~generator.verify.registry_check.AwardIndex`): an issuer's awards have
-    distinct ids. As there, only awards without problems count, and the same award twice is a duplicate award
-    (reported with the status slots), not a duplicate id."""
+def _distinct_ids(root: Path, outcomes: list[AwardOutcome], held: dict[int, str], problems: ProblemList) -> None:
+    """The full check's rule (:class:`~generator.verify.registry_check.AwardIndex`): every award and endorsement
+    of the registry has an id of its own, whoever issued it. As there, only awards without problems count, and
+    the same award twice is a duplicate award (reported with the status slots), not a duplicate id."""
     for outcome in outcomes:
-        if outcome.award_id is None or outcome.problems or outcome.issuer not in issuers:
+        if outcome.award_id is None or outcome.problems or outcome.issuer is None:
             continue
         where = f"{outcome.source_path}:{outcome.line}" if outcome.line else outcome.source_path
-        first = held.setdefault((outcome.issuer, outcome.award_id), where)
+        first = held.setdefault(outcome.award_id, where)
         if first == where or (outcome.digest is not None and is_same_award(root, first, outcome.digest)):
             continue
         problems.add(

@@ -1,11 +1,12 @@
 """The registry-wide part of ``credreg check``: every award, revocation and status list, verified.
 
-Per award (a pure function of its text, so it can run in worker processes): strict parsing, the registry's
-award profile, both proofs, the key (its issuer's, valid when it signed), the issuer (the folder's owner, as
-its records say), the credential (defined by that issuer, as its records say), and the file name (the award's
-hash). Across awards: hashes and status list slots are unique, and an issuer's awards have distinct ids. Per
-issuer: every revocation is signed by the issuer and matches an award, and the signed status lists have exactly
-the revoked awards' bits set.
+Per award (a pure function of its text, so it can run in worker processes): no private key in its text (however escaped:
+:func:`generator.governance.leaks.award_secret`; the full check's search of the repository leaves the awards to this),
+strict parsing, the registry's award profile, both proofs, the key (its issuer's, valid when it signed), the issuer (the
+folder's owner, as its records say), the credential (defined by that issuer, as its records say), and the file name (the
+award's hash). Across awards: hashes and status list slots are unique, and every award and endorsement of the registry
+has an id of its own. Per issuer: every revocation is signed by the issuer and matches an award, and the signed status
+lists have exactly the revoked awards' bits set.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from generator.awards import (
 )
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
-from generator.errors import CredregError, CryptoError, Problem, ProblemList
+from generator.errors import CredregError, CryptoError, Location, Problem, ProblemList
 from generator.models.award import RevocationEntry
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
@@ -164,6 +165,10 @@ class AwardChecker:
         self._lookups = RegistryLookups.of(registry)
         self._dids = {issuer: registry.issuer_did(issuer) for issuer in registry.issuers}
         self._folder: tuple[str, str | None] = ("", None)
+        # Imported here, not at the top: the governance package imports this module.
+        from generator.governance import leaks
+
+        self._leaks = leaks
         self._kinds = list(_JCS_KINDS)  # the kind the last known award had comes first
 
     def _folder_issuer(self, path: str) -> str | None:
@@ -173,9 +178,35 @@ class AwardChecker:
         return self._folder[1]
 
     def check(self, source: AwardSource) -> AwardOutcome:
-        if self.verifier.proof_cache is None:  # its exact bytes are not needed (nor, for text made up, defined)
-            return self._full(source, self._folder_issuer(source.path), None, None)
+        if self.verifier.proof_cache is None:
+            # Text made up (not read from a file) may hold a lone surrogate, which has no exact bytes: searched as
+            # its code points are, then.
+            try:
+                raw = source.raw
+            except UnicodeEncodeError:
+                raw = source.text.encode("utf-8", "surrogatepass")
+            secret = self._secret(source.path, source.line, raw, source)
+            return self._full(source, self._folder_issuer(source.path), None, None, secret)
         return self.check_bytes(source.path, source.line, source.raw, source)
+
+    def _secret(self, path: str, line: int | None, raw: bytes, source: AwardSource | None) -> Problem | None:
+        """The refusal of an award whose text holds a private key (:func:`generator.governance.leaks.award_secret`),
+        at the field that holds it when the award parses; the key itself is never shown."""
+        found = self._leaks.award_secret(raw)
+        if found is None:
+            return None
+        at, what = found
+        message, code = self._leaks.private_key_message(what), self._leaks.PRIVATE_KEY_CODE
+        if source is None:
+            source = AwardSource(path, line, raw.decode("utf-8", errors="surrogateescape"))
+        try:
+            doc = source.parse()
+        except SourceError:
+            doc = None
+        field = self._leaks.secret_field(doc.data) if doc is not None else None
+        if doc is not None and field is not None:
+            return doc.problem(field, message, code=code)
+        return Problem(Location(path, line if line is not None else at), message, code=code)
 
     def check_bytes(self, path: str, line: int | None, raw: bytes, source: AwardSource | None = None) -> AwardOutcome:
         """:meth:`check` of the award whose exact bytes are ``raw`` (the file, or line ``line`` of a batch)."""
@@ -192,9 +223,11 @@ class AwardChecker:
                 outcome = self._fast(path, line, raw, folder_issuer, source_digest, known)
                 if outcome is not None:
                     return outcome
+        # Bytes the cache knows to be a well-formed award hold no private key (its statement says so too).
+        secret = self._secret(path, line, raw, source) if known is None else None
         if source is None:
             source = AwardSource(path, line, raw.decode("utf-8", errors="surrogateescape"))
-        return self._full(source, folder_issuer, source_digest, known)
+        return self._full(source, folder_issuer, source_digest, known, secret)
 
     def _known_kind(self, cache: ProofCache, source_digest: str) -> str | None:
         """How RFC 8785 serializes the award, when the cache knows its bytes to be a well-formed award."""
@@ -294,9 +327,14 @@ class AwardChecker:
         return self.registry.credential_ref(data), epoch_micros(data.get("validUntil")), award_id_number(data.get("id"))
 
     def _full(
-        self, source: AwardSource, folder_issuer: str | None, source_digest: str | None, known: str | None
+        self,
+        source: AwardSource,
+        folder_issuer: str | None,
+        source_digest: str | None,
+        known: str | None,
+        secret: Problem | None = None,
     ) -> AwardOutcome:
-        """Every policy, and every problem found."""
+        """Every policy, and every problem found (``secret``: the refusal of a private key in its text, first)."""
         cache = self.verifier.proof_cache
         try:
             doc = source.parse(strict=known is None)
@@ -326,8 +364,8 @@ class AwardChecker:
             lookups=self._lookups,
             structure_verified=known is not None,
         )
-        problems: list[Problem] = []
-        structure_ok = True
+        problems: list[Problem] = [] if secret is None else [secret]
+        structure_ok = secret is None
         for policy in self.verifier.policies:
             check = policy.check(ctx)
             if check.status is CheckStatus.FAILED:
@@ -340,7 +378,8 @@ class AwardChecker:
                 problems.append(doc.problem(loc, f"{check.label}: {check.reason}", code=f"award.{check.id}"))
                 structure_ok = structure_ok and check.id != "structure"
         if cache is not None and source_digest is not None and known is None and structure_ok and digest is not None:
-            # Strictly parsed, a well-formed award of the registry's profile, and serialized this way.
+            # Strictly parsed, a well-formed award of the registry's profile holding no private key, and serialized
+            # this way.
             cache.put(_profile_statement(fast_path_kind(data), source_digest), True)
         expected_did = self._dids.get(folder_issuer) if folder_issuer is not None else None
         issuer_id = data["issuer"].get("id") if isinstance(data.get("issuer"), dict) else data.get("issuer")
@@ -383,12 +422,13 @@ class AwardChecker:
         )
 
 
-def duplicate_id_message(award_id: int, first: str) -> str:
-    """Why an award whose id an earlier award of its issuer (at ``first``) has is refused: the full check's and
-    the pull-request check's words."""
+def duplicate_id_message(award_id: int, first: str, *, what: str = "award") -> str:
+    """Why an award (or an endorsement: ``what``) whose id an earlier award or endorsement (at ``first``, any
+    issuer's or endorser's) has is refused: the full check's and the pull-request check's words. An OB 3.0 / VC
+    ``id`` names one credential: two with one id are the same credential to a wallet, a verifier or a revocation."""
     return (
-        f"the id {award_id_text(award_id)} is already the id of the award in {first}: "
-        "every award needs an id of its own (re-issue one of them)"
+        f"the id {award_id_text(award_id)} is already the id of the credential in {first}: every award and "
+        f"endorsement in the registry needs an id of its own, whoever issued it (re-issue this {what})"
     )
 
 
@@ -403,7 +443,8 @@ def _intern(ids: dict[Any, int], values: list[Any], value: Any) -> int:
 
 def _profile_statement(kind: str, source_digest: str) -> str:
     """What the cache records about bytes that parsed strictly into a well-formed award of the registry's
-    profile, which RFC 8785 serializes the ``kind`` way (:func:`generator.crypto.jcs.fast_path_kind`)."""
+    profile, holding no private key (:func:`generator.governance.leaks.award_secret`), which RFC 8785 serializes
+    the ``kind`` way (:func:`generator.crypto.jcs.fast_path_kind`)."""
     return f"award-profile|{kind}|{source_digest}"
 
 
@@ -475,8 +516,9 @@ class AwardIndex:
         """issuer → slot → the hash of the award that holds it."""
         self._paths: list[str] = []
         self._path_ids: dict[str, int] = {}
-        self._ids: dict[str, dict[int, bytes]] = {}
-        """issuer → award id (:func:`~generator.awards.award_id_number`) → the hash of the award that has it."""
+        self._ids: dict[int, bytes] = {}
+        """Award or endorsement id (:func:`~generator.awards.award_id_number`) → the hash of the award or
+        endorsement that has it, registry-wide (whose it is is looked up only for a refusal: :meth:`_anywhere`)."""
         self._endorsements: dict[str, dict[bytes, tuple[int, str]]] = {}
         """owner → endorsement hash → (slot, its file). An issuer's endorsements share its status lists, so their
         slots are in :attr:`_slots` beside its awards' (an endorser's, beside its other endorsements')."""
@@ -495,6 +537,19 @@ class AwardIndex:
         value = self._awards.get(owner, {}).get(digest)
         return self._where(digest, value) if value is not None else self._endorsements[owner][digest][1]
 
+    def _anywhere(self, digest: bytes) -> str:
+        """Where the award or endorsement with this hash is, whoever's it is (for the rare refusal that needs it)."""
+        for awards in self._awards.values():
+            if digest in awards:
+                return self._where(digest, awards[digest])
+        return next(found[digest][1] for found in self._endorsements.values() if digest in found)
+
+    def _new_id(self, number: int, digest: bytes) -> str | None:
+        """Record that the award or endorsement with hash ``digest`` has id ``number``; where the one that has it
+        already is (``None``: none has)."""
+        first = self._ids.setdefault(number, digest)
+        return None if first == digest else self._anywhere(first)
+
     def _where(self, digest: bytes, value: int) -> str:
         location = value & ((1 << _LOC_BITS) - 1)
         stored = self._paths[location >> 33]
@@ -504,8 +559,8 @@ class AwardIndex:
         return f"{stored}:{line}" if line else stored
 
     def add(self, outcome: AwardOutcome, problems: ProblemList) -> None:
-        """Count an award and apply the rules across awards (unique hashes, unique status slots, an issuer's
-        award ids distinct)."""
+        """Count an award and apply the rules across awards (unique hashes, unique status slots, ids distinct
+        registry-wide)."""
         self.count += 1
         problems.extend(outcome.problems)
         if outcome.digest is None or outcome.issuer is None:
@@ -525,11 +580,11 @@ class AwardIndex:
         location = self._location(outcome.source_path, outcome.line, digest)
         per_issuer[digest] = self._facts(outcome) << _FACTS_SHIFT | slot << _LOC_BITS | location
         if outcome.award_id is not None and not outcome.problems:  # an award with problems is refused already
-            owner = self._ids.setdefault(outcome.issuer, {}).setdefault(outcome.award_id, digest)
-            if owner != digest:
+            earlier = self._new_id(outcome.award_id, digest)
+            if earlier is not None:
                 problems.add(
                     outcome.source_path,
-                    duplicate_id_message(outcome.award_id, self._where(owner, per_issuer[owner])),
+                    duplicate_id_message(outcome.award_id, earlier),
                     line=outcome.line,
                     field="id",
                     code="award.duplicate-id",
@@ -556,19 +611,30 @@ class AwardIndex:
         until = 0 if outcome.valid_until is None else outcome.valid_until + _UNTIL_OFFSET
         return until << 32 | credential
 
-    def add_endorsement(self, owner: str, digest: str, status_list: int, status_index: int, where: str) -> str | None:
-        """Count an endorsement's status slot in its owner's lists (an issuer's are shared with its awards);
-        returns where the award or endorsement that already holds the slot is (``None``: it was free)."""
+    def add_endorsement(
+        self,
+        owner: str,
+        digest: str,
+        status_list: int,
+        status_index: int,
+        where: str,
+        endorsement_id: int | None = None,
+    ) -> tuple[str | None, str | None]:
+        """Count an endorsement's status slot in its owner's lists (an issuer's are shared with its awards) and its
+        id (``endorsement_id``, :func:`~generator.awards.award_id_number`) among every award's and endorsement's;
+        returns where the award or endorsement that already holds the slot is, and where the one that already has
+        the id is (``None``: free)."""
         key = bytes.fromhex(digest)
         slot = _pack_slot(status_list, status_index)
         endorsements = self._endorsements.setdefault(owner, {})
         if key in endorsements:
-            return None  # the same file counted twice: not a second holder
+            return None, None  # the same file counted twice: not a second holder
         endorsements[key] = (slot, where)
+        id_holder = self._new_id(endorsement_id, key) if endorsement_id is not None else None
         if slot == _NO_SLOT:
-            return None
+            return None, id_holder
         holder = self._slots.setdefault(owner, {}).setdefault(slot, key)
-        return None if holder == key else self._holder(owner, holder)
+        return (None if holder == key else self._holder(owner, holder)), id_holder
 
     def endorsement(self, owner: str, digest: str) -> tuple[int | None, int | None, str] | None:
         """(status list, index, where) of the owner's endorsement with this hash, or ``None``."""
@@ -674,16 +740,26 @@ def index_endorsements(registry: Registry, index: AwardIndex, problems: ProblemL
             except CredregError:
                 continue
             rel = layout.relpath(registry.root, found.path)
-            holder = index.add_endorsement(owner, digest, number, i, rel)
-            if holder is None:
-                continue
-            message = slot_taken_message(number, i, holder)
-            field = ["credentialStatus", "statusListIndex"]
-            code = "endorsement.duplicate-status-index"
-            if found.source is not None:
-                problems.append(found.source.problem(field, message, code=code))
-            else:
-                problems.add(rel, message, field=".".join(field), code=code)
+            number_id = award_id_number(found.document.get("id"))
+            holder, id_holder = index.add_endorsement(owner, digest, number, i, rel, number_id)
+            refusals = []
+            if holder is not None:
+                refusals.append(
+                    (
+                        ["credentialStatus", "statusListIndex"],
+                        slot_taken_message(number, i, holder),
+                        "endorsement.duplicate-status-index",
+                    )
+                )
+            if id_holder is not None and number_id is not None:
+                refusals.append(
+                    (["id"], duplicate_id_message(number_id, id_holder, what="endorsement"), "endorsement.duplicate-id")
+                )
+            for field, message, code in refusals:
+                if found.source is not None:
+                    problems.append(found.source.problem(field, message, code=code))
+                else:
+                    problems.add(rel, message, field=".".join(field), code=code)
 
 
 def _check_revocations(

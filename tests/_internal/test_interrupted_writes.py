@@ -180,3 +180,80 @@ def test_an_unsigned_revocation_line_is_not_turned_into_a_signed_bit(signer: Sig
     log.write_text(json.dumps(forged) + "\n")
     with pytest.raises(UsageError, match="already revoked"):
         revoke_award(signer.registry, issued.hash, "Real reason", signer.key)
+
+
+# Run in the child: os.link, which names a file, kills the process when it would give the name PATH: the moment
+# between a key's two halves, when the first (private) half is named and the second (public) is not.
+_KILL_AT_LINK = """
+import os, signal, sys
+target = sys.argv.pop(1)
+real_link = os.link
+def link(src, dst, *args, **kwargs):
+    if str(dst) == target:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_link(src, dst, *args, **kwargs)
+os.link = link
+"""
+
+_CREDREG = """
+    import runpy
+    sys.argv = ["credreg", *sys.argv[1:]]
+    runpy.run_module("generator", run_name="__main__")
+"""
+
+
+def _credreg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_keygen_killed_before_either_half_is_named_leaves_nothing(signer: Signer, tmp_path: Path) -> None:
+    """`credreg keygen` killed as it syncs the public half (the private one written already): no private key
+    left in the key folder, not even a temporary file, and no public half in keys/."""
+    _need_unnamed_files(tmp_path)
+    keys = signer.root / "keys/acme-academy"
+    before = sorted(p.name for p in keys.iterdir())
+    private = tmp_path / "keys" / "acme-academy" / "key-9.key"
+    args = ["--root", str(signer.root), "keygen", "acme-academy", "--key-id", "key-9", "--out", str(private)]
+    _killed(keys, _CREDREG, *args)
+    assert sorted(p.name for p in private.parent.iterdir()) == []
+    assert sorted(p.name for p in keys.iterdir()) == before
+    done = _credreg(*args)
+    assert done.returncode == 0, done.stderr
+    assert private.is_file()
+    assert (keys / "key-9.json").is_file()
+
+
+def test_a_keygen_killed_between_the_halves_leaves_a_private_key_it_then_explains(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """Killed after it named the private half and before the public one: the private key is whole, never
+    registered, and the next run says so and what to do (never a registered key nobody holds)."""
+    _need_unnamed_files(tmp_path)
+    keys = signer.root / "keys/acme-academy"
+    private = tmp_path / "keys" / "acme-academy" / "key-9.key"
+    args = ["--root", str(signer.root), "keygen", "acme-academy", "--key-id", "key-9", "--out", str(private)]
+    done = subprocess.run(
+        [sys.executable, "-c", _KILL_AT_LINK + textwrap.dedent(_CREDREG), str(keys / "key-9.json"), *args],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == -9, done.stderr
+    assert sorted(p.name for p in private.parent.iterdir()) == ["key-9.key"], "the private half, whole, by its name"
+    assert json.loads(private.read_text())["keyId"] == "key-9"
+    assert not (keys / "key-9.json").exists()
+    again = _credreg(*args)
+    assert again.returncode == 1, again.stderr
+    assert "without its public half keys/acme-academy/key-9.json" in again.stderr
+    assert "was stopped before it wrote that half, so this key was never registered" in again.stderr
+    assert f"delete {private} and run `credreg keygen` again" in again.stderr
+    private.unlink()
+    assert _credreg(*args).returncode == 0
+    assert (keys / "key-9.json").is_file()

@@ -122,3 +122,76 @@ def test_the_log_key_is_never_read_from_the_log_state_it_publishes(signer: Signe
     assert done.returncode != 0
     assert f"refusing to read a private key inside the registry repository: {key}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- any other Git work tree: a dotfiles repository holding ~/.config, another project's clone -----------------
+
+
+def _work_tree(tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """(the top of a real Git work tree of ``kind``, a folder deep inside it where a key would go)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    if kind == "repository":  # `git init` in the home folder, to version the dotfiles
+        _git(home, "init", "-q")
+        return home, home / ".config" / "credreg" / "keys"
+    other = tmp_path / "project"
+    other.mkdir()
+    _git(other, "init", "-q")
+    (other / "README").write_text("x\n")
+    _git(other, "add", "-A")
+    _git(other, "commit", "-qm", "x")
+    if kind == "worktree":  # its .git is a file pointing into the other repository
+        _git(other, "worktree", "add", "-q", "--detach", str(home / "tree"))
+        assert (home / "tree" / ".git").is_file()
+        return home / "tree", home / "tree" / "secrets"
+    if kind == "submodule":  # a .git file too, inside a superproject
+        _git(home, "init", "-q")
+        _git(home, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(other), "sub")
+        assert (home / "sub" / ".git").is_file()
+        return home / "sub", home / "sub" / "keys"
+    assert kind == "environment"  # a bare repository whose work tree only the environment names
+    bare = tmp_path / "dotfiles.git"
+    _git(tmp_path, "init", "-q", "--bare", str(bare))
+    monkeypatch.setenv("GIT_DIR", str(bare))
+    monkeypatch.setenv("GIT_WORK_TREE", str(home))
+    return home, home / ".config" / "credreg"
+
+
+@pytest.mark.parametrize("kind", ["repository", "worktree", "submodule", "environment"])
+def test_no_private_key_or_earners_folder_goes_into_any_git_work_tree(
+    signer: Signer, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    top, inside = _work_tree(tmp_path, kind, monkeypatch)
+    refusal = f"inside a Git work tree: {{}} (in {top}, where one `git add` commits it"
+    with pytest.raises(KeyFileError) as refused:
+        generate_key(signer.registry, "acme-academy", key_id="key-3", now=EPOCH, private_path=inside / "k.key")
+    assert str(refused.value).startswith("refusing to write a private key " + refusal.format(inside / "k.key"))
+    assert "choose a folder outside every one" in refused.value.explain()
+    for role, name in (("log", "registry.test.example/log"), ("witness", "witness.example/w1")):
+        with pytest.raises(KeyFileError, match="inside a Git work tree"):
+            generate_note_key(inside / f"{role}.key", name, role, root=signer.root)
+    with pytest.raises(UsageError, match="refusing to write earners' links and keys inside a Git work tree"):
+        prepare_earner_dir(inside / "earners", signer.root)
+    assert not inside.exists(), "nothing made"
+    assert not (signer.root / "keys/acme-academy/key-3.json").exists()
+
+
+def test_a_link_into_a_git_work_tree_does_not_hide_it(signer: Signer, tmp_path: Path) -> None:
+    """The key folder named through a symbolic link, and `credreg keygen` as a user runs it."""
+    dotfiles = tmp_path / "dotfiles"
+    (dotfiles / "config").mkdir(parents=True)
+    _git(dotfiles, "init", "-q")
+    alias = tmp_path / "config"
+    alias.symlink_to(dotfiles / "config")
+    out = alias / "credreg" / "k.key"
+    args = ["--root", str(signer.root), "keygen", "acme-academy", "--key-id", "key-3", "--out", str(out)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | {"PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, env=env)
+    assert done.returncode == 1, done.stderr
+    assert f"refusing to write a private key inside a Git work tree: {out} (in {dotfiles}," in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (dotfiles / "config" / "credreg").exists()
+    outside = tmp_path / "plain" / "k.key"  # beside it, in no repository: written
+    args[-1] = str(outside)
+    assert subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, env=env).returncode == 0
+    assert outside.is_file()

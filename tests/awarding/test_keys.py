@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from generator.awarding import keys
+from generator._internal import files
 from generator.awarding.keys import PRIVATE_KEY_FORMAT, generate_key, load_signing_key
 from generator.crypto.multibase import decode_ed25519_public
 from generator.errors import KeyFileError, UsageError
@@ -101,18 +101,29 @@ def test_an_unwritable_public_key_folder_leaves_no_private_key(signer: Signer) -
     assert not (signer.key_dir / "dc.key").exists()
 
 
-@pytest.mark.parametrize("failing", ["public", "private"])
+@pytest.mark.parametrize(
+    ("failing", "step"), [("public", "write"), ("private", "write"), ("public", "name"), ("private", "name")]
+)
 def test_a_failed_write_of_either_half_leaves_neither(
-    signer: Signer, monkeypatch: pytest.MonkeyPatch, failing: str
+    signer: Signer, monkeypatch: pytest.MonkeyPatch, failing: str, step: str
 ) -> None:
-    # A disk that fills up while writing the public half, or a rename of the private half that fails.
-    def no_space(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+    # A disk that fills up while writing either half, or while naming it (the private half is named first: a
+    # failure to name the public one removes it).
+    target = signer.key_dir / "k3.key" if failing == "private" else signer.root / "keys/acme-academy/key-3.json"
+    real_open, real_name = files._open_unnamed, files._name_unnamed
 
-    if failing == "public":
-        monkeypatch.setattr(keys, "write_new", no_space)
-    else:
-        monkeypatch.setattr(keys, "place_new", no_space)
+    def open_unnamed(folder: Path, data: bytes, mode: int) -> int | None:
+        if step == "write" and folder == target.parent:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(folder, data, mode)
+
+    def name_unnamed(fd: int, path: Path) -> bool:
+        if step == "name" and path == target:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_name(fd, path)
+
+    monkeypatch.setattr(files, "_open_unnamed", open_unnamed)
+    monkeypatch.setattr(files, "_name_unnamed", name_unnamed)
     with pytest.raises(UsageError, match=f"cannot write the {failing} key .*No space left on device"):
         generate_key(signer.registry, "acme-academy", key_id="key-3", private_path=signer.key_dir / "k3.key")
     assert _stray(signer) == []

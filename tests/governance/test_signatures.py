@@ -96,13 +96,13 @@ def test_an_award_reusing_a_status_slot_is_refused(repo: Repo) -> None:
 
 def test_an_award_reusing_an_existing_awards_id_is_refused(repo: Repo) -> None:
     """The full check's rule, answered from the few files ``git grep`` picks: a new award may not take the id of
-    an award its issuer already has, in a single file or a batch line."""
+    an award already in the registry, in a single file or a batch line."""
     existing = repo.files(f"{AWARDS}/*/*/*.json")[0]
     taken = json.loads(repo.read(existing))["id"]
     moved = repo.resign(_new_award(repo), key=repo.key(), id=taken)
     problem = only(repo.check("acme-lead"), "award.duplicate-id")
     assert (problem.location.path, problem.field) == (moved, "id")
-    assert problem.message.startswith(f"the id {taken} is already the id of the award in {existing}: ")
+    assert problem.message.startswith(f"the id {taken} is already the id of the credential in {existing}: ")
 
 
 def test_two_new_awards_sharing_an_id_are_refused(repo: Repo) -> None:
@@ -113,7 +113,7 @@ def test_two_new_awards_sharing_an_id_are_refused(repo: Repo) -> None:
     assert problem.location.path in {first, second}
     assert problem.field == "id"
     other = first if problem.location.path == second else second
-    assert problem.message.startswith(f"the id {taken} is already the id of the award in {other}: ")
+    assert problem.message.startswith(f"the id {taken} is already the id of the credential in {other}: ")
 
 
 def test_a_copy_of_an_existing_award_is_refused(repo: Repo) -> None:

@@ -159,8 +159,8 @@ def test_an_id_two_awards_of_one_issuer_share_is_refused(signer: Signer) -> None
     assert problem.field == "id"
     [holder] = files - {problem.location.path}
     assert problem.message == (
-        f"the id {first.award['id']} is already the id of the award in {holder}: "
-        "every award needs an id of its own (re-issue one of them)"
+        f"the id {first.award['id']} is already the id of the credential in {holder}: every award and endorsement "
+        "in the registry needs an id of its own, whoever issued it (re-issue this award)"
     )
     cache = VerificationCache.in_memory()
     checker = AwardChecker(signer.registry, proof_cache=cache)
@@ -170,9 +170,9 @@ def test_an_id_two_awards_of_one_issuer_share_is_refused(signer: Signer) -> None
         assert [o.award_id for o in outcomes] == [int(first.award["id"][9:].replace("-", ""), 16)] * 2
 
 
-def test_ids_are_distinct_per_issuer() -> None:
-    """The rule is an issuer's: its awards' ids are distinct (the pull-request check reads only the issuer's
-    awards, so the full check asks no more). A batch line is named by its line."""
+def test_ids_are_distinct_registry_wide() -> None:
+    """An id names one credential, whoever issued it: another issuer's award with it is refused too, each naming
+    the first. A batch line is named by its line."""
     outcome = AwardOutcome("registry/issuers/x/awards/2025/aa/a.json", None, "aa" * 32, "x", 1, 7, award_id=5)
     other = AwardOutcome("registry/issuers/y/awards/2025/bb/b.json", None, "bb" * 32, "y", 1, 7, award_id=5)
     same = AwardOutcome("registry/issuers/x/awards/2025/cc/c.jsonl", 4, "cc" * 32, "x", 1, 8, award_id=5)
@@ -180,11 +180,12 @@ def test_ids_are_distinct_per_issuer() -> None:
     for o in (outcome, other, same):
         index.add(o, found)
     assert [(p.code, p.location.path, p.location.line, p.field) for p in found] == [
-        ("award.duplicate-id", "registry/issuers/x/awards/2025/cc/c.jsonl", 4, "id")
+        ("award.duplicate-id", "registry/issuers/y/awards/2025/bb/b.json", None, "id"),
+        ("award.duplicate-id", "registry/issuers/x/awards/2025/cc/c.jsonl", 4, "id"),
     ]
-    [problem] = list(found)
-    assert "urn:uuid:00000000-0000-0000-0000-000000000005" in problem.message
-    assert "registry/issuers/x/awards/2025/aa/a.json" in problem.message
+    for problem in found:
+        assert "urn:uuid:00000000-0000-0000-0000-000000000005" in problem.message
+        assert "registry/issuers/x/awards/2025/aa/a.json" in problem.message
 
 
 def test_revocation_signed_by_a_foreign_key_is_refused(signer: Signer) -> None:

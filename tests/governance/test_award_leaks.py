@@ -1,0 +1,202 @@
+"""A private key pasted into an award (signed with it) is refused by the full check and the pull-request check
+alike, in any string field and however its text is escaped, naming the file, line and field and never the key."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from generator.awarding.issue import Recipient, issue_awards
+from generator.awarding.keys import PRIVATE_KEY_FORMAT, load_signing_key
+from generator.check import CheckOptions, run_check
+from generator.crypto.multibase import encode_ed25519_private
+from generator.endorsements import endorse
+from generator.errors import Problem
+from generator.governance.leaks import award_secret
+from generator.models.endorsement import EndorsementKind
+from tests.governance.conftest import ACME, NOW, Repo, errors, shown
+from tests.governance.test_endorsements import DC, _setup
+
+PEM_HEAD = "-----BEGIN " + "OPENSSH PRIVATE KEY-----"
+PRIVATE_FIELD = "private" + "KeyMultibase"
+CODE = "governance.private-key"
+
+
+def _seed(repo: Repo) -> str:
+    seed: str = json.loads((repo.key_dir / f"{ACME}-key-1.key").read_text())["seed"]
+    return seed
+
+
+def _multikey(repo: Repo) -> str:
+    seed = _seed(repo)
+    return encode_ed25519_private(base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4)))
+
+
+def _u(text: str) -> str:
+    """``text`` with every character a JSON ``\\u`` escape."""
+    return "".join(f"\\u{ord(c):04x}" for c in text)
+
+
+def _pct(text: str) -> str:
+    return "".join(f"%{ord(c):02X}" for c in text)
+
+
+#: (evidence URL made from the key, the text of the key in that URL to escape in the file, or None).
+URLS: dict[str, Callable[[Repo], tuple[str, str | None]]] = {
+    "query-seed": lambda r: (f"https://e.example/p?seed={_seed(r)}", None),
+    "fragment-multikey": lambda r: (f"https://e.example/p#{_multikey(r)}", None),
+    "query-field": lambda r: (f"https://e.example/p?{PRIVATE_FIELD}={_multikey(r)}&x=1", None),
+    "pem-plus": lambda r: ("https://e.example/p?k=" + PEM_HEAD.replace(" ", "+") + "b3BlbnNzaC1r", None),
+    "pem-percent": lambda r: ("https://e.example/p?k=" + _pct(PEM_HEAD) + "b3BlbnNzaC1r", None),
+    # An IRI holds no quote or brace: a JSON text in a URL is percent-encoded.
+    "jwk-d": lambda r: ("https://e.example/#" + quote(f'{{"kty":"OKP","d":"{_seed(r)}"}}'), None),
+    "key-file": lambda r: (
+        "https://e.example/#" + quote(json.dumps({"format": PRIVATE_KEY_FORMAT, "seed": _seed(r)})),
+        None,
+    ),
+    "u-escaped-multikey": lambda r: (f"https://e.example/p#{_multikey(r)}", "z3u2"),
+    "u-escaped-seed-field": lambda r: (f"https://e.example/p?seed={_seed(r)}", "seed"),
+    "u-escaped-pem": lambda r: ("https://e.example/p?k=" + PEM_HEAD.replace(" ", "+"), "PRIVATE+KEY"),
+    "percent-then-u-escaped": lambda r: ("https://e.example/p?k=" + _pct(PEM_HEAD), "%50%52%49"),
+}
+
+
+def _award_with_evidence(repo: Repo, url: str, escape: str | None, *, batch: bool = False) -> tuple[str, int]:
+    """Sign an award holding ``url`` as its evidence (and, for a batch, a second one beside it), escape ``escape``
+    in its file's text (the award, its hash and its proofs are unchanged: escapes are only its text); the file's
+    path and the line of the evidence."""
+    emails = ["ada@example.org", "bo@example.org"] if batch else ["ada@example.org"]
+    [issued, *_] = issue_awards(
+        repo.registry,
+        f"{ACME}/sql-basics",
+        [Recipient(e, evidence=(url,)) for e in emails],
+        repo.key(),
+        batch=batch,
+        valid_from=NOW,
+    )
+    text = issued.path.read_text()
+    if escape is not None:
+        assert escape in text
+        text = text.replace(escape, _u(escape))
+        issued.path.write_text(text)
+    rel = issued.path.relative_to(repo.root).as_posix()
+    line = issued.line or next(i for i, t in enumerate(text.splitlines(), 1) if '"https://e.example/' in t)
+    return rel, line
+
+
+def _refusals(problems: list[Problem]) -> list[tuple[str, int | None, str]]:
+    return [(p.location.path, p.location.line, p.field) for p in problems if p.code == CODE]
+
+
+def _full(repo: Repo) -> list[Problem]:
+    return errors(run_check(repo.root, CheckOptions(progress=False, jobs=1)))
+
+
+@pytest.mark.parametrize("spelling", list(URLS))
+def test_a_key_in_an_awards_evidence_url_is_refused_by_both_checks(repo: Repo, spelling: str) -> None:
+    url, escape = URLS[spelling](repo)
+    rel, line = _award_with_evidence(repo, url, escape)
+    expected = [(rel, line, "evidence[0].id")]
+    assert _refusals(_full(repo)) == expected
+    pull = errors(repo.check("acme-lead"))
+    assert _refusals(pull) == expected, shown(pull)  # once: the award check, not the file search too
+    for problem in pull:
+        for secret in (_seed(repo), _multikey(repo), "e.example"):
+            assert secret not in str(problem)
+
+
+def test_a_key_in_a_batch_line_is_refused_at_its_line(repo: Repo) -> None:
+    rel, line = _award_with_evidence(repo, f"https://e.example/p#{_multikey(repo)}", "z3u2", batch=True)
+    assert rel.endswith(".jsonl")
+    lines = [i for i, text in enumerate(repo.read(rel).splitlines(), 1) if "e.example" in text]
+    assert len(lines) == 2
+    assert line in lines
+    both = [(rel, n, "evidence[0].id") for n in lines]  # each recipient's line holds it
+    assert _refusals(_full(repo)) == both
+    assert _refusals(errors(repo.check("acme-lead"))) == both
+
+
+def test_the_full_check_with_its_cache_refuses_it_on_every_run(repo: Repo) -> None:
+    """The warm path (bytes the cache knows) never skips the search: a key is never recorded as well-formed."""
+    rel, line = _award_with_evidence(repo, f"https://e.example/p#{_multikey(repo)}", None)
+    for _ in range(2):
+        report = run_check(repo.root, CheckOptions(progress=False, jobs=1, cache=True))
+        assert _refusals(errors(report)) == [(rel, line, "evidence[0].id")]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (["name"], lambda r: f"SQL basics {_multikey(r)}"),
+        (["credentialSubject", "achievement", "criteria", "narrative"], lambda r: f"Pass.\n{PEM_HEAD}\nb3Bl\n"),
+        (["x-note"], lambda r: {"format": PRIVATE_KEY_FORMAT, "seed": _seed(r)}),
+        (["x-note"], lambda r: json.dumps({"seed": _seed(r)})),  # a key file pasted as text: its quotes escaped
+        (["x-jwk"], lambda r: {"kty": "OKP", "crv": "Ed25519", "d": _seed(r)}),
+    ],
+    ids=["name", "narrative", "extension-object", "extension-text", "extension-jwk"],
+)
+def test_a_key_in_any_other_string_field_is_refused_at_that_field(
+    repo: Repo, field: list[str], value: Callable[[Repo], object]
+) -> None:
+    """Fields the profile refuses anyway (an extension, a narrative unlike the definition's) still say that the
+    award holds a key, and where: the key is exposed and must be revoked, whatever else is wrong."""
+    rel, _ = _award_with_evidence(repo, "https://e.example/evidence", None)
+    award = json.loads(repo.read(rel))
+    target = award
+    for name in field[:-1]:
+        target = target[name]
+    target[field[-1]] = value(repo)
+    if field[0].startswith("x-"):  # no context defines it, so it cannot be signed: refused anyway, and must say why
+        award.pop("proof")
+        new = rel
+        repo.write(rel, json.dumps(award, indent=2))
+    else:
+        new = repo.resign(rel, key=repo.key(), **{field[0]: award[field[0]]})
+    dotted = ".".join(field) if not field[0].startswith("x-") else field[0]
+    found = [(p, f) for p, _, f in _refusals(_full(repo))]
+    [(path, where)] = found
+    assert path == new
+    assert where.startswith(dotted)
+    assert [f for p, _, f in _refusals(errors(repo.check("acme-lead")))] == [where]
+
+
+def test_public_values_in_awards_are_not_keys(repo: Repo) -> None:
+    """Every award the base holds passes; so does an evidence URL with a token, a hash or a public Multikey."""
+    for url in (
+        "https://e.example/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdEf/view?usp=sharing",
+        "https://e.example/x?sha=" + "ab" * 32 + "#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+        "https://e.example/search?q=private%20key%20seed",
+    ):
+        _award_with_evidence(repo, url, None)
+    assert [p for p in _full(repo) if p.code == CODE] == []
+    assert [p for p in errors(repo.check("acme-lead")) if p.code == CODE] == []
+
+
+def test_the_search_undoes_escapes_but_not_line_breaks() -> None:
+    text = b'{\n"a": "x",\n"b": "' + _u("z3u2").encode() + b"A" * 44 + b'"\n}'
+    assert award_secret(text) == (3, "an Ed25519 private Multikey (z3u2…)")
+    assert award_secret(b'{"a": "line\\nbreak \\u0041 %41"}') is None
+    assert re.search(rb"z3u2", text) is None
+
+
+def test_a_key_escaped_in_an_endorsements_comment_is_refused_by_both_checks(repo: Repo, tmp_path: Path) -> None:
+    """Endorsements are searched as files, by both checks: with the same escapes undone."""
+    _setup(repo, tmp_path)
+    done = endorse(
+        repo.registry, f"{ACME}/sql-basics", DC, load_signing_key(tmp_path / f"{DC}.key", root=repo.root),
+        kind=EndorsementKind.RECOGNISES, comment=f"Recognised. {_multikey(repo)}",
+        valid_from=NOW - dt.timedelta(minutes=5),
+    )  # fmt: skip
+    text = done.path.read_text()
+    done.path.write_text(text.replace("z3u2", _u("z3u2")))  # the same endorsement, written another way
+    rel = done.path.relative_to(repo.root).as_posix()
+    line = next(i for i, t in enumerate(done.path.read_text().splitlines(), 1) if "\\u007a" in t)
+    assert _refusals(errors(repo.check(f"{DC}-lead"))) == [(rel, line, "")]
+    assert _refusals(_full(repo)) == [(rel, line, "")]

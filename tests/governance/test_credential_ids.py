@@ -1,0 +1,78 @@
+"""An award's or endorsement's ``id`` names one credential (OB 3.0, VC 2.0): no two in the registry share one,
+whoever issued them. Refused by the full check and the pull-request check alike, naming both files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from generator.awarding.keys import load_signing_key
+from generator.awarding.signing import sign_document
+from generator.awards import award_hash, render_award
+from generator.check import CheckOptions, run_check
+from generator.errors import Problem
+from tests.governance.conftest import ACME, BETA, NOW, Repo, errors, only, shown
+from tests.governance.test_endorsements import DC, _endorse, _setup
+
+
+def _full(repo: Repo) -> list[Problem]:
+    return errors(run_check(repo.root, CheckOptions(progress=False, jobs=1)))
+
+
+def _acme_award(repo: Repo) -> tuple[str, str]:
+    """(path, id) of an award acme-academy already has."""
+    rel = repo.files(f"registry/issuers/{ACME}/awards/*/*/*.json")[0]
+    return rel, json.loads(repo.read(rel))["id"]
+
+
+def test_an_award_taking_another_issuers_award_id_is_refused_by_both_checks(repo: Repo) -> None:
+    existing, taken = _acme_award(repo)
+    [issued] = repo.award(BETA, "zed@example.org")
+    rel = repo.resign(issued.path.relative_to(repo.root).as_posix(), key=repo.key(BETA), issuer=BETA, id=taken)
+    for problems in (errors(repo.check("beta-lead")), _full(repo)):
+        [problem] = [p for p in problems if p.code == "award.duplicate-id"]
+        assert (problem.location.path, problem.field) == (rel, "id"), shown(problems)
+        assert problem.message == (
+            f"the id {taken} is already the id of the credential in {existing}: every award and endorsement in "
+            "the registry needs an id of its own, whoever issued it (re-issue this award)"
+        )
+    assert [p.code for p in errors(repo.check("beta-lead"))] == ["award.duplicate-id"]
+
+
+def _endorsement_with_id(repo: Repo, keys: Path, rel: str, new_id: str) -> str:
+    """The endorsement at ``rel`` signed again by its endorser with ``new_id``, under its new hash."""
+    doc = json.loads(repo.read(rel))
+    method = doc.pop("proof")[0]["verificationMethod"]
+    doc["id"] = new_id
+    signed = sign_document(
+        doc, load_signing_key(keys / f"{DC}.key", root=repo.root), method, NOW - dt.timedelta(minutes=5)
+    )
+    repo.path(rel).unlink()
+    return (
+        repo.write(str(Path(rel).with_name(f"{award_hash(signed)}.json")), render_award(signed))
+        .relative_to(repo.root)
+        .as_posix()
+    )
+
+
+def test_an_endorsement_taking_an_awards_id_is_refused_by_both_checks(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    existing, taken = _acme_award(repo)
+    rel = _endorsement_with_id(repo, tmp_path, _endorse(repo, tmp_path, DC), taken)
+    problem = only(repo.check(f"{DC}-lead"), "endorsement.duplicate-id")
+    assert (problem.location.path, problem.field) == (rel, "id")
+    assert problem.message.startswith(f"the id {taken} is already the id of the credential in {existing}: ")
+    assert problem.message.endswith("(re-issue this endorsement)")
+    [full] = [p for p in _full(repo) if p.code == "endorsement.duplicate-id"]
+    assert (full.location.path, full.field, full.message) == (rel, "id", problem.message)
+
+
+def test_an_award_taking_an_endorsements_id_is_refused(repo: Repo, tmp_path: Path) -> None:
+    endorsement = _setup(repo, tmp_path)
+    taken = json.loads(repo.read(endorsement))["id"]
+    [issued] = repo.award(ACME, "yan@example.org")
+    rel = repo.resign(issued.path.relative_to(repo.root).as_posix(), key=repo.key(), id=taken)
+    problem = only(repo.check("acme-lead"), "award.duplicate-id")
+    assert (problem.location.path, problem.field) == (rel, "id")
+    assert f"is already the id of the credential in {endorsement}: " in problem.message
