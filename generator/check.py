@@ -13,6 +13,8 @@ from generator import governance, layout
 from generator._internal.jobs import Background
 from generator._internal.progress import progress
 from generator.errors import Problem, ProblemList, ProblemsFound
+from generator.governance.existing import IdHolders, prefetch_id_holders
+from generator.governance.git import ChangeStatus
 from generator.governance.leaks import repository_leaks
 from generator.load import load_registry
 from generator.registry import Registry
@@ -70,20 +72,34 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
     ``base`` that is not a commit of the repository at ``root``)."""
     change: governance.WorkingTreeChange | None = None
     leaks: Background[list[Problem]] | None = None
+    ids: Background[IdHolders] | None = None
     if options.base is not None:
         # What the pull request changes, first: the layout rules judge those paths (the rest is the base's).
         change = governance.WorkingTreeChange.compare(root, options.base)
+        added = [
+            c.path
+            for c in change.changes
+            if c.status is ChangeStatus.ADDED and c.role.kind in (*layout.AWARD_KINDS, layout.PathKind.ENDORSEMENT)
+        ]
+        if added and options.jobs != 1:
+            # A new award's id must be no other's, whoever's: the search reads every award file of the registry,
+            # the one cost of this check that grows with it, so it runs in a process of its own while this one
+            # loads the registry.
+            ids = Background(prefetch_id_holders, root, added)
     elif options.jobs != 1:
         # The full check searches the whole repository for secrets (generator.governance.leaks): Git's walk of the
         # tree (a second per 100k awards' folders) and the reading, in a process of its own while this one loads
         # and verifies, instead of after.
         leaks = Background(repository_leaks, root)
     try:
-        return _check(root, options, change, leaks)
+        return _check(root, options, change, leaks, ids)
     except BaseException:
         if leaks is not None:
             leaks.cancel()
         raise
+    finally:
+        if ids is not None:
+            ids.cancel()  # its result read, or never needed (the registry did not load)
 
 
 def _check(
@@ -91,6 +107,7 @@ def _check(
     options: CheckOptions,
     change: governance.WorkingTreeChange | None,
     leaks: Background[list[Problem]] | None,
+    ids: Background[IdHolders] | None = None,
 ) -> CheckReport:
     loaded = load_registry(root, use_cache=options.cache, layout_paths=change.present_paths() if change else None)
     report = CheckReport(loaded.problems, loaded.registry)
@@ -109,7 +126,9 @@ def _check(
     if change is not None:
         # Pull-request mode: only what the change adds (and what refers to it) is verified, plus the rules
         # about who changed what; see generator.governance.
-        pull = governance.check_pull_request(root, registry, change, report.problems, actor=options.actor)
+        pull = governance.check_pull_request(
+            root, registry, change, report.problems, actor=options.actor, id_prefetch=ids
+        )
         report.counts.update(pull.counts)
     elif registry is not None:
         with progress("Verifying awards", None, enabled=options.progress) as bar:

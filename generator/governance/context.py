@@ -17,7 +17,9 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.files import read_inside
+from generator._internal.jobs import Background
 from generator._internal.source import MAX_FILE_BYTES, Document, SourceError, decode_utf8, parse_yaml
+from generator.governance.existing import IdHolders
 from generator.governance.git import Change, ChangeStatus, GitBase
 from generator.layout import PathKind
 from generator.models import ReviewRules
@@ -101,7 +103,22 @@ class PullRequest:
 
     notes: list[str] = field(default_factory=list)
 
+    id_prefetch: Background[IdHolders] | None = field(default=None, repr=False)
+    """The holders of the change's new ids, looked up while the registry loaded (``credreg check`` starts it:
+    :func:`generator.governance.existing.prefetch_id_holders`)."""
+
     _base_issuers: dict[str, BaseIssuer | None] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def known_ids(self) -> IdHolders | None:
+        """What :attr:`id_prefetch` found (``None`` without one, or when it failed: the ids are then looked up
+        in this process, so a failed prefetch costs time, never a missed duplicate)."""
+        if self.id_prefetch is None:
+            return None
+        try:
+            return self.id_prefetch.result()
+        except Exception:
+            return None
 
     # --- the base commit's governance -------------------------------------------------------------------
 

@@ -101,7 +101,9 @@ def _id_problems(pr: PullRequest, ided: list[tuple[FoundEndorsement, str, int]],
     :class:`~generator.verify.registry_check.AwardIndex`); the change's new awards are files like any other."""
     if not ided or pr.registry is None:
         return
-    held = existing_ids(pr.registry, {number for _, _, number in ided}, exclude={rel for _, rel, _ in ided})
+    held = existing_ids(
+        pr.registry, {number for _, _, number in ided}, exclude={rel for _, rel, _ in ided}, known=pr.known_ids
+    )
     for found, rel, number in ided:
         first = held.setdefault(number, rel)
         if first == rel:

@@ -26,19 +26,20 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from generator import layout
 from generator._internal.files import regular_files
 from generator._internal.source import SourceError
-from generator.awards import award_hash, award_id_number, award_id_text, parse_award_text
+from generator.awards import award_hash, award_id_number, award_id_text, parse_award_text, read_award_file
 from generator.errors import CredregError
 from generator.registry import Registry
 from generator.statuslist import parse_index, parse_list_number
 
 __all__ = [
+    "IdHolders",
     "Slot",
     "award_at",
     "award_signatures",
@@ -47,7 +48,9 @@ __all__ = [
     "existing_holders",
     "existing_ids",
     "existing_status_slots",
+    "id_holders",
     "is_same_award",
+    "prefetch_id_holders",
     "single_award_path",
 ]
 
@@ -71,10 +74,14 @@ def _award_files(root: Path, issuer: str) -> Iterator[tuple[str, str]]:
 
 def _holder_files(registry: Registry, owner: str) -> Iterator[tuple[str, str]]:
     """:func:`_award_files`, then the owner's endorsement files: everything that may hold one of its slots."""
-    folder = _owner_folder(registry, owner)
+    return _owner_files(registry.root, _owner_folder(registry, owner), owner)
+
+
+def _owner_files(root: Path, folder: str, owner: str) -> Iterator[tuple[str, str]]:
+    """:func:`_holder_files` of the owner in ``folder`` (an issuer's or an endorser's)."""
     if folder == layout.ISSUERS_DIR:
-        yield from _award_files(registry.root, owner)
-    yield from _files_in(registry.root, folder, owner, "endorsements", (".json",))
+        yield from _award_files(root, owner)
+    yield from _files_in(root, folder, owner, "endorsements", (".json",))
 
 
 def _files_in(root: Path, folder: str, owner: str, kind: str, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
@@ -213,28 +220,74 @@ def existing_holders(
     return slots, held
 
 
-def existing_ids(registry: Registry, ids: Collection[int], *, exclude: Collection[str] = ()) -> dict[int, str]:
+IdHolders = dict[int, list[tuple[str, str]]]
+"""id → every (file, where: ``path`` or ``path:line``) that holds it, in :func:`_walk_order`, awards first."""
+
+
+def existing_ids(
+    registry: Registry, ids: Collection[int], *, exclude: Collection[str] = (), known: IdHolders | None = None
+) -> dict[int, str]:
     """Which of ``ids`` (:func:`~generator.awards.award_id_number`) an award or endorsement of the registry (any
     issuer's or endorser's; not counting files in ``exclude``) already has, with where: ``id → path or
-    path:line``. One ``git grep`` over every owner's folders picks the files that may hold one, as
-    :func:`existing_holders` picks them; only those are read."""
-    held: dict[int, str] = {}
+    path:line``. ``known``: holders already looked up (:func:`prefetch_id_holders`, while the registry loaded);
+    an id it does not cover is looked up here."""
     wanted = set(ids)
-    if not wanted:
-        return held
-    quoted = [f'"{award_id_text(n)}"' for n in sorted(wanted)]
+    holders = {n: known[n] for n in wanted if known is not None and n in known}
+    missing = wanted - holders.keys()
+    if missing:
+        owners = [(_owner_folder(registry, o), o) for o in (*sorted(registry.issuers), *sorted(registry.endorsers))]
+        holders.update(id_holders(registry.root, list(dict.fromkeys(owners)), missing))
+    held: dict[int, str] = {}
+    for number, found in holders.items():
+        where = next((where for rel, where in found if rel not in exclude), None)
+        if where is not None:
+            held[number] = where
+    return held
+
+
+def id_holders(root: Path, owners: Sequence[tuple[str, str]], ids: Collection[int]) -> IdHolders:
+    """Every file of ``owners`` ((folder, owner) pairs) holding one of ``ids``: one ``git grep`` over all their
+    folders picks the files that may hold one, as :func:`existing_holders` picks them; only those are read."""
+    holders: IdHolders = {n: [] for n in ids}
+    if not holders:
+        return holders
+    quoted = [f'"{award_id_text(n)}"' for n in sorted(holders)]
     needles = [n.encode() for n in quoted]
-    owners = [*sorted(registry.issuers), *sorted(set(registry.endorsers) - set(registry.issuers))]
-    for path, rel in _owners_files_citing(registry, owners, quoted):
-        if rel in exclude:
-            continue
+    for path, rel in _owners_files_citing(root, owners, quoted):
         for where, raw in [(rel, _read(path))] if rel.endswith(".json") else _items(path, rel):
             if b"\\u" in raw or any(n in raw for n in needles):
                 doc = _loads(raw)
                 number = award_id_number(doc.get("id")) if isinstance(doc, dict) else None
-                if number in wanted:
-                    held.setdefault(number, where)
-    return held
+                if number in holders:
+                    holders[number].append((rel, where))
+    return holders
+
+
+def prefetch_id_holders(root: Path, added: Sequence[str]) -> IdHolders:
+    """:func:`id_holders` of the ids of the awards and endorsements in ``added`` (repository-relative paths a
+    change adds), over every owner's folder on disk, before the registry is loaded: the pull-request check runs
+    it in a process of its own while it loads (the search reads every award file, the one cost of the check
+    that grows with the whole registry). Reads what it can; what it misses, :func:`existing_ids` looks up."""
+    ids: set[int] = set()
+    for rel in added:
+        path = root / rel
+        try:
+            if path.is_symlink() or not path.is_file():
+                continue
+            for source in read_award_file(root, path):
+                doc = _loads(source.text.encode("utf-8", "surrogateescape"))
+                number = award_id_number(doc.get("id")) if isinstance(doc, dict) else None
+                if number is not None:
+                    ids.add(number)
+        except OSError:
+            continue
+    owners: list[tuple[str, str]] = []
+    for folder in (layout.ISSUERS_DIR, layout.ENDORSERS_DIR):
+        top = root / folder
+        if top.is_symlink() or not top.is_dir():
+            continue
+        owners.extend((folder, entry.name) for entry in sorted(top.iterdir(), key=lambda e: e.name) if entry.is_dir())
+    return id_holders(root, owners, ids)
 
 
 def _files_citing(registry: Registry, issuer: str, needles: Collection[str]) -> Iterator[tuple[str, str]]:
@@ -242,20 +295,18 @@ def _files_citing(registry: Registry, issuer: str, needles: Collection[str]) -> 
     endorsement files) that may hold one of ``needles`` (quoted JSON strings): those holding one as it is, or any
     ``\\u`` escape. One ``git grep --no-index`` reads the files on disk as :func:`_holder_files` does (no link
     followed, ignored files too)."""
-    yield from _owners_files_citing(registry, [issuer], needles)
+    yield from _owners_files_citing(registry.root, [(_owner_folder(registry, issuer), issuer)], needles)
 
 
 def _owners_files_citing(
-    registry: Registry, owners: Iterable[str], needles: Collection[str]
+    root: Path, owners: Sequence[tuple[str, str]], needles: Collection[str]
 ) -> Iterator[tuple[str, str]]:
-    """:func:`_files_citing` for every one of ``owners`` at once: one ``git grep`` over all their folders."""
-    owners = list(owners)
+    """:func:`_files_citing` for every one of ``owners`` ((folder, owner) pairs) at once: one ``git grep`` over
+    all their folders."""
     if not needles or not owners:
         return
-    root = registry.root
     searched = []
-    for owner in owners:
-        folder = _owner_folder(registry, owner)
+    for folder, owner in owners:
         for name in _FOLDERS if folder == layout.ISSUERS_DIR else _FOLDERS[1:]:
             rel = f"{folder}/{owner}/{name}"
             parts = rel.split("/")
@@ -277,8 +328,8 @@ def _owners_files_citing(
     except OSError:  # no git: read every file
         found = None
     if found is None or found.returncode not in (0, 1):  # 1: nothing matched
-        for owner in owners:
-            yield from _holder_files(registry, owner)
+        for folder, owner in owners:
+            yield from _owner_files(root, folder, owner)
         return
     named = found.stdout.decode("utf-8", "surrogateescape").split("\0")
     picked = [n for n in named if n.endswith((".json", ".jsonl"))]

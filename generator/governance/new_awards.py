@@ -76,7 +76,9 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
     indexes = {o.status_index for o in outcomes if o.status_index is not None}
     ids = {o.award_id for o in outcomes if o.award_id is not None and not o.problems}
     slots = existing_holders(registry, issuers, exclude=set(added), indexes=indexes)[0]
-    _distinct_ids(registry.root, outcomes, existing_ids(registry, ids, exclude=set(added)), problems)
+    _distinct_ids(
+        registry.root, outcomes, existing_ids(registry, ids, exclude=set(added), known=pr.known_ids), problems
+    )
     for outcome in outcomes:
         if outcome.issuer not in issuers or outcome.status_list is None or outcome.status_index is None:
             continue

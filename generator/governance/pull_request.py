@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator._internal.jobs import Background
 from generator.errors import Problem, ProblemList, UsageError
 from generator.governance.awarded import check_awarded_records
 from generator.governance.context import PullRequest
+from generator.governance.existing import IdHolders
 from generator.governance.filetypes import check_file_kinds
 from generator.governance.git import WorkingTreeChange
 from generator.governance.history import check_history
@@ -84,6 +86,7 @@ def check_pull_request(
     *,
     actor: str | None,
     now: dt.datetime | None = None,
+    id_prefetch: Background[IdHolders] | None = None,
 ) -> PullRequestCheck:
     """Check the working tree at ``root`` as a change to commit ``base`` (or as the change already compared)
     made by GitHub user ``actor``.
@@ -101,6 +104,7 @@ def check_pull_request(
         actor=handle,
         now=now or dt.datetime.now(dt.UTC),
         registry=registry,
+        id_prefetch=id_prefetch,
     )
     for rule in PATH_RULES:
         rule(pr, problems)

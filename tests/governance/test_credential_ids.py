@@ -9,9 +9,10 @@ from pathlib import Path
 
 from generator.awarding.keys import load_signing_key
 from generator.awarding.signing import sign_document
-from generator.awards import award_hash, render_award
+from generator.awards import award_hash, award_id_number, render_award
 from generator.check import CheckOptions, run_check
 from generator.errors import Problem
+from generator.governance.existing import prefetch_id_holders
 from tests.governance.conftest import ACME, BETA, NOW, Repo, errors, only, shown
 from tests.governance.test_endorsements import DC, _endorse, _setup
 
@@ -76,3 +77,19 @@ def test_an_award_taking_an_endorsements_id_is_refused(repo: Repo, tmp_path: Pat
     problem = only(repo.check("acme-lead"), "award.duplicate-id")
     assert (problem.location.path, problem.field) == (rel, "id")
     assert f"is already the id of the credential in {endorsement}: " in problem.message
+
+
+def test_the_pull_request_check_finds_a_taken_id_with_or_without_its_prefetch(repo: Repo) -> None:
+    """The pull-request check looks the new ids up in a process of its own while it loads the registry
+    (prefetch_id_holders); with one job it looks them up itself. Both find the same holder, and the prefetch
+    finds it alone (the check then reads no award file for ids)."""
+    existing, taken = _acme_award(repo)
+    [issued] = repo.award(BETA, "zed@example.org")
+    rel = repo.resign(issued.path.relative_to(repo.root).as_posix(), key=repo.key(BETA), issuer=BETA, id=taken)
+    number = award_id_number(taken)
+    assert number is not None
+    assert prefetch_id_holders(repo.root, [rel])[number] == [(existing, existing), (rel, rel)]
+    options = [CheckOptions(base="HEAD", actor="beta-lead", progress=False, jobs=jobs) for jobs in (None, 1)]
+    found = [[(p.code, p.location.path, p.field, p.message) for p in errors(run_check(repo.root, o))] for o in options]
+    assert found[0] == found[1]
+    assert [code for code, *_ in found[0]] == ["award.duplicate-id"], found
