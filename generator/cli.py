@@ -229,6 +229,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 document = read_json_file(target, target, max_bytes=MAX_CREDENTIAL_BYTES, what="the credential").data
             except SourceError as exc:
                 raise UsageError(f"{target} is not a JSON credential", [str(p) for p in exc.problems]) from None
+        if not isinstance(document, dict):
+            # As the verification page says it (verifier.js parseAwardJSON), not a table of checks run on nothing.
+            raise UsageError(f"{target} is not a JSON credential", ["a credential is a JSON object"])
     elif link is not None:
         digest, link_key = link
         if link_key is not None:

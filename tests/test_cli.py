@@ -307,3 +307,16 @@ def test_a_reader_that_stops_early_is_no_traceback() -> None:
     assert "Traceback" not in done.stderr, done.stderr
     assert "BrokenPipeError" not in done.stderr, done.stderr
     assert done.returncode == 141  # as a command the shell saw end by SIGPIPE (128 + 13)
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '"a string"', "42", "null", "true"])
+def test_verify_json_that_is_no_object_is_not_a_credential(tmp_path: Path, text: str) -> None:
+    """JSON that is not an object is no credential, as invalid JSON is none and as the verification page says
+    (verifier.js parseAwardJSON: "a credential is a JSON object"). It was verified as one: INVALID, with a table
+    of checks run on nothing ("the credential names no issuer", "no readable start date")."""
+    target = tmp_path / "not-an-object.json"
+    target.write_text(text + "\n", encoding="utf-8")
+    done = run("--root", str(REPO), "verify", str(target))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout == ""
+    assert done.stderr == f"credreg: {target} is not a JSON credential\n  a credential is a JSON object\n"
