@@ -155,7 +155,7 @@ def endorsement_slots(
     entry names a slot of ``owner``'s own lists. An issuer's lists are shared with its awards: these slots are
     taken for them too (:class:`~generator.awarding.status.StatusAllocator`, the full check's
     :class:`~generator.verify.registry_check.AwardIndex`, the pull-request check's
-    :func:`~generator.governance.existing.existing_holders`)."""
+    :func:`~generator.governance.existing.existing_status_slots`)."""
     for item in iter_endorsements(registry.root, owner) if found is None else found:
         entry = item.document.get("credentialStatus")
         if not isinstance(entry, dict):

@@ -8,7 +8,7 @@ and its ``validFrom`` is today's, within the awards' backdating window: :mod:`ge
 stolen or retired key cannot add "historical" endorsements), and (:mod:`generator.governance.status`, as for an
 issuer) each endorser status list the change writes is freshly signed by a key of that endorser and keeps every
 bit the base had set. Its status slot is free: no award or other endorsement of its owner holds it (an issuer's
-endorsements share its award lists; :func:`~generator.governance.existing.existing_holders`, the same lookup the
+endorsements share its award lists; :func:`~generator.governance.existing.existing_status_slots`, the same lookup the
 new awards get). An issuer therefore cannot endorse its own credential in another body's name:
 a file in the body's folder needs the body's maintainers, and a file anywhere else is refused unless the body's
 key signed it and it sits in the body's folder.
@@ -24,7 +24,7 @@ from generator.awards import award_id_number
 from generator.endorsements import FoundEndorsement, endorsement_slots, slot_taken_message, verify_endorsement
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
-from generator.governance.existing import existing_holders, existing_ids
+from generator.governance.existing import existing_ids, existing_status_slots
 from generator.governance.fresh import date_problem, freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
@@ -83,7 +83,7 @@ def _slot_problems(pr: PullRequest, slotted: list[tuple[FoundEndorsement, int, i
     assert pr.registry is not None
     rels = [layout.relpath(pr.root, found.path) for found, _, _ in slotted]
     owners, indexes = {f.owner for f, _, _ in slotted}, {i for _, _, i in slotted}
-    slots = existing_holders(pr.registry, owners, exclude=set(rels), indexes=indexes)[0]
+    slots = existing_status_slots(pr.registry, owners, exclude=set(rels), indexes=indexes)
     for (found, number, index), rel in zip(slotted, rels, strict=True):
         first = slots.setdefault((found.owner, number, index), rel)
         if first == rel:

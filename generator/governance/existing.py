@@ -6,12 +6,12 @@ the existing awards: they read the issuer's award files with a byte-level patter
 award the pattern cannot read).
 
 A pull request asks about a few slots and ids, and reading every award of a large issuer in Python would cost it more
-than all else it does, so :func:`existing_holders` is told the indexes and ids it is asked about: then Git (``git
-grep``, in C, on every core) first picks the files that may hold one, and only those are read. The pick can only be too
-wide, never too narrow: an award holds index ``i`` when its JSON's ``statusListIndex`` is the string of ``i``'s
-canonical digits (an id, when its ``id`` is the id's one spelling), and a JSON string is written either as those
-characters between quotes (``"4711"``) or with a ``\\u`` escape in it (``"\\u0034711"``), so every file holding neither
-is skipped rightly.
+than all else it does, so :func:`existing_status_slots` is told the indexes it is asked about (:func:`id_holders`, the
+ids): then Git (``git grep``, in C, on every core) first picks the files that may hold one, and only those are read.
+The pick can only be too wide, never too narrow: an award holds index ``i`` when its JSON's ``statusListIndex`` is the
+string of ``i``'s canonical digits (an id, when its ``id`` is the id's one spelling), and a JSON string is written
+either as those characters between quotes (``"4711"``) or with a ``\\u`` escape in it (``"\\u0034711"``), so every
+file holding neither is skipped rightly.
 
 A slot is held by an award *or* an endorsement: an issuer's endorsements share its status lists
 (:mod:`generator.endorsements`), so the slot lookups read its ``endorsements/`` folder too, in the same ``git grep`` (an
@@ -45,7 +45,6 @@ __all__ = [
     "award_signatures",
     "awards_citing",
     "existing_awards",
-    "existing_holders",
     "existing_ids",
     "existing_status_slots",
     "id_holders",
@@ -175,32 +174,14 @@ def existing_status_slots(
     where it is used (``path`` or ``path:line``). Awards whose slot cannot be read are skipped: they were
     reported when they were added. ``indexes``: only slots with these indexes are asked for (the answer may
     hold others); then only the files that may hold one are read (see the module's documentation)."""
-    return existing_holders(registry, issuers, exclude=exclude, indexes=indexes)[0]
-
-
-def existing_holders(
-    registry: Registry,
-    issuers: Iterable[str],
-    *,
-    exclude: Collection[str] = (),
-    indexes: Collection[int] | None = None,
-    ids: Collection[int] = (),
-) -> tuple[dict[Slot, str], dict[tuple[str, int], str]]:
-    """:func:`existing_status_slots`, and which of ``ids`` (:func:`~generator.awards.award_id_number`) the
-    awards of each of ``issuers`` already have, with where: ``(issuer, id) → path or path:line``. With
-    ``indexes``, one ``git grep`` per issuer picks the files that may hold one of the indexes or ids."""
     slots: dict[Slot, str] = {}
-    held: dict[tuple[str, int], str] = {}
-    wanted = set(ids)
-    quoted_ids = [f'"{award_id_text(n)}"' for n in sorted(wanted)]
-    needles = [n.encode() for n in quoted_ids]
     for issuer in sorted(set(issuers)):
         folder = _owner_folder(registry, issuer)
         prefix = registry.url(f"{folder.removeprefix('registry/')}/{issuer}/status/").encode()
         files = (
             _holder_files(registry, issuer)
             if indexes is None
-            else _files_citing(registry, issuer, [f'"{i}"' for i in sorted(set(indexes))] + quoted_ids)
+            else _files_citing(registry, issuer, [f'"{i}"' for i in sorted(set(indexes))])
         )
         for path, rel in files:
             if rel in exclude:
@@ -210,14 +191,7 @@ def existing_holders(
                 slot = _slot(raw, prefix)
                 if slot is not None:
                     slots.setdefault((issuer, *slot), where)
-                if _is_endorsement(rel):
-                    continue  # a slot, never an award id
-                if needles and (b"\\u" in raw or any(n in raw for n in needles)):  # the pick, for this award
-                    award = _loads(raw)
-                    number = award_id_number(award.get("id")) if isinstance(award, dict) else None
-                    if number in wanted:
-                        held.setdefault((issuer, number), where)
-    return slots, held
+    return slots
 
 
 IdHolders = dict[int, list[tuple[str, str]]]
@@ -247,7 +221,7 @@ def existing_ids(
 
 def id_holders(root: Path, owners: Sequence[tuple[str, str]], ids: Collection[int]) -> IdHolders:
     """Every file of ``owners`` ((folder, owner) pairs) holding one of ``ids``: one ``git grep`` over all their
-    folders picks the files that may hold one, as :func:`existing_holders` picks them; only those are read."""
+    folders picks the files that may hold one, as :func:`existing_status_slots` picks them; only those are read."""
     holders: IdHolders = {n: [] for n in ids}
     if not holders:
         return holders

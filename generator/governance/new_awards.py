@@ -15,7 +15,7 @@ from generator._internal.source import SourceError
 from generator.awards import AwardSource, read_award_file
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
-from generator.governance.existing import Slot, existing_holders, existing_ids, is_same_award
+from generator.governance.existing import Slot, existing_ids, existing_status_slots, is_same_award
 from generator.governance.fresh import freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
@@ -75,7 +75,7 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
     issuers = {o.issuer for o in outcomes if o.issuer is not None and o.issuer in registry.issuers}
     indexes = {o.status_index for o in outcomes if o.status_index is not None}
     ids = {o.award_id for o in outcomes if o.award_id is not None and not o.problems}
-    slots = existing_holders(registry, issuers, exclude=set(added), indexes=indexes)[0]
+    slots = existing_status_slots(registry, issuers, exclude=set(added), indexes=indexes)
     _distinct_ids(
         registry.root, outcomes, existing_ids(registry, ids, exclude=set(added), known=pr.known_ids), problems
     )
