@@ -33,6 +33,7 @@ __all__ = [
     "achievement",
     "earner_link",
     "identity_hash",
+    "is_status_list",
     "issuer_profile",
     "new_recipient_key",
     "normalize_identifier",
@@ -45,6 +46,14 @@ __all__ = [
 VC2_CONTEXT_URL, OB3_CONTEXT_URL = AWARD_CONTEXT
 AWARD_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 STATUS_LIST_TYPES = ("VerifiableCredential", "BitstringStatusListCredential")
+
+
+def is_status_list(document: Any) -> bool:
+    """Whether a credential is a status list: what a file is, for the words of its verdict (statuslist.js
+    isStatusList is the page's copy); it is verified as what it claims to be either way."""
+    types = document.get("type") if isinstance(document, dict) else None
+    return isinstance(types, list) and STATUS_LIST_TYPES[1] in types
+
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 

@@ -320,3 +320,23 @@ def test_verify_json_that_is_no_object_is_not_a_credential(tmp_path: Path, text:
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stdout == ""
     assert done.stderr == f"credreg: {target} is not a JSON credential\n  a credential is a JSON object\n"
+
+
+def test_verify_a_status_list_says_what_it_is_and_gives_no_link() -> None:
+    """An issuer's status list from the example registry was "not a well-formed award" with a link to a
+    verification page that has no such entry: it is named as a status list, with no link, in both formats."""
+    status_list = next((REPO / "registry" / "issuers").glob("*/status/1.json"))
+    text = run("--root", str(REPO), "verify", str(status_list))
+    assert text.returncode == 1, text.stderr  # it is not an award: never a valid one
+    lines = text.stdout.splitlines()
+    assert lines[0] == (
+        "This is a status list (the registry's record of which awards are revoked), not an award: "
+        "check an award by its file, hash or link."
+    )
+    assert "/verify/" not in text.stdout
+    assert "well-formed award" not in text.stdout
+    given = run("--root", str(REPO), "verify", str(status_list), "--format", "json")
+    result = json.loads(given.stdout)
+    assert (result["headline_kind"], result["headline"]) == ("status list", lines[0])
+    assert result["registry_issuer"] == status_list.parent.parent.name  # its issuer is registered, and still:
+    assert "verify_url" not in result

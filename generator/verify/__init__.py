@@ -13,10 +13,11 @@ from typing import Any
 from generator.awards import award_hash
 from generator.binding import BindingSource
 from generator.errors import CredregError, VerificationError
+from generator.openbadges import is_status_list
 from generator.registry import Registry
 from generator.verify.keys import ChainResolver, DidKeyResolver, KeyResolver, RegistryKeyResolver
 from generator.verify.policies import Policy, ProofCache, VerificationContext, default_policies
-from generator.verify.results import Check, CheckStatus, Verdict, VerificationResult
+from generator.verify.results import AWARD, STATUS_LIST, Check, CheckStatus, Verdict, VerificationResult
 from generator.verify.status import RegistryStatus
 
 __all__ = [
@@ -86,10 +87,11 @@ class Verifier:
             bindings=self.bindings,
         )
         checks = tuple(policy.check(ctx) for policy in self.policies)
-        return VerificationResult(checks, digest, _facts(ctx))
+        subject = STATUS_LIST if is_status_list(document) else AWARD
+        return VerificationResult(checks, digest, _facts(ctx, checks), subject)
 
 
-def _facts(ctx: VerificationContext) -> dict[str, Any]:
+def _facts(ctx: VerificationContext, checks: tuple[Check, ...]) -> dict[str, Any]:
     doc = ctx.document if isinstance(ctx.document, dict) else {}
     issuer = doc.get("issuer")
     facts: dict[str, Any] = {
@@ -102,7 +104,10 @@ def _facts(ctx: VerificationContext) -> dict[str, Any]:
     }
     if ctx.registry_issuer is not None and ctx.registry is not None:
         facts["registry_issuer"] = ctx.registry_issuer.id
-        if ctx.award_hash:
+        # A link only to what the verification page can look up: an award this registry holds (as the page's
+        # verifyUrl). A status list, or a file that is not the registry's award, has none: its link led nowhere.
+        registered = any(c.id == "registered" and c.passed for c in checks)
+        if ctx.award_hash and registered:
             facts["verify_url"] = ctx.registry.verify_url(ctx.award_hash)
     return facts
 

@@ -18,6 +18,7 @@ __all__ = [
     "AWARD",
     "BY_ENDORSER",
     "ENDORSEMENT",
+    "STATUS_LIST",
     "Check",
     "CheckStatus",
     "Headline",
@@ -90,6 +91,9 @@ class Subject:
 
 AWARD = Subject("award", "issuer")
 ENDORSEMENT = Subject("endorsement", "endorser")
+#: An issuer's Bitstring Status List credential given where an award was expected: checked as an award, which it
+#: is not, so its headline says what it is instead of calling it a malformed award.
+STATUS_LIST = Subject("status list", "issuer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +203,7 @@ class HeadlineKind(enum.StrEnum):
     RECIPIENT_REFUSED = "recipient refused"
     RECIPIENT_UNCONFIRMED = "recipient unconfirmed"
     INVALID = "invalid"
+    STATUS_LIST = "status list"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +251,10 @@ _HEADLINES = {
         "Genuine and in force, but the recipient can only be confirmed with their recipient key."
     ),
     HeadlineKind.INVALID: "Not a valid {noun}: its dates or its revocation entry cannot be read.",
+    HeadlineKind.STATUS_LIST: (
+        "This is a {noun} (the registry's record of which awards are revoked), not an award: "
+        "check an award by its file, hash or link."
+    ),
 }
 
 #: An endorsement's one signature check ("proof", generator/endorsements.py verify_endorsement), by its reason:
@@ -284,6 +293,10 @@ def headline(result: VerificationResult) -> Headline:
 
     def fixed(kind: HeadlineKind, **values: str) -> Headline:
         return Headline(kind, headline_text(kind, subject, **values))
+
+    if subject == STATUS_LIST:
+        # Its checks are an award's, which it is not: the headline says what the file is, whatever they found.
+        return fixed(HeadlineKind.STATUS_LIST)
 
     if verdict is Verdict.INVALID and not result.authentic:
         failed = [c for c in checks if c.status is CheckStatus.FAILED and (c.id in AUTHENTICITY or c.id == "hash")]

@@ -218,19 +218,38 @@ def test_a_dropped_status_list_is_called_a_status_list(
     site: Site,  # noqa: F811
     registry: Registry,  # noqa: F811
 ) -> None:
-    """An issuer's status list dropped on the page: credreg verify's headline (it is checked as the award it
-    claims to be), then the page says what it is, with no recipient form and no "award" in its own words."""
+    """An issuer's status list dropped on the page: credreg verify's headline, which says it is a status list and
+    not an award (both called it "not a well-formed award"), with no recipient form and no link to share; in a
+    file of several, its line is labelled a status list (it was "not an award", as a line of an award with no
+    name was)."""
     from generator.verify import verify_credential
 
     path = next(REPO.glob("registry/issuers/*/status/1.json"))
     document = json.loads(path.read_text(encoding="utf-8"))
     expected = with_log_check(verify_credential(document, registry), registry, None, document).headline()
+    assert expected.text == (
+        "This is a status list (the registry's record of which awards are revoked), not an award: "
+        "check an award by its file, hash or link."
+    )
     open_verify(vpage, site)
     _drop(vpage, path.read_text(encoding="utf-8"), "1.json")
     assert wait_for_verdict(vpage) == "invalid"
     assert vpage.inner_text("#cr-verdict .cr-verdict-title") == expected.text
-    assert "is an issuer's status list" in vpage.inner_text("#cr-verdict .cr-verdict-detail")
+    assert vpage.get_attribute("#cr-verdict", "data-headline") == "status list"
+    assert "well-formed" not in vpage.inner_text("#cr-verdict")
+    assert vpage.locator("#cr-share").is_hidden()  # no verification link: the page has none for it
     assert vpage.inner_text("#cr-result-title") == "What this status list claims (not verified)"
     assert vpage.locator("#cr-email-form").is_hidden()
     assert vpage.inner_text("#cr-download") == "Download the status list file"
     assert "Status list hash" in _fact_terms(vpage)
+    award = next(REPO.glob("registry/issuers/*/awards/*/*/*.json")).read_text(encoding="utf-8")
+    nameless = json.loads(award)
+    del nameless["credentialSubject"]["achievement"]["name"]
+    nameless.pop("name", None)
+    cohort = "\n".join(json.dumps(line) for line in (json.loads(award), document, nameless)) + "\n"
+    _drop(vpage, cohort, "cohort.jsonl")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'cohort'")
+    options = vpage.eval_on_selector_all("#cr-cohort-pick option", "els => els.map(e => e.textContent)")
+    assert options[2] == "Line 2: a status list"
+    assert options[3] == "Line 3: no name"  # an award with no name is still an award
+    assert not any("not an award" in option for option in options)

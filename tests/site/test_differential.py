@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 
+from generator import layout
 from generator.awarding.keys import SigningKey, generate_key
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
@@ -209,6 +210,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     registry = signer.registry
     site = publish(registry, tmp / "site")
+    # The issuer's own status list, given where an award is expected: as signed, and with its list changed.
+    status_list = json.loads(
+        layout.status_list_path(root, "acme-academy", 1).read_text(encoding="utf-8")  # the revoked award's list
+    )
+    changed_list = copy.deepcopy(status_list)
+    changed_list["validFrom"] = "2020-01-01T00:00:00Z"
     # Not published: made after the build (not in the registry either).
     posing_unpublished = _resigned(signer, fresh.award, posing, store=False)
     another_id = {**former, "id": "urn:uuid:5e2c0c1e-8f0a-4b8e-9a7e-0d5f3c1b2a99"}
@@ -234,6 +241,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "foreign, its RDFC proof over an IRI N-Quads cannot write": signed_over_unescaped_iri(
             foreign, "https://elsewhere.example/a>b/", seed
         ),
+        "the issuer's status list": status_list,
+        "the issuer's status list, changed": changed_list,
         "issuer posing, published": posing_published,
         "issuer posing, not published": posing_unpublished,
         "former issuer profile, published": former_published,
@@ -416,6 +425,7 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     print(f"differential corpus: {len(corpus['cases'])} files + {len(corpus['hashes'])} hashes: {tally}")
     print(f"headlines held equal: {headlines}")
     expected = {"valid", "expired", "revoked", "changed", "malformed", "not published here", "key not registered"}
+    expected.add("status list")
     assert expected <= set(headlines), headlines
 
 
@@ -455,6 +465,27 @@ def test_published_records_whose_until_is_not_a_date_are_refused(
     reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
     assert reply["kind"] == "data error", reply
     assert "the published records are malformed" in reply["error"]
+
+
+STATUS_LIST_HEADLINE = {
+    "kind": "status list",
+    "text": "This is a status list (the registry's record of which awards are revoked), not an award: "
+    "check an award by its file, hash or link.",
+}
+
+
+@pytest.mark.parametrize("name", ["the issuer's status list", "the issuer's status list, changed"])
+def test_a_status_list_is_called_one_in_both_with_no_link(node: Node, corpus: dict[str, Any], name: str) -> None:
+    """A status list is not "a file that is not a well-formed award" (the award wording both gave it), and has no
+    verification page: the same words in Python and the page, and no link in either."""
+    doc = corpus["cases"][name]
+    python = Verifier(corpus["registry"]).verify(doc, now=NOW)
+    js = _js(node, corpus["site"], text=json.dumps(doc))
+    lead = python.headline()
+    assert {"kind": str(lead.kind), "text": lead.text} == STATUS_LIST_HEADLINE == js["headline"]
+    assert "verify_url" not in python.as_dict()
+    assert python.facts["registry_issuer"] == "acme-academy"  # its issuer is registered: still no link
+    assert js["facts"]["verifyUrl"] is None
 
 
 def test_the_altered_rdfc_proof_fails_in_the_browser_as_in_the_cli(node: Node, corpus: dict[str, Any]) -> None:

@@ -479,8 +479,8 @@ def test_an_endorsement_s_headline_names_an_endorsement_and_the_page_says_the_sa
         kinds[lead.kind] = kinds.get(lead.kind, 0) + 1
     recipient = {HeadlineKind.RECIPIENT_CONFIRMED, HeadlineKind.RECIPIENT_REFUSED, HeadlineKind.RECIPIENT_UNCONFIRMED}
     # An endorsement names no recipient, its profile fixes its two proofs (none of an unsupported kind), and its
-    # endorser is checked before its signature (never "genuine signature, but").
-    never = {HeadlineKind.UNSUPPORTED, HeadlineKind.UNREGISTERED_ISSUER}
+    # endorser is checked before its signature (never "genuine signature, but"); a status list is no endorsement.
+    never = {HeadlineKind.UNSUPPORTED, HeadlineKind.UNREGISTERED_ISSUER, HeadlineKind.STATUS_LIST}
     assert set(kinds) == set(HeadlineKind) - recipient - never, kinds
 
 

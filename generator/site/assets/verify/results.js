@@ -92,6 +92,7 @@ export const HeadlineKind = Object.freeze({
   RECIPIENT_REFUSED: "recipient refused",
   RECIPIENT_UNCONFIRMED: "recipient unconfirmed",
   INVALID: "invalid",
+  STATUS_LIST: "status list",
 });
 
 const MONTHS = [
@@ -105,6 +106,8 @@ const MONTHS = [
  */
 export const AWARD = Object.freeze({ noun: "award", signer: "issuer" });
 export const ENDORSEMENT = Object.freeze({ noun: "endorsement", signer: "endorser" });
+/** An issuer's status list given where an award was expected (results.py STATUS_LIST): its headline says so. */
+export const STATUS_LIST = Object.freeze({ noun: "status list", signer: "issuer" });
 
 // One wording for every subject (results.py _HEADLINES): {noun} is what was verified, {signer} who signs it.
 const HEADLINES = {
@@ -124,6 +127,9 @@ const HEADLINES = {
   [HeadlineKind.RECIPIENT_UNCONFIRMED]:
     "Genuine and in force, but the recipient can only be confirmed with their recipient key.",
   [HeadlineKind.INVALID]: "Not a valid {noun}: its dates or its revocation entry cannot be read.",
+  [HeadlineKind.STATUS_LIST]:
+    "This is a {noun} (the registry's record of which awards are revoked), not an award: " +
+    "check an award by its file, hash or link.",
 };
 
 /** The headline of `kind` for `subject` (results.py headline_text; `values`: the email or the day it names). */
@@ -175,11 +181,13 @@ export function revokedHeadline(reason) {
   return `Revoked${when} by ${who}${why}${why.endsWith(".") ? "" : "."}`;
 }
 
-/** The verdict in one plain sentence: {kind, text}, naming `subject` (AWARD or ENDORSEMENT). */
+/** The verdict in one plain sentence: {kind, text}, naming `subject` (AWARD, ENDORSEMENT or STATUS_LIST). */
 export function headlineOf(checks, subject = AWARD) {
   const verdict = verdictOf(checks);
   const byId = new Map(checks.map((c) => [c.id, c]));
   const fixed = (kind, values) => ({ kind, text: headlineText(kind, subject, values) });
+  // Its checks are an award's, which it is not: the headline says what the file is, whatever they found.
+  if (subject.noun === STATUS_LIST.noun) return fixed(HeadlineKind.STATUS_LIST);
   const authentic = isAuthentic(checks);
   if (verdict === Verdict.INVALID && !authentic) {
     const failed = checks.filter((c) => c.status === FAILED && (AUTHENTICITY.includes(c.id) || c.id.startsWith("proof:")));

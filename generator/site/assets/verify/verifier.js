@@ -17,8 +17,9 @@ import {
   recipientPolicy,
   SPACE,
 } from "./policies.js";
-import { check, headlineOf, isAuthentic, isValid, notChecked, verdictOf } from "./results.js";
+import { AWARD, check, headlineOf, isAuthentic, isValid, notChecked, STATUS_LIST, verdictOf } from "./results.js";
 import { DataError, isHash, isId } from "./sitedata.js";
+import { isStatusList } from "./statuslist.js";
 
 export { DataError };
 
@@ -267,7 +268,8 @@ export async function conclude(outcome, recipient = null, recipientKey = null) {
   return {
     checks,
     verdict: verdictOf(checks),
-    headline: headlineOf(checks),
+    // What the file is names its headline (as results.py's Verifier): a status list is not called an award.
+    headline: headlineOf(checks, isStatusList(outcome.document) ? STATUS_LIST : AWARD),
     valid: isValid(checks),
     authentic: isAuthentic(checks),
   };

@@ -307,7 +307,8 @@ class Page {
         const achievement = isObject(subject.achievement) ? subject.achievement : {};
         const name = typeof achievement.name === "string" ? achievement.name : typeof award.name === "string" ? award.name : "";
         const when = typeof award.validFrom === "string" ? ` (${plainDay(day(award.validFrom))})` : "";
-        label += name ? `: ${name}${when}` : ": not an award";
+        // A line with no name may still be an award: say what it is only when the page knows (nounOf's rule).
+        label += name ? `: ${name}${when}` : isStatusList(award) ? ": a status list" : ": no name";
       } catch {
         label += ": not JSON";
       }
@@ -537,9 +538,9 @@ class Page {
     }
     const recipient = find("recipient");
     if (kind === HeadlineKind.RECIPIENT_REFUSED && recipient) detail = "The award is genuine and in force, but the email address you typed is not the one it was awarded to.";
-    // Checked as what it claims to be, as credreg verify does; but it is not an award, and the page says what it is.
-    if (nounOf(outcome) === "status list") {
-      detail = "This file is an issuer's status list (what this page reads to see whether an award is revoked), not an award: check the award itself, or type its hash.";
+    // The headline says what it is (results.js STATUS_LIST); the checks below are an award's, as credreg verify's.
+    if (kind === HeadlineKind.STATUS_LIST) {
+      detail = "The checks below are those of an award, so they fail: that says nothing about the list itself.";
     }
     this.showMessage(TONES[kind] ?? "warn", text, detail, result.verdict);
     $("cr-verdict").dataset.headline = kind;
