@@ -242,3 +242,19 @@ def test_a_key_beside_an_escape_or_punctuation_is_found(text: bytes) -> None:
 )
 def test_a_name_or_a_digest_after_seed_is_not_a_key(text: bytes) -> None:
     assert award_secret(text) is None
+
+
+@pytest.mark.parametrize("name", ["a.json", "b.jsonl"])
+def test_an_added_award_that_is_a_link_is_refused_never_read(repo: Repo, tmp_path: Path, name: str) -> None:
+    """A link named like an award: its target (a file of the machine running the check) is never read, so no
+    refusal quotes it and a batch's reader does not fail; the link's own text is searched as any file's is."""
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({"issuer": {"id": "did:web:private-runner-value"}, "type": ["x"]}))
+    folder = repo.root / f"registry/issuers/{ACME}/awards/2026"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).symlink_to(outside)
+    (folder / f"key-{name}").symlink_to(f"../{_multikey(repo)}")
+    found = errors(repo.check("acme-lead"))
+    assert "private-runner-value" not in "\n".join(shown(found))
+    assert {p.code for p in found} >= {"layout.symlink", CODE}
+    assert [p.location.path for p in found if p.code == CODE] == [f"registry/issuers/{ACME}/awards/2026/key-{name}"]
