@@ -3,10 +3,12 @@ request), and every file of the repository but the awards (in the full check), i
 
 A private key is recognised, in JSON, YAML or any text, by:
 
-* a ``seed`` field holding 40 or more base64url characters: a credreg private key file (an issuer's, a log's
-  or a witness's), named by its ``format`` field, quoted or not, any of its characters possibly a JSON escape
-  (``\\/``, ``\\u0063``), or a seed copied alone;
-* an Ed25519 private Multikey (``z3u2…``, the multicodec ``ed25519-priv``) anywhere;
+* a ``seed`` field (``seed: …``, ``seed=…``) holding 40 or more base64url characters, not all hex (a digest),
+  up to anything but a name's continuation (source code's ``seed=make(…)`` names a value): a credreg private
+  key file (an issuer's, a log's or a witness's), named by its ``format`` field, quoted or not, any of its
+  characters possibly a JSON escape (``\\/``, ``\\u0063``), or a seed copied alone;
+* an Ed25519 private Multikey (``z3u2…``, the multicodec ``ed25519-priv``) anywhere, as a token of its own (the
+  end of an escape, ``\\n`` or ``%0A``, may touch it);
 * a field of a Multikey or DID document whose name starts ``privateKey`` or ``secretKey`` (its Multibase,
   Base58, … forms) holding a value, or a JWK's ``"d"``, but for the few keys a standard prints as its test
   vectors (:data:`PUBLISHED_TEST_KEY_DIGESTS`);
@@ -75,8 +77,10 @@ def _spelt(text: str, *, escaped: bool) -> bytes:
     return b"".join(parts)
 
 
-#: Where a value ends: a name in source code (``seed: make_seed(…)``) is followed by something else.
-_END = rb"""(?=["'\s,}]|\Z)"""
+#: Where a value ends: at anything but more of it, a call, an index or an attribute (``seed: make_seed(…)``,
+#: ``seed=settings.value`` in source code name a value, they do not hold one). So a value ends at a quote, a
+#: space, a JSON escape (``\\n``), a URL's next parameter (``&``), fragment (``#``) or folder (``/``), a full stop.
+_END = rb"""(?![\w(\[-]|\.\w)"""
 
 
 def _key_file_patterns(*, escaped: bool) -> tuple[re.Pattern[bytes], tuple[tuple[re.Pattern[bytes], str], ...]]:
@@ -86,7 +90,9 @@ def _key_file_patterns(*, escaped: bool) -> tuple[re.Pattern[bytes], tuple[tuple
     def field(name: str) -> bytes:
         return _spelt(name, escaped=escaped) + rb"""["']?\s*[:=]\s*["']?"""
 
-    seed = re.compile(field("seed") + rb"([A-Za-z0-9_-]{40,}={0,2})" + _END)
+    # Not hex: a credreg seed is base64url (43 characters, hex only by a chance of 1 in 10**20), while a SHA-1 or
+    # SHA-256 digest in hex (an LMS's ``?seed=`` of a quiz, a commit) is public.
+    seed = re.compile(field("seed") + rb"(?![0-9A-Fa-f]{40,}" + _END + rb")([A-Za-z0-9_-]{40,}={0,2})" + _END)
     # Built from the constants, so this module (and any file that merely names the format) is not a match.
     formats = (
         (re.compile(field("format") + _spelt(PRIVATE_KEY_FORMAT, escaped=escaped)), "a credreg private key"),
@@ -108,7 +114,16 @@ _KEY_PATTERNS = (
         ),
         "a private key (a privateKey field)",
     ),
-    (b"z3u2", re.compile(rb"\b(z3u2[1-9A-HJ-NP-Za-km-z]{40,46})\b"), "an Ed25519 private Multikey (z3u2…)"),
+    (
+        b"z3u2",
+        # A token of its own: no base58 character either side, but for the end of an escape before it (a key on a
+        # line of its own in a narrative: ``\\nz3u2…``; after a dash, ``\\u2014z3u2…`` or ``%E2%80%94z3u2…``).
+        re.compile(
+            rb"(?:(?<![1-9A-HJ-NP-Za-km-z])|(?<=\\[nrtbf])|(?<=\\u[0-9A-Fa-f]{4})|(?<=%[0-9A-Fa-f]{2}))"
+            rb"(z3u2[1-9A-HJ-NP-Za-km-z]{40,46})(?![1-9A-HJ-NP-Za-km-z])"
+        ),
+        "an Ed25519 private Multikey (z3u2…)",
+    ),
     (b'"d"', re.compile(rb'"d"\s*:\s*"([A-Za-z0-9_-]{32,}={0,2})"'), 'a private key (a JWK\'s "d")'),
 )
 #: Private keys that are public: printed in a standard as its test vectors (W3C vc-di-eddsa, vendored under
@@ -300,9 +315,12 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
     for change in pr.changes:
         if change.status is ChangeStatus.DELETED:
             continue
-        if change.status is ChangeStatus.ADDED and layout.classify(change.path).kind in layout.AWARD_KINDS:
-            continue  # searched as an award, escapes undone, by the award check (award_secret)
         path = pr.root / change.path
+        # An added award is searched, escapes undone, by the award check (award_secret); a link is not read as
+        # one (governance.new_awards): its text is searched here.
+        award = change.status is ChangeStatus.ADDED and layout.classify(change.path).kind in layout.AWARD_KINDS
+        if award and not path.is_symlink():
+            continue
         try:
             data = str(path.readlink()).encode() if path.is_symlink() else _head(path)
         except OSError:

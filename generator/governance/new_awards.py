@@ -61,7 +61,10 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
     added = [
         c.path
         for c in pr.changed(PathKind.AWARD, PathKind.AWARD_BATCH, statuses=[ChangeStatus.ADDED])
-        if (pr.root / c.path).is_file()
+        # A link is refused (governance.filetypes) and never read: its target may be outside the repository (a
+        # file of the machine that runs the check, whose text the refusals would quote), or a batch the reader
+        # refuses with an error.
+        if not (pr.root / c.path).is_symlink() and (pr.root / c.path).is_file()
     ]
     checker = AwardChecker(registry, new=True)
     outcomes: list[AwardOutcome] = []

@@ -51,6 +51,8 @@ def _pct(text: str) -> str:
 #: (evidence URL made from the key, the text of the key in that URL to escape in the file, or None).
 URLS: dict[str, Callable[[Repo], tuple[str, str | None]]] = {
     "query-seed": lambda r: (f"https://e.example/p?seed={_seed(r)}", None),
+    "query-seed-then-more": lambda r: (f"https://e.example/p?seed={_seed(r)}&lang=en", None),
+    "fragment-seed-then-path": lambda r: (f"https://e.example/p#seed={_seed(r)}/x", None),
     "fragment-multikey": lambda r: (f"https://e.example/p#{_multikey(r)}", None),
     "query-field": lambda r: (f"https://e.example/p?{PRIVATE_FIELD}={_multikey(r)}&x=1", None),
     "pem-plus": lambda r: ("https://e.example/p?k=" + PEM_HEAD.replace(" ", "+") + "b3BlbnNzaC1r", None),
@@ -136,11 +138,13 @@ def test_the_full_check_with_its_cache_refuses_it_on_every_run(repo: Repo) -> No
     [
         (["name"], lambda r: f"SQL basics {_multikey(r)}"),
         (["credentialSubject", "achievement", "criteria", "narrative"], lambda r: f"Pass.\n{PEM_HEAD}\nb3Bl\n"),
+        # On a line of its own: the JSON text holds ``\nz3u2…``, no word boundary before the key.
+        (["credentialSubject", "achievement", "criteria", "narrative"], lambda r: f"Pass.\n{_multikey(r)}"),
         (["x-note"], lambda r: {"format": PRIVATE_KEY_FORMAT, "seed": _seed(r)}),
         (["x-note"], lambda r: json.dumps({"seed": _seed(r)})),  # a key file pasted as text: its quotes escaped
         (["x-jwk"], lambda r: {"kty": "OKP", "crv": "Ed25519", "d": _seed(r)}),
     ],
-    ids=["name", "narrative", "extension-object", "extension-text", "extension-jwk"],
+    ids=["name", "narrative", "narrative-own-line", "extension-object", "extension-text", "extension-jwk"],
 )
 def test_a_key_in_any_other_string_field_is_refused_at_that_field(
     repo: Repo, field: list[str], value: Callable[[Repo], object]
@@ -173,6 +177,9 @@ def test_public_values_in_awards_are_not_keys(repo: Repo) -> None:
         "https://e.example/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdEf/view?usp=sharing",
         "https://e.example/x?sha=" + "ab" * 32 + "#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
         "https://e.example/search?q=private%20key%20seed",
+        # An LMS's quiz seed: a SHA-1 or SHA-256 in hex is a digest, never a credreg seed (base64url).
+        "https://e.example/quiz/7/evidence?attempt=3&seed=" + "3f9a" * 10,
+        "https://e.example/quiz/7/evidence?seed=" + "3f9a" * 16 + "&attempt=3",
     ):
         _award_with_evidence(repo, url, None)
     assert [p for p in _full(repo) if p.code == CODE] == []
@@ -200,3 +207,54 @@ def test_a_key_escaped_in_an_endorsements_comment_is_refused_by_both_checks(repo
     line = next(i for i, t in enumerate(done.path.read_text().splitlines(), 1) if "\\u007a" in t)
     assert _refusals(errors(repo.check(f"{DC}-lead"))) == [(rel, line, "")]
     assert _refusals(_full(repo)) == [(rel, line, "")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"n": "Key:\\tMK"}',  # a tab, as JSON writes it
+        b'{"id": "https://e.example/p?k=%0AMK"}',  # a URL's line break
+        b'{"n": "Key\\u2014MK"}',  # a dash, as JSON writes a non-ASCII character
+        b'{"id": "https://e.example/p?k=%E2%80%94MK"}',  # and as a URL does
+        b'{"id": "https://e.example/keys/issuer_MK_v1"}',  # beside an underscore (a word character)
+        b'{"n": "my seed: SEED."}',  # a seed ended by a full stop, a parenthesis, a line break or a semicolon
+        b'{"n": "(seed: SEED)"}',
+        b'{"n": "seed: SEED\\nnext"}',
+        b'{"id": "https://e.example/p;seed=SEED;x"}',
+    ],
+)
+def test_a_key_beside_an_escape_or_punctuation_is_found(text: bytes) -> None:
+    seed = bytes(range(32))
+    key = text.replace(b"MK", encode_ed25519_private(seed).encode())
+    key = key.replace(b"SEED", base64.urlsafe_b64encode(seed).rstrip(b"="))
+    assert award_secret(key) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"seed = make_a_long_enough_seed_for_the_tests_of_this_module(x)",  # source code names a value
+        b"seed=settings.a_long_enough_attribute_name_for_the_seed_value",
+        b"seed: a_long_enough_attribute_name_for_the_seed_value.decode()",
+        b"seed: a_long_enough_mapping_name_for_the_seed_values_to_use[0]",
+        b"seed = " + b"0123456789abcdef" * 4,  # hex: a digest, not a credreg seed
+    ],
+)
+def test_a_name_or_a_digest_after_seed_is_not_a_key(text: bytes) -> None:
+    assert award_secret(text) is None
+
+
+@pytest.mark.parametrize("name", ["a.json", "b.jsonl"])
+def test_an_added_award_that_is_a_link_is_refused_never_read(repo: Repo, tmp_path: Path, name: str) -> None:
+    """A link named like an award: its target (a file of the machine running the check) is never read, so no
+    refusal quotes it and a batch's reader does not fail; the link's own text is searched as any file's is."""
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({"issuer": {"id": "did:web:private-runner-value"}, "type": ["x"]}))
+    folder = repo.root / f"registry/issuers/{ACME}/awards/2026"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).symlink_to(outside)
+    (folder / f"key-{name}").symlink_to(f"../{_multikey(repo)}")
+    found = errors(repo.check("acme-lead"))
+    assert "private-runner-value" not in "\n".join(shown(found))
+    assert {p.code for p in found} >= {"layout.symlink", CODE}
+    assert [p.location.path for p in found if p.code == CODE] == [f"registry/issuers/{ACME}/awards/2026/key-{name}"]

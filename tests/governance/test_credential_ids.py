@@ -93,3 +93,26 @@ def test_the_pull_request_check_finds_a_taken_id_with_or_without_its_prefetch(re
     found = [[(p.code, p.location.path, p.field, p.message) for p in errors(run_check(repo.root, o))] for o in options]
     assert found[0] == found[1]
     assert [code for code, *_ in found[0]] == ["award.duplicate-id"], found
+
+
+def test_the_id_lookup_picks_each_holder_however_its_line_is_written(tmp_path: Path) -> None:
+    """The pick per award (a set lookup of the quoted ids it holds) finds an id after another string's closing
+    quote, written with ``\\u`` escapes, or among many ids of one batch; it skips the lines holding none."""
+    from generator.awards import award_id_text
+    from generator.governance.existing import id_holders
+
+    ids = [award_id_number(f"urn:uuid:{n:08x}-0000-4000-8000-000000000000") for n in range(2000)]
+    texts = [award_id_text(n) for n in ids if n is not None]
+    escaped = "".join(f"\\u{ord(c):04x}" for c in texts[1])
+    lines = [
+        json.dumps({"x": "a", "id": texts[0]}, separators=(",", ":")),
+        '{"id": "' + escaped + '"}',
+        *(json.dumps({"id": text}) for text in texts[2:]),
+        json.dumps({"id": "urn:uuid:ffffffff-0000-4000-8000-000000000000"}),
+    ]
+    folder = tmp_path / "registry/issuers/acme/awards/2026/batches"
+    folder.mkdir(parents=True)
+    (folder / "b.jsonl").write_text("\n".join(lines) + "\n")
+    rel = "registry/issuers/acme/awards/2026/batches/b.jsonl"
+    found = id_holders(tmp_path, [("registry/issuers", "acme")], [n for n in ids if n is not None])
+    assert [found[n] for n in ids if n is not None] == [[(rel, f"{rel}:{i}")] for i in range(1, 2001)]
