@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from generator.awards import iter_awards
-from generator.governance.existing import _slot, existing_status_slots
+from generator import layout
+from generator.awards import award_id_number, iter_awards
+from generator.governance.existing import _GIT_GREP_STRINGS, _slot, existing_status_slots, id_holders
 from generator.load import load_registry
 from tests.conftest import REPO
 
@@ -74,3 +75,23 @@ def test_asked_for_some_indexes_the_answer_is_the_full_scans_for_them() -> None:
         }
         assert len(found) < len(mine) or len(mine) < 8  # fewer files were read
     assert existing_status_slots(registry, registry.issuers, indexes=()) == {}
+
+
+def test_ids_are_found_alike_by_either_file_pick() -> None:
+    """A few ids are picked by ``git grep`` (every core), many by ``grep -F`` (one pass for all: git grep's cost grew
+    with the number of strings, a minute for a 1,000-award cohort on a 100k-award registry). Both find every
+    holder of every id, where parsing each award as JSON finds it."""
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    expected: dict[int, list[str]] = {}
+    for award in iter_awards(REPO):
+        number = award_id_number(json.loads(award.text).get("id"))
+        assert number is not None
+        expected.setdefault(number, []).append(f"{award.path}:{award.line}" if award.line else award.path)
+    owners = [(layout.ISSUERS_DIR, issuer) for issuer in sorted(registry.issuers)]
+    assert len(expected) > _GIT_GREP_STRINGS  # so that both picks are taken
+    every = id_holders(REPO, owners, expected)
+    few = dict(list(expected.items())[:3])
+    for found in (every, id_holders(REPO, owners, few)):
+        for number, wheres in found.items():
+            assert sorted(where for _, where in wheres) == sorted(expected[number])
