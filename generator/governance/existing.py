@@ -208,10 +208,17 @@ def existing_ids(
     path:line``. ``known``: holders already looked up (:func:`prefetch_id_holders`, while the registry loaded);
     an id it does not cover is looked up here."""
     wanted = set(ids)
-    holders = {n: known[n] for n in wanted if known is not None and n in known}
+    owners = [(_owner_folder(registry, o), o) for o in (*sorted(registry.issuers), *sorted(registry.endorsers))]
+    registered = tuple({f"{folder}/{owner}/" for folder, owner in owners})
+    # The prefetch searched every owner's folder on disk, before the registry loaded: only the registered owners'
+    # files count, as they do here and in the full check.
+    holders = {
+        n: [(rel, where) for rel, where in known[n] if rel.startswith(registered)]
+        for n in wanted
+        if known is not None and n in known
+    }
     missing = wanted - holders.keys()
     if missing:
-        owners = [(_owner_folder(registry, o), o) for o in (*sorted(registry.issuers), *sorted(registry.endorsers))]
         holders.update(id_holders(registry.root, list(dict.fromkeys(owners)), missing))
     held: dict[int, str] = {}
     for number, found in holders.items():

@@ -116,3 +116,20 @@ def test_the_id_lookup_picks_each_holder_however_its_line_is_written(tmp_path: P
     rel = "registry/issuers/acme/awards/2026/batches/b.jsonl"
     found = id_holders(tmp_path, [("registry/issuers", "acme")], [n for n in ids if n is not None])
     assert [found[n] for n in ids if n is not None] == [[(rel, f"{rel}:{i}")] for i in range(1, 2001)]
+
+
+def test_an_id_held_only_outside_every_registered_owner_counts_alike_with_or_without_the_prefetch(repo: Repo) -> None:
+    """The prefetch searches every owner folder on disk before the registry loads; a folder no issuer's record
+    owns (here one with no issuer.yaml) holds no award of the registry, for the prefetch as for --jobs 1."""
+    existing, _ = _acme_award(repo)
+    stray_id = "urn:uuid:0b5e55ed-0000-4000-8000-000000000001"
+    stray = json.loads(repo.read(existing)) | {"id": stray_id}
+    repo.write("registry/issuers/ghost/awards/2026/aa/" + "a" * 64 + ".json", json.dumps(stray))
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "a folder no issuer owns, already in the base")
+    [issued] = repo.award(BETA, "zed@example.org")
+    repo.resign(issued.path.relative_to(repo.root).as_posix(), key=repo.key(BETA), issuer=BETA, id=stray_id)
+    options = [CheckOptions(base="HEAD", actor="beta-lead", progress=False, jobs=jobs) for jobs in (None, 1)]
+    found = [[(p.code, p.location.path, p.message) for p in errors(run_check(repo.root, o))] for o in options]
+    assert found[0] == found[1]
+    assert "award.duplicate-id" not in [code for code, *_ in found[0]], found
