@@ -137,26 +137,17 @@ def test_a_revocation_killed_before_its_status_bit_is_completed_by_running_it_ag
     assert [p.code for p in errors] == ["status-list.missing-bit"], [str(p) for p in errors]
     assert "re-run credreg revoke" in errors[0].message
 
-    def credreg(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "generator", *args],
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-    done = credreg(*revoke, "--reason", "A different reason")
+    done = _credreg(*revoke, "--reason", "A different reason")
     assert done.returncode == 0, done.stderr
     assert f"completed the revocation of {issued.hash}" in done.stdout
     assert "Issued in error" in done.stdout, "the signed line stands, with its reason"
     assert (issuer / "revocations.jsonl").read_text() == logged, "no second line"
     assert [str(p) for p in run_check(signer.root).problems.errors] == []
-    verdict = credreg("--root", str(signer.root), "verify", str(issued.path))
+    verdict = _credreg("--root", str(signer.root), "verify", str(issued.path))
     assert verdict.returncode != 0, verdict.stdout
     assert "revoked" in verdict.stdout.lower(), verdict.stdout
 
-    again = credreg(*revoke, "--reason", "Once more")
+    again = _credreg(*revoke, "--reason", "Once more")
     assert again.returncode == 2, again.stderr
     assert "already revoked" in again.stderr
     assert other.hash not in (issuer / "revocations.jsonl").read_text()
