@@ -1,6 +1,7 @@
 """The ``credreg`` command. It parses arguments, calls library functions and formats their results.
 
-Exit codes: 0 success, 1 problems found (or a credential did not verify), 2 usage error.
+Exit codes: 0 success, 1 problems found (or a credential did not verify), 2 usage error (a refusal to put a secret
+in a Git work tree, or to read one from the checkout, is one: :class:`generator.errors.SecretPlaceRefused`).
 """
 
 from __future__ import annotations
