@@ -1,4 +1,5 @@
-// The verification page (/verify/): wiring between the page fragment (page.html) and the verifier.
+// The verification page (/verify/): wiring between the page fragment (generator/site/templates/verify-page.html)
+// and the verifier.
 //
 // Module scripts only, no inline handlers (the site's CSP is script-src 'self'). Everything that comes from
 // credential data is inserted with textContent or as attribute values of elements built here; links point
