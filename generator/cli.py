@@ -1,6 +1,7 @@
 """The ``credreg`` command. It parses arguments, calls library functions and formats their results.
 
-Exit codes: 0 success, 1 problems found (or a credential did not verify), 2 usage error.
+Exit codes: 0 success, 1 problems found (or a credential did not verify), 2 usage error (a refusal to put a secret
+in a Git work tree, or to read one from the checkout, is one: :class:`generator.errors.SecretPlaceRefused`).
 """
 
 from __future__ import annotations
@@ -264,7 +265,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
         # Last, as for an award (and on the page): slipped in unlogged, it fails; without a log, it says so.
         result = verify_endorsement(document, registry)
-        result = with_log_check(result, registry, args.log, document, kind="endorsement")
+        result = with_log_check(result, registry, args.log, document, kind="endorsement", log_key=args.log_key)
         print(
             json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
             if args.format == "json"
@@ -293,7 +294,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         from generator.transparency.commands import with_log_check
 
         # Also without a log (it says so), as for an endorsement and on the page: the same checks, listed alike.
-        result = with_log_check(result, registry, args.log, document)
+        result = with_log_check(result, registry, args.log, document, log_key=args.log_key)
     if args.format == "json":
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -568,7 +569,14 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--any-issuer", action="store_true", help="accept issuers not registered here (authenticity only)"
     )
-    verify.add_argument("--log", metavar="DIR|URL", help="also check the award is in this public log (site's log/)")
+    verify.add_argument(
+        "--log", metavar="DIR|URL", help="also check the award is in this public log (a built site, or its log/)"
+    )
+    verify.add_argument(
+        "--log-key",
+        metavar="VKEY|FILE",
+        help="the log key to trust when the registry declares none (a --demo-log site's log/demo-vkey: a demo)",
+    )
     verify.add_argument(
         "--statements",
         metavar="SITE",

@@ -22,6 +22,7 @@ __all__ = [
     "Problem",
     "ProblemList",
     "ProblemsFound",
+    "SecretPlaceRefused",
     "Severity",
     "UnknownContextError",
     "UsageError",
@@ -161,6 +162,12 @@ class UsageError(CredregError):
     """The command was called wrongly (bad arguments, no registry found)."""
 
     exit_code = 2
+
+
+class SecretPlaceRefused(UsageError):
+    """A secret (a private key; earners' links and keys; a list of recipients) would be written into a Git work
+    tree or the registry checkout, or read from the checkout, where one ``git add`` publishes it. The path the
+    user gave is what is wrong, not the registry: a usage error (exit 2), whichever command refuses it."""
 
 
 class FolderLocked(CredregError):

@@ -32,7 +32,7 @@ from typing import Any
 from generator import layout
 from generator._internal.files import unwritable_folder, write_new
 from generator.awards import render_award
-from generator.errors import UsageError
+from generator.errors import SecretPlaceRefused, UsageError
 
 __all__ = [
     "EARNER_DIR_ENV",
@@ -78,7 +78,7 @@ def prepare_earner_dir(path: Path, root: Path) -> Path:
     holder = layout.secret_holder(target, root)
     if holder is not None:
         where = "the repository" if holder.registry else f"every Git repository (or set {EARNER_DIR_ENV})"
-        raise UsageError(
+        raise SecretPlaceRefused(
             f"refusing to write earners' links and keys {holder.inside}: {path} ({holder.detail})",
             [f"they identify recipients and must never be published; choose a folder outside {where}"],
         )

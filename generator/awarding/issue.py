@@ -39,7 +39,7 @@ from generator.awards import (
     render_award,
     write_award_file,
 )
-from generator.errors import CredregError, ProblemList, ProblemsFound, UsageError
+from generator.errors import CredregError, ProblemList, ProblemsFound, SecretPlaceRefused, UsageError
 from generator.models import LifecycleStatus
 from generator.models.award import EvidenceRef
 from generator.openbadges import earner_link, new_recipient_key, normalize_identifier, timestamp, unsigned_award
@@ -149,7 +149,7 @@ def read_cohort(path: Path, root: Path | None = None) -> list[Recipient]:
     """
     holder = layout.checkout_holding(path, root) if root is not None else None
     if holder is not None:
-        raise UsageError(
+        raise SecretPlaceRefused(
             f"refusing to read a cohort file inside the registry repository: {path} (in the checkout {holder})",
             [
                 "a list of recipients' addresses must never be published; move it outside the checkout "

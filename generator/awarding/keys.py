@@ -21,7 +21,7 @@ from generator._internal.files import json_text, open_regular, prepared_new, unw
 from generator._internal.source import SourceError, read_json_file
 from generator.crypto import ed25519
 from generator.crypto.multibase import encode_ed25519_public
-from generator.errors import KeyFileError, UsageError
+from generator.errors import KeyFileError, SecretPlaceRefused, UsageError
 from generator.models import PublicKey
 from generator.registry import Registry
 
@@ -195,11 +195,11 @@ def _existing_private(private_path: Path, issuer: str, key_id: str, public_rel: 
 
 
 def refuse_in_checkout(path: Path, root: Path | None, action: str, published: Iterable[Path] = ()) -> None:
-    """Refuse (:class:`KeyFileError`) to ``action`` (a private key: "write a private key") at ``path`` where one
-    ``git add`` would publish it. To write: anywhere :func:`generator.layout.secret_holder` names (a registry
-    checkout, however the path is spelt, a ``published`` folder, or any other Git work tree). To read: a registry
-    checkout or ``published`` folder (:func:`generator.layout.checkout_holding`), where the key may already be
-    exposed."""
+    """Refuse (:class:`SecretPlaceRefused`, a usage error: the path is wrong) to ``action`` (a private key: "write
+    a private key") at ``path`` where one ``git add`` would publish it. To write: anywhere
+    :func:`generator.layout.secret_holder` names (a registry checkout, however the path is spelt, a ``published``
+    folder, or any other Git work tree). To read: a registry checkout or ``published`` folder
+    (:func:`generator.layout.checkout_holding`), where the key may already be exposed."""
     reading = action.startswith("read")
     if reading:
         checkout = layout.checkout_holding(path, root, published)
@@ -217,7 +217,7 @@ def refuse_in_checkout(path: Path, root: Path | None, action: str, published: It
             "private keys never belong in a Git repository, whichever it is; choose a folder outside every one "
             "(--out, or CREDREG_KEY_DIR for credreg keygen)"
         )
-    raise KeyFileError(f"refusing to {action} {holder.inside}: {path} ({holder.detail})", [hint])
+    raise SecretPlaceRefused(f"refusing to {action} {holder.inside}: {path} ({holder.detail})", [hint])
 
 
 def check_private_key_file(path: Path, root: Path | None, published: Iterable[Path] = ()) -> None:

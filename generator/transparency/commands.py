@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from generator.transparency.log import LogSource
     from generator.verify.results import VerificationResult
 
-__all__ = ["add_log_commands", "log_source_for", "with_log_check"]
+__all__ = ["add_log_commands", "log_source_for", "trusted_log_key", "with_log_check"]
 
 
 def _registry(args: argparse.Namespace) -> Registry:
@@ -32,7 +32,63 @@ def log_source_for(location: str | None, registry_site_url: str | None = None) -
         if registry_site_url is None:
             raise UsageError("give the log: --log DIR|URL")
         location = registry_site_url + "log/"
-    return LogSource(location)
+    return LogSource(_log_folder(location))
+
+
+def _log_folder(location: str) -> str:
+    """``location``, or a built site's ``log/`` when ``location`` is the site's folder (no checkpoint of its own)."""
+    if location.startswith(("https://", "http://")):
+        return location
+    folder = Path(location)
+    if not (folder / "checkpoint").exists() and (folder / "log" / "checkpoint").is_file():
+        return str(folder / "log")
+    return location
+
+
+def trusted_log_key(registry: Registry, log_key: str | None, location: str | None) -> Registry:
+    """``registry`` with the log key to check ``--log`` against: the one ``registry/governance.yaml`` declares,
+    or, for a registry that declares none, the one ``--log-key`` gives (a vkey, or a file holding one, as a site
+    built with ``--demo-log`` publishes in ``log/demo-vkey``). A key is never taken from the log unasked: a log
+    brings its own, whoever wrote it. ``--log-key`` never replaces a declared key (usage error)."""
+    from pydantic import ValidationError
+
+    from generator.models.governance import TransparencyLog
+
+    if log_key is None:
+        return registry
+    if location is None:
+        raise UsageError("--log-key names the key of the log given by --log: it needs --log DIR|URL")
+    text = log_key
+    if _is_file(log_key):
+        try:
+            with Path(log_key).open("rb") as fh:
+                text = fh.read(4096).decode("utf-8", "replace").strip()
+        except OSError as exc:
+            raise UsageError(f"--log-key {log_key}: cannot read it: {exc.strerror}") from None
+    try:
+        given = TransparencyLog(vkey=text)
+    except ValidationError as exc:
+        why = "; ".join(str(error["msg"]) for error in exc.errors())
+        raise UsageError(
+            f"--log-key {log_key}: not a log verifier key (<origin>+<key id>+<base64 key>): {why}"
+        ) from None
+    declared = registry.governance.model.log
+    if declared is not None:
+        if declared.vkey != given.vkey:
+            raise UsageError(
+                f"--log-key {log_key} is not the log key registry/governance.yaml declares ({declared.vkey})",
+                ["the declared key is the one a log of this registry is checked against; leave out --log-key"],
+            )
+        return registry
+    model = registry.governance.model.model_copy(update={"log": given})
+    return dataclasses.replace(registry, governance=dataclasses.replace(registry.governance, model=model))
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _read(path: str) -> bytes:
@@ -162,19 +218,32 @@ def with_log_check(
     document: object = None,
     *,
     kind: str = "award",
+    log_key: str | None = None,
 ) -> VerificationResult:
     """``result`` with the public-log check added (not checked, and not blocking, without --log); ``kind``:
-    ``"endorsement"`` for an endorsement's result."""
+    ``"endorsement"`` for an endorsement's result; ``log_key``: ``--log-key`` (:func:`trusted_log_key`)."""
     from generator.transparency.inclusion import log_check
+    from generator.transparency.publish import DEMO_VKEY_FILE
     from generator.verify.results import VerificationResult
 
     declared = registry.governance.model.log is not None
-    source = log_source_for(location) if location and declared else None
-    check = log_check(registry, source, result.award_hash, document, kind=kind)
-    if location and not declared:
+    trusted = trusted_log_key(registry, log_key, location)
+    source = log_source_for(location) if location and trusted.governance.model.log is not None else None
+    check = log_check(trusted, source, result.award_hash, document, kind=kind)
+    if location and trusted is not registry:
+        reason = f"{check.reason} (checked against the log key given by --log-key, which "
+        check = dataclasses.replace(check, reason=reason + "registry/governance.yaml does not declare)")
+    elif location and not declared:
         # No key the registry declared to check the given log against (a site's demo log has a throwaway one):
-        # say that --log went unread rather than drop it silently.
-        reason = f"{check.reason} (registry/governance.yaml declares none: --log is not checked)"
+        # say that --log went unread rather than drop it silently, and how to check it against a key one trusts.
+        folder = _log_folder(location)
+        demo = Path(folder) / DEMO_VKEY_FILE if not folder.startswith(("https://", "http://")) else None
+        hint = (
+            f"; to check this demo log, give its key: --log-key {demo}"
+            if demo is not None and demo.is_file()
+            else "; to check it against a log key you trust, give --log-key VKEY|FILE"
+        )
+        reason = f"{check.reason} (registry/governance.yaml declares none: --log is not checked{hint})"
         check = dataclasses.replace(check, reason=reason)
     return VerificationResult((*result.checks, check), result.award_hash, result.facts, result.subject)
 

@@ -62,6 +62,8 @@ __all__ = [
     "status_list_used",
 ]
 
+#: A demo log's label (tlog.js has the same words).
+DEMO_CLAUSE = " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)"
 CHECK_ID = "log"
 LABEL = "Public log"
 #: A registry id (an issuer's), as an award's log entry names it without percent-encoding.
@@ -101,6 +103,9 @@ class LogInclusion:
     status_list: ListBinding | None = None
     cosigned_at: int | None = None
     """The newest time (Unix seconds) a listed witness cosigned the checkpoint, when one did."""
+    demo: bool = False
+    """The log's ``policy.json`` says ``"demo": true`` (:mod:`generator.transparency.demo`): a label that only
+    lowers what the check is worth, so it is taken from the log as it is."""
 
 
 def status_list_used(registry: Registry, document: Any, kind: str = "award") -> tuple[str, str] | None:
@@ -443,6 +448,7 @@ def find_award(
         tuple(sorted(counting.files | {f"../{rel}" for rel in (site.files if site else ())})),
         binding,
         max(dated, default=None),
+        isinstance(policy, dict) and policy.get("demo") is True,
     )
 
 
@@ -514,6 +520,7 @@ def log_check(
         f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by the registry "
         f"and cosigned by {found.cosigned} of {found.quorum} witnesses"
         + freshness(found.cosigned_at, now or dt.datetime.now(dt.UTC))
+        + (DEMO_CLAUSE if found.demo else "")
     )
     if found.retired_key_before is not None:
         path, kind, at = found.retired_key_before

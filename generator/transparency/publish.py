@@ -326,9 +326,15 @@ def copy_log(
     }
     if demo:  # a throwaway key's log (generator.transparency.demo): the page says so
         policy["demo"] = True
+        # Its key, under a name that says whose it is: what `credreg verify --log-key` is given to check the demo
+        # log (the registry declares no log key, and a key that comes with a log is never trusted unasked).
+        sink(DEMO_VKEY_FILE, (config.vkey + "\n").encode())
     sink("policy.json", json.dumps(policy, indent=2).encode() + b"\n")
     return awards
 
+
+#: The demo log's verifier key, beside it in the site's ``log/`` (``vkey`` is there too, as in every log).
+DEMO_VKEY_FILE = "demo-vkey"
 
 _AWARD = b"credreg-log/1 award "
 _KEY = b"credreg-log/1 key-"

@@ -13,7 +13,7 @@ import pytest
 
 from generator.awarding.earners import prepare_earner_dir
 from generator.awarding.keys import generate_key, load_signing_key
-from generator.errors import KeyFileError, UsageError
+from generator.errors import SecretPlaceRefused, UsageError
 from generator.transparency.keys import generate_note_key, load_note_key
 from tests.conftest import EPOCH, REPO, Signer
 
@@ -35,9 +35,9 @@ def worktree(signer: Signer, tmp_path: Path) -> Path:
 
 
 def test_no_private_key_is_written_into_another_work_tree_of_the_repository(signer: Signer, worktree: Path) -> None:
-    with pytest.raises(KeyFileError, match="inside the registry repository"):
+    with pytest.raises(SecretPlaceRefused, match="inside the registry repository"):
         generate_key(signer.registry, "acme-academy", key_id="key-3", now=EPOCH, private_path=worktree / "k.key")
-    with pytest.raises(KeyFileError, match="inside the registry repository"):
+    with pytest.raises(SecretPlaceRefused, match="inside the registry repository"):
         generate_note_key(worktree / "log.key", "registry.test.example/log", "log", root=signer.root)
     assert not (worktree / "k.key").exists()
     assert not (worktree / "log.key").exists()
@@ -50,7 +50,7 @@ def test_an_orphan_work_tree_without_the_registry_counts_too(signer: Signer, wor
     _git(signer.root, "worktree", "add", "-q", "-b", "pages", str(pages))
     _git(pages, "rm", "-rq", ".")
     assert not (pages / "registry").exists()
-    with pytest.raises(KeyFileError, match="inside the registry repository"):
+    with pytest.raises(SecretPlaceRefused, match="inside the registry repository"):
         generate_key(signer.registry, "acme-academy", key_id="key-3", now=EPOCH, private_path=pages / "k.key")
 
 
@@ -58,13 +58,13 @@ def test_no_private_key_is_read_from_another_work_tree(signer: Signer, worktree:
     copy = worktree / "leaked.key"
     shutil.copy(signer.key_path, copy)
     os.chmod(copy, 0o600)
-    with pytest.raises(KeyFileError, match="refusing to read a private key inside the registry repository"):
+    with pytest.raises(SecretPlaceRefused, match="refusing to read a private key inside the registry repository"):
         load_signing_key(copy, root=signer.root)
 
 
 def test_a_witness_key_is_never_written_into_a_registry_clone(signer: Signer) -> None:
     # A witness's commands know no registry root: any folder holding registry/governance.yaml is one.
-    with pytest.raises(KeyFileError, match="inside the registry repository"):
+    with pytest.raises(SecretPlaceRefused, match="inside the registry repository"):
         generate_note_key(signer.root / "deep" / "w.key", "witness.example/w1", "witness")
     assert not (signer.root / "deep").exists()
 
@@ -75,7 +75,7 @@ def test_a_witness_key_in_a_registry_clone_is_not_read(signer: Signer, tmp_path:
     inside = signer.root / "w.key"
     shutil.copy(outside, inside)
     os.chmod(inside, 0o600)
-    with pytest.raises(KeyFileError, match="inside the registry repository"):
+    with pytest.raises(SecretPlaceRefused, match="inside the registry repository"):
         load_note_key(inside, "witness")
 
 
@@ -110,7 +110,7 @@ def test_the_log_key_is_never_read_from_the_log_state_it_publishes(signer: Signe
     state = tmp_path / "log-state"
     key = state / "keys" / "log.key"
     generate_note_key(key, "registry.test.example/log", "log")
-    with pytest.raises(KeyFileError, match="refusing to read a private key"):
+    with pytest.raises(SecretPlaceRefused, match="refusing to read a private key"):
         load_note_key(key, "log", root=signer.root, published=[state])
     done = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(signer.root), "log", "publish", "--state", str(state)],
@@ -163,12 +163,12 @@ def test_no_private_key_or_earners_folder_goes_into_any_git_work_tree(
 ) -> None:
     top, inside = _work_tree(tmp_path, kind, monkeypatch)
     refusal = f"inside a Git work tree: {{}} (in {top}, where one `git add` commits it"
-    with pytest.raises(KeyFileError) as refused:
+    with pytest.raises(SecretPlaceRefused) as refused:
         generate_key(signer.registry, "acme-academy", key_id="key-3", now=EPOCH, private_path=inside / "k.key")
     assert str(refused.value).startswith("refusing to write a private key " + refusal.format(inside / "k.key"))
     assert "choose a folder outside every one" in refused.value.explain()
     for role, name in (("log", "registry.test.example/log"), ("witness", "witness.example/w1")):
-        with pytest.raises(KeyFileError, match="inside a Git work tree"):
+        with pytest.raises(SecretPlaceRefused, match="inside a Git work tree"):
             generate_note_key(inside / f"{role}.key", name, role, root=signer.root)
     with pytest.raises(UsageError, match="refusing to write earners' links and keys inside a Git work tree"):
         prepare_earner_dir(inside / "earners", signer.root)
@@ -187,7 +187,7 @@ def test_a_link_into_a_git_work_tree_does_not_hide_it(signer: Signer, tmp_path: 
     args = ["--root", str(signer.root), "keygen", "acme-academy", "--key-id", "key-3", "--out", str(out)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | {"PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, env=env)
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == 2, done.stderr
     assert f"refusing to write a private key inside a Git work tree: {out} (in {dotfiles}," in done.stderr
     assert "Traceback" not in done.stderr
     assert not (dotfiles / "config" / "credreg").exists()
@@ -195,3 +195,38 @@ def test_a_link_into_a_git_work_tree_does_not_hide_it(signer: Signer, tmp_path: 
     args[-1] = str(outside)
     assert subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, env=env).returncode == 0
     assert outside.is_file()
+
+
+def test_every_refusal_of_a_secrets_place_exits_2_as_a_usage_error(signer: Signer, tmp_path: Path) -> None:
+    """`credreg keygen --out` into the checkout exited 1 where `credreg award --out` exited 2 for the same
+    refusal. The path the user gave is what is wrong, not the registry: every such refusal is a usage error."""
+    root = signer.root
+    outside = tmp_path / "cohort.csv"
+    outside.write_text("email\nada@example.org\n")
+    inside_csv = root / "cohort.csv"
+    inside_csv.write_text("email\nada@example.org\n")
+    leaked = root / "leaked.key"
+    shutil.copy(signer.key_path, leaked)
+    os.chmod(leaked, 0o600)
+    award = ["award", "acme-academy/sql-basics"]
+    refusals = [
+        ("write a private key", ["keygen", "acme-academy", "--key-id", "key-3", "--out", str(root / "k.key")]),
+        ("write a private key", ["log", "keygen", "--out", str(root / "log.key")]),
+        ("write a private key", ["log", "keygen", "--witness", "--name", "w.example/w", "--out", str(root / "w.key")]),
+        ("read a private key", [*award, "--recipient", "ada@example.org", "--key", str(leaked)]),
+        (
+            "write earners' links and keys",
+            [*award, "--csv", str(outside), "--key", str(signer.key_path), "--out", str(root / "earners")],
+        ),
+        ("read a cohort file", [*award, "--csv", str(inside_csv), "--key", str(signer.key_path)]),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | {"PYTHONPATH": str(REPO)}
+    for action, args in refusals:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(root), *args], capture_output=True, text=True, env=env
+        )
+        assert f"refusing to {action} inside the registry repository" in done.stderr, (args, done.stderr)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+    for made in ("k.key", "log.key", "w.key", "earners", "registry/issuers/acme-academy/awards"):
+        assert not (root / made).exists(), made

@@ -15,7 +15,7 @@ import pytest
 from generator._internal import files
 from generator.awarding.keys import PRIVATE_KEY_FORMAT, generate_key, load_signing_key
 from generator.crypto.multibase import decode_ed25519_public
-from generator.errors import KeyFileError, UsageError
+from generator.errors import KeyFileError, SecretPlaceRefused, UsageError
 from generator.schema import FileKind, validator
 from tests.conftest import EPOCH, Signer
 
@@ -46,7 +46,7 @@ def test_default_private_location_is_the_config_dir(
 
 
 def test_refuses_private_key_inside_the_repository(signer: Signer) -> None:
-    with pytest.raises(KeyFileError, match="refusing to write a private key inside the registry repository"):
+    with pytest.raises(SecretPlaceRefused, match="refusing to write a private key inside the registry repository"):
         generate_key(signer.registry, "acme-academy", key_id="key-3", private_path=signer.root / "secret.key")
     assert not (signer.root / "secret.key").exists()
     assert not (signer.root / "keys/acme-academy/key-3.json").exists(), "nothing half-written"
@@ -56,7 +56,7 @@ def test_refuses_to_read_a_private_key_from_inside_the_repository(signer: Signer
     inside = signer.root / "leaked.key"
     inside.write_bytes(signer.key_path.read_bytes())
     os.chmod(inside, 0o600)
-    with pytest.raises(KeyFileError, match="inside the registry repository"):
+    with pytest.raises(SecretPlaceRefused, match="inside the registry repository"):
         load_signing_key(inside, root=signer.root)
 
 

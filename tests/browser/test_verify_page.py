@@ -282,6 +282,31 @@ def test_typing_a_hash_or_a_link_verifies_it(vpage: Any, site: Site, examples: E
     assert "not an award or endorsement hash" in verdict_text(vpage)
 
 
+def test_a_link_in_the_query_form_is_moved_into_the_fragment_and_verified(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """/verify/?award=HASH (hand-typed, or a link a mailer rewrote) showed an empty page: links are fragment-only,
+    so that the hash never reaches a server's log. The page moves it into the fragment, out of the address bar
+    and history, and verifies it as for the fragment."""
+    digest = examples.valid.hash
+    for query, kept in (
+        (f"award={digest}", ""),
+        (digest, ""),
+        (f"utm_source=mail&award={digest.upper()}", "?utm_source=mail"),
+    ):
+        vpage.goto("about:blank")
+        vpage.goto(f"{site.verify_url}?{query}")
+        assert wait_for_verdict(vpage) == "valid", query
+        assert vpage.url == f"{site.verify_url}{kept}#{digest}", query
+        assert vpage.input_value("#cr-hash") == digest
+        vpage.go_back()  # the query form was replaced, not kept behind the fragment in history
+        assert vpage.url == "about:blank", query
+    vpage.goto(f"{site.verify_url}?lang=en")  # a query naming no award is left alone: nothing is verified
+    vpage.wait_for_load_state("networkidle")
+    assert vpage.url == f"{site.verify_url}?lang=en"
+    assert not vpage.get_attribute("#cr-verdict", "data-verdict")
+
+
 @pytest.mark.parametrize("space", ["\ufeff", "\x1c", "\x85"], ids=lambda c: f"U+{ord(c):04X}")
 def test_a_link_ending_in_unusual_space_gets_credreg_s_answer(
     vpage: Any, site: Site, examples: Examples, space: str
@@ -476,6 +501,15 @@ def earner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EarnerSite
             )
 
         yield EarnerSite(url, earner("alice.martin@example.org"), earner("bob.stone@example.org"))
+
+
+def test_an_earners_link_in_the_query_form_keeps_its_recipient_key(vpage: Any, earner_site: EarnerSite) -> None:
+    alice = earner_site.alice
+    assert "#" in alice.link
+    vpage.goto(alice.link.replace("#", "?award=", 1))
+    assert wait_for_verdict(vpage) == "valid"
+    assert vpage.url == alice.link
+    assert vpage.input_value("#cr-recipient-key") == alice.key
 
 
 def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, earner_site: EarnerSite) -> None:

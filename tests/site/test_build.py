@@ -57,12 +57,26 @@ def test_verification_data_keys_dids_and_status_lists(site: Path) -> None:
 
 
 def test_verify_page_includes_the_fragment_and_its_script(site: Path) -> None:
+    from generator.site import VERIFY_FRAGMENT
+
     html = (site / "verify" / "index.html").read_text()
-    fragment = (REPO / "generator" / "site" / "assets" / "verify" / "page.html").read_text()
+    fragment = VERIFY_FRAGMENT.read_text()
     assert fragment in html
     assert '<script type="module" src="../assets/verify/verify.js"></script>' in html
     assert (site / "assets" / "verify" / "verify.js").is_file()
     assert "verify.js" not in (site / "index.html").read_text()
+
+
+def test_the_verify_page_fragment_is_not_published_on_its_own(site: Path) -> None:
+    """The page's fragment sat among the assets and was copied into the site as assets/verify/page.html: a page
+    nothing links to, whose relative assets 404 when opened directly. It is in the site once, inside /verify/."""
+    from generator.site import ASSETS_DIR, VERIFY_FRAGMENT
+
+    assert not VERIFY_FRAGMENT.is_relative_to(ASSETS_DIR)  # everything under the assets is published
+    assert not (site / "assets" / "verify" / "page.html").exists()
+    fragment = VERIFY_FRAGMENT.read_text()
+    holding = [p.relative_to(site).as_posix() for p in site.rglob("*.html") if fragment in p.read_text()]
+    assert holding == ["verify/index.html"]
 
 
 def test_generated_pages_stay_out_of_the_navigation(site: Path) -> None:

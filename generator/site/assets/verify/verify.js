@@ -1,4 +1,5 @@
-// The verification page (/verify/): wiring between the page fragment (page.html) and the verifier.
+// The verification page (/verify/): wiring between the page fragment (generator/site/templates/verify-page.html)
+// and the verifier.
 //
 // Module scripts only, no inline handlers (the site's CSP is script-src 'self'). Everything that comes from
 // credential data is inserted with textContent or as attribute values of elements built here; links point
@@ -197,7 +198,32 @@ class Page {
     $("cr-bake").addEventListener("click", () => this.downloadBaked());
     $("cr-print").addEventListener("click", () => window.print());
     window.addEventListener("hashchange", () => this.fromLocation());
+    this.queryToFragment();
     this.fromLocation();
+  }
+
+  /**
+   * A link in the query form (/verify/?award=HASH, or ?HASH, hand-typed or rewritten by a mailer) is read as the
+   * fragment form every link the registry gives out has (/verify/#HASH): moved into the fragment, which never
+   * leaves the browser, and dropped from the address bar and history, so that the copy a visitor shares or
+   * bookmarks no longer sends it to the server. A query that names no award is left as it is.
+   */
+  queryToFragment() {
+    if (!window.location.search || window.location.hash.length > 1) return;
+    const params = new URLSearchParams(window.location.search);
+    for (const [name, value] of params) {
+      let link;
+      try {
+        link = parseLinkInput(value || name); // ?award=HASH[~KEY], or a bare ?HASH[~KEY]
+      } catch {
+        continue;
+      }
+      params.delete(name);
+      const rest = params.toString();
+      const fragment = link.key === null ? link.hash : `${link.hash}~${link.key}`;
+      history.replaceState(null, "", `${window.location.pathname}${rest ? `?${rest}` : ""}#${fragment}`);
+      return;
+    }
   }
 
   fromLocation() {
