@@ -21,7 +21,7 @@ from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, decode_list, get_bit, index_problem, parse_index, parse_list_url
 from generator.verify.keys import KeyResolver, window_problem
 
-__all__ = ["RegistryStatus", "StatusOutcome"]
+__all__ = ["RegistryStatus", "StatusOutcome", "owner_problem", "signature_problem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,38 @@ class StatusOutcome:
     malformed: bool = False
     """The status entry itself is impossible (its index is not a canonical number, or beyond its list): the
     credential is invalid, not merely of unknown status."""
+
+
+def owner_problem(credential: Any, url: str, issuer_did: str, whose: str = "this credential's issuer") -> str | None:
+    """Why ``credential`` is not the status list at ``url`` of the issuer ``issuer_did`` (``None`` when it is).
+
+    The rule of every reader of a list; ``whose`` names the issuer in the reason. policies.js
+    ``listOwnerProblem`` is the page's copy."""
+    if not isinstance(credential, dict) or credential.get("id") != url or credential.get("issuer") != issuer_did:
+        return f"the status list does not belong to {whose}"
+    return None
+
+
+def signature_problem(credential: dict[str, Any], issuer_did: str, keys: KeyResolver) -> str | None:
+    """Why the status list is not signed by a key of ``issuer_did`` that was registered and in force when it signed,
+    each of its proofs holding (``None`` when it is). policies.js ``signedBy`` is the page's copy."""
+    proofs = proofs_of(credential)
+    if not proofs:
+        return "the status list is not signed"
+    for proof in proofs:
+        method = str(proof.get("verificationMethod", "")) if isinstance(proof, dict) else ""
+        key = keys.resolve(method)
+        if key is None or key.controller != issuer_did:
+            return "the status list is not signed by a key of the issuer"
+        if key.record is not None:
+            created = parse_time(proof.get("created"))
+            problem = window_problem(key.record, created) if created else "its proof has no valid created time"
+            if problem:
+                return f"the status list's signature is not trusted: {problem}"
+        result = verify_proof(credential, proof, key.public)
+        if not result:
+            return f"the status list's signature does not verify: {result.reason}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,24 +115,9 @@ class RegistryStatus:
             credential = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
         except SourceError as exc:
             return _List(None, f"status list {rel} is unreadable: {exc.problems[0].message}")
-        if not isinstance(credential, dict) or credential.get("id") != url or credential.get("issuer") != issuer_did:
-            return _List(None, "the status list does not belong to this credential's issuer")
-        proofs = proofs_of(credential)
-        if not proofs:
-            return _List(None, "the status list is not signed")
-        for proof in proofs:
-            method = str(proof.get("verificationMethod", "")) if isinstance(proof, dict) else ""
-            key = self._keys.resolve(method)
-            if key is None or key.controller != issuer_did:
-                return _List(None, "the status list is not signed by a key of the issuer")
-            if key.record is not None:
-                created = parse_time(proof.get("created"))
-                problem = window_problem(key.record, created) if created else "its proof has no valid created time"
-                if problem:
-                    return _List(None, f"the status list's signature is not trusted: {problem}")
-            result = verify_proof(credential, proof, key.public)
-            if not result:
-                return _List(None, f"the status list's signature does not verify: {result.reason}")
+        problem = owner_problem(credential, url, issuer_did) or signature_problem(credential, issuer_did, self._keys)
+        if problem:
+            return _List(None, problem)
         subject = credential.get("credentialSubject")
         try:
             return _List(decode_list(subject.get("encodedList") if isinstance(subject, dict) else None), "")

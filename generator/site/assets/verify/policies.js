@@ -1083,13 +1083,18 @@ async function signedBy(ctx, doc, issuerDid, what) {
   return checked ? null : `the ${what} has no ${JCS_SUITE} proof this page can check`;
 }
 
+/**
+ * Why `list` is not the status list at `url` of the issuer `issuerDid` (null when it is): the rule of every reader
+ * of a list (generator/verify/status.py owner_problem).
+ */
+export function listOwnerProblem(list, url, issuerDid, whose = "this credential's issuer") {
+  return !isObject(list) || list.id !== url || list.issuer !== issuerDid ? `the status list does not belong to ${whose}` : null;
+}
+
 async function statusListBits(ctx, url, issuer, number, issuerDid) {
   const list = await ctx.site.statusList(issuer, number);
   if (list === null) return { bits: null, problem: `the status list ${url} is missing from this site` };
-  if (!isObject(list) || list.id !== url || list.issuer !== issuerDid) {
-    return { bits: null, problem: "the status list does not belong to this credential's issuer" };
-  }
-  const problem = await signedBy(ctx, list, issuerDid, "status list");
+  const problem = listOwnerProblem(list, url, issuerDid) ?? (await signedBy(ctx, list, issuerDid, "status list"));
   if (problem) return { bits: null, problem };
   try {
     return { bits: await decodeList(get(get(list, "credentialSubject"), "encodedList")), problem: "" };
@@ -1244,3 +1249,4 @@ export const DEFAULT_POLICIES = [
   statusPolicy,
   validityPolicy,
 ];
+
