@@ -7,6 +7,7 @@ only the issuer's signed revocation log records it (a conservative reading if th
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,13 @@ from generator._internal.times import parse_time
 from generator.awards import read_revocations
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CryptoError
+from generator.openbadges import STATUS_LIST_TYPES
 from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, decode_list, get_bit, index_problem, parse_index, parse_list_url
 from generator.verify.keys import KeyResolver, window_problem
+from generator.verify.results import STATUS_LIST, Check, CheckStatus, VerificationResult
 
-__all__ = ["RegistryStatus", "StatusOutcome", "owner_problem", "signature_problem"]
+__all__ = ["RegistryStatus", "StatusOutcome", "owner_problem", "signature_problem", "verify_status_list"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +43,8 @@ class StatusOutcome:
 def owner_problem(credential: Any, url: str, issuer_did: str, whose: str = "this credential's issuer") -> str | None:
     """Why ``credential`` is not the status list at ``url`` of the issuer ``issuer_did`` (``None`` when it is).
 
-    The rule of every reader of a list; ``whose`` names the issuer in the reason. policies.js
-    ``listOwnerProblem`` is the page's copy."""
+    The rule of every reader of a list, an award's status and a list given on its own (:func:`verify_status_list`);
+    ``whose`` names the issuer in the reason. policies.js ``listOwnerProblem`` is the page's copy."""
     if not isinstance(credential, dict) or credential.get("id") != url or credential.get("issuer") != issuer_did:
         return f"the status list does not belong to {whose}"
     return None
@@ -155,3 +158,80 @@ class RegistryStatus:
                 True, "", logged.get("revoked") if logged else None, logged.get("reason") if logged else None
             )
         return StatusOutcome(False)
+
+
+# ------------------------------------------------------------------------------------- a status list on its own
+
+
+def _structure_problem(document: dict[str, Any]) -> str | None:
+    """Why ``document`` is not a well-formed revocation list (``None``: it is); policies.js
+    ``statusListStructureProblem`` says it in the same words."""
+    types = document.get("type")
+    if not isinstance(types, list) or not all(t in types for t in STATUS_LIST_TYPES):
+        return f"its type must include {' and '.join(STATUS_LIST_TYPES)}"
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict):
+        return "its credentialSubject must be one object"
+    if subject.get("type") != "BitstringStatusList":
+        return "its credentialSubject's type must be BitstringStatusList"
+    if subject.get("statusPurpose") != "revocation":
+        return "its statusPurpose must be revocation (the only purpose this registry's lists have)"
+    try:
+        decode_list(subject.get("encodedList"))
+    except CryptoError as exc:
+        return str(exc)
+    return None
+
+
+def _validity(document: dict[str, Any], now: dt.datetime) -> Check:
+    label = "In force"
+    raw_start, raw_end = document.get("validFrom"), document.get("validUntil")
+    start, end = parse_time(raw_start), parse_time(raw_end)
+    if (raw_start is not None and start is None) or (raw_end is not None and end is None):
+        return Check("validity", label, CheckStatus.FAILED, "its dates (validFrom, validUntil) cannot be read")
+    if start is not None and now < start:
+        return Check("validity", label, CheckStatus.FAILED, f"not valid before {raw_start}")
+    if end is not None and now > end:
+        return Check("validity", label, CheckStatus.FAILED, f"expired on {raw_end}")
+    return Check("validity", label, CheckStatus.PASSED, "in force")
+
+
+def verify_status_list(
+    document: Any, registry: Registry | None, keys: KeyResolver, *, now: dt.datetime | None = None
+) -> VerificationResult:
+    """Every check of an issuer's status list given on its own (not an award's status): well-formed, one of this
+    registry's lists of a registered issuer, signed by that issuer's key registered and in force when it signed
+    (the rule every award's status is read by: :func:`owner_problem`, :func:`signature_problem`), and in force.
+    policies.js ``statusListChecks`` is the page's copy, held equal by tests/site/test_statuslist_js.py."""
+    now = now or dt.datetime.now(dt.UTC)
+    doc = document if isinstance(document, dict) else {}
+    checks: list[Check] = []
+
+    def add(check_id: str, label: str, problem: str | None, passed: str) -> None:
+        status = CheckStatus.PASSED if problem is None else CheckStatus.FAILED
+        checks.append(Check(check_id, label, status, passed if problem is None else problem))
+
+    add("structure", "Well-formed status list", _structure_problem(doc), "a revocation list that decodes")
+    url, issuer_did = doc.get("id"), doc.get("issuer")
+    facts: dict[str, Any] = {"type": STATUS_LIST_TYPES[1]}
+    facts["issuer"] = issuer_did if isinstance(issuer_did, str) else None
+    located = parse_list_url(registry.site_url, url) if registry is not None else None
+    if registry is None:
+        checks.append(
+            Check("list", "A list of this registry", CheckStatus.NOT_CHECKED, "no registry to check it against")
+        )
+    elif located is None:
+        add("list", "A list of this registry", "its id is not the address of a status list of this registry", "")
+    elif located[0] not in registry.issuers:
+        add("list", "A list of this registry", f"{located[0]} is not an issuer registered here", "")
+    else:
+        issuer, number = located
+        issuer_did = registry.issuer_did(issuer)
+        facts.update(registry_issuer=issuer, list=number)
+        owner = owner_problem(doc, str(url), issuer_did, whose=f"{issuer}, whose list its id names")
+        add("list", "A list of this registry", owner, f"list {number} of {issuer}")
+    signer = issuer_did if isinstance(issuer_did, str) else ""
+    add("proof", "Signed by its issuer's registered key", signature_problem(doc, signer, keys), "signature verified")
+    checks.append(_validity(doc, now))
+    facts.update(valid_from=doc.get("validFrom"), valid_until=doc.get("validUntil"))
+    return VerificationResult(tuple(checks), None, facts, STATUS_LIST)

@@ -1059,8 +1059,12 @@ function achievementProblem(actual, name, expected, ref, records, proofs) {
   );
 }
 
-/** Whether a signed object (status list, revocation) carries valid proofs of a key of `issuerDid`. */
-async function signedBy(ctx, doc, issuerDid, what) {
+/**
+ * Whether a signed object (status list, revocation) carries valid proofs of a key of `issuerDid`. `rdfc`: also
+ * canonicalize its RDF to check an eddsa-rdfc-2022 proof (a file given here; the site's own files were checked
+ * by the registry's check before they were published, so only that proof's key and time are checked for them).
+ */
+async function signedBy(ctx, doc, issuerDid, what, { rdfc = false } = {}) {
   const proofs = proofsOf(doc);
   if (!proofs.length) return `the ${what} is not signed`;
   let checked = 0;
@@ -1075,8 +1079,10 @@ async function signedBy(ctx, doc, issuerDid, what) {
           : windowProblem(key.record, proof.created);
       if (problem) return `the ${what}'s signature is not trusted: ${problem}`;
     }
-    if (proof.cryptosuite === RDFC_SUITE) continue; // its key and time are checked above; RDF is not canonicalized here
-    const result = await verifyJcsProof(doc, proof, key.public);
+    let result;
+    if (proof.cryptosuite !== RDFC_SUITE) result = await verifyJcsProof(doc, proof, key.public);
+    else if (!rdfc) continue; // its key and time are checked above
+    else result = await (await import("./rdfc.js")).verifyRdfcProof(doc, proof, key.public);
     if (!result.ok) return `the ${what}'s signature does not verify: ${result.reason}`;
     checked += 1;
   }
@@ -1085,7 +1091,7 @@ async function signedBy(ctx, doc, issuerDid, what) {
 
 /**
  * Why `list` is not the status list at `url` of the issuer `issuerDid` (null when it is): the rule of every reader
- * of a list (generator/verify/status.py owner_problem).
+ * of a list, an award's status and a list given on its own (generator/verify/status.py owner_problem).
  */
 export function listOwnerProblem(list, url, issuerDid, whose = "this credential's issuer") {
   return !isObject(list) || list.id !== url || list.issuer !== issuerDid ? `the status list does not belong to ${whose}` : null;
@@ -1250,3 +1256,74 @@ export const DEFAULT_POLICIES = [
   validityPolicy,
 ];
 
+// --- a status list on its own ---------------------------------------------------------------------------------
+
+const STATUS_LIST_TYPES = ["VerifiableCredential", "BitstringStatusListCredential"];
+
+/** Why a document is not a well-formed revocation list (null: it is): status.py _structure_problem. */
+async function statusListStructureProblem(doc) {
+  const types = get(doc, "type");
+  if (!Array.isArray(types) || !STATUS_LIST_TYPES.every((t) => types.includes(t)))
+    return `its type must include ${STATUS_LIST_TYPES.join(" and ")}`;
+  const subject = get(doc, "credentialSubject");
+  if (!isObject(subject)) return "its credentialSubject must be one object";
+  if (get(subject, "type") !== "BitstringStatusList") return "its credentialSubject's type must be BitstringStatusList";
+  if (get(subject, "statusPurpose") !== "revocation")
+    return "its statusPurpose must be revocation (the only purpose this registry's lists have)";
+  try {
+    await decodeList(get(subject, "encodedList"));
+  } catch (error) {
+    if (error instanceof StatusListError) return error.message;
+    throw error;
+  }
+  return null;
+}
+
+function statusListValidity(doc, now) {
+  const label = "In force";
+  const rawStart = get(doc, "validFrom") ?? null;
+  const rawEnd = get(doc, "validUntil") ?? null;
+  const start = parseTime(rawStart);
+  const end = parseTime(rawEnd);
+  if ((rawStart !== null && start === null) || (rawEnd !== null && end === null))
+    return check("validity", label, false, "its dates (validFrom, validUntil) cannot be read");
+  if (start !== null && now < start) return check("validity", label, false, `not valid before ${rawStart}`);
+  if (end !== null && now > end) return check("validity", label, false, `expired on ${rawEnd}`);
+  return check("validity", label, true, "in force");
+}
+
+/**
+ * Every check of an issuer's status list given on its own (generator/verify/status.py verify_status_list): well
+ * formed, one of this registry's lists of a registered issuer, signed by that issuer's key registered and in force
+ * when it signed (listOwnerProblem and signedBy, the rule every award's status is read by), and in force.
+ * Returns { checks, facts }. `ctx`: a Context of the list.
+ */
+export async function statusListChecks(ctx) {
+  const doc = isObject(ctx.document) ? ctx.document : {};
+  const checks = [];
+  const add = (id, label, problem, passed) => checks.push(check(id, label, problem === null, problem ?? passed));
+  add("structure", "Well-formed status list", await statusListStructureProblem(doc), "a revocation list that decodes");
+  const url = get(doc, "id");
+  let issuerDid = get(doc, "issuer");
+  const facts = { issuerDid: typeof issuerDid === "string" ? issuerDid : null, issuer: null, list: null };
+  const site = await ctx.site.index();
+  const located = parseListUrl(site.site_url, url);
+  const registered = located !== null && Object.values(site.issuers).includes(located[0]);
+  const label = "A list of this registry";
+  if (located === null) add("list", label, "its id is not the address of a status list of this registry", "");
+  else if (!registered) add("list", label, `${located[0]} is not an issuer registered here`, "");
+  else {
+    const [issuer, number] = located;
+    issuerDid = await ctx.site.didOf(issuer);
+    Object.assign(facts, { issuer, list: number });
+    const owner = listOwnerProblem(doc, url, issuerDid, `${issuer}, whose list its id names`);
+    add("list", label, owner, `list ${number} of ${issuer}`);
+  }
+  const signer = typeof issuerDid === "string" ? issuerDid : "";
+  const signature = await signedBy(ctx, doc, signer, "status list", { rdfc: true });
+  add("proof", "Signed by its issuer's registered key", signature, "signature verified");
+  checks.push(statusListValidity(doc, ctx.now));
+  facts.validFrom = typeof doc.validFrom === "string" ? doc.validFrom : null;
+  facts.validUntil = typeof doc.validUntil === "string" ? doc.validUntil : null;
+  return { checks, facts };
+}
