@@ -331,8 +331,8 @@ def test_verify_a_status_list_checks_it_as_one_with_no_hash_and_no_link() -> Non
     assert text.returncode == 0, text.stdout + text.stderr
     lines = text.stdout.splitlines()
     assert lines[:2] == [
-        "A genuine status list of a registered issuer (the registry's record of which awards are revoked): "
-        "check an award by its file, hash or link.",
+        "A genuine status list of a registered issuer (the registry's record of what it revoked): "
+        "check an award or endorsement by its file, hash or link.",
         "  verdict: VALID",
     ]
     assert f"passed: list 1 of {issuer}" in text.stdout
@@ -345,6 +345,23 @@ def test_verify_a_status_list_checks_it_as_one_with_no_hash_and_no_link() -> Non
     assert result["registry_issuer"] == issuer
     assert "hash" not in result
     assert "verify_url" not in result
+
+
+def test_verify_an_endorsers_status_list_checks_it_as_the_endorsers() -> None:
+    """A registered endorser's list (registry/endorsers/<id>/status/<n>.json) is one of this registry's lists too:
+    genuine, signed by the endorser's registered key, and named as the endorser's."""
+    status_list = next((REPO / "registry" / "endorsers").glob("*/status/1.json"))
+    done = run("--root", str(REPO), "verify", str(status_list), "--format", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["headline"].startswith("A genuine status list of a registered endorser ")
+    assert result["registry_endorser"] == status_list.parent.parent.name
+    assert [(c["id"], c["status"]) for c in result["checks"]] == [
+        ("structure", "passed"),
+        ("list", "passed"),
+        ("proof", "passed"),
+        ("validity", "passed"),
+    ]
 
 
 def test_verify_a_changed_status_list_is_not_genuine(tmp_path: Path) -> None:

@@ -92,8 +92,10 @@ class Subject:
 
 AWARD = Subject("award", "issuer")
 ENDORSEMENT = Subject("endorsement", "endorser")
-#: An issuer's Bitstring Status List credential, checked as one (verify/status.py verify_status_list).
+#: An issuer's Bitstring Status List credential, checked as one (verify/status.py verify_status_list), and a
+#: registered endorser's.
 STATUS_LIST = Subject("status list", "issuer")
+ENDORSER_STATUS_LIST = Subject("status list", "endorser")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +160,7 @@ class VerificationResult:
             "verdict": str(self.verdict),
             "authentic": self.authentic,
             # A status list has no award hash: nothing names it by one.
-            **({} if self.subject == STATUS_LIST else {"hash": self.award_hash}),
+            **({} if self.subject.noun == STATUS_LIST.noun else {"hash": self.award_hash}),
             **self.facts,
             "checks": [c.as_dict() for c in self.checks],
         }
@@ -255,8 +257,8 @@ _HEADLINES = {
     ),
     HeadlineKind.INVALID: "Not a valid {noun}: its dates or its revocation entry cannot be read.",
     HeadlineKind.STATUS_LIST: (
-        "A genuine {noun} of a registered {signer} (the registry's record of which awards are revoked): "
-        "check an award by its file, hash or link."
+        "A genuine {noun} of a registered {signer} (the registry's record of what it revoked): "
+        "check an award or endorsement by its file, hash or link."
     ),
     HeadlineKind.STATUS_LIST_NOT_GENUINE: "This {noun} is not genuine: {why}.",
     HeadlineKind.STATUS_LIST_NOT_IN_FORCE: "A genuine {noun}, but not in force: {why}.",
@@ -290,27 +292,28 @@ def headline_text(kind: HeadlineKind, subject: Subject = AWARD, **values: str) -
 
 
 #: Why a status list is not genuine, by the first of its checks that failed (results.js LIST_WHY).
-_LIST_WHY = {"structure": "it is not well-formed", "list": "it is not a status list of an issuer registered here"}
+_LIST_WHY = {"structure": "it is not well-formed", "list": "it is not a status list of an owner registered here"}
 
 
-def _list_signature_why(reason: str) -> str:
+def _list_signature_why(reason: str, signer: str) -> str:
     """Why a status list is not genuine, from its signature check's reason (verify/status.py signature_problem)."""
     if reason.endswith(" is not signed"):
         return "it is not signed"
     if " is not signed by a key of " in reason:
-        return "it is not signed by a key its issuer registered"
+        return f"it is not signed by a key its {signer} registered"
     if " is not trusted: " in reason:
         if "was revoked" in reason:
-            return "it was signed with a key its issuer had revoked"
+            return f"it was signed with a key its {signer} had revoked"
         return "its signing key was not in force when it signed"
-    return "it was changed after its issuer signed it"
+    return f"it was changed after its {signer} signed it"
 
 
 def _status_list_headline(result: VerificationResult) -> Headline:
     """A status list's headline: genuine or not, and why not (results.js statusListHeadline)."""
+    subject = result.subject
 
     def fixed(kind: HeadlineKind, **values: str) -> Headline:
-        return Headline(kind, headline_text(kind, STATUS_LIST, **values))
+        return Headline(kind, headline_text(kind, subject, **values))
 
     if result.verdict is Verdict.VALID:
         return fixed(HeadlineKind.STATUS_LIST)
@@ -318,7 +321,7 @@ def _status_list_headline(result: VerificationResult) -> Headline:
         failed = next((c for c in result.checks if c.status is CheckStatus.FAILED and c.id in AUTHENTICITY), None)
         if failed is None:
             return fixed(HeadlineKind.CANNOT_CHECK)
-        why = _LIST_WHY.get(failed.id) or _list_signature_why(failed.reason)
+        why = _LIST_WHY.get(failed.id) or _list_signature_why(failed.reason, subject.signer)
         return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, why=why)
     validity = result.check("validity")
     if validity is None or validity.status is not CheckStatus.FAILED:
@@ -343,7 +346,7 @@ def headline(result: VerificationResult) -> Headline:
     def fixed(kind: HeadlineKind, **values: str) -> Headline:
         return Headline(kind, headline_text(kind, subject, **values))
 
-    if subject == STATUS_LIST:
+    if subject.noun == STATUS_LIST.noun:
         return _status_list_headline(result)
 
     if verdict is Verdict.INVALID and not result.authentic:

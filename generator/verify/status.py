@@ -17,12 +17,13 @@ from generator._internal.source import SourceError, read_json_file
 from generator._internal.times import parse_time
 from generator.awards import read_revocations
 from generator.crypto.dataintegrity import proofs_of, verify_proof
+from generator.crypto.multibase import decode_ed25519_public
 from generator.errors import CryptoError
 from generator.openbadges import STATUS_LIST_TYPES
 from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, decode_list, get_bit, index_problem, parse_index, parse_list_url
-from generator.verify.keys import KeyResolver, window_problem
-from generator.verify.results import STATUS_LIST, Check, CheckStatus, VerificationResult
+from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
+from generator.verify.results import ENDORSER_STATUS_LIST, STATUS_LIST, Check, CheckStatus, VerificationResult
 
 __all__ = ["RegistryStatus", "StatusOutcome", "owner_problem", "signature_problem", "verify_status_list"]
 
@@ -196,13 +197,34 @@ def _validity(document: dict[str, Any], now: dt.datetime) -> Check:
     return Check("validity", label, CheckStatus.PASSED, "in force")
 
 
+class _EndorserKeys:
+    """The keys a registered endorser registered, by ``<its DID>#<key id>`` (the registry's resolver knows issuers'
+    only; generator/endorsements.py reads an endorser's keys by their id alike)."""
+
+    def __init__(self, registry: Registry, endorser: str) -> None:
+        self._did = registry.endorser_did(endorser)
+        self._keys = registry.endorser_keys(endorser)
+
+    def resolve(self, verification_method: str) -> ResolvedKey | None:
+        did, _, fragment = verification_method.partition("#")
+        key = self._keys.get(fragment) if did == self._did else None
+        if key is None:
+            return None
+        try:
+            public = decode_ed25519_public(key.model.publicKeyMultibase)
+        except CryptoError:
+            return None  # not a key at all: the registry check reports the key file
+        return ResolvedKey(public, did, key.path, None, key.model)
+
+
 def verify_status_list(
     document: Any, registry: Registry | None, keys: KeyResolver, *, now: dt.datetime | None = None
 ) -> VerificationResult:
-    """Every check of an issuer's status list given on its own (not an award's status): well-formed, one of this
-    registry's lists of a registered issuer, signed by that issuer's key registered and in force when it signed
-    (the rule every award's status is read by: :func:`owner_problem`, :func:`signature_problem`), and in force.
-    policies.js ``statusListChecks`` is the page's copy, held equal by tests/site/test_statuslist_js.py."""
+    """Every check of a status list given on its own (not an award's status), an issuer's or a registered
+    endorser's: well-formed, one of this registry's lists of a registered owner, signed by that owner's key
+    registered and in force when it signed (the rule every award's status is read by: :func:`owner_problem`,
+    :func:`signature_problem`), and in force. policies.js ``statusListChecks`` is the page's copy, held equal by
+    tests/site/test_statuslist_js.py."""
     now = now or dt.datetime.now(dt.UTC)
     doc = document if isinstance(document, dict) else {}
     checks: list[Check] = []
@@ -212,26 +234,46 @@ def verify_status_list(
         checks.append(Check(check_id, label, status, passed if problem is None else problem))
 
     add("structure", "Well-formed status list", _structure_problem(doc), "a revocation list that decodes")
-    url, issuer_did = doc.get("id"), doc.get("issuer")
-    facts: dict[str, Any] = {"type": STATUS_LIST_TYPES[1]}
-    facts["issuer"] = issuer_did if isinstance(issuer_did, str) else None
-    located = parse_list_url(registry.site_url, url) if registry is not None else None
+    url, signer = doc.get("id"), doc.get("issuer")
+    facts: dict[str, Any] = {"type": STATUS_LIST_TYPES[1], "issuer": signer if isinstance(signer, str) else None}
+    subject = STATUS_LIST
+    label = "A list of this registry"
+    # An issuer's list (issuers/<id>/status/<n>.json), or a registered endorser's (endorsers/<id>/status/<n>.json).
+    found = None
+    if registry is not None:
+        for folder, owners in (("issuers", registry.issuers), ("endorsers", registry.endorsers)):
+            located = parse_list_url(registry.site_url, url, folder)
+            if located is not None:
+                found = (folder, *located, located[0] in owners)
+                break
     if registry is None:
-        checks.append(
-            Check("list", "A list of this registry", CheckStatus.NOT_CHECKED, "no registry to check it against")
+        checks.append(Check("list", label, CheckStatus.NOT_CHECKED, "no registry to check it against"))
+    elif found is None:
+        add("list", label, "its id is not the address of a status list of this registry", "")
+    elif not found[3]:
+        add(
+            "list",
+            label,
+            f"{found[1]} is not {'an issuer' if found[0] == 'issuers' else 'an endorser'} registered here",
+            "",
         )
-    elif located is None:
-        add("list", "A list of this registry", "its id is not the address of a status list of this registry", "")
-    elif located[0] not in registry.issuers:
-        add("list", "A list of this registry", f"{located[0]} is not an issuer registered here", "")
     else:
-        issuer, number = located
-        issuer_did = registry.issuer_did(issuer)
-        facts.update(registry_issuer=issuer, list=number)
-        owner = owner_problem(doc, str(url), issuer_did, whose=f"{issuer}, whose list its id names")
-        add("list", "A list of this registry", owner, f"list {number} of {issuer}")
-    signer = issuer_did if isinstance(issuer_did, str) else ""
-    add("proof", "Signed by its issuer's registered key", signature_problem(doc, signer, keys), "signature verified")
+        folder, owner, number, _ = found
+        if folder == "issuers":
+            signer = registry.issuer_did(owner)
+            facts.update(registry_issuer=owner, list=number)
+        else:
+            signer, keys, subject = registry.endorser_did(owner), _EndorserKeys(registry, owner), ENDORSER_STATUS_LIST
+            facts.update(registry_endorser=owner, list=number)
+        problem = owner_problem(doc, str(url), signer, whose=f"{owner}, whose list its id names")
+        add("list", label, problem, f"list {number} of {owner}")
+    did = signer if isinstance(signer, str) else ""
+    add(
+        "proof",
+        f"Signed by its {subject.signer}'s registered key",
+        signature_problem(doc, did, keys),
+        "signature verified",
+    )
     checks.append(_validity(doc, now))
     facts.update(valid_from=doc.get("validFrom"), valid_until=doc.get("validUntil"))
-    return VerificationResult(tuple(checks), None, facts, STATUS_LIST)
+    return VerificationResult(tuple(checks), None, facts, subject)

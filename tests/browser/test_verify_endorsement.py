@@ -221,7 +221,8 @@ def test_a_dropped_status_list_is_checked_as_a_status_list(
     """An issuer's status list dropped on the page was checked as an award (every check failing, "not an award"
     whatever they found): it is checked as a list, with credreg verify's headline, checks and reasons, genuine as
     published and not genuine once changed; no recipient form, no link, no hash. In a file of several, its line is
-    labelled a status list (it was "not an award", as a line of an award with no name was)."""
+    labelled a status list (it was "not an award", as a line of an award with no name was). An endorser's list is
+    checked as the endorser's."""
     from generator.statuslist import decode_list, encode_list, get_bit, set_bit
     from generator.verify import verify_credential
 
@@ -229,8 +230,8 @@ def test_a_dropped_status_list_is_checked_as_a_status_list(
     document = json.loads(path.read_text(encoding="utf-8"))
     expected = verify_credential(document, registry)
     assert expected.headline().text == (
-        "A genuine status list of a registered issuer (the registry's record of which awards are revoked): "
-        "check an award by its file, hash or link."
+        "A genuine status list of a registered issuer (the registry's record of what it revoked): "
+        "check an award or endorsement by its file, hash or link."
     )
     open_verify(vpage, site)
     _drop(vpage, path.read_text(encoding="utf-8"), "1.json")
@@ -252,6 +253,14 @@ def test_a_dropped_status_list_is_checked_as_a_status_list(
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'invalid'")
     _assert_as_cli(vpage, not_genuine)
     assert vpage.inner_text("#cr-result-title") == "What this status list claims (not verified)"
+    # A registered endorser's list, read with the keys the build publishes for it (endorsers/<id>/keys.json).
+    endorsers = next(REPO.glob("registry/endorsers/*/status/1.json"))
+    endorser_list = verify_credential(json.loads(endorsers.read_text(encoding="utf-8")), registry)
+    assert endorser_list.headline().text.startswith("A genuine status list of a registered endorser ")
+    _drop(vpage, endorsers.read_text(encoding="utf-8"), "1.json")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'valid'")
+    _assert_as_cli(vpage, endorser_list)
+    assert "Endorser" in _fact_terms(vpage)
     award = next(REPO.glob("registry/issuers/*/awards/*/*/*.json")).read_text(encoding="utf-8")
     nameless = json.loads(award)
     del nameless["credentialSubject"]["achievement"]["name"]

@@ -477,8 +477,8 @@ def test_published_records_whose_until_is_not_a_date_are_refused(
         (
             "the issuer's status list",
             "valid",
-            "A genuine status list of a registered issuer (the registry's record of which awards are revoked): "
-            "check an award by its file, hash or link.",
+            "A genuine status list of a registered issuer (the registry's record of what it revoked): "
+            "check an award or endorsement by its file, hash or link.",
         ),
         (
             "the issuer's status list, changed",

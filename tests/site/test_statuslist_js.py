@@ -5,8 +5,9 @@ Node over the site the build publishes).
 The corpus: an issuer's genuine list; its list with another bitstring put in; each of its two proofs altered;
 signed by another registered issuer's key; signed by the issuer's retired key and by its revoked key, each after
 its window closed; its id another issuer's list, or no list address of this registry; a list of an issuer not
-registered here; a subject that is not a revocation list; an encodedList that does not decode; no proof; and a
-genuine list out of force.
+registered here; a subject that is not a revocation list; an encodedList that does not decode; no proof; a
+genuine list out of force; and a registered endorser's list, genuine, signed by an issuer's key and changed, and
+a list of an endorser not registered here.
 """
 
 from __future__ import annotations
@@ -25,16 +26,18 @@ from generator.awarding.signing import sign_document
 from generator.crypto import ed25519
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC
 from generator.load import load_registry
+from generator.publish.verifydata import keys_document
 from generator.statuslist import encode_list, new_bitstring, set_bit, status_list_credential
 from generator.verify import Verifier
 from tests.conftest import EPOCH, make_registry
 from tests.governance.conftest import _second_issuer
 from tests.site.node_runner import NODE, NodeRunner
 from tests.site.test_verify_js import publish
+from tests.test_endorsements import add_endorser
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 SIGNED = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
-ACME, BETA = "acme-academy", "beta-labs"
+ACME, BETA, COUNCIL = "acme-academy", "beta-labs", "data-council"
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -42,7 +45,7 @@ RUNNER = r"""
 import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { SiteData } from "./verify/sitedata.js";
-import { headlineOf, isAuthentic, STATUS_LIST, verdictOf } from "./verify/results.js";
+import { headlineOf, isAuthentic, verdictOf } from "./verify/results.js";
 import { Verifier, parseAwardJSON } from "./verify/verifier.js";
 
 const sites = new Map();
@@ -62,7 +65,7 @@ async function handle(req) {
     kind: outcome.kind,
     verdict: verdictOf(outcome.checks),
     authentic: isAuthentic(outcome.checks),
-    headline: headlineOf(outcome.checks, STATUS_LIST),
+    headline: headlineOf(outcome.checks, outcome.subject),
     hash: outcome.hash,
     facts: outcome.facts,
     checks: outcome.checks.map((c) => [c.id, c.status, c.reason]),
@@ -107,12 +110,22 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     beta = _key(root, keys, BETA, "key-1")
     retired = _key(root, keys, ACME, "key-0", valid_until="2024-06-30T00:00:00Z")
     stolen = _key(root, keys, ACME, "key-stolen", revoked_at="2025-02-01T00:00:00Z", revocation_reason="Stolen")
+    add_endorser(root, COUNCIL, "Data Council")
+    council = _key(root, keys, COUNCIL, "k1")
     loaded = load_registry(root)
     assert not loaded.problems.errors, [str(p) for p in loaded.problems]
     registry = loaded.registry
     assert registry is not None
     site = publish(registry, tmp / "site")
-    acme_did, beta_did = registry.issuer_did(ACME), registry.issuer_did(BETA)
+    # What the build publishes of an endorser for the page: its keys (verify/endorsements.json names it).
+    (site / "endorsers" / COUNCIL).mkdir(parents=True)
+    (site / "endorsers" / COUNCIL / "keys.json").write_text(json.dumps(keys_document(registry, COUNCIL)))
+    acme_did, beta_did, council_did = (
+        registry.issuer_did(ACME),
+        registry.issuer_did(BETA),
+        registry.endorser_did(COUNCIL),
+    )
+    council_list = registry.site_url + f"endorsers/{COUNCIL}/status/1.json"
 
     def unsigned(
         url: str = registry.status_list_url(ACME, 1), did: str = acme_did, bits: bytes | None = None
@@ -166,6 +179,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "malformed subject": signed(malformed, suites=(JCS,)),
         "encodedList that does not decode": signed(undecodable),
         "no proof": unsigned(),
+        "an endorser's genuine list": signed(unsigned(url=council_list, did=council_did), council, council_did),
+        "an endorser's list signed by an issuer's key": signed(unsigned(url=council_list, did=council_did)),
+        "an endorser's list, tampered": {
+            **signed(unsigned(url=council_list, did=council_did), council, council_did),
+            "validFrom": "2024-06-01T00:00:00Z",
+        },
+        "a list of an endorser not registered": signed(
+            unsigned(url=council_list.replace(COUNCIL, "nobody"), did=council_did.replace(COUNCIL, "nobody")),
+            council,
+            council_did.replace(COUNCIL, "nobody"),
+        ),
         "expired": signed(expired),
         "not yet valid": signed(future),
     }
@@ -200,26 +224,42 @@ EXPECTED = {
     "id of another issuer's list": (
         "invalid",
         "status list not genuine",
-        "it is not a status list of an issuer registered here",
+        "it is not a status list of an owner registered here",
     ),
     "id of no list of this registry": (
         "invalid",
         "status list not genuine",
-        "it is not a status list of an issuer registered here",
+        "it is not a status list of an owner registered here",
     ),
     "issuer not registered": (
         "invalid",
         "status list not genuine",
-        "it is not a status list of an issuer registered here",
+        "it is not a status list of an owner registered here",
     ),
     "issuer not registered, signed by a registered issuer's key": (
         "invalid",
         "status list not genuine",
-        "it is not a status list of an issuer registered here",
+        "it is not a status list of an owner registered here",
     ),
     "malformed subject": ("invalid", "status list not genuine", "it is not well-formed"),
     "encodedList that does not decode": ("invalid", "status list not genuine", "it is not well-formed"),
     "no proof": ("invalid", "status list not genuine", "it is not signed"),
+    "an endorser's genuine list": ("valid", "status list", "A genuine status list of a registered endorser"),
+    "an endorser's list signed by an issuer's key": (
+        "invalid",
+        "status list not genuine",
+        "it is not signed by a key its endorser registered",
+    ),
+    "an endorser's list, tampered": (
+        "invalid",
+        "status list not genuine",
+        "it was changed after its endorser signed it",
+    ),
+    "a list of an endorser not registered": (
+        "invalid",
+        "status list not genuine",
+        "it is not a status list of an owner registered here",
+    ),
     "expired": ("expired", "status list not in force", "it expired on 1 January 2026"),
     "not yet valid": ("not yet valid", "status list not in force", "it comes into force on 1 January 2027"),
 }
@@ -251,8 +291,8 @@ def test_the_headlines_say_what_it_is_and_whether_it_is_genuine(corpus: dict[str
     verifier = Verifier(corpus["registry"])
     genuine = verifier.verify(corpus["cases"]["genuine"], now=NOW)
     assert genuine.headline().text == (
-        "A genuine status list of a registered issuer (the registry's record of which awards are revoked): "
-        "check an award by its file, hash or link."
+        "A genuine status list of a registered issuer (the registry's record of what it revoked): "
+        "check an award or endorsement by its file, hash or link."
     )
     assert [(c.id, str(c.status)) for c in genuine.checks] == [
         ("structure", "passed"),

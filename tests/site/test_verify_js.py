@@ -70,7 +70,7 @@ import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
 import { structureProblems } from "./verify/policies.js";
 import { parseVkey } from "./verify/tlog.js";
 import { InputError, Verifier, conclude, fileText, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
-import { headlineOf, STATUS_LIST, verdictOf } from "./verify/results.js";
+import { headlineOf, verdictOf } from "./verify/results.js";
 
 const sites = new Map();
 
@@ -109,7 +109,7 @@ async function handle(req) {
   const outcome = req.hash ? await verifier.byHash(req.hash) : await verifier.byDocument(parseAwardJSON(req.text));
   if (outcome.kind === "status list") {  // its own checks, no recipient (verifier.js statusList)
     return {
-      kind: outcome.kind, verdict: verdictOf(outcome.checks), headline: headlineOf(outcome.checks, STATUS_LIST),
+      kind: outcome.kind, verdict: verdictOf(outcome.checks), headline: headlineOf(outcome.checks, outcome.subject),
       facts: outcome.facts, checks: Object.fromEntries(outcome.checks.map((c) => [c.id, [c.status, c.reason]])),
     };
   }

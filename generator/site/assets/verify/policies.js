@@ -1064,13 +1064,13 @@ function achievementProblem(actual, name, expected, ref, records, proofs) {
  * canonicalize its RDF to check an eddsa-rdfc-2022 proof (a file given here; the site's own files were checked
  * by the registry's check before they were published, so only that proof's key and time are checked for them).
  */
-async function signedBy(ctx, doc, issuerDid, what, { rdfc = false } = {}) {
+async function signedBy(ctx, doc, issuerDid, what, { rdfc = false, resolve = (method) => ctx.keyFor(method) } = {}) {
   const proofs = proofsOf(doc);
   if (!proofs.length) return `the ${what} is not signed`;
   let checked = 0;
   for (const proof of proofs) {
     const method = isObject(proof) && typeof proof.verificationMethod === "string" ? proof.verificationMethod : "";
-    const key = await ctx.keyFor(method);
+    const key = await resolve(method);
     if (key === null || key.controller !== issuerDid) return `the ${what} is not signed by a key of the issuer`;
     if (key.record !== null) {
       const problem =
@@ -1293,10 +1293,31 @@ function statusListValidity(doc, now) {
 }
 
 /**
- * Every check of an issuer's status list given on its own (generator/verify/status.py verify_status_list): well
- * formed, one of this registry's lists of a registered issuer, signed by that issuer's key registered and in force
- * when it signed (listOwnerProblem and signedBy, the rule every award's status is read by), and in force.
- * Returns { checks, facts }. `ctx`: a Context of the list.
+ * The keys a registered endorser registered, by `<its DID>#<key id>` (status.py _EndorserKeys): resolves a
+ * verification method to a key as resolveKey does, or null.
+ */
+function endorserKeys(did, keys) {
+  const records = isObject(keys) && Array.isArray(keys.keys) ? keys.keys.filter(isObject) : [];
+  return async (method) => {
+    const cut = method.indexOf("#");
+    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
+    const record = didPart === did ? (records.find((k) => k.id === fragment) ?? null) : null;
+    if (record === null) return null;
+    try {
+      return { public: decodeEd25519Public(record.publicKeyMultibase), controller: did, record };
+    } catch (error) {
+      if (error instanceof EncodingError) return null;
+      throw error;
+    }
+  };
+}
+
+/**
+ * Every check of a status list given on its own, an issuer's or a registered endorser's
+ * (generator/verify/status.py verify_status_list): well formed, one of this registry's lists of a registered
+ * owner, signed by that owner's key registered and in force when it signed (listOwnerProblem and signedBy, the
+ * rule every award's status is read by), and in force. Returns { checks, facts, signer } (signer: "issuer" or
+ * "endorser", for its headline's words). `ctx`: a Context of the list.
  */
 export async function statusListChecks(ctx) {
   const doc = isObject(ctx.document) ? ctx.document : {};
@@ -1304,26 +1325,47 @@ export async function statusListChecks(ctx) {
   const add = (id, label, problem, passed) => checks.push(check(id, label, problem === null, problem ?? passed));
   add("structure", "Well-formed status list", await statusListStructureProblem(doc), "a revocation list that decodes");
   const url = get(doc, "id");
-  let issuerDid = get(doc, "issuer");
-  const facts = { issuerDid: typeof issuerDid === "string" ? issuerDid : null, issuer: null, list: null };
+  let signerDid = get(doc, "issuer");
+  const facts = { issuerDid: typeof signerDid === "string" ? signerDid : null, issuer: null, endorser: null, list: null };
+  let signer = "issuer";
+  let resolve;
   const site = await ctx.site.index();
-  const located = parseListUrl(site.site_url, url);
-  const registered = located !== null && Object.values(site.issuers).includes(located[0]);
   const label = "A list of this registry";
-  if (located === null) add("list", label, "its id is not the address of a status list of this registry", "");
-  else if (!registered) add("list", label, `${located[0]} is not an issuer registered here`, "");
-  else {
-    const [issuer, number] = located;
-    issuerDid = await ctx.site.didOf(issuer);
-    Object.assign(facts, { issuer, list: number });
-    const owner = listOwnerProblem(doc, url, issuerDid, `${issuer}, whose list its id names`);
-    add("list", label, owner, `list ${number} of ${issuer}`);
+  // An issuer's list (issuers/<id>/status/<n>.json), or a registered endorser's (endorsers/<id>/status/<n>.json).
+  let found = null;
+  for (const folder of ["issuers", "endorsers"]) {
+    const located = parseListUrl(site.site_url, url, folder);
+    if (located === null) continue;
+    const endorser =
+      folder === "endorsers"
+        ? ((await ctx.site.endorsements()).endorsers.find((e) => e.folder === folder && e.id === located[0]) ?? null)
+        : null;
+    const registered = folder === "issuers" ? Object.values(site.issuers).includes(located[0]) : endorser !== null;
+    found = { folder, owner: located[0], number: located[1], registered, endorser };
+    break;
   }
-  const signer = typeof issuerDid === "string" ? issuerDid : "";
-  const signature = await signedBy(ctx, doc, signer, "status list", { rdfc: true });
-  add("proof", "Signed by its issuer's registered key", signature, "signature verified");
+  if (found === null) add("list", label, "its id is not the address of a status list of this registry", "");
+  else if (!found.registered) {
+    const what = found.folder === "issuers" ? "an issuer" : "an endorser";
+    add("list", label, `${found.owner} is not ${what} registered here`, "");
+  } else {
+    const { folder, owner, number } = found;
+    if (folder === "issuers") {
+      signerDid = await ctx.site.didOf(owner);
+      Object.assign(facts, { issuer: owner, list: number });
+    } else {
+      signerDid = found.endorser.did;
+      signer = "endorser";
+      resolve = endorserKeys(signerDid, await ctx.site.json(`endorsers/${owner}/keys.json`));
+      Object.assign(facts, { endorser: owner, list: number });
+    }
+    add("list", label, listOwnerProblem(doc, url, signerDid, `${owner}, whose list its id names`), `list ${number} of ${owner}`);
+  }
+  const did = typeof signerDid === "string" ? signerDid : "";
+  const signature = await signedBy(ctx, doc, did, "status list", { rdfc: true, ...(resolve ? { resolve } : {}) });
+  add("proof", `Signed by its ${signer}'s registered key`, signature, "signature verified");
   checks.push(statusListValidity(doc, ctx.now));
   facts.validFrom = typeof doc.validFrom === "string" ? doc.validFrom : null;
   facts.validUntil = typeof doc.validUntil === "string" ? doc.validUntil : null;
-  return { checks, facts };
+  return { checks, facts, signer };
 }

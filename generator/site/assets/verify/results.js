@@ -109,8 +109,10 @@ const MONTHS = [
  */
 export const AWARD = Object.freeze({ noun: "award", signer: "issuer" });
 export const ENDORSEMENT = Object.freeze({ noun: "endorsement", signer: "endorser" });
-/** An issuer's status list, checked as one (results.py STATUS_LIST; policies.js statusListChecks). */
+/** An issuer's status list, checked as one (results.py STATUS_LIST; policies.js statusListChecks), and a
+ * registered endorser's (results.py ENDORSER_STATUS_LIST). */
 export const STATUS_LIST = Object.freeze({ noun: "status list", signer: "issuer" });
+export const ENDORSER_STATUS_LIST = Object.freeze({ noun: "status list", signer: "endorser" });
 
 // One wording for every subject (results.py _HEADLINES): {noun} is what was verified, {signer} who signs it.
 const HEADLINES = {
@@ -131,8 +133,8 @@ const HEADLINES = {
     "Genuine and in force, but the recipient can only be confirmed with their recipient key.",
   [HeadlineKind.INVALID]: "Not a valid {noun}: its dates or its revocation entry cannot be read.",
   [HeadlineKind.STATUS_LIST]:
-    "A genuine {noun} of a registered {signer} (the registry's record of which awards are revoked): " +
-    "check an award by its file, hash or link.",
+    "A genuine {noun} of a registered {signer} (the registry's record of what it revoked): " +
+    "check an award or endorsement by its file, hash or link.",
   [HeadlineKind.STATUS_LIST_NOT_GENUINE]: "This {noun} is not genuine: {why}.",
   [HeadlineKind.STATUS_LIST_NOT_IN_FORCE]: "A genuine {noun}, but not in force: {why}.",
 };
@@ -145,28 +147,28 @@ export function headlineText(kind, subject = AWARD, values = {}) {
 }
 
 // Why a status list is not genuine, by the first of its checks that failed (results.py _LIST_WHY).
-const LIST_WHY = { structure: "it is not well-formed", list: "it is not a status list of an issuer registered here" };
+const LIST_WHY = { structure: "it is not well-formed", list: "it is not a status list of an owner registered here" };
 
 /** Why a status list is not genuine, from its signature check's reason (results.py _list_signature_why). */
-function listSignatureWhy(reason) {
+function listSignatureWhy(reason, signer) {
   if (reason.endsWith(" is not signed")) return "it is not signed";
-  if (reason.includes(" is not signed by a key of ")) return "it is not signed by a key its issuer registered";
+  if (reason.includes(" is not signed by a key of ")) return `it is not signed by a key its ${signer} registered`;
   if (reason.includes(" is not trusted: ")) {
     return reason.includes("was revoked")
-      ? "it was signed with a key its issuer had revoked"
+      ? `it was signed with a key its ${signer} had revoked`
       : "its signing key was not in force when it signed";
   }
-  return "it was changed after its issuer signed it";
+  return `it was changed after its ${signer} signed it`;
 }
 
 /** A status list's headline: genuine or not, and why not (results.py _status_list_headline). */
-function statusListHeadline(checks) {
-  const fixed = (kind, values) => ({ kind, text: headlineText(kind, STATUS_LIST, values) });
+function statusListHeadline(checks, subject) {
+  const fixed = (kind, values) => ({ kind, text: headlineText(kind, subject, values) });
   if (verdictOf(checks) === Verdict.VALID) return fixed(HeadlineKind.STATUS_LIST);
   if (!isAuthentic(checks)) {
     const failed = checks.find((c) => c.status === FAILED && AUTHENTICITY.includes(c.id));
     if (!failed) return fixed(HeadlineKind.CANNOT_CHECK);
-    const why = Object.hasOwn(LIST_WHY, failed.id) ? LIST_WHY[failed.id] : listSignatureWhy(failed.reason);
+    const why = Object.hasOwn(LIST_WHY, failed.id) ? LIST_WHY[failed.id] : listSignatureWhy(failed.reason, subject.signer);
     return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, { why });
   }
   const validity = checks.find((c) => c.id === "validity");
@@ -224,7 +226,7 @@ export function headlineOf(checks, subject = AWARD) {
   const verdict = verdictOf(checks);
   const byId = new Map(checks.map((c) => [c.id, c]));
   const fixed = (kind, values) => ({ kind, text: headlineText(kind, subject, values) });
-  if (subject.noun === STATUS_LIST.noun) return statusListHeadline(checks);
+  if (subject.noun === STATUS_LIST.noun) return statusListHeadline(checks, subject);
   const authentic = isAuthentic(checks);
   if (verdict === Verdict.INVALID && !authentic) {
     const failed = checks.filter((c) => c.status === FAILED && (AUTHENTICITY.includes(c.id) || c.id.startsWith("proof:")));

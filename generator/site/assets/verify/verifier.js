@@ -18,7 +18,17 @@ import {
   SPACE,
   statusListChecks,
 } from "./policies.js";
-import { AWARD, check, headlineOf, isAuthentic, isValid, notChecked, verdictOf } from "./results.js";
+import {
+  AWARD,
+  check,
+  ENDORSER_STATUS_LIST,
+  headlineOf,
+  isAuthentic,
+  isValid,
+  notChecked,
+  STATUS_LIST,
+  verdictOf,
+} from "./results.js";
 import { DataError, isHash, isId } from "./sitedata.js";
 import { isStatusList } from "./statuslist.js";
 
@@ -222,12 +232,17 @@ export class Verifier {
     return { kind: "endorsement", hash, document, entry: null, checks, facts, source };
   }
 
-  /** An issuer's status list, with credreg verify's checks (policies.js statusListChecks): no hash, no entry. */
+  /**
+   * A status list (an issuer's or an endorser's), with credreg verify's checks (policies.js statusListChecks): no
+   * hash, no entry. `subject`: its headline's words (results.js STATUS_LIST or ENDORSER_STATUS_LIST).
+   */
   async statusList(document, source) {
     const ctx = new Context({ document, site: this.site, now: this.clock() });
-    const { checks, facts } = await statusListChecks(ctx);
-    facts.issuerUrl = facts.issuer !== null ? this.site.url(`issuers/${facts.issuer}/`) : null;
-    return { kind: "status list", hash: null, document, entry: null, checks, facts, source };
+    const { checks, facts, signer } = await statusListChecks(ctx);
+    const subject = signer === "endorser" ? ENDORSER_STATUS_LIST : STATUS_LIST;
+    const owner = facts.issuer ?? facts.endorser;
+    facts.ownerUrl = owner !== null ? this.site.url(`${facts.issuer !== null ? "issuers" : "endorsers"}/${owner}/`) : null;
+    return { kind: "status list", hash: null, document, entry: null, checks, facts, subject, source };
   }
 
   async outcome(document, hash, entry, first, source) {

@@ -17,7 +17,6 @@ import {
   NOT_CHECKED,
   PASSED,
   plainDay,
-  STATUS_LIST,
   verdictOf,
 } from "./results.js";
 import { SiteData } from "./sitedata.js";
@@ -505,27 +504,25 @@ class Page {
     $("cr-result").hidden = false;
   }
 
-  // A status list: credreg verify's headline for it (subject STATUS_LIST) and its own checks; no recipient, nothing
-  // to share, bake or print, and no hash (nothing names a list by one).
+  // A status list: credreg verify's headline for it (its subject: an issuer's or an endorser's) and its own checks;
+  // no recipient, nothing to share, bake or print, and no hash (nothing names a list by one).
   renderStatusList(outcome) {
     const { checks, facts } = outcome;
-    const headline = headlineOf(checks, STATUS_LIST);
+    const headline = headlineOf(checks, outcome.subject);
     const result = { checks, headline, verdict: verdictOf(checks), valid: isValid(checks), authentic: isAuthentic(checks) };
     this.lastResult = result;
-    const owner = facts.issuer ?? "its issuer";
+    const owner = facts.issuer ?? facts.endorser;
     const detail =
       headline.kind === HeadlineKind.STATUS_LIST
-        ? `Signed by ${owner} with a key it registered here, valid when it signed. An award's status is read from the list it names; to check an award, give its file, hash or link.`
-        : "Technical details are below. To check an award, give its file, hash or link.";
+        ? `Signed by ${owner} with a key it registered here, valid when it signed. An award's or endorsement's status is read from the list it names: to check one, give its file, hash or link.`
+        : "Technical details are below. To check an award or endorsement, give its file, hash or link.";
     this.showMessage(TONES[headline.kind] ?? "warn", headline.text, detail, result.verdict);
     $("cr-verdict").dataset.headline = headline.kind;
     $("cr-result-title").textContent = result.authentic ? "This status list" : "What this status list claims (not verified)";
     const rows = [];
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
-    const issuer = facts.issuer
-      ? el("a", { text: facts.issuer, attrs: { href: facts.issuerUrl } })
-      : document_text(facts.issuerDid ?? "unknown");
-    row("Issuer", issuer, document_text(facts.issuer ? " (registered here)" : " (not registered here)"));
+    const who = owner !== null ? el("a", { text: owner, attrs: { href: facts.ownerUrl } }) : document_text(facts.issuerDid ?? "unknown");
+    row(facts.endorser !== null ? "Endorser" : "Issuer", who, document_text(owner !== null ? " (registered here)" : " (not registered here)"));
     if (facts.list !== null) row("List", document_text(`number ${facts.list}`));
     if (facts.validFrom) row("Valid from", document_text(day(facts.validFrom)));
     $("cr-facts").replaceChildren(...rows);
