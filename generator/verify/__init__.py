@@ -126,7 +126,8 @@ def verify_credential(
 ) -> VerificationResult:
     """Every check of :func:`default_policies` on one credential (``recipient_key``: the earner's secret key,
     to confirm ``recipient`` against this registry's keyed hashes; ``bindings``: who defines what, from the
-    registry's published statements rather than its data, :mod:`generator.binding`)."""
+    registry's published statements rather than its data, :mod:`generator.binding`). A status list gets its own
+    checks instead (:func:`generator.verify.status.verify_status_list`)."""
     return Verifier(registry, any_issuer=any_issuer, bindings=bindings).verify(
         document, now=now, recipient=recipient, recipient_key=recipient_key
     )
