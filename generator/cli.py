@@ -272,6 +272,24 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             else format_result(result)
         )
         return 0 if result else 1
+    from generator.openbadges import is_status_list
+
+    if is_status_list(document):
+        # An issuer's status list, checked as one (generator/verify/status.py verify_status_list). The public log
+        # is not consulted for it: a list's versions are logged, but only to bind an award's status to one.
+        if registry is None:
+            raise UsageError(f"{target} is a status list: checking it needs its registry (--root DIR)")
+        if args.recipient is not None:
+            raise UsageError(f"{target} is a status list: it names no recipient (check an award with --recipient)")
+        from generator.verify import Verifier
+
+        result = Verifier(registry).verify(document)
+        print(
+            json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
+            if args.format == "json"
+            else format_result(result)
+        )
+        return 0 if result else 1
     bindings = None
     if args.statements is not None:
         from generator.binding import PublishedBindings

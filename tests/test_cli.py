@@ -322,21 +322,75 @@ def test_verify_json_that_is_no_object_is_not_a_credential(tmp_path: Path, text:
     assert done.stderr == f"credreg: {target} is not a JSON credential\n  a credential is a JSON object\n"
 
 
-def test_verify_a_status_list_says_what_it_is_and_gives_no_link() -> None:
-    """An issuer's status list from the example registry was "not a well-formed award" with a link to a
-    verification page that has no such entry: it is named as a status list, with no link, in both formats."""
+def test_verify_a_status_list_checks_it_as_one_with_no_hash_and_no_link() -> None:
+    """An issuer's status list from the example registry was checked as an award ("not an award", exit 1, with an
+    award hash): it is checked as a list, genuine here (exit 0), with no hash and no link, in both formats."""
     status_list = next((REPO / "registry" / "issuers").glob("*/status/1.json"))
+    issuer = status_list.parent.parent.name
     text = run("--root", str(REPO), "verify", str(status_list))
-    assert text.returncode == 1, text.stderr  # it is not an award: never a valid one
+    assert text.returncode == 0, text.stdout + text.stderr
     lines = text.stdout.splitlines()
-    assert lines[0] == (
-        "This is a status list (the registry's record of which awards are revoked), not an award: "
-        "check an award by its file, hash or link."
-    )
+    assert lines[:2] == [
+        "A genuine status list of a registered issuer (the registry's record of what it revoked): "
+        "check an award or endorsement by its file, hash or link.",
+        "  verdict: VALID",
+    ]
+    assert f"passed: list 1 of {issuer}" in text.stdout
+    assert not any(line.strip().startswith("hash ") for line in lines)
     assert "/verify/" not in text.stdout
-    assert "well-formed award" not in text.stdout
     given = run("--root", str(REPO), "verify", str(status_list), "--format", "json")
     result = json.loads(given.stdout)
-    assert (result["headline_kind"], result["headline"]) == ("status list", lines[0])
-    assert result["registry_issuer"] == status_list.parent.parent.name  # its issuer is registered, and still:
+    assert (result["headline_kind"], result["headline"], result["verdict"]) == ("status list", lines[0], "valid")
+    assert [c["id"] for c in result["checks"]] == ["structure", "list", "proof", "validity"]
+    assert result["registry_issuer"] == issuer
+    assert "hash" not in result
     assert "verify_url" not in result
+
+
+def test_verify_an_endorsers_status_list_checks_it_as_the_endorsers() -> None:
+    """A registered endorser's list (registry/endorsers/<id>/status/<n>.json) is one of this registry's lists too:
+    genuine, signed by the endorser's registered key, and named as the endorser's."""
+    status_list = next((REPO / "registry" / "endorsers").glob("*/status/1.json"))
+    done = run("--root", str(REPO), "verify", str(status_list), "--format", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["headline"].startswith("A genuine status list of a registered endorser ")
+    assert result["registry_endorser"] == status_list.parent.parent.name
+    assert [(c["id"], c["status"]) for c in result["checks"]] == [
+        ("structure", "passed"),
+        ("list", "passed"),
+        ("proof", "passed"),
+        ("validity", "passed"),
+    ]
+
+
+def test_verify_a_changed_status_list_is_not_genuine(tmp_path: Path) -> None:
+    """The example registry's status list with a bit set that its issuer did not sign: INVALID, exit 1, as for an
+    award that was changed."""
+    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
+
+    status_list = next((REPO / "registry" / "issuers").glob("*/status/1.json"))
+    doc = json.loads(status_list.read_text(encoding="utf-8"))
+    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
+    set_bit(bits, 7, not get_bit(bits, 7))
+    doc["credentialSubject"]["encodedList"] = encode_list(bits)
+    changed = tmp_path / "1.json"
+    changed.write_text(json.dumps(doc), encoding="utf-8")
+    done = run("--root", str(REPO), "verify", str(changed))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.splitlines()[:2] == [
+        "This status list is not genuine: it was changed after its issuer signed it.",
+        "  verdict: INVALID",
+    ]
+    assert "✗ Signed by its issuer's registered key" in done.stdout
+
+
+def test_verify_a_status_list_says_what_it_cannot_check(tmp_path: Path) -> None:
+    """Without its registry a list's owner and keys are unknown, and it names no recipient: a usage error each."""
+    status_list = next((REPO / "registry" / "issuers").glob("*/status/1.json"))
+    done = run("verify", str(status_list), cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "is a status list: checking it needs its registry (--root DIR)" in done.stderr
+    asked = run("--root", str(REPO), "verify", str(status_list), "--recipient", "ada@example.org")
+    assert asked.returncode == 2, asked.stdout + asked.stderr
+    assert "is a status list: it names no recipient" in asked.stderr

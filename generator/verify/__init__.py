@@ -17,8 +17,8 @@ from generator.openbadges import is_status_list
 from generator.registry import Registry
 from generator.verify.keys import ChainResolver, DidKeyResolver, KeyResolver, RegistryKeyResolver
 from generator.verify.policies import Policy, ProofCache, VerificationContext, default_policies
-from generator.verify.results import AWARD, STATUS_LIST, Check, CheckStatus, Verdict, VerificationResult
-from generator.verify.status import RegistryStatus
+from generator.verify.results import AWARD, Check, CheckStatus, Verdict, VerificationResult
+from generator.verify.status import RegistryStatus, verify_status_list
 
 __all__ = [
     "Check",
@@ -67,6 +67,9 @@ class Verifier:
         recipient: str | None = None,
         recipient_key: str | None = None,
     ) -> VerificationResult:
+        if is_status_list(document):
+            # An issuer's status list: checked as a list (what it is), not as an award whose checks it would fail.
+            return verify_status_list(document, self.registry, self.keys, now=now)
         digest = None
         if isinstance(document, dict):
             try:
@@ -87,8 +90,7 @@ class Verifier:
             bindings=self.bindings,
         )
         checks = tuple(policy.check(ctx) for policy in self.policies)
-        subject = STATUS_LIST if is_status_list(document) else AWARD
-        return VerificationResult(checks, digest, _facts(ctx, checks), subject)
+        return VerificationResult(checks, digest, _facts(ctx, checks), AWARD)
 
 
 def _facts(ctx: VerificationContext, checks: tuple[Check, ...]) -> dict[str, Any]:
@@ -105,7 +107,7 @@ def _facts(ctx: VerificationContext, checks: tuple[Check, ...]) -> dict[str, Any
     if ctx.registry_issuer is not None and ctx.registry is not None:
         facts["registry_issuer"] = ctx.registry_issuer.id
         # A link only to what the verification page can look up: an award this registry holds (as the page's
-        # verifyUrl). A status list, or a file that is not the registry's award, has none: its link led nowhere.
+        # verifyUrl). A file that is not the registry's award has none: its link led nowhere.
         registered = any(c.id == "registered" and c.passed for c in checks)
         if ctx.award_hash and registered:
             facts["verify_url"] = ctx.registry.verify_url(ctx.award_hash)
@@ -124,7 +126,8 @@ def verify_credential(
 ) -> VerificationResult:
     """Every check of :func:`default_policies` on one credential (``recipient_key``: the earner's secret key,
     to confirm ``recipient`` against this registry's keyed hashes; ``bindings``: who defines what, from the
-    registry's published statements rather than its data, :mod:`generator.binding`)."""
+    registry's published statements rather than its data, :mod:`generator.binding`). A status list gets its own
+    checks instead (:func:`generator.verify.status.verify_status_list`)."""
     return Verifier(registry, any_issuer=any_issuer, bindings=bindings).verify(
         document, now=now, recipient=recipient, recipient_key=recipient_key
     )

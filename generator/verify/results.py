@@ -53,8 +53,9 @@ class Verdict(enum.StrEnum):
     VALID = "valid"
 
 
-#: Checks whose failure means the document is not what its issuer signed.
-AUTHENTICITY = ("structure", *(f"proof:{suite}" for suite in CRYPTOSUITES), "proof", "key")
+#: Checks whose failure means the document is not what its issuer signed ("list": a status list that is not the
+#: list of a registered issuer its id names, verify/status.py verify_status_list).
+AUTHENTICITY = ("structure", *(f"proof:{suite}" for suite in CRYPTOSUITES), "proof", "key", "list")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +92,10 @@ class Subject:
 
 AWARD = Subject("award", "issuer")
 ENDORSEMENT = Subject("endorsement", "endorser")
-#: An issuer's Bitstring Status List credential given where an award was expected: checked as an award, which it
-#: is not, so its headline says what it is instead of calling it a malformed award.
+#: An issuer's Bitstring Status List credential, checked as one (verify/status.py verify_status_list), and a
+#: registered endorser's.
 STATUS_LIST = Subject("status list", "issuer")
+ENDORSER_STATUS_LIST = Subject("status list", "endorser")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +159,8 @@ class VerificationResult:
             "valid": bool(self),
             "verdict": str(self.verdict),
             "authentic": self.authentic,
-            "hash": self.award_hash,
+            # A status list has no award hash: nothing names it by one.
+            **({} if self.subject.noun == STATUS_LIST.noun else {"hash": self.award_hash}),
             **self.facts,
             "checks": [c.as_dict() for c in self.checks],
         }
@@ -204,6 +207,8 @@ class HeadlineKind(enum.StrEnum):
     RECIPIENT_UNCONFIRMED = "recipient unconfirmed"
     INVALID = "invalid"
     STATUS_LIST = "status list"
+    STATUS_LIST_NOT_GENUINE = "status list not genuine"
+    STATUS_LIST_NOT_IN_FORCE = "status list not in force"
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,9 +257,11 @@ _HEADLINES = {
     ),
     HeadlineKind.INVALID: "Not a valid {noun}: its dates or its revocation entry cannot be read.",
     HeadlineKind.STATUS_LIST: (
-        "This is a {noun} (the registry's record of which awards are revoked), not an award: "
-        "check an award by its file, hash or link."
+        "A genuine {noun} of a registered {signer} (the registry's record of what it revoked): "
+        "check an award or endorsement by its file, hash or link."
     ),
+    HeadlineKind.STATUS_LIST_NOT_GENUINE: "This {noun} is not genuine: {why}.",
+    HeadlineKind.STATUS_LIST_NOT_IN_FORCE: "A genuine {noun}, but not in force: {why}.",
 }
 
 #: An endorsement's one signature check ("proof", generator/endorsements.py verify_endorsement), by its reason:
@@ -279,8 +286,53 @@ def _proof_kind(reason: str) -> HeadlineKind:
 
 
 def headline_text(kind: HeadlineKind, subject: Subject = AWARD, **values: str) -> str:
-    """The headline of ``kind`` for ``subject`` (``values``: the ``email`` or the day ``when`` it names)."""
+    """The headline of ``kind`` for ``subject`` (``values``: the ``email``, the day ``when`` or the ``why`` it
+    names)."""
     return _HEADLINES[kind].format(noun=subject.noun, signer=subject.signer, **values)
+
+
+#: Why a status list is not genuine, by the first of its checks that failed (results.js LIST_WHY).
+_LIST_WHY = {"structure": "it is not well-formed", "list": "it is not a status list of an owner registered here"}
+
+
+def _list_signature_why(reason: str, signer: str) -> str:
+    """Why a status list is not genuine, from its signature check's reason (verify/status.py signature_problem)."""
+    if reason.endswith(" is not signed"):
+        return "it is not signed"
+    if " is not signed by a key of " in reason:
+        return f"it is not signed by a key its {signer} registered"
+    if " is not trusted: " in reason:
+        if "was revoked" in reason:
+            return f"it was signed with a key its {signer} had revoked"
+        return "its signing key was not in force when it signed"
+    return f"it was changed after its {signer} signed it"
+
+
+def _status_list_headline(result: VerificationResult) -> Headline:
+    """A status list's headline: genuine or not, and why not (results.js statusListHeadline)."""
+    subject = result.subject
+
+    def fixed(kind: HeadlineKind, **values: str) -> Headline:
+        return Headline(kind, headline_text(kind, subject, **values))
+
+    if result.verdict is Verdict.VALID:
+        return fixed(HeadlineKind.STATUS_LIST)
+    if not result.authentic:
+        failed = next((c for c in result.checks if c.status is CheckStatus.FAILED and c.id in AUTHENTICITY), None)
+        if failed is None:
+            return fixed(HeadlineKind.CANNOT_CHECK)
+        why = _LIST_WHY.get(failed.id) or _list_signature_why(failed.reason, subject.signer)
+        return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, why=why)
+    validity = result.check("validity")
+    if validity is None or validity.status is not CheckStatus.FAILED:
+        return fixed(HeadlineKind.CANNOT_CHECK)
+    if validity.reason.startswith("expired on "):
+        why = f"it expired on {plain_day(validity.reason)}"
+    elif validity.reason.startswith("not valid before "):
+        why = f"it comes into force on {plain_day(validity.reason)}"
+    else:
+        why = "its dates cannot be read"
+    return fixed(HeadlineKind.STATUS_LIST_NOT_IN_FORCE, why=why)
 
 
 def headline(result: VerificationResult) -> Headline:
@@ -294,9 +346,8 @@ def headline(result: VerificationResult) -> Headline:
     def fixed(kind: HeadlineKind, **values: str) -> Headline:
         return Headline(kind, headline_text(kind, subject, **values))
 
-    if subject == STATUS_LIST:
-        # Its checks are an award's, which it is not: the headline says what the file is, whatever they found.
-        return fixed(HeadlineKind.STATUS_LIST)
+    if subject.noun == STATUS_LIST.noun:
+        return _status_list_headline(result)
 
     if verdict is Verdict.INVALID and not result.authentic:
         failed = [c for c in checks if c.status is CheckStatus.FAILED and (c.id in AUTHENTICITY or c.id == "hash")]

@@ -7,6 +7,7 @@ only the issuer's signed revocation log records it (a conservative reading if th
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,15 @@ from generator._internal.source import SourceError, read_json_file
 from generator._internal.times import parse_time
 from generator.awards import read_revocations
 from generator.crypto.dataintegrity import proofs_of, verify_proof
+from generator.crypto.multibase import decode_ed25519_public
 from generator.errors import CryptoError
+from generator.openbadges import STATUS_LIST_TYPES
 from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, decode_list, get_bit, index_problem, parse_index, parse_list_url
-from generator.verify.keys import KeyResolver, window_problem
+from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
+from generator.verify.results import ENDORSER_STATUS_LIST, STATUS_LIST, Check, CheckStatus, VerificationResult
 
-__all__ = ["RegistryStatus", "StatusOutcome"]
+__all__ = ["RegistryStatus", "StatusOutcome", "owner_problem", "signature_problem", "verify_status_list"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,38 @@ class StatusOutcome:
     malformed: bool = False
     """The status entry itself is impossible (its index is not a canonical number, or beyond its list): the
     credential is invalid, not merely of unknown status."""
+
+
+def owner_problem(credential: Any, url: str, issuer_did: str, whose: str = "this credential's issuer") -> str | None:
+    """Why ``credential`` is not the status list at ``url`` of the issuer ``issuer_did`` (``None`` when it is).
+
+    The rule of every reader of a list, an award's status and a list given on its own (:func:`verify_status_list`);
+    ``whose`` names the issuer in the reason. policies.js ``listOwnerProblem`` is the page's copy."""
+    if not isinstance(credential, dict) or credential.get("id") != url or credential.get("issuer") != issuer_did:
+        return f"the status list does not belong to {whose}"
+    return None
+
+
+def signature_problem(credential: dict[str, Any], issuer_did: str, keys: KeyResolver) -> str | None:
+    """Why the status list is not signed by a key of ``issuer_did`` that was registered and in force when it signed,
+    each of its proofs holding (``None`` when it is). policies.js ``signedBy`` is the page's copy."""
+    proofs = proofs_of(credential)
+    if not proofs:
+        return "the status list is not signed"
+    for proof in proofs:
+        method = str(proof.get("verificationMethod", "")) if isinstance(proof, dict) else ""
+        key = keys.resolve(method)
+        if key is None or key.controller != issuer_did:
+            return "the status list is not signed by a key of the issuer"
+        if key.record is not None:
+            created = parse_time(proof.get("created"))
+            problem = window_problem(key.record, created) if created else "its proof has no valid created time"
+            if problem:
+                return f"the status list's signature is not trusted: {problem}"
+        result = verify_proof(credential, proof, key.public)
+        if not result:
+            return f"the status list's signature does not verify: {result.reason}"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,24 +119,9 @@ class RegistryStatus:
             credential = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
         except SourceError as exc:
             return _List(None, f"status list {rel} is unreadable: {exc.problems[0].message}")
-        if not isinstance(credential, dict) or credential.get("id") != url or credential.get("issuer") != issuer_did:
-            return _List(None, "the status list does not belong to this credential's issuer")
-        proofs = proofs_of(credential)
-        if not proofs:
-            return _List(None, "the status list is not signed")
-        for proof in proofs:
-            method = str(proof.get("verificationMethod", "")) if isinstance(proof, dict) else ""
-            key = self._keys.resolve(method)
-            if key is None or key.controller != issuer_did:
-                return _List(None, "the status list is not signed by a key of the issuer")
-            if key.record is not None:
-                created = parse_time(proof.get("created"))
-                problem = window_problem(key.record, created) if created else "its proof has no valid created time"
-                if problem:
-                    return _List(None, f"the status list's signature is not trusted: {problem}")
-            result = verify_proof(credential, proof, key.public)
-            if not result:
-                return _List(None, f"the status list's signature does not verify: {result.reason}")
+        problem = owner_problem(credential, url, issuer_did) or signature_problem(credential, issuer_did, self._keys)
+        if problem:
+            return _List(None, problem)
         subject = credential.get("credentialSubject")
         try:
             return _List(decode_list(subject.get("encodedList") if isinstance(subject, dict) else None), "")
@@ -138,3 +159,121 @@ class RegistryStatus:
                 True, "", logged.get("revoked") if logged else None, logged.get("reason") if logged else None
             )
         return StatusOutcome(False)
+
+
+# ------------------------------------------------------------------------------------- a status list on its own
+
+
+def _structure_problem(document: dict[str, Any]) -> str | None:
+    """Why ``document`` is not a well-formed revocation list (``None``: it is); policies.js
+    ``statusListStructureProblem`` says it in the same words."""
+    types = document.get("type")
+    if not isinstance(types, list) or not all(t in types for t in STATUS_LIST_TYPES):
+        return f"its type must include {' and '.join(STATUS_LIST_TYPES)}"
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict):
+        return "its credentialSubject must be one object"
+    if subject.get("type") != "BitstringStatusList":
+        return "its credentialSubject's type must be BitstringStatusList"
+    if subject.get("statusPurpose") != "revocation":
+        return "its statusPurpose must be revocation (the only purpose this registry's lists have)"
+    try:
+        decode_list(subject.get("encodedList"))
+    except CryptoError as exc:
+        return str(exc)
+    return None
+
+
+def _validity(document: dict[str, Any], now: dt.datetime) -> Check:
+    label = "In force"
+    raw_start, raw_end = document.get("validFrom"), document.get("validUntil")
+    start, end = parse_time(raw_start), parse_time(raw_end)
+    if (raw_start is not None and start is None) or (raw_end is not None and end is None):
+        return Check("validity", label, CheckStatus.FAILED, "its dates (validFrom, validUntil) cannot be read")
+    if start is not None and now < start:
+        return Check("validity", label, CheckStatus.FAILED, f"not valid before {raw_start}")
+    if end is not None and now > end:
+        return Check("validity", label, CheckStatus.FAILED, f"expired on {raw_end}")
+    return Check("validity", label, CheckStatus.PASSED, "in force")
+
+
+class _EndorserKeys:
+    """The keys a registered endorser registered, by ``<its DID>#<key id>`` (the registry's resolver knows issuers'
+    only; generator/endorsements.py reads an endorser's keys by their id alike)."""
+
+    def __init__(self, registry: Registry, endorser: str) -> None:
+        self._did = registry.endorser_did(endorser)
+        self._keys = registry.endorser_keys(endorser)
+
+    def resolve(self, verification_method: str) -> ResolvedKey | None:
+        did, _, fragment = verification_method.partition("#")
+        key = self._keys.get(fragment) if did == self._did else None
+        if key is None:
+            return None
+        try:
+            public = decode_ed25519_public(key.model.publicKeyMultibase)
+        except CryptoError:
+            return None  # not a key at all: the registry check reports the key file
+        return ResolvedKey(public, did, key.path, None, key.model)
+
+
+def verify_status_list(
+    document: Any, registry: Registry | None, keys: KeyResolver, *, now: dt.datetime | None = None
+) -> VerificationResult:
+    """Every check of a status list given on its own (not an award's status), an issuer's or a registered
+    endorser's: well-formed, one of this registry's lists of a registered owner, signed by that owner's key
+    registered and in force when it signed (the rule every award's status is read by: :func:`owner_problem`,
+    :func:`signature_problem`), and in force. policies.js ``statusListChecks`` is the page's copy, held equal by
+    tests/site/test_statuslist_js.py."""
+    now = now or dt.datetime.now(dt.UTC)
+    doc = document if isinstance(document, dict) else {}
+    checks: list[Check] = []
+
+    def add(check_id: str, label: str, problem: str | None, passed: str) -> None:
+        status = CheckStatus.PASSED if problem is None else CheckStatus.FAILED
+        checks.append(Check(check_id, label, status, passed if problem is None else problem))
+
+    add("structure", "Well-formed status list", _structure_problem(doc), "a revocation list that decodes")
+    url, signer = doc.get("id"), doc.get("issuer")
+    facts: dict[str, Any] = {"type": STATUS_LIST_TYPES[1], "issuer": signer if isinstance(signer, str) else None}
+    subject = STATUS_LIST
+    label = "A list of this registry"
+    # An issuer's list (issuers/<id>/status/<n>.json), or a registered endorser's (endorsers/<id>/status/<n>.json).
+    found = None
+    if registry is not None:
+        for folder, owners in (("issuers", registry.issuers), ("endorsers", registry.endorsers)):
+            located = parse_list_url(registry.site_url, url, folder)
+            if located is not None:
+                found = (folder, *located, located[0] in owners)
+                break
+    if registry is None:
+        checks.append(Check("list", label, CheckStatus.NOT_CHECKED, "no registry to check it against"))
+    elif found is None:
+        add("list", label, "its id is not the address of a status list of this registry", "")
+    elif not found[3]:
+        add(
+            "list",
+            label,
+            f"{found[1]} is not {'an issuer' if found[0] == 'issuers' else 'an endorser'} registered here",
+            "",
+        )
+    else:
+        folder, owner, number, _ = found
+        if folder == "issuers":
+            signer = registry.issuer_did(owner)
+            facts.update(registry_issuer=owner, list=number)
+        else:
+            signer, keys, subject = registry.endorser_did(owner), _EndorserKeys(registry, owner), ENDORSER_STATUS_LIST
+            facts.update(registry_endorser=owner, list=number)
+        problem = owner_problem(doc, str(url), signer, whose=f"{owner}, whose list its id names")
+        add("list", label, problem, f"list {number} of {owner}")
+    did = signer if isinstance(signer, str) else ""
+    add(
+        "proof",
+        f"Signed by its {subject.signer}'s registered key",
+        signature_problem(doc, did, keys),
+        "signature verified",
+    )
+    checks.append(_validity(doc, now))
+    facts.update(valid_from=doc.get("validFrom"), valid_until=doc.get("validUntil"))
+    return VerificationResult(tuple(checks), None, facts, subject)

@@ -213,35 +213,54 @@ def test_what_is_refused_before_it_is_read_is_named_neutrally(vpage: Any, site: 
     assert "That is not an award or endorsement hash" in verdict_text(vpage)
 
 
-def test_a_dropped_status_list_is_called_a_status_list(
+def test_a_dropped_status_list_is_checked_as_a_status_list(
     vpage: Any,  # noqa: F811
     site: Site,  # noqa: F811
     registry: Registry,  # noqa: F811
 ) -> None:
-    """An issuer's status list dropped on the page: credreg verify's headline, which says it is a status list and
-    not an award (both called it "not a well-formed award"), with no recipient form and no link to share; in a
-    file of several, its line is labelled a status list (it was "not an award", as a line of an award with no
-    name was)."""
+    """An issuer's status list dropped on the page was checked as an award (every check failing, "not an award"
+    whatever they found): it is checked as a list, with credreg verify's headline, checks and reasons, genuine as
+    published and not genuine once changed; no recipient form, no link, no hash. In a file of several, its line is
+    labelled a status list (it was "not an award", as a line of an award with no name was). An endorser's list is
+    checked as the endorser's."""
+    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
     from generator.verify import verify_credential
 
     path = next(REPO.glob("registry/issuers/*/status/1.json"))
     document = json.loads(path.read_text(encoding="utf-8"))
-    expected = with_log_check(verify_credential(document, registry), registry, None, document).headline()
-    assert expected.text == (
-        "This is a status list (the registry's record of which awards are revoked), not an award: "
-        "check an award by its file, hash or link."
+    expected = verify_credential(document, registry)
+    assert expected.headline().text == (
+        "A genuine status list of a registered issuer (the registry's record of what it revoked): "
+        "check an award or endorsement by its file, hash or link."
     )
     open_verify(vpage, site)
     _drop(vpage, path.read_text(encoding="utf-8"), "1.json")
-    assert wait_for_verdict(vpage) == "invalid"
-    assert vpage.inner_text("#cr-verdict .cr-verdict-title") == expected.text
-    assert vpage.get_attribute("#cr-verdict", "data-headline") == "status list"
+    assert wait_for_verdict(vpage) == "valid"
+    _assert_as_cli(vpage, expected)
     assert "well-formed" not in vpage.inner_text("#cr-verdict")
     assert vpage.locator("#cr-share").is_hidden()  # no verification link: the page has none for it
-    assert vpage.inner_text("#cr-result-title") == "What this status list claims (not verified)"
+    assert vpage.inner_text("#cr-result-title") == "This status list"
     assert vpage.locator("#cr-email-form").is_hidden()
     assert vpage.inner_text("#cr-download") == "Download the status list file"
-    assert "Status list hash" in _fact_terms(vpage)
+    assert not any("hash" in term for term in _fact_terms(vpage))  # nothing names a list by a hash
+    changed = copy.deepcopy(document)
+    bits = bytearray(decode_list(changed["credentialSubject"]["encodedList"]))
+    set_bit(bits, 7, not get_bit(bits, 7))
+    changed["credentialSubject"]["encodedList"] = encode_list(bits)
+    not_genuine = verify_credential(changed, registry)
+    assert not_genuine.headline().text == "This status list is not genuine: it was changed after its issuer signed it."
+    _drop(vpage, json.dumps(changed), "1.json")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'invalid'")
+    _assert_as_cli(vpage, not_genuine)
+    assert vpage.inner_text("#cr-result-title") == "What this status list claims (not verified)"
+    # A registered endorser's list, read with the keys the build publishes for it (endorsers/<id>/keys.json).
+    endorsers = next(REPO.glob("registry/endorsers/*/status/1.json"))
+    endorser_list = verify_credential(json.loads(endorsers.read_text(encoding="utf-8")), registry)
+    assert endorser_list.headline().text.startswith("A genuine status list of a registered endorser ")
+    _drop(vpage, endorsers.read_text(encoding="utf-8"), "1.json")
+    vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'valid'")
+    _assert_as_cli(vpage, endorser_list)
+    assert "Endorser" in _fact_terms(vpage)
     award = next(REPO.glob("registry/issuers/*/awards/*/*/*.json")).read_text(encoding="utf-8")
     nameless = json.loads(award)
     del nameless["credentialSubject"]["achievement"]["name"]

@@ -210,7 +210,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     registry = signer.registry
     site = publish(registry, tmp / "site")
-    # The issuer's own status list, given where an award is expected: as signed, and with its list changed.
+    # The issuer's own status list (its revoked award's bit set by revoke_award), as signed and changed: checked as
+    # a list in both (tests/site/test_statuslist_js.py has the full corpus of lists).
     status_list = json.loads(
         layout.status_list_path(root, "acme-academy", 1).read_text(encoding="utf-8")  # the revoked award's list
     )
@@ -241,8 +242,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "foreign, its RDFC proof over an IRI N-Quads cannot write": signed_over_unescaped_iri(
             foreign, "https://elsewhere.example/a>b/", seed
         ),
-        "the issuer's status list": status_list,
-        "the issuer's status list, changed": changed_list,
         "issuer posing, published": posing_published,
         "issuer posing, not published": posing_unpublished,
         "former issuer profile, published": former_published,
@@ -314,7 +313,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                     cases[f"{name} ({which}, {label})"] = spell(proofs(award))
                 except (KeyError, TypeError):
                     continue  # that credential has no such fact
-    return {"registry": registry, "site": site, "cases": cases, "hashes": [fresh.hash, expired.hash, revoked.hash]}
+    return {
+        "registry": registry,
+        "site": site,
+        "cases": cases,
+        "status lists": {"the issuer's status list": status_list, "the issuer's status list, changed": changed_list},
+        "hashes": [fresh.hash, expired.hash, revoked.hash],
+    }
 
 
 def _js(node: Node, site: Path, **request: Any) -> dict[str, Any]:
@@ -425,7 +430,6 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     print(f"differential corpus: {len(corpus['cases'])} files + {len(corpus['hashes'])} hashes: {tally}")
     print(f"headlines held equal: {headlines}")
     expected = {"valid", "expired", "revoked", "changed", "malformed", "not published here", "key not registered"}
-    expected.add("status list")
     assert expected <= set(headlines), headlines
 
 
@@ -467,25 +471,41 @@ def test_published_records_whose_until_is_not_a_date_are_refused(
     assert "the published records are malformed" in reply["error"]
 
 
-STATUS_LIST_HEADLINE = {
-    "kind": "status list",
-    "text": "This is a status list (the registry's record of which awards are revoked), not an award: "
-    "check an award by its file, hash or link.",
-}
-
-
-@pytest.mark.parametrize("name", ["the issuer's status list", "the issuer's status list, changed"])
-def test_a_status_list_is_called_one_in_both_with_no_link(node: Node, corpus: dict[str, Any], name: str) -> None:
-    """A status list is not "a file that is not a well-formed award" (the award wording both gave it), and has no
-    verification page: the same words in Python and the page, and no link in either."""
-    doc = corpus["cases"][name]
+@pytest.mark.parametrize(
+    ("name", "verdict", "headline"),
+    [
+        (
+            "the issuer's status list",
+            "valid",
+            "A genuine status list of a registered issuer (the registry's record of what it revoked): "
+            "check an award or endorsement by its file, hash or link.",
+        ),
+        (
+            "the issuer's status list, changed",
+            "invalid",
+            "This status list is not genuine: it was changed after its issuer signed it.",
+        ),
+    ],
+)
+def test_a_status_list_is_checked_as_one_in_both_with_no_link(
+    node: Node, corpus: dict[str, Any], name: str, verdict: str, headline: str
+) -> None:
+    """A status list was checked as an award in both (every check an award's, "not an award" whatever they found):
+    it is checked as a list, genuine or not, with the same checks and words in Python and the page, and no link
+    or award hash in either."""
+    doc = corpus["status lists"][name]
     python = Verifier(corpus["registry"]).verify(doc, now=NOW)
-    js = _js(node, corpus["site"], text=json.dumps(doc))
+    js = node.ask(op="verify", root=f"{corpus['site']}/", now=NOW.isoformat(), text=json.dumps(doc))
+    assert js["kind"] == "status list", js
     lead = python.headline()
-    assert {"kind": str(lead.kind), "text": lead.text} == STATUS_LIST_HEADLINE == js["headline"]
+    assert (str(python.verdict), lead.text) == (verdict, headline)
+    assert js["verdict"] == verdict
+    assert js["headline"] == {"kind": str(lead.kind), "text": lead.text}
+    assert js["checks"] == {c.id: [str(c.status), c.reason] for c in python.checks}
     assert "verify_url" not in python.as_dict()
-    assert python.facts["registry_issuer"] == "acme-academy"  # its issuer is registered: still no link
-    assert js["facts"]["verifyUrl"] is None
+    assert "hash" not in python.as_dict()
+    assert python.facts["registry_issuer"] == "acme-academy"
+    assert "verifyUrl" not in js["facts"]
 
 
 def test_the_altered_rdfc_proof_fails_in_the_browser_as_in_the_cli(node: Node, corpus: dict[str, Any]) -> None:

@@ -480,7 +480,12 @@ def test_an_endorsement_s_headline_names_an_endorsement_and_the_page_says_the_sa
     recipient = {HeadlineKind.RECIPIENT_CONFIRMED, HeadlineKind.RECIPIENT_REFUSED, HeadlineKind.RECIPIENT_UNCONFIRMED}
     # An endorsement names no recipient, its profile fixes its two proofs (none of an unsupported kind), and its
     # endorser is checked before its signature (never "genuine signature, but"); a status list is no endorsement.
-    never = {HeadlineKind.UNSUPPORTED, HeadlineKind.UNREGISTERED_ISSUER, HeadlineKind.STATUS_LIST}
+    status_list = {
+        HeadlineKind.STATUS_LIST,
+        HeadlineKind.STATUS_LIST_NOT_GENUINE,
+        HeadlineKind.STATUS_LIST_NOT_IN_FORCE,
+    }
+    never = {HeadlineKind.UNSUPPORTED, HeadlineKind.UNREGISTERED_ISSUER, *status_list}
     assert set(kinds) == set(HeadlineKind) - recipient - never, kinds
 
 

@@ -70,6 +70,7 @@ import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
 import { structureProblems } from "./verify/policies.js";
 import { parseVkey } from "./verify/tlog.js";
 import { InputError, Verifier, conclude, fileText, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
+import { headlineOf, verdictOf } from "./verify/results.js";
 
 const sites = new Map();
 
@@ -106,6 +107,12 @@ async function handle(req) {
   if (req.op === "entry") return { entry: await sites.get(req.root).entry(req.hash) };
   const verifier = new Verifier(sites.get(req.root), () => new Date(req.now));
   const outcome = req.hash ? await verifier.byHash(req.hash) : await verifier.byDocument(parseAwardJSON(req.text));
+  if (outcome.kind === "status list") {  // its own checks, no recipient (verifier.js statusList)
+    return {
+      kind: outcome.kind, verdict: verdictOf(outcome.checks), headline: headlineOf(outcome.checks, outcome.subject),
+      facts: outcome.facts, checks: Object.fromEntries(outcome.checks.map((c) => [c.id, [c.status, c.reason]])),
+    };
+  }
   if (outcome.kind !== "verified") return { kind: outcome.kind };
   const result = await conclude(outcome, req.recipient ?? null, req.recipientKey ?? null);
   return {

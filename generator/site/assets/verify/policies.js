@@ -1059,14 +1059,18 @@ function achievementProblem(actual, name, expected, ref, records, proofs) {
   );
 }
 
-/** Whether a signed object (status list, revocation) carries valid proofs of a key of `issuerDid`. */
-async function signedBy(ctx, doc, issuerDid, what) {
+/**
+ * Whether a signed object (status list, revocation) carries valid proofs of a key of `issuerDid`. `rdfc`: also
+ * canonicalize its RDF to check an eddsa-rdfc-2022 proof (a file given here; the site's own files were checked
+ * by the registry's check before they were published, so only that proof's key and time are checked for them).
+ */
+async function signedBy(ctx, doc, issuerDid, what, { rdfc = false, resolve = (method) => ctx.keyFor(method) } = {}) {
   const proofs = proofsOf(doc);
   if (!proofs.length) return `the ${what} is not signed`;
   let checked = 0;
   for (const proof of proofs) {
     const method = isObject(proof) && typeof proof.verificationMethod === "string" ? proof.verificationMethod : "";
-    const key = await ctx.keyFor(method);
+    const key = await resolve(method);
     if (key === null || key.controller !== issuerDid) return `the ${what} is not signed by a key of the issuer`;
     if (key.record !== null) {
       const problem =
@@ -1075,21 +1079,28 @@ async function signedBy(ctx, doc, issuerDid, what) {
           : windowProblem(key.record, proof.created);
       if (problem) return `the ${what}'s signature is not trusted: ${problem}`;
     }
-    if (proof.cryptosuite === RDFC_SUITE) continue; // its key and time are checked above; RDF is not canonicalized here
-    const result = await verifyJcsProof(doc, proof, key.public);
+    let result;
+    if (proof.cryptosuite !== RDFC_SUITE) result = await verifyJcsProof(doc, proof, key.public);
+    else if (!rdfc) continue; // its key and time are checked above
+    else result = await (await import("./rdfc.js")).verifyRdfcProof(doc, proof, key.public);
     if (!result.ok) return `the ${what}'s signature does not verify: ${result.reason}`;
     checked += 1;
   }
   return checked ? null : `the ${what} has no ${JCS_SUITE} proof this page can check`;
 }
 
+/**
+ * Why `list` is not the status list at `url` of the issuer `issuerDid` (null when it is): the rule of every reader
+ * of a list, an award's status and a list given on its own (generator/verify/status.py owner_problem).
+ */
+export function listOwnerProblem(list, url, issuerDid, whose = "this credential's issuer") {
+  return !isObject(list) || list.id !== url || list.issuer !== issuerDid ? `the status list does not belong to ${whose}` : null;
+}
+
 async function statusListBits(ctx, url, issuer, number, issuerDid) {
   const list = await ctx.site.statusList(issuer, number);
   if (list === null) return { bits: null, problem: `the status list ${url} is missing from this site` };
-  if (!isObject(list) || list.id !== url || list.issuer !== issuerDid) {
-    return { bits: null, problem: "the status list does not belong to this credential's issuer" };
-  }
-  const problem = await signedBy(ctx, list, issuerDid, "status list");
+  const problem = listOwnerProblem(list, url, issuerDid) ?? (await signedBy(ctx, list, issuerDid, "status list"));
   if (problem) return { bits: null, problem };
   try {
     return { bits: await decodeList(get(get(list, "credentialSubject"), "encodedList")), problem: "" };
@@ -1244,3 +1255,117 @@ export const DEFAULT_POLICIES = [
   statusPolicy,
   validityPolicy,
 ];
+
+// --- a status list on its own ---------------------------------------------------------------------------------
+
+const STATUS_LIST_TYPES = ["VerifiableCredential", "BitstringStatusListCredential"];
+
+/** Why a document is not a well-formed revocation list (null: it is): status.py _structure_problem. */
+async function statusListStructureProblem(doc) {
+  const types = get(doc, "type");
+  if (!Array.isArray(types) || !STATUS_LIST_TYPES.every((t) => types.includes(t)))
+    return `its type must include ${STATUS_LIST_TYPES.join(" and ")}`;
+  const subject = get(doc, "credentialSubject");
+  if (!isObject(subject)) return "its credentialSubject must be one object";
+  if (get(subject, "type") !== "BitstringStatusList") return "its credentialSubject's type must be BitstringStatusList";
+  if (get(subject, "statusPurpose") !== "revocation")
+    return "its statusPurpose must be revocation (the only purpose this registry's lists have)";
+  try {
+    await decodeList(get(subject, "encodedList"));
+  } catch (error) {
+    if (error instanceof StatusListError) return error.message;
+    throw error;
+  }
+  return null;
+}
+
+function statusListValidity(doc, now) {
+  const label = "In force";
+  const rawStart = get(doc, "validFrom") ?? null;
+  const rawEnd = get(doc, "validUntil") ?? null;
+  const start = parseTime(rawStart);
+  const end = parseTime(rawEnd);
+  if ((rawStart !== null && start === null) || (rawEnd !== null && end === null))
+    return check("validity", label, false, "its dates (validFrom, validUntil) cannot be read");
+  if (start !== null && now < start) return check("validity", label, false, `not valid before ${rawStart}`);
+  if (end !== null && now > end) return check("validity", label, false, `expired on ${rawEnd}`);
+  return check("validity", label, true, "in force");
+}
+
+/**
+ * The keys a registered endorser registered, by `<its DID>#<key id>` (status.py _EndorserKeys): resolves a
+ * verification method to a key as resolveKey does, or null.
+ */
+function endorserKeys(did, keys) {
+  const records = isObject(keys) && Array.isArray(keys.keys) ? keys.keys.filter(isObject) : [];
+  return async (method) => {
+    const cut = method.indexOf("#");
+    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
+    const record = didPart === did ? (records.find((k) => k.id === fragment) ?? null) : null;
+    if (record === null) return null;
+    try {
+      return { public: decodeEd25519Public(record.publicKeyMultibase), controller: did, record };
+    } catch (error) {
+      if (error instanceof EncodingError) return null;
+      throw error;
+    }
+  };
+}
+
+/**
+ * Every check of a status list given on its own, an issuer's or a registered endorser's
+ * (generator/verify/status.py verify_status_list): well formed, one of this registry's lists of a registered
+ * owner, signed by that owner's key registered and in force when it signed (listOwnerProblem and signedBy, the
+ * rule every award's status is read by), and in force. Returns { checks, facts, signer } (signer: "issuer" or
+ * "endorser", for its headline's words). `ctx`: a Context of the list.
+ */
+export async function statusListChecks(ctx) {
+  const doc = isObject(ctx.document) ? ctx.document : {};
+  const checks = [];
+  const add = (id, label, problem, passed) => checks.push(check(id, label, problem === null, problem ?? passed));
+  add("structure", "Well-formed status list", await statusListStructureProblem(doc), "a revocation list that decodes");
+  const url = get(doc, "id");
+  let signerDid = get(doc, "issuer");
+  const facts = { issuerDid: typeof signerDid === "string" ? signerDid : null, issuer: null, endorser: null, list: null };
+  let signer = "issuer";
+  let resolve;
+  const site = await ctx.site.index();
+  const label = "A list of this registry";
+  // An issuer's list (issuers/<id>/status/<n>.json), or a registered endorser's (endorsers/<id>/status/<n>.json).
+  let found = null;
+  for (const folder of ["issuers", "endorsers"]) {
+    const located = parseListUrl(site.site_url, url, folder);
+    if (located === null) continue;
+    const endorser =
+      folder === "endorsers"
+        ? ((await ctx.site.endorsements()).endorsers.find((e) => e.folder === folder && e.id === located[0]) ?? null)
+        : null;
+    const registered = folder === "issuers" ? Object.values(site.issuers).includes(located[0]) : endorser !== null;
+    found = { folder, owner: located[0], number: located[1], registered, endorser };
+    break;
+  }
+  if (found === null) add("list", label, "its id is not the address of a status list of this registry", "");
+  else if (!found.registered) {
+    const what = found.folder === "issuers" ? "an issuer" : "an endorser";
+    add("list", label, `${found.owner} is not ${what} registered here`, "");
+  } else {
+    const { folder, owner, number } = found;
+    if (folder === "issuers") {
+      signerDid = await ctx.site.didOf(owner);
+      Object.assign(facts, { issuer: owner, list: number });
+    } else {
+      signerDid = found.endorser.did;
+      signer = "endorser";
+      resolve = endorserKeys(signerDid, await ctx.site.json(`endorsers/${owner}/keys.json`));
+      Object.assign(facts, { endorser: owner, list: number });
+    }
+    add("list", label, listOwnerProblem(doc, url, signerDid, `${owner}, whose list its id names`), `list ${number} of ${owner}`);
+  }
+  const did = typeof signerDid === "string" ? signerDid : "";
+  const signature = await signedBy(ctx, doc, did, "status list", { rdfc: true, ...(resolve ? { resolve } : {}) });
+  add("proof", `Signed by its ${signer}'s registered key`, signature, "signature verified");
+  checks.push(statusListValidity(doc, ctx.now));
+  facts.validFrom = typeof doc.validFrom === "string" ? doc.validFrom : null;
+  facts.validUntil = typeof doc.validUntil === "string" ? doc.validUntil : null;
+  return { checks, facts, signer };
+}

@@ -20,8 +20,9 @@ export const Verdict = Object.freeze({
   VALID: "valid",
 });
 
-/** Checks whose failure means the document is not what its issuer signed ("hash": the page's own). */
-export const AUTHENTICITY = ["hash", "structure", ...SUITES.map((suite) => `proof:${suite}`), "proof", "key"];
+/** Checks whose failure means the document is not what its issuer signed ("hash": the page's own; "list": a
+ * status list that is not the list of a registered issuer its id names, policies.js statusListChecks). */
+export const AUTHENTICITY = ["hash", "structure", ...SUITES.map((suite) => `proof:${suite}`), "proof", "key", "list"];
 
 export function check(id, label, ok, reason) {
   return { id, label, status: ok ? PASSED : FAILED, reason, applicable: true };
@@ -93,6 +94,8 @@ export const HeadlineKind = Object.freeze({
   RECIPIENT_UNCONFIRMED: "recipient unconfirmed",
   INVALID: "invalid",
   STATUS_LIST: "status list",
+  STATUS_LIST_NOT_GENUINE: "status list not genuine",
+  STATUS_LIST_NOT_IN_FORCE: "status list not in force",
 });
 
 const MONTHS = [
@@ -106,8 +109,10 @@ const MONTHS = [
  */
 export const AWARD = Object.freeze({ noun: "award", signer: "issuer" });
 export const ENDORSEMENT = Object.freeze({ noun: "endorsement", signer: "endorser" });
-/** An issuer's status list given where an award was expected (results.py STATUS_LIST): its headline says so. */
+/** An issuer's status list, checked as one (results.py STATUS_LIST; policies.js statusListChecks), and a
+ * registered endorser's (results.py ENDORSER_STATUS_LIST). */
 export const STATUS_LIST = Object.freeze({ noun: "status list", signer: "issuer" });
+export const ENDORSER_STATUS_LIST = Object.freeze({ noun: "status list", signer: "endorser" });
 
 // One wording for every subject (results.py _HEADLINES): {noun} is what was verified, {signer} who signs it.
 const HEADLINES = {
@@ -128,15 +133,50 @@ const HEADLINES = {
     "Genuine and in force, but the recipient can only be confirmed with their recipient key.",
   [HeadlineKind.INVALID]: "Not a valid {noun}: its dates or its revocation entry cannot be read.",
   [HeadlineKind.STATUS_LIST]:
-    "This is a {noun} (the registry's record of which awards are revoked), not an award: " +
-    "check an award by its file, hash or link.",
+    "A genuine {noun} of a registered {signer} (the registry's record of what it revoked): " +
+    "check an award or endorsement by its file, hash or link.",
+  [HeadlineKind.STATUS_LIST_NOT_GENUINE]: "This {noun} is not genuine: {why}.",
+  [HeadlineKind.STATUS_LIST_NOT_IN_FORCE]: "A genuine {noun}, but not in force: {why}.",
 };
 
-/** The headline of `kind` for `subject` (results.py headline_text; `values`: the email or the day it names). */
+/** The headline of `kind` for `subject` (results.py headline_text; `values`: the email, the day or the why). */
 export function headlineText(kind, subject = AWARD, values = {}) {
   const words = { noun: subject.noun, signer: subject.signer, ...values };
   // One pass: a value (an email) is never read as a placeholder.
-  return HEADLINES[kind].replace(/\{(noun|signer|email|when)\}/g, (_, name) => words[name]);
+  return HEADLINES[kind].replace(/\{(noun|signer|email|when|why)\}/g, (_, name) => words[name]);
+}
+
+// Why a status list is not genuine, by the first of its checks that failed (results.py _LIST_WHY).
+const LIST_WHY = { structure: "it is not well-formed", list: "it is not a status list of an owner registered here" };
+
+/** Why a status list is not genuine, from its signature check's reason (results.py _list_signature_why). */
+function listSignatureWhy(reason, signer) {
+  if (reason.endsWith(" is not signed")) return "it is not signed";
+  if (reason.includes(" is not signed by a key of ")) return `it is not signed by a key its ${signer} registered`;
+  if (reason.includes(" is not trusted: ")) {
+    return reason.includes("was revoked")
+      ? `it was signed with a key its ${signer} had revoked`
+      : "its signing key was not in force when it signed";
+  }
+  return `it was changed after its ${signer} signed it`;
+}
+
+/** A status list's headline: genuine or not, and why not (results.py _status_list_headline). */
+function statusListHeadline(checks, subject) {
+  const fixed = (kind, values) => ({ kind, text: headlineText(kind, subject, values) });
+  if (verdictOf(checks) === Verdict.VALID) return fixed(HeadlineKind.STATUS_LIST);
+  if (!isAuthentic(checks)) {
+    const failed = checks.find((c) => c.status === FAILED && AUTHENTICITY.includes(c.id));
+    if (!failed) return fixed(HeadlineKind.CANNOT_CHECK);
+    const why = Object.hasOwn(LIST_WHY, failed.id) ? LIST_WHY[failed.id] : listSignatureWhy(failed.reason, subject.signer);
+    return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, { why });
+  }
+  const validity = checks.find((c) => c.id === "validity");
+  if (!validity || validity.status !== FAILED) return fixed(HeadlineKind.CANNOT_CHECK);
+  let why = "its dates cannot be read";
+  if (validity.reason.startsWith("expired on ")) why = `it expired on ${plainDay(validity.reason)}`;
+  else if (validity.reason.startsWith("not valid before ")) why = `it comes into force on ${plainDay(validity.reason)}`;
+  return fixed(HeadlineKind.STATUS_LIST_NOT_IN_FORCE, { why });
 }
 
 // An endorsement's one signature check ("proof"), by its reason (results.py _proof_kind); an award's "proof"
@@ -186,8 +226,7 @@ export function headlineOf(checks, subject = AWARD) {
   const verdict = verdictOf(checks);
   const byId = new Map(checks.map((c) => [c.id, c]));
   const fixed = (kind, values) => ({ kind, text: headlineText(kind, subject, values) });
-  // Its checks are an award's, which it is not: the headline says what the file is, whatever they found.
-  if (subject.noun === STATUS_LIST.noun) return fixed(HeadlineKind.STATUS_LIST);
+  if (subject.noun === STATUS_LIST.noun) return statusListHeadline(checks, subject);
   const authentic = isAuthentic(checks);
   if (verdict === Verdict.INVALID && !authentic) {
     const failed = checks.filter((c) => c.status === FAILED && (AUTHENTICITY.includes(c.id) || c.id.startsWith("proof:")));

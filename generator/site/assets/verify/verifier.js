@@ -16,8 +16,19 @@ import {
   pyStrip,
   recipientPolicy,
   SPACE,
+  statusListChecks,
 } from "./policies.js";
-import { AWARD, check, headlineOf, isAuthentic, isValid, notChecked, STATUS_LIST, verdictOf } from "./results.js";
+import {
+  AWARD,
+  check,
+  ENDORSER_STATUS_LIST,
+  headlineOf,
+  isAuthentic,
+  isValid,
+  notChecked,
+  STATUS_LIST,
+  verdictOf,
+} from "./results.js";
 import { DataError, isHash, isId } from "./sitedata.js";
 import { isStatusList } from "./statuslist.js";
 
@@ -156,6 +167,8 @@ export class Verifier {
   async byDocument(document) {
     // An endorsement is checked as one, by the rule `credreg verify` dispatches on (endorsements.js isEndorsement).
     if (isEndorsement(document)) return this.endorsement(document, "document");
+    // A status list is checked as one (policies.js statusListChecks), as `credreg verify` checks it.
+    if (isStatusList(document)) return this.statusList(document, "document");
     let hash = null;
     const first = [];
     try {
@@ -219,6 +232,19 @@ export class Verifier {
     return { kind: "endorsement", hash, document, entry: null, checks, facts, source };
   }
 
+  /**
+   * A status list (an issuer's or an endorser's), with credreg verify's checks (policies.js statusListChecks): no
+   * hash, no entry. `subject`: its headline's words (results.js STATUS_LIST or ENDORSER_STATUS_LIST).
+   */
+  async statusList(document, source) {
+    const ctx = new Context({ document, site: this.site, now: this.clock() });
+    const { checks, facts, signer } = await statusListChecks(ctx);
+    const subject = signer === "endorser" ? ENDORSER_STATUS_LIST : STATUS_LIST;
+    const owner = facts.issuer ?? facts.endorser;
+    facts.ownerUrl = owner !== null ? this.site.url(`${facts.issuer !== null ? "issuers" : "endorsers"}/${owner}/`) : null;
+    return { kind: "status list", hash: null, document, entry: null, checks, facts, subject, source };
+  }
+
   async outcome(document, hash, entry, first, source) {
     const ctx = new Context({ document, site: this.site, now: this.clock(), hash, entry });
     const checks = [...first];
@@ -268,8 +294,7 @@ export async function conclude(outcome, recipient = null, recipientKey = null) {
   return {
     checks,
     verdict: verdictOf(checks),
-    // What the file is names its headline (as results.py's Verifier): a status list is not called an award.
-    headline: headlineOf(checks, isStatusList(outcome.document) ? STATUS_LIST : AWARD),
+    headline: headlineOf(checks, AWARD),
     valid: isValid(checks),
     authentic: isAuthentic(checks),
   };

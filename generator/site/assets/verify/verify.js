@@ -73,7 +73,7 @@ function el(tag, { className, text, attrs } = {}, ...children) {
 /** What the page checked, in its words: the file's title, its download and whether it has a recipient. */
 function nounOf(outcome) {
   if (outcome.kind === "endorsement") return "endorsement";
-  return isStatusList(outcome.document) ? "status list" : "award";
+  return outcome.kind === "status list" ? "status list" : "award";
 }
 
 function sentence(text) {
@@ -96,6 +96,9 @@ const TONES = {
   "key revoked": "bad",
   invalid: "bad",
   "recipient refused": "bad",
+  "status list": "good",
+  "status list not genuine": "bad",
+  "status list not in force": "lapsed",
 };
 const ICONS = { good: "✓", bad: "✗", lapsed: "⏱", warn: "!", busy: "…" };
 const UNVERIFIED = "unverified";
@@ -458,6 +461,10 @@ class Page {
       this.renderEndorsement(outcome);
       return;
     }
+    if (outcome.kind === "status list") {
+      this.renderStatusList(outcome);
+      return;
+    }
     const run = this.run;
     const email = $("cr-email").value;
     const key = $("cr-recipient-key").value;
@@ -523,6 +530,38 @@ class Page {
     $("cr-result").hidden = false;
   }
 
+  // A status list: credreg verify's headline for it (its subject: an issuer's or an endorser's) and its own checks;
+  // no recipient, nothing to share, bake or print, and no hash (nothing names a list by one).
+  renderStatusList(outcome) {
+    const { checks, facts } = outcome;
+    const headline = headlineOf(checks, outcome.subject);
+    const result = { checks, headline, verdict: verdictOf(checks), valid: isValid(checks), authentic: isAuthentic(checks) };
+    this.lastResult = result;
+    const owner = facts.issuer ?? facts.endorser;
+    const detail =
+      headline.kind === HeadlineKind.STATUS_LIST
+        ? `Signed by ${owner} with a key it registered here, valid when it signed. An award's or endorsement's status is read from the list it names: to check one, give its file, hash or link.`
+        : "Technical details are below. To check an award or endorsement, give its file, hash or link.";
+    this.showMessage(TONES[headline.kind] ?? "warn", headline.text, detail, result.verdict);
+    $("cr-verdict").dataset.headline = headline.kind;
+    $("cr-result-title").textContent = result.authentic ? "This status list" : "What this status list claims (not verified)";
+    const rows = [];
+    const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
+    const who = owner !== null ? el("a", { text: owner, attrs: { href: facts.ownerUrl } }) : document_text(facts.issuerDid ?? "unknown");
+    row(facts.endorser !== null ? "Endorser" : "Issuer", who, document_text(owner !== null ? " (registered here)" : " (not registered here)"));
+    if (facts.list !== null) row("List", document_text(`number ${facts.list}`));
+    if (facts.validFrom) row("Valid from", document_text(day(facts.validFrom)));
+    $("cr-facts").replaceChildren(...rows);
+    $("cr-image").replaceChildren();
+    $("cr-image").hidden = true;
+    this.badgeImage = null;
+    for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print", "cr-email-form"]) $(id).hidden = true;
+    $("cr-certificate").dataset.ready = "false";
+    this.renderDownload(outcome);
+    this.renderChecks(checks, result.authentic);
+    $("cr-result").hidden = false;
+  }
+
   renderVerdict(outcome, result) {
     // The headline (results.js headlineOf, the same sentence as credreg verify) leads; one plain line follows.
     const find = (id) => result.checks.find((c) => c.id === id);
@@ -564,10 +603,6 @@ class Page {
     }
     const recipient = find("recipient");
     if (kind === HeadlineKind.RECIPIENT_REFUSED && recipient) detail = "The award is genuine and in force, but the email address you typed is not the one it was awarded to.";
-    // The headline says what it is (results.js STATUS_LIST); the checks below are an award's, as credreg verify's.
-    if (kind === HeadlineKind.STATUS_LIST) {
-      detail = "The checks below are those of an award, so they fail: that says nothing about the list itself.";
-    }
     this.showMessage(TONES[kind] ?? "warn", text, detail, result.verdict);
     $("cr-verdict").dataset.headline = kind;
   }
