@@ -63,7 +63,7 @@ __all__ = [
     "status_list_used",
 ]
 
-#: A demo log's label (tlog.js has the same words).
+#: A demo log's label (tlog.js has the same words, held equal by tests/transparency/test_verify_js.py).
 DEMO_CLAUSE = " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)"
 CHECK_ID = "log"
 LABEL = "Public log"
