@@ -206,7 +206,8 @@ def _cmd_witness(args: argparse.Namespace) -> int:
     from generator.transparency.witness import witness_log
 
     signer = load_note_key(Path(args.key).expanduser(), "witness")
-    result = witness_log(log_source_for(args.log), Path(args.state), signer, vkey=args.vkey)
+    vkey = _given_log_key(args.log_key).vkey if args.log_key is not None else None
+    result = witness_log(log_source_for(args.log), Path(args.state), signer, vkey=vkey)
     if result.trusted_on_first_use:
         print("first run: following the log key it serves (check it against registry/governance.yaml)")
     since = f"consistent with {result.old_size}" if result.old_size is not None else "first checkpoint"
@@ -333,7 +334,10 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     witness.add_argument("log", metavar="URL|DIR", help="the log (e.g. https://credentials.example.org/log/)")
     witness.add_argument("--key", metavar="PATH", required=True, help="the witness's private key")
     witness.add_argument("--state", metavar="DIR", required=True, help="where the witness remembers the log")
-    witness.add_argument("--vkey", help="the log's verifier key (first run; then remembered)")
+    # A witness follows a log, not a registry: no declared key, the one it started with (remembered) instead.
+    add_log_key_option(
+        witness, "--vkey", help_="the log's verifier key, or a file holding it (first run; then remembered)"
+    )
     witness.add_argument("--out", metavar="FILE", help="write the cosigned checkpoint here (default: stdout)")
 
     cosigs = command("add-cosignatures", _cmd_add_cosignatures, "add witnesses' cosignatures to the checkpoint")
@@ -348,10 +352,14 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     add_log_key_option(monitor)
 
 
-def add_log_key_option(parser: argparse.ArgumentParser) -> None:
-    """``--log-key``, for every command that reads a published log (:func:`trusted_log_key`)."""
+def add_log_key_option(parser: argparse.ArgumentParser, *aliases: str, help_: str | None = None) -> None:
+    """``--log-key VKEY|FILE``, for every command that reads a published log (read by :func:`trusted_log_key`,
+    a witness's by :func:`_given_log_key`)."""
     parser.add_argument(
         "--log-key",
+        *aliases,
+        dest="log_key",
         metavar="VKEY|FILE",
-        help="the log key to trust when the registry declares none (a --demo-log site's log/demo-vkey: a demo)",
+        help=help_
+        or "the log key to trust when the registry declares none (a --demo-log site's log/demo-vkey: a demo)",
     )

@@ -244,3 +244,36 @@ def test_a_hostile_demo_label_on_a_declared_log_changes_only_the_words(log_repo:
     assert after["status"] == before["status"], (before, after)
     assert DEMO not in before["reason"]
     assert after["reason"].replace(" (" + DEMO + ")", "", 1) == before["reason"], (before, after)
+
+
+def test_a_witness_takes_the_log_key_as_monitor_and_verify_do(demo_site: Path, tmp_path: Path) -> None:
+    """`credreg log witness --log-key VKEY|FILE`: the same option, read the same way (a key's text, or a file
+    holding it), so that the demo log can be witnessed against the key one names rather than the one it serves."""
+    policy = json.loads((demo_site / "log/policy.json").read_text())
+    key = tmp_path / "witness.key"
+    generate_note_key(key, "witness.example.net/w1", "witness")
+
+    def witness(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(REPO), "log", "witness", "--key", str(key),
+             "--state", str(state), "--out", str(state.with_suffix(".cosigned")), *args, str(demo_site / "log")],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert "Traceback" not in done.stderr
+        return done
+
+    for n, given in enumerate((str(demo_site / "log/demo-vkey"), policy["vkey"])):
+        done = witness(tmp_path / f"w{n}", "--log-key", given)
+        assert done.returncode == 0, done.stderr
+        assert "following the log key it serves" not in done.stdout + done.stderr
+        assert (tmp_path / f"w{n}/log.vkey").read_text().strip() == policy["vkey"]
+    other = generate_note_key(tmp_path / "other.key", policy["vkey"].split("+")[0], "log").verifier.vkey
+    done = witness(tmp_path / "w-other", "--log-key", other)
+    assert done.returncode == 1, done.stderr
+    assert "is not signed by the log key" in done.stderr
+    done = witness(tmp_path / "w0", "--log-key", other)  # a witness follows the key it started with
+    assert done.returncode == 1, done.stderr
+    assert f"this witness follows the log key {policy['vkey']}" in done.stderr
+    done = witness(tmp_path / "w-bad", "--log-key", "not-a-vkey")
+    assert done.returncode == 2, done.stderr
+    assert "--log-key not-a-vkey: not a log verifier key" in done.stderr
