@@ -277,3 +277,24 @@ def test_a_witness_takes_the_log_key_as_monitor_and_verify_do(demo_site: Path, t
     done = witness(tmp_path / "w-bad", "--log-key", "not-a-vkey")
     assert done.returncode == 2, done.stderr
     assert "--log-key not-a-vkey: not a log verifier key" in done.stderr
+
+
+def test_a_log_folder_with_an_unreadable_file_is_an_error_not_a_traceback(demo_site: Path, tmp_path: Path) -> None:
+    """A --log folder is anyone's: a policy.json that is a folder (or any file that cannot be read) is said so."""
+    award = str(sorted(REPO.glob("registry/issuers/*/awards/*/*/*.json"))[0])
+    log = tmp_path / "log"
+    shutil.copytree(demo_site / "log", log)
+    (log / "policy.json").unlink()
+    (log / "policy.json").mkdir()
+    key = str(demo_site / "log/demo-vkey")
+    check = _log_check(_verify(award, "--log", str(log)))
+    assert check["status"] == "not checked", check
+    assert "demo" not in check["reason"], check  # its policy does not say so: it cannot be read
+    check = _log_check(_verify(award, "--log", str(log), "--log-key", key))
+    assert check["status"] == "failed", check
+    assert f"cannot read {log / 'policy.json'}" in check["reason"], check
+    done = _monitor("northbridge-university", "--log", str(log), "--log-key", key)
+    # The checkpoint and the entries check out (the example history's alerts: exit 1); the label cannot be read.
+    assert done.returncode == 1, done.stderr
+    assert " entries for northbridge-university in the log of " in done.stderr
+    assert DEMO not in done.stderr
