@@ -575,6 +575,8 @@ def build_parser() -> argparse.ArgumentParser:
     award.add_argument("--valid-until", metavar="DATE", help="expiry (default: from the credential's validity)")
     award.set_defaults(handler=_cmd_award)
 
+    from generator.transparency.commands import add_log_key_option
+
     verify = sub.add_parser("verify", help="verify an award by file, hash or link, check by check")
     verify.add_argument("target", metavar="FILE|HASH|LINK")
     verify.add_argument("--recipient", metavar="EMAIL", help="also check the award was made to this email")
@@ -590,11 +592,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--log", metavar="DIR|URL", help="also check the award is in this public log (a built site, or its log/)"
     )
-    verify.add_argument(
-        "--log-key",
-        metavar="VKEY|FILE",
-        help="the log key to trust when the registry declares none (a --demo-log site's log/demo-vkey: a demo)",
-    )
+    add_log_key_option(verify)
     verify.add_argument(
         "--statements",
         metavar="SITE",

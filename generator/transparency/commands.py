@@ -12,11 +12,21 @@ from typing import TYPE_CHECKING
 from generator.errors import UsageError
 
 if TYPE_CHECKING:
+    from generator.models.governance import TransparencyLog
     from generator.registry import Registry
     from generator.transparency.log import LogSource
     from generator.verify.results import VerificationResult
 
-__all__ = ["add_log_commands", "log_source_for", "trusted_log_key", "with_log_check"]
+__all__ = [
+    "GIVEN_SIGNER",
+    "TrustedLogKey",
+    "add_log_commands",
+    "add_log_key_option",
+    "log_source_for",
+    "trusted_log_key",
+    "untrusted_log_hint",
+    "with_log_check",
+]
 
 
 def _registry(args: argparse.Namespace) -> Registry:
@@ -45,33 +55,35 @@ def _log_folder(location: str) -> str:
     return location
 
 
-def trusted_log_key(registry: Registry, log_key: str | None, location: str | None) -> Registry:
-    """``registry`` with the log key to check ``--log`` against: the one ``registry/governance.yaml`` declares,
-    or, for a registry that declares none, the one ``--log-key`` gives (a vkey, or a file holding one, as a site
-    built with ``--demo-log`` publishes in ``log/demo-vkey``). A key is never taken from the log unasked: a log
-    brings its own, whoever wrote it. ``--log-key`` never replaces a declared key (usage error)."""
-    from pydantic import ValidationError
+@dataclasses.dataclass(frozen=True, slots=True)
+class TrustedLogKey:
+    """Which log key a published log is checked against (:func:`trusted_log_key`)."""
 
-    from generator.models.governance import TransparencyLog
+    registry: Registry
+    """The registry, with that key as its ``log:`` (none: no key to check a log against)."""
+    given: bool
+    """The key is the one ``--log-key`` gave, the registry declaring none: the user's word, not the registry's."""
 
+    @property
+    def signer(self) -> str:
+        """Whose key signed a checkpoint that checks out, in words (a given key may be one the log itself serves:
+        what is said is only that it is the key given)."""
+        return GIVEN_SIGNER if self.given else "the registry"
+
+
+#: Who signed a checkpoint checked against ``--log-key`` (for a registry that declares no log key).
+GIVEN_SIGNER = "the log key given by --log-key (which registry/governance.yaml does not declare)"
+
+
+def trusted_log_key(registry: Registry, log_key: str | None) -> TrustedLogKey:
+    """The log key to check a published log against, for ``credreg verify --log`` and every ``credreg log``
+    command that reads one: the key ``registry/governance.yaml`` declares, or, for a registry that declares none,
+    the one ``--log-key`` gives (a vkey, or a file holding one, as a site built with ``--demo-log`` publishes in
+    ``log/demo-vkey``). A key is never taken from the log unasked: a log brings its own, whoever wrote it.
+    ``--log-key`` never replaces a declared key (usage error)."""
     if log_key is None:
-        return registry
-    if location is None:
-        raise UsageError("--log-key names the key of the log given by --log: it needs --log DIR|URL")
-    text = log_key
-    if _is_file(log_key):
-        try:
-            with Path(log_key).open("rb") as fh:
-                text = fh.read(4096).decode("utf-8", "replace").strip()
-        except OSError as exc:
-            raise UsageError(f"--log-key {log_key}: cannot read it: {exc.strerror}") from None
-    try:
-        given = TransparencyLog(vkey=text)
-    except ValidationError as exc:
-        why = "; ".join(str(error["msg"]) for error in exc.errors())
-        raise UsageError(
-            f"--log-key {log_key}: not a log verifier key (<origin>+<key id>+<base64 key>): {why}"
-        ) from None
+        return TrustedLogKey(registry, False)
+    given = _given_log_key(log_key)
     declared = registry.governance.model.log
     if declared is not None:
         if declared.vkey != given.vkey:
@@ -79,9 +91,53 @@ def trusted_log_key(registry: Registry, log_key: str | None, location: str | Non
                 f"--log-key {log_key} is not the log key registry/governance.yaml declares ({declared.vkey})",
                 ["the declared key is the one a log of this registry is checked against; leave out --log-key"],
             )
-        return registry
+        return TrustedLogKey(registry, False)
     model = registry.governance.model.model_copy(update={"log": given})
-    return dataclasses.replace(registry, governance=dataclasses.replace(registry.governance, model=model))
+    return TrustedLogKey(
+        dataclasses.replace(registry, governance=dataclasses.replace(registry.governance, model=model)), True
+    )
+
+
+def _given_log_key(log_key: str) -> TransparencyLog:
+    """``--log-key``: the key itself, or else a file holding it. The text is read as a key first: a vkey is also
+    a relative path (``<origin>+<id>+<key>``), and a file there must not replace the key typed."""
+    from pydantic import ValidationError
+
+    from generator.models.governance import TransparencyLog
+
+    def why(exc: ValidationError) -> str:
+        return "; ".join(str(error["msg"]) for error in exc.errors())
+
+    try:
+        return TransparencyLog(vkey=log_key)
+    except ValidationError as exc:
+        problem = why(exc)
+    if _is_file(log_key):
+        try:
+            with Path(log_key).open("rb") as fh:
+                text = fh.read(4096).decode("utf-8", "replace").strip()
+        except OSError as exc:
+            raise UsageError(f"--log-key {log_key}: cannot read it: {exc.strerror}") from None
+        try:
+            return TransparencyLog(vkey=text)
+        except ValidationError as exc:
+            problem = why(exc)
+    raise UsageError(f"--log-key {log_key}: not a log verifier key (<origin>+<key id>+<base64 key>): {problem}")
+
+
+def untrusted_log_hint(location: str | None) -> str:
+    """How to check a log for a registry that declares no log key: with ``--log-key``, naming the demo log's
+    ``log/demo-vkey`` when the log says it is a demo (its policy.json, as the check's words then will)."""
+    from generator.transparency.inclusion import log_is_demo
+    from generator.transparency.log import LogSource
+    from generator.transparency.publish import DEMO_VKEY_FILE
+
+    folder = _log_folder(location) if location is not None else None
+    if folder is not None and not folder.startswith(("https://", "http://")):
+        demo = Path(folder) / DEMO_VKEY_FILE
+        if demo.is_file() and log_is_demo(LogSource(Path(folder))):
+            return f"to check this demo log, give its key: --log-key {demo}"
+    return "to check it against a log key you trust, give --log-key VKEY|FILE"
 
 
 def _is_file(text: str) -> bool:
@@ -150,7 +206,8 @@ def _cmd_witness(args: argparse.Namespace) -> int:
     from generator.transparency.witness import witness_log
 
     signer = load_note_key(Path(args.key).expanduser(), "witness")
-    result = witness_log(log_source_for(args.log), Path(args.state), signer, vkey=args.vkey)
+    vkey = _given_log_key(args.log_key).vkey if args.log_key is not None else None
+    result = witness_log(log_source_for(args.log), Path(args.state), signer, vkey=vkey)
     if result.trusted_on_first_use:
         print("first run: following the log key it serves (check it against registry/governance.yaml)")
     since = f"consistent with {result.old_size}" if result.old_size is not None else "first checkpoint"
@@ -184,26 +241,41 @@ def _cmd_add_cosignatures(args: argparse.Namespace) -> int:
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
     from generator._internal.files import write_text_atomic
+    from generator.transparency.inclusion import DEMO_CLAUSE, log_is_demo
     from generator.transparency.log import open_log, read_note
     from generator.transparency.monitor import ALERTS, monitor_log
     from generator.transparency.publish import log_config
 
     registry = _registry(args)
-    verifier, origin = log_config(registry)
-    log = open_log(log_source_for(args.log, registry.site_url), verifier, origin=origin)
+    trusted = trusted_log_key(registry, args.log_key)
+    if trusted.registry.governance.model.log is None:
+        raise UsageError(
+            "registry/governance.yaml declares no log key: give the key of the log to read with --log-key VKEY|FILE",
+            [untrusted_log_hint(args.log)],
+        )
+    verifier, origin = log_config(trusted.registry)
+    source = log_source_for(args.log, registry.site_url)
+    log = open_log(source, verifier, origin=origin)
     since = None
     if args.since:
         since = read_note(_read(args.since), args.since)[1]
     result = monitor_log(log, args.issuer, since)
     for index, entry in result.entries:
         print(f"{index}\t{entry.kind}\t{entry.sha256}\t{entry.where}")
-    print(
-        f"{len(result.entries)} entries for {args.issuer} in entries {result.start}..{result.size - 1} "
-        f"(checkpoint of {result.size}, signed, consistent with --since)"
+    found = f"{len(result.entries)} entries for {args.issuer}"
+    where = f"in entries {result.start}..{result.size - 1}" if since else f"in the log of {result.size}"
+    consistent = ", consistent with --since" if since else ""
+    # What the checkpoint was checked against (a key given: that one, not the registry's), and the log's own
+    # demo label (its writer's word, which only ever lowers what the check is worth).
+    checked = (
+        f": checkpoint of {result.size} signed by {trusted.signer}{consistent}"
+        if trusted.given
+        else f" (checkpoint of {result.size}, signed{consistent})"
         if since
-        else f"{len(result.entries)} entries for {args.issuer} in the log of {result.size} (checkpoint signed)",
-        file=sys.stderr,
+        else " (checkpoint signed)"
     )
+    demo = DEMO_CLAUSE if log_is_demo(source) else ""
+    print(f"{found} {where}{checked}{demo}", file=sys.stderr)
     for index, entry in result.alerts:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}", file=sys.stderr)
     if args.save:
@@ -223,27 +295,18 @@ def with_log_check(
     """``result`` with the public-log check added (not checked, and not blocking, without --log); ``kind``:
     ``"endorsement"`` for an endorsement's result; ``log_key``: ``--log-key`` (:func:`trusted_log_key`)."""
     from generator.transparency.inclusion import log_check
-    from generator.transparency.publish import DEMO_VKEY_FILE
     from generator.verify.results import VerificationResult
 
-    declared = registry.governance.model.log is not None
-    trusted = trusted_log_key(registry, log_key, location)
-    source = log_source_for(location) if location and trusted.governance.model.log is not None else None
-    check = log_check(trusted, source, result.award_hash, document, kind=kind)
-    if location and trusted is not registry:
-        reason = f"{check.reason} (checked against the log key given by --log-key, which "
-        check = dataclasses.replace(check, reason=reason + "registry/governance.yaml does not declare)")
-    elif location and not declared:
+    if log_key is not None and location is None:
+        raise UsageError("--log-key names the key of the log given by --log: it needs --log DIR|URL")
+    trusted = trusted_log_key(registry, log_key)
+    source = log_source_for(location) if location and trusted.registry.governance.model.log is not None else None
+    check = log_check(trusted.registry, source, result.award_hash, document, kind=kind, signer=trusted.signer)
+    if location and trusted.registry.governance.model.log is None:
         # No key the registry declared to check the given log against (a site's demo log has a throwaway one):
         # say that --log went unread rather than drop it silently, and how to check it against a key one trusts.
-        folder = _log_folder(location)
-        demo = Path(folder) / DEMO_VKEY_FILE if not folder.startswith(("https://", "http://")) else None
-        hint = (
-            f"; to check this demo log, give its key: --log-key {demo}"
-            if demo is not None and demo.is_file()
-            else "; to check it against a log key you trust, give --log-key VKEY|FILE"
-        )
-        reason = f"{check.reason} (registry/governance.yaml declares none: --log is not checked{hint})"
+        hint = untrusted_log_hint(location)
+        reason = f"{check.reason} (registry/governance.yaml declares none: --log is not checked; {hint})"
         check = dataclasses.replace(check, reason=reason)
     return VerificationResult((*result.checks, check), result.award_hash, result.facts, result.subject)
 
@@ -271,7 +334,10 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     witness.add_argument("log", metavar="URL|DIR", help="the log (e.g. https://credentials.example.org/log/)")
     witness.add_argument("--key", metavar="PATH", required=True, help="the witness's private key")
     witness.add_argument("--state", metavar="DIR", required=True, help="where the witness remembers the log")
-    witness.add_argument("--vkey", help="the log's verifier key (first run; then remembered)")
+    # A witness follows a log, not a registry: no declared key, the one it started with (remembered) instead.
+    add_log_key_option(
+        witness, "--vkey", help_="the log's verifier key, or a file holding it (first run; then remembered)"
+    )
     witness.add_argument("--out", metavar="FILE", help="write the cosigned checkpoint here (default: stdout)")
 
     cosigs = command("add-cosignatures", _cmd_add_cosignatures, "add witnesses' cosignatures to the checkpoint")
@@ -282,4 +348,18 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     monitor.add_argument("issuer", help="issuer id")
     monitor.add_argument("--since", metavar="CHECKPOINT", help="a checkpoint saved earlier (--save): only what's new")
     monitor.add_argument("--save", metavar="FILE", help="save the checkpoint seen now, for the next --since")
-    monitor.add_argument("--log", metavar="URL|DIR", help="the log (default: the site's log/)")
+    monitor.add_argument("--log", metavar="URL|DIR", help="the log: a built site, or its log/ (default: the site's)")
+    add_log_key_option(monitor)
+
+
+def add_log_key_option(parser: argparse.ArgumentParser, *aliases: str, help_: str | None = None) -> None:
+    """``--log-key VKEY|FILE``, for every command that reads a published log (read by :func:`trusted_log_key`,
+    a witness's by :func:`_given_log_key`)."""
+    parser.add_argument(
+        "--log-key",
+        *aliases,
+        dest="log_key",
+        metavar="VKEY|FILE",
+        help=help_
+        or "the log key to trust when the registry declares none (a --demo-log site's log/demo-vkey: a demo)",
+    )

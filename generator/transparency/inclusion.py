@@ -57,12 +57,13 @@ __all__ = [
     "LogInclusion",
     "find_award",
     "log_check",
+    "log_is_demo",
     "signing_key_paths",
     "signing_keys",
     "status_list_used",
 ]
 
-#: A demo log's label (tlog.js has the same words).
+#: A demo log's label (tlog.js has the same words, held equal by tests/transparency/test_verify_js.py).
 DEMO_CLAUSE = " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)"
 CHECK_ID = "log"
 LABEL = "Public log"
@@ -448,8 +449,22 @@ def find_award(
         tuple(sorted(counting.files | {f"../{rel}" for rel in (site.files if site else ())})),
         binding,
         max(dated, default=None),
-        isinstance(policy, dict) and policy.get("demo") is True,
+        _says_demo(policy),
     )
+
+
+def _says_demo(policy: Any) -> bool:
+    """A log's ``policy.json`` says ``"demo": true``: its writer's word, read only to lower a claim (the page reads
+    it alike, tlog.js)."""
+    return isinstance(policy, dict) and policy.get("demo") is True
+
+
+def log_is_demo(source: LogSource) -> bool:
+    """The log at ``source`` says it is a demo (:func:`_says_demo`); a policy.json that does not read says not."""
+    try:
+        return _says_demo(_json(source, "policy.json"))
+    except LogError:
+        return False
 
 
 def _age(seconds: int) -> str:
@@ -495,8 +510,10 @@ def log_check(
     *,
     now: dt.datetime | None = None,
     kind: str = "award",
+    signer: str = "the registry",
 ) -> Check:
-    """The verification result line for the public log, of an award or (``kind="endorsement"``) an endorsement."""
+    """The verification result line for the public log, of an award or (``kind="endorsement"``) an endorsement;
+    ``signer``: whose key the checkpoint was checked against, in words (the page's: the registry's)."""
     if registry is None or award_hash is None or registry.governance.model.log is None:
         return Check(CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "this registry publishes no transparency log", False)
     if source is None:
@@ -517,7 +534,7 @@ def log_check(
     if found is None:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, "not recorded in the public log")
     reason = (
-        f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by the registry "
+        f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by {signer} "
         f"and cosigned by {found.cosigned} of {found.quorum} witnesses"
         + freshness(found.cosigned_at, now or dt.datetime.now(dt.UTC))
         + (DEMO_CLAUSE if found.demo else "")

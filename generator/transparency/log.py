@@ -70,6 +70,8 @@ class LogSource:
                 return path.read_bytes()
             except (FileNotFoundError, NotADirectoryError):
                 return None
+            except OSError as exc:  # a folder where a file should be, no permission: a log folder is anyone's
+                raise LogError(f"cannot read {path}: {exc.strerror}") from None
         assert self.url is not None
         try:
             with urllib.request.urlopen(self.url + rel, timeout=30) as response:  # noqa: S310 (http(s) only)

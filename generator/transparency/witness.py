@@ -1,6 +1,6 @@
 """``credreg log witness``: cosign a checkpoint only if it is consistent with the last one this witness cosigned.
 
-The witness keeps, in its state directory, the log's verifier key (``log.vkey``, taken from ``--vkey`` or, on
+The witness keeps, in its state directory, the log's verifier key (``log.vkey``, taken from ``--log-key`` or, on
 the first run only, from the log's own ``vkey``) and the last checkpoint it cosigned (``checkpoint``). A new
 checkpoint must be signed by that key, not be smaller, and pass an RFC 9162 consistency proof (computed from
 the log's tiles) against the remembered root; then the witness adds its ``cosignature/v1`` and remembers it.
@@ -54,7 +54,9 @@ def witness_log(
     if vkey is None:
         served = source.read("vkey")
         if served is None:
-            raise UsageError("first run: give the log's verifier key with --vkey (it is in registry/governance.yaml)")
+            raise UsageError(
+                "first run: give the log's verifier key with --log-key (it is in registry/governance.yaml)"
+            )
         vkey, first_use = served.decode("utf-8", "replace").strip(), True
     if remembered is not None and vkey != remembered:
         raise LogError(f"this witness follows the log key {remembered}, not {vkey}")

@@ -7,6 +7,9 @@ log itself unasked, and never another than the one a registry declares."""
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,7 +69,7 @@ def test_the_demo_log_is_checked_against_its_published_key_when_asked(demo_site:
             assert check["status"] == "passed", check
             assert check["reason"].startswith("recorded in the public log as entry "), check
             assert DEMO in check["reason"], check
-            assert "the log key given by --log-key, which registry/governance.yaml does not declare" in check["reason"]
+            assert "the log key given by --log-key (which registry/governance.yaml does not declare)" in check["reason"]
     text = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(REPO), "verify", award, "--log", str(demo_site),
          "--log-key", str(demo_vkey)],
@@ -101,3 +104,197 @@ def test_a_declared_log_key_is_never_replaced_by_another(log_repo: LogRepo, tmp_
     assert _log_check(same)["reason"].startswith("recorded in the public log as entry ")
     assert "--log-key" not in _log_check(same)["reason"]
     assert "demo" not in _log_check(same)["reason"]
+
+
+def _monitor(*args: str, root: Path = REPO) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "log", "monitor", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def test_the_monitor_reads_the_demo_log_against_the_key_it_is_given(demo_site: Path, tmp_path: Path) -> None:
+    policy = json.loads((demo_site / "log/policy.json").read_text())
+    demo_vkey = demo_site / "log/demo-vkey"
+
+    # Not asked: the log's own keys (vkey, demo-vkey) are not trusted, and the refusal says how to go on.
+    done = _monitor("northbridge-university", "--log", str(demo_site))
+    assert done.returncode == 2, done.stderr
+    assert "registry/governance.yaml declares no log key" in done.stderr
+    assert f"--log-key {demo_vkey}" in done.stderr
+
+    # Asked, by the file or by its text, the site folder or its log/: the issuer's entries, the log called a demo.
+    # (The example history took revocations back while it was written: the monitor says so, and exits 1.)
+    given_key = "signed by the log key given by --log-key (which registry/governance.yaml does not declare)"
+    saved = tmp_path / "seen.checkpoint"
+    for key in (str(demo_vkey), policy["vkey"]):
+        for given in (demo_site, demo_site / "log"):
+            done = _monitor("northbridge-university", "--log", str(given), "--log-key", key, "--save", str(saved))
+            assert done.returncode == 1, done.stderr
+            assert done.stdout.count("\taward\t") > 0, done.stdout
+            [summary] = [line for line in done.stderr.splitlines() if " entries for northbridge-university " in line]
+            said = rf"in the log of (\d+): checkpoint of \1 {re.escape(given_key)} \({re.escape(DEMO)}\)"
+            assert re.search(said + "$", summary), summary
+            assert "ALERT: entry " in done.stderr
+    # Since the checkpoint saved: nothing new, consistent, and still a demo read against the key given.
+    done = _monitor(
+        "northbridge-university", "--log", str(demo_site), "--log-key", str(demo_vkey), "--since", str(saved)
+    )
+    assert done.returncode == 0, done.stderr
+    assert not done.stdout
+    assert done.stderr.strip().endswith(f" {given_key}, consistent with --since ({DEMO})"), done.stderr
+
+    # Another key of the same name: the checkpoint is not signed by it.
+    other = generate_note_key(tmp_path / "other.key", policy["vkey"].split("+")[0], "log").verifier.vkey
+    done = _monitor("northbridge-university", "--log", str(demo_site), "--log-key", other)
+    assert done.returncode == 1, done.stderr
+    assert "is not signed by the log key" in done.stderr
+    assert not done.stdout
+
+    done = _monitor("northbridge-university", "--log", str(demo_site), "--log-key", "not-a-vkey")
+    assert done.returncode == 2, done.stderr
+    assert "--log-key not-a-vkey: not a log verifier key" in done.stderr
+
+
+def test_the_monitor_never_replaces_a_declared_log_key(log_repo: LogRepo, tmp_path: Path) -> None:
+    log_repo.publish()
+    other = generate_note_key(tmp_path / "other.key", "credentials.example.org/log", "log").verifier.vkey
+    done = _monitor("northbridge-university", "--log", str(log_repo.state), "--log-key", other, root=log_repo.root)
+    assert done.returncode == 2, done.stderr
+    assert "is not the log key registry/governance.yaml declares" in done.stderr
+    assert not done.stdout
+    # The declared key itself: as without --log-key, and no word of a given key or of a demo.
+    plain = _monitor("northbridge-university", "--log", str(log_repo.state), root=log_repo.root)
+    same = _monitor(
+        "northbridge-university", "--log", str(log_repo.state), "--log-key", log_repo.signer.verifier.vkey,
+        root=log_repo.root,
+    )  # fmt: skip
+    assert plain.returncode == same.returncode == 0, plain.stderr + same.stderr
+    assert (plain.stdout, plain.stderr) == (same.stdout, same.stderr)
+    assert "--log-key" not in same.stderr
+    assert "demo" not in same.stderr
+
+
+def test_a_log_key_given_is_not_said_to_be_the_registry_s(demo_site: Path) -> None:
+    """Checked against a key the user gave, the log line says so, and never that the registry signed it: the
+    registry declares no log key, and the key may well be one the log's own folder serves."""
+    award = str(sorted(REPO.glob("registry/issuers/*/awards/*/*/*.json"))[0])
+    check = _log_check(_verify(award, "--log", str(demo_site), "--log-key", str(demo_site / "log/demo-vkey")))
+    assert check["status"] == "passed", check
+    assert "signed by the registry" not in check["reason"], check
+    signed = "checkpoint signed by the log key given by --log-key (which registry/governance.yaml does not declare) and"
+    assert signed in check["reason"], check
+
+
+def test_a_log_key_given_as_text_is_never_read_from_a_file_of_that_name(demo_site: Path, tmp_path: Path) -> None:
+    """A vkey's text is also a relative path (origin/log+id+key): a file at that path, where the command runs,
+    does not replace the key the user typed."""
+    policy = json.loads((demo_site / "log/policy.json").read_text())
+    award = str(sorted(REPO.glob("registry/issuers/*/awards/*/*/*.json"))[0])
+    other = generate_note_key(tmp_path / "other.key", policy["vkey"].split("+")[0], "log").verifier.vkey
+    where = tmp_path / "cwd"
+    decoy = where / policy["vkey"]
+    decoy.parent.mkdir(parents=True)
+    decoy.write_text(other + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "verify", award, "--log", str(demo_site),
+         "--log-key", policy["vkey"], "--format", "json"],
+        capture_output=True, text=True, check=False, cwd=where,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert _log_check(done)["status"] == "passed", _log_check(done)
+
+
+def test_a_log_that_does_not_say_it_is_a_demo_is_not_called_one(demo_site: Path, tmp_path: Path) -> None:
+    """A demo-vkey file is the log folder's word, as its policy.json is: the not-checked line calls the log a
+    demo only when its policy says so (as the result then does), and the demo label only ever adds words."""
+    award = str(sorted(REPO.glob("registry/issuers/*/awards/*/*/*.json"))[0])
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    policy = json.loads((site / "log/policy.json").read_text())
+    del policy["demo"]
+    (site / "log/policy.json").write_text(json.dumps(policy))
+    check = _log_check(_verify(award, "--log", str(site)))
+    assert check["status"] == "not checked", check
+    assert "demo" not in check["reason"], check
+    assert "give --log-key VKEY|FILE" in check["reason"], check
+    given = _log_check(_verify(award, "--log", str(site), "--log-key", str(site / "log/demo-vkey")))
+    assert given["status"] == "passed", given
+    assert "demo" not in given["reason"].replace("--log-key", ""), given
+    # The label put back: the same verdict, the same words with the demo's added.
+    policy["demo"] = True
+    (site / "log/policy.json").write_text(json.dumps(policy))
+    labelled = _log_check(_verify(award, "--log", str(site), "--log-key", str(site / "log/demo-vkey")))
+    assert labelled["status"] == given["status"]
+    assert labelled["reason"].replace(" (" + DEMO + ")", "", 1) == given["reason"]
+
+
+def test_a_hostile_demo_label_on_a_declared_log_changes_only_the_words(log_repo: LogRepo) -> None:
+    """A log's policy.json saying "demo": true (its writer's word, unsigned) never makes a check pass or fail: it
+    adds the demo's words, which lower what the line is worth, and nothing else."""
+    log_repo.publish()
+    award = str(sorted(log_repo.root.glob("registry/issuers/*/awards/*/*/*.json"))[0])
+    before = _log_check(_verify(award, "--log", str(log_repo.state), root=log_repo.root))
+    (log_repo.state / "policy.json").write_text(json.dumps({"demo": True}))
+    after = _log_check(_verify(award, "--log", str(log_repo.state), root=log_repo.root))
+    assert after["status"] == before["status"], (before, after)
+    assert DEMO not in before["reason"]
+    assert after["reason"].replace(" (" + DEMO + ")", "", 1) == before["reason"], (before, after)
+
+
+def test_a_witness_takes_the_log_key_as_monitor_and_verify_do(demo_site: Path, tmp_path: Path) -> None:
+    """`credreg log witness --log-key VKEY|FILE`: the same option, read the same way (a key's text, or a file
+    holding it), so that the demo log can be witnessed against the key one names rather than the one it serves."""
+    policy = json.loads((demo_site / "log/policy.json").read_text())
+    key = tmp_path / "witness.key"
+    generate_note_key(key, "witness.example.net/w1", "witness")
+
+    def witness(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(REPO), "log", "witness", "--key", str(key),
+             "--state", str(state), "--out", str(state.with_suffix(".cosigned")), *args, str(demo_site / "log")],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert "Traceback" not in done.stderr
+        return done
+
+    for n, given in enumerate((str(demo_site / "log/demo-vkey"), policy["vkey"])):
+        done = witness(tmp_path / f"w{n}", "--log-key", given)
+        assert done.returncode == 0, done.stderr
+        assert "following the log key it serves" not in done.stdout + done.stderr
+        assert (tmp_path / f"w{n}/log.vkey").read_text().strip() == policy["vkey"]
+    other = generate_note_key(tmp_path / "other.key", policy["vkey"].split("+")[0], "log").verifier.vkey
+    done = witness(tmp_path / "w-other", "--log-key", other)
+    assert done.returncode == 1, done.stderr
+    assert "is not signed by the log key" in done.stderr
+    done = witness(tmp_path / "w0", "--log-key", other)  # a witness follows the key it started with
+    assert done.returncode == 1, done.stderr
+    assert f"this witness follows the log key {policy['vkey']}" in done.stderr
+    done = witness(tmp_path / "w-bad", "--log-key", "not-a-vkey")
+    assert done.returncode == 2, done.stderr
+    assert "--log-key not-a-vkey: not a log verifier key" in done.stderr
+
+
+def test_a_log_folder_with_an_unreadable_file_is_an_error_not_a_traceback(demo_site: Path, tmp_path: Path) -> None:
+    """A --log folder is anyone's: a policy.json that is a folder (or any file that cannot be read) is said so."""
+    award = str(sorted(REPO.glob("registry/issuers/*/awards/*/*/*.json"))[0])
+    log = tmp_path / "log"
+    shutil.copytree(demo_site / "log", log)
+    (log / "policy.json").unlink()
+    (log / "policy.json").mkdir()
+    key = str(demo_site / "log/demo-vkey")
+    check = _log_check(_verify(award, "--log", str(log)))
+    assert check["status"] == "not checked", check
+    assert "demo" not in check["reason"], check  # its policy does not say so: it cannot be read
+    check = _log_check(_verify(award, "--log", str(log), "--log-key", key))
+    assert check["status"] == "failed", check
+    assert f"cannot read {log / 'policy.json'}" in check["reason"], check
+    done = _monitor("northbridge-university", "--log", str(log), "--log-key", key)
+    # The checkpoint and the entries check out (the example history's alerts: exit 1); the label cannot be read.
+    assert done.returncode == 1, done.stderr
+    assert " entries for northbridge-university in the log of " in done.stderr
+    assert DEMO not in done.stderr

@@ -588,3 +588,33 @@ def test_an_endorsement_is_checked_against_the_log_in_python_and_js_alike(
 
     assert cli_log(digest)["status"] == "passed"
     assert cli_log(unlogged) == {**cli_log(unlogged), "status": "failed", "reason": "not recorded in the public log"}
+
+
+def test_a_demo_log_is_labelled_in_the_same_words_in_python_and_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A log whose policy.json says "demo": true gets DEMO_CLAUSE in the CLI and the same words on the page (held
+    equal: a change of either side's wording fails here), and nothing else changes."""
+    from generator.transparency.inclusion import DEMO_CLAUSE, log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    award_path = log_repo.award_files()[0]
+    award, document = award_path.stem, json.loads(award_path.read_text())
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+
+    def both(visitor: str) -> tuple[Any, dict[str, Any]]:
+        py = log_check(registry, LogSource(site / "log"), award, document, now=now)
+        js = node(op="check", site=f"{site}/", hash=award, visitor=visitor, document=document, now=now.timestamp())
+        assert (py.status.value, py.reason) == (js["status"], js["reason"]), (py, js)
+        return py, js
+
+    plain, _ = both("plain")
+    assert plain.status.value == "passed", plain
+    assert "demo" not in plain.reason
+    policy = json.loads((site / "log/policy.json").read_text())
+    policy["demo"] = True
+    (site / "log/policy.json").write_text(json.dumps(policy))
+    demo, js = both("demo")
+    assert DEMO_CLAUSE in js["reason"]
+    assert demo.status == plain.status
+    assert demo.reason.replace(DEMO_CLAUSE, "", 1) == plain.reason
