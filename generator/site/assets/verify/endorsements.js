@@ -35,9 +35,11 @@ import {
   URN_UUID,
   VC2_CONTEXT_URL,
   VALID_UNTIL,
+  endorserKeys,
   errorText,
   exactly,
   listOf,
+  listOwnerProblem,
   model,
   oneOf,
   parseTime,
@@ -45,6 +47,7 @@ import {
   proofContexts,
   proofSet,
   revokedReason,
+  signedBy,
   str,
   windowProblem,
 } from "./policies.js";
@@ -191,7 +194,11 @@ function ownList(siteUrl, url, endorsers) {
   return null;
 }
 
-/** The endorser's verified status list bits, or [null, why not] (endorsements.py _list_problem). */
+/**
+ * The endorser's verified status list bits, or [null, why not] (endorsements.py _list_problem): read by the rule
+ * every reader of a list applies (listOwnerProblem, signedBy: a key of the endorser, in force when it signed), so a
+ * list signed after its key was retired or revoked takes no revocation back.
+ */
 async function listBits(site, folder, owner, number, url, did, keys) {
   const path = `${folder}/${owner}/status/${number}.json`;
   let doc;
@@ -201,18 +208,10 @@ async function listBits(site, folder, owner, number, url, did, keys) {
     return [null, `status list ${path} is unreadable: ${error.message}`];
   }
   if (doc === null) return [null, `status list ${path} is unreadable: it is not published`];
-  if (!isObject(doc) || doc.id !== url || doc.issuer !== did) return [null, "the status list does not belong to this endorser"];
-  const proofs = proofsOf(doc);
-  if (!proofs.length) return [null, "the status list is not signed"];
-  for (const proof of proofs) {
-    const method = isObject(proof) && proof.verificationMethod !== undefined ? String(proof.verificationMethod) : "";
-    const cut = method.indexOf("#");
-    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
-    const record = didPart === did ? keyById(keys, fragment) : null;
-    if (record === null) return [null, "the status list is not signed by a key of the endorser"];
-    const result = await proofResult(doc, proof, record);
-    if (!result.ok) return [null, `the status list's signature does not verify: ${result.reason}`];
-  }
+  const problem =
+    listOwnerProblem(doc, url, did, "this endorser") ??
+    (await signedBy(null, doc, did, "status list", { rdfc: true, resolve: endorserKeys(did, keys) }));
+  if (problem) return [null, problem];
   try {
     return [await decodeList(isObject(doc.credentialSubject) ? doc.credentialSubject.encodedList : null), ""];
   } catch (error) {
