@@ -529,3 +529,8 @@ def test_a_revocation_is_not_taken_back_by_a_list_signed_after_the_key_closed(
     assert status["reason"].startswith(
         f"the status list's signature is not trusted: signed on {later:%Y-%m-%d}, after key k1 was {what}"
     ), status
+    # The full check refuses the list file itself, for the same reason.
+    checked = credreg(*r, "check", "--jobs", "1", env=env)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "registry/endorsers/data-council/status/1.json" in checked.stdout + checked.stderr
+    assert "the status list's signature is not trusted" in checked.stdout + checked.stderr
