@@ -8,8 +8,9 @@
 // character, a window that closes after it opens, both proofs by one key), its signer is a registered endorser
 // (or issuer) under its registered name, its proofs verify with a key that signer registered (keys.json, within
 // the key's validity window), it is of a credential or issuer of this registry and not the signer's own, it is in
-// force now, and its bit in the signer's signed status list is clear (an issuer's revoked endorsement says why:
-// the signed line of its revocation log, published beside the file). Held equal by
+// force now, and its bit in the signer's signed status list is clear (the list read by the rule of every list:
+// policies.js listOwnerProblem and signedBy, a key of the signer in force when it signed; an issuer's revoked
+// endorsement says why: the signed line of its revocation log, published beside the file). Held equal by
 // tests/site/test_verify_endorsement_js.py; the profile by tests/site/test_endorsement_profile_js.py on a
 // generated corpus of over a thousand mutated endorsements (the same acceptance, the same first error).
 //
