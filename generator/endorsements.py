@@ -57,6 +57,7 @@ from generator.statuslist import (
 from generator.verify.keys import window_problem
 from generator.verify.policies import revoked_reason
 from generator.verify.results import BY_ENDORSER, ENDORSEMENT, Check, CheckStatus, VerificationResult
+from generator.verify.status import EndorserKeys, owner_problem, signature_problem
 
 if TYPE_CHECKING:
     from generator.awarding.revoke import Revocation
@@ -474,8 +475,10 @@ def endorser_key(registry: Registry, method: str) -> KeyRecord | None:
     return _key_for(registry.endorser_keys(endorser), fragment) if endorser is not None else None
 
 
-def _list_problem(registry: Registry, url: str, did: str, keys: dict[str, KeyRecord]) -> tuple[bytes | None, str]:
-    """The verified bitstring of the endorser's status list at ``url``, or ``None`` and why not."""
+def _list_problem(registry: Registry, url: str, endorser: str) -> tuple[bytes | None, str]:
+    """The verified bitstring of ``endorser``'s status list at ``url``, or ``None`` and why not: read by the rule
+    every reader of a list applies (status.py :func:`owner_problem`, :func:`signature_problem`: a key of the endorser,
+    in force when it signed), so a list signed after its key was retired or revoked takes no revocation back."""
     located = _list_path(registry, url)
     if located is None:
         return None, f"status list {url} is not one of this registry's lists (credreg never fetches)"
@@ -485,19 +488,12 @@ def _list_problem(registry: Registry, url: str, did: str, keys: dict[str, KeyRec
         doc = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
     except SourceError as exc:
         return None, f"status list {rel} is unreadable: {exc.problems[0].message}"
-    if not isinstance(doc, dict) or doc.get("id") != url or doc.get("issuer") != did:
-        return None, "the status list does not belong to this endorser"
-    proofs = proofs_of(doc)
-    if not proofs:
-        return None, "the status list is not signed"
-    for proof in proofs:
-        did_part, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
-        record = _key_for(keys, fragment) if did_part == did else None
-        if record is None:
-            return None, "the status list is not signed by a key of the endorser"
-        result = verify_proof(doc, proof, _public(record))
-        if not result:
-            return None, f"the status list's signature does not verify: {result.reason}"
+    did = registry.endorser_did(endorser)
+    problem = owner_problem(doc, url, did, whose="this endorser") or signature_problem(
+        doc, did, EndorserKeys(registry, endorser)
+    )
+    if problem:
+        return None, problem
     subject = doc.get("credentialSubject")
     try:
         return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None), ""
@@ -512,7 +508,7 @@ def endorsement_list_bits(registry: Registry, endorser: str, path: Path) -> tupl
     if number is None:
         return None, "a status list is named <number>.json"
     url = endorsement_list_url(registry, endorser, number)
-    return _list_problem(registry, url, registry.endorser_did(endorser), registry.endorser_keys(endorser))
+    return _list_problem(registry, url, endorser)
 
 
 def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
@@ -592,24 +588,24 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     if registry.endorser_name(endorser) != model.issuer.name:
         add("endorser-record", "Endorser as registered", f"the name differs from the registry's record of {endorser}")
     keys = registry.endorser_keys(endorser)
-    signature_problem: str | None = None
+    proof_problem: str | None = None
     # The eddsa-jcs-2022 proof first: it is the one the site's pages check again, so both name the same failure.
     for proof in sorted(proofs_of(document), key=lambda p: p.get("cryptosuite") != "eddsa-jcs-2022"):
         did_part, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
         record = _key_for(keys, fragment) if did_part == issuer_did else None
         if record is None:
-            signature_problem = f"{proof.get('verificationMethod')} is not a registered key of {endorser}"
+            proof_problem = f"{proof.get('verificationMethod')} is not a registered key of {endorser}"
             break
         created = parse_time(proof.get("created"))
         window = window_problem(record.model, created) if created else "the proof has no valid created time"
         if window:
-            signature_problem = window
+            proof_problem = window
             break
         result = verify_proof(document, proof, _public(record))
         if not result:
-            signature_problem = f"{proof.get('cryptosuite')}: {result.reason}"
+            proof_problem = f"{proof.get('cryptosuite')}: {result.reason}"
             break
-    add("proof", "Signed by the endorser's registered key", signature_problem)
+    add("proof", "Signed by the endorser's registered key", proof_problem)
     subject_id = model.credentialSubject.id
     owner = _subject_owner(registry, subject_id)
     facts["subject_issuer"] = owner
@@ -628,7 +624,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     if own_list is None or own_list[0] != endorser:
         add("status", "Not revoked", "the status entry is not in the endorser's own status list")
     else:
-        bits, why = _list_problem(registry, status_url, issuer_did, keys)
+        bits, why = _list_problem(registry, status_url, endorser)
         index = int(model.credentialStatus.statusListIndex)
         if bits is None:
             add("status", "Not revoked", why, unknown=True)

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from generator import layout
-from generator.endorsements import FoundEndorsement, iter_endorsements, verify_endorsement
+from generator.endorsements import FoundEndorsement, endorsement_status_problem, iter_endorsements, verify_endorsement
 from generator.errors import ProblemList, Severity
 from generator.models import QualityAssurance, QualityAssuranceKind
 from generator.registry import Registry
+from generator.statuslist import parse_list_number
 from generator.verify.results import Verdict, VerificationResult
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "check_endorsements",
     "collect_recognition",
     "endorser_for_name",
+    "endorser_list_problems",
 ]
 
 #: Which signed kinds confirm which claimed kind: a claim is confirmed only by at least as strong a statement.
@@ -190,10 +192,24 @@ def endorsement_file_problems(
     return count
 
 
+def endorser_list_problems(registry: Registry, problems: ProblemList) -> None:
+    """An error for each registered endorser's status list that is not one its endorser signed with a key in force
+    when it signed (the rule every reader of a list applies): an endorsement's status read from it would be
+    unknown. An issuer's lists, shared with its awards, are the revocation check's."""
+    for endorser in sorted(registry.endorsers):
+        folder = layout.endorser_dir(registry.root, endorser) / "status"
+        paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        for path in (p for p in paths if parse_list_number(p.stem) is not None):
+            problem = endorsement_status_problem(registry, endorser, path)
+            if problem is not None:
+                problems.add(layout.relpath(registry.root, path), problem, code="status-list.invalid")
+
+
 def check_endorsements(registry: Registry, problems: ProblemList, *, now: dt.datetime | None = None) -> int:
     """The full check's part: every endorsement file, and a warning for each claim its endorser revoked."""
     recognition = collect_recognition(registry, now=now, problems=problems)
     count = endorsement_file_problems(registry, recognition.endorsements, problems)
+    endorser_list_problems(registry, problems)
     for record, credential in registry.credentials():
         for claim in recognition.claims(registry, record.id, credential.model.id):
             if claim.status is ClaimStatus.REVOKED:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import layout
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
@@ -22,6 +23,7 @@ from generator.load import load_registry
 from generator.models.endorsement import EndorsementKind
 from generator.recognition import ClaimStatus, collect_recognition
 from generator.schema import FileKind, schema_errors
+from generator.statuslist import new_bitstring
 from generator.verify.results import Verdict, plain_day
 from tests.conftest import REPO, make_registry
 from tests.governance.conftest import _second_issuer
@@ -486,3 +488,49 @@ def test_an_endorser_cannot_register_another_bodys_key(tmp_path: Path, source: s
     line = _line_of(root, rel, "publicKeyMultibase")
     assert (found[1].location.line, found[1].field) == (line, "publicKeyMultibase")
     assert found[1].message == f"this public key is already registered as {source}"
+
+
+@pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
+def test_a_revocation_is_not_taken_back_by_a_list_signed_after_the_key_closed(
+    setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path, closed: str
+) -> None:
+    # A retired (or leaked and revoked) key still signs: a version of the endorser's list that clears a revoked
+    # endorsement's bit, signed after the key's window closed, is not the endorser's word, as for an issuer's list.
+    from generator.endorsements import _signed_list  # how credreg signs an endorser's list
+
+    root, env, r = setup
+    digest = endorse(r, env, tmp_path)
+    key_file = tmp_path / "keys/data-council/k1.key"
+    revoked = credreg(*r, "revoke", digest, "--reason", "withdrawn", "--key", str(key_file), env=env)
+    assert revoked.returncode == 0, revoked.stderr
+    assert json.loads(credreg(*r, "verify", digest, "--format", "json", env=env).stdout)["verdict"] == "revoked"
+    now = dt.datetime.now(dt.UTC)
+    public = layout.key_path(root, "data-council", "k1")
+    record = json.loads(public.read_text(encoding="utf-8"))
+    record[closed] = (now + dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if closed == "revoked_at":
+        record["revocation_reason"] = "laptop stolen"
+    public.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    registry = load_registry(root).registry
+    assert registry is not None
+    status_list = root / "registry/endorsers/data-council/status/1.json"
+    cleared = new_bitstring()  # every bit clear: the revocation "taken back"
+    later = now + dt.timedelta(days=2)
+    signed = _signed_list(registry, "data-council", 1, cleared, load_signing_key(key_file, root=root), later)
+    status_list.write_text(json.dumps(signed), encoding="utf-8")
+
+    shown = credreg(*r, "verify", digest, "--format", "json", env=env)
+    assert shown.returncode == 1, shown.stdout + shown.stderr
+    result = json.loads(shown.stdout)
+    assert result["verdict"] != "valid", result
+    status = next(c for c in result["checks"] if c["id"] == "status")
+    what = "retired" if closed == "valid_until" else "revoked"
+    assert status["status"] == "not checked", status
+    assert status["reason"].startswith(
+        f"the status list's signature is not trusted: signed on {later:%Y-%m-%d}, after key k1 was {what}"
+    ), status
+    # The full check refuses the list file itself, for the same reason.
+    checked = credreg(*r, "check", "--jobs", "1", env=env)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "registry/endorsers/data-council/status/1.json" in checked.stdout + checked.stderr
+    assert "the status list's signature is not trusted" in checked.stdout + checked.stderr

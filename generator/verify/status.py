@@ -25,7 +25,14 @@ from generator.statuslist import MAX_LIST_BYTES, decode_list, get_bit, index_pro
 from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
 from generator.verify.results import ENDORSER_STATUS_LIST, STATUS_LIST, Check, CheckStatus, VerificationResult
 
-__all__ = ["RegistryStatus", "StatusOutcome", "owner_problem", "signature_problem", "verify_status_list"]
+__all__ = [
+    "EndorserKeys",
+    "RegistryStatus",
+    "StatusOutcome",
+    "owner_problem",
+    "signature_problem",
+    "verify_status_list",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +204,10 @@ def _validity(document: dict[str, Any], now: dt.datetime) -> Check:
     return Check("validity", label, CheckStatus.PASSED, "in force")
 
 
-class _EndorserKeys:
-    """The keys a registered endorser registered, by ``<its DID>#<key id>`` (the registry's resolver knows issuers'
-    only; generator/endorsements.py reads an endorser's keys by their id alike)."""
+class EndorserKeys:
+    """The keys an endorser (a registered endorser, or an issuer that endorses) registered, by ``<its DID>#<key
+    id>``, each with its window: how :func:`signature_problem` reads an endorser's list, given on its own or read
+    for an endorsement's status (generator/endorsements.py). The registry's resolver knows issuers' DIDs only."""
 
     def __init__(self, registry: Registry, endorser: str) -> None:
         self._did = registry.endorser_did(endorser)
@@ -263,7 +271,7 @@ def verify_status_list(
             signer = registry.issuer_did(owner)
             facts.update(registry_issuer=owner, list=number)
         else:
-            signer, keys, subject = registry.endorser_did(owner), _EndorserKeys(registry, owner), ENDORSER_STATUS_LIST
+            signer, keys, subject = registry.endorser_did(owner), EndorserKeys(registry, owner), ENDORSER_STATUS_LIST
             facts.update(registry_endorser=owner, list=number)
         problem = owner_problem(doc, str(url), signer, whose=f"{owner}, whose list its id names")
         add("list", label, problem, f"list {number} of {owner}")

@@ -41,6 +41,7 @@ from generator.models.endorsement import EndorsementKind
 from generator.publish.site import _endorsement_files
 from generator.publish.verifydata import write_verification_data
 from generator.registry import Registry
+from generator.statuslist import new_bitstring
 from generator.verify.results import (
     ENDORSEMENT,
     Check,
@@ -561,3 +562,45 @@ def test_an_odd_edged_revocation_reason_reads_the_same_on_the_page_as_in_credreg
     python = result.headline().text
     assert python == f"Revoked on 31 May 2026 by its endorser: {ODD_EDGES[name].strip()}."
     assert node.badge(corpus.site_path(name), award_hash(doc), NOW) == (python, "")
+
+
+def taken_back(tmp: Path, closed: str) -> tuple[Corpus, dict[str, Any]]:
+    """A published corpus where the Other Body revoked an endorsement, then its key was retired (``closed``:
+    ``valid_until``) or revoked as leaked (``revoked_at``), and whoever holds it signed a version of the list with
+    the bit clear, after the key's window closed (on 2026-05-31, the window closing on 2026-05-29)."""
+    from generator.endorsements import _signed_list  # how credreg signs an endorser's list
+
+    c = Corpus(tmp)
+    doc = c.endorse("taken-back", who=OB)
+    revoke_endorsement(c.registry, award_hash(doc), c.keys[OB], now=NOW - dt.timedelta(days=5))
+    key_file = layout.key_path(c.root, OB, "k1")
+    record = json.loads(key_file.read_text(encoding="utf-8"))
+    record[closed] = (NOW - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if closed == "revoked_at":
+        record["revocation_reason"] = "laptop stolen"
+    key_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    number = int(doc["credentialStatus"]["statusListCredential"].rsplit("/", 1)[1].removesuffix(".json"))
+    cleared = _signed_list(c.registry, OB, number, new_bitstring(), c.keys[OB], NOW - dt.timedelta(days=1))
+    (layout.endorser_dir(c.root, OB) / "status" / f"{number}.json").write_text(json.dumps(cleared), encoding="utf-8")
+    c.publish()
+    return c, doc
+
+
+def taken_back_reason(closed: str) -> str:
+    """Why the status of :func:`taken_back`'s endorsement is unknown, on both sides."""
+    what = "retired (2026-05-29)" if closed == "valid_until" else "revoked (2026-05-29: laptop stolen)"
+    return f"the status list's signature is not trusted: signed on 2026-05-31, after key k1 was {what}"
+
+
+@pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
+def test_a_list_signed_after_its_key_closed_takes_no_revocation_back_alike(tmp_path: Path, closed: str) -> None:
+    # The page and credreg verify read the list by one rule (status.py signature_problem, policies.js signedBy):
+    # not the endorser's word, so the endorsement's status is unknown, never valid (it read "valid" on both).
+    c, doc = taken_back(tmp_path / "corpus", closed)
+    python = endorsement_verdict(verify_endorsement(doc, c.registry, now=NOW))
+    assert python == ("unknown", taken_back_reason(closed))
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert runner.check(c.site_path("taken-back"), award_hash(doc), NOW) == python
+    finally:
+        runner.close()

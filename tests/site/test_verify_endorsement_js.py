@@ -25,7 +25,14 @@ from generator.awards import award_hash
 from generator.endorsements import endorsement_verdict, find_endorsement, is_endorsement, verify_endorsement
 from generator.verify.results import VerificationResult
 from tests.site.node_runner import NODE, NodeRunner
-from tests.site.test_endorsements_js import EXPECTED, NOW, Corpus, corpus  # noqa: F401 (the corpus fixture)
+from tests.site.test_endorsements_js import (  # noqa: F401 (the corpus fixture)
+    EXPECTED,
+    NOW,
+    Corpus,
+    corpus,
+    taken_back,
+    taken_back_reason,
+)
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -266,5 +273,22 @@ def test_an_unknown_hash_stays_unknown_on_a_site_built_before_endorsements_were_
     runner = Node(tmp_path / "node", site)
     try:
         assert runner.verify(hash="0" * 64)["kind"] == "unknown"
+    finally:
+        runner.close()
+
+
+@pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
+def test_a_revoked_endorsement_is_not_made_valid_by_a_list_its_closed_key_signed(tmp_path: Path, closed: str) -> None:
+    # Dropped or typed as a hash, on the verification page as in credreg verify: the list version signed after the
+    # key was retired or revoked is not trusted, so its clear bit makes nothing valid.
+    c, doc = taken_back(tmp_path / "corpus", closed)
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    status = next(check for check in cli["checks"] if check[0] == "status")
+    assert status == ["status", "Not revoked", "not checked", taken_back_reason(closed)]
+    assert cli["headline"]["kind"] != "valid"
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+        assert _page(runner.verify(hash=award_hash(doc))) == cli
     finally:
         runner.close()

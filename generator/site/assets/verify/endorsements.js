@@ -8,8 +8,9 @@
 // character, a window that closes after it opens, both proofs by one key), its signer is a registered endorser
 // (or issuer) under its registered name, its proofs verify with a key that signer registered (keys.json, within
 // the key's validity window), it is of a credential or issuer of this registry and not the signer's own, it is in
-// force now, and its bit in the signer's signed status list is clear (an issuer's revoked endorsement says why:
-// the signed line of its revocation log, published beside the file). Held equal by
+// force now, and its bit in the signer's signed status list is clear (the list read by the rule of every list:
+// policies.js listOwnerProblem and signedBy, a key of the signer in force when it signed; an issuer's revoked
+// endorsement says why: the signed line of its revocation log, published beside the file). Held equal by
 // tests/site/test_verify_endorsement_js.py; the profile by tests/site/test_endorsement_profile_js.py on a
 // generated corpus of over a thousand mutated endorsements (the same acceptance, the same first error).
 //
@@ -35,9 +36,11 @@ import {
   URN_UUID,
   VC2_CONTEXT_URL,
   VALID_UNTIL,
+  endorserKeys,
   errorText,
   exactly,
   listOf,
+  listOwnerProblem,
   model,
   oneOf,
   parseTime,
@@ -45,6 +48,7 @@ import {
   proofContexts,
   proofSet,
   revokedReason,
+  signedBy,
   str,
   windowProblem,
 } from "./policies.js";
@@ -191,7 +195,11 @@ function ownList(siteUrl, url, endorsers) {
   return null;
 }
 
-/** The endorser's verified status list bits, or [null, why not] (endorsements.py _list_problem). */
+/**
+ * The endorser's verified status list bits, or [null, why not] (endorsements.py _list_problem): read by the rule
+ * every reader of a list applies (listOwnerProblem, signedBy: a key of the endorser, in force when it signed), so a
+ * list signed after its key was retired or revoked takes no revocation back.
+ */
 async function listBits(site, folder, owner, number, url, did, keys) {
   const path = `${folder}/${owner}/status/${number}.json`;
   let doc;
@@ -201,18 +209,10 @@ async function listBits(site, folder, owner, number, url, did, keys) {
     return [null, `status list ${path} is unreadable: ${error.message}`];
   }
   if (doc === null) return [null, `status list ${path} is unreadable: it is not published`];
-  if (!isObject(doc) || doc.id !== url || doc.issuer !== did) return [null, "the status list does not belong to this endorser"];
-  const proofs = proofsOf(doc);
-  if (!proofs.length) return [null, "the status list is not signed"];
-  for (const proof of proofs) {
-    const method = isObject(proof) && proof.verificationMethod !== undefined ? String(proof.verificationMethod) : "";
-    const cut = method.indexOf("#");
-    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
-    const record = didPart === did ? keyById(keys, fragment) : null;
-    if (record === null) return [null, "the status list is not signed by a key of the endorser"];
-    const result = await proofResult(doc, proof, record);
-    if (!result.ok) return [null, `the status list's signature does not verify: ${result.reason}`];
-  }
+  const problem =
+    listOwnerProblem(doc, url, did, "this endorser") ??
+    (await signedBy(null, doc, did, "status list", { rdfc: true, resolve: endorserKeys(did, keys) }));
+  if (problem) return [null, problem];
   try {
     return [await decodeList(isObject(doc.credentialSubject) ? doc.credentialSubject.encodedList : null), ""];
   } catch (error) {

@@ -1060,11 +1060,13 @@ function achievementProblem(actual, name, expected, ref, records, proofs) {
 }
 
 /**
- * Whether a signed object (status list, revocation) carries valid proofs of a key of `issuerDid`. `rdfc`: also
+ * Whether a signed object (status list, revocation) carries valid proofs of a key of `issuerDid`, each registered
+ * and in force when it signed (generator/verify/status.py signature_problem, for a list). `rdfc`: also
  * canonicalize its RDF to check an eddsa-rdfc-2022 proof (a file given here; the site's own files were checked
  * by the registry's check before they were published, so only that proof's key and time are checked for them).
+ * `resolve`: the keys to read it by (an endorser's: endorserKeys), else `ctx`'s.
  */
-async function signedBy(ctx, doc, issuerDid, what, { rdfc = false, resolve = (method) => ctx.keyFor(method) } = {}) {
+export async function signedBy(ctx, doc, issuerDid, what, { rdfc = false, resolve = (method) => ctx.keyFor(method) } = {}) {
   const proofs = proofsOf(doc);
   if (!proofs.length) return `the ${what} is not signed`;
   let checked = 0;
@@ -1293,10 +1295,11 @@ function statusListValidity(doc, now) {
 }
 
 /**
- * The keys a registered endorser registered, by `<its DID>#<key id>` (status.py _EndorserKeys): resolves a
- * verification method to a key as resolveKey does, or null.
+ * The keys an endorser (a registered endorser, or an issuer that endorses) registered, by `<its DID>#<key id>`
+ * (status.py EndorserKeys), from its keys.json: resolves a verification method to a key as resolveKey does, or
+ * null. How signedBy reads an endorser's list, given on its own or read for an endorsement's status.
  */
-function endorserKeys(did, keys) {
+export function endorserKeys(did, keys) {
   const records = isObject(keys) && Array.isArray(keys.keys) ? keys.keys.filter(isObject) : [];
   return async (method) => {
     const cut = method.indexOf("#");
