@@ -65,8 +65,8 @@ URLS: dict[str, Callable[[Repo], tuple[str, str | None]]] = {
     ),
     "u-escaped-multikey": lambda r: (f"https://e.example/p#{_multikey(r)}", "z3u2"),
     "u-escaped-seed-field": lambda r: (f"https://e.example/p?seed={_seed(r)}", "seed"),
-    "u-escaped-pem": lambda r: ("https://e.example/p?k=" + PEM_HEAD.replace(" ", "+"), "PRIVATE+KEY"),
-    "percent-then-u-escaped": lambda r: ("https://e.example/p?k=" + _pct(PEM_HEAD), "%50%52%49"),
+    "u-escaped-pem": lambda r: ("https://e.example/p?k=" + PEM_HEAD.replace(" ", "+") + "b3Bl", "PRIVATE+KEY"),
+    "percent-then-u-escaped": lambda r: ("https://e.example/p?k=" + _pct(PEM_HEAD) + "b3Bl", "%50%52%49"),
 }
 
 

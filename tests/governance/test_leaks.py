@@ -41,7 +41,8 @@ def test_a_pem_private_key_anywhere_is_refused(repo: Repo) -> None:
 
 def test_a_key_pasted_into_a_changed_file_is_found(repo: Repo) -> None:
     rel = f"registry/issuers/{ACME}/credentials/sql-basics.yaml"
-    repo.edit(rel, "criteria:", f"# {PEM_HEAD}\ncriteria:")
+    # Commented out, its body too: armour alone is no key (a narrative may quote it).
+    repo.edit(rel, "criteria:", f"# {PEM_HEAD}\n# b3BlbnNzaC1rZXktdjEAAAAA\ncriteria:")
     problem = only(repo.check("acme-lead"), "governance.private-key")
     assert (problem.location.path, problem.location.line) == (rel, 8)
 
