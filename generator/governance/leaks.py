@@ -99,7 +99,7 @@ def _spelt(text: str, *, escaped: bool) -> bytes:
 
 
 #: Between a label and its value, or PEM armour and its body: spaces and line breaks however a text writes them (a
-#: JSON escape ``\\n``, a URL's ``%0A``, ``%20`` or ``+``, an HTML entity ``&#10;``). Line breaks are never undone
+#: JSON escape ``\n``, a URL's ``%0A``, ``%20`` or ``+``, an HTML entity ``&#10;``). Line breaks are never undone
 #: (:data:`_ESCAPE`), so each pattern reads them itself.
 _GAP = rb"(?:[\s+]|\\[nrt]|%(?:0[9AaDd]|20)|&#(?:0*(?:9|10|13|32)|[xX]0*(?:[9AaDd]|20));)"
 
@@ -212,7 +212,7 @@ _KEY_PATTERNS: tuple[tuple[bytes, re.Pattern[bytes], str, Callable[[bytes, re.Ma
         None,
     ),
     (
-        b"d:",
+        b"kty",  # a JWK names its type: the line-start pattern is slow to search every file for
         re.compile(rb"(?m)(?:^|(?<=\\n))[ \t-]*d[ \t]*:[ \t]*[\"']?([A-Za-z0-9_-]{43}=?)[\"']?[ \t]*(?:\r?$|\\[rn])"),
         'a private key (a JWK\'s "d")',
         _d_value,
@@ -220,7 +220,8 @@ _KEY_PATTERNS: tuple[tuple[bytes, re.Pattern[bytes], str, Callable[[bytes, re.Ma
     # In a URL's query or fragment, beside the JWK's other members (``?kty=OKP&crv=Ed25519&d=…``).
     (
         b"d=",
-        re.compile(rb"[?&;#]d=([A-Za-z0-9_-]{43}={0,1})(?![A-Za-z0-9_=-])"),
+        # The literal first, the query's separator behind it: a pattern that starts with a literal is found faster.
+        re.compile(rb"d=(?<=[?&;#]d=)([A-Za-z0-9_-]{43}={0,1})(?![A-Za-z0-9_=-])"),
         'a private key (a JWK\'s "d" in a URL)',
         lambda data, match: bool(_d_value(data, match) and _jwk_query(data, match)),
     ),
@@ -282,9 +283,15 @@ def _key_sized(token: bytes, *, sizes: frozenset[int], hex_ok: bool = False) -> 
             if hex_ok and len(part) // 2 in sizes and len(part) % 2 == 0:
                 return True
             continue
-        if any(len(value) in sizes for value in _decodings(part)):
+        if any(len(value) in sizes and _whole_key(value) for value in _decodings(part)):
             return True
     return False
+
+
+def _whole_key(value: bytes) -> bool:
+    """Whether a value of a key's size is one: any 32 bytes may be a seed; 64 bytes are a seed and its public key
+    (libsodium's secret key) only when the second half is the first's public key (a 64-byte token is not)."""
+    return len(value) != 64 or public_from_seed(value[:32]) == value[32:]
 
 
 def _bare_key(data: bytes, *, hex_ok: bool = False) -> str | None:
@@ -306,40 +313,61 @@ def _bare_key(data: bytes, *, hex_ok: bool = False) -> str | None:
 
 # --- a bare 32-byte token that is the seed of a registered key --------------------------------------------------
 
-#: A run of base64, base64url, base58 or hex characters, from its start (the lookbehind keeps the search linear).
-_RUN = re.compile(rb"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{43,}")
+
+def _run_map(chars: str) -> bytes:
+    return bytes(b"a"[0] if chr(c).isascii() and (chr(c).isalnum() or chr(c) in chars) else b" "[0] for c in range(256))
+
+
+#: A text's bytes mapped to ``a`` (a token's characters: base64url, base58 or hex; with ``/``, base64's) or a
+#: space (any other): runs of a token's length are then found by ``bytes.find``, ten times faster than a regular
+#: expression tries each offset. ``/`` parts a URL's folders, and paths are long: a run with one is a token only
+#: when exactly a token's length (standard base64 of a seed).
+_RUN_CHARS = _run_map("+_-")
+_RUN_CHARS_SLASH = _run_map("+_-/")
+_MIN_RUN = 43
 #: A token's length in characters: a 32-byte value in base64 (43, unpadded), base58 (43 or 44) or hex (64).
 _SEED_LENGTHS = frozenset({43, 44, 64})
+#: Characters a token's run may begin with that are not its own: an escape's end (``\\n``, ``%0A``, ``\\u2014``)
+#: or ``0x``.
+_SKIPS = (0, 1, 2, 5)
+_SLASH_LENGTHS = frozenset(n + skip for n in _SEED_LENGTHS for skip in _SKIPS)
 
 
 def _seed_tokens(text: bytes) -> Iterator[tuple[int, bytes]]:
     """(offset, value) of every token of ``text`` that decodes to 32 bytes, whatever its label (or none): the
-    candidates :class:`RegisteredKeys` tests. A run's first characters may be an escape's end (``\\n``, ``%0A``,
-    ``\\u2014``) or ``0x``, and ``/`` may part two tokens (a URL's folders)."""
-    for m in _RUN.finditer(text):
-        run = m[0]
-        parts = [(m.start(), run)]
-        if b"/" in run:
-            parts += [(m.start() + i, part) for i, part in _split(run)]
-        for at, part in parts:
-            for skip in (0, 1, 2, 5):
-                token = part[skip:]
-                if len(token) not in _SEED_LENGTHS:
-                    continue
-                if len(token) == 64:
-                    if _HEX.match(token):
-                        yield at + skip, bytes.fromhex(token.decode("ascii"))
-                    continue
-                for value in _decodings(token):
-                    if len(value) == 32:
-                        yield at + skip, value
+    candidates :class:`RegisteredKeys` tests."""
+    for start, run in _runs(text, _RUN_CHARS):
+        yield from _token_values(start, run)
+    if b"/" in text:
+        for start, run in _runs(text, _RUN_CHARS_SLASH):
+            if len(run) in _SLASH_LENGTHS and b"/" in run:
+                yield from _token_values(start, run)
 
 
-def _split(run: bytes) -> Iterator[tuple[int, bytes]]:
-    at = 0
-    for part in run.split(b"/"):
-        yield at, part
-        at += len(part) + 1
+def _token_values(at: int, run: bytes) -> Iterator[tuple[int, bytes]]:
+    for skip in _SKIPS:
+        token = run[skip:]
+        if len(token) not in _SEED_LENGTHS:
+            continue
+        if len(token) == 64:
+            if _HEX.match(token):
+                yield at + skip, bytes.fromhex(token.decode("ascii"))
+            continue
+        for value in _decodings(token):
+            if len(value) == 32:
+                yield at + skip, value
+
+
+def _runs(text: bytes, chars: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset, run) of each run of ``chars`` (a map such as :data:`_RUN_CHARS`) of a token's length or more."""
+    mapped = text.translate(chars)
+    window = b"a" * _MIN_RUN
+    at = mapped.find(window)
+    while at >= 0:
+        end = mapped.find(b" ", at + _MIN_RUN)
+        end = len(text) if end < 0 else end
+        yield at, text[at:end]
+        at = mapped.find(window, end)
 
 
 class RegisteredKeys:
@@ -393,10 +421,12 @@ def registered_key_what(name: str) -> str:
     return f"the private key of the registered key {name} (a token of 32 bytes, its seed)"
 
 
-def private_key_line(data: bytes, registered: RegisteredKeys | None = None) -> tuple[int, str] | None:
+def private_key_line(
+    data: bytes, registered: RegisteredKeys | None = None, tokens: list[tuple[int, bytes]] | None = None
+) -> tuple[int, str] | None:
     """(line, what) of the first private key in ``data``, or in its text with its escapes undone (a JSON file's:
     an endorsement's comment, say; see :func:`award_secret`)."""
-    found = award_secret(data, registered)
+    found = award_secret(data, registered, tokens)
     if found is not None:
         return found
     bare = _bare_key(data)
@@ -404,13 +434,11 @@ def private_key_line(data: bytes, registered: RegisteredKeys | None = None) -> t
 
 
 #: An escape a key may hide behind in an award's text: JSON's ``\u`` escape of a printable ASCII character (a
-#: key's and every marker's characters are such), ``\"``, ``\/`` and ``\\``, a URL's ``%`` escape of one, and an
-#: HTML entity of one (``&#47;``, ``&#x2F;``, ``&sol;``).
+#: key's and every marker's characters are such), ``\"``, ``\/`` and ``\\``, and a URL's ``%`` escape of one; and an
+#: HTML entity of one (``&#47;``, ``&#x2F;``, ``&sol;``, :data:`_ENTITY`: searched for only in a text holding one).
 #: Line breaks are never undone (``\n``, ``%0A``, ``&#10;``), so lines counted after undoing them are the text's lines.
-_ESCAPE = re.compile(
-    rb"""\\u00([2-7][0-9a-fA-F])|\\(["/\\])|%([2-7][0-9a-fA-F])"""
-    rb"""|&#(?:0*([3-9][0-9]|1[01][0-9]|12[0-6])|[xX]0*([2-7][0-9a-fA-F]));|&([a-z]{2,6});"""
-)
+_ESCAPE = re.compile(rb"""\\u00([2-7][0-9a-fA-F])|\\(["/\\])|%([2-7][0-9a-fA-F])""")
+_ENTITY = re.compile(rb"&(?:#0*([3-9][0-9]|1[01][0-9]|12[0-6])|#[xX]0*([2-7][0-9a-fA-F])|([a-z]{2,6}));")
 _ENTITIES = {
     b"quot": b'"', b"amp": b"&", b"apos": b"'", b"lt": b"<", b"gt": b">", b"sol": b"/", b"bsol": b"\\",
     b"colon": b":", b"semi": b";", b"equals": b"=", b"plus": b"+", b"minus": b"-", b"hyphen": b"-",
@@ -422,25 +450,33 @@ _UNESCAPE_ROUNDS = 4
 
 
 def _unescape(match: re.Match[bytes]) -> bytes:
-    code = match[1] or match[3] or match[5]
-    if code:
-        return bytes([int(code, 16)])
-    if match[4]:
-        return bytes([int(match[4])]) if int(match[4]) >= 32 else match[0]
-    if match[6]:
-        return _ENTITIES.get(match[6], match[0])
-    return match[2]
+    code = match[1] or match[3]
+    return bytes([int(code, 16)]) if code else match[2]
+
+
+def _unentity(match: re.Match[bytes]) -> bytes:
+    if match[1]:
+        return bytes([int(match[1])]) if int(match[1]) >= 32 else match[0]
+    if match[2]:
+        return bytes([int(match[2], 16)])
+    return _ENTITIES.get(match[3], match[0])
+
+
+def _has_entity(data: bytes) -> bool:
+    return b"&" in data and _ENTITY.search(data) is not None
 
 
 def _undone(data: bytes) -> bytes | None:
-    """``data`` with its escapes (:data:`_ESCAPE`) undone; ``None`` when it holds none."""
-    # Most awards hold no escape but line breaks (a description's ``\n``): told apart by three counts, far faster
+    """``data`` with its escapes (:data:`_ESCAPE`, :data:`_ENTITY`) undone; ``None`` when it holds none."""
+    # Most awards hold no escape but line breaks (a description's ``\n``): told apart by a few counts, far faster
     # than the search for an escape.
-    if b"%" not in data and b"&" not in data and data.count(b"\\") == data.count(b"\\n"):
+    if b"%" not in data and data.count(b"\\") == data.count(b"\\n") and not _has_entity(data):
         return None
     undone = data
     for _ in range(_UNESCAPE_ROUNDS):
         again = _ESCAPE.sub(_unescape, undone)
+        if _has_entity(again):
+            again = _ENTITY.sub(_unentity, again)
         if again == undone:
             break
         undone = again
@@ -448,7 +484,7 @@ def _undone(data: bytes) -> bytes | None:
 
 
 #: A data: URL holding base64 (RFC 2397), its content up to the first character no base64 (or line break) is.
-_DATA_URL = re.compile(rb"data:[^,\s\"'<>]{0,200}?;base64,((?:[A-Za-z0-9+/=_-]|\s|\\[nrt]|%0[AaDd])+)", re.IGNORECASE)
+_DATA_URL = re.compile(rb"data:[^,\s\"'<>]{0,200}?;[Bb][Aa][Ss][Ee]64,((?:[A-Za-z0-9+/=_-]|\s|\\[nrt]|%0[AaDd])+)")
 _DATA_GAPS = re.compile(rb"\s|\\[nrt]|%0[AaDd]")
 _LINE_BREAKS = re.compile(rb"\r?\n|\\[nr]|%0[AaDd]")
 #: A content that is nothing but base64, longer than any key's token: base64 of a file, to decode again.
@@ -463,9 +499,11 @@ def _data_contents(text: bytes) -> Iterator[tuple[int, bytes]]:
     if b"ase64," not in text and b"ASE64," not in text:
         return
     for m in _DATA_URL.finditer(text):
+        # Its lines joined (base64 wrapped as MIME does), or its first alone (a line of text may follow it).
         content = _DATA_GAPS.sub(b"", m[1])
+        first = _DATA_GAPS.split(m[1], maxsplit=1)[0]
         for _ in range(_DATA_DEPTH):
-            decoded = _decodings(content)[:1]
+            decoded = _decodings(content)[:1] or _decodings(first)[:1]
             if not decoded:
                 break
             content = decoded[0]
@@ -478,7 +516,7 @@ def _data_contents(text: bytes) -> Iterator[tuple[int, bytes]]:
             if not (_LONG_BASE64.match(inner) and _decodings(inner)):
                 yield m.start(), content
                 break
-            content = inner
+            content = first = inner
 
 
 def _views(raw: bytes, depth: int = 0) -> Iterator[tuple[bytes, Callable[[int], int], str]]:
@@ -502,13 +540,16 @@ def _fixed(line: int) -> Callable[[int], int]:
     return lambda _at: line
 
 
-def award_secret(raw: bytes, registered: RegisteredKeys | None = None) -> tuple[int, str] | None:
+def award_secret(
+    raw: bytes, registered: RegisteredKeys | None = None, tokens: list[tuple[int, bytes]] | None = None
+) -> tuple[int, str] | None:
     """(line, what) of the first private key in an award's exact bytes (a file, or a batch's line): the rules of
     :func:`private_key_line` but the bare-file one (an award is never nothing but a key), applied to the text, to
     the text with its escapes undone (as they are for every file) and to the content of its data: URLs (where the
     bare-file rule applies, hex too); with ``registered``, a token of 32 bytes that is the seed of a registered key
     too. What :class:`generator.verify.registry_check.AwardChecker` applies to every award; the pull-request check's
-    search of the files a change adds leaves the awards to it."""
+    search of the files a change adds leaves the awards to it. ``tokens``: where to add (line, value) of each token
+    of 32 bytes of a text holding no key, for a registry loaded later (:func:`repository_search`)."""
     for text, line_of, where in _views(raw):
         found = _first_key(text)
         if registered:
@@ -520,6 +561,8 @@ def award_secret(raw: bytes, registered: RegisteredKeys | None = None) -> tuple[
         if found is not None:
             at, what = found
             return line_of(at), what + where
+        if tokens is not None:
+            tokens.extend((line_of(at), value) for at, value in _seed_tokens(text))
     return None
 
 
@@ -580,9 +623,12 @@ def recipients_line(data: bytes) -> int | None:
     return None
 
 
-def secret_in(data: bytes, registered: RegisteredKeys | None = None) -> tuple[int, str, str] | None:
-    """(line, message, code) of the first secret in a file's bytes: a private key or a list of recipients."""
-    hit = private_key_line(data, registered)
+def secret_in(
+    data: bytes, registered: RegisteredKeys | None = None, tokens: list[tuple[int, bytes]] | None = None
+) -> tuple[int, str, str] | None:
+    """(line, message, code) of the first secret in a file's bytes: a private key or a list of recipients
+    (``tokens``: see :func:`award_secret`)."""
+    hit = private_key_line(data, registered, tokens)
     if hit is not None:
         line, what = hit
         return line, private_key_message(what), PRIVATE_KEY_CODE
@@ -667,15 +713,15 @@ def repository_search(root: Path) -> RepositorySearch:
             data = _head(path)
         except OSError:
             continue
-        hit = secret_in(data)
+        candidates: list[tuple[int, bytes]] = []
+        hit = secret_in(data, tokens=candidates)
         if hit is not None:
             line, message, code = hit
             found.append(Problem(Location(rel, line=line), message, code=code))
             continue
-        for text, line_of, _ in _views(data):
-            for at, value in _seed_tokens(text):
-                if value not in tokens:
-                    tokens[value] = Location(rel, line=line_of(at))
+        for line, value in candidates:
+            if value not in tokens:
+                tokens[value] = Location(rel, line=line)
     return RepositorySearch(found, tokens)
 
 
