@@ -100,7 +100,8 @@ def _spelt(text: str, *, escaped: bool) -> bytes:
 
 #: Between a label and its value, or PEM armour and its body: spaces and line breaks however a text writes them (a
 #: JSON escape ``\n``, a URL's ``%0A``, ``%20`` or ``+``, an HTML entity ``&#10;``). Line breaks are never undone
-#: (:data:`_ESCAPE`), so each pattern reads them itself.
+#: (:data:`_ESCAPE`), so each pattern reads them itself. Repeated possessively (``*+``): a gap given back to a value
+#: beginning with ``+`` would make a long run of them a quadratic search.
 _GAP = rb"(?:[\s+]|\\[nrt]|%(?:0[9AaDd]|20)|&#(?:0*(?:9|10|13|32)|[xX]0*(?:[9AaDd]|20));)"
 
 #: Where a value ends: at anything but more of it, a call, an index or an attribute (``seed: make_seed(…)``,
@@ -114,7 +115,7 @@ def _key_file_patterns(*, escaped: bool) -> tuple[re.Pattern[bytes], tuple[tuple
     source code: the field name's opening quote is not needed to find it)."""
 
     def field(name: str) -> bytes:
-        return _spelt(name, escaped=escaped) + rb"""["']?""" + _GAP + rb"*[:=]" + _GAP + rb"""*["']?"""
+        return _spelt(name, escaped=escaped) + rb"""["']?""" + _GAP + rb"*+[:=]" + _GAP + rb"""*+["']?"""
 
     # Its value is told a key by what it decodes to (:func:`_key_sized`): a share or tracking token after
     # ``?seed=`` is not 32 bytes, a SHA-1 or SHA-256 digest in hex (an LMS's ``?seed=`` of a quiz) is public.
@@ -132,8 +133,8 @@ _KEY_FILES = {escaped: _key_file_patterns(escaped=escaped) for escaped in (False
 #: PEM private key but OpenSSH's), or OpenSSH's magic. Armour alone (a narrative quoting ``-----BEGIN … KEY-----``,
 #: a body of ``...`` or ``<your key>``) holds no key.
 _PEM_BODY = re.compile(
-    rb"(?:" + _GAP + rb"|#|//|;|>|\*)*"  # line breaks, and a comment's marks before each line
-    rb"(?:(?:Proc-Type|DEK-Info):[^\n\\%]*(?:" + _GAP + rb"|#|//|;|>|\*)+)*"  # a legacy encrypted key's headers
+    rb"(?:" + _GAP + rb"|#|//|;|>|\*)*+"  # line breaks, and a comment's marks before each line
+    rb"(?:(?:Proc-Type|DEK-Info):[^\n\\%]*+(?:" + _GAP + rb"|#|//|;|>|\*)++)*+"  # a legacy encrypted key's headers
     rb"([A-Za-z0-9+/]{4,})"
 )
 _OPENSSH_MAGIC = b"openssh-key-v1\0"
@@ -179,9 +180,9 @@ _KEY_PATTERNS: tuple[tuple[bytes, re.Pattern[bytes], str, Callable[[bytes, re.Ma
         re.compile(
             rb"""(?:private|secret)Key(?:Multibase|Base58|Base64|Base64Url|Hex|Pem)["']?"""
             + _GAP
-            + rb"*[:=]"
+            + rb"*+[:=]"
             + _GAP
-            + rb"""*["']?([A-Za-z0-9+/=_-]{32,})"""
+            + rb"""*+["']?([A-Za-z0-9+/=_-]{32,})"""
             + _END
         ),
         "a private key (a privateKey field)",
@@ -201,13 +202,13 @@ _KEY_PATTERNS: tuple[tuple[bytes, re.Pattern[bytes], str, Callable[[bytes, re.Ma
     # A JWK's "d", in JSON or a Python or JavaScript literal ('d'), and in YAML (a line ``d: …``).
     (
         b'"d"',
-        re.compile(rb'"d"' + _GAP + rb"*[:=]" + _GAP + rb'*"([A-Za-z0-9_-]{32,}={0,2})"'),
+        re.compile(rb'"d"' + _GAP + rb"*+[:=]" + _GAP + rb'*+"([A-Za-z0-9_-]{32,}={0,2})"'),
         'a private key (a JWK\'s "d")',
         None,
     ),
     (
         b"'d'",
-        re.compile(rb"'d'" + _GAP + rb"*[:=]" + _GAP + rb"*'([A-Za-z0-9_-]{32,}={0,2})'"),
+        re.compile(rb"'d'" + _GAP + rb"*+[:=]" + _GAP + rb"*+'([A-Za-z0-9_-]{32,}={0,2})'"),
         'a private key (a JWK\'s "d")',
         None,
     ),
@@ -259,6 +260,8 @@ _TOKEN = re.compile(rb"\A[A-Za-z0-9+/_-]{40,90}={0,2}\Z")
 _HEX = re.compile(rb"\A[0-9A-Fa-f]+\Z")
 _BASE58 = re.compile(rb"\A[1-9A-HJ-NP-Za-km-z]+\Z")
 _KEY_SIZES = frozenset({32, 64})
+#: Base58's lengths of 32 and 64 bytes.
+_BASE58_LENGTHS = frozenset({43, 44, 86, 87, 88})
 _SEED_SIZES = frozenset({32})
 
 
@@ -269,7 +272,7 @@ def _decodings(token: bytes) -> list[bytes]:
     altchars = b"-_" if b"-" in token or b"_" in token else None
     with contextlib.suppress(binascii.Error, ValueError):
         decoded.append(base64.b64decode(token + b"=" * (-len(token) % 4), altchars=altchars, validate=True))
-    if len(token) in (43, 44) or len(token) > 80:
+    if len(token) in _BASE58_LENGTHS:  # a key's only: decoding base58 is quadratic in its length
         with contextlib.suppress(CryptoError, UnicodeDecodeError):
             decoded.append(b58decode(token.decode("ascii")))
     return decoded
@@ -336,11 +339,15 @@ _SLASH_LENGTHS = frozenset(n + skip for n in _SEED_LENGTHS for skip in _SKIPS)
 def _seed_tokens(text: bytes) -> Iterator[tuple[int, bytes]]:
     """(offset, value) of every token of ``text`` that decodes to 32 bytes, whatever its label (or none): the
     candidates :class:`RegisteredKeys` tests."""
+    seen: set[bytes] = set()  # a run repeated (a text quoting a token many times) is decoded once
     for start, run in _runs(text, _RUN_CHARS):
-        yield from _token_values(start, run)
+        if run not in seen:
+            seen.add(run)
+            yield from _token_values(start, run)
     if b"/" in text:
         for start, run in _runs(text, _RUN_CHARS_SLASH):
-            if len(run) in _SLASH_LENGTHS and b"/" in run:
+            if len(run) in _SLASH_LENGTHS and b"/" in run and run not in seen:
+                seen.add(run)
                 yield from _token_values(start, run)
 
 
