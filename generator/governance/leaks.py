@@ -283,7 +283,7 @@ def _key_sized(token: bytes, *, sizes: frozenset[int], hex_ok: bool = False) -> 
     ``hex_ok`` (a digest in hex is public and common)."""
     for part in dict.fromkeys((token, token.split(b"/")[0])):
         if _HEX.match(part):
-            if hex_ok and len(part) // 2 in sizes and len(part) % 2 == 0:
+            if hex_ok and len(part) // 2 in sizes and len(part) % 2 == 0 and _whole_key(bytes.fromhex(part.decode())):
                 return True
             continue
         if any(len(value) in sizes and _whole_key(value) for value in _decodings(part)):
@@ -520,7 +520,7 @@ def _data_contents(text: bytes) -> Iterator[tuple[int, bytes]]:
                 except UnicodeDecodeError:
                     break  # an image's or a font's bytes: no key file
             inner = _LINE_BREAKS.sub(b"", content)  # not spaces: armour's words are base64's letters
-            if not (_LONG_BASE64.match(inner) and _decodings(inner)):
+            if _HEX.match(inner) or not (_LONG_BASE64.match(inner) and _decodings(inner)):  # hex is read as hex
                 yield m.start(), content
                 break
             content = first = inner

@@ -13,6 +13,7 @@ import pytest
 
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.check import CheckOptions, run_check
+from generator.crypto.ed25519 import public_from_seed
 from generator.crypto.multibase import b58encode, encode_ed25519_private
 from generator.errors import Problem
 from generator.governance import leaks
@@ -207,6 +208,11 @@ SPELLINGS: dict[str, Any] = {
     "seed-percent-equals": lambda s: "https://e.example/p?seed%3D" + b64url(s),
     "seed-html-entities": lambda s: "seed&#58;&#10;" + b64url(s),
     "seed-standard-base64": lambda s: "seed: " + _b64(s),
+    # 64 bytes are a key when they are a seed and its public key (libsodium's form); 64 others are a token.
+    "seed-with-its-public-key": lambda s: "seed=" + b64url(s + public_from_seed(s)),
+    "data-url-hex-seed-with-its-public-key": lambda s: (
+        "data:text/plain;base64," + _b64((s + public_from_seed(s)).hex())
+    ),
     "jwk-single-quotes": lambda s: repr({"kty": "OKP", "crv": "Ed25519", JWK_D: b64url(s)}),
     "jwk-url-query": lambda s: f"https://e.example/k?kty=OKP&crv=Ed25519&{JWK_D}={b64url(s)}",
     "jwk-yaml": lambda s: f"kty: OKP\ncrv: Ed25519\n{JWK_D}: {b64url(s)}\n",
