@@ -40,7 +40,8 @@ the pull-request check alike: by the same rules, and again with the text's escap
 its query or fragment, a narrative, a name, an extension field) is found however it is written there. An HTML
 entity of a printable character (``&#47;``, ``&#x2F;``, ``&sol;``) is undone too, and the content of a
 ``data:…;base64,`` URL is decoded (base64 of base64 again, a few levels deep) and searched by the same rules, the
-bare-file one included, hex too there (a data: URL holding nothing but a key's bytes is a key file).
+bare-file one included, hex too there (a data: URL holding nothing but a key's bytes is a key file); so is any
+other run of base64 long enough to hold a key's text (:data:`_MIN_BLOB`) that decodes to text.
 
 Symbolic links are not followed: a link's target is a path, not content, and following it could read files
 outside the repository.
@@ -265,14 +266,14 @@ _BASE58_LENGTHS = frozenset({43, 44, 86, 87, 88})
 _SEED_SIZES = frozenset({32})
 
 
-def _decodings(token: bytes) -> list[bytes]:
+def _decodings(token: bytes, *, base58: bool = True) -> list[bytes]:
     """What a base64, base64url or (for a 32-byte value's length) base58 token decodes to."""
     decoded: list[bytes] = []
     token = token.rstrip(b"=")
     altchars = b"-_" if b"-" in token or b"_" in token else None
     with contextlib.suppress(binascii.Error, ValueError):
         decoded.append(base64.b64decode(token + b"=" * (-len(token) % 4), altchars=altchars, validate=True))
-    if len(token) in _BASE58_LENGTHS:  # a key's only: decoding base58 is quadratic in its length
+    if base58 and len(token) in _BASE58_LENGTHS:  # a key's only: decoding base58 is quadratic in its length
         with contextlib.suppress(CryptoError, UnicodeDecodeError):
             decoded.append(b58decode(token.decode("ascii")))
     return decoded
@@ -365,13 +366,13 @@ def _token_values(at: int, run: bytes) -> Iterator[tuple[int, bytes]]:
                 yield at + skip, value
 
 
-def _runs(text: bytes, chars: bytes) -> Iterator[tuple[int, bytes]]:
-    """(offset, run) of each run of ``chars`` (a map such as :data:`_RUN_CHARS`) of a token's length or more."""
+def _runs(text: bytes, chars: bytes, least: int = _MIN_RUN) -> Iterator[tuple[int, bytes]]:
+    """(offset, run) of each run of ``chars`` (a map such as :data:`_RUN_CHARS`) of ``least`` characters or more."""
     mapped = text.translate(chars)
-    window = b"a" * _MIN_RUN
+    window = b"a" * least
     at = mapped.find(window)
     while at >= 0:
-        end = mapped.find(b" ", at + _MIN_RUN)
+        end = mapped.find(b" ", at + least)
         end = len(text) if end < 0 else end
         yield at, text[at:end]
         at = mapped.find(window, end)
@@ -526,6 +527,49 @@ def _data_contents(text: bytes) -> Iterator[tuple[int, bytes]]:
             content = first = inner
 
 
+#: The shortest base64 of a key's text (``seed:`` and a seed's 43 characters): runs as long are decoded, and what
+#: decodes to text is searched (a key file given as base64, in a URL's query, say).
+_MIN_BLOB = 60
+
+
+def _blobs(text: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset, text) of each run of base64 (or base64url) of :data:`_MIN_BLOB` characters or more, but hex, that
+    decodes to text: digests, signatures and compressed lists decode to bytes that are no UTF-8 text."""
+    for start, run in _runs(text, _RUN_CHARS_SLASH, _MIN_BLOB):
+        # Neither alphabet's (a path), or base64 in a path's folder: its folders are tried too.
+        mixed = (b"-" in run or b"_" in run) and (b"/" in run or b"+" in run)
+        parts = [] if mixed else [(start, run)]
+        if b"/" in run:
+            parts += [(start + i, part) for i, part in _split(run) if len(part) >= _MIN_BLOB]
+        for at, blob in parts:
+            if _HEX.match(blob):
+                continue
+            # Its first characters may be an escape's end (``\\n``, ``\\u2014``, ``%0A``).
+            before = text[at - 1 : at]
+            skips = (0, 1, 5) if before == b"\\" else (0, 2) if before == b"%" else (0,)
+            decoded = next((d for skip in skips if (d := _text(_decodings(blob[skip:], base58=False)))), None)
+            if decoded is not None:
+                yield at, decoded
+
+
+def _split(run: bytes) -> Iterator[tuple[int, bytes]]:
+    at = 0
+    for part in run.split(b"/"):
+        yield at, part
+        at += len(part) + 1
+
+
+def _text(decoded: list[bytes]) -> bytes | None:
+    """The first of ``decoded`` when it is text: UTF-8, and no NUL or other control character (but spaces)."""
+    if not decoded:
+        return None
+    try:
+        decoded[0].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if any(c < 9 for c in decoded[0][:64]) else decoded[0]
+
+
 def _views(raw: bytes, depth: int = 0) -> Iterator[tuple[bytes, Callable[[int], int], str]]:
     """The texts a key is searched for in, with how an offset in each maps to a line of ``raw``, and where it is
     (``""``, or the words for a data: URL's content): ``raw``, ``raw`` with its escapes undone (line breaks are
@@ -541,6 +585,10 @@ def _views(raw: bytes, depth: int = 0) -> Iterator[tuple[bytes, Callable[[int], 
         line = text.count(b"\n", 0, start) + 1
         for inner, _, _ in _views(content, depth + 1):
             yield inner, _fixed(line), " (base64 in a data: URL)"
+    for start, content in _blobs(text):
+        line = text.count(b"\n", 0, start) + 1
+        for inner, _, _ in _views(content, depth + 1):
+            yield inner, _fixed(line), " (base64)"
 
 
 def _fixed(line: int) -> Callable[[int], int]:

@@ -87,6 +87,10 @@ URLS: dict[str, Callable[[Repo], tuple[str, str | None]]] = {
     ),
     "data-url-pem": lambda r: ("https://e.example/v#data:text/plain;base64," + _b64(pem_file(_seed_bytes(r))), None),
     "data-url-in-a-query": lambda r: ("https://e.example/v?file=" + quote("data:;base64," + _b64(_multikey(r))), None),
+    "base64-key-file-in-a-query": lambda r: (
+        "https://e.example/v?k=" + _b64(json.dumps({"format": PRIVATE_KEY_FORMAT, "seed": _seed(r)})).rstrip("="),
+        None,
+    ),
     "seed-percent-newline": lambda r: (f"https://e.example/p?k=seed:%0A{_seed(r)}", None),
     "seed-percent-separators": lambda r: (f"https://e.example/p?k=seed%3A%20{_seed(r)}", None),
     "jwk-d-in-the-query": lambda r: (f"https://e.example/k?kty=OKP&crv=Ed25519&{JWK_D}={_seed(r)}", None),

@@ -203,6 +203,10 @@ SPELLINGS: dict[str, Any] = {
     "data-url-hex-seed": lambda s: "data:text/plain;base64," + _b64(s.hex() + "\n"),
     "data-url-base64-of-base64": lambda s: "data:text/plain;base64," + _b64(_b64(pem_file(s))),
     "data-url-percent-encoded": lambda s: quote("data:text/plain;base64," + _b64(pem_file(s)), safe=""),
+    "base64-in-a-query": lambda s: (
+        "https://e.example/v?k=" + _b64(json.dumps({PRIVATE_FIELD: encode_ed25519_private(s)}))
+    ),
+    "base64-of-base64-of-a-jwk": lambda s: _b64(_b64(json.dumps({"kty": "OKP", JWK_D: b64url(s)}))),
     "seed-percent-newline": lambda s: "seed:%0A" + b64url(s),
     "seed-percent-space-colon": lambda s: "seed%3A%20" + b64url(s),
     "seed-percent-equals": lambda s: "https://e.example/p?seed%3D" + b64url(s),
