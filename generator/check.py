@@ -12,10 +12,10 @@ from pathlib import Path
 from generator import governance, layout
 from generator._internal.jobs import Background
 from generator._internal.progress import progress
-from generator.errors import Problem, ProblemList, ProblemsFound
+from generator.errors import ProblemList, ProblemsFound
 from generator.governance.existing import IdHolders, prefetch_id_holders
 from generator.governance.git import ChangeStatus
-from generator.governance.leaks import repository_leaks
+from generator.governance.leaks import RegisteredKeys, RepositorySearch, repository_search
 from generator.load import load_registry
 from generator.registry import Registry
 from generator.report import consolidate
@@ -71,7 +71,7 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
     """Check the registry at ``root``; every problem is collected, none is raised (but a usage error: a
     ``base`` that is not a commit of the repository at ``root``)."""
     change: governance.WorkingTreeChange | None = None
-    leaks: Background[list[Problem]] | None = None
+    leaks: Background[RepositorySearch] | None = None
     ids: Background[IdHolders] | None = None
     if options.base is not None:
         # What the pull request changes, first: the layout rules judge those paths (the rest is the base's).
@@ -90,7 +90,7 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
         # The full check searches the whole repository for secrets (generator.governance.leaks): Git's walk of the
         # tree (a second per 100k awards' folders) and the reading, in a process of its own while this one loads
         # and verifies, instead of after.
-        leaks = Background(repository_leaks, root)
+        leaks = Background(repository_search, root)
     try:
         return _check(root, options, change, leaks, ids)
     except BaseException:
@@ -106,7 +106,7 @@ def _check(
     root: Path,
     options: CheckOptions,
     change: governance.WorkingTreeChange | None,
-    leaks: Background[list[Problem]] | None,
+    leaks: Background[RepositorySearch] | None,
     ids: Background[IdHolders] | None = None,
 ) -> CheckReport:
     loaded = load_registry(root, use_cache=options.cache, layout_paths=change.present_paths() if change else None)
@@ -145,8 +145,10 @@ def _check(
             report.counts["endorsements"] = endorsements
     if change is None:
         # The pull-request check searches what a change adds (generator.governance.leaks); the full check, the
-        # whole repository: a key or a recipients list committed by another way, or waiting untracked to be.
-        report.problems.extend(leaks.result() if leaks is not None else repository_leaks(root))
+        # whole repository: a key or a recipients list committed by another way, or waiting untracked to be; a
+        # token of 32 bytes there is a key when it is the seed of a key the registry registers.
+        searched = leaks.result() if leaks is not None else repository_search(root)
+        report.problems.extend(searched.problems(RegisteredKeys.of(registry) if registry is not None else None))
     for stale in check_schemas(root / layout.SCHEMAS_DIR):
         report.problems.add(
             stale, "out of date with the models: run `credreg schemas` and commit the result", code="schema.stale"

@@ -3,20 +3,31 @@ request), and every file of the repository but the awards (in the full check), i
 
 A private key is recognised, in JSON, YAML or any text, by:
 
-* a ``seed`` field (``seed: …``, ``seed=…``) holding 40 or more base64url characters, not all hex (a digest),
-  up to anything but a name's continuation (source code's ``seed=make(…)`` names a value): a credreg private
-  key file (an issuer's, a log's or a witness's), named by its ``format`` field, quoted or not, any of its
-  characters possibly a JSON escape (``\\/``, ``\\u0063``), or a seed copied alone;
+* a ``seed`` field (``seed: …``, ``seed=…``, the two apart by any spaces or line breaks, as JSON, a URL or HTML
+  writes them: ``\\n``, ``%0A``, ``+``, ``&#10;``) holding a base64, base64url or base58 value of 32 or 64 bytes
+  (not hex: a digest, as an LMS's ``?seed=`` is; not a share token of another length), up to anything but a name's
+  continuation (source code's ``seed=make(…)`` names a value): a credreg private key file (an issuer's, a log's
+  or a witness's), named by its ``format`` field, quoted or not, any of its characters possibly a JSON escape
+  (``\\/``, ``\\u0063``), or a seed copied alone;
 * an Ed25519 private Multikey (``z3u2…``, the multicodec ``ed25519-priv``) anywhere, as a token of its own (the
   end of an escape, ``\\n`` or ``%0A``, may touch it);
 * a field of a Multikey or DID document whose name starts ``privateKey`` or ``secretKey`` (its Multibase,
-  Base58, … forms) holding a value, or a JWK's ``"d"``, but for the few keys a standard prints as its test
-  vectors (:data:`PUBLISHED_TEST_KEY_DIGESTS`);
+  Base58, … forms) holding a value, or a JWK's ``d`` (``"d": "…"``, ``'d': '…'`` as Python and JavaScript write
+  it, ``d: …`` in YAML, and ``d=…`` in a URL whose query names ``kty``, ``crv`` or ``x`` too), but for the few
+  keys a standard prints as its test vectors (:data:`PUBLISHED_TEST_KEY_DIGESTS`);
 * PEM armour (``-----BEGIN … PRIVATE KEY-----``: PKCS#8, RSA, EC, OpenSSH, encrypted; its spaces as ``+`` too,
-  as a URL's query writes them);
+  as a URL's query writes them) followed by a key's body: base64 that starts a DER SEQUENCE of a key's length
+  or OpenSSH's ``openssh-key-v1`` (past line breaks, comment marks and a legacy encrypted key's headers). Armour
+  alone, as a narrative quotes it (``…`` or ``<your key>`` for a body), holds no key;
 * a file that is nothing but key material: 32 or 64 bytes of binary, or one base64, base64url or base58
   token of 32 or 64 bytes (an Ed25519 seed, or a seed with its public key). Hex is not taken: a SHA-256
   digest alone in a file is common and public.
+
+With the registry at hand (the award check, and both checks' search of the other files), any token of 32 bytes
+(base64, base64url, base58 or hex, either case; no label needed) is a key when it is the seed of a key the
+registry registers (an issuer's or an endorser's): its public key, derived, is one of theirs
+(:class:`RegisteredKeys`). Such a token cannot be told from a share token by its text; this tells the worst
+case, the live key published. Only runs of the exact lengths are decoded, and each value is derived once.
 
 A list of recipients is a file whose first line is a CSV header with an ``email`` (or ``recipient_key``)
 column, and which holds an address below it: a cohort file (``credreg award --csv``) or an earners' mapping
@@ -26,7 +37,11 @@ An award (single file or batch line) is searched by :func:`award_secret`, which 
 (:class:`generator.verify.registry_check.AwardChecker`) applies to every award it reads, in the full check and in
 the pull-request check alike: by the same rules, and again with the text's escapes undone (JSON's ``\\u0041``,
 ``\\"``, ``\\/`` and ``\\\\``, and a URL's ``%41``), so that a key pasted into any string field (an evidence URL,
-its query or fragment, a narrative, a name, an extension field) is found however it is written there.
+its query or fragment, a narrative, a name, an extension field) is found however it is written there. An HTML
+entity of a printable character (``&#47;``, ``&#x2F;``, ``&sol;``) is undone too, and the content of a
+``data:…;base64,`` URL is decoded (base64 of base64 again, a few levels deep) and searched by the same rules, the
+bare-file one included, hex too there (a data: URL holding nothing but a key's bytes is a key file); so is any
+other run of base64 long enough to hold a key's text (:data:`_MIN_BLOB`) that decodes to text.
 
 Symbolic links are not followed: a link's target is a path, not content, and following it could read files
 outside the repository.
@@ -43,15 +58,22 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import layout
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
-from generator.crypto.multibase import b58decode
+from generator.crypto.ed25519 import public_from_seed
+from generator.crypto.multibase import b58decode, decode_ed25519_public
 from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
 from generator.transparency.keys import NOTE_KEY_FORMAT
+
+if TYPE_CHECKING:
+    from generator.registry import Registry
 
 __all__ = ["award_secret", "check_private_keys", "private_key_line", "repository_leaks", "secret_in"]
 
@@ -77,6 +99,12 @@ def _spelt(text: str, *, escaped: bool) -> bytes:
     return b"".join(parts)
 
 
+#: Between a label and its value, or PEM armour and its body: spaces and line breaks however a text writes them (a
+#: JSON escape ``\n``, a URL's ``%0A``, ``%20`` or ``+``, an HTML entity ``&#10;``). Line breaks are never undone
+#: (:data:`_ESCAPE`), so each pattern reads them itself. Repeated possessively (``*+``): a gap given back to a value
+#: beginning with ``+`` would make a long run of them a quadratic search.
+_GAP = rb"(?:[\s+]|\\[nrt]|%(?:0[9AaDd]|20)|&#(?:0*(?:9|10|13|32)|[xX]0*(?:[9AaDd]|20));)"
+
 #: Where a value ends: at anything but more of it, a call, an index or an attribute (``seed: make_seed(…)``,
 #: ``seed=settings.value`` in source code name a value, they do not hold one). So a value ends at a quote, a
 #: space, a JSON escape (``\\n``), a URL's next parameter (``&``), fragment (``#``) or folder (``/``), a full stop.
@@ -88,11 +116,11 @@ def _key_file_patterns(*, escaped: bool) -> tuple[re.Pattern[bytes], tuple[tuple
     source code: the field name's opening quote is not needed to find it)."""
 
     def field(name: str) -> bytes:
-        return _spelt(name, escaped=escaped) + rb"""["']?\s*[:=]\s*["']?"""
+        return _spelt(name, escaped=escaped) + rb"""["']?""" + _GAP + rb"*+[:=]" + _GAP + rb"""*+["']?"""
 
-    # Not hex: a credreg seed is base64url (43 characters, hex only by a chance of 1 in 10**20), while a SHA-1 or
-    # SHA-256 digest in hex (an LMS's ``?seed=`` of a quiz, a commit) is public.
-    seed = re.compile(field("seed") + rb"(?![0-9A-Fa-f]{40,}" + _END + rb")([A-Za-z0-9_-]{40,}={0,2})" + _END)
+    # Its value is told a key by what it decodes to (:func:`_key_sized`): a share or tracking token after
+    # ``?seed=`` is not 32 bytes, a SHA-1 or SHA-256 digest in hex (an LMS's ``?seed=`` of a quiz) is public.
+    seed = re.compile(field("seed") + rb"([A-Za-z0-9+/_-]{40,}={0,2})" + _END)
     # Built from the constants, so this module (and any file that merely names the format) is not a match.
     formats = (
         (re.compile(field("format") + _spelt(PRIVATE_KEY_FORMAT, escaped=escaped)), "a credreg private key"),
@@ -102,17 +130,64 @@ def _key_file_patterns(*, escaped: bool) -> tuple[re.Pattern[bytes], tuple[tuple
 
 
 _KEY_FILES = {escaped: _key_file_patterns(escaped=escaped) for escaped in (False, True)}
-#: (a byte string every match holds, the pattern, what it finds): the pattern is searched for only when the
-#: file holds the string, a test ten times faster than a search that cannot start from a literal.
-_KEY_PATTERNS = (
-    (b"PRIVATE", re.compile(rb"-----BEGIN[ +](?:[A-Z0-9]+[ +])*PRIVATE[ +]KEY-----"), "a PEM private key"),
+#: The start of PEM armour's body when it is a key: a DER SEQUENCE (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1: every
+#: PEM private key but OpenSSH's), or OpenSSH's magic. Armour alone (a narrative quoting ``-----BEGIN … KEY-----``,
+#: a body of ``...`` or ``<your key>``) holds no key.
+_PEM_BODY = re.compile(
+    rb"(?:" + _GAP + rb"|#|//|;|>|\*)*+"  # line breaks, and a comment's marks before each line
+    rb"(?:(?:Proc-Type|DEK-Info):[^\n\\%]*+(?:" + _GAP + rb"|#|//|;|>|\*)++)*+"  # a legacy encrypted key's headers
+    rb"([A-Za-z0-9+/]{4,})"
+)
+_OPENSSH_MAGIC = b"openssh-key-v1\0"
+
+
+def _pem_body(data: bytes, match: re.Match[bytes]) -> bool:
+    """Whether the armour ``match`` found is followed by a key's body (:data:`_PEM_BODY`)."""
+    body = _PEM_BODY.match(data, match.end())
+    if body is None:
+        return False
+    head = base64.b64decode(body[1][:8][: len(body[1][:8]) // 4 * 4])
+    # A DER SEQUENCE of a key's length (a short form of 32 or more bytes, or a long form): not a word's letters.
+    der = head[:1] == b"\x30" and len(head) > 1 and (0x20 <= head[1] < 0x80 or 0x81 <= head[1] <= 0x83)
+    return der or (len(head) >= 3 and _OPENSSH_MAGIC.startswith(head))
+
+
+def _jwk_query(data: bytes, match: re.Match[bytes]) -> bool:
+    """Whether the URL holding ``d=…`` (``match``) is a JWK's (its query or fragment names ``kty``, ``crv`` or
+    ``x`` too): a ``d`` alone is a share token's name as often."""
+    before = data[max(0, match.start() - 2048) : match.start()]
+    start = max(before.rfind(c) for c in (b" ", b"\n", b'"', b"'", b"<", b"\t")) + 1
+    after = data[match.end() : match.end() + 2048]
+    ends = [i for i in (after.find(c) for c in (b" ", b"\n", b'"', b"'", b"<", b"\t")) if i >= 0]
+    url = before[start:] + b"&" + after[: min(ends, default=len(after))]
+    return re.search(rb"[?&;#](?:kty|crv|x)=", url) is not None
+
+
+def _d_value(data: bytes, match: re.Match[bytes]) -> bool:
+    return _key_sized(match[1], sizes=_SEED_SIZES)
+
+
+#: (a byte string every match holds, the pattern, what it finds, a test of a match or None): the pattern is searched
+#: for only when the file holds the string, a test ten times faster than a search that cannot start from a literal.
+_KEY_PATTERNS: tuple[tuple[bytes, re.Pattern[bytes], str, Callable[[bytes, re.Match[bytes]], bool] | None], ...] = (
+    (
+        b"PRIVATE",
+        re.compile(rb"-----BEGIN[ +](?:[A-Z0-9]+[ +])*PRIVATE[ +]KEY-----"),
+        "a PEM private key",
+        _pem_body,
+    ),
     (
         b"Key",
         re.compile(
-            rb"""(?:private|secret)Key(?:Multibase|Base58|Base64|Base64Url|Hex|Pem)["']?\s*[:=]\s*"""
-            rb"""["']?([A-Za-z0-9+/=_-]{32,})""" + _END
+            rb"""(?:private|secret)Key(?:Multibase|Base58|Base64|Base64Url|Hex|Pem)["']?"""
+            + _GAP
+            + rb"*+[:=]"
+            + _GAP
+            + rb"""*+["']?([A-Za-z0-9+/=_-]{32,})"""
+            + _END
         ),
         "a private key (a privateKey field)",
+        None,
     ),
     (
         b"z3u2",
@@ -123,8 +198,35 @@ _KEY_PATTERNS = (
             rb"(z3u2[1-9A-HJ-NP-Za-km-z]{40,46})(?![1-9A-HJ-NP-Za-km-z])"
         ),
         "an Ed25519 private Multikey (z3u2…)",
+        None,
     ),
-    (b'"d"', re.compile(rb'"d"\s*:\s*"([A-Za-z0-9_-]{32,}={0,2})"'), 'a private key (a JWK\'s "d")'),
+    # A JWK's "d", in JSON or a Python or JavaScript literal ('d'), and in YAML (a line ``d: …``).
+    (
+        b'"d"',
+        re.compile(rb'"d"' + _GAP + rb"*+[:=]" + _GAP + rb'*+"([A-Za-z0-9_-]{32,}={0,2})"'),
+        'a private key (a JWK\'s "d")',
+        None,
+    ),
+    (
+        b"'d'",
+        re.compile(rb"'d'" + _GAP + rb"*+[:=]" + _GAP + rb"*+'([A-Za-z0-9_-]{32,}={0,2})'"),
+        'a private key (a JWK\'s "d")',
+        None,
+    ),
+    (
+        b"kty",  # a JWK names its type: the line-start pattern is slow to search every file for
+        re.compile(rb"(?m)(?:^|(?<=\\n))[ \t-]*d[ \t]*:[ \t]*[\"']?([A-Za-z0-9_-]{43}=?)[\"']?[ \t]*(?:\r?$|\\[rn])"),
+        'a private key (a JWK\'s "d")',
+        _d_value,
+    ),
+    # In a URL's query or fragment, beside the JWK's other members (``?kty=OKP&crv=Ed25519&d=…``).
+    (
+        b"d=",
+        # The literal first, the query's separator behind it: a pattern that starts with a literal is found faster.
+        re.compile(rb"d=(?<=[?&;#]d=)([A-Za-z0-9_-]{43}={0,1})(?![A-Za-z0-9_=-])"),
+        'a private key (a JWK\'s "d" in a URL)',
+        lambda data, match: bool(_d_value(data, match) and _jwk_query(data, match)),
+    ),
 )
 #: Private keys that are public: printed in a standard as its test vectors (W3C vc-di-eddsa, vendored under
 #: tests/fixtures/conformance/), so whoever holds them can sign nothing anyone trusts. Held by their SHA-256, so
@@ -136,16 +238,18 @@ def _first_key(data: bytes) -> tuple[int, str] | None:
     """(offset, what) of the first private key in ``data`` by its text (the module's docstring says how)."""
     found: list[tuple[int, str]] = []
     seed_pattern, formats = _KEY_FILES[b"\\u" in data or b"\\/" in data]
-    seed = seed_pattern.search(data)
+    seed = next((m for m in seed_pattern.finditer(data) if _key_sized(m[1], sizes=_KEY_SIZES)), None)
     if seed is not None:
         # A key file by its format marker, when it holds a seed too: text that merely names the format (docs, a
         # test of a damaged file) is not a key.
         marked = [(m.start(), what) for pattern, what in formats if (m := pattern.search(data))]
         found.append(min(marked) if marked else (seed.start(), "a private key seed (a seed field)"))
-    for needle, pattern, what in _KEY_PATTERNS:
+    for needle, pattern, what, test in _KEY_PATTERNS:
         if needle not in data:
             continue
         for m in pattern.finditer(data):
+            if test is not None and not test(data, m):
+                continue
             value = m.group(1) if m.groups() else None
             if value is None or hashlib.sha256(value).hexdigest() not in PUBLISHED_TEST_KEY_DIGESTS:
                 found.append((m.start(), what))
@@ -155,11 +259,48 @@ def _first_key(data: bytes) -> tuple[int, str] | None:
 
 _TOKEN = re.compile(rb"\A[A-Za-z0-9+/_-]{40,90}={0,2}\Z")
 _HEX = re.compile(rb"\A[0-9A-Fa-f]+\Z")
+_BASE58 = re.compile(rb"\A[1-9A-HJ-NP-Za-km-z]+\Z")
 _KEY_SIZES = frozenset({32, 64})
+#: Base58's lengths of 32 and 64 bytes.
+_BASE58_LENGTHS = frozenset({43, 44, 86, 87, 88})
+_SEED_SIZES = frozenset({32})
 
 
-def _bare_key(data: bytes) -> str | None:
-    """What ``data`` is when it is nothing but key material (see the module's docstring)."""
+def _decodings(token: bytes, *, base58: bool = True) -> list[bytes]:
+    """What a base64, base64url or (for a 32-byte value's length) base58 token decodes to."""
+    decoded: list[bytes] = []
+    token = token.rstrip(b"=")
+    altchars = b"-_" if b"-" in token or b"_" in token else None
+    with contextlib.suppress(binascii.Error, ValueError):
+        decoded.append(base64.b64decode(token + b"=" * (-len(token) % 4), altchars=altchars, validate=True))
+    if base58 and len(token) in _BASE58_LENGTHS:  # a key's only: decoding base58 is quadratic in its length
+        with contextlib.suppress(CryptoError, UnicodeDecodeError):
+            decoded.append(b58decode(token.decode("ascii")))
+    return decoded
+
+
+def _key_sized(token: bytes, *, sizes: frozenset[int], hex_ok: bool = False) -> bool:
+    """Whether ``token`` (or its part before a ``/``, a URL's next folder) decodes to a key's size; hex only when
+    ``hex_ok`` (a digest in hex is public and common)."""
+    for part in dict.fromkeys((token, token.split(b"/")[0])):
+        if _HEX.match(part):
+            if hex_ok and len(part) // 2 in sizes and len(part) % 2 == 0 and _whole_key(bytes.fromhex(part.decode())):
+                return True
+            continue
+        if any(len(value) in sizes and _whole_key(value) for value in _decodings(part)):
+            return True
+    return False
+
+
+def _whole_key(value: bytes) -> bool:
+    """Whether a value of a key's size is one: any 32 bytes may be a seed; 64 bytes are a seed and its public key
+    (libsodium's secret key) only when the second half is the first's public key (a 64-byte token is not)."""
+    return len(value) != 64 or public_from_seed(value[:32]) == value[32:]
+
+
+def _bare_key(data: bytes, *, hex_ok: bool = False) -> str | None:
+    """What ``data`` is when it is nothing but key material (see the module's docstring); ``hex_ok``: a hex token
+    too (a data: URL's content, where a digest alone is no common file)."""
     if len(data) in _KEY_SIZES:
         try:
             text = data.decode("utf-8")
@@ -168,23 +309,132 @@ def _bare_key(data: bytes) -> str | None:
         if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
             return "raw key material (a binary file of a key's size)"
     token = data.strip()
-    if not _TOKEN.match(token) or _HEX.match(token):
-        return None
-    decoded: list[bytes] = []
-    altchars = b"-_" if b"-" in token or b"_" in token else None
-    with contextlib.suppress(binascii.Error, ValueError):
-        decoded.append(base64.b64decode(token + b"=" * (-len(token) % 4), altchars=altchars, validate=True))
-    with contextlib.suppress(CryptoError):
-        decoded.append(b58decode(token.decode("ascii")))
-    if any(len(value) in _KEY_SIZES for value in decoded):
+    lone = _TOKEN.match(token) or (hex_ok and _HEX.match(token))
+    if lone and _key_sized(token, sizes=_KEY_SIZES, hex_ok=hex_ok):
         return "a bare private key seed (one token of a key's size, alone in a file)"
     return None
 
 
-def private_key_line(data: bytes) -> tuple[int, str] | None:
+# --- a bare 32-byte token that is the seed of a registered key --------------------------------------------------
+
+
+def _run_map(chars: str) -> bytes:
+    return bytes(b"a"[0] if chr(c).isascii() and (chr(c).isalnum() or chr(c) in chars) else b" "[0] for c in range(256))
+
+
+#: A text's bytes mapped to ``a`` (a token's characters: base64url, base58 or hex; with ``/``, base64's) or a
+#: space (any other): runs of a token's length are then found by ``bytes.find``, ten times faster than a regular
+#: expression tries each offset. ``/`` parts a URL's folders, and paths are long: a run with one is a token only
+#: when exactly a token's length (standard base64 of a seed).
+_RUN_CHARS = _run_map("+_-")
+_RUN_CHARS_SLASH = _run_map("+_-/")
+_MIN_RUN = 43
+#: A token's length in characters: a 32-byte value in base64 (43, unpadded), base58 (43 or 44) or hex (64).
+_SEED_LENGTHS = frozenset({43, 44, 64})
+#: Characters a token's run may begin with that are not its own: an escape's end (``\\n``, ``%0A``, ``\\u2014``)
+#: or ``0x``.
+_SKIPS = (0, 1, 2, 5)
+_SLASH_LENGTHS = frozenset(n + skip for n in _SEED_LENGTHS for skip in _SKIPS)
+
+
+def _seed_tokens(text: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset, value) of every token of ``text`` that decodes to 32 bytes, whatever its label (or none): the
+    candidates :class:`RegisteredKeys` tests."""
+    seen: set[bytes] = set()  # a run repeated (a text quoting a token many times) is decoded once
+    for start, run in _runs(text, _RUN_CHARS):
+        if run not in seen:
+            seen.add(run)
+            yield from _token_values(start, run)
+    if b"/" in text:
+        for start, run in _runs(text, _RUN_CHARS_SLASH):
+            if len(run) in _SLASH_LENGTHS and b"/" in run and run not in seen:
+                seen.add(run)
+                yield from _token_values(start, run)
+
+
+def _token_values(at: int, run: bytes) -> Iterator[tuple[int, bytes]]:
+    for skip in _SKIPS:
+        token = run[skip:]
+        if len(token) not in _SEED_LENGTHS:
+            continue
+        if len(token) == 64:
+            if _HEX.match(token):
+                yield at + skip, bytes.fromhex(token.decode("ascii"))
+            continue
+        for value in _decodings(token):
+            if len(value) == 32:
+                yield at + skip, value
+
+
+def _runs(text: bytes, chars: bytes, least: int = _MIN_RUN) -> Iterator[tuple[int, bytes]]:
+    """(offset, run) of each run of ``chars`` (a map such as :data:`_RUN_CHARS`) of ``least`` characters or more."""
+    mapped = text.translate(chars)
+    window = b"a" * least
+    at = mapped.find(window)
+    while at >= 0:
+        end = mapped.find(b" ", at + least)
+        end = len(text) if end < 0 else end
+        yield at, text[at:end]
+        at = mapped.find(window, end)
+
+
+class RegisteredKeys:
+    """The public keys a registry registers (its issuers' and its endorsers'), to tell whether a token of 32 bytes
+    in any text, labelled or not, is the seed of one: such a token cannot be told from a share token by its text,
+    but its public key tells it (the worst leak: a live key). Each value is tested once (a check reads many texts)."""
+
+    #: Values tested, kept: a large check's awards hold a digest each (no two alike), so the memory is bounded.
+    MEMO = 1 << 16
+
+    def __init__(self, public_keys: Mapping[bytes, str]) -> None:
+        self._keys = dict(public_keys)
+        self._seen: dict[bytes, str | None] = {}
+
+    @classmethod
+    def of(cls, registry: Registry) -> RegisteredKeys:
+        keys: dict[bytes, str] = {}
+        owners = [(i, r.keys) for i, r in registry.issuers.items()]
+        owners += [(e, r.keys) for e, r in registry.endorsers.items()]
+        for owner, records in owners:
+            for key_id, key in records.items():
+                with contextlib.suppress(CryptoError, ValueError, AttributeError):
+                    keys.setdefault(decode_ed25519_public(key.model.publicKeyMultibase), f"{owner}/{key_id}")
+        return cls(keys)
+
+    def __bool__(self) -> bool:
+        return bool(self._keys)
+
+    def owner(self, value: bytes) -> str | None:
+        """``owner/key id`` of the registered key whose seed is ``value`` (32 bytes), or ``None``."""
+        if value in self._seen:
+            return self._seen[value]
+        if len(self._seen) >= self.MEMO:
+            self._seen.clear()
+        found = self._keys.get(public_from_seed(value))
+        self._seen[value] = found
+        return found
+
+    def first(self, text: bytes) -> tuple[int, str] | None:
+        """(offset, what) of the first token of ``text`` that is a registered key's seed."""
+        if not self._keys:
+            return None
+        for at, value in _seed_tokens(text):
+            name = self.owner(value)
+            if name is not None:
+                return at, registered_key_what(name)
+        return None
+
+
+def registered_key_what(name: str) -> str:
+    return f"the private key of the registered key {name} (a token of 32 bytes, its seed)"
+
+
+def private_key_line(
+    data: bytes, registered: RegisteredKeys | None = None, tokens: list[tuple[int, bytes]] | None = None
+) -> tuple[int, str] | None:
     """(line, what) of the first private key in ``data``, or in its text with its escapes undone (a JSON file's:
     an endorsement's comment, say; see :func:`award_secret`)."""
-    found = award_secret(data)
+    found = award_secret(data, registered, tokens)
     if found is not None:
         return found
     bare = _bare_key(data)
@@ -192,9 +442,17 @@ def private_key_line(data: bytes) -> tuple[int, str] | None:
 
 
 #: An escape a key may hide behind in an award's text: JSON's ``\u`` escape of a printable ASCII character (a
-#: key's and every marker's characters are such), ``\"``, ``\/`` and ``\\``, and a URL's ``%`` escape of one.
-#: Line breaks are never undone (``\n``, ``%0A``), so lines counted after undoing them are the text's lines.
+#: key's and every marker's characters are such), ``\"``, ``\/`` and ``\\``, and a URL's ``%`` escape of one; and an
+#: HTML entity of one (``&#47;``, ``&#x2F;``, ``&sol;``, :data:`_ENTITY`: searched for only in a text holding one).
+#: Line breaks are never undone (``\n``, ``%0A``, ``&#10;``), so lines counted after undoing them are the text's lines.
 _ESCAPE = re.compile(rb"""\\u00([2-7][0-9a-fA-F])|\\(["/\\])|%([2-7][0-9a-fA-F])""")
+_ENTITY = re.compile(rb"&(?:#0*([3-9][0-9]|1[01][0-9]|12[0-6])|#[xX]0*([2-7][0-9a-fA-F])|([a-z]{2,6}));")
+_ENTITIES = {
+    b"quot": b'"', b"amp": b"&", b"apos": b"'", b"lt": b"<", b"gt": b">", b"sol": b"/", b"bsol": b"\\",
+    b"colon": b":", b"semi": b";", b"equals": b"=", b"plus": b"+", b"minus": b"-", b"hyphen": b"-",
+    b"lowbar": b"_", b"period": b".", b"comma": b",", b"num": b"#", b"percnt": b"%", b"quest": b"?",
+    b"excl": b"!", b"lpar": b"(", b"rpar": b")", b"lsqb": b"[", b"rsqb": b"]", b"lcub": b"{", b"rcub": b"}",
+}  # fmt: skip
 #: Undoing escapes is repeated (a key JSON-escaped twice, or escaped for a URL and then for JSON) a few times.
 _UNESCAPE_ROUNDS = 4
 
@@ -204,39 +462,166 @@ def _unescape(match: re.Match[bytes]) -> bytes:
     return bytes([int(code, 16)]) if code else match[2]
 
 
+def _unentity(match: re.Match[bytes]) -> bytes:
+    if match[1]:
+        return bytes([int(match[1])]) if int(match[1]) >= 32 else match[0]
+    if match[2]:
+        return bytes([int(match[2], 16)])
+    return _ENTITIES.get(match[3], match[0])
+
+
+def _has_entity(data: bytes) -> bool:
+    return b"&" in data and _ENTITY.search(data) is not None
+
+
 def _undone(data: bytes) -> bytes | None:
-    """``data`` with its escapes (:data:`_ESCAPE`) undone; ``None`` when it holds none."""
-    # Most awards hold no escape but line breaks (a description's ``\n``): told apart by two counts, far faster
+    """``data`` with its escapes (:data:`_ESCAPE`, :data:`_ENTITY`) undone; ``None`` when it holds none."""
+    # Most awards hold no escape but line breaks (a description's ``\n``): told apart by a few counts, far faster
     # than the search for an escape.
-    if b"%" not in data and data.count(b"\\") == data.count(b"\\n"):
+    if b"%" not in data and data.count(b"\\") == data.count(b"\\n") and not _has_entity(data):
         return None
     undone = data
     for _ in range(_UNESCAPE_ROUNDS):
         again = _ESCAPE.sub(_unescape, undone)
+        if _has_entity(again):
+            again = _ENTITY.sub(_unentity, again)
         if again == undone:
             break
         undone = again
     return undone if undone != data else None
 
 
-def award_secret(raw: bytes) -> tuple[int, str] | None:
-    """(line, what) of the first private key in an award's exact bytes (a file, or a batch's line): the rules of
-    :func:`private_key_line` but the bare-file one (an award is never nothing but a key), applied to the text and
-    to the text with its escapes undone (as they are for every file). What
-    :class:`generator.verify.registry_check.AwardChecker` applies to every award; the pull-request check's search
-    of the files a change adds leaves the awards to it."""
-    found = _first_key(raw)
-    if found is None:
-        undone = _undone(raw)
-        found = _first_key(undone) if undone is not None else None
-        raw = undone if undone is not None else raw
-    if found is None:
+#: A data: URL holding base64 (RFC 2397), its content up to the first character no base64 (or line break) is.
+_DATA_URL = re.compile(rb"data:[^,\s\"'<>]{0,200}?;[Bb][Aa][Ss][Ee]64,((?:[A-Za-z0-9+/=_-]|\s|\\[nrt]|%0[AaDd])+)")
+_DATA_GAPS = re.compile(rb"\s|\\[nrt]|%0[AaDd]")
+_LINE_BREAKS = re.compile(rb"\r?\n|\\[nr]|%0[AaDd]")
+#: A content that is nothing but base64, longer than any key's token: base64 of a file, to decode again.
+_LONG_BASE64 = re.compile(rb"\A(?:[A-Za-z0-9+/]{91,}|[A-Za-z0-9_-]{91,})={0,2}\Z")
+#: How deep data: URLs (or base64) within a data: URL's content are read: each level is smaller by a quarter.
+_DATA_DEPTH = 3
+
+
+def _data_contents(text: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset, content) of each data: URL of ``text`` that holds base64 of text (or of a key's size of bytes);
+    a content that is one long base64 token itself (base64 of base64) is decoded again."""
+    if b"ase64," not in text and b"ASE64," not in text:
+        return
+    for m in _DATA_URL.finditer(text):
+        # Its lines joined (base64 wrapped as MIME does), or its first alone (a line of text may follow it).
+        content = _DATA_GAPS.sub(b"", m[1])
+        first = _DATA_GAPS.split(m[1], maxsplit=1)[0]
+        for _ in range(_DATA_DEPTH):
+            decoded = _decodings(content)[:1] or _decodings(first)[:1]
+            if not decoded:
+                break
+            content = decoded[0]
+            if len(content) not in _KEY_SIZES:
+                try:
+                    content.decode("utf-8")
+                except UnicodeDecodeError:
+                    break  # an image's or a font's bytes: no key file
+            inner = _LINE_BREAKS.sub(b"", content)  # not spaces: armour's words are base64's letters
+            if _HEX.match(inner) or not (_LONG_BASE64.match(inner) and _decodings(inner)):  # hex is read as hex
+                yield m.start(), content
+                break
+            content = first = inner
+
+
+#: The shortest base64 of a key's text (``seed:`` and a seed's 43 characters): runs as long are decoded, and what
+#: decodes to text is searched (a key file given as base64, in a URL's query, say).
+_MIN_BLOB = 60
+
+
+def _blobs(text: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset, text) of each run of base64 (or base64url) of :data:`_MIN_BLOB` characters or more, but hex, that
+    decodes to text: digests, signatures and compressed lists decode to bytes that are no UTF-8 text."""
+    for start, run in _runs(text, _RUN_CHARS_SLASH, _MIN_BLOB):
+        # Neither alphabet's (a path), or base64 in a path's folder: its folders are tried too.
+        mixed = (b"-" in run or b"_" in run) and (b"/" in run or b"+" in run)
+        parts = [] if mixed else [(start, run)]
+        if b"/" in run:
+            parts += [(start + i, part) for i, part in _split(run) if len(part) >= _MIN_BLOB]
+        for at, blob in parts:
+            if _HEX.match(blob):
+                continue
+            # Its first characters may be an escape's end (``\\n``, ``\\u2014``, ``%0A``).
+            before = text[at - 1 : at]
+            skips = (0, 1, 5) if before == b"\\" else (0, 2) if before == b"%" else (0,)
+            decoded = next((d for skip in skips if (d := _text(_decodings(blob[skip:], base58=False)))), None)
+            if decoded is not None:
+                yield at, decoded
+
+
+def _split(run: bytes) -> Iterator[tuple[int, bytes]]:
+    at = 0
+    for part in run.split(b"/"):
+        yield at, part
+        at += len(part) + 1
+
+
+def _text(decoded: list[bytes]) -> bytes | None:
+    """The first of ``decoded`` when it is text: UTF-8, and no NUL or other control character (but spaces)."""
+    if not decoded:
         return None
-    start, what = found
-    return raw.count(b"\n", 0, start) + 1, what
+    try:
+        decoded[0].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if any(c < 9 for c in decoded[0][:64]) else decoded[0]
 
 
-def secret_field(data: object) -> list[str | int] | None:
+def _views(raw: bytes, depth: int = 0) -> Iterator[tuple[bytes, Callable[[int], int], str]]:
+    """The texts a key is searched for in, with how an offset in each maps to a line of ``raw``, and where it is
+    (``""``, or the words for a data: URL's content): ``raw``, ``raw`` with its escapes undone (line breaks are
+    never undone, so its lines are ``raw``'s), and the content of each data: URL (at that URL's line)."""
+    yield raw, lambda at: raw.count(b"\n", 0, at) + 1, ""
+    undone = _undone(raw)
+    if undone is not None:
+        yield undone, lambda at: undone.count(b"\n", 0, at) + 1, ""
+    if depth >= _DATA_DEPTH:
+        return
+    text = undone if undone is not None else raw
+    for start, content in _data_contents(text):
+        line = text.count(b"\n", 0, start) + 1
+        for inner, _, _ in _views(content, depth + 1):
+            yield inner, _fixed(line), " (base64 in a data: URL)"
+    for start, content in _blobs(text):
+        line = text.count(b"\n", 0, start) + 1
+        for inner, _, _ in _views(content, depth + 1):
+            yield inner, _fixed(line), " (base64)"
+
+
+def _fixed(line: int) -> Callable[[int], int]:
+    return lambda _at: line
+
+
+def award_secret(
+    raw: bytes, registered: RegisteredKeys | None = None, tokens: list[tuple[int, bytes]] | None = None
+) -> tuple[int, str] | None:
+    """(line, what) of the first private key in an award's exact bytes (a file, or a batch's line): the rules of
+    :func:`private_key_line` but the bare-file one (an award is never nothing but a key), applied to the text, to
+    the text with its escapes undone (as they are for every file) and to the content of its data: URLs (where the
+    bare-file rule applies, hex too); with ``registered``, a token of 32 bytes that is the seed of a registered key
+    too. What :class:`generator.verify.registry_check.AwardChecker` applies to every award; the pull-request check's
+    search of the files a change adds leaves the awards to it. ``tokens``: where to add (line, value) of each token
+    of 32 bytes of a text holding no key, for a registry loaded later (:func:`repository_search`)."""
+    for text, line_of, where in _views(raw):
+        found = _first_key(text)
+        if registered:
+            token = registered.first(text)
+            found = min(found, token) if found is not None and token is not None else found or token
+        if found is None and where:
+            bare = _bare_key(text, hex_ok=True)
+            found = (0, bare) if bare is not None else None
+        if found is not None:
+            at, what = found
+            return line_of(at), what + where
+        if tokens is not None:
+            tokens.extend((line_of(at), value) for at, value in _seed_tokens(text))
+    return None
+
+
+def secret_field(data: object, registered: RegisteredKeys | None = None) -> list[str | int] | None:
     """The path of the first field of a parsed award (in document order) whose name and value hold a private key
     by :func:`award_secret`'s rules: where to point the refusal (the value itself is never shown)."""
     stack: list[tuple[list[str | int], object]] = [([], data)]
@@ -253,7 +638,7 @@ def secret_field(data: object) -> list[str | int] | None:
             continue
         last = path[-1]
         text = json.dumps({last: value} if isinstance(last, str) else value, ensure_ascii=False)
-        if award_secret(text.encode("utf-8", "surrogateescape")) is not None:
+        if award_secret(text.encode("utf-8", "surrogateescape"), registered) is not None:
             return path
     return None
 
@@ -293,9 +678,12 @@ def recipients_line(data: bytes) -> int | None:
     return None
 
 
-def secret_in(data: bytes) -> tuple[int, str, str] | None:
-    """(line, message, code) of the first secret in a file's bytes: a private key or a list of recipients."""
-    hit = private_key_line(data)
+def secret_in(
+    data: bytes, registered: RegisteredKeys | None = None, tokens: list[tuple[int, bytes]] | None = None
+) -> tuple[int, str, str] | None:
+    """(line, message, code) of the first secret in a file's bytes: a private key or a list of recipients
+    (``tokens``: see :func:`award_secret`)."""
+    hit = private_key_line(data, registered, tokens)
     if hit is not None:
         line, what = hit
         return line, private_key_message(what), PRIVATE_KEY_CODE
@@ -312,6 +700,7 @@ def secret_in(data: bytes) -> tuple[int, str, str] | None:
 
 
 def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
+    registered = RegisteredKeys.of(pr.registry) if pr.registry is not None else None
     for change in pr.changes:
         if change.status is ChangeStatus.DELETED:
             continue
@@ -325,7 +714,7 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
             data = str(path.readlink()).encode() if path.is_symlink() else _head(path)
         except OSError:
             continue
-        hit = secret_in(data)
+        hit = secret_in(data, registered)
         if hit is not None:
             line, message, code = hit
             problems.add(change.path, message, line=line, code=code)
@@ -340,10 +729,37 @@ def _head(path: Path) -> bytes:
 #: award check reads each one anyway, and searches it (:func:`award_secret`), in the full check and in the
 #: pull-request check alike. The few other signed files cost nothing to search here, and are (an endorsement's
 #: comment is free text).
-def repository_leaks(root: Path) -> list[Problem]:
+def repository_leaks(root: Path, registered: RegisteredKeys | None = None) -> list[Problem]:
     """The full check's search: every file Git would commit (tracked, or new and not ignored), or without Git
     every file under ``root``, but the awards."""
+    return repository_search(root).problems(registered)
+
+
+@dataclass(frozen=True, slots=True)
+class RepositorySearch:
+    """What :func:`repository_search` found: the secrets, and the tokens of 32 bytes of the other files (each value
+    once, at its first place), which are keys only if a registered key is theirs: the search runs in a process of
+    its own while the check loads the registry (``credreg check``), so it tests them after, in :meth:`problems`."""
+
+    found: list[Problem]
+    tokens: dict[bytes, Location]
+
+    def problems(self, registered: RegisteredKeys | None) -> list[Problem]:
+        problems = list(self.found)
+        if registered:
+            for value, where in self.tokens.items():
+                name = registered.owner(value)
+                if name is not None:
+                    problems.append(
+                        Problem(where, private_key_message(registered_key_what(name)), code=PRIVATE_KEY_CODE)
+                    )
+        return sorted(problems, key=lambda p: (p.location.path, p.location.line or 0))
+
+
+def repository_search(root: Path) -> RepositorySearch:
+    """:func:`repository_leaks`'s search, without the registry: what the full check runs in the background."""
     found = []
+    tokens: dict[bytes, Location] = {}
     for rel in _committable(root):
         path = root / rel
         try:
@@ -352,11 +768,16 @@ def repository_leaks(root: Path) -> list[Problem]:
             data = _head(path)
         except OSError:
             continue
-        hit = secret_in(data)
+        candidates: list[tuple[int, bytes]] = []
+        hit = secret_in(data, tokens=candidates)
         if hit is not None:
             line, message, code = hit
             found.append(Problem(Location(rel, line=line), message, code=code))
-    return found
+            continue
+        for line, value in candidates:
+            if value not in tokens:
+                tokens[value] = Location(rel, line=line)
+    return RepositorySearch(found, tokens)
 
 
 #: Git's listing leaves the awards out itself (by the layout's own rules): at a million awards, their names are most

@@ -169,6 +169,8 @@ class AwardChecker:
         from generator.governance import leaks
 
         self._leaks = leaks
+        # A token of 32 bytes in an award is a key when it is the seed of a registered key (tested once each).
+        self._registered = leaks.RegisteredKeys.of(registry)
         self._kinds = list(_JCS_KINDS)  # the kind the last known award had comes first
 
     def _folder_issuer(self, path: str) -> str | None:
@@ -192,7 +194,7 @@ class AwardChecker:
     def _secret(self, path: str, line: int | None, raw: bytes, source: AwardSource | None) -> Problem | None:
         """The refusal of an award whose text holds a private key (:func:`generator.governance.leaks.award_secret`),
         at the field that holds it when the award parses; the key itself is never shown."""
-        found = self._leaks.award_secret(raw)
+        found = self._leaks.award_secret(raw, self._registered)
         if found is None:
             return None
         at, what = found
@@ -203,7 +205,7 @@ class AwardChecker:
             doc = source.parse()
         except SourceError:
             doc = None
-        field = self._leaks.secret_field(doc.data) if doc is not None else None
+        field = self._leaks.secret_field(doc.data, self._registered) if doc is not None else None
         if doc is not None and field is not None:
             return doc.problem(field, message, code=code)
         return Problem(Location(path, line if line is not None else at), message, code=code)

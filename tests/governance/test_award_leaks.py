@@ -23,8 +23,11 @@ from generator.governance.leaks import award_secret
 from generator.models.endorsement import EndorsementKind
 from tests.governance.conftest import ACME, NOW, Repo, errors, shown
 from tests.governance.test_endorsements import DC, _setup
+from tests.governance.test_leaks import pem_file
 
 PEM_HEAD = "-----BEGIN " + "OPENSSH PRIVATE KEY-----"
+PEM_PKCS8 = ("-----BEGIN " + "PRIVATE KEY-----", "-----END " + "PRIVATE KEY-----")
+JWK_D = "d"
 PRIVATE_FIELD = "private" + "KeyMultibase"
 CODE = "governance.private-key"
 
@@ -37,6 +40,15 @@ def _seed(repo: Repo) -> str:
 def _multikey(repo: Repo) -> str:
     seed = _seed(repo)
     return encode_ed25519_private(base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4)))
+
+
+def _seed_bytes(repo: Repo) -> bytes:
+    seed = _seed(repo)
+    return base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4))
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
 
 
 def _u(text: str) -> str:
@@ -65,8 +77,28 @@ URLS: dict[str, Callable[[Repo], tuple[str, str | None]]] = {
     ),
     "u-escaped-multikey": lambda r: (f"https://e.example/p#{_multikey(r)}", "z3u2"),
     "u-escaped-seed-field": lambda r: (f"https://e.example/p?seed={_seed(r)}", "seed"),
-    "u-escaped-pem": lambda r: ("https://e.example/p?k=" + PEM_HEAD.replace(" ", "+"), "PRIVATE+KEY"),
-    "percent-then-u-escaped": lambda r: ("https://e.example/p?k=" + _pct(PEM_HEAD), "%50%52%49"),
+    "u-escaped-pem": lambda r: ("https://e.example/p?k=" + PEM_HEAD.replace(" ", "+") + "b3Bl", "PRIVATE+KEY"),
+    "percent-then-u-escaped": lambda r: ("https://e.example/p?k=" + _pct(PEM_HEAD) + "b3Bl", "%50%52%49"),
+    # A key file, base64 in a data: URL (an evidence URL is https, so in its fragment or query).
+    "data-url-key-file": lambda r: (
+        "https://e.example/v#data:application/json;base64,"
+        + _b64(json.dumps({"format": PRIVATE_KEY_FORMAT, "seed": _seed(r)})),
+        None,
+    ),
+    "data-url-pem": lambda r: ("https://e.example/v#data:text/plain;base64," + _b64(pem_file(_seed_bytes(r))), None),
+    "data-url-in-a-query": lambda r: ("https://e.example/v?file=" + quote("data:;base64," + _b64(_multikey(r))), None),
+    "base64-key-file-in-a-query": lambda r: (
+        "https://e.example/v?k=" + _b64(json.dumps({"format": PRIVATE_KEY_FORMAT, "seed": _seed(r)})).rstrip("="),
+        None,
+    ),
+    "seed-percent-newline": lambda r: (f"https://e.example/p?k=seed:%0A{_seed(r)}", None),
+    "seed-percent-separators": lambda r: (f"https://e.example/p?k=seed%3A%20{_seed(r)}", None),
+    "jwk-d-in-the-query": lambda r: (f"https://e.example/k?kty=OKP&crv=Ed25519&{JWK_D}={_seed(r)}", None),
+    "html-entities": lambda r: (f"https://e.example/p?k=seed&#58;{_seed(r)}", None),
+    # The issuer's own seed, bare: told by its public key, which the registry registers.
+    "registered-seed-hex": lambda r: (f"https://e.example/p?t={_seed_bytes(r).hex()}", None),
+    "registered-seed-in-a-path": lambda r: (f"https://e.example/s/{_seed(r)}/view", None),
+    "registered-seed-u-escaped": lambda r: (f"https://e.example/p?t={_seed_bytes(r).hex()}", "?t="),
 }
 
 
@@ -143,8 +175,24 @@ def test_the_full_check_with_its_cache_refuses_it_on_every_run(repo: Repo) -> No
         (["x-note"], lambda r: {"format": PRIVATE_KEY_FORMAT, "seed": _seed(r)}),
         (["x-note"], lambda r: json.dumps({"seed": _seed(r)})),  # a key file pasted as text: its quotes escaped
         (["x-jwk"], lambda r: {"kty": "OKP", "crv": "Ed25519", "d": _seed(r)}),
+        (
+            ["credentialSubject", "achievement", "criteria", "narrative"],
+            lambda r: "Pass.\n" + repr({"kty": "OKP", JWK_D: _seed(r)}),
+        ),
+        (["credentialSubject", "achievement", "criteria", "narrative"], lambda r: "Pass.\n" + pem_file(_seed_bytes(r))),
+        (["name"], lambda r: f"SQL basics {_seed_bytes(r).hex().upper()}"),
     ],
-    ids=["name", "narrative", "narrative-own-line", "extension-object", "extension-text", "extension-jwk"],
+    ids=[
+        "name",
+        "narrative",
+        "narrative-own-line",
+        "extension-object",
+        "extension-text",
+        "extension-jwk",
+        "narrative-jwk-repr",
+        "narrative-pem",
+        "name-registered-seed",
+    ],
 )
 def test_a_key_in_any_other_string_field_is_refused_at_that_field(
     repo: Repo, field: list[str], value: Callable[[Repo], object]
@@ -180,8 +228,26 @@ def test_public_values_in_awards_are_not_keys(repo: Repo) -> None:
         # An LMS's quiz seed: a SHA-1 or SHA-256 in hex is a digest, never a credreg seed (base64url).
         "https://e.example/quiz/7/evidence?attempt=3&seed=" + "3f9a" * 10,
         "https://e.example/quiz/7/evidence?seed=" + "3f9a" * 16 + "&attempt=3",
+        # A share or tracking token after ?seed= or ?d=, of another size, or of 32 bytes but no registered key's.
+        "https://e.example/share?seed=" + "Xk2_9aQ-" * 6,
+        "https://e.example/share?seed=" + "Xk2_9aQ-" * 7 + "&" + JWK_D + "=" + "Qm9_" * 10 + "Qm9",
+        "https://e.example/t/" + "ab12" * 16 + "/view",
     ):
         _award_with_evidence(repo, url, None)
+    assert [p for p in _full(repo) if p.code == CODE] == []
+    assert [p for p in errors(repo.check("acme-lead")) if p.code == CODE] == []
+
+
+def test_a_narrative_quoting_pem_armour_without_a_key_passes(repo: Repo) -> None:
+    """Armour alone, as a course on keys quotes it, holds no key: only a key's body after it is one."""
+    rel, _ = _award_with_evidence(repo, "https://e.example/evidence", None)
+    award = json.loads(repo.read(rel))
+    head, end = PEM_PKCS8
+    award["credentialSubject"]["achievement"]["criteria"]["narrative"] = (
+        f"Generate a key pair: the private key file starts with `{head}` and ends with `{end}`;\n"
+        f"{head}\n...\n{end}\nnever share it."
+    )
+    repo.resign(rel, key=repo.key(), credentialSubject=award["credentialSubject"])
     assert [p for p in _full(repo) if p.code == CODE] == []
     assert [p for p in errors(repo.check("acme-lead")) if p.code == CODE] == []
 

@@ -7,13 +7,17 @@ import hashlib
 import json
 import shutil
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.check import CheckOptions, run_check
+from generator.crypto.ed25519 import public_from_seed
 from generator.crypto.multibase import b58encode, encode_ed25519_private
 from generator.errors import Problem
+from generator.governance import leaks
+from generator.governance.leaks import award_secret
 from tests.conftest import CONFORMANCE
 from tests.governance.conftest import ACME, Repo, commit_all, errors, only, shown
 
@@ -41,7 +45,8 @@ def test_a_pem_private_key_anywhere_is_refused(repo: Repo) -> None:
 
 def test_a_key_pasted_into_a_changed_file_is_found(repo: Repo) -> None:
     rel = f"registry/issuers/{ACME}/credentials/sql-basics.yaml"
-    repo.edit(rel, "criteria:", f"# {PEM_HEAD}\ncriteria:")
+    # Commented out, its body too: armour alone is no key (a narrative may quote it).
+    repo.edit(rel, "criteria:", f"# {PEM_HEAD}\n# b3BlbnNzaC1rZXktdjEAAAAA\ncriteria:")
     problem = only(repo.check("acme-lead"), "governance.private-key")
     assert (problem.location.path, problem.location.line) == (rel, 8)
 
@@ -162,3 +167,149 @@ def test_a_cohort_example_in_the_docs_is_not_a_list(repo: Repo) -> None:
     repo.write("docs/cohort.md", f"A cohort file:\n\n```csv\n{COHORT}```\n")
     repo.write("docs/header-only.csv", "email,name\n")
     assert shown(repo.check("reg-admin").problems) == []
+
+
+# --- spellings the search once missed, and honest text it once refused ------------------------------------------
+
+#: A JWK's private member and PEM's armour words, from pieces (this file is searched too).
+JWK_D = "d"
+PEM_PKCS8 = ("-----BEGIN " + "PRIVATE KEY-----", "-----END " + "PRIVATE KEY-----")
+#: PKCS#8's prefix of an Ed25519 private key (RFC 8410: OID 1.3.101.112), before its 32-byte seed.
+PKCS8_ED25519 = bytes.fromhex("302e020100300506032b657004220420")
+
+
+def _b64(data: bytes | str) -> str:
+    return base64.b64encode(data.encode() if isinstance(data, str) else data).decode()
+
+
+def pem_file(seed: bytes) -> str:
+    """An Ed25519 private key as OpenSSL writes it (PKCS#8 in PEM)."""
+    return f"{PEM_PKCS8[0]}\n{_b64(PKCS8_ED25519 + seed)}\n{PEM_PKCS8[1]}\n"
+
+
+def b64url(seed: bytes) -> str:
+    return base64.urlsafe_b64encode(seed).rstrip(b"=").decode()
+
+
+#: Spellings of a key (from its 32-byte seed) that need no registry to be found.
+SPELLINGS: dict[str, Any] = {
+    "data-url-multikey-file": lambda s: (
+        "data:application/json;base64," + _b64(json.dumps({"id": "#k", PRIVATE_FIELD: encode_ed25519_private(s)}))
+    ),
+    "data-url-jwk": lambda s: (
+        "data:application/json;base64," + _b64(json.dumps({"kty": "OKP", "crv": "Ed25519", JWK_D: b64url(s)}))
+    ),
+    "data-url-pem": lambda s: "data:text/plain;base64," + _b64(pem_file(s)),
+    "data-url-hex-seed": lambda s: "data:text/plain;base64," + _b64(s.hex() + "\n"),
+    "data-url-base64-of-base64": lambda s: "data:text/plain;base64," + _b64(_b64(pem_file(s))),
+    "data-url-percent-encoded": lambda s: quote("data:text/plain;base64," + _b64(pem_file(s)), safe=""),
+    "base64-in-a-query": lambda s: (
+        "https://e.example/v?k=" + _b64(json.dumps({PRIVATE_FIELD: encode_ed25519_private(s)}))
+    ),
+    "base64-of-base64-of-a-jwk": lambda s: _b64(_b64(json.dumps({"kty": "OKP", JWK_D: b64url(s)}))),
+    "seed-percent-newline": lambda s: "seed:%0A" + b64url(s),
+    "seed-percent-space-colon": lambda s: "seed%3A%20" + b64url(s),
+    "seed-percent-equals": lambda s: "https://e.example/p?seed%3D" + b64url(s),
+    "seed-html-entities": lambda s: "seed&#58;&#10;" + b64url(s),
+    "seed-standard-base64": lambda s: "seed: " + _b64(s),
+    # 64 bytes are a key when they are a seed and its public key (libsodium's form); 64 others are a token.
+    "seed-with-its-public-key": lambda s: "seed=" + b64url(s + public_from_seed(s)),
+    "data-url-hex-seed-with-its-public-key": lambda s: (
+        "data:text/plain;base64," + _b64((s + public_from_seed(s)).hex())
+    ),
+    "jwk-single-quotes": lambda s: repr({"kty": "OKP", "crv": "Ed25519", JWK_D: b64url(s)}),
+    "jwk-url-query": lambda s: f"https://e.example/k?kty=OKP&crv=Ed25519&{JWK_D}={b64url(s)}",
+    "jwk-yaml": lambda s: f"kty: OKP\ncrv: Ed25519\n{JWK_D}: {b64url(s)}\n",
+    "pem-pkcs8": pem_file,
+    "pem-in-comments": lambda s: "".join(f"# {line}\n" for line in pem_file(s).splitlines()),
+}
+
+
+@pytest.mark.parametrize("spelling", list(SPELLINGS))
+def test_a_key_spelt_any_of_these_ways_is_found(spelling: str) -> None:
+    seed = hashlib.sha256(spelling.encode()).digest()
+    text = SPELLINGS[spelling](seed)
+    assert award_secret(text.encode()) is not None
+    assert award_secret(json.dumps({"n": f"see\n{text}\nthere"}).encode()) is not None  # in a JSON string
+
+
+@pytest.mark.parametrize("spelling", list(SPELLINGS))
+def test_a_committed_key_spelt_any_of_these_ways_is_refused_by_both_checks(repo: Repo, spelling: str) -> None:
+    repo.write("notes/key.txt", f"Notes\n\n{SPELLINGS[spelling](hashlib.sha256(spelling.encode()).digest())}\n")
+    line = 5 if spelling == "jwk-yaml" else 3  # a YAML JWK's "d" is its third line
+    problem = only(repo.check("reg-admin"), "governance.private-key")
+    assert (problem.location.path, problem.location.line) == ("notes/key.txt", line)
+    commit_all(repo.root, "notes")
+    assert [(p.location.path, p.location.line) for p in _full(repo)] == [("notes/key.txt", line)]
+
+
+#: A registered key's seed as a bare token: no label, nothing but its bytes tells it.
+BARE: dict[str, Any] = {
+    "hex": lambda s: f"token {s.hex()} here",
+    "hex-upper": lambda s: f"token {s.hex().upper()}.",
+    "hex-0x": lambda s: f"token 0x{s.hex()}",
+    "hex-after-percent-newline": lambda s: f"https://e.example/p?t=%0A{s.hex()}",
+    "base64": lambda s: f"token {_b64(s)} here",
+    "base64url-in-a-path": lambda s: f"https://e.example/d/{b64url(s)}/view",
+    "base58": lambda s: f"token {b58encode(s)}",
+    "json-after-a-line-break": lambda s: json.dumps({"n": f"token\n{s.hex()}"}),
+}
+
+
+@pytest.mark.parametrize("spelling", list(BARE))
+def test_a_bare_token_that_is_a_registered_keys_seed_is_refused_by_both_checks(repo: Repo, spelling: str) -> None:
+    """Committed: the full check searches in a process of its own, which tests the tokens once the registry is
+    loaded; the pull-request check tests them against the registry of the change."""
+    seed = _seed(_key_doc(repo))
+    repo.write("notes/token.txt", f"Notes\n{BARE[spelling](seed)}\n")
+    problem = only(repo.check("reg-admin"), "governance.private-key")
+    assert (problem.location.path, problem.location.line) == ("notes/token.txt", 2)
+    assert problem.message.startswith(f"contains the private key of the registered key {ACME}/key-1")
+    commit_all(repo.root, "notes")
+    for jobs in (None, 1):
+        [found] = [p for p in errors(run_check(repo.root, CheckOptions(progress=False, jobs=jobs)))]
+        assert (found.location.path, found.location.line, found.code) == ("notes/token.txt", 2, problem.code)
+
+
+def test_a_bare_token_of_no_registered_key_passes(repo: Repo) -> None:
+    """A share token, a digest: 32 bytes, but no registered key's seed."""
+    other = hashlib.sha256(b"a share token").digest()
+    repo.write("notes/tokens.txt", "".join(spell(other) + "\n" for spell in BARE.values()))
+    assert shown(repo.check("reg-admin").problems) == []
+    commit_all(repo.root, "notes")
+    assert _full(repo) == []
+
+
+def test_each_token_is_derived_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cost of the registered-key test: one derivation per distinct value of a key's length, whatever the
+    number of texts that hold it; other runs are never decoded to a key."""
+    calls: list[bytes] = []
+    monkeypatch.setattr(leaks, "public_from_seed", lambda seed: calls.append(seed) or bytes(32))
+    registered = leaks.RegisteredKeys({b"\1" * 32: "acme/key-1"})
+    digest = hashlib.sha256(b"x").hexdigest()
+    for _ in range(3):
+        assert award_secret(f'{{"a": "{digest}", "b": "{digest}", "c": "{"ab" * 40}"}}'.encode(), registered) is None
+    assert calls == [bytes.fromhex(digest)]
+
+
+HONEST = {
+    "seed-share-token": "https://e.example/p?seed=" + b64url(hashlib.sha512(b"share").digest()[:30]),
+    "seed-tracking-token-long": "https://e.example/p?utm_source=x&seed=" + b64url(hashlib.sha512(b"t").digest()),
+    "d-share-token": f"https://e.example/p?{JWK_D}=" + b64url(hashlib.sha256(b"share").digest()),
+    "armour-quoted": f"Your key file starts with {PEM_PKCS8[0]} and ends with {PEM_PKCS8[1]}.",
+    "armour-around-nothing": f"{PEM_PKCS8[0]}\n...\n{PEM_PKCS8[1]}",
+    "armour-around-a-placeholder": f"{PEM_PKCS8[0]}\n<your key here>\n{PEM_PKCS8[1]}",
+    "armour-then-words": f"{PEM_PKCS8[0]}\nfollowed by the key, then\n{PEM_PKCS8[1]}",
+    "data-url-image": "data:image/png;base64," + _b64(b"\x89PNG\r\n\x1a\n" + hashlib.sha512(b"i").digest() * 4),
+    "data-url-text": "data:text/plain;base64," + _b64("Hello, world: a note, not a key.\n"),
+}
+
+
+@pytest.mark.parametrize("name", list(HONEST))
+def test_honest_text_passes_both_checks(repo: Repo, name: str) -> None:
+    assert award_secret(HONEST[name].encode()) is None
+    assert award_secret(json.dumps({"n": HONEST[name]}).encode()) is None
+    repo.write("docs/note.md", f"# A note\n\n{HONEST[name]}\n")
+    assert shown(repo.check("reg-admin").problems) == []
+    commit_all(repo.root, "a note")
+    assert _full(repo) == []
