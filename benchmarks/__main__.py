@@ -64,7 +64,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.docs_only:
-        docs.regenerate(json.loads(RESULTS.read_text(encoding="utf-8")))
+        try:
+            results = json.loads(RESULTS.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            # The results are this machine's (not committed): a clean clone has none to regenerate from.
+            print(
+                f"python -m benchmarks: no results to regenerate from ({RESULTS}: {exc}); run make bench",
+                file=sys.stderr,
+            )
+            return 2
+        docs.regenerate(results)
         print(f"regenerated {docs.PAGE}")
         return 0
     wanted = args.only or list(FIGURES)

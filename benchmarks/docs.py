@@ -21,11 +21,30 @@ def _number(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-def figures_table(results: dict[str, Any]) -> str:
-    lines = [
-        "| Figure | Measured | Baseline (same run) | Ratio | Goal | | Run |",
-        "|---|---|---|---|---|---|---|",
-    ]
+_HEAD = ("| Figure | Measured | Baseline (same run) | Ratio | Goal | | Run |", "|---|---|---|---|---|---|---|")
+
+
+def _title(row: str) -> str:
+    return row.split(" | ", 1)[0].removeprefix("| ").strip()
+
+
+def figures_table(results: dict[str, Any], previous: str = "") -> str:
+    """One row per figure of ``results``; ``previous``: the block as the page has it, whose rows of figures
+    these results do not hold are kept where they were, with their own run's date (a partial run on a machine
+    without the last results file must not drop the other figures from the page)."""
+    fresh = dict(_figure_rows(results))
+    kept = [_title(r) for r in previous.splitlines() if r.startswith("| ") and r not in _HEAD]
+    lines = list(_HEAD)
+    for title in kept:
+        lines.append(
+            fresh.pop(title) if title in fresh else next(r for r in previous.splitlines() if _title(r) == title)
+        )
+    lines.extend(fresh.values())
+    return "\n".join(lines)
+
+
+def _figure_rows(results: dict[str, Any]) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
     for figure in results["figures"]:
         if figure.get("status") == "curves":
             continue
@@ -34,14 +53,17 @@ def figures_table(results: dict[str, Any]) -> str:
             mark += f" ({figure['status']})"
         ratio = figure.get("ratio")
         lines.append(
-            f"| {figure['title']} | {_number(figure.get('value'), figure.get('unit', ''))} "
-            f"| {_number(figure.get('baseline'), figure.get('baseline_unit', ''))} "
-            f"| **{ratio:g}** | {figure['goal']} | {mark} | {figure.get('measured', results['generated'])[:10]} |"
-            if ratio is not None
-            else f"| {figure['title']} | — | — | — | {figure['goal']} | {mark} | "
-            f"{figure.get('measured', results['generated'])[:10]} |"
+            (
+                figure["title"],
+                f"| {figure['title']} | {_number(figure.get('value'), figure.get('unit', ''))} "
+                f"| {_number(figure.get('baseline'), figure.get('baseline_unit', ''))} "
+                f"| **{ratio:g}** | {figure['goal']} | {mark} | {figure.get('measured', results['generated'])[:10]} |"
+                if ratio is not None
+                else f"| {figure['title']} | — | — | — | {figure['goal']} | {mark} | "
+                f"{figure.get('measured', results['generated'])[:10]} |",
+            )
         )
-    return "\n".join(lines)
+    return lines
 
 
 def curves_table(results: dict[str, Any]) -> str | None:
@@ -92,15 +114,21 @@ def machine_text(results: dict[str, Any]) -> str:
     )
 
 
+def _block(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- bench:{name} -->\n)((?:.*?\n)?)(<!-- /bench:{name} -->)", re.S)
+
+
 def _replace(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- bench:{name} -->\n)(?:.*?\n)?(<!-- /bench:{name} -->)", re.S)
+    pattern = _block(name)
     if not pattern.search(text):
         raise ValueError(f"{PAGE.name} has no <!-- bench:{name} --> … <!-- /bench:{name} --> block")
-    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(3), text)
 
 
 def render(results: dict[str, Any], text: str) -> str:
-    text = _replace(text, "figures", figures_table(results))
+    # Only a partial run (--only) keeps rows it did not measure; a full run's table is its own, whole.
+    found = _block("figures").search(text) if results.get("only") else None
+    text = _replace(text, "figures", figures_table(results, found.group(2) if found else ""))
     curves = curves_table(results)
     if curves is not None:
         text = _replace(text, "curves", curves)

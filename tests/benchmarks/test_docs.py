@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,3 +85,42 @@ def test_the_page_s_blocks_are_rewritten_and_the_prose_kept() -> None:
 def test_a_page_without_the_markers_is_an_error_not_a_silent_skip() -> None:
     with pytest.raises(ValueError, match="bench:figures"):
         docs.render(_results(), "# Performance\n\nNo markers here.\n")
+
+
+def test_a_partial_run_keeps_the_pages_other_figures_in_place() -> None:
+    # A clean clone has no results file (it is this machine's): `--only pr` regenerates the page from its one
+    # figure, and the rows of the figures it did not measure must stay as the page had them, in their order.
+    page = docs.PAGE.read_text(encoding="utf-8")
+    block = re.search(r"<!-- bench:figures -->\n(.*?)<!-- /bench:figures -->", page, re.S)
+    assert block is not None
+    before = [r for r in block.group(1).splitlines() if r.startswith("| ") and not r.startswith("| Figure |")]
+    pr_title = next(r for r in before if r.startswith("| PR check")).split(" | ")[0].removeprefix("| ")
+    results = _results()
+    results["figures"] = [{**results["figures"][0], "title": pr_title}, results["figures"][2]]
+    results["only"] = ["pr"]
+    out = docs.render(results, page)
+    after = re.search(r"<!-- bench:figures -->\n(.*?)<!-- /bench:figures -->", out, re.S)
+    assert after is not None
+    rows = [r for r in after.group(1).splitlines() if r.startswith("| ") and not r.startswith("| Figure |")]
+    assert len(rows) == len(before)
+    for old, new in zip(before, rows, strict=True):
+        if old.startswith(f"| {pr_title} |"):
+            assert new == f"| {pr_title} | 2.24 s | 1.6 s | **1.4** | ≤ 3 s | met | 2026-12-01 |"
+        else:
+            assert new == old
+
+
+def test_docs_only_without_results_says_so_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import __main__ as bench
+
+    page = docs.PAGE.read_bytes()
+    monkeypatch.setattr(bench, "RESULTS", tmp_path / "latest.json")
+    assert bench.main(["--docs-only"]) == 2
+    assert docs.PAGE.read_bytes() == page
+
+
+def test_a_full_run_s_table_is_its_own() -> None:
+    out = docs.render(_results(), docs.PAGE.read_text(encoding="utf-8"))
+    block = re.search(r"<!-- bench:figures -->\n(.*?)<!-- /bench:figures -->", out, re.S)
+    assert block is not None
+    assert [r.split(" | ")[0] for r in block.group(1).splitlines()[2:]] == ["| PR check T", "| Build T"]
