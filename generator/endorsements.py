@@ -54,7 +54,7 @@ from generator.statuslist import (
     set_bit,
     status_list_credential,
 )
-from generator.verify.keys import window_problem
+from generator.verify.keys import method_id, named_key, window_problem
 from generator.verify.policies import revoked_reason
 from generator.verify.results import BY_ENDORSER, ENDORSEMENT, Check, CheckStatus, VerificationResult
 from generator.verify.status import EndorserKeys, owner_problem, signature_problem
@@ -146,7 +146,7 @@ def _signed_list(
     unsigned = status_list_credential(
         list_url=endorsement_list_url(registry, endorser, number), issuer_did=did, bitstring=bits, valid_from=now
     )
-    return sign_document(unsigned, key, f"{did}#{key.key_id}", now)
+    return sign_document(unsigned, key, method_id(did, key.key_id), now)
 
 
 def endorsement_slots(
@@ -391,7 +391,7 @@ def endorse(
             status_list=number,
             status_index=index,
         )
-        signed = sign_document(unsigned, key, f"{registry.endorser_did(endorser)}#{key.key_id}", issued)
+        signed = sign_document(unsigned, key, method_id(registry.endorser_did(endorser), key.key_id), issued)
         Endorsement.model_validate(signed)  # what we write fits the profile the check enforces
         digest = award_hash(signed)
         located = _list_path(registry, endorsement_list_url(registry, endorser, number))
@@ -457,11 +457,6 @@ def _read_bits(registry: Registry, path: Path) -> bytes:
 # ---------------------------------------------------------------------------------------------- verifying
 
 
-def _key_for(keys: dict[str, KeyRecord], fragment: str) -> KeyRecord | None:
-    # By its key id only, as the DID document names the method (generator/verify/keys.py RegistryKeyResolver).
-    return keys.get(fragment)
-
-
 def _max_length(field: str) -> int | None:
     """The ``max_length`` the endorsement profile gives an ``EndorsementSubject`` field."""
     metadata = EndorsementSubject.model_fields[field].metadata
@@ -470,9 +465,9 @@ def _max_length(field: str) -> int | None:
 
 def endorser_key(registry: Registry, method: str) -> KeyRecord | None:
     """The registered key a verification method names, of an endorser or an endorsing issuer (``None``: none)."""
-    did, _, fragment = method.partition("#")
+    did = method.partition("#")[0]
     endorser = registry.endorser_for_did(did)
-    return _key_for(registry.endorser_keys(endorser), fragment) if endorser is not None else None
+    return named_key(registry.endorser_keys(endorser), did, method) if endorser is not None else None
 
 
 def _list_problem(registry: Registry, url: str, endorser: str) -> tuple[bytes | None, str]:
@@ -591,8 +586,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     proof_problem: str | None = None
     # The eddsa-jcs-2022 proof first: it is the one the site's pages check again, so both name the same failure.
     for proof in sorted(proofs_of(document), key=lambda p: p.get("cryptosuite") != "eddsa-jcs-2022"):
-        did_part, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
-        record = _key_for(keys, fragment) if did_part == issuer_did else None
+        record = named_key(keys, issuer_did, str(proof.get("verificationMethod", "")))
         if record is None:
             proof_problem = f"{proof.get('verificationMethod')} is not a registered key of {endorser}"
             break

@@ -22,7 +22,7 @@ from generator.errors import CryptoError
 from generator.openbadges import STATUS_LIST_TYPES
 from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, decode_list, get_bit, index_problem, parse_index, parse_list_url
-from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
+from generator.verify.keys import KeyResolver, ResolvedKey, named_key, window_problem
 from generator.verify.results import ENDORSER_STATUS_LIST, STATUS_LIST, Check, CheckStatus, VerificationResult
 
 __all__ = [
@@ -205,24 +205,24 @@ def _validity(document: dict[str, Any], now: dt.datetime) -> Check:
 
 
 class EndorserKeys:
-    """The keys an endorser (a registered endorser, or an issuer that endorses) registered, by ``<its DID>#<key
-    id>``, each with its window: how :func:`signature_problem` reads an endorser's list, given on its own or read
-    for an endorsement's status (generator/endorsements.py). The registry's resolver knows issuers' DIDs only."""
+    """The keys an endorser (a registered endorser, or an issuer that endorses) registered, named as its DID
+    document names them (:func:`~generator.verify.keys.named_key`), each with its window: how
+    :func:`signature_problem` reads an endorser's list, given on its own or read for an endorsement's status
+    (generator/endorsements.py). The registry's resolver knows issuers' DIDs only."""
 
     def __init__(self, registry: Registry, endorser: str) -> None:
         self._did = registry.endorser_did(endorser)
         self._keys = registry.endorser_keys(endorser)
 
     def resolve(self, verification_method: str) -> ResolvedKey | None:
-        did, _, fragment = verification_method.partition("#")
-        key = self._keys.get(fragment) if did == self._did else None
+        key = named_key(self._keys, self._did, verification_method)
         if key is None:
             return None
         try:
             public = decode_ed25519_public(key.model.publicKeyMultibase)
         except CryptoError:
             return None  # not a key at all: the registry check reports the key file
-        return ResolvedKey(public, did, key.path, None, key.model)
+        return ResolvedKey(public, self._did, key.path, None, key.model)
 
 
 def verify_status_list(

@@ -292,3 +292,71 @@ def test_a_revoked_endorsement_is_not_made_valid_by_a_list_its_closed_key_signed
         assert _page(runner.verify(hash=award_hash(doc))) == cli
     finally:
         runner.close()
+
+
+def _spellings(registry: Any, multikey: str) -> dict[str, tuple[str, str]]:
+    """Ways a proof may name the Data Council's key ``k1``, and the headline each gets: only the id the endorser's
+    DID document gives the method (generator/publish/did.py: ``<DID>#<key id>``) names it; every other spelling
+    names no method of that document, so an independent verifier, which dereferences it there, finds no key."""
+    did = registry.endorser_did("data-council")
+    host, _, rest = did.removeprefix("did:web:").partition(":")
+    refused = "key not registered"
+    return {
+        "key id": (f"{did}#k1", "valid"),
+        "public key multibase": (f"{did}#{multikey}", refused),
+        "another endorser's DID": (f"{registry.endorser_did('other-body')}#k1", refused),
+        "an issuer's DID": (f"{registry.issuer_did('acme-academy')}#k1", refused),
+        "did:key of the same key": (f"did:key:{multikey}#{multikey}", refused),
+        "DID cut short": (f"{did[:-1]}#k1", refused),
+        "DID with a trailing colon": (f"{did}:#k1", refused),
+        "empty fragment": (f"{did}#", "malformed"),  # the profile wants a fragment
+        "no fragment": (did, "malformed"),
+        "key id upper case": (f"{did}#K1", refused),
+        "method name upper case": (f"did:WEB:{did.removeprefix('did:web:')}#k1", refused),
+        "host upper case": (f"did:web:{host.upper()}:{rest}#k1", refused),
+        "endorser id upper case": (f"{did.replace('data-council', 'Data-Council')}#k1", refused),
+        "percent-encoded fragment": (f"{did}#%6B%31", refused),
+        "percent-encoded digit": (f"{did}#k%31", refused),
+        "fragment twice": (f"{did}#k1#k1", refused),
+        "key id then multibase": (f"{did}#k1#{multikey}", refused),
+    }
+
+
+SPELLINGS = [
+    "key id",
+    "public key multibase",
+    "another endorser's DID",
+    "an issuer's DID",
+    "did:key of the same key",
+    "DID cut short",
+    "DID with a trailing colon",
+    "empty fragment",
+    "no fragment",
+    "key id upper case",
+    "method name upper case",
+    "host upper case",
+    "endorser id upper case",
+    "percent-encoded fragment",
+    "percent-encoded digit",
+    "fragment twice",
+    "key id then multibase",
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_an_endorsement_names_its_key_as_the_endorsers_did_document_does_alike(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+    spelling: str,
+) -> None:
+    # The page also took a key named by its public key (…#z6Mk…), which credreg verify refuses (keys.py named_key,
+    # policies.js namedKey: one rule, the DID document's method ids).
+    registry = corpus.registry
+    multikey = registry.endorser_keys("data-council")["k1"].model.publicKeyMultibase
+    method, kind = _spellings(registry, multikey)[spelling]
+    _, genuine = corpus.files["genuine"]
+    unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    signed = sign_document(unsigned, corpus.keys["data-council"], method, NOW)
+    cli = _cli(verify_endorsement(signed, registry, now=NOW))
+    assert cli["headline"]["kind"] == kind, cli
+    assert _page(node.verify(text=json.dumps(signed))) == cli

@@ -42,6 +42,7 @@ import {
   listOf,
   listOwnerProblem,
   model,
+  namedKey,
   oneOf,
   parseTime,
   pattern,
@@ -127,7 +128,7 @@ async function fetchJSON(url) {
 /** The key record of keys.json that made `proof`, or a reason why there is none. */
 function keyFor(keys, proof) {
   const method = isObject(proof) ? proof.verificationMethod : null;
-  const record = (keys.keys || []).find((k) => k.verificationMethod === method);
+  const record = isObject(keys) ? namedKey(keys.keys, keys.did, method) : null;
   if (!record) return [null, `${method ?? "None"} is not a registered key of ${keys.issuer}`];
   if (parseTime(proof.created) === null) return [null, "the proof has no valid created time"];
   const window = windowProblem(record, proof.created);
@@ -162,12 +163,6 @@ async function jcsProblem(doc, keys) {
 }
 
 // --- credreg verify's checks, for the verification page ------------------------------------------------------
-
-// The key of keys.json a proof's key id names: by its id, or by the public key itself (endorsements.py _key_for).
-function keyById(keys, fragment) {
-  const list = Array.isArray(keys && keys.keys) ? keys.keys : [];
-  return list.find((k) => k.id === fragment) ?? list.find((k) => k.publicKeyMultibase === fragment) ?? null;
-}
 
 // One proof checked with `record`'s key, by its suite (Python's verify_proof); eddsa-rdfc-2022's code is loaded
 // only when such a proof is checked.
@@ -272,9 +267,8 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
   const proofs = [...proofsOf(doc)].sort((a, b) => (a.cryptosuite !== JCS_SUITE) - (b.cryptosuite !== JCS_SUITE));
   for (const proof of proofs) {
     const method = String(proof.verificationMethod);
-    const cut = method.indexOf("#");
-    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
-    const record = didPart === did ? keyById(keys, fragment) : null;
+    // Exactly as the endorser's DID document names the key (policies.js namedKey, endorsements.py named_key).
+    const record = isObject(keys) ? namedKey(keys.keys, did, method) : null;
     if (record === null) {
       signature = `${method} is not a registered key of ${endorser.id}`;
       break;

@@ -147,6 +147,26 @@ export class Context {
   }
 }
 
+/** The id the DID document of `did` gives its key `keyId` (generator/verify/keys.py method_id). */
+export function methodId(did, keyId) {
+  return `${did}#${keyId}`;
+}
+
+/**
+ * The record of `records` (a keys.json's keys: `did`'s registered keys) that `method` names, or null: only as
+ * `did`'s DID document lists it, exactly `<did>#<key id>`; any other spelling (the key's multibase value, another
+ * case, a percent-encoded fragment) is no method of that document. generator/verify/keys.py named_key, held equal
+ * by tests/site/test_verify_endorsement_js.py.
+ */
+export function namedKey(records, did, method) {
+  if (typeof method !== "string" || !Array.isArray(records)) return null;
+  const cut = method.lastIndexOf("#");
+  if (cut < 0) return null;
+  const fragment = method.slice(cut + 1);
+  const key = records.find((k) => isObject(k) && k.id === fragment) ?? null;
+  return key !== null && method === methodId(did, fragment) ? key : null;
+}
+
 async function resolveKey(site, method) {
   if (typeof method !== "string") return null;
   const hash = method.indexOf("#");
@@ -157,9 +177,8 @@ async function resolveKey(site, method) {
     const doc = await site.keys(issuer);
     if (doc === null) throw new DataError(`issuers/${issuer}/keys.json is missing`);
     if (doc.did !== did || !Array.isArray(doc.keys)) throw new DataError(`issuers/${issuer}/keys.json is malformed`);
-    const keys = doc.keys.filter(isObject);
     // Exactly as the issuer's DID document names the method (generator/verify/keys.py RegistryKeyResolver).
-    const record = keys.find((k) => k.id === fragment);
+    const record = namedKey(doc.keys, did, method);
     if (!record) return null;
     try {
       return {
@@ -1295,16 +1314,14 @@ function statusListValidity(doc, now) {
 }
 
 /**
- * The keys an endorser (a registered endorser, or an issuer that endorses) registered, by `<its DID>#<key id>`
- * (status.py EndorserKeys), from its keys.json: resolves a verification method to a key as resolveKey does, or
+ * The keys an endorser (a registered endorser, or an issuer that endorses) registered, named as its DID document
+ * names them (namedKey; status.py EndorserKeys), from its keys.json: resolves a verification method to a key as resolveKey does, or
  * null. How signedBy reads an endorser's list, given on its own or read for an endorsement's status.
  */
 export function endorserKeys(did, keys) {
   const records = isObject(keys) && Array.isArray(keys.keys) ? keys.keys.filter(isObject) : [];
   return async (method) => {
-    const cut = method.indexOf("#");
-    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
-    const record = didPart === did ? (records.find((k) => k.id === fragment) ?? null) : null;
+    const record = namedKey(records, did, method);
     if (record === null) return null;
     try {
       return { public: decodeEd25519Public(record.publicKeyMultibase), controller: did, record };
