@@ -46,8 +46,6 @@ from generator.statuslist import (
     MAX_LIST_BYTES,
     MIN_BITS,
     decode_list,
-    get_bit,
-    index_problem,
     new_bitstring,
     parse_index,
     parse_list_number,
@@ -57,7 +55,7 @@ from generator.statuslist import (
 from generator.verify.keys import method_id, named_key, window_problem
 from generator.verify.policies import revoked_reason
 from generator.verify.results import BY_ENDORSER, ENDORSEMENT, Check, CheckStatus, VerificationResult
-from generator.verify.status import EndorserKeys, owner_problem, signature_problem
+from generator.verify.status import EndorserKeys, owner_problem, signature_problem, status_outcome
 
 if TYPE_CHECKING:
     from generator.awarding.revoke import Revocation
@@ -620,16 +618,14 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     else:
         bits, why = _list_problem(registry, status_url, endorser)
         index = int(model.credentialStatus.statusListIndex)
-        if bits is None:
-            add("status", "Not revoked", why, unknown=True)
-        elif (outside := index_problem(index, bits)) is not None:
-            add("status", "Not revoked", outside)
-        elif get_bit(bits, index):
-            # An issuer revokes its endorsement by a signed line of its log, with a published reason; an
-            # endorser keeps no log, only its list.
-            logged = _logged_revocation(registry, endorser, digest)
-            revoked_on, reason = (logged.get("revoked"), logged.get("reason")) if logged else (None, None)
-            add("status", "Not revoked", revoked_reason(revoked_on, reason, by=BY_ENDORSER))
+        # The awards' rule (status.py status_outcome): an issuer revokes its endorsement by a signed line of its
+        # log, with a published reason, which stands even when its list cannot be trusted; an endorser keeps no
+        # log, only its list.
+        outcome = status_outcome(bits, why, index, _logged_revocation(registry, endorser, digest))
+        if outcome.revoked is None:
+            add("status", "Not revoked", outcome.problem, unknown=not outcome.malformed)
+        elif outcome.revoked:
+            add("status", "Not revoked", revoked_reason(outcome.revoked_on, outcome.reason, by=BY_ENDORSER))
             facts["revoked"] = True
         else:
             add("status", "Not revoked", None)

@@ -31,6 +31,7 @@ __all__ = [
     "StatusOutcome",
     "owner_problem",
     "signature_problem",
+    "status_outcome",
     "verify_status_list",
 ]
 
@@ -154,18 +155,30 @@ class RegistryStatus:
         located = self._path_for(url)
         logged = self.revocations(located[0]).get(award_hash or "") if located and award_hash else None
         listed = self._load(url, issuer_did)
-        if listed.bits is None:
-            if logged:
-                return StatusOutcome(True, "", logged.get("revoked"), logged.get("reason"))
-            return StatusOutcome(None, listed.problem)
-        outside = index_problem(index, listed.bits)
-        if outside is not None:
-            return StatusOutcome(None, outside, malformed=True)
-        if get_bit(listed.bits, index) or logged:
-            return StatusOutcome(
-                True, "", logged.get("revoked") if logged else None, logged.get("reason") if logged else None
-            )
-        return StatusOutcome(False)
+        return status_outcome(listed.bits, listed.problem, index, logged)
+
+
+def status_outcome(bits: bytes | None, problem: str, index: int, logged: dict[str, Any] | None) -> StatusOutcome:
+    """The status of the credential at ``index`` of a list whose verified bits are ``bits`` (``None``: the list
+    cannot be trusted, ``problem`` says why), given the line of its issuer's revocation log that revokes it
+    (``logged``, ``None``: none). The rule of an award's status and of an issuer's endorsement's (an endorser keeps
+    no log); policies.js ``statusOutcome`` is the page's copy.
+
+    A revocation the log records stands whatever the list says: an untrusted list, or one whose bit is clear, takes
+    no revocation back (the full check reports the disagreement). Without one, an untrusted list leaves the status
+    unknown; an index beyond the list makes the entry impossible."""
+    if bits is None:
+        if logged:
+            return StatusOutcome(True, "", logged.get("revoked"), logged.get("reason"))
+        return StatusOutcome(None, problem)
+    outside = index_problem(index, bits)
+    if outside is not None:
+        return StatusOutcome(None, outside, malformed=True)
+    if get_bit(bits, index) or logged:
+        return StatusOutcome(
+            True, "", logged.get("revoked") if logged else None, logged.get("reason") if logged else None
+        )
+    return StatusOutcome(False)
 
 
 # ------------------------------------------------------------------------------------- a status list on its own

@@ -294,6 +294,30 @@ def test_a_revoked_endorsement_is_not_made_valid_by_a_list_its_closed_key_signed
         runner.close()
 
 
+@pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
+def test_an_issuer_s_logged_revocation_stands_on_the_page_when_its_list_is_not_trusted(
+    tmp_path: Path, closed: str
+) -> None:
+    # The awards' rule (status.py status_outcome, policies.js statusOutcome): the issuer's signed log line says it
+    # is revoked, with its day and reason, though the list its closed key signed since is not trusted.
+    c, doc = taken_back(tmp_path / "corpus", closed, who="acme-academy")
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    status = next(check for check in cli["checks"] if check[0] == "status")
+    assert status == [
+        "status",
+        "Not revoked",
+        "failed",
+        "revoked by the endorser on 2026-05-27 for this reason: Withdrawn",
+    ]
+    assert cli["headline"]["kind"] == "revoked"
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+        assert _page(runner.verify(hash=award_hash(doc))) == cli
+    finally:
+        runner.close()
+
+
 def _spellings(registry: Any, multikey: str) -> dict[str, tuple[str, str]]:
     """Ways a proof may name the Data Council's key ``k1``, and the headline each gets: only the id the endorser's
     DID document gives the method (generator/publish/did.py: ``<DID>#<key id>``) names it; every other spelling

@@ -1151,6 +1151,23 @@ export function revokedReason(revocation, by = "") {
   return `revoked${by}${when}${why}`;
 }
 
+/**
+ * The status of the credential at `index` of a list whose verified bits are `bits` (null: the list cannot be
+ * trusted, `problem` says why), given its issuer's signed revocation of it (`logged`: {revoked, reason}, or null):
+ * {revoked: true, false or null (unknown), problem, revokedOn, reason, malformed}. A logged revocation stands
+ * whatever the list says; without one an untrusted list leaves the status unknown, and an index beyond the list
+ * makes the entry impossible. The rule of an award's status and of an issuer's endorsement's
+ * (generator/verify/status.py status_outcome).
+ */
+export function statusOutcome(bits, problem, index, logged) {
+  const revoked = (line) => ({ revoked: true, problem: "", revokedOn: line ? line.revoked : null, reason: line ? line.reason : null, malformed: false });
+  if (bits === null) return logged ? revoked(logged) : { revoked: null, problem, malformed: false };
+  const outside = indexProblem(index, bits);
+  if (outside !== null) return { revoked: null, problem: outside, malformed: true };
+  if (getBit(bits, index) || logged) return revoked(logged);
+  return { revoked: false, problem: "", malformed: false };
+}
+
 export async function statusPolicy(ctx) {
   const label = "Not revoked";
   const entry = get(ctx.document, "credentialStatus");
@@ -1177,20 +1194,16 @@ export async function statusPolicy(ctx) {
   const { bits, problem } = located
     ? await statusListBits(ctx, url, located.issuer, located.number, ctx.issuerId)
     : { bits: null, problem: `status list ${url} is not in this registry (the page never fetches elsewhere)` };
-  if (bits === null) {
-    if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
-    return unknown(problem);
-  }
-  const outside = indexProblem(index, bits);
-  if (outside !== null) return check("status", label, false, outside);
-  if (getBit(bits, index)) {
+  const outcome = statusOutcome(bits, problem, index, signedRevocation);
+  if (outcome.malformed) return check("status", label, false, outcome.problem);
+  if (outcome.revoked === null) return unknown(outcome.problem);
+  if (outcome.revoked) {
     if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
     const note = revocation
       ? `; ${revocation.problem}, so its date and reason are not shown`
       : "; no reason is published";
     return check("status", label, false, `revoked (the issuer's signed status list says so${note})`);
   }
-  if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
   if (revocation)
     return unknown(`the status list says not revoked, but a revocation is published for it: ${revocation.problem}`);
   return check("status", label, true, "not revoked (issuer's signed status list)");
