@@ -40,6 +40,7 @@ RUNNER = r"""
 import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { checkEndorsement, isEndorsement } from "./verify/endorsements.js";
+import { namedKey } from "./verify/policies.js";
 import { ENDORSEMENT, headlineOf } from "./verify/results.js";
 import { SiteData } from "./verify/sitedata.js";
 import { Verifier, parseAwardJSON } from "./verify/verifier.js";
@@ -65,6 +66,10 @@ for await (const line of createInterface({ input: process.stdin })) {
   let reply;
   try {
     if (req.op === "is") reply = { is: isEndorsement(req.doc) };
+    else if (req.op === "named") {
+      const keys = JSON.parse(await readFile(`${root}/${req.keys}`, "utf8"));
+      reply = { id: namedKey(keys.keys, keys.did, req.method)?.id ?? null };
+    }
     else if (req.op === "badge") {
       const url = new URL(req.file, "https://site.test/");
       const doc = JSON.parse(await readFile(root + url.pathname, "utf8"));
@@ -384,3 +389,25 @@ def test_an_endorsement_names_its_key_as_the_endorsers_did_document_does_alike(
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
     assert cli["headline"]["kind"] == kind, cli
     assert _page(node.verify(text=json.dumps(signed))) == cli
+
+
+def test_which_key_a_method_names_is_one_rule_for_every_owner(corpus: Corpus, node: Node) -> None:  # noqa: F811
+    # keys.py named_key and policies.js namedKey (the page's lookup of an issuer's key for an award, of an endorser's
+    # for its endorsement, its list and an issuer's revocation line), over every owner's keys.json and the spellings.
+    from generator.verify.keys import named_key
+
+    registry = corpus.registry
+    owners = [("endorsers", e) for e in registry.endorsers] + [("issuers", i) for i in registry.issuers]
+    accepted: set[str] = set()
+    for folder, owner in owners:
+        keys, did = registry.endorser_keys(owner), registry.endorser_did(owner)
+        for key_id, record in keys.items():
+            methods = [method for method, _ in _spellings(registry, record.model.publicKeyMultibase).values()]
+            methods += [f"{did}#{key_id}", f"{did}#{record.model.publicKeyMultibase}", f"{did}#{key_id.upper()}"]
+            for method in methods:
+                python = named_key(keys, did, method)
+                page = node.ask(op="named", keys=f"{folder}/{owner}/keys.json", method=method)["id"]
+                assert page == (python.model.id if python else None), (owner, method)
+                if python is not None:
+                    accepted.add(method)
+    assert accepted == {f"{registry.endorser_did(o)}#{k}" for _, o in owners for k in registry.endorser_keys(o)}
