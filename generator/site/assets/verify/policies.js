@@ -1160,7 +1160,13 @@ export function revokedReason(revocation, by = "") {
  * (generator/verify/status.py status_outcome).
  */
 export function statusOutcome(bits, problem, index, logged) {
-  const revoked = (line) => ({ revoked: true, problem: "", revokedOn: line ? line.revoked : null, reason: line ? line.reason : null, malformed: false });
+  const revoked = (line) => ({
+    revoked: true,
+    problem: "",
+    revokedOn: line ? line.revoked : null,
+    reason: line ? line.reason : null,
+    malformed: false,
+  });
   if (bits === null) return logged ? revoked(logged) : { revoked: null, problem, malformed: false };
   const outside = indexProblem(index, bits);
   if (outside !== null) return { revoked: null, problem: outside, malformed: true };
@@ -1328,8 +1334,9 @@ function statusListValidity(doc, now) {
 
 /**
  * The keys an endorser (a registered endorser, or an issuer that endorses) registered, named as its DID document
- * names them (namedKey; status.py EndorserKeys), from its keys.json: resolves a verification method to a key as resolveKey does, or
- * null. How signedBy reads an endorser's list, given on its own or read for an endorsement's status.
+ * names them (namedKey; status.py EndorserKeys), from its keys.json: resolves a verification method to a key as
+ * resolveKey does, or null. How signedBy reads an endorser's list, given on its own or read for an endorsement's
+ * status.
  */
 export function endorserKeys(did, keys) {
   const records = isObject(keys) && Array.isArray(keys.keys) ? keys.keys.filter(isObject) : [];
