@@ -117,10 +117,11 @@ def _check(
         report.counts.update(
             issuers=len(registry.issuers),
             credentials=sum(len(r.credentials) for r in registry.issuers.values()),
-            keys=sum(len(r.keys) for r in registry.issuers.values()),
+            **{"issuer keys": sum(len(r.keys) for r in registry.issuers.values())},
         )
-        if registry.endorsers:
+        if registry.endorsers:  # registered endorsers sign with keys of their own: counted apart, named so
             report.counts["endorsers"] = len(registry.endorsers)
+            report.counts["endorser keys"] = sum(len(r.keys) for r in registry.endorsers.values())
         report.problems.extend(governance.codeowners_problems(registry))
     pull: governance.PullRequestCheck | None = None
     if change is not None:

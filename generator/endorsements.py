@@ -46,18 +46,16 @@ from generator.statuslist import (
     MAX_LIST_BYTES,
     MIN_BITS,
     decode_list,
-    get_bit,
-    index_problem,
     new_bitstring,
     parse_index,
     parse_list_number,
     set_bit,
     status_list_credential,
 )
-from generator.verify.keys import window_problem
+from generator.verify.keys import method_id, named_key, window_problem
 from generator.verify.policies import revoked_reason
 from generator.verify.results import BY_ENDORSER, ENDORSEMENT, Check, CheckStatus, VerificationResult
-from generator.verify.status import EndorserKeys, owner_problem, signature_problem
+from generator.verify.status import EndorserKeys, owner_problem, signature_problem, status_outcome
 
 if TYPE_CHECKING:
     from generator.awarding.revoke import Revocation
@@ -146,7 +144,7 @@ def _signed_list(
     unsigned = status_list_credential(
         list_url=endorsement_list_url(registry, endorser, number), issuer_did=did, bitstring=bits, valid_from=now
     )
-    return sign_document(unsigned, key, f"{did}#{key.key_id}", now)
+    return sign_document(unsigned, key, method_id(did, key.key_id), now)
 
 
 def endorsement_slots(
@@ -391,7 +389,7 @@ def endorse(
             status_list=number,
             status_index=index,
         )
-        signed = sign_document(unsigned, key, f"{registry.endorser_did(endorser)}#{key.key_id}", issued)
+        signed = sign_document(unsigned, key, method_id(registry.endorser_did(endorser), key.key_id), issued)
         Endorsement.model_validate(signed)  # what we write fits the profile the check enforces
         digest = award_hash(signed)
         located = _list_path(registry, endorsement_list_url(registry, endorser, number))
@@ -457,11 +455,6 @@ def _read_bits(registry: Registry, path: Path) -> bytes:
 # ---------------------------------------------------------------------------------------------- verifying
 
 
-def _key_for(keys: dict[str, KeyRecord], fragment: str) -> KeyRecord | None:
-    # By its key id only, as the DID document names the method (generator/verify/keys.py RegistryKeyResolver).
-    return keys.get(fragment)
-
-
 def _max_length(field: str) -> int | None:
     """The ``max_length`` the endorsement profile gives an ``EndorsementSubject`` field."""
     metadata = EndorsementSubject.model_fields[field].metadata
@@ -470,9 +463,9 @@ def _max_length(field: str) -> int | None:
 
 def endorser_key(registry: Registry, method: str) -> KeyRecord | None:
     """The registered key a verification method names, of an endorser or an endorsing issuer (``None``: none)."""
-    did, _, fragment = method.partition("#")
+    did = method.partition("#")[0]
     endorser = registry.endorser_for_did(did)
-    return _key_for(registry.endorser_keys(endorser), fragment) if endorser is not None else None
+    return named_key(registry.endorser_keys(endorser), did, method) if endorser is not None else None
 
 
 def _list_problem(registry: Registry, url: str, endorser: str) -> tuple[bytes | None, str]:
@@ -591,8 +584,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     proof_problem: str | None = None
     # The eddsa-jcs-2022 proof first: it is the one the site's pages check again, so both name the same failure.
     for proof in sorted(proofs_of(document), key=lambda p: p.get("cryptosuite") != "eddsa-jcs-2022"):
-        did_part, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
-        record = _key_for(keys, fragment) if did_part == issuer_did else None
+        record = named_key(keys, issuer_did, str(proof.get("verificationMethod", "")))
         if record is None:
             proof_problem = f"{proof.get('verificationMethod')} is not a registered key of {endorser}"
             break
@@ -626,16 +618,14 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     else:
         bits, why = _list_problem(registry, status_url, endorser)
         index = int(model.credentialStatus.statusListIndex)
-        if bits is None:
-            add("status", "Not revoked", why, unknown=True)
-        elif (outside := index_problem(index, bits)) is not None:
-            add("status", "Not revoked", outside)
-        elif get_bit(bits, index):
-            # An issuer revokes its endorsement by a signed line of its log, with a published reason; an
-            # endorser keeps no log, only its list.
-            logged = _logged_revocation(registry, endorser, digest)
-            revoked_on, reason = (logged.get("revoked"), logged.get("reason")) if logged else (None, None)
-            add("status", "Not revoked", revoked_reason(revoked_on, reason, by=BY_ENDORSER))
+        # The awards' rule (status.py status_outcome): an issuer revokes its endorsement by a signed line of its
+        # log, with a published reason, which stands even when its list cannot be trusted; an endorser keeps no
+        # log, only its list.
+        outcome = status_outcome(bits, why, index, _logged_revocation(registry, endorser, digest))
+        if outcome.revoked is None:
+            add("status", "Not revoked", outcome.problem, unknown=not outcome.malformed)
+        elif outcome.revoked:
+            add("status", "Not revoked", revoked_reason(outcome.revoked_on, outcome.reason, by=BY_ENDORSER))
             facts["revoked"] = True
         else:
             add("status", "Not revoked", None)

@@ -27,7 +27,7 @@ def test_check_clean_registry_exits_0(registry_dir: Path) -> None:
     result = run("--root", str(registry_dir), "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert "credreg check: ok (1 issuers, 3 credentials, 1 keys, 0 awards, 0 revocations)" in result.stderr
+    assert "credreg check: ok (1 issuers, 3 credentials, 1 issuer keys, 0 awards, 0 revocations)" in result.stderr
 
 
 def test_check_problems_exit_1_without_traceback(tmp_path: Path) -> None:

@@ -534,3 +534,13 @@ def test_a_revocation_is_not_taken_back_by_a_list_signed_after_the_key_closed(
     assert checked.returncode == 1, checked.stdout + checked.stderr
     assert "registry/endorsers/data-council/status/1.json" in checked.stdout + checked.stderr
     assert "the status list's signature is not trusted" in checked.stdout + checked.stderr
+
+
+def test_check_s_summary_counts_the_endorsers_keys_apart(setup: tuple[Path, dict[str, str], list[str]]) -> None:
+    # It said "1 keys" for a registry holding three: the issuer's, not the two endorsers' (a key each).
+    _, env, r = setup
+    checked = credreg(*r, "check", "--jobs", "1", env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert "(1 issuers, 3 credentials, 1 issuer keys, 2 endorsers, 2 endorser keys, 0 awards" in checked.stderr
+    as_json = json.loads(credreg(*r, "check", "--jobs", "1", "--format", "json", env=env).stdout)["summary"]
+    assert (as_json["issuer keys"], as_json["endorser keys"]) == (1, 2)

@@ -153,7 +153,7 @@ def test_every_fixture_has_a_case() -> None:
 def test_valid_registry_has_no_problems(registry_dir: Path) -> None:
     report = run_check(registry_dir)
     assert [str(p) for p in report.problems] == []
-    assert report.counts == {"issuers": 1, "credentials": 3, "keys": 1, "awards": 0, "revocations": 0}
+    assert report.counts == {"issuers": 1, "credentials": 3, "issuer keys": 1, "awards": 0, "revocations": 0}
     # YAML 1.2 core rules: the country code NO stays a string (no "Norway problem").
     assert report.registry is not None
     assert report.registry.issuers["acme-academy"].issuer.location.country == "NO"

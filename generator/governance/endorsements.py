@@ -29,6 +29,7 @@ from generator.governance.fresh import date_problem, freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
 from generator.recognition import VerifiedEndorsement, endorsement_file_problems
+from generator.verify.keys import named_key
 from generator.verify.registry_check import duplicate_id_message
 
 __all__ = ["check_new_endorsements"]
@@ -124,8 +125,7 @@ def _staleness(pr: PullRequest, owner: str, doc: dict[str, Any]) -> tuple[str, s
     for i, proof in enumerate(proofs if isinstance(proofs, list) else [proofs]):
         if not isinstance(proof, dict):
             continue
-        did_part, _, fragment = str(proof.get("verificationMethod", "")).partition("#")
-        record = keys.get(fragment) if did_part == did else None
+        record = named_key(keys, did, str(proof.get("verificationMethod", "")))
         if record is None:
             continue
         what = "the endorsement"

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.openbadges import timestamp
 from generator.registry import Registry, did_web_for
+from generator.verify.keys import method_id
 
 __all__ = ["DID_CONTEXT", "did_document", "serves_did"]
 
@@ -34,7 +35,7 @@ def did_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
     for key_id in sorted(keys):
         key = keys[key_id].model
         method: dict[str, Any] = {
-            "id": f"{did}#{key.id}",
+            "id": method_id(did, key.id),  # how a proof must name the key (keys.py named_key)
             "type": "Multikey",
             "controller": did,
             "publicKeyMultibase": key.publicKeyMultibase,

@@ -83,6 +83,7 @@ from generator.models import PublicKey
 from generator.models.award import AWARD_CONTEXT
 from generator.openbadges import timestamp
 from generator.registry import Registry
+from generator.verify.keys import method_id
 from generator.verify.records import published_records
 from generator.verify.registry_check import AwardIndex
 
@@ -202,7 +203,7 @@ def key_record(key: PublicKey, did: str) -> dict[str, Any]:
     to 12:00:00, and the page would refuse a signature Python trusts)."""
     return {
         "id": key.id,
-        "verificationMethod": f"{did}#{key.id}",
+        "verificationMethod": method_id(did, key.id),
         "publicKeyMultibase": key.publicKeyMultibase,
         "created": timestamp(key.created),
         "valid_from": _instant(key.valid_from),

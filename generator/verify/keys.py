@@ -9,7 +9,7 @@ fetched: a method none of them resolves is reported as unresolvable.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -17,7 +17,7 @@ from generator._internal.times import parse_time
 from generator.crypto.multibase import decode_ed25519_public, public_key_from_did_key
 from generator.errors import CryptoError
 from generator.models import PublicKey
-from generator.registry import Registry
+from generator.registry import KeyRecord, Registry
 
 __all__ = [
     "ChainResolver",
@@ -25,6 +25,8 @@ __all__ = [
     "KeyResolver",
     "RegistryKeyResolver",
     "ResolvedKey",
+    "method_id",
+    "named_key",
     "signing_times",
     "window_problem",
 ]
@@ -53,6 +55,24 @@ class KeyResolver(Protocol):
     def resolve(self, verification_method: str) -> ResolvedKey | None: ...
 
 
+def method_id(did: str, key_id: str) -> str:
+    """The id the DID document of ``did`` gives its key ``key_id`` (generator/publish/did.py), the one way a proof
+    names a registered key."""
+    return f"{did}#{key_id}"
+
+
+def named_key(keys: Mapping[str, KeyRecord], did: str, method: str) -> KeyRecord | None:
+    """The key of ``keys`` (``did``'s registered keys, by id) that ``method`` names, or ``None``.
+
+    A method names a key only as ``did``'s DID document lists it: exactly ``<did>#<key id>``. Any other spelling
+    (the key's multibase value, another case, a percent-encoded fragment) is no method of that document, and an
+    independent verifier, which dereferences it there, finds no key. The rule of every registered key an award,
+    an endorsement, a status list or a revocation is read by; policies.js ``namedKey`` is the page's copy."""
+    _, sep, fragment = method.rpartition("#")
+    key = keys.get(fragment) if sep else None
+    return key if key is not None and method == method_id(did, fragment) else None
+
+
 class RegistryKeyResolver:
     """Keys of registered issuers, by ``<issuer DID>#<key-id>``."""
 
@@ -64,14 +84,13 @@ class RegistryKeyResolver:
         return verification_method.partition("#")[0] in self._by_did
 
     def resolve(self, verification_method: str) -> ResolvedKey | None:
-        did, _, fragment = verification_method.partition("#")
+        did = verification_method.partition("#")[0]
         record = self._by_did.get(did)
         if record is None:
             return None
-        # Exactly as the issuer's published DID document names it (``<DID>#<key id>``): a method that names the key
-        # otherwise (by its multibase value, say) is no method of that document, and other verifiers, which
-        # dereference it there, refuse it.
-        key = record.keys.get(fragment)
+        # Exactly as the issuer's published DID document names it (named_key): a method that names the key
+        # otherwise (by its multibase value, say) is no method of that document, and other verifiers refuse it.
+        key = named_key(record.keys, did, verification_method)
         if key is None:
             return None
         try:

@@ -22,7 +22,7 @@ from generator.errors import CryptoError
 from generator.openbadges import STATUS_LIST_TYPES
 from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, decode_list, get_bit, index_problem, parse_index, parse_list_url
-from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
+from generator.verify.keys import KeyResolver, ResolvedKey, named_key, window_problem
 from generator.verify.results import ENDORSER_STATUS_LIST, STATUS_LIST, Check, CheckStatus, VerificationResult
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "StatusOutcome",
     "owner_problem",
     "signature_problem",
+    "status_outcome",
     "verify_status_list",
 ]
 
@@ -154,18 +155,30 @@ class RegistryStatus:
         located = self._path_for(url)
         logged = self.revocations(located[0]).get(award_hash or "") if located and award_hash else None
         listed = self._load(url, issuer_did)
-        if listed.bits is None:
-            if logged:
-                return StatusOutcome(True, "", logged.get("revoked"), logged.get("reason"))
-            return StatusOutcome(None, listed.problem)
-        outside = index_problem(index, listed.bits)
-        if outside is not None:
-            return StatusOutcome(None, outside, malformed=True)
-        if get_bit(listed.bits, index) or logged:
-            return StatusOutcome(
-                True, "", logged.get("revoked") if logged else None, logged.get("reason") if logged else None
-            )
-        return StatusOutcome(False)
+        return status_outcome(listed.bits, listed.problem, index, logged)
+
+
+def status_outcome(bits: bytes | None, problem: str, index: int, logged: dict[str, Any] | None) -> StatusOutcome:
+    """The status of the credential at ``index`` of a list whose verified bits are ``bits`` (``None``: the list
+    cannot be trusted, ``problem`` says why), given the line of its issuer's revocation log that revokes it
+    (``logged``, ``None``: none). The rule of an award's status and of an issuer's endorsement's (an endorser keeps
+    no log); policies.js ``statusOutcome`` is the page's copy.
+
+    A revocation the log records stands whatever the list says: an untrusted list, or one whose bit is clear, takes
+    no revocation back (the full check reports the disagreement). Without one, an untrusted list leaves the status
+    unknown; an index beyond the list makes the entry impossible."""
+    if bits is None:
+        if logged:
+            return StatusOutcome(True, "", logged.get("revoked"), logged.get("reason"))
+        return StatusOutcome(None, problem)
+    outside = index_problem(index, bits)
+    if outside is not None:
+        return StatusOutcome(None, outside, malformed=True)
+    if get_bit(bits, index) or logged:
+        return StatusOutcome(
+            True, "", logged.get("revoked") if logged else None, logged.get("reason") if logged else None
+        )
+    return StatusOutcome(False)
 
 
 # ------------------------------------------------------------------------------------- a status list on its own
@@ -205,24 +218,24 @@ def _validity(document: dict[str, Any], now: dt.datetime) -> Check:
 
 
 class EndorserKeys:
-    """The keys an endorser (a registered endorser, or an issuer that endorses) registered, by ``<its DID>#<key
-    id>``, each with its window: how :func:`signature_problem` reads an endorser's list, given on its own or read
-    for an endorsement's status (generator/endorsements.py). The registry's resolver knows issuers' DIDs only."""
+    """The keys an endorser (a registered endorser, or an issuer that endorses) registered, named as its DID
+    document names them (:func:`~generator.verify.keys.named_key`), each with its window: how
+    :func:`signature_problem` reads an endorser's list, given on its own or read for an endorsement's status
+    (generator/endorsements.py). The registry's resolver knows issuers' DIDs only."""
 
     def __init__(self, registry: Registry, endorser: str) -> None:
         self._did = registry.endorser_did(endorser)
         self._keys = registry.endorser_keys(endorser)
 
     def resolve(self, verification_method: str) -> ResolvedKey | None:
-        did, _, fragment = verification_method.partition("#")
-        key = self._keys.get(fragment) if did == self._did else None
+        key = named_key(self._keys, self._did, verification_method)
         if key is None:
             return None
         try:
             public = decode_ed25519_public(key.model.publicKeyMultibase)
         except CryptoError:
             return None  # not a key at all: the registry check reports the key file
-        return ResolvedKey(public, did, key.path, None, key.model)
+        return ResolvedKey(public, self._did, key.path, None, key.model)
 
 
 def verify_status_list(

@@ -38,7 +38,7 @@ def test_a_refused_pull_request_in_github_format_with_a_summary(repo: Repo, tmp_
         f"::error file={award}::awards are never deleted: to withdraw an award, revoke it "
         "(`credreg revoke HASH --reason …`)",
     ]
-    assert "credreg check: 2 errors (2 issuers, 4 credentials, 4 keys, 2 changed files" in done.stderr
+    assert "credreg check: 2 errors (2 issuers, 4 credentials, 4 issuer keys, 2 changed files" in done.stderr
     text = summary.read_text()
     assert text.startswith("earlier step\n## credreg pull-request check\n\n❌ **Refused:** 2 problems (listed below).")
     assert "- **Credentials:** 1 changed (`acme-academy/sql-basics`)" in text

@@ -564,24 +564,29 @@ def test_an_odd_edged_revocation_reason_reads_the_same_on_the_page_as_in_credreg
     assert node.badge(corpus.site_path(name), award_hash(doc), NOW) == (python, "")
 
 
-def taken_back(tmp: Path, closed: str) -> tuple[Corpus, dict[str, Any]]:
-    """A published corpus where the Other Body revoked an endorsement, then its key was retired (``closed``:
-    ``valid_until``) or revoked as leaked (``revoked_at``), and whoever holds it signed a version of the list with
-    the bit clear, after the key's window closed (on 2026-05-31, the window closing on 2026-05-29)."""
-    from generator.endorsements import _signed_list  # how credreg signs an endorser's list
+def taken_back(tmp: Path, closed: str, who: str = OB) -> tuple[Corpus, dict[str, Any]]:
+    """A published corpus where the Other Body (or ``who``: an issuer, whose signed log line says why, on
+    2026-05-27) revoked an endorsement, then its key was retired (``closed``: ``valid_until``) or revoked as leaked
+    (``revoked_at``), and whoever holds it signed a version of the list with the bit clear, after the key's window
+    closed (on 2026-05-31, the window closing on 2026-05-29)."""
+    from generator.endorsements import _list_path, _signed_list  # how credreg signs an endorser's list
 
     c = Corpus(tmp)
-    doc = c.endorse("taken-back", who=OB)
-    revoke_endorsement(c.registry, award_hash(doc), c.keys[OB], now=NOW - dt.timedelta(days=5))
-    key_file = layout.key_path(c.root, OB, "k1")
+    target = CREDENTIAL if who != ACME else f"{BETA}/sql-basics"
+    doc = c.endorse("taken-back", who=who, target=target)
+    reason = "Withdrawn" if who in c.registry.issuers else None
+    revoke_endorsement(c.registry, award_hash(doc), c.keys[who], now=NOW - dt.timedelta(days=5), reason=reason)
+    key_file = layout.key_path(c.root, who, "k1")
     record = json.loads(key_file.read_text(encoding="utf-8"))
     record[closed] = (NOW - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
     if closed == "revoked_at":
         record["revocation_reason"] = "laptop stolen"
     key_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    number = int(doc["credentialStatus"]["statusListCredential"].rsplit("/", 1)[1].removesuffix(".json"))
-    cleared = _signed_list(c.registry, OB, number, new_bitstring(), c.keys[OB], NOW - dt.timedelta(days=1))
-    (layout.endorser_dir(c.root, OB) / "status" / f"{number}.json").write_text(json.dumps(cleared), encoding="utf-8")
+    located = _list_path(c.registry, doc["credentialStatus"]["statusListCredential"])
+    assert located is not None
+    _, number, path = located
+    cleared = _signed_list(c.registry, who, number, new_bitstring(), c.keys[who], NOW - dt.timedelta(days=1))
+    path.write_text(json.dumps(cleared), encoding="utf-8")
     c.publish()
     return c, doc
 
@@ -599,6 +604,26 @@ def test_a_list_signed_after_its_key_closed_takes_no_revocation_back_alike(tmp_p
     c, doc = taken_back(tmp_path / "corpus", closed)
     python = endorsement_verdict(verify_endorsement(doc, c.registry, now=NOW))
     assert python == ("unknown", taken_back_reason(closed))
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert runner.check(c.site_path("taken-back"), award_hash(doc), NOW) == python
+    finally:
+        runner.close()
+
+
+@pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
+def test_an_issuer_s_logged_revocation_stands_alike_when_its_list_is_not_trusted(tmp_path: Path, closed: str) -> None:
+    # As for an award (status.py status_outcome, policies.js statusOutcome): a list that cannot be trusted says
+    # nothing, but the issuer's signed log still records the revocation, with its day and reason. It read
+    # "unknown" on both sides, as if the revocation had never been made.
+    c, doc = taken_back(tmp_path / "corpus", closed, who=ACME)
+    result = verify_endorsement(doc, c.registry, now=NOW)
+    python = endorsement_verdict(result)
+    assert python == ("revoked", "revoked by the endorser on 2026-05-27 for this reason: Withdrawn")
+    assert (result.headline().kind, result.headline().text) == (
+        HeadlineKind.REVOKED,
+        "Revoked on 27 May 2026 by its endorser: Withdrawn.",
+    )
     runner = Node(tmp_path / "node", c.site)
     try:
         assert runner.check(c.site_path("taken-back"), award_hash(doc), NOW) == python

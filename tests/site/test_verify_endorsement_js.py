@@ -40,6 +40,7 @@ RUNNER = r"""
 import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { checkEndorsement, isEndorsement } from "./verify/endorsements.js";
+import { namedKey } from "./verify/policies.js";
 import { ENDORSEMENT, headlineOf } from "./verify/results.js";
 import { SiteData } from "./verify/sitedata.js";
 import { Verifier, parseAwardJSON } from "./verify/verifier.js";
@@ -65,6 +66,10 @@ for await (const line of createInterface({ input: process.stdin })) {
   let reply;
   try {
     if (req.op === "is") reply = { is: isEndorsement(req.doc) };
+    else if (req.op === "named") {
+      const keys = JSON.parse(await readFile(`${root}/${req.keys}`, "utf8"));
+      reply = { id: namedKey(keys.keys, keys.did, req.method)?.id ?? null };
+    }
     else if (req.op === "badge") {
       const url = new URL(req.file, "https://site.test/");
       const doc = JSON.parse(await readFile(root + url.pathname, "utf8"));
@@ -292,3 +297,117 @@ def test_a_revoked_endorsement_is_not_made_valid_by_a_list_its_closed_key_signed
         assert _page(runner.verify(hash=award_hash(doc))) == cli
     finally:
         runner.close()
+
+
+@pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
+def test_an_issuer_s_logged_revocation_stands_on_the_page_when_its_list_is_not_trusted(
+    tmp_path: Path, closed: str
+) -> None:
+    # The awards' rule (status.py status_outcome, policies.js statusOutcome): the issuer's signed log line says it
+    # is revoked, with its day and reason, though the list its closed key signed since is not trusted.
+    c, doc = taken_back(tmp_path / "corpus", closed, who="acme-academy")
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    status = next(check for check in cli["checks"] if check[0] == "status")
+    assert status == [
+        "status",
+        "Not revoked",
+        "failed",
+        "revoked by the endorser on 2026-05-27 for this reason: Withdrawn",
+    ]
+    assert cli["headline"]["kind"] == "revoked"
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+        assert _page(runner.verify(hash=award_hash(doc))) == cli
+    finally:
+        runner.close()
+
+
+def _spellings(registry: Any, multikey: str) -> dict[str, tuple[str, str]]:
+    """Ways a proof may name the Data Council's key ``k1``, and the headline each gets: only the id the endorser's
+    DID document gives the method (generator/publish/did.py: ``<DID>#<key id>``) names it; every other spelling
+    names no method of that document, so an independent verifier, which dereferences it there, finds no key."""
+    did = registry.endorser_did("data-council")
+    host, _, rest = did.removeprefix("did:web:").partition(":")
+    refused = "key not registered"
+    return {
+        "key id": (f"{did}#k1", "valid"),
+        "public key multibase": (f"{did}#{multikey}", refused),
+        "another endorser's DID": (f"{registry.endorser_did('other-body')}#k1", refused),
+        "an issuer's DID": (f"{registry.issuer_did('acme-academy')}#k1", refused),
+        "did:key of the same key": (f"did:key:{multikey}#{multikey}", refused),
+        "DID cut short": (f"{did[:-1]}#k1", refused),
+        "DID with a trailing colon": (f"{did}:#k1", refused),
+        "empty fragment": (f"{did}#", "malformed"),  # the profile wants a fragment
+        "no fragment": (did, "malformed"),
+        "key id upper case": (f"{did}#K1", refused),
+        "method name upper case": (f"did:WEB:{did.removeprefix('did:web:')}#k1", refused),
+        "host upper case": (f"did:web:{host.upper()}:{rest}#k1", refused),
+        "endorser id upper case": (f"{did.replace('data-council', 'Data-Council')}#k1", refused),
+        "percent-encoded fragment": (f"{did}#%6B%31", refused),
+        "percent-encoded digit": (f"{did}#k%31", refused),
+        "fragment twice": (f"{did}#k1#k1", refused),
+        "key id then multibase": (f"{did}#k1#{multikey}", refused),
+    }
+
+
+SPELLINGS = [
+    "key id",
+    "public key multibase",
+    "another endorser's DID",
+    "an issuer's DID",
+    "did:key of the same key",
+    "DID cut short",
+    "DID with a trailing colon",
+    "empty fragment",
+    "no fragment",
+    "key id upper case",
+    "method name upper case",
+    "host upper case",
+    "endorser id upper case",
+    "percent-encoded fragment",
+    "percent-encoded digit",
+    "fragment twice",
+    "key id then multibase",
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_an_endorsement_names_its_key_as_the_endorsers_did_document_does_alike(
+    corpus: Corpus,  # noqa: F811
+    node: Node,
+    spelling: str,
+) -> None:
+    # The page also took a key named by its public key (…#z6Mk…), which credreg verify refuses (keys.py named_key,
+    # policies.js namedKey: one rule, the DID document's method ids).
+    registry = corpus.registry
+    multikey = registry.endorser_keys("data-council")["k1"].model.publicKeyMultibase
+    method, kind = _spellings(registry, multikey)[spelling]
+    _, genuine = corpus.files["genuine"]
+    unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
+    signed = sign_document(unsigned, corpus.keys["data-council"], method, NOW)
+    cli = _cli(verify_endorsement(signed, registry, now=NOW))
+    assert cli["headline"]["kind"] == kind, cli
+    assert _page(node.verify(text=json.dumps(signed))) == cli
+
+
+def test_which_key_a_method_names_is_one_rule_for_every_owner(corpus: Corpus, node: Node) -> None:  # noqa: F811
+    # keys.py named_key and policies.js namedKey (the page's lookup of an issuer's key for an award, of an endorser's
+    # for its endorsement, its list and an issuer's revocation line), over every owner's keys.json and the spellings.
+    from generator.verify.keys import named_key
+
+    registry = corpus.registry
+    owners = [("endorsers", e) for e in registry.endorsers] + [("issuers", i) for i in registry.issuers]
+    accepted: set[str] = set()
+    for folder, owner in owners:
+        keys, did = registry.endorser_keys(owner), registry.endorser_did(owner)
+        for key_id, record in keys.items():
+            methods = [method for method, _ in _spellings(registry, record.model.publicKeyMultibase).values()]
+            methods += [f"{did}#{key_id}", f"{did}#{record.model.publicKeyMultibase}", f"{did}#{key_id.upper()}"]
+            for method in methods:
+                python = named_key(keys, did, method)
+                page = node.ask(op="named", keys=f"{folder}/{owner}/keys.json", method=method)["id"]
+                assert page == (python.model.id if python else None), (owner, method)
+                if python is not None:
+                    accepted.add(method)
+    assert accepted == {f"{registry.endorser_did(o)}#{k}" for _, o in owners for k in registry.endorser_keys(o)}

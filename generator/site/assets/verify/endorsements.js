@@ -10,7 +10,8 @@
 // the key's validity window), it is of a credential or issuer of this registry and not the signer's own, it is in
 // force now, and its bit in the signer's signed status list is clear (the list read by the rule of every list:
 // policies.js listOwnerProblem and signedBy, a key of the signer in force when it signed; an issuer's revoked
-// endorsement says why: the signed line of its revocation log, published beside the file). Held equal by
+// endorsement says why: the signed line of its revocation log, published beside the file, which stands even when
+// the list cannot be trusted, by the awards' rule: policies.js statusOutcome). Held equal by
 // tests/site/test_verify_endorsement_js.py; the profile by tests/site/test_endorsement_profile_js.py on a
 // generated corpus of over a thousand mutated endorsements (the same acceptance, the same first error).
 //
@@ -42,6 +43,7 @@ import {
   listOf,
   listOwnerProblem,
   model,
+  namedKey,
   oneOf,
   parseTime,
   pattern,
@@ -49,6 +51,7 @@ import {
   proofSet,
   revokedReason,
   signedBy,
+  statusOutcome,
   str,
   windowProblem,
 } from "./policies.js";
@@ -127,7 +130,7 @@ async function fetchJSON(url) {
 /** The key record of keys.json that made `proof`, or a reason why there is none. */
 function keyFor(keys, proof) {
   const method = isObject(proof) ? proof.verificationMethod : null;
-  const record = (keys.keys || []).find((k) => k.verificationMethod === method);
+  const record = isObject(keys) ? namedKey(keys.keys, keys.did, method) : null;
   if (!record) return [null, `${method ?? "None"} is not a registered key of ${keys.issuer}`];
   if (parseTime(proof.created) === null) return [null, "the proof has no valid created time"];
   const window = windowProblem(record, proof.created);
@@ -135,21 +138,20 @@ function keyFor(keys, proof) {
 }
 
 /**
- * The reason an issuer's endorsement was revoked: the signed line of its revocation log, published beside the
- * file as <hash>.revocation.json, if it names this endorsement and its signature by the issuer holds (as an
- * award's published revocation). An endorser keeps no log: its endorsement is "revoked by the endorser".
+ * An issuer's revocation of its endorsement: the signed line of its revocation log, published beside the file as
+ * <hash>.revocation.json, if it names this endorsement and its signature by the issuer holds (as an award's
+ * published revocation); else null. An endorser keeps no log.
  */
-async function revokedBy(folder, read, hash, keys) {
-  const plain = { state: "revoked", reason: `revoked${BY_ENDORSER}` };
-  if (folder !== "issuers") return plain;
+async function loggedRevocation(folder, read, hash, keys) {
+  if (folder !== "issuers") return null;
   let line;
   try {
     line = await read(`endorsements/${hash}.revocation.json`);
   } catch {
-    return plain;
+    return null;
   }
-  if (!isObject(line) || line.award !== hash || (await jcsProblem(line, keys)) !== null) return plain;
-  return { state: "revoked", reason: revokedReason(line, BY_ENDORSER) };
+  if (!isObject(line) || line.award !== hash || (await jcsProblem(line, keys)) !== null) return null;
+  return line;
 }
 
 async function jcsProblem(doc, keys) {
@@ -162,12 +164,6 @@ async function jcsProblem(doc, keys) {
 }
 
 // --- credreg verify's checks, for the verification page ------------------------------------------------------
-
-// The key of keys.json a proof's key id names: by its id, or by the public key itself (endorsements.py _key_for).
-function keyById(keys, fragment) {
-  const list = Array.isArray(keys && keys.keys) ? keys.keys : [];
-  return list.find((k) => k.id === fragment) ?? list.find((k) => k.publicKeyMultibase === fragment) ?? null;
-}
 
 // One proof checked with `record`'s key, by its suite (Python's verify_proof); eddsa-rdfc-2022's code is loaded
 // only when such a proof is checked.
@@ -272,9 +268,8 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
   const proofs = [...proofsOf(doc)].sort((a, b) => (a.cryptosuite !== JCS_SUITE) - (b.cryptosuite !== JCS_SUITE));
   for (const proof of proofs) {
     const method = String(proof.verificationMethod);
-    const cut = method.indexOf("#");
-    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
-    const record = didPart === did ? keyById(keys, fragment) : null;
+    // Exactly as the endorser's DID document names the key (policies.js namedKey, endorsements.py named_key).
+    const record = isObject(keys) ? namedKey(keys.keys, did, method) : null;
     if (record === null) {
       signature = `${method} is not a registered key of ${endorser.id}`;
       break;
@@ -312,12 +307,17 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
   } else {
     const [bits, why] = await listBits(site, own[0], own[1], own[2], url, did, keys);
     const at = Number(doc.credentialStatus.statusListIndex);
-    if (bits === null) add("status", "Not revoked", why, { unknown: true });
-    else if (indexProblem(at, bits) !== null) add("status", "Not revoked", indexProblem(at, bits));
-    else if (getBit(bits, at)) {
-      // An issuer's revocation says why: its signed log line, published beside the file (revokedBy).
-      const read = async (name) => site.json(`${base}${name}`);
-      add("status", "Not revoked", (await revokedBy(endorser.folder, read, hash, keys)).reason);
+    // The awards' rule (policies.js statusOutcome): an issuer's signed log line, published beside the file, says
+    // why, and stands even when its list cannot be trusted. It is asked for only when the list is untrusted or the
+    // bit set: a logged revocation whose bit is clear is refused by the full check (status-list.missing-bit), so no
+    // site the build publishes holds one, and asking on every clear bit would leave a 404 per valid badge.
+    const read = async (name) => site.json(`${base}${name}`);
+    const asked = bits === null || (indexProblem(at, bits) === null && getBit(bits, at));
+    const logged = asked ? await loggedRevocation(endorser.folder, read, hash, keys) : null;
+    const outcome = statusOutcome(bits, why, at, logged);
+    if (outcome.revoked === null) add("status", "Not revoked", outcome.problem, { unknown: !outcome.malformed });
+    else if (outcome.revoked) {
+      add("status", "Not revoked", revokedReason({ revoked: outcome.revokedOn, reason: outcome.reason }, BY_ENDORSER));
       facts.revoked = true;
     } else add("status", "Not revoked", null);
   }

@@ -147,6 +147,26 @@ export class Context {
   }
 }
 
+/** The id the DID document of `did` gives its key `keyId` (generator/verify/keys.py method_id). */
+export function methodId(did, keyId) {
+  return `${did}#${keyId}`;
+}
+
+/**
+ * The record of `records` (a keys.json's keys: `did`'s registered keys) that `method` names, or null: only as
+ * `did`'s DID document lists it, exactly `<did>#<key id>`; any other spelling (the key's multibase value, another
+ * case, a percent-encoded fragment) is no method of that document. generator/verify/keys.py named_key, held equal
+ * by tests/site/test_verify_endorsement_js.py.
+ */
+export function namedKey(records, did, method) {
+  if (typeof method !== "string" || !Array.isArray(records)) return null;
+  const cut = method.lastIndexOf("#");
+  if (cut < 0) return null;
+  const fragment = method.slice(cut + 1);
+  const key = records.find((k) => isObject(k) && k.id === fragment) ?? null;
+  return key !== null && method === methodId(did, fragment) ? key : null;
+}
+
 async function resolveKey(site, method) {
   if (typeof method !== "string") return null;
   const hash = method.indexOf("#");
@@ -157,9 +177,8 @@ async function resolveKey(site, method) {
     const doc = await site.keys(issuer);
     if (doc === null) throw new DataError(`issuers/${issuer}/keys.json is missing`);
     if (doc.did !== did || !Array.isArray(doc.keys)) throw new DataError(`issuers/${issuer}/keys.json is malformed`);
-    const keys = doc.keys.filter(isObject);
     // Exactly as the issuer's DID document names the method (generator/verify/keys.py RegistryKeyResolver).
-    const record = keys.find((k) => k.id === fragment);
+    const record = namedKey(doc.keys, did, method);
     if (!record) return null;
     try {
       return {
@@ -1132,6 +1151,29 @@ export function revokedReason(revocation, by = "") {
   return `revoked${by}${when}${why}`;
 }
 
+/**
+ * The status of the credential at `index` of a list whose verified bits are `bits` (null: the list cannot be
+ * trusted, `problem` says why), given its issuer's signed revocation of it (`logged`: {revoked, reason}, or null):
+ * {revoked: true, false or null (unknown), problem, revokedOn, reason, malformed}. A logged revocation stands
+ * whatever the list says; without one an untrusted list leaves the status unknown, and an index beyond the list
+ * makes the entry impossible. The rule of an award's status and of an issuer's endorsement's
+ * (generator/verify/status.py status_outcome).
+ */
+export function statusOutcome(bits, problem, index, logged) {
+  const revoked = (line) => ({
+    revoked: true,
+    problem: "",
+    revokedOn: line ? line.revoked : null,
+    reason: line ? line.reason : null,
+    malformed: false,
+  });
+  if (bits === null) return logged ? revoked(logged) : { revoked: null, problem, malformed: false };
+  const outside = indexProblem(index, bits);
+  if (outside !== null) return { revoked: null, problem: outside, malformed: true };
+  if (getBit(bits, index) || logged) return revoked(logged);
+  return { revoked: false, problem: "", malformed: false };
+}
+
 export async function statusPolicy(ctx) {
   const label = "Not revoked";
   const entry = get(ctx.document, "credentialStatus");
@@ -1158,20 +1200,16 @@ export async function statusPolicy(ctx) {
   const { bits, problem } = located
     ? await statusListBits(ctx, url, located.issuer, located.number, ctx.issuerId)
     : { bits: null, problem: `status list ${url} is not in this registry (the page never fetches elsewhere)` };
-  if (bits === null) {
-    if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
-    return unknown(problem);
-  }
-  const outside = indexProblem(index, bits);
-  if (outside !== null) return check("status", label, false, outside);
-  if (getBit(bits, index)) {
+  const outcome = statusOutcome(bits, problem, index, signedRevocation);
+  if (outcome.malformed) return check("status", label, false, outcome.problem);
+  if (outcome.revoked === null) return unknown(outcome.problem);
+  if (outcome.revoked) {
     if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
     const note = revocation
       ? `; ${revocation.problem}, so its date and reason are not shown`
       : "; no reason is published";
     return check("status", label, false, `revoked (the issuer's signed status list says so${note})`);
   }
-  if (signedRevocation) return check("status", label, false, revokedReason(signedRevocation));
   if (revocation)
     return unknown(`the status list says not revoked, but a revocation is published for it: ${revocation.problem}`);
   return check("status", label, true, "not revoked (issuer's signed status list)");
@@ -1295,16 +1333,15 @@ function statusListValidity(doc, now) {
 }
 
 /**
- * The keys an endorser (a registered endorser, or an issuer that endorses) registered, by `<its DID>#<key id>`
- * (status.py EndorserKeys), from its keys.json: resolves a verification method to a key as resolveKey does, or
- * null. How signedBy reads an endorser's list, given on its own or read for an endorsement's status.
+ * The keys an endorser (a registered endorser, or an issuer that endorses) registered, named as its DID document
+ * names them (namedKey; status.py EndorserKeys), from its keys.json: resolves a verification method to a key as
+ * resolveKey does, or null. How signedBy reads an endorser's list, given on its own or read for an endorsement's
+ * status.
  */
 export function endorserKeys(did, keys) {
   const records = isObject(keys) && Array.isArray(keys.keys) ? keys.keys.filter(isObject) : [];
   return async (method) => {
-    const cut = method.indexOf("#");
-    const [didPart, fragment] = cut < 0 ? [method, ""] : [method.slice(0, cut), method.slice(cut + 1)];
-    const record = didPart === did ? (records.find((k) => k.id === fragment) ?? null) : null;
+    const record = namedKey(records, did, method);
     if (record === null) return null;
     try {
       return { public: decodeEd25519Public(record.publicKeyMultibase), controller: did, record };
