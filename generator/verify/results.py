@@ -326,14 +326,23 @@ _LIST_LOG = (
 )
 
 
-def _list_log_headline(log: Check | None, fixed: Callable[[HeadlineKind], Headline]) -> Headline:
+#: A log check that finds a signing key logged as retired before the entry (inclusion.py _retired_clause).
+_LOGGED_RETIRED = re.compile(r"; but its signing key \S+ was logged as .* before it \(entry \d+\)")
+_LIST_LOGGED_LATE = "the public log shows it was published after its signing key was retired"
+
+
+def _list_log_headline(log: Check | None, fixed: Callable[..., Headline]) -> Headline:
     """A genuine list in force that is not valid: by its log check, not the one in force (another version is
-    the latest, or none is logged: never called genuine and in force), else it cannot be fully checked (a log
-    that does not check out, a quorum not reached, a key retired before it was logged)."""
+    the latest, or none is logged: never called genuine and in force), not genuine when the log dates it after its
+    signing key was retired (a backdated signature), else it cannot be fully checked (a log that does not check
+    out, a quorum not reached)."""
     if log is not None and log.status is CheckStatus.FAILED:
         for start, kind in _LIST_LOG:
             if log.reason.startswith(start):
                 return fixed(kind)
+        if log.reason.startswith("recorded in the public log ") and _LOGGED_RETIRED.search(log.reason):
+            # Its signature claims a date its key was in force; the log shows it was published after: backdated.
+            return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, why=_LIST_LOGGED_LATE)
     return fixed(HeadlineKind.CANNOT_CHECK)
 
 

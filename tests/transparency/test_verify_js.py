@@ -738,3 +738,46 @@ def test_a_status_list_given_on_its_own_is_checked_against_the_log_in_python_and
     # Pasted text on the page (no file, whose bytes the log hashes): not checked, not blocking.
     js = node(op="listcheck", site=f"{site}/", text=None, visitor="list-paste", document=document)
     assert (js["status"], js["applicable"]) == ("not checked", False), js
+
+
+def test_a_status_list_logged_after_its_key_was_retired_is_not_genuine_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A list version first logged after its signing key was logged as expired: its signature claims a date the
+    key was in force (so its own checks pass), the log shows it was published later. Its log check fails, and the
+    headline calls it not genuine (it was "cannot be fully checked"), in Python (site and state) and JS alike."""
+    from generator.transparency.inclusion import status_list_log_check
+    from generator.verify import Verifier
+    from generator.verify.results import STATUS_LIST, HeadlineKind, VerificationResult
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = root / rel
+    document = json.loads(status.read_bytes())
+    key_id = document["proof"][0]["verificationMethod"].partition("#")[2]
+    key = root / "keys/northbridge-university" / f"{key_id}.json"
+    key.write_text(json.dumps({**json.loads(key.read_text()), "valid_until": "2025-01-01T00:00:00Z"}, indent=2) + "\n")
+    commit_all(root, "the key expires")
+    status.write_text(json.dumps(document, indent=1) + "\n")  # a version logged only now, its signature as good
+    commit_all(root, "the list re-written after its key expired")
+    data = status.read_bytes()
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    own = Verifier(registry).verify(document)
+    assert own, own.checks  # signed 2024-08-18, when its key was in force
+    py_site = status_list_log_check(registry, LogSource(site / "log"), data, document, now=now)
+    py_state = status_list_log_check(registry, LogSource(log_repo.state), data, document, now=now)
+    js = node(op="listcheck", site=f"{site}/", text=data.decode(), visitor="list-late", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py_site.status.value, py_site.reason) == (py_state.status.value, py_state.reason)
+    assert (py_site.status.value, py_site.reason) == (js["status"], js["reason"])
+    assert js["status"] == "failed"
+    assert f"; but its signing key keys/northbridge-university/{key_id}.json was logged as expired" in js["reason"]
+    checks = [*own.checks, py_site]
+    py_lead = VerificationResult(tuple(checks), None, {}, STATUS_LIST).headline()
+    js_lead = node(op="headline", checks=[{**c.as_dict(), "applicable": c.applicable} for c in checks])
+    assert (py_lead.kind.value, py_lead.text) == (js_lead["kind"], js_lead["text"])
+    assert py_lead.kind is HeadlineKind.STATUS_LIST_NOT_GENUINE
+    assert py_lead.text == (
+        "This status list is not genuine: the public log shows it was published after its signing key was retired."
+    )

@@ -175,11 +175,18 @@ const LIST_LOG = [
   ["not recorded in the public log", HeadlineKind.STATUS_LIST_NOT_LOGGED],
 ];
 
+// A log check that finds a signing key logged as retired before the entry (results.py _LOGGED_RETIRED).
+const LOGGED_RETIRED = /; but its signing key \S+ was logged as .* before it \(entry \d+\)/;
+const LIST_LOGGED_LATE = "the public log shows it was published after its signing key was retired";
+
 /** A genuine list in force that is not valid, by its log check (results.py _list_log_headline). */
 function listLogHeadline(log, fixed) {
   if (log && log.status === FAILED) {
     const found = LIST_LOG.find(([start]) => log.reason.startsWith(start));
     if (found) return fixed(found[1]);
+    if (log.reason.startsWith("recorded in the public log ") && LOGGED_RETIRED.test(log.reason)) {
+      return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, { why: LIST_LOGGED_LATE });
+    }
   }
   return fixed(HeadlineKind.CANNOT_CHECK);
 }
