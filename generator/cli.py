@@ -604,7 +604,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--any-issuer", action="store_true", help="accept issuers not registered here (authenticity only)"
     )
     verify.add_argument(
-        "--log", metavar="DIR|URL", help="also check the award is in this public log (a built site, or its log/)"
+        "--log",
+        metavar="DIR|URL",
+        help="also check the award, endorsement or status list is in this public log (a built site, or its log/)",
     )
     add_log_key_option(verify)
     verify.add_argument(
