@@ -430,9 +430,9 @@ def find_status_list(
     registry: Registry, source: LogSource, path: str, digest: str, signing_keys: Mapping[str, str] | None = None
 ) -> tuple[LogInclusion | None, ListBinding]:
     """A status list given on its own (``path``: its repository path; ``digest``: SHA-256 of its bytes) in the
-    log: its entry, proven, when it is the log's latest version of the list (a site names only that one, so an
-    older version is told from one never published by neither the site nor a bare log state: one answer from
-    both), and where it stands (:class:`ListBinding`). Its signing keys are judged by log time, as an award's."""
+    log: its entry, proven, when it is the log's latest version of the list (a site names only that one, so
+    neither a site nor a bare log state tells an older version from one never published: one answer from both),
+    and where it stands (:class:`ListBinding`). Its signing keys are judged by log time, as an award's."""
     found, binding = _find(registry, source, digest, signing_keys, (path, digest), kind=LIST_KIND)
     assert binding is not None  # a status list given: its binding is always made
     return found, binding
