@@ -205,6 +205,15 @@ def _is_file(target: str) -> bool:
         return False
 
 
+def _list_bytes(path: Path) -> bytes:
+    """A status list's file as given, its bytes as the log hashes them (read already as JSON: within bounds)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_CREDENTIAL_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from generator.load import load_registry
     from generator.verify import verify_credential
@@ -275,15 +284,20 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from generator.openbadges import is_status_list
 
     if is_status_list(document):
-        # An issuer's status list, checked as one (generator/verify/status.py verify_status_list). The public log
-        # is not consulted for it: a list's versions are logged, but only to bind an award's status to one.
+        # An issuer's (or endorser's) status list, checked as one (generator/verify/status.py verify_status_list),
+        # then in the public log as every version of it is: the file's bytes must be the log's latest version.
         if registry is None:
             raise UsageError(f"{target} is a status list: checking it needs its registry (--root DIR)")
         if args.recipient is not None:
             raise UsageError(f"{target} is a status list: it names no recipient (check an award with --recipient)")
+        from generator.transparency.commands import with_log_check
         from generator.verify import Verifier
 
         result = Verifier(registry).verify(document)
+        raw = _list_bytes(Path(target))
+        result = with_log_check(
+            result, registry, args.log, document, kind="status-list", log_key=args.log_key, data=raw
+        )
         print(
             json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
             if args.format == "json"
@@ -590,7 +604,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--any-issuer", action="store_true", help="accept issuers not registered here (authenticity only)"
     )
     verify.add_argument(
-        "--log", metavar="DIR|URL", help="also check the award is in this public log (a built site, or its log/)"
+        "--log",
+        metavar="DIR|URL",
+        help="also check the award, endorsement or status list is in this public log (a built site, or its log/)",
     )
     add_log_key_option(verify)
     verify.add_argument(

@@ -291,17 +291,23 @@ def with_log_check(
     *,
     kind: str = "award",
     log_key: str | None = None,
+    data: bytes | None = None,
 ) -> VerificationResult:
     """``result`` with the public-log check added (not checked, and not blocking, without --log); ``kind``:
-    ``"endorsement"`` for an endorsement's result; ``log_key``: ``--log-key`` (:func:`trusted_log_key`)."""
-    from generator.transparency.inclusion import log_check
+    ``"endorsement"`` for an endorsement's result, ``"status-list"`` for a status list given on its own (``data``:
+    its file's bytes, which the log hashes); ``log_key``: ``--log-key`` (:func:`trusted_log_key`)."""
+    from generator.transparency.inclusion import LIST_KIND, log_check, status_list_log_check
     from generator.verify.results import VerificationResult
 
     if log_key is not None and location is None:
         raise UsageError("--log-key names the key of the log given by --log: it needs --log DIR|URL")
     trusted = trusted_log_key(registry, log_key)
     source = log_source_for(location) if location and trusted.registry.governance.model.log is not None else None
-    check = log_check(trusted.registry, source, result.award_hash, document, kind=kind, signer=trusted.signer)
+    if kind == LIST_KIND:
+        assert data is not None
+        check = status_list_log_check(trusted.registry, source, data, document, signer=trusted.signer)
+    else:
+        check = log_check(trusted.registry, source, result.award_hash, document, kind=kind, signer=trusted.signer)
     if location and trusted.registry.governance.model.log is None:
         # No key the registry declared to check the given log against (a site's demo log has a throwaway one):
         # say that --log went unread rather than drop it silently, and how to check it against a key one trusts.

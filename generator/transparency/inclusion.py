@@ -17,6 +17,10 @@ a listed witness on the checkpoint says how old this view of the log is at least
 stale site (an old checkpoint with old lists) is visible. It is shown, not judged: how old is too old is the
 reader's call.
 
+**A status list given on its own** (:func:`status_list_log_check`): its file's bytes must be the log's latest
+``status-list`` entry for the path its ``id`` names, proven in the signed tree, logged before any of its signing
+keys was logged as retired.
+
 **Endorsements.** An endorsement is checked the same way (``kind="endorsement"``): its ``endorsement`` entry
 (the endorsement hash), found through the site's ``log/index/endorsements/<hash>.json``, its signing key (an
 endorser's or an issuer's) judged by log time, and its endorser's status list bound to the log's latest version.
@@ -56,10 +60,12 @@ __all__ = [
     "ListBinding",
     "LogInclusion",
     "find_award",
+    "find_status_list",
     "log_check",
     "log_is_demo",
     "signing_key_paths",
     "signing_keys",
+    "status_list_log_check",
     "status_list_used",
 ]
 
@@ -72,7 +78,9 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 #: The last second a cosignature's time is read as one (9999-12-31T23:59:59Z): a later one names no date.
 _LAST_SECOND = 253402300799
 #: What a log check can be about: the kind of its log entry, which is also the word its failures use.
-KINDS = ("award", "endorsement")
+KINDS = ("award", "endorsement", "status-list")
+#: A status list given on its own: its entries are its versions (SHA-256 of the file's bytes).
+LIST_KIND = "status-list"
 #: The folders whose status lists each kind is judged by (an endorsement: its endorser's, or its issuer's).
 _LIST_FOLDERS = {"award": ("issuers",), "endorsement": ("issuers", "endorsers")}
 
@@ -307,11 +315,19 @@ def _scan(log: VerifiedLog, want: str, kind: str, keys: Mapping[str, str], list_
             retired.append((index, entry))
         if entry.kind == "status-list" and entry.path == list_path:
             versions.append((index, entry))
-        if entry.kind == kind and entry.sha256 == want and found is None:
+        if entry.kind == kind and entry.sha256 == want and found is None and kind != LIST_KIND:
             if not log.proves(merkle.leaf_hash(raw), index):  # the proof a browser would check, checked here too
                 raise LogError(f"the inclusion proof of entry {index} does not verify")
             found = index
+    if kind == LIST_KIND:  # the latest version only, as a site names it: the same answer from both
+        found = _latest_if(versions, want)
     return found, retired, versions
+
+
+def _latest_if(versions: list[tuple[int, LogEntry]], want: str) -> int | None:
+    """The entry of the latest version of a list when it is ``want`` (SHA-256 of the bytes given), else None."""
+    latest = max(versions, key=lambda item: item[0], default=None)
+    return latest[0] if latest is not None and latest[1].sha256 == want else None
 
 
 def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
@@ -344,7 +360,9 @@ def _lookup(
         raise LogError(f"{log.source}/policy.json is malformed")
     edge = merkle.WithFrontier(log.tiles, log.size, _frontier(policy, log.size))
     found = None
-    if kind == "award":
+    if kind == LIST_KIND:
+        pass  # the list's own entry is its version below: the site names only the latest
+    elif kind == "award":
         award = _award_record(site, index, want)
         if award is not None:
             found = _proven_award(log, want, *award, edge)
@@ -372,6 +390,8 @@ def _lookup(
             index, entry = _proven(log, record, f"{log.source}/{rel}", edge)
             if entry.kind == "status-list" and entry.path == list_path:
                 versions.append((index, entry))
+    if kind == LIST_KIND:
+        found = _latest_if(versions, want)
     return found, retired, versions
 
 
@@ -403,6 +423,30 @@ def find_award(
     With ``status_list`` ((repository path, SHA-256 of the bytes used): :func:`status_list_used`), also where
     that list stands in the log (:class:`ListBinding`).
     """
+    return _find(registry, source, award_hash, signing_keys, status_list, kind=kind)[0]
+
+
+def find_status_list(
+    registry: Registry, source: LogSource, path: str, digest: str, signing_keys: Mapping[str, str] | None = None
+) -> tuple[LogInclusion | None, ListBinding]:
+    """A status list given on its own (``path``: its repository path; ``digest``: SHA-256 of its bytes) in the
+    log: its entry, proven, when it is the log's latest version of the list (a site names only that one, so
+    neither a site nor a bare log state tells an older version from one never published: one answer from both),
+    and where it stands (:class:`ListBinding`). Its signing keys are judged by log time, as an award's."""
+    found, binding = _find(registry, source, digest, signing_keys, (path, digest), kind=LIST_KIND)
+    assert binding is not None  # a status list given: its binding is always made
+    return found, binding
+
+
+def _find(
+    registry: Registry,
+    source: LogSource,
+    award_hash: str,
+    signing_keys: Mapping[str, str] | None,
+    status_list: tuple[str, str] | None,
+    *,
+    kind: str,
+) -> tuple[LogInclusion | None, ListBinding | None]:
     verifier, origin = log_config(registry)
     config = registry.governance.model.log
     assert config is not None
@@ -431,15 +475,15 @@ def find_award(
         found, retired, versions = _lookup(log, site, index, policy, want, kind, keys, list_path)
     else:  # a bare log state, or a log/ outside its site: every entry is read
         found, retired, versions = _scan(log, want, kind, keys, list_path)
-    if found is None:
-        return None
-    before = min(((i, e) for i, e in retired if i < found), key=lambda item: item[0], default=None)
     binding = None
     if status_list is not None:
         latest = max(versions, key=lambda item: item[0], default=None)
         binding = ListBinding(
             status_list[0], latest[0] if latest else None, latest is not None and latest[1].sha256 == status_list[1]
         )
+    if found is None:
+        return None, binding
+    before = min(((i, e) for i, e in retired if i < found), key=lambda item: item[0], default=None)
     return LogInclusion(
         found,
         log.size,
@@ -450,7 +494,7 @@ def find_award(
         binding,
         max(dated, default=None),
         _says_demo(policy),
-    )
+    ), binding
 
 
 def _says_demo(policy: Any) -> bool:
@@ -532,26 +576,103 @@ def log_check(
     except LogError as exc:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"the log does not check out: {exc.explain()}")
     if found is None:
-        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, "not recorded in the public log")
-    reason = (
-        f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by {signer} "
-        f"and cosigned by {found.cosigned} of {found.quorum} witnesses"
-        + freshness(found.cosigned_at, now or dt.datetime.now(dt.UTC))
-        + (DEMO_CLAUSE if found.demo else "")
-    )
-    if found.retired_key_before is not None:
-        path, kind, at = found.retired_key_before
-        what = "revoked" if kind == "key-revoked" else "expired (valid_until set)"
-        return Check(
-            CHECK_ID,
-            LABEL,
-            CheckStatus.FAILED,
-            f"{reason}; but its signing key {path} was logged as {what} before it (entry {at}): it was published "
-            "after the key was retired, whatever date its signature claims",
-        )
+        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, NOT_RECORDED)
+    reason = _recorded(found, signer, now)
+    retired = _retired_clause(found)
+    if retired:
+        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + retired)
     holds, listed = list_clause(found.status_list)
     if not holds:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + listed)
     if found.cosigned < found.quorum:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + listed + " (quorum not reached)")
     return Check(CHECK_ID, LABEL, CheckStatus.PASSED, reason + listed)
+
+
+#: The reason of a log check that finds no entry (the status-list headline reads it: results.py).
+NOT_RECORDED = "not recorded in the public log"
+#: A status list given on its own that is not the log's latest version of its path: an older version or one never
+#: published, which the log's index (the latest version only) cannot tell apart (results.py reads the words).
+NOT_LATEST = "not the public log's latest version of "
+
+
+def _recorded(found: LogInclusion, signer: str, now: dt.datetime | None) -> str:
+    """Where the log records it, whose key signed the checkpoint, its witnesses, how fresh, whether a demo."""
+    return (
+        f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by {signer} "
+        f"and cosigned by {found.cosigned} of {found.quorum} witnesses"
+        + freshness(found.cosigned_at, now or dt.datetime.now(dt.UTC))
+        + (DEMO_CLAUSE if found.demo else "")
+    )
+
+
+def _retired_clause(found: LogInclusion) -> str:
+    """The words of a signing key logged as retired before the entry ("" when none was)."""
+    if found.retired_key_before is None:
+        return ""
+    path, kind, at = found.retired_key_before
+    what = "revoked" if kind == "key-revoked" else "expired (valid_until set)"
+    return (
+        f"; but its signing key {path} was logged as {what} before it (entry {at}): it was published after the key "
+        "was retired, whatever date its signature claims"
+    )
+
+
+def list_path(registry: Registry, document: Any) -> str | None:
+    """The repository path of a status list given on its own, as its id names it: a list of a registered issuer
+    or endorser (verify/status.py verify_status_list's "list" check), else None."""
+    url = document.get("id") if isinstance(document, dict) else None
+    for folder, owners in (("issuers", registry.issuers), ("endorsers", registry.endorsers)):
+        located = parse_list_url(registry.site_url, url, folder)
+        if located is not None:
+            return f"registry/{folder}/{located[0]}/status/{located[1]}.json" if located[0] in owners else None
+    return None
+
+
+def status_list_log_check(
+    registry: Registry | None,
+    source: LogSource | None,
+    data: bytes,
+    document: Any,
+    *,
+    now: dt.datetime | None = None,
+    signer: str = "the registry",
+) -> Check:
+    """The public-log check of a status list given on its own (``data``: its file's bytes, hashed as the log
+    hashes a list: SHA-256 of the bytes): passed only when they are the log's latest version of the list's path,
+    proven against the signed checkpoint, published before any of its signing keys was logged as retired, with
+    the witnesses' quorum. Another version logged as the latest: this one is older (superseded) or was never
+    published, which a site's index (the latest version only) cannot tell apart; no version logged: never
+    published (an issuer's key can sign a list that clears a revocation: only the log shows it was never
+    public). tlog.js ``listLogCheck`` is the page's copy, held equal by tests/transparency/test_verify_js.py."""
+    if registry is None or registry.governance.model.log is None:
+        return Check(CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "this registry publishes no transparency log", False)
+    path = list_path(registry, document)
+    if path is None:
+        return Check(CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "not a status list of this registry", False)
+    if source is None:
+        return Check(
+            CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "no log given (--log DIR|URL, e.g. the built site's log/)", False
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        found, binding = find_status_list(registry, source, path, digest, signing_keys(registry, document))
+    except LogError as exc:
+        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"the log does not check out: {exc.explain()}")
+    if found is None:
+        if binding.latest is None:
+            return Check(CHECK_ID, LABEL, CheckStatus.FAILED, NOT_RECORDED)
+        return Check(
+            CHECK_ID,
+            LABEL,
+            CheckStatus.FAILED,
+            f"{NOT_LATEST}{path} (entry {binding.latest}): an older version, superseded, or one never published",
+        )
+    reason = _recorded(found, signer, now)
+    retired = _retired_clause(found)
+    if retired:
+        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + retired)
+    reason += f"; it is the log's latest version of {path}"
+    if found.cosigned < found.quorum:
+        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + " (quorum not reached)")
+    return Check(CHECK_ID, LABEL, CheckStatus.PASSED, reason)

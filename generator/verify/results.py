@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,6 +210,8 @@ class HeadlineKind(enum.StrEnum):
     STATUS_LIST = "status list"
     STATUS_LIST_NOT_GENUINE = "status list not genuine"
     STATUS_LIST_NOT_IN_FORCE = "status list not in force"
+    STATUS_LIST_NOT_LATEST = "status list not latest"
+    STATUS_LIST_NOT_LOGGED = "status list not logged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +265,13 @@ _HEADLINES = {
     ),
     HeadlineKind.STATUS_LIST_NOT_GENUINE: "This {noun} is not genuine: {why}.",
     HeadlineKind.STATUS_LIST_NOT_IN_FORCE: "A genuine {noun}, but not in force: {why}.",
+    HeadlineKind.STATUS_LIST_NOT_LATEST: (
+        "Signed by a registered {signer}, but not in force: the public log records another version of this {noun} "
+        "as its latest (this one is older, superseded, or was never published)."
+    ),
+    HeadlineKind.STATUS_LIST_NOT_LOGGED: (
+        "Signed by a registered {signer}, but never published: the public log does not record this {noun}."
+    ),
 }
 
 #: An endorsement's one signature check ("proof", generator/endorsements.py verify_endorsement), by its reason:
@@ -308,6 +318,34 @@ def _list_signature_why(reason: str, signer: str) -> str:
     return f"it was changed after its {signer} signed it"
 
 
+#: A status list's log check's reasons (transparency/inclusion.py status_list_log_check) that name a headline of
+#: their own: not the latest version logged, no version logged (results.js LIST_LOG).
+_LIST_LOG = (
+    ("not the public log's latest version of ", HeadlineKind.STATUS_LIST_NOT_LATEST),
+    ("not recorded in the public log", HeadlineKind.STATUS_LIST_NOT_LOGGED),
+)
+
+
+#: A log check that finds a signing key logged as retired before the entry (inclusion.py _retired_clause).
+_LOGGED_RETIRED = re.compile(r"; but its signing key \S+ was logged as .* before it \(entry \d+\)")
+_LIST_LOGGED_LATE = "the public log shows it was published after its signing key was retired"
+
+
+def _list_log_headline(log: Check | None, fixed: Callable[..., Headline]) -> Headline:
+    """A genuine list in force that is not valid: by its log check, not the one in force (another version is
+    the latest, or none is logged: never called genuine and in force), not genuine when the log dates it after its
+    signing key was retired (a backdated signature), else it cannot be fully checked (a log that does not check
+    out, a quorum not reached)."""
+    if log is not None and log.status is CheckStatus.FAILED:
+        for start, kind in _LIST_LOG:
+            if log.reason.startswith(start):
+                return fixed(kind)
+        if log.reason.startswith("recorded in the public log ") and _LOGGED_RETIRED.search(log.reason):
+            # Its signature claims a date its key was in force; the log shows it was published after: backdated.
+            return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, why=_LIST_LOGGED_LATE)
+    return fixed(HeadlineKind.CANNOT_CHECK)
+
+
 def _status_list_headline(result: VerificationResult) -> Headline:
     """A status list's headline: genuine or not, and why not (results.js statusListHeadline)."""
     subject = result.subject
@@ -325,7 +363,7 @@ def _status_list_headline(result: VerificationResult) -> Headline:
         return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, why=why)
     validity = result.check("validity")
     if validity is None or validity.status is not CheckStatus.FAILED:
-        return fixed(HeadlineKind.CANNOT_CHECK)
+        return _list_log_headline(result.check("log"), fixed)
     if validity.reason.startswith("expired on "):
         why = f"it expired on {plain_day(validity.reason)}"
     elif validity.reason.startswith("not valid before "):

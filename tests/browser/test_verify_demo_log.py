@@ -73,3 +73,42 @@ def test_the_demo_statements_are_labelled_on_the_page_and_in_the_verdict(browser
     assert status == "failed", text
     assert "signed with a DEMO key that proves nothing about who runs the registry" in text
     assert not errors
+
+
+def test_a_status_list_dropped_on_the_page_is_checked_in_the_log(browser: Any, demo_site: Path) -> None:
+    """A status list given as a file: its bytes are the log's latest version (passed, valid); the same list, signed
+    alike but not those bytes, is not the list in force (credreg verify's headline for it); pasted, its bytes are
+    not the file's, so the log check is not made (and does not block)."""
+    from tests.browser.test_verify_page import _drop
+
+    listed = REPO / "registry/issuers/northbridge-university/status/1.json"
+    text = listed.read_text(encoding="utf-8")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    results = {}
+    with serve_dir(demo_site, no_store=True) as url:
+        for name, how, given in [("file", "file", text), ("changed", "drop", text + "\n"), ("pasted", "paste", text)]:
+            page.goto(f"{url}verify/")
+            if how == "drop":
+                _drop(page, given, "1.json")
+            else:
+                _give(page, how, given)
+            verdict = wait_for_verdict(page)
+            page.wait_for_selector("#cr-checks li[data-check=log]", state="attached")
+            results[name] = (verdict, page.get_attribute("#cr-verdict", "data-headline"), checks(page)["log"])
+    page.close()
+    assert not errors
+    verdict, headline, (status, line) = results["file"]
+    assert (verdict, headline, status) == ("valid", "status list", "passed"), results["file"]
+    assert line.endswith(
+        "it guarantees nothing); it is the log's latest version of registry/issuers/northbridge-university/status/"
+        "1.json."
+    ), line
+    verdict, headline, (status, line) = results["changed"]
+    assert (headline, status) == ("status list not latest", "failed"), results["changed"]
+    assert verdict != "valid"
+    assert "Not the public log's latest version of registry/issuers/northbridge-university/status/1.json" in line
+    verdict, headline, (status, line) = results["pasted"]
+    assert (verdict, headline, status) == ("valid", "status list", "not checked"), results["pasted"]
+    assert "drop the file to check it" in line

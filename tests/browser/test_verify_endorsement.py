@@ -226,9 +226,16 @@ def test_a_dropped_status_list_is_checked_as_a_status_list(
     from generator.statuslist import decode_list, encode_list, get_bit, set_bit
     from generator.verify import verify_credential
 
+    def as_cli(text: str) -> VerificationResult:
+        """credreg verify FILE of a list: its checks, then the public log's (this registry declares none)."""
+        doc = json.loads(text)
+        return with_log_check(
+            verify_credential(doc, registry), registry, None, doc, kind="status-list", data=text.encode()
+        )
+
     path = next(REPO.glob("registry/issuers/*/status/1.json"))
     document = json.loads(path.read_text(encoding="utf-8"))
-    expected = verify_credential(document, registry)
+    expected = as_cli(path.read_text(encoding="utf-8"))
     assert expected.headline().text == (
         "A genuine status list of a registered issuer (the registry's record of what it revoked): "
         "check an award or endorsement by its file, hash or link."
@@ -247,7 +254,7 @@ def test_a_dropped_status_list_is_checked_as_a_status_list(
     bits = bytearray(decode_list(changed["credentialSubject"]["encodedList"]))
     set_bit(bits, 7, not get_bit(bits, 7))
     changed["credentialSubject"]["encodedList"] = encode_list(bits)
-    not_genuine = verify_credential(changed, registry)
+    not_genuine = as_cli(json.dumps(changed))
     assert not_genuine.headline().text == "This status list is not genuine: it was changed after its issuer signed it."
     _drop(vpage, json.dumps(changed), "1.json")
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'invalid'")
@@ -255,7 +262,7 @@ def test_a_dropped_status_list_is_checked_as_a_status_list(
     assert vpage.inner_text("#cr-result-title") == "What this status list claims (not verified)"
     # A registered endorser's list, read with the keys the build publishes for it (endorsers/<id>/keys.json).
     endorsers = next(REPO.glob("registry/endorsers/*/status/1.json"))
-    endorser_list = verify_credential(json.loads(endorsers.read_text(encoding="utf-8")), registry)
+    endorser_list = as_cli(endorsers.read_text(encoding="utf-8"))
     assert endorser_list.headline().text.startswith("A genuine status list of a registered endorser ")
     _drop(vpage, endorsers.read_text(encoding="utf-8"), "1.json")
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict === 'valid'")

@@ -485,6 +485,8 @@ def test_an_endorsement_s_headline_names_an_endorsement_and_the_page_says_the_sa
         HeadlineKind.STATUS_LIST,
         HeadlineKind.STATUS_LIST_NOT_GENUINE,
         HeadlineKind.STATUS_LIST_NOT_IN_FORCE,
+        HeadlineKind.STATUS_LIST_NOT_LATEST,
+        HeadlineKind.STATUS_LIST_NOT_LOGGED,
     }
     never = {HeadlineKind.UNSUPPORTED, HeadlineKind.UNREGISTERED_ISSUER, *status_list}
     assert set(kinds) == set(HeadlineKind) - recipient - never, kinds

@@ -298,3 +298,38 @@ def test_a_log_folder_with_an_unreadable_file_is_an_error_not_a_traceback(demo_s
     assert done.returncode == 1, done.stderr
     assert " entries for northbridge-university in the log of " in done.stderr
     assert DEMO not in done.stderr
+
+
+def test_a_status_list_is_checked_in_the_demo_log_by_credreg_verify(demo_site: Path, tmp_path: Path) -> None:
+    """`credreg verify LIST --log SITE --log-key SITE/log/demo-vkey`: the list's bytes are the log's latest version
+    of it (passed, on the site's index or a bare copy of its log/, scanned); the same list signed alike but not
+    those bytes is not the list in force (exit 1, its own headline); without --log, not checked and not blocking."""
+    listed = REPO / "registry/issuers/northbridge-university/status/1.json"
+    key = str(demo_site / "log/demo-vkey")
+    bare = tmp_path / "bare-log"
+    shutil.copytree(demo_site / "log", bare)  # no site around it: every entry is read
+    for given in (demo_site, bare):
+        done = _verify(str(listed), "--log", str(given), "--log-key", key)
+        assert done.returncode == 0, done.stdout + done.stderr
+        check = _log_check(done)
+        assert check["status"] == "passed", check
+        assert check["reason"].endswith(f"{DEMO}); it is the log's latest version of {listed.relative_to(REPO)}")
+        assert json.loads(done.stdout)["headline_kind"] == "status list"
+
+    changed = tmp_path / "1.json"
+    changed.write_bytes(listed.read_bytes() + b"\n")  # still verifies (JCS, RDFC), but not the bytes logged
+    for given in (demo_site, bare):
+        done = _verify(str(changed), "--log", str(given), "--log-key", key)
+        assert done.returncode == 1, done.stdout + done.stderr
+        check = _log_check(done)
+        assert check["status"] == "failed", check
+        assert check["reason"].startswith("not the public log's latest version of registry/issuers/"), check
+        assert json.loads(done.stdout)["headline_kind"] == "status list not latest"
+        assert [c["status"] for c in json.loads(done.stdout)["checks"][:-1]] == ["passed"] * 4
+
+    done = _verify(str(changed))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _log_check(done)["status"] == "not checked"
+    done = _verify(str(changed), "--log", str(demo_site))  # no key to check it against: said, with how
+    assert done.returncode == 0
+    assert f"--log-key {demo_site / 'log' / 'demo-vkey'}" in _log_check(done)["reason"]

@@ -7,11 +7,15 @@
   with the one it remembered (a split view), or a smaller one, is told so.
 * The same check of an endorsement (its record in ``log/index/endorsements/``): logged passes, unlogged or a
   tampered proof or a stale endorser status list fails, a key retired in the log before it fails.
+* The check of a status list given on its own (``listLogCheck``, inclusion.py ``status_list_log_check``): its
+  file's bytes the log's latest version passes; an older version, one never logged, none logged fail; a demo log
+  and a registry without a log are said alike; and the headline each failure gives, alike.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -39,6 +43,7 @@ RUNNER = r"""
 import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import * as T from "./verify/tlog.js";
+import { headlineOf, STATUS_LIST } from "./verify/results.js";
 import { SiteData } from "./verify/sitedata.js";
 
 const hex = (b) => Buffer.from(b).toString("hex");
@@ -85,6 +90,17 @@ async function handle(req) {
     const c = await T.logCheck(site, req.hash, memory(req.visitor), req.document ?? null, entry, req.now, req.kind);
     return { status: c.status, reason: c.reason, applicable: c.applicable };
   }
+  if (req.op === "listcheck") {
+    const load = file(req.site);
+    const site = new SiteData(new URL("https://site.test/"), async (path, options) => {
+      const b = await load(path);
+      return b === null || options?.binary ? b : Buffer.from(b).toString();
+    });
+    site.loadBytes = load;
+    const c = await T.listLogCheck(site, req.text, memory(req.visitor), req.document, req.now);
+    return { status: c.status, reason: c.reason, applicable: c.applicable };
+  }
+  if (req.op === "headline") return headlineOf(req.checks, STATUS_LIST);
   throw new Error(`unknown op ${req.op}`);
 }
 
@@ -618,3 +634,150 @@ def test_a_demo_log_is_labelled_in_the_same_words_in_python_and_js(
     assert DEMO_CLAUSE in js["reason"]
     assert demo.status == plain.status
     assert demo.reason.replace(DEMO_CLAUSE, "", 1) == plain.reason
+
+
+def test_a_status_list_given_on_its_own_is_checked_against_the_log_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A status list dropped on the page or given to `credreg verify`: its file's bytes must be the log's latest
+    version of the list its id names (SHA-256 of the bytes, as the log hashes it), proven against the checkpoint.
+    An older version (still signed: a list re-formatted since, as a re-signed one is) or one never logged fails,
+    and the headline says it is not the list in force; the same in Python (site and bare state) and JS."""
+    from generator.transparency.inclusion import DEMO_CLAUSE, NOT_LATEST, NOT_RECORDED, status_list_log_check
+    from generator.verify import Verifier
+    from generator.verify.results import STATUS_LIST, HeadlineKind, VerificationResult
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = root / rel
+    older = status.read_bytes()
+    document = json.loads(older)
+    status.write_text(json.dumps(document, indent=1) + "\n")  # a new version, its signature as good (JCS, RDFC)
+    commit_all(root, "the list re-written")
+    newer = status.read_bytes()
+    registry, site, entries = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    versions = [n for n, e in enumerate(entries) if e.startswith(b"credreg-log/1 status-list northbridge-university ")
+                and rel.encode() in e]  # fmt: skip
+    assert len(versions) == 2
+    latest = versions[-1]
+    now = COSIGNED_AT + dt.timedelta(hours=2)
+    fresh = "; a witness last cosigned its checkpoint 2 hours ago (2026-12-01T09:30:00Z)"
+    assert Verifier(registry).verify(document), "both versions are genuine and in force"
+
+    def both(name: str, data: bytes, where: Path = site, state: bool = True) -> dict[str, Any]:
+        py_site = status_list_log_check(registry, LogSource(where / "log"), data, document, now=now)
+        js = node(op="listcheck", site=f"{where}/", text=data.decode(), visitor=f"list-{name}", document=document,
+                  now=now.timestamp())  # fmt: skip
+        assert (py_site.status.value, py_site.reason) == (js["status"], js["reason"]), (py_site, js)
+        if state:
+            py_state = status_list_log_check(registry, LogSource(log_repo.state), data, document, now=now)
+            assert (py_state.status, py_state.reason) == (py_site.status, py_site.reason), (py_state, py_site)
+        # The headline of a genuine list in force with this log check, alike in Python and JS.
+        checks = [*Verifier(registry).verify(document).checks, py_site]
+        py_lead = VerificationResult(tuple(checks), None, {}, STATUS_LIST).headline()
+        js_lead = node(op="headline", checks=[{**c.as_dict(), "applicable": c.applicable} for c in checks])
+        assert (py_lead.kind.value, py_lead.text) == (js_lead["kind"], js_lead["text"]), (py_lead, js_lead)
+        return {**js, "headline": py_lead.kind}
+
+    got = both("latest", newer)
+    assert got["status"] == "passed", got
+    assert got["reason"] == (
+        f"recorded in the public log as entry {latest} of {len(entries)}, checkpoint signed by the registry and "
+        f"cosigned by 1 of 1 witnesses{fresh}; it is the log's latest version of {rel}"
+    )
+    assert got["headline"] is HeadlineKind.STATUS_LIST
+    # The version before: logged, genuine, but superseded (the site names only the latest, so is the state read).
+    unlatest = f"{NOT_LATEST}{rel} (entry {latest}): an older version, superseded, or one never published"
+    got = both("older", older)
+    assert (got["status"], got["reason"], got["headline"]) == ("failed", unlatest, HeadlineKind.STATUS_LIST_NOT_LATEST)
+    # Bytes the log never saw (signed alike): the same answer, never "genuine and in force".
+    got = both("unlogged", older + b" ")
+    assert (got["status"], got["reason"], got["headline"]) == ("failed", unlatest, HeadlineKind.STATUS_LIST_NOT_LATEST)
+    # No version of the list logged (its file in the site's index withheld: the site's word, as for keys).
+    withheld = tmp_path / "withheld"
+    shutil.copytree(site, withheld)
+    (withheld / f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json").unlink()
+    got = both("none", newer, withheld, state=False)
+    assert (got["status"], got["reason"], got["headline"]) == (
+        "failed",
+        NOT_RECORDED,
+        HeadlineKind.STATUS_LIST_NOT_LOGGED,
+    )
+    # A tampered version record fails the proof, not the comparison.
+    name = hashlib.sha256(rel.encode()).hexdigest()
+    tampered = tmp_path / "tampered"
+    shutil.copytree(site, tampered)
+    records = json.loads((site / f"log/index/status/{name}.json").read_text())
+    records[-1][1] = records[-1][1].replace(records[-1][1].split()[3], hashlib.sha256(older).hexdigest())
+    (tampered / f"log/index/status/{name}.json").write_text(json.dumps(records))
+    got = both("tampered", older, tampered, state=False)
+    assert got["status"] == "failed", got
+    assert got["reason"].startswith("the log does not check out: "), got
+    assert got["headline"] is HeadlineKind.CANNOT_CHECK
+    # A demo log: labelled in the same words, nothing else changed.
+    demo = tmp_path / "demo"
+    shutil.copytree(site, demo)
+    policy = json.loads((demo / "log/policy.json").read_text())
+    (demo / "log/policy.json").write_text(json.dumps({**policy, "demo": True}))
+    got = both("demo", newer, demo, state=False)
+    assert got["status"] == "passed"
+    assert (
+        got["reason"] == f"recorded in the public log as entry {latest} of {len(entries)}, checkpoint signed by "
+        f"the registry and cosigned by 1 of 1 witnesses{fresh}{DEMO_CLAUSE}; it is the log's latest version of {rel}"
+    )
+    # A registry without a log (a site without log/): not checked, and not blocking.
+    bare = tmp_path / "bare"
+    shutil.copytree(site, bare)
+    shutil.rmtree(bare / "log")
+    plain = dataclasses.replace(registry, governance=dataclasses.replace(
+        registry.governance, model=registry.governance.model.model_copy(update={"log": None})))  # fmt: skip
+    py = status_list_log_check(plain, None, newer, document)
+    js = node(op="listcheck", site=f"{bare}/", text=newer.decode(), visitor="list-bare", document=document)
+    assert (py.status.value, py.reason, py.applicable) == (js["status"], js["reason"], js["applicable"])
+    assert (js["status"], js["applicable"]) == ("not checked", False)
+    # Pasted text on the page (no file, whose bytes the log hashes): not checked, not blocking.
+    js = node(op="listcheck", site=f"{site}/", text=None, visitor="list-paste", document=document)
+    assert (js["status"], js["applicable"]) == ("not checked", False), js
+
+
+def test_a_status_list_logged_after_its_key_was_retired_is_not_genuine_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A list version first logged after its signing key was logged as expired: its signature claims a date the
+    key was in force (so its own checks pass), the log shows it was published later. Its log check fails, and the
+    headline calls it not genuine (it was "cannot be fully checked"), in Python (site and state) and JS alike."""
+    from generator.transparency.inclusion import status_list_log_check
+    from generator.verify import Verifier
+    from generator.verify.results import STATUS_LIST, HeadlineKind, VerificationResult
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = root / rel
+    document = json.loads(status.read_bytes())
+    key_id = document["proof"][0]["verificationMethod"].partition("#")[2]
+    key = root / "keys/northbridge-university" / f"{key_id}.json"
+    key.write_text(json.dumps({**json.loads(key.read_text()), "valid_until": "2025-01-01T00:00:00Z"}, indent=2) + "\n")
+    commit_all(root, "the key expires")
+    status.write_text(json.dumps(document, indent=1) + "\n")  # a version logged only now, its signature as good
+    commit_all(root, "the list re-written after its key expired")
+    data = status.read_bytes()
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    own = Verifier(registry).verify(document)
+    assert own, own.checks  # signed 2024-08-18, when its key was in force
+    py_site = status_list_log_check(registry, LogSource(site / "log"), data, document, now=now)
+    py_state = status_list_log_check(registry, LogSource(log_repo.state), data, document, now=now)
+    js = node(op="listcheck", site=f"{site}/", text=data.decode(), visitor="list-late", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py_site.status.value, py_site.reason) == (py_state.status.value, py_state.reason)
+    assert (py_site.status.value, py_site.reason) == (js["status"], js["reason"])
+    assert js["status"] == "failed"
+    assert f"; but its signing key keys/northbridge-university/{key_id}.json was logged as expired" in js["reason"]
+    checks = [*own.checks, py_site]
+    py_lead = VerificationResult(tuple(checks), None, {}, STATUS_LIST).headline()
+    js_lead = node(op="headline", checks=[{**c.as_dict(), "applicable": c.applicable} for c in checks])
+    assert (py_lead.kind.value, py_lead.text) == (js_lead["kind"], js_lead["text"])
+    assert py_lead.kind is HeadlineKind.STATUS_LIST_NOT_GENUINE
+    assert py_lead.text == (
+        "This status list is not genuine: the public log shows it was published after its signing key was retired."
+    )

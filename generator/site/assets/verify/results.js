@@ -96,6 +96,8 @@ export const HeadlineKind = Object.freeze({
   STATUS_LIST: "status list",
   STATUS_LIST_NOT_GENUINE: "status list not genuine",
   STATUS_LIST_NOT_IN_FORCE: "status list not in force",
+  STATUS_LIST_NOT_LATEST: "status list not latest",
+  STATUS_LIST_NOT_LOGGED: "status list not logged",
 });
 
 const MONTHS = [
@@ -137,6 +139,11 @@ const HEADLINES = {
     "check an award or endorsement by its file, hash or link.",
   [HeadlineKind.STATUS_LIST_NOT_GENUINE]: "This {noun} is not genuine: {why}.",
   [HeadlineKind.STATUS_LIST_NOT_IN_FORCE]: "A genuine {noun}, but not in force: {why}.",
+  [HeadlineKind.STATUS_LIST_NOT_LATEST]:
+    "Signed by a registered {signer}, but not in force: the public log records another version of this {noun} " +
+    "as its latest (this one is older, superseded, or was never published).",
+  [HeadlineKind.STATUS_LIST_NOT_LOGGED]:
+    "Signed by a registered {signer}, but never published: the public log does not record this {noun}.",
 };
 
 /** The headline of `kind` for `subject` (results.py headline_text; `values`: the email, the day or the why). */
@@ -161,6 +168,29 @@ function listSignatureWhy(reason, signer) {
   return `it was changed after its ${signer} signed it`;
 }
 
+// A status list's log check's reasons (tlog.js listLogCheck) that name a headline of their own (results.py
+// _LIST_LOG): not the latest version logged, no version logged.
+const LIST_LOG = [
+  ["not the public log's latest version of ", HeadlineKind.STATUS_LIST_NOT_LATEST],
+  ["not recorded in the public log", HeadlineKind.STATUS_LIST_NOT_LOGGED],
+];
+
+// A log check that finds a signing key logged as retired before the entry (results.py _LOGGED_RETIRED).
+const LOGGED_RETIRED = /; but its signing key \S+ was logged as .* before it \(entry \d+\)/;
+const LIST_LOGGED_LATE = "the public log shows it was published after its signing key was retired";
+
+/** A genuine list in force that is not valid, by its log check (results.py _list_log_headline). */
+function listLogHeadline(log, fixed) {
+  if (log && log.status === FAILED) {
+    const found = LIST_LOG.find(([start]) => log.reason.startsWith(start));
+    if (found) return fixed(found[1]);
+    if (log.reason.startsWith("recorded in the public log ") && LOGGED_RETIRED.test(log.reason)) {
+      return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, { why: LIST_LOGGED_LATE });
+    }
+  }
+  return fixed(HeadlineKind.CANNOT_CHECK);
+}
+
 /** A status list's headline: genuine or not, and why not (results.py _status_list_headline). */
 function statusListHeadline(checks, subject) {
   const fixed = (kind, values) => ({ kind, text: headlineText(kind, subject, values) });
@@ -172,7 +202,7 @@ function statusListHeadline(checks, subject) {
     return fixed(HeadlineKind.STATUS_LIST_NOT_GENUINE, { why });
   }
   const validity = checks.find((c) => c.id === "validity");
-  if (!validity || validity.status !== FAILED) return fixed(HeadlineKind.CANNOT_CHECK);
+  if (!validity || validity.status !== FAILED) return listLogHeadline(checks.find((c) => c.id === "log"), fixed);
   let why = "its dates cannot be read";
   if (validity.reason.startsWith("expired on ")) why = `it expired on ${plainDay(validity.reason)}`;
   else if (validity.reason.startsWith("not valid before ")) why = `it comes into force on ${plainDay(validity.reason)}`;

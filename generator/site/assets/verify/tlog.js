@@ -405,6 +405,54 @@ export async function logCheck(site, hash, storage, document = null, entry = nul
   }
 }
 
+/**
+ * The "Public log" check of a status list given on its own (inclusion.py `status_list_log_check`): `text`, the
+ * dropped file's text (its bytes, as the log hashes a list; null for pasted text, whose bytes are not the file's),
+ * must be the log's latest version of the list its id names, proven against the checkpoint, published before any
+ * of its signing keys was logged as retired. `storage` and `now` as for `logCheck`.
+ */
+export async function listLogCheck(site, text, storage, document, now = undefined) {
+  const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
+  if (policy === null) {
+    return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
+  }
+  const path = await listPath(site, document);
+  if (path === null) return notChecked(ID, LABEL, "not a status list of this registry", { applicable: false });
+  if (text === null) {
+    const why = "pasted text is not the list's file, which the log records byte for byte: drop the file to check it";
+    return notChecked(ID, LABEL, why, { applicable: false });
+  }
+  const hash = toHex(await sha256(utf8.encode(text)));
+  try {
+    return await checkLog(site, hash, policy, memoryOf(storage), document, path, now ?? Date.now() / 1000, LIST_KIND);
+  } catch (error) {
+    if (!(error instanceof LogError)) throw error;
+    return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
+  }
+}
+
+/** A status list given on its own: its log entries are its versions (inclusion.py `LIST_KIND`). */
+const LIST_KIND = "status-list";
+
+/**
+ * The repository path of a status list its id names, of a registered issuer or endorser, or null (inclusion.py
+ * `list_path`; policies.js `statusListChecks` reads the id alike).
+ */
+async function listPath(site, document) {
+  const url = document && typeof document === "object" ? document.id : undefined;
+  const index = await site.index();
+  for (const folder of ["issuers", "endorsers"]) {
+    const located = parseListUrl(index.site_url, url, folder);
+    if (located === null) continue;
+    const registered =
+      folder === "issuers"
+        ? Object.values(index.issuers).includes(located[0])
+        : (await site.endorsements()).endorsers.some((e) => e.folder === folder && e.id === located[0]);
+    return registered ? `registry/${folder}/${located[0]}/status/${located[1]}.json` : null;
+  }
+  return null;
+}
+
 const ENTRY =
   /^credreg-log\/1 ([a-z-]+) ([^ /]+) ([0-9a-f]{64}) ([A-Za-z0-9/._~%-]+)(?:#([1-9][0-9]*))?\n$/;
 const RETIRED = ["key-expiry-set", "key-revoked"];
@@ -546,6 +594,20 @@ function listClause(binding) {
  * proven in the signed tree (inclusion.py `_lookup`); null when the site has no record of it.
  */
 async function provenRecord(site, edge, cp, hash, entry, kind) {
+  if (kind === LIST_KIND) {
+    // A status list (`entry`: its repository path): the site names its latest version only, so the list given is
+    // that version, or not the latest ({ latest }: older, superseded, or never published; null: none logged).
+    const rel = `log/index/status/${toHex(await sha256(utf8.encode(entry)))}.json`;
+    const records = await site.json(rel);
+    let latest = null;
+    for (const record of Array.isArray(records) ? records : []) {
+      const version = await proven(edge, cp, record, rel);
+      if (version.kind !== LIST_KIND || version.path !== entry) continue;
+      if (latest === null || version.index > latest.index) latest = version;
+    }
+    if (latest === null) return null;
+    return latest.sha256 === hash ? latest.index : { latest: latest.index };
+  }
   if (kind === "endorsement") {
     const rel = `log/index/endorsements/${hash}.json`;
     const records = await site.json(rel);
@@ -625,6 +687,15 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   const edge = new WithFrontier(tiles, cp.size, frontierOf(policy, cp.size));
   const index = await provenRecord(site, edge, cp, hash, entry, kind);
   if (index === null) return check(ID, LABEL, false, "not recorded in the public log");
+  if (typeof index === "object") {
+    return check(
+      ID,
+      LABEL,
+      false,
+      `not the public log's latest version of ${entry} (entry ${index.latest}): an older version, superseded, or ` +
+        "one never published",
+    );
+  }
 
   // Judged by log time: its signing key logged as expired or revoked before the award was logged.
   let retired = null;
@@ -641,7 +712,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
 
   // The status list the award's status was judged by: its served bytes must be the log's latest version of it.
   let binding = null;
-  const used = await statusListUsed(site, document, kind);
+  const used = kind === LIST_KIND ? null : await statusListUsed(site, document, kind);
   if (used !== null) {
     const listRel = `log/index/status/${toHex(await sha256(utf8.encode(used.path)))}.json`;
     const records = await site.json(listRel);
@@ -675,7 +746,9 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     `cosigned by ${cosigned} of ${quorum} witnesses${freshness(cosignedAt, now)}${history}` +
     // generator/transparency/demo.py: a log published with a key made for one build and thrown away.
     (policy.demo === true ? " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)" : "");
-  const [holds, listed] = listClause(binding);
+  // A status list given on its own is its latest version here (provenRecord): no list of its own to bind.
+  const [holds, listed] =
+    kind === LIST_KIND ? [true, `; it is the log's latest version of ${entry}`] : listClause(binding);
   if (retired !== null) {
     const what = retired.kind === "key-revoked" ? "revoked" : "expired (valid_until set)";
     return check(

@@ -22,7 +22,7 @@ import {
 } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { isStatusList } from "./statuslist.js";
-import { logCheck } from "./tlog.js";
+import { listLogCheck, logCheck } from "./tlog.js";
 import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
 const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award or endorsement is a few KiB
@@ -99,6 +99,8 @@ const TONES = {
   "status list": "good",
   "status list not genuine": "bad",
   "status list not in force": "lapsed",
+  "status list not latest": "bad",
+  "status list not logged": "bad",
 };
 const ICONS = { good: "✓", bad: "✗", lapsed: "⏱", warn: "!", busy: "…" };
 const UNVERIFIED = "unverified";
@@ -317,7 +319,7 @@ class Page {
       this.showError(new InputError(`This file is empty: it holds no ${EITHER}.`));
       return;
     }
-    this.verifyText(text);
+    this.verifyText(text, { fromFile: true });
   }
 
   // A JSON Lines cohort file (one award per line): the person picks the award to check.
@@ -351,7 +353,7 @@ class Page {
     return true;
   }
 
-  verifyText(text, { fromCohort = false } = {}) {
+  verifyText(text, { fromCohort = false, fromFile = false } = {}) {
     if (!fromCohort) $("cr-cohort").hidden = true;
     if (!fromCohort && this.offerCohort(text)) return;
     if (!String(text).trim()) {
@@ -368,6 +370,8 @@ class Page {
     this.verify(async () => {
       const outcome = await this.verifier.byDocument(parseAwardJSON(text));
       outcome.source = "text";
+      // A status list's log entry is the hash of its file's bytes: only a dropped file's text is those bytes.
+      if (outcome.kind === "status list") outcome.fileText = fromFile ? text : null;
       return outcome;
     }).then(() => {
       $("cr-verdict").scrollIntoView({ block: "nearest" });
@@ -387,6 +391,8 @@ class Page {
         outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document, outcome.entry));
       else if (outcome.kind === "endorsement" && outcome.hash)
         outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document, null, undefined, "endorsement"));
+      else if (outcome.kind === "status list" && outcome.fileText !== undefined)
+        outcome.checks.push(await listLogCheck(this.site, outcome.fileText, undefined, outcome.document));
       if (run !== this.run) return;
       this.outcome = outcome;
       await this.render();
