@@ -524,15 +524,20 @@ class Page {
     if (facts.validFrom) row("Valid from", day(facts.validFrom));
     if (facts.validFrom) row("Valid until", facts.validUntil ? day(facts.validUntil) : "does not expire");
     if (facts.hash) rows.push(el("div", {}, el("dt", { text: "Endorsement hash" }), el("dd", {}, el("code", { className: "cr-hash", text: facts.hash }))));
+    this.showPersonless(outcome, rows, result);
+  }
+
+  // An endorsement or a status list is about a credential or an issuer, not a person: its facts and checks, and
+  // nothing to share, bake or print, no image and no recipient form.
+  showPersonless(outcome, rows, result) {
     $("cr-facts").replaceChildren(...rows);
     $("cr-image").replaceChildren();
     $("cr-image").hidden = true;
     this.badgeImage = null;
-    // Nothing to share, bake or print, and no recipient: an endorsement is about a credential, not a person.
     for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print", "cr-email-form"]) $(id).hidden = true;
     $("cr-certificate").dataset.ready = "false";
     this.renderDownload(outcome);
-    this.renderChecks(checks, result.authentic);
+    this.renderChecks(outcome.checks, result.authentic);
     $("cr-result").hidden = false;
   }
 
@@ -557,15 +562,7 @@ class Page {
     row(facts.endorser !== null ? "Endorser" : "Issuer", who, document_text(owner !== null ? " (registered here)" : " (not registered here)"));
     if (facts.list !== null) row("List", document_text(`number ${facts.list}`));
     if (facts.validFrom) row("Valid from", document_text(day(facts.validFrom)));
-    $("cr-facts").replaceChildren(...rows);
-    $("cr-image").replaceChildren();
-    $("cr-image").hidden = true;
-    this.badgeImage = null;
-    for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print", "cr-email-form"]) $(id).hidden = true;
-    $("cr-certificate").dataset.ready = "false";
-    this.renderDownload(outcome);
-    this.renderChecks(checks, result.authentic);
-    $("cr-result").hidden = false;
+    this.showPersonless(outcome, rows, result);
   }
 
   renderVerdict(outcome, result) {
