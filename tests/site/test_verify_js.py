@@ -729,6 +729,8 @@ def test_a_revocation_line_counts_only_when_its_issuer_signed_it_in_both(
     python = expected.check("status")
     assert python is not None
     assert reply["checks"]["status"] == [str(python.status), python.reason], case
+    lead = expected.headline()
+    assert reply["headline"] == {"kind": str(lead.kind), "text": lead.text}, case
     assert str(expected.verdict) == verdict, case
     why = python.reason.split("does not verify: ")[-1].split(", so its")[0]
     assert python.reason == reason.format(why=why), case
