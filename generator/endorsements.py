@@ -633,12 +633,19 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
 
 
 def _logged_revocation(registry: Registry, endorser: str, digest: str) -> dict[str, Any] | None:
-    """The line of an issuer's revocation log that revokes its endorsement ``digest`` (``None`` for an endorser,
-    which keeps no log, or when no line does); its signature is the full check's business, as for awards."""
+    """The line of an issuer's revocation log that revokes its endorsement ``digest``, if its signature by a key of
+    the issuer, in force when it signed, holds (the rule of an award's line: status.py :func:`signature_problem`;
+    endorsements.js ``loggedRevocation``); ``None`` for an endorser, which keeps no log, or when no line does. A
+    line that does not hold vouches for nothing: the list alone says whether the endorsement is revoked."""
     if endorser not in registry.issuers:
         return None
     log = layout.revocations_path(registry.root, endorser)
-    return next((e for _, e in read_revocations(log) if e.get("award") == digest), None)
+    # The last line naming it, as the site publishes it (publish/site.py).
+    line = {str(e.get("award")): e for _, e in read_revocations(log)}.get(digest)
+    if line is None:
+        return None
+    keys = EndorserKeys(registry, endorser)
+    return None if signature_problem(line, registry.endorser_did(endorser), keys, "revocation") else line
 
 
 def endorsement_verdict(result: VerificationResult) -> tuple[str, str]:

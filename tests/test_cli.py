@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -396,3 +397,35 @@ def test_verify_a_status_list_says_what_it_cannot_check(tmp_path: Path) -> None:
     asked = run("--root", str(REPO), "verify", str(status_list), "--recipient", "ada@example.org")
     assert asked.returncode == 2, asked.stdout + asked.stderr
     assert "is a status list: it names no recipient" in asked.stderr
+
+
+def test_verify_shows_no_date_or_reason_of_a_revocation_line_its_issuer_did_not_sign(tmp_path: Path) -> None:
+    """On a checkout, `credreg verify` does not run the full check: a line added to an issuer's revocation log, or
+    changed, by someone without its key vouches for nothing, as on the verification page. It showed a changed
+    line's reason as the issuer's, and let a line no key signed revoke an award its signed list says is not."""
+    root = tmp_path / "example"
+    for name in ("registry", "keys", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    log = root / "registry" / "issuers" / "brightforge-academy" / "revocations.jsonl"
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    revoked = {line["award"] for line in lines}
+    awards = sorted((root / "registry" / "issuers" / "brightforge-academy" / "awards").glob("*/*/*.json"))
+    valid = next(p.stem for p in awards if p.stem not in revoked)
+    forged = [{**lines[0], "reason": "Forged by a third party"}, *lines[1:], {**lines[0], "award": valid}]
+    log.write_text("".join(json.dumps(line) + "\n" for line in forged), encoding="utf-8")
+
+    changed = run("--root", str(root), "verify", lines[0]["award"])
+    assert changed.returncode == 1, changed.stderr
+    assert "Forged" not in changed.stdout
+    assert changed.stdout.startswith("Revoked by its issuer.\n  verdict: REVOKED\n")
+    assert (
+        "failed: revoked (the issuer's signed status list says so; the revocation's signature does not verify: "
+    ) in changed.stdout
+    assert "so its date and reason are not shown" in changed.stdout
+
+    added = run("--root", str(root), "verify", valid)
+    assert "verdict: REVOKED" not in added.stdout
+    assert (
+        "not checked: the status list says not revoked, but a revocation is published for it: the revocation's "
+        "signature does not verify: "
+    ) in added.stdout

@@ -582,7 +582,12 @@ class StatusPolicy:
         if outcome.revoked is None:
             return _not_checked("status", label, outcome.problem, applicable=True)
         if outcome.revoked:
-            return _check("status", label, False, revoked_reason(outcome.revoked_on, outcome.reason))
+            if outcome.logged:
+                return _check("status", label, False, revoked_reason(outcome.revoked_on, outcome.reason))
+            # Only a line the issuer signed vouches for a date and a reason (policies.js statusPolicy).
+            unsigned = outcome.unsigned
+            note = f"; {unsigned}, so its date and reason are not shown" if unsigned else "; no reason is published"
+            return _check("status", label, False, f"revoked (the issuer's signed status list says so{note})")
         return _check("status", label, True, "not revoked (issuer's signed status list)")
 
 

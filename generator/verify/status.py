@@ -8,7 +8,7 @@ only the issuer's signed revocation log records it (a conservative reading if th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,11 @@ class StatusOutcome:
     malformed: bool = False
     """The status entry itself is impossible (its index is not a canonical number, or beyond its list): the
     credential is invalid, not merely of unknown status."""
+    logged: bool = False
+    """Revoked by a line of the issuer's log whose signature holds: ``revoked_on`` and ``reason`` are the issuer's."""
+    unsigned: str = ""
+    """Revoked by the list alone, while a line of the log whose signature does not hold names it: why not (its
+    date and reason are then not shown)."""
 
 
 def owner_problem(credential: Any, url: str, issuer_did: str, whose: str = "this credential's issuer") -> str | None:
@@ -59,25 +64,28 @@ def owner_problem(credential: Any, url: str, issuer_did: str, whose: str = "this
     return None
 
 
-def signature_problem(credential: dict[str, Any], issuer_did: str, keys: KeyResolver) -> str | None:
-    """Why the status list is not signed by a key of ``issuer_did`` that was registered and in force when it signed,
-    each of its proofs holding (``None`` when it is). policies.js ``signedBy`` is the page's copy."""
+def signature_problem(
+    credential: dict[str, Any], issuer_did: str, keys: KeyResolver, what: str = "status list"
+) -> str | None:
+    """Why the signed object (a status list, a ``revocation`` line) is not signed by a key of ``issuer_did`` that
+    was registered and in force when it signed, each of its proofs holding (``None`` when it is). policies.js
+    ``signedBy`` is the page's copy."""
     proofs = proofs_of(credential)
     if not proofs:
-        return "the status list is not signed"
+        return f"the {what} is not signed"
     for proof in proofs:
         method = str(proof.get("verificationMethod", "")) if isinstance(proof, dict) else ""
         key = keys.resolve(method)
         if key is None or key.controller != issuer_did:
-            return "the status list is not signed by a key of the issuer"
+            return f"the {what} is not signed by a key of the issuer"
         if key.record is not None:
             created = parse_time(proof.get("created"))
             problem = window_problem(key.record, created) if created else "its proof has no valid created time"
             if problem:
-                return f"the status list's signature is not trusted: {problem}"
+                return f"the {what}'s signature is not trusted: {problem}"
         result = verify_proof(credential, proof, key.public)
         if not result:
-            return f"the status list's signature does not verify: {result.reason}"
+            return f"the {what}'s signature does not verify: {result.reason}"
     return None
 
 
@@ -95,6 +103,7 @@ class RegistryStatus:
         self._keys = keys
         self._lists: dict[str, _List] = {}
         self._revocations: dict[str, dict[str, dict[str, Any]]] = {}
+        self._line_problems: dict[tuple[str, str], str] = {}
 
     def _path_for(self, url: str) -> tuple[str, Path] | None:
         located = parse_list_url(self._registry.site_url, url)
@@ -137,11 +146,25 @@ class RegistryStatus:
             return _List(None, f"the status list cannot be decoded: {exc}")
 
     def revocations(self, issuer: str) -> dict[str, dict[str, Any]]:
-        """Award hash → revocation entry, from the issuer's log (signatures are the check's business)."""
+        """Award hash → revocation entry, from the issuer's log, as written (:meth:`revocation` says whether a
+        line's signature holds)."""
         if issuer not in self._revocations:
             log = layout.revocations_path(self._registry.root, issuer)
             self._revocations[issuer] = {str(e.get("award")): e for _, e in read_revocations(log)}
         return self._revocations[issuer]
+
+    def revocation(self, issuer: str, issuer_did: str, award_hash: str) -> tuple[dict[str, Any] | None, str]:
+        """The line of ``issuer``'s log that revokes ``award_hash`` (``None``: none), and why its signature does
+        not vouch for it ("" when it does): a key of the issuer, in force when it signed, by the status lists'
+        rule (:func:`signature_problem`; policies.js ``publishedRevocation``). Each line is verified once, when
+        an award asks for it: the full check verifies every line itself and never asks."""
+        line = self.revocations(issuer).get(award_hash)
+        if line is None:
+            return None, ""
+        key = (issuer, award_hash)
+        if key not in self._line_problems:
+            self._line_problems[key] = signature_problem(line, issuer_did, self._keys, "revocation") or ""
+        return line, self._line_problems[key]
 
     def status(self, entry: Any, issuer_did: str, award_hash: str | None) -> StatusOutcome:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
@@ -153,9 +176,18 @@ class RegistryStatus:
         if index is None:
             return StatusOutcome(None, "statusListIndex is not a canonical base-10 number string", malformed=True)
         located = self._path_for(url)
-        logged = self.revocations(located[0]).get(award_hash or "") if located and award_hash else None
+        line, unsigned = self.revocation(located[0], issuer_did, award_hash) if located and award_hash else (None, "")
         listed = self._load(url, issuer_did)
-        return status_outcome(listed.bits, listed.problem, index, logged)
+        outcome = status_outcome(listed.bits, listed.problem, index, None if unsigned else line)
+        if not unsigned or outcome.revoked is None:
+            return outcome
+        # A line that does not hold vouches for nothing: the list alone says revoked or not, and when it says not,
+        # the published line leaves the status unknown (policies.js statusPolicy says it in the same words).
+        if outcome.revoked:
+            return replace(outcome, unsigned=unsigned)
+        return StatusOutcome(
+            None, f"the status list says not revoked, but a revocation is published for it: {unsigned}"
+        )
 
 
 def status_outcome(bits: bytes | None, problem: str, index: int, logged: dict[str, Any] | None) -> StatusOutcome:
@@ -169,16 +201,14 @@ def status_outcome(bits: bytes | None, problem: str, index: int, logged: dict[st
     unknown; an index beyond the list makes the entry impossible."""
     if bits is None:
         if logged:
-            return StatusOutcome(True, "", logged.get("revoked"), logged.get("reason"))
+            return StatusOutcome(True, "", logged.get("revoked"), logged.get("reason"), logged=True)
         return StatusOutcome(None, problem)
     outside = index_problem(index, bits)
     if outside is not None:
         return StatusOutcome(None, outside, malformed=True)
-    if get_bit(bits, index) or logged:
-        return StatusOutcome(
-            True, "", logged.get("revoked") if logged else None, logged.get("reason") if logged else None
-        )
-    return StatusOutcome(False)
+    if logged:
+        return StatusOutcome(True, "", logged.get("revoked"), logged.get("reason"), logged=True)
+    return StatusOutcome(get_bit(bits, index))
 
 
 # ------------------------------------------------------------------------------------- a status list on its own

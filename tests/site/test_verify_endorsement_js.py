@@ -12,6 +12,7 @@ in order) and its headline (subject ENDORSEMENT) equal the CLI's. Which document
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import shutil
 from collections.abc import Iterator
@@ -20,12 +21,21 @@ from typing import Any
 
 import pytest
 
+from generator import layout
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash
-from generator.endorsements import endorsement_verdict, find_endorsement, is_endorsement, verify_endorsement
+from generator.endorsements import (
+    endorsement_verdict,
+    find_endorsement,
+    is_endorsement,
+    revoke_endorsement,
+    verify_endorsement,
+)
 from generator.verify.results import VerificationResult
 from tests.site.node_runner import NODE, NodeRunner
 from tests.site.test_endorsements_js import (  # noqa: F401 (the corpus fixture)
+    ACME,
+    BETA,
     EXPECTED,
     NOW,
     Corpus,
@@ -411,3 +421,36 @@ def test_which_key_a_method_names_is_one_rule_for_every_owner(corpus: Corpus, no
                 if python is not None:
                     accepted.add(method)
     assert accepted == {f"{registry.endorser_did(o)}#{k}" for _, o in owners for k in registry.endorser_keys(o)}
+
+
+@pytest.mark.parametrize("list_trusted", [True, False])
+def test_an_issuer_s_revocation_line_whose_signature_does_not_hold_vouches_for_nothing_alike(
+    tmp_path: Path, list_trusted: bool
+) -> None:
+    # As for an award's line (status.py signature_problem, endorsements.js loggedRevocation): a line of the issuer's
+    # log changed after it was signed says nothing. With its bit set, the endorsement is revoked without a day or
+    # a reason; with a list that cannot be trusted, its status is unknown. credreg verify showed the changed
+    # line's reason as the issuer's, and let it alone revoke the endorsement.
+    if list_trusted:
+        c = Corpus(tmp_path / "corpus")
+        doc = c.endorse("withdrawn", who=ACME, target=f"{BETA}/sql-basics")
+        revoke_endorsement(
+            c.registry, award_hash(doc), c.keys[ACME], now=NOW - dt.timedelta(days=5), reason="Withdrawn"
+        )
+    else:
+        c, doc = taken_back(tmp_path / "corpus", "revoked_at", who=ACME)
+    log = layout.revocations_path(c.root, ACME)
+    log.write_text(log.read_text(encoding="utf-8").replace("Withdrawn", "Made up"), encoding="utf-8")
+    c.publish()
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    status = next(check for check in cli["checks"] if check[0] == "status")
+    if list_trusted:
+        assert status == ["status", "Not revoked", "failed", "revoked by the endorser"]
+    else:
+        assert status == ["status", "Not revoked", "not checked", taken_back_reason("revoked_at")]
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+        assert _page(runner.verify(hash=award_hash(doc))) == cli
+    finally:
+        runner.close()

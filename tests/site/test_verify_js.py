@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from generator import layout
 from generator._internal.source import SourceError, parse_json, read_json_file
 from generator.awarding.keys import SigningKey
-from generator.awarding.revoke import revoke_award
+from generator.awarding.revoke import revocation_entry, revoke_award
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, iter_awards
 from generator.crypto import ed25519
@@ -653,6 +653,88 @@ def test_a_revocation_reason_changed_after_signing_is_not_shown(node: Node, scen
     assert reply["verdict"] == "revoked"  # the issuer's signed status list still says so
     assert "Made up" not in reply["checks"]["status"][1]
     assert "not shown" in reply["checks"]["status"][1]
+
+
+# The issuer's revocation line against its signed status list: only a line signed by a key of the issuer, in force
+# when it signed, vouches for a date and a reason, in `credreg verify` as on the page (status.py
+# RegistryStatus.revocation, policies.js publishedRevocation). Each case: the bit (set or clear), the line.
+REVOKED = "Assessment irregularity"
+REVOCATION_CASES: dict[str, tuple[bool, str, str, str]] = {
+    # case: (bit set, line, verdict, the status check's reason)
+    "bit set, no line": (
+        True,
+        "none",
+        "revoked",
+        "revoked (the issuer's signed status list says so; no reason is published)",
+    ),
+    "bit set, signed line": (True, "signed", "revoked", f"revoked on 2026-06-01 for this reason: {REVOKED}"),
+    "bit set, broken line": (
+        True,
+        "broken",
+        "revoked",
+        "revoked (the issuer's signed status list says so; the revocation's signature does not verify: {why}, "
+        "so its date and reason are not shown)",
+    ),
+    "bit set, line by a key outside its window": (
+        True,
+        "late key",
+        "revoked",
+        "revoked (the issuer's signed status list says so; the revocation's signature is not trusted: signed on "
+        "2026-06-01, after key key-3 was revoked (2025-05-01: key compromised), so its date and reason are not "
+        "shown)",
+    ),
+    "bit clear, signed line": (False, "signed", "revoked", f"revoked on 2026-06-01 for this reason: {REVOKED}"),
+    "bit clear, broken line": (
+        False,
+        "broken",
+        "untrusted",
+        "the status list says not revoked, but a revocation is published for it: the revocation's signature does "
+        "not verify: {why}",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REVOCATION_CASES))
+def test_a_revocation_line_counts_only_when_its_issuer_signed_it_in_both(
+    node: Node, signer: Signer, tmp_path: Path, case: str
+) -> None:
+    bit, line, verdict, reason = REVOCATION_CASES[case]
+    award = signer.award(at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
+    root, issuer = signer.root, "acme-academy"
+    status, log = layout.status_list_path(root, issuer, 1), layout.revocations_path(root, issuer)
+    clear_list = status.read_bytes()  # signed, the award's bit clear
+    late = signer.new_key(issuer, "key-3", since=EPOCH)  # revoked before it signs the line
+    key_file = root / "keys" / issuer / "key-3.json"
+    record = json.loads(key_file.read_text())
+    record["revoked_at"], record["revocation_reason"] = "2025-05-01T00:00:00Z", "key compromised"
+    key_file.write_text(json.dumps(record))
+    revoked = revoke_award(signer.registry, award.hash, REVOKED, signer.key, now=NOW)
+    entry = revoked.entry
+    if line == "none":
+        log.write_text("")
+    elif line == "broken":
+        entry = {**entry, "reason": "Made up by someone else"}
+    elif line == "late key":
+        did = signer.registry.issuer_did(issuer)
+        entry = revocation_entry(did, award.hash, entry["statusList"], entry["statusListIndex"], REVOKED, late, NOW)
+    if line != "none":
+        log.write_text(json.dumps(entry) + "\n")
+    if not bit:
+        status.write_bytes(clear_list)
+    registry = signer.registry
+    site = publish(registry, tmp_path / "site")
+    expected = Verifier(registry).verify(award.award, now=NOW)
+    reply = _ask(node, site, hash=award.hash)
+    assert_agrees(expected, reply, case)
+    python = expected.check("status")
+    assert python is not None
+    assert reply["checks"]["status"] == [str(python.status), python.reason], case
+    lead = expected.headline()
+    assert reply["headline"] == {"kind": str(lead.kind), "text": lead.text}, case
+    assert str(expected.verdict) == verdict, case
+    why = python.reason.split("does not verify: ")[-1].split(", so its")[0]
+    assert python.reason == reason.format(why=why), case
+    assert "Made up" not in python.reason
 
 
 def test_keys_of_another_issuer_on_the_site_do_not_count(node: Node, scenarios: dict[str, Any]) -> None:
