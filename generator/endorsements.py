@@ -35,7 +35,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.signing import sign_document
 from generator.awarding.status import create_list
-from generator.awards import award_hash, read_revocations, render_award, write_award_file
+from generator.awards import award_hash, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CredregError, ProblemList, UsageError
 from generator.models.award import error_text
@@ -55,7 +55,14 @@ from generator.statuslist import (
 from generator.verify.keys import method_id, named_key, window_problem
 from generator.verify.policies import revoked_reason
 from generator.verify.results import BY_ENDORSER, ENDORSEMENT, Check, CheckStatus, VerificationResult
-from generator.verify.status import EndorserKeys, owner_problem, signature_problem, status_outcome
+from generator.verify.status import (
+    EndorserKeys,
+    logged_lines,
+    owner_problem,
+    signature_problem,
+    status_outcome,
+    vouching_line,
+)
 
 if TYPE_CHECKING:
     from generator.awarding.revoke import Revocation
@@ -634,18 +641,17 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
 
 def _logged_revocation(registry: Registry, endorser: str, digest: str) -> dict[str, Any] | None:
     """The line of an issuer's revocation log that revokes its endorsement ``digest``, if its signature by a key of
-    the issuer, in force when it signed, holds (the rule of an award's line: status.py :func:`signature_problem`;
+    the issuer, in force when it signed, holds (the rule of an award's line: status.py :func:`vouching_line`;
     endorsements.js ``loggedRevocation``); ``None`` for an endorser, which keeps no log, or when no line does. A
     line that does not hold vouches for nothing: the list alone says whether the endorsement is revoked."""
     if endorser not in registry.issuers:
         return None
     log = layout.revocations_path(registry.root, endorser)
-    # The last line naming it, as the site publishes it (publish/site.py).
-    line = {str(e.get("award")): e for _, e in read_revocations(log)}.get(digest)
-    if line is None:
+    lines = logged_lines(log).get(digest)
+    if not lines:
         return None
-    keys = EndorserKeys(registry, endorser)
-    return None if signature_problem(line, registry.endorser_did(endorser), keys, "revocation") else line
+    line, problem = vouching_line(lines, registry.endorser_did(endorser), EndorserKeys(registry, endorser))
+    return None if problem else line
 
 
 def endorsement_verdict(result: VerificationResult) -> tuple[str, str]:

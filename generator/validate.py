@@ -10,12 +10,13 @@ import os
 import stat
 from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from generator import layout
 from generator._internal.source import Document
 from generator.errors import ProblemList, Severity
 from generator.models import LifecycleStatus
-from generator.registry import CredentialRecord, IssuerRecord, Registry, resolve_ref
+from generator.registry import CredentialRecord, IssuerRecord, Registry, did_web_for, resolve_ref
 
 __all__ = ["validate_registry"]
 
@@ -215,14 +216,28 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
     ]
     bodies.sort(key=lambda b: b[3].path in changed)  # stable: issuers before endorsers otherwise
     dids: dict[str, str] = {}
+    # The did:web the registry gives each body: the one DID on its site a body may declare (its own).
+    given = {f"issuer {i!r}": did_web_for(registry.site_url, i) for i in registry.issuers}
+    given |= {f"endorser {e!r}": did_web_for(registry.site_url, e, "endorsers") for e in registry.endorsers}
+    site = urlsplit(registry.site_url)
+    site_place = (site.netloc.lower().removesuffix(":443"), [unquote(s) for s in site.path.split("/") if s])
     for body, did, default_did, doc, _ in bodies:
         if did in dids:
             # Without a `did` field, the body has the registry's did:web, which the other body has declared.
             whose = " (the did:web this registry gives it)" if default_did else ""
             message = f"DID {did}{whose} is already used by {dids[did]}"
             problems.append(doc.problem(["did"], message, code="id.duplicate-did"))
-        else:
-            dids[did] = body
+            continue
+        dids[did] = body
+        place = _did_web_place(did)
+        if not default_did and did != given[body] and place is not None and _inside(place, site_place):
+            # Resolvers dereference it to a document the site serves for another (or for no one yet): at best
+            # another spelling of a DID this registry gives, which it, comparing DIDs as written, took as new.
+            message = (
+                f"DID {did} is a place on this registry's site, which serves only the did:web it gives each body: "
+                "leave did out to have this body's"
+            )
+            problems.append(doc.problem(["did"], message, code="id.site-did"))
     keys: dict[str, str] = {}
     all_keys = [key for *_, records in bodies for key in records.values()]
     for key in sorted(all_keys, key=lambda k: k.path in changed):
@@ -238,6 +253,22 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
             )
         else:
             keys[material] = key.path
+
+
+def _did_web_place(did: str) -> tuple[str, list[str]] | None:
+    """(host, path segments) where a ``did:web`` resolves, as a resolver reads it: each part percent-decoded, the
+    host in lowercase and without the default port (``None``: not a did:web)."""
+    if not did.startswith("did:web:"):
+        return None
+    host, *segments = (unquote(part) for part in did.removeprefix("did:web:").split(":"))
+    host = host.lower().removesuffix(":443")
+    return host, segments
+
+
+def _inside(place: tuple[str, list[str]], site: tuple[str, list[str]]) -> bool:
+    """Whether a did:web's document is served within the site (its host, under its path; a DID without a path is
+    served at ``/.well-known/``, within a site at the host's root)."""
+    return place[0] == site[0] and place[1][: len(site[1])] == site[1]
 
 
 def _endorser_names(registry: Registry, problems: ProblemList) -> None:

@@ -429,3 +429,20 @@ def test_verify_shows_no_date_or_reason_of_a_revocation_line_its_issuer_did_not_
         "not checked: the status list says not revoked, but a revocation is published for it: the revocation's "
         "signature does not verify: "
     ) in added.stdout
+
+
+def test_a_line_nobody_signed_does_not_hide_the_signed_one_for_the_same_award(tmp_path: Path) -> None:
+    """A revocation its issuer signed stands: a line for the same award appended after it by someone without the
+    key (the full check refuses it, but `credreg verify` on a checkout does not run that check) took its place, so
+    the award read as revoked without a day or a reason, or, its list's bit clear, as of unknown status."""
+    root = tmp_path / "example"
+    for name in ("registry", "keys", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    log = root / "registry" / "issuers" / "brightforge-academy" / "revocations.jsonl"
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    forged = [*lines, {**lines[0], "reason": "Forged by a third party"}]
+    log.write_text("".join(json.dumps(line) + "\n" for line in forged), encoding="utf-8")
+    found = run("--root", str(root), "verify", lines[0]["award"])
+    assert found.returncode == 1, found.stderr
+    assert "Forged" not in found.stdout
+    assert f"for this reason: {lines[0]['reason']}" in found.stdout

@@ -460,6 +460,47 @@ def test_an_endorser_cannot_take_another_bodys_did(tmp_path: Path, did: str, own
     assert problem.message == f"DID {did} is already used by {owner}"
 
 
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:web:registry.test.example%3A443:endorsers:data-council",  # the default port, spelled out
+        "did:web:registry.test.example:endorsers:%64ata-council",  # a percent-encoded path
+        "did:web:registry.test.example:issuers:acme-academy:status",  # a folder of an issuer's
+        "did:web:registry.test.example:issuers:someone-new",  # a place the site may serve another body tomorrow
+        "did:web:registry.test.example",  # the registry's own (registry/governance.yaml registry_key)
+    ],
+)
+def test_a_body_cannot_declare_a_did_web_on_the_registry_site(tmp_path: Path, did: str) -> None:
+    # The registry's site serves the DID documents of the did:web it gives each body (publish/did.py) and its
+    # own: a body's own DID there is at best another spelling of one of them, which every resolver dereferences to
+    # that body's document while the registry, comparing DIDs as written, took it as a new identity.
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    add_endorser(root, "other-body", "Other Body")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write(f"did: {did}\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.site-did"]
+    assert (problem.location.path, problem.field) == (rel, "did")
+    assert problem.message == (
+        f"DID {did} is a place on this registry's site, which serves only the did:web it gives each body: "
+        "leave did out to have this body's"
+    )
+
+
+def test_a_body_may_declare_the_did_web_the_registry_gives_it(tmp_path: Path) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    rel = "registry/endorsers/data-council/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write("did: did:web:registry.test.example:endorsers:data-council\n")
+    assert [p for p in run_check(root).problems if p.code.startswith("id.")] == []
+
+
 def test_an_issuer_declaring_an_endorsers_did_web_is_refused_on_the_endorser(tmp_path: Path) -> None:
     from generator.check import run_check
 

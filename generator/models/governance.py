@@ -109,8 +109,8 @@ class Governance(StrictModel):
     """What the registry is and for whom (Markdown), shown on the home page."""
 
     site_url: HttpsUrl
-    """Public address of the site, ending in ``/``. Decides every URL and every issuer's ``did:web`` identifier:
-    changing it changes the identity of issuers whose awards are already signed."""
+    """Public address of the site, ending in ``/``, its host in lowercase. Decides every URL and every issuer's
+    ``did:web`` identifier: changing it changes the identity of issuers whose awards are already signed."""
 
     repository: HttpsUrl | None = None
     """Where the registry's Git repository lives (for "edit this page" and contribution links)."""
@@ -164,6 +164,11 @@ class Governance(StrictModel):
             raise ValueError("must not have a query or fragment")
         if parts.username or parts.password:
             raise ValueError("must not contain credentials")
+        if parts.netloc != parts.netloc.lower():
+            # Its host is in every default did:web (registry.did_web_for), compared as written: a body's own
+            # did:web must name its host in lowercase (_base._one_spelling), so an uppercase one here let a body
+            # declare, in the one spelling, the DID every resolver reads as another's default one.
+            raise ValueError("write its host in lowercase (https://credentials.example.org/)")
         return value
 
     @field_validator("maintainers")

@@ -29,10 +29,12 @@ __all__ = [
     "EndorserKeys",
     "RegistryStatus",
     "StatusOutcome",
+    "logged_lines",
     "owner_problem",
     "signature_problem",
     "status_outcome",
     "verify_status_list",
+    "vouching_line",
 ]
 
 
@@ -89,6 +91,29 @@ def signature_problem(
     return None
 
 
+def logged_lines(log: Path) -> dict[str, list[dict[str, Any]]]:
+    """Award (or endorsement) hash → the lines of a revocation log naming it, in order, as written."""
+    lines: dict[str, list[dict[str, Any]]] = {}
+    for _, entry in read_revocations(log):
+        lines.setdefault(str(entry.get("award")), []).append(entry)
+    return lines
+
+
+def vouching_line(lines: list[dict[str, Any]], issuer_did: str, keys: KeyResolver) -> tuple[dict[str, Any], str]:
+    """Of the lines of an issuer's log naming one award or endorsement, the one that vouches for its revocation:
+    the first whose signature by a key of the issuer, in force when it signed, holds (:func:`signature_problem`),
+    with ""; else the last, with why its signature does not hold. A line appended by someone without the key
+    (which the full check refuses) never hides a signed one. The rule of every reader of a log on a checkout (an
+    award's status, an issuer's endorsement's: endorsements.py ``_logged_revocation``); a built site, from a
+    registry the full check accepted, has one signed line per award, the one the page reads."""
+    problem = ""
+    for line in lines:
+        problem = signature_problem(line, issuer_did, keys, "revocation") or ""
+        if not problem:
+            return line, ""
+    return lines[-1], problem
+
+
 @dataclass(frozen=True, slots=True)
 class _List:
     bits: bytes | None
@@ -102,8 +127,8 @@ class RegistryStatus:
         self._registry = registry
         self._keys = keys
         self._lists: dict[str, _List] = {}
-        self._revocations: dict[str, dict[str, dict[str, Any]]] = {}
-        self._line_problems: dict[tuple[str, str], str] = {}
+        self._revocations: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self._line_problems: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
 
     def _path_for(self, url: str) -> tuple[str, Path] | None:
         located = parse_list_url(self._registry.site_url, url)
@@ -145,26 +170,25 @@ class RegistryStatus:
         except CryptoError as exc:
             return _List(None, f"the status list cannot be decoded: {exc}")
 
-    def revocations(self, issuer: str) -> dict[str, dict[str, Any]]:
-        """Award hash → revocation entry, from the issuer's log, as written (:meth:`revocation` says whether a
-        line's signature holds)."""
+    def revocations(self, issuer: str) -> dict[str, list[dict[str, Any]]]:
+        """Award hash → the lines of the issuer's log naming it, in order, as written (:meth:`revocation` says
+        which one vouches for it)."""
         if issuer not in self._revocations:
             log = layout.revocations_path(self._registry.root, issuer)
-            self._revocations[issuer] = {str(e.get("award")): e for _, e in read_revocations(log)}
+            self._revocations[issuer] = logged_lines(log)
         return self._revocations[issuer]
 
     def revocation(self, issuer: str, issuer_did: str, award_hash: str) -> tuple[dict[str, Any] | None, str]:
         """The line of ``issuer``'s log that revokes ``award_hash`` (``None``: none), and why its signature does
-        not vouch for it ("" when it does): a key of the issuer, in force when it signed, by the status lists'
-        rule (:func:`signature_problem`; policies.js ``publishedRevocation``). Each line is verified once, when
-        an award asks for it: the full check verifies every line itself and never asks."""
-        line = self.revocations(issuer).get(award_hash)
-        if line is None:
+        not vouch for it ("" when it does): :func:`vouching_line`. Each award's lines are verified once, when it
+        asks for them: the full check verifies every line itself and never asks."""
+        lines = self.revocations(issuer).get(award_hash)
+        if not lines:
             return None, ""
         key = (issuer, award_hash)
         if key not in self._line_problems:
-            self._line_problems[key] = signature_problem(line, issuer_did, self._keys, "revocation") or ""
-        return line, self._line_problems[key]
+            self._line_problems[key] = vouching_line(lines, issuer_did, self._keys)
+        return self._line_problems[key]
 
     def status(self, entry: Any, issuer_did: str, award_hash: str | None) -> StatusOutcome:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":

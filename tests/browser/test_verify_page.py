@@ -510,6 +510,21 @@ def test_an_earners_link_in_the_query_form_keeps_its_recipient_key(vpage: Any, e
     assert wait_for_verdict(vpage) == "valid"
     assert vpage.url == alice.link
     assert vpage.input_value("#cr-recipient-key") == alice.key
+    # The key never stays in the query, where every copy of the address would send it to a server: not when the
+    # address has a fragment too (it is what the page verifies, and the query's link was kept beside it), nor in
+    # a second link (only the first was moved).
+    digest, key = alice.hash, alice.key
+    base = alice.link.split("#", 1)[0]
+    for query, fragment in (
+        (f"?award={digest}~{key}#{digest}", digest),
+        (f"?award={digest}~{key}&also={digest}~{key}&lang=en", f"{digest}~{key}"),
+    ):
+        vpage.goto("about:blank")
+        vpage.goto(f"{base}{query}")
+        wait_for_verdict(vpage)
+        kept = "?lang=en" if "lang=en" in query else ""
+        assert vpage.url == f"{base}{kept}#{fragment}", query
+        assert key not in vpage.url.split("#", 1)[0], query
 
 
 def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, earner_site: EarnerSite) -> None:

@@ -115,6 +115,9 @@ GOVERNANCE = {"name": "R", "description": "d", "site_url": "https://r.example/",
         ("http://r.example/", "String should match pattern"),
         ("https://r.example/?x=1/", "must not have a query or fragment"),
         ("https://user:pw@r.example/", "may not name a user before its host"),
+        # Its did:web names are every issuer's default DID: in one spelling, as a body's own did:web must be
+        # (a body declaring did:web:r.example:issuers:acme took acme's identity, did:web:R.Example:issuers:acme).
+        ("https://R.Example/", "write its host in lowercase"),
     ],
 )
 def test_governance_site_url(site_url: str, words: str) -> None:

@@ -454,3 +454,41 @@ def test_an_issuer_s_revocation_line_whose_signature_does_not_hold_vouches_for_n
         assert _page(runner.verify(hash=award_hash(doc))) == cli
     finally:
         runner.close()
+
+
+@pytest.mark.parametrize("list_trusted", [True, False])
+def test_every_proof_of_an_issuer_s_revocation_line_must_hold_alike(tmp_path: Path, list_trusted: bool) -> None:
+    # One rule for a line's signature (status.py signature_problem, policies.js signedBy): each of its proofs holds.
+    # The page's loggedRevocation checked only the line's first eddsa-jcs-2022 proof, so a line carrying a second
+    # proof that does not verify revoked the endorsement with the line's day and reason on the page, where credreg
+    # verify read the line as vouching for nothing (with a list that cannot be trusted: revoked against unknown).
+    if list_trusted:
+        c = Corpus(tmp_path / "corpus")
+        doc = c.endorse("withdrawn", who=ACME, target=f"{BETA}/sql-basics")
+        revoke_endorsement(
+            c.registry, award_hash(doc), c.keys[ACME], now=NOW - dt.timedelta(days=5), reason="Withdrawn"
+        )
+    else:
+        c, doc = taken_back(tmp_path / "corpus", "revoked_at", who=ACME)
+    log = layout.revocations_path(c.root, ACME)
+    lines = []
+    for text in log.read_text(encoding="utf-8").splitlines():
+        line = json.loads(text)
+        if line["award"] == award_hash(doc):
+            forged = dict(line["proof"], created="2026-05-28T00:00:00Z")  # its signature no longer holds
+            line["proof"] = [line["proof"], forged]
+        lines.append(json.dumps(line))
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    c.publish()
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    status = next(check for check in cli["checks"] if check[0] == "status")
+    if list_trusted:
+        assert status == ["status", "Not revoked", "failed", "revoked by the endorser"]
+    else:
+        assert status == ["status", "Not revoked", "not checked", taken_back_reason("revoked_at")]
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+        assert _page(runner.verify(hash=award_hash(doc))) == cli
+    finally:
+        runner.close()

@@ -127,22 +127,13 @@ async function fetchJSON(url) {
   return parseJSON(await response.text());
 }
 
-/** The key record of keys.json that made `proof`, or a reason why there is none. */
-function keyFor(keys, proof) {
-  const method = isObject(proof) ? proof.verificationMethod : null;
-  const record = isObject(keys) ? namedKey(keys.keys, keys.did, method) : null;
-  if (!record) return [null, `${method ?? "None"} is not a registered key of ${keys.issuer}`];
-  if (parseTime(proof.created) === null) return [null, "the proof has no valid created time"];
-  const window = windowProblem(record, proof.created);
-  return window ? [null, window] : [record, ""];
-}
-
 /**
  * An issuer's revocation of its endorsement: the signed line of its revocation log, published beside the file as
- * <hash>.revocation.json, if it names this endorsement and its signature by the issuer holds (as an award's
- * published revocation); else null. An endorser keeps no log.
+ * <hash>.revocation.json, if it names this endorsement and its signature by a key of the issuer (`did`, `keys`: its
+ * keys.json), in force when it signed, holds, each of its proofs (signedBy, the rule of an award's line and of
+ * every status list: endorsements.py _logged_revocation); else null. An endorser keeps no log.
  */
-async function loggedRevocation(folder, read, hash, keys) {
+async function loggedRevocation(folder, read, hash, did, keys) {
   if (folder !== "issuers") return null;
   let line;
   try {
@@ -150,17 +141,9 @@ async function loggedRevocation(folder, read, hash, keys) {
   } catch {
     return null;
   }
-  if (!isObject(line) || line.award !== hash || (await jcsProblem(line, keys)) !== null) return null;
-  return line;
-}
-
-async function jcsProblem(doc, keys) {
-  const proof = proofsOf(doc).find((p) => isObject(p) && p.cryptosuite === JCS_SUITE);
-  if (!proof) return "no eddsa-jcs-2022 proof";
-  const [record, why] = keyFor(keys, proof);
-  if (!record) return why;
-  const result = await verifyJcsProof(doc, proof, decodeEd25519Public(record.publicKeyMultibase));
-  return result.ok ? null : `${JCS_SUITE}: ${result.reason}`;
+  if (!isObject(line) || line.award !== hash) return null;
+  const problem = await signedBy(null, line, did, "revocation", { rdfc: true, resolve: endorserKeys(did, keys) });
+  return problem === null ? line : null;
 }
 
 // --- credreg verify's checks, for the verification page ------------------------------------------------------
@@ -313,7 +296,7 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
     // site the build publishes holds one, and asking on every clear bit would leave a 404 per valid badge.
     const read = async (name) => site.json(`${base}${name}`);
     const asked = bits === null || (indexProblem(at, bits) === null && getBit(bits, at));
-    const logged = asked ? await loggedRevocation(endorser.folder, read, hash, keys) : null;
+    const logged = asked ? await loggedRevocation(endorser.folder, read, hash, did, keys) : null;
     const outcome = statusOutcome(bits, why, at, logged);
     if (outcome.revoked === null) add("status", "Not revoked", outcome.problem, { unknown: !outcome.malformed });
     else if (outcome.revoked) {

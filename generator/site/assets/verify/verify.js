@@ -211,12 +211,15 @@ class Page {
    * A link in the query form (/verify/?award=HASH, or ?HASH, hand-typed or rewritten by a mailer) is read as the
    * fragment form every link the registry gives out has (/verify/#HASH): moved into the fragment, which never
    * leaves the browser, and dropped from the address bar and history, so that the copy a visitor shares or
-   * bookmarks no longer sends it to the server. A query that names no award is left as it is.
+   * bookmarks no longer sends it to the server. Every link of the query is dropped (an earner's key must not stay
+   * there), the first moved unless the address has a fragment, which is then what is verified. A query that
+   * names no award is left as it is.
    */
   queryToFragment() {
-    if (!window.location.search || window.location.hash.length > 1) return;
+    if (!window.location.search) return;
     const params = new URLSearchParams(window.location.search);
-    for (const [name, value] of params) {
+    let first = null;
+    for (const [name, value] of [...params]) {
       let link;
       try {
         link = parseLinkInput(value || name); // ?award=HASH[~KEY], or a bare ?HASH[~KEY]
@@ -224,11 +227,13 @@ class Page {
         continue;
       }
       params.delete(name);
-      const rest = params.toString();
-      const fragment = link.key === null ? link.hash : `${link.hash}~${link.key}`;
-      history.replaceState(null, "", `${window.location.pathname}${rest ? `?${rest}` : ""}#${fragment}`);
-      return;
+      first ??= link;
     }
+    if (first === null) return;
+    const rest = params.toString();
+    const given = window.location.hash.length > 1 ? window.location.hash.slice(1) : null;
+    const fragment = given ?? (first.key === null ? first.hash : `${first.hash}~${first.key}`);
+    history.replaceState(null, "", `${window.location.pathname}${rest ? `?${rest}` : ""}#${fragment}`);
   }
 
   fromLocation() {
