@@ -307,6 +307,19 @@ def test_a_link_in_the_query_form_is_moved_into_the_fragment_and_verified(
     assert not vpage.get_attribute("#cr-verdict", "data-verdict")
 
 
+def test_a_query_form_link_at_a_path_that_reads_as_another_host_is_still_verified(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """A path beginning with "//" (a doubled slash a mailer or a hand made) read as written is a protocol-relative
+    address of another host: the page rebuilt the address from the path, history refused it, and nothing was
+    verified. The address is rebuilt from the whole location."""
+    digest = examples.valid.hash
+    origin = site.verify_url.split("/verify/")[0]
+    vpage.goto(f"{origin}//verify/?award={digest}")
+    assert wait_for_verdict(vpage) == "valid"
+    assert vpage.url == f"{origin}//verify/#{digest}"
+
+
 @pytest.mark.parametrize("space", ["\ufeff", "\x1c", "\x85"], ids=lambda c: f"U+{ord(c):04X}")
 def test_a_link_ending_in_unusual_space_gets_credreg_s_answer(
     vpage: Any, site: Site, examples: Examples, space: str

@@ -233,7 +233,11 @@ class Page {
     const rest = params.toString();
     const given = window.location.hash.length > 1 ? window.location.hash.slice(1) : null;
     const fragment = given ?? (first.key === null ? first.hash : `${first.hash}~${first.key}`);
-    history.replaceState(null, "", `${window.location.pathname}${rest ? `?${rest}` : ""}#${fragment}`);
+    // From the whole location, not its path: a path that begins with "//" reads as another host's address.
+    const address = new URL(window.location.href);
+    address.search = rest;
+    address.hash = fragment;
+    history.replaceState(null, "", address.href);
   }
 
   fromLocation() {
