@@ -781,3 +781,43 @@ def test_a_status_list_logged_after_its_key_was_retired_is_not_genuine_in_python
     assert py_lead.text == (
         "This status list is not genuine: the public log shows it was published after its signing key was retired."
     )
+
+
+def test_another_owners_retired_key_of_the_same_id_is_not_this_lists_key_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """Every issuer's key may be called key-2023: a site host that lists another issuer's logged retirement of
+    its key-2023 in the key index of this list's signing method must not make the page say this list's key was
+    retired (Python reads only ``keys/<owner>/<key id>.json``, the owner the DID names; the page read any
+    ``keys/*/<key id>.json``)."""
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = root / rel
+    document = json.loads(status.read_bytes())
+    method = document["proof"][0]["verificationMethod"]
+    key_id = method.partition("#")[2]
+    other = root / "keys/brightforge-academy" / f"{key_id}.json"
+    assert other.exists(), "the example's issuers share key ids"
+    other.write_text(json.dumps({**json.loads(other.read_text()), "valid_until": "2025-01-01T00:00:00Z"}) + "\n")
+    commit_all(root, "another issuer's key of the same id expires")
+    status.write_text(json.dumps(document, indent=1) + "\n")  # this list's version logged after that
+    commit_all(root, "the list re-written")
+    data = status.read_bytes()
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    keys = site / "log/index/keys"
+    own_file = keys / f"{hashlib.sha256(method.encode()).hexdigest()}.json"
+    other_method = f"{registry.issuer_did('brightforge-academy')}#{key_id}"
+    other_records = json.loads((keys / f"{hashlib.sha256(other_method.encode()).hexdigest()}.json").read_text())
+    assert other_records, "the other key's retirement is logged"
+    hostile = tmp_path / "hostile"
+    shutil.copytree(site, hostile)
+    (hostile / own_file.relative_to(site)).write_text(json.dumps([*json.loads(own_file.read_text()), *other_records]))
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    for where in (site, hostile):
+        py = status_list_log_check(registry, LogSource(where / "log"), data, document, now=now)
+        js = node(op="listcheck", site=f"{where}/", text=data.decode(), visitor=f"same-id-{where.name}",
+                  document=document, now=now.timestamp())  # fmt: skip
+        assert (py.status.value, py.reason) == (js["status"], js["reason"]), (py, js)
+        assert js["status"] == "passed", js

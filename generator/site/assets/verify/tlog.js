@@ -537,6 +537,21 @@ function signingMethods(document) {
   return [...methods].sort();
 }
 
+/**
+ * `keys/<owner>/<key id>.json` of a verification method whose DID is a registry issuer's or endorser's, else null
+ * (inclusion.py `signing_keys`: the issuer of the DID, else Registry.endorser_for_did's, in
+ * verify/endorsements.json's order).
+ */
+async function signingKeyFile(site, method) {
+  const at = method.indexOf("#");
+  const [did, keyId] = [method.slice(0, at), method.slice(at + 1)];
+  let owner = await site.issuerOf(did);
+  if (owner === null && (await site.json("verify/endorsements.json")) !== null) {
+    owner = (await site.endorsements()).endorsers.find((e) => e.did === did)?.id ?? null;
+  }
+  return owner === null ? null : `keys/${owner}/${keyId}.json`;
+}
+
 /** The folders whose status lists each kind is judged by (inclusion.py `_LIST_FOLDERS`). */
 const LIST_FOLDERS = { award: ["issuers"], endorsement: ["issuers", "endorsers"] };
 
@@ -700,12 +715,15 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // Judged by log time: its signing key logged as expired or revoked before the award was logged.
   let retired = null;
   for (const method of signingMethods(document)) {
+    // Only the key file of the owner the DID names counts (inclusion.py `signing_keys`): every owner may have a
+    // key of this id, and the site's index of a method is the host's word.
+    const keyFile = await signingKeyFile(site, method);
+    if (keyFile === null) continue;
     const keyRel = `log/index/keys/${toHex(await sha256(utf8.encode(method)))}.json`;
     const records = await site.json(keyRel);
     for (const record of Array.isArray(records) ? records : []) {
       const entry = await proven(edge, cp, record, keyRel);
-      const keyFile = `/${method.slice(method.indexOf("#") + 1)}.json`;
-      if (!RETIRED.includes(entry.kind) || !entry.path.startsWith("keys/") || !entry.path.endsWith(keyFile)) continue;
+      if (!RETIRED.includes(entry.kind) || entry.path !== keyFile) continue;
       if (entry.index < index && (retired === null || entry.index < retired.index)) retired = entry;
     }
   }
