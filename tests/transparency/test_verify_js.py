@@ -97,7 +97,7 @@ async function handle(req) {
       return b === null || options?.binary ? b : Buffer.from(b).toString();
     });
     site.loadBytes = load;
-    const c = await T.listLogCheck(site, req.text, memory(req.visitor), req.document, req.now);
+    const c = await T.listLogCheck(site, req.text, memory(req.visitor), req.document, req.now, { image: req.image });
     return { status: c.status, reason: c.reason, applicable: c.applicable };
   }
   if (req.op === "headline") return headlineOf(req.checks, STATUS_LIST);
@@ -737,6 +737,11 @@ def test_a_status_list_given_on_its_own_is_checked_against_the_log_in_python_and
     assert (js["status"], js["applicable"]) == ("not checked", False)
     # Pasted text on the page (no file, whose bytes the log hashes): not checked, not blocking.
     js = node(op="listcheck", site=f"{site}/", text=None, visitor="list-paste", document=document)
+    assert (js["status"], js["applicable"]) == ("not checked", False), js
+    # A list read from a badge image (not its file either): not checked, in the same words on both sides.
+    py = status_list_log_check(registry, LogSource(site / "log"), None, document, now=now)
+    js = node(op="listcheck", site=f"{site}/", text=None, image=True, visitor="list-image", document=document)
+    assert (py.status.value, py.reason, py.applicable) == (js["status"], js["reason"], js["applicable"])
     assert (js["status"], js["applicable"]) == ("not checked", False), js
 
 

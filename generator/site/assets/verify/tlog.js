@@ -409,15 +409,17 @@ export async function logCheck(site, hash, storage, document = null, entry = nul
  * The "Public log" check of a status list given on its own (inclusion.py `status_list_log_check`): `text`, the
  * dropped file's text (its bytes, as the log hashes a list; null for pasted text, whose bytes are not the file's),
  * must be the log's latest version of the list its id names, proven against the checkpoint, published before any
- * of its signing keys was logged as retired. `storage` and `now` as for `logCheck`.
+ * of its signing keys was logged as retired. `storage` and `now` as for `logCheck`. `image`: the list was read
+ * from a badge image (`text` null), which is not its file either.
  */
-export async function listLogCheck(site, text, storage, document, now = undefined) {
+export async function listLogCheck(site, text, storage, document, now = undefined, { image = false } = {}) {
   const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
   if (policy === null) {
     return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
   }
   const path = await listPath(site, document);
   if (path === null) return notChecked(ID, LABEL, "not a status list of this registry", { applicable: false });
+  if (text === null && image) return notChecked(ID, LABEL, IMAGE_NOT_FILE, { applicable: false });
   if (text === null) {
     const why = "pasted text is not the list's file, which the log records byte for byte: drop the file to check it";
     return notChecked(ID, LABEL, why, { applicable: false });
@@ -430,6 +432,11 @@ export async function listLogCheck(site, text, storage, document, now = undefine
     return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
   }
 }
+
+/** A status list read from a badge image: not its file, which the log hashes (inclusion.py `IMAGE_NOT_FILE`). */
+export const IMAGE_NOT_FILE =
+  "a badge image carries the list's text, not its file, which the log records byte for byte: give the file " +
+  "itself to check it";
 
 /** A status list given on its own: its log entries are its versions (inclusion.py `LIST_KIND`). */
 const LIST_KIND = "status-list";
