@@ -826,3 +826,38 @@ def test_another_owners_retired_key_of_the_same_id_is_not_this_lists_key_in_pyth
                   document=document, now=now.timestamp())  # fmt: skip
         assert (py.status.value, py.reason) == (js["status"], js["reason"]), (py, js)
         assert js["status"] == "passed", js
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known hole: the site's per-path index (log/index/status/) is the host's word, not bound to the signed "
+    "checkpoint, so a host can name an older proven version as the latest",
+)
+def test_a_site_host_cannot_name_an_older_list_version_as_the_latest(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """docs/transparency-log.md promises that a list put back from before a revocation by a server showing an old
+    copy fails the log check. A host that serves the current, freshly cosigned checkpoint but replaces the list's
+    index file with a record of the older version (its entry text is public, its proof comes from the tiles)
+    gets that older version called "the log's latest version", in Python (site) and JS alike."""
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = root / rel
+    older = status.read_bytes()
+    document = json.loads(older)
+    status.write_text(json.dumps(document, indent=1) + "\n")  # the newer version (a revocation, say)
+    commit_all(root, "the list re-written")
+    registry, site, entries = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    first = next(n for n, e in enumerate(entries) if e.startswith(b"credreg-log/1 status-list ") and rel.encode() in e)
+    hostile = tmp_path / "hostile"
+    shutil.copytree(site, hostile)
+    index = hostile / f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json"
+    index.write_text(json.dumps([[first, entries[first].decode(), ""]]))  # no path below: the tiles give it
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = status_list_log_check(registry, LogSource(hostile / "log"), older, document, now=now)
+    js = node(op="listcheck", site=f"{hostile}/", text=older.decode(), visitor="rollback", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, py.reason) == (js["status"], js["reason"])
+    assert js["status"] == "failed", js
