@@ -295,7 +295,8 @@ def with_log_check(
 ) -> VerificationResult:
     """``result`` with the public-log check added (not checked, and not blocking, without --log); ``kind``:
     ``"endorsement"`` for an endorsement's result, ``"status-list"`` for a status list given on its own (``data``:
-    its file's bytes, which the log hashes); ``log_key``: ``--log-key`` (:func:`trusted_log_key`)."""
+    its file's bytes, which the log hashes; ``None`` when it was read from a badge image); ``log_key``:
+    ``--log-key`` (:func:`trusted_log_key`)."""
     from generator.transparency.inclusion import LIST_KIND, log_check, status_list_log_check
     from generator.verify.results import VerificationResult
 
@@ -304,7 +305,6 @@ def with_log_check(
     trusted = trusted_log_key(registry, log_key)
     source = log_source_for(location) if location and trusted.registry.governance.model.log is not None else None
     if kind == LIST_KIND:
-        assert data is not None
         check = status_list_log_check(trusted.registry, source, data, document, signer=trusted.signer)
     else:
         check = log_check(trusted.registry, source, result.award_hash, document, kind=kind, signer=trusted.signer)

@@ -594,6 +594,12 @@ NOT_RECORDED = "not recorded in the public log"
 #: A status list given on its own that is not the log's latest version of its path: an older version or one never
 #: published, which the log's index (the latest version only) cannot tell apart (results.py reads the words).
 NOT_LATEST = "not the public log's latest version of "
+#: A status list read from a badge image: the log records the list's file byte for byte, which an image is not
+#: (its bytes would never match: "not the latest" of the very list in force). tlog.js IMAGE_NOT_FILE says it alike.
+IMAGE_NOT_FILE = (
+    "a badge image carries the list's text, not its file, which the log records byte for byte: give the file "
+    "itself to check it"
+)
 
 
 def _recorded(found: LogInclusion, signer: str, now: dt.datetime | None) -> str:
@@ -632,24 +638,27 @@ def list_path(registry: Registry, document: Any) -> str | None:
 def status_list_log_check(
     registry: Registry | None,
     source: LogSource | None,
-    data: bytes,
+    data: bytes | None,
     document: Any,
     *,
     now: dt.datetime | None = None,
     signer: str = "the registry",
 ) -> Check:
-    """The public-log check of a status list given on its own (``data``: its file's bytes, hashed as the log
-    hashes a list: SHA-256 of the bytes): passed only when they are the log's latest version of the list's path,
-    proven against the signed checkpoint, published before any of its signing keys was logged as retired, with
-    the witnesses' quorum. Another version logged as the latest: this one is older (superseded) or was never
-    published, which a site's index (the latest version only) cannot tell apart; no version logged: never
-    published (an issuer's key can sign a list that clears a revocation: only the log shows it was never
-    public). tlog.js ``listLogCheck`` is the page's copy, held equal by tests/transparency/test_verify_js.py."""
+    """The public-log check of a status list given on its own (``data``: its file's bytes, hashed as the log hashes
+    a list: SHA-256 of the bytes; ``None`` for a list read from a badge image, not checked): passed only when they
+    are the log's latest version of the list's path, proven against the signed checkpoint, published before any of
+    its signing keys was logged as retired, with the witnesses' quorum. Another version logged as the latest: this
+    one is older (superseded) or was never published, which a site's index (the latest version only) cannot tell
+    apart; no version logged: never published (an issuer's key can sign a list that clears a revocation: only the
+    log shows it was never public). tlog.js ``listLogCheck`` is the page's copy, held equal by
+    tests/transparency/test_verify_js.py."""
     if registry is None or registry.governance.model.log is None:
         return Check(CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "this registry publishes no transparency log", False)
     path = list_path(registry, document)
     if path is None:
         return Check(CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "not a status list of this registry", False)
+    if data is None:
+        return Check(CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, IMAGE_NOT_FILE, False)
     if source is None:
         return Check(
             CHECK_ID, LABEL, CheckStatus.NOT_CHECKED, "no log given (--log DIR|URL, e.g. the built site's log/)", False

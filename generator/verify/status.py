@@ -238,6 +238,17 @@ def status_outcome(bits: bytes | None, problem: str, index: int, logged: dict[st
 # ------------------------------------------------------------------------------------- a status list on its own
 
 
+#: A list read by its terms' names (validUntil, encodedList) must spell each one so: an eddsa-rdfc-2022 proof signs
+#: the RDF, in which "validUntil" and its IRI as a key are one statement, so a signed end date renamed to its IRI
+#: still verified and was read as none (an expired list "in force"). policies.js NOT_A_TERM says it alike.
+_NOT_A_TERM = "one of its keys is an IRI or a JSON-LD keyword, not a term's name"
+
+
+def _not_a_term(key: str) -> bool:
+    """Whether a key of a list names no term, but an IRI (``x:y``) or a keyword other than ``@context``."""
+    return ":" in key or (key.startswith("@") and key != "@context")
+
+
 def _structure_problem(document: dict[str, Any]) -> str | None:
     """Why ``document`` is not a well-formed revocation list (``None``: it is); policies.js
     ``statusListStructureProblem`` says it in the same words."""
@@ -247,6 +258,8 @@ def _structure_problem(document: dict[str, Any]) -> str | None:
     subject = document.get("credentialSubject")
     if not isinstance(subject, dict):
         return "its credentialSubject must be one object"
+    if any(_not_a_term(key) for key in (*document, *subject)):
+        return _NOT_A_TERM
     if subject.get("type") != "BitstringStatusList":
         return "its credentialSubject's type must be BitstringStatusList"
     if subject.get("statusPurpose") != "revocation":

@@ -78,11 +78,15 @@ def test_the_demo_statements_are_labelled_on_the_page_and_in_the_verdict(browser
 def test_a_status_list_dropped_on_the_page_is_checked_in_the_log(browser: Any, demo_site: Path) -> None:
     """A status list given as a file: its bytes are the log's latest version (passed, valid); the same list, signed
     alike but not those bytes, is not the list in force (credreg verify's headline for it); pasted, its bytes are
-    not the file's, so the log check is not made (and does not block)."""
+    not the file's, so the log check is not made (and does not block); nor is it for a list baked in a badge image."""
     from tests.browser.test_verify_page import _drop
 
     listed = REPO / "registry/issuers/northbridge-university/status/1.json"
     text = listed.read_text(encoding="utf-8")
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">'
+        f"<openbadges:credential><![CDATA[{text}]]></openbadges:credential></svg>"
+    ).encode()
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -97,6 +101,12 @@ def test_a_status_list_dropped_on_the_page_is_checked_in_the_log(browser: Any, d
             verdict = wait_for_verdict(page)
             page.wait_for_selector("#cr-checks li[data-check=log]", state="attached")
             results[name] = (verdict, page.get_attribute("#cr-verdict", "data-headline"), checks(page)["log"])
+        # Baked in a badge image (not the list's file either): credreg verify's words, not the paste's.
+        page.goto(f"{url}verify/")
+        page.set_input_files("#cr-file", files=[{"name": "list.svg", "mimeType": "image/svg+xml", "buffer": svg}])
+        verdict = wait_for_verdict(page)
+        page.wait_for_selector("#cr-checks li[data-check=log]", state="attached")
+        results["image"] = (verdict, page.get_attribute("#cr-verdict", "data-headline"), checks(page)["log"])
     page.close()
     assert not errors
     verdict, headline, (status, line) = results["file"]
@@ -112,3 +122,6 @@ def test_a_status_list_dropped_on_the_page_is_checked_in_the_log(browser: Any, d
     verdict, headline, (status, line) = results["pasted"]
     assert (verdict, headline, status) == ("valid", "status list", "not checked"), results["pasted"]
     assert "drop the file to check it" in line
+    verdict, headline, (status, line) = results["image"]
+    assert (verdict, headline, status) == ("valid", "status list", "not checked"), results["image"]
+    assert "A badge image carries the list's text, not its file" in line, line

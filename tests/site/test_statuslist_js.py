@@ -6,8 +6,9 @@ The corpus: an issuer's genuine list; its list with another bitstring put in; ea
 signed by another registered issuer's key; signed by the issuer's retired key and by its revoked key, each after
 its window closed; its id another issuer's list, or no list address of this registry; a list of an issuer not
 registered here; a subject that is not a revocation list; an encodedList that does not decode; no proof; a
-genuine list out of force; and a registered endorser's list, genuine, signed by an issuer's key and changed, and
-a list of an endorser not registered here.
+genuine list out of force, and one whose signed end date is renamed to its IRI (its RDFC proof alone holds); and
+a registered endorser's list, genuine, signed by an issuer's key and changed, and a list of an endorser not
+registered here.
 """
 
 from __future__ import annotations
@@ -159,8 +160,18 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         proof["proofValue"] = proof["proofValue"][:-3] + ("abc" if proof["proofValue"][-3:] != "abc" else "abd")
         return doc
 
+    # Signed with only its RDFC proof, which signs the RDF: its end date's key renamed to the term's IRI is the
+    # same statement, so the proof still verified, and the list was read as having no end (in force).
+    renamed = signed(expired, suites=(RDFC,))
+    renamed["https://www.w3.org/2018/credentials#validUntil"] = {
+        "@value": renamed.pop("validUntil"),
+        "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
+    }
+
     cases = {
         "genuine": genuine,
+        "genuine, its RDFC proof only": signed(unsigned(), suites=(RDFC,)),
+        "its RDFC proof only, its end date's key renamed to its IRI": renamed,
         # The page canonicalizes a given list's RDF, as Python does: each proof is checked, not only the JCS one.
         "altered RDFC proofValue": altered(RDFC),
         "altered JCS proofValue": altered(JCS),
@@ -202,6 +213,12 @@ def _js(node: NodeRunner, site: Path, doc: dict[str, Any]) -> dict[str, Any]:
 
 EXPECTED = {
     "genuine": ("valid", "status list", ""),
+    "genuine, its RDFC proof only": ("valid", "status list", ""),
+    "its RDFC proof only, its end date's key renamed to its IRI": (
+        "invalid",
+        "status list not genuine",
+        "it is not well-formed",
+    ),
     "genuine, a bit set": ("valid", "status list", ""),
     "tampered encodedList": ("invalid", "status list not genuine", "it was changed after its issuer signed it"),
     "altered RDFC proofValue": ("invalid", "status list not genuine", "it was changed after its issuer signed it"),

@@ -333,3 +333,24 @@ def test_a_status_list_is_checked_in_the_demo_log_by_credreg_verify(demo_site: P
     done = _verify(str(changed), "--log", str(demo_site))  # no key to check it against: said, with how
     assert done.returncode == 0
     assert f"--log-key {demo_site / 'log' / 'demo-vkey'}" in _log_check(done)["reason"]
+
+
+def test_a_status_list_baked_in_a_badge_image_is_not_checked_in_the_log_by_its_image_s_bytes(
+    demo_site: Path, tmp_path: Path
+) -> None:
+    """The log records a list's file byte for byte; an image carrying the list is not that file. `credreg verify`
+    hashed the image's bytes and called the latest list "not the log's latest version" (exit 1), while the page,
+    given the same image, said the log check was not made: now both say the check needs the file itself."""
+    from generator.transparency.inclusion import IMAGE_NOT_FILE
+
+    listed = REPO / "registry/issuers/northbridge-university/status/1.json"
+    image = tmp_path / "list.svg"
+    image.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">'
+        f"<openbadges:credential><![CDATA[{listed.read_text()}]]></openbadges:credential></svg>"
+    )
+    done = _verify(str(image), "--log", str(demo_site), "--log-key", str(demo_site / "log/demo-vkey"))
+    check = _log_check(done)
+    assert (check["status"], check["reason"]) == ("not checked", IMAGE_NOT_FILE), check
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["headline_kind"] == "status list"

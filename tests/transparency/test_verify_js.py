@@ -97,7 +97,7 @@ async function handle(req) {
       return b === null || options?.binary ? b : Buffer.from(b).toString();
     });
     site.loadBytes = load;
-    const c = await T.listLogCheck(site, req.text, memory(req.visitor), req.document, req.now);
+    const c = await T.listLogCheck(site, req.text, memory(req.visitor), req.document, req.now, { image: req.image });
     return { status: c.status, reason: c.reason, applicable: c.applicable };
   }
   if (req.op === "headline") return headlineOf(req.checks, STATUS_LIST);
@@ -738,6 +738,11 @@ def test_a_status_list_given_on_its_own_is_checked_against_the_log_in_python_and
     # Pasted text on the page (no file, whose bytes the log hashes): not checked, not blocking.
     js = node(op="listcheck", site=f"{site}/", text=None, visitor="list-paste", document=document)
     assert (js["status"], js["applicable"]) == ("not checked", False), js
+    # A list read from a badge image (not its file either): not checked, in the same words on both sides.
+    py = status_list_log_check(registry, LogSource(site / "log"), None, document, now=now)
+    js = node(op="listcheck", site=f"{site}/", text=None, image=True, visitor="list-image", document=document)
+    assert (py.status.value, py.reason, py.applicable) == (js["status"], js["reason"], js["applicable"])
+    assert (js["status"], js["applicable"]) == ("not checked", False), js
 
 
 def test_a_status_list_logged_after_its_key_was_retired_is_not_genuine_in_python_and_js_alike(
@@ -781,3 +786,78 @@ def test_a_status_list_logged_after_its_key_was_retired_is_not_genuine_in_python
     assert py_lead.text == (
         "This status list is not genuine: the public log shows it was published after its signing key was retired."
     )
+
+
+def test_another_owners_retired_key_of_the_same_id_is_not_this_lists_key_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """Every issuer's key may be called key-2023: a site host that lists another issuer's logged retirement of
+    its key-2023 in the key index of this list's signing method must not make the page say this list's key was
+    retired (Python reads only ``keys/<owner>/<key id>.json``, the owner the DID names; the page read any
+    ``keys/*/<key id>.json``)."""
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = root / rel
+    document = json.loads(status.read_bytes())
+    method = document["proof"][0]["verificationMethod"]
+    key_id = method.partition("#")[2]
+    other = root / "keys/brightforge-academy" / f"{key_id}.json"
+    assert other.exists(), "the example's issuers share key ids"
+    other.write_text(json.dumps({**json.loads(other.read_text()), "valid_until": "2025-01-01T00:00:00Z"}) + "\n")
+    commit_all(root, "another issuer's key of the same id expires")
+    status.write_text(json.dumps(document, indent=1) + "\n")  # this list's version logged after that
+    commit_all(root, "the list re-written")
+    data = status.read_bytes()
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    keys = site / "log/index/keys"
+    own_file = keys / f"{hashlib.sha256(method.encode()).hexdigest()}.json"
+    other_method = f"{registry.issuer_did('brightforge-academy')}#{key_id}"
+    other_records = json.loads((keys / f"{hashlib.sha256(other_method.encode()).hexdigest()}.json").read_text())
+    assert other_records, "the other key's retirement is logged"
+    hostile = tmp_path / "hostile"
+    shutil.copytree(site, hostile)
+    (hostile / own_file.relative_to(site)).write_text(json.dumps([*json.loads(own_file.read_text()), *other_records]))
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    for where in (site, hostile):
+        py = status_list_log_check(registry, LogSource(where / "log"), data, document, now=now)
+        js = node(op="listcheck", site=f"{where}/", text=data.decode(), visitor=f"same-id-{where.name}",
+                  document=document, now=now.timestamp())  # fmt: skip
+        assert (py.status.value, py.reason) == (js["status"], js["reason"]), (py, js)
+        assert js["status"] == "passed", js
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known hole: the site's per-path index (log/index/status/) is the host's word, not bound to the signed "
+    "checkpoint, so a host can name an older proven version as the latest",
+)
+def test_a_site_host_cannot_name_an_older_list_version_as_the_latest(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """docs/transparency-log.md promises that a list put back from before a revocation by a server showing an old
+    copy fails the log check. A host that serves the current, freshly cosigned checkpoint but replaces the list's
+    index file with a record of the older version (its entry text is public, its proof comes from the tiles)
+    gets that older version called "the log's latest version", in Python (site) and JS alike."""
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = root / rel
+    older = status.read_bytes()
+    document = json.loads(older)
+    status.write_text(json.dumps(document, indent=1) + "\n")  # the newer version (a revocation, say)
+    commit_all(root, "the list re-written")
+    registry, site, entries = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    first = next(n for n, e in enumerate(entries) if e.startswith(b"credreg-log/1 status-list ") and rel.encode() in e)
+    hostile = tmp_path / "hostile"
+    shutil.copytree(site, hostile)
+    index = hostile / f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json"
+    index.write_text(json.dumps([[first, entries[first].decode(), ""]]))  # no path below: the tiles give it
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = status_list_log_check(registry, LogSource(hostile / "log"), older, document, now=now)
+    js = node(op="listcheck", site=f"{hostile}/", text=older.decode(), visitor="rollback", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, py.reason) == (js["status"], js["reason"])
+    assert js["status"] == "failed", js

@@ -1300,6 +1300,13 @@ export const DEFAULT_POLICIES = [
 
 const STATUS_LIST_TYPES = ["VerifiableCredential", "BitstringStatusListCredential"];
 
+/**
+ * A list read by its terms' names must spell each one so: an RDFC proof signs the RDF, where "validUntil" and its
+ * IRI as a key are one statement (status.py _NOT_A_TERM, _not_a_term).
+ */
+const NOT_A_TERM = "one of its keys is an IRI or a JSON-LD keyword, not a term's name";
+const notATerm = (key) => key.includes(":") || (key.startsWith("@") && key !== "@context");
+
 /** Why a document is not a well-formed revocation list (null: it is): status.py _structure_problem. */
 async function statusListStructureProblem(doc) {
   const types = get(doc, "type");
@@ -1307,6 +1314,7 @@ async function statusListStructureProblem(doc) {
     return `its type must include ${STATUS_LIST_TYPES.join(" and ")}`;
   const subject = get(doc, "credentialSubject");
   if (!isObject(subject)) return "its credentialSubject must be one object";
+  if ([...Object.keys(doc), ...Object.keys(subject)].some(notATerm)) return NOT_A_TERM;
   if (get(subject, "type") !== "BitstringStatusList") return "its credentialSubject's type must be BitstringStatusList";
   if (get(subject, "statusPurpose") !== "revocation")
     return "its statusPurpose must be revocation (the only purpose this registry's lists have)";

@@ -409,15 +409,17 @@ export async function logCheck(site, hash, storage, document = null, entry = nul
  * The "Public log" check of a status list given on its own (inclusion.py `status_list_log_check`): `text`, the
  * dropped file's text (its bytes, as the log hashes a list; null for pasted text, whose bytes are not the file's),
  * must be the log's latest version of the list its id names, proven against the checkpoint, published before any
- * of its signing keys was logged as retired. `storage` and `now` as for `logCheck`.
+ * of its signing keys was logged as retired. `storage` and `now` as for `logCheck`. `image`: the list was read
+ * from a badge image (`text` null), which is not its file either.
  */
-export async function listLogCheck(site, text, storage, document, now = undefined) {
+export async function listLogCheck(site, text, storage, document, now = undefined, { image = false } = {}) {
   const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
   if (policy === null) {
     return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
   }
   const path = await listPath(site, document);
   if (path === null) return notChecked(ID, LABEL, "not a status list of this registry", { applicable: false });
+  if (text === null && image) return notChecked(ID, LABEL, IMAGE_NOT_FILE, { applicable: false });
   if (text === null) {
     const why = "pasted text is not the list's file, which the log records byte for byte: drop the file to check it";
     return notChecked(ID, LABEL, why, { applicable: false });
@@ -430,6 +432,11 @@ export async function listLogCheck(site, text, storage, document, now = undefine
     return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
   }
 }
+
+/** A status list read from a badge image: not its file, which the log hashes (inclusion.py `IMAGE_NOT_FILE`). */
+export const IMAGE_NOT_FILE =
+  "a badge image carries the list's text, not its file, which the log records byte for byte: give the file " +
+  "itself to check it";
 
 /** A status list given on its own: its log entries are its versions (inclusion.py `LIST_KIND`). */
 const LIST_KIND = "status-list";
@@ -535,6 +542,21 @@ function signingMethods(document) {
     if (typeof method === "string" && method.includes("#")) methods.add(method);
   }
   return [...methods].sort();
+}
+
+/**
+ * `keys/<owner>/<key id>.json` of a verification method whose DID is a registry issuer's or endorser's, else null
+ * (inclusion.py `signing_keys`: the issuer of the DID, else Registry.endorser_for_did's, in
+ * verify/endorsements.json's order).
+ */
+async function signingKeyFile(site, method) {
+  const at = method.indexOf("#");
+  const [did, keyId] = [method.slice(0, at), method.slice(at + 1)];
+  let owner = await site.issuerOf(did);
+  if (owner === null && (await site.json("verify/endorsements.json")) !== null) {
+    owner = (await site.endorsements()).endorsers.find((e) => e.did === did)?.id ?? null;
+  }
+  return owner === null ? null : `keys/${owner}/${keyId}.json`;
 }
 
 /** The folders whose status lists each kind is judged by (inclusion.py `_LIST_FOLDERS`). */
@@ -700,12 +722,15 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   // Judged by log time: its signing key logged as expired or revoked before the award was logged.
   let retired = null;
   for (const method of signingMethods(document)) {
+    // Only the key file of the owner the DID names counts (inclusion.py `signing_keys`): every owner may have a
+    // key of this id, and the site's index of a method is the host's word.
+    const keyFile = await signingKeyFile(site, method);
+    if (keyFile === null) continue;
     const keyRel = `log/index/keys/${toHex(await sha256(utf8.encode(method)))}.json`;
     const records = await site.json(keyRel);
     for (const record of Array.isArray(records) ? records : []) {
       const entry = await proven(edge, cp, record, keyRel);
-      const keyFile = `/${method.slice(method.indexOf("#") + 1)}.json`;
-      if (!RETIRED.includes(entry.kind) || !entry.path.startsWith("keys/") || !entry.path.endsWith(keyFile)) continue;
+      if (!RETIRED.includes(entry.kind) || entry.path !== keyFile) continue;
       if (entry.index < index && (retired === null || entry.index < retired.index)) retired = entry;
     }
   }

@@ -300,7 +300,7 @@ class Page {
         );
         return;
       }
-      this.verifyText(json);
+      this.verifyText(json, { fromImage: true });
       return;
     }
     const cohort = /\.jsonl$/i.test(file.name);
@@ -362,7 +362,7 @@ class Page {
     return true;
   }
 
-  verifyText(text, { fromCohort = false, fromFile = false } = {}) {
+  verifyText(text, { fromCohort = false, fromFile = false, fromImage = false } = {}) {
     if (!fromCohort) $("cr-cohort").hidden = true;
     if (!fromCohort && this.offerCohort(text)) return;
     if (!String(text).trim()) {
@@ -380,7 +380,7 @@ class Page {
       const outcome = await this.verifier.byDocument(parseAwardJSON(text));
       outcome.source = "text";
       // A status list's log entry is the hash of its file's bytes: only a dropped file's text is those bytes.
-      if (outcome.kind === "status list") outcome.fileText = fromFile ? text : null;
+      if (outcome.kind === "status list") [outcome.fileText, outcome.fromImage] = [fromFile ? text : null, fromImage];
       return outcome;
     }).then(() => {
       $("cr-verdict").scrollIntoView({ block: "nearest" });
@@ -400,8 +400,10 @@ class Page {
         outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document, outcome.entry));
       else if (outcome.kind === "endorsement" && outcome.hash)
         outcome.checks.push(await logCheck(this.site, outcome.hash, undefined, outcome.document, null, undefined, "endorsement"));
-      else if (outcome.kind === "status list" && outcome.fileText !== undefined)
-        outcome.checks.push(await listLogCheck(this.site, outcome.fileText, undefined, outcome.document));
+      else if (outcome.kind === "status list" && outcome.fileText !== undefined) {
+        const image = { image: outcome.fromImage };
+        outcome.checks.push(await listLogCheck(this.site, outcome.fileText, undefined, outcome.document, undefined, image));
+      }
       if (run !== this.run) return;
       this.outcome = outcome;
       await this.render();
