@@ -15,7 +15,7 @@ import copy
 import datetime as dt
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -423,45 +423,28 @@ def test_which_key_a_method_names_is_one_rule_for_every_owner(corpus: Corpus, no
     assert accepted == {f"{registry.endorser_did(o)}#{k}" for _, o in owners for k in registry.endorser_keys(o)}
 
 
+def _changed_after_signing(line: dict[str, Any]) -> None:
+    line["reason"] = "Made up"
+
+
+def _second_proof_broken(line: dict[str, Any]) -> None:
+    forged = dict(line["proof"], created="2026-05-28T00:00:00Z")  # its signature no longer holds
+    line["proof"] = [line["proof"], forged]
+
+
 @pytest.mark.parametrize("list_trusted", [True, False])
+@pytest.mark.parametrize("spoil", [_changed_after_signing, _second_proof_broken], ids=["changed", "second-proof"])
 def test_an_issuer_s_revocation_line_whose_signature_does_not_hold_vouches_for_nothing_alike(
-    tmp_path: Path, list_trusted: bool
+    tmp_path: Path, list_trusted: bool, spoil: Callable[[dict[str, Any]], None]
 ) -> None:
-    # As for an award's line (status.py signature_problem, endorsements.js loggedRevocation): a line of the issuer's
-    # log changed after it was signed says nothing. With its bit set, the endorsement is revoked without a day or
-    # a reason; with a list that cannot be trusted, its status is unknown. credreg verify showed the changed
-    # line's reason as the issuer's, and let it alone revoke the endorsement.
-    if list_trusted:
-        c = Corpus(tmp_path / "corpus")
-        doc = c.endorse("withdrawn", who=ACME, target=f"{BETA}/sql-basics")
-        revoke_endorsement(
-            c.registry, award_hash(doc), c.keys[ACME], now=NOW - dt.timedelta(days=5), reason="Withdrawn"
-        )
-    else:
-        c, doc = taken_back(tmp_path / "corpus", "revoked_at", who=ACME)
-    log = layout.revocations_path(c.root, ACME)
-    log.write_text(log.read_text(encoding="utf-8").replace("Withdrawn", "Made up"), encoding="utf-8")
-    c.publish()
-    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
-    status = next(check for check in cli["checks"] if check[0] == "status")
-    if list_trusted:
-        assert status == ["status", "Not revoked", "failed", "revoked by the endorser"]
-    else:
-        assert status == ["status", "Not revoked", "not checked", taken_back_reason("revoked_at")]
-    runner = Node(tmp_path / "node", c.site)
-    try:
-        assert _page(runner.verify(text=json.dumps(doc))) == cli
-        assert _page(runner.verify(hash=award_hash(doc))) == cli
-    finally:
-        runner.close()
-
-
-@pytest.mark.parametrize("list_trusted", [True, False])
-def test_every_proof_of_an_issuer_s_revocation_line_must_hold_alike(tmp_path: Path, list_trusted: bool) -> None:
-    # One rule for a line's signature (status.py signature_problem, policies.js signedBy): each of its proofs holds.
-    # The page's loggedRevocation checked only the line's first eddsa-jcs-2022 proof, so a line carrying a second
-    # proof that does not verify revoked the endorsement with the line's day and reason on the page, where credreg
-    # verify read the line as vouching for nothing (with a list that cannot be trusted: revoked against unknown).
+    # As for an award's line (status.py signature_problem, policies.js signedBy): a line of the issuer's log whose
+    # signature does not hold says nothing. With its bit set, the endorsement is revoked without a day or a reason;
+    # with a list that cannot be trusted, its status is unknown.
+    # - changed: credreg verify showed a line changed after it was signed as the issuer's, and let it alone revoke
+    #   the endorsement;
+    # - second-proof: the page's loggedRevocation checked only the line's first eddsa-jcs-2022 proof, so a line
+    #   with a second proof that does not verify revoked the endorsement with its day and reason on the page (with
+    #   a list that cannot be trusted: revoked against unknown). Each of a line's proofs must hold.
     if list_trusted:
         c = Corpus(tmp_path / "corpus")
         doc = c.endorse("withdrawn", who=ACME, target=f"{BETA}/sql-basics")
@@ -475,8 +458,7 @@ def test_every_proof_of_an_issuer_s_revocation_line_must_hold_alike(tmp_path: Pa
     for text in log.read_text(encoding="utf-8").splitlines():
         line = json.loads(text)
         if line["award"] == award_hash(doc):
-            forged = dict(line["proof"], created="2026-05-28T00:00:00Z")  # its signature no longer holds
-            line["proof"] = [line["proof"], forged]
+            spoil(line)
         lines.append(json.dumps(line))
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     c.publish()
