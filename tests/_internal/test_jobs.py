@@ -60,3 +60,25 @@ def test_cancel_stops_the_writes(tmp_path: Path) -> None:
     written = len(list(tmp_path.iterdir()))
     time.sleep(0.3)
     assert len(list(tmp_path.iterdir())) == written < 200
+
+
+def _large() -> bytes:
+    return b"x" * 1_000_000  # far beyond a pipe's buffer
+
+
+def test_the_child_ends_once_its_result_is_sent_not_when_it_is_asked_for() -> None:
+    # A result larger than the pipe's buffer kept the child blocked on writing it until result() was called: a
+    # whole process alive beside the work it was meant to overlap (the full check's peak memory grew by one).
+    job = Background(_large)
+    deadline = time.monotonic() + 30
+    while job.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not job.running
+    assert job.result() == _large()
+
+
+def test_cancel_after_the_result_was_sent_is_quiet() -> None:
+    job = Background(_large)
+    while job.running:
+        time.sleep(0.05)
+    job.cancel()
