@@ -383,8 +383,9 @@ class RegisteredKeys:
     in any text, labelled or not, is the seed of one: such a token cannot be told from a share token by its text,
     but its public key tells it (the worst leak: a live key). Each value is tested once (a check reads many texts)."""
 
-    #: Values tested, kept: a large check's awards hold a digest each (no two alike), so the memory is bounded.
-    MEMO = 1 << 16
+    #: Values tested, kept: a large check's awards hold a digest each (no two alike), so a memo helps only with a
+    #: value quoted again soon, and a large one only held memory (13 MB more at the peak of a 100k-award check).
+    MEMO = 1 << 10
 
     def __init__(self, public_keys: Mapping[bytes, str]) -> None:
         self._keys = dict(public_keys)
