@@ -292,6 +292,16 @@ def test_an_unknown_hash_stays_unknown_on_a_site_built_before_endorsements_were_
         runner.close()
 
 
+def _page_says_the_same(tmp_path: Path, site: Path, doc: dict[str, Any], cli: dict[str, Any]) -> None:
+    """The page's answer for ``doc`` dropped as a file and typed as a hash, each equal to ``credreg verify``'s."""
+    runner = Node(tmp_path / "node", site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+        assert _page(runner.verify(hash=award_hash(doc))) == cli
+    finally:
+        runner.close()
+
+
 @pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
 def test_a_revoked_endorsement_is_not_made_valid_by_a_list_its_closed_key_signed(tmp_path: Path, closed: str) -> None:
     # Dropped or typed as a hash, on the verification page as in credreg verify: the list version signed after the
@@ -301,12 +311,7 @@ def test_a_revoked_endorsement_is_not_made_valid_by_a_list_its_closed_key_signed
     status = next(check for check in cli["checks"] if check[0] == "status")
     assert status == ["status", "Not revoked", "not checked", taken_back_reason(closed)]
     assert cli["headline"]["kind"] != "valid"
-    runner = Node(tmp_path / "node", c.site)
-    try:
-        assert _page(runner.verify(text=json.dumps(doc))) == cli
-        assert _page(runner.verify(hash=award_hash(doc))) == cli
-    finally:
-        runner.close()
+    _page_says_the_same(tmp_path, c.site, doc, cli)
 
 
 @pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
@@ -325,12 +330,7 @@ def test_an_issuer_s_logged_revocation_stands_on_the_page_when_its_list_is_not_t
         "revoked by the endorser on 2026-05-27 for this reason: Withdrawn",
     ]
     assert cli["headline"]["kind"] == "revoked"
-    runner = Node(tmp_path / "node", c.site)
-    try:
-        assert _page(runner.verify(text=json.dumps(doc))) == cli
-        assert _page(runner.verify(hash=award_hash(doc))) == cli
-    finally:
-        runner.close()
+    _page_says_the_same(tmp_path, c.site, doc, cli)
 
 
 def _spellings(registry: Any, multikey: str) -> dict[str, tuple[str, str]]:
@@ -468,9 +468,4 @@ def test_an_issuer_s_revocation_line_whose_signature_does_not_hold_vouches_for_n
         assert status == ["status", "Not revoked", "failed", "revoked by the endorser"]
     else:
         assert status == ["status", "Not revoked", "not checked", taken_back_reason("revoked_at")]
-    runner = Node(tmp_path / "node", c.site)
-    try:
-        assert _page(runner.verify(text=json.dumps(doc))) == cli
-        assert _page(runner.verify(hash=award_hash(doc))) == cli
-    finally:
-        runner.close()
+    _page_says_the_same(tmp_path, c.site, doc, cli)
