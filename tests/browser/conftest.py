@@ -138,3 +138,17 @@ def screenshot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+#: Every finite animation and transition of the page has finished (Material fades its header tabs in one after
+#: another on load: axe measuring a tab half-faded found its contrast too low, on a loaded machine only).
+_SETTLED = """() => document.getAnimations().every(
+  (a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)"""
+
+
+def axe_results(page: Any) -> Any:
+    """axe's audit of the page as it settles: after its animations and transitions end, not during one."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_function(_SETTLED, timeout=15_000)
+    return Axe().run(page)

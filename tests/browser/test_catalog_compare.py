@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from generator import layout
 from generator.awards import iter_awards, read_revocations
 from generator.load import load_registry
 from generator.verify import Verifier
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import axe_results, screenshot
 from tests.conftest import REPO
 
 COST = "cloud-skills-council/cloud-cost-optimisation"
@@ -245,7 +244,7 @@ def test_contrast_where_axe_cannot_tell_by_itself(page: Any, site_url: str) -> N
     """The home heading is measured by axe (no gradient behind it any more); the verdict icons hold only a
     symbol, which axe leaves for review: their white symbol on the verdict colour is measured here."""
     page.goto(site_url)
-    results = Axe().run(page)
+    results = axe_results(page)
     assert [i["id"] for i in results.response["incomplete"] if i["id"] == "color-contrast"] == []
     heading = _contrast(_style(page, ".cr-home__hero h1", "color"), _style(page, ".cr-home__hero", "backgroundColor"))
     assert heading >= 4.5

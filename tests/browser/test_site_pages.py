@@ -7,10 +7,9 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import axe_results, screenshot
 
 CREDENTIAL = "credentials/northbridge-university/sql-for-data-analysis/"
 ISSUER = "issuers/cloud-skills-council/"
@@ -111,7 +110,7 @@ def test_pages_have_no_accessibility_violations(browser: Any, site_url: str, nam
     if name == "compare":
         page.wait_for_selector(".cr-compare__table")
     screenshot(page, name if size == "desktop" else f"{name}-{size}")
-    results = Axe().run(page)
+    results = axe_results(page)
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from generator.publish.build import build_site
-from tests.browser.conftest import page_errors, serve_dir
+from tests.browser.conftest import axe_results, page_errors, serve_dir
 from tests.conftest import make_registry
 from tests.site.test_third_party import ISSUER, with_remote_images
 
@@ -37,4 +36,4 @@ def test_a_page_requests_nothing_from_another_server(page: Any, remote_images_ur
     assert [url for url in requests if not url.startswith((remote_images_url, "data:", "blob:"))] == []
     assert errors == []  # a CSP refusal would show here
     assert page.locator(".cr-stand-in").count() >= (0 if path == "catalog/" else 1)
-    assert [v["id"] for v in Axe().run(page).response["violations"]] == []  # the stand-in too
+    assert [v["id"] for v in axe_results(page).response["violations"]] == []  # the stand-in too

@@ -38,7 +38,7 @@ from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.registry import Registry
 from generator.verify import Verdict, Verifier
 from generator.verify.results import plain_day
-from tests.browser.conftest import build, page_errors, screenshot, serve_dir
+from tests.browser.conftest import axe_results, build, page_errors, screenshot, serve_dir
 from tests.conftest import CONFORMANCE, REPO
 
 pytestmark = pytest.mark.browser  # conftest also puts every test here in the "browser" xdist group
@@ -759,13 +759,12 @@ def test_without_javascript_the_page_explains_how_to_verify(browser: Any, site: 
 
 
 def test_no_serious_accessibility_violations(vpage: Any, site: Site, examples: Examples) -> None:
-    from axe_playwright_python.sync_playwright import Axe
 
     open_verify(vpage, site, examples.revoked.hash)
     vpage.fill("#cr-email", "someone@example.org")
     vpage.fill("#cr-recipient-key", "0" * 32)
     vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]", state="attached")
-    results = Axe().run(vpage)
+    results = axe_results(vpage)
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
         for v in results.response["violations"]
@@ -826,7 +825,6 @@ HEADLINE_CASES = [
 def test_each_verdict_leads_with_the_cli_s_plain_headline_and_is_axe_clean(
     browser: Any, site: Site, examples: Examples, registry: Registry, case: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
 
     base = examples.valid.award
     by_hash = {"valid": examples.valid, "revoked": examples.revoked, "expired": examples.expired}.get(case)
@@ -878,7 +876,7 @@ def test_each_verdict_leads_with_the_cli_s_plain_headline_and_is_axe_clean(
                 # The theme's tabs fade out while the page scrolls: audit them at rest, as test_site_pages does.
                 page.evaluate("window.scrollTo(0, 0)")
                 page.wait_for_timeout(400)
-                results = Axe().run(page)
+                results = axe_results(page)
                 violations = [
                     f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
                     for v in results.response["violations"]
@@ -1050,11 +1048,10 @@ def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(
     options = vpage.eval_on_selector_all("#cr-cohort-pick option", "els => els.map(e => e.textContent)")
     assert len(options) == len(lines) + 1
     assert options[2].startswith("Line 2: ")
-    from axe_playwright_python.sync_playwright import Axe
 
     vpage.evaluate("window.scrollTo(0, 0)")
     vpage.wait_for_timeout(400)
-    assert Axe().run(vpage).response["violations"] == []  # the picker's state is axe clean too
+    assert axe_results(vpage).response["violations"] == []  # the picker's state is axe clean too
     vpage.select_option("#cr-cohort-pick", index=2)
     vpage.wait_for_function("() => document.getElementById('cr-verdict').dataset.verdict !== 'cohort'")
     wait_for_verdict(vpage)
