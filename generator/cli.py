@@ -24,6 +24,7 @@ from generator.report import OutputFormat, format_problems, format_result
 if TYPE_CHECKING:
     from generator.awarding.keys import SigningKey
     from generator.registry import Registry
+    from generator.verify.results import VerificationResult
 
 __all__ = ["main"]
 
@@ -205,13 +206,10 @@ def _is_file(target: str) -> bool:
         return False
 
 
-def _list_bytes(path: Path) -> bytes:
-    """A status list's file as given, its bytes as the log hashes them (read already as JSON: within bounds)."""
-    try:
-        with path.open("rb") as handle:
-            return handle.read(MAX_CREDENTIAL_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+def _report(result: VerificationResult, fmt: str) -> int:
+    """Print a verification result (an award's, an endorsement's or a status list's) as text or JSON; its exit code."""
+    print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) if fmt == "json" else format_result(result))
+    return 0 if result else 1
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -230,15 +228,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError("a recipient key confirms an email address: give it with --recipient EMAIL")
     is_file = _is_file(target)
     link = None if is_file else parse_verification_link(target)
-    baked = False
+    raw: bytes | None = None  # the file's bytes as read and verified, when it is JSON (a badge image is not)
     if is_file:
-        from generator._internal.source import SourceError, read_json_file
+        from generator._internal.source import SourceError, read_json_bytes
 
         document = _baked_document(Path(target))
-        baked = document is not None
         if document is None:
             try:
-                document = read_json_file(target, target, max_bytes=MAX_CREDENTIAL_BYTES, what="the credential").data
+                raw, parsed = read_json_bytes(target, target, max_bytes=MAX_CREDENTIAL_BYTES, what="the credential")
+                document = parsed.data
             except SourceError as exc:
                 raise UsageError(f"{target} is not a JSON credential", [str(p) for p in exc.problems]) from None
         if not isinstance(document, dict):
@@ -277,12 +275,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         # Last, as for an award (and on the page): slipped in unlogged, it fails; without a log, it says so.
         result = verify_endorsement(document, registry)
         result = with_log_check(result, registry, args.log, document, kind="endorsement", log_key=args.log_key)
-        print(
-            json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
-            if args.format == "json"
-            else format_result(result)
-        )
-        return 0 if result else 1
+        return _report(result, args.format)
     from generator.openbadges import is_status_list
 
     if is_status_list(document):
@@ -296,17 +289,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         from generator.verify import Verifier
 
         result = Verifier(registry).verify(document)
-        # The log hashes a list's file: a badge image carrying one is not that file (its log check says so).
-        raw = None if baked else _list_bytes(Path(target))
+        # The log hashes a list's file, the bytes verified here: a badge image carrying one is not that file (its
+        # log check says so).
         result = with_log_check(
             result, registry, args.log, document, kind="status-list", log_key=args.log_key, data=raw
         )
-        print(
-            json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
-            if args.format == "json"
-            else format_result(result)
-        )
-        return 0 if result else 1
+        return _report(result, args.format)
     bindings = None
     if args.statements is not None:
         from generator.binding import PublishedBindings
@@ -330,11 +318,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
         # Also without a log (it says so), as for an endorsement and on the page: the same checks, listed alike.
         result = with_log_check(result, registry, args.log, document, log_key=args.log_key)
-    if args.format == "json":
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        print(format_result(result))
-    return 0 if result else 1
+    return _report(result, args.format)
 
 
 def _cmd_endorse(args: argparse.Namespace) -> int:

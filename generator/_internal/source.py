@@ -49,6 +49,7 @@ __all__ = [
     "parse_known_json",
     "parse_yaml",
     "quick_loads",
+    "read_json_bytes",
     "read_json_file",
 ]
 
@@ -572,6 +573,13 @@ def parse_known_json(encoded: bytes, *, safe_integers: bool = False) -> Any:
 
 def read_json_file(path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file") -> Document:
     """Read and parse one JSON file, never more than ``max_bytes`` of it; raises :class:`SourceError`."""
+    return read_json_bytes(path, rel, max_bytes=max_bytes, what=what)[1]
+
+
+def read_json_bytes(
+    path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file"
+) -> tuple[bytes, Document]:
+    """:func:`read_json_file`, with the bytes it parsed (what a hash of the file must be of: read once)."""
     try:
         with open(path, "rb") as fh:  # noqa: PTH123 - path may be a str or a Path
             raw = fh.read(max_bytes + 1)
@@ -582,7 +590,7 @@ def read_json_file(path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what
     text = decode_utf8(raw, rel, limit=max_bytes)
     if raw.startswith(b"\xef\xbb\xbf"):
         text = "\ufeff" + text  # JSON has no byte order mark (RFC 8259): refused, as award files and the page do
-    return parse_json(text, rel, max_bytes=max_bytes, what=what)
+    return raw, parse_json(text, rel, max_bytes=max_bytes, what=what)
 
 
 class _LazyJsonPositions(Positions):
