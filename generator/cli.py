@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
+from generator._internal.files import names_file
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
 from generator.report import OutputFormat, format_problems, format_result
@@ -197,15 +198,6 @@ def _baked_document(path: Path) -> Any | None:
         raise UsageError(f"{path}: the baked credential is not JSON", [str(p) for p in exc.problems]) from None
 
 
-def _is_file(target: str) -> bool:
-    """Whether ``target`` names a file; text that cannot be a path (a component or the whole too long for the
-    file system, a NUL) is not one, and is read as a link or a hash instead."""
-    try:
-        return Path(target).is_file()
-    except (OSError, ValueError):
-        return False
-
-
 def _report(result: VerificationResult, fmt: str) -> int:
     """Print a verification result (an award's, an endorsement's or a status list's) as text or JSON; its exit code."""
     print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) if fmt == "json" else format_result(result))
@@ -226,7 +218,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     recipient_key = args.recipient_key
     if recipient_key is not None and args.recipient is None:
         raise UsageError("a recipient key confirms an email address: give it with --recipient EMAIL")
-    is_file = _is_file(target)
+    is_file = names_file(target)
     link = None if is_file else parse_verification_link(target)
     raw: bytes | None = None  # the file's bytes as read and verified, when it is JSON (a badge image is not)
     if is_file:

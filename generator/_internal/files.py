@@ -21,6 +21,15 @@ import orjson
 from generator._internal.plainjson import orjson_writes_as_json
 
 
+def names_file(text: str) -> bool:
+    """Whether ``text`` names a file; text that cannot be a path (a component or the whole too long for the file
+    system, a NUL) is not one (a command's argument that may be a file or a key, a hash or a link)."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary sibling and rename (atomic on POSIX). The temporary name is unique: two writers of
     one file never write into, or rename, each other's. The sibling gets its name only once written

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator._internal.files import names_file
 from generator.errors import UsageError
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def _given_log_key(log_key: str) -> TransparencyLog:
         return TransparencyLog(vkey=log_key)
     except ValidationError as exc:
         problem = why(exc)
-    if _is_file(log_key):
+    if names_file(log_key):
         try:
             with Path(log_key).open("rb") as fh:
                 text = fh.read(4096).decode("utf-8", "replace").strip()
@@ -138,13 +139,6 @@ def untrusted_log_hint(location: str | None) -> str:
         if demo.is_file() and log_is_demo(LogSource(Path(folder))):
             return f"to check this demo log, give its key: --log-key {demo}"
     return "to check it against a log key you trust, give --log-key VKEY|FILE"
-
-
-def _is_file(text: str) -> bool:
-    try:
-        return Path(text).is_file()
-    except (OSError, ValueError):
-        return False
 
 
 def _read(path: str) -> bytes:
