@@ -191,6 +191,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     print(
         f"log: {result.old_size} → {result.size} entries (+{added}), {result.files_written} tiles written, "
         f"{proven}; covers {result.commit[:12]}"
+        + ("; checkpoint signed again to commit to the log's index (it had no index line)" if result.reindexed else "")
     )
     return 0
 
@@ -272,9 +273,12 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     print(f"{found} {where}{checked}{demo}", file=sys.stderr)
     for index, entry in result.alerts:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}", file=sys.stderr)
+    if result.index_problem is not None:
+        print(f"ALERT: {result.index_problem}: verifiers would be told another latest status list or other key "
+              "retirements than the log holds", file=sys.stderr)  # fmt: skip
     if args.save:
         write_text_atomic(Path(args.save), log.note.encode().decode())
-    return 1 if result.alerts else 0
+    return 1 if result.alerts or result.index_problem is not None else 0
 
 
 def with_log_check(

@@ -8,9 +8,11 @@ or revoked fails, whatever date its signature claims. The same rule runs in the 
 **The status list.** The status of an award is judged by its issuer's status list: the bytes of the list used
 (the registry's file here, the served file on the page) must be the log's *latest* ``status-list`` entry for
 that list's path, proven in the signed tree. A list that is not logged, or an older logged version (bits
-cleared since: a revocation hidden by a stale or rolled-back file), fails the check. Which versions exist is
-the site's word (``log/index/status/`` names the latest), as the keys' records are: a proof shows what is in
-the log, never what is not.
+cleared since: a revocation hidden by a stale or rolled-back file), fails the check. Which version is the latest,
+and which entries retired a key, a proof of inclusion cannot show (it shows what is in the log, never what is
+not): the site's ``log/index/status/`` and ``log/index/keys/`` files name them, each with the proof of its line
+in the index the signed checkpoint commits to (:mod:`generator.transparency.logindex`), so a host can name no
+other version and drop no retirement.
 
 **Freshness.** A witness's cosignature carries the time it was made (C2SP tlog-cosignature): the newest one of
 a listed witness on the checkpoint says how old this view of the log is at least, so that a host serving a
@@ -47,8 +49,16 @@ from generator.tlog.note import NoteError, parse_vkey, verify_cosignature
 from generator.tlog.tiles import TILES_DIR
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import MAX_FILE, LogError, LogSource, VerifiedLog, open_log
-from generator.transparency.publish import (
+from generator.transparency.logindex import (
+    KEY,
     KEY_RETIRED,
+    LIST,
+    IndexCommitment,
+    commitment,
+    index_leaf,
+    verify_index_proof,
+)
+from generator.transparency.publish import (
     award_entry_text,
     endorsement_index_name,
     log_config,
@@ -377,22 +387,60 @@ def _lookup(
     retired = []
     for method, path in sorted(keys.items()):
         rel = f"index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
-        records = _json(log.source, rel)
-        for record in records if isinstance(records, list) else []:
-            index, entry = _proven(log, record, f"{log.source}/{rel}", edge)
-            if entry.kind in KEY_RETIRED and entry.path == path:
-                retired.append((index, entry))
+        indexed = _indexed(log, KEY, path, rel, edge)
+        if indexed is None:  # every logged key has its file: a missing one is withheld, and proves nothing
+            raise LogError(
+                f"{log.source}/{rel} is missing: the log's index has no line for the key {path}, so nothing shows "
+                "it was not retired"
+            )
+        retired.extend(indexed)
     versions = []
     if list_path is not None:
-        rel = f"index/status/{status_index_name(list_path)}.json"
-        records = _json(log.source, rel)
-        for record in records if isinstance(records, list) else []:
-            index, entry = _proven(log, record, f"{log.source}/{rel}", edge)
-            if entry.kind == "status-list" and entry.path == list_path:
-                versions.append((index, entry))
+        versions = _indexed(log, LIST, list_path, f"index/status/{status_index_name(list_path)}.json", edge) or []
     if kind == LIST_KIND:
         found = _latest_if(versions, want)
     return found, retired, versions
+
+
+def _index_of(log: VerifiedLog) -> IndexCommitment:
+    """The index the log's checkpoint commits to, or LogError (a log published before it was committed to)."""
+    given = commitment(log.checkpoint)
+    if given is None:
+        raise LogError(
+            f"{log.source}/checkpoint does not commit to the log's index (a log published by an older credreg): "
+            "nothing proves which version of a status list is the latest, or that a key was not retired"
+        )
+    return given
+
+
+def _indexed(
+    log: VerifiedLog, kind: str, path: str, rel: str, edge: merkle.HashSource
+) -> list[tuple[int, LogEntry]] | None:
+    """The entries the index line of a key file (its retirements) or a status list (its latest version) names,
+    read from the site's ``rel`` and proven: each entry in the log, and the line, made of exactly those entries,
+    in the index tree the checkpoint commits to (:mod:`generator.transparency.logindex`). None when the site
+    has no such file; LogError when it does not prove what it says."""
+    where = f"{log.source}/{rel}"
+    content = _json(log.source, rel)
+    if content is None:
+        return None
+    records = content.get("records") if isinstance(content, dict) else None
+    if not isinstance(records, list):
+        raise LogError(f"{where}: malformed index record")
+    given = _index_of(log)
+    found = []
+    for record in records:
+        at, entry = _proven(log, record, where, edge)
+        if entry.path != path or (entry.kind not in KEY_RETIRED if kind == KEY else entry.kind != LIST):
+            what = "a retirement of the key" if kind == KEY else "a version of the status list"
+            raise LogError(f"{where}: entry {at} is not {what} {path}")
+        found.append((at, entry))
+    if not verify_index_proof(given, index_leaf(kind, path, [at for at, _ in found]), content.get("index")):
+        raise LogError(
+            f"{where}: not the log's index line for {path} (its proof against the index the checkpoint commits "
+            "to does not verify): a record dropped, added or replaced"
+        )
+    return found
 
 
 def _site_of(source: LogSource) -> LogSource | None:

@@ -8,6 +8,10 @@ Entries that take a revocation back are **alerts** (:data:`ALERTS`): a line of t
 rewritten (``revocation-removed``), a status list that lost a set bit (``status-list-cleared``, e.g. an older
 signed list put back). Only a push past the pull-request check makes one, and the award it revoked looks valid
 again; ``credreg log monitor`` names each and exits non-zero.
+
+**The index.** The monitor also reads the entries before ``--since`` (proven by rebuilding the whole tree) and
+recomputes the log's index (:mod:`generator.transparency.logindex`), which verifiers trust for each status
+list's latest version and each key's retirements: a checkpoint that commits to another index is an alert too.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from generator.tlog.note import Checkpoint
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogError, VerifiedLog
+from generator.transparency.logindex import LogIndex, commitment_problem
 
 __all__ = ["ALERTS", "MonitorResult", "monitor_log"]
 
@@ -32,6 +37,8 @@ class MonitorResult:
     start: int
     size: int
     entries: list[tuple[int, LogEntry]]
+    index_problem: str | None = None
+    """What is wrong with the index the checkpoint commits to (None: it is the entries' index)."""
 
     @property
     def alerts(self) -> list[tuple[int, LogEntry]]:
@@ -48,11 +55,15 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None) 
             )
         start = since.size
     found = []
-    for index, raw in log.entries(start):
+    whole = LogIndex()
+    for index, raw in log.entries(0):  # from 0: the tree rebuilt once, and the whole index recomputed
+        whole.add_raw(index, raw)
+        if index < start:
+            continue
         try:
             entry = LogEntry.parse(raw)
         except ValueError:
             raise LogError(f"entry {index} of the log is not a credreg entry: {raw[:80]!r}") from None
         if entry.issuer == issuer:
             found.append((index, entry))
-    return MonitorResult(start, log.size, found)
+    return MonitorResult(start, log.size, found, commitment_problem(log.checkpoint, whole))

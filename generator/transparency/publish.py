@@ -11,6 +11,10 @@ When its commit is still on the first-parent chain of ``HEAD``, only the commits
 (a rewritten history, or ``--full``) the whole history is derived again and the published entries must be its
 prefix. Either way the new tree must pass an RFC 9162 consistency proof against the old signed root, or
 nothing is written.
+
+**The index.** The checkpoint also commits to the log's index (:mod:`generator.transparency.logindex`): each
+status list's latest version and each key's retirements, recomputed here from every entry. A checkpoint of a
+log published before that is signed again, at the same size, with the index line added.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from generator.transparency.entries import (
     head_commit,
 )
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
+from generator.transparency.logindex import KEY, KEY_RETIRED, LIST, LogIndex, commitment
 
 __all__ = [
     "KEY_RETIRED",
@@ -53,9 +58,6 @@ __all__ = [
     "status_index_name",
 ]
 
-#: Key entries after which an award signed by that key is not accepted (the log dates the award).
-KEY_RETIRED = ("key-expiry-set", "key-revoked")
-
 
 @dataclass(frozen=True, slots=True)
 class PublishResult:
@@ -66,6 +68,9 @@ class PublishResult:
     commit: str
     full: bool
     """Whether the whole history was derived again (first publish, rewritten history or ``--full``)."""
+    reindexed: bool = False
+    """Whether the checkpoint was signed again at the same size, to commit to the log's index (a log published
+    by an older credreg, without the index line)."""
 
 
 def log_config(registry: Registry) -> tuple[Verifier, str]:
@@ -167,7 +172,11 @@ def publish_log(
     old_root = old.checkpoint.root if old else merkle.EMPTY_ROOT
     since = _covered_commit(state, old_size) if old else None
     incremental = old is not None and not full and since is not None and first_parent_ancestor(root, since, head)
+    index = LogIndex()
     if incremental:
+        assert old is not None
+        for number, raw in old.entries(0):  # every published entry, proven against the signed root
+            index.add_raw(number, raw)
         new_entries = list(derive_entries(root, head=head, since=since))
     else:
         everything = list(derive_entries(root, head=head))
@@ -184,6 +193,10 @@ def publish_log(
                     [_first_difference(old, everything), "restore the history; the log never drops an entry"],
                 )
         new_entries = everything[old_size:]
+        for number, entry in enumerate(everything[:old_size]):
+            index.add(number, entry)
+    for number, entry in enumerate(new_entries, start=old_size):
+        index.add(number, entry)
     try:
         update = append(source.tile, old_size, [e.encode() for e in new_entries])
         source.overlay.update(update.files)
@@ -207,12 +220,14 @@ def publish_log(
         tmp.write_bytes(data)
         tmp.replace(path)
     write_text_atomic(state / "vkey", verifier.vkey + "\n")
-    if update.size != old_size or old is None:
-        note = sign_note(Checkpoint(origin, update.size, new_root).text(), signer)
+    line = index.commitment().line()
+    reindexed = old is not None and update.size == old_size and commitment(old.checkpoint) != index.commitment()
+    if update.size != old_size or old is None or reindexed:
+        note = sign_note(Checkpoint(origin, update.size, new_root, (line,)).text(), signer)
         (state / ".checkpoint.tmp").write_bytes(note.encode())
         (state / ".checkpoint.tmp").replace(state / "checkpoint")
     write_text_atomic(state / "commit", f"{head} {update.size}\n")
-    return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental)
+    return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental, reindexed)
 
 
 def copy_log(
@@ -238,21 +253,27 @@ def copy_log(
     * ``policy.json``: the log's vkey, the witnesses and the quorum (governance.yaml), and the *frontier* of the
       checkpoint's size (:func:`generator.tlog.merkle.frontier`), from which a proof takes every hash of the
       right edge instead of fetching partial tiles;
-    * ``index/keys/<sha256 of the verification method>.json``: the key's expiry and revocation records (``[]``
-      for a key with none: every logged key has its file, so a verifier never fetches a 404 page), each
-      ``[entry index, entry text, base64 path]``, the path being the entry's inclusion-proof hashes inside the
-      complete tiles holding it (:func:`generator.tlog.merkle.path_within`), which never change;
+    * ``index/keys/<sha256 of the verification method>.json``: ``{"records": [...], "index": [position, base64
+      proof]}``, the key's expiry and revocation records (none for a key without: every logged key has its file,
+      so a verifier never fetches a 404 page), each ``[entry index, entry text, base64 path]``, the path being
+      the entry's inclusion-proof hashes inside the complete tiles holding it
+      (:func:`generator.tlog.merkle.path_within`), which never change; and the proof of the key's line in the
+      index tree the checkpoint commits to (:mod:`generator.transparency.logindex`), which names exactly those
+      entries, so that a host can neither drop a record nor add one;
     * ``index/status/<sha256 of the list's repository path>.json``: the record of the latest logged version of
-      a status list (its last ``status-list`` entry), in the same form, so that a verifier proves the list it
-      judged a status by is that version (:func:`generator.transparency.inclusion.find_award`). One record
-      however often the list changed: an older version fails as any unlogged one does;
+      a status list (its last ``status-list`` entry) and its index line's proof, in the same form, so that a
+      verifier proves the list it judged a status by is that version
+      (:func:`generator.transparency.inclusion.find_award`). One record however often the list changed: an
+      older version fails as any unlogged one does, and the index proof keeps a host from naming one;
     * ``index/endorsements/<endorsement hash>.json``: the record of an endorsement's first ``endorsement``
-      entry, in the same form (an endorsement has no verification shard to carry it, as an award's does): the
-      log check of an endorsement finds its entry here, and one that is not logged has no file.
+      entry, as a list of records (an endorsement has no verification shard to carry it, as an award's does):
+      the log check of an endorsement finds its entry here, and one that is not logged has no file. No index
+      line: a host could only name a later entry of it, which dates it later and never helps it pass.
 
     An award's record is not a file here: it travels in the shard entry the lookup fetches anyway, and the
     verifier fetches the tiles of its proof. Nothing a verifier reads is trusted: every record is checked by
-    its inclusion proof against the signed checkpoint. On a LogError, ``dest`` is left half written: the build
+    its inclusion proof against the signed checkpoint. The index is recomputed here from the entries and must be
+    the one the checkpoint commits to, or nothing is served. On a LogError, ``dest`` is left half written: the build
     writes it in a staging folder.
     """
     verifier, origin = log_config(registry)
@@ -260,8 +281,8 @@ def copy_log(
     assert config is not None
     log = open_log(LogSource(state), verifier, origin=origin)
     awards: dict[str, list[object]] = {}
-    keys: dict[str, list[tuple[int, str]]] = {}
-    lists: dict[str, list[tuple[int, str]]] = {}
+    texts: dict[int, str] = {}  # the entries the index names, by number
+    index = LogIndex()
     endorsements: dict[str, tuple[int, str]] = {}
 
     def visit(number: int, raw: bytes) -> None:
@@ -269,20 +290,14 @@ def copy_log(
             found = award_record(number, raw)
             if found is not None and found[0] not in awards:
                 awards[found[0]] = found[1]
-        elif raw.startswith(_KEY):  # every logged key gets a file (no 404 page fetched), maybe empty
+        elif raw.startswith((_KEY, _STATUS_LIST)):  # every logged key gets a file (no 404 page fetched)
             try:
                 entry = LogEntry.parse(raw)
             except ValueError:
                 return
-            keys.setdefault(entry.path, [])
-            if entry.kind in KEY_RETIRED:
-                keys[entry.path].append((number, raw.decode()))
-        elif raw.startswith(_STATUS_LIST):
-            try:
-                entry = LogEntry.parse(raw)
-            except ValueError:
-                return
-            lists.setdefault(entry.path, []).append((number, raw.decode()))
+            index.add(number, entry)
+            if entry.kind in KEY_RETIRED or entry.kind == LIST:
+                texts[number] = raw.decode()
         elif raw.startswith(_ENDORSEMENT):
             try:
                 entry = LogEntry.parse(raw)
@@ -298,6 +313,14 @@ def copy_log(
             write_staged(dest / rel, data)
 
     tiles = log.audit_files(visit, sink)
+    committed = commitment(log.checkpoint)
+    if committed is None:
+        raise LogError(
+            f"{state}/checkpoint does not commit to the log's index (a log published by an older credreg)",
+            ["run `credreg log publish` once: it signs the checkpoint again with the index line"],
+        )
+    if committed != index.commitment():
+        raise LogError(f"refusing to serve the log: {state}/checkpoint commits to an index that is not its entries'")
     sink("checkpoint", log.note.encode())  # the note as verified
     sink("vkey", (config.vkey + "\n").encode())
 
@@ -305,13 +328,20 @@ def copy_log(
         path = merkle.path_within(tiles, number, full_tile_height(number, log.size))
         return [number, text, base64.b64encode(b"".join(path)).decode()]
 
-    for path, numbered in sorted(keys.items()):
+    # Each key's and list's file: the entries of its index line, each with its proof in the log, and the line's
+    # proof in the index tree the checkpoint commits to (logindex.py).
+    for path, numbers in sorted(index.keys.items()):
         method = key_method(registry, path)
         if method is not None:
             name = hashlib.sha256(method.encode()).hexdigest()
-            sink(f"index/keys/{name}.json", _compact([key_record(n, text) for n, text in numbered]))
-    for path, numbered in sorted(lists.items()):  # the latest version only: O(1) however often a list changes
-        sink(f"index/status/{status_index_name(path)}.json", _compact([key_record(*numbered[-1])]))
+            records = [key_record(n, texts[n]) for n in numbers]
+            sink(f"index/keys/{name}.json", _compact({"records": records, "index": index.proof(KEY, path)}))
+    for path, number in sorted(index.lists.items()):  # the latest version only: O(1) however often a list changes
+        records = [key_record(number, texts[number])]
+        sink(
+            f"index/status/{status_index_name(path)}.json",
+            _compact({"records": records, "index": index.proof(LIST, path)}),
+        )
     for digest, first in sorted(endorsements.items()):
         sink(f"index/endorsements/{endorsement_index_name(digest)}.json", _compact([key_record(*first)]))
     policy: dict[str, object] = {

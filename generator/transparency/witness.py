@@ -6,6 +6,10 @@ checkpoint must be signed by that key, not be smaller, and pass an RFC 9162 cons
 the log's tiles) against the remembered root; then the witness adds its ``cosignature/v1`` and remembers it.
 A log that forked — a history rewritten to drop an award or a revocation — is refused, and the refusal is the
 alarm.
+
+It also reads every entry and recomputes the log's index (:mod:`generator.transparency.logindex`: each status
+list's latest version, each key's retirements), and refuses a checkpoint that commits to another: a verifier
+takes those answers from the index, so a witness vouches for them too.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from generator.tlog.note import (
     verify_cosignature,
 )
 from generator.transparency.log import LogError, LogSource, VerifiedLog, open_log, read_note
+from generator.transparency.logindex import index_problem
 
 __all__ = ["WitnessResult", "add_cosignatures", "witness_log"]
 
@@ -82,6 +87,13 @@ def witness_log(
             )
     else:
         log.check_tiles()
+    problem = index_problem(log.checkpoint, log.entries(0))  # every entry, proven against the signed root
+    if problem is not None:
+        raise LogError(
+            f"refusing to cosign: {problem}",
+            ["a verifier reads each status list's latest version and each key's retirements from that index: "
+             "the publisher committed to a false one (or an older credreg published the log: republish it)"],
+        )  # fmt: skip
     timestamp = int((now or dt.datetime.now(dt.UTC)).timestamp())
     cosigned = log.note.with_signatures(cosign(log.note, signer, timestamp))
     write_text_atomic(state / "log.vkey", verifier.vkey + "\n")

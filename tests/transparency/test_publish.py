@@ -261,3 +261,56 @@ def test_a_log_published_before_status_lists_were_logged_still_publishes_in_full
     third = publish.publish_log(log_repo.root, registry, log_repo.state, log_repo.signer, full=True)
     assert (third.old_size, third.size, third.full) == (396, 396, True)
     assert log_repo.publish().returncode == 0
+
+
+def test_an_older_checkpoint_is_signed_again_with_the_index_and_a_false_index_is_refused(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """The checkpoint commits to the log's index (each status list's latest version, each key's retirements).
+    One published by an older credreg, without that line, is served by no build and cosigned by no witness
+    until the next publish signs it again; one whose line is false (its publisher holds the log key) is refused
+    by the witness, the build and the issuer's monitor alike."""
+    from generator.load import load_registry
+    from generator.tlog.note import Checkpoint, sign_note
+    from generator.transparency.log import LogError
+    from generator.transparency.logindex import LogIndex
+    from generator.transparency.publish import copy_log
+
+    log_repo.publish()
+    checkpoint = log_repo.state / "checkpoint"
+    cp = parse_checkpoint(parse_note(checkpoint.read_bytes()).text)
+    assert [line.split()[0] for line in cp.extensions] == ["credreg-index/1"]
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    witness_state = tmp_path / "witness"
+
+    def witness(ok: bool) -> str:
+        done = log_repo.credreg(
+            "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state),
+            "--log-key", log_repo.signer.verifier.vkey, str(log_repo.state), ok=ok,
+        )  # fmt: skip
+        return done.stderr
+
+    # An older credreg's checkpoint: the same tree, no index line, signed by the log key.
+    checkpoint.write_bytes(sign_note(Checkpoint(cp.origin, cp.size, cp.root).text(), log_repo.signer).encode())
+    with pytest.raises(LogError, match="does not commit to the log's index"):
+        copy_log(registry, log_repo.state, tmp_path / "site" / "log")
+    assert "refusing to cosign: the checkpoint does not commit to the log's index" in witness(False)
+    out = log_repo.publish().stdout
+    assert f"{cp.size} → {cp.size} entries (+0)" in out
+    assert "checkpoint signed again to commit to the log's index" in out
+    assert parse_checkpoint(parse_note(checkpoint.read_bytes()).text) == cp
+    witness(True)
+    copy_log(registry, log_repo.state, tmp_path / "site" / "log")
+    assert "signed again" not in log_repo.publish().stdout  # once only
+
+    # A publisher that commits to a false index: say, with no line at all (every retirement hidden).
+    false = LogIndex().commitment().line()
+    checkpoint.write_bytes(
+        sign_note(Checkpoint(cp.origin, cp.size, cp.root, (false,)).text(), log_repo.signer).encode()
+    )
+    assert "refusing to cosign: the checkpoint commits to an index of 0 lines that is not the log's" in witness(False)
+    with pytest.raises(LogError, match="commits to an index that is not its entries'"):
+        copy_log(registry, log_repo.state, tmp_path / "site2" / "log")
+    done = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), ok=False)
+    assert "ALERT: the checkpoint commits to an index of 0 lines that is not the log's" in done.stderr

@@ -100,6 +100,12 @@ async function handle(req) {
     const c = await T.listLogCheck(site, req.text, memory(req.visitor), req.document, req.now, { image: req.image });
     return { status: c.status, reason: c.reason, applicable: c.applicable };
   }
+  if (req.op === "index") {
+    const given = T.indexCommitment({ extensions: req.extensions });
+    const leaf = await T.indexLeaf(req.kind, req.path, req.entries);
+    const ok = given !== null && (await T.verifyIndexProof(given, leaf, req.proof));
+    return { given: given && { size: given.size, root: hex(given.root) }, leaf: Buffer.from(leaf).toString(), ok };
+  }
   if (req.op === "headline") return headlineOf(req.checks, STATUS_LIST);
   throw new Error(`unknown op ${req.op}`);
 }
@@ -319,7 +325,7 @@ def test_an_award_logged_after_its_key_was_retired_fails_in_python_and_js_alike(
     serve_log(registry, log_repo.state, site)
     key_files = {p.name: json.loads(p.read_text()) for p in (site / "log/index/keys").iterdir()}
     assert len(key_files) == len(list(log_repo.root.glob("keys/*/*.json")))
-    assert sorted(len(records) for records in key_files.values())[-2:] == [0, 1]  # only this key was retired
+    assert sorted(len(file["records"]) for file in key_files.values())[-2:] == [0, 1]  # only this key was retired
 
     earlier = next(p for p in log_repo.award_files() if json.loads(p.read_text())["proof"][0]["verificationMethod"]
                    .endswith(f"#{key_id}") and p.stem != planted)  # fmt: skip
@@ -466,7 +472,7 @@ def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     _, _, js = both("c")
     assert js["status"] == "failed"
     assert js["reason"].endswith(unlatest)
-    # A list the log has no version of (its file in the site's index withheld: the site's word, as for keys).
+    # A list the log has no version of (or its file in the site's index withheld: nothing then proves a version).
     withheld = tmp_path / "withheld"
     shutil.copytree(site, withheld)
     (withheld / f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json").unlink()
@@ -476,9 +482,10 @@ def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     assert js["reason"].endswith(f"; but its status list {rel} is not in the public log")
     # A tampered version record fails the proof, not the comparison.
     name = hashlib.sha256(rel.encode()).hexdigest()
-    records = json.loads((site / f"log/index/status/{name}.json").read_text())
+    content = json.loads((site / f"log/index/status/{name}.json").read_text())
+    records = content["records"]
     records[-1][1] = records[-1][1].replace(records[-1][1].split()[3], older_hash := hashlib.sha256(older).hexdigest())
-    (site / f"log/index/status/{name}.json").write_text(json.dumps(records))
+    (site / f"log/index/status/{name}.json").write_text(json.dumps(content))
     status.write_bytes(older)
     (site / "issuers/northbridge-university/status/1.json").write_bytes(older)
     js = node(op="check", site=f"{site}/", hash=award, visitor="d", document=document, now=now.timestamp())
@@ -693,7 +700,7 @@ def test_a_status_list_given_on_its_own_is_checked_against_the_log_in_python_and
     # Bytes the log never saw (signed alike): the same answer, never "genuine and in force".
     got = both("unlogged", older + b" ")
     assert (got["status"], got["reason"], got["headline"]) == ("failed", unlatest, HeadlineKind.STATUS_LIST_NOT_LATEST)
-    # No version of the list logged (its file in the site's index withheld: the site's word, as for keys).
+    # No version of the list logged (or its file in the site's index withheld: nothing then proves a version).
     withheld = tmp_path / "withheld"
     shutil.copytree(site, withheld)
     (withheld / f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json").unlink()
@@ -707,9 +714,10 @@ def test_a_status_list_given_on_its_own_is_checked_against_the_log_in_python_and
     name = hashlib.sha256(rel.encode()).hexdigest()
     tampered = tmp_path / "tampered"
     shutil.copytree(site, tampered)
-    records = json.loads((site / f"log/index/status/{name}.json").read_text())
+    content = json.loads((site / f"log/index/status/{name}.json").read_text())
+    records = content["records"]
     records[-1][1] = records[-1][1].replace(records[-1][1].split()[3], hashlib.sha256(older).hexdigest())
-    (tampered / f"log/index/status/{name}.json").write_text(json.dumps(records))
+    (tampered / f"log/index/status/{name}.json").write_text(json.dumps(content))
     got = both("tampered", older, tampered, state=False)
     assert got["status"] == "failed", got
     assert got["reason"].startswith("the log does not check out: "), got
@@ -788,13 +796,19 @@ def test_a_status_list_logged_after_its_key_was_retired_is_not_genuine_in_python
     )
 
 
+def _site_relative(reason: str, site: Path) -> str:
+    """Python names a site's log file by its whole path, the page by its path in the site."""
+    return reason.replace(f"{site / 'log'}/", "log/")
+
+
 def test_another_owners_retired_key_of_the_same_id_is_not_this_lists_key_in_python_and_js_alike(
     node: Node, log_repo: LogRepo, tmp_path: Path
 ) -> None:
     """Every issuer's key may be called key-2023: a site host that lists another issuer's logged retirement of
     its key-2023 in the key index of this list's signing method must not make the page say this list's key was
     retired (Python reads only ``keys/<owner>/<key id>.json``, the owner the DID names; the page read any
-    ``keys/*/<key id>.json``)."""
+    ``keys/*/<key id>.json``). Now that the key's index line is committed to, such a record is refused outright,
+    in the same words."""
     from generator.transparency.inclusion import status_list_log_check
 
     root = log_repo.root
@@ -818,28 +832,27 @@ def test_another_owners_retired_key_of_the_same_id_is_not_this_lists_key_in_pyth
     assert other_records, "the other key's retirement is logged"
     hostile = tmp_path / "hostile"
     shutil.copytree(site, hostile)
-    (hostile / own_file.relative_to(site)).write_text(json.dumps([*json.loads(own_file.read_text()), *other_records]))
+    own = json.loads(own_file.read_text())
+    own["records"] += other_records["records"]
+    (hostile / own_file.relative_to(site)).write_text(json.dumps(own))
     now = COSIGNED_AT + dt.timedelta(hours=1)
-    for where in (site, hostile):
+    for where, passes in ((site, True), (hostile, False)):
         py = status_list_log_check(registry, LogSource(where / "log"), data, document, now=now)
         js = node(op="listcheck", site=f"{where}/", text=data.decode(), visitor=f"same-id-{where.name}",
                   document=document, now=now.timestamp())  # fmt: skip
-        assert (py.status.value, py.reason) == (js["status"], js["reason"]), (py, js)
-        assert js["status"] == "passed", js
+        assert (py.status.value, _site_relative(py.reason, where)) == (js["status"], js["reason"]), (py, js)
+        assert js["status"] == ("passed" if passes else "failed"), js
+    assert "is not a retirement of the key keys/northbridge-university/" in js["reason"], js
+    assert "retired" not in js["reason"].replace("a retirement", ""), js
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known hole: the site's per-path index (log/index/status/) is the host's word, not bound to the signed "
-    "checkpoint, so a host can name an older proven version as the latest",
-)
 def test_a_site_host_cannot_name_an_older_list_version_as_the_latest(
     node: Node, log_repo: LogRepo, tmp_path: Path
 ) -> None:
-    """docs/transparency-log.md promises that a list put back from before a revocation by a server showing an old
-    copy fails the log check. A host that serves the current, freshly cosigned checkpoint but replaces the list's
-    index file with a record of the older version (its entry text is public, its proof comes from the tiles)
-    gets that older version called "the log's latest version", in Python (site) and JS alike."""
+    """A host that serves the current, freshly cosigned checkpoint but rewrites the list's index file to name the
+    older version's entry (its text is public, its proof comes from the tiles) does not get that version called
+    "the log's latest version": the file's line must be proven in the index the checkpoint commits to, in Python
+    (site) and JS alike; the genuine file still passes the latest version."""
     from generator.transparency.inclusion import status_list_log_check
 
     root = log_repo.root
@@ -849,15 +862,65 @@ def test_a_site_host_cannot_name_an_older_list_version_as_the_latest(
     document = json.loads(older)
     status.write_text(json.dumps(document, indent=1) + "\n")  # the newer version (a revocation, say)
     commit_all(root, "the list re-written")
+    newer = status.read_bytes()
     registry, site, entries = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
     first = next(n for n, e in enumerate(entries) if e.startswith(b"credreg-log/1 status-list ") and rel.encode() in e)
-    hostile = tmp_path / "hostile"
-    shutil.copytree(site, hostile)
-    index = hostile / f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json"
-    index.write_text(json.dumps([[first, entries[first].decode(), ""]]))  # no path below: the tiles give it
+    index = Path(f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json")
+    genuine = json.loads((site / index).read_text())
+    assert genuine["records"][0][0] > first
     now = COSIGNED_AT + dt.timedelta(hours=1)
-    py = status_list_log_check(registry, LogSource(hostile / "log"), older, document, now=now)
-    js = node(op="listcheck", site=f"{hostile}/", text=older.decode(), visitor="rollback", document=document,
+
+    def both(where: Path, data: bytes, visitor: str) -> tuple[Any, dict[str, Any]]:
+        py = status_list_log_check(registry, LogSource(where / "log"), data, document, now=now)
+        js = node(op="listcheck", site=f"{where}/", text=data.decode(), visitor=visitor, document=document,
+                  now=now.timestamp())  # fmt: skip
+        assert (py.status.value, _site_relative(py.reason, where)) == (js["status"], js["reason"]), (py, js)
+        return py, js
+
+    assert both(site, newer, "genuine")[1]["status"] == "passed"
+    # The older entry, with the genuine line's proof, with no proof, or with a proof made up for its own line.
+    for n, proof in enumerate([genuine["index"], None, [0, ""], [genuine["index"][0], genuine["index"][1][:44]]]):
+        hostile = tmp_path / f"hostile-{n}"
+        shutil.copytree(site, hostile)
+        forged: dict[str, Any] = {"records": [[first, entries[first].decode(), ""]]}  # no path below: from tiles
+        if proof is not None:
+            forged["index"] = proof
+        (hostile / index).write_text(json.dumps(forged))
+        _, js = both(hostile, older, f"rollback-{n}")
+        assert js["status"] == "failed", js
+        assert f"not the log's index line for {rel}" in js["reason"], js
+
+
+@pytest.mark.parametrize("spoil", ["emptied", "withheld"])
+def test_a_site_host_cannot_hide_a_keys_retirement(node: Node, log_repo: LogRepo, tmp_path: Path, spoil: str) -> None:
+    """An award published after its signing key was logged as revoked fails; a host that empties the key's index
+    file (or withholds it) to hide that retirement makes the log check fail too, in Python and JS alike, never
+    pass."""
+    from generator.transparency.inclusion import log_check
+
+    planted_path, planted = plant_award(log_repo, "northbridge-university")
+    document = json.loads(planted_path.read_text())
+    method = document["proof"][0]["verificationMethod"]
+    planted_path.unlink()
+    key = log_repo.root / "keys/northbridge-university" / f"{method.partition('#')[2]}.json"
+    key.write_text(json.dumps({**json.loads(key.read_text()), "revoked_at": "2026-01-01T00:00:00Z",
+                               "revocation_reason": "key leaked"}, indent=2) + "\n")  # fmt: skip
+    commit_all(log_repo.root, "the key is revoked")
+    plant_award(log_repo, "northbridge-university")
+    commit_all(log_repo.root, "an award, dated before the key was revoked")
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    file = site / f"log/index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
+    content = json.loads(file.read_text())
+    assert len(content["records"]) == 1
+    if spoil == "emptied":
+        file.write_text(json.dumps({**content, "records": []}))
+    else:
+        file.unlink()
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = log_check(registry, LogSource(site / "log"), planted, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=planted, visitor=f"hide-{spoil}", document=document,
               now=now.timestamp())  # fmt: skip
-    assert (py.status.value, py.reason) == (js["status"], js["reason"])
+    assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"]), (py, js)
     assert js["status"] == "failed", js
+    why = "not the log's index line for keys/" if spoil == "emptied" else "the log's index has no line for the key"
+    assert why in js["reason"], js

@@ -309,7 +309,44 @@ export function parseCheckpoint(text) {
   if (!/^(0|[1-9][0-9]{0,15})$/.test(lines[1])) throw new LogError("the checkpoint's tree size is malformed");
   const root = base64(lines[2]);
   if (root.length !== 32) throw new LogError("the checkpoint's root hash is not 32 bytes");
-  return { origin: lines[0], size: Number(lines[1]), root };
+  return { origin: lines[0], size: Number(lines[1]), root, extensions: lines.slice(3, -1) };
+}
+
+// --- the log's index (generator/transparency/logindex.py) ---------------------------------------------------
+
+/** The extension line committing to the index (logindex.py `_COMMITMENT`). */
+const COMMITMENT = /^credreg-index\/1 (0|[1-9][0-9]{0,15}) ([A-Za-z0-9+/]{43}=)$/;
+
+/** The index a checkpoint commits to ({ size, root }), or null (none, several, or malformed: logindex.py). */
+export function indexCommitment(cp) {
+  const found = cp.extensions.filter((line) => line.startsWith("credreg-index/1 "));
+  const match = found.length === 1 ? COMMITMENT.exec(found[0]) : null;
+  if (match === null) return null;
+  const root = base64(match[2]);
+  if (base64Encode(root) !== match[2]) return null; // one spelling of a root
+  return { size: Number(match[1]), root };
+}
+
+/** The index line of a key file ("key": its retirement entries) or a status list (its latest entry). */
+export async function indexLeaf(kind, path, entries) {
+  const name = toHex(await sha256(utf8.encode(path)));
+  return utf8.encode(`credreg-index/1 ${kind} ${name}${entries.map((n) => ` ${n}`).join("")}\n`);
+}
+
+/** Whether `proof` ([position, base64 hashes]) shows `leaf` in the index tree `given` commits to. */
+export async function verifyIndexProof(given, leaf, proof) {
+  if (!Array.isArray(proof) || proof.length !== 2 || !Number.isSafeInteger(proof[0]) || typeof proof[1] !== "string")
+    return false;
+  let raw;
+  try {
+    raw = base64(proof[1]);
+  } catch {
+    return false;
+  }
+  if (raw.length % 32 !== 0 || proof[0] < 0 || proof[0] >= given.size) return false;
+  const hashes = [];
+  for (let i = 0; i < raw.length; i += 32) hashes.push(raw.subarray(i, i + 32));
+  return verifyInclusion(await leafHash(leaf), proof[0], given.size, hashes, given.root);
 }
 
 /** A vkey "<name>+<hex key id>+<base64(type || key)>", its key id checked. */
@@ -507,6 +544,42 @@ async function prove(tiles, cp, index, text, below, where) {
 }
 
 /**
+ * The entries the index line of a key file ("key": its retirements) or a status list (its latest version) names,
+ * read from the site's `rel` and proven: each in the log, and the line, made of exactly those entries, in the
+ * index the checkpoint commits to (inclusion.py `_indexed`). null when the site has no such file.
+ */
+async function indexed(site, edge, cp, kind, path, rel) {
+  const content = await site.json(rel);
+  if (content === null) return null;
+  const records = content !== null && typeof content === "object" ? content.records : undefined;
+  if (!Array.isArray(records)) throw new LogError(`${rel}: malformed index record`);
+  const given = indexCommitment(cp);
+  if (given === null) {
+    throw new LogError(
+      "log/checkpoint does not commit to the log's index (a log published by an older credreg): nothing proves " +
+        "which version of a status list is the latest, or that a key was not retired",
+    );
+  }
+  const found = [];
+  for (const record of records) {
+    const entry = await proven(edge, cp, record, rel);
+    if (entry.path !== path || (kind === "key" ? !RETIRED.includes(entry.kind) : entry.kind !== LIST_KIND)) {
+      const what = kind === "key" ? "a retirement of the key" : "a version of the status list";
+      throw new LogError(`${rel}: entry ${entry.index} is not ${what} ${path}`);
+    }
+    found.push(entry);
+  }
+  const leaf = await indexLeaf(kind, path, found.map((entry) => entry.index));
+  if (!(await verifyIndexProof(given, leaf, content.index))) {
+    throw new LogError(
+      `${rel}: not the log's index line for ${path} (its proof against the index the checkpoint commits to does ` +
+        "not verify): a record dropped, added or replaced",
+    );
+  }
+  return found;
+}
+
+/**
  * The text of an award's log entry from its hash, its issuer and its record's `where` (the inverse of
  * generator/transparency/publish.py `award_record`: the path after the issuer's awards folder, "<folder>/" for
  * a single award file at the default "<folder>/<2 hex>/<hash>.json", or the whole text).
@@ -620,13 +693,7 @@ async function provenRecord(site, edge, cp, hash, entry, kind) {
     // A status list (`entry`: its repository path): the site names its latest version only, so the list given is
     // that version, or not the latest ({ latest }: older, superseded, or never published; null: none logged).
     const rel = `log/index/status/${toHex(await sha256(utf8.encode(entry)))}.json`;
-    const records = await site.json(rel);
-    let latest = null;
-    for (const record of Array.isArray(records) ? records : []) {
-      const version = await proven(edge, cp, record, rel);
-      if (version.kind !== LIST_KIND || version.path !== entry) continue;
-      if (latest === null || version.index > latest.index) latest = version;
-    }
+    const latest = ((await indexed(site, edge, cp, LIST_KIND, entry, rel)) ?? [])[0] ?? null;
     if (latest === null) return null;
     return latest.sha256 === hash ? latest.index : { latest: latest.index };
   }
@@ -727,10 +794,14 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     const keyFile = await signingKeyFile(site, method);
     if (keyFile === null) continue;
     const keyRel = `log/index/keys/${toHex(await sha256(utf8.encode(method)))}.json`;
-    const records = await site.json(keyRel);
-    for (const record of Array.isArray(records) ? records : []) {
-      const entry = await proven(edge, cp, record, keyRel);
-      if (!RETIRED.includes(entry.kind) || entry.path !== keyFile) continue;
+    const retirements = await indexed(site, edge, cp, "key", keyFile, keyRel);
+    if (retirements === null) {
+      // Every logged key has its file: a missing one is withheld, and proves nothing.
+      throw new LogError(
+        `${keyRel} is missing: the log's index has no line for the key ${keyFile}, so nothing shows it was not retired`,
+      );
+    }
+    for (const entry of retirements) {
       if (entry.index < index && (retired === null || entry.index < retired.index)) retired = entry;
     }
   }
@@ -740,17 +811,9 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   const used = kind === LIST_KIND ? null : await statusListUsed(site, document, kind);
   if (used !== null) {
     const listRel = `log/index/status/${toHex(await sha256(utf8.encode(used.path)))}.json`;
-    const records = await site.json(listRel);
+    const latest = ((await indexed(site, edge, cp, LIST_KIND, used.path, listRel)) ?? [])[0] ?? null;
     const digest = toHex(await sha256(utf8.encode(used.text)));
-    binding = { path: used.path, latest: null, holds: false };
-    for (const record of Array.isArray(records) ? records : []) {
-      const version = await proven(edge, cp, record, listRel);
-      if (version.kind !== "status-list" || version.path !== used.path) continue;
-      if (binding.latest === null || version.index > binding.latest) {
-        binding.latest = version.index;
-        binding.holds = version.sha256 === digest;
-      }
-    }
+    binding = { path: used.path, latest: latest?.index ?? null, holds: latest !== null && latest.sha256 === digest };
   }
 
   let cosigned = 0;

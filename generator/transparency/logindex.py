@@ -1,0 +1,199 @@
+"""The log's index, committed to by its checkpoint: each status list's latest version and each key's retirements.
+
+A proof of inclusion shows what *is* in a log, never what is not. Two answers a verifier needs are of the second
+kind: "this is the *latest* version of the status list" (no later ``status-list`` entry for its path) and "this
+key was not retired before" (no ``key-expiry-set`` / ``key-revoked`` entry for it, or only these). Read from a
+site's files alone they were the host's word: a host could name an older, genuinely logged version of a list as
+the latest, or serve an empty list of a key's retirements.
+
+So the publisher commits to them. The **index** is one line of text per logged key file and per logged status
+list, each a function of the log's entries alone::
+
+    credreg-index/1 key <sha256 hex of the key file's path>[ <entry>...]
+    credreg-index/1 status-list <sha256 hex of the list's path> <entry>
+
+(the entries retiring the key, ascending; the list's last ``status-list`` entry). The lines, sorted bytewise,
+are the leaves of an RFC 9162 Merkle tree, and the checkpoint carries its size and root as an extension line
+(C2SP tlog-checkpoint)::
+
+    credreg-index/1 <number of lines> <base64 root>
+
+The registry's log key signs it with the rest of the checkpoint, and witnesses cosign those bytes. A verifier
+takes a key's or a list's line from the site's ``log/index/…`` file with its proof in the index tree, proves
+each entry the line names in the log, and accepts nothing else. Anyone who reads the whole log (a witness, an
+issuer's monitor, the build) recomputes the index from the entries and compares (:func:`index_problem`): a
+publisher that committed to a false index is caught there.
+
+Pure functions over entries and hashes: no I/O here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator.tlog import merkle
+from generator.tlog.note import Checkpoint
+from generator.transparency.entries import LogEntry
+
+__all__ = [
+    "INDEX_PREFIX",
+    "KEY_RETIRED",
+    "IndexCommitment",
+    "LogIndex",
+    "commitment",
+    "commitment_problem",
+    "index_leaf",
+    "index_problem",
+    "verify_index_proof",
+]
+
+#: The first word of every index line and of the checkpoint's extension line.
+INDEX_PREFIX = "credreg-index/1"
+
+#: Key entries after which an award signed by that key is not accepted (the log dates the award).
+KEY_RETIRED = ("key-expiry-set", "key-revoked")
+
+#: The entry kinds the index has a line for.
+KEY, LIST = "key", "status-list"
+
+
+def _name(path: str) -> str:
+    return hashlib.sha256(path.encode()).hexdigest()
+
+
+def index_leaf(kind: str, path: str, entries: Iterable[int]) -> bytes:
+    """The index line of a key file (``kind="key"``, its retirement entries) or a status list (its latest
+    entry), by repository path."""
+    numbers = "".join(f" {n}" for n in entries)
+    return f"{INDEX_PREFIX} {kind} {_name(path)}{numbers}\n".encode()
+
+
+@dataclass(frozen=True, slots=True)
+class IndexCommitment:
+    """The index a checkpoint commits to: its number of lines and the root of their tree."""
+
+    size: int
+    root: bytes
+
+    def line(self) -> str:
+        return f"{INDEX_PREFIX} {self.size} {base64.b64encode(self.root).decode()}"
+
+
+def commitment(checkpoint: Checkpoint) -> IndexCommitment | None:
+    """The index commitment among a checkpoint's extension lines; None when it has none (a log published before
+    the index was committed to) or more than one, or one that is malformed: then nothing is proven by it."""
+    found = [line for line in checkpoint.extensions if line.startswith(f"{INDEX_PREFIX} ")]
+    match = _COMMITMENT.fullmatch(found[0]) if len(found) == 1 else None
+    if match is None:
+        return None
+    root = base64.b64decode(match[2])
+    if base64.b64encode(root).decode() != match[2]:  # one spelling of a root: the bits after it are zero
+        return None
+    return IndexCommitment(int(match[1]), root)
+
+
+#: The extension line (tlog.js has the same expression): a size without leading zeroes, a 32-byte root.
+_COMMITMENT = re.compile(r"credreg-index/1 (0|[1-9][0-9]{0,15}) ([A-Za-z0-9+/]{43}=)")
+
+
+@dataclass
+class LogIndex:
+    """The index of a log, built entry by entry (in log order)."""
+
+    keys: dict[str, list[int]] = field(default_factory=dict)
+    """Key file path → the entries retiring it (every key file with an entry has a line, maybe without one)."""
+    lists: dict[str, int] = field(default_factory=dict)
+    """Status list path → its latest ``status-list`` entry."""
+    _tree: tuple[list[bytes], merkle.MemoryTree] | None = field(default=None, repr=False)
+
+    def add(self, number: int, entry: LogEntry) -> None:
+        if entry.kind.startswith("key-"):
+            retirements = self.keys.setdefault(entry.path, [])
+            if entry.kind in KEY_RETIRED:
+                retirements.append(number)
+        elif entry.kind == LIST:
+            self.lists[entry.path] = number
+        else:
+            return
+        self._tree = None
+
+    def add_raw(self, number: int, raw: bytes) -> None:
+        """An entry as logged; one that is not a credreg entry has no line."""
+        try:
+            entry = LogEntry.parse(raw)
+        except ValueError:
+            return
+        self.add(number, entry)
+
+    def _leaves(self) -> tuple[list[bytes], merkle.MemoryTree]:
+        if self._tree is None:
+            leaves = sorted(
+                [index_leaf(KEY, path, numbers) for path, numbers in self.keys.items()]
+                + [index_leaf(LIST, path, [number]) for path, number in self.lists.items()]
+            )
+            self._tree = leaves, merkle.MemoryTree([merkle.leaf_hash(leaf) for leaf in leaves])
+        return self._tree
+
+    def commitment(self) -> IndexCommitment:
+        leaves, tree = self._leaves()
+        return IndexCommitment(len(leaves), tree.root())
+
+    def proof(self, kind: str, path: str) -> list[object]:
+        """``[position, base64 proof]`` of the line of a key file or a status list in the index tree (what a
+        site's ``log/index/…`` file carries beside the entries' records)."""
+        leaves, tree = self._leaves()
+        numbers = self.keys[path] if kind == KEY else [self.lists[path]]
+        leaf = index_leaf(kind, path, numbers)
+        position = _position(leaves, leaf)
+        hashes = merkle.inclusion_proof(tree, position, len(leaves))
+        return [position, base64.b64encode(b"".join(hashes)).decode()]
+
+
+def _position(leaves: list[bytes], leaf: bytes) -> int:
+    at = bisect_left(leaves, leaf)
+    assert leaves[at] == leaf
+    return at
+
+
+def verify_index_proof(given: IndexCommitment, leaf: bytes, proof: object) -> bool:
+    """Whether ``proof`` (``[position, base64 hashes]``, as :meth:`LogIndex.proof` makes it) shows ``leaf`` in
+    the index tree ``given`` commits to."""
+    if not (isinstance(proof, list) and len(proof) == 2 and type(proof[0]) is int and isinstance(proof[1], str)):
+        return False
+    try:
+        raw = base64.b64decode(proof[1], validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    if len(raw) % merkle.HASH_SIZE or not 0 <= proof[0] < given.size:
+        return False
+    hashes = [raw[i : i + merkle.HASH_SIZE] for i in range(0, len(raw), merkle.HASH_SIZE)]
+    return merkle.verify_inclusion(merkle.leaf_hash(leaf), proof[0], given.size, hashes, given.root)
+
+
+def index_problem(checkpoint: Checkpoint, entries: Iterable[tuple[int, bytes]]) -> str | None:
+    """What is wrong with the index ``checkpoint`` commits to, recomputed from every entry of the log (in
+    order, from 0); None when it is the index of those entries."""
+    index = LogIndex()
+    for number, raw in entries:
+        index.add_raw(number, raw)
+    return commitment_problem(checkpoint, index)
+
+
+def commitment_problem(checkpoint: Checkpoint, index: LogIndex) -> str | None:
+    """What is wrong with the index ``checkpoint`` commits to, given the index of all its log's entries."""
+    given = commitment(checkpoint)
+    if given is None:
+        return "the checkpoint does not commit to the log's index (no well-formed credreg-index/1 line)"
+    computed = index.commitment()
+    if computed != given:
+        return (
+            f"the checkpoint commits to an index of {given.size} lines that is not the log's: its entries give "
+            f"{computed.size} lines, root {base64.b64encode(computed.root).decode()}"
+        )
+    return None
