@@ -123,6 +123,26 @@ class LogIndex:
             return
         self._tree = None
 
+    def to_json(self) -> dict[str, object]:
+        """What a publisher or a witness keeps between runs (:meth:`from_json`), so that the next run reads only
+        the new entries; it is trusted only when its commitment is the one its last signed checkpoint carries."""
+        return {"keys": self.keys, "lists": self.lists}
+
+    @classmethod
+    def from_json(cls, data: object) -> LogIndex | None:
+        """The index :meth:`to_json` wrote; None when ``data`` is not one."""
+        if not isinstance(data, dict) or set(data) != {"keys", "lists"}:
+            return None
+        keys, lists = data["keys"], data["lists"]
+        if not (
+            isinstance(keys, dict)
+            and isinstance(lists, dict)
+            and all(isinstance(v, list) and all(type(n) is int for n in v) for v in keys.values())
+            and all(type(n) is int for n in lists.values())
+        ):
+            return None
+        return cls(keys={str(k): list(v) for k, v in keys.items()}, lists={str(k): n for k, n in lists.items()})
+
     def add_raw(self, number: int, raw: bytes) -> None:
         """An entry as logged; one that is not a credreg entry has no line."""
         try:

@@ -123,6 +123,26 @@ def _covered_commit(state: Path, size: int) -> str | None:
     return commit if recorded == str(size) else None
 
 
+#: The log's index as of the checkpoint, kept beside it in the state (not served): the next publish reads only the
+#: new entries. Unsigned bookkeeping, as ``commit`` is: trusted only when it hashes to the checkpoint's commitment.
+INDEX_FILE = "index.json"
+
+
+def _kept_index(state: Path, old: VerifiedLog) -> LogIndex:
+    """The index of the published entries: the one kept in the state when the signed checkpoint commits to it,
+    else recomputed from every entry (a first publish since the index was committed to, or a damaged state)."""
+    try:
+        kept = LogIndex.from_json(json.loads((state / INDEX_FILE).read_text()))
+    except (OSError, ValueError):
+        kept = None
+    if kept is not None and commitment(old.checkpoint) == kept.commitment():
+        return kept
+    index = LogIndex()
+    for number, raw in old.entries(0):  # every published entry, proven against the signed root
+        index.add_raw(number, raw)
+    return index
+
+
 def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogEntry] | None:
     """The history's entries as a log published before status lists and endorsements were logged holds them:
     each commit without the later kinds (:data:`LEGACY_KINDS` only) as long as the published entries do, every
@@ -175,8 +195,7 @@ def publish_log(
     index = LogIndex()
     if incremental:
         assert old is not None
-        for number, raw in old.entries(0):  # every published entry, proven against the signed root
-            index.add_raw(number, raw)
+        index = _kept_index(state, old)
         new_entries = list(derive_entries(root, head=head, since=since))
     else:
         everything = list(derive_entries(root, head=head))
@@ -226,6 +245,7 @@ def publish_log(
         note = sign_note(Checkpoint(origin, update.size, new_root, (line,)).text(), signer)
         (state / ".checkpoint.tmp").write_bytes(note.encode())
         (state / ".checkpoint.tmp").replace(state / "checkpoint")
+    write_text_atomic(state / INDEX_FILE, json.dumps(index.to_json(), separators=(",", ":")) + "\n")
     write_text_atomic(state / "commit", f"{head} {update.size}\n")
     return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental, reindexed)
 

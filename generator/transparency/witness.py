@@ -7,14 +7,16 @@ the log's tiles) against the remembered root; then the witness adds its ``cosign
 A log that forked — a history rewritten to drop an award or a revocation — is refused, and the refusal is the
 alarm.
 
-It also reads every entry and recomputes the log's index (:mod:`generator.transparency.logindex`: each status
-list's latest version, each key's retirements), and refuses a checkpoint that commits to another: a verifier
-takes those answers from the index, so a witness vouches for them too.
+It also recomputes the log's index (:mod:`generator.transparency.logindex`: each status list's latest version,
+each key's retirements) and refuses a checkpoint that commits to another: a verifier takes those answers from the
+index, so a witness vouches for them too. It keeps the index it cosigned (``index.json``) and reads only the new
+entries the next time; the first time (or when the kept one is not the cosigned checkpoint's), every entry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from generator._internal.files import write_text_atomic
 from generator.errors import UsageError
 from generator.tlog.note import (
     COSIGNATURE_V1,
+    Checkpoint,
     Note,
     NoteError,
     NoteSigner,
@@ -32,7 +35,7 @@ from generator.tlog.note import (
     verify_cosignature,
 )
 from generator.transparency.log import LogError, LogSource, VerifiedLog, open_log, read_note
-from generator.transparency.logindex import index_problem
+from generator.transparency.logindex import LogIndex, commitment, commitment_problem
 
 __all__ = ["WitnessResult", "add_cosignatures", "witness_log"]
 
@@ -71,6 +74,7 @@ def witness_log(
         raise UsageError(f"log verifier key: {exc}") from None
     log = open_log(source, verifier)
     old_size = None
+    previous: Checkpoint | None = None
     if (state / "checkpoint").is_file():
         _, previous = read_note((state / "checkpoint").read_bytes(), f"{state}/checkpoint")
         old_size = previous.size
@@ -87,7 +91,8 @@ def witness_log(
             )
     else:
         log.check_tiles()
-    problem = index_problem(log.checkpoint, log.entries(0))  # every entry, proven against the signed root
+    index = _index_since(state, previous, log)
+    problem = commitment_problem(log.checkpoint, index)
     if problem is not None:
         raise LogError(
             f"refusing to cosign: {problem}",
@@ -98,7 +103,29 @@ def witness_log(
     cosigned = log.note.with_signatures(cosign(log.note, signer, timestamp))
     write_text_atomic(state / "log.vkey", verifier.vkey + "\n")
     write_text_atomic(state / "checkpoint", cosigned.encode().decode())
+    write_text_atomic(state / INDEX_FILE, json.dumps(index.to_json(), separators=(",", ":")) + "\n")
     return WitnessResult(cosigned, old_size, log.size, first_use)
+
+
+#: The index of the last checkpoint cosigned, kept beside it: trusted only when that checkpoint commits to it.
+INDEX_FILE = "index.json"
+
+
+def _index_since(state: Path, previous: Checkpoint | None, log: VerifiedLog) -> LogIndex:
+    """The index of the log's entries: the kept one, when the checkpoint this witness cosigned last commits to it,
+    with the entries since (each proven in the signed tree); else recomputed from every entry."""
+    try:
+        kept = LogIndex.from_json(json.loads((state / INDEX_FILE).read_text())) if previous is not None else None
+    except (OSError, ValueError):
+        kept = None
+    start = 0
+    if kept is not None and previous is not None and commitment(previous) == kept.commitment():
+        index, start = kept, previous.size
+    else:
+        index = LogIndex()
+    for number, raw in log.entries(start):
+        index.add_raw(number, raw)
+    return index
 
 
 def add_cosignatures(log: VerifiedLog, witnesses: list[Verifier], notes: list[bytes]) -> tuple[Note, list[str]]:

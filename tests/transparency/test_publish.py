@@ -314,3 +314,59 @@ def test_an_older_checkpoint_is_signed_again_with_the_index_and_a_false_index_is
         copy_log(registry, log_repo.state, tmp_path / "site2" / "log")
     done = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), ok=False)
     assert "ALERT: the checkpoint commits to an index of 0 lines that is not the log's" in done.stderr
+
+
+def test_the_kept_index_is_trusted_only_when_the_signed_checkpoint_commits_to_it(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """The publisher and the witness keep the index beside their last checkpoint (index.json) and read only the
+    new entries the next time. A kept index that the checkpoint does not commit to (damaged, or an attacker's)
+    is recomputed from every entry, never trusted; the witness's incremental run still refuses a false index."""
+    import json
+
+    from generator.tlog.note import Checkpoint, sign_note
+    from generator.transparency.log import LogSource, open_log
+    from generator.transparency.logindex import LogIndex, index_problem
+
+    def witness(ok: bool) -> str:
+        return log_repo.credreg(
+            "log", "witness", "--key", str(log_repo.witness_key), "--state", str(tmp_path / "witness"),
+            "--log-key", log_repo.signer.verifier.vkey, str(log_repo.state), ok=ok,
+        ).stderr  # fmt: skip
+
+    def honest() -> bool:
+        log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+        return index_problem(log.checkpoint, log.entries(0)) is None
+
+    log_repo.publish()
+    witness(True)
+    for kept in (log_repo.state / "index.json", tmp_path / "witness/index.json"):
+        index = LogIndex.from_json(json.loads(kept.read_text()))
+        assert index is not None
+        assert index.lists
+        # Damaged: a list's latest version moved back to an older entry.
+        path = next(iter(index.lists))
+        index.lists[path] = 0
+        kept.write_text(json.dumps(index.to_json()))
+    issuers = iter(sorted(p.name for p in (log_repo.root / "registry/issuers").iterdir()))
+    plant_award(log_repo, next(issuers))  # one new award per publish: the same award planted twice is no change
+    commit_all(log_repo.root, "one more award")
+    log_repo.publish()
+    assert honest()
+    witness(True)  # the witness recomputed too: the honest checkpoint is cosigned
+    # Now both kept indexes are good: the next runs read only the new entries, and still catch a false line.
+    plant_award(log_repo, next(issuers))
+    commit_all(log_repo.root, "and another")
+    log_repo.publish()
+    assert honest()
+    checkpoint = log_repo.state / "checkpoint"
+    witness(True)
+    plant_award(log_repo, next(issuers))
+    commit_all(log_repo.root, "a third")
+    log_repo.publish()
+    cp = parse_checkpoint(parse_note(checkpoint.read_bytes()).text)
+    false = LogIndex().commitment().line()
+    checkpoint.write_bytes(
+        sign_note(Checkpoint(cp.origin, cp.size, cp.root, (false,)).text(), log_repo.signer).encode()
+    )
+    assert "refusing to cosign: the checkpoint commits to an index of 0 lines" in witness(False)
