@@ -424,10 +424,10 @@ def _indexed(
     content = _json(log.source, rel)
     if content is None:
         return None
+    given = _index_of(log)  # first: an older site's files are of another form, and this says why
     records = content.get("records") if isinstance(content, dict) else None
     if not isinstance(records, list):
         raise LogError(f"{where}: malformed index record")
-    given = _index_of(log)
     found = []
     for record in records:
         at, entry = _proven(log, record, where, edge)

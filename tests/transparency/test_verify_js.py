@@ -924,3 +924,30 @@ def test_a_site_host_cannot_hide_a_keys_retirement(node: Node, log_repo: LogRepo
     assert js["status"] == "failed", js
     why = "not the log's index line for keys/" if spoil == "emptied" else "the log's index has no line for the key"
     assert why in js["reason"], js
+
+
+def test_a_site_of_an_older_log_without_the_index_line_says_so_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A site whose log was published before the checkpoint committed to its index (no index line, index files
+    as bare lists of records) proves no list's latest version and no key's retirements: the log check fails,
+    saying why, in the same words on both sides (before, a verifier took those answers on the host's word)."""
+    from generator.tlog.note import Checkpoint, parse_checkpoint, parse_note, sign_note
+    from generator.transparency.inclusion import log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    cp = parse_checkpoint(parse_note((site / "log/checkpoint").read_bytes()).text)
+    older = sign_note(Checkpoint(cp.origin, cp.size, cp.root).text(), log_repo.signer)
+    (site / "log/checkpoint").write_bytes(older.encode())
+    for file in [*(site / "log/index/keys").iterdir(), *(site / "log/index/status").iterdir()]:
+        file.write_text(json.dumps(json.loads(file.read_text())["records"]))
+    award = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    document = json.loads(award.read_text())
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = log_check(registry, LogSource(site / "log"), award.stem, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=award.stem, visitor="older", document=document, now=now.timestamp())
+    assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"]), (py, js)
+    assert js["reason"] == (
+        "the log does not check out: log/checkpoint does not commit to the log's index (a log published by an older "
+        "credreg): nothing proves which version of a status list is the latest, or that a key was not retired"
+    )

@@ -551,15 +551,15 @@ async function prove(tiles, cp, index, text, below, where) {
 async function indexed(site, edge, cp, kind, path, rel) {
   const content = await site.json(rel);
   if (content === null) return null;
-  const records = content !== null && typeof content === "object" ? content.records : undefined;
-  if (!Array.isArray(records)) throw new LogError(`${rel}: malformed index record`);
-  const given = indexCommitment(cp);
+  const given = indexCommitment(cp); // first: an older site's files are of another form, and this says why
   if (given === null) {
     throw new LogError(
       "log/checkpoint does not commit to the log's index (a log published by an older credreg): nothing proves " +
         "which version of a status list is the latest, or that a key was not retired",
     );
   }
+  const records = content !== null && typeof content === "object" ? content.records : undefined;
+  if (!Array.isArray(records)) throw new LogError(`${rel}: malformed index record`);
   const found = [];
   for (const record of records) {
     const entry = await proven(edge, cp, record, rel);
