@@ -31,7 +31,7 @@ from generator.transparency.entries import LogEntry
 from generator.transparency.keys import generate_note_key
 from generator.transparency.log import LogSource, log_origin, open_log
 from generator.transparency.logindex import KEY, LIST, LogIndex, index_problem
-from generator.transparency.publish import award_entry_text, award_record, full_tile_height
+from generator.transparency.publish import award_entry_text, award_record, complete_height
 
 MILLION = 1_000_000
 GOAL_SECONDS = 2.0
@@ -179,7 +179,7 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
         log_index.lists[f"registry/issuers/issuer-{i:05d}/status/1.json"] = list_entry - i
     list_path, key_path = "registry/issuers/issuer-00000/status/1.json", "keys/issuer-00000/key-2026.json"
     list_text = LogEntry("status-list", "issuer-00000", "ab" * 32, list_path).encode()
-    within = merkle.path_within(writer, list_entry, full_tile_height(list_entry, total))
+    within = merkle.path_within(writer, list_entry, complete_height(list_entry, total))
     merkle.inclusion_proof(merkle.WithFrontier(tiles, total, edge), list_entry, total, above=len(within))
     record = [list_entry, list_text.decode(), base64.b64encode(b"".join(within)).decode()]
     key_file = json.dumps({"records": [], "index": log_index.proof(KEY, key_path)}, separators=(",", ":")).encode()

@@ -231,7 +231,7 @@ def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource |
 def _prove(
     log: VerifiedLog, index: int, text: str, below: list[bytes], where: str, edge: merkle.HashSource | None
 ) -> tuple[int, LogEntry]:
-    """Entry ``index`` is ``text`` in the signed tree: ``below``, the proof's hashes inside the complete tiles
+    """Entry ``index`` is ``text`` in the signed tree: ``below``, the proof's hashes inside the complete subtree
     holding it, if given, then the hashes above from the tiles (and the frontier); or LogError."""
     try:
         entry = LogEntry.parse(text.encode())

@@ -31,7 +31,7 @@ from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, Verifier, parse_vkey, sign_note
-from generator.tlog.tiles import TILE_HEIGHT, TILE_WIDTH, TILES_DIR, TileSource, append
+from generator.tlog.tiles import TILE_WIDTH, TILES_DIR, TileSource, append
 from generator.transparency.entries import (
     ENTRY_PREFIX,
     LEGACY_KINDS,
@@ -49,9 +49,9 @@ __all__ = [
     "PublishResult",
     "award_entry_text",
     "award_record",
+    "complete_height",
     "copy_log",
     "endorsement_index_name",
-    "full_tile_height",
     "key_method",
     "log_config",
     "publish_log",
@@ -276,10 +276,10 @@ def copy_log(
     * ``index/keys/<sha256 of the verification method>.json``: ``{"records": [...], "index": [position, base64
       proof]}``, the key's expiry and revocation records (none for a key without: every logged key has its file,
       so a verifier never fetches a 404 page), each ``[entry index, entry text, base64 path]``, the path being
-      the entry's inclusion-proof hashes inside the complete tiles holding it
-      (:func:`generator.tlog.merkle.path_within`), which never change; and the proof of the key's line in the
-      index tree the checkpoint commits to (:mod:`generator.transparency.logindex`), which names exactly those
-      entries, so that a host can neither drop a record nor add one;
+      the entry's inclusion-proof hashes inside the largest complete aligned subtree holding it
+      (:func:`generator.tlog.merkle.path_within`, :func:`complete_height`), which never change; and the proof
+      of the key's line in the index tree the checkpoint commits to (:mod:`generator.transparency.logindex`),
+      which names exactly those entries, so that a host can neither drop a record nor add one;
     * ``index/status/<sha256 of the list's repository path>.json``: the record of the latest logged version of
       a status list (its last ``status-list`` entry) and its index line's proof, in the same form, so that a
       verifier proves the list it judged a status by is that version
@@ -345,7 +345,7 @@ def copy_log(
     sink("vkey", (config.vkey + "\n").encode())
 
     def key_record(number: int, text: str) -> list[object]:
-        path = merkle.path_within(tiles, number, full_tile_height(number, log.size))
+        path = merkle.path_within(tiles, number, complete_height(number, log.size))
         return [number, text, base64.b64encode(b"".join(path)).decode()]
 
     # Each key's and list's file: the entries of its index line, each with its proof in the log, and the line's
@@ -462,10 +462,11 @@ def key_method(registry: Registry, path: str) -> str | None:
     return f"{did}#{parts[2].removesuffix('.json')}"
 
 
-def full_tile_height(index: int, size: int) -> int:
-    """The height of the largest aligned subtree of whole tiles (a multiple of 8) holding ``index`` in a tree of
-    ``size``: the part of the entry's inclusion proof that never changes."""
+def complete_height(index: int, size: int) -> int:
+    """The height of the largest complete aligned subtree holding ``index`` in a tree of ``size``: the part of the
+    entry's inclusion proof that never changes. What is above it is made of the frontier's hashes (policy.json)
+    and of complete subtrees to its left, so a recent entry's proof needs no partial tile."""
     height = 0
-    while (((index >> (height + TILE_HEIGHT)) + 1) << (height + TILE_HEIGHT)) <= size:
-        height += TILE_HEIGHT
+    while (((index >> (height + 1)) + 1) << (height + 1)) <= size:
+        height += 1
     return height

@@ -524,7 +524,7 @@ async function proven(tiles, cp, record, where) {
 }
 
 /**
- * Entry `index` is `text` in the signed tree: `below`, the proof's hashes inside the complete tiles holding it
+ * Entry `index` is `text` in the signed tree: `below`, the proof's hashes inside the complete subtree holding it
  * (none: from the tiles), then the hashes above from the tiles and the frontier; or LogError.
  */
 async function prove(tiles, cp, index, text, below, where) {
