@@ -21,7 +21,8 @@ Sizes are the files' bytes (what a host counts), not disk blocks; shards and tem
 
 Not in the total: the public log's tiles and entry bundles (:func:`log_at_million`), which a registry that sets
 ``verification_data_url`` serves from its data folder (``<out>-data/log/``) with the rest of the bulk; the site
-keeps only the log's checkpoint, vkey, policy and key records (a few KB). They are a detail of the figure.
+keeps the log's checkpoint, vkey, policy, its key and status list records (a few KB), and its path files (256
+bytes per 256 entries, counted). They are a detail of the figure.
 """
 
 from __future__ import annotations
@@ -104,13 +105,17 @@ def measure(ws: Workspace, *, awards: int, credentials: int) -> Figure:
     lists_at_million = lists_per_issuer_million * issuers_at_million
     shards_at_million = round(2**bits_at_million * (1 - math.exp(-per_shard_at_million)))  # non-empty ones
 
+    # The log's path files stay on the site (generator.transparency.publish.tile_paths): one of 256 bytes per
+    # level-0 tile in a complete 65,536-entry block of a log of a million entries.
+    paths_at_million = (MILLION >> 16) << 8
     award_bytes = (
         MILLION * bytes_per_award
         + shards_at_million * shard_overhead
         + templates_at_million * template_bytes
         + lists_at_million * status_bytes
+        + paths_at_million * 256
     )
-    award_files = shards_at_million + templates_at_million + lists_at_million
+    award_files = shards_at_million + templates_at_million + lists_at_million + paths_at_million
     total_bytes = catalog_bytes + award_bytes
     total_files = catalog_files + award_files
     figure = Figure(
@@ -149,6 +154,7 @@ def measure(ws: Workspace, *, awards: int, credentials: int) -> Figure:
         "templates_at_1m": templates_at_million,
         "status_lists_at_1m": lists_at_million,
         "status_list_bytes_full": status_bytes,
+        "log_path_files_at_1m": paths_at_million,
     }
     log_bytes, log_files, entry_bytes = log_at_million(sample.root)
     figure.details.update(

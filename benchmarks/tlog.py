@@ -29,10 +29,11 @@ from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, sign_note
 from generator.tlog.tiles import ENTRIES, TILE_WIDTH, TileSource, append, tile_path
 from generator.transparency.entries import LogEntry
+from generator.transparency.inclusion import with_path
 from generator.transparency.keys import generate_note_key
 from generator.transparency.log import LogSource, log_origin, open_log
 from generator.transparency.logindex import KEY, LIST, LogIndex, index_problem
-from generator.transparency.publish import award_entry_text, award_record, complete_height
+from generator.transparency.publish import award_entry_text, award_record, complete_height, path_file
 
 MILLION = 1_000_000
 GOAL_SECONDS = 2.0
@@ -164,7 +165,14 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
     text = award_entry_text(issuer, digest, str(record[1])).encode()
     assert text == _entry(index)  # the verifier rebuilds the entry's text from the record
     edge = merkle.frontier(writer, total)  # in policy.json: the right edge's hashes, no partial tile fetched
-    proof = merkle.inclusion_proof(merkle.WithFrontier(tiles, total, edge), index, total)
+    # The hashes at heights 8 to 15 from the path file of the entry's level-0 tile (256 bytes), written as the
+    # build writes it, not from its block's 8 KiB level-1 tile.
+    path_files: dict[str, bytes] = {}
+    located = path_file(index, total)
+    assert located is not None
+    path_files[located[0]] = b"".join(writer.node(h, i) for h, i in located[1])
+    source = with_path(path_files.get, index, total, merkle.WithFrontier(tiles, total, edge))
+    proof = merkle.inclusion_proof(source, index, total)
     root = merkle.root_hash(writer, total)
     assert merkle.verify_inclusion(merkle.leaf_hash(text), index, total, proof, root)
     policy = json.dumps(
@@ -202,7 +210,7 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
     checkpoint = (big / "checkpoint").read_bytes() + index_line  # counted: the line is in the checkpoint's body
     hash_tiles = [(big / rel).read_bytes() for rel in disk.read]
     full_tiles = sum(1 for rel in disk.read if ".p/" not in rel)
-    fetched = [policy, checkpoint, key_file, list_file, *hash_tiles]
+    fetched = [policy, checkpoint, key_file, list_file, *path_files.values(), *hash_tiles]
     # The record adds its bytes to a shard the lookup fetches; gzip is not counted in its favour.
     raw = sum(len(data) for data in fetched) + record_bytes
     gzipped = sum(len(gzip.compress(data, compresslevel=6)) for data in fetched) + record_bytes
@@ -244,7 +252,8 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
     }
     bytes_fig.notes.append(f"as served with gzip: {gzipped:,} bytes; the proof itself is {32 * len(proof)} bytes")
     bytes_fig.notes.append(
-        f"{full_tiles} full 8 KiB tiles (the entry's level-0 and level-1 tiles) and {len(hash_tiles) - full_tiles} "
+        f"{full_tiles} full 8 KiB tile(s) (the entry's level-0 tile; its heights 8 to 15 from the 256-byte path file "
+        f"of that tile) and {len(hash_tiles) - full_tiles} "
         "smaller one(s) above; the right edge's hashes come from the frontier in policy.json"
     )
     bytes_fig.notes.append(

@@ -10,7 +10,7 @@ RFC's split at the largest power of two smaller than the range. Verification fol
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "HashSource",
     "MemoryTree",
     "WithFrontier",
+    "WithNodes",
     "consistency_proof",
     "frontier",
     "inclusion_proof",
@@ -127,6 +128,20 @@ class WithFrontier:
         for height, digest in zip(heights, hashes, strict=True):
             self.known[(height, start >> height)] = digest
             start += 1 << height
+
+    def node(self, height: int, index: int) -> bytes:
+        known = self.known.get((height, index))
+        return known if known is not None else self.source.node(height, index)
+
+
+class WithNodes:
+    """``source``, answering some nodes from given hashes instead (a proof's hashes published beside the tiles,
+    so that a verifier reads them and not the tile they come from). Not trusted: a wrong hash makes the proof
+    fail."""
+
+    def __init__(self, source: HashSource, nodes: Mapping[tuple[int, int], bytes]) -> None:
+        self.source = source
+        self.known = dict(nodes)
 
     def node(self, height: int, index: int) -> bytes:
         known = self.known.get((height, index))

@@ -36,7 +36,7 @@ import datetime as dt
 import hashlib
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,7 @@ from generator.transparency.publish import (
     award_entry_text,
     endorsement_index_name,
     log_config,
+    path_file,
     status_index_name,
 )
 from generator.verify.results import Check, CheckStatus
@@ -77,6 +78,7 @@ __all__ = [
     "signing_keys",
     "status_list_log_check",
     "status_list_used",
+    "with_path",
 ]
 
 #: A demo log's label (tlog.js has the same words, held equal by tests/transparency/test_verify_js.py).
@@ -303,10 +305,30 @@ def _proven_award(log: VerifiedLog, want: str, issuer: Any, record: Any, where: 
         and _ID.fullmatch(issuer)
     ):
         raise LogError(f"{where}: malformed log record")
-    index, entry = _prove(log, record[0], award_entry_text(issuer, want, record[1]), [], where, edge)
+    source = _with_path(log, record[0], edge)
+    index, entry = _prove(log, record[0], award_entry_text(issuer, want, record[1]), [], where, source)
     if entry.kind != "award" or entry.sha256 != want:
         raise LogError(f"{where}: entry {index} is not this award")
     return index
+
+
+def _with_path(log: VerifiedLog, index: int, edge: merkle.HashSource) -> merkle.HashSource:
+    """``edge``, with the path file of the level-0 tile holding entry ``index`` read from the site's ``log/``."""
+    return with_path(log.source.read, index, log.size, edge)
+
+
+def with_path(read: Callable[[str], bytes | None], index: int, size: int, edge: merkle.HashSource) -> merkle.HashSource:
+    """``edge``, with the hashes of the path file of the level-0 tile holding entry ``index`` when there is one
+    (:func:`generator.transparency.publish.tile_paths`): its proof then reads 256 bytes, not a level-1 tile. A
+    file missing or of another length is left out (the tile is read instead); a wrong hash fails the proof."""
+    found = path_file(index, size)
+    if found is None:
+        return edge
+    rel, nodes = found
+    data = read(rel)
+    if data is None or len(data) != merkle.HASH_SIZE * len(nodes):
+        return edge
+    return merkle.WithNodes(edge, {node: data[i * 32 : i * 32 + 32] for i, node in enumerate(nodes)})
 
 
 _Found = tuple[int | None, list[tuple[int, LogEntry]], list[tuple[int, LogEntry]]]

@@ -23,6 +23,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, NoteSigner, Verifier, parse_vkey, sign_note
-from generator.tlog.tiles import TILE_WIDTH, TILES_DIR, TileSource, append
+from generator.tlog.tiles import TILE_HEIGHT, TILE_WIDTH, TILES_DIR, TileSource, append
 from generator.transparency.entries import (
     ENTRY_PREFIX,
     LEGACY_KINDS,
@@ -46,6 +47,7 @@ from generator.transparency.logindex import KEY, KEY_RETIRED, LIST, LogIndex, co
 
 __all__ = [
     "KEY_RETIRED",
+    "PATHS_DIR",
     "PublishResult",
     "award_entry_text",
     "award_record",
@@ -54,8 +56,11 @@ __all__ = [
     "endorsement_index_name",
     "key_method",
     "log_config",
+    "path_file",
+    "path_nodes",
     "publish_log",
     "status_index_name",
+    "tile_paths",
 ]
 
 
@@ -362,6 +367,8 @@ def copy_log(
             f"index/status/{status_index_name(path)}.json",
             _compact({"records": records, "index": index.proof(LIST, path)}),
         )
+    for rel, data in tile_paths(tiles, log.size):
+        sink(rel, data)
     for digest, first in sorted(endorsements.items()):
         sink(f"index/endorsements/{endorsement_index_name(digest)}.json", _compact([key_record(*first)]))
     policy: dict[str, object] = {
@@ -460,6 +467,34 @@ def key_method(registry: Registry, path: str) -> str | None:
     else:
         return None
     return f"{did}#{parts[2].removesuffix('.json')}"
+
+
+#: Beside the index files: for each level-0 tile inside a complete 65,536-entry block, ``<PATHS_DIR>/<tile number>``
+#: holds the hashes its entries' inclusion proofs share at heights 8 to 15 (256 bytes), which a verifier otherwise
+#: reads from that block's level-1 tile (8 KiB). They never change once the block is complete.
+PATHS_DIR = "index/paths"
+_PATH_FROM, _PATH_TO = TILE_HEIGHT, 2 * TILE_HEIGHT
+
+
+def path_nodes(tile: int) -> list[tuple[int, int]]:
+    """The nodes (height, index) whose hashes the path file of level-0 tile ``tile`` holds, in order: the siblings
+    at heights 8 to 15 of the height-8 node that tile hashes to (tlog.js ``pathNodes`` is the same rule)."""
+    return [(height, (tile >> (height - _PATH_FROM)) ^ 1) for height in range(_PATH_FROM, _PATH_TO)]
+
+
+def path_file(index: int, size: int) -> tuple[str, list[tuple[int, int]]] | None:
+    """The path file of entry ``index`` in a tree of ``size`` and the nodes it holds; None when its block is not
+    complete (then there is none: the level-1 tile is partial, and read)."""
+    if not 0 <= index < size or ((index >> _PATH_TO) + 1) << _PATH_TO > size:
+        return None
+    tile = index >> TILE_HEIGHT
+    return f"{PATHS_DIR}/{tile}", path_nodes(tile)
+
+
+def tile_paths(tiles: merkle.HashSource, size: int) -> Iterator[tuple[str, bytes]]:
+    """(file, hashes) of every path file of a tree of ``size``: one per level-0 tile in a complete block."""
+    for tile in range((size >> _PATH_TO) << TILE_HEIGHT):
+        yield f"{PATHS_DIR}/{tile}", b"".join(tiles.node(h, i) for h, i in path_nodes(tile))
 
 
 def complete_height(index: int, size: int) -> int:

@@ -100,6 +100,15 @@ async function handle(req) {
     const c = await T.listLogCheck(site, req.text, memory(req.visitor), req.document, req.now, { image: req.image });
     return { status: c.status, reason: c.reason, applicable: c.applicable };
   }
+  if (req.op === "awardproof") {
+    const read = file(req.site + "log/");
+    const seen = [];
+    const tiles = new T.TileSource(async (path) => { seen.push(path); return read(path); }, req.size);
+    const source = await T.withPath({ loadBytes: file(req.site) }, tiles, req.index, req.size);
+    const proof = await T.inclusionProof(source, req.index, req.size);
+    const ok = await T.verifyInclusion(unhex(req.leaf), req.index, req.size, proof, unhex(req.root));
+    return { proof: proof.map(hex), ok, tiles: seen };
+  }
   if (req.op === "index") {
     const given = T.indexCommitment({ extensions: req.extensions });
     const leaf = await T.indexLeaf(req.kind, req.path, req.entries);
@@ -951,3 +960,60 @@ def test_a_site_of_an_older_log_without_the_index_line_says_so_in_python_and_js_
         "the log does not check out: log/checkpoint does not commit to the log's index (a log published by an older "
         "credreg): nothing proves which version of a status list is the latest, or that a key was not retired"
     )
+
+
+def test_an_awards_proof_reads_its_tiles_path_file_not_a_level_1_tile_in_python_and_js_alike(
+    node: Node, tmp_path: Path
+) -> None:
+    """In a complete 65,536-entry block, the hashes an award's proof needs at heights 8 to 15 come from the 256-byte
+    path file of its level-0 tile (``log/index/paths/<tile>``), not from the 8 KiB level-1 tile. Python and the
+    page read the same files and get the same proof; a file withheld means the tile is read, a spoiled one fails
+    the proof, and an entry in the last, incomplete block has no file."""
+    from generator.tlog.note import Checkpoint
+    from generator.transparency.inclusion import _with_path
+    from generator.transparency.log import VerifiedLog
+    from generator.transparency.publish import path_file, tile_paths
+
+    size = 70_000
+    log_dir = tmp_path / "site/log"
+    files: dict[str, bytes] = {}
+    for start in range(0, size, 16_384):
+        entries = [f"e{i}".encode() for i in range(start, min(size, start + 16_384))]
+        files.update(append(lambda lv, i, w: files[tile_path(lv, i, w)], start, entries).files)
+    tiles = TileSource(lambda lv, i, w: files[tile_path(lv, i, w)], size)
+    paths = dict(tile_paths(tiles, size))
+    assert len(paths) == 256  # one complete block of 256 level-0 tiles; the rest is incomplete
+    for rel, data in {**files, **paths}.items():
+        (log_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        (log_dir / rel).write_bytes(data)
+    root = merkle.root_hash(tiles, size)
+    log = VerifiedLog(LogSource(log_dir), None, None, Checkpoint("o", size, root))  # type: ignore[arg-type]
+
+    def both(index: int) -> tuple[bool, list[str]]:
+        read: list[str] = []
+        counted = TileSource(lambda lv, i, w: (read.append(tile_path(lv, i, w)), files[tile_path(lv, i, w)])[1], size)
+        proof = merkle.inclusion_proof(_with_path(log, index, counted), index, size)
+        leaf = merkle.leaf_hash(f"e{index}".encode())
+        ok = merkle.verify_inclusion(leaf, index, size, proof, root)
+        js = node(op="awardproof", site=f"{tmp_path / 'site'}/", size=size, index=index, leaf=leaf.hex(),
+                  root=root.hex())  # fmt: skip
+        assert (js["proof"], js["ok"], sorted(set(js["tiles"]))) == ([h.hex() for h in proof], ok, sorted(set(read)))
+        return ok, sorted(set(read))
+
+    for index in (0, 255, 300, 40_000, 65_535):
+        ok, read = both(index)
+        assert ok
+        assert "tile/1/000" not in read, read  # the path file, not the block's level-1 tile
+        assert path_file(index, size) is not None
+    ok, read = both(66_000)  # the incomplete block: no path file, its partial level-1 tile is read
+    assert ok
+    assert path_file(66_000, size) is None
+    assert "tile/1/001.p/17" in read, read
+    spoiled = log_dir / path_file(300, size)[0]  # type: ignore[index]
+    good = spoiled.read_bytes()
+    spoiled.write_bytes(bytes(32) + good[32:])
+    assert both(300)[0] is False
+    spoiled.unlink()  # withheld: the level-1 tile is read instead
+    ok, read = both(300)
+    assert ok
+    assert "tile/1/000" in read, read

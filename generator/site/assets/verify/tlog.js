@@ -152,6 +152,47 @@ export class WithFrontier {
   }
 }
 
+/** `source` with some nodes ("height/index" → hash) given: not trusted, a wrong hash fails the proof (merkle.py). */
+export class WithNodes {
+  constructor(source, nodes) {
+    this.source = source;
+    this.known = nodes;
+  }
+
+  node(height, index) {
+    return this.known.get(`${height}/${index}`) ?? this.source.node(height, index);
+  }
+}
+
+/**
+ * The path file of entry `index` in a tree of `size` ({ rel, nodes: [[height, index], ...] }), or null when its
+ * 65,536-entry block is not complete (publish.py `path_file`, `path_nodes`: the siblings at heights 8 to 15).
+ */
+export function pathFile(index, size) {
+  const block = 2 ** 16;
+  if (!(index >= 0 && index < size) || (Math.floor(index / block) + 1) * block > size) return null;
+  const tile = Math.floor(index / WIDTH);
+  const nodes = [];
+  for (let height = 8; height < 16; height += 1) {
+    const at = Math.floor(tile / 2 ** (height - 8));
+    nodes.push([height, at % 2 === 0 ? at + 1 : at - 1]); // its sibling (no 32-bit `^`)
+  }
+  return { rel: `index/paths/${tile}`, nodes };
+}
+
+/**
+ * `edge` with the hashes of the path file of the level-0 tile holding entry `index`, when the site has it
+ * (inclusion.py `_with_path`): the proof then reads 256 bytes, not a level-1 tile.
+ */
+export async function withPath(site, edge, index, size) {
+  const found = pathFile(index, size);
+  if (found === null) return edge;
+  const data = await bytesReader(site)(`log/${found.rel}`);
+  if (data === null || data.length !== 32 * found.nodes.length) return edge;
+  const nodes = new Map(found.nodes.map(([h, i], n) => [`${h}/${i}`, data.subarray(32 * n, 32 * n + 32)]));
+  return new WithNodes(edge, nodes);
+}
+
 async function subtreeHash(source, start, end) {
   const size = end - start;
   if ((size & (size - 1)) === 0 && start % size === 0) return source.node(Math.log2(size), start / size);
@@ -722,7 +763,8 @@ async function provenRecord(site, edge, cp, hash, entry, kind) {
     !ISSUER.test(entry.issuer)
   )
     throw new LogError(`${where}: malformed log record`);
-  const award = await prove(edge, cp, record[0], awardEntryText(entry.issuer, hash, record[1]), [], where);
+  const source = await withPath(site, edge, record[0], cp.size);
+  const award = await prove(source, cp, record[0], awardEntryText(entry.issuer, hash, record[1]), [], where);
   if (award.kind !== "award" || award.sha256 !== hash) throw new LogError(`entry ${award.index} is not this award`);
   return award.index;
 }
