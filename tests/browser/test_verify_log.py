@@ -216,3 +216,59 @@ def test_an_endorsement_is_checked_against_the_log_as_an_award_is(
         state, note, _ = _endorsement(browser, url)
         assert state == "invalid"
         assert note.startswith("(the log does not check out"), note
+
+
+def test_a_host_that_names_an_older_status_list_as_the_latest_is_caught_by_the_page(
+    browser: Any, built_site: Path, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """The attack the log's index closes, on the real page: a host keeps the current, cosigned checkpoint, serves
+    the award's status list as it was before its latest version (a revocation taken back, say) and rewrites the
+    list's index file to name that older version's entry (genuinely in the log, its proof from the tiles). The
+    page's log check fails and the verdict is not valid; the honest site passes."""
+    import hashlib
+
+    award_file = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = log_repo.root / rel
+    older = status.read_bytes()
+    status.write_text(json.dumps(json.loads(older), indent=1) + "\n")  # the newer version
+    commit_all(log_repo.root, "the list re-written")
+    real, _, _ = _logs(log_repo, tmp_path, built_site / "verify")
+    hostile = tmp_path / "hostile"
+    shutil.copytree(real, hostile)
+    (hostile / "issuers/northbridge-university/status/1.json").write_bytes(older)
+    index = hostile / f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json"
+    genuine = json.loads(index.read_text())
+    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+    first = next(  # the older version's entry, as a host reads it from the entry bundles
+        (n, raw) for n, raw in log.entries(0) if raw.startswith(b"credreg-log/1 status-list ") and rel.encode() in raw
+    )
+    index.write_text(json.dumps({"records": [[first[0], first[1].decode(), ""]], "index": genuine["index"]}))
+
+    served = tmp_path / "served"
+    served.mkdir()
+    for child in built_site.iterdir():
+        if child.name not in ("verify", "log", "issuers"):
+            (served / child.name).symlink_to(child)
+
+    def show(site: Path) -> None:
+        for name in ("log", "verify", "issuers"):
+            (served / name).unlink(missing_ok=True)
+            (served / name).symlink_to(site / name)
+
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with serve_dir(served, no_store=True) as url:
+        show(real)
+        status_, text = _log_line(page, f"{url}verify/#{award_file.stem}")
+        assert status_ == "passed", text
+        assert f"its status list {rel} is the log's latest version of it" in text
+        show(hostile)
+        status_, text = _log_line(page, f"{url}verify/#{award_file.stem}")
+        assert status_ == "failed", text
+        assert f"not the log's index line for {rel}" in text
+        assert page.get_attribute("#cr-verdict", "data-verdict") != "valid"
+    context.close()
+    assert not errors
