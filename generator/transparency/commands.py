@@ -238,6 +238,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     from generator._internal.files import write_text_atomic
     from generator.transparency.inclusion import DEMO_CLAUSE, log_is_demo
     from generator.transparency.log import open_log, read_note
+    from generator.transparency.logindex import read_kept, write_kept
     from generator.transparency.monitor import ALERTS, monitor_log
     from generator.transparency.publish import log_config
 
@@ -251,10 +252,11 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     verifier, origin = log_config(trusted.registry)
     source = log_source_for(args.log, registry.site_url)
     log = open_log(source, verifier, origin=origin)
-    since = None
+    since, kept = None, None
     if args.since:
         since = read_note(_read(args.since), args.since)[1]
-    result = monitor_log(log, args.issuer, since)
+        kept = read_kept(Path(f"{args.since}.index.json"))
+    result = monitor_log(log, args.issuer, since, kept)
     for index, entry in result.entries:
         print(f"{index}\t{entry.kind}\t{entry.sha256}\t{entry.where}")
     found = f"{len(result.entries)} entries for {args.issuer}"
@@ -278,6 +280,8 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
               "retirements than the log holds", file=sys.stderr)  # fmt: skip
     if args.save:
         write_text_atomic(Path(args.save), log.note.encode().decode())
+        if result.index is not None and result.index_problem is None:
+            write_kept(Path(f"{args.save}.index.json"), result.index)
     return 1 if result.alerts or result.index_problem is not None else 0
 
 

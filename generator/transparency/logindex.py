@@ -24,7 +24,9 @@ each entry the line names in the log, and accepts nothing else. Anyone who reads
 issuer's monitor, the build) recomputes the index from the entries and compares (:func:`index_problem`): a
 publisher that committed to a false index is caught there.
 
-Pure functions over entries and hashes: no I/O here.
+Pure functions over entries and hashes; the only I/O is the bookkeeping file a reader keeps the index in
+between runs (:func:`read_kept`, :func:`write_kept`), which nobody signs and :func:`resume` trusts only through
+the checkpoint's commitment.
 """
 
 from __future__ import annotations
@@ -32,11 +34,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from generator._internal.files import write_text_atomic
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint
 from generator.transparency.entries import LogEntry
@@ -50,7 +55,10 @@ __all__ = [
     "commitment_problem",
     "index_leaf",
     "index_problem",
+    "read_kept",
+    "resume",
     "verify_index_proof",
+    "write_kept",
 ]
 
 #: The first word of every index line and of the checkpoint's extension line.
@@ -173,6 +181,33 @@ class LogIndex:
         position = _position(leaves, leaf)
         hashes = merkle.inclusion_proof(tree, position, len(leaves))
         return [position, base64.b64encode(b"".join(hashes)).decode()]
+
+
+#: The file a publisher's or a witness's state keeps the index in (a monitor: ``<saved checkpoint>.index.json``).
+KEPT_FILE = "index.json"
+
+
+def read_kept(path: Path) -> object:
+    """The index kept at ``path`` as parsed JSON (None when there is none or it does not parse: read it all)."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def write_kept(path: Path, index: LogIndex) -> None:
+    write_text_atomic(path, json.dumps(index.to_json(), separators=(",", ":")) + "\n")
+
+
+def resume(kept: object, previous: Checkpoint | None) -> tuple[LogIndex, int]:
+    """Where a reader that keeps the index between runs (the publisher, a witness, an issuer's monitor) picks up:
+    ``kept`` (what :meth:`LogIndex.to_json` wrote, as parsed JSON) and the entry after ``previous`` (the checkpoint
+    it last signed, cosigned or saved) when that checkpoint commits to it; else an empty index and entry 0, every
+    entry to read again. A kept index is bookkeeping nobody signed: only the checkpoint's commitment vouches."""
+    index = LogIndex.from_json(kept)
+    if index is not None and previous is not None and commitment(previous) == index.commitment():
+        return index, previous.size
+    return LogIndex(), 0
 
 
 def _position(leaves: list[bytes], leaf: bytes) -> int:

@@ -9,9 +9,11 @@ rewritten (``revocation-removed``), a status list that lost a set bit (``status-
 signed list put back). Only a push past the pull-request check makes one, and the award it revoked looks valid
 again; ``credreg log monitor`` names each and exits non-zero.
 
-**The index.** The monitor also reads the entries before ``--since`` (proven by rebuilding the whole tree) and
-recomputes the log's index (:mod:`generator.transparency.logindex`), which verifiers trust for each status
-list's latest version and each key's retirements: a checkpoint that commits to another index is an alert too.
+**The index.** The monitor also checks the log's index (:mod:`generator.transparency.logindex`), which verifiers
+trust for each status list's latest version and each key's retirements: a checkpoint that commits to another
+index is an alert too. It keeps the index beside the checkpoint it saves (``<file>.index.json``), trusted only
+when that checkpoint commits to it, so that a daily run reads only the new entries; without it (a first run),
+every entry is read.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from generator.tlog.note import Checkpoint
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogError, VerifiedLog
-from generator.transparency.logindex import LogIndex, commitment_problem
+from generator.transparency.logindex import LogIndex, commitment_problem, resume
 
 __all__ = ["ALERTS", "MonitorResult", "monitor_log"]
 
@@ -39,13 +41,17 @@ class MonitorResult:
     entries: list[tuple[int, LogEntry]]
     index_problem: str | None = None
     """What is wrong with the index the checkpoint commits to (None: it is the entries' index)."""
+    index: LogIndex | None = None
+    """The index of the log's entries, to keep beside the saved checkpoint for the next run."""
 
     @property
     def alerts(self) -> list[tuple[int, LogEntry]]:
         return [(index, entry) for index, entry in self.entries if entry.kind in ALERTS]
 
 
-def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None) -> MonitorResult:
+def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, kept: object = None) -> MonitorResult:
+    """Every entry of ``issuer`` after ``since`` (or all), and the index checked: ``kept`` is the index kept
+    beside ``since`` (parsed JSON), read on from there when ``since`` commits to it."""
     start = 0
     if since is not None:
         if not log.consistent_with(since):
@@ -55,8 +61,9 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None) 
             )
         start = since.size
     found = []
-    whole = LogIndex()
-    for index, raw in log.entries(0):  # from 0: the tree rebuilt once, and the whole index recomputed
+    # From the kept index on, or from 0 (the tree rebuilt once, and the whole index recomputed).
+    whole, read_from = resume(kept, since)
+    for index, raw in log.entries(read_from):
         whole.add_raw(index, raw)
         if index < start:
             continue
@@ -66,4 +73,4 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None) 
             raise LogError(f"entry {index} of the log is not a credreg entry: {raw[:80]!r}") from None
         if entry.issuer == issuer:
             found.append((index, entry))
-    return MonitorResult(start, log.size, found, commitment_problem(log.checkpoint, whole))
+    return MonitorResult(start, log.size, found, commitment_problem(log.checkpoint, whole), whole)

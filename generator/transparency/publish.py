@@ -43,7 +43,17 @@ from generator.transparency.entries import (
     head_commit,
 )
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
-from generator.transparency.logindex import KEY, KEY_RETIRED, LIST, LogIndex, commitment
+from generator.transparency.logindex import (
+    KEPT_FILE,
+    KEY,
+    KEY_RETIRED,
+    LIST,
+    LogIndex,
+    commitment,
+    read_kept,
+    resume,
+    write_kept,
+)
 
 __all__ = [
     "KEY_RETIRED",
@@ -128,22 +138,12 @@ def _covered_commit(state: Path, size: int) -> str | None:
     return commit if recorded == str(size) else None
 
 
-#: The log's index as of the checkpoint, kept beside it in the state (not served): the next publish reads only the
-#: new entries. Unsigned bookkeeping, as ``commit`` is: trusted only when it hashes to the checkpoint's commitment.
-INDEX_FILE = "index.json"
-
-
 def _kept_index(state: Path, old: VerifiedLog) -> LogIndex:
-    """The index of the published entries: the one kept in the state when the signed checkpoint commits to it,
-    else recomputed from every entry (a first publish since the index was committed to, or a damaged state)."""
-    try:
-        kept = LogIndex.from_json(json.loads((state / INDEX_FILE).read_text()))
-    except (OSError, ValueError):
-        kept = None
-    if kept is not None and commitment(old.checkpoint) == kept.commitment():
-        return kept
-    index = LogIndex()
-    for number, raw in old.entries(0):  # every published entry, proven against the signed root
+    """The index of the published entries: the one kept in the state (not served: the next publish reads only the
+    new entries) when the signed checkpoint commits to it, else recomputed from every entry (a first publish since
+    the index was committed to, or a damaged state)."""
+    index, start = resume(read_kept(state / KEPT_FILE), old.checkpoint)
+    for number, raw in old.entries(0) if start == 0 else ():  # every published entry, proven against the root
         index.add_raw(number, raw)
     return index
 
@@ -250,7 +250,7 @@ def publish_log(
         note = sign_note(Checkpoint(origin, update.size, new_root, (line,)).text(), signer)
         (state / ".checkpoint.tmp").write_bytes(note.encode())
         (state / ".checkpoint.tmp").replace(state / "checkpoint")
-    write_text_atomic(state / INDEX_FILE, json.dumps(index.to_json(), separators=(",", ":")) + "\n")
+    write_kept(state / KEPT_FILE, index)
     write_text_atomic(state / "commit", f"{head} {update.size}\n")
     return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental, reindexed)
 

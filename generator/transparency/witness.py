@@ -16,7 +16,6 @@ entries the next time; the first time (or when the kept one is not the cosigned 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +34,14 @@ from generator.tlog.note import (
     verify_cosignature,
 )
 from generator.transparency.log import LogError, LogSource, VerifiedLog, open_log, read_note
-from generator.transparency.logindex import LogIndex, commitment, commitment_problem
+from generator.transparency.logindex import (
+    KEPT_FILE,
+    LogIndex,
+    commitment_problem,
+    read_kept,
+    resume,
+    write_kept,
+)
 
 __all__ = ["WitnessResult", "add_cosignatures", "witness_log"]
 
@@ -103,26 +109,14 @@ def witness_log(
     cosigned = log.note.with_signatures(cosign(log.note, signer, timestamp))
     write_text_atomic(state / "log.vkey", verifier.vkey + "\n")
     write_text_atomic(state / "checkpoint", cosigned.encode().decode())
-    write_text_atomic(state / INDEX_FILE, json.dumps(index.to_json(), separators=(",", ":")) + "\n")
+    write_kept(state / KEPT_FILE, index)
     return WitnessResult(cosigned, old_size, log.size, first_use)
-
-
-#: The index of the last checkpoint cosigned, kept beside it: trusted only when that checkpoint commits to it.
-INDEX_FILE = "index.json"
 
 
 def _index_since(state: Path, previous: Checkpoint | None, log: VerifiedLog) -> LogIndex:
     """The index of the log's entries: the kept one, when the checkpoint this witness cosigned last commits to it,
     with the entries since (each proven in the signed tree); else recomputed from every entry."""
-    try:
-        kept = LogIndex.from_json(json.loads((state / INDEX_FILE).read_text())) if previous is not None else None
-    except (OSError, ValueError):
-        kept = None
-    start = 0
-    if kept is not None and previous is not None and commitment(previous) == kept.commitment():
-        index, start = kept, previous.size
-    else:
-        index = LogIndex()
+    index, start = resume(read_kept(state / KEPT_FILE), previous)
     for number, raw in log.entries(start):
         index.add_raw(number, raw)
     return index

@@ -370,3 +370,50 @@ def test_the_kept_index_is_trusted_only_when_the_signed_checkpoint_commits_to_it
         sign_note(Checkpoint(cp.origin, cp.size, cp.root, (false,)).text(), log_repo.signer).encode()
     )
     assert "refusing to cosign: the checkpoint commits to an index of 0 lines" in witness(False)
+
+
+def test_a_daily_monitor_reads_only_the_new_entries_and_still_checks_the_index(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """``--save`` keeps the index beside the saved checkpoint, so the next ``--since`` run reads only the entries
+    after it (an entry bundle before it can be unreadable), and still alerts on a checkpoint that commits to a
+    false index; without the kept index, every entry is read again."""
+    import json
+
+    from generator.tlog.note import Checkpoint, sign_note
+    from generator.transparency.logindex import LogIndex
+
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    assert LogIndex.from_json(json.loads((tmp_path / "seen.index.json").read_text())) is not None
+    _, planted = plant_award(log_repo, "northbridge-university")
+    commit_all(log_repo.root, "one more award")
+    log_repo.publish()
+    mirror = tmp_path / "mirror"
+    shutil.copytree(log_repo.state, mirror)
+    (mirror / "tile/entries/000").write_bytes(b"unreadable\n")  # a bundle the daily run has no need to read
+
+    def monitor(ok: bool) -> tuple[str, str]:
+        done = log_repo.credreg(
+            "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(mirror), ok=ok
+        )
+        return done.stdout, done.stderr
+
+    out, _ = monitor(True)
+    assert planted in out
+    kept = (tmp_path / "seen.index.json").read_bytes()
+    (tmp_path / "seen.index.json").unlink()
+    _, err = monitor(False)  # no kept index: every entry read, and the damaged bundle found
+    assert "entry bundle 0" in err or "do not hash" in err, err
+    (tmp_path / "seen.index.json").write_bytes(kept)
+
+    # The publisher commits to a false index at the next size: the daily run alerts.
+    cp = parse_checkpoint(parse_note((mirror / "checkpoint").read_bytes()).text)
+    false = LogIndex().commitment().line()
+    (mirror / "checkpoint").write_bytes(
+        sign_note(Checkpoint(cp.origin, cp.size, cp.root, (false,)).text(), log_repo.signer).encode()
+    )
+    out, err = monitor(False)
+    assert planted in out
+    assert "ALERT: the checkpoint commits to an index of 0 lines that is not the log's" in err
