@@ -12,6 +12,7 @@ import base64
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,22 @@ def _logs(repo: LogRepo, out: Path, page: Path) -> tuple[Path, Path, Path]:
     return real, site("forked", forked_state), tampered
 
 
+def _swappable(built_site: Path, served: Path, names: tuple[str, ...]) -> Callable[[Path], None]:
+    """The built site served from ``served``, its folders ``names`` linked to those of the site given to the
+    function returned (swapped between visits, so the origin and its localStorage stay the same)."""
+    served.mkdir()
+    for child in built_site.iterdir():
+        if child.name not in names:
+            (served / child.name).symlink_to(child)
+
+    def show(site: Path) -> None:
+        for name in names:
+            (served / name).unlink(missing_ok=True)
+            (served / name).symlink_to(site / name)
+
+    return show
+
+
 def _log_line(page: Any, url: str) -> tuple[str, str]:
     page.goto("about:blank")  # a new visit, not a same-document navigation
     page.goto(url)
@@ -88,16 +105,7 @@ def test_the_page_checks_the_log_and_remembers_it(
 ) -> None:
     real, forked, tampered = _logs(log_repo, tmp_path, built_site / "verify")
     served = tmp_path / "served"
-    served.mkdir()
-    for child in built_site.iterdir():
-        if child.name != "verify":
-            (served / child.name).symlink_to(child)
-
-    def show(log: Path) -> None:
-        for name in ("log", "verify"):
-            (served / name).unlink(missing_ok=True)
-            (served / name).symlink_to(log / name)
-
+    show = _swappable(built_site, served, ("log", "verify"))
     award = log_repo.award_files()[0].stem
     context = browser.new_context()
     page = context.new_page()
@@ -246,16 +254,7 @@ def test_a_host_that_names_an_older_status_list_as_the_latest_is_caught_by_the_p
     index.write_text(json.dumps({"records": [[first[0], first[1].decode(), ""]], "index": genuine["index"]}))
 
     served = tmp_path / "served"
-    served.mkdir()
-    for child in built_site.iterdir():
-        if child.name not in ("verify", "log", "issuers"):
-            (served / child.name).symlink_to(child)
-
-    def show(site: Path) -> None:
-        for name in ("log", "verify", "issuers"):
-            (served / name).unlink(missing_ok=True)
-            (served / name).symlink_to(site / name)
-
+    show = _swappable(built_site, served, ("log", "verify", "issuers"))
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
