@@ -191,21 +191,33 @@ def read_kept(path: Path) -> object:
     """The index kept at ``path`` as parsed JSON (None when there is none or it does not parse: read it all)."""
     try:
         return json.loads(path.read_text())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a deep nesting is no kept index either, not a traceback
         return None
 
 
-def write_kept(path: Path, index: LogIndex) -> None:
-    write_text_atomic(path, json.dumps(index.to_json(), separators=(",", ":")) + "\n")
+def write_kept(path: Path, index: LogIndex, size: int, root: bytes) -> None:
+    """Keep ``index`` as the index of the tree of ``size`` entries and ``root`` (the checkpoint just signed,
+    cosigned or saved, whose commitment was found to be ``index``'s)."""
+    kept = {"size": size, "root": base64.b64encode(root).decode(), **index.to_json()}
+    write_text_atomic(path, json.dumps(kept, separators=(",", ":")) + "\n")
 
 
 def resume(kept: object, previous: Checkpoint | None) -> tuple[LogIndex, int]:
     """Where a reader that keeps the index between runs (the publisher, a witness, an issuer's monitor) picks up:
-    ``kept`` (what :meth:`LogIndex.to_json` wrote, as parsed JSON) and the entry after ``previous`` (the checkpoint
-    it last signed, cosigned or saved) when that checkpoint commits to it; else an empty index and entry 0, every
-    entry to read again. A kept index is bookkeeping nobody signed: only the checkpoint's commitment vouches."""
-    index = LogIndex.from_json(kept)
-    if index is not None and previous is not None and commitment(previous) == index.commitment():
+    ``kept`` (what :func:`write_kept` wrote, as parsed JSON) and the entry after ``previous`` (the checkpoint it
+    last signed, cosigned or saved) when it is the index kept for that very tree and that checkpoint commits to
+    it; else an empty index and entry 0, every entry to read again. A kept index is bookkeeping nobody signed:
+    only the checkpoint's commitment vouches, and only for its own tree: a checkpoint that repeats an older
+    commitment over more entries (a false index: a monitor saves it, with no index) matches an older kept index's
+    commitment, which is not the index of its entries."""
+    if previous is None or not isinstance(kept, dict):
+        return LogIndex(), 0
+    rest = dict(kept)
+    size, root = rest.pop("size", None), rest.pop("root", None)
+    if type(size) is not int or size != previous.size or root != base64.b64encode(previous.root).decode():
+        return LogIndex(), 0
+    index = LogIndex.from_json(rest)
+    if index is not None and commitment(previous) == index.commitment():
         return index, previous.size
     return LogIndex(), 0
 
