@@ -56,6 +56,7 @@ from generator.transparency.logindex import (
     IndexCommitment,
     commitment,
     index_leaf,
+    json_integer,
     verify_index_proof,
 )
 from generator.transparency.publish import (
@@ -209,13 +210,8 @@ def _json(source: LogSource, rel: str) -> Any:
 def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource | None = None) -> tuple[int, LogEntry]:
     """A key record ``[index, entry text, base64 path]``, its entry proven in the signed tree (the record's
     path below, the tiles above), or LogError. The record is only a hint: the proof decides."""
-    if not (
-        isinstance(record, list)
-        and len(record) == 3
-        and type(record[0]) is int
-        and isinstance(record[1], str)
-        and isinstance(record[2], str)
-    ):
+    # Its index is read by _prove, as the page reads it (tlog.js `proven`): a bad one is a malformed log record.
+    if not (isinstance(record, list) and len(record) == 3 and all(isinstance(part, str) for part in record[1:])):
         raise LogError(f"{where}: malformed index record")
     index, text, encoded = record
     try:
@@ -229,15 +225,17 @@ def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource |
 
 
 def _prove(
-    log: VerifiedLog, index: int, text: str, below: list[bytes], where: str, edge: merkle.HashSource | None
+    log: VerifiedLog, given: object, text: str, below: list[bytes], where: str, edge: merkle.HashSource | None
 ) -> tuple[int, LogEntry]:
-    """Entry ``index`` is ``text`` in the signed tree: ``below``, the proof's hashes inside the complete subtree
-    holding it, if given, then the hashes above from the tiles (and the frontier); or LogError."""
+    """Entry ``given`` (a site's JSON number: :func:`json_integer`) is ``text`` in the signed tree: ``below``, the
+    proof's hashes inside the complete subtree holding it, if given, then the hashes above from the tiles (and the
+    frontier); or LogError."""
     try:
         entry = LogEntry.parse(text.encode())
     except ValueError:
         raise LogError(f"{where}: malformed log record") from None
-    if not 0 <= index < log.size:
+    index = json_integer(given)
+    if index is None or not 0 <= index < log.size:
         raise LogError(f"{where}: malformed log record")
     try:
         above = merkle.inclusion_proof(edge or log.tiles, index, log.size, above=len(below))
@@ -297,7 +295,6 @@ def _proven_award(log: VerifiedLog, want: str, issuer: Any, record: Any, where: 
     if not (
         isinstance(record, list)
         and len(record) == 2
-        and type(record[0]) is int
         and isinstance(record[1], str)
         and isinstance(issuer, str)
         and _ID.fullmatch(issuer)
@@ -343,7 +340,9 @@ def _latest_if(versions: list[tuple[int, LogEntry]], want: str) -> int | None:
 def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
     """The frontier policy.json gives for this checkpoint's size (none when it is for another size)."""
     given = policy.get("frontier")
-    if not isinstance(given, dict) or given.get("size") != size or not isinstance(given.get("hashes"), str):
+    if not isinstance(given, dict) or not isinstance(given.get("hashes"), str):
+        return []
+    if json_integer(given.get("size")) != size:  # as the page reads it: true is no size
         return []
     try:
         raw = base64.b64decode(given["hashes"], validate=True)

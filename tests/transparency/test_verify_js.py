@@ -951,3 +951,38 @@ def test_a_site_of_an_older_log_without_the_index_line_says_so_in_python_and_js_
         "the log does not check out: log/checkpoint does not commit to the log's index (a log published by an older "
         "credreg): nothing proves which version of a status list is the latest, or that a key was not retired"
     )
+
+
+def test_a_records_numbers_spelled_as_json_allows_are_read_alike_in_python_and_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A site host that spells the list's index file's numbers (the entry's index, the line's position) as
+    ``418.0`` or ``4.18e2``: the page reads the same number, so Python must too, or a file the page accepts Python
+    called malformed (and the reverse for ``true``, which Python took for 1 where the page reads no number); an index
+    that is no number is a malformed log record on both sides (Python called it a malformed index record)."""
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    data = (root / rel).read_bytes()
+    document = json.loads(data)
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    index = Path(f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json")
+    genuine = json.loads((site / index).read_text())
+    [[number, text, below]] = genuine["records"]
+    position, proof = genuine["index"]
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    spellings = [(f"{number}.0", f"{position}.0", "passed"), (f"{number / 100}e2", f"{position}e0", "passed")]
+    spellings.append((f'"{number}"', str(position), "failed"))  # a string: a malformed record, in the same words
+    if position == 1:
+        spellings.append(("true", str(position), "failed"))
+    for n, (at, where, status) in enumerate(spellings):
+        hostile = tmp_path / f"spelled-{n}"
+        shutil.copytree(site, hostile)
+        body = f'{{"records":[[{at},{json.dumps(text)},"{below}"]],"index":[{where},"{proof}"]}}'
+        (hostile / index).write_text(body)
+        py = status_list_log_check(registry, LogSource(hostile / "log"), data, document, now=now)
+        js = node(op="listcheck", site=f"{hostile}/", text=data.decode(), visitor=f"spelled-{n}", document=document,
+                  now=now.timestamp())  # fmt: skip
+        assert (py.status.value, _site_relative(py.reason, hostile)) == (js["status"], js["reason"]), (py, js)
+        assert js["status"] == status, js
