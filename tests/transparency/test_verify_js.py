@@ -106,6 +106,10 @@ async function handle(req) {
     const ok = given !== null && (await T.verifyIndexProof(given, leaf, req.proof));
     return { given: given && { size: given.size, root: hex(given.root) }, leaf: Buffer.from(leaf).toString(), ok };
   }
+  if (req.op === "entry") {
+    const entry = T.parseEntry(req.text);
+    return { entry: entry && [entry.kind, entry.issuer, entry.sha256, entry.path, entry.line] };
+  }
   if (req.op === "headline") return headlineOf(req.checks, STATUS_LIST);
   throw new Error(`unknown op ${req.op}`);
 }
@@ -986,3 +990,72 @@ def test_a_records_numbers_spelled_as_json_allows_are_read_alike_in_python_and_j
                   now=now.timestamp())  # fmt: skip
         assert (py.status.value, _site_relative(py.reason, hostile)) == (js["status"], js["reason"]), (py, js)
         assert js["status"] == status, js
+
+
+SHA = "ab" * 32
+#: Log entry texts, as a site's record may carry them: each read alike by LogEntry.parse and tlog.js parseEntry.
+ENTRY_TEXTS = [
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json\n",
+    f"credreg-log/1 revocation acme {SHA} registry/issuers/acme/revocations.jsonl#12\n",
+    f"credreg-log/1 key-bogus acme {SHA} keys/acme/key-1.json\n",  # a kind the log has not
+    f"credreg-log/1 key-revoked ac%20me {SHA} keys/acme/key%2D1.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%2d1.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/k%C3%A9y.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%zz.json\n",  # not an escape: kept as written
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%4.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%FF.json\n",  # not UTF-8: replaced
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%ED%A0%80.json\n",  # a surrogate's bytes
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%F0%9F%98.json\n",  # a character cut short
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%C0%AF.json\n",  # an overlong slash
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%E0%80%AFx.json\n",
+    f"credreg-log/1 key-revoked \ufffd {SHA} keys/acme/key-1.json\n",
+    f"credreg-log/1 key-revoked \U0001f600 {SHA} keys/acme/key-1.json\n",
+    f"credreg-log/1 key-revoked a\ud800 {SHA} keys/acme/key-1.json\n",  # a lone surrogate: no UTF-8 text
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json#0\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json\n\n",
+]
+
+
+def test_the_page_reads_a_log_entry_as_python_does(node: Node) -> None:
+    """A site's record carries its entry's text, which the verifier parses before proving it (LogEntry.parse):
+    the page parses it the same way, kinds and percent-decoding included (it took an unknown kind for an entry
+    and proved it, and decoded paths with decodeURIComponent, which throws where Python's unquote keeps a stray
+    ``%`` and replaces bytes that are not UTF-8)."""
+    from generator.transparency.entries import KINDS, LogEntry
+
+    for text in [*ENTRY_TEXTS, *(f"credreg-log/1 {kind} acme {SHA} a/b.json\n" for kind in KINDS)]:
+        try:
+            parsed = LogEntry.parse(text.encode())
+            py: Any = [parsed.kind, parsed.issuer, parsed.sha256, parsed.path, parsed.line]
+        except ValueError:
+            py = None
+        assert node(op="entry", text=text)["entry"] == py, text
+
+
+def test_a_records_text_is_parsed_before_it_is_proven_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A host that puts a text the log cannot hold in a list's index record (a kind the log has not): both sides
+    say the record is malformed, before any proof (the page said its proof did not verify)."""
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    data = (root / rel).read_bytes()
+    document = json.loads(data)
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    index = Path(f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json")
+    genuine = json.loads((site / index).read_text())
+    [[number, text, below]] = genuine["records"]
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    for n, spoiled in enumerate([text.replace(" status-list ", " status-bogus ", 1), text.replace("1.json", "1%zz")]):
+        hostile = tmp_path / f"text-{n}"
+        shutil.copytree(site, hostile)
+        (hostile / index).write_text(json.dumps({**genuine, "records": [[number, spoiled, below]]}))
+        py = status_list_log_check(registry, LogSource(hostile / "log"), data, document, now=now)
+        js = node(op="listcheck", site=f"{hostile}/", text=data.decode(), visitor=f"text-{n}", document=document,
+                  now=now.timestamp())  # fmt: skip
+        assert (py.status.value, _site_relative(py.reason, hostile)) == (js["status"], js["reason"]), (py, js)
+        assert js["status"] == "failed", js
