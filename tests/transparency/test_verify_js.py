@@ -1059,3 +1059,26 @@ def test_a_records_text_is_parsed_before_it_is_proven_in_python_and_js_alike(
                   now=now.timestamp())  # fmt: skip
         assert (py.status.value, _site_relative(py.reason, hostile)) == (js["status"], js["reason"]), (py, js)
         assert js["status"] == "failed", js
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_a_signature_line_broken_by_a_unicode_line_separator_fails_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path, separator: str
+) -> None:
+    """A host may append lines to the checkpoint's signatures (unknown ones are ignored), but not make the two
+    sides read different lines: one holding U+2028 (or U+2029, U+0085, which str.splitlines splits at) is
+    one malformed signature line on the page, and was two well-formed ones to Python, which passed."""
+    from generator.transparency.inclusion import log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    award = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    document = json.loads(award.read_text())
+    checkpoint = site / "log/checkpoint"
+    checkpoint.write_bytes(checkpoint.read_bytes() + f"\u2014 a AAAAAAAA{separator}\u2014 b AAAAAAAA\n".encode())
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = log_check(registry, LogSource(site / "log"), award.stem, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=award.stem, visitor=f"separator-{ord(separator)}", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, js["status"]) == ("failed", "failed"), (py, js)
+    assert js["reason"] == "the log does not check out: malformed signature line in the checkpoint", js
+    assert "log/checkpoint" in py.reason, py
