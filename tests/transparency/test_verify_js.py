@@ -1038,7 +1038,9 @@ def test_a_records_text_is_parsed_before_it_is_proven_in_python_and_js_alike(
     node: Node, log_repo: LogRepo, tmp_path: Path
 ) -> None:
     """A host that puts a text the log cannot hold in a list's index record (a kind the log has not): both sides
-    say the record is malformed, before any proof (the page said its proof did not verify)."""
+    say the record is malformed, before any proof (the page said its proof did not verify). And a record whose
+    path claims more hashes than the complete subtree holding its entry has: both name the file, in the same
+    words (the page named neither the file nor the tree's size)."""
     from generator.transparency.inclusion import status_list_log_check
 
     root = log_repo.root
@@ -1050,10 +1052,12 @@ def test_a_records_text_is_parsed_before_it_is_proven_in_python_and_js_alike(
     genuine = json.loads((site / index).read_text())
     [[number, text, below]] = genuine["records"]
     now = COSIGNED_AT + dt.timedelta(hours=1)
-    for n, spoiled in enumerate([text.replace(" status-list ", " status-bogus ", 1), text.replace("1.json", "1%zz")]):
+    long = base64.b64encode(bytes(32 * 9)).decode()
+    spoils = [(text.replace(" status-list ", " status-bogus ", 1), below), (text.replace("1.json", "1%zz"), below)]
+    for n, (spoiled, path) in enumerate([*spoils, (text, long)]):
         hostile = tmp_path / f"text-{n}"
         shutil.copytree(site, hostile)
-        (hostile / index).write_text(json.dumps({**genuine, "records": [[number, spoiled, below]]}))
+        (hostile / index).write_text(json.dumps({**genuine, "records": [[number, spoiled, path]]}))
         py = status_list_log_check(registry, LogSource(hostile / "log"), data, document, now=now)
         js = node(op="listcheck", site=f"{hostile}/", text=data.decode(), visitor=f"text-{n}", document=document,
                   now=now.timestamp())  # fmt: skip

@@ -172,7 +172,7 @@ export async function inclusionProof(source, index, size, above = 0) {
   if (!(index >= 0 && index < size)) throw new LogError(`leaf ${index} is not in a tree of ${size}`);
   const block = 2 ** above;
   if ((Math.floor(index / block) + 1) * block > size)
-    throw new LogError(`the subtree of height ${above} holding leaf ${index} is not complete`);
+    throw new LogError(`the subtree of height ${above} holding leaf ${index} is not complete in a tree of ${size}`);
   const proof = [];
   let start = 0;
   let end = size;
@@ -579,7 +579,13 @@ async function prove(tiles, cp, index, text, below, where) {
   const entry = parseEntry(text); // read first, as inclusion.py `_prove` reads it
   if (entry === null || !Number.isSafeInteger(index) || index < 0 || index >= cp.size)
     throw new LogError(`${where}: malformed log record`);
-  const above = await inclusionProof(tiles, index, cp.size, below.length);
+  let above;
+  try {
+    above = await inclusionProof(tiles, index, cp.size, below.length);
+  } catch (error) {
+    if (!(error instanceof LogError)) throw error;
+    throw new LogError(`${where}: ${error.message}`); // the file that asked for it, as inclusion.py `_prove` says
+  }
   if (!(await verifyInclusion(await leafHash(utf8.encode(text)), index, cp.size, [...below, ...above], cp.root)))
     throw new LogError(`the inclusion proof of entry ${index} does not verify`);
   return { index, ...entry };
