@@ -364,13 +364,17 @@ def _lookup(
     list_path: str | None,
 ) -> _Found:
     """With a site: the award's record from its verification shard (an endorsement's from
-    ``index/endorsements/``), one file per signing key, and the tiles of their proofs."""
+    ``index/endorsements/``, a status list's own from ``index/status/``), then, only when it is there, one file per
+    signing key and the status list's, and the tiles of their proofs (tlog.js ``checkLog`` reads them in this
+    order: the same first failure on both sides)."""
     if not isinstance(policy, dict) or not re.fullmatch(r"[0-9a-f]{64}", want):
         raise LogError(f"{log.source}/policy.json is malformed")
     edge = merkle.WithFrontier(log.tiles, log.size, _frontier(policy, log.size))
     found = None
-    if kind == LIST_KIND:
-        pass  # the list's own entry is its version below: the site names only the latest
+    versions: list[tuple[int, LogEntry]] = []
+    if list_path is not None and kind == LIST_KIND:  # its own entry is its version: the site names only the latest
+        versions = _indexed(log, LIST, list_path, f"index/status/{status_index_name(list_path)}.json", edge) or []
+        found = _latest_if(versions, want)
     elif kind == "award":
         award = _award_record(site, index, want)
         if award is not None:
@@ -383,6 +387,8 @@ def _lookup(
             if entry.kind != kind or entry.sha256 != want:
                 raise LogError(f"entry {at} is not this {kind}")  # as the page says it
             found = at if found is None else min(found, at)
+    if found is None:  # nothing more to read: not recorded (or not the latest), as the page says it first
+        return None, [], versions
     retired = []
     for method, path in sorted(keys.items()):
         rel = f"index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
@@ -393,11 +399,8 @@ def _lookup(
                 "it was not retired"
             )
         retired.extend(indexed)
-    versions = []
-    if list_path is not None:
+    if list_path is not None and kind != LIST_KIND:  # the status list an award's status was judged by
         versions = _indexed(log, LIST, list_path, f"index/status/{status_index_name(list_path)}.json", edge) or []
-    if kind == LIST_KIND:
-        found = _latest_if(versions, want)
     return found, retired, versions
 
 

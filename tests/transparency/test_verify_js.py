@@ -1011,6 +1011,8 @@ ENTRY_TEXTS = [
     f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%E0%80%AFx.json\n",
     f"credreg-log/1 key-revoked \ufffd {SHA} keys/acme/key-1.json\n",
     f"credreg-log/1 key-revoked \U0001f600 {SHA} keys/acme/key-1.json\n",
+    f"credreg-log/1 key-revoked \u00e9%C3%A9 {SHA} keys/acme/key-1.json\n",  # escapes beside a non-ASCII one
+    f"credreg-log/1 key-revoked %C3\u00e9%A9 {SHA} keys/acme/key-1.json\n",  # a character split by one
     f"credreg-log/1 key-revoked a\ud800 {SHA} keys/acme/key-1.json\n",  # a lone surrogate: no UTF-8 text
     f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json#0\n",
     f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json",
@@ -1086,3 +1088,43 @@ def test_a_signature_line_broken_by_a_unicode_line_separator_fails_in_python_and
     assert (py.status.value, js["status"]) == ("failed", "failed"), (py, js)
     assert js["reason"] == "the log does not check out: malformed signature line in the checkpoint", js
     assert "log/checkpoint" in py.reason, py
+
+
+@pytest.mark.parametrize("spoil", ["withheld", "malformed"])
+def test_an_award_not_in_the_log_is_said_so_before_its_keys_are_read_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path, spoil: str
+) -> None:
+    """An award the log does not hold is "not recorded", whatever the host does to its signing key's index file:
+    the page says so before reading the key's file, and Python read the key's file first (a withheld or malformed
+    one gave another failure, in other words). A status list that is not the latest: the same, by the same
+    order (its own index file first)."""
+    from generator.transparency.inclusion import log_check, status_list_log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    award = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    document = json.loads(award.read_text())
+    method = document["proof"][0]["verificationMethod"]
+    keys = site / f"log/index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    data = (log_repo.root / rel).read_bytes()
+    listed = json.loads(data)
+    list_method = listed["proof"][0]["verificationMethod"]
+    lists = site / f"log/index/keys/{hashlib.sha256(list_method.encode()).hexdigest()}.json"
+    for file in {keys, lists}:
+        if spoil == "withheld":
+            file.unlink()
+        else:
+            file.write_text('{"records": 5}')
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    unlogged = "00" * 32
+    py = log_check(registry, LogSource(site / "log"), unlogged, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=unlogged, visitor=f"unlogged-{spoil}", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"]), (py, js)
+    assert js["reason"] == "not recorded in the public log", js
+    older = data + b"\n"  # bytes the log never held for this list
+    py = status_list_log_check(registry, LogSource(site / "log"), older, listed, now=now)
+    js = node(op="listcheck", site=f"{site}/", text=older.decode(), visitor=f"older-{spoil}", document=listed,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"]), (py, js)
+    assert js["reason"].startswith("not the public log's latest version of "), js
