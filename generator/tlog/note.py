@@ -159,7 +159,9 @@ def parse_note(data: bytes) -> Note:
     split = note.rfind("\n\n")
     if split < 0:
         raise NoteError("a note has a blank line between its text and its signatures")
-    text, lines = note[: split + 1], note[split + 2 :].splitlines()
+    # Lines end at "\n" only (C2SP signed-note; tlog.js parseNote): str.splitlines also splits at U+0085, U+2028,
+    # U+2029 and \x1c-\x1e, so a line the page refuses as malformed read here as two signature lines.
+    text, lines = note[: split + 1], [line for line in note[split + 2 :].split("\n") if line]
     if not lines:
         raise NoteError("a note has at least one signature")
     if len(lines) > MAX_SIGNATURES:

@@ -56,6 +56,7 @@ from generator.transparency.logindex import (
     IndexCommitment,
     commitment,
     index_leaf,
+    json_integer,
     verify_index_proof,
 )
 from generator.transparency.publish import (
@@ -211,13 +212,8 @@ def _json(source: LogSource, rel: str) -> Any:
 def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource | None = None) -> tuple[int, LogEntry]:
     """A key record ``[index, entry text, base64 path]``, its entry proven in the signed tree (the record's
     path below, the tiles above), or LogError. The record is only a hint: the proof decides."""
-    if not (
-        isinstance(record, list)
-        and len(record) == 3
-        and type(record[0]) is int
-        and isinstance(record[1], str)
-        and isinstance(record[2], str)
-    ):
+    # Its index is read by _prove, as the page reads it (tlog.js `proven`): a bad one is a malformed log record.
+    if not (isinstance(record, list) and len(record) == 3 and all(isinstance(part, str) for part in record[1:])):
         raise LogError(f"{where}: malformed index record")
     index, text, encoded = record
     try:
@@ -231,15 +227,17 @@ def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource |
 
 
 def _prove(
-    log: VerifiedLog, index: int, text: str, below: list[bytes], where: str, edge: merkle.HashSource | None
+    log: VerifiedLog, given: object, text: str, below: list[bytes], where: str, edge: merkle.HashSource | None
 ) -> tuple[int, LogEntry]:
-    """Entry ``index`` is ``text`` in the signed tree: ``below``, the proof's hashes inside the complete subtree
-    holding it, if given, then the hashes above from the tiles (and the frontier); or LogError."""
+    """Entry ``given`` (a site's JSON number: :func:`json_integer`) is ``text`` in the signed tree: ``below``, the
+    proof's hashes inside the complete subtree holding it, if given, then the hashes above from the tiles (and the
+    frontier); or LogError."""
     try:
         entry = LogEntry.parse(text.encode())
     except ValueError:
         raise LogError(f"{where}: malformed log record") from None
-    if not 0 <= index < log.size:
+    index = json_integer(given)
+    if index is None or not 0 <= index < log.size:
         raise LogError(f"{where}: malformed log record")
     try:
         above = merkle.inclusion_proof(edge or log.tiles, index, log.size, above=len(below))
@@ -299,13 +297,13 @@ def _proven_award(log: VerifiedLog, want: str, issuer: Any, record: Any, where: 
     if not (
         isinstance(record, list)
         and len(record) == 2
-        and type(record[0]) is int
         and isinstance(record[1], str)
         and isinstance(issuer, str)
         and _ID.fullmatch(issuer)
     ):
         raise LogError(f"{where}: malformed log record")
-    source = _with_path(log, record[0], edge)
+    at = json_integer(record[0])  # _prove refuses any other, in the page's words
+    source = _with_path(log, at, edge) if at is not None else edge
     index, entry = _prove(log, record[0], award_entry_text(issuer, want, record[1]), [], where, source)
     if entry.kind != "award" or entry.sha256 != want:
         raise LogError(f"{where}: entry {index} is not this award")
@@ -365,7 +363,9 @@ def _latest_if(versions: list[tuple[int, LogEntry]], want: str) -> int | None:
 def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
     """The frontier policy.json gives for this checkpoint's size (none when it is for another size)."""
     given = policy.get("frontier")
-    if not isinstance(given, dict) or given.get("size") != size or not isinstance(given.get("hashes"), str):
+    if not isinstance(given, dict) or not isinstance(given.get("hashes"), str):
+        return []
+    if json_integer(given.get("size")) != size:  # as the page reads it: true is no size
         return []
     try:
         raw = base64.b64decode(given["hashes"], validate=True)
@@ -387,13 +387,17 @@ def _lookup(
     list_path: str | None,
 ) -> _Found:
     """With a site: the award's record from its verification shard (an endorsement's from
-    ``index/endorsements/``), one file per signing key, and the tiles of their proofs."""
+    ``index/endorsements/``, a status list's own from ``index/status/``), then, only when it is there, one file per
+    signing key and the status list's, and the tiles of their proofs (tlog.js ``checkLog`` reads them in this
+    order: the same first failure on both sides)."""
     if not isinstance(policy, dict) or not re.fullmatch(r"[0-9a-f]{64}", want):
         raise LogError(f"{log.source}/policy.json is malformed")
     edge = merkle.WithFrontier(log.tiles, log.size, _frontier(policy, log.size))
     found = None
-    if kind == LIST_KIND:
-        pass  # the list's own entry is its version below: the site names only the latest
+    versions: list[tuple[int, LogEntry]] = []
+    if list_path is not None and kind == LIST_KIND:  # its own entry is its version: the site names only the latest
+        versions = _indexed(log, LIST, list_path, f"index/status/{status_index_name(list_path)}.json", edge) or []
+        found = _latest_if(versions, want)
     elif kind == "award":
         award = _award_record(site, index, want)
         if award is not None:
@@ -406,6 +410,8 @@ def _lookup(
             if entry.kind != kind or entry.sha256 != want:
                 raise LogError(f"entry {at} is not this {kind}")  # as the page says it
             found = at if found is None else min(found, at)
+    if found is None:  # nothing more to read: not recorded (or not the latest), as the page says it first
+        return None, [], versions
     retired = []
     for method, path in sorted(keys.items()):
         rel = f"index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
@@ -416,11 +422,8 @@ def _lookup(
                 "it was not retired"
             )
         retired.extend(indexed)
-    versions = []
-    if list_path is not None:
+    if list_path is not None and kind != LIST_KIND:  # the status list an award's status was judged by
         versions = _indexed(log, LIST, list_path, f"index/status/{status_index_name(list_path)}.json", edge) or []
-    if kind == LIST_KIND:
-        found = _latest_if(versions, want)
     return found, retired, versions
 
 

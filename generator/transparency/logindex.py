@@ -55,6 +55,7 @@ __all__ = [
     "commitment_problem",
     "index_leaf",
     "index_problem",
+    "json_integer",
     "read_kept",
     "resume",
     "verify_index_proof",
@@ -69,6 +70,20 @@ KEY_RETIRED = ("key-expiry-set", "key-revoked")
 
 #: The entry kinds the index has a line for.
 KEY, LIST = "key", "status-list"
+
+
+#: The largest integer a JSON number is read as exactly on the page (``Number.MAX_SAFE_INTEGER``).
+_MAX_SAFE = 2**53 - 1
+
+
+def json_integer(value: object) -> int | None:
+    """A number read from a site's JSON file as the page reads it (tlog.js: ``Number.isSafeInteger`` after
+    ``JSON.parse``, where ``3``, ``3.0`` and ``3e0`` are one value and ``true`` is none); None when it is not one.
+    The one rule for every entry index and proof position a verifier takes from a site, so that Python and the
+    page accept the same files."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    return value if type(value) is int and -_MAX_SAFE <= value <= _MAX_SAFE else None
 
 
 def _name(path: str) -> str:
@@ -231,16 +246,17 @@ def _position(leaves: list[bytes], leaf: bytes) -> int:
 def verify_index_proof(given: IndexCommitment, leaf: bytes, proof: object) -> bool:
     """Whether ``proof`` (``[position, base64 hashes]``, as :meth:`LogIndex.proof` makes it) shows ``leaf`` in
     the index tree ``given`` commits to."""
-    if not (isinstance(proof, list) and len(proof) == 2 and type(proof[0]) is int and isinstance(proof[1], str)):
+    if not (isinstance(proof, list) and len(proof) == 2 and isinstance(proof[1], str)):
         return False
+    position = json_integer(proof[0])
     try:
         raw = base64.b64decode(proof[1], validate=True)
     except (ValueError, binascii.Error):
         return False
-    if len(raw) % merkle.HASH_SIZE or not 0 <= proof[0] < given.size:
+    if position is None or len(raw) % merkle.HASH_SIZE or not 0 <= position < given.size:
         return False
     hashes = [raw[i : i + merkle.HASH_SIZE] for i in range(0, len(raw), merkle.HASH_SIZE)]
-    return merkle.verify_inclusion(merkle.leaf_hash(leaf), proof[0], given.size, hashes, given.root)
+    return merkle.verify_inclusion(merkle.leaf_hash(leaf), position, given.size, hashes, given.root)
 
 
 def index_problem(checkpoint: Checkpoint, entries: Iterable[tuple[int, bytes]]) -> str | None:

@@ -186,3 +186,27 @@ def test_a_kept_index_is_resumed_only_for_the_tree_it_was_kept_for(tmp_path: Pat
     assert read_kept(kept) is None
     kept.write_bytes(b"\xff\xfe")
     assert read_kept(kept) is None
+
+
+def test_a_proofs_position_is_read_as_the_page_reads_a_json_number(node: Node) -> None:  # noqa: F811
+    """The page reads JSON numbers as numbers (``JSON.parse``: 3, 3.0 and 3e0 are one value; ``true`` is none):
+    a position spelled ``3.0`` proves on the page, so it proves in Python too, and a boolean or an integer beyond
+    what the page reads exactly proves in neither (a position Python took for an int and the page did not, or the
+    reverse, gave two answers about one file)."""
+    index = _index(_log())
+    line = index.commitment().line()
+    position, hashes = index.proof(KEY, KEY_A)
+    assert isinstance(position, int)
+    assert position > 0
+    for spelled, proves in [
+        (position, True),
+        (float(position), True),
+        (position + 0.5, False),
+        (True, False),
+        (position + 2**53, False),
+        (float(2**53 + position), False),
+    ]:
+        proof = [spelled, hashes]
+        py = verify_index_proof(index.commitment(), index_leaf(KEY, KEY_A, [4, 9]), proof)
+        js = node(op="index", extensions=[line], kind=KEY, path=KEY_A, entries=[4, 9], proof=proof)
+        assert (py, js["ok"]) == (proves, proves), spelled

@@ -31,7 +31,7 @@ from generator.publish.verifydata import shard_name
 from generator.registry import Registry
 from generator.tlog import merkle
 from generator.tlog.tiles import TileSource, append, tile_path
-from generator.transparency.log import LogSource
+from generator.transparency.log import LogError, LogSource
 from generator.transparency.publish import award_entry_text, publish_log
 from generator.transparency.witness import add_cosignatures, witness_log
 from tests.site.node_runner import NODE, NodeRunner
@@ -114,6 +114,10 @@ async function handle(req) {
     const leaf = await T.indexLeaf(req.kind, req.path, req.entries);
     const ok = given !== null && (await T.verifyIndexProof(given, leaf, req.proof));
     return { given: given && { size: given.size, root: hex(given.root) }, leaf: Buffer.from(leaf).toString(), ok };
+  }
+  if (req.op === "entry") {
+    const entry = T.parseEntry(req.text);
+    return { entry: entry && [entry.kind, entry.issuer, entry.sha256, entry.path, entry.line] };
   }
   if (req.op === "headline") return headlineOf(req.checks, STATUS_LIST);
   throw new Error(`unknown op ${req.op}`);
@@ -1017,3 +1021,182 @@ def test_an_awards_proof_reads_its_tiles_path_file_not_a_level_1_tile_in_python_
     ok, read = both(300)
     assert ok
     assert "tile/1/000" in read, read
+    # A shard record whose index is no number: refused as malformed, as the page does, never a traceback.
+    from generator.transparency.inclusion import _proven_award
+
+    for index in ("300", None, [300], 300.5):
+        with pytest.raises(LogError, match="malformed log record"):
+            _proven_award(log, "ab" * 32, "acme", [index, "x/"], "the shard", tiles)
+
+
+def test_a_records_numbers_spelled_as_json_allows_are_read_alike_in_python_and_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A site host that spells the list's index file's numbers (the entry's index, the line's position) as
+    ``418.0`` or ``4.18e2``: the page reads the same number, so Python must too, or a file the page accepts Python
+    called malformed (and the reverse for ``true``, which Python took for 1 where the page reads no number); an index
+    that is no number is a malformed log record on both sides (Python called it a malformed index record)."""
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    data = (root / rel).read_bytes()
+    document = json.loads(data)
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    index = Path(f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json")
+    genuine = json.loads((site / index).read_text())
+    [[number, text, below]] = genuine["records"]
+    position, proof = genuine["index"]
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    spellings = [(f"{number}.0", f"{position}.0", "passed"), (f"{number / 100}e2", f"{position}e0", "passed")]
+    spellings.append((f'"{number}"', str(position), "failed"))  # a string: a malformed record, in the same words
+    if position == 1:
+        spellings.append(("true", str(position), "failed"))
+    for n, (at, where, status) in enumerate(spellings):
+        hostile = tmp_path / f"spelled-{n}"
+        shutil.copytree(site, hostile)
+        body = f'{{"records":[[{at},{json.dumps(text)},"{below}"]],"index":[{where},"{proof}"]}}'
+        (hostile / index).write_text(body)
+        py = status_list_log_check(registry, LogSource(hostile / "log"), data, document, now=now)
+        js = node(op="listcheck", site=f"{hostile}/", text=data.decode(), visitor=f"spelled-{n}", document=document,
+                  now=now.timestamp())  # fmt: skip
+        assert (py.status.value, _site_relative(py.reason, hostile)) == (js["status"], js["reason"]), (py, js)
+        assert js["status"] == status, js
+
+
+SHA = "ab" * 32
+#: Log entry texts, as a site's record may carry them: each read alike by LogEntry.parse and tlog.js parseEntry.
+ENTRY_TEXTS = [
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json\n",
+    f"credreg-log/1 revocation acme {SHA} registry/issuers/acme/revocations.jsonl#12\n",
+    f"credreg-log/1 key-bogus acme {SHA} keys/acme/key-1.json\n",  # a kind the log has not
+    f"credreg-log/1 key-revoked ac%20me {SHA} keys/acme/key%2D1.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%2d1.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/k%C3%A9y.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%zz.json\n",  # not an escape: kept as written
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%4.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%.json\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%FF.json\n",  # not UTF-8: replaced
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%ED%A0%80.json\n",  # a surrogate's bytes
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%F0%9F%98.json\n",  # a character cut short
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%C0%AF.json\n",  # an overlong slash
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%E0%80%AFx.json\n",
+    f"credreg-log/1 key-revoked \ufffd {SHA} keys/acme/key-1.json\n",
+    f"credreg-log/1 key-revoked \U0001f600 {SHA} keys/acme/key-1.json\n",
+    f"credreg-log/1 key-revoked \u00e9%C3%A9 {SHA} keys/acme/key-1.json\n",  # escapes beside a non-ASCII one
+    f"credreg-log/1 key-revoked %C3\u00e9%A9 {SHA} keys/acme/key-1.json\n",  # a character split by one
+    f"credreg-log/1 key-revoked a\ud800 {SHA} keys/acme/key-1.json\n",  # a lone surrogate: no UTF-8 text
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json#0\n",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json",
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key-1.json\n\n",
+]
+
+
+def test_the_page_reads_a_log_entry_as_python_does(node: Node) -> None:
+    """A site's record carries its entry's text, which the verifier parses before proving it (LogEntry.parse):
+    the page parses it the same way, kinds and percent-decoding included (it took an unknown kind for an entry
+    and proved it, and decoded paths with decodeURIComponent, which throws where Python's unquote keeps a stray
+    ``%`` and replaces bytes that are not UTF-8)."""
+    from generator.transparency.entries import KINDS, LogEntry
+
+    for text in [*ENTRY_TEXTS, *(f"credreg-log/1 {kind} acme {SHA} a/b.json\n" for kind in KINDS)]:
+        try:
+            parsed = LogEntry.parse(text.encode())
+            py: Any = [parsed.kind, parsed.issuer, parsed.sha256, parsed.path, parsed.line]
+        except ValueError:
+            py = None
+        assert node(op="entry", text=text)["entry"] == py, text
+
+
+def test_a_records_text_is_parsed_before_it_is_proven_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A host that puts a text the log cannot hold in a list's index record (a kind the log has not): both sides
+    say the record is malformed, before any proof (the page said its proof did not verify). And a record whose
+    path claims more hashes than the complete subtree holding its entry has: both name the file, in the same
+    words (the page named neither the file nor the tree's size)."""
+    from generator.transparency.inclusion import status_list_log_check
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    data = (root / rel).read_bytes()
+    document = json.loads(data)
+    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    index = Path(f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json")
+    genuine = json.loads((site / index).read_text())
+    [[number, text, below]] = genuine["records"]
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    long = base64.b64encode(bytes(32 * 9)).decode()
+    spoils = [(text.replace(" status-list ", " status-bogus ", 1), below), (text.replace("1.json", "1%zz"), below)]
+    for n, (spoiled, path) in enumerate([*spoils, (text, long)]):
+        hostile = tmp_path / f"text-{n}"
+        shutil.copytree(site, hostile)
+        (hostile / index).write_text(json.dumps({**genuine, "records": [[number, spoiled, path]]}))
+        py = status_list_log_check(registry, LogSource(hostile / "log"), data, document, now=now)
+        js = node(op="listcheck", site=f"{hostile}/", text=data.decode(), visitor=f"text-{n}", document=document,
+                  now=now.timestamp())  # fmt: skip
+        assert (py.status.value, _site_relative(py.reason, hostile)) == (js["status"], js["reason"]), (py, js)
+        assert js["status"] == "failed", js
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_a_signature_line_broken_by_a_unicode_line_separator_fails_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path, separator: str
+) -> None:
+    """A host may append lines to the checkpoint's signatures (unknown ones are ignored), but not make the two
+    sides read different lines: one holding U+2028 (or U+2029, U+0085, which str.splitlines splits at) is
+    one malformed signature line on the page, and was two well-formed ones to Python, which passed."""
+    from generator.transparency.inclusion import log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    award = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    document = json.loads(award.read_text())
+    checkpoint = site / "log/checkpoint"
+    checkpoint.write_bytes(checkpoint.read_bytes() + f"\u2014 a AAAAAAAA{separator}\u2014 b AAAAAAAA\n".encode())
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = log_check(registry, LogSource(site / "log"), award.stem, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=award.stem, visitor=f"separator-{ord(separator)}", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, js["status"]) == ("failed", "failed"), (py, js)
+    assert js["reason"] == "the log does not check out: malformed signature line in the checkpoint", js
+    assert "log/checkpoint" in py.reason, py
+
+
+@pytest.mark.parametrize("spoil", ["withheld", "malformed"])
+def test_an_award_not_in_the_log_is_said_so_before_its_keys_are_read_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path, spoil: str
+) -> None:
+    """An award the log does not hold is "not recorded", whatever the host does to its signing key's index file:
+    the page says so before reading the key's file, and Python read the key's file first (a withheld or malformed
+    one gave another failure, in other words). A status list that is not the latest: the same, by the same
+    order (its own index file first)."""
+    from generator.transparency.inclusion import log_check, status_list_log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    award = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    document = json.loads(award.read_text())
+    method = document["proof"][0]["verificationMethod"]
+    keys = site / f"log/index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    data = (log_repo.root / rel).read_bytes()
+    listed = json.loads(data)
+    list_method = listed["proof"][0]["verificationMethod"]
+    lists = site / f"log/index/keys/{hashlib.sha256(list_method.encode()).hexdigest()}.json"
+    for file in {keys, lists}:
+        if spoil == "withheld":
+            file.unlink()
+        else:
+            file.write_text('{"records": 5}')
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    unlogged = "00" * 32
+    py = log_check(registry, LogSource(site / "log"), unlogged, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=unlogged, visitor=f"unlogged-{spoil}", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"]), (py, js)
+    assert js["reason"] == "not recorded in the public log", js
+    older = data + b"\n"  # bytes the log never held for this list
+    py = status_list_log_check(registry, LogSource(site / "log"), older, listed, now=now)
+    js = node(op="listcheck", site=f"{site}/", text=older.decode(), visitor=f"older-{spoil}", document=listed,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"]), (py, js)
+    assert js["reason"].startswith("not the public log's latest version of "), js

@@ -5,6 +5,7 @@
 // generator/transparency/inclusion.py; tests/site/test_verify_tlog.py runs both on the same logs.
 
 import { sha256, toHex } from "./encoding.js";
+import { wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { parseListUrl } from "./statuslist.js";
 import { pyStrip } from "./text.js";
@@ -185,7 +186,7 @@ export function pathFile(index, size) {
  * (inclusion.py `_with_path`): the proof then reads 256 bytes, not a level-1 tile.
  */
 export async function withPath(site, edge, index, size) {
-  const found = pathFile(index, size);
+  const found = Number.isSafeInteger(index) ? pathFile(index, size) : null; // prove refuses any other
   if (found === null) return edge;
   const data = await bytesReader(site)(`log/${found.rel}`);
   if (data === null || data.length !== 32 * found.nodes.length) return edge;
@@ -212,7 +213,7 @@ export async function inclusionProof(source, index, size, above = 0) {
   if (!(index >= 0 && index < size)) throw new LogError(`leaf ${index} is not in a tree of ${size}`);
   const block = 2 ** above;
   if ((Math.floor(index / block) + 1) * block > size)
-    throw new LogError(`the subtree of height ${above} holding leaf ${index} is not complete`);
+    throw new LogError(`the subtree of height ${above} holding leaf ${index} is not complete in a tree of ${size}`);
   const proof = [];
   let start = 0;
   let end = size;
@@ -540,6 +541,53 @@ async function listPath(site, document) {
 
 const ENTRY =
   /^credreg-log\/1 ([a-z-]+) ([^ /]+) ([0-9a-f]{64}) ([A-Za-z0-9/._~%-]+)(?:#([1-9][0-9]*))?\n$/;
+/** The kinds of log entries (generator/transparency/entries.py `KINDS`). */
+const KINDS = [
+  "award",
+  "revocation",
+  "revocation-removed",
+  "key-added",
+  "key-expiry-set",
+  "key-revoked",
+  "key-changed",
+  "credential",
+  "status-list",
+  "status-list-cleared",
+  "endorsement",
+];
+
+/**
+ * Python's `urllib.parse.unquote`, which LogEntry.parse applies: each run of ASCII has its `%XX` escapes read as
+ * UTF-8 bytes (U+FFFD for bytes that are not UTF-8), any other `%` kept as written (decodeURIComponent throws
+ * there instead, so the page refused entries Python reads).
+ */
+function unquote(text) {
+  return text.replace(/[\u0000-\u007f]+/g, (run) => {
+    const bytes = [];
+    for (let i = 0; i < run.length; i++) {
+      const hex = run.slice(i + 1, i + 3);
+      if (run[i] === "%" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+      } else {
+        bytes.push(run.charCodeAt(i));
+      }
+    }
+    return new TextDecoder("utf-8", { fatal: false }).decode(Uint8Array.from(bytes));
+  });
+}
+
+/**
+ * A log entry's text read as generator/transparency/entries.py `LogEntry.parse` reads it ({ kind, issuer, sha256,
+ * path, line }), or null: the one reading of a record's text, before its proof, on both sides.
+ */
+export function parseEntry(text) {
+  const match = typeof text === "string" && wellFormed(text) ? ENTRY.exec(text) : null;
+  if (match === null || !KINDS.includes(match[1])) return null;
+  const line = match[5] === undefined ? null : Number(match[5]);
+  return { kind: match[1], issuer: unquote(match[2]), sha256: match[3], path: unquote(match[4]), line };
+}
+
 const RETIRED = ["key-expiry-set", "key-revoked"];
 /** The last second a cosignature's time is read as one (9999-12-31T23:59:59Z). */
 const LAST_SECOND = 253402300799n;
@@ -569,19 +617,19 @@ async function proven(tiles, cp, record, where) {
  * (none: from the tiles), then the hashes above from the tiles and the frontier; or LogError.
  */
 async function prove(tiles, cp, index, text, below, where) {
-  const match = ENTRY.exec(text);
-  if (match === null || !Number.isSafeInteger(index) || index < 0 || index >= cp.size)
+  const entry = parseEntry(text); // read first, as inclusion.py `_prove` reads it
+  if (entry === null || !Number.isSafeInteger(index) || index < 0 || index >= cp.size)
     throw new LogError(`${where}: malformed log record`);
-  const above = await inclusionProof(tiles, index, cp.size, below.length);
+  let above;
+  try {
+    above = await inclusionProof(tiles, index, cp.size, below.length);
+  } catch (error) {
+    if (!(error instanceof LogError)) throw error;
+    throw new LogError(`${where}: ${error.message}`); // the file that asked for it, as inclusion.py `_prove` says
+  }
   if (!(await verifyInclusion(await leafHash(utf8.encode(text)), index, cp.size, [...below, ...above], cp.root)))
     throw new LogError(`the inclusion proof of entry ${index} does not verify`);
-  let entryPath;
-  try {
-    entryPath = decodeURIComponent(match[4]);
-  } catch {
-    throw new LogError(`${where}: malformed log record`);
-  }
-  return { index, kind: match[1], issuer: match[2], sha256: match[3], path: entryPath };
+  return { index, ...entry };
 }
 
 /**
