@@ -167,11 +167,14 @@ export class WithNodes {
 
 /**
  * The path file of entry `index` in a tree of `size` ({ rel, nodes: [[height, index], ...] }), or null when its
- * 65,536-entry block is not complete (publish.py `path_file`, `path_nodes`: the siblings at heights 8 to 15).
+ * 65,536-entry block is not complete (publish.py `path_file`, `path_nodes`: the siblings at heights 8 to 15). A
+ * record's index that is no entry index (a string, `true`, a fraction: `prove` refuses it) names none, as in Python
+ * (inclusion.py `_proven_award`, json_integer): `"300" >= 0` holds, and named `index/paths/1`.
  */
 export function pathFile(index, size) {
   const block = 2 ** 16;
-  if (!(index >= 0 && index < size) || (Math.floor(index / block) + 1) * block > size) return null;
+  if (!Number.isSafeInteger(index) || !(index >= 0 && index < size)) return null;
+  if ((Math.floor(index / block) + 1) * block > size) return null;
   const tile = Math.floor(index / WIDTH);
   const nodes = [];
   for (let height = 8; height < 16; height += 1) {
