@@ -460,3 +460,23 @@ def test_a_monitor_that_saved_a_checkpoint_with_a_false_index_still_alerts_the_n
     alert = "ALERT: the checkpoint commits to an index of"
     assert alert in monitor(False)
     assert alert in monitor(False)  # the next day: the same false checkpoint, saved yesterday, still alerts
+
+
+def test_a_monitor_given_a_checkpoint_of_another_log_says_so_not_split_view(log_repo: LogRepo, tmp_path: Path) -> None:
+    """``--since`` a checkpoint saved from another log (another origin: a staging or demo log), with its kept index
+    beside it: no entry is read on from it, and the error names both logs, not a rewrite or a split view of this
+    one (the same tree under another origin is still another log)."""
+    from generator.tlog.note import Checkpoint, sign_note
+
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    cp = parse_checkpoint(parse_note(saved.read_bytes()).text)
+    other = Checkpoint("staging.example.org/log", cp.size, cp.root, cp.extensions)
+    saved.write_bytes(sign_note(other.text(), log_repo.signer).encode())
+    err = log_repo.credreg(
+        "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state), ok=False
+    ).stderr
+    assert "is of the log 'staging.example.org/log', not 'credentials.example.org/log'" in err, err
+    assert "split view" not in err
+    assert "Traceback" not in err
