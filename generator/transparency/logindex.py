@@ -86,6 +86,15 @@ def json_integer(value: object) -> int | None:
     return value if type(value) is int and -_MAX_SAFE <= value <= _MAX_SAFE else None
 
 
+def _encodable(path: object) -> bool:
+    """A path a line can name (JSON strings may hold lone surrogates, which have no UTF-8 and so no hash)."""
+    try:
+        str(path).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _name(path: str) -> str:
     return hashlib.sha256(path.encode()).hexdigest()
 
@@ -162,6 +171,7 @@ class LogIndex:
             and isinstance(lists, dict)
             and all(isinstance(v, list) and all(type(n) is int for n in v) for v in keys.values())
             and all(type(n) is int for n in lists.values())
+            and all(_encodable(path) for path in [*keys, *lists])
         ):
             return None
         return cls(keys={str(k): list(v) for k, v in keys.items()}, lists={str(k): n for k, n in lists.items()})

@@ -178,6 +178,8 @@ def test_a_kept_index_is_resumed_only_for_the_tree_it_was_kept_for(tmp_path: Pat
         {**good, "lists": {LIST_A: 8.0}},
         {**good, "keys": {KEY_A: [4, True]}},
         {**good, "extra": 1},
+        {**good, "keys": {**good["keys"], "\ud800": []}},  # a path no line can name (a lone surrogate)
+        {**good, "lists": {**good["lists"], "\udfff": 3}},
         [good],
         None,
     ]:
