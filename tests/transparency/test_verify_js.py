@@ -1220,6 +1220,7 @@ def test_the_path_file_an_awards_record_names_is_the_same_in_python_and_js(node:
         ("300", 2 * block), (True, 2 * block), (300.5, 2 * block), (-1, 2 * block), (300.0, 2 * block),
         (None, 2 * block), ([300], 2 * block),
     ]  # fmt: skip
+    cases += [(tile * 256 + 7, 2 * block) for tile in range(512)]  # every tile of two blocks: the sibling rule
 
     def python(given: Any, size: int) -> Any:
         index = json_integer(given)  # as _proven_award reads the record's index before its path file
