@@ -109,6 +109,9 @@ async function handle(req) {
     const ok = await T.verifyInclusion(unhex(req.leaf), req.index, req.size, proof, unhex(req.root));
     return { proof: proof.map(hex), ok, tiles: seen };
   }
+  if (req.op === "checkpoint") {
+    try { return { size: T.parseCheckpoint(req.text).size }; } catch (error) { return { refused: error.message }; }
+  }
   if (req.op === "pathfile") return { found: req.cases.map(([index, size]) => T.pathFile(index, size)) };
   if (req.op === "index") {
     const given = T.indexCommitment({ extensions: req.extensions });
@@ -1229,3 +1232,18 @@ def test_the_path_file_an_awards_record_names_is_the_same_in_python_and_js(node:
 
     js = node(op="pathfile", cases=cases)["found"]
     assert js == [python(*case) for case in cases]
+
+
+def test_the_page_refuses_a_checkpoint_size_it_cannot_read_exactly(node: Node) -> None:
+    """A tree size the page's numbers hold exactly (up to 2**53 - 1) is read as Python reads it; a larger one, which
+    ``Number`` rounds (9007199254740993 was read as ...992, and every proof then made for another tree than the
+    one signed), is refused, as one of 17 digits or more already was. Python reads sizes up to 2**64 - 1 (C2SP):
+    the page says it cannot, rather than checking another tree."""
+    from generator.tlog.note import parse_checkpoint
+
+    root = base64.b64encode(bytes(32)).decode()
+    for size, exact in [(0, True), (2**53 - 1, True), (2**53, False), (2**53 + 1, False), (10**16 - 1, False)]:
+        text = f"example.org/log\n{size}\n{root}\n"
+        assert parse_checkpoint(text).size == size
+        js = node(op="checkpoint", text=text)
+        assert js == ({"size": size} if exact else {"refused": "the checkpoint's tree size is malformed"}), size

@@ -351,10 +351,12 @@ export function parseCheckpoint(text) {
   const lines = text.split("\n");
   if (lines.length < 4 || lines[lines.length - 1] !== "" || lines.slice(0, -1).some((l) => l === ""))
     throw new LogError("the checkpoint is not origin, size and root hash lines");
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(lines[1])) throw new LogError("the checkpoint's tree size is malformed");
+  // A size this page's numbers hold exactly only (Number rounds 2**53 + 1): a rounded one is another tree.
+  const size = /^(0|[1-9][0-9]{0,15})$/.test(lines[1]) ? Number(lines[1]) : NaN;
+  if (!Number.isSafeInteger(size)) throw new LogError("the checkpoint's tree size is malformed");
   const root = base64(lines[2]);
   if (root.length !== 32) throw new LogError("the checkpoint's root hash is not 32 bytes");
-  return { origin: lines[0], size: Number(lines[1]), root, extensions: lines.slice(3, -1) };
+  return { origin: lines[0], size, root, extensions: lines.slice(3, -1) };
 }
 
 // --- the log's index (generator/transparency/logindex.py) ---------------------------------------------------
