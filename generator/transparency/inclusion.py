@@ -54,7 +54,9 @@ from generator.transparency.logindex import (
     KEY_RETIRED,
     LIST,
     IndexCommitment,
+    LogIndex,
     commitment,
+    commitment_problem,
     index_leaf,
     json_integer,
     verify_index_proof,
@@ -333,14 +335,18 @@ _Found = tuple[int | None, list[tuple[int, LogEntry]], list[tuple[int, LogEntry]
 
 
 def _scan(log: VerifiedLog, want: str, kind: str, keys: Mapping[str, str], list_path: str | None) -> _Found:
-    """Without a site (a log's state, or a log/ outside its site): every entry, hashed up to the root."""
+    """Without a site (a log's state, or a log/ outside its site): every entry, hashed up to the root, and the
+    index the checkpoint commits to recomputed from them (a site's answer rests on it: a log whose index is false,
+    or missing, fails here as it does there)."""
     paths = set(keys.values())
     found, retired, versions = None, [], []
+    whole = LogIndex()
     for index, raw in log.entries(0):
         try:
             entry = LogEntry.parse(raw)
         except ValueError:
             continue
+        whole.add(index, entry)
         if entry.kind in KEY_RETIRED and entry.path in paths:
             retired.append((index, entry))
         if entry.kind == "status-list" and entry.path == list_path:
@@ -349,6 +355,9 @@ def _scan(log: VerifiedLog, want: str, kind: str, keys: Mapping[str, str], list_
             if not log.proves(merkle.leaf_hash(raw), index):  # the proof a browser would check, checked here too
                 raise LogError(f"the inclusion proof of entry {index} does not verify")
             found = index
+    problem = commitment_problem(log.checkpoint, whole)
+    if problem is not None:
+        raise LogError(f"{log.source}/checkpoint: {problem}")
     if kind == LIST_KIND:  # the latest version only, as a site names it: the same answer from both
         found = _latest_if(versions, want)
     return found, retired, versions

@@ -127,7 +127,8 @@ def commitment(checkpoint: Checkpoint) -> IndexCommitment | None:
     root = base64.b64decode(match[2])
     if base64.b64encode(root).decode() != match[2]:  # one spelling of a root: the bits after it are zero
         return None
-    return IndexCommitment(int(match[1]), root)
+    size = json_integer(int(match[1]))  # a size the page holds exactly (2**53 - 1 at most)
+    return IndexCommitment(size, root) if size is not None else None
 
 
 #: The extension line (tlog.js has the same expression): a size without leading zeroes, a 32-byte root.

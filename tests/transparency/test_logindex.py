@@ -111,6 +111,8 @@ SPELLINGS: list[tuple[list[str], tuple[int, str] | None]] = [
     ([f"credreg-index/1 +3 {ROOT}"], None),
     ([f"credreg-index/1 \u0663 {ROOT}"], None),  # an Arabic-Indic three
     ([f"credreg-index/1 99999999999999999 {ROOT}"], None),  # beyond 16 digits
+    ([f"credreg-index/1 9007199254740993 {ROOT}"], None),  # 16 digits, beyond what the page holds exactly
+    ([f"credreg-index/1 9007199254740991 {ROOT}"], (2**53 - 1, ROOT_HEX)),
     ([f"credreg-index/1 3 {ROOT} "], None),
     ([f"credreg-index/1  3 {ROOT}"], None),
     ([f"credreg-index/1 3 {ROOT[:-2]}B="], None),  # the same bytes, another spelling (non-zero padding bits)

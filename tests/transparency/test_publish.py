@@ -270,9 +270,12 @@ def test_an_older_checkpoint_is_signed_again_with_the_index_and_a_false_index_is
     One published by an older credreg, without that line, is served by no build and cosigned by no witness
     until the next publish signs it again; one whose line is false (its publisher holds the log key) is refused
     by the witness, the build and the issuer's monitor alike."""
+    import json
+
     from generator.load import load_registry
     from generator.tlog.note import Checkpoint, sign_note
-    from generator.transparency.log import LogError
+    from generator.transparency.inclusion import log_check
+    from generator.transparency.log import LogError, LogSource
     from generator.transparency.logindex import LogIndex
     from generator.transparency.publish import copy_log
 
@@ -314,6 +317,11 @@ def test_an_older_checkpoint_is_signed_again_with_the_index_and_a_false_index_is
         copy_log(registry, log_repo.state, tmp_path / "site2" / "log")
     done = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), ok=False)
     assert "ALERT: the checkpoint commits to an index of 0 lines that is not the log's" in done.stderr
+    # A verifier given the bare state reads every entry, and refuses it too, as it refuses a site built from it.
+    award = log_repo.award_files()[0]
+    checked = log_check(registry, LogSource(log_repo.state), award.stem, json.loads(award.read_text()))
+    assert checked.status.value == "failed", checked
+    assert "commits to an index of 0 lines that is not the log's" in checked.reason, checked
 
 
 def test_the_kept_index_is_trusted_only_when_the_signed_checkpoint_commits_to_it(

@@ -371,7 +371,8 @@ export function indexCommitment(cp) {
   if (match === null) return null;
   const root = base64(match[2]);
   if (base64Encode(root) !== match[2]) return null; // one spelling of a root
-  return { size: Number(match[1]), root };
+  const size = Number(match[1]);
+  return Number.isSafeInteger(size) ? { size, root } : null; // logindex.py: 2**53 - 1 at most
 }
 
 /** The index line of a key file ("key": its retirement entries) or a status list (its latest entry). */
