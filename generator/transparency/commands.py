@@ -281,7 +281,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     if args.save:
         write_text_atomic(Path(args.save), log.note.encode().decode())
         if result.index is not None and result.index_problem is None:
-            write_kept(Path(f"{args.save}.index.json"), result.index)
+            write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
     return 1 if result.alerts or result.index_problem is not None else 0
 
 

@@ -86,6 +86,15 @@ def json_integer(value: object) -> int | None:
     return value if type(value) is int and -_MAX_SAFE <= value <= _MAX_SAFE else None
 
 
+def _encodable(path: object) -> bool:
+    """A path a line can name (JSON strings may hold lone surrogates, which have no UTF-8 and so no hash)."""
+    try:
+        str(path).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _name(path: str) -> str:
     return hashlib.sha256(path.encode()).hexdigest()
 
@@ -163,6 +172,7 @@ class LogIndex:
             and isinstance(lists, dict)
             and all(isinstance(v, list) and all(type(n) is int for n in v) for v in keys.values())
             and all(type(n) is int for n in lists.values())
+            and all(_encodable(path) for path in [*keys, *lists])
         ):
             return None
         return cls(keys={str(k): list(v) for k, v in keys.items()}, lists={str(k): n for k, n in lists.items()})
@@ -207,21 +217,33 @@ def read_kept(path: Path) -> object:
     """The index kept at ``path`` as parsed JSON (None when there is none or it does not parse: read it all)."""
     try:
         return json.loads(path.read_text())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a deep nesting is no kept index either, not a traceback
         return None
 
 
-def write_kept(path: Path, index: LogIndex) -> None:
-    write_text_atomic(path, json.dumps(index.to_json(), separators=(",", ":")) + "\n")
+def write_kept(path: Path, index: LogIndex, size: int, root: bytes) -> None:
+    """Keep ``index`` as the index of the tree of ``size`` entries and ``root`` (the checkpoint just signed,
+    cosigned or saved, whose commitment was found to be ``index``'s)."""
+    kept = {"size": size, "root": base64.b64encode(root).decode(), **index.to_json()}
+    write_text_atomic(path, json.dumps(kept, separators=(",", ":")) + "\n")
 
 
 def resume(kept: object, previous: Checkpoint | None) -> tuple[LogIndex, int]:
     """Where a reader that keeps the index between runs (the publisher, a witness, an issuer's monitor) picks up:
-    ``kept`` (what :meth:`LogIndex.to_json` wrote, as parsed JSON) and the entry after ``previous`` (the checkpoint
-    it last signed, cosigned or saved) when that checkpoint commits to it; else an empty index and entry 0, every
-    entry to read again. A kept index is bookkeeping nobody signed: only the checkpoint's commitment vouches."""
-    index = LogIndex.from_json(kept)
-    if index is not None and previous is not None and commitment(previous) == index.commitment():
+    ``kept`` (what :func:`write_kept` wrote, as parsed JSON) and the entry after ``previous`` (the checkpoint it
+    last signed, cosigned or saved) when it is the index kept for that very tree and that checkpoint commits to
+    it; else an empty index and entry 0, every entry to read again. A kept index is bookkeeping nobody signed:
+    only the checkpoint's commitment vouches, and only for its own tree: a checkpoint that repeats an older
+    commitment over more entries (a false index: a monitor saves it, with no index) matches an older kept index's
+    commitment, which is not the index of its entries."""
+    if previous is None or not isinstance(kept, dict):
+        return LogIndex(), 0
+    rest = dict(kept)
+    size, root = rest.pop("size", None), rest.pop("root", None)
+    if type(size) is not int or size != previous.size or root != base64.b64encode(previous.root).decode():
+        return LogIndex(), 0
+    index = LogIndex.from_json(rest)
+    if index is not None and commitment(previous) == index.commitment():
         return index, previous.size
     return LogIndex(), 0
 

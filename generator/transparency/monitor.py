@@ -54,6 +54,11 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, 
     beside ``since`` (parsed JSON), read on from there when ``since`` commits to it."""
     start = 0
     if since is not None:
+        if since.origin != log.checkpoint.origin:  # another log altogether, not a rewrite of this one
+            raise LogError(
+                f"the checkpoint you saved is of the log {since.origin!r}, not {log.checkpoint.origin!r}: give "
+                "--since a checkpoint saved from this log"
+            )
         if not log.consistent_with(since):
             raise LogError(
                 f"the log's checkpoint of {log.size} entries is not consistent with the one of {since.size} "

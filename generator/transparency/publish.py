@@ -250,7 +250,7 @@ def publish_log(
         note = sign_note(Checkpoint(origin, update.size, new_root, (line,)).text(), signer)
         (state / ".checkpoint.tmp").write_bytes(note.encode())
         (state / ".checkpoint.tmp").replace(state / "checkpoint")
-    write_kept(state / KEPT_FILE, index)
+    write_kept(state / KEPT_FILE, index, update.size, new_root)
     write_text_atomic(state / "commit", f"{head} {update.size}\n")
     return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental, reindexed)
 

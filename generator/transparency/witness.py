@@ -109,7 +109,7 @@ def witness_log(
     cosigned = log.note.with_signatures(cosign(log.note, signer, timestamp))
     write_text_atomic(state / "log.vkey", verifier.vkey + "\n")
     write_text_atomic(state / "checkpoint", cosigned.encode().decode())
-    write_kept(state / KEPT_FILE, index)
+    write_kept(state / KEPT_FILE, index, log.size, log.checkpoint.root)
     return WitnessResult(cosigned, old_size, log.size, first_use)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +22,10 @@ from generator.transparency.logindex import (
     commitment,
     index_leaf,
     index_problem,
+    read_kept,
+    resume,
     verify_index_proof,
+    write_kept,
 )
 from tests.transparency.test_verify_js import Node, node  # noqa: F401  (the page's runner, as a fixture)
 
@@ -148,6 +153,43 @@ def test_the_page_reads_index_lines_and_proofs_as_python_does(node: Node) -> Non
     js = node(op="index", extensions=[one.line()], kind=KEY, path=KEY_A, entries=[], proof=single.proof(KEY, KEY_A))
     assert js["ok"] is True
     assert LogIndex().commitment() == IndexCommitment(0, merkle.EMPTY_ROOT)
+
+
+def test_a_kept_index_is_resumed_only_for_the_tree_it_was_kept_for(tmp_path: Path) -> None:
+    """``resume`` takes a kept index only when it was written for the very checkpoint read on from (its size and
+    root) and that checkpoint commits to it: one commitment repeated over a larger tree (a false index) does not
+    make an older kept index that tree's. A kept file that is anything else is ignored (every entry read again),
+    never a traceback: deep nesting, another shape, numbers that are not integers."""
+    entries = _log()
+    index = _index(entries)
+    line = index.commitment().line()
+    here = Checkpoint("example.org/log", 10, b"\x07" * 32, (line,))
+    kept = tmp_path / "index.json"
+    write_kept(kept, index, here.size, here.root)
+    resumed, start = resume(read_kept(kept), here)
+    assert (resumed.keys, resumed.lists, start) == (index.keys, index.lists, 10)
+    # The same commitment over another tree: a larger one (entries hidden from the index), or another root.
+    for other in (Checkpoint(here.origin, 12, here.root, (line,)), Checkpoint(here.origin, 10, b"\x08" * 32, (line,))):
+        assert resume(read_kept(kept), other)[1] == 0
+    good = json.loads(kept.read_text())
+    for spoiled in [
+        {**good, "size": True},
+        {**good, "size": 10.0},
+        {**good, "root": None},
+        {k: v for k, v in good.items() if k != "size"},
+        {**good, "lists": {LIST_A: 8.0}},
+        {**good, "keys": {KEY_A: [4, True]}},
+        {**good, "extra": 1},
+        {**good, "keys": {**good["keys"], "\ud800": []}},  # a path no line can name (a lone surrogate)
+        {**good, "lists": {**good["lists"], "\udfff": 3}},
+        [good],
+        None,
+    ]:
+        assert resume(spoiled, here) == (LogIndex(), 0), spoiled
+    kept.write_text("[" * 100_000 + "]" * 100_000)
+    assert read_kept(kept) is None
+    kept.write_bytes(b"\xff\xfe")
+    assert read_kept(kept) is None
 
 
 def test_a_proofs_position_is_read_as_the_page_reads_a_json_number(node: Node) -> None:  # noqa: F811

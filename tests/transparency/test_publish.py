@@ -349,13 +349,14 @@ def test_the_kept_index_is_trusted_only_when_the_signed_checkpoint_commits_to_it
     log_repo.publish()
     witness(True)
     for kept in (log_repo.state / "index.json", tmp_path / "witness/index.json"):
-        index = LogIndex.from_json(json.loads(kept.read_text()))
+        data = json.loads(kept.read_text())
+        index = LogIndex.from_json({"keys": data["keys"], "lists": data["lists"]})
         assert index is not None
         assert index.lists
         # Damaged: a list's latest version moved back to an older entry.
         path = next(iter(index.lists))
         index.lists[path] = 0
-        kept.write_text(json.dumps(index.to_json()))
+        kept.write_text(json.dumps({**data, **index.to_json()}))
     issuers = iter(sorted(p.name for p in (log_repo.root / "registry/issuers").iterdir()))
     plant_award(log_repo, next(issuers))  # one new award per publish: the same award planted twice is no change
     commit_all(log_repo.root, "one more award")
@@ -394,7 +395,8 @@ def test_a_daily_monitor_reads_only_the_new_entries_and_still_checks_the_index(
     log_repo.publish()
     saved = tmp_path / "seen"
     log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
-    assert LogIndex.from_json(json.loads((tmp_path / "seen.index.json").read_text())) is not None
+    seen = json.loads((tmp_path / "seen.index.json").read_text())
+    assert LogIndex.from_json({"keys": seen["keys"], "lists": seen["lists"]}) is not None
     _, planted = plant_award(log_repo, "northbridge-university")
     commit_all(log_repo.root, "one more award")
     log_repo.publish()
@@ -425,3 +427,64 @@ def test_a_daily_monitor_reads_only_the_new_entries_and_still_checks_the_index(
     out, err = monitor(False)
     assert planted in out
     assert "ALERT: the checkpoint commits to an index of 0 lines that is not the log's" in err
+
+
+def test_a_monitor_that_saved_a_checkpoint_with_a_false_index_still_alerts_the_next_day(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A checkpoint that hides a key's revocation by committing to the index of before it is an alert. ``--save``
+    keeps that checkpoint (it is what was seen) but not its index; the kept index of the day before, whose
+    commitment the false checkpoint repeats, must not then be taken as the index of the new checkpoint: the next
+    daily run, with nothing new in the log, alerts again (it was silent, exit 0, with the revocation unread)."""
+    import json
+
+    from generator.tlog.note import Checkpoint, sign_note
+
+    log_repo.publish()
+    saved = tmp_path / "seen"
+
+    def monitor(ok: bool) -> str:
+        return log_repo.credreg(
+            "log", "monitor", "northbridge-university", "--since", str(saved), "--save", str(saved),
+            "--log", str(log_repo.state), ok=ok,
+        ).stderr  # fmt: skip
+
+    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    before = parse_checkpoint(parse_note(saved.read_bytes()).text)
+    key = next((log_repo.root / "keys/northbridge-university").glob("*.json"))
+    doc = json.loads(key.read_text())
+    doc.update(revoked_at="2026-01-01T00:00:00Z", revocation_reason="key leaked")
+    key.write_text(json.dumps(doc, indent=2) + "\n")
+    commit_all(log_repo.root, "the key leaked")
+    log_repo.publish()
+    checkpoint = log_repo.state / "checkpoint"
+    cp = parse_checkpoint(parse_note(checkpoint.read_bytes()).text)
+    assert cp.size > before.size
+    assert cp.extensions != before.extensions
+    # The publisher hides the revocation: the new tree, yesterday's index.
+    checkpoint.write_bytes(
+        sign_note(Checkpoint(cp.origin, cp.size, cp.root, before.extensions).text(), log_repo.signer).encode()
+    )
+    alert = "ALERT: the checkpoint commits to an index of"
+    assert alert in monitor(False)
+    assert alert in monitor(False)  # the next day: the same false checkpoint, saved yesterday, still alerts
+
+
+def test_a_monitor_given_a_checkpoint_of_another_log_says_so_not_split_view(log_repo: LogRepo, tmp_path: Path) -> None:
+    """``--since`` a checkpoint saved from another log (another origin: a staging or demo log), with its kept index
+    beside it: no entry is read on from it, and the error names both logs, not a rewrite or a split view of this
+    one (the same tree under another origin is still another log)."""
+    from generator.tlog.note import Checkpoint, sign_note
+
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    cp = parse_checkpoint(parse_note(saved.read_bytes()).text)
+    other = Checkpoint("staging.example.org/log", cp.size, cp.root, cp.extensions)
+    saved.write_bytes(sign_note(other.text(), log_repo.signer).encode())
+    err = log_repo.credreg(
+        "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state), ok=False
+    ).stderr
+    assert "is of the log 'staging.example.org/log', not 'credentials.example.org/log'" in err, err
+    assert "split view" not in err
+    assert "Traceback" not in err

@@ -109,6 +109,10 @@ async function handle(req) {
     const ok = await T.verifyInclusion(unhex(req.leaf), req.index, req.size, proof, unhex(req.root));
     return { proof: proof.map(hex), ok, tiles: seen };
   }
+  if (req.op === "checkpoint") {
+    try { return { size: T.parseCheckpoint(req.text).size }; } catch (error) { return { refused: error.message }; }
+  }
+  if (req.op === "pathfile") return { found: req.cases.map(([index, size]) => T.pathFile(index, size)) };
   if (req.op === "index") {
     const given = T.indexCommitment({ extensions: req.extensions });
     const leaf = await T.indexLeaf(req.kind, req.path, req.entries);
@@ -1200,3 +1204,46 @@ def test_an_award_not_in_the_log_is_said_so_before_its_keys_are_read_in_python_a
               now=now.timestamp())  # fmt: skip
     assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"]), (py, js)
     assert js["reason"].startswith("not the public log's latest version of "), js
+
+
+def test_the_path_file_an_awards_record_names_is_the_same_in_python_and_js(node: Node) -> None:
+    """Which path file an award's record makes a verifier read (and which nodes it answers), for the record's index
+    as a site spells it: at the edges of a 65,536-entry block (a size of exactly one or two blocks, one entry short
+    of one), near the largest index the page reads exactly, and for indexes that are no entry index (a string, a
+    boolean, a fraction, a negative), which name no file in either (the page read ``index/paths/1`` for ``"300"``
+    before refusing the record)."""
+    from generator.transparency.logindex import json_integer
+    from generator.transparency.publish import path_file
+
+    block, top = 1 << 16, (1 << 53) - 1
+    cases: list[tuple[Any, int]] = [
+        (0, block - 1), (0, block), (block - 1, block), (block, block), (block - 1, 2 * block),
+        (block, 2 * block), (2 * block - 1, 2 * block), (2 * block - 1, 2 * block - 1), (70_000, 140_000),
+        (top - 1, top), (top - block, top), ((top >> 16 << 16) - 1, top), (255, block), (256, 3 * block + 5),
+        ("300", 2 * block), (True, 2 * block), (300.5, 2 * block), (-1, 2 * block), (300.0, 2 * block),
+        (None, 2 * block), ([300], 2 * block),
+    ]  # fmt: skip
+    cases += [(tile * 256 + 7, 2 * block) for tile in range(512)]  # every tile of two blocks: the sibling rule
+
+    def python(given: Any, size: int) -> Any:
+        index = json_integer(given)  # as _proven_award reads the record's index before its path file
+        found = path_file(index, size) if index is not None else None
+        return None if found is None else {"rel": found[0], "nodes": [list(n) for n in found[1]]}
+
+    js = node(op="pathfile", cases=cases)["found"]
+    assert js == [python(*case) for case in cases]
+
+
+def test_the_page_refuses_a_checkpoint_size_it_cannot_read_exactly(node: Node) -> None:
+    """A tree size the page's numbers hold exactly (up to 2**53 - 1) is read as Python reads it; a larger one, which
+    ``Number`` rounds (9007199254740993 was read as ...992, and every proof then made for another tree than the
+    one signed), is refused, as one of 17 digits or more already was. Python reads sizes up to 2**64 - 1 (C2SP):
+    the page says it cannot, rather than checking another tree."""
+    from generator.tlog.note import parse_checkpoint
+
+    root = base64.b64encode(bytes(32)).decode()
+    for size, exact in [(0, True), (2**53 - 1, True), (2**53, False), (2**53 + 1, False), (10**16 - 1, False)]:
+        text = f"example.org/log\n{size}\n{root}\n"
+        assert parse_checkpoint(text).size == size
+        js = node(op="checkpoint", text=text)
+        assert js == ({"size": size} if exact else {"refused": "the checkpoint's tree size is malformed"}), size

@@ -167,11 +167,14 @@ export class WithNodes {
 
 /**
  * The path file of entry `index` in a tree of `size` ({ rel, nodes: [[height, index], ...] }), or null when its
- * 65,536-entry block is not complete (publish.py `path_file`, `path_nodes`: the siblings at heights 8 to 15).
+ * 65,536-entry block is not complete (publish.py `path_file`, `path_nodes`: the siblings at heights 8 to 15). A
+ * record's index that is no entry index (a string, `true`, a fraction: `prove` refuses it) names none, as in Python
+ * (inclusion.py `_proven_award`, json_integer): `"300" >= 0` holds, and named `index/paths/1`.
  */
 export function pathFile(index, size) {
   const block = 2 ** 16;
-  if (!(index >= 0 && index < size) || (Math.floor(index / block) + 1) * block > size) return null;
+  if (!Number.isSafeInteger(index) || !(index >= 0 && index < size)) return null;
+  if ((Math.floor(index / block) + 1) * block > size) return null;
   const tile = Math.floor(index / WIDTH);
   const nodes = [];
   for (let height = 8; height < 16; height += 1) {
@@ -348,10 +351,12 @@ export function parseCheckpoint(text) {
   const lines = text.split("\n");
   if (lines.length < 4 || lines[lines.length - 1] !== "" || lines.slice(0, -1).some((l) => l === ""))
     throw new LogError("the checkpoint is not origin, size and root hash lines");
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(lines[1])) throw new LogError("the checkpoint's tree size is malformed");
+  // A size this page's numbers hold exactly only (Number rounds 2**53 + 1): a rounded one is another tree.
+  const size = /^(0|[1-9][0-9]{0,15})$/.test(lines[1]) ? Number(lines[1]) : NaN;
+  if (!Number.isSafeInteger(size)) throw new LogError("the checkpoint's tree size is malformed");
   const root = base64(lines[2]);
   if (root.length !== 32) throw new LogError("the checkpoint's root hash is not 32 bytes");
-  return { origin: lines[0], size: Number(lines[1]), root, extensions: lines.slice(3, -1) };
+  return { origin: lines[0], size, root, extensions: lines.slice(3, -1) };
 }
 
 // --- the log's index (generator/transparency/logindex.py) ---------------------------------------------------
