@@ -1033,6 +1033,16 @@ def test_an_awards_proof_reads_its_tiles_path_file_not_a_level_1_tile_in_python_
             _proven_award(log, "ab" * 32, "acme", [index, "x/"], "the shard", tiles)
 
 
+def _list_index_site(log_repo: LogRepo, tmp_path: Path) -> tuple[Registry, Path, bytes, Any, Path, Any]:
+    """The registry published, cosigned and served; Northbridge's status list (bytes, document), its index file
+    (path in the site) and that file's content, for a test that spoils the file."""
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    data = (log_repo.root / rel).read_bytes()
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    index = Path(f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json")
+    return registry, site, data, json.loads(data), index, json.loads((site / index).read_text())
+
+
 def test_a_records_numbers_spelled_as_json_allows_are_read_alike_in_python_and_js(
     node: Node, log_repo: LogRepo, tmp_path: Path
 ) -> None:
@@ -1042,13 +1052,7 @@ def test_a_records_numbers_spelled_as_json_allows_are_read_alike_in_python_and_j
     that is no number is a malformed log record on both sides (Python called it a malformed index record)."""
     from generator.transparency.inclusion import status_list_log_check
 
-    root = log_repo.root
-    rel = "registry/issuers/northbridge-university/status/1.json"
-    data = (root / rel).read_bytes()
-    document = json.loads(data)
-    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
-    index = Path(f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json")
-    genuine = json.loads((site / index).read_text())
+    registry, site, data, document, index, genuine = _list_index_site(log_repo, tmp_path)
     [[number, text, below]] = genuine["records"]
     position, proof = genuine["index"]
     now = COSIGNED_AT + dt.timedelta(hours=1)
@@ -1121,13 +1125,7 @@ def test_a_records_text_is_parsed_before_it_is_proven_in_python_and_js_alike(
     words (the page named neither the file nor the tree's size)."""
     from generator.transparency.inclusion import status_list_log_check
 
-    root = log_repo.root
-    rel = "registry/issuers/northbridge-university/status/1.json"
-    data = (root / rel).read_bytes()
-    document = json.loads(data)
-    registry, site, _ = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
-    index = Path(f"log/index/status/{hashlib.sha256(rel.encode()).hexdigest()}.json")
-    genuine = json.loads((site / index).read_text())
+    registry, site, data, document, index, genuine = _list_index_site(log_repo, tmp_path)
     [[number, text, below]] = genuine["records"]
     now = COSIGNED_AT + dt.timedelta(hours=1)
     long = base64.b64encode(bytes(32 * 9)).decode()
