@@ -30,8 +30,6 @@ endorser's or an issuer's) judged by log time, and its endorser's status list bo
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
 import re
@@ -57,6 +55,7 @@ from generator.transparency.logindex import (
     LogIndex,
     commitment,
     commitment_problem,
+    decode_hashes,
     index_leaf,
     json_integer,
     verify_index_proof,
@@ -218,13 +217,9 @@ def _proven(log: VerifiedLog, record: Any, where: str, edge: merkle.HashSource |
     if not (isinstance(record, list) and len(record) == 3 and all(isinstance(part, str) for part in record[1:])):
         raise LogError(f"{where}: malformed index record")
     index, text, encoded = record
-    try:
-        path = base64.b64decode(encoded, validate=True)
-    except (ValueError, binascii.Error):
-        raise LogError(f"{where}: malformed index record") from None
-    if len(path) % merkle.HASH_SIZE:
+    below = decode_hashes(encoded)
+    if below is None:
         raise LogError(f"{where}: malformed index record")
-    below = [path[i : i + merkle.HASH_SIZE] for i in range(0, len(path), merkle.HASH_SIZE)]
     return _prove(log, index, text, below, where, edge)
 
 
@@ -328,7 +323,8 @@ def with_path(read: Callable[[str], bytes | None], index: int, size: int, edge: 
     data = read(rel)
     if data is None or len(data) != merkle.HASH_SIZE * len(nodes):
         return edge
-    return merkle.WithNodes(edge, {node: data[i * 32 : i * 32 + 32] for i, node in enumerate(nodes)})
+    hashes = [data[i : i + merkle.HASH_SIZE] for i in range(0, len(data), merkle.HASH_SIZE)]
+    return merkle.WithNodes(edge, dict(zip(nodes, hashes, strict=True)))
 
 
 _Found = tuple[int | None, list[tuple[int, LogEntry]], list[tuple[int, LogEntry]]]
@@ -376,13 +372,7 @@ def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
         return []
     if json_integer(given.get("size")) != size:  # as the page reads it: true is no size
         return []
-    try:
-        raw = base64.b64decode(given["hashes"], validate=True)
-    except (ValueError, binascii.Error):
-        return []
-    if len(raw) % merkle.HASH_SIZE:
-        return []
-    return [raw[i : i + merkle.HASH_SIZE] for i in range(0, len(raw), merkle.HASH_SIZE)]
+    return decode_hashes(given["hashes"]) or []
 
 
 def _lookup(
@@ -405,7 +395,7 @@ def _lookup(
     found = None
     versions: list[tuple[int, LogEntry]] = []
     if list_path is not None and kind == LIST_KIND:  # its own entry is its version: the site names only the latest
-        versions = _indexed(log, LIST, list_path, f"index/status/{status_index_name(list_path)}.json", edge) or []
+        versions = _list_versions(log, list_path, edge)
         found = _latest_if(versions, want)
     elif kind == "award":
         award = _award_record(site, index, want)
@@ -432,8 +422,13 @@ def _lookup(
             )
         retired.extend(indexed)
     if list_path is not None and kind != LIST_KIND:  # the status list an award's status was judged by
-        versions = _indexed(log, LIST, list_path, f"index/status/{status_index_name(list_path)}.json", edge) or []
+        versions = _list_versions(log, list_path, edge)
     return found, retired, versions
+
+
+def _list_versions(log: VerifiedLog, path: str, edge: merkle.HashSource) -> list[tuple[int, LogEntry]]:
+    """The version of a status list the site's index file names (its latest), proven; none when it has no file."""
+    return _indexed(log, LIST, path, f"index/status/{status_index_name(path)}.json", edge) or []
 
 
 def _index_of(log: VerifiedLog) -> IndexCommitment:

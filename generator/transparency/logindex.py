@@ -53,6 +53,7 @@ __all__ = [
     "LogIndex",
     "commitment",
     "commitment_problem",
+    "decode_hashes",
     "index_leaf",
     "index_problem",
     "json_integer",
@@ -84,6 +85,18 @@ def json_integer(value: object) -> int | None:
     if type(value) is float and value.is_integer():
         value = int(value)
     return value if type(value) is int and -_MAX_SAFE <= value <= _MAX_SAFE else None
+
+
+def decode_hashes(text: str) -> list[bytes] | None:
+    """Hashes a site's file gives as one base64 string (a proof, a record's path, the frontier): None when it is
+    not base64 of whole 32-byte hashes (tlog.js ``hashesOf`` reads them alike)."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if len(raw) % merkle.HASH_SIZE:
+        return None
+    return [raw[i : i + merkle.HASH_SIZE] for i in range(0, len(raw), merkle.HASH_SIZE)]
 
 
 def _encodable(path: object) -> bool:
@@ -259,14 +272,9 @@ def verify_index_proof(given: IndexCommitment, leaf: bytes, proof: object) -> bo
     the index tree ``given`` commits to."""
     if not (isinstance(proof, list) and len(proof) == 2 and isinstance(proof[1], str)):
         return False
-    position = json_integer(proof[0])
-    try:
-        raw = base64.b64decode(proof[1], validate=True)
-    except (ValueError, binascii.Error):
+    position, hashes = json_integer(proof[0]), decode_hashes(proof[1])
+    if position is None or hashes is None or not 0 <= position < given.size:
         return False
-    if position is None or len(raw) % merkle.HASH_SIZE or not 0 <= position < given.size:
-        return False
-    hashes = [raw[i : i + merkle.HASH_SIZE] for i in range(0, len(raw), merkle.HASH_SIZE)]
     return merkle.verify_inclusion(merkle.leaf_hash(leaf), position, given.size, hashes, given.root)
 
 

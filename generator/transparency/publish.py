@@ -478,7 +478,7 @@ _PATH_FROM, _PATH_TO = TILE_HEIGHT, 2 * TILE_HEIGHT
 
 def path_nodes(tile: int) -> list[tuple[int, int]]:
     """The nodes (height, index) whose hashes the path file of level-0 tile ``tile`` holds, in order: the siblings
-    at heights 8 to 15 of the height-8 node that tile hashes to (tlog.js ``pathNodes`` is the same rule)."""
+    at heights 8 to 15 of the height-8 node that tile hashes to (tlog.js ``pathFile`` has the same rule)."""
     return [(height, (tile >> (height - _PATH_FROM)) ^ 1) for height in range(_PATH_FROM, _PATH_TO)]
 
 

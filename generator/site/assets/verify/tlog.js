@@ -381,19 +381,29 @@ export async function indexLeaf(kind, path, entries) {
   return utf8.encode(`credreg-index/1 ${kind} ${name}${entries.map((n) => ` ${n}`).join("")}\n`);
 }
 
+/**
+ * Hashes a site's file gives as one base64 string (a proof, a record's path, the frontier), or null when it is not
+ * base64 of whole 32-byte hashes (logindex.py `decode_hashes`).
+ */
+function hashesOf(text) {
+  let raw;
+  try {
+    raw = base64(text);
+  } catch {
+    return null;
+  }
+  if (raw.length % 32 !== 0) return null;
+  const hashes = [];
+  for (let i = 0; i < raw.length; i += 32) hashes.push(raw.subarray(i, i + 32));
+  return hashes;
+}
+
 /** Whether `proof` ([position, base64 hashes]) shows `leaf` in the index tree `given` commits to. */
 export async function verifyIndexProof(given, leaf, proof) {
   if (!Array.isArray(proof) || proof.length !== 2 || !Number.isSafeInteger(proof[0]) || typeof proof[1] !== "string")
     return false;
-  let raw;
-  try {
-    raw = base64(proof[1]);
-  } catch {
-    return false;
-  }
-  if (raw.length % 32 !== 0 || proof[0] < 0 || proof[0] >= given.size) return false;
-  const hashes = [];
-  for (let i = 0; i < raw.length; i += 32) hashes.push(raw.subarray(i, i + 32));
+  const hashes = hashesOf(proof[1]);
+  if (hashes === null || proof[0] < 0 || proof[0] >= given.size) return false;
   return verifyInclusion(await leafHash(leaf), proof[0], given.size, hashes, given.root);
 }
 
@@ -606,15 +616,8 @@ async function proven(tiles, cp, record, where) {
   if (!Array.isArray(record) || record.length !== 3) throw malformed();
   const [index, text, encoded] = record;
   if (typeof text !== "string" || typeof encoded !== "string") throw malformed();
-  let path;
-  try {
-    path = base64(encoded);
-  } catch {
-    throw malformed();
-  }
-  if (path.length % 32 !== 0) throw malformed();
-  const below = [];
-  for (let i = 0; i < path.length; i += 32) below.push(path.subarray(i, i + 32));
+  const below = hashesOf(encoded);
+  if (below === null) throw malformed();
   return prove(tiles, cp, index, text, below, where);
 }
 
@@ -674,6 +677,12 @@ async function indexed(site, edge, cp, kind, path, rel) {
   return found;
 }
 
+/** The version of a status list the site's index file names (its latest), proven; null when it has no file. */
+async function latestVersion(site, edge, cp, path) {
+  const rel = `log/index/status/${toHex(await sha256(utf8.encode(path)))}.json`;
+  return ((await indexed(site, edge, cp, LIST_KIND, path, rel)) ?? [])[0] ?? null;
+}
+
 /**
  * The text of an award's log entry from its hash, its issuer and its record's `where` (the inverse of
  * generator/transparency/publish.py `award_record`: the path after the issuer's awards folder, "<folder>/" for
@@ -689,16 +698,7 @@ export function awardEntryText(issuer, hash, where) {
 function frontierOf(policy, size) {
   const given = policy.frontier;
   if (!given || typeof given !== "object" || given.size !== size || typeof given.hashes !== "string") return [];
-  let raw;
-  try {
-    raw = base64(given.hashes);
-  } catch {
-    return [];
-  }
-  if (raw.length % 32 !== 0) return [];
-  const out = [];
-  for (let i = 0; i < raw.length; i += 32) out.push(raw.subarray(i, i + 32));
-  return out;
+  return hashesOf(given.hashes) ?? [];
 }
 
 /** The verification methods of the award's proofs (the keys whose log entries date it). */
@@ -787,8 +787,7 @@ async function provenRecord(site, edge, cp, hash, entry, kind) {
   if (kind === LIST_KIND) {
     // A status list (`entry`: its repository path): the site names its latest version only, so the list given is
     // that version, or not the latest ({ latest }: older, superseded, or never published; null: none logged).
-    const rel = `log/index/status/${toHex(await sha256(utf8.encode(entry)))}.json`;
-    const latest = ((await indexed(site, edge, cp, LIST_KIND, entry, rel)) ?? [])[0] ?? null;
+    const latest = await latestVersion(site, edge, cp, entry);
     if (latest === null) return null;
     return latest.sha256 === hash ? latest.index : { latest: latest.index };
   }
@@ -906,8 +905,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   let binding = null;
   const used = kind === LIST_KIND ? null : await statusListUsed(site, document, kind);
   if (used !== null) {
-    const listRel = `log/index/status/${toHex(await sha256(utf8.encode(used.path)))}.json`;
-    const latest = ((await indexed(site, edge, cp, LIST_KIND, used.path, listRel)) ?? [])[0] ?? null;
+    const latest = await latestVersion(site, edge, cp, used.path);
     const digest = toHex(await sha256(utf8.encode(used.text)));
     binding = { path: used.path, latest: latest?.index ?? null, holds: latest !== null && latest.sha256 === digest };
   }
