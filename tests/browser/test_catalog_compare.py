@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from generator import layout
@@ -221,6 +222,32 @@ def test_the_first_result_is_a_few_key_presses_away(page: Any, site_url: str) ->
     expect(page.locator("[data-result-list] .cr-card__title a").first).to_be_focused()
 
 
+@pytest.mark.parametrize("where", ["catalog", "compare"])
+def test_a_link_within_the_page_keeps_the_results_under_the_focus(page: Any, site_url: str, where: str) -> None:
+    """The skip link moves to #cr-content, and a move within the page fires popstate: the results must not be
+    searched for and rebuilt then, or a keyboard reader on a slow machine loses their place (seen once in CI)."""
+    if where == "catalog":
+        _catalog(page, site_url)
+        first = "[data-result-list] .cr-card"
+    else:
+        page.goto(f"{site_url}compare/?ids={COST},{SQL}")
+        first = ".cr-compare__table"
+        expect(page.locator(first)).to_be_visible()
+    page.evaluate(f"window.shownFirst = document.querySelector({first!r})")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#cr-content")).to_be_focused()
+    page.wait_for_timeout(1500)  # a rebuild, had one started, lands well within this
+    assert page.evaluate("window.shownFirst.isConnected")
+    if where == "compare":  # a changed query still is a new comparison: back and forward redraw the table
+        page.get_by_role("button", name="Remove SQL for Data Analysis from the comparison").click()
+        expect(page.locator(".cr-compare__table thead th[scope=col]")).to_have_count(1)
+        page.go_back()
+        expect(page.locator(".cr-compare__table thead th[scope=col]")).to_have_count(2)
+        page.go_forward()
+        expect(page.locator(".cr-compare__table thead th[scope=col]")).to_have_count(1)
+
+
 def _luminance(rgb: str) -> float:
     def channel(c: float) -> float:
         c /= 255
@@ -293,3 +320,4 @@ def _a_valid_and_a_revoked_award() -> dict[str, str]:
         if result and result.award_hash not in revoked:
             return {"good": str(result.award_hash), "lapsed": sorted(revoked)[0]}  # revoked: styled apart from forged
     raise AssertionError("the example registry has no valid award")
+

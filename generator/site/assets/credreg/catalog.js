@@ -72,7 +72,11 @@ class Catalog {
     this.more.addEventListener("click", () => this.showMore());
     this.retired.hidden = false;
     this.retiredBox.addEventListener("change", () => this.commit(true));
-    window.addEventListener("popstate", () => this.restore());
+    // A link within the page (the skip link, a heading's anchor) fires popstate too; searching again then would
+    // rebuild the results under a reader's keyboard focus. Only a changed query is a new state.
+    window.addEventListener("popstate", () => {
+      if (window.location.search !== this.shownSearch) this.restore();
+    });
     this.restore();
   }
 
@@ -114,10 +118,12 @@ class Catalog {
       if (push) history.pushState(null, "", url);
       else history.replaceState(null, "", url);
     }
+    this.shownSearch = window.location.search;
     this.apply(state, { reveal });
   }
 
   restore() {
+    this.shownSearch = window.location.search;
     const state = this.readState();
     this.input.value = state.q;
     this.retiredBox.checked = state.retired;

@@ -6,6 +6,7 @@
 import { MAX, compareUrl, picked, setPicked, validRef } from "./picker.js";
 
 const siteRoot = new URL("../../", import.meta.url);
+let shownSearch = null; // the query of the comparison on screen
 const root = document.querySelector("[data-compare]");
 if (root) start(root);
 
@@ -24,7 +25,11 @@ async function start(root) {
     if (ids.length) history.replaceState(null, "", compareUrl(ids));
   }
   await render(ids, status, box);
-  window.addEventListener("popstate", () => render(idsFromAddress() ?? [], status, box));
+  // A link within the page (the skip link) fires popstate too: only a changed query is a new comparison, so the
+  // table is not rebuilt under a reader's keyboard focus.
+  window.addEventListener("popstate", () => {
+    if (window.location.search !== shownSearch) render(idsFromAddress() ?? [], status, box);
+  });
 }
 
 async function load(ref) {
@@ -39,6 +44,7 @@ async function load(ref) {
 }
 
 async function render(ids, status, box) {
+  shownSearch = window.location.search;
   const loaded = await Promise.all(ids.map(load));
   const missing = ids.filter((_, i) => !loaded[i]);
   const found = ids.map((ref, i) => [ref, loaded[i]]).filter(([, d]) => d);
