@@ -320,4 +320,3 @@ def _a_valid_and_a_revoked_award() -> dict[str, str]:
         if result and result.award_hash not in revoked:
             return {"good": str(result.award_hash), "lapsed": sorted(revoked)[0]}  # revoked: styled apart from forged
     raise AssertionError("the example registry has no valid award")
-
