@@ -58,7 +58,7 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -405,6 +405,19 @@ class RegisteredKeys:
     def __bool__(self) -> bool:
         return bool(self._keys)
 
+    @property
+    def fingerprint(self) -> str:
+        """Names this set of keys. A search that found no seed in a text found none of *these* keys' seeds: a key
+        registered later makes a token of an award already searched a private key (the verification cache's
+        statements about awards name the set they were searched for)."""
+        return _fingerprint(self._keys)
+
+    def one_fewer(self) -> Iterator[tuple[str, RegisteredKeys]]:
+        """For each key: the fingerprint of this set without it, and that key alone. A text searched for the
+        smaller set needs a search for that one key only (a key just registered)."""
+        for public, name in self._keys.items():
+            yield _fingerprint([k for k in self._keys if k != public]), RegisteredKeys({public: name})
+
     def owner(self, value: bytes) -> str | None:
         """``owner/key id`` of the registered key whose seed is ``value`` (32 bytes), or ``None``."""
         if value in self._seen:
@@ -424,6 +437,10 @@ class RegisteredKeys:
             if name is not None:
                 return at, registered_key_what(name)
         return None
+
+
+def _fingerprint(public_keys: Iterable[bytes]) -> str:
+    return hashlib.sha256(b"".join(sorted(public_keys))).hexdigest()[:32]
 
 
 def registered_key_what(name: str) -> str:

@@ -311,6 +311,9 @@ def _in_workers(jobs: int, units: Iterator[Unit]) -> Iterator[_UnitResult]:
 
 def _serve(conn: Connection) -> None:
     """A worker's loop: units in, results out, until ``None``."""
+    cache: VerificationCache | None = _STATE["cache"]
+    if cache is not None:
+        cache.drain()  # what the parent had not drained when it forked: the parent has it, not to be sent twice
     while (task := conn.recv()) is not None:
         number, unit = task
         try:

@@ -171,6 +171,18 @@ class AwardChecker:
         self._leaks = leaks
         # A token of 32 bytes in an award is a key when it is the seed of a registered key (tested once each).
         self._registered = leaks.RegisteredKeys.of(registry)
+        self._keyset = self._registered.fingerprint
+        # A key registered since the cache's statements were made: known awards are searched for its seed alone
+        # (about 0.1 ms), not sent down the full path (about 2 ms), once. Other changes take the full path once.
+        self._earlier: tuple[str, leaks.RegisteredKeys] | None = None
+        if proof_cache is not None:
+            # Looked up, not only put: a full check's cache keeps what it used or added, and drops the rest.
+            if proof_cache.get(_keyset_statement(self._keyset)) is not True:
+                proof_cache.put(_keyset_statement(self._keyset), True)
+            for earlier in self._registered.one_fewer():
+                if proof_cache.get(_keyset_statement(earlier[0])) is True:
+                    self._earlier = earlier
+                    break
         self._kinds = list(_JCS_KINDS)  # the kind the last known award had comes first
 
     def _folder_issuer(self, path: str) -> str | None:
@@ -220,7 +232,7 @@ class AwardChecker:
         source_digest = known = None
         if cache is not None:
             source_digest = hashlib.sha256(raw).hexdigest()
-            known = self._known_kind(cache, source_digest)
+            known = self._known_kind(cache, source_digest, raw)
             if known is not None and self.fast_path:
                 outcome = self._fast(path, line, raw, folder_issuer, source_digest, known)
                 if outcome is not None:
@@ -231,11 +243,23 @@ class AwardChecker:
             source = AwardSource(path, line, raw.decode("utf-8", errors="surrogateescape"))
         return self._full(source, folder_issuer, source_digest, known, secret)
 
-    def _known_kind(self, cache: ProofCache, source_digest: str) -> str | None:
-        """How RFC 8785 serializes the award, when the cache knows its bytes to be a well-formed award."""
+    def _known_kind(self, cache: ProofCache, source_digest: str, raw: bytes) -> str | None:
+        """How RFC 8785 serializes the award, when the cache knows its bytes to be a well-formed award holding
+        no seed of a registered key."""
+        kind = self._kind_for(cache, source_digest, self._keyset)
+        if kind is None and self._earlier is not None:
+            keyset, added = self._earlier
+            kind = self._kind_for(cache, source_digest, keyset)
+            if kind is not None:
+                if added.first(raw) is not None:
+                    return None  # the full path says where
+                cache.put(_profile_statement(kind, source_digest, self._keyset), True)
+        return kind
+
+    def _kind_for(self, cache: ProofCache, source_digest: str, keyset: str) -> str | None:
         kinds = self._kinds
         for kind in kinds:
-            if cache.get(_profile_statement(kind, source_digest)) is True:
+            if cache.get(_profile_statement(kind, source_digest, keyset)) is True:
                 if kind != kinds[0]:  # a batch's awards are of one kind: ask for it first
                     kinds.remove(kind)
                     kinds.insert(0, kind)
@@ -382,7 +406,7 @@ class AwardChecker:
         if cache is not None and source_digest is not None and known is None and structure_ok and digest is not None:
             # Strictly parsed, a well-formed award of the registry's profile holding no private key, and serialized
             # this way.
-            cache.put(_profile_statement(fast_path_kind(data), source_digest), True)
+            cache.put(_profile_statement(fast_path_kind(data), source_digest, self._keyset), True)
         expected_did = self._dids.get(folder_issuer) if folder_issuer is not None else None
         issuer_id = data["issuer"].get("id") if isinstance(data.get("issuer"), dict) else data.get("issuer")
         if expected_did is not None and issuer_id != expected_did:
@@ -443,11 +467,20 @@ def _intern(ids: dict[Any, int], values: list[Any], value: Any) -> int:
     return number
 
 
-def _profile_statement(kind: str, source_digest: str) -> str:
+def _profile_statement(kind: str, source_digest: str, keyset: str) -> str:
     """What the cache records about bytes that parsed strictly into a well-formed award of the registry's
-    profile, holding no private key (:func:`generator.governance.leaks.award_secret`), which RFC 8785 serializes
-    the ``kind`` way (:func:`generator.crypto.jcs.fast_path_kind`)."""
-    return f"award-profile|{kind}|{source_digest}"
+    profile, holding no private key (:func:`generator.governance.leaks.award_secret`) of the registered keys
+    ``keyset`` names (:attr:`~generator.governance.leaks.RegisteredKeys.fingerprint`), which RFC 8785 serializes
+    the ``kind`` way (:func:`generator.crypto.jcs.fast_path_kind`). A key registered (or removed) since makes
+    every award take the full path once, its RDFC proof still known (one key added: a search for its seed
+    only); a token of an award becomes a key's seed only when its key is registered."""
+    return f"award-profile|{kind}|{keyset}|{source_digest}"
+
+
+def _keyset_statement(keyset: str) -> str:
+    """That the cache holds statements made for the registered keys ``keyset`` names: a hint only, to find the
+    set one key smaller (:meth:`AwardChecker._known_kind`); the statements about each award decide."""
+    return f"keyset|{keyset}"
 
 
 def _misnamed(path: str, line: int | None, digest: str) -> bool:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from generator.awarding.issue import Recipient, issue_awards
-from generator.awarding.keys import PRIVATE_KEY_FORMAT, load_signing_key
+from generator.awarding.keys import PRIVATE_KEY_FORMAT, generate_key, load_signing_key
 from generator.check import CheckOptions, run_check
 from generator.crypto.multibase import encode_ed25519_private
 from generator.endorsements import endorse
@@ -163,6 +163,35 @@ def test_the_full_check_with_its_cache_refuses_it_on_every_run(repo: Repo) -> No
     for _ in range(2):
         report = run_check(repo.root, CheckOptions(progress=False, jobs=1, cache=True))
         assert _refusals(errors(report)) == [(rel, line, "evidence[0].id")]
+
+
+@pytest.mark.parametrize("added", [1, 2])
+def test_a_known_awards_token_is_found_once_it_is_a_registered_keys_seed(
+    repo: Repo, tmp_path: Path, added: int
+) -> None:
+    """The cache's word that an award holds no private key holds for the keys registered when it was given. A
+    token that is 32 random bytes until its key is registered (the public half added after the award) is found by
+    the next warm check, with that key alone added (a search for its seed) or beside another (the full path); the
+    pull request adding the key searches only its own files."""
+    generate_key(repo.registry, ACME, key_id="key-2", now=NOW, private_path=tmp_path / "key-2.key")
+    public = repo.path(f"keys/{ACME}/key-2.json")
+    registered = public.read_bytes()
+    public.unlink()  # made, not yet registered
+    if added == 2:
+        generate_key(repo.registry, ACME, key_id="key-3", now=NOW, private_path=tmp_path / "key-3.key")
+        other = repo.path(f"keys/{ACME}/key-3.json")
+        other_registered = other.read_bytes()
+        other.unlink()
+    seed = json.loads((tmp_path / "key-2.key").read_text())["seed"]
+    token = base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4)).hex()
+    rel, line = _award_with_evidence(repo, f"https://e.example/p?t={token}", None)
+    options = CheckOptions(progress=False, jobs=1, cache=True)
+    assert _refusals(errors(run_check(repo.root, options))) == []  # no key's seed yet: a digest, say
+    public.write_bytes(registered)
+    if added == 2:
+        other.write_bytes(other_registered)
+    for _ in range(2):  # and every run after, as for any key
+        assert _refusals(errors(run_check(repo.root, options))) == [(rel, line, "evidence[0].id")]
 
 
 @pytest.mark.parametrize(

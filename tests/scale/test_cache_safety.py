@@ -14,11 +14,12 @@ from generator.check import CheckOptions, run_check
 from generator.crypto import ed25519
 from generator.crypto.multibase import b58decode, encode_ed25519_public
 from generator.errors import ProblemList
+from generator.governance.leaks import RegisteredKeys
 from generator.load import load_registry
 from generator.verify import cache as cache_module
 from generator.verify.cache import VerificationCache
 from generator.verify.parallel import award_outcomes
-from generator.verify.registry_check import AwardChecker, check_awards
+from generator.verify.registry_check import AwardChecker, _profile_statement, check_awards
 from tests.conftest import Signer
 
 RDFC = "award.proof:eddsa-rdfc-2022"
@@ -74,7 +75,7 @@ def test_warm_check_skips_rdfc_and_still_verifies_jcs(signer: Signer, monkeypatc
     codes, cache = _check(signer)
     assert codes == []
     assert sorted(verified) == jcs_signatures
-    assert cache.hits == 4  # per award: its profile check and its RDFC proof
+    assert cache.hits == 4 + 1  # per award: its profile check and its RDFC proof; and the key set searched for
 
 
 def test_check_command_uses_the_cache(signer: Signer) -> None:
@@ -83,7 +84,7 @@ def test_check_command_uses_the_cache(signer: Signer) -> None:
         report = run_check(signer.root, CheckOptions(progress=False))
         assert [str(p) for p in report.problems] == []
     cache = VerificationCache.open(signer.root)
-    assert len(cache) == 2  # one award: its profile statement and its RDFC proof
+    assert len(cache) == 2 + 1  # one award: its profile statement and its RDFC proof; the key set searched for
 
 
 def test_a_changed_award_misses(signer: Signer) -> None:
@@ -94,7 +95,7 @@ def test_a_changed_award_misses(signer: Signer) -> None:
     issued.path.write_text(json.dumps(doc, indent=4) + "\n")
     codes, cache = _check(signer)
     assert codes == []
-    assert cache.hits == 0
+    assert cache.hits == 1  # the key set searched for, not the award
 
 
 def test_equal_jcs_but_other_bytes_are_checked_again(signer: Signer) -> None:
@@ -115,7 +116,7 @@ def test_floats_take_the_cached_path_too(signer: Signer) -> None:
     assert _check(signer)[0] == []
     codes, cache = _check(signer)
     assert codes == []
-    assert cache.hits == 2
+    assert cache.hits == 2 + 1  # the award's profile and RDFC proof; the key set searched for
 
 
 def test_a_planted_entry_vouches_for_nothing(signer: Signer) -> None:
@@ -129,8 +130,10 @@ def test_a_planted_entry_vouches_for_nothing(signer: Signer) -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     public = signer.key.public.hex()
     method = doc["proof"][0]["verificationMethod"]
+    registry = load_registry(signer.root).registry
+    assert registry is not None
     statements = [
-        f"award-profile|exact|{digest}",
+        _profile_statement("exact", digest, RegisteredKeys.of(registry).fingerprint),
         f"proof|{digest}|eddsa-rdfc-2022|{method}|{public}",
     ]
     # An attacker without the secret writes the right statements under another secret: nothing changes.

@@ -18,9 +18,10 @@ from generator.awards import AwardSource, award_filename, award_hash, render_awa
 from generator.check import CheckOptions, run_check
 from generator.crypto.dataintegrity import create_proof
 from generator.errors import Problem, ProblemList
+from generator.governance.leaks import RegisteredKeys
 from generator.verify.cache import VerificationCache
 from generator.verify.parallel import plan_units, unit_awards
-from generator.verify.registry_check import AwardChecker, AwardIndex, AwardOutcome
+from generator.verify.registry_check import AwardChecker, AwardIndex, AwardOutcome, _profile_statement
 from tests.conftest import EPOCH, ISSUED, Signer
 
 
@@ -381,7 +382,8 @@ def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
     )
     digest = hashlib.sha256(forged_path.read_bytes()).hexdigest()
     key = signer.key.public.hex()
-    planted = [f"award-profile|exact|{digest}", f"proof|{digest}|eddsa-rdfc-2022|{method}|{key}"]
+    keyset = RegisteredKeys.of(signer.registry).fingerprint
+    planted = [_profile_statement("exact", digest, keyset), f"proof|{digest}|eddsa-rdfc-2022|{method}|{key}"]
     return str(forged_path.relative_to(signer.root)), planted
 
 
@@ -489,3 +491,50 @@ def test_registry_resolver_skips_a_key_that_is_not_a_key(signer: Signer) -> None
     record.keys["key-1"] = type(source)(bad, source.doc)
     method = f"{registry.issuer_did('acme-academy')}#key-1"
     assert RegistryKeyResolver(registry).resolve(method) is None
+
+
+def test_a_key_registered_since_costs_known_awards_a_search_for_its_seed_not_the_full_path(
+    signer: Signer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The cache's statements name the key set they were searched for (a token becomes a private key when its key
+    is registered). One key added since: known awards are searched for its seed alone and keep the fast path;
+    more than one: every award takes the full path once. Either way the outcomes are those of a cold check."""
+    for n in range(3):
+        signer.award(email=f"known-{n}@example.org")
+    full_calls: list[str] = []
+    real_full = AwardChecker._full
+
+    def counting(self: AwardChecker, source: AwardSource, *args: Any) -> AwardOutcome:
+        full_calls.append(source.where)
+        return real_full(self, source, *args)
+
+    monkeypatch.setattr(AwardChecker, "_full", counting)
+    secret, path = b"0123456789abcdef0123456789abcdef", tmp_path / "cache" / "statements"
+
+    def run() -> list[AwardOutcome]:
+        """A full check's use of its cache: loaded, every award looked up, saved keeping only what it used."""
+        full_calls.clear()
+        registry = signer.registry
+        cache = VerificationCache(secret, path=path)
+        checker = AwardChecker(registry, proof_cache=cache)
+        units = plan_units(registry.root)
+        done = [checker.check_bytes(*award) for unit in units for award in unit_awards(registry.root, unit)]
+        cache.save(compact=True)
+        return done
+
+    cold = run()
+    assert len(full_calls) == len(cold) == 3
+    assert all(not o.problems for o in cold)
+    assert run() == cold
+    assert full_calls == []  # warm, and compacted again
+    signer.new_key("acme-academy", "key-2")
+    assert run() == cold
+    assert full_calls == []  # searched for key-2's seed only
+    assert run() == cold
+    assert full_calls == []
+    signer.new_key("acme-academy", "key-3")
+    signer.new_key("acme-academy", "key-4")
+    assert run() == cold
+    assert len(full_calls) == 3  # two keys at once: the full path, once
+    assert run() == cold
+    assert full_calls == []
