@@ -99,7 +99,10 @@ def log_config(registry: Registry) -> tuple[Verifier, str]:
     verifier = parse_vkey(config.vkey)
     origin = log_origin(registry.site_url)
     if verifier.name != origin:
-        raise UsageError(f"the log key's name is {verifier.name!r}; for this site it must be the origin {origin!r}")
+        raise UsageError(
+            f"the log key registry/governance.yaml declares is named {verifier.name!r}; for this site it must be "
+            f"the origin {origin!r}"
+        )
     return verifier, origin
 
 

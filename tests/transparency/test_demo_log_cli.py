@@ -83,7 +83,17 @@ def test_the_demo_log_is_checked_against_its_published_key_when_asked(demo_site:
     assert check["status"] == "failed", check
     assert "the log does not check out" in check["reason"]
 
-    for bad, says in (("not-a-vkey", "--log-key not-a-vkey: not a log verifier key"), ("", "needs --log")):
+    # A key of another log's name: refused as what --log-key gave (it was refused in words about the registry's key).
+    named = generate_note_key(tmp_path / "named.key", "other.example/log", "log").verifier.vkey
+    origin = policy["vkey"].split("+")[0]
+    for bad, says in (
+        ("not-a-vkey", "--log-key not-a-vkey: not a log verifier key"),
+        ("", "needs --log"),
+        (
+            named,
+            f"--log-key {named}: the key is named 'other.example/log', and a log of this registry is named {origin!r}",
+        ),
+    ):
         args = ["--log", str(demo_site), "--log-key", bad] if bad else ["--log-key", str(demo_vkey)]
         done = _verify(award, *args)
         assert done.returncode == 2, done.stderr
