@@ -130,6 +130,21 @@ def _signing_key(args: argparse.Namespace, registry: Registry) -> SigningKey:
     return load_signing_key(Path(args.key).expanduser(), root=registry.root)
 
 
+#: ``--record`` of the commands that sign awards and endorsements.
+RECORD_HELP = (
+    "your record of what you sign, appended to before the registry's files (default: <owner>.signed.txt beside "
+    "--key); give it to `credreg log monitor --record`"
+)
+
+
+def _signed_record(args: argparse.Namespace, registry: Registry, owner: str) -> Path:
+    """Where ``credreg award`` / ``credreg endorse`` record what they sign (checked before anything is signed)."""
+    from generator.awarding.record import default_record, usable_record
+
+    path = Path(args.record) if args.record else default_record(Path(args.key).expanduser(), owner)
+    return usable_record(path, registry.root)
+
+
 def _cmd_award(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -155,7 +170,17 @@ def _cmd_award(args: argparse.Namespace) -> int:
     earners = Path(args.out).expanduser() if args.out else default_earner_dir(issuer, slug, now)
     for warning in holder_warnings(registry, args.credential, recipients, earners.parent):
         print(f"warning: {warning}", file=sys.stderr)
-    issued = issue_awards(registry, args.credential, recipients, key, batch=bool(args.csv), now=now, earner_dir=earners)
+    record = _signed_record(args, registry, issuer)
+    issued = issue_awards(
+        registry,
+        args.credential,
+        recipients,
+        key,
+        batch=bool(args.csv),
+        now=now,
+        earner_dir=earners,
+        signed_record=record,
+    )
     first = issued[0]
     where = layout.relpath(registry.root, first.path)
     earners = earners.resolve()
@@ -171,6 +196,7 @@ def _cmd_award(args: argparse.Namespace) -> int:
             print(f"  line {award.line}: {award.hash}  {award.verify_url}")
     # The keys and links go to a private file, not to the terminal: a cohort's log must not map people to awards.
     print(f"earners: {earners / MAPPING_FILE}  (private: each recipient's link, key and file; never commit it)")
+    print(f"record:  {record}  (what you signed: for credreg log monitor --record)")
     return 0
 
 
@@ -320,6 +346,7 @@ def _cmd_endorse(args: argparse.Namespace) -> int:
 
     registry = _load(args)
     key = _signing_key(args, registry)
+    record = _signed_record(args, registry, args.endorser)
     done = endorse(
         registry,
         args.target,
@@ -329,9 +356,11 @@ def _cmd_endorse(args: argparse.Namespace) -> int:
         comment=args.comment,
         scope=args.scope,
         valid_until=parse_valid_until(args.valid_until) if args.valid_until else None,
+        record=record,
     )
     print(f"endorsement {done.hash}")
     print(f"  {layout.relpath(registry.root, done.path)}")
+    print(f"record: {record}  (what you signed: for credreg log monitor --record)")
     return 0
 
 
@@ -566,6 +595,7 @@ def build_parser() -> argparse.ArgumentParser:
     award.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file")
     award.add_argument("--evidence", metavar="URL", action="append", help="evidence URL (repeatable)")
     award.add_argument("--valid-until", metavar="DATE", help="expiry (default: from the credential's validity)")
+    award.add_argument("--record", metavar="FILE", help=RECORD_HELP)
     award.set_defaults(handler=_cmd_award)
 
     from generator.transparency.commands import add_log_key_option
@@ -646,6 +676,7 @@ def build_parser() -> argparse.ArgumentParser:
     endorse.add_argument("--comment", required=True, help="what the endorsement means (published)")
     endorse.add_argument("--scope", help="what it covers, when not the whole credential (published)")
     endorse.add_argument("--valid-until", metavar="DATE", help="when the endorsement ends")
+    endorse.add_argument("--record", metavar="FILE", help=RECORD_HELP)
     endorse.set_defaults(handler=_cmd_endorse)
 
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")

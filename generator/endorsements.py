@@ -33,6 +33,7 @@ from generator._internal.text import unseen_problem
 from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
+from generator.awarding.record import SignedEntry, record_signed
 from generator.awarding.signing import sign_document
 from generator.awarding.status import create_list
 from generator.awards import award_hash, render_award, write_award_file
@@ -350,8 +351,10 @@ def endorse(
     valid_from: dt.datetime | None = None,
     valid_until: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    record: Path | None = None,
 ) -> FoundEndorsement:
-    """Sign an endorsement of ``target`` (``issuer/slug`` or ``issuer``) by ``endorser`` and write it."""
+    """Sign an endorsement of ``target`` (``issuer/slug`` or ``issuer``) by ``endorser`` and write it (and, with
+    ``record``, a line for it there first: :mod:`generator.awarding.record`)."""
     if not registry.is_endorser(endorser):
         known = sorted([*registry.endorsers, *registry.issuers])
         raise UsageError(f"unknown endorser {endorser!r}", [f"registered endorsers and issuers: {', '.join(known)}"])
@@ -404,6 +407,9 @@ def endorse(
         if not located[2].exists():
             create_list(located[2], _signed_list(registry, endorser, number, new_bitstring(), key, issued))
         path = layout.endorsements_dir(registry.root, endorser) / f"{digest}.json"
+        if record is not None:  # before the registry's file (generator.awarding.record)
+            at = now or dt.datetime.now(dt.UTC)
+            record_signed(record, [SignedEntry(digest, "endorsement", layout.relpath(registry.root, path))], at)
         write_award_file(registry.root, path, render_award(signed))
     return FoundEndorsement(endorser, path, digest, signed)
 

@@ -292,6 +292,11 @@ def append_line(path: Path, line: str) -> None:
 
     A file whose last line has no final newline (a hand edit, an editor's setting) gets one first: otherwise the
     new line would be glued onto the last one and both would become unreadable."""
+    append_lines(path, [line])
+
+
+def append_lines(path: Path, lines: list[str]) -> None:
+    """:func:`append_line` of several lines, in one write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+b") as fh:
         prefix = b""
@@ -299,7 +304,7 @@ def append_line(path: Path, line: str) -> None:
             fh.seek(-1, os.SEEK_END)
             if fh.read(1) != b"\n":
                 prefix = b"\n"
-        fh.write(prefix + (line.rstrip("\n") + "\n").encode("utf-8"))
+        fh.write(prefix + "".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8"))
         fh.flush()
         os.fsync(fh.fileno())
 

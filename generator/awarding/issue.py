@@ -28,6 +28,7 @@ from generator._internal.times import validity_window_problem
 from generator.awarding.earners import EarnerCopy, earlier_holders, prepare_earner_dir, write_earners
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
+from generator.awarding.record import SignedEntry, record_signed
 from generator.awarding.signing import sign_document
 from generator.awarding.status import StatusAllocator
 from generator.awards import (
@@ -299,11 +300,14 @@ def issue_awards(
     now: dt.datetime | None = None,
     valid_from: dt.datetime | None = None,
     earner_dir: Path | None = None,
+    signed_record: Path | None = None,
 ) -> list[IssuedAward]:
     """Sign an award per recipient for credential ``issuer/slug`` and write them into the registry.
 
     With ``earner_dir`` (outside the repository, new or empty), each earner's file and the private mapping of
-    recipients to links and keys are written there first. Without it the keys exist only in the result.
+    recipients to links and keys are written there first. Without it the keys exist only in the result. With
+    ``signed_record`` (:mod:`generator.awarding.record`), a line per award is appended there before the registry's files
+    are written.
     """
     issuer_id, _, slug = ref.partition("/")
     if issuer_id not in registry.issuers:
@@ -395,6 +399,13 @@ def issue_awards(
                     for r in results
                 ],
             )
+        if signed_record is not None:
+            in_order = sorted(results, key=lambda r: r.line or 0)  # the file's order, never the cohort's
+            entries = [
+                SignedEntry(r.hash, "award", layout.relpath(registry.root, r.path) + (f"#{r.line}" if r.line else ""))
+                for r in in_order
+            ]
+            record_signed(signed_record, entries, now)
         allocator.ensure_lists(key, issued_at)
         if batch:
             text = "".join(json.dumps(signed[i], ensure_ascii=False, separators=(",", ":")) + "\n" for i in order)

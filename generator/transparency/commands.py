@@ -246,13 +246,15 @@ def _cmd_add_cosignatures(args: argparse.Namespace) -> int:
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
     from generator._internal.files import write_text_atomic
+    from generator.awarding.record import read_records
     from generator.transparency.inclusion import DEMO_CLAUSE, log_is_demo
     from generator.transparency.log import open_log, read_note
     from generator.transparency.logindex import read_kept, write_kept
-    from generator.transparency.monitor import ALERTS, monitor_log
+    from generator.transparency.monitor import ALERTS, UNRECORDED, monitor_log
     from generator.transparency.publish import log_config
 
     registry = _registry(args)
+    signed = read_records(Path(p).expanduser() for p in args.record) if args.record else None
     trusted = trusted_log_key(registry, args.log_key)
     if trusted.registry.governance.model.log is None:
         raise UsageError(
@@ -285,6 +287,9 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     print(f"{found} {where}{checked}{demo}", file=sys.stderr)
     for index, entry in result.alerts:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}", file=sys.stderr)
+    unrecorded = result.unrecorded(signed) if signed is not None else []
+    for index, entry in unrecorded:
+        print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {UNRECORDED}", file=sys.stderr)
     if result.index_problem is not None:
         print(f"ALERT: {result.index_problem}: verifiers would be told another latest status list or other key "
               "retirements than the log holds", file=sys.stderr)  # fmt: skip
@@ -292,7 +297,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         write_text_atomic(Path(args.save), log.note.encode().decode())
         if result.index is not None and result.index_problem is None:
             write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
-    return 1 if result.alerts or result.index_problem is not None else 0
+    return 1 if result.alerts or unrecorded or result.index_problem is not None else 0
 
 
 def with_log_check(
@@ -367,6 +372,13 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     monitor.add_argument("--since", metavar="CHECKPOINT", help="a checkpoint saved earlier (--save): only what's new")
     monitor.add_argument("--save", metavar="FILE", help="save the checkpoint seen now, for the next --since")
     monitor.add_argument("--log", metavar="URL|DIR", help="the log: a built site, or its log/ (default: the site's)")
+    monitor.add_argument(
+        "--record",
+        metavar="FILE",
+        action="append",
+        help="your record of what you signed (credreg award/endorse write it): an award or endorsement it does not "
+        "hold is an alert (repeatable: one per machine you sign on)",
+    )
     add_log_key_option(monitor)
 
 

@@ -9,6 +9,11 @@ rewritten (``revocation-removed``), a status list that lost a set bit (``status-
 signed list put back). Only a push past the pull-request check makes one, and the award it revoked looks valid
 again; ``credreg log monitor`` names each and exits non-zero.
 
+**What the owner signed.** Given the owner's record of what it signed (``--record``, written by ``credreg
+award`` and ``credreg endorse``: :mod:`generator.awarding.record`), an award or endorsement in its name that the
+record does not hold is an alert too (:meth:`MonitorResult.unrecorded`): a leaked key's work, or a file pushed past
+the pull-request check, is then named, not left as one line among the day's many.
+
 **The index.** The monitor also checks the log's index (:mod:`generator.transparency.logindex`), which verifiers
 trust for each status list's latest version and each key's retirements: a checkpoint that commits to another
 index is an alert too. It keeps the index beside the checkpoint it saves (``<file>.index.json``), trusted only
@@ -25,13 +30,19 @@ from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogError, VerifiedLog
 from generator.transparency.logindex import LogIndex, commitment_problem, resume
 
-__all__ = ["ALERTS", "MonitorResult", "monitor_log"]
+__all__ = ["ALERTS", "SIGNED_KINDS", "UNRECORDED", "MonitorResult", "monitor_log"]
 
 #: Entry kinds that take a revocation back, and what the issuer is told.
 ALERTS = {
     "revocation-removed": "a line of the revocation log was removed or rewritten: a revocation taken back",
     "status-list-cleared": "the status list lost a bit that was set: a revocation taken back (an older list put back?)",
 }
+
+
+#: Entry kinds an owner signs itself, and so has in its record of what it signed.
+SIGNED_KINDS = frozenset({"award", "endorsement"})
+#: What the owner is told of one its record does not hold.
+UNRECORDED = "not in your record of what you signed: signed with your key elsewhere (a leaked key?)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,10 @@ class MonitorResult:
     @property
     def alerts(self) -> list[tuple[int, LogEntry]]:
         return [(index, entry) for index, entry in self.entries if entry.kind in ALERTS]
+
+    def unrecorded(self, signed: set[str]) -> list[tuple[int, LogEntry]]:
+        """The awards and endorsements read whose hash ``signed`` (the owner's record) does not hold."""
+        return [(i, entry) for i, entry in self.entries if entry.kind in SIGNED_KINDS and entry.sha256 not in signed]
 
 
 def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, kept: object = None) -> MonitorResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -151,6 +152,68 @@ def test_monitor_lists_a_planted_award(log_repo: LogRepo, tmp_path: Path) -> Non
         "log", "monitor", "brightforge-academy", "--since", str(saved), "--log", str(log_repo.state)
     )
     assert other.stdout == ""
+
+
+def test_monitor_alerts_on_an_award_its_issuers_record_does_not_hold(log_repo: LogRepo, tmp_path: Path) -> None:
+    """`credreg award` records what it signs beside the key; `credreg log monitor --record` then names an award in
+    the issuer's name that the record does not hold (what a leaked key adds) as an alert, and exits 1, where
+    without the record it was one line among the day's entries."""
+    issuer = "northbridge-university"
+    key = tmp_path / "northbridge-keys" / "key.key"
+    log_repo.credreg("keygen", issuer, "--key-id", "key-record", "--out", str(key))
+    commit_all(log_repo.root, "a key Northbridge signs with")
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", issuer, "--log", str(log_repo.state), "--save", str(saved))
+
+    made = log_repo.credreg(
+        "award", f"{issuer}/sql-for-data-analysis", "--recipient", "ada@example.org", "--key", str(key),
+        "--out", str(tmp_path / "earners"),
+    )  # fmt: skip
+    record = key.parent / f"{issuer}.signed.txt"
+    assert f"record:  {record}" in made.stdout
+    digest = next(line.split()[-1] for line in made.stdout.splitlines() if line.startswith("hash:"))
+    [line] = record.read_text().splitlines()
+    fields = line.split()
+    assert fields[:2] == [digest, "award"]
+    assert fields[2] == next(p for p in made.stdout.split() if p.endswith(f"{digest}.json"))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", fields[3])
+    commit_all(log_repo.root, "an award Northbridge made")
+    log_repo.publish()
+    mine = log_repo.credreg(
+        "log", "monitor", issuer, "--since", str(saved), "--log", str(log_repo.state), "--record", str(record),
+        "--save", str(saved),
+    )  # fmt: skip
+    assert [line.split("\t")[2] for line in mine.stdout.splitlines()] == [digest]
+    assert "ALERT" not in mine.stderr
+
+    _, planted = plant_award(log_repo, issuer)
+    commit_all(log_repo.root, "an award nobody at Northbridge made")
+    log_repo.publish()
+    args = ("log", "monitor", issuer, "--since", str(saved), "--log", str(log_repo.state))
+    alerted = log_repo.credreg(*args, "--record", str(record), ok=False)
+    assert alerted.returncode == 1
+    [alert] = [line for line in alerted.stderr.splitlines() if line.startswith("ALERT")]
+    assert alert.startswith(f"ALERT: entry {alerted.stdout.split()[0]} (award, registry/issuers/{issuer}/")
+    assert "not in your record of what you signed" in alert
+    assert planted in alerted.stdout
+    assert log_repo.credreg(*args).returncode == 0  # without a record: listed, not judged
+    # Records from two machines: the union. A line that is not a record's: refused, naming the file and line.
+    other = tmp_path / "laptop.signed.txt"
+    other.write_text(f"# the laptop\n{planted} award elsewhere\n")
+    assert log_repo.credreg(*args, "--record", str(record), "--record", str(other)).returncode == 0
+    other.write_text("# the laptop\nnot a hash\n")
+    bad = log_repo.credreg(*args, "--record", str(other), ok=False)
+    assert bad.returncode == 2
+    assert f"--record {other}:2: not a line of a record of what was signed" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    # A record inside the registry is refused before anything is signed.
+    inside = log_repo.credreg(
+        "award", f"{issuer}/sql-for-data-analysis", "--recipient", "bo@example.org", "--key", str(key),
+        "--out", str(tmp_path / "earners-2"), "--record", str(log_repo.root / "signed.txt"), ok=False,
+    )  # fmt: skip
+    assert "is inside the registry" in inside.stderr
+    assert git(log_repo.root, "status", "--porcelain") == ""
 
 
 def test_publish_refuses_the_wrong_key_and_a_tampered_state(log_repo: LogRepo, tmp_path: Path) -> None:

@@ -1,0 +1,105 @@
+"""The signer's own record of what it signed, for ``credreg log monitor --record``.
+
+``credreg award`` and ``credreg endorse`` append one line per award or endorsement they sign to a file the signer
+keeps outside the repository (by default beside the private key: ``<owner>.signed.txt``)::
+
+    <sha256> <kind> <path in the registry>[#line] <signed at, UTC>
+
+The public log lists every award and endorsement published in an owner's name. Read against this record, one the
+owner never signed (a key that leaked, a push past the pull-request check) is an alert, not one line among the
+day's many. The record is written before the registry files, so that a run cut short leaves at most a line for
+an award never published (harmless), never a published award missing from it (a false alert).
+
+Nothing in it is secret (every hash is public once published), but it is the owner's word about itself: it
+belongs with the key, not in the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import layout
+from generator._internal.files import append_lines, unwritable_folder
+from generator.errors import UsageError
+
+__all__ = ["RECORD_SUFFIX", "SignedEntry", "default_record", "read_records", "record_signed", "usable_record"]
+
+#: The record's file name beside the key: ``<owner>.signed.txt``.
+RECORD_SUFFIX = ".signed.txt"
+#: Records are small (a line per award); one larger than this is not one.
+MAX_RECORD_BYTES = 1 << 30
+_LINE = re.compile(r"([0-9a-f]{64})(?:[ \t].*)?")
+
+
+@dataclass(frozen=True, slots=True)
+class SignedEntry:
+    """One line of the record: what was signed, and where it went."""
+
+    sha256: str
+    kind: str
+    """``award`` or ``endorsement`` (the log's entry kinds)."""
+    where: str
+    """The file in the registry (``#line`` for a batch's line)."""
+
+    def line(self, at: dt.datetime) -> str:
+        return f"{self.sha256} {self.kind} {self.where} {at.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+
+
+def default_record(key_path: Path, owner: str) -> Path:
+    """Where the record of what ``owner`` signs with the key at ``key_path`` is kept unless told: beside the key."""
+    return key_path.parent / f"{owner}{RECORD_SUFFIX}"
+
+
+def usable_record(path: Path, root: Path) -> Path:
+    """``path``, when a record can be appended there (asked before anything is signed); UsageError if not."""
+    path = path.expanduser()
+    if layout.checkout_holding(path, root) is not None:
+        raise UsageError(
+            f"--record {path}: it is inside the registry; keep the record of what you sign with your key",
+            ["choose a path outside the repository (default: beside the private key)"],
+        )
+    if path.exists() and not path.is_file():
+        raise UsageError(f"--record {path}: not a file")
+    why = unwritable_folder(path) if not path.exists() else None if os.access(path, os.W_OK) else "not writable"
+    if why is not None:
+        raise UsageError(f"cannot write the record of what you sign, {path}: {why}", ["give --record FILE"])
+    return path
+
+
+def record_signed(path: Path, entries: Iterable[SignedEntry], at: dt.datetime) -> None:
+    """Append ``entries`` to the record at ``path`` (durably, before the registry files are written)."""
+    append_lines(path, [entry.line(at) for entry in entries])
+
+
+def read_records(paths: Iterable[Path]) -> set[str]:
+    """The hashes the records at ``paths`` name; UsageError naming the file and line of anything else."""
+    hashes: set[str] = set()
+    for path in paths:
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(MAX_RECORD_BYTES + 1)
+        except OSError as exc:
+            raise UsageError(f"--record {path}: cannot read it: {exc.strerror}") from None
+        if len(data) > MAX_RECORD_BYTES:
+            raise UsageError(f"--record {path}: larger than any record of what was signed can be")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(f"--record {path}: not a record of what was signed (not UTF-8 text)") from None
+        for number, line in enumerate(text.split("\n"), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            match = _LINE.fullmatch(line)
+            if match is None:
+                raise UsageError(
+                    f"--record {path}:{number}: not a line of a record of what was signed",
+                    ["each line starts with an award's or endorsement's hash (64 lowercase hex digits)"],
+                )
+            hashes.add(match[1])
+    return hashes

@@ -1,0 +1,84 @@
+"""The signer's record of what it signed (generator.awarding.record): written by award and endorse before the
+registry's files, read by `credreg log monitor --record` strictly (the monitor's end-to-end test is in
+tests/transparency/test_publish.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.awarding.issue import Recipient, issue_awards
+from generator.awarding.keys import load_signing_key
+from generator.awarding.record import default_record, read_records, usable_record
+from generator.endorsements import endorse
+from generator.errors import UsageError
+from generator.models.endorsement import EndorsementKind
+from tests.governance.conftest import ACME, NOW, Repo
+from tests.governance.test_endorsements import OB, _setup
+
+
+def test_a_cohort_is_recorded_in_its_files_order_before_its_file_is_written(repo: Repo, tmp_path: Path) -> None:
+    record = tmp_path / "signed" / f"{ACME}.signed.txt"
+    record.parent.mkdir()
+    record.write_text("# kept by hand too\n" + "a" * 64)  # no final newline: the next line is not glued to it
+    emails = [f"p{n}@example.org" for n in range(5)]
+    issued = issue_awards(
+        repo.registry, f"{ACME}/sql-basics", [Recipient(e) for e in emails], repo.key(), batch=True,
+        valid_from=NOW, signed_record=record,
+    )  # fmt: skip
+    lines = record.read_text().splitlines()
+    assert lines[:2] == ["# kept by hand too", "a" * 64]
+    where = issued[0].path.relative_to(repo.root).as_posix()
+    by_line = sorted(issued, key=lambda a: a.line or 0)
+    assert [line.split()[:3] for line in lines[2:]] == [[a.hash, "award", f"{where}#{a.line}"] for a in by_line]
+    assert read_records([record]) == {"a" * 64, *(a.hash for a in issued)}
+
+
+def test_an_endorsement_is_recorded(repo: Repo, tmp_path: Path) -> None:
+    keys = tmp_path / "keys"
+    _setup(repo, keys)
+    record = default_record(keys / f"{OB}.key", OB)
+    done = endorse(
+        repo.registry, f"{ACME}/sql-basics", OB, load_signing_key(keys / f"{OB}.key", root=repo.root),
+        kind=EndorsementKind.RECOGNISES, comment="Still recognised.", valid_from=NOW - dt.timedelta(minutes=1),
+        record=record,
+    )  # fmt: skip
+    assert record == keys / f"{OB}.signed.txt"
+    [line] = record.read_text().splitlines()
+    assert line.split()[:3] == [done.hash, "endorsement", done.path.relative_to(repo.root).as_posix()]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("A" * 64 + "\n", ":1: not a line of a record"),  # a hash is written in lowercase
+        ("\n\n" + "a" * 63 + "\n", ":3: not a line of a record"),
+        ("a" * 64 + "award\n", ":1: not a line of a record"),  # glued: no hash
+        (b"\xff\xfe".decode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_a_record_is_read_strictly(tmp_path: Path, text: str, says: str) -> None:
+    path = tmp_path / "r.signed.txt"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(UsageError, match=says):
+        read_records([path])
+    with pytest.raises(UsageError, match="cannot read it"):
+        read_records([tmp_path / "missing.txt"])
+    path.write_text("a" * 64 + "\r\n" + "b" * 64 + "\taward x\n  \n# c\n")
+    assert read_records([path]) == {"a" * 64, "b" * 64}
+
+
+def test_a_record_is_never_kept_in_the_registry(repo: Repo, tmp_path: Path) -> None:
+    for inside in (repo.root / "signed.txt", repo.root / "registry" / "x.txt"):
+        with pytest.raises(UsageError, match="is inside the registry"):
+            usable_record(inside, repo.root)
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    with pytest.raises(UsageError, match="not a file"):
+        usable_record(folder, repo.root)
+    assert usable_record(tmp_path / "new" / "r.txt", repo.root) == tmp_path / "new" / "r.txt"
+    kept = tmp_path / "kept.signed.txt"
+    kept.write_text("a" * 64 + "\n")
+    assert usable_record(kept, repo.root) == kept  # appended to, run after run
