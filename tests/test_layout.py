@@ -456,3 +456,32 @@ def test_a_temporary_file_left_by_a_killed_command_is_named_as_such(signer: Sign
     assert problem.location.path == "registry/issuers/acme-academy/status/.1.json.2ec7c6b4cf5a.tmp"
     assert problem.message.startswith("a temporary file left by a credreg command that was interrupted while writing")
     assert "delete it" in problem.message
+
+
+# --- a status/ folder is published byte for byte: it holds only files the status-list check verifies ---------
+
+
+@pytest.mark.parametrize("name", ["01.json", "0.json", "65536.json", "99999.json", "0001.json"])
+def test_a_status_file_naming_no_list_is_refused_and_never_published(tmp_path: Path, name: str) -> None:
+    """The status-list checks verify ``<n>.json`` for a canonical list number only; any other ``[0-9]+.json``
+    used to pass the layout unverified and go out byte for byte beside the signed lists."""
+    root = make_registry(tmp_path / "registry")
+    rel = f"{ACME}/status/{name}"
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).write_text('{"note": "<script>alert(document.domain)</script>"}\n')
+    [problem] = run_check(root).problems.errors
+    assert (problem.location.path, problem.code) == (rel, "layout.unexpected")
+    assert "numbered 1 to 65535 with no leading zero" in problem.message
+    # The pull-request check judges the paths Git reports by the same rule, an endorser's folder too.
+    assert layout.path_problem(rel) == ("layout.unexpected", problem.message)
+    assert layout.path_problem(f"registry/endorsers/qa-body/status/{name}") == ("layout.unexpected", problem.message)
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"))
+    assert built.returncode == 1
+    assert rel in built.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_every_list_number_names_a_status_file_the_layout_allows() -> None:
+    for number in (1, 9, 10, 65535):
+        assert layout.path_problem(f"{ACME}/status/{number}.json") is None
+        assert layout.path_problem(f"registry/endorsers/qa-body/status/{number}.json") is None

@@ -12,7 +12,6 @@ counts, which come from the index of the check that accepted the registry).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +32,10 @@ from generator.render.page import PageSpec
 from generator.render.pages import data_files, encode, site_pages
 from generator.render.search import search_records
 from generator.statements import Statements
+from generator.statuslist import list_file_number
 from generator.verify.registry_check import AwardIndex
 
 __all__ = ["PreparedSite", "load_for_build", "prepare_site"]
-
-_STATUS_LIST = re.compile(r"^[0-9]+\.json\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +77,7 @@ def _issuer_files(registry: Registry, out: Path) -> None:
         target = out / "issuers" / issuer_id
         base = f"{layout.ISSUERS_DIR}/{issuer_id}"
         for _, name in regular_files(str(root / base / "status")):
-            if _STATUS_LIST.match(name):  # signed: copied byte for byte
+            if list_file_number(name) is not None:  # a list the check verified: copied byte for byte
                 write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, issuer_id):
             write_json_staged(target / "did.json", did_document(registry, issuer_id))
@@ -109,7 +107,7 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
         target = out / "endorsers" / endorser_id
         base = f"{layout.ENDORSERS_DIR}/{endorser_id}"
         for _, name in regular_files(str(root / base / "status")):
-            if _STATUS_LIST.match(name):
+            if list_file_number(name) is not None:
                 write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, endorser_id):
             write_json_staged(target / "did.json", did_document(registry, endorser_id))
