@@ -244,6 +244,17 @@ def place_of(folder: str) -> Place | None:
     return next((p for p in PLACES if p.folder.match(folder)), None)
 
 
+def issuer_asset(issuer: str, value: str) -> str | None:
+    """The repository path of the image file an issuer's ``logo`` or a credential's ``image`` names (a path in
+    the issuer's folder), or ``None`` when the value is no plain path to a file the layout allows there. The
+    check and the build both ask this: ``images/./a.png`` or ``images//a.png`` is ``images/a.png`` to a path
+    library, so a check that normalised it accepted what the build then refused, breaking every build."""
+    rel = f"{ISSUERS_DIR}/{issuer}/{value}"
+    if PurePosixPath(value).as_posix() != value or path_problem(rel) is not None:
+        return None
+    return rel
+
+
 def path_problem(path: str) -> tuple[str, str] | None:
     """(code, message) when a file may not be at ``path`` (repository-relative; under :data:`CHECKED_TREES`),
     judged by its name alone: for paths that Git reports (the pull-request check)."""

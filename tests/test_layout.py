@@ -485,3 +485,45 @@ def test_every_list_number_names_a_status_file_the_layout_allows() -> None:
     for number in (1, 9, 10, 65535):
         assert layout.path_problem(f"{ACME}/status/{number}.json") is None
         assert layout.path_problem(f"registry/endorsers/qa-body/status/{number}.json") is None
+
+
+# --- an image the check accepts is the file the build publishes -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("images/./badge.png", "write it as 'images/badge.png'"),
+        ("images//badge.png", "write it as 'images/badge.png'"),
+        ("credentials/badge.png", "is not a place for an image"),
+    ],
+)
+def test_an_image_path_the_build_would_not_read_is_refused_by_the_check(tmp_path: Path, value: str, words: str) -> None:
+    """The check found ``images/./badge.png`` as a path library normalises it, the build reads the layout's
+    path and refused it: a pull request the check accepted broke every later build of the registry."""
+    root = make_registry(tmp_path / "registry")
+    (root / ACME / "images").mkdir()
+    (root / ACME / "images" / "badge.png").write_bytes(png())
+    if value.startswith("credentials/"):
+        (root / ACME / value).write_bytes(png())
+    definition = root / ACME / "credentials" / "sql-basics.yaml"
+    definition.write_text(definition.read_text() + f"image: {value}\n")
+    problems = [p for p in run_check(root).problems.errors if p.location.path.endswith("sql-basics.yaml")]
+    [problem] = problems
+    assert (problem.code, problem.field) == ("ref.missing-file", "image")
+    assert problem.location.line is not None
+    assert words in problem.message
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"))
+    assert built.returncode == 1
+    assert "nothing was built" in built.stderr
+
+
+def test_an_image_path_written_plainly_is_published(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    (root / ACME / "images").mkdir()
+    (root / ACME / "images" / "badge.png").write_bytes(png())
+    definition = root / ACME / "credentials" / "sql-basics.yaml"
+    definition.write_text(definition.read_text() + "image: images/badge.png\n")
+    assert [str(p) for p in run_check(root).problems] == []
+    assert layout.issuer_asset("acme-academy", "images/badge.png") == f"{ACME}/images/badge.png"
+    assert layout.issuer_asset("acme-academy", "logo.svg") == f"{ACME}/logo.svg"

@@ -83,9 +83,12 @@ def _issuer_files(registry: Registry, out: Path) -> None:
             write_json_staged(target / "did.json", did_document(registry, issuer_id))
         assets = [record.issuer.logo, *(c.model.image for c in record.credentials.values())]
         for value in dict.fromkeys(a for a in assets if a and not a.startswith("https://")):
-            rel = f"{base}/{value}"
-            if layout.path_problem(rel) is not None:
-                raise ProblemsFound([Problem(Location(rel), "not a file the registry may hold")])
+            rel = layout.issuer_asset(issuer_id, value)
+            if rel is None:  # not reached: the check refuses such a value by the same rule
+                where = f"{base}/{value}"
+                raise ProblemsFound(
+                    [Problem(Location(where), "not a file the registry may hold", code="ref.missing-file")]
+                )
             # An SVG is published rebuilt from the allow-list: only what was checked.
             problem, published = published_image(value, read_inside(root, rel, limit=MAX_IMAGE_BYTES))
             if problem is not None:
