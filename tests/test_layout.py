@@ -188,6 +188,7 @@ def test_the_allow_list_judges_paths_git_reports() -> None:
         ("logo.png", png(5000, 10), "at most 4096 on a side"),
         ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>x()</script></svg>", "<script>"),
         ("logo.svg", b"just text", "not an SVG the site can publish"),
+        ("logo.png", png() + b"<html><script>alert(1)</script>", "holds more than its picture"),
     ],
 )
 def test_an_image_that_is_not_what_its_name_says_is_refused(tmp_path: Path, name: str, data: bytes, words: str) -> None:

@@ -58,3 +58,77 @@ def test_what_is_published_is_what_was_judged() -> None:
         image_data_problem("a.svg", b"<!DOCTYPE svg><svg/>"),
         b"",
     )
+
+
+# --- a raster image is published byte for byte: it may hold nothing but its picture ------------------------------
+
+
+def saved(fmt: str, mode: str = "RGB", size: tuple[int, int] = (16, 16), **options: object) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size, 7 if mode == "P" else None).save(out, fmt, **options)
+    return out.getvalue()
+
+
+def frames(fmt: str) -> bytes:
+    out = io.BytesIO()
+    first, second = Image.new("RGBA", (16, 16), (255, 0, 0, 128)), Image.new("RGBA", (16, 16), (0, 0, 255, 255))
+    first.save(out, fmt, save_all=True, append_images=[second], duration=100)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("a.png", saved("PNG", "RGBA")),
+        ("a.png", saved("PNG", "P", transparency=0)),
+        ("a.png", saved("PNG", "L", dpi=(300, 300))),  # pHYs
+        ("a.png", frames("PNG")),  # APNG: acTL, fcTL, fdAT
+        ("a.jpg", saved("JPEG", progressive=True)),
+        ("a.jpg", saved("JPEG", "CMYK")),  # Adobe's APP14
+        ("a.jpg", saved("JPEG", restart_marker_blocks=1)),  # RSTn inside the scan
+        ("a.jpg", saved("JPEG", "L", dpi=(72, 72))),
+        ("a.webp", saved("WEBP", "RGBA")),  # VP8X, ALPH
+        ("a.webp", saved("WEBP", lossless=True)),  # VP8L
+        ("a.webp", frames("WEBP")),  # ANIM, ANMF
+    ],
+)
+def test_pictures_alone_pass_in_every_form(name: str, data: bytes) -> None:
+    assert image_data_problem(name, data) is None
+
+
+def _png_text() -> bytes:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Comment", "ada@example.org,Ada Lovelace")
+    return saved("PNG", pnginfo=info)
+
+
+_ICC = b"\0" * 128  # stands for any profile: the rule refuses the segment, it does not read it
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "what"),
+    [
+        ("a.png", _png_text(), "text in its tEXt chunk"),
+        ("a.png", saved("PNG", exif=b"Exif\0\0MM\0*"), "its eXIf chunk"),
+        ("a.png", saved("PNG", icc_profile=_ICC), "its iCCP chunk"),
+        ("a.png", saved("PNG") + b"<html><script>alert(1)</script>", "bytes after the end of the image"),
+        ("a.jpg", saved("JPEG", comment=b"ada@example.org"), "metadata (EXIF, XMP, an ICC profile or a comment)"),
+        ("a.jpg", saved("JPEG", exif=b"Exif\0\0MM\0*"), "metadata (EXIF, XMP, an ICC profile or a comment)"),
+        ("a.jpg", saved("JPEG", icc_profile=_ICC), "metadata (EXIF, XMP, an ICC profile or a comment)"),
+        ("a.jpg", saved("JPEG") + b"PK\x03\x04 an archive", "bytes after the end of the image"),
+        ("a.webp", saved("WEBP", exif=b"Exif\0\0MM\0*"), "metadata (EXIF, XMP, an ICC profile or a comment)"),
+        ("a.webp", saved("WEBP", icc_profile=_ICC), "metadata (EXIF, XMP, an ICC profile or a comment)"),
+        ("a.webp", saved("WEBP") + b"<html>", "bytes after the end of the image"),
+    ],
+    ids=lambda value: value if isinstance(value, str) and not value.startswith(("a.", "holds")) else None,
+)
+def test_anything_besides_the_picture_is_refused_by_name(name: str, data: bytes, what: str) -> None:
+    """Pillow decodes these whole, and the build used to publish them as they were: text chunks, metadata and
+    trailing bytes went out on the registry's site unread by any check (a recipients list in a logo, say)."""
+    problem = image_data_problem(name, data)
+    assert problem is not None
+    assert problem.startswith(f"holds more than its picture ({what})")
+    assert "ada@example.org" not in problem
+    assert published_image(name, data)[0] == problem
