@@ -12,14 +12,23 @@ from __future__ import annotations
 
 __all__ = ["extra_content"]
 
-#: PNG chunks that describe the picture (and APNG's frames): no free text, no embedded file.
-_PNG_CHUNKS = frozenset(
-    {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs", b"hIST"}
-    | {b"cICP", b"acTL", b"fcTL", b"fdAT"}
-)
-#: WebP chunks of the picture, its alpha and its animation.
-_WEBP_CHUNKS = frozenset({b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"})
-_WEBP_FRAME_CHUNKS = frozenset({b"VP8 ", b"VP8L", b"ALPH"})
+#: PNG chunks that describe the picture (and APNG's frames), with the most bytes each may hold (``None``: the
+#: compressed pixels). No free text, no embedded file; and a bound, as Pillow reads what it needs of a chunk and
+#: skips the rest: an oversized gAMA chunk would carry anything.
+_PNG_CHUNKS: dict[bytes, int | None] = {
+    b"IHDR": 13, b"PLTE": 768, b"IDAT": None, b"IEND": 0, b"tRNS": 256, b"gAMA": 4, b"cHRM": 32, b"sRGB": 1,
+    b"sBIT": 4, b"bKGD": 6, b"pHYs": 9, b"hIST": 512, b"tIME": 7, b"cICP": 4, b"acTL": 8, b"fcTL": 26,
+    b"fdAT": None,
+}  # fmt: skip
+#: JPEG markers with a length of the picture: SOF0-15 (but 0xC8, reserved; 0xC4 is DHT), DQT, DNL, DRI, SOS, and
+#: APP0 (JFIF) and APP14 (Adobe), whose contents are checked. The rest (APP1-13 and 15: EXIF, XMP, ICC, IPTC;
+#: COM; reserved markers) carries metadata or nothing a decoder needs.
+_JPEG_MARKERS = frozenset({*range(0xC0, 0xD0), 0xDA, 0xDB, 0xDC, 0xDD, 0xE0, 0xEE} - {0xC8})
+#: WebP chunks of the picture, its alpha and its animation, with the most bytes each may hold (as for PNG).
+_WEBP_CHUNKS: dict[bytes, int | None] = {
+    b"VP8 ": None, b"VP8L": None, b"VP8X": 10, b"ALPH": None, b"ANIM": 6, b"ANMF": None
+}  # fmt: skip
+_WEBP_FRAME_CHUNKS = {kind: _WEBP_CHUNKS[kind] for kind in (b"VP8 ", b"VP8L", b"ALPH")}
 _AFTER_END = "bytes after the end of the image"
 _METADATA = "metadata (EXIF, XMP, an ICC profile or a comment)"
 
@@ -48,6 +57,9 @@ def _png(data: bytes) -> str | None:
         kind = data[pos + 4 : pos + 8]
         if kind not in _PNG_CHUNKS:
             return f"text in its {kind.decode()} chunk" if kind in (b"tEXt", b"zTXt", b"iTXt") else _name(kind)
+        bound = _PNG_CHUNKS[kind]
+        if bound is not None and length > bound:
+            return f"{_name(kind)}, longer than such a chunk is"
         pos += 12 + length
         if kind == b"IEND":
             return _AFTER_END if pos < len(data) else None
@@ -70,12 +82,15 @@ def _jpeg(data: bytes) -> str | None:
             continue
         if pos + 4 > len(data):
             return None
-        body = data[pos + 4 : pos + 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")]
-        if marker == 0xFE or (0xE1 <= marker <= 0xEF and marker != 0xEE) or (marker == 0xE0 and body[:5] != b"JFIF\0"):
+        end = pos + 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        body = data[pos + 4 : end]
+        if marker not in _JPEG_MARKERS:
+            return _METADATA if 0xE1 <= marker <= 0xEF or marker == 0xFE else "a segment of an unknown kind"
+        if marker == 0xE0 and not _jfif(body):
             return _METADATA
-        if marker == 0xEE and body[:5] != b"Adobe":  # APP14: Adobe's colour transform, a few fixed fields
+        if marker == 0xEE and not (body.startswith(b"Adobe") and len(body) == 12):  # Adobe's colour transform
             return _METADATA
-        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        pos = end
         if marker == 0xDA:  # start of scan: entropy-coded data up to the next marker (FF00 is a stuffed FF)
             while True:
                 pos = data.find(b"\xff", pos)
@@ -89,12 +104,20 @@ def _jpeg(data: bytes) -> str | None:
     return None
 
 
-def _webp_chunks(data: bytes, pos: int, end: int, allowed: frozenset[bytes]) -> str | None:
+def _jfif(body: bytes) -> bool:
+    """Whether an APP0 segment is JFIF's, holding its fields only (no thumbnail: pixels nobody sees)."""
+    return body.startswith(b"JFIF\0") and len(body) == 14 and body[12:14] == b"\0\0"
+
+
+def _webp_chunks(data: bytes, pos: int, end: int, allowed: dict[bytes, int | None]) -> str | None:
     while pos + 8 <= end:
         kind = data[pos : pos + 4]
         length = int.from_bytes(data[pos + 4 : pos + 8], "little")
         if kind not in allowed:
             return _METADATA if kind in (b"ICCP", b"EXIF", b"XMP ") else _name(kind)
+        bound = allowed[kind]
+        if bound is not None and length > bound:
+            return f"{_name(kind)}, longer than such a chunk is"
         if kind == b"ANMF":  # a frame: 16 bytes of placement, then its own chunks
             inner = _webp_chunks(data, pos + 24, min(pos + 8 + length, end), _WEBP_FRAME_CHUNKS)
             if inner is not None:

@@ -107,6 +107,26 @@ def _png_text() -> bytes:
 _ICC = b"\0" * 128  # stands for any profile: the rule refuses the segment, it does not read it
 
 
+def png_with(kind: bytes, body: bytes) -> bytes:
+    """A real PNG with one more chunk before its image data (a valid CRC: Pillow reads it)."""
+    import struct
+    import zlib
+
+    data = saved("PNG")
+    at = data.index(b"IDAT") - 4
+    chunk = struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return data[:at] + chunk + data[at:]
+
+
+def jpeg_with(marker: int, body: bytes) -> bytes:
+    """A real JPEG with one more segment after its start (SOI), or its APP0 replaced when ``marker`` is 0xE0."""
+    data = saved("JPEG")
+    rest = data[2:]
+    if marker == 0xE0:  # Pillow writes JFIF's APP0 first
+        rest = rest[2 + int.from_bytes(rest[2:4], "big") :]
+    return data[:2] + bytes([0xFF, marker]) + (len(body) + 2).to_bytes(2, "big") + body + rest
+
+
 @pytest.mark.parametrize(
     ("name", "data", "what"),
     [
@@ -121,6 +141,16 @@ _ICC = b"\0" * 128  # stands for any profile: the rule refuses the segment, it d
         ("a.webp", saved("WEBP", exif=b"Exif\0\0MM\0*"), "metadata (EXIF, XMP, an ICC profile or a comment)"),
         ("a.webp", saved("WEBP", icc_profile=_ICC), "metadata (EXIF, XMP, an ICC profile or a comment)"),
         ("a.webp", saved("WEBP") + b"<html>", "bytes after the end of the image"),
+        # Pillow reads what it needs of a known chunk and skips the rest: a bound on each closes that channel.
+        ("a.png", png_with(b"gAMA", b"\0\0\xb1\x8f" + b"hidden" * 100), "its gAMA chunk, longer than such a chunk is"),
+        ("a.png", png_with(b"prVt", b"hidden"), "its prVt chunk"),
+        ("a.jpg", jpeg_with(0xED, b"Photoshop 3.0\0hidden"), "metadata (EXIF, XMP, an ICC profile or a comment)"),
+        # a JFIF thumbnail: pixels nobody sees
+        (
+            "a.jpg",
+            jpeg_with(0xE0, b"JFIF\0\1\1\0\0\1\0\1\1\1\0\0\0"),
+            "metadata (EXIF, XMP, an ICC profile or a comment)",
+        ),
     ],
     ids=lambda value: value if isinstance(value, str) and not value.startswith(("a.", "holds")) else None,
 )
