@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -154,8 +154,23 @@ class Place:
     images: bool = False
     """Whether files here with an image extension are issuer images (their content is checked)."""
 
+    names: Callable[[str], bool] | None = None
+    """A rule a file's name must pass besides :attr:`files`, owned by another module (a status list's number)."""
 
-def _place(folder: str, files: str | None, folders: str | None, holds: str, *, images: bool = False) -> Place:
+    def holds_file(self, name: str) -> bool:
+        """Whether a file named ``name`` belongs here."""
+        return self.files is not None and bool(self.files.match(name)) and (self.names is None or self.names(name))
+
+
+def _place(
+    folder: str,
+    files: str | None,
+    folders: str | None,
+    holds: str,
+    *,
+    images: bool = False,
+    names: Callable[[str], bool] | None = None,
+) -> Place:
     return Place(
         # Grouped: ``^a|b$`` would anchor only ``a`` at the start and ``b`` at the end (``issuer.yaml.bak`` passed).
         re.compile(rf"\A(?:{folder})\Z"),
@@ -163,7 +178,19 @@ def _place(folder: str, files: str | None, folders: str | None, holds: str, *, i
         re.compile(rf"\A(?:{folders})\Z") if folders else None,
         holds,
         images,
+        names,
     )
+
+
+def _status_list_name(name: str) -> bool:
+    """Whether ``name`` names a status list: only such a file is verified by the checks, so only such a file may
+    be in a ``status/`` folder, which the build publishes byte for byte (``01.json`` would go out unread)."""
+    from generator.statuslist import list_file_number  # imported here: it imports the models, which import this
+
+    return list_file_number(name) is not None
+
+
+_LISTS = "status lists are <number>.json files, numbered 1 to 65535 with no leading zero"
 
 
 _ISSUER = rf"registry/issuers/{_SEG}"
@@ -190,7 +217,7 @@ PLACES: tuple[Place, ...] = (
         _SEG,
         "awards/ holds award files (<hash>.json) and batches (.jsonl), in folders",
     ),
-    _place(rf"{_ISSUER}/status", r"[0-9]+\.json", None, "status lists are <number>.json files"),
+    _place(rf"{_ISSUER}/status", r"[0-9]+\.json", None, _LISTS, names=_status_list_name),
     _place(rf"{_ISSUER}/endorsements", r"[0-9a-f]{64}\.json", None, "endorsements are <hash>.json files"),
     _place("registry/endorsers", None, _SEG, "only endorser folders belong in registry/endorsers/"),
     _place(
@@ -202,7 +229,7 @@ PLACES: tuple[Place, ...] = (
     _place(
         rf"registry/endorsers/{_SEG}/endorsements", r"[0-9a-f]{64}\.json", None, "endorsements are <hash>.json files"
     ),
-    _place(rf"registry/endorsers/{_SEG}/status", r"[0-9]+\.json", None, "status lists are <number>.json files"),
+    _place(rf"registry/endorsers/{_SEG}/status", r"[0-9]+\.json", None, _LISTS, names=_status_list_name),
     _place(
         rf"{_ISSUER}/images", _IMAGE, None, f"images/ holds images: .{', .'.join(IMAGE_EXTENSIONS)} files", images=True
     ),
@@ -215,6 +242,17 @@ CHECKED_TREES = ("registry", KEYS_DIR)
 
 def place_of(folder: str) -> Place | None:
     return next((p for p in PLACES if p.folder.match(folder)), None)
+
+
+def issuer_asset(issuer: str, value: str) -> str | None:
+    """The repository path of the image file an issuer's ``logo`` or a credential's ``image`` names (a path in
+    the issuer's folder), or ``None`` when the value is no plain path to a file the layout allows there. The
+    check and the build both ask this: ``images/./a.png`` or ``images//a.png`` is ``images/a.png`` to a path
+    library, so a check that normalised it accepted what the build then refused, breaking every build."""
+    rel = f"{ISSUERS_DIR}/{issuer}/{value}"
+    if PurePosixPath(value).as_posix() != value or path_problem(rel) is not None:
+        return None
+    return rel
 
 
 def path_problem(path: str) -> tuple[str, str] | None:
@@ -232,8 +270,8 @@ def path_problem(path: str) -> tuple[str, str] | None:
         if place is None:
             return None  # an ancestor was refused already
         last = depth == len(parts) - 1
-        pattern = place.files if last else place.folders
-        if pattern is None or not pattern.match(name):
+        known = place.holds_file(name) if last else place.folders is not None and bool(place.folders.match(name))
+        if not known:
             return "layout.unexpected", place.holds
     return None
 
@@ -276,7 +314,7 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
     """Why a visible, non-link, non-folder entry may not be at ``rel`` in ``place`` (``None`` when it may)."""
     if not regular:
         return Problem(Location(rel), "is not a regular file", code="layout.not-a-file")
-    if place.files is None or not place.files.match(name):
+    if not place.holds_file(name):
         return Problem(Location(rel), place.holds, code="layout.unexpected")
     if place.images and image_extension(name) is not None:
         from generator._internal.images import image_problem  # Pillow: only when there are images to check

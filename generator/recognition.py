@@ -18,7 +18,7 @@ from generator.endorsements import FoundEndorsement, endorsement_status_problem,
 from generator.errors import ProblemList, Severity
 from generator.models import QualityAssurance, QualityAssuranceKind
 from generator.registry import Registry
-from generator.statuslist import parse_list_number
+from generator.statuslist import list_file_number
 from generator.verify.results import Verdict, VerificationResult
 
 __all__ = [
@@ -199,7 +199,7 @@ def endorser_list_problems(registry: Registry, problems: ProblemList) -> None:
     for endorser in sorted(registry.endorsers):
         folder = layout.endorser_dir(registry.root, endorser) / "status"
         paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
-        for path in (p for p in paths if parse_list_number(p.stem) is not None):
+        for path in (p for p in paths if list_file_number(p.name) is not None):
             problem = endorsement_status_problem(registry, endorser, path)
             if problem is not None:
                 problems.add(layout.relpath(registry.root, path), problem, code="status-list.invalid")

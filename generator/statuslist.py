@@ -31,6 +31,7 @@ __all__ = [
     "encode_list",
     "get_bit",
     "index_problem",
+    "list_file_number",
     "list_url",
     "new_bitstring",
     "parse_index",
@@ -70,6 +71,13 @@ def parse_list_number(text: str) -> int | None:
         return None
     number = int(text)
     return number if number <= MAX_LIST_NUMBER else None
+
+
+def list_file_number(name: str) -> int | None:
+    """The number of the status list file named ``name`` (``<number>.json``, the number as :func:`parse_list_number`
+    reads it), or ``None``. ``01.json``, ``0.json`` or ``70000.json`` names no list: no check would verify it, so
+    the layout refuses it and the build never publishes it."""
+    return parse_list_number(name[: -len(".json")]) if name.endswith(".json") else None
 
 
 def list_url(site_url: str, issuer: str, number: int) -> str:

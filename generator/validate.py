@@ -181,10 +181,21 @@ def _assets(registry: Registry, problems: ProblemList) -> None:
                 continue
             target = PurePosixPath(value)
             inside = ".." not in target.parts and not target.is_absolute()
-            if not inside or not _regular_file(folder, target):
-                where = f"registry/issuers/{record.id}/{value}"
-                reason = "must stay inside the issuer folder" if not inside else f"file not found: {where}"
-                problems.append(doc.problem([field], reason, code="ref.missing-file"))
+            where = f"registry/issuers/{record.id}/{value}"
+            if not inside:
+                reason = "must stay inside the issuer folder"
+            elif layout.issuer_asset(record.id, value) is None:  # the build reads only what this names
+                reason = (
+                    f"{value!r} is not a plain path to an image the issuer folder may hold (logo.<ext> or "
+                    f"images/<name>.<ext>, with no '.' or empty part): write it as {target.as_posix()!r}"
+                    if target.as_posix() != value
+                    else f"{where} is not a place for an image (logo.<ext> or images/<name>.<ext>)"
+                )
+            elif not _regular_file(folder, target):
+                reason = f"file not found: {where}"
+            else:
+                continue
+            problems.append(doc.problem([field], reason, code="ref.missing-file"))
 
 
 def _regular_file(folder: Path, target: PurePosixPath) -> bool:

@@ -188,6 +188,7 @@ def test_the_allow_list_judges_paths_git_reports() -> None:
         ("logo.png", png(5000, 10), "at most 4096 on a side"),
         ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>x()</script></svg>", "<script>"),
         ("logo.svg", b"just text", "not an SVG the site can publish"),
+        ("logo.png", png() + b"<html><script>alert(1)</script>", "holds more than its picture"),
     ],
 )
 def test_an_image_that_is_not_what_its_name_says_is_refused(tmp_path: Path, name: str, data: bytes, words: str) -> None:
@@ -456,3 +457,74 @@ def test_a_temporary_file_left_by_a_killed_command_is_named_as_such(signer: Sign
     assert problem.location.path == "registry/issuers/acme-academy/status/.1.json.2ec7c6b4cf5a.tmp"
     assert problem.message.startswith("a temporary file left by a credreg command that was interrupted while writing")
     assert "delete it" in problem.message
+
+
+# --- a status/ folder is published byte for byte: it holds only files the status-list check verifies ---------
+
+
+@pytest.mark.parametrize("name", ["01.json", "0.json", "65536.json", "99999.json", "0001.json"])
+def test_a_status_file_naming_no_list_is_refused_and_never_published(tmp_path: Path, name: str) -> None:
+    """The status-list checks verify ``<n>.json`` for a canonical list number only; any other ``[0-9]+.json``
+    used to pass the layout unverified and go out byte for byte beside the signed lists."""
+    root = make_registry(tmp_path / "registry")
+    rel = f"{ACME}/status/{name}"
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).write_text('{"note": "<script>alert(document.domain)</script>"}\n')
+    [problem] = run_check(root).problems.errors
+    assert (problem.location.path, problem.code) == (rel, "layout.unexpected")
+    assert "numbered 1 to 65535 with no leading zero" in problem.message
+    # The pull-request check judges the paths Git reports by the same rule, an endorser's folder too.
+    assert layout.path_problem(rel) == ("layout.unexpected", problem.message)
+    assert layout.path_problem(f"registry/endorsers/qa-body/status/{name}") == ("layout.unexpected", problem.message)
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"))
+    assert built.returncode == 1
+    assert rel in built.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_every_list_number_names_a_status_file_the_layout_allows() -> None:
+    for number in (1, 9, 10, 65535):
+        assert layout.path_problem(f"{ACME}/status/{number}.json") is None
+        assert layout.path_problem(f"registry/endorsers/qa-body/status/{number}.json") is None
+
+
+# --- an image the check accepts is the file the build publishes -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("images/./badge.png", "write it as 'images/badge.png'"),
+        ("images//badge.png", "write it as 'images/badge.png'"),
+        ("credentials/badge.png", "is not a place for an image"),
+    ],
+)
+def test_an_image_path_the_build_would_not_read_is_refused_by_the_check(tmp_path: Path, value: str, words: str) -> None:
+    """The check found ``images/./badge.png`` as a path library normalises it, the build reads the layout's
+    path and refused it: a pull request the check accepted broke every later build of the registry."""
+    root = make_registry(tmp_path / "registry")
+    (root / ACME / "images").mkdir()
+    (root / ACME / "images" / "badge.png").write_bytes(png())
+    if value.startswith("credentials/"):
+        (root / ACME / value).write_bytes(png())
+    definition = root / ACME / "credentials" / "sql-basics.yaml"
+    definition.write_text(definition.read_text() + f"image: {value}\n")
+    problems = [p for p in run_check(root).problems.errors if p.location.path.endswith("sql-basics.yaml")]
+    [problem] = problems
+    assert (problem.code, problem.field) == ("ref.missing-file", "image")
+    assert problem.location.line is not None
+    assert words in problem.message
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"))
+    assert built.returncode == 1
+    assert "nothing was built" in built.stderr
+
+
+def test_an_image_path_written_plainly_is_published(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    (root / ACME / "images").mkdir()
+    (root / ACME / "images" / "badge.png").write_bytes(png())
+    definition = root / ACME / "credentials" / "sql-basics.yaml"
+    definition.write_text(definition.read_text() + "image: images/badge.png\n")
+    assert [str(p) for p in run_check(root).problems] == []
+    assert layout.issuer_asset("acme-academy", "images/badge.png") == f"{ACME}/images/badge.png"
+    assert layout.issuer_asset("acme-academy", "logo.svg") == f"{ACME}/logo.svg"

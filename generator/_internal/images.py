@@ -1,7 +1,8 @@
 """Issuer images, checked to be what their names say before anything publishes them.
 
 A ``.png``, ``.jpg``/``.jpeg`` or ``.webp`` file must decode, whole, as that format with Pillow, within bounds on
-bytes and pixels (a decompression bomb is refused before it is decoded); an ``.svg`` must be a drawing the
+bytes and pixels (a decompression bomb is refused before it is decoded), and hold nothing but its picture
+(:mod:`generator._internal.rasters`: it is published as it is); an ``.svg`` must be a drawing the
 allow-list of :mod:`generator._internal.svg` leaves unchanged. Files are read without following symbolic links.
 Messages name the problem, never the file's bytes (a "logo" may really be a private key).
 """
@@ -13,6 +14,7 @@ import warnings
 from pathlib import Path
 
 from generator._internal.files import read_inside
+from generator._internal.rasters import extra_content
 from generator._internal.svg import inspect_svg, result_problem
 
 __all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_SIDE", "image_data_problem", "image_problem", "published_image"]
@@ -75,6 +77,12 @@ def _raster_problem(data: bytes, expected: str) -> str | None:
             if actual is not None and actual != expected:
                 return f"is not a {expected} image (it is {actual}): its name must say what it is"
             return f"is not a readable {expected} image"
+    extra = extra_content(data, expected)  # published byte for byte: nothing may ride along unread
+    if extra is not None:
+        return (
+            f"holds more than its picture ({extra}), which the site would publish unread: export the image "
+            "again with its pixels only (no metadata, nothing after its end)"
+        )
     return None
 
 

@@ -162,8 +162,13 @@ def working_tree_changes(base: GitBase) -> list[Change]:
 
 def _compare(base: GitBase) -> tuple[list[Change], dict[str, str]]:
     """One ``git diff --raw`` (statuses and modes alike) and the untracked files: Git looks at every file of the
-    working tree for each, so neither is done twice, and the two run at once."""
-    untracked = _start(base.root, "ls-files", "-z", "--others", "--exclude-standard")
+    working tree for each, so neither is done twice, and the two run at once.
+
+    The whole work tree is compared, not only the registry's folder: in a repository that keeps the registry in
+    a subfolder, a change beside it (the toolkit, the workflows) is still part of the pull request, and must
+    still be owned. Such a path is given relative to the registry root (``../.github/workflows/x.yml``): a
+    registry-level path, which only a registry maintainer may change."""
+    untracked = _start(base.root, "ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", ":/")
     try:
         diff = _git(
             base.root,
@@ -175,9 +180,9 @@ def _compare(base: GitBase) -> tuple[list[Change], dict[str, str]]:
             "-M",
             "--no-ext-diff",
             "--no-textconv",
-            "--relative",
             base.commit,
             "--",
+            ":/",
         ).stdout
     except UsageError:
         untracked.kill()
@@ -185,27 +190,34 @@ def _compare(base: GitBase) -> tuple[list[Change], dict[str, str]]:
         raise
     changes: dict[str, Change] = {}
     modes: dict[str, str] = {}
+    outside = "../" * base.prefix.count("/")
+
+    def here(path: str) -> str:
+        """A path from the work tree's top, as the registry root sees it."""
+        return path[len(base.prefix) :] if path.startswith(base.prefix) else outside + path
+
     tokens = diff.decode("utf-8", "surrogateescape").split("\0")
     i = 0
     while i < len(tokens) and tokens[i]:
         fields = tokens[i].lstrip(":").split()  # ":<old mode> <new mode> <old id> <new id> <status>"
         letter = fields[-1][0]
         if letter in "RC":
-            old, path = tokens[i + 1], tokens[i + 2]
+            old, path = here(tokens[i + 1]), here(tokens[i + 2])
             i += 3
             changes[path] = (
                 Change(ChangeStatus.RENAMED, path, old) if letter == "R" else Change(ChangeStatus.ADDED, path)
             )
         else:
-            path = tokens[i + 1]
+            path = here(tokens[i + 1])
             i += 2
             status = {"A": ChangeStatus.ADDED, "D": ChangeStatus.DELETED}.get(letter, ChangeStatus.MODIFIED)
             changes[path] = Change(status, path)
         modes[path] = fields[1]
     others = _finish(untracked).stdout
-    for raw in others.decode("utf-8", "surrogateescape").split("\0"):
-        if not raw:
+    for name in others.decode("utf-8", "surrogateescape").split("\0"):
+        if not name:
             continue
+        raw = here(name)
         known = changes.get(raw)
         # Staged as deleted but still on disk (``git rm --cached``): the file is there, so it is a modification.
         changes[raw] = Change(ChangeStatus.MODIFIED if known is not None else ChangeStatus.ADDED, raw)

@@ -43,7 +43,8 @@ class SearchIndexer:
         self.source = scratch_folder("credreg-search-")
         for record in records:
             write_staged(self.source / record.url.strip("/") / "index.html", stand_in_page(record).encode())
-        command = [sys.executable, "-m", "pagefind", "--site", str(self.source)]
+        # -P: the current folder (the repository, in CI) is not searched first: a pagefind.py there would run.
+        command = [sys.executable, "-P", "-m", "pagefind", "--site", str(self.source)]
         command += ["--output-path", str(site_dir / "pagefind"), "--force-language", "en", "--silent"]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

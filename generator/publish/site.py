@@ -12,7 +12,6 @@ counts, which come from the index of the check that accepted the registry).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +32,10 @@ from generator.render.page import PageSpec
 from generator.render.pages import data_files, encode, site_pages
 from generator.render.search import search_records
 from generator.statements import Statements
+from generator.statuslist import list_file_number
 from generator.verify.registry_check import AwardIndex
 
 __all__ = ["PreparedSite", "load_for_build", "prepare_site"]
-
-_STATUS_LIST = re.compile(r"^[0-9]+\.json\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +77,18 @@ def _issuer_files(registry: Registry, out: Path) -> None:
         target = out / "issuers" / issuer_id
         base = f"{layout.ISSUERS_DIR}/{issuer_id}"
         for _, name in regular_files(str(root / base / "status")):
-            if _STATUS_LIST.match(name):  # signed: copied byte for byte
+            if list_file_number(name) is not None:  # a list the check verified: copied byte for byte
                 write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, issuer_id):
             write_json_staged(target / "did.json", did_document(registry, issuer_id))
         assets = [record.issuer.logo, *(c.model.image for c in record.credentials.values())]
         for value in dict.fromkeys(a for a in assets if a and not a.startswith("https://")):
-            rel = f"{base}/{value}"
-            if layout.path_problem(rel) is not None:
-                raise ProblemsFound([Problem(Location(rel), "not a file the registry may hold")])
+            rel = layout.issuer_asset(issuer_id, value)
+            if rel is None:  # not reached: the check refuses such a value by the same rule
+                where = f"{base}/{value}"
+                raise ProblemsFound(
+                    [Problem(Location(where), "not a file the registry may hold", code="ref.missing-file")]
+                )
             # An SVG is published rebuilt from the allow-list: only what was checked.
             problem, published = published_image(value, read_inside(root, rel, limit=MAX_IMAGE_BYTES))
             if problem is not None:
@@ -109,7 +110,7 @@ def _endorsement_files(registry: Registry, out: Path) -> None:
         target = out / "endorsers" / endorser_id
         base = f"{layout.ENDORSERS_DIR}/{endorser_id}"
         for _, name in regular_files(str(root / base / "status")):
-            if _STATUS_LIST.match(name):
+            if list_file_number(name) is not None:
                 write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, endorser_id):
             write_json_staged(target / "did.json", did_document(registry, endorser_id))

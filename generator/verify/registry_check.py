@@ -39,7 +39,13 @@ from generator.crypto.jcs import canonicalize_without, fast_path_kind
 from generator.errors import CredregError, CryptoError, Location, Problem, ProblemList
 from generator.models.award import RevocationEntry
 from generator.registry import Registry
-from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
+from generator.statuslist import (
+    get_bit,
+    index_problem,
+    list_file_number,
+    parse_index,
+    parse_list_url,
+)
 from generator.verify import Verifier
 from generator.verify.keys import KeyResolver, ResolvedKey, window_problem
 from generator.verify.policies import (
@@ -968,7 +974,7 @@ def list_numbers(folder: Path) -> list[int]:
     """The numbers of the status list files in an issuer's ``status/`` folder (``<n>.json``, canonical)."""
     if not folder.is_dir():
         return []
-    found = (parse_list_number(p.name[: -len(".json")]) for p in folder.glob("*.json"))
+    found = (list_file_number(p.name) for p in folder.glob("*.json"))
     return sorted(n for n in found if n is not None)
 
 

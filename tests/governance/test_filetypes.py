@@ -189,3 +189,11 @@ def test_what_the_base_holds_is_the_full_checks_to_judge(repo: Repo) -> None:
     assert _codes(repo.check("acme-lead")) == []
     repo.write(f"registry/issuers/{ACME}/notes.txt", "hello again\n")
     assert _codes(repo.check("acme-lead")) == [(f"registry/issuers/{ACME}/notes.txt", "layout.unexpected")]
+
+
+def test_a_status_file_naming_no_list_is_refused_in_a_pull_request(repo: Repo) -> None:
+    """The issuer's own folder, its own maintainer: ``01.json`` is no list any check verifies, so it may not ride
+    into the status folder the build publishes byte for byte."""
+    rel = f"registry/issuers/{ACME}/status/01.json"
+    repo.write(rel, repo.read(f"registry/issuers/{ACME}/status/1.json").replace("status/1.json", "status/01.json"))
+    assert _codes(repo.check("acme-lead")) == [(rel, "layout.unexpected")]

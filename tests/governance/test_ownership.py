@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.awarding.keys import generate_key
@@ -165,3 +167,42 @@ def test_path_rules_apply_even_when_the_registry_does_not_load(repo: Repo) -> No
     assert any(code.startswith("yaml.") for code, _ in codes), codes
     assert report.summary_markdown is not None
     assert "- **Registry files:** `registry/governance.yaml`" in report.summary_markdown
+
+
+# --- a registry kept in a subfolder of its repository ---------------------------------------------------------
+
+
+@pytest.fixture
+def nested(base_repo: Repo, tmp_path: Path) -> tuple[Path, Repo]:
+    """The base registry in ``registry-data/`` of a larger repository (the toolkit and workflows beside it)."""
+    import shutil
+
+    from tests.governance.conftest import commit_all, init_repo
+
+    top = tmp_path / "monorepo"
+    shutil.copytree(base_repo.root, top / "registry-data", symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    (top / ".github" / "workflows").mkdir(parents=True)
+    (top / ".github" / "workflows" / "publish.yml").write_text("on: push\n")
+    (top / "toolkit.py").write_text("print('build')\n")
+    init_repo(top)
+    commit_all(top, "base")
+    return top, Repo(top / "registry-data", base_repo.key_dir)
+
+
+def test_a_change_beside_a_registry_in_a_subfolder_needs_a_registry_maintainer(nested: tuple[Path, Repo]) -> None:
+    """The diff was limited to the registry's folder (``--relative``): an issuer's maintainer could change the
+    workflows or the toolkit that publishes the site, and the check saw 0 changed files."""
+    top, repo = nested
+    (top / ".github" / "workflows" / "publish.yml").write_text("on: push\njobs: {}\n")
+    (top / "toolkit.py").unlink()
+    (top / "added-beside.txt").write_text("untracked\n")
+    refused = sorted(p.location.path for p in errors(repo.check("acme-lead"), "governance.ownership"))
+    assert refused == ["../.github/workflows/publish.yml", "../added-beside.txt", "../toolkit.py"]
+    assert errors(repo.check("reg-admin")) == []
+
+
+def test_inside_a_registry_in_a_subfolder_ownership_is_unchanged(nested: tuple[Path, Repo]) -> None:
+    _, repo = nested
+    repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
+    assert shown(repo.check("acme-lead").problems) == []
+    assert only(repo.check("beta-lead"), "governance.ownership").location.path == CREDENTIAL

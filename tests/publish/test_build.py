@@ -56,3 +56,24 @@ def test_build_and_check_share_one_verdict(signer: Signer) -> None:
     signer.award()
     registry = accepted_registry(signer.root)
     assert "acme-academy" in registry.issuers
+
+
+def test_a_pagefind_module_where_the_build_runs_is_never_run(signer: Signer, tmp_path: Path) -> None:
+    """The search index is built by ``python -m pagefind``, which looked in the current folder first: a
+    ``pagefind.py`` there (committed at the repository's top, untracked, or ignored) ran instead of the
+    indexer, with the build's rights, and wrote into the site."""
+    (signer.root / "pagefind.py").write_text(
+        "import pathlib, sys\npathlib.Path(sys.argv[sys.argv.index('--output-path') + 1]).mkdir(parents=True)\n"
+        "pathlib.Path(__file__).with_name('ran').write_text('yes')\n"
+    )
+    out = tmp_path / "site"
+    built = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=signer.root,
+    )
+    assert built.returncode == 0, built.stderr
+    assert not (signer.root / "ran").exists()
+    assert (out / "pagefind" / "pagefind.js").is_file()

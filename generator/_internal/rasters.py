@@ -1,0 +1,135 @@
+"""What a PNG, JPEG or WebP file holds besides its picture: the one rule that such an image holds nothing else.
+
+The site publishes a raster image byte for byte, and Pillow decodes a file happily whatever its text chunks,
+metadata segments or trailing bytes hold: a logo could carry a list of recipients, a page of HTML or an archive
+that no check reads and no reviewer sees. So the file's container is walked here, chunk by chunk (segment by
+segment for a JPEG), and only what describes pixels passes: no text, no EXIF, XMP or ICC profile, no unknown
+or private chunk, nothing after the image's end. The pixels themselves are Pillow's to judge
+(:mod:`generator._internal.images`). A container too damaged to walk is left to Pillow, which refuses it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["extra_content"]
+
+#: PNG chunks that describe the picture (and APNG's frames), with the most bytes each may hold (``None``: the
+#: compressed pixels). No free text, no embedded file; and a bound, as Pillow reads what it needs of a chunk and
+#: skips the rest: an oversized gAMA chunk would carry anything.
+_PNG_CHUNKS: dict[bytes, int | None] = {
+    b"IHDR": 13, b"PLTE": 768, b"IDAT": None, b"IEND": 0, b"tRNS": 256, b"gAMA": 4, b"cHRM": 32, b"sRGB": 1,
+    b"sBIT": 4, b"bKGD": 6, b"pHYs": 9, b"hIST": 512, b"tIME": 7, b"cICP": 4, b"acTL": 8, b"fcTL": 26,
+    b"fdAT": None,
+}  # fmt: skip
+#: JPEG markers with a length of the picture: SOF0-15 (but 0xC8, reserved; 0xC4 is DHT), DQT, DNL, DRI, SOS, and
+#: APP0 (JFIF) and APP14 (Adobe), whose contents are checked. The rest (APP1-13 and 15: EXIF, XMP, ICC, IPTC;
+#: COM; reserved markers) carries metadata or nothing a decoder needs.
+_JPEG_MARKERS = frozenset({*range(0xC0, 0xD0), 0xDA, 0xDB, 0xDC, 0xDD, 0xE0, 0xEE} - {0xC8})
+#: WebP chunks of the picture, its alpha and its animation, with the most bytes each may hold (as for PNG).
+_WEBP_CHUNKS: dict[bytes, int | None] = {
+    b"VP8 ": None, b"VP8L": None, b"VP8X": 10, b"ALPH": None, b"ANIM": 6, b"ANMF": None
+}  # fmt: skip
+_WEBP_FRAME_CHUNKS = {kind: _WEBP_CHUNKS[kind] for kind in (b"VP8 ", b"VP8L", b"ALPH")}
+_AFTER_END = "bytes after the end of the image"
+_METADATA = "metadata (EXIF, XMP, an ICC profile or a comment)"
+
+
+def extra_content(data: bytes, fmt: str) -> str | None:
+    """What ``data`` (a file Pillow read as ``fmt``: ``PNG``, ``JPEG`` or ``WEBP``) holds besides its picture, in
+    words, or ``None`` when it holds nothing else (or its container cannot be walked: Pillow's to refuse)."""
+    if fmt == "PNG":
+        return _png(data)
+    if fmt == "JPEG":
+        return _jpeg(data)
+    if fmt == "WEBP":
+        return _webp(data)
+    return None
+
+
+def _name(kind: bytes) -> str:
+    """A chunk's type for a message: its four letters, or nothing of the file's bytes when they are not letters."""
+    return f"its {kind.decode('ascii')} chunk" if kind.isalpha() else "a chunk of an unknown type"
+
+
+def _png(data: bytes) -> str | None:
+    pos = 8  # the signature
+    while pos + 12 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        if kind not in _PNG_CHUNKS:
+            return f"text in its {kind.decode()} chunk" if kind in (b"tEXt", b"zTXt", b"iTXt") else _name(kind)
+        bound = _PNG_CHUNKS[kind]
+        if bound is not None and length > bound:
+            return f"{_name(kind)}, longer than such a chunk is"
+        pos += 12 + length
+        if kind == b"IEND":
+            return _AFTER_END if pos < len(data) else None
+    return None
+
+
+def _jpeg(data: bytes) -> str | None:
+    pos = 2  # SOI
+    while pos + 1 < len(data):
+        if data[pos] != 0xFF:
+            return "bytes between its segments"
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill
+            pos += 1
+            continue
+        if marker == 0xD9:  # EOI
+            return _AFTER_END if pos + 2 < len(data) else None
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # restart markers, TEM: no length
+            pos += 2
+            continue
+        if pos + 4 > len(data):
+            return None
+        end = pos + 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        body = data[pos + 4 : end]
+        if marker not in _JPEG_MARKERS:
+            return _METADATA if 0xE1 <= marker <= 0xEF or marker == 0xFE else "a segment of an unknown kind"
+        if marker == 0xE0 and not _jfif(body):
+            return _METADATA
+        if marker == 0xEE and not (body.startswith(b"Adobe") and len(body) == 12):  # Adobe's colour transform
+            return _METADATA
+        pos = end
+        if marker == 0xDA:  # start of scan: entropy-coded data up to the next marker (FF00 is a stuffed FF)
+            while True:
+                pos = data.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= len(data):
+                    return None  # no end of image: truncated, Pillow's to refuse
+                follower = data[pos + 1]
+                if follower == 0x00 or 0xD0 <= follower <= 0xD7:
+                    pos += 2
+                    continue
+                break
+    return None
+
+
+def _jfif(body: bytes) -> bool:
+    """Whether an APP0 segment is JFIF's, holding its fields only (no thumbnail: pixels nobody sees)."""
+    return body.startswith(b"JFIF\0") and len(body) == 14 and body[12:14] == b"\0\0"
+
+
+def _webp_chunks(data: bytes, pos: int, end: int, allowed: dict[bytes, int | None]) -> str | None:
+    while pos + 8 <= end:
+        kind = data[pos : pos + 4]
+        length = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        if kind not in allowed:
+            return _METADATA if kind in (b"ICCP", b"EXIF", b"XMP ") else _name(kind)
+        bound = allowed[kind]
+        if bound is not None and length > bound:
+            return f"{_name(kind)}, longer than such a chunk is"
+        if kind == b"ANMF":  # a frame: 16 bytes of placement, then its own chunks
+            inner = _webp_chunks(data, pos + 24, min(pos + 8 + length, end), _WEBP_FRAME_CHUNKS)
+            if inner is not None:
+                return inner
+        pos += 8 + length + (length & 1)
+    return _AFTER_END if pos < end else None
+
+
+def _webp(data: bytes) -> str | None:
+    if len(data) < 12:
+        return None
+    end = 8 + int.from_bytes(data[4:8], "little")  # the RIFF header's size: the file ends there
+    if end < len(data):
+        return _AFTER_END
+    return _webp_chunks(data, 12, min(end, len(data)), _WEBP_CHUNKS)
