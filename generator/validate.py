@@ -174,8 +174,12 @@ def _assets(registry: Registry, problems: ProblemList) -> None:
     (:func:`generator.layout.layout_problems`), on the file itself."""
     for record in registry.issuers.values():
         folder = layout.issuer_dir(registry.root, record.id)
-        candidates: list[tuple[Document, str, str | None]] = [(record.source.doc, "logo", record.issuer.logo)]
-        candidates += [(c.doc, "image", c.model.image) for c in record.credentials.values()]
+        own = record.source.doc
+        candidates: list[tuple[Document, list[str | int], str | None]] = [(own, ["logo"], record.issuer.logo)]
+        # A former profile's logo is the image of every award signed before the rebrand: published, so checked.
+        formers = enumerate(record.issuer.former_profiles)
+        candidates += [(own, ["former_profiles", i, "logo"], former.logo) for i, former in formers]
+        candidates += [(c.doc, ["image"], c.model.image) for c in record.credentials.values()]
         for doc, field, value in candidates:
             if value is None or value.startswith("https://"):
                 continue
@@ -195,7 +199,7 @@ def _assets(registry: Registry, problems: ProblemList) -> None:
                 reason = f"file not found: {where}"
             else:
                 continue
-            problems.append(doc.problem([field], reason, code="ref.missing-file"))
+            problems.append(doc.problem(field, reason, code="ref.missing-file"))
 
 
 def _regular_file(folder: Path, target: PurePosixPath) -> bool:

@@ -77,3 +77,29 @@ def test_a_pagefind_module_where_the_build_runs_is_never_run(signer: Signer, tmp
     assert built.returncode == 0, built.stderr
     assert not (signer.root / "ran").exists()
     assert (out / "pagefind" / "pagefind.js").is_file()
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#123"/></svg>\n'
+
+
+def test_a_former_profiles_logo_is_checked_and_published(signer: Signer, tmp_path: Path) -> None:
+    """Awards signed before a rebrand carry the former profile, whose logo may be a file of the issuer's folder
+    (``logo.svg`` before a ``logo.png``, say): it was neither checked to exist nor published, so every earlier
+    award's issuer image was a broken link."""
+    issuer = signer.root / "registry/issuers/acme-academy"
+    (issuer / "logo.svg").write_text(SVG)
+    yaml = issuer / "issuer.yaml"
+    yaml.write_text(
+        yaml.read_text()
+        + "former_profiles:\n  - until: 2024-06-30\n    name: Acme Academy Ltd\n    url: https://acme.example\n"
+        + "    email: credentials@acme.example\n    logo: logo.svg\n"
+    )
+    out = tmp_path / "site"
+    built = run("--root", str(signer.root), "build", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    assert '<rect width="10" height="10" fill="#123"' in (out / "issuers/acme-academy/logo.svg").read_text()  # rebuilt
+    (issuer / "logo.svg").unlink()
+    report = run_check(signer.root)
+    assert [(p.location.path, p.field) for p in report.problems if p.code == "ref.missing-file"] == [
+        ("registry/issuers/acme-academy/issuer.yaml", "former_profiles[0].logo")
+    ]
