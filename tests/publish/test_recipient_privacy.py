@@ -19,6 +19,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -49,6 +50,7 @@ def _load_script() -> Any:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -232,3 +234,19 @@ def test_erasure_withdraws_the_award_and_leaves_a_record_that_names_no_one(tmp_p
     theirs = _credreg(*r, "verify", link, "--recipient", "ada.lovelace@example.org", env=env)
     assert "  verdict: REVOKED" in theirs.stdout
     assert "awarded to ada.lovelace@example.org" in theirs.stdout
+
+
+def test_replaying_the_example_script_does_not_tell_who_got_which_award() -> None:
+    """The script and its seed are public. Were its seeded generator to pick the recipients too, replaying it
+    would map every example award (its credential and time, which the seed also gives) to the addresses it was
+    made to, one address for each single award, whatever the recipient keys hide."""
+    loaded = load_registry(REPO)
+    assert loaded.registry is not None
+    first, second = (SCRIPT.plan(loaded.registry, random.Random(SCRIPT.SEED)) for _ in range(2))
+    shape = [[(s.credential, s.at, len(s.recipients), s.evidence, s.valid_until) for s in p] for p in (first, second)]
+    assert shape[0] == shape[1]  # the example's shape is reproducible...
+    singles = [(a.recipients, b.recipients) for a, b in zip(first, second, strict=True) if not a.batch]
+    assert len(singles) > 50
+    # ...but not who got what: two replays agree on a single award's recipient only by chance (1 in 540 each).
+    assert sum(a == b for a, b in singles) < 5
+    assert {r for s in first for r in s.recipients} <= set(SCRIPT.RECIPIENTS)
