@@ -72,10 +72,10 @@ def load() -> Registry:
 
 def clear() -> None:
     """Delete what this script makes: keys, awards, revocation logs and status lists (nothing else)."""
-    for folder in sorted((ROOT / "keys").iterdir()):
-        if folder.is_dir():
-            shutil.rmtree(folder)
     for issuer in sorted((ROOT / "registry" / "issuers").iterdir()):
+        # The issuers' keys only: the endorsers' sign the endorsements, which scripts/sign_example_endorsements.py
+        # makes and this script leaves alone.
+        shutil.rmtree(ROOT / "keys" / issuer.name, ignore_errors=True)
         for made in ("awards", "status"):
             shutil.rmtree(issuer / made, ignore_errors=True)
         (issuer / "revocations.jsonl").unlink(missing_ok=True)
@@ -102,6 +102,7 @@ def plan(registry: Registry, rng: random.Random) -> list[Step]:
     addresses it took), whatever the recipient keys hide.
     """
     people = list(RECIPIENTS)
+    rng.shuffle(list(RECIPIENTS))  # the draws the seeded shuffle once took, so that the shape stays the same
     secrets.SystemRandom().shuffle(people)
     credentials = [
         f"{issuer}/{slug}"
