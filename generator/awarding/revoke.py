@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.files import append_line
 from generator._internal.text import first_unseen
+from generator.awarding.earners import recorded_recipient
 from generator.awarding.issue import signing_key_problems
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
@@ -39,6 +41,7 @@ __all__ = [
     "Revocation",
     "clean_reason",
     "reason_problem",
+    "recipient_in_reason",
     "revocation_entry",
     "revoke_award",
     "revoke_logged",
@@ -125,11 +128,41 @@ def clean_reason(reason: str, what: str = "award") -> str:
     return reason
 
 
+#: A word of a name, or of an address's local part (``ada.lovelace`` is ``ada`` and ``lovelace``).
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def recipient_in_reason(reason: str, email: str, name: str | None) -> str | None:
+    """What in ``reason`` names the award's recipient, as the issuer recorded them (None when nothing does):
+    their address's local part, or a word of three letters or more of it or of their name. The email check of
+    the award profile sees only an address; "Withdrawn at Ada Lovelace's request" is as plain."""
+    words = {w.casefold() for w in re.findall(r"[^\W_]+", reason)}
+    for whose, text in (("name", name or ""), ("address", email.partition("@")[0])):
+        for word in _WORD.findall(text):
+            if word.casefold() in words:
+                return f"{word!r}, of the recipient's {whose}"
+    return None
+
+
 def revoke_award(
-    registry: Registry, digest: str, reason: str, key: SigningKey, *, now: dt.datetime | None = None
+    registry: Registry,
+    digest: str,
+    reason: str,
+    key: SigningKey,
+    *,
+    now: dt.datetime | None = None,
+    earners: Path | None = None,
 ) -> Revocation:
-    """Revoke the award with hash ``digest`` using its issuer's key."""
+    """Revoke the award with hash ``digest`` using its issuer's key. With ``earners`` (the folder of the issuer's
+    ``credreg award`` runs), a reason naming the recipient those runs recorded for the award is refused."""
     reason = clean_reason(reason)
+    recorded = recorded_recipient(earners, digest) if earners is not None else None
+    named = recipient_in_reason(reason, *recorded) if recorded is not None else None
+    if named is not None:
+        raise UsageError(
+            f"--reason names the award's recipient: {named}; the reason is published, and the recipient never is",
+            ['say why without saying who, e.g. "Withdrawn at the holder\'s request"; nothing was revoked'],
+        )
     found = find_award(registry.root, digest, key.issuer if key.issuer in registry.issuers else None)
     if found is None:
         raise UsageError(f"no award with hash {digest} belongs to issuer {key.issuer!r}")

@@ -250,3 +250,39 @@ def test_replaying_the_example_script_does_not_tell_who_got_which_award() -> Non
     # ...but not who got what: two replays agree on a single award's recipient only by chance (1 in 540 each).
     assert sum(a == b for a, b in singles) < 5
     assert {r for s in first for r in s.recipients} <= set(SCRIPT.RECIPIENTS)
+
+
+def test_a_revocation_reason_naming_the_recipient_the_issuer_recorded_is_refused(tmp_path: Path) -> None:
+    """The email check sees only an address: "Withdrawn at Ada Lovelace's request" names her as plainly, and a
+    revocation is signed and published for good. `credreg revoke` reads the issuer's own record of the award's
+    recipient (the runs' recipients.csv, where `credreg award` put them) and refuses a reason that names them."""
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "CREDREG_EARNER_DIR": str(tmp_path / "earners")}
+    r = ["--root", str(root)]
+    made = _credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    key = str(tmp_path / "keys/acme-academy/k1.key")
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,name\nada.lovelace@example.org,Ada Lovelace\nalan.turing@example.org,Alan Turing\n")
+    done = _credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key, env=env)
+    assert done.returncode == 0, done.stderr
+    [mapping] = (tmp_path / "earners").glob("*/recipients.csv")
+    ada = next(line for line in mapping.read_text().splitlines() if line.startswith("ada."))
+    digest = ada.split(",")[2]
+    for reason, named in [
+        ("Withdrawn at Ada Lovelace's request", "'Ada'"),
+        ("Awarded in error to LOVELACE", "'Lovelace'"),
+        ("Duplicate of the award of ada-lovelace", "'Ada'"),
+    ]:
+        refused = _credreg(*r, "revoke", digest, "--reason", reason, "--key", key, env=env)
+        assert refused.returncode != 0, reason
+        assert f"--reason names the award's recipient: {named}" in refused.stderr, refused.stderr
+    assert not (root / "registry/issuers/acme-academy/revocations.jsonl").exists()
+    # Another folder of runs holds no record of this award: nothing to compare with, as before.
+    elsewhere = _credreg(*r, "revoke", digest, "--reason", "Withdrawn at Alan Turing's request", "--key", key,
+                         "--earners", str(tmp_path / "nowhere"), env=env)  # fmt: skip
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    # Alan's name is no word of Ada's record.
+    log = root / "registry/issuers/acme-academy/revocations.jsonl"
+    assert "Withdrawn at Alan Turing's request" in log.read_text()
