@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from generator import layout
 from generator._internal.files import append_line
 from generator._internal.text import first_unseen
 from generator.awarding.earners import recorded_recipient
-from generator.awarding.issue import signing_key_problems
+from generator.awarding.issue import recipient_named_in, signing_key_problems
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.status import read_status_list, set_revoked
@@ -41,7 +40,6 @@ __all__ = [
     "Revocation",
     "clean_reason",
     "reason_problem",
-    "recipient_in_reason",
     "revocation_entry",
     "revoke_award",
     "revoke_logged",
@@ -128,22 +126,6 @@ def clean_reason(reason: str, what: str = "award") -> str:
     return reason
 
 
-#: A word of a name, or of an address's local part (``ada.lovelace`` is ``ada`` and ``lovelace``).
-_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def recipient_in_reason(reason: str, email: str, name: str | None) -> str | None:
-    """What in ``reason`` names the award's recipient, as the issuer recorded them (None when nothing does):
-    their address's local part, or a word of three letters or more of it or of their name. The email check of
-    the award profile sees only an address; "Withdrawn at Ada Lovelace's request" is as plain."""
-    words = {w.casefold() for w in re.findall(r"[^\W_]+", reason)}
-    for whose, text in (("name", name or ""), ("address", email.partition("@")[0])):
-        for word in _WORD.findall(text):
-            if word.casefold() in words:
-                return f"{word!r}, of the recipient's {whose}"
-    return None
-
-
 def revoke_award(
     registry: Registry,
     digest: str,
@@ -157,7 +139,7 @@ def revoke_award(
     ``credreg award`` runs), a reason naming the recipient those runs recorded for the award is refused."""
     reason = clean_reason(reason)
     recorded = recorded_recipient(earners, digest) if earners is not None else None
-    named = recipient_in_reason(reason, *recorded) if recorded is not None else None
+    named = recipient_named_in(reason, *recorded) if recorded is not None else None
     if named is not None:
         raise UsageError(
             f"--reason names the award's recipient: {named}; the reason is published, and the recipient never is",

@@ -286,3 +286,36 @@ def test_a_revocation_reason_naming_the_recipient_the_issuer_recorded_is_refused
     # Alan's name is no word of Ada's record.
     log = root / "registry/issuers/acme-academy/revocations.jsonl"
     assert "Withdrawn at Alan Turing's request" in log.read_text()
+
+
+def test_evidence_naming_its_recipient_is_refused_before_anything_is_signed(tmp_path: Path) -> None:
+    """Evidence is published with the award: a portfolio link holding the recipient's name or address
+    (github.com/adalovelace) names them, where the award profile's email check sees only an address."""
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "CREDREG_EARNER_DIR": str(tmp_path / "earners")}
+    r = ["--root", str(root)]
+    made = _credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    key = str(tmp_path / "keys/acme-academy/k1.key")
+    cohort = tmp_path / "cohort.csv"
+    rows = [
+        "ada.lovelace@example.org,Ada Lovelace,https://harbourdata.example/projects/7f3a",
+        "alan.turing@example.org,Alan Turing,https://github.com/aturing/sql-report",
+    ]
+    cohort.write_text("email,name,evidence\n" + "\n".join(rows) + "\n")
+    refused = _credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key, env=env)
+    assert refused.returncode != 0
+    assert f"{cohort}:3: evidence 'https://github.com/aturing/sql-report' names the recipient: 'Turing'" in (
+        refused.stderr
+    ), refused.stderr
+    single = _credreg(*r, "award", "acme-academy/sql-basics", "--recipient", "grace.hopper@example.org",
+                      "--evidence", "https://portfolio.example.org/grace-h/7", "--key", key, env=env)  # fmt: skip
+    assert single.returncode != 0
+    assert "--evidence 'https://portfolio.example.org/grace-h/7' names the recipient: 'grace'" in single.stderr
+    assert not list((root / "registry/issuers/acme-academy").glob("awards/**/*.json*"))
+    # An opaque link names no one.
+    rows[1] = "alan.turing@example.org,Alan Turing,https://harbourdata.example/projects/91c2"
+    cohort.write_text("email,name,evidence\n" + "\n".join(rows) + "\n")
+    done = _credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key, env=env)
+    assert done.returncode == 0, done.stderr
