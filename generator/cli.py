@@ -365,6 +365,7 @@ def _cmd_endorse(args: argparse.Namespace) -> int:
 
 
 def _cmd_revoke(args: argparse.Namespace) -> int:
+    from generator.awarding.earners import default_earner_base
     from generator.awarding.revoke import revoke_award
 
     if not HASH_RE.match(args.hash.lower()):
@@ -391,7 +392,8 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
         else:
             print("  --reason is not recorded: an endorser keeps no revocation log ('Revoked by its endorser.')")
         return 0
-    done = revoke_award(registry, args.hash.lower(), args.reason, key)
+    earners = Path(args.earners).expanduser() if args.earners else default_earner_base()
+    done = revoke_award(registry, args.hash.lower(), args.reason, key, earners=earners)
     if done.completed:
         begun = done.entry["revoked"]
         print(f"completed the revocation of {args.hash.lower()} begun on {begun}: {done.entry['reason']}")
@@ -631,6 +633,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--reason", required=True, help="why (published on the site; an issuer's log records it for an endorsement)"
     )
     revoke.add_argument("--key", metavar="PATH", required=True, help="the issuer's (or endorser's) private key file")
+    revoke.add_argument(
+        "--earners",
+        metavar="DIR",
+        help="the folder of your `credreg award` runs (the parent of --out; default: your data directory): a "
+        "--reason naming the recipient they recorded for the award is refused",
+    )
     revoke.set_defaults(handler=_cmd_revoke)
 
     new = sub.add_parser("new", help="write a new issuer's or credential's file, commented, ready to check")

@@ -18,8 +18,8 @@ What it writes into ``--out`` is a registry like a real one, and ``credreg check
 * revocations: signed entries in each issuer's ``revocations.jsonl`` and signed Bitstring Status Lists with
   exactly the revoked bits set.
 
-Everything but the keys follows from ``--seed``. Signing runs in one process per core; a progress bar is shown
-on a terminal only.
+Everything but the keys and the recipients' addresses follows from ``--seed`` (which is public: the addresses
+would then be too). Signing runs in one process per core; a progress bar is shown on a terminal only.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import math
 import random
+import secrets
 import shutil
 import unicodedata
 import uuid
@@ -944,18 +945,19 @@ def _sign_awards(task: _Task) -> list[dict[str, Any]]:
         until = add_duration(at, definition.validity.period) if definition.validity.period else None
         if until is None and rng.random() < 0.05:  # a short-lived award (a trial or a temporary licence)
             until = at + dt.timedelta(days=rng.choice((180, 365)))
-        n = rng.getrandbits(40)
+        portfolio = rng.getrandbits(40)
         unsigned = unsigned_award(
             registry,
             record.issuer,
             definition,
             award_id=f"urn:uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}",
-            recipient_email=f"learner{n}@example.org",
-            # From the OS, not the seeded rng: whoever knows the seed must still not confirm a recipient.
+            # The address and its key from the OS, not the seeded rng: the seed (2026 unless --seed) is public,
+            # and would tell every award's recipient; nor does the published evidence follow from the address.
+            recipient_email=f"learner{secrets.randbits(40)}@example.org",
             recipient_key=new_recipient_key(),
             valid_from=at,
             valid_until=until,
-            evidence=[f"https://portfolio.example.org/{n:x}"] if rng.random() < 0.25 else [],
+            evidence=[f"https://portfolio.example.org/{portfolio:x}"] if rng.random() < 0.25 else [],
             status_list=number,
             status_index=index,
         )

@@ -14,7 +14,8 @@ revoked, with reasons.
 Awards are made exactly as ``credreg award`` makes them, each with a fresh secret recipient key (see
 docs/privacy.md). No earner files are written: the recipient keys are discarded with the signing keys, so
 nobody, the maintainers included, can confirm which of the synthetic addresses below an example award was made
-to (tests/publish/test_recipient_privacy.py tries).
+to (tests/publish/test_recipient_privacy.py tries). Nor can anyone replay this script: its seed makes the
+example's shape, but which address each award went to is drawn from the OS (:func:`plan`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import secrets
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.awarding.issue import Recipient, issue_awards
@@ -39,6 +42,8 @@ START = dt.datetime(2023, 3, 1, 9, 0, tzinfo=dt.UTC)
 TODAY = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 ROTATING = "cloud-skills-council"
 ROTATION = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
+#: The example's shape (times, cohort sizes, evidence, revocations) follows from it; who got what does not.
+SEED = 20261120
 FIRST_NAMES = (
     *("ada", "alan", "grace", "linus", "margaret", "dennis", "barbara", "ken"),
     *("radia", "tim", "frances", "edsger", "sophie", "john", "hedy"),
@@ -67,32 +72,78 @@ def load() -> Registry:
 
 def clear() -> None:
     """Delete what this script makes: keys, awards, revocation logs and status lists (nothing else)."""
-    for folder in sorted((ROOT / "keys").iterdir()):
-        if folder.is_dir():
-            shutil.rmtree(folder)
     for issuer in sorted((ROOT / "registry" / "issuers").iterdir()):
+        # The issuers' keys only: the endorsers' sign the endorsements, which scripts/sign_example_endorsements.py
+        # makes and this script leaves alone.
+        shutil.rmtree(ROOT / "keys" / issuer.name, ignore_errors=True)
         for made in ("awards", "status"):
             shutil.rmtree(issuer / made, ignore_errors=True)
         (issuer / "revocations.jsonl").unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One run of ``credreg award``: a cohort (a batch) or a single award."""
+
+    credential: str
+    at: dt.datetime
+    recipients: tuple[str, ...]
+    batch: bool
+    evidence: tuple[str, ...] = ()
+    valid_until: dt.datetime | None = None
+
+
+def plan(registry: Registry, rng: random.Random) -> list[Step]:
+    """What is awarded when: a cohort per credential, plus a few individual awards.
+
+    The seeded ``rng`` (this script is public, and so is its seed) makes the example's shape reproducible: the
+    times, sizes, evidence and expiries. Who gets which award is drawn from the OS instead: replaying the seed
+    would otherwise map every award to its recipient (its credential and time name the step, and so the
+    addresses it took), whatever the recipient keys hide.
+    """
+    people = list(RECIPIENTS)
+    rng.shuffle(list(RECIPIENTS))  # the draws the seeded shuffle once took, so that the shape stays the same
+    secrets.SystemRandom().shuffle(people)
+    credentials = [
+        f"{issuer}/{slug}"
+        for issuer, record in sorted(registry.issuers.items())
+        for slug, c in sorted(record.credentials.items())
+        if c.model.status is not LifecycleStatus.RETIRED
+    ]
+    span = (TODAY - START).total_seconds()
+    steps = []
+    for n, credential in enumerate(credentials):
+        cohort_at = START + dt.timedelta(seconds=rng.random() * span * 0.9)
+        size = rng.randint(5, 9)
+        steps.append(Step(credential, cohort_at, tuple(people.pop() for _ in range(size)), batch=True))
+        for _ in range(2 + n % 3):
+            at = START + dt.timedelta(seconds=rng.random() * span)
+            evidence = (f"https://portfolio.example.org/{rng.randrange(10**6)}",) if rng.random() < 0.3 else ()
+            until = None
+            if rng.random() < 0.08:  # a short-lived award that has already expired
+                at = min(at, TODAY - dt.timedelta(days=400))
+                until = at + dt.timedelta(days=365)
+            steps.append(Step(credential, at, (people.pop(),), batch=False, evidence=evidence, valid_until=until))
+    return steps
+
+
 def main() -> None:
     if "--fresh" in sys.argv[1:]:
         clear()
-    rng = random.Random(20261120)  # reproducible example data, not secrets
-    with tempfile.TemporaryDirectory(prefix="credreg-example-keys-") as secrets:
+    rng = random.Random(SEED)
+    with tempfile.TemporaryDirectory(prefix="credreg-example-keys-") as throwaway:
         keys: dict[str, list[tuple[SigningKey, dt.datetime, dt.datetime | None]]] = {}
         registry = load()
         for issuer in sorted(registry.issuers):
             first = START - dt.timedelta(days=30)
             made = generate_key(
-                registry, issuer, key_id="key-2023", now=first, private_path=Path(secrets) / f"{issuer}-2023.key"
+                registry, issuer, key_id="key-2023", now=first, private_path=Path(throwaway) / f"{issuer}-2023.key"
             )
             keys[issuer] = [(load_signing_key(made.private_path), first, None)]
         # One issuer rotates: the old key is retired, a new one takes over. Both stay published.
         registry = load()
         made = generate_key(
-            registry, ROTATING, key_id="key-2024", now=ROTATION, private_path=Path(secrets) / "rotation.key"
+            registry, ROTATING, key_id="key-2024", now=ROTATION, private_path=Path(throwaway) / "rotation.key"
         )
         old_path = ROOT / "keys" / ROTATING / "key-2023.json"
         old = json.loads(old_path.read_text())
@@ -111,39 +162,15 @@ def main() -> None:
 
         registry = load()
         issued = []
-        people = list(RECIPIENTS)
-        rng.shuffle(people)
-        credentials = [
-            (issuer, slug)
-            for issuer, record in sorted(registry.issuers.items())
-            for slug, c in sorted(record.credentials.items())
-            if c.model.status is not LifecycleStatus.RETIRED
-        ]
-        span = (TODAY - START).total_seconds()
-        for n, (issuer, slug) in enumerate(credentials):
-            # A cohort per credential, plus a few individual awards.
-            cohort_at = START + dt.timedelta(seconds=rng.random() * span * 0.9)
-            size = rng.randint(5, 9)
-            cohort = [Recipient(people.pop(), ()) for _ in range(size)]
+        for step in plan(registry, rng):
             issued += issue_awards(
-                registry, f"{issuer}/{slug}", cohort, key_at(issuer, cohort_at), batch=True, valid_from=cohort_at
+                registry,
+                step.credential,
+                [Recipient(email, step.evidence, step.valid_until) for email in step.recipients],
+                key_at(step.credential.partition("/")[0], step.at),
+                batch=step.batch,
+                valid_from=step.at,
             )
-            for _ in range(2 + n % 3):
-                at = START + dt.timedelta(seconds=rng.random() * span)
-                evidence = (f"https://portfolio.example.org/{rng.randrange(10**6)}",) if rng.random() < 0.3 else ()
-                until = None
-                if rng.random() < 0.08:  # a short-lived award that has already expired
-                    at = min(at, TODAY - dt.timedelta(days=400))
-                    until = at + dt.timedelta(days=365)
-                [award] = issue_awards(
-                    registry,
-                    f"{issuer}/{slug}",
-                    [Recipient(people.pop(), evidence, until)],
-                    key_at(issuer, at),
-                    batch=False,
-                    valid_from=at,
-                )
-                issued.append(award)
         registry = load()
         planned = []
         for award in rng.sample(issued, 18):

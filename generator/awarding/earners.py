@@ -24,7 +24,7 @@ import datetime as dt
 import io
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,9 +38,11 @@ __all__ = [
     "EARNER_DIR_ENV",
     "MAPPING_FILE",
     "EarnerCopy",
+    "default_earner_base",
     "default_earner_dir",
     "earlier_holders",
     "prepare_earner_dir",
+    "recorded_recipient",
     "write_earners",
 ]
 
@@ -61,14 +63,17 @@ class EarnerCopy:
     recipient_key: str
 
 
-def default_earner_dir(issuer: str, credential: str, now: dt.datetime) -> Path:
-    """``$CREDREG_EARNER_DIR``, else the user's data directory, then one new folder per run."""
+def default_earner_base() -> Path:
+    """Where the run folders go: ``$CREDREG_EARNER_DIR``, else the user's data directory."""
     explicit = os.environ.get(EARNER_DIR_ENV)
     if explicit:
-        base = Path(explicit).expanduser()
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "credreg" / "earners"
-    return base / f"{now:%Y%m%dT%H%M%S}-{issuer}-{credential}-{secrets.token_hex(2)}"
+        return Path(explicit).expanduser()
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "credreg" / "earners"
+
+
+def default_earner_dir(issuer: str, credential: str, now: dt.datetime) -> Path:
+    """:func:`default_earner_base`, then one new folder per run."""
+    return default_earner_base() / f"{now:%Y%m%dT%H%M%S}-{issuer}-{credential}-{secrets.token_hex(2)}"
 
 
 def prepare_earner_dir(path: Path, root: Path) -> Path:
@@ -148,6 +153,28 @@ def write_earners(folder: Path, rows: Sequence[EarnerCopy]) -> Path:
     return mapping
 
 
+def _mapping_rows(base: Path) -> Iterator[tuple[dict[str, str], Path]]:
+    """Every row of the ``recipients.csv`` files in the run folders under ``base``, with its file."""
+    if not base.is_dir():
+        return
+    for mapping in sorted(base.glob(f"*/{MAPPING_FILE}")):
+        try:
+            with mapping.open(encoding="utf-8", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue  # another program's file, or unreadable: it holds no record of ours
+        for row in rows:
+            yield {k: _unneutral(v or "").strip() for k, v in row.items() if isinstance(k, str)}, mapping
+
+
+def recorded_recipient(base: Path, digest: str) -> tuple[str, str | None] | None:
+    """(email, name or None) the issuer's own runs under ``base`` recorded for the award ``digest``."""
+    for row, _ in _mapping_rows(base):
+        if row.get("award_hash") == digest and row.get("email"):
+            return row["email"].lower(), row.get("name") or None
+    return None
+
+
 def earlier_holders(base: Path, emails: Sequence[str], held: set[str]) -> dict[str, list[tuple[str, Path]]]:
     """Which of ``emails`` the issuer's own earlier runs (the ``recipients.csv`` files in the run folders under
     ``base``) mapped to an award in ``held`` (the hashes of the credential's awards in force in the registry).
@@ -156,17 +183,11 @@ def earlier_holders(base: Path, emails: Sequence[str], held: set[str]) -> dict[s
     duplicates are found in the issuer's private records, never in the public ones."""
     wanted = set(emails)
     found: dict[str, list[tuple[str, Path]]] = {}
-    if not wanted or not held or not base.is_dir():
+    if not wanted or not held:
         return found
-    for mapping in sorted(base.glob(f"*/{MAPPING_FILE}")):
-        try:
-            with mapping.open(encoding="utf-8", newline="") as fh:
-                rows = list(csv.DictReader(fh))
-        except (OSError, UnicodeDecodeError, csv.Error):
-            continue  # another program's file, or unreadable: it holds no record of ours
-        for row in rows:
-            email = _unneutral(row.get("email") or "").strip().lower()
-            digest = _unneutral(row.get("award_hash") or "").strip()
-            if email in wanted and digest in held:
-                found.setdefault(email, []).append((digest, mapping))
+    for row, mapping in _mapping_rows(base):
+        email = (row.get("email") or "").lower()
+        digest = row.get("award_hash") or ""
+        if email in wanted and digest in held:
+            found.setdefault(email, []).append((digest, mapping))
     return found

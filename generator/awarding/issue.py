@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -55,6 +56,7 @@ __all__ = [
     "issue_awards",
     "parse_valid_until",
     "read_cohort",
+    "recipient_named_in",
     "signing_key_problems",
 ]
 
@@ -115,6 +117,30 @@ def evidence_problem(url: str) -> str | None:
         EvidenceRef.model_validate({"id": url, "type": ["Evidence"]})
     except ValidationError as exc:
         return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+    return None
+
+
+#: A word of a name, or of an address's local part (``ada.lovelace`` is ``ada`` and ``lovelace``).
+_NAME_WORD = re.compile(r"[^\W\d_]{3,}")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def recipient_named_in(text: str, email: str, name: str | None) -> str | None:
+    """What in ``text`` (an evidence URL, a revocation reason: published) names the recipient (None when nothing
+    does): a word of three letters or more of their name or of their address before the ``@`` (one of five or
+    more within a word too: ``alovelace``), or either one written run together (``github.com/adalovelace``).
+    The award profile's email check sees only an address; "Withdrawn at Ada Lovelace's request" or
+    ``…/projects/ada-lovelace`` name her as plainly."""
+    words = {w.casefold() for w in re.findall(r"[^\W_]+", text)}
+    squeezed = _NOT_LETTERS.sub("", text).casefold()
+    for whose, part in (("name", name or ""), ("address", email.partition("@")[0])):
+        for word in _NAME_WORD.findall(part):
+            # A word of the text; a long one also within a word (alovelace, lovelace-portfolio).
+            if word.casefold() in words or (len(word) >= 5 and word.casefold() in squeezed):
+                return f"{word!r}, of the recipient's {whose}"
+        whole = _NOT_LETTERS.sub("", part).casefold()
+        if len(whole) >= 6 and whole in squeezed:
+            return f"{part!r} run together, the recipient's {whose}"
     return None
 
 
@@ -332,10 +358,16 @@ def issue_awards(
     untils = [r.valid_until or (add_duration(issued_at, period) if period else None) for r in recipients]
     for recipient, until in zip(recipients, untils, strict=True):
         for url in recipient.evidence:
+            where = f"{recipient.source}:{recipient.line}: evidence" if recipient.line else "--evidence"
             why = evidence_problem(url)
             if why is not None:
-                where = f"{recipient.source}:{recipient.line}: evidence" if recipient.line else "--evidence"
                 raise UsageError(f"{where} {url!r}: {why}", ["nothing was signed"])
+            named = recipient_named_in(url, recipient.email, recipient.name)
+            if named is not None:
+                raise UsageError(
+                    f"{where} {url!r} names the recipient: {named}; evidence is published, and the recipient never is",
+                    ["link to the work by an opaque address (a project number, a share link)", "nothing was signed"],
+                )
         # The rule `credreg check` applies, to the times as the award writes them (to the second): a
         # --valid-until within the issue's second would otherwise pass here and be refused once signed.
         window = validity_window_problem(timestamp(issued_at), timestamp(until)) if until is not None else None

@@ -22,7 +22,8 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.files import append_line
 from generator._internal.text import first_unseen
-from generator.awarding.issue import signing_key_problems
+from generator.awarding.earners import recorded_recipient
+from generator.awarding.issue import recipient_named_in, signing_key_problems
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.status import read_status_list, set_revoked
@@ -126,10 +127,24 @@ def clean_reason(reason: str, what: str = "award") -> str:
 
 
 def revoke_award(
-    registry: Registry, digest: str, reason: str, key: SigningKey, *, now: dt.datetime | None = None
+    registry: Registry,
+    digest: str,
+    reason: str,
+    key: SigningKey,
+    *,
+    now: dt.datetime | None = None,
+    earners: Path | None = None,
 ) -> Revocation:
-    """Revoke the award with hash ``digest`` using its issuer's key."""
+    """Revoke the award with hash ``digest`` using its issuer's key. With ``earners`` (the folder of the issuer's
+    ``credreg award`` runs), a reason naming the recipient those runs recorded for the award is refused."""
     reason = clean_reason(reason)
+    recorded = recorded_recipient(earners, digest) if earners is not None else None
+    named = recipient_named_in(reason, *recorded) if recorded is not None else None
+    if named is not None:
+        raise UsageError(
+            f"--reason names the award's recipient: {named}; the reason is published, and the recipient never is",
+            ['say why without saying who, e.g. "Withdrawn at the holder\'s request"; nothing was revoked'],
+        )
     found = find_award(registry.root, digest, key.issuer if key.issuer in registry.issuers else None)
     if found is None:
         raise UsageError(f"no award with hash {digest} belongs to issuer {key.issuer!r}")

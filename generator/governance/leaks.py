@@ -30,8 +30,9 @@ registry registers (an issuer's or an endorser's): its public key, derived, is o
 case, the live key published. Only runs of the exact lengths are decoded, and each value is derived once.
 
 A list of recipients is a file whose first line is a CSV header with an ``email`` (or ``recipient_key``)
-column, and which holds an address below it: a cohort file (``credreg award --csv``) or an earners' mapping
-(``recipients.csv``). Published, it names the people the registry publishes only as keyed hashes.
+column, however named (``Email Address``, ``student_email``), and which holds an address below it: a cohort file
+(``credreg award --csv``), an earners' mapping (``recipients.csv``) or a form's or a learning platform's export;
+or a list of addresses with no header. Published, it names the people the registry publishes only as keyed hashes.
 
 An award (single file or batch line) is searched by :func:`award_secret`, which the award check
 (:class:`generator.verify.registry_check.AwardChecker`) applies to every award it reads, in the full check and in
@@ -671,12 +672,35 @@ def private_key_message(what: str) -> str:
 
 
 _HEADER_DELIMITERS = (",", ";", "\t")
-_RECIPIENT_COLUMNS = frozenset({"email", "e-mail", "recipient_key"})
+#: Column names that hold recipients' addresses or keys, squeezed (lowercased, no spaces, ``-``, ``_`` or ``.``):
+#: any name holding "email" (``Email Address`` as a form export writes it, ``student_email``, ``E-Mail-Adresse``).
+_RECIPIENT_NAMES = frozenset({"mail", "recipientkey"})
+_SQUEEZE = re.compile(r"[\s_.\-]+")
+#: A cell that is an email address and nothing else (quotes aside): a row of a list of addresses.
+_ADDRESS_CELL = re.compile(r"[^@\s,;\"'<>()]+@[^@\s,;\"'<>()]+\.[A-Za-z]{2,}")
+
+
+def _recipient_column(cell: str) -> bool:
+    name = _SQUEEZE.sub("", cell.strip().strip("'\"").lower())
+    return "email" in name or name in _RECIPIENT_NAMES
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _holds_address(line: str, delimiter: str) -> bool:
+    return any(_ADDRESS_CELL.fullmatch(cell.strip().strip("'\"")) for cell in _cells(line, delimiter))
 
 
 def recipients_line(data: bytes) -> int | None:
-    """The header's line when ``data`` is a list of recipients: a CSV whose first line names an ``email`` (or
-    ``recipient_key``) column, with an address in a later line."""
+    """The header's line when ``data`` is a list of recipients: a CSV (comma, semicolon or tab) whose first line
+    names a column of addresses (``email``, ``Email Address``, ``e-mail``…) or of ``recipient_key``s, with an
+    address in a later line; or a list without a header, whose first line and another hold an address as a
+    cell of its own (``Name <address>``, as a ``.mailmap`` writes, is no such cell)."""
     if b"@" not in data:  # no address: most files, whose decoding and lines would be most of the search's time
         return None
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
@@ -684,14 +708,11 @@ def recipients_line(data: bytes) -> int | None:
     number = next((i for i, line in enumerate(lines) if line.strip()), None)
     if number is None:
         return None
-    header = lines[number]
+    header, rest = lines[number], lines[number + 1 :]
     for delimiter in _HEADER_DELIMITERS:
-        try:
-            cells = next(csv.reader([header], delimiter=delimiter))
-        except csv.Error:
-            continue
-        names = {cell.strip().strip("'").lower() for cell in cells}
-        if names & _RECIPIENT_COLUMNS and any("@" in line for line in lines[number + 1 :]):
+        if any(map(_recipient_column, _cells(header, delimiter))) and any("@" in line for line in rest):
+            return number + 1
+        if _holds_address(header, delimiter) and any(_holds_address(line, delimiter) for line in rest):
             return number + 1
     return None
 
@@ -709,7 +730,7 @@ def secret_in(
     if header is not None:
         return (
             header,
-            "is a list of recipients (an email column): recipients are never published, only keyed hashes of "
+            "is a list of recipients (a column of email addresses): recipients are never published, only keyed hashes of "
             "their addresses. Remove the file (and it from every commit) and keep cohort files and earners' "
             "mappings outside the repository",
             "governance.recipients",

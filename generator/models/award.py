@@ -199,11 +199,25 @@ class AchievementRef(_AwardModel):
 
 #: An email address anywhere in a published string (a revocation reason, an evidence URL's userinfo).
 _EMAIL_IN_TEXT = re.compile(r"[^@\s/:]+@[^@\s/]+\.[A-Za-z]{2,}")
+#: A percent-escaped ASCII character: how a URL (a portfolio tool's ``?user=ada%40example.org``) carries an address.
+_ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
+#: Characters read as ``@`` by anyone looking (the fullwidth and small commercial at).
+_AT_SIGNS = str.maketrans({"\uff20": "@", "\ufe6b": "@"})
 _PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)"
 
 
+def _as_read(value: str) -> str:
+    """``value`` as a reader (or a browser) reads it: ASCII escapes decoded until none is left (``%2540`` is
+    ``%40`` is ``@``), and the look-alike at signs read as ``@``. policies.js asRead is the page's copy."""
+    while True:
+        decoded = _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value)
+        if decoded == value:
+            return value.translate(_AT_SIGNS)
+        value = decoded
+
+
 def _no_email(value: str) -> str:
-    if _EMAIL_IN_TEXT.search(value):
+    if _EMAIL_IN_TEXT.search(_as_read(value)):
         raise ValueError(f"must not contain an email address: {_PRIVACY}")
     return value
 

@@ -153,19 +153,27 @@ COHORT = "email,name,evidence\nbo@example.org,Bo Lind,\ncy@example.org,Cy Moreau
             "recipients.csv",
             "email,name,award_hash,verification_link,award_file,recipient_key\nbo@example.org,Bo,ab,https://x,/f,9c\n",
         ),
+        # A form's and a learning platform's exports, and lists the header once missed.
+        ("responses.csv", "Timestamp,Email Address,Name\n2026/11/20 10:02:11,bo@example.org,Bo Lind\n"),
+        ("class/participants.csv", "First name,Surname,Email address\nBo,Lind,bo@example.org\n"),
+        ("notes/cohort.tsv", "name\tstudent_email\nBo\tbo@example.org\n"),
+        ("notes/kurs.csv", "Name;E-Mail-Adresse\nBo;bo@example.org\n"),
+        ("notes/addresses.txt", "bo@example.org\ncy@example.org\n"),
     ],
 )
 def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, text: str) -> None:
     repo.write(rel, text)
     problem = only(repo.check("reg-admin"), "governance.recipients")
     assert (problem.location.path, problem.location.line) == (rel, 1)
-    assert problem.message.startswith("is a list of recipients (an email column): recipients are never published")
+    assert problem.message.startswith("is a list of recipients (a column of email addresses): recipients are never published")
     assert [p.location.path for p in _full(repo)] == [rel]
 
 
 def test_a_cohort_example_in_the_docs_is_not_a_list(repo: Repo) -> None:
     repo.write("docs/cohort.md", f"A cohort file:\n\n```csv\n{COHORT}```\n")
     repo.write("docs/header-only.csv", "email,name\n")
+    repo.write(".mailmap", "Bo Lind <bo@example.org>\nCy Moreau <cy@example.org> <cy@old.example.org>\n")
+    repo.write("docs/contact.md", "Write to help@example.org\nor to security@example.org.\n")
     assert shown(repo.check("reg-admin").problems) == []
 
 

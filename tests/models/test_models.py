@@ -383,6 +383,12 @@ def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
     assert "must not contain an email address" in msg
     found = errors(Award, {"evidence": [{"id": "https://ada%40x:ada@portfolio.example.org/x", "type": ["Evidence"]}]})
     assert any(w == "evidence.0.id" and "must not contain an email address" in m for w, m in found)
+    # However it is written: a URL's escape, escaped again, or a look-alike at sign.
+    for written in ("ada.lovelace%40example.org", "ada.lovelace%2540example.org", "ada.lovelace\uff20example.org"):
+        [(where, msg)] = errors(RevocationEntry, {**entry, "reason": f"Withdrawn at {written}'s request"})
+        assert (where, "must not contain an email address" in msg) == ("reason", True), written
+        found = errors(Award, {"evidence": [{"id": f"https://p.example.org/?u={written}", "type": ["Evidence"]}]})
+        assert any(w == "evidence.0.id" and "must not contain an email address" in m for w, m in found), written
 
 
 # --- anchors: Python's ``$`` also matches before a final newline, so every pattern ends with ``\Z`` -------------

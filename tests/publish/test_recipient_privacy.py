@@ -19,6 +19,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -49,6 +50,7 @@ def _load_script() -> Any:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -232,3 +234,88 @@ def test_erasure_withdraws_the_award_and_leaves_a_record_that_names_no_one(tmp_p
     theirs = _credreg(*r, "verify", link, "--recipient", "ada.lovelace@example.org", env=env)
     assert "  verdict: REVOKED" in theirs.stdout
     assert "awarded to ada.lovelace@example.org" in theirs.stdout
+
+
+def test_replaying_the_example_script_does_not_tell_who_got_which_award() -> None:
+    """The script and its seed are public. Were its seeded generator to pick the recipients too, replaying it
+    would map every example award (its credential and time, which the seed also gives) to the addresses it was
+    made to, one address for each single award, whatever the recipient keys hide."""
+    loaded = load_registry(REPO)
+    assert loaded.registry is not None
+    first, second = (SCRIPT.plan(loaded.registry, random.Random(SCRIPT.SEED)) for _ in range(2))
+    shape = [[(s.credential, s.at, len(s.recipients), s.evidence, s.valid_until) for s in p] for p in (first, second)]
+    assert shape[0] == shape[1]  # the example's shape is reproducible...
+    singles = [(a.recipients, b.recipients) for a, b in zip(first, second, strict=True) if not a.batch]
+    assert len(singles) > 50
+    # ...but not who got what: two replays agree on a single award's recipient only by chance (1 in 540 each).
+    assert sum(a == b for a, b in singles) < 5
+    assert {r for s in first for r in s.recipients} <= set(SCRIPT.RECIPIENTS)
+
+
+def test_a_revocation_reason_naming_the_recipient_the_issuer_recorded_is_refused(tmp_path: Path) -> None:
+    """The email check sees only an address: "Withdrawn at Ada Lovelace's request" names her as plainly, and a
+    revocation is signed and published for good. `credreg revoke` reads the issuer's own record of the award's
+    recipient (the runs' recipients.csv, where `credreg award` put them) and refuses a reason that names them."""
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "CREDREG_EARNER_DIR": str(tmp_path / "earners")}
+    r = ["--root", str(root)]
+    made = _credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    key = str(tmp_path / "keys/acme-academy/k1.key")
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email,name\nada.lovelace@example.org,Ada Lovelace\nalan.turing@example.org,Alan Turing\n")
+    done = _credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key, env=env)
+    assert done.returncode == 0, done.stderr
+    [mapping] = (tmp_path / "earners").glob("*/recipients.csv")
+    ada = next(line for line in mapping.read_text().splitlines() if line.startswith("ada."))
+    digest = ada.split(",")[2]
+    for reason, named in [
+        ("Withdrawn at Ada Lovelace's request", "'Ada'"),
+        ("Awarded in error to LOVELACE", "'Lovelace'"),
+        ("Duplicate of the award of ada-lovelace", "'Ada'"),
+    ]:
+        refused = _credreg(*r, "revoke", digest, "--reason", reason, "--key", key, env=env)
+        assert refused.returncode != 0, reason
+        assert f"--reason names the award's recipient: {named}" in refused.stderr, refused.stderr
+    assert not (root / "registry/issuers/acme-academy/revocations.jsonl").exists()
+    # Another folder of runs holds no record of this award: nothing to compare with, as before.
+    elsewhere = _credreg(*r, "revoke", digest, "--reason", "Withdrawn at Alan Turing's request", "--key", key,
+                         "--earners", str(tmp_path / "nowhere"), env=env)  # fmt: skip
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    # Alan's name is no word of Ada's record.
+    log = root / "registry/issuers/acme-academy/revocations.jsonl"
+    assert "Withdrawn at Alan Turing's request" in log.read_text()
+
+
+def test_evidence_naming_its_recipient_is_refused_before_anything_is_signed(tmp_path: Path) -> None:
+    """Evidence is published with the award: a portfolio link holding the recipient's name or address
+    (github.com/adalovelace) names them, where the award profile's email check sees only an address."""
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "CREDREG_EARNER_DIR": str(tmp_path / "earners")}
+    r = ["--root", str(root)]
+    made = _credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    key = str(tmp_path / "keys/acme-academy/k1.key")
+    cohort = tmp_path / "cohort.csv"
+    rows = [
+        "ada.lovelace@example.org,Ada Lovelace,https://harbourdata.example/projects/7f3a",
+        "alan.turing@example.org,Alan Turing,https://github.com/aturing/sql-report",
+    ]
+    cohort.write_text("email,name,evidence\n" + "\n".join(rows) + "\n")
+    refused = _credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key, env=env)
+    assert refused.returncode != 0
+    assert f"{cohort}:3: evidence 'https://github.com/aturing/sql-report' names the recipient: 'Turing'" in (
+        refused.stderr
+    ), refused.stderr
+    single = _credreg(*r, "award", "acme-academy/sql-basics", "--recipient", "grace.hopper@example.org",
+                      "--evidence", "https://portfolio.example.org/grace-h/7", "--key", key, env=env)  # fmt: skip
+    assert single.returncode != 0
+    assert "--evidence 'https://portfolio.example.org/grace-h/7' names the recipient: 'grace'" in single.stderr
+    assert not list((root / "registry/issuers/acme-academy").glob("awards/**/*.json*"))
+    # An opaque link names no one.
+    rows[1] = "alan.turing@example.org,Alan Turing,https://harbourdata.example/projects/91c2"
+    cohort.write_text("email,name,evidence\n" + "\n".join(rows) + "\n")
+    done = _credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key, env=env)
+    assert done.returncode == 0, done.stderr

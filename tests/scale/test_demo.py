@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +104,32 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "1 issuers, 2 credentials, 4 awards" in printed
     assert str(tmp_path / "cli-demo-keys") in printed
     assert main(["--root", str(out), "check", "--no-cache"]) == 0
+
+
+def test_the_public_seed_tells_no_recipient(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed is public (2026 unless --seed): two demos from it are made to different addresses, and no
+    award's published evidence follows from its recipient's address (it once was the address's own number)."""
+    import generator.demo as demo_module
+
+    real = demo_module.unsigned_award
+    runs: list[list[tuple[str, list[str]]]] = []
+    for run in range(2):
+        seen: list[tuple[str, list[str]]] = []
+
+        def spy(*args: Any, seen: list[tuple[str, list[str]]] = seen, **kwargs: Any) -> dict[str, Any]:
+            seen.append((kwargs["recipient_email"], kwargs["evidence"]))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(demo_module, "unsigned_award", spy)
+        write_demo(tmp_path / f"r{run}", issuers=1, credentials=2, awards=40, key_dir=tmp_path / f"k{run}", jobs=1,
+                   show_progress=False)  # fmt: skip
+        runs.append(seen)
+    first, second = runs
+    assert len(first) == len(second) == 40
+    assert [e for _, e in first] == [e for _, e in second]  # the shape follows from the seed...
+    assert sum(a == b for (a, _), (b, _) in zip(first, second, strict=True)) == 0  # ...the recipients do not
+    with_evidence = [(email, evidence) for email, evidence in first if evidence]
+    assert with_evidence
+    for email, evidence in with_evidence:
+        number = int(email.removeprefix("learner").partition("@")[0])
+        assert not any(url.endswith(f"/{number:x}") for url in evidence), (email, evidence)

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from generator import statuslist
 from generator._internal import source
 from generator._internal.times import parse_time, validity_window_problem
+from generator.awarding.issue import evidence_problem
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, render_award
@@ -39,6 +40,7 @@ from generator.crypto.multibase import multibase_encode
 from generator.errors import CryptoError, UsageError
 from generator.load import load_registry
 from generator.models import PublicKey
+from generator.models.award import _as_read
 from generator.publish.verifydata import key_record
 from generator.verify import Verifier
 from generator.verify.keys import window_problem
@@ -63,7 +65,9 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 RUNNER = r"""
 import { createInterface } from "node:readline";
-import { parseTime, validFromBeforeKey, validityWindowProblem, windowProblem } from "./verify/policies.js";
+import {
+  asRead, parseTime, profileProblems, validFromBeforeKey, validityWindowProblem, windowProblem,
+} from "./verify/policies.js";
 import { decodeList, parseIndex, parseListUrl, StatusListError } from "./verify/statuslist.js";
 import { tooDeep } from "./verify/verifier.js";
 
@@ -73,6 +77,11 @@ async function handle(req) {
   if (req.op === "key window") return { value: windowProblem(req.record, req.when) };
   if (req.op === "key start") return { value: validFromBeforeKey({ validFrom: req.when }, req.record) };
   if (req.op === "deep") return { value: tooDeep(req.text) };
+  if (req.op === "read") return { value: asRead(req.text) };
+  if (req.op === "evidence") {
+    const doc = { evidence: [{ id: req.url, type: ["Evidence"] }] };
+    return { value: profileProblems(doc, ["a", "b"]).filter((p) => p.startsWith("evidence.")) };
+  }
   if (req.op === "index") return { value: parseIndex(req.value) };
   if (req.op === "url") return { value: parseListUrl(req.site, req.url) };
   if (req.op === "decode") {
@@ -571,3 +580,35 @@ def test_a_status_list_with_trailing_bytes_is_refused_everywhere(
     assert_agrees(expected, reply, "trailing bytes")
     assert reply["verdict"] == "untrusted"
     assert "after its GZIP member" in reply["checks"]["status"][1]
+
+
+# --- an email address in a published string, however it is written (models/award.py _as_read) ------------------
+
+ADDRESSES = [
+    "https://portfolio.example.org/view?user=ada.lovelace%40example.org",
+    "https://portfolio.example.org/view?user=ada.lovelace%2540example.org",
+    "https://portfolio.example.org/u/ada.lovelace\uff20example.org",
+    "https://portfolio.example.org/u/ada.lovelace\ufe6bexample%2Eorg",
+]
+
+
+@settings(max_examples=800, deadline=None)
+@given(text=st.text(alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b./:x ", max_size=30) | st.text(max_size=20))
+@example(text="%252540")
+@example(text="%%4040")
+@example(text="%7f%80%4")
+def test_python_and_the_browser_read_escapes_and_at_signs_alike(values: Values, text: str) -> None:
+    assert values.ask(op="read", text=text)["value"] == _as_read(text)
+
+
+@pytest.mark.parametrize("url", ADDRESSES)
+def test_an_escaped_or_look_alike_address_in_evidence_is_refused_by_both(values: Values, url: str) -> None:
+    """A portfolio tool's ``?user=ada%40example.org`` names the recipient as plainly as ``@`` does."""
+    assert evidence_problem(url) is not None
+    assert any("must not contain an email address" in p for p in values.ask(op="evidence", url=url)["value"])
+
+
+@pytest.mark.parametrize("url", ["https://medium.com/%40ada/sql-project", "https://portfolio.example.org/7f3a%20b"])
+def test_an_escape_that_names_no_address_is_evidence_for_both(values: Values, url: str) -> None:
+    assert evidence_problem(url) is None
+    assert values.ask(op="evidence", url=url)["value"] == []

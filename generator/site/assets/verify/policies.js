@@ -445,6 +445,14 @@ export const TEXT = pattern(`^[^${UNSEEN}]*$`);
 export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r${UNSEEN}]*$`);
 // An email address anywhere in a published string: _EMAIL_IN_TEXT, which Python's own engine (re) reads.
 const EMAIL_IN_TEXT = pattern("[^@\\s/:]+@[^@\\s/]+\\.[A-Za-z]{2,}", "python").re;
+/** A string as a reader reads it, ASCII escapes decoded and look-alike at signs read as "@": _as_read. */
+export function asRead(value) {
+  for (;;) {
+    const decoded = value.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+    if (decoded === value) return value.replace(/[\uff20\ufe6b]/g, "@");
+    value = decoded;
+  }
+}
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 
 function fail(out, loc, type, msg, input) {
@@ -666,7 +674,7 @@ const EVIDENCE = model("EvidenceRef", [
     "id",
     str({
       pattern: pattern("^https?://\\S+$"),
-      after: (v) => (EMAIL_IN_TEXT.test(v) ? `must not contain an email address: ${PRIVACY}` : null),
+      after: (v) => (EMAIL_IN_TEXT.test(asRead(v)) ? `must not contain an email address: ${PRIVACY}` : null),
     }),
   ],
   ["type", listOf(oneOf("Evidence"))],
