@@ -730,8 +730,8 @@ def secret_in(
     if header is not None:
         return (
             header,
-            "is a list of recipients (a column of email addresses): recipients are never published, only keyed hashes of "
-            "their addresses. Remove the file (and it from every commit) and keep cohort files and earners' "
+            "is a list of recipients (a column of email addresses): recipients are never published, only keyed "
+            "hashes of their addresses. Remove the file (and it from every commit) and keep cohort files and earners' "
             "mappings outside the repository",
             "governance.recipients",
         )

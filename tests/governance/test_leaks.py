@@ -165,7 +165,9 @@ def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, te
     repo.write(rel, text)
     problem = only(repo.check("reg-admin"), "governance.recipients")
     assert (problem.location.path, problem.location.line) == (rel, 1)
-    assert problem.message.startswith("is a list of recipients (a column of email addresses): recipients are never published")
+    assert problem.message.startswith(
+        "is a list of recipients (a column of email addresses): recipients are never published"
+    )
     assert [p.location.path for p in _full(repo)] == [rel]
 
 
