@@ -680,9 +680,15 @@ _SQUEEZE = re.compile(r"[\s_.\-]+")
 _ADDRESS_CELL = re.compile(r"[^@\s,;\"'<>()]+@[^@\s,;\"'<>()]+\.[A-Za-z]{2,}")
 
 
+#: What a column's name is made of: a JSON member (``"identityType":"emailAddress"``, a batch line's) or a heading
+#: (``# Contact by email``) is no column, whatever words it holds.
+_COLUMN_NAME = re.compile(r"[^\W_][\w .\-]{0,39}")
+
+
 def _recipient_column(cell: str) -> bool:
-    name = _SQUEEZE.sub("", cell.strip().strip("'\"").lower())
-    return "email" in name or name in _RECIPIENT_NAMES
+    raw = cell.strip().strip("'\"")
+    name = _SQUEEZE.sub("", raw.lower())
+    return bool(_COLUMN_NAME.fullmatch(raw)) and ("email" in name or name in _RECIPIENT_NAMES)
 
 
 def _cells(line: str, delimiter: str) -> list[str]:

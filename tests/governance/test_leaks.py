@@ -176,6 +176,10 @@ def test_a_cohort_example_in_the_docs_is_not_a_list(repo: Repo) -> None:
     repo.write("docs/header-only.csv", "email,name\n")
     repo.write(".mailmap", "Bo Lind <bo@example.org>\nCy Moreau <cy@example.org> <cy@old.example.org>\n")
     repo.write("docs/contact.md", "Write to help@example.org\nor to security@example.org.\n")
+    # Words of a column's name in what is no column: a JSON member (an award batch's line) or a heading.
+    line = '{"identityType":"emailAddress","hashed":true,"issuer":{"email":"credentials@acme.example"}}\n'
+    repo.write("notes/lines.jsonl", line * 2)
+    repo.write("notes/README.md", "# Contact by email\n\nWrite to help@example.org.\n")
     assert shown(repo.check("reg-admin").problems) == []
 
 
