@@ -248,6 +248,56 @@ def test_a_link_within_the_page_keeps_the_results_under_the_focus(page: Any, sit
         expect(page.locator(".cr-compare__table thead th[scope=col]")).to_have_count(1)
 
 
+#: From now on, at every change of the results' heading or list: what the heading says and how many cards show.
+_WATCH_RESULTS = """() => {
+  window.shownResults = [];
+  const count = document.querySelector('[data-count]');
+  const list = document.querySelector('[data-result-list]');
+  const note = () => window.shownResults.push([count.textContent, list.children.length]);
+  new MutationObserver(note).observe(count, { childList: true, characterData: true, subtree: true });
+  new MutationObserver(note).observe(list, { childList: true });
+}"""
+
+
+def test_the_results_heading_never_announces_results_the_list_does_not_show(page: Any, site_url: str) -> None:
+    """The heading is a live region. It was written with the list emptied, the new cards landing after more
+    searches and their data: a reader heard "7 credentials match" over an empty list (for long, on a slow
+    phone), and a test reading the cards as soon as the heading changed found none."""
+    _catalog(page, site_url)
+    page.evaluate(_WATCH_RESULTS)
+    cards = page.locator("[data-result-list] .cr-card")
+    portfolio = page.locator("input[name='assessment'][value='Portfolio']")
+    portfolio.check()
+    expect(page.locator("[data-count]")).to_have_text("7 credentials match")
+    expect(cards).to_have_count(7)
+    portfolio.uncheck()
+    expect(page.locator("[data-count]")).to_have_text("34 credentials")
+    page.fill("#catalog-q", "cloud cost")  # a query: its first results are re-ranked by name
+    page.press("#catalog-q", "Enter")
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    expect(page.locator("[data-result-list] .cr-card__title").first).to_have_text("Cloud Cost Optimisation")
+    shown = page.evaluate("window.shownResults")
+    assert shown
+    wrong = [
+        (heading, n)
+        for heading, n in shown
+        if (said := re.match(r"(\d+) credentials?\b", heading)) and not 0 < n <= int(said[1])
+    ]
+    assert wrong == [], shown
+
+
+def test_show_more_lists_the_rest_once_however_often_it_is_clicked(page: Any, site_url: str) -> None:
+    """A second click on "Show more" before the first one's cards had loaded listed the same cards twice."""
+    _catalog(page, site_url)
+    cards = page.locator("[data-result-list] .cr-card")
+    expect(cards).to_have_count(20)
+    page.locator("[data-more]").dblclick()
+    expect(page.locator("[data-more]")).to_be_hidden()
+    expect(cards).to_have_count(34)
+    titles = _titles(page)
+    assert len(set(titles)) == len(titles) == 34
+
+
 def _luminance(rgb: str) -> float:
     def channel(c: float) -> float:
         c /= 255
