@@ -298,6 +298,29 @@ def test_show_more_lists_the_rest_once_however_often_it_is_clicked(page: Any, si
     assert len(set(titles)) == len(titles) == 34
 
 
+def test_a_comparison_answered_late_does_not_replace_the_one_asked_for_since(page: Any, site_url: str) -> None:
+    """Back, then forward at once: the first answer to land was drawn, then the other one over it, so the page
+    could show two credentials under an address naming one."""
+    page.goto(f"{site_url}compare/?ids={COST},{SQL}")
+    heads = page.locator(".cr-compare__table thead th[scope=col]")
+    expect(heads).to_have_count(2)
+    held: list[Any] = []
+    page.route(f"**/api/credentials/{SQL}.json", lambda route: held.append(route))  # answered when the test says
+    page.get_by_role("button", name="Remove SQL for Data Analysis from the comparison").click()
+    expect(heads).to_have_count(1)
+    with page.expect_request(f"**/api/credentials/{SQL}.json"):
+        page.go_back()  # the two of them again: waits for the held answer
+    page.go_forward()
+    expect(heads).to_have_count(1)
+    assert len(held) == 1
+    with page.expect_response(f"**/api/credentials/{SQL}.json") as answer:
+        held[0].continue_()
+    answer.value.finished()
+    page.wait_for_timeout(500)  # the late comparison, were it drawn, is drawn well within this
+    expect(heads).to_have_count(1)
+    assert page.url.endswith(f"compare/?ids={COST}")
+
+
 def _luminance(rgb: str) -> float:
     def channel(c: float) -> float:
         c /= 255
