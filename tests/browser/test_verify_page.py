@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
@@ -390,6 +391,23 @@ def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Exampl
     assert "no award with this hash is published" in lines["registered"][1]
     assert vpage.locator("#cr-share").is_hidden()
     assert "not verified" in vpage.inner_text("#cr-result-title")
+
+
+def test_a_file_given_after_a_verdict_replaces_it_at_once(vpage: Any, site: Site, examples: Examples) -> None:
+    """Reading a file (and loading the code that reads badge images) takes a moment, long on a slow phone: the
+    verdict of the award checked before stayed on screen meanwhile, as if it were the file's."""
+    open_verify(vpage, site, examples.valid.hash)
+    changed = json.loads(examples.valid.text)
+    changed["credentialSubject"]["achievement"]["name"] += " (Distinction)"
+    held: list[Any] = []
+    vpage.route("**/assets/verify/baking.js", lambda route: held.append(route))  # answered when the test says
+    with vpage.expect_request("**/assets/verify/baking.js"):
+        _give(vpage, "file", json.dumps(changed))
+    expect(vpage.locator("#cr-verdict")).to_have_attribute("data-verdict", "checking")
+    expect(vpage.locator("#cr-result")).to_be_hidden()  # nor the facts of the award checked before
+    [route] = held
+    route.continue_()
+    assert wait_for_verdict(vpage) == "invalid"
 
 
 def _altered_r(proof_value: str) -> str:

@@ -280,8 +280,12 @@ class Page {
   }
 
   async verifyFile(file) {
+    // Reading it (and loading baking.js) takes a moment: the verdict on screen is no longer the page's answer
+    // from now, and neither a check still running nor a file given before may land over this one's.
+    const run = this.busy("Reading the file.");
     const bytes = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
     const { extractBaked, isPng, isSvg } = await import("./baking.js");
+    if (run !== this.run) return;
     if (isPng(bytes) || isSvg(bytes)) {
       if (file.size > MAX_IMAGE) {
         this.showError(new InputError(`This image is ${Math.round(file.size / 1024)} KiB; a badge image is at most 8 MiB.`));
@@ -289,7 +293,9 @@ class Page {
       }
       let json;
       try {
-        json = extractBaked(new Uint8Array(await file.arrayBuffer()));
+        const image = new Uint8Array(await file.arrayBuffer());
+        if (run !== this.run) return;
+        json = extractBaked(image);
       } catch (error) {
         // A picture of the QR code (the printed certificate has one) is a likely thing to drop: say what to do.
         this.showError(
@@ -317,7 +323,9 @@ class Page {
     }
     let text;
     try {
-      text = fileText(new Uint8Array(await file.arrayBuffer()));
+      const all = new Uint8Array(await file.arrayBuffer());
+      if (run !== this.run) return;
+      text = fileText(all);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.showError(error);
@@ -387,12 +395,17 @@ class Page {
     });
   }
 
-  async verify(produce) {
+  // "Checking…", from now until an answer: returns the run an answer must still be the latest of to be shown.
+  busy(detail) {
     const run = ++this.run;
     this.outcome = null;
-    this.showMessage("busy", "Checking…", "Fetching the registry's data and checking the signature.");
+    this.showMessage("busy", "Checking…", detail);
     $("cr-result").hidden = true;
-    $("cr-verdict").setAttribute("aria-busy", "true");
+    return run;
+  }
+
+  async verify(produce) {
+    const run = this.busy("Fetching the registry's data and checking the signature.");
     try {
       const outcome = await produce();
       // Last, as credreg verify adds it: an award or endorsement slipped onto the site unlogged fails here.
@@ -410,8 +423,6 @@ class Page {
     } catch (error) {
       if (run !== this.run) return;
       this.showError(error);
-    } finally {
-      if (run === this.run) $("cr-verdict").removeAttribute("aria-busy");
     }
   }
 
@@ -444,13 +455,14 @@ class Page {
       );
     }
     $("cr-result").hidden = true;
-    $("cr-verdict").removeAttribute("aria-busy");
   }
 
   showMessage(tone, title, detail, verdict = tone === "busy" ? "checking" : "error") {
     const box = $("cr-verdict");
     box.dataset.verdict = verdict;
     box.className = `cr-verdict cr-${tone}`;
+    if (tone === "busy") box.setAttribute("aria-busy", "true");
+    else box.removeAttribute("aria-busy");
     box.replaceChildren(
       el("span", { className: "cr-verdict-icon", text: ICONS[tone], attrs: { "aria-hidden": "true" } }),
       el(
