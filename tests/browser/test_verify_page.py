@@ -124,8 +124,15 @@ def examples(registry: Registry) -> Examples:
 
 def open_verify(page: Any, site: Site, fragment: str = "") -> None:
     page.goto(site.verify_url + (f"#{fragment}" if fragment else ""))
+    ready(page)
     if fragment:
         wait_for_verdict(page)
+
+
+def ready(page: Any) -> None:
+    """The page listens for a typed hash, a file and a drop: it shows its form once it does (after checking the
+    browser's Web Crypto, which can answer after the load event; a file dropped before would be missed)."""
+    page.wait_for_selector("#cr-app:not([hidden])")
 
 
 def wait_for_verdict(page: Any) -> str:
@@ -601,6 +608,7 @@ def test_without_the_key_the_page_cannot_confirm(vpage: Any, earner_site: Earner
 def test_the_earners_file_with_the_key_confirms_their_email(vpage: Any, earner_site: EarnerSite) -> None:
     alice = earner_site.alice
     vpage.goto(f"{earner_site.url}verify/")
+    ready(vpage)
     _give(vpage, "file", alice.file.read_text(encoding="utf-8"))
     wait_for_verdict(vpage)
     assert checks(vpage)["registered"][0] == "passed"
