@@ -321,6 +321,21 @@ def test_a_comparison_answered_late_does_not_replace_the_one_asked_for_since(pag
     assert page.url.endswith(f"compare/?ids={COST}")
 
 
+def test_a_query_sent_with_enter_is_searched_once(page: Any, site_url: str) -> None:
+    """Typing searches by itself a moment after the last key; Enter before that moment searched, then the typing's
+    own search came and rebuilt the same results under a reader who had moved on to them."""
+    _catalog(page, site_url)
+    page.fill("#catalog-q", "cloud cost")
+    page.press("#catalog-q", "Enter")
+    first = page.locator("[data-result-list] .cr-card__title a").first
+    expect(first).to_have_text("Cloud Cost Optimisation")
+    first.focus()
+    page.evaluate("window.shownFirst = document.activeElement")
+    page.wait_for_timeout(1500)  # the typing's search, had it run, lands well within this
+    assert page.evaluate("window.shownFirst.isConnected && document.activeElement === window.shownFirst")
+    assert page.url.endswith("catalog/?q=cloud+cost")
+
+
 def _luminance(rgb: str) -> float:
     def channel(c: float) -> float:
         c /= 255

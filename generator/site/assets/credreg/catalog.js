@@ -60,11 +60,12 @@ class Catalog {
   async init() {
     this.totals = await this.pagefind.filters();
     this.buildPanel();
+    let timer;
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
+      clearTimeout(timer); // the typing's own search, due a moment later, would search again for the same
       this.commit(true);
     });
-    let timer;
     this.input.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(() => this.commit(false), 250);
@@ -114,6 +115,9 @@ class Catalog {
   commit(push, reveal = false) {
     const state = this.currentState();
     const url = this.address(state);
+    // Nothing changed (Enter on the query just searched for): the results shown are this state's, and searching
+    // again would rebuild them under the reader's focus.
+    if (url === window.location.pathname + this.shownSearch && this.shownSearch === window.location.search) return;
     if (url !== window.location.pathname + window.location.search) {
       if (push) history.pushState(null, "", url);
       else history.replaceState(null, "", url);
