@@ -624,6 +624,27 @@ def test_the_earners_file_with_the_key_confirms_their_email(vpage: Any, earner_s
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
 
 
+def test_the_email_typed_last_decides_the_recipient_check(vpage: Any, earner_site: EarnerSite) -> None:
+    """Two checks of the recipient under way at once (the typing's own and the button's): the one answered last was
+    shown, and an email hashed with the key answers after a mistyped one that needs no hashing, so the page said
+    "awarded to" an address no longer in the box."""
+    alice = earner_site.alice
+    vpage.goto(alice.link)
+    assert wait_for_verdict(vpage) == "valid"
+    vpage.evaluate(
+        """(email) => { const form = document.getElementById('cr-email-form');
+             const box = document.getElementById('cr-email');
+             box.value = email; form.requestSubmit(); box.value = 'not an address'; form.requestSubmit(); }""",
+        alice.email,
+    )
+    row = vpage.locator("#cr-checks li[data-check=recipient]")
+    expect(row).to_have_attribute("data-status", "failed")
+    vpage.wait_for_timeout(500)  # the first check, were it shown late, is shown well within this
+    expect(row).to_have_attribute("data-status", "failed")
+    assert "is not an email address" in checks(vpage)["recipient"][1]
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
+
+
 def test_a_withdrawn_award_shows_revoked_with_the_reason(vpage: Any, earner_site: EarnerSite) -> None:
     """Erasure: after withdrawal at the earner's request, the public record says so and names no one."""
     bob = earner_site.withdrawn

@@ -122,6 +122,7 @@ class Page {
     this.badgeImage = null;
     this.lastResult = null;
     this.run = 0;
+    this.drawing = 0;
     this.emailTimer = 0;
   }
 
@@ -495,10 +496,13 @@ class Page {
       return;
     }
     const run = this.run;
+    // Rechecks of the recipient may overlap (the typing's own and the button's): the one of the email and key
+    // read last is shown, though a hashed email answers after a mistyped one.
+    const drawing = ++this.drawing;
     const email = $("cr-email").value;
     const key = $("cr-recipient-key").value;
     const result = await conclude(outcome, pyStrip(email) ? email : null, pyStrip(key) ? key : null);
-    if (run !== this.run || this.outcome !== outcome) return;
+    if (run !== this.run || this.outcome !== outcome || drawing !== this.drawing) return;
     this.lastResult = result;
     // A file that is exactly a published award gets its link in the address bar: the hash only, never the
     // recipient key (which only the earner's own link carries).
