@@ -1080,6 +1080,26 @@ def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, example
     assert vpage.locator("#cr-print").is_hidden()
 
 
+def test_the_certificate_of_an_award_checked_before_is_never_printed(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """The printable certificate stayed ready after a valid award, under the verdict of whatever was checked next
+    when that was no award (an unknown hash, a mistyped one) or not yet answered: printing then gave the earlier
+    award's certificate under another verdict."""
+    unknown = hashlib.sha256(b"not an award").hexdigest()
+    certificate = vpage.locator("#cr-certificate")
+    for given, verdict in ((unknown, "unknown"), ("not-a-hash", "error")):
+        open_verify(vpage, site, examples.valid.hash)
+        expect(certificate).to_have_attribute("data-ready", "true")
+        vpage.fill("#cr-hash", given)
+        vpage.press("#cr-hash", "Enter")
+        expect(vpage.locator("#cr-verdict")).to_have_attribute("data-verdict", verdict)
+        vpage.emulate_media(media="print")
+        expect(certificate).to_be_hidden()
+        vpage.emulate_media(media="screen")
+        vpage.goto("about:blank")
+
+
 def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(
     vpage: Any, site: Site, registry: Registry
 ) -> None:

@@ -464,6 +464,9 @@ class Page {
     box.className = `cr-verdict cr-${tone}`;
     if (tone === "busy") box.setAttribute("aria-busy", "true");
     else box.removeAttribute("aria-busy");
+    // A new verdict: the certificate of whatever was checked before is not this one's (a valid award's is made
+    // ready again after this, by renderCertificate).
+    $("cr-certificate").dataset.ready = "false";
     box.replaceChildren(
       el("span", { className: "cr-verdict-icon", text: ICONS[tone], attrs: { "aria-hidden": "true" } }),
       el(
