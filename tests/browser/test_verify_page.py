@@ -1045,6 +1045,45 @@ def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site:
     assert "scan it with a phone's camera" in verdict_text(vpage)  # a picture of the certificate's QR code
 
 
+def test_a_downloaded_badge_image_is_the_one_of_the_award_baked_in(
+    vpage: Any, site: Site, examples: Examples, registry: Registry
+) -> None:
+    """ "Download badge image" read the badge's picture only once its code had loaded: an award checked meanwhile
+    (on a slow phone, a second is enough) put its own badge's picture around the first award."""
+    from generator.baking import baked_credential
+
+    first = examples.valid
+    verifier = Verifier(registry)
+    picture = first.award["credentialSubject"]["achievement"].get("image")
+    other = next(
+        award_hash(award)
+        for award in (json.loads(source.text) for source in iter_awards(registry.root))
+        if award["credentialSubject"]["achievement"].get("image") not in (None, picture)
+        and verifier.verify(award).verdict is Verdict.VALID
+    )
+    open_verify(vpage, site, other)
+    other_image = str(vpage.get_attribute("#cr-image img", "src"))
+    vpage.goto("about:blank")
+    open_verify(vpage, site, first.hash)
+    first_image = str(vpage.get_attribute("#cr-image img", "src"))
+    assert first_image.endswith(".svg")
+    assert first_image != other_image
+    held: list[Any] = []
+    vpage.route("**/assets/verify/baking.js", lambda route: held.append(route))  # answered when the test says
+    with vpage.expect_request("**/assets/verify/baking.js"):
+        vpage.click("#cr-bake")
+    vpage.fill("#cr-hash", other)
+    vpage.press("#cr-hash", "Enter")
+    vpage.wait_for_selector(f"#cr-facts code.cr-hash:has-text('{other}')")
+    with vpage.expect_download() as got:
+        [route] = held
+        route.continue_()
+    baked = Path(got.value.path()).read_text(encoding="utf-8")
+    assert baked_credential(baked.encode()) == first.text
+    around = baked.split("</openbadges:credential>", 1)[1]
+    assert (site.root / first_image.removeprefix(site.url)).read_text(encoding="utf-8").endswith(around)
+
+
 def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, examples: Examples) -> None:
     from urllib.parse import parse_qs, urlsplit
 

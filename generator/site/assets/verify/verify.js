@@ -738,15 +738,16 @@ class Page {
 
   // "Download badge image": the badge's PNG or SVG with this award baked in (baking.js), built here.
   async downloadBaked() {
-    const outcome = this.outcome;
+    // The award, its text and its picture as they are now: another award checked while baking.js loads has its own.
+    const [outcome, image] = [this.outcome, this.badgeImage];
     const status = $("cr-bake-status");
     status.textContent = "";
     try {
+      const json = this.awardText(outcome);
       const { bakePng, bakeSvg, isPng } = await import("./baking.js");
-      const response = await fetch(this.badgeImage);
+      const response = await fetch(image);
       if (!response.ok) throw new Error(`the badge image could not be read (HTTP ${response.status})`);
       const bytes = new Uint8Array(await response.arrayBuffer());
-      const json = this.awardText(outcome);
       const png = isPng(bytes);
       const baked = png ? bakePng(bytes, json) : bakeSvg(new TextDecoder().decode(bytes), json);
       const type = png ? "image/png" : "image/svg+xml";
