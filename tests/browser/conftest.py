@@ -97,12 +97,59 @@ def site_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
+def _slowdown() -> float | None:
+    """``CREDREG_BROWSER_SLOWDOWN=N``: every page runs on a CPU N times slower (None: unset, full speed)."""
+    value = os.environ.get("CREDREG_BROWSER_SLOWDOWN", "").strip()
+    if not value:
+        return None
+    try:
+        rate = float(value)
+    except ValueError:
+        raise pytest.UsageError(f"CREDREG_BROWSER_SLOWDOWN={value!r}: expected a number such as 6") from None
+    if rate < 1:
+        raise pytest.UsageError(f"CREDREG_BROWSER_SLOWDOWN={value!r}: expected a number of at least 1")
+    return rate
+
+
+def _throttle_every_page(browser: Any, rate: float) -> None:
+    """Throttle the CPU of every page of every context ``browser`` creates, the tests' own contexts included.
+
+    A loaded CI machine is slow where a developer's is not: a page script's late answer can land after the
+    test's next key press. Slowing every page down finds such races here rather than in CI."""
+
+    def throttle(page: Any) -> Any:
+        session = page.context.new_cdp_session(page)
+        session.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+        return page
+
+    # The "page" event covers every page (popups too), but its listener runs after new_page() has returned,
+    # so a page's first scripts could run at full speed: new_page() itself throttles before returning.
+    def on_page(page: Any) -> None:
+        try:
+            throttle(page)
+        except sync_api.Error:
+            if not page.is_closed():  # a popup may close before it is throttled: nothing to slow down then
+                raise
+
+    def on_context(context: Any) -> None:
+        new_page = context.new_page
+        context.new_page = lambda *args, **kwargs: throttle(new_page(*args, **kwargs))
+        context.on("page", on_page)
+
+    browser.on("context", on_context)
+    new_page = browser.new_page  # makes its context inside Playwright, past the patched new_page
+    browser.new_page = lambda *args, **kwargs: throttle(new_page(*args, **kwargs))
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing (`make chromium` installs Debian's chromium)")
+    rate = _slowdown()
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        if rate is not None:
+            _throttle_every_page(instance, rate)
         yield instance
         instance.close()
 

@@ -248,6 +248,94 @@ def test_a_link_within_the_page_keeps_the_results_under_the_focus(page: Any, sit
         expect(page.locator(".cr-compare__table thead th[scope=col]")).to_have_count(1)
 
 
+#: From now on, at every change of the results' heading or list: what the heading says and how many cards show.
+_WATCH_RESULTS = """() => {
+  window.shownResults = [];
+  const count = document.querySelector('[data-count]');
+  const list = document.querySelector('[data-result-list]');
+  const note = () => window.shownResults.push([count.textContent, list.children.length]);
+  new MutationObserver(note).observe(count, { childList: true, characterData: true, subtree: true });
+  new MutationObserver(note).observe(list, { childList: true });
+}"""
+
+
+def test_the_results_heading_never_announces_results_the_list_does_not_show(page: Any, site_url: str) -> None:
+    """The heading is a live region. It was written with the list emptied, the new cards landing after more
+    searches and their data: a reader heard "7 credentials match" over an empty list (for long, on a slow
+    phone), and a test reading the cards as soon as the heading changed found none."""
+    _catalog(page, site_url)
+    page.evaluate(_WATCH_RESULTS)
+    cards = page.locator("[data-result-list] .cr-card")
+    portfolio = page.locator("input[name='assessment'][value='Portfolio']")
+    portfolio.check()
+    expect(page.locator("[data-count]")).to_have_text("7 credentials match")
+    expect(cards).to_have_count(7)
+    portfolio.uncheck()
+    expect(page.locator("[data-count]")).to_have_text("34 credentials")
+    page.fill("#catalog-q", "cloud cost")  # a query: its first results are re-ranked by name
+    page.press("#catalog-q", "Enter")
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    expect(page.locator("[data-result-list] .cr-card__title").first).to_have_text("Cloud Cost Optimisation")
+    shown = page.evaluate("window.shownResults")
+    assert shown
+    wrong = [
+        (heading, n)
+        for heading, n in shown
+        if (said := re.match(r"(\d+) credentials?\b", heading)) and not 0 < n <= int(said[1])
+    ]
+    assert wrong == [], shown
+
+
+def test_show_more_lists_the_rest_once_however_often_it_is_clicked(page: Any, site_url: str) -> None:
+    """A second click on "Show more" before the first one's cards had loaded listed the same cards twice."""
+    _catalog(page, site_url)
+    cards = page.locator("[data-result-list] .cr-card")
+    expect(cards).to_have_count(20)
+    page.locator("[data-more]").dblclick()
+    expect(page.locator("[data-more]")).to_be_hidden()
+    expect(cards).to_have_count(34)
+    titles = _titles(page)
+    assert len(set(titles)) == len(titles) == 34
+
+
+def test_a_comparison_answered_late_does_not_replace_the_one_asked_for_since(page: Any, site_url: str) -> None:
+    """Back, then forward at once: the first answer to land was drawn, then the other one over it, so the page
+    could show two credentials under an address naming one."""
+    page.goto(f"{site_url}compare/?ids={COST},{SQL}")
+    heads = page.locator(".cr-compare__table thead th[scope=col]")
+    expect(heads).to_have_count(2)
+    held: list[Any] = []
+    page.route(f"**/api/credentials/{SQL}.json", lambda route: held.append(route))  # answered when the test says
+    page.get_by_role("button", name="Remove SQL for Data Analysis from the comparison").click()
+    expect(heads).to_have_count(1)
+    with page.expect_request(f"**/api/credentials/{SQL}.json"):
+        page.go_back()  # the two of them again: waits for the held answer
+    page.go_forward()
+    expect(heads).to_have_count(1)
+    assert len(held) == 1
+    with page.expect_response(f"**/api/credentials/{SQL}.json") as answer:
+        held[0].continue_()
+    answer.value.finished()
+    page.wait_for_timeout(500)  # the late comparison, were it drawn, is drawn well within this
+    expect(heads).to_have_count(1)
+    assert page.url.endswith(f"compare/?ids={COST}")
+
+
+def test_a_query_sent_with_enter_is_searched_once(page: Any, site_url: str) -> None:
+    """Typing searches by itself a moment after the last key; Enter before that moment searched, then the typing's
+    own search came and rebuilt the same results under a reader who had moved on to them."""
+    _catalog(page, site_url)
+    page.fill("#catalog-q", "cloud cost")
+    page.press("#catalog-q", "Enter")
+    first = page.locator("[data-result-list] .cr-card__title a").first
+    expect(first).to_have_text("Cloud Cost Optimisation")
+    first.focus()
+    page.evaluate("window.shownFirst = document.activeElement")
+    page.wait_for_timeout(1500)  # the typing's search, had it run, lands well within this
+    assert page.evaluate("window.shownFirst.isConnected && document.activeElement === window.shownFirst")
+    assert page.url.endswith("catalog/?q=cloud+cost")
+
+
 def _luminance(rgb: str) -> float:
     def channel(c: float) -> float:
         c /= 255

@@ -13,7 +13,7 @@ import pytest
 
 from generator.publish.build import build_site
 from tests.browser.conftest import serve_dir
-from tests.browser.test_verify_page import _give, checks, wait_for_verdict
+from tests.browser.test_verify_page import _give, checks, ready, wait_for_verdict
 from tests.conftest import REPO
 
 
@@ -65,6 +65,7 @@ def test_the_demo_statements_are_labelled_on_the_page_and_in_the_verdict(browser
         assert label.text_content() == "Demo key"
         assert "proves nothing about who runs this registry" in page.inner_text("[data-statement]")
         page.goto(f"{url}verify/")
+        ready(page)
         _give(page, "file", json.dumps(foreign))
         verdict = wait_for_verdict(page)
         status, text = checks(page)["credential"]
@@ -94,6 +95,7 @@ def test_a_status_list_dropped_on_the_page_is_checked_in_the_log(browser: Any, d
     with serve_dir(demo_site, no_store=True) as url:
         for name, how, given in [("file", "file", text), ("changed", "drop", text + "\n"), ("pasted", "paste", text)]:
             page.goto(f"{url}verify/")
+            ready(page)
             if how == "drop":
                 _drop(page, given, "1.json")
             else:
@@ -103,6 +105,7 @@ def test_a_status_list_dropped_on_the_page_is_checked_in_the_log(browser: Any, d
             results[name] = (verdict, page.get_attribute("#cr-verdict", "data-headline"), checks(page)["log"])
         # Baked in a badge image (not the list's file either): credreg verify's words, not the paste's.
         page.goto(f"{url}verify/")
+        ready(page)
         page.set_input_files("#cr-file", files=[{"name": "list.svg", "mimeType": "image/svg+xml", "buffer": svg}])
         verdict = wait_for_verdict(page)
         page.wait_for_selector("#cr-checks li[data-check=log]", state="attached")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
@@ -123,8 +124,15 @@ def examples(registry: Registry) -> Examples:
 
 def open_verify(page: Any, site: Site, fragment: str = "") -> None:
     page.goto(site.verify_url + (f"#{fragment}" if fragment else ""))
+    ready(page)
     if fragment:
         wait_for_verdict(page)
+
+
+def ready(page: Any) -> None:
+    """The page listens for a typed hash, a file and a drop: it shows its form once it does (after checking the
+    browser's Web Crypto, which can answer after the load event; a file dropped before would be missed)."""
+    page.wait_for_selector("#cr-app:not([hidden])")
 
 
 def wait_for_verdict(page: Any) -> str:
@@ -392,6 +400,23 @@ def test_a_changed_file_does_not_verify(vpage: Any, site: Site, examples: Exampl
     assert "not verified" in vpage.inner_text("#cr-result-title")
 
 
+def test_a_file_given_after_a_verdict_replaces_it_at_once(vpage: Any, site: Site, examples: Examples) -> None:
+    """Reading a file (and loading the code that reads badge images) takes a moment, long on a slow phone: the
+    verdict of the award checked before stayed on screen meanwhile, as if it were the file's."""
+    open_verify(vpage, site, examples.valid.hash)
+    changed = json.loads(examples.valid.text)
+    changed["credentialSubject"]["achievement"]["name"] += " (Distinction)"
+    held: list[Any] = []
+    vpage.route("**/assets/verify/baking.js", lambda route: held.append(route))  # answered when the test says
+    with vpage.expect_request("**/assets/verify/baking.js"):
+        _give(vpage, "file", json.dumps(changed))
+    expect(vpage.locator("#cr-verdict")).to_have_attribute("data-verdict", "checking")
+    expect(vpage.locator("#cr-result")).to_be_hidden()  # nor the facts of the award checked before
+    [route] = held
+    route.continue_()
+    assert wait_for_verdict(vpage) == "invalid"
+
+
 def _altered_r(proof_value: str) -> str:
     """The signature with one bit of R flipped: still well formed (S canonical, R no small-order point), so a
     verifier gets as far as canonicalizing the award (an altered S is refused before, by libsodium's rules)."""
@@ -583,6 +608,7 @@ def test_without_the_key_the_page_cannot_confirm(vpage: Any, earner_site: Earner
 def test_the_earners_file_with_the_key_confirms_their_email(vpage: Any, earner_site: EarnerSite) -> None:
     alice = earner_site.alice
     vpage.goto(f"{earner_site.url}verify/")
+    ready(vpage)
     _give(vpage, "file", alice.file.read_text(encoding="utf-8"))
     wait_for_verdict(vpage)
     assert checks(vpage)["registered"][0] == "passed"
@@ -595,6 +621,27 @@ def test_the_earners_file_with_the_key_confirms_their_email(vpage: Any, earner_s
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "valid"
     vpage.fill("#cr-recipient-key", earner_site.withdrawn.key)  # another earner's key
     vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=failed]", state="attached")
+    assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
+
+
+def test_the_email_typed_last_decides_the_recipient_check(vpage: Any, earner_site: EarnerSite) -> None:
+    """Two checks of the recipient under way at once (the typing's own and the button's): the one answered last was
+    shown, and an email hashed with the key answers after a mistyped one that needs no hashing, so the page said
+    "awarded to" an address no longer in the box."""
+    alice = earner_site.alice
+    vpage.goto(alice.link)
+    assert wait_for_verdict(vpage) == "valid"
+    vpage.evaluate(
+        """(email) => { const form = document.getElementById('cr-email-form');
+             const box = document.getElementById('cr-email');
+             box.value = email; form.requestSubmit(); box.value = 'not an address'; form.requestSubmit(); }""",
+        alice.email,
+    )
+    row = vpage.locator("#cr-checks li[data-check=recipient]")
+    expect(row).to_have_attribute("data-status", "failed")
+    vpage.wait_for_timeout(500)  # the first check, were it shown late, is shown well within this
+    expect(row).to_have_attribute("data-status", "failed")
+    assert "is not an email address" in checks(vpage)["recipient"][1]
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "recipient does not match"
 
 
@@ -998,6 +1045,45 @@ def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site:
     assert "scan it with a phone's camera" in verdict_text(vpage)  # a picture of the certificate's QR code
 
 
+def test_a_downloaded_badge_image_is_the_one_of_the_award_baked_in(
+    vpage: Any, site: Site, examples: Examples, registry: Registry
+) -> None:
+    """ "Download badge image" read the badge's picture only once its code had loaded: an award checked meanwhile
+    (on a slow phone, a second is enough) put its own badge's picture around the first award."""
+    from generator.baking import baked_credential
+
+    first = examples.valid
+    verifier = Verifier(registry)
+    picture = first.award["credentialSubject"]["achievement"].get("image")
+    other = next(
+        award_hash(award)
+        for award in (json.loads(source.text) for source in iter_awards(registry.root))
+        if award["credentialSubject"]["achievement"].get("image") not in (None, picture)
+        and verifier.verify(award).verdict is Verdict.VALID
+    )
+    open_verify(vpage, site, other)
+    other_image = str(vpage.get_attribute("#cr-image img", "src"))
+    vpage.goto("about:blank")
+    open_verify(vpage, site, first.hash)
+    first_image = str(vpage.get_attribute("#cr-image img", "src"))
+    assert first_image.endswith(".svg")
+    assert first_image != other_image
+    held: list[Any] = []
+    vpage.route("**/assets/verify/baking.js", lambda route: held.append(route))  # answered when the test says
+    with vpage.expect_request("**/assets/verify/baking.js"):
+        vpage.click("#cr-bake")
+    vpage.fill("#cr-hash", other)
+    vpage.press("#cr-hash", "Enter")
+    vpage.wait_for_selector(f"#cr-facts code.cr-hash:has-text('{other}')")
+    with vpage.expect_download() as got:
+        [route] = held
+        route.continue_()
+    baked = Path(got.value.path()).read_text(encoding="utf-8")
+    assert baked_credential(baked.encode()) == first.text
+    around = baked.split("</openbadges:credential>", 1)[1]
+    assert (site.root / first_image.removeprefix(site.url)).read_text(encoding="utf-8").endswith(around)
+
+
 def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, examples: Examples) -> None:
     from urllib.parse import parse_qs, urlsplit
 
@@ -1031,6 +1117,26 @@ def test_linkedin_link_and_printable_certificate(vpage: Any, site: Site, example
     open_verify(vpage, site, examples.revoked.hash)
     assert vpage.locator("#cr-linkedin").is_hidden()
     assert vpage.locator("#cr-print").is_hidden()
+
+
+def test_the_certificate_of_an_award_checked_before_is_never_printed(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """The printable certificate stayed ready after a valid award, under the verdict of whatever was checked next
+    when that was no award (an unknown hash, a mistyped one) or not yet answered: printing then gave the earlier
+    award's certificate under another verdict."""
+    unknown = hashlib.sha256(b"not an award").hexdigest()
+    certificate = vpage.locator("#cr-certificate")
+    for given, verdict in ((unknown, "unknown"), ("not-a-hash", "error")):
+        open_verify(vpage, site, examples.valid.hash)
+        expect(certificate).to_have_attribute("data-ready", "true")
+        vpage.fill("#cr-hash", given)
+        vpage.press("#cr-hash", "Enter")
+        expect(vpage.locator("#cr-verdict")).to_have_attribute("data-verdict", verdict)
+        vpage.emulate_media(media="print")
+        expect(certificate).to_be_hidden()
+        vpage.emulate_media(media="screen")
+        vpage.goto("about:blank")
 
 
 def test_a_cohort_file_offers_its_awards_and_a_published_one_gets_its_link(

@@ -60,11 +60,12 @@ class Catalog {
   async init() {
     this.totals = await this.pagefind.filters();
     this.buildPanel();
+    let timer;
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
+      clearTimeout(timer); // the typing's own search, due a moment later, would search again for the same
       this.commit(true);
     });
-    let timer;
     this.input.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(() => this.commit(false), 250);
@@ -114,6 +115,9 @@ class Catalog {
   commit(push, reveal = false) {
     const state = this.currentState();
     const url = this.address(state);
+    // Nothing changed (Enter on the query just searched for): the results shown are this state's, and searching
+    // again would rebuild them under the reader's focus.
+    if (url === window.location.pathname + this.shownSearch && this.shownSearch === window.location.search) return;
     if (url !== window.location.pathname + window.location.search) {
       if (push) history.pushState(null, "", url);
       else history.replaceState(null, "", url);
@@ -168,21 +172,26 @@ class Catalog {
     const own = {};
     for (const key of Object.keys(state.selected)) own[key] = (await this.search(state, key)).filters[key];
     if (run !== this.run) return; // a newer query has started
-    this.updateCounts(main.filters, own);
-    this.results = state.q ? await this.rerank(main.results, state.q) : main.results;
+    const results = state.q ? await this.rerank(main.results, state.q) : main.results;
+    const retired = state.retired
+      ? main.filters.status?.[RETIRED] ?? 0
+      : (await this.search({ ...state, retired: true })).filters.status?.[RETIRED] ?? 0;
+    const first = await this.cards(results, 0);
     if (run !== this.run) return;
-    this.shown = 0;
-    this.resultList.replaceChildren();
-    const n = this.results.length;
+    // Everything answered: the heading (a live region), the counts and the first cards change together, never a
+    // heading announcing results over an emptied list while the cards' data loads.
+    this.updateCounts(main.filters, own);
+    this.results = results;
+    this.shown = first.length;
+    this.resultList.replaceChildren(...first);
+    this.more.hidden = this.shown >= results.length;
+    const n = results.length;
     const words = `${n.toLocaleString("en")} credential${n === 1 ? "" : "s"}`;
     this.count.textContent = !filtering ? words : n === 0 ? "No credential matches" : `${words} match${n === 1 ? "es" : ""}`;
     this.showButton.textContent = n === 0 ? "No results: change the filters" : `Show ${n.toLocaleString("en")} result${n === 1 ? "" : "s"}`;
-    if (!state.retired) this.updateRetired((await this.search({ ...state, retired: true })).filters.status?.[RETIRED] ?? 0);
-    else this.updateRetired(main.filters.status?.[RETIRED] ?? 0);
-    if (run !== this.run) return;
+    this.updateRetired(retired);
     this.serverList.hidden = true;
     this.resultsBox.hidden = false;
-    await this.showMore(run);
     if (reveal && !NARROW.matches) this.reveal(false);
   }
 
@@ -222,13 +231,19 @@ class Catalog {
     }
   }
 
-  async showMore(run = this.run) {
-    const batch = this.results.slice(this.shown, this.shown + PAGE_SIZE);
-    const cards = await Promise.all(batch.map((result) => this.data(result)));
-    if (run !== this.run) return;
-    for (const data of cards) this.resultList.append(card(data));
-    this.shown += batch.length;
-    this.more.hidden = this.shown >= this.results.length;
+  // The cards of the next PAGE_SIZE results from `from`, once their data has loaded.
+  async cards(results, from) {
+    const batch = results.slice(from, from + PAGE_SIZE);
+    return (await Promise.all(batch.map((result) => this.data(result)))).map(card);
+  }
+
+  async showMore() {
+    const [run, results, from] = [this.run, this.results, this.shown];
+    const cards = await this.cards(results, from);
+    if (run !== this.run || this.shown !== from) return; // a newer query, or a second click that came first
+    this.resultList.append(...cards);
+    this.shown += cards.length;
+    this.more.hidden = this.shown >= results.length;
   }
 
   showServerList() {

@@ -7,6 +7,7 @@ import { MAX, compareUrl, picked, setPicked, validRef } from "./picker.js";
 
 const siteRoot = new URL("../../", import.meta.url);
 let shownSearch = null; // the query of the comparison on screen
+let asked = 0; // comparisons asked for so far: only the latest one is drawn
 const root = document.querySelector("[data-compare]");
 if (root) start(root);
 
@@ -43,9 +44,12 @@ async function load(ref) {
   }
 }
 
+// True when this comparison was drawn: false when one asked for since (back, then forward at once) came first.
 async function render(ids, status, box) {
   shownSearch = window.location.search;
+  const run = ++asked;
   const loaded = await Promise.all(ids.map(load));
+  if (run !== asked) return false;
   const missing = ids.filter((_, i) => !loaded[i]);
   const found = ids.map((ref, i) => [ref, loaded[i]]).filter(([, d]) => d);
   const notes = [];
@@ -59,16 +63,15 @@ async function render(ids, status, box) {
   }
   status.textContent = notes.join(" ");
   box.replaceChildren();
-  if (!found.length) return;
-  box.append(table(found, (ref) => remove(ref, status, box)));
+  if (found.length) box.append(table(found, (ref) => remove(ref, status, box)));
+  return true;
 }
 
 async function remove(ref, status, box) {
   const ids = (idsFromAddress() ?? []).filter((x) => x !== ref);
   history.pushState(null, "", compareUrl(ids));
   setPicked(picked().filter((x) => x.ref !== ref));
-  await render(ids, status, box);
-  status.textContent = `Removed from the comparison. ${status.textContent}`.trim();
+  if (await render(ids, status, box)) status.textContent = `Removed from the comparison. ${status.textContent}`.trim();
 }
 
 // --- the table --------------------------------------------------------------------------------------------

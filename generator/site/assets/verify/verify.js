@@ -122,6 +122,7 @@ class Page {
     this.badgeImage = null;
     this.lastResult = null;
     this.run = 0;
+    this.drawing = 0;
     this.emailTimer = 0;
   }
 
@@ -280,8 +281,12 @@ class Page {
   }
 
   async verifyFile(file) {
+    // Reading it (and loading baking.js) takes a moment: the verdict on screen is no longer the page's answer
+    // from now, and neither a check still running nor a file given before may land over this one's.
+    const run = this.busy("Reading the file.");
     const bytes = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
     const { extractBaked, isPng, isSvg } = await import("./baking.js");
+    if (run !== this.run) return;
     if (isPng(bytes) || isSvg(bytes)) {
       if (file.size > MAX_IMAGE) {
         this.showError(new InputError(`This image is ${Math.round(file.size / 1024)} KiB; a badge image is at most 8 MiB.`));
@@ -289,7 +294,9 @@ class Page {
       }
       let json;
       try {
-        json = extractBaked(new Uint8Array(await file.arrayBuffer()));
+        const image = new Uint8Array(await file.arrayBuffer());
+        if (run !== this.run) return;
+        json = extractBaked(image);
       } catch (error) {
         // A picture of the QR code (the printed certificate has one) is a likely thing to drop: say what to do.
         this.showError(
@@ -317,7 +324,9 @@ class Page {
     }
     let text;
     try {
-      text = fileText(new Uint8Array(await file.arrayBuffer()));
+      const all = new Uint8Array(await file.arrayBuffer());
+      if (run !== this.run) return;
+      text = fileText(all);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.showError(error);
@@ -387,12 +396,17 @@ class Page {
     });
   }
 
-  async verify(produce) {
+  // "Checking…", from now until an answer: returns the run an answer must still be the latest of to be shown.
+  busy(detail) {
     const run = ++this.run;
     this.outcome = null;
-    this.showMessage("busy", "Checking…", "Fetching the registry's data and checking the signature.");
+    this.showMessage("busy", "Checking…", detail);
     $("cr-result").hidden = true;
-    $("cr-verdict").setAttribute("aria-busy", "true");
+    return run;
+  }
+
+  async verify(produce) {
+    const run = this.busy("Fetching the registry's data and checking the signature.");
     try {
       const outcome = await produce();
       // Last, as credreg verify adds it: an award or endorsement slipped onto the site unlogged fails here.
@@ -410,8 +424,6 @@ class Page {
     } catch (error) {
       if (run !== this.run) return;
       this.showError(error);
-    } finally {
-      if (run === this.run) $("cr-verdict").removeAttribute("aria-busy");
     }
   }
 
@@ -444,13 +456,17 @@ class Page {
       );
     }
     $("cr-result").hidden = true;
-    $("cr-verdict").removeAttribute("aria-busy");
   }
 
   showMessage(tone, title, detail, verdict = tone === "busy" ? "checking" : "error") {
     const box = $("cr-verdict");
     box.dataset.verdict = verdict;
     box.className = `cr-verdict cr-${tone}`;
+    if (tone === "busy") box.setAttribute("aria-busy", "true");
+    else box.removeAttribute("aria-busy");
+    // A new verdict: the certificate of whatever was checked before is not this one's (a valid award's is made
+    // ready again after this, by renderCertificate).
+    $("cr-certificate").dataset.ready = "false";
     box.replaceChildren(
       el("span", { className: "cr-verdict-icon", text: ICONS[tone], attrs: { "aria-hidden": "true" } }),
       el(
@@ -483,10 +499,13 @@ class Page {
       return;
     }
     const run = this.run;
+    // Rechecks of the recipient may overlap (the typing's own and the button's): the one of the email and key
+    // read last is shown, though a hashed email answers after a mistyped one.
+    const drawing = ++this.drawing;
     const email = $("cr-email").value;
     const key = $("cr-recipient-key").value;
     const result = await conclude(outcome, pyStrip(email) ? email : null, pyStrip(key) ? key : null);
-    if (run !== this.run || this.outcome !== outcome) return;
+    if (run !== this.run || this.outcome !== outcome || drawing !== this.drawing) return;
     this.lastResult = result;
     // A file that is exactly a published award gets its link in the address bar: the hash only, never the
     // recipient key (which only the earner's own link carries).
@@ -719,15 +738,16 @@ class Page {
 
   // "Download badge image": the badge's PNG or SVG with this award baked in (baking.js), built here.
   async downloadBaked() {
-    const outcome = this.outcome;
+    // The award, its text and its picture as they are now: another award checked while baking.js loads has its own.
+    const [outcome, image] = [this.outcome, this.badgeImage];
     const status = $("cr-bake-status");
     status.textContent = "";
     try {
+      const json = this.awardText(outcome);
       const { bakePng, bakeSvg, isPng } = await import("./baking.js");
-      const response = await fetch(this.badgeImage);
+      const response = await fetch(image);
       if (!response.ok) throw new Error(`the badge image could not be read (HTTP ${response.status})`);
       const bytes = new Uint8Array(await response.arrayBuffer());
-      const json = this.awardText(outcome);
       const png = isPng(bytes);
       const baked = png ? bakePng(bytes, json) : bakeSvg(new TextDecoder().decode(bytes), json);
       const type = png ? "image/png" : "image/svg+xml";
