@@ -336,6 +336,36 @@ def test_a_query_sent_with_enter_is_searched_once(page: Any, site_url: str) -> N
     assert page.url.endswith("catalog/?q=cloud+cost")
 
 
+def test_removing_a_filter_chip_by_keyboard_keeps_the_focus_in_place(page: Any, site_url: str) -> None:
+    """The chips are drawn again after each change: the focus moves to the chip now in the removed one's place,
+    and from the last one to the results' heading, never to the top of the page."""
+    _catalog(page, site_url)
+    for value in ("Portfolio", "Project"):
+        page.locator(f"input[name='assessment'][value='{value}']").check()
+        expect(page.locator(".cr-active-chip")).to_have_count(1 if value == "Portfolio" else 2)
+    chips = page.locator(".cr-active-chip")
+    chips.first.focus()
+    page.keyboard.press("Enter")
+    expect(chips).to_have_count(1)
+    expect(chips.first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(chips).to_have_count(0)
+    expect(page.locator("[data-count]")).to_be_focused()
+
+
+def test_removing_a_compared_credential_by_keyboard_keeps_the_focus_in_place(page: Any, site_url: str) -> None:
+    page.goto(f"{site_url}compare/?ids={COST},{SQL}")
+    buttons = page.locator(".cr-compare__remove")
+    expect(buttons).to_have_count(2)
+    buttons.first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".cr-compare__table thead th[scope=col]")).to_have_count(1)
+    expect(buttons.first).to_be_focused()  # the other credential's Remove, now in its place
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-compare-status]")).to_be_focused()
+    expect(page.locator("[data-compare-status]")).to_contain_text("Removed from the comparison")
+
+
 def _luminance(rgb: str) -> float:
     def channel(c: float) -> float:
         c /= 255

@@ -385,7 +385,11 @@ class Catalog {
       });
       chips.push(clear);
     }
+    // A chip removed by the keyboard: its place keeps the focus (the chip now there, or the one before it, or
+    // else the results' heading), not the page's top, where a rebuilt list would leave it.
+    const held = [...this.active.children].indexOf(document.activeElement);
     this.active.replaceChildren(...chips);
+    if (held >= 0) (chips[Math.min(held, chips.length - 1)] ?? this.count).focus();
   }
 }
 

@@ -68,10 +68,24 @@ async function render(ids, status, box) {
 }
 
 async function remove(ref, status, box) {
+  const at = [...box.querySelectorAll(".cr-compare__remove")].indexOf(document.activeElement);
   const ids = (idsFromAddress() ?? []).filter((x) => x !== ref);
   history.pushState(null, "", compareUrl(ids));
   setPicked(picked().filter((x) => x.ref !== ref));
-  if (await render(ids, status, box)) status.textContent = `Removed from the comparison. ${status.textContent}`.trim();
+  if (await render(ids, status, box)) {
+    status.textContent = `Removed from the comparison. ${status.textContent}`.trim();
+    if (at >= 0) {
+      // Removed by the keyboard: the focus goes to the Remove button now in its place (or the one before it),
+      // or else to the message saying what is left, not to the top of the rebuilt page.
+      const buttons = box.querySelectorAll(".cr-compare__remove");
+      const next = buttons[Math.min(at, buttons.length - 1)];
+      if (next) next.focus();
+      else {
+        status.tabIndex = -1;
+        status.focus();
+      }
+    }
+  }
 }
 
 // --- the table --------------------------------------------------------------------------------------------
