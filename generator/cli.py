@@ -188,7 +188,10 @@ def _cmd_award(args: argparse.Namespace) -> int:
         print(f"award:  {where}")
         print(f"hash:   {first.hash}")
         print(f"verify: {first.verify_url}  (public: what, by whom, when, status)")
-        print(f"earner: {first.earner_url}  (private: give it to the recipient only)")
+        if sys.stdout.isatty():
+            print(f"earner: {first.earner_url}  (private: give it to the recipient only)")
+        else:  # a CI job's log, a file: kept, and maybe public; the link (with the key) is in the private file
+            print(f"earner: in {earners.resolve() / MAPPING_FILE}  (private: not printed where output is kept)")
         print(f"file:   {earners / (first.hash + '.json')}  (the earner's copy)")
     else:
         print(f"{len(issued)} awards in {where}")
