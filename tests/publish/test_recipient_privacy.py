@@ -252,17 +252,24 @@ def test_replaying_the_example_script_does_not_tell_who_got_which_award() -> Non
     assert {r for s in first for r in s.recipients} <= set(SCRIPT.RECIPIENTS)
 
 
+def _signing_registry(tmp_path: Path) -> tuple[Path, dict[str, str], str]:
+    """A test registry with a key of acme-academy made by `credreg keygen`: its root, the environment (keys and
+    earners' files in ``tmp_path``) and the private key's path."""
+    root = make_registry(tmp_path / "r")
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "CREDREG_EARNER_DIR": str(tmp_path / "earners")}
+    made = _credreg("--root", str(root), "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01",
+                    env=env)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return root, env, str(tmp_path / "keys/acme-academy/k1.key")
+
+
 def test_a_revocation_reason_naming_the_recipient_the_issuer_recorded_is_refused(tmp_path: Path) -> None:
     """The email check sees only an address: "Withdrawn at Ada Lovelace's request" names her as plainly, and a
     revocation is signed and published for good. `credreg revoke` reads the issuer's own record of the award's
     recipient (the runs' recipients.csv, where `credreg award` put them) and refuses a reason that names them."""
-    root = make_registry(tmp_path / "r")
-    (root / "keys/acme-academy/key-2025.json").unlink()
-    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "CREDREG_EARNER_DIR": str(tmp_path / "earners")}
+    root, env, key = _signing_registry(tmp_path)
     r = ["--root", str(root)]
-    made = _credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
-    assert made.returncode == 0, made.stderr
-    key = str(tmp_path / "keys/acme-academy/k1.key")
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("email,name\nada.lovelace@example.org,Ada Lovelace\nalan.turing@example.org,Alan Turing\n")
     done = _credreg(*r, "award", "acme-academy/sql-basics", "--csv", str(cohort), "--key", key, env=env)
@@ -291,13 +298,8 @@ def test_a_revocation_reason_naming_the_recipient_the_issuer_recorded_is_refused
 def test_evidence_naming_its_recipient_is_refused_before_anything_is_signed(tmp_path: Path) -> None:
     """Evidence is published with the award: a portfolio link holding the recipient's name or address
     (github.com/adalovelace) names them, where the award profile's email check sees only an address."""
-    root = make_registry(tmp_path / "r")
-    (root / "keys/acme-academy/key-2025.json").unlink()
-    env = {**os.environ, "CREDREG_KEY_DIR": str(tmp_path / "keys"), "CREDREG_EARNER_DIR": str(tmp_path / "earners")}
+    root, env, key = _signing_registry(tmp_path)
     r = ["--root", str(root)]
-    made = _credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
-    assert made.returncode == 0, made.stderr
-    key = str(tmp_path / "keys/acme-academy/k1.key")
     cohort = tmp_path / "cohort.csv"
     rows = [
         "ada.lovelace@example.org,Ada Lovelace,https://harbourdata.example/projects/7f3a",

@@ -387,20 +387,26 @@ def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
     return str(forged_path.relative_to(signer.root)), planted
 
 
+def _full_path_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Where each award that takes AwardChecker's full path is (the list fills as checks run)."""
+    calls: list[str] = []
+    real_full = AwardChecker._full
+
+    def counting(self: AwardChecker, source: AwardSource, *args: Any) -> AwardOutcome:
+        calls.append(source.where)
+        return real_full(self, source, *args)
+
+    monkeypatch.setattr(AwardChecker, "_full", counting)
+    return calls
+
+
 def test_the_fast_path_gives_the_full_paths_outcomes(signer: Signer, monkeypatch: pytest.MonkeyPatch) -> None:
     """Cold and warm, the fast path and the full path give identical outcomes (hash, slot, problems), and the
     fast path is taken for exactly the awards without a problem. A cache whose secret leaked, vouching for a
     forged award's bytes and RDFC proof, changes nothing: the JCS proof is verified from the bytes."""
     forged, planted = _fast_path_corpus(signer)
     registry = signer.registry
-    full_calls: list[str] = []
-    real_full = AwardChecker._full
-
-    def counting(self: AwardChecker, source: AwardSource, *args: Any) -> AwardOutcome:
-        full_calls.append(source.where)
-        return real_full(self, source, *args)
-
-    monkeypatch.setattr(AwardChecker, "_full", counting)
+    full_calls = _full_path_calls(monkeypatch)
 
     def outcomes(checker: AwardChecker) -> list[AwardOutcome]:
         units = plan_units(registry.root)
@@ -501,14 +507,7 @@ def test_a_key_registered_since_costs_known_awards_a_search_for_its_seed_not_the
     more than one: every award takes the full path once. Either way the outcomes are those of a cold check."""
     for n in range(3):
         signer.award(email=f"known-{n}@example.org")
-    full_calls: list[str] = []
-    real_full = AwardChecker._full
-
-    def counting(self: AwardChecker, source: AwardSource, *args: Any) -> AwardOutcome:
-        full_calls.append(source.where)
-        return real_full(self, source, *args)
-
-    monkeypatch.setattr(AwardChecker, "_full", counting)
+    full_calls = _full_path_calls(monkeypatch)
     secret, path = b"0123456789abcdef0123456789abcdef", tmp_path / "cache" / "statements"
 
     def run() -> list[AwardOutcome]:
