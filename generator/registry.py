@@ -65,6 +65,17 @@ class IssuerRecord:
     def id(self) -> str:
         return self.source.model.id
 
+    def assets(self) -> Iterator[tuple[Document, list[str | int], str | None]]:
+        """Every image the issuer's files name (document, field, value: a path in its folder, an https URL, or
+        ``None``): its logo, each former profile's logo (the image of awards signed before a rebrand) and each
+        credential's image. What the check looks for and what the build publishes."""
+        own = self.source.doc
+        yield own, ["logo"], self.issuer.logo
+        for i, former in enumerate(self.issuer.former_profiles):
+            yield own, ["former_profiles", i, "logo"], former.logo
+        for credential in self.credentials.values():
+            yield credential.doc, ["image"], credential.model.image
+
 
 @dataclass(slots=True)
 class EndorserRecord:

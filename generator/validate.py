@@ -13,7 +13,6 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from generator import layout
-from generator._internal.source import Document
 from generator.errors import ProblemList, Severity
 from generator.models import LifecycleStatus
 from generator.registry import CredentialRecord, IssuerRecord, Registry, did_web_for, resolve_ref
@@ -174,13 +173,7 @@ def _assets(registry: Registry, problems: ProblemList) -> None:
     (:func:`generator.layout.layout_problems`), on the file itself."""
     for record in registry.issuers.values():
         folder = layout.issuer_dir(registry.root, record.id)
-        own = record.source.doc
-        candidates: list[tuple[Document, list[str | int], str | None]] = [(own, ["logo"], record.issuer.logo)]
-        # A former profile's logo is the image of every award signed before the rebrand: published, so checked.
-        formers = enumerate(record.issuer.former_profiles)
-        candidates += [(own, ["former_profiles", i, "logo"], former.logo) for i, former in formers]
-        candidates += [(c.doc, ["image"], c.model.image) for c in record.credentials.values()]
-        for doc, field, value in candidates:
+        for doc, field, value in record.assets():
             if value is None or value.startswith("https://"):
                 continue
             target = PurePosixPath(value)

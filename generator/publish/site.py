@@ -81,9 +81,7 @@ def _issuer_files(registry: Registry, out: Path) -> None:
                 write_staged(target / "status" / name, read_inside(root, f"{base}/status/{name}"))
         if serves_did(registry, issuer_id):
             write_json_staged(target / "did.json", did_document(registry, issuer_id))
-        # Former profiles' logos too: awards signed before a rebrand name them (generator.validate._assets).
-        assets = [record.issuer.logo, *(f.logo for f in record.issuer.former_profiles)]
-        assets += [c.model.image for c in record.credentials.values()]
+        assets = (value for _, _, value in record.assets())  # the ones the check looked for
         for value in dict.fromkeys(a for a in assets if a and not a.startswith("https://")):
             rel = layout.issuer_asset(issuer_id, value)
             if rel is None:  # not reached: the check refuses such a value by the same rule

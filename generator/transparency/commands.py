@@ -93,20 +93,17 @@ def trusted_log_key(registry: Registry, log_key: str | None) -> TrustedLogKey:
                 ["the declared key is the one a log of this registry is checked against; leave out --log-key"],
             )
         return TrustedLogKey(registry, False)
-    # A key named for another log would be refused later in words about the registry's own key: say it here.
-    from generator.tlog.note import parse_vkey
-    from generator.transparency.log import log_origin
+    from generator.transparency.publish import log_config
 
-    name, origin = parse_vkey(given.vkey).name, log_origin(registry.site_url)
-    if name != origin:
-        raise UsageError(
-            f"--log-key {log_key}: the key is named {name!r}, and a log of this registry is named {origin!r}",
-            ["give the key of this registry's log (a site built with --demo-log serves it in log/demo-vkey)"],
-        )
     model = registry.governance.model.model_copy(update={"log": given})
-    return TrustedLogKey(
-        dataclasses.replace(registry, governance=dataclasses.replace(registry.governance, model=model)), True
+    trusted = dataclasses.replace(registry, governance=dataclasses.replace(registry.governance, model=model))
+    # The log key's rule, said now in words about --log-key (later, it would be about the registry's own key).
+    log_config(
+        trusted,
+        whose=f"--log-key {log_key}: the key",
+        hints=("give the key of this registry's log (a site built with --demo-log serves it in log/demo-vkey)",),
     )
+    return TrustedLogKey(trusted, True)
 
 
 def _given_log_key(log_key: str) -> TransparencyLog:

@@ -88,8 +88,13 @@ class PublishResult:
     by an older credreg, without the index line)."""
 
 
-def log_config(registry: Registry) -> tuple[Verifier, str]:
-    """The log's verifier key and origin, from ``registry/governance.yaml``."""
+def log_config(
+    registry: Registry,
+    whose: str = "the log key registry/governance.yaml declares",
+    hints: tuple[str, ...] = (),
+) -> tuple[Verifier, str]:
+    """The log's verifier key and origin, from ``registry/governance.yaml``; a key named for another log is
+    refused in words about ``whose`` it is (``--log-key``'s, for a key a user gave)."""
     config = registry.governance.model.log
     if config is None:
         raise UsageError(
@@ -100,8 +105,7 @@ def log_config(registry: Registry) -> tuple[Verifier, str]:
     origin = log_origin(registry.site_url)
     if verifier.name != origin:
         raise UsageError(
-            f"the log key registry/governance.yaml declares is named {verifier.name!r}; for this site it must be "
-            f"the origin {origin!r}"
+            f"{whose} is named {verifier.name!r}, and a log of this registry is named {origin!r}", list(hints)
         )
     return verifier, origin
 

@@ -92,6 +92,15 @@ def _swappable(built_site: Path, served: Path, names: tuple[str, ...]) -> Callab
     return show
 
 
+def _new_page(browser: Any) -> tuple[Any, Any, list[str]]:
+    """A page in a context of its own, and the list its script errors fill as they happen."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page, errors
+
+
 def _log_line(page: Any, url: str) -> tuple[str, str]:
     page.goto("about:blank")  # a new visit, not a same-document navigation
     page.goto(url)
@@ -107,10 +116,7 @@ def test_the_page_checks_the_log_and_remembers_it(
     served = tmp_path / "served"
     show = _swappable(built_site, served, ("log", "verify"))
     award = log_repo.award_files()[0].stem
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = _new_page(browser)
     with serve_dir(served, no_store=True) as url:
         show(real)
         status, text = _log_line(page, f"{url}verify/#{award}")
@@ -141,10 +147,7 @@ def _endorsement(browser: Any, url: str) -> tuple[str, str, str]:
     """(state, note, title) of the endorsement on a credential page, checked by a new visitor."""
     from tests.browser.test_endorsements import BACKEND, _verified
 
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = _new_page(browser)
     page.goto(url + BACKEND)
     [state] = _verified(page)
     item = page.locator("li[data-endorsement]")
@@ -255,10 +258,7 @@ def test_a_host_that_names_an_older_status_list_as_the_latest_is_caught_by_the_p
 
     served = tmp_path / "served"
     show = _swappable(built_site, served, ("log", "verify", "issuers"))
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = _new_page(browser)
     with serve_dir(served, no_store=True) as url:
         show(real)
         status_, text = _log_line(page, f"{url}verify/#{award_file.stem}")
