@@ -44,6 +44,9 @@ entity of a printable character (``&#47;``, ``&#x2F;``, ``&sol;``) is undone too
 bare-file one included, hex too there (a data: URL holding nothing but a key's bytes is a key file); so is any
 other run of base64 long enough to hold a key's text (:data:`_MIN_BLOB`) that decodes to text.
 
+A compressed file, an archive (an Office or OpenDocument file is one) or a PDF is refused whole (:func:`opaque_kind`):
+its contents would be read by none of the rules above.
+
 Symbolic links are not followed: a link's target is a path, not content, and following it could read files
 outside the repository.
 """
@@ -79,6 +82,7 @@ if TYPE_CHECKING:
 __all__ = ["award_secret", "check_private_keys", "private_key_line", "repository_leaks", "secret_in"]
 
 PRIVATE_KEY_CODE = "governance.private-key"
+OPAQUE_CODE = "governance.opaque-file"
 
 #: Bytes of a file read for the search: a key or a header is near the top, and a large file is not one.
 SCAN_BYTES = 4 * 1024 * 1024
@@ -723,11 +727,54 @@ def recipients_line(data: bytes) -> int | None:
     return None
 
 
+#: Containers whose contents the search cannot see, by their first bytes (a name is chosen freely, so it decides
+#: nothing): compressed data, archives (Office and OpenDocument files are ZIP archives), old Office compound
+#: files and PDF (its text is compressed streams). A recipient list exported as a spreadsheet, or a key file
+#: gzipped, would pass every rule above unread, so such a file is refused whole. Images are not among them: the
+#: image check (``_internal/rasters.py``) reads a raster's every chunk.
+_OPAQUE: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"\x1f\x8b", "gzip-compressed file"),
+    (0, b"PK\x03\x04", "ZIP archive (or an Office or OpenDocument file)"),
+    (0, b"PK\x05\x06", "ZIP archive (or an Office or OpenDocument file)"),
+    (0, b"PK\x07\x08", "ZIP archive (or an Office or OpenDocument file)"),
+    (0, b"BZh", "bzip2-compressed file"),
+    (0, b"\xfd7zXZ\x00", "xz-compressed file"),
+    (0, b"\x5d\x00\x00", "LZMA-compressed file"),
+    (0, b"\x28\xb5\x2f\xfd", "Zstandard-compressed file"),
+    (0, b"\x04\x22\x4d\x18", "LZ4-compressed file"),
+    (0, b"LZIP", "lzip-compressed file"),
+    (0, b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (0, b"Rar!\x1a\x07", "RAR archive"),
+    (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office compound file (an .xls, .doc or .msg)"),
+    (0, b"%PDF-", "PDF document"),
+    (257, b"ustar", "tar archive"),
+)
+
+
+def opaque_kind(data: bytes) -> str | None:
+    """What container ``data`` is, when it is one whose contents the search cannot read (:data:`_OPAQUE`)."""
+    for offset, magic, kind in _OPAQUE:
+        if data.startswith(magic, offset):
+            # bzip2's "BZh" is followed by its block size digit; without it, it is text that starts so.
+            if magic == b"BZh" and not data[3:4].isdigit():
+                continue
+            return kind
+    return None
+
+
 def secret_in(
     data: bytes, registered: RegisteredKeys | None = None, tokens: list[tuple[int, bytes]] | None = None
 ) -> tuple[int, str, str] | None:
-    """(line, message, code) of the first secret in a file's bytes: a private key or a list of recipients
-    (``tokens``: see :func:`award_secret`)."""
+    """(line, message, code) of the first secret in a file's bytes: a private key or a list of recipients, or a
+    container whose contents cannot be searched for either (``tokens``: see :func:`award_secret`)."""
+    kind = opaque_kind(data)
+    if kind is not None:
+        return (
+            1,
+            f"is a {kind}: what it holds cannot be searched for private keys and lists of recipients, so it is not "
+            "accepted. Commit its contents as plain files instead (or keep it outside the repository)",
+            OPAQUE_CODE,
+        )
     hit = private_key_line(data, registered, tokens)
     if hit is not None:
         line, what = hit

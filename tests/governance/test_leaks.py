@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import base64
+import bz2
+import gzip
 import hashlib
+import io
 import json
+import lzma
 import shutil
+import tarfile
+import zipfile
 from typing import Any
 from urllib.parse import quote
 
@@ -169,6 +175,64 @@ def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, te
         "is a list of recipients (a column of email addresses): recipients are never published"
     )
     assert [p.location.path for p in _full(repo)] == [rel]
+
+
+def _zip(members: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _tar(name: str, text: str) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        data = text.encode()
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+#: A spreadsheet's cells, as an .xlsx holds them (the header and the addresses are shared strings).
+XLSX_STRINGS = "<sst><si><t>Name</t></si><si><t>Email</t></si><si><t>bo@example.org</t></si></sst>"
+
+
+@pytest.mark.parametrize(
+    ("rel", "make", "kind"),
+    [
+        ("notes/cohort.csv.gz", lambda: gzip.compress(COHORT.encode()), "gzip"),
+        ("notes/cohort.zip", lambda: _zip({"cohort.csv": COHORT}), "ZIP archive"),
+        ("notes/class.xlsx", lambda: _zip({"xl/sharedStrings.xml": XLSX_STRINGS}), "ZIP archive"),
+        ("notes/renamed.txt", lambda: _zip({"cohort.csv": COHORT}), "ZIP archive"),
+        ("notes/cohort.csv.bz2", lambda: bz2.compress(COHORT.encode()), "bzip2"),
+        ("notes/cohort.csv.xz", lambda: lzma.compress(COHORT.encode()), "xz"),
+        ("notes/cohort.tar", lambda: _tar("cohort.csv", COHORT), "tar archive"),
+        ("notes/cohort.7z", lambda: b"7z\xbc\xaf\x27\x1c" + bytes(range(64)), "7-Zip"),
+        ("notes/cohort.zst", lambda: b"\x28\xb5\x2f\xfd" + bytes(range(64)), "Zstandard"),
+        ("notes/class.xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "Office compound"),
+        ("notes/list.pdf", lambda: b"%PDF-1.7\n1 0 obj << /Filter /FlateDecode >> stream\n", "PDF"),
+    ],
+)
+def test_a_file_the_search_cannot_read_inside_is_refused_by_both_checks(
+    repo: Repo, rel: str, make: Any, kind: str
+) -> None:
+    """A cohort gzipped, zipped or exported as a spreadsheet hides its addresses (and a key) from every rule that
+    reads text: what the search cannot read is refused whole, known by its first bytes, whatever its name."""
+    repo.path(rel).parent.mkdir(parents=True, exist_ok=True)
+    repo.path(rel).write_bytes(make())
+    problem = only(repo.check("reg-admin"), "governance.opaque-file")
+    assert (problem.location.path, problem.location.line) == (rel, 1)
+    assert problem.message.startswith(f"is a {kind}")
+    assert "cannot be searched for private keys and lists of recipients" in problem.message
+    assert [(p.location.path, p.code) for p in _full(repo)] == [(rel, "governance.opaque-file")]
+
+
+def test_text_that_starts_like_a_container_is_read_as_text(repo: Repo) -> None:
+    repo.write("notes/bzh.txt", "BZh is how a bzip2 stream starts.\n")
+    repo.write("notes/pk.md", "PK stands for primary key.\n")
+    assert shown(repo.check("reg-admin").problems) == []
 
 
 def test_a_cohort_example_in_the_docs_is_not_a_list(repo: Repo) -> None:
