@@ -290,7 +290,17 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     if result.index_problem is not None:
         print(f"ALERT: {result.index_problem}: verifiers would be told another latest status list or other key "
               "retirements than the log holds", file=sys.stderr)  # fmt: skip
-    if args.save:
+    # An entry alert is shown by the run that reads its entry: a checkpoint saved past it would hide it from the
+    # next run, so one missed e-mail from a scheduled job would lose it. It is saved only once acknowledged.
+    # (An index alert needs no such hold: each later checkpoint commits to the index again.)
+    held = bool(result.alerts or unrecorded) and not args.acknowledge
+    if args.save and held:
+        print(
+            f"the checkpoint was not saved to {args.save}: the next run shows these alerts again. Once you have dealt "
+            "with them, run again with --acknowledge to save it",
+            file=sys.stderr,
+        )
+    elif args.save:
         write_text_atomic(Path(args.save), log.note.encode().decode())
         if result.index is not None and result.index_problem is None:
             write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
@@ -375,6 +385,12 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
         action="append",
         help="your record of what you signed (credreg award/endorse write it): an award or endorsement it does not "
         "hold is an alert (repeatable: one per machine you sign on)",
+    )
+    monitor.add_argument(
+        "--acknowledge",
+        action="store_true",
+        help="save the checkpoint (--save) even though this run shows alerts: you have dealt with them (without it, "
+        "a run with alerts saves nothing, so the next run shows them again)",
     )
     add_log_key_option(monitor)
 

@@ -7,7 +7,8 @@ are listed: an award it never made (a leaked key) shows up the day it is publish
 Entries that take a revocation back are **alerts** (:data:`ALERTS`): a line of the revocation log removed or
 rewritten (``revocation-removed``), a status list that lost a set bit (``status-list-cleared``, e.g. an older
 signed list put back). Only a push past the pull-request check makes one, and the award it revoked looks valid
-again; ``credreg log monitor`` names each and exits non-zero.
+again; ``credreg log monitor`` names each and exits non-zero. A run that shows an entry alert saves no checkpoint
+until the owner acknowledges it (``--acknowledge``), so the next run shows it again.
 
 **What the owner signed.** Given the owner's record of what it signed (``--record``, written by ``credreg
 award`` and ``credreg endorse``: :mod:`generator.awarding.record`), an award or endorsement in its name that the

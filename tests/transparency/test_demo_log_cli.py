@@ -141,9 +141,17 @@ def test_the_monitor_reads_the_demo_log_against_the_key_it_is_given(demo_site: P
     # (The example history took revocations back while it was written: the monitor says so, and exits 1.)
     given_key = "signed by the log key given by --log-key (which registry/governance.yaml does not declare)"
     saved = tmp_path / "seen.checkpoint"
+    done = _monitor(
+        "northbridge-university", "--log", str(demo_site), "--log-key", str(demo_vkey), "--save", str(saved)
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"the checkpoint was not saved to {saved}: the next run shows these alerts again" in done.stderr
+    assert not saved.exists()
     for key in (str(demo_vkey), policy["vkey"]):
         for given in (demo_site, demo_site / "log"):
-            done = _monitor("northbridge-university", "--log", str(given), "--log-key", key, "--save", str(saved))
+            done = _monitor(
+                "northbridge-university", "--log", str(given), "--log-key", key, "--save", str(saved), "--acknowledge"
+            )
             assert done.returncode == 1, done.stderr
             assert done.stdout.count("\taward\t") > 0, done.stdout
             [summary] = [line for line in done.stderr.splitlines() if " entries for northbridge-university " in line]

@@ -216,6 +216,38 @@ def test_monitor_alerts_on_an_award_its_issuers_record_does_not_hold(log_repo: L
     assert git(log_repo.root, "status", "--porcelain") == ""
 
 
+def test_an_alert_is_shown_again_until_it_is_acknowledged(log_repo: LogRepo, tmp_path: Path) -> None:
+    """A scheduled monitor's one missed e-mail must not lose an alert: a run that shows one saves no checkpoint, so
+    the next run shows it again, until `--acknowledge` saves it (and later runs are quiet)."""
+    issuer = "northbridge-university"
+    key = tmp_path / "keys" / "key.key"
+    log_repo.credreg("keygen", issuer, "--key-id", "key-ack", "--out", str(key))
+    commit_all(log_repo.root, "a key")
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", issuer, "--log", str(log_repo.state), "--save", str(saved))
+    _, planted = plant_award(log_repo, issuer)
+    commit_all(log_repo.root, "an award nobody at Northbridge made")
+    log_repo.publish()
+    record = key.parent / f"{issuer}.signed.txt"
+    record.write_text("")
+    args = ("log", "monitor", issuer, "--since", str(saved), "--log", str(log_repo.state), "--record", str(record))
+    before = saved.read_bytes()
+    for _ in range(2):  # the day of the alert, and the day after
+        done = log_repo.credreg(*args, "--save", str(saved), ok=False)
+        assert done.returncode == 1
+        assert planted in done.stdout
+        assert "not in your record of what you signed" in done.stderr
+        assert f"the checkpoint was not saved to {saved}: the next run shows these alerts again" in done.stderr
+        assert saved.read_bytes() == before
+    done = log_repo.credreg(*args, "--save", str(saved), "--acknowledge", ok=False)
+    assert done.returncode == 1  # still this run's alert
+    assert "not saved" not in done.stderr
+    assert saved.read_bytes() != before
+    quiet = log_repo.credreg(*args, "--save", str(saved))
+    assert (quiet.stdout, "ALERT" in quiet.stderr) == ("", False)
+
+
 def test_publish_refuses_the_wrong_key_and_a_tampered_state(log_repo: LogRepo, tmp_path: Path) -> None:
     done = log_repo.credreg(
         "log", "publish", "--state", str(log_repo.state), "--key", str(log_repo.witness_key), ok=False
