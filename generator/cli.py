@@ -116,9 +116,13 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     registry = _load(args)
     valid_from = parse_valid_until(args.valid_from, "--valid-from") if args.valid_from else None
     out = Path(args.out).expanduser() if args.out else None
-    made = generate_key(registry, args.issuer, key_id=args.key_id, valid_from=valid_from, private_path=out)
+    record = Path(args.record).expanduser() if args.record else True
+    made = generate_key(
+        registry, args.issuer, key_id=args.key_id, valid_from=valid_from, private_path=out, record=record
+    )
     print(f"public key:  {layout.relpath(registry.root, made.public_path)}  ({made.public.publicKeyMultibase})")
     print(f"private key: {made.private_path}  (mode 600; keep it secret, never commit it)")
+    print(f"record:      {made.record}  (what you signed and made: for credreg log monitor --record)")
     print(f"verification method: {registry.endorser_did(args.issuer)}#{made.public.id}")
     print("next: commit the public key file and open a pull request (a registry maintainer must approve new keys)")
     return 0
@@ -378,9 +382,10 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     from generator.endorsements import find_endorsement, revoke_endorsement
 
     found = find_endorsement(registry.root, args.hash)
+    record = _signed_record(args, registry, key.issuer)
     if found is not None:
         digest = args.hash.lower()
-        revoked = revoke_endorsement(registry, digest, key, reason=args.reason)
+        revoked = revoke_endorsement(registry, digest, key, reason=args.reason, record=record)
         listed = layout.relpath(registry.root, revoked.status_list)
         logged = revoked.logged  # an issuer's endorsement: its log explains the bit, as for an award
         if logged is not None and logged.completed:  # the line of an interrupted run: nothing appended now
@@ -388,15 +393,17 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
             print(f"completed the revocation of endorsement {digest} begun on {entry['revoked']}: {entry['reason']}")
             print(f"  {layout.relpath(registry.root, logged.log)} (its signed entry was already there: kept as it is)")
             print(f"  {listed} (bit {entry['statusListIndex']} set, re-signed)")
+            print(f"record: {record}  (what you signed: for credreg log monitor --record)")
             return 0
         print(f"revoked endorsement {digest}: {listed} (bit set, re-signed)")
         if logged is not None:
             print(f"  {layout.relpath(registry.root, logged.log)} (signed entry appended)")
         else:
             print("  --reason is not recorded: an endorser keeps no revocation log ('Revoked by its endorser.')")
+        print(f"record: {record}  (what you signed: for credreg log monitor --record)")
         return 0
     earners = Path(args.earners).expanduser() if args.earners else default_earner_base()
-    done = revoke_award(registry, args.hash.lower(), args.reason, key, earners=earners)
+    done = revoke_award(registry, args.hash.lower(), args.reason, key, earners=earners, record=record)
     if done.completed:
         begun = done.entry["revoked"]
         print(f"completed the revocation of {args.hash.lower()} begun on {begun}: {done.entry['reason']}")
@@ -405,6 +412,7 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
         print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
         print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
     print(f"  {layout.relpath(registry.root, done.status_list)} (bit {done.entry['statusListIndex']} set, re-signed)")
+    print(f"record: {record}  (what you signed: for credreg log monitor --record)")
     return 0
 
 
@@ -579,6 +587,12 @@ def build_parser() -> argparse.ArgumentParser:
     keygen.add_argument("--key-id", help="key id (default: key-YYYY-MM-DD)")
     keygen.add_argument("--out", metavar="PATH", help="private key file (default: in your config dir, never the repo)")
     keygen.add_argument("--valid-from", metavar="DATE", help="first day the key may sign (default: now)")
+    keygen.add_argument(
+        "--record",
+        metavar="FILE",
+        help="your record of what you sign, which gets the new public key file's line (default: <owner>.signed.txt "
+        "beside the private key); give it to `credreg log monitor --record`",
+    )
     keygen.set_defaults(handler=_cmd_keygen)
 
     award = sub.add_parser("award", help="sign an award (or a cohort) into the registry")
@@ -642,6 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the folder of your `credreg award` runs (the parent of --out; default: your data directory): a "
         "--reason naming the recipient they recorded for the award is refused",
     )
+    revoke.add_argument("--record", metavar="FILE", help=RECORD_HELP)
     revoke.set_defaults(handler=_cmd_revoke)
 
     new = sub.add_parser("new", help="write a new issuer's or credential's file, commented, ready to check")

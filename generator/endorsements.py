@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import write_json_atomic
+from generator._internal.files import write_text_atomic
 from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.text import unseen_problem
 from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
-from generator.awarding.record import SignedEntry, record_signed
+from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import create_list
+from generator.awarding.status import create_list, list_bytes
 from generator.awards import award_hash, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CredregError, ProblemList, UsageError
@@ -404,12 +404,18 @@ def endorse(
         digest = award_hash(signed)
         located = _list_path(registry, endorsement_list_url(registry, endorser, number))
         assert located is not None
+        new_list = None
         if not located[2].exists():
-            create_list(located[2], _signed_list(registry, endorser, number, new_bitstring(), key, issued))
+            new_list = list_bytes(_signed_list(registry, endorser, number, new_bitstring(), key, issued))
         path = layout.endorsements_dir(registry.root, endorser) / f"{digest}.json"
-        if record is not None:  # before the registry's file (generator.awarding.record)
+        if record is not None:  # before the registry's files (generator.awarding.record)
             at = now or dt.datetime.now(dt.UTC)
-            record_signed(record, [SignedEntry(digest, "endorsement", layout.relpath(registry.root, path))], at)
+            entries = [SignedEntry(digest, "endorsement", layout.relpath(registry.root, path))]
+            if new_list is not None:
+                entries.append(file_entry("status-list", registry.root, located[2], new_list))
+            record_signed(record, entries, at)
+        if new_list is not None:
+            create_list(located[2], new_list)
         write_award_file(registry.root, path, render_award(signed))
     return FoundEndorsement(endorser, path, digest, signed)
 
@@ -421,6 +427,7 @@ def revoke_endorsement(
     now: dt.datetime | None = None,
     *,
     reason: str | None = None,
+    record: Path | None = None,
 ) -> EndorsementRevocation:
     """Set the endorsement's bit in its endorser's status list and re-sign the list with ``key``.
 
@@ -440,7 +447,9 @@ def revoke_endorsement(
 
         if reason is None:
             raise UsageError("--reason must say why the endorsement is revoked (an issuer's revocations are published)")
-        done = revoke_logged(registry, found.owner, digest, found.document, reason, key, now=now, what="endorsement")
+        done = revoke_logged(
+            registry, found.owner, digest, found.document, reason, key, now=now, what="endorsement", record=record
+        )
         return EndorsementRevocation(done.status_list, done)
     entry = found.document.get("credentialStatus")
     located = _list_path(registry, str(entry.get("statusListCredential", ""))) if isinstance(entry, dict) else None
@@ -451,7 +460,10 @@ def revoke_endorsement(
     with owner_lock(registry.root, found.owner):  # another run's bit is never lost (revoke.py)
         bits = bytearray(_read_bits(registry, path))
         set_bit(bits, index)
-        write_json_atomic(path, _signed_list(registry, found.owner, located[1], bits, key, now))
+        data = list_bytes(_signed_list(registry, found.owner, located[1], bits, key, now))
+        if record is not None:  # before the registry's file (generator.awarding.record)
+            record_signed(record, [file_entry("status-list", registry.root, path, data)], now)
+        write_text_atomic(path, data.decode("utf-8"))
     return EndorsementRevocation(path)
 
 

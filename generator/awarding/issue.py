@@ -29,9 +29,9 @@ from generator._internal.times import validity_window_problem
 from generator.awarding.earners import EarnerCopy, earlier_holders, prepare_earner_dir, write_earners
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
-from generator.awarding.record import SignedEntry, record_signed
+from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import StatusAllocator
+from generator.awarding.status import StatusAllocator, create_list
 from generator.awards import (
     award_filename,
     award_hash,
@@ -431,14 +431,17 @@ def issue_awards(
                     for r in results
                 ],
             )
+        lists = allocator.new_lists(key, issued_at)
         if signed_record is not None:
             in_order = sorted(results, key=lambda r: r.line or 0)  # the file's order, never the cohort's
             entries = [
                 SignedEntry(r.hash, "award", layout.relpath(registry.root, r.path) + (f"#{r.line}" if r.line else ""))
                 for r in in_order
             ]
+            entries += [file_entry("status-list", registry.root, path, data) for path, data in lists]
             record_signed(signed_record, entries, now)
-        allocator.ensure_lists(key, issued_at)
+        for path, data in lists:
+            create_list(path, data)
         if batch:
             text = "".join(json.dumps(signed[i], ensure_ascii=False, separators=(",", ":")) + "\n" for i in order)
             write_award_file(registry.root, paths[0], text)

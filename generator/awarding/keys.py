@@ -19,6 +19,7 @@ from typing import Any
 from generator import layout
 from generator._internal.files import json_text, open_regular, prepared_new, unwritable_folder
 from generator._internal.source import SourceError, read_json_file
+from generator.awarding.record import default_record, file_entry, record_signed, usable_record
 from generator.crypto import ed25519
 from generator.crypto.multibase import encode_ed25519_public
 from generator.errors import KeyFileError, SecretPlaceRefused, UsageError
@@ -69,6 +70,8 @@ class GeneratedKey:
     public: PublicKey
     public_path: Path
     private_path: Path
+    record: Path | None = None
+    """The owner's record of what it signed, which now holds the public key file (:mod:`.record`)."""
 
 
 def default_key_dir() -> Path:
@@ -101,8 +104,11 @@ def generate_key(
     valid_from: dt.datetime | None = None,
     private_path: Path | None = None,
     now: dt.datetime | None = None,
+    record: Path | bool = False,
 ) -> GeneratedKey:
-    """Make an Ed25519 key pair: the public half into ``keys/<issuer>/``, the private half outside the repo."""
+    """Make an Ed25519 key pair: the public half into ``keys/<issuer>/``, the private half outside the repo.
+    ``record``: the owner's record of what it signed (:mod:`generator.awarding.record`; ``True``: the one beside
+    the private key), which gets the public key file's line before either half is written."""
     if issuer not in registry.issuers and issuer not in registry.endorsers:
         raise UsageError(
             f"unknown issuer or endorser {issuer!r}", [f"registered issuers: {', '.join(sorted(registry.issuers))}"]
@@ -123,6 +129,10 @@ def generate_key(
         why = unwritable_folder(path.parent)  # refused before a key is made
         if why is not None:
             raise UsageError(f"cannot write the {what} key {shown}: {why}")
+    record_path = None
+    if record is not False:
+        record_path = default_record(private_path, issuer) if record is True else record
+        record_path = usable_record(record_path, registry.root)
 
     seed = ed25519.generate_seed()
     public = PublicKey.model_validate(
@@ -154,6 +164,11 @@ def generate_key(
     named = False
     try:
         private_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if record_path is not None:  # before either half (generator.awarding.record), into the key's own folder
+            step = f"the record {record_path}"
+            entry = file_entry("key-added", registry.root, public_path, public_text.encode("utf-8"))
+            record_signed(record_path, [entry], now)
+            step = f"the private key {private_path}"
         with prepared_new(private_path, private_text, mode=0o600) as name_private:
             step = f"the public key {public_rel}"
             with prepared_new(public_path, public_text.encode("utf-8")) as name_public:
@@ -172,7 +187,7 @@ def generate_key(
                 ) from None
             raise UsageError(f"{public_rel} already exists: key files never change", ["no key was made"]) from None
         raise UsageError(f"cannot write {step}: {exc.strerror or exc}", ["no key was made"]) from None
-    return GeneratedKey(public, public_path, private_path)
+    return GeneratedKey(public, public_path, private_path, record_path)
 
 
 def _existing_private(private_path: Path, issuer: str, key_id: str, public_rel: str) -> KeyFileError:

@@ -1,9 +1,16 @@
 """The signer's own record of what it signed, for ``credreg log monitor --record``.
 
-``credreg award`` and ``credreg endorse`` append one line per award or endorsement they sign to a file the signer
-keeps outside the repository (by default beside the private key: ``<owner>.signed.txt``)::
+Every command that signs or makes something in an owner's name appends a line per thing to a file the signer keeps
+outside the repository (by default beside the private key: ``<owner>.signed.txt``)::
 
     <sha256> <kind> <path in the registry>[#line] <signed at, UTC>
+
+``credreg award`` records its awards and the status lists it starts, ``credreg endorse`` its endorsement (and the
+endorser's list it starts), ``credreg revoke`` the line it appends to ``revocations.jsonl`` and the status list it
+re-signs, and ``credreg keygen`` the public key file it adds: each with the SHA-256 the public log gives its entry
+(:data:`RECORDED_KINDS`). A record starts with a line saying which kinds it holds (:data:`HEADER`); one written
+before status lists, revocations and keys were recorded has none, and holds awards and endorsements only
+(:data:`FIRST_KINDS`): the monitor holds each record to what it covers.
 
 The public log lists every award and endorsement published in an owner's name. Read against this record, one the
 owner never signed (a key that leaked, a push past the pull-request check) is an alert, not one line among the
@@ -17,6 +24,7 @@ belongs with the key, not in the registry.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -27,13 +35,32 @@ from generator import layout
 from generator._internal.files import append_lines, unwritable_folder
 from generator.errors import UsageError
 
-__all__ = ["RECORD_SUFFIX", "SignedEntry", "default_record", "read_records", "record_signed", "usable_record"]
+__all__ = [
+    "FIRST_KINDS",
+    "HEADER",
+    "RECORDED_KINDS",
+    "RECORD_SUFFIX",
+    "SignedEntry",
+    "SignedRecord",
+    "default_record",
+    "file_entry",
+    "read_records",
+    "record_signed",
+    "usable_record",
+]
 
 #: The record's file name beside the key: ``<owner>.signed.txt``.
 RECORD_SUFFIX = ".signed.txt"
 #: Records are small (a line per award); one larger than this is not one.
 MAX_RECORD_BYTES = 1 << 30
 _LINE = re.compile(r"([0-9a-f]{64})(?:[ \t].*)?")
+#: The log's entry kinds a record holds every one of (what credreg's own commands make in the owner's name).
+RECORDED_KINDS = ("award", "endorsement", "revocation", "status-list", "key-added")
+#: What a record without :data:`HEADER` holds: one written before the rest were recorded.
+FIRST_KINDS = frozenset({"award", "endorsement"})
+#: A record's first line: which kinds it holds.
+HEADER = "# credreg record of what was signed; it holds every: " + " ".join(RECORDED_KINDS)
+_HEADER = re.compile(r"# credreg record of what was signed; it holds every: ([a-z -]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +69,32 @@ class SignedEntry:
 
     sha256: str
     kind: str
-    """``award`` or ``endorsement`` (the log's entry kinds)."""
+    """One of :data:`RECORDED_KINDS` (the log's entry kinds)."""
     where: str
     """The file in the registry (``#line`` for a batch's line)."""
 
     def line(self, at: dt.datetime) -> str:
         return f"{self.sha256} {self.kind} {self.where} {at.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+
+
+def file_entry(kind: str, root: Path, path: Path, data: bytes, line: int | None = None) -> SignedEntry:
+    """The record's line for ``data`` about to be written at ``path`` (``line``: of a JSON Lines file): the SHA-256
+    of its bytes, as the log hashes a status list, a revocation line and a key file."""
+    where = layout.relpath(root, path) + (f"#{line}" if line is not None else "")
+    return SignedEntry(hashlib.sha256(data).hexdigest(), kind, where)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedRecord:
+    """What the owner's records say it signed."""
+
+    hashes: frozenset[str]
+    kinds: frozenset[str]
+    """The entry kinds every record given holds (a record a command did not write for a kind says nothing of it)."""
+
+    def holds(self, kind: str, sha256: str) -> bool | None:
+        """Whether the records hold ``sha256``; ``None`` when they do not cover ``kind``."""
+        return sha256 in self.hashes if kind in self.kinds else None
 
 
 def default_record(key_path: Path, owner: str) -> Path:
@@ -72,13 +119,23 @@ def usable_record(path: Path, root: Path) -> Path:
 
 
 def record_signed(path: Path, entries: Iterable[SignedEntry], at: dt.datetime) -> None:
-    """Append ``entries`` to the record at ``path`` (durably, before the registry files are written)."""
-    append_lines(path, [entry.line(at) for entry in entries])
+    """Append ``entries`` to the record at ``path`` (durably, before the registry files are written); a new record
+    starts with :data:`HEADER`."""
+    lines = [entry.line(at) for entry in entries]
+    if not lines:
+        return
+    try:
+        new = path.stat().st_size == 0
+    except FileNotFoundError:
+        new = True
+    append_lines(path, [HEADER, *lines] if new else lines)
 
 
-def read_records(paths: Iterable[Path]) -> set[str]:
-    """The hashes the records at ``paths`` name; UsageError naming the file and line of anything else."""
+def read_records(paths: Iterable[Path]) -> SignedRecord:
+    """The hashes the records at ``paths`` name, and the kinds all of them hold; UsageError naming the file and
+    line of anything else."""
     hashes: set[str] = set()
+    kinds = frozenset(RECORDED_KINDS)
     for path in paths:
         try:
             with path.open("rb") as fh:
@@ -91,6 +148,8 @@ def read_records(paths: Iterable[Path]) -> set[str]:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise UsageError(f"--record {path}: not a record of what was signed (not UTF-8 text)") from None
+        header = _HEADER.fullmatch(text.split("\n", 1)[0].strip())
+        kinds &= frozenset(header[1].split()) if header is not None else FIRST_KINDS
         for number, line in enumerate(text.split("\n"), 1):
             line = line.strip()
             if not line or line.startswith("#"):
@@ -99,7 +158,7 @@ def read_records(paths: Iterable[Path]) -> set[str]:
             if match is None:
                 raise UsageError(
                     f"--record {path}:{number}: not a line of a record of what was signed",
-                    ["each line starts with an award's or endorsement's hash (64 lowercase hex digits)"],
+                    ["each line starts with the SHA-256 of what was signed (64 lowercase hex digits)"],
                 )
             hashes.add(match[1])
-    return hashes
+    return SignedRecord(frozenset(hashes), kinds)

@@ -20,13 +20,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import append_line
+from generator._internal.files import append_line, write_text_atomic
 from generator._internal.text import first_unseen
 from generator.awarding.earners import recorded_recipient
 from generator.awarding.issue import recipient_named_in, signing_key_problems
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
-from generator.awarding.status import read_status_list, set_revoked
+from generator.awarding.record import file_entry, record_signed
+from generator.awarding.status import read_status_list, revoked_list
 from generator.awards import find_award, read_revocations
 from generator.crypto.dataintegrity import create_proof, verify_proof
 from generator.errors import UsageError
@@ -134,9 +135,11 @@ def revoke_award(
     *,
     now: dt.datetime | None = None,
     earners: Path | None = None,
+    record: Path | None = None,
 ) -> Revocation:
     """Revoke the award with hash ``digest`` using its issuer's key. With ``earners`` (the folder of the issuer's
-    ``credreg award`` runs), a reason naming the recipient those runs recorded for the award is refused."""
+    ``credreg award`` runs), a reason naming the recipient those runs recorded for the award is refused; with
+    ``record``, what is signed is recorded there (:func:`revoke_logged`)."""
     reason = clean_reason(reason)
     recorded = recorded_recipient(earners, digest) if earners is not None else None
     named = recipient_named_in(reason, *recorded) if recorded is not None else None
@@ -151,7 +154,7 @@ def revoke_award(
     source, award = found
     issuer = layout.classify(source.path).issuer
     assert issuer is not None
-    return revoke_logged(registry, issuer, digest, award, reason, key, now=now)
+    return revoke_logged(registry, issuer, digest, award, reason, key, now=now, record=record)
 
 
 def _bit_missing(registry: Registry, issuer: str, entry: dict[str, Any], number: int, index: int) -> bool:
@@ -188,9 +191,11 @@ def revoke_logged(
     *,
     now: dt.datetime | None = None,
     what: str = "award",
+    record: Path | None = None,
 ) -> Revocation:
     """Append the signed line revoking ``document`` (an award of ``issuer``, or an endorsement it signed, with
-    hash ``digest``) to the issuer's log, and set its bit in the issuer's status list."""
+    hash ``digest``) to the issuer's log, and set its bit in the issuer's status list (with ``record``, the line
+    and the list written there first: :mod:`generator.awarding.record`)."""
     reason = clean_reason(reason, what)
     now = now or dt.datetime.now(dt.UTC)
     refusals = signing_key_problems(registry, issuer, key, now)
@@ -207,7 +212,11 @@ def revoke_logged(
             if _bit_missing(registry, issuer, previous, number, index):
                 # A run killed after its line and before the list was re-signed (the check then says "re-run
                 # credreg revoke"): the signed line stands, with its reason and time; only the bit is set now.
-                return Revocation(previous, log, set_revoked(registry, issuer, number, index, key, now), True)
+                status_path, data = revoked_list(registry, issuer, number, index, key, now)
+                if record is not None:
+                    record_signed(record, [file_entry("status-list", registry.root, status_path, data)], now)
+                write_text_atomic(status_path, data.decode("utf-8"))
+                return Revocation(previous, log, status_path, True)
             raise UsageError(
                 f"{what} {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
             )
@@ -220,6 +229,11 @@ def revoke_logged(
                 f"{'.'.join(map(str, e['loc']))}: {str(e['msg']).removeprefix('Value error, ')}" for e in exc.errors()
             ]
             raise UsageError("refusing this revocation", details) from None
-        append_line(log, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
-        status_path = set_revoked(registry, issuer, number, index, key, now)
+        line_text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        status_path, data = revoked_list(registry, issuer, number, index, key, now)
+        if record is not None:  # before the registry's files (generator.awarding.record)
+            revocation = file_entry("revocation", registry.root, log, line_text.encode("utf-8"))
+            record_signed(record, [revocation, file_entry("status-list", registry.root, status_path, data)], now)
+        append_line(log, line_text)
+        write_text_atomic(status_path, data.decode("utf-8"))
     return Revocation(entry, log, status_path)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import json_text, write_json_atomic, write_new
+from generator._internal.files import json_text, write_new
 from generator._internal.source import SourceError, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
@@ -32,7 +32,15 @@ from generator.statuslist import (
     status_list_credential,
 )
 
-__all__ = ["LIST_FILL", "StatusAllocator", "create_list", "read_status_list", "set_revoked", "signed_status_list"]
+__all__ = [
+    "LIST_FILL",
+    "StatusAllocator",
+    "create_list",
+    "list_bytes",
+    "read_status_list",
+    "revoked_list",
+    "signed_status_list",
+]
 
 #: How many slots of a list are allocated before the next list starts (half: random draws stay cheap).
 LIST_FILL = MIN_BITS // 2
@@ -115,32 +123,38 @@ class StatusAllocator:
         secrets.SystemRandom().shuffle(slots)
         return slots
 
-    def ensure_lists(self, key: SigningKey, now: dt.datetime) -> list[Path]:
-        """Create (empty, signed) every allocated list that has no file yet; returns the files written."""
-        written = []
+    def new_lists(self, key: SigningKey, now: dt.datetime) -> list[tuple[Path, bytes]]:
+        """Every allocated list that has no file yet, empty and signed: (file, its bytes), to record
+        (:mod:`generator.awarding.record`) and then :func:`create_list`."""
+        made = []
         for number in sorted(self.used):
             path = layout.status_list_path(self.registry.root, self.issuer, number)
             if not path.exists():
                 credential = signed_status_list(self.registry, self.issuer, number, new_bitstring(), key, now)
-                if create_list(path, credential):
-                    written.append(path)
-        return written
+                made.append((path, list_bytes(credential)))
+        return made
 
 
-def create_list(path: Path, credential: dict[str, Any]) -> bool:
+def list_bytes(credential: dict[str, Any]) -> bytes:
+    """A status list file's bytes: what the log hashes, so what the signer's record holds."""
+    return json_text(credential).encode("utf-8")
+
+
+def create_list(path: Path, data: bytes) -> bool:
     """Write a new (signed) status list; ``False``, and nothing written, when ``path`` was made since the caller
     found it missing (another award run): that list stands, never replaced, for it may already hold revocations."""
     try:
-        write_new(path, json_text(credential).encode("utf-8"))
+        write_new(path, data)
     except FileExistsError:
         return False
     return True
 
 
-def set_revoked(registry: Registry, issuer: str, number: int, index: int, key: SigningKey, now: dt.datetime) -> Path:
-    """Set the bit and re-sign the list with the issuer's key."""
+def revoked_list(
+    registry: Registry, issuer: str, number: int, index: int, key: SigningKey, now: dt.datetime
+) -> tuple[Path, bytes]:
+    """The list with the bit set, re-signed with the issuer's key: (file, its bytes), to record and then write."""
     path = layout.status_list_path(registry.root, issuer, number)
     _, bits = read_status_list(path, layout.relpath(registry.root, path))
     set_bit(bits, index)
-    write_json_atomic(path, signed_status_list(registry, issuer, number, bits, key, now))
-    return path
+    return path, list_bytes(signed_status_list(registry, issuer, number, bits, key, now))

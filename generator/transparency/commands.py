@@ -286,7 +286,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}", file=sys.stderr)
     unrecorded = result.unrecorded(signed) if signed is not None else []
     for index, entry in unrecorded:
-        print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {UNRECORDED}", file=sys.stderr)
+        print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {UNRECORDED[entry.kind]}", file=sys.stderr)
     if result.index_problem is not None:
         print(f"ALERT: {result.index_problem}: verifiers would be told another latest status list or other key "
               "retirements than the log holds", file=sys.stderr)  # fmt: skip

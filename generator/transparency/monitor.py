@@ -11,9 +11,10 @@ again; ``credreg log monitor`` names each and exits non-zero. A run that shows a
 until the owner acknowledges it (``--acknowledge``), so the next run shows it again.
 
 **What the owner signed.** Given the owner's record of what it signed (``--record``, written by ``credreg
-award`` and ``credreg endorse``: :mod:`generator.awarding.record`), an award or endorsement in its name that the
-record does not hold is an alert too (:meth:`MonitorResult.unrecorded`): a leaked key's work, or a file pushed past
-the pull-request check, is then named, not left as one line among the day's many.
+award``, ``endorse``, ``revoke`` and ``keygen``: :mod:`generator.awarding.record`), an award, endorsement,
+revocation, status list or new key in its name that the record does not hold is an alert too
+(:meth:`MonitorResult.unrecorded`): a leaked key's work, or a file pushed past the pull-request check, is then
+named, not left as one line among the day's many.
 
 **The index.** The monitor also checks the log's index (:mod:`generator.transparency.logindex`), which verifiers
 trust for each status list's latest version and each key's retirements: a checkpoint that commits to another
@@ -25,13 +26,17 @@ every entry is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from generator.tlog.note import Checkpoint
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogError, VerifiedLog
 from generator.transparency.logindex import LogIndex, commitment_problem, resume
 
-__all__ = ["ALERTS", "SIGNED_KINDS", "UNRECORDED", "MonitorResult", "monitor_log"]
+if TYPE_CHECKING:
+    from generator.awarding.record import SignedRecord
+
+__all__ = ["ALERTS", "UNRECORDED", "MonitorResult", "monitor_log"]
 
 #: Entry kinds that take a revocation back, and what the issuer is told.
 ALERTS = {
@@ -40,10 +45,12 @@ ALERTS = {
 }
 
 
-#: Entry kinds an owner signs itself, and so has in its record of what it signed.
-SIGNED_KINDS = frozenset({"award", "endorsement"})
-#: What the owner is told of one its record does not hold.
-UNRECORDED = "not in your record of what you signed: signed with your key elsewhere (a leaked key?)"
+_LEAKED = "not in your record of what you signed: signed with your key elsewhere (a leaked key?)"
+#: What the owner is told of an entry its record does not hold, by kind (the record holds the kinds of
+#: :data:`generator.awarding.record.RECORDED_KINDS` it says it holds).
+UNRECORDED = {kind: _LEAKED for kind in ("award", "endorsement", "revocation", "status-list")} | {
+    "key-added": "not in your record of what you made: a key added in your name, not made by your credreg keygen"
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +67,9 @@ class MonitorResult:
     def alerts(self) -> list[tuple[int, LogEntry]]:
         return [(index, entry) for index, entry in self.entries if entry.kind in ALERTS]
 
-    def unrecorded(self, signed: set[str]) -> list[tuple[int, LogEntry]]:
-        """The awards and endorsements read whose hash ``signed`` (the owner's record) does not hold."""
-        return [(i, entry) for i, entry in self.entries if entry.kind in SIGNED_KINDS and entry.sha256 not in signed]
+    def unrecorded(self, record: SignedRecord) -> list[tuple[int, LogEntry]]:
+        """The entries read of a kind ``record`` (the owner's) holds, whose hash it does not hold."""
+        return [(i, entry) for i, entry in self.entries if record.holds(entry.kind, entry.sha256) is False]
 
 
 def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, kept: object = None) -> MonitorResult:

@@ -212,7 +212,8 @@ def test_a_keygen_killed_before_either_half_is_named_leaves_nothing(signer: Sign
     private = tmp_path / "keys" / "acme-academy" / "key-9.key"
     args = ["--root", str(signer.root), "keygen", "acme-academy", "--key-id", "key-9", "--out", str(private)]
     _killed(keys, _CREDREG, *args)
-    assert sorted(p.name for p in private.parent.iterdir()) == []
+    # Only the owner's record, written first: a line for a key never published, which no entry will match.
+    assert sorted(p.name for p in private.parent.iterdir()) == ["acme-academy.signed.txt"]
     assert sorted(p.name for p in keys.iterdir()) == before
     done = _credreg(*args)
     assert done.returncode == 0, done.stderr
@@ -237,7 +238,8 @@ def test_a_keygen_killed_between_the_halves_leaves_a_private_key_it_then_explain
         check=False,
     )
     assert done.returncode == -9, done.stderr
-    assert sorted(p.name for p in private.parent.iterdir()) == ["key-9.key"], "the private half, whole, by its name"
+    named = sorted(p.name for p in private.parent.iterdir())
+    assert named == ["acme-academy.signed.txt", "key-9.key"], "the private half, whole, by its name (and the record)"
     assert json.loads(private.read_text())["keyId"] == "key-9"
     assert not (keys / "key-9.json").exists()
     again = _credreg(*args)

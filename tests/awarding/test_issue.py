@@ -16,7 +16,7 @@ import pytest
 from generator.awarding import issue, status
 from generator.awarding.earners import EarnerCopy, earlier_holders, write_earners
 from generator.awarding.issue import Recipient, issue_awards, read_cohort
-from generator.awarding.status import StatusAllocator
+from generator.awarding.status import StatusAllocator, create_list
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.errors import ProblemsFound, UsageError
@@ -382,5 +382,7 @@ def test_a_status_list_made_by_another_run_meanwhile_is_kept(signer: Signer, mon
         return False if self == path else real_exists(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "exists", missing_when_looked_at)
-    assert allocator.ensure_lists(signer.key, EPOCH) == []
+    [(made, data)] = allocator.new_lists(signer.key, EPOCH)
+    assert made == path
+    assert create_list(made, data) is False
     assert path.read_text() == "the other run's list, with a revocation\n"

@@ -5,16 +5,27 @@ tests/transparency/test_publish.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.keys import load_signing_key
-from generator.awarding.record import default_record, read_records, usable_record
+from generator.awarding.record import (
+    FIRST_KINDS,
+    HEADER,
+    RECORDED_KINDS,
+    SignedRecord,
+    default_record,
+    read_records,
+    usable_record,
+)
+from generator.awarding.revoke import revoke_award
 from generator.endorsements import endorse
 from generator.errors import UsageError
 from generator.models.endorsement import EndorsementKind
+from generator.transparency.monitor import UNRECORDED
 from tests.governance.conftest import ACME, NOW, Repo
 from tests.governance.test_endorsements import OB, _setup
 
@@ -29,11 +40,46 @@ def test_a_cohort_is_recorded_in_its_files_order_before_its_file_is_written(repo
         valid_from=NOW, signed_record=record,
     )  # fmt: skip
     lines = record.read_text().splitlines()
-    assert lines[:2] == ["# kept by hand too", "a" * 64]
+    assert lines[:2] == ["# kept by hand too", "a" * 64]  # a record kept before: no header added
     where = issued[0].path.relative_to(repo.root).as_posix()
     by_line = sorted(issued, key=lambda a: a.line or 0)
-    assert [line.split()[:3] for line in lines[2:]] == [[a.hash, "award", f"{where}#{a.line}"] for a in by_line]
-    assert read_records([record]) == {"a" * 64, *(a.hash for a in issued)}
+    awards = [line.split()[:3] for line in lines[2:] if line.split()[1] == "award"]
+    assert awards == [[a.hash, "award", f"{where}#{a.line}"] for a in by_line]
+    read = read_records([record])
+    assert read.hashes >= {"a" * 64, *(a.hash for a in issued)}
+    assert read.kinds == FIRST_KINDS  # held to awards and endorsements only
+
+
+def test_a_new_record_says_what_it_holds_and_holds_the_bytes_written(repo: Repo, tmp_path: Path) -> None:
+    """A list an award run starts and a revocation's line and list are recorded by the SHA-256 of the very
+    bytes written (what the log's entries carry)."""
+    record = tmp_path / f"{ACME}.signed.txt"
+    key = repo.key()
+    [award] = issue_awards(
+        repo.registry,
+        f"{ACME}/sql-basics",
+        [Recipient("p@example.org")],
+        key,
+        batch=False,
+        valid_from=NOW,
+        signed_record=record,
+    )
+    done = revoke_award(repo.registry, award.hash, "Issued in error", key, now=NOW, record=record)
+    lines = record.read_text().splitlines()
+    assert lines[0] == HEADER
+    recorded = {line.split()[1]: line.split()[0] for line in lines[1:]}
+    revocation_line = done.log.read_bytes().splitlines()[-1]
+    assert recorded["revocation"] == hashlib.sha256(revocation_line).hexdigest()
+    assert recorded["status-list"] == hashlib.sha256(done.status_list.read_bytes()).hexdigest()
+    assert read_records([record]) == SignedRecord(
+        frozenset(recorded.values()) | {award.hash}, frozenset(RECORDED_KINDS)
+    )
+    # What the monitor tells the owner of each kind a record holds.
+    assert set(UNRECORDED) == set(RECORDED_KINDS)
+    # Two records: the kinds both hold.
+    old = tmp_path / "old.signed.txt"
+    old.write_text("b" * 64 + "\n")
+    assert read_records([record, old]).kinds == FIRST_KINDS
 
 
 def test_an_endorsement_is_recorded(repo: Repo, tmp_path: Path) -> None:
@@ -46,8 +92,10 @@ def test_an_endorsement_is_recorded(repo: Repo, tmp_path: Path) -> None:
         record=record,
     )  # fmt: skip
     assert record == keys / f"{OB}.signed.txt"
-    [line] = record.read_text().splitlines()
+    header, line, *lists = record.read_text().splitlines()
+    assert header == HEADER
     assert line.split()[:3] == [done.hash, "endorsement", done.path.relative_to(repo.root).as_posix()]
+    assert all(entry.split()[1] == "status-list" for entry in lists)  # the endorser's list, if this one started it
 
 
 @pytest.mark.parametrize(
@@ -67,7 +115,7 @@ def test_a_record_is_read_strictly(tmp_path: Path, text: str, says: str) -> None
     with pytest.raises(UsageError, match="cannot read it"):
         read_records([tmp_path / "missing.txt"])
     path.write_text("a" * 64 + "\r\n" + "b" * 64 + "\taward x\n  \n# c\n")
-    assert read_records([path]) == {"a" * 64, "b" * 64}
+    assert read_records([path]).hashes == {"a" * 64, "b" * 64}
 
 
 def test_a_record_is_never_kept_in_the_registry(repo: Repo, tmp_path: Path) -> None:

@@ -173,7 +173,7 @@ def test_monitor_alerts_on_an_award_its_issuers_record_does_not_hold(log_repo: L
     record = key.parent / f"{issuer}.signed.txt"
     assert f"record:  {record}" in made.stdout
     digest = next(line.split()[-1] for line in made.stdout.splitlines() if line.startswith("hash:"))
-    [line] = record.read_text().splitlines()
+    [line] = [line for line in record.read_text().splitlines() if line.split()[1] == "award"]
     fields = line.split()
     assert fields[:2] == [digest, "award"]
     assert fields[2] == next(p for p in made.stdout.split() if p.endswith(f"{digest}.json"))
@@ -214,6 +214,70 @@ def test_monitor_alerts_on_an_award_its_issuers_record_does_not_hold(log_repo: L
     )  # fmt: skip
     assert "is inside the registry" in inside.stderr
     assert git(log_repo.root, "status", "--porcelain") == ""
+
+
+def test_the_record_holds_what_keygen_award_and_revoke_make_and_the_monitor_holds_the_owner_to_it(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """Each command that makes something in an owner's name records the hash its log entry will carry: the new key
+    file, the award, a status list it starts, the revocation line and the re-signed list. A status list signed
+    with the key by other means is then an alert; a record kept before these kinds were recorded (no header) is
+    held to awards and endorsements only."""
+    import datetime as dt
+
+    from generator.awarding.keys import load_signing_key
+    from generator.awarding.status import revoked_list
+    from generator.load import load_registry
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", issuer, "--log", str(log_repo.state), "--save", str(saved))
+    key = tmp_path / "northbridge-keys" / "key.key"
+    made = log_repo.credreg("keygen", issuer, "--key-id", "key-recorded", "--out", str(key))
+    record = key.parent / f"{issuer}.signed.txt"
+    assert f"record:      {record}" in made.stdout
+    commit_all(log_repo.root, "a key Northbridge made")
+    awarded = log_repo.credreg(
+        "award", f"{issuer}/sql-for-data-analysis", "--recipient", "ada@example.org", "--key", str(key),
+        "--out", str(tmp_path / "earners"),
+    )  # fmt: skip
+    digest = next(line.split()[-1] for line in awarded.stdout.splitlines() if line.startswith("hash:"))
+    commit_all(log_repo.root, "an award")
+    revoked = log_repo.credreg("revoke", digest, "--reason", "Issued in error", "--key", str(key))
+    assert f"record: {record}" in revoked.stdout
+    commit_all(log_repo.root, "its revocation")
+    log_repo.publish()
+
+    args = ("log", "monitor", issuer, "--log", str(log_repo.state), "--record", str(record))
+    done = log_repo.credreg(*args, "--since", str(saved))
+    logged = [line.split("\t")[1:3] for line in done.stdout.splitlines()]
+    kinds = [kind for kind, _ in logged]
+    assert kinds[0] == "key-added"
+    assert {"award", "revocation", "status-list"} <= set(kinds)
+    lines = record.read_text().splitlines()
+    assert (
+        lines[0]
+        == "# credreg record of what was signed; it holds every: award endorsement revocation status-list key-added"
+    )
+    assert {sha for _, sha in logged} <= {line.split()[0] for line in lines[1:]}  # every entry, by its log hash
+    assert "ALERT" not in done.stderr
+
+    # The key signs a list by other means (a leaked key revoking someone's award): an alert, named.
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    status, data = revoked_list(
+        registry, issuer, 1, 7, load_signing_key(key, root=log_repo.root), dt.datetime.now(dt.UTC)
+    )
+    status.write_bytes(data)
+    commit_all(log_repo.root, "a list nobody at Northbridge signed with credreg")
+    log_repo.publish()
+    alerted = log_repo.credreg(*args, "--since", str(saved), ok=False)
+    rel = status.relative_to(log_repo.root).as_posix()
+    assert f"(status-list, {rel}): not in your record of what you signed" in alerted.stderr
+    # A record from before (no header line): held to its awards and endorsements only.
+    record.write_text("\n".join(lines[1:]) + "\n")
+    assert log_repo.credreg(*args, "--since", str(saved)).returncode == 0
 
 
 def test_an_alert_is_shown_again_until_it_is_acknowledged(log_repo: LogRepo, tmp_path: Path) -> None:

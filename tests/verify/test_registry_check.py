@@ -13,7 +13,7 @@ import pytest
 from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
-from generator.awarding.status import set_revoked
+from generator.awarding.status import revoked_list
 from generator.awards import AwardSource, award_filename, award_hash, render_award
 from generator.check import CheckOptions, run_check
 from generator.crypto.dataintegrity import create_proof
@@ -216,7 +216,8 @@ def test_revocation_signed_by_a_foreign_key_is_refused(signer: Signer) -> None:
 
 def test_status_bit_without_a_signed_revocation(signer: Signer) -> None:
     signer.award()
-    set_revoked(signer.registry, "acme-academy", 1, 77, signer.key, EPOCH + dt.timedelta(days=30))
+    path, data = revoked_list(signer.registry, "acme-academy", 1, 77, signer.key, EPOCH + dt.timedelta(days=30))
+    path.write_bytes(data)
     problem = only(signer, "status-list.unexplained-bit")
     assert problem.location.path == "registry/issuers/acme-academy/status/1.json"
     assert problem.message == "index 77 is set but no signed revocation in revocations.jsonl explains it"
