@@ -29,7 +29,7 @@ def freshness_problem(
     if created is None:
         return f"{what}'s proof has no valid 'created' time"
     if now < key.valid_from:
-        return f"key {key.id} is not valid before {key.valid_from:%Y-%m-%d %H:%M} UTC"
+        return f"key {key.id} is not valid before {key.valid_from.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
     if key.revoked_at is not None and now >= key.revoked_at:
         return (
             f"key {key.id} was revoked on {key.revoked_at:%Y-%m-%d} ({key.revocation_reason}): "
@@ -44,7 +44,7 @@ def date_problem(when: dt.datetime, *, now: dt.datetime, rules: ReviewRules, wha
     """Why a date a change sets is backdated or in the future (``None`` when it is fresh). ``what`` starts the
     sentence: "the award is signed", "the endorsement's validFrom is"."""
     if when > now + CLOCK_SKEW:
-        return f"{what} in the future ({when:%Y-%m-%d %H:%M} UTC)"
+        return f"{what} in the future ({when.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC)"
     window = dt.timedelta(days=rules.award_backdating_days)
     if when < now - window:
         age = (now - when).days
