@@ -255,7 +255,7 @@ def test_an_end_of_validity_may_not_be_set_in_the_future(repo: Repo) -> None:
     _set_key_fields(repo, KEY, valid_until=None, revoked_at=later, revocation_reason="Leaked")
     problem = only(repo.check("acme-lead"), "governance.key-window")
     assert (problem.location.path, problem.field) == (KEY, "revoked_at")
-    # A minute ahead is ahead: an award signed with the key in that minute would be published after the change.
-    soon = _timestamp(NOW + dt.timedelta(minutes=1))
+    # Minutes ahead are ahead: an award signed with the key in those minutes would be published after the change.
+    soon = _timestamp(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2))  # NOW is the session's start
     _set_key_fields(repo, KEY, revoked_at=None, revocation_reason=None, valid_until=soon)
     assert errors(repo.check("acme-lead"), "governance.key-window")
