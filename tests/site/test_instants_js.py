@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
-from generator.awarding.keys import load_signing_key
+from generator.awarding.keys import SigningKey, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, render_award
+from generator.crypto import ed25519
+from generator.crypto.multibase import did_key_from_public
 from generator.statuslist import new_bitstring, status_list_credential
 from generator.verify import Verifier
 from tests.conftest import Signer
@@ -111,3 +113,68 @@ def test_a_status_list_at_a_boundary_of_its_window_gets_one_verdict(
         js = statuslist_node.ask(root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
         assert js["verdict"] == verdict, (name, js)
         assert js["headline"]["text"] == python.headline().text, name
+
+
+# --- years before 1000 ----------------------------------------------------------------------------------------
+
+
+def test_a_key_valid_from_a_year_before_1000_bounds_its_signatures_alike(
+    node: Node, signer: Signer, tmp_path: Path
+) -> None:
+    """A key file's times may name any year from 0001. The build wrote them with strftime's ``%Y``, which writes
+    year 999 as "999": keys.json then held no date-time, and the page read every signature of the key as made
+    before it became valid, while credreg verify found the award valid."""
+    key_file = signer.root / "keys/acme-academy/key-1.json"
+    key = json.loads(key_file.read_text()) | {"created": "0999-01-01T00:00:00Z", "valid_from": "0999-01-01T00:00:00Z"}
+    key_file.write_text(json.dumps(key, indent=2) + "\n")
+    issued = signer.award(at=SIGNED_AT)
+    registry = signer.registry
+    site = publish(registry, tmp_path / "site")
+    expected = Verifier(registry).verify(issued.award, now=NOW)
+    assert str(expected.verdict) == "valid", [c.as_dict() for c in expected.checks]
+    for request in ({"hash": issued.hash}, {"text": json.dumps(issued.award)}):
+        assert_agrees(expected, _ask(node, site, **request), str(request)[:40])
+
+
+def test_a_date_before_year_1000_is_said_alike(node: Node, signer: Signer, tmp_path: Path) -> None:
+    """Python said "expired on 99-12-31" (strftime's %Y) where the page said "expired on 0099-12-31"."""
+    seed = ed25519.generate_seed()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    unsigned = {k: v for k, v in signer.award(at=SIGNED_AT).award.items() if k not in ("proof", "credentialStatus")}
+    unsigned |= {
+        "issuer": {"id": did, "type": ["Profile"], "name": "Someone"},
+        "validFrom": "0090-01-01T00:00:00Z",
+        "validUntil": "0099-12-31T00:00:00Z",
+    }
+    foreign = sign_document(unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", SIGNED_AT)
+    site = publish(signer.registry, tmp_path / "site")
+    expected = Verifier(signer.registry).verify(foreign, now=NOW)
+    validity = expected.check("validity")
+    assert validity is not None
+    assert validity.reason == "expired on 0099-12-31", validity.reason
+    reply = _ask(node, site, text=json.dumps(foreign))
+    assert reply["checks"]["validity"] == [str(validity.status), validity.reason]
+    assert reply["headline"]["text"] == expected.headline().text
+
+
+def test_a_key_time_written_in_another_offset_is_said_on_the_same_day(
+    node: Node, signer: Signer, tmp_path: Path
+) -> None:
+    """keys.json gives the page a key's times in UTC; Python said the day of the key file's own offset: a key revoked
+    at 2025-03-01T01:00:00+02:00 was "revoked (2025-03-01 …)" for credreg verify and "(2025-02-28 …)" on the page."""
+    issued = signer.award(at=SIGNED_AT)
+    key_file = signer.root / "keys/acme-academy/key-1.json"
+    key = json.loads(key_file.read_text()) | {
+        "revoked_at": "2025-03-01T01:00:00+02:00",
+        "revocation_reason": "key compromised",
+    }
+    key_file.write_text(json.dumps(key, indent=2) + "\n")
+    registry = signer.registry
+    site = publish(registry, tmp_path / "site")
+    expected = Verifier(registry).verify(issued.award, now=NOW)
+    check = expected.check("key")
+    assert check is not None
+    assert check.reason.endswith("after key key-1 was revoked (2025-02-28: key compromised)"), check.reason
+    status, reason = _ask(node, site, text=json.dumps(issued.award))["checks"]["key"]
+    assert status == str(check.status)
+    assert reason.endswith(check.reason), reason  # the page leads with "key not valid when it signed: "
