@@ -69,7 +69,8 @@ def timestamp(value: dt.datetime) -> str:
     """XML Schema dateTime in UTC with second precision, as VC 2.0 examples write it."""
     if value.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: "%Y" writes year 999 as "999", no date-time
+    return value.astimezone(dt.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def normalize_identifier(email: str) -> str:

@@ -24,7 +24,16 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["MAX_TIME_CHARS", "TIME_PATTERN", "epoch_micros", "parse_date", "parse_time", "validity_window_problem"]
+__all__ = [
+    "MAX_TIME_CHARS",
+    "TIME_PATTERN",
+    "day",
+    "epoch_micros",
+    "parse_date",
+    "parse_time",
+    "utc_day",
+    "validity_window_problem",
+]
 
 MAX_TIME_CHARS = 64
 
@@ -77,6 +86,18 @@ def _parse(value: str) -> dt.datetime | None:
     except (ValueError, OverflowError):  # year 0000, month 13, 30 February, hour 24, second 60, ...
         return None
     return parsed
+
+
+def day(value: dt.datetime) -> str:
+    """The calendar day of ``value`` in its own offset, as the date-times write it (``YYYY-MM-DD``, four digits of
+    year: strftime's ``%Y`` writes year 99 as "99"). The page's ``day`` (policies.js) gives the same words."""
+    return value.date().isoformat()
+
+
+def utc_day(value: dt.datetime) -> str:
+    """:func:`day` of ``value`` in UTC: how a key's times are said, since the page reads them from keys.json, which
+    gives them in UTC (a key revoked at 2025-03-01T01:00:00+02:00 was revoked on 2025-02-28)."""
+    return day(value.astimezone(dt.UTC))
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -106,6 +106,10 @@ def _parse_date(value: str) -> dt.datetime:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 timestamp") from None
     if parsed.tzinfo is None:
         raise ValueError(f"{value!r} has no time zone")
+    try:
+        parsed.astimezone(dt.UTC)  # how every award writes it (timestamp): year 10000 or 0 has no such form
+    except OverflowError:
+        raise ValueError(f"{value!r} is outside the years 0001-9999 in UTC") from None
     return parsed
 
 

@@ -24,6 +24,7 @@ from generator.crypto import ed25519
 from generator.crypto.multibase import encode_ed25519_public
 from generator.errors import KeyFileError, SecretPlaceRefused, UsageError
 from generator.models import PublicKey
+from generator.openbadges import timestamp
 from generator.registry import Registry
 
 __all__ = [
@@ -83,10 +84,6 @@ def default_key_dir() -> Path:
     return Path(config) / "credreg" / "keys"
 
 
-def _timestamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _free_key_id(registry: Registry, issuer: str, today: dt.date) -> str:
     base = f"key-{today.isoformat()}"
     candidate, n = base, 1
@@ -142,8 +139,8 @@ def generate_key(
             "issuer": issuer,
             "type": "Multikey",
             "publicKeyMultibase": encode_ed25519_public(ed25519.public_from_seed(seed)),
-            "created": _timestamp(now),
-            "valid_from": _timestamp(valid_from or now),
+            "created": timestamp(now),
+            "valid_from": timestamp(valid_from or now),
         }
     )
     private_doc = {

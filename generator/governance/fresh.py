@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator._internal.times import parse_time
+from generator._internal.times import day, parse_time, utc_day
 from generator.models import PublicKey, ReviewRules
 
 __all__ = ["CLOCK_SKEW", "date_problem", "freshness_problem"]
@@ -29,14 +29,14 @@ def freshness_problem(
     if created is None:
         return f"{what}'s proof has no valid 'created' time"
     if now < key.valid_from:
-        return f"key {key.id} is not valid before {key.valid_from:%Y-%m-%d %H:%M} UTC"
+        return f"key {key.id} is not valid before {_utc_minute(key.valid_from)} UTC"
     if key.revoked_at is not None and now >= key.revoked_at:
         return (
-            f"key {key.id} was revoked on {key.revoked_at:%Y-%m-%d} ({key.revocation_reason}): "
+            f"key {key.id} was revoked on {utc_day(key.revoked_at)} ({key.revocation_reason}): "
             "nothing new may be signed with it"
         )
     if key.valid_until is not None and now > key.valid_until:
-        return f"key {key.id} expired on {key.valid_until:%Y-%m-%d}: sign with the issuer's current key"
+        return f"key {key.id} expired on {utc_day(key.valid_until)}: sign with the issuer's current key"
     return date_problem(created, now=now, rules=rules, what=f"{what} is signed")
 
 
@@ -44,12 +44,17 @@ def date_problem(when: dt.datetime, *, now: dt.datetime, rules: ReviewRules, wha
     """Why a date a change sets is backdated or in the future (``None`` when it is fresh). ``what`` starts the
     sentence: "the award is signed", "the endorsement's validFrom is"."""
     if when > now + CLOCK_SKEW:
-        return f"{what} in the future ({when:%Y-%m-%d %H:%M} UTC)"
+        return f"{what} in the future ({_utc_minute(when)} UTC)"
     window = dt.timedelta(days=rules.award_backdating_days)
     if when < now - window:
         age = (now - when).days
         return (
-            f"{what} {when:%Y-%m-%d}, {age} days before this check: new signatures may be dated at "
+            f"{what} {day(when)}, {age} days before this check: new signatures may be dated at "
             f"most {rules.award_backdating_days} days back (review.award_backdating_days); sign it again today"
         )
     return None
+
+
+def _utc_minute(value: dt.datetime) -> str:
+    """``YYYY-MM-DD hh:mm`` of ``value`` in UTC."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")

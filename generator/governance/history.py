@@ -5,7 +5,7 @@
 * ``revocations.jsonl`` only grows: the base content must stay a byte prefix of the new one.
 * A key file is never deleted and its fields never change, except that ``valid_until``, ``revoked_at`` and
   ``revocation_reason`` may be added when absent; an added end of validity may not cut off signatures the
-  registry already holds (they could not be removed again).
+  registry already holds (they could not be removed again), nor lie in the future (the log dates it by the change).
 * Ids and file names never change: issuer folders, credential files, key files, awards, logs and status lists
   are never renamed.
 * A credential definition with awards is deprecated or retired, never deleted; an issuer with keys or awards
@@ -313,7 +313,35 @@ def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
         problems.append(doc.problem([name] if name in after else [], message, code="governance.append-only"))
     added = lifecycle_additions(before, after)
     if added and not refused:
+        _end_not_ahead(pr, change, doc, added, problems)
         _signatures_stay_valid(pr, change, doc, added, problems)
+
+
+def _end_not_ahead(pr: PullRequest, change: Change, doc: Document, added: set[str], problems: ProblemList) -> None:
+    """An end of validity added to a key may not lie in the future. The public log dates a key's retirement by
+    the change that sets it (an entry that retires the key: :mod:`generator.transparency.inclusion` refuses what
+    the key signs that is published after it), and the key file by its time: they agree only when that time has
+    come by the change. A ``valid_until`` a month ahead kept the key in force for this check, which accepted new
+    awards signed with it for a month, each refused by the log."""
+    registry, role = pr.registry, change.role
+    if registry is None or role.issuer is None or not registry.is_endorser(role.issuer) or role.name is None:
+        return
+    record = registry.endorser_keys(role.issuer).get(role.name)
+    if record is None:
+        return  # the load stage explains why the key file is unusable
+    for name in sorted(added):
+        when = getattr(record.model, name)
+        if name != "revocation_reason" and when is not None and when > pr.now:
+            problems.append(
+                doc.problem(
+                    [name],
+                    f"{doc.data[name]} is in the future: a key's end takes effect when the change that sets it is "
+                    "published (the public log refuses whatever the key signs that is published after it, whatever "
+                    "date its signature claims), so set it to the time of this change; publish what the key has "
+                    "signed before retiring it",
+                    code="governance.key-window",
+                )
+            )
 
 
 def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple[str, object]]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
@@ -19,6 +22,7 @@ from pydantic_core import CoreSchema, core_schema
 
 from generator._internal.durations import duration_problem
 from generator._internal.text import UNSEEN, first_unseen
+from generator._internal.times import parse_time
 
 __all__ = [
     "ONE_LINE_PATTERN",
@@ -35,6 +39,7 @@ __all__ = [
     "Did",
     "GitHubHandle",
     "HttpsUrl",
+    "Instant",
     "IsoDuration",
     "LanguageTag",
     "Markdown",
@@ -260,6 +265,25 @@ IsoDuration = Annotated[
 ]
 """An ISO 8601 calendar duration: ``P3Y``, ``P6M``, ``P8W``, ``P10D``; longer than zero, at most 100 years
 (:func:`~generator._internal.durations.duration_problem`)."""
+
+
+#: Why a value is not a date-time, in the words of every rule that reads one (an award's, a key's).
+NOT_A_TIME = "not a date-time: a real calendar date and time, with Z or an offset within +-14:00"
+
+
+def _instant(value: object) -> object:
+    # A datetime made in Python passes; anything read from a file is a string of the one grammar (parse_time),
+    # never Unix seconds, a space for the T, no seconds or an offset beyond +-14:00, which pydantic also reads.
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or parse_time(value) is None:
+        raise ValueError(NOT_A_TIME)
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_instant)]
+"""A time a registry file gives (a key's window, a revocation's date), as a timezone-aware datetime: read by
+:func:`~generator._internal.times.parse_time`'s grammar, the one every date-time of an award is read by."""
 
 
 def require_unique(values: list[str], *, casefold: bool = False) -> list[str]:

@@ -20,7 +20,6 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     ConfigDict,
     Field,
     StringConstraints,
@@ -32,7 +31,7 @@ from pydantic_core import ErrorDetails
 
 from generator._internal.times import parse_time, validity_window_problem
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
-from generator.models._base import PlainText, StrictModel
+from generator.models._base import NOT_A_TIME, Instant, PlainText, StrictModel
 
 __all__ = [
     "AWARD_CONTEXT",
@@ -64,7 +63,7 @@ AwardHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 def _real_time(value: str) -> str:
     if parse_time(value) is None:
-        raise ValueError("not a date-time: a real calendar date and time, with Z or an offset within +-14:00")
+        raise ValueError(NOT_A_TIME)
     return value
 
 
@@ -355,7 +354,7 @@ class RevocationEntry(StrictModel):
     statusListIndex: int = Field(ge=0)
     """The award's index in that list."""
 
-    revoked: AwareDatetime
+    revoked: Instant
     """When the award was revoked."""
 
     reason: Annotated[PlainText, AfterValidator(_no_email)]

@@ -7,11 +7,12 @@ not trusted).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from generator.models._base import PlainText, Slug, StrictModel
+from generator.models._base import Instant, PlainText, Slug, StrictModel
 
 __all__ = ["PublicKey"]
 
@@ -36,16 +37,16 @@ class PublicKey(StrictModel):
     publicKeyMultibase: str = Field(pattern=MULTIKEY_ED25519_PATTERN)
     """``z`` + base58btc(0xed 0x01 ‖ 32-byte Ed25519 public key): ``z6Mk…``."""
 
-    created: AwareDatetime
+    created: Instant
     """When the key was generated."""
 
-    valid_from: AwareDatetime
+    valid_from: Instant
     """Signatures made before this instant are not accepted."""
 
-    valid_until: AwareDatetime | None = None
+    valid_until: Instant | None = None
     """Signatures made after this instant are not accepted (set when the key is rotated out)."""
 
-    revoked_at: AwareDatetime | None = None
+    revoked_at: Instant | None = None
     """The key was compromised: signatures made at or after this instant are not accepted."""
 
     revocation_reason: PlainText | None = None
@@ -55,7 +56,7 @@ class PublicKey(StrictModel):
 
     @field_validator("valid_until")
     @classmethod
-    def _after_valid_from(cls, value: AwareDatetime | None, info: ValidationInfo) -> AwareDatetime | None:
+    def _after_valid_from(cls, value: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
         start = info.data.get("valid_from")
         if value is not None and start is not None and value <= start:
             raise ValueError(f"must be after valid_from ({start.isoformat()})")

@@ -243,7 +243,7 @@ def _instant(value: dt.datetime) -> str:
     """:func:`~generator.openbadges.timestamp`, with the fraction of a second when there is one."""
     if value.microsecond == 0:
         return timestamp(value)
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0") + "Z"
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds").rstrip("0") + "Z"
 
 
 def credential_dates(registry: Registry, issuer_id: str) -> dict[str, Any]:

@@ -600,12 +600,25 @@ def _age(seconds: int) -> str:
     return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
+#: How far a witness's clock may run ahead of the reader's (seconds) for its time to still say how fresh a view is.
+CLOCK_SKEW_SECONDS = 300
+
+
 def freshness(cosigned_at: int | None, now: dt.datetime) -> str:
-    """How old this view of the log is, by its newest witness cosignature ("" when none gives a time)."""
+    """How old this view of the log is, by its newest witness cosignature ("" when none gives a time). A time
+    after the clock (beyond :data:`CLOCK_SKEW_SECONDS`) is the witness's word about a moment still to come: read
+    as "0 minutes ago", it made a stale view look fresh until the clock caught up, so it is said for what it is.
+    tlog.js ``freshness`` is the page's copy."""
     if cosigned_at is None:
         return ""
     when = dt.datetime.fromtimestamp(cosigned_at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"; a witness last cosigned its checkpoint {_age(int(now.timestamp()) - cosigned_at)} ago ({when})"
+    elapsed = int(now.timestamp()) - cosigned_at
+    if elapsed < -CLOCK_SKEW_SECONDS:
+        return (
+            f"; a witness's cosignature is dated after this clock ({when}): it says nothing of how old this view "
+            "of the log is"
+        )
+    return f"; a witness last cosigned its checkpoint {_age(elapsed)} ago ({when})"
 
 
 def list_clause(binding: ListBinding | None) -> tuple[bool, str]:

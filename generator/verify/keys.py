@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from generator._internal.times import parse_time
+from generator._internal.times import day, parse_time, utc_day
 from generator.crypto.multibase import decode_ed25519_public, public_key_from_did_key
 from generator.errors import CryptoError
 from generator.models import PublicKey
@@ -133,14 +133,12 @@ class ChainResolver:
 def window_problem(key: PublicKey, when: dt.datetime) -> str | None:
     """Why the key could not sign at ``when`` (``None`` when it could)."""
     if when < key.valid_from:
-        return f"signed on {when:%Y-%m-%d}, before key {key.id} became valid ({key.valid_from:%Y-%m-%d})"
+        return f"signed on {day(when)}, before key {key.id} became valid ({utc_day(key.valid_from)})"
     if key.valid_until is not None and when > key.valid_until:
-        return f"signed on {when:%Y-%m-%d}, after key {key.id} was retired ({key.valid_until:%Y-%m-%d})"
+        return f"signed on {day(when)}, after key {key.id} was retired ({utc_day(key.valid_until)})"
     if key.revoked_at is not None and when >= key.revoked_at:
-        return (
-            f"signed on {when:%Y-%m-%d}, after key {key.id} was revoked "
-            f"({key.revoked_at:%Y-%m-%d}: {key.revocation_reason})"
-        )
+        revoked = f"{utc_day(key.revoked_at)}: {key.revocation_reason}"
+        return f"signed on {day(when)}, after key {key.id} was revoked ({revoked})"
     return None
 
 

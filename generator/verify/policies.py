@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.times import parse_time, validity_window_problem
+from generator._internal.times import day, parse_time, utc_day, validity_window_problem
 from generator.awards import award_text_hash, iter_award_files, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
@@ -92,7 +92,7 @@ def proof_statement(source_digest: str, suite: str, method: str, public: bytes) 
 
 def _day(value: Any) -> str:
     parsed = parse_time(value)
-    return parsed.strftime("%Y-%m-%d") if parsed else str(value)
+    return day(parsed) if parsed else str(value)
 
 
 def revoked_reason(revoked_on: Any, reason: Any, *, by: str = "") -> str:
@@ -115,7 +115,7 @@ def valid_from_before_key(document: Any, key: PublicKey) -> str | None:
     start = parse_time(value)
     if start is None or start >= key.valid_from:
         return None  # an unreadable validFrom is the structure and validity checks' to report
-    return f"validFrom {value[:10]} is before key {key.id} became valid ({key.valid_from:%Y-%m-%d})"
+    return f"validFrom {value[:10]} is before key {key.id} became valid ({utc_day(key.valid_from)})"
 
 
 def valid_from_before_definition(document: Any, created: dt.date) -> str | None:
@@ -610,11 +610,11 @@ class ValidityPolicy:
         if window is not None:
             return _check("validity", label, False, f"validUntil {window}")
         if ctx.now < start:
-            return _check("validity", label, False, f"not valid before {start:%Y-%m-%d}")
+            return _check("validity", label, False, f"not valid before {day(start)}")
         if end is not None and ctx.now > end:
-            return _check("validity", label, False, f"expired on {end:%Y-%m-%d}")
-        until = f" until {end:%Y-%m-%d}" if end else ", does not expire"
-        return _check("validity", label, True, f"valid from {start:%Y-%m-%d}{until}")
+            return _check("validity", label, False, f"expired on {day(end)}")
+        until = f" until {day(end)}" if end else ", does not expire"
+        return _check("validity", label, True, f"valid from {day(start)}{until}")
 
 
 #: Why a hashed recipient cannot be compared without the key: said the same way by the site (policies.js).

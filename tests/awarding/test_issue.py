@@ -15,11 +15,12 @@ import pytest
 
 from generator.awarding import issue, status
 from generator.awarding.earners import EarnerCopy, earlier_holders, write_earners
-from generator.awarding.issue import Recipient, issue_awards, read_cohort
+from generator.awarding.issue import Recipient, issue_awards, parse_valid_until, read_cohort
 from generator.awarding.status import StatusAllocator, create_list
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.errors import ProblemsFound, UsageError
+from generator.openbadges import timestamp
 from generator.statuslist import MIN_BITS, decode_list
 from tests.conftest import EPOCH, Signer
 
@@ -386,3 +387,12 @@ def test_a_status_list_made_by_another_run_meanwhile_is_kept(signer: Signer, mon
     assert made == path
     assert create_list(made, data) is False
     assert path.read_text() == "the other run's list, with a revocation\n"
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:30:00-01:00", "0001-01-01T00:00:00+01:00"])
+def test_a_date_given_outside_the_years_an_award_can_carry_is_refused_naming_the_option(value: str) -> None:
+    # Read in its own offset it is a date; in UTC, as every award writes it, it is year 10000 or year 0, and the
+    # award's signing failed on it with an OverflowError.
+    with pytest.raises(UsageError, match=rf"^--valid-until: {re.escape(repr(value))} is outside the years 0001-9999"):
+        parse_valid_until(value)
+    assert timestamp(parse_valid_until("9999-12-31T23:30:00+01:00")) == "9999-12-31T22:30:00Z"

@@ -236,3 +236,26 @@ def test_an_issuer_with_awards_keeps_its_did(repo: Repo) -> None:
     repo.edit(f"registry/issuers/{BETA}/issuer.yaml", "maintainers:", "did: did:web:beta.example\nmaintainers:")
     [problem] = errors(repo.check("beta-lead"), "governance.identity")
     assert (problem.location.path, problem.field) == (f"registry/issuers/{BETA}/issuer.yaml", "did")
+
+
+def test_an_end_of_validity_may_not_be_set_in_the_future(repo: Repo) -> None:
+    # The public log dates a key's retirement by the commit that sets it: every award, endorsement or status list
+    # the key signs that is published after that commit fails the log check (on the page and in `credreg verify
+    # --log`), whatever date its signature claims. A valid_until set a month ahead kept the key "in force" for the
+    # pull-request check, which went on accepting new awards signed with it for a month, each refused by the log.
+    later = _timestamp(NOW + dt.timedelta(days=30))
+    _set_key_fields(repo, KEY, valid_until=later)
+    problem = only(repo.check("acme-lead"), "governance.key-window")
+    assert (problem.location.path, problem.field) == (KEY, "valid_until")
+    assert problem.message == (
+        f"{later} is in the future: a key's end takes effect when the change that sets it is published (the public "
+        "log refuses whatever the key signs that is published after it, whatever date its signature claims), so "
+        "set it to the time of this change; publish what the key has signed before retiring it"
+    )
+    _set_key_fields(repo, KEY, valid_until=None, revoked_at=later, revocation_reason="Leaked")
+    problem = only(repo.check("acme-lead"), "governance.key-window")
+    assert (problem.location.path, problem.field) == (KEY, "revoked_at")
+    # Minutes ahead are ahead: an award signed with the key in those minutes would be published after the change.
+    soon = _timestamp(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2))  # NOW is the session's start
+    _set_key_fields(repo, KEY, revoked_at=None, revocation_reason=None, valid_until=soon)
+    assert errors(repo.check("acme-lead"), "governance.key-window")

@@ -213,3 +213,30 @@ def test_a_slot_taken_by_an_award_written_oddly_is_still_taken(repo: Repo, writt
     problem = only(repo.check("acme-lead"), "award.duplicate-status-index")
     assert problem.location.path == moved
     assert problem.message.startswith(f"status list 1 index {index} is already used by {existing}")
+
+
+@pytest.mark.parametrize("days", [-40, 2])
+def test_a_revocation_dated_other_than_now_is_refused(repo: Repo, days: int) -> None:
+    # The date a revocation line gives is the "Revoked on …" every verifier shows; its proof was held to the
+    # freshness rule, the date itself was not: a line signed today could say "revoked on" any day, past or future.
+    from generator.crypto.dataintegrity import create_proof
+
+    repo.revoke(repo.unrevoked_award())
+    lines = repo.read(LOG).splitlines()
+    entry = json.loads(lines[-1])
+    proof = entry.pop("proof")
+    entry["revoked"] = (NOW + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    entry["proof"] = create_proof(
+        entry,
+        cryptosuite=proof["cryptosuite"],
+        seed=repo.key().seed,
+        verification_method=proof["verificationMethod"],
+        created=proof["created"],
+    )
+    lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    repo.write(LOG, "\n".join(lines) + "\n")
+    problem = only(repo.check("acme-lead"), "governance.fresh-signature")
+    assert (problem.location.path, problem.location.line, problem.field) == (LOG, len(lines), "revoked")
+    said = "in the future" if days > 0 else "days before this check"
+    assert problem.message.startswith("the revocation's date is "), problem.message
+    assert said in problem.message, problem.message

@@ -37,6 +37,7 @@ import {
   URN_UUID,
   VC2_CONTEXT_URL,
   VALID_UNTIL,
+  clockOrder,
   endorserKeys,
   errorText,
   exactly,
@@ -280,8 +281,8 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
   }
   const start = parseTime(doc.validFrom);
   const end = doc.validUntil ? parseTime(doc.validUntil) : null;
-  if (start !== null && now < start) add("validity", "In force", `not valid before ${doc.validFrom}`);
-  else if (end !== null && now > end) add("validity", "In force", `expired on ${doc.validUntil}`);
+  if (start !== null && clockOrder(now, doc.validFrom) < 0) add("validity", "In force", `not valid before ${doc.validFrom}`);
+  else if (end !== null && clockOrder(now, doc.validUntil) > 0) add("validity", "In force", `expired on ${doc.validUntil}`);
   else add("validity", "In force", null);
   const url = doc.credentialStatus.statusListCredential;
   const own = ownList(index.site_url, url, lookup.endorsers);

@@ -257,6 +257,16 @@ function order(a, b) {
   return a[0] - b[0] || a[1] - b[1];
 }
 
+/** Negative, zero or positive as the clock `now` (a Date, or milliseconds: a whole millisecond) is before, at or
+ * after the instant the date-time `value` names (null: unreadable). To the microsecond, as Python compares its
+ * clock with validFrom and validUntil: read to the millisecond, "2026-06-01T00:00:00.0005Z" would already be
+ * in force at 00:00:00.000, which Python says it is not. Every window is inclusive at both ends: not yet in
+ * force while this is negative against validFrom, expired once it is positive against validUntil. */
+export function clockOrder(now, value) {
+  const at = instant(value);
+  return at === null ? null : order([Number(now), 0], at);
+}
+
 // The bounds of validFrom (generator/verify/policies.py valid_from_before_key / valid_from_before_definition).
 
 export function validFromBeforeKey(document, record) {
@@ -1235,8 +1245,8 @@ export async function validityPolicy(ctx) {
   const sameAllowed = (await ctx.registryIssuer()) === null;
   const window = validityWindowProblem(get(doc, "validFrom"), rawEnd, sameAllowed);
   if (window !== null) return check("validity", label, false, `validUntil ${window}`);
-  if (ctx.now < start) return check("validity", label, false, `not valid before ${day(doc.validFrom)}`);
-  if (end !== null && ctx.now > end) return check("validity", label, false, `expired on ${day(doc.validUntil)}`);
+  if (clockOrder(ctx.now, doc.validFrom) < 0) return check("validity", label, false, `not valid before ${day(doc.validFrom)}`);
+  if (end !== null && clockOrder(ctx.now, rawEnd) > 0) return check("validity", label, false, `expired on ${day(doc.validUntil)}`);
   const until = end !== null ? ` until ${day(doc.validUntil)}` : ", does not expire";
   return check("validity", label, true, `valid from ${day(doc.validFrom)}${until}`);
 }
@@ -1343,8 +1353,8 @@ function statusListValidity(doc, now) {
   const end = parseTime(rawEnd);
   if ((rawStart !== null && start === null) || (rawEnd !== null && end === null))
     return check("validity", label, false, "its dates (validFrom, validUntil) cannot be read");
-  if (start !== null && now < start) return check("validity", label, false, `not valid before ${rawStart}`);
-  if (end !== null && now > end) return check("validity", label, false, `expired on ${rawEnd}`);
+  if (start !== null && clockOrder(now, rawStart) < 0) return check("validity", label, false, `not valid before ${rawStart}`);
+  if (end !== null && clockOrder(now, rawEnd) > 0) return check("validity", label, false, `expired on ${rawEnd}`);
   return check("validity", label, true, "in force");
 }
 

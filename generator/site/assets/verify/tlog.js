@@ -759,11 +759,18 @@ function age(seconds) {
   return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
 
-/** How old this view of the log is, by its newest witness cosignature (inclusion.py `freshness`). */
+// How far a witness's clock may run ahead of the reader's, in seconds (inclusion.py CLOCK_SKEW_SECONDS).
+const CLOCK_SKEW_SECONDS = 300;
+
+/** How old this view of the log is, by its newest witness cosignature (inclusion.py `freshness`): a time after
+ * the clock (beyond the skew) says nothing of it, and is said for what it is. */
 function freshness(cosignedAt, now) {
   if (cosignedAt === null) return "";
   const when = new Date(Number(cosignedAt) * 1000).toISOString().replace(/\.[0-9]{3}Z$/, "Z");
-  return `; a witness last cosigned its checkpoint ${age(Math.floor(now) - Number(cosignedAt))} ago (${when})`;
+  const elapsed = Math.floor(now) - Number(cosignedAt);
+  if (elapsed < -CLOCK_SKEW_SECONDS)
+    return `; a witness's cosignature is dated after this clock (${when}): it says nothing of how old this view of the log is`;
+  return `; a witness last cosigned its checkpoint ${age(elapsed)} ago (${when})`;
 }
 
 /** [whether it holds, the words] for the status list the award's status was judged by (inclusion.py `list_clause`). */

@@ -1,0 +1,46 @@
+# ruff: noqa: F811
+"""An endorsement that comes into force, or expires, within a millisecond of the clock gets one verdict from
+``credreg verify`` and the page (the rule of tests/site/test_instants_js.py, for endorsements)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+import pytest
+
+from generator.awarding.signing import sign_document
+from generator.endorsements import verify_endorsement
+from tests.site.node_runner import NODE
+from tests.site.test_endorsements_js import NOW, Corpus, corpus  # noqa: F401
+from tests.site.test_verify_endorsement_js import Node, _cli, _page, node  # noqa: F401
+
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+def _at(delta: int) -> str:
+    at = NOW + dt.timedelta(microseconds=delta)
+    return f"{at:%Y-%m-%dT%H:%M:%S}.{at.microsecond:06d}0Z"
+
+
+@pytest.mark.parametrize(
+    ("dates", "verdict"),
+    [
+        ({"validFrom": _at(500)}, "not yet valid"),
+        ({"validFrom": _at(0)}, "valid"),
+        ({"validFrom": "2025-03-01T00:00:00Z", "validUntil": _at(0)}, "valid"),
+        ({"validFrom": "2025-03-01T00:00:00Z", "validUntil": _at(-1)}, "expired"),
+    ],
+)
+def test_an_endorsement_at_a_boundary_of_its_window_gets_one_verdict(
+    corpus: Corpus, node: Node, dates: dict[str, str], verdict: str
+) -> None:
+    registry = corpus.registry
+    _, genuine = corpus.files["genuine"]
+    unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k not in ("proof", "validUntil")} | dates
+    did = registry.endorser_did("data-council")
+    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW - dt.timedelta(days=1))
+    cli = _cli(verify_endorsement(signed, registry, now=NOW))
+    assert cli["headline"]["kind"] == verdict, cli
+    assert _page(node.verify(text=json.dumps(signed))) == cli
