@@ -48,9 +48,14 @@ import { SiteData } from "./verify/sitedata.js";
 
 const hex = (b) => Buffer.from(b).toString("hex");
 const unhex = (s) => new Uint8Array(Buffer.from(s, "hex"));
+// A folder where a file should be stands for a file the host refuses to serve (HTTP 403), as tlog.js reads one.
 const file = (root) => async (path) => {
   try { return new Uint8Array(await readFile(root + path)); }
-  catch (error) { if (error.code === "ENOENT") return null; throw error; }
+  catch (error) {
+    if (error.code === "ENOENT") return null;
+    if (error.code === "EISDIR") throw new T.LogError(`could not load ${path}: HTTP 403`);
+    throw error;
+  }
 };
 const memories = new Map();
 function memory(name) {
@@ -975,8 +980,8 @@ def test_an_awards_proof_reads_its_tiles_path_file_not_a_level_1_tile_in_python_
 ) -> None:
     """In a complete 65,536-entry block, the hashes an award's proof needs at heights 8 to 15 come from the 256-byte
     path file of its level-0 tile (``log/index/paths/<tile>``), not from the 8 KiB level-1 tile. Python and the
-    page read the same files and get the same proof; a file withheld means the tile is read, a spoiled one fails
-    the proof, and an entry in the last, incomplete block has no file."""
+    page read the same files and get the same proof; a file withheld or unreadable means the tile is read, a
+    spoiled one fails the proof, and an entry in the last, incomplete block has no file."""
     from generator.tlog.note import Checkpoint
     from generator.transparency.inclusion import _with_path
     from generator.transparency.log import VerifiedLog
@@ -1025,6 +1030,13 @@ def test_an_awards_proof_reads_its_tiles_path_file_not_a_level_1_tile_in_python_
     ok, read = both(300)
     assert ok
     assert "tile/1/000" in read, read
+    # Unreadable (a host's HTTP 403 or 500; here a folder in its place): as withheld, in both. It failed the check
+    # in both, where "missing means read the tile" held for a 404 only: the file is a hint, the tile the proof.
+    spoiled.mkdir()
+    ok, read = both(300)
+    assert ok
+    assert "tile/1/000" in read, read
+    spoiled.rmdir()
     # A shard record whose index is no number: refused as malformed, as the page does, never a traceback.
     from generator.transparency.inclusion import _proven_award
 
@@ -1245,3 +1257,34 @@ def test_the_page_refuses_a_checkpoint_size_it_cannot_read_exactly(node: Node) -
         assert parse_checkpoint(text).size == size
         js = node(op="checkpoint", text=text)
         assert js == ({"size": size} if exact else {"refused": "the checkpoint's tree size is malformed"}), size
+
+
+@pytest.mark.parametrize("spoil", ["repeated-key", "gzip-bytes"])
+def test_a_site_file_of_the_log_is_read_as_strictly_in_python_as_in_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path, spoil: str
+) -> None:
+    """One reader of a site's log files: a key written twice in one object (a host's second "records" after a
+    first that says nothing), or a ``.json`` file served as gzip bytes, is not JSON to the page (sitedata.js), so it
+    is not to the CLI either. Python read the last of the two keys, and unzipped any file starting with gzip's
+    magic, and passed what the page refused."""
+    from generator.transparency.inclusion import log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    award = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    document = json.loads(award.read_text())
+    method = document["proof"][0]["verificationMethod"]
+    if spoil == "repeated-key":
+        rel = f"log/index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
+        text = (site / rel).read_text()
+        assert text.startswith("{")
+        (site / rel).write_text('{"records": 5, ' + text[1:])
+    else:
+        rel = "log/policy.json"
+        (site / rel).write_bytes(gzip.compress((site / rel).read_bytes()))
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = log_check(registry, LogSource(site / "log"), award.stem, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=award.stem, visitor=f"strict-{spoil}", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, js["status"]) == ("failed", "failed"), (py, js)
+    for reason in (_site_relative(py.reason, site), js["reason"]):
+        assert reason.startswith(f"the log does not check out: {rel}"), (py.reason, js["reason"])

@@ -7,6 +7,7 @@
 import { sha256, toHex } from "./encoding.js";
 import { wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
+import { DataError } from "./sitedata.js";
 import { parseListUrl } from "./statuslist.js";
 import { pyStrip } from "./text.js";
 
@@ -186,12 +187,21 @@ export function pathFile(index, size) {
 
 /**
  * `edge` with the hashes of the path file of the level-0 tile holding entry `index`, when the site has it
- * (inclusion.py `_with_path`): the proof then reads 256 bytes, not a level-1 tile.
+ * (inclusion.py `with_path`): the proof then reads 256 bytes, not a level-1 tile. A file missing, unreadable or
+ * of another length is left out (the tile is read instead).
  */
 export async function withPath(site, edge, index, size) {
   const found = Number.isSafeInteger(index) ? pathFile(index, size) : null; // prove refuses any other
   if (found === null) return edge;
-  const data = await bytesReader(site)(`log/${found.rel}`);
+  let data;
+  try {
+    data = await bytesReader(site)(`log/${found.rel}`);
+  } catch (error) {
+    // Unreadable (HTTP 403 or 500) is as good as withheld: the file only saves reading a level-1 tile, which is
+    // then read and proven instead (inclusion.py with_path, alike).
+    if (!(error instanceof LogError)) throw error;
+    return edge;
+  }
   if (data === null || data.length !== 32 * found.nodes.length) return edge;
   const nodes = new Map(found.nodes.map(([h, i], n) => [`${h}/${i}`, data.subarray(32 * n, 32 * n + 32)]));
   return new WithNodes(edge, nodes);
@@ -488,16 +498,25 @@ function memoryOf(storage) {
 export async function logCheck(site, hash, storage, document = null, entry = null, now = undefined, kind = "award") {
   // A site built without a log says so (verify/index.json "log": false): no request for a log/ that is not there,
   // which would be a 404 in the visitor's console at every verification.
-  const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
-  if (policy === null) {
-    return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
-  }
   try {
+    const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
+    if (policy === null) {
+      return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
+    }
     return await checkLog(site, hash, policy, memoryOf(storage), document, entry, now ?? Date.now() / 1000, kind);
   } catch (error) {
-    if (!(error instanceof LogError)) throw error;
-    return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
+    return logFailure(error);
   }
+}
+
+/**
+ * A log that cannot be read as it must be fails the check, in credreg verify's words (inclusion.py log_check): a
+ * file the host refuses (HTTP 403, 500) or that is not strict JSON (a key written twice, gzip bytes in a .json
+ * file) is a LogError there, a DataError of SiteData here.
+ */
+function logFailure(error) {
+  if (!(error instanceof LogError || error instanceof DataError)) throw error;
+  return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
 }
 
 /**
@@ -508,7 +527,12 @@ export async function logCheck(site, hash, storage, document = null, entry = nul
  * from a badge image (`text` null), which is not its file either.
  */
 export async function listLogCheck(site, text, storage, document, now = undefined, { image = false } = {}) {
-  const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
+  let policy;
+  try {
+    policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
+  } catch (error) {
+    return logFailure(error);
+  }
   if (policy === null) {
     return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
   }
@@ -523,8 +547,7 @@ export async function listLogCheck(site, text, storage, document, now = undefine
   try {
     return await checkLog(site, hash, policy, memoryOf(storage), document, path, now ?? Date.now() / 1000, LIST_KIND);
   } catch (error) {
-    if (!(error instanceof LogError)) throw error;
-    return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
+    return logFailure(error);
   }
 }
 
