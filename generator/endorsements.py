@@ -490,6 +490,8 @@ def _list_problem(registry: Registry, url: str, endorser: str) -> tuple[bytes | 
         return None, f"status list {url} is not one of this registry's lists (credreg never fetches)"
     path = located[2]
     rel = layout.relpath(registry.root, path)
+    if not path.is_file():  # as an award's list is said to be (status.py), and the page says it (listBits)
+        return None, f"status list {rel} is missing"
     try:
         doc = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
     except SourceError as exc:

@@ -185,9 +185,10 @@ async function listBits(site, folder, owner, number, url, did, keys) {
   try {
     doc = await site.json(path);
   } catch (error) {
-    return [null, `status list ${path} is unreadable: ${error.message}`];
+    return [null, `status list registry/${path} is unreadable: ${error.message}`];
   }
-  if (doc === null) return [null, `status list ${path} is unreadable: it is not published`];
+  // Named by its path in the registry, as credreg verify names it (endorsements.py _list_problem).
+  if (doc === null) return [null, `status list registry/${path} is missing`];
   const problem =
     listOwnerProblem(doc, url, did, "this endorser") ??
     (await signedBy(null, doc, did, "status list", { rdfc: true, resolve: endorserKeys(did, keys) }));
