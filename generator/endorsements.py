@@ -664,9 +664,12 @@ def _logged_revocation(registry: Registry, endorser: str, digest: str) -> dict[s
 
 def endorsement_verdict(result: VerificationResult) -> tuple[str, str]:
     """(state, reason) of a verified endorsement as the site's pages say it: ``valid``, ``revoked``, ``expired``,
-    ``not-yet-valid``, ``invalid`` or ``unknown``, with the first failing check's reason (held equal to the
-    page's ``checkEndorsement`` by tests/site/test_endorsements_js.py)."""
-    failed = next((c for c in result.checks if c.status is not CheckStatus.PASSED), None)
+    ``not-yet-valid``, ``invalid`` or ``unknown``, with the first check that blocks a valid verdict and its reason,
+    as every verdict is read (:attr:`Check.blocks`: a check that does not apply, such as the public log of a
+    registry that publishes none, blocks nothing). With its log check (transparency/commands.py
+    ``with_log_check``) it is the badges' verdict (the page's ``checkEndorsement``, which checks the log last;
+    held equal by tests/site/test_endorsements_js.py and tests/site/test_mutations_js.py)."""
+    failed = next((c for c in result.checks if c.blocks), None)
     if failed is None:
         return "valid", ""
     if failed.status is CheckStatus.NOT_CHECKED:

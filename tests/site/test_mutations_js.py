@@ -26,6 +26,7 @@ from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
+from generator.awards import award_hash
 from generator.endorsements import verify_endorsement
 from generator.errors import CredregError
 from generator.load import load_registry
@@ -371,3 +372,55 @@ def test_a_status_lists_rdfc_proof_is_not_checked_by_the_page_the_one_deliberate
     )
     js = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), hash=m.award.hash)
     assert js["checks"]["status"] == ["passed", "not revoked (issuer's signed status list)"]
+
+
+BADGE_RUNNER = r"""
+import { createInterface } from "node:readline";
+import { readFile } from "node:fs/promises";
+import { checkEndorsement } from "./verify/endorsements.js";
+import { SiteData } from "./verify/sitedata.js";
+
+const root = process.argv[2];
+const load = async (path, { binary = false } = {}) => {
+  try { return binary ? new Uint8Array(await readFile(root + path)) : await readFile(root + path, "utf8"); }
+  catch (error) { if (error.code === "ENOENT") return null; throw error; }
+};
+for await (const line of createInterface({ input: process.stdin })) {
+  const req = JSON.parse(line);
+  let reply;
+  try {
+    // A credential page's badge: the site's data, its public log (none here) checked last.
+    const url = new URL(req.file, "https://site.test/");
+    const doc = JSON.parse(await readFile(root + url.pathname.slice(1), "utf8"));
+    reply = await checkEndorsement(doc, req.hash, url, new Date(req.now), new SiteData("https://site.test/", load));
+  } catch (error) {
+    reply = { kind: "error", error: String((error && error.stack) || error) };
+  }
+  process.stdout.write(JSON.stringify(reply) + "\n");
+}
+"""
+
+
+def test_a_badges_verdict_with_the_log_is_endorsement_verdict_with_the_log_check(m: Mutations, tmp_path: Path) -> None:
+    """The badge (checkEndorsement with the site, the log checked last) and endorsement_verdict of credreg verify's
+    result with its log check: one verdict. endorsement_verdict read the first check that did not pass, so a
+    registry without a public log (its log check not applicable) made every endorsement "unknown", where the
+    badge said "valid" (it read only a failed log check)."""
+    from generator.endorsements import endorsement_verdict
+    from generator.transparency.commands import with_log_check
+    from tests.site.node_runner import NodeRunner
+
+    badge = NodeRunner(tmp_path / "badge", BADGE_RUNNER, f"{m.c.site}/")
+    try:
+        seen = set()
+        for name in ("genuine", "by-issuer"):
+            rel, doc = m.c.files[name]
+            result = with_log_check(verify_endorsement(doc, m.registry, now=NOW), m.registry, None, doc,
+                                    kind="endorsement")  # fmt: skip
+            python = endorsement_verdict(result)
+            page = badge.ask(file=rel.removeprefix("registry/"), hash=award_hash(doc), now=NOW.isoformat())
+            assert (page["state"], page["reason"]) == python, (name, page, python)
+            seen.add(python[0])
+        assert seen == {"valid"}
+    finally:
+        badge.close()
