@@ -24,7 +24,7 @@ import pytest
 from generator import layout
 from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
-from generator.awarding.revoke import revoke_award
+from generator.awarding.revoke import revocation_entry, revoke_award
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash
 from generator.endorsements import verify_endorsement
@@ -42,6 +42,7 @@ from tests.site.test_verify_js import Node
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 SIGNED = NOW - dt.timedelta(days=30)
+RDFC = "eddsa-rdfc-2022"
 Doc = dict[str, Any]
 
 
@@ -196,6 +197,13 @@ def _award_cases(m: Mutations) -> dict[str, Doc]:
         except CredregError:  # no RDFC proof can be made of it (a term its contexts do not define)
             cases[f"status: {name}, the old proofs"] = change(award)
     cases["status: none"] = m.sign({k: v for k, v in award.items() if k != "credentialStatus"})
+    cases["status: a list of entries"] = m.sign({**award, "credentialStatus": [award["credentialStatus"]]})
+    for suite in ("eddsa-jcs-2022", "eddsa-rdfc-2022"):
+        cases[f"{suite}: an unknown field"] = _proof(award, suite, nonce="1")
+        cases[f"{suite}: a method with a query"] = _proof(award, suite, verificationMethod=f"{did}?service=x#k1")
+    cases["issuer a string"] = m.sign({**award, "issuer": did})
+    cases["signed by k1 before its valid_from"] = m.sign(award, at=NOW - dt.timedelta(days=300))
+    cases["signed by k1 in the future"] = m.sign(award, at=NOW + dt.timedelta(days=3))
     return cases
 
 
@@ -294,6 +302,35 @@ def _endorsement_cases(m: Mutations) -> dict[str, tuple[Doc, str]]:
         "index far beyond the list": (changed(genuine, "credentialStatus", statusListIndex="99999999"), DC),
         "signed by the other body under its name": (genuine, OB),
         "an issuer's, signed by its retired key": (by_issuer, "k2"),
+        "index with a leading zero": (
+            changed(genuine, "credentialStatus", statusListIndex="0" + status["statusListIndex"]),
+            DC,
+        ),
+        "its JCS proof twice": (
+            {**genuine, "proof": [p for p in genuine["proof"] if p["cryptosuite"] == "eddsa-jcs-2022"] * 2},
+            "",
+        ),
+        "a proof of an unknown suite": (
+            {**genuine, "proof": [genuine["proof"][0], {**genuine["proof"][1], "cryptosuite": "x-2099"}]},
+            "",
+        ),
+        "a proof made for authentication": (
+            {**genuine, "proof": [genuine["proof"][0], {**genuine["proof"][1], "proofPurpose": "authentication"}]},
+            "",
+        ),
+        "a proof without created": (
+            {
+                **genuine,
+                "proof": [genuine["proof"][0], {k: v for k, v in genuine["proof"][1].items() if k != "created"}],
+            },
+            "",
+        ),
+        "three proofs": ({**genuine, "proof": [*genuine["proof"], genuine["proof"][0]]}, ""),
+        "one proof": ({**genuine, "proof": genuine["proof"][0]}, ""),
+        "of a credential of another registry": (
+            changed(genuine, "credentialSubject", id="https://elsewhere.example/c/"),
+            DC,
+        ),
     }
     return cases
 
@@ -311,6 +348,7 @@ def test_mutated_endorsements_get_the_same_checks_in_python_and_in_the_page(
         page = _page(enode.verify(text=json.dumps(doc)))
         if page != _cli(python):
             found.append(f"{name}: {page} != {_cli(python)}")
+
     assert found == []
 
 
@@ -424,3 +462,89 @@ def test_a_badges_verdict_with_the_log_is_endorsement_verdict_with_the_log_check
         assert seen == {"valid"}
     finally:
         badge.close()
+
+
+def _resign_list(m: Mutations, key: SigningKey, method: str, at: dt.datetime, **change: Any) -> Callable[[Doc], Doc]:
+    def mutate(listed: Doc) -> Doc:
+        return sign_document({**_unsigned(listed), **change}, key, method, at)
+
+    return mutate
+
+
+def _proofs_of_list(keep: Callable[[list[Doc]], list[Doc]]) -> Callable[[Doc], Doc]:
+    return lambda listed: {**listed, "proof": keep(listed["proof"])}
+
+
+def test_status_lists_and_revocation_lines_signed_otherwise_are_read_alike(
+    m: Mutations, node: Node, tmp_path: Path
+) -> None:
+    """The registry's own status list and revocation log, signed otherwise (by a retired key, another body's key,
+    for another list or issuer, with a proof more or less), published: each award's status is read alike by
+    credreg verify and the page, for the award given by hash and as a file."""
+    did, site_url = m.did(ACME), m.registry.site_url
+    k1, late = m.c.keys[ACME], NOW - dt.timedelta(days=1)
+    list_changes: dict[str, Callable[[Doc], Doc]] = {
+        "list signed by the retired k2 after it retired": _resign_list(m, m.k2, f"{did}#k2", late),
+        "list signed by k2 before it retired": _resign_list(m, m.k2, f"{did}#k2", NOW - dt.timedelta(days=100)),
+        "list signed by another body": _resign_list(m, m.c.keys[DC], f"{m.did(DC)}#k1", late),
+        "list signed by another body, named as acme's": _resign_list(m, m.c.keys[DC], f"{did}#k1", late),
+        "list of another id": _resign_list(m, k1, f"{did}#k1", late, id=f"{site_url}issuers/{ACME}/status/2.json"),
+        "list of another issuer": _resign_list(m, k1, f"{did}#k1", late, issuer=m.did(BETA)),
+        "list with a third proof of an unknown suite": _proofs_of_list(lambda p: [*p, {**p[0], "cryptosuite": "x"}]),
+        "list with its JCS proof only": _proofs_of_list(lambda p: [q for q in p if q["cryptosuite"] != RDFC]),
+        "list with its RDFC proof only": _proofs_of_list(lambda p: [q for q in p if q["cryptosuite"] == RDFC]),
+        "list unsigned": lambda listed: _unsigned(listed),
+    }
+
+    def line(did_: str, key: SigningKey, **change: Any) -> Callable[[Doc], Doc]:
+        def mutate(old: Doc) -> Doc:
+            fields = {**old, **change}
+            return revocation_entry(
+                did_, fields["award"], fields["statusList"], fields["statusListIndex"], fields["reason"], key, late
+            )
+
+        return mutate
+
+    line_changes: dict[str, Callable[[Doc], Doc | None]] = {
+        "line signed by the retired k2 after it retired": line(did, m.k2),
+        "line signed by another body": line(m.did(DC), m.c.keys[DC]),
+        "line signed by another body, named as acme's": lambda old: {
+            **line(m.did(DC), m.c.keys[DC])(old),
+            "proof": {**line(m.did(DC), m.c.keys[DC])(old)["proof"], "verificationMethod": f"{did}#k1"},
+        },
+        "line with another reason": lambda old: {**old, "reason": "Another"},
+        "line of another award": line(did, k1, award=m.award.hash),
+        "line signed again, another reason": line(did, k1, reason="Another"),
+        "line removed": lambda old: None,
+    }
+    found = []
+    rel = f"issuers/{ACME}/status/1.json"
+    for name in {**list_changes, **line_changes}:
+        root, site = tmp_path / name / "root", tmp_path / name / "site"
+        shutil.copytree(m.c.root, root)
+        shutil.copytree(m.c.site, site)
+        if name in list_changes:
+            listed = json.loads((root / "registry" / rel).read_text(encoding="utf-8"))
+            text = json.dumps(list_changes[name](listed), indent=2) + "\n"
+            for path in (root / "registry" / rel, site / rel):
+                path.write_text(text, encoding="utf-8")
+        else:
+            log = layout.revocations_path(root, ACME)
+            lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+            changed = [line_changes[name](line) if line["award"] == m.revoked.hash else line for line in lines]
+            log.write_text("".join(json.dumps(line) + "\n" for line in changed if line is not None), encoding="utf-8")
+        registry = load_registry(root).registry
+        assert registry is not None
+        write_verification_data(registry, site, now=NOW)
+        for issued in (m.award, m.revoked):
+            python = Verifier(registry).verify(issued.award, now=NOW)
+            for request in ({"hash": issued.hash}, {"text": json.dumps(issued.award)}):
+                js = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), **request)
+                what = f"{name}, {'revoked' if issued is m.revoked else 'award'} by {next(iter(request))}"
+                try:
+                    _compare(python, js, what)
+                    assert js["checks"]["status"][1] == next(c.reason for c in python.checks if c.id == "status")
+                except AssertionError as exc:
+                    found.append(f"{what}: {str(exc)[:400]}")
+
+    assert found == []

@@ -1096,6 +1096,9 @@ function achievementProblem(actual, name, expected, ref, records, proofs) {
 export async function signedBy(ctx, doc, issuerDid, what, { rdfc = false, resolve = (method) => ctx.keyFor(method) } = {}) {
   const proofs = proofsOf(doc);
   if (!proofs.length) return `the ${what} is not signed`;
+  // An eddsa-rdfc-2022 proof's signature is skipped only beside an eddsa-jcs-2022 proof, which covers the JSON
+  // read: a document signed by RDFC alone is checked by it, as credreg verify checks it (RDF code loaded then).
+  rdfc ||= !proofs.some((proof) => isObject(proof) && proof.cryptosuite === JCS_SUITE);
   let checked = 0;
   for (const proof of proofs) {
     const method = isObject(proof) && typeof proof.verificationMethod === "string" ? proof.verificationMethod : "";
