@@ -548,3 +548,55 @@ def test_status_lists_and_revocation_lines_signed_otherwise_are_read_alike(
                     found.append(f"{what}: {str(exc)[:400]}")
 
     assert found == []
+
+
+def test_status_lists_given_on_their_own_signed_otherwise_are_checked_alike(m: Mutations, node: Node) -> None:
+    """A status list given to the page on its own (policies.js statusListChecks, status.py verify_status_list),
+    mutated: every check and its words alike."""
+    listed = json.loads((m.c.root / "registry/issuers" / ACME / "status/1.json").read_text(encoding="utf-8"))
+    did, k1, late = m.did(ACME), m.c.keys[ACME], NOW - dt.timedelta(days=1)
+    proofs = listed["proof"]
+    cases: dict[str, Doc] = {
+        "genuine": listed,
+        "signed by the retired k2 after it retired": _resign_list(m, m.k2, f"{did}#k2", late)(listed),
+        "signed by another body": _resign_list(m, m.c.keys[DC], f"{m.did(DC)}#k1", late)(listed),
+        "its RDFC proof only": {**listed, "proof": [p for p in proofs if p["cryptosuite"] == RDFC]},
+        "its JCS proof only": {**listed, "proof": [p for p in proofs if p["cryptosuite"] != RDFC]},
+        "a proof twice": {**listed, "proof": [*proofs, proofs[0]]},
+        "a proof of an unknown suite": {**listed, "proof": [*proofs, {**proofs[0], "cryptosuite": "x"}]},
+        "a proof made for authentication": {**listed, "proof": [{**proofs[0], "proofPurpose": "authentication"}]},
+        "a proof without created": {
+            **listed,
+            "proof": [{k: v for k, v in p.items() if k != "created"} for p in proofs],
+        },
+        "of another issuer": _resign_list(m, k1, f"{did}#k1", late, issuer=m.did(BETA))(listed),
+        "an endorser's id": _resign_list(
+            m, k1, f"{did}#k1", late, id=f"{m.registry.site_url}endorsers/{DC}/status/1.json"
+        )(listed),
+    }
+    found = []
+    for name, doc in cases.items():
+        python = Verifier(m.registry).verify(doc, now=NOW)
+        js = node.ask(op="verify", root=f"{m.c.site}/", now=NOW.isoformat(), text=json.dumps(doc))
+        want = {c.id: [str(c.status), c.reason] for c in python.checks}
+        if js.get("kind") != "status list" or js["checks"] != want or js["verdict"] != str(python.verdict):
+            found.append(f"{name}: {js.get('checks')} != {want}")
+    assert found == []
+
+
+def test_dates_of_awards_and_proofs_written_otherwise_are_read_alike(m: Mutations, node: Node) -> None:
+    """Date-times as a signer may write them (offsets, fractions, other spellings), signed: read alike."""
+    award = m.award.award
+    cases: dict[str, Doc] = {}
+    for value in (
+        "2026-05-01T12:00:00+14:00", "2026-05-01T12:00:00-12:00", "2026-05-01T12:00:00.123456789Z",
+        "2026-05-01t12:00:00z", "2026-05-01T12:00:00", "2026-02-29T00:00:00Z", "2026-05-01T24:00:00Z",
+        "2026-05-01T23:59:60Z", "2026-05-01 12:00:00Z", "+2026-05-01T12:00:00Z", "2026-05-01T12:00:00+14:01",
+    ):  # fmt: skip
+        for field in ("validFrom", "validUntil"):
+            try:
+                cases[f"{field} {value}"] = m.sign({**award, field: value})
+            except CredregError:
+                cases[f"{field} {value}, the old proofs"] = {**award, field: value}
+        cases[f"created {value}"] = _proof(award, "eddsa-jcs-2022", created=value)
+    assert _disagreements(m, node, cases) == []
