@@ -59,6 +59,8 @@ class Mutations:
         start = NOW - dt.timedelta(days=200)
         generate_key(registry, ACME, key_id="k2", valid_from=start, private_path=tmp / "keys/k2.key", now=start)
         self.k2 = load_signing_key(tmp / "keys/k2.key", root=self.c.root)
+        generate_key(registry, ACME, key_id="k3", valid_from=start, private_path=tmp / "keys/k3.key", now=start)
+        self.k3 = load_signing_key(tmp / "keys/k3.key", root=self.c.root)
         key = self.c.keys[ACME]
         self.award, self.revoked = (
             issue_awards(registry, CREDENTIAL, [Recipient(email)], key, batch=False, valid_from=SIGNED)[0]
@@ -71,6 +73,13 @@ class Mutations:
         k2 = self.c.root / "keys" / ACME / "k2.json"
         retired = (NOW - dt.timedelta(days=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
         k2.write_text(json.dumps({**json.loads(k2.read_text()), "valid_until": retired}, indent=2) + "\n")
+        # k3 revoked (compromised) 50 days ago.
+        k3 = self.c.root / "keys" / ACME / "k3.json"
+        revoked = (NOW - dt.timedelta(days=50)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        k3.write_text(
+            json.dumps({**json.loads(k3.read_text()), "revoked_at": revoked, "revocation_reason": "Leaked"}, indent=2)
+            + "\n"
+        )
         self.c.publish()
         self.registry = self.c.registry
 
@@ -165,6 +174,15 @@ def _award_cases(m: Mutations) -> dict[str, Doc]:
     # Signed again (by acme's k1 unless said): the rule reached is the one named.
     cases["signed by the retired k2 after it retired"] = m.sign(award, m.k2, at=NOW - dt.timedelta(days=10))
     cases["signed by k2 before it retired"] = m.sign(award, m.k2, at=NOW - dt.timedelta(days=100))
+    cases["signed by the revoked k3 after its revocation"] = m.sign(award, m.k3, at=NOW - dt.timedelta(days=10))
+    cases["signed by k3 before its revocation"] = m.sign(award, m.k3, at=NOW - dt.timedelta(days=100))
+    cases["one proof by k1, one by the revoked k3"] = {
+        **award,
+        "proof": [
+            next(p for p in award["proof"] if p["cryptosuite"] == RDFC),
+            next(p for p in m.sign(award, m.k3, at=NOW - dt.timedelta(days=10))["proof"] if p["cryptosuite"] != RDFC),
+        ],
+    }
     cases["signed by another body's key, named as acme's k1"] = m.sign(award, m.c.keys[DC], f"{did}#k1")
     cases["signed by another body, under its own method"] = m.sign(award, m.c.keys[DC], f"{m.did(DC)}#k1")
     cases["signed by acme's key, naming beta as issuer"] = m.sign(
@@ -486,6 +504,7 @@ def test_status_lists_and_revocation_lines_signed_otherwise_are_read_alike(
     list_changes: dict[str, Callable[[Doc], Doc]] = {
         "list signed by the retired k2 after it retired": _resign_list(m, m.k2, f"{did}#k2", late),
         "list signed by k2 before it retired": _resign_list(m, m.k2, f"{did}#k2", NOW - dt.timedelta(days=100)),
+        "list signed by the revoked k3 after its revocation": _resign_list(m, m.k3, f"{did}#k3", late),
         "list signed by another body": _resign_list(m, m.c.keys[DC], f"{m.did(DC)}#k1", late),
         "list signed by another body, named as acme's": _resign_list(m, m.c.keys[DC], f"{did}#k1", late),
         "list of another id": _resign_list(m, k1, f"{did}#k1", late, id=f"{site_url}issuers/{ACME}/status/2.json"),
@@ -507,6 +526,7 @@ def test_status_lists_and_revocation_lines_signed_otherwise_are_read_alike(
 
     line_changes: dict[str, Callable[[Doc], Doc | None]] = {
         "line signed by the retired k2 after it retired": line(did, m.k2),
+        "line signed by the revoked k3 after its revocation": line(did, m.k3),
         "line signed by another body": line(m.did(DC), m.c.keys[DC]),
         "line signed by another body, named as acme's": lambda old: {
             **line(m.did(DC), m.c.keys[DC])(old),
