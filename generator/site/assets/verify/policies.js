@@ -5,7 +5,9 @@
 // before publishing it; for any other file the proof is "not checked" and blocks a valid verdict ("cannot be
 // fully checked here"), as an award of a registered issuer that the registry does not hold is never valid in
 // `credreg verify` either. And a credential of another issuer gets the JSON rules of the compact form
-// (generator/crypto/compactform.py) without its JSON-LD round trip: such a credential is never valid here.
+// (generator/crypto/compactform.py) without its JSON-LD round trip: such a credential is never valid here. And
+// of the registry's own status list, beside its eddsa-jcs-2022 proof, the eddsa-rdfc-2022 proof's key and time
+// are checked but not its signature (statusListBits says why that is safe).
 // Everything a policy needs from the site comes through `ctx.site` (a SiteData) and is verified on arrival:
 // keys belong to the credential's issuer, status lists and revocations carry the issuer's valid signature.
 
