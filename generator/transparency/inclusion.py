@@ -266,8 +266,8 @@ def _data_source(site: LogSource, index: Any) -> LogSource | None:
 def _award_record(site: LogSource, index: Any, want: str) -> tuple[Any, Any, str] | None:
     """(issuer, log record, file) of the award from the site's verification shard (where the lookup finds it),
     or None when the site publishes no such award or no log record for it."""
-    bits = index.get("shard_bits") if isinstance(index, dict) else None
-    if type(bits) is not int or not 1 <= bits <= 48:
+    bits = json_integer(index.get("shard_bits")) if isinstance(index, dict) else None  # as the page reads it
+    if bits is None or not 1 <= bits <= 48:
         raise LogError(f"{site}/verify/index.json is missing or malformed")
     name = f"shards/{shard_name(want, bits)}.json.gz"
     data = _data_source(site, index)

@@ -1376,3 +1376,26 @@ def test_a_spoiled_checkpoint_or_withheld_tile_is_said_in_the_same_words_in_pyth
     # An endorsement's record carries the hashes its level-0 tile would give; the frontier stands for level 1 here.
     if "tile" not in spoil or (kind == "award" and "level-1" not in spoil):
         assert py.status.value == "failed", py
+
+
+def test_a_sites_shard_bits_spelled_as_json_allows_are_read_alike_in_python_and_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """verify/index.json's ``shard_bits`` written ``4.0`` (one JSON number with ``4``, which the page reads as 4):
+    the CLI's log check refused the index as malformed, where the page found the award's record and passed."""
+    from generator.transparency.inclusion import log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    award = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    document = json.loads(award.read_text())
+    index = site / "verify/index.json"
+    bits = json.loads(index.read_text())["shard_bits"]
+    text = index.read_text()
+    assert f'"shard_bits": {bits}' in text, text[:200]
+    index.write_text(text.replace(f'"shard_bits": {bits}', f'"shard_bits": {bits}.0'))
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = log_check(registry, LogSource(site / "log"), award.stem, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=award.stem, visitor="shard-bits", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"])
+    assert js["status"] == "passed", js
