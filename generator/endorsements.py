@@ -502,6 +502,8 @@ def _list_problem(registry: Registry, url: str, endorser: str) -> tuple[bytes | 
         return None, f"status list {url} is not one of this registry's lists (credreg never fetches)"
     path = located[2]
     rel = layout.relpath(registry.root, path)
+    if not path.is_file():  # as an award's list is said to be (status.py), and the page says it (listBits)
+        return None, f"status list {rel} is missing"
     try:
         doc = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
     except SourceError as exc:
@@ -674,9 +676,12 @@ def _logged_revocation(registry: Registry, endorser: str, digest: str) -> dict[s
 
 def endorsement_verdict(result: VerificationResult) -> tuple[str, str]:
     """(state, reason) of a verified endorsement as the site's pages say it: ``valid``, ``revoked``, ``expired``,
-    ``not-yet-valid``, ``invalid`` or ``unknown``, with the first failing check's reason (held equal to the
-    page's ``checkEndorsement`` by tests/site/test_endorsements_js.py)."""
-    failed = next((c for c in result.checks if c.status is not CheckStatus.PASSED), None)
+    ``not-yet-valid``, ``invalid`` or ``unknown``, with the first check that blocks a valid verdict and its reason,
+    as every verdict is read (:attr:`Check.blocks`: a check that does not apply, such as the public log of a
+    registry that publishes none, blocks nothing). With its log check (transparency/commands.py
+    ``with_log_check``) it is the badges' verdict (the page's ``checkEndorsement``, which checks the log last;
+    held equal by tests/site/test_endorsements_js.py and tests/site/test_mutations_js.py)."""
+    failed = next((c for c in result.checks if c.blocks), None)
     if failed is None:
         return "valid", ""
     if failed.status is CheckStatus.NOT_CHECKED:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -46,23 +47,34 @@ MAX_SIGNATURES = 64
 MAX_NOTE_BYTES = 64 * 1024
 
 
+#: The largest tree size read (C2SP allows 2**64 - 1): the page's numbers hold sizes exactly up to 2**53 - 1 only, and
+#: no log holds that many entries, so both verifiers refuse a larger one in the same words (tlog.js MAX_TREE_SIZE).
+MAX_TREE_SIZE = 2**53 - 1
+
+
 class NoteError(ValueError):
     """A note, checkpoint or verifier key is malformed."""
+
+
+def _quoted(text: str, limit: int | None = None) -> str:
+    """The first ``limit`` characters of ``text`` quoted as JSON quotes them, in a message: tlog.js ``quoted``
+    quotes them alike (a repr it could not)."""
+    return json.dumps(text[:limit], ensure_ascii=False)
 
 
 def _b64decode(text: str) -> bytes:
     try:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise NoteError(f"not base64: {text[:40]!r}") from None
+        raise NoteError(f"not base64: {_quoted(text, 40)}") from None
     if base64.b64encode(raw).decode() != text:
-        raise NoteError(f"not canonical base64: {text[:40]!r}")
+        raise NoteError(f"not canonical base64: {_quoted(text, 40)}")
     return raw
 
 
 def _check_name(name: str) -> None:
     if not name or any(c.isspace() or c == "+" for c in name) or not name.isprintable():
-        raise NoteError(f"a key name is non-empty, without spaces or '+': {name!r}")
+        raise NoteError(f"a key name is non-empty, without spaces or '+': {_quoted(name)}")
 
 
 def key_id(name: str, sig_type: int, public: bytes) -> bytes:
@@ -169,10 +181,10 @@ def parse_note(data: bytes) -> Note:
     signatures = []
     for line in lines:
         if not line.startswith(_DASH):
-            raise NoteError(f"a signature line starts with an em dash and a space: {line[:60]!r}")
+            raise NoteError(f"a signature line starts with an em dash and a space: {_quoted(line, 60)}")
         name, sep, b64 = line[len(_DASH) :].partition(" ")
         if not sep:
-            raise NoteError(f"malformed signature line: {line[:60]!r}")
+            raise NoteError(f"malformed signature line: {_quoted(line, 60)}")
         _check_name(name)
         raw = _b64decode(b64)
         if len(raw) < 5:
@@ -262,7 +274,9 @@ def parse_checkpoint(text: str) -> Checkpoint:
         raise NoteError("a checkpoint is at least three non-empty lines: origin, tree size, root hash")
     origin, size, root = lines[0], lines[1], lines[2]
     if not re.fullmatch(r"0|[1-9][0-9]{0,19}", size) or int(size) >= 2**64:
-        raise NoteError(f"tree size {size[:30]!r} is not a decimal number without leading zeroes")
+        raise NoteError(f"tree size {_quoted(size, 30)} is not a decimal number without leading zeroes")
+    if int(size) > MAX_TREE_SIZE:
+        raise NoteError(f"tree size {size} is more than any log holds (at most 2**53 - 1 entries)")
     raw = _b64decode(root)
     if len(raw) != 32:
         raise NoteError("the root hash is 32 bytes")

@@ -188,12 +188,14 @@ class _Counting(LogSource):
 
 
 def _json(source: LogSource, rel: str) -> Any:
-    """A JSON file of the site; a ``.json.gz`` one (shards) decompressed, within the size of any log file, unless
-    the host already did (as the page reads them)."""
+    """A JSON file of the site, read as the page reads it (sitedata.js ``json``): strictly (a key written twice in
+    one object is refused, not read as its last value), and only a ``.json.gz`` one (shards, templates)
+    decompressed, within the size of any log file, unless the host already did. A ``.json`` file that holds gzip
+    bytes is not JSON to the page, so it is not here either."""
     data = source.read(rel)
     if data is None:
         return None
-    if data.startswith(b"\x1f\x8b"):
+    if rel.endswith(".gz") and data.startswith(b"\x1f\x8b"):
         inflate = zlib.decompressobj(wbits=31)
         try:
             data = inflate.decompress(data, MAX_FILE + 1)
@@ -205,7 +207,7 @@ def _json(source: LogSource, rel: str) -> Any:
     # `credreg verify` with a RecursionError), the problem located in the file.
     where = f"{source}/{rel}"
     try:
-        return parse_json(decode_utf8(data, where, limit=MAX_FILE), where, strict=False, max_bytes=MAX_FILE).data
+        return parse_json(decode_utf8(data, where, limit=MAX_FILE), where, max_bytes=MAX_FILE).data
     except SourceError as exc:
         raise LogError(str(exc)) from None
 
@@ -264,8 +266,8 @@ def _data_source(site: LogSource, index: Any) -> LogSource | None:
 def _award_record(site: LogSource, index: Any, want: str) -> tuple[Any, Any, str] | None:
     """(issuer, log record, file) of the award from the site's verification shard (where the lookup finds it),
     or None when the site publishes no such award or no log record for it."""
-    bits = index.get("shard_bits") if isinstance(index, dict) else None
-    if type(bits) is not int or not 1 <= bits <= 48:
+    bits = json_integer(index.get("shard_bits")) if isinstance(index, dict) else None  # as the page reads it
+    if bits is None or not 1 <= bits <= 48:
         raise LogError(f"{site}/verify/index.json is missing or malformed")
     name = f"shards/{shard_name(want, bits)}.json.gz"
     data = _data_source(site, index)
@@ -315,12 +317,19 @@ def _with_path(log: VerifiedLog, index: int, edge: merkle.HashSource) -> merkle.
 def with_path(read: Callable[[str], bytes | None], index: int, size: int, edge: merkle.HashSource) -> merkle.HashSource:
     """``edge``, with the hashes of the path file of the level-0 tile holding entry ``index`` when there is one
     (:func:`generator.transparency.publish.tile_paths`): its proof then reads 256 bytes, not a level-1 tile. A
-    file missing or of another length is left out (the tile is read instead); a wrong hash fails the proof."""
+    file missing, unreadable or of another length is left out (the tile is read instead); a wrong hash fails the
+    proof."""
     found = path_file(index, size)
     if found is None:
         return edge
     rel, nodes = found
-    data = read(rel)
+    try:
+        data = read(rel)
+    except LogError:
+        # Unreadable (HTTP 403 or 500, a folder in its place) is as good as withheld: the file only saves reading a
+        # level-1 tile, which is then read and proven instead (a host withholding that one fails the proof).
+        # tlog.js withPath reads it alike.
+        return edge
     if data is None or len(data) != merkle.HASH_SIZE * len(nodes):
         return edge
     hashes = [data[i : i + merkle.HASH_SIZE] for i in range(0, len(data), merkle.HASH_SIZE)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -96,8 +97,8 @@ class LogSource:
                 data = encode_bundle(decode_bundle(full)[:width])
             elif full is not None:
                 data = full[: width * 32]
-        if data is None:
-            raise LogError(f"{self.tiles or self}: {rel} is missing")
+        if data is None:  # named by its address, as the page names it (tlog.js TileSource)
+            raise LogError(f"{str(self.tiles or self).rstrip('/')}/{rel} is missing")
         return data
 
 
@@ -258,5 +259,8 @@ def open_log(source: LogSource, verifier: Verifier, *, origin: str | None = None
     if not verify_signature(note, verifier):
         raise LogError(f"{source}/checkpoint is not signed by the log key {verifier.vkey}")
     if checkpoint.origin != (origin or verifier.name):
-        raise LogError(f"{source}/checkpoint is for the log {checkpoint.origin!r}, not {origin or verifier.name!r}")
+        wanted = json.dumps(origin or verifier.name, ensure_ascii=False)  # quoted as the page quotes it (tlog.js)
+        raise LogError(
+            f"{source}/checkpoint is for the log {json.dumps(checkpoint.origin, ensure_ascii=False)}, not {wanted}"
+        )
     return VerifiedLog(source, verifier, note, checkpoint)

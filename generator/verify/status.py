@@ -126,7 +126,7 @@ class RegistryStatus:
     def __init__(self, registry: Registry, keys: KeyResolver) -> None:
         self._registry = registry
         self._keys = keys
-        self._lists: dict[str, _List] = {}
+        self._lists: dict[tuple[str, str], _List] = {}
         self._revocations: dict[str, dict[str, list[dict[str, Any]]]] = {}
         self._line_problems: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
 
@@ -142,11 +142,16 @@ class RegistryStatus:
         return listed.bits, listed.problem
 
     def _load(self, url: str, issuer_did: str) -> _List:
-        cached = self._lists.get(url)
+        # Read once per list and issuer: whether a list is trusted depends on whose it must be (owner_problem,
+        # signature_problem), so a list verified for its own issuer's award must not be trusted, from the cache,
+        # for an award naming another issuer (the page reads it for each award's issuer: policies.js
+        # statusListBits).
+        key = (url, issuer_did)
+        cached = self._lists.get(key)
         if cached is not None:
             return cached
         result = self._read(url, issuer_did)
-        self._lists[url] = result
+        self._lists[key] = result
         return result
 
     def _read(self, url: str, issuer_did: str) -> _List:

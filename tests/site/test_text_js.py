@@ -4,6 +4,7 @@ one is (counted in code points, so text beyond the BMP before it counts alike)."
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 RUNNER = r"""
 import { createInterface } from "node:readline";
-import { UNSEEN, unseenProblem } from "./verify/text.js";
+import { UNSEEN, pyRepr, unseenProblem } from "./verify/text.js";
 
 for await (const line of createInterface({ input: process.stdin })) {
   const req = JSON.parse(line);
@@ -25,6 +26,11 @@ for await (const line of createInterface({ input: process.stdin })) {
   else if (req.op === "scan") {
     const found = [];
     for (let cp = 0; cp <= 0x10ffff; cp++) if (unseenProblem(String.fromCodePoint(cp)) !== null) found.push(cp);
+    reply = { value: found };
+  } else if (req.op === "repr") reply = { value: req.values.map(pyRepr) };
+  else if (req.op === "repr-all") {
+    const found = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) if (cp < 0xd800 || cp > 0xdfff) found.push(pyRepr(String.fromCodePoint(cp)));
     reply = { value: found };
   } else reply = { value: req.texts.map(unseenProblem) };
   process.stdout.write(JSON.stringify(reply) + "\n");
@@ -70,3 +76,18 @@ def test_the_same_words(node: NodeRunner) -> None:
     python = [unseen_problem(t) for t in TEXTS]
     assert _ask(node, op="words", texts=TEXTS) == python
     assert python[4] == "holds the invisible or control character U+2066 (character 4)"
+
+
+def test_a_value_quoted_in_a_message_is_quoted_as_python_repr_quotes_it(node: NodeRunner) -> None:
+    """A proof's type or cryptosuite in a reason (dataintegrity.js verify, as generator/crypto/dataintegrity.py
+    verify_proof says it): quoted by Python's repr on both sides, over every character but the surrogates (the page
+    quoted them as JSON: "x" where credreg verify wrote 'x', null for None)."""
+    values = ["x", "it's", 'it\'s "both"', 'say "hi"', "back\\slash", "tab\tand\nline", None, True, False, 5, 2.5]
+    assert _ask(node, op="repr", values=values) == [repr(v) for v in values]
+    everything = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    js = _ask(node, op="repr-all")
+    # Where this Python's Unicode database and Node's assign characters alike: a character assigned in the newer
+    # one only is printable there and escaped here (repr follows its own database).
+    assigned = [i for i, c in enumerate(everything) if unicodedata.category(c) != "Cn"]
+    assert len(assigned) > 250_000
+    assert [js[i] for i in assigned] == [repr(everything[i]) for i in assigned]

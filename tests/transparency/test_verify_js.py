@@ -21,6 +21,7 @@ import gzip
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,14 @@ import { SiteData } from "./verify/sitedata.js";
 
 const hex = (b) => Buffer.from(b).toString("hex");
 const unhex = (s) => new Uint8Array(Buffer.from(s, "hex"));
+// A folder where a file should be stands for a file the host refuses to serve (HTTP 403), as tlog.js reads one.
 const file = (root) => async (path) => {
   try { return new Uint8Array(await readFile(root + path)); }
-  catch (error) { if (error.code === "ENOENT") return null; throw error; }
+  catch (error) {
+    if (error.code === "ENOENT") return null;
+    if (error.code === "EISDIR") throw new T.LogError(`could not load ${path}: HTTP 403`);
+    throw error;
+  }
 };
 const memories = new Map();
 function memory(name) {
@@ -975,8 +981,8 @@ def test_an_awards_proof_reads_its_tiles_path_file_not_a_level_1_tile_in_python_
 ) -> None:
     """In a complete 65,536-entry block, the hashes an award's proof needs at heights 8 to 15 come from the 256-byte
     path file of its level-0 tile (``log/index/paths/<tile>``), not from the 8 KiB level-1 tile. Python and the
-    page read the same files and get the same proof; a file withheld means the tile is read, a spoiled one fails
-    the proof, and an entry in the last, incomplete block has no file."""
+    page read the same files and get the same proof; a file withheld or unreadable means the tile is read, a
+    spoiled one fails the proof, and an entry in the last, incomplete block has no file."""
     from generator.tlog.note import Checkpoint
     from generator.transparency.inclusion import _with_path
     from generator.transparency.log import VerifiedLog
@@ -1025,6 +1031,13 @@ def test_an_awards_proof_reads_its_tiles_path_file_not_a_level_1_tile_in_python_
     ok, read = both(300)
     assert ok
     assert "tile/1/000" in read, read
+    # Unreadable (a host's HTTP 403 or 500; here a folder in its place): as withheld, in both. It failed the check
+    # in both, where "missing means read the tile" held for a 404 only: the file is a hint, the tile the proof.
+    spoiled.mkdir()
+    ok, read = both(300)
+    assert ok
+    assert "tile/1/000" in read, read
+    spoiled.rmdir()
     # A shard record whose index is no number: refused as malformed, as the page does, never a traceback.
     from generator.transparency.inclusion import _proven_award
 
@@ -1160,8 +1173,8 @@ def test_a_signature_line_broken_by_a_unicode_line_separator_fails_in_python_and
     js = node(op="check", site=f"{site}/", hash=award.stem, visitor=f"separator-{ord(separator)}", document=document,
               now=now.timestamp())  # fmt: skip
     assert (py.status.value, js["status"]) == ("failed", "failed"), (py, js)
-    assert js["reason"] == "the log does not check out: malformed signature line in the checkpoint", js
-    assert "log/checkpoint" in py.reason, py
+    assert js["reason"].startswith("the log does not check out: log/checkpoint: not base64: "), js
+    assert _site_relative(py.reason, site) == js["reason"], (py, js)
 
 
 @pytest.mark.parametrize("spoil", ["withheld", "malformed"])
@@ -1232,16 +1245,157 @@ def test_the_path_file_an_awards_record_names_is_the_same_in_python_and_js(node:
     assert js == [python(*case) for case in cases]
 
 
-def test_the_page_refuses_a_checkpoint_size_it_cannot_read_exactly(node: Node) -> None:
+def test_a_checkpoint_size_beyond_2_53_is_refused_in_the_same_words_in_python_and_js(node: Node) -> None:
     """A tree size the page's numbers hold exactly (up to 2**53 - 1) is read as Python reads it; a larger one, which
     ``Number`` rounds (9007199254740993 was read as ...992, and every proof then made for another tree than the
-    one signed), is refused, as one of 17 digits or more already was. Python reads sizes up to 2**64 - 1 (C2SP):
-    the page says it cannot, rather than checking another tree."""
-    from generator.tlog.note import parse_checkpoint
+    one signed), is refused by both in the same words: C2SP allows sizes up to 2**64 - 1, which Python read and the
+    page refused, but no log holds that many entries. Beyond 2**64 - 1 it is no size at all, alike."""
+    from generator.tlog.note import NoteError, parse_checkpoint
 
     root = base64.b64encode(bytes(32)).decode()
-    for size, exact in [(0, True), (2**53 - 1, True), (2**53, False), (2**53 + 1, False), (10**16 - 1, False)]:
+    for size in [0, 2**53 - 1, 2**53, 2**53 + 1, 10**16 - 1, 2**64 - 1, 2**64, 10**20]:
         text = f"example.org/log\n{size}\n{root}\n"
-        assert parse_checkpoint(text).size == size
-        js = node(op="checkpoint", text=text)
-        assert js == ({"size": size} if exact else {"refused": "the checkpoint's tree size is malformed"}), size
+        try:
+            python: dict[str, Any] = {"size": parse_checkpoint(text).size}
+        except NoteError as exc:
+            python = {"refused": str(exc)}
+        assert node(op="checkpoint", text=text) == python, size
+        assert ("size" in python) == (size <= 2**53 - 1), python
+
+
+@pytest.mark.parametrize("spoil", ["repeated-key", "gzip-bytes"])
+def test_a_site_file_of_the_log_is_read_as_strictly_in_python_as_in_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path, spoil: str
+) -> None:
+    """One reader of a site's log files: a key written twice in one object (a host's second "records" after a
+    first that says nothing), or a ``.json`` file served as gzip bytes, is not JSON to the page (sitedata.js), so it
+    is not to the CLI either. Python read the last of the two keys, and unzipped any file starting with gzip's
+    magic, and passed what the page refused."""
+    from generator.transparency.inclusion import log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    award = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    document = json.loads(award.read_text())
+    method = document["proof"][0]["verificationMethod"]
+    if spoil == "repeated-key":
+        rel = f"log/index/keys/{hashlib.sha256(method.encode()).hexdigest()}.json"
+        text = (site / rel).read_text()
+        assert text.startswith("{")
+        (site / rel).write_text('{"records": 5, ' + text[1:])
+    else:
+        rel = "log/policy.json"
+        (site / rel).write_bytes(gzip.compress((site / rel).read_bytes()))
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = log_check(registry, LogSource(site / "log"), award.stem, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=award.stem, visitor=f"strict-{spoil}", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, js["status"]) == ("failed", "failed"), (py, js)
+    for reason in (_site_relative(py.reason, site), js["reason"]):
+        assert reason.startswith(f"the log does not check out: {rel}"), (py.reason, js["reason"])
+
+
+def _rewrite_checkpoint(change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def spoil(site: Path) -> None:
+        path = site / "log/checkpoint"
+        path.write_bytes(change(path.read_bytes()))
+
+    return spoil
+
+
+def _text_lines(change: Callable[[list[bytes]], list[bytes]]) -> Callable[[bytes], bytes]:
+    """A checkpoint with its note text's lines changed (its signatures kept: no longer valid, read after)."""
+
+    def rewrite(data: bytes) -> bytes:
+        text, _, signatures = data.partition(b"\n\n")
+        return b"\n".join(change(text.split(b"\n"))) + b"\n\n" + signatures
+
+    return rewrite
+
+
+def _withhold(rel: str) -> Callable[[Path], None]:
+    return lambda site: (site / rel).unlink()
+
+
+_LOG_SPOILS: dict[str, Callable[[Path], None]] = {
+    "checkpoint withheld": _withhold("log/checkpoint"),
+    "tile withheld": _withhold("log/tile/0/000"),
+    "level-1 tiles withheld": lambda site: shutil.rmtree(site / "log/tile/1"),
+    "a short tile": lambda site: (site / "log/tile/0/000").write_bytes((site / "log/tile/0/000").read_bytes()[:-1]),
+    "not UTF-8": _rewrite_checkpoint(lambda d: d.replace(b"\n\n", b"\n\xff\n\n", 1)),
+    "a control character": _rewrite_checkpoint(lambda d: d.replace(b"\n\n", b"\n\x01\n\n", 1)),
+    "no final newline": _rewrite_checkpoint(lambda d: d[:-1]),
+    "no signatures": _rewrite_checkpoint(lambda d: d.partition(b"\n\n")[0] + b"\n\n\n"),
+    "65 signatures": _rewrite_checkpoint(lambda d: d + b"\xe2\x80\x94 x AAAAAAAA\n" * 64),
+    "no em dash": _rewrite_checkpoint(lambda d: d + b"- x AAAAAAAA\n"),
+    "no space": _rewrite_checkpoint(lambda d: d + b"\xe2\x80\x94 xAAAAAAAA\n"),
+    "a '+' in a name": _rewrite_checkpoint(lambda d: d + b"\xe2\x80\x94 a+b AAAAAAAA\n"),
+    "a no-break space in a name": _rewrite_checkpoint(lambda d: d + "\u2014 a\u00a0b AAAAAAAA\n".encode()),
+    "not base64": _rewrite_checkpoint(lambda d: d + b"\xe2\x80\x94 x AAAA*AAA\n"),
+    "base64 not canonical": _rewrite_checkpoint(lambda d: d + b"\xe2\x80\x94 x AAAAAAB=\n"),
+    "a short signature": _rewrite_checkpoint(lambda d: d + b"\xe2\x80\x94 x AAAA\n"),
+    "two lines": _rewrite_checkpoint(_text_lines(lambda lines: lines[:2])),
+    "a leading zero": _rewrite_checkpoint(_text_lines(lambda lines: [lines[0], b"0" + lines[1], *lines[2:]])),
+    "a size of 2**53": _rewrite_checkpoint(_text_lines(lambda lines: [lines[0], b"9007199254740992", *lines[2:]])),
+    "a size of 2**64 - 1": _rewrite_checkpoint(
+        _text_lines(lambda lines: [lines[0], str(2**64 - 1).encode(), *lines[2:]])
+    ),
+    "a size of 2**64": _rewrite_checkpoint(_text_lines(lambda lines: [lines[0], str(2**64).encode(), *lines[2:]])),
+    "a root not base64": _rewrite_checkpoint(_text_lines(lambda lines: [*lines[:2], b"!" + lines[2][1:], *lines[3:]])),
+    "a short root": _rewrite_checkpoint(_text_lines(lambda lines: [*lines[:2], b"AAAA", *lines[3:]])),
+    "another origin": _rewrite_checkpoint(_text_lines(lambda lines: [b'example.org/"log"', *lines[1:]])),
+    "not signed": _rewrite_checkpoint(_text_lines(lambda lines: [*lines[:3], b"an extension", *lines[3:]])),
+}
+
+
+@pytest.mark.parametrize("spoil", sorted(_LOG_SPOILS))
+@pytest.mark.parametrize("kind", ["award", "endorsement"])
+def test_a_spoiled_checkpoint_or_withheld_tile_is_said_in_the_same_words_in_python_and_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path, spoil: str, kind: str
+) -> None:
+    """A host's malformed checkpoint note (each rule of C2SP signed-note and tlog-checkpoint as note.py reads it)
+    or a withheld tile fails an award's or an endorsement's log check in the same words in the CLI and on the page
+    (the page had words of its own, and read some notes the CLI refuses: gzip-free bytes not UTF-8, 65 signature
+    lines, a key name with '+', base64 in a second spelling). A checkpoint's tree size above 2**53 - 1, which C2SP
+    allows and the page cannot count exactly, is refused by both, in the same words."""
+    from generator.transparency.inclusion import log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    if kind == "award":
+        path = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    else:
+        folder = log_repo.root / "registry/endorsers/accreditation-board-for-personnel-certification/endorsements"
+        path = sorted(folder.glob("*.json"))[0]
+    document = json.loads(path.read_text())
+    _LOG_SPOILS[spoil](site)
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = log_check(registry, LogSource(site / "log"), path.stem, document, now=now, kind=kind)
+    js = node(op="check", site=f"{site}/", hash=path.stem, visitor=f"spoil-{kind}-{spoil}", document=document,
+              now=now.timestamp(), kind=kind)  # fmt: skip
+    # Python names a site's file by its whole path, the page by its path in the site.
+    assert (py.status.value, py.reason.replace(f"{site}/", "")) == (js["status"], js["reason"])
+    # An endorsement's record carries the hashes its level-0 tile would give; the frontier stands for level 1 here.
+    if "tile" not in spoil or (kind == "award" and "level-1" not in spoil):
+        assert py.status.value == "failed", py
+
+
+def test_a_sites_shard_bits_spelled_as_json_allows_are_read_alike_in_python_and_js(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """verify/index.json's ``shard_bits`` written ``4.0`` (one JSON number with ``4``, which the page reads as 4):
+    the CLI's log check refused the index as malformed, where the page found the award's record and passed."""
+    from generator.transparency.inclusion import log_check
+
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    award = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    document = json.loads(award.read_text())
+    index = site / "verify/index.json"
+    bits = json.loads(index.read_text())["shard_bits"]
+    text = index.read_text()
+    assert f'"shard_bits": {bits}' in text, text[:200]
+    index.write_text(text.replace(f'"shard_bits": {bits}', f'"shard_bits": {bits}.0'))
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py = log_check(registry, LogSource(site / "log"), award.stem, document, now=now)
+    js = node(op="check", site=f"{site}/", hash=award.stem, visitor="shard-bits", document=document,
+              now=now.timestamp())  # fmt: skip
+    assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"])
+    assert js["status"] == "passed", js

@@ -7,6 +7,7 @@
 
 import { base58Decode, ed25519KeyProblem, ed25519SignatureProblem, EncodingError, sha256 } from "./encoding.js";
 import { canonicalize, JcsError } from "./jcs.js";
+import { pyRepr } from "./text.js";
 
 export const PROOF_TYPE = "DataIntegrityProof";
 // What every proof is made for: asserting what it signs (generator/crypto/dataintegrity.py PROOF_PURPOSE).
@@ -105,10 +106,9 @@ export async function verifyWithHash(document, proof, publicKey, suite, canon) {
   const fail = (reason) => ({ ok: false, reason });
   if (!isObject(proof)) return fail("proof is not a JSON object");
   if (!isObject(document)) return fail("document is not a JSON object");
-  if (proof.type !== PROOF_TYPE)
-    return fail(`unsupported proof type ${JSON.stringify(proof.type ?? null)} (expected ${PROOF_TYPE})`);
-  if (proof.cryptosuite !== suite)
-    return fail(`unsupported cryptosuite ${JSON.stringify(proof.cryptosuite ?? null)}`);
+  // Quoted as credreg verify quotes them (Python's repr: generator/crypto/dataintegrity.py verify_proof).
+  if (proof.type !== PROOF_TYPE) return fail(`unsupported proof type ${pyRepr(proof.type)} (expected ${PROOF_TYPE})`);
+  if (proof.cryptosuite !== suite) return fail(`unsupported cryptosuite ${pyRepr(proof.cryptosuite)}`);
   if (Object.hasOwn(proof, "previousProof")) return fail("proof chains (previousProof) are not supported");
   if (proof.proofPurpose !== PROOF_PURPOSE)
     return fail(`the proof is not made for ${PROOF_PURPOSE} (it does not assert what it signs)`);

@@ -56,7 +56,7 @@ import {
   str,
   windowProblem,
 } from "./policies.js";
-import { BY_ENDORSER, check, FAILED, NOT_CHECKED, notChecked, PASSED, revokedHeadline } from "./results.js";
+import { BY_ENDORSER, blocks, check, NOT_CHECKED, notChecked, revokedHeadline } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { decodeList, getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
@@ -186,9 +186,10 @@ async function listBits(site, folder, owner, number, url, did, keys) {
   try {
     doc = await site.json(path);
   } catch (error) {
-    return [null, `status list ${path} is unreadable: ${error.message}`];
+    return [null, `status list registry/${path} is unreadable: ${error.message}`];
   }
-  if (doc === null) return [null, `status list ${path} is unreadable: it is not published`];
+  // Named by its path in the registry, as credreg verify names it (endorsements.py _list_problem).
+  if (doc === null) return [null, `status list registry/${path} is missing`];
   const problem =
     listOwnerProblem(doc, url, did, "this endorser") ??
     (await signedBy(null, doc, did, "status list", { rdfc: true, resolve: endorserKeys(did, keys) }));
@@ -310,9 +311,10 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
 
 
 /** {state, reason} of verifyEndorsement's result as the pages say it (endorsements.py endorsement_verdict):
- * "valid", "revoked", "expired", "not-yet-valid", "invalid" or "unknown", with the first failing check's reason. */
+ * "valid", "revoked", "expired", "not-yet-valid", "invalid" or "unknown", with the first check that blocks a
+ * valid verdict (results.js blocks: one that does not apply, such as a log not published, blocks nothing). */
 export function endorsementVerdict({ checks, facts }) {
-  const failed = checks.find((c) => c.status !== PASSED);
+  const failed = checks.find(blocks);
   if (!failed) return { state: "valid", reason: "" };
   if (failed.status === NOT_CHECKED) return { state: "unknown", reason: failed.reason };
   if (failed.id === "validity") {
@@ -342,9 +344,11 @@ export async function checkEndorsement(doc, expectedHash, fileUrl, now = new Dat
     return invalid("it is not signed in the name of the body whose folder holds it");
   }
   if (verdict.state !== "valid" || site === null) return verdict;
+  // The log last, as credreg verify adds it; its verdict by the one rule (endorsements.py endorsement_verdict of a
+  // result with its log check).
   const logged = await logCheck(site, expectedHash, undefined, doc, null, now.getTime() / 1000, "endorsement");
-  if (logged.status === FAILED) return invalid(logged.reason);
-  return { ...verdict, log: logged.reason };
+  const withLog = endorsementVerdict({ checks: [...result.checks, logged], facts: result.facts });
+  return withLog.state === "valid" ? { ...withLog, log: logged.reason } : withLog;
 }
 
 const sites = new Map();

@@ -5,7 +5,9 @@
 // before publishing it; for any other file the proof is "not checked" and blocks a valid verdict ("cannot be
 // fully checked here"), as an award of a registered issuer that the registry does not hold is never valid in
 // `credreg verify` either. And a credential of another issuer gets the JSON rules of the compact form
-// (generator/crypto/compactform.py) without its JSON-LD round trip: such a credential is never valid here.
+// (generator/crypto/compactform.py) without its JSON-LD round trip: such a credential is never valid here. And
+// of the registry's own status list, beside its eddsa-jcs-2022 proof, the eddsa-rdfc-2022 proof's key and time
+// are checked but not its signature (statusListBits says why that is safe).
 // Everything a policy needs from the site comes through `ctx.site` (a SiteData) and is verified on arrival:
 // keys belong to the credential's issuer, status lists and revocations carry the issuer's valid signature.
 
@@ -1106,6 +1108,9 @@ function achievementProblem(actual, name, expected, ref, records, proofs) {
 export async function signedBy(ctx, doc, issuerDid, what, { rdfc = false, resolve = (method) => ctx.keyFor(method) } = {}) {
   const proofs = proofsOf(doc);
   if (!proofs.length) return `the ${what} is not signed`;
+  // An eddsa-rdfc-2022 proof's signature is skipped only beside an eddsa-jcs-2022 proof, which covers the JSON
+  // read: a document signed by RDFC alone is checked by it, as credreg verify checks it (RDF code loaded then).
+  rdfc ||= !proofs.some((proof) => isObject(proof) && proof.cryptosuite === JCS_SUITE);
   let checked = 0;
   for (const proof of proofs) {
     const method = isObject(proof) && typeof proof.verificationMethod === "string" ? proof.verificationMethod : "";
@@ -1139,6 +1144,14 @@ export function listOwnerProblem(list, url, issuerDid, whose = "this credential'
 async function statusListBits(ctx, url, issuer, number, issuerDid) {
   const list = await ctx.site.statusList(issuer, number);
   if (list === null) return { bits: null, problem: `the status list ${url} is missing from this site` };
+  // A deliberate difference from status.py signature_problem, which checks every proof: the page checks the
+  // list's eddsa-jcs-2022 proof, and of its eddsa-rdfc-2022 proof only the key and time, so that verifying an
+  // award loads no RDF code (tests/browser/test_verify_page.py holds that budget). It is safe: the JCS proof by the
+  // issuer's key, in force when it signed, covers the exact JSON the bits are read from (its RDF says nothing
+  // more the page reads); a list whose RDFC proof fails beside a valid JCS one can be made only with the issuer's
+  // key, and `credreg check` refuses it before a build publishes it; and with a public log, the list the page
+  // read must be the log's latest version of it (tlog.js listClause), which the build checked. Such a list is
+  // "not revoked" here and of unknown status in `credreg verify` (tests/site/test_mutations_js.py).
   const problem = listOwnerProblem(list, url, issuerDid) ?? (await signedBy(ctx, list, issuerDid, "status list"));
   if (problem) return { bits: null, problem };
   try {
@@ -1156,7 +1169,9 @@ async function publishedRevocation(ctx, issuerDid) {
   if (revocation === undefined || revocation === null) return null;
   if (!isObject(revocation) || revocation.award !== ctx.hash)
     return { problem: "the published revocation is not this award's" };
-  const problem = await signedBy(ctx, revocation, issuerDid, "revocation");
+  // Every proof of the line, an eddsa-rdfc-2022 one too (status.py vouching_line): a line carries one
+  // eddsa-jcs-2022 proof, so the RDFC code is loaded only for a line that carries more.
+  const problem = await signedBy(ctx, revocation, issuerDid, "revocation", { rdfc: true });
   if (problem) return { problem };
   return { revoked: revocation.revoked, reason: revocation.reason };
 }

@@ -31,3 +31,32 @@ const EDGE_SPACE = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
 export function pyStrip(text) {
   return String(text).replace(EDGE_SPACE, "");
 }
+
+// What Python's str.isprintable() refuses (other than the space): repr escapes it.
+const NOT_PRINTABLE = /[^\P{C}]|[^\P{Z} ]/u;
+
+/**
+ * repr() of Python for the JSON values a message quotes (a proof's type or cryptosuite: credreg verify writes
+ * them so): 'text' (in double quotes when it holds a ' and no "), None, True, False, numbers as JSON writes them.
+ */
+export function pyRepr(value) {
+  if (value === null || value === undefined) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : JSON.stringify(value);
+  if (typeof value !== "string") return JSON.stringify(value);
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+  let out = "";
+  for (const c of value) {
+    const code = c.codePointAt(0);
+    if (c === "\\" || c === quote) out += `\\${c}`;
+    else if (c === "\n") out += "\\n";
+    else if (c === "\r") out += "\\r";
+    else if (c === "\t") out += "\\t";
+    else if (code < 0x20 || (code >= 0x7f && code <= 0xa0) || NOT_PRINTABLE.test(c)) {
+      const hex = code.toString(16);
+      out += code <= 0xff ? `\\x${hex.padStart(2, "0")}` : code <= 0xffff ? `\\u${hex.padStart(4, "0")}` : `\\U${hex.padStart(8, "0")}`;
+    } else out += c;
+  }
+  return quote + out + quote;
+}

@@ -7,6 +7,7 @@
 import { sha256, toHex } from "./encoding.js";
 import { wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
+import { DataError, shardName } from "./sitedata.js";
 import { parseListUrl } from "./statuslist.js";
 import { pyStrip } from "./text.js";
 
@@ -91,11 +92,15 @@ async function levelsOf(hashes) {
   return levels;
 }
 
-/** Complete-subtree hashes of a tree of `size`, read from tiles with `read(path) → Uint8Array|null`. */
+/**
+ * Complete-subtree hashes of a tree of `size`, read from tiles with `read(path) → Uint8Array|null`; `name(path)`:
+ * where a tile is, in words (its address on the site).
+ */
 export class TileSource {
-  constructor(read, size) {
+  constructor(read, size, name = (path) => path) {
     this.read = read;
     this.size = size;
+    this.name = name;
     this.tiles = new Map();
   }
 
@@ -107,8 +112,17 @@ export class TileSource {
         (async () => {
           const width = tileWidth(level, index, this.size);
           if (width === 0) throw new LogError(`tile ${key} is beyond a tree of ${this.size}`);
-          const data = await this.read(tilePath(level, index, width));
-          if (data === null || data.length !== 32 * width) throw new LogError(`tile ${key} is missing or malformed`);
+          const path = tilePath(level, index, width);
+          let data = await this.read(path);
+          if (data === null && width < WIDTH) {
+            // A partial tile may be gone once the full one exists, which starts with the same hashes (log.py tile).
+            const full = await this.read(tilePath(level, index));
+            if (full !== null) data = full.subarray(0, 32 * width);
+          }
+          // In transparency/log.py's and tiles.py's words.
+          if (data === null) throw new LogError(`${await this.name(path)} is missing`);
+          if (data.length !== 32 * width)
+            throw new LogError(`a tile of width ${width} has ${32 * width} bytes, not ${data.length}`);
           const hashes = [];
           for (let i = 0; i < width; i += 1) hashes.push(data.subarray(32 * i, 32 * i + 32));
           return levelsOf(hashes);
@@ -186,12 +200,21 @@ export function pathFile(index, size) {
 
 /**
  * `edge` with the hashes of the path file of the level-0 tile holding entry `index`, when the site has it
- * (inclusion.py `_with_path`): the proof then reads 256 bytes, not a level-1 tile.
+ * (inclusion.py `with_path`): the proof then reads 256 bytes, not a level-1 tile. A file missing, unreadable or
+ * of another length is left out (the tile is read instead).
  */
 export async function withPath(site, edge, index, size) {
   const found = Number.isSafeInteger(index) ? pathFile(index, size) : null; // prove refuses any other
   if (found === null) return edge;
-  const data = await bytesReader(site)(`log/${found.rel}`);
+  let data;
+  try {
+    data = await bytesReader(site)(`log/${found.rel}`);
+  } catch (error) {
+    // Unreadable (HTTP 403 or 500) is as good as withheld: the file only saves reading a level-1 tile, which is
+    // then read and proven instead (inclusion.py with_path, alike).
+    if (!(error instanceof LogError)) throw error;
+    return edge;
+  }
   if (data === null || data.length !== 32 * found.nodes.length) return edge;
   const nodes = new Map(found.nodes.map(([h, i], n) => [`${h}/${i}`, data.subarray(32 * n, 32 * n + 32)]));
   return new WithNodes(edge, nodes);
@@ -328,35 +351,86 @@ function base64Encode(bytes) {
   return btoa(String.fromCharCode(...bytes));
 }
 
-export function parseNote(text) {
-  if (typeof text !== "string" || !text.endsWith("\n") || /[\u0000-\u0009\u000b-\u001f]/.test(text))
-    throw new LogError("the checkpoint is not a signed note");
-  const at = text.lastIndexOf("\n\n");
-  if (at < 0) throw new LogError("the checkpoint has no signatures");
-  const signatures = text
-    .slice(at + 2)
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => {
-      const match = /^\u2014 (\S+) (\S+)$/.exec(line);
-      if (!match) throw new LogError("malformed signature line in the checkpoint");
-      const raw = base64(match[2]);
-      if (raw.length < 5) throw new LogError("short signature in the checkpoint");
-      return { name: match[1], id: raw.subarray(0, 4), data: raw.subarray(4) };
-    });
-  return { text: text.slice(0, at + 1), signatures };
+// The signed note and checkpoint are read as generator/tlog/note.py reads them, rule for rule and in its words
+// (parse_note, parse_checkpoint; tests/transparency/test_verify_js.py holds them equal): a host's note the CLI
+// refuses is refused here too, and the failure is said alike.
+const MAX_NOTE_BYTES = 64 * 1024;
+const MAX_SIGNATURES = 64;
+const DASH = "\u2014 ";
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// Python's str.isspace() and the characters str.isprintable() refuses, other than the space (note.py _check_name).
+const NOT_A_NAME = /[\s\x1c-\x1f\x85+]|[^\P{C}]|[^\P{Z} ]/u;
+
+/** The first `n` characters of `text`, quoted (note.py `_quoted`: JSON's quoting, code points counted). */
+function quoted(text, n) {
+  return JSON.stringify([...text].slice(0, n).join(""));
 }
 
+/** note.py `_b64decode`: strict base64 in its one canonical spelling. */
+function noteBase64(text) {
+  let raw;
+  try {
+    raw = base64(text);
+  } catch {
+    throw new LogError(`not base64: ${quoted(text, 40)}`);
+  }
+  if (base64Encode(raw) !== text) throw new LogError(`not canonical base64: ${quoted(text, 40)}`);
+  return raw;
+}
+
+/** The text and signatures of a signed note's bytes (note.py `parse_note`), or LogError in its words. */
+export function parseNote(data) {
+  if (data.length > MAX_NOTE_BYTES) throw new LogError(`a note is at most ${MAX_NOTE_BYTES} bytes`);
+  let note;
+  try {
+    note = STRICT_UTF8.decode(data);
+  } catch {
+    throw new LogError("a note is UTF-8");
+  }
+  if (/[\u0000-\u0009\u000b-\u001f]/.test(note))
+    throw new LogError("a note has no control characters other than newline");
+  if (!note.endsWith("\n")) throw new LogError("a note ends with a newline");
+  const at = note.lastIndexOf("\n\n");
+  if (at < 0) throw new LogError("a note has a blank line between its text and its signatures");
+  // Lines end at "\n" only (C2SP signed-note): U+2028 and the like are not line ends.
+  const lines = note.slice(at + 2).split("\n").filter((line) => line !== "");
+  if (!lines.length) throw new LogError("a note has at least one signature");
+  if (lines.length > MAX_SIGNATURES) throw new LogError(`a note has at most ${MAX_SIGNATURES} signatures`);
+  const signatures = lines.map((line) => {
+    if (!line.startsWith(DASH))
+      throw new LogError(`a signature line starts with an em dash and a space: ${quoted(line, 60)}`);
+    const rest = line.slice(DASH.length);
+    const space = rest.indexOf(" ");
+    if (space < 0) throw new LogError(`malformed signature line: ${quoted(line, 60)}`);
+    const [name, encoded] = [rest.slice(0, space), rest.slice(space + 1)];
+    if (!name || NOT_A_NAME.test(name))
+      throw new LogError(`a key name is non-empty, without spaces or '+': ${quoted(name, Infinity)}`);
+    const raw = noteBase64(encoded);
+    if (raw.length < 5) throw new LogError(`signature of ${name} is too short`);
+    return { name, id: raw.subarray(0, 4), data: raw.subarray(4) };
+  });
+  return { text: note.slice(0, at + 1), signatures };
+}
+
+/**
+ * The largest tree size either verifier reads (note.py MAX_TREE_SIZE): the page's numbers hold sizes exactly up to
+ * 2**53 - 1 only (Number rounds 2**53 + 1, and every proof would then be made for another tree than the one
+ * signed), and no log holds that many entries.
+ */
+const MAX_TREE_SIZE = 2 ** 53 - 1;
+
+/** The origin, size, root and extension lines of a checkpoint's text (note.py `parse_checkpoint`), or LogError. */
 export function parseCheckpoint(text) {
   const lines = text.split("\n");
   if (lines.length < 4 || lines[lines.length - 1] !== "" || lines.slice(0, -1).some((l) => l === ""))
-    throw new LogError("the checkpoint is not origin, size and root hash lines");
-  // A size this page's numbers hold exactly only (Number rounds 2**53 + 1): a rounded one is another tree.
-  const size = /^(0|[1-9][0-9]{0,15})$/.test(lines[1]) ? Number(lines[1]) : NaN;
-  if (!Number.isSafeInteger(size)) throw new LogError("the checkpoint's tree size is malformed");
-  const root = base64(lines[2]);
-  if (root.length !== 32) throw new LogError("the checkpoint's root hash is not 32 bytes");
-  return { origin: lines[0], size, root, extensions: lines.slice(3, -1) };
+    throw new LogError("a checkpoint is at least three non-empty lines: origin, tree size, root hash");
+  if (!/^(?:0|[1-9][0-9]{0,19})$/.test(lines[1]) || BigInt(lines[1]) >= 2n ** 64n)
+    throw new LogError(`tree size ${quoted(lines[1], 30)} is not a decimal number without leading zeroes`);
+  if (BigInt(lines[1]) > BigInt(MAX_TREE_SIZE))
+    throw new LogError(`tree size ${lines[1]} is more than any log holds (at most 2**53 - 1 entries)`);
+  const root = noteBase64(lines[2]);
+  if (root.length !== 32) throw new LogError("the root hash is 32 bytes");
+  return { origin: lines[0], size: Number(lines[1]), root, extensions: lines.slice(3, -1) };
 }
 
 // --- the log's index (generator/transparency/logindex.py) ---------------------------------------------------
@@ -419,6 +493,11 @@ export async function parseVkey(vkey) {
   const id = (await sha256(concat(utf8.encode(`${name}\n`), raw))).subarray(0, 4);
   if (toHex(id) !== hexId) throw new LogError("the vkey's key id does not match its key");
   return { name, type: raw[0], key: raw.subarray(1), id };
+}
+
+/** A parsed vkey as note.py `Verifier.vkey` spells it. */
+function vkeyText(vkey) {
+  return `${vkey.name}+${toHex(vkey.id)}+${base64Encode(concat([vkey.type], vkey.key))}`;
 }
 
 async function ed25519(key, message, signature) {
@@ -488,16 +567,25 @@ function memoryOf(storage) {
 export async function logCheck(site, hash, storage, document = null, entry = null, now = undefined, kind = "award") {
   // A site built without a log says so (verify/index.json "log": false): no request for a log/ that is not there,
   // which would be a 404 in the visitor's console at every verification.
-  const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
-  if (policy === null) {
-    return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
-  }
   try {
+    const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
+    if (policy === null) {
+      return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
+    }
     return await checkLog(site, hash, policy, memoryOf(storage), document, entry, now ?? Date.now() / 1000, kind);
   } catch (error) {
-    if (!(error instanceof LogError)) throw error;
-    return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
+    return logFailure(error);
   }
+}
+
+/**
+ * A log that cannot be read as it must be fails the check, in credreg verify's words (inclusion.py log_check): a
+ * file the host refuses (HTTP 403, 500) or that is not strict JSON (a key written twice, gzip bytes in a .json
+ * file) is a LogError there, a DataError of SiteData here.
+ */
+function logFailure(error) {
+  if (!(error instanceof LogError || error instanceof DataError)) throw error;
+  return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
 }
 
 /**
@@ -508,7 +596,12 @@ export async function logCheck(site, hash, storage, document = null, entry = nul
  * from a badge image (`text` null), which is not its file either.
  */
 export async function listLogCheck(site, text, storage, document, now = undefined, { image = false } = {}) {
-  const policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
+  let policy;
+  try {
+    policy = (await site.index()).log === false ? null : await site.json("log/policy.json");
+  } catch (error) {
+    return logFailure(error);
+  }
   if (policy === null) {
     return notChecked(ID, LABEL, "this registry publishes no transparency log", { applicable: false });
   }
@@ -523,8 +616,7 @@ export async function listLogCheck(site, text, storage, document, now = undefine
   try {
     return await checkLog(site, hash, policy, memoryOf(storage), document, path, now ?? Date.now() / 1000, LIST_KIND);
   } catch (error) {
-    if (!(error instanceof LogError)) throw error;
-    return check(ID, LABEL, false, `the log does not check out: ${error.message}`);
+    return logFailure(error);
   }
 }
 
@@ -814,7 +906,8 @@ async function provenRecord(site, edge, cp, hash, entry, kind) {
   // rebuilt and proven from the full tiles holding it up. The record is only a hint: the proof decides.
   const record = entry !== null && typeof entry === "object" ? entry.log : undefined;
   if (record === undefined) return null;
-  const where = "the award's log record";
+  // The shard that gave the record, as inclusion.py `_award_record` names it.
+  const where = await site.dataPath(`shards/${shardName(hash, (await site.index()).shard_bits)}.json.gz`);
   if (
     !Array.isArray(record) ||
     record.length !== 2 ||
@@ -832,15 +925,24 @@ async function provenRecord(site, edge, cp, hash, entry, kind) {
 async function checkLog(site, hash, policy, memory, document, entry, now, kind) {
   const read = bytesReader(site);
   const vkey = await parseVkey(policy.vkey);
+  // As transparency/log.py open_log: the note and its checkpoint read first, then its signature, then its origin.
   const raw = await read("log/checkpoint");
-  if (raw === null) throw new LogError("log/checkpoint is missing");
-  const note = parseNote(new TextDecoder("utf-8", { fatal: false }).decode(raw));
-  if (!(await verifyNote(note, vkey))) throw new LogError("the checkpoint is not signed by the registry's log key");
-  const cp = parseCheckpoint(note.text);
-  if (cp.origin !== vkey.name) throw new LogError(`the checkpoint is for another log (${cp.origin})`);
+  if (raw === null) throw new LogError("log/checkpoint: no checkpoint");
+  let note;
+  let cp;
+  try {
+    note = parseNote(raw);
+    cp = parseCheckpoint(note.text);
+  } catch (error) {
+    if (!(error instanceof LogError)) throw error;
+    throw new LogError(`log/checkpoint: ${error.message}`);
+  }
+  if (!(await verifyNote(note, vkey))) throw new LogError(`log/checkpoint is not signed by the log key ${vkeyText(vkey)}`);
+  if (cp.origin !== vkey.name)
+    throw new LogError(`log/checkpoint is for the log ${quoted(cp.origin, Infinity)}, not ${quoted(vkey.name, Infinity)}`);
   // The tiles may be on the verification data's host (docs/hosting.md): they only feed proofs against the
   // checkpoint read above from the site, so a host that alters or withholds one makes the check fail.
-  const tiles = new TileSource(async (path) => read(await site.logTilePath(path)), cp.size);
+  const tiles = new TileSource(async (path) => read(await site.logTilePath(path)), cp.size, (path) => site.logTilePath(path));
 
   // A returning visitor: this checkpoint must extend the largest one this browser saw.
   const key = `credreg-log:${cp.origin}`;
