@@ -103,28 +103,28 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     runner.close()
 
 
+def _apply(target: dict[str, Any], change: dict[str, Any]) -> None:
+    """``change``'s fields set in ``target`` (a value of None: the field removed)."""
+    for name, value in change.items():
+        if value is None:
+            target.pop(name, None)
+        else:
+            target[name] = value
+
+
 def _proof(doc: Doc, suite: str, **change: Any) -> Doc:
     """``doc`` with its proof of ``suite`` changed (a value of None: the field removed)."""
     out = copy.deepcopy(doc)
     for proof in out["proof"]:
         if proof["cryptosuite"] == suite:
-            for name, value in change.items():
-                if value is None:
-                    proof.pop(name, None)
-                else:
-                    proof[name] = value
+            _apply(proof, change)
     return out
 
 
 def _status(**change: Any) -> Callable[[Doc], Doc]:
     def mutate(doc: Doc) -> Doc:
         out = copy.deepcopy(doc)
-        entry = out["credentialStatus"]
-        for name, value in change.items():
-            if value is None:
-                entry.pop(name, None)
-            else:
-                entry[name] = value
+        _apply(out["credentialStatus"], change)
         return out
 
     return mutate

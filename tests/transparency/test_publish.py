@@ -154,17 +154,24 @@ def test_monitor_lists_a_planted_award(log_repo: LogRepo, tmp_path: Path) -> Non
     assert other.stdout == ""
 
 
+def _key_watched_since(log_repo: LogRepo, tmp_path: Path, issuer: str) -> tuple[Path, Path]:
+    """A new key of ``issuer`` (made by `credreg keygen`, beside its record), published, and the checkpoint its
+    monitor saved after it: (the private key, the saved checkpoint)."""
+    key = tmp_path / f"{issuer}-keys" / "key.key"
+    log_repo.credreg("keygen", issuer, "--key-id", "key-watched", "--out", str(key))
+    commit_all(log_repo.root, f"a key {issuer} signs with")
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", issuer, "--log", str(log_repo.state), "--save", str(saved))
+    return key, saved
+
+
 def test_monitor_alerts_on_an_award_its_issuers_record_does_not_hold(log_repo: LogRepo, tmp_path: Path) -> None:
     """`credreg award` records what it signs beside the key; `credreg log monitor --record` then names an award in
     the issuer's name that the record does not hold (what a leaked key adds) as an alert, and exits 1, where
     without the record it was one line among the day's entries."""
     issuer = "northbridge-university"
-    key = tmp_path / "northbridge-keys" / "key.key"
-    log_repo.credreg("keygen", issuer, "--key-id", "key-record", "--out", str(key))
-    commit_all(log_repo.root, "a key Northbridge signs with")
-    log_repo.publish()
-    saved = tmp_path / "seen"
-    log_repo.credreg("log", "monitor", issuer, "--log", str(log_repo.state), "--save", str(saved))
+    key, saved = _key_watched_since(log_repo, tmp_path, issuer)
 
     made = log_repo.credreg(
         "award", f"{issuer}/sql-for-data-analysis", "--recipient", "ada@example.org", "--key", str(key),
@@ -284,12 +291,7 @@ def test_an_alert_is_shown_again_until_it_is_acknowledged(log_repo: LogRepo, tmp
     """A scheduled monitor's one missed e-mail must not lose an alert: a run that shows one saves no checkpoint, so
     the next run shows it again, until `--acknowledge` saves it (and later runs are quiet)."""
     issuer = "northbridge-university"
-    key = tmp_path / "keys" / "key.key"
-    log_repo.credreg("keygen", issuer, "--key-id", "key-ack", "--out", str(key))
-    commit_all(log_repo.root, "a key")
-    log_repo.publish()
-    saved = tmp_path / "seen"
-    log_repo.credreg("log", "monitor", issuer, "--log", str(log_repo.state), "--save", str(saved))
+    key, saved = _key_watched_since(log_repo, tmp_path, issuer)
     _, planted = plant_award(log_repo, issuer)
     commit_all(log_repo.root, "an award nobody at Northbridge made")
     log_repo.publish()
