@@ -909,7 +909,7 @@ export async function keyPolicy(ctx) {
       for (const [created, at] of signingTimes(ctx.proofs, method)) {
         if (at === null) return check("key", label, false, "a proof has no valid 'created' time");
         const problem = windowProblem(key.record, created);
-        if (problem) return check("key", label, false, `key not valid when it signed: ${problem}`);
+        if (problem) return check("key", label, false, problem);
       }
       const early = validFromBeforeKey(ctx.document, key.record);
       if (early) return check("key", label, false, early);
