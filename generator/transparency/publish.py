@@ -41,6 +41,7 @@ from generator.transparency.entries import (
     derive_entries,
     first_parent_ancestor,
     head_commit,
+    path_bytes,
 )
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 from generator.transparency.logindex import (
@@ -414,7 +415,7 @@ def endorsement_index_name(digest: str) -> str:
 
 def status_index_name(path: str) -> str:
     """The name of a status list's file under ``log/index/status/``: SHA-256 of its repository path."""
-    return hashlib.sha256(path.encode()).hexdigest()
+    return hashlib.sha256(path_bytes(path)).hexdigest()
 
 
 #: An award entry whose issuer needs no percent-encoding (a registry id), under its issuer's awards folder.
@@ -461,11 +462,19 @@ def _compact(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def key_method(registry: Registry, path: str) -> str | None:
     """``keys/<owner>/<key id>.json`` → the verification method ``<owner DID>#<key id>``, for an issuer's or an
-    endorser's key (None if unknown)."""
+    endorser's key (None if unknown, or if the name is not UTF-8: no verifier can ask for the method it spells)."""
     parts = path.split("/")
-    if len(parts) != 3 or parts[0] != "keys" or not parts[2].endswith(".json"):
+    if len(parts) != 3 or parts[0] != "keys" or not parts[2].endswith(".json") or not _utf8(path):
         return None
     if parts[1] in registry.issuers:
         did = registry.issuer_did(parts[1])

@@ -551,3 +551,46 @@ def test_a_monitor_given_a_checkpoint_of_another_log_says_so_not_split_view(log_
     assert "is of the log 'staging.example.org/log', not 'credentials.example.org/log'" in err, err
     assert "split view" not in err
     assert "Traceback" not in err
+
+
+def test_a_signed_entry_that_is_not_utf8_is_no_entry_to_the_build_or_the_monitor(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """Every entry credreg writes is ASCII. A log whose key signed bytes that are not UTF-8 (a key or status-list
+    entry with such an issuer, say) holds no entry there: the build serves the log without it, and an issuer's
+    monitor names the entry; neither stops on the bytes with a traceback."""
+    from generator.load import load_registry
+    from generator.tlog import merkle
+    from generator.tlog.note import Checkpoint, sign_note
+    from generator.tlog.tiles import TileSource, append
+    from generator.transparency.log import LogSource, open_log
+    from generator.transparency.logindex import LogIndex
+    from generator.transparency.publish import copy_log
+
+    log_repo.publish()
+    source = LogSource(log_repo.state)
+    log = open_log(source, log_repo.signer.verifier)
+    forged = [
+        b"credreg-log/1 key-revoked caf\xe9 " + b"a" * 64 + b" keys/northbridge-university/key-2023.json\n",
+        b"credreg-log/1 status-list \xff " + b"b" * 64 + b" registry/issuers/northbridge-university/status/1.json\n",
+    ]
+    update = append(source.tile, log.size, forged)
+    for rel, data in update.files.items():
+        (log_repo.state / rel).parent.mkdir(parents=True, exist_ok=True)
+        (log_repo.state / rel).write_bytes(data)
+    source = LogSource(log_repo.state)
+    index = LogIndex()
+    for number, raw in open_log(source, log_repo.signer.verifier).entries(0):
+        index.add_raw(number, raw)
+    for number, raw in enumerate(forged, start=log.size):
+        index.add_raw(number, raw)
+    root = merkle.root_hash(TileSource(source.tile, update.size), update.size)
+    checkpoint = Checkpoint(log.checkpoint.origin, update.size, root, (index.commitment().line(),))
+    (log_repo.state / "checkpoint").write_bytes(sign_note(checkpoint.text(), log_repo.signer).encode())
+
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    copy_log(registry, log_repo.state, tmp_path / "site" / "log")
+    done = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), ok=False)
+    assert f"entry {log.size} of the log is not a credreg entry" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
