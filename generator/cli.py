@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
-from generator._internal.files import names_file
+from generator._internal.files import names_file, write_text_atomic
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
 from generator.report import OutputFormat, format_problems, format_result
@@ -35,6 +35,39 @@ HASH_RE = re.compile(r"^[0-9a-f]{64}\Z")
 
 #: A credential given to `credreg verify` may come from elsewhere, with its badge image embedded as a data URI.
 MAX_CREDENTIAL_BYTES = 1024 * 1024
+
+
+def _option_file_error(option: str, path: str, exc: OSError) -> UsageError:
+    """A file named on the command line that cannot be read or written: the option and the path, not a traceback."""
+    return UsageError(f"{option} {path}: {exc.strerror or exc}")
+
+
+def _read_option_file(option: str, path: str, limit: int) -> str:
+    """The text of a file named by ``option`` (at most ``limit`` bytes are read: the caller refuses more)."""
+    try:
+        with Path(path).open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise _option_file_error(option, path, exc) from None
+    return data.decode("utf-8", errors="replace")
+
+
+def _append_option_file(option: str, path: str, text: str) -> None:
+    """Append to a file named by ``option`` (a CI job's step summary or outputs, which others append to as well).
+    A path that is not UTF-8 (Git hands it over surrogate-escaped) is written as the terminal shows it."""
+    try:
+        with Path(path).open("a", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise _option_file_error(option, path, exc) from None
+
+
+def _write_option_file(option: str, path: str, text: str) -> None:
+    """Write a file named by ``option`` whole (a reader never sees half of it)."""
+    try:
+        write_text_atomic(Path(path), text)
+    except OSError as exc:
+        raise _option_file_error(option, path, exc) from None
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -64,9 +97,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         extra = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
         print(f"credreg check: {verdict}{extra} ({counted})", file=sys.stderr)
     if args.summary and report.summary_markdown:
-        # A path that is not UTF-8 (Git hands it over surrogate-escaped) is written as the terminal shows it.
-        with Path(args.summary).open("a", encoding="utf-8", errors="backslashreplace") as fh:
-            fh.write(report.summary_markdown)
+        _append_option_file("--summary", args.summary, report.summary_markdown)
     return 0 if report else 1
 
 
@@ -438,22 +469,22 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_form_to_pr(args: argparse.Namespace) -> int:
-    from generator.forms import FormError, convert_form, format_outputs, issue_comment
+    from generator.forms import MAX_BODY, FormError, convert_form, format_outputs, issue_comment
 
-    body = sys.stdin.read() if args.body == "-" else Path(args.body).read_text(encoding="utf-8", errors="replace")
+    # A body over MAX_BODY is refused by the converter: more is never read (nor is /dev/zero read forever).
+    body = sys.stdin.read(MAX_BODY + 1) if args.body == "-" else _read_option_file("--body", args.body, MAX_BODY)
     try:
         done = convert_form(_root(args), args.form, body, author=args.author, issue=args.issue)
     except FormError as exc:
         if args.comment:
-            Path(args.comment).write_text(issue_comment(exc), encoding="utf-8")
+            _write_option_file("--comment", args.comment, issue_comment(exc))
         raise
     for path in done.files:
         print(f"wrote {path}")
     if args.outputs:
-        with Path(args.outputs).open("a", encoding="utf-8") as fh:
-            fh.write(format_outputs(done))
+        _append_option_file("--outputs", args.outputs, format_outputs(done))
     if args.pr_body:
-        Path(args.pr_body).write_text(done.body + "\n", encoding="utf-8")
+        _write_option_file("--pr-body", args.pr_body, done.body + "\n")
     return 0
 
 
@@ -467,8 +498,7 @@ def _cmd_preview_summary(args: argparse.Namespace) -> int:
     site_url = registry.site_url if registry is not None else None
     text = summary_markdown(pages, everywhere, artifact_url=args.artifact_url or None, site_url=site_url)
     if args.summary:
-        with Path(args.summary).open("a", encoding="utf-8") as fh:
-            fh.write(text)
+        _append_option_file("--summary", args.summary, text)
     else:
         print(text, end="")
     return 0

@@ -446,3 +446,38 @@ def test_a_line_nobody_signed_does_not_hide_the_signed_one_for_the_same_award(tm
     assert found.returncode == 1, found.stderr
     assert "Forged" not in found.stdout
     assert f"for this reason: {lines[0]['reason']}" in found.stdout
+
+
+# --- files named on the command line ---------------------------------------------------------------------------
+
+
+def test_a_file_option_that_cannot_be_read_or_written_is_a_usage_error(registry_dir: Path, tmp_path: Path) -> None:
+    """The files a workflow names (--summary, --body, --outputs, --pr-body, --comment): a folder, a path under a
+    file or a missing file is a usage error that names the option and the path, never an OSError traceback."""
+    subprocess.run(["git", "init", "-q", str(registry_dir)], check=True)
+    subprocess.run(["git", "-C", str(registry_dir), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(registry_dir), "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "r"],
+        check=True,
+    )
+    shutil.copytree(REPO / ".github" / "ISSUE_TEMPLATE", registry_dir / ".github" / "ISSUE_TEMPLATE")
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    under_file = tmp_path / "a-file" / "summary.md"
+    under_file.parent.write_text("x\n")
+    body = tmp_path / "body.md"
+    body.write_text("### Not a question\n\nanswer\n")
+    form = ["form-to-pr", "issuer", "--author", "kim", "--issue", "7"]
+    cases: list[tuple[list[str], str, Path]] = [
+        (["check", "--base", "HEAD", "--actor", "kim", "--summary", str(folder)], "--summary", folder),
+        (["check", "--base", "HEAD", "--actor", "kim", "--summary", str(under_file)], "--summary", under_file),
+        (["preview-summary", "--base", "HEAD", "--summary", str(folder)], "--summary", folder),
+        ([*form, "--body", str(tmp_path / "missing.md")], "--body", tmp_path / "missing.md"),
+        ([*form, "--body", str(folder)], "--body", folder),
+        ([*form, "--body", str(body), "--comment", str(folder)], "--comment", folder),
+    ]
+    for args, option, path in cases:
+        done = run("--root", str(registry_dir), *args)
+        assert "Traceback" not in done.stderr, (args, done.stderr)
+        assert done.returncode == 2, (args, done.stdout + done.stderr)
+        assert f"credreg: {option} {path}: " in done.stderr, (args, done.stderr)
