@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
-from generator._internal.files import names_file, write_text_atomic
+from generator._internal.files import names_file, resolved, write_text_atomic
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
 from generator.report import OutputFormat, format_problems, format_result
@@ -72,7 +72,7 @@ def _write_option_file(option: str, path: str, text: str) -> None:
 
 def _root(args: argparse.Namespace) -> Path:
     if args.root is not None:
-        root = Path(args.root).resolve()
+        root = resolved(Path(args.root))
         if not (root / layout.GOVERNANCE_PATH).is_file():
             raise UsageError(f"{root} is not a registry: it has no {layout.GOVERNANCE_PATH}")
         return root

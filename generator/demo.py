@@ -41,6 +41,7 @@ import yaml
 
 from generator import layout
 from generator._internal.durations import add_duration
+from generator._internal.files import resolved
 from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import progress
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
@@ -1030,8 +1031,8 @@ def write_demo(
     now = (now or started).replace(microsecond=0)
     if issuers < 1 or credentials < issuers or awards < 0:
         raise UsageError("give at least one issuer, at least one credential per issuer, and zero or more awards")
-    out = out.resolve()
-    key_dir = (key_dir or default_key_dir(out)).resolve()
+    out = resolved(out)
+    key_dir = resolved(key_dir or default_key_dir(out))
     if out.exists() and any(out.iterdir()):
         raise UsageError(f"{out} is not empty; the demo writes a new registry")
     if key_dir.is_relative_to(out):

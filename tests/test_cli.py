@@ -481,3 +481,32 @@ def test_a_file_option_that_cannot_be_read_or_written_is_a_usage_error(registry_
         assert "Traceback" not in done.stderr, (args, done.stderr)
         assert done.returncode == 2, (args, done.stdout + done.stderr)
         assert f"credreg: {option} {path}: " in done.stderr, (args, done.stderr)
+
+
+def test_a_path_whose_symbolic_links_loop_is_a_usage_error_in_every_command(signer: Any, tmp_path: Path) -> None:
+    """A path given on the command line that is a symbolic link loop (or lies under one) raised RuntimeError
+    from Path.resolve in Python 3.11: a usage error naming it instead, whatever the command and option."""
+    loop = tmp_path / "loop"
+    loop.symlink_to("loop")
+    root, key, credential = str(signer.root), str(signer.key_path), "acme-academy/sql-basics"
+    award = ["award", credential, "--recipient", "kim@example.org", "--key"]
+    demo = ["demo", "--issuers", "1", "--credentials", "1", "--awards", "0"]
+    cases = [
+        ["--root", str(loop), "check"],
+        ["--root", root, *award, str(loop)],
+        ["--root", root, *award, key, "--out", str(loop)],
+        ["--root", root, *award, key, "--out", str(loop / "earners")],
+        ["--root", root, *award, key, "--out", str(tmp_path / "earners"), "--record", str(loop)],
+        ["--root", root, "award", credential, "--csv", str(loop), "--key", key],
+        ["--root", root, "keygen", "acme-academy", "--key-id", "key-9", "--out", str(loop / "k")],
+        ["--root", root, "log", "keygen", "--out", str(loop)],
+        ["--root", root, "build", "--out", str(loop)],
+        [*demo, "--out", str(loop)],
+        [*demo, "--out", str(tmp_path / "demo"), "--keys", str(loop)],
+    ]
+    for args in cases:
+        done = run(*args)
+        assert "Traceback" not in done.stderr, (args, done.stderr)
+        assert done.returncode == 2, (args, done.stdout + done.stderr)
+        assert f"{loop}" in done.stderr, (args, done.stderr)
+        assert "symbolic links loop" in done.stderr, (args, done.stderr)

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from generator._internal.plainjson import orjson_writes_as_json
+from generator.errors import UsageError
 
 
 def names_file(text: str) -> bool:
@@ -28,6 +29,18 @@ def names_file(text: str) -> bool:
         return Path(text).is_file()
     except (OSError, ValueError):
         return False
+
+
+def resolved(path: Path) -> Path:
+    """``path`` absolute, its symbolic links followed (:meth:`Path.resolve`): the one call for a path a user gives.
+    Links that loop (Python 3.11 raises RuntimeError for them, later versions OSError) are a usage error that
+    names the path, not a traceback."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        raise UsageError(f"{path}: its symbolic links loop") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
 
 
 def write_text_atomic(path: Path, text: str) -> None:
