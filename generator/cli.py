@@ -721,7 +721,10 @@ def build_parser() -> argparse.ArgumentParser:
     endorse.set_defaults(handler=_cmd_endorse)
 
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
-    build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")
+    build.add_argument(
+        "--out", metavar="DIR", default="site", help="output folder: new, empty or an earlier build's, replaced whole "
+        "(default: site)"
+    )  # fmt: skip
     build.add_argument("--log", metavar="DIR", help="the transparency log's state, published under log/")
     build.add_argument(
         "--data-out",

@@ -103,3 +103,42 @@ def test_a_former_profiles_logo_is_checked_and_published(signer: Signer, tmp_pat
     assert [(p.location.path, p.field) for p in report.problems if p.code == "ref.missing-file"] == [
         ("registry/issuers/acme-academy/issuer.yaml", "former_profiles[0].logo")
     ]
+
+
+def test_an_output_folder_that_is_not_a_site_is_never_replaced(signer: Signer, tmp_path: Path) -> None:
+    """The build replaces its output folder whole. `--out registry`, `--out .` or `--out ~` deleted the registry
+    (or the repository, or the home folder) and put a site there: an output that holds or lies in the registry,
+    or an existing folder (or file) that is not a site credreg built, is refused, and nothing is touched."""
+    root = signer.root
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "todo.txt").write_text("mine\n")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("mine\n")
+
+    def snapshot() -> dict[str, bytes]:
+        return {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    refusals = {
+        str(root): "it holds the registry",
+        str(root / "registry"): "inside the registry's registry/",
+        str(root / "keys" / "site"): "inside the registry's keys/",
+        str(root / "schemas"): "inside the registry's schemas/",
+        str(tmp_path): "it holds the registry",
+        str(mine): "not a site credreg built",
+        str(a_file): "not a folder",
+    }
+    for out, why in refusals.items():
+        done = run("--root", str(root), "build", "--out", out)
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 2, (out, done.stdout + done.stderr)
+        assert f"credreg: --out {out}: " in done.stderr, (out, done.stderr)
+        assert why in done.stderr, (out, done.stderr)
+        assert snapshot() == before, out
+    site = tmp_path / "site"
+    assert run("--root", str(root), "build", "--out", str(site)).returncode == 0
+    again = run("--root", str(root), "build", "--out", str(site))  # a site credreg built is replaced
+    assert again.returncode == 0, again.stderr
+    (site.parent / "empty").mkdir()
+    assert run("--root", str(root), "build", "--out", str(site.parent / "empty")).returncode == 0
