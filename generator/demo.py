@@ -1013,6 +1013,11 @@ _REASONS = (
 )
 
 
+def _holds_something(path: Path) -> bool:
+    """Whether ``path`` exists as anything but an empty folder (a file there is not one to write into)."""
+    return path.exists() and (not path.is_dir() or any(path.iterdir()))
+
+
 def write_demo(
     out: Path,
     *,
@@ -1033,12 +1038,12 @@ def write_demo(
         raise UsageError("give at least one issuer, at least one credential per issuer, and zero or more awards")
     out = resolved(out)
     key_dir = resolved(key_dir or default_key_dir(out))
-    if out.exists() and any(out.iterdir()):
-        raise UsageError(f"{out} is not empty; the demo writes a new registry")
+    if _holds_something(out):
+        raise UsageError(f"{out} is not an empty folder; the demo writes a new registry")
     if key_dir.is_relative_to(out):
         raise UsageError("the private keys must go outside the registry (--keys)")
-    if key_dir.exists() and any(key_dir.iterdir()):
-        raise UsageError(f"{key_dir} is not empty; choose another folder for the private keys (--keys)")
+    if _holds_something(key_dir):
+        raise UsageError(f"{key_dir} is not an empty folder; choose another folder for the private keys (--keys)")
     rng = random.Random(seed)  # noqa: S311 - synthetic data; keys come from the OS (generate_key)
     out.mkdir(parents=True, exist_ok=True)
     _write_skeleton(out)
