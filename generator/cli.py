@@ -258,6 +258,13 @@ def _baked_document(path: Path) -> Any | None:
         raise UsageError(f"{path}: the baked credential is not JSON", [str(p) for p in exc.problems]) from None
 
 
+def _recipient_key(key: str) -> str:
+    try:
+        return normalize_recipient_key(key)
+    except ValueError as exc:
+        raise UsageError(f"--recipient-key: {exc}") from None
+
+
 def _report(result: VerificationResult, fmt: str) -> int:
     """Print a verification result (an award's, an endorsement's or a status list's) as text or JSON; its exit code."""
     print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) if fmt == "json" else format_result(result))
@@ -297,7 +304,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     elif link is not None:
         digest, link_key = link
         if link_key is not None:
-            if recipient_key is not None and normalize_recipient_key(recipient_key) != link_key:
+            if recipient_key is not None and _recipient_key(recipient_key) != link_key:
                 raise UsageError("the link carries a different recipient key than --recipient-key")
             recipient_key = link_key
         if registry is None:
