@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
-from generator._internal.files import names_file, resolved, write_text_atomic
+from generator._internal.files import names_file, option_file_error, resolved, write_option_file
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
 from generator.report import OutputFormat, format_problems, format_result
@@ -37,18 +37,13 @@ HASH_RE = re.compile(r"^[0-9a-f]{64}\Z")
 MAX_CREDENTIAL_BYTES = 1024 * 1024
 
 
-def _option_file_error(option: str, path: str, exc: OSError) -> UsageError:
-    """A file named on the command line that cannot be read or written: the option and the path, not a traceback."""
-    return UsageError(f"{option} {path}: {exc.strerror or exc}")
-
-
 def _read_option_file(option: str, path: str, limit: int) -> str:
     """The text of a file named by ``option`` (at most ``limit`` bytes are read: the caller refuses more)."""
     try:
         with Path(path).open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise _option_file_error(option, path, exc) from None
+        raise option_file_error(option, path, exc) from None
     return data.decode("utf-8", errors="replace")
 
 
@@ -59,15 +54,7 @@ def _append_option_file(option: str, path: str, text: str) -> None:
         with Path(path).open("a", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(text)
     except OSError as exc:
-        raise _option_file_error(option, path, exc) from None
-
-
-def _write_option_file(option: str, path: str, text: str) -> None:
-    """Write a file named by ``option`` whole (a reader never sees half of it)."""
-    try:
-        write_text_atomic(Path(path), text)
-    except OSError as exc:
-        raise _option_file_error(option, path, exc) from None
+        raise option_file_error(option, path, exc) from None
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -484,14 +471,14 @@ def _cmd_form_to_pr(args: argparse.Namespace) -> int:
         done = convert_form(_root(args), args.form, body, author=args.author, issue=args.issue)
     except FormError as exc:
         if args.comment:
-            _write_option_file("--comment", args.comment, issue_comment(exc))
+            write_option_file("--comment", args.comment, issue_comment(exc))
         raise
     for path in done.files:
         print(f"wrote {path}")
     if args.outputs:
         _append_option_file("--outputs", args.outputs, format_outputs(done))
     if args.pr_body:
-        _write_option_file("--pr-body", args.pr_body, done.body + "\n")
+        write_option_file("--pr-body", args.pr_body, done.body + "\n")
     return 0
 
 

@@ -43,6 +43,19 @@ def resolved(path: Path) -> Path:
         raise UsageError(f"{path}: {exc.strerror or exc}") from None
 
 
+def option_file_error(option: str, path: str | Path, exc: OSError) -> UsageError:
+    """A file named on the command line that cannot be read or written: the option and the path, not a traceback."""
+    return UsageError(f"{option} {path}: {exc.strerror or exc}")
+
+
+def write_option_file(option: str, path: str | Path, text: str) -> None:
+    """Write a file named by ``option`` whole (a reader, or a killed run, never leaves half of it)."""
+    try:
+        write_text_atomic(Path(path), text)
+    except OSError as exc:
+        raise option_file_error(option, path, exc) from None
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary sibling and rename (atomic on POSIX). The temporary name is unique: two writers of
     one file never write into, or rename, each other's. The sibling gets its name only once written

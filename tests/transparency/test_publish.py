@@ -594,3 +594,24 @@ def test_a_signed_entry_that_is_not_utf8_is_no_entry_to_the_build_or_the_monitor
     done = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), ok=False)
     assert f"entry {log.size} of the log is not a credreg entry" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_witness_out_that_cannot_be_written_is_a_usage_error(log_repo: LogRepo, tmp_path: Path) -> None:
+    """`credreg log witness --out` (or `log monitor --save`) a folder: a usage error naming the option and the path
+    (it was an OSError traceback; and the cosignature was written in place, where a killed run left half of it)."""
+    log_repo.publish()
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    witness = ["log", "witness", "--key", str(log_repo.witness_key), "--state", str(tmp_path / "witness")]
+    done = log_repo.credreg(*witness, "--out", str(folder), str(log_repo.state), ok=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stderr
+    assert f"credreg: --out {folder}: " in done.stderr
+    out = tmp_path / "cosigned"
+    log_repo.credreg(*witness, "--out", str(out), str(log_repo.state))
+    assert out.read_bytes().startswith(b"credentials.example.org/log\n")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    monitor = ["log", "monitor", "northbridge-university", "--log", str(log_repo.state)]
+    done = log_repo.credreg(*monitor, "--save", str(folder), ok=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert f"credreg: --save {folder}: " in done.stderr
