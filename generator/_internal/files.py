@@ -61,11 +61,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     one file never write into, or rename, each other's. The sibling gets its name only once written
     (:func:`_write_unnamed`): a process killed while writing leaves nothing, and one killed between the two
     calls that name and rename it, a temporary file (refused by the check, which says where it comes from)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """:func:`write_text_atomic` of bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        if not _write_unnamed(tmp, text.encode("utf-8"), 0o666):
-            _write_exclusive(tmp, text.encode("utf-8"), 0o666)
+        if not _write_unnamed(tmp, data, 0o666):
+            _write_exclusive(tmp, data, 0o666)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind, not even the temporary file

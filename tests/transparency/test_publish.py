@@ -615,3 +615,19 @@ def test_a_witness_out_that_cannot_be_written_is_a_usage_error(log_repo: LogRepo
     done = log_repo.credreg(*monitor, "--save", str(folder), ok=False)
     assert "Traceback" not in done.stderr, done.stderr
     assert f"credreg: --save {folder}: " in done.stderr
+
+
+@pytest.mark.parametrize("name", ["commit", "vkey", "index.json"])
+def test_a_folder_where_a_state_file_goes_is_named_not_a_traceback(log_repo: LogRepo, name: str) -> None:
+    """`credreg log publish` into a state where one of its files is a folder: an error naming it (it was an
+    IsADirectoryError traceback from the rename)."""
+    log_repo.publish()
+    plant_award(log_repo)
+    commit_all(log_repo.root, "one more award")
+    target = log_repo.state / name
+    target.unlink()
+    target.mkdir()
+    done = log_repo.publish(ok=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    assert f"cannot write the log state: {target}: Is a directory" in done.stderr, done.stderr
