@@ -7,12 +7,14 @@ in a Git work tree, or to read one from the checkout, is one: :class:`generator.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -763,6 +765,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI runner cancelling a job, a service manager stopping one), raised where the process is so that
+    it unwinds as for Ctrl-C: every clean-up runs (a build's staging folder, a temporary file) and nothing is left
+    half written."""
+
+
+@contextlib.contextmanager
+def _terminate_by_unwinding() -> Iterator[None]:
+    """While a command runs, SIGTERM raises :class:`Terminated` in it (the handler before is restored after: main()
+    also runs inside other programs, tests among them)."""
+    main_pid = os.getpid()
+
+    def on_term(signum: int, _frame: object) -> None:
+        if os.getpid() != main_pid:  # a forked worker: the default (its parent cleans up and reports)
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+
+    try:
+        before = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread (main() called from a thread): leave it be
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         # A message quotes input (a field's value, a file name): whatever its characters, it is printed, escaped.
@@ -772,12 +804,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
-        code = handler(args)
-        sys.stdout.flush()  # here, not at exit, so that a reader gone by then is met below
+        with _terminate_by_unwinding():
+            code = handler(args)
+            sys.stdout.flush()  # here, not at exit, so that a reader gone by then is met below
         return code
     except CredregError as exc:
         print(f"credreg: {exc.explain()}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("credreg: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("credreg: interrupted", file=sys.stderr)
         return 130

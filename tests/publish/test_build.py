@@ -142,3 +142,32 @@ def test_an_output_folder_that_is_not_a_site_is_never_replaced(signer: Signer, t
     assert again.returncode == 0, again.stderr
     (site.parent / "empty").mkdir()
     assert run("--root", str(root), "build", "--out", str(site.parent / "empty")).returncode == 0
+
+
+def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(signer: Signer, tmp_path: Path) -> None:
+    """`kill` (SIGTERM, what a CI runner or a service manager sends) while the site is being built: the previous
+    site stays whole and no staging folder is left beside it (SIGTERM ended the process with no clean-up, which
+    left a `.site.building-…` folder at every cancelled build); the exit status says it was terminated."""
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "site"
+    assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "build", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".site.building-") for p in tmp_path.iterdir()):
+        assert proc.poll() is None, "the build ended before it was terminated"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "credreg: terminated" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
