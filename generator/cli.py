@@ -823,3 +823,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # command the pipe ended.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as exc:
+        # A path given on the command line that the file system refuses where no reader made it a located problem
+        # (a name too long for it, say, met by a stat anywhere in the command): the path and the reason.
+        print(f"credreg: {_refused_path(exc)}", file=sys.stderr)
+        return UsageError.exit_code
+
+
+def _refused_path(exc: OSError) -> str:
+    named = exc.filename2 if exc.filename2 is not None else exc.filename
+    return f"{os.fsdecode(named)}: {exc.strerror}" if named is not None and exc.strerror else str(exc)

@@ -510,3 +510,27 @@ def test_a_path_whose_symbolic_links_loop_is_a_usage_error_in_every_command(sign
         assert done.returncode == 2, (args, done.stdout + done.stderr)
         assert f"{loop}" in done.stderr, (args, done.stderr)
         assert "symbolic links loop" in done.stderr, (args, done.stderr)
+
+
+def test_a_path_the_file_system_refuses_is_a_usage_error_in_every_command(signer: Any, tmp_path: Path) -> None:
+    """A path given on the command line with a component longer than the file system allows (ENAMETOOLONG from
+    a stat, an open or a mkdir anywhere in the command) ended in an OSError traceback: a usage error naming the
+    path and the system's reason, whichever command and option met it."""
+    long = str(tmp_path / ("a" * 300))
+    root, key, credential = str(signer.root), str(signer.key_path), "acme-academy/sql-basics"
+    award = ["--root", root, "award", credential, "--recipient", "kim@example.org", "--key"]
+    cases = [
+        ["--root", long, "check"],
+        [*award, key, "--out", long],
+        [*award, key, "--out", str(tmp_path / "earners"), "--record", long],
+        ["--root", root, "keygen", "acme-academy", "--key-id", "key-9", "--out", long],
+        ["--root", root, "log", "keygen", "--out", long],
+        ["--root", root, "build", "--out", long],
+        ["demo", "--issuers", "1", "--credentials", "1", "--awards", "0", "--out", long],
+    ]
+    for args in cases:
+        done = run(*args)
+        assert "Traceback" not in done.stderr, (args, done.stderr)
+        assert done.returncode == 2, (args, done.stdout + done.stderr)
+        assert f"credreg: {long}" in done.stderr, (args, done.stderr)
+        assert ": File name too long" in done.stderr, (args, done.stderr)
