@@ -82,7 +82,12 @@ def _replace(stage: Path, out: Path) -> None:
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         out.rename(old)
-    stage.rename(out)
+    try:
+        stage.rename(out)
+    except BaseException:  # interrupted (or refused) between the two renames: the previous site goes back
+        if old is not None and not out.exists():
+            old.rename(out)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 

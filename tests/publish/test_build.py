@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from generator.check import accepted_registry, run_check
 from tests.conftest import Signer
 
@@ -171,3 +173,27 @@ def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(signe
     assert "credreg: terminated" in stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_build_interrupted_as_it_swaps_the_site_in_keeps_the_previous_site(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted (Ctrl-C, SIGTERM) between moving the previous site aside and moving the new one in: the
+    previous site is put back, whole (it was left as `.site.old-<pid>`, with no site under the name)."""
+    from generator.publish.build import build_site
+
+    out = tmp_path / "site"
+    build_site(signer.root, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path | str) -> Path:
+        if Path(target) == out and self.name.startswith(".site.building-"):
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(signer.root, out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
