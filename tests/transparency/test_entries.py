@@ -234,7 +234,7 @@ def test_a_file_name_that_is_not_utf8_is_logged_by_its_bytes(log_repo: LogRepo, 
     assert [e.split()[1] for e in encoded] == [b"award", b"key-added"], encoded
     assert encoded[0].endswith(b"/caf%E9-%FF.json\n"), encoded
     assert encoded[1].endswith(b"/k%E9y.json\n"), encoded
-    assert [LogEntry.parse(e) for e in sorted(new, key=LogEntry.encode)] == sorted(new, key=LogEntry.encode)
+    assert [LogEntry.parse(e.encode()) for e in new] == new  # the bytes of the names come back
     key.unlink()  # a registry that loads (the check refuses the key's name), whose history still has the key
     commit_all(root, "the key goes")
     done = log_repo.publish()
