@@ -40,10 +40,14 @@ MAX_CREDENTIAL_BYTES = 1024 * 1024
 
 
 def _read_option_file(option: str, path: str, limit: int) -> str:
-    """The text of a file named by ``option`` (at most ``limit`` bytes are read: the caller refuses more)."""
+    """The text of a file named by ``option``, ``-`` for standard input (at most ``limit`` bytes are read: the
+    caller refuses more), read as bytes: bytes that are not UTF-8 are replaced, whatever the locale says."""
     try:
-        with Path(path).open("rb") as fh:
-            data = fh.read(limit + 1)
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with Path(path).open("rb") as fh:
+                data = fh.read(limit + 1)
     except OSError as exc:
         raise option_file_error(option, path, exc) from None
     return data.decode("utf-8", errors="replace")
@@ -468,7 +472,7 @@ def _cmd_form_to_pr(args: argparse.Namespace) -> int:
     from generator.forms import MAX_BODY, FormError, convert_form, format_outputs, issue_comment
 
     # A body over MAX_BODY is refused by the converter: more is never read (nor is /dev/zero read forever).
-    body = sys.stdin.read(MAX_BODY + 1) if args.body == "-" else _read_option_file("--body", args.body, MAX_BODY)
+    body = _read_option_file("--body", args.body, MAX_BODY)
     try:
         done = convert_form(_root(args), args.form, body, author=args.author, issue=args.issue)
     except FormError as exc:

@@ -177,3 +177,20 @@ def test_a_missing_or_broken_form_template_is_named_not_a_traceback(
     assert done.returncode == 1, done.stdout + done.stderr
     assert f".github/ISSUE_TEMPLATE/{where}" in done.stderr, done.stderr
     assert snapshot(root) == before
+
+
+def test_a_body_on_standard_input_that_is_not_utf8_is_read_as_a_file_is(root: Path) -> None:
+    """`--body -` read standard input as text in the locale's encoding: bytes that are not UTF-8 under a strict
+    setting were a UnicodeDecodeError traceback. They are read as a --body file is (bytes, bad ones replaced), and
+    the form is refused with its message."""
+    body = (FORMS / "issuer-good.md").read_bytes().replace(b"### ", b"\xff### ", 1)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "form-to-pr", "issuer", "--body", "-",
+         "--author", "kim-hds", "--issue", "12"],
+        input=body, capture_output=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8:strict"},
+    )  # fmt: skip
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr, stderr
+    assert done.returncode == 1, stderr
+    assert "text before the first question" in stderr, stderr
