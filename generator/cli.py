@@ -39,6 +39,33 @@ HASH_RE = re.compile(r"^[0-9a-f]{64}\Z")
 MAX_CREDENTIAL_BYTES = 1024 * 1024
 
 
+#: The most worker processes --jobs may ask for: more is no faster on any machine, and each is a forked process.
+MAX_JOBS = 1024
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a number of worker processes, 1 to :data:`MAX_JOBS` (a huge one forked until the machine gave
+    out; 0 and negative numbers were taken silently)."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes from 1 to {MAX_JOBS}")
+    return jobs
+
+
+def _port(text: str) -> int:
+    """``serve --port``: a TCP port (0: any free one); another number was an OverflowError from bind()."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (0 to 65535)")
+    return port
+
+
 def _read_option_file(option: str, path: str, limit: int) -> str:
     """The text of a file named by ``option``, ``-`` for standard input (at most ``limit`` bytes are read: the
     caller refuses more), read as bytes: bytes that are not UTF-8 are replaced, whatever the locale says."""
@@ -589,7 +616,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--base", metavar="REV", help="compare with this Git revision (pull-request mode)")
     check.add_argument("--actor", metavar="HANDLE", help="GitHub handle of the change's author (with --base)")
     check.add_argument("--summary", metavar="FILE", help="append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)")
-    check.add_argument("--jobs", type=int, metavar="N", help="processes verifying awards (default: one per core)")
+    check.add_argument("--jobs", type=_jobs, metavar="N", help="processes verifying awards (default: one per core)")
     check.add_argument(
         "--no-cache", action="store_true", help="parse every file and verify every RDFC proof again (ignore the caches)"
     )
@@ -741,7 +768,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="build, serve on localhost and rebuild when files change")
     serve.add_argument("--out", metavar="DIR", default=".build/serve", help="where the served site is built")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.set_defaults(handler=_cmd_serve)
 
     demo = sub.add_parser("demo", help="write a realistic synthetic registry, signed for real (for trying at scale)")
@@ -751,7 +778,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", metavar="DIR", required=True, help="where to write the registry (new or empty)")
     demo.add_argument("--keys", metavar="DIR", help="where the private keys go (default: <out>-keys, outside DIR)")
     demo.add_argument("--seed", type=int, default=2026, help="the same seed gives the same registry (but new keys)")
-    demo.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    demo.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (default: one per core)")
     demo.set_defaults(handler=_cmd_demo)
 
     from generator.transparency.commands import add_log_commands

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import build_parser, main
+from generator.cli import MAX_JOBS, build_parser, main
 from tests.conftest import FIXTURES, REPO, make_registry
 
 
@@ -534,3 +534,26 @@ def test_a_path_the_file_system_refuses_is_a_usage_error_in_every_command(signer
         assert done.returncode == 2, (args, done.stdout + done.stderr)
         assert f"credreg: {long}" in done.stderr, (args, done.stderr)
         assert ": File name too long" in done.stderr, (args, done.stderr)
+
+
+@pytest.mark.parametrize("jobs", ["0", "-3", "99999999999999999999", "many"])
+def test_a_number_of_jobs_out_of_range_is_a_usage_error(registry_dir: Path, jobs: str) -> None:
+    """`--jobs 99999999999999999999` forked workers until the machine ran out (5,000 of them for the example
+    registry before it was stopped); 0 and negative numbers were taken silently. Each is a usage error."""
+    for command in (["check", "--no-cache"], ["demo", "--out", str(registry_dir / "demo")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(registry_dir), *command, "--jobs", jobs],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"--jobs: {jobs!r} is not a number of processes from 1 to {MAX_JOBS}" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_on_a_port_that_is_none_is_a_usage_error(registry_dir: Path, port: str) -> None:
+    """`credreg serve --port 99999` built the site, then bind() raised OverflowError: a usage error first."""
+    done = run("--root", str(registry_dir), "serve", "--out", str(registry_dir.parent / "served"), "--port", port)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"--port: {port!r} is not a TCP port (0 to 65535)" in done.stderr, done.stderr
+    assert not (registry_dir.parent / "served").exists()
