@@ -7,17 +7,19 @@ in a Git work tree, or to read one from the checkout, is one: :class:`generator.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
-from generator._internal.files import names_file
+from generator._internal.files import names_file, option_file_error, resolved, write_option_file
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
 from generator.report import OutputFormat, format_problems, format_result
@@ -37,9 +39,60 @@ HASH_RE = re.compile(r"^[0-9a-f]{64}\Z")
 MAX_CREDENTIAL_BYTES = 1024 * 1024
 
 
+#: The most worker processes --jobs may ask for: more is no faster on any machine, and each is a forked process.
+MAX_JOBS = 1024
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a number of worker processes, 1 to :data:`MAX_JOBS` (a huge one forked until the machine gave
+    out; 0 and negative numbers were taken silently)."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes from 1 to {MAX_JOBS}")
+    return jobs
+
+
+def _port(text: str) -> int:
+    """``serve --port``: a TCP port (0: any free one); another number was an OverflowError from bind()."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (0 to 65535)")
+    return port
+
+
+def _read_option_file(option: str, path: str, limit: int) -> str:
+    """The text of a file named by ``option``, ``-`` for standard input (at most ``limit`` bytes are read: the
+    caller refuses more), read as bytes: bytes that are not UTF-8 are replaced, whatever the locale says."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with Path(path).open("rb") as fh:
+                data = fh.read(limit + 1)
+    except OSError as exc:
+        raise option_file_error(option, path, exc) from None
+    return data.decode("utf-8", errors="replace")
+
+
+def _append_option_file(option: str, path: str, text: str) -> None:
+    """Append to a file named by ``option`` (a CI job's step summary or outputs, which others append to as well).
+    A path that is not UTF-8 (Git hands it over surrogate-escaped) is written as the terminal shows it."""
+    try:
+        with Path(path).open("a", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise option_file_error(option, path, exc) from None
+
+
 def _root(args: argparse.Namespace) -> Path:
     if args.root is not None:
-        root = Path(args.root).resolve()
+        root = resolved(Path(args.root))
         if not (root / layout.GOVERNANCE_PATH).is_file():
             raise UsageError(f"{root} is not a registry: it has no {layout.GOVERNANCE_PATH}")
         return root
@@ -64,9 +117,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         extra = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
         print(f"credreg check: {verdict}{extra} ({counted})", file=sys.stderr)
     if args.summary and report.summary_markdown:
-        # A path that is not UTF-8 (Git hands it over surrogate-escaped) is written as the terminal shows it.
-        with Path(args.summary).open("a", encoding="utf-8", errors="backslashreplace") as fh:
-            fh.write(report.summary_markdown)
+        _append_option_file("--summary", args.summary, report.summary_markdown)
     return 0 if report else 1
 
 
@@ -231,6 +282,13 @@ def _baked_document(path: Path) -> Any | None:
         raise UsageError(f"{path}: the baked credential is not JSON", [str(p) for p in exc.problems]) from None
 
 
+def _recipient_key(key: str) -> str:
+    try:
+        return normalize_recipient_key(key)
+    except ValueError as exc:
+        raise UsageError(f"--recipient-key: {exc}") from None
+
+
 def _report(result: VerificationResult, fmt: str) -> int:
     """Print a verification result (an award's, an endorsement's or a status list's) as text or JSON; its exit code."""
     print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) if fmt == "json" else format_result(result))
@@ -270,7 +328,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     elif link is not None:
         digest, link_key = link
         if link_key is not None:
-            if recipient_key is not None and normalize_recipient_key(recipient_key) != link_key:
+            if recipient_key is not None and _recipient_key(recipient_key) != link_key:
                 raise UsageError("the link carries a different recipient key than --recipient-key")
             recipient_key = link_key
         if registry is None:
@@ -446,22 +504,22 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_form_to_pr(args: argparse.Namespace) -> int:
-    from generator.forms import FormError, convert_form, format_outputs, issue_comment
+    from generator.forms import MAX_BODY, FormError, convert_form, format_outputs, issue_comment
 
-    body = sys.stdin.read() if args.body == "-" else Path(args.body).read_text(encoding="utf-8", errors="replace")
+    # A body over MAX_BODY is refused by the converter: more is never read (nor is /dev/zero read forever).
+    body = _read_option_file("--body", args.body, MAX_BODY)
     try:
         done = convert_form(_root(args), args.form, body, author=args.author, issue=args.issue)
     except FormError as exc:
         if args.comment:
-            Path(args.comment).write_text(issue_comment(exc), encoding="utf-8")
+            write_option_file("--comment", args.comment, issue_comment(exc))
         raise
     for path in done.files:
         print(f"wrote {path}")
     if args.outputs:
-        with Path(args.outputs).open("a", encoding="utf-8") as fh:
-            fh.write(format_outputs(done))
+        _append_option_file("--outputs", args.outputs, format_outputs(done))
     if args.pr_body:
-        Path(args.pr_body).write_text(done.body + "\n", encoding="utf-8")
+        write_option_file("--pr-body", args.pr_body, done.body + "\n")
     return 0
 
 
@@ -475,8 +533,7 @@ def _cmd_preview_summary(args: argparse.Namespace) -> int:
     site_url = registry.site_url if registry is not None else None
     text = summary_markdown(pages, everywhere, artifact_url=args.artifact_url or None, site_url=site_url)
     if args.summary:
-        with Path(args.summary).open("a", encoding="utf-8") as fh:
-            fh.write(text)
+        _append_option_file("--summary", args.summary, text)
     else:
         print(text, end="")
     return 0
@@ -567,7 +624,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--base", metavar="REV", help="compare with this Git revision (pull-request mode)")
     check.add_argument("--actor", metavar="HANDLE", help="GitHub handle of the change's author (with --base)")
     check.add_argument("--summary", metavar="FILE", help="append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)")
-    check.add_argument("--jobs", type=int, metavar="N", help="processes verifying awards (default: one per core)")
+    check.add_argument("--jobs", type=_jobs, metavar="N", help="processes verifying awards (default: one per core)")
     check.add_argument(
         "--no-cache", action="store_true", help="parse every file and verify every RDFC proof again (ignore the caches)"
     )
@@ -706,7 +763,10 @@ def build_parser() -> argparse.ArgumentParser:
     endorse.set_defaults(handler=_cmd_endorse)
 
     build = sub.add_parser("build", help="build the static website (refuses a registry with errors)")
-    build.add_argument("--out", metavar="DIR", default="site", help="output folder, replaced whole (default: site)")
+    build.add_argument(
+        "--out", metavar="DIR", default="site", help="output folder: new, empty or an earlier build's, replaced whole "
+        "(default: site)"
+    )  # fmt: skip
     build.add_argument("--log", metavar="DIR", help="the transparency log's state, published under log/")
     build.add_argument(
         "--data-out",
@@ -723,7 +783,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="build, serve on localhost and rebuild when files change")
     serve.add_argument("--out", metavar="DIR", default=".build/serve", help="where the served site is built")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.set_defaults(handler=_cmd_serve)
 
     demo = sub.add_parser("demo", help="write a realistic synthetic registry, signed for real (for trying at scale)")
@@ -733,7 +793,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", metavar="DIR", required=True, help="where to write the registry (new or empty)")
     demo.add_argument("--keys", metavar="DIR", help="where the private keys go (default: <out>-keys, outside DIR)")
     demo.add_argument("--seed", type=int, default=2026, help="the same seed gives the same registry (but new keys)")
-    demo.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    demo.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (default: one per core)")
     demo.set_defaults(handler=_cmd_demo)
 
     from generator.transparency.commands import add_log_commands
@@ -751,6 +811,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI runner cancelling a job, a service manager stopping one), raised where the process is so that
+    it unwinds as for Ctrl-C: every clean-up runs (a build's staging folder, a temporary file) and nothing is left
+    half written."""
+
+
+@contextlib.contextmanager
+def _terminate_by_unwinding() -> Iterator[None]:
+    """While a command runs, SIGTERM raises :class:`Terminated` in it (the handler before is restored after: main()
+    also runs inside other programs, tests among them)."""
+    main_pid = os.getpid()
+
+    def on_term(signum: int, _frame: object) -> None:
+        if os.getpid() != main_pid:  # a forked worker: the default (its parent cleans up and reports)
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+
+    try:
+        before = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread (main() called from a thread): leave it be
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         # A message quotes input (a field's value, a file name): whatever its characters, it is printed, escaped.
@@ -760,12 +850,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
-        code = handler(args)
-        sys.stdout.flush()  # here, not at exit, so that a reader gone by then is met below
+        with _terminate_by_unwinding():
+            code = handler(args)
+            sys.stdout.flush()  # here, not at exit, so that a reader gone by then is met below
         return code
     except CredregError as exc:
         print(f"credreg: {exc.explain()}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("credreg: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("credreg: interrupted", file=sys.stderr)
         return 130
@@ -775,3 +869,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # command the pipe ended.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as exc:
+        # A path given on the command line that the file system refuses where no reader made it a located problem
+        # (a name too long for it, say, met by a stat anywhere in the command): the path and the reason.
+        print(f"credreg: {_refused_path(exc)}", file=sys.stderr)
+        return UsageError.exit_code
+
+
+def _refused_path(exc: OSError) -> str:
+    named = exc.filename2 if exc.filename2 is not None else exc.filename
+    return f"{os.fsdecode(named)}: {exc.strerror}" if named is not None and exc.strerror else str(exc)

@@ -41,6 +41,7 @@ import yaml
 
 from generator import layout
 from generator._internal.durations import add_duration
+from generator._internal.files import resolved
 from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import progress
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
@@ -1012,6 +1013,11 @@ _REASONS = (
 )
 
 
+def _holds_something(path: Path) -> bool:
+    """Whether ``path`` exists as anything but an empty folder (a file there is not one to write into)."""
+    return path.exists() and (not path.is_dir() or any(path.iterdir()))
+
+
 def write_demo(
     out: Path,
     *,
@@ -1030,14 +1036,14 @@ def write_demo(
     now = (now or started).replace(microsecond=0)
     if issuers < 1 or credentials < issuers or awards < 0:
         raise UsageError("give at least one issuer, at least one credential per issuer, and zero or more awards")
-    out = out.resolve()
-    key_dir = (key_dir or default_key_dir(out)).resolve()
-    if out.exists() and any(out.iterdir()):
-        raise UsageError(f"{out} is not empty; the demo writes a new registry")
+    out = resolved(out)
+    key_dir = resolved(key_dir or default_key_dir(out))
+    if _holds_something(out):
+        raise UsageError(f"{out} is not an empty folder; the demo writes a new registry")
     if key_dir.is_relative_to(out):
         raise UsageError("the private keys must go outside the registry (--keys)")
-    if key_dir.exists() and any(key_dir.iterdir()):
-        raise UsageError(f"{key_dir} is not empty; choose another folder for the private keys (--keys)")
+    if _holds_something(key_dir):
+        raise UsageError(f"{key_dir} is not an empty folder; choose another folder for the private keys (--keys)")
     rng = random.Random(seed)  # noqa: S311 - synthetic data; keys come from the OS (generate_key)
     out.mkdir(parents=True, exist_ok=True)
     _write_skeleton(out)

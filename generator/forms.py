@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator import scaffold
-from generator.errors import CredregError, ProblemsFound, UsageError
+from generator._internal.source import Document, SourceError, decode_utf8, parse_yaml
+from generator.errors import CredregError, Location, Problem, ProblemsFound, UsageError
 
 __all__ = ["FORMS", "MAX_BODY", "Converted", "FormError", "convert_form", "issue_comment", "parse_form_body"]
 
@@ -62,14 +61,39 @@ class Converted:
 
 
 def form_fields(root: Path, form: str) -> dict[str, str]:
-    """The form's questions: label → id, read from its issue template."""
-    path = root / TEMPLATES_DIR / FORMS[form]
-    template = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """The form's questions: label → id, read from its issue template. A template that is missing or that a
+    maintainer broke stops the command with a :class:`ProblemsFound` naming it (and the line and field)."""
+    rel = f"{TEMPLATES_DIR}/{FORMS[form]}"
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError as exc:
+        problem = Problem(
+            Location(rel), f"cannot read the form's questions: {exc.strerror or exc}", code="form.template"
+        )
+        raise ProblemsFound([problem], f"{rel}: the issue form's template") from None
+    try:
+        template = parse_yaml(decode_utf8(raw, rel), rel)
+    except SourceError as exc:
+        raise ProblemsFound(exc.problems, f"{rel}: the issue form's template") from None
+    items = template.data.get("body") if isinstance(template.data, dict) else None
+    if not isinstance(items, list):
+        raise _template_problem(template, [], "the template is not a mapping with a body list")
     fields = {}
-    for item in template.get("body", []):
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise _template_problem(template, ["body", n], "not a mapping")
         if item.get("type") in ("input", "textarea", "dropdown", "checkboxes") and "id" in item:
-            fields[str(item["attributes"]["label"])] = str(item["id"])
+            attributes = item.get("attributes")
+            label = attributes.get("label") if isinstance(attributes, dict) else None
+            if label is None:
+                raise _template_problem(template, ["body", n, "attributes", "label"], "missing")
+            fields[str(label)] = str(item["id"])
     return fields
+
+
+def _template_problem(template: Document, loc: list[str | int], message: str) -> ProblemsFound:
+    problem = template.problem(loc, message, code="form.template")
+    return ProblemsFound([problem], f"{template.path}: the issue form's template")
 
 
 def parse_form_body(body: str, fields: dict[str, str]) -> dict[str, str | None]:

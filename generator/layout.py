@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator._internal.files import resolved
 from generator.errors import Location, Problem, UsageError
 
 __all__ = [
@@ -458,7 +459,7 @@ def relpath(root: Path, path: Path) -> str:
         return PurePosixPath(path.relative_to(root)).as_posix()
     try:
         return PurePosixPath(path.resolve().relative_to(root.resolve())).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # not under root; or links that loop: named as given
         return path.as_posix()
 
 
@@ -506,7 +507,7 @@ def find_root(start: Path | None = None) -> Path:
     A registry root is the top of a Git work tree that holds ``registry/governance.yaml``; outside Git, the
     nearest ancestor holding it.
     """
-    here = (start or Path.cwd()).resolve()
+    here = resolved(start or Path.cwd())
     try:
         top = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
@@ -543,8 +544,8 @@ def checkout_holding(path: Path, root: Path | None = None, published: Iterable[P
         identity = _identity(top)
         if identity is not None:
             tops.setdefault(identity, top)
-    resolved = path.expanduser().resolve()
-    for folder in (resolved, *resolved.parents):
+    target = resolved(path.expanduser())
+    for folder in (target, *target.parents):
         identity = _identity(folder)
         if identity is None:
             continue  # not made yet
@@ -590,9 +591,9 @@ def secret_holder(path: Path, root: Path | None = None, published: Iterable[Path
     checkout = checkout_holding(path, root, published)
     if checkout is not None:
         return Holder(checkout, registry=True)
-    resolved = path.expanduser().resolve()
+    target = resolved(path.expanduser())
     named = {identity: top for top in _environment_work_trees() if (identity := _identity(top)) is not None}
-    for folder in (resolved, *resolved.parents):
+    for folder in (target, *target.parents):
         identity = _identity(folder)
         if identity is None:
             continue  # not made yet

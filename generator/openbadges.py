@@ -79,9 +79,17 @@ def normalize_identifier(email: str) -> str:
     Verifiers (this CLI and the site) normalize the same way, so ``Ada@Example.org `` matches.
     """
     value = email.strip().lower()
-    if not _EMAIL.match(value):
+    if not _EMAIL.match(value) or not _utf8(value):  # an argument that is not UTF-8 has no UTF-8 to hash
         raise ValueError(f"{email!r} is not an email address")
     return value
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def identity_hash(email: str, salt: str) -> str:
@@ -100,6 +108,8 @@ def normalize_recipient_key(key: str) -> str:
     """A recipient key as typed: trimmed; hex keys (the ones this registry makes) lowercased, so a retyped key
     still matches. The site applies the same rule (policies.js)."""
     value = key.strip()
+    if not _utf8(value):  # an argument that is not UTF-8: no key this registry makes, and nothing to hash
+        raise ValueError(f"{key!r} is not a recipient key")
     return value.lower() if _HEX_KEY.match(value) else value
 
 
@@ -115,7 +125,10 @@ def parse_verification_link(text: str) -> tuple[str, str | None] | None:
     found = _LINK.search(urllib.parse.unquote(text).strip())
     if not found:
         return None
-    key = normalize_recipient_key(found.group(2)) if found.group(2) else None
+    try:
+        key = normalize_recipient_key(found.group(2)) if found.group(2) else None
+    except ValueError:  # text that is not UTF-8 after the '~': no link this registry makes
+        return None
     return found.group(1).lower(), key
 
 

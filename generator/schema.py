@@ -19,6 +19,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from pydantic import BaseModel
 
+from generator._internal.files import write_text_atomic
+from generator.errors import UsageError
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
 from generator.models._base import ecmascript_pattern
 from generator.models.award import Award, RevocationEntry
@@ -169,26 +171,37 @@ def render_schema(kind: FileKind) -> str:
     return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
 
 
+def _current(target: Path, text: str) -> bool:
+    """Whether ``target`` is a file holding ``text`` (a folder, or a file that cannot be read, is not)."""
+    try:
+        return target.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
+
+
 def write_schemas(directory: Path) -> list[Path]:
-    """Write every schema into ``directory``; returns the files that changed."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write every schema into ``directory`` (each file whole: a reader or a killed run never leaves half of one);
+    returns the files that changed. A folder that cannot be written is a usage error naming the path."""
     changed = []
     for kind in FileKind:
         target = directory / schema_filename(kind)
         text = render_schema(kind)
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            tmp = target.with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
+        if not _current(target, text):
+            try:
+                write_text_atomic(target, text)
+            except OSError as exc:
+                # The schema file, unless the folder itself failed (the temporary file is no name for a user).
+                failed = Path(exc.filename) if isinstance(exc.filename, str) else target
+                where = target if failed.parent == target.parent else failed
+                raise UsageError(f"{where}: {exc.strerror or exc}") from None
             changed.append(target)
     return changed
 
 
 def check_schemas(directory: Path) -> list[str]:
     """Names of committed schema files that are missing or differ from the models."""
-    stale = []
-    for kind in FileKind:
-        target = directory / schema_filename(kind)
-        if not target.exists() or target.read_text(encoding="utf-8") != render_schema(kind):
-            stale.append(f"{directory.name}/{target.name}")
-    return stale
+    return [
+        f"{directory.name}/{schema_filename(kind)}"
+        for kind in FileKind
+        if not _current(directory / schema_filename(kind), render_schema(kind))
+    ]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import build_parser, main
+from generator.cli import MAX_JOBS, build_parser, main
 from tests.conftest import FIXTURES, REPO, make_registry
 
 
@@ -446,3 +446,114 @@ def test_a_line_nobody_signed_does_not_hide_the_signed_one_for_the_same_award(tm
     assert found.returncode == 1, found.stderr
     assert "Forged" not in found.stdout
     assert f"for this reason: {lines[0]['reason']}" in found.stdout
+
+
+# --- files named on the command line ---------------------------------------------------------------------------
+
+
+def test_a_file_option_that_cannot_be_read_or_written_is_a_usage_error(registry_dir: Path, tmp_path: Path) -> None:
+    """The files a workflow names (--summary, --body, --outputs, --pr-body, --comment): a folder, a path under a
+    file or a missing file is a usage error that names the option and the path, never an OSError traceback."""
+    subprocess.run(["git", "init", "-q", str(registry_dir)], check=True)
+    subprocess.run(["git", "-C", str(registry_dir), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(registry_dir), "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "r"],
+        check=True,
+    )
+    shutil.copytree(REPO / ".github" / "ISSUE_TEMPLATE", registry_dir / ".github" / "ISSUE_TEMPLATE")
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    under_file = tmp_path / "a-file" / "summary.md"
+    under_file.parent.write_text("x\n")
+    body = tmp_path / "body.md"
+    body.write_text("### Not a question\n\nanswer\n")
+    form = ["form-to-pr", "issuer", "--author", "kim", "--issue", "7"]
+    cases: list[tuple[list[str], str, Path]] = [
+        (["check", "--base", "HEAD", "--actor", "kim", "--summary", str(folder)], "--summary", folder),
+        (["check", "--base", "HEAD", "--actor", "kim", "--summary", str(under_file)], "--summary", under_file),
+        (["preview-summary", "--base", "HEAD", "--summary", str(folder)], "--summary", folder),
+        ([*form, "--body", str(tmp_path / "missing.md")], "--body", tmp_path / "missing.md"),
+        ([*form, "--body", str(folder)], "--body", folder),
+        ([*form, "--body", str(body), "--comment", str(folder)], "--comment", folder),
+    ]
+    for args, option, path in cases:
+        done = run("--root", str(registry_dir), *args)
+        assert "Traceback" not in done.stderr, (args, done.stderr)
+        assert done.returncode == 2, (args, done.stdout + done.stderr)
+        assert f"credreg: {option} {path}: " in done.stderr, (args, done.stderr)
+
+
+def test_a_path_whose_symbolic_links_loop_is_a_usage_error_in_every_command(signer: Any, tmp_path: Path) -> None:
+    """A path given on the command line that is a symbolic link loop (or lies under one) raised RuntimeError
+    from Path.resolve in Python 3.11: a usage error naming it instead, whatever the command and option."""
+    loop = tmp_path / "loop"
+    loop.symlink_to("loop")
+    root, key, credential = str(signer.root), str(signer.key_path), "acme-academy/sql-basics"
+    award = ["award", credential, "--recipient", "kim@example.org", "--key"]
+    demo = ["demo", "--issuers", "1", "--credentials", "1", "--awards", "0"]
+    cases = [
+        ["--root", str(loop), "check"],
+        ["--root", root, *award, str(loop)],
+        ["--root", root, *award, key, "--out", str(loop)],
+        ["--root", root, *award, key, "--out", str(loop / "earners")],
+        ["--root", root, *award, key, "--out", str(tmp_path / "earners"), "--record", str(loop)],
+        ["--root", root, "award", credential, "--csv", str(loop), "--key", key],
+        ["--root", root, "keygen", "acme-academy", "--key-id", "key-9", "--out", str(loop / "k")],
+        ["--root", root, "log", "keygen", "--out", str(loop)],
+        ["--root", root, "build", "--out", str(loop)],
+        [*demo, "--out", str(loop)],
+        [*demo, "--out", str(tmp_path / "demo"), "--keys", str(loop)],
+    ]
+    for args in cases:
+        done = run(*args)
+        assert "Traceback" not in done.stderr, (args, done.stderr)
+        assert done.returncode == 2, (args, done.stdout + done.stderr)
+        assert f"{loop}" in done.stderr, (args, done.stderr)
+        assert "symbolic links loop" in done.stderr, (args, done.stderr)
+
+
+def test_a_path_the_file_system_refuses_is_a_usage_error_in_every_command(signer: Any, tmp_path: Path) -> None:
+    """A path given on the command line with a component longer than the file system allows (ENAMETOOLONG from
+    a stat, an open or a mkdir anywhere in the command) ended in an OSError traceback: a usage error naming the
+    path and the system's reason, whichever command and option met it."""
+    long = str(tmp_path / ("a" * 300))
+    root, key, credential = str(signer.root), str(signer.key_path), "acme-academy/sql-basics"
+    award = ["--root", root, "award", credential, "--recipient", "kim@example.org", "--key"]
+    cases = [
+        ["--root", long, "check"],
+        [*award, key, "--out", long],
+        [*award, key, "--out", str(tmp_path / "earners"), "--record", long],
+        ["--root", root, "keygen", "acme-academy", "--key-id", "key-9", "--out", long],
+        ["--root", root, "log", "keygen", "--out", long],
+        ["--root", root, "build", "--out", long],
+        ["demo", "--issuers", "1", "--credentials", "1", "--awards", "0", "--out", long],
+    ]
+    for args in cases:
+        done = run(*args)
+        assert "Traceback" not in done.stderr, (args, done.stderr)
+        assert done.returncode == 2, (args, done.stdout + done.stderr)
+        assert f"credreg: {long}" in done.stderr, (args, done.stderr)
+        assert ": File name too long" in done.stderr, (args, done.stderr)
+
+
+@pytest.mark.parametrize("jobs", ["0", "-3", "99999999999999999999", "many"])
+def test_a_number_of_jobs_out_of_range_is_a_usage_error(registry_dir: Path, jobs: str) -> None:
+    """`--jobs 99999999999999999999` forked workers until the machine ran out (5,000 of them for the example
+    registry before it was stopped); 0 and negative numbers were taken silently. Each is a usage error."""
+    for command in (["check", "--no-cache"], ["demo", "--out", str(registry_dir / "demo")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(registry_dir), *command, "--jobs", jobs],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"--jobs: {jobs!r} is not a number of processes from 1 to {MAX_JOBS}" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_on_a_port_that_is_none_is_a_usage_error(registry_dir: Path, port: str) -> None:
+    """`credreg serve --port 99999` built the site, then bind() raised OverflowError: a usage error first."""
+    done = run("--root", str(registry_dir), "serve", "--out", str(registry_dir.parent / "served"), "--port", port)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"--port: {port!r} is not a TCP port (0 to 65535)" in done.stderr, done.stderr
+    assert not (registry_dir.parent / "served").exists()

@@ -328,3 +328,28 @@ def test_keygen_names_the_option_whose_date_is_wrong(tmp_path: Path) -> None:
     assert "--valid-from: 'garbage' is not a date" in result.stderr
     assert "--valid-until" not in result.stderr
     assert not (tmp_path / "keys").exists()
+
+
+def test_an_email_or_recipient_key_that_is_not_utf8_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    """Arguments are bytes: one that is not UTF-8 (Python reads it surrogate-escaped) has no UTF-8 to hash.
+    `award --recipient` refuses it as no email address (exit 2, nothing signed), and `verify --recipient` /
+    `--recipient-key` answer that the recipient does not match (exit 1), as for any other wrong address."""
+    root, r, env, key = _keyed(tmp_path)
+    not_utf8 = os.fsdecode(b"ada\xff@example.org")
+    awarded = credreg(*r, "award", "acme-academy/sql-basics", "--recipient", not_utf8, "--key", key, env=env)
+    assert "Traceback" not in awarded.stderr, awarded.stderr
+    assert awarded.returncode == 2, awarded.stdout + awarded.stderr
+    assert "--recipient: 'ada\\udcff@example.org' is not an email address" in awarded.stderr
+    assert not list(root.glob("registry/issuers/acme-academy/awards/**/*.json"))
+    done = credreg(*r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, env=env)
+    assert done.returncode == 0, done.stderr
+    digest = done.stdout.split("hash:")[1].split()[0]
+    for recipient, recipient_key in ((not_utf8, "0" * 32), ("ada@example.org", os.fsdecode(b"\xff" * 16))):
+        checked = credreg(*r, "verify", digest, "--recipient", recipient, "--recipient-key", recipient_key, env=env)
+        assert "Traceback" not in checked.stderr, checked.stderr
+        assert checked.returncode == 1, checked.stdout + checked.stderr
+        assert "failed: " in next(line for line in checked.stdout.splitlines() if "Recipient" in line)
+    link = credreg(*r, "verify", f"https://example.org/verify/#{digest}~" + os.fsdecode(b"\xff"), env=env)
+    assert "Traceback" not in link.stderr, link.stderr
+    assert link.returncode == 2, link.stdout + link.stderr
+    assert "is neither a file, an award or endorsement hash (64 hex digits) nor a verification link" in link.stderr

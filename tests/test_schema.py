@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.source import SourceError
+from generator.cli import main
 from generator.load import read_document
 from generator.models._base import URL_PORT_PATTERN, ecmascript_pattern, valid_port
 from generator.schema import (
@@ -304,3 +305,22 @@ def test_the_port_pattern_is_ecmascript_that_agrees_in_node() -> None:
     assert done.returncode == 0, done.stderr
     for url, (with_u, without_u) in zip(urls, json.loads(done.stdout), strict=True):
         assert with_u is without_u is _port_verdict(url), url
+
+
+def test_a_schemas_folder_that_cannot_be_written_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`credreg schemas --out` a file (or with a folder where a schema file goes): a usage error naming the path,
+    not FileExistsError or IsADirectoryError; --check lists the schema it cannot read as out of date."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("mine\n")
+    assert main(["schemas", "--out", str(a_file)]) == 2
+    assert f"credreg: {a_file}: " in capsys.readouterr().err
+    assert a_file.read_text() == "mine\n"
+    folder = tmp_path / "schemas"
+    (folder / "credential.schema.json").mkdir(parents=True)
+    assert main(["schemas", "--check", "--out", str(folder)]) == 1
+    assert "schemas/credential.schema.json: out of date" in capsys.readouterr().out
+    assert main(["schemas", "--out", str(folder)]) == 2
+    assert f"credreg: {folder / 'credential.schema.json'}: " in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []  # no temporary file left

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from generator._internal.plainjson import orjson_writes_as_json
+from generator.errors import UsageError
 
 
 def names_file(text: str) -> bool:
@@ -30,16 +31,46 @@ def names_file(text: str) -> bool:
         return False
 
 
+def resolved(path: Path) -> Path:
+    """``path`` absolute, its symbolic links followed (:meth:`Path.resolve`): the one call for a path a user gives.
+    Links that loop (Python 3.11 raises RuntimeError for them, later versions OSError) are a usage error that
+    names the path, not a traceback."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        raise UsageError(f"{path}: its symbolic links loop") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def option_file_error(option: str, path: str | Path, exc: OSError) -> UsageError:
+    """A file named on the command line that cannot be read or written: the option and the path, not a traceback."""
+    return UsageError(f"{option} {path}: {exc.strerror or exc}")
+
+
+def write_option_file(option: str, path: str | Path, text: str) -> None:
+    """Write a file named by ``option`` whole (a reader, or a killed run, never leaves half of it)."""
+    try:
+        write_text_atomic(Path(path), text)
+    except OSError as exc:
+        raise option_file_error(option, path, exc) from None
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary sibling and rename (atomic on POSIX). The temporary name is unique: two writers of
     one file never write into, or rename, each other's. The sibling gets its name only once written
     (:func:`_write_unnamed`): a process killed while writing leaves nothing, and one killed between the two
     calls that name and rename it, a temporary file (refused by the check, which says where it comes from)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """:func:`write_text_atomic` of bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        if not _write_unnamed(tmp, text.encode("utf-8"), 0o666):
-            _write_exclusive(tmp, text.encode("utf-8"), 0o666)
+        if not _write_unnamed(tmp, data, 0o666):
+            _write_exclusive(tmp, data, 0o666)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind, not even the temporary file

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.files import unwritable_folder, write_new
+from generator._internal.files import resolved, unwritable_folder, write_new
 from generator.awards import render_award
 from generator.errors import SecretPlaceRefused, UsageError
 
@@ -79,7 +79,7 @@ def default_earner_dir(issuer: str, credential: str, now: dt.datetime) -> Path:
 def prepare_earner_dir(path: Path, root: Path) -> Path:
     """Refuse a folder in a Git work tree (:func:`generator.layout.secret_holder`: the registry's checkouts, or
     any other) or one already holding files (an earlier run's keys)."""
-    target = path.expanduser().resolve()
+    target = resolved(path.expanduser())
     holder = layout.secret_holder(target, root)
     if holder is not None:
         where = "the repository" if holder.registry else f"every Git repository (or set {EARNER_DIR_ENV})"

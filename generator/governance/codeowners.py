@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator._internal.files import write_text_atomic
 from generator._internal.text import UNSEEN
 from generator.errors import CredregError, Problem, ProblemList
 from generator.registry import Registry
@@ -100,8 +101,12 @@ def render_codeowners(registry: Registry) -> str:
 
 def write_codeowners(registry: Registry) -> Path:
     path = registry.root / CODEOWNERS_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render_codeowners(registry).encode("utf-8"))  # byte for byte, as read_codeowners compares it
+    # Whole or not at all: in place, a killed run could leave half of the review rules. UTF-8, byte for byte, as
+    # read_codeowners compares it.
+    try:
+        write_text_atomic(path, render_codeowners(registry))
+    except OSError as exc:  # .github a file, say
+        raise CredregError(f"cannot write {CODEOWNERS_PATH}: {exc.strerror or exc}") from None
     return path
 
 

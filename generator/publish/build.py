@@ -13,10 +13,13 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator._internal.files import resolved
 from generator._internal.gcpause import frozen_heap
+from generator.errors import UsageError
 from generator.publish.site import load_for_build
 from generator.registry import Registry
 
@@ -38,13 +41,53 @@ def mkdocs_config_file(root: Path) -> Path:
     return own if own.is_file() else TOOLKIT_ROOT / "mkdocs.yml"
 
 
+#: A registry's own folders: an output in one would replace, or sit among, the files the registry is read from.
+_REGISTRY_FOLDERS = ("registry", "keys", "schemas", ".git")
+#: What a verification data folder holds (``--data-out``): one holding anything else is not one.
+_DATA_ENTRIES = frozenset({"achievements", "shards", "templates", "log"})
+
+
+def _is_site(folder: Path) -> bool:
+    return (folder / "verify" / "index.json").is_file()
+
+
+def _is_data(folder: Path) -> bool:
+    return all(entry.name in _DATA_ENTRIES for entry in folder.iterdir())
+
+
+def output_folder(root: Path, given: Path, option: str, built: Callable[[Path], bool] = _is_site) -> Path:
+    """``given`` resolved, once it is a folder the build may replace whole: not the registry or a folder holding
+    it (``--out .``, ``--out ~``), not in one of its own folders, and new, empty or a build's output (``built``).
+    Anything else is a usage error naming ``option``, before anything is written."""
+    out, home = resolved(given), resolved(root)
+    if home.is_relative_to(out):
+        raise UsageError(f"{option} {given}: it holds the registry ({home}), and the build replaces its output whole")
+    for name in _REGISTRY_FOLDERS:
+        if out.is_relative_to(home / name):
+            raise UsageError(f"{option} {given}: inside the registry's {name}/: give a folder outside it")
+    if out.is_symlink() or out.exists():
+        if not out.is_dir() or out.is_symlink():
+            raise UsageError(f"{option} {given}: exists and is not a folder, and the build replaces its output whole")
+        if any(out.iterdir()) and not built(out):
+            raise UsageError(
+                f"{option} {given}: not a site credreg built, and the build replaces its output whole",
+                ["give a new or empty folder (or delete this one first)"],
+            )
+    return out
+
+
 def _replace(stage: Path, out: Path) -> None:
     """Put the finished site in place: the old one is moved aside first, then deleted."""
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         out.rename(old)
-    stage.rename(out)
+    try:
+        stage.rename(out)
+    except BaseException:  # interrupted (or refused) between the two renames: the previous site goes back
+        if old is not None and not out.exists():
+            old.rename(out)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -90,15 +133,15 @@ def build_site(
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
+    out = output_folder(root, out, "--out")  # before anything is read: a refusal costs nothing
     registry, checked = load_for_build(root)
     timings["load"] = time.perf_counter() - start
-    out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     stage.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by the web server
     data_stage = None
     if registry.governance.model.verification_data_url is not None:
-        data_out = (data_out or out.with_name(f"{out.name}-data")).resolve()
+        data_out = output_folder(root, data_out or out.with_name(f"{out.name}-data"), "--data-out", _is_data)
         data_out.parent.mkdir(parents=True, exist_ok=True)
         data_stage = Path(tempfile.mkdtemp(prefix=f".{data_out.name}.building-", dir=data_out.parent))
         data_stage.chmod(0o755)

@@ -13,6 +13,7 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from generator._internal.files import resolved
 from generator.errors import CredregError
 from generator.publish.build import TOOLKIT_ROOT, build_site
 
@@ -52,7 +53,7 @@ def _build(root: Path, out: Path) -> None:
 
 
 def serve(root: Path, out: Path, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    out = out.resolve()
+    out = resolved(out)
     _build(root, out)
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = ThreadingHTTPServer((host, port), handler)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator._internal.files import names_file
+from generator._internal.files import names_file, write_option_file
 from generator.errors import UsageError
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ def _cmd_witness(args: argparse.Namespace) -> int:
     print(f"cosigned the checkpoint of {result.size} entries ({since})", file=sys.stderr)
     data = result.note.encode()
     if args.out:
-        Path(args.out).write_bytes(data)
+        write_option_file("--out", args.out, data.decode())
     else:
         sys.stdout.write(data.decode())
     return 0
@@ -242,7 +242,6 @@ def _cmd_add_cosignatures(args: argparse.Namespace) -> int:
 
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
-    from generator._internal.files import write_text_atomic
     from generator.awarding.record import read_records
     from generator.transparency.inclusion import DEMO_CLAUSE, log_is_demo
     from generator.transparency.log import open_log, read_note
@@ -301,7 +300,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     elif args.save:
-        write_text_atomic(Path(args.save), log.note.encode().decode())
+        write_option_file("--save", args.save, log.note.encode().decode())
         if result.index is not None and result.index_problem is None:
             write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
     return 1 if result.alerts or unrecorded or result.index_problem is not None else 0

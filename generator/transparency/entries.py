@@ -33,7 +33,8 @@ none for the commits it covered then, and a publish that derives the whole histo
 without them (:func:`generator.transparency.publish.publish_log`).
 
 ``path`` is the repository path, percent-encoded outside ``[A-Za-z0-9/._~-]``; ``#<line>`` names a line of a
-JSON Lines file.
+JSON Lines file. A path is Git's bytes: one that is not UTF-8 (Git holds any) is percent-encoded byte for byte,
+so an entry is always ASCII, and held in a ``str`` surrogate-escaped (:func:`path_bytes` gives the bytes back).
 
 **Order.** Commits along the first-parent chain of ``HEAD``, oldest first (a merge counts as one commit: its
 difference with its first parent); within a commit, paths in byte order; within a file, line order. A history
@@ -69,6 +70,7 @@ __all__ = [
     "derive_entries",
     "first_parent_ancestor",
     "head_commit",
+    "path_bytes",
 ]
 
 ENTRY_PREFIX = "credreg-log/1"
@@ -103,20 +105,39 @@ class LogEntry:
     line: int | None = None
 
     def encode(self) -> bytes:
-        where = quote(self.path, safe="/._~-") + (f"#{self.line}" if self.line is not None else "")
-        return f"{ENTRY_PREFIX} {self.kind} {quote(self.issuer, safe='')} {self.sha256} {where}\n".encode()
+        where = _quote(self.path, "/._~-") + (f"#{self.line}" if self.line is not None else "")
+        return f"{ENTRY_PREFIX} {self.kind} {_quote(self.issuer, '')} {self.sha256} {where}\n".encode()
 
     @classmethod
     def parse(cls, data: bytes) -> LogEntry:
-        m = _ENTRY_RE.match(data.decode("utf-8", "replace"))
+        """The entry ``data`` is; ValueError when it is not one (:meth:`encode` writes only ASCII, so bytes that
+        are not, e.g. in a log a forger signed, are no entry: a reader never decodes them)."""
+        try:
+            text = data.decode("ascii")
+        except UnicodeDecodeError:
+            raise ValueError(f"not a credreg log entry: {data[:80]!r}") from None
+        m = _ENTRY_RE.match(text)
         if not m or m.group("kind") not in KINDS:
             raise ValueError(f"not a credreg log entry: {data[:80]!r}")
         line = int(m.group("line")) if m.group("line") else None
-        return cls(m.group("kind"), unquote(m.group("issuer")), m.group("sha"), unquote(m.group("path")), line)
+        return cls(m.group("kind"), _unquote(m.group("issuer")), m.group("sha"), _unquote(m.group("path")), line)
 
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+def path_bytes(path: str) -> bytes:
+    """A repository path's bytes as Git holds them (a name that is not UTF-8 is read surrogate-escaped)."""
+    return path.encode("utf-8", "surrogateescape")
+
+
+def _quote(text: str, safe: str) -> str:
+    return quote(path_bytes(text), safe=safe)
+
+
+def _unquote(text: str) -> str:
+    return unquote(text, errors="surrogateescape")  # the inverse of _quote, for every byte string
 
 
 def _git(root: Path, *args: str) -> bytes:

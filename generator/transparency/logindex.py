@@ -44,7 +44,7 @@ from pathlib import Path
 from generator._internal.files import write_text_atomic
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint
-from generator.transparency.entries import LogEntry
+from generator.transparency.entries import LogEntry, path_bytes
 
 __all__ = [
     "INDEX_PREFIX",
@@ -100,16 +100,17 @@ def decode_hashes(text: str) -> list[bytes] | None:
 
 
 def _encodable(path: object) -> bool:
-    """A path a line can name (JSON strings may hold lone surrogates, which have no UTF-8 and so no hash)."""
+    """A path a line can name: one an entry can hold (JSON strings may hold other lone surrogates than a path that
+    is not UTF-8 is read with, which have no bytes and so no hash)."""
     try:
-        str(path).encode()
+        path_bytes(str(path))
     except UnicodeEncodeError:
         return False
     return True
 
 
 def _name(path: str) -> str:
-    return hashlib.sha256(path.encode()).hexdigest()
+    return hashlib.sha256(path_bytes(path)).hexdigest()
 
 
 def index_leaf(kind: str, path: str, entries: Iterable[int]) -> bytes:

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator._internal.files import write_staged, write_text_atomic
+from generator._internal.files import write_bytes_atomic, write_staged, write_text_atomic
 from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
 from generator.tlog import merkle
@@ -41,6 +41,7 @@ from generator.transparency.entries import (
     derive_entries,
     first_parent_ancestor,
     head_commit,
+    path_bytes,
 )
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 from generator.transparency.logindex import (
@@ -242,23 +243,26 @@ def publish_log(
         )
     for rel, data in update.files.items():
         path = state / rel
-        if path.exists() and path.read_bytes() != data:
+        if path.exists() and (not path.is_file() or path.read_bytes() != data):
             raise LogError(f"refusing to publish: {rel} exists with other content (tiles are immutable)")
-    for rel, data in update.files.items():
-        path = state / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    write_text_atomic(state / "vkey", verifier.vkey + "\n")
     line = index.commitment().line()
     reindexed = old is not None and update.size == old_size and commitment(old.checkpoint) != index.commitment()
-    if update.size != old_size or old is None or reindexed:
-        note = sign_note(Checkpoint(origin, update.size, new_root, (line,)).text(), signer)
-        (state / ".checkpoint.tmp").write_bytes(note.encode())
-        (state / ".checkpoint.tmp").replace(state / "checkpoint")
-    write_kept(state / KEPT_FILE, index, update.size, new_root)
-    write_text_atomic(state / "commit", f"{head} {update.size}\n")
+    try:  # each file whole (never half of one); the checkpoint after the tiles it signs
+        for rel, data in update.files.items():  # thousands at scale: renamed into place, without an fsync each
+            path = state / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+        write_text_atomic(state / "vkey", verifier.vkey + "\n")
+        if update.size != old_size or old is None or reindexed:
+            note = sign_note(Checkpoint(origin, update.size, new_root, (line,)).text(), signer)
+            write_bytes_atomic(state / "checkpoint", note.encode())
+        write_kept(state / KEPT_FILE, index, update.size, new_root)
+        write_text_atomic(state / "commit", f"{head} {update.size}\n")
+    except OSError as exc:  # a folder where a state file goes, a full disk: named, not a traceback
+        where = exc.filename2 if exc.filename2 is not None else exc.filename
+        raise LogError(f"cannot write the log state: {where}: {exc.strerror or exc}") from None
     return PublishResult(old_size, update.size, new_root, len(update.files), head, not incremental, reindexed)
 
 
@@ -414,7 +418,7 @@ def endorsement_index_name(digest: str) -> str:
 
 def status_index_name(path: str) -> str:
     """The name of a status list's file under ``log/index/status/``: SHA-256 of its repository path."""
-    return hashlib.sha256(path.encode()).hexdigest()
+    return hashlib.sha256(path_bytes(path)).hexdigest()
 
 
 #: An award entry whose issuer needs no percent-encoding (a registry id), under its issuer's awards folder.
@@ -461,11 +465,19 @@ def _compact(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def key_method(registry: Registry, path: str) -> str | None:
     """``keys/<owner>/<key id>.json`` → the verification method ``<owner DID>#<key id>``, for an issuer's or an
-    endorser's key (None if unknown)."""
+    endorser's key (None if unknown, or if the name is not UTF-8: no verifier can ask for the method it spells)."""
     parts = path.split("/")
-    if len(parts) != 3 or parts[0] != "keys" or not parts[2].endswith(".json"):
+    if len(parts) != 3 or parts[0] != "keys" or not parts[2].endswith(".json") or not _utf8(path):
         return None
     if parts[1] in registry.issuers:
         did = registry.issuer_did(parts[1])

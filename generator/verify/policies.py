@@ -640,9 +640,9 @@ class RecipientPolicy:
             return _not_checked("recipient", label, "no recipient given to compare", applicable=False)
         try:
             email = normalize_identifier(ctx.recipient)
+            key = normalize_recipient_key(ctx.recipient_key) if ctx.recipient_key is not None else ""
         except ValueError as exc:
             return _check("recipient", label, False, str(exc))
-        key = normalize_recipient_key(ctx.recipient_key) if ctx.recipient_key is not None else ""
         subject = ctx.document.get("credentialSubject") if isinstance(ctx.document, dict) else None
         identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
         needs_key = False

@@ -250,3 +250,17 @@ def test_a_keygen_killed_between_the_halves_leaves_a_private_key_it_then_explain
     private.unlink()
     assert _credreg(*args).returncode == 0
     assert (keys / "key-9.json").is_file()
+
+
+def test_codeowners_killed_while_it_writes_leaves_the_old_file_whole(signer: Signer, tmp_path: Path) -> None:
+    """`credreg codeowners` rewrites .github/CODEOWNERS in the checkout: killed as it writes, the old file stays,
+    whole (it wrote in place, so a kill could leave half of the owners: a review rule lost)."""
+    _need_unnamed_files(tmp_path)
+    owners = signer.root / ".github" / "CODEOWNERS"
+    owners.parent.mkdir()
+    owners.write_text("# an older CODEOWNERS\n* @registry-admin\n")
+    _killed(owners.parent, _CREDREG, "--root", str(signer.root), "codeowners")
+    assert sorted(p.name for p in owners.parent.iterdir()) == ["CODEOWNERS"]
+    assert owners.read_text() == "# an older CODEOWNERS\n* @registry-admin\n"
+    assert _credreg("--root", str(signer.root), "codeowners").returncode == 0
+    assert _credreg("--root", str(signer.root), "codeowners", "--check").returncode == 0

@@ -149,3 +149,48 @@ def test_the_forms_offer_exactly_the_models_values() -> None:
     assert options("propose-credential.yml", "methods") == [m.value for m in AssessmentMethod]
     assert options("propose-credential.yml", "proficiency") == [p.value for p in Proficiency]
     assert options("propose-credential.yml", "delivery") == [d.value for d in DeliveryMode]
+
+
+@pytest.mark.parametrize(
+    ("template", "where"),
+    [
+        (None, "register-issuer.yml: cannot read the form's questions: No such file or directory"),
+        (b"body: [\n", "register-issuer.yml:2:1: invalid YAML"),
+        (b"\xff\xfe", "register-issuer.yml:1:1: file is not valid UTF-8"),
+        (b"- a list\n", "register-issuer.yml:1:1: the template is not a mapping with a body list"),
+        (b"body:\n  - type: input\n    id: name\n", "register-issuer.yml:2:5: body[0].attributes.label: missing"),
+        (b"body:\n  - 7\n", "register-issuer.yml:2:5: body[0]: not a mapping"),
+    ],
+)
+def test_a_missing_or_broken_form_template_is_named_not_a_traceback(
+    root: Path, tmp_path: Path, template: bytes | None, where: str
+) -> None:
+    """The converter reads the questions from the repository's issue template: a checkout without it, or a
+    template a maintainer broke, is an error naming the template (and the line), and nothing is written."""
+    path = root / ".github" / "ISSUE_TEMPLATE" / "register-issuer.yml"
+    if template is None:
+        path.unlink()
+    else:
+        path.write_bytes(template)
+    before = snapshot(root)
+    done = convert(root, "issuer", FORMS / "issuer-good.md", "kim-hds", tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f".github/ISSUE_TEMPLATE/{where}" in done.stderr, done.stderr
+    assert snapshot(root) == before
+
+
+def test_a_body_on_standard_input_that_is_not_utf8_is_read_as_a_file_is(root: Path) -> None:
+    """`--body -` read standard input as text in the locale's encoding: bytes that are not UTF-8 under a strict
+    setting were a UnicodeDecodeError traceback. They are read as a --body file is (bytes, bad ones replaced), and
+    the form is refused with its message."""
+    body = (FORMS / "issuer-good.md").read_bytes().replace(b"### ", b"\xff### ", 1)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "form-to-pr", "issuer", "--body", "-",
+         "--author", "kim-hds", "--issue", "12"],
+        input=body, capture_output=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8:strict"},
+    )  # fmt: skip
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr, stderr
+    assert done.returncode == 1, stderr
+    assert "text before the first question" in stderr, stderr

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from generator.check import accepted_registry, run_check
 from tests.conftest import Signer
 
@@ -103,3 +105,95 @@ def test_a_former_profiles_logo_is_checked_and_published(signer: Signer, tmp_pat
     assert [(p.location.path, p.field) for p in report.problems if p.code == "ref.missing-file"] == [
         ("registry/issuers/acme-academy/issuer.yaml", "former_profiles[0].logo")
     ]
+
+
+def test_an_output_folder_that_is_not_a_site_is_never_replaced(signer: Signer, tmp_path: Path) -> None:
+    """The build replaces its output folder whole. `--out registry`, `--out .` or `--out ~` deleted the registry
+    (or the repository, or the home folder) and put a site there: an output that holds or lies in the registry,
+    or an existing folder (or file) that is not a site credreg built, is refused, and nothing is touched."""
+    root = signer.root
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "todo.txt").write_text("mine\n")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("mine\n")
+
+    def snapshot() -> dict[str, bytes]:
+        return {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    refusals = {
+        str(root): "it holds the registry",
+        str(root / "registry"): "inside the registry's registry/",
+        str(root / "keys" / "site"): "inside the registry's keys/",
+        str(root / "schemas"): "inside the registry's schemas/",
+        str(tmp_path): "it holds the registry",
+        str(mine): "not a site credreg built",
+        str(a_file): "not a folder",
+    }
+    for out, why in refusals.items():
+        done = run("--root", str(root), "build", "--out", out)
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 2, (out, done.stdout + done.stderr)
+        assert f"credreg: --out {out}: " in done.stderr, (out, done.stderr)
+        assert why in done.stderr, (out, done.stderr)
+        assert snapshot() == before, out
+    site = tmp_path / "site"
+    assert run("--root", str(root), "build", "--out", str(site)).returncode == 0
+    again = run("--root", str(root), "build", "--out", str(site))  # a site credreg built is replaced
+    assert again.returncode == 0, again.stderr
+    (site.parent / "empty").mkdir()
+    assert run("--root", str(root), "build", "--out", str(site.parent / "empty")).returncode == 0
+
+
+def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(signer: Signer, tmp_path: Path) -> None:
+    """`kill` (SIGTERM, what a CI runner or a service manager sends) while the site is being built: the previous
+    site stays whole and no staging folder is left beside it (SIGTERM ended the process with no clean-up, which
+    left a `.site.building-…` folder at every cancelled build); the exit status says it was terminated."""
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "site"
+    assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "build", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".site.building-") for p in tmp_path.iterdir()):
+        assert proc.poll() is None, "the build ended before it was terminated"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "credreg: terminated" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_build_interrupted_as_it_swaps_the_site_in_keeps_the_previous_site(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted (Ctrl-C, SIGTERM) between moving the previous site aside and moving the new one in: the
+    previous site is put back, whole (it was left as `.site.old-<pid>`, with no site under the name)."""
+    from generator.publish.build import build_site
+
+    out = tmp_path / "site"
+    build_site(signer.root, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path | str) -> Path:
+        if Path(target) == out and self.name.startswith(".site.building-"):
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(signer.root, out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

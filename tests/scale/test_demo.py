@@ -90,7 +90,7 @@ def test_revocations_are_signed_and_in_the_status_lists(demo: tuple[Path, Path])
 def test_refuses_a_non_empty_folder_and_keys_inside(tmp_path: Path) -> None:
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
-    with pytest.raises(UsageError, match="not empty"):
+    with pytest.raises(UsageError, match="not an empty folder"):
         write_demo(tmp_path / "full", issuers=1, credentials=1, awards=0)
     with pytest.raises(UsageError, match="outside the registry"):
         write_demo(tmp_path / "new", issuers=1, credentials=1, awards=0, key_dir=tmp_path / "new" / "keys")
@@ -133,3 +133,17 @@ def test_the_public_seed_tells_no_recipient(tmp_path: Path, monkeypatch: pytest.
     for email, evidence in with_evidence:
         number = int(email.removeprefix("learner").partition("@")[0])
         assert not any(url.endswith(f"/{number:x}") for url in evidence), (email, evidence)
+
+
+def test_a_file_where_a_folder_goes_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`credreg demo --out FILE` (or --keys FILE) ended in NotADirectoryError: a usage error naming it, and the
+    file is left as it was."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("mine\n")
+    small = ["demo", "--issuers", "1", "--credentials", "1", "--awards", "0"]
+    assert main([*small, "--out", str(a_file)]) == 2
+    assert f"credreg: {a_file} is not an empty folder" in capsys.readouterr().err
+    assert main([*small, "--out", str(tmp_path / "new"), "--keys", str(a_file)]) == 2
+    assert f"credreg: {a_file} is not an empty folder" in capsys.readouterr().err
+    assert a_file.read_text() == "mine\n"
+    assert not (tmp_path / "new").exists()

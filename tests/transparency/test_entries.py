@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from generator.awards import award_hash, find_award, iter_awards
+from generator.load import load_registry
 from generator.statuslist import decode_list, encode_list, get_bit, set_bit
 from generator.transparency.entries import LogEntry, derive_entries, head_commit
+from generator.transparency.publish import copy_log
 from tests.transparency.conftest import LogRepo, commit_all, plant_award
 
 
@@ -213,3 +216,29 @@ def test_an_endorsement_rewritten_is_a_new_entry_and_deleted_is_none(log_repo: L
     endorsement.unlink()
     third = commit_all(root, "deleted")
     assert list(derive_entries(root, head=third, since=second)) == []
+
+
+def test_a_file_name_that_is_not_utf8_is_logged_by_its_bytes(log_repo: LogRepo, tmp_path: Path) -> None:
+    """Git holds a name's bytes, whatever they are: a commit may add an award (or a key) whose name is not
+    UTF-8. Its entry names it by those bytes, percent-encoded, and the log is published, not refused."""
+    root = log_repo.root
+    first = head_commit(root)
+    source = log_repo.award_files()[0]
+    award = source.parent / os.fsdecode(b"caf\xe9-\xff.json")
+    award.write_bytes(source.read_bytes())
+    key = root / os.fsdecode(b"keys/northbridge-university/k\xe9y.json")
+    key.write_bytes(next(root.glob("keys/northbridge-university/*.json")).read_bytes())
+    commit_all(root, "names that are not UTF-8")
+    new = list(derive_entries(root, head=head_commit(root), since=first))
+    encoded = sorted(e.encode() for e in new)
+    assert [e.split()[1] for e in encoded] == [b"award", b"key-added"], encoded
+    assert encoded[0].endswith(b"/caf%E9-%FF.json\n"), encoded
+    assert encoded[1].endswith(b"/k%E9y.json\n"), encoded
+    assert [LogEntry.parse(e.encode()) for e in new] == new  # the bytes of the names come back
+    key.unlink()  # a registry that loads (the check refuses the key's name), whose history still has the key
+    commit_all(root, "the key goes")
+    done = log_repo.publish()
+    assert "(+420)" in done.stdout, done.stdout + done.stderr
+    registry = load_registry(root).registry
+    assert registry is not None
+    copy_log(registry, log_repo.state, tmp_path / "site" / "log")  # the build serves it, its index agreeing

@@ -649,3 +649,83 @@ def test_a_monitor_given_a_checkpoint_of_another_log_says_so_not_split_view(log_
     assert "is of the log 'staging.example.org/log', not 'credentials.example.org/log'" in err, err
     assert "split view" not in err
     assert "Traceback" not in err
+
+
+def test_a_signed_entry_that_is_not_utf8_is_no_entry_to_the_build_or_the_monitor(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """Every entry credreg writes is ASCII. A log whose key signed bytes that are not UTF-8 (a key or status-list
+    entry with such an issuer, say) holds no entry there: the build serves the log without it, and an issuer's
+    monitor names the entry; neither stops on the bytes with a traceback."""
+    from generator.load import load_registry
+    from generator.tlog import merkle
+    from generator.tlog.note import Checkpoint, sign_note
+    from generator.tlog.tiles import TileSource, append
+    from generator.transparency.log import LogSource, open_log
+    from generator.transparency.logindex import LogIndex
+    from generator.transparency.publish import copy_log
+
+    log_repo.publish()
+    source = LogSource(log_repo.state)
+    log = open_log(source, log_repo.signer.verifier)
+    forged = [
+        b"credreg-log/1 key-revoked caf\xe9 " + b"a" * 64 + b" keys/northbridge-university/key-2023.json\n",
+        b"credreg-log/1 status-list \xff " + b"b" * 64 + b" registry/issuers/northbridge-university/status/1.json\n",
+    ]
+    update = append(source.tile, log.size, forged)
+    for rel, data in update.files.items():
+        (log_repo.state / rel).parent.mkdir(parents=True, exist_ok=True)
+        (log_repo.state / rel).write_bytes(data)
+    source = LogSource(log_repo.state)
+    index = LogIndex()
+    for number, raw in open_log(source, log_repo.signer.verifier).entries(0):
+        index.add_raw(number, raw)
+    for number, raw in enumerate(forged, start=log.size):
+        index.add_raw(number, raw)
+    root = merkle.root_hash(TileSource(source.tile, update.size), update.size)
+    checkpoint = Checkpoint(log.checkpoint.origin, update.size, root, (index.commitment().line(),))
+    (log_repo.state / "checkpoint").write_bytes(sign_note(checkpoint.text(), log_repo.signer).encode())
+
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    copy_log(registry, log_repo.state, tmp_path / "site" / "log")
+    done = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), ok=False)
+    assert f"entry {log.size} of the log is not a credreg entry" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_witness_out_that_cannot_be_written_is_a_usage_error(log_repo: LogRepo, tmp_path: Path) -> None:
+    """`credreg log witness --out` (or `log monitor --save`) a folder: a usage error naming the option and the path
+    (it was an OSError traceback; and the cosignature was written in place, where a killed run left half of it)."""
+    log_repo.publish()
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    witness = ["log", "witness", "--key", str(log_repo.witness_key), "--state", str(tmp_path / "witness")]
+    done = log_repo.credreg(*witness, "--out", str(folder), str(log_repo.state), ok=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stderr
+    assert f"credreg: --out {folder}: " in done.stderr
+    out = tmp_path / "cosigned"
+    log_repo.credreg(*witness, "--out", str(out), str(log_repo.state))
+    assert out.read_bytes().startswith(b"credentials.example.org/log\n")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    monitor = ["log", "monitor", "northbridge-university", "--log", str(log_repo.state)]
+    done = log_repo.credreg(*monitor, "--save", str(folder), ok=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert f"credreg: --save {folder}: " in done.stderr
+
+
+@pytest.mark.parametrize("name", ["commit", "vkey", "index.json"])
+def test_a_folder_where_a_state_file_goes_is_named_not_a_traceback(log_repo: LogRepo, name: str) -> None:
+    """`credreg log publish` into a state where one of its files is a folder: an error naming it (it was an
+    IsADirectoryError traceback from the rename)."""
+    log_repo.publish()
+    plant_award(log_repo)
+    commit_all(log_repo.root, "one more award")
+    target = log_repo.state / name
+    target.unlink()
+    target.mkdir()
+    done = log_repo.publish(ok=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    assert f"cannot write the log state: {target}: Is a directory" in done.stderr, done.stderr
