@@ -1097,7 +1097,10 @@ ENTRY_TEXTS = [
     f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%zz.json\n",  # not an escape: kept as written
     f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%4.json\n",
     f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%.json\n",
-    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%FF.json\n",  # not UTF-8: replaced
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%FF.json\n",  # not UTF-8: each byte escaped (U+DCFF)
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/k%80%C3%A9%C3.json\n",  # a character between stray bytes
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%F4%90%80%80.json\n",  # above U+10FFFF
+    f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%E0%9F%BF%F0%8F%BF%BF.json\n",  # overlong forms
     f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%ED%A0%80.json\n",  # a surrogate's bytes
     f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%F0%9F%98.json\n",  # a character cut short
     f"credreg-log/1 key-revoked acme {SHA} keys/acme/key%C0%AF.json\n",  # an overlong slash

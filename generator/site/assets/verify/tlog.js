@@ -5,7 +5,6 @@
 // generator/transparency/inclusion.py; tests/site/test_verify_tlog.py runs both on the same logs.
 
 import { sha256, toHex } from "./encoding.js";
-import { wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { DataError, shardName } from "./sitedata.js";
 import { parseListUrl } from "./statuslist.js";
@@ -665,32 +664,63 @@ const KINDS = [
 ];
 
 /**
- * Python's `urllib.parse.unquote`, which LogEntry.parse applies: each run of ASCII has its `%XX` escapes read as
- * UTF-8 bytes (U+FFFD for bytes that are not UTF-8), any other `%` kept as written (decodeURIComponent throws
- * there instead, so the page refused entries Python reads).
+ * LogEntry.parse's `_unquote` (Python's `unquote(text, errors="surrogateescape")`): each `%XX` escape is a byte,
+ * any other `%` kept as written, and the bytes read as UTF-8, each byte that is not part of a well-formed
+ * character given as the lone surrogate U+DC00 + byte, as Python escapes it (so a Git name that is not UTF-8
+ * comes back byte for byte). An entry is ASCII (`parseEntry`), so every character here is one byte.
  */
 function unquote(text) {
-  return text.replace(/[\u0000-\u007f]+/g, (run) => {
-    const bytes = [];
-    for (let i = 0; i < run.length; i++) {
-      const hex = run.slice(i + 1, i + 3);
-      if (run[i] === "%" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-        bytes.push(parseInt(hex, 16));
-        i += 2;
-      } else {
-        bytes.push(run.charCodeAt(i));
-      }
+  const bytes = [];
+  for (let i = 0; i < text.length; i++) {
+    const hex = text.slice(i + 1, i + 3);
+    if (text[i] === "%" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(text.charCodeAt(i));
     }
-    return new TextDecoder("utf-8", { fatal: false }).decode(Uint8Array.from(bytes));
-  });
+  }
+  let out = "";
+  for (let i = 0; i < bytes.length; ) {
+    const length = utf8Length(bytes, i);
+    if (length === 0) {
+      out += String.fromCharCode(bytes[i] < 0x80 ? bytes[i] : 0xdc00 + bytes[i]);
+      i += 1;
+    } else {
+      out += new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bytes.slice(i, i + length)));
+      i += length;
+    }
+  }
+  return out;
+}
+
+/**
+ * The length of the well-formed UTF-8 character at `bytes[i]` (the Unicode Standard's table 3-7: no overlong
+ * form, no surrogate, nothing above U+10FFFF), or 0 when none starts there (an ASCII byte: 1).
+ */
+function utf8Length(bytes, i) {
+  const b = bytes[i];
+  const within = (k, lo, hi) => i + k < bytes.length && bytes[i + k] >= lo && bytes[i + k] <= hi;
+  if (b < 0x80) return 1;
+  if (b >= 0xc2 && b <= 0xdf) return within(1, 0x80, 0xbf) ? 2 : 0;
+  if (b >= 0xe0 && b <= 0xef) {
+    const [lo, hi] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return within(1, lo, hi) && within(2, 0x80, 0xbf) ? 3 : 0;
+  }
+  if (b >= 0xf0 && b <= 0xf4) {
+    const [lo, hi] = b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return within(1, lo, hi) && within(2, 0x80, 0xbf) && within(3, 0x80, 0xbf) ? 4 : 0;
+  }
+  return 0;
 }
 
 /**
  * A log entry's text read as generator/transparency/entries.py `LogEntry.parse` reads it ({ kind, issuer, sha256,
- * path, line }), or null: the one reading of a record's text, before its proof, on both sides.
+ * path, line }), or null: the one reading of a record's text, before its proof, on both sides. `encode` writes
+ * ASCII only, so text that is not ASCII is no entry.
  */
 export function parseEntry(text) {
-  const match = typeof text === "string" && wellFormed(text) ? ENTRY.exec(text) : null;
+  const match = typeof text === "string" && /^[\x00-\x7f]*$/.test(text) ? ENTRY.exec(text) : null;
   if (match === null || !KINDS.includes(match[1])) return null;
   const line = match[5] === undefined ? null : Number(match[5]);
   return { kind: match[1], issuer: unquote(match[2]), sha256: match[3], path: unquote(match[4]), line };
