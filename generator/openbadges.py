@@ -55,7 +55,9 @@ def is_status_list(document: Any) -> bool:
     return isinstance(types, list) and STATUS_LIST_TYPES[1] in types
 
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+#: An address: no space and no control character (C0, DEL, C1) anywhere; one stray in a cohort file would bind the
+#: award to an address nobody can type. ``policies.js`` (``EMAIL``) is the page's copy.
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+\Z")
 
 #: Entropy of a recipient key: 128 bits, written as 32 lowercase hex digits (case-proof when retyped).
 RECIPIENT_KEY_BYTES = 16

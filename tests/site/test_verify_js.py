@@ -40,7 +40,7 @@ from generator.crypto.jcs import canonicalize
 from generator.crypto.multibase import did_key_from_public
 from generator.errors import CryptoError
 from generator.load import load_registry
-from generator.openbadges import identity_hash, parse_verification_link
+from generator.openbadges import identity_hash, normalize_identifier, parse_verification_link
 from generator.publish import verifydata
 from generator.publish.verifydata import (
     TARGET_PER_SHARD,
@@ -789,6 +789,27 @@ def test_the_recipient_check_agrees_with_python(node: Node, scenarios: dict[str,
 # Spaces one side's trim() or \s knows and the other's strip() or \s does not: U+FEFF is JavaScript's whitespace,
 # not Python's; U+001C-U+001F and U+0085 are Python's, not JavaScript's.
 EDGE_SPACES = ["\ufeff", "\x1c", "\x1f", "\x85", "\u3000", "\u2028"]
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x7f", "\x9b"])
+def test_an_email_holding_a_control_character_is_no_address_on_either_side(
+    node: Node, scenarios: dict[str, Any], control: str
+) -> None:
+    """NUL, BEL, ESC, DEL and a C1 character in an address were taken as part of it, by the page and by Python
+    (a cohort file's stray byte bound an award to an address nobody can type): both now say it is none."""
+    award = scenarios["awards"]["fresh"]
+    key = scenarios["keys"]["fresh"]
+    recipient = f"ada{control}@example.org"
+    with pytest.raises(ValueError, match="is not an email address"):
+        normalize_identifier(recipient)
+    expected = Verifier(scenarios["registry"]).verify(award, now=NOW, recipient=recipient, recipient_key=key)
+    python = expected.check("recipient")
+    assert python is not None
+    assert (str(python.status), python.reason.endswith("is not an email address")) == ("failed", True)
+    reply = _ask(node, scenarios["site"], hash=award_hash(award), recipient=recipient, recipientKey=key)
+    assert reply["checks"]["recipient"][0] == "failed"
+    assert reply["checks"]["recipient"][1].endswith("is not an email address")
+    assert reply["verdict"] == str(expected.verdict)
 
 
 @pytest.mark.parametrize("space", EDGE_SPACES)

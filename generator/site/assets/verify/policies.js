@@ -27,7 +27,9 @@ const OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.
 // \S in a URI.
 export { SPACE, pyStrip };
 const URI = new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*:[^${SPACE}]+$`);
-const EMAIL = new RegExp(`^[^@${SPACE}]+@[^@${SPACE}]+\\.[^@${SPACE}]+$`);
+// openbadges.py _EMAIL: no space and no control character (C0, DEL, C1) in an address.
+const NOT_IN_EMAIL = `@${SPACE}\\x00-\\x1f\\x7f-\\x9f`;
+const EMAIL = new RegExp(`^[^${NOT_IN_EMAIL}]+@[^${NOT_IN_EMAIL}]+\\.[^${NOT_IN_EMAIL}]+$`);
 
 // --- small helpers ----------------------------------------------------------------------------------------
 
