@@ -173,7 +173,7 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     )
     print(f"public key:  {layout.relpath(registry.root, made.public_path)}  ({made.public.publicKeyMultibase})")
     print(f"private key: {made.private_path}  (mode 600; keep it secret, never commit it)")
-    print(f"record:      {made.record}  (what you signed and made: for credreg log monitor --record)")
+    _say_record(made.record, "record:     ", "what you signed and made")
     print(f"verification method: {registry.endorser_did(args.issuer)}#{made.public.id}")
     print("next: commit the public key file and open a pull request (a registry maintainer must approve new keys)")
     return 0
@@ -185,7 +185,7 @@ def _signing_key(args: argparse.Namespace, registry: Registry) -> SigningKey:
     return load_signing_key(Path(args.key).expanduser(), root=registry.root)
 
 
-#: ``--record`` of the commands that sign awards and endorsements.
+#: ``--record`` of the commands that sign awards, endorsements and revocations.
 RECORD_HELP = (
     "your record of what you sign, appended to before the registry's files (default: <owner>.signed.txt beside "
     "--key); give it to `credreg log monitor --record`"
@@ -193,11 +193,17 @@ RECORD_HELP = (
 
 
 def _signed_record(args: argparse.Namespace, registry: Registry, owner: str) -> Path:
-    """Where ``credreg award`` / ``credreg endorse`` record what they sign (checked before anything is signed)."""
+    """Where ``credreg award``, ``endorse`` and ``revoke`` record what they sign (checked before anything is
+    signed)."""
     from generator.awarding.record import default_record, usable_record
 
     path = Path(args.record) if args.record else default_record(Path(args.key).expanduser(), owner)
     return usable_record(path, registry.root)
+
+
+def _say_record(record: Path | None, label: str = "record:", what: str = "what you signed") -> None:
+    """The line telling where the owner's record of what it signed is (``label`` aligns it with its neighbours)."""
+    print(f"{label} {record}  ({what}: for credreg log monitor --record)")
 
 
 def _cmd_award(args: argparse.Namespace) -> int:
@@ -254,7 +260,7 @@ def _cmd_award(args: argparse.Namespace) -> int:
             print(f"  line {award.line}: {award.hash}  {award.verify_url}")
     # The keys and links go to a private file, not to the terminal: a cohort's log must not map people to awards.
     print(f"earners: {earners / MAPPING_FILE}  (private: each recipient's link, key and file; never commit it)")
-    print(f"record:  {record}  (what you signed: for credreg log monitor --record)")
+    _say_record(record, "record: ")
     return 0
 
 
@@ -425,7 +431,7 @@ def _cmd_endorse(args: argparse.Namespace) -> int:
     )
     print(f"endorsement {done.hash}")
     print(f"  {layout.relpath(registry.root, done.path)}")
-    print(f"record: {record}  (what you signed: for credreg log monitor --record)")
+    _say_record(record)
     return 0
 
 
@@ -451,14 +457,14 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
             print(f"completed the revocation of endorsement {digest} begun on {entry['revoked']}: {entry['reason']}")
             print(f"  {layout.relpath(registry.root, logged.log)} (its signed entry was already there: kept as it is)")
             print(f"  {listed} (bit {entry['statusListIndex']} set, re-signed)")
-            print(f"record: {record}  (what you signed: for credreg log monitor --record)")
+            _say_record(record)
             return 0
         print(f"revoked endorsement {digest}: {listed} (bit set, re-signed)")
         if logged is not None:
             print(f"  {layout.relpath(registry.root, logged.log)} (signed entry appended)")
         else:
             print("  --reason is not recorded: an endorser keeps no revocation log ('Revoked by its endorser.')")
-        print(f"record: {record}  (what you signed: for credreg log monitor --record)")
+        _say_record(record)
         return 0
     earners = Path(args.earners).expanduser() if args.earners else default_earner_base()
     done = revoke_award(registry, args.hash.lower(), args.reason, key, earners=earners, record=record)
@@ -470,7 +476,7 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
         print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
         print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
     print(f"  {layout.relpath(registry.root, done.status_list)} (bit {done.entry['statusListIndex']} set, re-signed)")
-    print(f"record: {record}  (what you signed: for credreg log monitor --record)")
+    _say_record(record)
     return 0
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import write_text_atomic
+from generator._internal.files import write_bytes_atomic
 from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.text import unseen_problem
 from generator._internal.times import parse_time, validity_window_problem
@@ -463,7 +463,7 @@ def revoke_endorsement(
         data = list_bytes(_signed_list(registry, found.owner, located[1], bits, key, now))
         if record is not None:  # before the registry's file (generator.awarding.record)
             record_signed(record, [file_entry("status-list", registry.root, path, data)], now)
-        write_text_atomic(path, data.decode("utf-8"))
+        write_bytes_atomic(path, data)
     return EndorsementRevocation(path)
 
 

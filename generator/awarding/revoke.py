@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import append_line, write_text_atomic
+from generator._internal.files import append_line, write_bytes_atomic
 from generator._internal.text import first_unseen
 from generator.awarding.earners import recorded_recipient
 from generator.awarding.issue import recipient_named_in, signing_key_problems
@@ -215,7 +215,7 @@ def revoke_logged(
                 status_path, data = revoked_list(registry, issuer, number, index, key, now)
                 if record is not None:
                     record_signed(record, [file_entry("status-list", registry.root, status_path, data)], now)
-                write_text_atomic(status_path, data.decode("utf-8"))
+                write_bytes_atomic(status_path, data)
                 return Revocation(previous, log, status_path, True)
             raise UsageError(
                 f"{what} {digest} was already revoked on {previous.get('revoked')} (revocations.jsonl:{line})"
@@ -235,5 +235,5 @@ def revoke_logged(
             revocation = file_entry("revocation", registry.root, log, line_text.encode("utf-8"))
             record_signed(record, [revocation, file_entry("status-list", registry.root, status_path, data)], now)
         append_line(log, line_text)
-        write_text_atomic(status_path, data.decode("utf-8"))
+        write_bytes_atomic(status_path, data)
     return Revocation(entry, log, status_path)

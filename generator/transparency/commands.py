@@ -382,8 +382,9 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
         "--record",
         metavar="FILE",
         action="append",
-        help="your record of what you signed (credreg award/endorse write it): an award or endorsement it does not "
-        "hold is an alert (repeatable: one per machine you sign on)",
+        help="your record of what you signed (credreg keygen, award, endorse and revoke write it): an award, "
+        "endorsement, revocation, status list or key it does not hold is an alert (repeatable: one per machine "
+        "you sign on)",
     )
     monitor.add_argument(
         "--acknowledge",

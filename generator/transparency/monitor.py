@@ -26,15 +26,12 @@ every entry is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from generator.awarding.record import RECORDED_KINDS, SignedRecord
 from generator.tlog.note import Checkpoint
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogError, VerifiedLog
 from generator.transparency.logindex import LogIndex, commitment_problem, resume
-
-if TYPE_CHECKING:
-    from generator.awarding.record import SignedRecord
 
 __all__ = ["ALERTS", "UNRECORDED", "MonitorResult", "monitor_log"]
 
@@ -48,7 +45,7 @@ ALERTS = {
 _LEAKED = "not in your record of what you signed: signed with your key elsewhere (a leaked key?)"
 #: What the owner is told of an entry its record does not hold, by kind (the record holds the kinds of
 #: :data:`generator.awarding.record.RECORDED_KINDS` it says it holds).
-UNRECORDED = {kind: _LEAKED for kind in ("award", "endorsement", "revocation", "status-list")} | {
+UNRECORDED = {kind: _LEAKED for kind in RECORDED_KINDS} | {
     "key-added": "not in your record of what you made: a key added in your name, not made by your credreg keygen"
 }
 
