@@ -60,6 +60,7 @@ from generator.verify.status import (
     EndorserKeys,
     logged_lines,
     owner_problem,
+    readable_list,
     signature_problem,
     status_outcome,
     vouching_line,
@@ -493,10 +494,13 @@ def endorser_key(registry: Registry, method: str) -> KeyRecord | None:
     return named_key(registry.endorser_keys(endorser), did, method) if endorser is not None else None
 
 
-def _list_problem(registry: Registry, url: str, endorser: str) -> tuple[bytes | None, str]:
-    """The verified bitstring of ``endorser``'s status list at ``url``, or ``None`` and why not: read by the rule
-    every reader of a list applies (status.py :func:`owner_problem`, :func:`signature_problem`: a key of the endorser,
-    in force when it signed), so a list signed after its key was retired or revoked takes no revocation back."""
+def _list_problem(
+    registry: Registry, url: str, endorser: str, now: dt.datetime | None = None
+) -> tuple[bytes | None, str]:
+    """The verified bitstring of ``endorser``'s status list at ``url``, in force at ``now`` (default: the clock),
+    or ``None`` and why not: read by the rule every reader of a list applies (status.py :func:`owner_problem`,
+    :func:`signature_problem`: a key of the endorser, in force when it signed, so a list signed after its key was
+    retired or revoked takes no revocation back; :func:`readable_list`: well-formed and in force)."""
     located = _list_path(registry, url)
     if located is None:
         return None, f"status list {url} is not one of this registry's lists (credreg never fetches)"
@@ -514,21 +518,19 @@ def _list_problem(registry: Registry, url: str, endorser: str) -> tuple[bytes | 
     )
     if problem:
         return None, problem
-    subject = doc.get("credentialSubject")
-    try:
-        return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None), ""
-    except CredregError as exc:
-        return None, f"the status list cannot be decoded: {exc}"
+    return readable_list(doc).at(now)
 
 
-def endorsement_list_bits(registry: Registry, endorser: str, path: Path) -> tuple[bytes | None, str]:
+def endorsement_list_bits(
+    registry: Registry, endorser: str, path: Path, now: dt.datetime | None = None
+) -> tuple[bytes | None, str]:
     """The verified bitstring of an endorser's status list file, or ``None`` and why it is not a list signed by
-    that endorser."""
+    that endorser, in force at ``now``."""
     number = parse_list_number(path.stem)
     if number is None:
         return None, "a status list is named <number>.json"
     url = endorsement_list_url(registry, endorser, number)
-    return _list_problem(registry, url, endorser)
+    return _list_problem(registry, url, endorser, now)
 
 
 def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
@@ -643,7 +645,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     if own_list is None or own_list[0] != endorser:
         add("status", "Not revoked", "the status entry is not in the endorser's own status list")
     else:
-        bits, why = _list_problem(registry, status_url, endorser)
+        bits, why = _list_problem(registry, status_url, endorser, now)
         index = int(model.credentialStatus.statusListIndex)
         # The awards' rule (status.py status_outcome): an issuer revokes its endorsement by a signed line of its
         # log, with a published reason, which stands even when its list cannot be trusted; an endorser keeps no

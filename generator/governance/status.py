@@ -241,23 +241,23 @@ class _StatusCheck:
         used = {o.status_list for o in self.new.outcomes if o.issuer == state.id and o.status_list is not None}
         for number in sorted(present | used | {n for n, _ in state.revoked}):
             rel = layout.relpath(root, layout.status_list_path(root, state.id, number))
-            bits, why = self.status.list_bits(self.registry.status_list_url(state.id, number), state.did)
+            if rel in changed:  # said of a list signed in the future, which is not in force either
+                self._fresh_list(rel)
+            bits, why = self.status.list_bits(self.registry.status_list_url(state.id, number), state.did, self.pr.now)
             if bits is None:
                 self.problems.add(rel, why, code="status-list.invalid")
                 continue
-            if rel in changed:
-                self._fresh_list(rel)
             self._new_awards_within(state.id, number, bits)
             status_bit_problems(rel, number, bits, state.revoked, self.problems)
 
     def _endorser_list(self, endorser: str, rel: str) -> None:
         """An endorser's list this change writes: the issuers' list rules, the base's bits standing for a log."""
-        bits, why = endorsement_list_bits(self.registry, endorser, self.registry.root / rel)
+        self._fresh_list(rel)  # said of a list signed in the future, which is not in force either
+        bits, why = endorsement_list_bits(self.registry, endorser, self.registry.root / rel, self.pr.now)
         number = layout.classify(rel).name
         if bits is None or number is None:
             self.problems.add(rel, why, code="status-list.invalid")
             return
-        self._fresh_list(rel)
         revoked = {(int(number), i): 0 for i in _base_bits(self.pr, rel)}
         status_bit_problems(
             rel,

@@ -576,7 +576,7 @@ class StatusPolicy:
             return _not_checked("status", label, "no status entry: its issuer cannot revoke it", applicable=False)
         if ctx.status is None or ctx.issuer_id is None:
             return _not_checked("status", label, "no registry to look the status up in", applicable=True)
-        outcome = ctx.status.status(entry, ctx.issuer_id, ctx.award_hash)
+        outcome = ctx.status.status(entry, ctx.issuer_id, ctx.award_hash, ctx.now)
         if outcome.malformed:
             return _check("status", label, False, outcome.problem)
         if outcome.revoked is None:

@@ -27,10 +27,12 @@ from generator.verify.results import ENDORSER_STATUS_LIST, STATUS_LIST, Check, C
 
 __all__ = [
     "EndorserKeys",
+    "ListReading",
     "RegistryStatus",
     "StatusOutcome",
     "logged_lines",
     "owner_problem",
+    "readable_list",
     "signature_problem",
     "status_outcome",
     "verify_status_list",
@@ -115,9 +117,57 @@ def vouching_line(lines: list[dict[str, Any]], issuer_did: str, keys: KeyResolve
 
 
 @dataclass(frozen=True, slots=True)
-class _List:
+class _Window:
+    """A status list's own validity period, read once (a list is a credential: it is read only while in force)."""
+
+    raw_start: Any
+    raw_end: Any
+    start: dt.datetime | None
+    end: dt.datetime | None
+
+    @classmethod
+    def of(cls, document: dict[str, Any]) -> _Window:
+        raw_start, raw_end = document.get("validFrom"), document.get("validUntil")
+        return cls(raw_start, raw_end, parse_time(raw_start), parse_time(raw_end))
+
+    def problem(self, now: dt.datetime) -> str | None:
+        """Why the list is not in force at ``now`` (``None``: it is); policies.js ``statusListValidity``."""
+        if (self.raw_start is not None and self.start is None) or (self.raw_end is not None and self.end is None):
+            return "its dates (validFrom, validUntil) cannot be read"
+        if self.start is not None and now < self.start:
+            return f"not valid before {self.raw_start}"
+        if self.end is not None and now > self.end:
+            return f"expired on {self.raw_end}"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ListReading:
+    """A status list as read for a credential's status: its bits, or why it is not read."""
+
     bits: bytes | None
     problem: str
+    window: _Window | None = None
+
+    def at(self, now: dt.datetime | None) -> tuple[bytes | None, str]:
+        """The bits, or ``None`` and why not, at ``now`` (the list's own validity period applies)."""
+        if self.bits is None or self.window is None:
+            return self.bits, self.problem
+        problem = self.window.problem(now or dt.datetime.now(dt.UTC))
+        return (None, f"the status list is not in force: {problem}") if problem else (self.bits, "")
+
+
+def readable_list(document: dict[str, Any]) -> ListReading:
+    """The bits of a status list whose owner and signature hold (:func:`owner_problem`, :func:`signature_problem`),
+    and its validity period; or ``None`` and why it is not read: not a well-formed revocation list
+    (:func:`_structure_problem`, the rules a list given on its own is held to). The rule of every reader of a
+    list for a credential's status, an award's or an endorsement's; policies.js ``readableList`` is the page's
+    copy. Bitstring Status List §3.2: a list that is not a valid credential (ill-formed, or outside its own
+    validity period: :meth:`ListReading.at`) yields no status."""
+    bits, structure = _structure(document)
+    if bits is None:
+        return ListReading(None, f"the status list is not well-formed: {structure}")
+    return ListReading(bits, "", _Window.of(document))
 
 
 class RegistryStatus:
@@ -126,7 +176,7 @@ class RegistryStatus:
     def __init__(self, registry: Registry, keys: KeyResolver) -> None:
         self._registry = registry
         self._keys = keys
-        self._lists: dict[tuple[str, str], _List] = {}
+        self._lists: dict[tuple[str, str], ListReading] = {}
         self._revocations: dict[str, dict[str, list[dict[str, Any]]]] = {}
         self._line_problems: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
 
@@ -136,12 +186,12 @@ class RegistryStatus:
             return None
         return located[0], layout.status_list_path(self._registry.root, *located)
 
-    def list_bits(self, url: str, issuer_did: str) -> tuple[bytes | None, str]:
-        """The verified bitstring of a status list, or ``None`` and why it cannot be trusted."""
-        listed = self._load(url, issuer_did)
-        return listed.bits, listed.problem
+    def list_bits(self, url: str, issuer_did: str, now: dt.datetime | None = None) -> tuple[bytes | None, str]:
+        """The verified bitstring of a status list in force at ``now`` (default: the clock), or ``None`` and why it
+        cannot be trusted."""
+        return self._load(url, issuer_did).at(now)
 
-    def _load(self, url: str, issuer_did: str) -> _List:
+    def _load(self, url: str, issuer_did: str) -> ListReading:
         # Read once per list and issuer: whether a list is trusted depends on whose it must be (owner_problem,
         # signature_problem), so a list verified for its own issuer's award must not be trusted, from the cache,
         # for an award naming another issuer (the page reads it for each award's issuer: policies.js
@@ -154,26 +204,22 @@ class RegistryStatus:
         self._lists[key] = result
         return result
 
-    def _read(self, url: str, issuer_did: str) -> _List:
+    def _read(self, url: str, issuer_did: str) -> ListReading:
         located = self._path_for(url)
         if located is None:
-            return _List(None, f"status list {url} is not in this registry (credreg never fetches)")
+            return ListReading(None, f"status list {url} is not in this registry (credreg never fetches)")
         _, path = located
         rel = layout.relpath(self._registry.root, path)
         if not path.is_file():
-            return _List(None, f"status list {rel} is missing")
+            return ListReading(None, f"status list {rel} is missing")
         try:
             credential = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
         except SourceError as exc:
-            return _List(None, f"status list {rel} is unreadable: {exc.problems[0].message}")
+            return ListReading(None, f"status list {rel} is unreadable: {exc.problems[0].message}")
         problem = owner_problem(credential, url, issuer_did) or signature_problem(credential, issuer_did, self._keys)
         if problem:
-            return _List(None, problem)
-        subject = credential.get("credentialSubject")
-        try:
-            return _List(decode_list(subject.get("encodedList") if isinstance(subject, dict) else None), "")
-        except CryptoError as exc:
-            return _List(None, f"the status list cannot be decoded: {exc}")
+            return ListReading(None, problem)
+        return readable_list(credential)
 
     def revocations(self, issuer: str) -> dict[str, list[dict[str, Any]]]:
         """Award hash → the lines of the issuer's log naming it, in order, as written (:meth:`revocation` says
@@ -195,7 +241,9 @@ class RegistryStatus:
             self._line_problems[key] = vouching_line(lines, issuer_did, self._keys)
         return self._line_problems[key]
 
-    def status(self, entry: Any, issuer_did: str, award_hash: str | None) -> StatusOutcome:
+    def status(
+        self, entry: Any, issuer_did: str, award_hash: str | None, now: dt.datetime | None = None
+    ) -> StatusOutcome:
         if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
             return StatusOutcome(None, "credentialStatus is not a BitstringStatusListEntry")
         if entry.get("statusPurpose") != "revocation":
@@ -206,8 +254,8 @@ class RegistryStatus:
             return StatusOutcome(None, "statusListIndex is not a canonical base-10 number string", malformed=True)
         located = self._path_for(url)
         line, unsigned = self.revocation(located[0], issuer_did, award_hash) if located and award_hash else (None, "")
-        listed = self._load(url, issuer_did)
-        outcome = status_outcome(listed.bits, listed.problem, index, None if unsigned else line)
+        bits, problem = self._load(url, issuer_did).at(now)
+        outcome = status_outcome(bits, problem, index, None if unsigned else line)
         if not unsigned or outcome.revoked is None:
             return outcome
         # A line that does not hold vouches for nothing: the list alone says revoked or not, and when it says not,
@@ -254,39 +302,35 @@ def _not_a_term(key: str) -> bool:
     return ":" in key or (key.startswith("@") and key != "@context")
 
 
-def _structure_problem(document: dict[str, Any]) -> str | None:
-    """Why ``document`` is not a well-formed revocation list (``None``: it is); policies.js
+def _structure(document: dict[str, Any]) -> tuple[bytes | None, str | None]:
+    """The bits of a well-formed revocation list, or ``None`` and why ``document`` is not one; policies.js
     ``statusListStructureProblem`` says it in the same words."""
     types = document.get("type")
     if not isinstance(types, list) or not all(t in types for t in STATUS_LIST_TYPES):
-        return f"its type must include {' and '.join(STATUS_LIST_TYPES)}"
+        return None, f"its type must include {' and '.join(STATUS_LIST_TYPES)}"
     subject = document.get("credentialSubject")
     if not isinstance(subject, dict):
-        return "its credentialSubject must be one object"
+        return None, "its credentialSubject must be one object"
     if any(_not_a_term(key) for key in (*document, *subject)):
-        return _NOT_A_TERM
+        return None, _NOT_A_TERM
     if subject.get("type") != "BitstringStatusList":
-        return "its credentialSubject's type must be BitstringStatusList"
+        return None, "its credentialSubject's type must be BitstringStatusList"
     if subject.get("statusPurpose") != "revocation":
-        return "its statusPurpose must be revocation (the only purpose this registry's lists have)"
+        return None, "its statusPurpose must be revocation (the only purpose this registry's lists have)"
     try:
-        decode_list(subject.get("encodedList"))
+        return decode_list(subject.get("encodedList")), None
     except CryptoError as exc:
-        return str(exc)
-    return None
+        return None, str(exc)
+
+
+def _structure_problem(document: dict[str, Any]) -> str | None:
+    return _structure(document)[1]
 
 
 def _validity(document: dict[str, Any], now: dt.datetime) -> Check:
-    label = "In force"
-    raw_start, raw_end = document.get("validFrom"), document.get("validUntil")
-    start, end = parse_time(raw_start), parse_time(raw_end)
-    if (raw_start is not None and start is None) or (raw_end is not None and end is None):
-        return Check("validity", label, CheckStatus.FAILED, "its dates (validFrom, validUntil) cannot be read")
-    if start is not None and now < start:
-        return Check("validity", label, CheckStatus.FAILED, f"not valid before {raw_start}")
-    if end is not None and now > end:
-        return Check("validity", label, CheckStatus.FAILED, f"expired on {raw_end}")
-    return Check("validity", label, CheckStatus.PASSED, "in force")
+    problem = _Window.of(document).problem(now)
+    status = CheckStatus.FAILED if problem else CheckStatus.PASSED
+    return Check("validity", "In force", status, problem or "in force")
 
 
 class EndorserKeys:

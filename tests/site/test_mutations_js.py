@@ -27,6 +27,7 @@ from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.revoke import revocation_entry, revoke_award
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash
+from generator.check import run_check
 from generator.endorsements import verify_endorsement
 from generator.errors import CredregError
 from generator.load import load_registry
@@ -493,6 +494,22 @@ def _proofs_of_list(keep: Callable[[list[Doc]], list[Doc]]) -> Callable[[Doc], D
     return lambda listed: {**listed, "proof": keep(listed["proof"])}
 
 
+_ACME_LIST = f"issuers/{ACME}/status/1.json"
+
+
+def _copy_with_list(m: Mutations, dest: Path, mutate: Callable[[Doc], Doc] | None) -> tuple[Path, Path]:
+    """The corpus's registry and site copied to ``dest``, acme's list 1 replaced by ``mutate``'s (in both)."""
+    root, site = dest / "root", dest / "site"
+    shutil.copytree(m.c.root, root)
+    shutil.copytree(m.c.site, site)
+    if mutate is not None:
+        listed = json.loads((root / "registry" / _ACME_LIST).read_text(encoding="utf-8"))
+        text = json.dumps(mutate(listed), indent=2) + "\n"
+        for path in (root / "registry" / _ACME_LIST, site / _ACME_LIST):
+            path.write_text(text, encoding="utf-8")
+    return root, site
+
+
 def test_status_lists_and_revocation_lines_signed_otherwise_are_read_alike(
     m: Mutations, node: Node, tmp_path: Path
 ) -> None:
@@ -538,17 +555,9 @@ def test_status_lists_and_revocation_lines_signed_otherwise_are_read_alike(
         "line removed": lambda old: None,
     }
     found = []
-    rel = f"issuers/{ACME}/status/1.json"
     for name in {**list_changes, **line_changes}:
-        root, site = tmp_path / name / "root", tmp_path / name / "site"
-        shutil.copytree(m.c.root, root)
-        shutil.copytree(m.c.site, site)
-        if name in list_changes:
-            listed = json.loads((root / "registry" / rel).read_text(encoding="utf-8"))
-            text = json.dumps(list_changes[name](listed), indent=2) + "\n"
-            for path in (root / "registry" / rel, site / rel):
-                path.write_text(text, encoding="utf-8")
-        else:
+        root, site = _copy_with_list(m, tmp_path / name, list_changes.get(name))
+        if name not in list_changes:
             log = layout.revocations_path(root, ACME)
             lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
             changed = [line_changes[name](line) if line["award"] == m.revoked.hash else line for line in lines]
@@ -567,6 +576,75 @@ def test_status_lists_and_revocation_lines_signed_otherwise_are_read_alike(
                 except AssertionError as exc:
                     found.append(f"{what}: {str(exc)[:400]}")
 
+    assert found == []
+
+
+def _stamp(at: dt.datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _list_subject(m: Mutations, **change: Any) -> Callable[[Doc], Doc]:
+    """Acme's list with its credentialSubject changed, signed again by acme's key."""
+
+    def mutate(listed: Doc) -> Doc:
+        unsigned = _unsigned(listed)
+        unsigned["credentialSubject"] = {**unsigned["credentialSubject"], **change}
+        return sign_document(unsigned, m.c.keys[ACME], f"{m.did(ACME)}#k1", NOW - dt.timedelta(days=1))
+
+    return mutate
+
+
+def test_a_status_list_out_of_force_or_ill_formed_gives_no_status_in_either(
+    m: Mutations, node: Node, tmp_path: Path
+) -> None:
+    """Bitstring Status List §3.2: a list that is not a valid credential yields no status. A list its issuer signed
+    with an end already past, a start to come, dates that cannot be read, another purpose, or its end's IRI for a key
+    (one statement with validUntil to an RDFC proof) was read all the same for an award's status, by credreg verify
+    and the page ("not revoked"), while the list given on its own was not in force or not well-formed. Now the
+    award's status is unknown, in the same words in both, a revocation the issuer's log signs still stands, and the
+    full check refuses the list (at the clock's time: the dates lie on the same side of it as of NOW)."""
+    did, k1, late = m.did(ACME), m.c.keys[ACME], NOW - dt.timedelta(days=1)
+    past, future = _stamp(NOW - dt.timedelta(hours=1)), _stamp(NOW + dt.timedelta(days=3650))
+    not_in_force, ill_formed = "the status list is not in force: ", "the status list is not well-formed: "
+    cases: dict[str, tuple[Callable[[Doc], Doc], str]] = {
+        "ended an hour ago": (_resign_list(m, k1, f"{did}#k1", late, validUntil=past), f"expired on {past}"),
+        "starting in ten years": (
+            _resign_list(m, k1, f"{did}#k1", late, validFrom=future),
+            f"not valid before {future}",
+        ),
+        "an end that cannot be read": (
+            _resign_list(m, k1, f"{did}#k1", late, validUntil="soon"),
+            "its dates (validFrom, validUntil) cannot be read",
+        ),
+        "of another purpose": (
+            _list_subject(m, statusPurpose="suspension"),
+            "its statusPurpose must be revocation (the only purpose this registry's lists have)",
+        ),
+        "its end under its IRI": (
+            _resign_list(m, k1, f"{did}#k1", late, **{"https://www.w3.org/2018/credentials#validUntil": past}),
+            "one of its keys is an IRI or a JSON-LD keyword, not a term's name",
+        ),
+    }
+    found = []
+    for name, (mutate, words) in cases.items():
+        root, site = _copy_with_list(m, tmp_path / name, mutate)
+        registry = load_registry(root).registry
+        assert registry is not None
+        write_verification_data(registry, site, now=NOW)
+        expected = not_in_force if "cannot be read" in words or " on " in words or "before" in words else ill_formed
+        expected += words
+        for issued, want in ((m.award, ["not checked", expected]), (m.revoked, None)):
+            python = Verifier(registry).verify(issued.award, now=NOW)
+            status = next(c for c in python.checks if c.id == "status")
+            js = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), hash=issued.hash)
+            got = [str(status.status), status.reason]
+            if want is None:  # the issuer's signed revocation line stands whatever its list says
+                want = ["failed", got[1]] if got[1].startswith("revoked on ") else ["failed", "revoked on …"]
+            if got != want or js["checks"]["status"] != want:
+                found.append(f"{name}, {issued.hash[:8]}: python {got}, page {js['checks']['status']}, want {want}")
+        refused = [p.message for p in run_check(root).problems.errors if p.location.path == f"registry/{_ACME_LIST}"]
+        if not any(expected in message for message in refused):
+            found.append(f"{name}: the full check says {refused}")
     assert found == []
 
 

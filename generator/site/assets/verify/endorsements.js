@@ -50,6 +50,7 @@ import {
   pattern,
   proofContexts,
   proofSet,
+  readableList,
   revokedReason,
   signedBy,
   statusOutcome,
@@ -58,7 +59,7 @@ import {
 } from "./policies.js";
 import { BY_ENDORSER, blocks, check, NOT_CHECKED, notChecked, revokedHeadline } from "./results.js";
 import { SiteData } from "./sitedata.js";
-import { decodeList, getBit, indexProblem, parseListNumber } from "./statuslist.js";
+import { getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
 import { unseenProblem } from "./text.js";
 
@@ -177,10 +178,11 @@ function ownList(siteUrl, url, endorsers) {
 
 /**
  * The endorser's verified status list bits, or [null, why not] (endorsements.py _list_problem): read by the rule
- * every reader of a list applies (listOwnerProblem, signedBy: a key of the endorser, in force when it signed), so a
- * list signed after its key was retired or revoked takes no revocation back.
+ * every reader of a list applies (listOwnerProblem, signedBy: a key of the endorser, in force when it signed, so a
+ * list signed after its key was retired or revoked takes no revocation back; readableList: well-formed and in
+ * force at `now`).
  */
-async function listBits(site, folder, owner, number, url, did, keys) {
+async function listBits(site, folder, owner, number, url, did, keys, now) {
   const path = `${folder}/${owner}/status/${number}.json`;
   let doc;
   try {
@@ -194,11 +196,8 @@ async function listBits(site, folder, owner, number, url, did, keys) {
     listOwnerProblem(doc, url, did, "this endorser") ??
     (await signedBy(null, doc, did, "status list", { rdfc: true, resolve: endorserKeys(did, keys) }));
   if (problem) return [null, problem];
-  try {
-    return [await decodeList(isObject(doc.credentialSubject) ? doc.credentialSubject.encodedList : null), ""];
-  } catch (error) {
-    return [null, `the status list cannot be decoded: ${error.message}`];
-  }
+  const readable = await readableList(doc, now);
+  return [readable.bits, readable.problem];
 }
 
 /**
@@ -290,7 +289,7 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
   if (own === null || own[1] !== endorser.id) {
     add("status", "Not revoked", "the status entry is not in the endorser's own status list");
   } else {
-    const [bits, why] = await listBits(site, own[0], own[1], own[2], url, did, keys);
+    const [bits, why] = await listBits(site, own[0], own[1], own[2], url, did, keys, now);
     const at = Number(doc.credentialStatus.statusListIndex);
     // The awards' rule (policies.js statusOutcome): an issuer's signed log line, published beside the file, says
     // why, and stands even when its list cannot be trusted. It is asked for only when the list is untrusted or the

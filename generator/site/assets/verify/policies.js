@@ -1156,13 +1156,21 @@ async function statusListBits(ctx, url, issuer, number, issuerDid) {
   // "not revoked" here and of unknown status in `credreg verify` (tests/site/test_mutations_js.py).
   const problem = listOwnerProblem(list, url, issuerDid) ?? (await signedBy(ctx, list, issuerDid, "status list"));
   if (problem) return { bits: null, problem };
-  try {
-    return { bits: await decodeList(get(get(list, "credentialSubject"), "encodedList")), problem: "" };
-  } catch (error) {
-    if (error instanceof StatusListError)
-      return { bits: null, problem: `the status list cannot be decoded: ${error.message}` };
-    throw error;
-  }
+  return readableList(list, ctx.now);
+}
+
+/**
+ * The bits of a status list whose owner and signature hold, if it is a well-formed revocation list in force at
+ * `now`: {bits, problem: ""}, or {bits: null, problem}. The rule of every reader of a list for a credential's
+ * status, an award's or an endorsement's (generator/verify/status.py readable_list, ListReading.at): a list that
+ * is not a valid credential yields no status (Bitstring Status List §3.2).
+ */
+export async function readableList(list, now) {
+  const { bits, problem } = await statusListStructure(list);
+  if (bits === null) return { bits: null, problem: `the status list is not well-formed: ${problem}` };
+  const outside = statusListWindowProblem(list, now);
+  if (outside !== null) return { bits: null, problem: `the status list is not in force: ${outside}` };
+  return { bits, problem: "" };
 }
 
 /** The shard entry's revocation, if its signature by the issuer holds: {revoked, reason} or {problem}. */
@@ -1342,37 +1350,40 @@ const STATUS_LIST_TYPES = ["VerifiableCredential", "BitstringStatusListCredentia
 const NOT_A_TERM = "one of its keys is an IRI or a JSON-LD keyword, not a term's name";
 const notATerm = (key) => key.includes(":") || (key.startsWith("@") && key !== "@context");
 
-/** Why a document is not a well-formed revocation list (null: it is): status.py _structure_problem. */
-async function statusListStructureProblem(doc) {
+/**
+ * The bits of a well-formed revocation list, or null and why a document is not one: {bits, problem}
+ * (status.py _structure).
+ */
+async function statusListStructure(doc) {
+  const not = (problem) => ({ bits: null, problem });
   const types = get(doc, "type");
   if (!Array.isArray(types) || !STATUS_LIST_TYPES.every((t) => types.includes(t)))
-    return `its type must include ${STATUS_LIST_TYPES.join(" and ")}`;
+    return not(`its type must include ${STATUS_LIST_TYPES.join(" and ")}`);
   const subject = get(doc, "credentialSubject");
-  if (!isObject(subject)) return "its credentialSubject must be one object";
-  if ([...Object.keys(doc), ...Object.keys(subject)].some(notATerm)) return NOT_A_TERM;
-  if (get(subject, "type") !== "BitstringStatusList") return "its credentialSubject's type must be BitstringStatusList";
+  if (!isObject(subject)) return not("its credentialSubject must be one object");
+  if ([...Object.keys(doc), ...Object.keys(subject)].some(notATerm)) return not(NOT_A_TERM);
+  if (get(subject, "type") !== "BitstringStatusList") return not("its credentialSubject's type must be BitstringStatusList");
   if (get(subject, "statusPurpose") !== "revocation")
-    return "its statusPurpose must be revocation (the only purpose this registry's lists have)";
+    return not("its statusPurpose must be revocation (the only purpose this registry's lists have)");
   try {
-    await decodeList(get(subject, "encodedList"));
+    return { bits: await decodeList(get(subject, "encodedList")), problem: null };
   } catch (error) {
-    if (error instanceof StatusListError) return error.message;
+    if (error instanceof StatusListError) return not(error.message);
     throw error;
   }
-  return null;
 }
 
-function statusListValidity(doc, now) {
-  const label = "In force";
+/** Why a status list is not in force at `now` (null: it is): status.py _Window.problem. */
+function statusListWindowProblem(doc, now) {
   const rawStart = get(doc, "validFrom") ?? null;
   const rawEnd = get(doc, "validUntil") ?? null;
   const start = parseTime(rawStart);
   const end = parseTime(rawEnd);
   if ((rawStart !== null && start === null) || (rawEnd !== null && end === null))
-    return check("validity", label, false, "its dates (validFrom, validUntil) cannot be read");
-  if (start !== null && clockOrder(now, rawStart) < 0) return check("validity", label, false, `not valid before ${rawStart}`);
-  if (end !== null && clockOrder(now, rawEnd) > 0) return check("validity", label, false, `expired on ${rawEnd}`);
-  return check("validity", label, true, "in force");
+    return "its dates (validFrom, validUntil) cannot be read";
+  if (start !== null && clockOrder(now, rawStart) < 0) return `not valid before ${rawStart}`;
+  if (end !== null && clockOrder(now, rawEnd) > 0) return `expired on ${rawEnd}`;
+  return null;
 }
 
 /**
@@ -1406,7 +1417,7 @@ export async function statusListChecks(ctx) {
   const doc = isObject(ctx.document) ? ctx.document : {};
   const checks = [];
   const add = (id, label, problem, passed) => checks.push(check(id, label, problem === null, problem ?? passed));
-  add("structure", "Well-formed status list", await statusListStructureProblem(doc), "a revocation list that decodes");
+  add("structure", "Well-formed status list", (await statusListStructure(doc)).problem, "a revocation list that decodes");
   const url = get(doc, "id");
   let signerDid = get(doc, "issuer");
   const facts = { issuerDid: typeof signerDid === "string" ? signerDid : null, issuer: null, endorser: null, list: null };
@@ -1447,7 +1458,7 @@ export async function statusListChecks(ctx) {
   const did = typeof signerDid === "string" ? signerDid : "";
   const signature = await signedBy(ctx, doc, did, "status list", { rdfc: true, ...(resolve ? { resolve } : {}) });
   add("proof", `Signed by its ${signer}'s registered key`, signature, "signature verified");
-  checks.push(statusListValidity(doc, ctx.now));
+  add("validity", "In force", statusListWindowProblem(doc, ctx.now), "in force");
   facts.validFrom = typeof doc.validFrom === "string" ? doc.validFrom : null;
   facts.validUntil = typeof doc.validUntil === "string" ? doc.validUntil : null;
   return { checks, facts, signer };
