@@ -314,6 +314,29 @@ def test_a_revoked_endorsement_is_not_made_valid_by_a_list_its_closed_key_signed
     _page_says_the_same(tmp_path, c.site, doc, cli)
 
 
+def test_an_endorser_s_list_out_of_its_own_validity_period_gives_no_status_alike(tmp_path: Path) -> None:
+    # Bitstring Status List §3.2 (status.py readable_list, policies.js readableList): the endorser's list, signed by
+    # its key in force but ended an hour ago, gave "not revoked" on both sides; the status is now unknown.
+    from generator.endorsements import _list_path
+    from generator.verify.keys import method_id
+
+    c = Corpus(tmp_path / "corpus")
+    doc = c.endorse("lapsed")
+    located = _list_path(c.registry, doc["credentialStatus"]["statusListCredential"])
+    assert located is not None
+    listed = json.loads(located[2].read_text(encoding="utf-8"))
+    ended = (NOW - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    unsigned = {k: v for k, v in listed.items() if k != "proof"} | {"validUntil": ended}
+    key, did = c.keys[located[0]], c.registry.endorser_did(located[0])
+    signed = sign_document(unsigned, key, method_id(did, key.key_id), NOW - dt.timedelta(days=1))
+    located[2].write_text(json.dumps(signed), encoding="utf-8")
+    c.publish()
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    status = next(check for check in cli["checks"] if check[0] == "status")
+    assert status == ["status", "Not revoked", "not checked", f"the status list is not in force: expired on {ended}"]
+    _page_says_the_same(tmp_path, c.site, doc, cli)
+
+
 @pytest.mark.parametrize("closed", ["valid_until", "revoked_at"])
 def test_an_issuer_s_logged_revocation_stands_on_the_page_when_its_list_is_not_trusted(
     tmp_path: Path, closed: str
