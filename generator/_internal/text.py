@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["UNSEEN", "first_unseen", "lookalike_key", "lookalike_note", "unseen_problem"]
+__all__ = ["MAX_MARKS", "UNSEEN", "first_unseen", "lookalike_key", "lookalike_note", "mark_tower", "unseen_problem"]
 
 UNSEEN = (
     r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
@@ -77,3 +77,31 @@ def lookalike_note(name: str) -> str:
             what = unicodedata.name(char, "unnamed")
             return f" (its character {at + 1} is U+{ord(char):04X} {what}, which reads as {lookalike_key(char)!r})"
     return ""
+
+
+MAX_MARKS = 6
+"""Combining marks one letter may carry. Nonspacing and enclosing marks are drawn above, below or around their
+letter, beyond its line: a few dozen on one letter draw over the lines and cards around it (another issuer's name,
+a status badge). Real scripts stack far fewer: Vietnamese two, pointed Hebrew with its accents five, a Tibetan
+stack four."""
+
+#: Runs that could hold such a tower: it is more than MAX_MARKS characters, none of them ASCII.
+_NON_ASCII_RUN = re.compile(f"[^\\x00-\\x7f]{{{MAX_MARKS + 1},}}")
+#: What a mark run continues across: the joiners (real text needs them) do not start a new letter.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def mark_tower(text: str) -> int | None:
+    """The index of the first combining mark beyond :data:`MAX_MARKS` on one letter (``None`` when there is none).
+    Only runs of non-ASCII characters are looked at, so ordinary text costs one regex scan."""
+    for run in _NON_ASCII_RUN.finditer(text):
+        marks = 0
+        for at in range(run.start(), run.end()):
+            char = text[at]
+            if unicodedata.category(char) in ("Mn", "Me"):
+                marks += 1
+                if marks > MAX_MARKS:
+                    return at
+            elif char not in _JOINERS:
+                marks = 0
+    return None
