@@ -97,6 +97,8 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[`acme.example/login`](https://evil.example)", "https://evil.example"),
         ("[help@acme.example](mailto:help@evil.example)", "help@evil.example"),
         ("[https://acme.example](https://acme.example@evil.example/)", "https://acme.example@evil.example/"),
+        # Letters of another script pass for Latin ones: the address shows in its xn-- form, which shows what it is.
+        ("[\u0430cme.example](https://\u0430cme.example/)", "https://xn--cme-5cd.example/"),
     ],
 )
 def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, shown: str) -> None:
