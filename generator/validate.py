@@ -286,7 +286,8 @@ def _body_names(registry: Registry, problems: ProblemList) -> None:
     spaces, and letters of other scripts drawn alike). Pages show issuers and endorsers by name, so a new body
     named like an existing one would pass for it; and a ``quality_assurance.by`` resolves by name, alias or id
     (:func:`generator.recognition.endorser_for_name`), so it could take over the claims that name the existing
-    one. Both files of a clash are named: which one came first is for the reviewer to see."""
+    one. Both files of a clash are named: which one came first is for the reviewer to see. An issuer's former
+    names (``former_profiles``) are its too: its earlier awards carry them, and the verification page shows them."""
     from generator.recognition import answered_names  # recognition imports the verifiers
 
     bodies: dict[str, set[str]] = {}
@@ -294,8 +295,23 @@ def _body_names(registry: Registry, problems: ProblemList) -> None:
         for name in names:
             bodies.setdefault(lookalike_key(name), set()).add(body)
 
+    former: dict[str, set[str]] = {}
+    for issuer_id, issuer in registry.issuers.items():
+        for profile in issuer.issuer.former_profiles:
+            former.setdefault(lookalike_key(profile.name), set()).add(issuer_id)
+
     def clash(body: str, doc: Document, where: list[str | int], value: str, kind: str) -> None:
         others = sorted(bodies.get(lookalike_key(value), set()) - {body})
+        earlier = sorted(former.get(lookalike_key(value), set()) - {body} - set(others))
+        if earlier and not others:
+            problems.append(
+                doc.problem(
+                    where,
+                    f"{value!r}{lookalike_note(value)} is a former name of {', '.join(earlier)}, which its earlier "
+                    f"awards carry: an {kind}'s name must name it alone, as a reader sees it",
+                    code=f"{kind}.duplicate-name",
+                )
+            )
         if others:
             problems.append(
                 doc.problem(

@@ -76,3 +76,19 @@ def test_whole_script_lookalikes_are_one_name() -> None:
 
     # Every letter Cyrillic, and it still reads "Acme": as much an impostor as one mixed letter.
     assert lookalike_key("\u0410\u0441\u0435 \u0420\u0435\u0440\u0435") == lookalike_key("Ace Pepe")
+
+
+def test_an_issuer_named_like_another_issuers_former_name_is_refused(registry_dir: Path) -> None:
+    rel = _add_issuer(registry_dir, "acme-akademy", "'ACME academy'")
+    # Acme Academy became Acme Data School: its earlier awards still carry the former name.
+    issuer = registry_dir / ACME_ISSUER
+    text = issuer.read_text(encoding="utf-8").replace("name: Acme Academy", "name: Acme Data School")
+    issuer.write_text(
+        text + "former_profiles:\n  - until: 2024-06-30\n    name: Acme Academy\n    url: https://acme.example\n"
+        "    email: credentials@acme.example\n",
+        encoding="utf-8",
+    )
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    [problem] = errors(report, "issuer.duplicate-name")
+    assert problem.location.path == rel, shown(report.problems)
+    assert problem.message.startswith("'ACME academy' is a former name of acme-academy, which its earlier awards")
