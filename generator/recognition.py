@@ -131,8 +131,8 @@ def normalized_name(name: str) -> str:
 
 def answered_names(registry: Registry) -> Iterator[tuple[str, list[str]]]:
     """Every registered endorser, then every issuer, with the names a ``quality_assurance.by`` may call it by
-    (name, aliases, id). The full check refuses an endorser name or alias that two bodies share
-    (:mod:`generator.validate`), so the order decides nothing."""
+    (name, aliases, id). The full check refuses a name or alias that two bodies share, or that
+    reads like another body's (:mod:`generator.validate`), so the order decides nothing."""
     for endorser_id, record in registry.endorsers.items():
         yield endorser_id, [record.endorser.name, *record.endorser.aliases, endorser_id]
     for issuer_id, issuer in registry.issuers.items():

@@ -13,6 +13,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from generator import layout
+from generator._internal.source import Document
+from generator._internal.text import lookalike_key, lookalike_note
 from generator.errors import ProblemList, Severity
 from generator.models import LifecycleStatus
 from generator.registry import CredentialRecord, IssuerRecord, Registry, did_web_for, resolve_ref
@@ -28,7 +30,7 @@ def validate_registry(registry: Registry, problems: ProblemList, *, changed: Col
     _succession(registry, problems)
     _assets(registry, problems)
     _identities(registry, problems, set(changed))
-    _endorser_names(registry, problems)
+    _body_names(registry, problems)
 
 
 def _refs(record: IssuerRecord, credential: CredentialRecord) -> Iterator[tuple[list[str | int], str, str]]:
@@ -279,27 +281,52 @@ def _inside(place: tuple[str, list[str]], site: tuple[str, list[str]]) -> bool:
     return place[0] == site[0] and place[1][: len(site[1])] == site[1]
 
 
-def _endorser_names(registry: Registry, problems: ProblemList) -> None:
-    """An endorser's name and aliases name it alone: a ``quality_assurance.by`` resolves by name, alias or id
-    (:func:`generator.recognition.endorser_for_name`), so a name another endorser or an issuer answers to would
-    let a new body take over the claims that name the existing one."""
-    from generator.recognition import answered_names, normalized_name  # recognition imports the verifiers
+def _body_names(registry: Registry, problems: ProblemList) -> None:
+    """A body's name (and an endorser's aliases) name it alone, as a reader sees them (:func:`lookalike_key`: case,
+    spaces, and letters of other scripts drawn alike). Pages show issuers and endorsers by name, so a new body
+    named like an existing one would pass for it; and a ``quality_assurance.by`` resolves by name, alias or id
+    (:func:`generator.recognition.endorser_for_name`), so it could take over the claims that name the existing
+    one. Both files of a clash are named: which one came first is for the reviewer to see. An issuer's former
+    names (``former_profiles``) are its too: its earlier awards carry them, and the verification page shows them."""
+    from generator.recognition import answered_names  # recognition imports the verifiers
 
     bodies: dict[str, set[str]] = {}
     for body, names in answered_names(registry):
         for name in names:
-            bodies.setdefault(normalized_name(name), set()).add(body)
-    for endorser_id, record in registry.endorsers.items():
-        fields: list[tuple[list[str | int], str]] = [(["name"], record.endorser.name)]
-        fields += [(["aliases", i], alias) for i, alias in enumerate(record.endorser.aliases)]
-        for where, value in fields:
-            others = sorted(bodies.get(normalized_name(value), set()) - {endorser_id})
-            if others:
-                problems.append(
-                    record.source.doc.problem(
-                        where,
-                        f"{value!r} is already a name, alias or id of {', '.join(others)}: an endorser's name and "
-                        "aliases must name it alone (quality_assurance.by resolves by them)",
-                        code="endorser.duplicate-name",
-                    )
+            bodies.setdefault(lookalike_key(name), set()).add(body)
+
+    former: dict[str, set[str]] = {}
+    for issuer_id, issuer in registry.issuers.items():
+        for profile in issuer.issuer.former_profiles:
+            former.setdefault(lookalike_key(profile.name), set()).add(issuer_id)
+
+    def clash(body: str, doc: Document, where: list[str | int], value: str, kind: str) -> None:
+        others = sorted(bodies.get(lookalike_key(value), set()) - {body})
+        earlier = sorted(former.get(lookalike_key(value), set()) - {body} - set(others))
+        if earlier and not others:
+            problems.append(
+                doc.problem(
+                    where,
+                    f"{value!r}{lookalike_note(value)} is a former name of {', '.join(earlier)}, which its earlier "
+                    f"awards carry: an {kind}'s name must name it alone, as a reader sees it",
+                    code=f"{kind}.duplicate-name",
                 )
+            )
+        if others:
+            problems.append(
+                doc.problem(
+                    where,
+                    f"{value!r}{lookalike_note(value)} is already a name, alias or id of {', '.join(others)}: "
+                    f"an {kind}'s name must name it alone, as a reader sees it (case, spaces and letters of other "
+                    "scripts drawn alike do not count; pages show bodies by name, and quality_assurance.by resolves "
+                    "by them)",
+                    code=f"{kind}.duplicate-name",
+                )
+            )
+
+    for issuer_id, issuer in registry.issuers.items():
+        clash(issuer_id, issuer.source.doc, ["name"], issuer.issuer.name, "issuer")
+    for endorser_id, record in registry.endorsers.items():
+        clash(endorser_id, record.source.doc, ["name"], record.endorser.name, "endorser")
+        for i, alias in enumerate(record.endorser.aliases):
+            clash(endorser_id, record.source.doc, ["aliases", i], alias, "endorser")

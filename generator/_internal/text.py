@@ -6,8 +6,9 @@ equal by tests/site/test_text_js.py."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["UNSEEN", "first_unseen", "unseen_problem"]
+__all__ = ["MAX_MARKS", "UNSEEN", "first_unseen", "lookalike_key", "lookalike_note", "mark_tower", "unseen_problem"]
 
 UNSEEN = (
     r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
@@ -41,3 +42,66 @@ def unseen_problem(text: str) -> str | None:
     if at is None:
         return None
     return f"holds the invisible or control character U+{ord(text[at]):04X} (character {at + 1})"
+
+
+#: Letters of other scripts drawn like a Latin letter (from Unicode's confusables.txt): Cyrillic, Greek and a
+#: few Latin ones outside a-z. Capitals are mapped before case folding, which would turn Cyrillic "В" (drawn as
+#: "B") into "в" (drawn as nothing Latin).
+_LOOKALIKE_CAPITALS = str.maketrans(
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405\u0406\u0408\u04c0\u051a\u051c"
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
+    "abekmhopctyxsijlqwabezhikmnoptyx",
+)
+_LOOKALIKE_SMALL = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0501\u051b\u051d\u04bb\u04cf\u0475\u0131"
+    "\u03bf\u03bd\u03b9\u03c1\u03c5\u03b1",
+    "aeopcyxsijdqwhlviovipua",
+)
+
+
+def lookalike_key(name: str) -> str:
+    """What a reader sees of a name, for telling whether two names read alike: compatibility forms folded
+    (fullwidth and mathematical letters, ligatures), case ignored, runs of spaces collapsed, and letters of other
+    scripts drawn like Latin ones read as those. Accents stay: "für" and "fur" read differently. Not for matching
+    what a name refers to (that compares names as written), only for refusing a name that passes for another."""
+    text = unicodedata.normalize("NFKC", name).translate(_LOOKALIKE_CAPITALS).casefold()
+    return " ".join(text.translate(_LOOKALIKE_SMALL).split())
+
+
+def lookalike_note(name: str) -> str:
+    """Which character of ``name`` reads as another (``""`` when none does): a reviewer cannot see that the "А"
+    of "Аcme" is Cyrillic."""
+    for at, char in enumerate(name):
+        folded = unicodedata.normalize("NFKC", char)
+        if folded != char or char.translate(_LOOKALIKE_CAPITALS) != char or char.translate(_LOOKALIKE_SMALL) != char:
+            what = unicodedata.name(char, "unnamed")
+            return f" (its character {at + 1} is U+{ord(char):04X} {what}, which reads as {lookalike_key(char)!r})"
+    return ""
+
+
+MAX_MARKS = 6
+"""Combining marks one letter may carry. Nonspacing and enclosing marks are drawn above, below or around their
+letter, beyond its line: a few dozen on one letter draw over the lines and cards around it (another issuer's name,
+a status badge). Real scripts stack far fewer: Vietnamese two, pointed Hebrew with its accents five, a Tibetan
+stack four."""
+
+#: Runs that could hold such a tower: it is more than MAX_MARKS characters, none of them ASCII.
+_NON_ASCII_RUN = re.compile(f"[^\\x00-\\x7f]{{{MAX_MARKS + 1},}}")
+#: What a mark run continues across: the joiners (real text needs them) do not start a new letter.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def mark_tower(text: str) -> int | None:
+    """The index of the first combining mark beyond :data:`MAX_MARKS` on one letter (``None`` when there is none).
+    Only runs of non-ASCII characters are looked at, so ordinary text costs one regex scan."""
+    for run in _NON_ASCII_RUN.finditer(text):
+        marks = 0
+        for at in range(run.start(), run.end()):
+            char = text[at]
+            if unicodedata.category(char) in ("Mn", "Me"):
+                marks += 1
+                if marks > MAX_MARKS:
+                    return at
+            elif char not in _JOINERS:
+                marks = 0
+    return None

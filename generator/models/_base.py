@@ -21,7 +21,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from generator._internal.durations import duration_problem
-from generator._internal.text import UNSEEN, first_unseen
+from generator._internal.text import MAX_MARKS, UNSEEN, first_unseen, mark_tower
 from generator._internal.times import parse_time
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "StrictModel",
     "WebUrl",
     "ecmascript_pattern",
+    "no_mark_tower",
     "plain_url",
     "valid_port",
 ]
@@ -235,10 +236,27 @@ ONE_LINE_PATTERN = rf"^[^\S\n\r{UNSEEN}]*[^\s{UNSEEN}][^\n\r{UNSEEN}]*\Z"
 """One line of text with something visible in it and no :data:`UNSEEN` character. Unambiguous (the leading run
 cannot hold what the visible character is), so it matches in linear time: Python's ``re`` runs it too."""
 
-Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20_000, pattern=TEXT_PATTERN)]
+
+def no_mark_tower(text: str) -> str:
+    """Validator body for registry text shown on the pages: no letter carries more than
+    :data:`~generator._internal.text.MAX_MARKS` combining marks (a tower of them is drawn over the page around it).
+    Not in the JSON Schemas: their patterns cannot name a Unicode category."""
+    at = mark_tower(text)
+    if at is not None:
+        raise ValueError(
+            f"a letter carries more than {MAX_MARKS} combining marks (the {MAX_MARKS + 1}th is character {at + 1})"
+        )
+    return text
+
+
+Markdown = Annotated[
+    str, StringConstraints(min_length=1, max_length=20_000, pattern=TEXT_PATTERN), AfterValidator(no_mark_tower)
+]
 """CommonMark text. Rendered without raw HTML and sanitized: issuer text never becomes markup."""
 
-PlainText = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=ONE_LINE_PATTERN)]
+PlainText = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, pattern=ONE_LINE_PATTERN), AfterValidator(no_mark_tower)
+]
 """One line of plain text."""
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?\Z")]

@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from generator.models._base import (
     ONE_LINE_PATTERN,
@@ -26,6 +26,7 @@ from generator.models._base import (
     Slug,
     StrictModel,
     WebUrl,
+    no_mark_tower,
     require_unique,
 )
 
@@ -323,7 +324,9 @@ BadgeImage = Annotated[
 ]
 """A file in the issuer's folder (``images/sql.svg``) or an https URL."""
 
-Summary = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=ONE_LINE_PATTERN)]
+Summary = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, pattern=ONE_LINE_PATTERN), AfterValidator(no_mark_tower)
+]
 """One line of plain text."""
 
 

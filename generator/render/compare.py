@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.render import labels
 from generator.render.components import award_counts
+from generator.render.endorsements import CLAIM_WORDS
 from generator.render.facets import skill_label
 from generator.render.html import esc, relative
 from generator.render.model import Entry, SiteModel
@@ -60,9 +61,13 @@ def compare_display(model: SiteModel, entry: Entry) -> dict[str, Any]:
             for key, skill in zip(entry.skill_groups, d.skills, strict=True)
         ],
         "pathway": {k: v for k, v in pathway.items() if v},
+        # Each claim with what stands of it, as the credential page says it: side by side, a claim the body
+        # withdrew or never signed must not read like one it confirmed.
         "quality_assurance": [
-            f"{labels.QA_KIND[qa.kind]} {qa.by}" + (f" since {labels.date_label(qa.since)}" if qa.since else "")
-            for qa in d.quality_assurance
+            f"{labels.QA_KIND[claim.claim.kind]} {claim.claim.by}"
+            + (f" since {labels.date_label(claim.claim.since)}" if claim.claim.since else "")
+            + f" ({CLAIM_WORDS[claim.status]})"
+            for claim in model.recognition.claims(model.registry, entry.record.id, entry.definition.id)
         ],
         "validity": labels.describe_validity(d.validity.period) if d.validity.period else "Does not expire",
         "awards": {label: n for label, n, _ in award_counts(model, entry.ref)},

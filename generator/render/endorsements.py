@@ -19,6 +19,7 @@ from generator.render.model import Entry, SiteModel, credential_path, endorser_p
 from generator.verify.results import Verdict
 
 __all__ = [
+    "CLAIM_WORDS",
     "ENDORSEMENT_SCRIPT",
     "KIND_LABEL",
     "achievement_endorsements",
@@ -39,10 +40,16 @@ KIND_LABEL = {
     "recognises": "Recognised by",
     "endorses": "Endorsed by",
 }
-_CLAIM = {
-    ClaimStatus.CONFIRMED: ("cr-badge cr-badge--active", "Confirmed: signed by the body"),
-    ClaimStatus.REVOKED: ("cr-badge cr-badge--revoked", "Withdrawn by the body"),
-    ClaimStatus.CLAIMED: ("cr-badge cr-badge--deprecated", "Claimed by the issuer, not confirmed"),
+#: What stands of an issuer's ``quality_assurance`` claim, wherever the claim is shown: never the claim alone.
+CLAIM_WORDS = {
+    ClaimStatus.CONFIRMED: "Confirmed: signed by the body",
+    ClaimStatus.REVOKED: "Withdrawn by the body",
+    ClaimStatus.CLAIMED: "Claimed by the issuer, not confirmed",
+}
+_CLAIM_CSS = {
+    ClaimStatus.CONFIRMED: "cr-badge cr-badge--active",
+    ClaimStatus.REVOKED: "cr-badge cr-badge--revoked",
+    ClaimStatus.CLAIMED: "cr-badge cr-badge--deprecated",
 }
 _VERDICT = {
     Verdict.VALID: "Valid",
@@ -133,7 +140,7 @@ def recognition_section(model: SiteModel, entry: Entry, here: str) -> str:
         items = []
         for claim in claims:
             qa = claim.claim
-            css, words = _CLAIM[claim.status]
+            css, words = _CLAIM_CSS[claim.status], CLAIM_WORDS[claim.status]
             since = f' <span class="cr-muted">since {esc(labels.date_label(qa.since))}</span>' if qa.since else ""
             body = (
                 f'<a href="{esc(_endorser_href(model, claim.endorser, here))}">{esc(qa.by)}</a>'

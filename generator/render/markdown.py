@@ -4,15 +4,20 @@ Two independent layers: markdown-it renders CommonMark with raw HTML disabled (`
 text), then nh3 keeps only an allow-list of tags and attributes, only http/https/mailto links (relative ones
 are dropped: issuer text cannot point into the site), and marks every link ``nofollow noopener``. Headings are
 shifted down two levels so issuer text never competes with the page's own outline. Images are dropped: issuer
-text must not make visitors' browsers fetch third-party content.
+text must not make visitors' browsers fetch third-party content. A link whose words read as a web or email address
+(``[acme.example](https://evil.example)``) shows the address it goes to instead, unless the words name that same
+place: readers trust an address they can read, and cannot see where a link goes on a phone or a printout.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 __all__ = ["render_markdown", "sanitize_html"]
 
@@ -40,6 +45,53 @@ def _parser() -> MarkdownIt:
     return md
 
 
+#: Words that read as an email address, or as a web address (a host with a top-level domain, maybe a scheme,
+#: port and path). One word only: "Node.js, v22" is words.
+_EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@[^\s@/]+\.[^\s@/]+)\Z", re.IGNORECASE)
+_WEB = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://)?(?:[^\s/@]*@)?((?:[^\s/:?#@.]+\.)+[^\W\d_]{2,})\.?(?::[0-9]*)?(?:[/?#]\S*)?\Z",
+    re.IGNORECASE,
+)
+
+
+def _host(host: str) -> str:
+    return host.lower().removeprefix("www.")
+
+
+def _honest_words(href: str, words: str) -> str | None:
+    """What a link must show instead of ``words`` when they read as an address that is not where ``href`` goes;
+    ``None`` when they may stay."""
+    words = words.strip()
+    mailto = href.lower().startswith("mailto:")
+    address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
+    if email := _EMAIL.match(words):
+        return None if mailto and email[1].casefold() == address.casefold() else (address if mailto else href)
+    if web := _WEB.match(words):
+        if not mailto and _host(web[1]) == _host(urlsplit(href).hostname or ""):
+            return None
+        return address if mailto else href
+    return None
+
+
+def _show_destinations(children: list[Token]) -> None:
+    """Give each link whose words read as another address the address it goes to (in place)."""
+    at = 0
+    while at < len(children):
+        start = children[at]
+        at += 1
+        href = str(start.attrs.get("href", "")) if start.type == "link_open" else ""
+        if not href.lower().startswith(("http://", "https://", "mailto:")):
+            continue  # not a link, or one the cleaner drops: its words stay as text
+        end = next(i for i in range(at, len(children)) if children[i].type == "link_close")
+        words = "".join(c.content for c in children[at:end] if c.type in ("text", "code_inline"))
+        shown = _honest_words(href, words)
+        if shown is not None:
+            text = Token("text", "", 0, content=shown)
+            children[at:end] = [text]
+            end = at + 1
+        at = end + 1
+
+
 def _render(md: MarkdownIt, src: str) -> str:
     tokens = md.parse(src)
     for token in tokens:
@@ -48,6 +100,8 @@ def _render(md: MarkdownIt, src: str) -> str:
         for child in token.children or ():
             if child.type == "image":  # keep the words, not the fetch
                 child.type, child.tag, child.attrs, child.children = "text", "", {}, None
+        if token.children:
+            _show_destinations(token.children)
     return str(md.renderer.render(tokens, md.options, {}))
 
 

@@ -128,6 +128,23 @@ def test_the_compare_page_shows_the_credentials_of_its_address_side_by_side(page
     expect(page.locator("[data-compare-status]")).to_contain_text("at least one more")
 
 
+def test_the_compare_page_says_whether_each_claimed_recognition_stands(page: Any, site_url: str) -> None:
+    # The credential page marks each quality_assurance claim confirmed, withdrawn or only claimed; side by side
+    # they must not all read as facts. The example: one claim withdrawn by its body, one confirmed by a signed
+    # endorsement, and an issuer's claim no body has signed.
+    withdrawn = "cloud-skills-council/cloud-security-essentials"
+    claimed = "northbridge-university/python-for-data-analysis"
+    page.goto(f"{site_url}compare/?ids={withdrawn},{SQL},{claimed}")
+    table = page.locator(".cr-compare__table")
+    expect(table).to_be_visible()
+    row = table.locator("tr", has=page.locator("th[scope=row]", has_text="Quality assurance"))
+    cells = row.locator("td").all_inner_texts()
+    assert "Accredited by Accreditation Board for Personnel Certification" in cells[0]
+    assert "Withdrawn by the body" in cells[0], cells
+    assert "Confirmed: signed by the body" in cells[1], cells
+    assert "Claimed by the issuer, not confirmed" in cells[2], cells
+
+
 def test_credentials_are_chosen_for_comparison_from_cards_and_pages(page: Any, site_url: str) -> None:
     page.goto(site_url + f"credentials/{SQL}/")
     pick = page.locator(f"button[data-compare-ref='{SQL}']")

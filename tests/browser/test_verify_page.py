@@ -190,6 +190,36 @@ def test_a_registered_award_is_valid(vpage: Any, site: Site, examples: Examples)
     screenshot(vpage, "verify-valid")
 
 
+def test_inside_another_sites_frame_the_page_gives_no_verdict(
+    browser: Any, site: Site, examples: Examples, tmp_path: Path
+) -> None:
+    # A site can frame the verification page at a genuine award's hash and cover its rows with its own words
+    # (another credential, another person): a "Valid" there would lend them the registry's word. A static site
+    # cannot send frame-ancestors (a meta Content-Security-Policy cannot carry it), so the page itself refuses:
+    # framed, it shows no verdict and offers to open itself where the address bar names the registry.
+    target = f"{site.verify_url}#{examples.valid.hash}"
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><title>Elsewhere</title><iframe src="{target}" width="1000" height="800"></iframe>',
+        encoding="utf-8",
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        with serve_dir(tmp_path) as other:  # localhost, not 127.0.0.1: another origin than the site's
+            page.goto(other.replace("127.0.0.1", "localhost"))
+            frame = page.frame_locator("iframe")
+            verdict = frame.locator("#cr-verdict")
+            expect(verdict).to_have_attribute("data-verdict", "framed", timeout=15_000)
+            assert "Valid" not in verdict.inner_text()
+            assert frame.locator("#cr-app").is_hidden()
+            assert frame.locator("#cr-facts").inner_text().strip() == ""
+            link = verdict.locator("a")
+            assert link.get_attribute("href") == target
+            assert link.get_attribute("target") == "_blank"
+    finally:
+        context.close()
+
+
 def test_a_revoked_award_says_when_and_why(vpage: Any, site: Site, examples: Examples) -> None:
     example = examples.revoked
     when, _, why = example.reason.removeprefix("revoked on ").partition(" for this reason: ")

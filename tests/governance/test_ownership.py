@@ -18,6 +18,7 @@ GAMMA = "registry/issuers/gamma-guild/issuer.yaml"
 
 def _new_issuer(repo: Repo, maintainers: str = "  - gamma-lead") -> None:
     text = repo.read(f"registry/issuers/{ACME}/issuer.yaml").replace("id: acme-academy", "id: gamma-guild")
+    text = text.replace("name: Acme Academy", "name: Gamma Guild")  # a name of its own: check refuses another's
     repo.write(GAMMA, text.replace("  - acme-lead", maintainers))
 
 

@@ -502,6 +502,47 @@ def test_text_in_any_script_with_tabs_and_emoji_is_accepted(text: str) -> None:
     Issuer.model_validate({**ISSUER, "name": text, "description": f"{text}\n\nMore:\r\n- {text}"})
 
 
+@pytest.mark.parametrize(
+    ("tower", "seventh"),
+    [
+        ("\u030d" * 7, 13),  # COMBINING VERTICAL LINE ABOVE, seven high on the A of "Acme A…"
+        ("\u0489" * 40, 13),  # COMBINING CYRILLIC MILLIONS SIGN: an enclosing mark, drawn around its neighbours
+        ("\u0301\u200d" * 7, 19),  # joiners between the marks do not start a new letter
+    ],
+    ids=["above", "enclosing", "joined"],
+)
+@pytest.mark.parametrize(
+    ("model", "base", "field"),
+    [
+        (Issuer, ISSUER, "name"),  # PlainText
+        (Issuer, ISSUER, "description"),  # Markdown
+        (CredentialDefinition, DEFINITION, "summary"),  # Summary
+    ],
+)
+def test_a_tower_of_combining_marks_is_refused(
+    model: type[Any], base: dict[str, Any], field: str, tower: str, seventh: int
+) -> None:
+    # Marks stacked on one letter are drawn beyond its line: over the card above, another issuer's name, a
+    # status badge. No script stacks more than six on one letter.
+    found = errors(model, {**base, field: f"Acme A{tower}cademy"})
+    message = f"Value error, a letter carries more than 6 combining marks (the 7th is character {seventh})"
+    assert (field, message) in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vi\u1ec7t Nam, Vie\u0323\u0302t Nam",  # Vietnamese, composed and decomposed (two marks)
+        "\u05e9\u05c1\u05bc\u05b8\u05bd\u0591",  # Hebrew: shin with shin dot, dagesh, qamats, meteg, accent
+        "\u0f62\u0f92\u0fb1\u0f74",  # Tibetan: a stack of subjoined letters with a vowel sign
+        "\u0915\u094d\u0937\u093f",  # Devanagari conjunct
+        "1\ufe0f\u20e3 keycap",
+    ],
+)
+def test_text_with_the_marks_real_scripts_stack_is_accepted(text: str) -> None:
+    Issuer.model_validate({**ISSUER, "name": text, "description": text})
+
+
 def test_the_signed_profiles_read_at_context_by_its_json_name_only() -> None:
     """``context`` for ``@context`` names no JSON-LD context at all: it is an unknown key, not a second spelling."""
     from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement

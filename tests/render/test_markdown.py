@@ -86,3 +86,39 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
     """The getcwd-free relpath of the link builder gives what ``posixpath.relpath`` gives, on any paths."""
     a, b = "/".join(path) or ".", "/".join(start) or "."
     assert _relpath(a, b) == posixpath.relpath(a, b)
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("[https://acme.example/verify](https://evil.example/v)", "https://evil.example/v"),
+        ("[acme.example](https://acme.example.evil.example/)", "https://acme.example.evil.example/"),
+        ("[**www.acme.example**](https://evil.example)", "https://evil.example"),
+        ("[`acme.example/login`](https://evil.example)", "https://evil.example"),
+        ("[help@acme.example](mailto:help@evil.example)", "help@evil.example"),
+        ("[https://acme.example](https://acme.example@evil.example/)", "https://acme.example@evil.example/"),
+        # Letters of another script pass for Latin ones: the address shows in its xn-- form, which shows what it is.
+        ("[\u0430cme.example](https://\u0430cme.example/)", "https://xn--cme-5cd.example/"),
+    ],
+)
+def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, shown: str) -> None:
+    # Words that read as a web or email address are what a reader trusts: they must be where the link goes.
+    html = render_markdown(source)
+    assert re.fullmatch(rf'<p><a href="[^"]+" rel="nofollow noopener">{re.escape(shown)}</a></p>\n', html), html
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("[acme.example](https://acme.example/about)", "acme.example"),
+        ("[www.Acme.example/about](https://acme.example/about)", "www.Acme.example/about"),
+        ("[https://acme.example](https://www.acme.example/)", "https://acme.example"),
+        ("[help@acme.example](mailto:help@acme.example)", "help@acme.example"),
+        ("[our syllabus](https://evil.example/)", "our syllabus"),  # words, not an address
+        ("[Node.js, v22](https://nodejs.example/)", "Node.js, v22"),
+        ("<https://acme.example/x>", "https://acme.example/x"),
+    ],
+)
+def test_a_link_reading_as_its_own_address_or_as_words_keeps_them(source: str, words: str) -> None:
+    html = render_markdown(source)
+    assert re.fullmatch(rf'<p><a href="[^"]+" rel="nofollow noopener">{re.escape(words)}</a></p>\n', html), html

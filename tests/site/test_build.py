@@ -122,6 +122,21 @@ def test_a_registry_with_errors_is_refused_and_the_site_kept(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_a_name_stacking_combining_marks_is_not_published(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Sixty marks on one letter draw a column over the cards above it in the catalog: the build refuses them,
+    # naming the file, line and field.
+    root = make_registry(tmp_path / "registry")
+    definition = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = definition.read_text(encoding="utf-8")
+    definition.write_text(
+        text.replace("name: SQL Basics", "name: SQL" + "\u030d" * 60 + " Basics", 1), encoding="utf-8"
+    )
+    assert credreg(["--root", str(root), "build", "--out", str(tmp_path / "site")]) == 1
+    err = capsys.readouterr().err
+    assert "sql-basics.yaml:3:1: name: a letter carries more than 6 combining marks (the 7th is character 10)" in err
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_build_that_fails_midway_leaves_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_registry(tmp_path / "registry")
     out = tmp_path / "site"

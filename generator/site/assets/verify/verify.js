@@ -112,6 +112,15 @@ const STATUS_TEXT = {
 };
 const STATUS_ICON = { [PASSED]: "✓", [FAILED]: "✗", [NOT_CHECKED]: "–", [UNVERIFIED]: "?" };
 
+// True inside a frame (or a frame whose parent cannot be told): the page is then not where its address bar is.
+function framed() {
+  try {
+    return window.self !== window.top;
+  } catch {
+    return true;
+  }
+}
+
 class Page {
   constructor(root) {
     this.root = root;
@@ -129,6 +138,23 @@ class Page {
   async start() {
     const css = el("link", { attrs: { rel: "stylesheet", href: new URL("./verify.css", import.meta.url).href } });
     document.head.append(css);
+    if (framed()) {
+      // Another site can frame this page at a genuine award's hash and cover its rows with its own words; a
+      // static site cannot forbid framing (frame-ancestors is not allowed in a meta Content-Security-Policy),
+      // so a verdict is given only where the address bar names this registry.
+      this.showMessage(
+        "warn",
+        "Open the verification page on its own",
+        "This page is shown inside another site, which could cover what it says: it gives no verdict here.",
+        "framed",
+      );
+      const open = el("a", {
+        text: "Open it in a new tab",
+        attrs: { href: window.location.href, target: "_blank", rel: "noopener noreferrer" },
+      });
+      $("cr-verdict").querySelector(".cr-verdict-detail").append(" ", open);
+      return;
+    }
     const missing = await browserSupport();
     if (missing) {
       this.showMessage(
