@@ -1436,7 +1436,9 @@ def test_an_award_logged_in_another_owners_name_is_not_recorded_in_python_and_js
     now = COSIGNED_AT + dt.timedelta(hours=1)
     py_site = log_check(registry, LogSource(site / "log"), planted, document, now=now)
     py_state = log_check(registry, LogSource(log_repo.state), planted, document, now=now)
-    js = node(op="check", site=f"{site}/", hash=planted, visitor="elsewhere", document=document, now=now.timestamp())
+    js = node(
+        op="check", site=f"{site}/", hash=planted, visitor="award-elsewhere", document=document, now=now.timestamp()
+    )
     want = (
         f"{NOT_RECORDED} in the name of its issuer northbridge-university (entry {logged} logs it in the name of "
         "brightforge-academy, whose folder it was published in: northbridge-university's monitor does not list it)"
@@ -1455,7 +1457,7 @@ def test_an_award_logged_in_another_owners_name_is_not_recorded_in_python_and_js
                 log_check(registry, LogSource(log_repo.state), planted, document, now=now)):  # fmt: skip
         assert got.status.value == "passed", got
         assert got.reason.startswith(f"recorded in the public log as entry {again} of "), got.reason
-    js = node(op="check", site=f"{site}/", hash=planted, visitor="moved", document=document, now=now.timestamp())
+    js = node(op="check", site=f"{site}/", hash=planted, visitor="award-moved", document=document, now=now.timestamp())
     assert js["status"] == "passed", js
 
 
@@ -1499,13 +1501,13 @@ def test_an_endorsement_logged_in_another_owners_name_is_not_recorded_in_python_
                   now=now.timestamp(), kind="endorsement")  # fmt: skip
         return [(c.status.value, c.reason) for c in got] + [(js["status"], js["reason"])]
 
-    assert both("elsewhere", site) == [("failed", want)] * 3
+    assert both("endorsement-elsewhere", site) == [("failed", want)] * 3
     # Committed in its endorser's folder too: logged again in its name, and the site names that entry as well.
     (folder / f"{digest}.json").write_text(elsewhere.read_text())
     elsewhere.unlink()
     commit_all(root, "the endorsement, in its endorser's folder")
     registry, site, entries = _published_cosigned(root, log_repo, tmp_path / "moved", COSIGNED_AT)
     [_, again] = [n for n, e in enumerate(entries) if f" {digest} ".encode() in e]
-    results = both("moved", site)
+    results = both("endorsement-moved", site)
     assert {status for status, _ in results} == {"passed"}, results
     assert all(reason.startswith(f"recorded in the public log as entry {again} of ") for _, reason in results)
