@@ -92,6 +92,28 @@ def test_a_gitlink_is_refused(repo: Repo) -> None:
     assert ("vendor/lib", "governance.nested-repo") in [(p.location.path, p.code) for p in errors(done)]
 
 
+def test_a_gitlink_its_gitmodules_entry_says_to_ignore_is_still_refused(repo: Repo) -> None:
+    # .gitmodules travels with the repository, and `ignore = all` in it makes Git's diff leave the submodule out,
+    # its addition included: the check never saw the nested repository, in the registry (where an issuer's pull
+    # request could add one at a path a registry maintainer's .gitmodules named) or beside it.
+    head = repo.git("rev-parse", "HEAD").strip()
+    award = f"registry/issuers/{ACME}/awards/2026/ab/{'ab' * 32}.json"
+    repo.write(".gitmodules", "".join(
+        f'[submodule "{n}"]\n\tpath = {path}\n\turl = https://example.org/{n}.git\n\tignore = all\n'
+        for n, path in (("lib", "vendor/lib"), ("award", award))
+    ))  # fmt: skip
+    repo.git("add", ".gitmodules")
+    repo.git("commit", "-q", "-m", "a registry maintainer's .gitmodules")
+    for path in ("vendor/lib", award):
+        repo.git("update-index", "--add", "--cacheinfo", f"160000,{head},{path}")
+        repo.path(path).mkdir(parents=True)  # what a checkout of the merge commit holds
+    repo.git("commit", "-q", "-m", "adds two submodules")
+    done = run_check(repo.root, CheckOptions(base="HEAD~1", actor="reg-admin", progress=False))
+    found = [(p.location.path, p.code) for p in errors(done)]
+    assert ("vendor/lib", "governance.nested-repo") in found, found
+    assert any(path == award for path, _ in found), found
+
+
 def test_stray_files_in_the_registry_are_refused_in_a_pull_request(repo: Repo) -> None:
     repo.write(f"registry/issuers/{ACME}/awards/.gitattributes", "*.json -diff\n")
     repo.write(f"registry/issuers/{ACME}/status/notes.txt", "hello\n")
