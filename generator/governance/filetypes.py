@@ -8,12 +8,19 @@ Git records a symbolic link as mode ``120000`` even where it is checked out as a
 repository, where a link could feed the site's own sources (``docs/``) from outside it. A ``.gitattributes``
 anywhere can mark files ``-diff`` or ``linguist-generated`` and so collapse them in the review: it is flagged,
 and the summary asks for a registry maintainer's approval.
+
+One that makes Git convert a file of ``registry/`` or ``keys/`` on checkout (``eol=crlf``,
+``working-tree-encoding``, ``ident``, ``filter``) is refused outright: CI checks out the merge commit with it and
+the build publishes that work tree, while the public log records (and verifiers compare, and the proofs sign) the
+committed bytes. A status list served with other line ends is never the log's version of it, so every award's log
+check would fail; and Git's diff, which converts the work tree back, shows none of it.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import subprocess
 
 from generator import layout
 from generator.errors import ProblemList, Severity
@@ -24,6 +31,8 @@ __all__ = ["check_file_kinds"]
 
 SYMLINK_MODE = "120000"
 GITLINK_MODE = "160000"
+#: The attributes by which Git writes other bytes into the work tree than a commit holds, and the values that do.
+_CONVERSIONS = ("eol", "working-tree-encoding", "ident", "filter")
 
 
 def _lstat_mode(path: str) -> int | None:
@@ -35,6 +44,7 @@ def _lstat_mode(path: str) -> int | None:
 
 def check_file_kinds(pr: PullRequest, problems: ProblemList) -> None:
     modes = pr.modes
+    converted: list[tuple[str, str]] | None = None  # asked once, however many .gitattributes change
     for change in pr.changes:
         if not change.exists:
             continue
@@ -64,3 +74,43 @@ def check_file_kinds(pr: PullRequest, problems: ProblemList) -> None:
                 code="governance.gitattributes",
                 severity=Severity.WARNING,
             )
+            if converted is None:
+                converted = _converted_on_checkout(pr)
+            if converted:
+                (first, rule), count = converted[0], len(converted)
+                problems.add(
+                    path,
+                    f"makes Git convert {count} file{'s' if count != 1 else ''} of the registry when checking it "
+                    f"out ({first}: {rule}): the site would publish other bytes than the commit holds, which the "
+                    "public log records and the signatures cover; files of registry/ and keys/ are checked out as "
+                    "committed (no eol=crlf, working-tree-encoding, ident or filter)",
+                    code="governance.gitattributes-conversion",
+                )
+
+
+def _converted_on_checkout(pr: PullRequest) -> list[tuple[str, str]]:
+    """(path, attribute) of every file of ``registry/`` and ``keys/`` the work tree's ``.gitattributes`` files have
+    Git convert on checkout (first by path), by ``git check-attr``: Git's own reading of every rule and pattern."""
+    paths = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *layout.CHECKED_TREES],
+        cwd=pr.root,
+        capture_output=True,
+        check=False,
+    )
+    if paths.returncode != 0 or not paths.stdout:
+        return []
+    found = subprocess.run(
+        ["git", "check-attr", "-z", "--stdin", *_CONVERSIONS],
+        cwd=pr.root,
+        input=paths.stdout,
+        capture_output=True,
+        check=False,
+    )
+    fields = found.stdout.decode("utf-8", "surrogateescape").split("\0")
+    converted: dict[str, str] = {}
+    for path, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
+        # eol=lf (and text) write what LF-only files hold; every other value of these converts.
+        if value in ("unspecified", "unset") or (name == "eol" and value != "crlf"):
+            continue
+        converted.setdefault(path, name if value == "set" else f"{name}={value}")
+    return sorted(converted.items())

@@ -180,6 +180,9 @@ def _compare(base: GitBase) -> tuple[list[Change], dict[str, str]]:
             "-M",
             "--no-ext-diff",
             "--no-textconv",
+            # Every submodule change shown: `ignore = all` in the repository's own .gitmodules (or diff config)
+            # would leave a nested repository's addition out of the diff, and out of every rule.
+            "--ignore-submodules=none",
             base.commit,
             "--",
             ":/",

@@ -92,7 +92,9 @@ def _replace(stage: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _demo_log(root: Path, registry: Registry, dest: Path, tiles_dest: Path | None) -> dict[str, list[object]] | None:
+def _demo_log(
+    root: Path, registry: Registry, dest: Path, tiles_dest: Path | None
+) -> dict[str, dict[str, list[object]]] | None:
     """Publish the demo log of the repository's history (a throwaway key) and serve it into ``dest`` (its tiles
     into ``tiles_dest``, if given: :func:`generator.transparency.publish.copy_log`)."""
     from generator.transparency.demo import has_history, publish_demo_log

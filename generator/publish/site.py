@@ -160,7 +160,7 @@ def prepare_site(
     now: dt.datetime | None = None,
     demo_statements: bool = False,
     data_out: Path | None = None,
-    log_records: Mapping[str, Any] | None = None,
+    log_records: Mapping[str, Mapping[str, Any]] | None = None,
     checked: AwardIndex | None = None,
 ) -> PreparedSite:
     """Write every data file into ``out`` (the bulk of the verification data into ``data_out`` when the registry

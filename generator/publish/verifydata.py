@@ -363,16 +363,17 @@ def write_verification_data(
     out: Path,
     *,
     now: dt.datetime | None = None,
-    log_records: Mapping[str, Any] | None = None,
+    log_records: Mapping[str, Mapping[str, Any]] | None = None,
     data_out: Path | None = None,
 ) -> tuple[AwardStats, dict[str, list[PublishedAward]]]:
     """Write shards, templates, achievements, the index and key documents under ``out``; return award
     statistics and each issuer's revocations (newest first).
 
-    ``log_records``: award hash → the public log's record of it, written beside the award as the entry's
-    ``"log"`` (the page reads it as it is). ``data_out``: where shards, templates and achievements go when the
-    registry publishes them at its ``verification_data_url`` (default: ``<out>-data``); without that URL they
-    are in ``out/verify/``."""
+    ``log_records``: award hash → issuer → the public log's record of its first entry in that issuer's name
+    (:func:`generator.transparency.publish.copy_log`); the one in the name of the issuer whose folder holds the
+    award is written beside it as the entry's ``"log"`` (the page reads it as it is). ``data_out``: where shards,
+    templates and achievements go when the registry publishes them at its ``verification_data_url`` (default:
+    ``<out>-data``); without that URL they are in ``out/verify/``."""
     now = now or dt.datetime.now(dt.UTC)
     verify_dir = out / "verify"
     data_url = registry.governance.model.verification_data_url
@@ -394,8 +395,11 @@ def write_verification_data(
                 counts.add(item)
                 digest = item.digest
                 entry = _shard_entry(item.award, item.issuer, item.ref, item.revocation, achievements, templates)
-                if log_records is not None and digest in log_records:
-                    entry["log"] = log_records[digest]
+                # The record of its entry in the name of the issuer whose folder holds it (the one its verifiers
+                # count: transparency/inclusion.py logged_owner), if the log has one.
+                record = log_records.get(digest, {}).get(item.issuer) if log_records is not None else None
+                if record is not None:
+                    entry["log"] = record
                 handles[int(digest[:2], 16)].write(json.dumps([digest, entry], separators=(",", ":")) + "\n")
         finally:
             for handle in handles:

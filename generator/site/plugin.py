@@ -100,7 +100,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         """Set by :func:`generator.publish.build.build_site` for ``--demo-log`` (see :mod:`generator.statements`)."""
         self.data_out: Path | None = None
         """Where shards, templates and achievements go when the registry sets ``verification_data_url``."""
-        self.log_records: Mapping[str, Any] | None = None
+        self.log_records: Mapping[str, Mapping[str, Any]] | None = None
         """The awards' public-log records (``credreg build --log``), for their verification shard entries."""
         self.checked: AwardIndex | None = None
         """The accepting check's index of the awards (set with :attr:`registry`): the page counts come from it."""

@@ -41,7 +41,9 @@ difference with its first parent); within a commit, paths in byte order; within 
 that only grows therefore gives a log that only grows, and a rewritten history that drops or changes a record
 gives a different prefix, which the publish and every witness refuse. Deleting a file adds nothing (the log
 keeps what was once published), except a revocation: losing one would make a revoked award look valid again,
-so each line a revocation log loses is an entry of its own, and so is a status list that loses a set bit.
+so each line a revocation log loses is an entry of its own, and so is a status list that loses a set bit. A gitlink
+(a nested repository, mode ``160000``, which every check refuses and a checkout leaves as an empty folder) is no
+file: one put in a file's place takes the file away, as a deletion does.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ _ENTRY_RE = re.compile(
     r"(?:#(?P<line>[1-9][0-9]*))?\n\Z"
 )
 _ZERO = "0" * 40
+_GITLINK = b"160000"
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,9 +324,12 @@ def derive_commits(root: Path, *, head: str, since: str | None = None) -> Iterat
                 if not meta.startswith(b":"):
                     continue
                 fields = meta[1:].split()
-                old_sha, new_sha, status = fields[2].decode(), fields[3].decode(), fields[4].decode()
+                # A gitlink (a nested repository's commit, checked out as an empty folder) is no file: read as
+                # absent, so that one in place of a file takes it away, as a deletion does.
+                old_sha = _ZERO if fields[0] == _GITLINK else fields[2].decode()
+                new_sha = _ZERO if fields[1] == _GITLINK else fields[3].decode()
                 kind = classify(raw_path.decode("utf-8", "surrogateescape")).kind
-                if kind not in _LOGGED or (status.startswith("D") and kind not in _DELETION_LOGGED):
+                if kind not in _LOGGED or (new_sha == _ZERO and kind not in _DELETION_LOGGED):
                     continue
                 changes.append((raw_path, raw_path.decode("utf-8", "surrogateescape"), old_sha, new_sha))
             entries = [

@@ -26,6 +26,12 @@ keys was logged as retired.
 **Endorsements.** An endorsement is checked the same way (``kind="endorsement"``): its ``endorsement`` entry
 (the endorsement hash), found through the site's ``log/index/endorsements/<hash>.json``, its signing key (an
 endorser's or an issuer's) judged by log time, and its endorser's status list bound to the log's latest version.
+
+**In its owner's name.** An entry names its owner by the folder its file was committed in, and an owner's monitor
+lists the entries in its name (:func:`generator.transparency.monitor.monitor_log`). An award pushed past the checks
+into another issuer's folder is logged in that issuer's name, where its own issuer's monitor never shows it: only
+an entry in the name of the owner its ``issuer`` DID names counts (:func:`logged_owner`; tlog.js alike), and one in
+another's name is said so (:class:`LoggedElsewhere`).
 """
 
 from __future__ import annotations
@@ -72,10 +78,12 @@ from generator.verify.results import Check, CheckStatus
 __all__ = [
     "ListBinding",
     "LogInclusion",
+    "LoggedElsewhere",
     "find_award",
     "find_status_list",
     "log_check",
     "log_is_demo",
+    "logged_owner",
     "signing_key_paths",
     "signing_keys",
     "status_list_log_check",
@@ -154,6 +162,12 @@ def status_list_used(registry: Registry, document: Any, kind: str = "award") -> 
     return path, hashlib.sha256(data).hexdigest()
 
 
+def _owner_of(registry: Registry, did: str) -> str | None:
+    """The registry id of the issuer, else the endorser, whose DID is ``did`` (tlog.js ``ownerOf``)."""
+    record = registry.issuer_for_did(did)
+    return record.id if record is not None else registry.endorser_for_did(did)
+
+
 def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
     """Verification method → ``keys/<owner>/<key id>.json``, for every proof whose method names a registry issuer
     or endorser."""
@@ -163,11 +177,32 @@ def signing_keys(registry: Registry, document: Any) -> dict[str, str]:
         method = proof.get("verificationMethod") if isinstance(proof, dict) else None
         if isinstance(method, str) and "#" in method:
             did, _, key_id = method.partition("#")
-            record = registry.issuer_for_did(did)
-            owner = record.id if record is not None else registry.endorser_for_did(did)
+            owner = _owner_of(registry, did)
             if owner is not None:
                 keys[method] = f"keys/{owner}/{key_id}.json"
     return keys
+
+
+def logged_owner(registry: Registry, document: Any) -> str | None:
+    """The owner in whose name an award's or endorsement's entry must be logged: the registry issuer (else endorser)
+    its ``issuer`` DID names, whose monitor lists it; None without a document, or for an owner not registered here
+    (then no entry is held to a name, as no key is to a retirement)."""
+    issuer = document.get("issuer") if isinstance(document, dict) else None
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return _owner_of(registry, issuer) if isinstance(issuer, str) else None
+
+
+class LoggedElsewhere(LogError):
+    """The award (or endorsement) is in the log only in another owner's name: committed in that owner's folder, so
+    its own owner's monitor does not list it. It counts as not recorded, and the check says where it is."""
+
+    def __init__(self, index: int, owner: str, named: str, kind: str) -> None:
+        whose = "issuer" if kind == "award" else "endorser"
+        super().__init__(
+            f"{NOT_RECORDED} in the name of its {whose} {owner} (entry {index} logs it in the name of {named}, whose "
+            f"folder it was published in: {owner}'s monitor does not list it)"
+        )
 
 
 def signing_key_paths(registry: Registry, document: Any) -> set[str]:
@@ -290,7 +325,9 @@ def _award_record(site: LogSource, index: Any, want: str) -> tuple[Any, Any, str
     return issuer, entry["log"], f"{source}/{rel}"
 
 
-def _proven_award(log: VerifiedLog, want: str, issuer: Any, record: Any, where: str, edge: merkle.HashSource) -> int:
+def _proven_award(
+    log: VerifiedLog, want: str, issuer: Any, record: Any, where: str, edge: merkle.HashSource
+) -> tuple[int, LogEntry]:
     """The award's record ``[index, where]`` (:func:`generator.transparency.publish.award_record`), its entry
     rebuilt and proven from the full tiles holding it up, or LogError."""
     if not (
@@ -306,7 +343,7 @@ def _proven_award(log: VerifiedLog, want: str, issuer: Any, record: Any, where: 
     index, entry = _prove(log, record[0], award_entry_text(issuer, want, record[1]), [], where, source)
     if entry.kind != "award" or entry.sha256 != want:
         raise LogError(f"{where}: entry {index} is not this award")
-    return index
+    return index, entry
 
 
 def _with_path(log: VerifiedLog, index: int, edge: merkle.HashSource) -> merkle.HashSource:
@@ -339,12 +376,15 @@ def with_path(read: Callable[[str], bytes | None], index: int, size: int, edge: 
 _Found = tuple[int | None, list[tuple[int, LogEntry]], list[tuple[int, LogEntry]]]
 
 
-def _scan(log: VerifiedLog, want: str, kind: str, keys: Mapping[str, str], list_path: str | None) -> _Found:
+def _scan(
+    log: VerifiedLog, want: str, kind: str, keys: Mapping[str, str], list_path: str | None, owner: str | None
+) -> _Found:
     """Without a site (a log's state, or a log/ outside its site): every entry, hashed up to the root, and the
     index the checkpoint commits to recomputed from them (a site's answer rests on it: a log whose index is false,
-    or missing, fails here as it does there)."""
+    or missing, fails here as it does there). Only an entry in ``owner``'s name counts (when one is given)."""
     paths = set(keys.values())
     found, retired, versions = None, [], []
+    elsewhere: tuple[int, str] | None = None
     whole = LogIndex()
     for index, raw in log.entries(0):
         try:
@@ -359,10 +399,15 @@ def _scan(log: VerifiedLog, want: str, kind: str, keys: Mapping[str, str], list_
         if entry.kind == kind and entry.sha256 == want and found is None and kind != LIST_KIND:
             if not log.proves(merkle.leaf_hash(raw), index):  # the proof a browser would check, checked here too
                 raise LogError(f"the inclusion proof of entry {index} does not verify")
-            found = index
+            if owner is None or entry.issuer == owner:
+                found = index
+            elif elsewhere is None:
+                elsewhere = (index, entry.issuer)
     problem = commitment_problem(log.checkpoint, whole)
     if problem is not None:
         raise LogError(f"{log.source}/checkpoint: {problem}")
+    if found is None and elsewhere is not None and owner is not None:
+        raise LoggedElsewhere(elsewhere[0], owner, elsewhere[1], kind)
     if kind == LIST_KIND:  # the latest version only, as a site names it: the same answer from both
         found = _latest_if(versions, want)
     return found, retired, versions
@@ -393,6 +438,7 @@ def _lookup(
     kind: str,
     keys: Mapping[str, str],
     list_path: str | None,
+    owner: str | None,
 ) -> _Found:
     """With a site: the award's record from its verification shard (an endorsement's from
     ``index/endorsements/``, a status list's own from ``index/status/``), then, only when it is there, one file per
@@ -409,15 +455,23 @@ def _lookup(
     elif kind == "award":
         award = _award_record(site, index, want)
         if award is not None:
-            found = _proven_award(log, want, *award, edge)
+            found, entry = _proven_award(log, want, *award, edge)
+            if owner is not None and entry.issuer != owner:
+                raise LoggedElsewhere(found, owner, entry.issuer, kind)
     else:
         rel = f"index/endorsements/{endorsement_index_name(want)}.json"
         records = _json(log.source, rel)
+        elsewhere: tuple[int, str] | None = None
         for record in records if isinstance(records, list) else []:
             at, entry = _proven(log, record, f"{log.source}/{rel}", edge)
             if entry.kind != kind or entry.sha256 != want:
                 raise LogError(f"entry {at} is not this {kind}")  # as the page says it
-            found = at if found is None else min(found, at)
+            if owner is None or entry.issuer == owner:
+                found = at if found is None else min(found, at)
+            elif elsewhere is None or at < elsewhere[0]:
+                elsewhere = (at, entry.issuer)
+        if found is None and elsewhere is not None and owner is not None:
+            raise LoggedElsewhere(elsewhere[0], owner, elsewhere[1], kind)
     if found is None:  # nothing more to read: not recorded (or not the latest), as the page says it first
         return None, [], versions
     retired = []
@@ -497,9 +551,13 @@ def find_award(
     status_list: tuple[str, str] | None = None,
     *,
     kind: str = "award",
+    owner: str | None = None,
 ) -> LogInclusion | None:
     """The award's entry in the log, with its proof checked; None when the log does not have it. With
     ``kind="endorsement"``, the same for an endorsement (its record in the site's ``log/index/endorsements/``).
+
+    With ``owner`` (:func:`logged_owner`), only an entry in that owner's name counts: :class:`LoggedElsewhere` when
+    the log has it in another's name only.
 
     With ``signing_keys`` (method → key file), also whether one of them was logged as expired or revoked
     before the award was logged: the log dates the award's publication, which a backdated signature cannot move.
@@ -509,7 +567,7 @@ def find_award(
     With ``status_list`` ((repository path, SHA-256 of the bytes used): :func:`status_list_used`), also where
     that list stands in the log (:class:`ListBinding`).
     """
-    return _find(registry, source, award_hash, signing_keys, status_list, kind=kind)[0]
+    return _find(registry, source, award_hash, signing_keys, status_list, kind=kind, owner=owner)[0]
 
 
 def find_status_list(
@@ -532,6 +590,7 @@ def _find(
     status_list: tuple[str, str] | None,
     *,
     kind: str,
+    owner: str | None = None,
 ) -> tuple[LogInclusion | None, ListBinding | None]:
     verifier, origin = log_config(registry)
     config = registry.governance.model.log
@@ -550,6 +609,8 @@ def _find(
     want = award_hash.lower()
     keys = signing_keys or {}
     list_path = status_list[0] if status_list is not None else None
+    # Whose name its entry must be in (a status list's is its path's: nothing more to bind).
+    owner = owner if kind != LIST_KIND else None
     policy = _json(counting, "policy.json")
     parent = _site_of(source) if policy is not None else None
     site = _Counting(parent) if parent is not None else None
@@ -558,9 +619,9 @@ def _find(
         data = _data_source(site, index)
         if data is not None:  # the tiles moved with the verification data; what the verifier trusts did not
             counting.tiles = LogSource(f"{data}log/")
-        found, retired, versions = _lookup(log, site, index, policy, want, kind, keys, list_path)
+        found, retired, versions = _lookup(log, site, index, policy, want, kind, keys, list_path, owner)
     else:  # a bare log state, or a log/ outside its site: every entry is read
-        found, retired, versions = _scan(log, want, kind, keys, list_path)
+        found, retired, versions = _scan(log, want, kind, keys, list_path, owner)
     binding = None
     if status_list is not None:
         latest = max(versions, key=lambda item: item[0], default=None)
@@ -671,7 +732,10 @@ def log_check(
             signing_keys(registry, document),
             status_list_used(registry, document, kind),
             kind=kind,
+            owner=logged_owner(registry, document),
         )
+    except LoggedElsewhere as exc:
+        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, exc.summary)
     except LogError as exc:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"the log does not check out: {exc.explain()}")
     if found is None:

@@ -268,10 +268,13 @@ def publish_log(
 
 def copy_log(
     registry: Registry, state: Path, dest: Path, *, demo: bool = False, tiles_dest: Path | None = None
-) -> dict[str, list[object]]:
+) -> dict[str, dict[str, list[object]]]:
     """Serve the log's state under ``dest`` (the site's ``log/``), checking every file against the signed
-    checkpoint as it is copied (:meth:`VerifiedLog.audit_files`, one pass); return each logged award's record
-    (award hash → :func:`award_record`), which the build puts in the award's verification shard entry.
+    checkpoint as it is copied (:meth:`VerifiedLog.audit_files`, one pass); return each logged award's records
+    (award hash → issuer → :func:`award_record` of its first entry in that issuer's name), which the build puts in
+    the award's verification shard entry: the record in the name of the issuer whose folder holds it. An award
+    pushed past the checks into another issuer's folder is logged in that issuer's name too, and a verifier counts
+    only an entry in the name of the award's own issuer (:func:`generator.transparency.inclusion.logged_owner`).
 
     ``tiles_dest`` (the verification data folder's ``log/``, when the registry sets ``verification_data_url``):
     the tiles and entry bundles (``tile/…``, nearly all of the log's bytes) go there instead, with a copy of the
@@ -302,9 +305,11 @@ def copy_log(
       (:func:`generator.transparency.inclusion.find_award`). One record however often the list changed: an
       older version fails as any unlogged one does, and the index proof keeps a host from naming one;
     * ``index/endorsements/<endorsement hash>.json``: the record of an endorsement's first ``endorsement``
-      entry, as a list of records (an endorsement has no verification shard to carry it, as an award's does):
-      the log check of an endorsement finds its entry here, and one that is not logged has no file. No index
-      line: a host could only name a later entry of it, which dates it later and never helps it pass.
+      entry in each owner's name (one, unless it was committed in another owner's folder too), as a list of
+      records (an endorsement has no verification shard to carry it, as an award's does): the log check of an
+      endorsement finds its entry here, and one that is not logged has no file. No index line: a host could only
+      name a later entry of it, which dates it later and never helps it pass, or leave out the one in its owner's
+      name, which fails it.
 
     An award's record is not a file here: it travels in the shard entry the lookup fetches anyway, and the
     verifier fetches the tiles of its proof. Nothing a verifier reads is trusted: every record is checked by
@@ -316,16 +321,16 @@ def copy_log(
     config = registry.governance.model.log
     assert config is not None
     log = open_log(LogSource(state), verifier, origin=origin)
-    awards: dict[str, list[object]] = {}
+    awards: dict[str, dict[str, list[object]]] = {}
     texts: dict[int, str] = {}  # the entries the index names, by number
     index = LogIndex()
-    endorsements: dict[str, tuple[int, str]] = {}
+    endorsements: dict[str, dict[str, tuple[int, str]]] = {}
 
     def visit(number: int, raw: bytes) -> None:
         if raw.startswith(_AWARD):
             found = award_record(number, raw)
-            if found is not None and found[0] not in awards:
-                awards[found[0]] = found[1]
+            if found is not None:  # the first in each issuer's name: it dates the publication
+                awards.setdefault(found[0], {}).setdefault(LogEntry.parse(raw).issuer, found[1])
         elif raw.startswith((_KEY, _STATUS_LIST)):  # every logged key gets a file (no 404 page fetched)
             try:
                 entry = LogEntry.parse(raw)
@@ -339,7 +344,8 @@ def copy_log(
                 entry = LogEntry.parse(raw)
             except ValueError:
                 return
-            endorsements.setdefault(entry.sha256, (number, raw.decode()))  # the first: it dates the publication
+            # The first in each owner's name: it dates the publication.
+            endorsements.setdefault(entry.sha256, {}).setdefault(entry.issuer, (number, raw.decode()))
 
     def sink(rel: str, data: bytes) -> None:  # thousands of files into staging folders: plain writes
         tile = rel.startswith(f"{TILES_DIR}/")
@@ -380,8 +386,9 @@ def copy_log(
         )
     for rel, data in tile_paths(tiles, log.size):
         sink(rel, data)
-    for digest, first in sorted(endorsements.items()):
-        sink(f"index/endorsements/{endorsement_index_name(digest)}.json", _compact([key_record(*first)]))
+    for digest, firsts in sorted(endorsements.items()):
+        records = [key_record(*first) for first in sorted(firsts.values())]
+        sink(f"index/endorsements/{endorsement_index_name(digest)}.json", _compact(records))
     policy: dict[str, object] = {
         "vkey": config.vkey,
         "witnesses": [{"name": w.name, "vkey": w.vkey} for w in config.witnesses],

@@ -7,7 +7,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
+
+import pytest
 
 from generator.check import CheckOptions, run_check
 from tests.governance.conftest import ACME, Repo, errors, shown, warnings
@@ -87,6 +90,28 @@ def test_a_gitlink_is_refused(repo: Repo) -> None:
     repo.path("vendor/lib").mkdir(parents=True)  # what a checkout of the merge commit holds
     done = run_check(repo.root, CheckOptions(base="HEAD~1", actor="reg-admin", progress=False))
     assert ("vendor/lib", "governance.nested-repo") in [(p.location.path, p.code) for p in errors(done)]
+
+
+def test_a_gitlink_its_gitmodules_entry_says_to_ignore_is_still_refused(repo: Repo) -> None:
+    # .gitmodules travels with the repository, and `ignore = all` in it makes Git's diff leave the submodule out,
+    # its addition included: the check never saw the nested repository, in the registry (where an issuer's pull
+    # request could add one at a path a registry maintainer's .gitmodules named) or beside it.
+    head = repo.git("rev-parse", "HEAD").strip()
+    award = f"registry/issuers/{ACME}/awards/2026/ab/{'ab' * 32}.json"
+    repo.write(".gitmodules", "".join(
+        f'[submodule "{n}"]\n\tpath = {path}\n\turl = https://example.org/{n}.git\n\tignore = all\n'
+        for n, path in (("lib", "vendor/lib"), ("award", award))
+    ))  # fmt: skip
+    repo.git("add", ".gitmodules")
+    repo.git("commit", "-q", "-m", "a registry maintainer's .gitmodules")
+    for path in ("vendor/lib", award):
+        repo.git("update-index", "--add", "--cacheinfo", f"160000,{head},{path}")
+        repo.path(path).mkdir(parents=True)  # what a checkout of the merge commit holds
+    repo.git("commit", "-q", "-m", "adds two submodules")
+    done = run_check(repo.root, CheckOptions(base="HEAD~1", actor="reg-admin", progress=False))
+    found = [(p.location.path, p.code) for p in errors(done)]
+    assert ("vendor/lib", "governance.nested-repo") in found, found
+    assert any(path == award for path, _ in found), found
 
 
 def test_stray_files_in_the_registry_are_refused_in_a_pull_request(repo: Repo) -> None:
@@ -197,3 +222,42 @@ def test_a_status_file_naming_no_list_is_refused_in_a_pull_request(repo: Repo) -
     rel = f"registry/issuers/{ACME}/status/01.json"
     repo.write(rel, repo.read(f"registry/issuers/{ACME}/status/1.json").replace("status/1.json", "status/01.json"))
     assert _codes(repo.check("acme-lead")) == [(rel, "layout.unexpected")]
+
+
+@pytest.mark.parametrize(
+    ("rule", "said"),
+    [
+        ("registry/** eol=crlf", "eol=crlf"),
+        ("*.json working-tree-encoding=UTF-16", "working-tree-encoding=UTF-16"),
+        ("keys/** ident", "ident"),
+        ("*.jsonl filter=tidy", "filter=tidy"),
+    ],
+)
+def test_a_gitattributes_that_converts_registry_files_on_checkout_is_refused(repo: Repo, rule: str, said: str) -> None:
+    pattern = {"registry/**": "registry/*", "keys/**": "keys/*"}.get(rule.split()[0], "*" + rule.split()[0][1:])
+    # A .gitattributes can make Git write other bytes into the work tree than the commit holds (line endings, an
+    # encoding, $Id$ expanded, a filter). CI checks out the merge commit with it, and the build publishes that work
+    # tree, while the public log records, and verifiers compare, the committed bytes: a status list served with
+    # CRLF line ends is never the log's version, so every award's log check would fail. The diff shows none of it:
+    # Git compares the work tree converted back. A registry maintainer's approval was all it took (a warning about
+    # the diff); it is refused now, naming the rule, for the files of the registry and the keys.
+    repo.write(".gitattributes", rule + "\n")
+    repo.git("add", ".gitattributes")
+    repo.git("commit", "-q", "-m", "pull request")
+    repo.git("config", "filter.tidy.smudge", "cat")  # a runner with such a filter configured
+    for top in ("registry", "keys"):
+        shutil.rmtree(repo.path(top))
+    repo.git("checkout", "--", "registry", "keys")  # as CI checks the merge commit out
+    assert repo.git("status", "--porcelain") == ""  # the diff sees no change
+    done = run_check(repo.root, CheckOptions(base="HEAD~1", actor="reg-admin", progress=False))
+    [refusal] = errors(done, "governance.gitattributes-conversion")
+    assert refusal.location.path == ".gitattributes"
+    first = min(f for f in repo.git("ls-files", "registry", "keys").split() if fnmatch(f, pattern))
+    assert f"({first}: {said})" in refusal.message, refusal.message
+
+
+def test_a_gitattributes_that_converts_nothing_of_the_registry_is_only_flagged(repo: Repo) -> None:
+    repo.write(".gitattributes", "docs/** eol=crlf\n*.png binary\nregistry/** -diff text eol=lf\n")
+    report = repo.check("reg-admin")
+    assert errors(report) == [], shown(report.problems)
+    assert warnings(report, "governance.gitattributes")

@@ -555,11 +555,18 @@ def test_the_page_rebuilds_every_entry_as_python_does(node: Node, scenarios: dic
 
 
 def test_the_log_record_passes_through_unchanged(node: Node, scenarios: dict[str, Any], tmp_path: Path) -> None:
-    """Task E's hook: an entry-level ``log`` beside the award (never inside it), as the writer was given it."""
+    """Task E's hook: an entry-level ``log`` beside the award (never inside it), as the writer was given it: the
+    record in the name of the issuer whose folder holds it, not one in another's."""
     site = tmp_path / "with-log"
-    hashes = [award_hash(scenarios["awards"][name]) for name in ("fresh", "revoked")]
-    records = {digest: {"index": n, "path": [f"{n:064x}"], "note": None} for n, digest in enumerate(hashes)}
-    write_verification_data(scenarios["registry"], site, now=NOW, log_records=records)
+    registry = scenarios["registry"]
+    awards = [scenarios["awards"][name] for name in ("fresh", "revoked")]
+    records = {award_hash(a): {"index": n, "path": [f"{n:064x}"], "note": None} for n, a in enumerate(awards)}
+    issuers = [registry.issuer_for_did(a["issuer"]["id"]).id for a in awards]
+    by_issuer = {
+        digest: {"someone-else": {"index": 99}, issuer: record}
+        for (digest, record), issuer in zip(records.items(), issuers, strict=True)
+    }
+    write_verification_data(registry, site, now=NOW, log_records=by_issuer)
     for digest, record in records.items():
         entry = read_entry(site / "verify", digest)
         assert entry is not None

@@ -113,10 +113,10 @@ def plant_award(repo: LogRepo, issuer: str = "northbridge-university") -> tuple[
     return target, digest
 
 
-def serve_log(registry: Any, state: Path, site: Path) -> dict[str, list[object]]:
+def serve_log(registry: Any, state: Path, site: Path) -> dict[str, dict[str, list[object]]]:
     """What ``credreg build --log`` serves of a log: ``log/``, each award's log record in its verification
     shard entry (the real writers), and the issuers' and endorsers' status lists as they are in the registry
-    (byte for byte, as the build copies them); returns the records."""
+    (byte for byte, as the build copies them); returns the records (award hash → issuer → record)."""
     from generator.publish.verifydata import write_verification_data
     from generator.transparency.publish import copy_log
 

@@ -12,7 +12,7 @@ from generator.load import load_registry
 from generator.statuslist import decode_list, encode_list, get_bit, set_bit
 from generator.transparency.entries import LogEntry, derive_entries, head_commit
 from generator.transparency.publish import copy_log
-from tests.transparency.conftest import LogRepo, commit_all, plant_award
+from tests.transparency.conftest import LogRepo, commit_all, git, plant_award
 
 
 def test_every_record_of_the_example_registry_is_an_entry(log_repo: LogRepo) -> None:
@@ -242,3 +242,41 @@ def test_a_file_name_that_is_not_utf8_is_logged_by_its_bytes(log_repo: LogRepo, 
     registry = load_registry(root).registry
     assert registry is not None
     copy_log(registry, log_repo.state, tmp_path / "site" / "log")  # the build serves it, its index agreeing
+
+
+def test_a_nested_repository_in_place_of_a_logged_file_is_read_as_no_file(log_repo: LogRepo) -> None:
+    # A push past the checks (which refuse a nested repository anywhere) replaces an issuer's revocation log and
+    # status list by gitlinks (Git mode 160000: a commit of another repository, checked out as an empty folder).
+    # The derivation read each side as a blob and stopped ("git object … is not a blob"), at that commit for good:
+    # no publish could pass it again. A gitlink is no file: what it replaces is taken away (each revocation and each
+    # set bit, an alert), and one added where an award or a key goes adds nothing, as no file would.
+    root = log_repo.root
+    first = head_commit(root)
+    folder = "registry/issuers/northbridge-university"
+    status, revocations = root / folder / "status/1.json", root / folder / "revocations.jsonl"
+    lines = [line for line in revocations.read_bytes().split(b"\n") if line.strip()]
+    assert _set_bits(status)
+    listed = status.read_bytes()
+
+    def gitlink(rel: str) -> None:
+        git(root, "rm", "-q", "--cached", "--ignore-unmatch", rel)
+        git(root, "update-index", "--add", "--cacheinfo", f"160000,{first},{rel}")
+
+    for rel in (f"{folder}/status/1.json", f"{folder}/revocations.jsonl", f"{folder}/awards/2026/ab/{'ab' * 32}.json"):
+        gitlink(rel)
+    git(root, "commit", "-q", "-m", "nested repositories")
+    second = head_commit(root)
+    assert [(e.kind, e.path, e.line, e.sha256) for e in derive_entries(root, head=second, since=first)] == [
+        *(
+            ("revocation-removed", f"{folder}/revocations.jsonl", n, hashlib.sha256(line).hexdigest())
+            for n, line in enumerate(lines, start=1)
+        ),
+        ("status-list-cleared", f"{folder}/status/1.json", None, hashlib.sha256(listed).hexdigest()),
+    ]
+    # The files back: each an addition again, as after a deletion.
+    for rel in (f"{folder}/status/1.json", f"{folder}/revocations.jsonl"):
+        git(root, "rm", "-q", "--cached", rel)
+    git(root, "checkout", first, "--", f"{folder}/status/1.json", f"{folder}/revocations.jsonl")
+    git(root, "commit", "-q", "-m", "the files back")
+    kinds = [e.kind for e in derive_entries(root, head=head_commit(root), since=second)]
+    assert kinds == ["revocation"] * len(lines) + ["status-list"]

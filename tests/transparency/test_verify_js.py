@@ -210,7 +210,9 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     note, _ = add_cosignatures(log, [log_repo.witness.verifier], [cosigned.note.encode()])
     (log_repo.state / "checkpoint").write_bytes(note.encode())
     site = tmp_path / "site"
-    records = serve_log(registry, log_repo.state, site)
+    # One issuer's record per award here: none was committed in another issuer's folder.
+    served = serve_log(registry, log_repo.state, site)
+    records = {digest: only for digest, [only] in ((d, list(named.values())) for d, named in served.items())}
     award = log_repo.award_files()[0].stem
 
     first = node(op="check", site=f"{site}/", hash=award, visitor="alice")
@@ -1402,3 +1404,110 @@ def test_a_sites_shard_bits_spelled_as_json_allows_are_read_alike_in_python_and_
               now=now.timestamp())  # fmt: skip
     assert (py.status.value, _site_relative(py.reason, site)) == (js["status"], js["reason"])
     assert js["status"] == "passed", js
+
+
+def test_an_award_logged_in_another_owners_name_is_not_recorded_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """The log names each entry's owner by its folder, and an owner's monitor lists the entries in its name. An
+    award of northbridge-university (a leaked key's) pushed past the checks into another issuer's folder is logged
+    in that issuer's name: northbridge's monitor never shows it. So a log check counts only an entry in the name of
+    the award's own issuer; the CLI (site index and bare state) and the browser agree."""
+    from generator.transparency.inclusion import NOT_RECORDED, log_check
+    from generator.transparency.log import open_log
+    from generator.transparency.monitor import monitor_log
+
+    planted_path, planted = plant_award(log_repo, "northbridge-university")
+    document = json.loads(planted_path.read_text())
+    elsewhere = (
+        log_repo.root
+        / "registry/issuers/brightforge-academy/awards"
+        / planted_path.relative_to(planted_path.parents[2])
+    )
+    elsewhere.parent.mkdir(parents=True, exist_ok=True)
+    planted_path.rename(elsewhere)
+    commit_all(log_repo.root, "an award of northbridge-university, in brightforge-academy's folder")
+    registry, site, entries = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    [logged] = [n for n, e in enumerate(entries) if f" {planted} ".encode() in e]
+    assert entries[logged].startswith(f"credreg-log/1 award brightforge-academy {planted} ".encode())
+    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+    assert not [e for _, e in monitor_log(log, "northbridge-university").entries if e.sha256 == planted]
+
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    py_site = log_check(registry, LogSource(site / "log"), planted, document, now=now)
+    py_state = log_check(registry, LogSource(log_repo.state), planted, document, now=now)
+    js = node(
+        op="check", site=f"{site}/", hash=planted, visitor="award-elsewhere", document=document, now=now.timestamp()
+    )
+    want = (
+        f"{NOT_RECORDED} in the name of its issuer northbridge-university (entry {logged} logs it in the name of "
+        "brightforge-academy, whose folder it was published in: northbridge-university's monitor does not list it)"
+    )
+    for got in (py_site, py_state):
+        assert (got.status.value, got.reason) == ("failed", want)
+    assert (js["status"], js["reason"]) == ("failed", want)
+
+    # The same award moved into its issuer's folder is logged again, in its name: then it is recorded.
+    planted_path.parent.mkdir(parents=True, exist_ok=True)
+    elsewhere.rename(planted_path)
+    commit_all(log_repo.root, "the award, in its issuer's folder")
+    registry, site, entries = _published_cosigned(log_repo.root, log_repo, tmp_path / "moved", COSIGNED_AT)
+    [_, again] = [n for n, e in enumerate(entries) if f" {planted} ".encode() in e]
+    for got in (log_check(registry, LogSource(site / "log"), planted, document, now=now),
+                log_check(registry, LogSource(log_repo.state), planted, document, now=now)):  # fmt: skip
+        assert got.status.value == "passed", got
+        assert got.reason.startswith(f"recorded in the public log as entry {again} of "), got.reason
+    js = node(op="check", site=f"{site}/", hash=planted, visitor="award-moved", document=document, now=now.timestamp())
+    assert js["status"] == "passed", js
+
+
+def test_an_endorsement_logged_in_another_owners_name_is_not_recorded_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """An endorser's endorsement (a leaked key's) pushed past the checks into an issuer's endorsements folder is
+    logged in that issuer's name: the endorser's monitor never shows it, and no check counts it; the site names the
+    first entry in each owner's name, so the same endorsement committed in its endorser's folder later passes."""
+    from generator.awards import award_hash
+    from generator.transparency.inclusion import NOT_RECORDED, log_check
+
+    root = log_repo.root
+    endorser = "accreditation-board-for-personnel-certification"
+    folder = root / f"registry/endorsers/{endorser}/endorsements"
+    document = {
+        **json.loads(sorted(folder.glob("*.json"))[0].read_text()),
+        "id": f"urn:uuid:{'e' * 8}-0000-4000-8000-{'0' * 12}",
+    }
+    digest = award_hash(document)
+    elsewhere = root / f"registry/issuers/brightforge-academy/endorsements/{digest}.json"
+    elsewhere.parent.mkdir(parents=True, exist_ok=True)
+    elsewhere.write_text(json.dumps(document, indent=2) + "\n")
+    commit_all(root, "an endorsement of the board, in brightforge-academy's folder")
+    registry, site, entries = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    [logged] = [n for n, e in enumerate(entries) if f" {digest} ".encode() in e]
+    assert entries[logged].startswith(f"credreg-log/1 endorsement brightforge-academy {digest} ".encode())
+
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    want = (
+        f"{NOT_RECORDED} in the name of its endorser {endorser} (entry {logged} logs it in the name of "
+        f"brightforge-academy, whose folder it was published in: {endorser}'s monitor does not list it)"
+    )
+
+    def both(visitor: str, where: Path) -> list[tuple[str, str]]:
+        got = [
+            log_check(registry, LogSource(source), digest, document, now=now, kind="endorsement")
+            for source in (where / "log", log_repo.state)
+        ]
+        js = node(op="check", site=f"{where}/", hash=digest, visitor=visitor, document=document,
+                  now=now.timestamp(), kind="endorsement")  # fmt: skip
+        return [(c.status.value, c.reason) for c in got] + [(js["status"], js["reason"])]
+
+    assert both("endorsement-elsewhere", site) == [("failed", want)] * 3
+    # Committed in its endorser's folder too: logged again in its name, and the site names that entry as well.
+    (folder / f"{digest}.json").write_text(elsewhere.read_text())
+    elsewhere.unlink()
+    commit_all(root, "the endorsement, in its endorser's folder")
+    registry, site, entries = _published_cosigned(root, log_repo, tmp_path / "moved", COSIGNED_AT)
+    [_, again] = [n for n, e in enumerate(entries) if f" {digest} ".encode() in e]
+    results = both("endorsement-moved", site)
+    assert {status for status, _ in results} == {"passed"}, results
+    assert all(reason.startswith(f"recorded in the public log as entry {again} of ") for _, reason in results)

@@ -842,11 +842,38 @@ function signingMethods(document) {
 async function signingKeyFile(site, method) {
   const at = method.indexOf("#");
   const [did, keyId] = [method.slice(0, at), method.slice(at + 1)];
+  const owner = await ownerOf(site, did);
+  return owner === null ? null : `keys/${owner}/${keyId}.json`;
+}
+
+/** The registry id of the issuer, else the endorser, whose DID is `did` (inclusion.py `_owner_of`). */
+async function ownerOf(site, did) {
   let owner = await site.issuerOf(did);
   if (owner === null && (await site.json("verify/endorsements.json")) !== null) {
     owner = (await site.endorsements()).endorsers.find((e) => e.did === did)?.id ?? null;
   }
-  return owner === null ? null : `keys/${owner}/${keyId}.json`;
+  return owner;
+}
+
+/**
+ * The owner in whose name an award's or endorsement's entry must be logged (inclusion.py `logged_owner`): the one
+ * its `issuer` DID names, whose monitor lists the entries in its name; null without a document or for an owner not
+ * registered here. An entry's owner is the folder its file was committed in: an award pushed past the checks into
+ * another issuer's folder is logged in that issuer's name, where its own issuer's monitor never shows it.
+ */
+async function loggedOwner(site, document) {
+  const issuer = document !== null && typeof document === "object" ? document.issuer : undefined;
+  const did = issuer !== null && typeof issuer === "object" && !Array.isArray(issuer) ? issuer.id : issuer;
+  return typeof did === "string" ? await ownerOf(site, did) : null;
+}
+
+/** inclusion.py `LoggedElsewhere`: logged, but only in another owner's name. */
+function elsewhereReason(found, kind) {
+  const whose = kind === "award" ? "issuer" : "endorser";
+  return (
+    `not recorded in the public log in the name of its ${whose} ${found.owner} (entry ${found.elsewhere} logs it ` +
+    `in the name of ${found.named}, whose folder it was published in: ${found.owner}'s monitor does not list it)`
+  );
 }
 
 /** The folders whose status lists each kind is judged by (inclusion.py `_LIST_FOLDERS`). */
@@ -912,7 +939,7 @@ function listClause(binding) {
  * The entry of an award (its shard entry's record, `entry.log`) or an endorsement (log/index/endorsements/<hash>.json),
  * proven in the signed tree (inclusion.py `_lookup`); null when the site has no record of it.
  */
-async function provenRecord(site, edge, cp, hash, entry, kind) {
+async function provenRecord(site, edge, cp, hash, entry, kind, document) {
   if (kind === LIST_KIND) {
     // A status list (`entry`: its repository path): the site names its latest version only, so the list given is
     // that version, or not the latest ({ latest }: older, superseded, or never published; null: none logged).
@@ -925,12 +952,18 @@ async function provenRecord(site, edge, cp, hash, entry, kind) {
     const records = await site.json(rel);
     if (!Array.isArray(records)) return null;
     let found = null;
+    let elsewhere = null;
+    const owner = records.length ? await loggedOwner(site, document) : null; // only an entry in its name counts
     for (const record of records) {
       const at = await proven(edge, cp, record, rel);
       if (at.kind !== kind || at.sha256 !== hash) throw new LogError(`entry ${at.index} is not this ${kind}`);
-      if (found === null || at.index < found) found = at.index;
+      if (owner === null || at.issuer === owner) {
+        if (found === null || at.index < found) found = at.index;
+      } else if (elsewhere === null || at.index < elsewhere.elsewhere) {
+        elsewhere = { elsewhere: at.index, owner, named: at.issuer };
+      }
     }
-    return found;
+    return found === null && elsewhere !== null ? elsewhere : found;
   }
   // The award's log record came with its lookup (the shard entry's "log": [index, where]): its entry's text is
   // rebuilt and proven from the full tiles holding it up. The record is only a hint: the proof decides.
@@ -949,6 +982,9 @@ async function provenRecord(site, edge, cp, hash, entry, kind) {
   const source = await withPath(site, edge, record[0], cp.size);
   const award = await prove(source, cp, record[0], awardEntryText(entry.issuer, hash, record[1]), [], where);
   if (award.kind !== "award" || award.sha256 !== hash) throw new LogError(`entry ${award.index} is not this award`);
+  // Only an entry in its issuer's name counts (inclusion.py `_lookup`).
+  const owner = await loggedOwner(site, document);
+  if (owner !== null && award.issuer !== owner) return { elsewhere: award.index, owner, named: award.issuer };
   return award.index;
 }
 
@@ -1008,8 +1044,9 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
 
   if (!HEX64.test(hash)) throw new LogError(`not an ${kind} hash`);
   const edge = new WithFrontier(tiles, cp.size, frontierOf(policy, cp.size));
-  const index = await provenRecord(site, edge, cp, hash, entry, kind);
+  const index = await provenRecord(site, edge, cp, hash, entry, kind, document);
   if (index === null) return check(ID, LABEL, false, "not recorded in the public log");
+  if (typeof index === "object" && "elsewhere" in index) return check(ID, LABEL, false, elsewhereReason(index, kind));
   if (typeof index === "object") {
     return check(
       ID,
