@@ -1278,6 +1278,17 @@ export const NO_RECIPIENT_KEY =
   "cannot confirm without the recipient key: the registry never publishes it; it is in the earner's " +
   "verification link (after ~) and comes with their award file";
 
+/**
+ * Whether `ident` is an email IdentityObject as Open Badges 3.0 types it: `hashed` a boolean, `identityHash` a
+ * string, and `salt`, when present, a well-formed string (generator/verify/policies.py comparable_identifier: read
+ * by truthiness and by each language's text of a value, one identifier said two things).
+ */
+export function comparableIdentifier(ident) {
+  if (!isObject(ident) || get(ident, "identityType") !== "emailAddress") return false;
+  if (typeof get(ident, "hashed") !== "boolean" || typeof get(ident, "identityHash") !== "string") return false;
+  return !Object.hasOwn(ident, "salt") || (typeof ident.salt === "string" && wellFormed(ident.salt));
+}
+
 export async function recipientPolicy(ctx) {
   const label = "Recipient";
   if (ctx.recipient === null || ctx.recipient === undefined || pyStrip(ctx.recipient) === "") {
@@ -1294,13 +1305,13 @@ export async function recipientPolicy(ctx) {
   const identifiers = isObject(subject) && Object.hasOwn(subject, "identifier") ? subject.identifier : [];
   let needsKey = false;
   for (const ident of Array.isArray(identifiers) ? identifiers : []) {
-    if (!isObject(ident) || ident.identityType !== "emailAddress") continue;
-    const value = (Object.hasOwn(ident, "identityHash") ? pyStr(ident.identityHash) : "").toLowerCase();
+    if (!comparableIdentifier(ident)) continue;
+    const value = ident.identityHash.toLowerCase();
     if (ident.hashed) {
       // A published salt (credentials from elsewhere) is used as is; this registry's awards carry none, and
       // their salt is the earner's secret recipient key.
       let salt;
-      if (Object.hasOwn(ident, "salt")) salt = pyStr(ident.salt);
+      if (Object.hasOwn(ident, "salt")) salt = ident.salt;
       else if (key) salt = key;
       else {
         salt = "";
