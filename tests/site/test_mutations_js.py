@@ -700,3 +700,31 @@ def test_a_recipient_is_compared_only_by_an_identity_objects_own_json_types_alik
             page = js.get("checks", js).get("recipient", js)
             found.append(f"{name}: credreg {ours.status} ({ours.reason}), page {page}")
     assert found == [], "\n".join(found)
+
+
+def test_an_awarded_date_other_than_valid_from_is_malformed_in_both(m: Mutations, node: Node) -> None:
+    """The page shows an award's ``awardedDate`` ("Awarded", and the issue date it gives LinkedIn), which no check
+    read: an issuer could sign one years before its key, or its credential, existed (the rules ``validFrom``
+    obeys), and the page showed it. The registry writes the day it awards as both; any other is malformed, in
+    ``credreg verify`` and on the page alike, with the same words."""
+    award = m.award.award
+    start = award["validFrom"]
+    cases = {
+        "awarded years before its key": m.sign({**award, "awardedDate": "2015-01-01T00:00:00Z"}),
+        "awarded a day after validFrom": m.sign(
+            {**award, "awardedDate": (SIGNED + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        ),
+        "awarded at validFrom, written otherwise": m.sign({**award, "awardedDate": start.replace("Z", "+00:00")}),
+    }
+    verifier = Verifier(m.registry)
+    found = []
+    for name, doc in cases.items():
+        python = verifier.verify(doc, now=NOW)
+        js = node.ask(op="verify", root=f"{m.c.site}/", now=NOW.isoformat(), text=json.dumps(doc))
+        ours = next(c for c in python.checks if c.id == "structure")
+        want = f"awardedDate: must be the award's validFrom ({start}): the registry awards on the day it is valid from"
+        if (str(ours.status), ours.reason) != ("failed", want) or js["checks"]["structure"] != ["failed", want]:
+            found.append(f"{name}: credreg {ours.status} ({ours.reason}), page {js['checks']['structure']}")
+    assert found == [], "\n".join(found)
+    # As issued, it passes.
+    assert str(verifier.verify(award, now=NOW).verdict) == "valid"

@@ -597,6 +597,13 @@ export const TIMESTAMP = str({
 /** validUntil: a `Timestamp` with `closes_window` as its field validator (strictly after validFrom). */
 export const VALID_UNTIL = validatedBy(TIMESTAMP, (v, data) => validityWindowProblem(data.validFrom, v));
 
+/** awardedDate: a `Timestamp` with `awarded_on_valid_from` as its field validator (the award's validFrom, exactly). */
+const AWARDED = validatedBy(TIMESTAMP, (v, data) =>
+  data.validFrom === undefined || v === data.validFrom
+    ? null
+    : `must be the award's validFrom (${data.validFrom}): the registry awards on the day it is valid from`,
+);
+
 /** URN_UUID, anchored: the one spelling of an award's or endorsement's id. */
 export const URN_UUID = str({
   pattern: pattern("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
@@ -746,7 +753,7 @@ function awardModel(awardContext) {
       ["issuer", PROFILE],
       ["validFrom", TIMESTAMP],
       ["validUntil", VALID_UNTIL, OPTIONAL],
-      ["awardedDate", TIMESTAMP, OPTIONAL],
+      ["awardedDate", AWARDED, OPTIONAL],
       ["credentialSubject", AWARD_SUBJECT],
       ["evidence", listOf(EVIDENCE), OPTIONAL],
       ["credentialStatus", STATUS_ENTRY],
