@@ -622,15 +622,23 @@ def test_dates_of_awards_and_proofs_written_otherwise_are_read_alike(m: Mutation
     assert _disagreements(m, node, cases) == []
 
 
-def _foreign(identifier: list[Any], *, signed: bool = True) -> Doc:
-    """A did:key issuer's credential (not registered here) whose subject's identifier is ``identifier``."""
+def _foreign(identifier: list[Any] | None = None, *, signed: bool = True, **fields: Any) -> Doc:
+    """A did:key issuer's credential (not registered here) whose subject's identifier is ``identifier``, with
+    ``fields`` set (``{"credentialSubject.achievement.name": …}``: a dotted path)."""
     from generator.awarding.keys import SigningKey as Key
     from generator.crypto import ed25519
     from generator.crypto.multibase import did_key_from_public
     from tests.site.test_foreign_ob3 import SEED, onedtech_style_sample
 
     doc = _unsigned(onedtech_style_sample())
-    doc["credentialSubject"] = {**doc["credentialSubject"], "identifier": identifier}
+    if identifier is not None:
+        doc["credentialSubject"] = {**doc["credentialSubject"], "identifier": identifier}
+    for path, value in fields.items():
+        *parents, last = path.split(".")
+        target = doc
+        for part in parents:
+            target = target[part]
+        target[last] = value
     if not signed:
         return doc
     did = did_key_from_public(ed25519.public_from_seed(SEED))
@@ -728,3 +736,34 @@ def test_an_awarded_date_other_than_valid_from_is_malformed_in_both(m: Mutations
     assert found == [], "\n".join(found)
     # As issued, it passes.
     assert str(verifier.verify(award, now=NOW).verdict) == "valid"
+
+
+def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) -> None:
+    """The facts both verifiers show (the credential's name, its issuer's name, its dates) are read by one rule:
+    text, and the achievement's name unless it is empty. credreg showed a name, an issuer's name or a date of
+    any JSON type (a list's Python text) and fell back from an empty achievement name to the credential's,
+    where the page showed text only, and an empty name as no name."""
+    name = "credentialSubject.achievement.name"
+    cases: dict[str, Doc] = {
+        "achievement name empty": _foreign(**{name: ""}),
+        "achievement name a list": _foreign(**{name: ["Teamwork", "Leadership"]}),
+        "achievement name a number, the credential's a list": _foreign(**{name: 5, "name": ["A"]}),
+        "issuer name a list": _foreign(**{"issuer.name": ["Example Corp"]}),
+        "issuer name a number": _foreign(**{"issuer.name": 7}),
+        "validUntil a list": _foreign(validUntil=["2011-01-01T00:00:00Z"]),
+        "validFrom a number": _foreign(validFrom=2010, signed=False),
+        "as issued": _foreign(),
+    }
+    verifier = Verifier(m.registry)
+    found = []
+    pairs = {"credential_name": "credentialName", "issuer_name": "issuerName"}
+    pairs |= {"valid_from": "validFrom", "valid_until": "validUntil"}
+    for case, doc in cases.items():
+        python = verifier.verify(doc, now=NOW).facts
+        page = node.ask(op="verify", root=f"{m.c.site}/", now=NOW.isoformat(), text=json.dumps(doc))["facts"]
+        for ours, theirs in pairs.items():
+            if python.get(ours) != page.get(theirs):
+                found.append(f"{case}: {ours} {python.get(ours)!r} in credreg, {page.get(theirs)!r} on the page")
+    assert found == [], "\n".join(found)
+    shown = verifier.verify(cases["achievement name empty"], now=NOW).facts
+    assert shown["credential_name"] == "Teamwork Badge"  # the credential's own name, when its achievement has none
