@@ -86,6 +86,20 @@ def closes_window(value: str | None, info: ValidationInfo) -> str | None:
     return value
 
 
+def awarded_on_valid_from(value: str | None, info: ValidationInfo) -> str | None:
+    """An ``awardedDate`` validator: the award's ``validFrom``, as the registry writes it (openbadges.award).
+
+    The page shows it ("Awarded", and the issue date it gives LinkedIn), so a date no check read would let an
+    issuer show an award as given before its key or its credential existed, which ``validFrom`` may not say.
+    """
+    valid_from = info.data.get("validFrom")
+    if value is not None and valid_from is not None and value != valid_from:
+        raise ValueError(
+            f"must be the award's validFrom ({valid_from}): the registry awards on the day it is valid from"
+        )
+    return value
+
+
 _ABSENT = object()  # a key the JSON does not hold (None is its null)
 
 
@@ -317,6 +331,7 @@ class Award(_AwardModel):
 
     # validFrom is declared before validUntil, so it is validated (and in info.data) first.
     _closes_window = field_validator("validUntil")(closes_window)
+    _awarded_on_valid_from = field_validator("awardedDate")(awarded_on_valid_from)
 
     @field_validator("context")
     @classmethod

@@ -93,16 +93,23 @@ class Verifier:
         return VerificationResult(checks, digest, _facts(ctx, checks), AWARD)
 
 
+def _text(value: Any) -> str | None:
+    """A fact as it is shown: text, or nothing (a list or a number is no name and no date)."""
+    return value if isinstance(value, str) else None
+
+
 def _facts(ctx: VerificationContext, checks: tuple[Check, ...]) -> dict[str, Any]:
+    """What the credential says it is, read as the page reads it (verifier.js outcome): text only, and the
+    achievement's name unless it is empty, then the credential's."""
     doc = ctx.document if isinstance(ctx.document, dict) else {}
     issuer = doc.get("issuer")
     facts: dict[str, Any] = {
         "issuer": ctx.issuer_id,
-        "issuer_name": issuer.get("name") if isinstance(issuer, dict) else None,
-        "credential_name": ctx.achievement.get("name") or doc.get("name"),
+        "issuer_name": _text(issuer.get("name")) if isinstance(issuer, dict) else None,
+        "credential_name": _text(ctx.achievement.get("name")) or _text(doc.get("name")),
         "achievement": ctx.achievement.get("id"),
-        "valid_from": doc.get("validFrom"),
-        "valid_until": doc.get("validUntil"),
+        "valid_from": _text(doc.get("validFrom")),
+        "valid_until": _text(doc.get("validUntil")),
     }
     if ctx.registry_issuer is not None and ctx.registry is not None:
         facts["registry_issuer"] = ctx.registry_issuer.id

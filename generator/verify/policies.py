@@ -624,6 +624,30 @@ NO_RECIPIENT_KEY = (
 )
 
 
+def comparable_identifier(ident: Any) -> bool:
+    """Whether ``ident`` is an email IdentityObject as Open Badges 3.0 types it: ``hashed`` a boolean,
+    ``identityHash`` a string, and ``salt``, when present, a string with UTF-8 to hash (no lone surrogate).
+
+    Read by truthiness and by each language's text of a value, one identifier said two things: ``"hashed": []``
+    is false in Python and true in JavaScript, ``"salt": true`` hashes as "True" here and "true" on the page, and
+    a lone surrogate has no UTF-8 here while the page hashes U+FFFD in its place. Any other identifier is
+    compared by neither (policies.js comparableIdentifier)."""
+    if not isinstance(ident, dict) or ident.get("identityType") != "emailAddress":
+        return False
+    if type(ident.get("hashed")) is not bool or type(ident.get("identityHash")) is not str:
+        return False
+    if "salt" not in ident:
+        return True
+    salt = ident["salt"]
+    if type(salt) is not str:
+        return False
+    try:
+        salt.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class RecipientPolicy:
     """The recipient's email matches the credential's hashed identifier.
@@ -631,7 +655,8 @@ class RecipientPolicy:
     ``identityHash`` is ``sha256(email + salt)``. A published ``salt`` (credentials from elsewhere) is used as
     is; this registry's awards carry none, and the salt is the earner's secret recipient key. Without either,
     only an unsalted hash can be compared; otherwise the recipient is *not checked*, and that blocks a valid
-    verdict: the question was asked and cannot be answered.
+    verdict: the question was asked and cannot be answered. Only an identifier written as Open Badges 3.0
+    defines it is compared (:func:`comparable_identifier`).
     """
 
     def check(self, ctx: VerificationContext) -> Check:
@@ -647,12 +672,12 @@ class RecipientPolicy:
         identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
         needs_key = False
         for ident in identifiers if isinstance(identifiers, list) else []:
-            if not isinstance(ident, dict) or ident.get("identityType") != "emailAddress":
+            if not comparable_identifier(ident):
                 continue
-            value = str(ident.get("identityHash", "")).lower()
-            if ident.get("hashed"):
+            value = ident["identityHash"].lower()
+            if ident["hashed"]:
                 if "salt" in ident:
-                    salt = str(ident.get("salt"))
+                    salt = ident["salt"]
                 elif key:
                     salt = key
                 else:

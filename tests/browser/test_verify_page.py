@@ -983,11 +983,19 @@ def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
          "narrative": "Designed the schema of a library system."},
     ]  # fmt: skip
     unsigned["credentialSubject"]["result"] = [{"type": ["Result"], "value": "92/100"}]
+    # A registered issuer's badge image, at the address this site serves it from (the registry's own, in use).
+    picture = unsigned["credentialSubject"]["achievement"]["image"]
+    picture["id"] = site.url + picture["id"].split("/", 3)[3]
     doc = _foreign(unsigned, "2025-01-01T00:00:00Z", None)
     text = json.dumps(doc, indent=4) + "\n\n"
     open_verify(vpage, site)
     _drop(vpage, text)
     assert wait_for_verdict(vpage) == "untrusted"
+    # Its achievement names a registered issuer's badge image on this site: a credential from elsewhere is not
+    # shown with this registry's picture of a badge its issuer does not award (only a registered issuer's award
+    # shows one of its issuer's images, from this site's copy; else only a picture it carries, a data: image).
+    assert vpage.locator("#cr-image").is_hidden()
+    assert vpage.locator("#cr-image img").count() == 0
     facts = vpage.inner_text("#cr-facts")
     assert "Designed the schema of a library system." in facts
     assert "92/100" in facts

@@ -47,6 +47,8 @@ def _signed(signer: Signer, **dates: str) -> dict[str, Any]:
     """An award of acme-academy with these dates, really signed by its key, stored in the registry."""
     unsigned = {k: v for k, v in signer.award(at=SIGNED_AT).award.items() if k != "proof"}
     unsigned.update(dates)
+    if "validFrom" in dates:
+        unsigned["awardedDate"] = dates["validFrom"]  # the registry awards on the day it is valid from
     award = sign_document(unsigned, signer.key, VM, SIGNED_AT)
     path = award_filename(signer.root, "acme-academy", award, award_hash(award))
     path.parent.mkdir(parents=True, exist_ok=True)

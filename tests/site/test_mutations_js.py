@@ -698,3 +698,150 @@ def test_dates_of_awards_and_proofs_written_otherwise_are_read_alike(m: Mutation
                 cases[f"{field} {value}, the old proofs"] = {**award, field: value}
         cases[f"created {value}"] = _proof(award, "eddsa-jcs-2022", created=value)
     assert _disagreements(m, node, cases) == []
+
+
+def _foreign(identifier: list[Any] | None = None, *, signed: bool = True, **fields: Any) -> Doc:
+    """A did:key issuer's credential (not registered here) whose subject's identifier is ``identifier``, with
+    ``fields`` set (``{"credentialSubject.achievement.name": …}``: a dotted path)."""
+    from generator.awarding.keys import SigningKey as Key
+    from generator.crypto import ed25519
+    from generator.crypto.multibase import did_key_from_public
+    from tests.site.test_foreign_ob3 import SEED, onedtech_style_sample
+
+    doc = _unsigned(onedtech_style_sample())
+    if identifier is not None:
+        doc["credentialSubject"] = {**doc["credentialSubject"], "identifier": identifier}
+    for path, value in fields.items():
+        *parents, last = path.split(".")
+        target = doc
+        for part in parents:
+            target = target[part]
+        target[last] = value
+    if not signed:
+        return doc
+    did = did_key_from_public(ed25519.public_from_seed(SEED))
+    method = f"{did}#{did.removeprefix('did:key:')}"
+    at = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    try:
+        return sign_document(doc, Key("x", "x", SEED), method, at)
+    except CredregError:  # its contexts give the value no RDF: signed eddsa-jcs-2022 alone
+        return sign_document(doc, Key("x", "x", SEED), method, at, ("eddsa-jcs-2022",))
+
+
+def test_a_recipient_is_compared_only_by_an_identity_objects_own_json_types_alike(m: Mutations, node: Node) -> None:
+    """An IdentityObject's ``hashed`` is a boolean and its ``identityHash`` and ``salt`` are strings (Open Badges
+    3.0). Read by truthiness and by each language's text of a value, credreg said "awarded to" where the page
+    said not (``"hashed": []`` is false in Python and true in JavaScript; ``"salt": true`` is "True" in one and
+    "true" in the other), and a salt holding a lone surrogate crashed ``credreg verify --recipient`` (it has no
+    UTF-8 to hash) where the page hashed U+FFFD in its place. An identifier of other types is compared by
+    neither: the recipient does not match."""
+    import hashlib
+
+    email = "ada@example.org"
+    # Each salt that is not a string, with its text in Python and in JavaScript.
+    salts = [(True, "True"), (True, "true"), (1, "1"), (1.5, "1.5"), (None, "None"), (None, "null")]
+    salts += [(["x"], "['x']"), (["x"], '["x"]')]
+
+    def digest(text: str) -> str:
+        return "sha256$" + hashlib.sha256(text.encode()).hexdigest()
+
+    def ident(**fields: Any) -> Doc:
+        return {"type": "IdentityObject", "identityType": "emailAddress", **fields}
+
+    refused: dict[str, Doc] = {
+        **{f"hashed {json.dumps(v)}, plain": ident(hashed=v, identityHash=email) for v in ([], {}, 0, "", None)},
+        **{
+            f"hashed {json.dumps(v)}, hashed": ident(hashed=v, identityHash=digest(email))
+            for v in ("true", "false", 1, [True], {"a": 1})
+        },
+        **{
+            f"salt {json.dumps(v)} as {text!r}": ident(hashed=True, salt=v, identityHash=digest(email + text))
+            for v, text in salts
+        },
+        "identityHash a list": ident(hashed=False, identityHash=[email]),
+        "identityHash a number": ident(hashed=True, identityHash=5),
+    }
+    cases = {name: _foreign([value]) for name, value in refused.items()}
+    cases["plain (matches)"] = _foreign([ident(hashed=False, identityHash=email)])
+    cases["hashed, salted (matches)"] = _foreign([ident(hashed=True, salt="s", identityHash=digest(email + "s"))])
+    # Not signable (no UTF-8, so no JCS text): checked unsigned, the recipient compared all the same.
+    lone = "\ud800"
+    for name, text in (("as U+FFFD", "\ufffd"), ("as nothing", "")):
+        cases[f"salt a lone surrogate, hashed {name}"] = _foreign(
+            [ident(hashed=True, salt=lone, identityHash=digest(email + text))],
+            signed=False,
+        )
+    verifier = Verifier(m.registry)
+    found = []
+    for name, doc in cases.items():
+        try:
+            python = verifier.verify(doc, now=NOW, recipient=email)
+        except Exception as exc:  # a traceback, where credreg verify must say why
+            found.append(f"{name}: credreg raised {exc!r}")
+            continue
+        js = node.ask(op="verify", root=f"{m.c.site}/", now=NOW.isoformat(), text=json.dumps(doc), recipient=email)
+        ours = next(c for c in python.checks if c.id == "recipient")
+        want = "passed" if name.endswith("(matches)") else "failed"
+        if js.get("checks", {}).get("recipient") != [str(ours.status), ours.reason] or str(ours.status) != want:
+            page = js.get("checks", js).get("recipient", js)
+            found.append(f"{name}: credreg {ours.status} ({ours.reason}), page {page}")
+    assert found == [], "\n".join(found)
+
+
+def test_an_awarded_date_other_than_valid_from_is_malformed_in_both(m: Mutations, node: Node) -> None:
+    """The page shows an award's ``awardedDate`` ("Awarded", and the issue date it gives LinkedIn), which no check
+    read: an issuer could sign one years before its key, or its credential, existed (the rules ``validFrom``
+    obeys), and the page showed it. The registry writes the day it awards as both; any other is malformed, in
+    ``credreg verify`` and on the page alike, with the same words."""
+    award = m.award.award
+    start = award["validFrom"]
+    cases = {
+        "awarded years before its key": m.sign({**award, "awardedDate": "2015-01-01T00:00:00Z"}),
+        "awarded a day after validFrom": m.sign(
+            {**award, "awardedDate": (SIGNED + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        ),
+        "awarded at validFrom, written otherwise": m.sign({**award, "awardedDate": start.replace("Z", "+00:00")}),
+    }
+    verifier = Verifier(m.registry)
+    found = []
+    for name, doc in cases.items():
+        python = verifier.verify(doc, now=NOW)
+        js = node.ask(op="verify", root=f"{m.c.site}/", now=NOW.isoformat(), text=json.dumps(doc))
+        ours = next(c for c in python.checks if c.id == "structure")
+        want = f"awardedDate: must be the award's validFrom ({start}): the registry awards on the day it is valid from"
+        if (str(ours.status), ours.reason) != ("failed", want) or js["checks"]["structure"] != ["failed", want]:
+            found.append(f"{name}: credreg {ours.status} ({ours.reason}), page {js['checks']['structure']}")
+    assert found == [], "\n".join(found)
+    # As issued, it passes.
+    assert str(verifier.verify(award, now=NOW).verdict) == "valid"
+
+
+def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) -> None:
+    """The facts both verifiers show (the credential's name, its issuer's name, its dates) are read by one rule:
+    text, and the achievement's name unless it is empty. credreg showed a name, an issuer's name or a date of
+    any JSON type (a list's Python text) and fell back from an empty achievement name to the credential's,
+    where the page showed text only, and an empty name as no name."""
+    name = "credentialSubject.achievement.name"
+    cases: dict[str, Doc] = {
+        "achievement name empty": _foreign(**{name: ""}),
+        "achievement name a list": _foreign(**{name: ["Teamwork", "Leadership"]}),
+        "achievement name a number, the credential's a list": _foreign(**{name: 5, "name": ["A"]}),
+        "issuer name a list": _foreign(**{"issuer.name": ["Example Corp"]}),
+        "issuer name a number": _foreign(**{"issuer.name": 7}),
+        "validUntil a list": _foreign(validUntil=["2011-01-01T00:00:00Z"]),
+        "validFrom a number": _foreign(validFrom=2010, signed=False),
+        "as issued": _foreign(),
+    }
+    verifier = Verifier(m.registry)
+    found = []
+    pairs = {"credential_name": "credentialName", "issuer_name": "issuerName"}
+    pairs |= {"valid_from": "validFrom", "valid_until": "validUntil"}
+    for case, doc in cases.items():
+        python = verifier.verify(doc, now=NOW).facts
+        page = node.ask(op="verify", root=f"{m.c.site}/", now=NOW.isoformat(), text=json.dumps(doc))["facts"]
+        for ours, theirs in pairs.items():
+            if python.get(ours) != page.get(theirs):
+                found.append(f"{case}: {ours} {python.get(ours)!r} in credreg, {page.get(theirs)!r} on the page")
+    assert found == [], "\n".join(found)
+    shown = verifier.verify(cases["achievement name empty"], now=NOW).facts
+    assert shown["credential_name"] == "Teamwork Badge"  # the credential's own name, when its achievement has none

@@ -437,6 +437,15 @@ def _status(index: str) -> Callable[[dict[str, Any]], None]:
     return set_at(["credentialStatus", "statusListIndex"], index)
 
 
+def _starts(when: str) -> Callable[[dict[str, Any]], None]:
+    """validFrom moved to ``when``, with the awardedDate the registry writes beside it (the same)."""
+
+    def change(doc: dict[str, Any]) -> None:
+        doc["validFrom"] = doc["awardedDate"] = when
+
+    return change
+
+
 def _until(seconds: int) -> Callable[[dict[str, Any]], None]:
     """validUntil ``seconds`` after validFrom, written in +05:30."""
 
@@ -469,9 +478,9 @@ VALUE_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str, str | N
     # As instants: in +05:30, a validUntil one second before validFrom reads as later text.
     "validUntil before validFrom": (_until(-1), "invalid", "structure", "award.structure"),
     "validUntil the instant of validFrom": (_until(0), "invalid", "structure", "award.structure"),
-    "validFrom before the key": (set_at(["validFrom"], "2023-06-01T00:00:00Z"), "invalid", "key", "award.key"),
+    "validFrom before the key": (_starts("2023-06-01T00:00:00Z"), "invalid", "key", "award.key"),
     "validFrom before the credential": (
-        set_at(["validFrom"], "2024-06-01T00:00:00Z"),  # of data-reporting, defined from 2025-02-01
+        _starts("2024-06-01T00:00:00Z"),  # of data-reporting, defined from 2025-02-01
         "untrusted",
         "credential",
         "award.credential",

@@ -597,6 +597,13 @@ export const TIMESTAMP = str({
 /** validUntil: a `Timestamp` with `closes_window` as its field validator (strictly after validFrom). */
 export const VALID_UNTIL = validatedBy(TIMESTAMP, (v, data) => validityWindowProblem(data.validFrom, v));
 
+/** awardedDate: a `Timestamp` with `awarded_on_valid_from` as its field validator (the award's validFrom, exactly). */
+const AWARDED = validatedBy(TIMESTAMP, (v, data) =>
+  data.validFrom === undefined || v === data.validFrom
+    ? null
+    : `must be the award's validFrom (${data.validFrom}): the registry awards on the day it is valid from`,
+);
+
 /** URN_UUID, anchored: the one spelling of an award's or endorsement's id. */
 export const URN_UUID = str({
   pattern: pattern("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
@@ -746,7 +753,7 @@ function awardModel(awardContext) {
       ["issuer", PROFILE],
       ["validFrom", TIMESTAMP],
       ["validUntil", VALID_UNTIL, OPTIONAL],
-      ["awardedDate", TIMESTAMP, OPTIONAL],
+      ["awardedDate", AWARDED, OPTIONAL],
       ["credentialSubject", AWARD_SUBJECT],
       ["evidence", listOf(EVIDENCE), OPTIONAL],
       ["credentialStatus", STATUS_ENTRY],
@@ -1286,6 +1293,17 @@ export const NO_RECIPIENT_KEY =
   "cannot confirm without the recipient key: the registry never publishes it; it is in the earner's " +
   "verification link (after ~) and comes with their award file";
 
+/**
+ * Whether `ident` is an email IdentityObject as Open Badges 3.0 types it: `hashed` a boolean, `identityHash` a
+ * string, and `salt`, when present, a well-formed string (generator/verify/policies.py comparable_identifier: read
+ * by truthiness and by each language's text of a value, one identifier said two things).
+ */
+export function comparableIdentifier(ident) {
+  if (!isObject(ident) || get(ident, "identityType") !== "emailAddress") return false;
+  if (typeof get(ident, "hashed") !== "boolean" || typeof get(ident, "identityHash") !== "string") return false;
+  return !Object.hasOwn(ident, "salt") || (typeof ident.salt === "string" && wellFormed(ident.salt));
+}
+
 export async function recipientPolicy(ctx) {
   const label = "Recipient";
   if (ctx.recipient === null || ctx.recipient === undefined || pyStrip(ctx.recipient) === "") {
@@ -1302,13 +1320,13 @@ export async function recipientPolicy(ctx) {
   const identifiers = isObject(subject) && Object.hasOwn(subject, "identifier") ? subject.identifier : [];
   let needsKey = false;
   for (const ident of Array.isArray(identifiers) ? identifiers : []) {
-    if (!isObject(ident) || ident.identityType !== "emailAddress") continue;
-    const value = (Object.hasOwn(ident, "identityHash") ? pyStr(ident.identityHash) : "").toLowerCase();
+    if (!comparableIdentifier(ident)) continue;
+    const value = ident.identityHash.toLowerCase();
     if (ident.hashed) {
       // A published salt (credentials from elsewhere) is used as is; this registry's awards carry none, and
       // their salt is the earner's secret recipient key.
       let salt;
-      if (Object.hasOwn(ident, "salt")) salt = pyStr(ident.salt);
+      if (Object.hasOwn(ident, "salt")) salt = ident.salt;
       else if (key) salt = key;
       else {
         salt = "";

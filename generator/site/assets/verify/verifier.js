@@ -261,12 +261,8 @@ export class Verifier {
       issuerDid: ctx.issuerId,
       issuer,
       issuerUrl: issuer !== null ? this.site.url(`issuers/${issuer}/`) : null,
-      credentialName:
-        typeof ctx.achievement.name === "string"
-          ? ctx.achievement.name
-          : typeof document.name === "string"
-            ? document.name
-            : null,
+      // The achievement's name unless it is empty, then the credential's (generator/verify/__init__.py _facts).
+      credentialName: text(ctx.achievement.name) || text(document.name),
       credentialRef: isId(owner) && isId(slug) && owner === issuer ? `${owner}/${slug}` : null,
       validFrom: typeof document.validFrom === "string" ? document.validFrom : null,
       awarded: typeof document.awardedDate === "string" ? document.awardedDate : null,
@@ -276,6 +272,11 @@ export class Verifier {
     facts.credentialUrl = facts.credentialRef ? this.site.url(`credentials/${facts.credentialRef}/`) : null;
     return { kind: "verified", hash, document, entry, checks, facts, ctx };
   }
+}
+
+/** A fact as it is shown: text, or null (a list or a number is no name and no date). */
+function text(value) {
+  return typeof value === "string" ? value : null;
 }
 
 function registeredReason(entry) {

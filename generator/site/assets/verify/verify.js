@@ -53,14 +53,6 @@ function linkedInUrl(facts) {
   return `https://www.linkedin.com/profile/add?${params}`;
 }
 
-function sameSite(src) {
-  try {
-    return new URL(src, window.location.href).origin === window.location.origin;
-  } catch {
-    return false;
-  }
-}
-
 function el(tag, { className, text, attrs } = {}, ...children) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -741,10 +733,12 @@ class Page {
   }
 
   // Where to read the badge image: a data: image it carries, or this site's copy of its registered issuer's image.
+  // Any other address on this site is not shown: a credential from elsewhere naming a registered issuer's badge
+  // picture would be shown with this registry's picture of a badge its issuer does not award.
   imageSource(image) {
     const src = typeof image === "string" ? image : isObject(image) && typeof image.id === "string" ? image.id : null;
     if (src === null) return null;
-    if (/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(src) || sameSite(src)) return src;
+    if (/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(src)) return src;
     const issuer = this.outcome && this.outcome.facts.issuer;
     let path;
     try {
