@@ -1,5 +1,5 @@
 // The characters no published text may hold: the page's copy of generator/_internal/text.py (UNSEEN,
-// unseen_problem), held equal over every BMP character by tests/site/test_text_js.py.
+// unseen_problem, MAX_MARKS, mark_tower_problem), held equal over every character by tests/site/test_text_js.py.
 
 /** A regex class body: C0 controls but tab and line ends, DEL and C1 controls, bidi controls and marks, line and
  * paragraph separators, characters that show as nothing (soft hyphen, zero-width space, word joiner, byte
@@ -19,6 +19,33 @@ export function unseenProblem(text) {
   const at = [...text.slice(0, found.index)].length;
   const code = found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
   return `holds the invisible or control character U+${code} (character ${at + 1})`;
+}
+
+/** Combining marks one letter may carry (Python's MAX_MARKS, which says why): more are drawn over the page. */
+export const MAX_MARKS = 6;
+// Nonspacing and enclosing marks (Python's unicodedata categories Mn and Me); the joiners do not start a letter.
+const MARK = /^[\p{Mn}\p{Me}]$/u;
+const JOINERS = new Set(["\u200c", "\u200d"]);
+
+/** The index, in code points, of the first combining mark beyond MAX_MARKS on one letter (null when none is). */
+export function markTower(text) {
+  let marks = 0;
+  let at = 0;
+  for (const char of text) {
+    if (MARK.test(char)) {
+      marks += 1;
+      if (marks > MAX_MARKS) return at;
+    } else if (!JOINERS.has(char)) marks = 0;
+    at += 1;
+  }
+  return null;
+}
+
+/** Why `text` may not be shown, in words (null when it may): mark_tower_problem's words, counted alike. */
+export function markTowerProblem(text) {
+  const at = markTower(text);
+  if (at === null) return null;
+  return `a letter carries more than ${MAX_MARKS} combining marks (the ${MAX_MARKS + 1}th is character ${at + 1})`;
 }
 
 // Python's whitespace (str.isspace, and \s in its re): what the page trims and matches wherever its result must
