@@ -10,14 +10,23 @@ from typing import Any
 
 import pytest
 
-from generator._internal.text import MAX_MARKS, UNSEEN, first_unseen, mark_tower_problem, unseen_problem
+from generator._internal.text import (
+    MAX_MARKS,
+    UNSEEN,
+    first_unseen,
+    lookalike_key,
+    mark_tower_problem,
+    unseen_problem,
+)
+from generator.verify.policies import unregistered_issuer_reason
 from tests.site.node_runner import NODE, NodeRunner
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 RUNNER = r"""
 import { createInterface } from "node:readline";
-import { MAX_MARKS, UNSEEN, markTowerProblem, pyRepr, unseenProblem } from "./verify/text.js";
+import { MAX_MARKS, UNSEEN, lookalikeKey, markTowerProblem, pyRepr, unseenProblem } from "./verify/text.js";
+import { unregisteredIssuerReason } from "./verify/policies.js";
 
 for await (const line of createInterface({ input: process.stdin })) {
   const req = JSON.parse(line);
@@ -33,6 +42,14 @@ for await (const line of createInterface({ input: process.stdin })) {
       if (markTowerProblem("a" + String.fromCodePoint(cp).repeat(MAX_MARKS + 1)) !== null) found.push(cp);
     reply = { value: [MAX_MARKS, found] };
   } else if (req.op === "towers") reply = { value: req.texts.map(markTowerProblem) };
+  else if (req.op === "lookalike-all") {
+    const found = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++)
+      if (cp < 0xd800 || cp > 0xdfff) found.push(lookalikeKey(String.fromCodePoint(cp)));
+    reply = { value: found };
+  } else if (req.op === "lookalike") reply = { value: req.texts.map(lookalikeKey) };
+  else if (req.op === "namesakes")
+    reply = { value: req.names.map((name) => unregisteredIssuerReason("did:key:z6Mkx", name, req.registered)) };
   else if (req.op === "repr") reply = { value: req.values.map(pyRepr) };
   else if (req.op === "repr-all") {
     const found = [];
@@ -138,3 +155,56 @@ def test_the_same_words_for_a_tower(node: NodeRunner) -> None:
     assert python[4] == "a letter carries more than 6 combining marks (the 7th is character 17)"
     assert python[5] is None
     assert python[6] is not None
+
+
+def test_the_same_lookalike_key_over_all_of_unicode(node: NodeRunner) -> None:
+    """Each character read alike (NFKC, case folding, the Cyrillic and Greek letters drawn as Latin ones, spaces)
+    where this Python's Unicode database and Node's assign characters alike."""
+    everything = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    js = _ask(node, op="lookalike-all")
+    assigned = [i for i, c in enumerate(everything) if unicodedata.category(c) != "Cn"]
+    assert len(assigned) > 250_000
+    assert [js[i] for i in assigned] == [lookalike_key(everything[i]) for i in assigned]
+
+
+NAMES = [
+    "Acme Academy",
+    "  ACME\t\u3000academy\x1c ",  # Python's whitespace (U+001C too), collapsed; case ignored
+    "\u0410\u0441\u0435 \u0420\u0435\u0440\u0435",  # Cyrillic capitals and small letters
+    "\u0391\u0392\u0395 \u03bf\u03bd\u03b9",  # Greek
+    "\uff21\uff43\uff4d\uff45 \ufb01ne \U0001d400\U0001d41b\U0001d41c",  # fullwidth, a ligature, mathematical
+    "Stra\u00dfe STRASSE Stra\u1e9ee",  # ß and ẞ fold to ss
+    "\u039f\u0394\u039f\u03a3 \u03bf\u03b4\u03bf\u03c2",  # a final sigma folds as any sigma
+    "\u13a0\uab70 \u13f8\u13f0",  # Cherokee capitals and small letters
+    "\u0130stanbul \u0131zmir",  # dotted capital I, dotless small i
+    "Mu\u0308ller M\u00fcller Muller",  # accents stay; composed and decomposed alike
+    "\u2167 \u00bd \u2474",  # compatibility forms of numbers
+    "Московский университет",
+    "\u00c5ngstr\u00f6m \u212bngstr\u00f6m",  # the angstrom sign is Å
+    "\u00b5 \u03bc \u0345 \u03b9",
+    "",
+]
+
+
+def test_the_same_lookalike_key_for_names(node: NodeRunner) -> None:
+    python = [lookalike_key(name) for name in NAMES]
+    assert _ask(node, op="lookalike", texts=NAMES) == python
+    assert python[0] == python[1] == "acme academy"
+    assert python[2] == lookalike_key("Ace Pepe")
+    assert len(set(python[5].split())) == 1
+    assert python[6].split()[0] == python[6].split()[1]
+
+
+def test_the_same_words_for_an_issuer_named_like_a_registered_one(node: NodeRunner) -> None:
+    registered = {"acme-academy": "Acme Academy", "beta-institute": "Beta Institute", "zeta": "\u0391cme Academy"}
+    names = ["Acme Academy", "\u0410cme  ACADEMY", "\uff22eta institute", "it's Beta", "Beta", "   ", 5, None, [1]]
+    python = [unregistered_issuer_reason("did:key:z6Mkx", name, registered) for name in names]
+    assert _ask(node, op="namesakes", names=names, registered=registered) == python
+    assert python[1] == (
+        "did:key:z6Mkx is not an issuer registered in this registry; its name 'Аcme  ACADEMY' reads like that of "
+        "acme-academy, a registered issuer ('Acme Academy'), which it is not"
+    )
+    assert python[2].endswith(
+        "reads like that of beta-institute, a registered issuer ('Beta Institute'), which it is not"
+    )
+    assert python[3:] == ["did:key:z6Mkx is not an issuer registered in this registry"] * 6
