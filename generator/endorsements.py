@@ -22,14 +22,14 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.files import write_bytes_atomic
 from generator._internal.source import Document, SourceError, read_json_file
-from generator._internal.text import unseen_problem
+from generator._internal.text import mark_tower_problem, unseen_problem
 from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
@@ -375,6 +375,8 @@ def endorse(
         # Signed and published as given: refused here, not by the check after it is signed.
         if (bad := unseen_problem(text)) is not None:
             raise UsageError(f"{option} {bad}; write it as plain text")
+        if (bad := mark_tower_problem(text)) is not None:
+            raise UsageError(f"{option}: {bad}")
     issued = valid_from or now or dt.datetime.now(dt.UTC)
     # The profile's rule, on the times as written (to the second), before anything is signed.
     window = validity_window_problem(timestamp(issued), timestamp(valid_until)) if valid_until is not None else None
@@ -483,7 +485,9 @@ def _read_bits(registry: Registry, path: Path) -> bytes:
 
 def _max_length(field: str) -> int | None:
     """The ``max_length`` the endorsement profile gives an ``EndorsementSubject`` field."""
-    metadata = EndorsementSubject.model_fields[field].metadata
+    info = EndorsementSubject.model_fields[field]
+    # On the field (a required one), or on its text type (an optional one, ``_Scope | None``).
+    metadata = [*info.metadata, *(m for arg in get_args(info.annotation) for m in getattr(arg, "__metadata__", ()))]
     return next((m.max_length for m in metadata if getattr(m, "max_length", None) is not None), None)
 
 

@@ -17,7 +17,7 @@ from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
 from generator.endorsements import endorse as endorse_
-from generator.endorsements import unsigned_endorsement, verify_endorsement
+from generator.endorsements import profile_problem, unsigned_endorsement, verify_endorsement
 from generator.errors import UsageError
 from generator.load import load_registry
 from generator.models.endorsement import EndorsementKind
@@ -320,6 +320,11 @@ def test_endorse_refuses_an_over_long_comment_or_scope_before_signing(
         # Signed text the page would show reversed, or a terminal would act on: refused before it is signed.
         (["--comment", "ok \u202eti"], "--comment holds the invisible or control character U+202E (character 4)"),
         (["--comment", "ok", "--scope", "a\x1b[2J"], "--scope holds the invisible or control character U+001B"),
+        # A tower of combining marks, drawn over the badges and names around it.
+        (
+            ["--comment", "ok a" + "\u0301" * 7],
+            "--comment: a letter carries more than 6 combining marks (the 7th is character 11)",
+        ),
     ):
         result = credreg(*base, *extra, env=env)
         assert result.returncode == 2, result.stderr
@@ -402,6 +407,52 @@ def test_check_refuses_signed_text_with_an_unseen_character(
     assert words in problem.message
     # The published schema refuses it too (its pattern is the model's, in ECMAScript spelling).
     assert schema_errors(FileKind.ENDORSEMENT, signed)
+
+
+TOWER = "\u0301\u0300\u0302\u0303\u0308\u030a\u0327"  # seven combining marks on one letter
+
+TOWER_TEXTS = [
+    ("name", "Data Council recognises: SQL" + TOWER, "name", "character 35)"),
+    ("endorsementComment", "Re" + TOWER + "cognised.", "credentialSubject.endorsementComment", "character 9)"),
+    ("endorsementScope", "\U0001f4caanalysts" + TOWER, "credentialSubject.endorsementScope", "character 16)"),
+]
+
+
+@pytest.mark.parametrize(("key", "text", "field", "words"), TOWER_TEXTS)
+def test_check_refuses_signed_text_with_a_tower_of_combining_marks(
+    tmp_path: Path, key: str, text: str, field: str, words: str
+) -> None:
+    """Registry text is held to six marks on a letter; signed endorsement text, shown on the same pages, too (the
+    JSON Schema cannot say it: its patterns name no Unicode category). Counted in code points: the emoji is one."""
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    signing = _signing(root, tmp_path)
+    registry = load_registry(root).registry
+    assert registry is not None
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    unsigned = unsigned_endorsement(
+        registry, "data-council", CREDENTIAL, kind=EndorsementKind.RECOGNISES, comment="Recognised.",
+        scope="analysts", valid_from=when, valid_until=None, status_list=1, status_index=3,
+    )  # fmt: skip
+    (unsigned if key == "name" else unsigned["credentialSubject"])[key] = text
+    signed = sign_document(unsigned, signing, f"{registry.endorser_did('data-council')}#k1", when)
+    rel = f"registry/endorsers/data-council/endorsements/{award_hash(signed)}.json"
+    rendered = render_award(signed)
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).write_text(rendered, encoding="utf-8")
+
+    [problem] = [p for p in run_check(root).problems if p.code == "endorsement.structure"]
+    assert (problem.location.path, problem.field) == (rel, field)
+    line = 1 + next(i for i, row in enumerate(rendered.splitlines()) if json.dumps(text, ensure_ascii=False) in row)
+    assert problem.location.line == line
+    assert f"{field}: a letter carries more than 6 combining marks (the 7th is {words}" in problem.message
+    assert "Traceback" not in problem.message
+    # Six marks on a letter (pointed Hebrew with its accents has five) are text, not a tower.
+    (unsigned if key == "name" else unsigned["credentialSubject"])[key] = text.replace(TOWER, TOWER[:6])
+    six = sign_document(unsigned, signing, f"{registry.endorser_did('data-council')}#k1", when)
+    assert profile_problem(six) is None
 
 
 def test_an_endorsement_comment_may_hold_line_ends(tmp_path: Path) -> None:

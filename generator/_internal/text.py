@@ -8,7 +8,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_MARKS", "UNSEEN", "first_unseen", "lookalike_key", "lookalike_note", "mark_tower", "unseen_problem"]
+__all__ = [
+    "MAX_MARKS",
+    "UNSEEN",
+    "first_unseen",
+    "lookalike_key",
+    "lookalike_note",
+    "mark_tower",
+    "mark_tower_problem",
+    "unseen_problem",
+]
 
 UNSEEN = (
     r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
@@ -105,3 +114,12 @@ def mark_tower(text: str) -> int | None:
             elif char not in _JOINERS:
                 marks = 0
     return None
+
+
+def mark_tower_problem(text: str) -> str | None:
+    """Why ``text`` may not be shown, in words (``None`` when it may): a letter carrying more than
+    :data:`MAX_MARKS` combining marks, counted in code points (as the page's ``markTowerProblem`` counts them)."""
+    at = mark_tower(text)
+    if at is None:
+        return None
+    return f"a letter carries more than {MAX_MARKS} combining marks (the {MAX_MARKS + 1}th is character {at + 1})"

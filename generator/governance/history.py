@@ -86,10 +86,30 @@ def _current(pr: PullRequest, change: Change) -> bytes:
         return b""
 
 
+def _mode_only(pr: PullRequest, change: Change, what: str) -> str | None:
+    """What to say of a modified file whose bytes are the base's (``None`` when they are not): only its mode changed
+    (the executable bit, by ``git update-index --chmod`` or a ``chmod`` committed), which "its signature and hash
+    are published" does not explain: there is no edit to find."""
+    if change.status is not ChangeStatus.MODIFIED or pr.base.read(change.path) != _current(pr, change):
+        return None
+    mode = pr.modes.get(change.path, "")
+    executable = mode == "100755"
+    state = "executable" if executable else "not executable"
+    flag = "-x" if executable else "+x"
+    return (
+        f"only the file's mode changed, not its content: Git now records it as {state} (mode {mode}); {what} never "
+        f"changes, not even its mode: set it back (`git update-index --chmod={flag} {change.path}` and "
+        f"`chmod {flag} {change.path}`)"
+    )
+
+
 def _award(pr: PullRequest, change: Change, problems: ProblemList) -> None:
+    batch = change.role.kind is PathKind.AWARD_BATCH
     if change.status is ChangeStatus.DELETED:
         problems.add(change.path, f"awards are never deleted: {_REVOKE_HINT}", code="governance.append-only")
-    elif change.status is ChangeStatus.MODIFIED and change.role.kind is PathKind.AWARD_BATCH:
+    elif (mode := _mode_only(pr, change, "a committed batch of awards" if batch else "a committed award")) is not None:
+        problems.add(change.path, mode, code="governance.append-only")
+    elif change.status is ChangeStatus.MODIFIED and batch:
         problems.add(
             change.path,
             "a batch file never changes once committed, not even by appending lines: put new awards in a new file "
@@ -107,7 +127,9 @@ def _award(pr: PullRequest, change: Change, problems: ProblemList) -> None:
 
 
 def _endorsement(pr: PullRequest, change: Change, problems: ProblemList) -> None:
-    if change.status in (ChangeStatus.DELETED, ChangeStatus.MODIFIED):
+    if (mode := _mode_only(pr, change, "a committed endorsement")) is not None:
+        problems.add(change.path, mode, code="governance.append-only")
+    elif change.status in (ChangeStatus.DELETED, ChangeStatus.MODIFIED):
         done = "deleted" if change.status is ChangeStatus.DELETED else "changed"
         problems.add(
             change.path,

@@ -21,7 +21,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from generator._internal.durations import duration_problem
-from generator._internal.text import MAX_MARKS, UNSEEN, first_unseen, mark_tower
+from generator._internal.text import UNSEEN, first_unseen, mark_tower_problem
 from generator._internal.times import parse_time
 
 __all__ = [
@@ -241,11 +241,9 @@ def no_mark_tower(text: str) -> str:
     """Validator body for registry text shown on the pages: no letter carries more than
     :data:`~generator._internal.text.MAX_MARKS` combining marks (a tower of them is drawn over the page around it).
     Not in the JSON Schemas: their patterns cannot name a Unicode category."""
-    at = mark_tower(text)
-    if at is not None:
-        raise ValueError(
-            f"a letter carries more than {MAX_MARKS} combining marks (the {MAX_MARKS + 1}th is character {at + 1})"
-        )
+    problem = mark_tower_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
     return text
 
 

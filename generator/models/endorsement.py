@@ -18,12 +18,12 @@ only, strict JSON types, both proofs by one key.
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from generator.crypto.dataintegrity import CRYPTOSUITES
-from generator.models._base import ONE_LINE_PATTERN, TEXT_PATTERN, ecmascript_pattern
+from generator.models._base import ONE_LINE_PATTERN, TEXT_PATTERN, ecmascript_pattern, no_mark_tower
 from generator.models.award import (
     AWARD_CONTEXT,
     URN_UUID,
@@ -65,15 +65,25 @@ class EndorsementKind(enum.StrEnum):
 _TEXT = ecmascript_pattern(TEXT_PATTERN)
 _ONE_LINE = ecmascript_pattern(ONE_LINE_PATTERN)
 
+#: Nor a letter carrying more than MAX_MARKS combining marks, as in registry text: a tower of them is drawn over the
+#: names and badges around it. After the field's length and pattern (the page's copy: ``markTowerProblem``).
+_Comment = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000, pattern=_TEXT), AfterValidator(no_mark_tower)
+]
+_Scope = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=_TEXT), AfterValidator(no_mark_tower)]
+_Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, pattern=_ONE_LINE), AfterValidator(no_mark_tower)
+]
+
 
 class EndorsementSubject(_AwardModel):
     """What is endorsed (``id``: an Achievement's page URL or an issuer's DID), how and why."""
 
     id: str = Field(pattern=r"^(?:https://|did:)\S+$")
     type: list[Literal["EndorsementSubject"]] = Field(min_length=1, max_length=1)
-    endorsementComment: str = Field(min_length=1, max_length=2000, pattern=_TEXT)
+    endorsementComment: _Comment
     endorsementKind: EndorsementKind = Field(strict=False)  # the JSON string, read as the enum
-    endorsementScope: str | None = Field(default=None, min_length=1, max_length=500, pattern=_TEXT)
+    endorsementScope: _Scope | None = None
 
 
 class Endorsement(_AwardModel):
@@ -82,7 +92,7 @@ class Endorsement(_AwardModel):
     context: list[str] = Field(alias="@context", min_length=3)
     id: str = Field(pattern=f"^{URN_UUID}$")
     type: list[Literal["VerifiableCredential", "EndorsementCredential"]] = Field(min_length=2, max_length=2)
-    name: str = Field(min_length=1, max_length=300, pattern=_ONE_LINE)
+    name: _Name
     issuer: ProfileRef
     validFrom: Timestamp
     validUntil: Timestamp | None = None

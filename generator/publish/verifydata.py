@@ -1,7 +1,7 @@
 """The data behind the verification page, laid out so one lookup fetches only a few small files.
 
 ``verify/index.json``
-    How awards are sharded (``shard_bits``) and which DIDs belong to which registry issuer.
+    How awards are sharded (``shard_bits``), which DIDs belong to which registry issuer, and their names.
 ``verify/shards/<name>.json.gz``
     Every award whose hash starts with the same ``shard_bits`` bits. The number of bits is chosen from the
     number of awards so that a shard holds about :data:`TARGET_PER_SHARD` awards whatever the registry's
@@ -429,6 +429,9 @@ def write_verification_data(
             # Where shards, templates and achievements are (ending in "/"); null: verify/ on this site.
             "data_url": data_url,
             "issuers": issuers_by_did,
+            # Each issuer's name by id: a credential of an unregistered issuer named like one is said to be so
+            # (generator/verify/policies.py unregistered_issuer_reason).
+            "issuer_names": {i: registry.issuers[i].issuer.name for i in sorted(registry.issuers)},
             # Whether this site serves a public log (log/): a page with nothing to check does not ask for it.
             "log": log_records is not None,
             # The contexts the verifier knows (never fetched) and the one an award of this registry carries.

@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
 from generator import layout
+from generator._internal.text import lookalike_key
 from generator._internal.times import day, parse_time, utc_day, validity_window_problem
 from generator.awards import award_text_hash, iter_award_files, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems
@@ -69,6 +70,7 @@ __all__ = [
     "credential_problem",
     "key_problem",
     "proof_statement",
+    "unregistered_issuer_reason",
 ]
 
 SUITES = CRYPTOSUITES  # defined once, in generator.crypto.dataintegrity
@@ -436,10 +438,31 @@ class IssuerPolicy:
             return _check("issuer", label, True, f"{record.issuer.name} (registered as {record.id})")
         if ctx.issuer_id is None:
             return _check("issuer", label, False, "the credential names no issuer")
-        reason = f"{ctx.issuer_id} is not an issuer registered in this registry"
+        names = {i: r.issuer.name for i, r in ctx.registry.issuers.items()} if ctx.registry is not None else {}
+        issuer = ctx.document.get("issuer") if isinstance(ctx.document, dict) else None
+        reason = unregistered_issuer_reason(
+            ctx.issuer_id, issuer.get("name") if isinstance(issuer, dict) else None, names
+        )
         if ctx.any_issuer:
             return _not_checked("issuer", label, reason, applicable=False)
         return _check("issuer", label, False, reason)
+
+
+def unregistered_issuer_reason(issuer_id: str, name: Any, names: Mapping[str, str]) -> str:
+    """Why an issuer is not one of this registry's (``names``: each registered issuer's name by id), and, when the
+    ``name`` its credential gives it reads like a registered issuer's (:func:`~generator._internal.text.
+    lookalike_key`: the same name, or one that passes for it), whose: its credential is genuine, and a reader
+    would take it for that issuer's. The page's ``unregisteredIssuerReason`` (policies.js) says the same."""
+    reason = f"{issuer_id} is not an issuer registered in this registry"
+    if not isinstance(name, str) or not name.strip():
+        return reason
+    key = lookalike_key(name)
+    namesake = next((i for i in sorted(names) if lookalike_key(names[i]) == key), None)
+    if namesake is None:
+        return reason
+    registered = names[namesake]
+    alike = f"its name {name!r} reads like that of {namesake}, a registered issuer ({registered!r})"
+    return f"{reason}; {alike}, which it is not"
 
 
 @dataclass(frozen=True)

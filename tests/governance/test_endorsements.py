@@ -101,6 +101,19 @@ def test_an_endorser_editing_anothers_endorsement_is_refused(repo: Repo, tmp_pat
         revoke_endorsement(repo.registry, digest, load_signing_key(tmp_path / f"{DC}.key", root=repo.root))
 
 
+def test_a_mode_only_change_to_an_endorsement_is_refused_as_one(repo: Repo, tmp_path: Path) -> None:
+    existing = _setup(repo, tmp_path)
+    repo.git("update-index", "--chmod=+x", existing)
+    repo.path(existing).chmod(0o755)
+    [problem] = errors(repo.check(actor=f"{OB}-lead"), "governance.append-only")
+    assert problem.location.path == existing
+    assert problem.message == (
+        "only the file's mode changed, not its content: Git now records it as executable (mode 100755); a committed "
+        f"endorsement never changes, not even its mode: set it back (`git update-index --chmod=-x {existing}` and "
+        f"`chmod -x {existing}`)"
+    )
+
+
 def test_a_deleted_endorsement_is_refused(repo: Repo, tmp_path: Path) -> None:
     existing = _setup(repo, tmp_path)
     repo.path(existing).unlink()

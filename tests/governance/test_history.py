@@ -40,6 +40,33 @@ def test_editing_an_award_is_refused(repo: Repo) -> None:
     )
 
 
+def _make_executable(repo: Repo, rel: str) -> None:
+    """What a pull request that sets the executable bit brings: Git records mode 100755, and a checkout of it makes
+    the file executable."""
+    repo.git("update-index", "--chmod=+x", rel)
+    path = repo.path(rel)
+    path.chmod(path.stat().st_mode | 0o111)
+
+
+def test_a_mode_only_change_to_an_award_is_refused_as_one(repo: Repo) -> None:
+    """Its bytes are the same, so "never changes (its signature and hash are published)" alone would send its
+    issuer looking for an edit that is not there: the message says it is the file's mode, and how to set it back."""
+    rel = _single_award(repo)
+    [batch] = repo.files(f"{AWARDS}/*/batches/*.jsonl")
+    for changed in (rel, batch):
+        _make_executable(repo, changed)
+    assert repo.git("diff", "--raw", "HEAD").count(":100644 100755 ") == 2  # both, and nothing else
+    refused = {p.location.path: p.message for p in errors(repo.check("acme-lead"), "governance.append-only")}
+    assert sorted(refused) == sorted([rel, batch])
+    for changed in (rel, batch):
+        what = "a committed award" if changed == rel else "a committed batch of awards"
+        assert refused[changed] == (
+            f"only the file's mode changed, not its content: Git now records it as executable (mode 100755); "
+            f"{what} never changes, not even its mode: set it back (`git update-index --chmod=-x {changed}` "
+            f"and `chmod -x {changed}`)"
+        )
+
+
 def test_editing_another_issuers_award_is_refused_twice(repo: Repo) -> None:
     rel = _single_award(repo)
     repo.edit(rel, '"name": "SQL Basics"', '"name": "SQL Wizardry"')

@@ -5,11 +5,12 @@ building blocks in policies.js) against :class:`generator.models.endorsement.End
 
 A corpus generated from one genuine endorsement, made by ``credreg endorse`` with the Data Council's real key: every
 field and list item removed, or given each wrong JSON type; every string with a trailing space or line end, a bidi
-control, U+0085 or U+FEFF (whitespace to one engine and not the other), made empty, too long, in capitals; every list
-reversed, emptied, grown; every object with an unknown key, a JSON-LD keyword or an integer-like key; and the cases
-one by one: lengths counted in code points at each limit, the @context and types in another order or spelling,
-the proofs by two keys, with one suite twice, with the wrong proof @context, real and impossible timestamps, empty
-windows, malformed ids, status indexes and kinds, and documents that are not objects. Both sides must accept the same
+control, U+0085 or U+FEFF (whitespace to one engine and not the other), six or seven combining marks on its last
+letter, made empty, too long, in capitals; every list reversed, emptied, grown; every object with an unknown key, a
+JSON-LD keyword or an integer-like key; and the cases one by one: lengths counted in code points at each limit, the
+@context and types in another order or spelling, the proofs by two keys, with one suite twice, with the wrong proof
+@context, real and impossible timestamps, empty windows, malformed ids, status indexes and kinds, and documents that
+are not objects. Both sides must accept the same
 documents and refuse the others with the same words, field first.
 
 The same corpus then goes through the page's whole check (``checkEndorsement``, each file published under its hash as
@@ -152,6 +153,8 @@ STRING_CHANGES: dict[str, Callable[[str], str]] = {
     "a zero-width joiner": lambda s: s + "\u200d",
     "an emoji": lambda s: s + "\U0001f4ca",
     "a lone surrogate": lambda s: s + "\ud800",
+    "a tower of seven combining marks": lambda s: s + "\u0301" * 7,  # text.js markTowerProblem
+    "six combining marks": lambda s: s + "\u0301" * 6,
     "capitals": str.upper,
     "nothing": lambda s: "",
     "too long": lambda s: s + "x" * 2001,
@@ -479,6 +482,8 @@ def test_every_mutation_is_accepted_or_refused_alike_with_the_same_words(node: N
         "validUntil: not a date-time",
         "its validity period is empty",
         "name: holds the invisible or control character U+202E (character 1)",
+        "name: a letter carries more than 6 combining marks (the 7th is character",
+        "credentialSubject.endorsementComment: a letter carries more than 6 combining marks",
         "credentialSubject.id: holds the invisible or control character U+0085",
         "proof.1.proofPurpose: Input should be 'assertionMethod'",
     ]:

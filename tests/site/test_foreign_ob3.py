@@ -153,3 +153,46 @@ def test_an_unknown_context_is_refused_without_a_request(node: Node, root: Path,
     assert status == "failed"
     assert "unknown JSON-LD context" in reason
     assert str(Verifier(registry).verify(doc, now=NOW).verdict) == "invalid"
+
+
+NAMESAKES = [
+    ("Acme Academy", True),  # the registered issuer's own name
+    ("\u0410cme  academy", True),  # a Cyrillic А, another case, two spaces
+    ("\uff21\uff43\uff4d\uff45 \u0391cademy", True),  # fullwidth letters and a Greek Α
+    ("Acme Academies", False),
+    ("Ácme Academy", False),  # an accent reads differently
+]
+
+
+@pytest.mark.parametrize(("name", "alike"), NAMESAKES)
+def test_an_unregistered_issuer_named_like_a_registered_one_is_said_to_be_so(
+    node: Node, root: Path, tmp_path: Path, name: str, alike: bool
+) -> None:
+    """A genuine credential whose issuer is not registered here but names itself like one that is: credreg verify
+    and the page say, in the same words, whose name it reads like, so a reader is not misled by it. The verdict is
+    the same as for any other unregistered issuer."""
+    sample = onedtech_style_sample()
+    unsigned = {k: v for k, v in sample.items() if k != "proof"}
+    unsigned["issuer"] = {**unsigned["issuer"], "name": name}
+    did = unsigned["issuer"]["id"]
+    doc = sign_document(
+        unsigned, SigningKey("x", "x", SEED), f"{did}#{did.removeprefix('did:key:')}",
+        dt.datetime(2024, 1, 1, tzinfo=dt.UTC), (RDFC,),
+    )  # fmt: skip
+    code, result, _ = _cli(root, doc, tmp_path)
+    [issuer] = [c for c in result["checks"] if c["id"] == "issuer"]
+    words = (
+        f"{did} is not an issuer registered in this registry; its name {name!r} reads like that of acme-academy, "
+        "a registered issuer ('Acme Academy'), which it is not"
+    )
+    assert issuer["reason"] == (words if alike else f"{did} is not an issuer registered in this registry")
+    assert (code, result["headline_kind"], result["authentic"]) == (1, "issuer not registered", True)
+    if NODE is None:
+        return
+    registry = load_registry(root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
+    assert reply["checks"]["issuer"] == ["failed", issuer["reason"]]
+    assert reply["verdict"] == result["verdict"] == "untrusted"
+    assert reply["headline"]["kind"] == "issuer not registered"

@@ -10,14 +10,23 @@ from typing import Any
 
 import pytest
 
-from generator._internal.text import UNSEEN, first_unseen, unseen_problem
+from generator._internal.text import (
+    MAX_MARKS,
+    UNSEEN,
+    first_unseen,
+    lookalike_key,
+    mark_tower_problem,
+    unseen_problem,
+)
+from generator.verify.policies import unregistered_issuer_reason
 from tests.site.node_runner import NODE, NodeRunner
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 RUNNER = r"""
 import { createInterface } from "node:readline";
-import { UNSEEN, pyRepr, unseenProblem } from "./verify/text.js";
+import { MAX_MARKS, UNSEEN, lookalikeKey, markTowerProblem, pyRepr, unseenProblem } from "./verify/text.js";
+import { unregisteredIssuerReason } from "./verify/policies.js";
 
 for await (const line of createInterface({ input: process.stdin })) {
   const req = JSON.parse(line);
@@ -27,7 +36,21 @@ for await (const line of createInterface({ input: process.stdin })) {
     const found = [];
     for (let cp = 0; cp <= 0x10ffff; cp++) if (unseenProblem(String.fromCodePoint(cp)) !== null) found.push(cp);
     reply = { value: found };
-  } else if (req.op === "repr") reply = { value: req.values.map(pyRepr) };
+  } else if (req.op === "marks") {
+    const found = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++)
+      if (markTowerProblem("a" + String.fromCodePoint(cp).repeat(MAX_MARKS + 1)) !== null) found.push(cp);
+    reply = { value: [MAX_MARKS, found] };
+  } else if (req.op === "towers") reply = { value: req.texts.map(markTowerProblem) };
+  else if (req.op === "lookalike-all") {
+    const found = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++)
+      if (cp < 0xd800 || cp > 0xdfff) found.push(lookalikeKey(String.fromCodePoint(cp)));
+    reply = { value: found };
+  } else if (req.op === "lookalike") reply = { value: req.texts.map(lookalikeKey) };
+  else if (req.op === "namesakes")
+    reply = { value: req.names.map((name) => unregisteredIssuerReason("did:key:z6Mkx", name, req.registered)) };
+  else if (req.op === "repr") reply = { value: req.values.map(pyRepr) };
   else if (req.op === "repr-all") {
     const found = [];
     for (let cp = 0; cp <= 0x10ffff; cp++) if (cp < 0xd800 || cp > 0xdfff) found.push(pyRepr(String.fromCodePoint(cp)));
@@ -91,3 +114,97 @@ def test_a_value_quoted_in_a_message_is_quoted_as_python_repr_quotes_it(node: No
     assigned = [i for i, c in enumerate(everything) if unicodedata.category(c) != "Cn"]
     assert len(assigned) > 250_000
     assert [js[i] for i in assigned] == [repr(everything[i]) for i in assigned]
+
+
+def test_the_same_combining_marks_over_all_of_unicode(node: NodeRunner) -> None:
+    """A letter with seven of a character is a tower on both sides for the same characters (the nonspacing and
+    enclosing marks), where this Python's Unicode database and Node's assign characters alike."""
+    limit, js = _ask(node, op="marks")
+    assert limit == MAX_MARKS
+    python = [cp for cp in range(0x110000) if mark_tower_problem("a" + chr(cp) * (MAX_MARKS + 1)) is not None]
+    assigned = {cp for cp in range(0x110000) if unicodedata.category(chr(cp)) != "Cn"}
+    # Each reads the categories from its own Unicode database (Node's is newer): a few characters assigned since,
+    # or moved from Mn to Mc (U+1171E), differ; the rule over them is the same.
+    moved = set(python) - set(js)
+    assert len(moved) <= 10, sorted(moved)
+    assert [cp for cp in js if cp in assigned] == [cp for cp in python if cp not in moved]
+    assert {0x0301, 0x20DD, 0x0E49, 0x05B8} <= set(python)  # acute, enclosing circle, Thai tone mark, Hebrew qamats
+    assert len(python) > 1900
+    assert not {0x200C, 0x200D, 0x0041, 0x0903} & set(python)  # the joiners, a letter, a spacing mark (Mc)
+
+
+TOWERS = [
+    "plain text",
+    "Vie\u0302\u0323t Nam",  # two marks
+    "a" + "\u0301" * MAX_MARKS,  # six: the limit
+    "a" + "\u0301" * (MAX_MARKS + 1),
+    "\U0001f4ca\U0001f4ca a" + "\u0301\u200d" * (MAX_MARKS + 1),  # joiners between marks; beyond the BMP before
+    "a" + "\u0301" * MAX_MARKS + "b" + "\u0301" * MAX_MARKS,  # six on each of two letters
+    "a" + "\u0301" * 3 + "\U0001d167" * 4,  # marks beyond the BMP (musical combining tremolo) count too
+    "a" + "\u20dd" * 50,
+    "lone \ud800" + "\u0301" * 9,
+    "",
+]
+
+
+def test_the_same_words_for_a_tower(node: NodeRunner) -> None:
+    python = [mark_tower_problem(t) for t in TOWERS]
+    assert _ask(node, op="towers", texts=TOWERS) == python
+    assert python[:3] == [None, None, None]
+    assert python[3] == "a letter carries more than 6 combining marks (the 7th is character 8)"
+    assert python[4] == "a letter carries more than 6 combining marks (the 7th is character 17)"
+    assert python[5] is None
+    assert python[6] is not None
+
+
+def test_the_same_lookalike_key_over_all_of_unicode(node: NodeRunner) -> None:
+    """Each character read alike (NFKC, case folding, the Cyrillic and Greek letters drawn as Latin ones, spaces)
+    where this Python's Unicode database and Node's assign characters alike."""
+    everything = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    js = _ask(node, op="lookalike-all")
+    assigned = [i for i, c in enumerate(everything) if unicodedata.category(c) != "Cn"]
+    assert len(assigned) > 250_000
+    assert [js[i] for i in assigned] == [lookalike_key(everything[i]) for i in assigned]
+
+
+NAMES = [
+    "Acme Academy",
+    "  ACME\t\u3000academy\x1c ",  # Python's whitespace (U+001C too), collapsed; case ignored
+    "\u0410\u0441\u0435 \u0420\u0435\u0440\u0435",  # Cyrillic capitals and small letters
+    "\u0391\u0392\u0395 \u03bf\u03bd\u03b9",  # Greek
+    "\uff21\uff43\uff4d\uff45 \ufb01ne \U0001d400\U0001d41b\U0001d41c",  # fullwidth, a ligature, mathematical
+    "Stra\u00dfe STRASSE Stra\u1e9ee",  # ß and ẞ fold to ss
+    "\u039f\u0394\u039f\u03a3 \u03bf\u03b4\u03bf\u03c2",  # a final sigma folds as any sigma
+    "\u13a0\uab70 \u13f8\u13f0",  # Cherokee capitals and small letters
+    "\u0130stanbul \u0131zmir",  # dotted capital I, dotless small i
+    "Mu\u0308ller M\u00fcller Muller",  # accents stay; composed and decomposed alike
+    "\u2167 \u00bd \u2474",  # compatibility forms of numbers
+    "Московский университет",
+    "\u00c5ngstr\u00f6m \u212bngstr\u00f6m",  # the angstrom sign is Å
+    "\u00b5 \u03bc \u0345 \u03b9",
+    "",
+]
+
+
+def test_the_same_lookalike_key_for_names(node: NodeRunner) -> None:
+    python = [lookalike_key(name) for name in NAMES]
+    assert _ask(node, op="lookalike", texts=NAMES) == python
+    assert python[0] == python[1] == "acme academy"
+    assert python[2] == lookalike_key("Ace Pepe")
+    assert len(set(python[5].split())) == 1
+    assert python[6].split()[0] == python[6].split()[1]
+
+
+def test_the_same_words_for_an_issuer_named_like_a_registered_one(node: NodeRunner) -> None:
+    registered = {"acme-academy": "Acme Academy", "beta-institute": "Beta Institute", "zeta": "\u0391cme Academy"}
+    names = ["Acme Academy", "\u0410cme  ACADEMY", "\uff22eta institute", "it's Beta", "Beta", "   ", 5, None, [1]]
+    python = [unregistered_issuer_reason("did:key:z6Mkx", name, registered) for name in names]
+    assert _ask(node, op="namesakes", names=names, registered=registered) == python
+    assert python[1] == (
+        "did:key:z6Mkx is not an issuer registered in this registry; its name 'Аcme  ACADEMY' reads like that of "
+        "acme-academy, a registered issuer ('Acme Academy'), which it is not"
+    )
+    assert python[2].endswith(
+        "reads like that of beta-institute, a registered issuer ('Beta Institute'), which it is not"
+    )
+    assert python[3:] == ["did:key:z6Mkx is not an issuer registered in this registry"] * 6

@@ -5,8 +5,8 @@
 // the same ids, labels, order and reasons): it fits the registry's endorsement profile as a whole (ENDORSEMENT
 // below: generator/models/endorsement.py, built on the award profile's pieces in policies.js: exact @context and
 // types, known keys only, strict JSON types, the lengths and patterns, signed text without a control or bidi
-// character, a window that closes after it opens, both proofs by one key), its signer is a registered endorser
-// (or issuer) under its registered name, its proofs verify with a key that signer registered (keys.json, within
+// character nor a letter carrying a tower of combining marks (text.js markTowerProblem), a window that closes
+// after it opens, both proofs by one key), its signer is a registered endorser (or issuer) under its registered name, its proofs verify with a key that signer registered (keys.json, within
 // the key's validity window), it is of a credential or issuer of this registry and not the signer's own, it is in
 // force now, and its bit in the signer's signed status list is clear (the list read by the rule of every list:
 // policies.js listOwnerProblem and signedBy, a key of the signer in force when it signed; an issuer's revoked
@@ -61,7 +61,7 @@ import { BY_ENDORSER, blocks, check, NOT_CHECKED, notChecked, revokedHeadline } 
 import { SiteData } from "./sitedata.js";
 import { getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
-import { unseenProblem } from "./text.js";
+import { markTowerProblem, unseenProblem } from "./text.js";
 
 // --- the profile (generator/models/endorsement.py) ---------------------------------------------------------------
 
@@ -87,9 +87,9 @@ export function isEndorsement(doc) {
 const SUBJECT = model("EndorsementSubject", [
   ["id", str({ pattern: pattern("^(?:https://|did:)\\S+$") })],
   ["type", listOf(oneOf("EndorsementSubject"), { min: 1, max: 1 })],
-  ["endorsementComment", str({ min: 1, max: 2000, pattern: TEXT })],
+  ["endorsementComment", str({ min: 1, max: 2000, pattern: TEXT, after: markTowerProblem })],
   ["endorsementKind", oneOf(...ENDORSEMENT_KINDS)],
-  ["endorsementScope", str({ min: 1, max: 500, pattern: TEXT }), OPTIONAL],
+  ["endorsementScope", str({ min: 1, max: 500, pattern: TEXT, after: markTowerProblem }), OPTIONAL],
 ]);
 
 const ENDORSEMENT = model(
@@ -98,7 +98,7 @@ const ENDORSEMENT = model(
     ["@context", listOf(str(), { min: 3, after: exactly(ENDORSEMENT_CONTEXT) })],
     ["id", URN_UUID],
     ["type", listOf(oneOf(...TYPES), { min: 2, max: 2, after: exactly(TYPES) })],
-    ["name", str({ min: 1, max: 300, pattern: ONE_LINE })],
+    ["name", str({ min: 1, max: 300, pattern: ONE_LINE, after: markTowerProblem })],
     ["issuer", PROFILE],
     ["validFrom", TIMESTAMP],
     ["validUntil", VALID_UNTIL, OPTIONAL],

@@ -121,6 +121,12 @@ export class SiteData {
     return isId(id) ? id : null;
   }
 
+  /** Each registered issuer's name by its id (verify/index.json issuer_names; none from an older build). */
+  async issuerNames() {
+    const names = own(await this.index(), "issuer_names");
+    return typeof names === "object" && names !== null && !Array.isArray(names) ? names : {};
+  }
+
   /** The DID of a registry issuer, or null. */
   async didOf(issuerId) {
     const index = await this.index();

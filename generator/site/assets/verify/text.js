@@ -1,5 +1,6 @@
 // The characters no published text may hold: the page's copy of generator/_internal/text.py (UNSEEN,
-// unseen_problem), held equal over every BMP character by tests/site/test_text_js.py.
+// unseen_problem, MAX_MARKS, mark_tower_problem, lookalike_key), held equal over every character by
+// tests/site/test_text_js.py.
 
 /** A regex class body: C0 controls but tab and line ends, DEL and C1 controls, bidi controls and marks, line and
  * paragraph separators, characters that show as nothing (soft hyphen, zero-width space, word joiner, byte
@@ -21,6 +22,33 @@ export function unseenProblem(text) {
   return `holds the invisible or control character U+${code} (character ${at + 1})`;
 }
 
+/** Combining marks one letter may carry (Python's MAX_MARKS, which says why): more are drawn over the page. */
+export const MAX_MARKS = 6;
+// Nonspacing and enclosing marks (Python's unicodedata categories Mn and Me); the joiners do not start a letter.
+const MARK = /^[\p{Mn}\p{Me}]$/u;
+const JOINERS = new Set(["\u200c", "\u200d"]);
+
+/** The index, in code points, of the first combining mark beyond MAX_MARKS on one letter (null when none is). */
+export function markTower(text) {
+  let marks = 0;
+  let at = 0;
+  for (const char of text) {
+    if (MARK.test(char)) {
+      marks += 1;
+      if (marks > MAX_MARKS) return at;
+    } else if (!JOINERS.has(char)) marks = 0;
+    at += 1;
+  }
+  return null;
+}
+
+/** Why `text` may not be shown, in words (null when it may): mark_tower_problem's words, counted alike. */
+export function markTowerProblem(text) {
+  const at = markTower(text);
+  if (at === null) return null;
+  return `a letter carries more than ${MAX_MARKS} combining marks (the ${MAX_MARKS + 1}th is character ${at + 1})`;
+}
+
 // Python's whitespace (str.isspace, and \s in its re): what the page trims and matches wherever its result must
 // equal Python's (a revocation reason, a typed email, key or link). JavaScript's trim() and \s differ (U+FEFF is
 // theirs only; U+001C-U+001F and U+0085 are Python's only), and the same text then read differently on each side.
@@ -30,6 +58,49 @@ const EDGE_SPACE = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
 /** str.strip() of Python: `text` without Python's whitespace at either end. */
 export function pyStrip(text) {
   return String(text).replace(EDGE_SPACE, "");
+}
+
+// Letters of other scripts drawn like a Latin letter: Python's _LOOKALIKE_CAPITALS and _LOOKALIKE_SMALL, character
+// for character (capitals mapped before case folding, as there).
+const lookalikes = (from, to) => new Map([...from].map((char, i) => [char, [...to][i]]));
+const LOOKALIKE_CAPITALS = lookalikes(
+  "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405\u0406\u0408\u04c0\u051a\u051c" +
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
+  "abekmhopctyxsijlqwabezhikmnoptyx",
+);
+const LOOKALIKE_SMALL = lookalikes(
+  "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0501\u051b\u051d\u04bb\u04cf\u0475\u0131" +
+    "\u03bf\u03bd\u03b9\u03c1\u03c5\u03b1",
+  "aeopcyxsijdqwhlviovipua",
+);
+const SPACE_RUN = new RegExp(`[${SPACE}]+`);
+
+/**
+ * Python's str.casefold() of one character. Upper then lower case, one character at a time (toLowerCase() of a
+ * string ends a word's sigma as ς; case folding never does), is full case folding but for what case folding maps
+ * elsewhere: Cherokee small letters to their capitals, and ẞ to "ss".
+ */
+function caseFold(char) {
+  let out = "";
+  for (const c of char.toUpperCase().toLowerCase()) {
+    const code = c.codePointAt(0);
+    if (code >= 0xab70 && code <= 0xabbf) out += String.fromCodePoint(code - 0xab70 + 0x13a0);
+    else if (code >= 0x13f8 && code <= 0x13fd) out += String.fromCodePoint(code - 8);
+    else out += c === "\u00df" ? "ss" : c;
+  }
+  return out;
+}
+
+/**
+ * What a reader sees of a name (Python's lookalike_key, which says more): compatibility forms folded (NFKC), case
+ * ignored, runs of spaces collapsed, letters of other scripts drawn like Latin ones read as those; accents stay.
+ */
+export function lookalikeKey(name) {
+  let folded = "";
+  for (const char of String(name).normalize("NFKC")) folded += caseFold(LOOKALIKE_CAPITALS.get(char) ?? char);
+  let key = "";
+  for (const char of folded) key += LOOKALIKE_SMALL.get(char) ?? char;
+  return key.split(SPACE_RUN).filter((word) => word !== "").join(" ");
 }
 
 // What Python's str.isprintable() refuses (other than the space): repr escapes it.
