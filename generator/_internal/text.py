@@ -8,7 +8,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_MARKS", "UNSEEN", "first_unseen", "lookalike_key", "lookalike_note", "mark_tower", "unseen_problem"]
+__all__ = [
+    "MAX_MARKS",
+    "UNSEEN",
+    "first_unseen",
+    "lookalike_key",
+    "lookalike_keys",
+    "lookalike_note",
+    "mark_tower",
+    "unseen_problem",
+]
 
 UNSEEN = (
     r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
@@ -66,6 +75,16 @@ def lookalike_key(name: str) -> str:
     what a name refers to (that compares names as written), only for refusing a name that passes for another."""
     text = unicodedata.normalize("NFKC", name).translate(_LOOKALIKE_CAPITALS).casefold()
     return " ".join(text.translate(_LOOKALIKE_SMALL).split())
+
+
+def lookalike_keys(name: str) -> frozenset[str]:
+    """The keys under which two names read alike when any one of them is shared: :func:`lookalike_key`, and the
+    same reading with case folded first. The two are needed because a lookalike capital's small letter need not
+    look Latin (Cyrillic "Н" reads as "H", "н" as nothing Latin; Greek "Ν" as "N", "ν" as "v"): with capitals read
+    first, "НАУКА" and "Наука" would be two names, though they differ only in case (and ``quality_assurance.by``
+    resolves a name ignoring case: :func:`generator.recognition.normalized_name`)."""
+    folded = unicodedata.normalize("NFKC", name.casefold()).casefold()
+    return frozenset({lookalike_key(name), " ".join(folded.translate(_LOOKALIKE_SMALL).split())})
 
 
 def lookalike_note(name: str) -> str:

@@ -92,3 +92,26 @@ def test_an_issuer_named_like_another_issuers_former_name_is_refused(registry_di
     [problem] = errors(report, "issuer.duplicate-name")
     assert problem.location.path == rel, shown(report.problems)
     assert problem.message.startswith("'ACME academy' is a former name of acme-academy, which its earlier awards")
+
+
+@pytest.mark.parametrize(
+    ("existing", "impostor"),
+    [
+        ("Наука", "НАУКА"),  # Cyrillic н, к: their capitals read as Latin H, K, the small letters do not
+        ("Νέα Σχολή", "ΝΈΑ ΣΧΟΛΉ"),  # Greek ν reads as v, its capital Ν as N
+        ("Тема", "ТЕМА"),
+    ],
+)
+def test_a_name_in_another_case_of_a_non_latin_script_is_refused(
+    registry_dir: Path, existing: str, impostor: str
+) -> None:
+    # The name check compared names case-folded before lookalikes were read (and quality_assurance.by still
+    # resolves a name ignoring case, recognition.endorser_for_name): the same name in capitals must still clash,
+    # whichever script it is written in.
+    first = _add_issuer(registry_dir, "body-one", f"'{existing}'")
+    text = (registry_dir / first).read_text(encoding="utf-8").replace("impostor.example", "one.example")
+    (registry_dir / first).write_text(text, encoding="utf-8")
+    rel = _add_issuer(registry_dir, "body-two", f"'{impostor}'")
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    found = errors(report, "issuer.duplicate-name")
+    assert rel in {p.location.path for p in found}, shown(report.problems)
