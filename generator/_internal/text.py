@@ -106,8 +106,10 @@ stack four."""
 
 #: Runs that could hold such a tower: it is more than MAX_MARKS characters, none of them ASCII.
 _NON_ASCII_RUN = re.compile(f"[^\\x00-\\x7f]{{{MAX_MARKS + 1},}}")
-#: What a mark run continues across: the joiners (real text needs them) do not start a new letter.
-_JOINERS = frozenset("\u200c\u200d")
+#: What a mark run continues across without a new letter: spacing marks (Mc) and invisible format characters (Cf:
+#: the joiners real text needs, tag characters), which extend the letter's cluster, so the nonspacing marks after
+#: them are drawn on the same letter. A tower interleaved with them is still one tower.
+_CONTINUES = frozenset({"Mc", "Cf"})
 
 
 def mark_tower(text: str) -> int | None:
@@ -116,11 +118,11 @@ def mark_tower(text: str) -> int | None:
     for run in _NON_ASCII_RUN.finditer(text):
         marks = 0
         for at in range(run.start(), run.end()):
-            char = text[at]
-            if unicodedata.category(char) in ("Mn", "Me"):
+            category = unicodedata.category(text[at])
+            if category in ("Mn", "Me"):
                 marks += 1
                 if marks > MAX_MARKS:
                     return at
-            elif char not in _JOINERS:
+            elif category not in _CONTINUES:
                 marks = 0
     return None
