@@ -12,6 +12,7 @@ place: readers trust an address they can read, and cannot see where a link goes 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
@@ -54,6 +55,24 @@ _WEB = re.compile(
 )
 
 
+#: Characters drawn like the dot, slash and colon of an address that NFKC leaves as they are (Unicode's
+#: confusables.txt; the ideographic full stops are dots to IDNA too): "acme\u2024example" and "acme\u3002example"
+#: read as "acme.example", "https:\u2215\u2215acme.example" as "https://acme.example".
+_PUNCTUATION = str.maketrans(
+    {
+        **dict.fromkeys("\u3002\uff61\u0660\u06f0\u0701\u0702\ua4f8\ua60e\U00010a50\U0001d16d", "."),
+        **dict.fromkeys("\u2044\u2215\u29f8\u2571\u30ce\u31d3\u4e3f\U0001d23a", "/"),
+        **dict.fromkeys("\u0589\u05c3\u0703\u0704\u16ec\u2236\ua789\ufe30", ":"),
+    }
+)
+
+
+def _as_read(words: str) -> str:
+    """``words`` as a reader reads them for an address: compatibility forms folded (fullwidth letters, the one dot
+    leader), and punctuation drawn like an address's read as it."""
+    return unicodedata.normalize("NFKC", words).translate(_PUNCTUATION)
+
+
 def _host(host: str) -> str:
     return host.lower().removeprefix("www.")
 
@@ -61,7 +80,7 @@ def _host(host: str) -> str:
 def _honest_words(href: str, words: str) -> str | None:
     """What a link must show instead of ``words`` when they read as an address that is not where ``href`` goes;
     ``None`` when they may stay."""
-    words = words.strip()
+    words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
     address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
     if email := _EMAIL.match(words):

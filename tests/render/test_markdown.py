@@ -99,6 +99,13 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[https://acme.example](https://acme.example@evil.example/)", "https://acme.example@evil.example/"),
         # Letters of another script pass for Latin ones: the address shows in its xn-- form, which shows what it is.
         ("[\u0430cme.example](https://\u0430cme.example/)", "https://xn--cme-5cd.example/"),
+        # Punctuation drawn like an address's reads as it: a one dot leader, an ideographic full stop, a division
+        # slash, a fullwidth solidus.
+        ("[https://acme\u2024example/verify](https://evil.example/v)", "https://evil.example/v"),
+        ("[acme\u3002example](https://evil.example/)", "https://evil.example/"),
+        ("[https:\u2215\u2215acme.example](https://evil.example/)", "https://evil.example/"),
+        ("[acme.example\uff0flogin](https://evil.example/)", "https://evil.example/"),
+        ("[help\uff20acme.example](mailto:help@evil.example)", "help@evil.example"),
     ],
 )
 def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, shown: str) -> None:
@@ -117,6 +124,8 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[our syllabus](https://evil.example/)", "our syllabus"),  # words, not an address
         ("[Node.js, v22](https://nodejs.example/)", "Node.js, v22"),
         ("<https://acme.example/x>", "https://acme.example/x"),
+        ("[docs.python.org](https://docs.python.org/3/)", "docs.python.org"),
+        ("[\uff41cme.example](https://acme.example/)", "\uff41cme.example"),  # fullwidth, still that address
     ],
 )
 def test_a_link_reading_as_its_own_address_or_as_words_keeps_them(source: str, words: str) -> None:
