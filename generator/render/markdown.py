@@ -48,7 +48,9 @@ def _parser() -> MarkdownIt:
 
 #: Words that read as an email address, or as a web address (a host with a top-level domain, maybe a scheme,
 #: port and path). One word only: "Node.js, v22" is words.
-_EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@[^\s@/]+\.[^\s@/]+)\Z", re.IGNORECASE)
+#: (The email's domain is matched whole and its dot looked for after: a pattern placing the dot backtracks over
+#: every dot of a long word, quadratic in it.)
+_EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@([^\s@/]+))\Z", re.IGNORECASE)
 _WEB = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://)?(?:[^\s/@]*@)?((?:[^\s/:?#@.]+\.)+[^\W\d_]{2,})\.?(?::[0-9]*)?(?:[/?#]\S*)?\Z",
     re.IGNORECASE,
@@ -83,7 +85,8 @@ def _honest_words(href: str, words: str) -> str | None:
     words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
     address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
-    if email := _EMAIL.match(words):
+    email = _EMAIL.match(words)
+    if email and "." in email[2][1:-1]:  # a domain with a dot inside it
         return None if mailto and email[1].casefold() == address.casefold() else (address if mailto else href)
     if web := _WEB.match(words):
         if not mailto and _host(web[1]) == _host(urlsplit(href).hostname or ""):

@@ -131,3 +131,30 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
 def test_a_link_reading_as_its_own_address_or_as_words_keeps_them(source: str, words: str) -> None:
     html = render_markdown(source)
     assert re.fullmatch(rf'<p><a href="[^"]+" rel="nofollow noopener">{re.escape(words)}</a></p>\n', html), html
+
+
+def test_link_words_are_read_in_linear_time() -> None:
+    # Words of one long "address" (a Markdown field holds 20,000 characters): the email pattern placed the
+    # domain's dot by backtracking over every dot, seconds for one link, on every page that shows the text.
+    import time
+
+    words = "a@" + "." * 19_900 + "@"
+    started = time.perf_counter()
+    html = render_markdown(f"[{words}](https://evil.example/)")
+    assert time.perf_counter() - started < 0.5
+    assert words in html
+
+
+@pytest.mark.parametrize(
+    ("words", "shown"),
+    [
+        ("help@acme.example", "https://evil.example/"),
+        ("mailto:help@acme.example", "https://evil.example/"),
+        ("help@.example", "help@.example"),  # no dot inside the domain: not an address
+        ("help@example.", "help@example."),
+        ("help@a.b", "https://evil.example/"),
+    ],
+)
+def test_an_email_address_is_a_domain_with_a_dot_inside(words: str, shown: str) -> None:
+    html = render_markdown(f"[{words}](https://evil.example/)")
+    assert re.fullmatch(rf'<p><a href="[^"]+" rel="nofollow noopener">{re.escape(shown)}</a></p>\n', html), html
