@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -75,6 +75,18 @@ def _as_read(words: str) -> str:
     return unicodedata.normalize("NFKC", words).translate(_PUNCTUATION)
 
 
+def _destination(href: str) -> str:
+    """Where a web link goes, as its words show it: without the user name and password an address may carry before
+    its host ("https://acme.example@evil.example/" goes to evil.example, and reads as acme.example)."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return href
+    if "@" not in parts.netloc:
+        return href
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def _host(host: str) -> str:
     return host.lower().removeprefix("www.")
 
@@ -87,11 +99,11 @@ def _honest_words(href: str, words: str) -> str | None:
     address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
     email = _EMAIL.match(words)
     if email and "." in email[2][1:-1]:  # a domain with a dot inside it
-        return None if mailto and email[1].casefold() == address.casefold() else (address if mailto else href)
+        return None if mailto and email[1].casefold() == address.casefold() else (address or _destination(href))
     if web := _WEB.match(words):
         if not mailto and _host(web[1]) == _host(urlsplit(href).hostname or ""):
             return None
-        return address if mailto else href
+        return address if mailto else _destination(href)
     return None
 
 

@@ -96,7 +96,10 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[**www.acme.example**](https://evil.example)", "https://evil.example"),
         ("[`acme.example/login`](https://evil.example)", "https://evil.example"),
         ("[help@acme.example](mailto:help@evil.example)", "help@evil.example"),
-        ("[https://acme.example](https://acme.example@evil.example/)", "https://acme.example@evil.example/"),
+        # The address shown is where the link goes, without a user name that reads as another host.
+        ("[https://acme.example](https://acme.example@evil.example/)", "https://evil.example/"),
+        ("[acme.example](https://acme.example:pw@evil.example/x?y#z)", "https://evil.example/x?y#z"),
+        ("[help@acme.example](https://help@acme.example@evil.example/)", "https://evil.example/"),
         # Letters of another script pass for Latin ones: the address shows in its xn-- form, which shows what it is.
         ("[\u0430cme.example](https://\u0430cme.example/)", "https://xn--cme-5cd.example/"),
         # Punctuation drawn like an address's reads as it: a one dot leader, an ideographic full stop, a division
