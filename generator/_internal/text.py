@@ -53,18 +53,20 @@ def unseen_problem(text: str) -> str | None:
     return f"holds the invisible or control character U+{ord(text[at]):04X} (character {at + 1})"
 
 
-#: Letters of other scripts drawn like a Latin letter (from Unicode's confusables.txt): Cyrillic, Greek and a
-#: few Latin ones outside a-z. Capitals are mapped before case folding, which would turn Cyrillic "В" (drawn as
-#: "B") into "в" (drawn as nothing Latin).
+#: Letters of other scripts drawn like a Latin letter (from Unicode's confusables.txt): Cyrillic, Greek, Armenian
+#: (its "օ" is the classic stand-in for "o") and a few Latin ones outside a-z. Capitals are mapped before case
+#: folding, which would turn Cyrillic "В" (drawn as "B") into "в" (drawn as nothing Latin).
 _LOOKALIKE_CAPITALS = str.maketrans(
     "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405\u0406\u0408\u04c0\u051a\u051c"
-    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
-    "abekmhopctyxsijlqwabezhikmnoptyx",
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7"
+    "\u0555\u054d",
+    "abekmhopctyxsijlqwabezhikmnoptyxou",
 )
 _LOOKALIKE_SMALL = str.maketrans(
     "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0501\u051b\u051d\u04bb\u04cf\u0475\u0131"
-    "\u03bf\u03bd\u03b9\u03c1\u03c5\u03b1",
-    "aeopcyxsijdqwhlviovipua",
+    "\u03bf\u03bd\u03b9\u03c1\u03c5\u03b1"
+    "\u0585\u057d\u0578\u0570\u0566\u0581\u0251\u0261",
+    "aeopcyxsijdqwhlviovipuaounhqgag",
 )
 
 

@@ -115,3 +115,18 @@ def test_a_name_in_another_case_of_a_non_latin_script_is_refused(
     report = run_check(registry_dir, CheckOptions(progress=False))
     found = errors(report, "issuer.duplicate-name")
     assert rel in {p.location.path for p in found}, shown(report.problems)
+
+
+@pytest.mark.parametrize(
+    ("lookalike", "latin"),
+    [
+        ("G\u0585\u0585d Sch\u0585\u0585l", "Good School"),  # ARMENIAN SMALL LETTER OH
+        ("\u0555pen \u054dniversity", "Open University"),  # ARMENIAN CAPITAL LETTERS OH and SEH
+        ("Data \u0570ub", "Data hub"),  # ARMENIAN SMALL LETTER HO
+        ("\u0261\u0251me lab", "game lab"),  # LATIN SMALL LETTERS SCRIPT G and ALPHA
+    ],
+)
+def test_armenian_and_latin_lookalikes_read_as_latin(lookalike: str, latin: str) -> None:
+    from generator._internal.text import lookalike_keys
+
+    assert lookalike_keys(lookalike) & lookalike_keys(latin)
