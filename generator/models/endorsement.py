@@ -18,12 +18,12 @@ only, strict JSON types, both proofs by one key.
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from generator.crypto.dataintegrity import CRYPTOSUITES
-from generator.models._base import ONE_LINE_PATTERN, TEXT_PATTERN, ecmascript_pattern
+from generator.models._base import ONE_LINE_PATTERN, TEXT_PATTERN, ecmascript_pattern, no_mark_tower
 from generator.models.award import (
     AWARD_CONTEXT,
     URN_UUID,
@@ -64,6 +64,15 @@ class EndorsementKind(enum.StrEnum):
 # the text. The comment and scope may hold line ends (the page shows them as spaces); the name is one line.
 _TEXT = ecmascript_pattern(TEXT_PATTERN)
 _ONE_LINE = ecmascript_pattern(ONE_LINE_PATTERN)
+#: Shown on the pages as registry text is, and held to its limit of combining marks on one letter (policies.js
+#: noMarkTower, on the page), after its length and pattern.
+_Comment = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000, pattern=_TEXT), AfterValidator(no_mark_tower)
+]
+_Scope = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=_TEXT), AfterValidator(no_mark_tower)]
+_Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, pattern=_ONE_LINE), AfterValidator(no_mark_tower)
+]
 
 
 class EndorsementSubject(_AwardModel):
@@ -71,9 +80,9 @@ class EndorsementSubject(_AwardModel):
 
     id: str = Field(pattern=r"^(?:https://|did:)\S+$")
     type: list[Literal["EndorsementSubject"]] = Field(min_length=1, max_length=1)
-    endorsementComment: str = Field(min_length=1, max_length=2000, pattern=_TEXT)
+    endorsementComment: _Comment
     endorsementKind: EndorsementKind = Field(strict=False)  # the JSON string, read as the enum
-    endorsementScope: str | None = Field(default=None, min_length=1, max_length=500, pattern=_TEXT)
+    endorsementScope: _Scope | None = None
 
 
 class Endorsement(_AwardModel):
@@ -82,7 +91,7 @@ class Endorsement(_AwardModel):
     context: list[str] = Field(alias="@context", min_length=3)
     id: str = Field(pattern=f"^{URN_UUID}$")
     type: list[Literal["VerifiableCredential", "EndorsementCredential"]] = Field(min_length=2, max_length=2)
-    name: str = Field(min_length=1, max_length=300, pattern=_ONE_LINE)
+    name: _Name
     issuer: ProfileRef
     validFrom: Timestamp
     validUntil: Timestamp | None = None

@@ -45,6 +45,7 @@ import {
   listOwnerProblem,
   model,
   namedKey,
+  noMarkTower,
   oneOf,
   parseTime,
   pattern,
@@ -87,9 +88,9 @@ export function isEndorsement(doc) {
 const SUBJECT = model("EndorsementSubject", [
   ["id", str({ pattern: pattern("^(?:https://|did:)\\S+$") })],
   ["type", listOf(oneOf("EndorsementSubject"), { min: 1, max: 1 })],
-  ["endorsementComment", str({ min: 1, max: 2000, pattern: TEXT })],
+  ["endorsementComment", str({ min: 1, max: 2000, pattern: TEXT, after: noMarkTower })],
   ["endorsementKind", oneOf(...ENDORSEMENT_KINDS)],
-  ["endorsementScope", str({ min: 1, max: 500, pattern: TEXT }), OPTIONAL],
+  ["endorsementScope", str({ min: 1, max: 500, pattern: TEXT, after: noMarkTower }), OPTIONAL],
 ]);
 
 const ENDORSEMENT = model(
@@ -98,7 +99,7 @@ const ENDORSEMENT = model(
     ["@context", listOf(str(), { min: 3, after: exactly(ENDORSEMENT_CONTEXT) })],
     ["id", URN_UUID],
     ["type", listOf(oneOf(...TYPES), { min: 2, max: 2, after: exactly(TYPES) })],
-    ["name", str({ min: 1, max: 300, pattern: ONE_LINE })],
+    ["name", str({ min: 1, max: 300, pattern: ONE_LINE, after: noMarkTower })],
     ["issuer", PROFILE],
     ["validFrom", TIMESTAMP],
     ["validUntil", VALID_UNTIL, OPTIONAL],

@@ -18,7 +18,7 @@ import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
 import { canonicalize, wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
-import { SPACE, UNSEEN, pyStrip } from "./text.js";
+import { MAX_MARKS, SPACE, UNSEEN, markTower, pyStrip } from "./text.js";
 
 export const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 export const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
@@ -543,6 +543,15 @@ export function listOf(item, { min = 0, max = Infinity, after = null } = {}) {
     }
     return after === null || holds(after(v), v, loc, out);
   };
+}
+
+/** Why text shown on the pages stacks too many combining marks on one letter (null: it does not), in the words of
+ * generator/models/_base.py no_mark_tower: a `str` rule's `after`. */
+export function noMarkTower(text) {
+  const at = markTower(text);
+  return at === null
+    ? null
+    : `a letter carries more than ${MAX_MARKS} combining marks (the ${MAX_MARKS + 1}th is character ${at + 1})`;
 }
 
 /** `rule`, then a field validator that also reads the fields before it (`check(value, data)`). */

@@ -21,6 +21,29 @@ export function unseenProblem(text) {
   return `holds the invisible or control character U+${code} (character ${at + 1})`;
 }
 
+/** Combining marks one letter may carry (generator/_internal/text.py MAX_MARKS, which says why). */
+export const MAX_MARKS = 6;
+const MARK = /[\p{Mn}\p{Me}]/u;
+// Spacing marks and invisible format characters extend the letter's cluster: the marks after them stack on it too.
+const CONTINUES = /[\p{Mc}\p{Cf}]/u;
+const MAYBE_TOWER = new RegExp(`[^\\x00-\\x7f]{${MAX_MARKS + 1}}`, "u");
+
+/** The index (in code points, as Python counts) of the first combining mark beyond MAX_MARKS on one letter, or null
+ * (generator/_internal/text.py mark_tower; tests/site/test_text_js.py holds the two equal). */
+export function markTower(text) {
+  if (!MAYBE_TOWER.test(text)) return null; // a tower is more than MAX_MARKS characters, none of them ASCII
+  let marks = 0;
+  let at = 0;
+  for (const char of text) {
+    if (MARK.test(char)) {
+      marks += 1;
+      if (marks > MAX_MARKS) return at;
+    } else if (!CONTINUES.test(char)) marks = 0;
+    at += 1;
+  }
+  return null;
+}
+
 // Python's whitespace (str.isspace, and \s in its re): what the page trims and matches wherever its result must
 // equal Python's (a revocation reason, a typed email, key or link). JavaScript's trim() and \s differ (U+FEFF is
 // theirs only; U+001C-U+001F and U+0085 are Python's only), and the same text then read differently on each side.
