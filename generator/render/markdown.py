@@ -47,7 +47,8 @@ def _parser() -> MarkdownIt:
 
 
 #: Words that read as an email address, or as a web address (a host with a top-level domain, maybe a scheme,
-#: port and path). One word only: "Node.js, v22" is words.
+#: port and path). All the words, or one among others that nothing but an address could be (:data:`_MARKED`):
+#: "Node.js, v22" is words, "Verify at https://acme.example" names an address.
 #: (The email's domain is matched whole and its dot looked for after: a pattern placing the dot backtracks over
 #: every dot of a long word, quadratic in it.)
 _EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@([^\s@/]+))\Z", re.IGNORECASE)
@@ -91,20 +92,35 @@ def _host(host: str) -> str:
     return host.lower().removeprefix("www.")
 
 
+#: A word among others reads as an address when only an address could be it: a scheme, "www.", an "@" or a path
+#: ("Node.js" alone could be a host too, but is a name).
+_MARKED = re.compile(r"://|\Awww\.|@|\.[^\W\d_]{2,}\.?(?::[0-9]*)?[/?#]", re.IGNORECASE)
+#: What may stand around a word in a sentence: "(see acme.example/verify)." is the address acme.example/verify.
+_OPENING, _CLOSING = "([{<\"'\u201c\u2018", ")]}>\"'.,;:!?\u201d\u2019"
+
+
+def _names_another(word: str, href: str, mailto: bool, address: str) -> bool | None:
+    """Whether ``word`` reads as an address other than where ``href`` goes (``address``: a mailto's); ``None``
+    when it reads as no address."""
+    email = _EMAIL.match(word)
+    if email and "." in email[2][1:-1]:  # a domain with a dot inside it
+        return not (mailto and email[1].casefold() == address.casefold())
+    if web := _WEB.match(word):
+        return mailto or _host(web[1]) != _host(urlsplit(href).hostname or "")
+    return None
+
+
 def _honest_words(href: str, words: str) -> str | None:
     """What a link must show instead of ``words`` when they read as an address that is not where ``href`` goes;
     ``None`` when they may stay."""
     words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
     address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
-    email = _EMAIL.match(words)
-    if email and "." in email[2][1:-1]:  # a domain with a dot inside it
-        return None if mailto and email[1].casefold() == address.casefold() else (address or _destination(href))
-    if web := _WEB.match(words):
-        if not mailto and _host(web[1]) == _host(urlsplit(href).hostname or ""):
-            return None
-        return address if mailto else _destination(href)
-    return None
+    misleads = _names_another(words, href, mailto, address)
+    if misleads is None:  # not one address: one among the words?
+        marked = (w.lstrip(_OPENING).rstrip(_CLOSING) for w in words.split())
+        misleads = any(_names_another(w, href, mailto, address) for w in marked if _MARKED.search(w))
+    return (address or _destination(href)) if misleads else None
 
 
 def _show_destinations(children: list[Token]) -> None:

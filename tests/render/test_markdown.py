@@ -109,6 +109,11 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[https:\u2215\u2215acme.example](https://evil.example/)", "https://evil.example/"),
         ("[acme.example\uff0flogin](https://evil.example/)", "https://evil.example/"),
         ("[help\uff20acme.example](mailto:help@evil.example)", "help@evil.example"),
+        # An address among other words reads as one when nothing else could be it.
+        ("[Verify at https://acme.example/verify](https://evil.example/v)", "https://evil.example/v"),
+        ("[Log in at www.acme.example.](https://evil.example/)", "https://evil.example/"),
+        ("[Write to help@acme.example](mailto:help@evil.example)", "help@evil.example"),
+        ("[See (acme.example/verify), today](https://evil.example/)", "https://evil.example/"),
     ],
 )
 def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, shown: str) -> None:
@@ -128,6 +133,16 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[Node.js, v22](https://nodejs.example/)", "Node.js, v22"),
         ("<https://acme.example/x>", "https://acme.example/x"),
         ("[docs.python.org](https://docs.python.org/3/)", "docs.python.org"),
+        (
+            "[Read the guide at https://acme.example/guide.](https://acme.example/guide/v2)",
+            "Read the guide at https://acme.example/guide.",
+        ),
+        ("[Write to help@acme.example](mailto:help@acme.example)", "Write to help@acme.example"),
+        (
+            "[Built with Node.js and Vue.js](https://evil.example/)",
+            "Built with Node.js and Vue.js",
+        ),  # names, not addresses
+        ("[Version 1.2/3 and/or later](https://evil.example/)", "Version 1.2/3 and/or later"),
         ("[\uff41cme.example](https://acme.example/)", "\uff41cme.example"),  # fullwidth, still that address
     ],
 )
