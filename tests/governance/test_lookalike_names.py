@@ -63,12 +63,15 @@ def test_an_issuer_with_a_name_of_its_own_is_accepted(registry_dir: Path) -> Non
         ("Bundesagentur für Arbeit", "Bundesagentur fur Arbeit"),  # an accent is a difference a reader sees
         ("Московский университет", "Moskovskiy universitet"),  # a name in Cyrillic is not a Latin lookalike
         ("Ελληνικό Ανοικτό Πανεπιστήμιο", "Hellenic Open University"),
+        ("Наука", "Hayka"),  # Cyrillic small н and к read as nothing Latin
+        ("Երևանի պետական համալսարան", "Yerevan State University"),
     ],
 )
 def test_names_that_read_differently_are_different(a: str, b: str) -> None:
-    from generator._internal.text import lookalike_key
+    from generator._internal.text import lookalike_key, lookalike_keys
 
     assert lookalike_key(a) != lookalike_key(b)
+    assert not lookalike_keys(a) & lookalike_keys(b)
 
 
 def test_whole_script_lookalikes_are_one_name() -> None:
