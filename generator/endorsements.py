@@ -499,7 +499,7 @@ def endorser_key(registry: Registry, method: str) -> KeyRecord | None:
 
 
 def _list_problem(
-    registry: Registry, url: str, endorser: str, now: dt.datetime | None = None
+    registry: Registry, url: str, endorser: str, now: dt.datetime | None = None, ahead: dt.timedelta = dt.timedelta(0)
 ) -> tuple[bytes | None, str]:
     """The verified bitstring of ``endorser``'s status list at ``url``, in force at ``now`` (default: the clock),
     or ``None`` and why not: read by the rule every reader of a list applies (status.py :func:`owner_problem`,
@@ -522,19 +522,19 @@ def _list_problem(
     )
     if problem:
         return None, problem
-    return readable_list(doc).at(now)
+    return readable_list(doc).at(now, ahead)
 
 
 def endorsement_list_bits(
-    registry: Registry, endorser: str, path: Path, now: dt.datetime | None = None
+    registry: Registry, endorser: str, path: Path, now: dt.datetime | None = None, ahead: dt.timedelta = dt.timedelta(0)
 ) -> tuple[bytes | None, str]:
     """The verified bitstring of an endorser's status list file, or ``None`` and why it is not a list signed by
-    that endorser, in force at ``now``."""
+    that endorser, in force at ``now`` (``ahead``: how far its signer's clock may run ahead of ``now``)."""
     number = parse_list_number(path.stem)
     if number is None:
         return None, "a status list is named <number>.json"
     url = endorsement_list_url(registry, endorser, number)
-    return _list_problem(registry, url, endorser, now)
+    return _list_problem(registry, url, endorser, now, ahead)
 
 
 def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:

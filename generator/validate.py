@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator import layout
 from generator._internal.source import Document
-from generator._internal.text import lookalike_key, lookalike_note
+from generator._internal.text import lookalike_keys, lookalike_note
 from generator.errors import ProblemList, Severity
 from generator.models import LifecycleStatus
 from generator.registry import CredentialRecord, IssuerRecord, Registry, did_web_for, resolve_ref
@@ -282,7 +282,7 @@ def _inside(place: tuple[str, list[str]], site: tuple[str, list[str]]) -> bool:
 
 
 def _body_names(registry: Registry, problems: ProblemList) -> None:
-    """A body's name (and an endorser's aliases) name it alone, as a reader sees them (:func:`lookalike_key`: case,
+    """A body's name (and an endorser's aliases) name it alone, as a reader sees them (:func:`lookalike_keys`: case,
     spaces, and letters of other scripts drawn alike). Pages show issuers and endorsers by name, so a new body
     named like an existing one would pass for it; and a ``quality_assurance.by`` resolves by name, alias or id
     (:func:`generator.recognition.endorser_for_name`), so it could take over the claims that name the existing
@@ -293,16 +293,19 @@ def _body_names(registry: Registry, problems: ProblemList) -> None:
     bodies: dict[str, set[str]] = {}
     for body, names in answered_names(registry):
         for name in names:
-            bodies.setdefault(lookalike_key(name), set()).add(body)
+            for key in lookalike_keys(name):
+                bodies.setdefault(key, set()).add(body)
 
     former: dict[str, set[str]] = {}
     for issuer_id, issuer in registry.issuers.items():
         for profile in issuer.issuer.former_profiles:
-            former.setdefault(lookalike_key(profile.name), set()).add(issuer_id)
+            for key in lookalike_keys(profile.name):
+                former.setdefault(key, set()).add(issuer_id)
 
     def clash(body: str, doc: Document, where: list[str | int], value: str, kind: str) -> None:
-        others = sorted(bodies.get(lookalike_key(value), set()) - {body})
-        earlier = sorted(former.get(lookalike_key(value), set()) - {body} - set(others))
+        keys = lookalike_keys(value)
+        others = sorted(set().union(*(bodies.get(key, set()) for key in keys)) - {body})
+        earlier = sorted(set().union(*(former.get(key, set()) for key in keys)) - {body} - set(others))
         if earlier and not others:
             problems.append(
                 doc.problem(

@@ -13,6 +13,7 @@ __all__ = [
     "UNSEEN",
     "first_unseen",
     "lookalike_key",
+    "lookalike_keys",
     "lookalike_note",
     "mark_tower",
     "mark_tower_problem",
@@ -53,18 +54,20 @@ def unseen_problem(text: str) -> str | None:
     return f"holds the invisible or control character U+{ord(text[at]):04X} (character {at + 1})"
 
 
-#: Letters of other scripts drawn like a Latin letter (from Unicode's confusables.txt): Cyrillic, Greek and a
-#: few Latin ones outside a-z. Capitals are mapped before case folding, which would turn Cyrillic "В" (drawn as
-#: "B") into "в" (drawn as nothing Latin).
+#: Letters of other scripts drawn like a Latin letter (from Unicode's confusables.txt): Cyrillic, Greek, Armenian
+#: (its "օ" is the classic stand-in for "o") and a few Latin ones outside a-z. Capitals are mapped before case
+#: folding, which would turn Cyrillic "В" (drawn as "B") into "в" (drawn as nothing Latin).
 _LOOKALIKE_CAPITALS = str.maketrans(
     "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405\u0406\u0408\u04c0\u051a\u051c"
-    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
-    "abekmhopctyxsijlqwabezhikmnoptyx",
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7"
+    "\u0555\u054d",
+    "abekmhopctyxsijlqwabezhikmnoptyxou",
 )
 _LOOKALIKE_SMALL = str.maketrans(
     "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0501\u051b\u051d\u04bb\u04cf\u0475\u0131"
-    "\u03bf\u03bd\u03b9\u03c1\u03c5\u03b1",
-    "aeopcyxsijdqwhlviovipua",
+    "\u03bf\u03bd\u03b9\u03c1\u03c5\u03b1"
+    "\u0585\u057d\u0578\u0570\u0566\u0581\u0251\u0261",
+    "aeopcyxsijdqwhlviovipuaounhqgag",
 )
 
 
@@ -75,6 +78,16 @@ def lookalike_key(name: str) -> str:
     what a name refers to (that compares names as written), only for refusing a name that passes for another."""
     text = unicodedata.normalize("NFKC", name).translate(_LOOKALIKE_CAPITALS).casefold()
     return " ".join(text.translate(_LOOKALIKE_SMALL).split())
+
+
+def lookalike_keys(name: str) -> frozenset[str]:
+    """The keys under which two names read alike when any one of them is shared: :func:`lookalike_key`, and the
+    same reading with case folded first. The two are needed because a lookalike capital's small letter need not
+    look Latin (Cyrillic "Н" reads as "H", "н" as nothing Latin; Greek "Ν" as "N", "ν" as "v"): with capitals read
+    first, "НАУКА" and "Наука" would be two names, though they differ only in case (and ``quality_assurance.by``
+    resolves a name ignoring case: :func:`generator.recognition.normalized_name`)."""
+    folded = unicodedata.normalize("NFKC", name.casefold()).casefold()
+    return frozenset({lookalike_key(name), " ".join(folded.translate(_LOOKALIKE_SMALL).split())})
 
 
 def lookalike_note(name: str) -> str:
@@ -96,8 +109,10 @@ stack four."""
 
 #: Runs that could hold such a tower: it is more than MAX_MARKS characters, none of them ASCII.
 _NON_ASCII_RUN = re.compile(f"[^\\x00-\\x7f]{{{MAX_MARKS + 1},}}")
-#: What a mark run continues across: the joiners (real text needs them) do not start a new letter.
-_JOINERS = frozenset("\u200c\u200d")
+#: What a mark run continues across without a new letter: spacing marks (Mc) and invisible format characters (Cf:
+#: the joiners real text needs, tag characters), which extend the letter's cluster, so the nonspacing marks after
+#: them are drawn on the same letter. A tower interleaved with them is still one tower.
+_CONTINUES = frozenset({"Mc", "Cf"})
 
 
 def mark_tower(text: str) -> int | None:
@@ -106,12 +121,12 @@ def mark_tower(text: str) -> int | None:
     for run in _NON_ASCII_RUN.finditer(text):
         marks = 0
         for at in range(run.start(), run.end()):
-            char = text[at]
-            if unicodedata.category(char) in ("Mn", "Me"):
+            category = unicodedata.category(text[at])
+            if category in ("Mn", "Me"):
                 marks += 1
                 if marks > MAX_MARKS:
                     return at
-            elif char not in _JOINERS:
+            elif category not in _CONTINUES:
                 marks = 0
     return None
 

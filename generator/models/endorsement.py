@@ -64,7 +64,6 @@ class EndorsementKind(enum.StrEnum):
 # the text. The comment and scope may hold line ends (the page shows them as spaces); the name is one line.
 _TEXT = ecmascript_pattern(TEXT_PATTERN)
 _ONE_LINE = ecmascript_pattern(ONE_LINE_PATTERN)
-
 #: Nor a letter carrying more than MAX_MARKS combining marks, as in registry text: a tower of them is drawn over the
 #: names and badges around it. After the field's length and pattern (the page's copy: ``markTowerProblem``).
 _Comment = Annotated[

@@ -12,8 +12,9 @@ place: readers trust an address they can read, and cannot see where a link goes 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -46,31 +47,80 @@ def _parser() -> MarkdownIt:
 
 
 #: Words that read as an email address, or as a web address (a host with a top-level domain, maybe a scheme,
-#: port and path). One word only: "Node.js, v22" is words.
-_EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@[^\s@/]+\.[^\s@/]+)\Z", re.IGNORECASE)
+#: port and path). All the words, or one among others that nothing but an address could be (:data:`_MARKED`):
+#: "Node.js, v22" is words, "Verify at https://acme.example" names an address.
+#: (The email's domain is matched whole and its dot looked for after: a pattern placing the dot backtracks over
+#: every dot of a long word, quadratic in it.)
+_EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@([^\s@/]+))\Z", re.IGNORECASE)
 _WEB = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://)?(?:[^\s/@]*@)?((?:[^\s/:?#@.]+\.)+[^\W\d_]{2,})\.?(?::[0-9]*)?(?:[/?#]\S*)?\Z",
     re.IGNORECASE,
 )
 
 
+#: Characters drawn like the dot, slash and colon of an address that NFKC leaves as they are (Unicode's
+#: confusables.txt; the ideographic full stops are dots to IDNA too): "acme\u2024example" and "acme\u3002example"
+#: read as "acme.example", "https:\u2215\u2215acme.example" as "https://acme.example".
+_PUNCTUATION = str.maketrans(
+    {
+        **dict.fromkeys("\u3002\uff61\u0660\u06f0\u0701\u0702\ua4f8\ua60e\U00010a50\U0001d16d", "."),
+        **dict.fromkeys("\u2044\u2215\u29f8\u2571\u30ce\u31d3\u4e3f\U0001d23a", "/"),
+        **dict.fromkeys("\u0589\u05c3\u0703\u0704\u16ec\u2236\ua789\ufe30", ":"),
+    }
+)
+
+
+def _as_read(words: str) -> str:
+    """``words`` as a reader reads them for an address: compatibility forms folded (fullwidth letters, the one dot
+    leader), and punctuation drawn like an address's read as it."""
+    return unicodedata.normalize("NFKC", words).translate(_PUNCTUATION)
+
+
+def _destination(href: str) -> str:
+    """Where a web link goes, as its words show it: without the user name and password an address may carry before
+    its host ("https://acme.example@evil.example/" goes to evil.example, and reads as acme.example)."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return href
+    if "@" not in parts.netloc:
+        return href
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def _host(host: str) -> str:
     return host.lower().removeprefix("www.")
+
+
+#: A word among others reads as an address when only an address could be it: a scheme, "www.", an "@" or a path
+#: ("Node.js" alone could be a host too, but is a name).
+_MARKED = re.compile(r"://|\Awww\.|@|\.[^\W\d_]{2,}\.?(?::[0-9]*)?[/?#]", re.IGNORECASE)
+#: What may stand around a word in a sentence: "(see acme.example/verify)." is the address acme.example/verify.
+_OPENING, _CLOSING = "([{<\"'\u201c\u2018", ")]}>\"'.,;:!?\u201d\u2019"
+
+
+def _names_another(word: str, href: str, mailto: bool, address: str) -> bool | None:
+    """Whether ``word`` reads as an address other than where ``href`` goes (``address``: a mailto's); ``None``
+    when it reads as no address."""
+    email = _EMAIL.match(word)
+    if email and "." in email[2][1:-1]:  # a domain with a dot inside it
+        return not (mailto and email[1].casefold() == address.casefold())
+    if web := _WEB.match(word):
+        return mailto or _host(web[1]) != _host(urlsplit(href).hostname or "")
+    return None
 
 
 def _honest_words(href: str, words: str) -> str | None:
     """What a link must show instead of ``words`` when they read as an address that is not where ``href`` goes;
     ``None`` when they may stay."""
-    words = words.strip()
+    words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
     address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
-    if email := _EMAIL.match(words):
-        return None if mailto and email[1].casefold() == address.casefold() else (address if mailto else href)
-    if web := _WEB.match(words):
-        if not mailto and _host(web[1]) == _host(urlsplit(href).hostname or ""):
-            return None
-        return address if mailto else href
-    return None
+    misleads = _names_another(words, href, mailto, address)
+    if misleads is None:  # not one address: one among the words?
+        marked = (w.lstrip(_OPENING).rstrip(_CLOSING) for w in words.split())
+        misleads = any(_names_another(w, href, mailto, address) for w in marked if _MARKED.search(w))
+    return (address or _destination(href)) if misleads else None
 
 
 def _show_destinations(children: list[Token]) -> None:

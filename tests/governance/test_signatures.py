@@ -240,3 +240,11 @@ def test_a_revocation_dated_other_than_now_is_refused(repo: Repo, days: int) -> 
     said = "in the future" if days > 0 else "days before this check"
     assert problem.message.startswith("the revocation's date is "), problem.message
     assert said in problem.message, problem.message
+
+
+def test_a_revocation_signed_within_the_clock_skew_is_read_from_its_new_list(repo: Repo) -> None:
+    # The signer's clock runs two minutes ahead of the checker's: the proofs are fresh (a few minutes of skew are
+    # allowed), and so is the list they re-signed, whose validFrom is the signing moment. Read strictly at the
+    # checker's clock that list was not yet in force, and the check refused it as an invalid status list.
+    repo.revoke(repo.unrevoked_award(), at=NOW + dt.timedelta(minutes=2))
+    assert shown(repo.check("acme-lead").problems) == []

@@ -508,8 +508,12 @@ def test_text_in_any_script_with_tabs_and_emoji_is_accepted(text: str) -> None:
         ("\u030d" * 7, 13),  # COMBINING VERTICAL LINE ABOVE, seven high on the A of "Acme A…"
         ("\u0489" * 40, 13),  # COMBINING CYRILLIC MILLIONS SIGN: an enclosing mark, drawn around its neighbours
         ("\u0301\u200d" * 7, 19),  # joiners between the marks do not start a new letter
+        # Neither does a spacing mark (U+0903 DEVANAGARI SIGN VISARGA) nor an invisible format character (U+E0020
+        # TAG SPACE): both extend the letter's cluster, and the marks after them stack on the same letter.
+        (("\u0301" * 6 + "\u0903") * 3, 14),
+        (("\u0301" * 6 + "\U000e0020") * 3, 14),
     ],
-    ids=["above", "enclosing", "joined"],
+    ids=["above", "enclosing", "joined", "spacing-mark-between", "format-character-between"],
 )
 @pytest.mark.parametrize(
     ("model", "base", "field"),
@@ -536,6 +540,9 @@ def test_a_tower_of_combining_marks_is_refused(
         "\u05e9\u05c1\u05bc\u05b8\u05bd\u0591",  # Hebrew: shin with shin dot, dagesh, qamats, meteg, accent
         "\u0f62\u0f92\u0fb1\u0f74",  # Tibetan: a stack of subjoined letters with a vowel sign
         "\u0915\u094d\u0937\u093f",  # Devanagari conjunct
+        "\u0915\u094d\u0937\u0940\u0902",  # Devanagari conjunct with a spacing vowel sign and anusvara
+        "\u1000\u103c\u103d\u103e\u102d\u102f\u1036\u1037",  # Burmese: medials, vowels, tone marks
+        "\u0d15\u0d4d\u0d37\u0d47\u0d02",  # Malayalam conjunct with a vowel sign and anusvara
         "1\ufe0f\u20e3 keycap",
     ],
 )

@@ -96,9 +96,24 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[**www.acme.example**](https://evil.example)", "https://evil.example"),
         ("[`acme.example/login`](https://evil.example)", "https://evil.example"),
         ("[help@acme.example](mailto:help@evil.example)", "help@evil.example"),
-        ("[https://acme.example](https://acme.example@evil.example/)", "https://acme.example@evil.example/"),
+        # The address shown is where the link goes, without a user name that reads as another host.
+        ("[https://acme.example](https://acme.example@evil.example/)", "https://evil.example/"),
+        ("[acme.example](https://acme.example:pw@evil.example/x?y#z)", "https://evil.example/x?y#z"),
+        ("[help@acme.example](https://help@acme.example@evil.example/)", "https://evil.example/"),
         # Letters of another script pass for Latin ones: the address shows in its xn-- form, which shows what it is.
         ("[\u0430cme.example](https://\u0430cme.example/)", "https://xn--cme-5cd.example/"),
+        # Punctuation drawn like an address's reads as it: a one dot leader, an ideographic full stop, a division
+        # slash, a fullwidth solidus.
+        ("[https://acme\u2024example/verify](https://evil.example/v)", "https://evil.example/v"),
+        ("[acme\u3002example](https://evil.example/)", "https://evil.example/"),
+        ("[https:\u2215\u2215acme.example](https://evil.example/)", "https://evil.example/"),
+        ("[acme.example\uff0flogin](https://evil.example/)", "https://evil.example/"),
+        ("[help\uff20acme.example](mailto:help@evil.example)", "help@evil.example"),
+        # An address among other words reads as one when nothing else could be it.
+        ("[Verify at https://acme.example/verify](https://evil.example/v)", "https://evil.example/v"),
+        ("[Log in at www.acme.example.](https://evil.example/)", "https://evil.example/"),
+        ("[Write to help@acme.example](mailto:help@evil.example)", "help@evil.example"),
+        ("[See (acme.example/verify), today](https://evil.example/)", "https://evil.example/"),
     ],
 )
 def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, shown: str) -> None:
@@ -117,8 +132,47 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[our syllabus](https://evil.example/)", "our syllabus"),  # words, not an address
         ("[Node.js, v22](https://nodejs.example/)", "Node.js, v22"),
         ("<https://acme.example/x>", "https://acme.example/x"),
+        ("[docs.python.org](https://docs.python.org/3/)", "docs.python.org"),
+        (
+            "[Read the guide at https://acme.example/guide.](https://acme.example/guide/v2)",
+            "Read the guide at https://acme.example/guide.",
+        ),
+        ("[Write to help@acme.example](mailto:help@acme.example)", "Write to help@acme.example"),
+        (
+            "[Built with Node.js and Vue.js](https://evil.example/)",
+            "Built with Node.js and Vue.js",
+        ),  # names, not addresses
+        ("[Version 1.2/3 and/or later](https://evil.example/)", "Version 1.2/3 and/or later"),
+        ("[\uff41cme.example](https://acme.example/)", "\uff41cme.example"),  # fullwidth, still that address
     ],
 )
 def test_a_link_reading_as_its_own_address_or_as_words_keeps_them(source: str, words: str) -> None:
     html = render_markdown(source)
     assert re.fullmatch(rf'<p><a href="[^"]+" rel="nofollow noopener">{re.escape(words)}</a></p>\n', html), html
+
+
+def test_link_words_are_read_in_linear_time() -> None:
+    # Words of one long "address" (a Markdown field holds 20,000 characters): the email pattern placed the
+    # domain's dot by backtracking over every dot, seconds for one link, on every page that shows the text.
+    import time
+
+    words = "a@" + "." * 19_900 + "@"
+    started = time.perf_counter()
+    html = render_markdown(f"[{words}](https://evil.example/)")
+    assert time.perf_counter() - started < 0.5
+    assert words in html
+
+
+@pytest.mark.parametrize(
+    ("words", "shown"),
+    [
+        ("help@acme.example", "https://evil.example/"),
+        ("mailto:help@acme.example", "https://evil.example/"),
+        ("help@.example", "help@.example"),  # no dot inside the domain: not an address
+        ("help@example.", "help@example."),
+        ("help@a.b", "https://evil.example/"),
+    ],
+)
+def test_an_email_address_is_a_domain_with_a_dot_inside(words: str, shown: str) -> None:
+    html = render_markdown(f"[{words}](https://evil.example/)")
+    assert re.fullmatch(rf'<p><a href="[^"]+" rel="nofollow noopener">{re.escape(shown)}</a></p>\n', html), html

@@ -223,6 +223,18 @@ def _chosen(base: dict[str, Any]) -> dict[str, Any]:
         "comment with line ends": _at(base, ("credentialSubject", "endorsementComment"), "One.\r\nTwo.\nThree."),
         "comment with an escape": _at(base, ("credentialSubject", "endorsementComment"), "Ok.\x1b[2J"),
         "comment of combining marks": _at(base, ("credentialSubject", "endorsementComment"), "e\u0301" * 1000),
+        # No letter carries more than six combining marks (models/_base.py no_mark_tower, policies.js noMarkTower).
+        "comment with a tower of marks": _at(
+            base, ("credentialSubject", "endorsementComment"), "Well run. A" + "\u030d" * 7
+        ),
+        "comment with six marks on one letter": _at(
+            base, ("credentialSubject", "endorsementComment"), "Well run. A" + "\u030d" * 6
+        ),
+        "comment with a tower across spacing marks": _at(
+            base, ("credentialSubject", "endorsementComment"), "A" + ("\u0301" * 6 + "\u0903") * 3
+        ),
+        "scope with a tower of marks": _at(base, ("credentialSubject", "endorsementScope"), "x" + "\u0489" * 9),
+        "name with a tower of marks": _at(base, ("name",), "\U0001f4caData Council" + "\u0301" * 7),
         "@context in another order": _at(base, ("@context",), list(reversed(ENDORSEMENT_CONTEXT))),
         "@context without the registry's": _at(base, ("@context",), list(ENDORSEMENT_CONTEXT[:2])),
         "@context with the registry's twice": _at(base, ("@context",), [*ENDORSEMENT_CONTEXT, ENDORSEMENT_CONTEXT[2]]),
@@ -486,6 +498,10 @@ def test_every_mutation_is_accepted_or_refused_alike_with_the_same_words(node: N
         "credentialSubject.endorsementComment: a letter carries more than 6 combining marks",
         "credentialSubject.id: holds the invisible or control character U+0085",
         "proof.1.proofPurpose: Input should be 'assertionMethod'",
+        # A tower of combining marks, as in registry text: seven on the A of "Well run. A".
+        "credentialSubject.endorsementComment: a letter carries more than 6 combining marks (the 7th is character 18)",
+        "credentialSubject.endorsementScope: a letter carries more than 6 combining marks",
+        "name: a letter carries more than 6 combining marks (the 7th is character 20)",
     ]:
         assert words in said, words
 

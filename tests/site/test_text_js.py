@@ -15,6 +15,7 @@ from generator._internal.text import (
     UNSEEN,
     first_unseen,
     lookalike_key,
+    mark_tower,
     mark_tower_problem,
     unseen_problem,
 )
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 RUNNER = r"""
 import { createInterface } from "node:readline";
-import { MAX_MARKS, UNSEEN, lookalikeKey, markTowerProblem, pyRepr, unseenProblem } from "./verify/text.js";
+import { MAX_MARKS, UNSEEN, lookalikeKey, markTower, markTowerProblem, pyRepr, unseenProblem } from "./verify/text.js";
 import { unregisteredIssuerReason } from "./verify/policies.js";
 
 for await (const line of createInterface({ input: process.stdin })) {
@@ -54,6 +55,15 @@ for await (const line of createInterface({ input: process.stdin })) {
   else if (req.op === "repr-all") {
     const found = [];
     for (let cp = 0; cp <= 0x10ffff; cp++) if (cp < 0xd800 || cp > 0xdfff) found.push(pyRepr(String.fromCodePoint(cp)));
+    reply = { value: found };
+  } else if (req.op === "tower-index") reply = { value: req.texts.map(markTower) };
+  else if (req.op === "tower-scan") {
+    // Each character after six marks on one letter, and a seventh mark after it: null when it starts a new letter,
+    // 7 when it is a mark itself, 8 when the letter's cluster goes on across it.
+    const found = [];
+    const six = "\u0301".repeat(6);
+    for (let cp = 0; cp <= 0x10ffff; cp++)
+      if (cp < 0xd800 || cp > 0xdfff) found.push(markTower(`a${six}${String.fromCodePoint(cp)}\u0301`));
     reply = { value: found };
   } else reply = { value: req.texts.map(unseenProblem) };
   process.stdout.write(JSON.stringify(reply) + "\n");
@@ -208,3 +218,43 @@ def test_the_same_words_for_an_issuer_named_like_a_registered_one(node: NodeRunn
         "reads like that of beta-institute, a registered issuer ('Beta Institute'), which it is not"
     )
     assert python[3:] == ["did:key:z6Mkx is not an issuer registered in this registry"] * 6
+
+
+#: Where a tower starts, counted alike: what goes on with a letter (a spacing mark, an invisible format character)
+#: does not start a new one, and real clusters (Vietnamese, Burmese) are none.
+CLUSTERS = [
+    "plain text",
+    "Acme A" + "\u030d" * 7 + "cademy",
+    "e" + "\u0301" * 6,
+    "\U0001f4ca\U0001f4ca e" + "\u0301" * 7,  # counted in code points: two characters beyond the BMP before it
+    "a" + ("\u0301" * 6 + "\u0903") * 2,  # a spacing mark goes on with the letter
+    "a" + ("\u0301" * 6 + "\U000e0020") * 2,  # and so does an invisible format character beyond the BMP
+    "a" + "\u0301\u200d" * 7,
+    "Vie\u0323\u0302t Nam",
+    "\u1000\u103c\u103d\u103e\u102d\u102f\u1036\u1037",
+]
+
+
+def test_the_same_mark_towers(node: NodeRunner) -> None:
+    python = [mark_tower(t) for t in CLUSTERS]
+    assert _ask(node, op="tower-index", texts=CLUSTERS) == python
+    assert python[3] == 10
+    assert None not in python[4:6]
+    assert python[7:] == [None, None]
+
+
+#: Characters whose category a later Unicode changed between these classes (a mark, going on with the letter,
+#: another): U+1171E AHOM CONSONANT SIGN MEDIAL RA, Mn in Unicode 14, Mc since 15.
+RECLASSIFIED = {0x1171E}
+
+
+def test_the_same_marks_over_all_of_unicode(node: NodeRunner) -> None:
+    """Which characters are marks, which go on with a letter and which start a new one, over every character:
+    where this Python's Unicode database and Node's assign characters alike (a character assigned in the newer
+    one only has its category there, and none here)."""
+    everything = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    js = _ask(node, op="tower-scan")
+    assigned = [i for i, c in enumerate(everything) if unicodedata.category(c) != "Cn" and ord(c) not in RECLASSIFIED]
+    six = "\u0301" * 6
+    assert [js[i] for i in assigned] == [mark_tower(f"a{six}{everything[i]}\u0301") for i in assigned]
+    assert {js[ord("\u0301")], js[ord("\u0903")], js[ord("b")]} == {7, 8, None}

@@ -22,21 +22,24 @@ export function unseenProblem(text) {
   return `holds the invisible or control character U+${code} (character ${at + 1})`;
 }
 
-/** Combining marks one letter may carry (Python's MAX_MARKS, which says why): more are drawn over the page. */
+/** Combining marks one letter may carry (generator/_internal/text.py MAX_MARKS, which says why). */
 export const MAX_MARKS = 6;
-// Nonspacing and enclosing marks (Python's unicodedata categories Mn and Me); the joiners do not start a letter.
-const MARK = /^[\p{Mn}\p{Me}]$/u;
-const JOINERS = new Set(["\u200c", "\u200d"]);
+const MARK = /[\p{Mn}\p{Me}]/u;
+// Spacing marks and invisible format characters extend the letter's cluster: the marks after them stack on it too.
+const CONTINUES = /[\p{Mc}\p{Cf}]/u;
+const MAYBE_TOWER = new RegExp(`[^\\x00-\\x7f]{${MAX_MARKS + 1}}`, "u");
 
-/** The index, in code points, of the first combining mark beyond MAX_MARKS on one letter (null when none is). */
+/** The index (in code points, as Python counts) of the first combining mark beyond MAX_MARKS on one letter, or null
+ * (generator/_internal/text.py mark_tower; tests/site/test_text_js.py holds the two equal). */
 export function markTower(text) {
+  if (!MAYBE_TOWER.test(text)) return null; // a tower is more than MAX_MARKS characters, none of them ASCII
   let marks = 0;
   let at = 0;
   for (const char of text) {
     if (MARK.test(char)) {
       marks += 1;
       if (marks > MAX_MARKS) return at;
-    } else if (!JOINERS.has(char)) marks = 0;
+    } else if (!CONTINUES.test(char)) marks = 0;
     at += 1;
   }
   return null;
@@ -65,13 +68,15 @@ export function pyStrip(text) {
 const lookalikes = (from, to) => new Map([...from].map((char, i) => [char, [...to][i]]));
 const LOOKALIKE_CAPITALS = lookalikes(
   "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405\u0406\u0408\u04c0\u051a\u051c" +
-    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
-  "abekmhopctyxsijlqwabezhikmnoptyx",
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7" +
+    "\u0555\u054d",
+  "abekmhopctyxsijlqwabezhikmnoptyxou",
 );
 const LOOKALIKE_SMALL = lookalikes(
   "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0501\u051b\u051d\u04bb\u04cf\u0475\u0131" +
-    "\u03bf\u03bd\u03b9\u03c1\u03c5\u03b1",
-  "aeopcyxsijdqwhlviovipua",
+    "\u03bf\u03bd\u03b9\u03c1\u03c5\u03b1" +
+    "\u0585\u057d\u0578\u0570\u0566\u0581\u0251\u0261",
+  "aeopcyxsijdqwhlviovipuaounhqgag",
 );
 const SPACE_RUN = new RegExp(`[${SPACE}]+`);
 
