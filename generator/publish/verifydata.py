@@ -1,7 +1,7 @@
 """The data behind the verification page, laid out so one lookup fetches only a few small files.
 
 ``verify/index.json``
-    How awards are sharded (``shard_bits``), which DIDs belong to which registry issuer, and their names.
+    How awards are sharded (``shard_bits``) and which DIDs belong to which registry issuer.
 ``verify/shards/<name>.json.gz``
     Every award whose hash starts with the same ``shard_bits`` bits. The number of bits is chosen from the
     number of awards so that a shard holds about :data:`TARGET_PER_SHARD` awards whatever the registry's
@@ -31,6 +31,10 @@
     checks.
 ``issuers/<issuer>/credential-dates.json``
     When each of the issuer's credentials was first published: no award is valid from before it.
+``verify/issuer-names.json``
+    Each registered issuer's name by id, read only for a credential of an issuer not registered here, to say when
+    its name reads like a registered issuer's (:func:`generator.verify.policies.unregistered_issuer_reason`): apart
+    from the index, so that verifying a registered award does not fetch it.
 ``verify/endorsements.json``
     What the page needs to check an endorsement as ``credreg verify`` does (:func:`endorsement_lookup`): each
     published endorsement's file by hash (so a hash typed on the page finds an endorsement as the CLI's look-up
@@ -429,9 +433,6 @@ def write_verification_data(
             # Where shards, templates and achievements are (ending in "/"); null: verify/ on this site.
             "data_url": data_url,
             "issuers": issuers_by_did,
-            # Each issuer's name by id: a credential of an unregistered issuer named like one is said to be so
-            # (generator/verify/policies.py unregistered_issuer_reason).
-            "issuer_names": {i: registry.issuers[i].issuer.name for i in sorted(registry.issuers)},
             # Whether this site serves a public log (log/): a page with nothing to check does not ask for it.
             "log": log_records is not None,
             # The contexts the verifier knows (never fetched) and the one an award of this registry carries.
@@ -440,6 +441,9 @@ def write_verification_data(
         },
     )
     write_json_staged(verify_dir / "endorsements.json", endorsement_lookup(registry))
+    write_json_staged(
+        verify_dir / "issuer-names.json", {i: registry.issuers[i].issuer.name for i in sorted(registry.issuers)}
+    )
     for issuer in registry.issuers:
         write_json_staged(out / "issuers" / issuer / "keys.json", keys_document(registry, issuer))
         write_json_staged(verify_dir / "records" / f"{issuer}.json", published_records(registry, issuer))

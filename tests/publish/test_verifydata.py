@@ -148,6 +148,7 @@ def test_with_a_data_url_the_bulk_of_the_data_goes_to_its_own_folder(
     assert sorted(p.name for p in (tmp_path / "site" / "verify").iterdir()) == [
         "endorsements.json",
         "index.json",
+        "issuer-names.json",
         "records",
     ]
     assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]

@@ -121,9 +121,12 @@ export class SiteData {
     return isId(id) ? id : null;
   }
 
-  /** Each registered issuer's name by its id (verify/index.json issuer_names; none from an older build). */
+  /**
+   * Each registered issuer's name by its id (verify/issuer-names.json, apart from the index: read only for a
+   * credential of an issuer not registered here; none from an older build).
+   */
   async issuerNames() {
-    const names = own(await this.index(), "issuer_names");
+    const names = await this.json("verify/issuer-names.json");
     return typeof names === "object" && names !== null && !Array.isArray(names) ? names : {};
   }
 
