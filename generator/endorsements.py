@@ -30,7 +30,7 @@ from generator import layout
 from generator._internal.files import write_bytes_atomic
 from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.text import mark_tower_problem, unseen_problem
-from generator._internal.times import parse_time, validity_window_problem
+from generator._internal.times import CLOCK_SKEW, parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
@@ -539,7 +539,7 @@ def endorsement_list_bits(
 
 def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
     """Why an endorser's status list file is not a list signed by that endorser (``None`` when it is)."""
-    bits, why = endorsement_list_bits(registry, endorser, path)
+    bits, why = endorsement_list_bits(registry, endorser, path, ahead=CLOCK_SKEW)  # as the pull-request check
     return why if bits is None else None
 
 

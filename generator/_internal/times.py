@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 __all__ = [
+    "CLOCK_SKEW",
     "MAX_TIME_CHARS",
     "TIME_PATTERN",
     "day",
@@ -34,6 +35,10 @@ __all__ = [
     "utc_day",
     "validity_window_problem",
 ]
+
+#: How far a signer's clock may run ahead of a checker's: a proof's ``created`` (governance/fresh.py), and the
+#: ``validFrom`` of a status list a change has just signed (which starts in force when it is signed).
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 MAX_TIME_CHARS = 64
 

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator._internal.times import day, parse_time, utc_day
+from generator._internal.times import CLOCK_SKEW, day, parse_time, utc_day
 from generator.models import PublicKey, ReviewRules
 
 __all__ = ["CLOCK_SKEW", "date_problem", "freshness_problem"]
-
-#: How far in the future a proof's ``created`` may be: signers' clocks and the CI runner's differ a little.
-CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def freshness_problem(

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from generator.awards import AwardSource
+from generator.check import CheckOptions, run_check
 from generator.verify.registry_check import AwardChecker, AwardOutcome
 from tests.governance.conftest import ACME, BETA, NOW, Repo, errors, only, shown
 
@@ -248,3 +249,8 @@ def test_a_revocation_signed_within_the_clock_skew_is_read_from_its_new_list(rep
     # checker's clock that list was not yet in force, and the check refused it as an invalid status list.
     repo.revoke(repo.unrevoked_award(), at=NOW + dt.timedelta(minutes=2))
     assert shown(repo.check("acme-lead").problems) == []
+    # The full check (main's, right after the merge) reads it alike; a list starting beyond the skew is refused.
+    assert shown(errors(run_check(repo.root, CheckOptions(progress=False)))) == []
+    repo.revoke(repo.unrevoked_award(), at=NOW + dt.timedelta(minutes=10))
+    refused = errors(run_check(repo.root, CheckOptions(progress=False)), "status-list.invalid")
+    assert [p.message.partition(" before ")[0] for p in refused] == ["the status list is not in force: not valid"]
