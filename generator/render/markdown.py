@@ -56,6 +56,12 @@ _WEB = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://)?(?:[^\s/@]*@)?((?:[^\s/:?#@.]+\.)+[^\W\d_]{2,})\.?(?::[0-9]*)?(?:[/?#]\S*)?\Z",
     re.IGNORECASE,
 )
+#: A web address whose host is an IP literal (dotted IPv4 or bracketed IPv6). Only with a scheme: "1.2.3.4" alone
+#: is as likely a version as a host.
+_IP = re.compile(
+    r"[a-z][a-z0-9+.-]*://(?:[^\s/@]*@)?([0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[[0-9a-f:.]+\])(?::[0-9]*)?(?:[/?#]\S*)?\Z",
+    re.IGNORECASE,
+)
 
 
 #: Characters drawn like the dot, slash and colon of an address that NFKC leaves as they are (Unicode's
@@ -105,9 +111,16 @@ def _names_another(word: str, href: str, mailto: bool, address: str) -> bool | N
     email = _EMAIL.match(word)
     if email and "." in email[2][1:-1]:  # a domain with a dot inside it
         return not (mailto and email[1].casefold() == address.casefold())
-    if web := _WEB.match(word):
-        return mailto or _host(web[1]) != _host(urlsplit(href).hostname or "")
+    if web := _WEB.match(word) or _IP.match(word):
+        return mailto or _host(web[1].strip("[]")) != _host(_hostname(href))
     return None
+
+
+def _hostname(href: str) -> str:
+    try:
+        return urlsplit(href).hostname or ""
+    except ValueError:  # a malformed IPv6 literal: no host a word could name
+        return ""
 
 
 def _honest_words(href: str, words: str) -> str | None:
