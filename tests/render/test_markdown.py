@@ -119,6 +119,10 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[Log in at http://10.0.0.1:8080/](https://evil.example/)", "https://evil.example/"),
         ("[https://[2001:db8::1]/login](https://evil.example/)", "https://evil.example/"),
         ("[https://10.0.0.1/](https://10.0.0.2/)", "https://10.0.0.2/"),
+        # Words with a user name before the host read as that name (as the destination shown leaves it out).
+        ("[https://acme.example@evil.example/](https://evil.example/)", "https://evil.example/"),
+        ("[https://acme.example@evil.example/](https://acme.example@evil.example/)", "https://evil.example/"),
+        ("[Log in at https://acme.example:pw@evil.example/](https://evil.example/)", "https://evil.example/"),
     ],
 )
 def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, shown: str) -> None:
