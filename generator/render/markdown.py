@@ -53,7 +53,15 @@ def _parser() -> MarkdownIt:
 #: every dot of a long word, quadratic in it.)
 _EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@([^\s@/]+))\Z", re.IGNORECASE)
 _WEB = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://)?(?:[^\s/@]*@)?((?:[^\s/:?#@.]+\.)+[^\W\d_]{2,})\.?(?::[0-9]*)?(?:[/?#]\S*)?\Z",
+    r"(?:[a-z][a-z0-9+.-]*://)?(?P<user>[^\s/@]*@)?(?P<host>(?:[^\s/:?#@.]+\.)+[^\W\d_]{2,})\.?(?::[0-9]*)?"
+    r"(?:[/?#]\S*)?\Z",
+    re.IGNORECASE,
+)
+#: A web address whose host is an IP literal (dotted IPv4 or bracketed IPv6). Only with a scheme: "1.2.3.4" alone
+#: is as likely a version as a host.
+_IP = re.compile(
+    r"[a-z][a-z0-9+.-]*://(?P<user>[^\s/@]*@)?(?P<host>[0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[[0-9a-f:.]+\])(?::[0-9]*)?"
+    r"(?:[/?#]\S*)?\Z",
     re.IGNORECASE,
 )
 
@@ -105,9 +113,18 @@ def _names_another(word: str, href: str, mailto: bool, address: str) -> bool | N
     email = _EMAIL.match(word)
     if email and "." in email[2][1:-1]:  # a domain with a dot inside it
         return not (mailto and email[1].casefold() == address.casefold())
-    if web := _WEB.match(word):
-        return mailto or _host(web[1]) != _host(urlsplit(href).hostname or "")
+    if web := _WEB.match(word) or _IP.match(word):
+        # A user name before the host reads as the host ("https://acme.example@evil.example/" as acme.example):
+        # such words always give way to the destination, shown without it.
+        return mailto or web["user"] is not None or _host(web["host"].strip("[]")) != _host(_hostname(href))
     return None
+
+
+def _hostname(href: str) -> str:
+    try:
+        return urlsplit(href).hostname or ""
+    except ValueError:  # a malformed IPv6 literal: no host a word could name
+        return ""
 
 
 def _honest_words(href: str, words: str) -> str | None:

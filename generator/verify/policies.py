@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.text import lookalike_key
+from generator._internal.text import lookalike_keys
 from generator._internal.times import day, parse_time, utc_day, validity_window_problem
 from generator.awards import award_text_hash, iter_award_files, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems
@@ -451,13 +451,14 @@ class IssuerPolicy:
 def unregistered_issuer_reason(issuer_id: str, name: Any, names: Mapping[str, str]) -> str:
     """Why an issuer is not one of this registry's (``names``: each registered issuer's name by id), and, when the
     ``name`` its credential gives it reads like a registered issuer's (:func:`~generator._internal.text.
-    lookalike_key`: the same name, or one that passes for it), whose: its credential is genuine, and a reader
-    would take it for that issuer's. The page's ``unregisteredIssuerReason`` (policies.js) says the same."""
+    lookalike_keys`, as the check compares bodies' names: the same name, or one that passes for it), whose: its
+    credential is genuine, and a reader would take it for that issuer's. The page's ``unregisteredIssuerReason``
+    (policies.js) says the same."""
     reason = f"{issuer_id} is not an issuer registered in this registry"
     if not isinstance(name, str) or not name.strip():
         return reason
-    key = lookalike_key(name)
-    namesake = next((i for i in sorted(names) if lookalike_key(names[i]) == key), None)
+    keys = lookalike_keys(name)
+    namesake = next((i for i in sorted(names) if lookalike_keys(names[i]) & keys), None)
     if namesake is None:
         return reason
     registered = names[namesake]

@@ -114,6 +114,15 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[Log in at www.acme.example.](https://evil.example/)", "https://evil.example/"),
         ("[Write to help@acme.example](mailto:help@evil.example)", "help@evil.example"),
         ("[See (acme.example/verify), today](https://evil.example/)", "https://evil.example/"),
+        # An address whose host is an IP literal is an address too.
+        ("[https://192.168.1.1/login](https://evil.example/)", "https://evil.example/"),
+        ("[Log in at http://10.0.0.1:8080/](https://evil.example/)", "https://evil.example/"),
+        ("[https://[2001:db8::1]/login](https://evil.example/)", "https://evil.example/"),
+        ("[https://10.0.0.1/](https://10.0.0.2/)", "https://10.0.0.2/"),
+        # Words with a user name before the host read as that name (as the destination shown leaves it out).
+        ("[https://acme.example@evil.example/](https://evil.example/)", "https://evil.example/"),
+        ("[https://acme.example@evil.example/](https://acme.example@evil.example/)", "https://evil.example/"),
+        ("[Log in at https://acme.example:pw@evil.example/](https://evil.example/)", "https://evil.example/"),
     ],
 )
 def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, shown: str) -> None:
@@ -144,6 +153,9 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ),  # names, not addresses
         ("[Version 1.2/3 and/or later](https://evil.example/)", "Version 1.2/3 and/or later"),
         ("[\uff41cme.example](https://acme.example/)", "\uff41cme.example"),  # fullwidth, still that address
+        ("[https://192.168.1.1/login](https://192.168.1.1/login)", "https://192.168.1.1/login"),
+        ("[https://[2001:DB8::1]/](https://[2001:db8::1]/)", "https://[2001:DB8::1]/"),
+        ("[1.2.3.4](https://acme.example/releases)", "1.2.3.4"),  # a version: without a scheme, no address
     ],
 )
 def test_a_link_reading_as_its_own_address_or_as_words_keeps_them(source: str, words: str) -> None:

@@ -15,6 +15,7 @@ from generator._internal.text import (
     UNSEEN,
     first_unseen,
     lookalike_key,
+    lookalike_keys,
     mark_tower,
     mark_tower_problem,
     unseen_problem,
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 RUNNER = r"""
 import { createInterface } from "node:readline";
-import { MAX_MARKS, UNSEEN, lookalikeKey, markTower, markTowerProblem, pyRepr, unseenProblem } from "./verify/text.js";
+import {
+  MAX_MARKS, UNSEEN, lookalikeKey, lookalikeKeys, markTower, markTowerProblem, pyRepr, unseenProblem,
+} from "./verify/text.js";
 import { unregisteredIssuerReason } from "./verify/policies.js";
 
 for await (const line of createInterface({ input: process.stdin })) {
@@ -49,6 +52,12 @@ for await (const line of createInterface({ input: process.stdin })) {
       if (cp < 0xd800 || cp > 0xdfff) found.push(lookalikeKey(String.fromCodePoint(cp)));
     reply = { value: found };
   } else if (req.op === "lookalike") reply = { value: req.texts.map(lookalikeKey) };
+  else if (req.op === "lookalike-keys-all") {
+    const found = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++)
+      if (cp < 0xd800 || cp > 0xdfff) found.push(lookalikeKeys(String.fromCodePoint(cp)).sort());
+    reply = { value: found };
+  } else if (req.op === "lookalike-keys") reply = { value: req.texts.map((t) => lookalikeKeys(t).sort()) };
   else if (req.op === "namesakes")
     reply = { value: req.names.map((name) => unregisteredIssuerReason("did:key:z6Mkx", name, req.registered)) };
   else if (req.op === "repr") reply = { value: req.values.map(pyRepr) };
@@ -205,6 +214,33 @@ def test_the_same_lookalike_key_for_names(node: NodeRunner) -> None:
     assert python[6].split()[0] == python[6].split()[1]
 
 
+def test_the_same_lookalike_keys_over_all_of_unicode(node: NodeRunner) -> None:
+    """Both keys (lookalike capitals read first, and case folded first) alike for each assigned character."""
+    everything = [chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    js = _ask(node, op="lookalike-keys-all")
+    assigned = [i for i, c in enumerate(everything) if unicodedata.category(c) != "Cn"]
+    assert [js[i] for i in assigned] == [sorted(lookalike_keys(everything[i])) for i in assigned]
+
+
+def test_the_same_lookalike_keys_for_names(node: NodeRunner) -> None:
+    python = [sorted(lookalike_keys(name)) for name in NAMES]
+    assert _ask(node, op="lookalike-keys", texts=NAMES) == python
+    assert set(python[0]) & set(python[1])
+
+
+def test_an_issuer_named_like_a_registered_one_but_for_case(node: NodeRunner) -> None:
+    """The check refuses two bodies whose names share either lookalike key (validate._body_names): a name that
+    differs from a registered issuer's only in case, in a script whose capitals read as Latin letters and whose
+    small letters do not (Cyrillic НАУКА and Наука), reads like it here too, on the page as in the CLI."""
+    registered = {"nauka": "\u041d\u0430\u0443\u043a\u0430", "nea": "\u039d\u03b5\u03b1"}
+    names = ["\u041d\u0410\u0423\u041a\u0410", "\u039d\u0395\u0391", "\u043d\u0430\u0443\u043a\u0430"]
+    python = [unregistered_issuer_reason("did:key:z6Mkx", name, registered) for name in names]
+    assert _ask(node, op="namesakes", names=names, registered=registered) == python
+    assert python[0].endswith("reads like that of nauka, a registered issuer ('Наука'), which it is not")
+    assert python[1].endswith("reads like that of nea, a registered issuer ('Νεα'), which it is not")
+    assert python[2].endswith("reads like that of nauka, a registered issuer ('Наука'), which it is not")
+
+
 def test_the_same_words_for_an_issuer_named_like_a_registered_one(node: NodeRunner) -> None:
     registered = {"acme-academy": "Acme Academy", "beta-institute": "Beta Institute", "zeta": "\u0391cme Academy"}
     names = ["Acme Academy", "\u0410cme  ACADEMY", "\uff22eta institute", "it's Beta", "Beta", "   ", 5, None, [1]]
@@ -232,6 +268,10 @@ CLUSTERS = [
     "a" + "\u0301\u200d" * 7,
     "Vie\u0323\u0302t Nam",
     "\u1000\u103c\u103d\u103e\u102d\u102f\u1036\u1037",
+    # JSON may carry lone surrogates: each is one character, and a new (unassigned) letter, on either side.
+    "a" + "\u0301" * 6 + "\ud800" + "\u0301" * 6,
+    "\udc00" * 3 + "a" + "\u0301" * 7,
+    "\ud83d" + "\U0001d167" * 7,  # marks beyond the BMP after a lone high surrogate
 ]
 
 
@@ -240,7 +280,8 @@ def test_the_same_mark_towers(node: NodeRunner) -> None:
     assert _ask(node, op="tower-index", texts=CLUSTERS) == python
     assert python[3] == 10
     assert None not in python[4:6]
-    assert python[7:] == [None, None]
+    assert python[7:9] == [None, None]
+    assert python[9:] == [None, 10, 7]
 
 
 #: Characters whose category a later Unicode changed between these classes (a mark, going on with the letter,

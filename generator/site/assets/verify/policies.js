@@ -18,7 +18,7 @@ import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
 import { canonicalize, wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
-import { SPACE, UNSEEN, lookalikeKey, pyRepr as reprOf, pyStrip } from "./text.js";
+import { SPACE, UNSEEN, lookalikeKeys, pyRepr as reprOf, pyStrip } from "./text.js";
 
 export const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 export const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
@@ -947,15 +947,16 @@ export async function issuerPolicy(ctx) {
 
 /**
  * Why an issuer is not one of this registry's (`names`: each registered issuer's name by id), and whose name the
- * name its credential gives it reads like, if it does (lookalikeKey): Python's unregistered_issuer_reason.
+ * name its credential gives it reads like, if it does (lookalikeKeys, either key shared): Python's
+ * unregistered_issuer_reason.
  */
 export function unregisteredIssuerReason(issuerId, name, names) {
   const reason = `${pyStr(issuerId)} is not an issuer registered in this registry`;
   if (typeof name !== "string" || pyStrip(name) === "") return reason;
-  const key = lookalikeKey(name);
+  const keys = lookalikeKeys(name);
   const namesake = Object.keys(names)
     .sort()
-    .find((id) => typeof names[id] === "string" && lookalikeKey(names[id]) === key);
+    .find((id) => typeof names[id] === "string" && lookalikeKeys(names[id]).some((key) => keys.includes(key)));
   if (namesake === undefined) return reason;
   const registered = reprOf(names[namesake]);
   return `${reason}; its name ${reprOf(name)} reads like that of ${namesake}, a registered issuer (${registered}), which it is not`;

@@ -1,5 +1,5 @@
 // The characters no published text may hold: the page's copy of generator/_internal/text.py (UNSEEN,
-// unseen_problem, MAX_MARKS, mark_tower_problem, lookalike_key), held equal over every character by
+// unseen_problem, MAX_MARKS, mark_tower_problem, lookalike_key, lookalike_keys), held equal over every character by
 // tests/site/test_text_js.py.
 
 /** A regex class body: C0 controls but tab and line ends, DEL and C1 controls, bidi controls and marks, line and
@@ -106,6 +106,21 @@ export function lookalikeKey(name) {
   let key = "";
   for (const char of folded) key += LOOKALIKE_SMALL.get(char) ?? char;
   return key.split(SPACE_RUN).filter((word) => word !== "").join(" ");
+}
+
+/**
+ * The keys under which two names read alike when any one is shared (Python's lookalike_keys, which says why):
+ * lookalikeKey, and the same reading with case folded first (Cyrillic "НАУКА" and "Наука" share only that one).
+ */
+export function lookalikeKeys(name) {
+  let cased = "";
+  for (const char of String(name)) cased += caseFold(char);
+  let folded = "";
+  for (const char of cased.normalize("NFKC")) folded += caseFold(char);
+  let key = "";
+  for (const char of folded) key += LOOKALIKE_SMALL.get(char) ?? char;
+  const second = key.split(SPACE_RUN).filter((word) => word !== "").join(" ");
+  return [...new Set([lookalikeKey(name), second])];
 }
 
 // What Python's str.isprintable() refuses (other than the space): repr escapes it.
