@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator._internal.source import SourceError, decode_utf8, parse_json
+from generator._internal.times import CLOCK_SKEW
 from generator.publish.verifydata import TemplateError, expand_entry, shard_name
 from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, parse_list_url
@@ -670,8 +671,9 @@ def _age(seconds: int) -> str:
     return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
-#: How far a witness's clock may run ahead of the reader's (seconds) for its time to still say how fresh a view is.
-CLOCK_SKEW_SECONDS = 300
+#: How far a witness's clock may run ahead of the reader's (seconds) for its time to still say how fresh a view is:
+#: the skew every signer's clock is allowed (tlog.js says 300).
+CLOCK_SKEW_SECONDS = int(CLOCK_SKEW.total_seconds())
 
 
 def freshness(cosigned_at: int | None, now: dt.datetime) -> str:
