@@ -17,8 +17,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import pytest
+
+from generator.awarding.revoke import revoke_award
+from generator.awarding.signing import sign_document
 from generator.publish.build import build_site
 from generator.verify import Verdict, verify_credential
+from generator.verify.keys import method_id
 from tests.conftest import FIXTURE_CONTEXTS, Signer
 from tests.interop.test_digital_bazaar import NODE_DIR, pytestmark  # noqa: F401 - the same skip
 
@@ -146,3 +151,35 @@ def test_did_web_urls() -> None:
         "https://registry.test.example/issuers/acme/did.json"
     )
     assert did_web_url("did:web:localhost%3A8443") == "https://localhost:8443/.well-known/did.json"
+
+
+@pytest.mark.parametrize(
+    "window", [{"validUntil": "2025-12-01T00:00:00Z"}, {"validFrom": "2999-01-01T00:00:00Z"}], ids=["expired", "future"]
+)
+def test_a_status_list_not_in_force_gives_no_status_there_as_here(
+    signer: Signer, tmp_path: Path, window: dict[str, str]
+) -> None:
+    """Bitstring Status List §3.2 (readable_list): a list outside its own validity period yields no status.
+    Digital Bazaar verifies the list as a credential at its own clock, so its status check fails and the award is
+    not verified there, though both proofs hold."""
+    issued = signer.award()
+    revoke_award(
+        signer.registry, issued.hash, "Issued in error", signer.key, now=dt.datetime(2025, 2, 1, tzinfo=dt.UTC)
+    )
+    _, docs = build(signer, tmp_path)
+    path = signer.root / "registry/issuers/acme-academy/status/1.json"
+    unsigned = {k: v for k, v in json.loads(path.read_text()).items() if k != "proof"} | window
+    did = signer.registry.issuer_did("acme-academy")
+    key = signer.key
+    signed = sign_document(unsigned, key, method_id(did, key.key_id), dt.datetime(2025, 2, 1, tzinfo=dt.UTC))
+    # As a copy served elsewhere (or a registry's list before its check refuses it: it publishes no such list).
+    path.write_text(json.dumps(signed))
+    docs[signed["id"]] = signed
+    ours = verify_credential(issued.award, signer.registry, now=NOW)
+    [out] = digital_bazaar([issued.award], docs)
+    assert both_proofs(out) == [(s, True) for s in VERIFIED]
+    assert out["verified"] is False
+    assert out["status"] == {"verified": False, "status": None}
+    # Here the award still reads as revoked, from the issuer's signed revocation entry (not from the list's bit):
+    # both refuse it, neither as valid.
+    assert ours.verdict is Verdict.REVOKED
