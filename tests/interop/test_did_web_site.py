@@ -21,11 +21,15 @@ import pytest
 
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
+from generator.load import load_registry
+from generator.models.endorsement import ENDORSEMENT_CONTEXT_URL
 from generator.publish.build import build_site
+from generator.recognition import collect_recognition
 from generator.verify import Verdict, verify_credential
 from generator.verify.keys import method_id
-from tests.conftest import FIXTURE_CONTEXTS, Signer
+from tests.conftest import FIXTURE_CONTEXTS, REPO, Signer
 from tests.interop.test_digital_bazaar import NODE_DIR, pytestmark  # noqa: F401 - the same skip
+from tests.interop.test_endorsements_digital_bazaar import CONTEXT
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 KEY_FILE = "keys/acme-academy/key-1.json"
@@ -183,3 +187,20 @@ def test_a_status_list_not_in_force_gives_no_status_there_as_here(
     # Here the award still reads as revoked, from the issuer's signed revocation entry (not from the list's bit):
     # both refuse it, neither as valid.
     assert ours.verdict is Verdict.REVOKED
+
+
+def test_every_example_endorsement_verifies_through_the_sites_files(tmp_path: Path) -> None:
+    """Endorsers resolve as issuers do (``did:web:…:endorsers:ID`` to ``endorsers/ID/did.json``), with their
+    status lists served at their ids: every example endorsement verifies, revoked exactly when revoked here."""
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    site = build_site(REPO, tmp_path / "site", now=NOW).out
+    dids = [registry.issuer_did(i) for i in registry.issuers] + [registry.endorser_did(e) for e in registry.endorsers]
+    docs = site_documents(site, registry.site_url, dids) | {ENDORSEMENT_CONTEXT_URL: CONTEXT}
+    assert any(url.startswith(f"{registry.site_url}endorsers/") for url in docs)
+    items = collect_recognition(registry).endorsements
+    outcomes = digital_bazaar([item.found.document for item in items], docs)
+    for item, out in zip(items, outcomes, strict=True):
+        assert (out["error"], out["verified"]) == (None, True), out
+        assert both_proofs(out) == [(s, True) for s in VERIFIED]
+        assert out["status"] == {"verified": True, "status": item.verdict is Verdict.REVOKED}
