@@ -2,10 +2,11 @@
 
 ``did:web:<host>[:<path>]:issuers:<issuer>`` resolves to ``<site>/issuers/<issuer>/did.json``. Every key the
 issuer ever registered is listed, rotated ones included, so third-party verifiers can still check awards
-signed before a rotation. A compromised key carries ``revoked``: tools that cannot weigh the signing time
-then refuse all its signatures, which is the safe reading. ``expires`` is deliberately not set for rotated
-keys, since verifiers read it as "refuse every signature" rather than "refuse signatures made after".
-"""
+signed before a rotation. A compromised key carries ``revoked`` (an XML Schema date-time, as CID 1.0 and the
+Multikey context define it): tools that read it refuse all its signatures, the safe reading, but Digital Bazaar's
+Data Integrity suites do not read it at all (tests/interop/test_did_web_site.py; docs/how-verification-works.md,
+"Other verifiers"). ``expires`` is deliberately not set for rotated keys, since verifiers read it as "refuse
+every signature" rather than "refuse signatures made after"."""
 
 from __future__ import annotations
 

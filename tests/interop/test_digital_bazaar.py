@@ -206,3 +206,42 @@ def test_an_award_naming_its_key_by_value_is_refused_there_as_here(signer: Signe
     signed, _ = by_multibase(signer)
     assert digital_bazaar(signed, signer.registry)["verified"] is False
     assert verify_credential(signed, signer.registry, now=NOW).verdict is Verdict.INVALID
+
+
+def test_the_awarded_date_rule_is_the_registrys_profile_not_a_refusal_of_other_badges(signer: Signer) -> None:
+    """``awardedDate`` must equal ``validFrom`` in a registered issuer's award (models/award.py
+    awarded_on_valid_from), a rule of this registry's profile that Digital Bazaar does not know: a re-signed
+    award dated otherwise verifies there and is refused here. Another issuer's badge awarded before it is valid
+    from, as OB 3.0 allows, verifies in both."""
+    from generator.crypto.dataintegrity import CRYPTOSUITES, add_proofs, create_proof
+    from generator.verify import Verdict, verify_credential
+    from generator.verify.keys import method_id
+    from tests.verify.test_proof_shape import NOW, SEED, foreign
+
+    def resigned(doc: dict[str, Any], seed: bytes, method: str) -> dict[str, Any]:
+        unsigned = {k: v for k, v in doc.items() if k != "proof"} | {"awardedDate": "2024-12-01T00:00:00Z"}
+        assert unsigned["validFrom"] != unsigned["awardedDate"]
+        return add_proofs(
+            unsigned,
+            [
+                create_proof(unsigned, cryptosuite=s, seed=seed, verification_method=method, created=doc["validFrom"])
+                for s in CRYPTOSUITES
+            ],
+        )
+
+    key = signer.key
+    ours = resigned(signer.award().award, key.seed, method_id(signer.registry.issuer_did("acme-academy"), key.key_id))
+    other = foreign(signer)
+    theirs = resigned(other, SEED, other["proof"][0]["verificationMethod"])
+    docs = documents(signer.registry)
+    docs[theirs["issuer"]["id"]] = did_key_document(theirs["issuer"]["id"])
+    payload = {"credentials": [{"credential": ours}, {"credential": theirs}], "documents": docs}
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "verify-vc.mjs")], input=json.dumps(payload), capture_output=True, text=True, check=True
+    )
+    outcomes = json.loads(result.stdout)
+    assert [o["verified"] for o in outcomes] == [True, True], outcomes
+    refused = verify_credential(ours, signer.registry, now=NOW)
+    assert refused.verdict is Verdict.INVALID
+    assert "must be the award's validFrom" in refused.check("structure").reason  # type: ignore[union-attr]
+    assert verify_credential(theirs, signer.registry, now=NOW, any_issuer=True).verdict is Verdict.VALID

@@ -75,3 +75,23 @@ def test_a_tampered_endorsement_fails_there(example: tuple[Registry, list[Any]])
         out = _digital_bazaar(forged, registry)
         assert out["verified"] is False
         assert all(p["verified"] is False for p in out["proofs"])
+
+
+def test_every_status_list_verifies_there_by_each_proof(example: tuple[Registry, list[Any]]) -> None:
+    """Endorsers' lists and issuers' (which hold the endorsements issuers give): checkStatus takes a list whose
+    proof set holds by *some* proof, so each list is verified here on its own, both its proofs."""
+    registry, _ = example
+    owners = [("endorsers", e) for e in registry.endorsers] + [("issuers", i) for i in registry.issuers]
+    lists = [
+        json.loads(path.read_text())
+        for kind, owner in owners
+        for path in sorted((registry.root / "registry" / kind / owner / "status").glob("*.json"))
+    ]
+    assert {s["id"].split("/")[-3] for s in lists if "/endorsers/" in s["id"]} == set(registry.endorsers)
+    for status_list in lists:
+        out = _digital_bazaar(status_list, registry)
+        assert (out["error"], out["verified"]) == (None, True), status_list["id"]
+        assert sorted((p["cryptosuite"], p["verified"]) for p in out["proofs"]) == [
+            ("eddsa-jcs-2022", True),
+            ("eddsa-rdfc-2022", True),
+        ]
