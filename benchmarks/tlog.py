@@ -159,9 +159,8 @@ def measure(ws: Workspace, *, size: int = MILLION) -> list[Figure]:
     writer = TileSource(_Disk(big), total)  # what the site's build reads: not fetched
     found = award_record(index, _entry(index))
     assert found is not None
-    digest, record = found
+    issuer, digest, record = found
     record_bytes = len(b',"log":' + json.dumps(record, separators=(",", ":")).encode())
-    issuer = _entry(index).decode().split(" ")[2]
     text = award_entry_text(issuer, digest, str(record[1])).encode()
     assert text == _entry(index)  # the verifier rebuilds the entry's text from the record
     edge = merkle.frontier(writer, total)  # in policy.json: the right edge's hashes, no partial tile fetched

@@ -330,7 +330,8 @@ def copy_log(
         if raw.startswith(_AWARD):
             found = award_record(number, raw)
             if found is not None:  # the first in each issuer's name: it dates the publication
-                awards.setdefault(found[0], {}).setdefault(LogEntry.parse(raw).issuer, found[1])
+                issuer, digest, record = found
+                awards.setdefault(digest, {}).setdefault(issuer, record)
         elif raw.startswith((_KEY, _STATUS_LIST)):  # every logged key gets a file (no 404 page fetched)
             try:
                 entry = LogEntry.parse(raw)
@@ -435,9 +436,10 @@ _AWARD_RE = re.compile(
 )
 
 
-def award_record(number: int, raw: bytes) -> tuple[str, list[object]] | None:
-    """(award hash, record) of an award entry: what a verifier needs besides the award's hash and issuer (which
-    the shard entry holding the record gives) to rebuild the entry's text, which it then proves in the log.
+def award_record(number: int, raw: bytes) -> tuple[str, str, list[object]] | None:
+    """(issuer, award hash, record) of an award entry: the record is what a verifier needs besides the award's hash
+    and issuer (which the shard entry holding the record gives) to rebuild the entry's text, which it then proves
+    in the log.
 
     The record is ``[entry index, where]``: ``where`` is the entry's path (as the entry spells it, with its
     ``#line``) after ``registry/issuers/<issuer>/awards/``, and for a single award file at the default
@@ -452,12 +454,12 @@ def award_record(number: int, raw: bytes) -> tuple[str, list[object]] | None:
         return None
     m = _AWARD_RE.fullmatch(raw)
     if m is None:
-        return entry.sha256, [number, raw.decode()]
+        return entry.issuer, entry.sha256, [number, raw.decode()]
     digest, where = entry.sha256, m.group(3).decode()
     default = f"/{digest[:2]}/{digest}.json"
     if where.endswith(default):
         where = where[: -len(default) + 1]
-    return digest, [number, where]
+    return entry.issuer, digest, [number, where]
 
 
 def award_entry_text(issuer: str, digest: str, where: str) -> str:

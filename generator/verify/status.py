@@ -162,7 +162,7 @@ class ListReading:
 def readable_list(document: dict[str, Any]) -> ListReading:
     """The bits of a status list whose owner and signature hold (:func:`owner_problem`, :func:`signature_problem`),
     and its validity period; or ``None`` and why it is not read: not a well-formed revocation list
-    (:func:`_structure_problem`, the rules a list given on its own is held to). The rule of every reader of a
+    (:func:`_structure`, the rules a list given on its own is held to). The rule of every reader of a
     list for a credential's status, an award's or an endorsement's; policies.js ``readableList`` is the page's
     copy. Bitstring Status List §3.2: a list that is not a valid credential (ill-formed, or outside its own
     validity period: :meth:`ListReading.at`) yields no status."""
@@ -308,7 +308,7 @@ def _not_a_term(key: str) -> bool:
 
 def _structure(document: dict[str, Any]) -> tuple[bytes | None, str | None]:
     """The bits of a well-formed revocation list, or ``None`` and why ``document`` is not one; policies.js
-    ``statusListStructureProblem`` says it in the same words."""
+    ``statusListStructure`` says it in the same words."""
     types = document.get("type")
     if not isinstance(types, list) or not all(t in types for t in STATUS_LIST_TYPES):
         return None, f"its type must include {' and '.join(STATUS_LIST_TYPES)}"
@@ -325,10 +325,6 @@ def _structure(document: dict[str, Any]) -> tuple[bytes | None, str | None]:
         return decode_list(subject.get("encodedList")), None
     except CryptoError as exc:
         return None, str(exc)
-
-
-def _structure_problem(document: dict[str, Any]) -> str | None:
-    return _structure(document)[1]
 
 
 def _validity(document: dict[str, Any], now: dt.datetime) -> Check:
@@ -374,7 +370,7 @@ def verify_status_list(
         status = CheckStatus.PASSED if problem is None else CheckStatus.FAILED
         checks.append(Check(check_id, label, status, passed if problem is None else problem))
 
-    add("structure", "Well-formed status list", _structure_problem(doc), "a revocation list that decodes")
+    add("structure", "Well-formed status list", _structure(doc)[1], "a revocation list that decodes")
     url, signer = doc.get("id"), doc.get("issuer")
     facts: dict[str, Any] = {"type": STATUS_LIST_TYPES[1], "issuer": signer if isinstance(signer, str) else None}
     subject = STATUS_LIST

@@ -223,7 +223,7 @@ def _chosen(base: dict[str, Any]) -> dict[str, Any]:
         "comment with line ends": _at(base, ("credentialSubject", "endorsementComment"), "One.\r\nTwo.\nThree."),
         "comment with an escape": _at(base, ("credentialSubject", "endorsementComment"), "Ok.\x1b[2J"),
         "comment of combining marks": _at(base, ("credentialSubject", "endorsementComment"), "e\u0301" * 1000),
-        # No letter carries more than six combining marks (models/_base.py no_mark_tower, policies.js noMarkTower).
+        # No letter carries more than six combining marks (models/_base.py no_mark_tower, text.js markTowerProblem).
         "comment with a tower of marks": _at(
             base, ("credentialSubject", "endorsementComment"), "Well run. A" + "\u030d" * 7
         ),
