@@ -12,7 +12,11 @@ One entry per published record, as one line of UTF-8 text::
   deleted): SHA-256 of the line's bytes, at its line number before the commit. The pull-request check refuses
   it, so it is logged only when someone with push access takes a revocation back: the issuer's monitor shows it.
 * ``key-added``, ``key-expiry-set``, ``key-revoked`` (``key-changed`` for any other edit) — a key file added
-  or given ``valid_until`` / ``revoked_at``; SHA-256 of the file.
+  or given ``valid_until`` / ``revoked_at``; SHA-256 of the file. A key *added* with its end already set (or put
+  in place of a file that did not read as a key) is retired too: its ``key-expiry-set`` / ``key-revoked`` entry
+  comes last in its commit, so that the awards added with it (an issuer bringing its older awards, say) count
+  and nothing added later does. Without it, a backdated award signed with such a key would count whenever it was
+  added, for no entry would ever have retired the key.
 * ``credential`` — a credential definition added or changed (one entry per version); SHA-256 of the file.
 * ``status-list`` — a Bitstring Status List credential (an issuer's or an endorser's ``status/<n>.json``) added
   or changed (one entry per version); SHA-256 of the file's bytes, as served: a verifier hashes the list it
@@ -37,7 +41,8 @@ JSON Lines file. A path is Git's bytes: one that is not UTF-8 (Git holds any) is
 so an entry is always ASCII, and held in a ``str`` surrogate-escaped (:func:`path_bytes` gives the bytes back).
 
 **Order.** Commits along the first-parent chain of ``HEAD``, oldest first (a merge counts as one commit: its
-difference with its first parent); within a commit, paths in byte order; within a file, line order. A history
+difference with its first parent); within a commit, paths in byte order, then the retirements of keys added
+already retired (:attr:`LogEntry.last`); within a file, line order. A history
 that only grows therefore gives a log that only grows, and a rewritten history that drops or changes a record
 gives a different prefix, which the publish and every witness refuse. Deleting a file adds nothing (the log
 keeps what was once published), except a revocation: losing one would make a revoked award look valid again,
@@ -53,7 +58,7 @@ import re
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -70,6 +75,7 @@ __all__ = [
     "LogEntry",
     "derive_commits",
     "derive_entries",
+    "ended_keys",
     "first_parent_ancestor",
     "head_commit",
     "path_bytes",
@@ -106,6 +112,9 @@ class LogEntry:
     sha256: str
     path: str
     line: int | None = None
+    last: bool = field(default=False, compare=False)
+    """A retirement of a key added already retired, logged last in its commit (not part of the entry's bytes:
+    a publish tells a log published before these were logged by it)."""
 
     def encode(self) -> bytes:
         where = _quote(self.path, "/._~-") + (f"#{self.line}" if self.line is not None else "")
@@ -215,23 +224,34 @@ def _new_lines(old: bytes, new: bytes) -> Iterator[tuple[int, bytes]]:
         yield number, line
 
 
-def _key_kinds(path: str, old: bytes, new: bytes) -> list[str]:
-    if not old:
-        return ["key-added"]
+def _key_kinds(path: str, old: bytes, new: bytes) -> tuple[list[str], list[str]]:
+    """The kinds a key file's change is logged as, at its place, and those logged last in its commit."""
     # Read as the check reads a key file (strictly, within its bounds): a blob it would refuse, e.g. deeply nested
     # (which stopped the log with a RecursionError) or with a field given twice, is only "key-changed".
+    before, after = _key_doc(path, old), _key_doc(path, new)
+    if after is None:
+        return ["key-added" if not old else "key-changed"], []
+    if before is None:
+        # Added (or put where no key read): one whose end is already set is retired as of this commit.
+        ended = [kind for kind, name in _RETIREMENTS if after.get(name) is not None]
+        return ["key-added" if not old else "key-changed"], ended
+    kinds = [kind for kind, name in _RETIREMENTS if after.get(name) != before.get(name)]
+    return kinds or ["key-changed"], []
+
+
+#: A key's retirement kinds, and the field each is logged for.
+_RETIREMENTS = (("key-expiry-set", "valid_until"), ("key-revoked", "revoked_at"))
+
+
+def _key_doc(path: str, blob: bytes) -> dict[str, object] | None:
+    """A key file's object, read as the check reads one; None when absent or not an object."""
+    if not blob:
+        return None
     try:
-        before, after = (parse_json(blob.decode("utf-8", "surrogateescape"), path).data for blob in (old, new))
+        data = parse_json(blob.decode("utf-8", "surrogateescape"), path).data
     except SourceError:
-        return ["key-changed"]
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return ["key-changed"]
-    kinds = []
-    if after.get("valid_until") != before.get("valid_until"):
-        kinds.append("key-expiry-set")
-    if after.get("revoked_at") != before.get("revoked_at"):
-        kinds.append("key-revoked")
-    return kinds or ["key-changed"]
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _list_bits(path: str, data: bytes) -> bytes | None:
@@ -274,8 +294,11 @@ def _entries_of_change(path: str, old: bytes, new: bytes) -> Iterator[LogEntry]:
         for number, line in _new_lines(old, new):
             yield LogEntry("revocation", issuer, _sha(line), path, number)
     elif role.kind is PathKind.KEY:
-        for kind in _key_kinds(path, old, new):
+        here, last = _key_kinds(path, old, new)
+        for kind in here:
             yield LogEntry(kind, issuer, _sha(new), path)
+        for kind in last:
+            yield LogEntry(kind, issuer, _sha(new), path, last=True)
     elif role.kind is PathKind.CREDENTIAL:
         yield LogEntry("credential", issuer, _sha(new), path)
     elif role.kind is PathKind.STATUS_LIST:
@@ -337,7 +360,30 @@ def derive_commits(root: Path, *, head: str, since: str | None = None) -> Iterat
                 for _raw, path, old_sha, new_sha in sorted(changes)
                 for entry in _entries_of_change(path, blobs.read(old_sha), blobs.read(new_sha))
             ]
+            entries = [e for e in entries if not e.last] + [e for e in entries if e.last]
             if entries:
                 yield commit.decode().strip(), entries
+    finally:
+        blobs.close()
+
+
+def ended_keys(root: Path, head: str) -> set[str]:
+    """The key files at ``head`` whose end is set (``valid_until`` or ``revoked_at``), by path: each has a
+    retirement entry in a log of its history (a log published before keys added already retired were retired
+    lacks some: :func:`generator.transparency.publish.publish_log` catches them up)."""
+    out = _git(root, "-c", "core.quotePath=false", "ls-tree", "-r", "-z", head, "--", "keys")
+    blobs = _Blobs(root)
+    try:
+        ended = set()
+        for item in out.split(b"\0"):
+            meta, _, raw_path = item.partition(b"\t")
+            fields = meta.split()
+            path = raw_path.decode("utf-8", "surrogateescape")
+            if len(fields) != 3 or fields[1] != b"blob" or classify(path).kind is not PathKind.KEY:
+                continue
+            doc = _key_doc(path, blobs.read(fields[2].decode()))
+            if doc is not None and any(doc.get(name) is not None for _, name in _RETIREMENTS):
+                ended.add(path)
+        return ended
     finally:
         blobs.close()

@@ -39,6 +39,7 @@ from generator.transparency.entries import (
     LogEntry,
     derive_commits,
     derive_entries,
+    ended_keys,
     first_parent_ancestor,
     head_commit,
     path_bytes,
@@ -157,28 +158,66 @@ def _kept_index(state: Path, old: VerifiedLog) -> LogIndex:
 
 
 def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogEntry] | None:
-    """The history's entries as a log published before status lists and endorsements were logged holds them:
-    each commit without the later kinds (:data:`LEGACY_KINDS` only) as long as the published entries do, every
-    kind from the first commit they hold one, or that they end before. None when the published entries are
-    neither: the history no longer holds them."""
+    """The history's entries as a log an earlier credreg published holds them; None when the published entries
+    are not that: the history no longer holds them.
+
+    Each commit is read in the latest of its forms the published entries hold, never an earlier one than a commit
+    before it was (:data:`_FORMS`): every entry; without the retirements of keys added already retired
+    (:attr:`LogEntry.last`); without those and without status lists' and endorsements' entries
+    (:data:`LEGACY_KINDS` only). The retirements a commit was published without are logged once (caught up), at
+    the first publish since: where the published entries hold them next, or where they end.
+    """
     entries: list[LogEntry] = []
-    covered = False
-    for _commit, commit_entries in derive_commits(root, head=head):
+    retired: set[str] = set()  # key paths with a retirement entry so far
+    owed: list[LogEntry] = []  # retirements published without, not yet caught up
+    floor = 0
+
+    def add(new: list[LogEntry]) -> None:
+        entries.extend(new)
+        retired.update(e.path for e in new if e.kind in KEY_RETIRED)
+
+    def catch_up() -> bool:
+        due = [e for e in owed if e.path not in retired]
         at = len(entries)
-        if not covered:
-            legacy = [e for e in commit_entries if e.kind in LEGACY_KINDS]
-            full = [e.encode() for e in commit_entries]
-            if len(legacy) != len(commit_entries) and published[at : at + len(full)] != full:
-                if at >= len(published):
-                    covered = True  # the first publish since: every kind from here on
-                elif published[at : at + len(legacy)] == [e.encode() for e in legacy]:
-                    commit_entries = legacy
-                else:
-                    return None
-            elif len(legacy) != len(commit_entries):
-                covered = True
-        entries.extend(commit_entries)
+        if due and (at >= len(published) or published[at : at + len(due)] == [e.encode() for e in due]):
+            add(due)
+            owed.clear()
+            return True
+        return False
+
+    for _commit, commit_entries in derive_commits(root, head=head):
+        if catch_up():
+            floor = len(_FORMS) - 1
+        at = len(entries)
+        if at >= len(published):  # the first publish since: every entry from here on
+            add(commit_entries)
+            continue
+        forms = [form(commit_entries) for form in _FORMS]
+        for era in range(len(forms) - 1, floor - 1, -1):
+            if published[at : at + len(forms[era])] == [e.encode() for e in forms[era]]:
+                break
+        else:
+            return None
+        if era and forms[era] != forms[era - 1]:  # it holds what an earlier credreg did not log
+            floor = era
+        owed.extend(e for e in commit_entries if e.last and e not in forms[era])
+        add(forms[era])
+    catch_up()
     return entries
+
+
+#: A commit's entries as each earlier credreg logged them, the earliest first.
+_FORMS = (
+    lambda es: [e for e in es if e.kind in LEGACY_KINDS and not e.last],
+    lambda es: [e for e in es if not e.last],
+    lambda es: es,
+)
+
+
+def _keys_unretired(root: Path, head: str, index: LogIndex) -> bool:
+    """Whether a key file at ``head`` has its end set and no retirement entry in the log (``index``): a log
+    published before keys added already retired were retired, whose publish must catch them up."""
+    return any(not index.keys.get(path) for path in ended_keys(root, head))
 
 
 def publish_log(
@@ -210,12 +249,17 @@ def publish_log(
         assert old is not None
         index = _kept_index(state, old)
         new_entries = list(derive_entries(root, head=head, since=since))
-    else:
+        for number, entry in enumerate(new_entries, start=old_size):
+            index.add(number, entry)
+        # A log published before keys added already retired were retired: derived whole, they are caught up.
+        incremental = not _keys_unretired(root, head, index)
+    if not incremental:
+        index = LogIndex()
         everything = list(derive_entries(root, head=head))
         if old is not None:
             prefix = merkle.MemoryTree([merkle.leaf_hash(e.encode()) for e in everything[:old_size]])
             if len(everything) < old_size or prefix.root() != old_root:
-                # Maybe a log published before status lists and endorsements were logged: its commits without them.
+                # Maybe a log published by an earlier credreg: its commits as it logged them.
                 everything = _before_coverage(root, head, [raw for _, raw in old.entries(0)]) or everything
                 prefix = merkle.MemoryTree([merkle.leaf_hash(e.encode()) for e in everything[:old_size]])
             if len(everything) < old_size or prefix.root() != old_root:
@@ -225,10 +269,8 @@ def publish_log(
                     [_first_difference(old, everything), "restore the history; the log never drops an entry"],
                 )
         new_entries = everything[old_size:]
-        for number, entry in enumerate(everything[:old_size]):
+        for number, entry in enumerate(everything):
             index.add(number, entry)
-    for number, entry in enumerate(new_entries, start=old_size):
-        index.add(number, entry)
     try:
         update = append(source.tile, old_size, [e.encode() for e in new_entries])
         source.overlay.update(update.files)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -13,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from generator.awarding.issue import IssuedAward, Recipient, issue_awards
+from generator.load import load_registry
 from generator.tlog.note import NoteSigner
 from generator.transparency.keys import generate_note_key
 
@@ -138,3 +141,31 @@ def cosign(repo: LogRepo, witness_state: Path) -> None:
     log = open_log(LogSource(repo.state), repo.signer.verifier)
     note, _ = add_cosignatures(log, [repo.witness.verifier], [done.note.encode()])
     (repo.state / "checkpoint").write_bytes(note.encode())
+
+
+def imported_key(log_repo: LogRepo, tmp_path: Path, key_id: str, until: str | None) -> tuple[str, Any]:
+    """A northbridge-university key made on 2023-01-02 (``until``: its end, already set), and its signing half."""
+    from generator.awarding.keys import generate_key, load_signing_key
+
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    made = generate_key(
+        registry, "northbridge-university", key_id=key_id, now=dt.datetime(2023, 1, 2, tzinfo=dt.UTC),
+        private_path=tmp_path / f"{key_id}.key",
+    )  # fmt: skip
+    if until is not None:
+        path = log_repo.root / f"keys/northbridge-university/{key_id}.json"
+        path.write_text(json.dumps({**json.loads(path.read_text()), "valid_until": until}, indent=2) + "\n")
+    return f"keys/northbridge-university/{key_id}.json", load_signing_key(made.private_path)
+
+
+def award_with(log_repo: LogRepo, key: Any, on: dt.datetime) -> IssuedAward:
+    """An award of northbridge-university signed with ``key``, dated ``on``."""
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    credential = next(c for c in sorted(registry.issuers["northbridge-university"].credentials))
+    [issued] = issue_awards(
+        registry, f"northbridge-university/{credential}", [Recipient("imported@example.org")], key,
+        batch=False, valid_from=on,
+    )  # fmt: skip
+    return issued

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -12,7 +13,7 @@ from generator.load import load_registry
 from generator.statuslist import decode_list, encode_list, get_bit, set_bit
 from generator.transparency.entries import LogEntry, derive_entries, head_commit
 from generator.transparency.publish import copy_log
-from tests.transparency.conftest import LogRepo, commit_all, git, plant_award
+from tests.transparency.conftest import LogRepo, award_with, commit_all, cosign, git, imported_key, plant_award
 
 
 def test_every_record_of_the_example_registry_is_an_entry(log_repo: LogRepo) -> None:
@@ -22,8 +23,16 @@ def test_every_record_of_the_example_registry_is_an_entry(log_repo: LogRepo) -> 
     assert kinds.count("revocation") == 18
     assert kinds.count("credential") == 35
     assert kinds.count("key-added") == 10  # 6 issuer keys, 4 endorser keys: both are trust anchors
+    # The one key added with its end already set (the rotated one) is retired, last in the commit.
+    rotated = "keys/cloud-skills-council/key-2023.json"
+    assert [(e.kind, e.path) for e in entries if e.kind in ("key-expiry-set", "key-revoked")] == [
+        ("key-expiry-set", rotated)
+    ]
+    assert entries[-1].kind == "key-expiry-set"
+    assert entries[-1].sha256 == next(e.sha256 for e in entries if e.kind == "key-added" and e.path == rotated)
     # One commit: path order, then line order within a batch.
-    assert [(e.path, e.line or 0) for e in entries] == sorted((e.path, e.line or 0) for e in entries)
+    placed = entries[:-1]
+    assert [(e.path, e.line or 0) for e in placed] == sorted((e.path, e.line or 0) for e in placed)
     hashes = {e.sha256 for e in entries if e.kind == "award"}
     assert hashes == {award_hash(json.loads(a.text)) for a in iter_awards(log_repo.root)}
     for entry in entries:
@@ -238,7 +247,7 @@ def test_a_file_name_that_is_not_utf8_is_logged_by_its_bytes(log_repo: LogRepo, 
     key.unlink()  # a registry that loads (the check refuses the key's name), whose history still has the key
     commit_all(root, "the key goes")
     done = log_repo.publish()
-    assert "(+420)" in done.stdout, done.stdout + done.stderr
+    assert "(+421)" in done.stdout, done.stdout + done.stderr
     registry = load_registry(root).registry
     assert registry is not None
     copy_log(registry, log_repo.state, tmp_path / "site" / "log")  # the build serves it, its index agreeing
@@ -280,3 +289,47 @@ def test_a_nested_repository_in_place_of_a_logged_file_is_read_as_no_file(log_re
     git(root, "commit", "-q", "-m", "the files back")
     kinds = [e.kind for e in derive_entries(root, head=head_commit(root), since=second)]
     assert kinds == ["revocation"] * len(lines) + ["status-list"]
+
+
+def test_a_key_added_already_retired_is_retired_after_the_awards_of_its_commit(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """An issuer brings a key whose end has passed with the awards it signed: they count. Nothing added later
+    does: without the retirement, an award signed with that key and dated inside its window (a leaked key, or
+    whoever holds the repository) would pass whenever it was added, for no entry ever retired the key."""
+    root = log_repo.root
+    path, key = imported_key(log_repo, tmp_path, "key-imported", "2023-12-31T23:59:59Z")
+    brought = award_with(log_repo, key, dt.datetime(2023, 9, 1, tzinfo=dt.UTC))
+    first = commit_all(root, "an issuer brings its older awards and the key that signed them")
+    backdated = award_with(log_repo, key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    commit_all(root, "an award signed later with the retired key, dated inside its window")
+
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    for award, passes in ((brought, True), (backdated, False)):
+        done = log_repo.credreg("verify", award.hash, "--log", str(log_repo.state), "--format", "json", ok=None)
+        checks = {c["id"]: c for c in json.loads(done.stdout)["checks"]}
+        assert checks["key"]["status"] == "passed", checks  # signed inside the key's window: the dates lie
+        assert (checks["log"]["status"] == "passed") is passes, checks["log"]
+        assert (done.returncode == 0) is passes, done.stdout
+    assert f"{path} was logged as expired (valid_until set) before it" in checks["log"]["reason"], checks["log"]
+
+    base = git(root, "rev-list", "--max-parents=0", "HEAD").strip()
+    new = list(derive_entries(root, head=first, since=base))
+    assert [(e.kind, e.path) for e in new] == [
+        ("key-added", path), ("award", brought.path.relative_to(root).as_posix()), ("key-expiry-set", path),
+    ]  # fmt: skip
+
+
+def test_a_key_put_where_no_key_read_is_retired_as_an_added_one_is(log_repo: LogRepo, tmp_path: Path) -> None:
+    """A key file that did not read as a key (not JSON, say) and then does, with its end set: as added, not
+    merely "changed"."""
+    root = log_repo.root
+    broken = root / "keys/northbridge-university/key-later.json"
+    broken.write_text("not a key\n")
+    start = commit_all(root, "a file that is no key")
+    broken.unlink()
+    path, _ = imported_key(log_repo, tmp_path, "key-later", "2023-12-31T23:59:59Z")
+    commit_all(root, "the key, its end set")
+    new = list(derive_entries(root, head=head_commit(root), since=start))
+    assert [(e.kind, e.path, e.last) for e in new] == [("key-changed", path, False), ("key-expiry-set", path, True)]
