@@ -3,13 +3,20 @@
 Run from the repository root on a registry without keys or awards, or with ``--fresh`` to delete the example's
 keys, awards, revocation logs and status lists first (to re-issue it, e.g. after the award profile changed):
 
-    .venv/bin/python scripts/sign_example_awards.py [--fresh]
+    .venv/bin/python scripts/sign_example_awards.py [--fresh | --resign-retired]
 
 Each issuer gets a key whose private half lives in a temporary directory that is deleted at the end, so no
 one can sign for the example issuers afterwards. One issuer (cloud-skills-council) rotates its key half-way,
 so both keys stay in keys/ and awards made before the rotation keep verifying. Awards are spread over
 2023–2026, some as single files and some as cohorts (JSON Lines batches); some have expired and some are
 revoked, with reasons.
+
+**A retired key's id never signs again.** The transparency log retires a key by its file's path: a key added with
+its end set is retired at the end of the commit that adds it, so only the awards of that commit count. A re-issue
+therefore signs the rotated issuer's earlier awards with a key under a new id (``--fresh`` picks one, as
+``--resign-retired`` does), never with new material under the retired id: the log dates those awards after the
+retirement and every verifier refuses them. ``--resign-retired`` re-signs only the awards (and revocations) of
+the rotated issuer's retired key, content unchanged, under a new key covering the same window.
 
 Awards are made exactly as ``credreg award`` makes them, each with a fresh secret recipient key (see
 docs/privacy.md). No earner files are written: the recipient keys are discarded with the signing keys, so
@@ -25,6 +32,7 @@ import json
 import random
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -32,7 +40,9 @@ from pathlib import Path
 
 from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
-from generator.awarding.revoke import revoke_award
+from generator.awarding.revoke import revocation_entry, revoke_award
+from generator.awarding.signing import sign_document
+from generator.awards import award_filename, award_hash, render_award
 from generator.load import load_registry
 from generator.models import LifecycleStatus
 from generator.registry import Registry
@@ -127,17 +137,90 @@ def plan(registry: Registry, rng: random.Random) -> list[Step]:
     return steps
 
 
+def retired_key_id(base: str = "key-2023") -> str:
+    """An id for the rotated issuer's old key that no key of its history had: a retired id never signs again."""
+    used = subprocess.run(
+        ["git", "log", "--format=", "--name-only", "--", f"keys/{ROTATING}/"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    taken = {Path(path).stem for path in used} | {p.stem for p in (ROOT / "keys" / ROTATING).glob("*.json")}
+    return next(f"{base}{s}" for s in ("", *"bcdefghijklmnopqrstuvwxyz") if f"{base}{s}" not in taken)
+
+
+def resign_retired() -> None:
+    """Re-sign the rotated issuer's awards (and revocations) of its retired key under a new key id covering the same
+    window, added with its end set: content and proof times unchanged, the key's private half discarded."""
+    registry = load()
+    old_path = next(p for p in sorted((ROOT / "keys" / ROTATING).glob("*.json")) if "valid_until" in p.read_text())
+    old = json.loads(old_path.read_text())
+    did = registry.issuer_did(ROTATING)
+    old_method = f"{did}#{old['id']}"
+    start = dt.datetime.fromisoformat(old["valid_from"].replace("Z", "+00:00"))
+    with tempfile.TemporaryDirectory(prefix="credreg-example-keys-") as throwaway:
+        made = generate_key(registry, ROTATING, key_id=retired_key_id(), valid_from=start,
+                            private_path=Path(throwaway) / "resign.key")  # fmt: skip
+        key_doc = json.loads(made.public_path.read_text())
+        made.public_path.write_text(json.dumps({**key_doc, "valid_until": old["valid_until"]}, indent=2) + "\n")
+        key = load_signing_key(made.private_path)
+        method = f"{did}#{made.public.id}"
+
+        def resign(award: dict[str, object]) -> dict[str, object]:
+            proofs = award["proof"]
+            assert isinstance(proofs, list)
+            created = dt.datetime.fromisoformat(str(proofs[0]["created"]).replace("Z", "+00:00"))
+            return sign_document({k: v for k, v in award.items() if k != "proof"}, key, method, created)
+
+        renamed: dict[str, str] = {}
+        for path in sorted((ROOT / "registry" / "issuers" / ROTATING / "awards").rglob("*")):
+            if path.suffix == ".jsonl":
+                lines = []
+                for text in path.read_text().splitlines():
+                    award = json.loads(text)
+                    if award["proof"][0]["verificationMethod"] == old_method:
+                        new = resign(award)
+                        renamed[award_hash(award)] = award_hash(new)
+                        text = json.dumps(new, ensure_ascii=False, separators=(",", ":"))
+                    lines.append(text + "\n")
+                path.write_text("".join(lines))
+            elif path.suffix == ".json":
+                award = json.loads(path.read_text())
+                if award["proof"][0]["verificationMethod"] == old_method:
+                    new = resign(award)
+                    renamed[award_hash(award)] = digest = award_hash(new)
+                    path.unlink()
+                    target = award_filename(ROOT, ROTATING, new, digest)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(render_award(new))
+        revocations = ROOT / "registry" / "issuers" / ROTATING / "revocations.jsonl"
+        lines = []
+        for text in revocations.read_text().splitlines():
+            entry = json.loads(text)
+            if entry["award"] in renamed:
+                when = dt.datetime.fromisoformat(entry["revoked"].replace("Z", "+00:00"))
+                entry = revocation_entry(did, renamed[entry["award"]], entry["statusList"], entry["statusListIndex"],
+                                         entry["reason"], key, when)  # fmt: skip
+                text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+            lines.append(text + "\n")
+        revocations.write_text("".join(lines))
+    print(f"re-signed {len(renamed)} awards of {old_method} as {method}; private key discarded")
+
+
 def main() -> None:
+    if "--resign-retired" in sys.argv[1:]:
+        resign_retired()
+        return
     if "--fresh" in sys.argv[1:]:
         clear()
     rng = random.Random(SEED)
     with tempfile.TemporaryDirectory(prefix="credreg-example-keys-") as throwaway:
         keys: dict[str, list[tuple[SigningKey, dt.datetime, dt.datetime | None]]] = {}
         registry = load()
+        retiring = retired_key_id()
         for issuer in sorted(registry.issuers):
             first = START - dt.timedelta(days=30)
+            key_id = retiring if issuer == ROTATING else "key-2023"
             made = generate_key(
-                registry, issuer, key_id="key-2023", now=first, private_path=Path(throwaway) / f"{issuer}-2023.key"
+                registry, issuer, key_id=key_id, now=first, private_path=Path(throwaway) / f"{issuer}-2023.key"
             )
             keys[issuer] = [(load_signing_key(made.private_path), first, None)]
         # One issuer rotates: the old key is retired, a new one takes over. Both stay published.
@@ -145,7 +228,7 @@ def main() -> None:
         made = generate_key(
             registry, ROTATING, key_id="key-2024", now=ROTATION, private_path=Path(throwaway) / "rotation.key"
         )
-        old_path = ROOT / "keys" / ROTATING / "key-2023.json"
+        old_path = ROOT / "keys" / ROTATING / f"{retiring}.json"
         old = json.loads(old_path.read_text())
         old["valid_until"] = (ROTATION - dt.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         old_path.write_text(json.dumps(old, indent=2) + "\n")
