@@ -122,14 +122,14 @@ def test_the_page_checks_the_log_and_remembers_it(
         status, text = _log_line(page, f"{url}verify/#{award}")
         assert status == "passed", text
         assert "Recorded in the public log as entry" in text
-        assert "of 418, checkpoint signed by the registry and cosigned by 1 of 1 witnesses; a witness last " in text
+        assert "of 421, checkpoint signed by the registry and cosigned by 1 of 1 witnesses; a witness last " in text
         # The status list the page judged the award's status by is the log's latest version of it.
         assert re.search(r"; its status list registry/issuers/[a-z-]+/status/1\.json is the log's latest version "
                          r"of it \(entry [0-9]+\)\.$", text), text  # fmt: skip
         show(forked)
         status, text = _log_line(page, f"{url}verify/#{award}")
         assert status == "failed"
-        assert "not consistent with the one this browser saw before (418 entries)" in text
+        assert "not consistent with the one this browser saw before (421 entries)" in text
         assert page.get_attribute("#cr-verdict", "data-verdict") != "valid"
 
         fresh = browser.new_context()

@@ -108,7 +108,7 @@ def test_api_describes_the_registry(model: SiteModel) -> None:
         assert doc["page"] == model.registry.credential_url(entry.record.id, entry.definition.id)
     issuer = files["api/issuers/cloud-skills-council.json"]
     assert issuer["did_document"].endswith("issuers/cloud-skills-council/did.json")
-    assert [k["id"] for k in issuer["keys"]] == ["key-2023", "key-2024"]
+    assert [k["id"] for k in issuer["keys"]] == ["key-2023", "key-2023b", "key-2024"]
     assert files["api/skills.json"]["skills"]
 
 

@@ -22,16 +22,17 @@ def test_every_record_of_the_example_registry_is_an_entry(log_repo: LogRepo) -> 
     assert kinds.count("award") == 332
     assert kinds.count("revocation") == 18
     assert kinds.count("credential") == 35
-    assert kinds.count("key-added") == 10  # 6 issuer keys, 4 endorser keys: both are trust anchors
-    # The one key added with its end already set (the rotated one) is retired, last in the commit.
-    rotated = "keys/cloud-skills-council/key-2023.json"
-    assert [(e.kind, e.path) for e in entries if e.kind in ("key-expiry-set", "key-revoked")] == [
-        ("key-expiry-set", rotated)
+    assert kinds.count("key-added") == 11  # 7 issuer keys, 4 endorser keys: both are trust anchors
+    # The keys added with their end already set (the rotated key-2023, and key-2023b, which re-signed its awards)
+    # are retired, last in the commit, after the awards they signed.
+    added = {e.path: e.sha256 for e in entries if e.kind == "key-added"}
+    ended = ["keys/cloud-skills-council/key-2023.json", "keys/cloud-skills-council/key-2023b.json"]
+    assert [(e.kind, e.path, e.sha256) for e in entries if e.kind in ("key-expiry-set", "key-revoked")] == [
+        ("key-expiry-set", path, added[path]) for path in ended
     ]
-    assert entries[-1].kind == "key-expiry-set"
-    assert entries[-1].sha256 == next(e.sha256 for e in entries if e.kind == "key-added" and e.path == rotated)
+    assert [e.last for e in entries[-2:]] == [True, True]
     # One commit: path order, then line order within a batch.
-    placed = entries[:-1]
+    placed = entries[:-2]
     assert [(e.path, e.line or 0) for e in placed] == sorted((e.path, e.line or 0) for e in placed)
     hashes = {e.sha256 for e in entries if e.kind == "award"}
     assert hashes == {award_hash(json.loads(a.text)) for a in iter_awards(log_repo.root)}
@@ -247,7 +248,7 @@ def test_a_file_name_that_is_not_utf8_is_logged_by_its_bytes(log_repo: LogRepo, 
     key.unlink()  # a registry that loads (the check refuses the key's name), whose history still has the key
     commit_all(root, "the key goes")
     done = log_repo.publish()
-    assert "(+421)" in done.stdout, done.stdout + done.stderr
+    assert "(+423)" in done.stdout, done.stdout + done.stderr
     registry = load_registry(root).registry
     assert registry is not None
     copy_log(registry, log_repo.state, tmp_path / "site" / "log")  # the build serves it, its index agreeing

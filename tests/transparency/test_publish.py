@@ -31,7 +31,7 @@ def _files(state: Path) -> dict[str, bytes]:
 
 def test_publish_appends_and_the_witness_cosigns(log_repo: LogRepo, tmp_path: Path) -> None:
     out = log_repo.publish().stdout
-    assert "0 → 419 entries" in out
+    assert "0 → 421 entries" in out
     # The first publish has no earlier checkpoint to be consistent with (it said it was).
     assert "a new log (no earlier checkpoint)" in out
     assert "consistent" not in out
@@ -48,17 +48,17 @@ def test_publish_appends_and_the_witness_cosigns(log_repo: LogRepo, tmp_path: Pa
     plant_award(log_repo)
     commit_all(log_repo.root, "one more award")
     out = log_repo.publish().stdout
-    assert "419 → 420 entries (+1)" in out
+    assert "421 → 422 entries (+1)" in out
     assert "new commits only" in out
     after = _files(log_repo.state)
     # Published tiles never change; one entry rewrites one partial bundle and one partial tile per level.
     assert all(after[p] == data for p, data in before.items() if p.startswith("tile/"))
     written = sorted(set(after) - set(before))
-    assert written == ["tile/0/001.p/164", "tile/entries/001.p/164"]
+    assert written == ["tile/0/001.p/166", "tile/entries/001.p/166"]
     log_repo.credreg(
         "log", "witness", "--key", str(log_repo.witness_key), "--state", str(witness_state), str(log_repo.state)
     )
-    assert _checkpoint(witness_state)[0] == 420
+    assert _checkpoint(witness_state)[0] == 422
 
 
 def test_a_force_pushed_history_without_an_award_is_refused_by_publish_and_witness(
@@ -136,7 +136,7 @@ def test_verify_checks_the_log_and_fails_on_a_tampered_tile_or_checkpoint(log_re
 
     shutil.copytree(log_repo.state, tampered, dirs_exist_ok=True)
     checkpoint = tampered / "checkpoint"
-    checkpoint.write_text(checkpoint.read_text().replace("\n419\n", "\n418\n"))
+    checkpoint.write_text(checkpoint.read_text().replace("\n421\n", "\n420\n"))
     done = log_repo.credreg("verify", award, "--log", str(tampered), ok=False)
     assert "not signed by the log key" in done.stdout
 
@@ -152,7 +152,7 @@ def test_monitor_lists_a_planted_award(log_repo: LogRepo, tmp_path: Path) -> Non
         "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state)
     )
     assert done.stdout.splitlines() == [next(line for line in done.stdout.splitlines() if planted in line)]
-    assert done.stdout.startswith("419\taward\t" + planted)
+    assert done.stdout.startswith("421\taward\t" + planted)
     other = log_repo.credreg(
         "log", "monitor", "brightforge-academy", "--since", str(saved), "--log", str(log_repo.state)
     )
@@ -325,13 +325,13 @@ def test_publish_refuses_the_wrong_key_and_a_tampered_state(log_repo: LogRepo, t
     )
     assert "witness key, not a log key" in done.stderr
     log_repo.publish()
-    (log_repo.state / "tile/entries/001.p/163").write_bytes(b"\x00\x01x")
+    (log_repo.state / "tile/entries/001.p/165").write_bytes(b"\x00\x01x")
     plant_award(log_repo)
     commit_all(log_repo.root, "one more")
     done = log_repo.publish(ok=False)
-    assert "entry bundle 1 holds 1 entries, not 163" in done.stderr
+    assert "entry bundle 1 holds 1 entries, not 165" in done.stderr
     assert "Traceback" not in done.stderr
-    (log_repo.state / "tile/entries/001.p/163").write_bytes(b"\x00\x01x" * 163)
+    (log_repo.state / "tile/entries/001.p/165").write_bytes(b"\x00\x01x" * 165)
     done = log_repo.publish(ok=False)
     assert "entry bundle 1 does not hold the entries its tile hashes" in done.stderr
     assert "Traceback" not in done.stderr
@@ -418,14 +418,14 @@ def test_a_log_published_before_status_lists_were_logged_still_publishes_in_full
     with monkeypatch.context() as patched:
         patched.setattr(publish, "derive_entries", legacy)
         first = publish.publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
-    assert first.size == 396  # what the earlier version logged
+    assert first.size == 398  # what the earlier version logged
     status = log_repo.root / "registry/issuers/northbridge-university/status/1.json"
     status.write_text(status.read_text().replace('"validFrom"', '"validFrom" ', 1))
     commit_all(log_repo.root, "a new version of a list")
     second = publish.publish_log(log_repo.root, registry, log_repo.state, log_repo.signer)
-    assert (second.size, second.full) == (397, False)
+    assert (second.size, second.full) == (399, False)
     third = publish.publish_log(log_repo.root, registry, log_repo.state, log_repo.signer, full=True)
-    assert (third.old_size, third.size, third.full) == (397, 397, True)
+    assert (third.old_size, third.size, third.full) == (399, 399, True)
     assert log_repo.publish().returncode == 0
 
 
@@ -760,16 +760,17 @@ def test_a_log_published_before_keys_added_retired_were_retired_catches_them_up(
     with monkeypatch.context() as patched:
         patched.setattr(publish, "derive_entries", earlier)
         first = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
-    assert first.size == 420  # neither the example's rotated key nor this one retired
+    assert first.size == 421  # neither the example's retired keys nor this one retired
     backdated = award_with(log_repo, key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
     commit_all(root, "an award signed later with the retired key, dated inside its window")
 
     second = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
-    assert (second.old_size, second.size, second.full) == (420, 423, True)
+    assert (second.old_size, second.size, second.full) == (421, 425, True)
     caught_up = [LogEntry.parse(raw) for _, raw in open_log(LogSource(log_repo.state), log_repo.signer.verifier)
-                 .entries(420)]  # fmt: skip
+                 .entries(421)]  # fmt: skip
     assert [(e.kind, e.path) for e in caught_up] == [
         ("key-expiry-set", "keys/cloud-skills-council/key-2023.json"),
+        ("key-expiry-set", "keys/cloud-skills-council/key-2023b.json"),
         ("key-expiry-set", path),
         ("award", backdated.path.relative_to(root).as_posix()),
     ]
@@ -781,6 +782,6 @@ def test_a_log_published_before_keys_added_retired_were_retired_catches_them_up(
     assert f"{path} was logged as expired (valid_until set) before it" in check["reason"]
 
     third = publish.publish_log(root, registry, log_repo.state, log_repo.signer, full=True)
-    assert (third.old_size, third.size) == (423, 423)
+    assert (third.old_size, third.size) == (425, 425)
     assert log_repo.publish().returncode == 0
     assert "(+0)" in log_repo.publish().stdout  # caught up once: the next publish reads the new commits only

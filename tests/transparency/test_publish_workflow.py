@@ -89,7 +89,7 @@ def test_the_log_job_publishes_appends_and_refuses_a_force_pushed_history(log_re
     assert ran[-1] == "Push the log's state"
     first = _branch(remote, "log")
     assert first is not None
-    assert _served_size(remote) == 419
+    assert _served_size(remote) == 421
     assert (tmp_path / "run-1" / "github-output").read_text().endswith(f"commit={first}\n")
 
     # A new award on main: the next run appends one entry, as a fast-forward of the log branch.
@@ -101,7 +101,7 @@ def test_the_log_job_publishes_appends_and_refuses_a_force_pushed_history(log_re
     second = _branch(remote, "log")
     assert second != first
     assert git(remote, "merge-base", "--is-ancestor", first or "", second or "") == ""
-    assert _served_size(remote) == 420
+    assert _served_size(remote) == 422
 
     # Someone with push access force-pushes main without one award: the job fails at the publish step, the log
     # branch does not move (and nothing is built or deployed: the build job needs this one).
@@ -120,7 +120,7 @@ def test_the_log_job_publishes_appends_and_refuses_a_force_pushed_history(log_re
     assert "no longer contains what the log already published" in done.stderr
     assert dropped.stem in done.stderr
     assert _branch(remote, "log") == second
-    assert _served_size(remote) == 420
+    assert _served_size(remote) == 422
     assert "commit=" not in (tmp_path / "run-3" / "github-output").read_text()
 
 

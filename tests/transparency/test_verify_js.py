@@ -219,7 +219,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     assert first["status"] == "passed", first
     assert first["reason"].startswith("recorded in the public log as entry ")
     assert (
-        " of 419, checkpoint signed by the registry and cosigned by 1 of 1 witnesses; a witness last "
+        " of 421, checkpoint signed by the registry and cosigned by 1 of 1 witnesses; a witness last "
         in (first["reason"])
     )
     unknown = node(op="check", site=f"{site}/", hash="0" * 64, visitor="alice")
@@ -282,7 +282,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     assert got["status"] == "failed"
     assert "inclusion proof" in got["reason"]
 
-    # The log grows: alice, who saw 419, accepts 420 as consistent.
+    # The log grows: alice, who saw 421, accepts 422 as consistent.
     plant_award(log_repo)
     commit_all(log_repo.root, "one more award")
     grown = tmp_path / "grown-state"
@@ -291,7 +291,7 @@ def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Pat
     grown_site = tmp_path / "grown-site"
     serve_log(registry, grown, grown_site)
     later = node(op="check", site=f"{grown_site}/", hash=award, visitor="alice")
-    assert "consistent with the log this browser saw before (419 entries)" in later["reason"]
+    assert "consistent with the log this browser saw before (421 entries)" in later["reason"]
     # ...and is now told when shown the older one again (a rollback).
     back = node(op="check", site=f"{site}/", hash=award, visitor="alice")
     assert back["status"] == "failed"
@@ -352,8 +352,8 @@ def test_an_award_logged_after_its_key_was_retired_fails_in_python_and_js_alike(
     assert len(key_files) == len(list(log_repo.root.glob("keys/*/*.json")))
     method = hashlib.sha256(document["proof"][0]["verificationMethod"].encode()).hexdigest()
     assert len(key_files[f"{method}.json"]["records"]) == 1
-    # Besides it, only the example's rotated key (added with its end set) was retired.
-    assert sorted(len(file["records"]) for file in key_files.values())[-3:] == [0, 1, 1]
+    # Besides it, only the example's two keys added with their end set were retired.
+    assert sorted(len(file["records"]) for file in key_files.values())[-4:] == [0, 1, 1, 1]
 
     earlier = next(p for p in log_repo.award_files() if json.loads(p.read_text())["proof"][0]["verificationMethod"]
                    .endswith(f"#{key_id}") and p.stem != planted)  # fmt: skip
