@@ -375,6 +375,10 @@ def _compare(python: Any, js: dict[str, Any], what: str) -> str | None:
         if c.id == "structure" and status == str(c.status) == "failed":
             # The page's copy of the award profile (policies.js) says what pydantic says, error for error.
             assert js["checks"][c.id][1] == c.reason, (what, js["checks"][c.id][1], c.reason)
+        if c.id == "registered" and status == str(c.status) == "passed":
+            # What the award is, in one rule (policies.py registered_reason): from the signed award, not from a
+            # file beside it.
+            assert js["checks"][c.id][1] == c.reason, (what, js["checks"][c.id][1], c.reason)
         if status == str(c.status):
             continue
         if c.id == RDFC_CHECK and status == "not checked":

@@ -492,6 +492,27 @@ def test_an_altered_shard_entry_is_not_the_award(node: Node, scenarios: dict[str
     assert reply["checks"]["hash"][0] == "failed"
 
 
+@pytest.mark.parametrize("kind", ["lean", "full"])
+def test_the_registered_check_names_the_credential_the_award_signed_not_its_shard_entry(
+    node: Node, scenarios: dict[str, Any], kind: str
+) -> None:
+    """The shard entry's ``credential`` is not signed: a host that changes it must not change what "Registered
+    here" says the award is (it named the entry's credential), by hash or from the file; and both verifiers say it
+    in the same words (policies.py registered_reason)."""
+    site = scenarios["site"]
+    digest = _lean_and_full(site)[kind]
+    _edit_json(_shard(site, digest), lambda d: d["awards"][digest].update(credential="acme-academy/advanced-sql"))
+    registry = scenarios["registry"]
+    award = next(a for a in (json.loads(x.text) for x in iter_awards(registry.root)) if award_hash(a) == digest)
+    expected = Verifier(registry).verify(award, now=NOW).check("registered")
+    assert expected is not None
+    assert expected.reason == "yes: published in this registry (acme-academy/sql-basics)"
+    for request in ({"hash": digest}, {"text": json.dumps(award)}):
+        reply = _ask(node, site, **request)
+        assert reply["checks"]["registered"] == ["passed", expected.reason], request
+        assert reply["facts"]["credentialRef"] == "acme-academy/sql-basics", request
+
+
 def test_a_host_that_decompresses_the_files_itself_still_serves_the_page(node: Node, scenarios: dict[str, Any]) -> None:
     """A host (or CDN) that sends ``.json.gz`` files with ``Content-Encoding: gzip`` has the browser hand the
     page the JSON itself: the page reads it as such."""

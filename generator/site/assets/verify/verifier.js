@@ -10,6 +10,7 @@ import { sha256Hex } from "./encoding.js";
 import { canonicalize, JcsError, parseJSON } from "./jcs.js";
 import {
   Context,
+  credentialRefOf,
   DEFAULT_POLICIES,
   issuerIdOf,
   normalizeRecipientKey,
@@ -159,8 +160,18 @@ export class Verifier {
             false,
             `the published award is not the one with this hash: ${problem ?? `it hashes to ${own}`}`,
           );
-    const registered = check("registered", "Registered here", true, registeredReason(entry));
+    const registered = check("registered", "Registered here", true, await this.registeredReason(award));
     return this.outcome(award, hash, entry, [registered, hashCheck], "hash");
+  }
+
+  /**
+   * The "Registered here" check's words for an award the site publishes: the credential it counts towards, as the
+   * award's own achievement names it, never as its shard entry does (not signed: the host could change it). The
+   * reassembled award is the one asked for only if the "hash" check passes. generator/verify/policies.py
+   * registered_reason.
+   */
+  async registeredReason(award) {
+    return `yes: published in this registry (${credentialRefOf(award, (await this.site.index()).site_url) ?? "?"})`;
   }
 
   /** Verify an award given as JSON (dropped, picked or pasted), and say whether it is registered here. */
@@ -185,7 +196,7 @@ export class Verifier {
       );
     }
     const entry = hash === null ? null : await this.site.entry(hash);
-    if (entry !== null) first.unshift(check("registered", "Registered here", true, registeredReason(entry)));
+    if (entry !== null) first.unshift(check("registered", "Registered here", true, await this.registeredReason(document)));
     else if ((await this.site.issuerOf(issuerIdOf(document))) === null) {
       first.unshift(notChecked("registered", "Registered here", "the issuer is not registered here", { applicable: false }));
     } else {
@@ -251,7 +262,8 @@ export class Verifier {
     for (const policy of DEFAULT_POLICIES) checks.push(await policy(ctx));
     const issuer = await ctx.registryIssuer();
     const subject = isObject(document.issuer) ? document.issuer : {};
-    const ref = ctx.credentialRef ?? (entry && typeof entry.credential === "string" ? entry.credential : null);
+    // From the award itself, never from its shard entry (not signed: the host could change it).
+    const ref = ctx.credentialRef ?? credentialRefOf(document, (await this.site.index()).site_url);
     const [owner, slug] = typeof ref === "string" ? ref.split("/") : [];
     const facts = {
       hash,
@@ -279,10 +291,6 @@ function text(value) {
   return typeof value === "string" ? value : null;
 }
 
-function registeredReason(entry) {
-  const ref = typeof entry.credential === "string" ? entry.credential : "?";
-  return `yes: published in this registry (${ref})`;
-}
 
 /**
  * The outcome's checks with the recipient compared (or not), and the verdict they add up to. `recipientKey` is
