@@ -368,6 +368,9 @@ def _compare(python: Any, js: dict[str, Any], what: str) -> str | None:
         lead = python.headline()
         assert js["headline"] == {"kind": str(lead.kind), "text": lead.text}, (what, js["checks"], python.as_dict())
     assert js["verdict"] != "valid" or str(python.verdict) == "valid", what
+    # The award date, or its issuer's claim of one, by one rule (verify/__init__.py awarded_facts).
+    awarded = (python.facts["awarded"], python.facts["awarded_claim"])
+    assert (js["facts"]["awarded"], js["facts"]["awardedClaim"]) == awarded, what
     for c in python.checks:
         if c.id == "recipient":
             continue

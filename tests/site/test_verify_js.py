@@ -397,6 +397,35 @@ def test_an_award_the_build_did_not_publish_is_not_valid_here(node: Node, scenar
     assert reply["checks"][RDFC_CHECK][0] == "passed"  # issue 15: RDFC is checked in the browser too
 
 
+@pytest.mark.parametrize(
+    ("awarded", "facts"),
+    [
+        ("2015-01-01T00:00:00Z", (None, "2015-01-01T00:00:00Z")),  # years before it was valid, or signed
+        ("2025-03-01T00:00:00Z", ("2025-03-01T00:00:00Z", None)),  # its validFrom
+        ("2025-03-01T00:00:00+00:00", (None, "2025-03-01T00:00:00+00:00")),  # the same instant, written otherwise
+        (20150101, (None, None)),  # no date
+    ],
+)
+def test_a_credential_from_elsewhere_shows_its_awarded_date_only_as_its_validfrom(
+    node: Node, scenarios: dict[str, Any], awarded: Any, facts: tuple[str | None, str | None]
+) -> None:
+    """An issuer not registered here signs whatever ``awardedDate`` it likes, and no check reads it (this
+    registry's own awards must carry their ``validFrom``): it is the award date only when it is the validFrom, else
+    only its issuer's claim, in the one rule of both verifiers (``awarded_facts``, ``awardedFacts``)."""
+    seed = ed25519.generate_seed()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    unsigned = {k: v for k, v in scenarios["awards"]["fresh"].items() if k not in ("proof", "credentialStatus")}
+    assert unsigned["validFrom"] == "2025-03-01T00:00:00Z"
+    unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
+    unsigned["awardedDate"] = awarded
+    doc = sign_document(unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", EPOCH)
+    python = Verifier(scenarios["registry"]).verify(doc, now=NOW)
+    reply = _ask(node, scenarios["site"], text=json.dumps(doc))
+    assert (python.facts["awarded"], python.facts["awarded_claim"]) == facts
+    assert (reply["facts"]["awarded"], reply["facts"]["awardedClaim"]) == facts
+    assert python.as_dict()["awarded"] == facts[0]  # credreg verify --format json
+
+
 def test_page_wording_for_each_state(node: Node, scenarios: dict[str, Any]) -> None:
     site, awards = scenarios["site"], scenarios["awards"]
     revoked = _ask(node, site, hash=award_hash(awards["revoked"]))

@@ -277,7 +277,7 @@ export class Verifier {
       credentialName: text(ctx.achievement.name) || text(document.name),
       credentialRef: isId(owner) && isId(slug) && owner === issuer ? `${owner}/${slug}` : null,
       validFrom: typeof document.validFrom === "string" ? document.validFrom : null,
-      awarded: typeof document.awardedDate === "string" ? document.awardedDate : null,
+      ...awardedFacts(document),
       validUntil: typeof document.validUntil === "string" ? document.validUntil : null,
       verifyUrl: entry !== null && hash !== null ? `${this.site.url("verify/")}#${hash}` : null,
     };
@@ -289,6 +289,17 @@ export class Verifier {
 /** A fact as it is shown: text, or null (a list or a number is no name and no date). */
 function text(value) {
   return typeof value === "string" ? value : null;
+}
+
+/**
+ * When it was awarded (generator/verify/__init__.py awarded_facts): an awardedDate equal to the credential's
+ * validFrom (as this registry writes every award, and its profile requires) is its award date, `awarded`; any other
+ * is only its issuer's word, `awardedClaim`, which no check reads, so it is never shown as the date.
+ */
+export function awardedFacts(document) {
+  const awarded = text(document.awardedDate);
+  const same = awarded !== null && awarded === text(document.validFrom);
+  return { awarded: same ? awarded : null, awardedClaim: same ? null : awarded };
 }
 
 

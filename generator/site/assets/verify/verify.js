@@ -656,6 +656,10 @@ class Page {
       document.createTextNode(facts.issuer ? ` (registered here as ${facts.issuer})` : " (not registered here)"),
     );
     if (facts.awarded) row("Awarded", document.createTextNode(day(facts.awarded)));
+    // Not its validFrom: a date its issuer gives, which nothing here checks (verifier.js awardedFacts).
+    else if (facts.awardedClaim) {
+      row("Awarded", document.createTextNode(`${day(facts.awardedClaim)} (as its issuer says; not checked)`));
+    }
     if (facts.validFrom) row("Valid from", document.createTextNode(day(facts.validFrom)));
     row("Valid until", document.createTextNode(facts.validUntil ? day(facts.validUntil) : "does not expire"));
     if (facts.hash) row(`${noun[0].toUpperCase()}${noun.slice(1)} hash`, el("code", { className: "cr-hash", text: facts.hash }));
