@@ -20,7 +20,8 @@
 // its signer's folder, and those checks pass (their verdict in the page's words: endorsementVerdict, as
 // endorsements.py endorsement_verdict; tests/site/test_endorsements_js.py). A badge skips the eddsa-rdfc-2022
 // signature, which the build checked before publishing the file under the hash the page names, as for awards.
-// The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
+// The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules, and so is
+// its rule when framed by another site (framing.js): the page then shows no endorsement or claim, nor its status.
 
 import { JCS_SUITE, RDFC_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public, sha256Hex } from "./encoding.js";
