@@ -302,7 +302,6 @@ export function awardedFacts(document) {
   return { awarded: same ? awarded : null, awardedClaim: same ? null : awarded };
 }
 
-
 /**
  * The outcome's checks with the recipient compared (or not), and the verdict they add up to. `recipientKey` is
  * the earner's secret key (from their link), without which this registry's hashed recipients cannot be compared.
