@@ -26,6 +26,7 @@ __all__ = [
     "Verdict",
     "VerificationResult",
     "Verifier",
+    "awarded_facts",
     "registry_resolver",
     "verify_credential",
     "verify_or_raise",
@@ -98,6 +99,17 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def awarded_facts(document: Any) -> dict[str, str | None]:
+    """When it was awarded, by the rule the page shares (verifier.js ``awardedFacts``): an ``awardedDate`` equal to
+    the credential's ``validFrom`` (as this registry writes every award, and its profile requires) is its award
+    date, ``awarded``; any other is only its issuer's word, ``awarded_claim``, which no check reads (a credential
+    from elsewhere may say it was awarded years before its key existed), so it is never shown as the date."""
+    doc = document if isinstance(document, dict) else {}
+    awarded, valid_from = _text(doc.get("awardedDate")), _text(doc.get("validFrom"))
+    same = awarded is not None and awarded == valid_from
+    return {"awarded": awarded if same else None, "awarded_claim": None if same else awarded}
+
+
 def _facts(ctx: VerificationContext, checks: tuple[Check, ...]) -> dict[str, Any]:
     """What the credential says it is, read as the page reads it (verifier.js outcome): text only, and the
     achievement's name unless it is empty, then the credential's."""
@@ -109,6 +121,7 @@ def _facts(ctx: VerificationContext, checks: tuple[Check, ...]) -> dict[str, Any
         "credential_name": _text(ctx.achievement.get("name")) or _text(doc.get("name")),
         "achievement": ctx.achievement.get("id"),
         "valid_from": _text(doc.get("validFrom")),
+        **awarded_facts(doc),
         "valid_until": _text(doc.get("validUntil")),
     }
     if ctx.registry_issuer is not None and ctx.registry is not None:

@@ -70,6 +70,7 @@ __all__ = [
     "credential_problem",
     "key_problem",
     "proof_statement",
+    "registered_reason",
     "unregistered_issuer_reason",
 ]
 
@@ -545,6 +546,15 @@ def credential_problem(
     return valid_from_before_definition(document, record.credentials[slug].model.created)
 
 
+def registered_reason(registry: Registry, document: Any) -> str:
+    """The "Registered here" check's words for an award this registry holds: the credential it counts towards, as
+    the signed award's achievement names it (:meth:`Registry.credential_ref`), never as a record kept beside it
+    says (the site's shard entry is not signed: a host could change it). The page's copy is verifier.js
+    ``registeredReason``, held equal by tests/site/test_differential.py."""
+    ref = registry.credential_ref(document) if isinstance(document, dict) else None
+    return f"yes: published in this registry ({ref or '?'})"
+
+
 class RegisteredPolicy:
     """An award of an issuer registered here is in this registry: added by a reviewed change, with its status
     slot its own. One that is not (a file handed over, a changed award: any change changes its hash) is never
@@ -560,9 +570,8 @@ class RegisteredPolicy:
             return _not_checked("registered", label, "the issuer is not registered here", applicable=False)
         if ctx.award_hash is None:
             return _check("registered", label, False, "no: it cannot be canonicalized, so it has no award hash")
-        where = self._find(ctx.registry, record.id, ctx.award_hash)
-        if where is not None:
-            return _check("registered", label, True, f"yes: in this registry ({where})")
+        if self._find(ctx.registry, record.id, ctx.award_hash) is not None:
+            return _check("registered", label, True, registered_reason(ctx.registry, ctx.document))
         return _check(
             "registered",
             label,

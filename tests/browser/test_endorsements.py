@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from generator.endorsements import find_endorsement, verify_endorsement
 from generator.load import load_registry
+from generator.render.endorsements import CLAIM_WORDS
 from tests.browser.conftest import serve_dir
 from tests.conftest import REPO
 
@@ -107,3 +108,49 @@ def test_an_endorser_page_lists_what_it_stands_behind(page: Any, site_url: str) 
     states = _verified(page)
     assert states.count("valid") == 5
     assert states.count("revoked") == 1
+
+
+#: What an endorsement's badge says, checked or as built (endorsements.js WORDS, revokedHeadline).
+STATUS_WORDS = ("Valid: checked", "Revoked by", "Revoked on", "Not valid", "Not confirmed", "Not yet in force")
+
+
+def _pages_with_endorsements(site: Path) -> list[str]:
+    """A credential page, an issuer page and an endorser page of the built site that show endorsements."""
+    found = []
+    for pattern in ("credentials/*/*/index.html", "issuers/*/index.html", "endorsers/*/index.html"):
+        page = next(p for p in sorted(site.glob(pattern)) if "data-endorsement=" in p.read_text(encoding="utf-8"))
+        found.append(page.parent.relative_to(site).as_posix() + "/")
+    return [BACKEND, *found[1:]]
+
+
+def test_inside_another_sites_frame_no_endorsement_or_claim_status_is_shown(
+    browser: Any, site_url: str, built_site: Path, tmp_path: Path
+) -> None:
+    # Another site can frame a credential page and cover its name with another credential's, beside the
+    # browser's "Valid: checked in your browser" and the claim's "Confirmed": framed, the pages show none of
+    # them and link to themselves, as the verification page does (framing.js, one rule).
+    pages = _pages_with_endorsements(built_site)
+    frames = "".join(f'<iframe src="{site_url}{p}" width="1000" height="700"></iframe>' for p in pages)
+    (tmp_path / "index.html").write_text(f"<!doctype html><title>Elsewhere</title>{frames}", encoding="utf-8")
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        with serve_dir(tmp_path) as other:  # localhost, not 127.0.0.1: another origin than the site's
+            tab.goto(other.replace("127.0.0.1", "localhost"))
+            for n, path in enumerate(pages):
+                frame = tab.frame_locator("iframe").nth(n)
+                note = frame.locator("[data-framed]").first
+                expect(note).to_contain_text("shown inside another site", timeout=15_000)
+                link = note.locator("a")
+                assert link.get_attribute("href") == site_url + path
+                assert link.get_attribute("target") == "_blank"
+                for item in frame.locator("[data-endorsement], [data-claim]").all():
+                    expect(item).to_be_hidden()
+                states = frame.locator("[data-endorsement]").evaluate_all("els => els.map((e) => e.dataset.verified)")
+                assert set(states) == {"framed"}, (path, states)
+                shown = frame.locator("article.md-content__inner").inner_text()
+                said = [w for w in (*CLAIM_WORDS.values(), *STATUS_WORDS) if w in shown]
+                assert not said, (path, said)
+    finally:
+        context.close()
+    # On its own, the same page checks and shows them (the browser tests above).

@@ -997,6 +997,9 @@ def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
     assert vpage.locator("#cr-image").is_hidden()
     assert vpage.locator("#cr-image img").count() == 0
     facts = vpage.inner_text("#cr-facts")
+    # Its awardedDate is not its validFrom: only its issuer's word, which nothing checks, not an award date.
+    assert unsigned["awardedDate"] != doc["validFrom"]
+    assert f"Awarded\n{unsigned['awardedDate'][:10]} (as its issuer says; not checked)" in facts
     assert "Designed the schema of a library system." in facts
     assert "92/100" in facts
     assert example.award["credentialSubject"]["achievement"]["criteria"]["narrative"].strip()[:40] in facts

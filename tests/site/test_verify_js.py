@@ -397,6 +397,35 @@ def test_an_award_the_build_did_not_publish_is_not_valid_here(node: Node, scenar
     assert reply["checks"][RDFC_CHECK][0] == "passed"  # issue 15: RDFC is checked in the browser too
 
 
+@pytest.mark.parametrize(
+    ("awarded", "facts"),
+    [
+        ("2015-01-01T00:00:00Z", (None, "2015-01-01T00:00:00Z")),  # years before it was valid, or signed
+        ("2025-03-01T00:00:00Z", ("2025-03-01T00:00:00Z", None)),  # its validFrom
+        ("2025-03-01T00:00:00+00:00", (None, "2025-03-01T00:00:00+00:00")),  # the same instant, written otherwise
+        (20150101, (None, None)),  # no date
+    ],
+)
+def test_a_credential_from_elsewhere_shows_its_awarded_date_only_as_its_validfrom(
+    node: Node, scenarios: dict[str, Any], awarded: Any, facts: tuple[str | None, str | None]
+) -> None:
+    """An issuer not registered here signs whatever ``awardedDate`` it likes, and no check reads it (this
+    registry's own awards must carry their ``validFrom``): it is the award date only when it is the validFrom, else
+    only its issuer's claim, in the one rule of both verifiers (``awarded_facts``, ``awardedFacts``)."""
+    seed = ed25519.generate_seed()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    unsigned = {k: v for k, v in scenarios["awards"]["fresh"].items() if k not in ("proof", "credentialStatus")}
+    assert unsigned["validFrom"] == "2025-03-01T00:00:00Z"
+    unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
+    unsigned["awardedDate"] = awarded
+    doc = sign_document(unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", EPOCH)
+    python = Verifier(scenarios["registry"]).verify(doc, now=NOW)
+    reply = _ask(node, scenarios["site"], text=json.dumps(doc))
+    assert (python.facts["awarded"], python.facts["awarded_claim"]) == facts
+    assert (reply["facts"]["awarded"], reply["facts"]["awardedClaim"]) == facts
+    assert python.as_dict()["awarded"] == facts[0]  # credreg verify --format json
+
+
 def test_page_wording_for_each_state(node: Node, scenarios: dict[str, Any]) -> None:
     site, awards = scenarios["site"], scenarios["awards"]
     revoked = _ask(node, site, hash=award_hash(awards["revoked"]))
@@ -490,6 +519,27 @@ def test_an_altered_shard_entry_is_not_the_award(node: Node, scenarios: dict[str
     reply = _ask(node, site, hash=digest)
     assert reply["verdict"] == "invalid"
     assert reply["checks"]["hash"][0] == "failed"
+
+
+@pytest.mark.parametrize("kind", ["lean", "full"])
+def test_the_registered_check_names_the_credential_the_award_signed_not_its_shard_entry(
+    node: Node, scenarios: dict[str, Any], kind: str
+) -> None:
+    """The shard entry's ``credential`` is not signed: a host that changes it must not change what "Registered
+    here" says the award is (it named the entry's credential), by hash or from the file; and both verifiers say it
+    in the same words (policies.py registered_reason)."""
+    site = scenarios["site"]
+    digest = _lean_and_full(site)[kind]
+    _edit_json(_shard(site, digest), lambda d: d["awards"][digest].update(credential="acme-academy/advanced-sql"))
+    registry = scenarios["registry"]
+    award = next(a for a in (json.loads(x.text) for x in iter_awards(registry.root)) if award_hash(a) == digest)
+    expected = Verifier(registry).verify(award, now=NOW).check("registered")
+    assert expected is not None
+    assert expected.reason == "yes: published in this registry (acme-academy/sql-basics)"
+    for request in ({"hash": digest}, {"text": json.dumps(award)}):
+        reply = _ask(node, site, **request)
+        assert reply["checks"]["registered"] == ["passed", expected.reason], request
+        assert reply["facts"]["credentialRef"] == "acme-academy/sql-basics", request
 
 
 def test_a_host_that_decompresses_the_files_itself_still_serves_the_page(node: Node, scenarios: dict[str, Any]) -> None:

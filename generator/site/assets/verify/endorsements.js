@@ -20,10 +20,12 @@
 // its signer's folder, and those checks pass (their verdict in the page's words: endorsementVerdict, as
 // endorsements.py endorsement_verdict; tests/site/test_endorsements_js.py). A badge skips the eddsa-rdfc-2022
 // signature, which the build checked before publishing the file under the hash the page names, as for awards.
-// The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules.
+// The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules, and so is
+// its rule when framed by another site (framing.js): the page then shows no endorsement or claim, nor its status.
 
 import { JCS_SUITE, RDFC_SUITE, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { decodeEd25519Public, sha256Hex } from "./encoding.js";
+import { FRAMED, framed, openOnItsOwn } from "./framing.js";
 import { canonicalBytes, parseJSON } from "./jcs.js";
 import {
   OB3_CONTEXT_URL,
@@ -398,6 +400,25 @@ async function annotate(item) {
   if (note) note.textContent = words.note;
 }
 
+/**
+ * Framed by another site (framing.js, the verification page's rule), a page shows none of its trust statements:
+ * each list holding an endorsement checked here or an issuer's claim with its standing is hidden, and a note in
+ * its place links to the page on its own. The other site could otherwise set its own words beside a "Valid".
+ */
+function withhold() {
+  const lists = new Set([...document.querySelectorAll("[data-endorsement], [data-claim]")].map((i) => i.parentElement));
+  for (const list of lists) {
+    for (const item of list.querySelectorAll("[data-endorsement]")) item.dataset.verified = "framed";
+    const note = document.createElement("p");
+    note.className = "cr-muted";
+    note.dataset.framed = "";
+    note.append(`${FRAMED}: it shows no endorsement or claim, nor their status, here. `, openOnItsOwn());
+    list.before(note);
+    list.hidden = true;
+  }
+}
+
 if (typeof document !== "undefined") {
-  for (const item of document.querySelectorAll("[data-endorsement]")) annotate(item);
+  if (framed()) withhold();
+  else for (const item of document.querySelectorAll("[data-endorsement]")) annotate(item);
 }

@@ -120,6 +120,20 @@ export function issuerIdOf(document) {
   return typeof id === "string" ? id : null;
 }
 
+/**
+ * `issuer/slug` of the credential an award's achievement id names on this site (`siteUrl`, ending in "/"), or null
+ * when it names none (generator/registry.py Registry.credential_ref).
+ */
+export function credentialRefOf(document, siteUrl) {
+  const subject = get(document, "credentialSubject");
+  const achievement = isObject(subject) ? get(subject, "achievement") : undefined;
+  const url = isObject(achievement) ? get(achievement, "id") : undefined;
+  const prefix = `${siteUrl}credentials/`;
+  if (typeof url !== "string" || !url.startsWith(prefix)) return null;
+  const parts = url.slice(prefix.length).replace(/^\/+|\/+$/g, "").split("/");
+  return parts.length === 2 ? parts.join("/") : null;
+}
+
 export function achievementOf(document) {
   let subject = get(document, "credentialSubject");
   if (Array.isArray(subject)) subject = subject.length ? subject[0] : undefined;

@@ -10,6 +10,7 @@ import { sha256Hex } from "./encoding.js";
 import { canonicalize, JcsError, parseJSON } from "./jcs.js";
 import {
   Context,
+  credentialRefOf,
   DEFAULT_POLICIES,
   issuerIdOf,
   normalizeRecipientKey,
@@ -159,8 +160,18 @@ export class Verifier {
             false,
             `the published award is not the one with this hash: ${problem ?? `it hashes to ${own}`}`,
           );
-    const registered = check("registered", "Registered here", true, registeredReason(entry));
+    const registered = check("registered", "Registered here", true, await this.registeredReason(award));
     return this.outcome(award, hash, entry, [registered, hashCheck], "hash");
+  }
+
+  /**
+   * The "Registered here" check's words for an award the site publishes: the credential it counts towards, as the
+   * award's own achievement names it, never as its shard entry does (not signed: the host could change it). The
+   * reassembled award is the one asked for only if the "hash" check passes. generator/verify/policies.py
+   * registered_reason.
+   */
+  async registeredReason(award) {
+    return `yes: published in this registry (${credentialRefOf(award, (await this.site.index()).site_url) ?? "?"})`;
   }
 
   /** Verify an award given as JSON (dropped, picked or pasted), and say whether it is registered here. */
@@ -185,7 +196,7 @@ export class Verifier {
       );
     }
     const entry = hash === null ? null : await this.site.entry(hash);
-    if (entry !== null) first.unshift(check("registered", "Registered here", true, registeredReason(entry)));
+    if (entry !== null) first.unshift(check("registered", "Registered here", true, await this.registeredReason(document)));
     else if ((await this.site.issuerOf(issuerIdOf(document))) === null) {
       first.unshift(notChecked("registered", "Registered here", "the issuer is not registered here", { applicable: false }));
     } else {
@@ -251,7 +262,8 @@ export class Verifier {
     for (const policy of DEFAULT_POLICIES) checks.push(await policy(ctx));
     const issuer = await ctx.registryIssuer();
     const subject = isObject(document.issuer) ? document.issuer : {};
-    const ref = ctx.credentialRef ?? (entry && typeof entry.credential === "string" ? entry.credential : null);
+    // From the award itself, never from its shard entry (not signed: the host could change it).
+    const ref = ctx.credentialRef ?? credentialRefOf(document, (await this.site.index()).site_url);
     const [owner, slug] = typeof ref === "string" ? ref.split("/") : [];
     const facts = {
       hash,
@@ -265,7 +277,7 @@ export class Verifier {
       credentialName: text(ctx.achievement.name) || text(document.name),
       credentialRef: isId(owner) && isId(slug) && owner === issuer ? `${owner}/${slug}` : null,
       validFrom: typeof document.validFrom === "string" ? document.validFrom : null,
-      awarded: typeof document.awardedDate === "string" ? document.awardedDate : null,
+      ...awardedFacts(document),
       validUntil: typeof document.validUntil === "string" ? document.validUntil : null,
       verifyUrl: entry !== null && hash !== null ? `${this.site.url("verify/")}#${hash}` : null,
     };
@@ -279,9 +291,15 @@ function text(value) {
   return typeof value === "string" ? value : null;
 }
 
-function registeredReason(entry) {
-  const ref = typeof entry.credential === "string" ? entry.credential : "?";
-  return `yes: published in this registry (${ref})`;
+/**
+ * When it was awarded (generator/verify/__init__.py awarded_facts): an awardedDate equal to the credential's
+ * validFrom (as this registry writes every award, and its profile requires) is its award date, `awarded`; any other
+ * is only its issuer's word, `awardedClaim`, which no check reads, so it is never shown as the date.
+ */
+export function awardedFacts(document) {
+  const awarded = text(document.awardedDate);
+  const same = awarded !== null && awarded === text(document.validFrom);
+  return { awarded: same ? awarded : null, awardedClaim: same ? null : awarded };
 }
 
 /**

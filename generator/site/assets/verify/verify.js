@@ -6,6 +6,7 @@
 // only at pages of this site built from registry ids, never at URLs taken from a credential.
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
+import { FRAMED, framed, openOnItsOwn } from "./framing.js";
 import { day, pyStrip } from "./policies.js";
 import {
   AUTHENTICITY,
@@ -104,15 +105,6 @@ const STATUS_TEXT = {
 };
 const STATUS_ICON = { [PASSED]: "✓", [FAILED]: "✗", [NOT_CHECKED]: "–", [UNVERIFIED]: "?" };
 
-// True inside a frame (or a frame whose parent cannot be told): the page is then not where its address bar is.
-function framed() {
-  try {
-    return window.self !== window.top;
-  } catch {
-    return true;
-  }
-}
-
 class Page {
   constructor(root) {
     this.root = root;
@@ -131,20 +123,10 @@ class Page {
     const css = el("link", { attrs: { rel: "stylesheet", href: new URL("./verify.css", import.meta.url).href } });
     document.head.append(css);
     if (framed()) {
-      // Another site can frame this page at a genuine award's hash and cover its rows with its own words; a
-      // static site cannot forbid framing (frame-ancestors is not allowed in a meta Content-Security-Policy),
-      // so a verdict is given only where the address bar names this registry.
-      this.showMessage(
-        "warn",
-        "Open the verification page on its own",
-        "This page is shown inside another site, which could cover what it says: it gives no verdict here.",
-        "framed",
-      );
-      const open = el("a", {
-        text: "Open it in a new tab",
-        attrs: { href: window.location.href, target: "_blank", rel: "noopener noreferrer" },
-      });
-      $("cr-verdict").querySelector(".cr-verdict-detail").append(" ", open);
+      // Another site can frame this page at a genuine award's hash and cover its rows with its own words: a
+      // verdict is given only where the address bar names this registry (framing.js, the rule of every page).
+      this.showMessage("warn", "Open the verification page on its own", `${FRAMED}: it gives no verdict here.`, "framed");
+      $("cr-verdict").querySelector(".cr-verdict-detail").append(" ", openOnItsOwn());
       return;
     }
     const missing = await browserSupport();
@@ -674,6 +656,10 @@ class Page {
       document.createTextNode(facts.issuer ? ` (registered here as ${facts.issuer})` : " (not registered here)"),
     );
     if (facts.awarded) row("Awarded", document.createTextNode(day(facts.awarded)));
+    // Not its validFrom: a date its issuer gives, which nothing here checks (verifier.js awardedFacts).
+    else if (facts.awardedClaim) {
+      row("Awarded", document.createTextNode(`${day(facts.awardedClaim)} (as its issuer says; not checked)`));
+    }
     if (facts.validFrom) row("Valid from", document.createTextNode(day(facts.validFrom)));
     row("Valid until", document.createTextNode(facts.validUntil ? day(facts.validUntil) : "does not expire"));
     if (facts.hash) row(`${noun[0].toUpperCase()}${noun.slice(1)} hash`, el("code", { className: "cr-hash", text: facts.hash }));
