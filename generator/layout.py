@@ -486,12 +486,35 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
     if paths is not None:
         yield from _paths_problems(root, paths)
         return
+    try:
+        with os.scandir(root) as entries:
+            tops = sorted(e.name for e in entries)
+    except OSError:
+        tops = []
+    for name in tops:
+        yield from _tree_twin(name)
     for tree in CHECKED_TREES:
         top = _top_place(root, tree)
         if isinstance(top, Problem):
             yield top
         elif top is not None:
             yield from _walk(root, tree, top)
+
+
+_TREE_KEYS = {twin_key(tree): tree for tree in CHECKED_TREES}
+
+
+def _tree_twin(name: str) -> Iterator[Problem]:
+    """A problem when the top-level ``name`` is not a checked tree but is one on macOS or Windows: ``Registry/`` is
+    outside the registry to the check and the build on Linux, and ``registry/`` itself in a checkout there."""
+    tree = _TREE_KEYS.get(twin_key(name))
+    if tree is not None and name != tree:
+        yield Problem(
+            Location(name),
+            f"is the same folder as {tree}/ on macOS and Windows (the names differ only in case or Unicode "
+            f"normalisation): the check reads only {tree}/, a checkout there would merge this into it; remove it",
+            code="layout.twin",
+        )
 
 
 def _paths_problems(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
@@ -510,6 +533,7 @@ def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
     walked: set[str] = set()
     for path in sorted({p.rstrip("/") for p in paths}):
         parts = path.split("/")
+        yield from _tree_twin(parts[0])
         if parts[0] not in CHECKED_TREES or "" in parts:
             continue
         if parts[0] not in seen:

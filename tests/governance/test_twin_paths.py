@@ -155,3 +155,22 @@ def test_a_pull_request_adding_a_name_in_nfd_is_refused(repo: Repo) -> None:
     assert done.returncode == 1, done.stdout
     assert f"{IMAGES}/{NFD}.svg: the name is not in Unicode normalisation form NFC" in done.stdout
     assert ACME in done.stdout
+
+
+@pytest.mark.parametrize("name", ["Registry", "KEYS", "Keys"])
+def test_a_top_level_twin_of_a_checked_tree_is_refused(registry_dir: Path, name: str) -> None:
+    """``Registry/`` is outside the registry to the check on Linux, and is ``registry/`` itself on a Mac, where
+    its issuer folders and awards would join the registry's unchecked."""
+    (registry_dir / name / "issuers" / ACME).mkdir(parents=True)
+    (registry_dir / name / "issuers" / ACME / "x.json").write_text("{}\n")
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    [twin] = errors(report, "layout.twin")
+    assert twin.location.path == name
+    assert f"is the same folder as {name.lower()}/ on macOS and Windows" in twin.message
+
+
+def test_a_pull_request_adding_files_under_a_twin_of_registry_is_refused(repo: Repo) -> None:
+    repo.write(f"Registry/issuers/{ACME}/awards/extra.json", "{}\n")
+    done = _pr_check(repo)
+    assert done.returncode == 1, done.stdout
+    assert "Registry: is the same folder as registry/ on macOS and Windows" in done.stdout
