@@ -299,7 +299,9 @@ def path_problem(path: str) -> tuple[str, str] | None:
 _UNPORTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
 #: What Windows refuses in a name (Git for Windows then refuses to check the path out at all).
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"\\|?*]')
-_WINDOWS_DEVICES = re.compile(r"\A(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(?:\..*)?\Z", re.IGNORECASE)
+_WINDOWS_DEVICES = re.compile(
+    r"\A(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³])(?:\..*)?\Z", re.IGNORECASE
+)
 
 
 def _character(ch: str) -> str:
