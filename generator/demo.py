@@ -24,6 +24,7 @@ would then be too). Signing runs in one process per core; a progress bar is show
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -1056,7 +1057,12 @@ def write_demo(
         made = _write_demo(stage, key_stage, rng, issuers, credentials, awards, jobs, show_progress, now, revoked_share)
         # The keys first: killed between the two renames, the registry is not there, and --out is free again.
         key_stage.rename(key_dir)  # over a missing or empty folder (refused if anything was put in it since)
-        stage.rename(out)
+        try:
+            stage.rename(out)
+        except BaseException:
+            with contextlib.suppress(OSError):  # back where the clean-up below removes it: all or nothing
+                key_dir.rename(key_stage)
+            raise
     finally:
         for claimed in held:
             shutil.rmtree(claimed.path, ignore_errors=True)  # gone if moved into place; else unfinished

@@ -194,3 +194,26 @@ def test_a_demo_killed_midway_leaves_no_half_registry_and_the_next_one_runs(tmp_
     assert main([*args[3:5], "1", "--credentials", "2", "--awards", "4", "--out", str(out), "--jobs", "1"]) == 0
     assert main(["--root", str(out), "check", "--no-cache"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo", "demo-keys"]
+
+
+def test_a_demo_that_cannot_move_its_registry_into_place_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--out gets a file of someone else's while the demo writes: the registry cannot take its place, and the keys,
+    moved into --keys just before, go too (no keys of a registry that was never made); the file stays."""
+    import generator.demo as demo_module
+
+    out = tmp_path / "out"
+    real = demo_module._write_demo
+
+    def write(*args: Any, **kwargs: Any) -> Any:
+        made = real(*args, **kwargs)
+        out.mkdir(exist_ok=True)
+        (out / "mine.txt").write_text("mine\n")
+        return made
+
+    monkeypatch.setattr(demo_module, "_write_demo", write)
+    with pytest.raises(OSError, match="not empty"):
+        write_demo(out, issuers=1, credentials=1, awards=0, jobs=1, show_progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert [p.name for p in out.iterdir()] == ["mine.txt"]
