@@ -260,11 +260,11 @@ def _write_checked(root: Path, made: scaffold.Scaffold, *, new_issuer: bool) -> 
     from generator.governance import CODEOWNERS_PATH, render_codeowners
 
     owners = root / CODEOWNERS_PATH
-    codeowners = _judged(root, made)
+    judged = _judged(root, made)
     written = [made.path]
     replace_owners = new_issuer and owners.is_file()
     if replace_owners:
-        owners_text = render_codeowners(codeowners)  # before anything is written: it may refuse a handle
+        owners_text = render_codeowners(judged)  # before anything is written: it may refuse a handle
         written.append(CODEOWNERS_PATH)
     target = root / made.path
     made_folders = [f for f in reversed(target.relative_to(root).parents) if not (root / f).exists()]
