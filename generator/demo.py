@@ -24,6 +24,8 @@ would then be too). Signing runs in one process per core; a progress bar is show
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -41,7 +43,7 @@ import yaml
 
 from generator import layout
 from generator._internal.durations import add_duration
-from generator._internal.files import resolved
+from generator._internal.files import Claimed, claim_folder, clear_abandoned, resolved
 from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import progress
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
@@ -1045,7 +1047,55 @@ def write_demo(
     if _holds_something(key_dir):
         raise UsageError(f"{key_dir} is not an empty folder; choose another folder for the private keys (--keys)")
     rng = random.Random(seed)  # noqa: S311 - synthetic data; keys come from the OS (generate_key)
-    out.mkdir(parents=True, exist_ok=True)
+    _clear_abandoned(out, key_dir)
+    held: list[Claimed] = []
+    try:
+        # Written aside, each in a folder this process holds, and moved into place whole once complete: a demo
+        # killed midway (SIGKILL too) leaves no folder at --out that looks like a registry but is half-written.
+        stage = claim_folder(out.parent, _staging_prefix(out), held).path
+        key_stage = claim_folder(key_dir.parent, _staging_prefix(key_dir), held, mode=0o700).path
+        made = _write_demo(stage, key_stage, rng, issuers, credentials, awards, jobs, show_progress, now, revoked_share)
+        # The keys first: killed between the two renames, the registry is not there, and --out is free again.
+        key_stage.rename(key_dir)  # over a missing or empty folder (refused if anything was put in it since)
+        try:
+            stage.rename(out)
+        except BaseException:
+            with contextlib.suppress(OSError):  # back where the clean-up below removes it: all or nothing
+                key_dir.rename(key_stage)
+            raise
+    finally:
+        for claimed in held:
+            shutil.rmtree(claimed.path, ignore_errors=True)  # gone if moved into place; else unfinished
+            claimed.release()
+    seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
+    return dataclasses.replace(made, root=out, key_dir=key_dir, seconds=seconds)
+
+
+def _staging_prefix(folder: Path) -> str:
+    """The name of a demo's folder being written, beside the one it becomes: hidden, and saying what it is."""
+    return f".{folder.name}.incomplete-"
+
+
+def _clear_abandoned(out: Path, key_dir: Path) -> None:
+    """Remove what demos killed midway left beside ``out`` and ``key_dir`` (never a running demo's)."""
+    for folder in (out, key_dir):
+        if folder.parent.is_dir():
+            clear_abandoned(folder.parent, (_staging_prefix(folder),))
+
+
+def _write_demo(
+    out: Path,
+    key_dir: Path,
+    rng: random.Random,
+    issuers: int,
+    credentials: int,
+    awards: int,
+    jobs: int | None,
+    show_progress: bool | None,
+    now: dt.datetime,
+    revoked_share: float,
+) -> DemoResult:
+    """Write the demo registry into the new folder ``out``, its private keys into ``key_dir``."""
     _write_skeleton(out)
     plans = _plan_issuers(rng, issuers)
     for plan in plans:
@@ -1081,11 +1131,10 @@ def write_demo(
             bar.advance(result.count)
     revoked = _revoke(registry, keys, revocable, rng, now)
     lists = _write_status_lists(registry, keys, slots, revoked, now)
-    seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
     singles = files - batches
     return DemoResult(
         out, key_dir, len(plans), sum(len(d) for d in definitions.values()), signed_count, batches, singles,
-        sum(len(ix) for lists_ in revoked.values() for ix in lists_.values()), lists, seconds,
+        sum(len(ix) for lists_ in revoked.values() for ix in lists_.values()), lists, 0.0,
     )  # fmt: skip
 
 

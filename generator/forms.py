@@ -16,21 +16,30 @@ everything here is refused unless it is exactly what the form asks for:
   validation), and may not contain raw HTML;
 * the issue's author must be one of the maintainers the new issuer lists, or a maintainer of the issuer a
   credential is proposed for (the same rule the pull-request check applies to a person);
-* after writing, the registry is loaded and validated whole; on any error the written files are restored.
+* the registry is loaded and validated with the new file in a private copy of what that reads, before anything is
+  written into it: a refusal, an error or a kill leaves it as it was, and the file (and CODEOWNERS) is then written
+  whole.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
-from collections.abc import Callable
+import shutil
+import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator import scaffold
+from generator import layout, scaffold
+from generator._internal.files import Claimed, claim_folder, clear_abandoned, read_inside, write_text_atomic
 from generator._internal.source import Document, SourceError, decode_utf8, parse_yaml
 from generator.errors import CredregError, Location, Problem, ProblemsFound, UsageError
+
+if TYPE_CHECKING:
+    from generator.registry import Registry
 
 __all__ = ["FORMS", "MAX_BODY", "Converted", "FormError", "convert_form", "issue_comment", "parse_form_body"]
 
@@ -245,35 +254,102 @@ def convert_form(root: Path, form: str, body: str, *, author: str, issue: int) -
 
 
 def _write_checked(root: Path, made: scaffold.Scaffold, *, new_issuer: bool) -> list[str]:
-    """Write ``made`` (and CODEOWNERS for an issuer); validate the registry whole; undo everything on an error."""
-    from generator.governance import CODEOWNERS_PATH, write_codeowners
+    """Validate the registry as it would be with ``made`` (and, for an issuer, the CODEOWNERS file that follows),
+    then write them: all or nothing. The registry is judged in a copy (:func:`_judged`), so nothing is written
+    into it until every check has passed, and an error or a kill (SIGKILL too) before then leaves it as it was."""
+    from generator.governance import CODEOWNERS_PATH, render_codeowners
+
+    owners = root / CODEOWNERS_PATH
+    judged = _judged(root, made)
+    written = [made.path]
+    replace_owners = new_issuer and owners.is_file()
+    if replace_owners:
+        owners_text = render_codeowners(judged)  # before anything is written: it may refuse a handle
+        written.append(CODEOWNERS_PATH)
+    target = root / made.path
+    made_folders = [f for f in reversed(target.relative_to(root).parents) if not (root / f).exists()]
+    try:
+        scaffold.write_scaffold(root, made)  # whole or not at all (write_new); never over an existing file
+        if replace_owners:
+            # Whole or not at all, too. Killed between the two writes, the check says CODEOWNERS is out of date.
+            write_text_atomic(owners, owners_text)
+    except BaseException:
+        if target.is_file() and not target.is_symlink() and target.read_text(encoding="utf-8") == made.text:
+            target.unlink()
+        for folder in reversed(made_folders):  # the folders made for this file only, deepest first
+            with contextlib.suppress(OSError):
+                (root / folder).rmdir()
+        raise
+    return written
+
+
+#: What :func:`_judged` copies of an issuer's or endorser's folder: what loading and validating the registry read
+#: (its awards, status lists, endorsements and revocations are judged by the full check, not by this one).
+_NOT_COPIED = frozenset({"awards", "status", "endorsements", "revocations.jsonl"})
+
+
+def _judged(root: Path, made: scaffold.Scaffold) -> Registry:
+    """The registry loaded and validated from a private copy of what loading and validating it read, with ``made``
+    added (a copy outside the repository, removed afterwards); its layout judged for ``made``'s path only, as the
+    pull-request check judges a change. Raises :class:`FormError` when the registry does not accept the file."""
     from generator.load import load_registry
     from generator.validate import validate_registry
 
-    owners = root / CODEOWNERS_PATH
-    before = owners.read_bytes() if owners.is_file() else None
-    path = scaffold.write_scaffold(root, made)
-    undo: list[Callable[[], object]] = [path.unlink]
+    held: list[Claimed] = []
+    scratch_parent = Path(tempfile.gettempdir())
+    clear_abandoned(scratch_parent, (_SCRATCH,))  # what runs killed midway left (never a running one's)
     try:
-        loaded = load_registry(root)
+        copy = claim_folder(scratch_parent, _SCRATCH, held, mode=0o700).path
+        _copy_regular(root, copy, layout.GOVERNANCE_PATH)
+        _copy_regular(root, copy, layout.KEYS_DIR)
+        for owners in (layout.ISSUERS_DIR, layout.ENDORSERS_DIR):
+            for owner in _visible(root / owners):
+                for entry in _visible(root / owners / owner):
+                    if entry not in _NOT_COPIED:
+                        _copy_regular(root, copy, f"{owners}/{owner}/{entry}")
+        (copy / made.path).parent.mkdir(parents=True, exist_ok=True)
+        (copy / made.path).write_text(made.text, encoding="utf-8")
+        loaded = load_registry(copy, use_cache=False, layout_paths=[made.path])
         problems = loaded.problems
         if loaded.registry is not None:
             validate_registry(loaded.registry, problems)
         if problems.errors or loaded.registry is None:
             raise FormError("the registry does not accept this file", [str(p) for p in problems.errors])
-        written = [made.path]
-        if new_issuer and before is not None:
-            undo.append(lambda: owners.write_bytes(before))
-            write_codeowners(loaded.registry)
-            written.append(CODEOWNERS_PATH)
-        return written
-    except BaseException:
-        for step in reversed(undo):
-            step()
-        if new_issuer:
-            with contextlib.suppress(OSError):  # the issuer's folder, made for this file only
-                path.parent.rmdir()
-        raise
+        return loaded.registry
+    finally:
+        for claimed in held:
+            shutil.rmtree(claimed.path, ignore_errors=True)
+            claimed.release()
+
+
+_SCRATCH = "credreg-form-"
+
+
+def _visible(folder: Path) -> list[str]:
+    """The names in ``folder`` that are not hidden (none when it is missing or no folder)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.name for e in entries if not e.name.startswith("."))
+    except OSError:
+        return []
+
+
+def _copy_regular(root: Path, copy: Path, rel: str) -> None:
+    """Copy ``rel`` (a file, or a folder with what it holds) from ``root`` into ``copy``: regular files and folders
+    only, never through a symbolic link (the registry's check refuses links; their targets are never read)."""
+    source = root / rel
+    try:
+        mode = os.lstat(source).st_mode
+    except OSError:
+        return
+    if stat.S_ISDIR(mode):
+        (copy / rel).mkdir(parents=True, exist_ok=True)
+        for name in _visible(source):
+            _copy_regular(root, copy, f"{rel}/{name}")
+    elif stat.S_ISREG(mode):
+        (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            (copy / rel).write_bytes(read_inside(root, rel))
 
 
 def issue_comment(error: CredregError) -> str:

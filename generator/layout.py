@@ -7,6 +7,14 @@ symbolic links (a link is followed by whoever reads it, out of the repository: i
 special files. Images are also opened and checked to be what their names say
 (:mod:`generator._internal.images`). The full check runs it on the whole tree, so nothing else reaches the build;
 the pull-request check runs the same rules on every path its change adds or modifies (the rest is the base's).
+
+Every name must also be one that every file system keeps apart and holds as it is (:func:`name_problem`,
+:func:`twin_key`): Git stores a path's bytes, but macOS folds case and Unicode normalisation (``café`` written
+with a combining accent and with ``é`` are one file there, as ``Badge.png`` and ``badge.png`` are on macOS and
+Windows). Two such names would be two files to the check, which runs on Linux, and one file, either of them, in a
+contributor's checkout or on a build host that is not Linux; so a name not in NFC, a name that folds to a
+sibling's, and a name Windows cannot hold are refused. Why those and no others is in CONTRIBUTING.md ("What your
+folder may hold").
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import os
 import re
 import stat
 import subprocess
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -32,7 +41,9 @@ __all__ = [
     "classify",
     "find_root",
     "layout_problems",
+    "name_problem",
     "secret_holder",
+    "twin_key",
 ]
 
 GOVERNANCE_PATH = "registry/governance.yaml"
@@ -274,7 +285,102 @@ def path_problem(path: str) -> tuple[str, str] | None:
         known = place.holds_file(name) if last else place.folders is not None and bool(place.folders.match(name))
         if not known:
             return "layout.unexpected", place.holds
+        unportable = name_problem(name)
+        if unportable:
+            return unportable
     return None
+
+
+#: Characters a file system may drop, ignore or refuse in a name, or that a reader cannot see: controls, format
+#: characters (HFS+ ignores zero-width joiners and direction marks when it compares names), separators and spaces
+#: other than the plain space, unassigned and private-use code points (their case and normalisation may change
+#: with the Unicode version, or differ between systems) and lone surrogates (a name that is not UTF-8: Git keeps
+#: its bytes, macOS refuses them).
+_UNPORTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+#: What Windows refuses in a name (Git for Windows then refuses to check the path out at all).
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"\\|?*]')
+_WINDOWS_DEVICES = re.compile(
+    r"\A(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³])(?:\..*)?\Z", re.IGNORECASE
+)
+
+
+def _character(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'an unnamed character')}"
+
+
+def twin_key(name: str) -> str:
+    """What ``name`` is to a file system that folds case and Unicode normalisation (macOS, Windows, Linux's
+    case-insensitive folders): two names of one folder with one key are one file there. NFC, then full case
+    folding (``ß`` is ``ss``: more than NTFS folds, which only refuses more), then NFC again (folding can
+    decompose)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def name_problem(name: str) -> tuple[str, str] | None:
+    """(code, message) when ``name`` (one file or folder name, not hidden) may not be a name in ``registry/`` or
+    ``keys/`` because not every file system would hold it as it is; ``None`` when it may."""
+    if _PLAIN_NAME.match(name) is None:  # a name of printable ASCII (an award's hash) is in NFC: no per-character look
+        problem = _unicode_problem(name)
+        if problem is not None:
+            return problem
+    forbidden = _WINDOWS_FORBIDDEN.search(name)
+    if forbidden is not None or name.endswith((".", " ")) or _WINDOWS_DEVICES.match(name):
+        why = (
+            f"holds {forbidden[0]!r}"
+            if forbidden is not None
+            else "ends with a dot or a space, which Windows drops (so it names another file there)"
+            if name.endswith((".", " "))
+            else "is a device name on Windows"
+        )
+        return "layout.name-unportable", f"the name {why}: Git cannot check it out on Windows; rename it"
+    return None
+
+
+#: Printable ASCII only: no character :func:`_unicode_problem` would refuse.
+_PLAIN_NAME = re.compile(r"\A[\x20-\x7e]*\Z")
+
+
+def _unicode_problem(name: str) -> tuple[str, str] | None:
+    for ch in name:
+        category = unicodedata.category(ch)
+        if category == "Cs":  # how a byte that is not UTF-8 reads here (surrogateescape)
+            return "layout.name-unportable", (
+                "the name is not UTF-8 text: macOS and Windows cannot hold it, and no page can show it; rename it"
+            )
+        if ch != " " and category in _UNPORTABLE_CATEGORIES:
+            return "layout.name-unportable", (
+                f"the name holds {_character(ch)}, which readers cannot see and some file systems ignore or refuse "
+                "(macOS's HFS+ ignores zero-width and direction characters when it compares names): rename it with "
+                "visible characters only"
+            )
+    nfc = unicodedata.normalize("NFC", name)
+    if nfc != name:
+        mark = next((ch for ch in name if unicodedata.combining(ch)), None)
+        how = f" (it writes {_character(mark)} as a character of its own)" if mark else ""
+        return "layout.name-not-nfc", (
+            f"the name is not in Unicode normalisation form NFC{how}: macOS takes it for the same name as "
+            f"{nfc!r} and Git there reads it back as that, so a Mac and the check would not see the same paths; "
+            f"rename it to {nfc!r} (the same letters, composed)"
+        )
+    return None
+
+
+def _twin_problem(rel: str, twin: str) -> Problem:
+    return Problem(
+        Location(rel),
+        f"is the same file as {twin} on macOS and Windows (their names differ only in case or Unicode "
+        "normalisation): the check reads both, a checkout there only one of them; remove one, or rename it",
+        code="layout.twin",
+    )
+
+
+def _twins(folder: str, names: Iterable[str]) -> Iterator[Problem]:
+    """A problem for each name of ``folder`` that folds (:func:`twin_key`) to an earlier name's key."""
+    first: dict[str, str] = {}
+    for name in sorted(names):
+        twin = first.setdefault(twin_key(name), name)
+        if twin != name:
+            yield _twin_problem(f"{folder}/{name}", f"{folder}/{twin}")
 
 
 #: The temporary names of :mod:`generator._internal.files` (``.<name>.<12 hex>.tmp``).
@@ -317,6 +423,9 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
         return Problem(Location(rel), "is not a regular file", code="layout.not-a-file")
     if not place.holds_file(name):
         return Problem(Location(rel), place.holds, code="layout.unexpected")
+    unportable = name_problem(name)
+    if unportable is not None:
+        return Problem(Location(rel), unportable[1], code=unportable[0])
     if place.images and image_extension(name) is not None:
         from generator._internal.images import image_problem  # Pillow: only when there are images to check
 
@@ -333,6 +442,7 @@ def _walk(root: Path, folder: str, place: Place) -> Iterator[Problem]:
     except OSError as exc:
         yield Problem(Location(folder), f"cannot read folder: {exc.strerror}", code="file.unreadable")
         return
+    yield from _twins(folder, (e.name for e in entries if not e.name.startswith(".")))
     for entry in entries:
         rel = f"{folder}/{entry.name}"
         refusal = _hidden(entry.name) or (_LINK if entry.is_symlink() else None)
@@ -340,8 +450,11 @@ def _walk(root: Path, folder: str, place: Place) -> Iterator[Problem]:
             yield Problem(Location(rel), refusal[1], code=refusal[0])
         elif entry.is_dir(follow_symlinks=False):
             inner = _inner_place(place, rel, entry.name)
+            unportable = name_problem(entry.name) if inner is not None else None
             if inner is None:
                 yield Problem(Location(rel), place.holds, code="layout.unexpected")
+            elif unportable is not None:
+                yield Problem(Location(rel), unportable[1], code=unportable[0])
             else:
                 yield from _walk(root, rel, inner)
         else:
@@ -375,12 +488,35 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
     if paths is not None:
         yield from _paths_problems(root, paths)
         return
+    try:
+        with os.scandir(root) as entries:
+            tops = sorted(e.name for e in entries)
+    except OSError:
+        tops = []
+    for name in tops:
+        yield from _tree_twin(name)
     for tree in CHECKED_TREES:
         top = _top_place(root, tree)
         if isinstance(top, Problem):
             yield top
         elif top is not None:
             yield from _walk(root, tree, top)
+
+
+_TREE_KEYS = {twin_key(tree): tree for tree in CHECKED_TREES}
+
+
+def _tree_twin(name: str) -> Iterator[Problem]:
+    """A problem when the top-level ``name`` is not a checked tree but is one on macOS or Windows: ``Registry/`` is
+    outside the registry to the check and the build on Linux, and ``registry/`` itself in a checkout there."""
+    tree = _TREE_KEYS.get(twin_key(name))
+    if tree is not None and name != tree:
+        yield Problem(
+            Location(name),
+            f"is the same folder as {tree}/ on macOS and Windows (the names differ only in case or Unicode "
+            f"normalisation): the check reads only {tree}/, a checkout there would merge this into it; remove it",
+            code="layout.twin",
+        )
 
 
 def _paths_problems(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
@@ -392,11 +528,14 @@ def _paths_problems(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
 
 
 def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
+    keys: dict[str, dict[str, list[str]]] = {}
+    """The names of each folder a path is judged in, by :func:`twin_key`: listed once however many paths."""
     seen: dict[str, Place | None] = {}
     """Entries judged already: a folder's place; ``None`` for a file or a refused entry (reported once)."""
     walked: set[str] = set()
     for path in sorted({p.rstrip("/") for p in paths}):
         parts = path.split("/")
+        yield from _tree_twin(parts[0])
         if parts[0] not in CHECKED_TREES or "" in parts:
             continue
         if parts[0] not in seen:
@@ -425,13 +564,21 @@ def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
             if refusal is not None:
                 yield Problem(Location(rel), refusal[1], code=refusal[0])
                 seen[rel] = None
-            elif mode is None:
                 break
-            elif stat.S_ISDIR(mode):
+            if mode is None:
+                break
+            parent = "/".join(parts[: depth - 1])
+            twin = _twin_of(root, parent, name, keys)
+            if twin is not None:
+                yield _twin_problem(rel, f"{parent}/{twin}")
+            if stat.S_ISDIR(mode):
                 inner = _inner_place(place, rel, name)
-                seen[rel] = inner
+                unportable = name_problem(name) if inner is not None else None
+                seen[rel] = inner if unportable is None else None
                 if inner is None:
                     yield Problem(Location(rel), place.holds, code="layout.unexpected")
+                elif unportable is not None:
+                    yield Problem(Location(rel), unportable[1], code=unportable[0])
                 elif last:  # the change brings a whole folder (a nested repository, say)
                     walked.add(rel)
                     yield from _walk(root, rel, inner)
@@ -441,6 +588,22 @@ def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
                 if problem is not None:
                     yield problem
             place = seen[rel]
+
+
+def _twin_of(root: Path, folder: str, name: str, keys: dict[str, dict[str, list[str]]]) -> str | None:
+    """The first other visible name in ``folder`` that is one file with ``name`` where case and normalisation
+    fold (:func:`twin_key`): the base's file, or another the change brings. ``keys`` caches each folder's names."""
+    names = keys.get(folder)
+    if names is None:
+        names = keys[folder] = {}
+        try:
+            with os.scandir(f"{root}/{folder}") as entries:
+                for entry in entries:
+                    if not entry.name.startswith("."):
+                        names.setdefault(twin_key(entry.name), []).append(entry.name)
+        except OSError:
+            pass
+    return next((other for other in sorted(names.get(twin_key(name), ())) if other != name), None)
 
 
 def classify(path: str) -> PathRole:

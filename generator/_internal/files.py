@@ -9,6 +9,7 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import stat
 import tempfile
 import time
@@ -109,6 +110,92 @@ def folder_lock(
         yield
     finally:
         os.close(fd)  # closing the last descriptor releases the lock
+
+
+class Claimed:
+    """A folder this process is writing (a build's staging folder, a demo registry before it is complete), held by
+    an exclusive ``flock`` on the folder itself for as long as :meth:`release` is not called and the process (or
+    a child forked from it) lives. The lock goes with the folder's inode through a rename, and with the process
+    when it dies, however it dies (SIGKILL too): :func:`clear_abandoned` tells a live writer's folder from the
+    leftover of a dead one by trying the lock, never by a process id (which another machine sharing the folder,
+    or another PID namespace, does not see)."""
+
+    __slots__ = ("_fd", "path")
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def claim_folder(parent: Path, prefix: str, held: list[Claimed], *, mode: int = 0o755) -> Claimed:
+    """A new folder in ``parent`` (made if missing) named ``prefix`` and a random tail, claimed (:class:`Claimed`)
+    and added to ``held`` before anything else can happen (an interruption — Ctrl-C, SIGTERM — included: the
+    caller's clean-up of ``held`` then removes it; one before then is cleaned here). It is made and locked while
+    ``parent`` is locked, as :func:`clear_abandoned` looks only then: it never sees the folder in the instant
+    between its making and its lock."""
+    parent.mkdir(parents=True, exist_ok=True)
+    with folder_lock(parent):
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        fd = None
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # new: no one else can hold it
+            path.chmod(mode)  # mkdtemp makes it private; a site must be readable by the web server
+            claimed = Claimed(path, fd)
+            held.append(claimed)
+        except BaseException:
+            if not held or held[-1].path != path:  # not the caller's to clean up yet: ours
+                if fd is not None:
+                    os.close(fd)
+                shutil.rmtree(path, ignore_errors=True)
+            raise
+    return claimed
+
+
+def claim_existing(path: Path) -> Claimed:
+    """Claim the existing folder ``path`` (waiting while another process holds it): a published site about to be
+    moved aside, so that :func:`clear_abandoned` leaves it alone until this process has deleted it, or died."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return Claimed(path, fd)
+
+
+def clear_abandoned(
+    parent: Path, prefixes: tuple[str, ...], restore: Callable[[str], Path | None] | None = None
+) -> None:
+    """Remove the folders of ``parent`` named with one of ``prefixes`` that no live process holds: what a process
+    killed while it wrote them (SIGKILL, a power cut) left behind. One that a live process holds
+    (:func:`claim_folder`, :func:`claim_existing`) is left alone. ``restore(name)``: where such a folder goes back
+    instead, when that path is free (a previous site moved aside by a build killed before the new one replaced
+    it); ``None``: deleted. Links and files with such names are not touched. Errors are ignored: this is tidying,
+    and a folder that cannot be removed now can be next time."""
+    try:
+        with folder_lock(parent), os.scandir(parent) as entries:
+            names = sorted(e.name for e in entries if e.name.startswith(prefixes) and e.is_dir(follow_symlinks=False))
+            for name in names:
+                try:
+                    fd = os.open(parent / name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+                except OSError:
+                    continue
+                try:
+                    if not _try_flock(fd):
+                        continue  # a live process's
+                    back = restore(name) if restore is not None else None
+                    if back is not None and not os.path.lexists(back):
+                        (parent / name).rename(back)
+                    else:
+                        shutil.rmtree(parent / name, ignore_errors=True)
+                except OSError:
+                    continue
+                finally:
+                    os.close(fd)
+    except OSError:
+        return
 
 
 def _try_flock(fd: int) -> bool:

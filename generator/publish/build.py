@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator._internal.files import resolved
+from generator._internal.files import Claimed, claim_existing, claim_folder, clear_abandoned, resolved
 from generator._internal.gcpause import frozen_heap
 from generator.errors import UsageError
 from generator.publish.site import load_for_build
@@ -76,20 +77,45 @@ def output_folder(root: Path, given: Path, option: str, built: Callable[[Path], 
     return out
 
 
-def _replace(stage: Path, out: Path) -> None:
-    """Put the finished site in place: the old one is moved aside first, then deleted."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
+def _staging_prefixes(out: Path) -> tuple[str, ...]:
+    """The names of the folders a build of ``out`` makes beside it: staging folders, and the previous site moved
+    aside while the new one takes its name."""
+    return (f".{out.name}.building-", f".{out.name}.old-")
+
+
+def _clear_abandoned(out: Path) -> None:
+    """Remove what builds of ``out`` killed midway (SIGKILL, a power cut) left beside it; a live build's folders
+    are held (:class:`~generator._internal.files.Claimed`) and left alone. A previous site that a build moved aside
+    and was killed before replacing goes back under its name, if nothing has it."""
+    if out.parent.is_dir():
+        old = f".{out.name}.old-"
+        clear_abandoned(out.parent, _staging_prefixes(out), lambda name: out if name.startswith(old) else None)
+
+
+def _replace(stage: Claimed, out: Path) -> None:
+    """Put the finished site in place: the old one is moved aside first (held, so that another build's
+    :func:`_clear_abandoned` leaves it to us), then deleted."""
+    old: Claimed | None = None
     try:
-        stage.rename(out)
-    except BaseException:  # interrupted (or refused) between the two renames: the previous site goes back
-        if old is not None and not out.exists():
-            old.rename(out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            old = claim_existing(out)
+            old.path = out.with_name(f".{out.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
+            out.rename(old.path)
+        try:
+            stage.path.rename(out)
+            stage.path = out
+        except BaseException:  # interrupted (or refused) between the two renames: the previous site goes back
+            if old is not None and not out.exists():
+                old.path.rename(out)
+                old.release()
+                old = None
+            raise
+        stage.release()  # it is the site now: a later build (of `credreg serve`, in this process too) moves it aside
+        if old is not None:
+            shutil.rmtree(old.path, ignore_errors=True)
+    finally:
+        if old is not None:
+            old.release()
 
 
 def _demo_log(
@@ -136,38 +162,42 @@ def build_site(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     out = output_folder(root, out, "--out")  # before anything is read: a refusal costs nothing
+    _clear_abandoned(out)  # first: a previous site a killed build left aside is back even if this build is refused
     registry, checked = load_for_build(root)
     timings["load"] = time.perf_counter() - start
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    stage.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by the web server
+    claimed: list[Claimed] = []
     data_stage = None
-    if registry.governance.model.verification_data_url is not None:
-        data_out = output_folder(root, data_out or out.with_name(f"{out.name}-data"), "--data-out", _is_data)
-        data_out.parent.mkdir(parents=True, exist_ok=True)
-        data_stage = Path(tempfile.mkdtemp(prefix=f".{data_out.name}.building-", dir=data_out.parent))
-        data_stage.chmod(0o755)
     try:
+        stage = claim_folder(out.parent, f".{out.name}.building-", claimed)
+        if registry.governance.model.verification_data_url is not None:
+            data_out = output_folder(root, data_out or out.with_name(f"{out.name}-data"), "--data-out", _is_data)
+            _clear_abandoned(data_out)
+            data_stage = claim_folder(data_out.parent, f".{data_out.name}.building-", claimed)
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
-        config = load_config(config_file=str(mkdocs_config_file(root)), site_dir=str(stage))
+        config = load_config(config_file=str(mkdocs_config_file(root)), site_dir=str(stage.path))
         plugin = config.plugins["credreg"]
-        plugin.registry, plugin.now, plugin.data_out = registry, now, data_stage  # type: ignore[attr-defined]
+        plugin.registry, plugin.now = registry, now  # type: ignore[attr-defined]
+        plugin.data_out = data_stage.path if data_stage is not None else None  # type: ignore[attr-defined]
         plugin.checked = checked  # type: ignore[attr-defined]
         plugin.demo_statements = demo_log  # type: ignore[attr-defined]  # demo "who defines what" statements too
         plugin.config.frames = frames
         # The log first (checked file by file into a folder beside the stage, which mkdocs empties): its award
         # records go into the verification shards the plugin writes.
-        log_stage = stage.with_name(f"{stage.name}-log")
-        # With verification_data_url, the log's bulk goes with the verification data (docs/hosting.md).
-        tiles_stage = data_stage.with_name(f"{data_stage.name}-log") if data_stage is not None else None
+        log_stage = tiles_stage = None
+        if log_dir is not None or (demo_log and registry.governance.model.log is None):
+            log_stage = claim_folder(out.parent, f".{out.name}.building-", claimed)
+            # With verification_data_url, the log's bulk goes with the verification data (docs/hosting.md).
+            if data_stage is not None and data_out is not None:
+                tiles_stage = claim_folder(data_out.parent, f".{data_out.name}.building-", claimed)
+        tiles = tiles_stage.path if tiles_stage is not None else None
         mark = time.perf_counter()
-        if log_dir is not None:
+        if log_dir is not None and log_stage is not None:
             from generator.transparency.publish import copy_log
 
-            records = copy_log(registry, log_dir, log_stage, tiles_dest=tiles_stage)
+            records = copy_log(registry, log_dir, log_stage.path, tiles_dest=tiles)
             plugin.log_records = records  # type: ignore[attr-defined]
-        elif demo_log and registry.governance.model.log is None:
-            plugin.log_records = _demo_log(root, registry, log_stage, tiles_stage)  # type: ignore[attr-defined]
+        elif log_stage is not None:
+            plugin.log_records = _demo_log(root, registry, log_stage.path, tiles)  # type: ignore[attr-defined]
         if log_dir is not None or demo_log:
             timings["log"] = time.perf_counter() - mark
         mark = time.perf_counter()
@@ -176,23 +206,19 @@ def build_site(
         timings["mkdocs"] = time.perf_counter() - mark
         from generator.publish.dccregistry import write_dcc_registry
 
-        write_dcc_registry(registry, stage, now)  # issue 15: the DCC issuer-registry format
+        write_dcc_registry(registry, stage.path, now)  # issue 15: the DCC issuer-registry format
         pages = len(plugin.prepared.pages) if plugin.prepared else 0  # type: ignore[attr-defined]
-        if log_stage.exists():
-            log_stage.rename(stage / "log")
-        if tiles_stage is not None and data_stage is not None and tiles_stage.exists():
-            tiles_stage.rename(data_stage / "log")
+        if log_stage is not None and any(log_stage.path.iterdir()):
+            log_stage.path.rename(stage.path / "log")
+        if tiles_stage is not None and data_stage is not None and any(tiles_stage.path.iterdir()):
+            tiles_stage.path.rename(data_stage.path / "log")
         _replace(stage, out)
         if data_stage is not None and data_out is not None:
             _replace(data_stage, data_out)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        if data_stage is not None:
-            shutil.rmtree(data_stage, ignore_errors=True)
-        raise
     finally:
-        shutil.rmtree(stage.with_name(f"{stage.name}-log"), ignore_errors=True)
-        if data_stage is not None:
-            shutil.rmtree(data_stage.with_name(f"{data_stage.name}-log"), ignore_errors=True)
+        for folder in claimed:  # whatever was not swapped in: the staging folders, or what is left of them
+            if folder.path not in (out, data_out):
+                shutil.rmtree(folder.path, ignore_errors=True)
+            folder.release()
     timings["total"] = time.perf_counter() - start
     return BuildResult(out, pages, timings)

@@ -280,3 +280,36 @@ def test_write_new_under_a_file_is_not_a_taken_name(tmp_path: Path) -> None:
     a_file.write_text("x")
     with pytest.raises(NotADirectoryError):
         write_new(a_file / "sub" / "new.json", b"{}")
+
+
+def test_clear_abandoned_removes_only_unheld_folders_and_never_follows_a_link(tmp_path: Path) -> None:
+    """What a killed writer left (a folder no process holds) goes; a held folder, a link with such a name (and what
+    it points to), a plain file with such a name, and folders of other names stay."""
+    from generator._internal.files import Claimed, claim_folder, clear_abandoned
+
+    work = tmp_path / "work"
+    work.mkdir()
+    held: list[Claimed] = []
+    live = claim_folder(work, ".site.building-", held).path
+    (live / "page.html").write_text("live\n")
+    dead = work / ".site.building-dead"
+    dead.mkdir()
+    (dead / "page.html").write_text("dead\n")
+    target = tmp_path / "precious"
+    target.mkdir()
+    (target / "keep.txt").write_text("keep\n")
+    (work / ".site.building-link").symlink_to(target)
+    (work / ".site.building-file").write_text("a file\n")
+    (work / "site").mkdir()
+    try:
+        clear_abandoned(work, (".site.building-",))
+        assert sorted(p.name for p in work.iterdir()) == sorted(
+            [live.name, ".site.building-link", ".site.building-file", "site"]
+        )
+        assert (live / "page.html").read_text() == "live\n"
+        assert (target / "keep.txt").read_text() == "keep\n"
+    finally:
+        for claimed in held:
+            claimed.release()
+    clear_abandoned(work, (".site.building-",))  # released: as if its process had died
+    assert not live.exists()

@@ -194,3 +194,58 @@ def test_a_body_on_standard_input_that_is_not_utf8_is_read_as_a_file_is(root: Pa
     assert "Traceback" not in stderr, stderr
     assert done.returncode == 1, stderr
     assert "text before the first question" in stderr, stderr
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root``, folders too (``None``), with each file's bytes: an empty folder left behind counts.
+    Not the parse cache (``.cache/``, ignored by Git), which reading the registry may update."""
+    paths = (p for p in sorted(root.rglob("*")) if p.relative_to(root).parts[0] != ".cache")
+    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None for p in paths}
+
+
+# Run in the child: the conversion, with the registry's validation replaced: killed (SIGKILL: no clean-up runs),
+# or refusing the registry as a validation error would.
+_VALIDATION = """
+import os, signal, sys
+import generator.validate
+real = generator.validate.validate_registry
+def validate_registry(registry, problems):
+    if sys.argv[1] == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(registry, problems)
+    problems.add("registry/governance.yaml", "refused by the test", code="test.refused")
+generator.validate.validate_registry = validate_registry
+from generator.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _convert_while_validating(how: str, root: Path, form: str, author: str) -> subprocess.CompletedProcess[str]:
+    args = ["--root", str(root), "form-to-pr", form, "--body", str(FORMS / f"{form}-good.md"), "--author", author]
+    return subprocess.run(
+        [sys.executable, "-c", _VALIDATION, how, *args, "--issue", "12"],
+        capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("form", "author"), [("issuer", "kim-hds"), ("credential", "acme-lead")])
+def test_a_conversion_killed_while_it_validates_leaves_the_registry_as_it_was(
+    root: Path, form: str, author: str
+) -> None:
+    """SIGKILL while the registry is validated with the new file: nothing is written into the registry yet (the
+    file was written first and validated in place, and a kill left it there, unchecked)."""
+    before = tree(root)
+    done = _convert_while_validating("kill", root, form, author)
+    assert done.returncode == -9, done.stderr  # killed as it validated, not ended otherwise
+    assert tree(root) == before
+
+
+def test_a_refused_credential_leaves_no_folder_behind(root: Path) -> None:
+    """A definition the registry's validation refuses, for an issuer with no credentials/ folder yet: nothing is
+    left, not even the folder made for it (it was, empty, after the file was removed again)."""
+    shutil.rmtree(root / "registry/issuers/acme-academy/credentials")
+    before = tree(root)
+    done = _convert_while_validating("refuse", root, "credential", "acme-lead")
+    assert done.returncode == 1, done.stderr
+    assert "refused by the test" in done.stderr
+    assert tree(root) == before

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.check import accepted_registry, run_check
-from tests.conftest import Signer
+from tests.conftest import REPO, Signer
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -197,3 +197,104 @@ def test_a_build_interrupted_as_it_swaps_the_site_in_keeps_the_previous_site(
         build_site(signer.root, out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+# Run in the child: the rename that moves the new site in kills the process (SIGKILL: no clean-up runs), the
+# previous site having been moved aside to `.site.old-…`.
+_KILLED_MID_SWAP = """
+import os, signal, sys
+from pathlib import Path
+from generator.publish.build import build_site
+out = Path(sys.argv[2])
+real_rename = Path.rename
+def rename(self, target):
+    if Path(target) == out and self.name.startswith(".site.building-"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_rename(self, target)
+Path.rename = rename
+build_site(Path(sys.argv[1]), out)
+"""
+
+
+def _site_files(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def _killed_mid_swap(root: Path, out: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_MID_SWAP, str(root), str(out)], capture_output=True, check=False
+    )
+    assert done.returncode == -9, done.stderr  # killed between the renames, not ended otherwise
+    assert not out.exists()
+    left = sorted(p.name.split("-")[0] for p in out.parent.iterdir() if p.name.startswith("."))
+    assert left == [".site.building", ".site.old"]  # the new site, whole, and the previous one
+
+
+def test_the_next_build_clears_what_a_build_killed_mid_swap_left(signer: Signer, tmp_path: Path) -> None:
+    """SIGKILL between moving the previous site aside and moving the new one in: no clean-up can run, so the
+    previous site is left as `.site.old-<pid>…` with no site under the name. The next build puts it back first,
+    then replaces it as usual: nothing is left beside the site (the `.site.old-…` folders of killed builds used to
+    pile up, each a whole site)."""
+    out = tmp_path / "site"
+    assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
+    _killed_mid_swap(signer.root, out)
+    assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
+    assert (out / "verify" / "index.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_refused_build_after_one_killed_mid_swap_puts_the_previous_site_back(signer: Signer, tmp_path: Path) -> None:
+    """The previous site a killed build left aside is back under its name even when the next build is refused."""
+    out = tmp_path / "site"
+    assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
+    before = _site_files(out)
+    _killed_mid_swap(signer.root, out)
+    tamper(signer)
+    assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 1
+    assert _site_files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+# Run in the child: claim a staging folder as a build does, say so, and stay alive until told to end.
+_LIVE_BUILD = """
+import sys
+from pathlib import Path
+from generator._internal.files import claim_folder
+held = []
+claimed = claim_folder(Path(sys.argv[1]), ".site.building-", held)
+(claimed.path / "index.html").write_text("half a site")
+print(claimed.path.name, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_build_removes_dead_builds_staging_and_never_a_live_builds(signer: Signer, tmp_path: Path) -> None:
+    """Staging folders beside the site: one of a build that was killed (no process holds it) is removed by the
+    next build, one of a build still running (another process, which holds it) is left alone, as is anything
+    else with a name of its own."""
+    import os
+
+    out = tmp_path / "site"
+    dead = tmp_path / ".site.building-k1ll3d"
+    dead.mkdir()
+    (dead / "index.html").write_text("half a site")
+    other = tmp_path / ".site.backup"
+    other.mkdir()
+    live = subprocess.Popen(
+        [sys.executable, "-c", _LIVE_BUILD, str(tmp_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    try:
+        assert live.stdout is not None
+        live_name = live.stdout.readline().strip()
+        assert live_name.startswith(".site.building-")
+        assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == sorted(
+            [live_name, ".site.backup"]
+        )
+        assert (tmp_path / live_name / "index.html").read_text() == "half a site"
+    finally:
+        live.communicate("", timeout=30)
+    # Its process gone (it ended without tidying, as a killed one would), the next build removes it.
+    assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".site.backup"]

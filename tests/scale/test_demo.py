@@ -147,3 +147,73 @@ def test_a_file_where_a_folder_goes_is_a_usage_error(tmp_path: Path, capsys: pyt
     assert f"credreg: {a_file} is not an empty folder" in capsys.readouterr().err
     assert a_file.read_text() == "mine\n"
     assert not (tmp_path / "new").exists()
+
+
+def _registries_under(folder: Path) -> list[Path]:
+    """Every folder under ``folder`` (hidden ones too, two levels down) holding a governance file."""
+    return [p.parent.parent for p in folder.glob("*/registry/governance.yaml")] + [
+        p.parent.parent for p in folder.glob(".*/registry/governance.yaml")
+    ]
+
+
+def test_a_demo_killed_midway_leaves_no_half_registry_and_the_next_one_runs(tmp_path: Path) -> None:
+    """`credreg demo` killed outright (SIGKILL to it and its workers) while it signs: nothing at --out looks like
+    a registry (it left one with some awards and no status lists, which the check refused, and private keys in
+    --keys, so a second run refused to start); the next run into the same folders completes, and removes what
+    the killed one left beside them."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    out, keys = tmp_path / "demo", tmp_path / "demo-keys"
+    args = [sys.executable, "-m", "generator", "demo", "--issuers", "2", "--credentials", "4", "--awards", "20000"]
+    proc = subprocess.Popen(
+        [*args, "--out", str(out), "--jobs", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        # Signing has begun: an award file is written (wherever the demo writes the registry).
+        while not any(
+            next(root.glob("registry/issuers/*/awards/**/*.json*"), None) for root in _registries_under(tmp_path)
+        ):
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert not (out / "registry").exists(), "a half-written registry at --out"
+    assert not (keys.exists() and any(keys.iterdir())), "private keys of a registry that was never made"
+    assert main([*args[3:5], "1", "--credentials", "2", "--awards", "4", "--out", str(out), "--jobs", "1"]) == 0
+    assert main(["--root", str(out), "check", "--no-cache"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo", "demo-keys"]
+
+
+def test_a_demo_that_cannot_move_its_registry_into_place_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--out gets a file of someone else's while the demo writes: the registry cannot take its place, and the keys,
+    moved into --keys just before, go too (no keys of a registry that was never made); the file stays."""
+    import generator.demo as demo_module
+
+    out = tmp_path / "out"
+    real = demo_module._write_demo
+
+    def write(*args: Any, **kwargs: Any) -> Any:
+        made = real(*args, **kwargs)
+        out.mkdir(exist_ok=True)
+        (out / "mine.txt").write_text("mine\n")
+        return made
+
+    monkeypatch.setattr(demo_module, "_write_demo", write)
+    with pytest.raises(OSError, match="not empty"):
+        write_demo(out, issuers=1, credentials=1, awards=0, jobs=1, show_progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert [p.name for p in out.iterdir()] == ["mine.txt"]

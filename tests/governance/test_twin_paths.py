@@ -1,0 +1,176 @@
+"""Paths that are two files to Git and to the check (on Linux) but one file on macOS or Windows, or that a file
+system there cannot hold, are refused in ``registry/`` and ``keys/``: names that differ only in case or in Unicode
+normalisation (``café`` written with ``é`` or with ``e`` and a combining accent), names not in NFC, and names
+with invisible characters, Windows' forbidden characters, a trailing dot or space, or a device name. Otherwise a
+contributor could add a twin so that what the check reads differs from what a Mac checkout, or a build host that
+is not Linux, sees (either twin may win there)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.check import CheckOptions, run_check
+from generator.layout import name_problem, twin_key
+from tests.governance.conftest import ACME, Repo, errors, shown
+
+IMAGES = "registry/issuers/acme-academy/images"
+NFC = "caf\u00e9"
+NFD = "cafe\u0301"
+SVG = b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10'/></svg>\n"
+
+
+def _images(root: Path, *names: str) -> None:
+    (root / IMAGES).mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (root / IMAGES / name).write_bytes(SVG)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("badge.svg", "Badge.svg"),  # case: one file on macOS and Windows
+        (f"{NFC}.svg", f"{NFC.upper()}.svg"),  # case beyond ASCII
+        ("strasse.svg", "stra\u00dfe.svg"),  # full case folding: ß is ss
+    ],
+    ids=["case", "case-beyond-ascii", "sharp-s"],
+)
+def test_twins_in_one_folder_are_refused_naming_both(registry_dir: Path, first: str, second: str) -> None:
+    _images(registry_dir, first, second)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    [twin] = errors(report, "layout.twin")
+    a, b = sorted([first, second])
+    assert twin.location.path == f"{IMAGES}/{b}"
+    assert f"is the same file as {IMAGES}/{a} on macOS and Windows" in twin.message
+
+
+def test_folders_that_are_twins_are_refused(registry_dir: Path) -> None:
+    """A path collapses with another where the first name that differs does: for folders, that folder."""
+    awards = registry_dir / "registry/issuers/acme-academy/awards"
+    (awards / "Cohort").mkdir(parents=True)
+    (awards / "cohort").mkdir()
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    assert [p.location.path for p in errors(report, "layout.twin")] == [
+        "registry/issuers/acme-academy/awards/cohort"
+    ], shown(report.problems)
+
+
+def test_a_name_not_in_nfc_is_refused_even_alone(registry_dir: Path) -> None:
+    _images(registry_dir, f"{NFD}.svg")
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    [problem] = errors(report, "layout.name-not-nfc")
+    assert problem.location.path == f"{IMAGES}/{NFD}.svg"
+    assert "U+0301 COMBINING ACUTE ACCENT" in problem.message
+    assert f"rename it to '{NFC}.svg'" in problem.message
+
+
+def test_nfc_and_nfd_twins_are_both_named(registry_dir: Path) -> None:
+    _images(registry_dir, f"{NFC}.svg", f"{NFD}.svg")
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    assert {p.location.path for p in errors(report, "layout.name-not-nfc")} == {f"{IMAGES}/{NFD}.svg"}
+    [twin] = errors(report, "layout.twin")
+    assert {twin.location.path, twin.message.split("is the same file as ")[1].split(" on ")[0]} == {
+        f"{IMAGES}/{NFC}.svg",
+        f"{IMAGES}/{NFD}.svg",
+    }
+
+
+ISSUER = "registry/issuers/acme-academy"
+
+
+@pytest.mark.parametrize(
+    ("path", "refused"),
+    [
+        ("images/badge\u200b.svg", None),  # zero-width space
+        ("images/bad\u200dge.svg", None),  # zero-width joiner: HFS+ ignores it when it compares names
+        ("images/badge\u00a0x.svg", None),  # no-break space
+        ("images/a\nb.svg", None),  # a line break
+        ("images/a:b.svg", None),  # Windows refuses : < > " \\ | ? *
+        ("images/con.svg", None),  # a Windows device name
+        ("awards/cohort./x.json", "awards/cohort."),  # Windows drops a trailing dot...
+        ("awards/cohort /x.json", "awards/cohort "),  # ...and a trailing space
+        ("images/\udcff.svg", None),  # not UTF-8 (a byte Git keeps and macOS refuses)
+    ],
+    ids=["zwsp", "zwj", "nbsp", "newline", "colon", "device", "dot", "space", "not-utf8"],
+)
+def test_names_a_file_system_cannot_hold_as_they_are_are_refused(
+    registry_dir: Path, path: str, refused: str | None
+) -> None:
+    (registry_dir / ISSUER / path).parent.mkdir(parents=True)
+    (registry_dir / ISSUER / path).write_bytes(SVG)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    found = errors(report, "layout.name-unportable")
+    assert [p.location.path for p in found] == [f"{ISSUER}/{refused or path}"], shown(report.problems)
+
+
+@pytest.mark.parametrize(
+    "name", [f"{NFC}.svg", "stra\u00dfe.svg", "\u00fcber uns.svg", "\u30d0\u30c3\u30b8.svg", "\uff42adge.svg"]
+)
+def test_names_in_nfc_without_a_twin_are_accepted(registry_dir: Path, name: str) -> None:
+    """Letters of any script, composed, and plain spaces; a fullwidth letter too (no file system folds it into
+    the ASCII one: that is a name that reads alike, not one file)."""
+    assert name_problem(name) is None
+    _images(registry_dir, name)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    assert errors(report) == [], shown(report.problems)
+
+
+def test_the_twin_key_folds_what_file_systems_fold() -> None:
+    assert twin_key("Badge.SVG") == twin_key("badge.svg")
+    assert twin_key(NFD) == twin_key(NFC) == twin_key(NFC.upper())
+    assert twin_key("\uff42adge") != twin_key("badge")  # compatibility forms are other names everywhere
+
+
+def _pr_check(repo: Repo) -> subprocess.CompletedProcess[str]:
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "pull request")
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(repo.root), "check", "--base", "HEAD~1", "--actor",
+         "acme-lead"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_a_pull_request_adding_a_twin_of_a_base_file_is_refused(repo: Repo) -> None:
+    """On real Git: the base holds ``images/badge.svg``; a pull request adds ``images/BADGE.svg``, a second file
+    to Git and to the check, the same file as the first on a Mac."""
+    _images(repo.root, "badge.svg")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "base with an image")
+    _images(repo.root, "BADGE.svg")
+    done = _pr_check(repo)
+    assert done.returncode == 1, done.stdout
+    assert f"{IMAGES}/BADGE.svg: is the same file as {IMAGES}/badge.svg on macOS and Windows" in done.stdout, (
+        done.stdout
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_a_pull_request_adding_a_name_in_nfd_is_refused(repo: Repo) -> None:
+    _images(repo.root, f"{NFD}.svg")
+    done = _pr_check(repo)
+    assert done.returncode == 1, done.stdout
+    assert f"{IMAGES}/{NFD}.svg: the name is not in Unicode normalisation form NFC" in done.stdout
+    assert ACME in done.stdout
+
+
+@pytest.mark.parametrize("name", ["Registry", "KEYS", "Keys"])
+def test_a_top_level_twin_of_a_checked_tree_is_refused(registry_dir: Path, name: str) -> None:
+    """``Registry/`` is outside the registry to the check on Linux, and is ``registry/`` itself on a Mac, where
+    its issuer folders and awards would join the registry's unchecked."""
+    (registry_dir / name / "issuers" / ACME).mkdir(parents=True)
+    (registry_dir / name / "issuers" / ACME / "x.json").write_text("{}\n")
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    [twin] = errors(report, "layout.twin")
+    assert twin.location.path == name
+    assert f"is the same folder as {name.lower()}/ on macOS and Windows" in twin.message
+
+
+def test_a_pull_request_adding_files_under_a_twin_of_registry_is_refused(repo: Repo) -> None:
+    repo.write(f"Registry/issuers/{ACME}/awards/extra.json", "{}\n")
+    done = _pr_check(repo)
+    assert done.returncode == 1, done.stdout
+    assert "Registry: is the same folder as registry/ on macOS and Windows" in done.stdout
