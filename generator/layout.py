@@ -313,6 +313,8 @@ def twin_key(name: str) -> str:
     case-insensitive folders): two names of one folder with one key are one file there. NFC, then full case
     folding (``ß`` is ``ss``: more than NTFS folds, which only refuses more), then NFC again (folding can
     decompose)."""
+    if name.isascii():  # every award's name: NFC already, and ASCII folds to its lower case
+        return name.lower()
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
