@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator._internal.git import NEUTRAL, git_argv
 from generator.errors import UsageError
 from generator.layout import PathRole, classify
 
@@ -62,7 +63,7 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
 def _start(root: Path, *args: str) -> subprocess.Popen[bytes]:
     """A git command started (:func:`_finish` waits for it), so that two can run at once."""
     try:
-        return subprocess.Popen(["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return subprocess.Popen(git_argv(*args), cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError:
         raise UsageError("--base needs git, and git is not installed") from None
 
@@ -72,7 +73,7 @@ def _finish(process: subprocess.Popen[bytes], *, check: bool = True) -> subproce
     args = [str(a) for a in process.args] if isinstance(process.args, list) else [str(process.args)]
     if check and process.returncode != 0:
         message = stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git {args[1]} failed", message[:3])
+        raise UsageError(f"git {args[1 + len(NEUTRAL)]} failed", message[:3])
     return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
 
 
@@ -172,8 +173,6 @@ def _compare(base: GitBase) -> tuple[list[Change], dict[str, str]]:
     try:
         diff = _git(
             base.root,
-            "-c",
-            "core.quotePath=false",
             "diff",
             "--raw",
             "-z",

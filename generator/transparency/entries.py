@@ -62,6 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from generator._internal.git import git_argv
 from generator._internal.source import SourceError, parse_json
 from generator.awards import award_text_hash
 from generator.errors import CredregError, CryptoError, UsageError
@@ -154,7 +155,7 @@ def _unquote(text: str) -> str:
 
 def _git(root: Path, *args: str) -> bytes:
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
+        return subprocess.run(git_argv(*args), cwd=root, capture_output=True, check=True).stdout
     except FileNotFoundError:
         raise UsageError("the transparency log is derived from Git history, and git is not installed") from None
     except subprocess.CalledProcessError as exc:
@@ -179,7 +180,7 @@ class _Blobs:
 
     def __init__(self, root: Path) -> None:
         self.proc = subprocess.Popen(
-            ["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            git_argv("cat-file", "--batch"), cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
 
     def read(self, sha: str) -> bytes:
@@ -333,7 +334,7 @@ def derive_commits(root: Path, *, head: str, since: str | None = None) -> Iterat
     """:func:`derive_entries` commit by commit: (commit, its entries), for commits with entries."""
     revs = f"{since}..{head}" if since else head
     out = _git(
-        root, "-c", "core.quotePath=false", "log", "--first-parent", "--reverse", "--diff-merges=first-parent",
+        root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent",
         "--no-renames", "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H", revs, "--",
         "registry/issuers", "registry/endorsers", "keys",
     )  # fmt: skip
@@ -371,7 +372,7 @@ def ended_keys(root: Path, head: str) -> set[str]:
     """The key files at ``head`` whose end is set (``valid_until`` or ``revoked_at``), by path: each has a
     retirement entry in a log of its history (a log published before keys added already retired were retired
     lacks some: :func:`generator.transparency.publish.publish_log` catches them up)."""
-    out = _git(root, "-c", "core.quotePath=false", "ls-tree", "-r", "-z", head, "--", "keys")
+    out = _git(root, "ls-tree", "-r", "-z", head, "--", "keys")
     blobs = _Blobs(root)
     try:
         ended = set()

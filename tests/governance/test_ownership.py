@@ -190,10 +190,18 @@ def nested(base_repo: Repo, tmp_path: Path) -> tuple[Path, Repo]:
     return top, Repo(top / "registry-data", base_repo.key_dir)
 
 
-def test_a_change_beside_a_registry_in_a_subfolder_needs_a_registry_maintainer(nested: tuple[Path, Repo]) -> None:
+@pytest.mark.parametrize("relative", [False, True])
+def test_a_change_beside_a_registry_in_a_subfolder_needs_a_registry_maintainer(
+    nested: tuple[Path, Repo], relative: bool
+) -> None:
     """The diff was limited to the registry's folder (``--relative``): an issuer's maintainer could change the
-    workflows or the toolkit that publishes the site, and the check saw 0 changed files."""
+    workflows or the toolkit that publishes the site, and the check saw 0 changed files. The same with Git's own
+    ``diff.relative`` set (by the user, or in the repository's config): the check pins it off."""
+    import subprocess
+
     top, repo = nested
+    if relative:
+        subprocess.run(["git", "config", "diff.relative", "true"], cwd=top, check=True)
     (top / ".github" / "workflows" / "publish.yml").write_text("on: push\njobs: {}\n")
     (top / "toolkit.py").unlink()
     (top / "added-beside.txt").write_text("untracked\n")

@@ -245,8 +245,11 @@ def test_a_file_name_that_is_not_utf8_is_logged_by_its_bytes(log_repo: LogRepo, 
     assert encoded[0].endswith(b"/caf%E9-%FF.json\n"), encoded
     assert encoded[1].endswith(b"/k%E9y.json\n"), encoded
     assert [LogEntry.parse(e.encode()) for e in new] == new  # the bytes of the names come back
-    key.unlink()  # a registry that loads (the check refuses the key's name), whose history still has the key
-    commit_all(root, "the key goes")
+    # A registry that loads (the check refuses both names: no file system but Linux's holds them), whose history
+    # still has them.
+    key.unlink()
+    award.unlink()
+    commit_all(root, "the names go")
     done = log_repo.publish()
     assert "(+423)" in done.stdout, done.stdout + done.stderr
     registry = load_registry(root).registry
@@ -334,3 +337,16 @@ def test_a_key_put_where_no_key_read_is_retired_as_an_added_one_is(log_repo: Log
     commit_all(root, "the key, its end set")
     new = list(derive_entries(root, head=head_commit(root), since=start))
     assert [(e.kind, e.path, e.last) for e in new] == [("key-changed", path, False), ("key-expiry-set", path, True)]
+
+
+def test_the_log_is_derived_alike_whatever_git_is_configured_to_show(log_repo: LogRepo) -> None:
+    """``log.showRoot=false`` (a user's or the repository's setting) hid the root commit's changes from ``git log``:
+    a log derived so lacked the whole first commit, and the next publish elsewhere refused it as a rewritten
+    history. ``diff.relative`` is pinned off too."""
+    root = log_repo.root
+    head = head_commit(root)
+    expected = list(derive_entries(root, head=head))
+    for setting, value in (("log.showRoot", "false"), ("diff.relative", "true")):
+        git(root, "config", setting, value)
+    assert list(derive_entries(root, head=head)) == expected
+    assert len(expected) > 400
