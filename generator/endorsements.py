@@ -35,7 +35,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import create_list, list_bytes
+from generator.awarding.status import create_list, list_bytes, read_signed_list
 from generator.awards import award_hash, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CredregError, ProblemList, UsageError
@@ -46,7 +46,6 @@ from generator.registry import KeyRecord, Registry
 from generator.statuslist import (
     MAX_LIST_BYTES,
     MIN_BITS,
-    decode_list,
     new_bitstring,
     parse_index,
     parse_list_number,
@@ -244,7 +243,18 @@ def iter_endorsements(
 
 
 def find_endorsement(root: Path, digest: str) -> FoundEndorsement | None:
-    return next((f for f in iter_endorsements(root) if f.hash == digest.lower()), None)
+    """The endorsement whose hash is ``digest``: a file named by it whose document hashes to it. A file's name is
+    anyone's to choose: one named by an award's hash, holding another document, would otherwise be revoked (its
+    slot's bit set and signed) by `credreg revoke` of that award."""
+    digest = digest.lower()
+    return next((f for f in iter_endorsements(root) if f.hash == digest and _hash_or_none(f.document) == digest), None)
+
+
+def _hash_or_none(document: dict[str, Any]) -> str | None:
+    try:
+        return award_hash(document)
+    except CredregError:  # not canonicalizable: no document anyone can name by hash
+        return None
 
 
 # ---------------------------------------------------------------------------------------------- signing
@@ -460,24 +470,17 @@ def revoke_endorsement(
     if located is None or index is None or located[0] != found.owner:
         raise UsageError("the endorsement has no status entry in its endorser's lists")
     path = located[2]
+    from generator.awarding.revoke import revocable  # here: it imports the award issuing code
+
     with owner_lock(registry.root, found.owner):  # another run's bit is never lost (revoke.py)
-        bits = bytearray(_read_bits(registry, path))
+        revocable(registry, found.owner, digest, found.document, (located[1], index), "endorsement")
+        bits = read_signed_list(registry, found.owner, located[1], path)
         set_bit(bits, index)
         data = list_bytes(_signed_list(registry, found.owner, located[1], bits, key, now))
         if record is not None:  # before the registry's file (generator.awarding.record)
             record_signed(record, [file_entry("status-list", registry.root, path, data)], now)
         write_bytes_atomic(path, data)
     return EndorsementRevocation(path)
-
-
-def _read_bits(registry: Registry, path: Path) -> bytes:
-    rel = layout.relpath(registry.root, path)
-    try:
-        doc = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
-        subject = doc.get("credentialSubject") if isinstance(doc, dict) else None
-        return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None)
-    except (SourceError, CredregError) as exc:
-        raise UsageError(f"cannot read the status list {rel}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------------------- verifying

@@ -18,7 +18,7 @@ from generator._internal.files import json_text, write_new
 from generator._internal.source import SourceError, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
-from generator.awards import iter_awards
+from generator.awards import award_hash, iter_awards
 from generator.errors import CredregError, UsageError
 from generator.registry import Registry
 from generator.statuslist import (
@@ -31,15 +31,18 @@ from generator.statuslist import (
     set_bit,
     status_list_credential,
 )
+from generator.verify.status import EndorserKeys, owner_problem, signature_problem
 
 __all__ = [
     "LIST_FILL",
     "StatusAllocator",
     "create_list",
     "list_bytes",
+    "read_signed_list",
     "read_status_list",
     "revoked_list",
     "signed_status_list",
+    "slot_holders",
 ]
 
 #: How many slots of a list are allocated before the next list starts (half: random draws stay cheap).
@@ -57,6 +60,62 @@ def read_status_list(path: Path, rel: str) -> tuple[dict[str, Any], bytearray]:
     except CredregError as exc:
         raise UsageError(f"cannot read the status list {rel}: {exc}") from None
     return credential, bytearray(bits)
+
+
+def read_signed_list(registry: Registry, owner: str, number: int, path: Path) -> bytearray:
+    """The bits of ``owner``'s status list ``number`` (its file ``path``) as its owner signed them, to be set and
+    signed again: refused (:class:`UsageError`) unless the file is that list (:func:`owner_problem`) signed by a
+    key the owner registered, in force when it signed (:func:`signature_problem`), the rule every reader of a list
+    applies. Anyone can edit the file in a checkout; re-signed as read, its every bit would be revoked in the
+    owner's name, or a revocation taken back."""
+    from generator.endorsements import endorsement_list_url  # here: that module signs its lists with this one
+
+    rel = layout.relpath(registry.root, path)
+    credential, bits = read_status_list(path, rel)
+    did = registry.endorser_did(owner)
+    problem = owner_problem(credential, endorsement_list_url(registry, owner, number), did, whose=owner)
+    problem = problem or signature_problem(credential, did, EndorserKeys(registry, owner))
+    if problem is not None:
+        raise UsageError(
+            f"the status list {rel} is not a list {owner} signed ({problem}): signing it again would sign every bit "
+            f"it holds in {owner}'s name",
+            [
+                "restore it as the registry has it (`git checkout`, or pull) and run `credreg check`",
+                "nothing was signed",
+            ],
+        )
+    return bits
+
+
+def slot_holders(registry: Registry, owner: str, number: int, index: int) -> list[tuple[str, str | None]]:
+    """(where, hash) of every award and endorsement of ``owner`` whose status entry names slot (``number``,
+    ``index``) of ``owner``'s lists (``hash`` ``None`` when the document has none): whom setting that bit
+    revokes."""
+    from generator.endorsements import endorsement_slots  # here: that module signs its lists with this one
+
+    holders: list[tuple[str, str | None]] = []
+    for source in iter_awards(registry.root, owner):
+        try:
+            award = source.parse(strict=False).data
+        except SourceError:
+            continue
+        entry = award.get("credentialStatus") if isinstance(award, dict) else None
+        if not isinstance(entry, dict):
+            continue
+        located = parse_list_url(registry.site_url, entry.get("statusListCredential"))
+        if located == (owner, number) and parse_index(entry.get("statusListIndex")) == index:
+            holders.append((source.where, _hash_or_none(award)))
+    for item, held_number, held_index in endorsement_slots(registry, owner):
+        if (held_number, held_index) == (number, index):
+            holders.append((layout.relpath(registry.root, item.path), _hash_or_none(item.document)))
+    return holders
+
+
+def _hash_or_none(document: Any) -> str | None:
+    try:
+        return award_hash(document)
+    except CredregError:  # not canonicalizable: no document anyone can name by hash
+        return None
 
 
 def signed_status_list(
@@ -155,6 +214,6 @@ def revoked_list(
 ) -> tuple[Path, bytes]:
     """The list with the bit set, re-signed with the issuer's key: (file, its bytes), to record and then write."""
     path = layout.status_list_path(registry.root, issuer, number)
-    _, bits = read_status_list(path, layout.relpath(registry.root, path))
+    bits = read_signed_list(registry, issuer, number, path)
     set_bit(bits, index)
     return path, list_bytes(signed_status_list(registry, issuer, number, bits, key, now))
