@@ -341,6 +341,8 @@ def signing_problems(registry: Registry, endorser: str, key: SigningKey, when: d
     """Why ``key`` may not sign for ``endorser`` at ``when`` (empty when it may)."""
     if key.issuer != endorser:
         return [f"the key belongs to {key.issuer!r}, not to the endorser {endorser!r}"]
+    if (elsewhere := key.identity_problem(registry.endorser_did(endorser), registry.site_url)) is not None:
+        return [elsewhere]
     record = registry.endorser_keys(endorser).get(key.key_id)
     if record is None:
         return [f"key {key.key_id!r} is not registered: keys/{endorser}/{key.key_id}.json is missing"]

@@ -304,6 +304,8 @@ def signing_key_problems(registry: Registry, issuer: str, key: SigningKey, when:
     """Why ``key`` may not sign for ``issuer`` at ``when`` (empty when it may)."""
     if key.issuer != issuer:
         return [f"the key belongs to issuer {key.issuer!r}, not {issuer!r}"]
+    if (elsewhere := key.identity_problem(registry.issuer_did(issuer), registry.site_url)) is not None:
+        return [elsewhere]
     record = registry.issuers[issuer].keys.get(key.key_id)
     if record is None:
         return [f"key {key.key_id!r} is not registered: keys/{issuer}/{key.key_id}.json is missing"]

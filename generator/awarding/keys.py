@@ -51,6 +51,27 @@ class SigningKey:
     issuer: str
     key_id: str
     seed: bytes
+    controller: str | None = None
+    """The DID the key was made for (``credreg keygen`` writes it into the file; ``None`` in a file made before)."""
+    site: str | None = None
+    """The registry's ``site_url`` when the key was made (as ``controller``): its status lists and records live
+    there."""
+
+    def identity_problem(self, did: str, site: str) -> str | None:
+        """Why this key may not sign as ``did`` in the registry at ``site``, as the checkout names its owner and its
+        site (``None`` when it may). Both come from the checkout's files (governance.yaml's ``site_url``, an
+        owner's ``did``), which anyone's change may have shaped: an award signed there would name another issuer,
+        or status lists and records another site serves (whose owner then says what is revoked). The key file is
+        the owner's own, outside the checkout, and says whose key it is and where it signs."""
+        for what, made, here in (("DID", self.controller, did), ("registry site", self.site, site)):
+            if made is not None and made != here:
+                return (
+                    f"the key was made for the {what} {made}, but this checkout gives {self.issuer} {here} "
+                    "(governance.yaml's site_url, or the owner's did, differs from when the key was made): signing "
+                    "here would sign in another name (if that change was reviewed and merged, make a key for the new "
+                    "name with `credreg keygen`)"
+                )
+        return None
 
     @property
     def public(self) -> bytes:
@@ -150,6 +171,8 @@ def generate_key(
         "keyId": key_id,
         "publicKeyMultibase": public.publicKeyMultibase,
         "seed": base64.urlsafe_b64encode(seed).decode().rstrip("="),
+        "controller": registry.endorser_did(issuer),
+        "registrySite": registry.site_url,
     }
     # Both halves or neither: each is written whole (and synced) before either is named, and named only if its name
     # is still free (checked above, but another process may have taken it since): nothing is ever replaced. The
@@ -299,7 +322,10 @@ def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
         seed = base64.urlsafe_b64decode(padded)
         if len(seed) != 32:
             raise ValueError("the seed is not 32 bytes")
-        key = SigningKey(str(doc["issuer"]), str(doc["keyId"]), seed)
+        controller, site = doc.get("controller"), doc.get("registrySite")
+        if not all(value is None or isinstance(value, str) for value in (controller, site)):
+            raise ValueError("its controller and registrySite are text")
+        key = SigningKey(str(doc["issuer"]), str(doc["keyId"]), seed, controller, site)
     except (ValueError, KeyError, TypeError) as exc:
         raise KeyFileError(f"{path} is not a credreg private key file: {exc}") from None
     if key.public_multibase != doc.get("publicKeyMultibase"):

@@ -8,6 +8,7 @@ import base64
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -183,3 +184,44 @@ def test_an_endorser_never_signs_bits_it_did_not_set(signer: Signer, tmp_path: P
         revoke_endorsement(signer.registry, given[0].hash, key)
     assert "nothing was signed" in info.value.explain()
     assert path.read_bytes() == before
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+SITE = ("registry/governance.yaml", "site_url: https://registry.test.example/", "site_url: https://evil.example/")
+OWN_DID = (
+    "registry/issuers/acme-academy/issuer.yaml",
+    "name: Acme Academy\n",
+    "name: Acme Academy\ndid: did:web:evil.example\n",
+)
+MADE_FOR = re.escape("the key was made for the DID did:web:registry.test.example:issuers:acme-academy, but this")
+
+
+@pytest.mark.parametrize("edit", [SITE, OWN_DID], ids=["site_url", "did"])
+def test_a_key_signs_only_in_the_name_it_was_made_for(signer: Signer, edit: tuple[str, str, str]) -> None:
+    # The checkout names the issuer's DID (its site_url, or the issuer's own did): changed there, every award,
+    # status list and revocation the issuer signed named another issuer, whose DID document (and lists) another
+    # site serves.
+    issued = signer.award(email="a@example.org")
+    _edit(signer.root / edit[0], edit[1], edit[2])
+    before = sorted(p.relative_to(signer.root) for p in signer.root.rglob("*"))
+    with pytest.raises(UsageError, match=MADE_FOR):
+        signer.award(email="b@example.org")
+    with pytest.raises(UsageError, match=MADE_FOR):
+        revoke_award(signer.registry, issued.hash, "Issued in error", signer.key)
+    assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "nothing written"
+
+
+def test_a_key_of_an_issuer_with_its_own_did_signs_only_for_the_registry_it_was_made_for(signer: Signer) -> None:
+    # With a DID of its own, the issuer's identity does not change with the site; its status lists' and records'
+    # addresses do: signed for another site, that site's owner would say which of its awards are revoked.
+    _edit(signer.root / OWN_DID[0], OWN_DID[1], OWN_DID[2])
+    key = signer.new_key(key_id="key-own")
+    _edit(signer.root / SITE[0], SITE[1], SITE[2])
+    with pytest.raises(UsageError, match=re.escape("made for the registry site https://registry.test.example/, but")):
+        signer.award(key=key)
+    assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
