@@ -35,7 +35,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import create_list, list_bytes, read_signed_list
+from generator.awarding.status import create_list, list_bytes, read_signed_list, refuse_lost_lists
 from generator.awards import award_hash, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import CredregError, ProblemList, UsageError
@@ -401,6 +401,7 @@ def endorse(
     # (an issuer's awards share its lists: one lock for both, generator.awarding.lock).
     with owner_lock(registry.root, endorser):
         used = _used_indexes(registry, endorser)
+        refuse_lost_lists(registry, endorser, used)
         number, index = _allocate(used)
         unsigned = unsigned_endorsement(
             registry,

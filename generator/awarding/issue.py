@@ -31,7 +31,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import StatusAllocator, create_list
+from generator.awarding.status import StatusAllocator, create_list, refuse_lost_lists
 from generator.awards import (
     award_filename,
     award_hash,
@@ -386,6 +386,7 @@ def issue_awards(
     with owner_lock(registry.root, issuer_id):
         earners = prepare_earner_dir(earner_dir, registry.root) if earner_dir is not None else None
         allocator = StatusAllocator.scan(registry, issuer_id)
+        refuse_lost_lists(registry, issuer_id, allocator.used)
         vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"
         signed: list[dict[str, Any]] = []
         keys: list[str] = []

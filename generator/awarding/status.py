@@ -40,6 +40,7 @@ __all__ = [
     "list_bytes",
     "read_signed_list",
     "read_status_list",
+    "refuse_lost_lists",
     "revoked_list",
     "signed_status_list",
     "slot_holders",
@@ -192,6 +193,26 @@ class StatusAllocator:
                 credential = signed_status_list(self.registry, self.issuer, number, new_bitstring(), key, now)
                 made.append((path, list_bytes(credential)))
         return made
+
+
+def refuse_lost_lists(registry: Registry, owner: str, used: dict[int, set[int]]) -> None:
+    """Refuse (:class:`UsageError`) to draw slots when a list that ``owner``'s awards or endorsements already hold
+    slots in (``used``, as found before drawing) has no file: the run would sign a new, empty list in its place
+    (:meth:`StatusAllocator.new_lists`), taking back every revocation the lost one holds. A run cut short writes
+    its lists before its awards (:func:`generator.awarding.issue.issue_awards`), so only a checkout that lost the
+    file (deleted by hand, or by anyone's change) has awards without their list."""
+    for number in sorted(n for n, taken in used.items() if taken):
+        path = layout.owner_dir(registry.root, owner) / "status" / f"{number}.json"
+        if not path.exists() and not path.is_symlink():
+            held = len(used[number])
+            raise UsageError(
+                f"{layout.relpath(registry.root, path)} is missing, though {held} of {owner}'s awards or endorsements "
+                f"hold a slot in it: a new, empty list signed in its place would take back every revocation it holds",
+                [
+                    "restore it as the registry has it (`git checkout`, or pull) and run `credreg check`",
+                    "nothing was signed",
+                ],
+            )
 
 
 def list_bytes(credential: dict[str, Any]) -> bytes:

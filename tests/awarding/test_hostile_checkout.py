@@ -225,3 +225,30 @@ def test_a_key_of_an_issuer_with_its_own_did_signs_only_for_the_registry_it_was_
     with pytest.raises(UsageError, match=re.escape("made for the registry site https://registry.test.example/, but")):
         signer.award(key=key)
     assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
+
+
+def test_an_award_never_signs_a_new_list_in_place_of_a_lost_one(signer: Signer) -> None:
+    # The checkout lost a list its awards hold slots in (and its revocations): the next `credreg award` signed a
+    # new, empty list of that number, which would have taken every revocation back.
+    issued = signer.award(email="a@example.org")
+    revoke_award(signer.registry, issued.hash, "Issued in error", signer.key)
+    path = layout.status_list_path(signer.root, ISSUER, 1)
+    path.unlink()
+    before = sorted(p.relative_to(signer.root) for p in signer.root.rglob("*"))
+    with pytest.raises(UsageError, match=r"status/1\.json is missing, though 1 of acme-academy's awards") as info:
+        signer.award(email="b@example.org")
+    assert "nothing was signed" in info.value.explain()
+    assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "nothing written"
+
+
+def test_an_endorsement_never_signs_a_new_list_in_place_of_a_lost_one(signer: Signer, tmp_path: Path) -> None:
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES, comment="x")
+    revoke_endorsement(signer.registry, first.hash, key)
+    (signer.root / "registry/endorsers/data-council/status/1.json").unlink()
+    with pytest.raises(UsageError, match=r"status/1\.json is missing, though 1 of data-council's"):
+        endorse(signer.registry, "acme-academy/sql-basics", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                comment="y")  # fmt: skip
+    assert not (signer.root / "registry/endorsers/data-council/status/1.json").exists()
