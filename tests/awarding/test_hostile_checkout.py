@@ -252,3 +252,19 @@ def test_an_endorsement_never_signs_a_new_list_in_place_of_a_lost_one(signer: Si
         endorse(signer.registry, "acme-academy/sql-basics", "data-council", key, kind=EndorsementKind.RECOGNISES,
                 comment="y")  # fmt: skip
     assert not (signer.root / "registry/endorsers/data-council/status/1.json").exists()
+
+
+def test_award_shows_what_the_signature_covers(signer: Signer, tmp_path: Path) -> None:
+    # The credential's name is the checkout's: `credreg award ISSUER/CREDENTIAL` said where the award went, not what
+    # it had signed, so a name changed by a change nobody reviewed went unseen.
+    definition = signer.root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    _edit(definition, "name: SQL Basics", "name: Doctor of SQL")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "award", "acme-academy/sql-basics",
+         "--recipient", "a@example.org", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    method = "did:web:registry.test.example:issuers:acme-academy#key-1"
+    assert f'signed:  "Doctor of SQL" by Acme Academy, as {method}\n' in done.stdout
