@@ -18,13 +18,15 @@ from generator._internal.files import json_text, write_new
 from generator._internal.source import SourceError, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
-from generator.awards import award_hash, iter_awards
+from generator.awards import award_hash, iter_awards, read_revocations
 from generator.errors import CredregError, UsageError
 from generator.registry import Registry
 from generator.statuslist import (
     MAX_LIST_BYTES,
     MIN_BITS,
     decode_list,
+    get_bit,
+    index_problem,
     new_bitstring,
     parse_index,
     parse_list_url,
@@ -230,11 +232,26 @@ def create_list(path: Path, data: bytes) -> bool:
     return True
 
 
+def _set_logged(registry: Registry, issuer: str, number: int, bits: bytearray) -> None:
+    """Set in ``bits`` (of ``issuer``'s list ``number``) every slot a line of the issuer's revocation log revokes
+    with a signature of the issuer's that holds (:func:`signature_problem`, as every reader of the log trusts a
+    line). The list read may be an older one, genuinely signed (a stale copy put back): re-signed as read, it would
+    take back every revocation made since, in the issuer's name; the log's signed lines say which they are."""
+    did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)
+    for _, line in read_revocations(layout.revocations_path(registry.root, issuer)):
+        index = line.get("statusListIndex")
+        if line.get("statusList") != number or type(index) is not int or index_problem(index, bits) is not None:
+            continue
+        if not get_bit(bits, index) and signature_problem(line, did, keys, "revocation") is None:
+            set_bit(bits, index)
+
+
 def revoked_list(
     registry: Registry, issuer: str, number: int, index: int, key: SigningKey, now: dt.datetime
 ) -> tuple[Path, bytes]:
     """The list with the bit set, re-signed with the issuer's key: (file, its bytes), to record and then write."""
     path = layout.status_list_path(registry.root, issuer, number)
     bits = read_signed_list(registry, issuer, number, path)
+    _set_logged(registry, issuer, number, bits)
     set_bit(bits, index)
     return path, list_bytes(signed_status_list(registry, issuer, number, bits, key, now))

@@ -268,3 +268,17 @@ def test_award_shows_what_the_signature_covers(signer: Signer, tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     method = "did:web:registry.test.example:issuers:acme-academy#key-1"
     assert f'signed:  "Doctor of SQL" by Acme Academy, as {method}\n' in done.stdout
+
+
+def test_revoke_keeps_every_revocation_its_log_signs_when_the_list_is_an_older_one(signer: Signer) -> None:
+    # An older list, genuinely signed, put back in the checkout (a stale copy, or anyone's change): re-signed as read,
+    # with one more bit, it took back every revocation made since, in the issuer's name.
+    first, second = signer.award(email="a@example.org"), signer.award(email="b@example.org")
+    path = layout.status_list_path(signer.root, ISSUER, 1)
+    older = path.read_bytes()
+    revoke_award(signer.registry, first.hash, "Issued in error", signer.key)
+    path.write_bytes(older)
+    revoke_award(signer.registry, second.hash, "Issued twice", signer.key)
+    bits = _bits(signer)
+    assert get_bit(bits, _slot(second))
+    assert get_bit(bits, _slot(first)), "the earlier revocation, signed in the log, stands"
