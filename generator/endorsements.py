@@ -36,9 +36,9 @@ from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
 from generator.awarding.status import create_list, list_bytes, read_signed_list, refuse_lost_lists
-from generator.awards import award_hash, render_award, write_award_file
+from generator.awards import award_hash, award_hash_or_none, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
-from generator.errors import CredregError, ProblemList, UsageError
+from generator.errors import ProblemList, UsageError
 from generator.models.award import error_text
 from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind, EndorsementSubject
 from generator.openbadges import timestamp
@@ -247,14 +247,9 @@ def find_endorsement(root: Path, digest: str) -> FoundEndorsement | None:
     anyone's to choose: one named by an award's hash, holding another document, would otherwise be revoked (its
     slot's bit set and signed) by `credreg revoke` of that award."""
     digest = digest.lower()
-    return next((f for f in iter_endorsements(root) if f.hash == digest and _hash_or_none(f.document) == digest), None)
-
-
-def _hash_or_none(document: dict[str, Any]) -> str | None:
-    try:
-        return award_hash(document)
-    except CredregError:  # not canonicalizable: no document anyone can name by hash
-        return None
+    return next(
+        (f for f in iter_endorsements(root) if f.hash == digest and award_hash_or_none(f.document) == digest), None
+    )
 
 
 # ---------------------------------------------------------------------------------------------- signing

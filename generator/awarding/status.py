@@ -18,7 +18,7 @@ from generator._internal.files import json_text, write_new
 from generator._internal.source import SourceError, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
-from generator.awards import award_hash, iter_awards, read_revocations
+from generator.awards import award_hash_or_none, iter_awards, read_revocations
 from generator.errors import CredregError, UsageError
 from generator.registry import Registry
 from generator.statuslist import (
@@ -107,18 +107,11 @@ def slot_holders(registry: Registry, owner: str, number: int, index: int) -> lis
             continue
         located = parse_list_url(registry.site_url, entry.get("statusListCredential"))
         if located == (owner, number) and parse_index(entry.get("statusListIndex")) == index:
-            holders.append((source.where, _hash_or_none(award)))
+            holders.append((source.where, award_hash_or_none(award)))
     for item, held_number, held_index in endorsement_slots(registry, owner):
         if (held_number, held_index) == (number, index):
-            holders.append((layout.relpath(registry.root, item.path), _hash_or_none(item.document)))
+            holders.append((layout.relpath(registry.root, item.path), award_hash_or_none(item.document)))
     return holders
-
-
-def _hash_or_none(document: Any) -> str | None:
-    try:
-        return award_hash(document)
-    except CredregError:  # not canonicalizable: no document anyone can name by hash
-        return None
 
 
 def signed_status_list(
