@@ -29,6 +29,7 @@ from generator.statuslist import (
     index_problem,
     new_bitstring,
     parse_index,
+    parse_list_number,
     parse_list_url,
     set_bit,
     status_list_credential,
@@ -155,6 +156,19 @@ class StatusAllocator:
 
         for _, number, index in endorsement_slots(registry, issuer):
             allocator.used.setdefault(number, set()).add(index)
+        # A slot whose bit is set is taken, whoever holds it: a checkout without its holder's file (a stale one, or
+        # one a change shaped) would hand it out again, to an award born revoked that shares its slot.
+        folder = layout.issuer_dir(registry.root, issuer) / "status"
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            listed = parse_list_number(path.stem)
+            if listed is None:
+                continue  # not a list (the check says so)
+            try:
+                _, bits = read_status_list(path, layout.relpath(registry.root, path))
+            except UsageError:
+                continue  # unreadable: the check says so
+            taken = allocator.used.setdefault(listed, set())
+            taken.update(8 * i + j for i, byte in enumerate(bits) if byte for j in range(8) if byte & (0x80 >> j))
         return allocator
 
     def allocate(self) -> tuple[int, int]:

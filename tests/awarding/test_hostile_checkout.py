@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -282,3 +283,17 @@ def test_revoke_keeps_every_revocation_its_log_signs_when_the_list_is_an_older_o
     bits = _bits(signer)
     assert get_bit(bits, _slot(second))
     assert get_bit(bits, _slot(first)), "the earlier revocation, signed in the log, stands"
+
+
+def test_an_award_never_takes_a_slot_whose_bit_is_set(signer: Signer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A revoked award whose file this checkout lacks (a stale one): its slot looked free, and the next award drawn
+    # there was born revoked, sharing the slot. The draw is random: it is made to try that slot first.
+    revoked = signer.award(email="a@example.org")
+    revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key)
+    next(layout.awards_dir(signer.root, ISSUER).rglob(f"{revoked.hash}.json")).unlink()
+    draws = iter([_slot(revoked)])
+    real = secrets.randbelow
+    monkeypatch.setattr(secrets, "randbelow", lambda n: next(draws, None) or real(n))
+    issued = signer.award(email="b@example.org")
+    assert _slot(issued) != _slot(revoked)
+    assert not get_bit(_bits(signer), _slot(issued))
