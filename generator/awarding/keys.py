@@ -68,8 +68,8 @@ class SigningKey:
                 return (
                     f"the key was made for the {what} {made}, but this checkout gives {self.issuer} {here} "
                     "(governance.yaml's site_url, or the owner's did, differs from when the key was made): signing "
-                    "here would sign in another name (if that change was reviewed and merged, make a key for the new "
-                    "name with `credreg keygen`)"
+                    "here would sign in another name; the registry refuses that change once keys exist "
+                    "(governance.identity), so the checkout holds a change nobody reviewed"
                 )
         return None
 
