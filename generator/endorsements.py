@@ -35,7 +35,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import create_list, list_bytes, read_signed_list, refuse_lost_lists
+from generator.awarding.status import create_list, list_bytes, read_signed_list, refuse_lost_lists, take_set_bits
 from generator.awards import award_hash, award_hash_or_none, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import ProblemList, UsageError
@@ -191,6 +191,7 @@ def _used_indexes(registry: Registry, endorser: str) -> dict[int, set[int]]:
     used: dict[int, set[int]] = {}
     for _, number, index in endorsement_slots(registry, endorser):
         used.setdefault(number, set()).add(index)
+    take_set_bits(registry, endorser, used)
     return used
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "revoked_list",
     "signed_status_list",
     "slot_holders",
+    "take_set_bits",
 ]
 
 #: How many slots of a list are allocated before the next list starts (half: random draws stay cheap).
@@ -156,19 +157,7 @@ class StatusAllocator:
 
         for _, number, index in endorsement_slots(registry, issuer):
             allocator.used.setdefault(number, set()).add(index)
-        # A slot whose bit is set is taken, whoever holds it: a checkout without its holder's file (a stale one, or
-        # one a change shaped) would hand it out again, to an award born revoked that shares its slot.
-        folder = layout.issuer_dir(registry.root, issuer) / "status"
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-            listed = parse_list_number(path.stem)
-            if listed is None:
-                continue  # not a list (the check says so)
-            try:
-                _, bits = read_status_list(path, layout.relpath(registry.root, path))
-            except UsageError:
-                continue  # unreadable: the check says so
-            taken = allocator.used.setdefault(listed, set())
-            taken.update(8 * i + j for i, byte in enumerate(bits) if byte for j in range(8) if byte & (0x80 >> j))
+        take_set_bits(registry, issuer, allocator.used)
         return allocator
 
     def allocate(self) -> tuple[int, int]:
@@ -202,6 +191,23 @@ class StatusAllocator:
                 credential = signed_status_list(self.registry, self.issuer, number, new_bitstring(), key, now)
                 made.append((path, list_bytes(credential)))
         return made
+
+
+def take_set_bits(registry: Registry, owner: str, used: dict[int, set[int]]) -> None:
+    """Add to ``used`` every slot whose bit is set in one of ``owner``'s list files: taken, whoever holds it. A
+    checkout without its holder's file (a stale one, or one a change shaped) would hand it out again, to an award
+    or endorsement born revoked that shares its slot."""
+    folder = layout.owner_dir(registry.root, owner) / "status"
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        number = parse_list_number(path.stem)
+        if number is None:
+            continue  # not a list (the check says so)
+        try:
+            _, bits = read_status_list(path, layout.relpath(registry.root, path))
+        except UsageError:
+            continue  # unreadable: the check says so
+        taken = used.setdefault(number, set())
+        taken.update(8 * i + j for i, byte in enumerate(bits) if byte for j in range(8) if byte & (0x80 >> j))
 
 
 def refuse_lost_lists(registry: Registry, owner: str, used: dict[int, set[int]]) -> None:

@@ -297,3 +297,20 @@ def test_an_award_never_takes_a_slot_whose_bit_is_set(signer: Signer, monkeypatc
     issued = signer.award(email="b@example.org")
     assert _slot(issued) != _slot(revoked)
     assert not get_bit(_bits(signer), _slot(issued))
+
+
+def test_an_endorsement_never_takes_a_slot_whose_bit_is_set(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES, comment="x")
+    revoke_endorsement(signer.registry, first.hash, key)
+    first.path.unlink()  # a checkout without it
+    draws = iter([_slot(first.document)])
+    real = secrets.randbelow
+    monkeypatch.setattr(secrets, "randbelow", lambda n: next(draws, None) or real(n))
+    second = endorse(signer.registry, "acme-academy/sql-basics", "data-council", key,
+                     kind=EndorsementKind.RECOGNISES, comment="y")  # fmt: skip
+    assert _slot(second.document) != _slot(first.document)
