@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from generator import layout
-from generator.awarding.issue import IssuedAward
+from generator.awarding.issue import IssuedAward, Recipient, issue_awards
 from generator.awarding.keys import generate_key, load_signing_key
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
@@ -314,3 +314,18 @@ def test_an_endorsement_never_takes_a_slot_whose_bit_is_set(
     second = endorse(signer.registry, "acme-academy/sql-basics", "data-council", key,
                      kind=EndorsementKind.RECOGNISES, comment="y")  # fmt: skip
     assert _slot(second.document) != _slot(first.document)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make a folder another user owns and write into it")
+def test_earners_files_never_go_into_a_folder_another_user_owns(signer: Signer, tmp_path: Path) -> None:
+    # An empty folder made by another user where the earners' folder is to be (a shared /tmp, say): root wrote the
+    # recipients' links and keys into it, made private to its owner, the other user.
+    out = tmp_path / "earners-of-another"
+    out.mkdir(mode=0o777)
+    os.chown(out, 65534, 65534)
+    with pytest.raises(UsageError, match=r"belongs to another user \(uid 65534\)") as info:
+        issue_awards(signer.registry, "acme-academy/sql-basics", [Recipient("a@example.org")], signer.key,
+                     batch=False, valid_from=ISSUED, earner_dir=out)  # fmt: skip
+    assert "nothing was signed" in info.value.explain()
+    assert list(out.iterdir()) == []
+    assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
