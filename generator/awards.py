@@ -29,6 +29,7 @@ __all__ = [
     "AwardSource",
     "award_filename",
     "award_hash",
+    "award_hash_or_none",
     "award_id_number",
     "award_id_text",
     "award_text_hash",
@@ -216,10 +217,12 @@ def award_text_hash(text: str) -> str | None:
     """The award hash of an award's text (a file or a batch line), as every lookup by hash computes it; ``None``
     when the text does not parse within the bounds or is not a JSON object with a canonical form."""
     data = _loads(text)
-    return _hash_or_none(data) if isinstance(data, dict) else None
+    return award_hash_or_none(data) if isinstance(data, dict) else None
 
 
-def _hash_or_none(award: Mapping[str, Any]) -> str | None:
+def award_hash_or_none(award: Mapping[str, Any]) -> str | None:
+    """:func:`award_hash`, or ``None`` for a document that has none (not canonicalizable): found in a file, it is
+    no award or endorsement anyone can name by hash."""
     try:
         return award_hash(award)
     except CredregError:  # not canonicalizable (RFC 8785): not an award anyone can name by hash

@@ -204,6 +204,20 @@ def _signed_record(args: argparse.Namespace, registry: Registry, owner: str) -> 
     return usable_record(path, registry.root)
 
 
+def _say_signed(document: dict[str, Any], label: str = "signed: ") -> None:
+    """What was signed, read from the signed document itself (an award's credential and issuer, an endorsement's
+    name) and the key's verification method: the names and the DID come from the checkout's files, which anyone's
+    change may have shaped, and this shows what the signature covers, not what was asked for."""
+    from generator.crypto.dataintegrity import proofs_of
+
+    subject = document.get("credentialSubject") or {}
+    what = (subject.get("achievement") or {}).get("name") if "achievement" in subject else document.get("name")
+    signer = (document.get("issuer") or {}).get("name")
+    methods = sorted({str(p.get("verificationMethod")) for p in proofs_of(document) if isinstance(p, dict)})
+    by = f" by {signer}" if "achievement" in subject else ""
+    print(f"{label} {json.dumps(what, ensure_ascii=False)}{by}, as {', '.join(methods)}")
+
+
 def _say_record(record: Path | None, label: str = "record:", what: str = "what you signed") -> None:
     """The line telling where the owner's record of what it signed is (``label`` aligns it with its neighbours)."""
     print(f"{label} {record}  ({what}: for credreg log monitor --record)")
@@ -261,6 +275,7 @@ def _cmd_award(args: argparse.Namespace) -> int:
         print(f"{len(issued)} awards in {where}")
         for award in sorted(issued, key=lambda a: a.line or 0):  # the file's order, never the cohort's
             print(f"  line {award.line}: {award.hash}  {award.verify_url}")
+    _say_signed(first.award)
     # The keys and links go to a private file, not to the terminal: a cohort's log must not map people to awards.
     print(f"earners: {earners / MAPPING_FILE}  (private: each recipient's link, key and file; never commit it)")
     _say_record(record, "record: ")
@@ -434,6 +449,7 @@ def _cmd_endorse(args: argparse.Namespace) -> int:
     )
     print(f"endorsement {done.hash}")
     print(f"  {layout.relpath(registry.root, done.path)}")
+    _say_signed(done.document, "  signed:")
     _say_record(record)
     return 0
 

@@ -35,10 +35,10 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import create_list, list_bytes
-from generator.awards import award_hash, render_award, write_award_file
+from generator.awarding.status import create_list, list_bytes, read_signed_list, refuse_lost_lists, take_set_bits
+from generator.awards import award_hash, award_hash_or_none, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
-from generator.errors import CredregError, ProblemList, UsageError
+from generator.errors import ProblemList, UsageError
 from generator.models.award import error_text
 from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind, EndorsementSubject
 from generator.openbadges import timestamp
@@ -46,7 +46,6 @@ from generator.registry import KeyRecord, Registry
 from generator.statuslist import (
     MAX_LIST_BYTES,
     MIN_BITS,
-    decode_list,
     new_bitstring,
     parse_index,
     parse_list_number,
@@ -192,6 +191,7 @@ def _used_indexes(registry: Registry, endorser: str) -> dict[int, set[int]]:
     used: dict[int, set[int]] = {}
     for _, number, index in endorsement_slots(registry, endorser):
         used.setdefault(number, set()).add(index)
+    take_set_bits(registry, endorser, used)
     return used
 
 
@@ -244,7 +244,13 @@ def iter_endorsements(
 
 
 def find_endorsement(root: Path, digest: str) -> FoundEndorsement | None:
-    return next((f for f in iter_endorsements(root) if f.hash == digest.lower()), None)
+    """The endorsement whose hash is ``digest``: a file named by it whose document hashes to it. A file's name is
+    anyone's to choose: one named by an award's hash, holding another document, would otherwise be revoked (its
+    slot's bit set and signed) by `credreg revoke` of that award."""
+    digest = digest.lower()
+    return next(
+        (f for f in iter_endorsements(root) if f.hash == digest and award_hash_or_none(f.document) == digest), None
+    )
 
 
 # ---------------------------------------------------------------------------------------------- signing
@@ -331,6 +337,8 @@ def signing_problems(registry: Registry, endorser: str, key: SigningKey, when: d
     """Why ``key`` may not sign for ``endorser`` at ``when`` (empty when it may)."""
     if key.issuer != endorser:
         return [f"the key belongs to {key.issuer!r}, not to the endorser {endorser!r}"]
+    if (elsewhere := key.identity_problem(registry.endorser_did(endorser), registry.site_url)) is not None:
+        return [elsewhere]
     record = registry.endorser_keys(endorser).get(key.key_id)
     if record is None:
         return [f"key {key.key_id!r} is not registered: keys/{endorser}/{key.key_id}.json is missing"]
@@ -389,6 +397,7 @@ def endorse(
     # (an issuer's awards share its lists: one lock for both, generator.awarding.lock).
     with owner_lock(registry.root, endorser):
         used = _used_indexes(registry, endorser)
+        refuse_lost_lists(registry, endorser, used)
         number, index = _allocate(used)
         unsigned = unsigned_endorsement(
             registry,
@@ -460,24 +469,17 @@ def revoke_endorsement(
     if located is None or index is None or located[0] != found.owner:
         raise UsageError("the endorsement has no status entry in its endorser's lists")
     path = located[2]
+    from generator.awarding.revoke import revocable  # here: it imports the award issuing code
+
     with owner_lock(registry.root, found.owner):  # another run's bit is never lost (revoke.py)
-        bits = bytearray(_read_bits(registry, path))
+        revocable(registry, found.owner, digest, found.document, (located[1], index), "endorsement")
+        bits = read_signed_list(registry, found.owner, located[1], path)
         set_bit(bits, index)
         data = list_bytes(_signed_list(registry, found.owner, located[1], bits, key, now))
         if record is not None:  # before the registry's file (generator.awarding.record)
             record_signed(record, [file_entry("status-list", registry.root, path, data)], now)
         write_bytes_atomic(path, data)
     return EndorsementRevocation(path)
-
-
-def _read_bits(registry: Registry, path: Path) -> bytes:
-    rel = layout.relpath(registry.root, path)
-    try:
-        doc = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
-        subject = doc.get("credentialSubject") if isinstance(doc, dict) else None
-        return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None)
-    except (SourceError, CredregError) as exc:
-        raise UsageError(f"cannot read the status list {rel}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------------------- verifying

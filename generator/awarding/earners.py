@@ -91,6 +91,13 @@ def prepare_earner_dir(path: Path, root: Path) -> Path:
         raise UsageError(
             f"{path} already exists and is not an empty folder: an earlier run's keys are never overwritten"
         )
+    owner = target.stat().st_uid if target.exists() else os.geteuid()
+    if owner != os.geteuid():
+        # Made private (mode 700) before anything is written, it is still its owner's to read: root writes anywhere.
+        raise UsageError(
+            f"{path} belongs to another user (uid {owner}): the earners' links and keys would be theirs to read",
+            ["choose a folder of your own, or a new one (credreg makes it, private to you)", "nothing was signed"],
+        )
     # Refused now, before anything is signed, rather than when the files are written.
     why = unwritable_folder(target)
     if why is not None:

@@ -31,7 +31,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import StatusAllocator, create_list
+from generator.awarding.status import StatusAllocator, create_list, refuse_lost_lists
 from generator.awards import (
     award_filename,
     award_hash,
@@ -304,6 +304,8 @@ def signing_key_problems(registry: Registry, issuer: str, key: SigningKey, when:
     """Why ``key`` may not sign for ``issuer`` at ``when`` (empty when it may)."""
     if key.issuer != issuer:
         return [f"the key belongs to issuer {key.issuer!r}, not {issuer!r}"]
+    if (elsewhere := key.identity_problem(registry.issuer_did(issuer), registry.site_url)) is not None:
+        return [elsewhere]
     record = registry.issuers[issuer].keys.get(key.key_id)
     if record is None:
         return [f"key {key.key_id!r} is not registered: keys/{issuer}/{key.key_id}.json is missing"]
@@ -384,6 +386,7 @@ def issue_awards(
     with owner_lock(registry.root, issuer_id):
         earners = prepare_earner_dir(earner_dir, registry.root) if earner_dir is not None else None
         allocator = StatusAllocator.scan(registry, issuer_id)
+        refuse_lost_lists(registry, issuer_id, allocator.used)
         vm = f"{registry.issuer_did(issuer_id)}#{key.key_id}"
         signed: list[dict[str, Any]] = []
         keys: list[str] = []

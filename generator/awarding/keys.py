@@ -7,11 +7,12 @@ anyone but its owner can read it, the way ssh treats identity files.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,27 @@ class SigningKey:
     issuer: str
     key_id: str
     seed: bytes
+    controller: str | None = None
+    """The DID the key was made for (``credreg keygen`` writes it into the file; ``None`` in a file made before)."""
+    site: str | None = None
+    """The registry's ``site_url`` when the key was made (as ``controller``): its status lists and records live
+    there."""
+
+    def identity_problem(self, did: str, site: str) -> str | None:
+        """Why this key may not sign as ``did`` in the registry at ``site``, as the checkout names its owner and its
+        site (``None`` when it may). Both come from the checkout's files (governance.yaml's ``site_url``, an
+        owner's ``did``), which anyone's change may have shaped: an award signed there would name another issuer,
+        or status lists and records another site serves (whose owner then says what is revoked). The key file is
+        the owner's own, outside the checkout, and says whose key it is and where it signs."""
+        for what, made, here in (("DID", self.controller, did), ("registry site", self.site, site)):
+            if made is not None and made != here:
+                return (
+                    f"the key was made for the {what} {made}, but this checkout gives {self.issuer} {here} "
+                    "(governance.yaml's site_url, or the owner's did, differs from when the key was made): signing "
+                    "here would sign in another name; the registry refuses that change once keys exist "
+                    "(governance.identity), so the checkout holds a change nobody reviewed"
+                )
+        return None
 
     @property
     def public(self) -> bytes:
@@ -149,6 +171,8 @@ def generate_key(
         "keyId": key_id,
         "publicKeyMultibase": public.publicKeyMultibase,
         "seed": base64.urlsafe_b64encode(seed).decode().rstrip("="),
+        "controller": registry.endorser_did(issuer),
+        "registrySite": registry.site_url,
     }
     # Both halves or neither: each is written whole (and synced) before either is named, and named only if its name
     # is still free (checked above, but another process may have taken it since): nothing is ever replaced. The
@@ -234,19 +258,40 @@ def refuse_in_checkout(path: Path, root: Path | None, action: str, published: It
 
 def check_private_key_file(path: Path, root: Path | None, published: Iterable[Path] = ()) -> None:
     """Refuse to read a private key (an issuer's, the log's, a witness's) from inside the repository (or a
-    ``published`` folder) or from a file other users can read: either means the key may already be exposed."""
+    ``published`` folder), from a file other users can read, or from one another user owns: each means the key
+    may already be exposed, or is not this user's to sign with."""
+    with _opened_private_key(path, root, published):
+        pass
+
+
+@contextlib.contextmanager
+def _opened_private_key(path: Path, root: Path | None, published: Iterable[Path]) -> Iterator[int]:
+    """A descriptor of the private key file ``path``, once :func:`check_private_key_file`'s rules hold for the very
+    file opened (asked of the descriptor: a file swapped in after a check by name is never the one read)."""
     refuse_in_checkout(path, root, "read a private key", published)
     try:
-        info = path.stat()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO would block the open for ever
     except OSError as exc:
         raise KeyFileError(f"cannot read private key {path}: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):  # a folder; a FIFO would block the read for ever
-        raise KeyFileError(f"cannot read private key {path}: not a regular file")
-    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise KeyFileError(
-            f"private key {path} is accessible by other users (mode {stat.filemode(info.st_mode)})",
-            [f"restrict it first: chmod 600 {path}"],
-        )
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # a folder; a FIFO would block the read for ever
+            raise KeyFileError(f"cannot read private key {path}: not a regular file")
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise KeyFileError(
+                f"private key {path} is accessible by other users (mode {stat.filemode(info.st_mode)})",
+                [f"restrict it first: chmod 600 {path}"],
+            )
+        if info.st_uid != os.geteuid():
+            # Readable here only to root: another user's key (or one they put here to be signed with) is not this
+            # user's, as ssh and the verification cache's secret (generator/verify/cache.py) treat theirs.
+            raise KeyFileError(
+                f"private key {path} belongs to another user (uid {info.st_uid}, not {os.geteuid()})",
+                ["sign as the user who owns it; if the key is yours, `chown` it to yourself first"],
+            )
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def read_private_key_file(path: Path, root: Path | None, what: str, published: Iterable[Path] = ()) -> dict[str, Any]:
@@ -254,13 +299,14 @@ def read_private_key_file(path: Path, root: Path | None, what: str, published: I
     every JSON file is (:mod:`generator._internal.source`): a key file is copied, pasted into CI secrets and
     sometimes edited by hand, so a field given twice, a NaN or a broken line is refused, naming the file, line
     and column. ``what`` names the kind of file in messages."""
-    check_private_key_file(path, root, published)
-    try:
-        doc = read_json_file(path, str(path)).data
-    except SourceError as exc:
-        if exc.problems[0].code == "file.unreadable":
-            raise KeyFileError(f"cannot read private key {path}", [str(p) for p in exc.problems]) from None
-        raise KeyFileError(f"{path} is not {what}", [str(p) for p in exc.problems]) from None
+    with _opened_private_key(path, root, published) as fd:
+        try:
+            # The file checked, not the name again: open() takes over (and closes) a copy of the descriptor.
+            doc = read_json_file(os.dup(fd), str(path)).data
+        except SourceError as exc:
+            if exc.problems[0].code == "file.unreadable":
+                raise KeyFileError(f"cannot read private key {path}", [str(p) for p in exc.problems]) from None
+            raise KeyFileError(f"{path} is not {what}", [str(p) for p in exc.problems]) from None
     if not isinstance(doc, dict):
         raise KeyFileError(f"{path} is not {what}: not a JSON object")
     return doc
@@ -276,7 +322,10 @@ def load_signing_key(path: Path, *, root: Path | None = None) -> SigningKey:
         seed = base64.urlsafe_b64decode(padded)
         if len(seed) != 32:
             raise ValueError("the seed is not 32 bytes")
-        key = SigningKey(str(doc["issuer"]), str(doc["keyId"]), seed)
+        controller, site = doc.get("controller"), doc.get("registrySite")
+        if not all(value is None or isinstance(value, str) for value in (controller, site)):
+            raise ValueError("its controller and registrySite are text")
+        key = SigningKey(str(doc["issuer"]), str(doc["keyId"]), seed, controller, site)
     except (ValueError, KeyError, TypeError) as exc:
         raise KeyFileError(f"{path} is not a credreg private key file: {exc}") from None
     if key.public_multibase != doc.get("publicKeyMultibase"):

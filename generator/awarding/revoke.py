@@ -27,20 +27,22 @@ from generator.awarding.issue import recipient_named_in, signing_key_problems
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import file_entry, record_signed
-from generator.awarding.status import read_status_list, revoked_list
-from generator.awards import find_award, read_revocations
-from generator.crypto.dataintegrity import create_proof, verify_proof
+from generator.awarding.status import read_status_list, revoked_list, slot_holders
+from generator.awards import award_hash, find_award, read_revocations
+from generator.crypto.dataintegrity import create_proof, proofs_of, verify_proof
 from generator.errors import UsageError
 from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_url
 from generator.verify.keys import RegistryKeyResolver
+from generator.verify.status import EndorserKeys
 
 __all__ = [
     "Revocation",
     "clean_reason",
     "reason_problem",
+    "revocable",
     "revocation_entry",
     "revoke_award",
     "revoke_logged",
@@ -81,6 +83,48 @@ def status_position(registry: Registry, issuer: str, award: dict[str, Any], *, w
     if outside is not None:
         raise UsageError(f"the {what} cannot be revoked: its {outside} ({rel}); `credreg check` refuses such {what}s")
     return located[1], index
+
+
+def revocable(
+    registry: Registry, owner: str, digest: str, document: dict[str, Any], slot: tuple[int, int], what: str = "award"
+) -> None:
+    """Refuse (:class:`UsageError`) to revoke ``document`` (``owner``'s award or endorsement, in ``slot``: list
+    number, index) unless it is the document ``digest`` names, signed by ``owner``, alone in its slot. Setting a
+    slot's bit revokes whoever holds it, and a checkout's files are anyone's to have shaped: a file holding another
+    document, an award its owner never signed (its proofs copied from another, of someone else's slot), or a
+    second holder of the slot (two runs of one stale checkout) would have the owner sign away someone else's
+    award. Every proof must verify with a key the owner registered (whether that key was still in force when it
+    signed is not asked: a forgery made with a stolen key is one its owner may well revoke)."""
+    number, index = slot
+    refused = "nothing was signed"
+    if award_hash(document) != digest:
+        raise UsageError(f"cannot revoke {what} {digest}: the file found for it holds another document", [refused])
+    did, keys = registry.endorser_did(owner), EndorserKeys(registry, owner)
+    proofs = proofs_of(document)
+    why = "it carries no proof" if not proofs else None
+    for proof in proofs:
+        method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+        signer = keys.resolve(method) if isinstance(method, str) else None
+        if signer is None or signer.controller != did:
+            why = f"its proof's key {method!r} is not one {owner} registered"
+        elif not (result := verify_proof(document, proof, signer.public)):
+            why = f"its {proof.get('cryptosuite')} proof does not verify: {result.reason}"
+        if why is not None:
+            break
+    if why is not None:
+        raise UsageError(
+            f"cannot revoke {what} {digest}: it is not signed by {owner} ({why}); setting the bit of its slot "
+            f"(status list {number} index {index}) would revoke whoever holds it",
+            ["`credreg verify` and `credreg check` say what is wrong with the file", refused],
+        )
+    others = [(where, held) for where, held in slot_holders(registry, owner, number, index) if held != digest]
+    if others:
+        where, held = others[0]
+        raise UsageError(
+            f"cannot revoke {what} {digest}: status list {number} index {index} is also held by {where} ({held}): "
+            "setting its bit would revoke both",
+            ["`credreg check` reports the two", refused],
+        )
 
 
 def revocation_entry(
@@ -206,6 +250,7 @@ def revoke_logged(
     # written with the issuer's folder locked, so neither run's line or bit is lost.
     with owner_lock(registry.root, issuer):
         number, index = status_position(registry, issuer, document, what=what)
+        revocable(registry, issuer, digest, document, (number, index), what)
         for line, previous in read_revocations(log):
             if previous.get("award") != digest:
                 continue

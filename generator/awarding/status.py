@@ -18,28 +18,36 @@ from generator._internal.files import json_text, write_new
 from generator._internal.source import SourceError, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
-from generator.awards import iter_awards
+from generator.awards import award_hash_or_none, iter_awards, read_revocations
 from generator.errors import CredregError, UsageError
 from generator.registry import Registry
 from generator.statuslist import (
     MAX_LIST_BYTES,
     MIN_BITS,
     decode_list,
+    get_bit,
+    index_problem,
     new_bitstring,
     parse_index,
+    parse_list_number,
     parse_list_url,
     set_bit,
     status_list_credential,
 )
+from generator.verify.status import EndorserKeys, owner_problem, signature_problem
 
 __all__ = [
     "LIST_FILL",
     "StatusAllocator",
     "create_list",
     "list_bytes",
+    "read_signed_list",
     "read_status_list",
+    "refuse_lost_lists",
     "revoked_list",
     "signed_status_list",
+    "slot_holders",
+    "take_set_bits",
 ]
 
 #: How many slots of a list are allocated before the next list starts (half: random draws stay cheap).
@@ -57,6 +65,55 @@ def read_status_list(path: Path, rel: str) -> tuple[dict[str, Any], bytearray]:
     except CredregError as exc:
         raise UsageError(f"cannot read the status list {rel}: {exc}") from None
     return credential, bytearray(bits)
+
+
+def read_signed_list(registry: Registry, owner: str, number: int, path: Path) -> bytearray:
+    """The bits of ``owner``'s status list ``number`` (its file ``path``) as its owner signed them, to be set and
+    signed again: refused (:class:`UsageError`) unless the file is that list (:func:`owner_problem`) signed by a
+    key the owner registered, in force when it signed (:func:`signature_problem`), the rule every reader of a list
+    applies. Anyone can edit the file in a checkout; re-signed as read, its every bit would be revoked in the
+    owner's name, or a revocation taken back."""
+    from generator.endorsements import endorsement_list_url  # here: that module signs its lists with this one
+
+    rel = layout.relpath(registry.root, path)
+    credential, bits = read_status_list(path, rel)
+    did = registry.endorser_did(owner)
+    problem = owner_problem(credential, endorsement_list_url(registry, owner, number), did, whose=owner)
+    problem = problem or signature_problem(credential, did, EndorserKeys(registry, owner))
+    if problem is not None:
+        raise UsageError(
+            f"the status list {rel} is not a list {owner} signed ({problem}): signing it again would sign every bit "
+            f"it holds in {owner}'s name",
+            [
+                "restore it as the registry has it (`git checkout`, or pull) and run `credreg check`",
+                "nothing was signed",
+            ],
+        )
+    return bits
+
+
+def slot_holders(registry: Registry, owner: str, number: int, index: int) -> list[tuple[str, str | None]]:
+    """(where, hash) of every award and endorsement of ``owner`` whose status entry names slot (``number``,
+    ``index``) of ``owner``'s lists (``hash`` ``None`` when the document has none): whom setting that bit
+    revokes."""
+    from generator.endorsements import endorsement_slots  # here: that module signs its lists with this one
+
+    holders: list[tuple[str, str | None]] = []
+    for source in iter_awards(registry.root, owner):
+        try:
+            award = source.parse(strict=False).data
+        except SourceError:
+            continue
+        entry = award.get("credentialStatus") if isinstance(award, dict) else None
+        if not isinstance(entry, dict):
+            continue
+        located = parse_list_url(registry.site_url, entry.get("statusListCredential"))
+        if located == (owner, number) and parse_index(entry.get("statusListIndex")) == index:
+            holders.append((source.where, award_hash_or_none(award)))
+    for item, held_number, held_index in endorsement_slots(registry, owner):
+        if (held_number, held_index) == (number, index):
+            holders.append((layout.relpath(registry.root, item.path), award_hash_or_none(item.document)))
+    return holders
 
 
 def signed_status_list(
@@ -100,6 +157,7 @@ class StatusAllocator:
 
         for _, number, index in endorsement_slots(registry, issuer):
             allocator.used.setdefault(number, set()).add(index)
+        take_set_bits(registry, issuer, allocator.used)
         return allocator
 
     def allocate(self) -> tuple[int, int]:
@@ -135,6 +193,43 @@ class StatusAllocator:
         return made
 
 
+def take_set_bits(registry: Registry, owner: str, used: dict[int, set[int]]) -> None:
+    """Add to ``used`` every slot whose bit is set in one of ``owner``'s list files: taken, whoever holds it. A
+    checkout without its holder's file (a stale one, or one a change shaped) would hand it out again, to an award
+    or endorsement born revoked that shares its slot."""
+    folder = layout.owner_dir(registry.root, owner) / "status"
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        number = parse_list_number(path.stem)
+        if number is None:
+            continue  # not a list (the check says so)
+        try:
+            _, bits = read_status_list(path, layout.relpath(registry.root, path))
+        except UsageError:
+            continue  # unreadable: the check says so
+        taken = used.setdefault(number, set())
+        taken.update(8 * i + j for i, byte in enumerate(bits) if byte for j in range(8) if byte & (0x80 >> j))
+
+
+def refuse_lost_lists(registry: Registry, owner: str, used: dict[int, set[int]]) -> None:
+    """Refuse (:class:`UsageError`) to draw slots when a list that ``owner``'s awards or endorsements already hold
+    slots in (``used``, as found before drawing) has no file: the run would sign a new, empty list in its place
+    (:meth:`StatusAllocator.new_lists`), taking back every revocation the lost one holds. A run cut short writes
+    its lists before its awards (:func:`generator.awarding.issue.issue_awards`), so only a checkout that lost the
+    file (deleted by hand, or by anyone's change) has awards without their list."""
+    for number in sorted(n for n, taken in used.items() if taken):
+        path = layout.owner_dir(registry.root, owner) / "status" / f"{number}.json"
+        if not path.exists() and not path.is_symlink():
+            held = len(used[number])
+            raise UsageError(
+                f"{layout.relpath(registry.root, path)} is missing, though {held} of {owner}'s awards or endorsements "
+                f"hold a slot in it: a new, empty list signed in its place would take back every revocation it holds",
+                [
+                    "restore it as the registry has it (`git checkout`, or pull) and run `credreg check`",
+                    "nothing was signed",
+                ],
+            )
+
+
 def list_bytes(credential: dict[str, Any]) -> bytes:
     """A status list file's bytes: what the log hashes, so what the signer's record holds."""
     return json_text(credential).encode("utf-8")
@@ -150,11 +245,26 @@ def create_list(path: Path, data: bytes) -> bool:
     return True
 
 
+def _set_logged(registry: Registry, issuer: str, number: int, bits: bytearray) -> None:
+    """Set in ``bits`` (of ``issuer``'s list ``number``) every slot a line of the issuer's revocation log revokes
+    with a signature of the issuer's that holds (:func:`signature_problem`, as every reader of the log trusts a
+    line). The list read may be an older one, genuinely signed (a stale copy put back): re-signed as read, it would
+    take back every revocation made since, in the issuer's name; the log's signed lines say which they are."""
+    did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)
+    for _, line in read_revocations(layout.revocations_path(registry.root, issuer)):
+        index = line.get("statusListIndex")
+        if line.get("statusList") != number or type(index) is not int or index_problem(index, bits) is not None:
+            continue
+        if not get_bit(bits, index) and signature_problem(line, did, keys, "revocation") is None:
+            set_bit(bits, index)
+
+
 def revoked_list(
     registry: Registry, issuer: str, number: int, index: int, key: SigningKey, now: dt.datetime
 ) -> tuple[Path, bytes]:
     """The list with the bit set, re-signed with the issuer's key: (file, its bytes), to record and then write."""
     path = layout.status_list_path(registry.root, issuer, number)
-    _, bits = read_status_list(path, layout.relpath(registry.root, path))
+    bits = read_signed_list(registry, issuer, number, path)
+    _set_logged(registry, issuer, number, bits)
     set_bit(bits, index)
     return path, list_bytes(signed_status_list(registry, issuer, number, bits, key, now))

@@ -66,6 +66,14 @@ def test_refuses_a_private_key_others_can_read(signer: Signer) -> None:
         load_signing_key(signer.key_path, root=signer.root)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user (and read it then)")
+def test_refuses_a_private_key_another_user_owns(signer: Signer) -> None:
+    # Mode 600, but another user's: root reads it all the same, and signed with whatever key was put there.
+    os.chown(signer.key_path, 65534, 65534)
+    with pytest.raises(KeyFileError, match=r"belongs to another user \(uid 65534, not 0\)"):
+        load_signing_key(signer.key_path, root=signer.root)
+
+
 def test_refuses_a_damaged_private_key(signer: Signer) -> None:
     doc = json.loads(signer.key_path.read_text())
     doc["publicKeyMultibase"] = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"

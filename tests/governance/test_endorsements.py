@@ -90,15 +90,18 @@ def test_an_issuer_forging_an_endorsers_endorsement_is_refused(repo: Repo, tmp_p
 
 def test_an_endorser_editing_anothers_endorsement_is_refused(repo: Repo, tmp_path: Path) -> None:
     existing = _setup(repo, tmp_path)
+    digest = Path(existing).stem
+    # Revoking it with the Data Council's key is refused before anything is written.
+    with pytest.raises(UsageError, match="not to the endorser 'other-body'"):
+        revoke_endorsement(repo.registry, digest, load_signing_key(tmp_path / f"{DC}.key", root=repo.root))
     repo.edit(existing, "Recognised.", "Not recognised any more.")
     report = repo.check(actor=f"{DC}-lead")
     found = shown(errors(report))
     assert any("not a maintainer of other-body" in p for p in found), found
     assert any("endorsements are never changed" in p for p in found), found
-    # Revoking it with the Data Council's key is refused before anything is written.
-    digest = Path(existing).stem
-    with pytest.raises(UsageError, match="not to the endorser 'other-body'"):
-        revoke_endorsement(repo.registry, digest, load_signing_key(tmp_path / f"{DC}.key", root=repo.root))
+    # Edited, the file no longer holds the endorsement its name gives the hash of: that hash revokes nothing.
+    with pytest.raises(UsageError, match=f"no endorsement with hash {digest}"):
+        revoke_endorsement(repo.registry, digest, load_signing_key(tmp_path / f"{OB}.key", root=repo.root))
 
 
 def test_a_mode_only_change_to_an_endorsement_is_refused_as_one(repo: Repo, tmp_path: Path) -> None:

@@ -1,0 +1,333 @@
+"""What a hostile checkout (files anyone's merged change could have shaped) can make an issuer's own commands
+sign or write: a file named by another award's hash, an award its issuer never signed, a status list edited
+without the key or lost, a site_url or did changed, a credential renamed. None of it may turn into a signed
+revocation of someone else, a signature in another name, or an award born revoked; and secrets never go where
+another user can read them."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import layout
+from generator.awarding.issue import IssuedAward, Recipient, issue_awards
+from generator.awarding.keys import generate_key, load_signing_key
+from generator.awarding.revoke import revoke_award
+from generator.awarding.signing import sign_document
+from generator.awarding.status import read_status_list
+from generator.awards import award_hash, render_award
+from generator.endorsements import endorse, revoke_endorsement
+from generator.errors import UsageError
+from generator.models.endorsement import EndorsementKind
+from generator.openbadges import new_recipient_key, unsigned_award
+from generator.statuslist import decode_list, get_bit, set_bit
+from tests.conftest import EPOCH, ISSUED, REPO, Signer
+from tests.test_endorsements import add_endorser
+
+ISSUER = "acme-academy"
+
+
+def _slot(award: IssuedAward | dict[str, Any]) -> int:
+    document = award.award if isinstance(award, IssuedAward) else award
+    return int(document["credentialStatus"]["statusListIndex"])
+
+
+def _bits(signer: Signer) -> bytearray:
+    path = layout.status_list_path(signer.root, ISSUER, 1)
+    return read_status_list(path, path.name)[1]
+
+
+def _unchanged(signer: Signer, before: dict[str, bytes]) -> None:
+    """Nothing was signed: the revocation log and the status list are as they were."""
+    log = layout.revocations_path(signer.root, ISSUER)
+    status = layout.status_list_path(signer.root, ISSUER, 1)
+    assert (log.read_bytes() if log.exists() else b"") == before["log"]
+    assert status.read_bytes() == before["status"]
+
+
+def _snapshot(signer: Signer) -> dict[str, bytes]:
+    log = layout.revocations_path(signer.root, ISSUER)
+    status = layout.status_list_path(signer.root, ISSUER, 1)
+    return {"log": log.read_bytes() if log.exists() else b"", "status": status.read_bytes()}
+
+
+def _place_award(signer: Signer, award: dict[str, Any]) -> str:
+    """Put ``award`` in the issuer's awards folder, as a change to the checkout could; its hash."""
+    digest = award_hash(award)
+    folder = layout.awards_dir(signer.root, ISSUER) / "2025"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{digest}.json").write_text(render_award(award), encoding="utf-8")
+    return digest
+
+
+def test_revoke_sets_the_bit_of_the_award_its_hash_names_not_of_a_file_named_by_it(
+    signer: Signer, tmp_path: Path
+) -> None:
+    # A file in the issuer's endorsements folder named by the hash of the award the issuer revokes, holding another
+    # award's slot: `credreg revoke HASH` took it for the endorsement with that hash (found by its name) and set the
+    # other award's bit, signed, while saying it revoked HASH.
+    victim, mine = signer.award(email="victim@example.org"), signer.award(email="ada@example.org")
+    decoy = json.loads(json.dumps(victim.award))
+    decoy["id"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
+    folder = layout.endorsements_dir(signer.root, ISSUER)
+    folder.mkdir(parents=True)
+    (folder / f"{mine.hash}.json").write_text(json.dumps(decoy), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "revoke", mine.hash, "--reason",
+         "Issued in error", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "endorsement" not in done.stdout
+    bits = _bits(signer)
+    assert get_bit(bits, _slot(mine)), "the award the hash names is revoked"
+    assert not get_bit(bits, _slot(victim)), "nobody else is"
+
+
+def test_revoke_refuses_an_award_its_issuer_never_signed(signer: Signer) -> None:
+    # An award file with another award's slot, its proofs copied from that award (so they sign something else):
+    # the issuer asked to revoke its hash re-signed the status list with the other award's bit set.
+    victim = signer.award(email="victim@example.org")
+    forged = json.loads(json.dumps(victim.award))
+    forged["id"] = "urn:uuid:00000000-0000-4000-8000-000000000001"
+    digest = _place_award(signer, forged)
+    before = _snapshot(signer)
+    with pytest.raises(UsageError, match=r"not signed by acme-academy") as info:
+        revoke_award(signer.registry, digest, "Issued in error", signer.key)
+    assert "nothing was signed" in info.value.explain()
+    _unchanged(signer, before)
+    assert not get_bit(_bits(signer), _slot(victim))
+
+
+def test_revoke_refuses_an_award_whose_slot_another_award_holds(signer: Signer) -> None:
+    # Signed by the issuer, but in a slot another award holds (two runs drawing from one stale checkout, say):
+    # setting its bit would revoke both.
+    victim = signer.award(email="victim@example.org")
+    registry = signer.registry
+    record = registry.issuers[ISSUER]
+    unsigned = unsigned_award(
+        registry, record.issuer, record.credentials["sql-basics"].model,
+        award_id="urn:uuid:00000000-0000-4000-8000-000000000002", recipient_email="twin@example.org",
+        recipient_key=new_recipient_key(), valid_from=ISSUED, valid_until=None, evidence=[],
+        status_list=1, status_index=_slot(victim),
+    )  # fmt: skip
+    twin = sign_document(unsigned, signer.key, f"{registry.issuer_did(ISSUER)}#{signer.key.key_id}", ISSUED)
+    digest = _place_award(signer, twin)
+    before = _snapshot(signer)
+    with pytest.raises(UsageError, match=rf"index {_slot(victim)} is also held by .*{victim.hash}") as info:
+        revoke_award(signer.registry, digest, "Issued in error", signer.key)
+    assert "nothing was signed" in info.value.explain()
+    _unchanged(signer, before)
+
+
+def _set_every_bit(path: Path, but: int | None = None) -> None:
+    """Edit a status list as anyone without the key can: every bit set (``but`` one), the proofs left as they were."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    bits = bytearray(b"\xff" * len(decode_list(doc["credentialSubject"]["encodedList"])))
+    if but is not None:
+        set_bit(bits, but, False)
+    packed = gzip.compress(bytes(bits))
+    doc["credentialSubject"]["encodedList"] = "u" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
+    path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+
+def test_revoke_never_signs_bits_its_owner_did_not_set(signer: Signer) -> None:
+    # The list in the checkout was edited without the key (every bit set): `credreg revoke` read its bits, set one
+    # more and signed them all, revoking every award of the issuer in the issuer's name.
+    first = signer.award(email="a@example.org")
+    signer.award(email="b@example.org")
+    _set_every_bit(layout.status_list_path(signer.root, ISSUER, 1))
+    before = _snapshot(signer)
+    with pytest.raises(UsageError, match=r"status list registry/issuers/acme-academy/status/1\.json is not") as info:
+        revoke_award(signer.registry, first.hash, "Issued in error", signer.key)
+    assert "nothing was signed" in info.value.explain()
+    _unchanged(signer, before)  # the edited list stays unsigned: the check refuses it
+
+
+def test_a_revocation_left_half_done_is_completed_only_from_a_list_its_owner_signed(signer: Signer) -> None:
+    # A run stopped between its log line and its list leaves the bit to set (the next `credreg revoke` sets it):
+    # on the list as its owner signed it, never on one edited since (every other bit set, this one clear).
+    first = signer.award(email="a@example.org")
+    revoke_award(signer.registry, first.hash, "Issued in error", signer.key)
+    path = layout.status_list_path(signer.root, ISSUER, 1)
+    _set_every_bit(path, but=_slot(first))
+    before = _snapshot(signer)
+    with pytest.raises(UsageError, match=r"is not a list acme-academy signed"):
+        revoke_award(signer.registry, first.hash, "Issued in error", signer.key)
+    _unchanged(signer, before)
+
+
+def test_an_endorser_never_signs_bits_it_did_not_set(signer: Signer, tmp_path: Path) -> None:
+    # An endorser keeps no log: its list is its record. Edited without its key (every bit set), re-signed as read,
+    # it revoked every endorsement the endorser ever gave.
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(
+        signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "council" / "k1.key"
+    )
+    key = load_signing_key(made.private_path, root=signer.root)
+    given = [
+        endorse(signer.registry, target, "data-council", key, kind=EndorsementKind.RECOGNISES, comment="Counts.")
+        for target in ("acme-academy/sql-basics", "acme-academy")
+    ]
+    path = signer.root / "registry/endorsers/data-council/status/1.json"
+    _set_every_bit(path)
+    before = path.read_bytes()
+    with pytest.raises(UsageError, match=r"status/1\.json is not a list data-council signed") as info:
+        revoke_endorsement(signer.registry, given[0].hash, key)
+    assert "nothing was signed" in info.value.explain()
+    assert path.read_bytes() == before
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+SITE = ("registry/governance.yaml", "site_url: https://registry.test.example/", "site_url: https://evil.example/")
+OWN_DID = (
+    "registry/issuers/acme-academy/issuer.yaml",
+    "name: Acme Academy\n",
+    "name: Acme Academy\ndid: did:web:evil.example\n",
+)
+MADE_FOR = re.escape("the key was made for the DID did:web:registry.test.example:issuers:acme-academy, but this")
+
+
+@pytest.mark.parametrize("edit", [SITE, OWN_DID], ids=["site_url", "did"])
+def test_a_key_signs_only_in_the_name_it_was_made_for(signer: Signer, edit: tuple[str, str, str]) -> None:
+    # The checkout names the issuer's DID (its site_url, or the issuer's own did): changed there, every award,
+    # status list and revocation the issuer signed named another issuer, whose DID document (and lists) another
+    # site serves.
+    issued = signer.award(email="a@example.org")
+    _edit(signer.root / edit[0], edit[1], edit[2])
+    before = sorted(p.relative_to(signer.root) for p in signer.root.rglob("*"))
+    with pytest.raises(UsageError, match=MADE_FOR):
+        signer.award(email="b@example.org")
+    with pytest.raises(UsageError, match=MADE_FOR):
+        revoke_award(signer.registry, issued.hash, "Issued in error", signer.key)
+    assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "nothing written"
+
+
+def test_a_key_of_an_issuer_with_its_own_did_signs_only_for_the_registry_it_was_made_for(signer: Signer) -> None:
+    # With a DID of its own, the issuer's identity does not change with the site; its status lists' and records'
+    # addresses do: signed for another site, that site's owner would say which of its awards are revoked.
+    _edit(signer.root / OWN_DID[0], OWN_DID[1], OWN_DID[2])
+    key = signer.new_key(key_id="key-own")
+    _edit(signer.root / SITE[0], SITE[1], SITE[2])
+    with pytest.raises(UsageError, match=re.escape("made for the registry site https://registry.test.example/, but")):
+        signer.award(key=key)
+    assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
+
+
+def test_an_award_never_signs_a_new_list_in_place_of_a_lost_one(signer: Signer) -> None:
+    # The checkout lost a list its awards hold slots in (and its revocations): the next `credreg award` signed a
+    # new, empty list of that number, which would have taken every revocation back.
+    issued = signer.award(email="a@example.org")
+    revoke_award(signer.registry, issued.hash, "Issued in error", signer.key)
+    path = layout.status_list_path(signer.root, ISSUER, 1)
+    path.unlink()
+    before = sorted(p.relative_to(signer.root) for p in signer.root.rglob("*"))
+    with pytest.raises(UsageError, match=r"status/1\.json is missing, though 1 of acme-academy's awards") as info:
+        signer.award(email="b@example.org")
+    assert "nothing was signed" in info.value.explain()
+    assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "nothing written"
+
+
+def test_an_endorsement_never_signs_a_new_list_in_place_of_a_lost_one(signer: Signer, tmp_path: Path) -> None:
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES, comment="x")
+    revoke_endorsement(signer.registry, first.hash, key)
+    (signer.root / "registry/endorsers/data-council/status/1.json").unlink()
+    with pytest.raises(UsageError, match=r"status/1\.json is missing, though 1 of data-council's"):
+        endorse(signer.registry, "acme-academy/sql-basics", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                comment="y")  # fmt: skip
+    assert not (signer.root / "registry/endorsers/data-council/status/1.json").exists()
+
+
+def test_award_shows_what_the_signature_covers(signer: Signer, tmp_path: Path) -> None:
+    # The credential's name is the checkout's: `credreg award ISSUER/CREDENTIAL` said where the award went, not what
+    # it had signed, so a name changed by a change nobody reviewed went unseen.
+    definition = signer.root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    _edit(definition, "name: SQL Basics", "name: Doctor of SQL")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "award", "acme-academy/sql-basics",
+         "--recipient", "a@example.org", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    method = "did:web:registry.test.example:issuers:acme-academy#key-1"
+    assert f'signed:  "Doctor of SQL" by Acme Academy, as {method}\n' in done.stdout
+
+
+def test_revoke_keeps_every_revocation_its_log_signs_when_the_list_is_an_older_one(signer: Signer) -> None:
+    # An older list, genuinely signed, put back in the checkout (a stale copy, or anyone's change): re-signed as read,
+    # with one more bit, it took back every revocation made since, in the issuer's name.
+    first, second = signer.award(email="a@example.org"), signer.award(email="b@example.org")
+    path = layout.status_list_path(signer.root, ISSUER, 1)
+    older = path.read_bytes()
+    revoke_award(signer.registry, first.hash, "Issued in error", signer.key)
+    path.write_bytes(older)
+    revoke_award(signer.registry, second.hash, "Issued twice", signer.key)
+    bits = _bits(signer)
+    assert get_bit(bits, _slot(second))
+    assert get_bit(bits, _slot(first)), "the earlier revocation, signed in the log, stands"
+
+
+def test_an_award_never_takes_a_slot_whose_bit_is_set(signer: Signer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A revoked award whose file this checkout lacks (a stale one): its slot looked free, and the next award drawn
+    # there was born revoked, sharing the slot. The draw is random: it is made to try that slot first.
+    revoked = signer.award(email="a@example.org")
+    revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key)
+    next(layout.awards_dir(signer.root, ISSUER).rglob(f"{revoked.hash}.json")).unlink()
+    draws = iter([_slot(revoked)])
+    real = secrets.randbelow
+    monkeypatch.setattr(secrets, "randbelow", lambda n: next(draws, None) or real(n))
+    issued = signer.award(email="b@example.org")
+    assert _slot(issued) != _slot(revoked)
+    assert not get_bit(_bits(signer), _slot(issued))
+
+
+def test_an_endorsement_never_takes_a_slot_whose_bit_is_set(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES, comment="x")
+    revoke_endorsement(signer.registry, first.hash, key)
+    first.path.unlink()  # a checkout without it
+    draws = iter([_slot(first.document)])
+    real = secrets.randbelow
+    monkeypatch.setattr(secrets, "randbelow", lambda n: next(draws, None) or real(n))
+    second = endorse(signer.registry, "acme-academy/sql-basics", "data-council", key,
+                     kind=EndorsementKind.RECOGNISES, comment="y")  # fmt: skip
+    assert _slot(second.document) != _slot(first.document)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make a folder another user owns and write into it")
+def test_earners_files_never_go_into_a_folder_another_user_owns(signer: Signer, tmp_path: Path) -> None:
+    # An empty folder made by another user where the earners' folder is to be (a shared /tmp, say): root wrote the
+    # recipients' links and keys into it, made private to its owner, the other user.
+    out = tmp_path / "earners-of-another"
+    out.mkdir(mode=0o777)
+    os.chown(out, 65534, 65534)
+    with pytest.raises(UsageError, match=r"belongs to another user \(uid 65534\)") as info:
+        issue_awards(signer.registry, "acme-academy/sql-basics", [Recipient("a@example.org")], signer.key,
+                     batch=False, valid_from=ISSUED, earner_dir=out)  # fmt: skip
+    assert "nothing was signed" in info.value.explain()
+    assert list(out.iterdir()) == []
+    assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
