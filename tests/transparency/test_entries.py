@@ -245,8 +245,10 @@ def test_a_file_name_that_is_not_utf8_is_logged_by_its_bytes(log_repo: LogRepo, 
     assert encoded[0].endswith(b"/caf%E9-%FF.json\n"), encoded
     assert encoded[1].endswith(b"/k%E9y.json\n"), encoded
     assert [LogEntry.parse(e.encode()) for e in new] == new  # the bytes of the names come back
-    key.unlink()  # a registry that loads (the check refuses the key's name), whose history still has the key
-    commit_all(root, "the key goes")
+    # A registry that loads (the check refuses both names), whose history still has them.
+    key.unlink()
+    award.unlink()
+    commit_all(root, "the names go")
     done = log_repo.publish()
     assert "(+423)" in done.stdout, done.stdout + done.stderr
     registry = load_registry(root).registry
@@ -334,3 +336,26 @@ def test_a_key_put_where_no_key_read_is_retired_as_an_added_one_is(log_repo: Log
     commit_all(root, "the key, its end set")
     new = list(derive_entries(root, head=head_commit(root), since=start))
     assert [(e.kind, e.path, e.last) for e in new] == [("key-changed", path, False), ("key-expiry-set", path, True)]
+
+
+def test_a_key_file_with_a_byte_order_mark_is_read_as_the_check_reads_it(log_repo: LogRepo, tmp_path: Path) -> None:
+    """The check reads a key file past a UTF-8 byte order mark (load.read_document): the log must read it so too.
+    Read strictly instead (no JSON), a key added with its end set, or given one, was never retired in the log,
+    and an award signed with it later, dated inside its window, counted whenever it was added."""
+    root = log_repo.root
+    path, key = imported_key(log_repo, tmp_path, "key-bom", "2023-12-31T23:59:59Z")
+    file = root / path
+    file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
+    log_repo.credreg("check")  # the registry holds the key: the check reads past the mark
+    start = commit_all(root, "a key with a byte order mark, its end set")
+    backdated = award_with(log_repo, key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    commit_all(root, "an award signed later with the retired key, dated inside its window")
+    new = list(derive_entries(root, head=head_commit(root), since=git(root, "rev-parse", f"{start}~1").strip()))
+    assert [(e.kind, e.last) for e in new if e.path == path] == [("key-added", False), ("key-expiry-set", True)]
+
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    done = log_repo.credreg("verify", backdated.hash, "--log", str(log_repo.state), "--format", "json", ok=False)
+    checks = {c["id"]: c for c in json.loads(done.stdout)["checks"]}
+    assert checks["log"]["status"] == "failed", checks["log"]
+    assert f"{path} was logged as expired (valid_until set) before it" in checks["log"]["reason"], checks["log"]
