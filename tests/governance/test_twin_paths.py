@@ -35,8 +35,9 @@ def _images(root: Path, *names: str) -> None:
         ("badge.svg", "Badge.svg"),  # case: one file on macOS and Windows
         (f"{NFC}.svg", f"{NFC.upper()}.svg"),  # case beyond ASCII
         ("strasse.svg", "stra\u00dfe.svg"),  # full case folding: ß is ss
+        ("badge-i.svg", "badge-\u0131.svg"),  # dotless ı: NTFS upper-cases it to I, as it does i
     ],
-    ids=["case", "case-beyond-ascii", "sharp-s"],
+    ids=["case", "case-beyond-ascii", "sharp-s", "dotless-i"],
 )
 def test_twins_in_one_folder_are_refused_naming_both(registry_dir: Path, first: str, second: str) -> None:
     _images(registry_dir, first, second)
