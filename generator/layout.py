@@ -300,7 +300,9 @@ _UNPORTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Z
 #: What Windows refuses in a name (Git for Windows then refuses to check the path out at all).
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"\\|?*]')
 _WINDOWS_DEVICES = re.compile(
-    r"\A(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³])(?:\..*)?\Z", re.IGNORECASE
+    # Spaces after the device's name do not make another name ("con .svg" is CON too: Git for Windows refuses it).
+    r"\A(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³]) *(?:\..*)?\Z",
+    re.IGNORECASE,
 )
 
 
