@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from generator._internal.source import SourceError, decode_utf8, parse_json
+from generator._internal.source import SourceError, parse_json
 from generator.awards import award_text_hash
 from generator.errors import CredregError, CryptoError, UsageError
 from generator.layout import PathKind, classify
@@ -248,9 +248,7 @@ def _key_doc(path: str, blob: bytes) -> dict[str, object] | None:
     if not blob:
         return None
     try:
-        # decode_utf8, as load.read_document: it reads past a byte order mark, and a key the check registers
-        # must read here as that same key (read strictly, one with a mark would never be retired in the log).
-        data = parse_json(decode_utf8(blob, path), path).data
+        data = parse_json(blob.decode("utf-8", "surrogateescape"), path).data
     except SourceError:
         return None
     return data if isinstance(data, dict) else None
