@@ -300,7 +300,9 @@ _UNPORTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Z
 #: What Windows refuses in a name (Git for Windows then refuses to check the path out at all).
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"\\|?*]')
 _WINDOWS_DEVICES = re.compile(
-    r"\A(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³])(?:\..*)?\Z", re.IGNORECASE
+    # Spaces after the device's name do not make another name ("con .svg" is CON too: Git for Windows refuses it).
+    r"\A(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³]) *(?:\..*)?\Z",
+    re.IGNORECASE,
 )
 
 
@@ -310,12 +312,13 @@ def _character(ch: str) -> str:
 
 def twin_key(name: str) -> str:
     """What ``name`` is to a file system that folds case and Unicode normalisation (macOS, Windows, Linux's
-    case-insensitive folders): two names of one folder with one key are one file there. NFC, then full case
-    folding (``ß`` is ``ss``: more than NTFS folds, which only refuses more), then NFC again (folding can
-    decompose)."""
+    case-insensitive folders): two names of one folder with one key are one file there. NFC, then upper case (what
+    NTFS compares: it makes dotless ``ı`` an ``I``, which case folding keeps apart from ``i``; for every other
+    character upper-casing first changes nothing), then full case folding (``ß`` is ``ss``: more than NTFS folds,
+    which only refuses more), then NFC again (folding can decompose)."""
     if name.isascii():  # every award's name: NFC already, and ASCII folds to its lower case
         return name.lower()
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).upper().casefold())
 
 
 def name_problem(name: str) -> tuple[str, str] | None:

@@ -8,6 +8,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -140,7 +141,13 @@ def claim_folder(parent: Path, prefix: str, held: list[Claimed], *, mode: int = 
     between its making and its lock."""
     parent.mkdir(parents=True, exist_ok=True)
     with folder_lock(parent):
-        path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        while True:
+            path = parent / claim_name(prefix)
+            try:
+                path.mkdir(mode=0o700)
+                break
+            except FileExistsError:
+                continue
         fd = None
         try:
             fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
@@ -157,6 +164,19 @@ def claim_folder(parent: Path, prefix: str, held: list[Claimed], *, mode: int = 
     return claimed
 
 
+def claim_name(prefix: str) -> str:
+    """A new name of a folder this process claims: ``prefix`` and 16 random hex digits, the only names
+    :func:`clear_abandoned` takes for its own (a user's ``.site.old-backup`` is not one)."""
+    return prefix + secrets.token_hex(8)
+
+
+def _claimed_name(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name.startswith(p) and _CLAIM_TAIL.fullmatch(name, len(p)) for p in prefixes)
+
+
+_CLAIM_TAIL = re.compile(r"[0-9a-f]{16}")
+
+
 def claim_existing(path: Path) -> Claimed:
     """Claim the existing folder ``path`` (waiting while another process holds it): a published site about to be
     moved aside, so that :func:`clear_abandoned` leaves it alone until this process has deleted it, or died."""
@@ -168,15 +188,18 @@ def claim_existing(path: Path) -> Claimed:
 def clear_abandoned(
     parent: Path, prefixes: tuple[str, ...], restore: Callable[[str], Path | None] | None = None
 ) -> None:
-    """Remove the folders of ``parent`` named with one of ``prefixes`` that no live process holds: what a process
-    killed while it wrote them (SIGKILL, a power cut) left behind. One that a live process holds
+    """Remove the folders of ``parent`` named with one of ``prefixes`` and a tail of :func:`claim_name` (no other
+    name: a user's folder is not ours) that no live process holds: what a process killed while it wrote them
+    (SIGKILL, a power cut) left behind. One that a live process holds
     (:func:`claim_folder`, :func:`claim_existing`) is left alone. ``restore(name)``: where such a folder goes back
     instead, when that path is free (a previous site moved aside by a build killed before the new one replaced
     it); ``None``: deleted. Links and files with such names are not touched. Errors are ignored: this is tidying,
     and a folder that cannot be removed now can be next time."""
     try:
         with folder_lock(parent), os.scandir(parent) as entries:
-            names = sorted(e.name for e in entries if e.name.startswith(prefixes) and e.is_dir(follow_symlinks=False))
+            names = sorted(
+                e.name for e in entries if _claimed_name(e.name, prefixes) and e.is_dir(follow_symlinks=False)
+            )
             for name in names:
                 try:
                     fd = os.open(parent / name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import secrets
 import shutil
 import tempfile
 import time
@@ -18,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator._internal.files import Claimed, claim_existing, claim_folder, clear_abandoned, resolved
+from generator._internal.files import Claimed, claim_existing, claim_folder, claim_name, clear_abandoned, resolved
 from generator._internal.gcpause import frozen_heap
 from generator.errors import UsageError
 from generator.publish.site import load_for_build
@@ -99,7 +97,7 @@ def _replace(stage: Claimed, out: Path) -> None:
     try:
         if out.exists():
             old = claim_existing(out)
-            old.path = out.with_name(f".{out.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
+            old.path = out.with_name(claim_name(f".{out.name}.old-"))
             out.rename(old.path)
         try:
             stage.path.rename(out)

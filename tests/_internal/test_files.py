@@ -292,7 +292,7 @@ def test_clear_abandoned_removes_only_unheld_folders_and_never_follows_a_link(tm
     held: list[Claimed] = []
     live = claim_folder(work, ".site.building-", held).path
     (live / "page.html").write_text("live\n")
-    dead = work / ".site.building-dead"
+    dead = work / (".site.building-" + "d" * 16)
     dead.mkdir()
     (dead / "page.html").write_text("dead\n")
     target = tmp_path / "precious"

@@ -35,8 +35,9 @@ def _images(root: Path, *names: str) -> None:
         ("badge.svg", "Badge.svg"),  # case: one file on macOS and Windows
         (f"{NFC}.svg", f"{NFC.upper()}.svg"),  # case beyond ASCII
         ("strasse.svg", "stra\u00dfe.svg"),  # full case folding: ß is ss
+        ("badge-i.svg", "badge-\u0131.svg"),  # dotless ı: NTFS upper-cases it to I, as it does i
     ],
-    ids=["case", "case-beyond-ascii", "sharp-s"],
+    ids=["case", "case-beyond-ascii", "sharp-s", "dotless-i"],
 )
 def test_twins_in_one_folder_are_refused_naming_both(registry_dir: Path, first: str, second: str) -> None:
     _images(registry_dir, first, second)
@@ -90,11 +91,12 @@ ISSUER = "registry/issuers/acme-academy"
         ("images/a\nb.svg", None),  # a line break
         ("images/a:b.svg", None),  # Windows refuses : < > " \\ | ? *
         ("images/con.svg", None),  # a Windows device name
+        ("images/con .svg", None),  # ...with spaces before its extension, a device name still
         ("awards/cohort./x.json", "awards/cohort."),  # Windows drops a trailing dot...
         ("awards/cohort /x.json", "awards/cohort "),  # ...and a trailing space
         ("images/\udcff.svg", None),  # not UTF-8 (a byte Git keeps and macOS refuses)
     ],
-    ids=["zwsp", "zwj", "nbsp", "newline", "colon", "device", "dot", "space", "not-utf8"],
+    ids=["zwsp", "zwj", "nbsp", "newline", "colon", "device", "device-space", "dot", "space", "not-utf8"],
 )
 def test_names_a_file_system_cannot_hold_as_they_are_are_refused(
     registry_dir: Path, path: str, refused: str | None

@@ -275,7 +275,7 @@ def test_a_build_removes_dead_builds_staging_and_never_a_live_builds(signer: Sig
     import os
 
     out = tmp_path / "site"
-    dead = tmp_path / ".site.building-k1ll3d"
+    dead = tmp_path / (".site.building-" + "0" * 16)
     dead.mkdir()
     (dead / "index.html").write_text("half a site")
     other = tmp_path / ".site.backup"
@@ -298,3 +298,19 @@ def test_a_build_removes_dead_builds_staging_and_never_a_live_builds(signer: Sig
     # Its process gone (it ended without tidying, as a killed one would), the next build removes it.
     assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".site.backup"]
+
+
+def test_a_build_leaves_a_users_folders_named_like_its_own_alone(signer: Signer, tmp_path: Path) -> None:
+    """Only the names a build gives its folders (a prefix and 16 random hex digits) are its to tidy: a user's
+    `.site.old-backup` (a copy of an earlier site, say) was deleted by the next build, or put in the site's place
+    when there was none, and a `.site.building-notes` deleted."""
+    out = tmp_path / "site"
+    mine = [tmp_path / ".site.old-backup", tmp_path / ".site.building-notes", tmp_path / ".site.old-1234-abcd1234"]
+    for folder in mine:
+        folder.mkdir()
+        (folder / "keep.txt").write_text("mine\n")
+    assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
+    assert (out / "verify" / "index.json").is_file()
+    assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
+    for folder in mine:
+        assert (folder / "keep.txt").read_text() == "mine\n", folder.name

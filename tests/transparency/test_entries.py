@@ -350,3 +350,25 @@ def test_the_log_is_derived_alike_whatever_git_is_configured_to_show(log_repo: L
         git(root, "config", setting, value)
     assert list(derive_entries(root, head=head)) == expected
     assert len(expected) > 400
+
+
+def test_a_key_file_with_a_byte_order_mark_is_no_key(log_repo: LogRepo, tmp_path: Path) -> None:
+    """JSON has no byte order mark. The check read a key file past one (load.read_document) while the log reads it
+    strictly, as no key: a key with one, added with its end set, was registered yet never retired in the log, and
+    an award signed with it later, dated inside its window, counted whenever it was added. The check refuses it
+    now, naming the file, and nothing verifies by it."""
+    root = log_repo.root
+    path, key = imported_key(log_repo, tmp_path, "key-bom", "2023-12-31T23:59:59Z")
+    backdated = award_with(log_repo, key, dt.datetime(2023, 10, 1, tzinfo=dt.UTC))
+    file = root / path
+    file.write_bytes(b"\xef\xbb\xbf" + file.read_bytes())
+    start = head_commit(root)
+    commit_all(root, "a key with a byte order mark, its end set; an award it signed, backdated")
+    assert [e.kind for e in derive_entries(root, head=head_commit(root), since=start) if e.path == path] == [
+        "key-added"
+    ]  # no key to the log: never retired
+    done = log_repo.credreg("check", ok=False)
+    assert f"{path}:1:1: invalid JSON: Unexpected UTF-8 BOM" in done.stdout + done.stderr, done.stdout + done.stderr
+    done = log_repo.credreg("verify", backdated.hash, "--format", "json", ok=False)
+    checks = {c["id"]: c for c in json.loads(done.stdout)["checks"]}
+    assert checks["key"]["status"] != "passed", checks["key"]
