@@ -16,7 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator._internal.files import Claimed, claim_existing, claim_folder, claim_name, clear_abandoned, resolved
+from generator._internal.files import (
+    Claimed,
+    claim_existing,
+    claim_folder,
+    claim_name,
+    clear_abandoned,
+    folder_lock,
+    resolved,
+)
 from generator._internal.gcpause import frozen_heap
 from generator.errors import UsageError
 from generator.publish.site import load_for_build
@@ -92,23 +100,26 @@ def _clear_abandoned(out: Path) -> None:
 
 def _replace(stage: Claimed, out: Path) -> None:
     """Put the finished site in place: the old one is moved aside first (held, so that another build's
-    :func:`_clear_abandoned` leaves it to us), then deleted."""
+    :func:`_clear_abandoned` leaves it to us), then deleted. The two renames run with the parent folder locked, as
+    :func:`_clear_abandoned` looks only then: another build's clean-up never finds ``out`` free between them (it
+    would put a killed build's stale site there, and this build's site could not go in)."""
     old: Claimed | None = None
     try:
-        if out.exists():
-            old = claim_existing(out)
-            old.path = out.with_name(claim_name(f".{out.name}.old-"))
-            out.rename(old.path)
-        try:
-            stage.path.rename(out)
-            stage.path = out
-        except BaseException:  # interrupted (or refused) between the two renames: the previous site goes back
-            if old is not None and not out.exists():
-                old.path.rename(out)
-                old.release()
-                old = None
-            raise
-        stage.release()  # it is the site now: a later build (of `credreg serve`, in this process too) moves it aside
+        with folder_lock(out.parent):
+            if out.exists():
+                old = claim_existing(out)
+                old.path = out.with_name(claim_name(f".{out.name}.old-"))
+                out.rename(old.path)
+            try:
+                stage.path.rename(out)
+                stage.path = out
+            except BaseException:  # interrupted (or refused) between the two renames: the previous site goes back
+                if old is not None and not out.exists():
+                    old.path.rename(out)
+                    old.release()
+                    old = None
+                raise
+            stage.release()  # the site now: a later build (of `credreg serve`, in this process too) moves it aside
         if old is not None:
             shutil.rmtree(old.path, ignore_errors=True)
     finally:

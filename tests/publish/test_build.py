@@ -3,7 +3,9 @@ and a refusal leaves nothing written: no site, no staging folder, the previous s
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -314,3 +316,40 @@ def test_a_build_leaves_a_users_folders_named_like_its_own_alone(signer: Signer,
     assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
     for folder in mine:
         assert (folder / "keep.txt").read_text() == "mine\n", folder.name
+
+
+def test_another_builds_clean_up_never_finds_the_site_missing_between_the_two_renames(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between moving the previous site aside and moving the new one in, there is no site under its name. Another
+    build starting then (its clean-up) found a killed build's stale `.site.old-…` and put it there: this build's
+    site could not go in, and the build failed, leaving the stale site published. The renames now run with the
+    parent folder locked, as the clean-up does: it waits, then deletes the stale folder."""
+    from generator._internal.files import claim_name
+    from generator.publish.build import build_site
+
+    out = tmp_path / "site"
+    build_site(signer.root, out)
+    real_rename = Path.rename
+    cleaner: list[subprocess.Popen[bytes]] = []
+
+    def rename(self: Path, target: Path | str) -> Path:
+        if Path(target) == out and self.name.startswith(".site.building-"):
+            stale = tmp_path / claim_name(".site.old-")  # what a build killed mid-swap left, held by no one
+            (stale / "verify").mkdir(parents=True)
+            (stale / "verify" / "stale.txt").write_text("a site of a killed build\n")
+            script = "import sys; from pathlib import Path; from generator.publish.build import _clear_abandoned; "
+            script += "_clear_abandoned(Path(sys.argv[1]))"
+            cleaner.append(subprocess.Popen([sys.executable, "-c", script, str(out)], env={**os.environ,
+                           "PYTHONPATH": str(REPO)}))  # fmt: skip
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                cleaner[0].wait(timeout=3)  # it finishes now only if it can look
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    build_site(signer.root, out)
+    monkeypatch.undo()
+    assert cleaner[0].wait(timeout=60) == 0
+    assert not (out / "verify" / "stale.txt").exists()
+    assert (out / "verify" / "index.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
