@@ -331,3 +331,39 @@ def test_earners_files_never_go_into_a_folder_another_user_owns(signer: Signer, 
     assert "nothing was signed" in info.value.explain()
     assert list(out.iterdir()) == []
     assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
+
+
+def _plant_list(signer: Signer, owner_dir: Path, number: int, source: Path) -> Path:
+    """A file ``status/<number>.json`` its owner never signed (a copy of list 1, as anyone's change could add)."""
+    planted = owner_dir / "status" / f"{number}.json"
+    planted.write_bytes(source.read_bytes())
+    return planted
+
+
+def test_an_award_never_draws_its_slot_from_a_list_its_issuer_never_signed(signer: Signer) -> None:
+    # Every list file's set bits count as taken, so every list file named a list: one anyone added (status/7.json,
+    # list 1 copied) became the newest list, and the next award was signed into it, a slot of a list its issuer
+    # never signed, which no reader trusts and `credreg revoke` refuses to sign again: an award nobody can revoke.
+    signer.award(email="a@example.org")
+    first = layout.status_list_path(signer.root, ISSUER, 1)
+    _plant_list(signer, first.parent.parent, 7, first)
+    before = sorted(p.relative_to(signer.root) for p in signer.root.rglob("*"))
+    with pytest.raises(UsageError, match=r"status/7\.json is not a list acme-academy signed") as info:
+        signer.award(email="b@example.org")
+    assert "nothing was signed" in info.value.explain()
+    assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "nothing written"
+
+
+def test_an_endorsement_never_draws_its_slot_from_a_list_its_endorser_never_signed(
+    signer: Signer, tmp_path: Path
+) -> None:
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES, comment="x")
+    folder = signer.root / "registry/endorsers/data-council"
+    _plant_list(signer, folder, 5, folder / "status" / "1.json")
+    with pytest.raises(UsageError, match=r"status/5\.json is not a list data-council signed"):
+        endorse(signer.registry, "acme-academy/sql-basics", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                comment="y")  # fmt: skip
+    assert len(list((folder / "endorsements").glob("*.json"))) == 1, "nothing signed"
