@@ -29,14 +29,14 @@ from generator.awarding.lock import owner_lock
 from generator.awarding.record import file_entry, record_signed
 from generator.awarding.status import read_status_list, revoked_list, slot_holders
 from generator.awards import award_hash, find_award, read_revocations
-from generator.crypto.dataintegrity import create_proof, proofs_of, verify_proof
+from generator.crypto.dataintegrity import create_proof, verify_proof
 from generator.errors import UsageError
 from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_url
 from generator.verify.keys import RegistryKeyResolver
-from generator.verify.status import EndorserKeys
+from generator.verify.status import EndorserKeys, signature_problem
 
 __all__ = [
     "Revocation",
@@ -99,18 +99,8 @@ def revocable(
     refused = "nothing was signed"
     if award_hash(document) != digest:
         raise UsageError(f"cannot revoke {what} {digest}: the file found for it holds another document", [refused])
-    did, keys = registry.endorser_did(owner), EndorserKeys(registry, owner)
-    proofs = proofs_of(document)
-    why = "it carries no proof" if not proofs else None
-    for proof in proofs:
-        method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-        signer = keys.resolve(method) if isinstance(method, str) else None
-        if signer is None or signer.controller != did:
-            why = f"its proof's key {method!r} is not one {owner} registered"
-        elif not (result := verify_proof(document, proof, signer.public)):
-            why = f"its {proof.get('cryptosuite')} proof does not verify: {result.reason}"
-        if why is not None:
-            break
+    # Whose signature it is, by the rule every reader of a signed list or log line applies (one rule, one place).
+    why = signature_problem(document, registry.endorser_did(owner), EndorserKeys(registry, owner), what, in_force=False)
     if why is not None:
         raise UsageError(
             f"cannot revoke {what} {digest}: it is not signed by {owner} ({why}); setting the bit of its slot "
