@@ -367,3 +367,45 @@ def test_an_endorsement_never_draws_its_slot_from_a_list_its_endorser_never_sign
         endorse(signer.registry, "acme-academy/sql-basics", "data-council", key, kind=EndorsementKind.RECOGNISES,
                 comment="y")  # fmt: skip
     assert len(list((folder / "endorsements").glob("*.json"))) == 1, "nothing signed"
+
+
+def _copy_into_another_folder(root: Path, document: dict[str, Any], digest: str) -> Path:
+    """``document`` copied, as it is, into the endorsements folder of another owner (an endorser, ``aaa-guild``,
+    sorted first), as anyone's change could: the same bytes, so the same hash."""
+    add_endorser(root, "aaa-guild", "AAA Guild")
+    folder = root / "registry/endorsers/aaa-guild/endorsements"
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"{digest}.json"
+    copy.write_text(json.dumps(document), encoding="utf-8")
+    return copy
+
+
+def test_revoke_of_an_award_is_not_turned_away_by_a_copy_of_it_in_an_endorsements_folder(
+    signer: Signer, tmp_path: Path
+) -> None:
+    # `credreg revoke HASH` looks for an endorsement with that hash first, in every owner's folder: a copy of the
+    # award in another folder's endorsements was taken for it, and the revocation refused ("the key belongs to
+    # 'acme-academy', not to the endorser 'aaa'"): an issuer kept from revoking its own award.
+    issued = signer.award(email="a@example.org")
+    _copy_into_another_folder(signer.root, issued.award, issued.hash)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "revoke", issued.hash, "--reason",
+         "Issued in error", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"revoked {issued.hash}" in done.stdout
+    assert get_bit(_bits(signer), _slot(issued))
+
+
+def test_revoke_of_an_endorsement_finds_it_in_its_endorsers_folder_first(signer: Signer, tmp_path: Path) -> None:
+    # The endorsement copied into another owner's folder, found first: its revocation was refused as the wrong key's.
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    given = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES, comment="x")
+    _copy_into_another_folder(signer.root, given.document, given.hash)
+    done = revoke_endorsement(signer.registry, given.hash, key)
+    assert done.status_list == signer.root / "registry/endorsers/data-council/status/1.json"
+    assert get_bit(read_status_list(done.status_list, "1.json")[1], _slot(given.document))
