@@ -409,3 +409,24 @@ def test_revoke_of_an_endorsement_finds_it_in_its_endorsers_folder_first(signer:
     done = revoke_endorsement(signer.registry, given.hash, key)
     assert done.status_list == signer.root / "registry/endorsers/data-council/status/1.json"
     assert get_bit(read_status_list(done.status_list, "1.json")[1], _slot(given.document))
+
+
+def test_a_revocation_line_its_issuer_never_signed_does_not_answer_already_revoked(signer: Signer) -> None:
+    # A line naming the award appended to the log without the issuer's key (signed with another): `credreg revoke`
+    # answered "already revoked" and did nothing, while every reader, trusting no such line, showed the award as
+    # not revoked (or of unknown status): the issuer told its revocation stood when none did.
+    from generator.awarding.keys import SigningKey
+    from generator.awarding.revoke import revocation_entry
+
+    issued = signer.award(email="a@example.org")
+    stranger = SigningKey(ISSUER, signer.key.key_id, secrets.token_bytes(32))
+    forged = revocation_entry(
+        signer.registry.issuer_did(ISSUER), issued.hash, 1, _slot(issued), "Withdrawn", stranger, ISSUED
+    )
+    log = layout.revocations_path(signer.root, ISSUER)
+    log.write_text(json.dumps(forged) + "\n", encoding="utf-8")
+    done = revoke_award(signer.registry, issued.hash, "Issued in error", signer.key)
+    assert not done.completed
+    assert done.entry["reason"] == "Issued in error"
+    assert get_bit(_bits(signer), _slot(issued))
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2, "the signed line appended after the forged one"
