@@ -97,11 +97,18 @@ def read_signed_list(registry: Registry, owner: str, number: int, path: Path, be
 
 def slot_holders(registry: Registry, owner: str, number: int, index: int) -> list[tuple[str, str | None]]:
     """(where, hash) of every award and endorsement of ``owner`` whose status entry names slot (``number``,
-    ``index``) of ``owner``'s lists (``hash`` ``None`` when the document has none): whom setting that bit
-    revokes."""
+    ``index``) of ``owner``'s lists (``hash`` ``None`` when the document has none), signed by ``owner``: whom
+    setting that bit revokes. A document its owner never signed (whose signature does not hold: an award copied
+    and changed) is no one's award to revoke, and counted it would keep its owner from revoking the one that is
+    (its signature asked as :func:`generator.awarding.revoke.revocable` asks it, by :func:`signature_problem`)."""
     from generator.endorsements import endorsement_slots  # here: that module signs its lists with this one
 
     holders: list[tuple[str, str | None]] = []
+    did, keys = registry.endorser_did(owner), EndorserKeys(registry, owner)
+
+    def signed(document: dict[str, Any]) -> bool:
+        return signature_problem(document, did, keys, "document", in_force=False) is None
+
     for source in iter_awards(registry.root, owner):
         try:
             award = source.parse(strict=False).data
@@ -111,10 +118,10 @@ def slot_holders(registry: Registry, owner: str, number: int, index: int) -> lis
         if not isinstance(entry, dict):
             continue
         located = parse_list_url(registry.site_url, entry.get("statusListCredential"))
-        if located == (owner, number) and parse_index(entry.get("statusListIndex")) == index:
+        if located == (owner, number) and parse_index(entry.get("statusListIndex")) == index and signed(award):
             holders.append((source.where, award_hash_or_none(award)))
     for item, held_number, held_index in endorsement_slots(registry, owner):
-        if (held_number, held_index) == (number, index):
+        if (held_number, held_index) == (number, index) and signed(item.document):
             holders.append((layout.relpath(registry.root, item.path), award_hash_or_none(item.document)))
     return holders
 

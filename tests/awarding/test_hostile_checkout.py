@@ -430,3 +430,14 @@ def test_a_revocation_line_its_issuer_never_signed_does_not_answer_already_revok
     assert done.entry["reason"] == "Issued in error"
     assert get_bit(_bits(signer), _slot(issued))
     assert len(log.read_text(encoding="utf-8").splitlines()) == 2, "the signed line appended after the forged one"
+
+
+def test_revoke_is_not_kept_from_an_award_by_a_file_its_issuer_never_signed_in_its_slot(signer: Signer) -> None:
+    # A copy of the award with one field changed (its proofs no longer hold) put beside it: "status list 1 index …
+    # is also held by" refused the genuine revocation, though setting the bit revokes nothing anyone trusts but it.
+    victim = signer.award(email="victim@example.org")
+    forged = json.loads(json.dumps(victim.award))
+    forged["id"] = "urn:uuid:00000000-0000-4000-8000-000000000003"
+    _place_award(signer, forged)
+    revoke_award(signer.registry, victim.hash, "Issued in error", signer.key)
+    assert get_bit(_bits(signer), _slot(victim))
