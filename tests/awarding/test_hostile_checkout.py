@@ -441,3 +441,29 @@ def test_revoke_is_not_kept_from_an_award_by_a_file_its_issuer_never_signed_in_i
     _place_award(signer, forged)
     revoke_award(signer.registry, victim.hash, "Issued in error", signer.key)
     assert get_bit(_bits(signer), _slot(victim))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make a folder another user owns and write into it")
+def test_earners_files_never_go_into_a_folder_another_user_made_after_the_check(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The folder is asked whose it is when the run starts, and made when the files are written: another user who
+    # made it in between (a shared /tmp) had root write the recipients' links and keys into it, theirs to read.
+    from generator.awarding import earners
+
+    out = tmp_path / "earners-later"
+    real = earners.unwritable_folder
+
+    def made_meanwhile(path: Path) -> str | None:
+        why = real(path)
+        out.mkdir(mode=0o777)
+        os.chown(out, 65534, 65534)
+        return why
+
+    monkeypatch.setattr(earners, "unwritable_folder", made_meanwhile)
+    with pytest.raises(UsageError, match=r"belongs to another user \(uid 65534\)") as info:
+        issue_awards(signer.registry, "acme-academy/sql-basics", [Recipient("a@example.org")], signer.key,
+                     batch=False, valid_from=ISSUED, earner_dir=out)  # fmt: skip
+    assert "nothing was written to the registry" in info.value.explain()
+    assert list(out.iterdir()) == []
+    assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
