@@ -464,7 +464,7 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     key = _signing_key(args, registry)
     from generator.endorsements import find_endorsement, revoke_endorsement
 
-    found = find_endorsement(registry.root, args.hash)
+    found = find_endorsement(registry.root, args.hash, key.issuer)
     record = _signed_record(args, registry, key.issuer)
     if found is not None:
         digest = args.hash.lower()

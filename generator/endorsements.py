@@ -243,14 +243,26 @@ def iter_endorsements(
                 problems.add(rel, "an endorsement is a JSON object", line=1, col=1, code="endorsement.form")
 
 
-def find_endorsement(root: Path, digest: str) -> FoundEndorsement | None:
-    """The endorsement whose hash is ``digest``: a file named by it whose document hashes to it. A file's name is
-    anyone's to choose: one named by an award's hash, holding another document, would otherwise be revoked (its
-    slot's bit set and signed) by `credreg revoke` of that award."""
+def find_endorsement(root: Path, digest: str, owner: str | None = None) -> FoundEndorsement | None:
+    """The endorsement whose hash is ``digest``: a file named by it whose document hashes to it and is an
+    endorsement, in ``owner``'s folder first (when given), then in any. A file's name is anyone's to choose: one
+    named by an award's hash, holding another document, would otherwise be revoked (its slot's bit set and signed)
+    by `credreg revoke` of that award. Its content is anyone's to copy: an award, or ``owner``'s endorsement,
+    copied into another owner's endorsements had `credreg revoke HASH` take that copy for it and refuse the key
+    as another owner's, an owner kept from revoking its own."""
     digest = digest.lower()
-    return next(
-        (f for f in iter_endorsements(root) if f.hash == digest and award_hash_or_none(f.document) == digest), None
-    )
+
+    def found(within: str | None) -> FoundEndorsement | None:
+        return next(
+            (
+                f
+                for f in iter_endorsements(root, within)
+                if f.hash == digest and is_endorsement(f.document) and award_hash_or_none(f.document) == digest
+            ),
+            None,
+        )
+
+    return (found(owner) if owner is not None else None) or found(None)
 
 
 # ---------------------------------------------------------------------------------------------- signing
@@ -447,7 +459,7 @@ def revoke_endorsement(
     endorsement sits in the issuer's award lists, whose every bit a signed line of ``revocations.jsonl``
     explains: it is revoked as an award is (:func:`generator.awarding.revoke.revoke_logged`), the line naming the
     endorsement's hash and giving ``reason`` (published)."""
-    found = find_endorsement(registry.root, digest)
+    found = find_endorsement(registry.root, digest, key.issuer)
     if found is None:
         raise UsageError(f"no endorsement with hash {digest} is in this registry")
     now = now or dt.datetime.now(dt.UTC)

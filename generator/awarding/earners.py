@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import os
 import secrets
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,16 @@ def default_earner_dir(issuer: str, credential: str, now: dt.datetime) -> Path:
     return default_earner_base() / f"{now:%Y%m%dT%H%M%S}-{issuer}-{credential}-{secrets.token_hex(2)}"
 
 
+def _refuse_foreign(path: Path, owner: int, done: str) -> None:
+    """Refuse (:class:`UsageError`) the earners' folder ``path`` when another user (``owner``) owns it: made
+    private (mode 700) before anything is written, it is still its owner's to read, and root writes anywhere."""
+    if owner != os.geteuid():
+        raise UsageError(
+            f"{path} belongs to another user (uid {owner}): the earners' links and keys would be theirs to read",
+            ["choose a folder of your own, or a new one (credreg makes it, private to you)", done],
+        )
+
+
 def prepare_earner_dir(path: Path, root: Path) -> Path:
     """Refuse a folder in a Git work tree (:func:`generator.layout.secret_holder`: the registry's checkouts, or
     any other) or one already holding files (an earlier run's keys)."""
@@ -91,13 +102,8 @@ def prepare_earner_dir(path: Path, root: Path) -> Path:
         raise UsageError(
             f"{path} already exists and is not an empty folder: an earlier run's keys are never overwritten"
         )
-    owner = target.stat().st_uid if target.exists() else os.geteuid()
-    if owner != os.geteuid():
-        # Made private (mode 700) before anything is written, it is still its owner's to read: root writes anywhere.
-        raise UsageError(
-            f"{path} belongs to another user (uid {owner}): the earners' links and keys would be theirs to read",
-            ["choose a folder of your own, or a new one (credreg makes it, private to you)", "nothing was signed"],
-        )
+    if target.exists():
+        _refuse_foreign(path, target.stat().st_uid, "nothing was signed")
     # Refused now, before anything is signed, rather than when the files are written.
     why = unwritable_folder(target)
     if why is not None:
@@ -137,8 +143,15 @@ def write_earners(folder: Path, rows: Sequence[EarnerCopy]) -> Path:
     Refuses (:class:`UsageError`) when the folder cannot be written; the caller has then written nothing to the
     registry."""
     path = folder
+    done = "nothing was written to the registry"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Asked again of the folder as it now is, never through a link: prepare_earner_dir asked it when the run
+        # began, and another user may have made it since (a shared /tmp); chmod would follow a link to theirs.
+        info = os.lstat(folder)
+        if not stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"{folder} is not a folder (a link, or a file, put there since the run began)", [done])
+        _refuse_foreign(folder, info.st_uid, done)
         folder.chmod(0o700)
         # Created private (never readable by others, even for a moment) and never over a file: another run
         # writing into this folder since it was found empty keeps its keys.

@@ -29,14 +29,13 @@ from generator.awarding.lock import owner_lock
 from generator.awarding.record import file_entry, record_signed
 from generator.awarding.status import read_status_list, revoked_list, slot_holders
 from generator.awards import award_hash, find_award, read_revocations
-from generator.crypto.dataintegrity import create_proof, proofs_of, verify_proof
+from generator.crypto.dataintegrity import create_proof
 from generator.errors import UsageError
 from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_url
-from generator.verify.keys import RegistryKeyResolver
-from generator.verify.status import EndorserKeys
+from generator.verify.status import EndorserKeys, signature_problem
 
 __all__ = [
     "Revocation",
@@ -99,18 +98,8 @@ def revocable(
     refused = "nothing was signed"
     if award_hash(document) != digest:
         raise UsageError(f"cannot revoke {what} {digest}: the file found for it holds another document", [refused])
-    did, keys = registry.endorser_did(owner), EndorserKeys(registry, owner)
-    proofs = proofs_of(document)
-    why = "it carries no proof" if not proofs else None
-    for proof in proofs:
-        method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-        signer = keys.resolve(method) if isinstance(method, str) else None
-        if signer is None or signer.controller != did:
-            why = f"its proof's key {method!r} is not one {owner} registered"
-        elif not (result := verify_proof(document, proof, signer.public)):
-            why = f"its {proof.get('cryptosuite')} proof does not verify: {result.reason}"
-        if why is not None:
-            break
+    # Whose signature it is, by the rule every reader of a signed list or log line applies (one rule, one place).
+    why = signature_problem(document, registry.endorser_did(owner), EndorserKeys(registry, owner), what, in_force=False)
     if why is not None:
         raise UsageError(
             f"cannot revoke {what} {digest}: it is not signed by {owner} ({why}); setting the bit of its slot "
@@ -201,28 +190,30 @@ def revoke_award(
     return revoke_logged(registry, issuer, digest, award, reason, key, now=now, record=record)
 
 
-def _bit_missing(registry: Registry, issuer: str, entry: dict[str, Any], number: int, index: int) -> bool:
-    """Whether ``entry``, the log's line for an award in slot (``number``, ``index``), is a valid revocation of
-    that slot, signed by a registered key of ``issuer``, whose bit is not set. Any other line is not completed:
-    an unsigned one (written by someone without the key) must not turn into a signed status bit."""
-    if (entry.get("statusList"), entry.get("statusListIndex")) != (number, index):
-        return False
-    path = layout.status_list_path(registry.root, issuer, number)
-    _, bits = read_status_list(path, layout.relpath(registry.root, path))
-    if get_bit(bits, index):
-        return False
-    proof = entry.get("proof")
-    if not isinstance(proof, dict):
-        return False
-    method = proof.get("verificationMethod")
-    signer = RegistryKeyResolver(registry).resolve(method) if isinstance(method, str) else None
-    if signer is None or signer.controller != registry.issuer_did(issuer):
+def _vouches(registry: Registry, issuer: str, entry: dict[str, Any]) -> bool:
+    """Whether ``entry``, a line of ``issuer``'s log, vouches for a revocation: signed by a key of the issuer in
+    force when it signed (:func:`signature_problem`, the rule by which every reader of a log trusts a line:
+    :func:`generator.verify.status.vouching_line`), and a revocation entry by the check's rules. Any other line
+    revokes nothing anyone trusts: it neither answers "already revoked" (a line appended without the key had the
+    issuer told its award was revoked while every reader showed it was not) nor turns into a signed status bit."""
+    keys = EndorserKeys(registry, issuer)
+    if signature_problem(entry, registry.issuer_did(issuer), keys, "revocation") is not None:
         return False
     try:
         RevocationEntry.model_validate(entry)
     except ValidationError:
         return False
-    return bool(verify_proof(entry, proof, signer.public))
+    return True
+
+
+def _bit_missing(registry: Registry, issuer: str, entry: dict[str, Any], number: int, index: int) -> bool:
+    """Whether ``entry``, a line of the log vouching for the revocation of an award in slot (``number``,
+    ``index``) (:func:`_vouches`), names that slot, whose bit is not set."""
+    if (entry.get("statusList"), entry.get("statusListIndex")) != (number, index):
+        return False
+    path = layout.status_list_path(registry.root, issuer, number)
+    _, bits = read_status_list(path, layout.relpath(registry.root, path))
+    return not get_bit(bits, index)
 
 
 def revoke_logged(
@@ -252,7 +243,7 @@ def revoke_logged(
         number, index = status_position(registry, issuer, document, what=what)
         revocable(registry, issuer, digest, document, (number, index), what)
         for line, previous in read_revocations(log):
-            if previous.get("award") != digest:
+            if previous.get("award") != digest or not _vouches(registry, issuer, previous):
                 continue
             if _bit_missing(registry, issuer, previous, number, index):
                 # A run killed after its line and before the list was re-signed (the check then says "re-run

@@ -67,12 +67,16 @@ def read_status_list(path: Path, rel: str) -> tuple[dict[str, Any], bytearray]:
     return credential, bytearray(bits)
 
 
-def read_signed_list(registry: Registry, owner: str, number: int, path: Path) -> bytearray:
+#: Why :func:`read_signed_list` refuses a list it would sign again.
+_RESIGNED = "signing it again would sign every bit it holds in {owner}'s name"
+
+
+def read_signed_list(registry: Registry, owner: str, number: int, path: Path, because: str = _RESIGNED) -> bytearray:
     """The bits of ``owner``'s status list ``number`` (its file ``path``) as its owner signed them, to be set and
-    signed again: refused (:class:`UsageError`) unless the file is that list (:func:`owner_problem`) signed by a
-    key the owner registered, in force when it signed (:func:`signature_problem`), the rule every reader of a list
-    applies. Anyone can edit the file in a checkout; re-signed as read, its every bit would be revoked in the
-    owner's name, or a revocation taken back."""
+    signed again: refused (:class:`UsageError`, saying ``because``) unless the file is that list
+    (:func:`owner_problem`) signed by a key the owner registered, in force when it signed
+    (:func:`signature_problem`), the rule every reader of a list applies. Anyone can edit the file in a checkout;
+    re-signed as read, its every bit would be revoked in the owner's name, or a revocation taken back."""
     from generator.endorsements import endorsement_list_url  # here: that module signs its lists with this one
 
     rel = layout.relpath(registry.root, path)
@@ -82,8 +86,7 @@ def read_signed_list(registry: Registry, owner: str, number: int, path: Path) ->
     problem = problem or signature_problem(credential, did, EndorserKeys(registry, owner))
     if problem is not None:
         raise UsageError(
-            f"the status list {rel} is not a list {owner} signed ({problem}): signing it again would sign every bit "
-            f"it holds in {owner}'s name",
+            f"the status list {rel} is not a list {owner} signed ({problem}): {because.format(owner=owner)}",
             [
                 "restore it as the registry has it (`git checkout`, or pull) and run `credreg check`",
                 "nothing was signed",
@@ -94,11 +97,18 @@ def read_signed_list(registry: Registry, owner: str, number: int, path: Path) ->
 
 def slot_holders(registry: Registry, owner: str, number: int, index: int) -> list[tuple[str, str | None]]:
     """(where, hash) of every award and endorsement of ``owner`` whose status entry names slot (``number``,
-    ``index``) of ``owner``'s lists (``hash`` ``None`` when the document has none): whom setting that bit
-    revokes."""
+    ``index``) of ``owner``'s lists (``hash`` ``None`` when the document has none), signed by ``owner``: whom
+    setting that bit revokes. A document its owner never signed (whose signature does not hold: an award copied
+    and changed) is no one's award to revoke, and counted it would keep its owner from revoking the one that is
+    (its signature asked as :func:`generator.awarding.revoke.revocable` asks it, by :func:`signature_problem`)."""
     from generator.endorsements import endorsement_slots  # here: that module signs its lists with this one
 
     holders: list[tuple[str, str | None]] = []
+    did, keys = registry.endorser_did(owner), EndorserKeys(registry, owner)
+
+    def signed(document: dict[str, Any]) -> bool:
+        return signature_problem(document, did, keys, "document", in_force=False) is None
+
     for source in iter_awards(registry.root, owner):
         try:
             award = source.parse(strict=False).data
@@ -108,10 +118,10 @@ def slot_holders(registry: Registry, owner: str, number: int, index: int) -> lis
         if not isinstance(entry, dict):
             continue
         located = parse_list_url(registry.site_url, entry.get("statusListCredential"))
-        if located == (owner, number) and parse_index(entry.get("statusListIndex")) == index:
+        if located == (owner, number) and parse_index(entry.get("statusListIndex")) == index and signed(award):
             holders.append((source.where, award_hash_or_none(award)))
     for item, held_number, held_index in endorsement_slots(registry, owner):
-        if (held_number, held_index) == (number, index):
+        if (held_number, held_index) == (number, index) and signed(item.document):
             holders.append((layout.relpath(registry.root, item.path), award_hash_or_none(item.document)))
     return holders
 
@@ -196,18 +206,29 @@ class StatusAllocator:
 def take_set_bits(registry: Registry, owner: str, used: dict[int, set[int]]) -> None:
     """Add to ``used`` every slot whose bit is set in one of ``owner``'s list files: taken, whoever holds it. A
     checkout without its holder's file (a stale one, or one a change shaped) would hand it out again, to an award
-    or endorsement born revoked that shares its slot."""
+    or endorsement born revoked that shares its slot.
+
+    Each file must be a list its owner signed (:func:`read_signed_list`), else the run is refused: the newest list
+    number is where slots are drawn, and a list file there is used as it is (:meth:`StatusAllocator.new_lists`),
+    so a file anyone added (``status/7.json``) had awards signed into a list no reader trusts and no revocation can
+    re-sign. Only the slots a draw can reach (below :data:`MIN_BITS`) are collected: a list's every bit, up to
+    :data:`~generator.statuslist.MAX_BITS`, would be a set of 134 million numbers."""
     folder = layout.owner_dir(registry.root, owner) / "status"
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
         number = parse_list_number(path.stem)
         if number is None:
-            continue  # not a list (the check says so)
-        try:
-            _, bits = read_status_list(path, layout.relpath(registry.root, path))
-        except UsageError:
-            continue  # unreadable: the check says so
+            continue  # never a list a draw names (the check says what it is)
+        bits = read_signed_list(registry, owner, number, path, _DRAWN)
         taken = used.setdefault(number, set())
-        taken.update(8 * i + j for i, byte in enumerate(bits) if byte for j in range(8) if byte & (0x80 >> j))
+        reach = bits[: MIN_BITS // 8]
+        taken.update(8 * i + j for i, byte in enumerate(reach) if byte for j in range(8) if byte & (0x80 >> j))
+
+
+#: Why :func:`take_set_bits` refuses a list.
+_DRAWN = (
+    "slots drawn in it would be signed into a list no reader trusts and no revocation can sign again; "
+    "every list file in {owner}'s status folder must be one it signed"
+)
 
 
 def refuse_lost_lists(registry: Registry, owner: str, used: dict[int, set[int]]) -> None:

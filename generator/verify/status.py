@@ -69,11 +69,13 @@ def owner_problem(credential: Any, url: str, issuer_did: str, whose: str = "this
 
 
 def signature_problem(
-    credential: dict[str, Any], issuer_did: str, keys: KeyResolver, what: str = "status list"
+    credential: dict[str, Any], issuer_did: str, keys: KeyResolver, what: str = "status list", *, in_force: bool = True
 ) -> str | None:
     """Why the signed object (a status list, a ``revocation`` line) is not signed by a key of ``issuer_did`` that
     was registered and in force when it signed, each of its proofs holding (``None`` when it is). policies.js
-    ``signedBy`` is the page's copy."""
+    ``signedBy`` is the page's copy. ``in_force=False`` leaves out when the key was in force (whose signature it
+    is, not whether it is trusted: :func:`generator.awarding.revoke.revocable` asks that of what its owner
+    revokes)."""
     proofs = proofs_of(credential)
     if not proofs:
         return f"the {what} is not signed"
@@ -82,7 +84,7 @@ def signature_problem(
         key = keys.resolve(method)
         if key is None or key.controller != issuer_did:
             return f"the {what} is not signed by a key of the issuer"
-        if key.record is not None:
+        if in_force and key.record is not None:
             created = parse_time(proof.get("created"))
             problem = window_problem(key.record, created) if created else "its proof has no valid created time"
             if problem:

@@ -331,3 +331,139 @@ def test_earners_files_never_go_into_a_folder_another_user_owns(signer: Signer, 
     assert "nothing was signed" in info.value.explain()
     assert list(out.iterdir()) == []
     assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
+
+
+def _plant_list(signer: Signer, owner_dir: Path, number: int, source: Path) -> Path:
+    """A file ``status/<number>.json`` its owner never signed (a copy of list 1, as anyone's change could add)."""
+    planted = owner_dir / "status" / f"{number}.json"
+    planted.write_bytes(source.read_bytes())
+    return planted
+
+
+def test_an_award_never_draws_its_slot_from_a_list_its_issuer_never_signed(signer: Signer) -> None:
+    # Every list file's set bits count as taken, so every list file named a list: one anyone added (status/7.json,
+    # list 1 copied) became the newest list, and the next award was signed into it, a slot of a list its issuer
+    # never signed, which no reader trusts and `credreg revoke` refuses to sign again: an award nobody can revoke.
+    signer.award(email="a@example.org")
+    first = layout.status_list_path(signer.root, ISSUER, 1)
+    _plant_list(signer, first.parent.parent, 7, first)
+    before = sorted(p.relative_to(signer.root) for p in signer.root.rglob("*"))
+    with pytest.raises(UsageError, match=r"status/7\.json is not a list acme-academy signed") as info:
+        signer.award(email="b@example.org")
+    assert "nothing was signed" in info.value.explain()
+    assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "nothing written"
+
+
+def test_an_endorsement_never_draws_its_slot_from_a_list_its_endorser_never_signed(
+    signer: Signer, tmp_path: Path
+) -> None:
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES, comment="x")
+    folder = signer.root / "registry/endorsers/data-council"
+    _plant_list(signer, folder, 5, folder / "status" / "1.json")
+    with pytest.raises(UsageError, match=r"status/5\.json is not a list data-council signed"):
+        endorse(signer.registry, "acme-academy/sql-basics", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                comment="y")  # fmt: skip
+    assert len(list((folder / "endorsements").glob("*.json"))) == 1, "nothing signed"
+
+
+def _copy_into_another_folder(root: Path, document: dict[str, Any], digest: str) -> Path:
+    """``document`` copied, as it is, into the endorsements folder of another owner (an endorser, ``aaa-guild``,
+    sorted first), as anyone's change could: the same bytes, so the same hash."""
+    add_endorser(root, "aaa-guild", "AAA Guild")
+    folder = root / "registry/endorsers/aaa-guild/endorsements"
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"{digest}.json"
+    copy.write_text(json.dumps(document), encoding="utf-8")
+    return copy
+
+
+def test_revoke_of_an_award_is_not_turned_away_by_a_copy_of_it_in_an_endorsements_folder(
+    signer: Signer, tmp_path: Path
+) -> None:
+    # `credreg revoke HASH` looks for an endorsement with that hash first, in every owner's folder: a copy of the
+    # award in another folder's endorsements was taken for it, and the revocation refused ("the key belongs to
+    # 'acme-academy', not to the endorser 'aaa'"): an issuer kept from revoking its own award.
+    issued = signer.award(email="a@example.org")
+    _copy_into_another_folder(signer.root, issued.award, issued.hash)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "revoke", issued.hash, "--reason",
+         "Issued in error", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"revoked {issued.hash}" in done.stdout
+    assert get_bit(_bits(signer), _slot(issued))
+
+
+def test_revoke_of_an_endorsement_finds_it_in_its_endorsers_folder_first(signer: Signer, tmp_path: Path) -> None:
+    # The endorsement copied into another owner's folder, found first: its revocation was refused as the wrong key's.
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    given = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES, comment="x")
+    _copy_into_another_folder(signer.root, given.document, given.hash)
+    done = revoke_endorsement(signer.registry, given.hash, key)
+    assert done.status_list == signer.root / "registry/endorsers/data-council/status/1.json"
+    assert get_bit(read_status_list(done.status_list, "1.json")[1], _slot(given.document))
+
+
+def test_a_revocation_line_its_issuer_never_signed_does_not_answer_already_revoked(signer: Signer) -> None:
+    # A line naming the award appended to the log without the issuer's key (signed with another): `credreg revoke`
+    # answered "already revoked" and did nothing, while every reader, trusting no such line, showed the award as
+    # not revoked (or of unknown status): the issuer told its revocation stood when none did.
+    from generator.awarding.keys import SigningKey
+    from generator.awarding.revoke import revocation_entry
+
+    issued = signer.award(email="a@example.org")
+    stranger = SigningKey(ISSUER, signer.key.key_id, secrets.token_bytes(32))
+    forged = revocation_entry(
+        signer.registry.issuer_did(ISSUER), issued.hash, 1, _slot(issued), "Withdrawn", stranger, ISSUED
+    )
+    log = layout.revocations_path(signer.root, ISSUER)
+    log.write_text(json.dumps(forged) + "\n", encoding="utf-8")
+    done = revoke_award(signer.registry, issued.hash, "Issued in error", signer.key)
+    assert not done.completed
+    assert done.entry["reason"] == "Issued in error"
+    assert get_bit(_bits(signer), _slot(issued))
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2, "the signed line appended after the forged one"
+
+
+def test_revoke_is_not_kept_from_an_award_by_a_file_its_issuer_never_signed_in_its_slot(signer: Signer) -> None:
+    # A copy of the award with one field changed (its proofs no longer hold) put beside it: "status list 1 index …
+    # is also held by" refused the genuine revocation, though setting the bit revokes nothing anyone trusts but it.
+    victim = signer.award(email="victim@example.org")
+    forged = json.loads(json.dumps(victim.award))
+    forged["id"] = "urn:uuid:00000000-0000-4000-8000-000000000003"
+    _place_award(signer, forged)
+    revoke_award(signer.registry, victim.hash, "Issued in error", signer.key)
+    assert get_bit(_bits(signer), _slot(victim))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make a folder another user owns and write into it")
+def test_earners_files_never_go_into_a_folder_another_user_made_after_the_check(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The folder is asked whose it is when the run starts, and made when the files are written: another user who
+    # made it in between (a shared /tmp) had root write the recipients' links and keys into it, theirs to read.
+    from generator.awarding import earners
+
+    out = tmp_path / "earners-later"
+    real = earners.unwritable_folder
+
+    def made_meanwhile(path: Path) -> str | None:
+        why = real(path)
+        out.mkdir(mode=0o777)
+        os.chown(out, 65534, 65534)
+        return why
+
+    monkeypatch.setattr(earners, "unwritable_folder", made_meanwhile)
+    with pytest.raises(UsageError, match=r"belongs to another user \(uid 65534\)") as info:
+        issue_awards(signer.registry, "acme-academy/sql-basics", [Recipient("a@example.org")], signer.key,
+                     batch=False, valid_from=ISSUED, earner_dir=out)  # fmt: skip
+    assert "nothing was written to the registry" in info.value.explain()
+    assert list(out.iterdir()) == []
+    assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
