@@ -53,14 +53,15 @@ def _parser() -> MarkdownIt:
 #: every dot of a long word, quadratic in it.)
 _EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@([^\s@/]+))\Z", re.IGNORECASE)
 _WEB = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://)?(?P<user>[^\s/@]*@)?(?P<host>(?:[^\s/:?#@.]+\.)+[^\W\d_]{2,})\.?(?::[0-9]*)?"
+    r"(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<user>[^\s/@]*@)?(?P<host>(?:[^\s/:?#@.]+\.)+[^\W\d_]{2,})\.?(?::[0-9]*)?"
     r"(?:[/?#]\S*)?\Z",
     re.IGNORECASE,
 )
 #: A web address whose host is an IP literal (dotted IPv4 or bracketed IPv6). Only with a scheme: "1.2.3.4" alone
 #: is as likely a version as a host.
 _IP = re.compile(
-    r"[a-z][a-z0-9+.-]*://(?P<user>[^\s/@]*@)?(?P<host>[0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[[0-9a-f:.]+\])(?::[0-9]*)?"
+    r"(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^\s/@]*@)?(?P<host>[0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[[0-9a-f:.]+\])"
+    r"(?::[0-9]*)?"
     r"(?:[/?#]\S*)?\Z",
     re.IGNORECASE,
 )
@@ -115,8 +116,12 @@ def _names_another(word: str, href: str, mailto: bool, address: str) -> bool | N
         return not (mailto and email[1].casefold() == address.casefold())
     if web := _WEB.match(word) or _IP.match(word):
         # A user name before the host reads as the host ("https://acme.example@evil.example/" as acme.example):
-        # such words always give way to the destination, shown without it.
-        return mailto or web["user"] is not None or _host(web["host"].strip("[]")) != _host(_hostname(href))
+        # such words always give way to the destination, shown without it. Words that say https over a link that
+        # is not (the same host, sent in clear text) give way too: the reader trusts the padlock the words promise.
+        downgraded = (web["scheme"] or "").lower() == "https" and not href.lower().startswith("https:")
+        return (
+            mailto or downgraded or web["user"] is not None or _host(web["host"].strip("[]")) != _host(_hostname(href))
+        )
     return None
 
 

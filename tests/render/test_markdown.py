@@ -119,6 +119,10 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[Log in at http://10.0.0.1:8080/](https://evil.example/)", "https://evil.example/"),
         ("[https://[2001:db8::1]/login](https://evil.example/)", "https://evil.example/"),
         ("[https://10.0.0.1/](https://10.0.0.2/)", "https://10.0.0.2/"),
+        # Words that promise https over a link in clear text, to the same host.
+        ("[https://acme.example/verify](http://acme.example/verify)", "http://acme.example/verify"),
+        ("[Verify at https://acme.example/](http://acme.example/)", "http://acme.example/"),
+        ("[https://10.0.0.1/](http://10.0.0.1/)", "http://10.0.0.1/"),
         # Words with a user name before the host read as that name (as the destination shown leaves it out).
         ("[https://acme.example@evil.example/](https://evil.example/)", "https://evil.example/"),
         ("[https://acme.example@evil.example/](https://acme.example@evil.example/)", "https://evil.example/"),
@@ -156,6 +160,8 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[https://192.168.1.1/login](https://192.168.1.1/login)", "https://192.168.1.1/login"),
         ("[https://[2001:DB8::1]/](https://[2001:db8::1]/)", "https://[2001:DB8::1]/"),
         ("[1.2.3.4](https://acme.example/releases)", "1.2.3.4"),  # a version: without a scheme, no address
+        ("[http://acme.example/](https://acme.example/)", "http://acme.example/"),  # the link is safer than its words
+        ("[acme.example](http://acme.example/)", "acme.example"),  # no scheme promised
     ],
 )
 def test_a_link_reading_as_its_own_address_or_as_words_keeps_them(source: str, words: str) -> None:
