@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from generator._internal.git import git_argv
+from generator._internal.git import git_argv, git_env
 from generator._internal.source import SourceError, parse_json
 from generator.awards import award_text_hash
 from generator.errors import CredregError, CryptoError, UsageError
@@ -155,7 +155,7 @@ def _unquote(text: str) -> str:
 
 def _git(root: Path, *args: str) -> bytes:
     try:
-        return subprocess.run(git_argv(*args), cwd=root, capture_output=True, check=True).stdout
+        return subprocess.run(git_argv(*args), cwd=root, env=git_env(), capture_output=True, check=True).stdout
     except FileNotFoundError:
         raise UsageError("the transparency log is derived from Git history, and git is not installed") from None
     except subprocess.CalledProcessError as exc:
@@ -180,7 +180,7 @@ class _Blobs:
 
     def __init__(self, root: Path) -> None:
         self.proc = subprocess.Popen(
-            git_argv("cat-file", "--batch"), cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            git_argv("cat-file", "--batch"), cwd=root, env=git_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
 
     def read(self, sha: str) -> bytes:
