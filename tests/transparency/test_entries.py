@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.awards import award_hash, find_award, iter_awards
+from generator.errors import UsageError
 from generator.load import load_registry
 from generator.statuslist import decode_list, encode_list, get_bit, set_bit
 from generator.transparency.entries import LogEntry, derive_entries, head_commit
@@ -407,3 +408,21 @@ def test_the_log_is_derived_from_the_commits_named_not_from_replacements(
     monkeypatch.setenv("GIT_ICASE_PATHSPECS", "1")
     monkeypatch.setenv("GIT_REPLACE_REF_BASE", "refs/replace/")
     assert list(derive_entries(root, head=head)) == expected
+
+
+def test_a_shallow_clone_derives_no_log(log_repo: LogRepo, tmp_path: Path) -> None:
+    """A clone with part of the history (actions/checkout's default, fetch-depth 1) shows its oldest commit as a
+    root, every file added by it: the log derived so put every award of the registry in that one commit, a log
+    no whole clone derives. It is refused, saying how to fetch the rest."""
+    root = log_repo.root
+    (root / "NOTES.md").write_text("a later commit\n")
+    commit_all(root, "a later commit")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", root.as_uri(), str(clone))
+    with pytest.raises(UsageError, match="shallow") as info:
+        list(derive_entries(clone, head=head_commit(clone)))
+    assert "--unshallow" in info.value.explain()
+    since = head_commit(clone)
+    assert list(derive_entries(clone, head=since, since=since)) == []  # after the boundary: nothing missing
+    # A demo log (the site preview's, built from a clone of depth 2) reads the history as it is.
+    assert len(list(derive_entries(clone, head=since, shallow_ok=True))) > 400
