@@ -241,14 +241,40 @@ def refuse_lost_lists(registry: Registry, owner: str, used: dict[int, set[int]])
         path = layout.owner_dir(registry.root, owner) / "status" / f"{number}.json"
         if not path.exists() and not path.is_symlink():
             held = len(used[number])
+            holder = _list_holder(registry, owner, number)
             raise UsageError(
                 f"{layout.relpath(registry.root, path)} is missing, though {held} of {owner}'s awards or endorsements "
-                f"hold a slot in it: a new, empty list signed in its place would take back every revocation it holds",
+                f"hold a slot in it ({holder}, the first): a new, empty list signed in its place would take back "
+                "every revocation it holds",
                 [
                     "restore it as the registry has it (`git checkout`, or pull) and run `credreg check`",
+                    f"if the registry never had it, `credreg check` says whether {owner} signed {holder}: "
+                    "a file it never signed is no award of its own, and goes in a pull request",
                     "nothing was signed",
                 ],
             )
+
+
+def _list_holder(registry: Registry, owner: str, number: int) -> str:
+    """The first file (by path) of ``owner``'s awards and endorsements naming a slot of its list ``number``: what a
+    refusal over that list points to (read again only then: the scan keeps no paths for a million awards)."""
+    from generator.endorsements import endorsement_slots  # here: that module signs its lists with this one
+
+    for source in iter_awards(registry.root, owner):
+        try:
+            award = source.parse(strict=False).data
+        except SourceError:
+            continue
+        entry = award.get("credentialStatus") if isinstance(award, dict) else None
+        if isinstance(entry, dict) and parse_list_url(registry.site_url, entry.get("statusListCredential")) == (
+            owner,
+            number,
+        ):
+            return source.where
+    for item, held_number, _ in endorsement_slots(registry, owner):
+        if held_number == number:
+            return layout.relpath(registry.root, item.path)
+    return "none found now"
 
 
 def list_bytes(credential: dict[str, Any]) -> bytes:

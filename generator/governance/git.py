@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator._internal.git import NEUTRAL, git_argv
+from generator._internal.git import NEUTRAL, git_argv, git_env
 from generator.errors import UsageError
 from generator.layout import PathRole, classify
 
@@ -63,7 +63,9 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
 def _start(root: Path, *args: str) -> subprocess.Popen[bytes]:
     """A git command started (:func:`_finish` waits for it), so that two can run at once."""
     try:
-        return subprocess.Popen(git_argv(*args), cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return subprocess.Popen(
+            git_argv(*args), cwd=root, env=git_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
     except FileNotFoundError:
         raise UsageError("--base needs git, and git is not installed") from None
 

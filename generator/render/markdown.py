@@ -52,17 +52,20 @@ def _parser() -> MarkdownIt:
 #: (The email's domain is matched whole and its dot looked for after: a pattern placing the dot backtracks over
 #: every dot of a long word, quadratic in it.)
 _EMAIL = re.compile(r"(?:mailto:)?([^\s@:/]+@([^\s@/]+))\Z", re.IGNORECASE)
+#: An address's start as a browser reads one: a scheme with any slashes or backslashes after it ("https:/acme.example"
+#: and "https:acme.example" go to acme.example), or none and two of them ("//acme.example", protocol-relative).
+_START = r"(?:(?P<scheme>[a-z][a-z0-9+.-]*):[/\\]*|[/\\]{2})"
 _WEB = re.compile(
-    r"(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<user>[^\s/@]*@)?(?P<host>(?:[^\s/:?#@.]+\.)+[^\W\d_]{2,})\.?(?::[0-9]*)?"
-    r"(?:[/?#]\S*)?\Z",
+    rf"{_START}?(?P<user>[^\s/\\@]*@)?(?P<host>(?:[^\s/\\:?#@.]+\.)+[^\W\d_]{{2,}})\.?(?::[0-9]*)?"
+    r"(?:[/\\?#]\S*)?\Z",
     re.IGNORECASE,
 )
-#: A web address whose host is an IP literal (dotted IPv4 or bracketed IPv6). Only with a scheme: "1.2.3.4" alone
-#: is as likely a version as a host.
+#: A web address whose host is an IP literal (dotted IPv4 or bracketed IPv6). Only with a scheme or two slashes:
+#: "1.2.3.4" alone is as likely a version as a host.
 _IP = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<user>[^\s/@]*@)?(?P<host>[0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[[0-9a-f:.]+\])"
+    rf"{_START}(?P<user>[^\s/\\@]*@)?(?P<host>[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}}|\[[0-9a-f:.]+\])"
     r"(?::[0-9]*)?"
-    r"(?:[/?#]\S*)?\Z",
+    r"(?:[/\\?#]\S*)?\Z",
     re.IGNORECASE,
 )
 
@@ -101,9 +104,9 @@ def _host(host: str) -> str:
     return host.lower().removeprefix("www.")
 
 
-#: A word among others reads as an address when only an address could be it: a scheme, "www.", an "@" or a path
-#: ("Node.js" alone could be a host too, but is a name).
-_MARKED = re.compile(r"://|\Awww\.|@|\.[^\W\d_]{2,}\.?(?::[0-9]*)?[/?#]", re.IGNORECASE)
+#: A word among others reads as an address when only an address could be it: a scheme (and slashes), two slashes,
+#: "www.", an "@" or a path ("Node.js" alone could be a host too, but is a name).
+_MARKED = re.compile(r":[/\\]|\A[/\\]{2}|\Ahttps?:|\Awww\.|@|\.[^\W\d_]{2,}\.?(?::[0-9]*)?[/\\?#]", re.IGNORECASE)
 #: What may stand around a word in a sentence: "(see acme.example/verify)." is the address acme.example/verify.
 _OPENING, _CLOSING = "([{<\"'\u201c\u2018", ")]}>\"'.,;:!?\u201d\u2019"
 

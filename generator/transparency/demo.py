@@ -43,5 +43,5 @@ def publish_demo_log(root: Path, registry: Registry, state: Path) -> Registry:
         signer = generate_note_key(Path(keys) / "log.key", log_origin(registry.site_url), "log", root=root)
         model = registry.governance.model.model_copy(update={"log": TransparencyLog(vkey=signer.verifier.vkey)})
         demo = dataclasses.replace(registry, governance=dataclasses.replace(registry.governance, model=model))
-        publish_log(root, demo, state, signer)
+        publish_log(root, demo, state, signer, shallow_ok=True)  # a preview checkout is shallow
     return demo

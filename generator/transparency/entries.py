@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from generator._internal.git import git_argv
+from generator._internal.git import git_argv, git_env
 from generator._internal.source import SourceError, parse_json
 from generator.awards import award_text_hash
 from generator.errors import CredregError, CryptoError, UsageError
@@ -155,7 +155,7 @@ def _unquote(text: str) -> str:
 
 def _git(root: Path, *args: str) -> bytes:
     try:
-        return subprocess.run(git_argv(*args), cwd=root, capture_output=True, check=True).stdout
+        return subprocess.run(git_argv(*args), cwd=root, env=git_env(), capture_output=True, check=True).stdout
     except FileNotFoundError:
         raise UsageError("the transparency log is derived from Git history, and git is not installed") from None
     except subprocess.CalledProcessError as exc:
@@ -180,7 +180,7 @@ class _Blobs:
 
     def __init__(self, root: Path) -> None:
         self.proc = subprocess.Popen(
-            git_argv("cat-file", "--batch"), cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            git_argv("cat-file", "--batch"), cwd=root, env=git_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
 
     def read(self, sha: str) -> bytes:
@@ -324,24 +324,35 @@ _LOGGED = (
 _DELETION_LOGGED = (PathKind.REVOCATIONS, PathKind.STATUS_LIST)
 
 
-def derive_entries(root: Path, *, head: str, since: str | None = None) -> Iterator[LogEntry]:
+def derive_entries(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False) -> Iterator[LogEntry]:
     """The log entries of the commits on ``head``'s first-parent chain (after ``since``), in log order."""
-    for _commit, entries in derive_commits(root, head=head, since=since):
+    for _commit, entries in derive_commits(root, head=head, since=since, shallow_ok=shallow_ok):
         yield from entries
 
 
-def derive_commits(root: Path, *, head: str, since: str | None = None) -> Iterator[tuple[str, list[LogEntry]]]:
-    """:func:`derive_entries` commit by commit: (commit, its entries), for commits with entries."""
+def derive_commits(
+    root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False
+) -> Iterator[tuple[str, list[LogEntry]]]:
+    """:func:`derive_entries` commit by commit: (commit, its entries), for commits with entries. A shallow
+    clone's history is refused where it stops (its oldest commit would add every file), unless ``shallow_ok``
+    (a demo log, thrown away with the site preview built from such a clone)."""
     revs = f"{since}..{head}" if since else head
     out = _git(
         root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent",
         "--no-renames", "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H", revs, "--",
         "registry/issuers", "registry/endorsers", "keys",
     )  # fmt: skip
+    shallow = set() if shallow_ok else _shallow_commits(root)
     blobs = _Blobs(root)
     try:
         for chunk in out.split(b"\x01")[1:]:
             commit, _, rest = chunk.partition(b"\0")
+            if commit.strip() in shallow:
+                raise UsageError(
+                    f"the log is derived from the whole first-parent history, and this clone of {root} is shallow: "
+                    f"its history stops at {commit.strip().decode()[:12]}, whose changes would read as all added there",
+                    ["fetch the whole history (`git fetch --unshallow`; actions/checkout: fetch-depth: 0)"],
+                )
             tokens = rest.lstrip(b"\n").split(b"\0")
             changes: list[tuple[bytes, str, str, str]] = []
             for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
@@ -366,6 +377,16 @@ def derive_commits(root: Path, *, head: str, since: str | None = None) -> Iterat
                 yield commit.decode().strip(), entries
     finally:
         blobs.close()
+
+
+def _shallow_commits(root: Path) -> set[bytes]:
+    """The commits a shallow clone holds without their parents (none in a whole clone): Git shows each as a root
+    commit, every file it has added by it."""
+    shallow = Path(_git(root, "rev-parse", "--git-path", "shallow").decode().strip())
+    try:
+        return set((root / shallow).read_bytes().split())
+    except FileNotFoundError:
+        return set()
 
 
 def ended_keys(root: Path, head: str) -> set[str]:

@@ -221,9 +221,10 @@ def _keys_unretired(root: Path, head: str, index: LogIndex) -> bool:
 
 
 def publish_log(
-    root: Path, registry: Registry, state: Path, signer: NoteSigner, *, full: bool = False
+    root: Path, registry: Registry, state: Path, signer: NoteSigner, *, full: bool = False, shallow_ok: bool = False
 ) -> PublishResult:
-    """Bring the log in ``state`` up to ``HEAD``; refuses (writing nothing) unless it only grows."""
+    """Bring the log in ``state`` up to ``HEAD``; refuses (writing nothing) unless it only grows, and refuses a
+    shallow clone's history unless ``shallow_ok`` (:func:`generator.transparency.entries.derive_commits`)."""
     verifier, origin = log_config(registry)
     if signer.verifier != verifier:
         raise KeyFileError(
@@ -248,14 +249,14 @@ def publish_log(
     if incremental:
         assert old is not None
         index = _kept_index(state, old)
-        new_entries = list(derive_entries(root, head=head, since=since))
+        new_entries = list(derive_entries(root, head=head, since=since, shallow_ok=shallow_ok))
         for number, entry in enumerate(new_entries, start=old_size):
             index.add(number, entry)
         # A log published before keys added already retired were retired: derived whole, they are caught up.
         incremental = not _keys_unretired(root, head, index)
     if not incremental:
         index = LogIndex()
-        everything = list(derive_entries(root, head=head))
+        everything = list(derive_entries(root, head=head, shallow_ok=shallow_ok))
         if old is not None:
             prefix = merkle.MemoryTree([merkle.leaf_hash(e.encode()) for e in everything[:old_size]])
             if len(everything) < old_size or prefix.root() != old_root:

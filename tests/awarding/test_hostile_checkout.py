@@ -244,6 +244,25 @@ def test_an_award_never_signs_a_new_list_in_place_of_a_lost_one(signer: Signer) 
     assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "nothing written"
 
 
+def test_a_lost_list_refused_names_the_file_that_holds_a_slot_in_it(signer: Signer) -> None:
+    # An award file its issuer never signed, naming a slot of a list the registry never had (status/9.json): every
+    # `credreg award` was refused, naming only the list, "missing", and saying to restore it, which nothing can.
+    # The refusal names the file that holds the slot, and what to do when the registry has it.
+    issued = signer.award(email="a@example.org")
+    forged = json.loads(issued.path.read_text())
+    forged["credentialStatus"]["statusListCredential"] = forged["credentialStatus"]["statusListCredential"].replace(
+        "/1.json", "/9.json"
+    )
+    planted = issued.path.with_name(f"{award_hash(forged)}.json")
+    planted.write_text(json.dumps(forged))
+    with pytest.raises(UsageError, match=r"status/9\.json is missing") as info:
+        signer.award(email="b@example.org")
+    explained = info.value.explain()
+    assert layout.relpath(signer.root, planted) in explained, explained
+    assert "`credreg check` says whether acme-academy signed" in explained
+    assert "nothing was signed" in explained
+
+
 def test_an_endorsement_never_signs_a_new_list_in_place_of_a_lost_one(signer: Signer, tmp_path: Path) -> None:
     add_endorser(signer.root, "data-council", "Data Council")
     made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")

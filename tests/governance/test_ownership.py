@@ -215,3 +215,21 @@ def test_inside_a_registry_in_a_subfolder_ownership_is_unchanged(nested: tuple[P
     repo.edit(CREDENTIAL, "summary: Query relational data with SQL.", "summary: Query relational data in SQL.")
     assert shown(repo.check("acme-lead").problems) == []
     assert only(repo.check("beta-lead"), "governance.ownership").location.path == CREDENTIAL
+
+
+@pytest.mark.parametrize(
+    "variable", ["GIT_LITERAL_PATHSPECS", "GIT_ICASE_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_INDEX_FILE"]
+)
+def test_git_variables_in_the_environment_change_nothing_the_check_sees(
+    nested: tuple[Path, Repo], variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``GIT_LITERAL_PATHSPECS=1`` in the environment made the ``:/`` every diff is limited to a literal name
+    that matches nothing: the check saw no change at all, and let anyone's change through. The variables that
+    change what Git reads or matches are dropped for the check's commands."""
+    top, repo = nested
+    value = str(top / "no-such-index") if variable == "GIT_INDEX_FILE" else "1"
+    monkeypatch.setenv(variable, value)
+    (top / ".github" / "workflows" / "publish.yml").write_text("on: push\njobs: {}\n")
+    (top / "added-beside.txt").write_text("untracked\n")
+    refused = sorted(p.location.path for p in errors(repo.check("acme-lead"), "governance.ownership"))
+    assert refused == ["../.github/workflows/publish.yml", "../added-beside.txt"]

@@ -123,6 +123,16 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         ("[https://acme.example/verify](http://acme.example/verify)", "http://acme.example/verify"),
         ("[Verify at https://acme.example/](http://acme.example/)", "http://acme.example/"),
         ("[https://10.0.0.1/](http://10.0.0.1/)", "http://10.0.0.1/"),
+        # An address's start as a browser reads it: no scheme and two slashes (protocol-relative), a scheme with one
+        # slash or none, backslashes for slashes: each goes to the host after it, and reads as it.
+        ("[//acme.example/verify](https://evil.example/)", "https://evil.example/"),
+        ("[Verify at //acme.example/verify](https://evil.example/)", "https://evil.example/"),
+        ("[https:/acme.example/verify](https://evil.example/)", "https://evil.example/"),
+        ("[https:acme.example](https://evil.example/)", "https://evil.example/"),
+        ("[Verify at https:acme.example](https://evil.example/)", "https://evil.example/"),
+        ("[https:\\\\acme.example\\verify](https://evil.example/)", "https://evil.example/"),
+        ("[//10.0.0.1/](https://10.0.0.2/)", "https://10.0.0.2/"),
+        ("[https:/acme.example/](http://acme.example/)", "http://acme.example/"),
         # Words with a user name before the host read as that name (as the destination shown leaves it out).
         ("[https://acme.example@evil.example/](https://evil.example/)", "https://evil.example/"),
         ("[https://acme.example@evil.example/](https://acme.example@evil.example/)", "https://evil.example/"),
@@ -162,6 +172,10 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[1.2.3.4](https://acme.example/releases)", "1.2.3.4"),  # a version: without a scheme, no address
         ("[http://acme.example/](https://acme.example/)", "http://acme.example/"),  # the link is safer than its words
         ("[acme.example](http://acme.example/)", "acme.example"),  # no scheme promised
+        ("[//acme.example/verify](https://acme.example/verify)", "//acme.example/verify"),
+        ("[https:/acme.example/](https://acme.example/)", "https:/acme.example/"),
+        ("[/index.html](https://evil.example/)", "/index.html"),  # a path: one slash names no host
+        ("[Time: 10.30 and/or later](https://evil.example/)", "Time: 10.30 and/or later"),
     ],
 )
 def test_a_link_reading_as_its_own_address_or_as_words_keeps_them(source: str, words: str) -> None:

@@ -6,9 +6,13 @@ import datetime as dt
 import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
+import pytest
+
 from generator.awards import award_hash, find_award, iter_awards
+from generator.errors import UsageError
 from generator.load import load_registry
 from generator.statuslist import decode_list, encode_list, get_bit, set_bit
 from generator.transparency.entries import LogEntry, derive_entries, head_commit
@@ -372,3 +376,53 @@ def test_a_key_file_with_a_byte_order_mark_is_no_key(log_repo: LogRepo, tmp_path
     done = log_repo.credreg("verify", backdated.hash, "--format", "json", ok=False)
     checks = {c["id"]: c for c in json.loads(done.stdout)["checks"]}
     assert checks["key"]["status"] != "passed", checks["key"]
+
+
+def test_the_log_is_derived_from_the_commits_named_not_from_replacements(
+    log_repo: LogRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``git replace`` (a ref under ``refs/replace/``) has Git read another object wherever one is named, and a
+    graft file gives a commit other parents: the log derived through either named the same commits, but logged
+    another award's hash (or lost whole commits), a log no other checkout derives. Both are ignored, and so are
+    the environment variables that point Git at other objects or change how its paths match."""
+    root = log_repo.root
+    (root / "NOTES.md").write_text("a later commit\n")
+    head = commit_all(root, "a later commit")
+    expected = list(derive_entries(root, head=head))
+    award = next(e for e in expected if e.kind == "award" and e.line is None)
+    blob = git(root, "rev-parse", f"{head}:{award.path}").strip()
+    other = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"], cwd=root, input=b'{"forged": true}\n', capture_output=True
+        )
+        .stdout.decode()
+        .strip()
+    )
+    git(root, "replace", blob, other)
+    git(root, "replace", "--graft", head)  # HEAD as a root commit: every earlier one gone
+    assert list(derive_entries(root, head=head)) == expected
+    git(root, "replace", "-d", head)
+    (root / ".git" / "info").mkdir(exist_ok=True)
+    (root / ".git" / "info" / "grafts").write_text(head + "\n")
+    assert list(derive_entries(root, head=head)) == expected
+    monkeypatch.setenv("GIT_ICASE_PATHSPECS", "1")
+    monkeypatch.setenv("GIT_REPLACE_REF_BASE", "refs/replace/")
+    assert list(derive_entries(root, head=head)) == expected
+
+
+def test_a_shallow_clone_derives_no_log(log_repo: LogRepo, tmp_path: Path) -> None:
+    """A clone with part of the history (actions/checkout's default, fetch-depth 1) shows its oldest commit as a
+    root, every file added by it: the log derived so put every award of the registry in that one commit, a log
+    no whole clone derives. It is refused, saying how to fetch the rest."""
+    root = log_repo.root
+    (root / "NOTES.md").write_text("a later commit\n")
+    commit_all(root, "a later commit")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", root.as_uri(), str(clone))
+    with pytest.raises(UsageError, match="shallow") as info:
+        list(derive_entries(clone, head=head_commit(clone)))
+    assert "--unshallow" in info.value.explain()
+    since = head_commit(clone)
+    assert list(derive_entries(clone, head=since, since=since)) == []  # after the boundary: nothing missing
+    # A demo log (the site preview's, built from a clone of depth 2) reads the history as it is.
+    assert len(list(derive_entries(clone, head=since, shallow_ok=True))) > 400

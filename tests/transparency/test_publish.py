@@ -411,7 +411,7 @@ def test_a_log_published_before_status_lists_were_logged_still_publishes_in_full
     from generator.load import load_registry
     from generator.transparency.entries import LEGACY_KINDS, derive_entries
 
-    def legacy(root: Path, *, head: str, since: str | None = None):  # type: ignore[no-untyped-def]
+    def legacy(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False):  # type: ignore[no-untyped-def]
         return (e for e in derive_entries(root, head=head, since=since) if e.kind in LEGACY_KINDS)
 
     registry = load_registry(log_repo.root).registry
@@ -747,7 +747,7 @@ def test_a_log_published_before_keys_added_retired_were_retired_catches_them_up(
     import generator.transparency.publish as publish
     from generator.transparency.entries import derive_commits
 
-    def earlier(root: Path, *, head: str, since: str | None = None):  # type: ignore[no-untyped-def]
+    def earlier(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False):  # type: ignore[no-untyped-def]
         for _commit, entries in derive_commits(root, head=head, since=since):
             yield from (e for e in entries if not e.last)
 
