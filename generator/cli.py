@@ -499,6 +499,21 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_resign_lists(args: argparse.Namespace) -> int:
+    from generator.awarding.revoke import resign_lists
+
+    registry = _load(args)
+    key = _signing_key(args, registry)
+    record = _signed_record(args, registry, key.issuer)
+    written = resign_lists(registry, key.issuer, key, record=record)
+    for path in written:
+        print(f"{layout.relpath(registry.root, path)}: made again from the revocation log, signed with {key.key_id}")
+    if not written:
+        print(f"every status list of {key.issuer} is trusted as it is: nothing signed")
+    _say_record(record)
+    return 0
+
+
 def _cmd_new(args: argparse.Namespace) -> int:
     from generator import scaffold
 
@@ -746,6 +761,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     revoke.add_argument("--record", metavar="FILE", help=RECORD_HELP)
     revoke.set_defaults(handler=_cmd_revoke)
+
+    resign = sub.add_parser(
+        "resign-lists",
+        help="sign again, from your revocation log, the status lists signed with your key after its end "
+        "(after a compromise: revoked_at set as of an earlier time)",
+    )
+    resign.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file (in force)")
+    resign.add_argument("--record", metavar="FILE", help=RECORD_HELP)
+    resign.set_defaults(handler=_cmd_resign_lists)
 
     new = sub.add_parser("new", help="write a new issuer's or credential's file, commented, ready to check")
     new.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)

@@ -193,6 +193,7 @@ def test_root_is_accepted_after_every_command_that_reads_a_registry() -> None:
         "keygen": ["acme"],
         "award": ["acme/sql", "--key", "k"],
         "revoke": ["h", "--reason", "r", "--key", "k"],
+        "resign-lists": ["--key", "k"],
         "new": ["issuer", "acme"],
         "form-to-pr": ["issuer", "--body", "b", "--author", "a", "--issue", "1"],
         "preview-summary": ["--base", "main"],

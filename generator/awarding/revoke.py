@@ -27,20 +27,28 @@ from generator.awarding.issue import recipient_named_in, signing_key_problems
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import file_entry, record_signed
-from generator.awarding.status import read_status_list, revoked_list, slot_holders
+from generator.awarding.status import (
+    list_bytes,
+    read_signed_list,
+    read_status_list,
+    revoked_list,
+    signed_status_list,
+    slot_holders,
+)
 from generator.awards import award_hash, find_award, read_revocations
 from generator.crypto.dataintegrity import create_proof
 from generator.errors import UsageError
 from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
-from generator.statuslist import get_bit, index_problem, parse_index, parse_list_url
+from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
 from generator.verify.status import EndorserKeys, signature_problem
 
 __all__ = [
     "Revocation",
     "clean_reason",
     "reason_problem",
+    "resign_lists",
     "revocable",
     "revocation_entry",
     "revoke_award",
@@ -273,3 +281,40 @@ def revoke_logged(
         append_line(log, line_text)
         write_bytes_atomic(status_path, data)
     return Revocation(entry, log, status_path)
+
+
+def resign_lists(
+    registry: Registry, issuer: str, key: SigningKey, *, now: dt.datetime | None = None, record: Path | None = None
+) -> list[Path]:
+    """Sign again, with ``key`` (in force), each of ``issuer``'s status lists that no reader trusts because it was
+    signed with the issuer's key after that key's end (``revoked_at`` set as of when a compromise began): each is
+    made again from the issuer's revocation log (:func:`read_signed_list` with ``rebuild``). Until then every
+    award in it reads as of unknown status. A list readers trust is left as it is; one that is not the issuer's
+    (edited without a key) is refused, and nothing is signed. The lists written, in order."""
+    now = now or dt.datetime.now(dt.UTC)
+    if issuer not in registry.issuers:
+        raise UsageError(
+            f"{issuer} keeps no revocation log to make its lists again from: restore the last version of each list "
+            "it signed before its key's end (`git log -p` of the file) and revoke again what was revoked since"
+        )
+    refusals = signing_key_problems(registry, issuer, key, now)
+    if refusals:
+        raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
+    did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)
+    folder = layout.owner_dir(registry.root, issuer) / "status"
+    planned: list[tuple[Path, bytes]] = []
+    with owner_lock(registry.root, issuer):  # a revocation at the same time never loses its bit
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            number = parse_list_number(path.stem)
+            if number is None:
+                continue
+            credential, _ = read_status_list(path, layout.relpath(registry.root, path))
+            if signature_problem(credential, did, keys) is None:
+                continue  # trusted as it is
+            bits = read_signed_list(registry, issuer, number, path, rebuild=True)
+            planned.append((path, list_bytes(signed_status_list(registry, issuer, number, bits, key, now))))
+        if record is not None and planned:  # before the registry's files (generator.awarding.record)
+            record_signed(record, [file_entry("status-list", registry.root, p, d) for p, d in planned], now)
+        for path, data in planned:
+            write_bytes_atomic(path, data)
+    return [path for path, _ in planned]

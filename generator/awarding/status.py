@@ -71,28 +71,48 @@ def read_status_list(path: Path, rel: str) -> tuple[dict[str, Any], bytearray]:
 _RESIGNED = "signing it again would sign every bit it holds in {owner}'s name"
 
 
-def read_signed_list(registry: Registry, owner: str, number: int, path: Path, because: str = _RESIGNED) -> bytearray:
+def read_signed_list(
+    registry: Registry, owner: str, number: int, path: Path, because: str = _RESIGNED, *, rebuild: bool = False
+) -> bytearray:
     """The bits of ``owner``'s status list ``number`` (its file ``path``) as its owner signed them, to be set and
     signed again: refused (:class:`UsageError`, saying ``because``) unless the file is that list
     (:func:`owner_problem`) signed by a key the owner registered, in force when it signed
     (:func:`signature_problem`), the rule every reader of a list applies. Anyone can edit the file in a checkout;
-    re-signed as read, its every bit would be revoked in the owner's name, or a revocation taken back."""
+    re-signed as read, its every bit would be revoked in the owner's name, or a revocation taken back.
+
+    ``rebuild`` (to sign the list again now): an issuer's list signed with its own key after that key's end
+    (revoked as of an earlier time, after a compromise) is made again from the issuer's revocation log instead
+    (:func:`_set_logged`): without it, no command could ever sign the list again."""
     from generator.endorsements import endorsement_list_url  # here: that module signs its lists with this one
 
     rel = layout.relpath(registry.root, path)
     credential, bits = read_status_list(path, rel)
-    did = registry.endorser_did(owner)
-    problem = owner_problem(credential, endorsement_list_url(registry, owner, number), did, whose=owner)
-    problem = problem or signature_problem(credential, did, EndorserKeys(registry, owner))
-    if problem is not None:
-        raise UsageError(
-            f"the status list {rel} is not a list {owner} signed ({problem}): {because.format(owner=owner)}",
-            [
-                "restore it as the registry has it (`git checkout`, or pull) and run `credreg check`",
-                "nothing was signed",
-            ],
+    did, keys = registry.endorser_did(owner), EndorserKeys(registry, owner)
+    other = owner_problem(credential, endorsement_list_url(registry, owner, number), did, whose=owner)
+    problem = other or signature_problem(credential, did, keys)
+    if problem is None:
+        return bits
+    late = other is None and signature_problem(credential, did, keys, in_force=False) is None
+    if late and owner in registry.issuers:
+        if rebuild:
+            # Signed with the issuer's own key after that key's end: no reader trusts it, and its bits may be
+            # whoever held the key's. The issuer's log says which slots are revoked (its lines signed by keys in
+            # force, as every reader trusts them), and the check holds a list to exactly those.
+            bits = bytearray(len(bits))
+            _set_logged(registry, owner, number, bits)
+            return bits
+        fix = f"sign it again from {owner}'s revocation log: `credreg resign-lists --key <a key in force>`"
+    elif late:
+        fix = (
+            f"an endorser keeps no revocation log to make it again from: restore the last version {owner} signed "
+            "before that key's end (`git log -p` of the file), then sign it again with `credreg resign-lists`"
         )
-    return bits
+    else:
+        fix = "restore it as the registry has it (`git checkout`, or pull) and run `credreg check`"
+    raise UsageError(
+        f"the status list {rel} is not a list {owner} signed ({problem}): {because.format(owner=owner)}",
+        [fix, "nothing was signed"],
+    )
 
 
 def slot_holders(registry: Registry, owner: str, number: int, index: int) -> list[tuple[str, str | None]]:
@@ -311,7 +331,7 @@ def revoked_list(
 ) -> tuple[Path, bytes]:
     """The list with the bit set, re-signed with the issuer's key: (file, its bytes), to record and then write."""
     path = layout.status_list_path(registry.root, issuer, number)
-    bits = read_signed_list(registry, issuer, number, path)
+    bits = read_signed_list(registry, issuer, number, path, rebuild=True)
     _set_logged(registry, issuer, number, bits)
     set_bit(bits, index)
     return path, list_bytes(signed_status_list(registry, issuer, number, bits, key, now))

@@ -7,6 +7,7 @@ another user can read them."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import json
 import os
@@ -26,11 +27,12 @@ from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
 from generator.awarding.status import read_status_list
 from generator.awards import award_hash, render_award
+from generator.check import run_check
 from generator.endorsements import endorse, revoke_endorsement
 from generator.errors import UsageError
 from generator.models.endorsement import EndorsementKind
 from generator.openbadges import new_recipient_key, unsigned_award
-from generator.statuslist import decode_list, get_bit, set_bit
+from generator.statuslist import decode_list, encode_list, get_bit, set_bit
 from tests.conftest import EPOCH, ISSUED, REPO, Signer
 from tests.test_endorsements import add_endorser
 
@@ -486,3 +488,50 @@ def test_earners_files_never_go_into_a_folder_another_user_made_after_the_check(
     assert "nothing was written to the registry" in info.value.explain()
     assert list(out.iterdir()) == []
     assert not (signer.root / "registry/issuers/acme-academy/awards").exists()
+
+
+def test_an_issuer_that_revokes_a_compromised_key_as_of_an_earlier_time_signs_its_lists_again_from_its_log(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """Its key compromised, an issuer revokes it as of when the compromise began, before its status list was last
+    signed. No reader trusts that list any more, and its bits may be whoever held the key's (one set here: a
+    revocation of an award nobody revoked). `credreg award` and `credreg revoke` refused the list for good, and no
+    command could sign it again. `credreg resign-lists` makes it again from the issuer's signed revocation log and
+    signs it with the new key; `award` says to run it."""
+    revoked = signer.award(email="revoked@example.org")
+    innocent = signer.award(email="innocent@example.org")
+    revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
+    new_key = signer.new_key(since=ISSUED)
+    old_path = layout.key_path(signer.root, ISSUER, signer.key.key_id)
+    doc = json.loads(old_path.read_text())
+    doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")  # before the list below
+    old_path.write_text(json.dumps(doc, indent=2) + "\n")
+    # Whoever holds the old key sets another award's bit, and signs the list with it.
+    status = layout.status_list_path(signer.root, ISSUER, 1)
+    credential = json.loads(status.read_text())
+    bits = bytearray(decode_list(credential["credentialSubject"]["encodedList"]))
+    set_bit(bits, _slot(innocent))
+    credential["credentialSubject"]["encodedList"] = encode_list(bytes(bits))
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    method = credential["proof"][0]["verificationMethod"]
+    status.write_text(json.dumps(sign_document(unsigned, signer.key, method, ISSUED + dt.timedelta(days=10))) + "\n")
+
+    with pytest.raises(UsageError) as refused:
+        signer.award(email="later@example.org", key=new_key)
+    assert "credreg resign-lists" in refused.value.explain()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "resign-lists",
+         "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key"), "--record", str(tmp_path / "record.txt")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "status/1.json: made again from the revocation log, signed with key-2" in done.stdout
+    fresh = _bits(signer)
+    assert get_bit(fresh, _slot(revoked)), "the logged revocation stands"
+    assert not get_bit(fresh, _slot(innocent)), "the bit only the old key's holder set is gone"
+    assert json.loads(status.read_text())["proof"][0]["verificationMethod"].endswith(f"#{new_key.key_id}")
+    later = signer.award(email="later@example.org", key=new_key)
+    revoke_award(signer.registry, later.hash, "Issued in error", new_key)
+    assert get_bit(_bits(signer), _slot(later))
+    assert [str(p) for p in run_check(signer.root).problems.errors] == []
