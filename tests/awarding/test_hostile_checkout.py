@@ -535,3 +535,38 @@ def test_an_issuer_that_revokes_a_compromised_key_as_of_an_earlier_time_signs_it
     revoke_award(signer.registry, later.hash, "Issued in error", new_key)
     assert get_bit(_bits(signer), _slot(later))
     assert [str(p) for p in run_check(signer.root).problems.errors] == []
+
+
+def test_resign_lists_names_each_revocation_it_no_longer_counts_so_the_issuer_makes_its_own_again(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """The issuer itself revoked an award with its key after the time it later gives as that key's end (it did not
+    know yet): no reader trusts that line, so the list made again drops its bit, rightly (the key's thief could
+    have written it). `credreg resign-lists` said only "made again from the revocation log": the issuer never
+    learnt that its own revocation was taken back. Each line not counted is named, with the command that makes
+    the revocation again, and that command does."""
+    early = signer.award(email="early@example.org")
+    late = signer.award(email="late@example.org")
+    revoke_award(signer.registry, early.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
+    revoke_award(signer.registry, late.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=10))
+    new_key = signer.new_key(since=ISSUED)
+    old_path = layout.key_path(signer.root, ISSUER, signer.key.key_id)
+    doc = json.loads(old_path.read_text())
+    doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")  # between the revocations
+    old_path.write_text(json.dumps(doc, indent=2) + "\n")
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "resign-lists",
+         "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    told = done.stdout + done.stderr
+    assert get_bit(_bits(signer), _slot(early))
+    assert not get_bit(_bits(signer), _slot(late))
+    assert f"revocations.jsonl:2 ({late.hash})" in told, told
+    assert f"credreg revoke {late.hash}" in told, told
+    assert early.hash not in told, told
+    revoke_award(signer.registry, late.hash, "Issued in error", new_key)
+    assert get_bit(_bits(signer), _slot(late)), "the revocation made again stands"
