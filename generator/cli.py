@@ -500,7 +500,7 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def _cmd_resign_lists(args: argparse.Namespace) -> int:
-    from generator.awarding.revoke import resign_lists
+    from generator.awarding.revoke import resign_lists, uncounted_revocations
 
     registry = _load(args)
     key = _signing_key(args, registry)
@@ -510,6 +510,13 @@ def _cmd_resign_lists(args: argparse.Namespace) -> int:
         print(f"{layout.relpath(registry.root, path)}: made again from the revocation log, signed with {key.key_id}")
     if not written:
         print(f"every status list of {key.issuer} is trusted as it is: nothing signed")
+    log = layout.relpath(registry.root, layout.revocations_path(registry.root, key.issuer))
+    for number, award, why in uncounted_revocations(registry, key.issuer):
+        print(
+            f"{log}:{number} ({award}) no longer counts ({why}): its bit is not set. If you made that revocation, "
+            f"make it again: credreg revoke {award} --reason TEXT --key <your key in force>",
+            file=sys.stderr,
+        )
     _say_record(record)
     return 0
 

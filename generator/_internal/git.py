@@ -32,6 +32,10 @@ NEUTRAL = (
     "log.showSignature=false",
     "-c",
     "core.quotePath=false",
+    # GIT_GRAFT_FILE (see git_env) has Git write a deprecation hint, several lines, before any error of its own:
+    # a failure's message showed the hint, never its cause.
+    "-c",
+    "advice.graftFileDeprecated=false",
 )
 
 #: Environment variables dropped: each changes which repository, index or objects Git reads, or what a

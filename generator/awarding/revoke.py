@@ -42,7 +42,7 @@ from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
-from generator.verify.status import EndorserKeys, signature_problem
+from generator.verify.status import EndorserKeys, signature_problem, vouching_line
 
 __all__ = [
     "Revocation",
@@ -54,6 +54,7 @@ __all__ = [
     "revoke_award",
     "revoke_logged",
     "status_position",
+    "uncounted_revocations",
 ]
 
 
@@ -318,3 +319,26 @@ def resign_lists(
         for path, data in planned:
             write_bytes_atomic(path, data)
     return [path for path, _ in planned]
+
+
+def uncounted_revocations(registry: Registry, issuer: str) -> list[tuple[int, str, str]]:
+    """(line number, award hash, why) of each line of ``issuer``'s revocation log signed with a key of the issuer
+    whose signature no reader trusts (made after that key's end), for an award no other line revokes: its bit is
+    not set in a list made again from the log (:func:`resign_lists`), rightly, since the key's thief could have
+    written it; but the issuer may have, before it learnt of the compromise, and it alone can tell and make that
+    revocation again. Lines nobody signed with the issuer's key are the check's business."""
+    log = layout.revocations_path(registry.root, issuer)
+    did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)
+    by_award: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for number, line in read_revocations(log):
+        by_award.setdefault(str(line.get("award")), []).append((number, line))
+    uncounted = []
+    for award, numbered in by_award.items():
+        if not vouching_line([line for _, line in numbered], did, keys)[1]:
+            continue  # revoked by a line readers trust
+        for number, line in numbered:
+            if signature_problem(line, did, keys, "revocation", in_force=False) is None:
+                why = signature_problem(line, did, keys, "revocation") or ""
+                uncounted.append((number, award, why))
+                break
+    return sorted(uncounted)

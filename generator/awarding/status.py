@@ -105,7 +105,8 @@ def read_signed_list(
     elif late:
         fix = (
             f"an endorser keeps no revocation log to make it again from: restore the last version {owner} signed "
-            "before that key's end (`git log -p` of the file), then sign it again with `credreg resign-lists`"
+            "before that key's end (`git log -p` of the file; readers trust it as it is), then revoke again what "
+            "you revoked since (`credreg revoke HASH`)"
         )
     else:
         fix = "restore it as the registry has it (`git checkout`, or pull) and run `credreg check`"

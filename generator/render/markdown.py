@@ -101,7 +101,8 @@ def _destination(href: str) -> str:
 
 
 def _host(host: str) -> str:
-    return host.lower().removeprefix("www.")
+    # "acme.example." is acme.example (the DNS root's dot; the words' pattern leaves it out of their host too).
+    return host.lower().removesuffix(".").removeprefix("www.")
 
 
 #: A word among others reads as an address when only an address could be it: a scheme (and slashes), two slashes,

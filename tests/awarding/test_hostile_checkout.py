@@ -23,7 +23,7 @@ import pytest
 from generator import layout
 from generator.awarding.issue import IssuedAward, Recipient, issue_awards
 from generator.awarding.keys import generate_key, load_signing_key
-from generator.awarding.revoke import revoke_award
+from generator.awarding.revoke import resign_lists, revoke_award
 from generator.awarding.signing import sign_document
 from generator.awarding.status import read_status_list
 from generator.awards import award_hash, render_award
@@ -535,3 +535,69 @@ def test_an_issuer_that_revokes_a_compromised_key_as_of_an_earlier_time_signs_it
     revoke_award(signer.registry, later.hash, "Issued in error", new_key)
     assert get_bit(_bits(signer), _slot(later))
     assert [str(p) for p in run_check(signer.root).problems.errors] == []
+
+
+def test_resign_lists_names_each_revocation_it_no_longer_counts_so_the_issuer_makes_its_own_again(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """The issuer itself revoked an award with its key after the time it later gives as that key's end (it did not
+    know yet): no reader trusts that line, so the list made again drops its bit, rightly (the key's thief could
+    have written it). `credreg resign-lists` said only "made again from the revocation log": the issuer never
+    learnt that its own revocation was taken back. Each line not counted is named, with the command that makes
+    the revocation again, and that command does."""
+    early = signer.award(email="early@example.org")
+    late = signer.award(email="late@example.org")
+    revoke_award(signer.registry, early.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
+    revoke_award(signer.registry, late.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=10))
+    new_key = signer.new_key(since=ISSUED)
+    old_path = layout.key_path(signer.root, ISSUER, signer.key.key_id)
+    doc = json.loads(old_path.read_text())
+    doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")  # between the revocations
+    old_path.write_text(json.dumps(doc, indent=2) + "\n")
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "resign-lists",
+         "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    told = done.stdout + done.stderr
+    assert get_bit(_bits(signer), _slot(early))
+    assert not get_bit(_bits(signer), _slot(late))
+    assert f"revocations.jsonl:2 ({late.hash})" in told, told
+    assert f"credreg revoke {late.hash}" in told, told
+    assert early.hash not in told, told
+    revoke_award(signer.registry, late.hash, "Issued in error", new_key)
+    assert get_bit(_bits(signer), _slot(late)), "the revocation made again stands"
+
+
+def test_an_endorser_whose_list_was_signed_after_its_keys_end_is_told_what_works(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """An endorser revokes its compromised key as of an earlier time than its list's last signature: no reader
+    trusts that list, and it keeps no revocation log to make it again from. The refusal said to restore the last
+    version signed before the key's end and then run `credreg resign-lists`, which refuses every endorser: the
+    version restored is trusted as it is, and what was revoked since is revoked again, by `credreg revoke`."""
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    old = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", old, kind=EndorsementKind.RECOGNISES,
+                    comment="x", now=ISSUED + dt.timedelta(days=10))  # fmt: skip
+    doc = json.loads(made.public_path.read_text())
+    doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")  # before the list's signature
+    made.public_path.write_text(json.dumps(doc, indent=2) + "\n")
+    fresh = generate_key(
+        signer.registry, "data-council", key_id="k2", now=ISSUED, private_path=tmp_path / "k" / "k2.key"
+    )
+    new = load_signing_key(fresh.private_path, root=signer.root)
+
+    with pytest.raises(UsageError) as refused:
+        revoke_endorsement(signer.registry, first.hash, new)
+    told = refused.value.explain()
+    assert "keeps no revocation log" in told, told
+    assert "resign-lists" not in told, told
+    assert "git log -p" in told, told
+    with pytest.raises(UsageError) as also:
+        resign_lists(signer.registry, "data-council", new)
+    assert "resign-lists" not in also.value.explain()

@@ -122,6 +122,7 @@ def test_site_relpath_equals_posixpath(path: list[str], start: list[str]) -> Non
         # Words that promise https over a link in clear text, to the same host.
         ("[https://acme.example/verify](http://acme.example/verify)", "http://acme.example/verify"),
         ("[Verify at https://acme.example/](http://acme.example/)", "http://acme.example/"),
+        ("[HTTPS://acme.example/](HTTP://acme.example/)", "HTTP://acme.example/"),
         ("[https://10.0.0.1/](http://10.0.0.1/)", "http://10.0.0.1/"),
         # An address's start as a browser reads it: no scheme and two slashes (protocol-relative), a scheme with one
         # slash or none, backslashes for slashes: each goes to the host after it, and reads as it.
@@ -151,6 +152,11 @@ def test_a_link_reading_as_another_address_shows_where_it_goes(source: str, show
         ("[acme.example](https://acme.example/about)", "acme.example"),
         ("[www.Acme.example/about](https://acme.example/about)", "www.Acme.example/about"),
         ("[https://acme.example](https://www.acme.example/)", "https://acme.example"),
+        # The same address, spelt another way: a trailing slash, capitals, "www.", the root's trailing dot.
+        ("[https://acme.example](https://acme.example/)", "https://acme.example"),
+        ("[HTTPS://ACME.EXAMPLE/](https://acme.example/)", "HTTPS://ACME.EXAMPLE/"),
+        ("[https://www.acme.example](HTTPS://Acme.Example/)", "https://www.acme.example"),
+        ("[https://acme.example](https://acme.example./)", "https://acme.example"),
         ("[help@acme.example](mailto:help@acme.example)", "help@acme.example"),
         ("[our syllabus](https://evil.example/)", "our syllabus"),  # words, not an address
         ("[Node.js, v22](https://nodejs.example/)", "Node.js, v22"),

@@ -426,3 +426,14 @@ def test_a_shallow_clone_derives_no_log(log_repo: LogRepo, tmp_path: Path) -> No
     assert list(derive_entries(clone, head=since, since=since)) == []  # after the boundary: nothing missing
     # A demo log (the site preview's, built from a clone of depth 2) reads the history as it is.
     assert len(list(derive_entries(clone, head=since, shallow_ok=True))) > 400
+
+
+def test_a_git_failure_names_gits_reason_not_the_graft_files_deprecation_hint(log_repo: LogRepo) -> None:
+    """Every command runs with GIT_GRAFT_FILE pointing at the null device (a graft file must not give a commit
+    other parents), and Git then writes a deprecation hint of its own, several lines long, before its error: the
+    three lines a failure showed were that hint, never what went wrong. The hint is turned off."""
+    with pytest.raises(UsageError) as failed:
+        list(derive_entries(log_repo.root, head="HEAD~50"))
+    told = failed.value.explain()
+    assert "hint:" not in told, told
+    assert "HEAD~50" in told, told
