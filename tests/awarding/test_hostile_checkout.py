@@ -601,3 +601,18 @@ def test_an_endorser_whose_list_was_signed_after_its_keys_end_is_told_what_works
     with pytest.raises(UsageError) as also:
         resign_lists(signer.registry, "data-council", new)
     assert "resign-lists" not in also.value.explain()
+
+
+def test_resign_lists_refuses_a_signed_copy_of_another_list_rather_than_calling_it_trusted(signer: Signer) -> None:
+    """A list signed as it should be, but saved under another number (list 1 copied to status/2.json), is no list
+    2 to any reader: resign-lists said "trusted as it is: nothing signed" of it while `award` refused it."""
+    from generator.awarding.revoke import resign_lists
+
+    signer.award()
+    status = layout.status_list_path(signer.root, ISSUER, 1)
+    copy = status.with_name("2.json")
+    copy.write_bytes(status.read_bytes())
+    with pytest.raises(UsageError, match=r"status/2\.json is not a list acme-academy signed") as refused:
+        resign_lists(signer.registry, ISSUER, signer.key)
+    assert "nothing was signed" in refused.value.explain()
+    assert copy.read_bytes() == status.read_bytes()
