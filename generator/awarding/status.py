@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,21 +131,26 @@ def slot_holders(registry: Registry, owner: str, number: int, index: int) -> lis
     def signed(document: dict[str, Any]) -> bool:
         return signature_problem(document, did, keys, "document", in_force=False) is None
 
+    for where, award, entry in _status_entries(registry, owner):
+        located = parse_list_url(registry.site_url, entry.get("statusListCredential"))
+        if located == (owner, number) and parse_index(entry.get("statusListIndex")) == index and signed(award):
+            holders.append((where, award_hash_or_none(award)))
+    for item, held_number, held_index in endorsement_slots(registry, owner):
+        if (held_number, held_index) == (number, index) and signed(item.document):
+            holders.append((layout.relpath(registry.root, item.path), award_hash_or_none(item.document)))
+    return holders
+
+
+def _status_entries(registry: Registry, owner: str) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(where, award, its status entry) of each award of ``owner`` that reads and has a status entry."""
     for source in iter_awards(registry.root, owner):
         try:
             award = source.parse(strict=False).data
         except SourceError:
             continue
         entry = award.get("credentialStatus") if isinstance(award, dict) else None
-        if not isinstance(entry, dict):
-            continue
-        located = parse_list_url(registry.site_url, entry.get("statusListCredential"))
-        if located == (owner, number) and parse_index(entry.get("statusListIndex")) == index and signed(award):
-            holders.append((source.where, award_hash_or_none(award)))
-    for item, held_number, held_index in endorsement_slots(registry, owner):
-        if (held_number, held_index) == (number, index) and signed(item.document):
-            holders.append((layout.relpath(registry.root, item.path), award_hash_or_none(item.document)))
-    return holders
+        if isinstance(entry, dict):
+            yield source.where, award, entry
 
 
 def signed_status_list(
@@ -281,17 +287,9 @@ def _list_holder(registry: Registry, owner: str, number: int) -> str:
     refusal over that list points to (read again only then: the scan keeps no paths for a million awards)."""
     from generator.endorsements import endorsement_slots  # here: that module signs its lists with this one
 
-    for source in iter_awards(registry.root, owner):
-        try:
-            award = source.parse(strict=False).data
-        except SourceError:
-            continue
-        entry = award.get("credentialStatus") if isinstance(award, dict) else None
-        if isinstance(entry, dict) and parse_list_url(registry.site_url, entry.get("statusListCredential")) == (
-            owner,
-            number,
-        ):
-            return source.where
+    for where, _, entry in _status_entries(registry, owner):
+        if parse_list_url(registry.site_url, entry.get("statusListCredential")) == (owner, number):
+            return where
     for item, held_number, _ in endorsement_slots(registry, owner):
         if held_number == number:
             return layout.relpath(registry.root, item.path)

@@ -57,6 +57,15 @@ def _unchanged(signer: Signer, before: dict[str, bytes]) -> None:
     assert status.read_bytes() == before["status"]
 
 
+def _credreg(signer: Signer, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real CLI on the signer's registry."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), *args],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+
+
 def _snapshot(signer: Signer) -> dict[str, bytes]:
     log = layout.revocations_path(signer.root, ISSUER)
     status = layout.status_list_path(signer.root, ISSUER, 1)
@@ -84,11 +93,9 @@ def test_revoke_sets_the_bit_of_the_award_its_hash_names_not_of_a_file_named_by_
     folder = layout.endorsements_dir(signer.root, ISSUER)
     folder.mkdir(parents=True)
     (folder / f"{mine.hash}.json").write_text(json.dumps(decoy), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(signer.root), "revoke", mine.hash, "--reason",
-         "Issued in error", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt")],
-        capture_output=True, text=True, env=env, check=False,
+    done = _credreg(
+        signer, "revoke", mine.hash, "--reason",
+        "Issued in error", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "endorsement" not in done.stdout
@@ -97,18 +104,22 @@ def test_revoke_sets_the_bit_of_the_award_its_hash_names_not_of_a_file_named_by_
     assert not get_bit(bits, _slot(victim)), "nobody else is"
 
 
+def _revoke_refused(signer: Signer, digest: str, match: str) -> None:
+    """``credreg revoke`` of ``digest`` is refused (``match``), and nothing is signed."""
+    before = _snapshot(signer)
+    with pytest.raises(UsageError, match=match) as info:
+        revoke_award(signer.registry, digest, "Issued in error", signer.key)
+    assert "nothing was signed" in info.value.explain()
+    _unchanged(signer, before)
+
+
 def test_revoke_refuses_an_award_its_issuer_never_signed(signer: Signer) -> None:
     # An award file with another award's slot, its proofs copied from that award (so they sign something else):
     # the issuer asked to revoke its hash re-signed the status list with the other award's bit set.
     victim = signer.award(email="victim@example.org")
     forged = json.loads(json.dumps(victim.award))
     forged["id"] = "urn:uuid:00000000-0000-4000-8000-000000000001"
-    digest = _place_award(signer, forged)
-    before = _snapshot(signer)
-    with pytest.raises(UsageError, match=r"not signed by acme-academy") as info:
-        revoke_award(signer.registry, digest, "Issued in error", signer.key)
-    assert "nothing was signed" in info.value.explain()
-    _unchanged(signer, before)
+    _revoke_refused(signer, _place_award(signer, forged), r"not signed by acme-academy")
     assert not get_bit(_bits(signer), _slot(victim))
 
 
@@ -125,12 +136,7 @@ def test_revoke_refuses_an_award_whose_slot_another_award_holds(signer: Signer) 
         status_list=1, status_index=_slot(victim),
     )  # fmt: skip
     twin = sign_document(unsigned, signer.key, f"{registry.issuer_did(ISSUER)}#{signer.key.key_id}", ISSUED)
-    digest = _place_award(signer, twin)
-    before = _snapshot(signer)
-    with pytest.raises(UsageError, match=rf"index {_slot(victim)} is also held by .*{victim.hash}") as info:
-        revoke_award(signer.registry, digest, "Issued in error", signer.key)
-    assert "nothing was signed" in info.value.explain()
-    _unchanged(signer, before)
+    _revoke_refused(signer, _place_award(signer, twin), rf"index {_slot(victim)} is also held by .*{victim.hash}")
 
 
 def _set_every_bit(path: Path, but: int | None = None) -> None:
@@ -283,11 +289,9 @@ def test_award_shows_what_the_signature_covers(signer: Signer, tmp_path: Path) -
     # it had signed, so a name changed by a change nobody reviewed went unseen.
     definition = signer.root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
     _edit(definition, "name: SQL Basics", "name: Doctor of SQL")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(signer.root), "award", "acme-academy/sql-basics",
-         "--recipient", "a@example.org", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt")],
-        capture_output=True, text=True, env=env, check=False,
+    done = _credreg(
+        signer, "award", "acme-academy/sql-basics",
+        "--recipient", "a@example.org", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     method = "did:web:registry.test.example:issuers:acme-academy#key-1"
@@ -409,11 +413,9 @@ def test_revoke_of_an_award_is_not_turned_away_by_a_copy_of_it_in_an_endorsement
     # 'acme-academy', not to the endorser 'aaa'"): an issuer kept from revoking its own award.
     issued = signer.award(email="a@example.org")
     _copy_into_another_folder(signer.root, issued.award, issued.hash)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(signer.root), "revoke", issued.hash, "--reason",
-         "Issued in error", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt")],
-        capture_output=True, text=True, env=env, check=False,
+    done = _credreg(
+        signer, "revoke", issued.hash, "--reason",
+        "Issued in error", "--key", str(signer.key_path), "--record", str(tmp_path / "record.txt"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"revoked {issued.hash}" in done.stdout
@@ -519,11 +521,9 @@ def test_an_issuer_that_revokes_a_compromised_key_as_of_an_earlier_time_signs_it
     with pytest.raises(UsageError) as refused:
         signer.award(email="later@example.org", key=new_key)
     assert "credreg resign-lists" in refused.value.explain()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(signer.root), "resign-lists",
-         "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key"), "--record", str(tmp_path / "record.txt")],
-        capture_output=True, text=True, env=env, check=False,
+    done = _credreg(
+        signer, "resign-lists",
+        "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key"), "--record", str(tmp_path / "record.txt"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "status/1.json: made again from the revocation log, signed with key-2" in done.stdout
@@ -555,11 +555,9 @@ def test_resign_lists_names_each_revocation_it_no_longer_counts_so_the_issuer_ma
     doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")  # between the revocations
     old_path.write_text(json.dumps(doc, indent=2) + "\n")
 
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(signer.root), "resign-lists",
-         "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key")],
-        capture_output=True, text=True, env=env, check=False,
+    done = _credreg(
+        signer, "resign-lists",
+        "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     told = done.stdout + done.stderr
