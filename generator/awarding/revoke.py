@@ -29,6 +29,7 @@ from generator.awarding.lock import owner_lock
 from generator.awarding.record import file_entry, record_signed
 from generator.awarding.status import (
     list_bytes,
+    list_problem,
     read_signed_list,
     read_status_list,
     revoked_list,
@@ -42,7 +43,7 @@ from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
-from generator.verify.status import EndorserKeys, owner_problem, signature_problem, vouching_line
+from generator.verify.status import EndorserKeys, signature_problem, vouching_line
 
 __all__ = [
     "Revocation",
@@ -292,8 +293,6 @@ def resign_lists(
     made again from the issuer's revocation log (:func:`read_signed_list` with ``rebuild``). Until then every
     award in it reads as of unknown status. A list readers trust is left as it is; one that is not the issuer's
     (edited without a key) is refused, and nothing is signed. The lists written, in order."""
-    from generator.endorsements import endorsement_list_url  # here: that module imports this one
-
     now = now or dt.datetime.now(dt.UTC)
     if issuer not in registry.issuers:
         raise UsageError(
@@ -303,7 +302,6 @@ def resign_lists(
     refusals = signing_key_problems(registry, issuer, key, now)
     if refusals:
         raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
-    did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)
     folder = layout.owner_dir(registry.root, issuer) / "status"
     planned: list[tuple[Path, bytes]] = []
     with owner_lock(registry.root, issuer):  # a revocation at the same time never loses its bit
@@ -312,10 +310,8 @@ def resign_lists(
             if number is None:
                 continue
             credential, _ = read_status_list(path, layout.relpath(registry.root, path))
-            # Trusted as it is only when it is this list (a copy of list 1 saved as 2.json is not), as readers ask.
-            this_list = owner_problem(credential, endorsement_list_url(registry, issuer, number), did, whose=issuer)
-            if this_list is None and signature_problem(credential, did, keys) is None:
-                continue  # trusted as it is
+            if list_problem(registry, issuer, number, credential)[0] is None:
+                continue  # trusted as it is (as this list: a copy of list 1 saved as 2.json is not)
             bits = read_signed_list(registry, issuer, number, path, rebuild=True)
             planned.append((path, list_bytes(signed_status_list(registry, issuer, number, bits, key, now))))
         if record is not None and planned:  # before the registry's files (generator.awarding.record)

@@ -42,6 +42,7 @@ __all__ = [
     "StatusAllocator",
     "create_list",
     "list_bytes",
+    "list_problem",
     "read_signed_list",
     "read_status_list",
     "refuse_lost_lists",
@@ -72,6 +73,20 @@ def read_status_list(path: Path, rel: str) -> tuple[dict[str, Any], bytearray]:
 _RESIGNED = "signing it again would sign every bit it holds in {owner}'s name"
 
 
+def list_problem(registry: Registry, owner: str, number: int, credential: dict[str, Any]) -> tuple[str | None, bool]:
+    """Why ``credential`` is not ``owner``'s list ``number`` signed by a key the owner registered, in force when it
+    signed (``None`` when it is): :func:`owner_problem` and :func:`signature_problem`, the rule every reader of a
+    list applies. And whether it is that list, signed with the owner's own key after that key's end: one an
+    issuer's revocation log can make again (:func:`read_signed_list`)."""
+    from generator.endorsements import endorsement_list_url  # here: that module signs its lists with this one
+
+    did, keys = registry.endorser_did(owner), EndorserKeys(registry, owner)
+    other = owner_problem(credential, endorsement_list_url(registry, owner, number), did, whose=owner)
+    problem = other or signature_problem(credential, did, keys)
+    late = problem is not None and other is None and signature_problem(credential, did, keys, in_force=False) is None
+    return problem, late
+
+
 def read_signed_list(
     registry: Registry, owner: str, number: int, path: Path, because: str = _RESIGNED, *, rebuild: bool = False
 ) -> bytearray:
@@ -84,16 +99,11 @@ def read_signed_list(
     ``rebuild`` (to sign the list again now): an issuer's list signed with its own key after that key's end
     (revoked as of an earlier time, after a compromise) is made again from the issuer's revocation log instead
     (:func:`_set_logged`): without it, no command could ever sign the list again."""
-    from generator.endorsements import endorsement_list_url  # here: that module signs its lists with this one
-
     rel = layout.relpath(registry.root, path)
     credential, bits = read_status_list(path, rel)
-    did, keys = registry.endorser_did(owner), EndorserKeys(registry, owner)
-    other = owner_problem(credential, endorsement_list_url(registry, owner, number), did, whose=owner)
-    problem = other or signature_problem(credential, did, keys)
+    problem, late = list_problem(registry, owner, number, credential)
     if problem is None:
         return bits
-    late = other is None and signature_problem(credential, did, keys, in_force=False) is None
     if late and owner in registry.issuers:
         if rebuild:
             # Signed with the issuer's own key after that key's end: no reader trusts it, and its bits may be
