@@ -35,6 +35,7 @@ from generator.awarding.status import (
     revoked_list,
     signed_status_list,
     slot_holders,
+    trusted_line,
 )
 from generator.awards import award_hash, find_award, read_revocations
 from generator.crypto.dataintegrity import create_proof
@@ -200,26 +201,10 @@ def revoke_award(
     return revoke_logged(registry, issuer, digest, award, reason, key, now=now, record=record)
 
 
-def _vouches(registry: Registry, issuer: str, entry: dict[str, Any]) -> bool:
-    """Whether ``entry``, a line of ``issuer``'s log, vouches for a revocation: signed by a key of the issuer in
-    force when it signed (:func:`signature_problem`, the rule by which every reader of a log trusts a line:
-    :func:`generator.verify.status.vouching_line`), and a revocation entry by the check's rules. Any other line
-    revokes nothing anyone trusts: it neither answers "already revoked" (a line appended without the key had the
-    issuer told its award was revoked while every reader showed it was not) nor turns into a signed status bit."""
-    keys = EndorserKeys(registry, issuer)
-    if signature_problem(entry, registry.issuer_did(issuer), keys, "revocation") is not None:
-        return False
-    try:
-        RevocationEntry.model_validate(entry)
-    except ValidationError:
-        return False
-    return True
-
-
-def _bit_missing(registry: Registry, issuer: str, entry: dict[str, Any], number: int, index: int) -> bool:
+def _bit_missing(registry: Registry, issuer: str, entry: RevocationEntry, number: int, index: int) -> bool:
     """Whether ``entry``, a line of the log vouching for the revocation of an award in slot (``number``,
-    ``index``) (:func:`_vouches`), names that slot, whose bit is not set."""
-    if (entry.get("statusList"), entry.get("statusListIndex")) != (number, index):
+    ``index``) (:func:`trusted_line`), names that slot, whose bit is not set."""
+    if (entry.statusList, entry.statusListIndex) != (number, index):
         return False
     path = layout.status_list_path(registry.root, issuer, number)
     _, bits = read_status_list(path, layout.relpath(registry.root, path))
@@ -253,9 +238,10 @@ def revoke_logged(
         number, index = status_position(registry, issuer, document, what=what)
         revocable(registry, issuer, digest, document, (number, index), what)
         for line, previous in read_revocations(log):
-            if previous.get("award") != digest or not _vouches(registry, issuer, previous):
+            vouched = trusted_line(registry, issuer, previous) if previous.get("award") == digest else None
+            if vouched is None:
                 continue
-            if _bit_missing(registry, issuer, previous, number, index):
+            if _bit_missing(registry, issuer, vouched, number, index):
                 # A run killed after its line and before the list was re-signed (the check then says "re-run
                 # credreg revoke"): the signed line stands, with its reason and time; only the bit is set now.
                 status_path, data = revoked_list(registry, issuer, number, index, key, now)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from generator import layout
 from generator._internal.files import json_text, write_new
 from generator._internal.source import SourceError, read_json_file
@@ -21,6 +23,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash_or_none, iter_awards, read_revocations
 from generator.errors import CredregError, UsageError
+from generator.models.award import RevocationEntry
 from generator.registry import Registry
 from generator.statuslist import (
     MAX_LIST_BYTES,
@@ -321,17 +324,30 @@ def create_list(path: Path, data: bytes) -> bool:
     return True
 
 
+def trusted_line(registry: Registry, issuer: str, line: dict[str, Any]) -> RevocationEntry | None:
+    """``line`` of ``issuer``'s revocation log as an entry, when it vouches for a revocation: signed by a key of the
+    issuer in force when it signed (:func:`signature_problem`, the rule by which every reader of a log trusts a
+    line: :func:`generator.verify.status.vouching_line`), and a revocation entry by the check's rules (its slot
+    numbers JSON integers, as the check reads them). Any other line revokes nothing anyone trusts: it neither
+    answers "already revoked" nor turns into a signed status bit. ``None`` otherwise."""
+    if signature_problem(line, registry.issuer_did(issuer), EndorserKeys(registry, issuer), "revocation"):
+        return None
+    try:
+        return RevocationEntry.model_validate(line)
+    except ValidationError:
+        return None
+
+
 def _set_logged(registry: Registry, issuer: str, number: int, bits: bytearray) -> None:
     """Set in ``bits`` (of ``issuer``'s list ``number``) every slot a line of the issuer's revocation log revokes
-    with a signature of the issuer's that holds (:func:`signature_problem`, as every reader of the log trusts a
-    line). The list read may be an older one, genuinely signed (a stale copy put back): re-signed as read, it would
-    take back every revocation made since, in the issuer's name; the log's signed lines say which they are."""
-    did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)
+    and vouches for (:func:`trusted_line`). The list read may be an older one, genuinely signed (a stale copy put
+    back): re-signed as read, it would take back every revocation made since, in the issuer's name; the log's
+    signed lines say which they are."""
     for _, line in read_revocations(layout.revocations_path(registry.root, issuer)):
         index = line.get("statusListIndex")
         if line.get("statusList") != number or type(index) is not int or index_problem(index, bits) is not None:
-            continue
-        if not get_bit(bits, index) and signature_problem(line, did, keys, "revocation") is None:
+            continue  # another list's, or outside this one: no signature to check
+        if not get_bit(bits, index) and trusted_line(registry, issuer, line) is not None:
             set_bit(bits, index)
 
 

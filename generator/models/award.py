@@ -363,10 +363,12 @@ class RevocationEntry(StrictModel):
     award: AwardHash
     """Hash of the revoked award, or of an endorsement the issuer signed (its status lists hold both)."""
 
-    statusList: int = Field(ge=1)
+    # Strict: the line is signed JSON, read as written. A signed "1" (or 1.0, or true) is not list 1 to every
+    # reader: the issuer's tools never write one, and the check would otherwise count a slot they do not.
+    statusList: int = Field(ge=1, strict=True)
     """Number of the issuer's status list holding the award's bit."""
 
-    statusListIndex: int = Field(ge=0)
+    statusListIndex: int = Field(ge=0, strict=True)
     """The award's index in that list."""
 
     revoked: Instant

@@ -614,3 +614,31 @@ def test_resign_lists_refuses_a_signed_copy_of_another_list_rather_than_calling_
         resign_lists(signer.registry, ISSUER, signer.key)
     assert "nothing was signed" in refused.value.explain()
     assert copy.read_bytes() == status.read_bytes()
+
+
+@pytest.mark.parametrize("spelling", ["1", 1.0, True])
+def test_a_revocation_line_counts_only_with_integer_slot_numbers_as_written(
+    signer: Signer, spelling: str | float | bool
+) -> None:
+    # A line the issuer signed with its slot's list number spelt "1" (or 1.0, or true): the check read it as list 1
+    # (lax integers) while `credreg revoke`, rebuilding the list from the log, did not count it. Signed JSON is read
+    # as written, by one rule: such a line is refused, and counts for no one.
+    from generator.awarding.revoke import revocation_entry
+    from generator.crypto.dataintegrity import create_proof
+    from generator.openbadges import timestamp
+
+    issued = signer.award(email="a@example.org")
+    revoke_award(signer.registry, issued.hash, "Issued in error", signer.key)
+    log = layout.revocations_path(signer.root, ISSUER)
+    when = dt.datetime.now(dt.UTC)
+    did = signer.registry.issuer_did(ISSUER)
+    entry = revocation_entry(did, issued.hash, 1, _slot(issued), "Issued in error", signer.key, when)
+    del entry["proof"]
+    entry["statusList"] = spelling
+    entry["proof"] = create_proof(
+        entry, cryptosuite="eddsa-jcs-2022", seed=signer.key.seed,
+        verification_method=f"{did}#{signer.key.key_id}", created=timestamp(when),
+    )  # fmt: skip
+    log.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    problems = run_check(signer.root).problems.errors
+    assert any(p.code == "revocation.schema" and "statusList" in str(p) for p in problems), problems
