@@ -30,7 +30,7 @@ from generator import layout
 from generator._internal.files import write_bytes_atomic
 from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.text import mark_tower_problem, unseen_problem
-from generator._internal.times import CLOCK_SKEW, parse_time, validity_window_problem
+from generator._internal.times import parse_time, validity_window_problem
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
@@ -513,7 +513,7 @@ def endorser_key(registry: Registry, method: str) -> KeyRecord | None:
 
 
 def _list_problem(
-    registry: Registry, url: str, endorser: str, now: dt.datetime | None = None, ahead: dt.timedelta = dt.timedelta(0)
+    registry: Registry, url: str, endorser: str, now: dt.datetime | None = None
 ) -> tuple[bytes | None, str]:
     """The verified bitstring of ``endorser``'s status list at ``url``, in force at ``now`` (default: the clock),
     or ``None`` and why not: read by the rule every reader of a list applies (status.py :func:`owner_problem`,
@@ -536,24 +536,24 @@ def _list_problem(
     )
     if problem:
         return None, problem
-    return readable_list(doc).at(now, ahead)
+    return readable_list(doc).at(now)
 
 
 def endorsement_list_bits(
-    registry: Registry, endorser: str, path: Path, now: dt.datetime | None = None, ahead: dt.timedelta = dt.timedelta(0)
+    registry: Registry, endorser: str, path: Path, now: dt.datetime | None = None
 ) -> tuple[bytes | None, str]:
     """The verified bitstring of an endorser's status list file, or ``None`` and why it is not a list signed by
-    that endorser, in force at ``now`` (``ahead``: how far its signer's clock may run ahead of ``now``)."""
+    that endorser, in force at ``now``."""
     number = parse_list_number(path.stem)
     if number is None:
         return None, "a status list is named <number>.json"
     url = endorsement_list_url(registry, endorser, number)
-    return _list_problem(registry, url, endorser, now, ahead)
+    return _list_problem(registry, url, endorser, now)
 
 
 def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
     """Why an endorser's status list file is not a list signed by that endorser (``None`` when it is)."""
-    bits, why = endorsement_list_bits(registry, endorser, path, ahead=CLOCK_SKEW)  # as the pull-request check
+    bits, why = endorsement_list_bits(registry, endorser, path)
     return why if bits is None else None
 
 

@@ -24,7 +24,7 @@ from generator.endorsements import endorsement_list_bits, endorser_key
 from generator.errors import CredregError, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import Slot, award_at, existing_status_slots, is_same_award, single_award_path
-from generator.governance.fresh import CLOCK_SKEW, date_problem, freshness_problem
+from generator.governance.fresh import date_problem, freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.governance.new_awards import NewAwards
 from generator.layout import PathKind
@@ -243,10 +243,8 @@ class _StatusCheck:
             rel = layout.relpath(root, layout.status_list_path(root, state.id, number))
             if rel in changed:  # said of a list signed in the future, which is not in force either
                 self._fresh_list(rel)
-            # A list starts in force when it is signed: the signer's clock may run a little ahead of this one
-            # (fresh.py CLOCK_SKEW, the skew the freshness of its proof is allowed).
             url = self.registry.status_list_url(state.id, number)
-            bits, why = self.status.list_bits(url, state.did, self.pr.now, CLOCK_SKEW)
+            bits, why = self.status.list_bits(url, state.did, self.pr.now)
             if bits is None:
                 self.problems.add(rel, why, code="status-list.invalid")
                 continue
@@ -256,7 +254,7 @@ class _StatusCheck:
     def _endorser_list(self, endorser: str, rel: str) -> None:
         """An endorser's list this change writes: the issuers' list rules, the base's bits standing for a log."""
         self._fresh_list(rel)  # said of a list signed in the future, which is not in force either
-        bits, why = endorsement_list_bits(self.registry, endorser, self.registry.root / rel, self.pr.now, CLOCK_SKEW)
+        bits, why = endorsement_list_bits(self.registry, endorser, self.registry.root / rel, self.pr.now)
         number = layout.classify(rel).name
         if bits is None or number is None:
             self.problems.add(rel, why, code="status-list.invalid")

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.progress import Progress
 from generator._internal.source import Document, Positions, SourceError, parse_known_json
-from generator._internal.times import CLOCK_SKEW, epoch_micros, parse_time
+from generator._internal.times import epoch_micros, parse_time
 from generator.awards import (
     AwardSource,
     award_hash,
@@ -953,9 +953,7 @@ def _check_status_lists(
     for number in sorted(set(present) | used_lists):
         url = registry.status_list_url(issuer, number)
         rel = layout.relpath(registry.root, layout.status_list_path(registry.root, issuer, number))
-        # At the clock, allowing a signer's clock that runs ahead (a list just signed starts in force then), as the
-        # pull-request check does: main's check right after a merge reads the list the pull request's check did.
-        bits, problem = status.list_bits(url, did, ahead=CLOCK_SKEW)
+        bits, problem = status.list_bits(url, did)
         if bits is None:
             problems.add(rel, problem, code="status-list.invalid")
             continue

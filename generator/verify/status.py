@@ -14,7 +14,7 @@ from typing import Any
 
 from generator import layout
 from generator._internal.source import SourceError, read_json_file
-from generator._internal.times import parse_time
+from generator._internal.times import CLOCK_SKEW, parse_time
 from generator.awards import read_revocations
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.crypto.multibase import decode_ed25519_public
@@ -132,12 +132,14 @@ class _Window:
         raw_start, raw_end = document.get("validFrom"), document.get("validUntil")
         return cls(raw_start, raw_end, parse_time(raw_start), parse_time(raw_end))
 
-    def problem(self, now: dt.datetime, ahead: dt.timedelta = dt.timedelta(0)) -> str | None:
-        """Why the list is not in force at ``now`` (``None``: it is); policies.js ``statusListWindowProblem``.
-        ``ahead``: how far its signer's clock may run ahead of ``now`` (a list starts in force when it is signed)."""
+    def problem(self, now: dt.datetime) -> str | None:
+        """Why the list is not in force at ``now`` (``None``: it is); policies.js ``statusListWindowProblem``. A list
+        starts in force when it is signed, and its signer's clock may run ahead of this reader's by
+        :data:`CLOCK_SKEW`: a reader whose clock is a little behind, right after a revocation was published, reads
+        the new list (as the check that accepted it did), rather than calling the award's status unknown."""
         if (self.raw_start is not None and self.start is None) or (self.raw_end is not None and self.end is None):
             return "its dates (validFrom, validUntil) cannot be read"
-        if self.start is not None and now + ahead < self.start:
+        if self.start is not None and now + CLOCK_SKEW < self.start:
             return f"not valid before {self.raw_start}"
         if self.end is not None and now > self.end:
             return f"expired on {self.raw_end}"
@@ -152,12 +154,12 @@ class ListReading:
     problem: str
     window: _Window | None = None
 
-    def at(self, now: dt.datetime | None, ahead: dt.timedelta = dt.timedelta(0)) -> tuple[bytes | None, str]:
-        """The bits, or ``None`` and why not, at ``now`` (the list's own validity period applies; ``ahead``: how far
-        its signer's clock may run ahead of ``now``, for a check of what a change has just signed)."""
+    def at(self, now: dt.datetime | None) -> tuple[bytes | None, str]:
+        """The bits, or ``None`` and why not, at ``now`` (the list's own validity period applies:
+        :meth:`_Window.problem`)."""
         if self.bits is None or self.window is None:
             return self.bits, self.problem
-        problem = self.window.problem(now or dt.datetime.now(dt.UTC), ahead)
+        problem = self.window.problem(now or dt.datetime.now(dt.UTC))
         return (None, f"the status list is not in force: {problem}") if problem else (self.bits, "")
 
 
@@ -190,12 +192,10 @@ class RegistryStatus:
             return None
         return located[0], layout.status_list_path(self._registry.root, *located)
 
-    def list_bits(
-        self, url: str, issuer_did: str, now: dt.datetime | None = None, ahead: dt.timedelta = dt.timedelta(0)
-    ) -> tuple[bytes | None, str]:
-        """The verified bitstring of a status list in force at ``now`` (default: the clock; ``ahead``:
-        :meth:`ListReading.at`), or ``None`` and why it cannot be trusted."""
-        return self._load(url, issuer_did).at(now, ahead)
+    def list_bits(self, url: str, issuer_did: str, now: dt.datetime | None = None) -> tuple[bytes | None, str]:
+        """The verified bitstring of a status list in force at ``now`` (default: the clock; :meth:`ListReading.at`),
+        or ``None`` and why it cannot be trusted."""
+        return self._load(url, issuer_did).at(now)
 
     def _load(self, url: str, issuer_did: str) -> ListReading:
         # Read once per list and issuer: whether a list is trusted depends on whose it must be (owner_problem,

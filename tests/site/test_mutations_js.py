@@ -845,3 +845,34 @@ def test_what_a_credential_says_it_is_is_read_alike(m: Mutations, node: Node) ->
     assert found == [], "\n".join(found)
     shown = verifier.verify(cases["achievement name empty"], now=NOW).facts
     assert shown["credential_name"] == "Teamwork Badge"  # the credential's own name, when its achievement has none
+
+
+def test_a_list_signed_by_a_clock_a_little_ahead_is_read_by_both_as_the_check_reads_it(
+    m: Mutations, node: Node, tmp_path: Path
+) -> None:
+    """A list starts in force when it is signed. Its signer's clock may run ahead of the reader's by the skew the
+    check allows (times.py CLOCK_SKEW): the check accepted a list starting two minutes ahead, while credreg verify and
+    the page, reading strictly at their clock, called every award in it of unknown status until that minute came.
+    Beyond the skew, the list is still not in force, in the same words in both."""
+    did, k1, late = m.did(ACME), m.c.keys[ACME], NOW - dt.timedelta(days=1)
+    genuine = Verifier(m.registry).verify(m.award.award, now=NOW)
+    read = next(c for c in genuine.checks if c.id == "status")
+    beyond = _stamp(NOW + dt.timedelta(minutes=5, seconds=1))
+    cases = {
+        "two minutes ahead": (_stamp(NOW + dt.timedelta(minutes=2)), [str(read.status), read.reason]),
+        "five minutes ahead": (_stamp(NOW + dt.timedelta(minutes=5)), [str(read.status), read.reason]),
+        "beyond the skew": (beyond, ["not checked", f"the status list is not in force: not valid before {beyond}"]),
+    }
+    found = []
+    for name, (start, want) in cases.items():
+        root, site = _copy_with_list(m, tmp_path / name, _resign_list(m, k1, f"{did}#k1", late, validFrom=start))
+        registry = load_registry(root).registry
+        assert registry is not None
+        write_verification_data(registry, site, now=NOW)
+        python = Verifier(registry).verify(m.award.award, now=NOW)
+        status = next(c for c in python.checks if c.id == "status")
+        js = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), hash=m.award.hash)
+        if [str(status.status), status.reason] != want or js["checks"]["status"] != want:
+            found.append(f"{name}: python {[str(status.status), status.reason]}, page {js['checks']['status']}")
+    assert read.status == "passed"
+    assert found == []

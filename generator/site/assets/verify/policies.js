@@ -1424,6 +1424,10 @@ async function statusListStructure(doc) {
   }
 }
 
+// How far a list's signer's clock may run ahead of the reader's (times.py CLOCK_SKEW): a list starts in force when
+// it is signed, and a visitor whose clock is a little behind reads a list just published, as the check did.
+export const LIST_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
 /** Why a status list is not in force at `now` (null: it is): status.py _Window.problem. */
 function statusListWindowProblem(doc, now) {
   const rawStart = get(doc, "validFrom") ?? null;
@@ -1432,7 +1436,8 @@ function statusListWindowProblem(doc, now) {
   const end = parseTime(rawEnd);
   if ((rawStart !== null && start === null) || (rawEnd !== null && end === null))
     return "its dates (validFrom, validUntil) cannot be read";
-  if (start !== null && clockOrder(now, rawStart) < 0) return `not valid before ${rawStart}`;
+  if (start !== null && clockOrder(Number(now) + LIST_CLOCK_SKEW_MS, rawStart) < 0)
+    return `not valid before ${rawStart}`;
   if (end !== null && clockOrder(now, rawEnd) > 0) return `expired on ${rawEnd}`;
   return null;
 }
