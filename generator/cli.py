@@ -476,6 +476,7 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
             print(f"completed the revocation of endorsement {digest} begun on {entry['revoked']}: {entry['reason']}")
             print(f"  {layout.relpath(registry.root, logged.log)} (its signed entry was already there: kept as it is)")
             print(f"  {listed} (bit {entry['statusListIndex']} set, re-signed)")
+            _say_uncounted(registry, key.issuer)
             _say_record(record)
             return 0
         print(f"revoked endorsement {digest}: {listed} (bit set, re-signed)")
@@ -483,6 +484,7 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
             print(f"  {layout.relpath(registry.root, logged.log)} (signed entry appended)")
         else:
             print("  --reason is not recorded: an endorser keeps no revocation log ('Revoked by its endorser.')")
+        _say_uncounted(registry, key.issuer)
         _say_record(record)
         return 0
     earners = Path(args.earners).expanduser() if args.earners else default_earner_base()
@@ -495,12 +497,13 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
         print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
         print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
     print(f"  {layout.relpath(registry.root, done.status_list)} (bit {done.entry['statusListIndex']} set, re-signed)")
+    _say_uncounted(registry, key.issuer)
     _say_record(record)
     return 0
 
 
 def _cmd_resign_lists(args: argparse.Namespace) -> int:
-    from generator.awarding.revoke import resign_lists, uncounted_revocations
+    from generator.awarding.revoke import resign_lists
 
     registry = _load(args)
     key = _signing_key(args, registry)
@@ -510,15 +513,24 @@ def _cmd_resign_lists(args: argparse.Namespace) -> int:
         print(f"{layout.relpath(registry.root, path)}: made again from the revocation log, signed with {key.key_id}")
     if not written:
         print(f"every status list of {key.issuer} is trusted as it is: nothing signed")
-    log = layout.relpath(registry.root, layout.revocations_path(registry.root, key.issuer))
-    for number, award, why in uncounted_revocations(registry, key.issuer):
+    _say_uncounted(registry, key.issuer)
+    _say_record(record)
+    return 0
+
+
+def _say_uncounted(registry: Registry, issuer: str) -> None:
+    """Name each of ``issuer``'s own revocations no reader counts (signed with its key after the end it later gave
+    that key): a list made again from the log (``resign-lists``, or ``revoke`` of an award in such a list) drops its
+    bit, and only the issuer can tell whether it made that revocation and make it again."""
+    from generator.awarding.revoke import uncounted_revocations
+
+    log = layout.relpath(registry.root, layout.revocations_path(registry.root, issuer))
+    for number, award, why in uncounted_revocations(registry, issuer):
         print(
             f"{log}:{number} ({award}) no longer counts ({why}): its bit is not set. If you made that revocation, "
             f"make it again: credreg revoke {award} --reason TEXT --key <your key in force>",
             file=sys.stderr,
         )
-    _say_record(record)
-    return 0
 
 
 def _cmd_new(args: argparse.Namespace) -> int:

@@ -642,3 +642,30 @@ def test_a_revocation_line_counts_only_with_integer_slot_numbers_as_written(
     log.write_text(json.dumps(entry) + "\n", encoding="utf-8")
     problems = run_check(signer.root).problems.errors
     assert any(p.code == "revocation.schema" and "statusList" in str(p) for p in problems), problems
+
+
+def test_revoke_names_each_revocation_of_the_issuers_that_no_longer_counts_as_resign_lists_does(
+    signer: Signer,
+) -> None:
+    """`credreg revoke` of an award in a list signed after its key's end makes that list again from the log, as
+    `resign-lists` does, and drops the bit of a revocation the issuer itself signed with that key after the end it
+    later gave it. `resign-lists` names such a line; `revoke` dropped it without a word, and the issuer never learnt
+    that its own revocation was taken back."""
+    late = signer.award(email="late@example.org")
+    other = signer.award(email="other@example.org")
+    revoke_award(signer.registry, late.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=10))
+    new_key = signer.new_key(since=ISSUED)
+    old_path = layout.key_path(signer.root, ISSUER, signer.key.key_id)
+    doc = json.loads(old_path.read_text())
+    doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")  # before that revocation
+    old_path.write_text(json.dumps(doc, indent=2) + "\n")
+
+    done = _credreg(
+        signer, "revoke", other.hash, "--reason", "Issued twice",
+        "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert get_bit(_bits(signer), _slot(other))
+    assert not get_bit(_bits(signer), _slot(late))
+    assert f"revocations.jsonl:1 ({late.hash}) no longer counts" in done.stderr, done.stderr
+    assert f"credreg revoke {late.hash}" in done.stderr, done.stderr
