@@ -22,7 +22,7 @@ import pytest
 
 from generator import layout
 from generator.awarding.issue import IssuedAward, Recipient, issue_awards
-from generator.awarding.keys import generate_key, load_signing_key
+from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.revoke import resign_lists, revoke_award
 from generator.awarding.signing import sign_document
 from generator.awarding.status import read_status_list
@@ -70,6 +70,17 @@ def _snapshot(signer: Signer) -> dict[str, bytes]:
     log = layout.revocations_path(signer.root, ISSUER)
     status = layout.status_list_path(signer.root, ISSUER, 1)
     return {"log": log.read_bytes() if log.exists() else b"", "status": status.read_bytes()}
+
+
+def _compromised(signer: Signer) -> tuple[SigningKey, str]:
+    """The issuer's key revoked as of 2025-01-20 (a compromise found then), after the revocations and list
+    signatures these tests make with it; a new key in force since ISSUED: (it, its private key file)."""
+    new_key = signer.new_key(since=ISSUED)
+    old_path = layout.key_path(signer.root, ISSUER, signer.key.key_id)
+    doc = json.loads(old_path.read_text())
+    doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")
+    old_path.write_text(json.dumps(doc, indent=2) + "\n")
+    return new_key, str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key")
 
 
 def _place_award(signer: Signer, award: dict[str, Any]) -> str:
@@ -438,7 +449,6 @@ def test_a_revocation_line_its_issuer_never_signed_does_not_answer_already_revok
     # A line naming the award appended to the log without the issuer's key (signed with another): `credreg revoke`
     # answered "already revoked" and did nothing, while every reader, trusting no such line, showed the award as
     # not revoked (or of unknown status): the issuer told its revocation stood when none did.
-    from generator.awarding.keys import SigningKey
     from generator.awarding.revoke import revocation_entry
 
     issued = signer.award(email="a@example.org")
@@ -503,11 +513,7 @@ def test_an_issuer_that_revokes_a_compromised_key_as_of_an_earlier_time_signs_it
     revoked = signer.award(email="revoked@example.org")
     innocent = signer.award(email="innocent@example.org")
     revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
-    new_key = signer.new_key(since=ISSUED)
-    old_path = layout.key_path(signer.root, ISSUER, signer.key.key_id)
-    doc = json.loads(old_path.read_text())
-    doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")  # before the list below
-    old_path.write_text(json.dumps(doc, indent=2) + "\n")
+    new_key, new_file = _compromised(signer)  # before the list below
     # Whoever holds the old key sets another award's bit, and signs the list with it.
     status = layout.status_list_path(signer.root, ISSUER, 1)
     credential = json.loads(status.read_text())
@@ -523,7 +529,7 @@ def test_an_issuer_that_revokes_a_compromised_key_as_of_an_earlier_time_signs_it
     assert "credreg resign-lists" in refused.value.explain()
     done = _credreg(
         signer, "resign-lists",
-        "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key"), "--record", str(tmp_path / "record.txt"),
+        "--key", new_file, "--record", str(tmp_path / "record.txt"),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "status/1.json: made again from the revocation log, signed with key-2" in done.stdout
@@ -549,15 +555,11 @@ def test_resign_lists_names_each_revocation_it_no_longer_counts_so_the_issuer_ma
     late = signer.award(email="late@example.org")
     revoke_award(signer.registry, early.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
     revoke_award(signer.registry, late.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=10))
-    new_key = signer.new_key(since=ISSUED)
-    old_path = layout.key_path(signer.root, ISSUER, signer.key.key_id)
-    doc = json.loads(old_path.read_text())
-    doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")  # between the revocations
-    old_path.write_text(json.dumps(doc, indent=2) + "\n")
+    new_key, new_file = _compromised(signer)  # between the revocations
 
     done = _credreg(
         signer, "resign-lists",
-        "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key"),
+        "--key", new_file,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     told = done.stdout + done.stderr
@@ -654,15 +656,11 @@ def test_revoke_names_each_revocation_of_the_issuers_that_no_longer_counts_as_re
     late = signer.award(email="late@example.org")
     other = signer.award(email="other@example.org")
     revoke_award(signer.registry, late.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=10))
-    new_key = signer.new_key(since=ISSUED)
-    old_path = layout.key_path(signer.root, ISSUER, signer.key.key_id)
-    doc = json.loads(old_path.read_text())
-    doc.update(revoked_at="2025-01-20T00:00:00Z", revocation_reason="laptop stolen")  # before that revocation
-    old_path.write_text(json.dumps(doc, indent=2) + "\n")
+    _, new_file = _compromised(signer)  # before that revocation
 
     done = _credreg(
         signer, "revoke", other.hash, "--reason", "Issued twice",
-        "--key", str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key"),
+        "--key", new_file,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert get_bit(_bits(signer), _slot(other))
