@@ -312,7 +312,10 @@ def uncounted_revocations(registry: Registry, issuer: str) -> list[tuple[int, st
     whose signature no reader trusts (made after that key's end), for an award no other line revokes: its bit is
     not set in a list made again from the log (:func:`resign_lists`), rightly, since the key's thief could have
     written it; but the issuer may have, before it learnt of the compromise, and it alone can tell and make that
-    revocation again. Lines nobody signed with the issuer's key are the check's business."""
+    revocation again. Lines nobody signed with the issuer's key are the check's business. An endorser keeps no
+    log: none."""
+    if issuer not in registry.issuers:
+        return []
     log = layout.revocations_path(registry.root, issuer)
     did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)
     by_award: dict[str, list[tuple[int, dict[str, Any]]]] = {}

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from generator._internal.times import CLOCK_SKEW
 from generator.awarding.keys import SigningKey, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, render_award
@@ -56,12 +57,19 @@ def _signed(signer: Signer, **dates: str) -> dict[str, Any]:
     return award
 
 
-# name → (validFrom, validUntil, the verdict both give at NOW)
-BOUNDARIES: dict[str, tuple[str, str | None, str]] = {
-    "in force half a millisecond after now": (_micros(500), None, "not yet valid"),
-    "in force a microsecond after now": (_micros(1), None, "not yet valid"),
-    "in force exactly now": (_micros(0), None, "valid"),
-    "in force a microsecond before now": (_micros(-1), None, "valid"),
+def _boundaries(ahead: int = 0) -> dict[str, tuple[str, str | None, str]]:
+    """name → (validFrom, validUntil, the verdict both give at NOW), a start read as in force ``ahead``
+    microseconds before it (a status list's: its signer's clock skew, times.py CLOCK_SKEW)."""
+    return {
+        "in force half a millisecond after now": (_micros(ahead + 500), None, "not yet valid"),
+        "in force a microsecond after now": (_micros(ahead + 1), None, "not yet valid"),
+        "in force exactly now": (_micros(ahead), None, "valid"),
+        "in force a microsecond before now": (_micros(ahead - 1), None, "valid"),
+        **ENDS,
+    }
+
+
+ENDS: dict[str, tuple[str, str | None, str]] = {
     "expires exactly now": ("2025-03-01T00:00:00Z", _micros(0), "valid"),
     "expires a microsecond after now": ("2025-03-01T00:00:00Z", _micros(1), "valid"),
     "expired a microsecond before now": ("2025-03-01T00:00:00Z", _micros(-1), "expired"),
@@ -72,6 +80,7 @@ BOUNDARIES: dict[str, tuple[str, str | None, str]] = {
         "expired",
     ),
 }
+BOUNDARIES = _boundaries()
 
 
 def test_an_award_at_a_boundary_of_its_window_gets_one_verdict(node: Node, signer: Signer, tmp_path: Path) -> None:
@@ -99,7 +108,7 @@ def test_a_status_list_at_a_boundary_of_its_window_gets_one_verdict(
     key = load_signing_key(site.parent / "private-keys" / "acme-academy-key-1.key", root=registry.root)
     did = registry.issuer_did("acme-academy")
     verifier = Verifier(registry)
-    for name, (start, end, verdict) in BOUNDARIES.items():
+    for name, (start, end, verdict) in _boundaries(CLOCK_SKEW // dt.timedelta(microseconds=1)).items():
         unsigned = status_list_credential(
             list_url=registry.status_list_url("acme-academy", 1),
             issuer_did=did,
