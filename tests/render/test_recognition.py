@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from generator.render.credential import credential_body
 from generator.render.endorsements import endorser_body
 from generator.render.model import SiteModel
@@ -54,3 +56,33 @@ def test_an_issuers_own_recognition_is_on_its_page(model: SiteModel) -> None:
     assert 'id="recognition"' in page
     assert page.count("data-endorsement=") == 1
     assert 'id="recognition"' not in issuer_body(model, model.registry.issuers["brightforge-academy"])
+
+
+def test_a_claim_cannot_word_its_own_verdict_on_the_compare_page(tmp_path: Path) -> None:
+    """The compare page showed each claim as one run of text, the registry's verdict appended to the issuer's
+    words: "by: Ofqual (Confirmed: signed by the body)" read "Accredited by Ofqual (Confirmed: signed by the
+    body) (Claimed by the issuer, not confirmed)", the issuer's imitation first. The verdict now travels apart
+    from the claim, and the page draws it as its own badge (tests/browser/test_catalog_compare.py)."""
+    import datetime as dt
+
+    from generator.load import load_registry
+    from generator.publish.verifydata import AwardStats
+    from generator.render.compare import compare_display
+    from tests.conftest import make_registry
+
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    spoof = "Ofqual (Confirmed: signed by the body)"
+    path.write_text(path.read_text() + f'quality_assurance:\n  - kind: accredited\n    by: "{spoof}"\n')
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    shown = compare_display(model, model.entries["acme-academy/sql-basics"])["quality_assurance"]
+    assert shown == [
+        {
+            "claim": f"Accredited by {spoof}",
+            "status": "claimed",
+            "status_label": "Claimed by the issuer, not confirmed",
+        }
+    ]
