@@ -86,3 +86,36 @@ def test_a_claim_cannot_word_its_own_verdict_on_the_compare_page(tmp_path: Path)
             "status_label": "Claimed by the issuer, not confirmed",
         }
     ]
+
+
+def test_an_endorsers_own_did_is_not_said_to_resolve_here(tmp_path: Path) -> None:
+    """An endorser with a DID of its own (``did: did:web:…`` in endorser.yaml) had its page link "did.json" beside
+    that DID: the site publishes no such file for it (the body serves its own), so the link was a 404 on a trust
+    page, and said this registry resolves a DID it does not. Built with the real site build."""
+    import datetime as dt
+
+    from generator.publish.build import build_site
+    from tests.conftest import REPO, make_registry
+
+    root = make_registry(tmp_path / "registry")
+    source = REPO / "registry/endorsers/valencia-tech-employers-network/endorser.yaml"
+    folder = root / "registry/endorsers/valencia-tech-employers-network"
+    folder.mkdir(parents=True)
+    (folder / "endorser.yaml").write_text(source.read_text() + "did: did:web:valenciatechemployers.example.org\n")
+    (root / "registry/endorsers/other-council").mkdir()
+    (root / "registry/endorsers/other-council/endorser.yaml").write_text(
+        source.read_text()
+        .replace("valencia-tech-employers-network", "other-council")
+        .replace("Valencia Tech Employers Network", "Other Council")
+        .replace("VTEN", "OC")
+    )
+    site = build_site(root, tmp_path / "site", now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)).out
+    own = site / "endorsers/valencia-tech-employers-network"
+    assert not (own / "did.json").exists()
+    page = (own / "index.html").read_text()
+    assert "did:web:valenciatechemployers.example.org" in page
+    assert 'href="did.json"' not in page
+    assert "its own DID" in page
+    served = site / "endorsers/other-council"
+    assert (served / "did.json").is_file()  # the registry's did:web for the body: served, and linked
+    assert 'href="did.json"' in (served / "index.html").read_text()
