@@ -44,14 +44,26 @@ def image_problem(root: Path, rel: str) -> str | None:
 
 
 def image_data_problem(name: str, data: bytes) -> str | None:
-    """Why ``data`` is not a publishable image of the kind ``name``'s extension says."""
-    return published_image(name, data)[0]
+    """Why ``data`` is not a publishable image of the kind ``name``'s extension says. The whole judgement (every
+    frame decodes), without making the file the site would publish: that is the build's work."""
+    return _judged(name, data)[0]
 
 
 def published_image(name: str, data: bytes) -> tuple[str | None, bytes]:
     """(:func:`image_data_problem`, the bytes the site publishes: an SVG rebuilt from the allow-list, a raster
-    image encoded again from its decoded pixels), from one inspection: the build publishes only what it judged,
-    and the check makes the same bytes, so an image it accepts is one the build can publish."""
+    image encoded again from its decoded pixels): the build publishes only what it judged."""
+    problem, published = _judged(name, data)
+    if problem is not None or published:
+        return problem, published
+    expected = RASTER_FORMATS[name.rsplit(".", 1)[-1].lower()]
+    try:
+        return None, _reencoded(data, expected)
+    except Exception:  # not reached: every frame decoded when judged, and Pillow writes what it reads
+        return f"is a {expected} image whose pixels could not be encoded again for the site", b""
+
+
+def _judged(name: str, data: bytes) -> tuple[str | None, bytes]:
+    """(the problem, an SVG's rebuilt bytes); a raster image that passes has no bytes yet."""
     extension = name.rsplit(".", 1)[-1].lower()
     if len(data) > MAX_IMAGE_BYTES:
         return f"image is {len(data):,} bytes; the limit is {MAX_IMAGE_BYTES:,} bytes", b""
@@ -61,21 +73,14 @@ def published_image(name: str, data: bytes) -> tuple[str | None, bytes]:
     expected = RASTER_FORMATS.get(extension)
     if expected is None:
         return f"the site publishes no .{extension} images", b""
-    problem = _raster_problem(data, expected)
-    if problem is not None:
-        return problem, b""
-    try:
-        return None, _reencoded(data, expected)
-    except _TooManyPixels as exc:
-        return str(exc), b""
-    except Exception:  # a frame past the first that does not decode (or cannot be written back): not publishable
-        return f"is not a readable {expected} image (not every frame of it decodes)", b""
+    return _raster_problem(data, expected), b""
 
 
 def _raster_problem(data: bytes, expected: str) -> str | None:
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE  # Pillow's own bomb guard, at our bound
+    frames = 1
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -86,13 +91,23 @@ def _raster_problem(data: bytes, expected: str) -> str | None:
                 image.verify()  # checksums and structure, without decoding
             with Image.open(io.BytesIO(data), formats=[expected]) as image:
                 image.load()  # and the pixels themselves decode
+                frames = getattr(image, "n_frames", 1)
+                if frames * width * height > MAX_IMAGE_SIDE * MAX_IMAGE_SIDE:  # each frame is the whole canvas
+                    return (
+                        f"image is {frames:,} frames of {width}×{height} pixels; an animation may hold at most "
+                        f"{MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels in all its frames"
+                    )
+                for n in range(1, frames):  # every frame the site publishes decodes (Pillow loads only the first)
+                    image.seek(n)
+                    image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return f"image is too large: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels"
         except Exception:  # a hostile file may make a decoder raise anything: it is refused
             actual = _sniff(data)
             if actual is not None and actual != expected:
                 return f"is not a {expected} image (it is {actual}): its name must say what it is"
-            return f"is not a readable {expected} image"
+            unread = " (not every frame of it decodes)" if frames > 1 else ""
+            return f"is not a readable {expected} image{unread}"
     extra = extra_content(data, expected)  # named to the issuer (what is published is encoded again)
     if extra is not None:
         return (
@@ -102,16 +117,12 @@ def _raster_problem(data: bytes, expected: str) -> str | None:
     return None
 
 
-class _TooManyPixels(ValueError):
-    """An animation whose frames, each as large as its canvas, would take more memory and time than a still may."""
-
-
 def _reencoded(data: bytes, expected: str) -> bytes:
     """The picture ``data`` decodes to (every frame, with its timing), encoded again as ``expected``: lossless for
     PNG and lossless WebP, at the file's own quantisation for JPEG, near-lossless for lossy WebP. Deterministic, so
     builds of one registry publish the same bytes. Only what describes the picture is carried over (resolution,
-    transparency, frame durations and loop count); never text, metadata or a colour profile. Raises when a frame
-    does not decode, or the frames hold more than :data:`MAX_IMAGE_SIDE` squared pixels in all."""
+    transparency, frame durations and loop count); never text, metadata or a colour profile. Only for a file
+    :func:`_raster_problem` accepted."""
     from PIL import Image, ImageSequence
 
     out = io.BytesIO()
@@ -127,17 +138,10 @@ def _reencoded(data: bytes, expected: str) -> bytes:
             lossless = not _lossy_webp(data)
             # exact: the colour under fully transparent pixels is kept too, as decoded.
             options.update(lossless=lossless, quality=100 if lossless else 90, exact=True)
-        frames = getattr(image, "n_frames", 1)
-        width, height = image.size
-        if frames * width * height > MAX_IMAGE_SIDE * MAX_IMAGE_SIDE:  # each frame decodes to the whole canvas
-            raise _TooManyPixels(
-                f"image is {frames:,} frames of {width}×{height} pixels; an animation may hold at most "
-                f"{MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels in all its frames"
-            )
-        if frames > 1:
+        if getattr(image, "n_frames", 1) > 1:
             durations = []
             for frame in ImageSequence.Iterator(image):
-                frame.load()  # every frame decodes, or this raises
+                frame.load()
                 durations.append(int(frame.info.get("duration") or 0))
             image.seek(0)
             options.update(save_all=True, duration=durations, loop=image.info.get("loop", 0))
