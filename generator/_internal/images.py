@@ -124,6 +124,7 @@ def _reencoded(data: bytes, expected: str) -> bytes:
     transparency, frame durations and loop count); never text, metadata or a colour profile. Only for a file
     :func:`_raster_problem` accepted."""
     from PIL import Image, ImageSequence
+    from PIL.PngImagePlugin import PngInfo
 
     out = io.BytesIO()
     with Image.open(io.BytesIO(data), formats=[expected]) as image:
@@ -134,6 +135,13 @@ def _reencoded(data: bytes, expected: str) -> bytes:
             # The file's own tables and subsampling: the pixels come back as close as JPEG allows.
             image.save(out, "JPEG", quality="keep", subsampling="keep", progressive=False, optimize=False, **options)
             return out.getvalue()
+        if expected == "PNG":
+            # How the pixels' values map to colour (gamma, primaries, sRGB intent): browsers draw by them. Small
+            # and bounded by the container rule; the rest of the file is left behind.
+            colour = PngInfo()
+            for kind, body in _png_colour_chunks(data):
+                colour.add(kind, body)
+            options["pnginfo"] = colour
         if expected == "WEBP":
             lossless = not _lossy_webp(data)
             # exact: the colour under fully transparent pixels is kept too, as decoded.
@@ -148,6 +156,24 @@ def _reencoded(data: bytes, expected: str) -> bytes:
         image.load()
         image.save(out, expected, **options)
     return out.getvalue()
+
+
+#: PNG chunks that say how the pixels' values are colours, carried into the published file.
+_PNG_COLOUR = (b"gAMA", b"cHRM", b"sRGB", b"cICP")
+
+
+def _png_colour_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The colour chunks of a PNG, in its order (before its image data, where they belong)."""
+    found, pos = [], 8
+    while pos + 12 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"IDAT":
+            break
+        if kind in _PNG_COLOUR:
+            found.append((kind, data[pos + 8 : pos + 8 + length]))
+        pos += 12 + length
+    return found
 
 
 def _lossy_webp(data: bytes) -> bool:

@@ -308,3 +308,15 @@ def test_an_animation_of_more_pixels_than_a_still_may_have_is_refused() -> None:
     assert image_data_problem("a.png", data) == (
         "image is 2 frames of 4096×4096 pixels; an animation may hold at most 4096×4096 pixels in all its frames"
     )
+
+
+def test_a_png_keeps_how_its_values_are_colours() -> None:
+    """gAMA, cHRM, sRGB and cICP tell a browser how to draw the pixels' values: the published PNG keeps them."""
+    gamma = b"\x00\x01\x86\xa0"  # 1.0: linear values, drawn darker without it
+    data = png_with(b"gAMA", gamma)
+    problem, published = published_image("a.png", data)
+    assert problem is None
+    with Image.open(io.BytesIO(published)) as shown:
+        assert shown.info["gamma"] == 1.0
+    assert published.count(b"gAMA") == 1
+    assert published.index(b"gAMA") < published.index(b"IDAT")
