@@ -2,9 +2,16 @@
 
 A ``.png``, ``.jpg``/``.jpeg`` or ``.webp`` file must decode, whole, as that format with Pillow, within bounds on
 bytes and pixels (a decompression bomb is refused before it is decoded), and hold nothing but its picture
-(:mod:`generator._internal.rasters`: it is published as it is); an ``.svg`` must be a drawing the
-allow-list of :mod:`generator._internal.svg` leaves unchanged. Files are read without following symbolic links.
-Messages name the problem, never the file's bytes (a "logo" may really be a private key).
+(:mod:`generator._internal.rasters`); an ``.svg`` must be a drawing the allow-list of :mod:`generator._internal.svg`
+leaves unchanged. Files are read without following symbolic links. Messages name the problem, never the file's
+bytes (a "logo" may really be a private key).
+
+What the site publishes is made from what was decoded, never the file as it was: an SVG rebuilt from the
+allow-list, a raster image encoded again from its pixels (every frame of an animation). Walking a raster's
+container finds metadata and trailing bytes, but a codec's own data has room no decoder reads: bytes after the
+compressed stream inside a PNG's ``IDAT``, more scanlines than the picture has, an APNG frame Pillow never decodes,
+bytes before a JPEG's end marker or after a WebP bitstream. Any of them carried a file (a recipients list, a key)
+onto the site past every check; a picture encoded from its pixels holds only pixels.
 """
 
 from __future__ import annotations
@@ -37,13 +44,26 @@ def image_problem(root: Path, rel: str) -> str | None:
 
 
 def image_data_problem(name: str, data: bytes) -> str | None:
-    """Why ``data`` is not a publishable image of the kind ``name``'s extension says."""
-    return published_image(name, data)[0]
+    """Why ``data`` is not a publishable image of the kind ``name``'s extension says. The whole judgement (every
+    frame decodes), without making the file the site would publish: that is the build's work."""
+    return _judged(name, data)[0]
 
 
 def published_image(name: str, data: bytes) -> tuple[str | None, bytes]:
-    """(:func:`image_data_problem`, the bytes the site publishes: an SVG rebuilt from the allow-list, any other
-    image as it is), from one inspection: the build publishes exactly what it judged."""
+    """(:func:`image_data_problem`, the bytes the site publishes: an SVG rebuilt from the allow-list, a raster
+    image encoded again from its decoded pixels): the build publishes only what it judged."""
+    problem, published = _judged(name, data)
+    if problem is not None or published:
+        return problem, published
+    expected = RASTER_FORMATS[name.rsplit(".", 1)[-1].lower()]
+    try:
+        return None, _reencoded(data, expected)
+    except Exception:  # not reached: every frame decoded when judged, and Pillow writes what it reads
+        return f"is a {expected} image whose pixels could not be encoded again for the site", b""
+
+
+def _judged(name: str, data: bytes) -> tuple[str | None, bytes]:
+    """(the problem, an SVG's rebuilt bytes); a raster image that passes has no bytes yet."""
     extension = name.rsplit(".", 1)[-1].lower()
     if len(data) > MAX_IMAGE_BYTES:
         return f"image is {len(data):,} bytes; the limit is {MAX_IMAGE_BYTES:,} bytes", b""
@@ -53,13 +73,14 @@ def published_image(name: str, data: bytes) -> tuple[str | None, bytes]:
     expected = RASTER_FORMATS.get(extension)
     if expected is None:
         return f"the site publishes no .{extension} images", b""
-    return _raster_problem(data, expected), data
+    return _raster_problem(data, expected), b""
 
 
 def _raster_problem(data: bytes, expected: str) -> str | None:
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE  # Pillow's own bomb guard, at our bound
+    frames = 1
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -70,20 +91,101 @@ def _raster_problem(data: bytes, expected: str) -> str | None:
                 image.verify()  # checksums and structure, without decoding
             with Image.open(io.BytesIO(data), formats=[expected]) as image:
                 image.load()  # and the pixels themselves decode
+                frames = getattr(image, "n_frames", 1)
+                if frames * width * height > MAX_IMAGE_SIDE * MAX_IMAGE_SIDE:  # each frame is the whole canvas
+                    return (
+                        f"image is {frames:,} frames of {width}×{height} pixels; an animation may hold at most "
+                        f"{MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels in all its frames"
+                    )
+                for n in range(1, frames):  # every frame the site publishes decodes (Pillow loads only the first)
+                    image.seek(n)
+                    image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return f"image is too large: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels"
         except Exception:  # a hostile file may make a decoder raise anything: it is refused
             actual = _sniff(data)
             if actual is not None and actual != expected:
                 return f"is not a {expected} image (it is {actual}): its name must say what it is"
-            return f"is not a readable {expected} image"
-    extra = extra_content(data, expected)  # published byte for byte: nothing may ride along unread
+            unread = " (not every frame of it decodes)" if frames > 1 else ""
+            return f"is not a readable {expected} image{unread}"
+    extra = extra_content(data, expected)  # named to the issuer (what is published is encoded again)
     if extra is not None:
         return (
             f"holds more than its picture ({extra}), which the site would publish unread: export the image "
             "again with its pixels only (no metadata, nothing after its end)"
         )
     return None
+
+
+def _reencoded(data: bytes, expected: str) -> bytes:
+    """The picture ``data`` decodes to (every frame, with its timing), encoded again as ``expected``: lossless for
+    PNG and lossless WebP, at the file's own quantisation for JPEG, near-lossless for lossy WebP. Deterministic, so
+    builds of one registry publish the same bytes. Only what describes the picture is carried over (resolution,
+    transparency, frame durations and loop count); never text, metadata or a colour profile. Only for a file
+    :func:`_raster_problem` accepted."""
+    from PIL import Image, ImageSequence
+    from PIL.PngImagePlugin import PngInfo
+
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(data), formats=[expected]) as image:
+        options: dict[str, object] = {}
+        if isinstance(image.info.get("dpi"), tuple):
+            options["dpi"] = image.info["dpi"]
+        if expected == "JPEG":
+            # The file's own tables and subsampling: the pixels come back as close as JPEG allows.
+            image.save(out, "JPEG", quality="keep", subsampling="keep", progressive=False, optimize=False, **options)
+            return out.getvalue()
+        if expected == "PNG":
+            # How the pixels' values map to colour (gamma, primaries, sRGB intent): browsers draw by them. Small
+            # and bounded by the container rule; the rest of the file is left behind.
+            colour = PngInfo()
+            for kind, body in _png_colour_chunks(data):
+                colour.add(kind, body)
+            options["pnginfo"] = colour
+        if expected == "WEBP":
+            lossless = not _lossy_webp(data)
+            # exact: the colour under fully transparent pixels is kept too, as decoded.
+            options.update(lossless=lossless, quality=100 if lossless else 90, exact=True)
+        if getattr(image, "n_frames", 1) > 1:
+            durations = []
+            for frame in ImageSequence.Iterator(image):
+                frame.load()
+                durations.append(int(frame.info.get("duration") or 0))
+            image.seek(0)
+            options.update(save_all=True, duration=durations, loop=image.info.get("loop", 0))
+        image.load()
+        image.save(out, expected, **options)
+    return out.getvalue()
+
+
+#: PNG chunks that say how the pixels' values are colours, carried into the published file.
+_PNG_COLOUR = (b"gAMA", b"cHRM", b"sRGB", b"cICP")
+
+
+def _png_colour_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The colour chunks of a PNG, in its order (before its image data, where they belong)."""
+    found, pos = [], 8
+    while pos + 12 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"IDAT":
+            break
+        if kind in _PNG_COLOUR:
+            found.append((kind, data[pos + 8 : pos + 8 + length]))
+        pos += 12 + length
+    return found
+
+
+def _lossy_webp(data: bytes) -> bool:
+    """Whether a WebP file holds a lossy (VP8) bitstream, found by walking its chunks (animation frames too)."""
+    pos, end = 12, len(data)
+    while pos + 8 <= end:
+        kind, length = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
+        if kind == b"VP8 ":
+            return True
+        # An animation frame holds its picture's chunks after 16 bytes of placement: walk into it.
+        pos += 24 if kind == b"ANMF" else 8 + length + (length & 1)
+    return False
 
 
 def _sniff(data: bytes) -> str | None:

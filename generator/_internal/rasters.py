@@ -1,10 +1,11 @@
 """What a PNG, JPEG or WebP file holds besides its picture: the one rule that such an image holds nothing else.
 
-The site publishes a raster image byte for byte, and Pillow decodes a file happily whatever its text chunks,
-metadata segments or trailing bytes hold: a logo could carry a list of recipients, a page of HTML or an archive
-that no check reads and no reviewer sees. So the file's container is walked here, chunk by chunk (segment by
-segment for a JPEG), and only what describes pixels passes: no text, no EXIF, XMP or ICC profile, no unknown
-or private chunk, nothing after the image's end. The pixels themselves are Pillow's to judge
+Pillow decodes a file happily whatever its text chunks, metadata segments or trailing bytes hold: a logo could
+carry a list of recipients, a page of HTML or an archive that no check reads and no reviewer sees. The site
+publishes the picture encoded again from its pixels (:mod:`generator._internal.images`), so none of it goes out;
+this rule tells the issuer, by name, what their file carries. The file's container is walked chunk by chunk
+(segment by segment for a JPEG), and only what describes pixels passes: no text, no EXIF, XMP or ICC profile, no
+unknown or private chunk, nothing after the image's end. The pixels themselves are Pillow's to judge
 (:mod:`generator._internal.images`). A container too damaged to walk is left to Pillow, which refuses it.
 """
 

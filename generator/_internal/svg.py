@@ -10,6 +10,11 @@ foreign content, animation, ``<image>``, external ``href``, ``url(…)``/``image
 but the drawing itself, ``@import``, style sheets, processing instructions (``xml-stylesheet``) and DTDs. An
 SVG that cannot be parsed (or is not UTF-8, or nests absurdly deep, or multiplies itself through references
 beyond :data:`MAX_DRAWN` shapes, or refers to itself in a cycle) is not published at all.
+
+Characters go only where the drawing shows them or names itself: in ``<text>`` and its parts, and in ``<title>``
+and ``<desc>``. Anywhere else (inside a ``<g>``, between shapes, in ``<metadata>``) a browser draws nothing of
+them, so they would be an SVG's text chunk: a recipients list or a key riding out on the site unseen. Such text
+is removed, and named, like everything else the allow-list drops (white space, which lays the file out, stays).
 """
 
 from __future__ import annotations
@@ -80,6 +85,9 @@ _FUNCTION = re.compile(r"([A-Za-z0-9_-]+)\s*\(")
 #: Functions a value may call once same-document ``url(#id)`` s are taken out: none of them fetches anything.
 _FUNCTIONS = {"rgb", "rgba", "hsl", "hsla", "matrix", "translate", "scale", "rotate", "skewx", "skewy"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Elements whose characters the drawing shows (text) or that name and describe it (title, desc): text elsewhere
+#: is drawn by no browser.
+_TEXT_HOLDERS = {"text", "tspan", "textPath", "title", "desc"}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,40}\Z")
 
 
@@ -116,6 +124,18 @@ def _value_ok(value: str) -> bool:
 def _clean(element: ET.Element, removed: list[str]) -> None:
     """Strip everything not allowed from ``element`` and below, in place, noting what went."""
     _, here = _local(element.tag)
+    # Its own characters, and those after each child (a child's tail is this element's text), are shown only
+    # in a text holder.
+    if here not in _TEXT_HOLDERS:
+        unseen = [element] if element.text and element.text.strip() else []
+        unseen += [child for child in element if child.tail and child.tail.strip()]
+        if unseen:
+            removed.append(f"text in <{_named(here)}>, which the drawing does not show")
+        if element.text and element.text.strip():
+            element.text = None
+        for child in unseen:
+            if child is not element:
+                child.tail = None
     for name in list(element.attrib):
         value = element.attrib[name]
         ns, local = _local(name)
@@ -251,7 +271,7 @@ def result_problem(result: SvgResult | None) -> str | None:
         shown = ", ".join(dict.fromkeys(result.removed[:8]))
         more = f" and {len(result.removed) - 8} more" if len(result.removed) > 8 else ""
         return (
-            f"contains scripts, event handlers, foreign content, styles or external references the site does not "
-            f"publish ({shown}{more}): remove them"
+            f"contains scripts, event handlers, foreign content, styles, external references or text outside its "
+            f"drawing that the site does not publish ({shown}{more}): remove them"
         )
     return None

@@ -3,10 +3,11 @@ out. One call per build: the registry is read once, and pages render from the re
 
 Under the site root: ``verify/`` data and ``issuers/<id>/keys.json`` (:mod:`generator.publish.verifydata`),
 ``issuers/<id>/did.json`` for issuers whose DID the site serves, each issuer's signed status lists copied byte
-for byte, issuer images (SVGs made inert), the data files of :func:`generator.render.pages.data_files`, and
-the catalog's search index under ``pagefind/`` (built in the background while the pages are written). The
-verification data, the largest part, is written by a forked process meanwhile too (the pages need only its
-counts, which come from the index of the check that accepted the registry).
+for byte, issuer images (made again from what was checked: SVGs rebuilt, rasters encoded from their pixels), the
+data files of :func:`generator.render.pages.data_files`, and the catalog's search index under ``pagefind/`` (built
+in the background while the pages are written). The verification data, the largest part, is written by a forked
+process meanwhile too (the pages need only its counts, which come from the index of the check that accepted the
+registry).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _issuer_files(registry: Registry, out: Path) -> None:
                 raise ProblemsFound(
                     [Problem(Location(where), "not a file the registry may hold", code="ref.missing-file")]
                 )
-            # An SVG is published rebuilt from the allow-list: only what was checked.
+            # Published made from what was checked: an SVG rebuilt from the allow-list, a raster from its pixels.
             problem, published = published_image(value, read_inside(root, rel, limit=MAX_IMAGE_BYTES))
             if problem is not None:
                 raise ProblemsFound([Problem(Location(rel), problem, code="asset.image")])

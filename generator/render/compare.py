@@ -62,11 +62,16 @@ def compare_display(model: SiteModel, entry: Entry) -> dict[str, Any]:
         ],
         "pathway": {k: v for k, v in pathway.items() if v},
         # Each claim with what stands of it, as the credential page says it: side by side, a claim the body
-        # withdrew or never signed must not read like one it confirmed.
+        # withdrew or never signed must not read like one it confirmed. The status is the registry's, apart from
+        # the claim's words (the issuer's), so the page shows it as its own badge: appended to them, "by: Ofqual
+        # (Confirmed: signed by the body)" read as the verdict of a claim nobody signed.
         "quality_assurance": [
-            f"{labels.QA_KIND[claim.claim.kind]} {claim.claim.by}"
-            + (f" since {labels.date_label(claim.claim.since)}" if claim.claim.since else "")
-            + f" ({CLAIM_WORDS[claim.status]})"
+            {
+                "claim": f"{labels.QA_KIND[claim.claim.kind]} {claim.claim.by}"
+                + (f" since {labels.date_label(claim.claim.since)}" if claim.claim.since else ""),
+                "status": claim.status.value,
+                "status_label": CLAIM_WORDS[claim.status],
+            }
             for claim in model.recognition.claims(model.registry, entry.record.id, entry.definition.id)
         ],
         "validity": labels.describe_validity(d.validity.period) if d.validity.period else "Does not expire",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator._internal.times import parse_time
+from generator.publish.did import serves_did
 from generator.recognition import ClaimStatus, VerifiedEndorsement
 from generator.render import labels
 from generator.render.html import esc, external_link, relative
@@ -188,6 +189,12 @@ def endorser_body(model: SiteModel, endorser_id: str) -> str:
     listing = "".join(_endorsement_item(model, x, here, show_subject=True) for x in items)
     did = model.registry.endorser_did(endorser_id)
     keys = "".join(f"<li><code>{esc(did)}#{esc(k)}</code></li>" for k in sorted(record.keys))
+    # A link to did.json only where this site serves it: a body's own DID is resolved by the body.
+    resolved = (
+        '(resolved from this site: <a href="did.json">did.json</a>)'
+        if serves_did(model.registry, endorser_id)
+        else "(its own DID, resolved by the body; the registry accepts the keys listed here for it)"
+    )
     where = ", ".join(x for x in (e.location.city, e.location.region, e.location.country) if x)
     kind = e.kind.value.replace("-", " ").capitalize()
     return (
@@ -202,7 +209,7 @@ def endorser_body(model: SiteModel, endorser_id: str) -> str:
             else ""
         )
         + f'<section class="cr-section" id="keys"><h2>Signing keys</h2><p>DID <code>{esc(did)}</code> '
-        f'(<a href="did.json">did.json</a>)</p><ul class="cr-list">{keys}</ul></section></article>'
+        f'{resolved}</p><ul class="cr-list">{keys}</ul></section></article>'
     )
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "credential_path",
     "display_label",
     "endorser_path",
+    "framework_anchor",
     "framework_url",
     "issuer_path",
     "skill_wording",
@@ -31,6 +32,23 @@ __all__ = [
 def credential_path(ref: str) -> str:
     """Site path of a credential page, from ``issuer/slug``."""
     return f"credentials/{ref}/"
+
+
+def framework_anchor(framework: Framework | None) -> str:
+    """The id of a framework's section of the skills page (the page's contents link to it)."""
+    return "framework-" + ("none" if framework is None else framework.name.lower().replace("_", "-"))
+
+
+#: Ids the skills page holds of its own, which no id made from a skill's name may take (the first element with an
+#: id is where a link to it goes): its framework sections, and the theme's skip-link target and header search
+#: field (``overrides/main.html``, ``partials/header.html``). Material's own ids hold ``_``, which
+#: :func:`~generator.openbadges.skill_anchor` never makes.
+PAGE_IDS = frozenset({framework_anchor(f) for f in (*Framework, None)} | {"cr-content", "cr-header-q"})
+
+
+def heading_id(anchor: str) -> str:
+    """The id of the heading that labels the skill section ``anchor``."""
+    return f"{anchor}-h"
 
 
 def issuer_path(issuer_id: str) -> str:
@@ -251,8 +269,9 @@ class SiteModel:
     def _assign_anchors(self) -> None:
         """Unique ids on the skills page. Unaligned skills use ``skill_anchor(name)``, as Achievements link
         them; aligned ones ``<framework>-<code>``, plus the name anchors Achievements use for them when their
-        alignment has no URL."""
-        taken: set[str] = set()
+        alignment has no URL. None takes an id the page holds of its own (:data:`PAGE_IDS`), nor a skill
+        section's heading id (:func:`heading_id`): ids made from issuers' words never move the page's links."""
+        taken: set[str] = set(PAGE_IDS)
         ordered = sorted(self.skills.values(), key=lambda g: g.framework is not None)  # name anchors first
         for group in ordered:
             base = (
@@ -261,10 +280,10 @@ class SiteModel:
                 else skill_anchor(f"{group.framework.value}-{group.code}")
             )
             anchor, n = base or "skill", 2
-            while anchor in taken:
-                anchor, n = f"{base}-{n}", n + 1
+            while anchor in taken or heading_id(anchor) in taken:
+                anchor, n = f"{base or 'skill'}-{n}", n + 1
             group.anchor = anchor
-            taken.add(anchor)
+            taken.update((anchor, heading_id(anchor)))
         for group in ordered:
             if group.framework is None:
                 continue

@@ -8,7 +8,7 @@ from generator.render import labels
 from generator.render.components import status_badge
 from generator.render.facets import skill_label
 from generator.render.html import esc, external_link, relative
-from generator.render.model import Entry, SiteModel, SkillGroup
+from generator.render.model import Entry, SiteModel, SkillGroup, framework_anchor, heading_id
 
 __all__ = ["FRAMEWORK_NAMES", "skills_body"]
 
@@ -27,10 +27,6 @@ FRAMEWORK_NAMES: dict[Framework | None, str] = {
     Framework.OTHER: "Other frameworks",
     None: "Skills not aligned to a framework",
 }
-
-
-def _framework_anchor(framework: Framework | None) -> str:
-    return "framework-" + ("none" if framework is None else framework.name.lower().replace("_", "-"))
 
 
 def _assessed(group: SkillGroup) -> list[tuple[str, str]]:
@@ -88,8 +84,8 @@ def _group(model: SiteModel, group: SkillGroup) -> str:
         )
     extra = "".join(f'<span id="{esc(a)}" class="cr-anchor"></span>' for a in group.extra_anchors)
     return (
-        f'<section class="cr-skill-entry" id="{esc(group.anchor)}" aria-labelledby="{esc(group.anchor)}-h">{extra}'
-        f'<h3 id="{esc(group.anchor)}-h">{esc(skill_label(group.label))}</h3>'
+        f'<section class="cr-skill-entry" id="{esc(group.anchor)}" aria-labelledby="{esc(heading_id(group.anchor))}">'
+        f'{extra}<h3 id="{esc(heading_id(group.anchor))}">{esc(skill_label(group.label))}</h3>'
         f'<p class="cr-skill-entry__meta">{code}{differ}</p>'
         f'<ul class="cr-certifiers" aria-label="Credentials certifying this skill">{"".join(items)}</ul></section>'
     )
@@ -112,7 +108,7 @@ def skills_body(model: SiteModel) -> str:
     grouped = model.skill_groups_by_framework()
     order = [f for f in (*Framework, None) if f in grouped]
     nav = "".join(
-        f'<li><a href="#{_framework_anchor(f)}">{esc(f.value if f else "Not in a framework")}</a> '
+        f'<li><a href="#{framework_anchor(f)}">{esc(f.value if f else "Not in a framework")}</a> '
         f'<span class="cr-muted">({len(grouped[f])})</span></li>'
         for f in order
     )
@@ -120,7 +116,7 @@ def skills_body(model: SiteModel) -> str:
     for framework in order:
         title = framework.value if framework else "Not in a framework"
         sections.append(
-            f'<section class="cr-section" id="{_framework_anchor(framework)}">'
+            f'<section class="cr-section" id="{framework_anchor(framework)}">'
             f'<h2>{esc(title)} <span class="cr-muted cr-h2-sub">{esc(FRAMEWORK_NAMES[framework])}</span></h2>'
             f'<div class="cr-skill-grid">{"".join(_group(model, g) for g in grouped[framework])}</div></section>'
         )

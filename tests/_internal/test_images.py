@@ -43,7 +43,7 @@ def test_kinds_the_site_does_not_publish() -> None:
 
 def test_what_is_published_is_what_was_judged() -> None:
     png = encoded("PNG")
-    assert published_image("a.png", png) == (None, png)
+    assert published_image("a.png", png) == (None, png)  # Pillow's own file comes back as it was
     clean = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
     problem, published = published_image("a.svg", clean)
     assert problem is None
@@ -60,7 +60,7 @@ def test_what_is_published_is_what_was_judged() -> None:
     )
 
 
-# --- a raster image is published byte for byte: it may hold nothing but its picture ------------------------------
+# --- a raster image may hold nothing but its picture ----------------------------------------------------------------
 
 
 def saved(fmt: str, mode: str = "RGB", size: tuple[int, int] = (16, 16), **options: object) -> bytes:
@@ -162,3 +162,161 @@ def test_anything_besides_the_picture_is_refused_by_name(name: str, data: bytes,
     assert problem.startswith(f"holds more than its picture ({what})")
     assert "ada@example.org" not in problem
     assert published_image(name, data)[0] == problem
+
+
+# --- and is published encoded again from its pixels: room in a codec's own data carries nothing out ---------------
+
+SECRET = b"recipients: ada@example.org,Ada Lovelace;grace@example.org,Grace Hopper " * 8
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    chunks, pos = [], 8
+    while pos < len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        chunks.append((data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]))
+        pos += 12 + length
+    return chunks
+
+
+def _png(chunks: list[tuple[bytes, bytes]]) -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + b"".join(_chunk(kind, body) for kind, body in chunks)
+
+
+def _png_slack(where: str) -> bytes:
+    """A PNG Pillow decodes whole, whose container holds only picture chunks, carrying :data:`SECRET`."""
+    import zlib
+
+    chunks = _png_chunks(saved("PNG"))
+    if where == "after the compressed stream in IDAT":
+        return _png([(k, b + SECRET if k == b"IDAT" else b) for k, b in chunks])
+    if where == "an IDAT chunk after the picture":
+        return _png([*chunks[:-1], (b"IDAT", SECRET), chunks[-1]])
+    # more scanlines than the picture has, compressed with it
+    ihdr = chunks[0]
+    rows = b"".join(b"\0" + b"\7\7\7" * 16 for _ in range(16))
+    return _png([ihdr, (b"IDAT", zlib.compress(rows + SECRET, 0)), (b"IEND", b"")])  # stored: readable as it is
+
+
+def _riff_slack(data: bytes) -> bytes:
+    """A one-chunk WebP with :data:`SECRET` after its bitstream, inside its chunk (sizes made right)."""
+    import struct
+
+    kind, length = data[12:16], int.from_bytes(data[16:20], "little")
+    body = data[20 : 20 + length] + SECRET
+    pad = b"\0" * (len(body) & 1)
+    chunk = kind + struct.pack("<I", len(body)) + body + pad
+    return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
+
+
+def _noise(size: int = 16) -> Image.Image:
+    import random
+
+    pixels = random.Random(7).randbytes(size * size * 3)
+    return Image.frombytes("RGB", (size, size), pixels)
+
+
+def _saved(image: Image.Image, fmt: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("a.png", _png_slack("after the compressed stream in IDAT")),
+        ("a.png", _png_slack("an IDAT chunk after the picture")),
+        ("a.png", _png_slack("more scanlines than the picture has")),
+        ("a.jpg", saved("JPEG")[:-2] + SECRET + b"\xff\xd9"),  # before the end marker, inside the scan
+        ("a.webp", _riff_slack(saved("WEBP", lossless=True))),
+        ("a.webp", _riff_slack(saved("WEBP"))),
+    ],
+    ids=["png-idat-tail", "png-extra-idat", "png-extra-rows", "jpeg-scan-tail", "webp-vp8l-tail", "webp-vp8-tail"],
+)
+def test_bytes_no_decoder_reads_are_never_published(name: str, data: bytes) -> None:
+    """Each of these decodes whole and walks clean (only picture chunks, nothing after the end), and the build
+    published it as it was: a private key or a recipients list rode out on the site inside a logo."""
+    problem, published = published_image(name, data)
+    assert problem is None  # a picture: the issuer may keep it
+    assert SECRET[:20] not in published
+    with Image.open(io.BytesIO(data)) as given, Image.open(io.BytesIO(published)) as shown:
+        assert shown.format == given.format
+        assert shown.size == given.size
+        if given.format != "JPEG" and not (given.format == "WEBP" and b"VP8 " in data):  # lossless: same pixels
+            assert shown.convert("RGBA").tobytes() == given.convert("RGBA").tobytes()
+
+
+def test_an_animation_frame_that_never_decodes_is_refused() -> None:
+    """An APNG whose second frame is no picture at all (Pillow decodes the first frame only when asked to load):
+    its frame data went out unread."""
+    import struct
+
+    chunks = _png_chunks(saved("PNG"))
+    ihdr, idat = chunks[0], [c for c in chunks if c[0] == b"IDAT"]
+
+    def control(sequence: int) -> tuple[bytes, bytes]:
+        return b"fcTL", struct.pack(">IIIIIHHBB", sequence, 16, 16, 0, 0, 1, 10, 0, 0)
+
+    apng = _png(
+        [ihdr, (b"acTL", struct.pack(">II", 2, 0)), control(0), *idat, control(1),
+         (b"fdAT", struct.pack(">I", 2) + SECRET), (b"IEND", b"")]
+    )  # fmt: skip
+    problem, published = published_image("a.png", apng)
+    assert problem == "is not a readable PNG image (not every frame of it decodes)"
+    assert published == b""
+    assert image_data_problem("a.png", apng) == problem
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_an_animation_keeps_its_frames_and_timing(fmt: str) -> None:
+    data = frames(fmt)
+    problem, published = published_image(f"a.{fmt.lower()}", data)
+    assert problem is None
+    with Image.open(io.BytesIO(published)) as shown:
+        assert shown.n_frames == 2
+        timing = []
+        for n in range(2):
+            shown.seek(n)
+            shown.load()
+            timing.append(int(shown.info["duration"]))
+    assert timing == [100, 100]
+
+
+def test_a_photo_comes_back_close_and_every_build_makes_the_same_bytes() -> None:
+    photo = _noise(64).resize((256, 256))
+    for name, fmt, options in (("a.jpg", "JPEG", {"quality": 85}), ("a.webp", "WEBP", {"quality": 80})):
+        data = _saved(photo, fmt, **options)
+        problem, published = published_image(name, data)
+        assert problem is None
+        assert published == published_image(name, data)[1]
+        with Image.open(io.BytesIO(data)) as given, Image.open(io.BytesIO(published)) as shown:
+            before, after = given.convert("RGB").tobytes(), shown.convert("RGB").tobytes()
+        assert sum(abs(a - b) for a, b in zip(before, after, strict=True)) / len(before) < 16
+
+
+def test_an_animation_of_more_pixels_than_a_still_may_have_is_refused() -> None:
+    big = Image.new("L", (4096, 4096))
+    data = _saved(big, "PNG", save_all=True, append_images=[Image.new("L", (4096, 4096), 1)])
+    assert len(data) < MAX_IMAGE_BYTES
+    assert image_data_problem("a.png", data) == (
+        "image is 2 frames of 4096×4096 pixels; an animation may hold at most 4096×4096 pixels in all its frames"
+    )
+
+
+def test_a_png_keeps_how_its_values_are_colours() -> None:
+    """gAMA, cHRM, sRGB and cICP tell a browser how to draw the pixels' values: the published PNG keeps them."""
+    gamma = b"\x00\x01\x86\xa0"  # 1.0: linear values, drawn darker without it
+    data = png_with(b"gAMA", gamma)
+    problem, published = published_image("a.png", data)
+    assert problem is None
+    with Image.open(io.BytesIO(published)) as shown:
+        assert shown.info["gamma"] == 1.0
+    assert published.count(b"gAMA") == 1
+    assert published.index(b"gAMA") < published.index(b"IDAT")

@@ -99,3 +99,46 @@ def test_a_drawing_that_multiplies_itself_is_not_published(via: str) -> None:
 def test_a_reference_cycle_is_not_published() -> None:
     data = b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>'
     assert inspect_svg(data) is None
+
+
+HIDDEN = "ada@example.org,Ada Lovelace;grace@example.org,Grace Hopper"
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (f'<g>{HIDDEN}<rect width="9" height="9"/></g>', "<g>"),
+        (f'<g><rect width="9" height="9"/>{HIDDEN}</g>', "<g>"),  # after a shape: the <rect>'s tail, the <g>'s text
+        (f"<metadata>{HIDDEN}</metadata>", "<metadata>"),
+        (f"<defs><![CDATA[{HIDDEN}]]></defs>", "<defs>"),
+        (f'<rect width="9" height="9"/>{HIDDEN}', "<svg>"),
+    ],
+    ids=["in-a-group", "after-a-shape", "metadata", "cdata", "at-the-top"],
+)
+def test_text_the_drawing_does_not_show_is_refused_and_removed(body: str, where: str) -> None:
+    """Characters outside <text>, <title> and <desc> are drawn by no browser: they were an SVG's text chunk, and
+    went out on the site in the rebuilt file (a recipients list in a logo, unseen by anyone reviewing it)."""
+    data = document(f'<circle r="4"/>{body}', TRACKER)
+    problem = svg_problem(data)
+    assert problem is not None
+    assert f"text in {where}, which the drawing does not show" in problem
+    assert "ada@" not in problem  # named, never quoted
+    cleaned = sanitize_svg(data)
+    assert cleaned is not None
+    assert b"ada@" not in cleaned
+    assert b"<circle" in cleaned
+    assert svg_problem(cleaned) is None
+
+
+def test_text_the_drawing_shows_or_names_itself_with_stays() -> None:
+    body = (
+        "<title>Gold badge</title><desc>A star on a shield</desc>\n  "
+        '<text x="1" y="9">Level <tspan font-weight="bold">2</tspan> analyst<textPath href="#p">!</textPath></text>'
+        '\n  <path id="p" d="M0 0 L9 9"/>\n'
+    )
+    data = document(body, TRACKER)
+    assert svg_problem(data) is None
+    cleaned = sanitize_svg(data)
+    assert cleaned is not None
+    for words in (b"Gold badge", b"A star on a shield", b"Level ", b">2<", b" analyst", b">!<"):
+        assert words in cleaned

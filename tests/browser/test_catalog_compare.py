@@ -138,11 +138,15 @@ def test_the_compare_page_says_whether_each_claimed_recognition_stands(page: Any
     table = page.locator(".cr-compare__table")
     expect(table).to_be_visible()
     row = table.locator("tr", has=page.locator("th[scope=row]", has_text="Quality assurance"))
-    cells = row.locator("td").all_inner_texts()
+    cells = row.locator("td").all_text_contents()
     assert "Accredited by Accreditation Board for Personnel Certification" in cells[0]
-    assert "Withdrawn by the body" in cells[0], cells
-    assert "Confirmed: signed by the body" in cells[1], cells
-    assert "Claimed by the issuer, not confirmed" in cells[2], cells
+    # Each verdict is the registry's badge, apart from the claim's words (which an issuer writes).
+    badges = [row.locator("td").nth(i).locator("[data-claim] .cr-badge").all_text_contents() for i in range(3)]
+    assert "Withdrawn by the body" in badges[0], cells
+    assert "Confirmed: signed by the body" in badges[1], cells
+    assert "Claimed by the issuer, not confirmed" in badges[2], cells
+    assert row.locator("td").nth(1).locator("[data-claim=confirmed] .cr-badge--active").count() >= 1
+    assert row.locator("td").nth(2).locator("[data-claim=claimed] .cr-badge--deprecated").count() >= 1
 
 
 def test_credentials_are_chosen_for_comparison_from_cards_and_pages(page: Any, site_url: str) -> None:

@@ -109,6 +109,42 @@ def test_a_former_profiles_logo_is_checked_and_published(signer: Signer, tmp_pat
     ]
 
 
+def test_a_logo_is_published_as_its_pixels_and_nothing_it_carries(signer: Signer, tmp_path: Path) -> None:
+    """A PNG logo holding a recipients list after the compressed stream of its image data: it decodes whole and its
+    chunks are all picture chunks, so the check accepted it, and the build published the file as it was, list and
+    all. The site now publishes the picture encoded again from its pixels."""
+    import io
+    import zlib
+
+    from PIL import Image
+
+    secret = b"recipients: ada@example.org,Ada Lovelace;grace@example.org,Grace Hopper"
+    picture = Image.new("RGB", (24, 24), (200, 30, 60))
+    saved = io.BytesIO()
+    picture.save(saved, "PNG")
+    data = saved.getvalue()
+    at = data.index(b"IDAT")
+    length = int.from_bytes(data[at - 4 : at], "big")
+    body = data[at + 4 : at + 4 + length] + secret
+    chunk = len(body).to_bytes(4, "big") + b"IDAT" + body + zlib.crc32(b"IDAT" + body).to_bytes(4, "big")
+    issuer = signer.root / "registry/issuers/acme-academy"
+    (issuer / "logo.png").write_bytes(data[: at - 4] + chunk + data[at + 8 + length :])
+    (issuer / "issuer.yaml").write_text((issuer / "issuer.yaml").read_text() + "logo: logo.png\n")
+    assert not [p for p in run_check(signer.root).problems if p.code == "asset.image"]  # a picture, accepted
+
+    out = tmp_path / "site"
+    built = run("--root", str(signer.root), "build", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    published = (out / "issuers/acme-academy/logo.png").read_bytes()
+    assert secret not in published
+    assert not [p for p in out.rglob("*") if p.is_file() and secret in p.read_bytes()]
+    with Image.open(io.BytesIO(published)) as shown:
+        assert shown.format == "PNG"
+        assert shown.convert("RGB").tobytes() == picture.tobytes()
+    page = (out / "issuers/acme-academy/index.html").read_text()
+    assert 'src="logo.png"' in page
+
+
 def test_an_output_folder_that_is_not_a_site_is_never_replaced(signer: Signer, tmp_path: Path) -> None:
     """The build replaces its output folder whole. `--out registry`, `--out .` or `--out ~` deleted the registry
     (or the repository, or the home folder) and put a site there: an output that holds or lies in the registry,

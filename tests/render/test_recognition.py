@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from generator.render.credential import credential_body
 from generator.render.endorsements import endorser_body
 from generator.render.model import SiteModel
@@ -54,3 +56,66 @@ def test_an_issuers_own_recognition_is_on_its_page(model: SiteModel) -> None:
     assert 'id="recognition"' in page
     assert page.count("data-endorsement=") == 1
     assert 'id="recognition"' not in issuer_body(model, model.registry.issuers["brightforge-academy"])
+
+
+def test_a_claim_cannot_word_its_own_verdict_on_the_compare_page(tmp_path: Path) -> None:
+    """The compare page showed each claim as one run of text, the registry's verdict appended to the issuer's
+    words: "by: Ofqual (Confirmed: signed by the body)" read "Accredited by Ofqual (Confirmed: signed by the
+    body) (Claimed by the issuer, not confirmed)", the issuer's imitation first. The verdict now travels apart
+    from the claim, and the page draws it as its own badge (tests/browser/test_catalog_compare.py)."""
+    import datetime as dt
+
+    from generator.load import load_registry
+    from generator.publish.verifydata import AwardStats
+    from generator.render.compare import compare_display
+    from tests.conftest import make_registry
+
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    spoof = "Ofqual (Confirmed: signed by the body)"
+    path.write_text(path.read_text() + f'quality_assurance:\n  - kind: accredited\n    by: "{spoof}"\n')
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    shown = compare_display(model, model.entries["acme-academy/sql-basics"])["quality_assurance"]
+    assert shown == [
+        {
+            "claim": f"Accredited by {spoof}",
+            "status": "claimed",
+            "status_label": "Claimed by the issuer, not confirmed",
+        }
+    ]
+
+
+def test_an_endorsers_own_did_is_not_said_to_resolve_here(tmp_path: Path) -> None:
+    """An endorser with a DID of its own (``did: did:web:…`` in endorser.yaml) had its page link "did.json" beside
+    that DID: the site publishes no such file for it (the body serves its own), so the link was a 404 on a trust
+    page, and said this registry resolves a DID it does not. Built with the real site build."""
+    import datetime as dt
+
+    from generator.publish.build import build_site
+    from tests.conftest import REPO, make_registry
+
+    root = make_registry(tmp_path / "registry")
+    source = REPO / "registry/endorsers/valencia-tech-employers-network/endorser.yaml"
+    folder = root / "registry/endorsers/valencia-tech-employers-network"
+    folder.mkdir(parents=True)
+    (folder / "endorser.yaml").write_text(source.read_text() + "did: did:web:valenciatechemployers.example.org\n")
+    (root / "registry/endorsers/other-council").mkdir()
+    (root / "registry/endorsers/other-council/endorser.yaml").write_text(
+        source.read_text()
+        .replace("valencia-tech-employers-network", "other-council")
+        .replace("Valencia Tech Employers Network", "Other Council")
+        .replace("VTEN", "OC")
+    )
+    site = build_site(root, tmp_path / "site", now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)).out
+    own = site / "endorsers/valencia-tech-employers-network"
+    assert not (own / "did.json").exists()
+    page = (own / "index.html").read_text()
+    assert "did:web:valenciatechemployers.example.org" in page
+    assert 'href="did.json"' not in page
+    assert "its own DID" in page
+    served = site / "endorsers/other-council"
+    assert (served / "did.json").is_file()  # the registry's did:web for the body: served, and linked
+    assert 'href="did.json"' in (served / "index.html").read_text()

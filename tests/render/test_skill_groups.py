@@ -287,3 +287,67 @@ def test_the_example_registry_keeps_every_framework_link(model: SiteModel) -> No
         assert group.agreed, group.key
         assert group.url is not None, group.key
         assert all(s.alignment is not None and s.alignment.url == group.url for _e, s in group.mentions), group.key
+
+
+SPOOFING_SKILLS = """\
+skills:
+  - name: Write SQL queries
+    alignment:
+      framework: ESCO
+      code: 598de5b0-5b58-4ea7-8058-a4bc4d18c742
+      url: http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742
+  - name: Framework Other
+    alignment:
+      framework: ESCO
+      code: 7111b95d-0ce3-441a-9d92-4c75d05c4388
+  - name: Design schemas
+    alignment:
+      framework: Other
+      code: schemas-1
+  - name: Framework none
+  - name: CR content
+  - name: Data cleaning
+  - name: Data cleaning H
+"""
+
+
+def test_ids_made_from_skill_names_never_take_the_pages_own(tmp_path: Path) -> None:
+    """The skills page gives each skill an id made from its name: a skill named "Framework Other" (its alignment
+    without a link, so its name's anchor is kept too) took the id of the "Other frameworks" section, which the
+    page's own contents link to, and sat before it; "CR content" took the theme's skip-link target, and "Data
+    cleaning H" another skill's heading id (which labels that skill's section). Every id on the page is one
+    element's, and the page's own links go where they say. Built with the real site build."""
+    from html.parser import HTMLParser
+
+    from generator.publish.build import build_site
+
+    root = make_registry(tmp_path / "registry")
+    credential = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = credential.read_text()
+    start, end = text.index("skills:\n"), text.index("level:\n")
+    credential.write_text(text[:start] + SPOOFING_SKILLS + text[end:])
+    site = build_site(root, tmp_path / "site", now=NOW).out
+    page = (site / "skills/index.html").read_text()
+
+    class Ids(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: list[tuple[str, str]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.ids += [(value, tag) for name, value in attrs if name == "id" and value is not None]
+
+    parser = Ids()
+    parser.feed(page)
+    ids = [value for value, _tag in parser.ids]
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    first = dict(reversed(parser.ids))  # the element a link to the id reaches: the first one
+    for target in re.findall(r'href="#([^"]+)"', page):
+        assert target in first, target
+    assert first["framework-other"] == "section"
+    assert first["cr-content"] == "div"
+    # Each skill's section is labelled by its own heading.
+    for labelled in re.findall(r'<section class="cr-skill-entry" id="[^"]+" aria-labelledby="([^"]+)"', page):
+        assert first[labelled] == "h3"
+    for name in ("Framework Other", "CR content", "Data cleaning H"):
+        assert f">{name}<" in page  # each skill still has its section

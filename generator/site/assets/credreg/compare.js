@@ -194,7 +194,7 @@ function table(found, onRemove) {
       });
     return parts.length ? parts : ["Stands alone"];
   });
-  moreRow("Quality assurance", (d) => [d.quality_assurance.length ? list(d.quality_assurance) : "None stated"]);
+  moreRow("Quality assurance", (d) => [d.quality_assurance.length ? claims(d.quality_assurance) : "None stated"]);
   moreRow("Validity", (d) => [d.validity]);
   moreRow("Awards issued", (d) =>
     [Object.entries(d.awards).map(([k, n]) => `${k}: ${Number(n).toLocaleString("en")}`).join(" · ")],
@@ -206,6 +206,23 @@ function table(found, onRemove) {
 
 function link(text, page) {
   return el("a", { text, attrs: { href: new URL(page, siteRoot).pathname } });
+}
+
+// What stands of each claim, in the registry's words and as a badge of its own, as on the credential page
+// (generator/render/endorsements.py): never a run of text an issuer's own words could imitate.
+const CLAIM_BADGES = { confirmed: "cr-badge--active", revoked: "cr-badge--revoked", claimed: "cr-badge--deprecated" };
+
+function claims(items) {
+  return el(
+    "ul",
+    { className: "cr-compare__list" },
+    items.map((c) =>
+      el("li", { attrs: { "data-claim": c.status } }, [
+        `${c.claim} `,
+        el("span", { className: `cr-badge ${CLAIM_BADGES[c.status] ?? ""}`.trim(), text: c.status_label }),
+      ]),
+    ),
+  );
 }
 
 function list(items) {
