@@ -8,7 +8,8 @@ What is added to stock pyld (``PyLD==3.3.0``, pinned: the cache relies on its in
   not define, or resolves it against its made-up base ``http://example.org/base/``. Either way the data would
   be left out of, or changed in, what is signed. We fail instead, on the conditions of jsonld.js's safe mode
   (undefined terms, relative ``id``/``type`` references, dropped objects and values, blank-node predicates,
-  invalid language tags, ``@direction`` without an RDF encoding).
+  invalid language tags, ``@direction`` without an RDF encoding). And a number beyond ±(2**53 − 1): JavaScript
+  processors (the page's, other verifiers') read such a number otherwise, so a proof over it would hold here only.
 * **A work limit** on RDFC-1.0's Hash N-Degree Quads ("poison" datasets), which pyld lacks.
 * **Speed** (:func:`canonize`): stock pyld re-resolves and re-processes the same contexts for every document,
   and every type-scoped and property-scoped context at every node. :class:`_CachingProcessor` memoizes
@@ -38,6 +39,7 @@ from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 from pyld.nquads import escape as _escape
 
+from generator._internal.plainjson import MAX_SAFE_INT
 from generator._internal.source import format_field
 from generator.errors import CryptoError
 
@@ -93,6 +95,14 @@ _MAX_MEMOIZED_TERMS = 65536
 # expansion memo is for; subtrees of one document (its recipient, its status entry) pass through it too, and
 # clearing it when full keeps it small (a few MB) at the price of re-expanding the shared ones now and then.
 _MAX_MEMOIZED_EXPANSIONS = 4096
+
+
+def unsafe_number_reason(where: str) -> str:
+    """Why a number beyond ±(2**53 − 1) at ``where`` cannot be signed or checked (rdfc.js gives the same words)."""
+    return (
+        f"{where or 'a value'}: a number beyond ±(2**53 − 1), which JavaScript JSON-LD processors (the verification"
+        " page's, other verifiers') do not read as written: a proof over it could hold here only"
+    )
 
 
 class UnsafeDocumentError(CryptoError):
@@ -206,6 +216,8 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         datatype = item.get("@type")
         if isinstance(datatype, str) and datatype != "@json":
             self._check_iri(datatype, "type")
+        if _has_unsafe_number(item["@value"]):
+            raise UnsafeDocumentError(unsafe_number_reason(_unsafe_number_path(self._document)))
         language = item.get("@language")
         if language is not None and not _BCP47.fullmatch(language):
             raise UnsafeDocumentError(f"{language!r} is not a valid BCP 47 language tag")
@@ -237,6 +249,43 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         raise UnsafeDocumentError(
             f"{what} {original!r} is a relative reference{hint}; in the signed data it would become {iri!r}"
         )
+
+
+def _has_unsafe_number(value: Any) -> bool:
+    """Whether a literal's value (a number, or a ``@json`` literal's JSON) holds a number beyond ±(2**53 − 1).
+
+    Python reads an integer such as ``9007199254740993`` exactly; every JavaScript JSON-LD processor (the page's,
+    Digital Bazaar's) reads the nearest double (``…992``) and so canonicalizes other RDF: a proof over it would
+    hold here only. JavaScript cannot tell such an integer from a double of the same value, so the rule is on the
+    value, whatever its JSON spelling: rdfc.js ``unsafeNumberPath`` is the page's copy (RFC 8785 and the page's
+    JSON reader refuse the integers too)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is int or kind is float:
+            if not -MAX_SAFE_INT <= item <= MAX_SAFE_INT:
+                return True
+        elif kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return False
+
+
+def _unsafe_number_path(document: Any) -> str:
+    """Where the first number beyond ±(2**53 − 1) is in ``document``, in document order (for the error message;
+    rdfc.js ``unsafeNumberPath`` finds the same)."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, Mapping):
+            stack.extend(((*path, k), v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+        elif type(value) in (int, float) and not -MAX_SAFE_INT <= value <= MAX_SAFE_INT:
+            return _paths([path])
+    return ""
 
 
 def _keys(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:

@@ -11,7 +11,7 @@ import pytest
 from pyld import jsonld
 
 from generator.crypto import ContextStore, rdfc
-from generator.crypto.rdfc import UnsafeDocumentError, canonize, canonize_stock
+from generator.crypto.rdfc import UnsafeDocumentError, canonize, canonize_stock, unsafe_number_reason
 from generator.errors import CryptoError, UnknownContextError
 
 from .conftest import DID_DOCUMENT, OB, STATUS_LIST, V2, VECTORS, award, award_variations, read_json
@@ -58,7 +58,7 @@ def embedded_context_docs() -> list[tuple[str, dict[str, Any]]]:
             "big": "ex:big",
         },
     ]
-    doc.update(score="1.50", count=42, flag=False, tags=["b", "a", 3, True], motto="Carpe diem", big=10**21)
+    doc.update(score="1.50", count=42, flag=False, tags=["b", "a", 3, True], motto="Carpe diem", big=-(2**53 - 1))
     doc["blob"] = {"z": [1, 2.5, None], "a": "x"}
     out.append(("typed-values", doc))
     return out
@@ -297,4 +297,32 @@ def test_an_iri_n_quads_cannot_write_as_it_is_is_refused(where: str, char: str) 
 def test_iris_with_any_other_character_are_canonicalized_as_before() -> None:
     for iri in ("https://é.example/ü?q=1&r=[2]#frag", "urn:example:a~b%20c", "did:web:example.org%3A8443:x#k-1"):
         doc = _with_iri("id", iri)
+        assert canonize(doc) == stock_normalize(doc, ContextStore.bundled())
+
+
+@pytest.mark.parametrize("number", [2**53, -(2**53), 9007199254740993, 10**20, 2**60, 10**21, 1e300, -(2.0**53)])
+@pytest.mark.parametrize("where", ["number", "json literal"])
+def test_a_number_javascript_cannot_hold_is_refused(number: float, where: str) -> None:
+    """Python reads ``9007199254740993`` exactly; every JavaScript JSON-LD processor (the page's jsonld, Digital
+    Bazaar's verifier) reads ``9007199254740992`` and canonicalizes other N-Quads: an RDFC proof over it held in
+    ``credreg verify`` and failed on the page and elsewhere (tests/site/test_foreign_ob3.py). JavaScript cannot tell
+    how a number beyond ±(2**53 − 1) was written, so the rule is on its value, on both sides."""
+    doc = award()
+    if where == "number":
+        doc["credentialSubject"]["achievement"]["creditsAvailable"] = number
+        field = "credentialSubject.achievement.creditsAvailable"
+    else:
+        doc["_sd"] = {"counts": [1, number]}  # a term of the VC 2.0 context typed @json
+        field = "_sd.counts[1]"
+    for fn in (canonize, canonize_stock):
+        with pytest.raises(UnsafeDocumentError) as info:
+            fn(doc)
+        assert info.value.summary == unsafe_number_reason(field)
+        assert info.value.summary.startswith(f"{field}: a number beyond ±(2**53 − 1)")
+
+
+def test_the_largest_numbers_javascript_holds_are_canonicalized_as_before() -> None:
+    for number in (2**53 - 1, -(2**53 - 1), 0, 5, 5.0, 2.0**53 - 1, 1e-300):
+        doc = award()
+        doc["credentialSubject"]["achievement"]["creditsAvailable"] = number
         assert canonize(doc) == stock_normalize(doc, ContextStore.bundled())

@@ -6,7 +6,9 @@ RDF with the vendored jsonld, says the same.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -15,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pyld import jsonld
 
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
-from generator.crypto import ed25519
+from generator.crypto import ContextStore, ed25519
 from generator.crypto.dataintegrity import RDFC
-from generator.crypto.multibase import did_key_from_public
+from generator.crypto.multibase import b58encode, did_key_from_public
+from generator.crypto.rdfc import unsafe_number_reason
 from generator.load import load_registry
 from generator.verify import Verifier
 from tests.conftest import REPO, make_registry
@@ -196,3 +200,51 @@ def test_an_unregistered_issuer_named_like_a_registered_one_is_said_to_be_so(
     assert reply["checks"]["issuer"] == ["failed", issuer["reason"]]
     assert reply["verdict"] == result["verdict"] == "untrusted"
     assert reply["headline"]["kind"] == "issuer not registered"
+
+
+def _signed_by_stock_pyld(unsigned: dict[str, Any]) -> dict[str, Any]:
+    """``unsigned`` with an ``eddsa-rdfc-2022`` proof made over stock pyld's N-Quads: a signer that refuses nothing
+    (the registry's own signing refuses what JavaScript cannot read, so it could not make this proof)."""
+    store = ContextStore.bundled()
+    did = unsigned["issuer"]["id"]
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": RDFC,
+        "created": "2024-01-01T00:00:00Z",
+        "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
+        "proofPurpose": "assertionMethod",
+    }
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": store.load}
+
+    def digest(doc: dict[str, Any]) -> bytes:
+        return hashlib.sha256(jsonld.normalize(copy.deepcopy(doc), options).encode()).digest()
+
+    data = digest({**proof, "@context": unsigned["@context"]}) + digest(unsigned)
+    return {**unsigned, "proof": {**proof, "proofValue": "z" + b58encode(ed25519.sign(SEED, data))}}
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@pytest.mark.parametrize("number", [9007199254740993, -(2**53 + 1), 2**53, 1e300])
+def test_a_number_javascript_cannot_hold_gets_one_verdict(
+    node: Node, root: Path, tmp_path: Path, number: float
+) -> None:
+    """An RDFC proof over ``9007199254740993``, which Python reads exactly and JavaScript as ``…992``: credreg
+    verify called it a genuine signature, while the page (and Digital Bazaar's verifier) computed other N-Quads
+    and found it changed; and over ``2**53``, which both read alike, the page (where it cannot see how a number
+    was written) called it genuine. Now neither checks a proof over a number beyond ±(2**53 − 1), in the same
+    words."""
+    unsigned = {k: v for k, v in onedtech_style_sample().items() if k != "proof"}
+    unsigned["credentialSubject"]["achievement"]["creditsAvailable"] = number
+    doc = _signed_by_stock_pyld(unsigned)
+    registry = load_registry(root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    python = Verifier(registry).verify(doc, now=NOW)
+    [proof] = [c for c in python.checks if c.id == f"proof:{RDFC}"]
+    assert str(proof.status) == "failed"
+    assert proof.reason == unsafe_number_reason("credentialSubject.achievement.creditsAvailable")
+    reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
+    lead = python.headline()
+    assert reply["verdict"] == str(python.verdict) == "invalid"
+    assert reply["headline"] == {"kind": str(lead.kind), "text": lead.text}
+    assert reply["checks"][f"proof:{RDFC}"] == ["failed", proof.reason]

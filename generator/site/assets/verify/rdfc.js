@@ -37,9 +37,46 @@ async function canonical(document) {
   });
 }
 
+/**
+ * Where the first number beyond ±(2**53 − 1) is in `value`, in document order ("a.b[2]"), or null: rdfc.py
+ * _unsafe_number_path. Python reads 9007199254740993 exactly and this page reads 9007199254740992, so the N-Quads
+ * of one JSON text would differ; neither side signs or checks a proof over such a number (rdfc.py _has_unsafe_number,
+ * the same rule on the value, as a double here cannot show how the number was written).
+ */
+export function unsafeNumberPath(value) {
+  const stack = [["", value]];
+  while (stack.length) {
+    const [where, item] = stack.pop();
+    if (typeof item === "number") {
+      if (!(Math.abs(item) <= Number.MAX_SAFE_INTEGER)) return where;
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push([`${where}[${i}]`, item[i]]);
+    } else if (item !== null && typeof item === "object") {
+      const entries = Object.entries(item);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, member] = entries[i];
+        stack.push([where ? `${where}.${key}` : key, member]);
+      }
+    }
+  }
+  return null;
+}
+
+/** rdfc.py unsafe_number_reason, in the same words. */
+function unsafeNumberReason(where) {
+  return (
+    `${where || "a value"}: a number beyond ±(2**53 − 1), which JavaScript JSON-LD processors (the verification` +
+    " page's, other verifiers') do not read as written: a proof over it could hold here only"
+  );
+}
+
 /** Check one eddsa-rdfc-2022 proof: resolves to {ok, reason}. */
 export async function verifyRdfcProof(document, proof, publicKey) {
   return verifyWithHash(document, proof, publicKey, "eddsa-rdfc-2022", async (doc, config) => {
+    for (const part of [config, doc]) {
+      const where = unsafeNumberPath(part);
+      if (where !== null) throw new ProofError(unsafeNumberReason(where));
+    }
     try {
       return [await canonical(config), await canonical(doc)];
     } catch (error) {
