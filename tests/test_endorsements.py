@@ -363,7 +363,8 @@ def test_an_unreadable_endorsement_file_is_reported_not_skipped(
 
 UNSEEN_TEXTS = [
     ("name", "Data Council recognises: \u202eLQS", "name", "U+202E (character 26)"),
-    ("endorsementComment", "Recognised.\x1b[2J Accredited.", "credentialSubject.endorsementComment", "U+001B"),
+    # (U+009B: the one-byte escape sequence introducer; ESC itself cannot be signed with an eddsa-rdfc-2022 proof.)
+    ("endorsementComment", "Recognised.\x9b2J Accredited.", "credentialSubject.endorsementComment", "U+009B"),
     ("endorsementScope", "analysts \u202esreganam", "credentialSubject.endorsementScope", "U+202E (character 10)"),
     ("name", "Data Council recognises:\nSQL", "name", "String should match pattern"),  # the name is one line
 ]

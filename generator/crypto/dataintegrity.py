@@ -102,10 +102,18 @@ def _unsecured_context(document: Mapping[str, Any], proof: Mapping[str, Any]) ->
     if "@context" in proof:
         proof_ctx = _as_list(proof["@context"])
         doc_ctx = _as_list(document.get("@context"))
-        if doc_ctx[: len(proof_ctx)] != proof_ctx:
+        if not _same_json(doc_ctx[: len(proof_ctx)], proof_ctx):
             raise CryptoError("proof @context does not match document @context")
         return {"@context": proof["@context"]}
     return {"@context": document["@context"]} if "@context" in document else {}
+
+
+def _same_json(ours: list[Any], theirs: list[Any]) -> bool:
+    """Whether two lists are the same JSON (by canonical form: ``1`` and ``True`` are equal in Python, not in JSON,
+    and the page's dataintegrity.js compares RFC 8785 forms)."""
+    if all(type(c) is str for c in (*ours, *theirs)):
+        return ours == theirs  # plain strings: equal in Python exactly when equal in JSON
+    return jcs.canonicalize(ours) == jcs.canonicalize(theirs)
 
 
 def _same_context(unsecured: Mapping[str, Any], document: Mapping[str, Any]) -> bool:

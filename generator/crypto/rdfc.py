@@ -8,7 +8,9 @@ What is added to stock pyld (``PyLD==3.3.0``, pinned: the cache relies on its in
   not define, or resolves it against its made-up base ``http://example.org/base/``. Either way the data would
   be left out of, or changed in, what is signed. We fail instead, on the conditions of jsonld.js's safe mode
   (undefined terms, relative ``id``/``type`` references, dropped objects and values, blank-node predicates,
-  invalid language tags, ``@direction`` without an RDF encoding).
+  invalid language tags, ``@direction`` without an RDF encoding). And values other RDFC-1.0 implementations (the
+  page's jsonld, Digital Bazaar's verifier) canonicalize otherwise, so that a proof over them would hold here only
+  (:func:`_number_problem`, :func:`_text_problem`).
 * **A work limit** on RDFC-1.0's Hash N-Degree Quads ("poison" datasets), which pyld lacks.
 * **Speed** (:func:`canonize`): stock pyld re-resolves and re-processes the same contexts for every document,
   and every type-scoped and property-scoped context at every node. :class:`_CachingProcessor` memoizes
@@ -30,6 +32,7 @@ import re
 import threading
 import weakref
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 from pyld import jsonld
@@ -38,6 +41,7 @@ from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 from pyld.nquads import escape as _escape
 
+from generator._internal.plainjson import MAX_SAFE_INT
 from generator._internal.source import format_field
 from generator.errors import CryptoError
 
@@ -93,6 +97,13 @@ _MAX_MEMOIZED_TERMS = 65536
 # expansion memo is for; subtrees of one document (its recipient, its status entry) pass through it too, and
 # clearing it when full keeps it small (a few MB) at the price of re-expanding the shared ones now and then.
 _MAX_MEMOIZED_EXPANSIONS = 4096
+
+
+def unportable_reason(where: str, problem: str) -> str:
+    """Why a value at ``where`` (a path such as ``credentialSubject.achievement.name``) cannot be signed or checked
+    by an ``eddsa-rdfc-2022`` proof: ``problem`` says what it holds. rdfc.js ``unportableReason`` gives the same
+    words."""
+    return f"{where or 'a value'}: {problem}: a proof over it could hold here only, never in other verifiers"
 
 
 class UnsafeDocumentError(CryptoError):
@@ -237,6 +248,96 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         raise UnsafeDocumentError(
             f"{what} {original!r} is a relative reference{hint}; in the signed data it would become {iri!r}"
         )
+
+
+# What pyld 3.3.0 writes in a literal as it is, where canonical N-Quads (RDFC-1.0, and rdf-canonize under the page's
+# jsonld and Digital Bazaar's verifier) write an escape (\b, \f, \u000B…): the same text, other N-Quads.
+_UNESCAPED_BY_PYLD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Below this, JavaScript writes a number such as 1e-7 in exponent form without a ".", and jsonld.js canonicalizes it
+# as the integer 0 (so 1e-7 and 2e-7 are one literal); pyld writes "1.0E-7".
+_TINY = 1e-6
+# Significant digits of a double's canonical form in both processors (pyld "%1.15E", jsonld.js toExponential(15)).
+_DOUBLE_DIGITS = 16
+# An integer of more bits is beyond the largest double.
+_DOUBLE_BITS = 1024
+
+
+def _number_problem(number: float) -> str | None:
+    """What makes a number canonicalize otherwise in other RDFC-1.0 implementations (``None``: nothing).
+
+    Python reads an integer such as ``9007199254740993`` exactly; JavaScript (the page's jsonld, Digital Bazaar's)
+    reads the nearest double (``…992``), and cannot tell how a number beyond ±(2**53 − 1) was written, so the rule
+    is on the value. A non-integer below 10**-6 is 0 in jsonld.js. One halfway between two 16-digit decimals is
+    rounded to the even one by pyld and away from zero by jsonld.js."""
+    if type(number) is float and not math.isfinite(number):
+        return None  # not JSON at all (no reader here makes one): what pyld makes of it is its own error
+    if not -MAX_SAFE_INT <= number <= MAX_SAFE_INT:
+        if type(number) is int and number.bit_length() > _DOUBLE_BITS:
+            return None  # beyond any double: pyld cannot read it at all, and _number_error says so
+        return "a number beyond ±(2**53 − 1), which JavaScript reads as another number"
+    if type(number) is float and not number.is_integer():
+        if abs(number) < _TINY:
+            return "a number below 10**-6, which JavaScript JSON-LD processors canonicalize as 0"
+        rest = Decimal(number).as_tuple().digits[_DOUBLE_DIGITS:]
+        if rest and rest[0] == 5 and not any(rest[1:]):
+            return "a number halfway between two 16-digit decimals, which JSON-LD processors round either way"
+    return None
+
+
+def _text_problem(text: str) -> str | None:
+    found = _UNESCAPED_BY_PYLD.search(text)
+    if found is None:
+        return None
+    return f"text holding U+{ord(found.group()):04X}, which canonical N-Quads write escaped and pyld as it is"
+
+
+def _has_unportable(document: Any) -> bool:
+    """Whether any text (key or value) or number in ``document`` is one other RDFC-1.0 implementations canonicalize
+    otherwise (:func:`_number_problem`, :func:`_text_problem`). Checked over the whole document, as rdfc.js checks
+    it, before any processing: what JSON-LD would make of each value does not matter. The text is searched in
+    one pass (it runs for every document canonicalized)."""
+    texts: list[str] = []
+    stack = [document]
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, texts.append
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            add(item)
+        elif kind is dict:
+            for key, member in item.items():
+                add(key)
+                push(member)
+        elif kind is list:
+            extend(item)
+        elif (kind is int or kind is float) and _number_problem(item) is not None:
+            return True
+        elif kind is not bool and item is not None and isinstance(item, Mapping):
+            extend(item.keys())
+            extend(item.values())
+    return _UNESCAPED_BY_PYLD.search(" ".join(texts)) is not None
+
+
+def _first_unportable(document: Any) -> tuple[str, str] | None:
+    """Where the first such value is in ``document``, in document order (a key before its value), and what it
+    holds: the reason names it so (rdfc.js ``firstUnportable`` finds the same)."""
+    stack: list[tuple[tuple[str | int, ...], Any, bool]] = [((), document, False)]
+    while stack:
+        path, value, is_key = stack.pop()
+        problem = None
+        if isinstance(value, str):
+            problem = _text_problem(value)
+        elif type(value) in (int, float):
+            problem = _number_problem(value)
+        elif isinstance(value, Mapping) and not is_key:
+            for k, v in reversed(list(value.items())):
+                stack.append(((*path, k), v, False))
+                stack.append(((*path, k), k, True))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v, False) for i, v in reversed(list(enumerate(value))))
+        if problem is not None:
+            return _paths([path]), problem
+    return None
 
 
 def _keys(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
@@ -763,6 +864,9 @@ def canonize_stock(document: Mapping[str, Any], store: ContextStore | None = Non
 def _check_document(document: object) -> None:
     if not isinstance(document, Mapping):
         raise CryptoError(f"a JSON-LD document must be a JSON object, not {type(document).__name__}")
+    if _has_unportable(document):
+        where, problem = _first_unportable(document) or ("", "a value other verifiers canonicalize otherwise")
+        raise UnsafeDocumentError(unportable_reason(where, problem))
 
 
 def _run(processor: _SafeProcessor, given: dict[str, Any], document: Any, options: dict[str, Any]) -> str:

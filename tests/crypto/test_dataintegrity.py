@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -303,3 +304,24 @@ def test_a_huge_number_is_a_failed_proof_not_an_exception(secured: dict[str, Any
         assert result.reason.startswith("name: the number is too large for JSON-LD")
     else:
         assert "RFC 8785" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("signed", "shown", "same"), [(True, 1, False), (1, True, False), ({"a": 0}, {"a": False}, False), (1, 1.0, True)]
+)
+def test_a_proof_context_is_the_documents_only_when_it_is_the_same_json(
+    seed: bytes, signed: Any, shown: Any, same: bool
+) -> None:
+    """The proof's @context must start the document's as JSON values (the page's dataintegrity.js compares their
+    RFC 8785 forms): Python's ``True == 1`` let a document whose context says ``1`` pass for one signed with
+    ``true``, a proof that held in credreg verify and failed on the page. (``1`` and ``1.0`` are one JSON number.)"""
+    doc = award()
+    doc["@context"] = [*doc["@context"], {"@version": 1.1, "ex": {"@id": "https://ex.org/x", "@protected": signed}}]
+    secured = add_proofs(doc, sign(doc, seed, JCS))
+    assert verify_proof(secured, secured["proof"], ed25519.public_from_seed(seed))
+    shown_doc = json.loads(json.dumps(secured))  # the proof's @context no longer the document's very list
+    shown_doc["@context"][-1]["ex"]["@protected"] = shown
+    result = verify_proof(shown_doc, shown_doc["proof"], ed25519.public_from_seed(seed))
+    assert bool(result) is same
+    if not same:
+        assert result.reason == "proof @context does not match document @context"

@@ -144,10 +144,16 @@ def test_hash_data_with_the_precomputed_document(seed: bytes) -> None:
     _, unsecured = canonicalize_without(signed, "proof")
     assert hash_data(signed, proof, jcs_document=unsecured) == hash_data(signed, proof)
     assert verify_proof(signed, proof, ed25519.public_from_seed(seed), jcs_document=unsecured)
-    # A proof whose @context differs from the document's (in JSON, though equal in Python): not taken.
+    # A proof whose @context only starts the document's: the document it signs is another, and the bytes given for
+    # the whole document are not taken.
+    short = {**proof, "@context": doc["@context"][:1]}
+    assert hash_data(signed, short, jcs_document=unsecured) == hash_data(signed, short)
+    # One that differs from the document's in JSON, though equal in Python (True == 1), is no prefix of it at all.
     odd = {**proof, "@context": [True]}
     other = {**signed, "@context": [1]}
-    assert hash_data(other, odd, jcs_document=unsecured) == hash_data(other, odd)
+    for precomputed in (unsecured, None):
+        with pytest.raises(CryptoError, match="proof @context does not match document @context"):
+            hash_data(other, odd, jcs_document=precomputed)
 
 
 # --- RDFC: proof configurations from a template, memoized expansions, the leaner serializer -----------------

@@ -206,7 +206,8 @@ def _before(value: str) -> str:
 
 UNSEEN_TEXTS = [
     ("bidi-name", "name", "Data Council recognises: \u202eLQS"),
-    ("escape-comment", "endorsementComment", "Recognised.\x1b[2J Accredited."),
+    # (U+009B: the one-byte escape sequence introducer; ESC itself cannot be signed with an eddsa-rdfc-2022 proof.)
+    ("escape-comment", "endorsementComment", "Recognised.\x9b2J Accredited."),
     ("bidi-scope", "endorsementScope", "\U0001f4ca analysts \u2066and\u2069 \u202emanagers"),
 ]
 
@@ -382,7 +383,7 @@ HOLDS = "holds the invisible or control character"
     ("name", "reason"),
     [
         ("bidi-name", f"name: {HOLDS} U+202E (character 26)"),
-        ("escape-comment", f"credentialSubject.endorsementComment: {HOLDS} U+001B"),
+        ("escape-comment", f"credentialSubject.endorsementComment: {HOLDS} U+009B"),
         # Counted in code points on both sides: the emoji is one character, not two UTF-16 units.
         ("bidi-scope", f"credentialSubject.endorsementScope: {HOLDS} U+2066 (character 12)"),
     ],

@@ -6,21 +6,26 @@ RDF with the vendored jsonld, says the same.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import json
+import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pyld import jsonld
 
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
-from generator.crypto import ed25519
+from generator.crypto import ContextStore, ed25519
 from generator.crypto.dataintegrity import RDFC
-from generator.crypto.multibase import did_key_from_public
+from generator.crypto.multibase import b58encode, did_key_from_public
+from generator.crypto.rdfc import unportable_reason
 from generator.load import load_registry
 from generator.verify import Verifier
 from tests.conftest import REPO, make_registry
@@ -196,3 +201,89 @@ def test_an_unregistered_issuer_named_like_a_registered_one_is_said_to_be_so(
     assert reply["checks"]["issuer"] == ["failed", issuer["reason"]]
     assert reply["verdict"] == result["verdict"] == "untrusted"
     assert reply["headline"]["kind"] == "issuer not registered"
+
+
+def _signed_over(unsigned: dict[str, Any], nquads: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
+    """``unsigned`` with an ``eddsa-rdfc-2022`` proof over the N-Quads ``nquads`` gives of it and of its proof
+    configuration: a signer that refuses nothing (the registry's own signing refuses these values)."""
+    did = unsigned["issuer"]["id"]
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": RDFC,
+        "created": "2024-01-01T00:00:00Z",
+        "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
+        "proofPurpose": "assertionMethod",
+    }
+
+    def digest(doc: dict[str, Any]) -> bytes:
+        return hashlib.sha256(nquads(copy.deepcopy(doc)).encode()).digest()
+
+    data = digest({**proof, "@context": unsigned["@context"]}) + digest(unsigned)
+    return {**unsigned, "proof": {**proof, "proofValue": "z" + b58encode(ed25519.sign(SEED, data))}}
+
+
+def _stock_pyld(doc: dict[str, Any]) -> str:
+    """Stock pyld 3.3.0's N-Quads, as credreg verify computed them before it refused these values."""
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    result: str = jsonld.normalize(doc, {**options, "documentLoader": ContextStore.bundled().load})
+    return result
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ECHAR = {"\b": "\\b", "\f": "\\f"}
+
+
+def _rdf_canonize(doc: dict[str, Any]) -> str:
+    """The N-Quads of RDFC-1.0's other implementations (rdf-canonize, under the page's jsonld and Digital Bazaar's
+    verifier) for a document whose only difference is a control character in a literal: escaped, and sorted so."""
+    lines = _stock_pyld(doc).split("\n")[:-1]  # (not splitlines: U+000B and U+000C end a line there)
+    escaped = [_CONTROL.sub(lambda m: _ECHAR.get(m.group(), f"\\u{ord(m.group()):04X}"), line) for line in lines]
+    return "".join(f"{line}\n" for line in sorted(escaped))
+
+
+UNPORTABLE = [
+    (9007199254740993, "a number beyond ±(2**53 − 1), which JavaScript reads as another number"),
+    (-(2**53 + 1), "a number beyond ±(2**53 − 1), which JavaScript reads as another number"),
+    (2**53, "a number beyond ±(2**53 − 1), which JavaScript reads as another number"),
+    (1e300, "a number beyond ±(2**53 − 1), which JavaScript reads as another number"),
+    (1e-7, "a number below 10**-6, which JavaScript JSON-LD processors canonicalize as 0"),
+    (1000000000000000.5, "a number halfway between two 16-digit decimals, which JSON-LD processors round either way"),
+    ("Team\x0bwork", "text holding U+000B, which canonical N-Quads write escaped and pyld as it is"),
+    ("Team\x7fwork", "text holding U+007F, which canonical N-Quads write escaped and pyld as it is"),
+    ("Team\x08work", "text holding U+0008, which canonical N-Quads write escaped and pyld as it is"),
+]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@pytest.mark.parametrize("signer", ["pyld", "rdf-canonize"])
+@pytest.mark.parametrize(("value", "problem"), UNPORTABLE)
+def test_a_value_canonicalized_otherwise_elsewhere_gets_one_verdict(
+    node: Node, root: Path, tmp_path: Path, value: Any, problem: str, signer: str
+) -> None:
+    """An RDFC proof over a value pyld and rdf-canonize (under the page's jsonld) canonicalize apart held in one and
+    failed in the other: ``9007199254740993`` (Python reads it exactly, JavaScript as ``…992``), ``2**53`` (which
+    JavaScript cannot tell from it), ``1e-7`` (``0`` in jsonld.js), a double halfway between two 16-digit decimals
+    (rounded apart), a control character in text (escaped by rdf-canonize only). credreg verify called a proof
+    made over pyld's N-Quads genuine and the page called it changed, and the other way round for a proof over
+    rdf-canonize's. Now neither checks a proof over such a value, and both say why in the same words."""
+    if signer == "rdf-canonize" and not isinstance(value, str):
+        pytest.skip("rdf-canonize's N-Quads are built here for a control character only")
+    unsigned = {k: v for k, v in onedtech_style_sample().items() if k != "proof"}
+    achievement = unsigned["credentialSubject"]["achievement"]
+    key = "name" if isinstance(value, str) else "creditsAvailable"
+    achievement[key] = value
+    doc = _signed_over(unsigned, _stock_pyld if signer == "pyld" else _rdf_canonize)
+    registry = load_registry(root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    python = Verifier(registry).verify(doc, now=NOW)
+    [proof] = [c for c in python.checks if c.id == f"proof:{RDFC}"]
+    assert (str(proof.status), proof.reason) == (
+        "failed",
+        unportable_reason(f"credentialSubject.achievement.{key}", problem),
+    )
+    reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
+    lead = python.headline()
+    assert reply["verdict"] == str(python.verdict) == "invalid"
+    assert reply["headline"] == {"kind": str(lead.kind), "text": lead.text}
+    assert reply["checks"][f"proof:{RDFC}"] == ["failed", proof.reason]

@@ -1013,6 +1013,10 @@ FILE_BYTES = {
     "an encoded surrogate (CESU-8)": b'{"name": "\xed\xa0\x80"}',
     "UTF-16": '{"name": "x"}'.encode("utf-16"),
     "trailing whitespace": b'{"name": "x"}\n\t ',
+    # A surrogate written as a JSON escape (valid UTF-8 bytes): JSON.parse read it, Python's reader refuses it.
+    "a lone surrogate, escaped": b'{"name": "Team\\ud800work"}',
+    "a lone low surrogate as a key, escaped": b'{"\\udc00": 1}',
+    "a surrogate pair, escaped": b'{"name": "\\ud83d\\ude00"}',
 }
 
 
@@ -1029,7 +1033,8 @@ def test_a_dropped_file_is_read_as_credreg_verify_reads_it(node: Node, tmp_path:
         python = None
     reply = node.ask(op="file", bytes=base64.b64encode(raw).decode())
     assert reply.get("data") == python, (name, reply)
-    assert (python is None) is (name not in ("plain", "byte-order mark inside a string", "trailing whitespace"))
+    readable = ("plain", "byte-order mark inside a string", "trailing whitespace", "a surrogate pair, escaped")
+    assert (python is None) is (name not in readable)
 
 
 def test_links_parse_as_in_python(node: Node) -> None:

@@ -86,7 +86,32 @@ export function parseJSON(text) {
   // JSON.parse keeps the last of two equal keys, where Python's strict reader refuses the text: one reading only.
   const twice = firstDuplicateKey(text);
   if (twice !== null) throw new JcsError(`the key ${JSON.stringify(twice)} appears twice in one object`);
+  // JSON.parse reads "\ud800" as a lone surrogate, which Python's strict reader (generator/_internal/source.py
+  // parse_json) refuses: a file credreg verify cannot read is not one the page verifies either.
+  if (!wellFormed(text) || (SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(value)))
+    throw new JcsError("a string holds a lone UTF-16 surrogate");
   return value;
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
+/** Whether a string of `value` (a key or a value) is not well-formed Unicode. */
+function holdsLoneSurrogate(value) {
+  const stack = [value];
+  while (stack.length) {
+    const item = stack.pop();
+    if (typeof item === "string") {
+      if (!wellFormed(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const member of item) stack.push(member); // (not a spread: a long array would exceed its arguments)
+    } else if (item !== null && typeof item === "object") {
+      for (const [key, member] of Object.entries(item)) {
+        if (!wellFormed(key)) return true;
+        stack.push(member);
+      }
+    }
+  }
+  return false;
 }
 
 /** The first key written twice in one object of a (valid) JSON text, or null. */
