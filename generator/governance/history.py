@@ -8,8 +8,8 @@
   registry already holds (they could not be removed again), nor lie in the future (the log dates it by the change).
 * Ids and file names never change: issuer folders, credential files, key files, awards, logs and status lists
   are never renamed.
-* A credential definition with awards is deprecated or retired, never deleted; an issuer with keys or awards
-  is never deleted; status lists may be re-signed, never deleted.
+* A credential definition with awards, or that a body has endorsed, is deprecated or retired, never deleted; an
+  issuer with keys or awards is never deleted; status lists may be re-signed, never deleted.
 * Identity is part of every signature: an issuer's ``did`` and the registry's ``site_url`` (which decides every
   issuer's ``did:web``) do not change once something has been signed under them. An endorser's ``endorser.yaml``
   follows the issuers' rule (``_issuer``).
@@ -172,12 +172,28 @@ def _credential(pr: PullRequest, change: Change, problems: ProblemList) -> None:
     site = pr.base_site_url
     if site is None:
         return
-    cited = awards_citing(pr.root, role.issuer, f"{site}credentials/{role.issuer}/{role.name}/")
+    url = f"{site}credentials/{role.issuer}/{role.name}/"
+    retire = "set `status: deprecated` (still awarded, not recommended) or `status: retired` (no longer awarded)"
+    cited = awards_citing(pr.root, role.issuer, url)
     if cited:
         problems.add(
             change.path,
             f"{role.issuer}/{role.name} has awards (e.g. {cited[0]}): a credential with awards is never deleted; "
-            "set `status: deprecated` (still awarded, not recommended) or `status: retired` (no longer awarded)",
+            + retire,
+            code="governance.append-only",
+        )
+        return
+    # An endorsement names its subject, which every check must find: deleting it broke another body's signed file.
+    endorsed = [
+        layout.relpath(pr.root, found.path)
+        for found in iter_endorsements(pr.root)
+        if isinstance(subject := found.document.get("credentialSubject"), dict) and subject.get("id") == url
+    ]
+    if endorsed:
+        problems.add(
+            change.path,
+            f"{role.issuer}/{role.name} is endorsed ({endorsed[0]}): a credential another body has endorsed is never "
+            f"deleted (the endorsement names it, and is never changed); {retire}",
             code="governance.append-only",
         )
 
