@@ -420,3 +420,28 @@ def test_deleting_an_endorsed_credential_is_refused(repo: Repo, tmp_path: Path) 
     assert problem.location.path == rel
     assert f"endorsed ({endorsed})" in problem.message
     assert "retired" in problem.message
+
+
+@pytest.mark.parametrize("change", ["delete", "did"])
+def test_an_endorsed_issuer_keeps_its_identity_without_keys_or_awards(repo: Repo, tmp_path: Path, change: str) -> None:
+    # An issuer without keys or awards may be removed or take another DID, unless a body has endorsed it: the
+    # endorsement names its DID, and the full check then refused that body's signed file.
+    _setup(repo, tmp_path)
+    rel = "registry/issuers/gamma-guild/issuer.yaml"
+    text = repo.read(f"registry/issuers/{ACME}/issuer.yaml").replace("id: acme-academy", "id: gamma-guild")
+    repo.write(rel, text.replace("name: Acme Academy", "name: Gamma Guild").replace("  - acme-lead", "  - gamma-lead"))
+    write_codeowners(repo.registry)
+    endorsed = _endorse(repo, tmp_path, DC, "gamma-guild")
+    commit_all(repo.root, "gamma endorsed")
+    if change == "delete":
+        repo.path(rel).unlink()
+        repo.path(rel).parent.rmdir()
+        write_codeowners(repo.registry)
+    else:
+        repo.edit(rel, "name:", "did: did:web:gamma.example\nname:")
+    assert errors(run_check(repo.root, CheckOptions(progress=False, cache=False)))  # what the rule prevents
+    problem = only(
+        repo.check(actor="gamma-lead"), "governance.append-only" if change == "delete" else "governance.identity"
+    )
+    assert problem.location.path == rel
+    assert endorsed in problem.message
