@@ -625,8 +625,9 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
         add("issuer", "Registered endorser", f"{issuer_did} is not a registered endorser or issuer")
         return VerificationResult(tuple(checks), digest, facts, ENDORSEMENT)
     add("issuer", "Registered endorser", None)
-    if registry.endorser_name(endorser) != model.issuer.name:
-        add("endorser-record", "Endorser as registered", f"the name differs from the registry's record of {endorser}")
+    record_problem = endorser_record_problem(registry, endorser, model.issuer.name)
+    if record_problem is not None:
+        add("endorser-record", "Endorser as registered", record_problem)
     keys = registry.endorser_keys(endorser)
     proof_problem: str | None = None
     # The eddsa-jcs-2022 proof first: it is the one the site's pages check again, so both name the same failure.
@@ -677,6 +678,15 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
         else:
             add("status", "Not revoked", None)
     return VerificationResult(tuple(checks), digest, facts, ENDORSEMENT)
+
+
+def endorser_record_problem(registry: Registry, endorser: str, name: object) -> str | None:
+    """Why an endorsement by ``endorser`` that gives ``name`` as its endorser's name does not match the registry's
+    record of it (``None`` when it does): the one rule of the checks and of the pull-request rule that keeps a
+    change from breaking the endorsements a body has signed (:mod:`generator.governance.endorsements`)."""
+    if registry.endorser_name(endorser) != name:
+        return f"the name differs from the registry's record of {endorser}"
+    return None
 
 
 def _logged_revocation(registry: Registry, endorser: str, digest: str) -> dict[str, Any] | None:

@@ -3,7 +3,9 @@
 YAML is read from libyaml's *event* stream and values are built here, never by a YAML constructor. That makes
 the unsafe parts impossible rather than filtered: explicit tags are refused (no object construction), anchors
 and aliases are refused (no alias bombs), and plain scalars follow the YAML 1.2 core schema, so ``NO`` stays
-the string ``"NO"`` and ``2025-01-01`` stays a string for the models to parse.
+the string ``"NO"`` and ``2025-01-01`` stays a string for the models to parse. Lines break where Git breaks them
+(LF, or CR LF): libyaml's YAML 1.1 breaks (NEL, U+2028, U+2029, a lone CR) are refused, so the file is read as it is
+shown.
 
 JSON is parsed by the standard library (fast); positions are only computed when a problem needs one. Before it
 is, the text is bounded (size, nesting depth) and must be UTF-8 without lone surrogates, so that no input can end
@@ -273,6 +275,17 @@ class _Builder:
             self.documents += 1
             if self.documents > 1:
                 raise self.fail(event, "only one YAML document is allowed per file", "yaml.multiple-documents")
+            version = getattr(event, "version", None)
+            if version is not None and tuple(version) != (1, 2):
+                # Read as YAML 1.2 whatever it says: a file that declares 1.1 has `no`, `on` and `017` read by every
+                # 1.1 reader (an editor honouring the directive) as a boolean and an octal number, here as text.
+                raise self.fail(
+                    event,
+                    f"%YAML {'.'.join(map(str, version))}: registry files are YAML 1.2 (remove the directive)",
+                    "yaml.version",
+                )
+            if getattr(event, "tags", None):  # %TAG only serves tags, which are refused
+                raise self.fail(event, "YAML %TAG directives are not allowed in registry files", "yaml.tag")
             return
         if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
             return
@@ -320,8 +333,37 @@ def _yaml_linecol(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
+#: What libyaml (YAML 1.1) takes for a line break but Git, GitHub and most editors do not: NEL, LINE and PARAGRAPH
+#: SEPARATOR, and a carriage return not followed by LF.
+_HIDDEN_BREAK = re.compile(r"\r(?!\n)|[\x85\u2028\u2029]")
+
+
+def _hidden_break(text: str, path: str) -> SourceError | None:
+    """The problem of a line break the file's readers do not see (``None`` when it has none). A comment a reviewer
+    reads as one line would end there and hide the field after it, and every line number from there on would
+    not be the one GitHub annotates. Refused wherever it is (a quoted string's text cannot hold one either:
+    :data:`generator._internal.text.UNSEEN`); counted in LF lines, as Git counts them."""
+    m = _HIDDEN_BREAK.search(text)
+    if m is None:
+        return None
+    char = m.group()
+    what = "a carriage return (CR) not followed by LF" if char == "\r" else f"U+{ord(char):04X} ({_BREAK_NAMES[char]})"
+    line, col = _linecol(text, m.start())
+    message = (
+        f"{what} is a line break to YAML but not to Git, GitHub or most editors, so the file would be read "
+        "otherwise than it is shown: use plain line breaks (LF, or CR LF)"
+    )
+    return _error(path, message, line, col, "yaml.hidden-line-break")
+
+
+_BREAK_NAMES = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+
+
 def parse_yaml(text: str, path: str) -> Document:
     """Parse one YAML document into plain values with positions. Raises :class:`SourceError`."""
+    hidden = _hidden_break(text, path)
+    if hidden is not None:
+        raise hidden
     builder = _Builder(path)
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):

@@ -26,6 +26,7 @@ from typing import Any
 
 __all__ = [
     "CLOCK_SKEW",
+    "DATE_PATTERN",
     "MAX_TIME_CHARS",
     "TIME_PATTERN",
     "day",
@@ -42,6 +43,9 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 
 MAX_TIME_CHARS = 64
 
+#: A calendar date's one spelling in registry files (ASCII digits only): :func:`parse_date`.
+DATE_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+
 #: The grammar's shape (ASCII digits only: ``re.ASCII``); calendar and range rules are checked after it.
 TIME_PATTERN = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})",
@@ -50,13 +54,19 @@ TIME_PATTERN = re.compile(
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """A calendar date as registry YAML gives one (an ISO string, or a date), or ``None`` when it is not one (a
-    date-time included: the rules that read dates compare them with days)."""
+    """A calendar date as registry YAML gives one, or ``None`` when it is not one. The one spelling is
+    ``YYYY-MM-DD`` (:data:`DATE_PATTERN`, a real calendar date), for the models (``IsoDate``) and every rule that
+    compares dates alike: not a date-time (even at midnight), Unix seconds, or ISO's basic, week and ordinal
+    forms, which ``date.fromisoformat`` and pydantic each read in part, so that a date written so was one to the
+    model and none to a rule that compares it. A ``date`` object (made in Python) is itself."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    m = DATE_PATTERN.fullmatch(value) if isinstance(value, str) else None
+    if m is None:
+        return None
     try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:  # 2025-02-30, year 0000
         return None
 
 

@@ -12,6 +12,12 @@ endorsements share its award lists; :func:`~generator.governance.existing.existi
 new awards get). An issuer therefore cannot endorse its own credential in another body's name:
 a file in the body's folder needs the body's maintainers, and a file anywhere else is refused unless the body's
 key signed it and it sits in the body's folder.
+
+What a body has endorsed stays valid: every endorsement carries its endorser's name, which the full check holds
+to the registry's record (:func:`~generator.endorsements.endorser_record_problem`). A change to an endorser's
+``endorser.yaml``, or to the ``issuer.yaml`` of an issuer that has endorsed, that renames it is refused on its
+``name`` (``governance.endorsed-records``): it passed here, and the next full check refused every endorsement the
+body had signed, so nothing could be published.
 """
 
 from __future__ import annotations
@@ -21,7 +27,14 @@ from typing import Any
 from generator import layout
 from generator._internal.times import parse_time
 from generator.awards import award_id_number
-from generator.endorsements import FoundEndorsement, endorsement_slots, slot_taken_message, verify_endorsement
+from generator.endorsements import (
+    FoundEndorsement,
+    endorsement_slots,
+    endorser_record_problem,
+    iter_endorsements,
+    slot_taken_message,
+    verify_endorsement,
+)
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import existing_ids, existing_status_slots
@@ -32,7 +45,9 @@ from generator.recognition import VerifiedEndorsement, endorsement_file_problems
 from generator.verify.keys import named_key
 from generator.verify.registry_check import duplicate_id_message
 
-__all__ = ["check_new_endorsements"]
+__all__ = ["RECORDS_CODE", "check_endorsed_records", "check_new_endorsements"]
+
+RECORDS_CODE = "governance.endorsed-records"
 
 
 def check_new_endorsements(pr: PullRequest, problems: ProblemList) -> int:
@@ -137,3 +152,37 @@ def _staleness(pr: PullRequest, owner: str, doc: dict[str, Any]) -> tuple[str, s
         return None  # the profile check names a missing or malformed validFrom
     reason = date_problem(start, now=pr.now, rules=pr.rules, what="the endorsement's validFrom is")
     return ("validFrom", reason) if reason is not None else None
+
+
+def check_endorsed_records(pr: PullRequest, problems: ProblemList) -> None:
+    """Refuse a change to an endorser's (or an endorsing issuer's) record that an endorsement it has already signed
+    would no longer match, on the field that breaks it (see the module's documentation)."""
+    registry = pr.registry
+    if registry is None:
+        return
+    added = {c.path for c in pr.changes if c.status is not ChangeStatus.MODIFIED}
+    for change in pr.changed(PathKind.ISSUER, PathKind.ENDORSER, statuses=[ChangeStatus.MODIFIED]):
+        owner = change.role.issuer
+        if owner is None or not registry.is_endorser(owner):
+            continue  # its file does not load: its own problems say why
+        broken: list[str] = []
+        for found in iter_endorsements(pr.root, owner):
+            rel = layout.relpath(pr.root, found.path)
+            issuer = found.document.get("issuer")
+            name = issuer.get("name") if isinstance(issuer, dict) else None
+            if rel not in added and endorser_record_problem(registry, owner, name) is not None:
+                broken.append(rel)
+        if not broken:
+            continue
+        count = len(broken)
+        examples = ", ".join(broken[:3]) + (f" and {count - 3} more" if count > 3 else "")
+        message = (
+            f"this change would invalidate {count} endorsement{'s' if count != 1 else ''} {owner} has signed "
+            f"({examples}): each carries the name {owner} signed it with, which must be the registry's record of "
+            f"{owner}, so that name does not change while {owner} has endorsements"
+        )
+        doc = pr.head_yaml(change.path)
+        if doc is not None and isinstance(doc.data, dict) and "name" in doc.data:
+            problems.append(doc.problem(["name"], message, code=RECORDS_CODE))
+        else:
+            problems.add(change.path, message, field="name", code=RECORDS_CODE)

@@ -8,11 +8,12 @@
   registry already holds (they could not be removed again), nor lie in the future (the log dates it by the change).
 * Ids and file names never change: issuer folders, credential files, key files, awards, logs and status lists
   are never renamed.
-* A credential definition with awards is deprecated or retired, never deleted; an issuer with keys or awards
-  is never deleted; status lists may be re-signed, never deleted.
+* A credential definition with awards, or that a body has endorsed, is deprecated or retired, never deleted; an
+  issuer with keys or awards is never deleted; status lists may be re-signed, never deleted.
 * Identity is part of every signature: an issuer's ``did`` and the registry's ``site_url`` (which decides every
   issuer's ``did:web``) do not change once something has been signed under them. An endorser's ``endorser.yaml``
-  follows the issuers' rule (``_issuer``).
+  follows the issuers' rule (``_issuer``). So does an endorsement another body signed: it names the issuer (or
+  credential) it endorses, so an endorsed issuer keeps its ``did`` and is never removed, keys or not.
 * An issuer's ``former_profiles`` only grow, one entry per change, at the end: the entry a change adds is the
   profile that change replaces (name, url, email and logo exactly as the base had them), with an ``until`` not
   in the future and not before the previous entry's. Awards signed before a rebrand carry that profile
@@ -43,6 +44,7 @@ from generator.governance.git import Change, ChangeStatus
 from generator.governance.status import new_log_offset
 from generator.layout import PathKind
 from generator.models.issuer import FormerProfile
+from generator.registry import did_web_for
 from generator.statuslist import MAX_LIST_BYTES
 from generator.verify.keys import window_problem
 
@@ -172,24 +174,64 @@ def _credential(pr: PullRequest, change: Change, problems: ProblemList) -> None:
     site = pr.base_site_url
     if site is None:
         return
-    cited = awards_citing(pr.root, role.issuer, f"{site}credentials/{role.issuer}/{role.name}/")
+    url = f"{site}credentials/{role.issuer}/{role.name}/"
+    retire = "set `status: deprecated` (still awarded, not recommended) or `status: retired` (no longer awarded)"
+    cited = awards_citing(pr.root, role.issuer, url)
     if cited:
         problems.add(
             change.path,
             f"{role.issuer}/{role.name} has awards (e.g. {cited[0]}): a credential with awards is never deleted; "
-            "set `status: deprecated` (still awarded, not recommended) or `status: retired` (no longer awarded)",
+            + retire,
             code="governance.append-only",
         )
+        return
+    endorsed = _endorsements_of(pr, url)
+    if endorsed:
+        problems.add(
+            change.path,
+            f"{role.issuer}/{role.name} is endorsed ({endorsed[0]}): a credential another body has endorsed is never "
+            f"deleted (the endorsement names it, and is never changed); {retire}",
+            code="governance.append-only",
+        )
+
+
+def _endorsements_of(pr: PullRequest, subject_id: str) -> list[str]:
+    """The endorsements (paths) whose subject is ``subject_id`` (a credential's page, an issuer's DID). Each names
+    its subject, which every check must find in the registry: removing it, or giving it another id, broke a file
+    another body signed and that never changes."""
+    return [
+        layout.relpath(pr.root, found.path)
+        for found in iter_endorsements(pr.root)
+        if isinstance(subject := found.document.get("credentialSubject"), dict) and subject.get("id") == subject_id
+    ]
+
+
+def _base_did(pr: PullRequest, change: Change) -> str | None:
+    """The issuer's DID at the base: its own, or its did:web on the base's site (``None`` when neither is known)."""
+    declared = pr.base_yaml(change.path).get("did")
+    if isinstance(declared, str):
+        return declared
+    site, issuer = pr.base_site_url, change.role.issuer
+    return did_web_for(site, issuer) if site is not None and issuer is not None else None
 
 
 def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
     issuer = change.role.issuer
     assert issuer is not None
+    endorsed = change.role.kind is PathKind.ISSUER and change.status is not ChangeStatus.ADDED
+    base_did = _base_did(pr, change) if endorsed else None
     if change.status is ChangeStatus.DELETED:
         if pr.has_signed_history(issuer):
             problems.add(
                 change.path,
                 f"{issuer} has keys or awards: an issuer is never removed, or its awards could not be verified",
+                code="governance.append-only",
+            )
+        elif base_did is not None and (cited := _endorsements_of(pr, base_did)):
+            problems.add(
+                change.path,
+                f"{issuer} is endorsed ({cited[0]}): an issuer another body has endorsed is never removed (the "
+                "endorsement names it, and is never changed)",
                 code="governance.append-only",
             )
         return
@@ -206,6 +248,15 @@ def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
                 ["did"],
                 f"{issuer}'s DID was {before or 'its did:web on the registry site'}: it is part of every signature "
                 f"{issuer} has made, so it never changes once it has keys or awards",
+                code="governance.identity",
+            )
+        )
+    elif before != after and doc is not None and base_did is not None and (cited := _endorsements_of(pr, base_did)):
+        problems.append(
+            doc.problem(
+                ["did"],
+                f"{issuer}'s DID was {base_did}: {cited[0]} endorses {issuer} by it, and an endorsement is never "
+                "changed, so the DID does not change while another body's endorsement names it",
                 code="governance.identity",
             )
         )

@@ -121,8 +121,9 @@ def check_pull_request(
         new = check_new_awards(pr, problems)
         check_awarded_records(pr, problems)
         revocations = check_revocations_and_lists(pr, new, problems)
-        from generator.governance.endorsements import check_new_endorsements
+        from generator.governance.endorsements import check_endorsed_records, check_new_endorsements
 
         check_new_endorsements(pr, problems)
+        check_endorsed_records(pr, problems)
     summary = summarize(pr, awards=len(new.outcomes), award_files=new.files, revocations=revocations)
     return PullRequestCheck(pr, summary)

@@ -22,7 +22,7 @@ from pydantic_core import CoreSchema, core_schema
 
 from generator._internal.durations import duration_problem
 from generator._internal.text import UNSEEN, first_unseen, mark_tower_problem
-from generator._internal.times import parse_time
+from generator._internal.times import parse_date, parse_time
 
 __all__ = [
     "ONE_LINE_PATTERN",
@@ -40,6 +40,7 @@ __all__ = [
     "GitHubHandle",
     "HttpsUrl",
     "Instant",
+    "IsoDate",
     "IsoDuration",
     "LanguageTag",
     "Markdown",
@@ -300,6 +301,23 @@ def _instant(value: object) -> object:
 Instant = Annotated[AwareDatetime, BeforeValidator(_instant)]
 """A time a registry file gives (a key's window, a revocation's date), as a timezone-aware datetime: read by
 :func:`~generator._internal.times.parse_time`'s grammar, the one every date-time of an award is read by."""
+
+
+#: Why a value is not a date, in the words of every rule that reads one.
+NOT_A_DATE = "not a date: a real calendar date written YYYY-MM-DD (e.g. 2025-01-31), without a time"
+
+
+def _iso_date(value: object) -> object:
+    # pydantic's date also reads a date-time at midnight and Unix seconds (even as text), which the rules that
+    # compare dates (governance: `created`, a former profile's `until`) read as no date: one spelling for all.
+    if parse_date(value) is None:
+        raise ValueError(NOT_A_DATE)
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A day a registry file gives (a definition's ``created``, a former profile's ``until``), read by
+:func:`~generator._internal.times.parse_date`: ``YYYY-MM-DD`` and nothing else."""
 
 
 def require_unique(values: list[str], *, casefold: bool = False) -> list[str]:

@@ -19,6 +19,7 @@ from generator.models._base import (
     AssetUrlCheck,
     CredentialRef,
     CurrencyCode,
+    IsoDate,
     IsoDuration,
     LanguageTag,
     Markdown,
@@ -315,7 +316,7 @@ class QualityAssurance(StrictModel):
     url: WebUrl | None = None
     """Where the statement can be checked."""
 
-    since: dt.date | None = None
+    since: IsoDate | None = None
     """Since when."""
 
 
@@ -430,10 +431,10 @@ class CredentialDefinition(StrictModel):
     site shows only a file, and in place of a URL (which every reader's browser would fetch from the issuer's
     server) the credential's initials."""
 
-    created: dt.date
+    created: IsoDate
     """When the definition was first published."""
 
-    updated: dt.date | None = None
+    updated: IsoDate | None = None
     """When the definition last changed."""
 
     translations: dict[LanguageTag, Translation] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import itertools
 from typing import Annotated
@@ -15,6 +14,7 @@ from generator.models._base import (
     Did,
     GitHubHandle,
     HttpsUrl,
+    IsoDate,
     Markdown,
     PlainText,
     Slug,
@@ -70,7 +70,7 @@ class FormerProfile(StrictModel):
 
     Awards already in the registry keep the profile they were signed with; new awards carry the current one."""
 
-    until: dt.date
+    until: IsoDate
     """The last day this profile was used (the rebrand's date): an award may carry it only if signed (its proofs'
     ``created``) by the end of that day, in UTC."""
 

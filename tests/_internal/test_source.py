@@ -61,6 +61,11 @@ def test_positions_of_nested_values() -> None:
         ("a: !local x\n", "f.yaml:1:4: YAML tags (!local) are not allowed in registry files"),
         ("? [a]\n: 1\n", "f.yaml:1:3: mapping keys must be plain strings"),
         ("a: 1\n---\nb: 2\n", "f.yaml:2:1: only one YAML document is allowed per file"),
+        ("%YAML 1.1\n---\na: no\n", "f.yaml:1:1: %YAML 1.1: registry files are YAML 1.2 (remove the directive)"),
+        (
+            "%TAG !e! tag:example.org,2026:\n---\na: 1\n",
+            "f.yaml:1:1: YAML %TAG directives are not allowed in registry files",
+        ),
         ("", "f.yaml:1:1: file is empty"),
         ("# only a comment\n", "f.yaml:1:1: file is empty"),
     ],
@@ -75,7 +80,7 @@ def test_yaml_refusals(text: str, expected: str) -> None:
         ("a: 1\nb: x\x00y\n", "f.yaml:2:5: invalid YAML: character U+0000 is not allowed in YAML"),
         ("a: üüü\nb: '\x07'\n", "f.yaml:2:5: invalid YAML: character U+0007 is not allowed in YAML"),  # bytes ≠ chars
         ("a: 1\r\nb: 2\r\n# \x7f\n", "f.yaml:3:3: invalid YAML: character U+007F is not allowed in YAML"),
-        ("a: 1\rb: 2\u2028c: \ufffe\n", "f.yaml:3:4: invalid YAML: character U+FFFE is not allowed in YAML"),
+        ("a: 1\r\nb: 2\nc: \ufffe\n", "f.yaml:3:4: invalid YAML: character U+FFFE is not allowed in YAML"),
         ("a: 1\nb: \udcff\n", "f.yaml:2:4: file is not valid UTF-8"),  # text decoded with surrogateescape
     ],
 )
@@ -86,6 +91,29 @@ def test_yaml_forbidden_characters_are_located(text: str, expected: str) -> None
     [problem] = info.value.problems
     assert str(problem).startswith(expected)
     assert problem.code in ("yaml.bad-character", "file.not-utf8")
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        ("a: 1\r\nb: x # note\u2028c: 2\n", "2:12", "U+2028 (LINE SEPARATOR)"),
+        ("a: 1\nb: 'x\u2029y'\n", "2:6", "U+2029 (PARAGRAPH SEPARATOR)"),  # in a quoted string too
+        ("a: 1\n\x85b: 2\n", "2:1", "U+0085 (NEXT LINE)"),
+        ("a: 1\rb: 2\r", "1:5", "a carriage return (CR) not followed by LF"),
+    ],
+)
+def test_line_breaks_git_does_not_show_are_refused_at_gits_line(text: str, where: str, what: str) -> None:
+    # libyaml (YAML 1.1) breaks lines at them; Git, GitHub and most editors do not, so the comment above would
+    # have hidden `c: 2` from a reviewer, and later line numbers were not GitHub's.
+    with pytest.raises(SourceError) as info:
+        parse_yaml(text, "f.yaml")
+    [problem] = info.value.problems
+    assert str(problem).startswith(f"f.yaml:{where}: {what} is a line break to YAML but not to Git")
+    assert problem.code == "yaml.hidden-line-break"
+
+
+def test_a_yaml_12_directive_is_allowed() -> None:
+    assert parse_yaml("%YAML 1.2\n---\na: no\n", "f.yaml").data == {"a": "no"}
 
 
 def test_merge_keys_are_plain_keys_not_merges() -> None:

@@ -17,7 +17,7 @@ from generator.endorsements import endorse, revoke_endorsement
 from generator.errors import UsageError
 from generator.governance import write_codeowners
 from generator.models.endorsement import EndorsementKind
-from tests.governance.conftest import ACME, NOW, Repo, commit_all, errors, only, shown, warnings
+from tests.governance.conftest import ACME, BETA, NOW, Repo, commit_all, errors, only, shown, warnings
 
 ENDORSER = """\
 id: {id}
@@ -372,3 +372,76 @@ def test_a_new_endorser_with_another_bodys_did_or_key_is_refused(repo: Repo, tmp
     assert by_code["id.duplicate-did"].message == f"DID {did} is already used by {owner}"
     assert by_code["key.duplicate"].location.path == f"keys/{new}/k1.json"
     assert by_code["key.duplicate"].message == f"this public key is already registered as {source}"
+
+
+@pytest.mark.parametrize("owner", [OB, ACME])
+def test_renaming_a_body_that_has_endorsed_is_refused_on_its_name(repo: Repo, tmp_path: Path, owner: str) -> None:
+    # Every endorsement carries its endorser's name, which the full check holds to the registry's record: the
+    # pull-request check passed a rename, and the next full check refused every endorsement the body had signed.
+    _setup(repo, tmp_path)
+    if owner == ACME:  # an issuer endorses under its own id, with its own key
+        _endorse_as_acme(repo)
+        commit_all(repo.root, "acme endorses")
+        rel, old, new = f"registry/issuers/{ACME}/issuer.yaml", "name: Acme Academy", "name: Acme Institute"
+        fields = "name: Acme Academy\n    url: https://acme.example\n    email: credentials@acme.example"
+        until = (NOW - dt.timedelta(days=1)).date().isoformat()
+        repo.write(rel, repo.read(rel) + f"former_profiles:\n  - until: {until}\n    {fields}\n")
+    else:
+        rel, old, new = f"registry/endorsers/{OB}/endorser.yaml", "name: Other Body", "name: Other Body Renamed"
+    full = errors(run_check(repo.root, CheckOptions(progress=False, cache=False)))
+    assert full == [], shown(full)
+    repo.edit(rel, old, new)
+    assert errors(run_check(repo.root, CheckOptions(progress=False, cache=False)))  # what the rule prevents
+    problem = only(repo.check(actor=f"{owner}-lead" if owner == OB else "acme-lead"), "governance.endorsed-records")
+    assert (problem.location.path, problem.field) == (rel, "name")
+    assert "would invalidate 1 endorsement" in problem.message
+
+
+def _endorse_as_acme(repo: Repo) -> str:
+    key = repo.key(ACME)
+    done = endorse(
+        repo.registry, BETA, ACME, key, kind=EndorsementKind.RECOGNISES, comment="Recognised.",
+        valid_from=NOW - dt.timedelta(minutes=5),
+    )  # fmt: skip
+    return done.path.relative_to(repo.root).as_posix()
+
+
+def test_deleting_an_endorsed_credential_is_refused(repo: Repo, tmp_path: Path) -> None:
+    # An endorsement names its subject, which the full check must find in the registry: the pull-request check let
+    # the subject's issuer delete an endorsed credential without awards, and the next full check refused the
+    # endorsement another body had signed.
+    _setup(repo, tmp_path)
+    endorsed = _endorse(repo, tmp_path, DC, f"{ACME}/data-analyst")
+    commit_all(repo.root, "data-analyst endorsed")
+    rel = f"registry/issuers/{ACME}/credentials/data-analyst.yaml"
+    repo.path(rel).unlink()
+    assert errors(run_check(repo.root, CheckOptions(progress=False, cache=False)))  # what the rule prevents
+    problem = only(repo.check(), "governance.append-only")
+    assert problem.location.path == rel
+    assert f"endorsed ({endorsed})" in problem.message
+    assert "retired" in problem.message
+
+
+@pytest.mark.parametrize("change", ["delete", "did"])
+def test_an_endorsed_issuer_keeps_its_identity_without_keys_or_awards(repo: Repo, tmp_path: Path, change: str) -> None:
+    # An issuer without keys or awards may be removed or take another DID, unless a body has endorsed it: the
+    # endorsement names its DID, and the full check then refused that body's signed file.
+    _setup(repo, tmp_path)
+    rel = "registry/issuers/gamma-guild/issuer.yaml"
+    text = repo.read(f"registry/issuers/{ACME}/issuer.yaml").replace("id: acme-academy", "id: gamma-guild")
+    repo.write(rel, text.replace("name: Acme Academy", "name: Gamma Guild").replace("  - acme-lead", "  - gamma-lead"))
+    write_codeowners(repo.registry)
+    endorsed = _endorse(repo, tmp_path, DC, "gamma-guild")
+    commit_all(repo.root, "gamma endorsed")
+    if change == "delete":
+        repo.path(rel).unlink()
+        repo.path(rel).parent.rmdir()
+        write_codeowners(repo.registry)
+    else:
+        repo.edit(rel, "name:", "did: did:web:gamma.example\nname:")
+    assert errors(run_check(repo.root, CheckOptions(progress=False, cache=False)))  # what the rule prevents
+    problem = only(
+        repo.check(actor="gamma-lead"), "governance.append-only" if change == "delete" else "governance.identity"
+    )
+    assert problem.location.path == rel
+    assert endorsed in problem.message
