@@ -256,7 +256,17 @@ class Effort(StrictModel):
     """Typical calendar duration, as an ISO 8601 duration (``P6W`` = six weeks)."""
 
     ects: float | None = Field(default=None, gt=0, le=300)
-    """ECTS credits, where the credential carries them."""
+    """ECTS credits, where the credential carries them (to at most two decimal places)."""
+
+    @field_validator("ects")
+    @classmethod
+    def _hundredths(cls, value: float | None) -> float | None:
+        # Signed into every award as creditsAvailable: a value such as 1e-7 (or one of seventeen digits) is one
+        # that other RDFC-1.0 verifiers canonicalize otherwise, so no award could be signed; say so here, at the
+        # definition, rather than at the first `credreg award`. Real credits are given in halves or tenths.
+        if value is not None and round(value, 2) != value:
+            raise ValueError(f"give ECTS credits to at most two decimal places (e.g. 7.5), not {value!r}")
+        return value
 
 
 class Price(StrictModel):

@@ -64,6 +64,9 @@ def test_minimal_definition_and_defaults() -> None:
         ({"effort": {"hours": 10, "duration": "6 weeks"}}, "effort.duration", "String should match pattern"),
         ({"effort": {"hours": 10, "duration": "P0W"}}, "effort.duration", "P0W is a duration of nothing"),
         ({"validity": {"period": "P0Y0M"}}, "validity.period", "P0Y0M is a duration of nothing"),
+        # Signed into every award: a value other RDFC verifiers canonicalize otherwise could never be awarded.
+        ({"effort": {"hours": 10, "ects": 1e-7}}, "effort.ects", "at most two decimal places (e.g. 7.5), not 1e-07"),
+        ({"effort": {"hours": 10, "ects": 2.123}}, "effort.ects", "at most two decimal places"),
         # A date plus this has no calendar date for `credreg award` to write.
         ({"validity": {"period": "P99999999Y"}}, "validity.period", "P99999999Y is longer than 100 years"),
         ({"validity": {"period": "P36601D"}}, "validity.period", "P36601D is longer than 100 years"),
