@@ -12,6 +12,12 @@
   with a warning on the file and the summary states the approval needed (a new endorser is a new issuer here).
   CODEOWNERS is what makes GitHub require it (a new issuer falls under ``*``; ``/keys/<id>/`` belongs to the
   registry maintainers).
+* An issue form's pull request is opened by the workflow's token, whose author (``github-actions[bot]``)
+  maintains nothing. Only this repository's workflows can open one as it, and ``credreg form-to-pr`` judged the
+  issue's author when it made the file (a maintainer of the issuer, or of the new issuer it proposes). Such a pull
+  request may add what a form makes, one new issuer's ``issuer.yaml`` or an existing issuer's new credential
+  definition (and the generated CODEOWNERS), with a warning that the files' code owners must approve; anything
+  else it changes is refused, as for any author who maintains nothing.
 * Handles compare case-insensitively. A team entry (``org/team``) cannot be matched against one person:
   membership cannot be confirmed here, so it does not authorize an author (the refusal says so); teams still
   review through CODEOWNERS, where GitHub knows their members.
@@ -22,8 +28,8 @@ from __future__ import annotations
 from generator import layout
 from generator.errors import ProblemList, Severity
 from generator.governance.codeowners import CODEOWNERS_PATH, read_codeowners, render_codeowners
-from generator.governance.context import Maintainers, PullRequest
-from generator.governance.git import ChangeStatus
+from generator.governance.context import Maintainers, PullRequest, normalize_handle
+from generator.governance.git import Change, ChangeStatus
 from generator.governance.summary import md_code
 from generator.layout import PathKind
 
@@ -93,9 +99,36 @@ def _refusal(pr: PullRequest, path: str, deleted: bool) -> str | None:
     )
 
 
+#: The author of a pull request opened with a workflow's token: here, only the issue-form workflow opens one.
+FORM_BOT = "github-actions[bot]"
+
+
+def _form_file(pr: PullRequest, change: Change) -> bool:
+    """Whether ``change``, in a pull request the issue-form workflow opened, is a file a form makes: a new issuer's
+    ``issuer.yaml``, or a new credential definition of an issuer the base has (``credreg form-to-pr``, which
+    judged the issue's author against the same ownership)."""
+    if normalize_handle(pr.actor) != FORM_BOT or change.status is not ChangeStatus.ADDED or change.old_path:
+        return False
+    role = layout.classify(change.path)
+    if role.issuer is None:
+        return False
+    known = pr.base_issuer(role.issuer) is not None
+    return (role.kind is PathKind.ISSUER and not known) or (role.kind is PathKind.CREDENTIAL and known)
+
+
 def check_ownership(pr: PullRequest, problems: ProblemList) -> None:
     """Refuse every changed path the actor does not own (a rename needs both its old and new path)."""
     for change in pr.changes:
+        if _form_file(pr, change):
+            problems.add(
+                change.path,
+                "made from an issue form by credreg form-to-pr, which checked that the issue's author may propose "
+                "it; this pull request was opened by the workflow, so its code owners must approve it",
+                code="governance.approval",
+                severity=Severity.WARNING,
+            )
+            pr.need("approval by each file's code owners: made from an issue form, opened by the workflow")
+            continue
         paths = [change.path] if change.old_path is None else [change.old_path, change.path]
         for path in paths:
             reason = _refusal(pr, path, deleted=change.status is ChangeStatus.DELETED or path == change.old_path)

@@ -124,3 +124,75 @@ def test_a_refused_form_gets_a_comment(runner: dict[str, Any]) -> None:
         == f"issue comment 13 --repo example/credential-registry --body-file {runner['tmp']}/runner-temp/comment.md"
     )
     assert _git(runner["work"], "status", "--porcelain") == ""
+
+
+def _open_form_pr(runner: dict[str, Any], form: str, fixture: str, author: str, issue: str) -> str:
+    """The form converted and its pull request's branch pushed, as the workflow does; the base commit's id."""
+    steps = _steps()
+    body = (FIXTURES / "forms" / fixture).read_text()
+    event = {"ISSUE_BODY": body, "ISSUE_AUTHOR": author, "ISSUE_NUMBER": issue, "FORM": form}
+    done = _run(steps["Turn the form into a registry file"], runner, event)
+    assert done.returncode == 0, done.stderr
+    outputs = dict(line.split("=", 1) for line in Path(runner["env"]["GITHUB_OUTPUT"]).read_text().splitlines())
+    opened = _run(
+        steps["Open the pull request"],
+        runner,
+        {"BRANCH": outputs["branch"], "TITLE": outputs["title"], "FILES": outputs["files"], "BASE": "main"},
+    )
+    assert opened.returncode == 0, opened.stderr
+    return _git(runner["work"], "rev-parse", "origin/main").strip()
+
+
+def _check_as_the_workflow(runner: dict[str, Any], base: str) -> subprocess.CompletedProcess[str]:
+    """The pull-request check as pull-request.yml runs it: the author GitHub names is the workflow's token's."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(runner["work"]), "check", "--base", base,
+         "--actor", "github-actions[bot]", "--format", "github"],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("form", "fixture", "author", "made"),
+    [
+        ("issuer", "issuer-good.md", "kim-hds", "registry/issuers/harbour-data-school/issuer.yaml"),
+        ("credential", "credential-good.md", "acme-lead", "registry/issuers/acme-academy/credentials/"),
+    ],
+)
+def test_an_issue_forms_pull_request_passes_the_check_with_its_code_owners_to_approve(
+    runner: dict[str, Any], form: str, fixture: str, author: str, made: str
+) -> None:
+    """The workflow opens the pull request with its own token, so GitHub names its author github-actions[bot], a
+    maintainer of nothing: the ownership rule refused every form's file, and no issue form's pull request could
+    pass its check. The converter judged the issue's author against the same rule; the check accepts what a form
+    makes, and says that the files' code owners must approve."""
+    base = _open_form_pr(runner, form, fixture, author, "12")
+    checked = _check_as_the_workflow(runner, base)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "::error" not in checked.stdout, checked.stdout
+    assert f"::warning file={made}" in checked.stdout, checked.stdout
+    assert "made from an issue form by credreg form-to-pr" in checked.stdout, checked.stdout
+
+
+def test_an_issue_forms_pull_request_may_change_nothing_else(runner: dict[str, Any]) -> None:
+    """Only what a form makes: anything else on the workflow's branch (pushed there by anyone with write access)
+    is judged as any change by an author who maintains nothing."""
+    base = _open_form_pr(runner, "credential", "credential-good.md", "acme-lead", "12")
+    work = runner["work"]
+    issuer = work / "registry/issuers/acme-academy/issuer.yaml"
+    issuer.write_text(issuer.read_text().replace("name: Acme Academy", "name: Acme Academy Online"))
+    _git(work, "-c", "user.name=M", "-c", "user.email=m@example.org", "commit", "-qam", "more")
+    checked = _check_as_the_workflow(runner, base)
+    assert checked.returncode == 1
+    assert "::error file=registry/issuers/acme-academy/issuer.yaml" in checked.stdout, checked.stdout
+    assert "title=governance.ownership" in checked.stdout or "not a maintainer" in checked.stdout, checked.stdout
+
+
+def test_a_body_edited_by_someone_else_is_not_converted() -> None:
+    """The check takes a form's file as proposed by the issue's author, whom the converter judges: the job runs on an
+    edit only when the issue's author made it (a triager may edit anyone's issue body)."""
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    condition = " ".join(workflow["jobs"]["convert"]["if"].split())
+    assert "(github.event.action != 'edited' || github.event.sender.login == github.event.issue.user.login)" in (
+        condition
+    )
