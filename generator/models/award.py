@@ -35,6 +35,7 @@ from generator.models._base import NOT_A_TIME, Instant, PlainText, StrictModel
 
 __all__ = [
     "AWARD_CONTEXT",
+    "RECIPIENT_KEY_IN_TEXT",
     "URN_UUID",
     "AchievementRef",
     "Award",
@@ -229,16 +230,29 @@ def _as_read(value: str) -> str:
         value = decoded
 
 
-def _no_email(value: str) -> str:
-    if _EMAIL_IN_TEXT.search(_as_read(value)):
+#: An earner's verification link (or its fragment): an award hash, ``~`` and a recipient key of 32 hex digits
+#: (:func:`generator.openbadges.earner_link`). Published, the key lets anyone confirm a guess of the earner's address.
+RECIPIENT_KEY_IN_TEXT = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}~[0-9A-Fa-f]{32}(?![0-9A-Fa-f])")
+
+
+def _no_recipient_data(value: str) -> str:
+    """A published string (evidence, a revocation reason) names no recipient: no email address, and no earner's
+    link, whose recipient key would confirm a guessed one (a prerequisite's link given as evidence, say)."""
+    read = _as_read(value)
+    if _EMAIL_IN_TEXT.search(read):
         raise ValueError(f"must not contain an email address: {_PRIVACY}")
+    if RECIPIENT_KEY_IN_TEXT.search(read):
+        raise ValueError(
+            "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link "
+            f"without ~ and what follows): {_PRIVACY}"
+        )
     return value
 
 
 class EvidenceRef(_AwardModel):
     """Evidence: a URL. It is published with the award, so it may not contain an email address."""
 
-    id: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_no_email)]
+    id: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_no_recipient_data)]
     type: list[Literal["Evidence"]]
 
 
@@ -372,7 +386,7 @@ class RevocationEntry(StrictModel):
     revoked: Instant
     """When the award was revoked."""
 
-    reason: Annotated[PlainText, AfterValidator(_no_email)]
+    reason: Annotated[PlainText, AfterValidator(_no_recipient_data)]
     """Why (published on the site): never the recipient's address."""
 
     proof: AwardProof

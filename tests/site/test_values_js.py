@@ -617,7 +617,23 @@ def test_an_escaped_or_look_alike_address_in_evidence_is_refused_by_both(values:
     assert any("must not contain an email address" in p for p in values.ask(op="evidence", url=url)["value"])
 
 
-@pytest.mark.parametrize("url", ["https://medium.com/%40ada/sql-project", "https://portfolio.example.org/7f3a%20b"])
+@pytest.mark.parametrize("fragment", ["#{h}~{k}", "?award={h}%7E{k}", "?award={h}%257e{k}"])
+def test_an_earners_link_in_evidence_is_refused_by_both(values: Values, fragment: str) -> None:
+    """The recipient key after ``~`` confirms a guess of the earner's address: published evidence never holds it."""
+    url = "https://credentials.example.org/verify/" + fragment.format(h="e9" * 32, k="4b" * 16)
+    assert evidence_problem(url) is not None
+    assert "must not contain a recipient key" in evidence_problem(url)
+    assert any("must not contain a recipient key" in p for p in values.ask(op="evidence", url=url)["value"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://medium.com/%40ada/sql-project",
+        "https://portfolio.example.org/7f3a%20b",
+        "https://credentials.example.org/verify/#" + "e9" * 32,
+    ],
+)
 def test_an_escape_that_names_no_address_is_evidence_for_both(values: Values, url: str) -> None:
     assert evidence_problem(url) is None
     assert values.ask(op="evidence", url=url)["value"] == []

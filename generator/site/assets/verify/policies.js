@@ -482,6 +482,20 @@ export function asRead(value) {
   }
 }
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
+/** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
+const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}~[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
+/** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
+function recipientDataProblem(value) {
+  const read = asRead(value);
+  if (EMAIL_IN_TEXT.test(read)) return `must not contain an email address: ${PRIVACY}`;
+  if (RECIPIENT_KEY_IN_TEXT.test(read)) {
+    return (
+      "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link " +
+      `without ~ and what follows): ${PRIVACY}`
+    );
+  }
+  return null;
+}
 
 function fail(out, loc, type, msg, input) {
   out.push({ loc, type, msg, input });
@@ -709,7 +723,7 @@ const EVIDENCE = model("EvidenceRef", [
     "id",
     str({
       pattern: pattern("^https?://\\S+$"),
-      after: (v) => (EMAIL_IN_TEXT.test(asRead(v)) ? `must not contain an email address: ${PRIVACY}` : null),
+      after: recipientDataProblem,
     }),
   ],
   ["type", listOf(oneOf("Evidence"))],
