@@ -136,6 +136,19 @@ def _types_including(required: str) -> Any:
     return Annotated[list[str], AfterValidator(check), Field(json_schema_extra={"contains": {"const": required}})]
 
 
+def _types_exactly(*names: str) -> Any:
+    """A ``type`` list that is exactly ``names``, as the registry writes it: a further type is a free string
+    published with the award (an IRI such as ``mailto:ada@example.org`` or ``urn:x:AdaLovelace`` signs fine), which
+    could name its earner, where every other string of an award is the registry's records, a pattern or evidence."""
+
+    def check(value: list[str]) -> list[str]:
+        if value != list(names):
+            raise ValueError(f"must be exactly {list(names)}: the registry publishes no other type ({_PRIVACY})")
+        return value
+
+    return Annotated[list[str], AfterValidator(check), Field(json_schema_extra={"const": list(names)})]
+
+
 class _AwardModel(StrictModel):
     """Unknown keys are refused and values must have their JSON type exactly (no coercion). Patterns use the
     Rust engine, whose ``$`` is the end of the text as in JavaScript (Python's also matches before a final
@@ -288,7 +301,7 @@ _SUBJECT_FIELDS = frozenset({"type", "identifier", "achievement"})
 class AwardSubject(_AwardModel):
     """The ``AchievementSubject``: who earned what. No other recipient data (``id``, ``name``, ``email``, …)."""
 
-    type: _types_including("AchievementSubject")  # type: ignore[valid-type]
+    type: _types_exactly("AchievementSubject")  # type: ignore[valid-type]
     identifier: list[IdentityObject] = Field(min_length=1, max_length=1)
     achievement: AchievementRef
 
@@ -314,6 +327,16 @@ class StatusEntry(_AwardModel):
     statusListIndex: str = Field(pattern=r"^(?:0|[1-9][0-9]{0,9})$")
     statusListCredential: str = Field(pattern=r"^https://\S+/status/[0-9]+\.json$")
 
+    @model_validator(mode="after")
+    def _id_names_the_slot(self) -> StatusEntry:
+        # The id is a free string otherwise (``urn:x:ada-lovelace`` signs fine): it is the slot, as written.
+        if self.id != f"{self.statusListCredential}#{self.statusListIndex}":
+            raise ValueError(
+                "id: must be the status list's URL, '#' and the index (statusListCredential#statusListIndex), as "
+                f"the registry writes it ({_PRIVACY})"
+            )
+        return self
+
 
 class AwardProof(_AwardModel):
     """One Data Integrity proof of the set."""
@@ -332,7 +355,7 @@ class Award(_AwardModel):
 
     context: list[str] = Field(alias="@context", min_length=2)
     id: str = Field(pattern=f"^{URN_UUID}$")
-    type: _types_including("OpenBadgeCredential")  # type: ignore[valid-type]
+    type: _types_exactly("VerifiableCredential", "OpenBadgeCredential")  # type: ignore[valid-type]
     name: str
     issuer: ProfileRef
     validFrom: Timestamp

@@ -232,6 +232,41 @@ def test_an_award_whose_evidence_is_an_earners_link_is_refused_by_both_checks(re
         assert earlier.recipient_key not in str(problem)
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("type", ["VerifiableCredential", "OpenBadgeCredential", "urn:earner:AdaLovelace"]),
+        ("type", ["VerifiableCredential", "OpenBadgeCredential", "mailto:ada.lovelace@example.org"]),
+        ("credentialSubject", ["AchievementSubject", "https://people.example.org/AdaLovelace"]),
+        ("credentialStatus", "urn:earner:AdaLovelace"),
+    ],
+)
+def test_an_award_whose_free_strings_name_its_earner_is_refused_by_both_checks(
+    repo: Repo, field: str, value: Any
+) -> None:
+    """An award's and its subject's ``type`` lists and its status entry's ``id`` were the last free strings of an
+    award (every other is the registry's records, a pattern, or evidence): an IRI naming the earner signed, and
+    was published. Each is now exactly what the registry writes."""
+    [issued] = repo.award(email="ada.lovelace@example.org")
+    award = json.loads(repo.read(issued.path.relative_to(repo.root).as_posix()))
+    changes: dict[str, Any] = {
+        "type": {"type": value},
+        "credentialSubject": {"credentialSubject": {**award["credentialSubject"], "type": value}},
+        "credentialStatus": {"credentialStatus": {**award["credentialStatus"], "id": value}},
+    }[field]
+    rel = repo.resign(issued.path.relative_to(repo.root).as_posix(), key=repo.key(), **changes)
+    said = {
+        "type": "type: must be exactly ['VerifiableCredential', 'OpenBadgeCredential']",
+        "credentialSubject": "credentialSubject.type: must be exactly ['AchievementSubject']",
+        "credentialStatus": "credentialStatus: id: must be the status list's URL, '#' and the index",
+    }[field]
+    for report in (repo.check("acme-lead"), run_check(repo.root, CheckOptions(progress=False))):
+        [problem] = [p for p in errors(report) if p.location.path == rel]
+        assert problem.code == "award.structure"
+        assert said in problem.message, str(problem)
+        assert "lovelace" not in problem.message.lower()
+
+
 def _zip(members: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -613,6 +613,13 @@ export function errorText({ loc, msg }) {
 const typesIncluding = (required) =>
   listOf(str(), { after: (v) => (v.includes(required) ? null : `must include '${required}'`) });
 
+/** `_types_exactly`: a list of strings that is exactly `names` (a further type could name the earner). */
+const typesExactly = (...names) =>
+  listOf(str(), {
+    after: (v) =>
+      sameList(v, names) ? null : `must be exactly ${pyList(names)}: the registry publishes no other type (${PRIVACY})`,
+  });
+
 /** `Timestamp`: the grammar's shape, then parse_time's whole rule. */
 export const TIMESTAMP = str({
   pattern: pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$"),
@@ -704,7 +711,7 @@ const SUBJECT_FIELDS = ["type", "identifier", "achievement"];
 const AWARD_SUBJECT = model(
   "AwardSubject",
   [
-    ["type", typesIncluding("AchievementSubject")],
+    ["type", typesExactly("AchievementSubject")],
     ["identifier", listOf(IDENTITY, { min: 1, max: 1 })],
     ["achievement", ACHIEVEMENT],
   ],
@@ -728,13 +735,24 @@ const EVIDENCE = model("EvidenceRef", [
   ],
   ["type", listOf(oneOf("Evidence"))],
 ]);
-export const STATUS_ENTRY = model("StatusEntry", [
-  ["id", str()],
-  ["type", oneOf("BitstringStatusListEntry")],
-  ["statusPurpose", oneOf("revocation")],
-  ["statusListIndex", str({ pattern: pattern("^(?:0|[1-9][0-9]{0,9})$") })],
-  ["statusListCredential", str({ pattern: pattern("^https://\\S+/status/[0-9]+\\.json$") })],
-]);
+export const STATUS_ENTRY = model(
+  "StatusEntry",
+  [
+    ["id", str()],
+    ["type", oneOf("BitstringStatusListEntry")],
+    ["statusPurpose", oneOf("revocation")],
+    ["statusListIndex", str({ pattern: pattern("^(?:0|[1-9][0-9]{0,9})$") })],
+    ["statusListCredential", str({ pattern: pattern("^https://\\S+/status/[0-9]+\\.json$") })],
+  ],
+  {
+    // StatusEntry._id_names_the_slot
+    after: (v) =>
+      v.id === `${v.statusListCredential}#${v.statusListIndex}`
+        ? null
+        : "id: must be the status list's URL, '#' and the index (statusListCredential#statusListIndex), as " +
+          `the registry writes it (${PRIVACY})`,
+  },
+);
 export const PROOF = model("AwardProof", [
   ["type", oneOf("DataIntegrityProof")],
   ["cryptosuite", oneOf(...SUITES)],
@@ -776,7 +794,7 @@ function awardModel(awardContext) {
     [
       ["@context", listOf(str(), { min: 2, after: exactly(awardContext) })],
       ["id", URN_UUID],
-      ["type", typesIncluding("OpenBadgeCredential")],
+      ["type", typesExactly("VerifiableCredential", "OpenBadgeCredential")],
       ["name", str()],
       ["issuer", PROFILE],
       ["validFrom", TIMESTAMP],
