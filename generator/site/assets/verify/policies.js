@@ -1432,6 +1432,12 @@ const STATUS_LIST_TYPES = ["VerifiableCredential", "BitstringStatusListCredentia
  */
 const NOT_A_TERM = "one of its keys is an IRI or a JSON-LD keyword, not a term's name";
 const notATerm = (key) => key.includes(":") || (key.startsWith("@") && key !== "@context");
+// status.py LIST_FIELDS, LIST_SUBJECT_FIELDS and _NOT_A_LIST_FIELD: a list holds these and nothing else.
+const LIST_FIELDS = ["@context", "id", "type", "issuer", "validFrom", "validUntil", "credentialSubject", "proof"];
+const LIST_SUBJECT_FIELDS = ["id", "type", "statusPurpose", "encodedList"];
+const NOT_A_LIST_FIELD =
+  `it holds a field the registry never writes in one (a list holds ${LIST_FIELDS.join(", ")}, and its ` +
+  `credentialSubject ${LIST_SUBJECT_FIELDS.join(", ")}): it is published, and says nothing but its bits`;
 
 /**
  * The bits of a well-formed revocation list, or null and why a document is not one: {bits, problem}
@@ -1445,6 +1451,12 @@ async function statusListStructure(doc) {
   const subject = get(doc, "credentialSubject");
   if (!isObject(subject)) return not("its credentialSubject must be one object");
   if ([...Object.keys(doc), ...Object.keys(subject)].some(notATerm)) return not(NOT_A_TERM);
+  if (
+    Object.keys(doc).some((key) => !LIST_FIELDS.includes(key)) ||
+    Object.keys(subject).some((key) => !LIST_SUBJECT_FIELDS.includes(key))
+  ) {
+    return not(NOT_A_LIST_FIELD);
+  }
   if (get(subject, "type") !== "BitstringStatusList") return not("its credentialSubject's type must be BitstringStatusList");
   if (get(subject, "statusPurpose") !== "revocation")
     return not("its statusPurpose must be revocation (the only purpose this registry's lists have)");
