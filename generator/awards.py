@@ -32,6 +32,7 @@ __all__ = [
     "award_hash_or_none",
     "award_id_number",
     "award_id_text",
+    "award_path_problem",
     "award_text_hash",
     "batch_filename",
     "find_award",
@@ -79,6 +80,48 @@ def award_filename(root: Path, issuer: str, award: Mapping[str, Any], digest: st
 
 def batch_filename(root: Path, issuer: str, credential: str, date: str, batch_id: str) -> Path:
     return layout.awards_dir(root, issuer) / date[:4] / "batches" / f"{date}-{credential}-{batch_id}.jsonl"
+
+
+#: Below ``awards/``, the names :func:`award_filename` and :func:`batch_filename` write, and nothing else: a year, the
+#: hash's first two digits and the hash; or a year, ``batches``, a date, the credential's slug and a random id.
+_SINGLE_PATH = re.compile(r"[0-9]{4}/(?P<hh>[0-9a-f]{2})/(?P<hash>[0-9a-f]{64})\.json\Z")
+_BATCH_PATH = re.compile(
+    r"[0-9]{4}/batches/[0-9]{4}-[0-9]{2}-[0-9]{2}-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)-[0-9a-f]{8}\.jsonl\Z"
+)
+_IN_AWARDS = re.compile(r"(?P<folder>registry/issuers/[^/]+/awards)/(?P<rest>.+)\Z")
+
+
+def award_path_problem(path: str, line: int | None, digest: str, credential: str | None) -> str | None:
+    """Why an award's repository ``path`` (a single file, or a batch holding it at ``line``) is not a name the
+    tools write, or ``None``. ``credential`` is the slug of the award's credential (``None`` if it names none).
+
+    A path is published as its bytes are (the repository, its history, the public log's entries): a folder or a
+    batch named after a person (``awards/ada-lovelace/…``, ``2026-03-01-ada-and-bo-…jsonl``) or an address would
+    publish who the award's hash keeps private. So a path holds only what the award itself says or what is
+    random: its year, its hash, the batch's date, its credential and a random id (docs/privacy.md)."""
+    where = _IN_AWARDS.match(path)
+    if where is None:
+        if line is None and not path.endswith(f"/{digest[:2]}/{digest}.json"):
+            return f"the file must be named after the award's hash: .../{digest[:2]}/{digest}.json"
+        return None
+    folder, rest = where["folder"], where["rest"]
+    privacy = "a path is published, so it holds nothing else, never a name (docs/privacy.md)"
+    if line is None:
+        single = _SINGLE_PATH.match(rest)
+        if single is None or single["hash"] != digest or single["hh"] != digest[:2]:
+            return (
+                f"the file must be named after the award's hash: {folder}/<year>/{digest[:2]}/{digest}.json, "
+                f"as credreg award names it: {privacy}"
+            )
+        return None
+    batch = _BATCH_PATH.match(rest)
+    if batch is None or (credential is not None and batch["slug"] != credential):
+        slug = credential if credential is not None else "<credential>"
+        return (
+            f"a batch must be named as credreg award names it: {folder}/<year>/batches/<date>-{slug}-<8 random hex "
+            f"digits>.jsonl: {privacy}"
+        )
+    return None
 
 
 def render_award(award: Mapping[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import subprocess
@@ -272,9 +273,25 @@ def test_award_refuses_evidence_the_check_would_refuse_before_signing(tmp_path: 
     assert result.returncode == 1, result.stderr  # bad rows are problems found, as for every other column
     assert f"{cohort}:3: evidence" in result.stderr
     assert not (root / "registry/issuers/acme-academy/awards").exists()
-    fine = credreg(*award, "--recipient", "s@example.org", "--evidence", "https://x.example/p/1", env=env)
+    fine = credreg(
+        *award,
+        "--recipient",
+        "s@example.org",
+        "--evidence",
+        "https://x.example/p/1",
+        "--out",
+        str(tmp_path / "f"),
+        env=env,
+    )
     assert fine.returncode == 0, fine.stderr
     assert credreg(*r, "check", env=env).returncode == 0
+    # The earner's private link of the award just made, as evidence for their next one: its key would be published.
+    [row] = csv.DictReader(io.StringIO((tmp_path / "f" / "recipients.csv").read_text()))
+    link = next(value for value in row.values() if "/verify/#" in value and "~" in value)
+    leaked = credreg(*award, "--recipient", "s@example.org", "--evidence", link, "--out", str(tmp_path / "l"), env=env)
+    assert leaked.returncode == 2, leaked.stderr
+    assert "must not contain a recipient key" in leaked.stderr
+    assert not (tmp_path / "l").exists()
 
 
 def test_award_refuses_a_valid_until_before_the_issue_date(tmp_path: Path) -> None:

@@ -74,6 +74,7 @@ from generator.crypto.multibase import b58decode, decode_ed25519_public
 from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
+from generator.models.award import RECIPIENT_KEY_IN_TEXT
 from generator.transparency.keys import NOTE_KEY_FORMAT
 
 if TYPE_CHECKING:
@@ -727,6 +728,41 @@ def recipients_line(data: bytes) -> int | None:
     return None
 
 
+#: An earner's verification link (its fragment): an award hash, ``~`` (however escaped: :func:`_undone`) and a recipient
+#: key, the rule of :data:`generator.models.award.RECIPIENT_KEY_IN_TEXT`, in bytes.
+_EARNER_LINK = re.compile(RECIPIENT_KEY_IN_TEXT.pattern.encode("ascii"))
+#: A cell holding a recipient key and nothing else (quotes aside): a row of an earners' mapping without its addresses.
+_KEY_CELL = re.compile(r"[0-9A-Fa-f]{32}")
+
+
+def recipient_key_line(data: bytes) -> int | None:
+    """The first line of ``data`` holding an earner's recipient key: an earner's verification link
+    (``…/verify/#<hash>~<key>``, or its fragment alone), or a ``recipient_key`` column's value in a CSV whose first
+    line names it (an earners' mapping with its addresses taken out). Published, a key lets anyone confirm a guess
+    of its earner's address, as if the award published its salt."""
+    if b"~" in data or b"%7" in data or b"\\u007" in data or b"&" in data:
+        undone = _undone(data)
+        for text in (data,) if undone is None else (data, undone):
+            found = _EARNER_LINK.search(text)
+            if found is not None:  # line breaks are never undone: the lines are the file's
+                return text.count(b"\n", 0, found.start()) + 1
+    if b"ey" not in data.split(b"\n", 1)[0].lower():  # no header naming a (recipient_)key column
+        return None
+    lines = data.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    for delimiter in _HEADER_DELIMITERS:
+        header = _cells(lines[0], delimiter) if lines else []
+        columns = [
+            i for i, cell in enumerate(header) if _SQUEEZE.sub("", cell.strip().strip("'\"").lower()) == "recipientkey"
+        ]
+        if not columns:
+            continue
+        for number, line in enumerate(lines[1:], 2):
+            cells = _cells(line, delimiter)
+            if any(i < len(cells) and _KEY_CELL.fullmatch(cells[i].strip().strip("'\"")) for i in columns):
+                return number
+    return None
+
+
 #: Containers whose contents the search cannot see, by their first bytes (a name is chosen freely, so it decides
 #: nothing): compressed data, archives (Office and OpenDocument files are ZIP archives), old Office compound
 #: files and PDF (its text is compressed streams). A recipient list exported as a spreadsheet, or a key file
@@ -786,6 +822,15 @@ def secret_in(
             "is a list of recipients (a column of email addresses): recipients are never published, only keyed "
             "hashes of their addresses. Remove the file (and it from every commit) and keep cohort files and earners' "
             "mappings outside the repository",
+            "governance.recipients",
+        )
+    linked = recipient_key_line(data)
+    if linked is not None:
+        return (
+            linked,
+            "holds an earner's recipient key (a verification link with ~<key>, or a recipient_key column): with it, "
+            "anyone can confirm a guess of the earner's email address. Remove it (and it from every commit); publish "
+            "only the award hash, the part of the link before ~",
             "governance.recipients",
         )
     return None

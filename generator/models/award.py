@@ -35,6 +35,7 @@ from generator.models._base import NOT_A_TIME, Instant, PlainText, StrictModel
 
 __all__ = [
     "AWARD_CONTEXT",
+    "RECIPIENT_KEY_IN_TEXT",
     "URN_UUID",
     "AchievementRef",
     "Award",
@@ -135,6 +136,19 @@ def _types_including(required: str) -> Any:
     return Annotated[list[str], AfterValidator(check), Field(json_schema_extra={"contains": {"const": required}})]
 
 
+def _types_exactly(*names: str) -> Any:
+    """A ``type`` list that is exactly ``names``, as the registry writes it: a further type is a free string
+    published with the award (an IRI such as ``mailto:ada@example.org`` or ``urn:x:AdaLovelace`` signs fine), which
+    could name its earner, where every other string of an award is the registry's records, a pattern or evidence."""
+
+    def check(value: list[str]) -> list[str]:
+        if value != list(names):
+            raise ValueError(f"must be exactly {list(names)}: the registry publishes no other type ({_PRIVACY})")
+        return value
+
+    return Annotated[list[str], AfterValidator(check), Field(json_schema_extra={"const": list(names)})]
+
+
 class _AwardModel(StrictModel):
     """Unknown keys are refused and values must have their JSON type exactly (no coercion). Patterns use the
     Rust engine, whose ``$`` is the end of the text as in JavaScript (Python's also matches before a final
@@ -229,16 +243,29 @@ def _as_read(value: str) -> str:
         value = decoded
 
 
-def _no_email(value: str) -> str:
-    if _EMAIL_IN_TEXT.search(_as_read(value)):
+#: An earner's verification link (or its fragment): an award hash, ``~`` and a recipient key of 32 hex digits
+#: (:func:`generator.openbadges.earner_link`). Published, the key lets anyone confirm a guess of the earner's address.
+RECIPIENT_KEY_IN_TEXT = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}~[0-9A-Fa-f]{32}(?![0-9A-Fa-f])")
+
+
+def _no_recipient_data(value: str) -> str:
+    """A published string (evidence, a revocation reason) names no recipient: no email address, and no earner's
+    link, whose recipient key would confirm a guessed one (a prerequisite's link given as evidence, say)."""
+    read = _as_read(value)
+    if _EMAIL_IN_TEXT.search(read):
         raise ValueError(f"must not contain an email address: {_PRIVACY}")
+    if RECIPIENT_KEY_IN_TEXT.search(read):
+        raise ValueError(
+            "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link "
+            f"without ~ and what follows): {_PRIVACY}"
+        )
     return value
 
 
 class EvidenceRef(_AwardModel):
     """Evidence: a URL. It is published with the award, so it may not contain an email address."""
 
-    id: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_no_email)]
+    id: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_no_recipient_data)]
     type: list[Literal["Evidence"]]
 
 
@@ -274,7 +301,7 @@ _SUBJECT_FIELDS = frozenset({"type", "identifier", "achievement"})
 class AwardSubject(_AwardModel):
     """The ``AchievementSubject``: who earned what. No other recipient data (``id``, ``name``, ``email``, …)."""
 
-    type: _types_including("AchievementSubject")  # type: ignore[valid-type]
+    type: _types_exactly("AchievementSubject")  # type: ignore[valid-type]
     identifier: list[IdentityObject] = Field(min_length=1, max_length=1)
     achievement: AchievementRef
 
@@ -300,6 +327,16 @@ class StatusEntry(_AwardModel):
     statusListIndex: str = Field(pattern=r"^(?:0|[1-9][0-9]{0,9})$")
     statusListCredential: str = Field(pattern=r"^https://\S+/status/[0-9]+\.json$")
 
+    @model_validator(mode="after")
+    def _id_names_the_slot(self) -> StatusEntry:
+        # The id is a free string otherwise (``urn:x:ada-lovelace`` signs fine): it is the slot, as written.
+        if self.id != f"{self.statusListCredential}#{self.statusListIndex}":
+            raise ValueError(
+                "id: must be the status list's URL, '#' and the index (statusListCredential#statusListIndex), as "
+                f"the registry writes it ({_PRIVACY})"
+            )
+        return self
+
 
 class AwardProof(_AwardModel):
     """One Data Integrity proof of the set."""
@@ -318,7 +355,7 @@ class Award(_AwardModel):
 
     context: list[str] = Field(alias="@context", min_length=2)
     id: str = Field(pattern=f"^{URN_UUID}$")
-    type: _types_including("OpenBadgeCredential")  # type: ignore[valid-type]
+    type: _types_exactly("VerifiableCredential", "OpenBadgeCredential")  # type: ignore[valid-type]
     name: str
     issuer: ProfileRef
     validFrom: Timestamp
@@ -374,7 +411,7 @@ class RevocationEntry(StrictModel):
     revoked: Instant
     """When the award was revoked."""
 
-    reason: Annotated[PlainText, AfterValidator(_no_email)]
+    reason: Annotated[PlainText, AfterValidator(_no_recipient_data)]
     """Why (published on the site): never the recipient's address."""
 
     proof: AwardProof

@@ -30,6 +30,7 @@ from generator.awards import (
     award_hash,
     award_id_number,
     award_id_text,
+    award_path_problem,
     iter_awards,
     iter_lines,
     parse_award_text,
@@ -342,7 +343,7 @@ class AwardChecker:
         except CryptoError:
             return None
         digest = hashlib.sha256(full).hexdigest()
-        if _misnamed(path, line, digest):
+        if award_path_problem(path, line, digest, slug) is not None:
             return None
         cache = self.verifier.proof_cache
         assert cache is not None
@@ -425,14 +426,10 @@ class AwardChecker:
             )
         if digest is None:
             problems.append(doc.problem([], "the award cannot be canonicalized (RFC 8785)", code="award.structure"))
-        elif _misnamed(source.path, source.line, digest):
-            problems.append(
-                doc.problem(
-                    [],
-                    f"the file must be named after the award's hash: .../{digest[:2]}/{digest}.json",
-                    code="award.filename",
-                )
-            )
+        elif (
+            misnamed := award_path_problem(source.path, source.line, digest, _credential_slug(self.registry, data))
+        ) is not None:
+            problems.append(doc.problem([], misnamed, code="award.filename"))
         status_list, status_index = _status_slot(self.registry, folder_issuer, data.get("credentialStatus"))
         if status_list is None and folder_issuer is not None and not problems:
             problems.append(
@@ -489,9 +486,10 @@ def _keyset_statement(keyset: str) -> str:
     return f"keyset|{keyset}"
 
 
-def _misnamed(path: str, line: int | None, digest: str) -> bool:
-    """A single-award file must be named after the award's hash (batch lines are not named)."""
-    return line is None and not path.endswith(f"/{digest[:2]}/{digest}.json")
+def _credential_slug(registry: Registry, data: dict[str, Any]) -> str | None:
+    """The slug of the credential the award names (:meth:`Registry.credential_ref`), for its batch's name."""
+    ref = registry.credential_ref(data)
+    return ref.rsplit("/", 1)[1] if ref is not None else None
 
 
 class _MemoResolver:

@@ -303,6 +303,17 @@ def status_outcome(bits: bytes | None, problem: str, index: int, logged: dict[st
 _NOT_A_TERM = "one of its keys is an IRI or a JSON-LD keyword, not a term's name"
 
 
+#: What a status list holds (:func:`generator.statuslist.status_list_credential`, signed): a list is published with
+#: every field its signer put in it, and a free one (a ``description`` "revoked for …") could name an earner.
+LIST_FIELDS = ("@context", "id", "type", "issuer", "validFrom", "validUntil", "credentialSubject", "proof")
+LIST_SUBJECT_FIELDS = ("id", "type", "statusPurpose", "encodedList")
+#: Names no field: its name could be anything, an address too.
+_NOT_A_LIST_FIELD = (
+    f"it holds a field the registry never writes in one (a list holds {', '.join(LIST_FIELDS)}, and its "
+    f"credentialSubject {', '.join(LIST_SUBJECT_FIELDS)}): it is published, and says nothing but its bits"
+)
+
+
 def _not_a_term(key: str) -> bool:
     """Whether a key of a list names no term, but an IRI (``x:y``) or a keyword other than ``@context``."""
     return ":" in key or (key.startswith("@") and key != "@context")
@@ -319,6 +330,8 @@ def _structure(document: dict[str, Any]) -> tuple[bytes | None, str | None]:
         return None, "its credentialSubject must be one object"
     if any(_not_a_term(key) for key in (*document, *subject)):
         return None, _NOT_A_TERM
+    if any(key not in LIST_FIELDS for key in document) or any(key not in LIST_SUBJECT_FIELDS for key in subject):
+        return None, _NOT_A_LIST_FIELD
     if subject.get("type") != "BitstringStatusList":
         return None, "its credentialSubject's type must be BitstringStatusList"
     if subject.get("statusPurpose") != "revocation":

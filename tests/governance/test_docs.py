@@ -77,6 +77,19 @@ def test_issue_forms_are_well_formed(name: str) -> None:
             assert item["attributes"]["label"]
 
 
+def test_the_public_problem_report_form_keeps_the_recipient_key_out() -> None:
+    """An earner reporting their award would paste its verification link, recipient key and all (after ``~``), into
+    a public issue: the form asks for the hash alone, and never calls the recipient hash "salted" (its key is
+    secret, not a published salt)."""
+    form = _yaml(GITHUB / "ISSUE_TEMPLATE" / "report-credential-problem.yml")
+    [notice] = [item["attributes"]["value"] for item in form["body"] if item["type"] == "markdown"]
+    [reference] = [item["attributes"] for item in form["body"] if item.get("id") == "reference"]
+    assert "recipient key" in notice
+    assert "~" in notice
+    assert "salted" not in notice
+    assert "not what follows ~" in reference["description"]
+
+
 def test_pull_request_template_and_pre_commit_hooks() -> None:
     assert "credreg check --base upstream/main --actor" in (GITHUB / "PULL_REQUEST_TEMPLATE.md").read_text()
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())

@@ -177,6 +177,96 @@ def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, te
     assert [p.location.path for p in _full(repo)] == [rel]
 
 
+#: An award hash and a recipient key, as an earner's link joins them (never joined in this file: the full check of
+#: this repository would find them).
+EARNER_HASH = "e985455c0390d65f54612e1438a9160d8095f4f35c3a276839b4121d8b223a2e"
+EARNER_KEY = "4ba319625842b9b84cb49b7f589301ea"
+SITE = "https://credentials.example.org/verify/"
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "line"),
+    [
+        ("notes/sent.md", f"# Links sent\n\n- Bo: {SITE}#{EARNER_HASH}~{EARNER_KEY}\n", 3),
+        ("notes/links.txt", f"{EARNER_HASH}~{EARNER_KEY}\n", 1),
+        ("notes/query.txt", f"{SITE}?award={EARNER_HASH}%7E{EARNER_KEY}\n", 1),
+        ("notes/escaped.json", f'{{"link": "{EARNER_HASH}\\u007e{EARNER_KEY}"}}\n', 1),
+        ("notes/page.html", f"<a href='{SITE}#{EARNER_HASH}&#126;{EARNER_KEY}'>Bo</a>\n", 1),
+        # An earners' mapping with its address column taken out.
+        ("notes/keys.csv", f"award_hash,Recipient Key\n{EARNER_HASH},{EARNER_KEY}\n", 2),
+    ],
+)
+def test_an_earners_recipient_key_is_refused_by_both_checks(repo: Repo, rel: str, text: str, line: int) -> None:
+    """An earner's link (or a mapping's key column) published confirms a guess of their address, as a published
+    salt does: no address need be in the file."""
+    repo.write(rel, text)
+    problem = only(repo.check("reg-admin"), "governance.recipients")
+    assert (problem.location.path, problem.location.line) == (rel, line)
+    assert problem.message.startswith("holds an earner's recipient key")
+    assert EARNER_KEY not in problem.message
+    assert [p.location.path for p in _full(repo)] == [rel]
+
+
+def test_a_public_verification_link_is_no_recipient_key(repo: Repo) -> None:
+    repo.write("notes/public.md", f"{SITE}#{EARNER_HASH}\n{EARNER_HASH}~\n{EARNER_HASH}~{EARNER_KEY}0\n")
+    repo.write("notes/header.csv", "award_hash,recipient_key\n")
+    repo.write("notes/digests.csv", f"award_hash,key\n{EARNER_HASH},{EARNER_KEY}\n")
+    assert shown(repo.check("reg-admin").problems) == []
+    assert _full(repo) == []
+
+
+def test_an_award_whose_evidence_is_an_earners_link_is_refused_by_both_checks(repo: Repo) -> None:
+    """A prerequisite's private link given as evidence, signed into an award: the key after ``~`` would be published
+    with it (and the public log), so the award is refused at its evidence, in the full check as in the PR's."""
+    [earlier] = repo.award(email="bo@example.org")
+    [issued] = repo.award(email="bo@example.org")
+    rel = repo.resign(
+        issued.path.relative_to(repo.root).as_posix(),
+        key=repo.key(),
+        evidence=[{"id": f"{earlier.verify_url}~{earlier.recipient_key}", "type": ["Evidence"]}],
+    )
+    for report in (repo.check("acme-lead"), run_check(repo.root, CheckOptions(progress=False))):
+        [problem] = [p for p in errors(report) if p.location.path == rel]
+        assert problem.code == "award.structure"
+        assert "evidence.0.id: must not contain a recipient key" in problem.message
+        assert earlier.recipient_key not in str(problem)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("type", ["VerifiableCredential", "OpenBadgeCredential", "urn:earner:AdaLovelace"]),
+        ("type", ["VerifiableCredential", "OpenBadgeCredential", "mailto:ada.lovelace@example.org"]),
+        ("credentialSubject", ["AchievementSubject", "https://people.example.org/AdaLovelace"]),
+        ("credentialStatus", "urn:earner:AdaLovelace"),
+    ],
+)
+def test_an_award_whose_free_strings_name_its_earner_is_refused_by_both_checks(
+    repo: Repo, field: str, value: Any
+) -> None:
+    """An award's and its subject's ``type`` lists and its status entry's ``id`` were the last free strings of an
+    award (every other is the registry's records, a pattern, or evidence): an IRI naming the earner signed, and
+    was published. Each is now exactly what the registry writes."""
+    [issued] = repo.award(email="ada.lovelace@example.org")
+    award = json.loads(repo.read(issued.path.relative_to(repo.root).as_posix()))
+    changes: dict[str, Any] = {
+        "type": {"type": value},
+        "credentialSubject": {"credentialSubject": {**award["credentialSubject"], "type": value}},
+        "credentialStatus": {"credentialStatus": {**award["credentialStatus"], "id": value}},
+    }[field]
+    rel = repo.resign(issued.path.relative_to(repo.root).as_posix(), key=repo.key(), **changes)
+    said = {
+        "type": "type: must be exactly ['VerifiableCredential', 'OpenBadgeCredential']",
+        "credentialSubject": "credentialSubject.type: must be exactly ['AchievementSubject']",
+        "credentialStatus": "credentialStatus: id: must be the status list's URL, '#' and the index",
+    }[field]
+    for report in (repo.check("acme-lead"), run_check(repo.root, CheckOptions(progress=False))):
+        [problem] = [p for p in errors(report) if p.location.path == rel]
+        assert problem.code == "award.structure"
+        assert said in problem.message, str(problem)
+        assert "lovelace" not in problem.message.lower()
+
+
 def _zip(members: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -120,7 +120,7 @@ def test_two_new_awards_sharing_an_id_are_refused(repo: Repo) -> None:
 def test_a_copy_of_an_existing_award_is_refused(repo: Repo) -> None:
     existing = next(p for p in repo.files(f"{AWARDS}/*/*/*.json") if "#key-1" in repo.read(p))
     compact = json.dumps(json.loads(repo.read(existing)), separators=(",", ":"))
-    batch = f"{AWARDS}/2026/batches/copy.jsonl"
+    batch = f"{AWARDS}/2026/batches/2026-01-01-sql-basics-c0c0c0c0.jsonl"
     repo.write(batch, compact + "\n")
     problem = only(repo.check("acme-lead"), "award.duplicate")
     assert (problem.location.path, problem.location.line) == (batch, 1)

@@ -394,6 +394,24 @@ def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
         assert any(w == "evidence.0.id" and "must not contain an email address" in m for w, m in found), written
 
 
+def test_no_earners_link_in_a_revocation_reason_or_evidence() -> None:
+    """An earner's link holds their recipient key: published, it confirms a guess of their address. A
+    prerequisite's link given as evidence is the likely slip; the public link (no ``~``) is evidence like any."""
+    digest, key = "e9" * 32, "4b" * 16
+    entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",
+             "proof": dict(JCS_PROOF)}  # fmt: skip
+    for written in (f"#{digest}~{key}", f"?award={digest}%7E{key}", f"?award={digest}%257e{key.upper()}"):
+        url = f"https://credentials.example.org/verify/{written}"
+        found = errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]})
+        assert any(w == "evidence.0.id" and "must not contain a recipient key" in m for w, m in found), written
+        [(where, msg)] = errors(RevocationEntry, {**entry, "reason": f"Superseded by {url}"})
+        assert (where, "must not contain a recipient key" in msg) == ("reason", True), written
+    public = f"https://credentials.example.org/verify/#{digest}"
+    assert not [
+        w for w, _ in errors(Award, {"evidence": [{"id": public, "type": ["Evidence"]}]}) if w.startswith("evidence")
+    ]
+
+
 # --- anchors: Python's ``$`` also matches before a final newline, so every pattern ends with ``\Z`` -------------
 
 ENDINGS = ["\n", "\r\n", "\r"]

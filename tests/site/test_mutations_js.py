@@ -123,9 +123,15 @@ def _proof(doc: Doc, suite: str, **change: Any) -> Doc:
 
 
 def _status(**change: Any) -> Callable[[Doc], Doc]:
+    """The status entry changed; its ``id`` follows the list and index changed (the profile holds it to them), so
+    what is asked is the list or index, unless the change names the id itself."""
+
     def mutate(doc: Doc) -> Doc:
         out = copy.deepcopy(doc)
-        _apply(out["credentialStatus"], change)
+        entry = out["credentialStatus"]
+        _apply(entry, change)
+        if "id" not in change and isinstance(entry, dict):
+            entry["id"] = f"{entry.get('statusListCredential')}#{entry.get('statusListIndex')}"
         return out
 
     return mutate

@@ -568,6 +568,33 @@ def test_a_key_revoked_within_a_second_of_a_signature_gets_one_verdict(
         assert_agrees(expected, reply, str(request)[:40])
 
 
+@pytest.mark.parametrize("where", ["list", "subject"])
+def test_a_status_list_holding_a_field_the_registry_never_writes_is_refused_everywhere(
+    node: Node, scenarios: dict[str, Any], signer: Signer, where: str
+) -> None:
+    """A list is published with every field its signer put in it: a ``description`` naming whose award it revoked
+    signed and passed, in the check and on the page. The reason names no field (its name could be an address)."""
+    rel = "registry/issuers/acme-academy/status/1.json"
+    listed = json.loads((signer.root / rel).read_text())
+    unsigned = {k: v for k, v in listed.items() if k != "proof"}
+    target = unsigned if where == "list" else unsigned["credentialSubject"]
+    target["description"] = "Revoked: the award of Ada Lovelace"
+    resigned = sign_document(unsigned, signer.key, VM, NOW)
+    for path in (signer.root / rel, scenarios["site"] / "issuers/acme-academy/status/1.json"):
+        path.write_text(json.dumps(resigned))
+    report = run_check(signer.root, CheckOptions(progress=False, jobs=1))
+    refused = [p for p in report.problems if p.code == "status-list.invalid"]
+    assert [p.location.path for p in refused] == [rel], [str(p) for p in report.problems]
+    assert "holds a field the registry never writes" in refused[0].message
+    assert "Lovelace" not in refused[0].message
+    fresh = scenarios["awards"]["fresh"]
+    expected = Verifier(load_registry(signer.root).registry).verify(fresh, now=NOW)
+    reply = _ask(node, scenarios["site"], text=json.dumps(fresh))
+    assert_agrees(expected, reply, "a field in the list")
+    assert reply["verdict"] == "untrusted"
+    assert "holds a field the registry never writes" in reply["checks"]["status"][1]
+
+
 def test_a_status_list_with_trailing_bytes_is_refused_everywhere(
     node: Node,
     scenarios: dict[str, Any],
@@ -617,7 +644,23 @@ def test_an_escaped_or_look_alike_address_in_evidence_is_refused_by_both(values:
     assert any("must not contain an email address" in p for p in values.ask(op="evidence", url=url)["value"])
 
 
-@pytest.mark.parametrize("url", ["https://medium.com/%40ada/sql-project", "https://portfolio.example.org/7f3a%20b"])
+@pytest.mark.parametrize("fragment", ["#{h}~{k}", "?award={h}%7E{k}", "?award={h}%257e{k}"])
+def test_an_earners_link_in_evidence_is_refused_by_both(values: Values, fragment: str) -> None:
+    """The recipient key after ``~`` confirms a guess of the earner's address: published evidence never holds it."""
+    url = "https://credentials.example.org/verify/" + fragment.format(h="e9" * 32, k="4b" * 16)
+    assert evidence_problem(url) is not None
+    assert "must not contain a recipient key" in evidence_problem(url)
+    assert any("must not contain a recipient key" in p for p in values.ask(op="evidence", url=url)["value"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://medium.com/%40ada/sql-project",
+        "https://portfolio.example.org/7f3a%20b",
+        "https://credentials.example.org/verify/#" + "e9" * 32,
+    ],
+)
 def test_an_escape_that_names_no_address_is_evidence_for_both(values: Values, url: str) -> None:
     assert evidence_problem(url) is None
     assert values.ask(op="evidence", url=url)["value"] == []

@@ -287,6 +287,10 @@ TAMPERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "jcs proof created": set_at(["proof", 1, "created"], "2025-01-01T00:00:00Z"),
     "unsupported proof": set_at(["proof", 0, "cryptosuite"], "ecdsa-rdfc-2019"),
     "no proof": lambda doc: doc.pop("proof"),
+    # Free strings that could name the earner (an IRI signs fine): the profile holds them to what the registry writes.
+    "extra type": set_at(["type"], ["VerifiableCredential", "OpenBadgeCredential", "urn:earner:AdaLovelace"]),
+    "subject type": set_at(["credentialSubject", "type"], ["AchievementSubject", "mailto:ada@example.org"]),
+    "status id": set_at(["credentialStatus", "id"], "urn:earner:AdaLovelace"),
 }
 
 

@@ -356,7 +356,14 @@ def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
     _write(signer, resigned(lambda d: d["credentialSubject"]["achievement"].update(description="Other.")))
     _write(signer, resigned(lambda d: d.update(validUntil="2024-12-31T23:59:59Z")))  # before its validFrom
     beta_list = "https://registry.test.example/issuers/beta-labs/status/1.json"
-    _write(signer, resigned(lambda d: d["credentialStatus"].update(statusListCredential=beta_list)))
+    _write(
+        signer,
+        resigned(
+            lambda d: d["credentialStatus"].update(
+                statusListCredential=beta_list, id=f"{beta_list}#{d['credentialStatus']['statusListIndex']}"
+            )
+        ),
+    )
     # A genuine award of beta-labs, on a status list of acme-academy, in acme-academy's folder: only the folder
     # says it does not belong here.
     credentials = signer.root / "registry/issuers/beta-labs/credentials"

@@ -482,6 +482,20 @@ export function asRead(value) {
   }
 }
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
+/** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
+const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}~[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
+/** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
+function recipientDataProblem(value) {
+  const read = asRead(value);
+  if (EMAIL_IN_TEXT.test(read)) return `must not contain an email address: ${PRIVACY}`;
+  if (RECIPIENT_KEY_IN_TEXT.test(read)) {
+    return (
+      "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link " +
+      `without ~ and what follows): ${PRIVACY}`
+    );
+  }
+  return null;
+}
 
 function fail(out, loc, type, msg, input) {
   out.push({ loc, type, msg, input });
@@ -599,6 +613,13 @@ export function errorText({ loc, msg }) {
 const typesIncluding = (required) =>
   listOf(str(), { after: (v) => (v.includes(required) ? null : `must include '${required}'`) });
 
+/** `_types_exactly`: a list of strings that is exactly `names` (a further type could name the earner). */
+const typesExactly = (...names) =>
+  listOf(str(), {
+    after: (v) =>
+      sameList(v, names) ? null : `must be exactly ${pyList(names)}: the registry publishes no other type (${PRIVACY})`,
+  });
+
 /** `Timestamp`: the grammar's shape, then parse_time's whole rule. */
 export const TIMESTAMP = str({
   pattern: pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$"),
@@ -690,7 +711,7 @@ const SUBJECT_FIELDS = ["type", "identifier", "achievement"];
 const AWARD_SUBJECT = model(
   "AwardSubject",
   [
-    ["type", typesIncluding("AchievementSubject")],
+    ["type", typesExactly("AchievementSubject")],
     ["identifier", listOf(IDENTITY, { min: 1, max: 1 })],
     ["achievement", ACHIEVEMENT],
   ],
@@ -709,18 +730,29 @@ const EVIDENCE = model("EvidenceRef", [
     "id",
     str({
       pattern: pattern("^https?://\\S+$"),
-      after: (v) => (EMAIL_IN_TEXT.test(asRead(v)) ? `must not contain an email address: ${PRIVACY}` : null),
+      after: recipientDataProblem,
     }),
   ],
   ["type", listOf(oneOf("Evidence"))],
 ]);
-export const STATUS_ENTRY = model("StatusEntry", [
-  ["id", str()],
-  ["type", oneOf("BitstringStatusListEntry")],
-  ["statusPurpose", oneOf("revocation")],
-  ["statusListIndex", str({ pattern: pattern("^(?:0|[1-9][0-9]{0,9})$") })],
-  ["statusListCredential", str({ pattern: pattern("^https://\\S+/status/[0-9]+\\.json$") })],
-]);
+export const STATUS_ENTRY = model(
+  "StatusEntry",
+  [
+    ["id", str()],
+    ["type", oneOf("BitstringStatusListEntry")],
+    ["statusPurpose", oneOf("revocation")],
+    ["statusListIndex", str({ pattern: pattern("^(?:0|[1-9][0-9]{0,9})$") })],
+    ["statusListCredential", str({ pattern: pattern("^https://\\S+/status/[0-9]+\\.json$") })],
+  ],
+  {
+    // StatusEntry._id_names_the_slot
+    after: (v) =>
+      v.id === `${v.statusListCredential}#${v.statusListIndex}`
+        ? null
+        : "id: must be the status list's URL, '#' and the index (statusListCredential#statusListIndex), as " +
+          `the registry writes it (${PRIVACY})`,
+  },
+);
 export const PROOF = model("AwardProof", [
   ["type", oneOf("DataIntegrityProof")],
   ["cryptosuite", oneOf(...SUITES)],
@@ -762,7 +794,7 @@ function awardModel(awardContext) {
     [
       ["@context", listOf(str(), { min: 2, after: exactly(awardContext) })],
       ["id", URN_UUID],
-      ["type", typesIncluding("OpenBadgeCredential")],
+      ["type", typesExactly("VerifiableCredential", "OpenBadgeCredential")],
       ["name", str()],
       ["issuer", PROFILE],
       ["validFrom", TIMESTAMP],
@@ -1400,6 +1432,12 @@ const STATUS_LIST_TYPES = ["VerifiableCredential", "BitstringStatusListCredentia
  */
 const NOT_A_TERM = "one of its keys is an IRI or a JSON-LD keyword, not a term's name";
 const notATerm = (key) => key.includes(":") || (key.startsWith("@") && key !== "@context");
+// status.py LIST_FIELDS, LIST_SUBJECT_FIELDS and _NOT_A_LIST_FIELD: a list holds these and nothing else.
+const LIST_FIELDS = ["@context", "id", "type", "issuer", "validFrom", "validUntil", "credentialSubject", "proof"];
+const LIST_SUBJECT_FIELDS = ["id", "type", "statusPurpose", "encodedList"];
+const NOT_A_LIST_FIELD =
+  `it holds a field the registry never writes in one (a list holds ${LIST_FIELDS.join(", ")}, and its ` +
+  `credentialSubject ${LIST_SUBJECT_FIELDS.join(", ")}): it is published, and says nothing but its bits`;
 
 /**
  * The bits of a well-formed revocation list, or null and why a document is not one: {bits, problem}
@@ -1413,6 +1451,12 @@ async function statusListStructure(doc) {
   const subject = get(doc, "credentialSubject");
   if (!isObject(subject)) return not("its credentialSubject must be one object");
   if ([...Object.keys(doc), ...Object.keys(subject)].some(notATerm)) return not(NOT_A_TERM);
+  if (
+    Object.keys(doc).some((key) => !LIST_FIELDS.includes(key)) ||
+    Object.keys(subject).some((key) => !LIST_SUBJECT_FIELDS.includes(key))
+  ) {
+    return not(NOT_A_LIST_FIELD);
+  }
   if (get(subject, "type") !== "BitstringStatusList") return not("its credentialSubject's type must be BitstringStatusList");
   if (get(subject, "statusPurpose") !== "revocation")
     return not("its statusPurpose must be revocation (the only purpose this registry's lists have)");

@@ -1,0 +1,81 @@
+"""An award's path is published (the repository, its history, the public log): the full check and the pull-request
+check alike refuse any name but the ones credreg award writes, so no folder or batch name can carry a recipient."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.check import CheckOptions, run_check
+from tests.governance.conftest import ACME, NOW, Repo, errors, shown
+
+AWARDS = f"registry/issuers/{ACME}/awards"
+
+
+def _new_single(repo: Repo) -> tuple[str, str]:
+    """A new single award of Acme, as credreg award writes it: (its path, its hash)."""
+    [issued] = repo.award(email="ada.lovelace@example.org")
+    path = issued.path.relative_to(repo.root).as_posix()
+    return path, issued.hash
+
+
+def _new_batch(repo: Repo) -> str:
+    [first, *_] = repo.award(emails=["ada.lovelace@example.org", "bo.lind@example.org"])
+    return first.path.relative_to(repo.root).as_posix()
+
+
+def _refused_by_both_checks(repo: Repo, path: str) -> None:
+    for report in (repo.check("acme-lead"), run_check(repo.root, CheckOptions(progress=False))):
+        found = [p for p in errors(report) if p.code == "award.filename"]
+        assert found, shown(report.problems)
+        assert [p.location.path for p in found] == [path] * len(found)
+        assert "a path is published" in found[0].message
+        assert "lovelace" not in found[0].message
+
+
+def test_the_names_credreg_award_writes_pass(repo: Repo) -> None:
+    _new_single(repo)
+    _new_batch(repo)
+    assert shown(errors(repo.check("acme-lead"))) == []
+
+
+@pytest.mark.parametrize(
+    "folder",
+    ["ada.lovelace@example.org/{hh}", "2026/ada-lovelace/{hh}", "ada-lovelace/2026/{hh}", "2026/{hh}/ada"],
+)
+def test_a_single_award_in_a_folder_naming_its_recipient_is_refused(repo: Repo, folder: str) -> None:
+    path, digest = _new_single(repo)
+    moved = f"{AWARDS}/{folder.format(hh=digest[:2])}/{digest}.json"
+    repo.write(moved, repo.read(path))
+    repo.path(path).unlink()
+    _refused_by_both_checks(repo, moved)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "2026/batches/ada-lovelace-and-bo-lind.jsonl",
+        "2026/batches/2026-03-01-ada-lovelace-0a1b2c3d.jsonl",  # the credential's place holds a name
+        "2026/batches/2026-03-01-sql-basics-ada-lovelace.jsonl",  # the random id's place holds one
+        "2026/ada-lovelace/2026-03-01-sql-basics-0a1b2c3d.jsonl",
+        "ada.lovelace@example.org.jsonl",
+    ],
+)
+def test_a_batch_named_after_its_recipients_is_refused(repo: Repo, name: str) -> None:
+    path = _new_batch(repo)
+    renamed = f"{AWARDS}/{name}"
+    repo.write(renamed, repo.read(path))
+    repo.path(path).unlink()
+    _refused_by_both_checks(repo, renamed)
+
+
+def test_the_batch_name_holds_its_awards_credential(repo: Repo) -> None:
+    """Another credential's slug of the issuer's in the name is refused too: the name says what the lines award."""
+    path = _new_batch(repo)
+    line = json.loads(repo.read(path).splitlines()[0])
+    assert line["credentialSubject"]["achievement"]["id"].endswith("/sql-basics/")
+    renamed = f"{AWARDS}/{NOW.year}/batches/{NOW.date()}-data-reporting-0a1b2c3d.jsonl"
+    repo.write(renamed, repo.read(path))
+    repo.path(path).unlink()
+    _refused_by_both_checks(repo, renamed)
