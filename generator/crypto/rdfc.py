@@ -378,7 +378,7 @@ def _first_unportable(document: Any) -> tuple[str, str] | None:
         elif type(value) in (int, float):
             problem = _number_problem(value)
         elif isinstance(value, Mapping) and not is_key:
-            for k, v in reversed(list(value.items())):
+            for k, v in reversed(_js_order(value)):
                 stack.append(((*path, k), v, False))
                 stack.append(((*path, k), k, True))
         elif isinstance(value, list):
@@ -386,6 +386,25 @@ def _first_unportable(document: Any) -> tuple[str, str] | None:
         if problem is not None:
             return _paths([path]), problem
     return None
+
+
+_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]{0,9}")
+_MAX_ARRAY_INDEX = 2**32 - 2
+
+
+def _is_index(key: object) -> bool:
+    return isinstance(key, str) and _ARRAY_INDEX.fullmatch(key) is not None and int(key) <= _MAX_ARRAY_INDEX
+
+
+def _js_order(value: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """``value``'s members in JavaScript's order of an object's keys (``Object.entries``), which rdfc.js walks:
+    keys that are array indices ("0", "17") first, by number, then the others as written."""
+    items = list(value.items())
+    indices = [(k, v) for k, v in items if _is_index(k)]
+    if not indices:
+        return items
+    indices.sort(key=lambda item: int(item[0]))
+    return indices + [(k, v) for k, v in items if not _is_index(k)]
 
 
 def _keys(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:

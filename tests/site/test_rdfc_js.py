@@ -141,6 +141,20 @@ def test_text_typed_double_and_unportable_iris_are_refused(node: NodeRunner) -> 
         assert "which an IRI in N-Quads may not" in _agree(node, _with(raw, "id"))["refused"]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        r'{"b": "\u007f", "1": "\u000b"}',
+        r'{"x": [1e-7], "10": {"2": 9007199254740992}, "9": "\u0001"}',
+        r'{"4294967295": "\u0002", "4294967294": "\u0003", "01": "\u0004"}',
+    ],
+)
+def test_the_first_unportable_value_is_the_same_one(node: NodeRunner, raw: str) -> None:
+    """Both name the first such value in JavaScript's order of an object's keys (array-index keys first, by number),
+    the only order the page knows: Python named the first as written, so the two reasons named other fields."""
+    assert UNPORTABLE in _agree(node, _with(raw, "json literal"))["refused"]
+
+
 _CHARS = ["a", "é", "\u2028", "\u0085", "\ufeff", "\x7f", "\t", "\n", "\r", "\x0b", '"', "\\", "<", "😀", "\ue000", " "]
 
 
