@@ -59,7 +59,9 @@ _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*\Z")
 # What N-Quads' IRIREF excludes (RDF 1.1 N-Quads, production [10]): written as is, an IRI holding one reads as
 # another line's terms ("<https://a> <https://p> <https://o>" as one IRI), and other RDFC-1.0 implementations
 # (rdf-canonize, under the page's jsonld and Digital Bazaar's verifier) escape it instead, so the hashes differ.
-_NOT_IN_IRIREF = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# And U+0085 and U+FEFF, white space to one regular expression dialect only: pyld calls an IRI holding U+0085
+# relative and jsonld.js one holding U+FEFF, each keeping what the other refuses (rdfc.js NOT_IN_IRIREF).
+_NOT_IN_IRIREF = re.compile(r'[\x00-\x20<>"{}|^`\\\x85\ufeff]')
 _BCP47 = re.compile(jsonld.REGEX_BCP47)
 _KEYWORD_SHAPE = re.compile(jsonld.KEYWORD_PATTERN)
 _KEYWORDS = frozenset(jsonld.KEYWORDS)
@@ -104,6 +106,16 @@ def unportable_reason(where: str, problem: str) -> str:
     by an ``eddsa-rdfc-2022`` proof: ``problem`` says what it holds. rdfc.js ``unportableReason`` gives the same
     words."""
     return f"{where or 'a value'}: {problem}: a proof over it could hold here only, never in other verifiers"
+
+
+def iri_problem(what: str, iri: str, char: str) -> str:
+    """Why the IRI ``iri`` (``what``: an id, type or property) holding ``char`` cannot be canonicalized alike
+    everywhere. rdfc.js ``iriProblem`` gives the same words."""
+    return (
+        f"{what} {json.dumps(iri, ensure_ascii=False)} contains U+{ord(char):04X}, which an IRI in N-Quads may not:"
+        " canonical N-Quads would write it unescaped here and escaped elsewhere, or JSON-LD processors read it"
+        " apart, so no other verifier would check the proof"
+    )
 
 
 class UnsafeDocumentError(CryptoError):
@@ -217,6 +229,12 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         datatype = item.get("@type")
         if isinstance(datatype, str) and datatype != "@json":
             self._check_iri(datatype, "type")
+        if datatype == jsonld.XSD_DOUBLE:
+            problem = _typed_double_problem(item["@value"])
+            if problem is not None:
+                value = item["@value"]  # (a number is not shown: JavaScript writes -0.0 as 0)
+                shown = json.dumps(value, ensure_ascii=False) if type(value) is str else "a number"
+                raise UnsafeDocumentError(unportable_reason(shown, problem))
         language = item.get("@language")
         if language is not None and not _BCP47.fullmatch(language):
             raise UnsafeDocumentError(f"{language!r} is not a valid BCP 47 language tag")
@@ -231,10 +249,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             bad = _NOT_IN_IRIREF.search(iri)
             if bad is None:
                 return
-            raise UnsafeDocumentError(
-                f"{what} {iri!r} contains {bad.group()!r}, which an IRI in N-Quads may not: canonical N-Quads"
-                " would write it unescaped here and escaped elsewhere, so no other verifier would check the proof"
-            )
+            raise UnsafeDocumentError(iri_problem(what, iri, bad.group()))
         if not _ABSOLUTE_IRI.match(iri):
             raise UnsafeDocumentError(
                 f"{what} {iri!r} is a relative reference (not an absolute IRI); it would be dropped from the"
@@ -258,6 +273,9 @@ _UNESCAPED_BY_PYLD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TINY = 1e-6
 # Significant digits of a double's canonical form in both processors (pyld "%1.15E", jsonld.js toExponential(15)).
 _DOUBLE_DIGITS = 16
+# Text typed xsd:double that both float() (pyld) and parseFloat (jsonld.js) read as the same number: a plain decimal
+# (ASCII digits: Python's \d and float() take other scripts' digits too).
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # An integer of more bits is beyond the largest double.
 _DOUBLE_BITS = 1024
 
@@ -278,9 +296,39 @@ def _number_problem(number: float) -> str | None:
     if type(number) is float and not number.is_integer():
         if abs(number) < _TINY:
             return "a number below 10**-6, which JavaScript JSON-LD processors canonicalize as 0"
-        rest = Decimal(number).as_tuple().digits[_DOUBLE_DIGITS:]
-        if rest and rest[0] == 5 and not any(rest[1:]):
+        if _halfway(number):
             return "a number halfway between two 16-digit decimals, which JSON-LD processors round either way"
+    return None
+
+
+def _halfway(number: float) -> bool:
+    """Whether the finite non-integer ``number`` is halfway between two 16-digit decimals."""
+    rest = Decimal(number).as_tuple().digits[_DOUBLE_DIGITS:]
+    return bool(rest) and rest[0] == 5 and not any(rest[1:])
+
+
+def _typed_double_problem(value: object) -> str | None:
+    """What makes a value typed ``xsd:double`` canonicalize otherwise in other RDFC-1.0 implementations, which
+    convert it to a number and write that (``None``: nothing; the value itself was checked by :func:`_has_unportable`).
+    pyld converts text with ``float()`` ("inf", "1_0", " 5 " and "٥" are numbers, "5abc" stays text), jsonld.js with
+    ``parseFloat`` ("5abc" is 5, "abc" NaN); and -0 is "-0.0E0" to pyld, "0.0E0" to jsonld.js. rdfc.js
+    ``typedDoubleProblem`` finds the same."""
+    if type(value) is bool:
+        return None  # "true" or "false" to both
+    if type(value) is str:
+        if not _DECIMAL.fullmatch(value):
+            return "text typed xsd:double that is no plain decimal number, which JSON-LD processors read apart"
+        number = float(value)
+        if math.isinf(number):
+            return "text typed xsd:double beyond the largest double, which JSON-LD processors write apart"
+        if not number.is_integer() and _halfway(number):
+            return "a number halfway between two 16-digit decimals, which JSON-LD processors round either way"
+    elif type(value) in (int, float):
+        number = value  # type: ignore[assignment]
+    else:
+        return None
+    if number == 0:  # (JavaScript reads -0 where Python reads 0: no zero is one to both)
+        return "a zero typed xsd:double, which JSON-LD processors write with or without a sign"
     return None
 
 
@@ -330,7 +378,7 @@ def _first_unportable(document: Any) -> tuple[str, str] | None:
         elif type(value) in (int, float):
             problem = _number_problem(value)
         elif isinstance(value, Mapping) and not is_key:
-            for k, v in reversed(list(value.items())):
+            for k, v in reversed(_js_order(value)):
                 stack.append(((*path, k), v, False))
                 stack.append(((*path, k), k, True))
         elif isinstance(value, list):
@@ -338,6 +386,25 @@ def _first_unportable(document: Any) -> tuple[str, str] | None:
         if problem is not None:
             return _paths([path]), problem
     return None
+
+
+_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]{0,9}")
+_MAX_ARRAY_INDEX = 2**32 - 2
+
+
+def _is_index(key: object) -> bool:
+    return isinstance(key, str) and _ARRAY_INDEX.fullmatch(key) is not None and int(key) <= _MAX_ARRAY_INDEX
+
+
+def _js_order(value: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """``value``'s members in JavaScript's order of an object's keys (``Object.entries``), which rdfc.js walks:
+    keys that are array indices ("0", "17") first, by number, then the others as written."""
+    items = list(value.items())
+    indices = [(k, v) for k, v in items if _is_index(k)]
+    if not indices:
+        return items
+    indices.sort(key=lambda item: int(item[0]))
+    return indices + [(k, v) for k, v in items if not _is_index(k)]
 
 
 def _keys(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:

@@ -349,3 +349,38 @@ def test_values_every_implementation_canonicalizes_alike_are_canonicalized_as_be
         doc = award()
         doc["credentialSubject"]["achievement"]["name"] = text
         assert canonize(doc) == stock_normalize(doc, ContextStore.bundled())
+
+
+XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("5abc", True), ("inf", True), ("1_0", True), (" 5", True), ("٥", True), ("1e400", True), ("-0", True),
+        ("1000000000000000.5", True), (0, True), (-0.0, True),
+        ("2.5", False), ("+.5", False), ("5.", False), ("1e-7", False), ("9007199254740993", False), (7, False),
+        (True, False),
+    ],
+)  # fmt: skip
+def test_a_value_typed_double_that_processors_convert_apart_is_refused(value: Any, refused: bool) -> None:
+    """pyld converts a value typed xsd:double with float(), jsonld.js (the page, Digital Bazaar's verifier) with
+    parseFloat: "5abc" stayed text here and was 5.0E0 there, and a zero is written with its sign by one only
+    (tests/site/test_rdfc_js.py compares both). Refused unless both write it alike."""
+    doc = award()
+    doc["credentialSubject"]["achievement"]["creditsAvailable"] = {"@value": value, "@type": XSD_DOUBLE}
+    if not refused:
+        assert canonize(doc) == stock_normalize(doc, ContextStore.bundled())
+        return
+    with pytest.raises(UnsafeDocumentError) as info:
+        canonize(doc)
+    assert "typed xsd:double" in info.value.summary or "halfway" in info.value.summary
+    assert info.value.summary.endswith("a proof over it could hold here only, never in other verifiers")
+
+
+@pytest.mark.parametrize("char", ["\ufeff", "\x85", "|", "<"])
+def test_an_iri_holding_white_space_to_one_regex_dialect_is_refused(char: str) -> None:
+    # U+FEFF is white space to JavaScript's \s only (jsonld.js refused the IRI, pyld kept it), U+0085 to Python's.
+    doc = _with_iri("id", f"https://x.example/a{char}b")
+    with pytest.raises(UnsafeDocumentError):
+        canonize(doc)

@@ -1021,6 +1021,11 @@ FILE_BYTES = {
     "a lone surrogate, escaped": b'{"name": "Team\\ud800work"}',
     "a lone low surrogate as a key, escaped": b'{"\\udc00": 1}',
     "a surrogate pair, escaped": b'{"name": "\\ud83d\\ude00"}',
+    # Beyond a double: Python's reader refuses it ("number too large"), JSON.parse read Infinity, which the page's
+    # RDFC check then called a number beyond 2**53: a file credreg verify cannot read, verified on the page.
+    "a number beyond a double": b'{"creditsAvailable": 1E400}',
+    "a negative number beyond a double": b'{"n": [-1e999]}',
+    "a number below the least double (0)": b'{"n": 1e-400}',
 }
 
 
@@ -1037,7 +1042,13 @@ def test_a_dropped_file_is_read_as_credreg_verify_reads_it(node: Node, tmp_path:
         python = None
     reply = node.ask(op="file", bytes=base64.b64encode(raw).decode())
     assert reply.get("data") == python, (name, reply)
-    readable = ("plain", "byte-order mark inside a string", "trailing whitespace", "a surrogate pair, escaped")
+    readable = (
+        "plain",
+        "byte-order mark inside a string",
+        "trailing whitespace",
+        "a surrogate pair, escaped",
+        "a number below the least double (0)",
+    )
     assert (python is None) is (name not in readable)
 
 

@@ -76,6 +76,12 @@ const INTEGER_LITERAL = /^-?\d+$/;
  */
 export function parseJSON(text) {
   const value = JSON.parse(text, function reviver(key, value, context) {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      // JSON.parse reads 1E400 as Infinity; Python's reader (generator/_internal/source.py _finite_float) refuses it.
+      const source = context && typeof context.source === "string" ? context.source : String(value);
+      const shown = source.length <= 24 ? source : `${source.slice(0, 20)}…`;
+      throw new JcsError(`number too large (${shown} is beyond ±1.8e308)`);
+    }
     if (typeof value === "number" && context && typeof context.source === "string") {
       if (INTEGER_LITERAL.test(context.source) && !Number.isSafeInteger(value)) {
         throw new JcsError(`the integer ${context.source} is too large for JSON canonicalization (RFC 8785)`);

@@ -28,13 +28,92 @@ async function loadContext(url) {
   return { contextUrl: null, documentUrl: url, document: cache.get(url) };
 }
 
-async function canonical(document) {
-  return jsonld.canonize(document, {
-    algorithm: "RDFC-1.0",
-    format: "application/n-quads",
+export async function canonical(document) {
+  const options = {
     documentLoader: loadContext,
     safe: true, // a term the contexts do not define is an error, not silently dropped
-  });
+  };
+  // Expanded first, so that what pyld and jsonld.js make of an expanded value otherwise is refused (expandedProblem);
+  // canonicalizing the expanded form gives the same N-Quads.
+  const expanded = await jsonld.expand(document, options);
+  const problem = expandedProblem(expanded);
+  if (problem !== null) throw new ProofError(problem);
+  return jsonld.canonize(expanded, { ...options, algorithm: "RDFC-1.0", format: "application/n-quads" });
+}
+
+const XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double";
+// rdfc.py _NOT_IN_IRIREF: what N-Quads' IRIREF excludes (pyld writes it as it is, rdf-canonize escapes it), and
+// U+0085 and U+FEFF, white space to Python's regular expressions or JavaScript's only.
+const NOT_IN_IRIREF = /[\x00-\x20<>"{}|^`\\\x85\ufeff]/;
+// rdfc.py _DECIMAL: text typed xsd:double that parseFloat (here) and float() (pyld) read as the same number.
+const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/** rdfc.py _typed_double_problem: what makes a value typed xsd:double canonicalize otherwise in pyld, or null. */
+function typedDoubleProblem(value) {
+  let number = value;
+  if (typeof value === "string") {
+    if (!DECIMAL.test(value))
+      return "text typed xsd:double that is no plain decimal number, which JSON-LD processors read apart";
+    number = parseFloat(value);
+    if (!Number.isFinite(number))
+      return "text typed xsd:double beyond the largest double, which JSON-LD processors write apart";
+    if (!Number.isInteger(number) && halfway(number))
+      return "a number halfway between two 16-digit decimals, which JSON-LD processors round either way";
+  } else if (typeof value !== "number") return null;
+  if (number === 0) return "a zero typed xsd:double, which JSON-LD processors write with or without a sign";
+  return null;
+}
+
+/** rdfc.py iri_problem, in the same words. */
+function iriProblem(what, iri, char) {
+  const code = char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return (
+    `${what} ${JSON.stringify(iri)} contains U+${code}, which an IRI in N-Quads may not: canonical N-Quads would` +
+    " write it unescaped here and escaped elsewhere, or JSON-LD processors read it apart, so no other verifier" +
+    " would check the proof"
+  );
+}
+
+/**
+ * What rdfc.py refuses while it turns the expanded document into RDF (_SafeProcessor._check_iri, _check_object)
+ * and jsonld.js would canonicalize otherwise: an IRI holding a character N-Quads' IRIREF excludes, text typed
+ * xsd:double (pyld reads it with float(), jsonld.js with parseFloat). null: nothing.
+ */
+function expandedProblem(expanded) {
+  const iri = (what, value) => {
+    if (typeof value !== "string" || value.startsWith("_:")) return null;
+    const bad = NOT_IN_IRIREF.exec(value);
+    return bad === null ? null : iriProblem(what, value, bad[0]);
+  };
+  const stack = [expanded];
+  while (stack.length) {
+    const item = stack.pop();
+    if (Array.isArray(item)) {
+      for (const member of item) stack.push(member);
+      continue;
+    }
+    if (item === null || typeof item !== "object") continue;
+    if (Object.hasOwn(item, "@value")) {
+      const datatype = item["@type"];
+      const typed = datatype === XSD_DOUBLE ? typedDoubleProblem(item["@value"]) : null;
+      if (typed !== null) {
+        const value = item["@value"];
+        return unportableReason(typeof value === "string" ? JSON.stringify(value) : "a number", typed);
+      }
+      const problem = datatype === "@json" ? null : iri("type", datatype);
+      if (problem !== null) return problem;
+      continue; // (a JSON literal's members are no IRIs)
+    }
+    for (const [key, member] of Object.entries(item)) {
+      let problem = null;
+      if (key === "@id") problem = iri("id", member);
+      else if (key === "@type") for (const type of [member].flat()) problem ??= iri("type", type);
+      else if (!key.startsWith("@")) problem = iri("property", key);
+      if (problem !== null) return problem;
+      if (key !== "@index" && key !== "@language" && key !== "@direction") stack.push(member);
+    }
+  }
+  return null;
 }
 
 // What other RDFC-1.0 implementations canonicalize otherwise than pyld 3.3.0, which credreg verify runs on
@@ -49,13 +128,20 @@ function numberProblem(number) {
     return "a number beyond ±(2**53 − 1), which JavaScript reads as another number";
   if (!Number.isInteger(number)) {
     if (Math.abs(number) < TINY) return "a number below 10**-6, which JavaScript JSON-LD processors canonicalize as 0";
-    // The double's exact decimal digits (at most some 70 for a non-integer of at least 10**-6 and below 2**53).
-    const digits = Math.abs(number).toPrecision(100).replace(".", "").replace(/^0+/, "");
-    const rest = digits.slice(DOUBLE_DIGITS);
-    if (rest[0] === "5" && /^0*$/.test(rest.slice(1)))
+    if (halfway(number))
       return "a number halfway between two 16-digit decimals, which JSON-LD processors round either way";
   }
   return null;
+}
+
+/** rdfc.py _halfway: whether the finite non-integer `number` is halfway between two 16-digit decimals. */
+function halfway(number) {
+  // The double's exact decimal digits: toPrecision takes at most 100, enough for a non-integer of at least 10**-6
+  // below 2**53 (some 70), and for text typed xsd:double beyond that, a digit string cut short only where it is
+  // not halfway: a halfway number's digits end within 100 whenever its 17th is 5 (its exact form is short).
+  const digits = Math.abs(number).toPrecision(100).replace(/e.*$/, "").replace(".", "").replace(/^0+/, "");
+  const rest = digits.slice(DOUBLE_DIGITS);
+  return rest[0] === "5" && /^0*$/.test(rest.slice(1));
 }
 
 function textProblem(text) {

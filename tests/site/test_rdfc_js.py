@@ -1,0 +1,201 @@
+"""One RDFC-1.0 verdict in Python and on the page: for values near every boundary where pyld 3.3.0 and jsonld.js
+(with rdf-canonize) canonicalize apart, and for random JSON in an award's signed fields, credreg's canonicalizer
+(generator/crypto/rdfc.py) and the page's (generator/site/assets/verify/rdfc.js) give the same N-Quads or both
+refuse the document, in the same words where the refusal is one of the unportable values."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from generator._internal.source import parse_known_json
+from generator.crypto import rdfc
+from generator.errors import CryptoError
+from tests.crypto.conftest import award
+from tests.site.node_runner import NODE, NodeRunner
+
+RUNNER = r"""
+import { createInterface } from "node:readline";
+import { canonical, firstUnportable, unportableReason } from "./verify/rdfc.js";
+for await (const line of createInterface({ input: process.stdin })) {
+  const { text } = JSON.parse(line);
+  let reply;
+  try {
+    const doc = JSON.parse(text);
+    const found = firstUnportable(doc);
+    reply = found ? { refused: unportableReason(...found) } : { nquads: await canonical(doc) };
+  } catch (error) {
+    reply = { refused: String(error && error.message ? error.message : error) };
+  }
+  process.stdout.write(JSON.stringify(reply) + "\n");
+}
+"""
+
+# The unportable-value refusals end so, in both languages (rdfc.py unportable_reason).
+UNPORTABLE = "a proof over it could hold here only, never in other verifiers"
+XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeRunner]:
+    runner = NodeRunner(tmp_path_factory.mktemp("rdfc-js"), RUNNER)
+    yield runner
+    runner.close()
+
+
+def _python(text: str) -> dict[str, str]:
+    doc = parse_known_json(text.encode())
+    try:
+        return {"nquads": rdfc.canonize(doc)}
+    except CryptoError as error:
+        return {"refused": error.summary}
+
+
+def _with(raw: str, where: str) -> str:
+    """An award's JSON text with ``raw`` (JSON text, written as it is: 1E2 stays 1E2) at ``where``."""
+    doc = award()
+    achievement = doc["credentialSubject"]["achievement"]
+    if where == "number":
+        achievement["creditsAvailable"] = "@@X@@"
+    elif where == "text":
+        achievement["name"] = "@@X@@"
+    elif where == "json literal":
+        doc["_sd"] = "@@X@@"  # a term of the VC 2.0 context typed @json
+    elif where == "id":
+        achievement["id"] = "@@X@@"
+    return json.dumps(doc, ensure_ascii=False).replace('"@@X@@"', raw)
+
+
+def _agree(node: NodeRunner, text: str) -> dict[str, str]:
+    python = _python(text)
+    page = node.ask(text=text)
+    assert python.keys() == page.keys(), (text, python, page)
+    if "nquads" in python:
+        assert python["nquads"] == page["nquads"], text
+    elif UNPORTABLE in python["refused"] or UNPORTABLE in page["refused"]:
+        assert python["refused"] == page["refused"], text
+    return python
+
+
+BOUNDARY_NUMBERS = [
+    "9007199254740991", "-9007199254740991", "9007199254740992", "-9007199254740992", "9007199254740993",
+    "-0", "-0.0", "0.0", "1e-6", "0.000001", "9.999999e-7", "-1e-7", "-0.0000005", "1e-400", "-1e-400",
+    "1.0e2", "1E2", "1.0", "100000000000000000000000", "1e21", "1e20", "1000000000000000.5", "0.1", "1.5e-6",
+    "123456.789", "4503599627370495.5", "2.5", "-7.25",
+]  # fmt: skip
+BOUNDARY_TEXTS = [
+    r'"a\u0085b"', r'"a\u2028b\u2029"', r'"a\u007fb"', r'"a\u000bb"', r'"a\u000cb"', r'"\ufeffx"', r'"tab\tnl\n"',
+    r'"cr\r"', r'"\u00a0\u3000"', r'"\ud83d\ude00"', r'{"@value": "x", "@language": "EN-us"}',
+    r'{"@value": "x", "@language": "en", "@direction": "rtl"}',
+]  # fmt: skip
+BOUNDARY_JSON = [
+    '[5.0, 1.5, 0.1, 1e-6, 123456789.125, 1e15, 2.5e-6, -0.0, 1E2]', r'{"\ue000": 1, "\ud83d\ude00": 2, "b": [true]}',
+    r'"\u00e9\u0301 \u2028 \u0085"', r'{"a": "\u001f"}', r'{"\u007f": 1}', '[9007199254740992]', '[1e-7]',
+]  # fmt: skip
+TYPED = [
+    # Text typed xsd:double: pyld reads it with float() ("inf", "1_0"), jsonld.js with parseFloat ("5abc" is 5).
+    *(
+        f'{{"@value": {json.dumps(v, ensure_ascii=False)}, "@type": "{XSD_DOUBLE}"}}'
+        for v in ("5abc", "abc", "inf", "5", "1_0", " 5", "٥", "1.50", "+.5", "5.", "1e400", "1e-400", "-1e-400")
+    ),
+    *(f'{{"@value": {v}, "@type": "{XSD_DOUBLE}"}}' for v in ('"0"', '"-0"', '"1000000000000000.5"', '"1e-7"')),
+    # JavaScript reads -0 where Python reads 0: no zero is typed xsd:double alike.
+    *(f'{{"@value": {v}, "@type": "{XSD_DOUBLE}"}}' for v in ("0", "-0", "-0.0", "0.0", "1e-400", "-2.5", "7")),
+    f'{{"@list": [{{"@value": "2.5", "@type": "{XSD_DOUBLE}"}}]}}',
+    f'{{"@value": 5, "@type": "{XSD_DOUBLE}"}}',
+    f'{{"@value": true, "@type": "{XSD_DOUBLE}"}}',
+    '{"@value": "x", "@type": "http://www.w3.org/2001/XMLSchema#integer"}',
+    '{"@value": 5.5, "@type": "http://www.w3.org/2001/XMLSchema#integer"}',
+    # A datatype IRI holding what N-Quads' IRIREF excludes, or white space to one regular-expression dialect only.
+    *(f'{{"@value": "a", "@type": "https://x.example/{c}"}}' for c in ("a|b", "a<b", r"\u0085", r"\ufeff", "a^b")),
+]
+IDS = [f'"https://a.example/{c}"' for c in ("a<b", "a{b", r"a\\b", "a^b", "a`b", r"\u0085", r"\ufeff", "\u00e9")]
+CASES = [
+    *((raw, "number") for raw in BOUNDARY_NUMBERS),
+    *((raw, "text") for raw in BOUNDARY_TEXTS),
+    *((raw, "json literal") for raw in BOUNDARY_JSON + BOUNDARY_NUMBERS),
+    *((raw, "number") for raw in TYPED),
+    *((raw, "id") for raw in IDS),
+]
+
+
+@pytest.mark.parametrize(("raw", "where"), CASES)
+def test_values_near_every_boundary_get_one_verdict(node: NodeRunner, raw: str, where: str) -> None:
+    """Text typed xsd:double was canonicalized apart ("5abc": pyld kept it, jsonld.js wrote 5.0E0; "abc": "NaN"),
+    and so were IRIs holding < { \\ ^ ` | (refused by credreg, escaped by rdf-canonize), U+0085 (refused by pyld,
+    kept by jsonld.js) or U+FEFF (the other way round): a proof over one held on one side only."""
+    _agree(node, _with(raw, where))
+
+
+def test_text_typed_double_and_unportable_iris_are_refused(node: NodeRunner) -> None:
+    typed = _agree(node, _with(f'{{"@value": "5abc", "@type": "{XSD_DOUBLE}"}}', "number"))
+    assert typed["refused"].startswith('"5abc": text typed xsd:double that is no plain decimal number')
+    zero = _agree(node, _with(f'{{"@value": -0.0, "@type": "{XSD_DOUBLE}"}}', "number"))
+    assert zero["refused"].startswith("a number: a zero typed xsd:double")
+    assert "nquads" in _agree(node, _with(f'{{"@value": "1.50", "@type": "{XSD_DOUBLE}"}}', "number"))
+    for raw in ('"https://a.example/a<b"', r'"https://a.example/\ufeff"'):
+        assert "which an IRI in N-Quads may not" in _agree(node, _with(raw, "id"))["refused"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        r'{"b": "\u007f", "1": "\u000b"}',
+        r'{"x": [1e-7], "10": {"2": 9007199254740992}, "9": "\u0001"}',
+        r'{"4294967295": "\u0002", "4294967294": "\u0003", "01": "\u0004"}',
+    ],
+)
+def test_the_first_unportable_value_is_the_same_one(node: NodeRunner, raw: str) -> None:
+    """Both name the first such value in JavaScript's order of an object's keys (array-index keys first, by number),
+    the only order the page knows: Python named the first as written, so the two reasons named other fields."""
+    assert UNPORTABLE in _agree(node, _with(raw, "json literal"))["refused"]
+
+
+_CHARS = ["a", "é", "\u2028", "\u0085", "\ufeff", "\x7f", "\t", "\n", "\r", "\x0b", '"', "\\", "<", "😀", "\ue000", " "]
+
+
+def _random_value(rng: random.Random, depth: int = 0) -> str:
+    def number() -> str:
+        return rng.choice(
+            [
+                lambda: str(rng.choice([2**53 - 1, 2**53, -(2**53 - 1), -(2**53) - 1, 10**21, 0])),
+                lambda: repr(rng.uniform(-1e-5, 1e-5)),
+                lambda: f"{rng.randrange(1, 10**15)}.5",
+                lambda: f"{rng.randrange(10)}e{rng.randrange(-10, 25)}",
+                lambda: f"{rng.randrange(10)}.0e{rng.randrange(5)}",
+                lambda: repr(rng.random() * 10 ** rng.randrange(-8, 22)),
+                lambda: str(rng.randrange(-1000, 1000)),
+            ]
+        )()
+
+    def text() -> str:
+        return json.dumps("".join(rng.choice(_CHARS) for _ in range(rng.randrange(4))), ensure_ascii=False)
+
+    kind = rng.randrange(6 if depth < 2 else 3)
+    if kind == 0:
+        return number()
+    if kind == 1:
+        return text()
+    if kind == 2:
+        return rng.choice(["true", "false", "null"])
+    if kind == 3:
+        return "[" + ",".join(_random_value(rng, depth + 1) for _ in range(rng.randrange(3))) + "]"
+    if kind == 4:
+        members = (f"{json.dumps(f'k{i}')}: {_random_value(rng, depth + 1)}" for i in range(rng.randrange(3)))
+        return "{" + ",".join(members) + "}"
+    datatype = rng.choice([XSD_DOUBLE, "http://www.w3.org/2001/XMLSchema#integer", "@json", "https://x.example/t"])
+    return f'{{"@value": {rng.choice([number(), text()])}, "@type": {json.dumps(datatype)}}}'
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_values_get_one_verdict(node: NodeRunner, seed: int) -> None:
+    """A small differential fuzz: random JSON (numbers near every boundary, text with control, white-space and
+    astral characters, typed values) in an award's signed fields."""
+    rng = random.Random(seed)
+    for _ in range(40):
+        where = rng.choice(["number", "text", "json literal"])
+        _agree(node, _with(_random_value(rng), where))
