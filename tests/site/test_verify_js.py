@@ -239,8 +239,8 @@ def test_equal_keys_in_different_objects_are_fine(node: Node, text: str) -> None
 
 # --- the verifier against the Python verifier ------------------------------------------------------------------
 
-# "hash" is the page's own check. The page does not canonicalize RDF: it says the eddsa-rdfc-2022 proof holds
-# only for an award the build published as it is, and "not checked" (blocking) for any other file.
+# "hash" is the page's own check. The page canonicalizes RDF too (rdfc.js); where it says an eddsa-rdfc-2022 proof
+# "cannot be fully checked here" (blocking), that stands for the CLI's verdict on that proof.
 RDFC_CHECK = "proof:eddsa-rdfc-2022"
 
 
