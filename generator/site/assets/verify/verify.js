@@ -8,6 +8,7 @@
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
 import { FRAMED, framed, openOnItsOwn } from "./framing.js";
 import { day, pyStrip } from "./policies.js";
+import { pyRepr } from "./text.js";
 import {
   AUTHENTICITY,
   ENDORSEMENT,
@@ -611,7 +612,11 @@ class Page {
     const find = (id) => result.checks.find((c) => c.id === id);
     const { facts } = outcome;
     const { kind, text } = result.headline;
-    const issuer = facts.issuerName ?? facts.issuerDid ?? "its issuer";
+    // A registered issuer's name was reviewed here; any other is what the file calls its issuer, quoted as its own
+    // words (as the issuer check quotes it): "… but Example University, registered here. Valid is not …" read as
+    // the registry's.
+    const named = facts.issuerName ?? facts.issuerDid;
+    const issuer = !named ? "its issuer" : facts.issuer ? named : `the issuer that calls itself ${pyRepr(named)}`;
     let detail;
     switch (kind) {
       case HeadlineKind.VALID:
