@@ -11,6 +11,12 @@ but the drawing itself, ``@import``, style sheets, processing instructions (``xm
 SVG that cannot be parsed (or is not UTF-8, or nests absurdly deep, or multiplies itself through references
 beyond :data:`MAX_DRAWN` shapes, or refers to itself in a cycle) is not published at all.
 
+Names and keywords hold names and keywords: an ``id``, a filter ``result``, a ``class``, a ``font-family``, a
+``lang`` or ``role`` holding a sentence is refused (:data:`_GRAMMARS`). What is published is also a function of the
+drawing alone (:func:`_canonical`): ids and filter results renamed in document order, classes (which no style sheet
+selects) left out, white space between elements removed and runs of it made one, attributes in one order. What the
+file chose but no reader sees does not ride out on the site.
+
 Characters go only where the drawing shows them or names itself: in ``<text>`` and its parts, and in ``<title>``
 and ``<desc>``. Anywhere else (inside a ``<g>``, between shapes, in ``<metadata>``) a browser draws nothing of
 them, so they would be an SVG's text chunk: a recipients list or a key riding out on the site unseen. Such text
@@ -72,8 +78,31 @@ _ATTRIBUTES = {
     # accessibility
     "aria-label", "aria-labelledby", "aria-describedby", "aria-hidden",
 }  # fmt: skip
-#: Plain text, never read as CSS: any value will do.
+#: Plain text, never read as CSS: checked by its own grammar (:data:`_GRAMMARS`), or, for an accessible label
+#: (which a screen reader speaks, as the page shows a <title>), any value.
 _TEXT = {"id", "class", "lang", "role", "aria-label", "aria-labelledby", "aria-describedby", "aria-hidden"}
+#: A name a drawing gives a part of itself (an id, a filter result, a class): short, and no sentence. Ids and
+#: results are published renamed anyway (:func:`_canonical`); the grammar keeps a name a name.
+_ID = r"[A-Za-z_][A-Za-z0-9_.:-]{0,63}"
+#: A font family: a name of words (quoted or bare), at most four of them to fall back on.
+_FAMILY = r"""(?:'[A-Za-z0-9 _-]{1,40}'|"[A-Za-z0-9 _-]{1,40}"|[A-Za-z][A-Za-z0-9 _-]{0,39})"""
+#: What each attribute that holds a name, a list of names or a keyword may hold: values that are no sentence. Any
+#: other text in them (a recipients list in a font-family, an id or a class) rode out on the site unseen.
+_GRAMMARS = {
+    name: re.compile(pattern + r"\Z")
+    for names, pattern in (
+        (("id", "result", "in", "in2"), _ID),
+        (("class",), rf"{_ID}(?: {_ID}){{0,7}}"),
+        (("aria-labelledby", "aria-describedby"), rf"{_ID}(?: {_ID}){{0,7}}"),
+        (("lang", f"{{{XML_NS}}}lang"), r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8}){0,7}"),
+        ((f"{{{XML_NS}}}space",), r"default|preserve"),
+        (("role",), r"[a-z-]{1,32}(?: [a-z-]{1,32}){0,3}"),
+        (("aria-hidden", "focusable"), r"true|false|auto"),
+        (("tabindex",), r"-?[0-9]{1,4}"),
+        (("font-family",), rf"{_FAMILY}(?: *, *{_FAMILY}){{0,3}}"),
+    )
+    for name in names
+}
 _NAMESPACED = {f"{{{XML_NS}}}space", f"{{{XML_NS}}}lang"}
 _REFERENCES = {"href", f"{{{XLINK_NS}}}href"}
 
@@ -139,8 +168,11 @@ def _clean(element: ET.Element, removed: list[str]) -> None:
     for name in list(element.attrib):
         value = element.attrib[name]
         ns, local = _local(name)
+        grammar = _GRAMMARS.get(name)
         if name in _REFERENCES:
             allowed = bool(_FRAGMENT.match(value.strip()))
+        elif grammar is not None:
+            allowed = bool(grammar.match(_collapsed(value)))
         else:
             known = name in _NAMESPACED or (ns is None and local in _ATTRIBUTES)
             allowed = known and (local in _TEXT or _value_ok(value))
@@ -217,6 +249,83 @@ def _drawn(root: ET.Element) -> int:
     return counted[id(root)]
 
 
+def _collapsed(value: str) -> str:
+    """An attribute value with its runs of XML white space made one space, as every reader of it takes them."""
+    return " ".join(re.split(r"[ \t\n\r]+", value.strip(" \t\n\r")))
+
+
+#: What a filter primitive's ``in`` may name besides a result of its own filter.
+_FILTER_INPUTS = {"SourceGraphic", "SourceAlpha", "BackgroundImage", "BackgroundAlpha", "FillPaint", "StrokePaint"}
+
+
+def _canonical(root: ET.Element) -> None:
+    """Make what the check kept a function of the drawing alone, in place: what the file chose that no reader
+    sees does not ride out on the site. Ids become ``i1``, ``i2``… in document order and filter results ``r1``…
+    within their filter (every reference follows; one to nothing points at ``i0``/``r0``, which is nothing
+    still); ``class`` goes (no style sheet reaches a published SVG, so it selects nothing); white space between
+    elements goes and runs of it in attribute values become one space (the page draws neither); attributes are
+    written in one order."""
+    ids: dict[str, str] = {}
+    own: dict[int, str] = {}  # each element's new id: a repeated id names the first element that has it (as a
+    # browser takes it); later ones get names of their own, which nothing refers to
+    repeated = [element for element in root.iter() if element.get("id") is not None]
+    for element in repeated:
+        name = element.get("id", "")
+        if name not in ids:
+            ids[name] = own[id(element)] = f"i{len(ids) + 1}"
+    for element in repeated:
+        if id(element) not in own:
+            own[id(element)] = f"i{len(ids) + 1 + len(own) - len(ids)}"
+    # Runs of white space inside text are drawn as one space, unless the drawing asks for them kept.
+    collapse = not any(
+        element.get(f"{{{XML_NS}}}space") == "preserve" or "white-space" in element.get("style", "")
+        for element in root.iter()
+    )
+
+    def renamed(match: re.Match[str]) -> str:
+        return f"url(#{ids.get(match.group(2), 'i0')})"
+
+    for element in root.iter():
+        _, here = _local(element.tag)
+        if here == "filter":
+            results: dict[str, str] = {}
+            primitives = list(element.iter())[1:]  # a merge's nodes too
+            for primitive in primitives:
+                made = primitive.get("result")
+                if made is not None:
+                    results.setdefault(made, f"r{len(results) + 1}")
+            for primitive in primitives:
+                for key in ("in", "in2", "result"):
+                    value = primitive.get(key)
+                    if value is not None and value not in _FILTER_INPUTS:
+                        primitive.set(key, results.get(value, "r0"))
+        if here not in _TEXT_HOLDERS:
+            element.text = None
+            for child in element:
+                child.tail = None
+        elif collapse:
+            element.text = element.text and re.sub(r"[ \t\n\r]+", " ", element.text)
+            for child in element:
+                child.tail = child.tail and re.sub(r"[ \t\n\r]+", " ", child.tail)
+        attributes = {}
+        for key, value in element.attrib.items():
+            local = _local(key)[1]
+            value = _collapsed(value)
+            if key == "class":
+                continue
+            if key == "id":
+                value = own[id(element)]
+            elif key in _REFERENCES:
+                value = f"#{ids.get(value.removeprefix('#'), 'i0')}"
+            elif local in ("aria-labelledby", "aria-describedby"):
+                value = " ".join(ids.get(name, "i0") for name in value.split(" "))
+            elif "url(" in value.lower():
+                value = _LOCAL_REF.sub(renamed, value)
+            attributes[key] = value
+        element.attrib.clear()
+        element.attrib.update(sorted(attributes.items()))
+
+
 def inspect_svg(data: bytes) -> SvgResult | None:
     """The drawing rebuilt from the allow-list and what was removed; ``None`` when it is not a usable SVG."""
     try:
@@ -245,6 +354,7 @@ def inspect_svg(data: bytes) -> SvgResult | None:
         _drawn(root)
     except _TooMuch:
         return None
+    _canonical(root)
     return SvgResult(bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)), tuple(removed))
 
 
@@ -271,7 +381,8 @@ def result_problem(result: SvgResult | None) -> str | None:
         shown = ", ".join(dict.fromkeys(result.removed[:8]))
         more = f" and {len(result.removed) - 8} more" if len(result.removed) > 8 else ""
         return (
-            f"contains scripts, event handlers, foreign content, styles, external references or text outside its "
-            f"drawing that the site does not publish ({shown}{more}): remove them"
+            f"contains scripts, event handlers, foreign content, styles, external references, text outside its "
+            f"drawing or names that are no names (an id, class, font-family, language or role holding other text) "
+            f"that the site does not publish ({shown}{more}): remove them"
         )
     return None

@@ -142,3 +142,70 @@ def test_text_the_drawing_shows_or_names_itself_with_stays() -> None:
     assert cleaned is not None
     for words in (b"Gold badge", b"A star on a shield", b"Level ", b">2<", b" analyst", b">!<"):
         assert words in cleaned
+
+
+# --- names and layout the drawing chose but nobody sees do not ride out on the site ----------------------------------
+
+SENTENCE = "recipients ada@example.org Ada Lovelace grace@example.org Grace Hopper"
+
+
+def test_names_are_published_as_the_drawing_s_own_not_the_file_s() -> None:
+    """Ids, filter results and classes held any text: published as they were, a file of names rode out on the site
+    unread. Ids and results are renamed in document order (every reference follows), classes go (no style sheet
+    reaches a published SVG), so two files that draw the same publish the same bytes."""
+    body = (
+        '<defs><linearGradient id="ada-example-org"><stop offset="0"/></linearGradient>'
+        '<filter id="grace-hopper"><feGaussianBlur in="SourceGraphic" result="key-0x1f2e"/>'
+        '<feMerge><feMergeNode in="key-0x1f2e"/><feMergeNode in="nowhere"/></feMerge></filter></defs>'
+        '<g class="ada grace" fill="url(#ada-example-org)" filter="url(\'#grace-hopper\')">'
+        '<use href="#ada-example-org"/>'
+        '<title id="lovelace">Badge</title><circle r="4" aria-labelledby="lovelace"/></g>'
+    )
+    data = document(body, TRACKER)
+    assert svg_problem(data) is None
+    published = sanitize_svg(data)
+    assert published is not None
+    for name in (b"ada", b"grace", b"key-0x1f2e", b"lovelace", b"nowhere", b"class="):
+        assert name not in published, name
+    # i1 is the frame's own gradient (hostile_svgs.document), then these in document order.
+    for kept in (b'id="i2"', b'fill="url(#i2)"', b'filter="url(#i3)"', b'href="#i2"', b'result="r1"', b'in="r1"'):
+        assert kept in published, kept
+    assert b'in="r0"' in published  # a result no primitive makes is still none
+    assert b'aria-labelledby="i4"' in published
+    renamed = body.replace("ada-example-org", "a").replace("grace-hopper", "b").replace("lovelace", "c")
+    assert sanitize_svg(document(renamed.replace("key-0x1f2e", "k").replace('class="ada grace" ', ""), TRACKER)) == (
+        published
+    )
+
+
+@pytest.mark.parametrize(
+    "attribute",
+    [
+        f'font-family="{SENTENCE.replace("@", " at ")}"',
+        f'class="{SENTENCE}"',
+        f'id="{SENTENCE.replace(" ", "-").replace("@", "-")}"',
+        'lang="en, and a key: 0x1f2e3d4c"',
+        'role="img; recipients ada"',
+        'aria-hidden="ada@example.org"',
+    ],
+)
+def test_a_name_that_is_no_name_is_refused(attribute: str) -> None:
+    problem = svg_problem(document(f'<circle r="4" {attribute}/>', TRACKER))
+    assert problem is not None
+    assert "ada" not in problem  # named by its attribute, never its value
+
+
+def test_white_space_and_attribute_order_carry_nothing_out() -> None:
+    """Blanks between elements, runs of them inside values and text, and the order of attributes are drawn by no
+    browser: spaces and tabs between two shapes encoded a file, bit by bit."""
+    bits = "".join(" \t"[int(b)] for b in format(0x1F2E3D4C, "032b"))
+    data = document(f'<circle r="4" cx="1"/>{bits}<rect  width="2"\theight="3"/>\n<text x="1">a{bits}b</text>', TRACKER)
+    same = document('<circle cx="1" r="4"/><rect height="3" width="2"/><text x="1">a b</text>', TRACKER)
+    assert svg_problem(data) is None
+    assert sanitize_svg(data) == sanitize_svg(same)
+    assert b"\t" not in (sanitize_svg(data) or b"\t")
+
+
+def test_text_kept_as_written_keeps_its_spaces() -> None:
+    data = document('<text xml:space="preserve" x="1">a   b</text>', TRACKER)
+    assert b"a   b" in (sanitize_svg(data) or b"")
