@@ -12,10 +12,11 @@ SVG that cannot be parsed (or is not UTF-8, or nests absurdly deep, or multiplie
 beyond :data:`MAX_DRAWN` shapes, or refers to itself in a cycle) is not published at all.
 
 Names and keywords hold names and keywords: an ``id``, a filter ``result``, a ``class``, a ``font-family``, a
-``lang`` or ``role`` holding a sentence is refused (:data:`_GRAMMARS`). What is published is also a function of the
-drawing alone (:func:`_canonical`): ids and filter results renamed in document order, classes (which no style sheet
-selects) left out, white space between elements removed and runs of it made one, attributes in one order. What the
-file chose but no reader sees does not ride out on the site.
+``lang`` or ``role`` holding a sentence is refused (:data:`_GRAMMARS`), and so is a presentation or geometry value
+holding a word that is not one of its keywords (:data:`_KEYWORDS`; a browser ignores ``fill="recipients …"``).
+What is published is also a function of the drawing alone (:func:`_canonical`): ids and filter results renamed
+in document order, classes (which no style sheet selects) left out, white space between elements removed and runs
+of it made one, attributes in one order. What the file chose but no reader sees does not ride out on the site.
 
 Characters go only where the drawing shows them or names itself: in ``<text>`` and its parts, and in ``<title>``
 and ``<desc>``. Anywhere else (inside a ``<g>``, between shapes, in ``<metadata>``) a browser draws nothing of
@@ -141,6 +142,82 @@ def _named(name: str) -> str:
     return name if _NAME.match(name) else "an unnamed item"
 
 
+#: Words a presentation or geometry value may hold besides numbers (with their units), ``#``-colours and
+#: same-document ``url(#id)`` s: CSS's colour names and the keywords of the allowed attributes and properties. Any
+#: other word (``fill="recipients ada example org"``, which a browser ignores) is text riding out on the site.
+_COLOUR_NAMES = (
+    "aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown burlywood "
+    "cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan darkgoldenrod "
+    "darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid darkred darksalmon "
+    "darkseagreen darkslateblue darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue dimgray "
+    "dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray green "
+    "greenyellow grey honeydew hotpink indianred indigo ivory khaki lavender lavenderblush lawngreen lemonchiffon "
+    "lightblue lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen lightgrey lightpink lightsalmon "
+    "lightseagreen lightskyblue lightslategray lightslategrey lightsteelblue lightyellow lime limegreen linen "
+    "magenta maroon mediumaquamarine mediumblue mediumorchid mediumpurple mediumseagreen mediumslateblue "
+    "mediumspringgreen mediumturquoise mediumvioletred midnightblue mintcream mistyrose moccasin navajowhite navy "
+    "oldlace olive olivedrab orange orangered orchid palegoldenrod palegreen paleturquoise palevioletred "
+    "papayawhip peachpuff peru pink plum powderblue purple rebeccapurple red rosybrown royalblue saddlebrown salmon "
+    "sandybrown seagreen seashell sienna silver skyblue slateblue slategray slategrey snow springgreen steelblue tan "
+    "teal thistle tomato turquoise violet wheat white whitesmoke yellow yellowgreen transparent currentcolor"
+)
+_KEYWORDS = frozenset(
+    (
+        _COLOUR_NAMES + " none inherit initial unset revert auto normal bold bolder lighter italic oblique "
+        "small-caps butt round square miter miter-clip arcs bevel evenodd nonzero userspaceonuse objectboundingbox "
+        "strokewidth pad reflect repeat start middle end hidden visible collapse scroll inline block inline-block "
+        "xminymin xmidymin xmaxymin xminymid xmidymid xmaxymid xminymax xmidymax xmaxymax meet slice "
+        "auto-start-reverse alphabetic hanging ideographic mathematical central text-before-edge text-after-edge "
+        "before-edge after-edge baseline sub super text-top text-bottom underline overline line-through lr rl tb "
+        "lr-tb rl-tb tb-rl horizontal-tb vertical-rl vertical-lr ltr rtl embed bidi-override isolate plaintext "
+        "isolate-override spacing spacingandglyphs align stretch left right wider narrower ultra-condensed "
+        "extra-condensed condensed semi-condensed semi-expanded expanded extra-expanded ultra-expanded "
+        "optimizespeed optimizequality optimizelegibility geometricprecision crispedges non-scaling-stroke "
+        "non-scaling-size non-rotation fixed-position srgb linearrgb fill stroke markers multiply screen overlay "
+        "darken lighten color-dodge color-burn hard-light soft-light difference exclusion hue saturation color "
+        "luminosity saturate huerotate luminancetoalpha over in out atop xor arithmetic duplicate wrap exact "
+        "sourcegraphic sourcealpha backgroundimage backgroundalpha fillpaint strokepaint true false preserve default "
+        "full basic tiny small medium large x-small xx-small x-large xx-large smaller larger sans-serif serif "
+        "monospace cursive fantasy system-ui pre pre-wrap pre-line nowrap uppercase lowercase capitalize "
+        "default img presentation"
+    ).split()
+    + [name.lower() for name in _ATTRIBUTES]  # property names, in a style attribute
+    + sorted(_FUNCTIONS)
+    # CSS properties drawing tools write in a style attribute, and their keywords
+    + [
+        *("url", "white-space", "font", "text-transform", "line-height", "text-align", "font-variant-ligatures"),
+        *("font-variant-caps", "font-variant-numeric", "font-variant-east-asian", "font-feature-settings"),
+        *("font-kerning", "text-orientation", "text-indent", "center", "justify", "mixed", "upright", "sideways"),
+    ]
+)
+_UNITS = r"(?:px|em|ex|pt|pc|cm|mm|in|deg|rad|grad|turn|rem|ch|vw|vh|vmin|vmax|ms|s|%)?"
+_QUANTITY = re.compile(rf"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?{_UNITS}(?![A-Za-z])")
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}(?![0-9A-Za-z])")
+_WORD = re.compile(r"[A-Za-z_-][A-Za-z0-9_-]*")
+_PATH = re.compile(r"[MmLlHhVvCcSsQqTtAaZz0-9eE.,+\- \t\n\r]*\Z")
+_FONT_FAMILY = re.compile(r"\s*font-family\s*:\s*(.*?)\s*\Z", re.DOTALL)
+#: Inkscape's name of the font it drew with ("sans-serif Bold"), beside the family: held to the family's grammar.
+_FONT_SPECIFICATION = re.compile(r"\s*-inkscape-font-specification\s*:\s*(.*?)\s*\Z", re.DOTALL)
+
+
+def _words_ok(local: str, value: str) -> bool:
+    """Whether a presentation or geometry value holds only numbers, colours, same-document references and known
+    keywords (a path: its commands and numbers; a style: known properties, each font family by its grammar)."""
+    if local == "d":
+        return bool(_PATH.match(value))
+    if local == "style":
+        for declaration in value.split(";"):
+            family = _FONT_FAMILY.match(declaration) or _FONT_SPECIFICATION.match(declaration)
+            if family is not None:
+                if not _GRAMMARS["font-family"].match(_collapsed(family.group(1))):
+                    return False
+            elif not _words_ok("", declaration):
+                return False
+        return True
+    rest = _QUANTITY.sub(" ", _HEX_COLOUR.sub(" ", _LOCAL_URL.sub(" ", value)))
+    return all(word.lower() in _KEYWORDS for word in _WORD.findall(rest))
+
+
 def _value_ok(value: str) -> bool:
     """No CSS escape (``u\\rl(``), at-rule (``@import``) or control character, and no function but harmless
     ones once same-document ``url(#id)`` s are removed: any other ``url(``, ``image-set(``, ``src(``… fails."""
@@ -175,7 +252,7 @@ def _clean(element: ET.Element, removed: list[str]) -> None:
             allowed = bool(grammar.match(_collapsed(value)))
         else:
             known = name in _NAMESPACED or (ns is None and local in _ATTRIBUTES)
-            allowed = known and (local in _TEXT or _value_ok(value))
+            allowed = known and (local in _TEXT or (_value_ok(value) and _words_ok(local, value)))
         if not allowed:
             del element.attrib[name]
             removed.append(f"{_named(local)} on <{_named(here)}>")
@@ -382,7 +459,7 @@ def result_problem(result: SvgResult | None) -> str | None:
         more = f" and {len(result.removed) - 8} more" if len(result.removed) > 8 else ""
         return (
             f"contains scripts, event handlers, foreign content, styles, external references, text outside its "
-            f"drawing or names that are no names (an id, class, font-family, language or role holding other text) "
-            f"that the site does not publish ({shown}{more}): remove them"
+            f"drawing, names that are no names (an id, class, font-family, language or role holding other text) "
+            f"or values holding words no reader knows, that the site does not publish ({shown}{more}): remove them"
         )
     return None

@@ -209,3 +209,57 @@ def test_white_space_and_attribute_order_carry_nothing_out() -> None:
 def test_text_kept_as_written_keeps_its_spaces() -> None:
     data = document('<text xml:space="preserve" x="1">a   b</text>', TRACKER)
     assert b"a   b" in (sanitize_svg(data) or b"")
+
+
+#: Drawings as common tools write them: Inkscape's plain SVG (styles), a Figma export (filters, clips, ids).
+TOOL_EXPORTS = {
+    "inkscape": (
+        '<g transform="matrix(0.26458333,0,0,0.26458333,-10.5,5e-1)"><path style="fill:#ff0000;fill-opacity:1;'
+        'stroke:none;stroke-width:0.26458332;stroke-linecap:round" '
+        'd="M 10,10 H 90 V 90 Z m -5.5e-1,2 c 1,2 3,4 5,6 z"/>'
+        '<text xml:space="preserve" style="font-style:normal;font-weight:bold;font-size:10.5833px;line-height:1.25;'
+        "font-family:'DejaVu Sans';-inkscape-font-specification:'DejaVu Sans Bold';letter-spacing:0px;"
+        'word-spacing:0px;text-align:center;text-anchor:middle;fill:#000000" x="50" y="50">'
+        '<tspan x="50" y="50" style="stroke-width:0.264583">ACME</tspan></text></g>'
+    ),
+    "figma": (
+        '<g clip-path="url(#clip0_1_2)" filter="url(#filter0_d_1_2)"><rect width="120" height="120" rx="24" '
+        'fill="url(#paint0_linear_1_2)" fill-opacity="0.9"/><path fill-rule="evenodd" clip-rule="evenodd" '
+        'd="M60 20L100 100H20L60 20Z" fill="white"/></g><defs>'
+        '<filter id="filter0_d_1_2" x="-4" y="0" width="128" height="128" filterUnits="userSpaceOnUse" '
+        'color-interpolation-filters="sRGB"><feFlood flood-opacity="0" result="BackgroundImageFix"/>'
+        '<feColorMatrix in="SourceAlpha" type="matrix" values="0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 127 0" '
+        'result="hardAlpha"/><feOffset dy="4"/><feGaussianBlur stdDeviation="2"/>'
+        '<feComposite in2="hardAlpha" operator="out"/>'
+        '<feBlend mode="normal" in2="BackgroundImageFix" result="effect1_dropShadow_1_2"/>'
+        '<feBlend mode="normal" in="SourceGraphic" in2="effect1_dropShadow_1_2" result="shape"/></filter>'
+        '<linearGradient id="paint0_linear_1_2" x1="0" y1="0" x2="120" y2="120" gradientUnits="userSpaceOnUse">'
+        '<stop stop-color="#4F46E5"/><stop offset="1" stop-color="rebeccapurple" stop-opacity="0.5"/></linearGradient>'
+        '<clipPath id="clip0_1_2"><rect width="120" height="120" fill="white"/></clipPath></defs>'
+    ),
+}
+
+
+@pytest.mark.parametrize("tool", sorted(TOOL_EXPORTS))
+def test_drawings_as_tools_export_them_pass(tool: str) -> None:
+    assert svg_problem(document(TOOL_EXPORTS[tool], TRACKER)) is None
+
+
+@pytest.mark.parametrize(
+    "attribute",
+    [
+        'fill="recipients ada example org"',
+        'stroke-dasharray="ada lovelace 1 2"',
+        'd="M0 0 recipients ada"',
+        'transform="translate(1 2) recipients"',
+        'style="fill: red; stroke: recipients ada"',
+        'style="font-family: recipients ada at example org and grace hopper at example org and more"',
+        'style="font: bold 12px recipients"',
+    ],
+)
+def test_a_value_holding_words_no_reader_knows_is_refused(attribute: str) -> None:
+    """A browser ignores a presentation value it cannot read, so any text went in one (``fill="recipients …"``)
+    and out on the site: a value holds numbers, colours, same-document references and known keywords only."""
+    problem = svg_problem(document(f'<rect width="4" height="4" {attribute}/>', TRACKER))
+    assert problem is not None
+    assert "ada" not in problem
