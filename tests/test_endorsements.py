@@ -214,6 +214,22 @@ def test_a_revoked_endorsement_is_headlined_with_its_day_and_reason_as_an_award_
             assert "Reason given" not in text.stdout
         report = json.loads(credreg(*r, "verify", digest, "--format", "json", env=env).stdout)
         assert (report["headline_kind"], report["headline"]) == ("revoked", first)
+    # The credential page's badge, as built: the same verdict, and the endorser's reason beside it as theirs.
+    import html
+
+    from generator.publish.verifydata import AwardStats
+    from generator.render.credential import credential_body
+    from generator.render.model import SiteModel
+
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, dt.datetime.now(dt.UTC))
+    page = credential_body(model, model.entries["beta-labs/sql-basics"])
+    item = html.unescape(page.split(f'data-endorsement="{by_issuer}"', 1)[1].split("</li>", 1)[0])
+    assert f"data-endorsement-status>Revoked on {day[by_issuer]} by its endorser.</span>" in item
+    assert (
+        "data-endorsement-check class=\"cr-muted\">Reason given by its endorser: 'Withdrawn after the review'" in item
+    )
 
 
 def test_refusals(setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path) -> None:
