@@ -202,7 +202,10 @@ _FONT_SPECIFICATION = re.compile(r"\s*-inkscape-font-specification\s*:\s*(.*?)\s
 
 def _words_ok(local: str, value: str) -> bool:
     """Whether a presentation or geometry value holds only numbers, colours, same-document references and known
-    keywords (a path: its commands and numbers; a style: known properties, each font family by its grammar)."""
+    keywords (a path: its commands and numbers; a style: known properties, each font family by its grammar). ASCII
+    only: no keyword has another letter, and words of another script would pass as no word at all."""
+    if not value.isascii():
+        return False
     if local == "d":
         return bool(_PATH.match(value))
     if local == "style":

@@ -255,6 +255,8 @@ def test_drawings_as_tools_export_them_pass(tool: str) -> None:
         'style="fill: red; stroke: recipients ada"',
         'style="font-family: recipients ada at example org and grace hopper at example org and more"',
         'style="font: bold 12px recipients"',
+        'fill="red получатели ада"',
+        'stroke="#000 受取人"',
     ],
 )
 def test_a_value_holding_words_no_reader_knows_is_refused(attribute: str) -> None:
