@@ -525,10 +525,14 @@ def _say_uncounted(registry: Registry, issuer: str) -> None:
     from generator.awarding.revoke import uncounted_revocations
 
     log = layout.relpath(registry.root, layout.revocations_path(registry.root, issuer))
+    from generator.report import terminal_safe
+
     for number, award, why in uncounted_revocations(registry, issuer):
-        print(
-            f"{log}:{number} ({award}) no longer counts ({why}): its bit is not set. If you made that revocation, "
-            f"make it again: credreg revoke {award} --reason TEXT --key <your key in force>",
+        print(  # why names the line's key, as the line gives it: made safe for the terminal
+            terminal_safe(
+                f"{log}:{number} ({award}) no longer counts ({why}): its bit is not set. If you made that revocation, "
+                f"make it again: credreg revoke {award} --reason TEXT --key <your key in force>"
+            ),
             file=sys.stderr,
         )
 

@@ -12,7 +12,13 @@ from generator import layout
 from generator._internal.text import UNSEEN
 from generator.errors import Location, Problem, ProblemList, Severity
 from generator.registry import Registry
-from generator.verify.results import AUTHENTICITY, CheckStatus, VerificationResult
+from generator.verify.results import (
+    AUTHENTICITY,
+    CheckStatus,
+    HeadlineKind,
+    VerificationResult,
+    revoked_because,
+)
 
 __all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_safe"]
 
@@ -97,6 +103,9 @@ def format_result(result: VerificationResult) -> str:
     facts = result.facts
     lead = result.headline()
     lines = [lead.text, f"  verdict: {_HEADLINE[str(result.verdict)]}"]
+    status = next((c for c in result.checks if c.id == "status"), None)
+    if lead.kind is HeadlineKind.REVOKED and status is not None and revoked_because(status.reason):
+        lines.append(f"  {revoked_because(status.reason)}")  # the signer's words, under the verdict, never in it
     if facts.get("credential_name"):
         # What an award that is not valid says about itself is a claim, not a finding (it may name anyone).
         claims = "" if result else "claims: "

@@ -168,8 +168,9 @@ def test_credreg_verify_headlines_an_endorsement_as_an_endorsement(
 def test_a_revoked_endorsement_is_headlined_with_its_day_and_reason_as_an_award_is(
     setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path
 ) -> None:
-    """credreg verify's first line for a revoked endorsement: the day and the issuer's published reason, worded as
-    for its revoked award (one wording, results.py revoked_headline); an endorser keeps no log, so only who."""
+    """credreg verify's first line for a revoked endorsement: the day, and the issuer's published reason under it,
+    worded as for its revoked award (one wording, results.py revoked_headline and revoked_because); an endorser
+    keeps no log, so only who."""
     root, env, r = setup
     _second_issuer(root)
     made = credreg(*r, "keygen", "acme-academy", "--key-id", "k1", "--valid-from", "2024-01-01", env=env)
@@ -196,15 +197,39 @@ def test_a_revoked_endorsement_is_headlined_with_its_day_and_reason_as_an_award_
     assert credreg(*r, "check", "--jobs", "1", env=env).returncode == 0
     log = (root / "registry/issuers/acme-academy/revocations.jsonl").read_text(encoding="utf-8").splitlines()
     day = {entry["award"]: plain_day(entry["revoked"]) for entry in map(json.loads, log)}
-    for digest, first in (
-        (by_issuer, f"Revoked on {day[by_issuer]} by its endorser: Withdrawn after the review."),
-        (award, f"Revoked on {day[award]} by its issuer: Issued to the wrong person."),
-        (by_endorser, "Revoked by its endorser."),
+    # The reason is the signer's words: quoted and attributed under the verdict, never part of it.
+    for digest, first, because in (
+        (
+            by_issuer,
+            f"Revoked on {day[by_issuer]} by its endorser.",
+            "Reason given by its endorser: 'Withdrawn after the review'",
+        ),
+        (award, f"Revoked on {day[award]} by its issuer.", "Reason given by its issuer: 'Issued to the wrong person'"),
+        (by_endorser, "Revoked by its endorser.", None),
     ):
         text = credreg(*r, "verify", digest, env=env)
-        assert (text.returncode, text.stdout.splitlines()[:2]) == (1, [first, "  verdict: REVOKED"]), text.stdout
+        lead = [first, "  verdict: REVOKED", *([f"  {because}"] if because else [])]
+        assert (text.returncode, text.stdout.splitlines()[: len(lead)]) == (1, lead), text.stdout
+        if because is None:
+            assert "Reason given" not in text.stdout
         report = json.loads(credreg(*r, "verify", digest, "--format", "json", env=env).stdout)
         assert (report["headline_kind"], report["headline"]) == ("revoked", first)
+    # The credential page's badge, as built: the same verdict, and the endorser's reason beside it as theirs.
+    import html
+
+    from generator.publish.verifydata import AwardStats
+    from generator.render.credential import credential_body
+    from generator.render.model import SiteModel
+
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, dt.datetime.now(dt.UTC))
+    page = credential_body(model, model.entries["beta-labs/sql-basics"])
+    item = html.unescape(page.split(f'data-endorsement="{by_issuer}"', 1)[1].split("</li>", 1)[0])
+    assert f"data-endorsement-status>Revoked on {day[by_issuer]} by its endorser.</span>" in item
+    assert (
+        "data-endorsement-check class=\"cr-muted\">Reason given by its endorser: 'Withdrawn after the review'" in item
+    )
 
 
 def test_refusals(setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path) -> None:

@@ -18,18 +18,26 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator._internal.files import read_inside
 from generator._internal.rasters import extra_content
 from generator._internal.svg import inspect_svg, result_problem
 
-__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_SIDE", "image_data_problem", "image_problem", "published_image"]
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = ["MAX_FRAMES", "MAX_IMAGE_BYTES", "MAX_IMAGE_SIDE", "image_data_problem", "image_problem", "published_image"]
 
 #: Logos and badge images are a few KiB to a few hundred KiB.
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 #: Pixels on a side: far above what a page shows, far below what exhausts memory.
 MAX_IMAGE_SIDE = 4096
+#: Frames of an animation: a badge's loop is tens of them. Each frame costs the check a decode and the build an
+#: encode however few its pixels (tens of thousands of 1×1 frames fit in the byte bound and took the build minutes).
+MAX_FRAMES = 1000
 #: Pillow's name of the format each raster extension promises.
 RASTER_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "webp": "WEBP"}
 
@@ -92,6 +100,8 @@ def _raster_problem(data: bytes, expected: str) -> str | None:
             with Image.open(io.BytesIO(data), formats=[expected]) as image:
                 image.load()  # and the pixels themselves decode
                 frames = getattr(image, "n_frames", 1)
+                if frames > MAX_FRAMES:
+                    return f"image is an animation of {frames:,} frames; at most {MAX_FRAMES:,}"
                 if frames * width * height > MAX_IMAGE_SIDE * MAX_IMAGE_SIDE:  # each frame is the whole canvas
                     return (
                         f"image is {frames:,} frames of {width}×{height} pixels; an animation may hold at most "
@@ -119,21 +129,29 @@ def _raster_problem(data: bytes, expected: str) -> str | None:
 
 def _reencoded(data: bytes, expected: str) -> bytes:
     """The picture ``data`` decodes to (every frame, with its timing), encoded again as ``expected``: lossless for
-    PNG and lossless WebP, at the file's own quantisation for JPEG, near-lossless for lossy WebP. Deterministic, so
-    builds of one registry publish the same bytes. Only what describes the picture is carried over (resolution,
-    transparency, frame durations and loop count); never text, metadata or a colour profile. Only for a file
-    :func:`_raster_problem` accepted."""
+    PNG and lossless WebP, near-lossless for lossy WebP, at a standard quality near the file's own for JPEG.
+    Deterministic, so builds of one registry publish the same bytes. What is written is a function of what the
+    picture looks like (:func:`_shown`), plus the colour chunks browsers draw by and an animation's timing; never
+    text, metadata, a colour profile, a resolution, a palette or quantisation tables as the file had them. Only for
+    a file :func:`_raster_problem` accepted."""
     from PIL import Image, ImageSequence
     from PIL.PngImagePlugin import PngInfo
 
     out = io.BytesIO()
     with Image.open(io.BytesIO(data), formats=[expected]) as image:
         options: dict[str, object] = {}
-        if isinstance(image.info.get("dpi"), tuple):
-            options["dpi"] = image.info["dpi"]
         if expected == "JPEG":
-            # The file's own tables and subsampling: the pixels come back as close as JPEG allows.
-            image.save(out, "JPEG", quality="keep", subsampling="keep", progressive=False, optimize=False, **options)
+            # Standard tables at the quality nearest the file's own: its tables, copied, were 64 to 256 values
+            # of its choosing. The chroma subsampling it had (one of a few) is kept.
+            from PIL.JpegImagePlugin import get_sampling
+
+            sampling = get_sampling(image)
+            quality = _jpeg_quality(getattr(image, "quantization", None) or {})
+            image.load()
+            options.update(quality=quality, progressive=False, optimize=False)
+            if sampling in (0, 1, 2):
+                options["subsampling"] = sampling
+            _shown(image).save(out, "JPEG", **options)
             return out.getvalue()
         if expected == "PNG":
             # How the pixels' values map to colour (gamma, primaries, sRGB intent): browsers draw by them. Small
@@ -144,18 +162,65 @@ def _reencoded(data: bytes, expected: str) -> bytes:
             options["pnginfo"] = colour
         if expected == "WEBP":
             lossless = not _lossy_webp(data)
-            # exact: the colour under fully transparent pixels is kept too, as decoded.
+            # exact: the colour under fully transparent pixels is kept as _shown made it (none), not altered again.
             options.update(lossless=lossless, quality=100 if lossless else 90, exact=True)
-        if getattr(image, "n_frames", 1) > 1:
-            durations = []
-            for frame in ImageSequence.Iterator(image):
-                frame.load()
-                durations.append(int(frame.info.get("duration") or 0))
+        pictures, durations = [], []
+        for frame in ImageSequence.Iterator(image):
+            frame.load()
+            pictures.append(_shown(frame))
+            durations.append(int(frame.info.get("duration") or 0))
+        if len(pictures) > 1:
             image.seek(0)
-            options.update(save_all=True, duration=durations, loop=image.info.get("loop", 0))
-        image.load()
-        image.save(out, expected, **options)
+            options.update(
+                save_all=True, append_images=pictures[1:], duration=durations, loop=image.info.get("loop", 0)
+            )
+        pictures[0].save(out, expected, **options)
     return out.getvalue()
+
+
+def _shown(frame: Image.Image) -> Image.Image:
+    """A copy of ``frame`` holding what a browser shows of it and nothing else: a palette image as the colours it
+    uses (the palette's unused entries, its order and their transparency were the file's to fill), a transparent
+    colour key as an alpha channel, and every fully transparent pixel black (its colour is drawn nowhere), with
+    no ``info`` (transparency, resolution, text) for the encoder to write back."""
+    from PIL import Image
+
+    transparent = "transparency" in frame.info or frame.mode in ("PA", "LA", "RGBA", "La", "RGBa")
+    if frame.mode in ("P", "PA") or (transparent and frame.mode not in ("LA", "RGBA")):
+        frame = frame.convert("RGBA" if transparent else "RGB")
+    else:
+        frame = frame.copy()
+    frame.info = {}
+    if frame.mode in ("LA", "RGBA"):
+        alpha = frame.getchannel("A")
+        if alpha.getextrema()[0] == 0:  # some pixel is fully transparent
+            blank = Image.new(frame.mode, frame.size, 0)
+            frame = Image.composite(frame, blank, alpha.point(lambda a: 255 if a else 0))
+            frame.info = {}
+    return frame
+
+
+#: The luminance table of the JPEG standard (Annex K), which encoders scale by a quality from 1 to 100.
+_JPEG_LUMINANCE = (
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+)  # fmt: skip
+
+
+def _jpeg_quality(tables: Mapping[int, Sequence[int]]) -> int:
+    """The standard quality whose luminance table is nearest (in total) the file's first table: the file says how
+    finely it was quantised, in about seven bits, and nothing more."""
+    first = tables.get(0)
+    if not first:
+        return 90
+    total = sum(first)
+
+    def scaled(quality: int) -> int:
+        factor = 5000 // quality if quality < 50 else 200 - 2 * quality
+        return sum(min(max((v * factor + 50) // 100, 1), 255) for v in _JPEG_LUMINANCE)
+
+    return min(range(1, 101), key=lambda quality: (abs(scaled(quality) - total), -quality))
 
 
 #: PNG chunks that say how the pixels' values are colours, carried into the published file.

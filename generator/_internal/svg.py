@@ -11,6 +11,13 @@ but the drawing itself, ``@import``, style sheets, processing instructions (``xm
 SVG that cannot be parsed (or is not UTF-8, or nests absurdly deep, or multiplies itself through references
 beyond :data:`MAX_DRAWN` shapes, or refers to itself in a cycle) is not published at all.
 
+Names and keywords hold names and keywords: an ``id``, a filter ``result``, a ``class``, a ``font-family``, a
+``lang`` or ``role`` holding a sentence is refused (:data:`_GRAMMARS`), and so is a presentation or geometry value
+holding a word that is not one of its keywords (:data:`_KEYWORDS`; a browser ignores ``fill="recipients …"``).
+What is published is also a function of the drawing alone (:func:`_canonical`): ids and filter results renamed
+in document order, classes (which no style sheet selects) left out, white space between elements removed and runs
+of it made one, attributes in one order. What the file chose but no reader sees does not ride out on the site.
+
 Characters go only where the drawing shows them or names itself: in ``<text>`` and its parts, and in ``<title>``
 and ``<desc>``. Anywhere else (inside a ``<g>``, between shapes, in ``<metadata>``) a browser draws nothing of
 them, so they would be an SVG's text chunk: a recipients list or a key riding out on the site unseen. Such text
@@ -72,8 +79,31 @@ _ATTRIBUTES = {
     # accessibility
     "aria-label", "aria-labelledby", "aria-describedby", "aria-hidden",
 }  # fmt: skip
-#: Plain text, never read as CSS: any value will do.
+#: Plain text, never read as CSS: checked by its own grammar (:data:`_GRAMMARS`), or, for an accessible label
+#: (which a screen reader speaks, as the page shows a <title>), any value.
 _TEXT = {"id", "class", "lang", "role", "aria-label", "aria-labelledby", "aria-describedby", "aria-hidden"}
+#: A name a drawing gives a part of itself (an id, a filter result, a class): short, and no sentence. Ids and
+#: results are published renamed anyway (:func:`_canonical`); the grammar keeps a name a name.
+_ID = r"[A-Za-z_][A-Za-z0-9_.:-]{0,63}"
+#: A font family: a name of words (quoted or bare), at most four of them to fall back on.
+_FAMILY = r"""(?:'[A-Za-z0-9 _-]{1,40}'|"[A-Za-z0-9 _-]{1,40}"|[A-Za-z][A-Za-z0-9 _-]{0,39})"""
+#: What each attribute that holds a name, a list of names or a keyword may hold: values that are no sentence. Any
+#: other text in them (a recipients list in a font-family, an id or a class) rode out on the site unseen.
+_GRAMMARS = {
+    name: re.compile(pattern + r"\Z")
+    for names, pattern in (
+        (("id", "result", "in", "in2"), _ID),
+        (("class",), rf"{_ID}(?: {_ID}){{0,7}}"),
+        (("aria-labelledby", "aria-describedby"), rf"{_ID}(?: {_ID}){{0,7}}"),
+        (("lang", f"{{{XML_NS}}}lang"), r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8}){0,7}"),
+        ((f"{{{XML_NS}}}space",), r"default|preserve"),
+        (("role",), r"[a-z-]{1,32}(?: [a-z-]{1,32}){0,3}"),
+        (("aria-hidden", "focusable"), r"true|false|auto"),
+        (("tabindex",), r"-?[0-9]{1,4}"),
+        (("font-family",), rf"{_FAMILY}(?: *, *{_FAMILY}){{0,3}}"),
+    )
+    for name in names
+}
 _NAMESPACED = {f"{{{XML_NS}}}space", f"{{{XML_NS}}}lang"}
 _REFERENCES = {"href", f"{{{XLINK_NS}}}href"}
 
@@ -112,6 +142,85 @@ def _named(name: str) -> str:
     return name if _NAME.match(name) else "an unnamed item"
 
 
+#: Words a presentation or geometry value may hold besides numbers (with their units), ``#``-colours and
+#: same-document ``url(#id)`` s: CSS's colour names and the keywords of the allowed attributes and properties. Any
+#: other word (``fill="recipients ada example org"``, which a browser ignores) is text riding out on the site.
+_COLOUR_NAMES = (
+    "aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown burlywood "
+    "cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan darkgoldenrod "
+    "darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid darkred darksalmon "
+    "darkseagreen darkslateblue darkslategray darkslategrey darkturquoise darkviolet deeppink deepskyblue dimgray "
+    "dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold goldenrod gray green "
+    "greenyellow grey honeydew hotpink indianred indigo ivory khaki lavender lavenderblush lawngreen lemonchiffon "
+    "lightblue lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen lightgrey lightpink lightsalmon "
+    "lightseagreen lightskyblue lightslategray lightslategrey lightsteelblue lightyellow lime limegreen linen "
+    "magenta maroon mediumaquamarine mediumblue mediumorchid mediumpurple mediumseagreen mediumslateblue "
+    "mediumspringgreen mediumturquoise mediumvioletred midnightblue mintcream mistyrose moccasin navajowhite navy "
+    "oldlace olive olivedrab orange orangered orchid palegoldenrod palegreen paleturquoise palevioletred "
+    "papayawhip peachpuff peru pink plum powderblue purple rebeccapurple red rosybrown royalblue saddlebrown salmon "
+    "sandybrown seagreen seashell sienna silver skyblue slateblue slategray slategrey snow springgreen steelblue tan "
+    "teal thistle tomato turquoise violet wheat white whitesmoke yellow yellowgreen transparent currentcolor"
+)
+_KEYWORDS = frozenset(
+    (
+        _COLOUR_NAMES + " none inherit initial unset revert auto normal bold bolder lighter italic oblique "
+        "small-caps butt round square miter miter-clip arcs bevel evenodd nonzero userspaceonuse objectboundingbox "
+        "strokewidth pad reflect repeat start middle end hidden visible collapse scroll inline block inline-block "
+        "xminymin xmidymin xmaxymin xminymid xmidymid xmaxymid xminymax xmidymax xmaxymax meet slice "
+        "auto-start-reverse alphabetic hanging ideographic mathematical central text-before-edge text-after-edge "
+        "before-edge after-edge baseline sub super text-top text-bottom underline overline line-through lr rl tb "
+        "lr-tb rl-tb tb-rl horizontal-tb vertical-rl vertical-lr ltr rtl embed bidi-override isolate plaintext "
+        "isolate-override spacing spacingandglyphs align stretch left right wider narrower ultra-condensed "
+        "extra-condensed condensed semi-condensed semi-expanded expanded extra-expanded ultra-expanded "
+        "optimizespeed optimizequality optimizelegibility geometricprecision crispedges non-scaling-stroke "
+        "non-scaling-size non-rotation fixed-position srgb linearrgb fill stroke markers multiply screen overlay "
+        "darken lighten color-dodge color-burn hard-light soft-light difference exclusion hue saturation color "
+        "luminosity saturate huerotate luminancetoalpha over in out atop xor arithmetic duplicate wrap exact "
+        "sourcegraphic sourcealpha backgroundimage backgroundalpha fillpaint strokepaint true false preserve default "
+        "full basic tiny small medium large x-small xx-small x-large xx-large smaller larger sans-serif serif "
+        "monospace cursive fantasy system-ui pre pre-wrap pre-line nowrap uppercase lowercase capitalize "
+        "default img presentation"
+    ).split()
+    + [name.lower() for name in _ATTRIBUTES]  # property names, in a style attribute
+    + sorted(_FUNCTIONS)
+    # CSS properties drawing tools write in a style attribute, and their keywords
+    + [
+        *("url", "white-space", "font", "text-transform", "line-height", "text-align", "font-variant-ligatures"),
+        *("font-variant-caps", "font-variant-numeric", "font-variant-east-asian", "font-feature-settings"),
+        *("font-kerning", "text-orientation", "text-indent", "center", "justify", "mixed", "upright", "sideways"),
+    ]
+)
+_UNITS = r"(?:px|em|ex|pt|pc|cm|mm|in|deg|rad|grad|turn|rem|ch|vw|vh|vmin|vmax|ms|s|%)?"
+_QUANTITY = re.compile(rf"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?{_UNITS}(?![A-Za-z])")
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{3,8}(?![0-9A-Za-z])")
+_WORD = re.compile(r"[A-Za-z_-][A-Za-z0-9_-]*")
+_PATH = re.compile(r"[MmLlHhVvCcSsQqTtAaZz0-9eE.,+\- \t\n\r]*\Z")
+_FONT_FAMILY = re.compile(r"\s*font-family\s*:\s*(.*?)\s*\Z", re.DOTALL)
+#: Inkscape's name of the font it drew with ("sans-serif Bold"), beside the family: held to the family's grammar.
+_FONT_SPECIFICATION = re.compile(r"\s*-inkscape-font-specification\s*:\s*(.*?)\s*\Z", re.DOTALL)
+
+
+def _words_ok(local: str, value: str) -> bool:
+    """Whether a presentation or geometry value holds only numbers, colours, same-document references and known
+    keywords (a path: its commands and numbers; a style: known properties, each font family by its grammar). ASCII
+    only: no keyword has another letter, and words of another script would pass as no word at all."""
+    if not value.isascii():
+        return False
+    if local == "d":
+        return bool(_PATH.match(value))
+    if local == "style":
+        for declaration in value.split(";"):
+            family = _FONT_FAMILY.match(declaration) or _FONT_SPECIFICATION.match(declaration)
+            if family is not None:
+                if not _GRAMMARS["font-family"].match(_collapsed(family.group(1))):
+                    return False
+            elif not _words_ok("", declaration):
+                return False
+        return True
+    rest = _QUANTITY.sub(" ", _HEX_COLOUR.sub(" ", _LOCAL_URL.sub(" ", value)))
+    return all(word.lower() in _KEYWORDS for word in _WORD.findall(rest))
+
+
 def _value_ok(value: str) -> bool:
     """No CSS escape (``u\\rl(``), at-rule (``@import``) or control character, and no function but harmless
     ones once same-document ``url(#id)`` s are removed: any other ``url(``, ``image-set(``, ``src(``… fails."""
@@ -139,11 +248,14 @@ def _clean(element: ET.Element, removed: list[str]) -> None:
     for name in list(element.attrib):
         value = element.attrib[name]
         ns, local = _local(name)
+        grammar = _GRAMMARS.get(name)
         if name in _REFERENCES:
             allowed = bool(_FRAGMENT.match(value.strip()))
+        elif grammar is not None:
+            allowed = bool(grammar.match(_collapsed(value)))
         else:
             known = name in _NAMESPACED or (ns is None and local in _ATTRIBUTES)
-            allowed = known and (local in _TEXT or _value_ok(value))
+            allowed = known and (local in _TEXT or (_value_ok(value) and _words_ok(local, value)))
         if not allowed:
             del element.attrib[name]
             removed.append(f"{_named(local)} on <{_named(here)}>")
@@ -217,6 +329,83 @@ def _drawn(root: ET.Element) -> int:
     return counted[id(root)]
 
 
+def _collapsed(value: str) -> str:
+    """An attribute value with its runs of XML white space made one space, as every reader of it takes them."""
+    return " ".join(re.split(r"[ \t\n\r]+", value.strip(" \t\n\r")))
+
+
+#: What a filter primitive's ``in`` may name besides a result of its own filter.
+_FILTER_INPUTS = {"SourceGraphic", "SourceAlpha", "BackgroundImage", "BackgroundAlpha", "FillPaint", "StrokePaint"}
+
+
+def _canonical(root: ET.Element) -> None:
+    """Make what the check kept a function of the drawing alone, in place: what the file chose that no reader
+    sees does not ride out on the site. Ids become ``i1``, ``i2``… in document order and filter results ``r1``…
+    within their filter (every reference follows; one to nothing points at ``i0``/``r0``, which is nothing
+    still); ``class`` goes (no style sheet reaches a published SVG, so it selects nothing); white space between
+    elements goes and runs of it in attribute values become one space (the page draws neither); attributes are
+    written in one order."""
+    ids: dict[str, str] = {}
+    own: dict[int, str] = {}  # each element's new id: a repeated id names the first element that has it (as a
+    # browser takes it); later ones get names of their own, which nothing refers to
+    repeated = [element for element in root.iter() if element.get("id") is not None]
+    for element in repeated:
+        name = element.get("id", "")
+        if name not in ids:
+            ids[name] = own[id(element)] = f"i{len(ids) + 1}"
+    for element in repeated:
+        if id(element) not in own:
+            own[id(element)] = f"i{len(ids) + 1 + len(own) - len(ids)}"
+    # Runs of white space inside text are drawn as one space, unless the drawing asks for them kept.
+    collapse = not any(
+        element.get(f"{{{XML_NS}}}space") == "preserve" or "white-space" in element.get("style", "")
+        for element in root.iter()
+    )
+
+    def renamed(match: re.Match[str]) -> str:
+        return f"url(#{ids.get(match.group(2), 'i0')})"
+
+    for element in root.iter():
+        _, here = _local(element.tag)
+        if here == "filter":
+            results: dict[str, str] = {}
+            primitives = list(element.iter())[1:]  # a merge's nodes too
+            for primitive in primitives:
+                made = primitive.get("result")
+                if made is not None:
+                    results.setdefault(made, f"r{len(results) + 1}")
+            for primitive in primitives:
+                for key in ("in", "in2", "result"):
+                    value = primitive.get(key)
+                    if value is not None and value not in _FILTER_INPUTS:
+                        primitive.set(key, results.get(value, "r0"))
+        if here not in _TEXT_HOLDERS:
+            element.text = None
+            for child in element:
+                child.tail = None
+        elif collapse:
+            element.text = element.text and re.sub(r"[ \t\n\r]+", " ", element.text)
+            for child in element:
+                child.tail = child.tail and re.sub(r"[ \t\n\r]+", " ", child.tail)
+        attributes = {}
+        for key, value in element.attrib.items():
+            local = _local(key)[1]
+            value = _collapsed(value)
+            if key == "class":
+                continue
+            if key == "id":
+                value = own[id(element)]
+            elif key in _REFERENCES:
+                value = f"#{ids.get(value.removeprefix('#'), 'i0')}"
+            elif local in ("aria-labelledby", "aria-describedby"):
+                value = " ".join(ids.get(name, "i0") for name in value.split(" "))
+            elif "url(" in value.lower():
+                value = _LOCAL_REF.sub(renamed, value)
+            attributes[key] = value
+        element.attrib.clear()
+        element.attrib.update(sorted(attributes.items()))
+
+
 def inspect_svg(data: bytes) -> SvgResult | None:
     """The drawing rebuilt from the allow-list and what was removed; ``None`` when it is not a usable SVG."""
     try:
@@ -245,6 +434,7 @@ def inspect_svg(data: bytes) -> SvgResult | None:
         _drawn(root)
     except _TooMuch:
         return None
+    _canonical(root)
     return SvgResult(bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)), tuple(removed))
 
 
@@ -271,7 +461,8 @@ def result_problem(result: SvgResult | None) -> str | None:
         shown = ", ".join(dict.fromkeys(result.removed[:8]))
         more = f" and {len(result.removed) - 8} more" if len(result.removed) > 8 else ""
         return (
-            f"contains scripts, event handlers, foreign content, styles, external references or text outside its "
-            f"drawing that the site does not publish ({shown}{more}): remove them"
+            f"contains scripts, event handlers, foreign content, styles, external references, text outside its "
+            f"drawing, names that are no names (an id, class, font-family, language or role holding other text) "
+            f"or values holding words no reader knows, that the site does not publish ({shown}{more}): remove them"
         )
     return None

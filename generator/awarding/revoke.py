@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,9 @@ from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
 from generator.verify.status import EndorserKeys, signature_problem, vouching_line
+
+#: An award's hash, as a revocation line names it (models/award.py AwardHash).
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 __all__ = [
     "Revocation",
@@ -320,7 +324,11 @@ def uncounted_revocations(registry: Registry, issuer: str) -> list[tuple[int, st
     did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)
     by_award: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for number, line in read_revocations(log):
-        by_award.setdefault(str(line.get("award")), []).append((number, line))
+        award = line.get("award")
+        # A line naming no award by its hash revokes nothing (the check says so); its "award" is whatever the
+        # line's signer wrote, and the issuer is told to run `credreg revoke <award>`: never text of a thief's.
+        if isinstance(award, str) and _HASH.fullmatch(award):
+            by_award.setdefault(award, []).append((number, line))
     uncounted = []
     for award, numbered in by_award.items():
         if not vouching_line([line for _, line in numbered], did, keys)[1]:

@@ -17,7 +17,7 @@ from generator.render import labels
 from generator.render.html import esc, external_link, relative
 from generator.render.markdown import render_markdown
 from generator.render.model import Entry, SiteModel, credential_path, endorser_path, issuer_path
-from generator.verify.results import Verdict
+from generator.verify.results import Verdict, revoked_because
 
 __all__ = [
     "CLAIM_WORDS",
@@ -93,9 +93,12 @@ def _endorsement_item(model: SiteModel, item: VerifiedEndorsement, here: str, *,
         kind = f"{kind.removesuffix(' by').removesuffix(' of')}:"
         who = _subject_link(model, item.subject, here)
     verdict = item.verdict
-    # A revoked endorsement says who revoked it, when and why, in credreg verify's headline (as the page's check
-    # says it again: endorsements.js verdictWords).
+    # A revoked endorsement says who revoked it and when, in credreg verify's headline, and the endorser's reason
+    # beside the badge, quoted as theirs, never in it (as the page's check says it again: endorsements.js
+    # verdictWords).
     state = item.result.headline().text if verdict is Verdict.REVOKED else _VERDICT.get(verdict, "Not confirmed")
+    status = next((c for c in item.result.checks if c.id == "status"), None)
+    because = revoked_because(status.reason) if verdict is Verdict.REVOKED and status is not None else ""
     badge = "cr-badge--active" if verdict is Verdict.VALID else "cr-badge--revoked"
     scope = subject.get("endorsementScope")
     dates = f"In force from {_day(doc.get('validFrom'))}"
@@ -109,7 +112,7 @@ def _endorsement_item(model: SiteModel, item: VerifiedEndorsement, here: str, *,
         f"<blockquote>{esc(str(subject.get('endorsementComment', '')))}</blockquote>"
         + (f'<p class="cr-muted">Scope: {esc(str(scope))}</p>' if scope else "")
         + f'<p class="cr-muted">{esc(dates)} · <a href="{esc(file_href)}">signed file</a> '
-        f'<span data-endorsement-check class="cr-muted"></span></p></li>'
+        f'<span data-endorsement-check class="cr-muted">{esc(because)}</span></p></li>'
     )
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "VerificationResult",
     "headline",
     "headline_text",
+    "revoked_because",
     "revoked_headline",
 ]
 
@@ -230,13 +231,26 @@ def plain_day(text: str) -> str:
 
 def revoked_headline(reason: str) -> str:
     """The headline of a revoked award or endorsement, from its status check's reason: who revoked it, and the day
-    and the published reason when its issuer's log records them ("Revoked on 1 June 2026 by its issuer: ...").
-    The one wording of both (the page's revokedHeadline: the verification page and the endorsements' badges)."""
+    its issuer's log records ("Revoked on 1 June 2026 by its issuer."). The one wording of both (the page's
+    revokedHeadline: the verification page and the endorsements' badges). The signer's reason is never part of
+    it: the headline is the registry's verdict, and a reason reading "VALID: a genuine award" would have read as
+    one (:func:`revoked_because` says it apart, quoted and attributed)."""
     m = _REVOKED.match(reason)
     when = f" on {plain_day(m['on'])}" if m and m["on"] else ""
-    why = f": {m['why'].strip()}" if m and m["why"] and m["why"].strip() else ""
     who = "its endorser" if m and m["by"] else "its issuer"
-    return f"Revoked{when} by {who}{why}" + ("" if why.endswith(".") else ".")
+    return f"Revoked{when} by {who}."
+
+
+def revoked_because(reason: str) -> str:
+    """The reason the signer gave for a revocation, from its status check's reason, as the signer's words: quoted
+    (Python's repr, so no quote in it ends the quotation and no line break starts another) and attributed
+    ("Reason given by its issuer: 'Issued to the wrong person.'"); empty when none was given. Shown beside the
+    headline, never in it (the page's revokedBecause)."""
+    m = _REVOKED.match(reason)
+    why = m["why"].strip() if m and m["why"] else ""
+    if not why:
+        return ""
+    return f"Reason given by {'its endorser' if m and m['by'] else 'its issuer'}: {why!r}"
 
 
 # One wording for every subject: {noun} is what was verified ("award", "endorsement"), {signer} who signs it

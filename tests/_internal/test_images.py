@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from generator._internal.images import MAX_IMAGE_BYTES, image_data_problem, published_image
+from generator._internal.images import MAX_FRAMES, MAX_IMAGE_BYTES, image_data_problem, published_image
 from generator._internal.svg import sanitize_svg
 
 
@@ -320,3 +320,88 @@ def test_a_png_keeps_how_its_values_are_colours() -> None:
         assert shown.info["gamma"] == 1.0
     assert published.count(b"gAMA") == 1
     assert published.index(b"gAMA") < published.index(b"IDAT")
+
+
+# --- what is published is a function of what the picture shows: nothing the file chose besides it rides along ----
+
+
+def _shown_pixels(data: bytes) -> list[tuple[int, ...]]:
+    """Every pixel as a browser draws it: RGBA, with any fully transparent pixel the same (it is drawn nowhere)."""
+    with Image.open(io.BytesIO(data)) as image:
+        return [p if p[3] else (0, 0, 0, 0) for p in image.convert("RGBA").get_flattened_data()]  # type: ignore[misc,index]
+
+
+def test_a_palettes_unused_entries_and_their_transparency_are_not_published() -> None:
+    """A palette PNG using two colours, whose other 254 palette entries (762 bytes) and their tRNS alpha values
+    hold a file: the build wrote the palette back as it was, unused entries and all."""
+    image = Image.new("P", (4, 4), 0)
+    image.putpixel((0, 0), 1)
+    image.putpalette([10, 20, 30, 200, 100, 0, *SECRET[: 254 * 3]])
+    data = _saved(image, "PNG", transparency=bytes([255, 128, *SECRET[:200]]))
+    problem, published = published_image("a.png", data)
+    assert problem is None
+    assert SECRET[:20] not in published
+    assert SECRET[:20] not in zlib_text(published)
+    assert _shown_pixels(published) == _shown_pixels(data)
+
+
+def test_a_colour_key_no_pixel_has_is_not_published() -> None:
+    image = Image.new("RGB", (4, 4), (1, 2, 3))
+    data = _saved(image, "PNG", transparency=(0x4B, 0x45, 0x59))  # "KEY": a colour no pixel is
+    problem, published = published_image("a.png", data)
+    assert problem is None
+    assert b"tRNS" not in published
+    assert _shown_pixels(published) == _shown_pixels(data)
+
+
+@pytest.mark.parametrize(("fmt", "options"), [("PNG", {}), ("WEBP", {"lossless": True, "exact": True})])
+def test_the_colour_of_fully_transparent_pixels_is_not_published(fmt: str, options: dict[str, object]) -> None:
+    """A fully transparent pixel is drawn nowhere, so its colour is three bytes of the file's choosing (exact=True
+    kept them in the WebP the build wrote): a transparent margin carried a file. They are published black."""
+    image = Image.frombytes("RGBA", (len(SECRET) // 3, 1), bytes(b for i in range(0, len(SECRET) // 3 * 3, 3)
+                                                                for b in (*SECRET[i : i + 3], 0)))  # fmt: skip
+    image.putpixel((0, 0), (9, 9, 9, 255))
+    data = _saved(image, fmt, **options)
+    problem, published = published_image(f"a.{fmt.lower()}", data)
+    assert problem is None
+    with Image.open(io.BytesIO(published)) as shown:
+        pixels = list(shown.convert("RGBA").get_flattened_data())
+    assert pixels[0] == (9, 9, 9, 255)
+    assert set(pixels[1:]) == {(0, 0, 0, 0)}
+
+
+def test_a_jpegs_quantisation_tables_and_resolution_are_not_published() -> None:
+    """quality="keep" wrote the file's own tables back: 128 values of its choosing (up to 256 with four tables),
+    and its resolution fields four bytes more. The published JPEG has standard tables at about its quality."""
+    photo = _noise(32)
+    chosen = [list(range(1, 65)), list(SECRET[:64])]
+    data = _saved(photo, "JPEG", qtables=chosen, dpi=(4919, 21317))
+    problem, published = published_image("a.jpg", data)
+    assert problem is None
+    assert SECRET[:16] not in published
+    with Image.open(io.BytesIO(published)) as shown:
+        assert sorted(shown.quantization[1]) != sorted(SECRET[:64])  # type: ignore[attr-defined]
+        assert "dpi" not in shown.info
+    for quality in (30, 75, 95):  # a standard file comes back at its own quality
+        plain = _saved(photo, "JPEG", quality=quality)
+        with (
+            Image.open(io.BytesIO(plain)) as given,
+            Image.open(io.BytesIO(published_image("a.jpg", plain)[1])) as shown,
+        ):
+            assert shown.quantization == given.quantization  # type: ignore[attr-defined]
+
+
+def test_an_animation_of_more_frames_than_a_badge_needs_is_refused() -> None:
+    """Thousands of 1×1 frames fit in the byte bound and the pixel bound, and each cost the check a decode and the
+    build an encode: 20,000 took the build a quarter of a minute per file."""
+    tiny = [Image.new("RGB", (1, 1), (n % 256, n // 256, 0)) for n in range(MAX_FRAMES + 1)]
+    data = _saved(tiny[0], "PNG", save_all=True, append_images=tiny[1:], duration=10)
+    assert image_data_problem("a.png", data) == f"image is an animation of {MAX_FRAMES + 1:,} frames; at most 1,000"
+    assert published_image("a.png", data) == (image_data_problem("a.png", data), b"")
+
+
+def zlib_text(png: bytes) -> bytes:
+    """The decompressed image data of a PNG (where a palette's bytes would be if they were pixels)."""
+    import zlib
+
+    return zlib.decompress(b"".join(body for kind, body in _png_chunks(png) if kind == b"IDAT"))

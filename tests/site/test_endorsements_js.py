@@ -49,6 +49,7 @@ from generator.verify.results import (
     HeadlineKind,
     VerificationResult,
     plain_day,
+    revoked_because,
     revoked_headline,
 )
 from tests.conftest import make_registry
@@ -81,7 +82,7 @@ globalThis.fetch = async (url) => {
 const { checkEndorsement, verdictWords } = await import("./verify/endorsements.js");
 const { parseJSON } = await import("./verify/jcs.js");
 
-const { ENDORSEMENT, headlineOf, revokedHeadline } = await import("./verify/results.js");
+const { ENDORSEMENT, headlineOf, revokedBecause, revokedHeadline } = await import("./verify/results.js");
 
 for await (const line of createInterface({ input: process.stdin })) {
   const req = JSON.parse(line);
@@ -91,7 +92,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       // credreg verify's headline of an endorsement, from its checks (results.js headlineOf, as results.py's).
       reply = headlineOf(req.checks, ENDORSEMENT);
     } else if (req.revokedReason !== undefined) {
-      reply = { text: revokedHeadline(req.revokedReason) };
+      reply = { text: revokedHeadline(req.revokedReason), because: revokedBecause(req.revokedReason) };
     } else {
     const url = new URL(req.file, "https://site.test/");
     const doc = parseJSON(await readFile(root + url.pathname, "utf8"));
@@ -124,6 +125,9 @@ class Node(NodeRunner):
 
     def revoked_headline(self, reason: str) -> str:
         return str(self.ask(revokedReason=reason)["text"])
+
+    def revoked_because(self, reason: str) -> str:
+        return str(self.ask(revokedReason=reason)["because"])
 
     def badge(self, file: str, digest: str, now: dt.datetime) -> tuple[str, str]:
         """What the page's badge and the note beside it say of the file (endorsements.js verdictWords)."""
@@ -334,20 +338,21 @@ def test_the_page_and_the_python_verifier_agree(corpus: Corpus, node: Node, name
 
 
 @pytest.mark.parametrize(
-    ("name", "reason", "headline"),
+    ("name", "reason", "headline", "because"),
     [
         # An issuer's revocation is a signed line of its log: both say its day and published reason, as for awards.
         (
             "revoked-by-an-issuer",
             "revoked by the endorser on 2026-05-31 for this reason: Withdrawn",
-            "Revoked on 31 May 2026 by its endorser: Withdrawn.",
+            "Revoked on 31 May 2026 by its endorser.",
+            "Reason given by its endorser: 'Withdrawn'",
         ),
         # An endorser keeps no log: its re-signed list is all there is.
-        ("revoked", "revoked by the endorser", "Revoked by its endorser."),
+        ("revoked", "revoked by the endorser", "Revoked by its endorser.", ""),
     ],
 )
 def test_a_revoked_endorsement_says_why_alike_when_its_issuer_logged_it(
-    corpus: Corpus, node: Node, name: str, reason: str, headline: str
+    corpus: Corpus, node: Node, name: str, reason: str, headline: str, because: str
 ) -> None:
     _, doc = corpus.files[name]
     result = verify_endorsement(doc, corpus.registry, now=NOW)
@@ -355,7 +360,8 @@ def test_a_revoked_endorsement_says_why_alike_when_its_issuer_logged_it(
     assert node.check(corpus.site_path(name), award_hash(doc), NOW) == python == ("revoked", reason)
     # The page's badge is credreg verify's headline, word for word (one wording: revoked_headline).
     assert (result.headline().kind, result.headline().text) == (HeadlineKind.REVOKED, headline)
-    assert node.badge(corpus.site_path(name), award_hash(doc), NOW) == (headline, "")
+    assert revoked_because(reason) == because
+    assert node.badge(corpus.site_path(name), award_hash(doc), NOW) == (headline, because)
 
 
 def test_the_page_gives_no_reason_its_issuer_did_not_sign(corpus: Corpus, node: Node, tmp_path: Path) -> None:
@@ -545,13 +551,14 @@ def test_a_revocation_reason_is_trimmed_as_python_trims_it(node: Node, space: st
     """The headline of a revoked award or endorsement quotes its published reason, trimmed by one rule."""
     for by in ("", " by the endorser"):
         reason = f"revoked{by} on 2026-05-31 for this reason: {space}Withdrawn{space}"
-        python = revoked_headline(reason)
-        assert node.revoked_headline(reason) == python, (space, python)
+        python = revoked_because(reason)
+        assert node.revoked_because(reason) == python, (space, python)
+        assert node.revoked_headline(reason) == revoked_headline(reason)
         if space in "\x1c\x1d\x1e\x1f\x85\u3000\u2028\xa0":
-            assert python.endswith(": Withdrawn."), python
+            assert python.endswith(": 'Withdrawn'"), python
         # Nothing but the odd character: no reason at all, on both sides.
         bare = f"revoked{by} for this reason: {space}{space}"
-        assert node.revoked_headline(bare) == revoked_headline(bare)
+        assert node.revoked_because(bare) == revoked_because(bare)
 
 
 @pytest.mark.parametrize("name", sorted(ODD_EDGES))
@@ -563,8 +570,9 @@ def test_an_odd_edged_revocation_reason_reads_the_same_on_the_page_as_in_credreg
     result = verify_endorsement(doc, corpus.registry, now=NOW)
     assert result.headline().kind is HeadlineKind.REVOKED
     python = result.headline().text
-    assert python == f"Revoked on 31 May 2026 by its endorser: {ODD_EDGES[name].strip()}."
-    assert node.badge(corpus.site_path(name), award_hash(doc), NOW) == (python, "")
+    assert python == "Revoked on 31 May 2026 by its endorser."
+    because = f"Reason given by its endorser: {ODD_EDGES[name].strip()!r}"
+    assert node.badge(corpus.site_path(name), award_hash(doc), NOW) == (python, because)
 
 
 def taken_back(tmp: Path, closed: str, who: str = OB) -> tuple[Corpus, dict[str, Any]]:
@@ -625,10 +633,33 @@ def test_an_issuer_s_logged_revocation_stands_alike_when_its_list_is_not_trusted
     assert python == ("revoked", "revoked by the endorser on 2026-05-27 for this reason: Withdrawn")
     assert (result.headline().kind, result.headline().text) == (
         HeadlineKind.REVOKED,
-        "Revoked on 27 May 2026 by its endorser: Withdrawn.",
+        "Revoked on 27 May 2026 by its endorser.",
     )
     runner = Node(tmp_path / "node", c.site)
     try:
         assert runner.check(c.site_path("taken-back"), award_hash(doc), NOW) == python
     finally:
         runner.close()
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        "VALID: a genuine endorsement, in force.",
+        "✓ Verified by the registry",
+        "It's \"fine\"'\nValid.",
+        "Valid\u2028ok",
+    ],
+)
+def test_a_revocation_reason_never_reads_as_the_registry_s_verdict(node: Node, why: str) -> None:
+    """The headline and the endorsements' badges said "Revoked on 31 May 2026 by its issuer: VALID: a genuine
+    endorsement, in force.": the signer's words in the registry's verdict, styled as one. The verdict names only
+    who revoked it and when; the reason is the signer's, quoted whole (no quote in it closes the quotation, no line
+    break starts a line of its own) and attributed, on both sides alike."""
+    for by, who in (("", "its issuer"), (" by the endorser", "its endorser")):
+        reason = f"revoked{by} on 2026-05-31 for this reason: {why}"
+        assert revoked_headline(reason) == node.revoked_headline(reason) == f"Revoked on 31 May 2026 by {who}."
+        because = revoked_because(reason)
+        assert because == node.revoked_because(reason) == f"Reason given by {who}: {why!r}"
+        assert "\n" not in because
+        assert "\u2028" not in because

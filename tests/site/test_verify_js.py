@@ -436,7 +436,7 @@ def test_page_wording_for_each_state(node: Node, scenarios: dict[str, Any]) -> N
     assert revoked["checks"]["status"][1] == "revoked on 2026-06-01 for this reason: Assessment irregularity"
     assert revoked["headline"] == {
         "kind": "revoked",
-        "text": "Revoked on 1 June 2026 by its issuer: Assessment irregularity.",
+        "text": "Revoked on 1 June 2026 by its issuer.",
     }
     late = _ask(node, site, text=json.dumps(awards["late key"]))
     assert late["headline"] == {"kind": "key revoked", "text": "Signed with a key its issuer had revoked."}

@@ -194,7 +194,11 @@ function table(found, onRemove) {
       });
     return parts.length ? parts : ["Stands alone"];
   });
-  moreRow("Quality assurance", (d) => [d.quality_assurance.length ? claims(d.quality_assurance) : "None stated"]);
+  // The claims are the issuer's words (the credential page heads them "As the issuer states it"); the badge beside
+  // each is the registry's.
+  moreRow("Quality assurance, as the issuer states it", (d) => [
+    d.quality_assurance.length ? claims(d.quality_assurance) : "None stated",
+  ]);
   moreRow("Validity", (d) => [d.validity]);
   moreRow("Awards issued", (d) =>
     [Object.entries(d.awards).map(([k, n]) => `${k}: ${Number(n).toLocaleString("en")}`).join(" · ")],

@@ -59,7 +59,7 @@ import {
   str,
   windowProblem,
 } from "./policies.js";
-import { BY_ENDORSER, blocks, check, NOT_CHECKED, notChecked, revokedHeadline } from "./results.js";
+import { BY_ENDORSER, blocks, check, NOT_CHECKED, notChecked, revokedBecause, revokedHeadline } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
@@ -371,11 +371,11 @@ const WORDS = {
 
 /**
  * What the badge says of a verdict of checkEndorsement. A revoked endorsement's is credreg verify's headline
- * (results.js revokedHeadline: who revoked it, and the day and reason its issuer's log records), so the reason
- * below it is not repeated.
+ * (results.js revokedHeadline: who revoked it, and the day its issuer's log records); the reason the signer gave
+ * is the note beside it, quoted as theirs (revokedBecause), never the badge's words.
  */
 export function verdictWords(verdict) {
-  if (verdict.state === "revoked") return { badge: revokedHeadline(verdict.reason), note: "" };
+  if (verdict.state === "revoked") return { badge: revokedHeadline(verdict.reason), note: revokedBecause(verdict.reason) };
   return { badge: WORDS[verdict.state] || WORDS.unknown, note: verdict.reason ? `(${verdict.reason})` : "" };
 }
 

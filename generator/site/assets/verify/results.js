@@ -4,7 +4,7 @@
 // applies (no recipient given does not; a status list that could not be read does).
 
 import { SUITES } from "./dataintegrity.js";
-import { pyStrip } from "./text.js";
+import { pyRepr, pyStrip } from "./text.js";
 
 export const PASSED = "passed";
 export const FAILED = "failed";
@@ -239,16 +239,26 @@ const REVOKED = new RegExp(
 
 /**
  * The headline of a revoked award or endorsement, from its status check's reason (results.py `revoked_headline`):
- * who revoked it, and the day and the published reason when its issuer's log records them. The one wording of the
- * verification page's headline and of the endorsements' badges (endorsements.js).
+ * who revoked it, and the day its issuer's log records. The one wording of the verification page's headline and
+ * of the endorsements' badges (endorsements.js). The signer's reason is never in it (revokedBecause).
  */
 export function revokedHeadline(reason) {
   const m = REVOKED.exec(reason);
   const when = m && m[2] ? ` on ${plainDay(m[2])}` : "";
-  // Python's str.strip (text.js pyStrip), not trim(): the same signed reason reads the same on both sides.
-  const why = m && m[3] && pyStrip(m[3]) ? `: ${pyStrip(m[3])}` : "";
   const who = m && m[1] ? "its endorser" : "its issuer";
-  return `Revoked${when} by ${who}${why}${why.endsWith(".") ? "" : "."}`;
+  return `Revoked${when} by ${who}.`;
+}
+
+/**
+ * The reason the signer gave for a revocation, as their words (results.py `revoked_because`): quoted as Python's
+ * repr quotes it and attributed; "" when none was given. Shown beside the headline, never in it.
+ */
+export function revokedBecause(reason) {
+  const m = REVOKED.exec(reason);
+  // Python's str.strip (text.js pyStrip), not trim(): the same signed reason reads the same on both sides.
+  const why = m && m[3] ? pyStrip(m[3]) : "";
+  if (!why) return "";
+  return `Reason given by ${m[1] ? "its endorser" : "its issuer"}: ${pyRepr(why)}`;
 }
 
 /** The verdict in one plain sentence: {kind, text}, naming `subject` (AWARD, ENDORSEMENT or STATUS_LIST). */

@@ -8,6 +8,7 @@
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
 import { FRAMED, framed, openOnItsOwn } from "./framing.js";
 import { day, pyStrip } from "./policies.js";
+import { pyRepr } from "./text.js";
 import {
   AUTHENTICITY,
   ENDORSEMENT,
@@ -19,6 +20,7 @@ import {
   NOT_CHECKED,
   PASSED,
   plainDay,
+  revokedBecause,
   verdictOf,
 } from "./results.js";
 import { SiteData } from "./sitedata.js";
@@ -104,6 +106,15 @@ const STATUS_TEXT = {
   [UNVERIFIED]: "unverified claim",
 };
 const STATUS_ICON = { [PASSED]: "✓", [FAILED]: "✗", [NOT_CHECKED]: "–", [UNVERIFIED]: "?" };
+
+
+/** A revoked subject's detail line led by the reason its signer gave, quoted as theirs (results.js revokedBecause):
+ * the headline above it is the registry's verdict and never holds the signer's words. */
+function withReason(checks, detail) {
+  const status = checks.find((c) => c.id === "status");
+  const because = status ? revokedBecause(status.reason) : "";
+  return because ? `${because}. ${detail}` : detail;
+}
 
 class Page {
   constructor(root) {
@@ -540,7 +551,8 @@ class Page {
       [HeadlineKind.NOT_PUBLISHED]: "The signature is genuine, but it does not hold as an endorsement of this registry: see Technical details.",
       [HeadlineKind.CANNOT_CHECK]: "Part of it could not be checked here. Nothing found is wrong, but it is not confirmed either: see Technical details, or use credreg verify.",
     };
-    const detail = details[headline.kind] ?? "What it says about who endorses what cannot be trusted. Technical details are below.";
+    let detail = details[headline.kind] ?? "What it says about who endorses what cannot be trusted. Technical details are below.";
+    if (headline.kind === HeadlineKind.REVOKED) detail = withReason(checks, detail);
     this.showMessage(TONES[headline.kind] ?? "warn", headline.text, detail, result.verdict);
     $("cr-verdict").dataset.headline = headline.kind;
     $("cr-result-title").textContent = result.authentic ? "This endorsement" : "What this endorsement claims (not verified)";
@@ -600,7 +612,11 @@ class Page {
     const find = (id) => result.checks.find((c) => c.id === id);
     const { facts } = outcome;
     const { kind, text } = result.headline;
-    const issuer = facts.issuerName ?? facts.issuerDid ?? "its issuer";
+    // A registered issuer's name was reviewed here; any other is what the file calls its issuer, quoted as its own
+    // words (as the issuer check quotes it): "… but Example University, registered here. Valid is not …" read as
+    // the registry's.
+    const named = facts.issuerName ?? facts.issuerDid;
+    const issuer = !named ? "its issuer" : facts.issuer ? named : `the issuer that calls itself ${pyRepr(named)}`;
     let detail;
     switch (kind) {
       case HeadlineKind.VALID:
@@ -634,6 +650,7 @@ class Page {
     if (!facts.registered && (kind === HeadlineKind.VALID || kind === HeadlineKind.RECIPIENT_CONFIRMED)) {
       detail += " This award is not published in this registry.";
     }
+    if (kind === HeadlineKind.REVOKED) detail = withReason(result.checks, detail);
     const recipient = find("recipient");
     if (kind === HeadlineKind.RECIPIENT_REFUSED && recipient) detail = "The award is genuine and in force, but the email address you typed is not the one it was awarded to.";
     this.showMessage(TONES[kind] ?? "warn", text, detail, result.verdict);
