@@ -1439,6 +1439,28 @@ const NOT_A_LIST_FIELD =
   `it holds a field the registry never writes in one (a list holds ${LIST_FIELDS.join(", ")}, and its ` +
   `credentialSubject ${LIST_SUBJECT_FIELDS.join(", ")}): it is published, and says nothing but its bits`;
 
+// status.py LIST_PROOF_FIELDS and _NOT_AS_WRITTEN: the values a list holds are the registry's (_as_written).
+const LIST_PROOF_FIELDS = ["type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue", "@context"];
+const NOT_AS_WRITTEN =
+  "it holds a value the registry never writes in one (its @context, type and credentialSubject id are the " +
+  `registry's, and its proofs hold only ${LIST_PROOF_FIELDS.join(", ")}): it is published, and says nothing but ` +
+  "its bits";
+const isOnlyContext = (value) => Array.isArray(value) && value.length === 1 && value[0] === VC2_CONTEXT_URL;
+
+/** status.py _as_written: a further type or context entry, a subject id or a proof option is a free string. */
+function listAsWritten(doc, subject) {
+  const types = get(doc, "type");
+  if (!isOnlyContext(get(doc, "@context")) || !Array.isArray(types) || !sameList(types, STATUS_LIST_TYPES)) return false;
+  const url = get(doc, "id");
+  if (typeof url !== "string" || get(subject, "id") !== `${url}#list`) return false;
+  return proofsOf(doc).every(
+    (proof) =>
+      !isObject(proof) ||
+      (Object.keys(proof).every((key) => LIST_PROOF_FIELDS.includes(key)) &&
+        (!Object.hasOwn(proof, "@context") || isOnlyContext(proof["@context"]))),
+  );
+}
+
 /**
  * The bits of a well-formed revocation list, or null and why a document is not one: {bits, problem}
  * (status.py _structure).
@@ -1457,6 +1479,7 @@ async function statusListStructure(doc) {
   ) {
     return not(NOT_A_LIST_FIELD);
   }
+  if (!listAsWritten(doc, subject)) return not(NOT_AS_WRITTEN);
   if (get(subject, "type") !== "BitstringStatusList") return not("its credentialSubject's type must be BitstringStatusList");
   if (get(subject, "statusPurpose") !== "revocation")
     return not("its statusPurpose must be revocation (the only purpose this registry's lists have)");
