@@ -692,10 +692,15 @@ ADDRESSES = [
 
 
 @settings(max_examples=800, deadline=None)
-@given(text=st.text(alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b./:x ", max_size=30) | st.text(max_size=20))
+@given(
+    text=st.text(alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b~\uff5e\u223c\u301c./:x ", max_size=30)
+    | st.lists(st.sampled_from(["%EF%BD%9E", "%ef%bc%a0", "%E2%88%BC", "%25", "%e3", "%80%9C", "~", "a"])).map("".join)
+    | st.text(max_size=20)
+)
 @example(text="%252540")
 @example(text="%%4040")
 @example(text="%7f%80%4")
+@example(text="%25EF%25BD%259E")
 def test_python_and_the_browser_read_escapes_and_at_signs_alike(values: Values, text: str) -> None:
     assert values.ask(op="read", text=text)["value"] == _as_read(text)
 
@@ -707,7 +712,20 @@ def test_an_escaped_or_look_alike_address_in_evidence_is_refused_by_both(values:
     assert any("must not contain an email address" in p for p in values.ask(op="evidence", url=url)["value"])
 
 
-@pytest.mark.parametrize("fragment", ["#{h}~{k}", "?award={h}%7E{k}", "?award={h}%257e{k}"])
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "#{h}~{k}",
+        "?award={h}%7E{k}",
+        "?award={h}%257e{k}",
+        # A tilde anyone reads as one: fullwidth, the tilde operator, the wave dash; typed or percent-escaped.
+        "#{h}\uff5e{k}",
+        "#{h}\u223c{k}",
+        "#{h}\u301c{k}",
+        "?award={h}%EF%BD%9E{k}",
+        "?award={h}%25e2%2588%25bc{k}",
+    ],
+)
 def test_an_earners_link_in_evidence_is_refused_by_both(values: Values, fragment: str) -> None:
     """The recipient key after ``~`` confirms a guess of the earner's address: published evidence never holds it."""
     url = "https://credentials.example.org/verify/" + fragment.format(h="e9" * 32, k="4b" * 16)
