@@ -8,6 +8,7 @@ line. The award hash is hex SHA-256 of the award's JCS (RFC 8785) form: formatti
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -84,16 +85,23 @@ def batch_filename(root: Path, issuer: str, credential: str, date: str, batch_id
 
 #: Below ``awards/``, the names :func:`award_filename` and :func:`batch_filename` write, and nothing else: a year, the
 #: hash's first two digits and the hash; or a year, ``batches``, a date, the credential's slug and a random id.
-_SINGLE_PATH = re.compile(r"[0-9]{4}/(?P<hh>[0-9a-f]{2})/(?P<hash>[0-9a-f]{64})\.json\Z")
+_SINGLE_PATH = re.compile(r"(?P<year>[0-9]{4})/(?P<hh>[0-9a-f]{2})/(?P<hash>[0-9a-f]{64})\.json\Z")
 _BATCH_PATH = re.compile(
-    r"[0-9]{4}/batches/[0-9]{4}-[0-9]{2}-[0-9]{2}-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)-[0-9a-f]{8}\.jsonl\Z"
+    r"(?P<year>[0-9]{4})/batches/(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)-[0-9a-f]{8}"
+    r"\.jsonl\Z"
 )
+#: The day an award's ``validFrom`` names, as written (``credreg award`` names its folder and batch after it).
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?=T)")
 _IN_AWARDS = re.compile(r"(?P<folder>registry/issuers/[^/]+/awards)/(?P<rest>.+)\Z")
 
 
-def award_path_problem(path: str, line: int | None, digest: str, credential: str | None) -> str | None:
+def award_path_problem(
+    path: str, line: int | None, digest: str, credential: str | None, valid_from: object
+) -> str | None:
     """Why an award's repository ``path`` (a single file, or a batch holding it at ``line``) is not a name the
-    tools write, or ``None``. ``credential`` is the slug of the award's credential (``None`` if it names none).
+    tools write, or ``None``. ``credential`` is the slug of the award's credential (``None`` if it names none),
+    ``valid_from`` its ``validFrom`` (any value: one that is no time is the profile's to refuse, and then the year
+    and date are held to their shape only).
 
     A path is published as its bytes are (the repository, its history, the public log's entries): a folder or a
     batch named after a person (``awards/ada-lovelace/…``, ``2026-03-01-ada-and-bo-…jsonl``) or an address would
@@ -106,22 +114,45 @@ def award_path_problem(path: str, line: int | None, digest: str, credential: str
         return None
     folder, rest = where["folder"], where["rest"]
     privacy = "a path is published, so it holds nothing else, never a name (docs/privacy.md)"
+    # The year and the date are the award's own: any other (a birth year, a birthday, 2026-13-45) is free digits.
+    day = _DAY.match(valid_from) if isinstance(valid_from, str) else None
+    date = day[0] if day is not None else "<date>"
+    year = date[:4] if day is not None else "<year>"
     if line is None:
         single = _SINGLE_PATH.match(rest)
-        if single is None or single["hash"] != digest or single["hh"] != digest[:2]:
+        if (
+            single is None
+            or single["hash"] != digest
+            or single["hh"] != digest[:2]
+            or (day is not None and single["year"] != year)
+        ):
             return (
-                f"the file must be named after the award's hash: {folder}/<year>/{digest[:2]}/{digest}.json, "
-                f"as credreg award names it: {privacy}"
+                f"the file must be named after the award's hash and the year of its validFrom: {folder}/{year}/"
+                f"{digest[:2]}/{digest}.json, as credreg award names it: {privacy}"
             )
         return None
     batch = _BATCH_PATH.match(rest)
-    if batch is None or (credential is not None and batch["slug"] != credential):
+    if (
+        batch is None
+        or (credential is not None and batch["slug"] != credential)
+        or batch["year"] != batch["date"][:4]
+        or (day is not None and batch["date"] != date)
+        or not _real_date(batch["date"])
+    ):
         slug = credential if credential is not None else "<credential>"
         return (
-            f"a batch must be named as credreg award names it: {folder}/<year>/batches/<date>-{slug}-<8 random hex "
-            f"digits>.jsonl: {privacy}"
+            f"a batch must be named as credreg award names it, after the day of its awards' validFrom: {folder}/"
+            f"{year}/batches/{date}-{slug}-<8 random hex digits>.jsonl: {privacy}"
         )
     return None
+
+
+def _real_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def render_award(award: Mapping[str, Any]) -> str:

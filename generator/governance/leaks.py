@@ -74,7 +74,7 @@ from generator.crypto.multibase import b58decode, decode_ed25519_public
 from generator.errors import CryptoError, Location, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.git import ChangeStatus
-from generator.models.award import RECIPIENT_KEY_IN_TEXT
+from generator.models.award import READ_AS, RECIPIENT_KEY_IN_TEXT
 from generator.transparency.keys import NOTE_KEY_FORMAT
 
 if TYPE_CHECKING:
@@ -730,7 +730,27 @@ def recipients_line(data: bytes) -> int | None:
 
 #: An earner's verification link (its fragment): an award hash, ``~`` (however escaped: :func:`_undone`) and a recipient
 #: key, the rule of :data:`generator.models.award.RECIPIENT_KEY_IN_TEXT`, in bytes.
-_EARNER_LINK = re.compile(RECIPIENT_KEY_IN_TEXT.pattern.encode("ascii"))
+#: Its ``~`` in bytes, however a file holds it: as typed, or a look-alike (:data:`generator.models.award.READ_AS`) as
+#: its UTF-8, percent-escaped or as a JSON escape (``\uff5e``); ASCII escapes of ``~`` itself are :func:`_undone`.
+_TILDE_FORMS = [
+    b"~",
+    *(
+        form
+        for c in READ_AS["~"]
+        for form in (
+            re.escape(c.encode()),
+            b"(?i:" + b"".join(b"%%%02x" % byte for byte in c.encode()) + b")",
+            b"(?i:\\\\u%04x)" % ord(c),
+        )
+    ),
+]
+_EARNER_LINK = re.compile(
+    RECIPIENT_KEY_IN_TEXT.pattern.encode("ascii").replace(b"~", b"(?:" + b"|".join(_TILDE_FORMS) + b")")
+)
+#: Whether a file may hold a ``~`` in any of those forms (or an escape to undo): most files are passed by this alone.
+_MAYBE_TILDE = re.compile(
+    b"|".join([rb"~|%(?:7|[CcEe])|\\u(?:0|2|3|[Ff])|&", *(re.escape(c.encode()) for c in READ_AS["~"])])
+)
 #: A cell holding a recipient key and nothing else (quotes aside): a row of an earners' mapping without its addresses.
 _KEY_CELL = re.compile(r"[0-9A-Fa-f]{32}")
 
@@ -740,7 +760,7 @@ def recipient_key_line(data: bytes) -> int | None:
     (``…/verify/#<hash>~<key>``, or its fragment alone), or a ``recipient_key`` column's value in a CSV whose first
     line names it (an earners' mapping with its addresses taken out). Published, a key lets anyone confirm a guess
     of its earner's address, as if the award published its salt."""
-    if b"~" in data or b"%7" in data or b"\\u007" in data or b"&" in data:
+    if _MAYBE_TILDE.search(data) is not None:
         undone = _undone(data)
         for text in (data,) if undone is None else (data, undone):
             found = _EARNER_LINK.search(text)

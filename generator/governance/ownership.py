@@ -112,8 +112,12 @@ def _form_file(pr: PullRequest, change: Change) -> bool:
     role = layout.classify(change.path)
     if role.issuer is None:
         return False
-    known = pr.base_issuer(role.issuer) is not None
-    return (role.kind is PathKind.ISSUER and not known) or (role.kind is PathKind.CREDENTIAL and known)
+    if role.kind is PathKind.ISSUER:  # a new id: no issuer's, and no endorser's (base_issuer knows both)
+        return pr.base_issuer(role.issuer) is None
+    # An issuer's definition: form-to-pr makes one only for a registered issuer, never under an endorser's id.
+    return (
+        role.kind is PathKind.CREDENTIAL and pr.base.read(f"{layout.ISSUERS_DIR}/{role.issuer}/issuer.yaml") is not None
+    )
 
 
 def check_ownership(pr: PullRequest, problems: ProblemList) -> None:

@@ -228,24 +228,36 @@ class AchievementRef(_AwardModel):
 _EMAIL_IN_TEXT = re.compile(r"[^@\s/:]+@[^@\s/]+\.[A-Za-z]{2,}")
 #: A percent-escaped ASCII character: how a URL (a portfolio tool's ``?user=ada%40example.org``) carries an address.
 _ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
-#: Characters read as ``@`` by anyone looking (the fullwidth and small commercial at).
-_AT_SIGNS = str.maketrans({"\uff20": "@", "\ufe6b": "@"})
+#: Characters read as ``@`` or ``~`` by anyone looking: the fullwidth and small commercial at; the fullwidth tilde,
+#: the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key by ``~``).
+READ_AS = {"@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053"}
+_LOOKALIKES = str.maketrans({c: plain for plain, chars in READ_AS.items() for c in chars})
+#: A look-alike percent-escaped as a URL carries it (its UTF-8 bytes: ``%EF%BD%9E`` is ``～``).
+_ESCAPED_LOOKALIKE = re.compile(
+    "|".join("".join(f"%{byte:02X}" for byte in c.encode()) for chars in READ_AS.values() for c in chars),
+    re.IGNORECASE | re.ASCII,
+)
 _PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)"
 
 
 def _as_read(value: str) -> str:
     """``value`` as a reader (or a browser) reads it: ASCII escapes decoded until none is left (``%2540`` is
-    ``%40`` is ``@``), and the look-alike at signs read as ``@``. policies.js asRead is the page's copy."""
+    ``%40`` is ``@``), and the look-alike at signs and tildes (:data:`READ_AS`), escaped or not, read as ``@`` and
+    ``~``. policies.js asRead is the page's copy."""
     while True:
         decoded = _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value)
         if decoded == value:
-            return value.translate(_AT_SIGNS)
+            return _ESCAPED_LOOKALIKE.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode(), value).translate(
+                _LOOKALIKES
+            )
         value = decoded
 
 
 #: An earner's verification link (or its fragment): an award hash, ``~`` and a recipient key of 32 hex digits
 #: (:func:`generator.openbadges.earner_link`). Published, the key lets anyone confirm a guess of the earner's address.
-RECIPIENT_KEY_IN_TEXT = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}~[0-9A-Fa-f]{32}(?![0-9A-Fa-f])")
+RECIPIENT_KEY_IN_TEXT = re.compile(
+    r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])"
+)
 
 
 def _no_recipient_data(value: str) -> str:

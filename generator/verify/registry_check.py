@@ -343,7 +343,7 @@ class AwardChecker:
         except CryptoError:
             return None
         digest = hashlib.sha256(full).hexdigest()
-        if award_path_problem(path, line, digest, slug) is not None:
+        if award_path_problem(path, line, digest, slug, data.get("validFrom")) is not None:
             return None
         cache = self.verifier.proof_cache
         assert cache is not None
@@ -427,7 +427,9 @@ class AwardChecker:
         if digest is None:
             problems.append(doc.problem([], "the award cannot be canonicalized (RFC 8785)", code="award.structure"))
         elif (
-            misnamed := award_path_problem(source.path, source.line, digest, _credential_slug(self.registry, data))
+            misnamed := award_path_problem(
+                source.path, source.line, digest, _credential_slug(self.registry, data), data.get("validFrom")
+            )
         ) is not None:
             problems.append(doc.problem([], misnamed, code="award.filename"))
         status_list, status_index = _status_slot(self.registry, folder_issuer, data.get("credentialStatus"))

@@ -19,7 +19,7 @@ from generator.awards import read_revocations
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.crypto.multibase import decode_ed25519_public
 from generator.errors import CryptoError
-from generator.openbadges import STATUS_LIST_TYPES
+from generator.openbadges import STATUS_LIST_TYPES, VC2_CONTEXT_URL
 from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, decode_list, get_bit, index_problem, parse_index, parse_list_url
 from generator.verify.keys import KeyResolver, ResolvedKey, named_key, window_problem
@@ -314,6 +314,35 @@ _NOT_A_LIST_FIELD = (
 )
 
 
+#: The fields of a list's proof (:func:`generator.crypto.dataintegrity.create_proof`): a further proof option
+#: (``domain``, ``challenge``, ``nonce``, any name) is signed with the proof, and published as freely as a field.
+LIST_PROOF_FIELDS = ("type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue", "@context")
+#: Names no value, for the same reason.
+_NOT_AS_WRITTEN = (
+    "it holds a value the registry never writes in one (its @context, type and credentialSubject id are the "
+    f"registry's, and its proofs hold only {', '.join(LIST_PROOF_FIELDS)}): it is published, and says nothing but "
+    "its bits"
+)
+
+
+def _as_written(document: dict[str, Any], subject: dict[str, Any]) -> bool:
+    """Whether a list's values other than its bits, validity period and signatures are the ones
+    :func:`generator.statuslist.status_list_credential` writes (its id and issuer: :func:`owner_problem`): a
+    further type or context entry, a subject id or a proof option is a free string otherwise."""
+    context = document.get("@context")
+    if context != [VC2_CONTEXT_URL] or document.get("type") != list(STATUS_LIST_TYPES):
+        return False
+    url = document.get("id")
+    if not isinstance(url, str) or subject.get("id") != f"{url}#list":
+        return False
+    for proof in proofs_of(document):
+        if isinstance(proof, dict) and (
+            any(key not in LIST_PROOF_FIELDS for key in proof) or proof.get("@context", context) != context
+        ):
+            return False
+    return True
+
+
 def _not_a_term(key: str) -> bool:
     """Whether a key of a list names no term, but an IRI (``x:y``) or a keyword other than ``@context``."""
     return ":" in key or (key.startswith("@") and key != "@context")
@@ -332,6 +361,8 @@ def _structure(document: dict[str, Any]) -> tuple[bytes | None, str | None]:
         return None, _NOT_A_TERM
     if any(key not in LIST_FIELDS for key in document) or any(key not in LIST_SUBJECT_FIELDS for key in subject):
         return None, _NOT_A_LIST_FIELD
+    if not _as_written(document, subject):
+        return None, _NOT_AS_WRITTEN
     if subject.get("type") != "BitstringStatusList":
         return None, "its credentialSubject's type must be BitstringStatusList"
     if subject.get("statusPurpose") != "revocation":

@@ -3,6 +3,7 @@ check alike refuse any name but the ones credreg award writes, so no folder or b
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -76,6 +77,35 @@ def test_the_batch_name_holds_its_awards_credential(repo: Repo) -> None:
     line = json.loads(repo.read(path).splitlines()[0])
     assert line["credentialSubject"]["achievement"]["id"].endswith("/sql-basics/")
     renamed = f"{AWARDS}/{NOW.year}/batches/{NOW.date()}-data-reporting-0a1b2c3d.jsonl"
+    repo.write(renamed, repo.read(path))
+    repo.path(path).unlink()
+    _refused_by_both_checks(repo, renamed)
+
+
+@pytest.mark.parametrize("year", ["1815", "2999", "{other}"])
+def test_a_single_award_in_another_years_folder_is_refused(repo: Repo, year: str) -> None:
+    """The year folder is the award's own (its validFrom's): any other four digits are free, and 1815 says a birth
+    year as well as a name does. They passed both checks."""
+    path, digest = _new_single(repo)
+    moved = f"{AWARDS}/{year.format(other=NOW.year - 1)}/{digest[:2]}/{digest}.json"
+    repo.write(moved, repo.read(path))
+    repo.path(path).unlink()
+    _refused_by_both_checks(repo, moved)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "{year}/batches/1815-12-10-sql-basics-0a1b2c3d.jsonl",  # a date, but not the awards' day: a birthday
+        "{year}/batches/{year}-13-45-sql-basics-0a1b2c3d.jsonl",  # no date at all
+        "1815/batches/{date}-sql-basics-0a1b2c3d.jsonl",  # the day, in another year's folder
+        "{year}/batches/{previous}-sql-basics-0a1b2c3d.jsonl",  # the day before
+    ],
+)
+def test_a_batch_named_with_a_date_not_its_awards_day_is_refused(repo: Repo, name: str) -> None:
+    path = _new_batch(repo)
+    previous = (NOW - dt.timedelta(days=1)).date()
+    renamed = f"{AWARDS}/{name.format(year=NOW.year, date=NOW.date(), previous=previous)}"
     repo.write(renamed, repo.read(path))
     repo.path(path).unlink()
     _refused_by_both_checks(repo, renamed)

@@ -192,6 +192,15 @@ SITE = "https://credentials.example.org/verify/"
         ("notes/query.txt", f"{SITE}?award={EARNER_HASH}%7E{EARNER_KEY}\n", 1),
         ("notes/escaped.json", f'{{"link": "{EARNER_HASH}\\u007e{EARNER_KEY}"}}\n', 1),
         ("notes/page.html", f"<a href='{SITE}#{EARNER_HASH}&#126;{EARNER_KEY}'>Bo</a>\n", 1),
+        # A tilde anyone reads as one (fullwidth, the tilde operator, the wave dash), as typed or escaped.
+        ("notes/wide.md", f"- Bo: {SITE}#{EARNER_HASH}\uff5e{EARNER_KEY}\n", 1),
+        ("notes/operator.txt", f"{EARNER_HASH}\u223c{EARNER_KEY}\n", 1),
+        ("notes/wave.md", f"Bo: {EARNER_HASH}\u301c{EARNER_KEY}\n", 1),
+        ("notes/wide.json", f'{{"link": "{EARNER_HASH}\\uFF5E{EARNER_KEY}"}}\n', 1),
+        ("notes/wide-query.txt", f"{SITE}?award={EARNER_HASH}%EF%BD%9E{EARNER_KEY}\n", 1),
+        # Split across lines, as a wrapped paragraph or a YAML folded scalar holds it.
+        ("notes/wrapped.md", f"Bo's link: {SITE}#{EARNER_HASH}~\n{EARNER_KEY}\n", 1),
+        ("notes/sent.yaml", f"bo: >\n  {EARNER_HASH} ~\n  {EARNER_KEY}\n", 2),
         # An earners' mapping with its address column taken out.
         ("notes/keys.csv", f"award_hash,Recipient Key\n{EARNER_HASH},{EARNER_KEY}\n", 2),
     ],

@@ -9,7 +9,7 @@ import pytest
 from generator.awarding.keys import generate_key
 from generator.errors import UsageError
 from generator.governance import CODEOWNERS_PATH, write_codeowners
-from tests.governance.conftest import ACME, BETA, Repo, errors, only, shown, warnings
+from tests.governance.conftest import ACME, BETA, Repo, commit_all, errors, only, shown, warnings
 
 CREDENTIAL = f"registry/issuers/{ACME}/credentials/sql-basics.yaml"
 BETA_CREDENTIAL = f"registry/issuers/{BETA}/credentials/sql-basics.yaml"
@@ -233,3 +233,21 @@ def test_git_variables_in_the_environment_change_nothing_the_check_sees(
     (top / "added-beside.txt").write_text("untracked\n")
     refused = sorted(p.location.path for p in errors(repo.check("acme-lead"), "governance.ownership"))
     assert refused == ["../.github/workflows/publish.yml", "../added-beside.txt"]
+
+
+def test_a_form_pull_request_adds_no_credential_for_an_endorser(repo: Repo) -> None:
+    """A form makes a credential only for a registered issuer (credreg form-to-pr refuses any other id). The
+    workflow's pull request was read as adding a form's file when the id was an endorser's (an endorser owns its
+    folder as an issuer does), so its definition under registry/issuers/<endorser>/ passed the ownership rule."""
+    repo.write(
+        "registry/endorsers/data-council/endorser.yaml",
+        "id: data-council\nname: Data Council\nkind: qa-agency\nurl: https://data-council.example\n"
+        "email: office@data-council.example\ndescription: |\n  A quality-assurance agency.\nlocation:\n"
+        "  country: FR\nmaintainers:\n  - data-council-lead\n",
+    )
+    write_codeowners(repo.registry)
+    commit_all(repo.root, "an endorser")
+    rel = "registry/issuers/data-council/credentials/sql-basics.yaml"
+    repo.write(rel, repo.read(f"registry/issuers/{ACME}/credentials/sql-basics.yaml"))
+    found = [p for p in errors(repo.check("github-actions[bot]")) if p.code == "governance.ownership"]
+    assert [p.location.path for p in found] == [rel], shown(repo.check("github-actions[bot]").problems)

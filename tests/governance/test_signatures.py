@@ -89,6 +89,7 @@ def test_an_award_reusing_a_status_slot_is_refused(repo: Repo) -> None:
     taken = json.loads(repo.read(repo.files(f"{AWARDS}/*/*/*.json")[0]))["credentialStatus"]
     rel = _new_award(repo)
     status = json.loads(repo.read(rel))["credentialStatus"] | {"statusListIndex": taken["statusListIndex"]}
+    status["id"] = f"{status['statusListCredential']}#{status['statusListIndex']}"  # the profile ties the id to it
     moved = repo.resign(rel, key=repo.key(), credentialStatus=status)
     problem = only(repo.check("acme-lead"), "award.duplicate-status-index")
     assert (problem.location.path, problem.field) == (moved, "credentialStatus.statusListIndex")
@@ -120,7 +121,8 @@ def test_two_new_awards_sharing_an_id_are_refused(repo: Repo) -> None:
 def test_a_copy_of_an_existing_award_is_refused(repo: Repo) -> None:
     existing = next(p for p in repo.files(f"{AWARDS}/*/*/*.json") if "#key-1" in repo.read(p))
     compact = json.dumps(json.loads(repo.read(existing)), separators=(",", ":"))
-    batch = f"{AWARDS}/2026/batches/2026-01-01-sql-basics-c0c0c0c0.jsonl"
+    day = json.loads(compact)["validFrom"][:10]  # a batch is named after its awards' day (award.filename)
+    batch = f"{AWARDS}/{day[:4]}/batches/{day}-sql-basics-c0c0c0c0.jsonl"
     repo.write(batch, compact + "\n")
     problem = only(repo.check("acme-lead"), "award.duplicate")
     assert (problem.location.path, problem.location.line) == (batch, 1)
@@ -210,6 +212,7 @@ def test_a_slot_taken_by_an_award_written_oddly_is_still_taken(repo: Repo, writt
     repo.git("commit", "-q", "-am", "the base holds an award written oddly")
     rel = _new_award(repo)
     status = json.loads(repo.read(rel))["credentialStatus"] | {"statusListIndex": index}
+    status["id"] = f"{status['statusListCredential']}#{index}"  # the profile ties the id to the slot
     moved = repo.resign(rel, key=repo.key(), credentialStatus=status)
     problem = only(repo.check("acme-lead"), "award.duplicate-status-index")
     assert problem.location.path == moved

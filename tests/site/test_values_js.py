@@ -36,7 +36,9 @@ from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, render_award
 from generator.check import CheckOptions, run_check
-from generator.crypto.multibase import multibase_encode
+from generator.crypto import ed25519
+from generator.crypto.dataintegrity import hash_data
+from generator.crypto.multibase import b58encode, multibase_encode
 from generator.errors import CryptoError, UsageError
 from generator.load import load_registry
 from generator.models import PublicKey
@@ -595,6 +597,67 @@ def test_a_status_list_holding_a_field_the_registry_never_writes_is_refused_ever
     assert "holds a field the registry never writes" in reply["checks"]["status"][1]
 
 
+def _list_with_free_value(unsigned: dict[str, Any], where: str) -> dict[str, Any]:
+    """A list whose fields are the registry's, one of them holding a value it never writes there."""
+    if where == "type":
+        unsigned["type"] = [*unsigned["type"], "urn:x:AdaLovelace"]
+    elif where == "@context":
+        unsigned["@context"] = [*unsigned["@context"], {"ada": "urn:x:AdaLovelace"}]
+    elif where == "subject id":
+        unsigned["credentialSubject"]["id"] = "urn:x:revoked-ada-lovelace"
+    return unsigned
+
+
+def _signed_with_proof_option(unsigned: dict[str, Any], signer: Signer, option: str, value: str) -> dict[str, Any]:
+    """``unsigned`` signed with both suites, each proof carrying ``option`` (a Data Integrity proof option,
+    signed with the proof as any of its fields is)."""
+    proofs = []
+    for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):
+        proof: dict[str, Any] = {
+            "type": "DataIntegrityProof",
+            "cryptosuite": suite,
+            "created": "2026-03-01T12:00:00Z",
+            "verificationMethod": VM,
+            "proofPurpose": "assertionMethod",
+            option: value,
+        }
+        if suite == "eddsa-jcs-2022":
+            proof["@context"] = unsigned["@context"]
+        proof["proofValue"] = "z" + b58encode(ed25519.sign(signer.key.seed, hash_data(unsigned, proof)))
+        proofs.append(proof)
+    return {**unsigned, "proof": proofs}
+
+
+@pytest.mark.parametrize("where", ["type", "@context", "subject id", "proof domain", "proof challenge"])
+def test_a_status_list_holding_a_value_the_registry_never_writes_is_refused_everywhere(
+    node: Node, scenarios: dict[str, Any], signer: Signer, where: str
+) -> None:
+    """A list's fields are the registry's, but each value outside its bits is one the registry writes: a further
+    type or context entry, a subject id, a proof option (``domain``, ``challenge``: signed with the proof) are free
+    strings published with the list, which could say whose award it revoked. They signed and passed, in the check
+    and on the page. The reason names nothing of them."""
+    rel = "registry/issuers/acme-academy/status/1.json"
+    listed = json.loads((signer.root / rel).read_text())
+    unsigned = {k: v for k, v in listed.items() if k != "proof"}
+    if where.startswith("proof "):
+        resigned = _signed_with_proof_option(unsigned, signer, where.removeprefix("proof "), "ada-lovelace")
+    else:
+        resigned = sign_document(_list_with_free_value(unsigned, where), signer.key, VM, NOW)
+    for path in (signer.root / rel, scenarios["site"] / "issuers/acme-academy/status/1.json"):
+        path.write_text(json.dumps(resigned))
+    report = run_check(signer.root, CheckOptions(progress=False, jobs=1))
+    refused = [p for p in report.problems if p.code == "status-list.invalid"]
+    assert [p.location.path for p in refused] == [rel], [str(p) for p in report.problems]
+    assert "holds a value the registry never writes" in refused[0].message, refused[0].message
+    assert "ada" not in refused[0].message.lower()
+    fresh = scenarios["awards"]["fresh"]
+    expected = Verifier(load_registry(signer.root).registry).verify(fresh, now=NOW)
+    reply = _ask(node, scenarios["site"], text=json.dumps(fresh))
+    assert_agrees(expected, reply, f"a free {where} in the list")
+    assert reply["verdict"] == "untrusted"
+    assert "holds a value the registry never writes" in reply["checks"]["status"][1]
+
+
 def test_a_status_list_with_trailing_bytes_is_refused_everywhere(
     node: Node,
     scenarios: dict[str, Any],
@@ -629,10 +692,15 @@ ADDRESSES = [
 
 
 @settings(max_examples=800, deadline=None)
-@given(text=st.text(alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b./:x ", max_size=30) | st.text(max_size=20))
+@given(
+    text=st.text(alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b~\uff5e\u223c\u301c./:x ", max_size=30)
+    | st.lists(st.sampled_from(["%EF%BD%9E", "%ef%bc%a0", "%E2%88%BC", "%25", "%e3", "%80%9C", "~", "a"])).map("".join)
+    | st.text(max_size=20)
+)
 @example(text="%252540")
 @example(text="%%4040")
 @example(text="%7f%80%4")
+@example(text="%25EF%25BD%259E")
 def test_python_and_the_browser_read_escapes_and_at_signs_alike(values: Values, text: str) -> None:
     assert values.ask(op="read", text=text)["value"] == _as_read(text)
 
@@ -644,7 +712,20 @@ def test_an_escaped_or_look_alike_address_in_evidence_is_refused_by_both(values:
     assert any("must not contain an email address" in p for p in values.ask(op="evidence", url=url)["value"])
 
 
-@pytest.mark.parametrize("fragment", ["#{h}~{k}", "?award={h}%7E{k}", "?award={h}%257e{k}"])
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "#{h}~{k}",
+        "?award={h}%7E{k}",
+        "?award={h}%257e{k}",
+        # A tilde anyone reads as one: fullwidth, the tilde operator, the wave dash; typed or percent-escaped.
+        "#{h}\uff5e{k}",
+        "#{h}\u223c{k}",
+        "#{h}\u301c{k}",
+        "?award={h}%EF%BD%9E{k}",
+        "?award={h}%25e2%2588%25bc{k}",
+    ],
+)
 def test_an_earners_link_in_evidence_is_refused_by_both(values: Values, fragment: str) -> None:
     """The recipient key after ``~`` confirms a guess of the earner's address: published evidence never holds it."""
     url = "https://credentials.example.org/verify/" + fragment.format(h="e9" * 32, k="4b" * 16)

@@ -473,17 +473,31 @@ export const TEXT = pattern(`^[^${UNSEEN}]*$`);
 export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r${UNSEEN}]*$`);
 // An email address anywhere in a published string: _EMAIL_IN_TEXT, which Python's own engine (re) reads.
 const EMAIL_IN_TEXT = pattern("[^@\\s/:]+@[^@\\s/]+\\.[A-Za-z]{2,}", "python").re;
-/** A string as a reader reads it, ASCII escapes decoded and look-alike at signs read as "@": _as_read. */
+// READ_AS: characters read as "@" or "~" by anyone looking, and their percent-escaped UTF-8 (_ESCAPED_LOOKALIKE).
+const READ_AS = { "@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053" };
+const LOOKALIKE = new Map(Object.entries(READ_AS).flatMap(([plain, chars]) => [...chars].map((c) => [c, plain])));
+const ESCAPED_LOOKALIKE = new RegExp(
+  [...LOOKALIKE.keys()]
+    .map((c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""))
+    .join("|"),
+  "gi",
+);
+const LOOKALIKE_CHAR = new RegExp(`[${[...LOOKALIKE.keys()].join("")}]`, "g");
+/** A string as a reader reads it, ASCII escapes decoded and look-alike at signs and tildes read as "@", "~": _as_read. */
 export function asRead(value) {
   for (;;) {
     const decoded = value.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-    if (decoded === value) return value.replace(/[\uff20\ufe6b]/g, "@");
+    if (decoded === value) {
+      return value
+        .replace(ESCAPED_LOOKALIKE, (escaped) => decodeURIComponent(escaped))
+        .replace(LOOKALIKE_CHAR, (c) => LOOKALIKE.get(c));
+    }
     value = decoded;
   }
 }
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
-const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}~[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
+const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
 /** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
 function recipientDataProblem(value) {
   const read = asRead(value);
@@ -1439,6 +1453,28 @@ const NOT_A_LIST_FIELD =
   `it holds a field the registry never writes in one (a list holds ${LIST_FIELDS.join(", ")}, and its ` +
   `credentialSubject ${LIST_SUBJECT_FIELDS.join(", ")}): it is published, and says nothing but its bits`;
 
+// status.py LIST_PROOF_FIELDS and _NOT_AS_WRITTEN: the values a list holds are the registry's (_as_written).
+const LIST_PROOF_FIELDS = ["type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue", "@context"];
+const NOT_AS_WRITTEN =
+  "it holds a value the registry never writes in one (its @context, type and credentialSubject id are the " +
+  `registry's, and its proofs hold only ${LIST_PROOF_FIELDS.join(", ")}): it is published, and says nothing but ` +
+  "its bits";
+const isOnlyContext = (value) => Array.isArray(value) && value.length === 1 && value[0] === VC2_CONTEXT_URL;
+
+/** status.py _as_written: a further type or context entry, a subject id or a proof option is a free string. */
+function listAsWritten(doc, subject) {
+  const types = get(doc, "type");
+  if (!isOnlyContext(get(doc, "@context")) || !Array.isArray(types) || !sameList(types, STATUS_LIST_TYPES)) return false;
+  const url = get(doc, "id");
+  if (typeof url !== "string" || get(subject, "id") !== `${url}#list`) return false;
+  return proofsOf(doc).every(
+    (proof) =>
+      !isObject(proof) ||
+      (Object.keys(proof).every((key) => LIST_PROOF_FIELDS.includes(key)) &&
+        (!Object.hasOwn(proof, "@context") || isOnlyContext(proof["@context"]))),
+  );
+}
+
 /**
  * The bits of a well-formed revocation list, or null and why a document is not one: {bits, problem}
  * (status.py _structure).
@@ -1457,6 +1493,7 @@ async function statusListStructure(doc) {
   ) {
     return not(NOT_A_LIST_FIELD);
   }
+  if (!listAsWritten(doc, subject)) return not(NOT_AS_WRITTEN);
   if (get(subject, "type") !== "BitstringStatusList") return not("its credentialSubject's type must be BitstringStatusList");
   if (get(subject, "statusPurpose") !== "revocation")
     return not("its statusPurpose must be revocation (the only purpose this registry's lists have)");
