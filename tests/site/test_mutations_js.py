@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from generator import layout
+from generator._internal.source import SourceError, parse_json
 from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.revoke import revocation_entry, revoke_award
@@ -739,8 +740,8 @@ def test_a_recipient_is_compared_only_by_an_identity_objects_own_json_types_alik
     3.0). Read by truthiness and by each language's text of a value, credreg said "awarded to" where the page
     said not (``"hashed": []`` is false in Python and true in JavaScript; ``"salt": true`` is "True" in one and
     "true" in the other), and a salt holding a lone surrogate crashed ``credreg verify --recipient`` (it has no
-    UTF-8 to hash) where the page hashed U+FFFD in its place. An identifier of other types is compared by
-    neither: the recipient does not match."""
+    UTF-8 to hash) where the page hashed U+FFFD in its place (now neither reads such a file). An identifier of
+    other types is compared by neither: the recipient does not match."""
     import hashlib
 
     email = "ada@example.org"
@@ -770,13 +771,15 @@ def test_a_recipient_is_compared_only_by_an_identity_objects_own_json_types_alik
     cases = {name: _foreign([value]) for name, value in refused.items()}
     cases["plain (matches)"] = _foreign([ident(hashed=False, identityHash=email)])
     cases["hashed, salted (matches)"] = _foreign([ident(hashed=True, salt="s", identityHash=digest(email + "s"))])
-    # Not signable (no UTF-8, so no JCS text): checked unsigned, the recipient compared all the same.
+    # Not signable (no UTF-8, so no JCS text), and not JSON either reader takes: `credreg verify` refuses the file,
+    # and the page the text, before any recipient is compared.
     lone = "\ud800"
-    for name, text in (("as U+FFFD", "\ufffd"), ("as nothing", "")):
-        cases[f"salt a lone surrogate, hashed {name}"] = _foreign(
-            [ident(hashed=True, salt=lone, identityHash=digest(email + text))],
-            signed=False,
-        )
+    for text in ("\ufffd", ""):
+        unread = json.dumps(_foreign([ident(hashed=True, salt=lone, identityHash=digest(email + text))], signed=False))
+        with pytest.raises(SourceError, match="surrogate"):
+            parse_json(unread, "award.json", strict=True)
+        with pytest.raises(AssertionError, match="lone UTF-16 surrogate"):
+            node.ask(op="verify", root=f"{m.c.site}/", now=NOW.isoformat(), text=unread, recipient=email)
     verifier = Verifier(m.registry)
     found = []
     for name, doc in cases.items():
