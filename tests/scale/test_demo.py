@@ -156,6 +156,29 @@ def _registries_under(folder: Path) -> list[Path]:
     ]
 
 
+def _wait_until_gone(group: int, timeout: float = 60) -> None:
+    """Until no process of the process group ``group`` runs (zombies have closed their files). A killed demo's
+    workers, forked from it, hold its claimed folders' locks as it did (they may still be writing there); waiting
+    for the parent alone, the next run could find a worker still exiting, leave that folder as a live process's,
+    and the test saw it left behind."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        running = []
+        for entry in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = entry.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue  # exited meanwhile
+            if int(fields[2]) == group and fields[0] != "Z":  # state, ppid, pgrp
+                running.append(entry.parent.name)
+        if not running:
+            return
+        assert time.monotonic() < deadline, f"processes {running} of the killed demo still run"
+        time.sleep(0.02)
+
+
 def test_a_demo_killed_midway_leaves_no_half_registry_and_the_next_one_runs(tmp_path: Path) -> None:
     """`credreg demo` killed outright (SIGKILL to it and its workers) while it signs: nothing at --out looks like
     a registry (it left one with some awards and no status lists, which the check refused, and private keys in
@@ -188,6 +211,7 @@ def test_a_demo_killed_midway_leaves_no_half_registry_and_the_next_one_runs(tmp_
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
+        _wait_until_gone(proc.pid)
     assert proc.returncode == -signal.SIGKILL
     assert not (out / "registry").exists(), "a half-written registry at --out"
     assert not (keys.exists() and any(keys.iterdir())), "private keys of a registry that was never made"
