@@ -241,8 +241,9 @@ def revoke_logged(
     with owner_lock(registry.root, issuer):
         number, index = status_position(registry, issuer, document, what=what)
         revocable(registry, issuer, digest, document, (number, index), what)
+        did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)
         for line, previous in read_revocations(log):
-            vouched = trusted_line(registry, issuer, previous) if previous.get("award") == digest else None
+            vouched = trusted_line(previous, did, keys) if previous.get("award") == digest else None
             if vouched is None:
                 continue
             if _bit_missing(registry, issuer, vouched, number, index):

@@ -38,6 +38,7 @@ from generator.statuslist import (
     set_bit,
     status_list_credential,
 )
+from generator.verify.keys import KeyResolver
 from generator.verify.status import EndorserKeys, owner_problem, signature_problem
 
 __all__ = [
@@ -324,13 +325,14 @@ def create_list(path: Path, data: bytes) -> bool:
     return True
 
 
-def trusted_line(registry: Registry, issuer: str, line: dict[str, Any]) -> RevocationEntry | None:
-    """``line`` of ``issuer``'s revocation log as an entry, when it vouches for a revocation: signed by a key of the
-    issuer in force when it signed (:func:`signature_problem`, the rule by which every reader of a log trusts a
-    line: :func:`generator.verify.status.vouching_line`), and a revocation entry by the check's rules (its slot
-    numbers JSON integers, as the check reads them). Any other line revokes nothing anyone trusts: it neither
-    answers "already revoked" nor turns into a signed status bit. ``None`` otherwise."""
-    if signature_problem(line, registry.issuer_did(issuer), EndorserKeys(registry, issuer), "revocation"):
+def trusted_line(line: dict[str, Any], issuer_did: str, keys: KeyResolver) -> RevocationEntry | None:
+    """``line`` of an issuer's revocation log as an entry, when it vouches for a revocation: signed by a key of the
+    issuer (``issuer_did``, its ``keys``: :class:`EndorserKeys`) in force when it signed (:func:`signature_problem`,
+    the rule by which every reader of a log trusts a line: :func:`generator.verify.status.vouching_line`), and a
+    revocation entry by the check's rules (its slot numbers JSON integers, as the check reads them). Any other line
+    revokes nothing anyone trusts: it neither answers "already revoked" nor turns into a signed status bit.
+    ``None`` otherwise."""
+    if signature_problem(line, issuer_did, keys, "revocation"):
         return None
     try:
         return RevocationEntry.model_validate(line)
@@ -343,11 +345,12 @@ def _set_logged(registry: Registry, issuer: str, number: int, bits: bytearray) -
     and vouches for (:func:`trusted_line`). The list read may be an older one, genuinely signed (a stale copy put
     back): re-signed as read, it would take back every revocation made since, in the issuer's name; the log's
     signed lines say which they are."""
+    did, keys = registry.issuer_did(issuer), EndorserKeys(registry, issuer)  # once, not per line
     for _, line in read_revocations(layout.revocations_path(registry.root, issuer)):
         index = line.get("statusListIndex")
         if line.get("statusList") != number or type(index) is not int or index_problem(index, bits) is not None:
             continue  # another list's, or outside this one: no signature to check
-        if not get_bit(bits, index) and trusted_line(registry, issuer, line) is not None:
+        if not get_bit(bits, index) and trusted_line(line, did, keys) is not None:
             set_bit(bits, index)
 
 

