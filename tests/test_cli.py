@@ -446,7 +446,7 @@ def test_a_line_nobody_signed_does_not_hide_the_signed_one_for_the_same_award(tm
     found = run("--root", str(root), "verify", lines[0]["award"])
     assert found.returncode == 1, found.stderr
     assert "Forged" not in found.stdout
-    assert f"for this reason: {lines[0]['reason']}" in found.stdout
+    assert f"for this reason: {lines[0]['reason']!r}" in found.stdout
 
 
 # --- files named on the command line ---------------------------------------------------------------------------

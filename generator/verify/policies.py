@@ -100,9 +100,12 @@ def _day(value: Any) -> str:
 
 def revoked_reason(revoked_on: Any, reason: Any, *, by: str = "") -> str:
     """What a revocation the issuer's log records says (the page's ``revokedReason``): ``revoked`` (``by`` whom,
-    for an endorsement), the day and the published reason, each when there is one."""
+    for an endorsement), the day and the published reason, each when there is one. The reason is the signer's
+    words, so it is quoted (Python's repr: no quote in it ends the quotation, no line break starts a line) wherever
+    this text is shown, the technical details included."""
     when = f" on {_day(revoked_on)}" if revoked_on else ""
-    why = f" for this reason: {reason}" if reason else ""
+    said = str(reason).strip() if reason else ""
+    why = f" for this reason: {said!r}" if said else ""
     return f"revoked{by}{when}{why}"
 
 

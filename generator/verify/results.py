@@ -181,7 +181,7 @@ _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 BY_ENDORSER = " by the endorser"
 #: A status reason of policies.py revoked_reason: an award's, or an endorsement's.
 _REVOKED = re.compile(
-    rf"^revoked(?P<by>{BY_ENDORSER})?(?: on (?P<on>\d{{4}}-\d{{2}}-\d{{2}}))?(?: for this reason: (?P<why>.*))?",
+    rf"^revoked(?P<by>{BY_ENDORSER})?(?: on (?P<on>\d{{4}}-\d{{2}}-\d{{2}}))?(?: for this reason: (?P<why>.+))?",
     re.DOTALL,
 )
 #: A proof check that could not check its signature because no key answers to its verification method (the
@@ -243,14 +243,12 @@ def revoked_headline(reason: str) -> str:
 
 def revoked_because(reason: str) -> str:
     """The reason the signer gave for a revocation, from its status check's reason, as the signer's words: quoted
-    (Python's repr, so no quote in it ends the quotation and no line break starts another) and attributed
-    ("Reason given by its issuer: 'Issued to the wrong person.'"); empty when none was given. Shown beside the
-    headline, never in it (the page's revokedBecause)."""
+    there already (policies.py revoked_reason) and attributed ("Reason given by its issuer: 'Issued to the wrong
+    person.'"); empty when none was given. Shown beside the headline, never in it (the page's revokedBecause)."""
     m = _REVOKED.match(reason)
-    why = m["why"].strip() if m and m["why"] else ""
-    if not why:
+    if not m or not m["why"]:
         return ""
-    return f"Reason given by {'its endorser' if m and m['by'] else 'its issuer'}: {why!r}"
+    return f"Reason given by {'its endorser' if m['by'] else 'its issuer'}: {m['why']}"
 
 
 # One wording for every subject: {noun} is what was verified ("award", "endorsement"), {signer} who signs it

@@ -228,7 +228,7 @@ def test_a_revoked_award_says_when_and_why(vpage: Any, site: Site, examples: Exa
     title = vpage.inner_text("#cr-verdict .cr-verdict-title")
     assert title == f"Revoked on {plain_day(when)} by its issuer."  # the registry's verdict, none of its words
     detail = vpage.inner_text("#cr-verdict .cr-verdict-detail")
-    assert detail.startswith(f"Reason given by its issuer: {why!r}. ")  # the issuer's, quoted and attributed
+    assert detail.startswith(f"Reason given by its issuer: {why}. ")  # the issuer's, quoted and attributed
     assert "cr-lapsed" in str(vpage.get_attribute("#cr-verdict", "class"))  # not styled as a forgery
     status, line = checks(vpage)["status"]
     assert status == "failed"

@@ -190,7 +190,7 @@ def test_credreg_revoke_on_an_issuers_endorsement(repo: Repo) -> None:
     assert report["verdict"] == "revoked"
     # The reason its log publishes, as for an award (the page says the same: tests/site/test_endorsements_js.py).
     status = next(c for c in report["checks"] if c["id"] == "status")
-    assert re.fullmatch(r"revoked by the endorser on \d{4}-\d{2}-\d{2} for this reason: Withdrawn", status["reason"])
+    assert re.fullmatch(r"revoked by the endorser on \d{4}-\d{2}-\d{2} for this reason: 'Withdrawn'", status["reason"])
 
 
 def test_credreg_revoke_completing_an_interrupted_endorsement_revocation_says_so(repo: Repo) -> None:

@@ -42,6 +42,7 @@ from generator.publish.site import _endorsement_files
 from generator.publish.verifydata import write_verification_data
 from generator.registry import Registry
 from generator.statuslist import new_bitstring
+from generator.verify.policies import revoked_reason
 from generator.verify.results import (
     ENDORSEMENT,
     Check,
@@ -58,6 +59,8 @@ from tests.test_endorsements import add_endorser
 
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
 SITE = "https://site.test/"
+#: When a test's revocation was logged (its status reason gives the day).
+REVOKED_AT = "2026-05-31T10:00:00Z"
 CREDENTIAL = "acme-academy/sql-basics"
 DC, OB, ACME, BETA = "data-council", "other-body", "acme-academy", "beta-labs"
 
@@ -81,6 +84,7 @@ globalThis.fetch = async (url) => {
 };
 const { checkEndorsement, verdictWords } = await import("./verify/endorsements.js");
 const { parseJSON } = await import("./verify/jcs.js");
+const { revokedReason } = await import("./verify/policies.js");
 
 const { ENDORSEMENT, headlineOf, revokedBecause, revokedHeadline } = await import("./verify/results.js");
 
@@ -91,6 +95,8 @@ for await (const line of createInterface({ input: process.stdin })) {
     if (req.checks) {
       // credreg verify's headline of an endorsement, from its checks (results.js headlineOf, as results.py's).
       reply = headlineOf(req.checks, ENDORSEMENT);
+    } else if (req.revocation !== undefined) {
+      reply = { text: revokedReason(req.revocation, req.by) };
     } else if (req.revokedReason !== undefined) {
       reply = { text: revokedHeadline(req.revokedReason), because: revokedBecause(req.revokedReason) };
     } else {
@@ -122,6 +128,10 @@ class Node(NodeRunner):
         """The page's headline (results.js headlineOf) of an endorsement's checks."""
         reply = self.ask(checks=checks)
         return {"kind": reply["kind"], "text": reply["text"]}
+
+    def revoked_reason(self, revoked: str | None, reason: str, by: str) -> str:
+        """The status check's reason of a logged revocation (policies.js revokedReason)."""
+        return str(self.ask(revocation={"revoked": revoked, "reason": reason}, by=by)["text"])
 
     def revoked_headline(self, reason: str) -> str:
         return str(self.ask(revokedReason=reason)["text"])
@@ -343,7 +353,7 @@ def test_the_page_and_the_python_verifier_agree(corpus: Corpus, node: Node, name
         # An issuer's revocation is a signed line of its log: both say its day and published reason, as for awards.
         (
             "revoked-by-an-issuer",
-            "revoked by the endorser on 2026-05-31 for this reason: Withdrawn",
+            "revoked by the endorser on 2026-05-31 for this reason: 'Withdrawn'",
             "Revoked on 31 May 2026 by its endorser.",
             "Reason given by its endorser: 'Withdrawn'",
         ),
@@ -437,7 +447,7 @@ EXTRA_REASONS = {
     ],
     "validity": ["expired on 2026-05-01T00:00:00Z", "not valid before 2026-07-01T00:00:00Z", "cannot be read"],
     "status": [
-        "revoked by the endorser on 2026-05-31 for this reason: Withdrawn",
+        "revoked by the endorser on 2026-05-31 for this reason: 'Withdrawn'",
         "revoked by the endorser",
         "the status list could not be read",
     ],
@@ -548,16 +558,18 @@ ODD_SPACES = ["\ufeff", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u3000", "\u202
 
 @pytest.mark.parametrize("space", ODD_SPACES, ids=lambda c: f"U+{ord(c):04X}")
 def test_a_revocation_reason_is_trimmed_as_python_trims_it(node: Node, space: str) -> None:
-    """The headline of a revoked award or endorsement quotes its published reason, trimmed by one rule."""
+    """The status check of a revoked award or endorsement quotes its published reason, trimmed by one rule."""
     for by in ("", " by the endorser"):
-        reason = f"revoked{by} on 2026-05-31 for this reason: {space}Withdrawn{space}"
+        reason = revoked_reason(REVOKED_AT, f"{space}Withdrawn{space}", by=by)
+        assert node.revoked_reason(REVOKED_AT, f"{space}Withdrawn{space}", by) == reason, space
         python = revoked_because(reason)
         assert node.revoked_because(reason) == python, (space, python)
         assert node.revoked_headline(reason) == revoked_headline(reason)
         if space in "\x1c\x1d\x1e\x1f\x85\u3000\u2028\xa0":
             assert python.endswith(": 'Withdrawn'"), python
         # Nothing but the odd character: no reason at all, on both sides.
-        bare = f"revoked{by} for this reason: {space}{space}"
+        bare = revoked_reason(None, f"{space}{space}", by=by)
+        assert node.revoked_reason(None, f"{space}{space}", by) == bare
         assert node.revoked_because(bare) == revoked_because(bare)
 
 
@@ -630,7 +642,7 @@ def test_an_issuer_s_logged_revocation_stands_alike_when_its_list_is_not_trusted
     c, doc = taken_back(tmp_path / "corpus", closed, who=ACME)
     result = verify_endorsement(doc, c.registry, now=NOW)
     python = endorsement_verdict(result)
-    assert python == ("revoked", "revoked by the endorser on 2026-05-27 for this reason: Withdrawn")
+    assert python == ("revoked", "revoked by the endorser on 2026-05-27 for this reason: 'Withdrawn'")
     assert (result.headline().kind, result.headline().text) == (
         HeadlineKind.REVOKED,
         "Revoked on 27 May 2026 by its endorser.",
@@ -657,7 +669,10 @@ def test_a_revocation_reason_never_reads_as_the_registry_s_verdict(node: Node, w
     who revoked it and when; the reason is the signer's, quoted whole (no quote in it closes the quotation, no line
     break starts a line of its own) and attributed, on both sides alike."""
     for by, who in (("", "its issuer"), (" by the endorser", "its endorser")):
-        reason = f"revoked{by} on 2026-05-31 for this reason: {why}"
+        reason = revoked_reason(REVOKED_AT, why, by=by)
+        assert node.revoked_reason(REVOKED_AT, why, by) == reason
+        # The technical details show this reason too: the signer's words are quoted there as well.
+        assert reason.endswith(f" for this reason: {why!r}")
         assert revoked_headline(reason) == node.revoked_headline(reason) == f"Revoked on 31 May 2026 by {who}."
         because = revoked_because(reason)
         assert because == node.revoked_because(reason) == f"Reason given by {who}: {why!r}"

@@ -350,7 +350,7 @@ def test_an_issuer_s_logged_revocation_stands_on_the_page_when_its_list_is_not_t
         "status",
         "Not revoked",
         "failed",
-        "revoked by the endorser on 2026-05-27 for this reason: Withdrawn",
+        "revoked by the endorser on 2026-05-27 for this reason: 'Withdrawn'",
     ]
     assert cli["headline"]["kind"] == "revoked"
     _page_says_the_same(tmp_path, c.site, doc, cli)

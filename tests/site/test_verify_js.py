@@ -433,7 +433,7 @@ def test_a_credential_from_elsewhere_shows_its_awarded_date_only_as_its_validfro
 def test_page_wording_for_each_state(node: Node, scenarios: dict[str, Any]) -> None:
     site, awards = scenarios["site"], scenarios["awards"]
     revoked = _ask(node, site, hash=award_hash(awards["revoked"]))
-    assert revoked["checks"]["status"][1] == "revoked on 2026-06-01 for this reason: Assessment irregularity"
+    assert revoked["checks"]["status"][1] == "revoked on 2026-06-01 for this reason: 'Assessment irregularity'"
     assert revoked["headline"] == {
         "kind": "revoked",
         "text": "Revoked on 1 June 2026 by its issuer.",
@@ -726,7 +726,7 @@ REVOCATION_CASES: dict[str, tuple[bool, str, str, str]] = {
         "revoked",
         "revoked (the issuer's signed status list says so; no reason is published)",
     ),
-    "bit set, signed line": (True, "signed", "revoked", f"revoked on 2026-06-01 for this reason: {REVOKED}"),
+    "bit set, signed line": (True, "signed", "revoked", f"revoked on 2026-06-01 for this reason: {REVOKED!r}"),
     "bit set, broken line": (
         True,
         "broken",
@@ -742,7 +742,7 @@ REVOCATION_CASES: dict[str, tuple[bool, str, str, str]] = {
         "2026-06-01, after key key-3 was revoked (2025-05-01: key compromised), so its date and reason are not "
         "shown)",
     ),
-    "bit clear, signed line": (False, "signed", "revoked", f"revoked on 2026-06-01 for this reason: {REVOKED}"),
+    "bit clear, signed line": (False, "signed", "revoked", f"revoked on 2026-06-01 for this reason: {REVOKED!r}"),
     "bit clear, broken line": (
         False,
         "broken",

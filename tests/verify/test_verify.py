@@ -116,7 +116,7 @@ def test_revoked_award_names_date_and_reason(signer: Signer) -> None:
     result = verify_credential(issued.award, signer.registry, now=NOW)
     assert result.authentic
     assert result.verdict is Verdict.REVOKED
-    assert result.check("status").reason == "revoked on 2026-06-01 for this reason: Assessment irregularity"  # type: ignore[union-attr]
+    assert result.check("status").reason == "revoked on 2026-06-01 for this reason: 'Assessment irregularity'"  # type: ignore[union-attr]
 
 
 def test_recipient_mismatch(signer: Signer) -> None:

@@ -1276,7 +1276,9 @@ async function publishedRevocation(ctx, issuerDid) {
  * endorsement), the day and the published reason, each when there is one. */
 export function revokedReason(revocation, by = "") {
   const when = revocation.revoked ? ` on ${day(revocation.revoked)}` : "";
-  const why = revocation.reason ? ` for this reason: ${pyStr(revocation.reason)}` : "";
+  // The signer's words, quoted as Python quotes them (policies.py): never read as the registry's own text.
+  const said = revocation.reason ? pyStrip(pyStr(revocation.reason)) : "";
+  const why = said ? ` for this reason: ${reprOf(said)}` : "";
   return `revoked${by}${when}${why}`;
 }
 

@@ -4,7 +4,6 @@
 // applies (no recipient given does not; a status list that could not be read does).
 
 import { SUITES } from "./dataintegrity.js";
-import { pyRepr, pyStrip } from "./text.js";
 
 export const PASSED = "passed";
 export const FAILED = "failed";
@@ -234,7 +233,7 @@ export function plainDay(text) {
 /** Who revoked an endorsement, in its status check's reason (policies.js revokedReason's `by`; results.py's). */
 export const BY_ENDORSER = " by the endorser";
 const REVOKED = new RegExp(
-  `^revoked(${BY_ENDORSER})?(?: on (\\d{4}-\\d{2}-\\d{2}))?(?: for this reason: ([\\s\\S]*))?`,
+  `^revoked(${BY_ENDORSER})?(?: on (\\d{4}-\\d{2}-\\d{2}))?(?: for this reason: ([\\s\\S]+))?`,
 );
 
 /**
@@ -251,14 +250,13 @@ export function revokedHeadline(reason) {
 
 /**
  * The reason the signer gave for a revocation, as their words (results.py `revoked_because`): quoted as Python's
- * repr quotes it and attributed; "" when none was given. Shown beside the headline, never in it.
+ * repr quotes it (policies.js revokedReason quoted it already) and attributed; "" when none was given. Shown
+ * beside the headline, never in it.
  */
 export function revokedBecause(reason) {
   const m = REVOKED.exec(reason);
-  // Python's str.strip (text.js pyStrip), not trim(): the same signed reason reads the same on both sides.
-  const why = m && m[3] ? pyStrip(m[3]) : "";
-  if (!why) return "";
-  return `Reason given by ${m[1] ? "its endorser" : "its issuer"}: ${pyRepr(why)}`;
+  if (!m || !m[3]) return "";
+  return `Reason given by ${m[1] ? "its endorser" : "its issuer"}: ${m[3]}`;
 }
 
 /** The verdict in one plain sentence: {kind, text}, naming `subject` (AWARD, ENDORSEMENT or STATUS_LIST). */
