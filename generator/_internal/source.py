@@ -32,6 +32,7 @@ from typing import Any
 import orjson
 import yaml
 
+from generator._internal.text import UNSEEN
 from generator.errors import Location, Problem, ProblemList, Severity
 
 __all__ = [
@@ -217,6 +218,8 @@ class _Builder:
         self.stack: list[list[Any]] = []
         self.root: Any = None
         self.documents = 0
+        #: The character span of each value scalar, in file order (keys and comments are outside every span).
+        self.value_spans: list[tuple[int, int]] = []
 
     def fail(self, event: yaml.Event, message: str, code: str) -> SourceError:
         line, col = _mark(event)
@@ -314,12 +317,17 @@ class _Builder:
                 field = format_field(path)
                 raise _error(self.path, message, line, col, "yaml.number-too-large", field) from None
             self._attach(value, event)
+            start, end = event.start_mark, event.end_mark
+            if start is not None and end is not None:  # libyaml gives both (without, its text counts as outside)
+                self.value_spans.append((start.index, end.index))
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self.stack) >= MAX_NESTING:
                 raise self.fail(event, f"nesting deeper than {MAX_NESTING} levels", "yaml.too-deep")
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
             self.stack.append([container, path, None, None, {}])
 
+
+_UNSEEN_RE = re.compile(f"[{UNSEEN}]")
 
 # Where libyaml starts a new line (for its marks too): CR LF, CR, LF, NEL, LINE and PARAGRAPH SEPARATOR.
 _YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -359,6 +367,26 @@ def _hidden_break(text: str, path: str) -> SourceError | None:
 _BREAK_NAMES = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 
 
+def _hidden_character(text: str, path: str, values: list[tuple[int, int]]) -> SourceError | None:
+    """The problem of a character readers do not see, or that reorders what they see (:data:`UNSEEN`: a bidi
+    override, a zero-width space), outside the file's values: in a comment or a key (``None`` when there is
+    none). There it would make the line a reviewer reads differ from the line YAML reads (an override in a comment
+    can draw the comment's words where the value is). Values are left to their fields' rules, which name the
+    field. ``values`` are the values' character spans, in file order; a byte order mark may open the file."""
+    starts = [start for start, _ in values]
+    for m in _UNSEEN_RE.finditer(text, 1 if text.startswith("\ufeff") else 0):
+        at = bisect.bisect_right(starts, m.start()) - 1
+        if at >= 0 and m.start() < values[at][1]:
+            continue
+        line, col = _linecol(text, m.start())
+        message = (
+            f"U+{ord(m.group()):04X}, an invisible or control character, is in a comment or a key, where it could "
+            "make this line read otherwise than YAML reads it: remove it"
+        )
+        return _error(path, message, line, col, "yaml.hidden-character")
+    return None
+
+
 def parse_yaml(text: str, path: str) -> Document:
     """Parse one YAML document into plain values with positions. Raises :class:`SourceError`."""
     hidden = _hidden_break(text, path)
@@ -385,6 +413,9 @@ def parse_yaml(text: str, path: str) -> Document:
         raise _error(path, "file is not valid UTF-8", line, col, "file.not-utf8") from None
     if builder.documents == 0 or builder.root is None:
         raise _error(path, "file is empty", 1, 1, "file.empty")
+    hidden = _hidden_character(text, path, builder.value_spans)
+    if hidden is not None:
+        raise hidden
     builder.positions.at.setdefault((), (1, 1))
     return Document(path, builder.root, builder.positions)
 

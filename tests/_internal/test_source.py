@@ -112,6 +112,33 @@ def test_line_breaks_git_does_not_show_are_refused_at_gits_line(text: str, where
     assert problem.code == "yaml.hidden-line-break"
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "char"),
+    [
+        ("a: 1 # reviewed \u202e deriter :sutats\n", "1:17", "U+202E"),  # an override in a comment
+        ("# \u2066note\u2069\na: 1\n", "1:3", "U+2066"),  # an isolate in a comment line
+        ("a\u200b: 1\n", "1:2", "U+200B"),  # a key that reads as another
+        ("{'b\u202e': 1}\n", "1:4", "U+202E"),  # a quoted flow key
+        ("c: |\n  text\n# after the block \u200f\n", "3:19", "U+200F"),  # a comment after a block scalar
+        ("a:\n  - x # soft\xadhyphen\n", "2:13", "U+00AD"),
+    ],
+)
+def test_an_unseen_character_outside_the_values_is_refused_where_it_is(text: str, where: str, char: str) -> None:
+    # Values refuse them by their fields' rules; in a comment or a key, nothing did, and a bidi override in a
+    # comment draws the comment's words where a reviewer expects the value.
+    with pytest.raises(SourceError) as info:
+        parse_yaml(text, "f.yaml")
+    [problem] = info.value.problems
+    assert str(problem).startswith(f"f.yaml:{where}: {char}, an invisible or control character, is in a comment")
+    assert problem.code == "yaml.hidden-character"
+
+
+@pytest.mark.parametrize("text", ['a: "x\u202ey"\n', "a: x\u200b\n", "c: |\n  q\u202e\n  r\n", "a: [x\u2066]\n"])
+def test_an_unseen_character_in_a_value_is_left_to_its_field_s_rule(text: str) -> None:
+    # The field's rule names the field (and an issuer's free text may need none of these either way).
+    assert parse_yaml(text, "f.yaml").data
+
+
 def test_a_yaml_12_directive_is_allowed() -> None:
     assert parse_yaml("%YAML 1.2\n---\na: no\n", "f.yaml").data == {"a": "no"}
 
