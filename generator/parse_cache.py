@@ -15,8 +15,8 @@ file pass a rule it fails. Why an entry cannot substitute other values for a fil
   the verification cache (:func:`generator.verify.cache.cache_secret`: kept outside every cache). A planted,
   copied or edited entry does not match and is ignored: the file is parsed again. Without a secret nothing is
   cached.
-* **The code.** The fingerprint covers the toolkit's version, the parser's source, this module, PyYAML's and
-  Python's versions: a new parser, new cache.
+* **The code.** The fingerprint covers the toolkit's version, the parser's source (and the characters it
+  refuses), this module, PyYAML's and Python's versions: a new parser, new cache.
 * **Only successes.** A file that does not parse is parsed again on every run (its problems need the parser).
 
 Positions (line and column of each value) are not stored: a document read from the cache re-parses its text
@@ -64,7 +64,7 @@ def parse_fingerprint() -> bytes:
         digest.update(b"PyYAML=absent\0")
     digest.update(f"libyaml={getattr(yaml, '__with_libyaml__', False)}\0".encode())
     package = Path(__file__).resolve().parent
-    for part in ("_internal/source.py", "parse_cache.py"):
+    for part in ("_internal/source.py", "_internal/text.py", "parse_cache.py"):  # text.py: UNSEEN
         digest.update(part.encode() + b"\0" + hashlib.sha256((package / part).read_bytes()).digest())
     return digest.digest()
 
