@@ -104,7 +104,7 @@ def revoked_reason(revoked_on: Any, reason: Any, *, by: str = "") -> str:
     words, so it is quoted (Python's repr: no quote in it ends the quotation, no line break starts a line) wherever
     this text is shown, the technical details included."""
     when = f" on {_day(revoked_on)}" if revoked_on else ""
-    said = str(reason).strip() if reason else ""
+    said = reason.strip() if isinstance(reason, str) else ""  # a value that is not text gives no reason
     why = f" for this reason: {said!r}" if said else ""
     return f"revoked{by}{when}{why}"
 

@@ -129,7 +129,7 @@ class Node(NodeRunner):
         reply = self.ask(checks=checks)
         return {"kind": reply["kind"], "text": reply["text"]}
 
-    def revoked_reason(self, revoked: str | None, reason: str, by: str) -> str:
+    def revoked_reason(self, revoked: str | None, reason: Any, by: str) -> str:
         """The status check's reason of a logged revocation (policies.js revokedReason)."""
         return str(self.ask(revocation={"revoked": revoked, "reason": reason}, by=by)["text"])
 
@@ -571,6 +571,13 @@ def test_a_revocation_reason_is_trimmed_as_python_trims_it(node: Node, space: st
         bare = revoked_reason(None, f"{space}{space}", by=by)
         assert node.revoked_reason(None, f"{space}{space}", by) == bare
         assert node.revoked_because(bare) == revoked_because(bare)
+
+
+@pytest.mark.parametrize("reason", [["Withdrawn"], {"text": "Withdrawn"}, 1.0, 5, True, None, ""])
+def test_a_revocation_reason_that_is_not_text_gives_no_reason_on_either_side(node: Node, reason: Any) -> None:
+    # A signed line's reason is text by the check's model; the readers trust a line by its signature alone, and a
+    # list or a number was written as str() in Python and JSON.stringify on the page ("['a']" against '["a"]').
+    assert revoked_reason(REVOKED_AT, reason) == node.revoked_reason(REVOKED_AT, reason, "") == "revoked on 2026-05-31"
 
 
 @pytest.mark.parametrize("name", sorted(ODD_EDGES))

@@ -1277,7 +1277,7 @@ async function publishedRevocation(ctx, issuerDid) {
 export function revokedReason(revocation, by = "") {
   const when = revocation.revoked ? ` on ${day(revocation.revoked)}` : "";
   // The signer's words, quoted as Python quotes them (policies.py): never read as the registry's own text.
-  const said = revocation.reason ? pyStrip(pyStr(revocation.reason)) : "";
+  const said = typeof revocation.reason === "string" ? pyStrip(revocation.reason) : ""; // not text: no reason
   const why = said ? ` for this reason: ${reprOf(said)}` : "";
   return `revoked${by}${when}${why}`;
 }
