@@ -79,6 +79,25 @@ def test_a_name_match_ranks_first(page: Any, site_url: str) -> None:
     assert _titles(page)[0] == "Cloud Cost Optimisation"
 
 
+def test_a_link_cannot_add_a_filter_value_the_registry_does_not_have(page: Any, site_url: str) -> None:
+    """A facet's values are alternatives: a value no credential has, sent beside a real one, matched nothing and
+    so hid nothing, while its chip stood over the real one's results ("Recognised by: UK Ofqual" over credentials
+    that body never signed for). Only the values of the index are taken from the address."""
+    fake, real = "UK Ofqual (regulated qualification)", "Valencia Tech Employers Network"
+    _catalog(page, site_url, f"?q=developer&recognised={fake}&recognised={real}")
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    expect(page.locator(".cr-active-chip")).to_have_text([f"Recognised by: {real}"])
+    expect(page.locator("[data-active]")).to_contain_text("a filter this registry does not have: left out")
+    assert "Ofqual" not in page.locator("[data-active]").inner_text()
+    assert "Ofqual" not in page.url  # the address shown (and copied on) is the filter applied
+    assert page.locator(f"input[name='recognised'][value='{real}']").is_checked()
+    assert _titles(page)  # the real filter still applies
+    # Alone, such a value filters nothing and says nothing either.
+    _catalog(page, site_url, f"?recognised={fake}")
+    expect(page.locator("[data-count]")).to_have_text("34 credentials")
+    expect(page.locator(".cr-active-chip")).to_have_count(0)
+
+
 def test_retired_credentials_are_hidden_until_asked_for(page: Any, site_url: str) -> None:
     _catalog(page, site_url)
     expect(page.locator("[data-count]")).to_have_text("34 credentials")
