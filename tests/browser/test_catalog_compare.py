@@ -5,6 +5,7 @@ and by keyboard, and skip to the content of any page."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from generator import layout
 from generator.awards import iter_awards, read_revocations
 from generator.load import load_registry
 from generator.verify import Verifier
-from tests.browser.conftest import axe_results, screenshot
+from tests.browser.conftest import axe_results, screenshot, serve_dir
 from tests.conftest import REPO
 
 COST = "cloud-skills-council/cloud-cost-optimisation"
@@ -182,6 +183,32 @@ def test_credentials_are_chosen_for_comparison_from_cards_and_pages(page: Any, s
     tray.get_by_role("link", name="Compare 2").click()
     expect(page.locator(".cr-compare__table thead th[scope=col]")).to_have_count(2)
     assert page.url.endswith(f"compare/?ids={SQL},{COST}")
+
+
+def test_credentials_chosen_on_one_registry_are_not_chosen_on_another_of_the_same_origin(
+    browser: Any, built_site: Path, tmp_path: Path
+) -> None:
+    """Two registries served from one origin (project sites of one GitHub Pages account, a registry and its staging
+    copy) share the browser's storage: the choices of one were the other's tray, in the first one's names, and
+    the other's compare page drew its own credentials of those refs under them."""
+    for name in ("registry", "staging"):
+        (tmp_path / name).symlink_to(built_site, target_is_directory=True)
+    context = browser.new_context()
+    page = context.new_page()
+    with serve_dir(tmp_path) as origin:
+        page.goto(f"{origin}registry/credentials/{SQL}/")
+        page.locator(f"button[data-compare-ref='{SQL}']").click()
+        expect(page.locator(".cr-tray")).to_contain_text("1 of 4 chosen")
+        page.goto(f"{origin}staging/credentials/{SQL}/")
+        pick = page.locator(f"button[data-compare-ref='{SQL}']")
+        expect(pick).to_be_visible()
+        expect(pick).to_have_attribute("aria-pressed", "false")
+        assert page.locator(".cr-tray:visible").count() == 0
+        page.goto(f"{origin}staging/compare/")
+        expect(page.locator("[data-compare-status]")).to_contain_text("No credentials chosen yet")
+        page.goto(f"{origin}registry/compare/")  # the first one's choice stands
+        assert page.url.endswith(f"registry/compare/?ids={SQL}")
+    context.close()
 
 
 def test_a_compare_page_without_ids_says_how_to_choose(page: Any, site_url: str) -> None:
