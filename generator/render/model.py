@@ -320,5 +320,5 @@ class SiteModel:
         for group in self.skills.values():
             grouped[group.framework].append(group)
         for groups in grouped.values():
-            groups.sort(key=lambda g: (g.label.casefold(), g.key))
+            groups.sort(key=lambda g: (name_order(g.label), g.key))
         return grouped

@@ -33,3 +33,21 @@ def test_spaces_a_page_does_not_show_do_not_put_a_name_first(tmp_path: Path) -> 
     assert sort == sorted(sort)  # Pagefind's sort, the same order
     listed = data_files(model)["api/credentials.json"]["credentials"]
     assert [c["name"] for c in listed] == order
+
+
+def test_a_skill_named_with_spaces_first_is_not_listed_first(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    path = root / SQL
+    text = path.read_text()
+    assert "  - name: Write SQL queries\n" in text
+    path.write_text(
+        text.replace("  - name: Write SQL queries\n", '  - name: "  Write SQL queries"\n'), encoding="utf-8"
+    )
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, NOW)
+    labels = [group.label for groups in model.skill_groups_by_framework().values() for group in groups]
+    assert labels == sorted(labels, key=lambda label: " ".join(label.split()).casefold())
+    listed = [skill["label"] for skill in data_files(model)["api/skills.json"]["skills"]]
+    assert listed == sorted(listed, key=lambda label: " ".join(label.split()).casefold())
