@@ -17,6 +17,7 @@ __all__ = [
     "lookalike_note",
     "mark_tower",
     "mark_tower_problem",
+    "shows_nothing",
     "unseen_problem",
 ]
 
@@ -88,6 +89,12 @@ _AS_SEEN = str.maketrans(dict.fromkeys(_BLANKS, " "))
 def _as_seen(name: str) -> str:
     """``name`` as it is drawn: without what shows as nothing, with blanks as spaces."""
     return _IGNORED.sub("", name).translate(_AS_SEEN)
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether ``text`` is drawn as nothing but spaces: it holds nothing but whitespace, what shows as nothing
+    (:data:`_IGNORED`) and blanks."""
+    return not _as_seen(text).strip()
 
 
 def lookalike_key(name: str) -> str:

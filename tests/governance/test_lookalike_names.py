@@ -71,6 +71,17 @@ def test_an_issuer_named_like_another_issuer_is_refused(registry_dir: Path, name
         assert "(its character 13 is U+200D ZERO WIDTH JOINER, which shows as nothing)" in problem.message
 
 
+@pytest.mark.parametrize("name", ["'\u2800'", "'\u200d\u2800 \ufe0f'"], ids=["braille-blank", "joiner-and-blank"])
+def test_a_name_that_shows_nothing_is_refused(registry_dir: Path, name: str) -> None:
+    """A name of characters that show as nothing or as a space passed as one line with something in it: the
+    cards, the catalog's Issuer filter and the verification page named no one where the issuer's name goes."""
+    rel = _add_issuer(registry_dir, "acme-akademy", name)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    found = [p for p in errors(report) if p.location.path == rel and p.field == "name"]
+    assert found, shown(report.problems)
+    assert "shows nothing" in found[0].message, found[0].message
+
+
 def test_an_issuer_with_a_name_of_its_own_is_accepted(registry_dir: Path) -> None:
     _add_issuer(registry_dir, "acme-akademy", "Acme Akademy Oslo")
     report = run_check(registry_dir, CheckOptions(progress=False))
