@@ -17,6 +17,7 @@ __all__ = [
     "lookalike_note",
     "mark_tower",
     "mark_tower_problem",
+    "shows_nothing",
     "unseen_problem",
 ]
 
@@ -71,12 +72,38 @@ _LOOKALIKE_SMALL = str.maketrans(
 )
 
 
+#: What a name shows as nothing: Unicode's Default_Ignorable_Code_Point (joiners, variation selectors, tag
+#: characters, the combining grapheme joiner, Khmer's inherent vowels, Mongolian selectors, ...). Real text may hold
+#: some (the zero-width joiner of an emoji or of Persian, a variation selector), so :data:`UNSEEN` lets them be;
+#: but "Acme Academy" with one of them added reads as "Acme Academy", and is the same name to a reader.
+_IGNORED = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
+)
+#: Drawn as a space, though not one to Unicode: BRAILLE PATTERN BLANK.
+_BLANKS = "\u2800"
+_AS_SEEN = str.maketrans(dict.fromkeys(_BLANKS, " "))
+
+
+def _as_seen(name: str) -> str:
+    """``name`` as it is drawn: without what shows as nothing, with blanks as spaces."""
+    return _IGNORED.sub("", name).translate(_AS_SEEN)
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether ``text`` is drawn as nothing but spaces: it holds nothing but whitespace, what shows as nothing
+    (:data:`_IGNORED`) and blanks."""
+    return not _as_seen(text).strip()
+
+
 def lookalike_key(name: str) -> str:
-    """What a reader sees of a name, for telling whether two names read alike: compatibility forms folded
-    (fullwidth and mathematical letters, ligatures), case ignored, runs of spaces collapsed, and letters of other
-    scripts drawn like Latin ones read as those. Accents stay: "für" and "fur" read differently. Not for matching
-    what a name refers to (that compares names as written), only for refusing a name that passes for another."""
-    text = unicodedata.normalize("NFKC", name).translate(_LOOKALIKE_CAPITALS).casefold()
+    """What a reader sees of a name, for telling whether two names read alike: what shows as nothing left out
+    (a zero-width joiner, a variation selector) and blanks read as spaces, compatibility forms folded (fullwidth
+    and mathematical letters, ligatures), case ignored, runs of spaces collapsed, and letters of other scripts
+    drawn like Latin ones read as those. Accents stay: "für" and "fur" read differently. Not for matching what a
+    name refers to (that compares names as written), only for refusing a name that passes for another."""
+    text = unicodedata.normalize("NFKC", _as_seen(name)).translate(_LOOKALIKE_CAPITALS).casefold()
     return " ".join(text.translate(_LOOKALIKE_SMALL).split())
 
 
@@ -86,7 +113,7 @@ def lookalike_keys(name: str) -> frozenset[str]:
     look Latin (Cyrillic "Н" reads as "H", "н" as nothing Latin; Greek "Ν" as "N", "ν" as "v"): with capitals read
     first, "НАУКА" and "Наука" would be two names, though they differ only in case (and ``quality_assurance.by``
     resolves a name ignoring case: :func:`generator.recognition.normalized_name`)."""
-    folded = unicodedata.normalize("NFKC", name.casefold()).casefold()
+    folded = unicodedata.normalize("NFKC", _as_seen(name).casefold()).casefold()
     return frozenset({lookalike_key(name), " ".join(folded.translate(_LOOKALIKE_SMALL).split())})
 
 
@@ -94,6 +121,10 @@ def lookalike_note(name: str) -> str:
     """Which character of ``name`` reads as another (``""`` when none does): a reviewer cannot see that the "А"
     of "Аcme" is Cyrillic."""
     for at, char in enumerate(name):
+        if _as_seen(char) != char:
+            what = unicodedata.name(char, "unnamed")
+            drawn = "shows as nothing" if _IGNORED.match(char) else "is drawn as a space"
+            return f" (its character {at + 1} is U+{ord(char):04X} {what}, which {drawn})"
         folded = unicodedata.normalize("NFKC", char)
         if folded != char or char.translate(_LOOKALIKE_CAPITALS) != char or char.translate(_LOOKALIKE_SMALL) != char:
             what = unicodedata.name(char, "unnamed")

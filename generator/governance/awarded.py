@@ -26,6 +26,7 @@ registry, and the registry records no day an issuer joined that could bound it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,6 +154,7 @@ def _check_created(pr: PullRequest, problems: ProblemList) -> set[str]:
                     code=CODE,
                 )
             )
+    _check_updated(pr, problems, today)
     moved: set[str] = set()
     for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.MODIFIED]):
         before = parse_date(pr.base_yaml(change.path).get("created"))
@@ -176,6 +178,27 @@ def _check_created(pr: PullRequest, problems: ProblemList) -> set[str]:
             )
         )
     return moved
+
+
+def _check_updated(pr: PullRequest, problems: ProblemList, today: dt.date) -> None:
+    """Refuse an ``updated`` date the change writes that is in the future: the day a definition last changed has
+    come. The feed dates its entries, and itself, by it (feed readers list by it), and the page says it."""
+    for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.ADDED, ChangeStatus.MODIFIED]):
+        doc = pr.head_yaml(change.path)
+        updated = parse_date(doc.data.get("updated")) if doc is not None and isinstance(doc.data, dict) else None
+        if doc is None or updated is None or updated <= today:
+            continue
+        if change.status is ChangeStatus.MODIFIED and parse_date(pr.base_yaml(change.path).get("updated")) == updated:
+            continue  # not this change's date
+        problems.append(
+            doc.problem(
+                ["updated"],
+                f"updated {updated.isoformat()} is in the future (today is {today.isoformat()}, UTC): `updated` is "
+                "the day the definition last changed, which the site's pages and its feed show; write the day of "
+                "this change, today at the latest",
+                code=CODE,
+            )
+        )
 
 
 def _late_former(lookups: RegistryLookups, issuer: str, data: dict[str, Any]) -> int | None:

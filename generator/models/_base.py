@@ -21,7 +21,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from generator._internal.durations import duration_problem
-from generator._internal.text import UNSEEN, first_unseen, mark_tower_problem
+from generator._internal.text import UNSEEN, first_unseen, mark_tower_problem, shows_nothing
 from generator._internal.times import parse_date, parse_time
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "IsoDuration",
     "LanguageTag",
     "Markdown",
+    "Name",
     "PlainText",
     "Slug",
     "StrictModel",
@@ -257,6 +258,21 @@ PlainText = Annotated[
     str, StringConstraints(min_length=1, max_length=300, pattern=ONE_LINE_PATTERN), AfterValidator(no_mark_tower)
 ]
 """One line of plain text."""
+
+
+def _shows_something(name: str) -> str:
+    """Validator body for a name the pages show where a body or a credential goes: something in it is drawn.
+    One line of text needs a character that is neither a space nor :data:`UNSEEN`, but a zero-width joiner, a
+    variation selector or a braille blank is such a character: a name of them named no one on a card, in the
+    catalog's filters and on the verification page. Not in the JSON Schemas (their patterns would grow by the
+    whole list of characters that show as nothing), as :func:`no_mark_tower` is not."""
+    if shows_nothing(name):
+        raise ValueError("the name shows nothing: its characters are spaces or show as nothing; write the name")
+    return name
+
+
+Name = Annotated[PlainText, AfterValidator(_shows_something)]
+"""One line of plain text naming a body or a credential: something in it is drawn."""
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?\Z")]
 """A BCP 47 language tag: ``en``, ``de``, ``pt-BR``, ``zh-Hant-TW``."""

@@ -23,6 +23,7 @@ from generator.models._base import (
     IsoDuration,
     LanguageTag,
     Markdown,
+    Name,
     PlainText,
     Slug,
     StrictModel,
@@ -345,7 +346,7 @@ class Translation(StrictModel):
     """The definition's texts in another language, for readers of that language. Everything else (skills,
     levels, prices) is language-neutral or worded by the site."""
 
-    name: PlainText | None = None
+    name: Name | None = None
     """The credential's name."""
 
     summary: Summary | None = None
@@ -370,7 +371,7 @@ class CredentialDefinition(StrictModel):
     id: Slug
     """Lowercase slug; must equal the file name without ``.yaml``."""
 
-    name: PlainText
+    name: Name
     """The credential's name."""
 
     summary: Summary

@@ -12,7 +12,16 @@ import enum
 
 from pydantic import Field, field_validator
 
-from generator.models._base import Did, GitHubHandle, HttpsUrl, Markdown, PlainText, Slug, StrictModel, require_unique
+from generator.models._base import (
+    Did,
+    GitHubHandle,
+    HttpsUrl,
+    Markdown,
+    Name,
+    Slug,
+    StrictModel,
+    require_unique,
+)
 from generator.models.issuer import EMAIL_PATTERN, Location
 
 __all__ = ["Endorser", "EndorserKind"]
@@ -39,7 +48,7 @@ class Endorser(StrictModel):
     id: Slug
     """Lowercase slug; must equal the endorser's folder name and differ from every issuer id."""
 
-    name: PlainText
+    name: Name
     """The body's name, as credential definitions name it in ``quality_assurance``."""
 
     kind: EndorserKind
@@ -57,7 +66,7 @@ class Endorser(StrictModel):
     location: Location
     """Where the body is based."""
 
-    aliases: list[PlainText] = Field(default_factory=list, max_length=10)
+    aliases: list[Name] = Field(default_factory=list, max_length=10)
     """Other names issuers use for the body (abbreviations, translations): matched in ``quality_assurance``."""
 
     maintainers: list[GitHubHandle] = Field(min_length=1)

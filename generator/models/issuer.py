@@ -16,6 +16,7 @@ from generator.models._base import (
     HttpsUrl,
     IsoDate,
     Markdown,
+    Name,
     PlainText,
     Slug,
     StrictModel,
@@ -74,7 +75,7 @@ class FormerProfile(StrictModel):
     """The last day this profile was used (the rebrand's date): an award may carry it only if signed (its proofs'
     ``created``) by the end of that day, in UTC."""
 
-    name: PlainText
+    name: Name
     """The organisation's name then."""
 
     url: HttpsUrl
@@ -93,7 +94,7 @@ class Issuer(StrictModel):
     id: Slug
     """Lowercase slug; must equal the issuer's folder name. Part of its ``did:web`` and of every URL."""
 
-    name: PlainText
+    name: Name
     """The organisation's name as employers know it."""
 
     kind: IssuerKind

@@ -11,7 +11,7 @@ from generator.render import labels
 from generator.render.compare import compare_display
 from generator.render.endorsements import endorsement_file_path
 from generator.render.facets import skill_label
-from generator.render.model import Entry, SiteModel
+from generator.render.model import Entry, SiteModel, name_order
 
 __all__ = ["api_files"]
 
@@ -156,7 +156,7 @@ def _skills(model: SiteModel) -> list[dict[str, Any]]:
     """The skills index as data. A group's ``label`` and ``url`` are no issuer's words for another issuer's
     credentials (see :class:`SkillGroup`); what each issuer calls the skill sits with its own credentials."""
     result = []
-    for group in sorted(model.skills.values(), key=lambda g: (g.label.casefold(), g.key)):
+    for group in sorted(model.skills.values(), key=lambda g: (name_order(g.label), g.key)):
         credentials = []
         for ref, entry in group.credentials.items():
             d = entry.definition

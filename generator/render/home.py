@@ -7,7 +7,7 @@ from generator.render.components import card_list, stat_tiles
 from generator.render.facets import skill_label
 from generator.render.html import esc, relative
 from generator.render.markdown import render_markdown
-from generator.render.model import SiteModel, SkillGroup
+from generator.render.model import SiteModel, SkillGroup, name_order
 
 __all__ = ["home_body"]
 
@@ -58,7 +58,7 @@ def _certifiers(group: SkillGroup) -> int:
 
 
 def _top_skills(model: SiteModel, count: int = 16) -> str:
-    groups = sorted(model.skills.values(), key=lambda g: (-_certifiers(g), g.label.casefold(), g.key))
+    groups = sorted(model.skills.values(), key=lambda g: (-_certifiers(g), name_order(g.label), g.key))
     chips = "".join(
         f'<li><a class="cr-chip cr-chip--link" href="{esc(relative(HERE, f"skills/#{g.anchor}"))}">'
         f'{esc(skill_label(g.label))} <span class="cr-chip__count">{_certifiers(g)}</span></a></li>'

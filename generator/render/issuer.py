@@ -11,7 +11,7 @@ from generator.render.credential import site_image
 from generator.render.endorsements import issuer_recognition
 from generator.render.html import esc, external_link, relative
 from generator.render.markdown import render_markdown
-from generator.render.model import SiteModel, credential_path, issuer_path
+from generator.render.model import SiteModel, credential_path, issuer_path, name_order
 
 __all__ = ["REVOCATIONS_ON_PAGE", "issuer_body", "issuers_index_body"]
 
@@ -199,7 +199,7 @@ def issuer_body(model: SiteModel, record: IssuerRecord) -> str:
 def issuers_index_body(model: SiteModel) -> str:
     here = "issuers/"
     items = []
-    for record in sorted(model.registry.issuers.values(), key=lambda r: r.issuer.name.casefold()):
+    for record in sorted(model.registry.issuers.values(), key=lambda r: name_order(r.issuer.name)):
         count = len(record.credentials)
         items.append(
             f'<li class="cr-issuer-card">{issuer_logo(record, here, cls="cr-issuer-card__logo", size=56)}<div>'

@@ -25,6 +25,7 @@ __all__ = [
     "framework_anchor",
     "framework_url",
     "issuer_path",
+    "name_order",
     "skill_wording",
 ]
 
@@ -44,6 +45,12 @@ def framework_anchor(framework: Framework | None) -> str:
 #: field (``overrides/main.html``, ``partials/header.html``). Material's own ids hold ``_``, which
 #: :func:`~generator.openbadges.skill_anchor` never makes.
 PAGE_IDS = frozenset({framework_anchor(f) for f in (*Framework, None)} | {"cr-content", "cr-header-q"})
+
+
+def name_order(name: str) -> str:
+    """The key that lists names in the order they are read: case ignored, and spaces a page does not show (before
+    a name, or two in a row) ignored too, so none of them moves a name to the top of a list."""
+    return " ".join(name.split()).casefold()
 
 
 def heading_id(anchor: str) -> str:
@@ -306,12 +313,12 @@ class SiteModel:
         return sorted(self.entries.values(), key=lambda e: (e.definition.created, e.ref), reverse=True)[:count]
 
     def by_name(self) -> list[Entry]:
-        return sorted(self.entries.values(), key=lambda e: (e.definition.name.casefold(), e.ref))
+        return sorted(self.entries.values(), key=lambda e: (name_order(e.definition.name), e.ref))
 
     def skill_groups_by_framework(self) -> dict[Framework | None, list[SkillGroup]]:
         grouped: dict[Framework | None, list[SkillGroup]] = defaultdict(list)
         for group in self.skills.values():
             grouped[group.framework].append(group)
         for groups in grouped.values():
-            groups.sort(key=lambda g: (g.label.casefold(), g.key))
+            groups.sort(key=lambda g: (name_order(g.label), g.key))
         return grouped

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from generator.render.components import card_data
 from generator.render.endorsements import endorser_names
 from generator.render.facets import facet_values
-from generator.render.model import Entry, SiteModel
+from generator.render.model import Entry, SiteModel, name_order
 
 __all__ = ["MATCH_ALL", "SearchRecord", "search_records"]
 
@@ -58,7 +58,7 @@ def search_records(model: SiteModel) -> list[SearchRecord]:
                 "card": json.dumps(card_data(entry), ensure_ascii=False, separators=(",", ":")),
             },
             filters=facet_values(model, entry),
-            sort={"name": entry.definition.name.casefold()},
+            sort={"name": name_order(entry.definition.name)},
         )
         for entry in model.by_name()
     ]

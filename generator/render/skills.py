@@ -8,7 +8,7 @@ from generator.render import labels
 from generator.render.components import status_badge
 from generator.render.facets import skill_label
 from generator.render.html import esc, external_link, relative
-from generator.render.model import Entry, SiteModel, SkillGroup, framework_anchor, heading_id
+from generator.render.model import Entry, SiteModel, SkillGroup, framework_anchor, heading_id, name_order
 
 __all__ = ["FRAMEWORK_NAMES", "skills_body"]
 
@@ -73,7 +73,7 @@ def _group(model: SiteModel, group: SkillGroup) -> str:
         else ""
     )
     items = []
-    ordered = sorted(_assessed(group), key=lambda r: (model.entries[r[0]].definition.name.casefold(), r[0]))
+    ordered = sorted(_assessed(group), key=lambda r: (name_order(model.entries[r[0]].definition.name), r[0]))
     for ref, assessed in ordered:
         entry = model.entries[ref]
         d = entry.definition

@@ -5,6 +5,7 @@ and by keyboard, and skip to the content of any page."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from generator import layout
 from generator.awards import iter_awards, read_revocations
 from generator.load import load_registry
 from generator.verify import Verifier
-from tests.browser.conftest import axe_results, screenshot
+from tests.browser.conftest import axe_results, screenshot, serve_dir
 from tests.conftest import REPO
 
 COST = "cloud-skills-council/cloud-cost-optimisation"
@@ -77,6 +78,25 @@ def test_a_name_match_ranks_first(page: Any, site_url: str) -> None:
     _catalog(page, site_url, "?q=cloud+cost")
     expect(page.locator("[data-count]")).to_contain_text("match")
     assert _titles(page)[0] == "Cloud Cost Optimisation"
+
+
+def test_a_link_cannot_add_a_filter_value_the_registry_does_not_have(page: Any, site_url: str) -> None:
+    """A facet's values are alternatives: a value no credential has, sent beside a real one, matched nothing and
+    so hid nothing, while its chip stood over the real one's results ("Recognised by: UK Ofqual" over credentials
+    that body never signed for). Only the values of the index are taken from the address."""
+    fake, real = "UK Ofqual (regulated qualification)", "Valencia Tech Employers Network"
+    _catalog(page, site_url, f"?q=developer&recognised={fake}&recognised={real}")
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    expect(page.locator(".cr-active-chip")).to_have_text([f"Recognised by: {real}"])
+    expect(page.locator("[data-active]")).to_contain_text("a filter this registry does not have: left out")
+    assert "Ofqual" not in page.locator("[data-active]").inner_text()
+    assert "Ofqual" not in page.url  # the address shown (and copied on) is the filter applied
+    assert page.locator(f"input[name='recognised'][value='{real}']").is_checked()
+    assert _titles(page)  # the real filter still applies
+    # Alone, such a value filters nothing and says nothing either.
+    _catalog(page, site_url, f"?recognised={fake}")
+    expect(page.locator("[data-count]")).to_have_text("34 credentials")
+    expect(page.locator(".cr-active-chip")).to_have_count(0)
 
 
 def test_retired_credentials_are_hidden_until_asked_for(page: Any, site_url: str) -> None:
@@ -163,6 +183,32 @@ def test_credentials_are_chosen_for_comparison_from_cards_and_pages(page: Any, s
     tray.get_by_role("link", name="Compare 2").click()
     expect(page.locator(".cr-compare__table thead th[scope=col]")).to_have_count(2)
     assert page.url.endswith(f"compare/?ids={SQL},{COST}")
+
+
+def test_credentials_chosen_on_one_registry_are_not_chosen_on_another_of_the_same_origin(
+    browser: Any, built_site: Path, tmp_path: Path
+) -> None:
+    """Two registries served from one origin (project sites of one GitHub Pages account, a registry and its staging
+    copy) share the browser's storage: the choices of one were the other's tray, in the first one's names, and
+    the other's compare page drew its own credentials of those refs under them."""
+    for name in ("registry", "staging"):
+        (tmp_path / name).symlink_to(built_site, target_is_directory=True)
+    context = browser.new_context()
+    page = context.new_page()
+    with serve_dir(tmp_path) as origin:
+        page.goto(f"{origin}registry/credentials/{SQL}/")
+        page.locator(f"button[data-compare-ref='{SQL}']").click()
+        expect(page.locator(".cr-tray")).to_contain_text("1 of 4 chosen")
+        page.goto(f"{origin}staging/credentials/{SQL}/")
+        pick = page.locator(f"button[data-compare-ref='{SQL}']")
+        expect(pick).to_be_visible()
+        expect(pick).to_have_attribute("aria-pressed", "false")
+        assert page.locator(".cr-tray:visible").count() == 0
+        page.goto(f"{origin}staging/compare/")
+        expect(page.locator("[data-compare-status]")).to_contain_text("No credentials chosen yet")
+        page.goto(f"{origin}registry/compare/")  # the first one's choice stands
+        assert page.url.endswith(f"registry/compare/?ids={SQL}")
+    context.close()
 
 
 def test_a_compare_page_without_ids_says_how_to_choose(page: Any, site_url: str) -> None:

@@ -151,3 +151,26 @@ def test_a_new_credential_created_today_or_long_ago_passes(repo: Repo) -> None:
         _add_credential(repo, created)
         assert errors(repo.check(), CODE) == []
     assert _full_check_errors(repo) == []
+
+
+# --- a definition's `updated` date: the day it last changed, not a day to come ---------------------------------------
+# The feed's entries and the feed itself are dated by it (feed readers list by it): a day to come kept a credential
+# first in every reader, as new, for years, and its page said it was updated on a day that had not come.
+
+
+def test_an_updated_date_in_the_future_is_refused_on_its_field(repo: Repo) -> None:
+    later = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)  # two: the check may run after midnight
+    repo.edit(UNAWARDED, "created: 2025-02-01", f"created: 2025-02-01\nupdated: {later.isoformat()}")
+    problem = only(repo.check(), CODE)
+    assert (problem.location.path, problem.field) == (UNAWARDED, "updated")
+    assert problem.message.startswith(f"updated {later.isoformat()} is in the future (today is ")
+    _add_credential(repo, dt.date(2025, 3, 1))  # a new credential's too (a copy of the one above, its date too)
+    assert f"updated: {later.isoformat()}" in repo.read(ADDED)
+    refused = [(p.location.path, p.field) for p in errors(repo.check(), CODE)]
+    assert sorted(refused) == sorted([(UNAWARDED, "updated"), (ADDED, "updated")])
+
+
+def test_an_updated_date_of_today_passes(repo: Repo) -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    repo.edit(UNAWARDED, "created: 2025-02-01", f"created: 2025-02-01\nupdated: {today.isoformat()}")
+    assert errors(repo.check(), CODE) == []

@@ -36,8 +36,26 @@ def _add_issuer(root: Path, issuer_id: str, name: str) -> str:
         "'\u0391cme \u0391cademy'",  # GREEK CAPITAL LETTER ALPHA
         "'\uff21cme Academy'",  # FULLWIDTH LATIN CAPITAL LETTER A
         "acme-academy",  # the other issuer's id
+        "'Acme Academy\u200d'",  # ZERO WIDTH JOINER: shows as nothing
+        "'Ac\u034fme Academy'",  # COMBINING GRAPHEME JOINER
+        "'Acme Academy\ufe0f'",  # VARIATION SELECTOR-16
+        "'Acme Academy\U000e0041'",  # a TAG character
+        "'Acme\u2800Academy'",  # BRAILLE PATTERN BLANK: drawn as a space
     ],
-    ids=["same", "case-and-spaces", "cyrillic-a", "cyrillic-e-a", "greek-alpha", "fullwidth", "id"],
+    ids=[
+        "same",
+        "case-and-spaces",
+        "cyrillic-a",
+        "cyrillic-e-a",
+        "greek-alpha",
+        "fullwidth",
+        "id",
+        "zero-width-joiner",
+        "grapheme-joiner",
+        "variation-selector",
+        "tag",
+        "braille-blank",
+    ],
 )
 def test_an_issuer_named_like_another_issuer_is_refused(registry_dir: Path, name: str) -> None:
     rel = _add_issuer(registry_dir, "acme-akademy", name)
@@ -49,6 +67,19 @@ def test_an_issuer_named_like_another_issuer_is_refused(registry_dir: Path, name
     assert "is already a name, alias or id of acme-academy:" in problem.message
     if "\u0410" in name:  # the reviewer is told which letter is not what it looks like
         assert "(its character 1 is U+0410 CYRILLIC CAPITAL LETTER A, which reads as 'a')" in problem.message
+    if "\u200d" in name:  # and which character shows as nothing
+        assert "(its character 13 is U+200D ZERO WIDTH JOINER, which shows as nothing)" in problem.message
+
+
+@pytest.mark.parametrize("name", ["'\u2800'", "'\u200d\u2800 \ufe0f'"], ids=["braille-blank", "joiner-and-blank"])
+def test_a_name_that_shows_nothing_is_refused(registry_dir: Path, name: str) -> None:
+    """A name of characters that show as nothing or as a space passed as one line with something in it: the
+    cards, the catalog's Issuer filter and the verification page named no one where the issuer's name goes."""
+    rel = _add_issuer(registry_dir, "acme-akademy", name)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    found = [p for p in errors(report) if p.location.path == rel and p.field == "name"]
+    assert found, shown(report.problems)
+    assert "shows nothing" in found[0].message, found[0].message
 
 
 def test_an_issuer_with_a_name_of_its_own_is_accepted(registry_dir: Path) -> None:

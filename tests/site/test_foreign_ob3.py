@@ -164,6 +164,7 @@ NAMESAKES = [
     ("Acme Academy", True),  # the registered issuer's own name
     ("\u0410cme  academy", True),  # a Cyrillic А, another case, two spaces
     ("\uff21\uff43\uff4d\uff45 \u0391cademy", True),  # fullwidth letters and a Greek Α
+    ("Acme\u2800Academy\u200d", True),  # a braille blank for the space, a zero-width joiner (shows as nothing)
     ("Acme Academies", False),
     ("Ácme Academy", False),  # an accent reads differently
 ]

@@ -198,6 +198,7 @@ NAMES = [
     "\u0130stanbul \u0131zmir",  # dotted capital I, dotless small i
     "Mu\u0308ller M\u00fcller Muller",  # accents stay; composed and decomposed alike
     "\u2167 \u00bd \u2474",  # compatibility forms of numbers
+    INVISIBLES := "Acme\u200d Ac\u034fademy\ufe0f\U000e0041\u2800x",  # what shows as nothing left out, a blank a space
     "Московский университет",
     "\u00c5ngstr\u00f6m \u212bngstr\u00f6m",  # the angstrom sign is Å
     "\u00b5 \u03bc \u0345 \u03b9",
@@ -212,6 +213,7 @@ def test_the_same_lookalike_key_for_names(node: NodeRunner) -> None:
     assert python[2] == lookalike_key("Ace Pepe")
     assert len(set(python[5].split())) == 1
     assert python[6].split()[0] == python[6].split()[1]
+    assert python[NAMES.index(INVISIBLES)] == "acme academy x"
 
 
 def test_the_same_lookalike_keys_over_all_of_unicode(node: NodeRunner) -> None:

@@ -83,14 +83,21 @@ class Catalog {
 
   // --- state <-> address ------------------------------------------------------------------------------
 
+  // Only the values the index holds are taken from the address. A facet's values are alternatives: one no
+  // credential has, sent beside a real one, would match nothing and hide nothing, while its chip stood over the
+  // real one's results (a link reading "Recognised by: <a body that signed for none of them>").
   readState() {
     const params = new URLSearchParams(window.location.search);
     const selected = {};
+    let unknown = 0;
     for (const facet of this.facets) {
+      const known = this.totals[facet.key] ?? {};
       const values = params.getAll(facet.key).filter((v) => v);
-      if (values.length) selected[facet.key] = new Set(values);
+      const kept = values.filter((v) => Object.hasOwn(known, v));
+      unknown += values.length - kept.length;
+      if (kept.length) selected[facet.key] = new Set(kept);
     }
-    return { q: (params.get("q") || "").trim(), selected, retired: params.get("retired") === "show" };
+    return { q: (params.get("q") || "").trim(), selected, retired: params.get("retired") === "show", unknown };
   }
 
   currentState() {
@@ -127,8 +134,10 @@ class Catalog {
   }
 
   restore() {
-    this.shownSearch = window.location.search;
     const state = this.readState();
+    // The address says what is shown: without the values left out, so a copy of it does not carry them on.
+    if (state.unknown) history.replaceState(null, "", this.address(state) + window.location.hash);
+    this.shownSearch = window.location.search;
     this.input.value = state.q;
     this.retiredBox.checked = state.retired;
     for (const box of this.panel.querySelectorAll("input[type=checkbox]")) {
@@ -389,6 +398,12 @@ class Catalog {
     // else the results' heading), not the page's top, where a rebuilt list would leave it.
     const held = [...this.active.children].indexOf(document.activeElement);
     this.active.replaceChildren(...chips);
+    if (state.unknown) {
+      // Said without repeating them: their words are the link's, not the registry's.
+      const n = state.unknown;
+      const words = `The link named ${n === 1 ? "a filter" : `${n} filters`} this registry does not have: left out.`;
+      this.active.append(el("p", { className: "cr-active-note", text: words }));
+    }
     if (held >= 0) (chips[Math.min(held, chips.length - 1)] ?? this.count).focus();
   }
 }

@@ -4,9 +4,12 @@
 // the cards it draws. Names shown in the tray are set as text, never as markup.
 
 export const MAX = 4;
-const KEY = "credreg.compare";
 const REF = /^[a-z0-9]+(?:-[a-z0-9]+)*\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const siteRoot = new URL("../../", import.meta.url);
+// Storage is the origin's, and one origin can serve several registries (project sites of one GitHub Pages account,
+// a registry and its staging copy): the key is this site's, as Material scopes its own (md-scope.js), so one
+// registry's choices never stand in another's tray, named as the first one names them.
+const KEY = `${siteRoot.pathname}.credreg.compare`;
 
 export function validRef(ref) {
   return typeof ref === "string" && ref.length <= 130 && REF.test(ref);

@@ -96,13 +96,20 @@ function caseFold(char) {
   return out;
 }
 
+// What a name shows as nothing (Unicode's Default_Ignorable_Code_Point), and BRAILLE PATTERN BLANK, drawn as a space:
+// Python's _IGNORED and _BLANKS.
+const IGNORED =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
+const asSeen = (name) => String(name).replace(IGNORED, "").replaceAll("\u2800", " ");
+
 /**
- * What a reader sees of a name (Python's lookalike_key, which says more): compatibility forms folded (NFKC), case
- * ignored, runs of spaces collapsed, letters of other scripts drawn like Latin ones read as those; accents stay.
+ * What a reader sees of a name (Python's lookalike_key, which says more): what shows as nothing left out, blanks
+ * read as spaces, compatibility forms folded (NFKC), case ignored, runs of spaces collapsed, letters of other
+ * scripts drawn like Latin ones read as those; accents stay.
  */
 export function lookalikeKey(name) {
   let folded = "";
-  for (const char of String(name).normalize("NFKC")) folded += caseFold(LOOKALIKE_CAPITALS.get(char) ?? char);
+  for (const char of asSeen(name).normalize("NFKC")) folded += caseFold(LOOKALIKE_CAPITALS.get(char) ?? char);
   let key = "";
   for (const char of folded) key += LOOKALIKE_SMALL.get(char) ?? char;
   return key.split(SPACE_RUN).filter((word) => word !== "").join(" ");
@@ -114,7 +121,7 @@ export function lookalikeKey(name) {
  */
 export function lookalikeKeys(name) {
   let cased = "";
-  for (const char of String(name)) cased += caseFold(char);
+  for (const char of asSeen(name)) cased += caseFold(char);
   let folded = "";
   for (const char of cased.normalize("NFKC")) folded += caseFold(char);
   let key = "";

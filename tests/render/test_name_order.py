@@ -1,0 +1,53 @@
+"""Lists by name (the catalog, its search index's sort, the API's list, the skills page) order names as they are
+read: spaces a page does not show (before a name, or two in a row) do not move a credential to the top of the
+list, above every name it would follow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.load import load_registry
+from generator.publish.verifydata import AwardStats
+from generator.render.model import SiteModel
+from generator.render.pages import data_files
+from generator.render.search import search_records
+from tests.conftest import make_registry
+from tests.render.conftest import NOW
+
+SQL = "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+
+
+def test_spaces_a_page_does_not_show_do_not_put_a_name_first(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    path = root / SQL
+    path.write_text(path.read_text().replace("name: SQL Basics", 'name: "\\t  SQL Basics"'), encoding="utf-8")
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, NOW)
+    order = ["Data Analyst Certificate", "Data Reporting", "\t  SQL Basics"]
+    assert [e.definition.name for e in model.by_name()] == order
+    records = search_records(model)
+    assert [r.meta["title"] for r in records] == order
+    sort = [r.sort["name"] for r in records]
+    assert sort == sorted(sort)  # Pagefind's sort, the same order
+    listed = data_files(model)["api/credentials.json"]["credentials"]
+    assert [c["name"] for c in listed] == order
+
+
+def test_a_skill_named_with_spaces_first_is_not_listed_first(tmp_path: Path) -> None:
+    root = make_registry(tmp_path / "registry")
+    path = root / SQL
+    text = path.read_text()
+    assert "  - name: Write SQL queries\n" in text
+    path.write_text(
+        text.replace("  - name: Write SQL queries\n", '  - name: "  Write SQL queries"\n'), encoding="utf-8"
+    )
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, NOW)
+    labels = [group.label for groups in model.skill_groups_by_framework().values() for group in groups]
+    assert labels == sorted(labels, key=lambda label: " ".join(label.split()).casefold())
+    listed = [skill["label"] for skill in data_files(model)["api/skills.json"]["skills"]]
+    assert listed == sorted(listed, key=lambda label: " ".join(label.split()).casefold())
