@@ -260,6 +260,26 @@ def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
                 code="governance.identity",
             )
         )
+    elif (
+        before != after
+        and isinstance(after, str)
+        and doc is not None
+        and pr.rules.new_issuer_requires_registry_maintainer
+        and not pr.actor_is_registry_maintainer
+    ):
+        # The site then vouches for the DID: as the issuer of the awards it signs, and in the issuer list wallets
+        # trust (issuers/registry.json), where another organisation's DID would put that organisation's genuine
+        # credentials under this issuer's name. No check can prove control of it without the network.
+        problems.append(
+            doc.problem(
+                ["did"],
+                f"{issuer} would be known by {after}, a DID of its own: no check can tell whether {issuer} controls "
+                "it (the check reads no network), and the site would vouch for it to every verifier and wallet, so "
+                f"only a registry maintainer ({pr.registry_maintainers.mention()}) sets or changes it, once its DID "
+                f"document lists {issuer}'s keys",
+                code="governance.identity",
+            )
+        )
 
 
 def _former_profiles(pr: PullRequest, change: Change, doc: Document, problems: ProblemList) -> None:

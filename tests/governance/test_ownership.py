@@ -96,6 +96,52 @@ def test_a_new_issuer_proposed_by_its_maintainer_passes_but_needs_a_registry_mai
     assert "- **Issuers:** 1 added (`gamma-guild`)" in report.summary_markdown
 
 
+def test_a_new_issuer_with_a_did_of_its_own_asks_the_registry_maintainer_to_see_its_did_document(repo: Repo) -> None:
+    _new_issuer(repo)
+    repo.edit(GAMMA, "maintainers:", "did: did:web:gamma.example\nmaintainers:")
+    write_codeowners(repo.registry)
+    report = repo.check("gamma-lead")
+    assert errors(report) == [], shown(report.problems)
+    assert report.summary_markdown is not None
+    assert (
+        "- registry maintainer approval: new issuer `gamma-guild` (its own DID `did:web:gamma.example`: see that its "
+        "DID document lists its keys)"
+    ) in report.summary_markdown
+
+
+@pytest.mark.parametrize("before", [None, "did:web:gamma.example"])
+def test_only_a_registry_maintainer_gives_an_issuer_a_did_of_its_own(repo: Repo, before: str | None) -> None:
+    # An issuer with no keys or awards yet may change its DID, but its own maintainers alone could name another
+    # organisation's (did:web:university.example): the site then lists it as this issuer's in issuers/registry.json,
+    # the list wallets trust, and that organisation's genuine credentials would show under this issuer's name.
+    _new_issuer(repo)
+    if before is not None:
+        repo.edit(GAMMA, "maintainers:", f"did: {before}\nmaintainers:")
+    write_codeowners(repo.registry)
+    commit_all(repo.root, "gamma-guild, approved by a registry maintainer")
+    if before is None:
+        repo.edit(GAMMA, "maintainers:", "did: did:web:university.example\nmaintainers:")
+    else:
+        repo.edit(GAMMA, before, "did:web:university.example")
+    [problem] = errors(repo.check("gamma-lead"), "governance.identity")
+    assert (problem.location.path, problem.field) == (GAMMA, "did")
+    assert problem.message.startswith(
+        "gamma-guild would be known by did:web:university.example, a DID of its own: no check can tell whether "
+        "gamma-guild controls it"
+    )
+    assert "only a registry maintainer (@reg-admin) sets or changes it" in problem.message
+    assert errors(repo.check("reg-admin"), "governance.identity") == []
+
+
+def test_an_issuer_may_give_up_a_did_of_its_own_for_the_registry_s(repo: Repo) -> None:
+    _new_issuer(repo)
+    repo.edit(GAMMA, "maintainers:", "did: did:web:gamma.example\nmaintainers:")
+    write_codeowners(repo.registry)
+    commit_all(repo.root, "gamma-guild, approved by a registry maintainer")
+    repo.edit(GAMMA, "did: did:web:gamma.example\n", "")
+    assert errors(repo.check("gamma-lead")) == []
+
+
 def test_a_new_issuer_proposed_by_someone_it_does_not_list_is_refused(repo: Repo) -> None:
     _new_issuer(repo)
     write_codeowners(repo.registry)
