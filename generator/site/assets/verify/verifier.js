@@ -69,7 +69,9 @@ export function parseHashInput(text) {
 /** Parse an award's JSON as the registry would (RFC 8785 limits included). */
 // generator/_internal/source.py MAX_JSON_NESTING: deeper input is refused before anything recurses into it.
 export const MAX_JSON_NESTING = 64;
-const STRUCTURE = /"[^"\\]*(?:\\.[^"\\]*)*"|[[\]{}]/gs;
+// A string never closed runs to the end of the text (source.py _STRUCTURE says why: linear, where a pattern that
+// needed the closing quote was retried from every later quote).
+const STRUCTURE = /"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?$)|[[\]{}]/gs;
 
 /** Whether JSON text nests deeper than MAX_JSON_NESTING (strings skipped whole, as in source.py _too_deep). */
 export function tooDeep(text) {
