@@ -393,6 +393,45 @@ def test_a_link_ending_in_unusual_space_gets_credreg_s_answer(
         assert verdict == "valid", verdict_text(vpage)
 
 
+KEY = "f" * 32
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["{revoked}%2523{valid}", "{valid}%257E" + KEY, "{valid}%7E" + KEY + "%ZZ", "{valid}~" + KEY + "%FF"],
+    ids=["# escaped twice", "~ escaped twice", "a stray %", "a bad UTF-8 escape"],
+)
+def test_a_link_s_escapes_are_read_once_as_credreg_reads_them(
+    vpage: Any, site: Site, examples: Examples, tail: str
+) -> None:
+    """The page decoded the fragment's escapes, then parseLinkInput decoded them again: a link escaped twice was
+    read as another (a revoked award's hash, "%2523", then a valid one's: the page said valid, credreg verify
+    refused the link). And decodeURIComponent, all or nothing, refused a link with one stray "%" that credreg
+    reads, or read its key otherwise. Now each escape is decoded once, as Python's unquote does."""
+    fragment = tail.format(revoked=examples.revoked.hash, valid=examples.valid.hash)
+    python = parse_verification_link(f"{site.verify_url}#{fragment}")
+    vpage.goto(f"{site.verify_url}#{fragment}")
+    verdict = wait_for_verdict(vpage)
+    if python is None:
+        assert verdict == "error", verdict_text(vpage)
+        assert "not an award or endorsement hash" in verdict_text(vpage)
+    else:
+        assert python[0] == examples.valid.hash
+        assert verdict == "valid", verdict_text(vpage)
+        assert vpage.input_value("#cr-recipient-key") == python[1]
+
+
+def test_a_query_link_escaped_twice_is_no_link(vpage: Any, site: Site, examples: Examples) -> None:
+    """URLSearchParams decoded the query, then parseLinkInput again: ?award=HASH%257EKEY was verified (with a key)
+    where credreg verify reads no link in it. The query is read as written and decoded once."""
+    query = f"award={examples.valid.hash}%257E{KEY}"
+    assert parse_verification_link(f"{site.verify_url}?{query}") is None
+    vpage.goto(f"{site.verify_url}?{query}")
+    vpage.wait_for_load_state("networkidle")
+    assert vpage.url == f"{site.verify_url}?{query}"
+    assert not vpage.get_attribute("#cr-verdict", "data-verdict")
+
+
 # --- verdicts from a file --------------------------------------------------------------------------------------
 
 

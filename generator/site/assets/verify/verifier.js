@@ -6,8 +6,8 @@
 
 import { isObject } from "./dataintegrity.js";
 import { isEndorsement, verifyEndorsement } from "./endorsements.js";
-import { sha256Hex } from "./encoding.js";
-import { canonicalize, JcsError, parseJSON } from "./jcs.js";
+import { sha256Hex, unquote } from "./encoding.js";
+import { canonicalize, JcsError, parseJSON, wellFormed } from "./jcs.js";
 import {
   Context,
   credentialRefOf,
@@ -50,14 +50,11 @@ const LINK = new RegExp(`(?:^|[#/:=${SPACE}])([0-9a-fA-F]{64})(?:~([^${SPACE}~#/
 const NOT_A_HASH = "That is not an award or endorsement hash: it is 64 characters, 0-9 and a-f.";
 
 export function parseLinkInput(text) {
-  let value = String(text ?? "");
-  try {
-    value = decodeURIComponent(value);
-  } catch {
-    // not percent-encoded: taken as typed
-  }
-  const found = LINK.exec(pyStrip(value));
+  // Percent-escapes decoded once, as Python's unquote decodes them (encoding.js unquote): never twice.
+  const found = LINK.exec(pyStrip(unquote(String(text ?? ""))));
   if (!found) throw new InputError(NOT_A_HASH);
+  // A key that is not Unicode text (a lone surrogate) is no key this registry makes: Python refuses the link.
+  if (found[2] && !wellFormed(found[2])) throw new InputError(NOT_A_HASH);
   return { hash: found[1].toLowerCase(), key: found[2] ? normalizeRecipientKey(found[2]) : null };
 }
 

@@ -6,6 +6,7 @@
 // only at pages of this site built from registry ids, never at URLs taken from a credential.
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
+import { unquote } from "./encoding.js";
 import { FRAMED, framed, openOnItsOwn } from "./framing.js";
 import { day, pyStrip } from "./policies.js";
 import { pyRepr } from "./text.js";
@@ -229,43 +230,45 @@ class Page {
    */
   queryToFragment() {
     if (!window.location.search) return;
-    const params = new URLSearchParams(window.location.search);
+    // Each name=value as written: parseLinkInput decodes its escapes once, as credreg verify decodes the link's
+    // (URLSearchParams decoded them first, and a "+" as a space: a second decoding read another link).
+    const rest = [];
     let first = null;
-    for (const [name, value] of [...params]) {
+    for (const pair of window.location.search.slice(1).split("&")) {
+      const equals = pair.indexOf("=");
+      const [name, value] = equals < 0 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
       let link;
       try {
         link = parseLinkInput(value || name); // ?award=HASH[~KEY], or a bare ?HASH[~KEY]
       } catch {
+        rest.push(pair);
         continue;
       }
-      params.delete(name);
       first ??= link;
     }
     if (first === null) return;
-    const rest = params.toString();
     const given = window.location.hash.length > 1 ? window.location.hash.slice(1) : null;
-    const fragment = given ?? (first.key === null ? first.hash : `${first.hash}~${first.key}`);
+    // The key escaped again: the fragment is read with its escapes decoded (fromLocation), which gives it back.
+    const fragment = given ?? (first.key === null ? first.hash : `${first.hash}~${encodeURIComponent(first.key)}`);
     // From the whole location, not its path: a path that begins with "//" reads as another host's address.
     const address = new URL(window.location.href);
-    address.search = rest;
+    address.search = rest.join("&");
     address.hash = fragment;
     history.replaceState(null, "", address.href);
   }
 
   fromLocation() {
-    let fragment = window.location.hash.slice(1);
-    try {
-      fragment = pyStrip(decodeURIComponent(fragment));
-    } catch {
-      fragment = pyStrip(fragment);
-    }
+    // The fragment as the address holds it: parseLinkInput decodes its escapes, once (decoded here first, a link
+    // escaped twice, "%2523", was read as one escaped once: another award than credreg verify reads).
+    const raw = window.location.hash.slice(1);
+    const fragment = pyStrip(unquote(raw));
     // Only a hash (with the earner's recipient key after "~") is a verification; other fragments are the
     // page's own anchors.
     if (!fragment || (!HASH.test(fragment) && document.getElementById(fragment))) return;
     $("cr-hash").value = fragment;
     this.sourceText = null;
     this.verify(() => {
-      const { hash, key } = parseLinkInput(fragment);
+      const { hash, key } = parseLinkInput(raw);
       $("cr-hash").value = hash;
       if (key !== null) $("cr-recipient-key").value = key;
       return this.verifier.byHash(hash);
