@@ -40,7 +40,7 @@ from generator.registry import Registry
 from generator.verify import Verdict, Verifier
 from generator.verify.results import plain_day
 from tests.browser.conftest import axe_results, build, page_errors, screenshot, serve_dir
-from tests.conftest import CONFORMANCE, REPO
+from tests.conftest import CONFORMANCE, EPOCH, REPO
 
 pytestmark = pytest.mark.browser  # conftest also puts every test here in the "browser" xdist group
 
@@ -1143,6 +1143,53 @@ def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site:
     assert wait_for_verdict(vpage) == "error"
     assert "carries no award" in verdict_text(vpage)
     assert "scan it with a phone's camera" in verdict_text(vpage)  # a picture of the certificate's QR code
+
+
+def test_a_baked_credential_over_1_mib_of_utf8_is_refused_by_both(
+    vpage: Any, site: Site, examples: Examples, tmp_path: Path
+) -> None:
+    """The page measured a credential's text in UTF-16 units, credreg verify (and every reader of the registry) in
+    UTF-8 bytes: a signed credential of 600,000 accented letters (1.2 MB) baked into a PNG got a verdict on the
+    page and was refused by credreg verify. Both refuse it now, for its size."""
+    from generator.awarding.keys import SigningKey
+    from generator.awarding.signing import sign_document
+    from generator.cli import MAX_CREDENTIAL_BYTES
+    from generator.crypto import ed25519
+    from generator.crypto.multibase import did_key_from_public
+
+    seed = ed25519.generate_seed()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    unsigned = {k: v for k, v in examples.valid.award.items() if k not in ("proof", "credentialStatus")}
+    unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
+    unsigned["description"] = "é" * 600_000
+    signed = sign_document(unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", EPOCH)
+    text = json.dumps(signed, ensure_ascii=False)
+    assert len(text) < MAX_CREDENTIAL_BYTES < len(text.encode())
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    plain = _tiny_png()
+    baked = plain[:-12] + chunk(b"iTXt", b"openbadgecredential\0\0\0\0\0" + text.encode()) + plain[-12:]
+    png = tmp_path / "badge.png"
+    png.write_bytes(baked)
+    cli = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(png)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode == 2, cli.stdout
+    assert "the limit is 1,048,576" in cli.stderr
+    open_verify(vpage, site)
+    transfer = vpage.evaluate_handle(
+        """(bytes) => { const dt = new DataTransfer();
+             dt.items.add(new File([new Uint8Array(bytes)], "badge.png", {type: "image/png"})); return dt; }""",
+        list(baked),
+    )
+    vpage.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+    assert wait_for_verdict(vpage) == "error", verdict_text(vpage)
+    assert "at most 1 MiB" in verdict_text(vpage)
 
 
 def test_a_downloaded_badge_image_is_the_one_of_the_award_baked_in(

@@ -29,7 +29,7 @@ import { isStatusList } from "./statuslist.js";
 import { listLogCheck, logCheck } from "./tlog.js";
 import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
-const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award or endorsement is a few KiB
+const MAX_INPUT = 1024 * 1024; // UTF-8 bytes of a file or of pasted JSON (cli.py MAX_CREDENTIAL_BYTES): a few KiB is usual
 const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image (the image, and the award inside it), or a cohort's file
 // What was given, before it is read: either may be dropped, picked or pasted, and typed hashes name either.
 const EITHER = "an award or endorsement";
@@ -392,8 +392,13 @@ class Page {
       this.showError(new InputError(`Paste the JSON of ${EITHER} first.`));
       return;
     }
-    if (text.length > MAX_INPUT) {
-      this.showError(new InputError(`This is far too long for ${EITHER}, which is a few KiB of JSON.`));
+    // Counted in UTF-8 bytes, as credreg verify counts a credential (cli.py MAX_CREDENTIAL_BYTES, the same 1 MiB): in
+    // UTF-16 units, 1.2 MB of accented letters baked into an image was 600,000 and got a verdict credreg refused.
+    const size = text.length > MAX_INPUT ? text.length : new TextEncoder().encode(text).length;
+    if (size > MAX_INPUT) {
+      this.showError(
+        new InputError(`This is far too long for ${EITHER}, which is a few KiB of JSON (at most 1 MiB is read).`),
+      );
       return;
     }
     if (window.location.hash) history.replaceState(null, "", window.location.pathname + window.location.search);
