@@ -1145,6 +1145,24 @@ def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site:
     assert "scan it with a phone's camera" in verdict_text(vpage)  # a picture of the certificate's QR code
 
 
+def _baked_png(text: str) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    plain = _tiny_png()
+    return plain[:-12] + chunk(b"iTXt", b"openbadgecredential\0\0\0\0\0" + text.encode()) + plain[-12:]
+
+
+def _drop_bytes(page: Any, data: bytes, name: str, mime: str) -> None:
+    transfer = page.evaluate_handle(
+        """([bytes, name, type]) => { const dt = new DataTransfer();
+             dt.items.add(new File([new Uint8Array(bytes)], name, {type})); return dt; }""",
+        [list(data), name, mime],
+    )
+    page.dispatch_event("#cr-drop", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+
+
 def test_a_baked_credential_over_1_mib_of_utf8_is_refused_by_both(
     vpage: Any, site: Site, examples: Examples, tmp_path: Path
 ) -> None:
@@ -1166,11 +1184,7 @@ def test_a_baked_credential_over_1_mib_of_utf8_is_refused_by_both(
     text = json.dumps(signed, ensure_ascii=False)
     assert len(text) < MAX_CREDENTIAL_BYTES < len(text.encode())
 
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    plain = _tiny_png()
-    baked = plain[:-12] + chunk(b"iTXt", b"openbadgecredential\0\0\0\0\0" + text.encode()) + plain[-12:]
+    baked = _baked_png(text)
     png = tmp_path / "badge.png"
     png.write_bytes(baked)
     cli = subprocess.run(
@@ -1182,14 +1196,48 @@ def test_a_baked_credential_over_1_mib_of_utf8_is_refused_by_both(
     assert cli.returncode == 2, cli.stdout
     assert "the limit is 1,048,576" in cli.stderr
     open_verify(vpage, site)
-    transfer = vpage.evaluate_handle(
-        """(bytes) => { const dt = new DataTransfer();
-             dt.items.add(new File([new Uint8Array(bytes)], "badge.png", {type: "image/png"})); return dt; }""",
-        list(baked),
-    )
-    vpage.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+    _drop_bytes(vpage, baked, png.name, "image/png")
     assert wait_for_verdict(vpage) == "error", verdict_text(vpage)
     assert "at most 1 MiB" in verdict_text(vpage)
+
+
+def test_two_credentials_baked_as_lines_are_refused_and_one_award_on_lines_is_verified(
+    vpage: Any, site: Site, examples: Examples, tmp_path: Path
+) -> None:
+    """The page offered a cohort's picker for any text of two or more lines each starting with "{": two awards
+    baked into one image as two lines were offered to pick from (one then verified) where credreg verify refuses
+    the image as no JSON credential; and one award whose JSON has each line start with "{" (valid JSON, a valid
+    signature) was offered as lines none of which is JSON, where credreg verify finds it valid. An image carries
+    one credential, and a text that is one JSON value is one credential."""
+    compact = {e.hash: json.dumps(e.award, separators=(",", ":")) for e in (examples.valid, examples.revoked)}
+    two = tmp_path / "two.png"
+    two.write_bytes(_baked_png("\n".join(compact.values())))
+    cli = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(two)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode == 2, cli.stdout
+    assert "the baked credential is not JSON" in cli.stderr
+    open_verify(vpage, site)
+    _drop_bytes(vpage, two.read_bytes(), two.name, "image/png")
+    assert wait_for_verdict(vpage) == "error", verdict_text(vpage)
+    assert "not valid JSON" in verdict_text(vpage)
+
+    lines = compact[examples.valid.hash].replace('"credentialSubject":{', '"credentialSubject":\n{', 1)
+    assert lines.count("\n") == 1
+    assert all(line.startswith("{") for line in lines.splitlines())
+    one = tmp_path / "one.json"
+    one.write_text(lines, encoding="utf-8")
+    assert (_cli_verify(one)[0], _cli_verify(one)[1]["verdict"]) == (0, "valid")
+    for data, name, mime in (
+        (lines.encode(), one.name, "application/json"),
+        (_baked_png(lines), "one.png", "image/png"),
+    ):
+        open_verify(vpage, site)
+        _drop_bytes(vpage, data, name, mime)
+        assert wait_for_verdict(vpage) == "valid", (name, verdict_text(vpage))
 
 
 def test_a_downloaded_badge_image_is_the_one_of_the_award_baked_in(

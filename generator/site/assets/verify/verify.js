@@ -354,8 +354,16 @@ class Page {
     this.verifyText(text, { fromFile: true });
   }
 
-  // A JSON Lines cohort file (one award per line): the person picks the award to check.
+  // A JSON Lines cohort file (one award per line): the person picks the award to check. A text that is one JSON
+  // value is one credential, whatever its lines start with (credreg verify reads it so: it was offered as lines none
+  // of which is JSON).
   offerCohort(text) {
+    try {
+      JSON.parse(text);
+      return false;
+    } catch {
+      // not one JSON value: lines, perhaps
+    }
     const lines = String(text)
       .split(/\r?\n/)
       .map((line, index) => ({ line: index + 1, text: line.trim() }))
@@ -387,7 +395,8 @@ class Page {
 
   verifyText(text, { fromCohort = false, fromFile = false, fromImage = false } = {}) {
     if (!fromCohort) $("cr-cohort").hidden = true;
-    if (!fromCohort && this.offerCohort(text)) return;
+    // An image carries one credential (baking.js, as baking.py reads it): lines of several are no JSON there.
+    if (!fromCohort && !fromImage && this.offerCohort(text)) return;
     if (!String(text).trim()) {
       this.showError(new InputError(`Paste the JSON of ${EITHER} first.`));
       return;
