@@ -649,6 +649,31 @@ def test_an_earners_link_in_the_query_form_keeps_its_recipient_key(vpage: Any, e
         assert key not in vpage.url.split("#", 1)[0], query
 
 
+def test_no_request_carries_the_earners_recipient_key(vpage: Any, earner_site: EarnerSite) -> None:
+    """The key in an earner's link lets anyone confirm a guess of their address: no request the page makes
+    (its data, the badge image it bakes, a link followed from it) carries it, in its address or its headers
+    (a Referer never holds the fragment), and the page stores it nowhere."""
+    alice = earner_site.alice
+    sent: list[str] = []
+    vpage.on("request", lambda req: sent.append(f"{req.url} {req.all_headers()}"))
+    vpage.goto(alice.link)
+    assert wait_for_verdict(vpage) == "valid"
+    vpage.fill("#cr-email", alice.email)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    vpage.wait_for_selector("#cr-bake:not([hidden])")
+    with vpage.expect_download():
+        vpage.click("#cr-bake")
+    vpage.click("#cr-copy")
+    assert alice.key not in vpage.input_value("#cr-link")
+    assert alice.key not in str(vpage.get_attribute("#cr-linkedin", "href"))
+    stored = vpage.evaluate("() => JSON.stringify([{...localStorage}, {...sessionStorage}, document.cookie])")
+    assert alice.key not in stored
+    vpage.click("#cr-facts a[href*='/credentials/']")  # a link to the credential's page, followed
+    vpage.wait_for_load_state("networkidle")
+    assert len(sent) > 5
+    assert not [line for line in sent if alice.key in line]
+
+
 def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, earner_site: EarnerSite) -> None:
     alice = earner_site.alice
     vpage.goto(alice.link)
