@@ -1083,6 +1083,29 @@ def test_the_page_decodes_escapes_as_python_s_unquote(node: Node, text: str) -> 
     assert node.ask(op="unquote", text=text) == {"text": urllib.parse.unquote(text)}, text
 
 
+_LINK_PIECES = st.sampled_from(
+    ["", "~", "%7E", "%7e", "%257E", "#", "%23", "/", "?", "&", "=", "%", "%FF", "%20", "%E3%80%80", "x", "f" * 16]
+) | st.sampled_from([" ", "\ufeff", "\x85", "\u3000", "\u0661", "\uff43", "\ud800"])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    before=st.lists(_LINK_PIECES, max_size=3).map("".join),
+    digest=st.sampled_from(["c" * 64, "C" * 64, "c" * 63, "c" * 65]),
+    after=st.lists(_LINK_PIECES, max_size=5).map("".join),
+)
+def test_generated_links_parse_as_in_python(node: Node, before: str, digest: str, after: str) -> None:
+    """Links made of the pieces the two parsers could read apart (escapes, stray "%", either language's spaces,
+    look-alike digits, a lone surrogate): the same hash and key, or a refusal, on both."""
+    text = f"https://site.test/verify/{before}#{digest}{after}"
+    python = parse_verification_link(text)
+    reply = node.ask(op="link", text=text)
+    if python is None:
+        assert "refused" in reply, (text, reply)
+    else:
+        assert reply == {"hash": python[0], "key": python[1]}, text
+
+
 def test_links_parse_as_in_python(node: Node) -> None:
     for text in LINKS:
         python = parse_verification_link(text)
