@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -301,6 +302,19 @@ def test_hostile_json_refusals_hold_without_strictness() -> None:
     assert "duplicate key 'a'" in _outcome('{"a": 1, "a": 2}', strict=True)
     assert "lone UTF-16 surrogate" in _outcome('{"a": "\\ud800"}', strict=True)
     assert _outcome('{"a": 18446744073709551616}', strict=False) == "data {'a': 18446744073709551616}"
+
+
+# An unterminated string full of escaped quotes: the nesting scan retried its string pattern from every quote
+# (each try running to the end of the text), quadratic: a 1 MiB award file or baked credential held
+# `credreg verify` and the check for most of an hour. The text is refused, and at once.
+_QUOTES = "[]" * (source.MAX_JSON_NESTING + 1) + '"' + '\\"' * 60_000
+
+
+@pytest.mark.parametrize("tail", ["", "\\"])
+def test_an_unterminated_string_is_measured_in_linear_time(tail: str) -> None:
+    started = time.perf_counter()
+    assert _outcome(_QUOTES + tail, strict=True).startswith("refused")
+    assert time.perf_counter() - started < 1.0
 
 
 _json_values = st.recursive(

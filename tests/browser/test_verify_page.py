@@ -40,7 +40,7 @@ from generator.registry import Registry
 from generator.verify import Verdict, Verifier
 from generator.verify.results import plain_day
 from tests.browser.conftest import axe_results, build, page_errors, screenshot, serve_dir
-from tests.conftest import CONFORMANCE, REPO
+from tests.conftest import CONFORMANCE, EPOCH, REPO
 
 pytestmark = pytest.mark.browser  # conftest also puts every test here in the "browser" xdist group
 
@@ -393,6 +393,45 @@ def test_a_link_ending_in_unusual_space_gets_credreg_s_answer(
         assert verdict == "valid", verdict_text(vpage)
 
 
+KEY = "f" * 32
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["{revoked}%2523{valid}", "{valid}%257E" + KEY, "{valid}%7E" + KEY + "%ZZ", "{valid}~" + KEY + "%FF"],
+    ids=["# escaped twice", "~ escaped twice", "a stray %", "a bad UTF-8 escape"],
+)
+def test_a_link_s_escapes_are_read_once_as_credreg_reads_them(
+    vpage: Any, site: Site, examples: Examples, tail: str
+) -> None:
+    """The page decoded the fragment's escapes, then parseLinkInput decoded them again: a link escaped twice was
+    read as another (a revoked award's hash, "%2523", then a valid one's: the page said valid, credreg verify
+    refused the link). And decodeURIComponent, all or nothing, refused a link with one stray "%" that credreg
+    reads, or read its key otherwise. Now each escape is decoded once, as Python's unquote does."""
+    fragment = tail.format(revoked=examples.revoked.hash, valid=examples.valid.hash)
+    python = parse_verification_link(f"{site.verify_url}#{fragment}")
+    vpage.goto(f"{site.verify_url}#{fragment}")
+    verdict = wait_for_verdict(vpage)
+    if python is None:
+        assert verdict == "error", verdict_text(vpage)
+        assert "not an award or endorsement hash" in verdict_text(vpage)
+    else:
+        assert python[0] == examples.valid.hash
+        assert verdict == "valid", verdict_text(vpage)
+        assert vpage.input_value("#cr-recipient-key") == python[1]
+
+
+def test_a_query_link_escaped_twice_is_no_link(vpage: Any, site: Site, examples: Examples) -> None:
+    """URLSearchParams decoded the query, then parseLinkInput again: ?award=HASH%257EKEY was verified (with a key)
+    where credreg verify reads no link in it. The query is read as written and decoded once."""
+    query = f"award={examples.valid.hash}%257E{KEY}"
+    assert parse_verification_link(f"{site.verify_url}?{query}") is None
+    vpage.goto(f"{site.verify_url}?{query}")
+    vpage.wait_for_load_state("networkidle")
+    assert vpage.url == f"{site.verify_url}?{query}"
+    assert not vpage.get_attribute("#cr-verdict", "data-verdict")
+
+
 # --- verdicts from a file --------------------------------------------------------------------------------------
 
 
@@ -608,6 +647,31 @@ def test_an_earners_link_in_the_query_form_keeps_its_recipient_key(vpage: Any, e
         kept = "?lang=en" if "lang=en" in query else ""
         assert vpage.url == f"{base}{kept}#{fragment}", query
         assert key not in vpage.url.split("#", 1)[0], query
+
+
+def test_no_request_carries_the_earners_recipient_key(vpage: Any, earner_site: EarnerSite) -> None:
+    """The key in an earner's link lets anyone confirm a guess of their address: no request the page makes
+    (its data, the badge image it bakes, a link followed from it) carries it, in its address or its headers
+    (a Referer never holds the fragment), and the page stores it nowhere."""
+    alice = earner_site.alice
+    sent: list[str] = []
+    vpage.on("request", lambda req: sent.append(f"{req.url} {req.all_headers()}"))
+    vpage.goto(alice.link)
+    assert wait_for_verdict(vpage) == "valid"
+    vpage.fill("#cr-email", alice.email)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    vpage.wait_for_selector("#cr-bake:not([hidden])")
+    with vpage.expect_download():
+        vpage.click("#cr-bake")
+    vpage.click("#cr-copy")
+    assert alice.key not in vpage.input_value("#cr-link")
+    assert alice.key not in str(vpage.get_attribute("#cr-linkedin", "href"))
+    stored = vpage.evaluate("() => JSON.stringify([{...localStorage}, {...sessionStorage}, document.cookie])")
+    assert alice.key not in stored
+    vpage.click("#cr-facts a[href*='/credentials/']")  # a link to the credential's page, followed
+    vpage.wait_for_load_state("networkidle")
+    assert len(sent) > 5
+    assert not [line for line in sent if alice.key in line]
 
 
 def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, earner_site: EarnerSite) -> None:
@@ -1104,6 +1168,101 @@ def test_a_baked_svg_and_png_verify_in_the_page_and_in_the_cli(vpage: Any, site:
     assert wait_for_verdict(vpage) == "error"
     assert "carries no award" in verdict_text(vpage)
     assert "scan it with a phone's camera" in verdict_text(vpage)  # a picture of the certificate's QR code
+
+
+def _baked_png(text: str) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    plain = _tiny_png()
+    return plain[:-12] + chunk(b"iTXt", b"openbadgecredential\0\0\0\0\0" + text.encode()) + plain[-12:]
+
+
+def _drop_bytes(page: Any, data: bytes, name: str, mime: str) -> None:
+    transfer = page.evaluate_handle(
+        """([bytes, name, type]) => { const dt = new DataTransfer();
+             dt.items.add(new File([new Uint8Array(bytes)], name, {type})); return dt; }""",
+        [list(data), name, mime],
+    )
+    page.dispatch_event("#cr-drop", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#cr-drop", "drop", {"dataTransfer": transfer})
+
+
+def test_a_baked_credential_over_1_mib_of_utf8_is_refused_by_both(
+    vpage: Any, site: Site, examples: Examples, tmp_path: Path
+) -> None:
+    """The page measured a credential's text in UTF-16 units, credreg verify (and every reader of the registry) in
+    UTF-8 bytes: a signed credential of 600,000 accented letters (1.2 MB) baked into a PNG got a verdict on the
+    page and was refused by credreg verify. Both refuse it now, for its size."""
+    from generator.awarding.keys import SigningKey
+    from generator.awarding.signing import sign_document
+    from generator.cli import MAX_CREDENTIAL_BYTES
+    from generator.crypto import ed25519
+    from generator.crypto.multibase import did_key_from_public
+
+    seed = ed25519.generate_seed()
+    did = did_key_from_public(ed25519.public_from_seed(seed))
+    unsigned = {k: v for k, v in examples.valid.award.items() if k not in ("proof", "credentialStatus")}
+    unsigned["issuer"] = {"id": did, "type": ["Profile"], "name": "Someone"}
+    unsigned["description"] = "é" * 600_000
+    signed = sign_document(unsigned, SigningKey("x", "x", seed), f"{did}#{did.removeprefix('did:key:')}", EPOCH)
+    text = json.dumps(signed, ensure_ascii=False)
+    assert len(text) < MAX_CREDENTIAL_BYTES < len(text.encode())
+
+    baked = _baked_png(text)
+    png = tmp_path / "badge.png"
+    png.write_bytes(baked)
+    cli = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(png)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode == 2, cli.stdout
+    assert "the limit is 1,048,576" in cli.stderr
+    open_verify(vpage, site)
+    _drop_bytes(vpage, baked, png.name, "image/png")
+    assert wait_for_verdict(vpage) == "error", verdict_text(vpage)
+    assert "at most 1 MiB" in verdict_text(vpage)
+
+
+def test_two_credentials_baked_as_lines_are_refused_and_one_award_on_lines_is_verified(
+    vpage: Any, site: Site, examples: Examples, tmp_path: Path
+) -> None:
+    """The page offered a cohort's picker for any text of two or more lines each starting with "{": two awards
+    baked into one image as two lines were offered to pick from (one then verified) where credreg verify refuses
+    the image as no JSON credential; and one award whose JSON has each line start with "{" (valid JSON, a valid
+    signature) was offered as lines none of which is JSON, where credreg verify finds it valid. An image carries
+    one credential, and a text that is one JSON value is one credential."""
+    compact = {e.hash: json.dumps(e.award, separators=(",", ":")) for e in (examples.valid, examples.revoked)}
+    two = tmp_path / "two.png"
+    two.write_bytes(_baked_png("\n".join(compact.values())))
+    cli = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(two)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode == 2, cli.stdout
+    assert "the baked credential is not JSON" in cli.stderr
+    open_verify(vpage, site)
+    _drop_bytes(vpage, two.read_bytes(), two.name, "image/png")
+    assert wait_for_verdict(vpage) == "error", verdict_text(vpage)
+    assert "not valid JSON" in verdict_text(vpage)
+
+    lines = compact[examples.valid.hash].replace('"credentialSubject":{', '"credentialSubject":\n{', 1)
+    assert lines.count("\n") == 1
+    assert all(line.startswith("{") for line in lines.splitlines())
+    one = tmp_path / "one.json"
+    one.write_text(lines, encoding="utf-8")
+    assert (_cli_verify(one)[0], _cli_verify(one)[1]["verdict"]) == (0, "valid")
+    for data, name, mime in (
+        (lines.encode(), one.name, "application/json"),
+        (_baked_png(lines), "one.png", "image/png"),
+    ):
+        open_verify(vpage, site)
+        _drop_bytes(vpage, data, name, mime)
+        assert wait_for_verdict(vpage) == "valid", (name, verdict_text(vpage))
 
 
 def test_a_downloaded_badge_image_is_the_one_of_the_award_baked_in(

@@ -18,6 +18,7 @@ import datetime as dt
 import gzip
 import json
 import struct
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -310,6 +311,16 @@ def test_python_and_the_browser_judge_a_key_s_window_alike(
 )
 def test_python_and_the_browser_measure_nesting_alike(values: Values, text: str) -> None:
     assert values.ask(op="deep", text=text)["value"] is (source._too_deep(text) is not None), text
+
+
+@pytest.mark.parametrize("tail", ["", "\\"])
+def test_the_page_measures_an_unterminated_string_in_linear_time(values: Values, tail: str) -> None:
+    """A dropped file of escaped quotes after an unterminated string held the page for seconds per 100 KiB (the
+    scan retried its string pattern from every quote): quadratic, minutes for a 1 MiB file; now as Python's."""
+    text = "[]" * 65 + '"' + '\\"' * 60_000 + tail
+    started = time.perf_counter()
+    assert values.ask(op="deep", text=text)["value"] is (source._too_deep(text) is not None) is False
+    assert time.perf_counter() - started < 1.0
 
 
 # --- status lists ----------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import datetime as dt
 import gzip
 import json
 import shutil
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ import { structureProblems } from "./verify/policies.js";
 import { parseVkey } from "./verify/tlog.js";
 import { InputError, Verifier, conclude, fileText, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
 import { headlineOf, verdictOf } from "./verify/results.js";
+import { unquote } from "./verify/encoding.js";
 
 const sites = new Map();
 
@@ -80,6 +82,7 @@ async function handle(req) {
     try { return { award: rebuild(req.template, req.values) }; }
     catch (error) { if (error instanceof DataError) return { refused: error.message }; throw error; }
   }
+  if (req.op === "unquote") return { text: unquote(req.text) };
   if (req.op === "link") {
     try { return parseLinkInput(req.text); }
     catch (error) { return { refused: String(error.message) }; }
@@ -1004,6 +1007,18 @@ LINKS = [
     *(f"https://site.test/verify/#{'c' * 64}~{'f' * 32}{space}" for space in ("\ufeff", "\x85", "\x1c")),
     *(f"https://site.test/verify/#{'c' * 64}~ab{space}cd" for space in ("\ufeff", "\x85")),
     *(f"x{space}{'c' * 64}" for space in ("\ufeff", "\x85")),
+    # Escapes read once, as Python's unquote reads them: a stray "%" or a bad UTF-8 escape elsewhere in the link
+    # (decodeURIComponent then decoded nothing), an escape made twice (decoded twice, another hash), a lone
+    # surrogate in the key (no key this registry makes).
+    "https://site.test/verify/?q=%ZZ#" + "c" * 64 + "%7E" + "f" * 32,
+    "https://site.test/verify/?q=%FF#" + "c" * 64 + "%7e" + "f" * 32,
+    "https://site.test/verify/#" + "c" * 64 + "~" + "f" * 32 + "%",
+    "https://site.test/verify/#" + "c" * 64 + "~" + "f" * 32 + "%FF",
+    "https://site.test/verify/#" + "c" * 64 + "~ab%EF%BB%BFcd",
+    "https://site.test/verify/#" + "b" * 64 + "%2523" + "c" * 64,
+    "https://site.test/verify/#" + "c" * 64 + "%257E" + "f" * 32,
+    "https://site.test/verify/#" + "c" * 64 + "~ab%2523cd",
+    "https://site.test/verify/#" + "c" * 64 + "~ab\ud800",
 ]
 
 
@@ -1050,6 +1065,45 @@ def test_a_dropped_file_is_read_as_credreg_verify_reads_it(node: Node, tmp_path:
         "a number below the least double (0)",
     )
     assert (python is None) is (name not in readable)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["%", "%2", "%7e", "%7E", "%25", "%C3", "%A9", "%FF", "%EF%BB%BF", "%F0%9F", "%98%80", "%ED%A0%80"]
+        )
+        | st.sampled_from(["a", "F", "g", "~", "#", " ", "+", "\xe9", "\ufeff", "\U0001f600", "\x00"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_page_decodes_escapes_as_python_s_unquote(node: Node, text: str) -> None:
+    """parseLinkInput decoded with decodeURIComponent, all or nothing: a link credreg verify read (it decodes with
+    urllib.parse.unquote, escape by escape, a bad UTF-8 sequence as U+FFFD) was refused or read otherwise."""
+    assert node.ask(op="unquote", text=text) == {"text": urllib.parse.unquote(text)}, text
+
+
+_LINK_PIECES = st.sampled_from(
+    ["", "~", "%7E", "%7e", "%257E", "#", "%23", "/", "?", "&", "=", "%", "%FF", "%20", "%E3%80%80", "x", "f" * 16]
+) | st.sampled_from([" ", "\ufeff", "\x85", "\u3000", "\u0661", "\uff43", "\ud800"])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    before=st.lists(_LINK_PIECES, max_size=3).map("".join),
+    digest=st.sampled_from(["c" * 64, "C" * 64, "c" * 63, "c" * 65]),
+    after=st.lists(_LINK_PIECES, max_size=5).map("".join),
+)
+def test_generated_links_parse_as_in_python(node: Node, before: str, digest: str, after: str) -> None:
+    """Links made of the pieces the two parsers could read apart (escapes, stray "%", either language's spaces,
+    look-alike digits, a lone surrogate): the same hash and key, or a refusal, on both."""
+    text = f"https://site.test/verify/{before}#{digest}{after}"
+    python = parse_verification_link(text)
+    reply = node.ask(op="link", text=text)
+    if python is None:
+        assert "refused" in reply, (text, reply)
+    else:
+        assert reply == {"hash": python[0], "key": python[1]}, text
 
 
 def test_links_parse_as_in_python(node: Node) -> None:

@@ -6,8 +6,8 @@
 
 import { isObject } from "./dataintegrity.js";
 import { isEndorsement, verifyEndorsement } from "./endorsements.js";
-import { sha256Hex } from "./encoding.js";
-import { canonicalize, JcsError, parseJSON } from "./jcs.js";
+import { sha256Hex, unquote } from "./encoding.js";
+import { canonicalize, JcsError, parseJSON, wellFormed } from "./jcs.js";
 import {
   Context,
   credentialRefOf,
@@ -50,14 +50,11 @@ const LINK = new RegExp(`(?:^|[#/:=${SPACE}])([0-9a-fA-F]{64})(?:~([^${SPACE}~#/
 const NOT_A_HASH = "That is not an award or endorsement hash: it is 64 characters, 0-9 and a-f.";
 
 export function parseLinkInput(text) {
-  let value = String(text ?? "");
-  try {
-    value = decodeURIComponent(value);
-  } catch {
-    // not percent-encoded: taken as typed
-  }
-  const found = LINK.exec(pyStrip(value));
+  // Percent-escapes decoded once, as Python's unquote decodes them (encoding.js unquote): never twice.
+  const found = LINK.exec(pyStrip(unquote(String(text ?? ""))));
   if (!found) throw new InputError(NOT_A_HASH);
+  // A key that is not Unicode text (a lone surrogate) is no key this registry makes: Python refuses the link.
+  if (found[2] && !wellFormed(found[2])) throw new InputError(NOT_A_HASH);
   return { hash: found[1].toLowerCase(), key: found[2] ? normalizeRecipientKey(found[2]) : null };
 }
 
@@ -69,7 +66,9 @@ export function parseHashInput(text) {
 /** Parse an award's JSON as the registry would (RFC 8785 limits included). */
 // generator/_internal/source.py MAX_JSON_NESTING: deeper input is refused before anything recurses into it.
 export const MAX_JSON_NESTING = 64;
-const STRUCTURE = /"[^"\\]*(?:\\.[^"\\]*)*"|[[\]{}]/gs;
+// A string never closed runs to the end of the text (source.py _STRUCTURE says why: linear, where a pattern that
+// needed the closing quote was retried from every later quote).
+const STRUCTURE = /"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?$)|[[\]{}]/gs;
 
 /** Whether JSON text nests deeper than MAX_JSON_NESTING (strings skipped whole, as in source.py _too_deep). */
 export function tooDeep(text) {

@@ -6,6 +6,7 @@
 // only at pages of this site built from registry ids, never at URLs taken from a credential.
 
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
+import { unquote } from "./encoding.js";
 import { FRAMED, framed, openOnItsOwn } from "./framing.js";
 import { day, pyStrip } from "./policies.js";
 import { pyRepr } from "./text.js";
@@ -28,7 +29,7 @@ import { isStatusList } from "./statuslist.js";
 import { listLogCheck, logCheck } from "./tlog.js";
 import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
 
-const MAX_INPUT = 1024 * 1024; // bytes of a file, characters of pasted JSON: an award or endorsement is a few KiB
+const MAX_INPUT = 1024 * 1024; // UTF-8 bytes of a file or of pasted JSON (cli.py MAX_CREDENTIAL_BYTES): a few KiB is usual
 const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image (the image, and the award inside it), or a cohort's file
 // What was given, before it is read: either may be dropped, picked or pasted, and typed hashes name either.
 const EITHER = "an award or endorsement";
@@ -229,43 +230,45 @@ class Page {
    */
   queryToFragment() {
     if (!window.location.search) return;
-    const params = new URLSearchParams(window.location.search);
+    // Each name=value as written: parseLinkInput decodes its escapes once, as credreg verify decodes the link's
+    // (URLSearchParams decoded them first, and a "+" as a space: a second decoding read another link).
+    const rest = [];
     let first = null;
-    for (const [name, value] of [...params]) {
+    for (const pair of window.location.search.slice(1).split("&")) {
+      const equals = pair.indexOf("=");
+      const [name, value] = equals < 0 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
       let link;
       try {
         link = parseLinkInput(value || name); // ?award=HASH[~KEY], or a bare ?HASH[~KEY]
       } catch {
+        rest.push(pair);
         continue;
       }
-      params.delete(name);
       first ??= link;
     }
     if (first === null) return;
-    const rest = params.toString();
     const given = window.location.hash.length > 1 ? window.location.hash.slice(1) : null;
-    const fragment = given ?? (first.key === null ? first.hash : `${first.hash}~${first.key}`);
+    // The key escaped again: the fragment is read with its escapes decoded (fromLocation), which gives it back.
+    const fragment = given ?? (first.key === null ? first.hash : `${first.hash}~${encodeURIComponent(first.key)}`);
     // From the whole location, not its path: a path that begins with "//" reads as another host's address.
     const address = new URL(window.location.href);
-    address.search = rest;
+    address.search = rest.join("&");
     address.hash = fragment;
     history.replaceState(null, "", address.href);
   }
 
   fromLocation() {
-    let fragment = window.location.hash.slice(1);
-    try {
-      fragment = pyStrip(decodeURIComponent(fragment));
-    } catch {
-      fragment = pyStrip(fragment);
-    }
+    // The fragment as the address holds it: parseLinkInput decodes its escapes, once (decoded here first, a link
+    // escaped twice, "%2523", was read as one escaped once: another award than credreg verify reads).
+    const raw = window.location.hash.slice(1);
+    const fragment = pyStrip(unquote(raw));
     // Only a hash (with the earner's recipient key after "~") is a verification; other fragments are the
     // page's own anchors.
     if (!fragment || (!HASH.test(fragment) && document.getElementById(fragment))) return;
     $("cr-hash").value = fragment;
     this.sourceText = null;
     this.verify(() => {
-      const { hash, key } = parseLinkInput(fragment);
+      const { hash, key } = parseLinkInput(raw);
       $("cr-hash").value = hash;
       if (key !== null) $("cr-recipient-key").value = key;
       return this.verifier.byHash(hash);
@@ -351,8 +354,16 @@ class Page {
     this.verifyText(text, { fromFile: true });
   }
 
-  // A JSON Lines cohort file (one award per line): the person picks the award to check.
+  // A JSON Lines cohort file (one award per line): the person picks the award to check. A text that is one JSON
+  // value is one credential, whatever its lines start with (credreg verify reads it so: it was offered as lines none
+  // of which is JSON).
   offerCohort(text) {
+    try {
+      JSON.parse(text);
+      return false;
+    } catch {
+      // not one JSON value: lines, perhaps
+    }
     const lines = String(text)
       .split(/\r?\n/)
       .map((line, index) => ({ line: index + 1, text: line.trim() }))
@@ -384,13 +395,19 @@ class Page {
 
   verifyText(text, { fromCohort = false, fromFile = false, fromImage = false } = {}) {
     if (!fromCohort) $("cr-cohort").hidden = true;
-    if (!fromCohort && this.offerCohort(text)) return;
+    // An image carries one credential (baking.js, as baking.py reads it): lines of several are no JSON there.
+    if (!fromCohort && !fromImage && this.offerCohort(text)) return;
     if (!String(text).trim()) {
       this.showError(new InputError(`Paste the JSON of ${EITHER} first.`));
       return;
     }
-    if (text.length > MAX_INPUT) {
-      this.showError(new InputError(`This is far too long for ${EITHER}, which is a few KiB of JSON.`));
+    // Counted in UTF-8 bytes, as credreg verify counts a credential (cli.py MAX_CREDENTIAL_BYTES, the same 1 MiB): in
+    // UTF-16 units, 1.2 MB of accented letters baked into an image was 600,000 and got a verdict credreg refused.
+    const size = text.length > MAX_INPUT ? text.length : new TextEncoder().encode(text).length;
+    if (size > MAX_INPUT) {
+      this.showError(
+        new InputError(`This is far too long for ${EITHER}, which is a few KiB of JSON (at most 1 MiB is read).`),
+      );
       return;
     }
     if (window.location.hash) history.replaceState(null, "", window.location.pathname + window.location.search);
