@@ -27,8 +27,8 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import layout
@@ -54,6 +54,8 @@ RECORD_SUFFIX = ".signed.txt"
 #: Records are small (a line per award); one larger than this is not one.
 MAX_RECORD_BYTES = 1 << 30
 _LINE = re.compile(r"([0-9a-f]{64})(?:[ \t].*)?")
+#: A line as :meth:`SignedEntry.line` writes it, ending in when it was signed (fixed width: strings sort as times).
+_DATED = re.compile(r"[0-9a-f]{64}[ \t].*[ \t]([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)")
 #: The log's entry kinds a record holds every one of (what credreg's own commands make in the owner's name).
 RECORDED_KINDS = ("award", "endorsement", "revocation", "status-list", "key-added")
 #: What a record without :data:`HEADER` holds: one written before the rest were recorded.
@@ -91,6 +93,9 @@ class SignedRecord:
     hashes: frozenset[str]
     kinds: frozenset[str]
     """The entry kinds every record given holds (a record a command did not write for a kind says nothing of it)."""
+    signed_at: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Hash → when it was first signed (``YYYY-MM-DDTHH:MM:SSZ``, UTC), for the lines that say so: which of two
+    versions of a status list the owner signed first."""
 
     def holds(self, kind: str, sha256: str) -> bool | None:
         """Whether the records hold ``sha256``; ``None`` when they do not cover ``kind``."""
@@ -135,6 +140,7 @@ def read_records(paths: Iterable[Path]) -> SignedRecord:
     """The hashes the records at ``paths`` name, and the kinds all of them hold; UsageError naming the file and
     line of anything else."""
     hashes: set[str] = set()
+    signed_at: dict[str, str] = {}
     kinds = frozenset(RECORDED_KINDS)
     for path in paths:
         try:
@@ -161,4 +167,7 @@ def read_records(paths: Iterable[Path]) -> SignedRecord:
                     ["each line starts with the SHA-256 of what was signed (64 lowercase hex digits)"],
                 )
             hashes.add(match[1])
-    return SignedRecord(frozenset(hashes), kinds)
+            dated = _DATED.fullmatch(line)
+            if dated is not None:
+                signed_at[match[1]] = min(signed_at.get(match[1], dated[1]), dated[1])
+    return SignedRecord(frozenset(hashes), kinds, signed_at)

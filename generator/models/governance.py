@@ -84,6 +84,21 @@ class TransparencyLog(StrictModel):
         keys = [w.vkey for w in self.witnesses]
         if len(set(keys)) != len(keys):
             raise ValueError("a witness is listed twice")
+        # A quorum counts keys, not names: a cosignature signs the checkpoint and its time, never the witness's
+        # name, so whoever holds the log's key copies one cosignature under every name its key is listed with.
+        from generator.tlog.note import parse_vkey
+
+        log_public = parse_vkey(self.vkey).public
+        seen: dict[bytes, int] = {}
+        for n, witness in enumerate(self.witnesses):
+            public = parse_vkey(witness.vkey).public
+            if public == log_public:
+                raise ValueError(
+                    f"witness {n} holds the log's own key: the log's key holder would cosign its checkpoints"
+                )
+            if public in seen:
+                raise ValueError(f"witnesses {seen[public]} and {n} are one key under two names: a quorum counts keys")
+            seen[public] = n
         return self
 
 

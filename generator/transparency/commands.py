@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -243,7 +245,13 @@ def _cmd_add_cosignatures(args: argparse.Namespace) -> int:
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
     from generator.awarding.record import read_records
-    from generator.transparency.inclusion import DEMO_CLAUSE, log_is_demo
+    from generator.transparency.inclusion import (
+        DEMO_CLAUSE,
+        cosignature_times,
+        freshness,
+        log_is_demo,
+        newest_cosignature,
+    )
     from generator.transparency.log import open_log, read_note
     from generator.transparency.logindex import read_kept, write_kept
     from generator.transparency.monitor import ALERTS, UNRECORDED, monitor_log
@@ -279,21 +287,65 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         if since
         else " (checkpoint signed)"
     )
+    # Whether verifiers accept this checkpoint: its listed witnesses' cosignatures against the quorum. A witness
+    # never cosigns two logs that disagree, so a view the quorum cosigned is the one verifiers are shown; one it did
+    # not may be a log shown to this monitor alone (a split view: another, cosigned, for everyone else).
+    config = trusted.registry.governance.model.log
+    assert config is not None  # refused above
+    times = cosignature_times(log.note, config)
+    witnessed = (
+        f"; cosigned by {len(times)} of {config.quorum} witnesses"
+        + freshness(newest_cosignature(times), dt.datetime.now(dt.UTC))
+        if config.witnesses
+        else ""  # a log no witness watches (a demo log): nothing to count
+    )
+    unwitnessed = len(times) < config.quorum
+    # What this run holds the log to, kept beside the saved checkpoint: registry/governance.yaml is the repository
+    # holder's to change, and a change of it is no entry of the log (a witness key of its own, a lower quorum).
+    held_to = {"vkey": config.vkey, "witnesses": sorted(w.vkey for w in config.witnesses), "quorum": config.quorum}
+    before = _kept_policy(Path(f"{args.since}.policy.json")) if args.since else None
+    policy_changed = before is not None and before != held_to
     demo = DEMO_CLAUSE if log_is_demo(source) else ""
-    print(f"{found} {where}{checked}{demo}", file=sys.stderr)
+    print(f"{found} {where}{checked}{witnessed}{demo}", file=sys.stderr)
+    if policy_changed:
+        print(
+            "ALERT: registry/governance.yaml lists other witnesses than when you saved --since, or another quorum "
+            f"or log key (then: {json.dumps(before)}; now: {json.dumps(held_to)}): a change the log does not "
+            "record. Check that it was reviewed (git log -p registry/governance.yaml) and ask the witnesses; once "
+            "dealt with, run again with --acknowledge",
+            file=sys.stderr,
+        )
+    if unwitnessed:
+        print(
+            f"ALERT: the checkpoint is cosigned by {len(times)} of the {config.quorum} witnesses "
+            "registry/governance.yaml requires: verifiers do not accept it, and nothing shows it is the log they and "
+            "the witnesses are shown (a log shown to you alone, another for everyone else?). It is not saved: run "
+            "again once the witnesses have cosigned it; if it stays so, tell the witnesses",
+            file=sys.stderr,
+        )
     for index, entry in result.alerts:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}", file=sys.stderr)
     unrecorded = result.unrecorded(signed) if signed is not None else []
     for index, entry in unrecorded:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {UNRECORDED[entry.kind]}", file=sys.stderr)
+    put_back = result.put_back(signed) if signed is not None else []
+    for index, entry, signed_at, replaced_at in put_back:
+        print(
+            f"ALERT: entry {index} ({entry.kind}, {entry.where}): a version of the list you signed before the one it "
+            f"replaces (signed {signed_at}, the one it replaces {replaced_at}): a revocation taken back (an older "
+            "list put back?)",
+            file=sys.stderr,
+        )
     if result.index_problem is not None:
         print(f"ALERT: {result.index_problem}: verifiers would be told another latest status list or other key "
               "retirements than the log holds", file=sys.stderr)  # fmt: skip
     # An entry alert is shown by the run that reads its entry: a checkpoint saved past it would hide it from the
     # next run, so one missed e-mail from a scheduled job would lose it. It is saved only once acknowledged.
     # (An index alert needs no such hold: each later checkpoint commits to the index again.)
-    held = bool(result.alerts or unrecorded) and not args.acknowledge
-    if args.save and held:
+    held = bool(result.alerts or unrecorded or put_back or policy_changed) and not args.acknowledge
+    if args.save and unwitnessed:
+        pass  # said above: a checkpoint verifiers do not accept is never the one the next run starts from
+    elif args.save and held:
         print(
             f"the checkpoint was not saved to {args.save}: the next run shows these alerts again. Once you have dealt "
             "with them, run again with --acknowledge to save it",
@@ -301,9 +353,20 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         )
     elif args.save:
         write_option_file("--save", args.save, log.note.encode().decode())
+        write_option_file("--save", f"{args.save}.policy.json", json.dumps(held_to, indent=2) + "\n")
         if result.index is not None and result.index_problem is None:
             write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
-    return 1 if result.alerts or unrecorded or result.index_problem is not None else 0
+    alerted = result.alerts or unrecorded or put_back or unwitnessed or policy_changed
+    return 1 if alerted or result.index_problem is not None else 0
+
+
+def _kept_policy(path: Path) -> object:
+    """The log key, witnesses and quorum a monitor saved beside its checkpoint; None when it saved none (a checkpoint
+    saved by an earlier credreg) or the file does not read (then nothing is compared: the next save writes it)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def with_log_check(

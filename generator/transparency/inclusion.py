@@ -46,11 +46,12 @@ from typing import Any
 
 from generator._internal.source import SourceError, decode_utf8, parse_json
 from generator._internal.times import CLOCK_SKEW
+from generator.models.governance import TransparencyLog
 from generator.publish.verifydata import TemplateError, expand_entry, shard_name
 from generator.registry import Registry
 from generator.statuslist import MAX_LIST_BYTES, parse_list_url
 from generator.tlog import merkle
-from generator.tlog.note import NoteError, parse_vkey, verify_cosignature
+from generator.tlog.note import Note, NoteError, parse_vkey, verify_cosignature
 from generator.tlog.tiles import TILES_DIR
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import MAX_FILE, LogError, LogSource, VerifiedLog, open_log
@@ -80,11 +81,13 @@ __all__ = [
     "ListBinding",
     "LogInclusion",
     "LoggedElsewhere",
+    "cosignature_times",
     "find_award",
     "find_status_list",
     "log_check",
     "log_is_demo",
     "logged_owner",
+    "newest_cosignature",
     "signing_key_paths",
     "signing_keys",
     "status_list_log_check",
@@ -598,15 +601,8 @@ def _find(
     assert config is not None
     counting = _Counting(source)
     log = open_log(counting, verifier, origin=origin)
-    witnesses = []
-    for witness in config.witnesses:
-        try:
-            witnesses.append(parse_vkey(witness.vkey))
-        except NoteError:
-            continue
-    times = [t for w in witnesses if (t := verify_cosignature(log.note, w)) is not None]
+    times = cosignature_times(log.note, config)
     cosigned = len(times)
-    dated = [t for t in times if t <= _LAST_SECOND]
     want = award_hash.lower()
     keys = signing_keys or {}
     list_path = status_list[0] if status_list is not None else None
@@ -640,9 +636,28 @@ def _find(
         (before[1].path, before[1].kind, before[0]) if before else None,
         tuple(sorted(counting.files | {f"../{rel}" for rel in (site.files if site else ())})),
         binding,
-        max(dated, default=None),
+        newest_cosignature(times),
         _says_demo(policy),
     ), binding
+
+
+def cosignature_times(note: Note, config: TransparencyLog) -> list[int]:
+    """The times of the valid cosignatures on ``note`` of the witnesses ``config`` (registry/governance.yaml) lists:
+    what counts towards its quorum, for ``credreg verify --log`` and ``credreg log monitor`` alike."""
+    times = []
+    for witness in config.witnesses:
+        try:
+            verifier = parse_vkey(witness.vkey)
+        except NoteError:
+            continue
+        if (time := verify_cosignature(note, verifier)) is not None:
+            times.append(time)
+    return times
+
+
+def newest_cosignature(times: list[int]) -> int | None:
+    """The newest of ``times`` that names a date (none after 9999-12-31), for :func:`freshness`."""
+    return max((t for t in times if t <= _LAST_SECOND), default=None)
 
 
 def _says_demo(policy: Any) -> bool:

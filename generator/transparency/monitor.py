@@ -7,7 +7,8 @@ are listed: an award it never made (a leaked key) shows up the day it is publish
 Entries that take a revocation back are **alerts** (:data:`ALERTS`): a line of the revocation log removed or
 rewritten (``revocation-removed``), a status list that lost a set bit (``status-list-cleared``, e.g. an older
 signed list put back). Only a push past the pull-request check makes one, and the award it revoked looks valid
-again; ``credreg log monitor`` names each and exits non-zero. A run that shows an entry alert saves no checkpoint
+again. So is a key file changed other than by its retirement (``key-changed``: its public key replaced?).
+``credreg log monitor`` names each and exits non-zero. A run that shows an entry alert saves no checkpoint
 until the owner acknowledges it (``--acknowledge``), so the next run shows it again.
 
 **What the owner signed.** Given the owner's record of what it signed (``--record``, written by ``credreg
@@ -25,20 +26,27 @@ every entry is read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.awarding.record import RECORDED_KINDS, SignedRecord
+from generator.tlog import merkle
 from generator.tlog.note import Checkpoint
+from generator.tlog.tiles import TILE_WIDTH
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogError, VerifiedLog
-from generator.transparency.logindex import LogIndex, commitment_problem, resume
+from generator.transparency.logindex import LIST, LogIndex, commitment_problem, resume
 
 __all__ = ["ALERTS", "UNRECORDED", "MonitorResult", "monitor_log"]
 
-#: Entry kinds that take a revocation back, and what the issuer is told.
+#: Entry kinds that take a revocation back (or may replace a key), and what the issuer is told.
 ALERTS = {
     "revocation-removed": "a line of the revocation log was removed or rewritten: a revocation taken back",
     "status-list-cleared": "the status list lost a bit that was set: a revocation taken back (an older list put back?)",
+    # The pull-request check refuses every change of a key file but adding valid_until, revoked_at or
+    # revocation_reason; the log names only the first two, so anything else (its public key replaced, by a push past
+    # the check, signs in your name under the key's id) is this entry.
+    "key-changed": "the key's public key replaced? The key file changed other than by setting valid_until or "
+    "revoked_at (a revocation_reason added later, or the file reformatted, is also logged so)",
 }
 
 
@@ -59,6 +67,8 @@ class MonitorResult:
     """What is wrong with the index the checkpoint commits to (None: it is the entries' index)."""
     index: LogIndex | None = None
     """The index of the log's entries, to keep beside the saved checkpoint for the next run."""
+    replaced: dict[int, str] = field(default_factory=dict)
+    """Entry → the hash of the version of its status list it replaces (the list's ``status-list`` entry before)."""
 
     @property
     def alerts(self) -> list[tuple[int, LogEntry]]:
@@ -67,6 +77,19 @@ class MonitorResult:
     def unrecorded(self, record: SignedRecord) -> list[tuple[int, LogEntry]]:
         """The entries read of a kind ``record`` (the owner's) holds, whose hash it does not hold."""
         return [(i, entry) for i, entry in self.entries if record.holds(entry.kind, entry.sha256) is False]
+
+    def put_back(self, record: SignedRecord) -> list[tuple[int, LogEntry, str, str]]:
+        """The status list versions logged in place of one the owner signed later (``record`` dates both): an older
+        list put back, which takes back the revocations made since. A ``status-list-cleared`` entry says so too,
+        but only a publisher that logs it: whoever holds the log's key can leave it out, and the list put back is
+        one the owner did sign (its hash is in the record). (index, entry, signed at, the replaced one's)."""
+        found = []
+        for index, entry in self.entries:
+            before = self.replaced.get(index)
+            now, then = record.signed_at.get(entry.sha256), record.signed_at.get(before or "")
+            if entry.kind == LIST and now is not None and then is not None and now < then:
+                found.append((index, entry, now, then))
+        return found
 
 
 def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, kept: object = None) -> MonitorResult:
@@ -88,14 +111,36 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, 
     found = []
     # From the kept index on, or from 0 (the tree rebuilt once, and the whole index recomputed).
     whole, read_from = resume(kept, since)
+    earlier = dict(whole.lists)  # each list's latest version before the entries read
+    versions: dict[str, str] = {}  # list path → the hash of its latest version read so far
+    replaced = {}
     for index, raw in log.entries(read_from):
         whole.add_raw(index, raw)
-        if index < start:
-            continue
         try:
             entry = LogEntry.parse(raw)
         except ValueError:
+            if index < start:
+                continue
             raise LogError(f"entry {index} of the log is not a credreg entry: {raw[:80]!r}") from None
-        if entry.issuer == issuer:
+        if entry.issuer != issuer:
+            continue
+        if entry.kind == LIST:
+            if entry.path not in versions and entry.path in earlier:
+                versions[entry.path] = _entry(log, earlier[entry.path]).sha256
+            if entry.path in versions:
+                replaced[index] = versions[entry.path]
+            versions[entry.path] = entry.sha256
+        if index >= start:
             found.append((index, entry))
-    return MonitorResult(start, log.size, found, commitment_problem(log.checkpoint, whole), whole)
+    return MonitorResult(start, log.size, found, commitment_problem(log.checkpoint, whole), whole, replaced)
+
+
+def _entry(log: VerifiedLog, index: int) -> LogEntry:
+    """Entry ``index`` of the log, proven in the signed tree (one entry bundle read)."""
+    raw = log.bundle(index // TILE_WIDTH)[index % TILE_WIDTH]
+    if not log.proves(merkle.leaf_hash(raw), index):
+        raise LogError(f"{log.source}: entry {index} is not in the tree the checkpoint signs")
+    try:
+        return LogEntry.parse(raw)
+    except ValueError:
+        raise LogError(f"entry {index} of the log is not a credreg entry: {raw[:80]!r}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -59,6 +60,16 @@ class LogRepo:
 
     def publish(self, ok: bool | None = True) -> subprocess.CompletedProcess[str]:
         return self.credreg("log", "publish", "--state", str(self.state), "--key", str(self.log_key), ok=ok)
+
+    def monitor(self, *args: str, ok: bool | None = True) -> subprocess.CompletedProcess[str]:
+        """``credreg log monitor ARGS``, the state's checkpoint first cosigned by the example witness when it agrees
+        to, as a registry serves it: a monitor accepts only a checkpoint the quorum cosigned, as verifiers do."""
+        from generator.transparency.log import LogError
+
+        # A rewritten or false log no witness cosigns: the monitor says so too.
+        with contextlib.suppress(LogError):
+            cosign(self, self.keys.parent / "monitor-witness")
+        return self.credreg("log", "monitor", *args, ok=ok)
 
     def award_files(self) -> list[Path]:
         return sorted(self.root.glob("registry/issuers/*/awards/*/*/*.json"))

@@ -19,7 +19,7 @@ import pytest
 from generator.publish.build import build_site
 from generator.transparency.keys import generate_note_key
 from tests.conftest import REPO
-from tests.transparency.conftest import LogRepo
+from tests.transparency.conftest import LogRepo, cosign
 
 pytestmark = pytest.mark.slow
 
@@ -180,6 +180,7 @@ def test_the_monitor_reads_the_demo_log_against_the_key_it_is_given(demo_site: P
 
 def test_the_monitor_never_replaces_a_declared_log_key(log_repo: LogRepo, tmp_path: Path) -> None:
     log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")  # the quorum a monitor holds a checkpoint to, as verifiers do
     other = generate_note_key(tmp_path / "other.key", "credentials.example.org/log", "log").verifier.vkey
     done = _monitor("northbridge-university", "--log", str(log_repo.state), "--log-key", other, root=log_repo.root)
     assert done.returncode == 2, done.stderr

@@ -144,18 +144,14 @@ def test_verify_checks_the_log_and_fails_on_a_tampered_tile_or_checkpoint(log_re
 def test_monitor_lists_a_planted_award(log_repo: LogRepo, tmp_path: Path) -> None:
     log_repo.publish()
     saved = tmp_path / "seen"
-    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    log_repo.monitor("northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
     _, planted = plant_award(log_repo, "northbridge-university")
     commit_all(log_repo.root, "an award nobody at Northbridge made")
     log_repo.publish()
-    done = log_repo.credreg(
-        "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state)
-    )
+    done = log_repo.monitor("northbridge-university", "--since", str(saved), "--log", str(log_repo.state))
     assert done.stdout.splitlines() == [next(line for line in done.stdout.splitlines() if planted in line)]
     assert done.stdout.startswith("421\taward\t" + planted)
-    other = log_repo.credreg(
-        "log", "monitor", "brightforge-academy", "--since", str(saved), "--log", str(log_repo.state)
-    )
+    other = log_repo.monitor("brightforge-academy", "--since", str(saved), "--log", str(log_repo.state))
     assert other.stdout == ""
 
 
@@ -167,7 +163,7 @@ def _key_watched_since(log_repo: LogRepo, tmp_path: Path, issuer: str) -> tuple[
     commit_all(log_repo.root, f"a key {issuer} signs with")
     log_repo.publish()
     saved = tmp_path / "seen"
-    log_repo.credreg("log", "monitor", issuer, "--log", str(log_repo.state), "--save", str(saved))
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
     return key, saved
 
 
@@ -192,8 +188,8 @@ def test_monitor_alerts_on_an_award_its_issuers_record_does_not_hold(log_repo: L
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", fields[3])
     commit_all(log_repo.root, "an award Northbridge made")
     log_repo.publish()
-    mine = log_repo.credreg(
-        "log", "monitor", issuer, "--since", str(saved), "--log", str(log_repo.state), "--record", str(record),
+    mine = log_repo.monitor(
+        issuer, "--since", str(saved), "--log", str(log_repo.state), "--record", str(record),
         "--save", str(saved),
     )  # fmt: skip
     assert [line.split("\t")[2] for line in mine.stdout.splitlines()] == [digest]
@@ -202,20 +198,20 @@ def test_monitor_alerts_on_an_award_its_issuers_record_does_not_hold(log_repo: L
     _, planted = plant_award(log_repo, issuer)
     commit_all(log_repo.root, "an award nobody at Northbridge made")
     log_repo.publish()
-    args = ("log", "monitor", issuer, "--since", str(saved), "--log", str(log_repo.state))
-    alerted = log_repo.credreg(*args, "--record", str(record), ok=False)
+    args = (issuer, "--since", str(saved), "--log", str(log_repo.state))
+    alerted = log_repo.monitor(*args, "--record", str(record), ok=False)
     assert alerted.returncode == 1
     [alert] = [line for line in alerted.stderr.splitlines() if line.startswith("ALERT")]
     assert alert.startswith(f"ALERT: entry {alerted.stdout.split()[0]} (award, registry/issuers/{issuer}/")
     assert "not in your record of what you signed" in alert
     assert planted in alerted.stdout
-    assert log_repo.credreg(*args).returncode == 0  # without a record: listed, not judged
+    assert log_repo.monitor(*args).returncode == 0  # without a record: listed, not judged
     # Records from two machines: the union. A line that is not a record's: refused, naming the file and line.
     other = tmp_path / "laptop.signed.txt"
     other.write_text(f"# the laptop\n{planted} award elsewhere\n")
-    assert log_repo.credreg(*args, "--record", str(record), "--record", str(other)).returncode == 0
+    assert log_repo.monitor(*args, "--record", str(record), "--record", str(other)).returncode == 0
     other.write_text("# the laptop\nnot a hash\n")
-    bad = log_repo.credreg(*args, "--record", str(other), ok=False)
+    bad = log_repo.monitor(*args, "--record", str(other), ok=False)
     assert bad.returncode == 2
     assert f"--record {other}:2: not a line of a record of what was signed" in bad.stderr
     assert "Traceback" not in bad.stderr
@@ -244,7 +240,7 @@ def test_the_record_holds_what_keygen_award_and_revoke_make_and_the_monitor_hold
     issuer = "northbridge-university"
     log_repo.publish()
     saved = tmp_path / "seen"
-    log_repo.credreg("log", "monitor", issuer, "--log", str(log_repo.state), "--save", str(saved))
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
     key = tmp_path / "northbridge-keys" / "key.key"
     made = log_repo.credreg("keygen", issuer, "--key-id", "key-recorded", "--out", str(key))
     record = key.parent / f"{issuer}.signed.txt"
@@ -261,8 +257,8 @@ def test_the_record_holds_what_keygen_award_and_revoke_make_and_the_monitor_hold
     commit_all(log_repo.root, "its revocation")
     log_repo.publish()
 
-    args = ("log", "monitor", issuer, "--log", str(log_repo.state), "--record", str(record))
-    done = log_repo.credreg(*args, "--since", str(saved))
+    args = (issuer, "--log", str(log_repo.state), "--record", str(record))
+    done = log_repo.monitor(*args, "--since", str(saved))
     logged = [line.split("\t")[1:3] for line in done.stdout.splitlines()]
     kinds = [kind for kind, _ in logged]
     assert kinds[0] == "key-added"
@@ -284,12 +280,12 @@ def test_the_record_holds_what_keygen_award_and_revoke_make_and_the_monitor_hold
     status.write_bytes(data)
     commit_all(log_repo.root, "a list nobody at Northbridge signed with credreg")
     log_repo.publish()
-    alerted = log_repo.credreg(*args, "--since", str(saved), ok=False)
+    alerted = log_repo.monitor(*args, "--since", str(saved), ok=False)
     rel = status.relative_to(log_repo.root).as_posix()
     assert f"(status-list, {rel}): not in your record of what you signed" in alerted.stderr
     # A record from before (no header line): held to its awards and endorsements only.
     record.write_text("\n".join(lines[1:]) + "\n")
-    assert log_repo.credreg(*args, "--since", str(saved)).returncode == 0
+    assert log_repo.monitor(*args, "--since", str(saved)).returncode == 0
 
 
 def test_an_alert_is_shown_again_until_it_is_acknowledged(log_repo: LogRepo, tmp_path: Path) -> None:
@@ -302,20 +298,20 @@ def test_an_alert_is_shown_again_until_it_is_acknowledged(log_repo: LogRepo, tmp
     log_repo.publish()
     record = key.parent / f"{issuer}.signed.txt"
     record.write_text("")
-    args = ("log", "monitor", issuer, "--since", str(saved), "--log", str(log_repo.state), "--record", str(record))
+    args = (issuer, "--since", str(saved), "--log", str(log_repo.state), "--record", str(record))
     before = saved.read_bytes()
     for _ in range(2):  # the day of the alert, and the day after
-        done = log_repo.credreg(*args, "--save", str(saved), ok=False)
+        done = log_repo.monitor(*args, "--save", str(saved), ok=False)
         assert done.returncode == 1
         assert planted in done.stdout
         assert "not in your record of what you signed" in done.stderr
         assert f"the checkpoint was not saved to {saved}: the next run shows these alerts again" in done.stderr
         assert saved.read_bytes() == before
-    done = log_repo.credreg(*args, "--save", str(saved), "--acknowledge", ok=False)
+    done = log_repo.monitor(*args, "--save", str(saved), "--acknowledge", ok=False)
     assert done.returncode == 1  # still this run's alert
     assert "not saved" not in done.stderr
     assert saved.read_bytes() != before
-    quiet = log_repo.credreg(*args, "--save", str(saved))
+    quiet = log_repo.monitor(*args, "--save", str(saved))
     assert (quiet.stdout, "ALERT" in quiet.stderr) == ("", False)
 
 
@@ -369,7 +365,7 @@ def test_monitor_alerts_on_a_status_list_that_lost_a_set_bit(log_repo: LogRepo, 
 
     log_repo.publish()
     saved = tmp_path / "seen"
-    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    log_repo.monitor("northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
     status = log_repo.root / "registry/issuers/northbridge-university/status/1.json"
     before = status.read_bytes()
     doc = json.loads(before)
@@ -380,9 +376,7 @@ def test_monitor_alerts_on_a_status_list_that_lost_a_set_bit(log_repo: LogRepo, 
     status.write_text(json.dumps(doc, indent=2) + "\n")
     commit_all(log_repo.root, "an older list")
     log_repo.publish()
-    done = log_repo.credreg(
-        "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state), ok=False
-    )
+    done = log_repo.monitor("northbridge-university", "--since", str(saved), "--log", str(log_repo.state), ok=False)
     rel = "registry/issuers/northbridge-university/status/1.json"
     assert [line.split("\t")[1:] for line in done.stdout.splitlines()] == [
         ["status-list-cleared", hashlib.sha256(before).hexdigest(), rel],
@@ -392,12 +386,7 @@ def test_monitor_alerts_on_a_status_list_that_lost_a_set_bit(log_repo: LogRepo, 
         done.stderr
     )
     # Another issuer's monitor sees nothing of it.
-    assert (
-        log_repo.credreg(
-            "log", "monitor", "brightforge-academy", "--since", str(saved), "--log", str(log_repo.state)
-        ).stdout
-        == ""
-    )
+    assert log_repo.monitor("brightforge-academy", "--since", str(saved), "--log", str(log_repo.state)).stdout == ""
 
 
 def test_a_log_published_before_status_lists_were_logged_still_publishes_in_full(
@@ -481,7 +470,7 @@ def test_an_older_checkpoint_is_signed_again_with_the_index_and_a_false_index_is
     assert "refusing to cosign: the checkpoint commits to an index of 0 lines that is not the log's" in witness(False)
     with pytest.raises(LogError, match="commits to an index that is not its entries'"):
         copy_log(registry, log_repo.state, tmp_path / "site2" / "log")
-    done = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), ok=False)
+    done = log_repo.monitor("northbridge-university", "--log", str(log_repo.state), ok=False)
     assert "ALERT: the checkpoint commits to an index of 0 lines that is not the log's" in done.stderr
     # A verifier given the bare state reads every entry, and refuses it too, as it refuses a site built from it.
     award = log_repo.award_files()[0]
@@ -560,20 +549,19 @@ def test_a_daily_monitor_reads_only_the_new_entries_and_still_checks_the_index(
 
     log_repo.publish()
     saved = tmp_path / "seen"
-    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    log_repo.monitor("northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
     seen = json.loads((tmp_path / "seen.index.json").read_text())
     assert LogIndex.from_json({"keys": seen["keys"], "lists": seen["lists"]}) is not None
     _, planted = plant_award(log_repo, "northbridge-university")
     commit_all(log_repo.root, "one more award")
     log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")  # the mirror serves a cosigned checkpoint, as the site does
     mirror = tmp_path / "mirror"
     shutil.copytree(log_repo.state, mirror)
     (mirror / "tile/entries/000").write_bytes(b"unreadable\n")  # a bundle the daily run has no need to read
 
     def monitor(ok: bool) -> tuple[str, str]:
-        done = log_repo.credreg(
-            "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(mirror), ok=ok
-        )
+        done = log_repo.monitor("northbridge-university", "--since", str(saved), "--log", str(mirror), ok=ok)
         return done.stdout, done.stderr
 
     out, _ = monitor(True)
@@ -610,12 +598,12 @@ def test_a_monitor_that_saved_a_checkpoint_with_a_false_index_still_alerts_the_n
     saved = tmp_path / "seen"
 
     def monitor(ok: bool) -> str:
-        return log_repo.credreg(
-            "log", "monitor", "northbridge-university", "--since", str(saved), "--save", str(saved),
+        return log_repo.monitor(
+            "northbridge-university", "--since", str(saved), "--save", str(saved),
             "--log", str(log_repo.state), ok=ok,
         ).stderr  # fmt: skip
 
-    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    log_repo.monitor("northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
     before = parse_checkpoint(parse_note(saved.read_bytes()).text)
     key = next((log_repo.root / "keys/northbridge-university").glob("*.json"))
     doc = json.loads(key.read_text())
@@ -644,12 +632,12 @@ def test_a_monitor_given_a_checkpoint_of_another_log_says_so_not_split_view(log_
 
     log_repo.publish()
     saved = tmp_path / "seen"
-    log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
+    log_repo.monitor("northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
     cp = parse_checkpoint(parse_note(saved.read_bytes()).text)
     other = Checkpoint("staging.example.org/log", cp.size, cp.root, cp.extensions)
     saved.write_bytes(sign_note(other.text(), log_repo.signer).encode())
-    err = log_repo.credreg(
-        "log", "monitor", "northbridge-university", "--since", str(saved), "--log", str(log_repo.state), ok=False
+    err = log_repo.monitor(
+        "northbridge-university", "--since", str(saved), "--log", str(log_repo.state), ok=False
     ).stderr
     assert "is of the log 'staging.example.org/log', not 'credentials.example.org/log'" in err, err
     assert "split view" not in err
@@ -694,7 +682,7 @@ def test_a_signed_entry_that_is_not_utf8_is_no_entry_to_the_build_or_the_monitor
     registry = load_registry(log_repo.root).registry
     assert registry is not None
     copy_log(registry, log_repo.state, tmp_path / "site" / "log")
-    done = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(log_repo.state), ok=False)
+    done = log_repo.monitor("northbridge-university", "--log", str(log_repo.state), ok=False)
     assert f"entry {log.size} of the log is not a credreg entry" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
 
@@ -714,8 +702,8 @@ def test_a_witness_out_that_cannot_be_written_is_a_usage_error(log_repo: LogRepo
     log_repo.credreg(*witness, "--out", str(out), str(log_repo.state))
     assert out.read_bytes().startswith(b"credentials.example.org/log\n")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
-    monitor = ["log", "monitor", "northbridge-university", "--log", str(log_repo.state)]
-    done = log_repo.credreg(*monitor, "--save", str(folder), ok=False)
+    monitor = ["northbridge-university", "--log", str(log_repo.state)]
+    done = log_repo.monitor(*monitor, "--save", str(folder), ok=False)
     assert "Traceback" not in done.stderr, done.stderr
     assert f"credreg: --save {folder}: " in done.stderr
 
@@ -785,3 +773,172 @@ def test_a_log_published_before_keys_added_retired_were_retired_catches_them_up(
     assert (third.old_size, third.size) == (425, 425)
     assert log_repo.publish().returncode == 0
     assert "(+0)" in log_repo.publish().stdout  # caught up once: the next publish reads the new commits only
+
+
+def test_a_monitor_shown_a_checkpoint_no_witness_cosigned_alerts_and_saves_nothing(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A split view against the issuer: the log key's holder shows witnesses and visitors one log (an award the
+    issuer never made, cosigned) and the issuer's monitor another, of the same size, consistent with what it saved,
+    without the award. The monitor checked only the log key's signature and consistency: it read the other log,
+    listed nothing and exited 0. What verifiers accept is a checkpoint the quorum of witnesses cosigned, and a
+    witness never cosigns two logs that disagree: the monitor must hold its view to that quorum too."""
+    issuer = "northbridge-university"
+    log_repo.publish()
+    witness_state = tmp_path / "witness"
+    cosign(log_repo, witness_state)
+    saved = tmp_path / "seen"
+    log_repo.credreg("log", "monitor", issuer, "--log", str(log_repo.state), "--save", str(saved))
+    fork = tmp_path / "fork"
+    shutil.copytree(log_repo.state, fork)
+    # The monitor's log: something of another issuer's, signed by the log key, shown to no witness.
+    plant_award(log_repo, "brightforge-academy")
+    commit_all(log_repo.root, "another issuer's award")
+    log_repo.credreg("log", "publish", "--state", str(fork), "--key", str(log_repo.log_key))
+    # Everyone else's: an award in Northbridge's name, cosigned.
+    git(log_repo.root, "reset", "-q", "--hard", "HEAD~1")
+    _, planted = plant_award(log_repo, issuer)
+    commit_all(log_repo.root, "an award nobody at Northbridge made")
+    log_repo.publish()
+    cosign(log_repo, witness_state)
+    assert _checkpoint(fork)[0] == _checkpoint(log_repo.state)[0]
+    honest = log_repo.credreg("log", "monitor", issuer, "--since", str(saved), "--log", str(log_repo.state))
+    assert planted in honest.stdout
+    assert "cosigned by 1 of 1 witnesses; a witness last cosigned its checkpoint 0 minutes ago" in honest.stderr
+
+    before = saved.read_bytes()
+    done = log_repo.credreg(
+        "log", "monitor", issuer, "--since", str(saved), "--save", str(saved), "--log", str(fork), ok=False
+    )
+    assert done.returncode == 1
+    assert "ALERT: the checkpoint is cosigned by 0 of the 1 witnesses registry/governance.yaml requires" in done.stderr
+    assert saved.read_bytes() == before  # nothing saved: the next run reads these entries again
+
+
+def _append_signed(repo: LogRepo, entries: list[LogEntry]) -> None:
+    """What only the log key's holder can do: append entries of its choosing (not derived from the history) to the
+    state, and sign a checkpoint committing to their index, as publish would."""
+    from generator.tlog import merkle
+    from generator.tlog.note import Checkpoint, sign_note
+    from generator.tlog.tiles import TileSource, append
+    from generator.transparency.logindex import LogIndex
+
+    old = open_log(LogSource(repo.state), repo.signer.verifier)
+    index = LogIndex()
+    for number, raw in old.entries(0):
+        index.add_raw(number, raw)
+    update = append(LogSource(repo.state).tile, old.size, [entry.encode() for entry in entries])
+    for rel, data in update.files.items():
+        (repo.state / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo.state / rel).write_bytes(data)
+    for number, entry in enumerate(entries, start=old.size):
+        index.add(number, entry)
+    root = merkle.root_hash(TileSource(LogSource(repo.state).tile, update.size), update.size)
+    text = Checkpoint(old.checkpoint.origin, update.size, root, (index.commitment().line(),)).text()
+    (repo.state / "checkpoint").write_bytes(sign_note(text, repo.signer).encode())
+
+
+def test_a_status_list_put_back_without_its_cleared_entry_is_an_alert(log_repo: LogRepo, tmp_path: Path) -> None:
+    """The log key's holder puts back a list its issuer signed before a later revocation (so the revoked award looks
+    valid again), and logs it as one more version of the list, leaving out the ``status-list-cleared`` entry an
+    honest publish adds. Witnesses cosign it (they check consistency and the index, not what a list holds); the
+    page takes it as the list in force (it is the log's latest version); and the issuer's monitor, given its record,
+    found the list's hash in it (the issuer did sign it, earlier) and said nothing. The record dates what it signed:
+    a version signed before the one it replaces is an alert."""
+    import hashlib
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))  # the record is used from here
+    key = tmp_path / "northbridge-keys" / "key.key"
+    log_repo.credreg("keygen", issuer, "--key-id", "key-lists", "--out", str(key))
+    record = key.parent / f"{issuer}.signed.txt"
+    commit_all(log_repo.root, "a key Northbridge made")
+    status = log_repo.root / f"registry/issuers/{issuer}/status/1.json"
+    versions = []
+    for n, who in enumerate(("ada@example.org", "grace@example.org")):
+        awarded = log_repo.credreg(
+            "award", f"{issuer}/sql-for-data-analysis", "--recipient", who, "--key", str(key),
+            "--out", str(tmp_path / f"earners-{n}"),
+        )  # fmt: skip
+        digest = next(line.split()[-1] for line in awarded.stdout.splitlines() if line.startswith("hash:"))
+        commit_all(log_repo.root, "an award")
+        if n:
+            import time
+
+            time.sleep(1.1)  # the record dates each list to the second
+        log_repo.credreg("revoke", digest, "--reason", "Issued in error", "--key", str(key))
+        commit_all(log_repo.root, "its revocation")
+        log_repo.publish()
+        versions.append(status.read_bytes())
+    watched = (issuer, "--log", str(log_repo.state), "--record", str(record))
+    assert "ALERT" not in log_repo.monitor(*watched, "--since", str(saved), "--save", str(saved)).stderr
+
+    # The first version put back (the second award's revocation gone), logged as a mere new version.
+    status.write_bytes(versions[0])
+    commit_all(log_repo.root, "an older list")
+    rel = status.relative_to(log_repo.root).as_posix()
+    _append_signed(log_repo, [LogEntry("status-list", issuer, hashlib.sha256(versions[0]).hexdigest(), rel)])
+    done = log_repo.monitor(*watched, "--since", str(saved), "--save", str(saved), ok=False)
+    assert "cosigned by 1 of 1 witnesses" in done.stderr  # the witness cosigned it
+    assert f"(status-list, {rel}): a version of the list you signed before the one it replaces" in done.stderr
+    assert "not saved" in done.stderr
+
+
+def test_a_monitor_alerts_when_the_witnesses_it_holds_the_log_to_change(log_repo: LogRepo, tmp_path: Path) -> None:
+    """The monitor holds the log to the witnesses and quorum registry/governance.yaml lists, and that file is the
+    repository holder's to change: a push past the review that lists a witness key of its own (or lowers the quorum)
+    is no entry of the log, and the issuer's next pull made the monitor accept checkpoints only the holder cosigned.
+    The monitor keeps the log key, witnesses and quorum beside the checkpoint it saves: a change is an alert."""
+    from generator.transparency.keys import generate_note_key
+    from generator.transparency.log import LogSource, open_log
+    from generator.transparency.witness import add_cosignatures, witness_log
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    own = generate_note_key(tmp_path / "own-witness.key", "witness.example.com/mine", "witness")
+    governance = log_repo.root / "registry/governance.yaml"
+    governance.write_text(governance.read_text().replace(log_repo.witness.verifier.vkey, own.verifier.vkey))
+    commit_all(log_repo.root, "a witness of our own")
+    log_repo.publish()
+    done = witness_log(LogSource(log_repo.state), tmp_path / "own-state", own, vkey=log_repo.signer.verifier.vkey)
+    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+    (log_repo.state / "checkpoint").write_bytes(add_cosignatures(log, [own.verifier], [done.note.encode()])[0].encode())
+
+    watched = (issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state))
+    before = saved.read_bytes()
+    alerted = log_repo.credreg("log", "monitor", *watched, ok=False)
+    assert "cosigned by 1 of 1 witnesses" in alerted.stderr
+    assert "ALERT: registry/governance.yaml lists other witnesses than when you saved" in alerted.stderr
+    assert saved.read_bytes() == before
+    log_repo.credreg("log", "monitor", *watched, "--acknowledge", ok=False)  # dealt with: saved
+    assert "ALERT" not in log_repo.credreg("log", "monitor", *watched).stderr
+
+
+def test_a_key_whose_public_material_changed_is_an_alert(log_repo: LogRepo, tmp_path: Path) -> None:
+    """A key file's public key never changes (the pull-request check refuses it): whoever pushes past the check
+    puts a key of its own under an issuer's key id, and signs in the issuer's name. The log has a ``key-changed``
+    entry for it, which the monitor listed as one line among the day's many, and exited 0 without a record."""
+    from generator.awarding.keys import generate_key
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    key = next((log_repo.root / f"keys/{issuer}").glob("*.json"))
+    mine = generate_key(registry, "brightforge-academy", key_id="key-mine", private_path=tmp_path / "mine.key")
+    doc = json.loads(key.read_text())
+    doc["publicKeyMultibase"] = json.loads(mine.public_path.read_text())["publicKeyMultibase"]
+    key.write_text(json.dumps(doc, indent=2) + "\n")
+    mine.public_path.unlink()
+    commit_all(log_repo.root, "a key of our own under Northbridge's id")
+    log_repo.publish()
+    done = log_repo.monitor(issuer, "--since", str(saved), "--log", str(log_repo.state), ok=False)
+    rel = key.relative_to(log_repo.root).as_posix()
+    assert "\tkey-changed\t" in done.stdout
+    assert f"ALERT: entry 421 (key-changed, {rel}): the key's public key" in done.stderr

@@ -129,6 +129,11 @@ async function handle(req) {
     const entry = T.parseEntry(req.text);
     return { entry: entry && [entry.kind, entry.issuer, entry.sha256, entry.path, entry.line] };
   }
+  if (req.op === "cosignature") {
+    const note = T.parseNote(new Uint8Array(Buffer.from(req.note, "base64")));
+    const time = await T.cosignature(note, await T.parseVkey(req.vkey));
+    return { time: time === null ? null : String(time) };
+  }
   if (req.op === "headline") return headlineOf(req.checks, STATUS_LIST);
   throw new Error(`unknown op ${req.op}`);
 }
@@ -1514,3 +1519,34 @@ def test_an_endorsement_logged_in_another_owners_name_is_not_recorded_in_python_
     results = both("endorsement-moved", site)
     assert {status for status, _ in results} == {"passed"}, results
     assert all(reason.startswith(f"recorded in the public log as entry {again} of ") for _, reason in results)
+
+
+def test_a_cosignature_dated_past_what_a_timestamp_holds_counts_for_neither_reader(node: Node) -> None:
+    """A cosignature/v1 timestamp is at most 2**63 - 1 (C2SP tlog-cosignature; note.py refuses a larger one, and
+    cosign() makes none). The page read any 8 bytes as a time: a witness's signature over a time of 2**63 or more
+    counted towards the page's quorum and not towards credreg verify's."""
+    import os
+
+    from generator.crypto import ed25519
+    from generator.tlog.note import (
+        COSIGNATURE_V1,
+        Checkpoint,
+        NoteSigner,
+        Signature,
+        cosign,
+        sign_note,
+        verify_cosignature,
+    )
+
+    log = NoteSigner("credentials.example.org/log", os.urandom(32))
+    witness = NoteSigner("witness.example.net/w1", os.urandom(32), COSIGNATURE_V1)
+    note = sign_note(Checkpoint(log.name, 1, bytes(32)).text(), log)
+    for time, counts in ((2**63 - 1, True), (2**63, False), (2**64 - 1, False)):
+        message = f"cosignature/v1\ntime {time}\n{note.text}".encode()
+        data = time.to_bytes(8, "big") + ed25519.sign(witness.seed, message)
+        signed = note.with_signatures(Signature(witness.name, witness.verifier.id, data))
+        python = verify_cosignature(signed, witness.verifier)
+        page = node(op="cosignature", note=base64.b64encode(signed.encode()).decode(), vkey=witness.verifier.vkey)
+        assert (python is not None, page["time"] is not None) == (counts, counts), time
+        assert page["time"] == (str(python) if python is not None else None)
+    assert verify_cosignature(note.with_signatures(cosign(note, witness, 1)), witness.verifier) == 1

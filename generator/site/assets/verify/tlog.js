@@ -522,6 +522,7 @@ export async function cosignature(note, vkey) {
   if (vkey.type !== 0x04 || sig === undefined || sig.data.length !== 72) return null;
   let time = 0n;
   for (const b of sig.data.subarray(0, 8)) time = (time << 8n) | BigInt(b);
+  if (time >= 2n ** 63n) return null; // C2SP tlog-cosignature: a time is at most 2**63 - 1 (note.py alike)
   const message = utf8.encode(`cosignature/v1\ntime ${time}\n${note.text}`);
   return (await ed25519(vkey.key, message, sig.data.subarray(8))) ? time : null;
 }
