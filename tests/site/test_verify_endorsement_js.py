@@ -231,6 +231,8 @@ def test_a_malformed_endorsement_is_not_read_as_an_award(corpus: Corpus, node: N
         ("{site}credentials/acme-academy/no-such-credential/", False),
         ("{site}credentials/acme-academy/sql-basics/extra/", False),
         ("{site}credentials/acme-academy/sql-basics", False),
+        ("{site}credentials/acme-academy/sql-basics//", False),  # another spelling of the page, not its id
+        ("{site}credentials/acme-academy/sql-basics//extra", False),
         ("{site}credentials/nobody/sql-basics/", False),
         ("https://other.test/credentials/acme-academy/sql-basics/", False),
         ("{beta}", True),  # an issuer of this registry, by its DID
