@@ -180,8 +180,13 @@ class Corpus:
         self.place(name, signed, owner)
 
     def place(self, name: str, doc: dict[str, Any], owner: str) -> None:
+        """``doc`` filed in ``owner``'s folder of the registry (an endorsement counts only there: the "registered"
+        check), as a change the pull-request check let through would add it."""
         folder = layout.ISSUERS_DIR if owner in self.registry.issuers else layout.ENDORSERS_DIR
-        self.files[name] = (f"{folder}/{owner}/endorsements/{award_hash(doc)}.json", doc)
+        rel = f"{folder}/{owner}/endorsements/{award_hash(doc)}.json"
+        (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (self.root / rel).write_text(render_award(doc), encoding="utf-8")
+        self.files[name] = (rel, doc)
 
     def publish(self) -> None:
         """The build's data files for the page, then every corpus file under its hash, as a page names it."""

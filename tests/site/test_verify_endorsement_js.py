@@ -29,13 +29,17 @@ from generator.endorsements import (
     find_endorsement,
     is_endorsement,
     revoke_endorsement,
+    unsigned_endorsement,
     verify_endorsement,
 )
+from generator.models.endorsement import EndorsementKind
 from generator.verify.results import VerificationResult
 from tests.site.node_runner import NODE, NodeRunner
 from tests.site.test_endorsements_js import (  # noqa: F401 (the corpus fixture)
     ACME,
     BETA,
+    CREDENTIAL,
+    DC,
     EXPECTED,
     NOW,
     Corpus,
@@ -171,8 +175,9 @@ def test_each_published_endorsement_typed_as_a_hash_is_found_and_checked_alike(
         found = find_endorsement(registry.root, digest)
         assert found is not None
         reply = node.verify(hash=digest)
-        assert reply["hash"] == digest
-        assert _page(reply) == _cli(verify_endorsement(found.document, registry, now=NOW)), name
+        result = verify_endorsement(found.document, registry, now=NOW)
+        assert reply["hash"] == result.award_hash  # none for a file that does not fit the profile, on both
+        assert _page(reply) == _cli(result), name
     # A hash neither an award nor an endorsement has: unknown, as credreg verify says.
     assert node.verify(hash="0" * 64)["kind"] == "unknown"
 
@@ -253,7 +258,9 @@ def test_what_an_endorsement_is_of_is_looked_up_alike(
     signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW)
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
     assert _page(node.verify(text=json.dumps(signed))) == cli
-    assert cli["headline"]["kind"] == ("valid" if known else "not published here"), cli
+    # (Signed here, never added to the registry: not published here either way; the subject check tells them apart.)
+    subject_check = next(check for check in cli["checks"] if check[0] == "subject")
+    assert subject_check[2] == ("passed" if known else "failed"), cli
 
 
 def test_a_badge_says_what_credreg_verify_says_of_an_endorsement_of_something_unknown(
@@ -366,7 +373,8 @@ def _spellings(registry: Any, multikey: str) -> dict[str, tuple[str, str]]:
     host, _, rest = did.removeprefix("did:web:").partition(":")
     refused = "key not registered"
     return {
-        "key id": (f"{did}#k1", "valid"),
+        # Its key holds; signed again here, it is a file no reviewed change added (the "registered" check).
+        "key id": (f"{did}#k1", "not published here"),
         "public key multibase": (f"{did}#{multikey}", refused),
         "another endorser's DID": (f"{registry.endorser_did('other-body')}#k1", refused),
         "an issuer's DID": (f"{registry.issuer_did('acme-academy')}#k1", refused),
@@ -423,6 +431,8 @@ def test_an_endorsement_names_its_key_as_the_endorsers_did_document_does_alike(
     signed = sign_document(unsigned, corpus.keys["data-council"], method, NOW)
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
     assert cli["headline"]["kind"] == kind, cli
+    if spelling == "key id":
+        assert ["proof", "Signed by the endorser's registered key", "passed", "ok"] in cli["checks"]
     assert _page(node.verify(text=json.dumps(signed))) == cli
 
 
@@ -494,3 +504,37 @@ def test_an_issuer_s_revocation_line_whose_signature_does_not_hold_vouches_for_n
     else:
         assert status == ["status", "Not revoked", "not checked", taken_back_reason("revoked_at")]
     _page_says_the_same(tmp_path, c.site, doc, cli)
+
+
+@pytest.mark.parametrize("closed", [None, "valid_until", "revoked_at"])
+def test_an_endorsement_never_added_to_the_registry_is_not_valid_alike(tmp_path: Path, closed: str | None) -> None:
+    # A body's key signs an endorsement that no reviewed change added: held back, refused by the pull-request check,
+    # or (``closed``) signed by whoever holds a retired or leaked key, dated before its window closed, which the
+    # pull-request check's freshness rule keeps out of the registry. Dropped on the page or given to credreg verify
+    # without a log, it read "Valid: a genuine endorsement, in force." on both (an award must be registered here).
+    c = Corpus(tmp_path / "corpus")
+    registry = c.registry
+    signed_on = NOW - dt.timedelta(days=10)
+    unsigned = unsigned_endorsement(
+        registry, DC, CREDENTIAL, kind=EndorsementKind.ACCREDITS, comment="Accredited.", scope=None,
+        valid_from=signed_on, valid_until=None, status_list=1, status_index=11,
+    )  # fmt: skip
+    doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", signed_on)
+    if closed is not None:
+        key_file = layout.key_path(c.root, DC, "k1")
+        record = json.loads(key_file.read_text(encoding="utf-8"))
+        record[closed] = (NOW - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if closed == "revoked_at":
+            record["revocation_reason"] = "laptop stolen"
+        key_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    c.endorse("published")  # the Data Council's status list, as published
+    c.publish()
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    assert cli["headline"]["kind"] == "not published here", cli
+    registered = next(check for check in cli["checks"] if check[0] == "registered")
+    assert registered[2] == "failed", registered
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+    finally:
+        runner.close()

@@ -7,7 +7,8 @@
 // types, known keys only, strict JSON types, the lengths and patterns, signed text without a control or bidi
 // character nor a letter carrying a tower of combining marks (text.js markTowerProblem), a window that closes
 // after it opens, both proofs by one key), its signer is a registered endorser (or issuer) under its registered name, its proofs verify with a key that signer registered (keys.json, within
-// the key's validity window), it is of a credential or issuer of this registry and not the signer's own, it is in
+// the key's validity window), it is of a credential or issuer of this registry and not the signer's own, the build
+// published it from the signer's folder (verify/endorsements.json: registered here, as an award must be), it is in
 // force now, and its bit in the signer's signed status list is clear (the list read by the rule of every list:
 // policies.js listOwnerProblem and signedBy, a key of the signer in force when it signed; an issuer's revoked
 // endorsement says why: the signed line of its revocation log, published beside the file, which stands even when
@@ -125,6 +126,7 @@ export function profileProblem(doc) {
 // --- the checks ----------------------------------------------------------------------------------------------------
 
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const UNPUBLISHED = "no: this registry holds no endorsement with this hash in its endorser's folder";
 async function fetchJSON(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
@@ -281,6 +283,10 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
   if (owner !== null && owner === endorser.id) {
     add("independent", "Given by another body", `${endorser.id} cannot endorse its own credentials`);
   }
+  // Registered here (endorsements.py _published): the build lists each endorsement file it publishes by its hash.
+  const filed = Object.hasOwn(lookup.endorsements, hash) ? lookup.endorsements[hash] : null;
+  const published = filed === `${endorser.folder}/${endorser.id}/endorsements/${hash}.json`;
+  add("registered", "Registered here", published ? null : UNPUBLISHED);
   const start = parseTime(doc.validFrom);
   const end = doc.validUntil ? parseTime(doc.validUntil) : null;
   if (start !== null && clockOrder(now, doc.validFrom) < 0) add("validity", "In force", `not valid before ${doc.validFrom}`);
