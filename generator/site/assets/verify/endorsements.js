@@ -406,6 +406,63 @@ async function annotate(item) {
   if (note) note.textContent = words.note;
 }
 
+/** What stands of an issuer's claim, in the credential page's words (render/endorsements.py CLAIM_WORDS, _CLAIM_CSS). */
+export const CLAIM_WORDS = {
+  confirmed: "Confirmed: signed by the body",
+  revoked: "Withdrawn by the body",
+  claimed: "Claimed by the issuer, not confirmed",
+};
+export const CLAIM_CSS = {
+  confirmed: "cr-badge cr-badge--active",
+  revoked: "cr-badge cr-badge--revoked",
+  claimed: "cr-badge cr-badge--deprecated",
+};
+
+/**
+ * What stands of a claim, from the verdicts (checkEndorsement's states) of the endorsements by its body of a kind
+ * that confirms it (recognition.py claim_standing, the build's rule: held equal by tests/site/test_endorsements_js.py):
+ * "confirmed" while one is valid, "revoked" (withdrawn) when one was revoked or has expired, else "claimed".
+ */
+export function claimStanding(states) {
+  if (states.includes("valid")) return "confirmed";
+  if (states.includes("revoked") || states.includes("expired")) return "revoked";
+  return "claimed";
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * Each claim the build weighed (data-claim-endorsements: the hashes of the endorsements that may confirm it) says
+ * what stands now, from the verdicts just given to those endorsements on this page: the build's words are those of
+ * the day the site was built, and an endorsement may have expired (or come into force) since. One not on the page
+ * has no verdict here, and confirms nothing.
+ */
+function restand(claims, verdicts) {
+  for (const claim of claims) {
+    const states = claim.dataset.claimEndorsements
+      .split(" ")
+      .filter((hash) => HASH.test(hash) && verdicts.has(hash))
+      .map((hash) => verdicts.get(hash));
+    const standing = claimStanding(states);
+    claim.dataset.claim = standing;
+    const badge = claim.querySelector("[data-claim-status]");
+    if (badge) {
+      badge.textContent = CLAIM_WORDS[standing];
+      badge.className = CLAIM_CSS[standing];
+    }
+  }
+}
+
+async function annotateAll() {
+  const items = [...document.querySelectorAll("[data-endorsement]")];
+  await Promise.all(items.map(annotate));
+  const verdicts = new Map();
+  for (const item of items) {
+    if (HASH.test(item.dataset.endorsement)) verdicts.set(item.dataset.endorsement, item.dataset.verified);
+  }
+  restand(document.querySelectorAll("[data-claim-endorsements]"), verdicts);
+}
+
 /**
  * Framed by another site (framing.js, the verification page's rule), a page shows none of its trust statements:
  * each list holding an endorsement checked here or an issuer's claim with its standing is hidden, and a note in
@@ -426,5 +483,5 @@ function withhold() {
 
 if (typeof document !== "undefined") {
   if (framed()) withhold();
-  else for (const item of document.querySelectorAll("[data-endorsement]")) annotate(item);
+  else annotateAll();
 }
