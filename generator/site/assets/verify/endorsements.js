@@ -385,17 +385,25 @@ export function verdictWords(verdict) {
   return { badge: WORDS[verdict.state] || WORDS.unknown, note: verdict.reason ? `(${verdict.reason})` : "" };
 }
 
+/**
+ * The verdict on a published endorsement file a page names (`hash`, `file`: its address relative to `base`):
+ * checkEndorsement's, now, or "unknown" when it cannot be fetched or read. The credential and endorser pages'
+ * badges, and the compare page's claims (credreg/compare.js), ask it.
+ */
+export async function publishedVerdict(hash, file, base) {
+  try {
+    const fileUrl = new URL(file, base);
+    const doc = await fetchJSON(fileUrl);
+    return await checkEndorsement(doc, hash, fileUrl, new Date(), siteOf(fileUrl));
+  } catch (error) {
+    return { state: "unknown", reason: String((error && error.message) || error) };
+  }
+}
+
 async function annotate(item) {
   const status = item.querySelector("[data-endorsement-status]");
   const note = item.querySelector("[data-endorsement-check]");
-  let verdict;
-  try {
-    const fileUrl = new URL(item.dataset.file, document.baseURI);
-    const doc = await fetchJSON(fileUrl);
-    verdict = await checkEndorsement(doc, item.dataset.endorsement, fileUrl, new Date(), siteOf(fileUrl));
-  } catch (error) {
-    verdict = { state: "unknown", reason: String((error && error.message) || error) };
-  }
+  const verdict = await publishedVerdict(item.dataset.endorsement, item.dataset.file, document.baseURI);
   item.dataset.verified = verdict.state;
   if (verdict.log) item.title = `Public log: ${verdict.log}`;
   const words = verdictWords(verdict);
