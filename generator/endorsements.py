@@ -627,6 +627,10 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
         add("issuer", "Registered endorser", f"{issuer_did} is not a registered endorser or issuer")
         return VerificationResult(tuple(checks), digest, facts, ENDORSEMENT)
     add("issuer", "Registered endorser", None)
+    # Who signed it is the body whose key did, by the name the registry has for it: the name it signed is its own
+    # word, which the next check holds to that record (a revoked or expired one, whose verdict comes before that
+    # check, said "signed by" whichever body it named).
+    facts["endorser_name"] = registry.endorser_name(endorser)
     record_problem = endorser_record_problem(registry, endorser, model.issuer.name)
     if record_problem is not None:
         add("endorser-record", "Endorser as registered", record_problem)

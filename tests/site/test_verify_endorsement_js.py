@@ -94,6 +94,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       const outcome = req.hash ? await verifier.byHash(req.hash) : await verifier.byDocument(parseAwardJSON(req.text));
       reply = { kind: outcome.kind, hash: outcome.hash ?? null };
       if (outcome.kind === "endorsement") {
+        reply.endorserName = outcome.facts.endorserName ?? null;
         reply.checks = outcome.checks.map((c) => [c.id, c.label, c.status, c.reason]);
         reply.headline = headlineOf(outcome.checks, ENDORSEMENT);
       }
@@ -536,5 +537,36 @@ def test_an_endorsement_never_added_to_the_registry_is_not_valid_alike(tmp_path:
     runner = Node(tmp_path / "node", c.site)
     try:
         assert _page(runner.verify(text=json.dumps(doc))) == cli
+    finally:
+        runner.close()
+
+
+@pytest.mark.parametrize("spoiled", ["expired", "revoked"])
+def test_an_endorsement_signed_in_another_body_s_name_is_shown_as_its_signer_s(tmp_path: Path, spoiled: str) -> None:
+    # The Data Council's key signs an endorsement naming the Other Body (a registered body) as its endorser, expired
+    # or in a slot of its list whose bit is set: its verdict is "expired" or "revoked" (they come before what is not
+    # the registry's), and the page said "It was signed by Other Body, and the signature is genuine.", its facts and
+    # credreg verify's JSON naming the Other Body. Who signed it is the body whose key did, by its registered name.
+    c = Corpus(tmp_path / "corpus")
+    revoked = c.endorse("revoked")
+    revoke_endorsement(c.registry, award_hash(revoked), c.keys[DC], now=NOW - dt.timedelta(days=1))
+    registry = c.registry
+    unsigned = {k: v for k, v in copy.deepcopy(revoked).items() if k != "proof"}
+    unsigned["issuer"]["name"] = registry.endorser_name("other-body")
+    unsigned["name"] = "Other Body recognises: SQL Basics"
+    if spoiled == "expired":
+        unsigned["credentialStatus"] = c.endorse("in-force")["credentialStatus"]
+        unsigned["validUntil"] = "2026-05-25T00:00:00Z"  # after its validFrom, before NOW
+    doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW - dt.timedelta(days=20))
+    c.place("in-another-name", doc, DC)
+    c.publish()
+    result = verify_endorsement(doc, c.registry, now=NOW)
+    assert result.headline().kind == ("expired" if spoiled == "expired" else "revoked"), _cli(result)
+    assert result.as_dict()["endorser_name"] == "Data Council"
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        reply = runner.verify(text=json.dumps(doc))
+        assert _page(reply) == _cli(result)
+        assert reply["endorserName"] == "Data Council"
     finally:
         runner.close()

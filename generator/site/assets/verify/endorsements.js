@@ -246,6 +246,8 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
     return { checks, hash, facts };
   }
   add("issuer", "Registered endorser", null);
+  // Who signed it, by the name the registry has for it (endorsements.py verify_endorsement), not the name it signed.
+  facts.endorserName = endorser.name;
   if (endorser.name !== doc.issuer.name) {
     add("endorser-record", "Endorser as registered", `the name differs from the registry's record of ${endorser.id}`);
   }
