@@ -544,9 +544,10 @@ def test_an_endorsement_never_added_to_the_registry_is_not_valid_alike(tmp_path:
 @pytest.mark.parametrize("spoiled", ["expired", "revoked"])
 def test_an_endorsement_signed_in_another_body_s_name_is_shown_as_its_signer_s(tmp_path: Path, spoiled: str) -> None:
     # The Data Council's key signs an endorsement naming the Other Body (a registered body) as its endorser, expired
-    # or in a slot of its list whose bit is set: its verdict is "expired" or "revoked" (they come before what is not
-    # the registry's), and the page said "It was signed by Other Body, and the signature is genuine.", its facts and
-    # credreg verify's JSON naming the Other Body. Who signed it is the body whose key did, by its registered name.
+    # or in a slot of its list whose bit is set: its verdict was "expired" or "revoked" (they came before what is
+    # not the registry's), and the page said "It was signed by Other Body, and the signature is genuine.", its facts
+    # (the "Endorser" row) and credreg verify's JSON naming the Other Body. Who signed it is the body whose key did,
+    # by its registered name (and what it is, not its dates, leads: the test below).
     c = Corpus(tmp_path / "corpus")
     revoked = c.endorse("revoked")
     revoke_endorsement(c.registry, award_hash(revoked), c.keys[DC], now=NOW - dt.timedelta(days=1))
@@ -561,12 +562,50 @@ def test_an_endorsement_signed_in_another_body_s_name_is_shown_as_its_signer_s(t
     c.place("in-another-name", doc, DC)
     c.publish()
     result = verify_endorsement(doc, c.registry, now=NOW)
-    assert result.headline().kind == ("expired" if spoiled == "expired" else "revoked"), _cli(result)
+    assert result.headline().kind == "not published here", _cli(result)
     assert result.as_dict()["endorser_name"] == "Data Council"
     runner = Node(tmp_path / "node", c.site)
     try:
         reply = runner.verify(text=json.dumps(doc))
         assert _page(reply) == _cli(result)
         assert reply["endorserName"] == "Data Council"
+    finally:
+        runner.close()
+
+
+@pytest.mark.parametrize("case", ["own credential, expired", "never added, in a revoked slot"])
+def test_what_is_no_endorsement_of_this_registry_is_never_read_as_expired_or_revoked(tmp_path: Path, case: str) -> None:
+    # Its dates and its status slot come before what it is (their verdicts do): an issuer's endorsement of its own
+    # credential whose validUntil has passed read "Expired on …" and "It was signed by Acme Academy, and the
+    # signature is genuine."; one never added to the registry, naming a slot whose bit its endorser set for another
+    # endorsement, read "Revoked by its endorser." (as if the body had endorsed it, then withdrawn it). Neither was
+    # ever an endorsement of this registry, and both now say so; their dates and status are not read.
+    c = Corpus(tmp_path / "corpus")
+    registry = c.registry
+    if case == "own credential, expired":
+        unsigned = unsigned_endorsement(
+            registry, ACME, CREDENTIAL, kind=EndorsementKind.ACCREDITS, comment="Accredited.", scope=None,
+            valid_from=NOW - dt.timedelta(days=20), valid_until=NOW - dt.timedelta(days=5), status_list=1,
+            status_index=21,
+        )  # fmt: skip
+        doc = sign_document(unsigned, c.keys[ACME], f"{registry.endorser_did(ACME)}#k1", NOW - dt.timedelta(days=20))
+        c.place("own", doc, ACME)
+    else:
+        revoked = c.endorse("revoked")
+        revoke_endorsement(registry, award_hash(revoked), c.keys[DC], now=NOW - dt.timedelta(days=1))
+        unsigned = {k: v for k, v in copy.deepcopy(revoked).items() if k != "proof"}
+        unsigned["id"] = "urn:uuid:7d3f1d5e-4a3b-4c1e-9a51-2b6f0e9c1a11"
+        unsigned["credentialSubject"]["endorsementKind"] = "accredits"
+        doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW - dt.timedelta(days=10))
+    c.publish()
+    result = verify_endorsement(doc, c.registry, now=NOW)
+    cli = _cli(result)
+    assert cli["headline"]["kind"] == "not published here", cli
+    assert endorsement_verdict(result)[0] == "invalid"
+    assert {check[0]: check[2] for check in cli["checks"]}.keys() >= {"validity", "status"}
+    assert all(check[2] == "not checked" for check in cli["checks"] if check[0] in ("validity", "status")), cli
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
     finally:
         runner.close()

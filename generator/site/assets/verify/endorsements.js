@@ -127,6 +127,8 @@ export function profileProblem(doc) {
 
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const UNPUBLISHED = "no: this registry holds no endorsement with this hash in its endorser's folder";
+const WHAT_IT_IS = ["endorser-record", "subject", "independent", "registered"];
+const NOT_OURS = "not read: it is not an endorsement this registry publishes";
 async function fetchJSON(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
@@ -289,6 +291,12 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
   const filed = Object.hasOwn(lookup.endorsements, hash) ? lookup.endorsements[hash] : null;
   const published = filed === `${endorser.folder}/${endorser.id}/endorsements/${hash}.json`;
   add("registered", "Registered here", published ? null : UNPUBLISHED);
+  if (checks.some((c) => WHAT_IT_IS.includes(c.id) && blocks(c))) {
+    // No endorsement of this registry: its dates and status are not read (endorsements.py verify_endorsement).
+    checks.push(notChecked("validity", "In force", NOT_OURS, { applicable: false }));
+    checks.push(notChecked("status", "Not revoked", NOT_OURS, { applicable: false }));
+    return { checks, hash, facts };
+  }
   const start = parseTime(doc.validFrom);
   const end = doc.validUntil ? parseTime(doc.validUntil) : null;
   if (start !== null && clockOrder(now, doc.validFrom) < 0) add("validity", "In force", `not valid before ${doc.validFrom}`);
