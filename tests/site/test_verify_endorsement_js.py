@@ -239,6 +239,14 @@ def test_a_malformed_endorsement_is_not_read_as_an_award(corpus: Corpus, node: N
         ("{site}credentials/acme-academy/sql-basics", False),
         ("{site}credentials/acme-academy/sql-basics//", False),  # another spelling of the page, not its id
         ("{site}credentials/acme-academy/sql-basics//extra", False),
+        ("{site}credentials/acme-academy/sql%2Dbasics/", False),  # percent-escapes: another id
+        ("{site}credentials/Acme-Academy/sql-basics/", False),
+        ("{site}credentials/acme-academy/sql-basics/?", False),
+        ("{site}credentials/acme-academy/sql-basics/#", False),
+        ("{site}credentials/acme-academy/./sql-basics/", False),
+        ("{site}credentials/acme-academy/beta-labs/../sql-basics/", False),
+        ("{site_upper}credentials/acme-academy/sql-basics/", False),
+        ("{beta_upper}", False),
         ("{site}credentials/nobody/sql-basics/", False),
         ("https://other.test/credentials/acme-academy/sql-basics/", False),
         ("{beta}", True),  # an issuer of this registry, by its DID
@@ -254,7 +262,12 @@ def test_what_an_endorsement_is_of_is_looked_up_alike(
     registry = corpus.registry
     _, genuine = corpus.files["genuine"]
     unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
-    unsigned["credentialSubject"]["id"] = subject.format(site=registry.site_url, beta=registry.issuer_did("beta-labs"))
+    beta = registry.issuer_did("beta-labs")
+    site_upper = "https://" + registry.site_url.removeprefix("https://").upper()  # the host in capitals
+    beta_upper = "did:web:" + beta.removeprefix("did:web:").upper()
+    unsigned["credentialSubject"]["id"] = subject.format(
+        site=registry.site_url, beta=beta, site_upper=site_upper, beta_upper=beta_upper
+    )
     did = registry.endorser_did("data-council")
     signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW)
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
