@@ -9,7 +9,9 @@ verify``, ``credreg revoke``, the full check and the build:
 * the subject is a credential of this registry (its Achievement id, the credential page URL) or an issuer
   (its Profile id, the issuer's DID);
 * it is registered here: its file is in its endorser's folder (a reviewed change added it, the pull-request
-  check holding it to a key in force then), as an award must be;
+  check holding it to a key in force then), as an award must be. One that is not, or that names its endorser
+  otherwise than the registry does, or is of something this registry does not hold or of its endorser's own, is
+  no endorsement of this registry: its dates and status are not read (it never reads as expired or revoked);
 * it is in force (``validFrom`` ≤ now ≤ ``validUntil``) and not revoked in the endorser's status list.
 
 Files live with their endorser: ``registry/endorsers/<id>/endorsements/<hash>.json`` (status lists in

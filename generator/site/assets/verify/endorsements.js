@@ -8,8 +8,8 @@
 // character nor a letter carrying a tower of combining marks (text.js markTowerProblem), a window that closes
 // after it opens, both proofs by one key), its signer is a registered endorser (or issuer) under its registered name, its proofs verify with a key that signer registered (keys.json, within
 // the key's validity window), it is of a credential or issuer of this registry and not the signer's own, the build
-// published it from the signer's folder (verify/endorsements.json: registered here, as an award must be), it is in
-// force now, and its bit in the signer's signed status list is clear (the list read by the rule of every list:
+// published it from the signer's folder (verify/endorsements.json: registered here, as an award must be; when any of
+// these four fails, it is no endorsement of this registry and its dates and status are not read), it is in force now, and its bit in the signer's signed status list is clear (the list read by the rule of every list:
 // policies.js listOwnerProblem and signedBy, a key of the signer in force when it signed; an issuer's revoked
 // endorsement says why: the signed line of its revocation log, published beside the file, which stands even when
 // the list cannot be trusted, by the awards' rule: policies.js statusOutcome). Held equal by
@@ -21,6 +21,8 @@
 // its signer's folder, and those checks pass (their verdict in the page's words: endorsementVerdict, as
 // endorsements.py endorsement_verdict; tests/site/test_endorsements_js.py). A badge skips the eddsa-rdfc-2022
 // signature, which the build checked before publishing the file under the hash the page names, as for awards.
+// A credential page's quality-assurance claims are then weighed again with those verdicts (claimStanding, the
+// build's rule: recognition.py claim_standing), as the compare page weighs its own (credreg/compare.js).
 // The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules, and so is
 // its rule when framed by another site (framing.js): the page then shows no endorsement or claim, nor its status.
 
