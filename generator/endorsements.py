@@ -8,6 +8,10 @@ verify``, ``credreg revoke``, the full check and the build:
 * both proofs are by one registered key of *that* endorser, valid when the proofs were made;
 * the subject is a credential of this registry (its Achievement id, the credential page URL) or an issuer
   (its Profile id, the issuer's DID);
+* it is registered here: its file is in its endorser's folder (a reviewed change added it, the pull-request
+  check holding it to a key in force then), as an award must be. One that is not, or that names its endorser
+  otherwise than the registry does, or is of something this registry does not hold or of its endorser's own, is
+  no endorsement of this registry: its dates and status are not read (it never reads as expired or revoked);
 * it is in force (``validFrom`` ≤ now ≤ ``validUntil``) and not revoked in the endorser's status list.
 
 Files live with their endorser: ``registry/endorsers/<id>/endorsements/<hash>.json`` (status lists in
@@ -591,8 +595,8 @@ def profile_problem(document: Any) -> str | None:
 
 
 def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | None = None) -> VerificationResult:
-    """Every check of an endorsement: form, signature by a registered key of its endorser, subject, validity,
-    status. Truthy only when all pass."""
+    """Every check of an endorsement: form, signature by a registered key of its endorser, subject, registered
+    here, validity, status. Truthy only when all pass."""
     now = now or dt.datetime.now(dt.UTC)
     checks: list[Check] = []
     facts: dict[str, Any] = {"type": "EndorsementCredential"}
@@ -625,6 +629,10 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
         add("issuer", "Registered endorser", f"{issuer_did} is not a registered endorser or issuer")
         return VerificationResult(tuple(checks), digest, facts, ENDORSEMENT)
     add("issuer", "Registered endorser", None)
+    # Who signed it is the body whose key did, by the name the registry has for it: the name it signed is its own
+    # word, which the next check holds to that record (a revoked or expired one, whose verdict comes before that
+    # check, said "signed by" whichever body it named).
+    facts["endorser_name"] = registry.endorser_name(endorser)
     record_problem = endorser_record_problem(registry, endorser, model.issuer.name)
     if record_problem is not None:
         add("endorser-record", "Endorser as registered", record_problem)
@@ -652,6 +660,17 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     add("subject", "Endorses a credential or issuer of this registry", None if owner else f"{subject_id} is unknown")
     if owner is not None and owner == endorser:
         add("independent", "Given by another body", f"{endorser} cannot endorse its own credentials")
+    # As an award must be registered here: an endorsement counts once a reviewed change added it, where the
+    # pull-request check holds it to a key in force now (governance/endorsements.py). One only signed, held back or
+    # dated before a retired or leaked key's end by whoever holds it, is no endorsement of this registry.
+    add("registered", "Registered here", None if _published(registry, endorser, digest) else _UNPUBLISHED)
+    if any(c.blocks for c in checks if c.id in _WHAT_IT_IS):
+        # No endorsement of this registry: its dates and status are not read. Their verdicts come first (an award's
+        # rule), so a self-endorsement past its validUntil read "Expired on …: it was genuine", and one never added
+        # that named a slot its endorser had revoked for another, "Revoked by its endorser.".
+        for check_id, label in (("validity", "In force"), ("status", "Not revoked")):
+            checks.append(Check(check_id, label, CheckStatus.NOT_CHECKED, _NOT_OURS, applicable=False))
+        return VerificationResult(tuple(checks), digest, facts, ENDORSEMENT)
     start, end = parse_time(model.validFrom), parse_time(model.validUntil) if model.validUntil else None
     if start is not None and now < start:
         add("validity", "In force", f"not valid before {model.validFrom}")
@@ -678,6 +697,26 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
         else:
             add("status", "Not revoked", None)
     return VerificationResult(tuple(checks), digest, facts, ENDORSEMENT)
+
+
+_UNPUBLISHED = "no: this registry holds no endorsement with this hash in its endorser's folder"
+#: The checks that say whether it is an endorsement of this registry at all (the headline's "not published here").
+_WHAT_IT_IS = ("endorser-record", "subject", "independent", "registered")
+_NOT_OURS = "not read: it is not an endorsement this registry publishes"
+
+
+def _published(registry: Registry, endorser: str, digest: str) -> bool:
+    """Whether the endorser's folder holds the endorsement ``digest``: its file, whose document hashes to it (the
+    page's copy reads the build's list of them, verify/endorsements.json, which names each by that rule)."""
+    folder = layout.endorser_dir if endorser in registry.endorsers else layout.issuer_dir
+    path = folder(registry.root, endorser) / "endorsements" / f"{digest}.json"
+    if path.is_symlink() or not path.is_file():  # as iter_endorsements reads the folder
+        return False
+    try:
+        source = read_json_file(path, path.name, max_bytes=MAX_ENDORSEMENT_BYTES, what="the endorsement")
+    except SourceError:
+        return False
+    return award_hash_or_none(source.data) == digest
 
 
 def endorser_record_problem(registry: Registry, endorser: str, name: object) -> str | None:

@@ -14,7 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from generator import layout
-from generator.endorsements import FoundEndorsement, endorsement_status_problem, iter_endorsements, verify_endorsement
+from generator.endorsements import (
+    FoundEndorsement,
+    endorsement_status_problem,
+    endorsement_verdict,
+    iter_endorsements,
+    verify_endorsement,
+)
 from generator.errors import ProblemList, Severity
 from generator.models import QualityAssurance, QualityAssuranceKind
 from generator.registry import Registry
@@ -27,6 +33,7 @@ __all__ = [
     "Recognition",
     "VerifiedEndorsement",
     "check_endorsements",
+    "claim_standing",
     "collect_recognition",
     "endorser_for_name",
     "endorser_list_problems",
@@ -91,6 +98,11 @@ class QualityClaim:
     endorsement: str | None = None
     """The hash of the endorsement that confirms it (or was revoked)."""
 
+    candidates: tuple[str, ...] = ()
+    """The hashes of every endorsement by its body of a kind that confirms it, whatever their verdict: what the
+    credential page's check weighs again at view time (:func:`claim_standing`; endorsements.js ``claimStanding``),
+    when one may have expired, or come into force, since the site was built."""
+
 
 @dataclass(slots=True)
 class Recognition:
@@ -115,13 +127,26 @@ class Recognition:
         if endorser is None:
             return QualityClaim(qa, ClaimStatus.CLAIMED)
         matching = [e for e in self.of(subject) if e.endorser == endorser and e.kind in CONFIRMS[qa.kind]]
-        valid = [e for e in matching if e.valid]
-        if valid:
-            return QualityClaim(qa, ClaimStatus.CONFIRMED, endorser, valid[0].found.hash)
-        withdrawn = [e for e in matching if e.verdict in (Verdict.REVOKED, Verdict.EXPIRED)]
-        if withdrawn:
-            return QualityClaim(qa, ClaimStatus.REVOKED, endorser, withdrawn[0].found.hash)
-        return QualityClaim(qa, ClaimStatus.CLAIMED, endorser)
+        states = [endorsement_verdict(e.result)[0] for e in matching]
+        status = claim_standing(states)
+        hashes = tuple(e.found.hash for e in matching)
+        backing = [e for e, state in zip(matching, states, strict=True) if claim_standing([state]) is status]
+        which = backing[0].found.hash if backing and status is not ClaimStatus.CLAIMED else None
+        return QualityClaim(qa, status, endorser, which, hashes)
+
+
+def claim_standing(states: Iterable[str]) -> ClaimStatus:
+    """What stands of a claim, from the verdicts (:func:`~generator.endorsements.endorsement_verdict`'s states) of
+    the endorsements by its body of a kind that confirms it: confirmed while one is valid, withdrawn when one was
+    revoked or has expired, else only claimed. The build's rule, and the credential page's at view time
+    (endorsements.js ``claimStanding``, held equal by tests/site/test_endorsements_js.py): a site built before an
+    endorsement's ``validUntil`` still says what stands when it is read."""
+    seen = set(states)
+    if "valid" in seen:
+        return ClaimStatus.CONFIRMED
+    if seen & {"revoked", "expired"}:
+        return ClaimStatus.REVOKED
+    return ClaimStatus.CLAIMED
 
 
 def normalized_name(name: str) -> str:
@@ -181,7 +206,8 @@ def endorsement_file_problems(
                 "an endorsement lives with its endorser",
                 code="endorsement.owner",
             )
-        blocking = [c for c in result.checks if c.blocks and c.id not in ("status", "validity")]
+        # A file of the registry that is not registered here is misnamed or misfiled: said above, in those words.
+        blocking = [c for c in result.checks if c.blocks and c.id not in ("status", "validity", "registered")]
         for check in blocking:
             message, code = f"{check.label}: {check.reason}", f"endorsement.{check.id}"
             loc = result.facts.get("structure_field") if check.id == "structure" else None

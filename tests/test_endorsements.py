@@ -265,6 +265,9 @@ def test_check_refuses_a_file_under_another_endorser(
     checked = credreg(*r, "check", "--jobs", "1", env=env)
     assert checked.returncode == 1
     assert "signed by data-council, but filed under other-body" in checked.stdout + checked.stderr
+    # That says what is wrong; the "Registered here" check, which finds it in no folder of its endorser, would
+    # only repeat it.
+    assert "Registered here" not in checked.stdout + checked.stderr
 
 
 def test_claims_confirmed_claimed_revoked(setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path) -> None:

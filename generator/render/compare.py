@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.recognition import QualityClaim, VerifiedEndorsement
 from generator.render import labels
 from generator.render.components import award_counts
-from generator.render.endorsements import CLAIM_WORDS
+from generator.render.endorsements import CLAIM_WORDS, endorsement_file_path
 from generator.render.facets import skill_label
 from generator.render.html import esc, relative
 from generator.render.model import Entry, SiteModel
@@ -38,6 +39,8 @@ def compare_display(model: SiteModel, entry: Entry) -> dict[str, Any]:
         "counts_towards": _names(model, entry.stacks_into),
         "prerequisite_for": _names(model, entry.required_by),
     }
+    subject = model.registry.credential_url(entry.record.id, d.id)
+    shown = {e.found.hash: e for e in model.recognition.of(subject) if e.result.authentic}
     return {
         "name": d.name,
         "page": entry.path,
@@ -66,17 +69,28 @@ def compare_display(model: SiteModel, entry: Entry) -> dict[str, Any]:
         # the claim's words (the issuer's), so the page shows it as its own badge: appended to them, "by: Ofqual
         # (Confirmed: signed by the body)" read as the verdict of a claim nobody signed.
         "quality_assurance": [
-            {
-                "claim": f"{labels.QA_KIND[claim.claim.kind]} {claim.claim.by}"
-                + (f" since {labels.date_label(claim.claim.since)}" if claim.claim.since else ""),
-                "status": claim.status.value,
-                "status_label": CLAIM_WORDS[claim.status],
-            }
+            _claim(claim, shown)
             for claim in model.recognition.claims(model.registry, entry.record.id, entry.definition.id)
         ],
         "validity": labels.describe_validity(d.validity.period) if d.validity.period else "Does not expire",
         "awards": {label: n for label, n, _ in award_counts(model, entry.ref)},
     }
+
+
+def _claim(claim: QualityClaim, shown: dict[str, VerifiedEndorsement]) -> dict[str, Any]:
+    """A claim as the issuer words it, and what stands of it, apart."""
+    data: dict[str, Any] = {
+        "claim": f"{labels.QA_KIND[claim.claim.kind]} {claim.claim.by}"
+        + (f" since {labels.date_label(claim.claim.since)}" if claim.claim.since else ""),
+        "status": claim.status.value,
+        "status_label": CLAIM_WORDS[claim.status],
+    }
+    # What the page weighs the claim with again when it is read (compare.js weigh): the published endorsements that
+    # may confirm it, as the credential page lists them; the build's words are those of the day it was built.
+    weighed = [{"hash": h, "file": endorsement_file_path(shown[h])} for h in claim.candidates if h in shown]
+    if weighed:
+        data["endorsements"] = weighed
+    return data
 
 
 def compare_body(model: SiteModel) -> str:

@@ -41,7 +41,8 @@ KIND_LABEL = {
     "recognises": "Recognised by",
     "endorses": "Endorsed by",
 }
-#: What stands of an issuer's ``quality_assurance`` claim, wherever the claim is shown: never the claim alone.
+#: What stands of an issuer's ``quality_assurance`` claim, wherever the claim is shown: never the claim alone. The
+#: credential page's check says them again at view time (endorsements.js CLAIM_WORDS and CLAIM_CSS, the same).
 CLAIM_WORDS = {
     ClaimStatus.CONFIRMED: "Confirmed: signed by the body",
     ClaimStatus.REVOKED: "Withdrawn by the body",
@@ -151,9 +152,12 @@ def recognition_section(model: SiteModel, entry: Entry, here: str) -> str:
                 if claim.endorser
                 else external_link(qa.url, qa.by)
             )
+            # The endorsements that may confirm it, checked again in the reader's browser: the claim's badge then
+            # says what stands when the page is read, not when it was built (endorsements.js claimStanding).
+            weighed = f' data-claim-endorsements="{esc(" ".join(claim.candidates))}"' if claim.candidates else ""
             items.append(
-                f'<li data-claim="{esc(claim.status.value)}">{esc(labels.QA_KIND[qa.kind])} {body}{since} '
-                f'<span class="{css}">{esc(words)}</span></li>'
+                f'<li data-claim="{esc(claim.status.value)}"{weighed}>{esc(labels.QA_KIND[qa.kind])} {body}{since} '
+                f'<span class="{css}" data-claim-status>{esc(words)}</span></li>'
             )
         parts.append(f'<h3>As the issuer states it</h3><ul class="cr-list">{"".join(items)}</ul>')
     signed = model.recognition.of(registry.credential_url(entry.record.id, entry.definition.id))

@@ -507,3 +507,18 @@ def _a_valid_and_a_revoked_award() -> dict[str, str]:
         if result and result.award_hash not in revoked:
             return {"good": str(result.award_hash), "lapsed": sorted(revoked)[0]}  # revoked: styled apart from forged
     raise AssertionError("the example registry has no valid award")
+
+
+def test_a_claim_compared_after_its_endorsement_expired_reads_withdrawn(page: Any, site_url: str) -> None:
+    # As on the credential page (recognition.py claim_standing, applied again by the page to the verdicts its
+    # browser gives the claim's endorsements): the site was built while the Valencia Tech Employers Network's
+    # endorsement of this credential was in force; read after it expired (2028-08-31), the comparison said
+    # "Confirmed: signed by the body" still.
+    backend = "brightforge-academy/back-end-development-with-python"
+    page.clock.set_fixed_time("2028-09-15T12:00:00Z")
+    page.goto(f"{site_url}compare/?ids={backend},{SQL}")
+    row = page.locator(".cr-compare__table tr", has=page.locator("th[scope=row]", has_text="Quality assurance"))
+    claim = row.locator("td").nth(0).locator("[data-claim]")
+    expect(claim).to_have_attribute("data-claim", "revoked")
+    expect(claim.locator(".cr-badge")).to_have_text("Withdrawn by the body")
+    expect(claim.locator(".cr-badge--revoked")).to_have_count(1)

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from generator.endorsements import find_endorsement, verify_endorsement
 from generator.load import load_registry
+from generator.recognition import ClaimStatus
 from generator.render.endorsements import CLAIM_WORDS
 from tests.browser.conftest import serve_dir
 from tests.conftest import REPO
@@ -154,3 +155,17 @@ def test_inside_another_sites_frame_no_endorsement_or_claim_status_is_shown(
     finally:
         context.close()
     # On its own, the same page checks and shows them (the browser tests above).
+
+
+def test_a_claim_confirmed_when_the_site_was_built_is_withdrawn_once_its_endorsement_expires(
+    page: Any, site_url: str
+) -> None:
+    # The site is built on a push, not as time passes: read after the body's endorsement expired (2028-08-31), the
+    # claim it confirmed read "Confirmed: signed by the body" beside its own endorsement's "Expired". The page now
+    # weighs the claim again with the verdicts it gives its endorsements (recognition.py claim_standing).
+    page.clock.set_fixed_time("2028-09-15T12:00:00Z")
+    page.goto(site_url + BACKEND)
+    assert _verified(page) == ["expired"]
+    claim = page.locator("[data-claim]")
+    expect(claim).to_have_attribute("data-claim", "revoked")
+    expect(claim.locator("[data-claim-status]")).to_have_text(CLAIM_WORDS[ClaimStatus.REVOKED])

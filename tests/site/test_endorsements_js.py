@@ -6,15 +6,17 @@ with another body's key, signed by a key outside its validity window, an issuer 
 an issuer endorsing its own credential or itself. Each goes through
 :func:`generator.endorsements.verify_endorsement` (its verdict in the page's words:
 :func:`generator.endorsements.endorsement_verdict`) and through the page's ``checkEndorsement`` under Node, and
-both must say the same state for the same reason. The confirmed/claimed status of a ``quality_assurance`` claim is
-decided once, at build time (:mod:`generator.recognition`), and not recomputed by the page: its Chromium test is
-tests/browser/test_endorsements.py.
+both must say the same state for the same reason. What stands of a ``quality_assurance`` claim (confirmed,
+withdrawn, claimed) is one rule (:func:`generator.recognition.claim_standing`), which the credential page applies
+again at view time to the verdicts it gives the claim's endorsements (``claimStanding``): held equal here, its
+Chromium test in tests/browser/test_endorsements.py.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import json
 import shutil
 from collections.abc import Iterator
@@ -82,7 +84,9 @@ globalThis.fetch = async (url) => {
     throw error;
   }
 };
-const { checkEndorsement, verdictWords } = await import("./verify/endorsements.js");
+const { CLAIM_CSS, CLAIM_WORDS, checkEndorsement, claimStanding, verdictWords } = await import(
+  "./verify/endorsements.js"
+);
 const { parseJSON } = await import("./verify/jcs.js");
 const { revokedReason } = await import("./verify/policies.js");
 
@@ -92,7 +96,9 @@ for await (const line of createInterface({ input: process.stdin })) {
   const req = JSON.parse(line);
   let reply;
   try {
-    if (req.checks) {
+    if (req.standing) {
+      reply = { standing: claimStanding(req.standing), words: CLAIM_WORDS, css: CLAIM_CSS };
+    } else if (req.checks) {
       // credreg verify's headline of an endorsement, from its checks (results.js headlineOf, as results.py's).
       reply = headlineOf(req.checks, ENDORSEMENT);
     } else if (req.revocation !== undefined) {
@@ -190,8 +196,13 @@ class Corpus:
         self.place(name, signed, owner)
 
     def place(self, name: str, doc: dict[str, Any], owner: str) -> None:
+        """``doc`` filed in ``owner``'s folder of the registry (an endorsement counts only there: the "registered"
+        check), as a change the pull-request check let through would add it."""
         folder = layout.ISSUERS_DIR if owner in self.registry.issuers else layout.ENDORSERS_DIR
-        self.files[name] = (f"{folder}/{owner}/endorsements/{award_hash(doc)}.json", doc)
+        rel = f"{folder}/{owner}/endorsements/{award_hash(doc)}.json"
+        (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (self.root / rel).write_text(render_award(doc), encoding="utf-8")
+        self.files[name] = (rel, doc)
 
     def publish(self) -> None:
         """The build's data files for the page, then every corpus file under its hash, as a page names it."""
@@ -685,3 +696,22 @@ def test_a_revocation_reason_never_reads_as_the_registry_s_verdict(node: Node, w
         assert because == node.revoked_because(reason) == f"Reason given by {who}: {why!r}"
         assert "\n" not in because
         assert "\u2028" not in because
+
+
+#: Every verdict checkEndorsement (and endorsement_verdict) gives, and one it does not (an unknown word).
+_STATES = ("valid", "revoked", "expired", "not-yet-valid", "invalid", "unknown", "framed")
+
+
+def test_what_stands_of_a_claim_is_one_rule_at_build_and_view_time(node: Node) -> None:
+    # The build's claim_standing and the credential page's claimStanding, which weighs the claim again with the
+    # verdicts the page gives its endorsements when it is read, over every set of up to three verdicts; and the
+    # words and classes the page then shows are the build's.
+    from generator.recognition import claim_standing
+    from generator.render.endorsements import _CLAIM_CSS, CLAIM_WORDS
+
+    cases = [[*combo] for n in range(4) for combo in itertools.combinations_with_replacement(_STATES, n)]
+    for states in cases:
+        reply = node.ask(standing=states or ["none"])
+        assert reply["standing"] == claim_standing(states or ["none"]).value, states
+    assert reply["words"] == {str(status): words for status, words in CLAIM_WORDS.items()}
+    assert reply["css"] == {str(status): css for status, css in _CLAIM_CSS.items()}

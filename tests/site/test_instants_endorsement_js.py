@@ -41,6 +41,8 @@ def test_an_endorsement_at_a_boundary_of_its_window_gets_one_verdict(
     unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k not in ("proof", "validUntil")} | dates
     did = registry.endorser_did("data-council")
     signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW - dt.timedelta(days=1))
+    corpus.place(f"instant {sorted(dates.items())}", signed, "data-council")  # registered here, and published
+    corpus.publish()
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
     assert cli["headline"]["kind"] == verdict, cli
     assert _page(node.verify(text=json.dumps(signed))) == cli

@@ -29,13 +29,17 @@ from generator.endorsements import (
     find_endorsement,
     is_endorsement,
     revoke_endorsement,
+    unsigned_endorsement,
     verify_endorsement,
 )
+from generator.models.endorsement import EndorsementKind
 from generator.verify.results import VerificationResult
 from tests.site.node_runner import NODE, NodeRunner
 from tests.site.test_endorsements_js import (  # noqa: F401 (the corpus fixture)
     ACME,
     BETA,
+    CREDENTIAL,
+    DC,
     EXPECTED,
     NOW,
     Corpus,
@@ -90,6 +94,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       const outcome = req.hash ? await verifier.byHash(req.hash) : await verifier.byDocument(parseAwardJSON(req.text));
       reply = { kind: outcome.kind, hash: outcome.hash ?? null };
       if (outcome.kind === "endorsement") {
+        reply.endorserName = outcome.facts.endorserName ?? null;
         reply.checks = outcome.checks.map((c) => [c.id, c.label, c.status, c.reason]);
         reply.headline = headlineOf(outcome.checks, ENDORSEMENT);
       }
@@ -171,8 +176,9 @@ def test_each_published_endorsement_typed_as_a_hash_is_found_and_checked_alike(
         found = find_endorsement(registry.root, digest)
         assert found is not None
         reply = node.verify(hash=digest)
-        assert reply["hash"] == digest
-        assert _page(reply) == _cli(verify_endorsement(found.document, registry, now=NOW)), name
+        result = verify_endorsement(found.document, registry, now=NOW)
+        assert reply["hash"] == result.award_hash  # none for a file that does not fit the profile, on both
+        assert _page(reply) == _cli(result), name
     # A hash neither an award nor an endorsement has: unknown, as credreg verify says.
     assert node.verify(hash="0" * 64)["kind"] == "unknown"
 
@@ -231,6 +237,16 @@ def test_a_malformed_endorsement_is_not_read_as_an_award(corpus: Corpus, node: N
         ("{site}credentials/acme-academy/no-such-credential/", False),
         ("{site}credentials/acme-academy/sql-basics/extra/", False),
         ("{site}credentials/acme-academy/sql-basics", False),
+        ("{site}credentials/acme-academy/sql-basics//", False),  # another spelling of the page, not its id
+        ("{site}credentials/acme-academy/sql-basics//extra", False),
+        ("{site}credentials/acme-academy/sql%2Dbasics/", False),  # percent-escapes: another id
+        ("{site}credentials/Acme-Academy/sql-basics/", False),
+        ("{site}credentials/acme-academy/sql-basics/?", False),
+        ("{site}credentials/acme-academy/sql-basics/#", False),
+        ("{site}credentials/acme-academy/./sql-basics/", False),
+        ("{site}credentials/acme-academy/beta-labs/../sql-basics/", False),
+        ("{site_upper}credentials/acme-academy/sql-basics/", False),
+        ("{beta_upper}", False),
         ("{site}credentials/nobody/sql-basics/", False),
         ("https://other.test/credentials/acme-academy/sql-basics/", False),
         ("{beta}", True),  # an issuer of this registry, by its DID
@@ -246,12 +262,19 @@ def test_what_an_endorsement_is_of_is_looked_up_alike(
     registry = corpus.registry
     _, genuine = corpus.files["genuine"]
     unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
-    unsigned["credentialSubject"]["id"] = subject.format(site=registry.site_url, beta=registry.issuer_did("beta-labs"))
+    beta = registry.issuer_did("beta-labs")
+    site_upper = "https://" + registry.site_url.removeprefix("https://").upper()  # the host in capitals
+    beta_upper = "did:web:" + beta.removeprefix("did:web:").upper()
+    unsigned["credentialSubject"]["id"] = subject.format(
+        site=registry.site_url, beta=beta, site_upper=site_upper, beta_upper=beta_upper
+    )
     did = registry.endorser_did("data-council")
     signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW)
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
     assert _page(node.verify(text=json.dumps(signed))) == cli
-    assert cli["headline"]["kind"] == ("valid" if known else "not published here"), cli
+    # (Signed here, never added to the registry: not published here either way; the subject check tells them apart.)
+    subject_check = next(check for check in cli["checks"] if check[0] == "subject")
+    assert subject_check[2] == ("passed" if known else "failed"), cli
 
 
 def test_a_badge_says_what_credreg_verify_says_of_an_endorsement_of_something_unknown(
@@ -364,7 +387,8 @@ def _spellings(registry: Any, multikey: str) -> dict[str, tuple[str, str]]:
     host, _, rest = did.removeprefix("did:web:").partition(":")
     refused = "key not registered"
     return {
-        "key id": (f"{did}#k1", "valid"),
+        # Its key holds; signed again here, it is a file no reviewed change added (the "registered" check).
+        "key id": (f"{did}#k1", "not published here"),
         "public key multibase": (f"{did}#{multikey}", refused),
         "another endorser's DID": (f"{registry.endorser_did('other-body')}#k1", refused),
         "an issuer's DID": (f"{registry.issuer_did('acme-academy')}#k1", refused),
@@ -421,6 +445,8 @@ def test_an_endorsement_names_its_key_as_the_endorsers_did_document_does_alike(
     signed = sign_document(unsigned, corpus.keys["data-council"], method, NOW)
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
     assert cli["headline"]["kind"] == kind, cli
+    if spelling == "key id":
+        assert ["proof", "Signed by the endorser's registered key", "passed", "ok"] in cli["checks"]
     assert _page(node.verify(text=json.dumps(signed))) == cli
 
 
@@ -492,3 +518,107 @@ def test_an_issuer_s_revocation_line_whose_signature_does_not_hold_vouches_for_n
     else:
         assert status == ["status", "Not revoked", "not checked", taken_back_reason("revoked_at")]
     _page_says_the_same(tmp_path, c.site, doc, cli)
+
+
+@pytest.mark.parametrize("closed", [None, "valid_until", "revoked_at"])
+def test_an_endorsement_never_added_to_the_registry_is_not_valid_alike(tmp_path: Path, closed: str | None) -> None:
+    # A body's key signs an endorsement that no reviewed change added: held back, refused by the pull-request check,
+    # or (``closed``) signed by whoever holds a retired or leaked key, dated before its window closed, which the
+    # pull-request check's freshness rule keeps out of the registry. Dropped on the page or given to credreg verify
+    # without a log, it read "Valid: a genuine endorsement, in force." on both (an award must be registered here).
+    c = Corpus(tmp_path / "corpus")
+    registry = c.registry
+    signed_on = NOW - dt.timedelta(days=10)
+    unsigned = unsigned_endorsement(
+        registry, DC, CREDENTIAL, kind=EndorsementKind.ACCREDITS, comment="Accredited.", scope=None,
+        valid_from=signed_on, valid_until=None, status_list=1, status_index=11,
+    )  # fmt: skip
+    doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", signed_on)
+    if closed is not None:
+        key_file = layout.key_path(c.root, DC, "k1")
+        record = json.loads(key_file.read_text(encoding="utf-8"))
+        record[closed] = (NOW - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if closed == "revoked_at":
+            record["revocation_reason"] = "laptop stolen"
+        key_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    c.endorse("published")  # the Data Council's status list, as published
+    c.publish()
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    assert cli["headline"]["kind"] == "not published here", cli
+    registered = next(check for check in cli["checks"] if check[0] == "registered")
+    assert registered[2] == "failed", registered
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+    finally:
+        runner.close()
+
+
+@pytest.mark.parametrize("spoiled", ["expired", "revoked"])
+def test_an_endorsement_signed_in_another_body_s_name_is_shown_as_its_signer_s(tmp_path: Path, spoiled: str) -> None:
+    # The Data Council's key signs an endorsement naming the Other Body (a registered body) as its endorser, expired
+    # or in a slot of its list whose bit is set: its verdict was "expired" or "revoked" (they came before what is
+    # not the registry's), and the page said "It was signed by Other Body, and the signature is genuine.", its facts
+    # (the "Endorser" row) and credreg verify's JSON naming the Other Body. Who signed it is the body whose key did,
+    # by its registered name (and what it is, not its dates, leads: the test below).
+    c = Corpus(tmp_path / "corpus")
+    revoked = c.endorse("revoked")
+    revoke_endorsement(c.registry, award_hash(revoked), c.keys[DC], now=NOW - dt.timedelta(days=1))
+    registry = c.registry
+    unsigned = {k: v for k, v in copy.deepcopy(revoked).items() if k != "proof"}
+    unsigned["issuer"]["name"] = registry.endorser_name("other-body")
+    unsigned["name"] = "Other Body recognises: SQL Basics"
+    if spoiled == "expired":
+        unsigned["credentialStatus"] = c.endorse("in-force")["credentialStatus"]
+        unsigned["validUntil"] = "2026-05-25T00:00:00Z"  # after its validFrom, before NOW
+    doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW - dt.timedelta(days=20))
+    c.place("in-another-name", doc, DC)
+    c.publish()
+    result = verify_endorsement(doc, c.registry, now=NOW)
+    assert result.headline().kind == "not published here", _cli(result)
+    assert result.as_dict()["endorser_name"] == "Data Council"
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        reply = runner.verify(text=json.dumps(doc))
+        assert _page(reply) == _cli(result)
+        assert reply["endorserName"] == "Data Council"
+    finally:
+        runner.close()
+
+
+@pytest.mark.parametrize("case", ["own credential, expired", "never added, in a revoked slot"])
+def test_what_is_no_endorsement_of_this_registry_is_never_read_as_expired_or_revoked(tmp_path: Path, case: str) -> None:
+    # Its dates and its status slot come before what it is (their verdicts do): an issuer's endorsement of its own
+    # credential whose validUntil has passed read "Expired on …" and "It was signed by Acme Academy, and the
+    # signature is genuine."; one never added to the registry, naming a slot whose bit its endorser set for another
+    # endorsement, read "Revoked by its endorser." (as if the body had endorsed it, then withdrawn it). Neither was
+    # ever an endorsement of this registry, and both now say so; their dates and status are not read.
+    c = Corpus(tmp_path / "corpus")
+    registry = c.registry
+    if case == "own credential, expired":
+        unsigned = unsigned_endorsement(
+            registry, ACME, CREDENTIAL, kind=EndorsementKind.ACCREDITS, comment="Accredited.", scope=None,
+            valid_from=NOW - dt.timedelta(days=20), valid_until=NOW - dt.timedelta(days=5), status_list=1,
+            status_index=21,
+        )  # fmt: skip
+        doc = sign_document(unsigned, c.keys[ACME], f"{registry.endorser_did(ACME)}#k1", NOW - dt.timedelta(days=20))
+        c.place("own", doc, ACME)
+    else:
+        revoked = c.endorse("revoked")
+        revoke_endorsement(registry, award_hash(revoked), c.keys[DC], now=NOW - dt.timedelta(days=1))
+        unsigned = {k: v for k, v in copy.deepcopy(revoked).items() if k != "proof"}
+        unsigned["id"] = "urn:uuid:7d3f1d5e-4a3b-4c1e-9a51-2b6f0e9c1a11"
+        unsigned["credentialSubject"]["endorsementKind"] = "accredits"
+        doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW - dt.timedelta(days=10))
+    c.publish()
+    result = verify_endorsement(doc, c.registry, now=NOW)
+    cli = _cli(result)
+    assert cli["headline"]["kind"] == "not published here", cli
+    assert endorsement_verdict(result)[0] == "invalid"
+    assert {check[0]: check[2] for check in cli["checks"]}.keys() >= {"validity", "status"}
+    assert all(check[2] == "not checked" for check in cli["checks"] if check[0] in ("validity", "status")), cli
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+    finally:
+        runner.close()

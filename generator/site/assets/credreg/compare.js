@@ -220,13 +220,28 @@ function claims(items) {
   return el(
     "ul",
     { className: "cr-compare__list" },
-    items.map((c) =>
-      el("li", { attrs: { "data-claim": c.status } }, [
-        `${c.claim} `,
-        el("span", { className: `cr-badge ${CLAIM_BADGES[c.status] ?? ""}`.trim(), text: c.status_label }),
-      ]),
-    ),
+    items.map((c) => {
+      const badge = el("span", { className: `cr-badge ${CLAIM_BADGES[c.status] ?? ""}`.trim(), text: c.status_label });
+      const item = el("li", { attrs: { "data-claim": c.status } }, [`${c.claim} `, badge]);
+      if (Array.isArray(c.endorsements) && c.endorsements.length) weigh(item, badge, c.endorsements);
+      return item;
+    }),
   );
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+// The build's words are those of the day the site was built: the claim is weighed again now, as the credential page
+// weighs it (verify/endorsements.js claimStanding, the build's rule), with the verdicts this browser gives the
+// endorsements that may confirm it (an endorsement may have expired since). Its code is loaded only then.
+async function weigh(item, badge, endorsements) {
+  const { CLAIM_CSS, CLAIM_WORDS, claimStanding, publishedVerdict } = await import("../verify/endorsements.js");
+  const named = endorsements.filter((e) => e && HASH.test(e.hash) && typeof e.file === "string");
+  const verdicts = await Promise.all(named.map((e) => publishedVerdict(e.hash, e.file, siteRoot)));
+  const standing = claimStanding(verdicts.map((v) => v.state));
+  item.dataset.claim = standing;
+  badge.textContent = CLAIM_WORDS[standing];
+  badge.className = CLAIM_CSS[standing];
 }
 
 function list(items) {

@@ -7,8 +7,9 @@
 // types, known keys only, strict JSON types, the lengths and patterns, signed text without a control or bidi
 // character nor a letter carrying a tower of combining marks (text.js markTowerProblem), a window that closes
 // after it opens, both proofs by one key), its signer is a registered endorser (or issuer) under its registered name, its proofs verify with a key that signer registered (keys.json, within
-// the key's validity window), it is of a credential or issuer of this registry and not the signer's own, it is in
-// force now, and its bit in the signer's signed status list is clear (the list read by the rule of every list:
+// the key's validity window), it is of a credential or issuer of this registry and not the signer's own, the build
+// published it from the signer's folder (verify/endorsements.json: registered here, as an award must be; when any of
+// these four fails, it is no endorsement of this registry and its dates and status are not read), it is in force now, and its bit in the signer's signed status list is clear (the list read by the rule of every list:
 // policies.js listOwnerProblem and signedBy, a key of the signer in force when it signed; an issuer's revoked
 // endorsement says why: the signed line of its revocation log, published beside the file, which stands even when
 // the list cannot be trusted, by the awards' rule: policies.js statusOutcome). Held equal by
@@ -20,6 +21,8 @@
 // its signer's folder, and those checks pass (their verdict in the page's words: endorsementVerdict, as
 // endorsements.py endorsement_verdict; tests/site/test_endorsements_js.py). A badge skips the eddsa-rdfc-2022
 // signature, which the build checked before publishing the file under the hash the page names, as for awards.
+// A credential page's quality-assurance claims are then weighed again with those verdicts (claimStanding, the
+// build's rule: recognition.py claim_standing), as the compare page weighs its own (credreg/compare.js).
 // The building blocks (JCS proofs, key windows, status lists) are the verification page's own modules, and so is
 // its rule when framed by another site (framing.js): the page then shows no endorsement or claim, nor its status.
 
@@ -125,6 +128,9 @@ export function profileProblem(doc) {
 // --- the checks ----------------------------------------------------------------------------------------------------
 
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const UNPUBLISHED = "no: this registry holds no endorsement with this hash in its endorser's folder";
+const WHAT_IT_IS = ["endorser-record", "subject", "independent", "registered"];
+const NOT_OURS = "not read: it is not an endorsement this registry publishes";
 async function fetchJSON(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
@@ -244,6 +250,8 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
     return { checks, hash, facts };
   }
   add("issuer", "Registered endorser", null);
+  // Who signed it, by the name the registry has for it (endorsements.py verify_endorsement), not the name it signed.
+  facts.endorserName = endorser.name;
   if (endorser.name !== doc.issuer.name) {
     add("endorser-record", "Endorser as registered", `the name differs from the registry's record of ${endorser.id}`);
   }
@@ -280,6 +288,16 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
   add("subject", "Endorses a credential or issuer of this registry", owner ? null : `${subject} is unknown`);
   if (owner !== null && owner === endorser.id) {
     add("independent", "Given by another body", `${endorser.id} cannot endorse its own credentials`);
+  }
+  // Registered here (endorsements.py _published): the build lists each endorsement file it publishes by its hash.
+  const filed = Object.hasOwn(lookup.endorsements, hash) ? lookup.endorsements[hash] : null;
+  const published = filed === `${endorser.folder}/${endorser.id}/endorsements/${hash}.json`;
+  add("registered", "Registered here", published ? null : UNPUBLISHED);
+  if (checks.some((c) => WHAT_IT_IS.includes(c.id) && blocks(c))) {
+    // No endorsement of this registry: its dates and status are not read (endorsements.py verify_endorsement).
+    checks.push(notChecked("validity", "In force", NOT_OURS, { applicable: false }));
+    checks.push(notChecked("status", "Not revoked", NOT_OURS, { applicable: false }));
+    return { checks, hash, facts };
   }
   const start = parseTime(doc.validFrom);
   const end = doc.validUntil ? parseTime(doc.validUntil) : null;
@@ -379,17 +397,25 @@ export function verdictWords(verdict) {
   return { badge: WORDS[verdict.state] || WORDS.unknown, note: verdict.reason ? `(${verdict.reason})` : "" };
 }
 
+/**
+ * The verdict on a published endorsement file a page names (`hash`, `file`: its address relative to `base`):
+ * checkEndorsement's, now, or "unknown" when it cannot be fetched or read. The credential and endorser pages'
+ * badges, and the compare page's claims (credreg/compare.js), ask it.
+ */
+export async function publishedVerdict(hash, file, base) {
+  try {
+    const fileUrl = new URL(file, base);
+    const doc = await fetchJSON(fileUrl);
+    return await checkEndorsement(doc, hash, fileUrl, new Date(), siteOf(fileUrl));
+  } catch (error) {
+    return { state: "unknown", reason: String((error && error.message) || error) };
+  }
+}
+
 async function annotate(item) {
   const status = item.querySelector("[data-endorsement-status]");
   const note = item.querySelector("[data-endorsement-check]");
-  let verdict;
-  try {
-    const fileUrl = new URL(item.dataset.file, document.baseURI);
-    const doc = await fetchJSON(fileUrl);
-    verdict = await checkEndorsement(doc, item.dataset.endorsement, fileUrl, new Date(), siteOf(fileUrl));
-  } catch (error) {
-    verdict = { state: "unknown", reason: String((error && error.message) || error) };
-  }
+  const verdict = await publishedVerdict(item.dataset.endorsement, item.dataset.file, document.baseURI);
   item.dataset.verified = verdict.state;
   if (verdict.log) item.title = `Public log: ${verdict.log}`;
   const words = verdictWords(verdict);
@@ -398,6 +424,63 @@ async function annotate(item) {
     status.className = `cr-badge ${verdict.state === "valid" ? "cr-badge--active" : "cr-badge--revoked"}`;
   }
   if (note) note.textContent = words.note;
+}
+
+/** What stands of an issuer's claim, in the credential page's words (render/endorsements.py CLAIM_WORDS, _CLAIM_CSS). */
+export const CLAIM_WORDS = {
+  confirmed: "Confirmed: signed by the body",
+  revoked: "Withdrawn by the body",
+  claimed: "Claimed by the issuer, not confirmed",
+};
+export const CLAIM_CSS = {
+  confirmed: "cr-badge cr-badge--active",
+  revoked: "cr-badge cr-badge--revoked",
+  claimed: "cr-badge cr-badge--deprecated",
+};
+
+/**
+ * What stands of a claim, from the verdicts (checkEndorsement's states) of the endorsements by its body of a kind
+ * that confirms it (recognition.py claim_standing, the build's rule: held equal by tests/site/test_endorsements_js.py):
+ * "confirmed" while one is valid, "revoked" (withdrawn) when one was revoked or has expired, else "claimed".
+ */
+export function claimStanding(states) {
+  if (states.includes("valid")) return "confirmed";
+  if (states.includes("revoked") || states.includes("expired")) return "revoked";
+  return "claimed";
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * Each claim the build weighed (data-claim-endorsements: the hashes of the endorsements that may confirm it) says
+ * what stands now, from the verdicts just given to those endorsements on this page: the build's words are those of
+ * the day the site was built, and an endorsement may have expired (or come into force) since. One not on the page
+ * has no verdict here, and confirms nothing.
+ */
+function restand(claims, verdicts) {
+  for (const claim of claims) {
+    const states = claim.dataset.claimEndorsements
+      .split(" ")
+      .filter((hash) => HASH.test(hash) && verdicts.has(hash))
+      .map((hash) => verdicts.get(hash));
+    const standing = claimStanding(states);
+    claim.dataset.claim = standing;
+    const badge = claim.querySelector("[data-claim-status]");
+    if (badge) {
+      badge.textContent = CLAIM_WORDS[standing];
+      badge.className = CLAIM_CSS[standing];
+    }
+  }
+}
+
+async function annotateAll() {
+  const items = [...document.querySelectorAll("[data-endorsement]")];
+  await Promise.all(items.map(annotate));
+  const verdicts = new Map();
+  for (const item of items) {
+    if (HASH.test(item.dataset.endorsement)) verdicts.set(item.dataset.endorsement, item.dataset.verified);
+  }
+  restand(document.querySelectorAll("[data-claim-endorsements]"), verdicts);
 }
 
 /**
@@ -420,5 +503,5 @@ function withhold() {
 
 if (typeof document !== "undefined") {
   if (framed()) withhold();
-  else for (const item of document.querySelectorAll("[data-endorsement]")) annotate(item);
+  else annotateAll();
 }

@@ -234,9 +234,10 @@ export class SiteData {
     const index = await this.index();
     const prefix = `${index.site_url}credentials/`;
     if (typeof id === "string" && id.startsWith(prefix)) {
-      const [issuer, slug, rest] = id.slice(prefix.length).split("/");
+      const [issuer, slug] = id.slice(prefix.length).split("/");
       const issuers = new Set(Object.values(index.issuers));
-      if (rest === "" && isId(issuer) && issuers.has(issuer) && isId(slug)) {
+      // The page's id exactly, as Python compares it with registry.credential_url: ".../slug//x" is no id of it.
+      if (id === `${prefix}${issuer}/${slug}/` && isId(issuer) && issuers.has(issuer) && isId(slug)) {
         if (Object.hasOwn((await this.records(issuer)).credentials, slug)) return issuer;
       }
     }
