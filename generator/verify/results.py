@@ -134,6 +134,10 @@ class VerificationResult:
             forged = any(c.status is CheckStatus.FAILED for c in relevant)
             return Verdict.INVALID if forged or not relevant else Verdict.UNTRUSTED
         failed = {c.id for c in self.checks if c.status is CheckStatus.FAILED}
+        if failed.intersection(_NOT_OURS):
+            # Not a credential of this registry: what its dates and status list say is no verdict of the registry's
+            # ("Expired on …: it was genuine" of an award it never published).
+            return Verdict.UNTRUSTED
         status = self.check("status")
         if status is not None and status.status is CheckStatus.FAILED:
             # A status entry that names no entry of its list is not a revocation: the credential is malformed.

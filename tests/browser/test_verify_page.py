@@ -955,6 +955,9 @@ def _foreign(
     unsigned = json.loads(json.dumps({k: v for k, v in base.items() if k != "proof"}))
     if issuer is None:
         unsigned.pop("credentialStatus", None)
+        # An achievement of its own: one that named this registry's would be no credential of an issuer elsewhere
+        # but a claim on the registry's (not published here, whatever its dates).
+        unsigned["credentialSubject"]["achievement"]["id"] = "https://elsewhere.example/achievements/sql"
     unsigned["issuer"] = issuer or {"id": did, "type": ["Profile"], "name": name}
     unsigned["credentialSubject"]["achievement"]["creator"] = unsigned["issuer"]
     unsigned["validFrom"] = valid_from

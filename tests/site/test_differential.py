@@ -44,6 +44,7 @@ from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, add_proofs, 
 from generator.crypto.multibase import b58encode, did_key_from_public
 from generator.load import load_registry
 from generator.verify import Verifier
+from generator.verify.results import HeadlineKind
 from tests.conftest import EPOCH, Signer, make_registry
 from tests.site.test_verify_js import NODE, TAMPERS, Node, publish
 from tests.spellings import ONLY_JCS, ONLY_RDFC, SPELLINGS
@@ -256,6 +257,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "former issuer profile, a proof's created unreadable, not published": _resigned(
             signer, fresh.award, former, store=False, created=("2025-04-30T09:00:00Z", "1 May 2025")
         ),
+        # Signed by the issuer's own key but never added: what their dates and list say is no verdict of the
+        # registry's ("Expired on …: it was genuine" of an award it never published).
+        "expired, not published": _resigned(
+            signer, expired.award, {"id": "urn:uuid:5e2c0c1e-8f0a-4b8e-9a7e-0d5f3c1b2a97"}, store=False
+        ),
+        "revoked slot, not published": _resigned(
+            signer, revoked.award, {"id": "urn:uuid:5e2c0c1e-8f0a-4b8e-9a7e-0d5f3c1b2a96"}, store=False
+        ),
         "issuer renamed only": _resigned(signer, base, {"issuer": {"name": "Northbridge University"}}, store=False),
         "achievement renamed only": _resigned(
             signer, base, {"achievement": {"name": "MSc Data Science (Distinction)"}}, store=False
@@ -431,6 +440,10 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     for name, (_, allowed) in FORMER_TIMES.items():
         assert verdicts[name] == ("valid" if allowed else "untrusted"), name
     assert verdicts["former issuer profile signed after its until, not published"] == "untrusted"
+    for name in ("expired, not published", "revoked slot, not published"):
+        assert verdicts[name] == "untrusted", name
+        result = verifier.verify(corpus["cases"][name], now=NOW)
+        assert result.headline().kind is HeadlineKind.NOT_PUBLISHED, result.as_dict()
     assert sum(1 for v in verdicts.values() if v == "valid") == 4
     assert tally["rdfc"] == 0  # the browser checks RDFC proofs as Python does (issue 15)
     assert tally["same"] > 4 * (tally["rdfc"] + tally["round trip"]), tally

@@ -56,6 +56,8 @@ export function verdictOf(checks) {
     return !relevant.length || relevant.some((c) => c.status === FAILED) ? Verdict.INVALID : Verdict.UNTRUSTED;
   }
   const failed = new Set(checks.filter((c) => c.status === FAILED).map((c) => c.id));
+  // Not a credential of this registry: its dates and status list give no verdict of the registry's (results.py).
+  if (NOT_OURS.some((id) => failed.has(id))) return Verdict.UNTRUSTED;
   const status = checks.find((c) => c.id === "status");
   if (status && status.status === FAILED) {
     // A status entry that names no entry of its list is not a revocation: the credential is malformed.
