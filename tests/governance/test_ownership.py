@@ -161,6 +161,26 @@ def test_an_endorser_that_becomes_an_issuer_takes_no_did_of_its_own_without_a_re
     assert errors(repo.check("reg-admin"), "governance.identity") == []
 
 
+def test_an_endorser_that_becomes_an_issuer_needs_a_registry_maintainer_as_a_new_issuer_does(repo: Repo) -> None:
+    # A registry maintainer approved a body that endorses; one that awards credentials is approved as a new issuer.
+    repo.write(GAMMA_ENDORSER, GAMMA_AS_ENDORSER)
+    write_codeowners(repo.registry)
+    commit_all(repo.root, "gamma-guild endorses, approved by a registry maintainer")
+    repo.path(GAMMA_ENDORSER).unlink()
+    repo.path(GAMMA_ENDORSER).parent.rmdir()
+    _new_issuer(repo)
+    write_codeowners(repo.registry)
+    report = repo.check("gamma-lead")
+    assert errors(report) == [], shown(report.problems)
+    [warning] = warnings(report, "governance.approval")
+    assert (warning.location.path, warning.message) == (
+        GAMMA,
+        "new issuer gamma-guild: a registry maintainer (@reg-admin) must approve this pull request",
+    )
+    assert report.summary_markdown is not None
+    assert "- registry maintainer approval: new issuer `gamma-guild`" in report.summary_markdown
+
+
 def test_an_issuer_may_give_up_a_did_of_its_own_for_the_registry_s(repo: Repo) -> None:
     _new_issuer(repo)
     repo.edit(GAMMA, "maintainers:", "did: did:web:gamma.example\nmaintainers:")
