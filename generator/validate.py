@@ -226,6 +226,10 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
     ]
     bodies.sort(key=lambda b: b[3].path in changed)  # stable: issuers before endorsers otherwise
     dids: dict[str, str] = {}
+    # A did:web elsewhere by where a resolver finds its document: spelled otherwise (its default port, a
+    # percent-escape in its path) it is the same identity, which compared as written two bodies could both hold.
+    # (One on this site is refused whatever its spelling: id.site-did.)
+    places: dict[tuple[str, tuple[str, ...]], str] = {}
     # The did:web the registry gives each body: the one DID on its site a body may declare (its own).
     given = {f"issuer {i!r}": did_web_for(registry.site_url, i) for i in registry.issuers}
     given |= {f"endorser {e!r}": did_web_for(registry.site_url, e, "endorsers") for e in registry.endorsers}
@@ -240,6 +244,13 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
             continue
         dids[did] = body
         place = _did_web_place(did)
+        if place is not None and not _inside(place, site_place):
+            where = (place[0], tuple(place[1]))
+            if where in places:
+                message = f"DID {did} is already used by {places[where]}, spelled otherwise (one did:web, one place)"
+                problems.append(doc.problem(["did"], message, code="id.duplicate-did"))
+                continue
+            places[where] = body
         if not default_did and did != given[body] and place is not None and _inside(place, site_place):
             # Resolvers dereference it to a document the site serves for another (or for no one yet): at best
             # another spelling of a DID this registry gives, which it, comparing DIDs as written, took as new.

@@ -530,6 +530,33 @@ def test_an_endorser_cannot_take_another_bodys_did(tmp_path: Path, did: str, own
 @pytest.mark.parametrize(
     "did",
     [
+        "did:web:university.example%3A443:people",  # the default port, spelled out
+        "did:web:university.example:%70eople",  # a percent-encoded path
+    ],
+)
+def test_an_endorser_cannot_take_another_bodys_own_did_spelled_otherwise(tmp_path: Path, did: str) -> None:
+    # Every resolver reads both spellings as one place, https://university.example/people/did.json: the check,
+    # comparing them as written, let two bodies hold one identity (the registry's own did:web was compared by
+    # place, id.site-did; a body's own was not).
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "other-body", "Other Body")
+    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
+    issuer.write_text(issuer.read_text(encoding="utf-8") + "did: did:web:university.example:people\n", "utf-8")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write(f"did: {did}\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.field) == (rel, "did")
+    assert problem.message == (
+        f"DID {did} is already used by issuer 'acme-academy', spelled otherwise (one did:web, one place)"
+    )
+
+
+@pytest.mark.parametrize(
+    "did",
+    [
         "did:web:registry.test.example%3A443:endorsers:data-council",  # the default port, spelled out
         "did:web:registry.test.example:endorsers:%64ata-council",  # a percent-encoded path
         "did:web:registry.test.example:issuers:acme-academy:status",  # a folder of an issuer's

@@ -211,8 +211,9 @@ def _mark(event: yaml.Event) -> tuple[int, int]:
 class _Builder:
     """Builds plain Python values from parser events, recording positions and refusing unsafe constructs."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str) -> None:
         self.path = path
+        self.text = text
         self.positions = Positions()
         # Each frame: [container, path, pending_key, pending_key_pos, key_lines]
         self.stack: list[list[Any]] = []
@@ -319,7 +320,13 @@ class _Builder:
             self._attach(value, event)
             start, end = event.start_mark, event.end_mark
             if start is not None and end is not None:  # libyaml gives both (without, its text counts as outside)
-                self.value_spans.append((start.index, end.index))
+                at = start.index
+                if event.style in ("|", ">"):
+                    # A block scalar's marks start at its header ("|2- # comment"), whose comment is no value: its
+                    # text starts on the next line (a hidden break is refused before, so that is after an LF).
+                    line_end = self.text.find("\n", at, end.index)
+                    at = end.index if line_end < 0 else line_end + 1
+                self.value_spans.append((at, end.index))
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self.stack) >= MAX_NESTING:
                 raise self.fail(event, f"nesting deeper than {MAX_NESTING} levels", "yaml.too-deep")
@@ -392,7 +399,7 @@ def parse_yaml(text: str, path: str) -> Document:
     hidden = _hidden_break(text, path)
     if hidden is not None:
         raise hidden
-    builder = _Builder(path)
+    builder = _Builder(path, text)
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             builder.feed(event)

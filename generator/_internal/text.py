@@ -75,10 +75,12 @@ _LOOKALIKE_SMALL = str.maketrans(
 #: What a name shows as nothing: Unicode's Default_Ignorable_Code_Point (joiners, variation selectors, tag
 #: characters, the combining grapheme joiner, Khmer's inherent vowels, Mongolian selectors, ...). Real text may hold
 #: some (the zero-width joiner of an emoji or of Persian, a variation selector), so :data:`UNSEEN` lets them be;
-#: but "Acme Academy" with one of them added reads as "Acme Academy", and is the same name to a reader.
+#: but "Acme Academy" with one of them added reads as "Acme Academy", and is the same name to a reader. And the
+#: interlinear annotation characters (U+FFF9-U+FFFB), format controls Unicode does not call ignorable, which
+#: browsers draw as nothing all the same.
 _IGNORED = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0000-\U000e0fff]"
 )
 #: Drawn as a space, though not one to Unicode: BRAILLE PATTERN BLANK.

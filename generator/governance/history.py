@@ -238,9 +238,17 @@ def _issuer(pr: PullRequest, change: Change, problems: ProblemList) -> None:
     doc = pr.head_yaml(change.path)
     if change.role.kind is PathKind.ISSUER and doc is not None and isinstance(doc.data, dict):
         _former_profiles(pr, change, doc, problems)
-    if change.status is not ChangeStatus.MODIFIED:
+    if change.status is ChangeStatus.ADDED:
+        # An id the base has as the other kind of body (an endorser becoming an issuer, or back) is no new body:
+        # record_approvals asks no registry maintainer for it, so its DID is compared with the body's at the base.
+        known = pr.base_issuer(issuer)
+        if known is None:
+            return  # a new body: a registry maintainer approves it, its own DID named (ownership.record_approvals)
+        before: Any = known.did
+    elif change.status is ChangeStatus.MODIFIED:
+        before = pr.base_yaml(change.path).get("did")
+    else:
         return
-    before = pr.base_yaml(change.path).get("did")
     after = doc.data.get("did") if doc is not None and isinstance(doc.data, dict) else None
     if before != after and pr.has_signed_history(issuer) and doc is not None:
         problems.append(

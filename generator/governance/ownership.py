@@ -154,7 +154,9 @@ def record_approvals(pr: PullRequest, problems: ProblemList) -> None:
         issuer = change.role.issuer
         assert issuer is not None
         what = "new issuer" if change.role.kind is PathKind.ISSUER else "new endorser"  # one rule for both
-        if rules.new_issuer_requires_registry_maintainer and pr.base_issuer(issuer) is None:
+        # New as this kind of body: an endorser that becomes an issuer is a new issuer (its id is not new, but a
+        # registry maintainer approved a body that endorses, not one that awards credentials).
+        if rules.new_issuer_requires_registry_maintainer:
             doc = pr.head_yaml(change.path)
             did = doc.data.get("did") if doc is not None and isinstance(doc.data, dict) else None
             did = did if isinstance(did, str) else None

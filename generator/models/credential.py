@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
+from generator._internal.text import UNSEEN
 from generator.models._base import (
     ONE_LINE_PATTERN,
     AssetUrlCheck,
@@ -165,7 +166,9 @@ class Alignment(StrictModel):
     framework: Framework
     """The framework: ESCO, O*NET, SFIA, CASE, …"""
 
-    code: str = Field(min_length=1, max_length=200, pattern=r"^\S(?:.*\S)?\Z")
+    # No UNSEEN character (a bidi override, a zero-width space): it is not PlainText, so nothing else refuses one,
+    # and the pages and every award (targetCode) show it.
+    code: str = Field(min_length=1, max_length=200, pattern=rf"^[^\s{UNSEEN}](?:[^\n{UNSEEN}]*[^\s{UNSEEN}])?\Z")
     """The framework's code for the item (ESCO concept id, O*NET-SOC code, SFIA skill code, …)."""
 
     url: WebUrl | None = None

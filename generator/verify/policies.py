@@ -94,8 +94,10 @@ def proof_statement(source_digest: str, suite: str, method: str, public: bytes) 
 
 
 def _day(value: Any) -> str:
+    """The day of a date-time, ``""`` when ``value`` is none: a signed line is trusted by its signature alone, and
+    its ``revoked`` written as it is would put the signer's words outside the quotation (policies.js ``day``)."""
     parsed = parse_time(value)
-    return day(parsed) if parsed else str(value)
+    return day(parsed) if parsed else ""
 
 
 def revoked_reason(revoked_on: Any, reason: Any, *, by: str = "") -> str:
@@ -103,7 +105,7 @@ def revoked_reason(revoked_on: Any, reason: Any, *, by: str = "") -> str:
     for an endorsement), the day and the published reason, each when there is one. The reason is the signer's
     words, so it is quoted (Python's repr: no quote in it ends the quotation, no line break starts a line) wherever
     this text is shown, the technical details included."""
-    when = f" on {_day(revoked_on)}" if revoked_on else ""
+    when = f" on {_day(revoked_on)}" if _day(revoked_on) else ""
     said = reason.strip() if isinstance(reason, str) else ""  # a value that is not text gives no reason
     why = f" for this reason: {said!r}" if said else ""
     return f"revoked{by}{when}{why}"

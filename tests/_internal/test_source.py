@@ -122,6 +122,10 @@ def test_line_breaks_git_does_not_show_are_refused_at_gits_line(text: str, where
         ("{'b\u202e': 1}\n", "1:4", "U+202E"),  # a quoted flow key
         ("c: |\n  text\n# after the block \u200f\n", "3:19", "U+200F"),  # a comment after a block scalar
         ("a:\n  - x # soft\xadhyphen\n", "2:13", "U+00AD"),
+        # A block scalar's header line: libyaml's marks put its comment in the value, which starts on the next line.
+        ("c: | # \u202e deriter\n  text\nd: 1\n", "1:8", "U+202E"),
+        ("c: >2- # hidden\u200b\n   text\n", "1:16", "U+200B"),
+        ("c:\n  - |+ # \u2066x\u2069\n    text\n", "2:10", "U+2066"),
     ],
 )
 def test_an_unseen_character_outside_the_values_is_refused_where_it_is(text: str, where: str, char: str) -> None:

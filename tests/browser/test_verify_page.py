@@ -432,6 +432,26 @@ def test_a_query_link_escaped_twice_is_no_link(vpage: Any, site: Site, examples:
     assert not vpage.get_attribute("#cr-verdict", "data-verdict")
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["award={revoked}&award={valid}", "a={revoked}~" + KEY + "&utm_source=mail&b={valid}"],
+    ids=["two awards", "two names"],
+)
+def test_a_query_naming_two_awards_is_read_as_credreg_reads_it(
+    vpage: Any, site: Site, examples: Examples, query: str
+) -> None:
+    """credreg verify reads the link at the end of an address: of ?award=<revoked>&award=<valid>, the valid award.
+    The page verified the first the query named, the revoked one: one link, two awards, as the tool read it. The
+    page takes the last, the one credreg verify reads whenever it reads one."""
+    query = query.format(revoked=examples.revoked.hash, valid=examples.valid.hash)
+    python = parse_verification_link(f"{site.verify_url}?{query}")
+    assert python == (examples.valid.hash, None)
+    vpage.goto(f"{site.verify_url}?{query}")
+    assert wait_for_verdict(vpage) == "valid", verdict_text(vpage)
+    assert vpage.input_value("#cr-hash") == examples.valid.hash
+    assert examples.revoked.hash not in vpage.url  # no link stays in the query
+
+
 # --- verdicts from a file --------------------------------------------------------------------------------------
 
 

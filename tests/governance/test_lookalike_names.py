@@ -41,6 +41,7 @@ def _add_issuer(root: Path, issuer_id: str, name: str) -> str:
         "'Acme Academy\ufe0f'",  # VARIATION SELECTOR-16
         "'Acme Academy\U000e0041'",  # a TAG character
         "'Acme\u2800Academy'",  # BRAILLE PATTERN BLANK: drawn as a space
+        "'Acme\ufff9 Academy\ufffb'",  # INTERLINEAR ANNOTATION ANCHOR and TERMINATOR: a browser draws nothing
     ],
     ids=[
         "same",
@@ -55,6 +56,7 @@ def _add_issuer(root: Path, issuer_id: str, name: str) -> str:
         "variation-selector",
         "tag",
         "braille-blank",
+        "annotation-marks",
     ],
 )
 def test_an_issuer_named_like_another_issuer_is_refused(registry_dir: Path, name: str) -> None:
@@ -71,7 +73,11 @@ def test_an_issuer_named_like_another_issuer_is_refused(registry_dir: Path, name
         assert "(its character 13 is U+200D ZERO WIDTH JOINER, which shows as nothing)" in problem.message
 
 
-@pytest.mark.parametrize("name", ["'\u2800'", "'\u200d\u2800 \ufe0f'"], ids=["braille-blank", "joiner-and-blank"])
+@pytest.mark.parametrize(
+    "name",
+    ["'\u2800'", "'\u200d\u2800 \ufe0f'", "'\ufff9\ufffa \ufffb'"],
+    ids=["braille-blank", "joiner-and-blank", "annotation-marks"],
+)
 def test_a_name_that_shows_nothing_is_refused(registry_dir: Path, name: str) -> None:
     """A name of characters that show as nothing or as a space passed as one line with something in it: the
     cards, the catalog's Issuer filter and the verification page named no one where the issuer's name goes."""

@@ -133,6 +133,54 @@ def test_only_a_registry_maintainer_gives_an_issuer_a_did_of_its_own(repo: Repo,
     assert errors(repo.check("reg-admin"), "governance.identity") == []
 
 
+GAMMA_ENDORSER = "registry/endorsers/gamma-guild/endorser.yaml"
+GAMMA_AS_ENDORSER = (
+    "id: gamma-guild\nname: Gamma Guild\nkind: qa-agency\nurl: https://gamma-guild.example\n"
+    "email: office@gamma-guild.example\ndescription: |\n  A quality-assurance agency.\nlocation:\n"
+    "  country: FR\nmaintainers:\n  - gamma-lead\n"
+)
+
+
+def test_an_endorser_that_becomes_an_issuer_takes_no_did_of_its_own_without_a_registry_maintainer(
+    repo: Repo,
+) -> None:
+    # An endorser's id is no new issuer (it owns its folder as an issuer does), so its maintainers needed no registry
+    # maintainer to become an issuer, and a new issuer.yaml was no change of DID: one naming another organisation's
+    # DID passed with their approval alone, and the site would list it in issuers/registry.json.
+    repo.write(GAMMA_ENDORSER, GAMMA_AS_ENDORSER)
+    write_codeowners(repo.registry)
+    commit_all(repo.root, "gamma-guild endorses, approved by a registry maintainer")
+    repo.path(GAMMA_ENDORSER).unlink()
+    repo.path(GAMMA_ENDORSER).parent.rmdir()
+    _new_issuer(repo)
+    repo.edit(GAMMA, "maintainers:", "did: did:web:university.example\nmaintainers:")
+    write_codeowners(repo.registry)
+    [problem] = errors(repo.check("gamma-lead"), "governance.identity")
+    assert (problem.location.path, problem.field) == (GAMMA, "did")
+    assert problem.message.startswith("gamma-guild would be known by did:web:university.example, a DID of its own")
+    assert errors(repo.check("reg-admin"), "governance.identity") == []
+
+
+def test_an_endorser_that_becomes_an_issuer_needs_a_registry_maintainer_as_a_new_issuer_does(repo: Repo) -> None:
+    # A registry maintainer approved a body that endorses; one that awards credentials is approved as a new issuer.
+    repo.write(GAMMA_ENDORSER, GAMMA_AS_ENDORSER)
+    write_codeowners(repo.registry)
+    commit_all(repo.root, "gamma-guild endorses, approved by a registry maintainer")
+    repo.path(GAMMA_ENDORSER).unlink()
+    repo.path(GAMMA_ENDORSER).parent.rmdir()
+    _new_issuer(repo)
+    write_codeowners(repo.registry)
+    report = repo.check("gamma-lead")
+    assert errors(report) == [], shown(report.problems)
+    [warning] = warnings(report, "governance.approval")
+    assert (warning.location.path, warning.message) == (
+        GAMMA,
+        "new issuer gamma-guild: a registry maintainer (@reg-admin) must approve this pull request",
+    )
+    assert report.summary_markdown is not None
+    assert "- registry maintainer approval: new issuer `gamma-guild`" in report.summary_markdown
+
+
 def test_an_issuer_may_give_up_a_did_of_its_own_for_the_registry_s(repo: Repo) -> None:
     _new_issuer(repo)
     repo.edit(GAMMA, "maintainers:", "did: did:web:gamma.example\nmaintainers:")

@@ -507,6 +507,16 @@ def test_text_holding_a_control_or_bidi_character_is_refused(
     assert any(loc == field for loc, _ in found), found
 
 
+@pytest.mark.parametrize("char", UNSEEN_SAMPLES + INVISIBLE_SAMPLES + NONCHARACTER_SAMPLES)
+def test_a_framework_code_holding_a_control_or_bidi_character_is_refused(char: str) -> None:
+    # Not text to the models (a plain string with a pattern), so nothing refused one: the YAML reader leaves a
+    # value to its field's rule, and a bidi override in a skill's code reached the pages and every award's
+    # targetCode.
+    skill = {"name": "SQL", "alignment": {"framework": "ESCO", "code": f"S1.{char}2"}}
+    found = errors(CredentialDefinition, changed(skills=[skill]))
+    assert any(loc == "skills.0.alignment.code" for loc, _ in found), found
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -591,6 +591,23 @@ def test_a_revocation_reason_that_is_not_text_gives_no_reason_on_either_side(nod
     assert revoked_reason(REVOKED_AT, reason) == node.revoked_reason(REVOKED_AT, reason, "") == "revoked on 2026-05-31"
 
 
+#: A signed line's `revoked` that is no date-time (the check's model refuses it; the readers trust the line by its
+#: signature alone): it was written as it is, unquoted, where the status check gives the day.
+NOT_A_TIME = "2026-05-31 for this reason: 'none' -- status: VALID, a genuine award"
+
+
+@pytest.mark.parametrize("revoked", [NOT_A_TIME, "2026-05-31", 20260531, ["2026-05-31T10:00:00Z"], True])
+@pytest.mark.parametrize("by", ["", " by the endorser"])
+def test_a_revocation_day_that_is_not_a_time_gives_no_day_on_either_side(node: Node, revoked: Any, by: str) -> None:
+    # "revoked on 2026-05-31 for this reason: 'none' -- status: VALID, a genuine award for this reason: 'x'": the
+    # signer's words outside any quotation, and the reason beside the headline read "'none' -- status: VALID, ...".
+    python = revoked_reason(revoked, "Withdrawn", by=by)
+    assert python == node.revoked_reason(revoked, "Withdrawn", by) == f"revoked{by} for this reason: 'Withdrawn'"
+    who = "its endorser" if by else "its issuer"
+    assert revoked_because(python) == node.revoked_because(python) == f"Reason given by {who}: 'Withdrawn'"
+    assert revoked_headline(python) == node.revoked_headline(python)
+
+
 @pytest.mark.parametrize("name", sorted(ODD_EDGES))
 def test_an_odd_edged_revocation_reason_reads_the_same_on_the_page_as_in_credreg_verify(
     corpus: Corpus, node: Node, name: str

@@ -1275,7 +1275,9 @@ async function publishedRevocation(ctx, issuerDid) {
 /** What a revocation the issuer's log records says (policies.py `revoked_reason`): `revoked` (`by` whom, for an
  * endorsement), the day and the published reason, each when there is one. */
 export function revokedReason(revocation, by = "") {
-  const when = revocation.revoked ? ` on ${day(revocation.revoked)}` : "";
+  // A day only from a date-time (policies.py _day): the line is trusted by its signature alone, and its `revoked`
+  // written as it is put the signer's words outside the quotation.
+  const when = parseTime(revocation.revoked) !== null ? ` on ${day(revocation.revoked)}` : "";
   // The signer's words, quoted as Python quotes them (policies.py): never read as the registry's own text.
   const said = typeof revocation.reason === "string" ? pyStrip(revocation.reason) : ""; // not text: no reason
   const why = said ? ` for this reason: ${reprOf(said)}` : "";

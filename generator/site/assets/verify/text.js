@@ -96,10 +96,10 @@ function caseFold(char) {
   return out;
 }
 
-// What a name shows as nothing (Unicode's Default_Ignorable_Code_Point), and BRAILLE PATTERN BLANK, drawn as a space:
-// Python's _IGNORED and _BLANKS.
+// What a name shows as nothing (Unicode's Default_Ignorable_Code_Point, and the interlinear annotation characters
+// browsers draw as nothing), and BRAILLE PATTERN BLANK, drawn as a space: Python's _IGNORED and _BLANKS.
 const IGNORED =
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
 const asSeen = (name) => String(name).replace(IGNORED, "").replaceAll("\u2800", " ");
 
 /**

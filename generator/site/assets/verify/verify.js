@@ -225,15 +225,15 @@ class Page {
    * fragment form every link the registry gives out has (/verify/#HASH): moved into the fragment, which never
    * leaves the browser, and dropped from the address bar and history, so that the copy a visitor shares or
    * bookmarks no longer sends it to the server. Every link of the query is dropped (an earner's key must not stay
-   * there), the first moved unless the address has a fragment, which is then what is verified. A query that
-   * names no award is left as it is.
+   * there), the last moved (the one credreg verify reads) unless the address has a fragment, which is then what is
+   * verified. A query that names no award is left as it is.
    */
   queryToFragment() {
     if (!window.location.search) return;
     // Each name=value as written: parseLinkInput decodes its escapes once, as credreg verify decodes the link's
     // (URLSearchParams decoded them first, and a "+" as a space: a second decoding read another link).
     const rest = [];
-    let first = null;
+    let last = null;
     for (const pair of window.location.search.slice(1).split("&")) {
       const equals = pair.indexOf("=");
       const [name, value] = equals < 0 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
@@ -244,12 +244,14 @@ class Page {
         rest.push(pair);
         continue;
       }
-      first ??= link;
+      // The last: credreg verify reads the link that ends the address, and of ?award=A&award=B it reads B (the
+      // first was verified here: another award than the tool's, from one link).
+      last = link;
     }
-    if (first === null) return;
+    if (last === null) return;
     const given = window.location.hash.length > 1 ? window.location.hash.slice(1) : null;
     // The key escaped again: the fragment is read with its escapes decoded (fromLocation), which gives it back.
-    const fragment = given ?? (first.key === null ? first.hash : `${first.hash}~${encodeURIComponent(first.key)}`);
+    const fragment = given ?? (last.key === null ? last.hash : `${last.hash}~${encodeURIComponent(last.key)}`);
     // From the whole location, not its path: a path that begins with "//" reads as another host's address.
     const address = new URL(window.location.href);
     address.search = rest.join("&");
