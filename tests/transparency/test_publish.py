@@ -942,3 +942,50 @@ def test_a_key_whose_public_material_changed_is_an_alert(log_repo: LogRepo, tmp_
     rel = key.relative_to(log_repo.root).as_posix()
     assert "\tkey-changed\t" in done.stdout
     assert f"ALERT: entry 421 (key-changed, {rel}): the key's public key" in done.stderr
+
+
+def _own_witness_cosigns(log_repo: LogRepo, tmp_path: Path) -> None:
+    """What the repository holder can do: list a witness key of its own in governance.yaml in place of the
+    example witness (a push past the review), publish, and cosign the checkpoint with it."""
+    from generator.transparency.keys import generate_note_key
+    from generator.transparency.witness import add_cosignatures, witness_log
+
+    own = generate_note_key(tmp_path / "own-witness.key", "witness.example.com/mine", "witness")
+    governance = log_repo.root / "registry/governance.yaml"
+    governance.write_text(governance.read_text().replace(log_repo.witness.verifier.vkey, own.verifier.vkey))
+    commit_all(log_repo.root, "a witness of our own")
+    log_repo.publish()
+    done = witness_log(LogSource(log_repo.state), tmp_path / "own-state", own, vkey=log_repo.signer.verifier.vkey)
+    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+    (log_repo.state / "checkpoint").write_bytes(add_cosignatures(log, [own.verifier], [done.note.encode()])[0].encode())
+
+
+@pytest.mark.parametrize("kept", ["missing", "unreadable"])
+def test_a_since_checkpoint_without_the_witnesses_it_was_saved_under_is_an_alert(
+    log_repo: LogRepo, tmp_path: Path, kept: str
+) -> None:
+    """The witnesses, quorum and log key are kept beside the checkpoint (``FILE.policy.json``); a ``--since`` run
+    that found none (a scheduled job that keeps only the checkpoint file it names, a checkpoint saved by an earlier
+    credreg, a file that does not read) compared nothing, said nothing, and saved the governance of the day: a
+    witness key of the holder's own, pulled with it, was accepted in silence, run after run."""
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    policy = Path(f"{saved}.policy.json")
+    if kept == "missing":
+        policy.unlink()
+    else:
+        policy.write_text("{not json")
+    _own_witness_cosigns(log_repo, tmp_path)
+
+    watched = (issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state))
+    before = saved.read_bytes()
+    alerted = log_repo.credreg("log", "monitor", *watched, ok=False)
+    assert "cosigned by 1 of 1 witnesses" in alerted.stderr
+    said = f"ALERT: no record of the witnesses, quorum and log key beside --since ({policy}: missing or"
+    assert said in alerted.stderr
+    assert saved.read_bytes() == before
+    log_repo.credreg("log", "monitor", *watched, "--acknowledge", ok=False)  # checked: saved, with its policy
+    assert json.loads(policy.read_text())["quorum"] == 1
+    assert "ALERT" not in log_repo.credreg("log", "monitor", *watched).stderr
