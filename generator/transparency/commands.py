@@ -339,6 +339,14 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         )
     for index, entry in result.alerts:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}", file=sys.stderr)
+    for index, entry in result.misnamed:
+        print(
+            f"ALERT: entry {index} ({entry.kind}, {entry.where}): logged in the name of {entry.issuer}, for a file "
+            "of yours: verifiers take it as yours (a status list's latest version, a key's retirement, go by the "
+            "path), and your monitor is shown only what is in your name. A publisher names a file's owner: only "
+            "whoever holds the log's key writes such an entry",
+            file=sys.stderr,
+        )
     unrecorded = result.unrecorded(signed) if signed is not None else []
     for index, entry in unrecorded:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {UNRECORDED[entry.kind]}", file=sys.stderr)
@@ -356,7 +364,10 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     # An entry alert is shown by the run that reads its entry: a checkpoint saved past it would hide it from the
     # next run, so one missed e-mail from a scheduled job would lose it. It is saved only once acknowledged.
     # (An index alert needs no such hold: each later checkpoint commits to the index again.)
-    held = bool(result.alerts or unrecorded or put_back or policy_changed or policy_unknown) and not args.acknowledge
+    held = (
+        bool(result.alerts or result.misnamed or unrecorded or put_back or policy_changed or policy_unknown)
+        and not args.acknowledge
+    )
     if args.save and unwitnessed:
         pass  # said above: a checkpoint verifiers do not accept is never the one the next run starts from
     elif args.save and held:
@@ -370,7 +381,9 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         write_option_file("--save", f"{args.save}.policy.json", json.dumps(held_to, indent=2) + "\n")
         if result.index is not None and result.index_problem is None:
             write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
-    alerted = result.alerts or unrecorded or put_back or unwitnessed or policy_changed or policy_unknown
+    alerted = (
+        result.alerts or result.misnamed or unrecorded or put_back or unwitnessed or policy_changed or policy_unknown
+    )
     return 1 if alerted or result.index_problem is not None else 0
 
 

@@ -989,3 +989,51 @@ def test_a_since_checkpoint_without_the_witnesses_it_was_saved_under_is_an_alert
     log_repo.credreg("log", "monitor", *watched, "--acknowledge", ok=False)  # checked: saved, with its policy
     assert json.loads(policy.read_text())["quorum"] == 1
     assert "ALERT" not in log_repo.credreg("log", "monitor", *watched).stderr
+
+
+def test_a_status_list_logged_in_another_name_in_its_owners_folder_is_an_alert(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """Verifiers take a list's latest version by its path, whatever name its entry gives (a list's entry binds
+    nothing more, inclusion.py): the log key's holder put back a list Northbridge signed before a later revocation,
+    logged as a version of Northbridge's ``status/1.json`` in another issuer's name. The monitor listed only the
+    entries in Northbridge's name: it never saw it, so neither the put-back alert nor any other fired, exit 0."""
+    import hashlib
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    key = tmp_path / "northbridge-keys" / "key.key"
+    log_repo.credreg("keygen", issuer, "--key-id", "key-lists", "--out", str(key))
+    record = key.parent / f"{issuer}.signed.txt"
+    commit_all(log_repo.root, "a key Northbridge made")
+    status = log_repo.root / f"registry/issuers/{issuer}/status/1.json"
+    versions = []
+    for n, who in enumerate(("ada@example.org", "grace@example.org")):
+        awarded = log_repo.credreg(
+            "award", f"{issuer}/sql-for-data-analysis", "--recipient", who, "--key", str(key),
+            "--out", str(tmp_path / f"earners-{n}"),
+        )  # fmt: skip
+        digest = next(line.split()[-1] for line in awarded.stdout.splitlines() if line.startswith("hash:"))
+        commit_all(log_repo.root, "an award")
+        if n:
+            import time
+
+            time.sleep(1.1)  # the record dates each list to the second
+        log_repo.credreg("revoke", digest, "--reason", "Issued in error", "--key", str(key))
+        commit_all(log_repo.root, "its revocation")
+        log_repo.publish()
+        versions.append(status.read_bytes())
+    watched = (issuer, "--log", str(log_repo.state), "--record", str(record))
+    assert "ALERT" not in log_repo.monitor(*watched, "--since", str(saved), "--save", str(saved)).stderr
+
+    rel = status.relative_to(log_repo.root).as_posix()
+    put_back = LogEntry("status-list", "brightforge-academy", hashlib.sha256(versions[0]).hexdigest(), rel)
+    _append_signed(log_repo, [put_back])
+    done = log_repo.monitor(*watched, "--since", str(saved), "--save", str(saved), ok=False)
+    assert "cosigned by 1 of 1 witnesses" in done.stderr  # the witness cosigned it
+    assert f"\tstatus-list\t{put_back.sha256}\t{rel}" in done.stdout
+    assert f"(status-list, {rel}): logged in the name of brightforge-academy" in done.stderr
+    assert f"(status-list, {rel}): a version of the list you signed before the one it replaces" in done.stderr
+    assert "not saved" in done.stderr
