@@ -1037,3 +1037,39 @@ def test_a_status_list_logged_in_another_name_in_its_owners_folder_is_an_alert(
     assert f"(status-list, {rel}): logged in the name of brightforge-academy" in done.stderr
     assert f"(status-list, {rel}): a version of the list you signed before the one it replaces" in done.stderr
     assert "not saved" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "retirement",
+    [
+        {"valid_until": "2099-01-01T00:00:00Z"},
+        {"revoked_at": "2099-01-01T00:00:00Z", "revocation_reason": "Superseded"},  # after the awards it is to sign
+    ],
+)
+def test_a_key_whose_public_material_changed_with_its_retirement_is_an_alert(
+    log_repo: LogRepo, tmp_path: Path, retirement: dict[str, str]
+) -> None:
+    """The public key replaced in the same push as an end of validity set far off (or a revocation): the entry was
+    named by the retirement alone (``key-expiry-set``, ``key-revoked``), listed as one line among the day's, exit 0,
+    while awards signed with the holder's key under the issuer's key id count until then. A key file's change is
+    ``key-changed`` (an alert) whenever more than its lifecycle fields changed, whatever else it is too."""
+    from generator.awarding.keys import generate_key
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    key = next((log_repo.root / f"keys/{issuer}").glob("*.json"))
+    mine = generate_key(registry, "brightforge-academy", key_id="key-mine", private_path=tmp_path / "mine.key")
+    doc = json.loads(key.read_text())
+    doc["publicKeyMultibase"] = json.loads(mine.public_path.read_text())["publicKeyMultibase"]
+    key.write_text(json.dumps(doc | retirement, indent=2) + "\n")
+    mine.public_path.unlink()
+    commit_all(log_repo.root, "a key of our own under Northbridge's id, with an end far off")
+    log_repo.publish()
+    done = log_repo.monitor(issuer, "--since", str(saved), "--log", str(log_repo.state), ok=False)
+    rel = key.relative_to(log_repo.root).as_posix()
+    assert "\tkey-changed\t" in done.stdout
+    assert f"(key-changed, {rel}): the key's public key" in done.stderr
