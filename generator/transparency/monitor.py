@@ -96,9 +96,8 @@ class MonitorResult:
         found = []
         for index, entry in self.entries:
             before = self.replaced.get(index)
-            now, then = record.signed_at.get(entry.sha256), record.signed_at.get(before or "")
-            if entry.kind == LIST and now is not None and then is not None and now < then:
-                found.append((index, entry, now, then))
+            if entry.kind == LIST and before is not None and record.signed_before(entry.sha256, before):
+                found.append((index, entry, record.signed_at[entry.sha256], record.signed_at[before]))
         return found
 
 
