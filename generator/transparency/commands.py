@@ -466,7 +466,12 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     monitor = command("monitor", _cmd_monitor, "list every log entry of an issuer (since a saved checkpoint)")
     monitor.add_argument("issuer", help="issuer id")
     monitor.add_argument("--since", metavar="CHECKPOINT", help="a checkpoint saved earlier (--save): only what's new")
-    monitor.add_argument("--save", metavar="FILE", help="save the checkpoint seen now, for the next --since")
+    monitor.add_argument(
+        "--save",
+        metavar="FILE",
+        help="save the checkpoint seen now, for the next --since (with FILE.policy.json, the witnesses, quorum and "
+        "log key it is held to, and FILE.index.json: keep them with it)",
+    )
     monitor.add_argument("--log", metavar="URL|DIR", help="the log: a built site, or its log/ (default: the site's)")
     monitor.add_argument(
         "--record",
@@ -480,7 +485,8 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
         "--acknowledge",
         action="store_true",
         help="save the checkpoint (--save) even though this run shows alerts: you have dealt with them (without it, "
-        "a run with alerts saves nothing, so the next run shows them again)",
+        "a run with alerts saves nothing, so the next run shows them again). A checkpoint below the witnesses' "
+        "quorum is never saved",
     )
     add_log_key_option(monitor)
 
