@@ -2,7 +2,9 @@
 
 An issuer runs it daily with ``--since`` its saved checkpoint: the new checkpoint must be signed and
 consistent with the saved one, every entry read is proven to be in the signed tree, and the issuer's entries
-are listed: an award it never made (a leaked key) shows up the day it is published.
+are listed: an award it never made (a leaked key) shows up the day it is published. Its entries are those in its
+name and those of a file in its folder: one of these in another's name (:attr:`MonitorResult.misnamed`) is an
+alert, as verifiers take a status list's latest version and a key's retirements by path.
 
 Entries that take a revocation back are **alerts** (:data:`ALERTS`): a line of the revocation log removed or
 rewritten (``revocation-removed``), a status list that lost a set bit (``status-list-cleared``, e.g. an older
