@@ -96,6 +96,18 @@ class SignedRecord:
     signed_at: Mapping[str, str] = field(default_factory=dict, compare=False)
     """Hash → when it was first signed (``YYYY-MM-DDTHH:MM:SSZ``, UTC), for the lines that say so: which of two
     versions of a status list the owner signed first."""
+    signed_line: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    """Hash → (record, line number) of the line :attr:`signed_at` is read from."""
+
+    def signed_before(self, first: str, then: str) -> bool:
+        """Whether the records show ``first`` signed before ``then``: dated earlier or, dated the same second (two
+        ``credreg revoke`` runs of a script), on an earlier line of the same record, which is appended to as things
+        are signed. Not when either is undated, or both are of one second in two records."""
+        at, other = self.signed_at.get(first), self.signed_at.get(then)
+        if at is None or other is None or at > other:
+            return False
+        (record, line), (other_record, other_line) = self.signed_line[first], self.signed_line[then]
+        return at < other or (record == other_record and line < other_line)
 
     def holds(self, kind: str, sha256: str) -> bool | None:
         """Whether the records hold ``sha256``; ``None`` when they do not cover ``kind``."""
@@ -141,8 +153,9 @@ def read_records(paths: Iterable[Path]) -> SignedRecord:
     line of anything else."""
     hashes: set[str] = set()
     signed_at: dict[str, str] = {}
+    signed_line: dict[str, tuple[int, int]] = {}
     kinds = frozenset(RECORDED_KINDS)
-    for path in paths:
+    for record, path in enumerate(paths):
         try:
             with path.open("rb") as fh:
                 data = fh.read(MAX_RECORD_BYTES + 1)
@@ -168,6 +181,6 @@ def read_records(paths: Iterable[Path]) -> SignedRecord:
                 )
             hashes.add(match[1])
             dated = _DATED.fullmatch(line)
-            if dated is not None:
-                signed_at[match[1]] = min(signed_at.get(match[1], dated[1]), dated[1])
-    return SignedRecord(frozenset(hashes), kinds, signed_at)
+            if dated is not None and (match[1] not in signed_at or dated[1] < signed_at[match[1]]):
+                signed_at[match[1]], signed_line[match[1]] = dated[1], (record, number)
+    return SignedRecord(frozenset(hashes), kinds, signed_at, signed_line)

@@ -303,7 +303,12 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     # What this run holds the log to, kept beside the saved checkpoint: registry/governance.yaml is the repository
     # holder's to change, and a change of it is no entry of the log (a witness key of its own, a lower quorum).
     held_to = {"vkey": config.vkey, "witnesses": sorted(w.vkey for w in config.witnesses), "quorum": config.quorum}
-    before = _kept_policy(Path(f"{args.since}.policy.json")) if args.since else None
+    # None kept (a job that keeps only the file --since names, a checkpoint an earlier credreg saved, a file that
+    # does not read) is an alert too, held like a change: compared with nothing, the governance of the day (a witness
+    # key of the holder's own, pulled with it) would be taken in silence, and saved as what the log is held to.
+    kept_policy = Path(f"{args.since}.policy.json")
+    before = _kept_policy(kept_policy) if args.since else None
+    policy_unknown = bool(args.since) and before is None
     policy_changed = before is not None and before != held_to
     demo = DEMO_CLAUSE if log_is_demo(source) else ""
     print(f"{found} {where}{checked}{witnessed}{demo}", file=sys.stderr)
@@ -313,6 +318,15 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
             f"or log key (then: {json.dumps(before)}; now: {json.dumps(held_to)}): a change the log does not "
             "record. Check that it was reviewed (git log -p registry/governance.yaml) and ask the witnesses; once "
             "dealt with, run again with --acknowledge",
+            file=sys.stderr,
+        )
+    if policy_unknown:
+        print(
+            f"ALERT: no record of the witnesses, quorum and log key beside --since ({kept_policy}: missing or "
+            f"unreadable; --save keeps it with the checkpoint, a credreg before this one did not): the log is held "
+            f"to registry/governance.yaml as it is now ({json.dumps(held_to)}), unchecked against what it was. Keep "
+            "that file with the checkpoint; check that the governance was reviewed (git log -p "
+            "registry/governance.yaml), then run again with --acknowledge",
             file=sys.stderr,
         )
     if unwitnessed:
@@ -325,6 +339,14 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         )
     for index, entry in result.alerts:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}", file=sys.stderr)
+    for index, entry in result.misnamed:
+        print(
+            f"ALERT: entry {index} ({entry.kind}, {entry.where}): logged in the name of {entry.issuer}, for a file "
+            "of yours: verifiers take it as yours (a status list's latest version, a key's retirement, go by the "
+            "path), and your monitor is shown only what is in your name. A publisher names a file's owner: only "
+            "whoever holds the log's key writes such an entry",
+            file=sys.stderr,
+        )
     unrecorded = result.unrecorded(signed) if signed is not None else []
     for index, entry in unrecorded:
         print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {UNRECORDED[entry.kind]}", file=sys.stderr)
@@ -342,7 +364,10 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     # An entry alert is shown by the run that reads its entry: a checkpoint saved past it would hide it from the
     # next run, so one missed e-mail from a scheduled job would lose it. It is saved only once acknowledged.
     # (An index alert needs no such hold: each later checkpoint commits to the index again.)
-    held = bool(result.alerts or unrecorded or put_back or policy_changed) and not args.acknowledge
+    held = (
+        bool(result.alerts or result.misnamed or unrecorded or put_back or policy_changed or policy_unknown)
+        and not args.acknowledge
+    )
     if args.save and unwitnessed:
         pass  # said above: a checkpoint verifiers do not accept is never the one the next run starts from
     elif args.save and held:
@@ -356,13 +381,15 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         write_option_file("--save", f"{args.save}.policy.json", json.dumps(held_to, indent=2) + "\n")
         if result.index is not None and result.index_problem is None:
             write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
-    alerted = result.alerts or unrecorded or put_back or unwitnessed or policy_changed
+    alerted = (
+        result.alerts or result.misnamed or unrecorded or put_back or unwitnessed or policy_changed or policy_unknown
+    )
     return 1 if alerted or result.index_problem is not None else 0
 
 
 def _kept_policy(path: Path) -> object:
     """The log key, witnesses and quorum a monitor saved beside its checkpoint; None when it saved none (a checkpoint
-    saved by an earlier credreg) or the file does not read (then nothing is compared: the next save writes it)."""
+    saved by an earlier credreg) or the file does not read (an alert: nothing to compare with)."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -439,7 +466,12 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     monitor = command("monitor", _cmd_monitor, "list every log entry of an issuer (since a saved checkpoint)")
     monitor.add_argument("issuer", help="issuer id")
     monitor.add_argument("--since", metavar="CHECKPOINT", help="a checkpoint saved earlier (--save): only what's new")
-    monitor.add_argument("--save", metavar="FILE", help="save the checkpoint seen now, for the next --since")
+    monitor.add_argument(
+        "--save",
+        metavar="FILE",
+        help="save the checkpoint seen now, for the next --since (with FILE.policy.json, the witnesses, quorum and "
+        "log key it is held to, and FILE.index.json: keep them with it)",
+    )
     monitor.add_argument("--log", metavar="URL|DIR", help="the log: a built site, or its log/ (default: the site's)")
     monitor.add_argument(
         "--record",
@@ -453,7 +485,8 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
         "--acknowledge",
         action="store_true",
         help="save the checkpoint (--save) even though this run shows alerts: you have dealt with them (without it, "
-        "a run with alerts saves nothing, so the next run shows them again)",
+        "a run with alerts saves nothing, so the next run shows them again). A checkpoint below the witnesses' "
+        "quorum is never saved",
     )
     add_log_key_option(monitor)
 

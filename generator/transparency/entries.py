@@ -11,7 +11,7 @@ One entry per published record, as one line of UTF-8 text::
 * ``revocation-removed`` — a line ``revocations.jsonl`` held that a commit removes or rewrites (or the file
   deleted): SHA-256 of the line's bytes, at its line number before the commit. The pull-request check refuses
   it, so it is logged only when someone with push access takes a revocation back: the issuer's monitor shows it.
-* ``key-added``, ``key-expiry-set``, ``key-revoked`` (``key-changed`` for any other edit) — a key file added
+* ``key-added``, ``key-expiry-set``, ``key-revoked`` (``key-changed`` for any other edit, too) — a key file added
   or given ``valid_until`` / ``revoked_at``; SHA-256 of the file. A key *added* with its end already set (or put
   in place of a file that did not read as a key) is retired too: its ``key-expiry-set`` / ``key-revoked`` entry
   comes last in its commit, so that the awards added with it (an issuer bringing its older awards, say) count
@@ -66,6 +66,7 @@ from generator._internal.git import git_argv, git_env
 from generator._internal.source import SourceError, parse_json
 from generator.awards import award_text_hash
 from generator.errors import CredregError, CryptoError, UsageError
+from generator.governance.history import LIFECYCLE_FIELDS
 from generator.layout import PathKind, classify
 from generator.statuslist import MAX_LIST_BYTES, decode_list
 
@@ -237,7 +238,16 @@ def _key_kinds(path: str, old: bytes, new: bytes) -> tuple[list[str], list[str]]
         ended = [kind for kind, name in _RETIREMENTS if after.get(name) is not None]
         return ["key-added" if not old else "key-changed"], ended
     kinds = [kind for kind, name in _RETIREMENTS if after.get(name) != before.get(name)]
-    return kinds or ["key-changed"], []
+    # Anything but its lifecycle fields changed too (its public key replaced, pushed with an end set far off) is
+    # "key-changed" as well: named by the retirement alone, it was no alert to the issuer's monitor.
+    if not kinds or _rest(before) != _rest(after):
+        kinds.append("key-changed")
+    return kinds, []
+
+
+def _rest(key: dict[str, object]) -> dict[str, object]:
+    """A key file's object without the fields the pull-request check lets change (a key's lifecycle)."""
+    return {name: value for name, value in key.items() if name not in LIFECYCLE_FIELDS}
 
 
 #: A key's retirement kinds, and the field each is logged for.

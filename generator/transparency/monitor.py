@@ -2,7 +2,9 @@
 
 An issuer runs it daily with ``--since`` its saved checkpoint: the new checkpoint must be signed and
 consistent with the saved one, every entry read is proven to be in the signed tree, and the issuer's entries
-are listed: an award it never made (a leaked key) shows up the day it is published.
+are listed: an award it never made (a leaked key) shows up the day it is published. Its entries are those in its
+name and those of a file in its folder: one of these in another's name (:attr:`MonitorResult.misnamed`) is an
+alert, as verifiers take a status list's latest version and a key's retirements by path.
 
 Entries that take a revocation back are **alerts** (:data:`ALERTS`): a line of the revocation log removed or
 rewritten (``revocation-removed``), a status list that lost a set bit (``status-list-cleared``, e.g. an older
@@ -29,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.awarding.record import RECORDED_KINDS, SignedRecord
+from generator.layout import classify
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint
 from generator.tlog.tiles import TILE_WIDTH
@@ -69,10 +72,19 @@ class MonitorResult:
     """The index of the log's entries, to keep beside the saved checkpoint for the next run."""
     replaced: dict[int, str] = field(default_factory=dict)
     """Entry → the hash of the version of its status list it replaces (the list's ``status-list`` entry before)."""
+    issuer: str = ""
+    """Whose entries these are (in its name, or of a file in its folder)."""
 
     @property
     def alerts(self) -> list[tuple[int, LogEntry]]:
         return [(index, entry) for index, entry in self.entries if entry.kind in ALERTS]
+
+    @property
+    def misnamed(self) -> list[tuple[int, LogEntry]]:
+        """The entries of a file in the owner's folder logged in another's name: a publisher names the folder's
+        owner, so only whoever holds the log's key writes one (verifiers take a status list's latest version, and a
+        key's retirement, by its path, whatever name it is logged in)."""
+        return [(index, entry) for index, entry in self.entries if entry.issuer != self.issuer]
 
     def unrecorded(self, record: SignedRecord) -> list[tuple[int, LogEntry]]:
         """The entries read of a kind ``record`` (the owner's) holds, whose hash it does not hold."""
@@ -86,15 +98,15 @@ class MonitorResult:
         found = []
         for index, entry in self.entries:
             before = self.replaced.get(index)
-            now, then = record.signed_at.get(entry.sha256), record.signed_at.get(before or "")
-            if entry.kind == LIST and now is not None and then is not None and now < then:
-                found.append((index, entry, now, then))
+            if entry.kind == LIST and before is not None and record.signed_before(entry.sha256, before):
+                found.append((index, entry, record.signed_at[entry.sha256], record.signed_at[before]))
         return found
 
 
 def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, kept: object = None) -> MonitorResult:
-    """Every entry of ``issuer`` after ``since`` (or all), and the index checked: ``kept`` is the index kept
-    beside ``since`` (parsed JSON), read on from there when ``since`` commits to it."""
+    """Every entry of ``issuer`` (in its name, or of a file in its folder) after ``since`` (or all), and the index
+    checked: ``kept`` is the index kept beside ``since`` (parsed JSON), read on from there when ``since`` commits to
+    it."""
     start = 0
     if since is not None:
         if since.origin != log.checkpoint.origin:  # another log altogether, not a rewrite of this one
@@ -122,7 +134,9 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, 
             if index < start:
                 continue
             raise LogError(f"entry {index} of the log is not a credreg entry: {raw[:80]!r}") from None
-        if entry.issuer != issuer:
+        # Its name, or its path's owner: an entry of a file of the issuer's logged in another name is still one
+        # verifiers take for the file (a list's latest version is its path's), so it is listed (and alerted).
+        if entry.issuer != issuer and classify(entry.path).issuer != issuer:
             continue
         if entry.kind == LIST:
             if entry.path not in versions and entry.path in earlier:
@@ -132,7 +146,7 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, 
             versions[entry.path] = entry.sha256
         if index >= start:
             found.append((index, entry))
-    return MonitorResult(start, log.size, found, commitment_problem(log.checkpoint, whole), whole, replaced)
+    return MonitorResult(start, log.size, found, commitment_problem(log.checkpoint, whole), whole, replaced, issuer)
 
 
 def _entry(log: VerifiedLog, index: int) -> LogEntry:

@@ -130,3 +130,25 @@ def test_a_record_is_never_kept_in_the_registry(repo: Repo, tmp_path: Path) -> N
     kept = tmp_path / "kept.signed.txt"
     kept.write_text("a" * 64 + "\n")
     assert usable_record(kept, repo.root) == kept  # appended to, run after run
+
+
+@pytest.mark.parametrize("put_back_first", [True, False])
+def test_a_list_put_back_signed_the_same_second_as_the_one_it_replaces_is_told_by_the_records_order(
+    tmp_path: Path, put_back_first: bool
+) -> None:
+    """The record dates each line to the second: two versions of a list signed within one (``credreg revoke`` run
+    twice by a script, one commit) were of equal date, so the older one put back in place of the newer was no
+    alert. A record is appended to as things are signed: in one record, the earlier line was signed first."""
+    from generator.transparency.entries import LogEntry
+    from generator.transparency.monitor import MonitorResult
+
+    where = "registry/issuers/acme/status/1.json"
+    older, newer = hashlib.sha256(b"first").hexdigest(), hashlib.sha256(b"second").hexdigest()
+    path = tmp_path / "acme.signed.txt"
+    path.write_text(
+        f"{HEADER}\n" + "".join(f"{sha} status-list {where} 2026-03-01T10:00:00Z\n" for sha in (older, newer))
+    )
+    record = read_records([path])
+    logged, replaced = (older, newer) if put_back_first else (newer, older)
+    result = MonitorResult(0, 9, [(8, LogEntry("status-list", "acme", logged, where))], replaced={8: replaced})
+    assert [index for index, *_ in result.put_back(record)] == ([8] if put_back_first else [])

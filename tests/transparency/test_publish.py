@@ -942,3 +942,134 @@ def test_a_key_whose_public_material_changed_is_an_alert(log_repo: LogRepo, tmp_
     rel = key.relative_to(log_repo.root).as_posix()
     assert "\tkey-changed\t" in done.stdout
     assert f"ALERT: entry 421 (key-changed, {rel}): the key's public key" in done.stderr
+
+
+def _own_witness_cosigns(log_repo: LogRepo, tmp_path: Path) -> None:
+    """What the repository holder can do: list a witness key of its own in governance.yaml in place of the
+    example witness (a push past the review), publish, and cosign the checkpoint with it."""
+    from generator.transparency.keys import generate_note_key
+    from generator.transparency.witness import add_cosignatures, witness_log
+
+    own = generate_note_key(tmp_path / "own-witness.key", "witness.example.com/mine", "witness")
+    governance = log_repo.root / "registry/governance.yaml"
+    governance.write_text(governance.read_text().replace(log_repo.witness.verifier.vkey, own.verifier.vkey))
+    commit_all(log_repo.root, "a witness of our own")
+    log_repo.publish()
+    done = witness_log(LogSource(log_repo.state), tmp_path / "own-state", own, vkey=log_repo.signer.verifier.vkey)
+    log = open_log(LogSource(log_repo.state), log_repo.signer.verifier)
+    (log_repo.state / "checkpoint").write_bytes(add_cosignatures(log, [own.verifier], [done.note.encode()])[0].encode())
+
+
+@pytest.mark.parametrize("kept", ["missing", "unreadable"])
+def test_a_since_checkpoint_without_the_witnesses_it_was_saved_under_is_an_alert(
+    log_repo: LogRepo, tmp_path: Path, kept: str
+) -> None:
+    """The witnesses, quorum and log key are kept beside the checkpoint (``FILE.policy.json``); a ``--since`` run
+    that found none (a scheduled job that keeps only the checkpoint file it names, a checkpoint saved by an earlier
+    credreg, a file that does not read) compared nothing, said nothing, and saved the governance of the day: a
+    witness key of the holder's own, pulled with it, was accepted in silence, run after run."""
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    policy = Path(f"{saved}.policy.json")
+    if kept == "missing":
+        policy.unlink()
+    else:
+        policy.write_text("{not json")
+    _own_witness_cosigns(log_repo, tmp_path)
+
+    watched = (issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state))
+    before = saved.read_bytes()
+    alerted = log_repo.credreg("log", "monitor", *watched, ok=False)
+    assert "cosigned by 1 of 1 witnesses" in alerted.stderr
+    said = f"ALERT: no record of the witnesses, quorum and log key beside --since ({policy}: missing or"
+    assert said in alerted.stderr
+    assert saved.read_bytes() == before
+    log_repo.credreg("log", "monitor", *watched, "--acknowledge", ok=False)  # checked: saved, with its policy
+    assert json.loads(policy.read_text())["quorum"] == 1
+    assert "ALERT" not in log_repo.credreg("log", "monitor", *watched).stderr
+
+
+def test_a_status_list_logged_in_another_name_in_its_owners_folder_is_an_alert(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """Verifiers take a list's latest version by its path, whatever name its entry gives (a list's entry binds
+    nothing more, inclusion.py): the log key's holder put back a list Northbridge signed before a later revocation,
+    logged as a version of Northbridge's ``status/1.json`` in another issuer's name. The monitor listed only the
+    entries in Northbridge's name: it never saw it, so neither the put-back alert nor any other fired, exit 0."""
+    import hashlib
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    key = tmp_path / "northbridge-keys" / "key.key"
+    log_repo.credreg("keygen", issuer, "--key-id", "key-lists", "--out", str(key))
+    record = key.parent / f"{issuer}.signed.txt"
+    commit_all(log_repo.root, "a key Northbridge made")
+    status = log_repo.root / f"registry/issuers/{issuer}/status/1.json"
+    versions = []
+    for n, who in enumerate(("ada@example.org", "grace@example.org")):
+        awarded = log_repo.credreg(
+            "award", f"{issuer}/sql-for-data-analysis", "--recipient", who, "--key", str(key),
+            "--out", str(tmp_path / f"earners-{n}"),
+        )  # fmt: skip
+        digest = next(line.split()[-1] for line in awarded.stdout.splitlines() if line.startswith("hash:"))
+        commit_all(log_repo.root, "an award")
+        if n:
+            import time
+
+            time.sleep(1.1)  # the record dates each list to the second
+        log_repo.credreg("revoke", digest, "--reason", "Issued in error", "--key", str(key))
+        commit_all(log_repo.root, "its revocation")
+        log_repo.publish()
+        versions.append(status.read_bytes())
+    watched = (issuer, "--log", str(log_repo.state), "--record", str(record))
+    assert "ALERT" not in log_repo.monitor(*watched, "--since", str(saved), "--save", str(saved)).stderr
+
+    rel = status.relative_to(log_repo.root).as_posix()
+    put_back = LogEntry("status-list", "brightforge-academy", hashlib.sha256(versions[0]).hexdigest(), rel)
+    _append_signed(log_repo, [put_back])
+    done = log_repo.monitor(*watched, "--since", str(saved), "--save", str(saved), ok=False)
+    assert "cosigned by 1 of 1 witnesses" in done.stderr  # the witness cosigned it
+    assert f"\tstatus-list\t{put_back.sha256}\t{rel}" in done.stdout
+    assert f"(status-list, {rel}): logged in the name of brightforge-academy" in done.stderr
+    assert f"(status-list, {rel}): a version of the list you signed before the one it replaces" in done.stderr
+    assert "not saved" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "retirement",
+    [
+        {"valid_until": "2099-01-01T00:00:00Z"},
+        {"revoked_at": "2099-01-01T00:00:00Z", "revocation_reason": "Superseded"},  # after the awards it is to sign
+    ],
+)
+def test_a_key_whose_public_material_changed_with_its_retirement_is_an_alert(
+    log_repo: LogRepo, tmp_path: Path, retirement: dict[str, str]
+) -> None:
+    """The public key replaced in the same push as an end of validity set far off (or a revocation): the entry was
+    named by the retirement alone (``key-expiry-set``, ``key-revoked``), listed as one line among the day's, exit 0,
+    while awards signed with the holder's key under the issuer's key id count until then. A key file's change is
+    ``key-changed`` (an alert) whenever more than its lifecycle fields changed, whatever else it is too."""
+    from generator.awarding.keys import generate_key
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    registry = load_registry(log_repo.root).registry
+    assert registry is not None
+    key = next((log_repo.root / f"keys/{issuer}").glob("*.json"))
+    mine = generate_key(registry, "brightforge-academy", key_id="key-mine", private_path=tmp_path / "mine.key")
+    doc = json.loads(key.read_text())
+    doc["publicKeyMultibase"] = json.loads(mine.public_path.read_text())["publicKeyMultibase"]
+    key.write_text(json.dumps(doc | retirement, indent=2) + "\n")
+    mine.public_path.unlink()
+    commit_all(log_repo.root, "a key of our own under Northbridge's id, with an end far off")
+    log_repo.publish()
+    done = log_repo.monitor(issuer, "--since", str(saved), "--log", str(log_repo.state), ok=False)
+    rel = key.relative_to(log_repo.root).as_posix()
+    assert "\tkey-changed\t" in done.stdout
+    assert f"(key-changed, {rel}): the key's public key" in done.stderr
