@@ -838,15 +838,10 @@ def _append_signed(repo: LogRepo, entries: list[LogEntry]) -> None:
     (repo.state / "checkpoint").write_bytes(sign_note(text, repo.signer).encode())
 
 
-def test_a_status_list_put_back_without_its_cleared_entry_is_an_alert(log_repo: LogRepo, tmp_path: Path) -> None:
-    """The log key's holder puts back a list its issuer signed before a later revocation (so the revoked award looks
-    valid again), and logs it as one more version of the list, leaving out the ``status-list-cleared`` entry an
-    honest publish adds. Witnesses cosign it (they check consistency and the index, not what a list holds); the
-    page takes it as the list in force (it is the log's latest version); and the issuer's monitor, given its record,
-    found the list's hash in it (the issuer did sign it, earlier) and said nothing. The record dates what it signed:
-    a version signed before the one it replaces is an alert."""
-    import hashlib
-
+def _two_list_versions(log_repo: LogRepo, tmp_path: Path) -> tuple[Path, list[bytes], tuple[str, ...], Path]:
+    """Northbridge awards twice and revokes each, each revocation a published version of its ``status/1.json``,
+    watched by a monitor given its record: the list's path, its two versions' bytes, the monitor's arguments and
+    the checkpoint it saved (no alert so far)."""
     issuer = "northbridge-university"
     log_repo.publish()
     saved = tmp_path / "seen"
@@ -874,6 +869,20 @@ def test_a_status_list_put_back_without_its_cleared_entry_is_an_alert(log_repo: 
         versions.append(status.read_bytes())
     watched = (issuer, "--log", str(log_repo.state), "--record", str(record))
     assert "ALERT" not in log_repo.monitor(*watched, "--since", str(saved), "--save", str(saved)).stderr
+    return status, versions, watched, saved
+
+
+def test_a_status_list_put_back_without_its_cleared_entry_is_an_alert(log_repo: LogRepo, tmp_path: Path) -> None:
+    """The log key's holder puts back a list its issuer signed before a later revocation (so the revoked award looks
+    valid again), and logs it as one more version of the list, leaving out the ``status-list-cleared`` entry an
+    honest publish adds. Witnesses cosign it (they check consistency and the index, not what a list holds); the
+    page takes it as the list in force (it is the log's latest version); and the issuer's monitor, given its record,
+    found the list's hash in it (the issuer did sign it, earlier) and said nothing. The record dates what it signed:
+    a version signed before the one it replaces is an alert."""
+    import hashlib
+
+    status, versions, watched, saved = _two_list_versions(log_repo, tmp_path)
+    issuer = "northbridge-university"
 
     # The first version put back (the second award's revocation gone), logged as a mere new version.
     status.write_bytes(versions[0])
@@ -1000,33 +1009,7 @@ def test_a_status_list_logged_in_another_name_in_its_owners_folder_is_an_alert(
     entries in Northbridge's name: it never saw it, so neither the put-back alert nor any other fired, exit 0."""
     import hashlib
 
-    issuer = "northbridge-university"
-    log_repo.publish()
-    saved = tmp_path / "seen"
-    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
-    key = tmp_path / "northbridge-keys" / "key.key"
-    log_repo.credreg("keygen", issuer, "--key-id", "key-lists", "--out", str(key))
-    record = key.parent / f"{issuer}.signed.txt"
-    commit_all(log_repo.root, "a key Northbridge made")
-    status = log_repo.root / f"registry/issuers/{issuer}/status/1.json"
-    versions = []
-    for n, who in enumerate(("ada@example.org", "grace@example.org")):
-        awarded = log_repo.credreg(
-            "award", f"{issuer}/sql-for-data-analysis", "--recipient", who, "--key", str(key),
-            "--out", str(tmp_path / f"earners-{n}"),
-        )  # fmt: skip
-        digest = next(line.split()[-1] for line in awarded.stdout.splitlines() if line.startswith("hash:"))
-        commit_all(log_repo.root, "an award")
-        if n:
-            import time
-
-            time.sleep(1.1)  # the record dates each list to the second
-        log_repo.credreg("revoke", digest, "--reason", "Issued in error", "--key", str(key))
-        commit_all(log_repo.root, "its revocation")
-        log_repo.publish()
-        versions.append(status.read_bytes())
-    watched = (issuer, "--log", str(log_repo.state), "--record", str(record))
-    assert "ALERT" not in log_repo.monitor(*watched, "--since", str(saved), "--save", str(saved)).stderr
+    status, versions, watched, saved = _two_list_versions(log_repo, tmp_path)
 
     rel = status.relative_to(log_repo.root).as_posix()
     put_back = LogEntry("status-list", "brightforge-academy", hashlib.sha256(versions[0]).hexdigest(), rel)
