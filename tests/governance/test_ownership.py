@@ -141,18 +141,23 @@ GAMMA_AS_ENDORSER = (
 )
 
 
-def test_an_endorser_that_becomes_an_issuer_takes_no_did_of_its_own_without_a_registry_maintainer(
-    repo: Repo,
-) -> None:
-    # An endorser's id is no new issuer (it owns its folder as an issuer does), so its maintainers needed no registry
-    # maintainer to become an issuer, and a new issuer.yaml was no change of DID: one naming another organisation's
-    # DID passed with their approval alone, and the site would list it in issuers/registry.json.
+def _endorser_becomes_issuer(repo: Repo) -> None:
+    """gamma-guild, an endorser in the base (a registry maintainer approved it), is made an issuer instead."""
     repo.write(GAMMA_ENDORSER, GAMMA_AS_ENDORSER)
     write_codeowners(repo.registry)
     commit_all(repo.root, "gamma-guild endorses, approved by a registry maintainer")
     repo.path(GAMMA_ENDORSER).unlink()
     repo.path(GAMMA_ENDORSER).parent.rmdir()
     _new_issuer(repo)
+
+
+def test_an_endorser_that_becomes_an_issuer_takes_no_did_of_its_own_without_a_registry_maintainer(
+    repo: Repo,
+) -> None:
+    # An endorser's id is no new issuer (it owns its folder as an issuer does), so its maintainers needed no registry
+    # maintainer to become an issuer, and a new issuer.yaml was no change of DID: one naming another organisation's
+    # DID passed with their approval alone, and the site would list it in issuers/registry.json.
+    _endorser_becomes_issuer(repo)
     repo.edit(GAMMA, "maintainers:", "did: did:web:university.example\nmaintainers:")
     write_codeowners(repo.registry)
     [problem] = errors(repo.check("gamma-lead"), "governance.identity")
@@ -163,12 +168,7 @@ def test_an_endorser_that_becomes_an_issuer_takes_no_did_of_its_own_without_a_re
 
 def test_an_endorser_that_becomes_an_issuer_needs_a_registry_maintainer_as_a_new_issuer_does(repo: Repo) -> None:
     # A registry maintainer approved a body that endorses; one that awards credentials is approved as a new issuer.
-    repo.write(GAMMA_ENDORSER, GAMMA_AS_ENDORSER)
-    write_codeowners(repo.registry)
-    commit_all(repo.root, "gamma-guild endorses, approved by a registry maintainer")
-    repo.path(GAMMA_ENDORSER).unlink()
-    repo.path(GAMMA_ENDORSER).parent.rmdir()
-    _new_issuer(repo)
+    _endorser_becomes_issuer(repo)
     write_codeowners(repo.registry)
     report = repo.check("gamma-lead")
     assert errors(report) == [], shown(report.problems)
