@@ -58,7 +58,7 @@ from generator.statuslist import (
 )
 from generator.verify.keys import method_id, named_key, window_problem
 from generator.verify.policies import revoked_reason
-from generator.verify.results import BY_ENDORSER, ENDORSEMENT, Check, CheckStatus, VerificationResult
+from generator.verify.results import BY_ENDORSER, ENDORSEMENT, NOT_OURS, Check, CheckStatus, VerificationResult
 from generator.verify.status import (
     EndorserKeys,
     logged_lines,
@@ -664,12 +664,12 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
     # pull-request check holds it to a key in force now (governance/endorsements.py). One only signed, held back or
     # dated before a retired or leaked key's end by whoever holds it, is no endorsement of this registry.
     add("registered", "Registered here", None if _published(registry, endorser, digest) else _UNPUBLISHED)
-    if any(c.blocks for c in checks if c.id in _WHAT_IT_IS):
+    if any(c.blocks for c in checks if c.id in NOT_OURS):
         # No endorsement of this registry: its dates and status are not read. Their verdicts come first (an award's
         # rule), so a self-endorsement past its validUntil read "Expired on …: it was genuine", and one never added
         # that named a slot its endorser had revoked for another, "Revoked by its endorser.".
         for check_id, label in (("validity", "In force"), ("status", "Not revoked")):
-            checks.append(Check(check_id, label, CheckStatus.NOT_CHECKED, _NOT_OURS, applicable=False))
+            checks.append(Check(check_id, label, CheckStatus.NOT_CHECKED, _NOT_READ, applicable=False))
         return VerificationResult(tuple(checks), digest, facts, ENDORSEMENT)
     start, end = parse_time(model.validFrom), parse_time(model.validUntil) if model.validUntil else None
     if start is not None and now < start:
@@ -701,8 +701,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
 
 _UNPUBLISHED = "no: this registry holds no endorsement with this hash in its endorser's folder"
 #: The checks that say whether it is an endorsement of this registry at all (the headline's "not published here").
-_WHAT_IT_IS = ("endorser-record", "subject", "independent", "registered")
-_NOT_OURS = "not read: it is not an endorsement this registry publishes"
+_NOT_READ = "not read: it is not an endorsement this registry publishes"
 
 
 def _published(registry: Registry, endorser: str, digest: str) -> bool:

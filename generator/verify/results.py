@@ -19,6 +19,7 @@ __all__ = [
     "AWARD",
     "BY_ENDORSER",
     "ENDORSEMENT",
+    "NOT_OURS",
     "STATUS_LIST",
     "Check",
     "CheckStatus",
@@ -134,7 +135,7 @@ class VerificationResult:
             forged = any(c.status is CheckStatus.FAILED for c in relevant)
             return Verdict.INVALID if forged or not relevant else Verdict.UNTRUSTED
         failed = {c.id for c in self.checks if c.status is CheckStatus.FAILED}
-        if failed.intersection(_NOT_OURS):
+        if failed.intersection(NOT_OURS):
             # Not a credential of this registry: what its dates and status list say is no verdict of the registry's
             # ("Expired on …: it was genuine" of an award it never published).
             return Verdict.UNTRUSTED
@@ -298,7 +299,7 @@ _UNSUPPORTED = "unsupported proof type or cryptosuite: "
 _NOT_ITS_KEY = re.compile(r" is not a registered key of [a-z0-9]+(?:-[a-z0-9]+)*\Z")
 #: Checks that find it is not one this registry publishes: an award's credential and registration, an
 #: endorsement's subject, its endorser's own credential, and its endorser's name as registered.
-_NOT_OURS = ("credential", "registered", "subject", "independent", "endorser-record")
+NOT_OURS = ("credential", "registered", "subject", "independent", "endorser-record")
 
 
 def _proof_kind(reason: str) -> HeadlineKind:
@@ -449,7 +450,7 @@ def headline(result: VerificationResult) -> Headline:
         return fixed(HeadlineKind.CANNOT_CHECK)
     if "issuer" in blocking:
         return fixed(HeadlineKind.UNREGISTERED_ISSUER if foreign else HeadlineKind.NOT_PUBLISHED)
-    for check_id in _NOT_OURS:
+    for check_id in NOT_OURS:
         if check_id in blocking:
             unchecked = blocking[check_id].status is CheckStatus.NOT_CHECKED
             return fixed(HeadlineKind.CANNOT_CHECK if unchecked else HeadlineKind.NOT_PUBLISHED)

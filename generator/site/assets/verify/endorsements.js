@@ -62,7 +62,7 @@ import {
   str,
   windowProblem,
 } from "./policies.js";
-import { BY_ENDORSER, blocks, check, NOT_CHECKED, notChecked, revokedBecause, revokedHeadline } from "./results.js";
+import { BY_ENDORSER, blocks, check, NOT_CHECKED, NOT_OURS, notChecked, revokedBecause, revokedHeadline } from "./results.js";
 import { SiteData } from "./sitedata.js";
 import { getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
@@ -129,8 +129,7 @@ export function profileProblem(doc) {
 
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const UNPUBLISHED = "no: this registry holds no endorsement with this hash in its endorser's folder";
-const WHAT_IT_IS = ["endorser-record", "subject", "independent", "registered"];
-const NOT_OURS = "not read: it is not an endorsement this registry publishes";
+const NOT_READ = "not read: it is not an endorsement this registry publishes";
 async function fetchJSON(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
@@ -293,10 +292,10 @@ export async function verifyEndorsement(doc, site, now = new Date(), { rdfc = tr
   const filed = Object.hasOwn(lookup.endorsements, hash) ? lookup.endorsements[hash] : null;
   const published = filed === `${endorser.folder}/${endorser.id}/endorsements/${hash}.json`;
   add("registered", "Registered here", published ? null : UNPUBLISHED);
-  if (checks.some((c) => WHAT_IT_IS.includes(c.id) && blocks(c))) {
+  if (checks.some((c) => NOT_OURS.includes(c.id) && blocks(c))) {
     // No endorsement of this registry: its dates and status are not read (endorsements.py verify_endorsement).
-    checks.push(notChecked("validity", "In force", NOT_OURS, { applicable: false }));
-    checks.push(notChecked("status", "Not revoked", NOT_OURS, { applicable: false }));
+    checks.push(notChecked("validity", "In force", NOT_READ, { applicable: false }));
+    checks.push(notChecked("status", "Not revoked", NOT_READ, { applicable: false }));
     return { checks, hash, facts };
   }
   const start = parseTime(doc.validFrom);

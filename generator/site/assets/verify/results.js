@@ -213,8 +213,8 @@ function statusListHeadline(checks, subject) {
 // An endorsement's one signature check ("proof"), by its reason (results.py _proof_kind); an award's "proof"
 // check is its other proofs, failed only as "unsupported proof type or cryptosuite: ...".
 const NOT_ITS_KEY = / is not a registered key of [a-z0-9]+(?:-[a-z0-9]+)*$/;
-// Checks that find it is not one this registry publishes (results.py _NOT_OURS).
-const NOT_OURS = ["credential", "registered", "subject", "independent", "endorser-record"];
+// Checks that find it is not one this registry publishes (results.py NOT_OURS; endorsements.js reads it too).
+export const NOT_OURS = ["credential", "registered", "subject", "independent", "endorser-record"];
 
 function proofKind(reason) {
   if (reason.startsWith("unsupported proof type or cryptosuite: ")) return HeadlineKind.UNSUPPORTED;
