@@ -85,6 +85,7 @@ __all__ = [
     "endorser_key",
     "find_endorsement",
     "is_endorsement",
+    "is_registered_file",
     "iter_endorsements",
     "profile_problem",
     "revoke_endorsement",
@@ -715,7 +716,17 @@ def _published(registry: Registry, endorser: str, digest: str) -> bool:
         source = read_json_file(path, path.name, max_bytes=MAX_ENDORSEMENT_BYTES, what="the endorsement")
     except SourceError:
         return False
-    return award_hash_or_none(source.data) == digest
+    doc = source.data
+    # Not an object: no file of the folder's reading (iter_endorsements), so none the page's list names either.
+    return isinstance(doc, dict) and is_registered_file(FoundEndorsement(endorser, path, path.stem, doc, source))
+
+
+def is_registered_file(found: FoundEndorsement) -> bool:
+    """Whether a file of an endorsements folder registers the endorsement its name says: its document hashes to
+    its name. The rule of "Registered here" (:func:`_published`) and of the build's list of registered files for
+    the page (publish/verifydata.py ``endorsement_lookup``): a file named by one endorsement's hash holding another
+    document registers neither."""
+    return award_hash_or_none(found.document) == found.hash
 
 
 def endorser_record_problem(registry: Registry, endorser: str, name: object) -> str | None:

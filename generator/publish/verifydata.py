@@ -221,17 +221,20 @@ def endorsement_lookup(registry: Registry) -> dict[str, Any]:
     """``verify/endorsements.json``, the registry facts :func:`generator.endorsements.verify_endorsement` reads
     that the page has nowhere else, for its copy of it (endorsements.js ``verifyEndorsement``):
 
-    ``endorsements``: hash → the published file (``<endorsers|issuers>/<owner>/endorsements/<hash>.json``), the
-    first of that name as :func:`~generator.endorsements.find_endorsement` finds it; ``endorsers``: who may sign
+    ``endorsements``: hash → the published file (``<endorsers|issuers>/<owner>/endorsements/<hash>.json``) whose
+    document hashes to its name (:func:`~generator.endorsements.is_registered_file`), the first of that name as
+    :func:`~generator.endorsements.find_endorsement` finds it; ``endorsers``: who may sign
     one, in :meth:`Registry.endorser_for_did`'s order (registered endorsers, then issuers), each with the folder
     of its keys and status lists and its registered name. What an endorsement may be of (``_subject_owner``: a
     credential page or an issuer's DID) the page reads from ``index.json``'s issuers and
     ``verify/records/<issuer>.json``'s credentials, so this file grows with the endorsements, not with the
     credentials."""
-    from generator.endorsements import iter_endorsements
+    from generator.endorsements import is_registered_file, iter_endorsements
 
     files: dict[str, str] = {}
     for found in iter_endorsements(registry.root):
+        if not is_registered_file(found):
+            continue  # named by another document's hash: it registers nothing (the check refuses it)
         rel = layout.relpath(registry.root, found.path)
         folder = "endorsers" if rel.startswith(f"{layout.ENDORSERS_DIR}/") else "issuers"
         files.setdefault(found.hash, f"{folder}/{found.owner}/endorsements/{found.hash}.json")

@@ -20,6 +20,7 @@ from tests.conftest import REPO
 
 COST = "cloud-skills-council/cloud-cost-optimisation"
 SQL = "northbridge-university/sql-for-data-analysis"
+QA_ROW = "Quality assurance, as the issuer states it"
 
 
 def _titles(page: Any) -> list[str]:
@@ -522,3 +523,48 @@ def test_a_claim_compared_after_its_endorsement_expired_reads_withdrawn(page: An
     expect(claim).to_have_attribute("data-claim", "revoked")
     expect(claim.locator(".cr-badge")).to_have_text("Withdrawn by the body")
     expect(claim.locator(".cr-badge--revoked")).to_have_count(1)
+
+
+def test_inside_another_sites_frame_the_compare_page_shows_no_claim_or_its_standing(
+    browser: Any, site_url: str, tmp_path: Path
+) -> None:
+    # The compare page now checks each claim's endorsements in the browser, as the credential page does; framed by
+    # another site, which can cover a credential's name with another's beside the registry's "Confirmed: signed by
+    # the body", it showed every claim's badge (and, once a claim had endorsements to weigh, hid only the lists
+    # already drawn when its check loaded). As the credential page (framing.js, one rule): none shown, and a link.
+    backend = "brightforge-academy/back-end-development-with-python"
+    withdrawn = "cloud-skills-council/cloud-security-essentials"
+    path = f"compare/?ids={backend},{SQL},{withdrawn}"
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><title>Elsewhere</title><iframe src="{site_url}{path}" width="1200" height="900"></iframe>',
+        encoding="utf-8",
+    )
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        with serve_dir(tmp_path) as other:  # localhost, not 127.0.0.1: another origin than the site's
+            tab.goto(other.replace("127.0.0.1", "localhost"))
+            frame = tab.frame_locator("iframe")
+            row = frame.locator(".cr-compare__table tr", has=frame.locator("th[scope=row]", has_text=QA_ROW))
+            expect(row).to_have_count(1, timeout=15_000)
+            note = row.locator("[data-framed]").first
+            expect(note).to_contain_text("shown inside another site", timeout=15_000)
+            link = note.locator("a")
+            assert link.get_attribute("href") == site_url + path
+            assert link.get_attribute("target") == "_blank"
+            for removed in (None, withdrawn):
+                if removed is not None:
+                    # A click inside the frame (which the framing site can lure) draws the comparison again: the
+                    # check's module, loaded once, had hidden only the first table's claims.
+                    frame.get_by_role("button", name=re.compile(r"^Remove Cloud Security Essentials")).click()
+                    expect(frame.locator(".cr-compare__table thead th[scope=col]")).to_have_count(2)
+                tab.wait_for_timeout(1_000)  # the claims' checks, had they run, would have answered by now
+                for item in row.locator("[data-claim]").all():
+                    expect(item).to_be_hidden()
+                shown = row.inner_text()
+                said = [w for w in ("Confirmed", "Withdrawn by the body", "Claimed by the issuer") if w in shown]
+                assert not said, (removed, said)
+                expect(row.locator("[data-framed]").first).to_contain_text("shown inside another site")
+    finally:
+        context.close()
+    # On its own, the same page weighs and shows them (the tests above).

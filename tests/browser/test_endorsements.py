@@ -169,3 +169,32 @@ def test_a_claim_confirmed_when_the_site_was_built_is_withdrawn_once_its_endorse
     claim = page.locator("[data-claim]")
     expect(claim).to_have_attribute("data-claim", "revoked")
     expect(claim.locator("[data-claim-status]")).to_have_text(CLAIM_WORDS[ClaimStatus.REVOKED])
+
+
+def test_a_claim_is_weighed_once_its_own_endorsements_are_checked_not_every_one_on_the_page(
+    page: Any, site_url: str
+) -> None:
+    # Cloud Practitioner's claim is confirmed by one endorsement; the page also lists the body's endorsement of its
+    # issuer. Read after both expired (2028-05-12), with the issuer's file never answered (a stalled request), the
+    # claim's own endorsement read "Expired" and the claim "Confirmed: signed by the body" still: the claims were
+    # weighed only once every endorsement on the page had been checked.
+    practitioner = "credentials/cloud-skills-council/cloud-practitioner/"
+    page.clock.set_fixed_time("2028-06-01T12:00:00Z")
+    page.goto(site_url + practitioner)  # to learn which endorsement confirms the claim
+    claimed = page.locator("[data-claim-endorsements]").first.get_attribute("data-claim-endorsements")
+    assert claimed is not None
+    assert len(claimed.split()) == 1, claimed
+    listed = page.eval_on_selector_all("li[data-endorsement]", "els => els.map((e) => e.dataset.endorsement)")
+    others = [h for h in listed if h != claimed]
+    assert others, listed
+    stalled: list[Any] = []
+    for other in others:
+        page.route(f"**/endorsements/{other}.json", lambda route: stalled.append(route))  # never answered
+    page.goto(site_url + practitioner)
+    own = page.locator(f'li[data-endorsement="{claimed}"]')
+    expect(own).to_have_attribute("data-verified", "expired", timeout=15_000)
+    claim = page.locator("[data-claim-endorsements]").first
+    expect(claim).to_have_attribute("data-claim", "revoked")
+    expect(claim.locator("[data-claim-status]")).to_have_text(CLAIM_WORDS[ClaimStatus.REVOKED])
+    assert stalled  # the other endorsement's file was asked for, and is still unanswered
+    page.unroute("**/endorsements/*.json")

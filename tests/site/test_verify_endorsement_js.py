@@ -622,3 +622,32 @@ def test_what_is_no_endorsement_of_this_registry_is_never_read_as_expired_or_rev
         assert _page(runner.verify(text=json.dumps(doc))) == cli
     finally:
         runner.close()
+
+
+def test_a_file_named_by_an_endorsement_s_hash_but_holding_other_bytes_registers_nothing_alike(tmp_path: Path) -> None:
+    # "Registered here" is the endorser's folder holding a file named by the endorsement's hash whose document
+    # hashes to that name (endorsements.py _published). The build's list for the page (verify/endorsements.json)
+    # named each file by its name alone: a file named by the hash of an endorsement never added, holding another
+    # document (a misnamed copy, a file changed after its name was chosen), made that endorsement "Registered here"
+    # on the page, and "Valid: a genuine endorsement, in force.", where credreg verify found it not registered.
+    c = Corpus(tmp_path / "corpus")
+    registry = c.registry
+    signed_on = NOW - dt.timedelta(days=10)
+    unsigned = unsigned_endorsement(
+        registry, DC, CREDENTIAL, kind=EndorsementKind.ACCREDITS, comment="Accredited.", scope=None,
+        valid_from=signed_on, valid_until=None, status_list=1, status_index=12,
+    )  # fmt: skip
+    doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", signed_on)
+    other = c.endorse("published")  # the Data Council's status list, as published
+    misnamed = layout.endorser_dir(c.root, DC) / "endorsements" / f"{award_hash(doc)}.json"
+    misnamed.write_text(json.dumps(other, indent=2) + "\n", encoding="utf-8")
+    c.publish()
+    cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
+    assert cli["headline"]["kind"] == "not published here", cli
+    lookup = json.loads((c.site / "verify" / "endorsements.json").read_text(encoding="utf-8"))
+    assert award_hash(doc) not in lookup["endorsements"], lookup["endorsements"]
+    runner = Node(tmp_path / "node", c.site)
+    try:
+        assert _page(runner.verify(text=json.dumps(doc))) == cli
+    finally:
+        runner.close()

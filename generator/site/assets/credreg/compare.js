@@ -3,6 +3,7 @@
 // (api/credentials/<issuer>/<slug>.json, "display": worded by generator/render/compare.py), fetched from this
 // site only. Every value is set as text; links go to the site's own credential pages.
 
+import { FRAMED, framed, openOnItsOwn } from "../verify/framing.js";
 import { MAX, compareUrl, picked, setPicked, validRef } from "./picker.js";
 
 const siteRoot = new URL("../../", import.meta.url);
@@ -217,6 +218,15 @@ function link(text, page) {
 const CLAIM_BADGES = { confirmed: "cr-badge--active", revoked: "cr-badge--revoked", claimed: "cr-badge--deprecated" };
 
 function claims(items) {
+  // Framed by another site, which could cover a credential's name with another's beside "Confirmed", no claim nor
+  // its standing is shown, as on the credential page (framing.js, the one rule; verify/endorsements.js withhold):
+  // decided here, each time the table is drawn, not once when the claims' check is loaded.
+  if (framed()) {
+    return el("p", { className: "cr-muted", attrs: { "data-framed": "" } }, [
+      `${FRAMED}: it shows no quality-assurance claim, nor its status, here. `,
+      openOnItsOwn(),
+    ]);
+  }
   return el(
     "ul",
     { className: "cr-compare__list" },

@@ -451,35 +451,37 @@ export function claimStanding(states) {
 const HASH = /^[0-9a-f]{64}$/;
 
 /**
- * Each claim the build weighed (data-claim-endorsements: the hashes of the endorsements that may confirm it) says
- * what stands now, from the verdicts just given to those endorsements on this page: the build's words are those of
- * the day the site was built, and an endorsement may have expired (or come into force) since. One not on the page
- * has no verdict here, and confirms nothing.
+ * A claim the build weighed (data-claim-endorsements: the hashes of the endorsements that may confirm it) says what
+ * stands now, from the verdicts given to those endorsements on this page (`checked`: hash → its verdict's state, to
+ * come): the build's words are those of the day the site was built, and an endorsement may have expired (or come
+ * into force) since. It waits for its own endorsements only: one stalled request elsewhere on the page left every
+ * claim in the build's words beside its own endorsement's "Expired". One not on the page has no verdict here, and
+ * confirms nothing.
  */
-function restand(claims, verdicts) {
-  for (const claim of claims) {
-    const states = claim.dataset.claimEndorsements
-      .split(" ")
-      .filter((hash) => HASH.test(hash) && verdicts.has(hash))
-      .map((hash) => verdicts.get(hash));
-    const standing = claimStanding(states);
-    claim.dataset.claim = standing;
-    const badge = claim.querySelector("[data-claim-status]");
-    if (badge) {
-      badge.textContent = CLAIM_WORDS[standing];
-      badge.className = CLAIM_CSS[standing];
-    }
+async function restand(claim, checked) {
+  const hashes = claim.dataset.claimEndorsements.split(" ").filter((hash) => HASH.test(hash) && checked.has(hash));
+  const standing = claimStanding(await Promise.all(hashes.map((hash) => checked.get(hash))));
+  claim.dataset.claim = standing;
+  const badge = claim.querySelector("[data-claim-status]");
+  if (badge) {
+    badge.textContent = CLAIM_WORDS[standing];
+    badge.className = CLAIM_CSS[standing];
   }
 }
 
-async function annotateAll() {
-  const items = [...document.querySelectorAll("[data-endorsement]")];
-  await Promise.all(items.map(annotate));
-  const verdicts = new Map();
-  for (const item of items) {
-    if (HASH.test(item.dataset.endorsement)) verdicts.set(item.dataset.endorsement, item.dataset.verified);
+function annotateAll() {
+  const checked = new Map();
+  for (const item of document.querySelectorAll("[data-endorsement]")) {
+    // A check that failed to finish has no verdict: "unknown", which confirms nothing.
+    const state = annotate(item).then(
+      () => item.dataset.verified,
+      () => "unknown",
+    );
+    if (HASH.test(item.dataset.endorsement) && !checked.has(item.dataset.endorsement)) {
+      checked.set(item.dataset.endorsement, state);
+    }
   }
-  restand(document.querySelectorAll("[data-claim-endorsements]"), verdicts);
+  for (const claim of document.querySelectorAll("[data-claim-endorsements]")) restand(claim, checked);
 }
 
 /**
