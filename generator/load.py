@@ -75,6 +75,7 @@ _PATTERN_HINTS = [
     ("^[0-9]+(?:\\.[0-9]+){0,2}$", "a version number such as 1.0 or 2.1.3", "'1.1'"),
     ("[^\\n\\r\\x00", "one line of text, with no control or bidi characters", ""),
     ("^[^\\x00", "text with no control or bidi characters", ""),
+    ("^[^\\s\\x00", "one line of text without leading or trailing spaces, control or bidi characters", ""),
 ]
 
 #: Examples of the compound fields, for messages about their shape (a YAML flow mapping fits on one line).
