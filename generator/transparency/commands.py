@@ -254,13 +254,14 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     )
     from generator.transparency.log import open_log, read_note
     from generator.transparency.logindex import read_kept, write_kept
-    from generator.transparency.monitor import ALERTS, UNRECORDED, monitor_log
+    from generator.transparency.monitor import held_to, judge_run, monitor_log
     from generator.transparency.publish import log_config
 
     registry = _registry(args)
     signed = read_records(Path(p).expanduser() for p in args.record) if args.record else None
     trusted = trusted_log_key(registry, args.log_key)
-    if trusted.registry.governance.model.log is None:
+    config = trusted.registry.governance.model.log
+    if config is None:
         raise UsageError(
             "registry/governance.yaml declares no log key: give the key of the log to read with --log-key VKEY|FILE",
             [untrusted_log_hint(args.log)],
@@ -287,11 +288,6 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         if since
         else " (checkpoint signed)"
     )
-    # Whether verifiers accept this checkpoint: its listed witnesses' cosignatures against the quorum. A witness
-    # never cosigns two logs that disagree, so a view the quorum cosigned is the one verifiers are shown; one it did
-    # not may be a log shown to this monitor alone (a split view: another, cosigned, for everyone else).
-    config = trusted.registry.governance.model.log
-    assert config is not None  # refused above
     times = cosignature_times(log.note, config)
     witnessed = (
         f"; cosigned by {len(times)} of {config.quorum} witnesses"
@@ -299,92 +295,32 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         if config.witnesses
         else ""  # a log no witness watches (a demo log): nothing to count
     )
-    unwitnessed = len(times) < config.quorum
-    # What this run holds the log to, kept beside the saved checkpoint: registry/governance.yaml is the repository
-    # holder's to change, and a change of it is no entry of the log (a witness key of its own, a lower quorum).
-    held_to = {"vkey": config.vkey, "witnesses": sorted(w.vkey for w in config.witnesses), "quorum": config.quorum}
-    # None kept (a job that keeps only the file --since names, a checkpoint an earlier credreg saved, a file that
-    # does not read) is an alert too, held like a change: compared with nothing, the governance of the day (a witness
-    # key of the holder's own, pulled with it) would be taken in silence, and saved as what the log is held to.
-    kept_policy = Path(f"{args.since}.policy.json")
-    before = _kept_policy(kept_policy) if args.since else None
-    policy_unknown = bool(args.since) and before is None
-    policy_changed = before is not None and before != held_to
+    policy = held_to(config)
+    verdict = judge_run(
+        result,
+        signed,
+        cosigned=len(times),
+        quorum=config.quorum,
+        policy=policy,
+        since=args.since,
+        kept_policy=_kept_policy(Path(f"{args.since}.policy.json")) if args.since else None,
+    )
     demo = DEMO_CLAUSE if log_is_demo(source) else ""
     print(f"{found} {where}{checked}{witnessed}{demo}", file=sys.stderr)
-    if policy_changed:
-        print(
-            "ALERT: registry/governance.yaml lists other witnesses than when you saved --since, or another quorum "
-            f"or log key (then: {json.dumps(before)}; now: {json.dumps(held_to)}): a change the log does not "
-            "record. Check that it was reviewed (git log -p registry/governance.yaml) and ask the witnesses; once "
-            "dealt with, run again with --acknowledge",
-            file=sys.stderr,
-        )
-    if policy_unknown:
-        print(
-            f"ALERT: no record of the witnesses, quorum and log key beside --since ({kept_policy}: missing or "
-            f"unreadable; --save keeps it with the checkpoint, a credreg before this one did not): the log is held "
-            f"to registry/governance.yaml as it is now ({json.dumps(held_to)}), unchecked against what it was. Keep "
-            "that file with the checkpoint; check that the governance was reviewed (git log -p "
-            "registry/governance.yaml), then run again with --acknowledge",
-            file=sys.stderr,
-        )
-    if unwitnessed:
-        print(
-            f"ALERT: the checkpoint is cosigned by {len(times)} of the {config.quorum} witnesses "
-            "registry/governance.yaml requires: verifiers do not accept it, and nothing shows it is the log they and "
-            "the witnesses are shown (a log shown to you alone, another for everyone else?). It is not saved: run "
-            "again once the witnesses have cosigned it; if it stays so, tell the witnesses",
-            file=sys.stderr,
-        )
-    for index, entry in result.alerts:
-        print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}", file=sys.stderr)
-    for index, entry in result.misnamed:
-        print(
-            f"ALERT: entry {index} ({entry.kind}, {entry.where}): logged in the name of {entry.issuer}, for a file "
-            "of yours: verifiers take it as yours (a status list's latest version, a key's retirement, go by the "
-            "path), and your monitor is shown only what is in your name. A publisher names a file's owner: only "
-            "whoever holds the log's key writes such an entry",
-            file=sys.stderr,
-        )
-    unrecorded = result.unrecorded(signed) if signed is not None else []
-    for index, entry in unrecorded:
-        print(f"ALERT: entry {index} ({entry.kind}, {entry.where}): {UNRECORDED[entry.kind]}", file=sys.stderr)
-    put_back = result.put_back(signed) if signed is not None else []
-    for index, entry, signed_at, replaced_at in put_back:
-        print(
-            f"ALERT: entry {index} ({entry.kind}, {entry.where}): a version of the list you signed before the one it "
-            f"replaces (signed {signed_at}, the one it replaces {replaced_at}): a revocation taken back (an older "
-            "list put back?)",
-            file=sys.stderr,
-        )
-    if result.index_problem is not None:
-        print(f"ALERT: {result.index_problem}: verifiers would be told another latest status list or other key "
-              "retirements than the log holds", file=sys.stderr)  # fmt: skip
-    # An entry alert is shown by the run that reads its entry: a checkpoint saved past it would hide it from the
-    # next run, so one missed e-mail from a scheduled job would lose it. It is saved only once acknowledged.
-    # (An index alert needs no such hold: each later checkpoint commits to the index again.)
-    held = (
-        bool(result.alerts or result.misnamed or unrecorded or put_back or policy_changed or policy_unknown)
-        and not args.acknowledge
-    )
-    if args.save and unwitnessed:
-        pass  # said above: a checkpoint verifiers do not accept is never the one the next run starts from
-    elif args.save and held:
+    for alert in verdict.alerts:
+        print(f"ALERT: {alert}", file=sys.stderr)
+    if args.save and verdict.may_save(args.acknowledge):
+        write_option_file("--save", args.save, log.note.encode().decode())
+        write_option_file("--save", f"{args.save}.policy.json", json.dumps(policy, indent=2) + "\n")
+        if result.index is not None and result.index_problem is None:
+            write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
+    elif args.save and not verdict.unwitnessed:  # below the quorum: said in its alert
         print(
             f"the checkpoint was not saved to {args.save}: the next run shows these alerts again. Once you have dealt "
             "with them, run again with --acknowledge to save it",
             file=sys.stderr,
         )
-    elif args.save:
-        write_option_file("--save", args.save, log.note.encode().decode())
-        write_option_file("--save", f"{args.save}.policy.json", json.dumps(held_to, indent=2) + "\n")
-        if result.index is not None and result.index_problem is None:
-            write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
-    alerted = (
-        result.alerts or result.misnamed or unrecorded or put_back or unwitnessed or policy_changed or policy_unknown
-    )
-    return 1 if alerted or result.index_problem is not None else 0
+    return verdict.exit_code
 
 
 def _kept_policy(path: Path) -> object:

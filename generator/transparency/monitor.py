@@ -28,10 +28,13 @@ every entry is read.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.awarding.record import RECORDED_KINDS, SignedRecord
 from generator.layout import classify
+from generator.models.governance import TransparencyLog
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint
 from generator.tlog.tiles import TILE_WIDTH
@@ -39,7 +42,7 @@ from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogError, VerifiedLog
 from generator.transparency.logindex import LIST, LogIndex, commitment_problem, resume
 
-__all__ = ["ALERTS", "UNRECORDED", "MonitorResult", "monitor_log"]
+__all__ = ["ALERTS", "UNRECORDED", "MonitorResult", "RunVerdict", "held_to", "judge_run", "monitor_log"]
 
 #: Entry kinds that take a revocation back (or may replace a key), and what the issuer is told.
 ALERTS = {
@@ -147,6 +150,106 @@ def monitor_log(log: VerifiedLog, issuer: str, since: Checkpoint | None = None, 
         if index >= start:
             found.append((index, entry))
     return MonitorResult(start, log.size, found, commitment_problem(log.checkpoint, whole), whole, replaced, issuer)
+
+
+def held_to(config: TransparencyLog) -> dict[str, Any]:
+    """What a run holds the log to, kept beside the checkpoint it saves (``<save>.policy.json``): the log key, the
+    witnesses and the quorum of registry/governance.yaml, which is the repository holder's to change, and a change
+    of which is no entry of the log (a witness key of its own, a lower quorum)."""
+    return {"vkey": config.vkey, "witnesses": sorted(w.vkey for w in config.witnesses), "quorum": config.quorum}
+
+
+@dataclass(frozen=True, slots=True)
+class RunVerdict:
+    """What a monitor run concludes, beyond the entries it lists: each alert in words (shown as ``ALERT: …``),
+    whether the alerts hold the checkpoint until acknowledged, and whether the witnesses' quorum cosigned it."""
+
+    alerts: tuple[str, ...]
+    held: bool
+    """An alert the next run would not show again if this checkpoint were saved (an entry's, a policy's)."""
+    unwitnessed: bool
+    """Below the quorum: verifiers do not accept the checkpoint, so it is never saved, acknowledged or not."""
+
+    def may_save(self, acknowledge: bool) -> bool:
+        return not self.unwitnessed and (acknowledge or not self.held)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.alerts else 0
+
+
+def judge_run(
+    result: MonitorResult,
+    record: SignedRecord | None,
+    *,
+    cosigned: int,
+    quorum: int,
+    policy: dict[str, Any],
+    since: str | None,
+    kept_policy: object,
+) -> RunVerdict:
+    """The alerts of a run over ``result``: ``record`` is the owner's record (``--record``), ``cosigned`` the
+    checkpoint's valid cosignatures of listed witnesses against ``quorum``, ``policy`` what the run holds the log to
+    (:func:`held_to`) and ``kept_policy`` what the run of ``since`` (the ``--since`` file) held it to (``None``
+    when none was kept or it does not read)."""
+    alerts: list[str] = []
+    # None kept (a job that keeps only the file --since names, a checkpoint an earlier credreg saved, a file that
+    # does not read) is an alert too, held like a change: compared with nothing, the governance of the day (a witness
+    # key of the holder's own, pulled with it) would be taken in silence, and saved as what the log is held to.
+    policy_changed = kept_policy is not None and kept_policy != policy
+    policy_unknown = since is not None and kept_policy is None
+    if policy_changed:
+        alerts.append(
+            "registry/governance.yaml lists other witnesses than when you saved --since, or another quorum "
+            f"or log key (then: {json.dumps(kept_policy)}; now: {json.dumps(policy)}): a change the log does not "
+            "record. Check that it was reviewed (git log -p registry/governance.yaml) and ask the witnesses; once "
+            "dealt with, run again with --acknowledge"
+        )
+    if policy_unknown:
+        alerts.append(
+            f"no record of the witnesses, quorum and log key beside --since ({since}.policy.json: missing or "
+            f"unreadable; --save keeps it with the checkpoint, a credreg before this one did not): the log is held "
+            f"to registry/governance.yaml as it is now ({json.dumps(policy)}), unchecked against what it was. Keep "
+            "that file with the checkpoint; check that the governance was reviewed (git log -p "
+            "registry/governance.yaml), then run again with --acknowledge"
+        )
+    # A witness never cosigns two logs that disagree, so a view the quorum cosigned is the one verifiers are shown;
+    # one it did not may be a log shown to this monitor alone (a split view: another, cosigned, for everyone else).
+    unwitnessed = cosigned < quorum
+    if unwitnessed:
+        alerts.append(
+            f"the checkpoint is cosigned by {cosigned} of the {quorum} witnesses "
+            "registry/governance.yaml requires: verifiers do not accept it, and nothing shows it is the log they and "
+            "the witnesses are shown (a log shown to you alone, another for everyone else?). It is not saved: run "
+            "again once the witnesses have cosigned it; if it stays so, tell the witnesses"
+        )
+    alerts += [f"entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}" for index, entry in result.alerts]
+    alerts += [
+        f"entry {index} ({entry.kind}, {entry.where}): logged in the name of {entry.issuer}, for a file "
+        "of yours: verifiers take it as yours (a status list's latest version, a key's retirement, go by the "
+        "path), and your monitor is shown only what is in your name. A publisher names a file's owner: only "
+        "whoever holds the log's key writes such an entry"
+        for index, entry in result.misnamed
+    ]
+    unrecorded = result.unrecorded(record) if record is not None else []
+    alerts += [f"entry {index} ({entry.kind}, {entry.where}): {UNRECORDED[entry.kind]}" for index, entry in unrecorded]
+    put_back = result.put_back(record) if record is not None else []
+    alerts += [
+        f"entry {index} ({entry.kind}, {entry.where}): a version of the list you signed before the one it "
+        f"replaces (signed {signed_at}, the one it replaces {replaced_at}): a revocation taken back (an older "
+        "list put back?)"
+        for index, entry, signed_at, replaced_at in put_back
+    ]
+    if result.index_problem is not None:
+        alerts.append(
+            f"{result.index_problem}: verifiers would be told another latest status list or other key "
+            "retirements than the log holds"
+        )
+    # An entry alert is shown by the run that reads its entry: a checkpoint saved past it would hide it from the
+    # next run, so one missed e-mail from a scheduled job would lose it. It is saved only once acknowledged.
+    # (An index alert needs no such hold: each later checkpoint commits to the index again.)
+    held = bool(result.alerts or result.misnamed or unrecorded or put_back or policy_changed or policy_unknown)
+    return RunVerdict(tuple(alerts), held, unwitnessed)
 
 
 def _entry(log: VerifiedLog, index: int) -> LogEntry:
