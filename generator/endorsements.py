@@ -701,7 +701,7 @@ def verify_endorsement(document: Any, registry: Registry, *, now: dt.datetime | 
 
 
 _UNPUBLISHED = "no: this registry holds no endorsement with this hash in its endorser's folder"
-#: The checks that say whether it is an endorsement of this registry at all (the headline's "not published here").
+#: Why the dates and status of what is no endorsement of this registry (a check of NOT_OURS failed) are not read.
 _NOT_READ = "not read: it is not an endorsement this registry publishes"
 
 

@@ -93,21 +93,18 @@ class SignedRecord:
     hashes: frozenset[str]
     kinds: frozenset[str]
     """The entry kinds every record given holds (a record a command did not write for a kind says nothing of it)."""
-    signed_at: Mapping[str, str] = field(default_factory=dict, compare=False)
-    """Hash → when it was first signed (``YYYY-MM-DDTHH:MM:SSZ``, UTC), for the lines that say so: which of two
-    versions of a status list the owner signed first."""
-    signed_line: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
-    """Hash → (record, line number) of the line :attr:`signed_at` is read from."""
+    signed: Mapping[str, tuple[str, int, int]] = field(default_factory=dict, compare=False)
+    """Hash → when it was first signed (``YYYY-MM-DDTHH:MM:SSZ``, UTC), and the record and line number saying so,
+    for the lines that give a time: which of two versions of a status list the owner signed first."""
 
     def signed_before(self, first: str, then: str) -> bool:
         """Whether the records show ``first`` signed before ``then``: dated earlier or, dated the same second (two
         ``credreg revoke`` runs of a script), on an earlier line of the same record, which is appended to as things
         are signed. Not when either is undated, or both are of one second in two records."""
-        at, other = self.signed_at.get(first), self.signed_at.get(then)
-        if at is None or other is None or at > other:
+        if first not in self.signed or then not in self.signed:
             return False
-        (record, line), (other_record, other_line) = self.signed_line[first], self.signed_line[then]
-        return at < other or (record == other_record and line < other_line)
+        (at, record, line), (other, other_record, other_line) = self.signed[first], self.signed[then]
+        return at < other or (at == other and record == other_record and line < other_line)
 
     def holds(self, kind: str, sha256: str) -> bool | None:
         """Whether the records hold ``sha256``; ``None`` when they do not cover ``kind``."""
@@ -152,8 +149,7 @@ def read_records(paths: Iterable[Path]) -> SignedRecord:
     """The hashes the records at ``paths`` name, and the kinds all of them hold; UsageError naming the file and
     line of anything else."""
     hashes: set[str] = set()
-    signed_at: dict[str, str] = {}
-    signed_line: dict[str, tuple[int, int]] = {}
+    signed: dict[str, tuple[str, int, int]] = {}
     kinds = frozenset(RECORDED_KINDS)
     for record, path in enumerate(paths):
         try:
@@ -181,6 +177,6 @@ def read_records(paths: Iterable[Path]) -> SignedRecord:
                 )
             hashes.add(match[1])
             dated = _DATED.fullmatch(line)
-            if dated is not None and (match[1] not in signed_at or dated[1] < signed_at[match[1]]):
-                signed_at[match[1]], signed_line[match[1]] = dated[1], (record, number)
-    return SignedRecord(frozenset(hashes), kinds, signed_at, signed_line)
+            if dated is not None and (match[1] not in signed or dated[1] < signed[match[1]][0]):
+                signed[match[1]] = (dated[1], record, number)
+    return SignedRecord(frozenset(hashes), kinds, signed)

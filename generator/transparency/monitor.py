@@ -102,7 +102,7 @@ class MonitorResult:
         for index, entry in self.entries:
             before = self.replaced.get(index)
             if entry.kind == LIST and before is not None and record.signed_before(entry.sha256, before):
-                found.append((index, entry, record.signed_at[entry.sha256], record.signed_at[before]))
+                found.append((index, entry, record.signed[entry.sha256][0], record.signed[before][0]))
         return found
 
 
