@@ -304,6 +304,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         policy=policy,
         since=args.since,
         kept_policy=_kept_policy(Path(f"{args.since}.policy.json")) if args.since else None,
+        checkpoint=log.checkpoint,
     )
     demo = DEMO_CLAUSE if log_is_demo(source) else ""
     print(f"{found} {where}{checked}{witnessed}{demo}", file=sys.stderr)
@@ -315,9 +316,16 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         if result.index is not None and result.index_problem is None:
             write_kept(Path(f"{args.save}.index.json"), result.index, log.size, log.checkpoint.root)
     elif args.save and not verdict.unwitnessed:  # below the quorum: said in its alert
+        stale = (
+            f"--acknowledge {args.acknowledge} is not the receipt of these alerts (the log, your record or the "
+            "governance changed since the run that printed it: read them again). "
+            if args.acknowledge is not None
+            else ""
+        )
         print(
-            f"the checkpoint was not saved to {args.save}: the next run shows these alerts again. Once you have dealt "
-            "with them, run again with --acknowledge to save it",
+            f"{stale}the checkpoint was not saved to {args.save}: the next run shows these alerts again. Once you "
+            f"have dealt with them, run again with --acknowledge {verdict.receipt} to save it (that receipt "
+            "acknowledges these alerts at this checkpoint, nothing the log shows later)",
             file=sys.stderr,
         )
     return verdict.exit_code
@@ -419,10 +427,11 @@ def add_log_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     )
     monitor.add_argument(
         "--acknowledge",
-        action="store_true",
-        help="save the checkpoint (--save) even though this run shows alerts: you have dealt with them (without it, "
-        "a run with alerts saves nothing, so the next run shows them again). A checkpoint below the witnesses' "
-        "quorum is never saved",
+        metavar="RECEIPT",
+        help="save the checkpoint (--save) even though this run shows alerts: you have dealt with the alerts a run "
+        "printed RECEIPT for (without it, a run with alerts saves nothing, so the next run shows them again). A "
+        "receipt names those alerts at that checkpoint: a run that finds other alerts, or another checkpoint, saves "
+        "nothing and prints its own. A checkpoint below the witnesses' quorum is never saved",
     )
     add_log_key_option(monitor)
 

@@ -11,7 +11,8 @@ rewritten (``revocation-removed``), a status list that lost a set bit (``status-
 signed list put back). Only a push past the pull-request check makes one, and the award it revoked looks valid
 again. So is a key file changed other than by its retirement (``key-changed``: its public key replaced?).
 ``credreg log monitor`` names each and exits non-zero. A run that shows an entry alert saves no checkpoint
-until the owner acknowledges it (``--acknowledge``), so the next run shows it again.
+until the owner acknowledges it (``--acknowledge RECEIPT``, the receipt the run printed: :attr:`RunVerdict.receipt`),
+so the next run shows it again; a receipt acknowledges exactly the alerts it was printed with, at that checkpoint.
 
 **What the owner signed.** Given the owner's record of what it signed (``--record``, written by ``credreg
 award``, ``endorse``, ``revoke`` and ``keygen``: :mod:`generator.awarding.record`), an award, endorsement,
@@ -28,6 +29,7 @@ every entry is read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -169,9 +171,13 @@ class RunVerdict:
     """An alert the next run would not show again if this checkpoint were saved (an entry's, a policy's)."""
     unwitnessed: bool
     """Below the quorum: verifiers do not accept the checkpoint, so it is never saved, acknowledged or not."""
+    receipt: str = ""
+    """What ``--acknowledge`` names to save past the held alerts: a digest of the checkpoint and of those alerts'
+    words. Acknowledging by a bare flag took whatever the acknowledging run found, and an entry published between
+    the run the owner read and the one it acknowledged with was saved past unseen."""
 
-    def may_save(self, acknowledge: bool) -> bool:
-        return not self.unwitnessed and (acknowledge or not self.held)
+    def may_save(self, acknowledged: str | None) -> bool:
+        return not self.unwitnessed and (not self.held or acknowledged == self.receipt)
 
     @property
     def exit_code(self) -> int:
@@ -187,11 +193,12 @@ def judge_run(
     policy: dict[str, Any],
     since: str | None,
     kept_policy: object,
+    checkpoint: Checkpoint,
 ) -> RunVerdict:
-    """The alerts of a run over ``result``: ``record`` is the owner's record (``--record``), ``cosigned`` the
-    checkpoint's valid cosignatures of listed witnesses against ``quorum``, ``policy`` what the run holds the log to
-    (:func:`held_to`) and ``kept_policy`` what the run of ``since`` (the ``--since`` file) held it to (``None``
-    when none was kept or it does not read)."""
+    """The alerts of a run over ``result``, read at ``checkpoint``: ``record`` is the owner's record (``--record``),
+    ``cosigned`` the checkpoint's valid cosignatures of listed witnesses against ``quorum``, ``policy`` what the run
+    holds the log to (:func:`held_to`) and ``kept_policy`` what the run of ``since`` (the ``--since`` file) held it to
+    (``None`` when none was kept or it does not read)."""
     alerts: list[str] = []
     # None kept (a job that keeps only the file --since names, a checkpoint an earlier credreg saved, a file that
     # does not read) is an alert too, held like a change: compared with nothing, the governance of the day (a witness
@@ -203,7 +210,7 @@ def judge_run(
             "registry/governance.yaml lists other witnesses than when you saved --since, or another quorum "
             f"or log key (then: {json.dumps(kept_policy)}; now: {json.dumps(policy)}): a change the log does not "
             "record. Check that it was reviewed (git log -p registry/governance.yaml) and ask the witnesses; once "
-            "dealt with, run again with --acknowledge"
+            "dealt with, acknowledge it with this run's receipt"
         )
     if policy_unknown:
         alerts.append(
@@ -211,18 +218,19 @@ def judge_run(
             f"unreadable; --save keeps it with the checkpoint, a credreg before this one did not): the log is held "
             f"to registry/governance.yaml as it is now ({json.dumps(policy)}), unchecked against what it was. Keep "
             "that file with the checkpoint; check that the governance was reviewed (git log -p "
-            "registry/governance.yaml), then run again with --acknowledge"
+            "registry/governance.yaml), then acknowledge it with this run's receipt"
         )
     # A witness never cosigns two logs that disagree, so a view the quorum cosigned is the one verifiers are shown;
     # one it did not may be a log shown to this monitor alone (a split view: another, cosigned, for everyone else).
     unwitnessed = cosigned < quorum
+    below_quorum = (
+        f"the checkpoint is cosigned by {cosigned} of the {quorum} witnesses "
+        "registry/governance.yaml requires: verifiers do not accept it, and nothing shows it is the log they and "
+        "the witnesses are shown (a log shown to you alone, another for everyone else?). It is not saved: run "
+        "again once the witnesses have cosigned it; if it stays so, tell the witnesses"
+    )
     if unwitnessed:
-        alerts.append(
-            f"the checkpoint is cosigned by {cosigned} of the {quorum} witnesses "
-            "registry/governance.yaml requires: verifiers do not accept it, and nothing shows it is the log they and "
-            "the witnesses are shown (a log shown to you alone, another for everyone else?). It is not saved: run "
-            "again once the witnesses have cosigned it; if it stays so, tell the witnesses"
-        )
+        alerts.append(below_quorum)
     alerts += [f"entry {index} ({entry.kind}, {entry.where}): {ALERTS[entry.kind]}" for index, entry in result.alerts]
     alerts += [
         f"entry {index} ({entry.kind}, {entry.where}): logged in the name of {entry.issuer}, for a file "
@@ -249,7 +257,10 @@ def judge_run(
     # next run, so one missed e-mail from a scheduled job would lose it. It is saved only once acknowledged.
     # (An index alert needs no such hold: each later checkpoint commits to the index again.)
     held = bool(result.alerts or result.misnamed or unrecorded or put_back or policy_changed or policy_unknown)
-    return RunVerdict(tuple(alerts), held, unwitnessed)
+    # The quorum's alert is no part of the receipt: never saved past, it leaves once the witnesses cosign.
+    words = [checkpoint.text(), *(alert for alert in alerts if alert != below_quorum)]
+    receipt = hashlib.sha256("\n\n".join(words).encode()).hexdigest()[:16] if held else ""
+    return RunVerdict(tuple(alerts), held, unwitnessed, receipt)
 
 
 def _entry(log: VerifiedLog, index: int) -> LogEntry:

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,8 +72,21 @@ class LogRepo:
             cosign(self, self.keys.parent / "monitor-witness")
         return self.credreg("log", "monitor", *args, ok=ok)
 
+    def acknowledged(self, *args: str, ok: bool | None = True) -> subprocess.CompletedProcess[str]:
+        """``credreg log monitor ARGS`` (with ``--save``), then again acknowledging what that run showed, by the
+        receipt it printed: an owner who has read the alerts and dealt with them. The second run's result."""
+        shown = self.credreg("log", "monitor", *args, ok=False)
+        return self.credreg("log", "monitor", *args, "--acknowledge", receipt(shown.stderr), ok=ok)
+
     def award_files(self) -> list[Path]:
         return sorted(self.root.glob("registry/issuers/*/awards/*/*/*.json"))
+
+
+def receipt(stderr: str) -> str:
+    """The receipt a monitor run that saved nothing printed, to acknowledge its alerts by."""
+    found = re.findall(r"run again with --acknowledge ([0-9a-f]{16}) to save it", stderr)
+    assert len(found) == 1, stderr
+    return found[0]
 
 
 def copy_example(base: Path) -> Path:
@@ -113,13 +127,14 @@ def make_log_repo(tmp_path: Path, example: Path) -> LogRepo:
     return LogRepo(root, keys, log_key, signer, witness_key, witness)
 
 
-def plant_award(repo: LogRepo, issuer: str = "northbridge-university") -> tuple[Path, str]:
-    """An award its issuer never made (a copy of one of its awards, changed): what a leaked key would add."""
+def plant_award(repo: LogRepo, issuer: str = "northbridge-university", serial: str = "beef") -> tuple[Path, str]:
+    """An award its issuer never made (a copy of one of its awards, changed): what a leaked key would add
+    (``serial``: hex digits that tell two such awards apart)."""
     from generator.awards import award_hash
 
     source = next(p for p in repo.award_files() if f"/{issuer}/" in p.as_posix())
     doc = json.loads(source.read_text())
-    doc["id"] = "urn:uuid:00000000-0000-4000-8000-00000000beef"
+    doc["id"] = f"urn:uuid:00000000-0000-4000-8000-{serial:0>12}"
     digest = award_hash(doc)
     target = source.parent.parent / digest[:2] / f"{digest}.json"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ import pytest
 from generator.publish.build import build_site
 from generator.transparency.keys import generate_note_key
 from tests.conftest import REPO
-from tests.transparency.conftest import LogRepo, cosign
+from tests.transparency.conftest import LogRepo, cosign, receipt
 
 pytestmark = pytest.mark.slow
 
@@ -147,10 +147,19 @@ def test_the_monitor_reads_the_demo_log_against_the_key_it_is_given(demo_site: P
     assert done.returncode == 1, done.stderr
     assert f"the checkpoint was not saved to {saved}: the next run shows these alerts again" in done.stderr
     assert not saved.exists()
+    shown = receipt(done.stderr)
     for key in (str(demo_vkey), policy["vkey"]):
         for given in (demo_site, demo_site / "log"):
             done = _monitor(
-                "northbridge-university", "--log", str(given), "--log-key", key, "--save", str(saved), "--acknowledge"
+                "northbridge-university",
+                "--log",
+                str(given),
+                "--log-key",
+                key,
+                "--save",
+                str(saved),
+                "--acknowledge",
+                shown,
             )
             assert done.returncode == 1, done.stderr
             assert done.stdout.count("\taward\t") > 0, done.stdout

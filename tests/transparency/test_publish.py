@@ -14,7 +14,16 @@ from generator.load import load_registry
 from generator.tlog.note import parse_checkpoint, parse_note
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import LogSource, open_log
-from tests.transparency.conftest import LogRepo, award_with, commit_all, cosign, git, imported_key, plant_award
+from tests.transparency.conftest import (
+    LogRepo,
+    award_with,
+    commit_all,
+    cosign,
+    git,
+    imported_key,
+    plant_award,
+    receipt,
+)
 
 # Each test runs the real CLI several times on a copy of the example registry.
 pytestmark = pytest.mark.slow
@@ -307,12 +316,43 @@ def test_an_alert_is_shown_again_until_it_is_acknowledged(log_repo: LogRepo, tmp
         assert "not in your record of what you signed" in done.stderr
         assert f"the checkpoint was not saved to {saved}: the next run shows these alerts again" in done.stderr
         assert saved.read_bytes() == before
-    done = log_repo.monitor(*args, "--save", str(saved), "--acknowledge", ok=False)
+    done = log_repo.monitor(*args, "--save", str(saved), "--acknowledge", receipt(done.stderr), ok=False)
     assert done.returncode == 1  # still this run's alert
     assert "not saved" not in done.stderr
     assert saved.read_bytes() != before
     quiet = log_repo.monitor(*args, "--save", str(saved))
     assert (quiet.stdout, "ALERT" in quiet.stderr) == ("", False)
+
+
+def test_an_acknowledgement_covers_only_the_alerts_it_was_shown(log_repo: LogRepo, tmp_path: Path) -> None:
+    """``--acknowledge`` was a bare flag: the run that acknowledged saved past whatever it found, so an award
+    planted between the run the owner read and the one it acknowledged with was saved past, never shown as an
+    alert. A receipt names the alerts a run printed, at its checkpoint: another run's alerts save nothing."""
+    issuer = "northbridge-university"
+    key, saved = _key_watched_since(log_repo, tmp_path, issuer)
+    plant_award(log_repo, issuer)
+    commit_all(log_repo.root, "an award nobody at Northbridge made")
+    log_repo.publish()
+    record = key.parent / f"{issuer}.signed.txt"
+    record.write_text("")
+    args = (issuer, "--since", str(saved), "--log", str(log_repo.state), "--record", str(record), "--save", str(saved))
+    before = saved.read_bytes()
+    read = log_repo.monitor(*args, ok=False)
+    # While the owner reads that run's alert, a second award is published.
+    _, second = plant_award(log_repo, issuer, serial="f00d")
+    commit_all(log_repo.root, "and another, while the owner looks at the first")
+    log_repo.publish()
+    stale = log_repo.monitor(*args, "--acknowledge", receipt(read.stderr), ok=False)
+    assert second in stale.stdout
+    assert f"--acknowledge {receipt(read.stderr)} is not the receipt of these alerts" in stale.stderr
+    assert saved.read_bytes() == before
+    assert log_repo.monitor(*args, "--acknowledge", "0" * 16, ok=False).returncode == 1
+    assert saved.read_bytes() == before
+    # The same alerts read again (the witness's later cosignature changes nothing): that receipt saves.
+    assert receipt(log_repo.monitor(*args, ok=False).stderr) == receipt(stale.stderr)
+    log_repo.monitor(*args, "--acknowledge", receipt(stale.stderr), ok=False)
+    assert saved.read_bytes() != before
+    assert "ALERT" not in log_repo.monitor(*args).stderr
 
 
 def test_publish_refuses_the_wrong_key_and_a_tampered_state(log_repo: LogRepo, tmp_path: Path) -> None:
@@ -923,7 +963,7 @@ def test_a_monitor_alerts_when_the_witnesses_it_holds_the_log_to_change(log_repo
     assert "cosigned by 1 of 1 witnesses" in alerted.stderr
     assert "ALERT: registry/governance.yaml lists other witnesses than when you saved" in alerted.stderr
     assert saved.read_bytes() == before
-    log_repo.credreg("log", "monitor", *watched, "--acknowledge", ok=False)  # dealt with: saved
+    log_repo.acknowledged(*watched, ok=False)  # dealt with: saved
     assert "ALERT" not in log_repo.credreg("log", "monitor", *watched).stderr
 
 
@@ -995,7 +1035,7 @@ def test_a_since_checkpoint_without_the_witnesses_it_was_saved_under_is_an_alert
     said = f"ALERT: no record of the witnesses, quorum and log key beside --since ({policy}: missing or"
     assert said in alerted.stderr
     assert saved.read_bytes() == before
-    log_repo.credreg("log", "monitor", *watched, "--acknowledge", ok=False)  # checked: saved, with its policy
+    log_repo.acknowledged(*watched, ok=False)  # checked: saved, with its policy
     assert json.loads(policy.read_text())["quorum"] == 1
     assert "ALERT" not in log_repo.credreg("log", "monitor", *watched).stderr
 
