@@ -532,6 +532,11 @@ def test_an_endorser_cannot_take_another_bodys_did(tmp_path: Path, did: str, own
     [
         "did:web:university.example%3A443:people",  # the default port, spelled out
         "did:web:university.example:%70eople",  # a percent-encoded path
+        "did:web:university.example%3A0443:people",  # the default port, with a leading zero (URL parsers: 443)
+        "did:web:university.example.:people",  # the host as a fully qualified name (DNS: the same host)
+        "did:web:university.example:x:..:people",  # a dot-segment, which URL parsers remove
+        "did:web:university.example:.:people",
+        "did:web:university.example:x:%2E%2E:people",  # a percent-encoded one (still a dot-segment to URLs)
     ],
 )
 def test_an_endorser_cannot_take_another_bodys_own_did_spelled_otherwise(tmp_path: Path, did: str) -> None:
@@ -554,11 +559,29 @@ def test_an_endorser_cannot_take_another_bodys_own_did_spelled_otherwise(tmp_pat
     )
 
 
+def test_an_endorser_cannot_take_another_bodys_idn_did_spelled_otherwise(tmp_path: Path) -> None:
+    # An internationalized host percent-encoded (as did:web writes it) and its ASCII (punycode) form are one host to
+    # every resolver: compared as decoded, the two were two places.
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "other-body", "Other Body")
+    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
+    issuer.write_text(issuer.read_text(encoding="utf-8") + "did: did:web:xn--bcher-kva.example\n", "utf-8")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write("did: did:web:b%C3%BCcher.example\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.field) == (rel, "did")
+
+
 @pytest.mark.parametrize(
     "did",
     [
         "did:web:registry.test.example%3A443:endorsers:data-council",  # the default port, spelled out
         "did:web:registry.test.example:endorsers:%64ata-council",  # a percent-encoded path
+        "did:web:registry.test.example%3A0443:endorsers:data-council",  # the default port, with a leading zero
+        "did:web:registry.test.example.:endorsers:data-council",  # the host as a fully qualified name
         "did:web:registry.test.example:issuers:acme-academy:status",  # a folder of an issuer's
         "did:web:registry.test.example:issuers:someone-new",  # a place the site may serve another body tomorrow
         "did:web:registry.test.example",  # the registry's own (registry/governance.yaml registry_key)
