@@ -279,10 +279,12 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
 
 def _did_web_place(did: str) -> tuple[str, list[str]] | None:
     """(host, path segments) where a ``did:web`` resolves, as a resolver reads it (``None``: not a did:web): each
-    part percent-decoded, then read as a URL parser and DNS read them (:func:`_web_place`)."""
+    part percent-decoded into the URL's part (did:web), which the server decodes in turn (a URL's), then read as
+    a URL parser and DNS read them (:func:`_web_place`). The site's own URL is decoded once: ``did_web_for``
+    encodes its ``%`` again (``https://example.org/reg%20one/`` is ``did:web:example.org:reg%2520one``)."""
     if not did.startswith("did:web:"):
         return None
-    host, *segments = (unquote(part) for part in did.removeprefix("did:web:").split(":"))
+    host, *segments = (unquote(unquote(part)) for part in did.removeprefix("did:web:").split(":"))
     return _web_place(host, segments)
 
 

@@ -607,6 +607,31 @@ def test_a_body_cannot_declare_a_did_web_on_the_registry_site(tmp_path: Path, di
     )
 
 
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:web:registry.test.example:reg%2520one:issuers:someone-new",  # the path as did_web_for writes it
+        "did:web:registry.test.example:reg%20one:issuers:someone-new",  # decoded once: the same URL path
+    ],
+)
+def test_a_body_cannot_declare_a_did_web_on_a_registry_site_with_an_encoded_path(tmp_path: Path, did: str) -> None:
+    # A site path segment is a URL's, percent-encoded ("reg%20one"); a did:web's segment is percent-decoded once
+    # into a URL's (did_web_for encodes the site's "%" again): the site was read decoded and the DID's decoded
+    # only once, so the spelling the registry itself gives its bodies was never a place on its own site.
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    governance = root / "registry/governance.yaml"
+    text = governance.read_text(encoding="utf-8")
+    governance.write_text(text.replace("https://registry.test.example/", "https://registry.test.example/reg%20one/"))
+    add_endorser(root, "other-body", "Other Body")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write(f"did: {did}\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.site-did"]
+    assert (problem.location.path, problem.field) == (rel, "did")
+
+
 def test_a_body_may_declare_the_did_web_the_registry_gives_it(tmp_path: Path) -> None:
     from generator.check import run_check
 
