@@ -38,7 +38,7 @@ def _key_day(value: dt.datetime) -> str:
     return labels.date_label(value.astimezone(dt.UTC))
 
 
-def _key_state(key: PublicKey) -> str:
+def _key_state(key: PublicKey, now: dt.datetime) -> str:
     if key.revoked_at is not None:
         return (
             f'<span class="cr-badge cr-badge--revoked">Revoked</span> {esc(_key_day(key.revoked_at))}: '
@@ -46,6 +46,8 @@ def _key_state(key: PublicKey) -> str:
         )
     if key.valid_until is not None:
         return f'<span class="cr-badge cr-badge--deprecated">Rotated out</span> {esc(_key_day(key.valid_until))}'
+    if now < key.valid_from:  # every signature before then is refused: not yet the key in use
+        return f'<span class="cr-badge cr-badge--retired">Not yet valid</span> until {esc(_key_day(key.valid_from))}'
 
     return '<span class="cr-badge cr-badge--active">In use</span>'
 
@@ -64,7 +66,7 @@ def _keys(model: SiteModel, record: IssuerRecord, here: str) -> str:
         until = _key_day(key.valid_until) if key.valid_until else "—"
         rows.append(
             f'<tr><th scope="row"><code>{esc(key.id)}</code></th><td>{esc(_key_day(key.valid_from))}</td>'
-            f"<td>{esc(until)}</td><td>{_key_state(key)}</td>"
+            f"<td>{esc(until)}</td><td>{_key_state(key, model.now)}</td>"
             f'<td><code class="cr-break">{esc(key.publicKeyMultibase)}</code></td></tr>'
         )
     table = (

@@ -325,3 +325,16 @@ def test_an_issuer_page_gives_its_keys_days_in_utc_as_every_verifier_does(model:
     row = row[: row.index("</tr>")]
     assert re.findall(r"<td>([^<]*)</td>", row)[:2] == ["31 December 2024", "28 February 2025"]
     assert "Revoked</span> 2 February 2025" in row
+
+
+def test_an_issuer_page_says_a_key_not_yet_valid_is_not_in_use(model: SiteModel) -> None:
+    # Every signature before valid_from is refused, yet the page called the key "In use".
+    record = model.registry.issuers["cloud-skills-council"]
+    [(key_id, key)] = list(record.keys.items())[:1]
+    start = {"valid_from": model.now + dt.timedelta(days=30), "valid_until": None, "revoked_at": None}
+    later = Sourced(key.model.model_copy(update=start | {"revocation_reason": None}), key.doc)
+    html = issuer_body(model, IssuerRecord(record.source, record.credentials, {key_id: later}))
+    row = html[html.index(f"<code>{key_id}</code>") :]
+    row = row[: row.index("</tr>")]
+    assert "In use" not in row
+    assert "Not yet valid</span> until " in row
