@@ -164,11 +164,11 @@ def _load(args: argparse.Namespace) -> Registry:
 
 
 def _cmd_keygen(args: argparse.Namespace) -> int:
-    from generator.awarding.issue import parse_valid_until
+    from generator.awarding.issue import parse_valid_from
     from generator.awarding.keys import generate_key
 
     registry = _load(args)
-    valid_from = parse_valid_until(args.valid_from, "--valid-from") if args.valid_from else None
+    valid_from = parse_valid_from(args.valid_from) if args.valid_from else None
     out = Path(args.out).expanduser() if args.out else None
     record = Path(args.record).expanduser() if args.record else True
     made = generate_key(
@@ -712,7 +712,9 @@ def build_parser() -> argparse.ArgumentParser:
     keygen.add_argument("issuer", help="issuer id")
     keygen.add_argument("--key-id", help="key id (default: key-YYYY-MM-DD)")
     keygen.add_argument("--out", metavar="PATH", help="private key file (default: in your config dir, never the repo)")
-    keygen.add_argument("--valid-from", metavar="DATE", help="first day the key may sign (default: now)")
+    keygen.add_argument(
+        "--valid-from", metavar="DATE", help="first day (from its start, UTC) or time the key may sign (default: now)"
+    )
     keygen.add_argument(
         "--record",
         metavar="FILE",

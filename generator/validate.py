@@ -6,6 +6,7 @@ in the load stage.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Collection, Iterator
@@ -234,7 +235,7 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
     given = {f"issuer {i!r}": did_web_for(registry.site_url, i) for i in registry.issuers}
     given |= {f"endorser {e!r}": did_web_for(registry.site_url, e, "endorsers") for e in registry.endorsers}
     site = urlsplit(registry.site_url)
-    site_place = (site.netloc.lower().removesuffix(":443"), [unquote(s) for s in site.path.split("/") if s])
+    site_place = _web_place(site.netloc, [unquote(s) for s in site.path.split("/")])
     for body, did, default_did, doc, _ in bodies:
         if did in dids:
             # Without a `did` field, the body has the registry's did:web, which the other body has declared.
@@ -277,13 +278,38 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
 
 
 def _did_web_place(did: str) -> tuple[str, list[str]] | None:
-    """(host, path segments) where a ``did:web`` resolves, as a resolver reads it: each part percent-decoded, the
-    host in lowercase and without the default port (``None``: not a did:web)."""
+    """(host, path segments) where a ``did:web`` resolves, as a resolver reads it (``None``: not a did:web): each
+    part percent-decoded into the URL's part (did:web), which the server decodes in turn (a URL's), then read as
+    a URL parser and DNS read them (:func:`_web_place`). The site's own URL is decoded once: ``did_web_for``
+    encodes its ``%`` again (``https://example.org/reg%20one/`` is ``did:web:example.org:reg%2520one``)."""
     if not did.startswith("did:web:"):
         return None
-    host, *segments = (unquote(part) for part in did.removeprefix("did:web:").split(":"))
-    host = host.lower().removesuffix(":443")
-    return host, segments
+    host, *segments = (unquote(unquote(part)) for part in did.removeprefix("did:web:").split(":"))
+    return _web_place(host, segments)
+
+
+def _web_place(host: str, segments: list[str]) -> tuple[str, list[str]]:
+    """The one spelling of a place on the web (a did:web's, the site's): a resolver builds ``https://`` + host +
+    path and fetches it, so every spelling a URL parser or DNS reads as the same place is that place. The host in
+    lowercase, without its default port (443, however many leading zeros: a URL's port is a number), without a
+    fully qualified name's final dot (DNS: the same host), in its ASCII (IDNA) form; the path without empty and
+    dot-segments (``.``, ``..``, percent-encoded or not: URL parsers resolve them before the request). Compared
+    as written, ``did:web:site.example%3A0443:issuers:acme`` or ``did:web:site.example.:issuers:acme`` was a new
+    identity to the check and the registry site's own document to every resolver."""
+    name, port = host.lower(), ""
+    if ":" in name.rpartition("]")[2]:  # a port (an IPv6 literal's colons are inside its brackets)
+        name, _, port = name.rpartition(":")
+        port = "" if port.isascii() and port.isdigit() and int(port) == 443 else port.lstrip("0") or port
+    name = name.removesuffix(".")
+    with contextlib.suppress(UnicodeError):  # no host a resolver could reach: compared as written
+        name = name.encode("idna").decode("ascii")
+    path: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            path = path[:-1]
+        elif segment not in ("", "."):
+            path.append(segment)
+    return (f"{name}:{port}" if port else name), path
 
 
 def _inside(place: tuple[str, list[str]], site: tuple[str, list[str]]) -> bool:

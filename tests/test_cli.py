@@ -558,3 +558,21 @@ def test_serve_on_a_port_that_is_none_is_a_usage_error(registry_dir: Path, port:
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"--port: {port!r} is not a TCP port (0 to 65535)" in done.stderr, done.stderr
     assert not (registry_dir.parent / "served").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [
+        ("2024-06-01", "2024-06-01T00:00:00Z"),  # a day: its first instant, as the help promises ("first day")
+        ("2024-06-01T08:30:00+02:00", "2024-06-01T06:30:00Z"),  # a time: that instant
+    ],
+)
+def test_keygen_valid_from_a_day_opens_the_key_at_its_start(tmp_path: Path, given: str, written: str) -> None:
+    # --valid-from was read as --valid-until is: a day as its last second, so a key "valid from 1 June" could sign
+    # nothing on 1 June until 23:59:59 (its window opened at the day's end).
+    root = make_registry(tmp_path / "r")
+    made = run("--root", str(root), "keygen", "acme-academy", "--key-id", "key-9", "--out", str(tmp_path / "k"),
+               "--valid-from", given)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    key = json.loads((root / "keys/acme-academy/key-9.json").read_text(encoding="utf-8"))
+    assert key["valid_from"] == written

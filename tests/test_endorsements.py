@@ -532,6 +532,11 @@ def test_an_endorser_cannot_take_another_bodys_did(tmp_path: Path, did: str, own
     [
         "did:web:university.example%3A443:people",  # the default port, spelled out
         "did:web:university.example:%70eople",  # a percent-encoded path
+        "did:web:university.example%3A0443:people",  # the default port, with a leading zero (URL parsers: 443)
+        "did:web:university.example.:people",  # the host as a fully qualified name (DNS: the same host)
+        "did:web:university.example:x:..:people",  # a dot-segment, which URL parsers remove
+        "did:web:university.example:.:people",
+        "did:web:university.example:x:%2E%2E:people",  # a percent-encoded one (still a dot-segment to URLs)
     ],
 )
 def test_an_endorser_cannot_take_another_bodys_own_did_spelled_otherwise(tmp_path: Path, did: str) -> None:
@@ -554,11 +559,29 @@ def test_an_endorser_cannot_take_another_bodys_own_did_spelled_otherwise(tmp_pat
     )
 
 
+def test_an_endorser_cannot_take_another_bodys_idn_did_spelled_otherwise(tmp_path: Path) -> None:
+    # An internationalized host percent-encoded (as did:web writes it) and its ASCII (punycode) form are one host to
+    # every resolver: compared as decoded, the two were two places.
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "other-body", "Other Body")
+    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
+    issuer.write_text(issuer.read_text(encoding="utf-8") + "did: did:web:xn--bcher-kva.example\n", "utf-8")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write("did: did:web:b%C3%BCcher.example\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.field) == (rel, "did")
+
+
 @pytest.mark.parametrize(
     "did",
     [
         "did:web:registry.test.example%3A443:endorsers:data-council",  # the default port, spelled out
         "did:web:registry.test.example:endorsers:%64ata-council",  # a percent-encoded path
+        "did:web:registry.test.example%3A0443:endorsers:data-council",  # the default port, with a leading zero
+        "did:web:registry.test.example.:endorsers:data-council",  # the host as a fully qualified name
         "did:web:registry.test.example:issuers:acme-academy:status",  # a folder of an issuer's
         "did:web:registry.test.example:issuers:someone-new",  # a place the site may serve another body tomorrow
         "did:web:registry.test.example",  # the registry's own (registry/governance.yaml registry_key)
@@ -582,6 +605,31 @@ def test_a_body_cannot_declare_a_did_web_on_the_registry_site(tmp_path: Path, di
         f"DID {did} is a place on this registry's site, which serves only the did:web it gives each body: "
         "leave did out to have this body's"
     )
+
+
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:web:registry.test.example:reg%2520one:issuers:someone-new",  # the path as did_web_for writes it
+        "did:web:registry.test.example:reg%20one:issuers:someone-new",  # decoded once: the same URL path
+    ],
+)
+def test_a_body_cannot_declare_a_did_web_on_a_registry_site_with_an_encoded_path(tmp_path: Path, did: str) -> None:
+    # A site path segment is a URL's, percent-encoded ("reg%20one"); a did:web's segment is percent-decoded once
+    # into a URL's (did_web_for encodes the site's "%" again): the site was read decoded and the DID's decoded
+    # only once, so the spelling the registry itself gives its bodies was never a place on its own site.
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    governance = root / "registry/governance.yaml"
+    text = governance.read_text(encoding="utf-8")
+    governance.write_text(text.replace("https://registry.test.example/", "https://registry.test.example/reg%20one/"))
+    add_endorser(root, "other-body", "Other Body")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write(f"did: {did}\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.site-did"]
+    assert (problem.location.path, problem.field) == (rel, "did")
 
 
 def test_a_body_may_declare_the_did_web_the_registry_gives_it(tmp_path: Path) -> None:

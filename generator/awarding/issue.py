@@ -54,6 +54,7 @@ __all__ = [
     "evidence_problem",
     "holder_warnings",
     "issue_awards",
+    "parse_valid_from",
     "parse_valid_until",
     "read_cohort",
     "recipient_named_in",
@@ -94,13 +95,15 @@ class IssuedAward:
         return earner_link(self.verify_url, self.recipient_key)
 
 
-def _parse_date(value: str) -> dt.datetime:
-    """``2027-06-30`` (end of that day, UTC) or a full ISO 8601 timestamp with zone."""
+def _parse_date(value: str, *, start: bool = False) -> dt.datetime:
+    """``2027-06-30`` (end of that day, UTC; its start with ``start``: a window that opens that day) or a full ISO
+    8601 timestamp with zone."""
     value = value.strip()
     try:
         if len(value) == 10:
             day = dt.date.fromisoformat(value)
-            return dt.datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=dt.UTC)
+            end = (0, 0, 0) if start else (23, 59, 59)
+            return dt.datetime(day.year, day.month, day.day, *end, tzinfo=dt.UTC)
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 timestamp") from None
@@ -149,9 +152,18 @@ def recipient_named_in(text: str, email: str, name: str | None) -> str | None:
 
 
 def parse_valid_until(value: str, option: str = "--valid-until") -> dt.datetime:
-    """The date given with ``option`` (named in the message when it is not a date)."""
+    """The date given with ``option`` (named in the message when it is not a date): a day is read to its end."""
     try:
         return _parse_date(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def parse_valid_from(value: str, option: str = "--valid-from") -> dt.datetime:
+    """The start given with ``option``: a day from its first instant (UTC), a time as given. ``credreg keygen``'s
+    ``--valid-from`` is a key's first day, which ``parse_valid_until`` opened only at its last second."""
+    try:
+        return _parse_date(value, start=True)
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
 

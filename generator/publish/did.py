@@ -10,15 +10,25 @@ every signature" rather than "refuse signatures made after"."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from generator.openbadges import timestamp
 from generator.registry import Registry, did_web_for
 from generator.verify.keys import method_id
 
-__all__ = ["DID_CONTEXT", "did_document", "serves_did"]
+__all__ = ["DID_CONTEXT", "did_document", "instant_text", "serves_did"]
 
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+
+
+def instant_text(value: dt.datetime) -> str:
+    """A key file's time as the site publishes it (a DID document's ``revoked``, keys.json's window): in UTC, with
+    the fraction of a second when there is one (:func:`~generator.openbadges.timestamp` drops it), so that every
+    reader compares the instant the check compares, to the microsecond."""
+    if value.microsecond == 0:
+        return timestamp(value)
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds").rstrip("0") + "Z"
 
 
 def serves_did(registry: Registry, issuer_id: str) -> bool:
@@ -42,7 +52,7 @@ def did_document(registry: Registry, issuer_id: str) -> dict[str, Any]:
             "publicKeyMultibase": key.publicKeyMultibase,
         }
         if key.revoked_at is not None:
-            method["revoked"] = timestamp(key.revoked_at)
+            method["revoked"] = instant_text(key.revoked_at)  # the instant the check and keys.json read
         methods.append(method)
     return {
         "@context": list(DID_CONTEXT),

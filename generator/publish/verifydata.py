@@ -86,6 +86,7 @@ from generator.errors import CredregError
 from generator.models import PublicKey
 from generator.models.award import AWARD_CONTEXT
 from generator.openbadges import timestamp
+from generator.publish.did import instant_text
 from generator.registry import Registry
 from generator.verify.keys import method_id
 from generator.verify.records import published_records
@@ -210,9 +211,9 @@ def key_record(key: PublicKey, did: str) -> dict[str, Any]:
         "verificationMethod": method_id(did, key.id),
         "publicKeyMultibase": key.publicKeyMultibase,
         "created": timestamp(key.created),
-        "valid_from": _instant(key.valid_from),
-        "valid_until": _instant(key.valid_until) if key.valid_until else None,
-        "revoked_at": _instant(key.revoked_at) if key.revoked_at else None,
+        "valid_from": instant_text(key.valid_from),
+        "valid_until": instant_text(key.valid_until) if key.valid_until else None,
+        "revoked_at": instant_text(key.revoked_at) if key.revoked_at else None,
         "revocation_reason": key.revocation_reason,
     }
 
@@ -244,13 +245,6 @@ def endorsement_lookup(registry: Registry) -> dict[str, Any]:
         for who in owners
     ]
     return {"endorsements": files, "endorsers": endorsers}
-
-
-def _instant(value: dt.datetime) -> str:
-    """:func:`~generator.openbadges.timestamp`, with the fraction of a second when there is one."""
-    if value.microsecond == 0:
-        return timestamp(value)
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds").rstrip("0") + "Z"
 
 
 def credential_dates(registry: Registry, issuer_id: str) -> dict[str, Any]:

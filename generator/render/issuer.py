@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from generator.models import PublicKey
 from generator.publish.did import serves_did
 from generator.registry import IssuerRecord
@@ -31,16 +33,22 @@ def _location(record: IssuerRecord) -> str:
     return ", ".join(p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1])  # "Berlin, Berlin" once
 
 
-def _key_state(key: PublicKey) -> str:
+def _key_day(value: dt.datetime) -> str:
+    """A key's time as a day, in UTC: as keys.json gives it and every verdict says it (keys.py ``utc_day``)."""
+    return labels.date_label(value.astimezone(dt.UTC))
+
+
+def _key_state(key: PublicKey, now: dt.datetime) -> str:
     if key.revoked_at is not None:
         return (
-            f'<span class="cr-badge cr-badge--revoked">Revoked</span> {esc(labels.date_label(key.revoked_at))}: '
+            f'<span class="cr-badge cr-badge--revoked">Revoked</span> {esc(_key_day(key.revoked_at))}: '
             f"{esc(key.revocation_reason or '')}"
         )
     if key.valid_until is not None:
-        return (
-            f'<span class="cr-badge cr-badge--deprecated">Rotated out</span> {esc(labels.date_label(key.valid_until))}'
-        )
+        return f'<span class="cr-badge cr-badge--deprecated">Rotated out</span> {esc(_key_day(key.valid_until))}'
+    if now < key.valid_from:  # every signature before then is refused: not yet the key in use
+        return f'<span class="cr-badge cr-badge--retired">Not yet valid</span> until {esc(_key_day(key.valid_from))}'
+
     return '<span class="cr-badge cr-badge--active">In use</span>'
 
 
@@ -55,10 +63,10 @@ def _keys(model: SiteModel, record: IssuerRecord, here: str) -> str:
     rows = []
     for key_id in sorted(record.keys):
         key = record.keys[key_id].model
-        until = labels.date_label(key.valid_until) if key.valid_until else "—"
+        until = _key_day(key.valid_until) if key.valid_until else "—"
         rows.append(
-            f'<tr><th scope="row"><code>{esc(key.id)}</code></th><td>{esc(labels.date_label(key.valid_from))}</td>'
-            f"<td>{esc(until)}</td><td>{_key_state(key)}</td>"
+            f'<tr><th scope="row"><code>{esc(key.id)}</code></th><td>{esc(_key_day(key.valid_from))}</td>'
+            f"<td>{esc(until)}</td><td>{_key_state(key, model.now)}</td>"
             f'<td><code class="cr-break">{esc(key.publicKeyMultibase)}</code></td></tr>'
         )
     table = (

@@ -155,3 +155,23 @@ def test_with_a_data_url_the_bulk_of_the_data_goes_to_its_own_folder(
     assert len(list((data / "shards").glob("*.json.gz"))) == index["shards"]
     for digest in sorted(hashes)[:20]:
         assert hashlib.sha256(canonicalize(_award_of(tmp_path / "site" / "verify", digest, data))).hexdigest() == digest
+
+
+def test_the_did_document_revokes_a_key_at_the_instant_keys_json_and_the_check_do(tmp_path: Path) -> None:
+    # The registry trusts a signature made before revoked_at to the microsecond (keys.json gives the page that
+    # instant); the DID document truncated it to the second, so a verifier that reads its `revoked` as the instant
+    # the key stopped refused signatures of the last second the registry trusts.
+    from generator.publish.did import did_document
+    from tests.conftest import make_registry
+
+    root = make_registry(tmp_path / "r")
+    path = root / "keys/acme-academy/key-2025.json"
+    key = json.loads(path.read_text(encoding="utf-8"))
+    key |= {"revoked_at": "2025-03-01T13:00:00.25+01:00", "revocation_reason": "key compromised"}
+    path.write_text(json.dumps(key), encoding="utf-8")
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    [record] = verifydata.keys_document(loaded.registry, "acme-academy")["keys"]
+    [method] = did_document(loaded.registry, "acme-academy")["verificationMethod"]
+    assert method["revoked"] == record["revoked_at"] == "2025-03-01T12:00:00.25Z"

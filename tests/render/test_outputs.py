@@ -305,3 +305,36 @@ def test_an_issuer_page_shows_its_former_names_escaped(model: SiteModel) -> None
         "Formerly Cloud Skills Board, until 15 January 2023",
         "Formerly CSC &lt;b&gt;Founders&lt;/b&gt; &amp; Co, until 31 March 2019",
     ]
+
+
+def test_an_issuer_page_gives_its_keys_days_in_utc_as_every_verifier_does(model: SiteModel) -> None:
+    # keys.json and every verdict (keys.py window_problem, policies.js windowProblem) say a key's days in UTC; the
+    # page said them in the key file's own offset: a key revoked at 01:00+02:00 on 1 March read "Revoked 1 March"
+    # there and "revoked (2025-02-28 …)" in the verdict of an award it signed that evening.
+    record = model.registry.issuers["cloud-skills-council"]
+    [(key_id, key)] = list(record.keys.items())[:1]
+    times = {
+        "valid_from": dt.datetime(2025, 1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        "valid_until": dt.datetime(2025, 3, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        "revoked_at": dt.datetime(2025, 2, 1, 23, tzinfo=dt.timezone(dt.timedelta(hours=-3))),
+        "revocation_reason": "lost",
+    }
+    moved = Sourced(key.model.model_copy(update=times), key.doc)
+    html = issuer_body(model, IssuerRecord(record.source, record.credentials, {key_id: moved}))
+    row = html[html.index(f"<code>{key_id}</code>") :]
+    row = row[: row.index("</tr>")]
+    assert re.findall(r"<td>([^<]*)</td>", row)[:2] == ["31 December 2024", "28 February 2025"]
+    assert "Revoked</span> 2 February 2025" in row
+
+
+def test_an_issuer_page_says_a_key_not_yet_valid_is_not_in_use(model: SiteModel) -> None:
+    # Every signature before valid_from is refused, yet the page called the key "In use".
+    record = model.registry.issuers["cloud-skills-council"]
+    [(key_id, key)] = list(record.keys.items())[:1]
+    start = {"valid_from": model.now + dt.timedelta(days=30), "valid_until": None, "revoked_at": None}
+    later = Sourced(key.model.model_copy(update=start | {"revocation_reason": None}), key.doc)
+    html = issuer_body(model, IssuerRecord(record.source, record.credentials, {key_id: later}))
+    row = html[html.index(f"<code>{key_id}</code>") :]
+    row = row[: row.index("</tr>")]
+    assert "In use" not in row
+    assert "Not yet valid</span> until " in row

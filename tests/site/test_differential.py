@@ -41,7 +41,7 @@ from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, render_award
 from generator.crypto import ed25519
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, add_proofs, create_proof
-from generator.crypto.multibase import b58encode, did_key_from_public
+from generator.crypto.multibase import b58encode, did_key_from_public, verification_method_for
 from generator.load import load_registry
 from generator.verify import Verifier
 from generator.verify.results import HeadlineKind
@@ -144,6 +144,23 @@ def _identity_key_forgery(unsigned: dict[str, Any], *, fragment_only: bool = Fal
         for suite in CRYPTOSUITES
     ]
     return {**doc, "proof": proofs}
+
+
+def _method_spellings(method: str, key: SigningKey) -> dict[str, str]:
+    """``method`` (``<did>#key-1``) spelled as other tools might, each naming no registered method."""
+    did, _, fragment = method.partition("#")
+    host = did.split(":")[2]
+    return {
+        "with a percent-encoded fragment": f"{did}#{fragment.replace('-', '%2D')}",
+        "with its fragment in uppercase": f"{did}#{fragment.upper()}",
+        "with a DID query": f"{did}?versionId=1#{fragment}",
+        "with a trailing slash": f"{did}#{fragment}/",
+        "twice": f"{method}#{fragment}",
+        "with the DID's host in uppercase": method.replace(host, host.upper(), 1),
+        "with the DID's path percent-encoded": method.replace(":issuers:", ":%69ssuers:", 1),
+        "as a did:key": verification_method_for(key.public),
+        "under another DID with its Multikey": f"did:web:elsewhere.example#{key.public_multibase}",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +321,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             ),
             dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
         ),
+        # The key named otherwise than exactly as the issuer's DID document names it (keys.py named_key): each
+        # is no method of that document (or another DID's), refused alike.
+        **{
+            f"signed naming its key {how}": sign_document(
+                {k: v for k, v in base.items() if k != "proof"},
+                signer.key,
+                method,
+                dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+            )
+            for how, method in _method_spellings(base["proof"][0]["verificationMethod"], signer.key).items()
+        },
         "signed by a key not in the registry": sign_document(
             {k: v for k, v in base.items() if k != "proof"},
             SigningKey("acme-academy", "key-9", ed25519.generate_seed()),
@@ -444,6 +472,11 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
         assert verdicts[name] == "untrusted", name
         result = verifier.verify(corpus["cases"][name], now=NOW)
         assert result.headline().kind is HeadlineKind.NOT_PUBLISHED, result.as_dict()
+    spellings = [n for n in corpus["cases"] if n.startswith("signed naming its key ")]
+    assert len(spellings) >= 10
+    for name in spellings:  # the same verdict in both (above), and it is a refusal of the key
+        checks = {c.id: str(c.status) for c in verifier.verify(corpus["cases"][name], now=NOW).checks}
+        assert checks["key"] == "failed", (name, checks)
     assert sum(1 for v in verdicts.values() if v == "valid") == 4
     assert tally["rdfc"] == 0  # the browser checks RDFC proofs as Python does (issue 15)
     assert tally["same"] > 4 * (tally["rdfc"] + tally["round trip"]), tally
