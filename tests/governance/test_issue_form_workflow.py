@@ -197,3 +197,33 @@ def test_a_body_edited_by_someone_else_is_not_converted() -> None:
     clauses = [c.strip(" ()") for c in condition.split("&&")]
     assert "github.event.sender.login == github.event.issue.user.login" in clauses, condition
     assert "github.event.action" not in condition, condition  # no event of another actor's converts
+
+
+@pytest.mark.parametrize(
+    ("form", "fixture", "author"),
+    [("issuer", "issuer-good.md", "kim-hds"), ("credential", "credential-good.md", "acme-lead")],
+)
+def test_an_issue_forms_pull_request_holds_the_one_file_a_form_makes(
+    runner: dict[str, Any], form: str, fixture: str, author: str
+) -> None:
+    """A form makes one file. The workflow's branch lives in the registry's repository, where anyone with write
+    access (every issuer's maintainers: code owners need it) can push to it. A second form-like file pushed there
+    (a new credential of acme-academy, which the pusher need not maintain) was accepted like the form's, with only
+    a warning, where the same file in the pusher's own pull request is refused: the bot's branch laundered the
+    ownership rule. Now a pull request opened as the workflow holds one form's file, or none is taken as one."""
+    base = _open_form_pr(runner, form, fixture, author, "12")
+    work = runner["work"]
+    made = "registry/issuers/acme-academy/credentials/sql-reporting.yaml"
+    source = FIXTURES / "registry" / "registry/issuers/acme-academy/credentials"
+    template = (work / made) if (work / made).is_file() else next(source.glob("*.yaml"))
+    old_id = yaml.safe_load(template.read_text())["id"]
+    extra = work / "registry/issuers/acme-academy/credentials/smuggled.yaml"
+    extra.write_text(template.read_text().replace(f"id: {old_id}\n", "id: smuggled\n", 1))
+    _git(work, "add", "-A")
+    _git(work, "-c", "user.name=M", "-c", "user.email=m@example.org", "commit", "-qm", "one more file")
+    checked = _check_as_the_workflow(runner, base)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    refused = [line for line in checked.stdout.splitlines() if line.startswith("::error")]
+    flagged = {line.removeprefix("::error file=").split("::", 1)[0].split(",", 1)[0] for line in refused}
+    assert extra.relative_to(work).as_posix() in flagged, refused
+    assert "an issue form makes one file" in checked.stdout, checked.stdout
