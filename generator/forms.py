@@ -358,8 +358,9 @@ def issue_comment(error: CredregError) -> str:
     text = error.explain()
     fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     return (
-        "This form could not be turned into a pull request. Edit the issue to fix what is listed below (the "
-        f"conversion runs again when the issue is labelled again), or ask a registry maintainer.\n\n{fence}text\n"
+        "This form could not be turned into a pull request. Edit the issue to fix what is listed below: the "
+        "conversion runs again when its author saves an edit (an edit by anyone else is not converted). Or ask a "
+        f"registry maintainer.\n\n{fence}text\n"
         f"{text}\n{fence}\n"
     )
 

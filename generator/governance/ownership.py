@@ -145,11 +145,16 @@ def check_ownership(pr: PullRequest, problems: ProblemList) -> None:
             problems.add(
                 change.path,
                 "made from an issue form by credreg form-to-pr, which checked that the issue's author may propose "
-                "it; this pull request was opened by the workflow, so its code owners must approve it",
+                "it; this pull request was opened by the workflow, so its code owners must approve it, and one "
+                "other than the issue's author (GitHub counts the author's own approval here, as the pull request "
+                "is not theirs)",
                 code="governance.approval",
                 severity=Severity.WARNING,
             )
-            pr.need("approval by each file's code owners: made from an issue form, opened by the workflow")
+            pr.need(
+                "approval by each file's code owners, not only by the issue's author (GitHub would count theirs): "
+                "made from an issue form, opened by the workflow"
+            )
             continue
         paths = [change.path] if change.old_path is None else [change.old_path, change.path]
         for path in paths:

@@ -124,6 +124,13 @@ def test_a_refused_form_gets_a_comment(runner: dict[str, Any]) -> None:
         == f"issue comment 13 --repo example/credential-registry --body-file {runner['tmp']}/runner-temp/comment.md"
     )
     assert _git(runner["work"], "status", "--porcelain") == ""
+    # What the comment promises is what the workflow does: the author's edit converts again (a label does not
+    # have to be added again, and an issue's author usually cannot add one).
+    comment = (runner["tmp"] / "runner-temp" / "comment.md").read_text()
+    assert "the conversion runs again when its author saves an edit" in comment, comment
+    assert "labelled" not in comment
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert "edited" in workflow[True]["issues"]["types"]  # PyYAML reads the key `on` as True
 
 
 def _open_form_pr(runner: dict[str, Any], form: str, fixture: str, author: str, issue: str) -> str:
@@ -172,6 +179,9 @@ def test_an_issue_forms_pull_request_passes_the_check_with_its_code_owners_to_ap
     assert "::error" not in checked.stdout, checked.stdout
     assert f"::warning file={made}" in checked.stdout, checked.stdout
     assert "made from an issue form by credreg form-to-pr" in checked.stdout, checked.stdout
+    # The issue's author did not open the pull request, so GitHub lets them approve it: the check says theirs is
+    # not enough (it cannot see reviews; the reviewers read this).
+    assert "and one other than the issue's author" in checked.stdout, checked.stdout
 
 
 def test_an_issue_forms_pull_request_may_change_nothing_else(runner: dict[str, Any]) -> None:
