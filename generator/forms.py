@@ -46,6 +46,8 @@ __all__ = ["FORMS", "MAX_BODY", "Converted", "FormError", "convert_form", "issue
 
 #: A form's body is a few kilobytes; anything near this is not a form.
 MAX_BODY = 65_536
+#: What a refusal comment quotes at most: an answer quoted escaped can be several times the body's size.
+MAX_COMMENT_QUOTE = 16_000
 NO_RESPONSE = "_No response_"
 _HEADING = re.compile(r"^### (?P<label>.*?)\s*\Z")
 _HTML = re.compile(r"<\s*[A-Za-z!/?]")
@@ -396,6 +398,9 @@ def issue_comment(error: CredregError) -> str:
     """The refusal as a Markdown comment: the messages quote the submitter's text, so they go in a code block
     (fenced longer than any backtick run in them) where nothing in them is rendered, linked or mentioned."""
     text = error.explain()
+    if len(text) > MAX_COMMENT_QUOTE:  # GitHub posts no comment over 65,536 characters: the author would hear nothing
+        cut = len(text) - MAX_COMMENT_QUOTE
+        text = f"{text[:MAX_COMMENT_QUOTE]}\n… ({cut} more characters of this message are not shown)"
     fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     return (
         "This form could not be turned into a pull request. Edit the issue to fix what is listed below: the "

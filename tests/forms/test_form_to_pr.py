@@ -288,3 +288,17 @@ def test_what_the_form_requires_is_required(root: Path, tmp_path: Path, edit: An
     assert words in done.stderr, done.stderr
     assert snapshot(root) == before
     assert words in (tmp_path / "comment.md").read_text()
+
+
+def test_the_comment_fits_in_an_issue_comment(root: Path, tmp_path: Path) -> None:
+    """GitHub refuses a comment over 65,536 characters, and then the author hears nothing. A refusal quotes the
+    answer it refuses, shown escaped: a body within its 64 KiB of control characters quoted four times as long
+    (``\\x01``), so the comment could not be posted. What the comment quotes is cut to fit."""
+    body = (FORMS / "issuer-good.md").read_text().replace("@lee-hds", "\x01" * 60_000)
+    done = convert(root, "issuer", body.encode(), "kim-hds", tmp_path)
+    assert done.returncode == 1
+    comment = (tmp_path / "comment.md").read_text()
+    assert len(comment) <= 65_536, len(comment)
+    assert "Maintainers: " in comment
+    assert "characters of this message are not shown" in comment
+    assert comment.rstrip().endswith("```")
