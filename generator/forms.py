@@ -10,7 +10,8 @@ everything here is refused unless it is exactly what the form asks for:
 
 * the body is at most :data:`MAX_BODY` bytes, and made of ``### <question>`` sections whose questions are the
   form's own labels, each at most once (labels are read from the form's YAML, so form and converter cannot
-  drift apart);
+  drift apart), with every answer the form marks required and every box it requires ticked (the web form
+  enforces these; an edited issue, or one opened through the API, need not);
 * answers go through :mod:`generator.scaffold` (slugs for ids, no line breaks in one-line answers, no
   invisible or control characters, a YAML text that parses back to exactly the answers, schema and model
   validation), and may not contain raw HTML;
@@ -45,6 +46,8 @@ __all__ = ["FORMS", "MAX_BODY", "Converted", "FormError", "convert_form", "issue
 
 #: A form's body is a few kilobytes; anything near this is not a form.
 MAX_BODY = 65_536
+#: What a refusal comment quotes at most: an answer quoted escaped can be several times the body's size.
+MAX_COMMENT_QUOTE = 16_000
 NO_RESPONSE = "_No response_"
 _HEADING = re.compile(r"^### (?P<label>.*?)\s*\Z")
 _HTML = re.compile(r"<\s*[A-Za-z!/?]")
@@ -69,9 +72,21 @@ class Converted:
     body: str
 
 
-def form_fields(root: Path, form: str) -> dict[str, str]:
-    """The form's questions: label → id, read from its issue template. A template that is missing or that a
-    maintainer broke stops the command with a :class:`ProblemsFound` naming it (and the line and field)."""
+@dataclass(frozen=True, slots=True)
+class FormRules:
+    """What the web form itself refuses to submit without, read from its template: an issue edited afterwards, or
+    opened through the API, is held to the same."""
+
+    required: dict[str, str]
+    """id → label of each question the template marks ``validations: required: true``."""
+    ticked: dict[str, list[str]]
+    """id → the labels of its checkbox options marked ``required: true``."""
+
+
+def form_fields(root: Path, form: str) -> tuple[dict[str, str], FormRules]:
+    """The form's questions (label → id) and what it requires, read from its issue template. A template that is
+    missing or that a maintainer broke stops the command with a :class:`ProblemsFound` naming it (and the line and
+    field)."""
     rel = f"{TEMPLATES_DIR}/{FORMS[form]}"
     try:
         raw = (root / rel).read_bytes()
@@ -87,17 +102,42 @@ def form_fields(root: Path, form: str) -> dict[str, str]:
     items = template.data.get("body") if isinstance(template.data, dict) else None
     if not isinstance(items, list):
         raise _template_problem(template, [], "the template is not a mapping with a body list")
-    fields = {}
+    fields: dict[str, str] = {}
+    rules = FormRules({}, {})
     for n, item in enumerate(items):
         if not isinstance(item, dict):
             raise _template_problem(template, ["body", n], "not a mapping")
         if item.get("type") in ("input", "textarea", "dropdown", "checkboxes") and "id" in item:
             attributes = item.get("attributes")
-            label = attributes.get("label") if isinstance(attributes, dict) else None
+            if not isinstance(attributes, dict):
+                attributes = {}
+            label = attributes.get("label")
             if label is None:
                 raise _template_problem(template, ["body", n, "attributes", "label"], "missing")
-            fields[str(label)] = str(item["id"])
-    return fields
+            key = fields[str(label)] = str(item["id"])
+            validations = item.get("validations")
+            if isinstance(validations, dict) and validations.get("required") is True:
+                rules.required[key] = str(label)
+            options = attributes.get("options") if item["type"] == "checkboxes" else None
+            if isinstance(options, list):
+                ticked = [str(o.get("label")) for o in options if isinstance(o, dict) and o.get("required") is True]
+                if ticked:
+                    rules.ticked[key] = ticked
+    return fields, rules
+
+
+def _hold_to(rules: FormRules, fields: dict[str, str], answers: dict[str, str | None]) -> None:
+    """Refuse what the web form would not have submitted: a required answer missing, or a required box unticked
+    (GitHub writes a ticked one as ``- [X] <label>``)."""
+    labels = {key: label for label, key in fields.items()}
+    for key, label in rules.required.items():
+        if not answers.get(key):
+            raise FormError(f"{label}: this answer is required")
+    for key, options in rules.ticked.items():
+        lines = {line.strip() for line in (answers.get(key) or "").split("\n")}
+        for option in options:
+            if f"- [X] {option}" not in lines and f"- [x] {option}" not in lines:
+                raise FormError(f"{labels[key]}: the form requires {option!r} to be checked")
 
 
 def _template_problem(template: Document, loc: list[str | int], message: str) -> ProblemsFound:
@@ -218,7 +258,9 @@ def convert_form(root: Path, form: str, body: str, *, author: str, issue: int) -
     """Write the file ``body`` asks for into the registry at ``root``; refuse (nothing written) otherwise."""
     if form not in FORMS:
         raise UsageError(f"unknown form {form!r} (one of: {', '.join(FORMS)})")
-    answers = parse_form_body(body, form_fields(root, form))
+    fields, rules = form_fields(root, form)
+    answers = parse_form_body(body, fields)
+    _hold_to(rules, fields, answers)
     _no_html(answers)
     author = author.casefold()
     try:
@@ -356,10 +398,14 @@ def issue_comment(error: CredregError) -> str:
     """The refusal as a Markdown comment: the messages quote the submitter's text, so they go in a code block
     (fenced longer than any backtick run in them) where nothing in them is rendered, linked or mentioned."""
     text = error.explain()
+    if len(text) > MAX_COMMENT_QUOTE:  # GitHub posts no comment over 65,536 characters: the author would hear nothing
+        cut = len(text) - MAX_COMMENT_QUOTE
+        text = f"{text[:MAX_COMMENT_QUOTE]}\n… ({cut} more characters of this message are not shown)"
     fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     return (
-        "This form could not be turned into a pull request. Edit the issue to fix what is listed below (the "
-        f"conversion runs again when the issue is labelled again), or ask a registry maintainer.\n\n{fence}text\n"
+        "This form could not be turned into a pull request. Edit the issue to fix what is listed below: the "
+        "conversion runs again when its author saves an edit (an edit by anyone else is not converted). Or ask a "
+        f"registry maintainer.\n\n{fence}text\n"
         f"{text}\n{fence}\n"
     )
 

@@ -17,7 +17,9 @@
   issue's author when it made the file (a maintainer of the issuer, or of the new issuer it proposes). Such a pull
   request may add what a form makes, one new issuer's ``issuer.yaml`` or an existing issuer's new credential
   definition (and the generated CODEOWNERS), with a warning that the files' code owners must approve; anything
-  else it changes is refused, as for any author who maintains nothing.
+  else it changes is refused, as for any author who maintains nothing. One file: the workflow's branch is in the
+  registry's repository, where anyone with write access can push a second form-like file, which no converter
+  judged; with two or more, each is refused.
 * Handles compare case-insensitively. A team entry (``org/team``) cannot be matched against one person:
   membership cannot be confirmed here, so it does not authorize an author (the refusal says so); teams still
   review through CODEOWNERS, where GitHub knows their members.
@@ -122,16 +124,37 @@ def _form_file(pr: PullRequest, change: Change) -> bool:
 
 def check_ownership(pr: PullRequest, problems: ProblemList) -> None:
     """Refuse every changed path the actor does not own (a rename needs both its old and new path)."""
+    # A form makes one file. The workflow's branch is in the registry's repository, where anyone with write access
+    # can push to it: a second form-like file there was not made by the converter, so when there are several, none
+    # is taken as a form's, and each is judged as a change by an author who maintains nothing.
+    forms = [change for change in pr.changes if _form_file(pr, change)]
+    if len(forms) > 1:
+        listed = ", ".join(change.path for change in forms)
+        for change in forms:
+            problems.add(
+                change.path,
+                f"an issue form makes one file, and this pull request, opened by the issue-form workflow as "
+                f"@{FORM_BOT}, adds {len(forms)} ({listed}): they were not all made by credreg form-to-pr, which "
+                "judged the issue's author for one; propose the others in a pull request of your own",
+                code="governance.ownership",
+            )
     for change in pr.changes:
-        if _form_file(pr, change):
+        if any(change is form for form in forms):
+            if len(forms) > 1:
+                continue  # refused above
             problems.add(
                 change.path,
                 "made from an issue form by credreg form-to-pr, which checked that the issue's author may propose "
-                "it; this pull request was opened by the workflow, so its code owners must approve it",
+                "it; this pull request was opened by the workflow, so its code owners must approve it, and one "
+                "other than the issue's author (GitHub counts the author's own approval here, as the pull request "
+                "is not theirs)",
                 code="governance.approval",
                 severity=Severity.WARNING,
             )
-            pr.need("approval by each file's code owners: made from an issue form, opened by the workflow")
+            pr.need(
+                "approval by each file's code owners, not only by the issue's author (GitHub would count theirs): "
+                "made from an issue form, opened by the workflow"
+            )
             continue
         paths = [change.path] if change.old_path is None else [change.old_path, change.path]
         for path in paths:

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -249,3 +250,55 @@ def test_a_refused_credential_leaves_no_folder_behind(root: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert "refused by the test" in done.stderr
     assert tree(root) == before
+
+
+_COMMITMENT = "- [X] We keep our signing keys outside the repository and will report a lost or stolen key at once."
+_PROOF = "Our staff page https://harbourdata.example/team names both accounts."
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (
+            lambda body: body.replace(_COMMITMENT, _COMMITMENT.replace("[X]", "[ ]")),
+            "Commitments: the form requires 'We keep our signing keys outside the repository and will report a lost "
+            "or stolen key at once.' to be checked",
+        ),
+        (
+            lambda body: body.replace(_COMMITMENT + "\n", ""),
+            "Commitments: the form requires 'We keep our signing keys",
+        ),
+        (lambda body: body.replace(_PROOF, "_No response_"), "How we can confirm you speak for the organisation: "),
+        (
+            lambda body: body.split("### How we can confirm")[0],
+            "How we can confirm you speak for the organisation: this answer is required",
+        ),
+    ],
+    ids=["commitment-unchecked", "commitment-removed", "proof-no-response", "proof-and-rest-cut"],
+)
+def test_what_the_form_requires_is_required(root: Path, tmp_path: Path, edit: Any, words: str) -> None:
+    """The web form will not submit without its required answers and its required checkboxes ticked, but an issue
+    edited afterwards (or opened through the API) can leave them out: the issuer's pull request was made all the
+    same, without the proof that the registry maintainers approve it on, or with its commitments unticked. The
+    converter holds the body to the template's own `required` rules."""
+    before = snapshot(root)
+    body = edit((FORMS / "issuer-good.md").read_text())
+    done = convert(root, "issuer", body.encode(), "kim-hds", tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert words in done.stderr, done.stderr
+    assert snapshot(root) == before
+    assert words in (tmp_path / "comment.md").read_text()
+
+
+def test_the_comment_fits_in_an_issue_comment(root: Path, tmp_path: Path) -> None:
+    """GitHub refuses a comment over 65,536 characters, and then the author hears nothing. A refusal quotes the
+    answer it refuses, shown escaped: a body within its 64 KiB of control characters quoted four times as long
+    (``\\x01``), so the comment could not be posted. What the comment quotes is cut to fit."""
+    body = (FORMS / "issuer-good.md").read_text().replace("@lee-hds", "\x01" * 60_000)
+    done = convert(root, "issuer", body.encode(), "kim-hds", tmp_path)
+    assert done.returncode == 1
+    comment = (tmp_path / "comment.md").read_text()
+    assert len(comment) <= 65_536, len(comment)
+    assert "Maintainers: " in comment
+    assert "characters of this message are not shown" in comment
+    assert comment.rstrip().endswith("```")

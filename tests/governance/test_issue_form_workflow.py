@@ -4,6 +4,7 @@ gets a comment. ``gh`` is replaced by a recorder (no network); everything else i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,8 +21,20 @@ WORKFLOW = REPO / ".github" / "workflows" / "issue-form.yml"
 GH_RECORDER = """#!/bin/sh
 printf '%s\\n' "$*" >> "$GH_LOG"
 case "$1 $2" in
-  "pr list") echo 0 ;;
+  "pr list") exec "$GH_PR_LIST" "$@" ;;
 esac
+"""
+
+# `gh pr list --head BRANCH --json ... --jq EXPR`, as gh answers it: the open pull requests whose head branch has
+# that name, from any repository (a fork's too), with EXPR applied by jq. The pull requests are $GH_PRS (JSON).
+GH_PR_LIST = """#!/usr/bin/env python3
+import json, os, subprocess, sys
+args = sys.argv[3:]
+head = args[args.index("--head") + 1]
+prs = [pr for pr in json.loads(os.environ.get("GH_PRS", "[]")) if pr["headRefName"] == head]
+expr = args[args.index("--jq") + 1] if "--jq" in args else "."
+sys.stdout.write(subprocess.run(["jq", "-r", expr], input=json.dumps(prs), capture_output=True, text=True,
+                                check=True).stdout)
 """
 
 
@@ -52,6 +65,7 @@ def runner(tmp_path: Path) -> dict[str, Any]:
     bin_dir.mkdir()
     (bin_dir / "credreg").write_text(f'#!/bin/sh\nexec {sys.executable} -m generator "$@"\n')
     (bin_dir / "gh").write_text(GH_RECORDER)
+    (bin_dir / "gh-pr-list").write_text(GH_PR_LIST)
     for tool in bin_dir.iterdir():
         tool.chmod(0o755)
     temp = tmp_path / "runner-temp"
@@ -63,6 +77,7 @@ def runner(tmp_path: Path) -> dict[str, Any]:
         "GITHUB_OUTPUT": str(tmp_path / "github-output"),
         "GITHUB_REPOSITORY": "example/credential-registry",
         "GH_LOG": str(tmp_path / "gh.log"),
+        "GH_PR_LIST": str(bin_dir / "gh-pr-list"),
         "GH_TOKEN": "not-a-token",
         "HOME": str(tmp_path),
     }
@@ -124,6 +139,13 @@ def test_a_refused_form_gets_a_comment(runner: dict[str, Any]) -> None:
         == f"issue comment 13 --repo example/credential-registry --body-file {runner['tmp']}/runner-temp/comment.md"
     )
     assert _git(runner["work"], "status", "--porcelain") == ""
+    # What the comment promises is what the workflow does: the author's edit converts again (a label does not
+    # have to be added again, and an issue's author usually cannot add one).
+    comment = (runner["tmp"] / "runner-temp" / "comment.md").read_text()
+    assert "the conversion runs again when its author saves an edit" in comment, comment
+    assert "labelled" not in comment
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert "edited" in workflow[True]["issues"]["types"]  # PyYAML reads the key `on` as True
 
 
 def _open_form_pr(runner: dict[str, Any], form: str, fixture: str, author: str, issue: str) -> str:
@@ -172,6 +194,9 @@ def test_an_issue_forms_pull_request_passes_the_check_with_its_code_owners_to_ap
     assert "::error" not in checked.stdout, checked.stdout
     assert f"::warning file={made}" in checked.stdout, checked.stdout
     assert "made from an issue form by credreg form-to-pr" in checked.stdout, checked.stdout
+    # The issue's author did not open the pull request, so GitHub lets them approve it: the check says theirs is
+    # not enough (it cannot see reviews; the reviewers read this).
+    assert "and one other than the issue's author" in checked.stdout, checked.stdout
 
 
 def test_an_issue_forms_pull_request_may_change_nothing_else(runner: dict[str, Any]) -> None:
@@ -197,3 +222,56 @@ def test_a_body_edited_by_someone_else_is_not_converted() -> None:
     clauses = [c.strip(" ()") for c in condition.split("&&")]
     assert "github.event.sender.login == github.event.issue.user.login" in clauses, condition
     assert "github.event.action" not in condition, condition  # no event of another actor's converts
+
+
+@pytest.mark.parametrize(
+    ("form", "fixture", "author"),
+    [("issuer", "issuer-good.md", "kim-hds"), ("credential", "credential-good.md", "acme-lead")],
+)
+def test_an_issue_forms_pull_request_holds_the_one_file_a_form_makes(
+    runner: dict[str, Any], form: str, fixture: str, author: str
+) -> None:
+    """A form makes one file. The workflow's branch lives in the registry's repository, where anyone with write
+    access (every issuer's maintainers: code owners need it) can push to it. A second form-like file pushed there
+    (a new credential of acme-academy, which the pusher need not maintain) was accepted like the form's, with only
+    a warning, where the same file in the pusher's own pull request is refused: the bot's branch laundered the
+    ownership rule. Now a pull request opened as the workflow holds one form's file, or none is taken as one."""
+    base = _open_form_pr(runner, form, fixture, author, "12")
+    work = runner["work"]
+    made = "registry/issuers/acme-academy/credentials/sql-reporting.yaml"
+    source = FIXTURES / "registry" / "registry/issuers/acme-academy/credentials"
+    template = (work / made) if (work / made).is_file() else next(source.glob("*.yaml"))
+    old_id = yaml.safe_load(template.read_text())["id"]
+    extra = work / "registry/issuers/acme-academy/credentials/smuggled.yaml"
+    extra.write_text(template.read_text().replace(f"id: {old_id}\n", "id: smuggled\n", 1))
+    _git(work, "add", "-A")
+    _git(work, "-c", "user.name=M", "-c", "user.email=m@example.org", "commit", "-qm", "one more file")
+    checked = _check_as_the_workflow(runner, base)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    refused = [line for line in checked.stdout.splitlines() if line.startswith("::error")]
+    flagged = {line.removeprefix("::error file=").split("::", 1)[0].split(",", 1)[0] for line in refused}
+    assert extra.relative_to(work).as_posix() in flagged, refused
+    assert "an issue form makes one file" in checked.stdout, checked.stdout
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="gh's --jq is played by jq")
+def test_a_forks_pull_request_on_a_branch_of_the_same_name_does_not_stop_the_forms(runner: dict[str, Any]) -> None:
+    """gh's --head matches a branch name in any repository: a fork's pull request from a branch named
+    form/12-harbour-data-school (anyone can open one, before the issue is even filed) counted as the form's own,
+    and the workflow pushed its branch but never opened the pull request. Only a pull request from this
+    repository's branch is the form's."""
+    fork = [{"number": 7, "headRefName": "form/12-harbour-data-school", "isCrossRepository": True}]
+    runner["env"]["GH_PRS"] = json.dumps(fork)
+    _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
+    calls = Path(runner["env"]["GH_LOG"]).read_text().splitlines()
+    assert calls[-1].startswith("pr create --repo example/credential-registry --base main --head form/12-"), calls
+
+    # Its own pull request, once opened, is found: an edit does not open a second one.
+    runner["env"]["GH_PRS"] = json.dumps([*fork, {**fork[0], "number": 8, "isCrossRepository": False}])
+    Path(runner["env"]["GH_LOG"]).unlink()
+    Path(runner["env"]["GITHUB_OUTPUT"]).unlink()
+    _git(runner["work"], "switch", "-q", "main")  # a new run: a fresh checkout of the default branch
+    _git(runner["work"], "branch", "-q", "-D", "form/12-harbour-data-school")
+    _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
+    calls = Path(runner["env"]["GH_LOG"]).read_text().splitlines()
+    assert not any(call.startswith("pr create") for call in calls), calls

@@ -377,3 +377,21 @@ def test_merge_group_mode_needs_a_base_and_no_author(repo: Repo) -> None:
         with pytest.raises(UsageError, match="--merge-group needs --base"):
             CheckOptions(**options)
     assert errors(run_check(repo.root, CheckOptions(base="HEAD", merge_group=True, progress=False))) == []
+
+
+PUBLISH = REPO / ".github" / "workflows" / "publish.yml"
+
+
+def test_only_main_appends_to_the_log_or_deploys() -> None:
+    """Publish also runs on workflow_dispatch, which GitHub offers for any branch or tag: dispatched from a branch,
+    the log job appended that branch's unmerged history to the public log (append-only: it can never be taken
+    back) and the deploy job published its site, held back only by the environments' branch settings, which no
+    file here can show are set. The jobs that write the log or deploy now run for main alone."""
+    workflow = _load(PUBLISH)
+    assert set(workflow[True]) == {"push", "workflow_dispatch"}  # PyYAML reads the key `on` as True
+    assert workflow[True]["push"] == {"branches": ["main"]}
+    for name, job in workflow["jobs"].items():
+        privileged = "environment" in job or any(v == "write" for v in job["permissions"].values())
+        if privileged:
+            assert job.get("if") == "github.ref == 'refs/heads/main'", name
+    assert {n for n, j in workflow["jobs"].items() if j.get("if")} == {"log", "deploy"}
