@@ -238,6 +238,29 @@ def test_jcs_refuses_what_python_refuses(node: Node, text: str) -> None:
     assert not node.ask(op="jcs", text=text)["ok"]
 
 
+INTEGER_EDGES = [
+    "9007199254740993", "-9007199254740992", "[9007199254740991, -9007199254740991]", '{"n": 12345678901234567890}',
+    "100000000000000000000000", "9007199254740993.0", "9007199254740993e0", "1.12345678901234567890",
+    "1e-12345678901234567", "-0", '"12345678901234567890"', '{"12345678901234567890": 1}',
+    '"\\"12345678901234567890"', '["\\\\", 90071992547409930]',
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", INTEGER_EDGES)
+def test_the_page_reads_integers_as_python_does_in_any_engine(node: Node, text: str) -> None:
+    """An integer beyond ±(2**53 − 1) is exact to Python, whose JCS refuses it, and rounded by JSON.parse. The page
+    told them apart by each number's source text (JSON.parse's reviver context, Chromium 114+); an engine without it
+    (Node 20, older browsers) read 9007199254740993 as …992 and hashed a value Python never could. Now the text
+    itself is searched for such an integer (outside strings, not a fraction's or an exponent's digits), in every
+    engine, and the page reads what Python reads."""
+    reply = node.ask(op="jcs", text=text)
+    if _python_refuses(text):
+        assert not reply["ok"], reply
+    else:
+        assert reply["ok"], reply
+        assert reply["out"].encode() == canonicalize(json.loads(text))
+
+
 @pytest.mark.parametrize(
     "text",
     ['{"a": 1, "a": 2}', '{"x": {"k": 1, "k": 1}}', '[{"\\u0061": 1, "a": 2}]', '{"q\\"": 1, "q\\u0022": 2}'],
@@ -1056,6 +1079,11 @@ FILE_BYTES = {
     "a number beyond a double": b'{"creditsAvailable": 1E400}',
     "a negative number beyond a double": b'{"n": [-1e999]}',
     "a number below the least double (0)": b'{"n": 1e-400}',
+    # Beyond ±(2**53 − 1): Python read it exactly (then no check could pass), JSON.parse as another number, which the
+    # page refused in Chromium only (by the number's source text). Refused by both readers now, in any engine.
+    "an integer beyond 2**53": b'{"n": 9007199254740993}',
+    "a negative integer beyond 2**53": b'{"n": [1, -12345678901234567890]}',
+    "a float beyond 2**53 (exact to both)": b'{"n": 9007199254740993.0}',
 }
 
 
@@ -1078,6 +1106,7 @@ def test_a_dropped_file_is_read_as_credreg_verify_reads_it(node: Node, tmp_path:
         "trailing whitespace",
         "a surrogate pair, escaped",
         "a number below the least double (0)",
+        "a float beyond 2**53 (exact to both)",
     )
     assert (python is None) is (name not in readable)
 
