@@ -84,3 +84,20 @@ def test_the_log_records_such_a_text_by_its_bytes(signer: Signer) -> None:
     _, digest, path = _duplicated(signer)
     raw = path.read_bytes()
     assert _award_digest(raw) == hashlib.sha256(raw).hexdigest() != digest
+
+
+def test_a_batch_line_with_a_key_twice_is_not_registered_either(signer: Signer) -> None:
+    issued = signer.award(until=UNTIL)
+    batch = issued.path.parent.parent / "batches" / "2025-01-15-sql-basics-0123abcd.jsonl"
+    batch.parent.mkdir(parents=True)
+    clean = json.dumps(issued.award, separators=(",", ":"))
+    batch.write_text(f"{json.dumps({'n': 1})}\n{_twice(clean)}\n", encoding="utf-8")
+    issued.path.unlink()
+    registered = verify_credential(issued.award, signer.registry, now=NOW).check("registered")
+    assert registered is not None
+    assert str(registered.status) == "failed", registered.reason
+    batch.write_text(f"{_twice(clean)}\n{clean}\n", encoding="utf-8")  # a clean copy of it further on still counts
+    registered = verify_credential(issued.award, signer.registry, now=NOW).check("registered")
+    assert registered is not None
+    assert str(registered.status) == "passed", registered.reason
+    assert find_award(signer.root, issued.hash) is not None
