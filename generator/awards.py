@@ -41,6 +41,7 @@ __all__ = [
     "iter_award_names",
     "iter_awards",
     "iter_lines",
+    "lenient_text_hash",
     "parse_award_text",
     "read_revocations",
     "render_award",
@@ -205,11 +206,12 @@ def parse_award_text(text: str, path: str, line: int | None = None, *, strict: b
     return parse_json(text, path, line_offset=offset, strict=strict, max_bytes=MAX_AWARD_BYTES, what=what)
 
 
-def _loads(text: str, path: str = "", line: int | None = None) -> Any:
+def _loads(text: str, path: str = "", line: int | None = None, *, strict: bool = False) -> Any:
     """The data of an award or log line, or ``None`` when it does not parse within the bounds (the check reports
-    why; readers that only look things up skip it)."""
+    why; readers that only look things up skip it). ``strict``: also ``None`` for what the strict reader refuses
+    (a key written twice, a lone surrogate), which the lenient one reads as the last value given."""
     try:
-        return parse_award_text(text, path, line, strict=False).data
+        return parse_award_text(text, path, line, strict=strict).data
     except SourceError:
         return None
 
@@ -282,14 +284,27 @@ def find_award(root: Path, digest: str, issuer: str | None = None) -> tuple[Awar
         if path.suffix == ".json" and path.stem != digest:
             continue
         for source in read_award_file(root, path):
-            if award_text_hash(source.text) == digest:
-                return source, _loads(source.text)
+            if lenient_text_hash(source.text) == digest:
+                data = _loads(source.text, strict=True)
+                if isinstance(data, dict) and award_hash_or_none(data) == digest:
+                    return source, data
     return None
 
 
 def award_text_hash(text: str) -> str | None:
     """The award hash of an award's text (a file or a batch line), as every lookup by hash computes it; ``None``
-    when the text does not parse within the bounds or is not a JSON object with a canonical form."""
+    when the text does not parse within the bounds, is not a JSON object with a canonical form, or is one the
+    strict reader refuses. A key written twice is read as its last value by some JSON readers and as its first by
+    others: ``credreg verify FILE``, the check and the page refuse such a text, so no lookup may find it by the
+    hash of one of its readings (it would be "valid" by hash and "not JSON" by file)."""
+    data = _loads(text, strict=True)
+    return award_hash_or_none(data) if isinstance(data, dict) else None
+
+
+def lenient_text_hash(text: str) -> str | None:
+    """:func:`award_text_hash` of a text the strict reader accepts, faster; of one it refuses (a key written
+    twice), the hash of its last-wins reading. Only for finding candidates among many texts: a match is
+    confirmed by :func:`award_text_hash` (or a strict parse) before it counts."""
     data = _loads(text)
     return award_hash_or_none(data) if isinstance(data, dict) else None
 

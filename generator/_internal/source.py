@@ -11,8 +11,9 @@ JSON is parsed by the standard library (fast); positions are only computed when 
 is, the text is bounded (size, nesting depth) and must be UTF-8 without lone surrogates, so that no input can end
 a command with a ``RecursionError`` or a ``UnicodeEncodeError`` instead of a located problem. Text already known
 to be strictly valid (``strict=False``) is parsed by orjson, several times faster, wherever it gives the standard
-library's data; anything orjson refuses, and any integer it would turn into a float, is parsed by the standard
-library, which says where the problem is.
+library's data; anything orjson refuses, and any integer of 16 digits or more (one it would turn into a float,
+or one beyond ±(2**53 − 1), which no reader here accepts), is parsed by the standard library, which says where
+the problem is.
 
 Every value's position is kept in :class:`Positions`, keyed by its path (a tuple of keys and indexes), so later
 stages can turn a pydantic or jsonschema error path into ``file:line:col``.
@@ -468,8 +469,27 @@ def _finite_float(text: str) -> float:
     return value
 
 
-#: The standard library's parsing, refusing what JSON has no number for: NaN, infinities, overflowing numbers.
-_NUMBER_HOOKS: dict[str, Any] = {"parse_constant": _reject_constant, "parse_float": _finite_float}
+def _safe_int(text: str) -> int:
+    """``int(text)``, refusing an integer beyond ±(2**53 − 1), YAML's bound (:data:`MAX_YAML_INT`) and I-JSON's.
+    Python reads it exactly, JavaScript (the verification page, any JSON.parse) as another number, and RFC 8785
+    cannot canonicalize it: the page refused such a text as JSON, credreg read it and went on to checks that
+    could only fail. Now both readers refuse it, here (jcs.js parseJSON is the page's copy)."""
+    if len(text) < 16:  # 2**53 has 16 digits
+        return int(text)
+    if len(text) > _MAX_INT_TEXT + 1 or not -MAX_YAML_INT <= (number := int(text)) <= MAX_YAML_INT:
+        shown = text if len(text) <= 24 else text[:20] + "…"
+        message = f"number too large (the integer {shown} is beyond ±{MAX_YAML_INT:,}, JSON's exact integers)"
+        raise _BadNumber(text, message, "json.number-too-large")
+    return number
+
+
+#: The standard library's parsing, refusing what JSON has no number for: NaN, infinities, overflowing numbers, and
+#: integers beyond ±(2**53 − 1), which JSON readers read apart.
+_NUMBER_HOOKS: dict[str, Any] = {
+    "parse_constant": _reject_constant,
+    "parse_float": _finite_float,
+    "parse_int": _safe_int,
+}
 
 
 # Strings (skipped whole) and brackets: enough to measure nesting without parsing. A string that is never closed
@@ -478,11 +498,12 @@ _NUMBER_HOOKS: dict[str, Any] = {"parse_constant": _reject_constant, "parse_floa
 # (an hour for 1 MiB of escaped quotes). Now each string is one match that never fails. verifier.js STRUCTURE alike.
 _STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.S)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
-# orjson reads an integer beyond 64 bits as a float (the standard library: as an int). Such an integer has at
-# least 19 digits; text with any run of 19 digits (in a number or a string: rare) is left to the standard
-# library. Found by mapping every digit to "0" and searching (a regular expression is a hundred times slower).
+# orjson reads an integer beyond 64 bits as a float (the standard library: as an int), and one beyond ±(2**53 − 1)
+# as it is, where the standard library's reader here refuses it (_safe_int). Such an integer has at least 16
+# digits; text with any run of 16 digits (in a number or a string: rare) is left to the standard library. Found
+# by mapping every digit to "0" and searching (a regular expression is a hundred times slower).
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_LONG_DIGITS = b"0" * 19
+_LONG_DIGITS = b"0" * 16
 
 
 def _too_deep(text: str, encoded: bytes | None = None) -> int | None:

@@ -6,7 +6,8 @@ One entry per published record, as one line of UTF-8 text::
 
 * ``award`` — an award file, or one line of an award batch; ``sha256`` is the award hash (SHA-256 of its JCS
   form, the value shown everywhere), or of the raw bytes when they are not a JSON object within the bounds
-  every award reader applies (:func:`generator.awards.award_text_hash`).
+  every award reader applies, read strictly (a key written twice has no award hash: some readers keep its
+  first value, others its last; :func:`generator.awards.award_text_hash`).
 * ``revocation`` — one line appended to ``revocations.jsonl``; SHA-256 of the line's bytes.
 * ``revocation-removed`` — a line ``revocations.jsonl`` held that a commit removes or rewrites (or the file
   deleted): SHA-256 of the line's bytes, at its line number before the commit. The pull-request check refuses

@@ -20,6 +20,7 @@ import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
@@ -27,7 +28,7 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.text import lookalike_keys
 from generator._internal.times import day, parse_time, utc_day, validity_window_problem
-from generator.awards import award_text_hash, iter_award_files, read_award_file
+from generator.awards import award_text_hash, iter_award_files, lenient_text_hash, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
 from generator.models import PublicKey
@@ -566,7 +567,7 @@ class RegisteredPolicy:
     valid, as on the site, which says valid only for an award the build published as it is."""
 
     def __init__(self) -> None:
-        self._batches: dict[tuple[str, str], dict[str, str]] = {}
+        self._batches: dict[tuple[str, str], dict[str, list[tuple[Path, int | None]]]] = {}
 
     def check(self, ctx: VerificationContext) -> Check:
         label = "Registered here"
@@ -585,7 +586,9 @@ class RegisteredPolicy:
         )
 
     def _find(self, registry: Registry, issuer: str, digest: str) -> str | None:
-        # A single award is found by its file name (and must hash to it); batch lines are hashed once per issuer.
+        # A single award is found by its file name (and must hash to it); batch lines are hashed once per issuer,
+        # leniently (fast), and the line found is then read strictly: a line holding a key twice has no award hash
+        # (awards.award_text_hash), though its last-wins reading has one.
         awards = layout.awards_dir(registry.root, issuer)
         for path in sorted(awards.glob(f"*/{digest[:2]}/{digest}.json")) if awards.is_dir() else []:
             for source in read_award_file(registry.root, path):
@@ -593,15 +596,19 @@ class RegisteredPolicy:
                     return source.where
         key = (str(registry.root), issuer)
         if key not in self._batches:
-            found: dict[str, str] = {}
+            found: dict[str, list[tuple[Path, int | None]]] = {}
             for path in iter_award_files(registry.root, issuer) if awards.is_dir() else []:
                 if path.suffix == ".jsonl":
                     for source in read_award_file(registry.root, path):
-                        line_hash = award_text_hash(source.text)
+                        line_hash = lenient_text_hash(source.text)
                         if line_hash is not None:
-                            found.setdefault(line_hash, source.where)
+                            found.setdefault(line_hash, []).append((path, source.line))
             self._batches[key] = found
-        return self._batches[key].get(digest)
+        for path, line in self._batches[key].get(digest, []):
+            for source in read_award_file(registry.root, path):
+                if source.line == line and award_text_hash(source.text) == digest:
+                    return source.where
+        return None
 
 
 class StatusPolicy:

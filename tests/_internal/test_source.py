@@ -305,7 +305,11 @@ def test_hostile_json_refusals_hold_without_strictness() -> None:
     assert "json.too-deep" in _outcome("[" * 65 + "]" * 65, strict=False)
     assert "duplicate key 'a'" in _outcome('{"a": 1, "a": 2}', strict=True)
     assert "lone UTF-16 surrogate" in _outcome('{"a": "\\ud800"}', strict=True)
-    assert _outcome('{"a": 18446744073709551616}', strict=False) == "data {'a': 18446744073709551616}"
+    # An integer beyond ±(2**53 − 1) (read apart by JSON readers: exact here, rounded by JSON.parse) is refused
+    # either way, also where orjson would read it (below 2**64) and where it would make a float of it.
+    for big in ("9007199254740992", "-9007199254740993", "18446744073709551615", "18446744073709551616"):
+        assert "json.number-too-large" in _outcome('{"a": ' + big + "}", strict=False), big
+    assert _outcome('{"a": [9007199254740991, -9007199254740991]}', strict=False).startswith("data")
 
 
 # An unterminated string full of escaped quotes: the nesting scan retried its string pattern from every quote
@@ -336,7 +340,19 @@ _json_values = st.recursive(
 @given(_json_values, st.booleans())
 def test_orjson_reads_what_json_loads_reads(value: Any, ascii_only: bool) -> None:
     text = json.dumps(value, ensure_ascii=ascii_only, indent=None if ascii_only else 1)
+    if _unsafe_integer(value):  # refused by both (source.py _safe_int), however read
+        for strict in (True, False):
+            assert "json.number-too-large" in _outcome(text, strict=strict)
+        return
     assert repr(parse_json(text, "k.json", strict=False).data) == repr(json.loads(text))
+
+
+def _unsafe_integer(value: Any) -> bool:
+    if type(value) is int:
+        return abs(value) > 2**53 - 1
+    if isinstance(value, dict):
+        return any(_unsafe_integer(v) for v in value.values())
+    return isinstance(value, list) and any(_unsafe_integer(v) for v in value)
 
 
 @settings(max_examples=400, deadline=None)
@@ -344,12 +360,16 @@ def test_orjson_reads_what_json_loads_reads(value: Any, ascii_only: bool) -> Non
     st.from_regex(r"-?(0|[1-9][0-9]{0,25})(\.[0-9]{1,25})?([eE][-+]?[0-9]{1,3})?", fullmatch=True),
 )
 def test_numbers_read_alike(number: str) -> None:
-    # Floats are rounded alike (both correctly rounded), huge integers stay integers.
+    # Floats are rounded alike (both correctly rounded); integers beyond ±(2**53 − 1) are refused.
     text = f'{{"n": {number}}}'
     try:
-        expected = "data " + repr({"n": json.loads(number)})
+        value = json.loads(number)
     except ValueError:
         return  # too many digits for int(): refused either way (the hostile list has one)
+    if _unsafe_integer(value):  # beyond ±(2**53 − 1): refused, as on the page
+        assert "json.number-too-large" in _outcome(text, strict=False)
+        return
+    expected = "data " + repr({"n": value})
     if expected.endswith("inf}"):
         return
     assert _outcome(text, strict=False) == expected

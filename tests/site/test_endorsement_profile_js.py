@@ -49,8 +49,7 @@ import { readFile } from "node:fs/promises";
 const root = process.argv[2];
 globalThis.fetch = async (url) => {
   try {
-    const text = await readFile(root + new URL(url).pathname, "utf8");
-    return { ok: true, status: 200, text: async () => text };
+    return new Response(await readFile(root + new URL(url).pathname)); // its bytes, as a server sends them
   } catch (error) {
     if (error.code === "ENOENT") return { ok: false, status: 404 };
     throw error;

@@ -77,8 +77,7 @@ const root = process.argv[2];
 globalThis.fetch = async (url) => {
   const path = new URL(url).pathname;
   try {
-    const text = await readFile(root + path, "utf8");
-    return { ok: true, status: 200, text: async () => text, json: async () => JSON.parse(text) };
+    return new Response(await readFile(root + path)); // its bytes, as a server sends them
   } catch (error) {
     if (error.code === "ENOENT") return { ok: false, status: 404 };
     throw error;

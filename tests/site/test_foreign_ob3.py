@@ -6,6 +6,7 @@ RDF with the vendored jsonld, says the same.
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import hashlib
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 from pyld import jsonld
 
+from generator._internal.source import SourceError, parse_json
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.crypto import ContextStore, ed25519
@@ -283,6 +285,16 @@ def test_a_value_canonicalized_otherwise_elsewhere_gets_one_verdict(
         "failed",
         unportable_reason(f"credentialSubject.achievement.{key}", problem),
     )
+    if type(value) is int:
+        # Beyond ±(2**53 − 1), the text is no JSON either reader reads (source.py _safe_int, jcs.js parseJSON): a
+        # file holding it is refused as JSON by credreg verify and by the page alike (the dict above is Python's
+        # own check of the value, for a caller that hands over data).
+        text = json.dumps(doc)
+        with pytest.raises(SourceError, match="number too large"):
+            parse_json(text, "award.json")
+        refused = node.ask(op="file", bytes=base64.b64encode(text.encode()).decode())
+        assert "is too large for JSON canonicalization" in refused["refused"], refused
+        return
     reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
     lead = python.headline()
     assert reply["verdict"] == str(python.verdict) == "invalid"

@@ -67,8 +67,7 @@ const load = async (path, { binary = false } = {}) => {
 // The badges' fetch() (a SiteData rooted at the site, as on a credential page): the published site, from disk.
 globalThis.fetch = async (url) => {
   try {
-    const text = await readFile(root + new URL(url).pathname, "utf8");
-    return { ok: true, status: 200, text: async () => text };
+    return new Response(await readFile(root + new URL(url).pathname)); // its bytes, as a server sends them
   } catch (error) {
     if (error.code === "ENOENT") return { ok: false, status: 404 };
     throw error;

@@ -35,7 +35,7 @@ from generator._internal.source import SourceError, parse_json, read_json_file
 from generator.awarding.keys import SigningKey
 from generator.awarding.revoke import revocation_entry, revoke_award
 from generator.awarding.signing import sign_document
-from generator.awards import award_hash, iter_awards
+from generator.awards import award_hash, iter_awards, iter_lines, parse_award_text
 from generator.crypto import ed25519
 from generator.crypto.jcs import canonicalize
 from generator.crypto.multibase import did_key_from_public
@@ -56,7 +56,7 @@ from generator.publish.verifydata import (
 from generator.registry import Registry
 from generator.verify import Verifier
 from generator.verify.policies import default_policies
-from tests.conftest import CONFORMANCE, EPOCH, REPO, Signer, set_at
+from tests.conftest import CONFORMANCE, EPOCH, REPO, Signer, object_store, set_at
 from tests.site.node_runner import NODE, NodeRunner
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
@@ -70,7 +70,9 @@ import { canonicalize, parseJSON } from "./verify/jcs.js";
 import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
 import { structureProblems } from "./verify/policies.js";
 import { parseVkey } from "./verify/tlog.js";
-import { InputError, Verifier, conclude, fileText, parseAwardJSON, parseLinkInput } from "./verify/verifier.js";
+import {
+  InputError, Verifier, cohortLines, conclude, fileText, parseAwardJSON, parseLinkInput,
+} from "./verify/verifier.js";
 import { headlineOf, verdictOf } from "./verify/results.js";
 import { unquote } from "./verify/encoding.js";
 
@@ -91,6 +93,14 @@ async function handle(req) {
     try { return { data: parseAwardJSON(fileText(Buffer.from(req.bytes, "base64"))) }; }
     catch (error) { if (error instanceof InputError) return { refused: error.message }; throw error; }
   }
+  if (req.op === "cohort") {  // each line the page offers from a cohort file, and what checking it reads
+    return {
+      lines: cohortLines(req.text).map(({ line, text }) => {
+        try { return [line, parseAwardJSON(text)]; }
+        catch (error) { if (error instanceof InputError) return [line, null]; throw error; }
+      }),
+    };
+  }
   if (req.op === "structure") return { problems: structureProblems(req.doc) };
   if (req.op === "vkey") {
     try { const v = await parseVkey(req.text); return { name: v.name, type: v.type }; }
@@ -99,6 +109,11 @@ async function handle(req) {
   if (req.op === "jcs") {
     try { return { ok: true, out: canonicalize(parseJSON(req.text)) }; }
     catch (error) { return { ok: false, error: String(error.message) }; }
+  }
+  if (req.op === "fetch json") {  // the page's own loader (fetch), from a served site
+    const site = new SiteData(req.url);
+    const text = await site.text(req.path);
+    return { data: await site.json(req.path), bytes: text === null ? null : Buffer.from(text).toString("base64") };
   }
   if (!sites.has(req.root)) {  // one SiteData per published site, as one page keeps one
     const load = async (path, { binary = false } = {}) => {
@@ -221,6 +236,29 @@ def _python_refuses(text: str) -> bool:
 def test_jcs_refuses_what_python_refuses(node: Node, text: str) -> None:
     assert _python_refuses(text)
     assert not node.ask(op="jcs", text=text)["ok"]
+
+
+INTEGER_EDGES = [
+    "9007199254740993", "-9007199254740992", "[9007199254740991, -9007199254740991]", '{"n": 12345678901234567890}',
+    "100000000000000000000000", "9007199254740993.0", "9007199254740993e0", "1.12345678901234567890",
+    "1e-12345678901234567", "-0", '"12345678901234567890"', '{"12345678901234567890": 1}',
+    '"\\"12345678901234567890"', '["\\\\", 90071992547409930]',
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", INTEGER_EDGES)
+def test_the_page_reads_integers_as_python_does_in_any_engine(node: Node, text: str) -> None:
+    """An integer beyond ±(2**53 − 1) is exact to Python, whose JCS refuses it, and rounded by JSON.parse. The page
+    told them apart by each number's source text (JSON.parse's reviver context, Chromium 114+); an engine without it
+    (Node 20, older browsers) read 9007199254740993 as …992 and hashed a value Python never could. Now the text
+    itself is searched for such an integer (outside strings, not a fraction's or an exponent's digits), in every
+    engine, and the page reads what Python reads."""
+    reply = node.ask(op="jcs", text=text)
+    if _python_refuses(text):
+        assert not reply["ok"], reply
+    else:
+        assert reply["ok"], reply
+        assert reply["out"].encode() == canonicalize(json.loads(text))
 
 
 @pytest.mark.parametrize(
@@ -1041,6 +1079,11 @@ FILE_BYTES = {
     "a number beyond a double": b'{"creditsAvailable": 1E400}',
     "a negative number beyond a double": b'{"n": [-1e999]}',
     "a number below the least double (0)": b'{"n": 1e-400}',
+    # Beyond ±(2**53 − 1): Python read it exactly (then no check could pass), JSON.parse as another number, which the
+    # page refused in Chromium only (by the number's source text). Refused by both readers now, in any engine.
+    "an integer beyond 2**53": b'{"n": 9007199254740993}',
+    "a negative integer beyond 2**53": b'{"n": [1, -12345678901234567890]}',
+    "a float beyond 2**53 (exact to both)": b'{"n": 9007199254740993.0}',
 }
 
 
@@ -1063,8 +1106,66 @@ def test_a_dropped_file_is_read_as_credreg_verify_reads_it(node: Node, tmp_path:
         "trailing whitespace",
         "a surrogate pair, escaped",
         "a number below the least double (0)",
+        "a float beyond 2**53 (exact to both)",
     )
     assert (python is None) is (name not in readable)
+
+
+COHORT_EDGES = ["", " ", "\t", "\r", "\u00a0", "\ufeff", "\u2028", "\u3000", "\x0b", "\x0c", "\x1c", "\x85"]
+
+
+@pytest.mark.parametrize("edge", COHORT_EDGES)
+def test_a_cohort_file_s_lines_are_read_as_credreg_reads_a_batch(node: Node, tmp_path: Path, edge: str) -> None:
+    """The page split a cohort file into lines and trimmed each with JavaScript's trim(), which drops a no-break
+    space, a byte-order mark, U+2028 and more: it checked lines that credreg's reader of a batch (awards.iter_lines,
+    then the strict JSON reader) refuses. Now each line is read as that reader reads it, and what checking it
+    reads is what credreg reads (or a refusal on both sides)."""
+    awards = [{"n": 1}, {"n": 2, "s": "x y"}]
+    text = "".join(f"{edge}{json.dumps(a)}{edge}\n" for a in awards) + f"{edge}\n"
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(text.encode("utf-8"))
+    python: list[list[Any]] = []
+    for number, line in iter_lines(path):
+        try:
+            python.append([number, parse_award_text(line, "cohort.jsonl", number).data])
+        except SourceError:
+            python.append([number, None])
+    assert node.ask(op="cohort", text=text)["lines"] == python, repr(edge)
+    readable = ("", " ", "\t", "\r")
+    assert all(data is not None for _, data in python) is (edge in readable)
+
+
+PUBLISHED_BYTES = {
+    "plain": b'{"n": "caf\xc3\xa9"}\n',
+    "a byte-order mark": b'\xef\xbb\xbf{"n": "x"}\n',
+    "a byte that is not UTF-8": b'{"n": "caf\xe9"}\n',
+    "an encoded surrogate (CESU-8)": b'{"n": "\xed\xa0\x80"}\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED_BYTES))
+def test_a_published_file_is_read_as_credreg_reads_it(node: Node, tmp_path: Path, name: str) -> None:
+    """The page read the site's JSON files (status lists, keys, records, endorsements, the index) with
+    response.text(), which drops a byte-order mark and replaces bytes that are not UTF-8: it read files credreg
+    refuses, and hashed for the log check (tlog.js, a status list against its logged version) other bytes than the
+    host served. Now a file is its exact bytes as UTF-8 text, or refused, as credreg reads one (read_json_bytes)."""
+    raw = PUBLISHED_BYTES[name]
+    path = tmp_path / "verify-data" / "issuers" / "acme" / "status" / "1.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(raw)
+    try:
+        python: Any = read_json_file(path, "1.json").data
+    except SourceError:
+        python = None
+    with object_store(tmp_path) as (url, _):
+        reply = node.ask(url=url, op="fetch json", path="issuers/acme/status/1.json")
+    if python is None:
+        assert reply["kind"] == "data error", (name, reply)
+        assert "is not UTF-8 text" in reply["error"] or "is not valid JSON" in reply["error"], reply
+    else:
+        assert reply["data"] == python, (name, reply)
+        assert base64.b64decode(reply["bytes"]) == raw  # what the page hashes is what was served
+    assert (python is None) is (name != "plain")
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -63,7 +63,7 @@ import {
   windowProblem,
 } from "./policies.js";
 import { BY_ENDORSER, blocks, check, NOT_CHECKED, NOT_OURS, notChecked, revokedBecause, revokedHeadline } from "./results.js";
-import { SiteData } from "./sitedata.js";
+import { SiteData, strictText } from "./sitedata.js";
 import { getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
 import { markTowerProblem, unseenProblem } from "./text.js";
@@ -133,7 +133,7 @@ const NOT_READ = "not read: it is not an endorsement this registry publishes";
 async function fetchJSON(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
-  return parseJSON(await response.text());
+  return parseJSON(strictText(new Uint8Array(await response.arrayBuffer()), url.pathname)); // as SiteData reads it
 }
 
 /**

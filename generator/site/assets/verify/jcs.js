@@ -67,12 +67,27 @@ export function canonicalBytes(value) {
   return new TextEncoder().encode(canonicalize(value));
 }
 
-const INTEGER_LITERAL = /^-?\d+$/;
+// In valid JSON text: each string whole (so that digits in one are skipped; unrolled, as verifier.js STRUCTURE), or
+// an integer literal of 16 digits or more (2**53 has 16): not a fraction's or an exponent's digits, no "." or
+// exponent after it.
+const LONG_INTEGERS = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The first integer literal of a valid JSON text beyond ±(2**53 − 1), or null. */
+function unsafeInteger(text) {
+  for (const [token] of text.matchAll(LONG_INTEGERS)) {
+    if (token[0] === '"') continue;
+    const n = BigInt(token);
+    if (n > MAX_SAFE || n < -MAX_SAFE) return token;
+  }
+  return null;
+}
 
 /**
  * JSON.parse, refusing integer literals JavaScript cannot hold exactly: Python keeps them and its JCS then
- * rejects them, while here they would silently round and hash differently. Needs the reviver's source text
- * (Chromium 114+); elsewhere such a number goes through rounded, and its proof simply fails.
+ * rejects them, while here they would silently round and hash differently. Found in the text itself, in every
+ * engine: the reviver's source text (Chromium 114+) is missing in others (Node 20), which read 9007199254740993
+ * as …992 and hashed a value Python never could.
  */
 export function parseJSON(text) {
   const value = JSON.parse(text, function reviver(key, value, context) {
@@ -82,13 +97,10 @@ export function parseJSON(text) {
       const shown = source.length <= 24 ? source : `${source.slice(0, 20)}…`;
       throw new JcsError(`number too large (${shown} is beyond ±1.8e308)`);
     }
-    if (typeof value === "number" && context && typeof context.source === "string") {
-      if (INTEGER_LITERAL.test(context.source) && !Number.isSafeInteger(value)) {
-        throw new JcsError(`the integer ${context.source} is too large for JSON canonicalization (RFC 8785)`);
-      }
-    }
     return value;
   });
+  const unsafe = /\d{16}/.test(text) ? unsafeInteger(text) : null;
+  if (unsafe !== null) throw new JcsError(`the integer ${unsafe} is too large for JSON canonicalization (RFC 8785)`);
   // JSON.parse keeps the last of two equal keys, where Python's strict reader refuses the text: one reading only.
   const twice = firstDuplicateKey(text);
   if (twice !== null) throw new JcsError(`the key ${JSON.stringify(twice)} appears twice in one object`);

@@ -27,6 +27,21 @@ function own(object, key) {
   return object !== null && typeof object === "object" && Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
+// Every file the page reads is read as credreg reads one (generator/_internal/source.py read_json_bytes): its bytes
+// as UTF-8, strictly, a byte-order mark kept (so that the JSON reader refuses it). response.text() and a default
+// TextDecoder drop the mark and replace bytes that are not UTF-8: the page read files credreg refuses, and hashed
+// for the log check (tlog.js: a status list against its logged version) other bytes than the host served.
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The text of a published file's bytes, exactly; DataError when they are not UTF-8. */
+export function strictText(bytes, path) {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    throw new DataError(`${path} is not UTF-8 text`);
+  }
+}
+
 /** Fetch relative to the site root; resolves to the response text (bytes if `binary`), or null for 404. */
 export function fetchLoader(root) {
   return async (path, { binary = false } = {}) => {
@@ -38,7 +53,8 @@ export function fetchLoader(root) {
     }
     if (response.status === 404) return null;
     if (!response.ok) throw new DataError(`could not load ${path}: HTTP ${response.status}`);
-    return binary ? new Uint8Array(await response.arrayBuffer()) : response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return binary ? bytes : strictText(bytes, path);
   };
 }
 
@@ -49,7 +65,7 @@ const MAX_GUNZIPPED = 16 * 1024 * 1024; // far above any shard or template: a bo
  * decompress it already: then the bytes are the text itself (JSON never starts with gzip's magic 1f 8b).
  */
 async function gunzipText(bytes, path) {
-  if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return new TextDecoder().decode(bytes);
+  if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return strictText(bytes, path);
   let out;
   try {
     out = await decompressBounded(bytes, "gzip", MAX_GUNZIPPED);
@@ -57,7 +73,7 @@ async function gunzipText(bytes, path) {
     throw new DataError(`${path} cannot be decompressed: ${error.message || error}`);
   }
   if (out === null) throw new DataError(`${path} decompresses to more than ${MAX_GUNZIPPED} bytes`);
-  return new TextDecoder("utf-8", { fatal: true }).decode(out);
+  return strictText(out, path);
 }
 
 export class SiteData {
@@ -72,9 +88,15 @@ export class SiteData {
     this.texts = new Map();
   }
 
-  /** A file's text as served, once per page: what the page parsed is what it hashes (tlog.js, a status list). */
+  /**
+   * A file's text as served, once per page: what the page parsed is what it hashes (tlog.js, a status list). Read
+   * as bytes and decoded here (strictText), whatever the loader: the text is the served bytes, or refused.
+   */
   text(path) {
-    if (!this.texts.has(path)) this.texts.set(path, this.load(path, { binary: false }));
+    if (!this.texts.has(path)) {
+      const bytes = this.load(path, { binary: true });
+      this.texts.set(path, bytes.then((data) => (data === null ? null : strictText(data, path))));
+    }
     return this.texts.get(path);
   }
 

@@ -98,6 +98,21 @@ export function fileText(bytes) {
   }
 }
 
+// What Python's bytes.strip() takes off a line (generator/awards.py iter_lines: a line of only these is blank).
+const ASCII_SPACE = /^[ \t\n\r\v\f]*$/;
+
+/**
+ * The lines of a cohort file (JSON Lines) as credreg reads a batch's (generator/awards.py iter_lines): split at
+ * "\n" only, blank when nothing but ASCII white space, each given as it is, numbered from 1. JavaScript's trim()
+ * took more off (a no-break space, a byte-order mark, U+2028): the page checked lines credreg refuses as JSON.
+ */
+export function cohortLines(text) {
+  return String(text)
+    .split("\n")
+    .map((line, index) => ({ line: index + 1, text: line }))
+    .filter((l) => !ASCII_SPACE.test(l.text));
+}
+
 export function parseAwardJSON(text) {
   if (tooDeep(text)) throw new InputError(`This is not a credential: it nests deeper than ${MAX_JSON_NESTING} levels.`);
   let doc;

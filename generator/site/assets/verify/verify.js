@@ -27,7 +27,16 @@ import {
 import { SiteData } from "./sitedata.js";
 import { isStatusList } from "./statuslist.js";
 import { listLogCheck, logCheck } from "./tlog.js";
-import { conclude, DataError, fileText, InputError, parseAwardJSON, parseLinkInput, Verifier } from "./verifier.js";
+import {
+  cohortLines,
+  conclude,
+  DataError,
+  fileText,
+  InputError,
+  parseAwardJSON,
+  parseLinkInput,
+  Verifier,
+} from "./verifier.js";
 
 const MAX_INPUT = 1024 * 1024; // UTF-8 bytes of a file or of pasted JSON (cli.py MAX_CREDENTIAL_BYTES): a few KiB is usual
 const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image (the image, and the award inside it), or a cohort's file
@@ -366,11 +375,8 @@ class Page {
     } catch {
       // not one JSON value: lines, perhaps
     }
-    const lines = String(text)
-      .split(/\r?\n/)
-      .map((line, index) => ({ line: index + 1, text: line.trim() }))
-      .filter((l) => l.text);
-    if (lines.length < 2 || !lines.every((l) => l.text.startsWith("{"))) return false;
+    const lines = cohortLines(text); // as credreg reads a batch: each line as it is
+    if (lines.length < 2 || !lines.every((l) => /^[ \t\r]*\{/.test(l.text))) return false;
     const pick = $("cr-cohort-pick");
     const options = lines.map((l) => {
       let label = `Line ${l.line}`;
