@@ -294,11 +294,16 @@ class _StatusCheck:
         return record.model if record is not None else None
 
     def _fresh_list(self, rel: str) -> None:
-        """A list this change writes was signed by it: the signature must be fresh."""
+        """A list this change writes was signed by it: the signature must be fresh, and the list must not end."""
         try:
             credential = read_json_file(self.registry.root / rel, rel, max_bytes=MAX_LIST_BYTES).data
         except SourceError:
             return  # the list check says why it cannot be read
+        if isinstance(credential, dict) and "validUntil" in credential:
+            # Every reader reads a list only while it is in force (status.py _Window): one that ends takes every
+            # revocation it holds with it when it does, an endorser's (which no log stands for) read as of unknown
+            # status from then on, and nothing this check sees today. credreg never writes one.
+            self.problems.add(rel, _ENDLESS, field="validUntil", code="status-list.valid-until")
         for proof in proofs_of(credential) if isinstance(credential, dict) else []:
             method = proof.get("verificationMethod") if isinstance(proof, dict) else None
             record = self._key_record(method) if isinstance(method, str) else None
@@ -310,6 +315,14 @@ class _StatusCheck:
             if stale:
                 self.problems.add(rel, stale, field="proof", code="governance.fresh-signature")
                 return
+
+
+#: Why a list a change writes may carry no ``validUntil``.
+_ENDLESS = (
+    "a status list never ends (credreg writes no validUntil): once its validUntil passed, no reader would read it, "
+    "and every revocation it holds would lapse with it (an endorser's revoked endorsement read as of unknown "
+    "status); sign it again without one (`credreg revoke`)"
+)
 
 
 def _base_bits(pr: PullRequest, rel: str) -> Iterator[int]:
