@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from generator import layout
-from generator._internal.source import Document, SourceError, decode_utf8, parse_json, read_json_file
+from generator._internal.source import Document, SourceError, decode_utf8, parse_json
 from generator.awards import parse_award_text
 from generator.crypto.dataintegrity import proofs_of
 from generator.endorsements import endorsement_list_bits, endorser_key
@@ -30,7 +30,7 @@ from generator.governance.new_awards import NewAwards
 from generator.layout import PathKind
 from generator.models import PublicKey
 from generator.models.award import RevocationEntry
-from generator.statuslist import MAX_LIST_BYTES, decode_list, index_problem, parse_index, parse_list_url
+from generator.statuslist import decode_list, index_problem, parse_index, parse_list_url
 from generator.verify import Verifier
 from generator.verify.keys import KeyResolver
 from generator.verify.registry_check import (
@@ -41,7 +41,7 @@ from generator.verify.registry_check import (
     set_bits,
     status_bit_problems,
 )
-from generator.verify.status import RegistryStatus
+from generator.verify.status import RegistryStatus, read_list_file
 
 __all__ = ["check_revocations_and_lists", "new_log_offset"]
 
@@ -296,7 +296,7 @@ class _StatusCheck:
     def _fresh_list(self, rel: str) -> None:
         """A list this change writes was signed by it: the signature must be fresh, and the list must not end."""
         try:
-            credential = read_json_file(self.registry.root / rel, rel, max_bytes=MAX_LIST_BYTES).data
+            credential = read_list_file(self.registry.root / rel, rel).data
         except SourceError:
             return  # the list check says why it cannot be read
         if isinstance(credential, dict) and "validUntil" in credential:
