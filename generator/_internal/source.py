@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 import yaml
 
+from generator._internal.files import open_regular
 from generator._internal.text import UNSEEN
 from generator.errors import Location, Problem, ProblemList, Severity
 
@@ -668,8 +669,6 @@ def read_json_bytes(
     """:func:`read_json_file`, with the bytes it parsed (what a hash of the file must be of: read once).
     ``regular``: only a regular file, never through a symbolic link at its end nor waiting on a FIFO
     (:func:`generator._internal.files.open_regular`)."""
-    from generator._internal.files import open_regular  # here: files.py is not needed by most readers
-
     try:
         with open_regular(Path(path)) if regular else open(path, "rb") as fh:  # noqa: PTH123 - a str or a Path
             raw = fh.read(max_bytes + 1)
