@@ -731,3 +731,36 @@ def test_resign_lists_signs_again_a_list_no_reader_reads_because_it_ended(signer
     assert not get_bit(bits, _slot(kept))
     assert "validUntil" not in json.loads(status.read_text())
     assert resign_lists(signer.registry, ISSUER, signer.key) == [], "read by every reader now: left as it is"
+
+
+def test_resign_lists_signs_again_an_endorsers_list_that_ended_with_the_bits_it_signed(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """An endorser's list, signed by it in force with its revocation set, but given an end that has passed: every
+    reader calls the endorsement it revoked of unknown status. resign-lists refused every endorser ("keeps no
+    revocation log"), and nothing but a revocation of another endorsement signed the list again; the bits the
+    endorser signed are its record, and are signed again as they are."""
+    from generator.endorsements import verify_endorsement
+
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                    comment="x", now=ISSUED)  # fmt: skip
+    revoke_endorsement(signer.registry, first.hash, key, now=ISSUED + dt.timedelta(days=1))
+    status = signer.root / "registry" / "endorsers" / "data-council" / "status" / "1.json"
+    credential = json.loads(status.read_text())
+    unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2025-02-01T00:00:00Z"}
+    method = credential["proof"][0]["verificationMethod"]
+    status.write_text(json.dumps(sign_document(unsigned, key, method, ISSUED + dt.timedelta(days=2))) + "\n")
+
+    def verdict() -> str:
+        checks = {c.id: c for c in verify_endorsement(first.document, signer.registry).checks}
+        return checks["status"].reason
+
+    assert "expired on 2025-02-01" in verdict()
+    done = _credreg(signer, "resign-lists", "--key", str(made.private_path))
+    assert done.returncode == 0, done.stderr
+    assert "status/1.json: its bits as you signed them, signed with k1" in done.stdout
+    assert "validUntil" not in json.loads(status.read_text())
+    assert verdict().startswith("revoked"), verdict()
