@@ -509,8 +509,9 @@ def _cmd_resign_lists(args: argparse.Namespace) -> int:
     key = _signing_key(args, registry)
     record = _signed_record(args, registry, key.issuer)
     written = resign_lists(registry, key.issuer, key, record=record)
+    made = "made again from the revocation log" if key.issuer in registry.issuers else "its bits as you signed them"
     for path in written:
-        print(f"{layout.relpath(registry.root, path)}: made again from the revocation log, signed with {key.key_id}")
+        print(f"{layout.relpath(registry.root, path)}: {made}, signed with {key.key_id}")
     if not written:
         print(f"every status list of {key.issuer} is trusted as it is: nothing signed")
     _say_uncounted(registry, key.issuer)
@@ -789,10 +790,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     resign = sub.add_parser(
         "resign-lists",
-        help="sign again, from your revocation log, the status lists signed with your key after its end "
-        "(after a compromise: revoked_at set as of an earlier time)",
+        help="sign again the status lists no reader reads: an issuer's signed with its key after its end (after a "
+        "compromise: revoked_at set as of an earlier time), from its revocation log; an issuer's or an endorser's "
+        "signed in force but ended (validUntil passed)",
     )
-    resign.add_argument("--key", metavar="PATH", required=True, help="the issuer's private key file (in force)")
+    resign.add_argument(
+        "--key", metavar="PATH", required=True, help="the issuer's or endorser's private key file (in force)"
+    )
     resign.add_argument("--record", metavar="FILE", help=RECORD_HELP)
     resign.set_defaults(handler=_cmd_resign_lists)
 

@@ -48,7 +48,6 @@ from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, Endor
 from generator.openbadges import timestamp
 from generator.registry import KeyRecord, Registry
 from generator.statuslist import (
-    MAX_LIST_BYTES,
     MIN_BITS,
     new_bitstring,
     parse_index,
@@ -63,6 +62,7 @@ from generator.verify.status import (
     EndorserKeys,
     logged_lines,
     owner_problem,
+    read_list_file,
     readable_list,
     signature_problem,
     status_outcome,
@@ -532,7 +532,7 @@ def _list_problem(
     if not path.is_file():  # as an award's list is said to be (status.py), and the page says it (listBits)
         return None, f"status list {rel} is missing"
     try:
-        doc = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
+        doc = read_list_file(path, rel).data
     except SourceError as exc:
         return None, f"status list {rel} is unreadable: {exc.problems[0].message}"
     did = registry.endorser_did(endorser)

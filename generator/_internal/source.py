@@ -28,11 +28,13 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
 import yaml
 
+from generator._internal.files import open_regular
 from generator._internal.text import UNSEEN
 from generator.errors import Location, Problem, ProblemList, Severity
 
@@ -675,17 +677,21 @@ def parse_known_json(encoded: bytes, *, safe_integers: bool = False) -> Any:
     return data
 
 
-def read_json_file(path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file") -> Document:
+def read_json_file(
+    path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file", regular: bool = False
+) -> Document:
     """Read and parse one JSON file, never more than ``max_bytes`` of it; raises :class:`SourceError`."""
-    return read_json_bytes(path, rel, max_bytes=max_bytes, what=what)[1]
+    return read_json_bytes(path, rel, max_bytes=max_bytes, what=what, regular=regular)[1]
 
 
 def read_json_bytes(
-    path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file"
+    path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file", regular: bool = False
 ) -> tuple[bytes, Document]:
-    """:func:`read_json_file`, with the bytes it parsed (what a hash of the file must be of: read once)."""
+    """:func:`read_json_file`, with the bytes it parsed (what a hash of the file must be of: read once).
+    ``regular``: only a regular file, never through a symbolic link at its end nor waiting on a FIFO
+    (:func:`generator._internal.files.open_regular`)."""
     try:
-        with open(path, "rb") as fh:  # noqa: PTH123 - path may be a str or a Path
+        with open_regular(Path(path)) if regular else open(path, "rb") as fh:  # noqa: PTH123 - a str or a Path
             raw = fh.read(max_bytes + 1)
     except OSError as exc:
         raise _error(rel, f"cannot be read: {exc.strerror or exc}", None, None, "file.unreadable") from None

@@ -29,6 +29,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import file_entry, record_signed
 from generator.awarding.status import (
+    _set_logged,
     list_bytes,
     list_problem,
     read_signed_list,
@@ -45,7 +46,7 @@ from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
-from generator.verify.status import EndorserKeys, signature_problem, vouching_line
+from generator.verify.status import EndorserKeys, readable_list, signature_problem, vouching_line
 
 #: An award's hash, as a revocation line names it (models/award.py AwardHash).
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -279,18 +280,24 @@ def revoke_logged(
 def resign_lists(
     registry: Registry, issuer: str, key: SigningKey, *, now: dt.datetime | None = None, record: Path | None = None
 ) -> list[Path]:
-    """Sign again, with ``key`` (in force), each of ``issuer``'s status lists that no reader trusts because it was
-    signed with the issuer's key after that key's end (``revoked_at`` set as of when a compromise began): each is
-    made again from the issuer's revocation log (:func:`read_signed_list` with ``rebuild``). Until then every
-    award in it reads as of unknown status. A list readers trust is left as it is; one that is not the issuer's
-    (edited without a key) is refused, and nothing is signed. The lists written, in order."""
+    """Sign again, with ``key`` (in force), each of ``issuer``'s status lists that no reader reads: signed with the
+    issuer's key after that key's end (``revoked_at`` set as of when a compromise began), or signed in force but
+    not in force itself (an end that has passed) or not as the registry writes a list (every reader's rule:
+    :func:`~generator.verify.status.readable_list`). Each is made again from the issuer's revocation log
+    (:func:`read_signed_list` with ``rebuild``, :func:`_set_logged`). Until then every award in it reads as of
+    unknown status. A list readers read is left as it is; one that is not the issuer's (edited without a key) is
+    refused, and nothing is signed. The lists written, in order.
+
+    An endorser keeps no log: a list of its signed after its key's end is refused (what it holds may be the key's
+    thief's), but one it signed in force that no reader reads is signed again with the bits it signed, its record
+    of what it revoked."""
+    from generator.endorsements import _signed_list, signing_problems  # here: that module imports this one
+
     now = now or dt.datetime.now(dt.UTC)
-    if issuer not in registry.issuers:
-        raise UsageError(
-            f"{issuer} keeps no revocation log to make its lists again from: restore the last version of each list "
-            "it signed before its key's end (`git log -p` of the file) and revoke again what was revoked since"
-        )
-    refusals = signing_key_problems(registry, issuer, key, now)
+    endorser = issuer not in registry.issuers
+    if endorser and issuer not in registry.endorsers:
+        raise UsageError(f"{issuer} is neither an issuer nor an endorser registered here")
+    refusals = (signing_problems if endorser else signing_key_problems)(registry, issuer, key, now)
     if refusals:
         raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
     folder = layout.owner_dir(registry.root, issuer) / "status"
@@ -300,11 +307,29 @@ def resign_lists(
             number = parse_list_number(path.stem)
             if number is None:
                 continue
-            credential, _ = read_status_list(path, layout.relpath(registry.root, path))
-            if list_problem(registry, issuer, number, credential)[0] is None:
-                continue  # trusted as it is (as this list: a copy of list 1 saved as 2.json is not)
-            bits = read_signed_list(registry, issuer, number, path, rebuild=True)
-            planned.append((path, list_bytes(signed_status_list(registry, issuer, number, bits, key, now))))
+            credential, read = read_status_list(path, layout.relpath(registry.root, path))
+            problem, late = list_problem(registry, issuer, number, credential)
+            if problem is not None and endorser and late:
+                raise UsageError(
+                    f"{issuer} keeps no revocation log to make its lists again from: restore the last version of "
+                    "each list it signed before its key's end (`git log -p` of the file) and revoke again what was "
+                    "revoked since",
+                    ["nothing was signed"],
+                )
+            if problem is not None:
+                bits = read_signed_list(registry, issuer, number, path, rebuild=True)
+            elif readable_list(credential).at(now)[0] is not None:
+                continue  # trusted and read as it is (as this list: a copy of list 1 saved as 2.json is not)
+            elif endorser:
+                bits = read  # signed by the endorser with a key in force: its own record of what it revoked
+            else:
+                # The issuer's, signed with a key in force, but read by no reader: not in force (given an end that
+                # has passed, or a start ahead of the clock) or not as the registry writes a list. Made again from
+                # the log, as a list signed after its key's end is: the check holds a list to exactly its lines.
+                bits = bytearray(len(read))
+                _set_logged(registry, issuer, number, bits)
+            signed = (_signed_list if endorser else signed_status_list)(registry, issuer, number, bits, key, now)
+            planned.append((path, list_bytes(signed)))
         if record is not None and planned:  # before the registry's files (generator.awarding.record)
             record_signed(record, [file_entry("status-list", registry.root, p, d) for p, d in planned], now)
         for path, data in planned:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.files import json_text, write_new
-from generator._internal.source import SourceError, read_json_file
+from generator._internal.source import SourceError
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash_or_none, iter_awards, read_revocations
@@ -26,7 +26,6 @@ from generator.errors import CredregError, UsageError
 from generator.models.award import RevocationEntry
 from generator.registry import Registry
 from generator.statuslist import (
-    MAX_LIST_BYTES,
     MIN_BITS,
     decode_list,
     get_bit,
@@ -39,7 +38,7 @@ from generator.statuslist import (
     status_list_credential,
 )
 from generator.verify.keys import KeyResolver
-from generator.verify.status import EndorserKeys, owner_problem, signature_problem
+from generator.verify.status import EndorserKeys, owner_problem, read_list_file, signature_problem
 
 __all__ = [
     "LIST_FILL",
@@ -63,7 +62,7 @@ LIST_FILL = MIN_BITS // 2
 def read_status_list(path: Path, rel: str) -> tuple[dict[str, Any], bytearray]:
     """A status list file and its bitstring; :class:`UsageError` (naming ``rel``) when it cannot be read."""
     try:
-        credential = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
+        credential = read_list_file(path, rel).data
         subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
         bits = decode_list(subject.get("encodedList") if isinstance(subject, dict) else None)
     except SourceError as exc:

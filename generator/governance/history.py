@@ -32,7 +32,6 @@ from generator._internal.source import (
     SourceError,
     decode_utf8,
     parse_json,
-    read_json_file,
 )
 from generator._internal.times import parse_date, parse_time
 from generator.awards import iter_lines, parse_award_text
@@ -45,8 +44,8 @@ from generator.governance.status import new_log_offset
 from generator.layout import PathKind
 from generator.models.issuer import FormerProfile
 from generator.registry import did_web_for
-from generator.statuslist import MAX_LIST_BYTES
 from generator.verify.keys import window_problem
+from generator.verify.status import read_list_file
 
 __all__ = ["LIFECYCLE_FIELDS", "check_history", "lifecycle_additions"]
 
@@ -466,7 +465,7 @@ def _key_signatures(pr: PullRequest, issuer: str, method: str) -> Iterator[tuple
                 yield f"{layout.relpath(pr.root, log)}:{number}", proof.get("created")
     for path in sorted((layout.owner_dir(pr.root, issuer) / "status").glob("*.json")):
         try:
-            credential = read_json_file(path, "", max_bytes=MAX_LIST_BYTES).data
+            credential = read_list_file(path, "").data
         except SourceError:
             continue
         proofs = credential.get("proof") if isinstance(credential, dict) else None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from generator import layout
-from generator._internal.source import Document, SourceError, decode_utf8, parse_json, read_json_file
+from generator._internal.source import Document, SourceError, decode_utf8, parse_json
 from generator.awards import parse_award_text
 from generator.crypto.dataintegrity import proofs_of
 from generator.endorsements import endorsement_list_bits, endorser_key
@@ -30,7 +30,7 @@ from generator.governance.new_awards import NewAwards
 from generator.layout import PathKind
 from generator.models import PublicKey
 from generator.models.award import RevocationEntry
-from generator.statuslist import MAX_LIST_BYTES, decode_list, index_problem, parse_index, parse_list_url
+from generator.statuslist import decode_list, index_problem, parse_index, parse_list_url
 from generator.verify import Verifier
 from generator.verify.keys import KeyResolver
 from generator.verify.registry_check import (
@@ -41,7 +41,7 @@ from generator.verify.registry_check import (
     set_bits,
     status_bit_problems,
 )
-from generator.verify.status import RegistryStatus
+from generator.verify.status import RegistryStatus, read_list_file
 
 __all__ = ["check_revocations_and_lists", "new_log_offset"]
 
@@ -294,11 +294,16 @@ class _StatusCheck:
         return record.model if record is not None else None
 
     def _fresh_list(self, rel: str) -> None:
-        """A list this change writes was signed by it: the signature must be fresh."""
+        """A list this change writes was signed by it: the signature must be fresh, and the list must not end."""
         try:
-            credential = read_json_file(self.registry.root / rel, rel, max_bytes=MAX_LIST_BYTES).data
+            credential = read_list_file(self.registry.root / rel, rel).data
         except SourceError:
             return  # the list check says why it cannot be read
+        if isinstance(credential, dict) and "validUntil" in credential:
+            # Every reader reads a list only while it is in force (status.py _Window): one that ends takes every
+            # revocation it holds with it when it does, an endorser's (which no log stands for) read as of unknown
+            # status from then on, and nothing this check sees today. credreg never writes one.
+            self.problems.add(rel, _ENDLESS, field="validUntil", code="status-list.valid-until")
         for proof in proofs_of(credential) if isinstance(credential, dict) else []:
             method = proof.get("verificationMethod") if isinstance(proof, dict) else None
             record = self._key_record(method) if isinstance(method, str) else None
@@ -310,6 +315,14 @@ class _StatusCheck:
             if stale:
                 self.problems.add(rel, stale, field="proof", code="governance.fresh-signature")
                 return
+
+
+#: Why a list a change writes may carry no ``validUntil``.
+_ENDLESS = (
+    "a status list never ends (credreg writes no validUntil): once its validUntil passed, no reader would read it, "
+    "and every revocation it holds would lapse with it (an endorser's revoked endorsement read as of unknown "
+    "status); sign it again without one (`credreg revoke`)"
+)
 
 
 def _base_bits(pr: PullRequest, rel: str) -> Iterator[int]:

@@ -44,6 +44,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator._internal.files import open_regular
 from generator._internal.source import SourceError, decode_utf8, parse_json
 from generator._internal.times import CLOCK_SKEW
 from generator.models.governance import TransparencyLog
@@ -159,7 +160,7 @@ def status_list_used(registry: Registry, document: Any, kind: str = "award") -> 
         return None
     path = f"registry/{folder}/{located[0]}/status/{located[1]}.json"
     try:
-        with (registry.root / path).open("rb") as handle:
+        with open_regular(registry.root / path) as handle:  # as every reader of a list (status.py read_list_file)
             data = handle.read(MAX_LIST_BYTES + 1)
     except OSError:
         return None  # no list: the status check says so

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.source import SourceError, read_json_file
+from generator._internal.source import Document, SourceError, read_json_file
 from generator._internal.times import CLOCK_SKEW, parse_time
 from generator.awards import read_revocations
 from generator.crypto.dataintegrity import proofs_of, verify_proof
@@ -32,6 +32,7 @@ __all__ = [
     "StatusOutcome",
     "logged_lines",
     "owner_problem",
+    "read_list_file",
     "readable_list",
     "signature_problem",
     "status_outcome",
@@ -56,6 +57,13 @@ class StatusOutcome:
     unsigned: str = ""
     """Revoked by the list alone, while a line of the log whose signature does not hold names it: why not (its
     date and reason are then not shown)."""
+
+
+def read_list_file(path: Path, rel: str) -> Document:
+    """A status list file (``rel`` names it in messages) as every reader of one reads it: a regular file, never
+    through a symbolic link nor waiting on a FIFO (a checkout's, or a pull request's, link to one held the check up
+    for ever), at most :data:`~generator.statuslist.MAX_LIST_BYTES`; :class:`SourceError` otherwise."""
+    return read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list", regular=True)
 
 
 def owner_problem(credential: Any, url: str, issuer_did: str, whose: str = "this credential's issuer") -> str | None:
@@ -219,7 +227,7 @@ class RegistryStatus:
         if not path.is_file():
             return ListReading(None, f"status list {rel} is missing")
         try:
-            credential = read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list").data
+            credential = read_list_file(path, rel).data
         except SourceError as exc:
             return ListReading(None, f"status list {rel} is unreadable: {exc.problems[0].message}")
         problem = owner_problem(credential, url, issuer_did) or signature_problem(credential, issuer_did, self._keys)

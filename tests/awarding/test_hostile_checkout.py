@@ -697,3 +697,70 @@ def test_revoke_never_tells_the_issuer_to_run_what_a_thief_s_line_names(signer: 
     assert done.returncode == 0, done.stderr
     assert "curl" not in done.stderr, done.stderr
     assert "\x1b" not in done.stdout + done.stderr
+
+
+def test_resign_lists_signs_again_a_list_no_reader_reads_because_it_ended(signer: Signer) -> None:
+    """A list its issuer signed with a key in force, but given an end (validUntil, which credreg never writes) that
+    has passed: every reader reads it as not in force, and every award in it as of unknown status. resign-lists
+    said "every status list of acme-academy is trusted as it is: nothing signed", for it asked only whose signature
+    the list carries, not whether readers read it; no command signed it again but a revocation of another award."""
+    from generator.verify import Verifier
+    from generator.verify.status import RegistryStatus
+
+    revoked = signer.award(email="revoked@example.org")
+    kept = signer.award(email="kept@example.org")
+    revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
+    status = layout.status_list_path(signer.root, ISSUER, 1)
+    credential = json.loads(status.read_text())
+    unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2025-02-01T00:00:00Z"}
+    method = credential["proof"][0]["verificationMethod"]
+    status.write_text(json.dumps(sign_document(unsigned, signer.key, method, ISSUED + dt.timedelta(days=2))) + "\n")
+    url = signer.registry.status_list_url(ISSUER, 1)
+    did = signer.registry.issuer_did(ISSUER)
+
+    def read() -> tuple[bytes | None, str]:
+        registry = signer.registry
+        return RegistryStatus(registry, Verifier(registry).keys).list_bits(url, did)
+
+    assert read()[0] is None
+    assert "expired on 2025-02-01" in read()[1]
+    assert resign_lists(signer.registry, ISSUER, signer.key) == [status]
+    bits, why = read()
+    assert bits is not None, why
+    assert get_bit(bits, _slot(revoked))
+    assert not get_bit(bits, _slot(kept))
+    assert "validUntil" not in json.loads(status.read_text())
+    assert resign_lists(signer.registry, ISSUER, signer.key) == [], "read by every reader now: left as it is"
+
+
+def test_resign_lists_signs_again_an_endorsers_list_that_ended_with_the_bits_it_signed(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """An endorser's list, signed by it in force with its revocation set, but given an end that has passed: every
+    reader calls the endorsement it revoked of unknown status. resign-lists refused every endorser ("keeps no
+    revocation log"), and nothing but a revocation of another endorsement signed the list again; the bits the
+    endorser signed are its record, and are signed again as they are."""
+    from generator.endorsements import verify_endorsement
+
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                    comment="x", now=ISSUED)  # fmt: skip
+    revoke_endorsement(signer.registry, first.hash, key, now=ISSUED + dt.timedelta(days=1))
+    status = signer.root / "registry" / "endorsers" / "data-council" / "status" / "1.json"
+    credential = json.loads(status.read_text())
+    unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2025-02-01T00:00:00Z"}
+    method = credential["proof"][0]["verificationMethod"]
+    status.write_text(json.dumps(sign_document(unsigned, key, method, ISSUED + dt.timedelta(days=2))) + "\n")
+
+    def verdict() -> str:
+        checks = {c.id: c for c in verify_endorsement(first.document, signer.registry).checks}
+        return checks["status"].reason
+
+    assert "expired on 2025-02-01" in verdict()
+    done = _credreg(signer, "resign-lists", "--key", str(made.private_path))
+    assert done.returncode == 0, done.stderr
+    assert "status/1.json: its bits as you signed them, signed with k1" in done.stdout
+    assert "validUntil" not in json.loads(status.read_text())
+    assert verdict().startswith("revoked"), verdict()

@@ -197,8 +197,11 @@ def test_an_endorsement_signed_today_passes_the_freshness_rule(repo: Repo, tmp_p
     assert errors(report) == [], shown(report.problems)
 
 
-def _resign_list(repo: Repo, keys: Path, endorser: str, *, clear: int | None, at: dt.datetime) -> str:
-    """Re-sign the endorser's status list 1 (with bit ``clear`` cleared) as ``credreg revoke`` signs it."""
+def _resign_list(
+    repo: Repo, keys: Path, endorser: str, *, clear: int | None, at: dt.datetime, until: dt.datetime | None = None
+) -> str:
+    """Re-sign the endorser's status list 1 (with bit ``clear`` cleared) as ``credreg revoke`` signs it (with
+    ``until``: a ``validUntil`` added before signing, which credreg never writes)."""
     from generator.endorsements import _signed_list
     from generator.statuslist import decode_list, set_bit
 
@@ -207,7 +210,12 @@ def _resign_list(repo: Repo, keys: Path, endorser: str, *, clear: int | None, at
     if clear is not None:
         set_bit(bits, clear, False)
     key = load_signing_key(keys / f"{endorser}.key", root=repo.root)
-    repo.write(rel, json.dumps(_signed_list(repo.registry, endorser, 1, bits, key, at), indent=2) + "\n")
+    listed = _signed_list(repo.registry, endorser, 1, bits, key, at)
+    if until is not None:
+        listed.pop("proof")
+        listed["validUntil"] = until.strftime("%Y-%m-%dT%H:%M:%SZ")
+        listed = sign_document(listed, key, f"{repo.registry.endorser_did(endorser)}#{key.key_id}", at)
+    repo.write(rel, json.dumps(listed, indent=2) + "\n")
     return rel
 
 
@@ -228,6 +236,18 @@ def test_an_endorsers_list_re_signed_with_a_revoked_bit_cleared_is_refused(repo:
     problem = only(report, "status-list.missing-bit")
     assert problem.location.path == rel
     assert f"index {index} is revoked in {rel} as the base commit signed it" in problem.message
+
+
+def test_an_endorsers_list_given_an_end_is_refused(repo: Repo, tmp_path: Path) -> None:
+    # Every bit kept, freshly signed, in force today: but once its validUntil passes, no reader reads the list, and
+    # the endorsement it revokes (an endorser keeps no log to stand for it) reads as of unknown status, its
+    # revocation taken back by the calendar, unseen by this check. The registry's lists never end.
+    rel, _ = _revoked(repo, tmp_path)
+    _resign_list(repo, tmp_path, OB, clear=None, at=NOW - dt.timedelta(minutes=1), until=NOW + dt.timedelta(days=2))
+    report = repo.check(actor=f"{OB}-lead")
+    problem = only(report, "status-list.valid-until")
+    assert problem.location.path == rel, shown(report.problems)
+    assert problem.field == "validUntil"
 
 
 def test_an_endorsers_list_must_be_freshly_signed(repo: Repo, tmp_path: Path) -> None:

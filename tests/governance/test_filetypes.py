@@ -4,6 +4,7 @@ gitlinks; a ``.gitattributes`` outside the registry is flagged for a registry ma
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -165,6 +166,25 @@ def test_a_committed_folder_turned_into_a_link_is_refused(repo: Repo, tmp_path: 
     done = check_commit(repo, "acme-lead")
     assert done.returncode == 1
     assert f"{status}: is a symbolic link" in done.stdout
+
+
+def test_a_status_list_turned_into_a_link_to_a_fifo_is_refused_never_waited_on(repo: Repo, tmp_path: Path) -> None:
+    # The check read a list this change writes (for its signature's freshness) by following the link and opening
+    # what it found: a FIFO held the pull-request check up until CI gave up, however bounded the read. A list is
+    # read as a regular file, never through a link at its end, nor waiting on a FIFO (status.py read_list_file).
+    listed = f"registry/issuers/{ACME}/status/1.json"
+    os.mkfifo(tmp_path / "1.json")
+    repo.path(listed).unlink()
+    repo.path(listed).symlink_to(tmp_path / "1.json")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "pull request")
+    args = ["--root", str(repo.root), "check", "--base", "HEAD~1", "--actor", "acme-lead"]
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 1, done.stdout
+    assert f"{listed}: is a symbolic link" in done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
 
 
 def test_a_nested_repository_a_change_adds_is_refused(repo: Repo) -> None:

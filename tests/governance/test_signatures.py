@@ -149,6 +149,21 @@ def test_a_revocation_must_set_the_status_bit(repo: Repo) -> None:
     assert problem.message.endswith("but its bit is not set: re-run credreg revoke")
 
 
+def test_a_status_list_given_an_end_is_refused(repo: Repo) -> None:
+    # The revocation's own list, signed fresh by the issuer's key with every bit set, in force today, but ending in
+    # two days: from then every award in it reads as of unknown status. The registry's lists never end.
+    from generator.awarding.signing import sign_document
+
+    repo.revoke(repo.unrevoked_award())
+    listed = json.loads(repo.read(STATUS))
+    method = listed.pop("proof")[0]["verificationMethod"]
+    listed["validUntil"] = (NOW + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    signed = sign_document(listed, repo.key(ACME), method, NOW - dt.timedelta(minutes=1))
+    repo.write(STATUS, json.dumps(signed, indent=2) + "\n")
+    problem = only(repo.check("acme-lead"), "status-list.valid-until")
+    assert (problem.location.path, problem.field) == (STATUS, "validUntil")
+
+
 def test_a_revocation_of_an_award_in_a_batch(repo: Repo) -> None:
     [batch] = repo.files(f"{AWARDS}/*/batches/*.jsonl")
     from generator.awards import award_hash

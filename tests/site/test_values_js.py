@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import gzip
@@ -355,7 +356,48 @@ GZIP_CASES: dict[str, tuple[bytes, bool]] = {
     "zlib, not gzip": (zlib.compress(BITS), False),
     "too few bits": (gzip.compress(bytes(100), mtime=0), False),
     "not compressed": (BITS, False),
+    # A gzip bomb: 16 MiB and one byte of zeros, a few KiB compressed; neither reader may inflate it whole.
+    "one byte over the largest list": (gzip.compress(bytes(statuslist.MAX_BITS // 8 + 1), mtime=0), False),
 }
+
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _spellings() -> dict[str, tuple[str, bool]]:
+    """The one canonical encodedList of a list, and every other spelling of its bytes: each refused by both."""
+    raw = gzip.compress(bytes(SET), mtime=0)
+    text = _encoded(raw)
+    body = text[1:]
+    standard = base64.b64encode(raw).decode()
+    # The last character's unused low bits set: the same bytes, another text (len(raw) % 3 decides how many).
+    sloppy = body[:-1] + _ALPHABET[_ALPHABET.index(body[-1]) | 1]
+    return {
+        "canonical": (text, True),
+        "padded": (text + "=" * (-len(body) % 4 or 4), False),
+        "standard alphabet": ("u" + standard.rstrip("="), standard.rstrip("=") == body),
+        "base64 prefix m": ("m" + standard.rstrip("="), False),
+        "upper-case prefix": ("U" + body, False),
+        "base58btc": (multibase_encode(raw), False),
+        "a line break inside": ("u" + body[:40] + "\n" + body[40:], False),
+        "a space at the end": (text + " ", False),
+        "a line break at the end": (text + "\n", False),
+        "non-canonical last character": ("u" + sloppy, sloppy == body),
+        "a fullwidth letter": ("u" + body[:-1] + "\uff21", False),
+        "only the prefix": ("u", False),
+        "empty": ("", False),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_spellings()))
+def test_python_and_the_browser_read_the_same_encodedList_spellings(values: Values, name: str) -> None:
+    text, ok = _spellings()[name]
+    python = _python_decodes(text)
+    reply = values.ask(op="decode", text=text)
+    assert (python is not None) is ok, name
+    assert reply["ok"] is ok, (name, reply)
+    if ok:
+        assert reply["bits"] == python
 
 
 def _python_decodes(encoded: str) -> str | None:
