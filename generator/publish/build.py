@@ -83,6 +83,21 @@ def output_folder(root: Path, given: Path, option: str, built: Callable[[Path], 
     return out
 
 
+def _data_folder(root: Path, out: Path, given: Path | None) -> Path:
+    """The verification data's folder (``--data-out``, default ``<out>-data``), once :func:`output_folder` accepts
+    it and it is apart from the site's: the two are replaced whole, one after the other, so one folder for both, or
+    one inside the other, would have the second replace (or the first delete) what the other build wrote."""
+    given = given or out.with_name(f"{out.name}-data")
+    data_out = output_folder(root, given, "--data-out", _is_data)
+    if data_out.is_relative_to(out) or out.is_relative_to(data_out):
+        where = "is" if data_out == out else ("is inside" if data_out.is_relative_to(out) else "holds")
+        raise UsageError(
+            f"--data-out {given}: {where} the site's folder ({out}); each is replaced whole",
+            ["give the verification data a folder of its own, beside the site (the default: <out>-data)"],
+        )
+    return data_out
+
+
 def _staging_prefixes(out: Path) -> tuple[str, ...]:
     """The names of the folders a build of ``out`` makes beside it: staging folders, and the previous site moved
     aside while the new one takes its name."""
@@ -174,13 +189,16 @@ def build_site(
     _clear_abandoned(out)  # first: a previous site a killed build left aside is back even if this build is refused
     registry, checked = load_for_build(root)
     timings["load"] = time.perf_counter() - start
+    if registry.governance.model.verification_data_url is not None:  # refused, too, before anything is written
+        data_out = _data_folder(root, out, data_out)
+        _clear_abandoned(data_out)
+    else:
+        data_out = None
     claimed: list[Claimed] = []
     data_stage = None
     try:
         stage = claim_folder(out.parent, f".{out.name}.building-", claimed)
-        if registry.governance.model.verification_data_url is not None:
-            data_out = output_folder(root, data_out or out.with_name(f"{out.name}-data"), "--data-out", _is_data)
-            _clear_abandoned(data_out)
+        if data_out is not None:
             data_stage = claim_folder(data_out.parent, f".{data_out.name}.building-", claimed)
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         config = load_config(config_file=str(mkdocs_config_file(root)), site_dir=str(stage.path))

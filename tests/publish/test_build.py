@@ -184,6 +184,34 @@ def test_an_output_folder_that_is_not_a_site_is_never_replaced(signer: Signer, t
     assert run("--root", str(root), "build", "--out", str(site.parent / "empty")).returncode == 0
 
 
+def test_the_verification_data_never_shares_the_sites_folder(signer: Signer, tmp_path: Path) -> None:
+    """With ``verification_data_url``, the site and the verification data are each replaced whole, one after the
+    other. `--data-out` naming the site's own folder had the data replace the site, and the build said "built N
+    pages" into a folder holding no page; one inside the site's folder swapped the new site in, then failed with a
+    bare "No such file or directory": a site published without its data. Both, and a data folder holding the
+    site's, are refused before anything is written, naming the option; the default beside the site still builds."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    site = outputs / "site"
+    for data, why in (
+        (site, "is the site's folder"),
+        (site / "data", "is inside the site's folder"),
+        (outputs, "holds the site's folder"),
+    ):
+        done = run("--root", str(root), "build", "--out", str(site), "--data-out", str(data))
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 2, (data, done.stdout + done.stderr)
+        assert f"credreg: --data-out {data}: {why}" in done.stderr, (data, done.stderr)
+        assert list(outputs.iterdir()) == [], data
+    built = run("--root", str(root), "build", "--out", str(site))
+    assert built.returncode == 0, built.stderr
+    assert (site / "verify" / "index.json").is_file()
+    assert sorted(p.name for p in (outputs / "site-data").iterdir()) == ["achievements", "shards", "templates"]
+
+
 def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(signer: Signer, tmp_path: Path) -> None:
     """`kill` (SIGTERM, what a CI runner or a service manager sends) while the site is being built: the previous
     site stays whole and no staging folder is left beside it (SIGTERM ended the process with no clean-up, which
