@@ -30,7 +30,7 @@ from generator.errors import UsageError
 from generator.publish.site import load_for_build
 from generator.registry import Registry
 
-__all__ = ["BuildResult", "build_site", "mkdocs_config_file"]
+__all__ = ["BuildResult", "build_site", "data_folder", "mkdocs_config_file"]
 
 #: The toolkit's own checkout: its mkdocs.yml and docs/ serve registries that have none of their own.
 TOOLKIT_ROOT = Path(__file__).resolve().parents[2]
@@ -62,9 +62,12 @@ def _is_data(folder: Path) -> bool:
     return all(entry.name in _DATA_ENTRIES for entry in folder.iterdir())
 
 
-def output_folder(root: Path, given: Path, option: str, built: Callable[[Path], bool] = _is_site) -> Path:
+def output_folder(
+    root: Path, given: Path, option: str, built: Callable[[Path], bool] = _is_site, what: str = "a site"
+) -> Path:
     """``given`` resolved, once it is a folder the build may replace whole: not the registry or a folder holding
-    it (``--out .``, ``--out ~``), not in one of its own folders, and new, empty or a build's output (``built``).
+    it (``--out .``, ``--out ~``), not in one of its own folders, and new, empty or a build's output (``built``:
+    ``what`` credreg built).
     Anything else is a usage error naming ``option``, before anything is written."""
     out, home = resolved(given), resolved(root)
     if home.is_relative_to(out):
@@ -77,22 +80,22 @@ def output_folder(root: Path, given: Path, option: str, built: Callable[[Path], 
             raise UsageError(f"{option} {given}: exists and is not a folder, and the build replaces its output whole")
         if any(out.iterdir()) and not built(out):
             raise UsageError(
-                f"{option} {given}: not a site credreg built, and the build replaces its output whole",
+                f"{option} {given}: not {what} credreg built, and the build replaces its output whole",
                 ["give a new or empty folder (or delete this one first)"],
             )
     return out
 
 
-def _data_folder(root: Path, out: Path, given: Path | None) -> Path:
+def data_folder(root: Path, out: Path, given: Path | None, option: str = "--data-out") -> Path:
     """The verification data's folder (``--data-out``, default ``<out>-data``), once :func:`output_folder` accepts
     it and it is apart from the site's: the two are replaced whole, one after the other, so one folder for both, or
     one inside the other, would have the second replace (or the first delete) what the other build wrote."""
     given = given or out.with_name(f"{out.name}-data")
-    data_out = output_folder(root, given, "--data-out", _is_data)
+    data_out = output_folder(root, given, option, _is_data, "verification data")
     if data_out.is_relative_to(out) or out.is_relative_to(data_out):
         where = "is" if data_out == out else ("is inside" if data_out.is_relative_to(out) else "holds")
         raise UsageError(
-            f"--data-out {given}: {where} the site's folder ({out}); each is replaced whole",
+            f"{option} {given}: {where} the site's folder ({out}); each is replaced whole",
             ["give the verification data a folder of its own, beside the site (the default: <out>-data)"],
         )
     return data_out
@@ -190,7 +193,7 @@ def build_site(
     registry, checked = load_for_build(root)
     timings["load"] = time.perf_counter() - start
     if registry.governance.model.verification_data_url is not None:  # refused, too, before anything is written
-        data_out = _data_folder(root, out, data_out)
+        data_out = data_folder(root, out, data_out)
         _clear_abandoned(data_out)
     else:
         data_out = None

@@ -212,6 +212,41 @@ def test_the_verification_data_never_shares_the_sites_folder(signer: Signer, tmp
     assert sorted(p.name for p in (outputs / "site-data").iterdir()) == ["achievements", "shards", "templates"]
 
 
+def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: Signer, tmp_path: Path) -> None:
+    """Run by plain `mkdocs build` (the plugin's documented other way in), a registry with ``verification_data_url``
+    had its data written to ``<site>-data`` after deleting whatever that folder held: a user's own ``mine-data/``
+    beside ``mkdocs build -d mine`` was gone, with no word. The plugin now takes that folder by `credreg build`'s
+    rule (new, empty or a build's data), refusing anything else before mkdocs empties the site's folder."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
+    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
+    (root / "mkdocs.yml").write_text(config)
+    site, data = tmp_path / "mine", tmp_path / "mine-data"
+    data.mkdir()
+    (data / "thesis.tex").write_text("years of work\n")
+
+    def mkdocs_build() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
+        return subprocess.run(
+            command, capture_output=True, text=True, check=False, env=os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+        )
+
+    refused = mkdocs_build()
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert f"{data}: not verification data credreg built" in refused.stderr, refused.stderr
+    assert [p.name for p in data.iterdir()] == ["thesis.tex"]
+    assert not site.exists()
+    (data / "thesis.tex").unlink()
+    built = mkdocs_build()
+    assert built.returncode == 0, built.stderr
+    assert (site / "verify" / "index.json").is_file()
+    assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
+
+
 def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(signer: Signer, tmp_path: Path) -> None:
     """`kill` (SIGTERM, what a CI runner or a service manager sends) while the site is being built: the previous
     site stays whole and no staging folder is left beside it (SIGTERM ended the process with no clean-up, which
