@@ -14,7 +14,7 @@ from generator.models._base import (
     Markdown,
     PlainText,
     StrictModel,
-    plain_url,
+    page_url,
     require_unique,
 )
 
@@ -158,7 +158,7 @@ class Governance(StrictModel):
     def _data_url_shape(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        plain_url(value)
+        page_url(value)
         parts = urlsplit(value)
         local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
         if not (parts.scheme == "https" or local) or not parts.hostname:
@@ -172,6 +172,7 @@ class Governance(StrictModel):
     @field_validator("site_url")
     @classmethod
     def _site_url_shape(cls, value: str) -> str:
+        page_url(value)
         parts = urlsplit(value)
         if not value.endswith("/"):
             raise ValueError("must end with '/' (e.g. https://credentials.example.org/)")
@@ -185,6 +186,11 @@ class Governance(StrictModel):
             # declare, in the one spelling, the DID every resolver reads as another's default one.
             raise ValueError("write its host in lowercase (https://credentials.example.org/)")
         return value
+
+    @field_validator("repository")
+    @classmethod
+    def _repository_shape(cls, value: str | None) -> str | None:
+        return None if value is None else page_url(value)
 
     @field_validator("maintainers")
     @classmethod

@@ -247,6 +247,36 @@ def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: 
     assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
 
 
+#: Governance URLs that end the attribute they are printed in: the data URL's origin goes into every page's
+#: Content-Security-Policy meta tag, the site URL into every page's canonical link (both unescaped by the theme).
+_BREAKOUT = '"><meta http-equiv=refresh content=0;url=&sol;&sol;evil.example><x y="'
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("verification_data_url", f"https://data.example{_BREAKOUT}/"),
+        ("site_url", f"https://registry.test.example/{_BREAKOUT.replace(' ', '/')}/"),
+        ("verification_data_url", "https://data.example/<b>/"),
+        ("repository", "https://code.example/{registry}"),
+    ],
+)
+def test_a_url_that_could_end_its_attribute_is_refused(signer: Signer, tmp_path: Path, field: str, value: str) -> None:
+    """A quote in ``verification_data_url`` reached every page's head as markup: the build wrote a second
+    ``<meta http-equiv=refresh>`` sending each visitor to another site. Every URL a registry file gives now holds
+    only what a URL may (no quote, angle bracket, brace, space…; a host that is a domain name or an IP address),
+    so the check refuses such a value, naming the file and the field, and nothing is built."""
+    governance = signer.root / "registry" / "governance.yaml"
+    lines = [line for line in governance.read_text().splitlines() if not line.startswith(f"{field}:")]
+    governance.write_text("\n".join([*lines, f"{field}: {json.dumps(value)}"]) + "\n")
+    out = tmp_path / "site"
+    built = run("--root", str(signer.root), "build", "--out", str(out))
+    assert built.returncode == 1, built.stdout + built.stderr
+    assert "Traceback" not in built.stderr
+    assert f"registry/governance.yaml:{len(lines) + 1}:1: {field}: a URL may not hold" in built.stderr, built.stderr
+    assert not out.exists()
+
+
 def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(signer: Signer, tmp_path: Path) -> None:
     """`kill` (SIGTERM, what a CI runner or a service manager sends) while the site is being built: the previous
     site stays whole and no staging folder is left beside it (SIGTERM ended the process with no clean-up, which
