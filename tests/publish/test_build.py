@@ -252,20 +252,32 @@ def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: 
 _BREAKOUT = '"><meta http-equiv=refresh content=0;url=&sol;&sol;evil.example><x y="'
 
 
+_ENDS_ATTRIBUTE = "a URL may not hold"
+_DOT_SEGMENT = "its path may not hold an empty, '.' or '..' segment"
+
+
 @pytest.mark.parametrize(
-    ("field", "value"),
+    ("field", "value", "why"),
     [
-        ("verification_data_url", f"https://data.example{_BREAKOUT}/"),
-        ("site_url", f"https://registry.test.example/{_BREAKOUT.replace(' ', '/')}/"),
-        ("verification_data_url", "https://data.example/<b>/"),
-        ("repository", "https://code.example/{registry}"),
+        ("verification_data_url", f"https://data.example{_BREAKOUT}/", _ENDS_ATTRIBUTE),
+        ("site_url", f"https://registry.test.example/{_BREAKOUT.replace(' ', '/')}/", _ENDS_ATTRIBUTE),
+        ("verification_data_url", "https://data.example/<b>/", _ENDS_ATTRIBUTE),
+        ("repository", "https://code.example/{registry}", _ENDS_ATTRIBUTE),
+        # Every did:web holds the site URL's path segments, and resolvers remove dot segments before fetching:
+        # did:web:registry.test.example:reg:..:issuers:acme-academy's document was another site's.
+        ("site_url", "https://registry.test.example/reg/../", _DOT_SEGMENT),
+        ("site_url", "https://registry.test.example/reg/%2E%2e/", _DOT_SEGMENT),
+        ("site_url", "https://registry.test.example//", _DOT_SEGMENT),
     ],
 )
-def test_a_url_that_could_end_its_attribute_is_refused(signer: Signer, tmp_path: Path, field: str, value: str) -> None:
+def test_a_governance_url_read_otherwise_than_written_is_refused(
+    signer: Signer, tmp_path: Path, field: str, value: str, why: str
+) -> None:
     """A quote in ``verification_data_url`` reached every page's head as markup: the build wrote a second
     ``<meta http-equiv=refresh>`` sending each visitor to another site. Every URL a registry file gives now holds
     only what a URL may (no quote, angle bracket, brace, space…; a host that is a domain name or an IP address),
-    so the check refuses such a value, naming the file and the field, and nothing is built."""
+    so the check refuses such a value, naming the file and the field, and nothing is built. Nor may the site URL's
+    path hold a segment a resolver reads otherwise (``..``, ``.``, escaped or not, or an empty one)."""
     governance = signer.root / "registry" / "governance.yaml"
     lines = [line for line in governance.read_text().splitlines() if not line.startswith(f"{field}:")]
     governance.write_text("\n".join([*lines, f"{field}: {json.dumps(value)}"]) + "\n")
@@ -273,7 +285,7 @@ def test_a_url_that_could_end_its_attribute_is_refused(signer: Signer, tmp_path:
     built = run("--root", str(signer.root), "build", "--out", str(out))
     assert built.returncode == 1, built.stdout + built.stderr
     assert "Traceback" not in built.stderr
-    assert f"registry/governance.yaml:{len(lines) + 1}:1: {field}: a URL may not hold" in built.stderr, built.stderr
+    assert f"registry/governance.yaml:{len(lines) + 1}:1: {field}: {why}" in built.stderr, built.stderr
     assert not out.exists()
 
 
