@@ -59,7 +59,9 @@ def _is_site(folder: Path) -> bool:
 
 
 def _is_data(folder: Path) -> bool:
-    return all(entry.name in _DATA_ENTRIES for entry in folder.iterdir())
+    """Whether ``folder`` holds what a build writes as verification data: ``shards/`` (every build writes it) and
+    nothing but the data's folders. A folder of one's own holding just a ``log/`` is not one."""
+    return (folder / "shards").is_dir() and all(entry.name in _DATA_ENTRIES for entry in folder.iterdir())
 
 
 def output_folder(

@@ -212,6 +212,31 @@ def test_the_verification_data_never_shares_the_sites_folder(signer: Signer, tmp
     assert sorted(p.name for p in (outputs / "site-data").iterdir()) == ["achievements", "shards", "templates"]
 
 
+@pytest.mark.parametrize("entry", ["log", "templates", "achievements"])
+def test_a_folder_of_ones_own_named_like_a_part_of_the_data_is_never_replaced(
+    signer: Signer, tmp_path: Path, entry: str
+) -> None:
+    """`--data-out` replaces only an earlier build's verification data. A folder was taken for one when each of its
+    entries bore one of the data's names: a user's ``project/`` holding only ``log/`` (their own logs) was deleted
+    and replaced by shards. Every build writes ``shards/``: a folder without it is not one, and is refused."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    mine = tmp_path / "project"
+    (mine / entry).mkdir(parents=True)
+    (mine / entry / "notes.txt").write_text("mine\n")
+    done = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(mine))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"--data-out {mine}: not verification data credreg built" in done.stderr, done.stderr
+    assert (mine / entry / "notes.txt").read_text() == "mine\n"
+    assert not (tmp_path / "site").exists()
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    again = run("--root", str(root), "build", "--out", str(tmp_path / "site"))  # an earlier build's data is
+    assert again.returncode == 0, again.stderr
+
+
 def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: Signer, tmp_path: Path) -> None:
     """Run by plain `mkdocs build` (the plugin's documented other way in), a registry with ``verification_data_url``
     had its data written to ``<site>-data`` after deleting whatever that folder held: a user's own ``mine-data/``
