@@ -244,9 +244,11 @@ def build_site(
             log_stage.path.rename(stage.path / "log")
         if tiles_stage is not None and data_stage is not None and any(tiles_stage.path.iterdir()):
             tiles_stage.path.rename(data_stage.path / "log")
-        _replace(stage, out)
+        # The data first, as docs/hosting.md uploads it before deploying the site: if it cannot go in, the previous
+        # site stays, never the new one over the previous data (its index naming shards never written).
         if data_stage is not None and data_out is not None:
             _replace(data_stage, data_out)
+        _replace(stage, out)
     finally:
         for folder in claimed:  # whatever was not swapped in: the staging folders, or what is left of them
             if folder.path not in (out, data_out):

@@ -367,6 +367,37 @@ def test_a_build_interrupted_as_it_swaps_the_site_in_keeps_the_previous_site(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def test_a_build_whose_data_cannot_be_swapped_in_keeps_the_previous_site(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``verification_data_url`` the build replaces two folders. The site went first: a data folder that could
+    not be swapped in (interrupted, refused) left the new site published over the previous data, its index naming
+    shards that were never written. The data goes first now, as docs/hosting.md uploads it before deploying the
+    site: when it fails, both folders are the previous build's."""
+    from generator.publish.build import build_site
+
+    governance = signer.root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    out, data = tmp_path / "site", tmp_path / "site-data"
+    signer.award()
+    build_site(signer.root, out)
+    before = (_site_files(out), _site_files(data))
+    assert before[1], "the data folder holds the award's shard"
+    signer.award()  # the next build has another award: other shards, another index
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path | str) -> Path:
+        if Path(target) == data and self.name.startswith(".site-data.building-"):
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(signer.root, out)
+    assert (_site_files(out), _site_files(data)) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
 # Run in the child: the rename that moves the new site in kills the process (SIGKILL: no clean-up runs), the
 # previous site having been moved aside to `.site.old-…`.
 _KILLED_MID_SWAP = """
