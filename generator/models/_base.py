@@ -51,6 +51,7 @@ __all__ = [
     "WebUrl",
     "ecmascript_pattern",
     "no_mark_tower",
+    "page_url",
     "plain_url",
     "valid_port",
 ]
@@ -116,6 +117,14 @@ def valid_port(url: str) -> str:
     return url
 
 
+#: Characters RFC 3986 leaves out of a URL (space, quotes, angle brackets, braces…): a browser escapes them, and a
+#: URL holding one, printed into a page's markup or its Content-Security-Policy, could end what it is written in.
+_NOT_IN_URL = frozenset(' "<>^`{|}')
+#: A URL's host: a domain name (letters, digits, hyphens, dots; underscores, which some hosts use) or an IP
+#: literal; nothing a browser would refuse or read as something else.
+_HOST = re.compile(r"[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]")
+
+
 def plain_url(url: str) -> str:
     """Validator body for every URL a registry file gives (its port is :func:`valid_port`'s, run once beside it:
     by :data:`URL_PORT` on a URL field, by :data:`AssetUrlCheck` on an image's URL): it opens what it reads as,
@@ -146,6 +155,26 @@ def plain_url(url: str) -> str:
             f"write the host in its ASCII form{ascii_form}: letters of other scripts can pass for Latin ones "
             "(a Cyrillic 'а' in 'аcme.example')"
         )
+    return url
+
+
+def page_url(url: str) -> str:
+    """Validator body for a URL the theme prints into every page's markup unescaped (governance's site URL, its
+    repository, the verification data's address, whose origin goes into the Content-Security-Policy): a
+    :func:`plain_url`, holding no character RFC 3986 leaves out of a URL (a quote, ``<``, a brace, a space…,
+    which could end the attribute it is printed in), its host a domain name or an IP literal. (An issuer's URLs
+    reach pages only through :func:`generator.render.html.esc`.)"""
+    plain_url(url)
+    bad = next((c for c in url if c in _NOT_IN_URL), None)
+    if bad is not None:
+        raise ValueError(
+            f"a URL may not hold {bad!r} as it is (write it percent-escaped): a URL holds none, and in a page's "
+            "markup it could end the attribute the URL is written in"
+        )
+    host = urlsplit(url).netloc.rpartition("@")[2]
+    host = host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
+    if not _HOST.fullmatch(host):
+        raise ValueError(f"the host {host!r} is not a domain name or an IP address")
     return url
 
 

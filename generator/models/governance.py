@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
@@ -14,7 +14,7 @@ from generator.models._base import (
     Markdown,
     PlainText,
     StrictModel,
-    plain_url,
+    page_url,
     require_unique,
 )
 
@@ -124,8 +124,9 @@ class Governance(StrictModel):
     """What the registry is and for whom (Markdown), shown on the home page."""
 
     site_url: HttpsUrl
-    """Public address of the site, ending in ``/``, its host in lowercase. Decides every URL and every issuer's
-    ``did:web`` identifier: changing it changes the identity of issuers whose awards are already signed."""
+    """Public address of the site, ending in ``/``, its host in lowercase, no empty, ``.`` or ``..`` folder in its
+    path. Decides every URL and every issuer's ``did:web`` identifier: changing it changes the identity of issuers
+    whose awards are already signed."""
 
     repository: HttpsUrl | None = None
     """Where the registry's Git repository lives (for "edit this page" and contribution links)."""
@@ -158,7 +159,7 @@ class Governance(StrictModel):
     def _data_url_shape(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        plain_url(value)
+        page_url(value)
         parts = urlsplit(value)
         local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
         if not (parts.scheme == "https" or local) or not parts.hostname:
@@ -172,7 +173,14 @@ class Governance(StrictModel):
     @field_validator("site_url")
     @classmethod
     def _site_url_shape(cls, value: str) -> str:
+        page_url(value)
         parts = urlsplit(value)
+        segments = parts.path.split("/")[1:-1]
+        if any(not s or unquote(s) in (".", "..") for s in segments):
+            # Its path segments are every did:web's (registry.did_web_for): a resolver, as a browser, removes a dot
+            # segment ('%2e' too) before fetching, so 'https://host/reg/../' made DIDs whose documents are another
+            # site's, at https://host/issuers/…; an empty one ('//') is dropped from the DID but not from the pages.
+            raise ValueError("its path may not hold an empty, '.' or '..' segment (written or percent-escaped)")
         if not value.endswith("/"):
             raise ValueError("must end with '/' (e.g. https://credentials.example.org/)")
         if parts.query or parts.fragment:
@@ -185,6 +193,11 @@ class Governance(StrictModel):
             # declare, in the one spelling, the DID every resolver reads as another's default one.
             raise ValueError("write its host in lowercase (https://credentials.example.org/)")
         return value
+
+    @field_validator("repository")
+    @classmethod
+    def _repository_shape(cls, value: str | None) -> str | None:
+        return None if value is None else page_url(value)
 
     @field_validator("maintainers")
     @classmethod

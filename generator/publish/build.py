@@ -30,7 +30,7 @@ from generator.errors import UsageError
 from generator.publish.site import load_for_build
 from generator.registry import Registry
 
-__all__ = ["BuildResult", "build_site", "mkdocs_config_file"]
+__all__ = ["BuildResult", "build_site", "data_folder", "mkdocs_config_file"]
 
 #: The toolkit's own checkout: its mkdocs.yml and docs/ serve registries that have none of their own.
 TOOLKIT_ROOT = Path(__file__).resolve().parents[2]
@@ -59,12 +59,17 @@ def _is_site(folder: Path) -> bool:
 
 
 def _is_data(folder: Path) -> bool:
-    return all(entry.name in _DATA_ENTRIES for entry in folder.iterdir())
+    """Whether ``folder`` holds what a build writes as verification data: ``shards/`` (every build writes it) and
+    nothing but the data's folders. A folder of one's own holding just a ``log/`` is not one."""
+    return (folder / "shards").is_dir() and all(entry.name in _DATA_ENTRIES for entry in folder.iterdir())
 
 
-def output_folder(root: Path, given: Path, option: str, built: Callable[[Path], bool] = _is_site) -> Path:
+def output_folder(
+    root: Path, given: Path, option: str, built: Callable[[Path], bool] = _is_site, what: str = "a site"
+) -> Path:
     """``given`` resolved, once it is a folder the build may replace whole: not the registry or a folder holding
-    it (``--out .``, ``--out ~``), not in one of its own folders, and new, empty or a build's output (``built``).
+    it (``--out .``, ``--out ~``), not in one of its own folders, and new, empty or a build's output (``built``:
+    ``what`` credreg built).
     Anything else is a usage error naming ``option``, before anything is written."""
     out, home = resolved(given), resolved(root)
     if home.is_relative_to(out):
@@ -77,10 +82,25 @@ def output_folder(root: Path, given: Path, option: str, built: Callable[[Path], 
             raise UsageError(f"{option} {given}: exists and is not a folder, and the build replaces its output whole")
         if any(out.iterdir()) and not built(out):
             raise UsageError(
-                f"{option} {given}: not a site credreg built, and the build replaces its output whole",
+                f"{option} {given}: not {what} credreg built, and the build replaces its output whole",
                 ["give a new or empty folder (or delete this one first)"],
             )
     return out
+
+
+def data_folder(root: Path, out: Path, given: Path | None, option: str = "--data-out") -> Path:
+    """The verification data's folder (``--data-out``, default ``<out>-data``), once :func:`output_folder` accepts
+    it and it is apart from the site's: the two are replaced whole, one after the other, so one folder for both, or
+    one inside the other, would have the second replace (or the first delete) what the other build wrote."""
+    given = given or out.with_name(f"{out.name}-data")
+    data_out = output_folder(root, given, option, _is_data, "verification data")
+    if data_out.is_relative_to(out) or out.is_relative_to(data_out):
+        where = "is" if data_out == out else ("is inside" if data_out.is_relative_to(out) else "holds")
+        raise UsageError(
+            f"{option} {given}: {where} the site's folder ({out}); each is replaced whole",
+            ["give the verification data a folder of its own, beside the site (the default: <out>-data)"],
+        )
+    return data_out
 
 
 def _staging_prefixes(out: Path) -> tuple[str, ...]:
@@ -174,13 +194,16 @@ def build_site(
     _clear_abandoned(out)  # first: a previous site a killed build left aside is back even if this build is refused
     registry, checked = load_for_build(root)
     timings["load"] = time.perf_counter() - start
+    if registry.governance.model.verification_data_url is not None:  # refused, too, before anything is written
+        data_out = data_folder(root, out, data_out)
+        _clear_abandoned(data_out)
+    else:
+        data_out = None
     claimed: list[Claimed] = []
     data_stage = None
     try:
         stage = claim_folder(out.parent, f".{out.name}.building-", claimed)
-        if registry.governance.model.verification_data_url is not None:
-            data_out = output_folder(root, data_out or out.with_name(f"{out.name}-data"), "--data-out", _is_data)
-            _clear_abandoned(data_out)
+        if data_out is not None:
             data_stage = claim_folder(data_out.parent, f".{data_out.name}.building-", claimed)
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         config = load_config(config_file=str(mkdocs_config_file(root)), site_dir=str(stage.path))
@@ -221,9 +244,11 @@ def build_site(
             log_stage.path.rename(stage.path / "log")
         if tiles_stage is not None and data_stage is not None and any(tiles_stage.path.iterdir()):
             tiles_stage.path.rename(data_stage.path / "log")
-        _replace(stage, out)
+        # The data first, as docs/hosting.md uploads it before deploying the site: if it cannot go in, the previous
+        # site stays, never the new one over the previous data (its index naming shards never written).
         if data_stage is not None and data_out is not None:
             _replace(data_stage, data_out)
+        _replace(stage, out)
     finally:
         for folder in claimed:  # whatever was not swapped in: the staging folders, or what is left of them
             if folder.path not in (out, data_out):

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -121,7 +122,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             self.prepared.cancel()  # never leave the indexer or the data writer writing into a folder being deleted
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        governance = self._registry(config).governance.model
+        registry = self._registry(config)
+        governance = registry.governance.model
         # Pre-escaped: mkdocs renders templates without autoescaping.
         config.site_name = Markup.escape(governance.name)
         config.site_url = governance.site_url
@@ -132,6 +134,17 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             parts = urlsplit(governance.verification_data_url)
             origin = f"{parts.scheme}://{parts.netloc}"
             config.extra["csp"] = CSP.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+        if self.data_out is None and governance.verification_data_url is not None:
+            # Plain `mkdocs build`: the data goes beside the site, as `credreg build` puts it, and only into a
+            # folder that rule accepts (new, empty or a build's data, apart from the site): it replaces it whole.
+            # Refused here, before mkdocs empties the site's folder.
+            from generator.errors import UsageError
+            from generator.publish.build import data_folder
+
+            try:
+                self.data_out = data_folder(registry.root, Path(config.site_dir), None, "verification data folder")
+            except UsageError as exc:
+                raise PluginError(exc.explain()) from None
         # No repo_url: Material's repository widget would call the GitHub API from every visitor's browser.
         if governance.repository:
             repo = Markup.escape(governance.repository)

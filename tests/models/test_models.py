@@ -153,7 +153,7 @@ def _with_url(kind: str, url: str) -> tuple[type[Any], dict[str, Any], str]:
     """A model, valid data with ``url`` in one of its URL fields, and that field's error location."""
     alignment = {"framework": "ESCO", "code": "c", "url": url}
     return {
-        "site_url": (Governance, {**GOVERNANCE, "site_url": url + "/"}, "site_url"),
+        "site_url": (Governance, {**GOVERNANCE, "site_url": url.rstrip("/") + "/"}, "site_url"),
         "repository": (Governance, {**GOVERNANCE, "repository": url}, "repository"),
         "verification_data_url": (
             Governance,

@@ -184,6 +184,136 @@ def test_an_output_folder_that_is_not_a_site_is_never_replaced(signer: Signer, t
     assert run("--root", str(root), "build", "--out", str(site.parent / "empty")).returncode == 0
 
 
+def test_the_verification_data_never_shares_the_sites_folder(signer: Signer, tmp_path: Path) -> None:
+    """With ``verification_data_url``, the site and the verification data are each replaced whole, one after the
+    other. `--data-out` naming the site's own folder had the data replace the site, and the build said "built N
+    pages" into a folder holding no page; one inside the site's folder swapped the new site in, then failed with a
+    bare "No such file or directory": a site published without its data. Both, and a data folder holding the
+    site's, are refused before anything is written, naming the option; the default beside the site still builds."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    site = outputs / "site"
+    for data, why in (
+        (site, "is the site's folder"),
+        (site / "data", "is inside the site's folder"),
+        (outputs, "holds the site's folder"),
+    ):
+        done = run("--root", str(root), "build", "--out", str(site), "--data-out", str(data))
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 2, (data, done.stdout + done.stderr)
+        assert f"credreg: --data-out {data}: {why}" in done.stderr, (data, done.stderr)
+        assert list(outputs.iterdir()) == [], data
+    built = run("--root", str(root), "build", "--out", str(site))
+    assert built.returncode == 0, built.stderr
+    assert (site / "verify" / "index.json").is_file()
+    assert sorted(p.name for p in (outputs / "site-data").iterdir()) == ["achievements", "shards", "templates"]
+
+
+@pytest.mark.parametrize("entry", ["log", "templates", "achievements"])
+def test_a_folder_of_ones_own_named_like_a_part_of_the_data_is_never_replaced(
+    signer: Signer, tmp_path: Path, entry: str
+) -> None:
+    """`--data-out` replaces only an earlier build's verification data. A folder was taken for one when each of its
+    entries bore one of the data's names: a user's ``project/`` holding only ``log/`` (their own logs) was deleted
+    and replaced by shards. Every build writes ``shards/``: a folder without it is not one, and is refused."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    mine = tmp_path / "project"
+    (mine / entry).mkdir(parents=True)
+    (mine / entry / "notes.txt").write_text("mine\n")
+    done = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(mine))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"--data-out {mine}: not verification data credreg built" in done.stderr, done.stderr
+    assert (mine / entry / "notes.txt").read_text() == "mine\n"
+    assert not (tmp_path / "site").exists()
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"))
+    assert built.returncode == 0, built.stderr
+    again = run("--root", str(root), "build", "--out", str(tmp_path / "site"))  # an earlier build's data is
+    assert again.returncode == 0, again.stderr
+
+
+def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: Signer, tmp_path: Path) -> None:
+    """Run by plain `mkdocs build` (the plugin's documented other way in), a registry with ``verification_data_url``
+    had its data written to ``<site>-data`` after deleting whatever that folder held: a user's own ``mine-data/``
+    beside ``mkdocs build -d mine`` was gone, with no word. The plugin now takes that folder by `credreg build`'s
+    rule (new, empty or a build's data), refusing anything else before mkdocs empties the site's folder."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
+    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
+    (root / "mkdocs.yml").write_text(config)
+    site, data = tmp_path / "mine", tmp_path / "mine-data"
+    data.mkdir()
+    (data / "thesis.tex").write_text("years of work\n")
+
+    def mkdocs_build() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
+        return subprocess.run(
+            command, capture_output=True, text=True, check=False, env=os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+        )
+
+    refused = mkdocs_build()
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert f"{data}: not verification data credreg built" in refused.stderr, refused.stderr
+    assert [p.name for p in data.iterdir()] == ["thesis.tex"]
+    assert not site.exists()
+    (data / "thesis.tex").unlink()
+    built = mkdocs_build()
+    assert built.returncode == 0, built.stderr
+    assert (site / "verify" / "index.json").is_file()
+    assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
+
+
+#: Governance URLs that end the attribute they are printed in: the data URL's origin goes into every page's
+#: Content-Security-Policy meta tag, the site URL into every page's canonical link (both unescaped by the theme).
+_BREAKOUT = '"><meta http-equiv=refresh content=0;url=&sol;&sol;evil.example><x y="'
+
+
+_ENDS_ATTRIBUTE = "a URL may not hold"
+_DOT_SEGMENT = "its path may not hold an empty, '.' or '..' segment"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "why"),
+    [
+        ("verification_data_url", f"https://data.example{_BREAKOUT}/", _ENDS_ATTRIBUTE),
+        ("site_url", f"https://registry.test.example/{_BREAKOUT.replace(' ', '/')}/", _ENDS_ATTRIBUTE),
+        ("verification_data_url", "https://data.example/<b>/", _ENDS_ATTRIBUTE),
+        ("repository", "https://code.example/{registry}", _ENDS_ATTRIBUTE),
+        # Every did:web holds the site URL's path segments, and resolvers remove dot segments before fetching:
+        # did:web:registry.test.example:reg:..:issuers:acme-academy's document was another site's.
+        ("site_url", "https://registry.test.example/reg/../", _DOT_SEGMENT),
+        ("site_url", "https://registry.test.example/reg/%2E%2e/", _DOT_SEGMENT),
+        ("site_url", "https://registry.test.example//", _DOT_SEGMENT),
+    ],
+)
+def test_a_governance_url_read_otherwise_than_written_is_refused(
+    signer: Signer, tmp_path: Path, field: str, value: str, why: str
+) -> None:
+    """A quote in ``verification_data_url`` reached every page's head as markup: the build wrote a second
+    ``<meta http-equiv=refresh>`` sending each visitor to another site. Every URL a registry file gives now holds
+    only what a URL may (no quote, angle bracket, brace, space…; a host that is a domain name or an IP address),
+    so the check refuses such a value, naming the file and the field, and nothing is built. Nor may the site URL's
+    path hold a segment a resolver reads otherwise (``..``, ``.``, escaped or not, or an empty one)."""
+    governance = signer.root / "registry" / "governance.yaml"
+    lines = [line for line in governance.read_text().splitlines() if not line.startswith(f"{field}:")]
+    governance.write_text("\n".join([*lines, f"{field}: {json.dumps(value)}"]) + "\n")
+    out = tmp_path / "site"
+    built = run("--root", str(signer.root), "build", "--out", str(out))
+    assert built.returncode == 1, built.stdout + built.stderr
+    assert "Traceback" not in built.stderr
+    assert f"registry/governance.yaml:{len(lines) + 1}:1: {field}: {why}" in built.stderr, built.stderr
+    assert not out.exists()
+
+
 def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(signer: Signer, tmp_path: Path) -> None:
     """`kill` (SIGTERM, what a CI runner or a service manager sends) while the site is being built: the previous
     site stays whole and no staging folder is left beside it (SIGTERM ended the process with no clean-up, which
@@ -234,6 +364,37 @@ def test_a_build_interrupted_as_it_swaps_the_site_in_keeps_the_previous_site(
     with pytest.raises(KeyboardInterrupt):
         build_site(signer.root, out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_build_whose_data_cannot_be_swapped_in_keeps_the_previous_site(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``verification_data_url`` the build replaces two folders. The site went first: a data folder that could
+    not be swapped in (interrupted, refused) left the new site published over the previous data, its index naming
+    shards that were never written. The data goes first now, as docs/hosting.md uploads it before deploying the
+    site: when it fails, both folders are the previous build's."""
+    from generator.publish.build import build_site
+
+    governance = signer.root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    out, data = tmp_path / "site", tmp_path / "site-data"
+    signer.award()
+    build_site(signer.root, out)
+    before = (_site_files(out), _site_files(data))
+    assert before[1], "the data folder holds the award's shard"
+    signer.award()  # the next build has another award: other shards, another index
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path | str) -> Path:
+        if Path(target) == data and self.name.startswith(".site-data.building-"):
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(signer.root, out)
+    assert (_site_files(out), _site_files(data)) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
