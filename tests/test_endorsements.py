@@ -694,6 +694,27 @@ def test_a_body_cannot_declare_a_did_web_on_a_registry_site_by_a_url_spelling(tm
 
 
 @pytest.mark.parametrize(
+    "did",
+    [
+        "did:web:registry.test.example:other:people",  # another site on the same host
+        "did:web:registry.test.example:regional:issuers:acme-academy",  # a path that only starts like the site's
+        "did:web:registry.test.example",  # the host's own /.well-known/did.json, outside /reg/
+    ],
+)
+def test_a_body_may_declare_a_did_web_on_the_registry_host_outside_its_site(tmp_path: Path, did: str) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    governance = root / "registry/governance.yaml"
+    text = governance.read_text(encoding="utf-8")
+    governance.write_text(text.replace("https://registry.test.example/", "https://registry.test.example/reg/"))
+    add_endorser(root, "other-body", "Other Body")
+    with (root / "registry/endorsers/other-body/endorser.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(f"did: '{did}'\n")
+    assert [p for p in run_check(root).problems if p.code.startswith("id.")] == []
+
+
+@pytest.mark.parametrize(
     ("one", "other"),
     [
         ("did:web:university.example:people", "did:web:university.example:People"),  # paths are case-sensitive
