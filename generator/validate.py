@@ -7,11 +7,12 @@ in the load stage.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import stat
 from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from generator import layout
 from generator._internal.source import Document
@@ -234,8 +235,7 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
     # The did:web the registry gives each body: the one DID on its site a body may declare (its own).
     given = {f"issuer {i!r}": did_web_for(registry.site_url, i) for i in registry.issuers}
     given |= {f"endorser {e!r}": did_web_for(registry.site_url, e, "endorsers") for e in registry.endorsers}
-    site = urlsplit(registry.site_url)
-    site_place = _web_place(site.netloc, [unquote(s) for s in site.path.split("/")])
+    site_place = _url_place(registry.site_url.removeprefix("https://"))
     for body, did, default_did, doc, _ in bodies:
         if did in dids:
             # Without a `did` field, the body has the registry's did:web, which the other body has declared.
@@ -278,38 +278,80 @@ def _identities(registry: Registry, problems: ProblemList, changed: set[str]) ->
 
 
 def _did_web_place(did: str) -> tuple[str, list[str]] | None:
-    """(host, path segments) where a ``did:web`` resolves, as a resolver reads it (``None``: not a did:web): each
-    part percent-decoded into the URL's part (did:web), which the server decodes in turn (a URL's), then read as
-    a URL parser and DNS read them (:func:`_web_place`). The site's own URL is decoded once: ``did_web_for``
-    encodes its ``%`` again (``https://example.org/reg%20one/`` is ``did:web:example.org:reg%2520one``)."""
+    """Where a ``did:web`` resolves (``None``: not a did:web), as a resolver fetches it (W3C did:web): each part
+    percent-decoded, the parts joined by ``/``, then ``/did.json`` (``/.well-known/did.json`` for a host alone)
+    after them, and that URL read as a URL parser and its server read it (:func:`_url_place`)."""
     if not did.startswith("did:web:"):
         return None
-    host, *segments = (unquote(unquote(part)) for part in did.removeprefix("did:web:").split(":"))
-    return _web_place(host, segments)
+    parts = [unquote(part) for part in did.removeprefix("did:web:").split(":")]
+    return _url_place("/".join(parts) + ("/.well-known/did.json" if len(parts) == 1 else "/did.json"))
 
 
-def _web_place(host: str, segments: list[str]) -> tuple[str, list[str]]:
-    """The one spelling of a place on the web (a did:web's, the site's): a resolver builds ``https://`` + host +
-    path and fetches it, so every spelling a URL parser or DNS reads as the same place is that place. The host in
-    lowercase, without its default port (443, however many leading zeros: a URL's port is a number), without a
-    fully qualified name's final dot (DNS: the same host), in its ASCII (IDNA) form; the path without empty and
-    dot-segments (``.``, ``..``, percent-encoded or not: URL parsers resolve them before the request). Compared
-    as written, ``did:web:site.example%3A0443:issuers:acme`` or ``did:web:site.example.:issuers:acme`` was a new
-    identity to the check and the registry site's own document to every resolver."""
-    name, port = host.lower(), ""
-    if ":" in name.rpartition("]")[2]:  # a port (an IPv6 literal's colons are inside its brackets)
-        name, _, port = name.rpartition(":")
-        port = "" if port.isascii() and port.isdigit() and int(port) == 443 else port.lstrip("0") or port
+def _url_place(url: str) -> tuple[str, list[str]]:
+    """The one spelling of the place ``https://`` + ``url`` names (a did:web's document, the registry's site):
+    every spelling a URL parser (WHATWG, as browsers and Node read URLs), DNS or a static server reads as the same
+    place is that place. Compared by decoded parts alone, ``did:web:site.example:reg%2Fissuers:acme`` (an encoded
+    ``/``, which the did:web resolver decodes before the URL is built), ``…:acme:did.json%23`` (a fragment: the
+    parser drops what follows) or ``did:web:x%40site.example:…`` (a userinfo) was a new identity to the check and
+    the registry site's own document to every resolver.
+
+    The URL: tabs and line ends dropped, ``\\`` a ``/``, slashes before the host skipped, the query and fragment
+    cut off, a userinfo dropped. The host percent-decoded, in lowercase, without its default port (443, however
+    many leading zeros: a port is a number) or an empty one, without a fully qualified name's final dot (DNS: the
+    same host), in its ASCII (IDNA) form, an IPv4 address in dotted decimal (``0x7f.1`` is ``127.0.0.1``) and an
+    IPv6 literal compressed. The path decoded once (by the server: an encoded ``/`` or ``\\`` then separates too),
+    without empty and dot-segments (parsers and servers resolve them). What no resolver could reach (an IDNA
+    error, no IPv4 or IPv6 address) is compared as written."""
+    url = url.translate({ord("\t"): None, ord("\n"): None, ord("\r"): None}).replace("\\", "/").lstrip("/")
+    cut = min((i for i in (url.find(c) for c in "/?#") if i >= 0), default=len(url))
+    authority, path = url[:cut], url[cut:].split("?")[0].split("#")[0]
+    host = unquote(authority.rpartition("@")[2]).lower()
+    name, port = host, ""
+    if ":" in host.rpartition("]")[2]:  # a port (an IPv6 literal's colons are inside its brackets)
+        name, _, port = host.rpartition(":")
+        if port.isascii() and port.isdigit():
+            port = "" if int(port) == 443 else port.lstrip("0") or "0"
     name = name.removesuffix(".")
-    with contextlib.suppress(UnicodeError):  # no host a resolver could reach: compared as written
-        name = name.encode("idna").decode("ascii")
-    path: list[str] = []
-    for segment in segments:
+    if name.startswith("[") and name.endswith("]"):
+        with contextlib.suppress(ValueError):
+            name = f"[{ipaddress.IPv6Address(name[1:-1]).compressed}]"
+    else:
+        with contextlib.suppress(UnicodeError):
+            name = name.encode("idna").decode("ascii")
+        name = _ipv4(name) or name
+    segments: list[str] = []
+    for segment in unquote(path).replace("\\", "/").split("/"):
         if segment == "..":
-            path = path[:-1]
+            segments = segments[:-1]
         elif segment not in ("", "."):
-            path.append(segment)
-    return (f"{name}:{port}" if port else name), path
+            segments.append(segment)
+    return (f"{name}:{port}" if port else name), segments
+
+
+def _ipv4(host: str) -> str | None:
+    """An IPv4 address in dotted decimal, when a URL parser reads ``host`` as one (WHATWG: its last label a number;
+    each part decimal, ``0x`` hexadecimal or ``0`` octal, the last filling the bytes left); ``None`` otherwise."""
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = []
+    for part in parts:
+        digits, base = part, 10
+        if part[:2] in ("0x", "0X"):
+            digits, base = part[2:] or "0", 16
+        elif len(part) > 1 and part.startswith("0"):
+            digits, base = part[1:], 8
+        if not digits.isascii() or not digits.isalnum():
+            return None
+        try:
+            numbers.append(int(digits, base))
+        except ValueError:
+            return None
+    *first, last = numbers
+    if any(n > 255 for n in first) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last + sum(n << (8 * (3 - i)) for i, n in enumerate(first))
+    return str(ipaddress.IPv4Address(value))
 
 
 def _inside(place: tuple[str, list[str]], site: tuple[str, list[str]]) -> bool:

@@ -632,6 +632,114 @@ def test_a_body_cannot_declare_a_did_web_on_a_registry_site_with_an_encoded_path
     assert (problem.location.path, problem.field) == (rel, "did")
 
 
+@pytest.mark.parametrize(
+    ("held", "did"),
+    [
+        # Each spelling is the place a resolver fetches for the one before it (W3C did:web: parts decoded and
+        # joined by '/', then a WHATWG URL parser and the server): compared by decoded parts alone, each was new.
+        ("did:web:university.example:people:staff", "did:web:university.example:people%2Fstaff"),  # an encoded '/'
+        ("did:web:university.example:people:staff", "did:web:university.example:people%5Cstaff"),  # '\' is '/'
+        ("did:web:university.example:people:staff", "did:web:university.example:people%252Fstaff"),  # the server's
+        ("did:web:university.example:people", "did:web:university.example:peo%09ple"),  # a tab, which URLs drop
+        ("did:web:university.example:people", "did:web:university.example:people:"),  # an empty segment
+        ("did:web:university.example:people", "did:web:university.example:people:did.json%23"),  # a fragment
+        ("did:web:university.example:people", "did:web:university.example:people:did.json%3F"),  # a query
+        ("did:web:university.example:people", "did:web:someone%40university.example:people"),  # userinfo
+        ("did:web:university.example:people", "did:web:university.example%3A:people"),  # an empty port
+        ("did:web:university.example", "did:web:university.example:.well-known"),  # the same did.json
+        ("did:web:university.example%3A8443", "did:web:university.example%3A08443"),  # a port's leading zero
+        ("did:web:127.0.0.1:people", "did:web:0x7f.1:people"),  # IPv4 numbers, as URL parsers read them
+        ("did:web:127.0.0.1:people", "did:web:2130706433:people"),
+        ("did:web:%5B%3A%3A1%5D:people", "did:web:%5B0%3A0%3A%3A1%5D:people"),  # an IPv6 literal
+    ],
+)
+def test_an_endorser_cannot_take_another_bodys_did_by_a_url_spelling(tmp_path: Path, held: str, did: str) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "other-body", "Other Body")
+    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
+    issuer.write_text(issuer.read_text(encoding="utf-8") + f"did: '{held}'\n", "utf-8")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write(f"did: '{did}'\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.field) == (rel, "did")
+
+
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:web:registry.test.example:reg%2Fissuers:acme-academy",  # the site's own document, an encoded '/'
+        "did:web:registry.test.example%2Freg:issuers:acme-academy",  # a '/' in the host: a path on the site's
+        "did:web:someone%40registry.test.example:reg:issuers:acme-academy",  # userinfo: the site's host
+        "did:web:registry.test.example:x:reg%5C..%5C..:reg:issuers:someone-new",  # '\' dot-segments
+    ],
+)
+def test_a_body_cannot_declare_a_did_web_on_a_registry_site_by_a_url_spelling(tmp_path: Path, did: str) -> None:
+    # On a site under a path (https://registry.test.example/reg/), a DID whose decoded parts hold a '/' (or a '\',
+    # or the host a userinfo) was outside it to the check and, to every resolver, a document the site serves.
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    governance = root / "registry/governance.yaml"
+    text = governance.read_text(encoding="utf-8")
+    governance.write_text(text.replace("https://registry.test.example/", "https://registry.test.example/reg/"))
+    add_endorser(root, "other-body", "Other Body")
+    rel = "registry/endorsers/other-body/endorser.yaml"
+    with (root / rel).open("a", encoding="utf-8") as fh:
+        fh.write(f"did: '{did}'\n")
+    [problem] = [p for p in run_check(root).problems if p.code == "id.site-did"]
+    assert (problem.location.path, problem.field) == (rel, "did")
+
+
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:web:registry.test.example:other:people",  # another site on the same host
+        "did:web:registry.test.example:regional:issuers:acme-academy",  # a path that only starts like the site's
+        "did:web:registry.test.example",  # the host's own /.well-known/did.json, outside /reg/
+    ],
+)
+def test_a_body_may_declare_a_did_web_on_the_registry_host_outside_its_site(tmp_path: Path, did: str) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    governance = root / "registry/governance.yaml"
+    text = governance.read_text(encoding="utf-8")
+    governance.write_text(text.replace("https://registry.test.example/", "https://registry.test.example/reg/"))
+    add_endorser(root, "other-body", "Other Body")
+    with (root / "registry/endorsers/other-body/endorser.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(f"did: '{did}'\n")
+    assert [p for p in run_check(root).problems if p.code.startswith("id.")] == []
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("did:web:university.example:people", "did:web:university.example:People"),  # paths are case-sensitive
+        ("did:web:university.example", "did:web:university.example:"),  # /.well-known/did.json is not /did.json
+        ("did:web:university.example", "did:web:university.example%3A8443"),  # another port
+        ("did:web:university.example:a%253Fb", "did:web:university.example:a"),  # a '?' in a file's name
+        ("did:web:university.example:people", "did:web:university.example%3A99999999999999999999:people"),
+        ("did:web:university.example:people", "did:web:university.example:people%FF"),  # not UTF-8: no crash
+        ("did:web:xn--a.example", "did:web:%FF%FE.example"),  # no IDNA host: no crash
+        ("did:web:0x7f.1", "did:web:0x7f.0x100000000"),  # no IPv4 address: no crash
+        ("did:web:%5B%3A%3A1%5D", "did:web:%5B%3A%3A%3A1%5D"),  # no IPv6 address: no crash
+    ],
+)
+def test_distinct_did_webs_are_two_places(tmp_path: Path, one: str, other: str) -> None:
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "other-body", "Other Body")
+    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
+    issuer.write_text(issuer.read_text(encoding="utf-8") + f"did: '{one}'\n", "utf-8")
+    with (root / "registry/endorsers/other-body/endorser.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(f"did: '{other}'\n")
+    assert [p for p in run_check(root).problems if p.code.startswith("id.")] == []
+
+
 def test_a_body_may_declare_the_did_web_the_registry_gives_it(tmp_path: Path) -> None:
     from generator.check import run_check
 

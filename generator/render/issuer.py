@@ -44,7 +44,9 @@ def _key_state(key: PublicKey, now: dt.datetime) -> str:
             f'<span class="cr-badge cr-badge--revoked">Revoked</span> {esc(_key_day(key.revoked_at))}: '
             f"{esc(key.revocation_reason or '')}"
         )
-    if key.valid_until is not None:
+    # As the check and the verification page take its signatures now (keys.py window_problem): a valid_until still
+    # to come leaves the key in use until then (its column says when), and a window still to come is not yet open.
+    if key.valid_until is not None and now > key.valid_until:
         return f'<span class="cr-badge cr-badge--deprecated">Rotated out</span> {esc(_key_day(key.valid_until))}'
     if now < key.valid_from:  # every signature before then is refused: not yet the key in use
         return f'<span class="cr-badge cr-badge--retired">Not yet valid</span> until {esc(_key_day(key.valid_from))}'

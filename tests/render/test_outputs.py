@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
+import pytest
 from pyld import jsonld
 
 from generator._internal.text import first_unseen
@@ -338,3 +339,31 @@ def test_an_issuer_page_says_a_key_not_yet_valid_is_not_in_use(model: SiteModel)
     row = row[: row.index("</tr>")]
     assert "In use" not in row
     assert "Not yet valid</span> until " in row
+
+
+@pytest.mark.parametrize(
+    ("days_from", "days_until", "state"),
+    [
+        (30, 60, "Not yet valid</span> until "),  # a window still to come: not a key rotated out
+        (-30, 30, "In use</span>"),  # valid_until still to come: every signature until then is accepted
+        (-60, -30, "Rotated out</span> "),
+    ],
+)
+def test_an_issuer_page_says_a_keys_state_as_its_window_stands_now(
+    model: SiteModel, days_from: int, days_until: int, state: str
+) -> None:
+    # The page called a key "Rotated out" once it had any valid_until, though the check and the verification page
+    # accept its signatures until then (and refuse them all before its valid_from).
+    record = model.registry.issuers["cloud-skills-council"]
+    [(key_id, key)] = list(record.keys.items())[:1]
+    window = {
+        "valid_from": model.now + dt.timedelta(days=days_from),
+        "valid_until": model.now + dt.timedelta(days=days_until),
+        "revoked_at": None,
+        "revocation_reason": None,
+    }
+    moved = Sourced(key.model.model_copy(update=window), key.doc)
+    html = issuer_body(model, IssuerRecord(record.source, record.credentials, {key_id: moved}))
+    row = html[html.index(f"<code>{key_id}</code>") :]
+    row = row[: row.index("</tr>")]
+    assert state in row
