@@ -259,7 +259,8 @@ def judge_run(
     held = bool(result.alerts or result.misnamed or unrecorded or put_back or policy_changed or policy_unknown)
     # The quorum's alert is no part of the receipt: never saved past, it leaves once the witnesses cosign.
     words = [checkpoint.text(), *(alert for alert in alerts if alert != below_quorum)]
-    receipt = hashlib.sha256("\n\n".join(words).encode()).hexdigest()[:16] if held else ""
+    # 128 bits: whoever holds the log's key and has seen a receipt must not find another checkpoint that matches it.
+    receipt = hashlib.sha256("\n\n".join(words).encode()).hexdigest()[:32] if held else ""
     return RunVerdict(tuple(alerts), held, unwitnessed, receipt)
 
 

@@ -84,7 +84,7 @@ class LogRepo:
 
 def receipt(stderr: str) -> str:
     """The receipt a monitor run that saved nothing printed, to acknowledge its alerts by."""
-    found = re.findall(r"run again with --acknowledge ([0-9a-f]{16}) to save it", stderr)
+    found = re.findall(r"run again with --acknowledge ([0-9a-f]{32}) to save it", stderr)
     assert len(found) == 1, stderr
     return found[0]
 

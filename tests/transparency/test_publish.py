@@ -346,7 +346,7 @@ def test_an_acknowledgement_covers_only_the_alerts_it_was_shown(log_repo: LogRep
     assert second in stale.stdout
     assert f"--acknowledge {receipt(read.stderr)} is not the receipt of these alerts" in stale.stderr
     assert saved.read_bytes() == before
-    assert log_repo.monitor(*args, "--acknowledge", "0" * 16, ok=False).returncode == 1
+    assert log_repo.monitor(*args, "--acknowledge", "0" * 32, ok=False).returncode == 1
     assert saved.read_bytes() == before
     # The same alerts read again (the witness's later cosignature changes nothing): that receipt saves.
     assert receipt(log_repo.monitor(*args, ok=False).stderr) == receipt(stale.stderr)
