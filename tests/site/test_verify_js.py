@@ -1217,3 +1217,29 @@ def test_links_parse_as_in_python(node: Node) -> None:
             assert reply == {"hash": python[0], "key": python[1]}, text
     assert parse_verification_link(LINKS[4]) == ("c" * 64, "0123456789abcdef" * 2)
     assert parse_verification_link(LINKS[7]) == ("c" * 64, "Mixed_Case-key")
+
+
+def test_a_published_award_holding_a_float_beyond_2_53_is_reassembled_as_python_does(
+    node: Node, signer: Signer, tmp_path: Path
+) -> None:
+    """The page read shard entries and templates by their text (the integer scan finds no integer in 1e+16), then
+    copied the award it reassembles through JSON.stringify and parseJSON: JavaScript writes the float 1e16 as the
+    integer 10000000000000000, which the scan refuses as beyond 2**53. An award Python hashes and shows (its float
+    a float to every reader) was an error on the page, by hash only. The copy is now a copy of the value."""
+    for at in (dt.datetime(2025, 3, 1, tzinfo=dt.UTC), dt.datetime(2025, 3, 2, tzinfo=dt.UTC)):
+        issued = signer.award(at=at)
+        award = {**issued.award, "x": [1e16, 9007199254740993.0, -1.5e20]}  # floats: JSON's, and Python's, exactly
+        issued.path.unlink()
+        issued.path.with_name(f"{award_hash(award)}.json").write_text(json.dumps(award), encoding="utf-8")
+    registry = load_registry(signer.root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    digests = [d for shard in (site / "verify" / "shards").glob("*.json.gz") for d in read_gzip_json(shard)["awards"]]
+    assert len(digests) == 2
+    for digest in digests:
+        expected = read_entry(site / "verify", digest)
+        assert expected is not None
+        assert node.ask(op="entry", root=str(site) + "/", hash=digest)["entry"] == expected
+        reply = _ask(node, site, hash=digest)
+        assert reply["kind"] == "verified", reply
+        assert reply["checks"]["hash"][0] == "passed", reply["checks"]["hash"]

@@ -67,6 +67,17 @@ export function canonicalBytes(value) {
   return new TextEncoder().encode(canonicalize(value));
 }
 
+/**
+ * An independent copy of a value parseJSON gave (or one made of such values), for the page to reassemble an award
+ * in. A copy of the value, not a new reading of text: JSON.stringify writes the float 1e16 as the integer
+ * 10000000000000000, which parseJSON refuses as beyond 2**53, so an award Python reads and hashes (its float a
+ * float, generator/publish/verifydata.py rebuild) was an error on the page. What parseJSON refuses in text (a key
+ * written twice, a lone surrogate, such an integer) it refused when the value was read.
+ */
+export function jsonCopy(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
 // In valid JSON text: each string whole (so that digits in one are skipped; unrolled, as verifier.js STRUCTURE), or
 // an integer literal of 16 digits or more (2**53 has 16): not a fraction's or an exponent's digits, no "." or
 // exponent after it.
