@@ -66,7 +66,7 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 RUNNER = r"""
 import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
-import { canonicalize, parseJSON } from "./verify/jcs.js";
+import { canonicalize, jsonText, parseJSON } from "./verify/jcs.js";
 import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
 import { structureProblems } from "./verify/policies.js";
 import { parseVkey } from "./verify/tlog.js";
@@ -109,6 +109,10 @@ async function handle(req) {
   if (req.op === "jcs") {
     try { return { ok: true, out: canonicalize(parseJSON(req.text)) }; }
     catch (error) { return { ok: false, error: String(error.message) }; }
+  }
+  if (req.op === "json text") {  // the page's download of a value (verify.js awardText), and JSON.stringify's
+    const value = parseJSON(req.text);
+    return { text: jsonText(value), stringify: JSON.stringify(value, null, 2) };
   }
   if (req.op === "fetch json") {  // the page's own loader (fetch), from a served site
     const site = new SiteData(req.url);
@@ -1217,3 +1221,63 @@ def test_links_parse_as_in_python(node: Node) -> None:
             assert reply == {"hash": python[0], "key": python[1]}, text
     assert parse_verification_link(LINKS[4]) == ("c" * 64, "0123456789abcdef" * 2)
     assert parse_verification_link(LINKS[7]) == ("c" * 64, "Mixed_Case-key")
+
+
+def test_a_published_award_holding_a_float_beyond_2_53_is_reassembled_as_python_does(
+    node: Node, signer: Signer, tmp_path: Path
+) -> None:
+    """The page read shard entries and templates by their text (the integer scan finds no integer in 1e+16), then
+    copied the award it reassembles through JSON.stringify and parseJSON: JavaScript writes the float 1e16 as the
+    integer 10000000000000000, which the scan refuses as beyond 2**53. An award Python hashes and shows (its float
+    a float to every reader) was an error on the page, by hash only. The copy is now a copy of the value."""
+    for at in (dt.datetime(2025, 3, 1, tzinfo=dt.UTC), dt.datetime(2025, 3, 2, tzinfo=dt.UTC)):
+        issued = signer.award(at=at)
+        award = {**issued.award, "x": [1e16, 9007199254740993.0, -1.5e20]}  # floats: JSON's, and Python's, exactly
+        issued.path.unlink()
+        issued.path.with_name(f"{award_hash(award)}.json").write_text(json.dumps(award), encoding="utf-8")
+    registry = load_registry(signer.root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    digests = [d for shard in (site / "verify" / "shards").glob("*.json.gz") for d in read_gzip_json(shard)["awards"]]
+    assert len(digests) == 2
+    for digest in digests:
+        expected = read_entry(site / "verify", digest)
+        assert expected is not None
+        assert node.ask(op="entry", root=str(site) + "/", hash=digest)["entry"] == expected
+        reply = _ask(node, site, hash=digest)
+        assert reply["kind"] == "verified", reply
+        assert reply["checks"]["hash"][0] == "passed", reply["checks"]["hash"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[1e16, 9007199254740993.0, -1.5e20, 123456789012345680000.0, 1e21, 9007199254740991, -0.0, 0.5, 1e-7]",
+        '{"credentialSubject": {"achievement": {"creditsAvailable": 1E+16}}, "name": "x\\u2028\\"", "e": {}, "a": []}',
+    ],
+)
+def test_the_page_s_download_of_an_award_reads_back_as_that_award(node: Node, text: str) -> None:
+    """The page wrote the award it found by hash with JSON.stringify, which writes the float 1e16 as the integer
+    10000000000000000: a file credreg verify, the page itself and RFC 8785 refuse (beyond 2**53), though the award
+    it came from was valid. jsonText writes such a number in exponent form, and everything else as JSON.stringify
+    does."""
+    value = json.loads(text)
+    reply = node.ask(op="json text", text=text)
+    written = reply["text"]
+    with pytest.raises(SourceError, match="number too large"):  # what the page wrote before
+        parse_json(reply["stringify"], "download.json", strict=True)
+    assert parse_json(written, "download.json", strict=True).data == value  # credreg verify reads the same value
+    assert canonicalize(json.loads(written)) == canonicalize(value)  # and hashes it alike
+    assert node.ask(op="jcs", text=written)["ok"]  # the page reads its own download
+    assert written == reply["stringify"].replace("10000000000000000", "1e+16").replace(
+        "9007199254740992", "9.007199254740992e+15"
+    ).replace("-150000000000000000000", "-1.5e+20").replace("123456789012345680000", "1.2345678901234568e+20")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=json_values)
+def test_the_page_s_download_is_json_stringify_s_where_that_reads_back(node: Node, value: Any) -> None:
+    reply = node.ask(op="json text", text=json.dumps(value))
+    assert json.loads(reply["text"]) == json.loads(json.dumps(value))
+    if not _python_refuses(reply["stringify"]):
+        assert reply["text"] == reply["stringify"]

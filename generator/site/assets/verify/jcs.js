@@ -67,6 +67,53 @@ export function canonicalBytes(value) {
   return new TextEncoder().encode(canonicalize(value));
 }
 
+/**
+ * An independent copy of a value parseJSON gave (or one made of such values), for the page to reassemble an award
+ * in. A copy of the value, not a new reading of text: JSON.stringify writes the float 1e16 as the integer
+ * 10000000000000000, which parseJSON refuses as beyond 2**53, so an award Python reads and hashes (its float a
+ * float, generator/publish/verifydata.py rebuild) was an error on the page. What parseJSON refuses in text (a key
+ * written twice, a lone surrogate, such an integer) it refused when the value was read.
+ */
+export function jsonCopy(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * A value as readable JSON text (JSON.stringify's, indented by two spaces), that every reader reads as this value:
+ * the page's download of an award it found by hash (verify.js awardText; generator/awards.py render_award writes the
+ * registry's). JSON.stringify writes a float such as 1e16 as the integer 10000000000000000, which parseJSON, credreg
+ * and RFC 8785 refuse as beyond 2**53: the page's copy of a valid award was a file no reader read. Such a number is
+ * written in exponent form here (1e+16, as Python writes it): the same value, hashed alike.
+ */
+export function jsonText(value) {
+  const out = [];
+  const write = (item, pad) => {
+    if (typeof item === "number") {
+      const unsafe = Number.isInteger(item) && !Number.isSafeInteger(item) && Math.abs(item) < 1e21;
+      out.push(unsafe ? item.toExponential() : JSON.stringify(item));
+    } else if (item === null || typeof item !== "object") {
+      out.push(JSON.stringify(item));
+    } else {
+      const inner = `${pad}  `;
+      const array = Array.isArray(item);
+      const keys = array ? item.map((_, i) => i) : Object.keys(item).filter((k) => item[k] !== undefined);
+      if (keys.length === 0) {
+        out.push(array ? "[]" : "{}");
+        return;
+      }
+      out.push(array ? "[" : "{");
+      keys.forEach((key, i) => {
+        out.push(i ? ",\n" : "\n", inner);
+        if (!array) out.push(JSON.stringify(key), ": ");
+        write(item[key], inner);
+      });
+      out.push("\n", pad, array ? "]" : "}");
+    }
+  };
+  write(value, "");
+  return out.join("");
+}
+
 // In valid JSON text: each string whole (so that digits in one are skipped; unrolled, as verifier.js STRUCTURE), or
 // an integer literal of 16 digits or more (2**53 has 16): not a fraction's or an exponent's digits, no "." or
 // exponent after it.

@@ -7,7 +7,7 @@
 // (tlog.js). Each file is fetched at most once per page.
 
 import { EncodingError, base64UrlDecode, decompressBounded, toHex } from "./encoding.js";
-import { parseJSON } from "./jcs.js";
+import { jsonCopy, parseJSON } from "./jcs.js";
 
 export class DataError extends Error {}
 
@@ -351,7 +351,7 @@ export function rebuild(template, values) {
   if (!Array.isArray(holes) || !Array.isArray(values) || !values.every((v) => typeof v === "string")) {
     throw new DataError("a template needs holes and an entry string values");
   }
-  const award = parseJSON(JSON.stringify(own(template, "award") ?? null));
+  const award = jsonCopy(own(template, "award") ?? null);
   for (const hole of holes) {
     if (!Array.isArray(hole) || hole.length < 2 || !Array.isArray(hole[0]) || hole[0].length === 0) {
       throw new DataError("a template has a malformed hole");

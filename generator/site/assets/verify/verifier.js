@@ -7,7 +7,7 @@
 import { isObject } from "./dataintegrity.js";
 import { isEndorsement, verifyEndorsement } from "./endorsements.js";
 import { sha256Hex, unquote } from "./encoding.js";
-import { canonicalize, JcsError, parseJSON, wellFormed } from "./jcs.js";
+import { canonicalize, JcsError, jsonCopy, parseJSON, wellFormed } from "./jcs.js";
 import {
   Context,
   credentialRefOf,
@@ -145,7 +145,7 @@ export class Verifier {
       const endorsement = await this.site.endorsement(hash);
       return endorsement === null ? { kind: "unknown", hash } : this.endorsement(endorsement, "hash", hash);
     }
-    const award = parseJSON(JSON.stringify(entry.award)); // an independent copy to reassemble
+    const award = jsonCopy(entry.award); // an independent copy to reassemble (not a new reading: jcs.js jsonCopy)
     const subject = award.credentialSubject;
     let problem = null;
     if (isObject(subject) && isObject(subject.achievement) && Object.hasOwn(subject.achievement, "$achievement")) {

@@ -8,6 +8,7 @@
 import { browserSupport, UnsupportedError } from "./dataintegrity.js";
 import { unquote } from "./encoding.js";
 import { FRAMED, framed, openOnItsOwn } from "./framing.js";
+import { jsonText } from "./jcs.js";
 import { day, pyStrip } from "./policies.js";
 import { pyRepr } from "./text.js";
 import {
@@ -781,7 +782,7 @@ class Page {
   awardText(outcome) {
     return outcome.source === "text" && this.sourceText !== null
       ? this.sourceText
-      : `${JSON.stringify(outcome.document, null, 2)}\n`;
+      : `${jsonText(outcome.document)}\n`; // read back by every reader as this award (jcs.js jsonText)
   }
 
   // "Download badge image": the badge's PNG or SVG with this award baked in (baking.js), built here.
