@@ -506,6 +506,31 @@ def _line_of(root: Path, rel: str, needle: str) -> int:
     return 1 + next(i for i, row in enumerate(lines) if needle in row)
 
 
+OTHER_BODY = "registry/endorsers/other-body/endorser.yaml"
+
+
+def _declaring(
+    tmp_path: Path, did: str, *, held: str | None = None, site: str | None = None, council: bool = False
+) -> tuple[Path, list[Problem]]:
+    """A registry where the endorser other-body declares ``did`` as its own (the issuer acme-academy ``held``, the
+    site at ``site``, the endorser data-council registered too), and the check's identity problems (``id.*``)."""
+    from generator.check import run_check
+
+    root = make_registry(tmp_path / "r")
+    if site is not None:
+        governance = root / "registry/governance.yaml"
+        governance.write_text(governance.read_text(encoding="utf-8").replace("https://registry.test.example/", site))
+    if council:
+        add_endorser(root, "data-council", "Data Council")
+    add_endorser(root, "other-body", "Other Body")
+    if held is not None:
+        issuer = root / "registry/issuers/acme-academy/issuer.yaml"
+        issuer.write_text(issuer.read_text(encoding="utf-8") + f"did: '{held}'\n", "utf-8")
+    with (root / OTHER_BODY).open("a", encoding="utf-8") as fh:
+        fh.write(f"did: '{did}'\n")
+    return root, [p for p in run_check(root).problems if p.code.startswith("id.")]
+
+
 @pytest.mark.parametrize(
     ("did", "owner"),
     [
@@ -514,16 +539,13 @@ def _line_of(root: Path, rel: str, needle: str) -> int:
     ],
 )
 def test_an_endorser_cannot_take_another_bodys_did(tmp_path: Path, did: str, owner: str) -> None:
-    from generator.check import run_check
-
-    root = make_registry(tmp_path / "r")
-    add_endorser(root, "data-council", "Data Council")
-    add_endorser(root, "other-body", "Other Body")
-    rel = "registry/endorsers/other-body/endorser.yaml"
-    with (root / rel).open("a", encoding="utf-8") as fh:
-        fh.write(f"did: {did}\n")
-    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
-    assert (problem.location.path, problem.location.line, problem.field) == (rel, _line_of(root, rel, "did:"), "did")
+    root, problems = _declaring(tmp_path, did, council=True)
+    [problem] = [p for p in problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.location.line, problem.field) == (
+        OTHER_BODY,
+        _line_of(root, OTHER_BODY, "did:"),
+        "did",
+    )
     assert problem.message == f"DID {did} is already used by {owner}"
 
 
@@ -543,17 +565,9 @@ def test_an_endorser_cannot_take_another_bodys_own_did_spelled_otherwise(tmp_pat
     # Every resolver reads both spellings as one place, https://university.example/people/did.json: the check,
     # comparing them as written, let two bodies hold one identity (the registry's own did:web was compared by
     # place, id.site-did; a body's own was not).
-    from generator.check import run_check
-
-    root = make_registry(tmp_path / "r")
-    add_endorser(root, "other-body", "Other Body")
-    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
-    issuer.write_text(issuer.read_text(encoding="utf-8") + "did: did:web:university.example:people\n", "utf-8")
-    rel = "registry/endorsers/other-body/endorser.yaml"
-    with (root / rel).open("a", encoding="utf-8") as fh:
-        fh.write(f"did: {did}\n")
-    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
-    assert (problem.location.path, problem.field) == (rel, "did")
+    _, problems = _declaring(tmp_path, did, held="did:web:university.example:people")
+    [problem] = [p for p in problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.field) == (OTHER_BODY, "did")
     assert problem.message == (
         f"DID {did} is already used by issuer 'acme-academy', spelled otherwise (one did:web, one place)"
     )
@@ -562,17 +576,9 @@ def test_an_endorser_cannot_take_another_bodys_own_did_spelled_otherwise(tmp_pat
 def test_an_endorser_cannot_take_another_bodys_idn_did_spelled_otherwise(tmp_path: Path) -> None:
     # An internationalized host percent-encoded (as did:web writes it) and its ASCII (punycode) form are one host to
     # every resolver: compared as decoded, the two were two places.
-    from generator.check import run_check
-
-    root = make_registry(tmp_path / "r")
-    add_endorser(root, "other-body", "Other Body")
-    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
-    issuer.write_text(issuer.read_text(encoding="utf-8") + "did: did:web:xn--bcher-kva.example\n", "utf-8")
-    rel = "registry/endorsers/other-body/endorser.yaml"
-    with (root / rel).open("a", encoding="utf-8") as fh:
-        fh.write("did: did:web:b%C3%BCcher.example\n")
-    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
-    assert (problem.location.path, problem.field) == (rel, "did")
+    _, problems = _declaring(tmp_path, "did:web:b%C3%BCcher.example", held="did:web:xn--bcher-kva.example")
+    [problem] = [p for p in problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.field) == (OTHER_BODY, "did")
 
 
 @pytest.mark.parametrize(
@@ -591,16 +597,9 @@ def test_a_body_cannot_declare_a_did_web_on_the_registry_site(tmp_path: Path, di
     # The registry's site serves the DID documents of the did:web it gives each body (publish/did.py) and its
     # own: a body's own DID there is at best another spelling of one of them, which every resolver dereferences to
     # that body's document while the registry, comparing DIDs as written, took it as a new identity.
-    from generator.check import run_check
-
-    root = make_registry(tmp_path / "r")
-    add_endorser(root, "data-council", "Data Council")
-    add_endorser(root, "other-body", "Other Body")
-    rel = "registry/endorsers/other-body/endorser.yaml"
-    with (root / rel).open("a", encoding="utf-8") as fh:
-        fh.write(f"did: {did}\n")
-    [problem] = [p for p in run_check(root).problems if p.code == "id.site-did"]
-    assert (problem.location.path, problem.field) == (rel, "did")
+    _, problems = _declaring(tmp_path, did, council=True)
+    [problem] = [p for p in problems if p.code == "id.site-did"]
+    assert (problem.location.path, problem.field) == (OTHER_BODY, "did")
     assert problem.message == (
         f"DID {did} is a place on this registry's site, which serves only the did:web it gives each body: "
         "leave did out to have this body's"
@@ -618,18 +617,9 @@ def test_a_body_cannot_declare_a_did_web_on_a_registry_site_with_an_encoded_path
     # A site path segment is a URL's, percent-encoded ("reg%20one"); a did:web's segment is percent-decoded once
     # into a URL's (did_web_for encodes the site's "%" again): the site was read decoded and the DID's decoded
     # only once, so the spelling the registry itself gives its bodies was never a place on its own site.
-    from generator.check import run_check
-
-    root = make_registry(tmp_path / "r")
-    governance = root / "registry/governance.yaml"
-    text = governance.read_text(encoding="utf-8")
-    governance.write_text(text.replace("https://registry.test.example/", "https://registry.test.example/reg%20one/"))
-    add_endorser(root, "other-body", "Other Body")
-    rel = "registry/endorsers/other-body/endorser.yaml"
-    with (root / rel).open("a", encoding="utf-8") as fh:
-        fh.write(f"did: {did}\n")
-    [problem] = [p for p in run_check(root).problems if p.code == "id.site-did"]
-    assert (problem.location.path, problem.field) == (rel, "did")
+    _, problems = _declaring(tmp_path, did, site="https://registry.test.example/reg%20one/")
+    [problem] = [p for p in problems if p.code == "id.site-did"]
+    assert (problem.location.path, problem.field) == (OTHER_BODY, "did")
 
 
 @pytest.mark.parametrize(
@@ -654,17 +644,9 @@ def test_a_body_cannot_declare_a_did_web_on_a_registry_site_with_an_encoded_path
     ],
 )
 def test_an_endorser_cannot_take_another_bodys_did_by_a_url_spelling(tmp_path: Path, held: str, did: str) -> None:
-    from generator.check import run_check
-
-    root = make_registry(tmp_path / "r")
-    add_endorser(root, "other-body", "Other Body")
-    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
-    issuer.write_text(issuer.read_text(encoding="utf-8") + f"did: '{held}'\n", "utf-8")
-    rel = "registry/endorsers/other-body/endorser.yaml"
-    with (root / rel).open("a", encoding="utf-8") as fh:
-        fh.write(f"did: '{did}'\n")
-    [problem] = [p for p in run_check(root).problems if p.code == "id.duplicate-did"]
-    assert (problem.location.path, problem.field) == (rel, "did")
+    _, problems = _declaring(tmp_path, did, held=held)
+    [problem] = [p for p in problems if p.code == "id.duplicate-did"]
+    assert (problem.location.path, problem.field) == (OTHER_BODY, "did")
 
 
 @pytest.mark.parametrize(
@@ -679,18 +661,9 @@ def test_an_endorser_cannot_take_another_bodys_did_by_a_url_spelling(tmp_path: P
 def test_a_body_cannot_declare_a_did_web_on_a_registry_site_by_a_url_spelling(tmp_path: Path, did: str) -> None:
     # On a site under a path (https://registry.test.example/reg/), a DID whose decoded parts hold a '/' (or a '\',
     # or the host a userinfo) was outside it to the check and, to every resolver, a document the site serves.
-    from generator.check import run_check
-
-    root = make_registry(tmp_path / "r")
-    governance = root / "registry/governance.yaml"
-    text = governance.read_text(encoding="utf-8")
-    governance.write_text(text.replace("https://registry.test.example/", "https://registry.test.example/reg/"))
-    add_endorser(root, "other-body", "Other Body")
-    rel = "registry/endorsers/other-body/endorser.yaml"
-    with (root / rel).open("a", encoding="utf-8") as fh:
-        fh.write(f"did: '{did}'\n")
-    [problem] = [p for p in run_check(root).problems if p.code == "id.site-did"]
-    assert (problem.location.path, problem.field) == (rel, "did")
+    _, problems = _declaring(tmp_path, did, site="https://registry.test.example/reg/")
+    [problem] = [p for p in problems if p.code == "id.site-did"]
+    assert (problem.location.path, problem.field) == (OTHER_BODY, "did")
 
 
 @pytest.mark.parametrize(
@@ -702,16 +675,7 @@ def test_a_body_cannot_declare_a_did_web_on_a_registry_site_by_a_url_spelling(tm
     ],
 )
 def test_a_body_may_declare_a_did_web_on_the_registry_host_outside_its_site(tmp_path: Path, did: str) -> None:
-    from generator.check import run_check
-
-    root = make_registry(tmp_path / "r")
-    governance = root / "registry/governance.yaml"
-    text = governance.read_text(encoding="utf-8")
-    governance.write_text(text.replace("https://registry.test.example/", "https://registry.test.example/reg/"))
-    add_endorser(root, "other-body", "Other Body")
-    with (root / "registry/endorsers/other-body/endorser.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f"did: '{did}'\n")
-    assert [p for p in run_check(root).problems if p.code.startswith("id.")] == []
+    assert _declaring(tmp_path, did, site="https://registry.test.example/reg/")[1] == []
 
 
 @pytest.mark.parametrize(
@@ -729,15 +693,7 @@ def test_a_body_may_declare_a_did_web_on_the_registry_host_outside_its_site(tmp_
     ],
 )
 def test_distinct_did_webs_are_two_places(tmp_path: Path, one: str, other: str) -> None:
-    from generator.check import run_check
-
-    root = make_registry(tmp_path / "r")
-    add_endorser(root, "other-body", "Other Body")
-    issuer = root / "registry/issuers/acme-academy/issuer.yaml"
-    issuer.write_text(issuer.read_text(encoding="utf-8") + f"did: '{one}'\n", "utf-8")
-    with (root / "registry/endorsers/other-body/endorser.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f"did: '{other}'\n")
-    assert [p for p in run_check(root).problems if p.code.startswith("id.")] == []
+    assert _declaring(tmp_path, other, held=one)[1] == []
 
 
 def test_a_body_may_declare_the_did_web_the_registry_gives_it(tmp_path: Path) -> None:
