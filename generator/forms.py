@@ -25,6 +25,8 @@ everything here is refused unless it is exactly what the form asks for:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import os
 import re
 import shutil
@@ -254,8 +256,14 @@ def _issuer_maintainers(root: Path, issuer: str) -> list[str]:
     return [m.casefold() for m in record.issuer.maintainers]
 
 
-def convert_form(root: Path, form: str, body: str, *, author: str, issue: int) -> Converted:
-    """Write the file ``body`` asks for into the registry at ``root``; refuse (nothing written) otherwise."""
+def convert_form(
+    root: Path, form: str, body: str, *, author: str, issue: int, created: dt.date | None = None
+) -> Converted:
+    """Write the file ``body`` asks for into the registry at ``root``; refuse (nothing written) otherwise.
+
+    ``created`` is a credential's ``created`` date (default: today). The workflows pass the day the issue was
+    opened: the file is then what the issue alone makes, and the pull-request check can make it again from the
+    issue and compare (``.github/workflows/pull-request.yml``)."""
     if form not in FORMS:
         raise UsageError(f"unknown form {form!r} (one of: {', '.join(FORMS)})")
     fields, rules = form_fields(root, form)
@@ -273,6 +281,8 @@ def convert_form(root: Path, form: str, body: str, *, author: str, issue: int) -
             ident, what = issuer_answers.id, "Register issuer"
         else:
             credential_answers = _credential_answers(answers)
+            if created is not None:
+                credential_answers = dataclasses.replace(credential_answers, created=created)
             if author not in _issuer_maintainers(root, credential_answers.issuer):
                 raise FormError(
                     f"@{author} is not a maintainer of {credential_answers.issuer}: only its maintainers may "
