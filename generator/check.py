@@ -43,6 +43,11 @@ class CheckOptions:
     one change against ``base`` by every pull-request rule but ownership, which each pull request's own check
     judged against its author (a group has several)."""
 
+    form_files: frozenset[str] = frozenset()
+    """With ``actor`` ``github-actions[bot]``: the paths the pull-request workflow made again from the issue the
+    pull request's branch names, and found equal to the pull request's (:func:`generator.governance.ownership
+    .check_ownership` takes only these as an issue form's)."""
+
     progress: bool | None = None
     """Show progress (default: when stderr is a terminal)."""
 
@@ -147,6 +152,7 @@ def _check(
             actor=options.actor,
             merge_group=options.merge_group,
             id_prefetch=ids,
+            form_files=options.form_files,
         )
         report.counts.update(pull.counts)
     elif registry is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import io
 import json
 import os
@@ -104,7 +105,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     root = _root(args)
     options = CheckOptions(
-        base=args.base, actor=args.actor, merge_group=args.merge_group, jobs=args.jobs, cache=not args.no_cache
+        base=args.base,
+        actor=args.actor,
+        merge_group=args.merge_group,
+        jobs=args.jobs,
+        cache=not args.no_cache,
+        form_files=frozenset(args.form_file or ()),
     )
     report = run_check(root, options)
     fmt = OutputFormat(args.format)
@@ -224,8 +230,6 @@ def _say_record(record: Path | None, label: str = "record:", what: str = "what y
 
 
 def _cmd_award(args: argparse.Namespace) -> int:
-    import datetime as dt
-
     from generator.awarding.earners import MAPPING_FILE, default_earner_dir
     from generator.awarding.issue import Recipient, holder_warnings, issue_awards, parse_valid_until, read_cohort
 
@@ -567,13 +571,28 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _issue_date(value: str | None) -> dt.date | None:
+    """The day of a GitHub timestamp (``2026-12-05T21:44:55Z``) or date, for ``form-to-pr --created``."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))?", value)
+    try:
+        if match is None:
+            raise ValueError(value)
+        return dt.date.fromisoformat(match[1])
+    except ValueError:
+        raise UsageError(f"--created: {value!r} is not a date (YYYY-MM-DD) or a GitHub timestamp") from None
+
+
 def _cmd_form_to_pr(args: argparse.Namespace) -> int:
     from generator.forms import MAX_BODY, FormError, convert_form, format_outputs, issue_comment
 
     # A body over MAX_BODY is refused by the converter: more is never read (nor is /dev/zero read forever).
     body = _read_option_file("--body", args.body, MAX_BODY)
     try:
-        done = convert_form(_root(args), args.form, body, author=args.author, issue=args.issue)
+        done = convert_form(
+            _root(args), args.form, body, author=args.author, issue=args.issue, created=_issue_date(args.created)
+        )
     except FormError as exc:
         if args.comment:
             write_option_file("--comment", args.comment, issue_comment(exc))
@@ -692,6 +711,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --base, instead of --actor: the change is a merge queue's group, held to every pull-request rule "
         "but ownership (which each pull request's own check judged)",
+    )
+    check.add_argument(
+        "--form-file",
+        action="append",
+        metavar="PATH",
+        help="with --actor github-actions[bot] (repeatable): a file the pull-request workflow made again from the "
+        "issue the pull request's branch names, and found equal; only such a file is taken as an issue form's",
     )
     check.add_argument("--summary", metavar="FILE", help="append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)")
     check.add_argument("--jobs", type=_jobs, metavar="N", help="processes verifying awards (default: one per core)")
@@ -825,6 +851,11 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--outputs", metavar="FILE", help="append branch=, title=, files= (e.g. $GITHUB_OUTPUT)")
     form.add_argument("--pr-body", metavar="FILE", help="write the pull request's description here")
     form.add_argument("--comment", metavar="FILE", help="on refusal, write a Markdown comment for the issue here")
+    form.add_argument(
+        "--created",
+        metavar="DATE",
+        help="a credential's created date (default: today); the workflows pass the day the issue was opened",
+    )
     form.set_defaults(handler=_cmd_form_to_pr)
 
     preview = sub.add_parser("preview-summary", help="list the site pages a change adds, alters or removes")

@@ -11,7 +11,8 @@ everything here is refused unless it is exactly what the form asks for:
 * the body is at most :data:`MAX_BODY` bytes, and made of ``### <question>`` sections whose questions are the
   form's own labels, each at most once (labels are read from the form's YAML, so form and converter cannot
   drift apart), with every answer the form marks required and every box it requires ticked (the web form
-  enforces these; an edited issue, or one opened through the API, need not);
+  enforces these; an edited issue, or one opened through the API, need not), and a checkboxes answer written as
+  GitHub writes it: one ``- [X]`` or ``- [ ]`` line per box of the form, each once, and nothing else;
 * answers go through :mod:`generator.scaffold` (slugs for ids, no line breaks in one-line answers, no
   invisible or control characters, a YAML text that parses back to exactly the answers, schema and model
   validation), and may not contain raw HTML;
@@ -25,6 +26,8 @@ everything here is refused unless it is exactly what the form asks for:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import os
 import re
 import shutil
@@ -81,6 +84,8 @@ class FormRules:
     """id → label of each question the template marks ``validations: required: true``."""
     ticked: dict[str, list[str]]
     """id → the labels of its checkbox options marked ``required: true``."""
+    options: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    """id → the labels of all its checkbox options (of a ``checkboxes`` question)."""
 
 
 def form_fields(root: Path, form: str) -> tuple[dict[str, str], FormRules]:
@@ -120,6 +125,7 @@ def form_fields(root: Path, form: str) -> tuple[dict[str, str], FormRules]:
                 rules.required[key] = str(label)
             options = attributes.get("options") if item["type"] == "checkboxes" else None
             if isinstance(options, list):
+                rules.options[key] = [str(o.get("label")) for o in options if isinstance(o, dict)]
                 ticked = [str(o.get("label")) for o in options if isinstance(o, dict) and o.get("required") is True]
                 if ticked:
                     rules.ticked[key] = ticked
@@ -133,11 +139,31 @@ def _hold_to(rules: FormRules, fields: dict[str, str], answers: dict[str, str | 
     for key, label in rules.required.items():
         if not answers.get(key):
             raise FormError(f"{label}: this answer is required")
+    ticked = {key: _boxes(labels[key], options, answers.get(key)) for key, options in rules.options.items()}
     for key, options in rules.ticked.items():
-        lines = {line.strip() for line in (answers.get(key) or "").split("\n")}
         for option in options:
-            if f"- [X] {option}" not in lines and f"- [x] {option}" not in lines:
+            if not ticked.get(key, {}).get(option):
                 raise FormError(f"{labels[key]}: the form requires {option!r} to be checked")
+
+
+_BOX = re.compile(r"- \[(?P<mark>[ xX])\] (?P<option>.*)\Z")
+
+
+def _boxes(label: str, options: list[str], answer: str | None) -> dict[str, bool]:
+    """A checkboxes answer as GitHub writes it: one ``- [X] <option>`` or ``- [ ] <option>`` line per option of the
+    form, each once. Anything else (a line of free text, an option the form does not have, one written twice,
+    ticked and unticked) is not what the form submits, and which way it was answered could not be told."""
+    marks: dict[str, bool] = {}
+    for line in (answer or "").split("\n"):
+        if not line.strip():
+            continue
+        box = _BOX.match(line.strip())
+        if box is None or box["option"] not in options:
+            raise FormError(f"{label}: {line.strip()!r} is not one of the form's boxes (- [X] or - [ ] and its text)")
+        if box["option"] in marks:
+            raise FormError(f"{label}: the box {box['option']!r} is written twice")
+        marks[box["option"]] = box["mark"] != " "
+    return marks
 
 
 def _template_problem(template: Document, loc: list[str | int], message: str) -> ProblemsFound:
@@ -254,8 +280,14 @@ def _issuer_maintainers(root: Path, issuer: str) -> list[str]:
     return [m.casefold() for m in record.issuer.maintainers]
 
 
-def convert_form(root: Path, form: str, body: str, *, author: str, issue: int) -> Converted:
-    """Write the file ``body`` asks for into the registry at ``root``; refuse (nothing written) otherwise."""
+def convert_form(
+    root: Path, form: str, body: str, *, author: str, issue: int, created: dt.date | None = None
+) -> Converted:
+    """Write the file ``body`` asks for into the registry at ``root``; refuse (nothing written) otherwise.
+
+    ``created`` is a credential's ``created`` date (default: today). The workflows pass the day the issue was
+    opened: the file is then what the issue alone makes, and the pull-request check can make it again from the
+    issue and compare (``.github/workflows/pull-request.yml``)."""
     if form not in FORMS:
         raise UsageError(f"unknown form {form!r} (one of: {', '.join(FORMS)})")
     fields, rules = form_fields(root, form)
@@ -273,6 +305,8 @@ def convert_form(root: Path, form: str, body: str, *, author: str, issue: int) -
             ident, what = issuer_answers.id, "Register issuer"
         else:
             credential_answers = _credential_answers(answers)
+            if created is not None:
+                credential_answers = dataclasses.replace(credential_answers, created=created)
             if author not in _issuer_maintainers(root, credential_answers.issuer):
                 raise FormError(
                     f"@{author} is not a maintainer of {credential_answers.issuer}: only its maintainers may "

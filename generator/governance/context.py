@@ -108,6 +108,10 @@ class PullRequest:
     """The holders of the change's new ids, looked up while the registry loaded (``credreg check`` starts it:
     :func:`generator.governance.existing.prefetch_id_holders`)."""
 
+    form_files: frozenset[str] = frozenset()
+    """Paths the pull-request workflow made again from the issue a ``github-actions[bot]`` pull request's branch
+    names, equal to the pull request's: the only files taken as an issue form's (``credreg check --form-file``)."""
+
     _base_issuers: dict[str, BaseIssuer | None] = field(default_factory=dict, repr=False)
 
     @functools.cached_property

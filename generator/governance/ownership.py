@@ -13,13 +13,16 @@
   CODEOWNERS is what makes GitHub require it (a new issuer falls under ``*``; ``/keys/<id>/`` belongs to the
   registry maintainers).
 * An issue form's pull request is opened by the workflow's token, whose author (``github-actions[bot]``)
-  maintains nothing. Only this repository's workflows can open one as it, and ``credreg form-to-pr`` judged the
-  issue's author when it made the file (a maintainer of the issuer, or of the new issuer it proposes). Such a pull
-  request may add what a form makes, one new issuer's ``issuer.yaml`` or an existing issuer's new credential
-  definition (and the generated CODEOWNERS), with a warning that the files' code owners must approve; anything
-  else it changes is refused, as for any author who maintains nothing. One file: the workflow's branch is in the
-  registry's repository, where anyone with write access can push a second form-like file, which no converter
-  judged; with two or more, each is refused.
+  maintains nothing. That author proves nothing: anyone with write access can push a workflow of their own to a
+  branch and open a pull request as it, from any branch, holding any file, or push to the form's branch. So a
+  file is taken as a form's only when the pull-request workflow made it again, with ``credreg form-to-pr``, from
+  the issue the branch names (its author's own text: an issue last edited by someone else is not made again), and
+  found it equal to the pull request's (``--form-file``); the converter judged the issue's author (a maintainer
+  of the issuer, or of the new issuer it proposes). Such a pull request may add that file, one new issuer's
+  ``issuer.yaml`` or an existing issuer's new credential definition (and the generated CODEOWNERS), with a
+  warning that the files' code owners must approve; anything else it changes is refused, as for any author who
+  maintains nothing, and a form-like file not made again is refused with words that say why. One file: with two
+  or more, each is refused.
 * Handles compare case-insensitively. A team entry (``org/team``) cannot be matched against one person:
   membership cannot be confirmed here, so it does not authorize an author (the refusal says so); teams still
   review through CODEOWNERS, where GitHub knows their members.
@@ -105,10 +108,10 @@ def _refusal(pr: PullRequest, path: str, deleted: bool) -> str | None:
 FORM_BOT = "github-actions[bot]"
 
 
-def _form_file(pr: PullRequest, change: Change) -> bool:
-    """Whether ``change``, in a pull request the issue-form workflow opened, is a file a form makes: a new issuer's
-    ``issuer.yaml``, or a new credential definition of an issuer the base has (``credreg form-to-pr``, which
-    judged the issue's author against the same ownership)."""
+def _form_like(pr: PullRequest, change: Change) -> bool:
+    """Whether ``change``, in a pull request opened as ``github-actions[bot]``, is the kind of file a form makes: a
+    new issuer's ``issuer.yaml``, or a new credential definition of an issuer the base has (``credreg
+    form-to-pr``, which judged the issue's author against the same ownership)."""
     if normalize_handle(pr.actor) != FORM_BOT or change.status is not ChangeStatus.ADDED or change.old_path:
         return False
     role = layout.classify(change.path)
@@ -122,12 +125,29 @@ def _form_file(pr: PullRequest, change: Change) -> bool:
     )
 
 
+def _form_file(pr: PullRequest, change: Change) -> bool:
+    """Whether ``change`` is a form's file: of the kind a form makes, and made again from its issue by the
+    pull-request workflow, equal to the pull request's (``github-actions[bot]`` alone is any writer's workflow)."""
+    return _form_like(pr, change) and change.path in pr.form_files
+
+
 def check_ownership(pr: PullRequest, problems: ProblemList) -> None:
     """Refuse every changed path the actor does not own (a rename needs both its old and new path)."""
     # A form makes one file. The workflow's branch is in the registry's repository, where anyone with write access
     # can push to it: a second form-like file there was not made by the converter, so when there are several, none
     # is taken as a form's, and each is judged as a change by an author who maintains nothing.
     forms = [change for change in pr.changes if _form_file(pr, change)]
+    for change in pr.changes:
+        if _form_like(pr, change) and not _form_file(pr, change):
+            problems.add(
+                change.path,
+                f"this pull request was opened as @{FORM_BOT}, but this file is not what credreg form-to-pr makes "
+                "from the issue its branch names (form/<issue>-…), as the pull-request workflow made it again: "
+                f"anyone with write access can open a pull request as @{FORM_BOT} (with a workflow of their own) "
+                "or push to a form's branch. Only the issue's author's edit of the issue makes the form's file "
+                "again; other changes go in a pull request of your own",
+                code="governance.ownership",
+            )
     if len(forms) > 1:
         listed = ", ".join(change.path for change in forms)
         for change in forms:
@@ -139,6 +159,8 @@ def check_ownership(pr: PullRequest, problems: ProblemList) -> None:
                 code="governance.ownership",
             )
     for change in pr.changes:
+        if _form_like(pr, change) and not _form_file(pr, change):
+            continue  # refused above
         if any(change is form for form in forms):
             if len(forms) > 1:
                 continue  # refused above

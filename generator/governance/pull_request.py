@@ -90,6 +90,7 @@ def check_pull_request(
     merge_group: bool = False,
     now: dt.datetime | None = None,
     id_prefetch: Background[IdHolders] | None = None,
+    form_files: frozenset[str] = frozenset(),
 ) -> PullRequestCheck:
     """Check the working tree at ``root`` as a change to commit ``base`` (or as the change already compared)
     made by GitHub user ``actor``; or, with ``merge_group``, as a merge queue's group of pull requests, each of
@@ -111,6 +112,7 @@ def check_pull_request(
         now=now or dt.datetime.now(dt.UTC),
         registry=registry,
         id_prefetch=id_prefetch,
+        form_files=form_files,
     )
     for rule in PATH_RULES:
         if not (merge_group and rule in AUTHOR_RULES):

@@ -302,3 +302,45 @@ def test_the_comment_fits_in_an_issue_comment(root: Path, tmp_path: Path) -> Non
     assert "Maintainers: " in comment
     assert "characters of this message are not shown" in comment
     assert comment.rstrip().endswith("```")
+
+
+_OTHER = "- [X] We understand that awards are public (recipients only as keyed hashes) and never deleted, only revoked."
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (  # ticked and unticked: the unticked one is the answer GitHub shows in its place
+            lambda body: body.replace(_COMMITMENT, _COMMITMENT.replace("[X]", "[ ]") + "\n" + _COMMITMENT),
+            "is written twice",
+        ),
+        (lambda body: body.replace(_COMMITMENT, _COMMITMENT + "\n" + _COMMITMENT), "is written twice"),
+        (  # a ticked box's text edited: a commitment the form never asked for
+            lambda body: body.replace(_OTHER, _OTHER.replace("never deleted", "deleted on request")),
+            "is not one of the form's boxes",
+        ),
+        (lambda body: body.replace(_OTHER, _OTHER + "\nExcept for the keys we lose."), "is not one of the form's"),
+        (lambda body: body.replace(_COMMITMENT, _COMMITMENT.replace("- [X]", "* [X]")), "is not one of the form's"),
+    ],
+    ids=["ticked-and-unticked", "twice", "text-edited", "free-text", "other-bullet"],
+)
+def test_checkboxes_are_answered_as_the_form_writes_them(root: Path, tmp_path: Path, edit: Any, words: str) -> None:
+    """A required box counted as ticked when a ``- [X]`` line with its text was anywhere in the answer: next to the
+    same box unticked (which GitHub's rendering shows), or among lines the form cannot write (a commitment's text
+    edited into another, free text under the boxes). A checkboxes answer is now one line per box of the form,
+    each once, as GitHub writes it; anything else is refused."""
+    before = snapshot(root)
+    body = (FORMS / "issuer-good.md").read_text()
+    assert _COMMITMENT in body
+    assert _OTHER in body
+    done = convert(root, "issuer", edit(body).encode(), "kim-hds", tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert words in done.stderr, done.stderr
+    assert snapshot(root) == before
+
+
+def test_a_ticked_box_may_be_written_either_case_and_crlf(root: Path, tmp_path: Path) -> None:
+    """What GitHub writes (``- [X]``), a box ticked in the rendered issue (``- [x]``), and a body sent with CRLF."""
+    body = (FORMS / "issuer-good.md").read_text().replace(_OTHER, _OTHER.replace("[X]", "[x]")).replace("\n", "\r\n")
+    done = convert(root, "issuer", body.encode(), "kim-hds", tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr

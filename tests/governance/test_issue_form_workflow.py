@@ -18,12 +18,27 @@ import yaml
 from tests.conftest import FIXTURES, REPO, make_registry
 
 WORKFLOW = REPO / ".github" / "workflows" / "issue-form.yml"
+PR_WORKFLOW = REPO / ".github" / "workflows" / "pull-request.yml"
 GH_RECORDER = """#!/bin/sh
 printf '%s\\n' "$*" >> "$GH_LOG"
 case "$1 $2" in
   "pr list") exec "$GH_PR_LIST" "$@" ;;
+  "api graphql") exec "$GH_API" "$@" ;;
 esac
 """
+
+# `gh api graphql ... --jq EXPR` for the pull-request workflow's query of one issue, as GitHub answers it: the issue
+# is $GH_ISSUE (JSON: author, editor, body, createdAt, state, labels), EXPR applied by jq.
+GH_API = """#!/usr/bin/env python3
+import json, os, subprocess, sys
+args = sys.argv[3:]
+answer = {"data": {"repository": {"issue": json.loads(os.environ["GH_ISSUE"])}}}
+expr = args[args.index("--jq") + 1] if "--jq" in args else "."
+sys.stdout.write(subprocess.run(["jq", expr], input=json.dumps(answer), capture_output=True, text=True,
+                                check=True).stdout)
+"""
+#: The day the form's issue was opened (the credential's `created`): a fixed day, not the day a test runs.
+OPENED = "2025-06-02T09:30:00Z"
 
 # `gh pr list --head BRANCH --json ... --jq EXPR`, as gh answers it: the open pull requests whose head branch has
 # that name, from any repository (a fork's too), with EXPR applied by jq. The pull requests are $GH_PRS (JSON).
@@ -66,6 +81,7 @@ def runner(tmp_path: Path) -> dict[str, Any]:
     (bin_dir / "credreg").write_text(f'#!/bin/sh\nexec {sys.executable} -m generator "$@"\n')
     (bin_dir / "gh").write_text(GH_RECORDER)
     (bin_dir / "gh-pr-list").write_text(GH_PR_LIST)
+    (bin_dir / "gh-api").write_text(GH_API)
     for tool in bin_dir.iterdir():
         tool.chmod(0o755)
     temp = tmp_path / "runner-temp"
@@ -78,6 +94,8 @@ def runner(tmp_path: Path) -> dict[str, Any]:
         "GITHUB_REPOSITORY": "example/credential-registry",
         "GH_LOG": str(tmp_path / "gh.log"),
         "GH_PR_LIST": str(bin_dir / "gh-pr-list"),
+        "GH_API": str(bin_dir / "gh-api"),
+        "ISSUE_CREATED": OPENED,  # the event's issue.created_at
         "GH_TOKEN": "not-a-token",
         "HOME": str(tmp_path),
     }
@@ -148,10 +166,20 @@ def test_a_refused_form_gets_a_comment(runner: dict[str, Any]) -> None:
     assert "edited" in workflow[True]["issues"]["types"]  # PyYAML reads the key `on` as True
 
 
+def _issue(form: str, body: str, author: str, **changes: Any) -> dict[str, Any]:
+    """The issue as GitHub's API answers for it (what the pull-request workflow asks)."""
+    label = "new issuer" if form == "issuer" else "new credential"
+    issue = {"author": {"login": author}, "editor": None, "body": body, "createdAt": OPENED, "state": "OPEN",
+             "labels": {"nodes": [{"name": "triage"}, {"name": label}]}}  # fmt: skip
+    return {**issue, **changes}
+
+
 def _open_form_pr(runner: dict[str, Any], form: str, fixture: str, author: str, issue: str) -> str:
-    """The form converted and its pull request's branch pushed, as the workflow does; the base commit's id."""
+    """The form converted and its pull request's branch pushed, as the workflow does; the base commit's id. The
+    issue is then what gh answers for it (``GH_ISSUE``)."""
     steps = _steps()
     body = (FIXTURES / "forms" / fixture).read_text()
+    runner["env"]["GH_ISSUE"] = json.dumps(_issue(form, body, author))
     event = {"ISSUE_BODY": body, "ISSUE_AUTHOR": author, "ISSUE_NUMBER": issue, "FORM": form}
     done = _run(steps["Turn the form into a registry file"], runner, event)
     assert done.returncode == 0, done.stderr
@@ -165,13 +193,55 @@ def _open_form_pr(runner: dict[str, Any], form: str, fixture: str, author: str, 
     return _git(runner["work"], "rev-parse", "origin/main").strip()
 
 
-def _check_as_the_workflow(runner: dict[str, Any], base: str) -> subprocess.CompletedProcess[str]:
-    """The pull-request check as pull-request.yml runs it: the author GitHub names is the workflow's token's."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(runner["work"]), "check", "--base", base,
-         "--actor", "github-actions[bot]", "--format", "github"],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False,
-    )  # fmt: skip
+def _pr_steps() -> dict[str, dict[str, Any]]:
+    workflow = yaml.safe_load(PR_WORKFLOW.read_text())
+    return {step.get("name", ""): step for step in workflow["jobs"]["check"]["steps"]}
+
+
+def _check_as_the_workflow(
+    runner: dict[str, Any], base: str, head: str | None = None, author: str = "github-actions[bot]"
+) -> subprocess.CompletedProcess[str]:
+    """The pull-request check as pull-request.yml runs it, its own steps: GitHub's merge commit of the branch
+    (``head``, default: the work tree's) into ``base`` checked out in ``pr/``, the base's worktree, the form's
+    file made again from the issue gh answers for, then the check; the author GitHub names is the workflow's
+    token's. The check's output (stdout; stderr holds every step's)."""
+    steps, ws = _pr_steps(), runner["tmp"] / "workspace"
+    shutil.rmtree(ws, ignore_errors=True)
+    ws.mkdir()
+    head = head or _git(runner["work"], "branch", "--show-current").strip()
+    pr = ws / "pr"
+    _git(ws, "clone", "-q", str(runner["work"]), str(pr))
+    _git(pr, "switch", "-q", "--detach", base)
+    _git(pr, "-c", "user.name=G", "-c", "user.email=g@example.org", "merge", "-q", "--no-ff", "-m", "merge",
+         f"origin/{head}")  # fmt: skip
+    outputs = ws / "outputs"
+    env = {**os.environ, **runner["env"], "GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(ws / "summary")}
+    event = {"PR_BASE_SHA": base, "HEAD_REF": head, "PR_AUTHOR": author, "GH_TOKEN": "not-a-token"}
+    errors = ""
+
+    def run(name: str, cwd: Path, more: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        nonlocal errors
+        outputs.write_text("")
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", steps[name]["run"]],
+            cwd=cwd, env={**env, **event, **more}, capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+        errors += done.stderr
+        return done
+
+    def output(key: str) -> str:
+        found = [line.split("=", 1)[1] for line in outputs.read_text().splitlines() if line.startswith(f"{key}=")]
+        return found[-1] if found else ""
+
+    assert run("Check out the base commit (the checker)", pr, {}).returncode == 0, errors
+    sha = output("sha")
+    files = ""
+    if author == "github-actions[bot]":  # the step's condition
+        made = run("Make the issue form's file again", ws, {"BASE_SHA": sha})
+        assert made.returncode == 0, errors
+        files = output("files")
+    done = run("Check the pull request", ws, {"BASE_SHA": sha, "FORM_FILES": files})
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout, errors)
 
 
 @pytest.mark.parametrize(
@@ -235,7 +305,7 @@ def test_an_issue_forms_pull_request_holds_the_one_file_a_form_makes(
     access (every issuer's maintainers: code owners need it) can push to it. A second form-like file pushed there
     (a new credential of acme-academy, which the pusher need not maintain) was accepted like the form's, with only
     a warning, where the same file in the pusher's own pull request is refused: the bot's branch laundered the
-    ownership rule. Now a pull request opened as the workflow holds one form's file, or none is taken as one."""
+    ownership rule. Now only the file the pull-request workflow makes again from the issue is taken as a form's."""
     base = _open_form_pr(runner, form, fixture, author, "12")
     work = runner["work"]
     made = "registry/issuers/acme-academy/credentials/sql-reporting.yaml"
@@ -251,7 +321,7 @@ def test_an_issue_forms_pull_request_holds_the_one_file_a_form_makes(
     refused = [line for line in checked.stdout.splitlines() if line.startswith("::error")]
     flagged = {line.removeprefix("::error file=").split("::", 1)[0].split(",", 1)[0] for line in refused}
     assert extra.relative_to(work).as_posix() in flagged, refused
-    assert "an issue form makes one file" in checked.stdout, checked.stdout
+    assert "is not what credreg form-to-pr makes from the issue its branch names" in checked.stdout, checked.stdout
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="gh's --jq is played by jq")
@@ -275,3 +345,73 @@ def test_a_forks_pull_request_on_a_branch_of_the_same_name_does_not_stop_the_for
     _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
     calls = Path(runner["env"]["GH_LOG"]).read_text().splitlines()
     assert not any(call.startswith("pr create") for call in calls), calls
+
+
+def _push_onto(runner: dict[str, Any], path: str, text: str) -> None:
+    """What anyone with write access can push onto the form's branch: ``text`` at ``path``."""
+    work = runner["work"]
+    (work / path).parent.mkdir(parents=True, exist_ok=True)
+    (work / path).write_text(text)
+    _git(work, "add", "-A")
+    _git(work, "-c", "user.name=M", "-c", "user.email=m@example.org", "commit", "-qm", "pushed by a writer")
+
+
+def _acme_credential(runner: dict[str, Any], slug: str) -> tuple[str, str]:
+    source = next((FIXTURES / "registry" / "registry/issuers/acme-academy/credentials").glob("*.yaml"))
+    old_id = yaml.safe_load(source.read_text())["id"]
+    text = source.read_text().replace(f"id: {old_id}\n", f"id: {slug}\n", 1)
+    return f"registry/issuers/acme-academy/credentials/{slug}.yaml", text
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the workflow reads gh's answer with jq")
+@pytest.mark.parametrize(
+    "attack",
+    ["altered", "another issuer's file", "a branch of the writer's own", "edited by someone else", "issue closed"],
+)
+def test_a_pull_request_opened_as_the_bot_holds_only_what_its_issue_makes(runner: dict[str, Any], attack: str) -> None:
+    """github-actions[bot] as a pull request's author proves nothing: anyone with write access can push a workflow
+    of their own to a branch and open a pull request as it (from any branch, with any one file), or push to a
+    form's branch and replace its one file: a new issuer's issuer.yaml with themselves added to its maintainers,
+    or a credential of an issuer they do not maintain where the form's was. The check accepted any one form-like
+    file with a warning (the same file in the writer's own pull request is refused), and the issue's author, who
+    GitHub lets approve a pull request they did not open, could approve a file that was not theirs. Now the
+    pull-request workflow makes the file again from the issue the branch names (its author's own text, open,
+    labelled as a form), and only a file equal to that is taken as a form's."""
+    base = _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
+    made = "registry/issuers/harbour-data-school/issuer.yaml"
+    head = None
+    if attack == "altered":
+        text = (runner["work"] / made).read_text()
+        assert "  - kim-hds\n" in text
+        _push_onto(runner, made, text.replace("  - kim-hds\n", "  - kim-hds\n  - mallory-writer\n", 1))
+    elif attack == "another issuer's file":
+        _git(runner["work"], "rm", "-q", "--cached", made)
+        (runner["work"] / made).unlink()
+        _push_onto(runner, *_acme_credential(runner, "planted"))
+    elif attack == "a branch of the writer's own":  # pushed, and opened as the bot by a workflow of the writer's
+        _git(runner["work"], "switch", "-q", "-c", "form/12-harbour-data-school-x", "main")
+        _push_onto(runner, *_acme_credential(runner, "planted"))
+        head = "form/12-harbour-data-school-x"
+    elif attack == "edited by someone else":  # a triager's edit of the body, and their push of what it makes
+        issue = json.loads(runner["env"]["GH_ISSUE"])
+        runner["env"]["GH_ISSUE"] = json.dumps({**issue, "editor": {"login": "tri-ager"}})
+    else:
+        issue = json.loads(runner["env"]["GH_ISSUE"])
+        runner["env"]["GH_ISSUE"] = json.dumps({**issue, "state": "CLOSED"})
+    checked = _check_as_the_workflow(runner, base, head)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "is not what credreg form-to-pr makes from the issue its branch names" in checked.stdout, checked.stdout
+    assert "::warning" not in checked.stdout or "made from an issue form" not in checked.stdout, checked.stdout
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the workflow reads gh's answer with jq")
+def test_a_forms_file_is_made_again_on_a_later_day(runner: dict[str, Any]) -> None:
+    """A credential's created date was the day of conversion, so the file could not be made again on another day:
+    it is the day the issue was opened (the event's issue.created_at, and the API's createdAt)."""
+    base = _open_form_pr(runner, "credential", "credential-good.md", "acme-lead", "12")
+    changed = _git(runner["work"], "diff", "--name-only", base, "HEAD").split()
+    made = runner["work"] / next(p for p in changed if p.startswith("registry/"))
+    assert f"created: {OPENED[:10]}\n" in made.read_text()
+    checked = _check_as_the_workflow(runner, base)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "made from an issue form by credreg form-to-pr" in checked.stdout, checked.stdout

@@ -132,6 +132,9 @@ def test_least_privilege_and_bounded_runs(path: Path) -> None:
         elif (path.name, name) == ("issue-form.yml", "convert"):
             # Push a branch, open a pull request, comment on the issue; its code is the default branch's.
             assert permissions == {"contents": "write", "pull-requests": "write", "issues": "write"}
+        elif (path.name, name) == ("pull-request.yml", "check"):
+            # Reads an issue form's issue, to make the form's file again (a pull request opened as the bot).
+            assert permissions == {"contents": "read", "issues": "read"}
         elif (path.name, name) == ("publish.yml", "log"):  # pushes the log's state to the log branch
             assert permissions == {"contents": "write"}
             assert job["environment"] == {"name": "transparency-log"}  # the only holder of the log's key
@@ -179,11 +182,13 @@ def test_the_pull_request_check_runs_in_pull_request_mode() -> None:
     assert step["env"] == {
         "BASE_SHA": "${{ steps.base.outputs.sha }}",
         "PR_AUTHOR": "${{ github.event.pull_request.user.login }}",
+        "FORM_FILES": "${{ steps.form.outputs.files }}",
     }
     command = " ".join(step["run"].replace("\\\n", " ").split())
     assert command == (
+        'read -ra form_files <<< "$FORM_FILES" '  # what the form's issue makes again (none: no file is a form's)
         'credreg check --root pr --base "$BASE_SHA" --actor "$PR_AUTHOR" --format github '
-        '--summary "$GITHUB_STEP_SUMMARY"'
+        '--summary "$GITHUB_STEP_SUMMARY" "${form_files[@]/#/--form-file=}"'
     )
 
 
