@@ -323,8 +323,8 @@ def resign_lists(
                 )
             if problem is not None:
                 bits = read_signed_list(registry, issuer, number, path, rebuild=True)
-            elif readable_list(credential).at(now)[0] is not None:
-                continue  # trusted and read as it is (as this list: a copy of list 1 saved as 2.json is not)
+            elif readable_list(credential).at(now)[0] is not None and "validUntil" not in credential:
+                continue  # trusted and read as it is, for good (as this list: a copy of list 1 saved as 2.json is not)
             elif endorser:
                 # Signed by the endorser with a key in force: its own record of what it revoked, unless its record
                 # of what it signed shows a later version of the list (this one put back in the checkout).

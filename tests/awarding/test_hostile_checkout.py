@@ -849,3 +849,45 @@ def test_resign_lists_never_signs_again_an_older_endorser_list_than_its_record_s
     assert "Traceback" not in done.stderr
     assert status.read_bytes() == older
     assert not verdict().startswith("not revoked"), verdict()
+
+
+def test_a_list_that_will_end_is_refused_by_the_full_check_and_signed_again_by_resign_lists(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """A list (an issuer's, an endorser's) signed in force with its revocation set but an end ahead: read today, so
+    the full check passed it and resign-lists left it "trusted as it is", until the end came and took every
+    revocation in it along (a push past the pull-request check, which refuses a validUntil, brings one). The full
+    check refuses it now, and resign-lists signs it again without the end."""
+    from generator.check import CheckOptions
+    from generator.endorsements import verify_endorsement
+
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                    comment="x", now=ISSUED)  # fmt: skip
+    revoke_endorsement(signer.registry, first.hash, key, now=ISSUED + dt.timedelta(days=1))
+    revoked = signer.award(email="revoked@example.org")
+    revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
+    lists = {
+        "acme-academy": (layout.status_list_path(signer.root, ISSUER, 1), signer.key),
+        "data-council": (signer.root / "registry" / "endorsers" / "data-council" / "status" / "1.json", key),
+    }
+    for path, signing in lists.values():
+        credential = json.loads(path.read_text())
+        unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2999-01-01T00:00:00Z"}
+        method = credential["proof"][0]["verificationMethod"]
+        path.write_text(json.dumps(sign_document(unsigned, signing, method, ISSUED + dt.timedelta(days=2))) + "\n")
+    report = run_check(signer.root, CheckOptions(progress=False))
+    ending = sorted(p.location.path for p in report.problems if p.code == "status-list.valid-until")
+    assert ending == sorted(layout.relpath(signer.root, path) for path, _ in lists.values()), [
+        str(p) for p in report.problems
+    ]
+    for owner, (path, signing) in lists.items():
+        assert resign_lists(signer.registry, owner, signing) == [path]
+        assert "validUntil" not in json.loads(path.read_text())
+    assert get_bit(_bits(signer), _slot(revoked))
+    checks = {c.id: c for c in verify_endorsement(first.document, signer.registry).checks}
+    assert checks["status"].reason.startswith("revoked"), checks["status"].reason
+    report = run_check(signer.root, CheckOptions(progress=False))
+    assert not [p for p in report.problems if p.code in ("status-list.valid-until", "status-list.invalid")]
