@@ -66,7 +66,9 @@ from urllib.parse import quote, unquote
 
 from generator._internal.git import git_argv, git_env
 from generator._internal.source import SourceError, parse_json
+from generator._internal.times import CLOCK_SKEW, parse_time
 from generator.awards import award_text_hash
+from generator.crypto.dataintegrity import proofs_of
 from generator.errors import CredregError, CryptoError, UsageError
 from generator.governance.history import LIFECYCLE_FIELDS
 from generator.layout import PathKind, classify
@@ -281,7 +283,7 @@ def _list_bits(path: str, data: bytes, *, lasting: bool = False) -> bytes | None
     except SourceError:
         return None
     if lasting:
-        if not isinstance(credential, dict) or "validUntil" in credential:
+        if not isinstance(credential, dict) or "validUntil" in credential or _starts_late(credential):
             return None
         return readable_list(credential).bits
     subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
@@ -289,6 +291,16 @@ def _list_bits(path: str, data: bytes, *, lasting: bool = False) -> bytes | None
         return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None)
     except CryptoError:
         return None
+
+
+def _starts_late(credential: dict[str, object]) -> bool:
+    """Whether a list's ``validFrom`` lies ahead of every signature of it (beyond the clock skew readers allow):
+    published, it is read by no reader until then (credreg writes the time it signs)."""
+    start = parse_time(credential.get("validFrom"))
+    if start is None:
+        return credential.get("validFrom") is not None  # unreadable dates: no reader reads it
+    signed = [t for t in (parse_time(p.get("created")) for p in proofs_of(credential) if isinstance(p, dict)) if t]
+    return not signed or start > max(signed) + CLOCK_SKEW
 
 
 def _bits_cleared(path: str, old: bytes, new: bytes) -> bool:

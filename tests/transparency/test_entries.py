@@ -220,6 +220,7 @@ def test_a_status_list_that_loses_a_set_bit_is_an_alert_entry(log_repo: LogRepo)
     "change",
     [
         {"validUntil": "2999-01-01T00:00:00Z"},  # read until then; every revocation it holds lapses with it
+        {"validFrom": "2999-01-01T00:00:00Z"},  # read by no reader until then, long after it was signed
         {"credentialSubject.statusPurpose": "suspension"},
         {"ttl": 1000},
         {"@context": ["https://www.w3.org/ns/credentials/v2", "https://example.org/other"]},
