@@ -372,8 +372,8 @@ def _recorded(record: Path | None, kind: str, where: str) -> list[tuple[str, str
     for a ``kind`` written to ``where``, in order; none when there is no record yet."""
     if record is None or not record.is_file():
         return []
-    read_records([record])  # a record at all: UsageError naming a line that is none
-    with open_regular(record) as fh:
+    read_records([record])  # a record at all, within its bounds: UsageError naming what is wrong
+    with record.open("rb") as fh:  # the owner's own file, read as read_records reads it (a link to it too)
         text = fh.read().decode("utf-8")
     found = []
     for line in text.splitlines():
