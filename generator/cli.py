@@ -346,7 +346,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         document = _baked_document(Path(target))
         if document is None:
             try:
-                raw, parsed = read_json_bytes(target, target, max_bytes=MAX_CREDENTIAL_BYTES, what="the credential")
+                # The user's own file, named by them: a link to it (a download folder's) is read too.
+                raw, parsed = read_json_bytes(
+                    target, target, max_bytes=MAX_CREDENTIAL_BYTES, what="the credential", regular=False
+                )
                 document = parsed.data
             except SourceError as exc:
                 raise UsageError(f"{target} is not a JSON credential", [str(p) for p in exc.problems]) from None

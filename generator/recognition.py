@@ -26,6 +26,7 @@ from generator.models import QualityAssurance, QualityAssuranceKind
 from generator.registry import Registry
 from generator.statuslist import list_file_number
 from generator.verify.results import Verdict, VerificationResult
+from generator.verify.status import ENDLESS, list_end
 
 __all__ = [
     "ClaimStatus",
@@ -227,8 +228,11 @@ def endorser_list_problems(registry: Registry, problems: ProblemList) -> None:
         paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
         for path in (p for p in paths if list_file_number(p.name) is not None):
             problem = endorsement_status_problem(registry, endorser, path)
+            rel = layout.relpath(registry.root, path)
             if problem is not None:
-                problems.add(layout.relpath(registry.root, path), problem, code="status-list.invalid")
+                problems.add(rel, problem, code="status-list.invalid")
+            elif list_end(path, rel) is not None:  # read today, its revocations lapse when it ends
+                problems.add(rel, ENDLESS, field="validUntil", code="status-list.valid-until")
 
 
 def check_endorsements(registry: Registry, problems: ProblemList, *, now: dt.datetime | None = None) -> int:

@@ -678,14 +678,16 @@ def parse_known_json(encoded: bytes, *, safe_integers: bool = False) -> Any:
 
 
 def read_json_file(
-    path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file", regular: bool = False
+    path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file", regular: bool = True
 ) -> Document:
-    """Read and parse one JSON file, never more than ``max_bytes`` of it; raises :class:`SourceError`."""
+    """Read and parse one JSON file, never more than ``max_bytes`` of it; raises :class:`SourceError`. A regular
+    file only unless ``regular=False`` (:func:`read_json_bytes`): every file of a registry is read so, since a
+    pull request's tree may hold a link to a FIFO where any of them should be (a key file's held the check up)."""
     return read_json_bytes(path, rel, max_bytes=max_bytes, what=what, regular=regular)[1]
 
 
 def read_json_bytes(
-    path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file", regular: bool = False
+    path: Any, rel: str, *, max_bytes: int = MAX_FILE_BYTES, what: str = "file", regular: bool = True
 ) -> tuple[bytes, Document]:
     """:func:`read_json_file`, with the bytes it parsed (what a hash of the file must be of: read once).
     ``regular``: only a regular file, never through a symbolic link at its end nor waiting on a FIFO

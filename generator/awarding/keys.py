@@ -302,7 +302,7 @@ def read_private_key_file(path: Path, root: Path | None, what: str, published: I
     with _opened_private_key(path, root, published) as fd:
         try:
             # The file checked, not the name again: open() takes over (and closes) a copy of the descriptor.
-            doc = read_json_file(os.dup(fd), str(path)).data
+            doc = read_json_file(os.dup(fd), str(path), regular=False).data  # checked above
         except SourceError as exc:
             if exc.problems[0].code == "file.unreadable":
                 raise KeyFileError(f"cannot read private key {path}", [str(p) for p in exc.problems]) from None

@@ -12,6 +12,7 @@ a status bit without a valid issuer signature.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -21,13 +22,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import append_line, write_bytes_atomic
+from generator._internal.files import append_line, open_regular, write_bytes_atomic
 from generator._internal.text import first_unseen
+from generator._internal.times import parse_time
 from generator.awarding.earners import recorded_recipient
 from generator.awarding.issue import recipient_named_in, signing_key_problems
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
-from generator.awarding.record import file_entry, record_signed
+from generator.awarding.record import file_entry, read_records, record_signed
 from generator.awarding.status import (
     _set_logged,
     list_bytes,
@@ -39,13 +41,14 @@ from generator.awarding.status import (
     slot_holders,
     trusted_line,
 )
-from generator.awards import award_hash, find_award, read_revocations
-from generator.crypto.dataintegrity import create_proof
+from generator.awards import award_hash, find_award, iter_lines, read_revocations
+from generator.crypto.dataintegrity import create_proof, proofs_of
 from generator.errors import UsageError
 from generator.models.award import RevocationEntry
 from generator.openbadges import timestamp
 from generator.registry import Registry
 from generator.statuslist import get_bit, index_problem, parse_index, parse_list_number, parse_list_url
+from generator.verify.registry_check import set_bits
 from generator.verify.status import EndorserKeys, readable_list, signature_problem, vouching_line
 
 #: An award's hash, as a revocation line names it (models/award.py AwardHash).
@@ -300,6 +303,8 @@ def resign_lists(
     refusals = (signing_problems if endorser else signing_key_problems)(registry, issuer, key, now)
     if refusals:
         raise UsageError(f"cannot sign with this key: {refusals[0]}", refusals[1:])
+    if not endorser:
+        _refuse_shortened_log(registry, issuer, record)
     folder = layout.owner_dir(registry.root, issuer) / "status"
     planned: list[tuple[Path, bytes]] = []
     with owner_lock(registry.root, issuer):  # a revocation at the same time never loses its bit
@@ -318,16 +323,20 @@ def resign_lists(
                 )
             if problem is not None:
                 bits = read_signed_list(registry, issuer, number, path, rebuild=True)
-            elif readable_list(credential).at(now)[0] is not None:
-                continue  # trusted and read as it is (as this list: a copy of list 1 saved as 2.json is not)
+            elif readable_list(credential).at(now)[0] is not None and "validUntil" not in credential:
+                continue  # trusted and read as it is, for good (as this list: a copy of list 1 saved as 2.json is not)
             elif endorser:
-                bits = read  # signed by the endorser with a key in force: its own record of what it revoked
+                # Signed by the endorser with a key in force: its own record of what it revoked, unless its record
+                # of what it signed shows a later version of the list (this one put back in the checkout).
+                _refuse_older_list(registry, path, credential, record)
+                bits = read
             else:
                 # The issuer's, signed with a key in force, but read by no reader: not in force (given an end that
                 # has passed, or a start ahead of the clock) or not as the registry writes a list. Made again from
                 # the log, as a list signed after its key's end is: the check holds a list to exactly its lines.
                 bits = bytearray(len(read))
                 _set_logged(registry, issuer, number, bits)
+                _refuse_lost_revocations(registry, issuer, path, read, bits)
             signed = (_signed_list if endorser else signed_status_list)(registry, issuer, number, bits, key, now)
             planned.append((path, list_bytes(signed)))
         if record is not None and planned:  # before the registry's files (generator.awarding.record)
@@ -335,6 +344,92 @@ def resign_lists(
         for path, data in planned:
             write_bytes_atomic(path, data)
     return [path for path, _ in planned]
+
+
+#: How :func:`resign_lists` ends when it would sign fewer revocations than the owner made.
+_NOTHING_SIGNED = "nothing was signed"
+
+
+def _refuse_lost_revocations(registry: Registry, issuer: str, path: Path, read: bytearray, rebuilt: bytearray) -> None:
+    """Refuse to sign ``rebuilt`` (``issuer``'s list at ``path`` made again from its log) when the list it replaces,
+    which the issuer signed with a key in force (its own word), has a bit set that the log no longer vouches for: a
+    log rewritten or cut short in the checkout would take those revocations back in the issuer's name."""
+    lost = [index for index in set_bits(bytes(read)) if not get_bit(rebuilt, index)]
+    if not lost:
+        return
+    rel = layout.relpath(registry.root, path)
+    log = layout.relpath(registry.root, layout.revocations_path(registry.root, issuer))
+    slots = ", ".join(map(str, lost[:5])) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
+    raise UsageError(
+        f"{rel}, which you signed with a key in force, revokes index {slots}, which no signed line of {log} revokes: "
+        "signed again from the log, those revocations would be taken back",
+        [f"restore {log} (`git log -p` of the file: it only ever grows) and run resign-lists again", _NOTHING_SIGNED],
+    )
+
+
+def _recorded(record: Path | None, kind: str, where: str) -> list[tuple[str, str]]:
+    """(SHA-256, signed at) of each line of the owner's record of what it signed (:mod:`generator.awarding.record`)
+    for a ``kind`` written to ``where``, in order; none when there is no record yet."""
+    if record is None or not record.is_file():
+        return []
+    read_records([record])  # a record at all, within its bounds: UsageError naming what is wrong
+    with record.open("rb") as fh:  # the owner's own file, read as read_records reads it (a link to it too)
+        text = fh.read().decode("utf-8")
+    found = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[1] == kind and parts[2] == where:
+            found.append((parts[0], parts[3]))
+    return found
+
+
+def _refuse_shortened_log(registry: Registry, issuer: str, record: Path | None) -> None:
+    """Refuse when the owner's record of what it signed holds a line of ``issuer``'s revocation log that the log
+    in the checkout no longer has: lists made again from that log would take the revocation back."""
+    log = layout.revocations_path(registry.root, issuer)
+    rel = layout.relpath(registry.root, log)
+    recorded = _recorded(record, "revocation", rel)
+    if not recorded:
+        return
+    held = (
+        {hashlib.sha256(line.encode("utf-8", "surrogateescape")).hexdigest() for _, line in iter_lines(log)}
+        if (log.is_file())
+        else set()
+    )
+    missing = [(sha, at) for sha, at in recorded if sha not in held]
+    if missing:
+        sha, at = missing[0]
+        raise UsageError(
+            f"{rel} lacks {len(missing)} revocation line{'s' if len(missing) != 1 else ''} your record {record} says "
+            f"you signed (the first signed at {at}, SHA-256 {sha}): lists made again from it would take "
+            f"{'them' if len(missing) != 1 else 'it'} back",
+            [
+                f"restore {rel} (`git log -p` of the file: it only ever grows) and run resign-lists again",
+                _NOTHING_SIGNED,
+            ],
+        )
+
+
+def _refuse_older_list(registry: Registry, path: Path, credential: dict[str, Any], record: Path | None) -> None:
+    """Refuse to sign again an endorser's list at ``path`` as it holds it, when the owner's record of what it signed
+    shows another version of that list signed after this one (``created`` of its proofs): an older list put back in
+    the checkout, whose bits lack the revocations made since (an endorser keeps no log to make its lists from)."""
+    rel = layout.relpath(registry.root, path)
+    times = [parse_time(p.get("created")) for p in proofs_of(credential) if isinstance(p, dict)]
+    signed = max((t for t in times if t is not None), default=None)
+    with open_regular(path) as fh:
+        current = hashlib.sha256(fh.read()).hexdigest()
+    for sha, at in _recorded(record, "status-list", rel):
+        when = parse_time(at)
+        if sha != current and when is not None and (signed is None or when > signed):
+            raise UsageError(
+                f"{rel} is not the last version of the list you signed: your record {record} holds one signed at "
+                f"{at}, after it (SHA-256 {sha}); signed again as it is, it would take back what you revoked since",
+                [
+                    f"restore that version of {rel} (`git log -p` of the file) and run resign-lists again",
+                    _NOTHING_SIGNED,
+                ],
+            )
 
 
 def uncounted_revocations(registry: Registry, issuer: str) -> list[tuple[int, str, str]]:

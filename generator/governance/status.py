@@ -41,7 +41,7 @@ from generator.verify.registry_check import (
     set_bits,
     status_bit_problems,
 )
-from generator.verify.status import RegistryStatus, read_list_file
+from generator.verify.status import ENDLESS, RegistryStatus, read_list_file
 
 __all__ = ["check_revocations_and_lists", "new_log_offset"]
 
@@ -303,7 +303,7 @@ class _StatusCheck:
             # Every reader reads a list only while it is in force (status.py _Window): one that ends takes every
             # revocation it holds with it when it does, an endorser's (which no log stands for) read as of unknown
             # status from then on, and nothing this check sees today. credreg never writes one.
-            self.problems.add(rel, _ENDLESS, field="validUntil", code="status-list.valid-until")
+            self.problems.add(rel, ENDLESS, field="validUntil", code="status-list.valid-until")
         for proof in proofs_of(credential) if isinstance(credential, dict) else []:
             method = proof.get("verificationMethod") if isinstance(proof, dict) else None
             record = self._key_record(method) if isinstance(method, str) else None
@@ -315,14 +315,6 @@ class _StatusCheck:
             if stale:
                 self.problems.add(rel, stale, field="proof", code="governance.fresh-signature")
                 return
-
-
-#: Why a list a change writes may carry no ``validUntil``.
-_ENDLESS = (
-    "a status list never ends (credreg writes no validUntil): once its validUntil passed, no reader would read it, "
-    "and every revocation it holds would lapse with it (an endorser's revoked endorsement read as of unknown "
-    "status); sign it again without one (`credreg revoke`)"
-)
 
 
 def _base_bits(pr: PullRequest, rel: str) -> Iterator[int]:

@@ -23,7 +23,8 @@ One entry per published record, as one line of UTF-8 text::
   or changed (one entry per version); SHA-256 of the file's bytes, as served: a verifier hashes the list it
   judged a status by and proves that hash is the log's latest entry for the list's path.
 * ``status-list-cleared`` — a status list a commit rewrites so that a bit set before is clear (or that no
-  longer decodes, or is deleted, while it had a bit set): SHA-256 of the list *before* the commit. A set bit is
+  reader reads any more: it no longer decodes, is no well-formed revocation list, or has a ``validUntil``, which
+  ends it; or is deleted, while it had a bit set): SHA-256 of the list *before* the commit. A set bit is
   a revocation, so this is a revocation taken back (an older signed list put back in the repository, say): the
   issuer's monitor shows it as an alert, as it does ``revocation-removed``. A list that did not decode before
   had no bit any verifier honoured, and adds nothing. It precedes the ``status-list`` entry of the new version.
@@ -65,11 +66,14 @@ from urllib.parse import quote, unquote
 
 from generator._internal.git import git_argv, git_env
 from generator._internal.source import SourceError, parse_json
+from generator._internal.times import CLOCK_SKEW, parse_time
 from generator.awards import award_text_hash
+from generator.crypto.dataintegrity import proofs_of
 from generator.errors import CredregError, CryptoError, UsageError
 from generator.governance.history import LIFECYCLE_FIELDS
 from generator.layout import PathKind, classify
 from generator.statuslist import MAX_LIST_BYTES, decode_list
+from generator.verify.status import readable_list
 
 __all__ = [
     "ENTRY_PREFIX",
@@ -266,14 +270,22 @@ def _key_doc(path: str, blob: bytes) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def _list_bits(path: str, data: bytes) -> bytes | None:
-    """The bitstring of a status list file, read as every status reader reads one; None when it is none."""
+def _list_bits(path: str, data: bytes, *, lasting: bool = False) -> bytes | None:
+    """The bitstring of a status list file, read as every status reader reads one; None when it is none.
+
+    ``lasting``: only a list every reader reads, and goes on reading (:func:`~generator.verify.status.readable_list`,
+    no ``validUntil``): one re-signed with its bits kept but given an end, another purpose or a field no reader
+    accepts took its revocations back as surely as a cleared bit, now or when its end came."""
     if not data or len(data) > MAX_LIST_BYTES:
         return None
     try:
         credential = parse_json(data.decode("utf-8", "surrogateescape"), path).data
     except SourceError:
         return None
+    if lasting:
+        if not isinstance(credential, dict) or "validUntil" in credential or _starts_late(credential):
+            return None
+        return readable_list(credential).bits
     subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
     try:
         return decode_list(subject.get("encodedList") if isinstance(subject, dict) else None)
@@ -281,12 +293,22 @@ def _list_bits(path: str, data: bytes) -> bytes | None:
         return None
 
 
+def _starts_late(credential: dict[str, object]) -> bool:
+    """Whether a list's ``validFrom`` lies ahead of every signature of it (beyond the clock skew readers allow):
+    published, it is read by no reader until then (credreg writes the time it signs)."""
+    start = parse_time(credential.get("validFrom"))
+    if start is None:
+        return credential.get("validFrom") is not None  # unreadable dates: no reader reads it
+    signed = [t for t in (parse_time(p.get("created")) for p in proofs_of(credential) if isinstance(p, dict)) if t]
+    return not signed or start > max(signed) + CLOCK_SKEW
+
+
 def _bits_cleared(path: str, old: bytes, new: bytes) -> bool:
     """Whether ``new`` (empty: deleted) clears a bit ``old`` had set: a revocation taken back."""
     before = _list_bits(path, old)
     if before is None:
         return False
-    after = _list_bits(path, new) or b""
+    after = _list_bits(path, new, lasting=True) or b""
     # Bits past the new list's end are lost too; int arithmetic keeps a 16 MiB list fast.
     kept = after[: len(before)].ljust(len(before), b"\0")
     return int.from_bytes(before, "big") & ~int.from_bytes(kept, "big") != 0

@@ -49,7 +49,10 @@ __all__ = ["ALERTS", "UNRECORDED", "MonitorResult", "RunVerdict", "held_to", "ju
 #: Entry kinds that take a revocation back (or may replace a key), and what the issuer is told.
 ALERTS = {
     "revocation-removed": "a line of the revocation log was removed or rewritten: a revocation taken back",
-    "status-list-cleared": "the status list lost a bit that was set: a revocation taken back (an older list put back?)",
+    "status-list-cleared": (
+        "the status list lost a bit that was set, or no reader reads it any more: a revocation taken back (an older "
+        "list put back?)"
+    ),
     # The pull-request check refuses every change of a key file but adding valid_until, revoked_at or
     # revocation_reason; the log names only the first two, so anything else (its public key replaced, by a push past
     # the check, signs in your name under the key's id) is this entry.

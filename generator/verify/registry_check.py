@@ -65,7 +65,7 @@ from generator.verify.policies import (
     proof_statement,
 )
 from generator.verify.results import CheckStatus
-from generator.verify.status import RegistryStatus
+from generator.verify.status import ENDLESS, RegistryStatus, list_end
 
 __all__ = [
     "AUTHENTICITY_POLICIES",
@@ -957,6 +957,8 @@ def _check_status_lists(
         if bits is None:
             problems.add(rel, problem, code="status-list.invalid")
             continue
+        if list_end(registry.root / rel, rel) is not None:  # read today, its revocations lapse when it ends
+            problems.add(rel, ENDLESS, field="validUntil", code="status-list.valid-until")
         size = len(bits) * 8
         for i, where, line_no in index.beyond(issuer, number, size):
             problems.add(

@@ -26,10 +26,12 @@ from generator.verify.keys import KeyResolver, ResolvedKey, named_key, window_pr
 from generator.verify.results import ENDORSER_STATUS_LIST, STATUS_LIST, Check, CheckStatus, VerificationResult
 
 __all__ = [
+    "ENDLESS",
     "EndorserKeys",
     "ListReading",
     "RegistryStatus",
     "StatusOutcome",
+    "list_end",
     "logged_lines",
     "owner_problem",
     "read_list_file",
@@ -64,6 +66,25 @@ def read_list_file(path: Path, rel: str) -> Document:
     through a symbolic link nor waiting on a FIFO (a checkout's, or a pull request's, link to one held the check up
     for ever), at most :data:`~generator.statuslist.MAX_LIST_BYTES`; :class:`SourceError` otherwise."""
     return read_json_file(path, rel, max_bytes=MAX_LIST_BYTES, what="the status list", regular=True)
+
+
+#: Why a list of the registry may carry no ``validUntil`` (the pull-request check, the full check): credreg never
+#: writes one, and every reader reads a list only while it is in force (:class:`_Window`).
+ENDLESS = (
+    "a status list never ends (credreg writes no validUntil): once its validUntil passed, no reader would read it, "
+    "and every revocation it holds would lapse with it (an endorser's revoked endorsement read as of unknown "
+    "status); sign it again without one (`credreg resign-lists`)"
+)
+
+
+def list_end(path: Path, rel: str) -> Any:
+    """The ``validUntil`` of the status list file at ``path`` (``None``: none, or not a list that can be read, which
+    the rules that read it report)."""
+    try:
+        credential = read_list_file(path, rel).data
+    except SourceError:
+        return None
+    return credential.get("validUntil") if isinstance(credential, dict) else None
 
 
 def owner_problem(credential: Any, url: str, issuer_did: str, whose: str = "this credential's issuer") -> str | None:

@@ -764,3 +764,130 @@ def test_resign_lists_signs_again_an_endorsers_list_that_ended_with_the_bits_it_
     assert "status/1.json: its bits as you signed them, signed with k1" in done.stdout
     assert "validUntil" not in json.loads(status.read_text())
     assert verdict().startswith("revoked"), verdict()
+
+
+def _ended(path: Path, key: SigningKey, when: dt.datetime) -> bytes:
+    """The list at ``path`` given an end that has passed and signed again by ``key`` at ``when`` (its owner's list,
+    signed in force, that no reader reads): its bytes."""
+    credential = json.loads(path.read_text())
+    unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2025-02-01T00:00:00Z"}
+    method = credential["proof"][0]["verificationMethod"]
+    data = (json.dumps(sign_document(unsigned, key, method, when)) + "\n").encode()
+    path.write_bytes(data)
+    return data
+
+
+def test_resign_lists_never_takes_back_a_revocation_its_issuers_list_holds_when_the_log_lost_it(
+    signer: Signer,
+) -> None:
+    """An issuer's list it signed in force with a revocation set, ended; the checkout's log has lost that line (cut
+    short). resign-lists made the list again from the log alone and signed it with the bit clear: the revocation
+    taken back in the issuer's name. It compares the list it replaces (the issuer's own word) and refuses."""
+    revoked = signer.award(email="revoked@example.org")
+    revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
+    status = layout.status_list_path(signer.root, ISSUER, 1)
+    _ended(status, signer.key, ISSUED + dt.timedelta(days=2))
+    assert get_bit(_bits(signer), _slot(revoked))
+    layout.revocations_path(signer.root, ISSUER).write_bytes(b"")  # the hostile checkout's log
+    before = _snapshot(signer)
+    with pytest.raises(UsageError, match=r"revokes index .*which no signed line of .*revocations.jsonl revokes"):
+        resign_lists(signer.registry, ISSUER, signer.key)
+    _unchanged(signer, before)
+
+
+def test_resign_lists_never_signs_a_log_shorter_than_its_issuer_s_record_of_what_it_signed(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """The issuer revoked an award (credreg revoke, recorded); the checkout then holds an older list of the issuer,
+    signed in force but ended, without the bit, and a log without the line. Made again from that log, the list was
+    signed with the bit clear. The issuer's record of what it signed holds the line: resign-lists refuses."""
+    record = tmp_path / "acme.signed.txt"
+    status = layout.status_list_path(signer.root, ISSUER, 1)
+    revoked = signer.award(email="revoked@example.org")
+    older = _ended(status, signer.key, ISSUED + dt.timedelta(hours=1))  # ended, the bit clear
+    log = layout.revocations_path(signer.root, ISSUER)
+    log_before = log.read_bytes() if log.exists() else b""
+    revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1),
+                 record=record)  # fmt: skip
+    status.write_bytes(older)  # the hostile checkout: the older list and log put back
+    log.write_bytes(log_before)
+    before = _snapshot(signer)
+    done = _credreg(signer, "resign-lists", "--key", str(signer.key_path), "--record", str(record))
+    assert done.returncode != 0, done.stdout
+    assert "lacks 1 revocation line your record" in done.stderr, done.stderr
+    assert "nothing was signed" in done.stderr
+    assert "Traceback" not in done.stderr
+    _unchanged(signer, before)
+
+
+def test_resign_lists_never_signs_again_an_older_endorser_list_than_its_record_shows(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """An endorser's list it signed in force but that ended, then a later one revoking an endorsement (recorded).
+    The checkout puts the ended older one back: re-signed "with the bits it holds", the revocation was taken back
+    (an endorser keeps no log). Its record of what it signed shows a later version of the list: refused."""
+    from generator.endorsements import verify_endorsement
+
+    record = tmp_path / "k" / "data-council.signed.txt"  # beside the key: the CLI's default record
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                    comment="x", now=ISSUED, record=record)  # fmt: skip
+    status = signer.root / "registry" / "endorsers" / "data-council" / "status" / "1.json"
+    older = _ended(status, key, ISSUED + dt.timedelta(hours=1))  # signed by the endorser elsewhere: not recorded
+    revoke_endorsement(signer.registry, first.hash, key, now=ISSUED + dt.timedelta(days=1), record=record)
+    status.write_bytes(older)  # the hostile checkout
+
+    def verdict() -> str:
+        checks = {c.id: c for c in verify_endorsement(first.document, signer.registry).checks}
+        return checks["status"].reason
+
+    done = _credreg(signer, "resign-lists", "--key", str(made.private_path))
+    assert done.returncode != 0, done.stdout
+    assert "is not the last version of the list you signed" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert status.read_bytes() == older
+    assert not verdict().startswith("not revoked"), verdict()
+
+
+def test_a_list_that_will_end_is_refused_by_the_full_check_and_signed_again_by_resign_lists(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """A list (an issuer's, an endorser's) signed in force with its revocation set but an end ahead: read today, so
+    the full check passed it and resign-lists left it "trusted as it is", until the end came and took every
+    revocation in it along (a push past the pull-request check, which refuses a validUntil, brings one). The full
+    check refuses it now, and resign-lists signs it again without the end."""
+    from generator.check import CheckOptions
+    from generator.endorsements import verify_endorsement
+
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                    comment="x", now=ISSUED)  # fmt: skip
+    revoke_endorsement(signer.registry, first.hash, key, now=ISSUED + dt.timedelta(days=1))
+    revoked = signer.award(email="revoked@example.org")
+    revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
+    lists = {
+        "acme-academy": (layout.status_list_path(signer.root, ISSUER, 1), signer.key),
+        "data-council": (signer.root / "registry" / "endorsers" / "data-council" / "status" / "1.json", key),
+    }
+    for path, signing in lists.values():
+        credential = json.loads(path.read_text())
+        unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2999-01-01T00:00:00Z"}
+        method = credential["proof"][0]["verificationMethod"]
+        path.write_text(json.dumps(sign_document(unsigned, signing, method, ISSUED + dt.timedelta(days=2))) + "\n")
+    report = run_check(signer.root, CheckOptions(progress=False))
+    ending = sorted(p.location.path for p in report.problems if p.code == "status-list.valid-until")
+    assert ending == sorted(layout.relpath(signer.root, path) for path, _ in lists.values()), [
+        str(p) for p in report.problems
+    ]
+    for owner, (path, signing) in lists.items():
+        assert resign_lists(signer.registry, owner, signing) == [path]
+        assert "validUntil" not in json.loads(path.read_text())
+    assert get_bit(_bits(signer), _slot(revoked))
+    checks = {c.id: c for c in verify_endorsement(first.document, signer.registry).checks}
+    assert checks["status"].reason.startswith("revoked"), checks["status"].reason
+    report = run_check(signer.root, CheckOptions(progress=False))
+    assert not [p for p in report.problems if p.code in ("status-list.valid-until", "status-list.invalid")]

@@ -187,6 +187,27 @@ def test_a_status_list_turned_into_a_link_to_a_fifo_is_refused_never_waited_on(r
     assert "Traceback" not in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("rel", [f"keys/{ACME}/key-1.json", f"registry/issuers/{ACME}/revocations.jsonl"])
+def test_a_key_file_or_log_turned_into_a_link_to_a_fifo_is_refused_never_waited_on(
+    repo: Repo, tmp_path: Path, rel: str
+) -> None:
+    # The summary read a key file this change modifies ("revoked", "rotated out") by following the link and opening
+    # what it found: a FIFO held the check up until CI gave up. Every JSON file of a registry is now read as a
+    # regular file only (read_json_file's default), as status lists already were.
+    os.mkfifo(tmp_path / "fifo")
+    repo.path(rel).unlink()
+    repo.path(rel).symlink_to(tmp_path / "fifo")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "pull request")
+    args = ["--root", str(repo.root), "check", "--base", "HEAD~1", "--actor", "acme-lead"]
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 1, done.stdout
+    assert f"{rel}: is a symbolic link" in done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
+
+
 def test_a_nested_repository_a_change_adds_is_refused(repo: Repo) -> None:
     nested = repo.path(f"registry/issuers/{ACME}/awards/2031")
     nested.mkdir(parents=True)

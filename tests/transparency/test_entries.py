@@ -216,6 +216,42 @@ def test_a_status_list_that_loses_a_set_bit_is_an_alert_entry(log_repo: LogRepo)
     assert [e.kind for e in derive_entries(root, head=seventh, since=sixth)] == ["status-list"]
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"validUntil": "2999-01-01T00:00:00Z"},  # read until then; every revocation it holds lapses with it
+        {"validFrom": "2999-01-01T00:00:00Z"},  # read by no reader until then, long after it was signed
+        {"credentialSubject.statusPurpose": "suspension"},
+        {"ttl": 1000},
+        {"@context": ["https://www.w3.org/ns/credentials/v2", "https://example.org/other"]},
+    ],
+)
+def test_a_status_list_with_its_bits_kept_but_that_readers_stop_reading_is_an_alert_entry(
+    log_repo: LogRepo, change: dict[str, object]
+) -> None:
+    # A revocation is taken back without a bit cleared: the list written again with every bit it had, but with an
+    # end, another purpose, or a field no reader accepts. Every reader stops reading it (now, or when its end comes)
+    # and calls its revoked awards of unknown status; the log said only "status-list", and the monitor nothing.
+    root = log_repo.root
+    status = next(p for p in sorted(root.glob("registry/*/*/status/1.json")) if _set_bits(p))
+    first = head_commit(root)
+    before = status.read_bytes()
+    doc = json.loads(before)
+    for name, value in change.items():
+        *parents, leaf = name.split(".")
+        target = doc
+        for parent in parents:
+            target = target[parent]
+        target[leaf] = value
+    status.write_text(json.dumps(doc, indent=2) + "\n")
+    assert _set_bits(status) == _set_bits_of(before)
+    second = commit_all(root, "the same bits")
+    assert [(e.kind, e.sha256) for e in derive_entries(root, head=second, since=first)] == [
+        ("status-list-cleared", hashlib.sha256(before).hexdigest()),
+        ("status-list", hashlib.sha256(status.read_bytes()).hexdigest()),
+    ]
+
+
 def test_an_endorsement_rewritten_is_a_new_entry_and_deleted_is_none(log_repo: LogRepo) -> None:
     root = log_repo.root
     first = head_commit(root)
