@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import unquote, urlsplit
 
@@ -114,6 +115,11 @@ def _vkey(value: str, sig_type: int) -> str:
     return value
 
 
+#: A host as a Content-Security-Policy source names it (CSP 3 ``host-source``: letters, digits and hyphens, in
+#: labels separated by dots); the verification data's origin is written into every page's ``connect-src``.
+_CSP_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
 class Governance(StrictModel):
     """The registry itself: its name, its public address and its maintainers."""
 
@@ -168,6 +174,13 @@ class Governance(StrictModel):
             raise ValueError("must end with '/' (e.g. https://data.credentials.example.org/verify/)")
         if parts.query or parts.fragment or parts.username or parts.password:
             raise ValueError("must not have a query, a fragment or credentials")
+        if not _CSP_HOST.fullmatch(parts.hostname):
+            # Chromium drops a source it cannot parse from the policy ("contains an invalid source"): every page
+            # would refuse to fetch the data, and the build would not say so.
+            raise ValueError(
+                "its host goes into every page's Content-Security-Policy, which names a host only by letters, "
+                "digits, hyphens and dots (no '_', no IPv6 address): give a host name of that shape"
+            )
         return value
 
     @field_validator("site_url")

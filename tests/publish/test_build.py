@@ -293,6 +293,11 @@ _DOT_SEGMENT = "its path may not hold an empty, '.' or '..' segment"
         ("site_url", "https://registry.test.example/reg/../", _DOT_SEGMENT),
         ("site_url", "https://registry.test.example/reg/%2E%2e/", _DOT_SEGMENT),
         ("site_url", "https://registry.test.example//", _DOT_SEGMENT),
+        # Chromium drops a connect-src source it cannot parse: every page refused to fetch the data
+        # (tests/browser/test_csp_data_origin.py holds the model and the browser equal).
+        ("verification_data_url", "https://data_store.example/verify/", "its host goes into every page's Content"),
+        ("verification_data_url", "https://[2001:db8::1]/verify/", "its host goes into every page's Content"),
+        ("site_url", "https://registry..example/", "the host 'registry..example' is not a domain name"),
     ],
 )
 def test_a_governance_url_read_otherwise_than_written_is_refused(
