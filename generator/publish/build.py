@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import re
 import shutil
 import tempfile
 import time
@@ -58,10 +60,21 @@ def _is_site(folder: Path) -> bool:
     return (folder / "verify" / "index.json").is_file()
 
 
+#: A shard as a build names it (``verifydata.shard_name``): the hex digits of its hashes' leading bits.
+_SHARD_FILE = re.compile(r"[0-9a-f]+\.json\.gz")
+
+
 def _is_data(folder: Path) -> bool:
-    """Whether ``folder`` holds what a build writes as verification data: ``shards/`` (every build writes it) and
-    nothing but the data's folders. A folder of one's own holding just a ``log/`` is not one."""
-    return (folder / "shards").is_dir() and all(entry.name in _DATA_ENTRIES for entry in folder.iterdir())
+    """Whether ``folder`` holds what a build writes as verification data: ``shards/`` (every build writes it),
+    holding nothing but shard files (``<hex>.json.gz``), and nothing but the data's folders. A folder of one's own
+    holding just a ``log/``, or a ``shards/`` of one's own (``shards/eu.db``), is not one."""
+    shards = folder / "shards"
+    if shards.is_symlink() or not shards.is_dir():
+        return False
+    if not all(entry.name in _DATA_ENTRIES for entry in folder.iterdir()):
+        return False
+    with os.scandir(shards) as entries:
+        return all(e.is_file(follow_symlinks=False) and _SHARD_FILE.fullmatch(e.name) for e in entries)
 
 
 def output_folder(

@@ -237,6 +237,36 @@ def test_a_folder_of_ones_own_named_like_a_part_of_the_data_is_never_replaced(
     assert again.returncode == 0, again.stderr
 
 
+def test_a_folder_of_ones_own_holding_a_shards_folder_is_never_replaced(signer: Signer, tmp_path: Path) -> None:
+    """A folder was taken for an earlier build's verification data when it held ``shards/`` and nothing but the
+    data's names: a user's ``project/`` with their own ``shards/`` (database shards) and ``log/`` was deleted and
+    replaced by the build's. A build's ``shards/`` holds nothing but its shard files (``<hex>.json.gz``); a folder
+    holding anything else there is refused, whole, and an earlier build's data is still replaced."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    signer.award()
+    mine = tmp_path / "project"
+    for name in ("shards/eu.db", "shards/0a.json.gz/readme", "log/app.log"):
+        (mine / name).parent.mkdir(parents=True, exist_ok=True)
+        (mine / name).write_text("mine\n")
+    for step in range(2):  # a file that is not a shard; then only a folder named like a shard
+        if step:
+            (mine / "shards" / "eu.db").unlink()
+        before = sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*"))
+        done = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(mine))
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"--data-out {mine}: not verification data credreg built" in done.stderr, done.stderr
+        assert sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*")) == before
+        assert not (tmp_path / "site").exists()
+    data = tmp_path / "data"
+    for _ in range(2):  # an earlier build's data (shards of an award) is replaced
+        built = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(data))
+        assert built.returncode == 0, built.stderr
+        assert [p.name for p in (data / "shards").iterdir()]
+
+
 def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: Signer, tmp_path: Path) -> None:
     """Run by plain `mkdocs build` (the plugin's documented other way in), a registry with ``verification_data_url``
     had its data written to ``<site>-data`` after deleting whatever that folder held: a user's own ``mine-data/``
