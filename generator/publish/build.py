@@ -102,10 +102,15 @@ def output_folder(
 
 
 def data_folder(root: Path, out: Path, given: Path | None, option: str = "--data-out") -> Path:
-    """The verification data's folder (``--data-out``, default ``<out>-data``), once :func:`output_folder` accepts
-    it and it is apart from the site's: the two are replaced whole, one after the other, so one folder for both, or
-    one inside the other, would have the second replace (or the first delete) what the other build wrote."""
-    given = given or out.with_name(f"{out.name}-data")
+    """The verification data's folder (``--data-out``, default ``<out>-data``: beside the site's folder as the user
+    named it, ``out``, whether ``credreg build`` or plain ``mkdocs build`` asks), once :func:`output_folder`
+    accepts it and it is apart from the site's: the two are replaced whole, one after the other, so one folder for
+    both, or one inside the other, would have the second replace (or the first delete) what the other build wrote.
+    Both are compared with their symbolic links followed, as both are written through them."""
+    # '..' and '.' removed as written, links kept (resolve() would follow them): the name the user gave.
+    named = Path(os.path.abspath(out))  # noqa: PTH100
+    given = given or named.with_name(f"{named.name}-data")
+    out = resolved(out)
     data_out = output_folder(root, given, option, _is_data, "verification data")
     if data_out.is_relative_to(out) or out.is_relative_to(data_out):
         where = "is" if data_out == out else ("is inside" if data_out.is_relative_to(out) else "holds")
@@ -203,12 +208,12 @@ def build_site(
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    out = output_folder(root, out, "--out")  # before anything is read: a refusal costs nothing
+    named, out = out, output_folder(root, out, "--out")  # before anything is read: a refusal costs nothing
     _clear_abandoned(out)  # first: a previous site a killed build left aside is back even if this build is refused
     registry, checked = load_for_build(root)
     timings["load"] = time.perf_counter() - start
     if registry.governance.model.verification_data_url is not None:  # refused, too, before anything is written
-        data_out = data_folder(root, out, data_out)
+        data_out = data_folder(root, named, data_out)
         _clear_abandoned(data_out)
     else:
         data_out = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -300,6 +301,53 @@ def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: 
     assert built.returncode == 0, built.stderr
     assert (site / "verify" / "index.json").is_file()
     assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
+
+
+def test_the_data_folder_is_beside_the_site_as_named_and_apart_from_it_through_links(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """The data folder's default is ``<out>-data``, beside the site. `credreg build` took it beside the site's
+    folder with its links followed (``--out public``, a link to ``www/``, wrote ``www-data/``) while plain `mkdocs
+    build -d public` wrote ``public-data/``: the folder the docs say to upload was never written, or kept an older
+    build's shards. And the plugin compared the data folder, links followed, with the site's folder as written:
+    a ``public-data`` linking into the site's real folder passed, and the data was written inside the site. Both
+    now take ``<out>-data`` beside the name given, and compare the two with their links followed."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
+    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
+    (root / "mkdocs.yml").write_text(config)
+    (tmp_path / "www").mkdir()
+    (tmp_path / "public").symlink_to(tmp_path / "www")
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "public"))
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "www" / "verify" / "index.json").is_file()
+    assert (tmp_path / "public-data" / "shards").is_dir(), sorted(p.name for p in tmp_path.iterdir())
+    assert not (tmp_path / "www-data").exists()
+
+    shutil.rmtree(tmp_path / "public-data")
+    (tmp_path / "public-data").symlink_to(tmp_path / "www" / "data")  # the data inside the site, through a link
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(root / "mkdocs.yml"),
+        "-d",
+        str(tmp_path / "public"),
+    ]
+    refused = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+    )
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "is inside the site's folder" in refused.stderr, refused.stderr
+    assert not (tmp_path / "www" / "data").exists()
+    assert (tmp_path / "www" / "verify" / "index.json").is_file()  # refused before mkdocs empties the site
 
 
 #: Governance URLs that end the attribute they are printed in: the data URL's origin goes into every page's
