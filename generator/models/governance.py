@@ -131,8 +131,8 @@ class Governance(StrictModel):
 
     site_url: HttpsUrl
     """Public address of the site, ending in ``/``, its host in lowercase, no empty, ``.`` or ``..`` folder in its
-    path. Decides every URL and every issuer's ``did:web`` identifier: changing it changes the identity of issuers
-    whose awards are already signed."""
+    path, nor a percent-escape. Decides every URL and every issuer's ``did:web`` identifier: changing it changes
+    the identity of issuers whose awards are already signed."""
 
     repository: HttpsUrl | None = None
     """Where the registry's Git repository lives (for "edit this page" and contribution links)."""
@@ -194,6 +194,14 @@ class Governance(StrictModel):
             # segment ('%2e' too) before fetching, so 'https://host/reg/../' made DIDs whose documents are another
             # site's, at https://host/issuers/…; an empty one ('//') is dropped from the DID but not from the pages.
             raise ValueError("its path may not hold an empty, '.' or '..' segment (written or percent-escaped)")
+        if "%" in parts.path:
+            # Every did:web holds its segments escaped (registry.did_web_for), so an escape is escaped again:
+            # 'https://host/my%20reg/' made did:web:host:my%2520reg:…, which resolvers (who decode nothing but a
+            # port's colon) fetch from https://host/my%2520reg/…, a folder named 'my%20reg', not the site's.
+            raise ValueError(
+                "its path may not hold a percent-escape ('%20'): every issuer's did:web would name another folder "
+                "(did:web:host:my%2520reg:…); publish the site under a folder whose name needs none"
+            )
         if not value.endswith("/"):
             raise ValueError("must end with '/' (e.g. https://credentials.example.org/)")
         if parts.query or parts.fragment:

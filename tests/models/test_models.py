@@ -121,6 +121,8 @@ GOVERNANCE = {"name": "R", "description": "d", "site_url": "https://r.example/",
         # Its did:web names are every issuer's default DID: in one spelling, as a body's own did:web must be
         # (a body declaring did:web:r.example:issuers:acme took acme's identity, did:web:R.Example:issuers:acme).
         ("https://R.Example/", "write its host in lowercase"),
+        # Every did:web escapes its segments once more (my%2520reg), naming another folder than the site's.
+        ("https://r.example/my%20reg/", "its path may not hold a percent-escape"),
     ],
 )
 def test_governance_site_url(site_url: str, words: str) -> None:

@@ -376,6 +376,8 @@ _DOT_SEGMENT = "its path may not hold an empty, '.' or '..' segment"
         ("verification_data_url", "https://data_store.example/verify/", "its host goes into every page's Content"),
         ("verification_data_url", "https://[2001:db8::1]/verify/", "its host goes into every page's Content"),
         ("site_url", "https://registry..example/", "the host 'registry..example' is not a domain name"),
+        # did:web escapes its segments: did:web:registry.test.example:my%2520reg:… resolved in folder 'my%20reg'.
+        ("site_url", "https://registry.test.example/my%20reg/", "its path may not hold a percent-escape"),
     ],
 )
 def test_a_governance_url_read_otherwise_than_written_is_refused(
