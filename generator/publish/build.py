@@ -7,6 +7,7 @@ folder. A failed build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -136,32 +137,39 @@ def _clear_abandoned(out: Path) -> None:
         clear_abandoned(out.parent, _staging_prefixes(out), lambda name: out if name.startswith(old) else None)
 
 
-def _replace(stage: Claimed, out: Path) -> None:
-    """Put the finished site in place: the old one is moved aside first (held, so that another build's
-    :func:`_clear_abandoned` leaves it to us), then deleted. The two renames run with the parent folder locked, as
-    :func:`_clear_abandoned` looks only then: another build's clean-up never finds ``out`` free between them (it
-    would put a killed build's stale site there, and this build's site could not go in)."""
-    old: Claimed | None = None
+def _replace(*swaps: tuple[Claimed, Path]) -> None:
+    """Put the finished folders in place, in order (each ``(stage, out)``): each previous one is moved aside first
+    (held, so that another build's :func:`_clear_abandoned` leaves it to us), then deleted. All the renames run
+    with every parent folder locked, as :func:`_clear_abandoned` looks only then: another build's clean-up never
+    finds an ``out`` free between two renames (it would put a killed build's stale site there, and this build's
+    site could not go in), and another build's swaps never come between this build's (its data with this site).
+    A swap that fails puts its previous folder back; those already done stay (the data before the site)."""
+    olds: list[Claimed] = []
     try:
-        with folder_lock(out.parent):
-            if out.exists():
-                old = claim_existing(out)
-                old.path = out.with_name(claim_name(f".{out.name}.old-"))
-                out.rename(old.path)
-            try:
-                stage.path.rename(out)
-                stage.path = out
-            except BaseException:  # interrupted (or refused) between the two renames: the previous site goes back
-                if old is not None and not out.exists():
-                    old.path.rename(out)
-                    old.release()
-                    old = None
-                raise
-            stage.release()  # the site now: a later build (of `credreg serve`, in this process too) moves it aside
-        if old is not None:
+        with contextlib.ExitStack() as locks:
+            for parent in sorted({out.parent for _, out in swaps}):  # one order: two builds never deadlock
+                locks.enter_context(folder_lock(parent))
+            for stage, out in swaps:
+                old: Claimed | None = None
+                if out.exists():
+                    old = claim_existing(out)
+                    olds.append(old)
+                    old.path = out.with_name(claim_name(f".{out.name}.old-"))
+                    out.rename(old.path)
+                try:
+                    stage.path.rename(out)
+                    stage.path = out
+                except BaseException:  # interrupted (or refused) between the two renames: the previous one goes back
+                    if old is not None and not out.exists():
+                        old.path.rename(out)
+                        olds.remove(old)
+                        old.release()
+                    raise
+                stage.release()  # in place now: a later build (of `credreg serve`, in this process too) moves it aside
+        for old in olds:
             shutil.rmtree(old.path, ignore_errors=True)
     finally:
-        if old is not None:
+        for old in olds:
             old.release()
 
 
@@ -265,8 +273,9 @@ def build_site(
         # The data first, as docs/hosting.md uploads it before deploying the site: if it cannot go in, the previous
         # site stays, never the new one over the previous data (its index naming shards never written).
         if data_stage is not None and data_out is not None:
-            _replace(data_stage, data_out)
-        _replace(stage, out)
+            _replace((data_stage, data_out), (stage, out))  # one lock: another build's never come between
+        else:
+            _replace((stage, out))
     finally:
         for folder in claimed:  # whatever was not swapped in: the staging folders, or what is left of them
             if folder.path not in (out, data_out):

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -635,3 +636,44 @@ def test_another_builds_clean_up_never_finds_the_site_missing_between_the_two_re
     assert not (out / "verify" / "stale.txt").exists()
     assert (out / "verify" / "index.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_two_builds_at_once_never_publish_one_sites_pages_with_the_others_data(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``verification_data_url``, a build swaps in its data folder, then its site, each under the lock of its
+    parent folder in turn. Another build (a newer commit, a `credreg serve` rebuild) finishing between the two put
+    its data in, then this build's site went in over it: one build's index with the other's shards, an award the
+    pages count absent from the data. Both swaps now run under one lock: the other build waits, and the two
+    folders published are always one build's."""
+    from generator.publish.build import build_site
+
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    signer.award()
+    out, data = tmp_path / "site", tmp_path / "site-data"
+    build_site(root, out)
+    real_rmtree = shutil.rmtree
+    other: list[subprocess.Popen[bytes]] = []
+
+    def rmtree(path: Path | str, *args: Any, **kwargs: Any) -> None:  # the previous data, once the new is in
+        if Path(path).name.startswith(".site-data.old-") and not other:
+            signer.award(email="second@example.org")  # the other build is of a newer registry
+            script = "import sys; from pathlib import Path; from generator.publish.build import build_site; "
+            script += "build_site(Path(sys.argv[1]), Path(sys.argv[2]))"
+            other.append(subprocess.Popen([sys.executable, "-c", script, str(root), str(out)], env={**os.environ,
+                         "PYTHONPATH": str(REPO)}))  # fmt: skip
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                other[0].wait(timeout=40)  # it finishes now only if its swaps do not wait for this build's
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    build_site(root, out)
+    monkeypatch.undo()
+    assert other[0].wait(timeout=120) == 0
+    index = json.loads((out / "verify" / "index.json").read_text())
+    from generator.publish.verifydata import read_gzip_json
+
+    in_data = sum(len(read_gzip_json(p)["awards"]) for p in (data / "shards").iterdir())
+    assert (index["awards"], in_data) == (2, 2)  # the newer build's, both of them
