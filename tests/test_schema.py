@@ -204,7 +204,11 @@ def test_the_schemas_refuse_the_ports_the_models_refuse(kind: FileKind, path: Pa
         assert (errors == []) is accepted, (host, [e.message for e in errors])
         assert accepted or any(e.validator_value == ecmascript_pattern(URL_PORT_PATTERN) for e in _walk(errors)), host
         assert (schema_errors(kind, data) == []) is accepted, host  # jsonschema-rs, then python-jsonschema
-        if accepted:
+        if accepted and where == ["verification_data_url"] and host.startswith("["):
+            # The port is fine; but no Content-Security-Policy can name an IPv6 host (tests/browser).
+            with pytest.raises(ValidationError, match="Content-Security-Policy"):
+                model.model_validate(data)
+        elif accepted:
             model.model_validate(data)
         else:
             with pytest.raises(ValidationError, match="the port must be a number from 1 to 65535"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -120,9 +121,26 @@ def valid_port(url: str) -> str:
 #: Characters RFC 3986 leaves out of a URL (space, quotes, angle brackets, braces…): a browser escapes them, and a
 #: URL holding one, printed into a page's markup or its Content-Security-Policy, could end what it is written in.
 _NOT_IN_URL = frozenset(' "<>^`{|}')
-#: A URL's host: a domain name (letters, digits, hyphens, dots; underscores, which some hosts use) or an IP
-#: literal; nothing a browser would refuse or read as something else.
-_HOST = re.compile(r"[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]")
+#: A URL's host: a domain name (labels of letters, digits, hyphens and underscores, which some hosts use, each
+#: label non-empty) or an IP literal; nothing a browser would refuse or read as something else.
+_HOST = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*|\[[0-9A-Fa-f:.]+\]")
+
+
+def _host_problem(host: str) -> str | None:
+    """Why browsers would not open ``host`` (a URL's host, as written), or None. An empty label (``r..example``,
+    ``.example``) or an IPv6 literal they cannot parse is refused; so is a name whose last label is a number
+    that is not an IPv4 address in four parts (``999.1.1.1``, ``1.2.3``): browsers read such a host as an IPv4
+    address (WHATWG URL), and refuse the URL or open another address than the one written."""
+    if not _HOST.fullmatch(host):
+        return "is not a domain name or an IP address"
+    try:
+        if host.startswith("["):
+            ipaddress.IPv6Address(host[1:-1])
+        elif host.rpartition(".")[2].isdigit():
+            ipaddress.IPv4Address(host)  # four decimal parts of 0-255, no leading zeros
+    except ValueError:
+        return "is not a domain name or an IP address (browsers read a name ending in a number as an IP address)"
+    return None
 
 
 def plain_url(url: str) -> str:
@@ -173,8 +191,9 @@ def page_url(url: str) -> str:
         )
     host = urlsplit(url).netloc.rpartition("@")[2]
     host = host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
-    if not _HOST.fullmatch(host):
-        raise ValueError(f"the host {host!r} is not a domain name or an IP address")
+    problem = _host_problem(host)
+    if problem is not None:
+        raise ValueError(f"the host {host!r} {problem}")
     return url
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import unquote, urlsplit
 
@@ -114,6 +115,11 @@ def _vkey(value: str, sig_type: int) -> str:
     return value
 
 
+#: A host as a Content-Security-Policy source names it (CSP 3 ``host-source``: letters, digits and hyphens, in
+#: labels separated by dots); the verification data's origin is written into every page's ``connect-src``.
+_CSP_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
 class Governance(StrictModel):
     """The registry itself: its name, its public address and its maintainers."""
 
@@ -125,8 +131,8 @@ class Governance(StrictModel):
 
     site_url: HttpsUrl
     """Public address of the site, ending in ``/``, its host in lowercase, no empty, ``.`` or ``..`` folder in its
-    path. Decides every URL and every issuer's ``did:web`` identifier: changing it changes the identity of issuers
-    whose awards are already signed."""
+    path, nor a percent-escape. Decides every URL and every issuer's ``did:web`` identifier: changing it changes
+    the identity of issuers whose awards are already signed."""
 
     repository: HttpsUrl | None = None
     """Where the registry's Git repository lives (for "edit this page" and contribution links)."""
@@ -168,6 +174,13 @@ class Governance(StrictModel):
             raise ValueError("must end with '/' (e.g. https://data.credentials.example.org/verify/)")
         if parts.query or parts.fragment or parts.username or parts.password:
             raise ValueError("must not have a query, a fragment or credentials")
+        if not _CSP_HOST.fullmatch(parts.hostname):
+            # Chromium drops a source it cannot parse from the policy ("contains an invalid source"): every page
+            # would refuse to fetch the data, and the build would not say so.
+            raise ValueError(
+                "its host goes into every page's Content-Security-Policy, which names a host only by letters, "
+                "digits, hyphens and dots (no '_', no IPv6 address): give a host name of that shape"
+            )
         return value
 
     @field_validator("site_url")
@@ -181,6 +194,14 @@ class Governance(StrictModel):
             # segment ('%2e' too) before fetching, so 'https://host/reg/../' made DIDs whose documents are another
             # site's, at https://host/issuers/…; an empty one ('//') is dropped from the DID but not from the pages.
             raise ValueError("its path may not hold an empty, '.' or '..' segment (written or percent-escaped)")
+        if "%" in parts.path:
+            # Every did:web holds its segments escaped (registry.did_web_for), so an escape is escaped again:
+            # 'https://host/my%20reg/' made did:web:host:my%2520reg:…, which resolvers (who decode nothing but a
+            # port's colon) fetch from https://host/my%2520reg/…, a folder named 'my%20reg', not the site's.
+            raise ValueError(
+                "its path may not hold a percent-escape ('%20'): every issuer's did:web would name another folder "
+                "(did:web:host:my%2520reg:…); publish the site under a folder whose name needs none"
+            )
         if not value.endswith("/"):
             raise ValueError("must end with '/' (e.g. https://credentials.example.org/)")
         if parts.query or parts.fragment:

@@ -7,8 +7,11 @@ folder. A failed build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import os
+import re
 import shutil
 import tempfile
 import time
@@ -58,10 +61,21 @@ def _is_site(folder: Path) -> bool:
     return (folder / "verify" / "index.json").is_file()
 
 
+#: A shard as a build names it (``verifydata.shard_name``): the hex digits of its hashes' leading bits.
+_SHARD_FILE = re.compile(r"[0-9a-f]+\.json\.gz")
+
+
 def _is_data(folder: Path) -> bool:
-    """Whether ``folder`` holds what a build writes as verification data: ``shards/`` (every build writes it) and
-    nothing but the data's folders. A folder of one's own holding just a ``log/`` is not one."""
-    return (folder / "shards").is_dir() and all(entry.name in _DATA_ENTRIES for entry in folder.iterdir())
+    """Whether ``folder`` holds what a build writes as verification data: ``shards/`` (every build writes it),
+    holding nothing but shard files (``<hex>.json.gz``), and nothing but the data's folders. A folder of one's own
+    holding just a ``log/``, or a ``shards/`` of one's own (``shards/eu.db``), is not one."""
+    shards = folder / "shards"
+    if shards.is_symlink() or not shards.is_dir():
+        return False
+    if not all(entry.name in _DATA_ENTRIES for entry in folder.iterdir()):
+        return False
+    with os.scandir(shards) as entries:
+        return all(e.is_file(follow_symlinks=False) and _SHARD_FILE.fullmatch(e.name) for e in entries)
 
 
 def output_folder(
@@ -89,10 +103,15 @@ def output_folder(
 
 
 def data_folder(root: Path, out: Path, given: Path | None, option: str = "--data-out") -> Path:
-    """The verification data's folder (``--data-out``, default ``<out>-data``), once :func:`output_folder` accepts
-    it and it is apart from the site's: the two are replaced whole, one after the other, so one folder for both, or
-    one inside the other, would have the second replace (or the first delete) what the other build wrote."""
-    given = given or out.with_name(f"{out.name}-data")
+    """The verification data's folder (``--data-out``, default ``<out>-data``: beside the site's folder as the user
+    named it, ``out``, whether ``credreg build`` or plain ``mkdocs build`` asks), once :func:`output_folder`
+    accepts it and it is apart from the site's: the two are replaced whole, one after the other, so one folder for
+    both, or one inside the other, would have the second replace (or the first delete) what the other build wrote.
+    Both are compared with their symbolic links followed, as both are written through them."""
+    # '..' and '.' removed as written, links kept (resolve() would follow them): the name the user gave.
+    named = Path(os.path.abspath(out))  # noqa: PTH100
+    given = given or named.with_name(f"{named.name}-data")
+    out = resolved(out)
     data_out = output_folder(root, given, option, _is_data, "verification data")
     if data_out.is_relative_to(out) or out.is_relative_to(data_out):
         where = "is" if data_out == out else ("is inside" if data_out.is_relative_to(out) else "holds")
@@ -118,32 +137,39 @@ def _clear_abandoned(out: Path) -> None:
         clear_abandoned(out.parent, _staging_prefixes(out), lambda name: out if name.startswith(old) else None)
 
 
-def _replace(stage: Claimed, out: Path) -> None:
-    """Put the finished site in place: the old one is moved aside first (held, so that another build's
-    :func:`_clear_abandoned` leaves it to us), then deleted. The two renames run with the parent folder locked, as
-    :func:`_clear_abandoned` looks only then: another build's clean-up never finds ``out`` free between them (it
-    would put a killed build's stale site there, and this build's site could not go in)."""
-    old: Claimed | None = None
+def _replace(*swaps: tuple[Claimed, Path]) -> None:
+    """Put the finished folders in place, in order (each ``(stage, out)``): each previous one is moved aside first
+    (held, so that another build's :func:`_clear_abandoned` leaves it to us), then deleted. All the renames run
+    with every parent folder locked, as :func:`_clear_abandoned` looks only then: another build's clean-up never
+    finds an ``out`` free between two renames (it would put a killed build's stale site there, and this build's
+    site could not go in), and another build's swaps never come between this build's (its data with this site).
+    A swap that fails puts its previous folder back; those already done stay (the data before the site)."""
+    olds: list[Claimed] = []
     try:
-        with folder_lock(out.parent):
-            if out.exists():
-                old = claim_existing(out)
-                old.path = out.with_name(claim_name(f".{out.name}.old-"))
-                out.rename(old.path)
-            try:
-                stage.path.rename(out)
-                stage.path = out
-            except BaseException:  # interrupted (or refused) between the two renames: the previous site goes back
-                if old is not None and not out.exists():
-                    old.path.rename(out)
-                    old.release()
-                    old = None
-                raise
-            stage.release()  # the site now: a later build (of `credreg serve`, in this process too) moves it aside
-        if old is not None:
+        with contextlib.ExitStack() as locks:
+            for parent in sorted({out.parent for _, out in swaps}):  # one order: two builds never deadlock
+                locks.enter_context(folder_lock(parent))
+            for stage, out in swaps:
+                old: Claimed | None = None
+                if out.exists():
+                    old = claim_existing(out)
+                    olds.append(old)
+                    old.path = out.with_name(claim_name(f".{out.name}.old-"))
+                    out.rename(old.path)
+                try:
+                    stage.path.rename(out)
+                    stage.path = out
+                except BaseException:  # interrupted (or refused) between the two renames: the previous one goes back
+                    if old is not None and not out.exists():
+                        old.path.rename(out)
+                        olds.remove(old)
+                        old.release()
+                    raise
+                stage.release()  # in place now: a later build (of `credreg serve`, in this process too) moves it aside
+        for old in olds:
             shutil.rmtree(old.path, ignore_errors=True)
     finally:
-        if old is not None:
+        for old in olds:
             old.release()
 
 
@@ -190,12 +216,12 @@ def build_site(
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    out = output_folder(root, out, "--out")  # before anything is read: a refusal costs nothing
+    named, out = out, output_folder(root, out, "--out")  # before anything is read: a refusal costs nothing
     _clear_abandoned(out)  # first: a previous site a killed build left aside is back even if this build is refused
     registry, checked = load_for_build(root)
     timings["load"] = time.perf_counter() - start
     if registry.governance.model.verification_data_url is not None:  # refused, too, before anything is written
-        data_out = data_folder(root, out, data_out)
+        data_out = data_folder(root, named, data_out)
         _clear_abandoned(data_out)
     else:
         data_out = None
@@ -247,8 +273,9 @@ def build_site(
         # The data first, as docs/hosting.md uploads it before deploying the site: if it cannot go in, the previous
         # site stays, never the new one over the previous data (its index naming shards never written).
         if data_stage is not None and data_out is not None:
-            _replace(data_stage, data_out)
-        _replace(stage, out)
+            _replace((data_stage, data_out), (stage, out))  # one lock: another build's never come between
+        else:
+            _replace((stage, out))
     finally:
         for folder in claimed:  # whatever was not swapped in: the staging folders, or what is left of them
             if folder.path not in (out, data_out):

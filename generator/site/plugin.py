@@ -53,6 +53,16 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NAV_PAGES = {"", "catalog/", "skills/", "issuers/", "verify/"}
 
 
+def page_csp(data_url: str | None) -> str:
+    """Every page's Content-Security-Policy: :data:`CSP`, with ``connect-src`` allowing the origin of the
+    verification data's address, if the registry gives one (the page fetches the bulk of its data from there).
+    The model admits only an origin this policy can name (governance ``_data_url_shape``)."""
+    if not data_url:
+        return CSP
+    parts = urlsplit(data_url)
+    return CSP.replace("connect-src 'self'", f"connect-src 'self' {parts.scheme}://{parts.netloc}")
+
+
 class _PluginConfig(Config):  # type: ignore[no-untyped-call]
     root = config_options.Optional(config_options.Dir(exists=True))
     """The registry to publish; default: the repository holding ``mkdocs.yml``."""
@@ -129,11 +139,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         config.site_url = governance.site_url
         first_paragraph = governance.description.split("\n\n", 1)[0].replace("\n", " ")
         config.site_description = Markup.escape(first_paragraph.replace("*", "").replace("`", "").strip())
-        config.extra["csp"] = CSP
-        if governance.verification_data_url:  # the page fetches the bulk of its data from there (object storage)
-            parts = urlsplit(governance.verification_data_url)
-            origin = f"{parts.scheme}://{parts.netloc}"
-            config.extra["csp"] = CSP.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+        config.extra["csp"] = page_csp(governance.verification_data_url)
         if self.data_out is None and governance.verification_data_url is not None:
             # Plain `mkdocs build`: the data goes beside the site, as `credreg build` puts it, and only into a
             # folder that rule accepts (new, empty or a build's data, apart from the site): it replaces it whole.

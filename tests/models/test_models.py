@@ -121,6 +121,8 @@ GOVERNANCE = {"name": "R", "description": "d", "site_url": "https://r.example/",
         # Its did:web names are every issuer's default DID: in one spelling, as a body's own did:web must be
         # (a body declaring did:web:r.example:issuers:acme took acme's identity, did:web:R.Example:issuers:acme).
         ("https://R.Example/", "write its host in lowercase"),
+        # Every did:web escapes its segments once more (my%2520reg), naming another folder than the site's.
+        ("https://r.example/my%20reg/", "its path may not hold a percent-escape"),
     ],
 )
 def test_governance_site_url(site_url: str, words: str) -> None:
@@ -200,7 +202,21 @@ def test_every_url_field_refuses_an_impossible_port(kind: str, port: str) -> Non
 def test_every_url_field_takes_a_port_in_range(kind: str, port: str) -> None:
     model, data, _ = _with_url(kind, f"https://r.example:{port}")
     model.model_validate(data)
-    model.model_validate(_with_url(kind, "https://[2001:db8::1]:8443")[1])  # an IPv6 host's colons are not a port
+    ipv6 = _with_url(kind, "https://[2001:db8::1]:8443")  # an IPv6 host's colons are not a port
+    if kind == "verification_data_url":  # ... but a Content-Security-Policy cannot name it (tests/browser)
+        assert any("Content-Security-Policy" in msg for _, msg in errors(ipv6[0], ipv6[1])), errors(*ipv6[:2])
+    else:
+        model.model_validate(ipv6[1])
+
+
+@pytest.mark.parametrize("kind", ["site_url", "repository", "verification_data_url"])  # printed unescaped
+@pytest.mark.parametrize("host", ["r..example", ".r.example", "r.example.", "999.1.1.1", "1.2.3"])
+def test_every_url_field_refuses_a_host_browsers_would_not_open(kind: str, host: str) -> None:
+    """An empty label, or a name ending in a number that is not an IPv4 address (browsers read it as one, and
+    refuse it or open another address), or an IPv6 literal that does not parse."""
+    model, data, where = _with_url(kind, f"https://{host}")
+    why = ("is not a domain name or an IP address", "should match pattern")  # '.r.example': the https pattern's
+    assert any(loc == where and any(w in msg for w in why) for loc, msg in errors(model, data)), errors(model, data)
 
 
 # URLs that read as one address and open another: an employer reads the issuer page's "Website", a wallet the

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -237,6 +239,36 @@ def test_a_folder_of_ones_own_named_like_a_part_of_the_data_is_never_replaced(
     assert again.returncode == 0, again.stderr
 
 
+def test_a_folder_of_ones_own_holding_a_shards_folder_is_never_replaced(signer: Signer, tmp_path: Path) -> None:
+    """A folder was taken for an earlier build's verification data when it held ``shards/`` and nothing but the
+    data's names: a user's ``project/`` with their own ``shards/`` (database shards) and ``log/`` was deleted and
+    replaced by the build's. A build's ``shards/`` holds nothing but its shard files (``<hex>.json.gz``); a folder
+    holding anything else there is refused, whole, and an earlier build's data is still replaced."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    signer.award()
+    mine = tmp_path / "project"
+    for name in ("shards/eu.db", "shards/0a.json.gz/readme", "log/app.log"):
+        (mine / name).parent.mkdir(parents=True, exist_ok=True)
+        (mine / name).write_text("mine\n")
+    for step in range(2):  # a file that is not a shard; then only a folder named like a shard
+        if step:
+            (mine / "shards" / "eu.db").unlink()
+        before = sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*"))
+        done = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(mine))
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"--data-out {mine}: not verification data credreg built" in done.stderr, done.stderr
+        assert sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*")) == before
+        assert not (tmp_path / "site").exists()
+    data = tmp_path / "data"
+    for _ in range(2):  # an earlier build's data (shards of an award) is replaced
+        built = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(data))
+        assert built.returncode == 0, built.stderr
+        assert [p.name for p in (data / "shards").iterdir()]
+
+
 def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: Signer, tmp_path: Path) -> None:
     """Run by plain `mkdocs build` (the plugin's documented other way in), a registry with ``verification_data_url``
     had its data written to ``<site>-data`` after deleting whatever that folder held: a user's own ``mine-data/``
@@ -272,6 +304,53 @@ def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: 
     assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
 
 
+def test_the_data_folder_is_beside_the_site_as_named_and_apart_from_it_through_links(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """The data folder's default is ``<out>-data``, beside the site. `credreg build` took it beside the site's
+    folder with its links followed (``--out public``, a link to ``www/``, wrote ``www-data/``) while plain `mkdocs
+    build -d public` wrote ``public-data/``: the folder the docs say to upload was never written, or kept an older
+    build's shards. And the plugin compared the data folder, links followed, with the site's folder as written:
+    a ``public-data`` linking into the site's real folder passed, and the data was written inside the site. Both
+    now take ``<out>-data`` beside the name given, and compare the two with their links followed."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
+    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
+    (root / "mkdocs.yml").write_text(config)
+    (tmp_path / "www").mkdir()
+    (tmp_path / "public").symlink_to(tmp_path / "www")
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "public"))
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "www" / "verify" / "index.json").is_file()
+    assert (tmp_path / "public-data" / "shards").is_dir(), sorted(p.name for p in tmp_path.iterdir())
+    assert not (tmp_path / "www-data").exists()
+
+    shutil.rmtree(tmp_path / "public-data")
+    (tmp_path / "public-data").symlink_to(tmp_path / "www" / "data")  # the data inside the site, through a link
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(root / "mkdocs.yml"),
+        "-d",
+        str(tmp_path / "public"),
+    ]
+    refused = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+    )
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "is inside the site's folder" in refused.stderr, refused.stderr
+    assert not (tmp_path / "www" / "data").exists()
+    assert (tmp_path / "www" / "verify" / "index.json").is_file()  # refused before mkdocs empties the site
+
+
 #: Governance URLs that end the attribute they are printed in: the data URL's origin goes into every page's
 #: Content-Security-Policy meta tag, the site URL into every page's canonical link (both unescaped by the theme).
 _BREAKOUT = '"><meta http-equiv=refresh content=0;url=&sol;&sol;evil.example><x y="'
@@ -293,6 +372,13 @@ _DOT_SEGMENT = "its path may not hold an empty, '.' or '..' segment"
         ("site_url", "https://registry.test.example/reg/../", _DOT_SEGMENT),
         ("site_url", "https://registry.test.example/reg/%2E%2e/", _DOT_SEGMENT),
         ("site_url", "https://registry.test.example//", _DOT_SEGMENT),
+        # Chromium drops a connect-src source it cannot parse: every page refused to fetch the data
+        # (tests/browser/test_csp_data_origin.py holds the model and the browser equal).
+        ("verification_data_url", "https://data_store.example/verify/", "its host goes into every page's Content"),
+        ("verification_data_url", "https://[2001:db8::1]/verify/", "its host goes into every page's Content"),
+        ("site_url", "https://registry..example/", "the host 'registry..example' is not a domain name"),
+        # did:web escapes its segments: did:web:registry.test.example:my%2520reg:… resolved in folder 'my%20reg'.
+        ("site_url", "https://registry.test.example/my%20reg/", "its path may not hold a percent-escape"),
     ],
 )
 def test_a_governance_url_read_otherwise_than_written_is_refused(
@@ -550,3 +636,44 @@ def test_another_builds_clean_up_never_finds_the_site_missing_between_the_two_re
     assert not (out / "verify" / "stale.txt").exists()
     assert (out / "verify" / "index.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_two_builds_at_once_never_publish_one_sites_pages_with_the_others_data(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``verification_data_url``, a build swaps in its data folder, then its site, each under the lock of its
+    parent folder in turn. Another build (a newer commit, a `credreg serve` rebuild) finishing between the two put
+    its data in, then this build's site went in over it: one build's index with the other's shards, an award the
+    pages count absent from the data. Both swaps now run under one lock: the other build waits, and the two
+    folders published are always one build's."""
+    from generator.publish.build import build_site
+
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    signer.award()
+    out, data = tmp_path / "site", tmp_path / "site-data"
+    build_site(root, out)
+    real_rmtree = shutil.rmtree
+    other: list[subprocess.Popen[bytes]] = []
+
+    def rmtree(path: Path | str, *args: Any, **kwargs: Any) -> None:  # the previous data, once the new is in
+        if Path(path).name.startswith(".site-data.old-") and not other:
+            signer.award(email="second@example.org")  # the other build is of a newer registry
+            script = "import sys; from pathlib import Path; from generator.publish.build import build_site; "
+            script += "build_site(Path(sys.argv[1]), Path(sys.argv[2]))"
+            other.append(subprocess.Popen([sys.executable, "-c", script, str(root), str(out)], env={**os.environ,
+                         "PYTHONPATH": str(REPO)}))  # fmt: skip
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                other[0].wait(timeout=40)  # it finishes now only if its swaps do not wait for this build's
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    build_site(root, out)
+    monkeypatch.undo()
+    assert other[0].wait(timeout=120) == 0
+    index = json.loads((out / "verify" / "index.json").read_text())
+    from generator.publish.verifydata import read_gzip_json
+
+    in_data = sum(len(read_gzip_json(p)["awards"]) for p in (data / "shards").iterdir())
+    assert (index["awards"], in_data) == (2, 2)  # the newer build's, both of them
