@@ -607,22 +607,6 @@ def test_a_body_cannot_declare_a_did_web_on_the_registry_site(tmp_path: Path, di
 
 
 @pytest.mark.parametrize(
-    "did",
-    [
-        "did:web:registry.test.example:reg%2520one:issuers:someone-new",  # the path as did_web_for writes it
-        "did:web:registry.test.example:reg%20one:issuers:someone-new",  # decoded once: the same URL path
-    ],
-)
-def test_a_body_cannot_declare_a_did_web_on_a_registry_site_with_an_encoded_path(tmp_path: Path, did: str) -> None:
-    # A site path segment is a URL's, percent-encoded ("reg%20one"); a did:web's segment is percent-decoded once
-    # into a URL's (did_web_for encodes the site's "%" again): the site was read decoded and the DID's decoded
-    # only once, so the spelling the registry itself gives its bodies was never a place on its own site.
-    _, problems = _declaring(tmp_path, did, site="https://registry.test.example/reg%20one/")
-    [problem] = [p for p in problems if p.code == "id.site-did"]
-    assert (problem.location.path, problem.field) == (OTHER_BODY, "did")
-
-
-@pytest.mark.parametrize(
     ("held", "did"),
     [
         # Each spelling is the place a resolver fetches for the one before it (W3C did:web: parts decoded and
