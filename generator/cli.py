@@ -575,15 +575,18 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _issue_date(value: str | None) -> dt.date | None:
-    """The day of a GitHub timestamp (``2026-12-05T21:44:55Z``) or date, for ``form-to-pr --created``."""
+    """The UTC day of a GitHub timestamp (``2026-12-05T21:44:55Z``), or a date, for ``form-to-pr --created``: the
+    issue-form workflow passes the event's ``created_at`` and the pull-request check GraphQL's ``createdAt``, and
+    both must make the same file whatever offset a timestamp is written in."""
     if value is None:
         return None
-    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))?", value)
     try:
-        if match is None:
-            raise ValueError(value)
-        return dt.date.fromisoformat(match[1])
-    except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})", value):
+            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC).date()
+        raise ValueError(value)
+    except (ValueError, OverflowError):
         raise UsageError(f"--created: {value!r} is not a date (YYYY-MM-DD) or a GitHub timestamp") from None
 
 

@@ -30,12 +30,15 @@ def root(registry_dir: Path) -> Path:
     return registry_dir
 
 
-def convert(root: Path, form: str, body: Path | bytes, author: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+def convert(
+    root: Path, form: str, body: Path | bytes, author: str, tmp: Path, *more: str
+) -> subprocess.CompletedProcess[str]:
     if isinstance(body, bytes):
         (tmp / "body.md").write_bytes(body)
         body = tmp / "body.md"
     args = ["form-to-pr", form, "--body", str(body), "--author", author, "--issue", "12"]
     args += ["--outputs", str(tmp / "outputs"), "--pr-body", str(tmp / "pr.md"), "--comment", str(tmp / "comment.md")]
+    args += more
     done = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), *args],
         capture_output=True,
@@ -344,3 +347,35 @@ def test_a_ticked_box_may_be_written_either_case_and_crlf(root: Path, tmp_path: 
     body = (FORMS / "issuer-good.md").read_text().replace(_OTHER, _OTHER.replace("[X]", "[x]")).replace("\n", "\r\n")
     done = convert(root, "issuer", body.encode(), "kim-hds", tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("created", "day"),
+    [
+        ("2025-06-02", "2025-06-02"),
+        ("2025-06-02T09:30:00Z", "2025-06-02"),
+        # The issue-form workflow reads the event's created_at, the pull-request check GraphQL's createdAt: the day
+        # is UTC's whichever offset a timestamp is written in, so both make the same file.
+        ("2025-06-02T23:30:00-05:00", "2025-06-03"),
+        ("2025-06-03T00:30:00+02:00", "2025-06-02"),
+        ("2025-06-02T09:30:00.123456Z", "2025-06-02"),
+    ],
+)
+def test_created_is_the_utc_day_the_issue_was_opened(root: Path, tmp_path: Path, created: str, day: str) -> None:
+    done = convert(root, "credential", FORMS / "credential-good.md", "acme-lead", tmp_path, "--created", created)
+    assert done.returncode == 0, done.stderr
+    data = yaml.safe_load((root / "registry/issuers/acme-academy/credentials/sql-reporting.yaml").read_text())
+    assert str(data["created"]) == day
+
+
+@pytest.mark.parametrize(
+    "created",
+    ["2025-06-02T25:99:99Z", "2025-13-02", "9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00", "yesterday"],
+)
+def test_a_created_that_is_no_time_is_refused_with_words(root: Path, tmp_path: Path, created: str) -> None:
+    """A timestamp whose time is not one (25:99), or whose UTC day is outside the calendar, was taken by its date."""
+    before = snapshot(root)
+    done = convert(root, "credential", FORMS / "credential-good.md", "acme-lead", tmp_path, "--created", created)
+    assert done.returncode != 0
+    assert f"--created: {created!r} is not a date" in done.stderr, done.stderr
+    assert snapshot(root) == before

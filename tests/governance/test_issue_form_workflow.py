@@ -32,6 +32,9 @@ esac
 GH_API = """#!/usr/bin/env python3
 import json, os, subprocess, sys
 args = sys.argv[3:]
+if os.environ.get("GH_API_FAIL"):  # what gh says and does when GitHub answers with an error
+    print(os.environ["GH_API_FAIL"], file=sys.stderr)
+    sys.exit(1)
 answer = {"data": {"repository": {"issue": json.loads(os.environ["GH_ISSUE"])}}}
 expr = args[args.index("--jq") + 1] if "--jq" in args else "."
 sys.stdout.write(subprocess.run(["jq", expr], input=json.dumps(answer), capture_output=True, text=True,
@@ -169,7 +172,8 @@ def test_a_refused_form_gets_a_comment(runner: dict[str, Any]) -> None:
 def _issue(form: str, body: str, author: str, **changes: Any) -> dict[str, Any]:
     """The issue as GitHub's API answers for it (what the pull-request workflow asks)."""
     label = "new issuer" if form == "issuer" else "new credential"
-    issue = {"author": {"login": author}, "editor": None, "body": body, "createdAt": OPENED, "state": "OPEN",
+    issue = {"author": {"__typename": "User", "login": author}, "editor": None, "lastEditedAt": None,
+             "body": body, "createdAt": OPENED, "state": "OPEN",
              "labels": {"nodes": [{"name": "triage"}, {"name": label}]}}  # fmt: skip
     return {**issue, **changes}
 
@@ -199,7 +203,12 @@ def _pr_steps() -> dict[str, dict[str, Any]]:
 
 
 def _check_as_the_workflow(
-    runner: dict[str, Any], base: str, head: str | None = None, author: str = "github-actions[bot]"
+    runner: dict[str, Any],
+    base: str,
+    head: str | None = None,
+    author: str = "github-actions[bot]",
+    *,
+    made_fails: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """The pull-request check as pull-request.yml runs it, its own steps: GitHub's merge commit of the branch
     (``head``, default: the work tree's) into ``base`` checked out in ``pr/``, the base's worktree, the form's
@@ -226,7 +235,7 @@ def _check_as_the_workflow(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", steps[name]["run"]],
             cwd=cwd, env={**env, **event, **more}, capture_output=True, text=True, check=False, timeout=300,
         )  # fmt: skip
-        errors += done.stderr
+        errors += done.stderr + (done.stdout if name == "Make the issue form's file again" else "")  # its notices
         return done
 
     def output(key: str) -> str:
@@ -238,6 +247,9 @@ def _check_as_the_workflow(
     files = ""
     if author == "github-actions[bot]":  # the step's condition
         made = run("Make the issue form's file again", ws, {"BASE_SHA": sha})
+        if made_fails:  # the job stops there (a failed step skips the rest): its words are what the author sees
+            assert made.returncode != 0, errors
+            return subprocess.CompletedProcess(made.args, made.returncode, made.stdout, errors)
         assert made.returncode == 0, errors
         files = output("files")
     done = run("Check the pull request", ws, {"BASE_SHA": sha, "FORM_FILES": files})
@@ -415,3 +427,94 @@ def test_a_forms_file_is_made_again_on_a_later_day(runner: dict[str, Any]) -> No
     checked = _check_as_the_workflow(runner, base)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "made from an issue form by credreg form-to-pr" in checked.stdout, checked.stdout
+
+
+def _attacked_issue(runner: dict[str, Any], **changes: Any) -> None:
+    runner["env"]["GH_ISSUE"] = json.dumps({**json.loads(runner["env"]["GH_ISSUE"]), **changes})
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the workflow reads gh's answer with jq")
+@pytest.mark.parametrize(
+    "attack",
+    [
+        # A triager edited the body (and pushed what it makes), then deleted their account: GitHub names no editor,
+        # though the issue was edited. It passed as never edited, its text taken as the author's.
+        "edited by a deleted account",
+        # GraphQL names an app's bot 'x[bot]' as 'x': a bot's issue was converted as the person whose handle is x.
+        "opened by a bot",
+        "edited by a bot",
+    ],
+)
+def test_the_issue_is_its_authors_own_text(runner: dict[str, Any], attack: str) -> None:
+    base = _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
+    edited = "2025-06-03T10:00:00Z"
+    if attack == "edited by a deleted account":
+        _attacked_issue(runner, editor=None, lastEditedAt=edited)
+    elif attack == "opened by a bot":
+        _attacked_issue(runner, author={"__typename": "Bot", "login": "kim-hds"})
+    else:
+        _attacked_issue(runner, editor={"__typename": "Bot", "login": "kim-hds"}, lastEditedAt=edited)
+    checked = _check_as_the_workflow(runner, base)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "is not what credreg form-to-pr makes from the issue its branch names" in checked.stdout, checked.stdout
+    assert "not an open issue form last edited by its author" in checked.stderr, checked.stderr
+
+    # Edited by its author (after anyone else): the author saved that text, and it is theirs.
+    _attacked_issue(runner, author={"__typename": "User", "login": "kim-hds"},
+                    editor={"__typename": "User", "login": "Kim-HDS"}, lastEditedAt=edited)  # fmt: skip
+    checked = _check_as_the_workflow(runner, base)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the workflow reads gh's answer with jq")
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"GH_API_FAIL": "gh: API rate limit exceeded for installation. (HTTP 403)"},
+        {"GH_API_FAIL": "gh: Could not resolve to an Issue with the number of 12."},
+        {"GH_ISSUE": "null"},
+    ],
+)
+def test_no_answer_from_githubs_api_stops_the_check_with_words_that_say_so(
+    runner: dict[str, Any], answer: dict[str, str]
+) -> None:
+    """A failed `gh api` (a rate limit, no such issue) or an empty answer stopped the step under `bash -e` with gh's
+    or jq's words alone ("Cannot iterate over null"); nothing said what was not known, or what to do."""
+    base = _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
+    runner["env"].update(answer)
+    checked = _check_as_the_workflow(runner, base, made_fails=True)
+    assert "::error::GitHub's API gave no answer for issue #12" in checked.stdout, checked.stdout + checked.stderr
+    assert "Run the job again" in checked.stdout, checked.stdout
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the workflow reads gh's answer with jq")
+def test_the_forms_file_is_a_plain_file(runner: dict[str, Any]) -> None:
+    """The file made again was compared by content alone: the same bytes committed executable (mode 100755), which
+    the converter never writes, were taken as the form's file."""
+    base = _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
+    made = "registry/issuers/harbour-data-school/issuer.yaml"
+    _git(runner["work"], "update-index", "--chmod=+x", made)
+    _git(runner["work"], "-c", "user.name=M", "-c", "user.email=m@example.org", "commit", "-qm", "mode")
+    checked = _check_as_the_workflow(runner, base)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "is not what credreg form-to-pr makes from the issue its branch names" in checked.stdout, checked.stdout
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the workflow reads gh's answer with jq")
+@pytest.mark.parametrize(
+    "branch",
+    [
+        "form/012-harbour-data-school",
+        "form/12",
+        "form/\u0661\u0662-harbour-data-school",
+        "form/12-harbour-data-school-",
+    ],
+)
+def test_only_the_branch_the_issue_makes_names_it(runner: dict[str, Any], branch: str) -> None:
+    """The branch names the issue only when it is exactly the branch the converter makes from that issue: a number
+    spelt otherwise, another issue's number, or any tail, and no file is the form's."""
+    base = _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
+    _git(runner["work"], "switch", "-q", "-c", branch)
+    checked = _check_as_the_workflow(runner, base, branch)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "is not what credreg form-to-pr makes from the issue its branch names" in checked.stdout, checked.stdout
