@@ -368,6 +368,21 @@ def test_show_more_lists_the_rest_once_however_often_it_is_clicked(page: Any, si
     assert len(set(titles)) == len(titles) == 34
 
 
+def test_show_more_by_keyboard_leaves_the_focus_on_the_first_card_it_added(page: Any, site_url: str) -> None:
+    """ "Show more" hides itself once everything is listed: pressed by keyboard, the focus went with it to the
+    page itself, and the next Tab started again at the top of the page, 21 cards above where the reader was."""
+    _catalog(page, site_url)
+    cards = page.locator("[data-result-list] .cr-card")
+    expect(cards).to_have_count(20)
+    page.locator("[data-more]").focus()
+    page.keyboard.press("Enter")
+    expect(cards).to_have_count(34)
+    expect(page.locator("[data-more]")).to_be_hidden()
+    expect(cards.nth(20).locator(".cr-card__title a")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(cards.nth(20).get_by_role("button", name="Add to compare")).to_be_focused()
+
+
 def test_a_comparison_answered_late_does_not_replace_the_one_asked_for_since(page: Any, site_url: str) -> None:
     """Back, then forward at once: the first answer to land was drawn, then the other one over it, so the page
     could show two credentials under an address naming one."""

@@ -250,9 +250,13 @@ class Catalog {
     const [run, results, from] = [this.run, this.results, this.shown];
     const cards = await this.cards(results, from);
     if (run !== this.run || this.shown !== from) return; // a newer query, or a second click that came first
+    // Still on the button (pressed by keyboard, or clicked): the focus goes on to the first card added, where the
+    // reading goes on; left there, it fell to the page itself when the button hid, and Tab began at the top again.
+    const focused = document.activeElement === this.more;
     this.resultList.append(...cards);
     this.shown += cards.length;
     this.more.hidden = this.shown >= results.length;
+    if (focused && cards.length) cards[0].querySelector(".cr-card__title a")?.focus();
   }
 
   showServerList() {
