@@ -383,6 +383,19 @@ def test_show_more_by_keyboard_leaves_the_focus_on_the_first_card_it_added(page:
     expect(cards.nth(20).get_by_role("button", name="Add to compare")).to_be_focused()
 
 
+def test_a_filter_box_says_what_its_number_counts(page: Any, site_url: str) -> None:
+    """A filter's box was named "Beginner 9": a screen reader read out a bare number after each value. It counts
+    credentials, and says so, and keeps saying the right number as other filters narrow it."""
+    _catalog(page, site_url)
+    assert page.get_by_role("checkbox", name="Intermediate 21 credentials", exact=True).count() == 1
+    page.get_by_role("checkbox", name="Advanced 4 credentials", exact=True).check()
+    expect(page.locator("[data-count]")).to_have_text("4 credentials match")
+    expect(page.get_by_role("checkbox", name="Cloud Skills Council 1 credential", exact=True)).to_have_count(1)
+    count = page.locator("input[name='level'][value='Advanced'] + label .cr-facet__count")
+    assert count.evaluate("e => e.firstChild.textContent") == "4"  # on screen, the number alone:
+    assert count.locator(".cr-visually-hidden").bounding_box()["width"] <= 1  # type: ignore[index]
+
+
 def test_a_comparison_answered_late_does_not_replace_the_one_asked_for_since(page: Any, site_url: str) -> None:
     """Back, then forward at once: the first answer to land was drawn, then the other one over it, so the page
     could show two credentials under an address naming one."""

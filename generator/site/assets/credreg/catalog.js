@@ -361,7 +361,13 @@ class Catalog {
       for (const item of group.querySelectorAll(".cr-facet__value")) {
         const box = item.querySelector("input");
         const n = source[box.value] ?? 0;
-        item.querySelector(".cr-facet__count").textContent = n.toLocaleString("en");
+        // The number alone on screen; read out, it says what it counts ("Beginner 9" was a bare number).
+        item
+          .querySelector(".cr-facet__count")
+          .replaceChildren(
+            n.toLocaleString("en"),
+            el("span", { className: "cr-visually-hidden", text: n === 1 ? " credential" : " credentials" }),
+          );
         item.classList.toggle("cr-facet__value--empty", n === 0 && !box.checked);
         box.disabled = n === 0 && !box.checked;
         // Selected values always show, even when the group is collapsed.
