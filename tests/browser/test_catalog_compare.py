@@ -257,6 +257,31 @@ def test_on_a_desktop_the_results_come_into_view_after_a_filter(browser: Any, si
     context.close()
 
 
+def test_with_reduced_motion_the_results_come_into_view_without_a_scrolling_animation(
+    browser: Any, site_url: str
+) -> None:
+    """A reader who asks their system for less motion (vestibular disorders) got a smooth scroll of the whole
+    page after every filter: the jump to the results is now instant for them."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    _catalog(page, site_url)
+    box = page.locator("input[name='status'][value='Deprecated']")
+    box.scroll_into_view_if_needed()
+    heading = page.locator("[data-count]")
+    assert heading.bounding_box()["y"] < 0
+    # Where the page is the moment the new count is drawn (the scroll is asked for in the same task).
+    heading.evaluate(
+        """e => new MutationObserver((_, observer) => { window.__scrolledTo = window.scrollY; observer.disconnect(); })
+              .observe(e, { childList: true, characterData: true, subtree: true })"""
+    )
+    box.check()
+    expect(heading).to_contain_text("match")
+    expect(heading).to_be_in_viewport()
+    page.wait_for_timeout(1000)  # a smooth scroll would have ended by now
+    assert page.evaluate("window.__scrolledTo") == page.evaluate("window.scrollY")
+    context.close()
+
+
 def test_the_skip_link_moves_focus_to_the_content(page: Any, site_url: str) -> None:
     for path in ("", f"credentials/{SQL}/", "about/"):
         page.goto(site_url + path)

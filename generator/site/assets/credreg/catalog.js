@@ -17,6 +17,7 @@ const RETIRED = "Retired";
 const RERANK = 40;
 // Below this width the filters sit above the results (site.css): a "Show N results" button jumps to them.
 const NARROW = window.matchMedia("(max-width: 59.984375em)");
+const LESS_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 const catalog = document.querySelector("[data-catalog]");
 if (catalog) start(catalog);
@@ -236,7 +237,8 @@ class Catalog {
       this.count.focus({ preventScroll: true });
       this.count.scrollIntoView({ block: "start" });
     } else if (box.top < 0 || box.bottom > window.innerHeight) {
-      this.count.scrollIntoView({ block: "start", behavior: "smooth" });
+      // Smooth, unless the reader asked their system for less motion: then a jump.
+      this.count.scrollIntoView({ block: "start", behavior: LESS_MOTION.matches ? "instant" : "smooth" });
     }
   }
 
