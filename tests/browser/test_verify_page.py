@@ -190,6 +190,21 @@ def test_a_registered_award_is_valid(vpage: Any, site: Site, examples: Examples)
     screenshot(vpage, "verify-valid")
 
 
+def test_the_verdict_is_the_heading_after_the_page_s_title(vpage: Any, site: Site, examples: Examples) -> None:
+    """A screen reader user opening an award's link (from a QR code, say) moves by headings: from "Verify a badge"
+    the next heading was "This award", past the verdict, which was a paragraph above it. The verdict's headline is
+    now the heading after the title, inside the status region that announces it."""
+    open_verify(vpage, site, examples.revoked.hash)
+    headings = vpage.locator("#cr-verify").get_by_role("heading")
+    names = [(h.evaluate("e => e.tagName"), h.inner_text()) for h in headings.all() if h.is_visible()]
+    title = vpage.inner_text("#cr-verdict .cr-verdict-title")
+    assert names[:3] == [("H1", "Verify a badge"), ("H2", title), ("H2", "This award")]
+    assert vpage.get_by_role("status").get_by_role("heading", level=2, name=title, exact=True).count() == 1
+    # Not shown as a second page title: the verdict's own size, not a section heading's.
+    size = vpage.locator("#cr-verdict .cr-verdict-title").evaluate("e => getComputedStyle(e).fontWeight")
+    assert size == "700"
+
+
 def test_inside_another_sites_frame_the_page_gives_no_verdict(
     browser: Any, site: Site, examples: Examples, tmp_path: Path
 ) -> None:

@@ -516,7 +516,8 @@ class Page {
       el(
         "div",
         { className: "cr-verdict-text" },
-        el("p", { className: "cr-verdict-title", text: title }),
+        // A heading: moving by headings from the page's title, a screen reader reaches the verdict first.
+        el("h2", { className: "cr-verdict-title", text: title }),
         el("p", { className: "cr-verdict-detail", text: detail }),
       ),
     );
