@@ -257,6 +257,31 @@ def test_on_a_desktop_the_results_come_into_view_after_a_filter(browser: Any, si
     context.close()
 
 
+def test_with_reduced_motion_the_results_come_into_view_without_a_scrolling_animation(
+    browser: Any, site_url: str
+) -> None:
+    """A reader who asks their system for less motion (vestibular disorders) got a smooth scroll of the whole
+    page after every filter: the jump to the results is now instant for them."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, reduced_motion="reduce")
+    page = context.new_page()
+    _catalog(page, site_url)
+    box = page.locator("input[name='status'][value='Deprecated']")
+    box.scroll_into_view_if_needed()
+    heading = page.locator("[data-count]")
+    assert heading.bounding_box()["y"] < 0
+    # Where the page is the moment the new count is drawn (the scroll is asked for in the same task).
+    heading.evaluate(
+        """e => new MutationObserver((_, observer) => { window.__scrolledTo = window.scrollY; observer.disconnect(); })
+              .observe(e, { childList: true, characterData: true, subtree: true })"""
+    )
+    box.check()
+    expect(heading).to_contain_text("match")
+    expect(heading).to_be_in_viewport()
+    page.wait_for_timeout(1000)  # a smooth scroll would have ended by now
+    assert page.evaluate("window.__scrolledTo") == page.evaluate("window.scrollY")
+    context.close()
+
+
 def test_the_skip_link_moves_focus_to_the_content(page: Any, site_url: str) -> None:
     for path in ("", f"credentials/{SQL}/", "about/"):
         page.goto(site_url + path)
@@ -366,6 +391,34 @@ def test_show_more_lists_the_rest_once_however_often_it_is_clicked(page: Any, si
     expect(cards).to_have_count(34)
     titles = _titles(page)
     assert len(set(titles)) == len(titles) == 34
+
+
+def test_show_more_by_keyboard_leaves_the_focus_on_the_first_card_it_added(page: Any, site_url: str) -> None:
+    """ "Show more" hides itself once everything is listed: pressed by keyboard, the focus went with it to the
+    page itself, and the next Tab started again at the top of the page, 21 cards above where the reader was."""
+    _catalog(page, site_url)
+    cards = page.locator("[data-result-list] .cr-card")
+    expect(cards).to_have_count(20)
+    page.locator("[data-more]").focus()
+    page.keyboard.press("Enter")
+    expect(cards).to_have_count(34)
+    expect(page.locator("[data-more]")).to_be_hidden()
+    expect(cards.nth(20).locator(".cr-card__title a")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(cards.nth(20).get_by_role("button", name="Add to compare")).to_be_focused()
+
+
+def test_a_filter_box_says_what_its_number_counts(page: Any, site_url: str) -> None:
+    """A filter's box was named "Beginner 9": a screen reader read out a bare number after each value. It counts
+    credentials, and says so, and keeps saying the right number as other filters narrow it."""
+    _catalog(page, site_url)
+    assert page.get_by_role("checkbox", name="Intermediate 21 credentials", exact=True).count() == 1
+    page.get_by_role("checkbox", name="Advanced 4 credentials", exact=True).check()
+    expect(page.locator("[data-count]")).to_have_text("4 credentials match")
+    expect(page.get_by_role("checkbox", name="Cloud Skills Council 1 credential", exact=True)).to_have_count(1)
+    count = page.locator("input[name='level'][value='Advanced'] + label .cr-facet__count")
+    assert count.evaluate("e => e.firstChild.textContent") == "4"  # on screen, the number alone:
+    assert count.locator(".cr-visually-hidden").bounding_box()["width"] <= 1  # type: ignore[index]
 
 
 def test_a_comparison_answered_late_does_not_replace_the_one_asked_for_since(page: Any, site_url: str) -> None:

@@ -105,18 +105,33 @@ FOCUSED = """() => {
   const box = e.getBoundingClientRect();
   let opacity = 1;
   for (let n = e; n instanceof Element; n = n.parentElement) opacity *= Number(getComputedStyle(n).opacity);
-  const shown = box.width > 0 && box.height > 0 && opacity > 0.1 && getComputedStyle(e).visibility === 'visible';
-  return [e.outerHTML.slice(0, 80), shown];
+  const style = getComputedStyle(e);
+  const shown = box.width > 0 && box.height > 0 && opacity > 0.1 && style.visibility === 'visible';
+  // A focus indicator of its own: an outline (Chromium's "auto" ring counts) or a shadow drawn around it.
+  const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+  return [e.outerHTML.slice(0, 80), shown, ring];
 }"""
 
 
-@pytest.mark.parametrize("path", ["", "credentials/northbridge-university/sql-for-data-analysis/", "verify/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "catalog/",
+        "compare/?ids=cloud-skills-council/cloud-cost-optimisation,northbridge-university/sql-for-data-analysis",
+        "credentials/northbridge-university/sql-for-data-analysis/",
+        "verify/",
+    ],
+)
 def test_keyboard_focus_never_lands_on_something_nobody_sees(page: Any, site_url: str, path: str) -> None:
-    """Tab through the whole page: each stop is a control the person can see (WCAG 2.4.7)."""
+    """Tab through the whole page: each stop is a control the person can see, and shows that it has the focus
+    (WCAG 2.4.7). Material's stylesheet takes the outline off every input (input{outline:none}): the catalog's
+    filter boxes and its search-within-a-filter box took the focus with nothing on screen saying where it was."""
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
     stops: list[str] = []
     unseen: list[str] = []
+    unmarked: list[str] = []
     for _ in range(400):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
@@ -127,5 +142,8 @@ def test_keyboard_focus_never_lands_on_something_nobody_sees(page: Any, site_url
         stops.append(focused[0])
         if not focused[1]:
             unseen.append(focused[0])
+        if not focused[2]:
+            unmarked.append(focused[0])
     assert len(stops) > 10
     assert unseen == []
+    assert unmarked == [], "keyboard stops that show no focus indicator"

@@ -130,3 +130,28 @@ def test_pages_work_on_a_phone_screen(browser: Any, site_url: str, name: str) ->
     assert overflow <= 1, "the page scrolls sideways on a narrow screen"
     screenshot(page, f"{name}-narrow")
     context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_reflow_at_320_css_pixels(browser: Any, site_url: str, name: str) -> None:
+    """WCAG 1.4.10: at 320 CSS px (a 1280 px window zoomed to 400 %, the narrowest phones) nothing scrolls
+    sideways but the comparison table, which scrolls in its own box. The card and skill grids asked for columns
+    of at least 17 and 16 rem, wider than the page there: every card stuck out of the screen by 36 px."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site_url + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    if name == "catalog":
+        expect(page.locator("[data-result-list] .cr-card").first).to_be_visible()
+    sticking_out = page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          return [...document.querySelectorAll('.md-content *')]
+            .filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > width + 1)
+            .filter((e) => !e.closest('.cr-table-wrap'))
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+        }"""
+    )
+    assert sorted(set(sticking_out)) == []
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    context.close()

@@ -190,6 +190,21 @@ def test_a_registered_award_is_valid(vpage: Any, site: Site, examples: Examples)
     screenshot(vpage, "verify-valid")
 
 
+def test_the_verdict_is_the_heading_after_the_page_s_title(vpage: Any, site: Site, examples: Examples) -> None:
+    """A screen reader user opening an award's link (from a QR code, say) moves by headings: from "Verify a badge"
+    the next heading was "This award", past the verdict, which was a paragraph above it. The verdict's headline is
+    now the heading after the title, inside the status region that announces it."""
+    open_verify(vpage, site, examples.revoked.hash)
+    headings = vpage.locator("#cr-verify").get_by_role("heading")
+    names = [(h.evaluate("e => e.tagName"), h.inner_text()) for h in headings.all() if h.is_visible()]
+    title = vpage.inner_text("#cr-verdict .cr-verdict-title")
+    assert names[:3] == [("H1", "Verify a badge"), ("H2", title), ("H2", "This award")]
+    assert vpage.get_by_role("status").get_by_role("heading", level=2, name=title, exact=True).count() == 1
+    # Not shown as a second page title: the verdict's own size, not a section heading's.
+    size = vpage.locator("#cr-verdict .cr-verdict-title").evaluate("e => getComputedStyle(e).fontWeight")
+    assert size == "700"
+
+
 def test_inside_another_sites_frame_the_page_gives_no_verdict(
     browser: Any, site: Site, examples: Examples, tmp_path: Path
 ) -> None:
@@ -921,15 +936,28 @@ def test_jcs_in_the_browser_matches_the_rfc_8785_test_data(vpage: Any, site: Sit
 # --- without JavaScript, and accessibility ---------------------------------------------------------------------
 
 
-def test_without_javascript_the_page_explains_how_to_verify(browser: Any, site: Site) -> None:
-    context = browser.new_context(java_script_enabled=False)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_without_javascript_the_page_explains_how_to_verify(browser: Any, site: Site, width: int) -> None:
+    """Without JavaScript the page says so and gives the commands, whole on a phone too; the empty shell of the
+    printable certificate ("Certificate", "Verify it:") was shown under them and read out as a region, because
+    only the stylesheet the script loads hid it."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 800})
     try:
         page = context.new_page()
-        page.goto(site.verify_url)
+        page.goto(site.verify_url + f"#{'0' * 64}")
         text = page.inner_text("#cr-verify")
         assert "needs JavaScript" in text
         assert "credreg verify HASH" in text
         assert page.locator("#cr-app").is_hidden()
+        assert page.locator("#cr-certificate").is_hidden()
+        assert "Verify it:" not in text
+        assert page.get_by_role("region", name="Printable certificate").count() == 0
+        # Every command can be read without scrolling sideways (nothing scrolls a block without a script).
+        commands = page.locator(".cr-noscript pre code")
+        expect(commands).to_contain_text("--recipient-key KEY")
+        cut = commands.evaluate("e => e.scrollWidth - e.clientWidth")
+        assert cut <= 1, f"the commands are cut off by {cut} px at {width} px"
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
     finally:
         context.close()
 

@@ -17,6 +17,7 @@ const RETIRED = "Retired";
 const RERANK = 40;
 // Below this width the filters sit above the results (site.css): a "Show N results" button jumps to them.
 const NARROW = window.matchMedia("(max-width: 59.984375em)");
+const LESS_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 const catalog = document.querySelector("[data-catalog]");
 if (catalog) start(catalog);
@@ -236,7 +237,8 @@ class Catalog {
       this.count.focus({ preventScroll: true });
       this.count.scrollIntoView({ block: "start" });
     } else if (box.top < 0 || box.bottom > window.innerHeight) {
-      this.count.scrollIntoView({ block: "start", behavior: "smooth" });
+      // Smooth, unless the reader asked their system for less motion: then a jump.
+      this.count.scrollIntoView({ block: "start", behavior: LESS_MOTION.matches ? "instant" : "smooth" });
     }
   }
 
@@ -250,9 +252,13 @@ class Catalog {
     const [run, results, from] = [this.run, this.results, this.shown];
     const cards = await this.cards(results, from);
     if (run !== this.run || this.shown !== from) return; // a newer query, or a second click that came first
+    // Still on the button (pressed by keyboard, or clicked): the focus goes on to the first card added, where the
+    // reading goes on; left there, it fell to the page itself when the button hid, and Tab began at the top again.
+    const focused = document.activeElement === this.more;
     this.resultList.append(...cards);
     this.shown += cards.length;
     this.more.hidden = this.shown >= results.length;
+    if (focused && cards.length) cards[0].querySelector(".cr-card__title a")?.focus();
   }
 
   showServerList() {
@@ -357,7 +363,13 @@ class Catalog {
       for (const item of group.querySelectorAll(".cr-facet__value")) {
         const box = item.querySelector("input");
         const n = source[box.value] ?? 0;
-        item.querySelector(".cr-facet__count").textContent = n.toLocaleString("en");
+        // The number alone on screen; read out, it says what it counts ("Beginner 9" was a bare number).
+        item
+          .querySelector(".cr-facet__count")
+          .replaceChildren(
+            n.toLocaleString("en"),
+            el("span", { className: "cr-visually-hidden", text: n === 1 ? " credential" : " credentials" }),
+          );
         item.classList.toggle("cr-facet__value--empty", n === 0 && !box.checked);
         box.disabled = n === 0 && !box.checked;
         // Selected values always show, even when the group is collapsed.

@@ -127,6 +127,13 @@ function withReason(checks, detail) {
   return because ? `${because}. ${detail}` : detail;
 }
 
+/** The printable certificate is ready to print (a valid award's, just drawn) or not: hidden when not, so that nothing
+ * shows its empty shell, with or without this page's stylesheet (verify.css hides it on screen in any case). */
+function certificateReady(ready) {
+  $("cr-certificate").dataset.ready = ready ? "true" : "false";
+  $("cr-certificate").hidden = !ready;
+}
+
 class Page {
   constructor(root) {
     this.root = root;
@@ -503,13 +510,14 @@ class Page {
     else box.removeAttribute("aria-busy");
     // A new verdict: the certificate of whatever was checked before is not this one's (a valid award's is made
     // ready again after this, by renderCertificate).
-    $("cr-certificate").dataset.ready = "false";
+    certificateReady(false);
     box.replaceChildren(
       el("span", { className: "cr-verdict-icon", text: ICONS[tone], attrs: { "aria-hidden": "true" } }),
       el(
         "div",
         { className: "cr-verdict-text" },
-        el("p", { className: "cr-verdict-title", text: title }),
+        // A heading: moving by headings from the page's title, a screen reader reaches the verdict first.
+        el("h2", { className: "cr-verdict-title", text: title }),
         el("p", { className: "cr-verdict-detail", text: detail }),
       ),
     );
@@ -603,7 +611,7 @@ class Page {
     $("cr-image").hidden = true;
     this.badgeImage = null;
     for (const id of ["cr-bake", "cr-share", "cr-linkedin", "cr-print", "cr-email-form"]) $(id).hidden = true;
-    $("cr-certificate").dataset.ready = "false";
+    certificateReady(false);
     this.renderDownload(outcome);
     this.renderChecks(outcome.checks, result.authentic);
     $("cr-result").hidden = false;
@@ -874,7 +882,7 @@ class Page {
   renderCertificate(facts, valid) {
     const ok = valid && Boolean(facts.verifyUrl);
     $("cr-print").hidden = !ok;
-    $("cr-certificate").dataset.ready = ok ? "true" : "false";
+    certificateReady(ok);
     if (!ok) return;
     $("cr-cert-credential").textContent = facts.credentialName ?? facts.credentialRef ?? "";
     $("cr-cert-issuer").textContent = `Issued by ${facts.issuerName ?? facts.issuerDid}`;
