@@ -733,6 +733,17 @@ def test_resign_lists_signs_again_a_list_no_reader_reads_because_it_ended(signer
     assert resign_lists(signer.registry, ISSUER, signer.key) == [], "read by every reader now: left as it is"
 
 
+def _council_endorsing(signer: Signer, tmp_path: Path, record: Path | None = None) -> tuple[SigningKey, Any]:
+    """The endorser data-council, its key k1 (in force from EPOCH, kept under ``tmp_path/k``) and its endorsement of
+    acme-academy, signed at ISSUED (written to ``record`` when given)."""
+    add_endorser(signer.root, "data-council", "Data Council")
+    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
+    key = load_signing_key(made.private_path, root=signer.root)
+    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES,
+                    comment="x", now=ISSUED, record=record)  # fmt: skip
+    return key, first
+
+
 def test_resign_lists_signs_again_an_endorsers_list_that_ended_with_the_bits_it_signed(
     signer: Signer, tmp_path: Path
 ) -> None:
@@ -742,11 +753,7 @@ def test_resign_lists_signs_again_an_endorsers_list_that_ended_with_the_bits_it_
     endorser signed are its record, and are signed again as they are."""
     from generator.endorsements import verify_endorsement
 
-    add_endorser(signer.root, "data-council", "Data Council")
-    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
-    key = load_signing_key(made.private_path, root=signer.root)
-    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES,
-                    comment="x", now=ISSUED)  # fmt: skip
+    key, first = _council_endorsing(signer, tmp_path)
     revoke_endorsement(signer.registry, first.hash, key, now=ISSUED + dt.timedelta(days=1))
     status = signer.root / "registry" / "endorsers" / "data-council" / "status" / "1.json"
     credential = json.loads(status.read_text())
@@ -759,7 +766,7 @@ def test_resign_lists_signs_again_an_endorsers_list_that_ended_with_the_bits_it_
         return checks["status"].reason
 
     assert "expired on 2025-02-01" in verdict()
-    done = _credreg(signer, "resign-lists", "--key", str(made.private_path))
+    done = _credreg(signer, "resign-lists", "--key", str(tmp_path / "k" / "k1.key"))
     assert done.returncode == 0, done.stderr
     assert "status/1.json: its bits as you signed them, signed with k1" in done.stdout
     assert "validUntil" not in json.loads(status.read_text())
@@ -829,11 +836,7 @@ def test_resign_lists_never_signs_again_an_older_endorser_list_than_its_record_s
     from generator.endorsements import verify_endorsement
 
     record = tmp_path / "k" / "data-council.signed.txt"  # beside the key: the CLI's default record
-    add_endorser(signer.root, "data-council", "Data Council")
-    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
-    key = load_signing_key(made.private_path, root=signer.root)
-    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES,
-                    comment="x", now=ISSUED, record=record)  # fmt: skip
+    key, first = _council_endorsing(signer, tmp_path, record)
     status = signer.root / "registry" / "endorsers" / "data-council" / "status" / "1.json"
     older = _ended(status, key, ISSUED + dt.timedelta(hours=1))  # signed by the endorser elsewhere: not recorded
     revoke_endorsement(signer.registry, first.hash, key, now=ISSUED + dt.timedelta(days=1), record=record)
@@ -843,7 +846,7 @@ def test_resign_lists_never_signs_again_an_older_endorser_list_than_its_record_s
         checks = {c.id: c for c in verify_endorsement(first.document, signer.registry).checks}
         return checks["status"].reason
 
-    done = _credreg(signer, "resign-lists", "--key", str(made.private_path))
+    done = _credreg(signer, "resign-lists", "--key", str(tmp_path / "k" / "k1.key"))
     assert done.returncode != 0, done.stdout
     assert "is not the last version of the list you signed" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
@@ -861,11 +864,7 @@ def test_a_list_that_will_end_is_refused_by_the_full_check_and_signed_again_by_r
     from generator.check import CheckOptions
     from generator.endorsements import verify_endorsement
 
-    add_endorser(signer.root, "data-council", "Data Council")
-    made = generate_key(signer.registry, "data-council", key_id="k1", now=EPOCH, private_path=tmp_path / "k" / "k1.key")
-    key = load_signing_key(made.private_path, root=signer.root)
-    first = endorse(signer.registry, "acme-academy", "data-council", key, kind=EndorsementKind.RECOGNISES,
-                    comment="x", now=ISSUED)  # fmt: skip
+    key, first = _council_endorsing(signer, tmp_path)
     revoke_endorsement(signer.registry, first.hash, key, now=ISSUED + dt.timedelta(days=1))
     revoked = signer.award(email="revoked@example.org")
     revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
