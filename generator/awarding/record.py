@@ -46,6 +46,7 @@ __all__ = [
     "file_entry",
     "read_records",
     "record_signed",
+    "recorded_lines",
     "usable_record",
 ]
 
@@ -152,17 +153,7 @@ def read_records(paths: Iterable[Path]) -> SignedRecord:
     signed: dict[str, tuple[str, int, int]] = {}
     kinds = frozenset(RECORDED_KINDS)
     for record, path in enumerate(paths):
-        try:
-            with path.open("rb") as fh:
-                data = fh.read(MAX_RECORD_BYTES + 1)
-        except OSError as exc:
-            raise UsageError(f"--record {path}: cannot read it: {exc.strerror}") from None
-        if len(data) > MAX_RECORD_BYTES:
-            raise UsageError(f"--record {path}: larger than any record of what was signed can be")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise UsageError(f"--record {path}: not a record of what was signed (not UTF-8 text)") from None
+        text = _record_text(path)
         header = _HEADER.fullmatch(text.split("\n", 1)[0].strip())
         kinds &= frozenset(header[1].split()) if header is not None else FIRST_KINDS
         for number, line in enumerate(text.split("\n"), 1):
@@ -180,3 +171,33 @@ def read_records(paths: Iterable[Path]) -> SignedRecord:
             if dated is not None and (match[1] not in signed or dated[1] < signed[match[1]][0]):
                 signed[match[1]] = (dated[1], record, number)
     return SignedRecord(frozenset(hashes), kinds, signed)
+
+
+def _record_text(path: Path) -> str:
+    """The text of the record at ``path`` (the owner's own file: a link to it is followed), within its bounds."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_RECORD_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"--record {path}: cannot read it: {exc.strerror}") from None
+    if len(data) > MAX_RECORD_BYTES:
+        raise UsageError(f"--record {path}: larger than any record of what was signed can be")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"--record {path}: not a record of what was signed (not UTF-8 text)") from None
+
+
+def recorded_lines(path: Path | None, kind: str, where: str) -> list[tuple[str, str]]:
+    """(SHA-256, signed at) of each line of the record at ``path`` for a ``kind`` written to ``where``, as
+    :meth:`SignedEntry.line` writes them, in the order signed; none when there is no record (yet). A file that is no
+    record is a UsageError, as for :func:`read_records`."""
+    if path is None or not path.is_file():
+        return []
+    read_records([path])  # every line a record's: UsageError naming the one that is not
+    found = []
+    for line in _record_text(path).splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[1] == kind and parts[2] == where:
+            found.append((parts[0], parts[3]))
+    return found

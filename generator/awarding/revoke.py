@@ -29,7 +29,7 @@ from generator.awarding.earners import recorded_recipient
 from generator.awarding.issue import recipient_named_in, signing_key_problems
 from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
-from generator.awarding.record import file_entry, read_records, record_signed
+from generator.awarding.record import file_entry, record_signed, recorded_lines
 from generator.awarding.status import (
     _set_logged,
     list_bytes,
@@ -367,28 +367,12 @@ def _refuse_lost_revocations(registry: Registry, issuer: str, path: Path, read: 
     )
 
 
-def _recorded(record: Path | None, kind: str, where: str) -> list[tuple[str, str]]:
-    """(SHA-256, signed at) of each line of the owner's record of what it signed (:mod:`generator.awarding.record`)
-    for a ``kind`` written to ``where``, in order; none when there is no record yet."""
-    if record is None or not record.is_file():
-        return []
-    read_records([record])  # a record at all, within its bounds: UsageError naming what is wrong
-    with record.open("rb") as fh:  # the owner's own file, read as read_records reads it (a link to it too)
-        text = fh.read().decode("utf-8")
-    found = []
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 4 and parts[1] == kind and parts[2] == where:
-            found.append((parts[0], parts[3]))
-    return found
-
-
 def _refuse_shortened_log(registry: Registry, issuer: str, record: Path | None) -> None:
     """Refuse when the owner's record of what it signed holds a line of ``issuer``'s revocation log that the log
     in the checkout no longer has: lists made again from that log would take the revocation back."""
     log = layout.revocations_path(registry.root, issuer)
     rel = layout.relpath(registry.root, log)
-    recorded = _recorded(record, "revocation", rel)
+    recorded = recorded_lines(record, "revocation", rel)
     if not recorded:
         return
     held = (
@@ -419,7 +403,7 @@ def _refuse_older_list(registry: Registry, path: Path, credential: dict[str, Any
     signed = max((t for t in times if t is not None), default=None)
     with open_regular(path) as fh:
         current = hashlib.sha256(fh.read()).hexdigest()
-    for sha, at in _recorded(record, "status-list", rel):
+    for sha, at in recorded_lines(record, "status-list", rel):
         when = parse_time(at)
         if sha != current and when is not None and (signed is None or when > signed):
             raise UsageError(
