@@ -577,17 +577,18 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _issue_date(value: str | None) -> dt.date | None:
     """The UTC day of a GitHub timestamp (``2026-12-05T21:44:55Z``), or a date, for ``form-to-pr --created``: the
     issue-form workflow passes the event's ``created_at`` and the pull-request check GraphQL's ``createdAt``, and
-    both must make the same file whatever offset a timestamp is written in."""
+    both must make the same file whatever offset a timestamp is written in. Read by the registry's own rules for
+    dates and date-times (:func:`parse_date`, :func:`parse_time`)."""
+    from generator._internal.times import parse_date, parse_time
+
     if value is None:
         return None
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return dt.date.fromisoformat(value)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})", value):
-            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC).date()
-        raise ValueError(value)
-    except (ValueError, OverflowError):
-        raise UsageError(f"--created: {value!r} is not a date (YYYY-MM-DD) or a GitHub timestamp") from None
+    day, instant = parse_date(value), parse_time(value)
+    if day is None and instant is not None:
+        day = instant.astimezone(dt.UTC).date()  # parse_time refuses an instant whose UTC day is outside 1-9999
+    if day is None:
+        raise UsageError(f"--created: {value!r} is not a date (YYYY-MM-DD) or a GitHub timestamp")
+    return day
 
 
 def _cmd_form_to_pr(args: argparse.Namespace) -> int:

@@ -80,8 +80,8 @@ class FormRules:
     """What the web form itself refuses to submit without, read from its template: an issue edited afterwards, or
     opened through the API, is held to the same."""
 
-    required: dict[str, str]
-    """id → label of each question the template marks ``validations: required: true``."""
+    required: list[str]
+    """The ids of the questions the template marks ``validations: required: true``, in its order."""
     ticked: dict[str, list[str]]
     """id → the labels of its checkbox options marked ``required: true``."""
     options: dict[str, list[str]] = dataclasses.field(default_factory=dict)
@@ -108,7 +108,7 @@ def form_fields(root: Path, form: str) -> tuple[dict[str, str], FormRules]:
     if not isinstance(items, list):
         raise _template_problem(template, [], "the template is not a mapping with a body list")
     fields: dict[str, str] = {}
-    rules = FormRules({}, {})
+    rules = FormRules([], {})
     for n, item in enumerate(items):
         if not isinstance(item, dict):
             raise _template_problem(template, ["body", n], "not a mapping")
@@ -122,7 +122,7 @@ def form_fields(root: Path, form: str) -> tuple[dict[str, str], FormRules]:
             key = fields[str(label)] = str(item["id"])
             validations = item.get("validations")
             if isinstance(validations, dict) and validations.get("required") is True:
-                rules.required[key] = str(label)
+                rules.required.append(key)
             options = attributes.get("options") if item["type"] == "checkboxes" else None
             if isinstance(options, list):
                 rules.options[key] = [str(o.get("label")) for o in options if isinstance(o, dict)]
@@ -136,9 +136,9 @@ def _hold_to(rules: FormRules, fields: dict[str, str], answers: dict[str, str | 
     """Refuse what the web form would not have submitted: a required answer missing, or a required box unticked
     (GitHub writes a ticked one as ``- [X] <label>``)."""
     labels = {key: label for label, key in fields.items()}
-    for key, label in rules.required.items():
+    for key in rules.required:
         if not answers.get(key):
-            raise FormError(f"{label}: this answer is required")
+            raise FormError(f"{labels[key]}: this answer is required")
     ticked = {key: _boxes(labels[key], options, answers.get(key)) for key, options in rules.options.items()}
     for key, options in rules.ticked.items():
         for option in options:

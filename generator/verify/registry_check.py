@@ -65,7 +65,7 @@ from generator.verify.policies import (
     proof_statement,
 )
 from generator.verify.results import CheckStatus
-from generator.verify.status import ENDLESS, RegistryStatus, list_end
+from generator.verify.status import ENDLESS, RegistryStatus
 
 __all__ = [
     "AUTHENTICITY_POLICIES",
@@ -953,11 +953,12 @@ def _check_status_lists(
     for number in sorted(set(present) | used_lists):
         url = registry.status_list_url(issuer, number)
         rel = layout.relpath(registry.root, layout.status_list_path(registry.root, issuer, number))
-        bits, problem = status.list_bits(url, did)
+        reading = status.reading(url, did)
+        bits, problem = reading.at(None)
         if bits is None:
             problems.add(rel, problem, code="status-list.invalid")
             continue
-        if list_end(registry.root / rel, rel) is not None:  # read today, its revocations lapse when it ends
+        if reading.ends:  # read today, its revocations lapse when it ends
             problems.add(rel, ENDLESS, field="validUntil", code="status-list.valid-until")
         size = len(bits) * 8
         for i, where, line_no in index.beyond(issuer, number, size):

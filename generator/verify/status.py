@@ -191,6 +191,11 @@ class ListReading:
         problem = self.window.problem(now or dt.datetime.now(dt.UTC))
         return (None, f"the status list is not in force: {problem}") if problem else (self.bits, "")
 
+    @property
+    def ends(self) -> bool:
+        """Whether the list read gives a ``validUntil`` (:data:`ENDLESS`: the registry's lists never end)."""
+        return self.window is not None and self.window.raw_end is not None
+
 
 def readable_list(document: dict[str, Any]) -> ListReading:
     """The bits of a status list whose owner and signature hold (:func:`owner_problem`, :func:`signature_problem`),
@@ -224,7 +229,11 @@ class RegistryStatus:
     def list_bits(self, url: str, issuer_did: str, now: dt.datetime | None = None) -> tuple[bytes | None, str]:
         """The verified bitstring of a status list in force at ``now`` (default: the clock; :meth:`ListReading.at`),
         or ``None`` and why it cannot be trusted."""
-        return self._load(url, issuer_did).at(now)
+        return self.reading(url, issuer_did).at(now)
+
+    def reading(self, url: str, issuer_did: str) -> ListReading:
+        """The status list at ``url``, read and verified for ``issuer_did`` once (:meth:`list_bits` at a time)."""
+        return self._load(url, issuer_did)
 
     def _load(self, url: str, issuer_did: str) -> ListReading:
         # Read once per list and issuer: whether a list is trusted depends on whose it must be (owner_problem,

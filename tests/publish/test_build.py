@@ -439,14 +439,7 @@ def test_a_build_interrupted_as_it_swaps_the_site_in_keeps_the_previous_site(
     out = tmp_path / "site"
     build_site(signer.root, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    real_rename = Path.rename
-
-    def rename(self: Path, target: Path | str) -> Path:
-        if Path(target) == out and self.name.startswith(".site.building-"):
-            raise KeyboardInterrupt
-        return real_rename(self, target)
-
-    monkeypatch.setattr(Path, "rename", rename)
+    _interrupt_swap(monkeypatch, out)
     with pytest.raises(KeyboardInterrupt):
         build_site(signer.root, out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -470,14 +463,7 @@ def test_a_build_whose_data_cannot_be_swapped_in_keeps_the_previous_site(
     before = (_site_files(out), _site_files(data))
     assert before[1], "the data folder holds the award's shard"
     signer.award()  # the next build has another award: other shards, another index
-    real_rename = Path.rename
-
-    def rename(self: Path, target: Path | str) -> Path:
-        if Path(target) == data and self.name.startswith(".site-data.building-"):
-            raise KeyboardInterrupt
-        return real_rename(self, target)
-
-    monkeypatch.setattr(Path, "rename", rename)
+    _interrupt_swap(monkeypatch, data)
     with pytest.raises(KeyboardInterrupt):
         build_site(signer.root, out)
     assert (_site_files(out), _site_files(data)) == before
@@ -499,6 +485,18 @@ def rename(self, target):
 Path.rename = rename
 build_site(Path(sys.argv[1]), out)
 """
+
+
+def _interrupt_swap(monkeypatch: pytest.MonkeyPatch, out: Path) -> None:
+    """Interrupt the build (Ctrl-C) as it renames its staging folder to ``out``."""
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path | str) -> Path:
+        if Path(target) == out and self.name.startswith(f".{out.name}.building-"):
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
 
 
 def _site_files(out: Path) -> dict[Path, bytes]:
