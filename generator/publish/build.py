@@ -65,17 +65,30 @@ def _is_site(folder: Path) -> bool:
 _SHARD_FILE = re.compile(r"[0-9a-f]+\.json\.gz")
 
 
+#: What file browsers leave in folders they show (macOS Finder, its AppleDouble files, Windows Explorer): an
+#: earlier build's data, opened once to look, is still that.
+_BROWSER_FILES = re.compile(r"\.DS_Store|\._.*|Thumbs\.db|desktop\.ini")
+
+
 def _is_data(folder: Path) -> bool:
     """Whether ``folder`` holds what a build writes as verification data: ``shards/`` (every build writes it),
-    holding nothing but shard files (``<hex>.json.gz``), and nothing but the data's folders. A folder of one's own
-    holding just a ``log/``, or a ``shards/`` of one's own (``shards/eu.db``), is not one."""
+    holding nothing but shard files (``<hex>.json.gz``), and nothing but the data's folders (and what file browsers
+    leave, :data:`_BROWSER_FILES`). A folder of one's own holding just a ``log/``, or a ``shards/`` of one's own
+    (``shards/eu.db``), is not one."""
     shards = folder / "shards"
     if shards.is_symlink() or not shards.is_dir():
         return False
-    if not all(entry.name in _DATA_ENTRIES for entry in folder.iterdir()):
-        return False
+    with os.scandir(folder) as entries:
+        if not all(e.name in _DATA_ENTRIES or _browsers(e) for e in entries):
+            return False
     with os.scandir(shards) as entries:
-        return all(e.is_file(follow_symlinks=False) and _SHARD_FILE.fullmatch(e.name) for e in entries)
+        return all(
+            _browsers(e) or (e.is_file(follow_symlinks=False) and _SHARD_FILE.fullmatch(e.name)) for e in entries
+        )
+
+
+def _browsers(entry: os.DirEntry[str]) -> bool:
+    return entry.is_file(follow_symlinks=False) and _BROWSER_FILES.fullmatch(entry.name) is not None
 
 
 def output_folder(
@@ -91,6 +104,12 @@ def output_folder(
     for name in _REGISTRY_FOLDERS:
         if out.is_relative_to(home / name):
             raise UsageError(f"{option} {given}: inside the registry's {name}/: give a folder outside it")
+    if out.is_mount():
+        # Renaming a mount point fails (EBUSY), and the build renames the previous folder aside.
+        raise UsageError(
+            f"{option} {given}: a mount point, and the build replaces its output whole by renaming",
+            ["give a folder inside it"],
+        )
     if out.is_symlink() or out.exists():
         if not out.is_dir() or out.is_symlink():
             raise UsageError(f"{option} {given}: exists and is not a folder, and the build replaces its output whole")

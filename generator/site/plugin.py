@@ -8,10 +8,11 @@ generated pages (outside the navigation tree) and the site's static assets.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -111,6 +112,10 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         """Set by :func:`generator.publish.build.build_site` for ``--demo-log`` (see :mod:`generator.statements`)."""
         self.data_out: Path | None = None
         """Where shards, templates and achievements go when the registry sets ``verification_data_url``."""
+        self.serving = False
+        """Run by `mkdocs serve`, which builds into a temporary folder it deletes when stopped."""
+        self.served_data: Path | None = None
+        """The data folder chosen beside a served site's temporary folder: deleted with it (:meth:`on_shutdown`)."""
         self.log_records: Mapping[str, Mapping[str, Any]] | None = None
         """The awards' public-log records (``credreg build --log``), for their verification shard entries."""
         self.checked: AwardIndex | None = None
@@ -126,6 +131,14 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             root = Path(self.config.root) if self.config.root else layout.find_root(here)
             self.registry, self.checked = load_for_build(root)
         return self.registry
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        # `mkdocs serve` deletes its temporary site folder after this; the data beside it is of no more use.
+        if self.served_data is not None:
+            shutil.rmtree(self.served_data, ignore_errors=True)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.prepared is not None:
@@ -151,6 +164,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
                 self.data_out = data_folder(registry.root, Path(config.site_dir), None, "verification data folder")
             except UsageError as exc:
                 raise PluginError(exc.explain()) from None
+            if self.serving:
+                self.served_data = self.data_out
         # No repo_url: Material's repository widget would call the GitHub API from every visitor's browser.
         if governance.repository:
             repo = Markup.escape(governance.repository)

@@ -7,8 +7,12 @@ import contextlib
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,17 @@ from tests.conftest import REPO, Signer
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, check=False)
+
+
+def _plain_mkdocs(root: Path) -> None:
+    """Make ``root`` a registry with ``verification_data_url`` that plain ``mkdocs`` (the plugin's other way in)
+    builds: the project's ``mkdocs.yml`` with its folders named absolutely."""
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
+    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
+    (root / "mkdocs.yml").write_text(config)
 
 
 def tamper(signer: Signer) -> str:
@@ -56,6 +71,39 @@ def test_a_first_build_of_a_refused_registry_writes_no_folder(signer: Signer, tm
     assert built.returncode == 1
     assert "Traceback" not in built.stderr
     assert not out.exists()
+
+
+@contextlib.contextmanager
+def _mounted(folder: Path) -> Iterator[None]:
+    """``folder`` made the mount point of a small tmpfs (skipped where mounting is not permitted)."""
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], check=False).returncode:
+        pytest.skip("mounting a tmpfs is not permitted here")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("option", ["--out", "--data-out"])
+def test_a_mount_point_is_refused_as_an_output_folder_before_building(
+    signer: Signer, tmp_path: Path, option: str
+) -> None:
+    """The build replaces its folders whole by renaming, and a mount point cannot be renamed: a build into one
+    (a volume mounted at ``public/``) ran to the end and failed with a bare "Device or resource busy". It is a
+    usage error now, before anything is built, with what to give instead."""
+    governance = signer.root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    named = outside / ("public" if option == "--out" else "public-data")
+    with _mounted(named):
+        built = run("--root", str(signer.root), "build", "--out", str(outside / "public"), option, str(named))
+        assert built.returncode == 2, built.stderr
+        assert "Traceback" not in built.stderr
+        assert f"{option} {named}: a mount point" in built.stderr, built.stderr
+        assert list(named.iterdir()) == []
+    assert [p.name for p in outside.iterdir()] == [named.name]
 
 
 def test_build_and_check_share_one_verdict(signer: Signer) -> None:
@@ -263,10 +311,15 @@ def test_a_folder_of_ones_own_holding_a_shards_folder_is_never_replaced(signer: 
         assert sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*")) == before
         assert not (tmp_path / "site").exists()
     data = tmp_path / "data"
-    for _ in range(2):  # an earlier build's data (shards of an award) is replaced
+    for step in range(3):  # an earlier build's data (shards of an award) is replaced, with what file browsers add
+        if step == 2:
+            shard = next((data / "shards").iterdir()).name
+            for name in (".DS_Store", "shards/.DS_Store", f"shards/._{shard}", "Thumbs.db", "shards/desktop.ini"):
+                (data / name).write_bytes(b"\0\0\0\1Bud1")
         built = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(data))
         assert built.returncode == 0, built.stderr
-        assert [p.name for p in (data / "shards").iterdir()]
+        assert [p.name for p in (data / "shards").iterdir() if p.name.endswith(".json.gz")]
+    assert not [p for p in data.rglob("*") if p.name.startswith((".", "Thumbs", "desktop"))]
 
 
 def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: Signer, tmp_path: Path) -> None:
@@ -275,12 +328,7 @@ def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: 
     beside ``mkdocs build -d mine`` was gone, with no word. The plugin now takes that folder by `credreg build`'s
     rule (new, empty or a build's data), refusing anything else before mkdocs empties the site's folder."""
     root = signer.root
-    governance = root / "registry" / "governance.yaml"
-    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
-    config = (REPO / "mkdocs.yml").read_text()
-    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
-    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
-    (root / "mkdocs.yml").write_text(config)
+    _plain_mkdocs(root)
     site, data = tmp_path / "mine", tmp_path / "mine-data"
     data.mkdir()
     (data / "thesis.tex").write_text("years of work\n")
@@ -304,6 +352,38 @@ def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: 
     assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
 
 
+def test_mkdocs_serve_leaves_no_data_folder_behind(signer: Signer, tmp_path: Path) -> None:
+    """`mkdocs serve` builds into a temporary folder it deletes when stopped; the plugin wrote the verification data
+    beside it (``<tmp>-data``, its default), which nothing deleted: every served session left a copy of the data in
+    the temporary folder. The plugin now removes the data folder it chose for a served site when serving stops."""
+    _plain_mkdocs(signer.root)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-f", str(signer.root / "mkdocs.yml")]
+    env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temporary)}
+    with subprocess.Popen([*command, "-a", f"127.0.0.1:{port}"], stderr=subprocess.PIPE, text=True, env=env) as served:
+        assert served.stderr is not None
+        said = []
+        for line in served.stderr:
+            said.append(line)
+            if "Serving on" in line:
+                break
+        assert any("Serving on" in line for line in said), "".join(said)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answered:  # up and serving
+            assert answered.status == 200
+        data = [p for p in temporary.iterdir() if p.name.endswith("-data")]
+        assert data, sorted(p.name for p in temporary.iterdir())  # the data was written beside the served site
+        assert (data[0] / "shards").is_dir()
+        served.send_signal(signal.SIGINT)
+        rest = served.communicate(timeout=60)[1]
+    assert served.returncode == 0, rest
+    assert "Traceback" not in rest, rest
+    assert list(temporary.iterdir()) == []
+
+
 def test_the_data_folder_is_beside_the_site_as_named_and_apart_from_it_through_links(
     signer: Signer, tmp_path: Path
 ) -> None:
@@ -314,12 +394,7 @@ def test_the_data_folder_is_beside_the_site_as_named_and_apart_from_it_through_l
     a ``public-data`` linking into the site's real folder passed, and the data was written inside the site. Both
     now take ``<out>-data`` beside the name given, and compare the two with their links followed."""
     root = signer.root
-    governance = root / "registry" / "governance.yaml"
-    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
-    config = (REPO / "mkdocs.yml").read_text()
-    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
-    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
-    (root / "mkdocs.yml").write_text(config)
+    _plain_mkdocs(root)
     (tmp_path / "www").mkdir()
     (tmp_path / "public").symlink_to(tmp_path / "www")
     built = run("--root", str(root), "build", "--out", str(tmp_path / "public"))
