@@ -15,6 +15,7 @@ from generator.publish.did import serves_did
 from generator.recognition import ClaimStatus, VerifiedEndorsement
 from generator.render import labels
 from generator.render.html import esc, external_link, relative
+from generator.render.keys import key_table
 from generator.render.markdown import render_markdown
 from generator.render.model import Entry, SiteModel, credential_path, endorser_path, issuer_path
 from generator.verify.results import Verdict, revoked_because
@@ -195,7 +196,6 @@ def endorser_body(model: SiteModel, endorser_id: str) -> str:
     items = [x for x in model.recognition.by(endorser_id) if x.result.authentic]
     listing = "".join(_endorsement_item(model, x, here, show_subject=True) for x in items)
     did = model.registry.endorser_did(endorser_id)
-    keys = "".join(f"<li><code>{esc(did)}#{esc(k)}</code></li>" for k in sorted(record.keys))
     # A link to did.json only where this site serves it: a body's own DID is resolved by the body.
     resolved = (
         '(resolved from this site: <a href="did.json">did.json</a>)'
@@ -215,8 +215,9 @@ def endorser_body(model: SiteModel, endorser_id: str) -> str:
             if listing
             else ""
         )
-        + f'<section class="cr-section" id="keys"><h2>Signing keys</h2><p>DID <code>{esc(did)}</code> '
-        f'{resolved}</p><ul class="cr-list">{keys}</ul></section></article>'
+        + f'<section class="cr-section" id="keys"><h2>Signing keys</h2><p>DID <code class="cr-break">{esc(did)}</code> '
+        f"{resolved}. An endorsement is accepted only if it was signed by one of these keys while the key was valid."
+        f"</p>{key_table(record.keys, model.now)}</section></article>"
     )
 
 

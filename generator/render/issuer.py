@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from generator.models import PublicKey
 from generator.publish.did import serves_did
 from generator.registry import IssuerRecord
 from generator.render import labels
@@ -12,6 +9,8 @@ from generator.render.components import card_list, fact_list, stat_tiles
 from generator.render.credential import site_image
 from generator.render.endorsements import issuer_recognition
 from generator.render.html import esc, external_link, relative
+from generator.render.keys import in_use as signing_now
+from generator.render.keys import key_table
 from generator.render.markdown import render_markdown
 from generator.render.model import SiteModel, credential_path, issuer_path, name_order
 
@@ -33,27 +32,6 @@ def _location(record: IssuerRecord) -> str:
     return ", ".join(p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1])  # "Berlin, Berlin" once
 
 
-def _key_day(value: dt.datetime) -> str:
-    """A key's time as a day, in UTC: as keys.json gives it and every verdict says it (keys.py ``utc_day``)."""
-    return labels.date_label(value.astimezone(dt.UTC))
-
-
-def _key_state(key: PublicKey, now: dt.datetime) -> str:
-    if key.revoked_at is not None:
-        return (
-            f'<span class="cr-badge cr-badge--revoked">Revoked</span> {esc(_key_day(key.revoked_at))}: '
-            f"{esc(key.revocation_reason or '')}"
-        )
-    # As the check and the verification page take its signatures now (keys.py window_problem): a valid_until still
-    # to come leaves the key in use until then (its column says when), and a window still to come is not yet open.
-    if key.valid_until is not None and now > key.valid_until:
-        return f'<span class="cr-badge cr-badge--deprecated">Rotated out</span> {esc(_key_day(key.valid_until))}'
-    if now < key.valid_from:  # every signature before then is refused: not yet the key in use
-        return f'<span class="cr-badge cr-badge--retired">Not yet valid</span> until {esc(_key_day(key.valid_from))}'
-
-    return '<span class="cr-badge cr-badge--active">In use</span>'
-
-
 def _keys(model: SiteModel, record: IssuerRecord, here: str) -> str:
     did = model.registry.issuer_did(record.id)
     if serves_did(model.registry, record.id):
@@ -62,24 +40,7 @@ def _keys(model: SiteModel, record: IssuerRecord, here: str) -> str:
         )
     else:
         where = "The issuer's own DID, resolved by the issuer; the registry accepts the keys listed here for it."
-    rows = []
-    for key_id in sorted(record.keys):
-        key = record.keys[key_id].model
-        until = _key_day(key.valid_until) if key.valid_until else "—"
-        rows.append(
-            f'<tr><th scope="row"><code>{esc(key.id)}</code></th><td>{esc(_key_day(key.valid_from))}</td>'
-            f"<td>{esc(until)}</td><td>{_key_state(key, model.now)}</td>"
-            f'<td><code class="cr-break">{esc(key.publicKeyMultibase)}</code></td></tr>'
-        )
-    table = (
-        '<div class="cr-table-wrap" tabindex="0" role="region" aria-label="Signing keys">'
-        '<table class="cr-table"><caption>Signing keys</caption>'
-        '<thead><tr><th scope="col">Key</th>'
-        '<th scope="col">Valid from</th><th scope="col">Valid until</th><th scope="col">State</th>'
-        f'<th scope="col">Public key (Multikey)</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
-        if rows
-        else '<p class="cr-muted">No keys registered yet.</p>'
-    )
+    table = key_table(record.keys, model.now)
     keys_json = relative(here, f"issuers/{record.id}/keys.json")
     return (
         f'<p>Decentralized identifier: <code class="cr-break">{esc(did)}</code>. {where}</p>'
@@ -90,8 +51,7 @@ def _keys(model: SiteModel, record: IssuerRecord, here: str) -> str:
 
 def _technical(model: SiteModel, record: IssuerRecord, here: str) -> str:
     """Identifiers, keys and maintainers' GitHub handles: folded away, for those who check signatures by hand."""
-    keys = record.keys.values()
-    in_use = sum(1 for k in keys if k.model.revoked_at is None and k.model.valid_until is None)
+    in_use = signing_now(record.keys, model.now)
     maintainers = ", ".join(_maintainer(m) for m in record.issuer.maintainers)
     verify = relative(here, "verify/")
     return (

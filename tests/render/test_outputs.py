@@ -367,3 +367,6 @@ def test_an_issuer_page_says_a_keys_state_as_its_window_stands_now(
     row = html[html.index(f"<code>{key_id}</code>") :]
     row = row[: row.index("</tr>")]
     assert state in row
+    # The sentence above the table counted keys without a valid_until as in use, whatever their window.
+    in_use = 1 if state.startswith("In use") else 0
+    assert f"signs its awards with {in_use} key{'' if in_use == 1 else 's'} registered here" in html

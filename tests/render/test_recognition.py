@@ -119,3 +119,29 @@ def test_an_endorsers_own_did_is_not_said_to_resolve_here(tmp_path: Path) -> Non
     served = site / "endorsers/other-council"
     assert (served / "did.json").is_file()  # the registry's did:web for the body: served, and linked
     assert 'href="did.json"' in (served / "index.html").read_text()
+
+
+def test_an_endorser_page_says_each_keys_window_and_state_as_an_issuer_page_does(model: SiteModel) -> None:
+    # The endorser page listed its keys' ids only: a revoked or rotated-out key read like one in use, though every
+    # endorsement it signs after that is refused. It shows the issuer page's table (render/keys.py), one rule.
+    import dataclasses
+    import datetime as dt
+
+    from generator.registry import Sourced
+
+    endorser = "valencia-tech-employers-network"
+    record = model.registry.endorsers[endorser]
+    [(key_id, key)] = list(record.keys.items())[:1]
+    page = endorser_body(model, endorser)
+    row = page[page.index(f"<code>{key_id}</code>") :]
+    assert "In use</span>" in row[: row.index("</tr>")]
+    revoked = {"revoked_at": model.now - dt.timedelta(days=3), "revocation_reason": "lost laptop"}
+    gone = Sourced(key.model.model_copy(update=revoked), key.doc)
+    changed = dataclasses.replace(record, keys={key_id: gone})
+    registry = dataclasses.replace(model.registry, endorsers={**model.registry.endorsers, endorser: changed})
+    page = endorser_body(dataclasses.replace(model, registry=registry), endorser)
+    row = page[page.index(f"<code>{key_id}</code>") :]
+    row = row[: row.index("</tr>")]
+    assert "In use" not in row
+    assert "Revoked</span>" in row
+    assert "lost laptop" in row
