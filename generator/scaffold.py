@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -108,8 +109,8 @@ def parse_cost(text: str) -> str | dict[str, Any]:
     if len(words) == 2:
         amount, currency = (words[1], words[0]) if words[0].isalpha() else (words[0], words[1])
         try:
-            number = float(amount)
-        except ValueError:
+            number = _number("cost", amount, float)
+        except UsageError:
             pass
         else:
             return {"amount": int(number) if number.is_integer() else number, "currency": currency}
@@ -404,9 +405,12 @@ def _split(value: Any, sep: str = ",") -> tuple[str, ...]:
 
 def _number(name: str, value: Any, kind: Callable[[str], float | int]) -> Any:
     try:
-        return kind(str(value))
+        number = kind(str(value))
     except ValueError:
         raise UsageError(f"{name}: {value!r} is not a number") from None
+    if not math.isfinite(number):  # float() reads nan, inf and 1e400 as numbers; no file holds them
+        raise UsageError(f"{name}: {value!r} is not a number")
+    return number
 
 
 #: Flags of ``credreg new`` that are answers (the CLI passes these through).

@@ -147,6 +147,29 @@ def test_hostile_or_wrong_answers_write_nothing(registry_dir: Path, flag: str, v
     assert not (registry_dir / "registry/issuers/harbour-data-school").exists()
 
 
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [
+        ("--hours", "nan", "hours: 'nan' is not a number"),  # was "YAML syntax in a value?"
+        ("--hours", "inf", "hours: 'inf' is not a number"),
+        ("--hours", "1e400", "hours: '1e400' is not a number"),
+        ("--cost", "GBP nan", "cost 'GBP nan': write free, or an amount"),  # was written as amount NaN
+        ("--cost", "GBP -inf", "cost 'GBP -inf': write free, or an amount"),
+    ],
+)
+def test_numbers_python_reads_that_no_file_holds_are_refused_by_name(
+    registry_dir: Path, flag: str, value: str, words: str
+) -> None:
+    """``float()`` reads ``nan``, ``inf`` and ``1e400`` as numbers: the hours gave a message about YAML syntax or a
+    validation error, a cost's amount went into the answers as NaN. Both name the answer now, and write nothing."""
+    flags = list(CREDENTIAL_FLAGS)
+    flags[flags.index(flag) + 1] = value
+    done = credreg(registry_dir, "new", "credential", "acme-academy/sql-reporting", *flags)
+    assert done.returncode == 2, done.stderr
+    assert words in done.stderr, done.stderr
+    assert not (registry_dir / "registry/issuers/acme-academy/credentials/sql-reporting.yaml").exists()
+
+
 def test_text_the_registry_accepts_is_accepted_as_typed(registry_dir: Path) -> None:
     """``credreg new`` applies the registry's own text rule, not a stricter copy: a Persian name needs the
     zero-width non-joiner, an emoji sequence the joiner; both are written and pass the check."""
