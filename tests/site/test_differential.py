@@ -253,6 +253,19 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             f"{did}#{did.removeprefix('did:key:')}",
             EPOCH,
         ),
+        # OB 3.0's Criteria by its URL alone: an object in its JSON schema, the bare URL in compaction's output.
+        "foreign, its criteria by URL alone": sign_document(
+            _with_criteria(unsigned, {"id": "https://elsewhere.example/criteria"}),
+            SigningKey("x", "x", seed),
+            f"{did}#{did.removeprefix('did:key:')}",
+            EPOCH,
+        ),
+        "foreign, its criteria a bare URL": sign_document(
+            _with_criteria(unsigned, "https://elsewhere.example/criteria"),
+            SigningKey("x", "x", seed),
+            f"{did}#{did.removeprefix('did:key:')}",
+            EPOCH,
+        ),
         "foreign, forged for the identity key": _identity_key_forgery(unsigned),
         "foreign, forged for the identity key, proofs naming the key alone": _identity_key_forgery(
             unsigned, fragment_only=True
@@ -357,6 +370,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "status lists": {"the issuer's status list": status_list, "the issuer's status list, changed": changed_list},
         "hashes": [fresh.hash, expired.hash, revoked.hash],
     }
+
+
+def _with_criteria(unsigned: dict[str, Any], criteria: Any) -> dict[str, Any]:
+    out = copy.deepcopy(unsigned)
+    out["credentialSubject"]["achievement"]["criteria"] = criteria
+    return out
 
 
 def _js(node: Node, site: Path, **request: Any) -> dict[str, Any]:
@@ -478,6 +497,15 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
         checks = {c.id: str(c.status) for c in verifier.verify(corpus["cases"][name], now=NOW).checks}
         assert checks["key"] == "failed", (name, checks)
     assert sum(1 for v in verdicts.values() if v == "valid") == 4
+    # A node written as nothing but its id is the id compaction gives back: no round-trip exception (both read it
+    # as well-formed); the bare URL OB 3.0's schema refuses is malformed in both.
+    for name, kind in (
+        ("foreign, its criteria by URL alone", "issuer not registered"),
+        ("foreign, its criteria a bare URL", "malformed"),
+    ):
+        doc = corpus["cases"][name]
+        assert _compare(verifier.verify(doc, now=NOW), _js(node, corpus["site"], text=json.dumps(doc)), name) is None
+        assert str(verifier.verify(doc, now=NOW).headline().kind) == kind, name
     assert tally["rdfc"] == 0  # the browser checks RDFC proofs as Python does (issue 15)
     assert tally["same"] > 4 * (tally["rdfc"] + tally["round trip"]), tally
     print(f"differential corpus: {len(corpus['cases'])} files + {len(corpus['hashes'])} hashes: {tally}")
