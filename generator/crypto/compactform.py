@@ -19,7 +19,9 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
    written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids).
 
 1–4 are JSON rules, and the browser verifier (``generator/site/assets/verify/policies.js``) applies them too; 5
-needs a JSON-LD processor, so it is checked here only. Pure: contexts come from a :class:`ContextStore`.
+needs a JSON-LD processor: the page's copy (``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded
+only for a credential of an issuer not registered here) says the same in the same words, held equal by the
+differential corpus (``tests/site/test_differential.py``). Pure: contexts come from a :class:`ContextStore`.
 """
 
 from __future__ import annotations
@@ -132,7 +134,11 @@ def compact_form_problems(document: Any, store: ContextStore | None = None) -> l
     compacted.pop("@context", None)
     ours = {k: v for k, v in unsecured.items() if k != "@context"}
     if not _same_value(ours, compacted):
-        keys = sorted(k for k in ours.keys() | compacted.keys() if not _same_value(ours.get(k), compacted.get(k)))
+        # A key on one side only differs too (a null, which compaction drops, is no absent key).
+        both = ours.keys() & compacted.keys()
+        keys = sorted(
+            k for k in ours.keys() | compacted.keys() if k not in both or not _same_value(ours[k], compacted[k])
+        )
         return [
             "the credential is not in compact form: its JSON does not read as the graph it signs "
             f"(differs at {', '.join(keys[:_MAX_REPORTED])})"
