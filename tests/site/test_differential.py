@@ -266,6 +266,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             f"{did}#{did.removeprefix('did:key:')}",
             EPOCH,
         ),
+        # An @json literal (VC 2.0's _sd): JSON as it is, a null in it too, signed as one literal; well-formed in both.
+        "foreign, an @json literal": sign_document(
+            {**unsigned, "_sd": {"b": [1.5, None, {"z": 1, "a": True}], "a": "x"}},
+            SigningKey("x", "x", seed),
+            f"{did}#{did.removeprefix('did:key:')}",
+            EPOCH,
+        ),
         # A null: JSON-LD drops it from what is signed (the JCS proof signs it); the round trip refuses it in both.
         **{
             f"foreign, {what} null": sign_document(
@@ -502,6 +509,7 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     # as well-formed); the bare URL OB 3.0's schema refuses is malformed in both.
     for name, kind in (
         ("foreign, its criteria by URL alone", "issuer not registered"),
+        ("foreign, an @json literal", "issuer not registered"),
         ("foreign, its criteria a bare URL", "malformed"),
         ("foreign, its validUntil null", "malformed"),
         ("foreign, its issuer's description null", "malformed"),
