@@ -300,3 +300,47 @@ def test_a_value_canonicalized_otherwise_elsewhere_gets_one_verdict(
     assert reply["verdict"] == str(python.verdict) == "invalid"
     assert reply["headline"] == {"kind": str(lead.kind), "text": lead.text}
     assert reply["checks"][f"proof:{RDFC}"] == ["failed", proof.reason]
+
+
+# --- a node written as nothing but its id: OB 3.0's Criteria by its URL ----------------------------------------------
+
+
+def _criteria_by_id() -> dict[str, Any]:
+    """The sample with its achievement's criteria given by URL only, as OB 3.0's ``Criteria`` allows (``id`` or
+    ``narrative``; it has no ``type``): an object, as OB 3.0's JSON schema requires. Compaction writes it as the
+    bare URL (``criteria`` is an ``@id`` term), which the schema refuses."""
+    unsigned = {k: v for k, v in onedtech_style_sample().items() if k != "proof"}
+    unsigned["credentialSubject"]["achievement"]["criteria"] = {
+        "id": "https://example.com/achievements/21st-century-skills/teamwork/criteria"
+    }
+    did = unsigned["issuer"]["id"]
+    method = f"{did}#{did.removeprefix('did:key:')}"
+    return sign_document(unsigned, SigningKey("x", "x", SEED), method, dt.datetime(2024, 1, 1, tzinfo=dt.UTC), (RDFC,))
+
+
+def test_a_conformant_credential_naming_its_criteria_by_url_is_well_formed(
+    node: Node, root: Path, tmp_path: Path
+) -> None:
+    """``credreg verify`` called it "not a well-formed award" (its JSON "does not read as the graph it signs"): the
+    compact-form rule took ``{"id": URL}`` and the ``URL`` compaction gives back for it for two things, though they
+    are one node in the signed graph and the checks read one URL from either. The page said "Genuine signature, but
+    its issuer is not registered here.". Both now say that; the criteria's URL is what was signed."""
+    doc = _criteria_by_id()
+    code, result, text = _cli(root, doc, tmp_path)
+    statuses = {c["id"]: c["status"] for c in result["checks"]}
+    assert statuses["structure"] == "passed", result["checks"]
+    assert text.startswith("Genuine signature, but its issuer is not registered here.\n")
+    assert (code, result["headline_kind"], result["authentic"]) == (1, "issuer not registered", True)
+    assert statuses[f"proof:{RDFC}"] == "passed"
+    # The compact form itself (the bare URL) is still refused by the OB 3.0 structure, in both.
+    bare = copy.deepcopy(doc)
+    bare["credentialSubject"]["achievement"]["criteria"] = bare["credentialSubject"]["achievement"]["criteria"]["id"]
+    assert _cli(root, bare, tmp_path)[1]["headline_kind"] == "malformed"
+    if NODE is None:
+        return
+    registry = load_registry(root).registry
+    assert registry is not None
+    site = publish(registry, tmp_path / "site")
+    reply = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))
+    assert reply["checks"]["structure"][0] == "passed"
+    assert reply["headline"] == {"kind": "issuer not registered", "text": result["headline"]}

@@ -1,13 +1,11 @@
 // Verification as policies, one check each, in the order and with the rules of generator/verify/policies.py.
 //
-// The deliberate differences: the browser does not canonicalize RDF, so it cannot check an eddsa-rdfc-2022
-// proof itself. For an award the build published as it is (its hash), the registry's check verified that proof
-// before publishing it; for any other file the proof is "not checked" and blocks a valid verdict ("cannot be
-// fully checked here"), as an award of a registered issuer that the registry does not hold is never valid in
-// `credreg verify` either. And a credential of another issuer gets the JSON rules of the compact form
-// (generator/crypto/compactform.py) without its JSON-LD round trip: such a credential is never valid here. And
-// of the registry's own status list, beside its eddsa-jcs-2022 proof, the eddsa-rdfc-2022 proof's key and time
-// are checked but not its signature (statusListBits says why that is safe).
+// The deliberate differences: an award the build published as it is (found by its hash) has its eddsa-rdfc-2022
+// proof taken as the registry's check verified it before publishing it; any other file's is checked here, with the
+// vendored jsonld (rdfc.js) loaded only then. A credential of another issuer is held to the compact form of its own
+// context (generator/crypto/compactform.py), its JSON-LD round trip made with that same jsonld (rdfc.js
+// roundTripProblems). And of the registry's own status list, beside its eddsa-jcs-2022 proof, the eddsa-rdfc-2022
+// proof's key and time are checked but not its signature (statusListBits says why that is safe).
 // Everything a policy needs from the site comes through `ctx.site` (a SiteData) and is verified on arrival:
 // keys belong to the credential's issuer, status lists and revocations carry the issuer's valid signature.
 
@@ -831,7 +829,7 @@ export function profileProblems(doc, awardContext) {
   return out.map(errorText);
 }
 
-// --- the compact form of any other credential (generator/crypto/compactform.py, rules 1-4) ---------------------
+// --- the compact form of any other credential (generator/crypto/compactform.py, rules 1-4; 5 is rdfc.js's) -------
 
 const PROOF_KEYS = ["id", "type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue", "@context"];
 
@@ -892,8 +890,14 @@ export async function structurePolicy(ctx) {
   let problems = structureProblems(ctx.document);
   if (!problems.length) {
     const index = await ctx.site.index();
-    if ((await ctx.registryIssuer()) !== null) problems = profileProblems(ctx.document, get(index, "award_context"));
+    const registered = (await ctx.registryIssuer()) !== null;
+    if (registered) problems = profileProblems(ctx.document, get(index, "award_context"));
     if (!problems.length) problems = jsonFormProblems(ctx.document, get(index, "contexts"));
+    if (!problems.length && !registered) {
+      // Any other credential: the compact form of its own context, by a JSON-LD round trip (loaded only now).
+      const { roundTripProblems } = await import("./rdfc.js");
+      problems = await roundTripProblems(ctx.document);
+    }
   }
   if (problems.length) return check("structure", label, false, problems.join("; "));
   return check("structure", label, true, "a well-formed OpenBadgeCredential");

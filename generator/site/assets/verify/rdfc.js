@@ -4,7 +4,7 @@
 // site's assets); an unknown context is an error, never a network request.
 
 import jsonld from "./vendor/jsonld-9.0.0.esm.min.js";
-import { ProofError, unsecuredFor, verifyWithHash } from "./dataintegrity.js";
+import { ProofError, isObject, unsecuredFor, verifyWithHash } from "./dataintegrity.js";
 
 const CONTEXTS = new URL("./contexts/", import.meta.url);
 let index = null;
@@ -39,6 +39,56 @@ export async function canonical(document) {
   const problem = expandedProblem(expanded);
   if (problem !== null) throw new ProofError(problem);
   return jsonld.canonize(expanded, { ...options, algorithm: "RDFC-1.0", format: "application/n-quads" });
+}
+
+// --- compactform.py rule 5: the compact form of a credential of an issuer not registered here ------------------
+
+const MAX_REPORTED = 5;
+
+/** compactform.py _same_value: equal as JSON-LD values, `a` as written and `b` as compaction gives it back. */
+function sameValue(a, b) {
+  if (Array.isArray(a) && a.length === 1 && !Array.isArray(b)) a = a[0];
+  if (Array.isArray(b) && b.length === 1 && !Array.isArray(a)) b = b[0];
+  if (isObject(a) && typeof b === "string") {
+    const keys = Object.keys(a);
+    if (keys.length === 1 && keys[0] === "id") a = a.id;
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length || !keys.every((k) => Object.hasOwn(b, k))) return false;
+    return keys.every((k) => sameValue(a[k], b[k]));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (Array.isArray(a) || Array.isArray(b) || isObject(a) || isObject(b)) return false;
+  return a === b;
+}
+
+function withoutKeys(document, keys) {
+  return Object.fromEntries(Object.entries(document).filter(([k]) => !keys.includes(k)));
+}
+
+/** compactform.py compact_form_problems, its rule 5 (after rules 1-4, policies.js jsonFormProblems): with the proofs
+ * left out, compacting the expanded document with its own context gives the document back; the same words. */
+export async function roundTripProblems(document) {
+  const unsecured = withoutKeys(document, ["proof"]);
+  const options = { documentLoader: loadContext };
+  let compacted;
+  try {
+    const expanded = await jsonld.expand(unsecured, options);
+    compacted = await jsonld.compact(expanded, { "@context": unsecured["@context"] }, options);
+  } catch {
+    return ["the credential cannot be processed as JSON-LD: JsonLdError"]; // pyld raises its JsonLdError
+  }
+  compacted = withoutKeys(compacted, ["@context"]);
+  const ours = withoutKeys(unsecured, ["@context"]);
+  if (sameValue(ours, compacted)) return [];
+  const keys = [...new Set([...Object.keys(ours), ...Object.keys(compacted)])]
+    .filter((k) => !(Object.hasOwn(ours, k) && Object.hasOwn(compacted, k) && sameValue(ours[k], compacted[k])))
+    .sort();
+  return [
+    "the credential is not in compact form: its JSON does not read as the graph it signs " +
+      `(differs at ${keys.slice(0, MAX_REPORTED).join(", ")})`,
+  ];
 }
 
 const XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double";
