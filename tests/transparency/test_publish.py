@@ -1096,3 +1096,27 @@ def test_a_key_whose_public_material_changed_with_its_retirement_is_an_alert(
     rel = key.relative_to(log_repo.root).as_posix()
     assert "\tkey-changed\t" in done.stdout
     assert f"(key-changed, {rel}): the key's public key" in done.stderr
+
+
+def test_a_monitor_shows_an_entrys_path_as_it_is_not_what_it_commands(log_repo: LogRepo, tmp_path: Path) -> None:
+    """An entry's path is the log's text (percent-decoded: any byte): whoever holds the log's key (or pushes a file
+    so named past the checks) wrote ``%1B[1A%1B[2K`` or ``%0A`` into it. The monitor printed it raw: on the
+    owner's terminal the escape erased the alert line it stood in, and a newline split one listed entry into two
+    lines a script reads as other entries. Each is now shown escaped, one entry a line."""
+    import hashlib
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    sha = hashlib.sha256(b"a revocation line").hexdigest()
+    hidden = f"registry/issuers/{issuer}/revocations.jsonl\r\x1b[1A\x1b[2K\n421\tcredential\t{sha}\tfine.yaml"
+    _append_signed(log_repo, [LogEntry("revocation-removed", issuer, sha, hidden, 1)])
+    done = log_repo.monitor(issuer, "--since", str(saved), "--log", str(log_repo.state), ok=False)
+    for stream in (done.stdout, done.stderr):
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]", stream), stream
+    assert len(done.stdout.splitlines()) == 1, done.stdout
+    assert done.stdout.count("\t") == 3
+    assert "\\x1b[2K" in done.stdout
+    assert "ALERT: entry 421 (revocation-removed, " in done.stderr
+    assert "revocations.jsonl\\x0d\\x1b[1A\\x1b[2K\\x0a421\\x09credential" in done.stderr
