@@ -251,7 +251,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         cosignature_times,
         freshness,
         log_is_demo,
-        newest_cosignature,
+        quorum_cosignature,
     )
     from generator.transparency.log import open_log, read_note
     from generator.transparency.logindex import read_kept, write_kept
@@ -294,7 +294,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     times = cosignature_times(log.note, config)
     witnessed = (
         f"; cosigned by {len(times)} of {config.quorum} witnesses"
-        + freshness(newest_cosignature(times), dt.datetime.now(dt.UTC))
+        + freshness(quorum_cosignature(times, config.quorum), dt.datetime.now(dt.UTC), config.quorum)
         if config.witnesses
         else ""  # a log no witness watches (a demo log): nothing to count
     )
