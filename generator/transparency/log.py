@@ -94,7 +94,10 @@ class LogSource:
             # A partial tile may be gone once the full one exists: the full one starts with the same content.
             full = self.read(tile_path(level, index))
             if full is not None and level == ENTRIES:
-                data = encode_bundle(decode_bundle(full)[:width])
+                try:
+                    data = encode_bundle(decode_bundle(full)[:width])
+                except ValueError as exc:  # the host's bytes: a file that does not read, named, not a traceback
+                    raise LogError(f"{str(self.tiles or self).rstrip('/')}/{tile_path(level, index)}: {exc}") from None
             elif full is not None:
                 data = full[: width * 32]
         if data is None:  # named by its address, as the page names it (tlog.js TileSource)

@@ -1120,3 +1120,32 @@ def test_a_monitor_shows_an_entrys_path_as_it_is_not_what_it_commands(log_repo: 
     assert "\\x1b[2K" in done.stdout
     assert "ALERT: entry 421 (revocation-removed, " in done.stderr
     assert "revocations.jsonl\\x0d\\x1b[1A\\x1b[2K\\x0a421\\x09credential" in done.stderr
+
+
+def test_a_full_entry_bundle_served_in_place_of_a_withheld_partial_one_is_read_not_a_traceback(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A reader takes a partial entry bundle it is not served from the full one, which starts with the same entries
+    (a full one replaces it once the bundle fills). A host that withholds the partial bundle and serves a full one
+    that ends inside an entry stopped the witness, the monitor and `credreg verify --log` with a ValueError
+    traceback; each now says which file does not read."""
+    from generator.tlog.tiles import ENTRIES, TILE_WIDTH, tile_path
+
+    log_repo.publish()
+    served = tmp_path / "served"
+    shutil.copytree(log_repo.state, served)
+    size, _ = _checkpoint(served)
+    assert size % TILE_WIDTH, "the last bundle is a partial one"
+    last = size // TILE_WIDTH
+    (served / tile_path(ENTRIES, last, size % TILE_WIDTH)).unlink()
+    (served / tile_path(ENTRIES, last)).write_bytes(b"\x00\x05ab")  # ends inside its first entry
+    said = f"{served}/{tile_path(ENTRIES, last)}: entry bundle ends inside an entry"
+    witness = log_repo.credreg(
+        "log", "witness", str(served), "--state", str(tmp_path / "w"), "--key", str(log_repo.witness_key),
+        "--log-key", log_repo.signer.verifier.vkey, ok=False,
+    )  # fmt: skip
+    monitor = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(served), ok=False)
+    verify = log_repo.credreg("verify", log_repo.award_files()[0].stem, "--log", str(served), ok=False)
+    for done in (witness, monitor, verify):
+        assert "Traceback" not in done.stderr, done.stderr
+        assert said in done.stdout + done.stderr, done.stdout + done.stderr
