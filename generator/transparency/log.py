@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator._internal.files import open_regular
 from generator.errors import CredregError, UsageError
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, Note, NoteError, Verifier, parse_checkpoint, parse_note, verify_signature
@@ -66,13 +67,18 @@ class LogSource:
         if self.dir is not None:
             path = self.dir / rel
             try:
-                if path.stat().st_size > MAX_FILE:
-                    raise LogError(f"{path} is larger than any log file can be")
-                return path.read_bytes()
+                # A log folder is anyone's (a clone of the log branch, a folder handed over): a plain file only, as
+                # every reader of the repository's files opens one, and read within the bound. A link to /dev/zero
+                # read until memory ran out, a FIFO blocked for ever.
+                with open_regular(path) as handle:
+                    local = handle.read(MAX_FILE + 1)
             except (FileNotFoundError, NotADirectoryError):
                 return None
-            except OSError as exc:  # a folder where a file should be, no permission: a log folder is anyone's
-                raise LogError(f"cannot read {path}: {exc.strerror}") from None
+            except OSError as exc:  # a link, a FIFO, a folder, no permission
+                raise LogError(f"cannot read {path}: {exc.strerror or exc}") from None
+            if len(local) > MAX_FILE:
+                raise LogError(f"{path} is larger than any log file can be")
+            return local
         assert self.url is not None
         try:
             with urllib.request.urlopen(self.url + rel, timeout=30) as response:  # noqa: S310 (http(s) only)

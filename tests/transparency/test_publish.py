@@ -1149,3 +1149,50 @@ def test_a_full_entry_bundle_served_in_place_of_a_withheld_partial_one_is_read_n
     for done in (witness, monitor, verify):
         assert "Traceback" not in done.stderr, done.stderr
         assert said in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("kind", ["tile linked to /dev/zero", "checkpoint a FIFO", "bundle linked outside"])
+def test_a_log_folder_file_that_is_not_a_regular_file_is_refused_without_waiting(
+    log_repo: LogRepo, tmp_path: Path, kind: str
+) -> None:
+    """A log folder is anyone's: a clone of the log branch its publisher pushed, a folder handed over. Its files were
+    read whole, through links: a tile linked to ``/dev/zero`` (a link is one commit of the branch away) read until
+    the witness, the monitor or `credreg verify --log` ran out of memory, and a FIFO as the checkpoint blocked
+    them for ever. Each is refused where it is, as every file of the repository is (open_regular)."""
+    import os
+    import subprocess
+    import sys
+
+    from generator.tlog.tiles import ENTRIES, TILE_WIDTH, tile_path
+
+    log_repo.publish()
+    served = tmp_path / "served"
+    shutil.copytree(log_repo.state, served)
+    size, _ = _checkpoint(served)
+    if kind == "tile linked to /dev/zero":
+        target = served / tile_path(0, size // TILE_WIDTH, size % TILE_WIDTH)
+        target.unlink()
+        target.symlink_to("/dev/zero")
+    elif kind == "checkpoint a FIFO":
+        target = served / "checkpoint"
+        target.unlink()
+        os.mkfifo(target)
+    else:
+        target = served / tile_path(ENTRIES, 0)
+        outside = tmp_path / "outside"
+        outside.write_bytes(target.read_bytes())
+        target.unlink()
+        target.symlink_to(outside)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    witness = ["log", "witness", str(served), "--state", str(tmp_path / "w"), "--key", str(log_repo.witness_key),
+               "--log-key", log_repo.signer.verifier.vkey]  # fmt: skip
+    monitor = ["log", "monitor", "northbridge-university", "--log", str(served)]
+    # A first run of the monitor rebuilds the tree from the entries: it reads no hash tile.
+    for args in (witness, monitor) if kind != "tile linked to /dev/zero" else (witness,):
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(log_repo.root), *args],
+            capture_output=True, text=True, env=env, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "Traceback" not in done.stderr, done.stderr
+        assert f"cannot read {target}" in done.stderr, done.stderr
