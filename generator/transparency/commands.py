@@ -245,12 +245,13 @@ def _cmd_add_cosignatures(args: argparse.Namespace) -> int:
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
     from generator.awarding.record import read_records
+    from generator.report import terminal_safe
     from generator.transparency.inclusion import (
         DEMO_CLAUSE,
         cosignature_times,
         freshness,
         log_is_demo,
-        newest_cosignature,
+        quorum_cosignature,
     )
     from generator.transparency.log import open_log, read_note
     from generator.transparency.logindex import read_kept, write_kept
@@ -274,8 +275,10 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         since = read_note(_read(args.since), args.since)[1]
         kept = read_kept(Path(f"{args.since}.index.json"))
     result = monitor_log(log, args.issuer, since, kept)
+    # An entry's path and name are the log's text, percent-decoded (any character: whoever holds the log's key
+    # writes them): shown escaped, so that one entry stays one line and no escape sequence erases an alert.
     for index, entry in result.entries:
-        print(f"{index}\t{entry.kind}\t{entry.sha256}\t{entry.where}")
+        print(f"{index}\t{entry.kind}\t{entry.sha256}\t{terminal_safe(entry.where)}")
     found = f"{len(result.entries)} entries for {args.issuer}"
     where = f"in entries {result.start}..{result.size - 1}" if since else f"in the log of {result.size}"
     consistent = ", consistent with --since" if since else ""
@@ -291,7 +294,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     times = cosignature_times(log.note, config)
     witnessed = (
         f"; cosigned by {len(times)} of {config.quorum} witnesses"
-        + freshness(newest_cosignature(times), dt.datetime.now(dt.UTC))
+        + freshness(quorum_cosignature(times, config.quorum), dt.datetime.now(dt.UTC), config.quorum)
         if config.witnesses
         else ""  # a log no witness watches (a demo log): nothing to count
     )
@@ -309,7 +312,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     demo = DEMO_CLAUSE if log_is_demo(source) else ""
     print(f"{found} {where}{checked}{witnessed}{demo}", file=sys.stderr)
     for alert in verdict.alerts:
-        print(f"ALERT: {alert}", file=sys.stderr)
+        print(f"ALERT: {terminal_safe(alert)}", file=sys.stderr)
     if args.save and verdict.may_save(args.acknowledge):
         write_option_file("--save", args.save, log.note.encode().decode())
         write_option_file("--save", f"{args.save}.policy.json", json.dumps(policy, indent=2) + "\n")

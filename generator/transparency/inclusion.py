@@ -88,7 +88,7 @@ __all__ = [
     "log_check",
     "log_is_demo",
     "logged_owner",
-    "newest_cosignature",
+    "quorum_cosignature",
     "signing_key_paths",
     "signing_keys",
     "status_list_log_check",
@@ -637,7 +637,7 @@ def _find(
         (before[1].path, before[1].kind, before[0]) if before else None,
         tuple(sorted(counting.files | {f"../{rel}" for rel in (site.files if site else ())})),
         binding,
-        newest_cosignature(times),
+        quorum_cosignature(times, config.quorum),
         _says_demo(policy),
     ), binding
 
@@ -656,9 +656,13 @@ def cosignature_times(note: Note, config: TransparencyLog) -> list[int]:
     return times
 
 
-def newest_cosignature(times: list[int]) -> int | None:
-    """The newest of ``times`` that names a date (none after 9999-12-31), for :func:`freshness`."""
-    return max((t for t in times if t <= _LAST_SECOND), default=None)
+def quorum_cosignature(times: list[int], quorum: int) -> int | None:
+    """The time by which ``quorum`` of the witnesses had cosigned (the quorum-th newest of ``times`` that names a
+    date, none after 9999-12-31; the newest for a quorum of 0 or 1, the oldest when fewer cosigned), for
+    :func:`freshness`. No one witness of a larger quorum is trusted alone, nor for how fresh a view is: the newest
+    time was any one witness's word, and one cosigning a stale view again made it look fresh (tlog.js alike)."""
+    dated = sorted((t for t in times if t <= _LAST_SECOND), reverse=True)
+    return dated[min(max(quorum, 1), len(dated)) - 1] if dated else None
 
 
 def _says_demo(policy: Any) -> bool:
@@ -692,11 +696,12 @@ def _age(seconds: int) -> str:
 CLOCK_SKEW_SECONDS = int(CLOCK_SKEW.total_seconds())
 
 
-def freshness(cosigned_at: int | None, now: dt.datetime) -> str:
-    """How old this view of the log is, by its newest witness cosignature ("" when none gives a time). A time
-    after the clock (beyond :data:`CLOCK_SKEW_SECONDS`) is the witness's word about a moment still to come: read
-    as "0 minutes ago", it made a stale view look fresh until the clock caught up, so it is said for what it is.
-    tlog.js ``freshness`` is the page's copy."""
+def freshness(cosigned_at: int | None, now: dt.datetime, quorum: int = 1) -> str:
+    """How old this view of the log is, by the time its quorum of witnesses had cosigned it
+    (:func:`quorum_cosignature`; "" when none gives a time). A time after the clock (beyond
+    :data:`CLOCK_SKEW_SECONDS`) is the witness's word about a moment still to come: read as "0 minutes ago", it made
+    a stale view look fresh until the clock caught up, so it is said for what it is. tlog.js ``freshness`` is the
+    page's copy."""
     if cosigned_at is None:
         return ""
     when = dt.datetime.fromtimestamp(cosigned_at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -706,6 +711,8 @@ def freshness(cosigned_at: int | None, now: dt.datetime) -> str:
             f"; a witness's cosignature is dated after this clock ({when}): it says nothing of how old this view "
             "of the log is"
         )
+    if quorum > 1:
+        return f"; its quorum of {quorum} witnesses had all cosigned its checkpoint since {when} ({_age(elapsed)} ago)"
     return f"; a witness last cosigned its checkpoint {_age(elapsed)} ago ({when})"
 
 
@@ -788,7 +795,7 @@ def _recorded(found: LogInclusion, signer: str, now: dt.datetime | None) -> str:
     return (
         f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by {signer} "
         f"and cosigned by {found.cosigned} of {found.quorum} witnesses"
-        + freshness(found.cosigned_at, now or dt.datetime.now(dt.UTC))
+        + freshness(found.cosigned_at, now or dt.datetime.now(dt.UTC), found.quorum)
         + (DEMO_CLAUSE if found.demo else "")
     )
 

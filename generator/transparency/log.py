@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator._internal.files import open_regular
 from generator.errors import CredregError, UsageError
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint, Note, NoteError, Verifier, parse_checkpoint, parse_note, verify_signature
@@ -66,13 +67,18 @@ class LogSource:
         if self.dir is not None:
             path = self.dir / rel
             try:
-                if path.stat().st_size > MAX_FILE:
-                    raise LogError(f"{path} is larger than any log file can be")
-                return path.read_bytes()
+                # A log folder is anyone's (a clone of the log branch, a folder handed over): a plain file only, as
+                # every reader of the repository's files opens one, and read within the bound. A link to /dev/zero
+                # read until memory ran out, a FIFO blocked for ever.
+                with open_regular(path) as handle:
+                    local = handle.read(MAX_FILE + 1)
             except (FileNotFoundError, NotADirectoryError):
                 return None
-            except OSError as exc:  # a folder where a file should be, no permission: a log folder is anyone's
-                raise LogError(f"cannot read {path}: {exc.strerror}") from None
+            except OSError as exc:  # a link, a FIFO, a folder, no permission
+                raise LogError(f"cannot read {path}: {exc.strerror or exc}") from None
+            if len(local) > MAX_FILE:
+                raise LogError(f"{path} is larger than any log file can be")
+            return local
         assert self.url is not None
         try:
             with urllib.request.urlopen(self.url + rel, timeout=30) as response:  # noqa: S310 (http(s) only)
@@ -94,7 +100,10 @@ class LogSource:
             # A partial tile may be gone once the full one exists: the full one starts with the same content.
             full = self.read(tile_path(level, index))
             if full is not None and level == ENTRIES:
-                data = encode_bundle(decode_bundle(full)[:width])
+                try:
+                    data = encode_bundle(decode_bundle(full)[:width])
+                except ValueError as exc:  # the host's bytes: a file that does not read, named, not a traceback
+                    raise LogError(f"{str(self.tiles or self).rstrip('/')}/{tile_path(level, index)}: {exc}") from None
             elif full is not None:
                 data = full[: width * 32]
         if data is None:  # named by its address, as the page names it (tlog.js TileSource)

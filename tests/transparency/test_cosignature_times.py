@@ -18,7 +18,7 @@ import pytest
 from generator.transparency.inclusion import log_check
 from generator.transparency.log import LogSource
 from tests.site.node_runner import NODE
-from tests.transparency.conftest import LogRepo
+from tests.transparency.conftest import LogRepo, commit_all
 from tests.transparency.test_verify_js import COSIGNED_AT, Node, _published_cosigned, node  # noqa: F401
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -61,5 +61,39 @@ def test_a_cosignature_dated_after_the_clock_is_not_freshness(
         now=clock.timestamp(),
     )
     assert (python.status.value, js["status"]) == ("passed", "passed"), (python, js)
+    assert said in python.reason, python.reason
+    assert js["reason"] == python.reason
+
+
+def test_a_view_is_as_fresh_as_its_quorum_not_its_most_recent_witness(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A quorum of two: no one witness is to be trusted alone. The view's age was the newest cosignature's: a host
+    serving a stale copy of the site, with the one witness it had on its side cosigning that old checkpoint again
+    now, looked a minute old though the other witness, the honest one, last cosigned it three days ago (it refuses
+    an older checkpoint than its last, so cosigns nothing newer of a view gone stale). The age is now the time by
+    which the quorum had cosigned: the quorum-th newest cosignature, in the CLI and on the page alike."""
+    from generator.tlog.note import cosign, parse_note
+    from generator.transparency.keys import generate_note_key
+
+    second = generate_note_key(log_repo.keys / "w2.key", "witness.example.net/w2", "witness")
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text().replace("  quorum: 1\n", "")
+    governance.write_text(text + f"    - name: Second witness\n      vkey: {second.verifier.vkey}\n  quorum: 2\n")
+    commit_all(log_repo.root, "a second witness, and a quorum of two")
+    clock = COSIGNED_AT + dt.timedelta(days=3, hours=1)
+    registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
+    served = site / "log/checkpoint"
+    note = parse_note(served.read_bytes())
+    stale_now = cosign(note, second, int((clock - dt.timedelta(minutes=1)).timestamp()))
+    served.write_bytes(note.with_signatures(stale_now).encode())
+
+    award_path = next(p for p in log_repo.award_files() if "/northbridge-university/" in p.as_posix())
+    award, document = award_path.stem, json.loads(award_path.read_text())
+    python = log_check(registry, LogSource(site / "log"), award, document, now=clock)
+    js = node(op="check", site=f"{site}/", hash=award, visitor="quorum", document=document, now=clock.timestamp())
+    assert (python.status.value, js["status"]) == ("passed", "passed"), (python, js)
+    assert "cosigned by 2 of 2 witnesses" in python.reason
+    said = f"; its quorum of 2 witnesses had all cosigned its checkpoint since {WHEN} (3 days ago)"
     assert said in python.reason, python.reason
     assert js["reason"] == python.reason

@@ -1096,3 +1096,103 @@ def test_a_key_whose_public_material_changed_with_its_retirement_is_an_alert(
     rel = key.relative_to(log_repo.root).as_posix()
     assert "\tkey-changed\t" in done.stdout
     assert f"(key-changed, {rel}): the key's public key" in done.stderr
+
+
+def test_a_monitor_shows_an_entrys_path_as_it_is_not_what_it_commands(log_repo: LogRepo, tmp_path: Path) -> None:
+    """An entry's path is the log's text (percent-decoded: any byte): whoever holds the log's key (or pushes a file
+    so named past the checks) wrote ``%1B[1A%1B[2K`` or ``%0A`` into it. The monitor printed it raw: on the
+    owner's terminal the escape erased the alert line it stood in, and a newline split one listed entry into two
+    lines a script reads as other entries. Each is now shown escaped, one entry a line."""
+    import hashlib
+
+    issuer = "northbridge-university"
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    sha = hashlib.sha256(b"a revocation line").hexdigest()
+    hidden = f"registry/issuers/{issuer}/revocations.jsonl\r\x1b[1A\x1b[2K\n421\tcredential\t{sha}\tfine.yaml"
+    _append_signed(log_repo, [LogEntry("revocation-removed", issuer, sha, hidden, 1)])
+    done = log_repo.monitor(issuer, "--since", str(saved), "--log", str(log_repo.state), ok=False)
+    for stream in (done.stdout, done.stderr):
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]", stream), stream
+    assert len(done.stdout.splitlines()) == 1, done.stdout
+    assert done.stdout.count("\t") == 3
+    assert "\\x1b[2K" in done.stdout
+    assert "ALERT: entry 421 (revocation-removed, " in done.stderr
+    assert "revocations.jsonl\\x0d\\x1b[1A\\x1b[2K\\x0a421\\x09credential" in done.stderr
+
+
+def test_a_full_entry_bundle_served_in_place_of_a_withheld_partial_one_is_read_not_a_traceback(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A reader takes a partial entry bundle it is not served from the full one, which starts with the same entries
+    (a full one replaces it once the bundle fills). A host that withholds the partial bundle and serves a full one
+    that ends inside an entry stopped the witness, the monitor and `credreg verify --log` with a ValueError
+    traceback; each now says which file does not read."""
+    from generator.tlog.tiles import ENTRIES, TILE_WIDTH, tile_path
+
+    log_repo.publish()
+    served = tmp_path / "served"
+    shutil.copytree(log_repo.state, served)
+    size, _ = _checkpoint(served)
+    assert size % TILE_WIDTH, "the last bundle is a partial one"
+    last = size // TILE_WIDTH
+    (served / tile_path(ENTRIES, last, size % TILE_WIDTH)).unlink()
+    (served / tile_path(ENTRIES, last)).write_bytes(b"\x00\x05ab")  # ends inside its first entry
+    said = f"{served}/{tile_path(ENTRIES, last)}: entry bundle ends inside an entry"
+    witness = log_repo.credreg(
+        "log", "witness", str(served), "--state", str(tmp_path / "w"), "--key", str(log_repo.witness_key),
+        "--log-key", log_repo.signer.verifier.vkey, ok=False,
+    )  # fmt: skip
+    monitor = log_repo.credreg("log", "monitor", "northbridge-university", "--log", str(served), ok=False)
+    verify = log_repo.credreg("verify", log_repo.award_files()[0].stem, "--log", str(served), ok=False)
+    for done in (witness, monitor, verify):
+        assert "Traceback" not in done.stderr, done.stderr
+        assert said in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("kind", ["tile linked to /dev/zero", "checkpoint a FIFO", "bundle linked outside"])
+def test_a_log_folder_file_that_is_not_a_regular_file_is_refused_without_waiting(
+    log_repo: LogRepo, tmp_path: Path, kind: str
+) -> None:
+    """A log folder is anyone's: a clone of the log branch its publisher pushed, a folder handed over. Its files were
+    read whole, through links: a tile linked to ``/dev/zero`` (a link is one commit of the branch away) read until
+    the witness, the monitor or `credreg verify --log` ran out of memory, and a FIFO as the checkpoint blocked
+    them for ever. Each is refused where it is, as every file of the repository is (open_regular)."""
+    import os
+    import subprocess
+    import sys
+
+    from generator.tlog.tiles import ENTRIES, TILE_WIDTH, tile_path
+
+    log_repo.publish()
+    served = tmp_path / "served"
+    shutil.copytree(log_repo.state, served)
+    size, _ = _checkpoint(served)
+    if kind == "tile linked to /dev/zero":
+        target = served / tile_path(0, size // TILE_WIDTH, size % TILE_WIDTH)
+        target.unlink()
+        target.symlink_to("/dev/zero")
+    elif kind == "checkpoint a FIFO":
+        target = served / "checkpoint"
+        target.unlink()
+        os.mkfifo(target)
+    else:
+        target = served / tile_path(ENTRIES, 0)
+        outside = tmp_path / "outside"
+        outside.write_bytes(target.read_bytes())
+        target.unlink()
+        target.symlink_to(outside)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    witness = ["log", "witness", str(served), "--state", str(tmp_path / "w"), "--key", str(log_repo.witness_key),
+               "--log-key", log_repo.signer.verifier.vkey]  # fmt: skip
+    monitor = ["log", "monitor", "northbridge-university", "--log", str(served)]
+    # A first run of the monitor rebuilds the tree from the entries: it reads no hash tile.
+    for args in (witness, monitor) if kind != "tile linked to /dev/zero" else (witness,):
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(log_repo.root), *args],
+            capture_output=True, text=True, env=env, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "Traceback" not in done.stderr, done.stderr
+        assert f"cannot read {target}" in done.stderr, done.stderr

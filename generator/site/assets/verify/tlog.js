@@ -912,14 +912,25 @@ function age(seconds) {
 // How far a witness's clock may run ahead of the reader's, in seconds (inclusion.py CLOCK_SKEW_SECONDS).
 const CLOCK_SKEW_SECONDS = 300;
 
-/** How old this view of the log is, by its newest witness cosignature (inclusion.py `freshness`): a time after
+/**
+ * The time by which `quorum` of the witnesses had cosigned (inclusion.py `quorum_cosignature`): the quorum-th newest
+ * of `times` (BigInt seconds) that names a date; the newest for a quorum of 0 or 1, the oldest when fewer cosigned.
+ * No one witness of a larger quorum is trusted alone, nor for how fresh a view is.
+ */
+function quorumCosignature(times, quorum) {
+  const dated = times.filter((t) => t <= LAST_SECOND).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+  return dated.length ? dated[Math.min(Math.max(quorum, 1), dated.length) - 1] : null;
+}
+
+/** How old this view of the log is, by the time its quorum had cosigned it (inclusion.py `freshness`): a time after
  * the clock (beyond the skew) says nothing of it, and is said for what it is. */
-function freshness(cosignedAt, now) {
+function freshness(cosignedAt, now, quorum) {
   if (cosignedAt === null) return "";
   const when = new Date(Number(cosignedAt) * 1000).toISOString().replace(/\.[0-9]{3}Z$/, "Z");
   const elapsed = Math.floor(now) - Number(cosignedAt);
   if (elapsed < -CLOCK_SKEW_SECONDS)
     return `; a witness's cosignature is dated after this clock (${when}): it says nothing of how old this view of the log is`;
+  if (quorum > 1) return `; its quorum of ${quorum} witnesses had all cosigned its checkpoint since ${when} (${age(elapsed)} ago)`;
   return `; a witness last cosigned its checkpoint ${age(elapsed)} ago (${when})`;
 }
 
@@ -1087,22 +1098,21 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     binding = { path: used.path, latest: latest?.index ?? null, holds: latest !== null && latest.sha256 === digest };
   }
 
-  let cosigned = 0;
-  let cosignedAt = null;
+  const times = [];
   for (const witness of Array.isArray(policy.witnesses) ? policy.witnesses : []) {
     try {
       const time = await cosignature(note, await parseVkey(witness.vkey));
-      if (time === null) continue;
-      cosigned += 1;
-      if (time <= LAST_SECOND && (cosignedAt === null || time > cosignedAt)) cosignedAt = time;
+      if (time !== null) times.push(time);
     } catch (error) {
       if (!(error instanceof LogError)) throw error;
     }
   }
+  const cosigned = times.length;
   const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
+  const cosignedAt = quorumCosignature(times, quorum);
   const reason =
     `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
-    `cosigned by ${cosigned} of ${quorum} witnesses${freshness(cosignedAt, now)}${history}` +
+    `cosigned by ${cosigned} of ${quorum} witnesses${freshness(cosignedAt, now, quorum)}${history}` +
     // generator/transparency/demo.py: a log published with a key made for one build and thrown away.
     (policy.demo === true ? " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)" : "");
   // A status list given on its own is its latest version here (provenRecord): no list of its own to bind.
