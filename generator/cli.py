@@ -23,7 +23,7 @@ from generator import __version__, layout
 from generator._internal.files import names_file, option_file_error, resolved, write_option_file
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
-from generator.report import OutputFormat, format_problems, format_result
+from generator.report import OutputFormat, format_problems, format_result, terminal_lines
 
 if TYPE_CHECKING:
     from generator.awarding.keys import SigningKey
@@ -977,7 +977,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()  # here, not at exit, so that a reader gone by then is met below
         return code
     except CredregError as exc:
-        print(f"credreg: {exc.explain()}", file=sys.stderr)
+        print(f"credreg: {terminal_lines(exc.explain())}", file=sys.stderr)  # it quotes input: printed, not obeyed
         return exc.exit_code
     except Terminated:
         print("credreg: terminated", file=sys.stderr)

@@ -20,7 +20,7 @@ from generator.verify.results import (
     revoked_because,
 )
 
-__all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_safe"]
+__all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_lines", "terminal_safe"]
 
 # What a terminal (or a log viewer) acts on instead of showing: C0 and C1 controls (ESC starts the sequences
 # that clear the screen, move the cursor, hide text), DEL, the bidirectional overrides, embeddings, isolates and
@@ -37,6 +37,12 @@ def terminal_safe(text: str) -> str:
     """``text`` with every character a terminal would act on shown escaped (``\\x1b``, ``\\u202e``), newlines
     and tabs included: one line of output stays one line, and shows what the file says, not what it commands."""
     return _UNSAFE.sub(_escaped, text)
+
+
+def terminal_lines(text: str) -> str:
+    """``text`` as :func:`terminal_safe` shows it, but for its line breaks: a message of several lines (an error and
+    its hints) keeps them, and every other character a terminal would act on is shown escaped."""
+    return _UNSAFE.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text)
 
 
 class OutputFormat(enum.StrEnum):

@@ -576,3 +576,20 @@ def test_keygen_valid_from_a_day_opens_the_key_at_its_start(tmp_path: Path, give
     assert made.returncode == 0, made.stderr
     key = json.loads((root / "keys/acme-academy/key-9.json").read_text(encoding="utf-8"))
     assert key["valid_from"] == written
+
+
+@pytest.mark.parametrize("unseen", ["\x1b[2K\r", "\u202e", "\u2028", "\x9b"])
+def test_an_error_message_quoting_input_prints_what_a_terminal_would_act_on_escaped(
+    tmp_path: Path, unseen: str
+) -> None:
+    """An error message quotes input (a path, a field's value, a host's words), and was printed as it was: an
+    escape sequence in a folder's name erased the line on the terminal, a bidi override reordered it. Every message
+    is printed with such characters escaped, its own line breaks kept."""
+    root = tmp_path / f"reg{unseen}istry"
+    root.mkdir()
+    done = run("--root", str(root), "check")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert unseen[0] not in done.stderr
+    escaped = f"\\x{ord(unseen[0]):02x}" if ord(unseen[0]) < 0x100 else f"\\u{ord(unseen[0]):04x}"
+    assert f"reg{escaped}" in done.stderr, done.stderr
