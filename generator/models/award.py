@@ -55,9 +55,14 @@ Cryptosuite = Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"]
 # A Literal cannot be built from a tuple: this keeps it equal to the one definition of the suites.
 assert get_args(Cryptosuite) == CRYPTOSUITES
 
-URN_UUID = r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+URN_UUID = r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 """The one spelling of an award's or endorsement's ``id`` (unanchored): a random UUID as a URN, in lowercase, so
-that two spellings of one id cannot exist (:func:`generator.awards.award_id_number` compares ids by it)."""
+that two spellings of one id cannot exist (:func:`generator.awards.award_id_number` compares ids by it). Random:
+version 4 of the RFC 9562 variant, as ``credreg award`` makes it. The id is published, and an issuer's own tooling
+could derive it from the recipient: a name-based UUID (version 3 or 5) of an address is confirmed by hashing a
+guess, and a time-based one (1, 6, 7) dates each award to the millisecond or finer, so a batch's ids give the
+order its awards were made in, a class list's (the batch's lines are shuffled to hide it). policies.js
+URN_UUID is the page's copy."""
 
 AwardHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 

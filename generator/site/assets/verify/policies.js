@@ -653,9 +653,9 @@ const AWARDED = validatedBy(TIMESTAMP, (v, data) =>
     : `must be the award's validFrom (${data.validFrom}): the registry awards on the day it is valid from`,
 );
 
-/** URN_UUID, anchored: the one spelling of an award's or endorsement's id. */
+/** URN_UUID, anchored: the one spelling of an award's or endorsement's id, a random (version 4) UUID. */
 export const URN_UUID = str({
-  pattern: pattern("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+  pattern: pattern("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"),
 });
 
 /** Whether two lists of strings are equal (not by their JSON: a lone surrogate has none, yet compares). */
