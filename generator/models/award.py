@@ -229,13 +229,21 @@ class AchievementRef(_AwardModel):
     creditsAvailable: float | None = None
 
 
-#: An email address anywhere in a published string (a revocation reason, an evidence URL's userinfo).
-_EMAIL_IN_TEXT = re.compile(r"[^@\s/:]+@[^@\s/]+\.[A-Za-z]{2,}")
+#: An email address anywhere in a published string (a revocation reason, an evidence URL's userinfo). Its top-level
+#: domain is ASCII letters or an internationalized one (``.рф``, ``.中国``: any characters but ASCII and spaces).
+_EMAIL_IN_TEXT = re.compile(r"[^@\s/:]+@[^@\s/]+\.(?:[A-Za-z]{2,}|[^\x00-\x7F\s]{2,})")
 #: A percent-escaped ASCII character: how a URL (a portfolio tool's ``?user=ada%40example.org``) carries an address.
 _ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
-#: Characters read as ``@`` or ``~`` by anyone looking: the fullwidth and small commercial at; the fullwidth tilde,
-#: the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key by ``~``).
-READ_AS = {"@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053"}
+#: An HTML character reference (``&#64;``, ``&#x40;``, ``&commat;``): how a page or a tool that writes HTML carries
+#: an address. Numeric ones are undone for printable ASCII and the look-alikes (:data:`READ_AS`); the named ones
+#: are those of the characters that spell an address, a link's ``~`` and an escape.
+_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|period|tilde|amp|percnt|num|sol));")
+_NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt": "%", "num": "#", "sol": "/"}
+#: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
+#: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
+#: by ``~``); the ideographic, fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain:
+#: ``ada@example。org`` is an address a mail program sends to).
+READ_AS = {"@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053", ".": "\u3002\uff0e\uff61"}
 _LOOKALIKES = str.maketrans({c: plain for plain, chars in READ_AS.items() for c in chars})
 #: A look-alike percent-escaped as a URL carries it (its UTF-8 bytes: ``%EF%BD%9E`` is ``～``).
 _ESCAPED_LOOKALIKE = re.compile(
@@ -245,12 +253,25 @@ _ESCAPED_LOOKALIKE = re.compile(
 _PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)"
 
 
+def _referenced(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if name is not None:
+        return _NAMED[name]
+    code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    char = chr(code) if code <= 0x10FFFF else ""
+    return char if 0x20 <= code <= 0x7E or char in _LOOKALIKE_CHARS else match[0]
+
+
+_LOOKALIKE_CHARS = frozenset(c for chars in READ_AS.values() for c in chars)
+
+
 def _as_read(value: str) -> str:
-    """``value`` as a reader (or a browser) reads it: ASCII escapes decoded until none is left (``%2540`` is
-    ``%40`` is ``@``), and the look-alike at signs and tildes (:data:`READ_AS`), escaped or not, read as ``@`` and
-    ``~``. policies.js asRead is the page's copy."""
+    """``value`` as a reader (or a browser) reads it: ASCII escapes and HTML character references decoded until
+    none is left (``%2540`` is ``%40`` is ``@``, ``&amp;#64;`` is ``&#64;`` is ``@``), and the look-alike at signs,
+    tildes and full stops (:data:`READ_AS`), escaped or not, read as ``@``, ``~`` and ``.``. policies.js asRead is
+    the page's copy."""
     while True:
-        decoded = _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value)
+        decoded = _REFERENCE.sub(_referenced, _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value))
         if decoded == value:
             return _ESCAPED_LOOKALIKE.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode(), value).translate(
                 _LOOKALIKES

@@ -403,7 +403,22 @@ def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
     found = errors(Award, {"evidence": [{"id": "https://ada%40x:ada@portfolio.example.org/x", "type": ["Evidence"]}]})
     assert any(w == "evidence.0.id" and "must not contain an email address" in m for w, m in found)
     # However it is written: a URL's escape, escaped again, or a look-alike at sign.
-    for written in ("ada.lovelace%40example.org", "ada.lovelace%2540example.org", "ada.lovelace\uff20example.org"):
+    # An HTML character reference, a full stop anyone (and IDNA) reads as one, an internationalized top-level domain.
+    for written in (
+        "ada.lovelace%40example.org",
+        "ada.lovelace%2540example.org",
+        "ada.lovelace\uff20example.org",
+        "ada.lovelace&#64;example.org",
+        "ada.lovelace&#x40;example&period;org",
+        "ada.lovelace&commat;example.org",
+        "ada.lovelace&amp;#64;example.org",
+        "ada.lovelace%26%2364%3Bexample.org",
+        "ada.lovelace&#65312;example.org",
+        "ada.lovelace@example\u3002org",
+        "ada.lovelace@example%EF%BC%8Eorg",
+        "ada.lovelace@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
+        "ada.lovelace@example.\u4e2d\u56fd",
+    ):
         [(where, msg)] = errors(RevocationEntry, {**entry, "reason": f"Withdrawn at {written}'s request"})
         assert (where, "must not contain an email address" in msg) == ("reason", True), written
         found = errors(Award, {"evidence": [{"id": f"https://p.example.org/?u={written}", "type": ["Evidence"]}]})

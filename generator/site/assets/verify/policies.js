@@ -472,9 +472,9 @@ export function pattern(source, engine = "rust") {
 export const TEXT = pattern(`^[^${UNSEEN}]*$`);
 export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r${UNSEEN}]*$`);
 // An email address anywhere in a published string: _EMAIL_IN_TEXT, which Python's own engine (re) reads.
-const EMAIL_IN_TEXT = pattern("[^@\\s/:]+@[^@\\s/]+\\.[A-Za-z]{2,}", "python").re;
-// READ_AS: characters read as "@" or "~" by anyone looking, and their percent-escaped UTF-8 (_ESCAPED_LOOKALIKE).
-const READ_AS = { "@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053" };
+const EMAIL_IN_TEXT = pattern("[^@\\s/:]+@[^@\\s/]+\\.(?:[A-Za-z]{2,}|[^\\x00-\\x7F\\s]{2,})", "python").re;
+// READ_AS: characters read as "@", "~" or "." by anyone looking, and their percent-escaped UTF-8 (_ESCAPED_LOOKALIKE).
+const READ_AS = { "@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053", ".": "\u3002\uff0e\uff61" };
 const LOOKALIKE = new Map(Object.entries(READ_AS).flatMap(([plain, chars]) => [...chars].map((c) => [c, plain])));
 const ESCAPED_LOOKALIKE = new RegExp(
   [...LOOKALIKE.keys()]
@@ -483,10 +483,24 @@ const ESCAPED_LOOKALIKE = new RegExp(
   "gi",
 );
 const LOOKALIKE_CHAR = new RegExp(`[${[...LOOKALIKE.keys()].join("")}]`, "g");
-/** A string as a reader reads it, ASCII escapes decoded and look-alike at signs and tildes read as "@", "~": _as_read. */
+// An HTML character reference (_REFERENCE, _NAMED): numeric ones undone for printable ASCII and the look-alikes.
+const REFERENCE = /&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|period|tilde|amp|percnt|num|sol));/g;
+const NAMED = { commat: "@", period: ".", tilde: "\u02dc", amp: "&", percnt: "%", num: "#", sol: "/" };
+function referenced(whole, decimal, hexadecimal, name) {
+  if (name !== undefined) return NAMED[name];
+  const code = decimal !== undefined ? parseInt(decimal, 10) : parseInt(hexadecimal, 16);
+  const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
+  return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
+}
+/**
+ * A string as a reader reads it, ASCII escapes and HTML character references decoded and look-alike at signs,
+ * tildes and full stops read as "@", "~", ".": _as_read.
+ */
 export function asRead(value) {
   for (;;) {
-    const decoded = value.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+    const decoded = value
+      .replace(/%([0-7][0-9A-Fa-f])/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+      .replace(REFERENCE, referenced);
     if (decoded === value) {
       return value
         .replace(ESCAPED_LOOKALIKE, (escaped) => decodeURIComponent(escaped))
