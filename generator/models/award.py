@@ -15,6 +15,7 @@ records) is checked against the registry by :mod:`generator.verify.records`.
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Annotated, Any, Literal, get_args
 
@@ -286,11 +287,35 @@ RECIPIENT_KEY_IN_TEXT = re.compile(
 )
 
 
+#: A run of base64 or base64url characters long enough to hold an address (``a@b.co`` is 8 of them).
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}")
+#: An ASCII address in decoded bytes (ASCII only: random bytes seldom hold one).
+_ADDRESS_BYTES = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def _base64_address(read: str) -> bool:
+    """Whether a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) decodes, at any of
+    its four alignments, whole or each part between its ``/``, to bytes holding an ASCII email address: a
+    portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` names ``ada@example.org`` to anyone who decodes it. policies.js
+    base64Address is the page's copy."""
+    for run in _BASE64_RUN.findall(read):
+        for part in (run, *run.split("/")):
+            standard = part.replace("-", "+").replace("_", "/")
+            for start in range(4):
+                chunk = standard[start:]
+                if len(chunk) < 8 or len(chunk) % 4 == 1:
+                    continue
+                if _ADDRESS_BYTES.search(base64.b64decode(chunk + "=" * (-len(chunk) % 4))):
+                    return True
+    return False
+
+
 def _no_recipient_data(value: str) -> str:
-    """A published string (evidence, a revocation reason) names no recipient: no email address, and no earner's
-    link, whose recipient key would confirm a guessed one (a prerequisite's link given as evidence, say)."""
+    """A published string (evidence, a revocation reason) names no recipient: no email address (written as
+    :func:`_as_read` reads it, or in base64: :func:`_base64_address`), and no earner's link, whose recipient key
+    would confirm a guessed one (a prerequisite's link given as evidence, say)."""
     read = _as_read(value)
-    if _EMAIL_IN_TEXT.search(read):
+    if _EMAIL_IN_TEXT.search(read) or _base64_address(read):
         raise ValueError(f"must not contain an email address: {_PRIVACY}")
     if RECIPIENT_KEY_IN_TEXT.search(read):
         raise ValueError(

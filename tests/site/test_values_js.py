@@ -752,6 +752,9 @@ ADDRESSES = [
     "https://portfolio.example.org/u/ada.lovelace@example\uff0eorg",
     "https://portfolio.example.org/u/ada.lovelace@example%E3%80%82org",
     "https://portfolio.example.org/u/ada@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
+    "https://portfolio.example.org/u/YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn",
+    "https://portfolio.example.org/view?u=x_YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn&t=1",
+    "https://portfolio.example.org/p/eyJ1c2VyIjoiYWRhLmxvdmVsYWNlQGV4YW1wbGUub3JnIn0/view",
 ]
 
 
@@ -783,6 +786,24 @@ def test_python_and_the_browser_find_the_same_addresses(values: Values, tail: st
     assert any("must not contain an email address" in p for p in found) == (
         "must not contain an email address" in (evidence_problem(url) or "")
     )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    before=st.text(alphabet="Aa0+/_-=.", max_size=6),
+    text=st.text(alphabet="ab.@_-+/=\u00e9", max_size=24),
+    after=st.text(alphabet="Aa0+/_-=.", max_size=6),
+)
+def test_python_and_the_browser_find_the_same_encoded_addresses(
+    values: Values, before: str, text: str, after: str
+) -> None:
+    """One rule for an address in base64 or base64url (any alignment, split at '/' or not)."""
+    for encoded in (base64.b64encode(text.encode()), base64.urlsafe_b64encode(text.encode())):
+        url = f"https://p.example.org/{before}{encoded.decode().rstrip('=')}{after}"
+        found = values.ask(op="evidence", url=url)["value"]
+        assert any("must not contain an email address" in p for p in found) == (
+            "must not contain an email address" in (evidence_problem(url) or "")
+        ), url
 
 
 @pytest.mark.parametrize("url", ADDRESSES)
@@ -820,6 +841,10 @@ def test_an_earners_link_in_evidence_is_refused_by_both(values: Values, fragment
         "https://medium.com/%40ada/sql-project",
         "https://portfolio.example.org/7f3a%20b",
         "https://credentials.example.org/verify/#" + "e9" * 32,
+        # Tokens that are base64 of no address: a Drive id, a commit, a share token.
+        "https://drive.example.org/file/d/1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ/view",
+        "https://github.com/acme/project/commit/" + "5f" * 20,
+        "https://portfolio.example.org/s/QUJDREVGR0hJSktMTU5PUA",
     ],
 )
 def test_an_escape_that_names_no_address_is_evidence_for_both(values: Values, url: str) -> None:

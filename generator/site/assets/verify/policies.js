@@ -512,10 +512,26 @@ export function asRead(value) {
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
 const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
+// _BASE64_RUN and _ADDRESS_BYTES (on the bytes as Latin-1 text: one character a byte, as atob gives them).
+const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
+const ADDRESS_BYTES = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+/** Whether a run of base64 or base64url in `read` decodes to bytes holding an ASCII address: _base64_address. */
+function base64Address(read) {
+  for (const [run] of read.matchAll(BASE64_RUN)) {
+    for (const part of [run, ...run.split("/")]) {
+      const standard = part.replace(/-/g, "+").replace(/_/g, "/");
+      for (let start = 0; start < 4; start++) {
+        const chunk = standard.slice(start);
+        if (chunk.length >= 8 && chunk.length % 4 !== 1 && ADDRESS_BYTES.test(atob(chunk))) return true;
+      }
+    }
+  }
+  return false;
+}
 /** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
 function recipientDataProblem(value) {
   const read = asRead(value);
-  if (EMAIL_IN_TEXT.test(read)) return `must not contain an email address: ${PRIVACY}`;
+  if (EMAIL_IN_TEXT.test(read) || base64Address(read)) return `must not contain an email address: ${PRIVACY}`;
   if (RECIPIENT_KEY_IN_TEXT.test(read)) {
     return (
       "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link " +
