@@ -168,12 +168,37 @@ COHORT = "email,name,evidence\nbo@example.org,Bo Lind,\ncy@example.org,Cy Moreau
     ],
 )
 def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, text: str) -> None:
+    _refused_as_a_list(repo, rel, text, 1)
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "line"),
+    [
+        # The same cohort exported as JSON, JSON Lines or YAML, not CSV: a list whose items each hold an address
+        # under a column's name, however deep in the item.
+        ("notes/cohort.json", '[{"email": "bo@example.org", "name": "Bo Lind"},\n {"email": "cy@example.org"}]\n', 1),
+        (
+            "notes/export.json",
+            '{\n  "course": "SQL",\n  "learners": [\n    {"name": "Bo", "contact": {"E-Mail": "bo@example.org"}},\n'
+            '    {"name": "Cy", "contact": {"E-Mail": "cy@example.org"}}\n  ]\n}\n',
+            4,
+        ),
+        ("notes/cohort.jsonl", '{"student_email":"bo@example.org"}\n{"student_email":"cy@example.org"}\n', 1),
+        ("notes/cohort.yaml", "cohort:\n  - name: Bo Lind\n    email: bo@example.org\n  - email: cy@example.org\n", 3),
+    ],
+)
+def test_a_list_of_recipients_in_json_or_yaml_is_refused_by_both_checks(
+    repo: Repo, rel: str, text: str, line: int
+) -> None:
+    _refused_as_a_list(repo, rel, text, line)
+
+
+def _refused_as_a_list(repo: Repo, rel: str, text: str, line: int) -> None:
     repo.write(rel, text)
     problem = only(repo.check("reg-admin"), "governance.recipients")
-    assert (problem.location.path, problem.location.line) == (rel, 1)
-    assert problem.message.startswith(
-        "is a list of recipients (a column of email addresses): recipients are never published"
-    )
+    assert (problem.location.path, problem.location.line) == (rel, line)
+    assert problem.message.startswith("is a list of recipients (")
+    assert "recipients are never published" in problem.message
     assert [p.location.path for p in _full(repo)] == [rel]
 
 
@@ -343,6 +368,9 @@ def test_a_cohort_example_in_the_docs_is_not_a_list(repo: Repo) -> None:
     line = '{"identityType":"emailAddress","hashed":true,"issuer":{"email":"credentials@acme.example"}}\n'
     repo.write("notes/lines.jsonl", line * 2)
     repo.write("notes/README.md", "# Contact by email\n\nWrite to help@example.org.\n")
+    # One address in a list (an issuer's former contacts under one address), or addresses not in a list's items.
+    repo.write("notes/one.json", '[{"email": "help@example.org"}, {"email": "help@example.org"}, {"name": "x"}]\n')
+    repo.write("notes/contacts.yaml", "email: help@example.org\nsecurity_email: security@example.org\n")
     assert shown(repo.check("reg-admin").problems) == []
 
 
