@@ -708,13 +708,54 @@ def _holds_address(line: str, delimiter: str) -> bool:
     return any(_ADDRESS_CELL.fullmatch(cell.strip().strip("'\"")) for cell in _cells(line, delimiter))
 
 
+#: Column names (squeezed: :func:`_recipient_column`) of what names a recipient as an address does: a phone number,
+#: or a student's or candidate's number at their school. A class list keyed by either is a list of its people.
+_PHONE_WORDS = re.compile(r"phone|mobile|whatsapp|telefon|^tel$|^handy$|^cell$")
+_ID_COLUMN = re.compile(
+    r"(?:student|learner|pupil|candidate|matriculation|matrikel)(?:id|number|no|nr|nummer)|matrikel|matriculation"
+)
+#: A cell that is a phone number and nothing else: seven to fifteen digits, a leading ``+``, spaces, dots, dashes,
+#: slashes and brackets between them.
+_PHONE_CELL = re.compile(r"\+?\(?[0-9](?:[ ().\-/]{0,2}[0-9]){6,14}")
+#: Where a header naming such a column may be, read before the file is decoded whole (most files have none).
+_OTHER_COLUMNS = re.compile(
+    rb"(?i)phone|mobile|whatsapp|telefon|tel\b|handy|cell|student|learner|pupil|candidate|matri"
+)
+
+
+def _column_name(cell: str) -> str | None:
+    raw = cell.strip().strip("'\"")
+    return _SQUEEZE.sub("", raw.lower()) if _COLUMN_NAME.fullmatch(raw) else None
+
+
+def _other_columns_line(header: str, rest: list[str], delimiter: str) -> bool:
+    """Whether ``header`` names a column of phone numbers (a later row holding one there) or of students' numbers
+    (a later row holding anything there)."""
+    names = [_column_name(cell) for cell in _cells(header, delimiter)]
+    phones = [i for i, n in enumerate(names) if n and _PHONE_WORDS.search(n)]
+    ids = [i for i, n in enumerate(names) if n and _ID_COLUMN.fullmatch(n)]
+    if not phones and not ids:
+        return False
+    for line in rest:
+        cells = [c.strip().strip("'\"").strip() for c in _cells(line, delimiter)]
+        if any(i < len(cells) and _PHONE_CELL.fullmatch(cells[i]) for i in phones):
+            return True
+        if any(i < len(cells) and cells[i] for i in ids):
+            return True
+    return False
+
+
 def recipients_line(data: bytes) -> int | None:
     """The header's line when ``data`` is a list of recipients: a CSV (comma, semicolon or tab) whose first line
     names a column of addresses (``email``, ``Email Address``, ``e-mail``…) or of ``recipient_key``s, with an
-    address in a later line; or a list without a header, whose first line and another hold an address as a
-    cell of its own (``Name <address>``, as a ``.mailmap`` writes, is no such cell)."""
+    address in a later line, or a column of phone numbers (``Phone``, ``Mobile number``…) with one in a later line,
+    or of students' numbers (``Student ID``, ``Matrikelnummer``…) filled in a later line; or a list without a
+    header, whose first line and another hold an address as a cell of its own (``Name <address>``, as a
+    ``.mailmap`` writes, is no such cell)."""
     if b"@" not in data:  # no address: most files, whose decoding and lines would be most of the search's time
-        return None
+        first = data.lstrip()[:4096].split(b"\n", 1)[0]
+        if _OTHER_COLUMNS.search(first) is None:
+            return None
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = text.splitlines()
     number = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -725,6 +766,8 @@ def recipients_line(data: bytes) -> int | None:
         if any(map(_recipient_column, _cells(header, delimiter))) and any("@" in line for line in rest):
             return number + 1
         if _holds_address(header, delimiter) and any(_holds_address(line, delimiter) for line in rest):
+            return number + 1
+        if _other_columns_line(header, rest, delimiter):
             return number + 1
     return None
 
@@ -917,7 +960,8 @@ def secret_in(
     if header is not None:
         return (
             header,
-            "is a list of recipients (a column of email addresses): recipients are never published, only keyed "
+            "is a list of recipients (a column of email addresses, phone numbers or students' numbers): recipients "
+            "are never published, only keyed "
             "hashes of their addresses. Remove the file (and it from every commit) and keep cohort files and earners' "
             "mappings outside the repository",
             "governance.recipients",

@@ -165,6 +165,11 @@ COHORT = "email,name,evidence\nbo@example.org,Bo Lind,\ncy@example.org,Cy Moreau
         ("notes/cohort.tsv", "name\tstudent_email\nBo\tbo@example.org\n"),
         ("notes/kurs.csv", "Name;E-Mail-Adresse\nBo;bo@example.org\n"),
         ("notes/addresses.txt", "bo@example.org\ncy@example.org\n"),
+        # A class list keyed by phone numbers or students' numbers instead of addresses.
+        ("notes/whatsapp.csv", "Name,Mobile Phone\nBo Lind,+44 7700 900123\nCy Moreau,(0161) 496-0000\n"),
+        ("notes/kurs-tel.csv", "Name;Telefon\nBo;0151/12345678\n"),
+        ("notes/roster.tsv", "Student ID\tGrade\nS-2026-0042\tA\n"),
+        ("notes/matrikel.csv", "Matrikelnummer,Note\n4711,1.3\n"),
     ],
 )
 def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, text: str) -> None:
@@ -371,6 +376,10 @@ def test_a_cohort_example_in_the_docs_is_not_a_list(repo: Repo) -> None:
     # One address in a list (an issuer's former contacts under one address), or addresses not in a list's items.
     repo.write("notes/one.json", '[{"email": "help@example.org"}, {"email": "help@example.org"}, {"name": "x"}]\n')
     repo.write("notes/contacts.yaml", "email: help@example.org\nsecurity_email: security@example.org\n")
+    # A phone column with no number in it, a heading that names one, a table of counts by student type.
+    repo.write("notes/empty-phone.csv", "name,phone\nBo,\n")
+    repo.write("notes/phones.md", "# Phone support, mobile apps\n\nCall 0800 123 4567.\n")
+    repo.write("notes/counts.csv", "student type,count\nfull-time,1204\n")
     assert shown(repo.check("reg-admin").problems) == []
 
 
