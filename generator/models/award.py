@@ -287,6 +287,12 @@ RECIPIENT_KEY_IN_TEXT = re.compile(
 )
 
 
+#: A phone number in a published string: written internationally (``+``, the country, then seven to fourteen more
+#: digits, spaces, dots, dashes and brackets between them), not within a word or a ``+``-joined query; or a
+#: ``tel:`` link. ASCII classes only: policies.js PHONE_IN_TEXT reads it alike.
+PHONE_IN_TEXT = re.compile(
+    r"(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-]{0,2}[0-9]){6,14}"
+)
 #: A run of base64 or base64url characters long enough to hold an address (``a@b.co`` is 8 of them).
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}")
 #: An ASCII address in decoded bytes (ASCII only: random bytes seldom hold one).
@@ -312,11 +318,14 @@ def _base64_address(read: str) -> bool:
 
 def _no_recipient_data(value: str) -> str:
     """A published string (evidence, a revocation reason) names no recipient: no email address (written as
-    :func:`_as_read` reads it, or in base64: :func:`_base64_address`), and no earner's link, whose recipient key
-    would confirm a guessed one (a prerequisite's link given as evidence, say)."""
+    :func:`_as_read` reads it, or in base64: :func:`_base64_address`), no phone number (:data:`PHONE_IN_TEXT`),
+    and no earner's link, whose recipient key would confirm a guessed one (a prerequisite's link given as
+    evidence, say)."""
     read = _as_read(value)
     if _EMAIL_IN_TEXT.search(read) or _base64_address(read):
         raise ValueError(f"must not contain an email address: {_PRIVACY}")
+    if PHONE_IN_TEXT.search(read):
+        raise ValueError(f"must not contain a phone number: {_PRIVACY}")
     if RECIPIENT_KEY_IN_TEXT.search(read):
         raise ValueError(
             "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link "

@@ -392,6 +392,24 @@ JCS_PROOF = {
 }
 
 
+def test_no_phone_number_in_a_revocation_reason_or_evidence() -> None:
+    """A phone number names its holder as an address does: written internationally (``+`` and the country), or
+    as a ``tel:`` link, it is refused in a reason and in evidence; other numbers (a year, a count) are not."""
+    proof = dict(JCS_PROOF)
+    entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",
+             "proof": proof}  # fmt: skip
+    for written in ("+44 7700 900123", "+49 (151) 1234-5678", "tel:07700900123", "+4915112345678", "%2B447700900123"):
+        [(where, msg)] = errors(RevocationEntry, {**entry, "reason": f"Withdrawn at {written}'s request"})
+        assert (where, "must not contain a phone number" in msg) == ("reason", True), (written, msg)
+        url = f"https://wa.example.org/{written.replace(' ', '')}"  # a URL has no spaces
+        found = errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]})
+        assert any(w == "evidence.0.id" and "must not contain a phone number" in m for w, m in found), written
+    for fine in ("Withdrawn in 2025 after 12 complaints", "Cohort 2024-2025, 1,204 learners", "Score +12 points"):
+        RevocationEntry.model_validate({**entry, "reason": fine})
+    for url in ("https://github.com/a/b/pull/12345678", "https://x.org/?q=a+12345678", "https://x.org/v/1+2"):
+        assert not [m for _, m in errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]}) if "phone" in m]
+
+
 def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
     proof = dict(JCS_PROOF)
     entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",

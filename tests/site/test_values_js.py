@@ -806,6 +806,33 @@ def test_python_and_the_browser_find_the_same_encoded_addresses(
         ), url
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://wa.example.org/+44 7700 900123",
+        "https://wa.example.org/send?phone=%2B447700900123",
+        "https://p.example.org/tel:07700900123",
+        "https://github.com/a/b/pull/12345678",
+        "https://x.org/?q=a+12345678",
+    ],
+)
+def test_a_phone_number_in_evidence_is_found_alike(values: Values, url: str) -> None:
+    found = values.ask(op="evidence", url=url)["value"]
+    assert any("must not contain a phone number" in p for p in found) == (
+        "must not contain a phone number" in (evidence_problem(url) or "")
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet="+0123456789 ().-/:tel=a%2B\u00a0", max_size=24))
+def test_python_and_the_browser_find_the_same_phone_numbers(values: Values, text: str) -> None:
+    url = f"https://p.example.org/{text}"
+    found = values.ask(op="evidence", url=url)["value"]
+    assert any("must not contain a phone number" in p for p in found) == (
+        "must not contain a phone number" in (evidence_problem(url) or "")
+    ), url
+
+
 @pytest.mark.parametrize("url", ADDRESSES)
 def test_an_escaped_or_look_alike_address_in_evidence_is_refused_by_both(values: Values, url: str) -> None:
     """A portfolio tool's ``?user=ada%40example.org`` names the recipient as plainly as ``@`` does."""

@@ -512,6 +512,9 @@ export function asRead(value) {
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
 const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
+// PHONE_IN_TEXT: a phone number, international or a tel: link (ASCII classes, read alike by both engines).
+const PHONE_IN_TEXT =
+  /(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-]{0,2}[0-9]){6,14}/;
 // _BASE64_RUN and _ADDRESS_BYTES (on the bytes as Latin-1 text: one character a byte, as atob gives them).
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
 const ADDRESS_BYTES = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
@@ -532,6 +535,7 @@ function base64Address(read) {
 function recipientDataProblem(value) {
   const read = asRead(value);
   if (EMAIL_IN_TEXT.test(read) || base64Address(read)) return `must not contain an email address: ${PRIVACY}`;
+  if (PHONE_IN_TEXT.test(read)) return `must not contain a phone number: ${PRIVACY}`;
   if (RECIPIENT_KEY_IN_TEXT.test(read)) {
     return (
       "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link " +
