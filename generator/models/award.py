@@ -46,6 +46,7 @@ __all__ = [
     "ProfileRef",
     "RevocationEntry",
     "StatusEntry",
+    "as_read",
     "error_text",
 ]
 
@@ -314,6 +315,11 @@ def _base64_address(read: str) -> bool:
                 if _ADDRESS_BYTES.search(base64.b64decode(chunk + "=" * (-len(chunk) % 4))):
                     return True
     return False
+
+
+#: :func:`_as_read`, for the tools that compare a published text with the recipient (``credreg award``'s and
+#: ``credreg revoke``'s name check).
+as_read = _as_read
 
 
 def _no_recipient_data(value: str) -> str:
