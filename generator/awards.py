@@ -44,6 +44,7 @@ __all__ = [
     "lenient_text_hash",
     "parse_award_text",
     "read_revocations",
+    "recipient_hash_number",
     "render_award",
     "write_award_file",
 ]
@@ -68,6 +69,22 @@ def award_id_number(value: Any) -> int | None:
     if type(value) is not str or _AWARD_ID.match(value) is None:
         return None
     return int(value[9:].replace("-", ""), 16)
+
+
+_RECIPIENT_HASH = re.compile(r"sha256\$[0-9a-f]{64}\Z")
+
+
+def recipient_hash_number(award: Any) -> int | None:
+    """The award's recipient hash (its one ``identityHash``, ``sha256$`` and 64 lowercase hex digits, as the profile
+    has it) as a 256-bit number, or ``None`` when it has no such hash (the profile refuses it). The rule that an
+    issuer keys each award's hash afresh compares these."""
+    try:
+        value = award["credentialSubject"]["identifier"][0]["identityHash"]
+    except (TypeError, KeyError, IndexError):
+        return None
+    if type(value) is not str or _RECIPIENT_HASH.match(value) is None:
+        return None
+    return int(value[7:], 16)
 
 
 def award_id_text(number: int) -> str:

@@ -15,6 +15,7 @@ import io
 import json
 import re
 import secrets
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from generator.awards import (
 )
 from generator.errors import CredregError, ProblemList, ProblemsFound, SecretPlaceRefused, UsageError
 from generator.models import LifecycleStatus
-from generator.models.award import EvidenceRef
+from generator.models.award import EvidenceRef, as_read
 from generator.openbadges import earner_link, new_recipient_key, normalize_identifier, timestamp, unsigned_award
 from generator.registry import Registry
 from generator.verify.policies import valid_from_before_definition
@@ -137,7 +138,10 @@ def recipient_named_in(text: str, email: str, name: str | None) -> str | None:
     does): a word of three letters or more of their name or of their address before the ``@`` (one of five or
     more within a word too: ``alovelace``), or either one written run together (``github.com/adalovelace``).
     The award profile's email check sees only an address; "Withdrawn at Ada Lovelace's request" or
-    ``…/projects/ada-lovelace`` name her as plainly."""
+    ``…/projects/ada-lovelace`` name her as plainly. The text is read as a reader reads it (its escapes undone:
+    ``h%6Fpper`` is ``hopper`` in a browser's address bar; :func:`generator.models.award.as_read`) and its
+    compatibility characters as the letters they show (NFKC: fullwidth ``ｈｏｐｐｅｒ``)."""
+    text = unicodedata.normalize("NFKC", as_read(text))
     words = {w.casefold() for w in re.findall(r"[^\W_]+", text)}
     squeezed = _NOT_LETTERS.sub("", text).casefold()
     for whose, part in (("name", name or ""), ("address", email.partition("@")[0])):

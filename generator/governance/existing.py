@@ -33,7 +33,14 @@ from typing import Any
 from generator import layout
 from generator._internal.files import regular_files
 from generator._internal.source import SourceError
-from generator.awards import award_hash, award_id_number, award_id_text, parse_award_text, read_award_file
+from generator.awards import (
+    award_hash,
+    award_id_number,
+    award_id_text,
+    parse_award_text,
+    read_award_file,
+    recipient_hash_number,
+)
 from generator.errors import CredregError
 from generator.registry import Registry
 from generator.statuslist import parse_index, parse_list_number
@@ -225,6 +232,31 @@ def existing_ids(
         where = next((where for rel, where in found if rel not in exclude), None)
         if where is not None:
             held[number] = where
+    return held
+
+
+_RECIPIENT_HEX = re.compile(rb"sha256\$([0-9a-f]{64})")
+
+
+def existing_recipients(
+    registry: Registry, issuer: str, numbers: Collection[int], *, exclude: Collection[str] = ()
+) -> dict[int, str]:
+    """Which of ``numbers`` (:func:`~generator.awards.recipient_hash_number`) an award of ``issuer`` (not counting
+    files in ``exclude``) already has as its recipient hash, with where (``path`` or ``path:line``, the first in
+    the order the full check walks). One search of the issuer's files picks those that may hold one."""
+    wanted = {f"{n:064x}".encode() for n in numbers}
+    held: dict[int, str] = {}
+    if not wanted:
+        return held
+    needles = [f'"sha256${n.decode()}"' for n in sorted(wanted)]
+    for path, rel in _files_citing(registry, issuer, needles):
+        if rel in exclude or _is_endorsement(rel):
+            continue
+        for where, raw in [(rel, _read(path))] if rel.endswith(".json") else _items(path, rel):
+            if b"\\u" in raw or any(m[1] in wanted for m in _RECIPIENT_HEX.finditer(raw)):
+                number = recipient_hash_number(_loads(raw))
+                if number is not None and f"{number:064x}".encode() in wanted:
+                    held.setdefault(number, where)
     return held
 
 

@@ -65,9 +65,10 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import layout
+from generator._internal.source import SourceError, parse_json, parse_yaml
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.crypto.ed25519 import public_from_seed
 from generator.crypto.multibase import b58decode, decode_ed25519_public
@@ -707,13 +708,54 @@ def _holds_address(line: str, delimiter: str) -> bool:
     return any(_ADDRESS_CELL.fullmatch(cell.strip().strip("'\"")) for cell in _cells(line, delimiter))
 
 
+#: Column names (squeezed: :func:`_recipient_column`) of what names a recipient as an address does: a phone number,
+#: or a student's or candidate's number at their school. A class list keyed by either is a list of its people.
+_PHONE_WORDS = re.compile(r"phone|mobile|whatsapp|telefon|^tel$|^handy$|^cell$")
+_ID_COLUMN = re.compile(
+    r"(?:student|learner|pupil|candidate|matriculation|matrikel)(?:id|number|no|nr|nummer)|matrikel|matriculation"
+)
+#: A cell that is a phone number and nothing else: seven to fifteen digits, a leading ``+``, spaces, dots, dashes,
+#: slashes and brackets between them.
+_PHONE_CELL = re.compile(r"\+?\(?[0-9](?:[ ().\-/]{0,2}[0-9]){6,14}")
+#: Where a header naming such a column may be, read before the file is decoded whole (most files have none).
+_OTHER_COLUMNS = re.compile(
+    rb"(?i)phone|mobile|whatsapp|telefon|tel\b|handy|cell|student|learner|pupil|candidate|matri"
+)
+
+
+def _column_name(cell: str) -> str | None:
+    raw = cell.strip().strip("'\"")
+    return _SQUEEZE.sub("", raw.lower()) if _COLUMN_NAME.fullmatch(raw) else None
+
+
+def _other_columns_line(header: str, rest: list[str], delimiter: str) -> bool:
+    """Whether ``header`` names a column of phone numbers (a later row holding one there) or of students' numbers
+    (a later row holding anything there)."""
+    names = [_column_name(cell) for cell in _cells(header, delimiter)]
+    phones = [i for i, n in enumerate(names) if n and _PHONE_WORDS.search(n)]
+    ids = [i for i, n in enumerate(names) if n and _ID_COLUMN.fullmatch(n)]
+    if not phones and not ids:
+        return False
+    for line in rest:
+        cells = [c.strip().strip("'\"").strip() for c in _cells(line, delimiter)]
+        if any(i < len(cells) and _PHONE_CELL.fullmatch(cells[i]) for i in phones):
+            return True
+        if any(i < len(cells) and cells[i] for i in ids):
+            return True
+    return False
+
+
 def recipients_line(data: bytes) -> int | None:
     """The header's line when ``data`` is a list of recipients: a CSV (comma, semicolon or tab) whose first line
     names a column of addresses (``email``, ``Email Address``, ``e-mail``…) or of ``recipient_key``s, with an
-    address in a later line; or a list without a header, whose first line and another hold an address as a
-    cell of its own (``Name <address>``, as a ``.mailmap`` writes, is no such cell)."""
+    address in a later line, or a column of phone numbers (``Phone``, ``Mobile number``…) with one in a later line,
+    or of students' numbers (``Student ID``, ``Matrikelnummer``…) filled in a later line; or a list without a
+    header, whose first line and another hold an address as a cell of its own (``Name <address>``, as a
+    ``.mailmap`` writes, is no such cell)."""
     if b"@" not in data:  # no address: most files, whose decoding and lines would be most of the search's time
-        return None
+        first = data.lstrip()[:4096].split(b"\n", 1)[0]
+        if _OTHER_COLUMNS.search(first) is None:
+            return None
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = text.splitlines()
     number = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -725,6 +767,80 @@ def recipients_line(data: bytes) -> int | None:
             return number + 1
         if _holds_address(header, delimiter) and any(_holds_address(line, delimiter) for line in rest):
             return number + 1
+        if _other_columns_line(header, rest, delimiter):
+            return number + 1
+    return None
+
+
+#: Registry records whose every field their model holds to what the registry writes (an issuer's contact address,
+#: and its former profiles' addresses, are public by design): never a list of recipients.
+_RECORD_KINDS = frozenset({layout.PathKind.ISSUER, layout.PathKind.ENDORSER, layout.PathKind.GOVERNANCE})
+_MAIL = re.compile(rb"mail", re.IGNORECASE)
+
+
+def _structured(text: str) -> Iterator[Any]:
+    """``text`` read as JSON, else as JSON Lines (a list of its lines), else as YAML; nothing when it is none."""
+    try:
+        yield parse_json(text, "", strict=False).data
+        return
+    except (SourceError, ValueError, RecursionError):
+        pass
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        try:
+            yield [parse_json(line, "", strict=False).data for line in lines]
+            return
+        except (SourceError, ValueError, RecursionError):
+            pass
+    with contextlib.suppress(SourceError, ValueError, RecursionError):
+        yield parse_yaml(text, "").data
+
+
+def _member_address(value: Any) -> str | None:
+    """The first address held, at any depth of ``value``, by a member named as a column of addresses is
+    (:func:`_recipient_column`: ``email``, ``E-Mail``, ``student_email``…)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for name, member in item.items():
+                held = member.strip() if isinstance(member, str) and isinstance(name, str) else ""
+                if held and _recipient_column(name) and _ADDRESS_CELL.fullmatch(held):
+                    return held
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return None
+
+
+def _listed_address(value: Any) -> str | None:
+    """The first address of a list of recipients in ``value``: a list (at any depth) of which two items or more
+    each hold an address under a column's name (:func:`_member_address`), two of them different."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            found = [a for a in map(_member_address, item) if a is not None]
+            if len({a.lower() for a in found}) >= 2:
+                return found[0]
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+    return None
+
+
+def structured_recipients_line(data: bytes) -> int | None:
+    """The line of its first address when ``data`` is a list of recipients written as JSON, JSON Lines or YAML
+    (a cohort, a form's or a platform's export, that is no CSV): a list whose items hold addresses under a
+    column's name, two different ones at least (:func:`_listed_address`)."""
+    if b"@" not in data or _MAIL.search(data) is None:
+        return None
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    for value in _structured(text):
+        first = _listed_address(value)
+        if first is not None:
+            at = text.find(first)
+            return text.count("\n", 0, at) + 1 if at >= 0 else 1
     return None
 
 
@@ -819,10 +935,15 @@ def opaque_kind(data: bytes) -> str | None:
 
 
 def secret_in(
-    data: bytes, registered: RegisteredKeys | None = None, tokens: list[tuple[int, bytes]] | None = None
+    data: bytes,
+    registered: RegisteredKeys | None = None,
+    tokens: list[tuple[int, bytes]] | None = None,
+    rel: str | None = None,
 ) -> tuple[int, str, str] | None:
     """(line, message, code) of the first secret in a file's bytes: a private key or a list of recipients, or a
-    container whose contents cannot be searched for either (``tokens``: see :func:`award_secret`)."""
+    container whose contents cannot be searched for either (``tokens``: see :func:`award_secret`). ``rel``: the
+    file's path in the repository (a registry record is no list of recipients in JSON or YAML: its model says
+    what it holds)."""
     kind = opaque_kind(data)
     if kind is not None:
         return (
@@ -839,9 +960,20 @@ def secret_in(
     if header is not None:
         return (
             header,
-            "is a list of recipients (a column of email addresses): recipients are never published, only keyed "
+            "is a list of recipients (a column of email addresses, phone numbers or students' numbers): recipients "
+            "are never published, only keyed "
             "hashes of their addresses. Remove the file (and it from every commit) and keep cohort files and earners' "
             "mappings outside the repository",
+            "governance.recipients",
+        )
+    record = rel is not None and layout.classify(rel).kind in _RECORD_KINDS
+    listed = None if record else structured_recipients_line(data)
+    if listed is not None:
+        return (
+            listed,
+            "is a list of recipients (their email addresses, in a list's items): recipients are never published, "
+            "only keyed hashes of their addresses. Remove the file (and it from every commit) and keep cohort files "
+            "and earners' mappings outside the repository",
             "governance.recipients",
         )
     linked = recipient_key_line(data)
@@ -871,7 +1003,7 @@ def check_private_keys(pr: PullRequest, problems: ProblemList) -> None:
             data = str(path.readlink()).encode() if path.is_symlink() else _head(path)
         except OSError:
             continue
-        hit = secret_in(data, registered)
+        hit = secret_in(data, registered, rel=change.path)
         if hit is not None:
             line, message, code = hit
             problems.add(change.path, message, line=line, code=code)
@@ -926,7 +1058,7 @@ def repository_search(root: Path) -> RepositorySearch:
         except OSError:
             continue
         candidates: list[tuple[int, bytes]] = []
-        hit = secret_in(data, tokens=candidates)
+        hit = secret_in(data, tokens=candidates, rel=rel)
         if hit is not None:
             line, message, code = hit
             found.append(Problem(Location(rel, line=line), message, code=code))

@@ -15,11 +15,18 @@ from generator._internal.source import SourceError
 from generator.awards import AwardSource, read_award_file
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
-from generator.governance.existing import Slot, existing_ids, existing_status_slots, is_same_award
+from generator.governance.existing import (
+    Slot,
+    existing_ids,
+    existing_recipients,
+    existing_status_slots,
+    is_same_award,
+)
 from generator.governance.fresh import freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
-from generator.verify.registry_check import AwardChecker, AwardOutcome, duplicate_id_message
+from generator.registry import Registry
+from generator.verify.registry_check import AwardChecker, AwardOutcome, duplicate_id_message, shared_recipient_message
 
 __all__ = ["NewAwards", "check_new_awards"]
 
@@ -82,6 +89,7 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
     _distinct_ids(
         registry.root, outcomes, existing_ids(registry, ids, exclude=set(added), known=pr.known_ids), problems
     )
+    _distinct_recipients(registry, outcomes, set(added), problems)
     for outcome in outcomes:
         if outcome.issuer not in issuers or outcome.status_list is None or outcome.status_index is None:
             continue
@@ -104,6 +112,34 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
                 code="award.duplicate-status-index",
             )
     return NewAwards(outcomes, len(added), slots)
+
+
+def _distinct_recipients(
+    registry: Registry, outcomes: list[AwardOutcome], added: set[str], problems: ProblemList
+) -> None:
+    """The full check's rule (:class:`~generator.verify.registry_check.AwardIndex`): no two awards of an issuer
+    share a recipient hash. As there, only awards without problems count, and the same award twice is a duplicate
+    award (reported with the status slots)."""
+    wanted: dict[str, set[int]] = {}
+    for outcome in outcomes:
+        if outcome.recipient is not None and not outcome.problems and outcome.issuer in registry.issuers:
+            wanted.setdefault(outcome.issuer, set()).add(outcome.recipient)
+    for issuer, numbers in sorted(wanted.items()):
+        held = existing_recipients(registry, issuer, numbers, exclude=added)
+        for outcome in outcomes:
+            if outcome.issuer != issuer or outcome.recipient is None or outcome.problems:
+                continue
+            where = f"{outcome.source_path}:{outcome.line}" if outcome.line else outcome.source_path
+            first = held.setdefault(outcome.recipient, where)
+            if first == where or (outcome.digest is not None and is_same_award(registry.root, first, outcome.digest)):
+                continue
+            problems.add(
+                outcome.source_path,
+                shared_recipient_message(first),
+                line=outcome.line,
+                field="credentialSubject.identifier",
+                code="award.shared-recipient-hash",
+            )
 
 
 def _distinct_ids(root: Path, outcomes: list[AwardOutcome], held: dict[int, str], problems: ProblemList) -> None:

@@ -15,6 +15,7 @@ records) is checked against the registry by :mod:`generator.verify.records`.
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Annotated, Any, Literal, get_args
 
@@ -45,6 +46,7 @@ __all__ = [
     "ProfileRef",
     "RevocationEntry",
     "StatusEntry",
+    "as_read",
     "error_text",
 ]
 
@@ -55,9 +57,14 @@ Cryptosuite = Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"]
 # A Literal cannot be built from a tuple: this keeps it equal to the one definition of the suites.
 assert get_args(Cryptosuite) == CRYPTOSUITES
 
-URN_UUID = r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+URN_UUID = r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 """The one spelling of an award's or endorsement's ``id`` (unanchored): a random UUID as a URN, in lowercase, so
-that two spellings of one id cannot exist (:func:`generator.awards.award_id_number` compares ids by it)."""
+that two spellings of one id cannot exist (:func:`generator.awards.award_id_number` compares ids by it). Random:
+version 4 of the RFC 9562 variant, as ``credreg award`` makes it. The id is published, and an issuer's own tooling
+could derive it from the recipient: a name-based UUID (version 3 or 5) of an address is confirmed by hashing a
+guess, and a time-based one (1, 6, 7) dates each award to the millisecond or finer, so a batch's ids give the
+order its awards were made in, a class list's (the batch's lines are shuffled to hide it). policies.js
+URN_UUID is the page's copy."""
 
 AwardHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
@@ -224,13 +231,21 @@ class AchievementRef(_AwardModel):
     creditsAvailable: float | None = None
 
 
-#: An email address anywhere in a published string (a revocation reason, an evidence URL's userinfo).
-_EMAIL_IN_TEXT = re.compile(r"[^@\s/:]+@[^@\s/]+\.[A-Za-z]{2,}")
+#: An email address anywhere in a published string (a revocation reason, an evidence URL's userinfo). Its top-level
+#: domain is ASCII letters or an internationalized one (``.рф``, ``.中国``: any characters but ASCII and spaces).
+_EMAIL_IN_TEXT = re.compile(r"[^@\s/:]+@[^@\s/]+\.(?:[A-Za-z]{2,}|[^\x00-\x7F\s]{2,})")
 #: A percent-escaped ASCII character: how a URL (a portfolio tool's ``?user=ada%40example.org``) carries an address.
 _ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
-#: Characters read as ``@`` or ``~`` by anyone looking: the fullwidth and small commercial at; the fullwidth tilde,
-#: the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key by ``~``).
-READ_AS = {"@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053"}
+#: An HTML character reference (``&#64;``, ``&#x40;``, ``&commat;``): how a page or a tool that writes HTML carries
+#: an address. Numeric ones are undone for printable ASCII and the look-alikes (:data:`READ_AS`); the named ones
+#: are those of the characters that spell an address, a link's ``~`` and an escape.
+_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|period|tilde|amp|percnt|num|sol));")
+_NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt": "%", "num": "#", "sol": "/"}
+#: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
+#: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
+#: by ``~``); the ideographic, fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain:
+#: ``ada@example。org`` is an address a mail program sends to).
+READ_AS = {"@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053", ".": "\u3002\uff0e\uff61"}
 _LOOKALIKES = str.maketrans({c: plain for plain, chars in READ_AS.items() for c in chars})
 #: A look-alike percent-escaped as a URL carries it (its UTF-8 bytes: ``%EF%BD%9E`` is ``～``).
 _ESCAPED_LOOKALIKE = re.compile(
@@ -240,12 +255,25 @@ _ESCAPED_LOOKALIKE = re.compile(
 _PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)"
 
 
+def _referenced(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if name is not None:
+        return _NAMED[name]
+    code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    char = chr(code) if code <= 0x10FFFF else ""
+    return char if 0x20 <= code <= 0x7E or char in _LOOKALIKE_CHARS else match[0]
+
+
+_LOOKALIKE_CHARS = frozenset(c for chars in READ_AS.values() for c in chars)
+
+
 def _as_read(value: str) -> str:
-    """``value`` as a reader (or a browser) reads it: ASCII escapes decoded until none is left (``%2540`` is
-    ``%40`` is ``@``), and the look-alike at signs and tildes (:data:`READ_AS`), escaped or not, read as ``@`` and
-    ``~``. policies.js asRead is the page's copy."""
+    """``value`` as a reader (or a browser) reads it: ASCII escapes and HTML character references decoded until
+    none is left (``%2540`` is ``%40`` is ``@``, ``&amp;#64;`` is ``&#64;`` is ``@``), and the look-alike at signs,
+    tildes and full stops (:data:`READ_AS`), escaped or not, read as ``@``, ``~`` and ``.``. policies.js asRead is
+    the page's copy."""
     while True:
-        decoded = _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value)
+        decoded = _REFERENCE.sub(_referenced, _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value))
         if decoded == value:
             return _ESCAPED_LOOKALIKE.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode(), value).translate(
                 _LOOKALIKES
@@ -260,12 +288,50 @@ RECIPIENT_KEY_IN_TEXT = re.compile(
 )
 
 
+#: A phone number in a published string: written internationally (``+``, the country, then seven to fourteen more
+#: digits, spaces, dots, dashes and brackets between them), not within a word or a ``+``-joined query; or a
+#: ``tel:`` link. ASCII classes only: policies.js PHONE_IN_TEXT reads it alike.
+PHONE_IN_TEXT = re.compile(
+    r"(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-]{0,2}[0-9]){6,14}"
+)
+#: A run of base64 or base64url characters long enough to hold an address (``a@b.co`` is 8 of them).
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}")
+#: An ASCII address in decoded bytes (ASCII only: random bytes seldom hold one).
+_ADDRESS_BYTES = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def _base64_address(read: str) -> bool:
+    """Whether a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) decodes, at any of
+    its four alignments, whole or each part between its ``/``, to bytes holding an ASCII email address: a
+    portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` names ``ada@example.org`` to anyone who decodes it. policies.js
+    base64Address is the page's copy."""
+    for run in _BASE64_RUN.findall(read):
+        for part in (run, *run.split("/")):
+            standard = part.replace("-", "+").replace("_", "/")
+            for start in range(4):
+                chunk = standard[start:]
+                if len(chunk) < 8 or len(chunk) % 4 == 1:
+                    continue
+                if _ADDRESS_BYTES.search(base64.b64decode(chunk + "=" * (-len(chunk) % 4))):
+                    return True
+    return False
+
+
+#: :func:`_as_read`, for the tools that compare a published text with the recipient (``credreg award``'s and
+#: ``credreg revoke``'s name check).
+as_read = _as_read
+
+
 def _no_recipient_data(value: str) -> str:
-    """A published string (evidence, a revocation reason) names no recipient: no email address, and no earner's
-    link, whose recipient key would confirm a guessed one (a prerequisite's link given as evidence, say)."""
+    """A published string (evidence, a revocation reason) names no recipient: no email address (written as
+    :func:`_as_read` reads it, or in base64: :func:`_base64_address`), no phone number (:data:`PHONE_IN_TEXT`),
+    and no earner's link, whose recipient key would confirm a guessed one (a prerequisite's link given as
+    evidence, say)."""
     read = _as_read(value)
-    if _EMAIL_IN_TEXT.search(read):
+    if _EMAIL_IN_TEXT.search(read) or _base64_address(read):
         raise ValueError(f"must not contain an email address: {_PRIVACY}")
+    if PHONE_IN_TEXT.search(read):
+        raise ValueError(f"must not contain a phone number: {_PRIVACY}")
     if RECIPIENT_KEY_IN_TEXT.search(read):
         raise ValueError(
             "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link "

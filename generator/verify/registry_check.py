@@ -34,6 +34,7 @@ from generator.awards import (
     iter_awards,
     iter_lines,
     parse_award_text,
+    recipient_hash_number,
 )
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, verify_proof
 from generator.crypto.jcs import canonicalize_without, fast_path_kind
@@ -82,6 +83,7 @@ __all__ = [
     "revocation_key_problem",
     "revocation_signature_problem",
     "set_bits",
+    "shared_recipient_message",
     "status_bit_problems",
 ]
 
@@ -132,12 +134,14 @@ class AwardOutcome:
     """Its ``validUntil``, in microseconds since 1970 (:func:`~generator._internal.times.epoch_micros`)."""
     award_id: int | None = None
     """Its ``id`` as a number (:func:`~generator.awards.award_id_number`)."""
+    recipient: int | None = None
+    """Its recipient's keyed hash as a number (:func:`~generator.awards.recipient_hash_number`)."""
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Outcomes cross process boundaries by the hundred thousand: a plain tuple pickles several times faster
         # than the dataclass's slot state.
         fields = (self.source_path, self.line, self.digest, self.issuer, self.status_list, self.status_index)
-        return AwardOutcome, (*fields, self.problems, self.credential, self.valid_until, self.award_id)
+        return AwardOutcome, (*fields, self.problems, self.credential, self.valid_until, self.award_id, self.recipient)
 
 
 class AwardChecker:
@@ -354,10 +358,16 @@ class AwardChecker:
         facts = self._outcome_facts(data)
         return AwardOutcome(path, line, digest, folder_issuer, status_list, status_index, (), *facts)
 
-    def _outcome_facts(self, data: dict[str, Any]) -> tuple[str | None, int | None, int | None]:
+    def _outcome_facts(self, data: dict[str, Any]) -> tuple[str | None, int | None, int | None, int | None]:
         """What the site counts of an award (:attr:`AwardOutcome.credential`, :attr:`AwardOutcome.valid_until`),
-        and its id for the rules across awards (:attr:`AwardOutcome.award_id`)."""
-        return self.registry.credential_ref(data), epoch_micros(data.get("validUntil")), award_id_number(data.get("id"))
+        and its id and recipient hash for the rules across awards (:attr:`AwardOutcome.award_id`,
+        :attr:`AwardOutcome.recipient`)."""
+        return (
+            self.registry.credential_ref(data),
+            epoch_micros(data.get("validUntil")),
+            award_id_number(data.get("id")),
+            recipient_hash_number(data),
+        )
 
     def _full(
         self,
@@ -460,6 +470,17 @@ def duplicate_id_message(award_id: int, first: str, *, what: str = "award") -> s
     return (
         f"the id {award_id_text(award_id)} is already the id of the credential in {first}: every award and "
         f"endorsement in the registry needs an id of its own, whoever issued it (re-issue this {what})"
+    )
+
+
+def shared_recipient_message(first: str) -> str:
+    """Why an award whose recipient hash an earlier award of its issuer (at ``first``) has is refused: the full
+    check's and the pull-request check's words. ``credreg award`` keys every award's hash with a fresh recipient
+    key; the same hash twice is a key used twice (or none), and publishes that the two awards are one person's."""
+    return (
+        f"its recipient hash (identityHash) is already that of the award in {first}: the two are publicly one "
+        "person's, whose other awards then name them too; every award's hash must be keyed with a recipient key of "
+        "its own (credreg award makes one), never one kept per person, nor none (re-issue this award)"
     )
 
 
@@ -566,6 +587,9 @@ class AwardIndex:
         self._credentials: list[str | None] = [None]
         """The credentials awards count towards, by id (0: none)."""
         self._credential_ids: dict[str | None, int] = {None: 0}
+        self._recipients: dict[str, dict[int, bytes]] = {}
+        """issuer → the first 64 bits of an award's recipient hash → the award's hash (8 bytes, not 32: two
+        awards of one issuer sharing them by chance is one in 10**7 at a million awards)."""
 
     def _location(self, path: str, line: int | None, digest: bytes) -> int:
         # Single files named after their hash are stored as their folder; anything else by its full path.
@@ -629,6 +653,16 @@ class AwardIndex:
                     line=outcome.line,
                     field="id",
                     code="award.duplicate-id",
+                )
+        if outcome.recipient is not None and not outcome.problems:
+            first_holder = self._recipients.setdefault(outcome.issuer, {}).setdefault(outcome.recipient >> 192, digest)
+            if first_holder != digest:
+                problems.add(
+                    outcome.source_path,
+                    shared_recipient_message(self._holder(outcome.issuer, first_holder)),
+                    line=outcome.line,
+                    field="credentialSubject.identifier",
+                    code="award.shared-recipient-hash",
                 )
         if slot == _NO_SLOT:
             return

@@ -20,6 +20,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -493,6 +494,36 @@ def _give(page: Any, how: str, text: str) -> None:
         page.click("#cr-json-form button[type=submit]")
     else:
         _drop(page, text)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        # Evidence naming the earner in base64 (a portfolio tool's encoded user), or as HTML character references.
+        ({"evidence": [{"id": "https://p.example.org/u/YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn", "type": ["Evidence"]}]},
+         "must not contain an email address"),
+        ({"evidence": [{"id": "https://portfolio.example.org/u/ada&#64;example&period;org", "type": ["Evidence"]}]},
+         "must not contain an email address"),
+        # An id named after the earner: uuid5 of the address, which anyone can compute from a guess.
+        ({"id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'mailto:ada@example.org')}"}, "-4[0-9a-f]{3}-[89ab]"),
+    ],
+)  # fmt: skip
+def test_an_award_that_names_its_earner_fails_its_profile_in_the_page_as_in_credreg(
+    vpage: Any, site: Site, examples: Examples, registry: Registry, change: dict[str, Any], words: str
+) -> None:
+    """docs/privacy.md: what the check refuses in an award, the page refuses too, by the same rule and words."""
+    award = {**json.loads(json.dumps(examples.valid.award)), **change}
+    python = Verifier(registry).verify(award, now=dt.datetime.now(dt.UTC))
+    [structure] = [c for c in python.checks if c.id == "structure"]
+    assert str(structure.status) == "failed"
+    assert words in structure.reason
+    open_verify(vpage, site)
+    _give(vpage, "paste", json.dumps(award))
+    assert wait_for_verdict(vpage) == str(python.verdict)
+    status, text = checks(vpage)["structure"]
+    assert status == "failed"
+    assert words in text
+    assert structure.reason.split(": ", 1)[1][:60] in text
 
 
 @pytest.mark.parametrize("how", ["file", "drop", "paste"])

@@ -165,15 +165,45 @@ COHORT = "email,name,evidence\nbo@example.org,Bo Lind,\ncy@example.org,Cy Moreau
         ("notes/cohort.tsv", "name\tstudent_email\nBo\tbo@example.org\n"),
         ("notes/kurs.csv", "Name;E-Mail-Adresse\nBo;bo@example.org\n"),
         ("notes/addresses.txt", "bo@example.org\ncy@example.org\n"),
+        # A class list keyed by phone numbers or students' numbers instead of addresses.
+        ("notes/whatsapp.csv", "Name,Mobile Phone\nBo Lind,+44 7700 900123\nCy Moreau,(0161) 496-0000\n"),
+        ("notes/kurs-tel.csv", "Name;Telefon\nBo;0151/12345678\n"),
+        ("notes/roster.tsv", "Student ID\tGrade\nS-2026-0042\tA\n"),
+        ("notes/matrikel.csv", "Matrikelnummer,Note\n4711,1.3\n"),
     ],
 )
 def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, text: str) -> None:
+    _refused_as_a_list(repo, rel, text, 1)
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "line"),
+    [
+        # The same cohort exported as JSON, JSON Lines or YAML, not CSV: a list whose items each hold an address
+        # under a column's name, however deep in the item.
+        ("notes/cohort.json", '[{"email": "bo@example.org", "name": "Bo Lind"},\n {"email": "cy@example.org"}]\n', 1),
+        (
+            "notes/export.json",
+            '{\n  "course": "SQL",\n  "learners": [\n    {"name": "Bo", "contact": {"E-Mail": "bo@example.org"}},\n'
+            '    {"name": "Cy", "contact": {"E-Mail": "cy@example.org"}}\n  ]\n}\n',
+            4,
+        ),
+        ("notes/cohort.jsonl", '{"student_email":"bo@example.org"}\n{"student_email":"cy@example.org"}\n', 1),
+        ("notes/cohort.yaml", "cohort:\n  - name: Bo Lind\n    email: bo@example.org\n  - email: cy@example.org\n", 3),
+    ],
+)
+def test_a_list_of_recipients_in_json_or_yaml_is_refused_by_both_checks(
+    repo: Repo, rel: str, text: str, line: int
+) -> None:
+    _refused_as_a_list(repo, rel, text, line)
+
+
+def _refused_as_a_list(repo: Repo, rel: str, text: str, line: int) -> None:
     repo.write(rel, text)
     problem = only(repo.check("reg-admin"), "governance.recipients")
-    assert (problem.location.path, problem.location.line) == (rel, 1)
-    assert problem.message.startswith(
-        "is a list of recipients (a column of email addresses): recipients are never published"
-    )
+    assert (problem.location.path, problem.location.line) == (rel, line)
+    assert problem.message.startswith("is a list of recipients (")
+    assert "recipients are never published" in problem.message
     assert [p.location.path for p in _full(repo)] == [rel]
 
 
@@ -343,6 +373,13 @@ def test_a_cohort_example_in_the_docs_is_not_a_list(repo: Repo) -> None:
     line = '{"identityType":"emailAddress","hashed":true,"issuer":{"email":"credentials@acme.example"}}\n'
     repo.write("notes/lines.jsonl", line * 2)
     repo.write("notes/README.md", "# Contact by email\n\nWrite to help@example.org.\n")
+    # One address in a list (an issuer's former contacts under one address), or addresses not in a list's items.
+    repo.write("notes/one.json", '[{"email": "help@example.org"}, {"email": "help@example.org"}, {"name": "x"}]\n')
+    repo.write("notes/contacts.yaml", "email: help@example.org\nsecurity_email: security@example.org\n")
+    # A phone column with no number in it, a heading that names one, a table of counts by student type.
+    repo.write("notes/empty-phone.csv", "name,phone\nBo,\n")
+    repo.write("notes/phones.md", "# Phone support, mobile apps\n\nCall 0800 123 4567.\n")
+    repo.write("notes/counts.csv", "student type,count\nfull-time,1204\n")
     assert shown(repo.check("reg-admin").problems) == []
 
 

@@ -392,6 +392,24 @@ JCS_PROOF = {
 }
 
 
+def test_no_phone_number_in_a_revocation_reason_or_evidence() -> None:
+    """A phone number names its holder as an address does: written internationally (``+`` and the country), or
+    as a ``tel:`` link, it is refused in a reason and in evidence; other numbers (a year, a count) are not."""
+    proof = dict(JCS_PROOF)
+    entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",
+             "proof": proof}  # fmt: skip
+    for written in ("+44 7700 900123", "+49 (151) 1234-5678", "tel:07700900123", "+4915112345678", "%2B447700900123"):
+        [(where, msg)] = errors(RevocationEntry, {**entry, "reason": f"Withdrawn at {written}'s request"})
+        assert (where, "must not contain a phone number" in msg) == ("reason", True), (written, msg)
+        url = f"https://wa.example.org/{written.replace(' ', '')}"  # a URL has no spaces
+        found = errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]})
+        assert any(w == "evidence.0.id" and "must not contain a phone number" in m for w, m in found), written
+    for fine in ("Withdrawn in 2025 after 12 complaints", "Cohort 2024-2025, 1,204 learners", "Score +12 points"):
+        RevocationEntry.model_validate({**entry, "reason": fine})
+    for url in ("https://github.com/a/b/pull/12345678", "https://x.org/?q=a+12345678", "https://x.org/v/1+2"):
+        assert not [m for _, m in errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]}) if "phone" in m]
+
+
 def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
     proof = dict(JCS_PROOF)
     entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",
@@ -403,7 +421,27 @@ def test_no_email_address_in_a_revocation_reason_or_evidence() -> None:
     found = errors(Award, {"evidence": [{"id": "https://ada%40x:ada@portfolio.example.org/x", "type": ["Evidence"]}]})
     assert any(w == "evidence.0.id" and "must not contain an email address" in m for w, m in found)
     # However it is written: a URL's escape, escaped again, or a look-alike at sign.
-    for written in ("ada.lovelace%40example.org", "ada.lovelace%2540example.org", "ada.lovelace\uff20example.org"):
+    # An HTML character reference, a full stop anyone (and IDNA) reads as one, an internationalized top-level domain.
+    for written in (
+        "ada.lovelace%40example.org",
+        "ada.lovelace%2540example.org",
+        "ada.lovelace\uff20example.org",
+        "ada.lovelace&#64;example.org",
+        "ada.lovelace&#x40;example&period;org",
+        "ada.lovelace&commat;example.org",
+        "ada.lovelace&amp;#64;example.org",
+        "ada.lovelace%26%2364%3Bexample.org",
+        "ada.lovelace&#65312;example.org",
+        "ada.lovelace@example\u3002org",
+        "ada.lovelace@example%EF%BC%8Eorg",
+        "ada.lovelace@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
+        "ada.lovelace@example.\u4e2d\u56fd",
+        # base64 and base64url of the address, or of a text holding it, as a portfolio tool's ?u= carries one
+        "YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn",
+        "user-YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn",
+        "eyJ1c2VyIjoiYWRhLmxvdmVsYWNlQGV4YW1wbGUub3JnIn0",
+        "dT1hZGFAZXhhbXBsZS5vcmc%3D",
+    ):
         [(where, msg)] = errors(RevocationEntry, {**entry, "reason": f"Withdrawn at {written}'s request"})
         assert (where, "must not contain an email address" in msg) == ("reason", True), written
         found = errors(Award, {"evidence": [{"id": f"https://p.example.org/?u={written}", "type": ["Evidence"]}]})

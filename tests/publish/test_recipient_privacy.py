@@ -315,6 +315,18 @@ def test_evidence_naming_its_recipient_is_refused_before_anything_is_signed(tmp_
                       "--evidence", "https://portfolio.example.org/grace-h/7", "--key", key, env=env)  # fmt: skip
     assert single.returncode != 0
     assert "--evidence 'https://portfolio.example.org/grace-h/7' names the recipient: 'grace'" in single.stderr
+    # However the name is written there: percent-escaped letters (a browser shows github.com/hopper), fullwidth
+    # ones (NFKC reads them as letters), or the address's local part escaped.
+    for written, named in (
+        ("https://github.com/h%6Fpper/sql", "'hopper'"),
+        ("https://portfolio.example.org/\uff48\uff4f\uff50\uff50\uff45\uff52", "'hopper'"),
+        ("https://portfolio.example.org/u/gr%61cehopper", "'grace'"),
+    ):
+        spelled = _credreg(*r, "award", "acme-academy/sql-basics", "--recipient", "grace.hopper@example.org",
+                           "--evidence", written, "--key", key, env=env)  # fmt: skip
+        assert spelled.returncode != 0, written
+        assert "names the recipient:" in spelled.stderr, (written, spelled.stderr)
+        assert named in spelled.stderr, (written, spelled.stderr)
     assert not list((root / "registry/issuers/acme-academy").glob("awards/**/*.json*"))
     # An opaque link names no one.
     rows[1] = "alan.turing@example.org,Alan Turing,https://harbourdata.example/projects/91c2"

@@ -15,6 +15,7 @@ import copy
 import datetime as dt
 import json
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -227,6 +228,17 @@ def _award_cases(m: Mutations) -> dict[str, Doc]:
     for suite in ("eddsa-jcs-2022", "eddsa-rdfc-2022"):
         cases[f"{suite}: an unknown field"] = _proof(award, suite, nonce="1")
         cases[f"{suite}: a method with a query"] = _proof(award, suite, verificationMethod=f"{did}?service=x#k1")
+    # The id is random (version 4): a name-based one of the address confirms a guess, a time-based one dates
+    # each award (models/award.py URN_UUID, policies.js URN_UUID).
+    for version, made in {
+        "name-based (5) of the address": uuid.uuid5(uuid.NAMESPACE_URL, "mailto:ada@example.org"),
+        "name-based (3)": uuid.uuid3(uuid.NAMESPACE_DNS, "ada@example.org"),
+        "time-based (1)": uuid.UUID("c232ab00-9414-11ec-b3c8-9f6bdeced846"),
+        "time-based (7)": uuid.UUID("01890a5d-ac96-774b-bcce-b302099a8057"),
+        "version 4, another variant": uuid.UUID("2f0c5a3e-0000-4000-c000-000000000001"),
+        "random (4)": uuid.UUID("2f0c5a3e-0000-4000-b000-000000000001"),
+    }.items():
+        cases[f"id {version}"] = m.sign({**award, "id": f"urn:uuid:{made}"})
     cases["issuer a string"] = m.sign({**award, "issuer": did})
     cases["signed by k1 before its valid_from"] = m.sign(award, at=NOW - dt.timedelta(days=300))
     cases["signed by k1 in the future"] = m.sign(award, at=NOW + dt.timedelta(days=3))
@@ -297,6 +309,7 @@ def _endorsement_cases(m: Mutations) -> dict[str, tuple[Doc, str]]:
         "of its signer's own credential": (changed(by_issuer, "credentialSubject", id=subject["id"]), ACME),
         "of its signer itself": (changed(by_issuer, "credentialSubject", id=m.did(ACME)), ACME),
         "of an endorser": (changed(genuine, "credentialSubject", id=m.did(OB)), DC),
+        "id name-based (5)": (changed(genuine, "", id=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, OB)}"), DC),
         "in another body's list": (
             changed(
                 genuine,

@@ -190,6 +190,10 @@ nearby_times = st.builds(
 )
 
 
+#: What HTML character references are made of, for the differential of _as_read.
+REFERENCE_PARTS = ["&#", "&#x", "64", "40", "126", "0", ";", "&amp;", "&commat;", "&tilde;", "%26", "%23", "a"]
+
+
 @settings(max_examples=800, deadline=None)
 @given(start=nearby_times, until=nearby_times | st.none() | st.just("2025-02-30T00:00:00Z"), same=st.booleans())
 @example(start="2025-03-01T12:00:00Z", until="2025-03-01T12:59:59+01:00", same=False)  # earlier, though later as text
@@ -741,12 +745,23 @@ ADDRESSES = [
     "https://portfolio.example.org/view?user=ada.lovelace%2540example.org",
     "https://portfolio.example.org/u/ada.lovelace\uff20example.org",
     "https://portfolio.example.org/u/ada.lovelace\ufe6bexample%2Eorg",
+    "https://portfolio.example.org/u/ada.lovelace&#64;example.org",
+    "https://portfolio.example.org/u/ada.lovelace&commat;example&period;org",
+    "https://portfolio.example.org/u/ada.lovelace%26%23x40%3Bexample.org",
+    "https://portfolio.example.org/u/ada.lovelace&#x0FF20;example.org",
+    "https://portfolio.example.org/u/ada.lovelace@example\uff0eorg",
+    "https://portfolio.example.org/u/ada.lovelace@example%E3%80%82org",
+    "https://portfolio.example.org/u/ada@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
+    "https://portfolio.example.org/u/YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn",
+    "https://portfolio.example.org/view?u=x_YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn&t=1",
+    "https://portfolio.example.org/p/eyJ1c2VyIjoiYWRhLmxvdmVsYWNlQGV4YW1wbGUub3JnIn0/view",
 ]
 
 
 @settings(max_examples=800, deadline=None)
 @given(
-    text=st.text(alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b~\uff5e\u223c\u301c./:x ", max_size=30)
+    text=st.text(alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b~\uff5e\u223c\u301c./:x &#;\u3002\uff0e", max_size=30)
+    | st.lists(st.sampled_from(REFERENCE_PARTS)).map("".join)
     | st.lists(st.sampled_from(["%EF%BD%9E", "%ef%bc%a0", "%E2%88%BC", "%25", "%e3", "%80%9C", "~", "a"])).map("".join)
     | st.text(max_size=20)
 )
@@ -754,8 +769,68 @@ ADDRESSES = [
 @example(text="%%4040")
 @example(text="%7f%80%4")
 @example(text="%25EF%25BD%259E")
+@example(text="&#1114112;&#x110000;&#0064;&#x7f;&#31;&amp;amp;#64;")
 def test_python_and_the_browser_read_escapes_and_at_signs_alike(values: Values, text: str) -> None:
     assert values.ask(op="read", text=text)["value"] == _as_read(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(tail=st.text(alphabet="a.@\uff0e\u3002 \u00a0\u2028\u0440\u0444\u4e2d\u00e9\u00b2\u0661_-1/:&#;", max_size=16))
+@example(tail="a@a.\u0440\u0444")
+@example(tail="a@a.\u00a0\u00a0")
+@example(tail="a@a.\u2028\u0440")
+def test_python_and_the_browser_find_the_same_addresses(values: Values, tail: str) -> None:
+    """One rule for an address (its internationalized top-level domain, its spaces as each engine reads them)."""
+    url = f"https://p.example.org/{tail}"
+    found = values.ask(op="evidence", url=url)["value"]
+    assert any("must not contain an email address" in p for p in found) == (
+        "must not contain an email address" in (evidence_problem(url) or "")
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    before=st.text(alphabet="Aa0+/_-=.", max_size=6),
+    text=st.text(alphabet="ab.@_-+/=\u00e9", max_size=24),
+    after=st.text(alphabet="Aa0+/_-=.", max_size=6),
+)
+def test_python_and_the_browser_find_the_same_encoded_addresses(
+    values: Values, before: str, text: str, after: str
+) -> None:
+    """One rule for an address in base64 or base64url (any alignment, split at '/' or not)."""
+    for encoded in (base64.b64encode(text.encode()), base64.urlsafe_b64encode(text.encode())):
+        url = f"https://p.example.org/{before}{encoded.decode().rstrip('=')}{after}"
+        found = values.ask(op="evidence", url=url)["value"]
+        assert any("must not contain an email address" in p for p in found) == (
+            "must not contain an email address" in (evidence_problem(url) or "")
+        ), url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://wa.example.org/+44 7700 900123",
+        "https://wa.example.org/send?phone=%2B447700900123",
+        "https://p.example.org/tel:07700900123",
+        "https://github.com/a/b/pull/12345678",
+        "https://x.org/?q=a+12345678",
+    ],
+)
+def test_a_phone_number_in_evidence_is_found_alike(values: Values, url: str) -> None:
+    found = values.ask(op="evidence", url=url)["value"]
+    assert any("must not contain a phone number" in p for p in found) == (
+        "must not contain a phone number" in (evidence_problem(url) or "")
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet="+0123456789 ().-/:tel=a%2B\u00a0", max_size=24))
+def test_python_and_the_browser_find_the_same_phone_numbers(values: Values, text: str) -> None:
+    url = f"https://p.example.org/{text}"
+    found = values.ask(op="evidence", url=url)["value"]
+    assert any("must not contain a phone number" in p for p in found) == (
+        "must not contain a phone number" in (evidence_problem(url) or "")
+    ), url
 
 
 @pytest.mark.parametrize("url", ADDRESSES)
@@ -793,6 +868,10 @@ def test_an_earners_link_in_evidence_is_refused_by_both(values: Values, fragment
         "https://medium.com/%40ada/sql-project",
         "https://portfolio.example.org/7f3a%20b",
         "https://credentials.example.org/verify/#" + "e9" * 32,
+        # Tokens that are base64 of no address: a Drive id, a commit, a share token.
+        "https://drive.example.org/file/d/1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuVwXyZ/view",
+        "https://github.com/acme/project/commit/" + "5f" * 20,
+        "https://portfolio.example.org/s/QUJDREVGR0hJSktMTU5PUA",
     ],
 )
 def test_an_escape_that_names_no_address_is_evidence_for_both(values: Values, url: str) -> None:

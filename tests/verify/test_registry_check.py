@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -545,3 +546,35 @@ def test_a_key_registered_since_costs_known_awards_a_search_for_its_seed_not_the
     assert len(full_calls) == 3  # two keys at once: the full path, once
     assert run() == cold
     assert full_calls == []
+
+
+def test_an_award_id_that_is_not_random_is_refused(signer: Signer) -> None:
+    """An award's id is published; an issuer's own tooling could derive it from the recipient. A name-based UUID
+    (version 3 or 5) of the address lets anyone confirm a guess: hash it, look for the id. A time-based one
+    (version 1, 6 or 7) carries when each award was made, to the microsecond or millisecond, and so the order of
+    a class list that the batch's random line order hides. The check takes version 4 (random) ids only, of the
+    RFC 9562 variant, as `credreg award` makes them."""
+    email = "ada@example.org"
+    guessed = uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{email}")
+    for made in (
+        guessed,
+        uuid.uuid3(uuid.NAMESPACE_DNS, email),
+        uuid.uuid1(),
+        uuid.UUID("01890a5d-ac96-774b-bcce-b302099a8057"),  # version 7 (RFC 9562's example)
+        uuid.UUID(int=uuid.uuid4().int & ~(0xC << 60)),  # version 4's bits, but not the RFC's variant
+    ):
+        issued = signer.award()
+        unsigned = {k: v for k, v in issued.award.items() if k != "proof"} | {"id": f"urn:uuid:{made}"}
+        key = signer.key
+        resigned = sign_document(unsigned, key, f"did:web:registry.test.example:issuers:acme-academy#{key.key_id}",
+                                 dt.datetime(2025, 1, 15, 9, 30, tzinfo=dt.UTC))  # fmt: skip
+        _rewrite(signer, issued.path, resigned)
+        if made == guessed:
+            # The attack: a guessed address, hashed as the tooling did, finds its award among the published ones.
+            published = {p.name for p in signer.root.rglob("awards/**/*.json") if str(guessed) in p.read_text()}
+            assert published == {f"{award_hash(resigned)}.json"}
+        problem = only(signer, "award.structure")
+        assert problem.location.path.startswith("registry/issuers/acme-academy/awards/2025/")
+        assert "4[0-9a-f]{3}-[89ab][0-9a-f]{3}" in problem.message, problem.message
+        (signer.root / problem.location.path).unlink()
+    assert problems(signer) == []

@@ -470,9 +470,9 @@ export function pattern(source, engine = "rust") {
 export const TEXT = pattern(`^[^${UNSEEN}]*$`);
 export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r${UNSEEN}]*$`);
 // An email address anywhere in a published string: _EMAIL_IN_TEXT, which Python's own engine (re) reads.
-const EMAIL_IN_TEXT = pattern("[^@\\s/:]+@[^@\\s/]+\\.[A-Za-z]{2,}", "python").re;
-// READ_AS: characters read as "@" or "~" by anyone looking, and their percent-escaped UTF-8 (_ESCAPED_LOOKALIKE).
-const READ_AS = { "@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053" };
+const EMAIL_IN_TEXT = pattern("[^@\\s/:]+@[^@\\s/]+\\.(?:[A-Za-z]{2,}|[^\\x00-\\x7F\\s]{2,})", "python").re;
+// READ_AS: characters read as "@", "~" or "." by anyone looking, and their percent-escaped UTF-8 (_ESCAPED_LOOKALIKE).
+const READ_AS = { "@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053", ".": "\u3002\uff0e\uff61" };
 const LOOKALIKE = new Map(Object.entries(READ_AS).flatMap(([plain, chars]) => [...chars].map((c) => [c, plain])));
 const ESCAPED_LOOKALIKE = new RegExp(
   [...LOOKALIKE.keys()]
@@ -481,10 +481,24 @@ const ESCAPED_LOOKALIKE = new RegExp(
   "gi",
 );
 const LOOKALIKE_CHAR = new RegExp(`[${[...LOOKALIKE.keys()].join("")}]`, "g");
-/** A string as a reader reads it, ASCII escapes decoded and look-alike at signs and tildes read as "@", "~": _as_read. */
+// An HTML character reference (_REFERENCE, _NAMED): numeric ones undone for printable ASCII and the look-alikes.
+const REFERENCE = /&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|period|tilde|amp|percnt|num|sol));/g;
+const NAMED = { commat: "@", period: ".", tilde: "\u02dc", amp: "&", percnt: "%", num: "#", sol: "/" };
+function referenced(whole, decimal, hexadecimal, name) {
+  if (name !== undefined) return NAMED[name];
+  const code = decimal !== undefined ? parseInt(decimal, 10) : parseInt(hexadecimal, 16);
+  const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
+  return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
+}
+/**
+ * A string as a reader reads it, ASCII escapes and HTML character references decoded and look-alike at signs,
+ * tildes and full stops read as "@", "~", ".": _as_read.
+ */
 export function asRead(value) {
   for (;;) {
-    const decoded = value.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+    const decoded = value
+      .replace(/%([0-7][0-9A-Fa-f])/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+      .replace(REFERENCE, referenced);
     if (decoded === value) {
       return value
         .replace(ESCAPED_LOOKALIKE, (escaped) => decodeURIComponent(escaped))
@@ -496,10 +510,30 @@ export function asRead(value) {
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
 const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
+// PHONE_IN_TEXT: a phone number, international or a tel: link (ASCII classes, read alike by both engines).
+const PHONE_IN_TEXT =
+  /(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-]{0,2}[0-9]){6,14}/;
+// _BASE64_RUN and _ADDRESS_BYTES (on the bytes as Latin-1 text: one character a byte, as atob gives them).
+const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
+const ADDRESS_BYTES = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+/** Whether a run of base64 or base64url in `read` decodes to bytes holding an ASCII address: _base64_address. */
+function base64Address(read) {
+  for (const [run] of read.matchAll(BASE64_RUN)) {
+    for (const part of [run, ...run.split("/")]) {
+      const standard = part.replace(/-/g, "+").replace(/_/g, "/");
+      for (let start = 0; start < 4; start++) {
+        const chunk = standard.slice(start);
+        if (chunk.length >= 8 && chunk.length % 4 !== 1 && ADDRESS_BYTES.test(atob(chunk))) return true;
+      }
+    }
+  }
+  return false;
+}
 /** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
 function recipientDataProblem(value) {
   const read = asRead(value);
-  if (EMAIL_IN_TEXT.test(read)) return `must not contain an email address: ${PRIVACY}`;
+  if (EMAIL_IN_TEXT.test(read) || base64Address(read)) return `must not contain an email address: ${PRIVACY}`;
+  if (PHONE_IN_TEXT.test(read)) return `must not contain a phone number: ${PRIVACY}`;
   if (RECIPIENT_KEY_IN_TEXT.test(read)) {
     return (
       "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link " +
@@ -651,9 +685,9 @@ const AWARDED = validatedBy(TIMESTAMP, (v, data) =>
     : `must be the award's validFrom (${data.validFrom}): the registry awards on the day it is valid from`,
 );
 
-/** URN_UUID, anchored: the one spelling of an award's or endorsement's id. */
+/** URN_UUID, anchored: the one spelling of an award's or endorsement's id, a random (version 4) UUID. */
 export const URN_UUID = str({
-  pattern: pattern("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+  pattern: pattern("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"),
 });
 
 /** Whether two lists of strings are equal (not by their JSON: a lone surrogate has none, yet compares). */
