@@ -12,6 +12,7 @@ as ``recognizedBy``. The CTID is derived from the credential's URL, so it is sta
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from generator.models import (
@@ -22,9 +23,10 @@ from generator.models import (
     Price,
     StackingRule,
 )
+from generator.render import labels
 from generator.render.model import Entry, SiteModel
 
-__all__ = ["CTDL_CONTEXT", "ctdl_credential"]
+__all__ = ["CTDL_CONTEXT", "ctdl_credential", "hours_duration"]
 
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 
@@ -102,6 +104,19 @@ def _alignment(name: str, alignment: Alignment | None, language: str) -> dict[st
     return obj
 
 
+def hours_duration(hours: float) -> str:
+    """Learning hours as an ``xsd:duration``, which CTDL's ``timeRequired`` is: only its seconds may hold a
+    fraction, so 1.5 hours is ``PT1H30M``, never ``PT1.5H``; exactly the hours the pages give
+    (:func:`labels.number`), never rounded, never in exponent form (``:g`` wrote 0.00001 hours as ``PT1e-05H``)."""
+    seconds = Decimal(labels.number(hours)) * 3600
+    whole_hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"PT{whole_hours:f}H" if whole_hours else "PT"
+    text += f"{minutes:f}M" if minutes else ""
+    text += f"{format(seconds.normalize(), 'f')}S" if seconds else ""
+    return text
+
+
 def ctid(url: str) -> str:
     return f"ce-{uuid.uuid5(uuid.NAMESPACE_URL, url)}"
 
@@ -145,7 +160,10 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
             }
         ],
     }
-    duration: dict[str, Any] = {"@type": "ceterms:DurationProfile", "ceterms:timeRequired": f"PT{d.effort.hours:g}H"}
+    duration: dict[str, Any] = {
+        "@type": "ceterms:DurationProfile",
+        "ceterms:timeRequired": hours_duration(d.effort.hours),
+    }
     if d.effort.duration:
         duration["ceterms:exactDuration"] = d.effort.duration
     doc["ceterms:estimatedDuration"] = [duration]

@@ -4,6 +4,7 @@ catalog filters by. Pages, the API and the catalog all take their wording from h
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -42,9 +43,11 @@ __all__ = [
     "effort_bucket",
     "effort_label",
     "eqf_explanation",
+    "hours_label",
     "language_name",
     "level_label",
     "native_language_name",
+    "number",
     "practical_share",
     "stacking_label",
 ]
@@ -174,9 +177,20 @@ def country_name(code: str) -> str:
     return str(_EN.territories.get(code, code))
 
 
+def number(value: float, *, grouped: bool = False) -> str:
+    """A number of a registry file as the file gives it, whole: never rounded, never in exponent form. Every
+    page and export words hours, credits and prices with it, so none can say another figure than the one the
+    facets, the API and the check read (``:g`` showed 1234.5678 hours as 1234.57 and 0.00001 as 1e-05, which
+    also made the CTDL duration ``PT1e-05H``; ``.2f`` showed a price of 99.999 as 100.00 in the "Under 100"
+    filter)."""
+    return format(Decimal(repr(float(value))).normalize(), ",f" if grouped else "f")
+
+
 def money(amount: float, currency: str) -> str:
-    whole = amount == int(amount)
-    return f"{amount:,.0f} {currency}" if whole else f"{amount:,.2f} {currency}"
+    """``1,250 EUR``, ``12.50 EUR``; a price given to more than two decimal places is shown to all of them."""
+    text = number(amount, grouped=True)
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')} {currency}" if fraction else f"{whole} {currency}"
 
 
 def cost_label(cost: Price | str) -> str:
@@ -193,18 +207,19 @@ def effort_bucket(hours: float) -> str:
     return next(label for label, upper in EFFORT_BUCKETS if hours < upper)
 
 
-def _hours(hours: float) -> str:
-    return f"{hours:g} hour{'s' if hours != 1 else ''}"
+def hours_label(hours: float) -> str:
+    """``36 hours``, ``1 hour``: notional learning hours, wherever a page or a card gives them."""
+    return f"{number(hours)} hour{'s' if hours != 1 else ''}"
 
 
 def effort_label(definition: CredentialDefinition) -> str:
     """``50 hours over 5 weeks · 2 ECTS``."""
     effort = definition.effort
-    text = _hours(effort.hours)
+    text = hours_label(effort.hours)
     if effort.duration:
         text += f" over {describe_duration(effort.duration)}"
     if effort.ects is not None:
-        text += f" · {effort.ects:g} ECTS"
+        text += f" · {number(effort.ects)} ECTS"
     return text
 
 

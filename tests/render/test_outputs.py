@@ -19,11 +19,14 @@ from generator.models.award import AchievementRef
 from generator.models.issuer import FormerProfile
 from generator.openbadges import achievement
 from generator.registry import IssuerRecord, Sourced
+from generator.render.compare import compare_display
+from generator.render.components import card_data
 from generator.render.credential import credential_body
-from generator.render.ctdl import CTDL_CONTEXT
+from generator.render.ctdl import CTDL_CONTEXT, ctdl_credential
+from generator.render.facets import facet_values
 from generator.render.feed import atom_feed
 from generator.render.issuer import issuer_body
-from generator.render.model import SiteModel
+from generator.render.model import Entry, SiteModel
 from generator.render.pages import data_files, site_pages
 from generator.render.search import search_records
 from generator.render.skills import skills_body
@@ -367,3 +370,61 @@ def test_an_issuer_page_says_a_keys_state_as_its_window_stands_now(
     row = html[html.index(f"<code>{key_id}</code>") :]
     row = row[: row.index("</tr>")]
     assert state in row
+
+
+#: ``xsd:duration`` as CTDL's ``timeRequired`` takes it (XML Schema 1.1: only the seconds may hold a fraction).
+_XSD_DURATION = re.compile(r"P(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?")
+
+
+@pytest.mark.parametrize(
+    ("hours", "words", "duration"),
+    [
+        (1234.5678, "1234.5678 hours", "PT1234H34M4.08S"),
+        (0.00001, "0.00001 hours", "PT0.036S"),
+        (1.5, "1.5 hours", "PT1H30M"),
+        (1, "1 hour", "PT1H"),
+        (36, "36 hours", "PT36H"),
+    ],
+)
+def test_every_page_and_export_gives_the_hours_the_definition_gives(
+    model: SiteModel, hours: float, words: str, duration: str
+) -> None:
+    # The card and the CTDL export wrote hours with ``:g``: 1234.5678 hours became "1234.57 hours" on the card
+    # (the page said the same, the API 1234.5678), 0.00001 became "1e-05 hours" and the CTDL duration "PT1e-05H",
+    # which is no xsd:duration (nor is "PT1.5H": only seconds take a fraction); the card said "1 hours".
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["effort"] = {"hours": hours}
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
+    assert card_data(changed)["effort"] == words
+    assert compare_display(model, changed)["effort"] == words
+    assert f"<dd>{words}</dd>" in credential_body(model, changed)
+    [profile] = ctdl_credential(model, changed)["ceterms:estimatedDuration"]
+    assert profile["ceterms:timeRequired"] == duration
+    assert _XSD_DURATION.fullmatch(duration)
+
+
+@pytest.mark.parametrize(
+    ("amount", "words", "bucket"),
+    [(99.999, "99.999 USD", "Under 100"), (0.001, "0.001 USD", "Under 100"), (12.5, "12.50 USD", "Under 100"),
+     (1250, "1,250 USD", "1,000–2,499")],
+)  # fmt: skip
+def test_every_page_gives_the_price_the_definition_gives(
+    model: SiteModel, amount: float, words: str, bucket: str
+) -> None:
+    # A price of 99.999 read "100.00 USD" on the card, the page and the compare table, filed under "Under 100";
+    # 0.001 read "0.00 USD", not free, filed under "Under 100": a figure that no filter and no export gave.
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["cost"] = {"amount": amount, "currency": "USD"}
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
+    assert card_data(changed)["cost"] == words
+    assert compare_display(model, changed)["cost"] == words
+    assert words in credential_body(model, changed)
+    assert facet_values(model, changed)["cost"] == [bucket]
+    [cost] = ctdl_credential(model, changed)["ceterms:estimatedCost"]
+    assert cost["ceterms:price"] == amount
