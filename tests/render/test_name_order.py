@@ -1,6 +1,6 @@
-"""Lists by name (the catalog, its search index's sort, the API's list, the skills page, an issuer's credentials, the endorsers) order names as they are
-read: spaces a page does not show (before a name, or two in a row) do not move a credential to the top of the
-list, above every name it would follow."""
+"""Lists by name (the catalog, its search index's sort, the API's list, the skills page, an issuer's credentials,
+the endorsers) order names as they are read: spaces a page does not show (before a name, or two in a row) do not
+move a credential to the top of the list, above every name it would follow."""
 
 from __future__ import annotations
 
