@@ -428,3 +428,24 @@ def test_every_page_gives_the_price_the_definition_gives(
     assert facet_values(model, changed)["cost"] == [bucket]
     [cost] = ctdl_credential(model, changed)["ceterms:estimatedCost"]
     assert cost["ceterms:price"] == amount
+
+
+def test_the_feed_says_which_credentials_are_no_longer_current(model: SiteModel) -> None:
+    # Every entry read like a new, current credential: a retired one (no longer awarded) and its successor
+    # appeared side by side in a feed reader, which shows the title, with nothing to tell them apart.
+    feed = ET.fromstring(atom_feed(model))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = {e.findtext("a:id", namespaces=ns): e for e in feed.findall("a:entry", ns)}
+    scheme = model.registry.url("for-employers/")
+    for entry in model.entries.values():
+        item = entries[model.registry.credential_url(entry.record.id, entry.definition.id)]
+        [state] = [c for c in item.findall("a:category", ns) if c.get("scheme") == scheme]
+        assert state.get("term") == entry.definition.status.value
+        title = item.findtext("a:title", namespaces=ns)
+        if entry.definition.status.value == "active":
+            assert title == entry.definition.name
+        else:
+            successor = model.entries[entry.superseded_by].definition.name if entry.superseded_by else None
+            assert title == f"{entry.definition.name} ({state.get('label')}, replaced by {successor})"
+    states = {e.definition.status.value for e in model.entries.values()}
+    assert states == {"active", "deprecated", "retired"}  # the example has each
