@@ -258,10 +258,18 @@ def eqf_explanation(level: int) -> str:
 
 
 def assessment_label(definition: CredentialDefinition) -> str:
-    """``Exam 30 % · Project 70 %``, or ``Exam · Project`` when the parts carry no weights."""
-    parts = definition.criteria.assessment
-    words = [f"{ASSESSMENT[p.method]} {p.weight} %" if p.weight is not None else ASSESSMENT[p.method] for p in parts]
-    return " · ".join(dict.fromkeys(words))
+    """``Exam 30 % · Project 70 %``, or ``Exam · Project`` when the parts carry no weights: each method once, in
+    the order it first comes, with the weight of all its parts (an exam of 50 % and another of 50 % are ``Exam
+    100 %``: said once each, "Exam 50 %" read as half the result, and the weights shown added up to less than
+    100). The words of every card, of the catalog and of the skills index."""
+    weights: dict[AssessmentMethod, int | None] = {}
+    for part in definition.criteria.assessment:
+        before = weights.get(part.method, 0)
+        weights[part.method] = None if part.weight is None or before is None else before + part.weight
+    return " · ".join(
+        ASSESSMENT[method] if weight is None else f"{ASSESSMENT[method]} {weight} %"
+        for method, weight in weights.items()
+    )
 
 
 def practical_share(definition: CredentialDefinition) -> str:

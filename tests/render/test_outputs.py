@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
@@ -13,12 +14,15 @@ from pyld import jsonld
 
 from generator._internal.text import first_unseen
 from generator.crypto.contexts import document_loader
+from generator.load import load_registry
 from generator.models import CredentialDefinition, StackingRule
 from generator.models._base import TEXT_PATTERN
 from generator.models.award import AchievementRef
 from generator.models.issuer import FormerProfile
 from generator.openbadges import achievement
+from generator.publish.verifydata import AwardStats
 from generator.registry import IssuerRecord, Sourced
+from generator.render import labels
 from generator.render.compare import compare_display
 from generator.render.components import card_data
 from generator.render.credential import credential_body
@@ -30,6 +34,8 @@ from generator.render.model import Entry, SiteModel
 from generator.render.pages import data_files, site_pages
 from generator.render.search import search_records
 from generator.render.skills import skills_body
+from tests.conftest import make_registry
+from tests.render.conftest import NOW
 
 CTDL_REQUIRED = [
     "@context", "@id", "@type", "ceterms:ctid", "ceterms:name", "ceterms:description", "ceterms:subjectWebpage",
@@ -449,3 +455,32 @@ def test_the_feed_says_which_credentials_are_no_longer_current(model: SiteModel)
             assert title == f"{entry.definition.name} ({state.get('label')}, replaced by {successor})"
     states = {e.definition.status.value for e in model.entries.values()}
     assert states == {"active", "deprecated", "retired"}  # the example has each
+
+
+def test_a_method_assessed_in_several_parts_is_said_once_with_its_whole_weight(tmp_path: Path) -> None:
+    # The card (and the catalog, from it) said each method once with the weight of one of its parts: two exams of
+    # 40 % and a project of 20 % read "Exam 40 % · Project 20 %", weights adding up to 60 %, an exam-heavy
+    # credential read as mostly something else. The skills index said each part, in words of its own.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = path.read_text()
+    parts = "    - method: practical-assessment\n"
+    assert parts in text
+    path.write_text(
+        text.replace(
+            parts,
+            "    - {method: exam, weight: 40}\n    - {method: project, weight: 20}\n    - {method: exam, weight: 40}\n",
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, NOW)
+    entry = model.entries["acme-academy/sql-basics"]
+    said = "Exam 80 % · Project 20 %"
+    assert card_data(entry)["assessment"] == said
+    skills = skills_body(model)
+    assert f"<strong>{labels.level_label(entry.definition)}</strong> · {said}</span>" in skills
+    assert facet_values(model, entry)["assessment"] == ["Exam", "Project"]
+    assert [a["weight"] for a in compare_display(model, entry)["assessment"]] == ["40 %", "20 %", "40 %"]  # parts
