@@ -172,7 +172,7 @@ def _facts(entry: Entry, here: str) -> str:
         ("Cost", esc(labels.cost_label(d.cost))),
         ("Delivery", esc(labels.DELIVERY[d.delivery])),
         ("Languages", languages),
-        ("Assessed by", esc(", ".join(dict.fromkeys(labels.ASSESSMENT[a.method] for a in d.criteria.assessment)))),
+        ("Assessed by", esc(labels.assessment_label(d))),
         ("Validity", esc(labels.describe_validity(d.validity.period)) if d.validity.period else "Does not expire"),
         ("Issuer", issuer_link(entry, here)),
     ]

@@ -480,6 +480,7 @@ def test_a_method_assessed_in_several_parts_is_said_once_with_its_whole_weight(t
     entry = model.entries["acme-academy/sql-basics"]
     said = "Exam 80 % · Project 20 %"
     assert card_data(entry)["assessment"] == said
+    assert f"<dt>Assessed by</dt><dd>{said}</dd>" in credential_body(model, entry)  # the page's key facts
     skills = skills_body(model)
     assert f"<strong>{labels.level_label(entry.definition)}</strong> · {said}</span>" in skills
     assert facet_values(model, entry)["assessment"] == ["Exam", "Project"]
