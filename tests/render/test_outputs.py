@@ -485,3 +485,18 @@ def test_a_method_assessed_in_several_parts_is_said_once_with_its_whole_weight(t
     assert f"<strong>{labels.level_label(entry.definition)}</strong> · {said}</span>" in skills
     assert facet_values(model, entry)["assessment"] == ["Exam", "Project"]
     assert [a["weight"] for a in compare_display(model, entry)["assessment"]] == ["40 %", "20 %", "40 %"]  # parts
+
+
+def test_the_catalog_leaves_out_retired_credentials_by_the_status_value_the_index_holds(model: SiteModel) -> None:
+    # catalog.js had the status facet's value "Retired" as a constant of its own: the build's words for it
+    # (labels.STATUS) now reach it in the page's configuration, so the two cannot drift apart.
+    from html import unescape
+
+    from generator.render.catalog import catalog_bodies
+
+    _here, body = catalog_bodies(model)[0]
+    config = json.loads(unescape(re.search(r'data-config="([^"]*)"', body)[1]))
+    retired = next(e for e in model.entries.values() if e.definition.status.value == "retired")
+    assert facet_values(model, retired)["status"] == [config["retired"]]
+    [status] = [f for f in config["facets"] if f["key"] == "status"]
+    assert config["retired"] in status["order"]
