@@ -500,3 +500,13 @@ def test_the_catalog_leaves_out_retired_credentials_by_the_status_value_the_inde
     assert facet_values(model, retired)["status"] == [config["retired"]]
     [status] = [f for f in config["facets"] if f["key"] == "status"]
     assert config["retired"] in status["order"]
+
+
+def test_the_skills_export_says_which_certifying_credentials_are_no_longer_current(model: SiteModel) -> None:
+    # The skills page badges a deprecated or retired credential among those certifying a skill; api/skills.json
+    # listed it like any other, so a tool read a credential no longer awarded as a current way to the skill.
+    listed = {
+        c["ref"]: c["status"] for skill in data_files(model)["api/skills.json"]["skills"] for c in skill["credentials"]
+    }
+    assert listed == {ref: e.definition.status.value for ref, e in model.entries.items() if e.definition.skills}
+    assert {"retired", "deprecated"} <= set(listed.values())
