@@ -102,7 +102,7 @@ STATUS = {
 QA_KIND = {
     QualityAssuranceKind.ACCREDITED: "Accredited by",
     QualityAssuranceKind.APPROVED: "Approved by",
-    QualityAssuranceKind.RECOGNIZED: "Recognized by",
+    QualityAssuranceKind.RECOGNIZED: "Recognised by",  # as a signed "recognises" is worded (KIND_LABEL)
     QualityAssuranceKind.ENDORSED: "Endorsed by",
 }
 ISSUER_KIND = {

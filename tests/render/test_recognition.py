@@ -119,3 +119,19 @@ def test_an_endorsers_own_did_is_not_said_to_resolve_here(tmp_path: Path) -> Non
     served = site / "endorsers/other-council"
     assert (served / "did.json").is_file()  # the registry's did:web for the body: served, and linked
     assert 'href="did.json"' in (served / "index.html").read_text()
+
+
+def test_a_claim_and_the_endorsement_that_confirms_it_are_worded_alike() -> None:
+    # A credential page read "Recognized by X  Confirmed" over the signed "Recognised by X" that confirmed it, and
+    # the catalog's filter "Recognised by": two spellings of one relation on one page.
+    from generator.models import QualityAssuranceKind
+    from generator.render.endorsements import KIND_LABEL
+    from generator.render.labels import QA_KIND
+
+    signed = {
+        QualityAssuranceKind.ACCREDITED: "accredits",
+        QualityAssuranceKind.RECOGNIZED: "recognises",
+        QualityAssuranceKind.ENDORSED: "endorses",
+    }
+    for claimed, kind in signed.items():
+        assert QA_KIND[claimed] == KIND_LABEL[kind]
