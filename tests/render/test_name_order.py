@@ -80,3 +80,25 @@ def test_an_issuers_page_and_the_endorsers_page_list_names_as_they_are_read(tmp_
     assert cards.index(">Data Reporting<") < cards.index(">\t  SQL Basics<")
     endorsers = endorsers_index_body(model)
     assert endorsers.index("alpha Council") < endorsers.index("Zeta Body")
+
+
+def test_a_filter_value_with_spaces_a_page_does_not_show_is_the_value_it_reads_as(tmp_path: Path) -> None:
+    # A facet value kept the spaces a page does not draw: "\t  Finance" was a second "Finance" in the catalog's
+    # Industry filter, listed first (spaces sort before letters), and an issuer named "  Zeta" topped the Issuer
+    # filter among issuers with as many credentials.
+    from generator.render.facets import facet_values
+
+    root = make_registry(tmp_path / "registry")
+    folder = root / "registry/issuers/acme-academy/credentials"
+    for name, industry in (("sql-basics", '"\\t  Finance"'), ("data-reporting", "Finance")):
+        path = folder / f"{name}.yaml"
+        path.write_text(path.read_text() + f"industries: [{industry}]\n", encoding="utf-8")
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, NOW)
+    assert model.entries["acme-academy/sql-basics"].definition.industries == ["\t  Finance"]
+    values = {ref: facet_values(model, entry).get("industry") for ref, entry in model.entries.items()}
+    assert values["acme-academy/sql-basics"] == values["acme-academy/data-reporting"] == ["Finance"]
+    records = {r.url: r for r in search_records(model)}
+    assert records["/credentials/acme-academy/sql-basics/"].filters["industry"] == ["Finance"]
