@@ -510,3 +510,25 @@ def test_the_skills_export_says_which_certifying_credentials_are_no_longer_curre
     }
     assert listed == {ref: e.definition.status.value for ref, e in model.entries.items() if e.definition.skills}
     assert {"retired", "deprecated"} <= set(listed.values())
+
+
+def test_a_skill_on_its_credential_page_links_the_framework_entry_the_skills_index_links(tmp_path: Path) -> None:
+    # "In ESCO: <label>" on the credential page linked the issuer's alignment URL, whatever page it was, while the
+    # skills index links the entry the registry addresses from the framework and code.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = path.read_text()
+    code = "598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+    given = f"      url: http://data.europa.eu/esco/skill/{code}\n"
+    assert given in text
+    path.write_text(text.replace(given, "      url: https://esco.acme.example/sql\n", 1), encoding="utf-8")
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, NOW)
+    entry = model.entries["acme-academy/sql-basics"]
+    page = credential_body(model, entry)
+    esco = f"http://data.europa.eu/esco/skill/{code}"
+    assert f'In ESCO: <a href="{esco}"' in page
+    assert "esco.acme.example" not in page
+    assert f'href="{esco}"' in skills_body(model)
