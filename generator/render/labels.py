@@ -194,7 +194,8 @@ def money(amount: float, currency: str) -> str:
 
 
 def cost_label(cost: Price | str) -> str:
-    return "Free" if isinstance(cost, str) else money(cost.amount, cost.currency)
+    """``Free`` (a price of 0 too, as the cost filter files it), or the price with its currency."""
+    return COST_FREE if isinstance(cost, str) or cost.amount == 0 else money(cost.amount, cost.currency)
 
 
 def cost_bucket(cost: Price | str) -> str:

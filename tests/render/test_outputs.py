@@ -415,13 +415,14 @@ def test_every_page_and_export_gives_the_hours_the_definition_gives(
 @pytest.mark.parametrize(
     ("amount", "words", "bucket"),
     [(99.999, "99.999 USD", "Under 100"), (0.001, "0.001 USD", "Under 100"), (12.5, "12.50 USD", "Under 100"),
-     (1250, "1,250 USD", "1,000–2,499")],
+     (1250, "1,250 USD", "1,000–2,499"), (0, "Free", "Free")],
 )  # fmt: skip
 def test_every_page_gives_the_price_the_definition_gives(
     model: SiteModel, amount: float, words: str, bucket: str
 ) -> None:
     # A price of 99.999 read "100.00 USD" on the card, the page and the compare table, filed under "Under 100";
-    # 0.001 read "0.00 USD", not free, filed under "Under 100": a figure that no filter and no export gave.
+    # 0.001 read "0.00 USD", not free, filed under "Under 100": a figure that no filter and no export gave; a price
+    # of 0 read "0 USD" under the "Free" filter.
     entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
     doc = entry.definition.model_dump(mode="json", exclude_none=True)
     doc["cost"] = {"amount": amount, "currency": "USD"}
