@@ -2,7 +2,8 @@
 
 Term choices, from the CTDL vocabulary (``ceterms:``, context ``https://credreg.net/ctdl/schema/context/json``):
 the achievement type picks the credential class; effort is a ``DurationProfile`` (``exactDuration`` for the
-calendar duration, ``timeRequired`` for the learning hours); the price an aggregate ``CostProfile``; delivery a
+calendar duration, ``timeRequired`` for the learning hours, both ``xsd:duration``s, which have no weeks: ``P6W`` is
+``P42D``); the price an aggregate ``CostProfile``; delivery a
 ``learningDeliveryType`` concept; prerequisites, stacking and skills go into ``requires`` condition profiles
 (``targetCredential``, ``targetCompetency``). Lifecycle maps to ``credentialStat:Active`` or, for deprecated
 and retired credentials, ``credentialStat:Deprecated``. CTDL has no "endorsed by": endorsements are published
@@ -15,6 +16,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from generator._internal.durations import xsd_duration
 from generator.models import (
     AchievementType,
     Alignment,
@@ -165,7 +167,7 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
         "ceterms:timeRequired": hours_duration(d.effort.hours),
     }
     if d.effort.duration:
-        duration["ceterms:exactDuration"] = d.effort.duration
+        duration["ceterms:exactDuration"] = xsd_duration(d.effort.duration)
     doc["ceterms:estimatedDuration"] = [duration]
     price = d.cost if isinstance(d.cost, Price) else None
     cost: dict[str, Any] = {
@@ -255,7 +257,7 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
         if org not in doc.get(prop, []):
             doc.setdefault(prop, []).append(org)
     if d.validity.period:
-        doc["ceterms:renewalFrequency"] = d.validity.period
+        doc["ceterms:renewalFrequency"] = xsd_duration(d.validity.period)
     if d.image:
         doc["ceterms:image"] = (
             d.image if d.image.startswith("https://") else registry.url(f"issuers/{entry.record.id}/{d.image}")

@@ -533,3 +533,24 @@ def test_a_skill_on_its_credential_page_links_the_framework_entry_the_skills_ind
     assert f'In ESCO: <a href="{esco}"' in page
     assert "esco.acme.example" not in page
     assert f'href="{esco}"' in skills_body(model)
+
+
+def test_every_ctdl_duration_is_an_xsd_duration(model: SiteModel) -> None:
+    # CTDL types exactDuration, timeRequired and renewalFrequency as xsd:duration, which has no weeks: the export
+    # gave an effort of six weeks as "P6W", as the definition writes it, which no CTDL reader takes.
+    weeks = 0
+    for entry in model.entries.values():
+        doc = ctdl_credential(model, entry)
+        given = [v for p in doc["ceterms:estimatedDuration"] for k, v in p.items() if k != "@type"]
+        given += [doc["ceterms:renewalFrequency"]] if "ceterms:renewalFrequency" in doc else []
+        assert all(_XSD_DURATION.fullmatch(v) for v in given), given
+        weeks += "W" in (entry.definition.effort.duration or "")
+    assert weeks  # the example gives some efforts in weeks
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["effort"] = {"hours": 40, "duration": "P1M2W3D"}
+    doc["validity"] = {"period": "P2W"}
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref)
+    ctdl = ctdl_credential(model, changed)
+    assert ctdl["ceterms:estimatedDuration"][0]["ceterms:exactDuration"] == "P1M17D"
+    assert ctdl["ceterms:renewalFrequency"] == "P14D"
