@@ -93,7 +93,9 @@ def _concept(framework: str, framework_name: str, node: str, name: str, language
     }
 
 
-def _alignment(name: str, alignment: Alignment | None, language: str) -> dict[str, Any]:
+def _alignment(name: str, alignment: Alignment | None, language: str, node: str | None = None) -> dict[str, Any]:
+    """``node``: the item's address as the registry builds it from framework and code (a skill's, as its pages
+    link it), which stands before the issuer's ``url``."""
     obj: dict[str, Any] = {
         "@type": "ceterms:CredentialAlignmentObject",
         "ceterms:targetNodeName": _lang(language, name),
@@ -101,8 +103,8 @@ def _alignment(name: str, alignment: Alignment | None, language: str) -> dict[st
     if alignment is not None:
         obj["ceterms:frameworkName"] = _lang(language, alignment.framework.value)
         obj["ceterms:codedNotation"] = alignment.code
-        if alignment.url:
-            obj["ceterms:targetNode"] = alignment.url
+        if node or alignment.url:
+            obj["ceterms:targetNode"] = node or alignment.url
     return obj
 
 
@@ -198,7 +200,10 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
             "ceterms:description": _texts(
                 lang, d.criteria.narrative.strip(), {t: x.criteria for t, x in d.translations.items()}
             ),
-            "ceterms:targetCompetency": [_alignment(s.name, s.alignment, lang) for s in d.skills],
+            "ceterms:targetCompetency": [
+                _alignment(s.name, s.alignment, lang, model.skills[key].url)
+                for key, s in zip(entry.skill_groups, d.skills, strict=True)
+            ],
         }
     ]
     if entry.prerequisites:

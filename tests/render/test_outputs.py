@@ -514,8 +514,9 @@ def test_the_skills_export_says_which_certifying_credentials_are_no_longer_curre
 
 
 def test_a_skill_on_its_credential_page_links_the_framework_entry_the_skills_index_links(tmp_path: Path) -> None:
-    # "In ESCO: <label>" on the credential page linked the issuer's alignment URL, whatever page it was, while the
-    # skills index links the entry the registry addresses from the framework and code.
+    # "In ESCO: <label>" on the credential page (and the CTDL export's competency) linked the issuer's alignment
+    # URL, whatever page it was, while the skills index links the entry the registry addresses from the framework
+    # and code.
     root = make_registry(tmp_path / "registry")
     path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
     text = path.read_text()
@@ -533,6 +534,8 @@ def test_a_skill_on_its_credential_page_links_the_framework_entry_the_skills_ind
     assert f'In ESCO: <a href="{esco}"' in page
     assert "esco.acme.example" not in page
     assert f'href="{esco}"' in skills_body(model)
+    [criteria] = [r for r in ctdl_credential(model, entry)["ceterms:requires"] if "ceterms:targetCompetency" in r]
+    assert [c.get("ceterms:targetNode") for c in criteria["ceterms:targetCompetency"]] == [esco]  # as the pages
 
 
 def test_every_ctdl_duration_is_an_xsd_duration(model: SiteModel) -> None:
