@@ -553,7 +553,9 @@ def test_every_ctdl_duration_is_an_xsd_duration(model: SiteModel) -> None:
     doc = entry.definition.model_dump(mode="json", exclude_none=True)
     doc["effort"] = {"hours": 40, "duration": "P1M2W3D"}
     doc["validity"] = {"period": "P2W"}
-    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref)
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
     ctdl = ctdl_credential(model, changed)
     assert ctdl["ceterms:estimatedDuration"][0]["ceterms:exactDuration"] == "P1M17D"
     assert ctdl["ceterms:renewalFrequency"] == "P14D"
