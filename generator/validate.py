@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from generator import layout
-from generator._internal.source import Document
+from generator._internal.source import Document, format_field
 from generator._internal.text import lookalike_keys, lookalike_note
 from generator.errors import ProblemList, Severity
 from generator.models import LifecycleStatus
@@ -52,7 +52,21 @@ def _refs(record: IssuerRecord, credential: CredentialRecord) -> Iterator[tuple[
 def _references(registry: Registry, problems: ProblemList) -> None:
     for record, credential in registry.credentials():
         own = f"{record.id}/{credential.model.id}"
+        given: dict[tuple[str, str], list[str | int]] = {}
         for loc, ref, relation in _refs(record, credential):
+            # A list names each credential once, however it is spelled ("sql-basics" and "acme/sql-basics" are
+            # one): twice, "all 2 of" a stack asked for one credential, "2 of these 3" was met by holding one,
+            # and the pages and the CTDL export counted and listed it twice.
+            first = given.setdefault((relation, ref), loc)
+            if first is not loc:
+                problems.append(
+                    credential.doc.problem(
+                        loc,
+                        f"{relation} {ref!r} is already listed (at {format_field(first)}): name each credential once",
+                        code="ref.duplicate",
+                    )
+                )
+                continue
             target = registry.credential(ref)
             if ref in registry.unusable or ref.partition("/")[0] in registry.unusable:
                 continue  # the target's own file problems are reported; a second message would mislead

@@ -331,3 +331,31 @@ def test_a_key_no_private_key_stands_behind_is_never_registered(registry_dir: Pa
         [problem] = [p for p in run_check(registry_dir).problems if p.code == "key.invalid"]
         assert problem.field == "publicKeyMultibase"
         assert "not an Ed25519 public key: a " in problem.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("    - acme-academy/data-reporting\n", "    - acme-academy/sql-basics\n", "stacking.components[1]"),
+        (
+            "stacking:\n",
+            "prerequisites: [sql-basics, data-reporting, acme-academy/sql-basics]\nstacking:\n",
+            "prerequisites[2]",
+        ),
+    ],
+)
+def test_a_credential_named_twice_in_one_list_is_refused_however_it_is_spelled(
+    tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    # "sql-basics" and "acme-academy/sql-basics" are one credential: a stack of both read "Earned by holding all 2
+    # of" (one credential), an n-of-m stack could be met by holding one, and its page and CTDL export listed the
+    # credential twice, as did the component's "Counts towards". The raw spellings differ, so only the cross-file
+    # check, which resolves them, can see it.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/data-analyst.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = run_check(root).problems.errors
+    assert [(p.field, p.code) for p in problems] == [(field, "ref.duplicate")]
+    assert "'acme-academy/sql-basics' is already listed" in problems[0].message

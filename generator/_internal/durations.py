@@ -41,6 +41,16 @@ def add_duration(start: dt.datetime, duration: str) -> dt.datetime:
     return shifted + dt.timedelta(weeks=int(m["w"] or 0), days=int(m["d"] or 0))
 
 
+def xsd_duration(duration: str) -> str:
+    """``duration`` as an ``xsd:duration`` (CTDL's type for durations), which has no weeks: ``P6W`` is ``P42D``,
+    ``P1Y2W3D`` is ``P1Y17D``; any other is as written."""
+    m = _DURATION.match(duration)
+    if not m or not m["w"]:
+        return duration
+    days = int(m["w"]) * 7 + int(m["d"] or 0)
+    return "P" + (f"{m['y']}Y" if m["y"] else "") + (f"{m['m']}M" if m["m"] else "") + f"{days}D"
+
+
 def describe_duration(duration: str) -> str:
     """``P1Y6M`` → ``1 year 6 months`` (for pages)."""
     m = _DURATION.match(duration)

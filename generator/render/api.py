@@ -166,6 +166,7 @@ def _skills(model: SiteModel) -> list[dict[str, Any]]:
                     "name": d.name,
                     "issuer": entry.record.id,
                     "issuer_name": entry.issuer.name,
+                    "status": d.status.value,  # as the skills page badges it: a retired one is not awarded
                     "called": [{"label": label, "name": name} for label, name in group.wordings(ref)],
                     "level": d.level.model_dump(mode="json", exclude_none=True),
                     "assessment": [{"method": a.method.value, "weight": a.weight} for a in d.criteria.assessment],

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import math
 
+from generator.models import LifecycleStatus
+from generator.render import labels
 from generator.render.components import card_list
 from generator.render.facets import FACETS
 from generator.render.html import esc, relative
@@ -46,7 +48,8 @@ def _pager(page: int, pages: int, here: str) -> str:
 
 def _config(model: SiteModel) -> str:
     facets = [{"key": f.key, "label": f.label, "order": list(f.order), "help": f.help} for f in FACETS]
-    return json.dumps({"facets": facets, "matchAll": MATCH_ALL}, separators=(",", ":"))
+    retired = labels.STATUS[LifecycleStatus.RETIRED]  # the status facet's value the catalog leaves out by default
+    return json.dumps({"facets": facets, "matchAll": MATCH_ALL, "retired": retired}, separators=(",", ":"))
 
 
 def catalog_bodies(model: SiteModel) -> list[tuple[str, str]]:

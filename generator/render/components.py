@@ -29,7 +29,7 @@ def card_data(entry: Entry) -> dict[str, str]:
         "type": labels.achievement_type_label(d.achievement_type.value),
         "summary": d.summary,
         "level": labels.level_label(d),
-        "effort": f"{d.effort.hours:g} hours",
+        "effort": labels.hours_label(d.effort.hours),
         "cost": labels.cost_label(d.cost),
         "delivery": labels.DELIVERY[d.delivery],
         "assessment": labels.assessment_label(d),

@@ -80,10 +80,13 @@ def _skills(model: SiteModel, entry: Entry, here: str) -> str:
         framework = ""
         if skill.alignment is not None:
             a = skill.alignment
-            # The framework's own name for the skill (its code means nothing to a reader).
+            # The framework's own name for the skill (its code means nothing to a reader), linked to the framework's
+            # entry as the registry addresses it from framework and code where it can (the skills index's link):
+            # "In ESCO: SQL" took the issuer's URL, which may be any page, and the skills index another.
             label = a.name or skill.name
+            href = group.url or a.url
             framework = (
-                f'<span class="cr-skill__framework">In {esc(a.framework.value)}: {external_link(a.url, label)}</span>'
+                f'<span class="cr-skill__framework">In {esc(a.framework.value)}: {external_link(href, label)}</span>'
             )
         others = len(group.credentials) - 1
         index_link = relative(here, f"skills/#{group.anchor}")
@@ -172,7 +175,7 @@ def _facts(entry: Entry, here: str) -> str:
         ("Cost", esc(labels.cost_label(d.cost))),
         ("Delivery", esc(labels.DELIVERY[d.delivery])),
         ("Languages", languages),
-        ("Assessed by", esc(", ".join(dict.fromkeys(labels.ASSESSMENT[a.method] for a in d.criteria.assessment)))),
+        ("Assessed by", esc(labels.assessment_label(d))),
         ("Validity", esc(labels.describe_validity(d.validity.period)) if d.validity.period else "Does not expire"),
         ("Issuer", issuer_link(entry, here)),
     ]

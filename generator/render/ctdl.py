@@ -2,7 +2,8 @@
 
 Term choices, from the CTDL vocabulary (``ceterms:``, context ``https://credreg.net/ctdl/schema/context/json``):
 the achievement type picks the credential class; effort is a ``DurationProfile`` (``exactDuration`` for the
-calendar duration, ``timeRequired`` for the learning hours); the price an aggregate ``CostProfile``; delivery a
+calendar duration, ``timeRequired`` for the learning hours, both ``xsd:duration``s, which have no weeks: ``P6W`` is
+``P42D``); the price an aggregate ``CostProfile``; delivery a
 ``learningDeliveryType`` concept; prerequisites, stacking and skills go into ``requires`` condition profiles
 (``targetCredential``, ``targetCompetency``). Lifecycle maps to ``credentialStat:Active`` or, for deprecated
 and retired credentials, ``credentialStat:Deprecated``. CTDL has no "endorsed by": endorsements are published
@@ -12,8 +13,10 @@ as ``recognizedBy``. The CTID is derived from the credential's URL, so it is sta
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
+from generator._internal.durations import xsd_duration
 from generator.models import (
     AchievementType,
     Alignment,
@@ -22,9 +25,10 @@ from generator.models import (
     Price,
     StackingRule,
 )
+from generator.render import labels
 from generator.render.model import Entry, SiteModel
 
-__all__ = ["CTDL_CONTEXT", "ctdl_credential"]
+__all__ = ["CTDL_CONTEXT", "ctdl_credential", "hours_duration"]
 
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 
@@ -89,7 +93,9 @@ def _concept(framework: str, framework_name: str, node: str, name: str, language
     }
 
 
-def _alignment(name: str, alignment: Alignment | None, language: str) -> dict[str, Any]:
+def _alignment(name: str, alignment: Alignment | None, language: str, node: str | None = None) -> dict[str, Any]:
+    """``node``: the item's address as the registry builds it from framework and code (a skill's, as its pages
+    link it), which stands before the issuer's ``url``."""
     obj: dict[str, Any] = {
         "@type": "ceterms:CredentialAlignmentObject",
         "ceterms:targetNodeName": _lang(language, name),
@@ -97,9 +103,22 @@ def _alignment(name: str, alignment: Alignment | None, language: str) -> dict[st
     if alignment is not None:
         obj["ceterms:frameworkName"] = _lang(language, alignment.framework.value)
         obj["ceterms:codedNotation"] = alignment.code
-        if alignment.url:
-            obj["ceterms:targetNode"] = alignment.url
+        if node or alignment.url:
+            obj["ceterms:targetNode"] = node or alignment.url
     return obj
+
+
+def hours_duration(hours: float) -> str:
+    """Learning hours as an ``xsd:duration``, which CTDL's ``timeRequired`` is: only its seconds may hold a
+    fraction, so 1.5 hours is ``PT1H30M``, never ``PT1.5H``; exactly the hours the pages give
+    (:func:`labels.number`), never rounded, never in exponent form (``:g`` wrote 0.00001 hours as ``PT1e-05H``)."""
+    seconds = Decimal(labels.number(hours)) * 3600
+    whole_hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"PT{whole_hours:f}H" if whole_hours else "PT"
+    text += f"{minutes:f}M" if minutes else ""
+    text += f"{format(seconds.normalize(), 'f')}S" if seconds else ""
+    return text
 
 
 def ctid(url: str) -> str:
@@ -145,9 +164,12 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
             }
         ],
     }
-    duration: dict[str, Any] = {"@type": "ceterms:DurationProfile", "ceterms:timeRequired": f"PT{d.effort.hours:g}H"}
+    duration: dict[str, Any] = {
+        "@type": "ceterms:DurationProfile",
+        "ceterms:timeRequired": hours_duration(d.effort.hours),
+    }
     if d.effort.duration:
-        duration["ceterms:exactDuration"] = d.effort.duration
+        duration["ceterms:exactDuration"] = xsd_duration(d.effort.duration)
     doc["ceterms:estimatedDuration"] = [duration]
     price = d.cost if isinstance(d.cost, Price) else None
     cost: dict[str, Any] = {
@@ -178,7 +200,10 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
             "ceterms:description": _texts(
                 lang, d.criteria.narrative.strip(), {t: x.criteria for t, x in d.translations.items()}
             ),
-            "ceterms:targetCompetency": [_alignment(s.name, s.alignment, lang) for s in d.skills],
+            "ceterms:targetCompetency": [
+                _alignment(s.name, s.alignment, lang, model.skills[key].url)
+                for key, s in zip(entry.skill_groups, d.skills, strict=True)
+            ],
         }
     ]
     if entry.prerequisites:
@@ -237,7 +262,7 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
         if org not in doc.get(prop, []):
             doc.setdefault(prop, []).append(org)
     if d.validity.period:
-        doc["ceterms:renewalFrequency"] = d.validity.period
+        doc["ceterms:renewalFrequency"] = xsd_duration(d.validity.period)
     if d.image:
         doc["ceterms:image"] = (
             d.image if d.image.startswith("https://") else registry.url(f"issuers/{entry.record.id}/{d.image}")

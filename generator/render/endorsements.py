@@ -17,7 +17,7 @@ from generator.render import labels
 from generator.render.html import esc, external_link, relative
 from generator.render.keys import key_table
 from generator.render.markdown import render_markdown
-from generator.render.model import Entry, SiteModel, credential_path, endorser_path, issuer_path
+from generator.render.model import Entry, SiteModel, credential_path, endorser_path, issuer_path, name_order
 from generator.verify.results import Verdict, revoked_because
 
 __all__ = [
@@ -223,7 +223,8 @@ def endorser_body(model: SiteModel, endorser_id: str) -> str:
 
 def endorsers_index_body(model: SiteModel) -> str:
     rows = []
-    for endorser_id, record in sorted(model.registry.endorsers.items(), key=lambda x: x[1].endorser.name):
+    endorsers = model.registry.endorsers.items()
+    for endorser_id, record in sorted(endorsers, key=lambda x: (name_order(x[1].endorser.name), x[0])):
         count = sum(1 for x in model.recognition.by(endorser_id) if x.valid)
         href = relative("endorsers/", endorser_path(endorser_id))
         kind = record.endorser.kind.value.replace("-", " ")

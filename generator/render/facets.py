@@ -95,4 +95,7 @@ def facet_values(model: SiteModel, entry: Entry) -> dict[str, list[str]]:
         "occupation": list(dict.fromkeys(o.name for o in d.occupations)),
         "status": [labels.STATUS[d.status]],
     }
-    return {k: v for k, v in values.items() if v}
+    # Each value as a page shows it (spaces before it, or two in a row, are not drawn): one industry, occupation or
+    # name given with and without them is one value, and spaces do not put a value first in its list of filters.
+    shown = {k: list(dict.fromkeys(" ".join(x.split()) for x in v)) for k, v in values.items()}
+    return {k: v for k, v in shown.items() if v}

@@ -4,6 +4,7 @@ catalog filters by. Pages, the API and the catalog all take their wording from h
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -42,9 +43,11 @@ __all__ = [
     "effort_bucket",
     "effort_label",
     "eqf_explanation",
+    "hours_label",
     "language_name",
     "level_label",
     "native_language_name",
+    "number",
     "practical_share",
     "stacking_label",
 ]
@@ -99,7 +102,7 @@ STATUS = {
 QA_KIND = {
     QualityAssuranceKind.ACCREDITED: "Accredited by",
     QualityAssuranceKind.APPROVED: "Approved by",
-    QualityAssuranceKind.RECOGNIZED: "Recognized by",
+    QualityAssuranceKind.RECOGNIZED: "Recognised by",  # as a signed "recognises" is worded (KIND_LABEL)
     QualityAssuranceKind.ENDORSED: "Endorsed by",
 }
 ISSUER_KIND = {
@@ -174,13 +177,25 @@ def country_name(code: str) -> str:
     return str(_EN.territories.get(code, code))
 
 
+def number(value: float, *, grouped: bool = False) -> str:
+    """A number of a registry file as the file gives it, whole: never rounded, never in exponent form. Every
+    page and export words hours, credits and prices with it, so none can say another figure than the one the
+    facets, the API and the check read (``:g`` showed 1234.5678 hours as 1234.57 and 0.00001 as 1e-05, which
+    also made the CTDL duration ``PT1e-05H``; ``.2f`` showed a price of 99.999 as 100.00 in the "Under 100"
+    filter)."""
+    return format(Decimal(repr(float(value))).normalize(), ",f" if grouped else "f")
+
+
 def money(amount: float, currency: str) -> str:
-    whole = amount == int(amount)
-    return f"{amount:,.0f} {currency}" if whole else f"{amount:,.2f} {currency}"
+    """``1,250 EUR``, ``12.50 EUR``; a price given to more than two decimal places is shown to all of them."""
+    text = number(amount, grouped=True)
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')} {currency}" if fraction else f"{whole} {currency}"
 
 
 def cost_label(cost: Price | str) -> str:
-    return "Free" if isinstance(cost, str) else money(cost.amount, cost.currency)
+    """``Free`` (a price of 0 too, as the cost filter files it), or the price with its currency."""
+    return COST_FREE if isinstance(cost, str) or cost.amount == 0 else money(cost.amount, cost.currency)
 
 
 def cost_bucket(cost: Price | str) -> str:
@@ -193,18 +208,19 @@ def effort_bucket(hours: float) -> str:
     return next(label for label, upper in EFFORT_BUCKETS if hours < upper)
 
 
-def _hours(hours: float) -> str:
-    return f"{hours:g} hour{'s' if hours != 1 else ''}"
+def hours_label(hours: float) -> str:
+    """``36 hours``, ``1 hour``: notional learning hours, wherever a page or a card gives them."""
+    return f"{number(hours)} hour{'s' if hours != 1 else ''}"
 
 
 def effort_label(definition: CredentialDefinition) -> str:
     """``50 hours over 5 weeks · 2 ECTS``."""
     effort = definition.effort
-    text = _hours(effort.hours)
+    text = hours_label(effort.hours)
     if effort.duration:
         text += f" over {describe_duration(effort.duration)}"
     if effort.ects is not None:
-        text += f" · {effort.ects:g} ECTS"
+        text += f" · {number(effort.ects)} ECTS"
     return text
 
 
@@ -243,10 +259,18 @@ def eqf_explanation(level: int) -> str:
 
 
 def assessment_label(definition: CredentialDefinition) -> str:
-    """``Exam 30 % · Project 70 %``, or ``Exam · Project`` when the parts carry no weights."""
-    parts = definition.criteria.assessment
-    words = [f"{ASSESSMENT[p.method]} {p.weight} %" if p.weight is not None else ASSESSMENT[p.method] for p in parts]
-    return " · ".join(dict.fromkeys(words))
+    """``Exam 30 % · Project 70 %``, or ``Exam · Project`` when the parts carry no weights: each method once, in
+    the order it first comes, with the weight of all its parts (an exam of 50 % and another of 50 % are ``Exam
+    100 %``: said once each, "Exam 50 %" read as half the result, and the weights shown added up to less than
+    100). The words of every card, of the catalog and of the skills index."""
+    weights: dict[AssessmentMethod, int | None] = {}
+    for part in definition.criteria.assessment:
+        before = weights.get(part.method, 0)
+        weights[part.method] = None if part.weight is None or before is None else before + part.weight
+    return " · ".join(
+        ASSESSMENT[method] if weight is None else f"{ASSESSMENT[method]} {weight} %"
+        for method, weight in weights.items()
+    )
 
 
 def practical_share(definition: CredentialDefinition) -> str:

@@ -307,7 +307,8 @@ class SiteModel:
         return self.entries.get(ref)
 
     def issuer_entries(self, issuer_id: str) -> list[Entry]:
-        return sorted((e for e in self.entries.values() if e.record.id == issuer_id), key=lambda e: e.definition.name)
+        mine = (e for e in self.entries.values() if e.record.id == issuer_id)
+        return sorted(mine, key=lambda e: (name_order(e.definition.name), e.ref))
 
     def newest(self, count: int) -> list[Entry]:
         return sorted(self.entries.values(), key=lambda e: (e.definition.created, e.ref), reverse=True)[:count]

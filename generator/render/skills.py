@@ -31,16 +31,7 @@ FRAMEWORK_NAMES: dict[Framework | None, str] = {
 
 def _assessed(group: SkillGroup) -> list[tuple[str, str]]:
     """(credential ref, assessment words) per certifying credential, each once."""
-    return [
-        (
-            ref,
-            ", ".join(
-                f"{labels.ASSESSMENT[p.method]} {p.weight} %" if p.weight is not None else labels.ASSESSMENT[p.method]
-                for p in entry.definition.criteria.assessment
-            ),
-        )
-        for ref, entry in group.credentials.items()
-    ]
+    return [(ref, labels.assessment_label(entry.definition)) for ref, entry in group.credentials.items()]
 
 
 def _wording(group: SkillGroup, entry: Entry) -> str:

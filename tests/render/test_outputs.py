@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
@@ -13,20 +14,28 @@ from pyld import jsonld
 
 from generator._internal.text import first_unseen
 from generator.crypto.contexts import document_loader
+from generator.load import load_registry
 from generator.models import CredentialDefinition, StackingRule
 from generator.models._base import TEXT_PATTERN
 from generator.models.award import AchievementRef
 from generator.models.issuer import FormerProfile
 from generator.openbadges import achievement
+from generator.publish.verifydata import AwardStats
 from generator.registry import IssuerRecord, Sourced
+from generator.render import labels
+from generator.render.compare import compare_display
+from generator.render.components import card_data
 from generator.render.credential import credential_body
-from generator.render.ctdl import CTDL_CONTEXT
+from generator.render.ctdl import CTDL_CONTEXT, ctdl_credential
+from generator.render.facets import facet_values
 from generator.render.feed import atom_feed
 from generator.render.issuer import issuer_body
-from generator.render.model import SiteModel
+from generator.render.model import Entry, SiteModel
 from generator.render.pages import data_files, site_pages
 from generator.render.search import search_records
 from generator.render.skills import skills_body
+from tests.conftest import make_registry
+from tests.render.conftest import NOW
 
 CTDL_REQUIRED = [
     "@context", "@id", "@type", "ceterms:ctid", "ceterms:name", "ceterms:description", "ceterms:subjectWebpage",
@@ -370,3 +379,186 @@ def test_an_issuer_page_says_a_keys_state_as_its_window_stands_now(
     # The sentence above the table counted keys without a valid_until as in use, whatever their window.
     in_use = 1 if state.startswith("In use") else 0
     assert f"signs its awards with {in_use} key{'' if in_use == 1 else 's'} registered here" in html
+
+
+#: ``xsd:duration`` as CTDL's ``timeRequired`` takes it (XML Schema 1.1: only the seconds may hold a fraction).
+_XSD_DURATION = re.compile(r"P(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?")
+
+
+@pytest.mark.parametrize(
+    ("hours", "words", "duration"),
+    [
+        (1234.5678, "1234.5678 hours", "PT1234H34M4.08S"),
+        (0.00001, "0.00001 hours", "PT0.036S"),
+        (1.5, "1.5 hours", "PT1H30M"),
+        (1, "1 hour", "PT1H"),
+        (36, "36 hours", "PT36H"),
+    ],
+)
+def test_every_page_and_export_gives_the_hours_the_definition_gives(
+    model: SiteModel, hours: float, words: str, duration: str
+) -> None:
+    # The card and the CTDL export wrote hours with ``:g``: 1234.5678 hours became "1234.57 hours" on the card
+    # (the page said the same, the API 1234.5678), 0.00001 became "1e-05 hours" and the CTDL duration "PT1e-05H",
+    # which is no xsd:duration (nor is "PT1.5H": only seconds take a fraction); the card said "1 hours".
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["effort"] = {"hours": hours}
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
+    assert card_data(changed)["effort"] == words
+    assert compare_display(model, changed)["effort"] == words
+    assert f"<dd>{words}</dd>" in credential_body(model, changed)
+    [profile] = ctdl_credential(model, changed)["ceterms:estimatedDuration"]
+    assert profile["ceterms:timeRequired"] == duration
+    assert _XSD_DURATION.fullmatch(duration)
+
+
+@pytest.mark.parametrize(
+    ("amount", "words", "bucket"),
+    [(99.999, "99.999 USD", "Under 100"), (0.001, "0.001 USD", "Under 100"), (12.5, "12.50 USD", "Under 100"),
+     (1250, "1,250 USD", "1,000–2,499"), (0, "Free", "Free")],
+)  # fmt: skip
+def test_every_page_gives_the_price_the_definition_gives(
+    model: SiteModel, amount: float, words: str, bucket: str
+) -> None:
+    # A price of 99.999 read "100.00 USD" on the card, the page and the compare table, filed under "Under 100";
+    # 0.001 read "0.00 USD", not free, filed under "Under 100": a figure that no filter and no export gave; a price
+    # of 0 read "0 USD" under the "Free" filter.
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["cost"] = {"amount": amount, "currency": "USD"}
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
+    assert card_data(changed)["cost"] == words
+    assert compare_display(model, changed)["cost"] == words
+    assert words in credential_body(model, changed)
+    assert facet_values(model, changed)["cost"] == [bucket]
+    [cost] = ctdl_credential(model, changed)["ceterms:estimatedCost"]
+    assert cost["ceterms:price"] == amount
+
+
+def test_the_feed_says_which_credentials_are_no_longer_current(model: SiteModel) -> None:
+    # Every entry read like a new, current credential: a retired one (no longer awarded) and its successor
+    # appeared side by side in a feed reader, which shows the title, with nothing to tell them apart.
+    feed = ET.fromstring(atom_feed(model))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = {e.findtext("a:id", namespaces=ns): e for e in feed.findall("a:entry", ns)}
+    scheme = model.registry.url("for-employers/")
+    for entry in model.entries.values():
+        item = entries[model.registry.credential_url(entry.record.id, entry.definition.id)]
+        [state] = [c for c in item.findall("a:category", ns) if c.get("scheme") == scheme]
+        assert state.get("term") == entry.definition.status.value
+        title = item.findtext("a:title", namespaces=ns)
+        if entry.definition.status.value == "active":
+            assert title == entry.definition.name
+        else:
+            successor = model.entries[entry.superseded_by].definition.name if entry.superseded_by else None
+            assert title == f"{entry.definition.name} ({state.get('label')}, replaced by {successor})"
+    states = {e.definition.status.value for e in model.entries.values()}
+    assert states == {"active", "deprecated", "retired"}  # the example has each
+
+
+def test_a_method_assessed_in_several_parts_is_said_once_with_its_whole_weight(tmp_path: Path) -> None:
+    # The card (and the catalog, from it) said each method once with the weight of one of its parts: two exams of
+    # 40 % and a project of 20 % read "Exam 40 % · Project 20 %", weights adding up to 60 %, an exam-heavy
+    # credential read as mostly something else. The skills index said each part, in words of its own.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = path.read_text()
+    parts = "    - method: practical-assessment\n"
+    assert parts in text
+    path.write_text(
+        text.replace(
+            parts,
+            "    - {method: exam, weight: 40}\n    - {method: project, weight: 20}\n    - {method: exam, weight: 40}\n",
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, NOW)
+    entry = model.entries["acme-academy/sql-basics"]
+    said = "Exam 80 % · Project 20 %"
+    assert card_data(entry)["assessment"] == said
+    assert f"<dt>Assessed by</dt><dd>{said}</dd>" in credential_body(model, entry)  # the page's key facts
+    skills = skills_body(model)
+    assert f"<strong>{labels.level_label(entry.definition)}</strong> · {said}</span>" in skills
+    assert facet_values(model, entry)["assessment"] == ["Exam", "Project"]
+    assert [a["weight"] for a in compare_display(model, entry)["assessment"]] == ["40 %", "20 %", "40 %"]  # parts
+
+
+def test_the_catalog_leaves_out_retired_credentials_by_the_status_value_the_index_holds(model: SiteModel) -> None:
+    # catalog.js had the status facet's value "Retired" as a constant of its own: the build's words for it
+    # (labels.STATUS) now reach it in the page's configuration, so the two cannot drift apart.
+    from html import unescape
+
+    from generator.render.catalog import catalog_bodies
+
+    _here, body = catalog_bodies(model)[0]
+    config = json.loads(unescape(re.search(r'data-config="([^"]*)"', body)[1]))
+    retired = next(e for e in model.entries.values() if e.definition.status.value == "retired")
+    assert facet_values(model, retired)["status"] == [config["retired"]]
+    [status] = [f for f in config["facets"] if f["key"] == "status"]
+    assert config["retired"] in status["order"]
+
+
+def test_the_skills_export_says_which_certifying_credentials_are_no_longer_current(model: SiteModel) -> None:
+    # The skills page badges a deprecated or retired credential among those certifying a skill; api/skills.json
+    # listed it like any other, so a tool read a credential no longer awarded as a current way to the skill.
+    listed = {
+        c["ref"]: c["status"] for skill in data_files(model)["api/skills.json"]["skills"] for c in skill["credentials"]
+    }
+    assert listed == {ref: e.definition.status.value for ref, e in model.entries.items() if e.definition.skills}
+    assert {"retired", "deprecated"} <= set(listed.values())
+
+
+def test_a_skill_on_its_credential_page_links_the_framework_entry_the_skills_index_links(tmp_path: Path) -> None:
+    # "In ESCO: <label>" on the credential page (and the CTDL export's competency) linked the issuer's alignment
+    # URL, whatever page it was, while the skills index links the entry the registry addresses from the framework
+    # and code.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = path.read_text()
+    code = "598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+    given = f"      url: http://data.europa.eu/esco/skill/{code}\n"
+    assert given in text
+    path.write_text(text.replace(given, "      url: https://esco.acme.example/sql\n", 1), encoding="utf-8")
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, NOW)
+    entry = model.entries["acme-academy/sql-basics"]
+    page = credential_body(model, entry)
+    esco = f"http://data.europa.eu/esco/skill/{code}"
+    assert f'In ESCO: <a href="{esco}"' in page
+    assert "esco.acme.example" not in page
+    assert f'href="{esco}"' in skills_body(model)
+    [criteria] = [r for r in ctdl_credential(model, entry)["ceterms:requires"] if "ceterms:targetCompetency" in r]
+    assert [c.get("ceterms:targetNode") for c in criteria["ceterms:targetCompetency"]] == [esco]  # as the pages
+
+
+def test_every_ctdl_duration_is_an_xsd_duration(model: SiteModel) -> None:
+    # CTDL types exactDuration, timeRequired and renewalFrequency as xsd:duration, which has no weeks: the export
+    # gave an effort of six weeks as "P6W", as the definition writes it, which no CTDL reader takes.
+    weeks = 0
+    for entry in model.entries.values():
+        doc = ctdl_credential(model, entry)
+        given = [v for p in doc["ceterms:estimatedDuration"] for k, v in p.items() if k != "@type"]
+        given += [doc["ceterms:renewalFrequency"]] if "ceterms:renewalFrequency" in doc else []
+        assert all(_XSD_DURATION.fullmatch(v) for v in given), given
+        weeks += "W" in (entry.definition.effort.duration or "")
+    assert weeks  # the example gives some efforts in weeks
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["effort"] = {"hours": 40, "duration": "P1M2W3D"}
+    doc["validity"] = {"period": "P2W"}
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
+    ctdl = ctdl_credential(model, changed)
+    assert ctdl["ceterms:estimatedDuration"][0]["ceterms:exactDuration"] == "P1M17D"
+    assert ctdl["ceterms:renewalFrequency"] == "P14D"

@@ -145,3 +145,19 @@ def test_an_endorser_page_says_each_keys_window_and_state_as_an_issuer_page_does
     assert "In use" not in row
     assert "Revoked</span>" in row
     assert "lost laptop" in row
+
+
+def test_a_claim_and_the_endorsement_that_confirms_it_are_worded_alike() -> None:
+    # A credential page read "Recognized by X  Confirmed" over the signed "Recognised by X" that confirmed it, and
+    # the catalog's filter "Recognised by": two spellings of one relation on one page.
+    from generator.models import QualityAssuranceKind
+    from generator.render.endorsements import KIND_LABEL
+    from generator.render.labels import QA_KIND
+
+    signed = {
+        QualityAssuranceKind.ACCREDITED: "accredits",
+        QualityAssuranceKind.RECOGNIZED: "recognises",
+        QualityAssuranceKind.ENDORSED: "endorses",
+    }
+    for claimed, kind in signed.items():
+        assert QA_KIND[claimed] == KIND_LABEL[kind]

@@ -10,7 +10,6 @@ import { pickButton } from "./picker.js";
 
 const PAGE_SIZE = 20;
 const COLLAPSED_VALUES = 8;
-const RETIRED = "Retired";
 // Results whose card is loaded to put name matches first (Pagefind weighs a long text's many mentions of a word
 // above a short name holding it: "cloud cost" would rank a page mentioning clouds and costs throughout above
 // "Cloud Cost Optimisation").
@@ -42,6 +41,8 @@ class Catalog {
     this.root = root;
     this.facets = config.facets;
     this.matchAll = config.matchAll;
+    // The status facet's value of a retired credential, as the build words it (labels.STATUS).
+    this.retiredValue = config.retired;
     this.pagefind = pagefind;
     this.form = root.querySelector("form.cr-search");
     this.input = root.querySelector("#catalog-q");
@@ -155,7 +156,7 @@ class Catalog {
       if (key !== except && values.size) filters[key] = { any: [...values] };
     }
     // Retired credentials are no longer awarded: hidden unless asked for, or chosen in the status facet.
-    if (!state.retired && !state.selected.status && except !== "status") filters.status = { none: [RETIRED] };
+    if (!state.retired && !state.selected.status && except !== "status") filters.status = { none: [this.retiredValue] };
     return filters;
   }
 
@@ -173,7 +174,7 @@ class Catalog {
     if (!filtering && state.retired) {
       this.showServerList();
       this.updateCounts(this.totals, {});
-      this.updateRetired(this.totals.status?.[RETIRED] ?? 0);
+      this.updateRetired(this.totals.status?.[this.retiredValue] ?? 0);
       this.showButton.textContent = "Show all credentials";
       return;
     }
@@ -184,8 +185,8 @@ class Catalog {
     if (run !== this.run) return; // a newer query has started
     const results = state.q ? await this.rerank(main.results, state.q) : main.results;
     const retired = state.retired
-      ? main.filters.status?.[RETIRED] ?? 0
-      : (await this.search({ ...state, retired: true })).filters.status?.[RETIRED] ?? 0;
+      ? main.filters.status?.[this.retiredValue] ?? 0
+      : (await this.search({ ...state, retired: true })).filters.status?.[this.retiredValue] ?? 0;
     const first = await this.cards(results, 0);
     if (run !== this.run) return;
     // Everything answered: the heading (a live region), the counts and the first cards change together, never a
