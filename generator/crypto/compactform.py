@@ -47,13 +47,15 @@ _MAX_REPORTED = 5
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every object in ``value`` with its path, depth first (iteratively: hostile nesting is deep)."""
+    """Every object in ``value`` with its path, depth first (iteratively: hostile nesting is deep), an object's keys
+    in code-point order: the page cannot know the order a file writes them in (JavaScript reads an object's
+    integer-like keys first), and its copy walks them so too, to say the same in the same words."""
     stack: list[tuple[str, Any]] = [(path, value)]
     while stack:
         where, item = stack.pop()
         if isinstance(item, dict):
             yield where, item
-            stack.extend((f"{where}.{k}" if where else k, v) for k, v in reversed(item.items()))
+            stack.extend((f"{where}.{k}" if where else k, item[k]) for k in sorted(item, reverse=True))
         elif isinstance(item, list):
             stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(item))))
 
@@ -74,7 +76,7 @@ def json_form_problems(document: Any, store: ContextStore | None = None) -> list
     bad_keys: list[str] = []
     for where, obj in _walk(document, ""):
         is_proof = id(obj) in proof_ids
-        for key in obj:
+        for key in sorted(obj):
             if key == "@context" and (obj is document or is_proof):
                 continue
             if key.startswith("@") or ":" in key:

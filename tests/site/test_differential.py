@@ -301,6 +301,19 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             EPOCH,
             (JCS,),
         ),
+        # JavaScript reads an object's integer-like keys first, whatever order the file writes them in: the JSON
+        # rules' message listed the keys it refuses in the order each side walked them.
+        "foreign, keys refused in an order JavaScript cannot read": sign_document(
+            {**unsigned, "z": {"@x": 1}, "5": {"@y": 1}},
+            SigningKey("x", "x", seed),
+            f"{did}#{did.removeprefix('did:key:')}",
+            EPOCH,
+            (JCS,),
+        ),
+        "foreign, a proof carrying keys sorted apart by code point and by UTF-16 unit": {
+            **foreign,
+            "proof": [{**p, "\U0001f600": 1, "\uff40": 1} for p in foreign["proof"]],
+        },
         # A null: JSON-LD drops it from what is signed (the JCS proof signs it); the round trip refuses it in both.
         **{
             f"foreign, {what} null": sign_document(
@@ -545,6 +558,8 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
         ("foreign, a type a relative reference", "malformed"),
         ("foreign, its criteria's id a ':' a relative reference", "issuer not registered"),
         ("foreign, keys sorted apart by code point and by UTF-16 unit", "malformed"),
+        ("foreign, keys refused in an order JavaScript cannot read", "malformed"),
+        ("foreign, a proof carrying keys sorted apart by code point and by UTF-16 unit", "malformed"),
         ("foreign, its validUntil null", "malformed"),
         ("foreign, its issuer's description null", "malformed"),
     ):

@@ -847,12 +847,14 @@ export function jsonFormProblems(doc, contexts) {
     }
     if (!isObject(item)) continue;
     const isProof = proofSet.has(item);
-    for (const key of Object.keys(item)) {
+    // Keys in code-point order (compactform.py _walk): JSON.parse puts integer-like keys first, whatever the file says.
+    const keys = Object.keys(item).sort(byCodePoint);
+    for (const key of keys) {
       if (key === "@context" && (item === doc || isProof)) continue;
       if (key.startsWith("@") || key.includes(":")) badKeys.push(where ? `${where}.${key}` : key);
     }
     if (isProof) {
-      const extra = Object.keys(item).filter((k) => !PROOF_KEYS.includes(k)).sort();
+      const extra = keys.filter((k) => !PROOF_KEYS.includes(k));
       if (extra.length) out.push(`${where}: a proof may not carry ${extra.join(", ")}`);
     }
     const nodeId = get(item, "id");
@@ -863,11 +865,7 @@ export function jsonFormProblems(doc, contexts) {
         else if (seen.get(nodeId) !== form) out.push(`${where}: ${nodeId} is described twice, differently`);
       }
     }
-    const entries = Object.entries(item);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, value] = entries[i];
-      stack.push([where ? `${where}.${key}` : key, value]);
-    }
+    for (let i = keys.length - 1; i >= 0; i--) stack.push([where ? `${where}.${keys[i]}` : keys[i], item[keys[i]]]);
   }
   if (badKeys.length) {
     const more = badKeys.length > 5 ? ` (and ${badKeys.length - 5} more)` : "";
