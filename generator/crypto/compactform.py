@@ -16,12 +16,15 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
 4. a proof holds only the properties of a Data Integrity proof;
 5. with the proofs left out (they are a separate graph), compacting the expanded document with its own context
    gives the document back (a one-element list and its element are the same JSON-LD value, and so are a node
-   written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids).
+   written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids; an id
+   or type written as a relative reference does not come back, pyld resolving it against its made-up base, as it
+   is no IRI of the signed graph).
 
 1–4 are JSON rules, and the browser verifier (``generator/site/assets/verify/policies.js``) applies them too; 5
 needs a JSON-LD processor: the page's copy (``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded
-only for a credential of an issuer not registered here) says the same in the same words, held equal by the
-differential corpus (``tests/site/test_differential.py``). Pure: contexts come from a :class:`ContextStore`.
+only for a credential of an issuer not registered here, reading relative references as pyld does and keys in
+code-point order) says the same in the same words, held equal by the differential corpus
+(``tests/site/test_differential.py``). Pure: contexts come from a :class:`ContextStore`.
 """
 
 from __future__ import annotations
