@@ -45,19 +45,20 @@ export async function canonical(document) {
 // --- compactform.py rule 5: the compact form of a credential of an issuer not registered here ------------------
 
 const MAX_REPORTED = 5;
-// credreg verify's round trip (pyld 3.3.0, which takes no other base) resolves a relative reference an id or a type
-// holds against its made-up base http://example.org/base/, unless the reference holds a ":" (and starts with neither "?"
-// nor "#": then it is kept, its path's dot segments removed); jsonld.js resolves each or, given no base, keeps each as
-// written. Either way it gave back some a relative id pyld does not, and found well-formed ("Genuine signature, but its
-// issuer is not registered here.") a file credreg verify called "not a well-formed award". So the page expands with
-// no base and marks what pyld would have resolved or rewritten (pyldResolved): it comes back as pyld's does, not as
-// written. No IRI is fetched.
+// credreg verify's round trip (pyld 3.3.0, which takes no other base) resolves an id or a type written as a relative
+// reference against its made-up base http://example.org/base/, unless the reference holds a ":" and starts with
+// neither "?" nor "#" (then it is kept, its path's dot segments removed). jsonld.js resolves every one against the
+// base it is given, or, given none, keeps every one as written: either way some relative reference came back as
+// written here and not there, and the page found well-formed ("Genuine signature, but its issuer is not registered
+// here.") a file credreg verify called "not a well-formed award". So the page expands and compacts with no base and
+// marks what pyld resolves or rewrites (pyldResolved): it comes back as pyld's does, not as written. Nothing fetched.
 const PYLD_BASE = "http://example.org/base/";
 const ABSOLUTE_IRI = /^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$/; // pyld's _is_absolute_iri (jsonld.js's too)
 
 /** Whether pyld's expansion writes the id or type `value` otherwise than as written (see PYLD_BASE). */
 function pyldRewrites(value) {
-  if (ABSOLUTE_IRI.test(value) || ABSOLUTE_IRI.test(value.replace(/\n$/, ""))) return false; // Python's $ allows a final \n
+  // (Python's $ also matches before a final line feed)
+  if (ABSOLUTE_IRI.test(value) || ABSOLUTE_IRI.test(value.replace(/\n$/, ""))) return false;
   const colon = value.indexOf(":");
   // pyld _expand_iri: kept as it is, a "blank node" or "already absolute"
   if (colon > 0 && (value.startsWith("_:") || value.startsWith("//", colon + 1))) return false;
