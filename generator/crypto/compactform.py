@@ -16,12 +16,15 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
 4. a proof holds only the properties of a Data Integrity proof;
 5. with the proofs left out (they are a separate graph), compacting the expanded document with its own context
    gives the document back (a one-element list and its element are the same JSON-LD value, and so are a node
-   written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids).
+   written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids; an id
+   or type written as a relative reference does not come back, pyld resolving it against its made-up base, as it
+   is no IRI of the signed graph).
 
 1–4 are JSON rules, and the browser verifier (``generator/site/assets/verify/policies.js``) applies them too; 5
 needs a JSON-LD processor: the page's copy (``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded
-only for a credential of an issuer not registered here) says the same in the same words, held equal by the
-differential corpus (``tests/site/test_differential.py``). Pure: contexts come from a :class:`ContextStore`.
+only for a credential of an issuer not registered here, reading relative references as pyld does and keys in
+code-point order) says the same in the same words, held equal by the differential corpus
+(``tests/site/test_differential.py``). Pure: contexts come from a :class:`ContextStore`.
 """
 
 from __future__ import annotations
@@ -47,13 +50,15 @@ _MAX_REPORTED = 5
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every object in ``value`` with its path, depth first (iteratively: hostile nesting is deep)."""
+    """Every object in ``value`` with its path, depth first (iteratively: hostile nesting is deep), an object's keys
+    in code-point order: the page cannot know the order a file writes them in (JavaScript reads an object's
+    integer-like keys first), and its copy walks them so too, to say the same in the same words."""
     stack: list[tuple[str, Any]] = [(path, value)]
     while stack:
         where, item = stack.pop()
         if isinstance(item, dict):
             yield where, item
-            stack.extend((f"{where}.{k}" if where else k, v) for k, v in reversed(item.items()))
+            stack.extend((f"{where}.{k}" if where else k, item[k]) for k in sorted(item, reverse=True))
         elif isinstance(item, list):
             stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(item))))
 
@@ -74,7 +79,7 @@ def json_form_problems(document: Any, store: ContextStore | None = None) -> list
     bad_keys: list[str] = []
     for where, obj in _walk(document, ""):
         is_proof = id(obj) in proof_ids
-        for key in obj:
+        for key in sorted(obj):
             if key == "@context" and (obj is document or is_proof):
                 continue
             if key.startswith("@") or ":" in key:

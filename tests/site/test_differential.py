@@ -273,6 +273,47 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             f"{did}#{did.removeprefix('did:key:')}",
             EPOCH,
         ),
+        # A relative reference (signed by JCS: RDFC refuses it): pyld resolves it against its made-up base, so the
+        # round trip does not give it back in credreg verify; the page's jsonld kept it as written and found the
+        # JSON in compact form. Malformed in both, in the same words, written alone or as a node {"id": …}.
+        **{
+            f"foreign, {what} a relative reference": sign_document(
+                change(copy.deepcopy(unsigned)),
+                SigningKey("x", "x", seed),
+                f"{did}#{did.removeprefix('did:key:')}",
+                EPOCH,
+                (JCS,),
+            )
+            for what, change in {
+                "its id": lambda d: {**d, "id": "badge-1"},
+                "its criteria's id": lambda d: _with_criteria(d, {"id": "criteria"}),
+                "its issuer": lambda d: {**d, "issuer": {**d["issuer"], "id": "issuer"}},
+                "a type": lambda d: {**d, "type": [*d["type"], "Extra"]},
+                # pyld keeps one holding a ":" (it is no IRI either: RDFC refuses it), and so does the page.
+                "its criteria's id a ':'": lambda d: _with_criteria(d, {"id": "2025-01-01T00:00:00Z"}),
+            }.items()
+        },
+        # Keys a check names in Python's order (sorted(): by code point), not by UTF-16 units (JavaScript's sort()).
+        "foreign, keys sorted apart by code point and by UTF-16 unit": sign_document(
+            {**unsigned, "\U0001f600": None, "\uff40": None},
+            SigningKey("x", "x", seed),
+            f"{did}#{did.removeprefix('did:key:')}",
+            EPOCH,
+            (JCS,),
+        ),
+        # JavaScript reads an object's integer-like keys first, whatever order the file writes them in: the JSON
+        # rules' message listed the keys it refuses in the order each side walked them.
+        "foreign, keys refused in an order JavaScript cannot read": sign_document(
+            {**unsigned, "z": {"@x": 1}, "5": {"@y": 1}},
+            SigningKey("x", "x", seed),
+            f"{did}#{did.removeprefix('did:key:')}",
+            EPOCH,
+            (JCS,),
+        ),
+        "foreign, a proof carrying keys sorted apart by code point and by UTF-16 unit": {
+            **foreign,
+            "proof": [{**p, "\U0001f600": 1, "\uff40": 1} for p in foreign["proof"]],
+        },
         # A null: JSON-LD drops it from what is signed (the JCS proof signs it); the round trip refuses it in both.
         **{
             f"foreign, {what} null": sign_document(
@@ -511,6 +552,14 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
         ("foreign, its criteria by URL alone", "issuer not registered"),
         ("foreign, an @json literal", "issuer not registered"),
         ("foreign, its criteria a bare URL", "malformed"),
+        ("foreign, its id a relative reference", "malformed"),
+        ("foreign, its criteria's id a relative reference", "malformed"),
+        ("foreign, its issuer a relative reference", "malformed"),
+        ("foreign, a type a relative reference", "malformed"),
+        ("foreign, its criteria's id a ':' a relative reference", "issuer not registered"),
+        ("foreign, keys sorted apart by code point and by UTF-16 unit", "malformed"),
+        ("foreign, keys refused in an order JavaScript cannot read", "malformed"),
+        ("foreign, a proof carrying keys sorted apart by code point and by UTF-16 unit", "malformed"),
         ("foreign, its validUntil null", "malformed"),
         ("foreign, its issuer's description null", "malformed"),
     ):

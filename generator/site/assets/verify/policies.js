@@ -16,7 +16,7 @@ import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
 import { canonicalize, wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
-import { SPACE, UNSEEN, lookalikeKeys, pyRepr as reprOf, pyStrip } from "./text.js";
+import { SPACE, UNSEEN, byCodePoint, lookalikeKeys, pyRepr as reprOf, pyStrip } from "./text.js";
 
 export const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 export const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
@@ -557,13 +557,6 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const pyRepr = (value) => (value === true ? "True" : value === false ? "False" : `'${value}'`);
 /** A list of strings as Python prints it. */
 const pyList = (values) => `[${values.map(pyRepr).join(", ")}]`;
-/** Python's sorted() of strings: by code point (ECMAScript's sort() compares UTF-16 units). */
-const byCodePoint = (a, b) => {
-  const [x, y] = [[...a], [...b]];
-  for (let i = 0; i < Math.min(x.length, y.length); i++)
-    if (x[i] !== y[i]) return x[i].codePointAt(0) - y[i].codePointAt(0);
-  return x.length - y.length;
-};
 
 // pydantic reads a string as Unicode (refusing a lone surrogate) only to constrain it or compare it to a literal.
 const NOT_UNICODE = "Input should be a valid string, unable to parse raw data as a unicode string";
@@ -888,12 +881,14 @@ export function jsonFormProblems(doc, contexts) {
     }
     if (!isObject(item)) continue;
     const isProof = proofSet.has(item);
-    for (const key of Object.keys(item)) {
+    // Keys in code-point order (compactform.py _walk): JSON.parse puts integer-like keys first, whatever the file says.
+    const keys = Object.keys(item).sort(byCodePoint);
+    for (const key of keys) {
       if (key === "@context" && (item === doc || isProof)) continue;
       if (key.startsWith("@") || key.includes(":")) badKeys.push(where ? `${where}.${key}` : key);
     }
     if (isProof) {
-      const extra = Object.keys(item).filter((k) => !PROOF_KEYS.includes(k)).sort();
+      const extra = keys.filter((k) => !PROOF_KEYS.includes(k));
       if (extra.length) out.push(`${where}: a proof may not carry ${extra.join(", ")}`);
     }
     const nodeId = get(item, "id");
@@ -904,11 +899,7 @@ export function jsonFormProblems(doc, contexts) {
         else if (seen.get(nodeId) !== form) out.push(`${where}: ${nodeId} is described twice, differently`);
       }
     }
-    const entries = Object.entries(item);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, value] = entries[i];
-      stack.push([where ? `${where}.${key}` : key, value]);
-    }
+    for (let i = keys.length - 1; i >= 0; i--) stack.push([where ? `${where}.${keys[i]}` : keys[i], item[keys[i]]]);
   }
   if (badKeys.length) {
     const more = badKeys.length > 5 ? ` (and ${badKeys.length - 5} more)` : "";

@@ -130,6 +130,15 @@ export function lookalikeKeys(name) {
   return [...new Set([lookalikeKey(name), second])];
 }
 
+/** Python's sorted() of strings: by code point (ECMAScript's sort() compares UTF-16 units, and puts a key beyond
+ * U+FFFF, a surrogate pair, before one from U+E000 to U+FFFF). */
+export const byCodePoint = (a, b) => {
+  const [x, y] = [[...a], [...b]];
+  for (let i = 0; i < Math.min(x.length, y.length); i++)
+    if (x[i] !== y[i]) return x[i].codePointAt(0) - y[i].codePointAt(0);
+  return x.length - y.length;
+};
+
 // What Python's str.isprintable() refuses (other than the space): repr escapes it.
 const NOT_PRINTABLE = /[^\P{C}]|[^\P{Z} ]/u;
 
