@@ -385,7 +385,8 @@ def test_an_earners_folder_whose_name_is_not_utf8_is_refused_before_anything_is_
         done = credreg(*award, *given, env=environ)
         assert "Traceback" not in done.stderr, done.stderr
         assert done.returncode == 2, done.stdout + done.stderr
-        assert "earners-\\udcff: the name is not UTF-8 text" in done.stderr, done.stderr
+        assert "earners-\\udcff" in done.stderr, done.stderr
+        assert ": the name is not UTF-8 text" in done.stderr, done.stderr
         assert "nothing was signed" in done.stderr
         assert not os.path.lexists(odd), "no earner's file written"
         assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing signed into the registry"
