@@ -24,13 +24,13 @@ PAGE = 4096
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB tmpfs at a new folder, unmounted after the test whatever happens."""
+    """A 1 MiB tmpfs (a registry fits) at a new folder, unmounted after the test whatever happens."""
     mount = tmp_path / "small-disk"
     mount.mkdir()
     if shutil.which("mount") is None or os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root and mount(8)")
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(mount)], capture_output=True, check=False
+        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mount)], capture_output=True, check=False
     )
     if made.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode(errors='replace').strip()}")
@@ -104,3 +104,40 @@ def test_revoke_with_its_record_on_a_full_disk_leaves_the_record_whole_and_revok
     assert f"{record}: No space left on device" in done.stderr, done.stderr
     assert (record.read_bytes(), status.read_bytes(), log.exists()) == before
     read_records([record])  # still a record every reader reads
+
+
+def test_revoke_whose_status_list_meets_a_full_disk_says_the_revocation_is_logged_and_is_completed_later(
+    signer: Signer, small_disk: Path
+) -> None:
+    """The registry on a full disk with room left in the revocation log's last page: the signed line is appended,
+    the re-signed status list cannot be written. The message said only 'status/1.json: No space left on device',
+    as if nothing had happened; it now says the revocation is logged and how it is completed, and it is."""
+    first, second = signer.award(), signer.award(email="bob@example.org")
+    root = small_disk / "registry"
+    shutil.copytree(signer.root, root, symlinks=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    revoke = [sys.executable, "-m", "generator", "--root", str(root), "revoke", "--key", str(signer.key_path)]
+    record = ["--record", str(signer.key_dir / "record.txt")]
+
+    def run(digest: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*revoke, digest, "--reason", "Withdrawn by the issuer", *record],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+
+    assert run(first.hash).returncode == 0
+    log = layout.revocations_path(root, "acme-academy")
+    assert 0 < log.stat().st_size < PAGE // 2  # room for a second line in its page
+    _fill(small_disk)
+    half = run(second.hash)
+    assert "Traceback" not in half.stderr, half.stderr
+    assert half.returncode == 2, half.stdout + half.stderr
+    told = " ".join(half.stderr.split())
+    assert f"award {second.hash} is revoked in registry/issuers/acme-academy/revocations.jsonl" in told, told
+    assert "its status list registry/issuers/acme-academy/status/1.json could not be written" in told, told
+    assert f"run `credreg revoke {second.hash} --key … --reason …` again" in told, told
+    os.unlink(small_disk / "filler")
+    done = run(second.hash)
+    assert done.returncode == 0, done.stderr
+    assert f"completed the revocation of {second.hash}" in done.stdout, done.stdout
+    assert len(log.read_text().splitlines()) == 2
