@@ -519,6 +519,18 @@ def read_inside(root: Path, rel: str, *, limit: int | None = None) -> bytes:
         os.close(fd)
 
 
+def link_on_path(root: Path, rel: str) -> str | None:
+    """The first folder of ``rel`` (POSIX, relative to ``root``) that is a symbolic link, relative to ``root``;
+    ``None`` when none is (a missing one is no link: it is made as a folder). What writes a registry file asks it
+    first, as :func:`read_inside` reads one: never through a link, which could point outside the repository."""
+    parts = rel.split("/")
+    for end in range(1, len(parts)):
+        folder = "/".join(parts[:end])
+        if (root / folder).is_symlink():
+            return folder
+    return None
+
+
 def unwritable_folder(path: Path) -> str | None:
     """Why ``path`` could not be made (with its missing folders) and written (``None`` when it could): its
     nearest existing ancestor (a link on the way counts as one) is not a folder, or is not writable. Asked before
