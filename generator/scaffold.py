@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from generator import layout
-from generator._internal.files import link_on_path, write_new
+from generator._internal.files import refuse_link_on_path, write_new
 from generator._internal.source import SourceError, parse_yaml
 from generator._internal.text import first_unseen
 from generator.errors import ProblemList, ProblemsFound, UsageError
@@ -351,13 +351,7 @@ def _finish(scaffold: Scaffold, intended: dict[str, Any]) -> Scaffold:
 def write_scaffold(root: Path, scaffold: Scaffold) -> Path:
     """Write ``scaffold`` under ``root``; refuses an existing file (a registry's files are never overwritten)."""
     target = root / scaffold.path
-    linked = link_on_path(root, scaffold.path)
-    if linked is not None:
-        raise UsageError(
-            f"{linked} is a symbolic link, and a registry's files are never written through one (it could point "
-            "outside the repository); nothing was written",
-            ["put the folder itself there"],
-        )
+    refuse_link_on_path(root, scaffold.path)
     taken = UsageError(f"{scaffold.path} already exists; nothing was written (edit it, or choose another id)")
     if target.exists() or target.is_symlink():
         raise taken

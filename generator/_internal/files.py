@@ -531,6 +531,18 @@ def link_on_path(root: Path, rel: str) -> str | None:
     return None
 
 
+def refuse_link_on_path(root: Path, rel: str) -> None:
+    """:class:`UsageError` naming the folder of ``rel`` that is a symbolic link (:func:`link_on_path`), if one is:
+    asked before anything is written."""
+    linked = link_on_path(root, rel)
+    if linked is not None:
+        raise UsageError(
+            f"cannot write {rel}: {linked} is a symbolic link, and a registry's files are never written through one "
+            "(it could point outside the repository); nothing was written",
+            ["put the folder itself there"],
+        )
+
+
 def unwritable_folder(path: Path) -> str | None:
     """Why ``path`` could not be made (with its missing folders) and written (``None`` when it could): its
     nearest existing ancestor (a link on the way counts as one) is not a folder, or is not writable. Asked before

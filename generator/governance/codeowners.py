@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator._internal.files import link_on_path, write_text_atomic
+from generator._internal.files import refuse_link_on_path, write_text_atomic
 from generator._internal.text import UNSEEN
 from generator.errors import CredregError, Problem, ProblemList
 from generator.registry import Registry
@@ -100,15 +100,9 @@ def render_codeowners(registry: Registry) -> str:
 
 
 def codeowners_path(root: Path) -> Path:
-    """Where the registry at ``root`` keeps CODEOWNERS, for writing: refused (:class:`CredregError`) when a folder
+    """Where the registry at ``root`` keeps CODEOWNERS, for writing: refused (:class:`UsageError`) when a folder
     on the way is a symbolic link, which the file would be written through, replacing one wherever it points."""
-    linked = link_on_path(root, CODEOWNERS_PATH)
-    if linked is not None:
-        raise CredregError(
-            f"cannot write {CODEOWNERS_PATH}: {linked} is a symbolic link, and a registry's files are never "
-            "written through one (it could point outside the repository)",
-            ["put the folder itself there"],
-        )
+    refuse_link_on_path(root, CODEOWNERS_PATH)
     return root / CODEOWNERS_PATH
 
 
