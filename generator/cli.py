@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import __version__, layout
-from generator._internal.files import names_file, option_file_error, resolved, write_option_file
+from generator._internal.files import (
+    names_file,
+    option_file_error,
+    refuse_link_on_path,
+    resolved,
+    write_option_file,
+)
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
 from generator.report import OutputFormat, format_problems, format_result, terminal_lines
@@ -134,6 +140,8 @@ def _cmd_schemas(args: argparse.Namespace) -> int:
     from generator.schema import check_schemas, write_schemas
 
     directory = Path(args.out) if args.out else _root(args) / layout.SCHEMAS_DIR
+    if not args.out and not args.check:
+        refuse_link_on_path(directory.parent, f"{layout.SCHEMAS_DIR}/*.schema.json")
     if args.check:
         stale = check_schemas(directory)
         for name in stale:

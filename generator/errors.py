@@ -171,7 +171,8 @@ class SecretPlaceRefused(UsageError):
 
 
 class FolderLocked(CredregError):
-    """Another credreg run held the issuer's (or endorser's) folder for longer than the run would wait."""
+    """Another credreg run held the issuer's (or endorser's) folder, or a log's state, for longer than the run would
+    wait."""
 
 
 class ProblemsFound(CredregError):

@@ -334,8 +334,9 @@ def _write_checked(root: Path, made: scaffold.Scaffold, *, new_issuer: bool) -> 
     then write them: all or nothing. The registry is judged in a copy (:func:`_judged`), so nothing is written
     into it until every check has passed, and an error or a kill (SIGKILL too) before then leaves it as it was."""
     from generator.governance import CODEOWNERS_PATH, render_codeowners
+    from generator.governance.codeowners import codeowners_path
 
-    owners = root / CODEOWNERS_PATH
+    owners = codeowners_path(root) if new_issuer else root / CODEOWNERS_PATH  # refused through a link
     judged = _judged(root, made)
     written = [made.path]
     replace_owners = new_issuer and owners.is_file()

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from generator import layout
-from generator._internal.files import write_new
+from generator._internal.files import refuse_link_on_path, write_new
 from generator._internal.source import SourceError, parse_yaml
 from generator._internal.text import first_unseen
 from generator.errors import ProblemList, ProblemsFound, UsageError
@@ -352,6 +352,7 @@ def _finish(scaffold: Scaffold, intended: dict[str, Any]) -> Scaffold:
 def write_scaffold(root: Path, scaffold: Scaffold) -> Path:
     """Write ``scaffold`` under ``root``; refuses an existing file (a registry's files are never overwritten)."""
     target = root / scaffold.path
+    refuse_link_on_path(root, scaffold.path)
     taken = UsageError(f"{scaffold.path} already exists; nothing was written (edit it, or choose another id)")
     if target.exists() or target.is_symlink():
         raise taken
@@ -494,11 +495,13 @@ def credential_answers(ref: str, flags: dict[str, Any], ask: Ask | None) -> Cred
 
 def new_issuer(root: Path, made: Scaffold) -> list[Path]:
     """Write an issuer's ``issuer.yaml`` and, when the registry has one, regenerate ``.github/CODEOWNERS``."""
-    from generator.governance import CODEOWNERS_PATH, write_codeowners
+    from generator.governance import write_codeowners
+    from generator.governance.codeowners import codeowners_path
     from generator.load import load_registry
 
+    owners = codeowners_path(root)  # refused (a link on its way) before the issuer's file is written
     written = [write_scaffold(root, made)]
-    if (root / CODEOWNERS_PATH).is_file():
+    if owners.is_file():
         loaded = load_registry(root)
         if loaded.registry is not None and not loaded.problems.errors:
             written.append(write_codeowners(loaded.registry))

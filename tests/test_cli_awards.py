@@ -371,3 +371,23 @@ def test_an_email_or_recipient_key_that_is_not_utf8_is_refused_not_a_traceback(t
     assert "Traceback" not in link.stderr, link.stderr
     assert link.returncode == 2, link.stdout + link.stderr
     assert "is neither a file, an award or endorsement hash (64 hex digits) nor a verification link" in link.stderr
+
+
+def test_an_earners_folder_whose_name_is_not_utf8_is_refused_before_anything_is_signed(tmp_path: Path) -> None:
+    """The earners' mapping (recipients.csv, UTF-8 text) lists each earner's file by its path, which a name that is
+    not UTF-8 cannot be written in: `award` wrote the earners' award files, then stopped on a UnicodeEncodeError
+    traceback. The folder, given by --out or $CREDREG_EARNER_DIR, is refused before anything is signed."""
+    root, r, env, key = _keyed(tmp_path)
+    award = [*r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key]
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/earners-\xff")
+    record = tmp_path / "keys/acme-academy/acme-academy.signed.txt"
+    for given, environ in ((["--out", odd], env), ([], {**env, "CREDREG_EARNER_DIR": odd})):
+        done = credreg(*award, *given, env=environ)
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "earners-\\udcff" in done.stderr, done.stderr
+        assert ": the name is not UTF-8 text" in done.stderr, done.stderr
+        assert "nothing was signed" in done.stderr
+        assert not os.path.lexists(odd), "no earner's file written"
+        assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing signed into the registry"
+        assert " award registry/" not in record.read_text(), "nothing recorded as signed"

@@ -328,3 +328,20 @@ def test_a_schemas_folder_that_cannot_be_written_is_a_usage_error(
     assert main(["schemas", "--out", str(folder)]) == 2
     assert f"credreg: {folder / 'credential.schema.json'}: " in capsys.readouterr().err
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []  # no temporary file left
+
+
+def test_schemas_never_writes_through_a_schemas_folder_that_is_a_symbolic_link(
+    registry_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`credreg schemas` (into the registry's schemas/) with schemas/ a symbolic link replaced the files wherever
+    it pointed, outside the repository. Refused now, as `credreg new` and `credreg codeowners` refuse one."""
+    outside = tmp_path / "outside"
+    shutil.move(registry_dir / "schemas", outside)
+    stale = outside / "credential.schema.json"
+    stale.write_text("theirs\n")
+    (registry_dir / "schemas").symlink_to(outside)
+    assert main(["--root", str(registry_dir), "schemas"]) == 2
+    assert "cannot write schemas/*.schema.json: schemas is a symbolic link" in capsys.readouterr().err
+    assert stale.read_text() == "theirs\n"
+    assert main(["--root", str(registry_dir), "schemas", "--check"]) == 1  # reading is not writing
+    assert main(["schemas", "--out", str(registry_dir / "schemas")]) == 0  # a folder the user names: theirs

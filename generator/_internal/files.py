@@ -68,14 +68,28 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """:func:`write_text_atomic` of bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        if not _write_unnamed(tmp, data, 0o666):
-            _write_exclusive(tmp, data, 0o666)
+        with naming(path):
+            if not _write_unnamed(tmp, data, 0o666):
+                _write_exclusive(tmp, data, 0o666)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind, not even the temporary file
+        raise
+
+
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An :class:`OSError` raised while ``path`` is written that names no file (a ``write`` or ``fsync`` failing: a
+    full disk, a quota, an I/O error) names ``path``: the command's message then says which file, not only why
+    (``credreg: [Errno 28] No space left on device``)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = os.fspath(path)
         raise
 
 
@@ -235,8 +249,9 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o666) -> None:
     and a process killed while writing leaves nothing behind where the file system makes unnamed files
     (Linux: :func:`_write_unnamed`); elsewhere a temporary file (:func:`stage_new`), which the check refuses."""
     _make_parent(path)
-    if not _write_unnamed(path, data, mode):
-        place_new(stage_new(path, data, mode=mode), path)
+    with naming(path):
+        if not _write_unnamed(path, data, mode):
+            place_new(stage_new(path, data, mode=mode), path)
 
 
 def _make_parent(path: Path) -> None:
@@ -312,8 +327,9 @@ def prepared_new(path: Path, data: bytes, *, mode: int = 0o666) -> Iterator[Call
     the name is given leaves nothing; elsewhere a temporary file (:func:`stage_new`), which the check refuses.
     Whatever was not named is gone once the block ends, however it ends."""
     _make_parent(path)
-    fd = _open_unnamed(path.parent, data, mode)
-    staged = stage_new(path, data, mode=mode) if fd is None else None
+    with naming(path):
+        fd = _open_unnamed(path.parent, data, mode)
+        staged = stage_new(path, data, mode=mode) if fd is None else None
 
     def name() -> None:
         if staged is not None:
@@ -388,7 +404,7 @@ def write_staged(path: Path, data: bytes) -> None:
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         fh = path.open("wb")
-    with fh:
+    with naming(path), fh:
         fh.write(data)
 
 
@@ -437,17 +453,35 @@ def append_line(path: Path, line: str) -> None:
 
 
 def append_lines(path: Path, lines: list[str]) -> None:
-    """:func:`append_line` of several lines, in one write."""
+    """:func:`append_line` of several lines, in one write.
+
+    All of them or none: a write cut short (a full disk, a quota, an interruption between two writes of a long
+    text) is taken back, so the file is as it was, never ending in half a line that every later reader refuses
+    and the next line would be appended to. Taken back only while the file is exactly as this call left it (its
+    size): a line another process appended since is never cut."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+b") as fh:
-        prefix = b""
-        if fh.seek(0, os.SEEK_END) > 0:
-            fh.seek(-1, os.SEEK_END)
-            if fh.read(1) != b"\n":
-                prefix = b"\n"
-        fh.write(prefix + "".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8"))
-        fh.flush()
-        os.fsync(fh.fileno())
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        start = os.lseek(fd, 0, os.SEEK_END)
+        prefix = b"\n" if start > 0 and os.pread(fd, 1, start - 1) != b"\n" else b""
+        data = prefix + "".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8")
+        written = 0
+        try:
+            with naming(path):
+                view = memoryview(data)
+                while view:
+                    done = os.write(fd, view)
+                    written += done
+                    view = view[done:]
+                os.fsync(fd)
+        except BaseException:
+            if written and os.fstat(fd).st_size == start + written:
+                os.ftruncate(fd, start)
+                with contextlib.suppress(OSError):
+                    os.fsync(fd)
+            raise
+    finally:
+        os.close(fd)
 
 
 #: ``strerror`` of the error :func:`read_inside` raises for a symbolic link on the path.
@@ -483,6 +517,30 @@ def read_inside(root: Path, rel: str, *, limit: int | None = None) -> bytes:
             return data
     finally:
         os.close(fd)
+
+
+def link_on_path(root: Path, rel: str) -> str | None:
+    """The first folder of ``rel`` (POSIX, relative to ``root``) that is a symbolic link, relative to ``root``;
+    ``None`` when none is (a missing one is no link: it is made as a folder). What writes a registry file asks it
+    first, as :func:`read_inside` reads one: never through a link, which could point outside the repository."""
+    parts = rel.split("/")
+    for end in range(1, len(parts)):
+        folder = "/".join(parts[:end])
+        if (root / folder).is_symlink():
+            return folder
+    return None
+
+
+def refuse_link_on_path(root: Path, rel: str) -> None:
+    """:class:`UsageError` naming the folder of ``rel`` that is a symbolic link (:func:`link_on_path`), if one is:
+    asked before anything is written."""
+    linked = link_on_path(root, rel)
+    if linked is not None:
+        raise UsageError(
+            f"cannot write {rel}: {linked} is a symbolic link, and a registry's files are never written through one "
+            "(it could point outside the repository); nothing was written",
+            ["put the folder itself there"],
+        )
 
 
 def unwritable_folder(path: Path) -> str | None:

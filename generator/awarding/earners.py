@@ -89,8 +89,16 @@ def _refuse_foreign(path: Path, owner: int, done: str) -> None:
 
 def prepare_earner_dir(path: Path, root: Path) -> Path:
     """Refuse a folder in a Git work tree (:func:`generator.layout.secret_holder`: the registry's checkouts, or
-    any other) or one already holding files (an earlier run's keys)."""
+    any other), one already holding files (an earlier run's keys), or one whose path is not UTF-8 (the mapping,
+    UTF-8 text, could not name its files)."""
     target = resolved(path.expanduser())
+    try:
+        str(target).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{path}: the name is not UTF-8 text, and {MAPPING_FILE} (UTF-8) lists each earner's file by its path",
+            ["choose a folder whose name is UTF-8 text", "nothing was signed"],
+        ) from None
     holder = layout.secret_holder(target, root)
     if holder is not None:
         where = "the repository" if holder.registry else f"every Git repository (or set {EARNER_DIR_ENV})"

@@ -276,7 +276,18 @@ def revoke_logged(
             revocation = file_entry("revocation", registry.root, log, line_text.encode("utf-8"))
             record_signed(record, [revocation, file_entry("status-list", registry.root, status_path, data)], now)
         append_line(log, line_text)
-        write_bytes_atomic(status_path, data)
+        try:
+            write_bytes_atomic(status_path, data)
+        except OSError as exc:  # a full disk: the line stands (signed), the bit is set by the next run
+            raise UsageError(
+                f"{what} {digest} is revoked in {layout.relpath(registry.root, log)}, but its status list "
+                f"{layout.relpath(registry.root, status_path)} could not be written: {exc.strerror or exc}",
+                [
+                    f"run `credreg revoke {digest} --key … --reason …` again once it can be: it sets the bit of this "
+                    "revocation, whose logged reason and time stand (until then `credreg check` refuses the "
+                    "registry, and the status list reads as not revoked)"
+                ],
+            ) from None
     return Revocation(entry, log, status_path)
 
 

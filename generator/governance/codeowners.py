@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator._internal.files import write_text_atomic
+from generator._internal.files import refuse_link_on_path, write_text_atomic
 from generator._internal.text import UNSEEN
 from generator.errors import CredregError, Problem, ProblemList
 from generator.registry import Registry
@@ -99,8 +99,15 @@ def render_codeowners(registry: Registry) -> str:
     return _HEADER + (_KEYS_REGISTRY if keys_by_registry else _KEYS_SHARED) + "\n" + body + "\n"
 
 
+def codeowners_path(root: Path) -> Path:
+    """Where the registry at ``root`` keeps CODEOWNERS, for writing: refused (:class:`UsageError`) when a folder
+    on the way is a symbolic link, which the file would be written through, replacing one wherever it points."""
+    refuse_link_on_path(root, CODEOWNERS_PATH)
+    return root / CODEOWNERS_PATH
+
+
 def write_codeowners(registry: Registry) -> Path:
-    path = registry.root / CODEOWNERS_PATH
+    path = codeowners_path(registry.root)
     # Whole or not at all: in place, a killed run could leave half of the review rules. UTF-8, byte for byte, as
     # read_codeowners compares it.
     try:

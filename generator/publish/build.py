@@ -236,6 +236,13 @@ def build_site(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     named, out = out, output_folder(root, out, "--out")  # before anything is read: a refusal costs nothing
+    try:
+        str(out).encode("utf-8")
+    except UnicodeEncodeError:  # found after the whole build, as Pagefind's "invalid UTF-8 … in arguments"
+        raise UsageError(
+            f"--out {named}: the path is not UTF-8 text, and the search index's builder (Pagefind) takes no other",
+            ["give a folder whose path is UTF-8 text"],
+        ) from None
     _clear_abandoned(out)  # first: a previous site a killed build left aside is back even if this build is refused
     registry, checked = load_for_build(root)
     timings["load"] = time.perf_counter() - start

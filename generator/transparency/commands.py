@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -226,6 +227,7 @@ def _cmd_witness(args: argparse.Namespace) -> int:
 
 def _cmd_add_cosignatures(args: argparse.Namespace) -> int:
     from generator._internal.files import write_text_atomic
+    from generator.awarding.lock import held
     from generator.tlog.note import parse_vkey
     from generator.transparency.log import LogSource, open_log
     from generator.transparency.publish import log_config
@@ -235,10 +237,14 @@ def _cmd_add_cosignatures(args: argparse.Namespace) -> int:
     verifier, origin = log_config(registry)
     config = registry.governance.model.log
     assert config is not None
-    log = open_log(LogSource(Path(args.state)), verifier, origin=origin)
+    state = Path(args.state)
     witnesses = [parse_vkey(w.vkey) for w in config.witnesses]
-    note, names = add_cosignatures(log, witnesses, [_read(f) for f in args.files])
-    write_text_atomic(Path(args.state) / "checkpoint", note.encode().decode())
+    cosignatures = [_read(f) for f in args.files]
+    # The checkpoint read and written with the state locked: a `log publish` between the two would be undone.
+    with held(state, str(state), "log publish or log add-cosignatures") if state.is_dir() else contextlib.nullcontext():
+        log = open_log(LogSource(state), verifier, origin=origin)
+        note, names = add_cosignatures(log, witnesses, cosignatures)
+        write_text_atomic(state / "checkpoint", note.encode().decode())
     print(f"checkpoint of {log.size}: cosigned by {len(set(names))} listed witnesses ({', '.join(sorted(set(names)))})")
     return 0
 

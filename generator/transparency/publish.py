@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator._internal.files import write_bytes_atomic, write_staged, write_text_atomic
+from generator.awarding.lock import held
 from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
 from generator.tlog import merkle
@@ -232,6 +233,15 @@ def publish_log(
             [f"registry/governance.yaml log.vkey is {verifier.vkey}", f"the key file is {signer.verifier.vkey}"],
         )
     state.mkdir(parents=True, exist_ok=True)
+    # Read, extended and written with the state locked: two runs at once (two CI jobs, an add-cosignatures) would
+    # each sign a checkpoint from the one they read, and the one written last, maybe the smaller, would stand.
+    with held(state, str(state), "log publish or log add-cosignatures"):
+        return _publish_locked(root, state, signer, verifier, origin, full=full, shallow_ok=shallow_ok)
+
+
+def _publish_locked(
+    root: Path, state: Path, signer: NoteSigner, verifier: Verifier, origin: str, *, full: bool, shallow_ok: bool
+) -> PublishResult:
     source = LogSource(state)
     head = head_commit(root)
     old: VerifiedLog | None = None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator._internal.files import write_text_atomic
+from generator.awarding.lock import held
 from generator.errors import UsageError
 from generator.tlog.note import (
     COSIGNATURE_V1,
@@ -61,6 +62,15 @@ def witness_log(
     if signer.sig_type != COSIGNATURE_V1:
         raise UsageError("a witness signs with a witness key (`credreg log keygen --witness`)")
     state.mkdir(parents=True, exist_ok=True)
+    # Read, checked and written with the state locked: two runs at once, each shown another fork consistent with
+    # the checkpoint both read, would cosign both (a split view), the later write hiding the first.
+    with held(state, str(state), "log witness"):
+        return _witness_locked(source, state, signer, vkey, now)
+
+
+def _witness_locked(
+    source: LogSource, state: Path, signer: NoteSigner, vkey: str | None, now: dt.datetime | None
+) -> WitnessResult:
     remembered = (state / "log.vkey").read_text().strip() if (state / "log.vkey").is_file() else None
     first_use = False
     if vkey is None:

@@ -313,3 +313,15 @@ def test_clear_abandoned_removes_only_unheld_folders_and_never_follows_a_link(tm
             claimed.release()
     clear_abandoned(work, (".site.building-",))  # released: as if its process had died
     assert not live.exists()
+
+
+def test_a_file_where_a_folder_of_the_path_goes_is_not_a_folder_not_a_file_that_exists(tmp_path: Path) -> None:
+    """`credreg codeowners` with a file named .github said 'cannot write .github/CODEOWNERS: File exists', as if
+    CODEOWNERS were there (mkdir's FileExistsError for the folder it could not make). Every writer says what is
+    wrong, and where: the file in the way is not a folder."""
+    (tmp_path / ".github").write_text("x")
+    for write in (write_text_atomic, lambda path, text: write_new(path, text.encode())):
+        with pytest.raises(NotADirectoryError) as raised:
+            write(tmp_path / ".github" / "CODEOWNERS", "x")
+        assert raised.value.filename == str(tmp_path / ".github")
+    assert (tmp_path / ".github").read_text() == "x"

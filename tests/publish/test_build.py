@@ -750,3 +750,16 @@ def test_two_builds_at_once_never_publish_one_sites_pages_with_the_others_data(
 
     in_data = sum(len(read_gzip_json(p)["awards"]) for p in (data / "shards").iterdir())
     assert (index["awards"], in_data) == (2, 2)  # the newer build's, both of them
+
+
+def test_an_output_folder_whose_path_is_not_utf8_is_refused_before_the_build(signer: Signer, tmp_path: Path) -> None:
+    """Pagefind (the search index) takes only UTF-8 paths: the whole site was built, then refused with Pagefind's
+    'invalid UTF-8 was detected in one or more arguments', which named no path. Now refused before anything is
+    read or written, naming --out and why."""
+    out = os.fsdecode(os.fsencode(str(tmp_path)) + b"/site-\xff")
+    done = run("--root", str(signer.root), "build", "--out", out)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "--out " in done.stderr, done.stderr
+    assert "site-\\udcff: the path is not UTF-8 text" in done.stderr, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site") or "site-" in p.name) == []

@@ -227,3 +227,47 @@ def test_prompts_on_a_terminal_and_asks_again_for_a_refused_answer(registry_dir:
     assert "maintainers:\n  - kim-hds\n  - lee-hds\n" in text
     assert "city:" not in text
     assert credreg(registry_dir, "check").returncode == 0
+
+
+def test_new_never_writes_through_a_symbolic_link_to_a_folder(registry_dir: Path, tmp_path: Path) -> None:
+    """`credreg new` (and `credreg codeowners`, and the issuer's CODEOWNERS rows it writes) wrote through a folder of
+    the registry that is a symbolic link: the new file went wherever it pointed, outside the repository, and
+    CODEOWNERS replaced a file there. Refused now, naming the link, and nothing is written anywhere."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "CODEOWNERS").write_text("theirs\n")
+    issuers = registry_dir / "registry/issuers"
+    (issuers / "harbour-data-school").symlink_to(outside)
+    made = credreg(registry_dir, "new", "issuer", "harbour-data-school", *ISSUER_FLAGS)
+    assert made.returncode == 2, made.stdout + made.stderr
+    assert "registry/issuers/harbour-data-school is a symbolic link" in made.stderr, made.stderr
+    assert "nothing was written" in made.stderr
+    (issuers / "harbour-data-school").unlink()
+    credentials = issuers / "acme-academy/credentials"
+    for path in credentials.iterdir():
+        path.rename(outside / path.name)
+    credentials.rmdir()
+    credentials.symlink_to(outside)
+    made = credreg(registry_dir, "new", "credential", "acme-academy/sql-reporting", *CREDENTIAL_FLAGS)
+    assert made.returncode == 2, made.stdout + made.stderr
+    assert "registry/issuers/acme-academy/credentials is a symbolic link" in made.stderr, made.stderr
+    assert not (outside / "sql-reporting.yaml").exists()
+    credentials.unlink()
+    credentials.mkdir()
+    for path in outside.glob("*.yaml"):
+        path.rename(credentials / path.name)
+    github = registry_dir / ".github"
+    if github.exists():
+        for path in github.iterdir():
+            path.unlink()
+        github.rmdir()
+    github.symlink_to(outside)
+    owners = credreg(registry_dir, "codeowners")
+    assert owners.returncode != 0, owners.stdout + owners.stderr
+    assert "cannot write .github/CODEOWNERS: .github is a symbolic link" in owners.stderr, owners.stderr
+    made = credreg(registry_dir, "new", "issuer", "harbour-data-school", *ISSUER_FLAGS)
+    assert made.returncode != 0, made.stdout + made.stderr
+    assert ".github is a symbolic link" in made.stderr, made.stderr
+    assert not (issuers / "harbour-data-school").exists(), "the issuer's file was written, CODEOWNERS refused"
+    assert (outside / "CODEOWNERS").read_text() == "theirs\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["CODEOWNERS"]

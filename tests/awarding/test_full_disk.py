@@ -1,0 +1,143 @@
+"""A full disk met in the middle of a write leaves every file as it was: no half line in the owner's record of what
+it signed or in a revocation log (which every later reader would refuse), and a message naming the file, not a
+traceback. The disk is a real one: a small tmpfs mounted for the test (skipped where mounting is not permitted)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator import layout
+from generator._internal.files import append_line
+from generator.awarding.record import HEADER, read_records
+from tests.conftest import REPO, Signer
+
+PAGE = 4096
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs (a registry fits) at a new folder, unmounted after the test whatever happens."""
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root and mount(8)")
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mount)], capture_output=True, check=False
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount
+    finally:
+        if subprocess.run(["umount", str(mount)], check=False).returncode != 0:
+            subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(disk: Path) -> None:
+    """Take every free page of ``disk`` (a file's last page keeps its free bytes: a write there begins, then fails)."""
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while os.statvfs(disk).f_bfree:
+            os.write(fd, b"\0" * PAGE)
+        with pytest.raises(OSError, match="No space left on device"):
+            os.write(fd, b"\0" * PAGE)
+    finally:
+        os.close(fd)
+
+
+def _pad_to_page_end(path: Path, head: str, free: int) -> None:
+    """``head`` and comment lines, ``free`` bytes short of a page's end (what a full disk still takes of a write)."""
+    room = (-(len(head.encode()) + 1) - free) % PAGE
+    room += PAGE if room == 1 else 0  # a comment line is 2 bytes at least
+    padding = "#" + "-" * (room - 2) + "\n" if room else ""
+    path.write_text(head + "\n" + padding)
+    assert path.stat().st_size % PAGE == PAGE - free
+
+
+def test_append_line_on_a_full_disk_leaves_the_file_as_it_was(small_disk: Path) -> None:
+    log = small_disk / "revocations.jsonl"
+    _pad_to_page_end(log, '{"a":1}', free=20)
+    _fill(small_disk)
+    before = log.read_bytes()
+    with pytest.raises(OSError, match="No space left on device") as raised:
+        append_line(log, '{"award":"' + "f" * 64 + '"}')
+    assert raised.value.errno == errno.ENOSPC
+    assert raised.value.filename == str(log)  # the message names the file
+    assert log.read_bytes() == before  # it was '…{"award":"ffffffff' (20 bytes of the line)
+    os.unlink(small_disk / "filler")
+    append_line(log, '{"b":2}')
+    assert log.read_bytes() == before + b'{"b":2}\n'
+
+
+def test_revoke_with_its_record_on_a_full_disk_leaves_the_record_whole_and_revokes_nothing(
+    signer: Signer, small_disk: Path
+) -> None:
+    """The key and the owner's record on a small volume of their own (a USB stick), full: the record is written
+    first, so the revocation fails there, and the record is as it was (it ended in half a line, which `credreg
+    log monitor --record` and `resign-lists` refused from then on)."""
+    award = signer.award()
+    key = small_disk / "acme-academy.key"
+    key.write_bytes(signer.key_path.read_bytes())
+    key.chmod(0o600)
+    record = small_disk / "acme-academy.signed.txt"
+    _pad_to_page_end(record, HEADER, free=40)
+    _fill(small_disk)
+    status = layout.status_list_path(signer.root, "acme-academy", 1)
+    log = layout.revocations_path(signer.root, "acme-academy")
+    before = (record.read_bytes(), status.read_bytes(), log.exists())
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(signer.root), "revoke", award.hash, "--key", str(key),
+         "--reason", "Withdrawn by the issuer"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0, done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
+    assert f"{record}: No space left on device" in done.stderr, done.stderr
+    assert (record.read_bytes(), status.read_bytes(), log.exists()) == before
+    read_records([record])  # still a record every reader reads
+
+
+def test_revoke_whose_status_list_meets_a_full_disk_says_the_revocation_is_logged_and_is_completed_later(
+    signer: Signer, small_disk: Path
+) -> None:
+    """The registry on a full disk with room left in the revocation log's last page: the signed line is appended,
+    the re-signed status list cannot be written. The message said only 'status/1.json: No space left on device',
+    as if nothing had happened; it now says the revocation is logged and how it is completed, and it is."""
+    first, second = signer.award(), signer.award(email="bob@example.org")
+    root = small_disk / "registry"
+    shutil.copytree(signer.root, root, symlinks=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    revoke = [sys.executable, "-m", "generator", "--root", str(root), "revoke", "--key", str(signer.key_path)]
+    record = ["--record", str(signer.key_dir / "record.txt")]
+
+    def run(digest: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*revoke, digest, "--reason", "Withdrawn by the issuer", *record],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+
+    assert run(first.hash).returncode == 0
+    log = layout.revocations_path(root, "acme-academy")
+    assert 0 < log.stat().st_size < PAGE // 2  # room for a second line in its page
+    _fill(small_disk)
+    half = run(second.hash)
+    assert "Traceback" not in half.stderr, half.stderr
+    assert half.returncode == 2, half.stdout + half.stderr
+    told = " ".join(half.stderr.split())
+    assert f"award {second.hash} is revoked in registry/issuers/acme-academy/revocations.jsonl" in told, told
+    assert "its status list registry/issuers/acme-academy/status/1.json could not be written" in told, told
+    assert f"run `credreg revoke {second.hash} --key … --reason …` again" in told, told
+    os.unlink(small_disk / "filler")
+    done = run(second.hash)
+    assert done.returncode == 0, done.stderr
+    assert f"completed the revocation of {second.hash}" in done.stdout, done.stdout
+    assert len(log.read_text().splitlines()) == 2
