@@ -440,6 +440,27 @@ def test_every_page_gives_the_price_the_definition_gives(
     assert cost["ceterms:price"] == amount
 
 
+@pytest.mark.parametrize(
+    ("amount", "currency", "words"),
+    [(12.5, "BHD", "12.500 BHD"), (1.25, "KWD", "1.250 KWD"), (12.5, "JPY", "12.5 JPY"), (1250, "JPY", "1,250 JPY"),
+     (12.5, "EUR", "12.50 EUR"), (0.1234, "EUR", "0.1234 EUR"), (-0.0, "EUR", "Free")],
+)  # fmt: skip
+def test_a_price_is_written_to_its_currencys_minor_unit(
+    model: SiteModel, amount: float, currency: str, words: str
+) -> None:
+    # Every price with a fraction was padded to two decimal places, whatever its currency: 12.5 Bahraini dinars
+    # (1000 fils each) read "12.50 BHD", and 12.5 yen (which has no minor unit) read "12.50 JPY".
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["cost"] = {"amount": amount, "currency": currency}
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
+    assert card_data(changed)["cost"] == words
+    assert compare_display(model, changed)["cost"] == words
+    assert words in credential_body(model, changed)
+
+
 def test_the_feed_says_which_credentials_are_no_longer_current(model: SiteModel) -> None:
     # Every entry read like a new, current credential: a retired one (no longer awarded) and its successor
     # appeared side by side in a feed reader, which shows the title, with nothing to tell them apart.
