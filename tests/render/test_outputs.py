@@ -461,6 +461,38 @@ def test_a_price_is_written_to_its_currencys_minor_unit(
     assert words in credential_body(model, changed)
 
 
+@pytest.mark.parametrize(
+    ("framework", "code", "registry_url"),
+    [("O*NET", "13-1111.00", "https://www.onetonline.org/link/summary/13-1111.00"),
+     ("ESCO", "a1b2c3d4-0000-4000-8000-00000000abcd",
+      "http://data.europa.eu/esco/occupation/a1b2c3d4-0000-4000-8000-00000000abcd"),
+     ("SFIA", "13-1111.00", None), ("O*NET", "13-1111.00/../x", None),
+     ("ESCO", "a1b2c3d4-0000-4000-8000-00000000abcd?x=1", None)],
+)  # fmt: skip
+def test_an_occupation_links_the_framework_entry_the_registry_addresses(
+    model: SiteModel, framework: str, code: str, registry_url: str | None
+) -> None:
+    # "Cloud analyst in O*NET" linked the issuer's alignment URL, whatever page it was, and the CTDL export gave it
+    # as the occupation's targetNode: the registry builds a skill's framework link from framework and code, and an
+    # occupation's link said the same "in O*NET" of any address.
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    issuers = "https://onet.acme.example/analyst"
+    doc["occupations"] = [
+        {"name": "Analyst", "alignment": {"framework": framework, "code": code, "url": issuers, "name": "Analysts"}}
+    ]
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
+    page = credential_body(model, changed)
+    [occupation] = ctdl_credential(model, changed)["ceterms:occupationType"]
+    expected = registry_url or issuers
+    assert f'href="{escape(expected)}"' in page
+    assert occupation["ceterms:targetNode"] == expected
+    if registry_url:
+        assert "onet.acme.example" not in page
+
+
 def test_the_feed_says_which_credentials_are_no_longer_current(model: SiteModel) -> None:
     # Every entry read like a new, current credential: a retired one (no longer awarded) and its successor
     # appeared side by side in a feed reader, which shows the title, with nothing to tell them apart.
