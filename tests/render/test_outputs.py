@@ -615,3 +615,17 @@ def test_every_ctdl_duration_is_an_xsd_duration(model: SiteModel) -> None:
     ctdl = ctdl_credential(model, changed)
     assert ctdl["ceterms:estimatedDuration"][0]["ceterms:exactDuration"] == "P1M17D"
     assert ctdl["ceterms:renewalFrequency"] == "P14D"
+
+
+def test_a_keys_state_says_the_day_it_was_read(model: SiteModel) -> None:
+    # A page is built once and read for months: "In use" and "signs its awards with 1 key" were said without a
+    # day, though a key rotated out or revoked after the build still read "In use" (the verification page takes
+    # each signature against the key's window when it checks, keys.json; the page's table is the build's).
+    record = model.registry.issuers["cloud-skills-council"]
+    [(key_id, key)] = list(record.keys.items())[:1]
+    window = {"valid_from": model.now - dt.timedelta(days=1), "valid_until": model.now + dt.timedelta(days=1)}
+    soon = Sourced(key.model.model_copy(update=window | {"revoked_at": None, "revocation_reason": None}), key.doc)
+    html = issuer_body(model, IssuerRecord(record.source, record.credentials, {key_id: soon}))
+    day = labels.date_label(model.now.astimezone(dt.UTC))
+    assert f'<th scope="col">State on {day}</th>' in html
+    assert f"signs its awards with 1 key registered here (on {day}, when this page was built)" in html
