@@ -629,3 +629,18 @@ def test_a_keys_state_says_the_day_it_was_read(model: SiteModel) -> None:
     day = labels.date_label(model.now.astimezone(dt.UTC))
     assert f'<th scope="col">State on {day}</th>' in html
     assert f"signs its awards with 1 key registered here (on {day}, when this page was built)" in html
+
+
+def test_a_price_of_minus_zero_is_zero_in_every_export(model: SiteModel) -> None:
+    # YAML reads "amount: -0.0" as negative zero: the pages said "Free" while the CTDL export and the API gave the
+    # price as -0.0, a figure no page shows.
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["cost"] = {"amount": -0.0, "currency": "EUR"}
+    definition = CredentialDefinition.model_validate(doc)
+    assert json.dumps(definition.model_dump(mode="json")["cost"]) == '{"amount": 0.0, "currency": "EUR"}'
+    changed = Entry(entry.record, definition, entry.ref, list(entry.prerequisites), list(entry.components),
+                    list(entry.stacks_into), list(entry.required_by), list(entry.skill_groups))  # fmt: skip
+    [cost] = ctdl_credential(model, changed)["ceterms:estimatedCost"]
+    assert json.dumps(cost["ceterms:price"]) == "0.0"
+    assert card_data(changed)["cost"] == "Free"
