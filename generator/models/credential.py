@@ -282,6 +282,13 @@ class Price(StrictModel):
     currency: CurrencyCode
     """ISO 4217 currency code."""
 
+    @field_validator("amount")
+    @classmethod
+    def _no_negative_zero(cls, value: float) -> float:
+        # YAML reads "-0.0" as negative zero, which ge=0 lets through: the pages said "Free" while the API and the
+        # CTDL export gave -0.0. A price of nothing is 0.
+        return value + 0.0
+
 
 class Stacking(StrictModel):
     """This credential is earned by earning others (a stackable pathway)."""

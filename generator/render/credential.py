@@ -15,7 +15,7 @@ from generator.render.components import (
 from generator.render.endorsements import recognition_section
 from generator.render.html import esc, external_link, relative
 from generator.render.markdown import render_markdown
-from generator.render.model import Entry, SiteModel
+from generator.render.model import Entry, SiteModel, framework_url
 from generator.render.pathway import pathway
 
 __all__ = ["asset_src", "credential_body", "site_image"]
@@ -139,7 +139,8 @@ def _occupations(entry: Entry) -> str:
             if o.alignment is not None:
                 a = o.alignment
                 label = f"{a.name} in {a.framework.value}" if a.name else f"in {a.framework.value}"
-                where = " · " + external_link(a.url, label)
+                href = framework_url(a.framework, a.code, occupation=True) or a.url
+                where = " · " + external_link(href, label)
             items.append(f'<li>{esc(o.name)}<span class="cr-muted">{where}</span></li>')
         parts.append(f'<h3>Occupations it prepares for</h3><ul class="cr-list">{"".join(items)}</ul>')
     if d.industries:

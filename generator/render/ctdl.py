@@ -26,7 +26,7 @@ from generator.models import (
     StackingRule,
 )
 from generator.render import labels
-from generator.render.model import Entry, SiteModel
+from generator.render.model import Entry, SiteModel, framework_url
 
 __all__ = ["CTDL_CONTEXT", "ctdl_credential", "hours_duration"]
 
@@ -106,6 +106,11 @@ def _alignment(name: str, alignment: Alignment | None, language: str, node: str 
         if node or alignment.url:
             obj["ceterms:targetNode"] = node or alignment.url
     return obj
+
+
+def _occupation_node(alignment: Alignment | None) -> str | None:
+    """An occupation's address as the registry builds it and its page links it (``model.framework_url``)."""
+    return framework_url(alignment.framework, alignment.code, occupation=True) if alignment else None
 
 
 def hours_duration(hours: float) -> str:
@@ -188,7 +193,9 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
         _concept("https://credreg.net/ctdl/terms/Delivery", "Delivery Type", node, name, lang)
     ]
     if d.occupations:
-        doc["ceterms:occupationType"] = [_alignment(o.name, o.alignment, lang) for o in d.occupations]
+        doc["ceterms:occupationType"] = [
+            _alignment(o.name, o.alignment, lang, _occupation_node(o.alignment)) for o in d.occupations
+        ]
     if d.industries:
         doc["ceterms:industryType"] = [_alignment(i, None, lang) for i in d.industries]
     keywords = list(dict.fromkeys([*d.tags, *(s.name for s in d.skills)]))

@@ -9,8 +9,8 @@ from generator.render.components import card_list, fact_list, stat_tiles
 from generator.render.credential import site_image
 from generator.render.endorsements import issuer_recognition
 from generator.render.html import esc, external_link, relative
+from generator.render.keys import built_day, key_table
 from generator.render.keys import in_use as signing_now
-from generator.render.keys import key_table
 from generator.render.markdown import render_markdown
 from generator.render.model import SiteModel, credential_path, issuer_path, name_order
 
@@ -55,7 +55,8 @@ def _technical(model: SiteModel, record: IssuerRecord, here: str) -> str:
     maintainers = ", ".join(_maintainer(m) for m in record.issuer.maintainers)
     verify = relative(here, "verify/")
     return (
-        f"<p>This issuer signs its awards with {in_use} key{'s' if in_use != 1 else ''} registered here. "
+        f"<p>This issuer signs its awards with {in_use} key{'s' if in_use != 1 else ''} registered here "
+        f"(on {esc(built_day(model.now))}, when this page was built). "
         f'The <a href="{esc(verify)}">verification page</a> checks a badge against them for you.</p>'
         '<details class="cr-tech"><summary>Technical details: identifier, signing keys and maintainers</summary>'
         f"{_keys(model, record, here)}"

@@ -35,6 +35,11 @@ def in_use(keys: Mapping[str, KeyRecord], now: dt.datetime) -> int:
     return sum(1 for key in keys.values() if key_state(key.model, now) is KeyState.IN_USE)
 
 
+def built_day(now: dt.datetime) -> str:
+    """The day a page says its keys' states were read (the build's ``now``, in UTC as every key time)."""
+    return _day(now)
+
+
 def _day(value: dt.datetime) -> str:
     """A key's time as a day, in UTC: as keys.json gives it and every verdict says it (keys.py ``utc_day``)."""
     return labels.date_label(value.astimezone(dt.UTC))
@@ -58,7 +63,9 @@ def _state_cell(key: PublicKey, now: dt.datetime) -> str:
 
 
 def key_table(keys: Mapping[str, KeyRecord], now: dt.datetime) -> str:
-    """The keys' table: id, window, state now and public key."""
+    """The keys' table: id, window, state on the day the page was built (said in its heading: a page is read for
+    months after, and a key rotated out or revoked since still reads as it stood then; the verification page
+    takes each signature against the key's window as keys.json gives it) and public key."""
     rows = []
     for key_id in sorted(keys):
         key = keys[key_id].model
@@ -74,6 +81,7 @@ def key_table(keys: Mapping[str, KeyRecord], now: dt.datetime) -> str:
         '<div class="cr-table-wrap" tabindex="0" role="region" aria-label="Signing keys">'
         '<table class="cr-table"><caption>Signing keys</caption>'
         '<thead><tr><th scope="col">Key</th>'
-        '<th scope="col">Valid from</th><th scope="col">Valid until</th><th scope="col">State</th>'
-        f'<th scope="col">Public key (Multikey)</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        '<th scope="col">Valid from</th><th scope="col">Valid until</th>'
+        f'<th scope="col">State on {esc(built_day(now))}</th><th scope="col">Public key (Multikey)</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_precision
 
 from generator._internal.durations import describe_duration
 from generator.models import (
@@ -187,10 +188,16 @@ def number(value: float, *, grouped: bool = False) -> str:
 
 
 def money(amount: float, currency: str) -> str:
-    """``1,250 EUR``, ``12.50 EUR``; a price given to more than two decimal places is shown to all of them."""
+    """``1,250 EUR``, ``12.50 EUR``, ``12.500 BHD``: a price with a fraction is written to the currency's minor
+    unit (ISO 4217, as CLDR gives it: two for most, none for JPY, three for BHD), and to all its decimal places
+    when it is given to more; never cut, never rounded. Padding every currency to two places read 12.5 BHD as
+    ``12.50 BHD`` (twelve dinars and 500 of their 1000 fils, written as a two-place price) and 12.5 JPY as
+    ``12.50 JPY``, a figure with sen the yen does not have."""
     text = number(amount, grouped=True)
     whole, _, fraction = text.partition(".")
-    return f"{whole}.{fraction.ljust(2, '0')} {currency}" if fraction else f"{whole} {currency}"
+    if not fraction:
+        return f"{whole} {currency}"
+    return f"{whole}.{fraction.ljust(get_currency_precision(currency), '0')} {currency}"
 
 
 def cost_label(cost: Price | str) -> str:

@@ -117,10 +117,25 @@ _FRAMEWORK_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
 }
 
 
-def framework_url(framework: Framework, code: str) -> str | None:
-    """The framework's own page for an item, addressed by the registry from the framework and code alone (None
-    for frameworks it cannot address, or a code not in the framework's form)."""
-    known = _FRAMEWORK_PAGES.get(framework)
+#: The same for occupations: an ESCO occupation's concept id, an O*NET-SOC code (``15-1252.00``).
+_OCCUPATION_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
+    Framework.ESCO: (
+        re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+        "http://data.europa.eu/esco/occupation/{code}",
+    ),
+    Framework.ONET: (
+        re.compile(r"[0-9]{2}-[0-9]{4}\.[0-9]{2}"),
+        "https://www.onetonline.org/link/summary/{code}",
+    ),
+}
+
+
+def framework_url(framework: Framework, code: str, *, occupation: bool = False) -> str | None:
+    """The framework's own page for an item (a skill, or with ``occupation`` an occupation), addressed by the
+    registry from the framework and code alone (None for frameworks it cannot address, or a code not in the
+    framework's form). Every page and export that links an item links this before the issuer's alignment URL:
+    an occupation "in O*NET" linked the issuer's URL, which may be any page."""
+    known = (_OCCUPATION_PAGES if occupation else _FRAMEWORK_PAGES).get(framework)
     if known is None or not known[0].fullmatch(code):
         return None
     return known[1].format(code=code)

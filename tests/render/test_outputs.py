@@ -440,6 +440,59 @@ def test_every_page_gives_the_price_the_definition_gives(
     assert cost["ceterms:price"] == amount
 
 
+@pytest.mark.parametrize(
+    ("amount", "currency", "words"),
+    [(12.5, "BHD", "12.500 BHD"), (1.25, "KWD", "1.250 KWD"), (12.5, "JPY", "12.5 JPY"), (1250, "JPY", "1,250 JPY"),
+     (12.5, "EUR", "12.50 EUR"), (0.1234, "EUR", "0.1234 EUR"), (-0.0, "EUR", "Free")],
+)  # fmt: skip
+def test_a_price_is_written_to_its_currencys_minor_unit(
+    model: SiteModel, amount: float, currency: str, words: str
+) -> None:
+    # Every price with a fraction was padded to two decimal places, whatever its currency: 12.5 Bahraini dinars
+    # (1000 fils each) read "12.50 BHD", and 12.5 yen (which has no minor unit) read "12.50 JPY".
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["cost"] = {"amount": amount, "currency": currency}
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
+    assert card_data(changed)["cost"] == words
+    assert compare_display(model, changed)["cost"] == words
+    assert words in credential_body(model, changed)
+
+
+@pytest.mark.parametrize(
+    ("framework", "code", "registry_url"),
+    [("O*NET", "13-1111.00", "https://www.onetonline.org/link/summary/13-1111.00"),
+     ("ESCO", "a1b2c3d4-0000-4000-8000-00000000abcd",
+      "http://data.europa.eu/esco/occupation/a1b2c3d4-0000-4000-8000-00000000abcd"),
+     ("SFIA", "13-1111.00", None), ("O*NET", "13-1111.00/../x", None),
+     ("ESCO", "a1b2c3d4-0000-4000-8000-00000000abcd?x=1", None)],
+)  # fmt: skip
+def test_an_occupation_links_the_framework_entry_the_registry_addresses(
+    model: SiteModel, framework: str, code: str, registry_url: str | None
+) -> None:
+    # "Cloud analyst in O*NET" linked the issuer's alignment URL, whatever page it was, and the CTDL export gave it
+    # as the occupation's targetNode: the registry builds a skill's framework link from framework and code, and an
+    # occupation's link said the same "in O*NET" of any address.
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    issuers = "https://onet.acme.example/analyst"
+    doc["occupations"] = [
+        {"name": "Analyst", "alignment": {"framework": framework, "code": code, "url": issuers, "name": "Analysts"}}
+    ]
+    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
+                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
+                    list(entry.skill_groups))  # fmt: skip
+    page = credential_body(model, changed)
+    [occupation] = ctdl_credential(model, changed)["ceterms:occupationType"]
+    expected = registry_url or issuers
+    assert f'href="{escape(expected)}"' in page
+    assert occupation["ceterms:targetNode"] == expected
+    if registry_url:
+        assert "onet.acme.example" not in page
+
+
 def test_the_feed_says_which_credentials_are_no_longer_current(model: SiteModel) -> None:
     # Every entry read like a new, current credential: a retired one (no longer awarded) and its successor
     # appeared side by side in a feed reader, which shows the title, with nothing to tell them apart.
@@ -562,3 +615,32 @@ def test_every_ctdl_duration_is_an_xsd_duration(model: SiteModel) -> None:
     ctdl = ctdl_credential(model, changed)
     assert ctdl["ceterms:estimatedDuration"][0]["ceterms:exactDuration"] == "P1M17D"
     assert ctdl["ceterms:renewalFrequency"] == "P14D"
+
+
+def test_a_keys_state_says_the_day_it_was_read(model: SiteModel) -> None:
+    # A page is built once and read for months: "In use" and "signs its awards with 1 key" were said without a
+    # day, though a key rotated out or revoked after the build still read "In use" (the verification page takes
+    # each signature against the key's window when it checks, keys.json; the page's table is the build's).
+    record = model.registry.issuers["cloud-skills-council"]
+    [(key_id, key)] = list(record.keys.items())[:1]
+    window = {"valid_from": model.now - dt.timedelta(days=1), "valid_until": model.now + dt.timedelta(days=1)}
+    soon = Sourced(key.model.model_copy(update=window | {"revoked_at": None, "revocation_reason": None}), key.doc)
+    html = issuer_body(model, IssuerRecord(record.source, record.credentials, {key_id: soon}))
+    day = labels.date_label(model.now.astimezone(dt.UTC))
+    assert f'<th scope="col">State on {day}</th>' in html
+    assert f"signs its awards with 1 key registered here (on {day}, when this page was built)" in html
+
+
+def test_a_price_of_minus_zero_is_zero_in_every_export(model: SiteModel) -> None:
+    # YAML reads "amount: -0.0" as negative zero: the pages said "Free" while the CTDL export and the API gave the
+    # price as -0.0, a figure no page shows.
+    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
+    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc["cost"] = {"amount": -0.0, "currency": "EUR"}
+    definition = CredentialDefinition.model_validate(doc)
+    assert json.dumps(definition.model_dump(mode="json")["cost"]) == '{"amount": 0.0, "currency": "EUR"}'
+    changed = Entry(entry.record, definition, entry.ref, list(entry.prerequisites), list(entry.components),
+                    list(entry.stacks_into), list(entry.required_by), list(entry.skill_groups))  # fmt: skip
+    [cost] = ctdl_credential(model, changed)["ceterms:estimatedCost"]
+    assert json.dumps(cost["ceterms:price"]) == "0.0"
+    assert card_data(changed)["cost"] == "Free"
