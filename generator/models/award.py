@@ -245,7 +245,17 @@ _NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt":
 #: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
 #: by ``~``); the ideographic, fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain:
 #: ``ada@example。org`` is an address a mail program sends to).
-READ_AS = {"@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053", ".": "\u3002\uff0e\uff61"}
+#: And what compatibility folding (NFKC) reads as a full stop: the one dot leader and the small full stop. The
+#: characters that show as nothing (the soft hyphen, the zero-width space, non-joiner and joiner, the word joiner,
+#: the byte order mark, the variation selectors) are read as nothing: ``ada@example.o\u200drg`` is what a reader
+#: sees as ``ada@example.org``.
+READ_AS = {
+    "@": "\uff20\ufe6b",
+    "~": "\uff5e\u223c\u301c\u02dc\u2053",
+    ".": "\u3002\uff0e\uff61\u2024\ufe52",
+    "": "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+    "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f",
+}
 _LOOKALIKES = str.maketrans({c: plain for plain, chars in READ_AS.items() for c in chars})
 #: A look-alike percent-escaped as a URL carries it (its UTF-8 bytes: ``%EF%BD%9E`` is ``～``).
 _ESCAPED_LOOKALIKE = re.compile(
@@ -297,14 +307,15 @@ PHONE_IN_TEXT = re.compile(
 #: A run of base64 or base64url characters long enough to hold an address (``a@b.co`` is 8 of them).
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}")
 #: An ASCII address in decoded bytes (ASCII only: random bytes seldom hold one).
-_ADDRESS_BYTES = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_ADDRESS_DECODED = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
-def _base64_address(read: str) -> bool:
+def _base64_address(read: str, nested: bool = True) -> bool:
     """Whether a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) decodes, at any of
-    its four alignments, whole or each part between its ``/``, to bytes holding an ASCII email address: a
-    portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` names ``ada@example.org`` to anyone who decodes it. policies.js
-    base64Address is the page's copy."""
+    its four alignments, whole or each part between its ``/``, to text (UTF-8, what is not UTF-8 replaced) that
+    holds an ASCII email address as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``,
+    ``ada＠example.org``), itself or in base64 once more: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` names
+    ``ada@example.org`` to anyone who decodes it. policies.js base64Address is the page's copy."""
     for run in _BASE64_RUN.findall(read):
         for part in (run, *run.split("/")):
             standard = part.replace("-", "+").replace("_", "/")
@@ -312,7 +323,8 @@ def _base64_address(read: str) -> bool:
                 chunk = standard[start:]
                 if len(chunk) < 8 or len(chunk) % 4 == 1:
                     continue
-                if _ADDRESS_BYTES.search(base64.b64decode(chunk + "=" * (-len(chunk) % 4))):
+                text = _as_read(base64.b64decode(chunk + "=" * (-len(chunk) % 4)).decode("utf-8", "replace"))
+                if _ADDRESS_DECODED.search(text) or (nested and _base64_address(text, nested=False)):
                     return True
     return False
 

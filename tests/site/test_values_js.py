@@ -755,6 +755,24 @@ ADDRESSES = [
     "https://portfolio.example.org/u/YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn",
     "https://portfolio.example.org/view?u=x_YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn&t=1",
     "https://portfolio.example.org/p/eyJ1c2VyIjoiYWRhLmxvdmVsYWNlQGV4YW1wbGUub3JnIn0/view",
+    # Base64 of an address written as a reader reads it: '%40', '&#64;', a fullwidth at sign, or base64 again.
+    "https://portfolio.example.org/u/YWRhJTQwZXhhbXBsZS5vcmc",
+    "https://portfolio.example.org/u/YWRhJiM2NDtleGFtcGxlLm9yZw",
+    "https://portfolio.example.org/u/YWRh77ygZXhhbXBsZS5vcmc",
+    "https://portfolio.example.org/u/WVdSaFFHVjRZVzF3YkdVdWIzSm4",
+    "https://portfolio.example.org/t/eyJ1IjoiYWRhJTQwZXhhbXBsZS5vcmcifQ",
+    # Split by characters that show as nothing (the joiners the text rules allow, a variation selector, the
+    # zero-width space, the soft hyphen), or a full stop by what compatibility folding reads as one.
+    "https://portfolio.example.org/?u=ada@example.o\u200drg",
+    "https://portfolio.example.org/?u=ada@example.o\u200crg",
+    "https://portfolio.example.org/?u=ada@example.o\ufe0frg",
+    "https://portfolio.example.org/?u=ada@example.\u200borg",
+    "https://portfolio.example.org/?u=ada@example.o\u00adrg",
+    "https://portfolio.example.org/?u=ada@example.o%E2%80%8Drg",
+    "https://portfolio.example.org/?u=ada@example.o&#8205;rg",
+    "https://portfolio.example.org/?u=ada@example\u2024org",
+    "https://portfolio.example.org/?u=ada@example\ufe52org",
+    "https://portfolio.example.org/?u=ada%40example%E2%80%A4org",
 ]
 
 
@@ -788,17 +806,26 @@ def test_python_and_the_browser_find_the_same_addresses(values: Values, tail: st
     )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=800, deadline=None)
+@example(before="", text="ada%40example.org", after="", twice=False)
+@example(before="A", text="ada@example.org", after="", twice=True)
+@example(before="", text="\ufeffa@b.co", after="", twice=False)
 @given(
     before=st.text(alphabet="Aa0+/_-=.", max_size=6),
-    text=st.text(alphabet="ab.@_-+/=\u00e9", max_size=24),
+    text=st.text(alphabet="ab.@_-+/=\u00e9%40&#;\uff20\u200d\u2024\ufeffYWRhQGV4", max_size=24)
+    | st.binary(max_size=24).map(lambda b: b.decode("latin-1")),
     after=st.text(alphabet="Aa0+/_-=.", max_size=6),
+    twice=st.booleans(),
 )
 def test_python_and_the_browser_find_the_same_encoded_addresses(
-    values: Values, before: str, text: str, after: str
+    values: Values, before: str, text: str, after: str, twice: bool
 ) -> None:
-    """One rule for an address in base64 or base64url (any alignment, split at '/' or not)."""
-    for encoded in (base64.b64encode(text.encode()), base64.urlsafe_b64encode(text.encode())):
+    """One rule for an address in base64 or base64url (any alignment, split at '/' or not), the decoded text read
+    as a reader reads it (escapes, references, look-alikes, what is not UTF-8), and base64 of base64."""
+    raw = text.encode("latin-1") if all(ord(c) < 256 for c in text) and not text.isascii() else text.encode()
+    if twice:
+        raw = base64.b64encode(raw)
+    for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
         url = f"https://p.example.org/{before}{encoded.decode().rstrip('=')}{after}"
         found = values.ask(op="evidence", url=url)["value"]
         assert any("must not contain an email address" in p for p in found) == (
