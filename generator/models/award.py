@@ -243,7 +243,8 @@ _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|peri
 _NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt": "%", "num": "#", "sol": "/"}
 #: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
 #: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
-#: by ``~``); the ideographic, fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain:
+#: by ``~``); the fullwidth and small plus signs and the fullwidth digits (a phone number typed with a CJK
+#: input method); the ideographic, fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain:
 #: ``ada@example。org`` is an address a mail program sends to).
 #: And what compatibility folding (NFKC) reads as a full stop: the one dot leader and the small full stop. The
 #: characters that show as nothing (the soft hyphen, the zero-width space, non-joiner and joiner, the word joiner,
@@ -253,6 +254,8 @@ READ_AS = {
     "@": "\uff20\ufe6b",
     "~": "\uff5e\u223c\u301c\u02dc\u2053",
     ".": "\u3002\uff0e\uff61\u2024\ufe52",
+    "+": "\uff0b\ufe62",
+    **{str(digit): chr(0xFF10 + digit) for digit in range(10)},
     "": "\u00ad\u200b\u200c\u200d\u2060\ufeff"
     "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f",
 }
@@ -299,10 +302,12 @@ RECIPIENT_KEY_IN_TEXT = re.compile(
 
 
 #: A phone number in a published string: written internationally (``+``, the country, then seven to fourteen more
-#: digits, spaces, dots, dashes and brackets between them), not within a word or a ``+``-joined query; or a
-#: ``tel:`` link. ASCII classes only: policies.js PHONE_IN_TEXT reads it alike.
+#: digits, spaces (no-break ones too), dots, hyphens, dashes and brackets between them), not within a word or a
+#: ``+``-joined query; or a ``tel:`` link. Fullwidth digits and plus signs are read as ASCII first (:data:`READ_AS`).
+#: Explicit classes only: policies.js PHONE_IN_TEXT reads it alike.
 PHONE_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-]{0,2}[0-9]){6,14}"
+    r"(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){7,14}(?![0-9])"
+    r"|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){6,14}"
 )
 #: A run of base64 or base64url characters long enough to hold an address (``a@b.co`` is 8 of them).
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}")

@@ -850,8 +850,27 @@ def test_a_phone_number_in_evidence_is_found_alike(values: Values, url: str) -> 
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Written as a reader reads it: hyphens and dashes between the digits (and in a reason, no-break spaces),
+        # fullwidth digits or plus sign (what a phone's keyboard in CJK input gives), a character that shows as
+        # nothing inside.
+        "https://p.example.org/?r=+44\u20137700\u2013900123",
+        "https://p.example.org/?r=+44\u20107700\u2010900123",
+        "https://p.example.org/?r=\uff0b447700900123",
+        "https://p.example.org/?r=+\uff14\uff14\uff17\uff17\uff10\uff10\uff19\uff10\uff10\uff11\uff12\uff13",
+        "https://p.example.org/?r=%EF%BC%8B447700900123",
+        "https://p.example.org/?r=+44\u200d7700900123",
+    ],
+)
+def test_a_phone_number_however_spaced_is_refused_by_both(values: Values, url: str) -> None:
+    assert "must not contain a phone number" in (evidence_problem(url) or "")
+    assert any("must not contain a phone number" in p for p in values.ask(op="evidence", url=url)["value"])
+
+
 @settings(max_examples=400, deadline=None)
-@given(text=st.text(alphabet="+0123456789 ().-/:tel=a%2B\u00a0", max_size=24))
+@given(text=st.text(alphabet="+0123456789 ().-/:tel=a%2B\u00a0\u202f\u2013\uff0b\uff14\u200d", max_size=24))
 def test_python_and_the_browser_find_the_same_phone_numbers(values: Values, text: str) -> None:
     url = f"https://p.example.org/{text}"
     found = values.ask(op="evidence", url=url)["value"]

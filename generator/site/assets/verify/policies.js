@@ -477,6 +477,8 @@ const READ_AS = {
   "@": "\uff20\ufe6b",
   "~": "\uff5e\u223c\u301c\u02dc\u2053",
   ".": "\u3002\uff0e\uff61\u2024\ufe52",
+  "+": "\uff0b\ufe62",
+  ...Object.fromEntries([...Array(10).keys()].map((digit) => [String(digit), String.fromCharCode(0xff10 + digit)])),
   "": "\u00ad\u200b\u200c\u200d\u2060\ufeff" +
     "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f",
 };
@@ -517,9 +519,9 @@ export function asRead(value) {
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
 const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
-// PHONE_IN_TEXT: a phone number, international or a tel: link (ASCII classes, read alike by both engines).
+// PHONE_IN_TEXT: a phone number, international or a tel: link (explicit classes, read alike by both engines).
 const PHONE_IN_TEXT =
-  /(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-]{0,2}[0-9]){6,14}/;
+  /(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){6,14}/;
 // _BASE64_RUN and _ADDRESS_DECODED (on the decoded bytes as UTF-8 text, what is not UTF-8 replaced, read by asRead).
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
 const ADDRESS_DECODED = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
