@@ -813,9 +813,18 @@ def _member_address(value: Any) -> str | None:
     return None
 
 
+#: Members (squeezed: :func:`_recipient_column`) under which a repository's metadata lists its own people, whose
+#: addresses are public by their choice: CITATION.cff's ``authors``, package.json's ``author`` and
+#: ``contributors``, codemeta.json's and .zenodo.json's ``creators``, a ``maintainers`` list. No list of recipients.
+_PROJECT_PEOPLE = frozenset(
+    {"author", "authors", "contributor", "contributors", "creator", "creators", "maintainer", "maintainers"}
+)
+
+
 def _listed_address(value: Any) -> str | None:
-    """The first address of a list of recipients in ``value``: a list (at any depth) of which two items or more
-    each hold an address under a column's name (:func:`_member_address`), two of them different."""
+    """The first address of a list of recipients in ``value``: a list (at any depth, but not under a member naming
+    the project's own people: :data:`_PROJECT_PEOPLE`) of which two items or more each hold an address under a
+    column's name (:func:`_member_address`), two of them different."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -825,7 +834,15 @@ def _listed_address(value: Any) -> str | None:
                 return found[0]
             stack.extend(reversed(item))
         elif isinstance(item, dict):
-            stack.extend(reversed(list(item.values())))
+            stack.extend(
+                reversed(
+                    [
+                        member
+                        for name, member in item.items()
+                        if not (isinstance(name, str) and _SQUEEZE.sub("", name.lower()) in _PROJECT_PEOPLE)
+                    ]
+                )
+            )
     return None
 
 

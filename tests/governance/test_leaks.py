@@ -364,6 +364,33 @@ def test_text_that_starts_like_a_container_is_read_as_text(repo: Repo) -> None:
     assert shown(repo.check("reg-admin").problems) == []
 
 
+def test_the_projects_own_authors_and_maintainers_are_no_list_of_recipients(repo: Repo) -> None:
+    """A repository's metadata names its own people with their addresses, public by their choice: CITATION.cff's
+    authors, package.json's contributors, codemeta.json's and .zenodo.json's creators, a publiccode.yml's
+    maintainers. The structured list rule refused every one of them as a cohort."""
+    repo.write(
+        "CITATION.cff",
+        "cff-version: 1.2.0\ntitle: Registry\nauthors:\n  - family-names: Lind\n    email: bo@example.org\n"
+        "  - family-names: Moreau\n    email: cy@example.org\n",
+    )
+    repo.write(
+        "tools/package.json",
+        '{"name": "x", "author": {"email": "bo@example.org"}, '
+        '"contributors": [{"name": "Bo", "email": "bo@example.org"}, {"name": "Cy", "email": "cy@example.org"}]}\n',
+    )
+    repo.write(".zenodo.json", '{"creators": [{"email": "bo@example.org"}, {"email": "cy@example.org"}]}\n')
+    repo.write(
+        "publiccode.yml",
+        "maintenance:\n  maintainers:\n    - name: Bo\n      email: bo@example.org\n"
+        "    - name: Cy\n      email: cy@example.org\n",
+    )
+    assert shown(repo.check("reg-admin").problems) == []
+    assert _full(repo) == []
+    # The same list under any other name is a cohort still.
+    repo.write("notes/cohort.yaml", "learners:\n  - email: bo@example.org\n  - email: cy@example.org\n")
+    assert only(repo.check("reg-admin"), "governance.recipients").location.path == "notes/cohort.yaml"
+
+
 def test_a_cohort_example_in_the_docs_is_not_a_list(repo: Repo) -> None:
     repo.write("docs/cohort.md", f"A cohort file:\n\n```csv\n{COHORT}```\n")
     repo.write("docs/header-only.csv", "email,name\n")
