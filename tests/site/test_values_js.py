@@ -778,9 +778,15 @@ ADDRESSES = [
 
 @settings(max_examples=800, deadline=None)
 @given(
-    text=st.text(alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b~\uff5e\u223c\u301c./:x &#;\u3002\uff0e", max_size=30)
+    text=st.text(
+        alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b~\uff5e\u223c\u301c./:x &#;\u3002\uff0e"
+        "\u200d\u2024\uff11\uff0b\u00ad",
+        max_size=30,
+    )
     | st.lists(st.sampled_from(REFERENCE_PARTS)).map("".join)
-    | st.lists(st.sampled_from(["%EF%BD%9E", "%ef%bc%a0", "%E2%88%BC", "%25", "%e3", "%80%9C", "~", "a"])).map("".join)
+    | st.lists(
+        st.sampled_from(["%EF%BD%9E", "%ef%bc%a0", "%E2%88%BC", "%25", "%e3", "%80%9C", "~", "a", "%E2%80%8D"])
+    ).map("".join)
     | st.text(max_size=20)
 )
 @example(text="%252540")
@@ -793,7 +799,13 @@ def test_python_and_the_browser_read_escapes_and_at_signs_alike(values: Values, 
 
 
 @settings(max_examples=600, deadline=None)
-@given(tail=st.text(alphabet="a.@\uff0e\u3002 \u00a0\u2028\u0440\u0444\u4e2d\u00e9\u00b2\u0661_-1/:&#;", max_size=16))
+@given(
+    tail=st.text(
+        alphabet="a.@\uff0e\u3002 \u00a0\u2028\u0440\u0444\u4e2d\u00e9\u00b2\u0661_-1/:&#;"
+        "\u200d\ufe0f\u2024\uff11\uff0b",
+        max_size=16,
+    )
+)
 @example(tail="a@a.\u0440\u0444")
 @example(tail="a@a.\u00a0\u00a0")
 @example(tail="a@a.\u2028\u0440")
