@@ -62,6 +62,7 @@ import json
 import os
 import re
 import subprocess
+import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -779,7 +780,8 @@ _MAIL = re.compile(rb"mail", re.IGNORECASE)
 
 
 def _structured(text: str) -> Iterator[Any]:
-    """``text`` read as JSON, else as JSON Lines (a list of its lines), else as YAML; nothing when it is none."""
+    """``text`` read as JSON, else as JSON Lines (a list of its lines), else as TOML, else as YAML; nothing when it
+    is none."""
     try:
         yield parse_json(text, "", strict=False).data
         return
@@ -792,6 +794,11 @@ def _structured(text: str) -> Iterator[Any]:
             return
         except (SourceError, ValueError, RecursionError):
             pass
+    try:
+        yield tomllib.loads(text)
+        return
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        pass
     with contextlib.suppress(SourceError, ValueError, RecursionError):
         yield parse_yaml(text, "").data
 
@@ -847,10 +854,11 @@ def _listed_address(value: Any) -> str | None:
 
 
 def structured_recipients_line(data: bytes) -> int | None:
-    """The line of its first address when ``data`` is a list of recipients written as JSON, JSON Lines or YAML
-    (a cohort, a form's or a platform's export, that is no CSV): a list whose items hold addresses under a
-    column's name, two different ones at least (:func:`_listed_address`)."""
-    if b"@" not in data or _MAIL.search(data) is None:
+    """The line of its first address when ``data`` is a list of recipients written as JSON, JSON Lines, TOML or
+    YAML (a cohort, a form's or a platform's export, that is no CSV): a list whose items hold addresses under a
+    column's name, two different ones at least (:func:`_listed_address`). Its at signs may be escaped
+    (``\\u0040``, ``\\x40``): a file with a backslash is read too."""
+    if (b"@" not in data and b"\\" not in data) or _MAIL.search(data) is None:
         return None
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     for value in _structured(text):

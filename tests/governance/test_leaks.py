@@ -190,6 +190,10 @@ def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, te
         ),
         ("notes/cohort.jsonl", '{"student_email":"bo@example.org"}\n{"student_email":"cy@example.org"}\n', 1),
         ("notes/cohort.yaml", "cohort:\n  - name: Bo Lind\n    email: bo@example.org\n  - email: cy@example.org\n", 3),
+        # As TOML (an array of tables), and with its at signs JSON- or YAML-escaped: the same list.
+        ("notes/cohort.toml", '[[learner]]\nemail = "bo@example.org"\n\n[[learner]]\nemail = "cy@example.org"\n', 2),
+        ("notes/escaped.json", '[{"email": "bo\\u0040example.org"}, {"email": "cy\\u0040example.org"}]\n', 1),
+        ("notes/escaped.yaml", '- email: "bo\\x40example.org"\n- email: "cy\\x40example.org"\n', 1),
     ],
 )
 def test_a_list_of_recipients_in_json_or_yaml_is_refused_by_both_checks(
