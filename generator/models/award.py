@@ -312,6 +312,8 @@ PHONE_IN_TEXT = re.compile(
 #: A run of base64 or base64url characters long enough to hold an address (``a@b.co`` is 8 of them).
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}")
 #: An ASCII address in decoded bytes (ASCII only: random bytes seldom hold one).
+#: A run of hexadecimal digits long enough to hold an address (``a@b.co`` is 12 of them, in 16 at either alignment).
+_HEX_RUN = re.compile(r"[0-9A-Fa-f]{16,}")
 _ADDRESS_DECODED = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
@@ -319,8 +321,9 @@ def _base64_address(read: str, nested: bool = True) -> bool:
     """Whether a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) decodes, at any of
     its four alignments, whole or each part between its ``/``, to text (UTF-8, what is not UTF-8 replaced) that
     holds an ASCII email address as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``,
-    ``ada＠example.org``), itself or in base64 once more: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` names
-    ``ada@example.org`` to anyone who decodes it. policies.js base64Address is the page's copy."""
+    ``ada＠example.org``), itself or in base64 once more; or a run of hexadecimal digits, at either alignment, to
+    such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names ``ada@example.org``
+    to anyone who decodes it. policies.js base64Address is the page's copy."""
     for run in _BASE64_RUN.findall(read):
         for part in (run, *run.split("/")):
             standard = part.replace("-", "+").replace("_", "/")
@@ -331,6 +334,11 @@ def _base64_address(read: str, nested: bool = True) -> bool:
                 text = _as_read(base64.b64decode(chunk + "=" * (-len(chunk) % 4)).decode("utf-8", "replace"))
                 if _ADDRESS_DECODED.search(text) or (nested and _base64_address(text, nested=False)):
                     return True
+    for run in _HEX_RUN.findall(read):
+        for start in (0, 1):
+            chunk = run[start : len(run) - (len(run) - start) % 2]
+            if _ADDRESS_DECODED.search(_as_read(bytes.fromhex(chunk).decode("utf-8", "replace"))):
+                return True
     return False
 
 

@@ -773,6 +773,9 @@ ADDRESSES = [
     "https://portfolio.example.org/?u=ada@example\u2024org",
     "https://portfolio.example.org/?u=ada@example\ufe52org",
     "https://portfolio.example.org/?u=ada%40example%E2%80%A4org",
+    # In hexadecimal, at either alignment, either case.
+    "https://portfolio.example.org/?u=616461406578616d706c652e6f7267",
+    "https://portfolio.example.org/?u=F616461406578616D706C652E6F7267",
 ]
 
 
@@ -843,6 +846,24 @@ def test_python_and_the_browser_find_the_same_encoded_addresses(
         assert any("must not contain an email address" in p for p in found) == (
             "must not contain an email address" in (evidence_problem(url) or "")
         ), url
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    before=st.text(alphabet="0aF", max_size=3),
+    text=st.text(alphabet="ab.@%40\uff20", max_size=20) | st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
+    upper=st.booleans(),
+)
+def test_python_and_the_browser_find_the_same_addresses_in_hexadecimal(
+    values: Values, before: str, text: str, upper: bool
+) -> None:
+    raw = text.encode("latin-1") if all(ord(c) < 256 for c in text) and not text.isascii() else text.encode()
+    encoded = raw.hex().upper() if upper else raw.hex()
+    url = f"https://p.example.org/?u={before}{encoded}"
+    found = values.ask(op="evidence", url=url)["value"]
+    assert any("must not contain an email address" in p for p in found) == (
+        "must not contain an email address" in (evidence_problem(url) or "")
+    ), url
 
 
 @pytest.mark.parametrize(

@@ -524,11 +524,13 @@ const PHONE_IN_TEXT =
   /(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){6,14}/;
 // _BASE64_RUN and _ADDRESS_DECODED (on the decoded bytes as UTF-8 text, what is not UTF-8 replaced, read by asRead).
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
+// _HEX_RUN: a run of hexadecimal digits, decoded at either alignment.
+const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
 const ADDRESS_DECODED = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 const UTF8 = new TextDecoder("utf-8");
 /**
  * Whether a run of base64 or base64url in `read` decodes to text holding an ASCII address as asRead reads it,
- * itself or in base64 once more: _base64_address.
+ * itself or in base64 once more, or in a run of hexadecimal digits: _base64_address.
  */
 function base64Address(read, nested = true) {
   for (const [run] of read.matchAll(BASE64_RUN)) {
@@ -540,6 +542,13 @@ function base64Address(read, nested = true) {
         const text = asRead(UTF8.decode(Uint8Array.from(atob(chunk), (c) => c.charCodeAt(0))));
         if (ADDRESS_DECODED.test(text) || (nested && base64Address(text, false))) return true;
       }
+    }
+  }
+  for (const [run] of read.matchAll(HEX_RUN)) {
+    for (let start = 0; start < 2; start++) {
+      const chunk = run.slice(start, run.length - ((run.length - start) % 2));
+      const bytes = Uint8Array.from(chunk.match(/../g), (pair) => parseInt(pair, 16));
+      if (ADDRESS_DECODED.test(asRead(UTF8.decode(bytes)))) return true;
     }
   }
   return false;
