@@ -370,7 +370,7 @@ def test_text_that_starts_like_a_container_is_read_as_text(repo: Repo) -> None:
 
 def test_the_projects_own_authors_and_maintainers_are_no_list_of_recipients(repo: Repo) -> None:
     """A repository's metadata names its own people with their addresses, public by their choice: CITATION.cff's
-    authors, package.json's contributors, codemeta.json's and .zenodo.json's creators, a publiccode.yml's
+    authors, package.json's contributors, codemeta.json's and .zenodo.json's creators, a YAML file's
     maintainers. The structured list rule refused every one of them as a cohort."""
     repo.write(
         "CITATION.cff",
@@ -384,7 +384,7 @@ def test_the_projects_own_authors_and_maintainers_are_no_list_of_recipients(repo
     )
     repo.write(".zenodo.json", '{"creators": [{"email": "bo@example.org"}, {"email": "cy@example.org"}]}\n')
     repo.write(
-        "publiccode.yml",
+        "project.yml",
         "maintenance:\n  maintainers:\n    - name: Bo\n      email: bo@example.org\n"
         "    - name: Cy\n      email: cy@example.org\n",
     )
