@@ -62,6 +62,7 @@ import json
 import os
 import re
 import subprocess
+import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -779,7 +780,8 @@ _MAIL = re.compile(rb"mail", re.IGNORECASE)
 
 
 def _structured(text: str) -> Iterator[Any]:
-    """``text`` read as JSON, else as JSON Lines (a list of its lines), else as YAML; nothing when it is none."""
+    """``text`` read as JSON, else as JSON Lines (a list of its lines), else as TOML, else as YAML; nothing when it
+    is none."""
     try:
         yield parse_json(text, "", strict=False).data
         return
@@ -792,6 +794,11 @@ def _structured(text: str) -> Iterator[Any]:
             return
         except (SourceError, ValueError, RecursionError):
             pass
+    try:
+        yield tomllib.loads(text)
+        return
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        pass
     with contextlib.suppress(SourceError, ValueError, RecursionError):
         yield parse_yaml(text, "").data
 
@@ -813,9 +820,18 @@ def _member_address(value: Any) -> str | None:
     return None
 
 
+#: Members (squeezed: :func:`_recipient_column`) under which a repository's metadata lists its own people, whose
+#: addresses are public by their choice: CITATION.cff's ``authors``, package.json's ``author`` and
+#: ``contributors``, codemeta.json's and .zenodo.json's ``creators``, a ``maintainers`` list. No list of recipients.
+_PROJECT_PEOPLE = frozenset(
+    {"author", "authors", "contributor", "contributors", "creator", "creators", "maintainer", "maintainers"}
+)
+
+
 def _listed_address(value: Any) -> str | None:
-    """The first address of a list of recipients in ``value``: a list (at any depth) of which two items or more
-    each hold an address under a column's name (:func:`_member_address`), two of them different."""
+    """The first address of a list of recipients in ``value``: a list (at any depth, but not under a member naming
+    the project's own people: :data:`_PROJECT_PEOPLE`) of which two items or more each hold an address under a
+    column's name (:func:`_member_address`), two of them different."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -825,15 +841,24 @@ def _listed_address(value: Any) -> str | None:
                 return found[0]
             stack.extend(reversed(item))
         elif isinstance(item, dict):
-            stack.extend(reversed(list(item.values())))
+            stack.extend(
+                reversed(
+                    [
+                        member
+                        for name, member in item.items()
+                        if not (isinstance(name, str) and _SQUEEZE.sub("", name.lower()) in _PROJECT_PEOPLE)
+                    ]
+                )
+            )
     return None
 
 
 def structured_recipients_line(data: bytes) -> int | None:
-    """The line of its first address when ``data`` is a list of recipients written as JSON, JSON Lines or YAML
-    (a cohort, a form's or a platform's export, that is no CSV): a list whose items hold addresses under a
-    column's name, two different ones at least (:func:`_listed_address`)."""
-    if b"@" not in data or _MAIL.search(data) is None:
+    """The line of its first address when ``data`` is a list of recipients written as JSON, JSON Lines, TOML or
+    YAML (a cohort, a form's or a platform's export, that is no CSV): a list whose items hold addresses under a
+    column's name, two different ones at least (:func:`_listed_address`). Its at signs may be escaped
+    (``\\u0040``, ``\\x40``): a file with a backslash is read too."""
+    if (b"@" not in data and b"\\" not in data) or _MAIL.search(data) is None:
         return None
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     for value in _structured(text):

@@ -243,9 +243,22 @@ _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|peri
 _NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt": "%", "num": "#", "sol": "/"}
 #: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
 #: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
-#: by ``~``); the ideographic, fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain:
+#: by ``~``); the fullwidth and small plus signs and the fullwidth digits (a phone number typed with a CJK
+#: input method); the ideographic, fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain:
 #: ``ada@example。org`` is an address a mail program sends to).
-READ_AS = {"@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053", ".": "\u3002\uff0e\uff61"}
+#: And what compatibility folding (NFKC) reads as a full stop: the one dot leader and the small full stop. The
+#: characters that show as nothing (the soft hyphen, the zero-width space, non-joiner and joiner, the word joiner,
+#: the byte order mark, the variation selectors) are read as nothing: ``ada@example.o\u200drg`` is what a reader
+#: sees as ``ada@example.org``.
+READ_AS = {
+    "@": "\uff20\ufe6b",
+    "~": "\uff5e\u223c\u301c\u02dc\u2053",
+    ".": "\u3002\uff0e\uff61\u2024\ufe52",
+    "+": "\uff0b\ufe62",
+    **{str(digit): chr(0xFF10 + digit) for digit in range(10)},
+    "": "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+    "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f",
+}
 _LOOKALIKES = str.maketrans({c: plain for plain, chars in READ_AS.items() for c in chars})
 #: A look-alike percent-escaped as a URL carries it (its UTF-8 bytes: ``%EF%BD%9E`` is ``～``).
 _ESCAPED_LOOKALIKE = re.compile(
@@ -289,22 +302,28 @@ RECIPIENT_KEY_IN_TEXT = re.compile(
 
 
 #: A phone number in a published string: written internationally (``+``, the country, then seven to fourteen more
-#: digits, spaces, dots, dashes and brackets between them), not within a word or a ``+``-joined query; or a
-#: ``tel:`` link. ASCII classes only: policies.js PHONE_IN_TEXT reads it alike.
+#: digits, spaces (no-break ones too), dots, hyphens, dashes and brackets between them), not within a word or a
+#: ``+``-joined query; or a ``tel:`` link. Fullwidth digits and plus signs are read as ASCII first (:data:`READ_AS`).
+#: Explicit classes only: policies.js PHONE_IN_TEXT reads it alike.
 PHONE_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-]{0,2}[0-9]){6,14}"
+    r"(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){7,14}(?![0-9])"
+    r"|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){6,14}"
 )
 #: A run of base64 or base64url characters long enough to hold an address (``a@b.co`` is 8 of them).
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}")
 #: An ASCII address in decoded bytes (ASCII only: random bytes seldom hold one).
-_ADDRESS_BYTES = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+#: A run of hexadecimal digits long enough to hold an address (``a@b.co`` is 12 of them, in 16 at either alignment).
+_HEX_RUN = re.compile(r"[0-9A-Fa-f]{16,}")
+_ADDRESS_DECODED = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
-def _base64_address(read: str) -> bool:
+def _base64_address(read: str, nested: bool = True) -> bool:
     """Whether a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) decodes, at any of
-    its four alignments, whole or each part between its ``/``, to bytes holding an ASCII email address: a
-    portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` names ``ada@example.org`` to anyone who decodes it. policies.js
-    base64Address is the page's copy."""
+    its four alignments, whole or each part between its ``/``, to text (UTF-8, what is not UTF-8 replaced) that
+    holds an ASCII email address as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``,
+    ``ada＠example.org``), itself or in base64 once more; or a run of hexadecimal digits, at either alignment, to
+    such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names ``ada@example.org``
+    to anyone who decodes it. policies.js base64Address is the page's copy."""
     for run in _BASE64_RUN.findall(read):
         for part in (run, *run.split("/")):
             standard = part.replace("-", "+").replace("_", "/")
@@ -312,8 +331,14 @@ def _base64_address(read: str) -> bool:
                 chunk = standard[start:]
                 if len(chunk) < 8 or len(chunk) % 4 == 1:
                     continue
-                if _ADDRESS_BYTES.search(base64.b64decode(chunk + "=" * (-len(chunk) % 4))):
+                text = _as_read(base64.b64decode(chunk + "=" * (-len(chunk) % 4)).decode("utf-8", "replace"))
+                if _ADDRESS_DECODED.search(text) or (nested and _base64_address(text, nested=False)):
                     return True
+    for run in _HEX_RUN.findall(read):
+        for start in (0, 1):
+            chunk = run[start : len(run) - (len(run) - start) % 2]
+            if _ADDRESS_DECODED.search(_as_read(bytes.fromhex(chunk).decode("utf-8", "replace"))):
+                return True
     return False
 
 

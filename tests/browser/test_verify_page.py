@@ -504,6 +504,13 @@ def _give(page: Any, how: str, text: str) -> None:
          "must not contain an email address"),
         ({"evidence": [{"id": "https://portfolio.example.org/u/ada&#64;example&period;org", "type": ["Evidence"]}]},
          "must not contain an email address"),
+        # Base64 of the address percent-escaped; the address split by a zero-width joiner; a phone in fullwidth.
+        ({"evidence": [{"id": "https://p.example.org/u/YWRhJTQwZXhhbXBsZS5vcmc", "type": ["Evidence"]}]},
+         "must not contain an email address"),
+        ({"evidence": [{"id": "https://p.example.org/?u=ada@example.o\u200drg", "type": ["Evidence"]}]},
+         "must not contain an email address"),
+        ({"evidence": [{"id": "https://p.example.org/?r=\uff0b447700900123", "type": ["Evidence"]}]},
+         "must not contain a phone number"),
         # An id named after the earner: uuid5 of the address, which anyone can compute from a guess.
         ({"id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'mailto:ada@example.org')}"}, "-4[0-9a-f]{3}-[89ab]"),
     ],

@@ -190,6 +190,10 @@ def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, te
         ),
         ("notes/cohort.jsonl", '{"student_email":"bo@example.org"}\n{"student_email":"cy@example.org"}\n', 1),
         ("notes/cohort.yaml", "cohort:\n  - name: Bo Lind\n    email: bo@example.org\n  - email: cy@example.org\n", 3),
+        # As TOML (an array of tables), and with its at signs JSON- or YAML-escaped: the same list.
+        ("notes/cohort.toml", '[[learner]]\nemail = "bo@example.org"\n\n[[learner]]\nemail = "cy@example.org"\n', 2),
+        ("notes/escaped.json", '[{"email": "bo\\u0040example.org"}, {"email": "cy\\u0040example.org"}]\n', 1),
+        ("notes/escaped.yaml", '- email: "bo\\x40example.org"\n- email: "cy\\x40example.org"\n', 1),
     ],
 )
 def test_a_list_of_recipients_in_json_or_yaml_is_refused_by_both_checks(
@@ -362,6 +366,33 @@ def test_text_that_starts_like_a_container_is_read_as_text(repo: Repo) -> None:
     repo.write("notes/bzh.txt", "BZh is how a bzip2 stream starts.\n")
     repo.write("notes/pk.md", "PK stands for primary key.\n")
     assert shown(repo.check("reg-admin").problems) == []
+
+
+def test_the_projects_own_authors_and_maintainers_are_no_list_of_recipients(repo: Repo) -> None:
+    """A repository's metadata names its own people with their addresses, public by their choice: CITATION.cff's
+    authors, package.json's contributors, codemeta.json's and .zenodo.json's creators, a YAML file's
+    maintainers. The structured list rule refused every one of them as a cohort."""
+    repo.write(
+        "CITATION.cff",
+        "cff-version: 1.2.0\ntitle: Registry\nauthors:\n  - family-names: Lind\n    email: bo@example.org\n"
+        "  - family-names: Moreau\n    email: cy@example.org\n",
+    )
+    repo.write(
+        "tools/package.json",
+        '{"name": "x", "author": {"email": "bo@example.org"}, '
+        '"contributors": [{"name": "Bo", "email": "bo@example.org"}, {"name": "Cy", "email": "cy@example.org"}]}\n',
+    )
+    repo.write(".zenodo.json", '{"creators": [{"email": "bo@example.org"}, {"email": "cy@example.org"}]}\n')
+    repo.write(
+        "project.yml",
+        "maintenance:\n  maintainers:\n    - name: Bo\n      email: bo@example.org\n"
+        "    - name: Cy\n      email: cy@example.org\n",
+    )
+    assert shown(repo.check("reg-admin").problems) == []
+    assert _full(repo) == []
+    # The same list under any other name is a cohort still.
+    repo.write("notes/cohort.yaml", "learners:\n  - email: bo@example.org\n  - email: cy@example.org\n")
+    assert only(repo.check("reg-admin"), "governance.recipients").location.path == "notes/cohort.yaml"
 
 
 def test_a_cohort_example_in_the_docs_is_not_a_list(repo: Repo) -> None:

@@ -404,6 +404,11 @@ def test_no_phone_number_in_a_revocation_reason_or_evidence() -> None:
         url = f"https://wa.example.org/{written.replace(' ', '')}"  # a URL has no spaces
         found = errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]})
         assert any(w == "evidence.0.id" and "must not contain a phone number" in m for w, m in found), written
+    # Spaced as a word processor spaces it (no-break, narrow no-break, a dash), typed in fullwidth forms.
+    for written in ("+44\u00a07700\u00a0900123", "+44\u202f7700\u202f900123", "+44\u20137700\u2013900123",
+                    "\uff0b\uff14\uff14 7700 900123"):  # fmt: skip
+        [(where, msg)] = errors(RevocationEntry, {**entry, "reason": f"Withdrawn at {written}'s request"})
+        assert (where, "must not contain a phone number" in msg) == ("reason", True), (written, msg)
     for fine in ("Withdrawn in 2025 after 12 complaints", "Cohort 2024-2025, 1,204 learners", "Score +12 points"):
         RevocationEntry.model_validate({**entry, "reason": fine})
     for url in ("https://github.com/a/b/pull/12345678", "https://x.org/?q=a+12345678", "https://x.org/v/1+2"):

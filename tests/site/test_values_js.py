@@ -755,14 +755,41 @@ ADDRESSES = [
     "https://portfolio.example.org/u/YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn",
     "https://portfolio.example.org/view?u=x_YWRhLmxvdmVsYWNlQGV4YW1wbGUub3Jn&t=1",
     "https://portfolio.example.org/p/eyJ1c2VyIjoiYWRhLmxvdmVsYWNlQGV4YW1wbGUub3JnIn0/view",
+    # Base64 of an address written as a reader reads it: '%40', '&#64;', a fullwidth at sign, or base64 again.
+    "https://portfolio.example.org/u/YWRhJTQwZXhhbXBsZS5vcmc",
+    "https://portfolio.example.org/u/YWRhJiM2NDtleGFtcGxlLm9yZw",
+    "https://portfolio.example.org/u/YWRh77ygZXhhbXBsZS5vcmc",
+    "https://portfolio.example.org/u/WVdSaFFHVjRZVzF3YkdVdWIzSm4",
+    "https://portfolio.example.org/t/eyJ1IjoiYWRhJTQwZXhhbXBsZS5vcmcifQ",
+    # Split by characters that show as nothing (the joiners the text rules allow, a variation selector, the
+    # zero-width space, the soft hyphen), or a full stop by what compatibility folding reads as one.
+    "https://portfolio.example.org/?u=ada@example.o\u200drg",
+    "https://portfolio.example.org/?u=ada@example.o\u200crg",
+    "https://portfolio.example.org/?u=ada@example.o\ufe0frg",
+    "https://portfolio.example.org/?u=ada@example.\u200borg",
+    "https://portfolio.example.org/?u=ada@example.o\u00adrg",
+    "https://portfolio.example.org/?u=ada@example.o%E2%80%8Drg",
+    "https://portfolio.example.org/?u=ada@example.o&#8205;rg",
+    "https://portfolio.example.org/?u=ada@example\u2024org",
+    "https://portfolio.example.org/?u=ada@example\ufe52org",
+    "https://portfolio.example.org/?u=ada%40example%E2%80%A4org",
+    # In hexadecimal, at either alignment, either case.
+    "https://portfolio.example.org/?u=616461406578616d706c652e6f7267",
+    "https://portfolio.example.org/?u=F616461406578616D706C652E6F7267",
 ]
 
 
 @settings(max_examples=800, deadline=None)
 @given(
-    text=st.text(alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b~\uff5e\u223c\u301c./:x &#;\u3002\uff0e", max_size=30)
+    text=st.text(
+        alphabet="%0123456789abcdefABCDEF@\uff20\ufe6b~\uff5e\u223c\u301c./:x &#;\u3002\uff0e"
+        "\u200d\u2024\uff11\uff0b\u00ad",
+        max_size=30,
+    )
     | st.lists(st.sampled_from(REFERENCE_PARTS)).map("".join)
-    | st.lists(st.sampled_from(["%EF%BD%9E", "%ef%bc%a0", "%E2%88%BC", "%25", "%e3", "%80%9C", "~", "a"])).map("".join)
+    | st.lists(
+        st.sampled_from(["%EF%BD%9E", "%ef%bc%a0", "%E2%88%BC", "%25", "%e3", "%80%9C", "~", "a", "%E2%80%8D"])
+    ).map("".join)
     | st.text(max_size=20)
 )
 @example(text="%252540")
@@ -775,7 +802,13 @@ def test_python_and_the_browser_read_escapes_and_at_signs_alike(values: Values, 
 
 
 @settings(max_examples=600, deadline=None)
-@given(tail=st.text(alphabet="a.@\uff0e\u3002 \u00a0\u2028\u0440\u0444\u4e2d\u00e9\u00b2\u0661_-1/:&#;", max_size=16))
+@given(
+    tail=st.text(
+        alphabet="a.@\uff0e\u3002 \u00a0\u2028\u0440\u0444\u4e2d\u00e9\u00b2\u0661_-1/:&#;"
+        "\u200d\ufe0f\u2024\uff11\uff0b",
+        max_size=16,
+    )
+)
 @example(tail="a@a.\u0440\u0444")
 @example(tail="a@a.\u00a0\u00a0")
 @example(tail="a@a.\u2028\u0440")
@@ -788,22 +821,49 @@ def test_python_and_the_browser_find_the_same_addresses(values: Values, tail: st
     )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=800, deadline=None)
+@example(before="", text="ada%40example.org", after="", twice=False)
+@example(before="A", text="ada@example.org", after="", twice=True)
+@example(before="", text="\ufeffa@b.co", after="", twice=False)
 @given(
     before=st.text(alphabet="Aa0+/_-=.", max_size=6),
-    text=st.text(alphabet="ab.@_-+/=\u00e9", max_size=24),
+    text=st.text(alphabet="ab.@_-+/=\u00e9%40&#;\uff20\u200d\u2024\ufeffYWRhQGV4", max_size=24)
+    | st.binary(max_size=24).map(lambda b: b.decode("latin-1")),
     after=st.text(alphabet="Aa0+/_-=.", max_size=6),
+    twice=st.booleans(),
 )
 def test_python_and_the_browser_find_the_same_encoded_addresses(
-    values: Values, before: str, text: str, after: str
+    values: Values, before: str, text: str, after: str, twice: bool
 ) -> None:
-    """One rule for an address in base64 or base64url (any alignment, split at '/' or not)."""
-    for encoded in (base64.b64encode(text.encode()), base64.urlsafe_b64encode(text.encode())):
+    """One rule for an address in base64 or base64url (any alignment, split at '/' or not), the decoded text read
+    as a reader reads it (escapes, references, look-alikes, what is not UTF-8), and base64 of base64."""
+    raw = text.encode("latin-1") if all(ord(c) < 256 for c in text) and not text.isascii() else text.encode()
+    if twice:
+        raw = base64.b64encode(raw)
+    for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
         url = f"https://p.example.org/{before}{encoded.decode().rstrip('=')}{after}"
         found = values.ask(op="evidence", url=url)["value"]
         assert any("must not contain an email address" in p for p in found) == (
             "must not contain an email address" in (evidence_problem(url) or "")
         ), url
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    before=st.text(alphabet="0aF", max_size=3),
+    text=st.text(alphabet="ab.@%40\uff20", max_size=20) | st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
+    upper=st.booleans(),
+)
+def test_python_and_the_browser_find_the_same_addresses_in_hexadecimal(
+    values: Values, before: str, text: str, upper: bool
+) -> None:
+    raw = text.encode("latin-1") if all(ord(c) < 256 for c in text) and not text.isascii() else text.encode()
+    encoded = raw.hex().upper() if upper else raw.hex()
+    url = f"https://p.example.org/?u={before}{encoded}"
+    found = values.ask(op="evidence", url=url)["value"]
+    assert any("must not contain an email address" in p for p in found) == (
+        "must not contain an email address" in (evidence_problem(url) or "")
+    ), url
 
 
 @pytest.mark.parametrize(
@@ -823,8 +883,27 @@ def test_a_phone_number_in_evidence_is_found_alike(values: Values, url: str) -> 
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Written as a reader reads it: hyphens and dashes between the digits (and in a reason, no-break spaces),
+        # fullwidth digits or plus sign (what a phone's keyboard in CJK input gives), a character that shows as
+        # nothing inside.
+        "https://p.example.org/?r=+44\u20137700\u2013900123",
+        "https://p.example.org/?r=+44\u20107700\u2010900123",
+        "https://p.example.org/?r=\uff0b447700900123",
+        "https://p.example.org/?r=+\uff14\uff14\uff17\uff17\uff10\uff10\uff19\uff10\uff10\uff11\uff12\uff13",
+        "https://p.example.org/?r=%EF%BC%8B447700900123",
+        "https://p.example.org/?r=+44\u200d7700900123",
+    ],
+)
+def test_a_phone_number_however_spaced_is_refused_by_both(values: Values, url: str) -> None:
+    assert "must not contain a phone number" in (evidence_problem(url) or "")
+    assert any("must not contain a phone number" in p for p in values.ask(op="evidence", url=url)["value"])
+
+
 @settings(max_examples=400, deadline=None)
-@given(text=st.text(alphabet="+0123456789 ().-/:tel=a%2B\u00a0", max_size=24))
+@given(text=st.text(alphabet="+0123456789 ().-/:tel=a%2B\u00a0\u202f\u2013\uff0b\uff14\u200d", max_size=24))
 def test_python_and_the_browser_find_the_same_phone_numbers(values: Values, text: str) -> None:
     url = f"https://p.example.org/{text}"
     found = values.ask(op="evidence", url=url)["value"]

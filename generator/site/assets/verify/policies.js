@@ -471,8 +471,17 @@ export const TEXT = pattern(`^[^${UNSEEN}]*$`);
 export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r${UNSEEN}]*$`);
 // An email address anywhere in a published string: _EMAIL_IN_TEXT, which Python's own engine (re) reads.
 const EMAIL_IN_TEXT = pattern("[^@\\s/:]+@[^@\\s/]+\\.(?:[A-Za-z]{2,}|[^\\x00-\\x7F\\s]{2,})", "python").re;
-// READ_AS: characters read as "@", "~" or "." by anyone looking, and their percent-escaped UTF-8 (_ESCAPED_LOOKALIKE).
-const READ_AS = { "@": "\uff20\ufe6b", "~": "\uff5e\u223c\u301c\u02dc\u2053", ".": "\u3002\uff0e\uff61" };
+// READ_AS: characters read as "@", "~", "." or nothing by anyone looking, and their percent-escaped UTF-8
+// (_ESCAPED_LOOKALIKE).
+const READ_AS = {
+  "@": "\uff20\ufe6b",
+  "~": "\uff5e\u223c\u301c\u02dc\u2053",
+  ".": "\u3002\uff0e\uff61\u2024\ufe52",
+  "+": "\uff0b\ufe62",
+  ...Object.fromEntries([...Array(10).keys()].map((digit) => [String(digit), String.fromCharCode(0xff10 + digit)])),
+  "": "\u00ad\u200b\u200c\u200d\u2060\ufeff" +
+    "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f",
+};
 const LOOKALIKE = new Map(Object.entries(READ_AS).flatMap(([plain, chars]) => [...chars].map((c) => [c, plain])));
 const ESCAPED_LOOKALIKE = new RegExp(
   [...LOOKALIKE.keys()]
@@ -510,21 +519,36 @@ export function asRead(value) {
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
 const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
-// PHONE_IN_TEXT: a phone number, international or a tel: link (ASCII classes, read alike by both engines).
+// PHONE_IN_TEXT: a phone number, international or a tel: link (explicit classes, read alike by both engines).
 const PHONE_IN_TEXT =
-  /(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-]{0,2}[0-9]){6,14}/;
-// _BASE64_RUN and _ADDRESS_BYTES (on the bytes as Latin-1 text: one character a byte, as atob gives them).
+  /(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){6,14}/;
+// _BASE64_RUN and _ADDRESS_DECODED (on the decoded bytes as UTF-8 text, what is not UTF-8 replaced, read by asRead).
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
-const ADDRESS_BYTES = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
-/** Whether a run of base64 or base64url in `read` decodes to bytes holding an ASCII address: _base64_address. */
-function base64Address(read) {
+// _HEX_RUN: a run of hexadecimal digits, decoded at either alignment.
+const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
+const ADDRESS_DECODED = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+const UTF8 = new TextDecoder("utf-8");
+/**
+ * Whether a run of base64 or base64url in `read` decodes to text holding an ASCII address as asRead reads it,
+ * itself or in base64 once more, or in a run of hexadecimal digits: _base64_address.
+ */
+function base64Address(read, nested = true) {
   for (const [run] of read.matchAll(BASE64_RUN)) {
     for (const part of [run, ...run.split("/")]) {
       const standard = part.replace(/-/g, "+").replace(/_/g, "/");
       for (let start = 0; start < 4; start++) {
         const chunk = standard.slice(start);
-        if (chunk.length >= 8 && chunk.length % 4 !== 1 && ADDRESS_BYTES.test(atob(chunk))) return true;
+        if (chunk.length < 8 || chunk.length % 4 === 1) continue;
+        const text = asRead(UTF8.decode(Uint8Array.from(atob(chunk), (c) => c.charCodeAt(0))));
+        if (ADDRESS_DECODED.test(text) || (nested && base64Address(text, false))) return true;
       }
+    }
+  }
+  for (const [run] of read.matchAll(HEX_RUN)) {
+    for (let start = 0; start < 2; start++) {
+      const chunk = run.slice(start, run.length - ((run.length - start) % 2));
+      const bytes = Uint8Array.from(chunk.match(/../g), (pair) => parseInt(pair, 16));
+      if (ADDRESS_DECODED.test(asRead(UTF8.decode(bytes)))) return true;
     }
   }
   return false;
