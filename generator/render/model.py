@@ -102,12 +102,15 @@ class Entry:
         return resolve_ref(value, self.record.id) if value else None
 
 
+#: An ESCO concept's id (skills and occupations alike).
+_ESCO_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
 #: Frameworks whose item pages the registry addresses itself, from the item's code: a group's link to the framework
 #: is built here, never taken from an issuer. The code must have the framework's own form (an ESCO concept id,
 #: an O*NET descriptor element id), so nothing else can be spliced into the address.
 _FRAMEWORK_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
     Framework.ESCO: (
-        re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+        _ESCO_ID,
         "http://data.europa.eu/esco/skill/{code}",
     ),
     Framework.ONET: (
@@ -120,7 +123,7 @@ _FRAMEWORK_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
 #: The same for occupations: an ESCO occupation's concept id, an O*NET-SOC code (``15-1252.00``).
 _OCCUPATION_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
     Framework.ESCO: (
-        re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+        _ESCO_ID,
         "http://data.europa.eu/esco/occupation/{code}",
     ),
     Framework.ONET: (

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -381,6 +383,20 @@ def test_an_issuer_page_says_a_keys_state_as_its_window_stands_now(
     assert f"signs its awards with {in_use} key{'' if in_use == 1 else 's'} registered here" in html
 
 
+_EXAMPLE = "cloud-skills-council/cloud-cost-optimisation"
+
+
+def _definition(model: SiteModel) -> dict[str, Any]:
+    """The example credential's definition as JSON, for a test to change."""
+    return model.entries[_EXAMPLE].definition.model_dump(mode="json", exclude_none=True)
+
+
+def _with_definition(model: SiteModel, doc: dict[str, Any]) -> Entry:
+    """The example credential's entry with the definition ``doc`` (validated as a file is)."""
+    entry = model.entries[_EXAMPLE]
+    return dataclasses.replace(entry, definition=CredentialDefinition.model_validate(doc))
+
+
 #: ``xsd:duration`` as CTDL's ``timeRequired`` takes it (XML Schema 1.1: only the seconds may hold a fraction).
 _XSD_DURATION = re.compile(r"P(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?")
 
@@ -401,12 +417,9 @@ def test_every_page_and_export_gives_the_hours_the_definition_gives(
     # The card and the CTDL export wrote hours with ``:g``: 1234.5678 hours became "1234.57 hours" on the card
     # (the page said the same, the API 1234.5678), 0.00001 became "1e-05 hours" and the CTDL duration "PT1e-05H",
     # which is no xsd:duration (nor is "PT1.5H": only seconds take a fraction); the card said "1 hours".
-    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
-    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc = _definition(model)
     doc["effort"] = {"hours": hours}
-    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
-                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
-                    list(entry.skill_groups))  # fmt: skip
+    changed = _with_definition(model, doc)
     assert card_data(changed)["effort"] == words
     assert compare_display(model, changed)["effort"] == words
     assert f"<dd>{words}</dd>" in credential_body(model, changed)
@@ -426,12 +439,9 @@ def test_every_page_gives_the_price_the_definition_gives(
     # A price of 99.999 read "100.00 USD" on the card, the page and the compare table, filed under "Under 100";
     # 0.001 read "0.00 USD", not free, filed under "Under 100": a figure that no filter and no export gave; a price
     # of 0 read "0 USD" under the "Free" filter.
-    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
-    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc = _definition(model)
     doc["cost"] = {"amount": amount, "currency": "USD"}
-    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
-                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
-                    list(entry.skill_groups))  # fmt: skip
+    changed = _with_definition(model, doc)
     assert card_data(changed)["cost"] == words
     assert compare_display(model, changed)["cost"] == words
     assert words in credential_body(model, changed)
@@ -450,12 +460,9 @@ def test_a_price_is_written_to_its_currencys_minor_unit(
 ) -> None:
     # Every price with a fraction was padded to two decimal places, whatever its currency: 12.5 Bahraini dinars
     # (1000 fils each) read "12.50 BHD", and 12.5 yen (which has no minor unit) read "12.50 JPY".
-    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
-    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc = _definition(model)
     doc["cost"] = {"amount": amount, "currency": currency}
-    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
-                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
-                    list(entry.skill_groups))  # fmt: skip
+    changed = _with_definition(model, doc)
     assert card_data(changed)["cost"] == words
     assert compare_display(model, changed)["cost"] == words
     assert words in credential_body(model, changed)
@@ -475,15 +482,12 @@ def test_an_occupation_links_the_framework_entry_the_registry_addresses(
     # "Cloud analyst in O*NET" linked the issuer's alignment URL, whatever page it was, and the CTDL export gave it
     # as the occupation's targetNode: the registry builds a skill's framework link from framework and code, and an
     # occupation's link said the same "in O*NET" of any address.
-    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
-    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc = _definition(model)
     issuers = "https://onet.acme.example/analyst"
     doc["occupations"] = [
         {"name": "Analyst", "alignment": {"framework": framework, "code": code, "url": issuers, "name": "Analysts"}}
     ]
-    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
-                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
-                    list(entry.skill_groups))  # fmt: skip
+    changed = _with_definition(model, doc)
     page = credential_body(model, changed)
     [occupation] = ctdl_credential(model, changed)["ceterms:occupationType"]
     expected = registry_url or issuers
@@ -605,13 +609,10 @@ def test_every_ctdl_duration_is_an_xsd_duration(model: SiteModel) -> None:
         assert all(_XSD_DURATION.fullmatch(v) for v in given), given
         weeks += "W" in (entry.definition.effort.duration or "")
     assert weeks  # the example gives some efforts in weeks
-    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
-    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc = _definition(model)
     doc["effort"] = {"hours": 40, "duration": "P1M2W3D"}
     doc["validity"] = {"period": "P2W"}
-    changed = Entry(entry.record, CredentialDefinition.model_validate(doc), entry.ref, list(entry.prerequisites),
-                    list(entry.components), list(entry.stacks_into), list(entry.required_by),
-                    list(entry.skill_groups))  # fmt: skip
+    changed = _with_definition(model, doc)
     ctdl = ctdl_credential(model, changed)
     assert ctdl["ceterms:estimatedDuration"][0]["ceterms:exactDuration"] == "P1M17D"
     assert ctdl["ceterms:renewalFrequency"] == "P14D"
@@ -634,13 +635,10 @@ def test_a_keys_state_says_the_day_it_was_read(model: SiteModel) -> None:
 def test_a_price_of_minus_zero_is_zero_in_every_export(model: SiteModel) -> None:
     # YAML reads "amount: -0.0" as negative zero: the pages said "Free" while the CTDL export and the API gave the
     # price as -0.0, a figure no page shows.
-    entry = model.entries["cloud-skills-council/cloud-cost-optimisation"]
-    doc = entry.definition.model_dump(mode="json", exclude_none=True)
+    doc = _definition(model)
     doc["cost"] = {"amount": -0.0, "currency": "EUR"}
-    definition = CredentialDefinition.model_validate(doc)
-    assert json.dumps(definition.model_dump(mode="json")["cost"]) == '{"amount": 0.0, "currency": "EUR"}'
-    changed = Entry(entry.record, definition, entry.ref, list(entry.prerequisites), list(entry.components),
-                    list(entry.stacks_into), list(entry.required_by), list(entry.skill_groups))  # fmt: skip
+    changed = _with_definition(model, doc)
+    assert json.dumps(changed.definition.model_dump(mode="json")["cost"]) == '{"amount": 0.0, "currency": "EUR"}'
     [cost] = ctdl_credential(model, changed)["ceterms:estimatedCost"]
     assert json.dumps(cost["ceterms:price"]) == "0.0"
     assert card_data(changed)["cost"] == "Free"
