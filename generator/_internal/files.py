@@ -543,6 +543,34 @@ def refuse_link_on_path(root: Path, rel: str) -> None:
         )
 
 
+def is_mount_point(path: Path) -> bool:
+    """Whether the folder ``path`` (resolved: links followed) is where something is mounted, which cannot be renamed
+    (``EBUSY``). :meth:`Path.is_mount` compares devices and sees no bind mount of a folder of the same file system
+    (a container's volume, ``mount --bind``): the kernel's list of this process's mount points
+    (``/proc/self/mountinfo``, where there is one) is asked too."""
+    if path.is_mount():
+        return True
+    try:
+        with open("/proc/self/mountinfo", "rb") as fh:  # noqa: PTH123 - bytes: a mount point need not be UTF-8
+            table = fh.read()
+    except OSError:
+        return False
+    wanted = os.fsencode(path)
+    for line in table.splitlines():
+        fields = line.split(b" ")
+        # The fifth field, with space, tab, newline and backslash written as octal escapes (\040).
+        if len(fields) > 4 and _MOUNTINFO_ESCAPE.sub(_unescape, fields[4]) == wanted:
+            return True
+    return False
+
+
+_MOUNTINFO_ESCAPE = re.compile(rb"\\([0-7]{3})")
+
+
+def _unescape(match: re.Match[bytes]) -> bytes:
+    return bytes([int(match.group(1), 8)])
+
+
 def unwritable_folder(path: Path) -> str | None:
     """Why ``path`` could not be made (with its missing folders) and written (``None`` when it could): its
     nearest existing ancestor (a link on the way counts as one) is not a folder, or is not writable. Asked before

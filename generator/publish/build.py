@@ -26,6 +26,7 @@ from generator._internal.files import (
     claim_name,
     clear_abandoned,
     folder_lock,
+    is_mount_point,
     resolved,
 )
 from generator._internal.gcpause import frozen_heap
@@ -104,7 +105,7 @@ def output_folder(
     for name in _REGISTRY_FOLDERS:
         if out.is_relative_to(home / name):
             raise UsageError(f"{option} {given}: inside the registry's {name}/: give a folder outside it")
-    if out.is_mount():
+    if is_mount_point(out):
         # Renaming a mount point fails (EBUSY), and the build renames the previous folder aside.
         raise UsageError(
             f"{option} {given}: a mount point, and the build replaces its output whole by renaming",

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +85,26 @@ def _mounted(folder: Path) -> Iterator[None]:
         subprocess.run(["umount", str(folder)], check=True)
 
 
+@contextlib.contextmanager
+def _bound(folder: Path) -> Iterator[None]:
+    """``folder`` made the mount point of a bind mount of another folder of the same file system (skipped where
+    mounting is not permitted): the same device as its parent, which ``Path.is_mount`` does not see."""
+    folder.mkdir()
+    source = folder.with_name(f"{folder.name}-source")
+    source.mkdir()
+    if subprocess.run(["mount", "--bind", str(source), str(folder)], check=False).returncode:
+        pytest.skip("a bind mount is not permitted here")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+        source.rmdir()
+
+
+@pytest.mark.parametrize("mount", [_mounted, _bound])
 @pytest.mark.parametrize("option", ["--out", "--data-out"])
 def test_a_mount_point_is_refused_as_an_output_folder_before_building(
-    signer: Signer, tmp_path: Path, option: str
+    signer: Signer, tmp_path: Path, option: str, mount: Callable[[Path], contextlib.AbstractContextManager[None]]
 ) -> None:
     """The build replaces its folders whole by renaming, and a mount point cannot be renamed: a build into one
     (a volume mounted at ``public/``) ran to the end and failed with a bare "Device or resource busy". It is a
@@ -97,13 +114,24 @@ def test_a_mount_point_is_refused_as_an_output_folder_before_building(
     outside = tmp_path / "outside"
     outside.mkdir()
     named = outside / ("public" if option == "--out" else "public-data")
-    with _mounted(named):
+    with mount(named):
         built = run("--root", str(signer.root), "build", "--out", str(outside / "public"), option, str(named))
         assert built.returncode == 2, built.stderr
         assert "Traceback" not in built.stderr
         assert f"{option} {named}: a mount point" in built.stderr, built.stderr
         assert list(named.iterdir()) == []
     assert [p.name for p in outside.iterdir()] == [named.name]
+
+
+def test_a_mount_point_given_through_a_symbolic_link_is_refused(signer: Signer, tmp_path: Path) -> None:
+    """``--out`` a link to a bind-mounted folder: what is renamed is the folder the link leads to."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "public").symlink_to(outside / "volume")
+    with _bound(outside / "volume"):
+        built = run("--root", str(signer.root), "build", "--out", str(outside / "public"))
+        assert built.returncode == 2, built.stderr
+        assert f"--out {outside / 'public'}: a mount point" in built.stderr, built.stderr
 
 
 def test_build_and_check_share_one_verdict(signer: Signer) -> None:
