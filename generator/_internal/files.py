@@ -458,9 +458,14 @@ def append_lines(path: Path, lines: list[str]) -> None:
     All of them or none: a write cut short (a full disk, a quota, an interruption between two writes of a long
     text) is taken back, so the file is as it was, never ending in half a line that every later reader refuses
     and the next line would be appended to. Taken back only while the file is exactly as this call left it (its
-    size): a line another process appended since is never cut."""
+    size).
+
+    The file itself is locked (``flock``) while it is appended to, and taken back: two appenders that hold no
+    common lock (an owner's record beside the key, signed into from two checkouts of the registry, each holding
+    its own owner folder) never cut each other's line, nor glue theirs onto half of the other's. A file replaced
+    (renamed over, rotated) while this call waited for it is opened again: the line goes to the file at ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    fd = _locked_append(path)
     try:
         start = os.lseek(fd, 0, os.SEEK_END)
         prefix = b"\n" if start > 0 and os.pread(fd, 1, start - 1) != b"\n" else b""
@@ -481,6 +486,25 @@ def append_lines(path: Path, lines: list[str]) -> None:
                     os.fsync(fd)
             raise
     finally:
+        os.close(fd)  # closing the last descriptor releases the lock
+
+
+def _locked_append(path: Path) -> int:
+    """A descriptor of the file at ``path`` (made if missing), opened to append and locked (``flock``), still the
+    file at ``path`` once the lock is held."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held, named = os.fstat(fd), path.stat()
+        except FileNotFoundError:  # removed while this call waited: made again
+            os.close(fd)
+            continue
+        except BaseException:
+            os.close(fd)
+            raise
+        if (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino):
+            return fd
         os.close(fd)
 
 
