@@ -489,13 +489,22 @@ def append_lines(path: Path, lines: list[str]) -> None:
         os.close(fd)  # closing the last descriptor releases the lock
 
 
+#: What ``flock`` fails with where the file system has no locks.
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS})
+
+
 def _locked_append(path: Path) -> int:
     """A descriptor of the file at ``path`` (made if missing), opened to append and locked (``flock``), still the
     file at ``path`` once the lock is held."""
     while True:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError as exc:
+                if exc.errno not in _NO_LOCKS:
+                    raise
+                return fd  # a file system without locks (a network share without its lock service): as before
             held, named = os.fstat(fd), path.stat()
         except FileNotFoundError:  # removed while this call waited: made again
             os.close(fd)
