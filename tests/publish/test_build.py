@@ -342,12 +342,47 @@ def test_a_folder_of_ones_own_holding_a_shards_folder_is_never_replaced(signer: 
     for step in range(3):  # an earlier build's data (shards of an award) is replaced, with what file browsers add
         if step == 2:
             shard = next((data / "shards").iterdir()).name
-            for name in (".DS_Store", "shards/.DS_Store", f"shards/._{shard}", "Thumbs.db", "shards/desktop.ini"):
-                (data / name).write_bytes(b"\0\0\0\1Bud1")
+            for name, magic in _BROWSER_LEFT.items():
+                (data / name.replace("SHARD", shard)).write_bytes(magic + b"\0" * 64)
         built = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(data))
         assert built.returncode == 0, built.stderr
         assert [p.name for p in (data / "shards").iterdir() if p.name.endswith(".json.gz")]
     assert not [p for p in data.rglob("*") if p.name.startswith((".", "Thumbs", "desktop"))]
+
+
+#: What file browsers leave, and how each of those files starts (macOS Finder's .DS_Store, AppleDouble ``._`` files
+#: on volumes without resource forks, Windows Explorer's thumbnail cache, a folder's settings).
+_BROWSER_LEFT = {
+    ".DS_Store": b"\0\0\0\1Bud1",
+    "shards/.DS_Store": b"\0\0\0\1Bud1",
+    "shards/._SHARD": b"\0\x05\x16\x07",
+    "Thumbs.db": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    "shards/desktop.ini": b"[.ShellClassInfo]\r\n",
+}
+
+
+def test_a_folder_of_ones_own_named_like_what_file_browsers_leave_is_not_data(signer: Signer, tmp_path: Path) -> None:
+    """What file browsers leave was taken by its name alone: a user's ``project/`` holding an empty ``shards/`` and
+    their own ``._notes`` and ``shards/._plan`` (text files; only a ``._`` before the name) was an earlier build's
+    data, deleted and replaced. A ``._`` file counts as a browser's only when it is one (AppleDouble: it starts
+    with that format's magic number), and so do ``.DS_Store`` and ``Thumbs.db``."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    signer.award()
+    mine = tmp_path / "project"
+    (mine / "shards").mkdir(parents=True)
+    for name in ("._notes", "shards/._plan", ".DS_Store", "shards/Thumbs.db"):
+        (mine / name).write_text(f"{name}: mine\n")
+    for own in ("._notes", "shards/._plan", ".DS_Store", "shards/Thumbs.db"):
+        before = sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*"))
+        done = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(mine))
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"--data-out {mine}: not verification data credreg built" in done.stderr, done.stderr
+        assert sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*")) == before
+        (mine / own).unlink()  # the next one alone
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(mine))
+    assert built.returncode == 0, built.stderr  # an empty shards/ is (an earlier build of no awards') data
 
 
 def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: Signer, tmp_path: Path) -> None:
