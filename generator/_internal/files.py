@@ -555,8 +555,16 @@ def read_inside(root: Path, rel: str, *, limit: int | None = None) -> bytes:
 def link_on_path(root: Path, rel: str) -> str | None:
     """The first folder of ``rel`` (POSIX, relative to ``root``) that is a symbolic link, relative to ``root``;
     ``None`` when none is (a missing one is no link: it is made as a folder). What writes a registry file asks it
-    first, as :func:`read_inside` reads one: never through a link, which could point outside the repository."""
+    first, as :func:`read_inside` reads one: never through a link, which could point outside the repository.
+
+    Only the folders under ``root`` are looked at: ``root`` itself may be reached through links (a checkout under
+    ``~/src``, itself a link to another disk). A ``rel`` that could leave ``root`` (``..``, an absolute path, an
+    empty or ``.`` component) is :class:`ValueError`: ``..`` after a folder that is a link would be that link's
+    target's parent. What remains: a link made between this question and the write is not seen (whoever can make
+    one in the checkout can write its files anyway)."""
     parts = rel.split("/")
+    if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"{rel!r} is not a path inside the registry")
     for end in range(1, len(parts)):
         folder = "/".join(parts[:end])
         if (root / folder).is_symlink():

@@ -211,6 +211,21 @@ def test_an_append_waiting_for_a_file_replaced_meanwhile_goes_to_the_new_file(tm
     assert log.read_text() == "new\n"
 
 
+def test_link_on_path_looks_under_the_root_only_and_never_leaves_it(tmp_path: Path) -> None:
+    """The registry's root reached through a link (``~/src`` a link to another disk) is a checkout like any; a link
+    under it is named; a path that could leave the root (``..``) is no registry path, never answered 'no link'."""
+    disk = tmp_path / "disk"
+    (disk / "registry" / "issuers").mkdir(parents=True)
+    (tmp_path / "src").symlink_to(disk)
+    root = tmp_path / "src"
+    assert files.link_on_path(root, "registry/issuers/acme/issuer.yaml") is None
+    (disk / "registry" / "issuers" / "acme").symlink_to(tmp_path)
+    assert files.link_on_path(root, "registry/issuers/acme/issuer.yaml") == "registry/issuers/acme"
+    for rel in ("../outside/x.yaml", "registry/../../x", "/etc/x", "registry//x", "./x", ""):
+        with pytest.raises(ValueError, match="not a path inside the registry"):
+            files.link_on_path(root, rel)
+
+
 def test_write_text_atomic_leaves_no_temporary_file_when_it_fails(tmp_path: Path) -> None:
     target = tmp_path / "taken"
     target.mkdir()  # a folder where the file should go: the rename fails
