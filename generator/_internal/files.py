@@ -66,13 +66,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """:func:`write_text_atomic` of bytes."""
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """:func:`write_text_atomic` of bytes. ``durable=False``: not synced (thousands of a log's tiles, which a
+    crash's caller writes again): still whole or not there, and nothing left behind when the write fails."""
     _make_parent(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         with naming(path):
-            if not _write_unnamed(tmp, data, 0o666):
+            if not durable:
+                _write_exclusive(tmp, data, 0o666, sync=False)
+            elif not _write_unnamed(tmp, data, 0o666):
                 _write_exclusive(tmp, data, 0o666)
         tmp.replace(path)
     except BaseException:
@@ -355,14 +358,16 @@ def stage_new(path: Path, data: bytes, *, mode: int = 0o666) -> Path:
     return staged
 
 
-def _write_exclusive(path: Path, data: bytes, mode: int) -> None:
-    """Create ``path`` (never there before, never through a link) holding ``data``, synced; removed on failure."""
+def _write_exclusive(path: Path, data: bytes, mode: int, *, sync: bool = True) -> None:
+    """Create ``path`` (never there before, never through a link) holding ``data``, synced (unless not ``sync``);
+    removed on failure."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
     except BaseException:
         path.unlink(missing_ok=True)  # created above: ours to remove
         raise
