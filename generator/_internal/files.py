@@ -66,13 +66,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """:func:`write_text_atomic` of bytes."""
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """:func:`write_text_atomic` of bytes. ``durable=False``: not synced (thousands of a log's tiles, which a
+    crash's caller writes again): still whole or not there, and nothing left behind when the write fails."""
     _make_parent(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         with naming(path):
-            if not _write_unnamed(tmp, data, 0o666):
+            if not durable:
+                _write_exclusive(tmp, data, 0o666, sync=False)
+            elif not _write_unnamed(tmp, data, 0o666):
                 _write_exclusive(tmp, data, 0o666)
         tmp.replace(path)
     except BaseException:
@@ -355,14 +358,16 @@ def stage_new(path: Path, data: bytes, *, mode: int = 0o666) -> Path:
     return staged
 
 
-def _write_exclusive(path: Path, data: bytes, mode: int) -> None:
-    """Create ``path`` (never there before, never through a link) holding ``data``, synced; removed on failure."""
+def _write_exclusive(path: Path, data: bytes, mode: int, *, sync: bool = True) -> None:
+    """Create ``path`` (never there before, never through a link) holding ``data``, synced (unless not ``sync``);
+    removed on failure."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
     except BaseException:
         path.unlink(missing_ok=True)  # created above: ours to remove
         raise
@@ -458,9 +463,14 @@ def append_lines(path: Path, lines: list[str]) -> None:
     All of them or none: a write cut short (a full disk, a quota, an interruption between two writes of a long
     text) is taken back, so the file is as it was, never ending in half a line that every later reader refuses
     and the next line would be appended to. Taken back only while the file is exactly as this call left it (its
-    size): a line another process appended since is never cut."""
+    size).
+
+    The file itself is locked (``flock``) while it is appended to, and taken back: two appenders that hold no
+    common lock (an owner's record beside the key, signed into from two checkouts of the registry, each holding
+    its own owner folder) never cut each other's line, nor glue theirs onto half of the other's. A file replaced
+    (renamed over, rotated) while this call waited for it is opened again: the line goes to the file at ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    fd = _locked_append(path)
     try:
         start = os.lseek(fd, 0, os.SEEK_END)
         prefix = b"\n" if start > 0 and os.pread(fd, 1, start - 1) != b"\n" else b""
@@ -481,6 +491,34 @@ def append_lines(path: Path, lines: list[str]) -> None:
                     os.fsync(fd)
             raise
     finally:
+        os.close(fd)  # closing the last descriptor releases the lock
+
+
+#: What ``flock`` fails with where the file system has no locks.
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS})
+
+
+def _locked_append(path: Path) -> int:
+    """A descriptor of the file at ``path`` (made if missing), opened to append and locked (``flock``), still the
+    file at ``path`` once the lock is held."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError as exc:
+                if exc.errno not in _NO_LOCKS:
+                    raise
+                return fd  # a file system without locks (a network share without its lock service): as before
+            held, named = os.fstat(fd), path.stat()
+        except FileNotFoundError:  # removed while this call waited: made again
+            os.close(fd)
+            continue
+        except BaseException:
+            os.close(fd)
+            raise
+        if (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino):
+            return fd
         os.close(fd)
 
 
@@ -522,8 +560,16 @@ def read_inside(root: Path, rel: str, *, limit: int | None = None) -> bytes:
 def link_on_path(root: Path, rel: str) -> str | None:
     """The first folder of ``rel`` (POSIX, relative to ``root``) that is a symbolic link, relative to ``root``;
     ``None`` when none is (a missing one is no link: it is made as a folder). What writes a registry file asks it
-    first, as :func:`read_inside` reads one: never through a link, which could point outside the repository."""
+    first, as :func:`read_inside` reads one: never through a link, which could point outside the repository.
+
+    Only the folders under ``root`` are looked at: ``root`` itself may be reached through links (a checkout under
+    ``~/src``, itself a link to another disk). A ``rel`` that could leave ``root`` (``..``, an absolute path, an
+    empty or ``.`` component) is :class:`ValueError`: ``..`` after a folder that is a link would be that link's
+    target's parent. What remains: a link made between this question and the write is not seen (whoever can make
+    one in the checkout can write its files anyway)."""
     parts = rel.split("/")
+    if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"{rel!r} is not a path inside the registry")
     for end in range(1, len(parts)):
         folder = "/".join(parts[:end])
         if (root / folder).is_symlink():
@@ -541,6 +587,34 @@ def refuse_link_on_path(root: Path, rel: str) -> None:
             "(it could point outside the repository); nothing was written",
             ["put the folder itself there"],
         )
+
+
+def is_mount_point(path: Path) -> bool:
+    """Whether the folder ``path`` (resolved: links followed) is where something is mounted, which cannot be renamed
+    (``EBUSY``). :meth:`Path.is_mount` compares devices and sees no bind mount of a folder of the same file system
+    (a container's volume, ``mount --bind``): the kernel's list of this process's mount points
+    (``/proc/self/mountinfo``, where there is one) is asked too."""
+    if path.is_mount():
+        return True
+    try:
+        with open("/proc/self/mountinfo", "rb") as fh:  # noqa: PTH123 - bytes: a mount point need not be UTF-8
+            table = fh.read()
+    except OSError:
+        return False
+    wanted = os.fsencode(path)
+    for line in table.splitlines():
+        fields = line.split(b" ")
+        # The fifth field, with space, tab, newline and backslash written as octal escapes (\040).
+        if len(fields) > 4 and _MOUNTINFO_ESCAPE.sub(_unescape, fields[4]) == wanted:
+            return True
+    return False
+
+
+_MOUNTINFO_ESCAPE = re.compile(rb"\\([0-7]{3})")
+
+
+def _unescape(match: re.Match[bytes]) -> bytes:
+    return bytes([int(match.group(1), 8)])
 
 
 def unwritable_folder(path: Path) -> str | None:

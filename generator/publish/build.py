@@ -26,6 +26,8 @@ from generator._internal.files import (
     claim_name,
     clear_abandoned,
     folder_lock,
+    is_mount_point,
+    open_regular,
     resolved,
 )
 from generator._internal.gcpause import frozen_heap
@@ -65,9 +67,15 @@ def _is_site(folder: Path) -> bool:
 _SHARD_FILE = re.compile(r"[0-9a-f]+\.json\.gz")
 
 
-#: What file browsers leave in folders they show (macOS Finder, its AppleDouble files, Windows Explorer): an
-#: earlier build's data, opened once to look, is still that.
-_BROWSER_FILES = re.compile(r"\.DS_Store|\._.*|Thumbs\.db|desktop\.ini")
+#: What file browsers leave in folders they show (macOS Finder, its AppleDouble files, Windows Explorer), by name
+#: and how the file starts (``None``: any way; a folder's settings are text): an earlier build's data, opened once
+#: to look, is still that. By name alone, a user's own ``._notes`` would have made their folder the build's.
+_BROWSER_FILES: tuple[tuple[re.Pattern[str], bytes | None], ...] = (
+    (re.compile(r"\.DS_Store"), b"\0\0\0\1Bud1"),
+    (re.compile(r"\._.+"), b"\0\x05\x16\x07"),  # AppleDouble
+    (re.compile(r"Thumbs\.db"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),  # a compound file
+    (re.compile(r"desktop\.ini"), None),
+)
 
 
 def _is_data(folder: Path) -> bool:
@@ -88,7 +96,19 @@ def _is_data(folder: Path) -> bool:
 
 
 def _browsers(entry: os.DirEntry[str]) -> bool:
-    return entry.is_file(follow_symlinks=False) and _BROWSER_FILES.fullmatch(entry.name) is not None
+    """Whether ``entry`` is a file a file browser left (:data:`_BROWSER_FILES`): its name, and how it starts."""
+    if not entry.is_file(follow_symlinks=False):
+        return False
+    for name, magic in _BROWSER_FILES:
+        if name.fullmatch(entry.name):
+            if magic is None:
+                return True
+            try:
+                with open_regular(Path(entry.path)) as fh:
+                    return fh.read(len(magic)) == magic
+            except OSError:
+                return False
+    return False
 
 
 def output_folder(
@@ -104,7 +124,7 @@ def output_folder(
     for name in _REGISTRY_FOLDERS:
         if out.is_relative_to(home / name):
             raise UsageError(f"{option} {given}: inside the registry's {name}/: give a folder outside it")
-    if out.is_mount():
+    if is_mount_point(out):
         # Renaming a mount point fails (EBUSY), and the build renames the previous folder aside.
         raise UsageError(
             f"{option} {given}: a mount point, and the build replaces its output whole by renaming",

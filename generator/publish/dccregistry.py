@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from generator._internal.files import write_staged
 from generator.registry import Registry
 
 __all__ = ["DCC_REGISTRY_PATH", "dcc_registry", "write_dcc_registry"]
@@ -40,7 +41,6 @@ def dcc_registry(registry: Registry, now: dt.datetime) -> dict[str, Any]:
 
 def write_dcc_registry(registry: Registry, out: Path, now: dt.datetime | None = None) -> Path:
     path = out / DCC_REGISTRY_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
     document = dcc_registry(registry, now or dt.datetime.now(dt.UTC))
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_staged(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path

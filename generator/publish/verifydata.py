@@ -76,7 +76,7 @@ from typing import Any
 import orjson
 
 from generator import layout
-from generator._internal.files import write_json_staged
+from generator._internal.files import write_json_staged, write_staged
 from generator._internal.source import SourceError
 from generator._internal.times import epoch_micros
 from generator.awards import iter_awards, read_revocations
@@ -258,13 +258,13 @@ def credential_dates(registry: Registry, issuer_id: str) -> dict[str, Any]:
 
 def _write_json(path: Path, data: Any) -> None:
     # Plain writes: the build writes into a staging folder that replaces the site only once complete.
-    path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_staged(path, (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def _write_gzip(path: Path, text: str) -> None:
     """A file stored compressed (``.json.gz``): a host counts the bytes it stores, and a million awards' entries
     (signatures, hashes) take about two thirds of their size in gzip. The same bytes for the same text."""
-    path.write_bytes(gzip.compress(text.encode(), compresslevel=9, mtime=0))
+    write_staged(path, gzip.compress(text.encode(), compresslevel=9, mtime=0))
 
 
 def read_gzip_json(path: Path) -> Any:

@@ -302,11 +302,7 @@ def _publish_locked(
     reindexed = old is not None and update.size == old_size and commitment(old.checkpoint) != index.commitment()
     try:  # each file whole (never half of one); the checkpoint after the tiles it signs
         for rel, data in update.files.items():  # thousands at scale: renamed into place, without an fsync each
-            path = state / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            write_bytes_atomic(state / rel, data, durable=False)
         write_text_atomic(state / "vkey", verifier.vkey + "\n")
         if update.size != old_size or old is None or reindexed:
             note = sign_note(Checkpoint(origin, update.size, new_root, (line,)).text(), signer)

@@ -3,7 +3,9 @@ JSON is written as ``json.dumps`` writes it, however fast."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import json
 import os
 import stat
@@ -149,6 +151,79 @@ def test_append_line_ends_an_unterminated_last_line_first(tmp_path: Path) -> Non
     empty.write_bytes(b"")
     append_line(empty, "x")
     assert empty.read_text() == "x\n"
+
+
+def _appending(path: Path, line: str) -> subprocess.Popen[str]:
+    """Another process appending ``line`` to ``path`` with :func:`append_line` (what a second checkout's award does
+    to the owner's record beside the key)."""
+    code = "import sys; from pathlib import Path; from generator._internal.files import append_line; "
+    code += "append_line(Path(sys.argv[1]), sys.argv[2])"
+    return subprocess.Popen([sys.executable, "-c", code, str(path), line], text=True, env=_env())
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+
+
+def test_an_append_waits_while_another_appender_holds_the_file(tmp_path: Path) -> None:
+    """Two appenders of one file holding no common lock (an owner's record signed into from two checkouts, each
+    holding its own owner folder): one appended in the middle of the other's line ('abc' + 'def' split by it),
+    and one taking back its cut-short write could cut the line the other had just appended. The file is locked
+    while appended to: the second waits for the first's whole line."""
+    record = tmp_path / "owner.signed.txt"
+    record.write_text("first\n")
+    with record.open("ab") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        held.write(b"abc")  # the other appender, half-way through its line
+        held.flush()
+        second = _appending(record, "second")
+        try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                second.wait(timeout=1.5)
+            assert second.returncode is None, record.read_text()  # still waiting
+            assert record.read_text() == "first\nabc"
+            held.write(b"def\n")
+            held.flush()
+        finally:
+            fcntl.flock(held.fileno(), fcntl.LOCK_UN)
+        assert second.wait(timeout=30) == 0
+    assert record.read_text() == "first\nabcdef\nsecond\n"
+
+
+def test_an_append_waiting_for_a_file_replaced_meanwhile_goes_to_the_new_file(tmp_path: Path) -> None:
+    """A file rotated (renamed aside, a new one made) while an append waited for it: the line goes to the file at
+    the path, not into the one renamed away."""
+    log = tmp_path / "revocations.jsonl"
+    log.write_text("old\n")
+    rotated = tmp_path / "revocations.jsonl.1"
+    with log.open("ab") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        appender = _appending(log, "new")
+        try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                appender.wait(timeout=1.5)
+            log.rename(rotated)
+            log.write_text("")
+        finally:
+            fcntl.flock(held.fileno(), fcntl.LOCK_UN)
+        assert appender.wait(timeout=30) == 0
+    assert rotated.read_text() == "old\n"
+    assert log.read_text() == "new\n"
+
+
+def test_link_on_path_looks_under_the_root_only_and_never_leaves_it(tmp_path: Path) -> None:
+    """The registry's root reached through a link (``~/src`` a link to another disk) is a checkout like any; a link
+    under it is named; a path that could leave the root (``..``) is no registry path, never answered 'no link'."""
+    disk = tmp_path / "disk"
+    (disk / "registry" / "issuers").mkdir(parents=True)
+    (tmp_path / "src").symlink_to(disk)
+    root = tmp_path / "src"
+    assert files.link_on_path(root, "registry/issuers/acme/issuer.yaml") is None
+    (disk / "registry" / "issuers" / "acme").symlink_to(tmp_path)
+    assert files.link_on_path(root, "registry/issuers/acme/issuer.yaml") == "registry/issuers/acme"
+    for rel in ("../outside/x.yaml", "registry/../../x", "/etc/x", "registry//x", "./x", ""):
+        with pytest.raises(ValueError, match="not a path inside the registry"):
+            files.link_on_path(root, rel)
 
 
 def test_write_text_atomic_leaves_no_temporary_file_when_it_fails(tmp_path: Path) -> None:

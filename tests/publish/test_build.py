@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +85,26 @@ def _mounted(folder: Path) -> Iterator[None]:
         subprocess.run(["umount", str(folder)], check=True)
 
 
+@contextlib.contextmanager
+def _bound(folder: Path) -> Iterator[None]:
+    """``folder`` made the mount point of a bind mount of another folder of the same file system (skipped where
+    mounting is not permitted): the same device as its parent, which ``Path.is_mount`` does not see."""
+    folder.mkdir()
+    source = folder.with_name(f"{folder.name}-source")
+    source.mkdir()
+    if subprocess.run(["mount", "--bind", str(source), str(folder)], check=False).returncode:
+        pytest.skip("a bind mount is not permitted here")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+        source.rmdir()
+
+
+@pytest.mark.parametrize("mount", [_mounted, _bound])
 @pytest.mark.parametrize("option", ["--out", "--data-out"])
 def test_a_mount_point_is_refused_as_an_output_folder_before_building(
-    signer: Signer, tmp_path: Path, option: str
+    signer: Signer, tmp_path: Path, option: str, mount: Callable[[Path], contextlib.AbstractContextManager[None]]
 ) -> None:
     """The build replaces its folders whole by renaming, and a mount point cannot be renamed: a build into one
     (a volume mounted at ``public/``) ran to the end and failed with a bare "Device or resource busy". It is a
@@ -97,13 +114,24 @@ def test_a_mount_point_is_refused_as_an_output_folder_before_building(
     outside = tmp_path / "outside"
     outside.mkdir()
     named = outside / ("public" if option == "--out" else "public-data")
-    with _mounted(named):
+    with mount(named):
         built = run("--root", str(signer.root), "build", "--out", str(outside / "public"), option, str(named))
         assert built.returncode == 2, built.stderr
         assert "Traceback" not in built.stderr
         assert f"{option} {named}: a mount point" in built.stderr, built.stderr
         assert list(named.iterdir()) == []
     assert [p.name for p in outside.iterdir()] == [named.name]
+
+
+def test_a_mount_point_given_through_a_symbolic_link_is_refused(signer: Signer, tmp_path: Path) -> None:
+    """``--out`` a link to a bind-mounted folder: what is renamed is the folder the link leads to."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "public").symlink_to(outside / "volume")
+    with _bound(outside / "volume"):
+        built = run("--root", str(signer.root), "build", "--out", str(outside / "public"))
+        assert built.returncode == 2, built.stderr
+        assert f"--out {outside / 'public'}: a mount point" in built.stderr, built.stderr
 
 
 def test_build_and_check_share_one_verdict(signer: Signer) -> None:
@@ -314,12 +342,47 @@ def test_a_folder_of_ones_own_holding_a_shards_folder_is_never_replaced(signer: 
     for step in range(3):  # an earlier build's data (shards of an award) is replaced, with what file browsers add
         if step == 2:
             shard = next((data / "shards").iterdir()).name
-            for name in (".DS_Store", "shards/.DS_Store", f"shards/._{shard}", "Thumbs.db", "shards/desktop.ini"):
-                (data / name).write_bytes(b"\0\0\0\1Bud1")
+            for name, magic in _BROWSER_LEFT.items():
+                (data / name.replace("SHARD", shard)).write_bytes(magic + b"\0" * 64)
         built = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(data))
         assert built.returncode == 0, built.stderr
         assert [p.name for p in (data / "shards").iterdir() if p.name.endswith(".json.gz")]
     assert not [p for p in data.rglob("*") if p.name.startswith((".", "Thumbs", "desktop"))]
+
+
+#: What file browsers leave, and how each of those files starts (macOS Finder's .DS_Store, AppleDouble ``._`` files
+#: on volumes without resource forks, Windows Explorer's thumbnail cache, a folder's settings).
+_BROWSER_LEFT = {
+    ".DS_Store": b"\0\0\0\1Bud1",
+    "shards/.DS_Store": b"\0\0\0\1Bud1",
+    "shards/._SHARD": b"\0\x05\x16\x07",
+    "Thumbs.db": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    "shards/desktop.ini": b"[.ShellClassInfo]\r\n",
+}
+
+
+def test_a_folder_of_ones_own_named_like_what_file_browsers_leave_is_not_data(signer: Signer, tmp_path: Path) -> None:
+    """What file browsers leave was taken by its name alone: a user's ``project/`` holding an empty ``shards/`` and
+    their own ``._notes`` and ``shards/._plan`` (text files; only a ``._`` before the name) was an earlier build's
+    data, deleted and replaced. A ``._`` file counts as a browser's only when it is one (AppleDouble: it starts
+    with that format's magic number), and so do ``.DS_Store`` and ``Thumbs.db``."""
+    root = signer.root
+    governance = root / "registry" / "governance.yaml"
+    governance.write_text(governance.read_text() + "verification_data_url: https://data.example.org/verify/\n")
+    signer.award()
+    mine = tmp_path / "project"
+    (mine / "shards").mkdir(parents=True)
+    for name in ("._notes", "shards/._plan", ".DS_Store", "shards/Thumbs.db"):
+        (mine / name).write_text(f"{name}: mine\n")
+    for own in ("._notes", "shards/._plan", ".DS_Store", "shards/Thumbs.db"):
+        before = sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*"))
+        done = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(mine))
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"--data-out {mine}: not verification data credreg built" in done.stderr, done.stderr
+        assert sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*")) == before
+        (mine / own).unlink()  # the next one alone
+    built = run("--root", str(root), "build", "--out", str(tmp_path / "site"), "--data-out", str(mine))
+    assert built.returncode == 0, built.stderr  # an empty shards/ is (an earlier build of no awards') data
 
 
 def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: Signer, tmp_path: Path) -> None:
