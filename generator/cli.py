@@ -1002,7 +1002,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # A path given on the command line that the file system refuses where no reader made it a located problem
         # (a name too long for it, say, met by a stat anywhere in the command): the path and the reason.
-        print(f"credreg: {_refused_path(exc)}", file=sys.stderr)
+        print(f"credreg: {terminal_lines(_refused_path(exc))}", file=sys.stderr)  # a path is input: printed, not obeyed
         return UsageError.exit_code
 
 

@@ -593,3 +593,19 @@ def test_an_error_message_quoting_input_prints_what_a_terminal_would_act_on_esca
     assert unseen[0] not in done.stderr
     escaped = f"\\x{ord(unseen[0]):02x}" if ord(unseen[0]) < 0x100 else f"\\u{ord(unseen[0]):04x}"
     assert f"reg{escaped}" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("unseen", ["\x1b[2K\r", "\u202e"])
+def test_a_path_the_file_system_refuses_is_printed_with_what_a_terminal_would_act_on_escaped(
+    tmp_path: Path, unseen: str
+) -> None:
+    """The last resort for an OSError no reader made a located problem (a name too long for the file system) printed
+    the refused path as it was, past the escaping every other error message gets: an escape sequence in a folder's
+    name erased the line there, a bidi override reordered it."""
+    root = tmp_path / f"reg{unseen}{'y' * 300}"
+    done = run("--root", str(root), "check")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert unseen[0] not in done.stderr
+    escaped = f"\\x{ord(unseen[0]):02x}" if ord(unseen[0]) < 0x100 else f"\\u{ord(unseen[0]):04x}"
+    assert f"reg{escaped}" in done.stderr, done.stderr

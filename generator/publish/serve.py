@@ -16,6 +16,7 @@ from pathlib import Path
 from generator._internal.files import resolved
 from generator.errors import CredregError
 from generator.publish.build import TOOLKIT_ROOT, build_site
+from generator.report import terminal_lines
 
 __all__ = ["serve", "snapshot"]
 
@@ -47,7 +48,11 @@ def _build(root: Path, out: Path) -> None:
     try:
         result = build_site(root, out)
     except CredregError as exc:
-        print(f"credreg serve: build failed, still serving the previous site\n{exc.explain()}", file=sys.stderr)
+        # The message quotes the registry's words (a folder's name, a field's value): printed, not obeyed.
+        print(
+            f"credreg serve: build failed, still serving the previous site\n{terminal_lines(exc.explain())}",
+            file=sys.stderr,
+        )
         return
     print(f"credreg serve: built {result.pages} pages in {time.perf_counter() - started:.1f}s", file=sys.stderr)
 

@@ -257,7 +257,6 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
         cosignature_times,
         freshness,
         log_is_demo,
-        quorum_cosignature,
     )
     from generator.transparency.log import open_log, read_note
     from generator.transparency.logindex import read_kept, write_kept
@@ -300,7 +299,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
     times = cosignature_times(log.note, config)
     witnessed = (
         f"; cosigned by {len(times)} of {config.quorum} witnesses"
-        + freshness(quorum_cosignature(times, config.quorum), dt.datetime.now(dt.UTC), config.quorum)
+        + freshness(times, dt.datetime.now(dt.UTC), config.quorum)
         if config.witnesses
         else ""  # a log no witness watches (a demo log): nothing to count
     )

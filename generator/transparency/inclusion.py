@@ -40,7 +40,7 @@ import datetime as dt
 import hashlib
 import re
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,8 +137,9 @@ class LogInclusion:
     """The files this check read, relative to the log (``../verify/…``: the site's; another host's by their
     address; with a site: O(log n) files, no entry bundle)."""
     status_list: ListBinding | None = None
-    cosigned_at: int | None = None
-    """The newest time (Unix seconds) a listed witness cosigned the checkpoint, when one did."""
+    cosignatures: tuple[int, ...] = ()
+    """The times (Unix seconds) of the listed witnesses' valid cosignatures on the checkpoint: how fresh the view
+    is, by :func:`quorum_cosignature` against the reader's clock."""
     demo: bool = False
     """The log's ``policy.json`` says ``"demo": true`` (:mod:`generator.transparency.demo`): a label that only
     lowers what the check is worth, so it is taken from the log as it is."""
@@ -637,7 +638,7 @@ def _find(
         (before[1].path, before[1].kind, before[0]) if before else None,
         tuple(sorted(counting.files | {f"../{rel}" for rel in (site.files if site else ())})),
         binding,
-        quorum_cosignature(times, config.quorum),
+        tuple(times),
         _says_demo(policy),
     ), binding
 
@@ -656,13 +657,21 @@ def cosignature_times(note: Note, config: TransparencyLog) -> list[int]:
     return times
 
 
-def quorum_cosignature(times: list[int], quorum: int) -> int | None:
-    """The time by which ``quorum`` of the witnesses had cosigned (the quorum-th newest of ``times`` that names a
-    date, none after 9999-12-31; the newest for a quorum of 0 or 1, the oldest when fewer cosigned), for
-    :func:`freshness`. No one witness of a larger quorum is trusted alone, nor for how fresh a view is: the newest
-    time was any one witness's word, and one cosigning a stale view again made it look fresh (tlog.js alike)."""
-    dated = sorted((t for t in times if t <= _LAST_SECOND), reverse=True)
-    return dated[min(max(quorum, 1), len(dated)) - 1] if dated else None
+def quorum_cosignature(times: Sequence[int], quorum: int, now: int) -> int | None:
+    """The time by which ``quorum`` of the witnesses had cosigned (the quorum-th newest of ``times``; the newest for
+    a quorum of 0 or 1, the oldest when fewer cosigned), for :func:`freshness`; ``now`` is the reader's clock (Unix
+    seconds). No one witness of a larger quorum is trusted alone, nor for how fresh a view is: the newest time was
+    any one witness's word, and one cosigning a stale view again made it look fresh. A time after the clock (beyond
+    :data:`CLOCK_SKEW_SECONDS`) or after 9999-12-31 says nothing of when its witness cosigned, so it ranks as the
+    oldest, not the newest: ranked by its value, it let the one witness on a stale host's side (cosigning now) set
+    the view's age alone, the quorum's other cosignature dated ahead. The answer is then that time (freshness says
+    it is after the clock), or None when it names no date (tlog.js ``quorumCosignature`` alike)."""
+    horizon = now + CLOCK_SKEW_SECONDS
+    ranked = sorted(times, key=lambda t: (t > horizon, t > _LAST_SECOND, -t if t <= horizon else t))
+    if not ranked:
+        return None
+    time = ranked[min(max(quorum, 1), len(ranked)) - 1]
+    return time if time <= _LAST_SECOND else None
 
 
 def _says_demo(policy: Any) -> bool:
@@ -696,12 +705,13 @@ def _age(seconds: int) -> str:
 CLOCK_SKEW_SECONDS = int(CLOCK_SKEW.total_seconds())
 
 
-def freshness(cosigned_at: int | None, now: dt.datetime, quorum: int = 1) -> str:
-    """How old this view of the log is, by the time its quorum of witnesses had cosigned it
-    (:func:`quorum_cosignature`; "" when none gives a time). A time after the clock (beyond
+def freshness(times: Sequence[int], now: dt.datetime, quorum: int = 1) -> str:
+    """How old this view of the log is, by the time its quorum of witnesses had cosigned it, of the cosignature
+    ``times`` (:func:`quorum_cosignature`; "" when none gives a time). A time after the clock (beyond
     :data:`CLOCK_SKEW_SECONDS`) is the witness's word about a moment still to come: read as "0 minutes ago", it made
     a stale view look fresh until the clock caught up, so it is said for what it is. tlog.js ``freshness`` is the
     page's copy."""
+    cosigned_at = quorum_cosignature(times, quorum, int(now.timestamp()))
     if cosigned_at is None:
         return ""
     when = dt.datetime.fromtimestamp(cosigned_at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -795,7 +805,7 @@ def _recorded(found: LogInclusion, signer: str, now: dt.datetime | None) -> str:
     return (
         f"recorded in the public log as entry {found.index} of {found.size}, checkpoint signed by {signer} "
         f"and cosigned by {found.cosigned} of {found.quorum} witnesses"
-        + freshness(found.cosigned_at, now or dt.datetime.now(dt.UTC), found.quorum)
+        + freshness(found.cosignatures, now or dt.datetime.now(dt.UTC), found.quorum)
         + (DEMO_CLAUSE if found.demo else "")
     )
 

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator._internal.files import write_text_atomic
+from generator._internal.files import open_regular, write_text_atomic
 from generator.tlog import merkle
 from generator.tlog.note import Checkpoint
 from generator.transparency.entries import LogEntry, path_bytes
@@ -230,7 +230,10 @@ KEPT_FILE = "index.json"
 def read_kept(path: Path) -> object:
     """The index kept at ``path`` as parsed JSON (None when there is none or it does not parse: read it all)."""
     try:
-        return json.loads(path.read_text())
+        # A plain file only (open_regular): a publisher's state is a checkout of the log branch, anyone's who can
+        # push to it, and a FIFO here blocked the publish for ever, a link to /dev/zero read until memory ran out.
+        with open_regular(path) as handle:
+            return json.loads(handle.read())
     except (OSError, ValueError, RecursionError):  # a deep nesting is no kept index either, not a traceback
         return None
 

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator._internal.files import write_bytes_atomic, write_staged, write_text_atomic
+from generator._internal.files import open_regular, write_bytes_atomic, write_staged, write_text_atomic
 from generator.awarding.lock import held
 from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
@@ -142,7 +142,10 @@ def _covered_commit(state: Path, size: int) -> str | None:
     """The commit the checkpoint covers, if ``commit`` was written for this very size (a publish interrupted
     between the checkpoint and this file leaves them apart: then the whole history is read again)."""
     try:
-        commit, recorded = (state / "commit").read_text().split()
+        # The state is a checkout of the log branch: a plain file only, read within a bound (open_regular, as
+        # LogSource reads the log's own files). A FIFO here blocked the publish for ever, /dev/zero read on.
+        with open_regular(state / "commit") as handle:
+            commit, recorded = handle.read(256).decode().split()
     except (OSError, ValueError):
         return None
     return commit if recorded == str(size) else None

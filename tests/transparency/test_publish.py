@@ -1196,3 +1196,35 @@ def test_a_log_folder_file_that_is_not_a_regular_file_is_refused_without_waiting
         assert done.returncode == 1, done.stdout + done.stderr
         assert "Traceback" not in done.stderr, done.stderr
         assert f"cannot read {target}" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("name", ["commit", "index.json"])
+def test_a_publish_state_file_that_is_not_a_regular_file_is_not_waited_on(
+    log_repo: LogRepo, tmp_path: Path, name: str
+) -> None:
+    """The publisher's state is a checkout of the log branch, anyone's who can push to it, as a log folder is: its
+    checkpoint and tiles are read as a plain file each (LogSource), but the two files beside them it keeps for itself
+    (``commit``, the commit the checkpoint covers; ``index.json``, the kept index) were read whole, through links: a
+    FIFO there blocked `credreg log publish` for ever, holding the state's lock (a link to /dev/zero read until
+    memory ran out). Each is now opened as a plain file, and one that is not is no hint: the history is read again
+    and the file written anew."""
+    import os
+    import subprocess
+    import sys
+
+    log_repo.publish()
+    target = log_repo.state / name
+    target.unlink()
+    os.mkfifo(target)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    args = ["log", "publish", "--state", str(log_repo.state), "--key", str(log_repo.log_key)]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(log_repo.root), *args],
+            capture_output=True, text=True, env=env, timeout=60, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"credreg log publish waited on the FIFO {target}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert target.is_file()
+    assert not target.is_symlink()

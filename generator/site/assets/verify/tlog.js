@@ -914,12 +914,22 @@ const CLOCK_SKEW_SECONDS = 300;
 
 /**
  * The time by which `quorum` of the witnesses had cosigned (inclusion.py `quorum_cosignature`): the quorum-th newest
- * of `times` (BigInt seconds) that names a date; the newest for a quorum of 0 or 1, the oldest when fewer cosigned.
- * No one witness of a larger quorum is trusted alone, nor for how fresh a view is.
+ * of `times` (BigInt seconds); the newest for a quorum of 0 or 1, the oldest when fewer cosigned. No one witness of a
+ * larger quorum is trusted alone, nor for how fresh a view is. A time after the clock `now` (beyond the skew) or
+ * after 9999-12-31 says nothing of when its witness cosigned: it ranks as the oldest, and the answer is then that
+ * time (said to be after the clock), or null when it names no date.
  */
-function quorumCosignature(times, quorum) {
-  const dated = times.filter((t) => t <= LAST_SECOND).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
-  return dated.length ? dated[Math.min(Math.max(quorum, 1), dated.length) - 1] : null;
+function quorumCosignature(times, quorum, now) {
+  const horizon = BigInt(Math.floor(now)) + BigInt(CLOCK_SKEW_SECONDS);
+  const rank = (t) => [t > horizon ? 1 : 0, t > LAST_SECOND ? 1 : 0, t <= horizon ? -t : t];
+  const ranked = [...times].sort((a, b) => {
+    const [x, y] = [rank(a), rank(b)];
+    for (let i = 0; i < 3; i += 1) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
+  if (!ranked.length) return null;
+  const time = ranked[Math.min(Math.max(quorum, 1), ranked.length) - 1];
+  return time <= LAST_SECOND ? time : null;
 }
 
 /** How old this view of the log is, by the time its quorum had cosigned it (inclusion.py `freshness`): a time after
@@ -1109,7 +1119,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   }
   const cosigned = times.length;
   const quorum = Number.isInteger(policy.quorum) ? policy.quorum : 0;
-  const cosignedAt = quorumCosignature(times, quorum);
+  const cosignedAt = quorumCosignature(times, quorum, now);
   const reason =
     `recorded in the public log as entry ${index} of ${cp.size}, checkpoint signed by the registry and ` +
     `cosigned by ${cosigned} of ${quorum} witnesses${freshness(cosignedAt, now, quorum)}${history}` +
