@@ -775,3 +775,74 @@ def test_check_s_summary_counts_the_endorsers_keys_apart(setup: tuple[Path, dict
     assert "(1 issuers, 3 credentials, 1 issuer keys, 2 endorsers, 2 endorser keys, 0 awards" in checked.stderr
     as_json = json.loads(credreg(*r, "check", "--jobs", "1", "--format", "json", env=env).stdout)["summary"]
     assert (as_json["issuer keys"], as_json["endorser keys"]) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("kind", "stated"),
+    [
+        ("endorses", None),  # no CTDL term says "endorsed by": it was exported as ceterms:recognizedBy
+        ("recognises", "ceterms:recognizedBy"),
+        ("counts-towards-qualification", "ceterms:recognizedBy"),
+        ("approves-for-regulated-role", "ceterms:approvedBy"),
+        ("accredits", "ceterms:accreditedBy"),
+    ],
+)
+def test_ctdl_states_what_a_signed_endorsement_confirms_and_no_more(
+    setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path, kind: str, stated: str | None
+) -> None:
+    """CTDL states a body's valid signed endorsement as the strongest quality-assurance claim it confirms (the one
+    rule: recognition.CONFIRMS). A mere "endorses" confirms no claim to recognition, and the credential page says a
+    claim "Recognised by" the body is only claimed: CTDL stated it as fact (ceterms:recognizedBy)."""
+    from generator.publish.verifydata import AwardStats
+    from generator.render.ctdl import ctdl_credential
+    from generator.render.model import SiteModel
+
+    root, env, r = setup
+    definition = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    definition.write_text(definition.read_text() + "quality_assurance:\n  - kind: recognized\n    by: Data Council\n")
+    endorse(r, env, tmp_path, "--kind", kind)
+    registry = load_registry(root).registry
+    assert registry is not None
+    model = SiteModel.build(registry, AwardStats(), {}, dt.datetime.now(dt.UTC))
+    [claim] = model.recognition.claims(registry, "acme-academy", "sql-basics")
+    doc = ctdl_credential(model, model.entries[CREDENTIAL])
+    terms = ("ceterms:accreditedBy", "ceterms:approvedBy", "ceterms:recognizedBy")
+    found = {t: [o["ceterms:name"]["en"] for o in doc[t]] for t in terms if t in doc}
+    assert found == ({stated: ["Data Council"]} if stated else {}), found
+    # The page's word on the claim "Recognised by Data Council" and CTDL's agree.
+    assert (claim.status is ClaimStatus.CONFIRMED) == (stated == "ceterms:recognizedBy" or kind == "accredits")
+
+
+def test_the_api_names_an_endorser_by_its_registered_name_never_the_files(tmp_path: Path) -> None:
+    """The JSON API named an endorsement's endorser by the name its file gives ("Ministry of Education", signed with
+    the body's key), where the pages, credreg verify and the verification page name it by the name registered for
+    the body whose key signed it (the file's name is held to it by the "Endorser as registered" check, which the
+    build does not run)."""
+    from generator.publish.verifydata import AwardStats
+    from generator.render.api import _endorser, _recognition
+    from generator.render.model import SiteModel
+
+    root = make_registry(tmp_path / "r")
+    add_endorser(root, "data-council", "Data Council")
+    signing = _signing(root, tmp_path)
+    registry = load_registry(root).registry
+    assert registry is not None
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    unsigned = unsigned_endorsement(
+        registry, "data-council", CREDENTIAL, kind=EndorsementKind.ACCREDITS, comment="Accredited.",
+        scope=None, valid_from=when, valid_until=None, status_list=1, status_index=3,
+    )  # fmt: skip
+    unsigned["issuer"]["name"] = "Ministry of Education"
+    signed = sign_document(unsigned, signing, f"{registry.endorser_did('data-council')}#k1", when)
+    rel = f"registry/endorsers/data-council/endorsements/{award_hash(signed)}.json"
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).write_text(render_award(signed), encoding="utf-8")
+    registry = load_registry(root).registry
+    assert registry is not None
+    model = SiteModel.build(registry, AwardStats(), {}, dt.datetime.now(dt.UTC))
+    [item] = model.recognition.endorsements
+    assert item.result.authentic  # shown
+    assert not item.valid  # as not confirmed
+    [listed] = _recognition(model, model.entries[CREDENTIAL])["endorsements"]
+    [by_body] = _endorser(model, "data-council")["endorsements"]
+    assert listed["endorser_name"] == by_body["endorser_name"] == "Data Council", listed

@@ -181,8 +181,47 @@ def check_endorsed_records(pr: PullRequest, problems: ProblemList) -> None:
             f"({examples}): each carries the name {owner} signed it with, which must be the registry's record of "
             f"{owner}, so that name does not change while {owner} has endorsements"
         )
-        doc = pr.head_yaml(change.path)
-        if doc is not None and isinstance(doc.data, dict) and "name" in doc.data:
-            problems.append(doc.problem(["name"], message, code=RECORDS_CODE))
-        else:
-            problems.add(change.path, message, field="name", code=RECORDS_CODE)
+        _refuse_on_name(pr, change.path, message, problems)
+    _endorsed_credentials(pr, added, problems)
+
+
+def _refuse_on_name(pr: PullRequest, path: str, message: str, problems: ProblemList) -> None:
+    doc = pr.head_yaml(path)
+    if doc is not None and isinstance(doc.data, dict) and "name" in doc.data:
+        problems.append(doc.problem(["name"], message, code=RECORDS_CODE))
+    else:
+        problems.add(path, message, field="name", code=RECORDS_CODE)
+
+
+def _endorsed_credentials(pr: PullRequest, added: set[str], problems: ProblemList) -> None:
+    """Refuse renaming a credential definition another body has endorsed. The endorsement names it by its page only,
+    and signs the name it had ("Other Body recognises: Data Analysis"): renamed and rewritten by its issuer, whose
+    file it is, it read "Confirmed: signed by the body" as something the body never saw. Awards hold an awarded
+    definition's name (:mod:`generator.governance.awarded`); this holds an endorsed one's, awarded or not."""
+    registry = pr.registry
+    assert registry is not None
+    for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.MODIFIED]):
+        issuer, slug = change.role.issuer, change.role.name
+        head = pr.head_yaml(change.path)
+        if issuer is None or slug is None or head is None or not isinstance(head.data, dict):
+            continue  # its file does not load: its own problems say why
+        before, after = pr.base_yaml(change.path).get("name"), head.data.get("name")
+        if before == after:
+            continue
+        url = registry.credential_url(issuer, slug)
+        held: dict[str, str] = {}  # the bodies that endorsed it, and one file of each
+        for found in iter_endorsements(pr.root):
+            rel = layout.relpath(pr.root, found.path)
+            subject = found.document.get("credentialSubject")
+            if rel not in added and isinstance(subject, dict) and subject.get("id") == url:
+                held.setdefault(found.owner, rel)
+        by = sorted(held.items())
+        if not by:
+            continue
+        bodies = ", ".join(owner for owner, _ in by)
+        message = (
+            f"{bodies} {'has' if len(by) == 1 else 'have'} endorsed it ({by[0][1]}), signing its name {before!r}: "
+            "a credential another body has endorsed keeps its name (for another credential, add a new definition; "
+            "the body endorses it anew)"
+        )
+        _refuse_on_name(pr, change.path, message, problems)

@@ -86,7 +86,8 @@ def _endorsement(model: SiteModel, item: Any) -> dict[str, Any]:
     return {
         "hash": item.found.hash,
         "endorser": item.endorser,
-        "endorser_name": doc.get("issuer", {}).get("name"),
+        # The name registered for the body whose key signed it (verify_endorsement's), never the one the file gives.
+        "endorser_name": item.result.facts.get("endorser_name"),
         "subject": item.subject,
         "kind": item.kind,
         "comment": subject.get("endorsementComment"),

@@ -23,12 +23,14 @@ from generator.models import (
     DeliveryMode,
     LifecycleStatus,
     Price,
+    QualityAssuranceKind,
     StackingRule,
 )
+from generator.recognition import CONFIRMS
 from generator.render import labels
 from generator.render.model import Entry, SiteModel, framework_url
 
-__all__ = ["CTDL_CONTEXT", "ctdl_credential", "hours_duration"]
+__all__ = ["CTDL_CONTEXT", "ctdl_credential", "endorsement_property", "hours_duration"]
 
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 
@@ -63,13 +65,20 @@ _DELIVERY = {
     DeliveryMode.BLENDED: ("deliveryType:BlendedDelivery", "Blended Delivery"),
 }
 #: Signed endorsement kinds → CTDL quality-assurance properties.
-_ENDORSEMENT_PROPERTY = {
-    "accredits": "ceterms:accreditedBy",
-    "approves-for-regulated-role": "ceterms:approvedBy",
-    "counts-towards-qualification": "ceterms:recognizedBy",
-    "recognises": "ceterms:recognizedBy",
-    "endorses": "ceterms:recognizedBy",
-}
+#: The CTDL term of each quality-assurance claim, strongest first. A claim that a body endorses the credential has
+#: none: CTDL's recognizedBy would state a recognition the body never signed.
+_QA_PROPERTY = (
+    (QualityAssuranceKind.ACCREDITED, "ceterms:accreditedBy"),
+    (QualityAssuranceKind.APPROVED, "ceterms:approvedBy"),
+    (QualityAssuranceKind.RECOGNIZED, "ceterms:recognizedBy"),
+)
+
+
+def endorsement_property(kind: str) -> str | None:
+    """The CTDL term a valid signed endorsement of ``kind`` is stated under: the strongest claim it confirms, by the
+    rule the credential page weighs claims with (:data:`generator.recognition.CONFIRMS`); ``None`` when it confirms
+    none CTDL has a term for (a mere ``endorses``)."""
+    return next((prop for qa, prop in _QA_PROPERTY if kind in CONFIRMS[qa]), None)
 
 
 def _lang(language: str, text: str) -> dict[str, str]:
@@ -252,8 +261,8 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
         doc["ceterms:latestVersion"] = url_of(entry.superseded_by)
     if entry.supersedes:
         doc["ceterms:previousVersion"] = url_of(entry.supersedes)
-    # Only what a body signed (and still stands behind) is stated as accreditation, recognition or approval; an
-    # issuer's unconfirmed claim is not exported as fact.
+    # Only what a body signed (and still stands behind) is stated as accreditation, recognition or approval, and only
+    # as strong as what it signed (endorsement_property); an issuer's unconfirmed claim is not exported as fact.
     subject = registry.credential_url(entry.record.id, d.id)
     for item in model.recognition.of(subject):
         if not item.valid or item.endorser is None:
@@ -265,8 +274,8 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
             if item.endorser in registry.endorsers
             else registry.issuer_url(item.endorser),
         }
-        prop = _ENDORSEMENT_PROPERTY.get(item.kind, "ceterms:recognizedBy")
-        if org not in doc.get(prop, []):
+        prop = endorsement_property(item.kind)
+        if prop is not None and org not in doc.get(prop, []):
             doc.setdefault(prop, []).append(org)
     if d.validity.period:
         doc["ceterms:renewalFrequency"] = xsd_duration(d.validity.period)

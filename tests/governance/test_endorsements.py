@@ -465,3 +465,22 @@ def test_an_endorsed_issuer_keeps_its_identity_without_keys_or_awards(repo: Repo
     )
     assert problem.location.path == rel
     assert endorsed in problem.message
+
+
+def test_renaming_a_credential_another_body_has_endorsed_is_refused(repo: Repo, tmp_path: Path) -> None:
+    """A body endorsed "Data Analysis" (its signed name says so: "Other Body recognises: Data Analysis"); the
+    issuer, whose folder it is, renamed the credential and rewrote it as something else, and the page went on saying
+    "Confirmed: signed by the body" of a credential the body never saw. Awards held the name to what they carry;
+    a credential with no awards yet was held to nothing."""
+    _setup(repo, tmp_path)
+    rel = f"registry/issuers/{ACME}/credentials/data-analysis.yaml"
+    text = repo.read(f"registry/issuers/{ACME}/credentials/sql-basics.yaml")
+    repo.write(rel, text.replace("id: sql-basics", "id: data-analysis").replace("SQL Basics", "Data Analysis"))
+    _endorse(repo, tmp_path, OB, f"{ACME}/data-analysis")
+    commit_all(repo.root, "an endorsed credential, not yet awarded")
+    assert errors(run_check(repo.root, CheckOptions(progress=False))) == []
+    repo.write(rel, repo.read(rel).replace("name: Data Analysis", "name: Registered Nurse Practice"))
+    report = repo.check(actor="acme-lead")
+    problem = only(report, "governance.endorsed-records")
+    assert (problem.location.path, problem.field) == (rel, "name"), shown(report.problems)
+    assert "other-body has endorsed it" in problem.message, problem.message
