@@ -425,9 +425,16 @@ def test_mkdocs_serve_leaves_no_data_folder_behind(signer: Signer, tmp_path: Pat
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-f", str(signer.root / "mkdocs.yml")]
+    # Ctrl-C is how a user stops it. A shell running the tests in the background ignores SIGINT, its children
+    # inherit that and Python then installs no handler: the server is given Python's own handler back.
+    start = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv[0] = 'mkdocs'; runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"
+    )
+    command = [sys.executable, "-c", start, "serve", "--no-livereload", "-f", str(signer.root / "mkdocs.yml")]
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temporary)}
-    with subprocess.Popen([*command, "-a", f"127.0.0.1:{port}"], stderr=subprocess.PIPE, text=True, env=env) as served:
+    served = subprocess.Popen([*command, "-a", f"127.0.0.1:{port}"], stderr=subprocess.PIPE, text=True, env=env)
+    try:
         assert served.stderr is not None
         said = []
         for line in served.stderr:
@@ -442,6 +449,10 @@ def test_mkdocs_serve_leaves_no_data_folder_behind(signer: Signer, tmp_path: Pat
         assert (data[0] / "shards").is_dir()
         served.send_signal(signal.SIGINT)
         rest = served.communicate(timeout=60)[1]
+    finally:
+        if served.poll() is None:  # a failed step never leaves the server running, nor the test waiting on it
+            served.kill()
+            served.communicate()
     assert served.returncode == 0, rest
     assert "Traceback" not in rest, rest
     assert list(temporary.iterdir()) == []
