@@ -578,6 +578,15 @@ def test_keygen_valid_from_a_day_opens_the_key_at_its_start(tmp_path: Path, give
     assert key["valid_from"] == written
 
 
+def _said_escaped(done: subprocess.CompletedProcess[str], unseen: str) -> None:
+    """``done`` refused the registry's folder, naming it with ``unseen`` shown escaped, never as it is."""
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert unseen not in done.stderr
+    escaped = f"\\x{ord(unseen):02x}" if ord(unseen) < 0x100 else f"\\u{ord(unseen):04x}"
+    assert f"reg{escaped}" in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize("unseen", ["\x1b[2K\r", "\u202e", "\u2028", "\x9b"])
 def test_an_error_message_quoting_input_prints_what_a_terminal_would_act_on_escaped(
     tmp_path: Path, unseen: str
@@ -588,11 +597,7 @@ def test_an_error_message_quoting_input_prints_what_a_terminal_would_act_on_esca
     root = tmp_path / f"reg{unseen}istry"
     root.mkdir()
     done = run("--root", str(root), "check")
-    assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr
-    assert unseen[0] not in done.stderr
-    escaped = f"\\x{ord(unseen[0]):02x}" if ord(unseen[0]) < 0x100 else f"\\u{ord(unseen[0]):04x}"
-    assert f"reg{escaped}" in done.stderr, done.stderr
+    _said_escaped(done, unseen[0])
 
 
 @pytest.mark.parametrize("unseen", ["\x1b[2K\r", "\u202e"])
@@ -604,8 +609,4 @@ def test_a_path_the_file_system_refuses_is_printed_with_what_a_terminal_would_ac
     name erased the line there, a bidi override reordered it."""
     root = tmp_path / f"reg{unseen}{'y' * 300}"
     done = run("--root", str(root), "check")
-    assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr
-    assert unseen[0] not in done.stderr
-    escaped = f"\\x{ord(unseen[0]):02x}" if ord(unseen[0]) < 0x100 else f"\\u{ord(unseen[0]):04x}"
-    assert f"reg{escaped}" in done.stderr, done.stderr
+    _said_escaped(done, unseen[0])

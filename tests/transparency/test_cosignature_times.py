@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.tlog.note import NoteSigner
 from generator.transparency.inclusion import log_check
 from generator.transparency.log import LogSource
 from tests.site.node_runner import NODE
@@ -65,6 +66,18 @@ def test_a_cosignature_dated_after_the_clock_is_not_freshness(
     assert js["reason"] == python.reason
 
 
+def _second_witness_and_a_quorum_of_two(log_repo: LogRepo) -> NoteSigner:
+    """A second witness listed beside the log's, and a quorum of two, committed: the second witness's key."""
+    from generator.transparency.keys import generate_note_key
+
+    second = generate_note_key(log_repo.keys / "w2.key", "witness.example.net/w2", "witness")
+    governance = log_repo.root / "registry/governance.yaml"
+    text = governance.read_text().replace("  quorum: 1\n", "")
+    governance.write_text(text + f"    - name: Second witness\n      vkey: {second.verifier.vkey}\n  quorum: 2\n")
+    commit_all(log_repo.root, "a second witness, and a quorum of two")
+    return second
+
+
 def test_a_view_is_as_fresh_as_its_quorum_not_its_most_recent_witness(
     node: Node, log_repo: LogRepo, tmp_path: Path
 ) -> None:
@@ -74,13 +87,8 @@ def test_a_view_is_as_fresh_as_its_quorum_not_its_most_recent_witness(
     an older checkpoint than its last, so cosigns nothing newer of a view gone stale). The age is now the time by
     which the quorum had cosigned: the quorum-th newest cosignature, in the CLI and on the page alike."""
     from generator.tlog.note import cosign, parse_note
-    from generator.transparency.keys import generate_note_key
 
-    second = generate_note_key(log_repo.keys / "w2.key", "witness.example.net/w2", "witness")
-    governance = log_repo.root / "registry/governance.yaml"
-    text = governance.read_text().replace("  quorum: 1\n", "")
-    governance.write_text(text + f"    - name: Second witness\n      vkey: {second.verifier.vkey}\n  quorum: 2\n")
-    commit_all(log_repo.root, "a second witness, and a quorum of two")
+    second = _second_witness_and_a_quorum_of_two(log_repo)
     clock = COSIGNED_AT + dt.timedelta(days=3, hours=1)
     registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
     served = site / "log/checkpoint"
@@ -121,13 +129,8 @@ def test_a_cosignature_dated_ahead_does_not_leave_the_age_to_one_witness(
     witnesses had all cosigned its checkpoint since a minute ago"). A time that says nothing of when it was made
     ranks as the oldest: the view's age is not said, in the CLI and on the page alike."""
     from generator.tlog.note import Note, cosign, parse_note
-    from generator.transparency.keys import generate_note_key
 
-    second = generate_note_key(log_repo.keys / "w2.key", "witness.example.net/w2", "witness")
-    governance = log_repo.root / "registry/governance.yaml"
-    text = governance.read_text().replace("  quorum: 1\n", "")
-    governance.write_text(text + f"    - name: Second witness\n      vkey: {second.verifier.vkey}\n  quorum: 2\n")
-    commit_all(log_repo.root, "a second witness, and a quorum of two")
+    second = _second_witness_and_a_quorum_of_two(log_repo)
     clock = COSIGNED_AT + dt.timedelta(days=3, hours=1)
     registry, site, _ = _published_cosigned(log_repo.root, log_repo, tmp_path, COSIGNED_AT)
     served = site / "log/checkpoint"
