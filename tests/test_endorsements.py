@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -406,11 +407,16 @@ def _signing(root: Path, tmp: Path, who: str = "data-council") -> SigningKey:
     return load_signing_key(tmp / f"{who}.key", root=root)
 
 
-def _refused_signed_text(tmp_path: Path, key: str, text: str, field: str) -> tuple[Problem, dict[str, Any]]:
-    """An endorsement signed with ``text`` as its ``key`` (the name, or a field of its subject), checked: the one
-    structure problem, which names its file, line and ``field``; and the signed endorsement."""
-    from generator.check import run_check
-
+def _data_council_endorses(
+    tmp_path: Path,
+    kind: EndorsementKind,
+    comment: str,
+    scope: str | None,
+    change: Callable[[dict[str, Any]], None],
+) -> tuple[Path, str, dict[str, Any], str]:
+    """A registry where Data Council endorses :data:`CREDENTIAL` (``kind``, ``comment``, ``scope``), by a file that
+    ``change`` edits before it is signed, written in the body's folder: the registry's root, the file's path, the
+    signed endorsement and its text."""
     root = make_registry(tmp_path / "r")
     add_endorser(root, "data-council", "Data Council")
     signing = _signing(root, tmp_path)
@@ -418,15 +424,29 @@ def _refused_signed_text(tmp_path: Path, key: str, text: str, field: str) -> tup
     assert registry is not None
     when = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     unsigned = unsigned_endorsement(
-        registry, "data-council", CREDENTIAL, kind=EndorsementKind.RECOGNISES, comment="Recognised.",
-        scope="analysts", valid_from=when, valid_until=None, status_list=1, status_index=3,
+        registry, "data-council", CREDENTIAL, kind=kind, comment=comment,
+        scope=scope, valid_from=when, valid_until=None, status_list=1, status_index=3,
     )  # fmt: skip
-    (unsigned if key == "name" else unsigned["credentialSubject"])[key] = text
+    change(unsigned)
     signed = sign_document(unsigned, signing, f"{registry.endorser_did('data-council')}#k1", when)
     rel = f"registry/endorsers/data-council/endorsements/{award_hash(signed)}.json"
     rendered = render_award(signed)
     (root / rel).parent.mkdir(parents=True)
     (root / rel).write_text(rendered, encoding="utf-8")
+    return root, rel, signed, rendered
+
+
+def _refused_signed_text(tmp_path: Path, key: str, text: str, field: str) -> tuple[Problem, dict[str, Any]]:
+    """An endorsement signed with ``text`` as its ``key`` (the name, or a field of its subject), checked: the one
+    structure problem, which names its file, line and ``field``; and the signed endorsement."""
+    from generator.check import run_check
+
+    def change(unsigned: dict[str, Any]) -> None:
+        (unsigned if key == "name" else unsigned["credentialSubject"])[key] = text
+
+    root, rel, signed, rendered = _data_council_endorses(
+        tmp_path, EndorsementKind.RECOGNISES, "Recognised.", "analysts", change
+    )
 
     [problem] = [p for p in run_check(root).problems if p.code == "endorsement.structure"]
     assert (problem.location.path, problem.field) == (rel, field)
@@ -822,21 +842,10 @@ def test_the_api_names_an_endorser_by_its_registered_name_never_the_files(tmp_pa
     from generator.render.api import _endorser, _recognition
     from generator.render.model import SiteModel
 
-    root = make_registry(tmp_path / "r")
-    add_endorser(root, "data-council", "Data Council")
-    signing = _signing(root, tmp_path)
-    registry = load_registry(root).registry
-    assert registry is not None
-    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-    unsigned = unsigned_endorsement(
-        registry, "data-council", CREDENTIAL, kind=EndorsementKind.ACCREDITS, comment="Accredited.",
-        scope=None, valid_from=when, valid_until=None, status_list=1, status_index=3,
-    )  # fmt: skip
-    unsigned["issuer"]["name"] = "Ministry of Education"
-    signed = sign_document(unsigned, signing, f"{registry.endorser_did('data-council')}#k1", when)
-    rel = f"registry/endorsers/data-council/endorsements/{award_hash(signed)}.json"
-    (root / rel).parent.mkdir(parents=True)
-    (root / rel).write_text(render_award(signed), encoding="utf-8")
+    def change(unsigned: dict[str, Any]) -> None:
+        unsigned["issuer"]["name"] = "Ministry of Education"
+
+    root, *_ = _data_council_endorses(tmp_path, EndorsementKind.ACCREDITS, "Accredited.", None, change)
     registry = load_registry(root).registry
     assert registry is not None
     model = SiteModel.build(registry, AwardStats(), {}, dt.datetime.now(dt.UTC))
