@@ -13,7 +13,7 @@ from generator import governance, layout
 from generator._internal.jobs import Background
 from generator._internal.progress import progress
 from generator.errors import ProblemList, ProblemsFound, UsageError
-from generator.governance.existing import IdHolders, prefetch_id_holders
+from generator.governance.existing import Holders, prefetch_holders
 from generator.governance.git import ChangeStatus
 from generator.governance.leaks import RegisteredKeys, RepositorySearch, repository_search
 from generator.load import load_registry
@@ -89,7 +89,7 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
     ``base`` that is not a commit of the repository at ``root``)."""
     change: governance.WorkingTreeChange | None = None
     leaks: Background[RepositorySearch] | None = None
-    ids: Background[IdHolders] | None = None
+    ids: Background[Holders] | None = None
     if options.base is not None:
         # What the pull request changes, first: the layout rules judge those paths (the rest is the base's).
         change = governance.WorkingTreeChange.compare(root, options.base)
@@ -102,7 +102,7 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
             # A new award's id must be no other's, whoever's: the search reads every award file of the registry,
             # the one cost of this check that grows with it, so it runs in a process of its own while this one
             # loads the registry.
-            ids = Background(prefetch_id_holders, root, added)
+            ids = Background(prefetch_holders, root, added)
     elif options.jobs != 1:
         # The full check searches the whole repository for secrets (generator.governance.leaks): Git's walk of the
         # tree (a second per 100k awards' folders) and the reading, in a process of its own while this one loads
@@ -124,7 +124,7 @@ def _check(
     options: CheckOptions,
     change: governance.WorkingTreeChange | None,
     leaks: Background[RepositorySearch] | None,
-    ids: Background[IdHolders] | None = None,
+    ids: Background[Holders] | None = None,
 ) -> CheckReport:
     loaded = load_registry(root, use_cache=options.cache, layout_paths=change.present_paths() if change else None)
     report = CheckReport(loaded.problems, loaded.registry)

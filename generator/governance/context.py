@@ -19,7 +19,7 @@ from generator import layout
 from generator._internal.files import read_inside
 from generator._internal.jobs import Background
 from generator._internal.source import MAX_FILE_BYTES, Document, SourceError, decode_utf8, parse_yaml
-from generator.governance.existing import IdHolders
+from generator.governance.existing import Holders
 from generator.governance.git import Change, ChangeStatus, GitBase
 from generator.layout import PathKind
 from generator.models import ReviewRules
@@ -104,9 +104,9 @@ class PullRequest:
 
     notes: list[str] = field(default_factory=list)
 
-    id_prefetch: Background[IdHolders] | None = field(default=None, repr=False)
-    """The holders of the change's new ids, looked up while the registry loaded (``credreg check`` starts it:
-    :func:`generator.governance.existing.prefetch_id_holders`)."""
+    id_prefetch: Background[Holders] | None = field(default=None, repr=False)
+    """The holders of the change's new ids and recipient hashes, looked up while the registry loaded
+    (``credreg check`` starts it: :func:`generator.governance.existing.prefetch_holders`)."""
 
     form_files: frozenset[str] = frozenset()
     """Paths the pull-request workflow made again from the issue a ``github-actions[bot]`` pull request's branch
@@ -115,7 +115,7 @@ class PullRequest:
     _base_issuers: dict[str, BaseIssuer | None] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
-    def known_ids(self) -> IdHolders | None:
+    def known_holders(self) -> Holders | None:
         """What :attr:`id_prefetch` found (``None`` without one, or when it failed: the ids are then looked up
         in this process, so a failed prefetch costs time, never a missed duplicate)."""
         if self.id_prefetch is None:

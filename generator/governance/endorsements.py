@@ -118,7 +118,7 @@ def _id_problems(pr: PullRequest, ided: list[tuple[FoundEndorsement, str, int]],
     if not ided or pr.registry is None:
         return
     held = existing_ids(
-        pr.registry, {number for _, _, number in ided}, exclude={rel for _, rel, _ in ided}, known=pr.known_ids
+        pr.registry, {number for _, _, number in ided}, exclude={rel for _, rel, _ in ided}, known=pr.known_holders
     )
     for found, rel, number in ided:
         first = held.setdefault(number, rel)

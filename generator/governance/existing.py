@@ -6,7 +6,7 @@ the existing awards: they read the issuer's award files with a byte-level patter
 award the pattern cannot read).
 
 A pull request asks about a few slots and ids, and reading every award of a large issuer in Python would cost it more
-than all else it does, so :func:`existing_status_slots` is told the indexes it is asked about (:func:`id_holders`, the
+than all else it does, so :func:`existing_status_slots` is told the indexes it is asked about (:func:`find_holders`, the
 ids): then Git (``git grep``, in C, on every core) first picks the files that may hold one, and only those are read.
 The pick can only be too wide, never too narrow: an award holds index ``i`` when its JSON's ``statusListIndex`` is the
 string of ``i``'s canonical digits (an id, when its ``id`` is the id's one spelling), and a JSON string is written
@@ -27,6 +27,7 @@ import os
 import re
 import subprocess
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from generator.registry import Registry
 from generator.statuslist import parse_index, parse_list_number
 
 __all__ = [
+    "Holders",
     "IdHolders",
     "Slot",
     "award_at",
@@ -53,10 +55,11 @@ __all__ = [
     "awards_citing",
     "existing_awards",
     "existing_ids",
+    "existing_recipients",
     "existing_status_slots",
-    "id_holders",
+    "find_holders",
     "is_same_award",
-    "prefetch_id_holders",
+    "prefetch_holders",
     "single_award_path",
 ]
 
@@ -204,29 +207,69 @@ def existing_status_slots(
 
 
 IdHolders = dict[int, list[tuple[str, str]]]
-"""id → every (file, where: ``path`` or ``path:line``) that holds it, in :func:`_walk_order`, awards first."""
+"""id (or recipient hash) → every (file, where: ``path`` or ``path:line``) that holds it, in :func:`_walk_order`,
+awards first."""
+
+
+@dataclass(frozen=True)
+class Holders:
+    """What one search of the owners' folders found: who holds each id, and each recipient hash, asked about."""
+
+    ids: IdHolders = field(default_factory=dict)
+    """:func:`~generator.awards.award_id_number` → its holders (awards and endorsements)."""
+    recipients: IdHolders = field(default_factory=dict)
+    """:func:`~generator.awards.recipient_hash_number` → its holders (awards only: an endorsement has none)."""
 
 
 def existing_ids(
-    registry: Registry, ids: Collection[int], *, exclude: Collection[str] = (), known: IdHolders | None = None
+    registry: Registry, ids: Collection[int], *, exclude: Collection[str] = (), known: Holders | None = None
 ) -> dict[int, str]:
     """Which of ``ids`` (:func:`~generator.awards.award_id_number`) an award or endorsement of the registry (any
     issuer's or endorser's; not counting files in ``exclude``) already has, with where: ``id → path or
-    path:line``. ``known``: holders already looked up (:func:`prefetch_id_holders`, while the registry loaded);
+    path:line``. ``known``: holders already looked up (:func:`prefetch_holders`, while the registry loaded);
     an id it does not cover is looked up here."""
-    wanted = set(ids)
     owners = [(_owner_folder(registry, o), o) for o in (*sorted(registry.issuers), *sorted(registry.endorsers))]
-    registered = tuple({f"{folder}/{owner}/" for folder, owner in owners})
     # The prefetch searched every owner's folder on disk, before the registry loaded: only the registered owners'
     # files count, as they do here and in the full check.
-    holders = {
-        n: [(rel, where) for rel, where in known[n] if rel.startswith(registered)]
-        for n in wanted
-        if known is not None and n in known
-    }
-    missing = wanted - holders.keys()
+    registered = tuple({f"{folder}/{owner}/" for folder, owner in owners})
+    holders = _known(ids, known.ids if known is not None else None, registered)
+    missing = set(ids) - holders.keys()
     if missing:
-        holders.update(id_holders(registry.root, list(dict.fromkeys(owners)), missing))
+        holders.update(find_holders(registry.root, list(dict.fromkeys(owners)), ids=missing).ids)
+    return _first_holders(holders, exclude)
+
+
+def existing_recipients(
+    registry: Registry,
+    issuer: str,
+    numbers: Collection[int],
+    *,
+    exclude: Collection[str] = (),
+    known: Holders | None = None,
+) -> dict[int, str]:
+    """Which of ``numbers`` (:func:`~generator.awards.recipient_hash_number`) an award of ``issuer`` (not counting
+    files in ``exclude``) already has as its recipient hash, with where (``path`` or ``path:line``, the first in
+    the order the full check walks). ``known``: as for :func:`existing_ids`; a number it does not cover is looked
+    up here, in one search of the issuer's files."""
+    holders = _known(numbers, known.recipients if known is not None else None, (f"{layout.ISSUERS_DIR}/{issuer}/",))
+    missing = set(numbers) - holders.keys()
+    if missing:
+        owner = [(_owner_folder(registry, issuer), issuer)]
+        holders.update(find_holders(registry.root, owner, recipients=missing).recipients)
+    return _first_holders(holders, exclude)
+
+
+def _known(wanted: Collection[int], known: IdHolders | None, under: tuple[str, ...]) -> IdHolders:
+    """The holders ``known`` has of each of ``wanted`` (those it covers), keeping only files ``under`` these
+    folders."""
+    if known is None:
+        return {}
+    return {n: [(rel, where) for rel, where in known[n] if rel.startswith(under)] for n in wanted if n in known}
+
+
+def _first_holders(holders: IdHolders, exclude: Collection[str]) -> dict[int, str]:
+    """Each number's first holder (in the full check's walk order) outside ``exclude``; numbers with none left
+    out."""
     held: dict[int, str] = {}
     for number, found in holders.items():
         where = next((where for rel, where in found if rel not in exclude), None)
@@ -238,54 +281,53 @@ def existing_ids(
 _RECIPIENT_HEX = re.compile(rb"sha256\$([0-9a-f]{64})")
 
 
-def existing_recipients(
-    registry: Registry, issuer: str, numbers: Collection[int], *, exclude: Collection[str] = ()
-) -> dict[int, str]:
-    """Which of ``numbers`` (:func:`~generator.awards.recipient_hash_number`) an award of ``issuer`` (not counting
-    files in ``exclude``) already has as its recipient hash, with where (``path`` or ``path:line``, the first in
-    the order the full check walks). One search of the issuer's files picks those that may hold one."""
-    wanted = {f"{n:064x}".encode() for n in numbers}
-    held: dict[int, str] = {}
-    if not wanted:
-        return held
-    needles = [f'"sha256${n.decode()}"' for n in sorted(wanted)]
-    for path, rel in _files_citing(registry, issuer, needles):
-        if rel in exclude or _is_endorsement(rel):
-            continue
+def find_holders(
+    root: Path,
+    owners: Sequence[tuple[str, str]],
+    *,
+    ids: Collection[int] = (),
+    recipients: Collection[int] = (),
+) -> Holders:
+    """Every file of ``owners`` ((folder, owner) pairs) holding one of ``ids`` or (an award's) one of the recipient
+    hashes ``recipients``: one ``git grep`` over all their folders picks the files that may hold one, as
+    :func:`existing_status_slots` picks them; only those are read."""
+    found = Holders({n: [] for n in ids}, {n: [] for n in recipients})
+    if not found.ids and not found.recipients:
+        return found
+    id_texts = {award_id_text(n).encode() for n in found.ids}
+    hash_texts = {f"{n:064x}".encode() for n in found.recipients}
+    needles = [f'"{award_id_text(n)}"' for n in sorted(found.ids)]
+    needles += [f'"sha256${n:064x}"' for n in sorted(found.recipients)]
+    for path, rel in _owners_files_citing(root, owners, needles):
+        award = not _is_endorsement(rel)
         for where, raw in [(rel, _read(path))] if rel.endswith(".json") else _items(path, rel):
-            if b"\\u" in raw or any(m[1] in wanted for m in _RECIPIENT_HEX.finditer(raw)):
-                number = recipient_hash_number(_loads(raw))
-                if number is not None and f"{number:064x}".encode() in wanted:
-                    held.setdefault(number, where)
-    return held
+            # The pick, for this award: a set lookup of each quoted id (recipient hash) it holds (a batch of n
+            # awards asks about n ids, and n substring searches in each of its n lines took minutes at a few
+            # thousand).
+            if not (
+                b"\\u" in raw
+                or any(m[1] in id_texts for m in _QUOTED_ID.finditer(raw))
+                or (award and any(m[1] in hash_texts for m in _RECIPIENT_HEX.finditer(raw)))
+            ):
+                continue
+            doc = _loads(raw)
+            number = award_id_number(doc.get("id")) if isinstance(doc, dict) else None
+            if number in found.ids:
+                found.ids[number].append((rel, where))
+            recipient = recipient_hash_number(doc) if award else None
+            if recipient in found.recipients:
+                found.recipients[recipient].append((rel, where))
+    return found
 
 
-def id_holders(root: Path, owners: Sequence[tuple[str, str]], ids: Collection[int]) -> IdHolders:
-    """Every file of ``owners`` ((folder, owner) pairs) holding one of ``ids``: one ``git grep`` over all their
-    folders picks the files that may hold one, as :func:`existing_status_slots` picks them; only those are read."""
-    holders: IdHolders = {n: [] for n in ids}
-    if not holders:
-        return holders
-    quoted = [f'"{award_id_text(n)}"' for n in sorted(holders)]
-    texts = {award_id_text(n).encode() for n in holders}
-    for path, rel in _owners_files_citing(root, owners, quoted):
-        for where, raw in [(rel, _read(path))] if rel.endswith(".json") else _items(path, rel):
-            # The pick, for this award: a set lookup of each quoted id it holds (a batch of n awards asks about
-            # n ids, and n substring searches in each of its n lines took minutes at a few thousand).
-            if b"\\u" in raw or any(m[1] in texts for m in _QUOTED_ID.finditer(raw)):
-                doc = _loads(raw)
-                number = award_id_number(doc.get("id")) if isinstance(doc, dict) else None
-                if number in holders:
-                    holders[number].append((rel, where))
-    return holders
-
-
-def prefetch_id_holders(root: Path, added: Sequence[str]) -> IdHolders:
-    """:func:`id_holders` of the ids of the awards and endorsements in ``added`` (repository-relative paths a
-    change adds), over every owner's folder on disk, before the registry is loaded: the pull-request check runs
-    it in a process of its own while it loads (the search reads every award file, the one cost of the check
-    that grows with the whole registry). Reads what it can; what it misses, :func:`existing_ids` looks up."""
+def prefetch_holders(root: Path, added: Sequence[str]) -> Holders:
+    """:func:`find_holders` of the ids and recipient hashes of the awards and endorsements in ``added``
+    (repository-relative paths a change adds), over every owner's folder on disk, before the registry is loaded:
+    the pull-request check runs it in a process of its own while it loads (the search reads every award file,
+    the one cost of the check that grows with the whole registry). Reads what it can; what it misses,
+    :func:`existing_ids` and :func:`existing_recipients` look up."""
     ids: set[int] = set()
+    recipients: set[int] = set()
     for rel in added:
         path = root / rel
         try:
@@ -296,6 +338,9 @@ def prefetch_id_holders(root: Path, added: Sequence[str]) -> IdHolders:
                 number = award_id_number(doc.get("id")) if isinstance(doc, dict) else None
                 if number is not None:
                     ids.add(number)
+                recipient = recipient_hash_number(doc)
+                if recipient is not None:
+                    recipients.add(recipient)
         except OSError:
             continue
     owners: list[tuple[str, str]] = []
@@ -304,7 +349,7 @@ def prefetch_id_holders(root: Path, added: Sequence[str]) -> IdHolders:
         if top.is_symlink() or not top.is_dir():
             continue
         owners.extend((folder, entry.name) for entry in sorted(top.iterdir(), key=lambda e: e.name) if entry.is_dir())
-    return id_holders(root, owners, ids)
+    return find_holders(root, owners, ids=ids, recipients=recipients)
 
 
 def _files_citing(registry: Registry, issuer: str, needles: Collection[str]) -> Iterator[tuple[str, str]]:

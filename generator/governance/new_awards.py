@@ -16,6 +16,7 @@ from generator.awards import AwardSource, read_award_file
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import (
+    Holders,
     Slot,
     existing_ids,
     existing_recipients,
@@ -87,9 +88,9 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
     ids = {o.award_id for o in outcomes if o.award_id is not None and not o.problems}
     slots = existing_status_slots(registry, issuers, exclude=set(added), indexes=indexes)
     _distinct_ids(
-        registry.root, outcomes, existing_ids(registry, ids, exclude=set(added), known=pr.known_ids), problems
+        registry.root, outcomes, existing_ids(registry, ids, exclude=set(added), known=pr.known_holders), problems
     )
-    _distinct_recipients(registry, outcomes, set(added), problems)
+    _distinct_recipients(registry, outcomes, set(added), problems, pr.known_holders)
     for outcome in outcomes:
         if outcome.issuer not in issuers or outcome.status_list is None or outcome.status_index is None:
             continue
@@ -115,7 +116,11 @@ def check_new_awards(pr: PullRequest, problems: ProblemList) -> NewAwards:
 
 
 def _distinct_recipients(
-    registry: Registry, outcomes: list[AwardOutcome], added: set[str], problems: ProblemList
+    registry: Registry,
+    outcomes: list[AwardOutcome],
+    added: set[str],
+    problems: ProblemList,
+    known: Holders | None,
 ) -> None:
     """The full check's rule (:class:`~generator.verify.registry_check.AwardIndex`): no two awards of an issuer
     share a recipient hash. As there, only awards without problems count, and the same award twice is a duplicate
@@ -125,7 +130,7 @@ def _distinct_recipients(
         if outcome.recipient is not None and not outcome.problems and outcome.issuer in registry.issuers:
             wanted.setdefault(outcome.issuer, set()).add(outcome.recipient)
     for issuer, numbers in sorted(wanted.items()):
-        held = existing_recipients(registry, issuer, numbers, exclude=added)
+        held = existing_recipients(registry, issuer, numbers, exclude=added, known=known)
         for outcome in outcomes:
             if outcome.issuer != issuer or outcome.recipient is None or outcome.problems:
                 continue

@@ -17,7 +17,7 @@ from generator._internal.jobs import Background
 from generator.errors import Problem, ProblemList, UsageError
 from generator.governance.awarded import check_awarded_records
 from generator.governance.context import PullRequest
-from generator.governance.existing import IdHolders
+from generator.governance.existing import Holders
 from generator.governance.filetypes import check_file_kinds
 from generator.governance.git import WorkingTreeChange
 from generator.governance.history import check_history
@@ -89,7 +89,7 @@ def check_pull_request(
     actor: str | None,
     merge_group: bool = False,
     now: dt.datetime | None = None,
-    id_prefetch: Background[IdHolders] | None = None,
+    id_prefetch: Background[Holders] | None = None,
     form_files: frozenset[str] = frozenset(),
 ) -> PullRequestCheck:
     """Check the working tree at ``root`` as a change to commit ``base`` (or as the change already compared)

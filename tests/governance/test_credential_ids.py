@@ -12,7 +12,7 @@ from generator.awarding.signing import sign_document
 from generator.awards import award_hash, award_id_number, render_award
 from generator.check import CheckOptions, run_check
 from generator.errors import Problem
-from generator.governance.existing import prefetch_id_holders
+from generator.governance.existing import prefetch_holders
 from tests.governance.conftest import ACME, BETA, NOW, Repo, errors, only, shown
 from tests.governance.test_endorsements import DC, _endorse, _setup
 
@@ -81,14 +81,14 @@ def test_an_award_taking_an_endorsements_id_is_refused(repo: Repo, tmp_path: Pat
 
 def test_the_pull_request_check_finds_a_taken_id_with_or_without_its_prefetch(repo: Repo) -> None:
     """The pull-request check looks the new ids up in a process of its own while it loads the registry
-    (prefetch_id_holders); with one job it looks them up itself. Both find the same holder, and the prefetch
+    (prefetch_holders); with one job it looks them up itself. Both find the same holder, and the prefetch
     finds it alone (the check then reads no award file for ids)."""
     existing, taken = _acme_award(repo)
     [issued] = repo.award(BETA, "zed@example.org")
     rel = repo.resign(issued.path.relative_to(repo.root).as_posix(), key=repo.key(BETA), issuer=BETA, id=taken)
     number = award_id_number(taken)
     assert number is not None
-    assert prefetch_id_holders(repo.root, [rel])[number] == [(existing, existing), (rel, rel)]
+    assert prefetch_holders(repo.root, [rel]).ids[number] == [(existing, existing), (rel, rel)]
     options = [CheckOptions(base="HEAD", actor="beta-lead", progress=False, jobs=jobs) for jobs in (None, 1)]
     found = [[(p.code, p.location.path, p.field, p.message) for p in errors(run_check(repo.root, o))] for o in options]
     assert found[0] == found[1]
@@ -99,7 +99,7 @@ def test_the_id_lookup_picks_each_holder_however_its_line_is_written(tmp_path: P
     """The pick per award (a set lookup of the quoted ids it holds) finds an id after another string's closing
     quote, written with ``\\u`` escapes, or among many ids of one batch; it skips the lines holding none."""
     from generator.awards import award_id_text
-    from generator.governance.existing import id_holders
+    from generator.governance.existing import find_holders
 
     ids = [award_id_number(f"urn:uuid:{n:08x}-0000-4000-8000-000000000000") for n in range(2000)]
     texts = [award_id_text(n) for n in ids if n is not None]
@@ -114,7 +114,7 @@ def test_the_id_lookup_picks_each_holder_however_its_line_is_written(tmp_path: P
     folder.mkdir(parents=True)
     (folder / "b.jsonl").write_text("\n".join(lines) + "\n")
     rel = "registry/issuers/acme/awards/2026/batches/b.jsonl"
-    found = id_holders(tmp_path, [("registry/issuers", "acme")], [n for n in ids if n is not None])
+    found = find_holders(tmp_path, [("registry/issuers", "acme")], ids=[n for n in ids if n is not None]).ids
     assert [found[n] for n in ids if n is not None] == [[(rel, f"{rel}:{i}")] for i in range(1, 2001)]
 
 

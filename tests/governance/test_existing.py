@@ -9,7 +9,7 @@ import pytest
 
 from generator import layout
 from generator.awards import award_id_number, iter_awards
-from generator.governance.existing import _GIT_GREP_STRINGS, _slot, existing_status_slots, id_holders
+from generator.governance.existing import _GIT_GREP_STRINGS, _slot, existing_status_slots, find_holders
 from generator.load import load_registry
 from tests.conftest import REPO
 
@@ -90,8 +90,8 @@ def test_ids_are_found_alike_by_either_file_pick() -> None:
         expected.setdefault(number, []).append(f"{award.path}:{award.line}" if award.line else award.path)
     owners = [(layout.ISSUERS_DIR, issuer) for issuer in sorted(registry.issuers)]
     assert len(expected) > _GIT_GREP_STRINGS  # so that both picks are taken
-    every = id_holders(REPO, owners, expected)
+    every = find_holders(REPO, owners, ids=expected).ids
     few = dict(list(expected.items())[:3])
-    for found in (every, id_holders(REPO, owners, few)):
+    for found in (every, find_holders(REPO, owners, ids=few).ids):
         for number, wheres in found.items():
             assert sorted(where for _, where in wheres) == sorted(expected[number])

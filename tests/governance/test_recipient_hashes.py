@@ -12,6 +12,7 @@ from generator.awarding.signing import sign_document
 from generator.awards import award_hash, recipient_hash_number
 from generator.check import CheckOptions, run_check
 from generator.errors import Problem
+from generator.governance.existing import prefetch_holders
 from generator.openbadges import identity_hash
 from tests.governance.conftest import ACME, BETA, NOW, Repo, commit_all, errors, shown
 
@@ -85,3 +86,31 @@ def test_another_issuers_award_with_the_same_hash_is_not_refused(repo: Repo) -> 
     _with_recipient(repo, theirs.path.relative_to(repo.root).as_posix(), taken, issuer=BETA)
     for problems in (errors(repo.check("beta-lead")), _full(repo)):
         assert [p for p in problems if p.code == "award.shared-recipient-hash"] == [], shown(problems)
+
+
+def test_the_pull_request_check_finds_a_shared_hash_with_or_without_its_prefetch(repo: Repo) -> None:
+    """The recipient hashes of the awards a change adds are looked up in the id prefetch's one search of every
+    owner's folder (prefetch_holders), while the registry loads; with one job, by a search of the issuer's folder.
+    Both name the same first award; the prefetch finds it alone, and another issuer's award with the hash, which
+    it also finds, counts for neither."""
+    hashed = identity_hash("ada@example.org", "0f" * 16)
+    [first] = repo.award(ACME, "ada@example.org")
+    first_rel = _with_recipient(repo, first.path.relative_to(repo.root).as_posix(), hashed)
+    [other] = repo.award(BETA, "ada@example.org")
+    other_rel = _with_recipient(repo, other.path.relative_to(repo.root).as_posix(), hashed, issuer=BETA)
+    commit_all(repo.root, "two issuers' awards, one hash")
+    [second] = repo.award(ACME, "ada@example.org", slug="sql-basics")
+    rel = _with_recipient(repo, second.path.relative_to(repo.root).as_posix(), hashed)
+    found = prefetch_holders(repo.root, [rel]).recipients[int(hashed[7:], 16)]
+    assert sorted(found) == sorted([(first_rel, first_rel), (other_rel, other_rel), (rel, rel)])
+    options = [CheckOptions(base="HEAD", actor="acme-lead", progress=False, jobs=jobs) for jobs in (None, 1)]
+    reported = [
+        [
+            (p.location.path, p.message)
+            for p in errors(run_check(repo.root, o))
+            if p.code == "award.shared-recipient-hash"
+        ]
+        for o in options
+    ]
+    assert reported[0] == reported[1]
+    assert [(path, f"award in {first_rel}:" in message) for path, message in reported[0]] == [(rel, True)], reported
