@@ -8,6 +8,7 @@ starts when the current one is half full, which keeps random draws cheap.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from generator.statuslist import (
     status_list_credential,
 )
 from generator.verify.keys import KeyResolver
-from generator.verify.status import EndorserKeys, owner_problem, read_list_file, signature_problem
+from generator.verify.status import EndorserKeys, list_end, owner_problem, read_list_file, signature_problem
 
 __all__ = [
     "LIST_FILL",
@@ -259,9 +260,29 @@ def take_set_bits(registry: Registry, owner: str, used: dict[int, set[int]]) -> 
         if number is None:
             continue  # never a list a draw names (the check says what it is)
         bits = read_signed_list(registry, owner, number, path, _DRAWN)
+        _refuse_an_end(registry, owner, path)
         taken = used.setdefault(number, set())
         reach = bits[: MIN_BITS // 8]
         taken.update(8 * i + j for i, byte in enumerate(reach) if byte for j in range(8) if byte & (0x80 >> j))
+
+
+def _refuse_an_end(registry: Registry, owner: str, path: Path) -> None:
+    """Refuse (:class:`UsageError`) to draw slots while one of ``owner``'s lists carries an end (``validUntil``,
+    which credreg never writes: :data:`~generator.verify.status.ENDLESS`). Drawn into it, an award is read as of
+    unknown status once the end passes, and the pull-request check refuses the list; ``resign-lists`` signs it
+    again without one."""
+    rel = layout.relpath(registry.root, path)
+    end = list_end(path, rel)
+    if end is not None:
+        shown = end if isinstance(end, str) else json.dumps(end)
+        raise UsageError(
+            f"{rel} ends (its validUntil is {shown}): no reader reads a list once its end has passed, so slots "
+            f"drawn in {owner}'s lists now would be signed into awards read as of unknown status",
+            [
+                f"sign {owner}'s lists again without an end: `credreg resign-lists --key <a key in force>`",
+                "nothing was signed",
+            ],
+        )
 
 
 #: Why :func:`take_set_bits` refuses a list.

@@ -408,6 +408,23 @@ def test_an_award_never_draws_its_slot_from_a_list_its_issuer_never_signed(signe
     assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "nothing written"
 
 
+def test_an_award_never_draws_its_slot_from_a_list_that_ends(signer: Signer) -> None:
+    # A list its issuer signed in force, but given an end (validUntil, which credreg never writes; a push past the
+    # pull-request check brings one): the next award was drawn into it and signed, an award every reader reads as
+    # of unknown status once the end passes, which the pull-request check then refused. Refused before signing,
+    # naming the command that signs the list again without its end.
+    signer.award(email="a@example.org")
+    first = layout.status_list_path(signer.root, ISSUER, 1)
+    _ended(first, signer.key, ISSUED + dt.timedelta(days=2))
+    before = {p.relative_to(signer.root): p.read_bytes() for p in signer.root.rglob("*") if p.is_file()}
+    with pytest.raises(UsageError, match=r"status/1\.json ends \(its validUntil is 2025-02-01T00:00:00Z\)") as info:
+        signer.award(email="b@example.org")
+    assert "credreg resign-lists" in info.value.explain()
+    assert "nothing was signed" in info.value.explain()
+    after = {p.relative_to(signer.root): p.read_bytes() for p in signer.root.rglob("*") if p.is_file()}
+    assert after == before, "nothing written"
+
+
 def test_an_endorsement_never_draws_its_slot_from_a_list_its_endorser_never_signed(
     signer: Signer, tmp_path: Path
 ) -> None:
