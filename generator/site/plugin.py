@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html import escape
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +20,7 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -116,6 +117,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         """Run by `mkdocs serve`, which builds into a temporary folder it deletes when stopped."""
         self.served_data: Path | None = None
         """The data folder chosen beside a served site's temporary folder: deleted with it (:meth:`on_shutdown`)."""
+        self.data_chosen = False
+        """Whether :attr:`data_out` is the folder the plugin chose beside the site (not one ``credreg build`` gave)."""
         self.log_records: Mapping[str, Mapping[str, Any]] | None = None
         """The awards' public-log records (``credreg build --log``), for their verification shard entries."""
         self.checked: AwardIndex | None = None
@@ -134,6 +137,14 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
+        # `mkdocs serve --clean` tells plugins it builds (on_startup's command is "build"), but serves all the same,
+        # from a temporary folder it deletes: this event, after the first build, is its only sign.
+        self.serving = True
+        if self.data_chosen:
+            self.served_data = self.data_out
+        return server
 
     def on_shutdown(self) -> None:
         # `mkdocs serve` deletes its temporary site folder after this; the data beside it is of no more use.
@@ -164,6 +175,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
                 self.data_out = data_folder(registry.root, Path(config.site_dir), None, "verification data folder")
             except UsageError as exc:
                 raise PluginError(exc.explain()) from None
+            self.data_chosen = True
             if self.serving:
                 self.served_data = self.data_out
         # No repo_url: Material's repository widget would call the GitHub API from every visitor's browser.

@@ -415,10 +415,12 @@ def test_plain_mkdocs_build_replaces_only_a_folder_of_verification_data(signer: 
     assert sorted(p.name for p in data.iterdir()) == ["achievements", "shards", "templates"]
 
 
-def test_mkdocs_serve_leaves_no_data_folder_behind(signer: Signer, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [["--no-livereload"], ["--clean"]], ids=["no-livereload", "clean"])
+def test_mkdocs_serve_leaves_no_data_folder_behind(signer: Signer, tmp_path: Path, how: list[str]) -> None:
     """`mkdocs serve` builds into a temporary folder it deletes when stopped; the plugin wrote the verification data
     beside it (``<tmp>-data``, its default), which nothing deleted: every served session left a copy of the data in
-    the temporary folder. The plugin now removes the data folder it chose for a served site when serving stops."""
+    the temporary folder. The plugin now removes the data folder it chose for a served site when serving stops;
+    with ``--clean`` too, which tells plugins at startup that it builds (then only its serve event says it serves)."""
     _plain_mkdocs(signer.root)
     temporary = tmp_path / "tmp"
     temporary.mkdir()
@@ -431,7 +433,7 @@ def test_mkdocs_serve_leaves_no_data_folder_behind(signer: Signer, tmp_path: Pat
         "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
         "sys.argv[0] = 'mkdocs'; runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"
     )
-    command = [sys.executable, "-c", start, "serve", "--no-livereload", "-f", str(signer.root / "mkdocs.yml")]
+    command = [sys.executable, "-c", start, "serve", *how, "-f", str(signer.root / "mkdocs.yml")]
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temporary)}
     served = subprocess.Popen([*command, "-a", f"127.0.0.1:{port}"], stderr=subprocess.PIPE, text=True, env=env)
     try:
