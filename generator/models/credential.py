@@ -253,8 +253,9 @@ class Level(StrictModel):
 class Effort(StrictModel):
     """The learner's workload."""
 
-    hours: float = Field(gt=0, le=10_000)
-    """Notional learning hours, assessment included."""
+    hours: float = Field(ge=0.01, le=10_000)
+    """Notional learning hours, assessment included (at least 0.01: every page gives the figure whole, never in
+    exponent form, so a value such as 1e-300 would be written with 300 digits)."""
 
     duration: IsoDuration | None = None
     """Typical calendar duration, as an ISO 8601 duration (``P6W`` = six weeks)."""

@@ -67,6 +67,8 @@ def test_minimal_definition_and_defaults() -> None:
         # Signed into every award: a value other RDFC verifiers canonicalize otherwise could never be awarded.
         ({"effort": {"hours": 10, "ects": 1e-7}}, "effort.ects", "at most two decimal places (e.g. 7.5), not 1e-07"),
         ({"effort": {"hours": 10, "ects": 2.123}}, "effort.ects", "at most two decimal places"),
+        # Every page writes hours whole (never rounded, never in exponent form): 1e-300 was a 300-digit figure.
+        ({"effort": {"hours": 1e-300}}, "effort.hours", "greater than or equal to 0.01"),
         # A date plus this has no calendar date for `credreg award` to write.
         ({"validity": {"period": "P99999999Y"}}, "validity.period", "P99999999Y is longer than 100 years"),
         ({"validity": {"period": "P36601D"}}, "validity.period", "P36601D is longer than 100 years"),

@@ -405,7 +405,8 @@ _XSD_DURATION = re.compile(r"P(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(
     ("hours", "words", "duration"),
     [
         (1234.5678, "1234.5678 hours", "PT1234H34M4.08S"),
-        (0.00001, "0.00001 hours", "PT0.036S"),
+        (0.01, "0.01 hours", "PT36S"),
+        (0.0125, "0.0125 hours", "PT45S"),
         (1.5, "1.5 hours", "PT1H30M"),
         (1, "1 hour", "PT1H"),
         (36, "36 hours", "PT36H"),
