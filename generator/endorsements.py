@@ -90,6 +90,7 @@ __all__ = [
     "profile_problem",
     "revoke_endorsement",
     "slot_taken_message",
+    "status_list_missing",
     "unsigned_endorsement",
     "verify_endorsement",
 ]
@@ -148,6 +149,13 @@ def _list_path(registry: Registry, url: str) -> tuple[str, int, Path] | None:
         if owner in owners and number is not None:
             return owner, number, registry.root / "registry" / folder / owner / "status" / f"{number}.json"
     return None
+
+
+def status_list_missing(registry: Registry, document: dict[str, Any]) -> bool:
+    """Whether the endorsement's status entry names a list of this registry's whose file is not there."""
+    entry = document.get("credentialStatus")
+    located = _list_path(registry, str(entry.get("statusListCredential", ""))) if isinstance(entry, dict) else None
+    return located is not None and not located[2].is_file()
 
 
 def _signed_list(
