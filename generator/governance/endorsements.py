@@ -222,20 +222,22 @@ def _endorsed_credentials(pr: PullRequest, added: set[str], problems: ProblemLis
         if not changed:
             continue
         url = registry.credential_url(issuer, slug)
-        held: dict[str, str] = {}  # the bodies whose endorsement in force covers it, and one file of each
-        anew: set[str] = set()  # the bodies that sign it anew in this change
+        held: dict[tuple[str, ...], str] = {}  # each statement in force that covers it → one file of it
+        anew: set[tuple[str, ...]] = set()  # the statements its bodies sign again in this change
         for found in iter_endorsements(pr.root):
             subject = found.document.get("credentialSubject")
             if not isinstance(subject, dict) or subject.get("id") != url:
                 continue
             rel = layout.relpath(pr.root, found.path)
             result = verify_endorsement(found.document, registry, now=pr.now)
+            said = _statement(found)
             if rel in added:
                 if result and result.facts.get("endorser") == found.owner:
-                    anew.add(found.owner)
+                    anew.add(said)
             elif endorsement_verdict(result)[0] not in ("revoked", "expired"):
-                held.setdefault(found.owner, rel)
-        by = [(owner, rel) for owner, rel in sorted(held.items()) if owner not in anew]
+                held.setdefault(said, rel)
+        standing = {said[0]: rel for said, rel in sorted(held.items(), reverse=True) if said not in anew}
+        by = sorted(standing.items())
         if not by:
             continue
         bodies, fields = ", ".join(owner for owner, _ in by), ", ".join(changed)
@@ -246,3 +248,13 @@ def _endorsed_credentials(pr: PullRequest, added: set[str], problems: ProblemLis
             "definition, which the body endorses anew)"
         )
         _refuse_on(pr, change.path, changed[0], message, problems)
+
+
+def _statement(found: FoundEndorsement) -> tuple[str, ...]:
+    """What an endorsement states of its subject: its body, kind, comment, scope and end. A body signs a changed
+    credential anew only by stating the same again: a new "endorses" beside its standing "accredits", or one with a
+    narrower scope or an earlier end, left the old, stronger statement in force over content it never saw."""
+    subject = found.document.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    said = (subject.get("endorsementKind"), subject.get("endorsementComment"), subject.get("endorsementScope"))
+    return (found.owner, *(str(v) for v in said), str(found.document.get("validUntil")))

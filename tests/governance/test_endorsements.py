@@ -545,3 +545,17 @@ def test_an_endorsed_credential_may_change_once_its_body_revokes_or_signs_anew(
         _endorse(repo, tmp_path, OB, f"{ACME}/data-analysis")
     report = repo.check(actor="reg-admin")
     assert [p for p in errors(report) if p.code == "governance.endorsed-records"] == [], shown(report.problems)
+
+
+def test_a_weaker_statement_signed_anew_leaves_the_standing_one_refused(repo: Repo, tmp_path: Path) -> None:
+    """A body's new "endorses" of the rewritten credential, beside its standing "recognises" of the old one, left that
+    stronger statement in force over content it never saw: signing anew is stating the same again."""
+    rel, endorsement = _endorsed_data_analysis(repo, tmp_path)
+    repo.edit(rel, "Learners write `SELECT` queries", "Learners watch a video about")
+    key = load_signing_key(tmp_path / f"{OB}.key", root=repo.root)
+    endorse(
+        repo.registry, f"{ACME}/data-analysis", OB, key, kind=EndorsementKind.ENDORSES, comment="Recognised.",
+        valid_from=NOW - dt.timedelta(minutes=5),
+    )  # fmt: skip
+    problem = only(repo.check(actor="reg-admin"), "governance.endorsed-records")
+    assert f"other-body has endorsed it ({endorsement})" in problem.message
