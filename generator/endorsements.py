@@ -73,9 +73,11 @@ if TYPE_CHECKING:
     from generator.awarding.revoke import Revocation
 
 __all__ = [
+    "COVERED_FIELDS",
     "ENDORSEMENT_TYPES",
     "EndorsementRevocation",
     "FoundEndorsement",
+    "covered_changes",
     "endorse",
     "endorsement_list_bits",
     "endorsement_list_url",
@@ -90,6 +92,7 @@ __all__ = [
     "profile_problem",
     "revoke_endorsement",
     "slot_taken_message",
+    "status_list_missing",
     "unsigned_endorsement",
     "verify_endorsement",
 ]
@@ -121,6 +124,53 @@ class EndorsementRevocation:
     there from a run interrupted before it set the bit; ``None`` for an endorser's, which keeps no log."""
 
 
+#: What an endorsement of a credential covers: the fields of its definition that say what a holder has shown and
+#: what the credential is (its name and texts, their translations, how it is assessed, the skills, level, workload,
+#: delivery and languages, the occupations it prepares for, what it requires or stacks, how long it stays valid). A
+#: body signs the definition as it stood then; a change of any of these is another credential than the one it saw,
+#: whatever ``version`` it is given (:mod:`generator.governance.endorsements` refuses it while an endorsement in force
+#: covers it). Not covered: what the issuer may change without changing what is certified (``cost``, ``tags``,
+#: ``industries``, ``image``, the lifecycle: ``status``, ``superseded_by``, ``version``, ``updated``), its
+#: ``quality_assurance`` claims (each weighed against the endorsements by :mod:`generator.recognition`), and
+#: ``created`` (never changes).
+COVERED_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "achievement_type",
+    "criteria",
+    "skills",
+    "level",
+    "effort",
+    "delivery",
+    "languages",
+    "occupations",
+    "prerequisites",
+    "stacking",
+    "supersedes",
+    "validity",
+    "translations",
+)
+
+
+def covered_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The :data:`COVERED_FIELDS` in which two versions of a credential definition (its YAML mappings) differ, as
+    the registry reads them (an omitted field is its default: ``occupations: []`` written out is no change)."""
+    from pydantic import BaseModel
+
+    from generator.models.credential import CredentialDefinition
+
+    def read(data: dict[str, Any]) -> dict[str, Any]:
+        try:
+            model: BaseModel = CredentialDefinition.model_validate(data)
+        except ValidationError:  # compared as written: its own check says what is wrong with it
+            return {f: data.get(f) for f in COVERED_FIELDS}
+        return model.model_dump(mode="json", include=set(COVERED_FIELDS))
+
+    old, new = read(before), read(after)
+    return [f for f in COVERED_FIELDS if old.get(f) != new.get(f)]
+
+
 def is_endorsement(document: Any) -> bool:
     """Whether a credential claims to be an endorsement (and so is verified by :func:`verify_endorsement`)."""
     types = document.get("type") if isinstance(document, dict) else None
@@ -148,6 +198,13 @@ def _list_path(registry: Registry, url: str) -> tuple[str, int, Path] | None:
         if owner in owners and number is not None:
             return owner, number, registry.root / "registry" / folder / owner / "status" / f"{number}.json"
     return None
+
+
+def status_list_missing(registry: Registry, document: dict[str, Any]) -> bool:
+    """Whether the endorsement's status entry names a list of this registry's whose file is not there."""
+    entry = document.get("credentialStatus")
+    located = _list_path(registry, str(entry.get("statusListCredential", ""))) if isinstance(entry, dict) else None
+    return located is not None and not located[2].is_file()
 
 
 def _signed_list(

@@ -19,13 +19,14 @@ from generator.endorsements import (
     endorsement_status_problem,
     endorsement_verdict,
     iter_endorsements,
+    status_list_missing,
     verify_endorsement,
 )
 from generator.errors import ProblemList, Severity
 from generator.models import QualityAssurance, QualityAssuranceKind
 from generator.registry import Registry
 from generator.statuslist import list_file_number
-from generator.verify.results import Verdict, VerificationResult
+from generator.verify.results import CheckStatus, Verdict, VerificationResult
 from generator.verify.status import ENDLESS, list_end
 
 __all__ = [
@@ -209,6 +210,8 @@ def endorsement_file_problems(
             )
         # A file of the registry that is not registered here is misnamed or misfiled: said above, in those words.
         blocking = [c for c in result.checks if c.blocks and c.id not in ("status", "validity", "registered")]
+        if _unreadable_status(registry, item):
+            blocking.extend(c for c in result.checks if c.id == "status")
         for check in blocking:
             message, code = f"{check.label}: {check.reason}", f"endorsement.{check.id}"
             loc = result.facts.get("structure_field") if check.id == "structure" else None
@@ -217,6 +220,20 @@ def endorsement_file_problems(
             else:
                 problems.add(rel, message, code=code)
     return count
+
+
+def _unreadable_status(registry: Registry, item: VerifiedEndorsement) -> bool:
+    """Whether the endorsement's own status entry keeps it from ever being revoked: it names no list of its
+    endorser's, an index past the list's end, or (an endorser's) a list that is not there. Its dates are the body's
+    word and a revocation its act, but such an endorsement read "Not confirmed" on its page, confirming nothing,
+    while the check and the build (which runs it) took it. A list that is there but untrusted is the list's problem,
+    reported on it (:func:`endorser_list_problems`; an issuer's lists, the revocation check's, missing ones too)."""
+    status = next((c for c in item.result.checks if c.id == "status"), None)
+    if status is None or not status.blocks or item.result.facts.get("revoked"):
+        return False
+    if status.status is CheckStatus.FAILED:
+        return True
+    return item.found.owner not in registry.issuers and status_list_missing(registry, item.found.document)
 
 
 def endorser_list_problems(registry: Registry, problems: ProblemList) -> None:

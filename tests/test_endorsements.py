@@ -18,6 +18,7 @@ from generator import layout
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
+from generator.check import CheckOptions, run_check
 from generator.endorsements import endorse as endorse_
 from generator.endorsements import profile_problem, unsigned_endorsement, verify_endorsement
 from generator.errors import Problem, UsageError
@@ -855,3 +856,38 @@ def test_the_api_names_an_endorser_by_its_registered_name_never_the_files(tmp_pa
     [listed] = _recognition(model, model.entries[CREDENTIAL])["endorsements"]
     [by_body] = _endorser(model, "data-council")["endorsements"]
     assert listed["endorser_name"] == by_body["endorser_name"] == "Data Council", listed
+
+
+@pytest.mark.parametrize("where", ["missing", "another's", "beyond"])
+def test_check_and_build_refuse_an_endorsement_whose_status_cannot_be_read(tmp_path: Path, where: str) -> None:
+    """An endorsement whose status entry names no list its endorser signed (none written, another's, an index
+    past its end) can never be revoked: its page said "Not confirmed" and it confirmed nothing, yet `credreg check`
+    and `credreg build` (the same full check) took it. Both refuse it now, on the file's status entry."""
+    from generator.errors import ProblemsFound
+    from generator.publish.site import load_for_build
+
+    other = "https://registry.test.example/issuers/acme-academy/status/1.json"
+
+    def change(doc: dict[str, Any]) -> None:
+        if where == "another's":
+            doc["credentialStatus"].update(id=f"{other}#3", statusListCredential=other)
+        if where == "beyond":
+            doc["credentialStatus"].update(statusListIndex=str(10**6))
+            doc["credentialStatus"]["id"] = doc["credentialStatus"]["id"].replace("#3", f"#{10**6}")
+
+    root, rel, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None, change)
+    if where != "missing":  # the body's own list 1, signed, every bit clear
+        registry = load_registry(root).registry
+        assert registry is not None
+        from generator.endorsements import _signed_list
+
+        signing = load_signing_key(tmp_path / "data-council.key", root=root)
+        listed = _signed_list(registry, "data-council", 1, new_bitstring(), signing, dt.datetime.now(dt.UTC))
+        (root / "registry/endorsers/data-council/status").mkdir()
+        (root / "registry/endorsers/data-council/status/1.json").write_text(render_award(listed), encoding="utf-8")
+    found = [p for p in run_check(root, CheckOptions(progress=False, cache=False, jobs=1)).problems.errors]
+    assert [(p.location.path, p.code) for p in found] == [(rel, "endorsement.status")], found
+    assert found[0].message.startswith("Not revoked: ")
+    with pytest.raises(ProblemsFound) as refused:
+        load_for_build(root)
+    assert [p.code for p in refused.value.problems] == ["endorsement.status"]

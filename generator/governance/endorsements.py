@@ -18,6 +18,13 @@ to the registry's record (:func:`~generator.endorsements.endorser_record_problem
 ``endorser.yaml``, or to the ``issuer.yaml`` of an issuer that has endorsed, that renames it is refused on its
 ``name`` (``governance.endorsed-records``): it passed here, and the next full check refused every endorsement the
 body had signed, so nothing could be published.
+
+What a body has endorsed stays what it saw: an endorsement of a credential covers its definition as it stood when
+signed (:data:`~generator.endorsements.COVERED_FIELDS`, the one list of what that is). A change of those fields is
+refused on the first one it changes (``governance.endorsed-records``) while an endorsement in force (not revoked,
+not expired) covers the credential, unless the same change revokes it or its body states the same again (kind,
+comment, scope, end) in a new one, signed of the new definition. The rule reads what was signed (each
+endorsement, verified) and the base the change is compared with, not the word of whoever holds the repository.
 """
 
 from __future__ import annotations
@@ -29,7 +36,9 @@ from generator._internal.times import parse_time
 from generator.awards import award_id_number
 from generator.endorsements import (
     FoundEndorsement,
+    covered_changes,
     endorsement_slots,
+    endorsement_verdict,
     endorser_record_problem,
     iter_endorsements,
     slot_taken_message,
@@ -181,23 +190,27 @@ def check_endorsed_records(pr: PullRequest, problems: ProblemList) -> None:
             f"({examples}): each carries the name {owner} signed it with, which must be the registry's record of "
             f"{owner}, so that name does not change while {owner} has endorsements"
         )
-        _refuse_on_name(pr, change.path, message, problems)
+        _refuse_on(pr, change.path, "name", message, problems)
     _endorsed_credentials(pr, added, problems)
 
 
-def _refuse_on_name(pr: PullRequest, path: str, message: str, problems: ProblemList) -> None:
+def _refuse_on(pr: PullRequest, path: str, field: str, message: str, problems: ProblemList) -> None:
     doc = pr.head_yaml(path)
-    if doc is not None and isinstance(doc.data, dict) and "name" in doc.data:
-        problems.append(doc.problem(["name"], message, code=RECORDS_CODE))
+    if doc is not None and isinstance(doc.data, dict) and field in doc.data:
+        problems.append(doc.problem([field], message, code=RECORDS_CODE))
     else:
-        problems.add(path, message, field="name", code=RECORDS_CODE)
+        problems.add(path, message, field=field, code=RECORDS_CODE)
 
 
 def _endorsed_credentials(pr: PullRequest, added: set[str], problems: ProblemList) -> None:
-    """Refuse renaming a credential definition another body has endorsed. The endorsement names it by its page only,
-    and signs the name it had ("Other Body recognises: Data Analysis"): renamed and rewritten by its issuer, whose
-    file it is, it read "Confirmed: signed by the body" as something the body never saw. Awards hold an awarded
-    definition's name (:mod:`generator.governance.awarded`); this holds an endorsed one's, awarded or not."""
+    """Refuse a change of what an endorsement covers (:data:`~generator.endorsements.COVERED_FIELDS`) in a
+    credential definition another body's endorsement in force covers. The endorsement names the credential by its
+    page only, and was signed of the definition as it stood: rewritten by its issuer, whose file it is (its name
+    alone was held, and a new ``version`` changed nothing), its page read "Confirmed: signed by the body" of a
+    credential the body never saw. It may change in a change that revokes every such endorsement, or in which each
+    body that holds one signs a new one of it (both the body's act, under its maintainers' approval); once an
+    endorsement has expired or been revoked it covers nothing the page shows. Awards hold an awarded definition to
+    what they carry (:mod:`generator.governance.awarded`); this holds an endorsed one, awarded or not."""
     registry = pr.registry
     assert registry is not None
     for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.MODIFIED]):
@@ -205,23 +218,43 @@ def _endorsed_credentials(pr: PullRequest, added: set[str], problems: ProblemLis
         head = pr.head_yaml(change.path)
         if issuer is None or slug is None or head is None or not isinstance(head.data, dict):
             continue  # its file does not load: its own problems say why
-        before, after = pr.base_yaml(change.path).get("name"), head.data.get("name")
-        if before == after:
+        changed = covered_changes(pr.base_yaml(change.path), head.data)
+        if not changed:
             continue
         url = registry.credential_url(issuer, slug)
-        held: dict[str, str] = {}  # the bodies that endorsed it, and one file of each
+        held: dict[tuple[str, ...], str] = {}  # each statement in force that covers it → one file of it
+        anew: set[tuple[str, ...]] = set()  # the statements its bodies sign again in this change
         for found in iter_endorsements(pr.root):
-            rel = layout.relpath(pr.root, found.path)
             subject = found.document.get("credentialSubject")
-            if rel not in added and isinstance(subject, dict) and subject.get("id") == url:
-                held.setdefault(found.owner, rel)
-        by = sorted(held.items())
+            if not isinstance(subject, dict) or subject.get("id") != url:
+                continue
+            rel = layout.relpath(pr.root, found.path)
+            result = verify_endorsement(found.document, registry, now=pr.now)
+            said = _statement(found)
+            if rel in added:
+                if result and result.facts.get("endorser") == found.owner:
+                    anew.add(said)
+            elif endorsement_verdict(result)[0] not in ("revoked", "expired"):
+                held.setdefault(said, rel)
+        standing = {said[0]: rel for said, rel in sorted(held.items(), reverse=True) if said not in anew}
+        by = sorted(standing.items())
         if not by:
             continue
-        bodies = ", ".join(owner for owner, _ in by)
+        bodies, fields = ", ".join(owner for owner, _ in by), ", ".join(changed)
         message = (
-            f"{bodies} {'has' if len(by) == 1 else 'have'} endorsed it ({by[0][1]}), signing its name {before!r}: "
-            "a credential another body has endorsed keeps its name (for another credential, add a new definition; "
-            "the body endorses it anew)"
+            f"{bodies} {'has' if len(by) == 1 else 'have'} endorsed it ({by[0][1]}) as it stood, and this changes "
+            f"its {fields}: what an endorsement in force covers does not change, whatever the version (the body "
+            "revokes its endorsement, or signs a new one of the new definition, in this change; or add a new "
+            "definition, which the body endorses anew)"
         )
-        _refuse_on_name(pr, change.path, message, problems)
+        _refuse_on(pr, change.path, changed[0], message, problems)
+
+
+def _statement(found: FoundEndorsement) -> tuple[str, ...]:
+    """What an endorsement states of its subject: its body, kind, comment, scope and end. A body signs a changed
+    credential anew only by stating the same again: a new "endorses" beside its standing "accredits", or one with a
+    narrower scope or an earlier end, left the old, stronger statement in force over content it never saw."""
+    subject = found.document.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    said = (subject.get("endorsementKind"), subject.get("endorsementComment"), subject.get("endorsementScope"))
+    return (found.owner, *(str(v) for v in said), str(found.document.get("validUntil")))

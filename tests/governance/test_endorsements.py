@@ -484,3 +484,78 @@ def test_renaming_a_credential_another_body_has_endorsed_is_refused(repo: Repo, 
     problem = only(report, "governance.endorsed-records")
     assert (problem.location.path, problem.field) == (rel, "name"), shown(report.problems)
     assert "other-body has endorsed it" in problem.message, problem.message
+
+
+def _endorsed_data_analysis(repo: Repo, keys: Path) -> tuple[str, str]:
+    """acme's data-analysis (no awards), endorsed by other-body, in the base: its definition and the endorsement."""
+    _setup(repo, keys)
+    rel = f"registry/issuers/{ACME}/credentials/data-analysis.yaml"
+    text = repo.read(f"registry/issuers/{ACME}/credentials/sql-basics.yaml")
+    repo.write(rel, text.replace("id: sql-basics", "id: data-analysis").replace("SQL Basics", "Data Analysis"))
+    endorsement = _endorse(repo, keys, OB, f"{ACME}/data-analysis")
+    commit_all(repo.root, "an endorsed credential, not yet awarded")
+    assert errors(run_check(repo.root, CheckOptions(progress=False))) == []
+    return rel, endorsement
+
+
+REWRITES = {  # field → (old text, new text) of a change to what the body vouched for, a new version besides
+    "description": ("Learners write `SELECT` queries", "Learners watch a video about"),
+    "criteria": ("narrative: Pass a practical SQL assessment.", "narrative: Attend."),
+    "level": ("proficiency: intermediate", "proficiency: advanced"),
+    "effort": ("hours: 20", "hours: 2"),
+}
+
+
+@pytest.mark.parametrize("field", sorted(REWRITES))
+def test_rewriting_a_credential_another_body_has_endorsed_is_refused(repo: Repo, tmp_path: Path, field: str) -> None:
+    """Only its name was held: with no awards, the issuer rewrote what the endorsed credential certifies (and gave
+    it a new version), and its page went on saying "Confirmed: signed by the body" of content the body never saw."""
+    rel, endorsement = _endorsed_data_analysis(repo, tmp_path)
+    old, new = REWRITES[field]
+    repo.edit(rel, old, new)
+    repo.write(rel, repo.read(rel) + "version: '2.0'\n")
+    report = repo.check(actor="acme-lead")
+    problem = only(report, "governance.endorsed-records")
+    assert (problem.location.path, problem.field) == (rel, field), shown(report.problems)
+    assert f"other-body has endorsed it ({endorsement})" in problem.message, problem.message
+    assert f"its {field}" in problem.message
+
+
+def test_a_change_an_endorsement_does_not_cover_passes(repo: Repo, tmp_path: Path) -> None:
+    rel, _ = _endorsed_data_analysis(repo, tmp_path)
+    repo.edit(rel, "cost: free", "cost: {amount: 120, currency: EUR}")
+    repo.write(rel, repo.read(rel) + "tags: [sql]\nstatus: deprecated\n")
+    report = repo.check(actor="acme-lead")
+    assert errors(report) == [], shown(report.problems)
+
+
+@pytest.mark.parametrize("how", ["revoked", "re-signed"])
+def test_an_endorsed_credential_may_change_once_its_body_revokes_or_signs_anew(
+    repo: Repo, tmp_path: Path, how: str
+) -> None:
+    """The change is the body's to vouch for: with its endorsement revoked, or a new one signed of the new content
+    in the same change, nothing on the page vouches for what the body never saw."""
+    rel, endorsement = _endorsed_data_analysis(repo, tmp_path)
+    repo.edit(rel, "name: Data Analysis", "name: Data Analysis with SQL")
+    repo.edit(rel, "Learners write `SELECT` queries", "Learners write `SELECT` and `WITH` queries")
+    if how == "revoked":
+        key = load_signing_key(tmp_path / f"{OB}.key", root=repo.root)
+        revoke_endorsement(repo.registry, Path(endorsement).stem, key, NOW - dt.timedelta(minutes=1))
+    else:
+        _endorse(repo, tmp_path, OB, f"{ACME}/data-analysis")
+    report = repo.check(actor="reg-admin")
+    assert [p for p in errors(report) if p.code == "governance.endorsed-records"] == [], shown(report.problems)
+
+
+def test_a_weaker_statement_signed_anew_leaves_the_standing_one_refused(repo: Repo, tmp_path: Path) -> None:
+    """A body's new "endorses" of the rewritten credential, beside its standing "recognises" of the old one, left that
+    stronger statement in force over content it never saw: signing anew is stating the same again."""
+    rel, endorsement = _endorsed_data_analysis(repo, tmp_path)
+    repo.edit(rel, "Learners write `SELECT` queries", "Learners watch a video about")
+    key = load_signing_key(tmp_path / f"{OB}.key", root=repo.root)
+    endorse(
+        repo.registry, f"{ACME}/data-analysis", OB, key, kind=EndorsementKind.ENDORSES, comment="Recognised.",
+        valid_from=NOW - dt.timedelta(minutes=5),
+    )  # fmt: skip
+    problem = only(repo.check(actor="reg-admin"), "governance.endorsed-records")
+    assert f"other-body has endorsed it ({endorsement})" in problem.message
