@@ -14,22 +14,30 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
    proof (where the ``eddsa-jcs-2022`` proof repeats it);
 3. an object that appears more than once under the same ``id`` says the same thing each time;
 4. a proof holds only the properties of a Data Integrity proof;
-5. with the proofs left out (they are a separate graph), compacting the expanded document with its own context
+5. every id, type and other IRI-valued value (of ``id``, ``type`` and every term a bundled context types ``@id``
+   or ``@vocab``) is an absolute IRI (an RFC 3987 scheme, ``:``, and no white space or character N-Quads' IRIREF
+   excludes) or a blank node (``_:…``), a type or ``@vocab`` value also a term of the credential's own contexts:
+   never a relative reference (``badge-1``, ``../x``, ``?x``, ``#x``, ``//host/x``, ``""``), which each JSON-LD
+   library resolves against a base of its own (pyld a made-up ``http://example.org/base/``, jsonld.js the page's
+   address or none), so that no library decides what it means. A compact IRI ``foo:bar`` is an absolute IRI of
+   scheme ``foo``; an inline context (its ``@base``, ``@vocab``) is refused by rule 1;
+6. with the proofs left out (they are a separate graph), compacting the expanded document with its own context
    gives the document back (a one-element list and its element are the same JSON-LD value, and so are a node
-   written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids; an id
-   or type written as a relative reference does not come back, pyld resolving it against its made-up base, as it
-   is no IRI of the signed graph).
+   written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids).
 
-1–4 are JSON rules, and the browser verifier (``generator/site/assets/verify/policies.js``) applies them too; 5
-needs a JSON-LD processor: the page's copy (``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded
-only for a credential of an issuer not registered here, reading relative references as pyld does and keys in
-code-point order) says the same in the same words, held equal by the differential corpus
-(``tests/site/test_differential.py``). Pure: contexts come from a :class:`ContextStore`.
+1–5 are JSON rules, and the browser verifier (``generator/site/assets/verify/policies.js``) applies them too,
+reading the contexts' terms from :func:`context_terms` (``verify/index.json``'s ``contexts``); 6 needs a JSON-LD
+processor: the page's copy (``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded only for a
+credential of an issuer not registered here, keys in code-point order) says the same in the same words, held
+equal by the differential corpus (``tests/site/test_differential.py``; the JSON rules by
+``tests/site/test_compactform_js.py``). Pure: contexts come from a :class:`ContextStore`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pyld import jsonld
@@ -38,7 +46,7 @@ from generator.crypto.contexts import ContextStore
 from generator.crypto.jcs import canonicalize
 from generator.errors import CryptoError
 
-__all__ = ["PROOF_KEYS", "compact_form_problems", "json_form_problems"]
+__all__ = ["PROOF_KEYS", "compact_form_problems", "context_terms", "is_absolute_iri", "json_form_problems"]
 
 #: The properties a Data Integrity proof may carry here (``expires``, ``domain``, ``challenge`` and ``nonce``
 #: would change what the proof means, and no check reads them).
@@ -47,6 +55,93 @@ PROOF_KEYS = frozenset(
 )
 
 _MAX_REPORTED = 5
+
+# An absolute IRI: RFC 3987's scheme (ASCII), ":", then no character N-Quads' IRIREF excludes, no control and no
+# white space of Python's or JavaScript's \s (jsonld.js and pyld call an IRI holding one relative); a blank node:
+# "_:" and a label. policies.js ABSOLUTE_IRI, BLANK_NODE: the same expressions.
+_NOT_IN_IRI = r'\x00-\x20<>"{}|^`\\\x7f-\xa0\u1680\u180e\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff'
+_ABSOLUTE_IRI = re.compile(f"[A-Za-z][A-Za-z0-9+.-]*:[^{_NOT_IN_IRI}]*")
+_BLANK_NODE = re.compile(f"_:[^{_NOT_IN_IRI}]+")
+
+
+def is_absolute_iri(value: str) -> bool:
+    """Whether ``value`` is an absolute IRI (rule 5): no base can change what it names."""
+    return _ABSOLUTE_IRI.fullmatch(value) is not None
+
+
+def _definitions(context: Any) -> Iterator[tuple[str, Any]]:
+    """Every term definition in a context, its scoped contexts' too."""
+    stack = [context]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            for term, definition in item.items():
+                if term.startswith("@"):
+                    continue
+                yield term, definition
+                if isinstance(definition, Mapping) and "@context" in definition:
+                    stack.append(definition["@context"])
+
+
+def _alias(definition: Any) -> str | None:
+    """The keyword a term definition aliases (``"id": "@id"``), or None."""
+    iri = definition.get("@id") if isinstance(definition, Mapping) else definition
+    return iri if isinstance(iri, str) and iri.startswith("@") else None
+
+
+@functools.cache
+def context_terms(store: ContextStore) -> dict[str, dict[str, Any]]:
+    """Per context URL, what rule 5 reads of it: ``terms`` (defined at its top, so everywhere in scope: the bundled
+    contexts are protected), ``ids`` (``id``, ``@id`` aliases and terms typed ``@id`` anywhere in it) and
+    ``vocabs`` (terms typed ``@vocab`` and ``type``/``@type`` aliases, each with the terms its own scoped context
+    defines: ``proofPurpose``'s ``assertionMethod``). ``verify/index.json`` hands the same to the page."""
+    out: dict[str, dict[str, Any]] = {}
+    for url, document in store.items():
+        context = document.get("@context", {})
+        # (a keyword's alias, ``id`` or ``type``, names no IRI: no type)
+        top = sorted(t for t, d in _definitions(context) if t in context and _alias(d) is None)
+        ids: set[str] = {"id"}
+        vocabs: dict[str, set[str]] = {"type": set()}
+        for term, definition in _definitions(context):
+            kind = _alias(definition) or (definition.get("@type") if isinstance(definition, Mapping) else None)
+            if kind == "@id":
+                ids.add(term)
+            elif kind in ("@vocab", "@type"):
+                scoped = definition.get("@context") if isinstance(definition, Mapping) else None
+                vocabs.setdefault(term, set()).update(t for t, _ in _definitions(scoped or {}))
+        out[url] = {"terms": top, "ids": sorted(ids), "vocabs": {t: sorted(v) for t, v in sorted(vocabs.items())}}
+    return out
+
+
+def _reference_problems(document: dict[str, Any], store: ContextStore) -> list[str]:
+    """Rule 5: the paths of the ids and types that are relative references (the caller checked rule 1)."""
+    tables = context_terms(store)
+    terms: set[str] = set()
+    ids: set[str] = set()
+    vocabs: dict[str, set[str]] = {}
+    for url in document["@context"]:
+        terms.update(tables[url]["terms"])
+        ids.update(tables[url]["ids"])
+        for term, scoped in tables[url]["vocabs"].items():
+            vocabs.setdefault(term, set()).update(scoped)
+    bad: list[str] = []
+    for where, obj in _walk(document, ""):
+        for key in sorted(obj):
+            if key not in ids and key not in vocabs:
+                continue
+            path = f"{where}.{key}" if where else key
+            value = obj[key]
+            for at, item in (
+                [(path, value)] if not isinstance(value, list) else [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+            ):
+                if not isinstance(item, str) or is_absolute_iri(item) or _BLANK_NODE.fullmatch(item):
+                    continue
+                if key in vocabs and (item in terms or item in vocabs[key]):
+                    continue
+                bad.append(at)
+    return bad
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -64,13 +159,14 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def json_form_problems(document: Any, store: ContextStore | None = None) -> list[str]:
-    """Rules 1–4 of the module docstring: what the JSON alone shows."""
+    """Rules 1–5 of the module docstring: what the JSON alone shows."""
     if not isinstance(document, dict):
         return ["the credential is not a JSON object"]
     store = store if store is not None else ContextStore.bundled()
     out: list[str] = []
     contexts = document.get("@context")
-    if not isinstance(contexts, list) or not all(isinstance(c, str) and c in store for c in contexts):
+    known = isinstance(contexts, list) and all(isinstance(c, str) and c in store for c in contexts)
+    if not known:
         out.append("@context: must be a list of known context URLs (no inline or unknown contexts)")
     proofs = document.get("proof")
     proof_list = proofs if isinstance(proofs, list) else [proofs]
@@ -101,6 +197,14 @@ def json_form_problems(document: Any, store: ContextStore | None = None) -> list
         more = f" (and {len(bad_keys) - _MAX_REPORTED} more)" if len(bad_keys) > _MAX_REPORTED else ""
         shown = ", ".join(bad_keys[:_MAX_REPORTED])
         out.append(f"keys must be the context's terms, not JSON-LD keywords or IRIs: {shown}{more}")
+    relative = _reference_problems(document, store) if known else []
+    if relative:
+        more = f" (and {len(relative) - _MAX_REPORTED} more)" if len(relative) > _MAX_REPORTED else ""
+        out.append(
+            "ids and types must be absolute IRIs (scheme:…), blank nodes (_:…) or, for a type, terms of the "
+            "credential's contexts, not relative references each JSON-LD library resolves against a base of its "
+            f"own: {', '.join(relative[:_MAX_REPORTED])}{more}"
+        )
     return out
 
 
@@ -124,7 +228,7 @@ def _same_value(a: Any, b: Any) -> bool:
 
 
 def compact_form_problems(document: Any, store: ContextStore | None = None) -> list[str]:
-    """Why ``document`` is not in the one compact form its JSON is read in (rules 1–5); empty when it is."""
+    """Why ``document`` is not in the one compact form its JSON is read in (rules 1–6); empty when it is."""
     store = store if store is not None else ContextStore.bundled()
     out = json_form_problems(document, store)
     if out:
