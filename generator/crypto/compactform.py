@@ -9,6 +9,8 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
 
 :func:`compact_form_problems` says why a document is not in that form (empty when it is):
 
+0. it holds at most :data:`MAX_OBJECTS` JSON objects and :data:`MAX_VALUES` JSON values (the round trip of rule
+   6 costs the page some 4 ms an object and 0.05 ms a value: a 1 MiB file would take a minute or more);
 1. its ``@context`` is a list of context URLs the product bundles (no inline context, nothing fetched);
 2. no key anywhere is a JSON-LD keyword (``@…``) or an IRI (``…:…``), except ``@context`` at the top and in a
    proof (where the ``eddsa-jcs-2022`` proof repeats it);
@@ -25,7 +27,7 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
    gives the document back (a one-element list and its element are the same JSON-LD value, and so are a node
    written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids).
 
-1–5 are JSON rules, and the browser verifier (``generator/site/assets/verify/policies.js``) applies them too,
+0–5 are JSON rules, and the browser verifier (``generator/site/assets/verify/policies.js``) applies them too,
 reading the contexts' terms from :func:`context_terms` (``verify/index.json``'s ``contexts``); 6 needs a JSON-LD
 processor: the page's copy (``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded only for a
 credential of an issuer not registered here, keys in code-point order) says the same in the same words, held
@@ -46,7 +48,15 @@ from generator.crypto.contexts import ContextStore
 from generator.crypto.jcs import canonicalize
 from generator.errors import CryptoError
 
-__all__ = ["PROOF_KEYS", "compact_form_problems", "context_terms", "is_absolute_iri", "json_form_problems"]
+__all__ = [
+    "MAX_OBJECTS",
+    "MAX_VALUES",
+    "PROOF_KEYS",
+    "compact_form_problems",
+    "context_terms",
+    "is_absolute_iri",
+    "json_form_problems",
+]
 
 #: The properties a Data Integrity proof may carry here (``expires``, ``domain``, ``challenge`` and ``nonce``
 #: would change what the proof means, and no check reads them).
@@ -55,6 +65,12 @@ PROOF_KEYS = frozenset(
 )
 
 _MAX_REPORTED = 5
+
+#: Rule 0's bounds (policies.js MAX_OBJECTS, MAX_VALUES): the page's round trip of a credential at both takes
+#: 1.3–2.1 s, credreg verify's 0.5 s (docs/performance.md); unbounded, a 1.5 MiB file of 20,000 objects took the
+#: page 69 s. An Open Badges credential holds some tens of objects.
+MAX_OBJECTS = 250
+MAX_VALUES = 5_000
 
 # An absolute IRI: RFC 3987's scheme (ASCII), ":", then no character N-Quads' IRIREF excludes, no control and no
 # white space of Python's or JavaScript's \s (jsonld.js and pyld call an IRI holding one relative); a blank node:
@@ -158,10 +174,34 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
             stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(item))))
 
 
+def _size_problem(document: Any) -> str | None:
+    """Rule 0: why ``document`` is too large to be read here, or None (every value counted: keys are not)."""
+    objects = values = 0
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        values += 1
+        if isinstance(item, dict):
+            objects += 1
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    for count, limit, what in ((objects, MAX_OBJECTS, "JSON objects"), (values, MAX_VALUES, "JSON values")):
+        if count > limit:
+            return (
+                f"the credential holds {count} {what}, more than the {limit} a credential may hold here: reading "
+                "a larger one as JSON-LD would take the page a minute or more"
+            )
+    return None
+
+
 def json_form_problems(document: Any, store: ContextStore | None = None) -> list[str]:
-    """Rules 1–5 of the module docstring: what the JSON alone shows."""
+    """Rules 0–5 of the module docstring: what the JSON alone shows."""
     if not isinstance(document, dict):
         return ["the credential is not a JSON object"]
+    too_large = _size_problem(document)
+    if too_large is not None:
+        return [too_large]
     store = store if store is not None else ContextStore.bundled()
     out: list[str] = []
     contexts = document.get("@context")
@@ -228,7 +268,7 @@ def _same_value(a: Any, b: Any) -> bool:
 
 
 def compact_form_problems(document: Any, store: ContextStore | None = None) -> list[str]:
-    """Why ``document`` is not in the one compact form its JSON is read in (rules 1–6); empty when it is."""
+    """Why ``document`` is not in the one compact form its JSON is read in (rules 0–6); empty when it is."""
     store = store if store is not None else ContextStore.bundled()
     out = json_form_problems(document, store)
     if out:

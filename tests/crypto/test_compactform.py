@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from generator.crypto.compactform import (
+    MAX_OBJECTS,
+    MAX_VALUES,
     _alias,
     _definitions,
     compact_form_problems,
@@ -146,3 +148,17 @@ def test_the_contexts_terms_are_read_exactly() -> None:
     assert "id" not in vc2["terms"]  # keyword aliases name no type
     assert "type" not in vc2["terms"]
     assert json_form_problems(_set(DOC, ("type", 1), "id")) != []
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ([{"id": f"https://x.example/e{i}"} for i in range(MAX_OBJECTS)], "JSON objects, more than the 250"),
+        ([f"https://x.example/e{i}" for i in range(MAX_VALUES)], "JSON values, more than the 5000"),
+    ],
+)
+def test_a_credential_too_large_to_read_is_refused_before_its_json_ld_is(extra: list[Any], words: str) -> None:
+    (problem,) = json_form_problems({**DOC, "evidence": extra})
+    assert words in problem, problem
+    assert compact_form_problems({**DOC, "evidence": extra}) == [problem]  # no round trip
+    assert json_form_problems({**DOC, "evidence": extra[: -len(DOC) - 40]}) == []  # within both

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.crypto.compactform import context_terms, json_form_problems
+from generator.crypto.compactform import MAX_OBJECTS, MAX_VALUES, context_terms, json_form_problems
 from generator.crypto.contexts import ContextStore
 from tests.crypto.test_compactform import DOC, RELATIVE, _set
 from tests.site.node_runner import NODE, NodeRunner
@@ -111,3 +111,17 @@ _VALUES = st.one_of(
 @given(value=_VALUES, where=st.sampled_from(PATHS))
 def test_generated_ids_and_types_alike(rules: Rules, value: str, where: tuple[Any, ...]) -> None:
     _agree(rules, _set(DOC, where, value))
+
+
+@pytest.mark.parametrize("past", [-1, 0, 1])
+def test_the_size_bounds_alike(rules: Rules, past: int) -> None:
+    # One below, at and one past each bound: the same count and the same words (the document itself, its lists and
+    # its nulls count too: DOC with no evidence is 6 objects and 36 values).
+    objects = [{"id": f"https://x.example/e{i}"} for i in range(MAX_OBJECTS - 6 + past)]
+    values = [None] * (MAX_VALUES - 36 + past)
+    for extra, what in ((objects, "JSON objects"), (values, "JSON values")):
+        problems = _agree(rules, {**DOC, "evidence": extra})
+        assert problems == ([] if past <= 0 else [problems[0]]), problems
+        assert (
+            past <= 0 or f"holds {MAX_OBJECTS + 1 if what == 'JSON objects' else MAX_VALUES + 1} {what}" in problems[0]
+        )

@@ -880,13 +880,42 @@ export function profileProblems(doc, awardContext) {
   return out.map(errorText);
 }
 
-// --- the compact form of any other credential (generator/crypto/compactform.py, rules 1-5; 6 is rdfc.js's) -------
+// --- the compact form of any other credential (generator/crypto/compactform.py, rules 0-5; 6 is rdfc.js's) -------
 
 const PROOF_KEYS = ["id", "type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue", "@context"];
 // compactform.py _ABSOLUTE_IRI, _BLANK_NODE: the same expressions (u: a code point at a time, as Python reads).
 const NOT_IN_IRI = "\\x00-\\x20<>\"{}|^`\\\\\\x7f-\\xa0\\u1680\\u180e\\u2000-\\u200b\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
 const ABSOLUTE_IRI = new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*:[^${NOT_IN_IRI}]*$`, "u");
 const BLANK_NODE = new RegExp(`^_:[^${NOT_IN_IRI}]+$`, "u");
+
+// compactform.py MAX_OBJECTS, MAX_VALUES (rule 0): what the page's JSON-LD round trip reads in a few seconds.
+const MAX_OBJECTS = 250;
+const MAX_VALUES = 5000;
+
+/** compactform.py _size_problem, in the same words: why `doc` is too large to be read here, or null. */
+function sizeProblem(doc) {
+  let objects = 0;
+  let values = 0;
+  const stack = [doc];
+  while (stack.length) {
+    const item = stack.pop();
+    values += 1;
+    if (Array.isArray(item)) for (const member of item) stack.push(member);
+    else if (isObject(item)) {
+      objects += 1;
+      for (const member of Object.values(item)) stack.push(member);
+    }
+  }
+  for (const [count, limit, what] of [[objects, MAX_OBJECTS, "JSON objects"], [values, MAX_VALUES, "JSON values"]]) {
+    if (count > limit) {
+      return (
+        `the credential holds ${count} ${what}, more than the ${limit} a credential may hold here: reading ` +
+        "a larger one as JSON-LD would take the page a minute or more"
+      );
+    }
+  }
+  return null;
+}
 
 /** compactform.py _reference_problems (rule 5): the paths of the ids and types that are relative references. */
 function referenceProblems(doc, contexts) {
@@ -933,6 +962,8 @@ function referenceProblems(doc, contexts) {
 export function jsonFormProblems(doc, contexts) {
   if (!isObject(contexts)) throw new DataError("verify/index.json is malformed");
   if (!isObject(doc)) return ["the credential is not a JSON object"];
+  const tooLarge = sizeProblem(doc);
+  if (tooLarge !== null) return [tooLarge];
   const out = [];
   const given = get(doc, "@context");
   const known = Array.isArray(given) && given.every((c) => typeof c === "string" && Object.hasOwn(contexts, c));
