@@ -131,33 +131,34 @@ def context_terms(store: ContextStore) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _reference_problems(document: dict[str, Any], store: ContextStore) -> list[str]:
-    """Rule 5: the paths of the ids and types that are relative references (the caller checked rule 1)."""
+@functools.lru_cache(maxsize=64)
+def _reference_terms(
+    store: ContextStore, contexts: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
+    """Rule 5's reading of a credential's contexts (``contexts``, all in ``store``): its terms, the keys whose
+    values are ids, and the keys whose values are types or ``@vocab`` terms with their own scoped terms."""
     tables = context_terms(store)
-    terms: set[str] = set()
-    ids: set[str] = set()
     vocabs: dict[str, set[str]] = {}
-    for url in document["@context"]:
-        terms.update(tables[url]["terms"])
-        ids.update(tables[url]["ids"])
+    for url in contexts:
         for term, scoped in tables[url]["vocabs"].items():
             vocabs.setdefault(term, set()).update(scoped)
-    bad: list[str] = []
-    for where, obj in _walk(document, ""):
-        for key in sorted(obj):
-            if key not in ids and key not in vocabs:
-                continue
-            path = f"{where}.{key}" if where else key
-            value = obj[key]
-            for at, item in (
-                [(path, value)] if not isinstance(value, list) else [(f"{path}[{i}]", v) for i, v in enumerate(value)]
-            ):
-                if not isinstance(item, str) or is_absolute_iri(item) or _BLANK_NODE.fullmatch(item):
-                    continue
-                if key in vocabs and (item in terms or item in vocabs[key]):
-                    continue
-                bad.append(at)
-    return bad
+    return (
+        frozenset(t for url in contexts for t in tables[url]["terms"]),
+        frozenset(t for url in contexts for t in tables[url]["ids"]),
+        {t: frozenset(v) for t, v in vocabs.items()},
+    )
+
+
+def _relative(path: str, key: str, value: Any, terms: frozenset[str], vocabs: dict[str, frozenset[str]]) -> list[str]:
+    """Rule 5: the paths of the relative references in ``value``, the value of the id or type key ``key``."""
+    members = [(f"{path}[{i}]", v) for i, v in enumerate(value)] if isinstance(value, list) else [(path, value)]
+    return [
+        at
+        for at, item in members
+        if isinstance(item, str)
+        and not (is_absolute_iri(item) or _BLANK_NODE.fullmatch(item))
+        and not (key in vocabs and (item in terms or item in vocabs[key]))
+    ]
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -213,9 +214,14 @@ def json_form_problems(document: Any, store: ContextStore | None = None) -> list
     proof_ids = {id(p) for p in proof_list if isinstance(p, dict)}
     seen: dict[str, bytes] = {}
     bad_keys: list[str] = []
+    relative: list[str] = []
+    urls = tuple(contexts) if known and isinstance(contexts, list) else None
+    terms, ids, vocabs = _reference_terms(store, urls) if urls is not None else (frozenset(), frozenset(), {})
     for where, obj in _walk(document, ""):
         is_proof = id(obj) in proof_ids
         for key in sorted(obj):
+            if key in ids or key in vocabs:
+                relative += _relative(f"{where}.{key}" if where else key, key, obj[key], terms, vocabs)
             if key == "@context" and (obj is document or is_proof):
                 continue
             if key.startswith("@") or ":" in key:
@@ -237,7 +243,6 @@ def json_form_problems(document: Any, store: ContextStore | None = None) -> list
         more = f" (and {len(bad_keys) - _MAX_REPORTED} more)" if len(bad_keys) > _MAX_REPORTED else ""
         shown = ", ".join(bad_keys[:_MAX_REPORTED])
         out.append(f"keys must be the context's terms, not JSON-LD keywords or IRIs: {shown}{more}")
-    relative = _reference_problems(document, store) if known else []
     if relative:
         more = f" (and {len(relative) - _MAX_REPORTED} more)" if len(relative) > _MAX_REPORTED else ""
         out.append(

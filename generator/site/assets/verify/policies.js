@@ -917,7 +917,7 @@ function sizeProblem(doc) {
   return null;
 }
 
-/** compactform.py _reference_problems (rule 5): the paths of the ids and types that are relative references. */
+/** compactform.py _reference_terms and _relative (rule 5): the paths of the ids and types that are relative references. */
 function referenceProblems(doc, contexts) {
   const terms = new Set();
   const ids = new Set();
