@@ -10,7 +10,8 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
 :func:`compact_form_problems` says why a document is not in that form (empty when it is):
 
 0. it holds at most :data:`MAX_OBJECTS` JSON objects and :data:`MAX_VALUES` JSON values (the round trip of rule
-   6 costs the page some 4 ms an object and 0.05 ms a value: a 1 MiB file would take a minute or more);
+   6 costs the page some 4 ms an object and 0.05 ms a value: a 1 MiB file would take a minute or more; a
+   credential of an issuer registered here, read by the award profile and rules 1–5 only, is not bounded so);
 1. its ``@context`` is a list of context URLs the product bundles (no inline context, nothing fetched);
 2. no key anywhere is a JSON-LD keyword (``@…``) or an IRI (``…:…``), except ``@context`` at the top and in a
    proof (where the ``eddsa-jcs-2022`` proof repeats it);
@@ -27,12 +28,13 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
    gives the document back (a one-element list and its element are the same JSON-LD value, and so are a node
    written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids).
 
-0–5 are JSON rules, and the browser verifier (``generator/site/assets/verify/policies.js``) applies them too,
-reading the contexts' terms from :func:`context_terms` (``verify/index.json``'s ``contexts``); 6 needs a JSON-LD
-processor: the page's copy (``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded only for a
-credential of an issuer not registered here, keys in code-point order) says the same in the same words, held
-equal by the differential corpus (``tests/site/test_differential.py``; the JSON rules by
-``tests/site/test_compactform_js.py``). Pure: contexts come from a :class:`ContextStore`.
+0–5 are JSON rules (:func:`size_problem`, :func:`json_form_problems`), and the browser verifier
+(``generator/site/assets/verify/policies.js``) applies them too, reading the contexts' terms from
+:func:`context_terms` (``verify/index.json``'s ``contexts``); 6 needs a JSON-LD processor: the page's copy
+(``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded only for a credential of an issuer not
+registered here, keys in code-point order) says the same in the same words, held equal by the differential corpus
+(``tests/site/test_differential.py``; the JSON rules by ``tests/site/test_compactform_js.py``). Pure: contexts come
+from a :class:`ContextStore`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ __all__ = [
     "context_terms",
     "is_absolute_iri",
     "json_form_problems",
+    "size_problem",
 ]
 
 #: The properties a Data Integrity proof may carry here (``expires``, ``domain``, ``challenge`` and ``nonce``
@@ -175,8 +178,10 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
             stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(item))))
 
 
-def _size_problem(document: Any) -> str | None:
-    """Rule 0: why ``document`` is too large to be read here, or None (every value counted: keys are not)."""
+def size_problem(document: Any) -> str | None:
+    """Rule 0: why ``document`` is too large to be read here as JSON-LD, or None (every value counted: keys are
+    not). A credential of an issuer registered here is never read so (its one form is the award profile's, and a
+    credential with hundreds of skills makes an award of hundreds of alignments): the rule is the round trip's."""
     objects = values = 0
     stack = [document]
     while stack:
@@ -197,12 +202,9 @@ def _size_problem(document: Any) -> str | None:
 
 
 def json_form_problems(document: Any, store: ContextStore | None = None) -> list[str]:
-    """Rules 0–5 of the module docstring: what the JSON alone shows."""
+    """Rules 1–5 of the module docstring: what the JSON alone shows."""
     if not isinstance(document, dict):
         return ["the credential is not a JSON object"]
-    too_large = _size_problem(document)
-    if too_large is not None:
-        return [too_large]
     store = store if store is not None else ContextStore.bundled()
     out: list[str] = []
     contexts = document.get("@context")
@@ -275,6 +277,9 @@ def _same_value(a: Any, b: Any) -> bool:
 def compact_form_problems(document: Any, store: ContextStore | None = None) -> list[str]:
     """Why ``document`` is not in the one compact form its JSON is read in (rules 0–6); empty when it is."""
     store = store if store is not None else ContextStore.bundled()
+    too_large = size_problem(document)
+    if too_large is not None:
+        return [too_large]
     out = json_form_problems(document, store)
     if out:
         return out

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.crypto.compactform import MAX_OBJECTS, MAX_VALUES, context_terms, json_form_problems
+from generator.crypto.compactform import MAX_OBJECTS, MAX_VALUES, context_terms, json_form_problems, size_problem
 from generator.crypto.contexts import ContextStore
 from tests.crypto.test_compactform import DOC, RELATIVE, _set
 from tests.site.node_runner import NODE, NodeRunner
@@ -23,12 +23,15 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 RUNNER = r"""
 import { createInterface } from "node:readline";
-import { jsonFormProblems } from "./verify/policies.js";
+import { jsonFormProblems, sizeProblem } from "./verify/policies.js";
 
 const contexts = JSON.parse(process.argv[2]);
 for await (const line of createInterface({ input: process.stdin })) {
   let reply;
-  try { reply = { value: jsonFormProblems(JSON.parse(line).doc, contexts) }; }
+  try {
+    const { doc, size } = JSON.parse(line);
+    reply = { value: size ? sizeProblem(doc) : jsonFormProblems(doc, contexts) };
+  }
   catch (error) { reply = { error: String(error && error.stack || error) }; }
   process.stdout.write(JSON.stringify(reply) + "\n");
 }
@@ -120,8 +123,12 @@ def test_the_size_bounds_alike(rules: Rules, past: int) -> None:
     objects = [{"id": f"https://x.example/e{i}"} for i in range(MAX_OBJECTS - 6 + past)]
     values = [None] * (MAX_VALUES - 36 + past)
     for extra, what in ((objects, "JSON objects"), (values, "JSON values")):
-        problems = _agree(rules, {**DOC, "evidence": extra})
-        assert problems == ([] if past <= 0 else [problems[0]]), problems
+        doc = {**DOC, "evidence": extra}
+        python = size_problem(doc)
+        reply = rules.ask(doc=doc, size=True)
+        assert rules.error_of(reply) is None, reply
+        assert reply["value"] == python, (python, reply)
+        assert (python is None) == (past <= 0), python
         assert (
-            past <= 0 or f"holds {MAX_OBJECTS + 1 if what == 'JSON objects' else MAX_VALUES + 1} {what}" in problems[0]
+            python is None or f"holds {MAX_OBJECTS + 1 if what == 'JSON objects' else MAX_VALUES + 1} {what}" in python
         )

@@ -892,8 +892,9 @@ const BLANK_NODE = new RegExp(`^_:[^${NOT_IN_IRI}]+$`, "u");
 const MAX_OBJECTS = 250;
 const MAX_VALUES = 5000;
 
-/** compactform.py _size_problem, in the same words: why `doc` is too large to be read here, or null. */
-function sizeProblem(doc) {
+/** compactform.py size_problem, in the same words: why `doc` is too large to be read here as JSON-LD, or null
+ * (asked only of a credential of an issuer not registered here, before its round trip). */
+export function sizeProblem(doc) {
   let objects = 0;
   let values = 0;
   const stack = [doc];
@@ -962,8 +963,6 @@ function referenceProblems(doc, contexts) {
 export function jsonFormProblems(doc, contexts) {
   if (!isObject(contexts)) throw new DataError("verify/index.json is malformed");
   if (!isObject(doc)) return ["the credential is not a JSON object"];
-  const tooLarge = sizeProblem(doc);
-  if (tooLarge !== null) return [tooLarge];
   const out = [];
   const given = get(doc, "@context");
   const known = Array.isArray(given) && given.every((c) => typeof c === "string" && Object.hasOwn(contexts, c));
@@ -1026,6 +1025,10 @@ export async function structurePolicy(ctx) {
     const index = await ctx.site.index();
     const registered = (await ctx.registryIssuer()) !== null;
     if (registered) problems = profileProblems(ctx.document, get(index, "award_context"));
+    else {
+      const tooLarge = sizeProblem(ctx.document); // compactform.py compact_form_problems: before every other rule
+      if (tooLarge !== null) problems = [tooLarge];
+    }
     if (!problems.length) problems = jsonFormProblems(ctx.document, get(index, "contexts"));
     if (!problems.length && !registered) {
       // Any other credential: the compact form of its own context, by a JSON-LD round trip (loaded only now).
