@@ -9,27 +9,39 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
 
 :func:`compact_form_problems` says why a document is not in that form (empty when it is):
 
+0. it holds at most :data:`MAX_OBJECTS` JSON objects and :data:`MAX_VALUES` JSON values (the round trip of rule
+   6 costs the page some 4 ms an object and 0.05 ms a value: a 1 MiB file would take a minute or more; a
+   credential of an issuer registered here, read by the award profile and rules 1–5 only, is not bounded so);
 1. its ``@context`` is a list of context URLs the product bundles (no inline context, nothing fetched);
 2. no key anywhere is a JSON-LD keyword (``@…``) or an IRI (``…:…``), except ``@context`` at the top and in a
    proof (where the ``eddsa-jcs-2022`` proof repeats it);
 3. an object that appears more than once under the same ``id`` says the same thing each time;
 4. a proof holds only the properties of a Data Integrity proof;
-5. with the proofs left out (they are a separate graph), compacting the expanded document with its own context
+5. every id, type and other IRI-valued value (of ``id``, ``type`` and every term a bundled context types ``@id``
+   or ``@vocab``) is an absolute IRI (an RFC 3987 scheme, ``:``, and no white space or character N-Quads' IRIREF
+   excludes) or a blank node (``_:…``), a type or ``@vocab`` value also a term of the credential's own contexts:
+   never a relative reference (``badge-1``, ``../x``, ``?x``, ``#x``, ``//host/x``, ``""``), which each JSON-LD
+   library resolves against a base of its own (pyld a made-up ``http://example.org/base/``, jsonld.js the page's
+   address or none), so that no library decides what it means. A compact IRI ``foo:bar`` is an absolute IRI of
+   scheme ``foo``; an inline context (its ``@base``, ``@vocab``) is refused by rule 1;
+6. with the proofs left out (they are a separate graph), compacting the expanded document with its own context
    gives the document back (a one-element list and its element are the same JSON-LD value, and so are a node
-   written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids; an id
-   or type written as a relative reference does not come back, pyld resolving it against its made-up base, as it
-   is no IRI of the signed graph).
+   written as ``{"id": URL}`` and the ``URL`` compaction gives back for it under a term whose values are ids).
 
-1–4 are JSON rules, and the browser verifier (``generator/site/assets/verify/policies.js``) applies them too; 5
-needs a JSON-LD processor: the page's copy (``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded
-only for a credential of an issuer not registered here, reading relative references as pyld does and keys in
-code-point order) says the same in the same words, held equal by the differential corpus
-(``tests/site/test_differential.py``). Pure: contexts come from a :class:`ContextStore`.
+0–5 are JSON rules (:func:`size_problem`, :func:`json_form_problems`), and the browser verifier
+(``generator/site/assets/verify/policies.js``) applies them too, reading the contexts' terms from
+:func:`context_terms` (``verify/index.json``'s ``contexts``); 6 needs a JSON-LD processor: the page's copy
+(``rdfc.js`` ``roundTripProblems``, with its vendored jsonld, loaded only for a credential of an issuer not
+registered here, keys in code-point order) says the same in the same words, held equal by the differential corpus
+(``tests/site/test_differential.py``; the JSON rules by ``tests/site/test_compactform_js.py``). Pure: contexts come
+from a :class:`ContextStore`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pyld import jsonld
@@ -38,7 +50,16 @@ from generator.crypto.contexts import ContextStore
 from generator.crypto.jcs import canonicalize
 from generator.errors import CryptoError
 
-__all__ = ["PROOF_KEYS", "compact_form_problems", "json_form_problems"]
+__all__ = [
+    "MAX_OBJECTS",
+    "MAX_VALUES",
+    "PROOF_KEYS",
+    "compact_form_problems",
+    "context_terms",
+    "is_absolute_iri",
+    "json_form_problems",
+    "size_problem",
+]
 
 #: The properties a Data Integrity proof may carry here (``expires``, ``domain``, ``challenge`` and ``nonce``
 #: would change what the proof means, and no check reads them).
@@ -47,6 +68,100 @@ PROOF_KEYS = frozenset(
 )
 
 _MAX_REPORTED = 5
+
+#: Rule 0's bounds (policies.js MAX_OBJECTS, MAX_VALUES): the page's round trip of a credential at both takes
+#: 1.3–2.1 s, credreg verify's 0.5 s (docs/performance.md); unbounded, a 1.5 MiB file of 20,000 objects took the
+#: page 69 s. An Open Badges credential holds some tens of objects.
+MAX_OBJECTS = 250
+MAX_VALUES = 5_000
+
+# An absolute IRI: RFC 3987's scheme (ASCII), ":", then no character N-Quads' IRIREF excludes, no control and no
+# white space of Python's or JavaScript's \s (jsonld.js and pyld call an IRI holding one relative); a blank node:
+# "_:" and a label. policies.js ABSOLUTE_IRI, BLANK_NODE: the same expressions.
+_NOT_IN_IRI = r'\x00-\x20<>"{}|^`\\\x7f-\xa0\u1680\u180e\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff'
+_ABSOLUTE_IRI = re.compile(f"[A-Za-z][A-Za-z0-9+.-]*:[^{_NOT_IN_IRI}]*")
+_BLANK_NODE = re.compile(f"_:[^{_NOT_IN_IRI}]+")
+
+
+def is_absolute_iri(value: str) -> bool:
+    """Whether ``value`` is an absolute IRI (rule 5): no base can change what it names."""
+    return _ABSOLUTE_IRI.fullmatch(value) is not None
+
+
+def _definitions(context: Any) -> Iterator[tuple[str, Any]]:
+    """Every term definition in a context, its scoped contexts' too."""
+    stack = [context]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            for term, definition in item.items():
+                if term.startswith("@"):
+                    continue
+                yield term, definition
+                if isinstance(definition, Mapping) and "@context" in definition:
+                    stack.append(definition["@context"])
+
+
+def _alias(definition: Any) -> str | None:
+    """The keyword a term definition aliases (``"id": "@id"``), or None."""
+    iri = definition.get("@id") if isinstance(definition, Mapping) else definition
+    return iri if isinstance(iri, str) and iri.startswith("@") else None
+
+
+@functools.cache
+def context_terms(store: ContextStore) -> dict[str, dict[str, Any]]:
+    """Per context URL, what rule 5 reads of it: ``terms`` (defined at its top, so everywhere in scope: the bundled
+    contexts are protected), ``ids`` (``id``, ``@id`` aliases and terms typed ``@id`` anywhere in it) and
+    ``vocabs`` (terms typed ``@vocab`` and ``type``/``@type`` aliases, each with the terms its own scoped context
+    defines: ``proofPurpose``'s ``assertionMethod``). ``verify/index.json`` hands the same to the page."""
+    out: dict[str, dict[str, Any]] = {}
+    for url, document in store.items():
+        context = document.get("@context", {})
+        # (a keyword's alias, ``id`` or ``type``, names no IRI: no type)
+        top = sorted(t for t, d in _definitions(context) if t in context and _alias(d) is None)
+        ids: set[str] = {"id"}
+        vocabs: dict[str, set[str]] = {"type": set()}
+        for term, definition in _definitions(context):
+            kind = _alias(definition) or (definition.get("@type") if isinstance(definition, Mapping) else None)
+            if kind == "@id":
+                ids.add(term)
+            elif kind in ("@vocab", "@type"):
+                scoped = definition.get("@context") if isinstance(definition, Mapping) else None
+                vocabs.setdefault(term, set()).update(t for t, _ in _definitions(scoped or {}))
+        out[url] = {"terms": top, "ids": sorted(ids), "vocabs": {t: sorted(v) for t, v in sorted(vocabs.items())}}
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _reference_terms(
+    store: ContextStore, contexts: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
+    """Rule 5's reading of a credential's contexts (``contexts``, all in ``store``): its terms, the keys whose
+    values are ids, and the keys whose values are types or ``@vocab`` terms with their own scoped terms."""
+    tables = context_terms(store)
+    vocabs: dict[str, set[str]] = {}
+    for url in contexts:
+        for term, scoped in tables[url]["vocabs"].items():
+            vocabs.setdefault(term, set()).update(scoped)
+    return (
+        frozenset(t for url in contexts for t in tables[url]["terms"]),
+        frozenset(t for url in contexts for t in tables[url]["ids"]),
+        {t: frozenset(v) for t, v in vocabs.items()},
+    )
+
+
+def _relative(path: str, key: str, value: Any, terms: frozenset[str], vocabs: dict[str, frozenset[str]]) -> list[str]:
+    """Rule 5: the paths of the relative references in ``value``, the value of the id or type key ``key``."""
+    members = [(f"{path}[{i}]", v) for i, v in enumerate(value)] if isinstance(value, list) else [(path, value)]
+    return [
+        at
+        for at, item in members
+        if isinstance(item, str)
+        and not (is_absolute_iri(item) or _BLANK_NODE.fullmatch(item))
+        and not (key in vocabs and (item in terms or item in vocabs[key]))
+    ]
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -63,23 +178,52 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
             stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(item))))
 
 
+def size_problem(document: Any) -> str | None:
+    """Rule 0: why ``document`` is too large to be read here as JSON-LD, or None (every value counted: keys are
+    not). A credential of an issuer registered here is never read so (its one form is the award profile's, and a
+    credential with hundreds of skills makes an award of hundreds of alignments): the rule is the round trip's."""
+    objects = values = 0
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        values += 1
+        if isinstance(item, dict):
+            objects += 1
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    for count, limit, what in ((objects, MAX_OBJECTS, "JSON objects"), (values, MAX_VALUES, "JSON values")):
+        if count > limit:
+            return (
+                f"the credential holds {count} {what}, more than the {limit} a credential may hold here: reading "
+                "a larger one as JSON-LD would take the page a minute or more"
+            )
+    return None
+
+
 def json_form_problems(document: Any, store: ContextStore | None = None) -> list[str]:
-    """Rules 1–4 of the module docstring: what the JSON alone shows."""
+    """Rules 1–5 of the module docstring: what the JSON alone shows."""
     if not isinstance(document, dict):
         return ["the credential is not a JSON object"]
     store = store if store is not None else ContextStore.bundled()
     out: list[str] = []
     contexts = document.get("@context")
-    if not isinstance(contexts, list) or not all(isinstance(c, str) and c in store for c in contexts):
+    known = isinstance(contexts, list) and all(isinstance(c, str) and c in store for c in contexts)
+    if not known:
         out.append("@context: must be a list of known context URLs (no inline or unknown contexts)")
     proofs = document.get("proof")
     proof_list = proofs if isinstance(proofs, list) else [proofs]
     proof_ids = {id(p) for p in proof_list if isinstance(p, dict)}
     seen: dict[str, bytes] = {}
     bad_keys: list[str] = []
+    relative: list[str] = []
+    urls = tuple(contexts) if known and isinstance(contexts, list) else None
+    terms, ids, vocabs = _reference_terms(store, urls) if urls is not None else (frozenset(), frozenset(), {})
     for where, obj in _walk(document, ""):
         is_proof = id(obj) in proof_ids
         for key in sorted(obj):
+            if key in ids or key in vocabs:
+                relative += _relative(f"{where}.{key}" if where else key, key, obj[key], terms, vocabs)
             if key == "@context" and (obj is document or is_proof):
                 continue
             if key.startswith("@") or ":" in key:
@@ -101,6 +245,13 @@ def json_form_problems(document: Any, store: ContextStore | None = None) -> list
         more = f" (and {len(bad_keys) - _MAX_REPORTED} more)" if len(bad_keys) > _MAX_REPORTED else ""
         shown = ", ".join(bad_keys[:_MAX_REPORTED])
         out.append(f"keys must be the context's terms, not JSON-LD keywords or IRIs: {shown}{more}")
+    if relative:
+        more = f" (and {len(relative) - _MAX_REPORTED} more)" if len(relative) > _MAX_REPORTED else ""
+        out.append(
+            "ids and types must be absolute IRIs (scheme:…), blank nodes (_:…) or, for a type, terms of the "
+            "credential's contexts, not relative references each JSON-LD library resolves against a base of its "
+            f"own: {', '.join(relative[:_MAX_REPORTED])}{more}"
+        )
     return out
 
 
@@ -124,8 +275,11 @@ def _same_value(a: Any, b: Any) -> bool:
 
 
 def compact_form_problems(document: Any, store: ContextStore | None = None) -> list[str]:
-    """Why ``document`` is not in the one compact form its JSON is read in (rules 1–5); empty when it is."""
+    """Why ``document`` is not in the one compact form its JSON is read in (rules 0–6); empty when it is."""
     store = store if store is not None else ContextStore.bundled()
+    too_large = size_problem(document)
+    if too_large is not None:
+        return [too_large]
     out = json_form_problems(document, store)
     if out:
         return out

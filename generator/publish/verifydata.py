@@ -80,6 +80,7 @@ from generator._internal.files import write_json_staged, write_staged
 from generator._internal.source import SourceError
 from generator._internal.times import epoch_micros
 from generator.awards import iter_awards, read_revocations
+from generator.crypto.compactform import context_terms
 from generator.crypto.contexts import ContextStore
 from generator.crypto.jcs import canonicalize
 from generator.errors import CredregError
@@ -432,8 +433,9 @@ def write_verification_data(
             "issuers": issuers_by_did,
             # Whether this site serves a public log (log/): a page with nothing to check does not ask for it.
             "log": log_records is not None,
-            # The contexts the verifier knows (never fetched) and the one an award of this registry carries.
-            "contexts": sorted(ContextStore.bundled()),
+            # The contexts the verifier knows (never fetched), each with the terms the compact form's rule on
+            # references reads (compactform.py context_terms), and the one an award of this registry carries.
+            "contexts": context_terms(ContextStore.bundled()),
             "award_context": list(AWARD_CONTEXT),
         },
     )

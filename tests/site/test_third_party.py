@@ -155,7 +155,6 @@ _JS_NOT_FETCHED = (
     "https://www.linkedin.com/profile/add?",  # the verify page's "add to LinkedIn" link, followed only on click
     "https://example.com${",  # Pagefind resolves relative paths against it
     "https://p",  # Pagefind UI, the same
-    "http://example.org/base/",  # rdfc.js: the base pyld resolves relative references against, compared as text
 )
 #: Fetches Material's bundle makes only when a page asks: GitHub's or GitLab's API for a repository widget
 #: (``data-md-component="source"``, from ``repo_url``), mermaid for ``pre.mermaid``, a ResizeObserver polyfill in

@@ -880,18 +880,93 @@ export function profileProblems(doc, awardContext) {
   return out.map(errorText);
 }
 
-// --- the compact form of any other credential (generator/crypto/compactform.py, rules 1-4; 5 is rdfc.js's) -------
+// --- the compact form of any other credential (generator/crypto/compactform.py, rules 0-5; 6 is rdfc.js's) -------
 
 const PROOF_KEYS = ["id", "type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue", "@context"];
+// compactform.py _ABSOLUTE_IRI, _BLANK_NODE: the same expressions (u: a code point at a time, as Python reads).
+const NOT_IN_IRI = "\\x00-\\x20<>\"{}|^`\\\\\\x7f-\\xa0\\u1680\\u180e\\u2000-\\u200b\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+const ABSOLUTE_IRI = new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*:[^${NOT_IN_IRI}]*$`, "u");
+const BLANK_NODE = new RegExp(`^_:[^${NOT_IN_IRI}]+$`, "u");
 
-/** What the JSON alone shows that keeps `doc` from its one compact form (empty when nothing does). */
+// compactform.py MAX_OBJECTS, MAX_VALUES (rule 0): what the page's JSON-LD round trip reads in a few seconds.
+const MAX_OBJECTS = 250;
+const MAX_VALUES = 5000;
+
+/** compactform.py size_problem, in the same words: why `doc` is too large to be read here as JSON-LD, or null
+ * (asked only of a credential of an issuer not registered here, before its round trip). */
+export function sizeProblem(doc) {
+  let objects = 0;
+  let values = 0;
+  const stack = [doc];
+  while (stack.length) {
+    const item = stack.pop();
+    values += 1;
+    if (Array.isArray(item)) for (const member of item) stack.push(member);
+    else if (isObject(item)) {
+      objects += 1;
+      for (const member of Object.values(item)) stack.push(member);
+    }
+  }
+  for (const [count, limit, what] of [[objects, MAX_OBJECTS, "JSON objects"], [values, MAX_VALUES, "JSON values"]]) {
+    if (count > limit) {
+      return (
+        `the credential holds ${count} ${what}, more than the ${limit} a credential may hold here: reading ` +
+        "a larger one as JSON-LD would take the page a minute or more"
+      );
+    }
+  }
+  return null;
+}
+
+/** compactform.py _reference_terms and _relative (rule 5): the paths of the ids and types that are relative references. */
+function referenceProblems(doc, contexts) {
+  const terms = new Set();
+  const ids = new Set();
+  const vocabs = new Map();
+  for (const url of doc["@context"]) {
+    const table = contexts[url];
+    for (const t of table.terms) terms.add(t);
+    for (const t of table.ids) ids.add(t);
+    for (const [t, scoped] of Object.entries(table.vocabs)) {
+      if (!vocabs.has(t)) vocabs.set(t, new Set());
+      for (const s of scoped) vocabs.get(t).add(s);
+    }
+  }
+  const bad = [];
+  const stack = [["", doc]];
+  while (stack.length) {
+    const [where, item] = stack.pop();
+    if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push([`${where}[${i}]`, item[i]]);
+      continue;
+    }
+    if (!isObject(item)) continue;
+    const keys = Object.keys(item).sort(byCodePoint);
+    for (const key of keys) {
+      if (!ids.has(key) && !vocabs.has(key)) continue;
+      const path = where ? `${where}.${key}` : key;
+      const value = item[key];
+      const members = Array.isArray(value) ? value.map((v, i) => [`${path}[${i}]`, v]) : [[path, value]];
+      for (const [at, member] of members) {
+        if (typeof member !== "string" || ABSOLUTE_IRI.test(member) || BLANK_NODE.test(member)) continue;
+        if (vocabs.has(key) && (terms.has(member) || vocabs.get(key).has(member))) continue;
+        bad.push(at);
+      }
+    }
+    for (let i = keys.length - 1; i >= 0; i--) stack.push([where ? `${where}.${keys[i]}` : keys[i], item[keys[i]]]);
+  }
+  return bad;
+}
+
+/** What the JSON alone shows that keeps `doc` from its one compact form (empty when nothing does). `contexts`:
+ * verify/index.json's, compactform.py context_terms (each known context URL's terms). */
 export function jsonFormProblems(doc, contexts) {
-  if (!Array.isArray(contexts)) throw new DataError("verify/index.json is malformed");
+  if (!isObject(contexts)) throw new DataError("verify/index.json is malformed");
   if (!isObject(doc)) return ["the credential is not a JSON object"];
   const out = [];
   const given = get(doc, "@context");
-  if (!Array.isArray(given) || !given.every((c) => typeof c === "string" && contexts.includes(c)))
-    out.push("@context: must be a list of known context URLs (no inline or unknown contexts)");
+  const known = Array.isArray(given) && given.every((c) => typeof c === "string" && Object.hasOwn(contexts, c));
+  if (!known) out.push("@context: must be a list of known context URLs (no inline or unknown contexts)");
   const proofs = get(doc, "proof");
   const proofSet = new Set((Array.isArray(proofs) ? proofs : [proofs]).filter(isObject));
   const seen = new Map();
@@ -929,6 +1004,15 @@ export function jsonFormProblems(doc, contexts) {
     const more = badKeys.length > 5 ? ` (and ${badKeys.length - 5} more)` : "";
     out.push(`keys must be the context's terms, not JSON-LD keywords or IRIs: ${badKeys.slice(0, 5).join(", ")}${more}`);
   }
+  const relative = known ? referenceProblems(doc, contexts) : [];
+  if (relative.length) {
+    const more = relative.length > 5 ? ` (and ${relative.length - 5} more)` : "";
+    out.push(
+      "ids and types must be absolute IRIs (scheme:…), blank nodes (_:…) or, for a type, terms of the " +
+        "credential's contexts, not relative references each JSON-LD library resolves against a base of its " +
+        `own: ${relative.slice(0, 5).join(", ")}${more}`,
+    );
+  }
   return out;
 }
 
@@ -941,6 +1025,10 @@ export async function structurePolicy(ctx) {
     const index = await ctx.site.index();
     const registered = (await ctx.registryIssuer()) !== null;
     if (registered) problems = profileProblems(ctx.document, get(index, "award_context"));
+    else {
+      const tooLarge = sizeProblem(ctx.document); // compactform.py compact_form_problems: before every other rule
+      if (tooLarge !== null) problems = [tooLarge];
+    }
     if (!problems.length) problems = jsonFormProblems(ctx.document, get(index, "contexts"));
     if (!problems.length && !registered) {
       // Any other credential: the compact form of its own context, by a JSON-LD round trip (loaded only now).

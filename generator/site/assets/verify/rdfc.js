@@ -45,47 +45,9 @@ export async function canonical(document) {
 // --- compactform.py rule 5: the compact form of a credential of an issuer not registered here ------------------
 
 const MAX_REPORTED = 5;
-// credreg verify's round trip (pyld 3.3.0, which takes no other base) resolves an id or a type written as a relative
-// reference against its made-up base http://example.org/base/, unless the reference holds a ":" and starts with
-// neither "?" nor "#" (then it is kept, its path's dot segments removed). jsonld.js resolves every one against the
-// base it is given, or, given none, keeps every one as written: either way some relative reference came back as
-// written here and not there, and the page found well-formed ("Genuine signature, but its issuer is not registered
-// here.") a file credreg verify called "not a well-formed award". So the page expands and compacts with no base and
-// marks what pyld resolves or rewrites (pyldResolved): it comes back as pyld's does, not as written. Nothing fetched.
-const PYLD_BASE = "http://example.org/base/";
-const ABSOLUTE_IRI = /^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$/; // pyld's _is_absolute_iri (jsonld.js's too)
-
-/** Whether pyld's expansion writes the id or type `value` otherwise than as written (see PYLD_BASE). */
-function pyldRewrites(value) {
-  // (Python's $ also matches before a final line feed)
-  if (ABSOLUTE_IRI.test(value) || ABSOLUTE_IRI.test(value.replace(/\n$/, ""))) return false;
-  const colon = value.indexOf(":");
-  // pyld _expand_iri: kept as it is, a "blank node" or "already absolute"
-  if (colon > 0 && (value.startsWith("_:") || value.startsWith("//", colon + 1))) return false;
-  if (colon < 0 || value.startsWith("?") || value.startsWith("#")) return true; // resolved against the base
-  // Kept, its path's dot segments removed (pyld iri_resolver remove_dot_segments_of_path): where it has one.
-  const offset = colon + 1;
-  const slash = value.indexOf("/", offset);
-  return slash >= 0 && /\/\.\.?(?=[/?#]|$)/.test(value.slice(slash).split(/[?#]/)[0]);
-}
-
-/** The expanded document with each id and type pyld would have resolved or rewritten marked as such (in place). */
-function pyldResolved(expanded) {
-  const stack = [expanded];
-  while (stack.length) {
-    const item = stack.pop();
-    if (Array.isArray(item)) for (const member of item) stack.push(member);
-    else if (isObject(item) && !Object.hasOwn(item, "@value")) {
-      for (const [key, member] of Object.entries(item)) {
-        if (key === "@id" && typeof member === "string" && pyldRewrites(member)) item[key] = PYLD_BASE + member;
-        else if (key === "@type" && Array.isArray(member)) {
-          item[key] = member.map((t) => (typeof t === "string" && pyldRewrites(t) ? PYLD_BASE + t : t));
-        } else stack.push(member);
-      }
-    }
-  }
-  return expanded;
-}
+// No id or type here is a relative reference (compactform.py rule 5, policies.js jsonFormProblems, refuses each
+// one before this runs), so no base decides what one means: pyld would resolve it against its made-up base, and
+// jsonld.js against the one it is given (none here: never the page's address).
 
 /** compactform.py _same_value: equal as JSON-LD values, `a` as written and `b` as compaction gives it back. */
 function sameValue(a, b) {
@@ -109,14 +71,14 @@ function withoutKeys(document, keys) {
   return Object.fromEntries(Object.entries(document).filter(([k]) => !keys.includes(k)));
 }
 
-/** compactform.py compact_form_problems, its rule 5 (after rules 1-4, policies.js jsonFormProblems): with the proofs
+/** compactform.py compact_form_problems, its rule 6 (after rules 1-5, policies.js jsonFormProblems): with the proofs
  * left out, compacting the expanded document with its own context gives the document back; the same words. */
 export async function roundTripProblems(document) {
   const unsecured = withoutKeys(document, ["proof"]);
   const options = { documentLoader: loadContext };
   let compacted;
   try {
-    const expanded = pyldResolved(await jsonld.expand(unsecured, { ...options, base: null }));
+    const expanded = await jsonld.expand(unsecured, { ...options, base: null });
     // (and no IRI made relative to a base: pyld's compaction makes none)
     compacted = await jsonld.compact(expanded, { "@context": unsecured["@context"] }, { ...options, base: null });
   } catch {
