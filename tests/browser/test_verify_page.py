@@ -1184,6 +1184,46 @@ def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
     assert Path(got.value.path()).read_text(encoding="utf-8") == text
 
 
+# A picture that says what the page's verdict says: green, a tick, "Verified", "Registered here".
+_VERIFIED_PICTURE = (
+    "data:image/svg+xml;base64,"
+    + __import__("base64")
+    .b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120" fill="green"/>'
+        b'<text x="10" y="60" fill="white">&#10003; Verified</text></svg>'
+    )
+    .decode()
+)
+
+
+def test_a_picture_carried_by_a_file_that_is_not_what_its_issuer_signed_is_never_shown(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """The page showed the badge picture a file carries (a data: image) whatever the verdict: a forged award could
+    put a green "Verified" picture beside its claims, under the page's own heading. A picture is what its issuer
+    says, as its evidence links are: shown only when the file is what its issuer signed."""
+    forged = json.loads(json.dumps(examples.valid.award))
+    forged["credentialSubject"]["achievement"]["image"] = {"id": _VERIFIED_PICTURE, "type": "Image"}
+    open_verify(vpage, site)
+    _drop(vpage, json.dumps(forged))
+    assert wait_for_verdict(vpage) == "invalid"
+    assert vpage.locator("#cr-image img").count() == 0
+    assert vpage.locator("#cr-image").is_hidden()
+    # Signed by its issuer (one elsewhere): its picture is its issuer's word, shown as the file's.
+    unsigned = {k: v for k, v in examples.valid.award.items() if k != "proof"}
+    unsigned = json.loads(json.dumps(unsigned))
+    unsigned["credentialSubject"]["achievement"]["image"] = {"id": _VERIFIED_PICTURE, "type": "Image"}
+    signed = _foreign(unsigned, "2025-01-01T00:00:00Z", None)
+    _drop(vpage, json.dumps(signed))
+    assert wait_for_verdict(vpage) == "untrusted"
+    assert vpage.get_attribute("#cr-image img", "src") == _VERIFIED_PICTURE
+    # …and a forged copy of it is not shown either, though the page showed it a moment ago.
+    signed["name"] = "Changed"
+    _drop(vpage, json.dumps(signed))
+    assert wait_for_verdict(vpage) == "invalid"
+    assert vpage.locator("#cr-image img").count() == 0
+
+
 # --- badges that travel: baked images (issue 15) ----------------------------------------------------------------
 
 

@@ -751,18 +751,22 @@ class Page {
   }
 
   // The badge image, when the award carries it (a data: image) or it is this site's: never fetched from a
-  // third party, which would tell it who is looking at whose badge.
+  // third party, which would tell it who is looking at whose badge. renderFacts calls it after render has set
+  // this.lastResult to this award's result.
   renderImage(document) {
     const box = $("cr-image");
     const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
     const achievement = isObject(subject.achievement) ? subject.achievement : {};
     const image = achievement.image ?? document.image;
-    const src = this.imageSource(image);
+    // Only from a file that is what its issuer signed (as its evidence links): a forged award's picture, a green
+    // "Verified" drawn by whoever changed it, was shown beside the page's verdict.
+    const authentic = Boolean(this.lastResult && this.lastResult.authentic);
+    const src = authentic ? this.imageSource(image) : null;
     const own = src !== null;
     box.replaceChildren();
     box.hidden = !own;
     this.badgeImage = src;
-    $("cr-bake").hidden = !(own && this.outcome && this.lastResult && this.lastResult.authentic);
+    $("cr-bake").hidden = !(own && this.outcome);
     if (own) {
       const name = typeof achievement.name === "string" ? achievement.name : "the credential";
       box.append(el("img", { attrs: { src, alt: `Badge image of ${name}`, width: "120", height: "120" } }));
