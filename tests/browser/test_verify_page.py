@@ -1217,6 +1217,9 @@ def test_a_picture_carried_by_a_file_that_is_not_what_its_issuer_signed_is_never
     _drop(vpage, json.dumps(signed))
     assert wait_for_verdict(vpage) == "untrusted"
     assert vpage.get_attribute("#cr-image img", "src") == _VERIFIED_PICTURE
+    # Shown, but not baked into a download: the page hands out only a published award's picture, never an SVG from
+    # elsewhere that it never checked (which may run script once opened from the disk).
+    assert vpage.locator("#cr-bake").is_hidden()
     # …and a forged copy of it is not shown either, though the page showed it a moment ago.
     signed["name"] = "Changed"
     _drop(vpage, json.dumps(signed))

@@ -772,7 +772,9 @@ class Page {
     box.replaceChildren();
     box.hidden = !own;
     this.badgeImage = src;
-    $("cr-bake").hidden = !(own && this.outcome);
+    // Baked into a download only for an award this registry publishes: never an image from elsewhere it never checked
+    // (an SVG may run script once opened from the disk), handed out from this registry's page.
+    $("cr-bake").hidden = !(own && this.outcome && this.outcome.facts.registered);
     if (own) {
       const name = typeof achievement.name === "string" ? achievement.name : "the credential";
       box.append(el("img", { attrs: { src, alt: `Badge image of ${visible(name)}`, width: "120", height: "120" } }));
