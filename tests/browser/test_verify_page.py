@@ -11,6 +11,7 @@ the page and ``credreg verify`` must agree. Fixtures (``built_site``, ``site_url
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import hashlib
@@ -30,6 +31,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from generator._internal.text import mark_tower
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.crypto.multibase import b58decode, b58encode
@@ -1182,6 +1184,96 @@ def test_the_award_file_downloads_exactly_and_everything_it_says_is_shown(
     with vpage.expect_download() as got:
         vpage.click("#cr-download")
     assert Path(got.value.path()).read_text(encoding="utf-8") == text
+
+
+# A picture that says what the page's verdict says: green, a tick, "Verified", "Registered here".
+_VERIFIED_PICTURE = (
+    "data:image/svg+xml;base64,"
+    + base64.b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120"><rect width="120" height="120" '
+        b'fill="green"/><text x="10" y="60" fill="white">&#10003; Verified</text></svg>'
+    ).decode()
+)
+
+
+def test_a_picture_carried_by_a_file_that_is_not_what_its_issuer_signed_is_never_shown(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """The page showed the badge picture a file carries (a data: image) whatever the verdict: a forged award could
+    put a green "Verified" picture beside its claims, under the page's own heading. A picture is what its issuer
+    says, as its evidence links are: shown only when the file is what its issuer signed."""
+    forged = json.loads(json.dumps(examples.valid.award))
+    forged["credentialSubject"]["achievement"]["image"] = {"id": _VERIFIED_PICTURE, "type": "Image"}
+    open_verify(vpage, site)
+    _drop(vpage, json.dumps(forged))
+    assert wait_for_verdict(vpage) == "invalid"
+    assert vpage.locator("#cr-image img").count() == 0
+    assert vpage.locator("#cr-image").is_hidden()
+    # Signed by its issuer (one elsewhere): its picture is its issuer's word, shown as the file's.
+    unsigned = {k: v for k, v in examples.valid.award.items() if k != "proof"}
+    unsigned = json.loads(json.dumps(unsigned))
+    unsigned["credentialSubject"]["achievement"]["image"] = {"id": _VERIFIED_PICTURE, "type": "Image"}
+    signed = _foreign(unsigned, "2025-01-01T00:00:00Z", None)
+    _drop(vpage, json.dumps(signed))
+    assert wait_for_verdict(vpage) == "untrusted"
+    assert vpage.get_attribute("#cr-image img", "src") == _VERIFIED_PICTURE
+    # Shown, but not baked into a download: the page hands out only a published award's picture, never an SVG from
+    # elsewhere that it never checked (which may run script once opened from the disk).
+    assert vpage.locator("#cr-bake").is_hidden()
+    # …and a forged copy of it is not shown either, though the page showed it a moment ago.
+    signed["name"] = "Changed"
+    _drop(vpage, json.dumps(signed))
+    assert wait_for_verdict(vpage) == "invalid"
+    assert vpage.locator("#cr-image img").count() == 0
+
+
+def _reads_left_to_right(page: Any, selector: str, words: str) -> bool:
+    """Whether ``words``, a text node's end inside ``selector``, are drawn in reading order: its first character
+    left of its last (a right-to-left override before them draws them mirrored, the last first)."""
+    return bool(
+        page.evaluate(
+            """([selector, words]) => {
+                 const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+                 for (let node; (node = walker.nextNode()); ) {
+                   const at = node.data.lastIndexOf(words);
+                   if (at < 0) continue;
+                   const box = (i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                                        return r.getBoundingClientRect(); };
+                   return box(at).left < box(at + words.length - 1).left;
+                 }
+                 throw new Error(`no text ${words} in ${selector}`);
+               }""",
+            [selector, words],
+        )
+    )
+
+
+def test_a_bidi_override_in_a_file_s_words_never_turns_the_page_s_own_words(
+    vpage: Any, site: Site, examples: Examples
+) -> None:
+    """A right-to-left override in what a file says (its issuer's name, its evidence) ran on into the words the page
+    wrote after it in the same line: an issuer elsewhere named "Acme" + U+202E + its claim written backwards showed
+    "Acme (registered here as acme-academy)" and the page's "(not registered here)" mirrored into gibberish. Each
+    of a file's words is set apart from the page's (its own bidi isolate), and what shows as nothing is written out
+    as an escape, as credreg verify quotes it; so are a letter's combining marks beyond the sixth (a tower of them
+    was drawn up over the verdict)."""
+    claim = " (registered here as acme-academy)"
+    unsigned = json.loads(json.dumps({k: v for k, v in examples.valid.award.items() if k != "proof"}))
+    evidence = {"id": "https://portfolio.example.org/x", "type": ["Evidence"], "name": "Report\u202e"}
+    unsigned["evidence"] = [evidence | {"narrative": "fine print"}]
+    # A letter under 300 accents: drawn as a tower up over the verdict.
+    unsigned["credentialSubject"]["achievement"]["name"] = "Tower" + "\u0301" * 300
+    signed = _foreign(unsigned, "2025-01-01T00:00:00Z", None, name="Acme\u202e" + claim[::-1])
+    open_verify(vpage, site)
+    _drop(vpage, json.dumps(signed))
+    assert wait_for_verdict(vpage) == "untrusted"
+    facts = vpage.inner_text("#cr-facts")
+    assert "\u202e" not in facts
+    assert "Acme\\u202e" in facts  # written out, where it was hidden
+    assert _reads_left_to_right(vpage, "#cr-facts", "(not registered here)")
+    assert _reads_left_to_right(vpage, "#cr-facts", "fine print")
+    assert mark_tower(facts) is None
+    assert "Tower\u0301\u0301\u0301\u0301\u0301\u0301\\u0301" in facts
 
 
 # --- badges that travel: baked images (issue 15) ----------------------------------------------------------------

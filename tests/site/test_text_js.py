@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 RUNNER = r"""
 import { createInterface } from "node:readline";
 import {
-  MAX_MARKS, UNSEEN, lookalikeKey, lookalikeKeys, markTower, markTowerProblem, pyRepr, unseenProblem,
+  MAX_MARKS, UNSEEN, lookalikeKey, lookalikeKeys, markTower, markTowerProblem, pyRepr, unseenProblem, visible,
 } from "./verify/text.js";
 import { unregisteredIssuerReason } from "./verify/policies.js";
 
@@ -74,7 +74,15 @@ for await (const line of createInterface({ input: process.stdin })) {
     for (let cp = 0; cp <= 0x10ffff; cp++)
       if (cp < 0xd800 || cp > 0xdfff) found.push(markTower(`a${six}${String.fromCodePoint(cp)}\u0301`));
     reply = { value: found };
-  } else reply = { value: req.texts.map(unseenProblem) };
+  } else if (req.op === "visible-all") {
+    const changed = {};
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const char = cp < 0xd800 || cp > 0xdfff ? String.fromCodePoint(cp) : null;
+      if (char !== null && visible(`a${char}b`) !== `a${char}b`) changed[cp] = visible(`a${char}b`);
+    }
+    reply = { value: changed };
+  } else if (req.op === "visible") reply = { value: req.texts.map(visible) };
+  else reply = { value: req.texts.map(unseenProblem) };
   process.stdout.write(JSON.stringify(reply) + "\n");
 }
 """
@@ -301,3 +309,20 @@ def test_the_same_marks_over_all_of_unicode(node: NodeRunner) -> None:
     six = "\u0301" * 6
     assert [js[i] for i in assigned] == [mark_tower(f"a{six}{everything[i]}\u0301") for i in assigned]
     assert {js[ord("\u0301")], js[ord("\u0903")], js[ord("b")]} == {7, 8, None}
+
+
+def test_a_credential_s_words_are_shown_with_what_shows_as_nothing_written_out(node: NodeRunner) -> None:
+    """visible (how the page shows a file's words): exactly the UNSEEN characters are written out, each in the form
+    Python's repr escapes it (as credreg verify prints it), a letter's marks beyond MAX_MARKS too, and every other
+    character is left as it is."""
+    changed = {int(cp): text for cp, text in _ask(node, op="visible-all").items()}
+    assert set(changed) == {cp for cp in range(0x110000) if first_unseen(chr(cp)) is not None}
+    # Python's escape forms; repr itself leaves the Hangul fillers (letters to Python, drawn as nothing) as they are.
+    escape = {cp: f"\\x{cp:02x}" if cp <= 0xFF else f"\\u{cp:04x}" for cp in changed}
+    assert {cp: t for cp, t in changed.items() if t != f"a{escape[cp]}b"} == {}
+    assert changed[0x202E] == f"a{repr(chr(0x202E))[1:-1]}b" == "a\\u202eb"
+    tower = "Tower" + "\u0301" * 300 + " next\u0301"
+    shown = _ask(node, op="visible", texts=[tower, "tab\tline\nend \u0645\u0631\u062d\u0628\u0627 Zo\u00eb"])
+    assert mark_tower(shown[0]) is None
+    assert shown[0] == "Tower" + "\u0301" * MAX_MARKS + "\\u0301" * (300 - MAX_MARKS) + " next\u0301"
+    assert shown[1] == "tab\tline\nend \u0645\u0631\u062d\u0628\u0627 Zo\u00eb"

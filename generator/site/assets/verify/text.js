@@ -52,6 +52,36 @@ export function markTowerProblem(text) {
   return `a letter carries more than ${MAX_MARKS} combining marks (the ${MAX_MARKS + 1}th is character ${at + 1})`;
 }
 
+const UNSEEN_ALL = new RegExp(`[${UNSEEN}]`, "gu");
+/** A character as Python's repr escapes it. */
+function escaped(char) {
+  const code = char.codePointAt(0);
+  const hex = code.toString(16);
+  return code <= 0xff ? `\\x${hex.padStart(2, "0")}` : code <= 0xffff ? `\\u${hex.padStart(4, "0")}` : `\\U${hex.padStart(8, "0")}`;
+}
+
+/**
+ * `text` as the page shows a credential's words: each UNSEEN character, and each combining mark beyond MAX_MARKS on
+ * one letter, written out as Python's repr escapes it ("\\u202e"). A bidi override or a line separator in them
+ * turned or hid the page's own words after them; a tower of marks was drawn over the verdict above them.
+ */
+export function visible(text) {
+  const written = String(text).replace(UNSEEN_ALL, escaped);
+  if (markTower(written) === null) return written;
+  let out = "";
+  let marks = 0;
+  for (const char of written) {
+    if (MARK.test(char)) {
+      marks += 1;
+      out += marks > MAX_MARKS ? escaped(char) : char; // every mark after the limit: none stacks on an escape
+    } else {
+      if (!CONTINUES.test(char)) marks = 0;
+      out += char;
+    }
+  }
+  return out;
+}
+
 // Python's whitespace (str.isspace, and \s in its re): what the page trims and matches wherever its result must
 // equal Python's (a revocation reason, a typed email, key or link). JavaScript's trim() and \s differ (U+FEFF is
 // theirs only; U+001C-U+001F and U+0085 are Python's only), and the same text then read differently on each side.

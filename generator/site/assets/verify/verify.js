@@ -10,7 +10,7 @@ import { unquote } from "./encoding.js";
 import { FRAMED, framed, openOnItsOwn } from "./framing.js";
 import { jsonText } from "./jcs.js";
 import { day, pyStrip } from "./policies.js";
-import { pyRepr } from "./text.js";
+import { pyRepr, visible } from "./text.js";
 import {
   AUTHENTICITY,
   ENDORSEMENT,
@@ -47,6 +47,10 @@ const HASH = /^[0-9a-fA-F]{64}$/;
 const $ = (id) => document.getElementById(id);
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 const document_text = (text) => document.createTextNode(text);
+// A file's own words, set apart from the page's: in a bidi isolate (a right-to-left override or an Arabic name in them
+// turned the page's words after them, "(not registered here)"), with what shows as nothing written out (text.js
+// visible), so that no character inside can end the isolate early.
+const own = (text) => el("bdi", { text: visible(text) });
 
 /** LinkedIn's "add a certification to your profile" link, built here and never fetched. */
 function linkedInUrl(facts) {
@@ -395,7 +399,7 @@ class Page {
         const name = typeof achievement.name === "string" ? achievement.name : typeof award.name === "string" ? award.name : "";
         const when = typeof award.validFrom === "string" ? ` (${plainDay(day(award.validFrom))})` : "";
         // A line with no name may still be an award: say what it is only when the page knows (nounOf's rule).
-        label += name ? `: ${name}${when}` : isStatusList(award) ? ": a status list" : ": no name";
+        label += name ? `: ${visible(name)}${when}` : isStatusList(award) ? ": a status list" : ": no name";
       } catch {
         label += ": not JSON";
       }
@@ -517,8 +521,9 @@ class Page {
         "div",
         { className: "cr-verdict-text" },
         // A heading: moving by headings from the page's title, a screen reader reaches the verdict first.
-        el("h2", { className: "cr-verdict-title", text: title }),
-        el("p", { className: "cr-verdict-detail", text: detail }),
+        // Written out (text.js visible): a headline or a message may quote a file's words, as any error may.
+        el("h2", { className: "cr-verdict-title", text: visible(title) }),
+        el("p", { className: "cr-verdict-detail", text: visible(detail) }),
       ),
     );
   }
@@ -576,7 +581,7 @@ class Page {
     if (outcome.source === "text" && facts.published && result.authentic && outcome.hash) {
       history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
     }
-    const endorser = facts.endorserName ?? "its endorser";
+    const endorser = facts.endorserName ? visible(facts.endorserName) : "its endorser";
     const details = {
       [HeadlineKind.VALID]: `Signed by ${endorser} with a key it registered here, in force and not revoked.`,
       [HeadlineKind.REVOKED]: `It was signed by ${endorser}, and the signature is genuine.`,
@@ -591,14 +596,15 @@ class Page {
     $("cr-verdict").dataset.headline = headline.kind;
     $("cr-result-title").textContent = result.authentic ? "This endorsement" : "What this endorsement claims (not verified)";
     const rows = [];
-    const row = (term, text) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", { text })));
-    row("Endorser", `${endorser}${facts.endorser ? ` (registered here as ${facts.endorser})` : " (not registered here)"}`);
-    if (facts.subject) row("Endorses", facts.subject);
-    if (facts.kind) row("Kind", facts.kind);
-    if (facts.comment) row("Comment", facts.comment);
-    if (facts.scope) row("Scope", facts.scope);
-    if (facts.validFrom) row("Valid from", day(facts.validFrom));
-    if (facts.validFrom) row("Valid until", facts.validUntil ? day(facts.validUntil) : "does not expire");
+    const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
+    const note = facts.endorser ? ` (registered here as ${facts.endorser})` : " (not registered here)";
+    row("Endorser", facts.endorserName ? own(facts.endorserName) : "its endorser", note);
+    if (facts.subject) row("Endorses", own(facts.subject));
+    if (facts.kind) row("Kind", own(facts.kind));
+    if (facts.comment) row("Comment", own(facts.comment));
+    if (facts.scope) row("Scope", own(facts.scope));
+    if (facts.validFrom) row("Valid from", own(day(facts.validFrom)));
+    if (facts.validFrom) row("Valid until", facts.validUntil ? own(day(facts.validUntil)) : "does not expire");
     if (facts.hash) rows.push(el("div", {}, el("dt", { text: "Endorsement hash" }), el("dd", {}, el("code", { className: "cr-hash", text: facts.hash }))));
     this.showPersonless(outcome, rows, result);
   }
@@ -634,10 +640,10 @@ class Page {
     $("cr-result-title").textContent = result.authentic ? "This status list" : "What this status list claims (not verified)";
     const rows = [];
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
-    const who = owner !== null ? el("a", { text: owner, attrs: { href: facts.ownerUrl } }) : document_text(facts.issuerDid ?? "unknown");
+    const who = owner !== null ? el("a", { text: owner, attrs: { href: facts.ownerUrl } }) : own(facts.issuerDid ?? "unknown");
     row(facts.endorser !== null ? "Endorser" : "Issuer", who, document_text(owner !== null ? " (registered here)" : " (not registered here)"));
     if (facts.list !== null) row("List", document_text(`number ${facts.list}`));
-    if (facts.validFrom) row("Valid from", document_text(day(facts.validFrom)));
+    if (facts.validFrom) row("Valid from", own(day(facts.validFrom)));
     this.showPersonless(outcome, rows, result);
   }
 
@@ -650,7 +656,7 @@ class Page {
     // words (as the issuer check quotes it): "… but Example University, registered here. Valid is not …" read as
     // the registry's.
     const named = facts.issuerName ?? facts.issuerDid;
-    const issuer = !named ? "its issuer" : facts.issuer ? named : `the issuer that calls itself ${pyRepr(named)}`;
+    const issuer = !named ? "its issuer" : facts.issuer ? visible(named) : `the issuer that calls itself ${pyRepr(named)}`;
     let detail;
     switch (kind) {
       case HeadlineKind.VALID:
@@ -696,7 +702,7 @@ class Page {
     $("cr-result-title").textContent = result.authentic ? `This ${noun}` : `What this ${noun} claims (not verified)`;
     const rows = [];
     const row = (term, ...value) => rows.push(el("div", {}, el("dt", { text: term }), el("dd", {}, ...value)));
-    const link = (text, href) => (href ? el("a", { text, attrs: { href } }) : document.createTextNode(text));
+    const link = (text, href) => (href ? el("a", { attrs: { href } }, own(text)) : own(text));
     if (facts.credentialName || facts.credentialRef) {
       row("Credential", link(facts.credentialName ?? facts.credentialRef, facts.credentialUrl));
     }
@@ -706,13 +712,13 @@ class Page {
       link(issuerName, facts.issuerUrl),
       document.createTextNode(facts.issuer ? ` (registered here as ${facts.issuer})` : " (not registered here)"),
     );
-    if (facts.awarded) row("Awarded", document.createTextNode(day(facts.awarded)));
+    if (facts.awarded) row("Awarded", own(day(facts.awarded)));
     // Not its validFrom: a date its issuer gives, which nothing here checks (verifier.js awardedFacts).
     else if (facts.awardedClaim) {
-      row("Awarded", document.createTextNode(`${day(facts.awardedClaim)} (as its issuer says; not checked)`));
+      row("Awarded", own(day(facts.awardedClaim)), document_text(" (as its issuer says; not checked)"));
     }
-    if (facts.validFrom) row("Valid from", document.createTextNode(day(facts.validFrom)));
-    row("Valid until", document.createTextNode(facts.validUntil ? day(facts.validUntil) : "does not expire"));
+    if (facts.validFrom) row("Valid from", own(day(facts.validFrom)));
+    row("Valid until", facts.validUntil ? own(day(facts.validUntil)) : document_text("does not expire"));
     if (facts.hash) row(`${noun[0].toUpperCase()}${noun.slice(1)} hash`, el("code", { className: "cr-hash", text: facts.hash }));
     this.renderAwardSays(row, this.outcome.document, result.authentic);
     $("cr-facts").replaceChildren(...rows);
@@ -727,19 +733,19 @@ class Page {
     const achievement = isObject(subject.achievement) ? subject.achievement : {};
     const text = (value) => (typeof value === "string" && value.trim() ? value.trim() : null);
     const criteria = isObject(achievement.criteria) ? text(achievement.criteria.narrative) : null;
-    if (criteria) row("Criteria", el("span", { className: "cr-narrative", text: criteria }));
+    if (criteria) row("Criteria", el("span", { className: "cr-narrative" }, own(criteria)));
     const list = (value) => (Array.isArray(value) ? value : isObject(value) ? [value] : []);
     const evidence = list(document.evidence).filter(isObject);
     if (evidence.length) {
       const items = evidence.map((item) => {
         const name = text(item.name) ?? text(item.description) ?? "Evidence";
         const url = text(item.id);
-        let head = document_text(name);
+        let head = own(name);
         if (authentic && url && /^https:\/\/[^\s]+$/i.test(url)) {
-          head = el("a", { text: name, attrs: { href: url, rel: "noopener noreferrer nofollow ugc", target: "_blank" } });
+          head = el("a", { attrs: { href: url, rel: "noopener noreferrer nofollow ugc", target: "_blank" } }, own(name));
         }
         const extra = [text(item.description) !== name ? text(item.description) : null, text(item.narrative)];
-        return el("li", {}, head, ...extra.filter(Boolean).map((t) => el("span", { className: "cr-evidence-note", text: ` — ${t}` })));
+        return el("li", {}, head, ...extra.filter(Boolean).map((t) => el("span", { className: "cr-evidence-note" }, " — ", own(t))));
       });
       row("Evidence", el("ul", { className: "cr-evidence" }, ...items));
     }
@@ -747,25 +753,31 @@ class Page {
     const shown = results
       .map((r) => [text(r.value), text(r.status)].filter(Boolean).join(", "))
       .filter(Boolean);
-    if (shown.length) row("Results", el("ul", { className: "cr-evidence" }, ...shown.map((t) => el("li", { text: t }))));
+    if (shown.length) row("Results", el("ul", { className: "cr-evidence" }, ...shown.map((t) => el("li", {}, own(t)))));
   }
 
   // The badge image, when the award carries it (a data: image) or it is this site's: never fetched from a
-  // third party, which would tell it who is looking at whose badge.
+  // third party, which would tell it who is looking at whose badge. renderFacts calls it after render has set
+  // this.lastResult to this award's result.
   renderImage(document) {
     const box = $("cr-image");
     const subject = isObject(document.credentialSubject) ? document.credentialSubject : {};
     const achievement = isObject(subject.achievement) ? subject.achievement : {};
     const image = achievement.image ?? document.image;
-    const src = this.imageSource(image);
+    // Only from a file that is what its issuer signed (as its evidence links): a forged award's picture, a green
+    // "Verified" drawn by whoever changed it, was shown beside the page's verdict.
+    const authentic = Boolean(this.lastResult && this.lastResult.authentic);
+    const src = authentic ? this.imageSource(image) : null;
     const own = src !== null;
     box.replaceChildren();
     box.hidden = !own;
     this.badgeImage = src;
-    $("cr-bake").hidden = !(own && this.outcome && this.lastResult && this.lastResult.authentic);
+    // Baked into a download only for an award this registry publishes: never an image from elsewhere it never checked
+    // (an SVG may run script once opened from the disk), handed out from this registry's page.
+    $("cr-bake").hidden = !(own && this.outcome && this.outcome.facts.registered);
     if (own) {
       const name = typeof achievement.name === "string" ? achievement.name : "the credential";
-      box.append(el("img", { attrs: { src, alt: `Badge image of ${name}`, width: "120", height: "120" } }));
+      box.append(el("img", { attrs: { src, alt: `Badge image of ${visible(name)}`, width: "120", height: "120" } }));
     }
   }
 
@@ -847,7 +859,7 @@ class Page {
           el("span", { className: "cr-check-mark", text: STATUS_ICON[status], attrs: { "aria-hidden": "true" } }),
           el("span", { className: "cr-check-status", text: STATUS_TEXT[status] }),
           el("span", { className: "cr-check-label", text: c.label }),
-          el("span", { className: "cr-check-reason", text: sentence(c.reason) }),
+          el("span", { className: "cr-check-reason", text: visible(sentence(c.reason)) }),
         );
       }),
     );
@@ -884,8 +896,8 @@ class Page {
     $("cr-print").hidden = !ok;
     certificateReady(ok);
     if (!ok) return;
-    $("cr-cert-credential").textContent = facts.credentialName ?? facts.credentialRef ?? "";
-    $("cr-cert-issuer").textContent = `Issued by ${facts.issuerName ?? facts.issuerDid}`;
+    $("cr-cert-credential").replaceChildren(own(facts.credentialName ?? facts.credentialRef ?? ""));
+    $("cr-cert-issuer").replaceChildren("Issued by ", own(facts.issuerName ?? facts.issuerDid));
     const when = facts.awarded ?? facts.validFrom;
     $("cr-cert-date").textContent = when ? `Awarded ${plainDay(day(when))}` : "";
     $("cr-cert-until").textContent = facts.validUntil ? `Valid until ${plainDay(day(facts.validUntil))}` : "";
