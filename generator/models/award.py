@@ -318,9 +318,7 @@ PHONE_IN_TEXT = re.compile(
     r"|[Tt][Ee][Ll]:\+?[0-9](?:" + _PHONE_GAP + r"[0-9]){6,14}"
     r"|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]"
     r"|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])"
-    r"(?:[ .:=#\-]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\(?0?[1-9](?:"
-    + _PHONE_GAP
-    + r"[0-9]){6,13}(?![0-9])"
+    r"(?:[ .:=]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\(?0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13}(?![0-9])"
     r"|(?<![0-9])\([2-9][0-9]{2}\) ?[2-9][0-9]{2}[ .\-][0-9]{4}(?![0-9])"
 )
 #: Decimal coordinates, a pair (``+52.5200066,+13.4049540``) or ISO 6709's (``+52.5200066+013.4049540/``): a map

@@ -719,6 +719,8 @@ NAMES_NOBODY = [
     "https://p.example.org/?size=40x40.png",
     "https://p.example.org/?u=ada&at=example.org",
     "https://p.example.org/order/0151-1234-5678",  # national digits named as no phone: an order's number
+    "https://lab.example.org/cell-1234567",  # a word of a phone's in a path's slug, digits after it
+    "https://apps.example.org/mobile-2024-0001234",
     "Presented at events.example.org",  # " at " and a host: a place, not an address
 ]
 

@@ -527,7 +527,7 @@ const PHONE_IN_TEXT = new RegExp(
     `|[Tt][Ee][Ll]:\\+?[0-9](?:${PHONE_GAP}[0-9]){6,14}` +
     "|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]" +
     "|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])" +
-    `(?:[ .:=#\\-]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\\(?0?[1-9](?:${PHONE_GAP}[0-9]){6,13}(?![0-9])` +
+    `(?:[ .:=]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\\(?0?[1-9](?:${PHONE_GAP}[0-9]){6,13}(?![0-9])` +
     "|(?<![0-9])\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .\\-][0-9]{4}(?![0-9])",
   "g",
 );
