@@ -425,6 +425,8 @@ _IDN_LETTER = r"\u00c0-\u02af\u0370-\u1fff\u2c00-\ud7ff"
 _ADDRESS_DECODED = re.compile(
     rf"[A-Za-z0-9._%+-]+@[A-Za-z0-9{_IDN_LETTER}-]+(?:\.[A-Za-z0-9{_IDN_LETTER}-]+)*\.(?:[A-Za-z]{{2,}}|[{_IDN_LETTER}]{{2,}})"
 )
+#: What any of those runs starts with: a decoded text without one (most are) is not searched again.
+_MAYBE_ENCODED = re.compile(r"[A-Za-z0-9+/_-]{8}|[0-9A-Fa-f]{2}[:\- ,][0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}")
 #: How deep base64 within base64 is read (base64 of base64 of base64 at most).
 _NESTED = 2
 
@@ -444,7 +446,7 @@ def _address_decoded(raw: bytes, nested: int) -> bool:
         read = _as_read(text)
         if "@" in read and _ADDRESS_DECODED.search(_NO_PERSON.sub(" ", read)):
             return True
-        if nested and _base64_address(read, nested - 1):
+        if nested and _MAYBE_ENCODED.search(read) and _base64_address(read, nested - 1):
             return True
     return False
 
