@@ -729,18 +729,43 @@ def _column_name(cell: str) -> str | None:
     return _SQUEEZE.sub("", raw.lower()) if _COLUMN_NAME.fullmatch(raw) else None
 
 
+#: A phone column's name that gives the number to a place, not a person: an office's, a switchboard's.
+_PLACE_PHONE = re.compile(r"^(?:office|main|business|switchboard|reception|department|dept|helpdesk|support)")
+#: Columns that make each row a place (an office directory: ``Office,Phone``): its numbers are the places'.
+_PLACE_COLUMN = re.compile(
+    r"office|branch|department|dept|location|site|campus|building|room|store|shop|clinic|venue|city|region|country"
+)
+#: Columns that make each row a person, whatever else the header names (``First name,Office,Phone``).
+_PERSON_COLUMN = re.compile(
+    r"first|last|surname|given|fullname|student|learner|pupil|participant|recipient|earner|person|member|"
+    r"employee|staff|candidate|mail|vorname|nachname|teilnehmer"
+)
+#: A ``Cell`` column is a phone's only when its value is written as one (a ``+``, brackets or digits apart): a cell
+#: of a table, a battery or a culture has an id of digits alone.
+_WRITTEN_AS_PHONE = re.compile(r"\+.*|.*[ ().\-/].*")
+
+
 def _other_columns_line(header: str, rest: list[str], delimiter: str) -> bool:
-    """Whether ``header`` names a column of phone numbers (a later row holding one there) or of students' numbers
-    (a later row holding anything there)."""
+    """Whether ``header`` names a column of a person's phone numbers (a later row holding one there) or of students'
+    numbers (a later row holding anything there). A place's number is not a person's: a column named for one
+    (``Office Phone``), or any phone column of a table whose rows are places (a column ``Office`` or
+    ``Department``, and none naming a person: :data:`_PLACE_COLUMN`, :data:`_PERSON_COLUMN`)."""
     names = [_column_name(cell) for cell in _cells(header, delimiter)]
-    phones = [i for i, n in enumerate(names) if n and _PHONE_WORDS.search(n)]
+    places = any(n and _PLACE_COLUMN.fullmatch(n) for n in names) and not any(
+        n and _PERSON_COLUMN.search(n) for n in names
+    )
+    phones = (
+        [] if places else [i for i, n in enumerate(names) if n and _PHONE_WORDS.search(n) and not _PLACE_PHONE.match(n)]
+    )
     ids = [i for i, n in enumerate(names) if n and _ID_COLUMN.fullmatch(n)]
     if not phones and not ids:
         return False
     for line in rest:
         cells = [c.strip().strip("'\"").strip() for c in _cells(line, delimiter)]
-        if any(i < len(cells) and _PHONE_CELL.fullmatch(cells[i]) for i in phones):
-            return True
+        for i in phones:
+            value = cells[i] if i < len(cells) else ""
+            if _PHONE_CELL.fullmatch(value) and (names[i] != "cell" or _WRITTEN_AS_PHONE.fullmatch(value)):
+                return True
         if any(i < len(cells) and cells[i] for i in ids):
             return True
     return False

@@ -285,6 +285,8 @@ def _as_read(value: str) -> str:
     none is left (``%2540`` is ``%40`` is ``@``, ``&amp;#64;`` is ``&#64;`` is ``@``), and the look-alike at signs,
     tildes and full stops (:data:`READ_AS`), escaped or not, read as ``@``, ``~`` and ``.``. policies.js asRead is
     the page's copy."""
+    if "%" not in value and "&" not in value:  # no escape nor reference to undo: the look-alikes alone
+        return value.translate(_LOOKALIKES)
     while True:
         decoded = _REFERENCE.sub(_referenced, _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value))
         if decoded == value:
@@ -301,29 +303,162 @@ RECIPIENT_KEY_IN_TEXT = re.compile(
 )
 
 
+#: What separates a phone number's digits: spaces (no-break ones too), dots, hyphens, dashes, brackets and slashes
+#: (``+49 30/1234567``, as German numbers are written).
+_PHONE_GAP = r"[ .()/\-\u00a0\u202f\u2010-\u2015]{0,2}"
 #: A phone number in a published string: written internationally (``+``, the country, then seven to fourteen more
-#: digits, spaces (no-break ones too), dots, hyphens, dashes and brackets between them), not within a word or a
-#: ``+``-joined query; or a ``tel:`` link. Fullwidth digits and plus signs are read as ASCII first (:data:`READ_AS`).
-#: Explicit classes only: policies.js PHONE_IN_TEXT reads it alike.
+#: digits, :data:`_PHONE_GAP` between them), not within a word or a ``+``-joined query; or a ``tel:`` link; or in
+#: national form where the text names it a phone (``phone: 07700 900123``, ``Tel. 030/1234567``: digits alone are as
+#: often an order's or a case's number, so they are not refused) or in North America's ``(212) 555-0123``, a shape
+#: no other number takes. Fullwidth digits and plus signs are read as ASCII first (:data:`READ_AS`). Explicit classes
+#: only: policies.js PHONE_IN_TEXT reads it alike. What is found is then told from numbers that are no phone's
+#: (:func:`_is_phone`).
 PHONE_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){7,14}(?![0-9])"
-    r"|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){6,14}"
+    r"(?<![A-Za-z0-9_+])\+[1-9](?:" + _PHONE_GAP + r"[0-9]){7,14}(?![0-9])"
+    r"|[Tt][Ee][Ll]:\+?[0-9](?:" + _PHONE_GAP + r"[0-9]){6,14}"
+    r"|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]"
+    r"|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])"
+    r"(?:[ .:=]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\(?0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13}(?![0-9])"
+    r"|(?<![0-9])\([2-9][0-9]{2}\) ?[2-9][0-9]{2}[ .\-][0-9]{4}(?![0-9])"
 )
+#: Decimal coordinates, a pair (``+52.5200066,+13.4049540``) or ISO 6709's (``+52.5200066+013.4049540/``): a map
+#: link's, whose signed latitude would otherwise read as an international number.
+_COORDINATES = re.compile(
+    r"(?<![0-9.])[+\-]?[0-9]{1,3}\.[0-9]+(?: ?, ?|[+\-](?=[0-9]{1,3}(?:\.[0-9]+)?[/ ]|[0-9]{1,3}\.[0-9]+))"
+    r"[+\-]?[0-9]{1,3}\.[0-9]+"
+)
+
+
+def _is_phone(found: str) -> bool:
+    """Whether a number :data:`PHONE_IN_TEXT` found is one a phone could have: a number of country 1 (North America)
+    is ``+1`` and ten digits whose area and exchange codes begin with 2 to 9, so ``+1700000000123`` (a timestamp in
+    milliseconds) or ``+1700000000`` (in seconds) is none. policies.js isPhone is the page's copy."""
+    if not found.startswith("+1"):
+        return True
+    digits = re.sub(r"[^0-9]", "", found)
+    spaced = len(digits) + 1 < len(found)  # apart: the first eleven digits may be the number, the rest text
+    return (len(digits) == 11 or (spaced and len(digits) > 11)) and digits[1] not in "01" and digits[4] not in "01"
+
+
+def _names_a_phone(read: str) -> bool:
+    """Whether ``read`` (a string as read: :func:`_as_read`) holds a phone number (:data:`PHONE_IN_TEXT`,
+    :func:`_is_phone`), coordinates aside (:data:`_COORDINATES`)."""
+    return any(_is_phone(m[0]) for m in PHONE_IN_TEXT.finditer(_COORDINATES.sub(" ", read)))
+
+
+#: Where an ``@`` names no person: an image's pixel density (``badge@2x.png``), a Git remote's ``git@``
+#: (``git@github.com:org/repo``) and a cloud service account (``…@project.iam.gserviceaccount.com``, in every Google
+#: Cloud Storage signed URL). Each ``@`` is read as a space before addresses are looked for. policies.js NO_PERSON.
+_NO_PERSON = re.compile(
+    r"@(?=[0-9]+(?:\.[0-9]+)?x\.(?:png|jpe?g|gif|webp|avif|svg|bmp|ico|tiff?|heic)(?![A-Za-z0-9]))"
+    r"|(?<=git)(?<![A-Za-z0-9._%+\-]git)@(?=[A-Za-z0-9.\-]+\.[A-Za-z]{2,}[:/])"
+    r"|@(?=[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.gserviceaccount\.com(?![A-Za-z0-9.\-]))"
+)
+#: An address written out for people, not programs: ``ada [at] example [dot] org``, ``ada(at)example.org``,
+#: ``ada at example dot org``. A bracketed ``at`` (``[at]``, ``(at)``, ``{at}``, ``<at>``) is one whatever its dots;
+#: a bare `` at `` only with a dot spelt out too (`` dot ``, ``[dot]``): "presented at events.example.org" is a
+#: place, not an address. Letters explicit: policies.js SPELT_OUT reads it alike.
+_AT_WORD = r"[Aa][Tt]"
+_DOT_WORD = r"[Dd][Oo][Tt]"
+_LABEL = r"[A-Za-z0-9\-]+"
+_SPELT_DOT = r"(?: ?[\[({<] ?" + _DOT_WORD + r" ?[\])}>] ?| " + _DOT_WORD + " )"
+_LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+"  # from its start: a search from every letter is quadratic
+_SPELT_OUT = re.compile(
+    _LOCAL
+    + r" ?[\[({<] ?"
+    + _AT_WORD
+    + r" ?[\])}>] ?"
+    + _LABEL
+    + r"(?:(?:\.|"
+    + _SPELT_DOT
+    + ")"
+    + _LABEL
+    + r")*(?:\.|"
+    + _SPELT_DOT
+    + r")[A-Za-z]{2,}"
+    r"|"
+    + _LOCAL
+    + " "
+    + _AT_WORD
+    + " "
+    + _LABEL
+    + r"(?:(?:\.|"
+    + _SPELT_DOT
+    + ")"
+    + _LABEL
+    + r")*"
+    + _SPELT_DOT
+    + r"[A-Za-z]{2,}"
+)
+#: A quoted-printable ``@`` (``=40``, a mail body's): an address when its local part opens a value (it follows the
+#: text's start, a space, a quote, a bracket or a query's ``=``), so ``?size=40x40.png`` (``size`` follows ``?``)
+#: is not one.
+_QUOTED_PRINTABLE = re.compile(
+    r"(?:^|(?<=[ \t\r\n\"'(<,;=]))[A-Za-z0-9._%+\-]+=40" + _LABEL + r"(?:\." + _LABEL + r")*\.[A-Za-z]{2,}"
+)
+
+
+def _names_an_address(read: str) -> bool:
+    """Whether ``read`` (a string as read: :func:`_as_read`) holds an email address: as typed
+    (:data:`_EMAIL_IN_TEXT`), spelt out (:data:`_SPELT_OUT`), quoted-printable (:data:`_QUOTED_PRINTABLE`), or
+    encoded (:func:`_base64_address`); the ``@`` that names no person aside (:data:`_NO_PERSON`)."""
+    read = _NO_PERSON.sub(" ", read)
+    return bool(
+        ("@" in read and _EMAIL_IN_TEXT.search(read))  # searched only with an "@": its search is quadratic
+        or _SPELT_OUT.search(read)
+        or _QUOTED_PRINTABLE.search(read)
+        or _base64_address(read)
+    )
+
+
 #: A run of base64 or base64url characters long enough to hold an address (``a@b.co`` is 8 of them).
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}")
-#: An ASCII address in decoded bytes (ASCII only: random bytes seldom hold one).
-#: A run of hexadecimal digits long enough to hold an address (``a@b.co`` is 12 of them, in 16 at either alignment).
+#: A run of hexadecimal digits long enough to hold an address (``a@b.co`` is 12 of them, in 16 at either alignment);
+#: or of hexadecimal pairs apart (``61:64:61:40…``, ``61 64 61 40…``, ``\x61\x64…``, as a dump or source code writes
+#: bytes).
 _HEX_RUN = re.compile(r"[0-9A-Fa-f]{16,}")
-_ADDRESS_DECODED = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_HEX_PAIRS = re.compile(r"(?:[0-9A-Fa-f]{2}[:\- ,]){5,}[0-9A-Fa-f]{2}|(?:\\x[0-9A-Fa-f]{2}){6,}")
+#: A letter of an internationalized domain name (Latin with accents, Greek, Cyrillic, … , CJK, Hangul): not the
+#: replacement character, which a decoding of random bytes is full of.
+_IDN_LETTER = r"\u00c0-\u02af\u0370-\u1fff\u2c00-\ud7ff"
+#: An address in decoded bytes: an ASCII local part, and a domain of ASCII or internationalized labels.
+_ADDRESS_DECODED = re.compile(
+    rf"[A-Za-z0-9._%+-]+@[A-Za-z0-9{_IDN_LETTER}-]+(?:\.[A-Za-z0-9{_IDN_LETTER}-]+)*\.(?:[A-Za-z]{{2,}}|[{_IDN_LETTER}]{{2,}})"
+)
+#: What any of those runs starts with: a decoded text without one (most are) is not searched again.
+_MAYBE_ENCODED = re.compile(r"[A-Za-z0-9+/_-]{8}|[0-9A-Fa-f]{2}[:\- ,][0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}")
+#: How deep base64 within base64 is read (base64 of base64 of base64 at most).
+_NESTED = 2
 
 
-def _base64_address(read: str, nested: bool = True) -> bool:
+def _decoded_texts(raw: bytes) -> list[str]:
+    """``raw`` read as text: as UTF-8, and as UTF-16 of either byte order (as Windows and .NET tools write text),
+    what is not text replaced. UTF-16 only when ``raw`` could hold an address so: an ``@``, and every ASCII
+    character, has a zero byte in UTF-16, and its look-alikes (``＠``, ``﹫``) a byte 0xFF or 0xFE."""
+    texts = [raw.decode("utf-8", "replace")]
+    if b"\0" in raw or b"\xff" in raw or b"\xfe" in raw:
+        texts += [raw.decode("utf-16-le", "replace"), raw.decode("utf-16-be", "replace")]
+    return texts
+
+
+def _address_decoded(raw: bytes, nested: int) -> bool:
+    for text in _decoded_texts(raw):
+        read = _as_read(text)
+        if "@" in read and _ADDRESS_DECODED.search(_NO_PERSON.sub(" ", read)):
+            return True
+        if nested and _MAYBE_ENCODED.search(read) and _base64_address(read, nested - 1):
+            return True
+    return False
+
+
+def _base64_address(read: str, nested: int = _NESTED) -> bool:
     """Whether a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) decodes, at any of
-    its four alignments, whole or each part between its ``/``, to text (UTF-8, what is not UTF-8 replaced) that
-    holds an ASCII email address as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``,
-    ``ada＠example.org``), itself or in base64 once more; or a run of hexadecimal digits, at either alignment, to
-    such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names ``ada@example.org``
-    to anyone who decodes it. policies.js base64Address is the page's copy."""
+    its four alignments, whole or each part between its ``/``, to text (UTF-8 or UTF-16, what is not text
+    replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) as
+    :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``), itself or in
+    base64 again (:data:`_NESTED` levels); or a run of hexadecimal digits, at either alignment, or of hexadecimal
+    pairs apart, to such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names
+    ``ada@example.org`` to anyone who decodes it. policies.js base64Address is the page's copy."""
     for run in _BASE64_RUN.findall(read):
         for part in (run, *run.split("/")):
             standard = part.replace("-", "+").replace("_", "/")
@@ -331,15 +466,14 @@ def _base64_address(read: str, nested: bool = True) -> bool:
                 chunk = standard[start:]
                 if len(chunk) < 8 or len(chunk) % 4 == 1:
                     continue
-                text = _as_read(base64.b64decode(chunk + "=" * (-len(chunk) % 4)).decode("utf-8", "replace"))
-                if _ADDRESS_DECODED.search(text) or (nested and _base64_address(text, nested=False)):
+                if _address_decoded(base64.b64decode(chunk + "=" * (-len(chunk) % 4)), nested):
                     return True
     for run in _HEX_RUN.findall(read):
         for start in (0, 1):
             chunk = run[start : len(run) - (len(run) - start) % 2]
-            if _ADDRESS_DECODED.search(_as_read(bytes.fromhex(chunk).decode("utf-8", "replace"))):
+            if _address_decoded(bytes.fromhex(chunk), 0):
                 return True
-    return False
+    return any(_address_decoded(bytes.fromhex(re.sub(r"\\x|[:\- ,]", "", run)), 0) for run in _HEX_PAIRS.findall(read))
 
 
 #: :func:`_as_read`, for the tools that compare a published text with the recipient (``credreg award``'s and
@@ -353,9 +487,9 @@ def _no_recipient_data(value: str) -> str:
     and no earner's link, whose recipient key would confirm a guessed one (a prerequisite's link given as
     evidence, say)."""
     read = _as_read(value)
-    if _EMAIL_IN_TEXT.search(read) or _base64_address(read):
+    if _names_an_address(read):
         raise ValueError(f"must not contain an email address: {_PRIVACY}")
-    if PHONE_IN_TEXT.search(read):
+    if _names_a_phone(read):
         raise ValueError(f"must not contain a phone number: {_PRIVACY}")
     if RECIPIENT_KEY_IN_TEXT.search(read):
         raise ValueError(

@@ -85,6 +85,21 @@ def test_first_award_creates_the_signed_status_list(signer: Signer) -> None:
     assert len(status["proof"]) == 2
 
 
+def test_published_times_are_whole_seconds_in_utc_and_proofs_are_created_at_valid_from(signer: Signer) -> None:
+    """An award's times carry nothing but its day and second: no fraction (microseconds would order a cohort's
+    awards inside its shuffled batch, or hide a number), no offset (the issuer's time zone), and both proofs are
+    created at validFrom, whatever the clock or the options gave (docs/privacy.md)."""
+    zone = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    at = dt.datetime(2026, 3, 1, 9, 15, 7, 123456, tzinfo=zone)
+    issued = signer.award(at=at, until=dt.datetime(2027, 3, 1, 9, 15, 7, 987654, tzinfo=zone))
+    award = issued.award
+    assert award["validFrom"] == "2026-03-01T03:45:07Z"
+    assert award["validUntil"] == "2027-03-01T03:45:07Z"
+    assert [p["created"] for p in award["proof"]] == [award["validFrom"]] * 2
+    for value in (award["validFrom"], award["validUntil"], award.get("awardedDate", award["validFrom"])):
+        assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z", value), value
+
+
 def test_valid_until_comes_from_the_definitions_validity(signer: Signer) -> None:
     path = signer.root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
     path.write_text(path.read_text() + "validity:\n  period: P3Y\n")

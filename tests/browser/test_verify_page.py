@@ -513,6 +513,13 @@ def _give(page: Any, how: str, text: str) -> None:
          "must not contain an email address"),
         ({"evidence": [{"id": "https://p.example.org/?r=\uff0b447700900123", "type": ["Evidence"]}]},
          "must not contain a phone number"),
+        # The address in UTF-16 in base64, or spelt out for people; a German number apart by slashes.
+        ({"evidence": [{"id": "https://p.org/u/YQBkAGEAQABlAHgAYQBtAHAAbABlAC4AbwByAGcA", "type": ["Evidence"]}]},
+         "must not contain an email address"),
+        ({"evidence": [{"id": "https://p.example.org/?u=ada%20[at]%20example%20[dot]%20org", "type": ["Evidence"]}]},
+         "must not contain an email address"),
+        ({"evidence": [{"id": "https://p.example.org/?r=+49/30/1234567", "type": ["Evidence"]}]},
+         "must not contain a phone number"),
         # An id named after the earner: uuid5 of the address, which anyone can compute from a guess.
         ({"id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'mailto:ada@example.org')}"}, "-4[0-9a-f]{3}-[89ab]"),
     ],

@@ -23,7 +23,7 @@ from generator.crypto.ed25519 import public_from_seed
 from generator.crypto.multibase import b58encode, encode_ed25519_private
 from generator.errors import Problem
 from generator.governance import leaks
-from generator.governance.leaks import award_secret
+from generator.governance.leaks import award_secret, secret_in
 from tests.conftest import CONFORMANCE
 from tests.governance.conftest import ACME, Repo, commit_all, errors, only, shown
 
@@ -558,3 +558,38 @@ def test_honest_text_passes_both_checks(repo: Repo, name: str) -> None:
     assert shown(repo.check("reg-admin").problems) == []
     commit_all(repo.root, "a note")
     assert _full(repo) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An office directory: each row is a place, its number the place's.
+        "Office,Phone\nBerlin,+49 30 1234567\nLondon,+44 20 7946 0958\n",
+        "Name,Office,Phone\nFront desk,B12,+44 20 7946 0958\n",
+        "Department;Telefon\nPrüfungsamt;030/1234567\n",
+        # A person's name beside an office's number (a staff directory's): the number is the office's.
+        "Name,Office Phone\nDr. Lind,+44 20 7946 0958\n",
+        "Name,Main phone\nAcme Academy,+44 20 7946 0958\n",
+        # A cell of a table, a battery or a culture: its id is no phone number.
+        "Cell,Voltage\n1234567,3.7\n7654321,3.6\n",
+        "Cell\tValue\nB12\t1234567\n",
+    ],
+)
+def test_a_table_of_places_or_cells_is_no_list_of_recipients(text: str) -> None:
+    assert secret_in(text.encode()) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Name,Cell\nBo Lind,+1 212 555 0123\n",
+        "Name,Cell\nBo Lind,(212) 555-0123\n",
+        "Name,Cell\nBo Lind,0151-12345678\n",
+        "First name,Office,Phone\nBo,B12,+44 7700 900123\n",
+        "Student,Office,Mobile\nBo Lind,B12,+44 7700 900123\n",
+    ],
+)
+def test_a_class_list_with_a_cell_or_an_office_column_is_still_refused(text: str) -> None:
+    found = secret_in(text.encode())
+    assert found is not None
+    assert found[2] == "governance.recipients"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 from typing import Any
 
@@ -670,3 +671,91 @@ def test_an_rdfc_proof_carries_no_context_not_even_null(value: Any) -> None:
     rdfc["@context"] = value
     found = errors(Award, award)
     assert any(message.endswith("the eddsa-rdfc-2022 proof must not carry an @context") for _, message in found), found
+
+
+def _b64(raw: str | bytes) -> str:
+    return base64.b64encode(raw.encode() if isinstance(raw, str) else raw).decode().rstrip("=")
+
+
+#: Addresses and phone numbers written as tools and people write them, each of which passed the check and the page.
+HIDDEN_ADDRESSES = [
+    _b64("ada@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"),  # an IDN domain, in base64
+    _b64("ada@b\u00fccher.de"),
+    "ada@b\u00fccher.de".encode().hex(),  # in hexadecimal
+    _b64("ada@example.org".encode("utf-16-le")),  # UTF-16 (as Windows tools write text), in base64
+    _b64("ada@example.org".encode("utf-16-be")),
+    _b64(_b64(_b64("ada@example.org"))),  # base64 of base64 of base64
+    "61:64:61:40:65:78:61:6d:70:6c:65:2e:6f:72:67",  # hex pairs apart, as a dump writes them
+    "61 64 61 40 65 78 61 6d 70 6c 65 2e 6f 72 67",
+    "\\x61\\x64\\x61\\x40\\x65\\x78\\x61\\x6d\\x70\\x6c\\x65\\x2e\\x6f\\x72\\x67",
+    "ada=40example.org",  # quoted-printable (a mail's body)
+    "ada [at] example [dot] org",
+    "ada(at)example.org",
+    "ada {at} example.org",
+    "ada AT example DOT org",
+    "ada at example dot org",
+]
+HIDDEN_PHONES = [
+    "+49 30/1234567",  # apart by a slash (German)
+    "+49/30/1234567",
+    "phone: 07700 900123",  # national, named as a phone
+    "Tel. 030/1234567",
+    "mobile 0151-1234-5678",
+    "(212) 555-0123",  # North America's national format
+]
+#: Text that names nobody, each of which was refused.
+NAMES_NOBODY = [
+    "https://cdn.example.org/img/badge@2x.png",  # an image's pixel density
+    "https://cdn.example.org/img/badge@1.5x.webp",
+    "https://example.org/clone?from=git@github.com:org/repo.git",  # a Git remote
+    "https://example.org/clone?from=ssh://git@gitlab.com/org/repo.git",
+    "https://storage.googleapis.com/b/o.pdf?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=signer%40project"
+    ".iam.gserviceaccount.com%2F20240101%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Signature=ab12",
+    "https://storage.googleapis.com/b/o.pdf?GoogleAccessId=signer@project.iam.gserviceaccount.com&Expires=1700000000",
+    "https://maps.example.org/?q=+52.5200066,+13.4049540",  # coordinates
+    "https://maps.example.org/?q=+52.5200066%2C+13.4049540",
+    "https://maps.example.org/loc/+52.5200066+013.4049540/",  # ISO 6709
+    "https://p.example.org/?t=+1700000000123",  # a timestamp in milliseconds
+    "https://p.example.org/?t=+1700000000",
+    "https://p.example.org/d/01/02/2024",
+    "https://p.example.org/?size=40x40.png",
+    "https://p.example.org/?u=ada&at=example.org",
+    "https://p.example.org/order/0151-1234-5678",  # national digits named as no phone: an order's number
+    "https://lab.example.org/cell-1234567",  # a word of a phone's in a path's slug, digits after it
+    "https://apps.example.org/mobile-2024-0001234",
+    "Presented at events.example.org",  # " at " and a host: a place, not an address
+]
+
+
+def _reason_and_evidence_errors(written: str) -> list[str]:
+    entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",
+             "proof": dict(JCS_PROOF)}  # fmt: skip
+    url = written if written.startswith("https://") else f"https://p.example.org/?u={written.replace(' ', '%20')}"
+    found = []
+    reason = (RevocationEntry, {**entry, "reason": f"Withdrawn: {written}"}, "reason")
+    evidence = (Award, {"evidence": [{"id": url, "type": ["Evidence"]}]}, "evidence.0.id")
+    for model, data, where in (reason, evidence):
+        try:
+            model.model_validate(data)
+        except ValidationError as error:
+            found += [str(e["msg"]) for e in error.errors() if ".".join(map(str, e["loc"])) == where]
+    return found
+
+
+@pytest.mark.parametrize("written", HIDDEN_ADDRESSES)
+def test_an_encoded_or_spelt_out_address_is_refused(written: str) -> None:
+    found = _reason_and_evidence_errors(written)
+    assert len(found) == 2, (written, found)
+    assert all("must not contain an email address" in m for m in found), (written, found)
+
+
+@pytest.mark.parametrize("written", HIDDEN_PHONES)
+def test_a_phone_number_apart_by_slashes_or_in_national_form_is_refused(written: str) -> None:
+    found = _reason_and_evidence_errors(written)
+    assert len(found) == 2, (written, found)
+    assert all("must not contain a phone number" in m for m in found), (written, found)
+
+
+@pytest.mark.parametrize("written", NAMES_NOBODY)
+def test_text_that_names_nobody_is_not_refused(written: str) -> None:
+    assert _reason_and_evidence_errors(written) == []

@@ -50,6 +50,7 @@ from generator.verify import Verifier
 from generator.verify.keys import window_problem
 from generator.verify.policies import valid_from_before_key
 from tests.conftest import Signer, set_at
+from tests.models.test_models import HIDDEN_ADDRESSES, HIDDEN_PHONES, NAMES_NOBODY
 
 # The harness's Node verifier and signed scenarios, as fixtures (their parameters shadow these names: F811).
 from tests.site.node_runner import NODE, NodeRunner
@@ -848,17 +849,97 @@ def test_python_and_the_browser_find_the_same_encoded_addresses(
         ), url
 
 
+@settings(max_examples=600, deadline=None)
+@example(
+    before="", text="ada@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444", after="", encoding="utf-16-le", depth=1
+)
+@example(before="", text="ada@example.org", after="", encoding="utf-8", depth=3)
+@example(before="", text="\ud800a@b.co", after="", encoding="utf-16-be", depth=1)
+@given(
+    before=st.text(alphabet="Aa0+/_-=.", max_size=4),
+    text=st.text(alphabet="ab.@_-%40&#;\uff20\u00e9\u0440\u0444\u4e2d\ufeff\ufffe", max_size=20) | st.text(max_size=12),
+    after=st.text(alphabet="Aa0+/_-=.", max_size=4),
+    encoding=st.sampled_from(["utf-8", "utf-16-le", "utf-16-be"]),
+    depth=st.integers(1, 4),
+)
+def test_python_and_the_browser_find_the_same_addresses_in_utf16_idn_and_nested_base64(
+    values: Values, before: str, text: str, after: str, encoding: str, depth: int
+) -> None:
+    """An address in UTF-16 (lone surrogates too: each engine replaces them), its domain internationalized, and
+    base64 up to three levels deep (the fourth is not read, by either)."""
+    raw = text.encode(encoding, "surrogatepass")
+    for _ in range(depth):
+        raw = base64.b64encode(raw)
+    url = f"https://p.example.org/{before}{raw.decode().rstrip('=')}{after}"
+    found = values.ask(op="evidence", url=url)["value"]
+    assert any("must not contain an email address" in p for p in found) == (
+        "must not contain an email address" in (evidence_problem(url) or "")
+    ), url
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [
+                "ada",
+                "a",
+                "%20",
+                "[at]",
+                "(at)",
+                "{",
+                "}",
+                "at",
+                "AT",
+                "%20at%20",
+                "%20dot%20",
+                "[dot]",
+                ".",
+                "org",
+                "=40",
+                "=",
+                "?",
+                "&",
+                "@",
+                "2x",
+                "1.5x",
+                ".png",
+                "git",
+                ":",
+                "/",
+                "gserviceaccount",
+                ".com",
+                "x",
+                "-",
+                "%40",
+                "<at>",
+            ]
+        )
+    ).map("".join)
+)
+def test_python_and_the_browser_find_the_same_spelt_out_addresses(values: Values, text: str) -> None:
+    url = f"https://p.example.org/?u={text}"
+    found = values.ask(op="evidence", url=url)["value"]
+    assert any("must not contain an email address" in p for p in found) == (
+        "must not contain an email address" in (evidence_problem(url) or "")
+    ), url
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     before=st.text(alphabet="0aF", max_size=3),
-    text=st.text(alphabet="ab.@%40\uff20", max_size=20) | st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
+    text=st.text(alphabet="ab.@%40\uff20\u0440", max_size=20)
+    | st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
     upper=st.booleans(),
+    apart=st.sampled_from(["", ":", "%20", "-", ",", "\\x"]),
 )
 def test_python_and_the_browser_find_the_same_addresses_in_hexadecimal(
-    values: Values, before: str, text: str, upper: bool
+    values: Values, before: str, text: str, upper: bool, apart: str
 ) -> None:
     raw = text.encode("latin-1") if all(ord(c) < 256 for c in text) and not text.isascii() else text.encode()
     encoded = raw.hex().upper() if upper else raw.hex()
+    pairs = [encoded[i : i + 2] for i in range(0, len(encoded), 2)]
+    encoded = "".join(apart + p for p in pairs) if apart == "\\x" else apart.join(pairs)
     url = f"https://p.example.org/?u={before}{encoded}"
     found = values.ask(op="evidence", url=url)["value"]
     assert any("must not contain an email address" in p for p in found) == (
@@ -903,13 +984,68 @@ def test_a_phone_number_however_spaced_is_refused_by_both(values: Values, url: s
 
 
 @settings(max_examples=400, deadline=None)
-@given(text=st.text(alphabet="+0123456789 ().-/:tel=a%2B\u00a0\u202f\u2013\uff0b\uff14\u200d", max_size=24))
+@given(
+    text=st.text(alphabet="+0123456789 ().-/:tel=a%2B\u00a0\u202f\u2013\uff0b\uff14\u200d,", max_size=24)
+    | st.lists(
+        st.sampled_from(
+            [
+                "+1",
+                "+52",
+                ".",
+                "52",
+                "0",
+                "2",
+                "1700000000",
+                "555",
+                "(212)",
+                "%20",
+                "-",
+                "/",
+                ",",
+                "+",
+                "phone",
+                "Tel.",
+                "mobile",
+                "no",
+                ":",
+                "0151",
+                "1234",
+                "5678",
+                "cell",
+                "%2C",
+                "+013",
+            ]
+        )
+    ).map("".join)
+)
 def test_python_and_the_browser_find_the_same_phone_numbers(values: Values, text: str) -> None:
     url = f"https://p.example.org/{text}"
     found = values.ask(op="evidence", url=url)["value"]
     assert any("must not contain a phone number" in p for p in found) == (
         "must not contain a phone number" in (evidence_problem(url) or "")
     ), url
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [(t, "an email address") for t in HIDDEN_ADDRESSES]
+    + [(t, "a phone number") for t in HIDDEN_PHONES]
+    + [(t, None) for t in NAMES_NOBODY],
+)
+def test_encoded_spelt_out_and_harmless_text_is_read_alike(values: Values, text: str, refused: str | None) -> None:
+    """tests/models/test_models.py's cases, through the page: what names a recipient (an address in UTF-16, an IDN
+    domain, nested base64, hex pairs, quoted-printable or spelt out; a phone number apart by slashes or national)
+    is refused by both, and what names nobody (badge@2x.png, a Git remote, a signed storage URL, coordinates, a
+    timestamp) by neither."""
+    url = text if text.startswith("https://") else f"https://p.example.org/?u={text.replace(' ', '%20')}"
+    python = evidence_problem(url)
+    page = values.ask(op="evidence", url=url)["value"]
+    if refused is None:
+        assert python is None, (url, python)
+        assert page == [], (url, page)
+    else:
+        assert f"must not contain {refused}" in (python or "")
+        assert any(f"must not contain {refused}" in p for p in page), page
 
 
 @pytest.mark.parametrize("url", ADDRESSES)

@@ -519,45 +519,121 @@ export function asRead(value) {
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
 const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
-// PHONE_IN_TEXT: a phone number, international or a tel: link (explicit classes, read alike by both engines).
-const PHONE_IN_TEXT =
-  /(?<![A-Za-z0-9_+])\+[1-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){7,14}(?![0-9])|[Tt][Ee][Ll]:\+?[0-9](?:[ .()\-\u00a0\u202f\u2010-\u2015]{0,2}[0-9]){6,14}/;
-// _BASE64_RUN and _ADDRESS_DECODED (on the decoded bytes as UTF-8 text, what is not UTF-8 replaced, read by asRead).
+// _PHONE_GAP and PHONE_IN_TEXT: a phone number, international, a tel: link, national where the text names it a
+// phone, or North America's (212) 555-0123 (explicit classes, read alike by both engines).
+const PHONE_GAP = "[ .()/\\-\\u00a0\\u202f\\u2010-\\u2015]{0,2}";
+const PHONE_IN_TEXT = new RegExp(
+  `(?<![A-Za-z0-9_+])\\+[1-9](?:${PHONE_GAP}[0-9]){7,14}(?![0-9])` +
+    `|[Tt][Ee][Ll]:\\+?[0-9](?:${PHONE_GAP}[0-9]){6,14}` +
+    "|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]" +
+    "|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])" +
+    `(?:[ .:=]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\\(?0?[1-9](?:${PHONE_GAP}[0-9]){6,13}(?![0-9])` +
+    "|(?<![0-9])\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .\\-][0-9]{4}(?![0-9])",
+  "g",
+);
+// _COORDINATES: decimal coordinates, a pair or ISO 6709's, which are no phone number.
+const COORDINATES =
+  /(?<![0-9.])[+-]?[0-9]{1,3}\.[0-9]+(?: ?, ?|[+-](?=[0-9]{1,3}(?:\.[0-9]+)?[/ ]|[0-9]{1,3}\.[0-9]+))[+-]?[0-9]{1,3}\.[0-9]+/g;
+/** _is_phone: a number of country 1 is +1 and ten digits, its area and exchange codes beginning with 2 to 9. */
+function isPhone(found) {
+  if (!found.startsWith("+1")) return true;
+  const digits = found.replace(/[^0-9]/g, "");
+  const spaced = digits.length + 1 < found.length;
+  return (digits.length === 11 || (spaced && digits.length > 11)) && !"01".includes(digits[1]) && !"01".includes(digits[4]);
+}
+/** _names_a_phone: a phone number (PHONE_IN_TEXT, isPhone) in `read`, coordinates aside. */
+function namesAPhone(read) {
+  for (const [found] of read.replace(COORDINATES, " ").matchAll(PHONE_IN_TEXT)) if (isPhone(found)) return true;
+  return false;
+}
+// _NO_PERSON: an "@" that names nobody (an image's pixel density, a Git remote's git@, a cloud service account).
+const NO_PERSON = new RegExp(
+  "@(?=[0-9]+(?:\\.[0-9]+)?x\\.(?:png|jpe?g|gif|webp|avif|svg|bmp|ico|tiff?|heic)(?![A-Za-z0-9]))" +
+    "|(?<=git)(?<![A-Za-z0-9._%+\\-]git)@(?=[A-Za-z0-9.\\-]+\\.[A-Za-z]{2,}[:/])" +
+    "|@(?=[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.gserviceaccount\\.com(?![A-Za-z0-9.\\-]))",
+  "g",
+);
+// _SPELT_OUT: an address written out for people (ada [at] example [dot] org; a bare " at " only with a spelt dot).
+const AT_WORD = "[Aa][Tt]";
+const DOT_WORD = "[Dd][Oo][Tt]";
+const LABEL = "[A-Za-z0-9\\-]+";
+const SPELT_DOT = `(?: ?[\\[({<] ?${DOT_WORD} ?[\\])}>] ?| ${DOT_WORD} )`;
+const LOCAL = "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9._%+\\-]+";
+const SPELT_OUT = new RegExp(
+  `${LOCAL} ?[\\[({<] ?${AT_WORD} ?[\\])}>] ?${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*(?:\\.|${SPELT_DOT})[A-Za-z]{2,}` +
+    `|${LOCAL} ${AT_WORD} ${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*${SPELT_DOT}[A-Za-z]{2,}`,
+);
+// _QUOTED_PRINTABLE: "=40" for "@" where the local part opens a value.
+const QUOTED_PRINTABLE = new RegExp(
+  `(?:^|(?<=[ \\t\\r\\n"'(<,;=]))[A-Za-z0-9._%+\\-]+=40${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
+);
+/** _names_an_address: an address in `read`, typed, spelt out, quoted-printable or encoded; NO_PERSON's "@" aside. */
+function namesAnAddress(read) {
+  read = read.replace(NO_PERSON, " ");
+  return (
+    (read.includes("@") && EMAIL_IN_TEXT.test(read)) ||
+    SPELT_OUT.test(read) ||
+    QUOTED_PRINTABLE.test(read) ||
+    base64Address(read)
+  );
+}
+// _BASE64_RUN, _HEX_RUN, _HEX_PAIRS, _IDN_LETTER, _ADDRESS_DECODED and _NESTED.
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
-// _HEX_RUN: a run of hexadecimal digits, decoded at either alignment.
 const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
-const ADDRESS_DECODED = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
-const UTF8 = new TextDecoder("utf-8");
+const HEX_PAIRS = /(?:[0-9A-Fa-f]{2}[:\- ,]){5,}[0-9A-Fa-f]{2}|(?:\\x[0-9A-Fa-f]{2}){6,}/g;
+const IDN_LETTER = "\\u00c0-\\u02af\\u0370-\\u1fff\\u2c00-\\ud7ff";
+const ADDRESS_DECODED = new RegExp(
+  `[A-Za-z0-9._%+-]+@[A-Za-z0-9${IDN_LETTER}-]+(?:\\.[A-Za-z0-9${IDN_LETTER}-]+)*\\.(?:[A-Za-z]{2,}|[${IDN_LETTER}]{2,})`,
+  "u",
+);
+const NESTED = 2;
+// A byte order mark is kept, as Python's codecs keep it (asRead then reads it as nothing).
+const DECODERS = ["utf-8", "utf-16le", "utf-16be"].map((label) => new TextDecoder(label, { ignoreBOM: true }));
+/** _decoded_texts: bytes as UTF-8 text, and as UTF-16 of either order when they could hold an address so. */
+function decodedTexts(bytes) {
+  const utf16 = bytes.some((b) => b === 0 || b === 0xff || b === 0xfe);
+  return (utf16 ? DECODERS : DECODERS.slice(0, 1)).map((decoder) => decoder.decode(bytes));
+}
+/** _address_decoded */
+function addressDecoded(bytes, nested) {
+  for (const text of decodedTexts(bytes)) {
+    const read = asRead(text);
+    if (read.includes("@") && ADDRESS_DECODED.test(read.replace(NO_PERSON, " "))) return true;
+    if (nested && base64Address(read, nested - 1)) return true;
+  }
+  return false;
+}
+const hexBytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 /**
- * Whether a run of base64 or base64url in `read` decodes to text holding an ASCII address as asRead reads it,
- * itself or in base64 once more, or in a run of hexadecimal digits: _base64_address.
+ * Whether a run of base64 or base64url in `read` decodes to text (UTF-8 or UTF-16) holding an address as asRead
+ * reads it, itself or in base64 again (NESTED levels), or a run of hexadecimal digits or pairs: _base64_address.
  */
-function base64Address(read, nested = true) {
+function base64Address(read, nested = NESTED) {
   for (const [run] of read.matchAll(BASE64_RUN)) {
     for (const part of [run, ...run.split("/")]) {
       const standard = part.replace(/-/g, "+").replace(/_/g, "/");
       for (let start = 0; start < 4; start++) {
         const chunk = standard.slice(start);
         if (chunk.length < 8 || chunk.length % 4 === 1) continue;
-        const text = asRead(UTF8.decode(Uint8Array.from(atob(chunk), (c) => c.charCodeAt(0))));
-        if (ADDRESS_DECODED.test(text) || (nested && base64Address(text, false))) return true;
+        if (addressDecoded(Uint8Array.from(atob(chunk), (c) => c.charCodeAt(0)), nested)) return true;
       }
     }
   }
   for (const [run] of read.matchAll(HEX_RUN)) {
     for (let start = 0; start < 2; start++) {
-      const chunk = run.slice(start, run.length - ((run.length - start) % 2));
-      const bytes = Uint8Array.from(chunk.match(/../g), (pair) => parseInt(pair, 16));
-      if (ADDRESS_DECODED.test(asRead(UTF8.decode(bytes)))) return true;
+      if (addressDecoded(hexBytes(run.slice(start, run.length - ((run.length - start) % 2))), 0)) return true;
     }
+  }
+  for (const [run] of read.matchAll(HEX_PAIRS)) {
+    if (addressDecoded(hexBytes(run.replace(/\\x|[:\- ,]/g, "")), 0)) return true;
   }
   return false;
 }
 /** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
 function recipientDataProblem(value) {
   const read = asRead(value);
-  if (EMAIL_IN_TEXT.test(read) || base64Address(read)) return `must not contain an email address: ${PRIVACY}`;
-  if (PHONE_IN_TEXT.test(read)) return `must not contain a phone number: ${PRIVACY}`;
+  if (namesAnAddress(read)) return `must not contain an email address: ${PRIVACY}`;
+  if (namesAPhone(read)) return `must not contain a phone number: ${PRIVACY}`;
   if (RECIPIENT_KEY_IN_TEXT.test(read)) {
     return (
       "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link " +
