@@ -25,17 +25,23 @@ __all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_lines", "
 # What a terminal (or a log viewer) acts on instead of showing: C0 and C1 controls (ESC starts the sequences
 # that clear the screen, move the cursor, hide text), DEL, the bidirectional overrides, embeddings, isolates and
 # marks (they reorder what is shown), and the Unicode line and paragraph separators.
-_UNSAFE = re.compile(f"[\\t\\n\\r{UNSEEN}]")  # what no text may hold, and the line ends and tab besides
+# A backslash is doubled where it could be read as the start of such an escape (before x, u, another backslash or
+# a character shown escaped): a file holding the four characters \x1b is then told from one holding ESC. Any
+# other backslash (\d in a pattern) is shown as it is.
+_UNSAFE = re.compile(f"[\\t\\n\\r{UNSEEN}]|\\\\(?=[\\\\xu\\t\\n\\r{UNSEEN}])")
 
 
 def _escaped(match: re.Match[str]) -> str:
+    if match[0] == "\\":
+        return "\\\\"
     code = ord(match[0])
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def terminal_safe(text: str) -> str:
     """``text`` with every character a terminal would act on shown escaped (``\\x1b``, ``\\u202e``), newlines
-    and tabs included: one line of output stays one line, and shows what the file says, not what it commands."""
+    and tabs included: one line of output stays one line, and shows what the file says, not what it commands. A
+    backslash that would read as the start of such an escape is doubled (``\\\\x1b``: the four characters)."""
     return _UNSAFE.sub(_escaped, text)
 
 

@@ -59,8 +59,10 @@ def held(folder: Path, shown: str, runs: str) -> Iterator[None]:
     timeout = _timeout()
 
     def waiting() -> None:
-        print(
-            f"credreg: waiting: another credreg run is changing {shown} ({runs}); "
+        from generator.report import terminal_safe
+
+        print(  # shown is a path the user gave (--state): printed, not obeyed
+            f"credreg: waiting: another credreg run is changing {terminal_safe(shown)} ({runs}); "
             f"up to {timeout:g} s (${LOCK_TIMEOUT_ENV})",
             file=sys.stderr,
             flush=True,
