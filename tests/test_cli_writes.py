@@ -8,14 +8,16 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from generator._internal.files import write_new, write_staged, write_text_atomic
+from generator._internal.files import write_new, write_option_file, write_staged, write_text_atomic
 from generator.awarding.lock import held
 from generator.cli import _append_option_file
 from generator.errors import FolderLocked, UsageError
@@ -227,3 +229,22 @@ def test_a_summary_in_a_missing_folder_is_an_error_not_a_new_folder(tmp_path: Pa
     with pytest.raises(UsageError, match="No such file or directory"):
         _append_option_file("--summary", str(tmp_path / "typo" / "summary.md"), "## x\n")
     assert not (tmp_path / "typo").exists()
+
+
+def test_an_option_file_that_is_a_fifo_or_a_device_is_written_to_not_replaced(tmp_path: Path) -> None:
+    """`credreg form --pr-body /dev/stdout` (or a FIFO, a process substitution) renamed a temporary file over the
+    name: /dev/stdout became a regular file when run as root, and a FIFO's reader waited for ever."""
+    fifo = tmp_path / "body"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_option_file("--pr-body", str(fifo), "the body\n")
+    reader.join(timeout=30)
+    assert got == [b"the body\n"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    sink = tmp_path / "sink"
+    sink.symlink_to("/dev/null")
+    write_option_file("--pr-body", str(sink), "gone\n")
+    assert sink.is_symlink()
+    assert Path("/dev/null").is_char_device()

@@ -52,11 +52,31 @@ def option_file_error(option: str, path: str | Path, exc: OSError) -> UsageError
 
 
 def write_option_file(option: str, path: str | Path, text: str) -> None:
-    """Write a file named by ``option`` whole (a reader, or a killed run, never leaves half of it)."""
+    """Write a file named by ``option`` whole (a reader, or a killed run, never leaves half of it). A FIFO, a
+    terminal or a device there (``--pr-body /dev/stdout``, a process substitution) is written to as it is: the
+    temporary file renamed over it replaced it (``/dev/stdout`` made a regular file, when run as root), and
+    whoever read the FIFO waited for ever."""
     try:
+        if _special(Path(path)):
+            fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+            try:
+                with naming(Path(path)):
+                    _write_all(fd, text.encode("utf-8"))
+            finally:
+                os.close(fd)
+            return
         write_text_atomic(Path(path), text)
     except OSError as exc:
         raise option_file_error(option, path, exc) from None
+
+
+def _special(path: Path) -> bool:
+    """Whether ``path`` is (or links to) something other than a regular file or a folder."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
