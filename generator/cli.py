@@ -30,7 +30,7 @@ from generator._internal.files import (
 )
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
-from generator.report import OutputFormat, format_problems, format_result, terminal_lines
+from generator.report import OutputFormat, format_problems, format_result, terminal_lines, terminal_text
 
 if TYPE_CHECKING:
     from generator.awarding.keys import SigningKey
@@ -77,9 +77,9 @@ def _port(text: str) -> int:
 def _say(text: str, *, file: TextIO | None = None) -> None:
     """Print a line (or lines) of a command's output for people. Nearly every one holds text from a file or a path
     the user gave (a name, a revocation's reason read back from its log, a folder): shown as
-    :func:`~generator.report.terminal_lines` shows it, so a character a terminal would act on (an escape sequence
-    that clears the screen, a bidi override) is shown, not obeyed."""
-    print(terminal_lines(text), file=sys.stdout if file is None else file)
+    :func:`~generator.report.terminal_text` shows it, so a character a terminal would act on (an escape sequence
+    that clears the screen, a bidi override) is shown, not obeyed, and a typed backslash is told from an escape."""
+    print(terminal_text(text), file=sys.stdout if file is None else file)
 
 
 def _read_option_file(option: str, path: str, limit: int) -> str:

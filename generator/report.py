@@ -20,15 +20,16 @@ from generator.verify.results import (
     revoked_because,
 )
 
-__all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_lines", "terminal_safe"]
+__all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_lines", "terminal_safe", "terminal_text"]
 
 # What a terminal (or a log viewer) acts on instead of showing: C0 and C1 controls (ESC starts the sequences
 # that clear the screen, move the cursor, hide text), DEL, the bidirectional overrides, embeddings, isolates and
 # marks (they reorder what is shown), and the Unicode line and paragraph separators.
-# A backslash is doubled where it could be read as the start of such an escape (before x, u, another backslash or
-# a character shown escaped): a file holding the four characters \x1b is then told from one holding ESC. Any
-# other backslash (\d in a pattern) is shown as it is.
-_UNSAFE = re.compile(f"[\\t\\n\\r{UNSEEN}]|\\\\(?=[\\\\xu\\t\\n\\r{UNSEEN}])")
+_CONTROLS = re.compile(f"[\\t\\n\\r{UNSEEN}]")  # what no text may hold, and the line ends and tab besides
+# And a backslash where it could be read as the start of such an escape (before x, u, another backslash or a
+# character shown escaped), for text shown bare: a file holding the four characters \x1b is then told from one
+# holding ESC. Any other backslash (\d in a pattern) is shown as it is.
+_UNSAFE = re.compile(f"{_CONTROLS.pattern}|\\\\(?=[\\\\xu\\t\\n\\r{UNSEEN}])")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -45,10 +46,18 @@ def terminal_safe(text: str) -> str:
     return _UNSAFE.sub(_escaped, text)
 
 
-def terminal_lines(text: str) -> str:
-    """``text`` as :func:`terminal_safe` shows it, but for its line breaks: a message of several lines (an error and
-    its hints) keeps them, and every other character a terminal would act on is shown escaped."""
+def terminal_text(text: str) -> str:
+    """``text`` as :func:`terminal_safe` shows it, but for its line breaks: lines of output that show values bare
+    (a path, a revocation's reason, a name), backslashes doubled where they could read as an escape."""
     return _UNSAFE.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text)
+
+
+def terminal_lines(text: str) -> str:
+    """A message of several lines (an error and its hints) as a terminal should show it: its line breaks kept,
+    every other character a terminal would act on shown escaped. Backslashes are left as they are: a message
+    quotes the values it names (``{value!r}``), which escapes a typed backslash itself; doubled, every escape of a
+    quoted value would read as a typed one. Output that shows values bare: :func:`terminal_text`."""
+    return _CONTROLS.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text)
 
 
 class OutputFormat(enum.StrEnum):

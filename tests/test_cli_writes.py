@@ -23,7 +23,7 @@ from generator.cli import _append_option_file
 from generator.errors import FolderLocked, UsageError
 from generator.governance.codeowners import read_codeowners, render_codeowners
 from generator.load import load_registry
-from generator.report import terminal_lines, terminal_safe
+from generator.report import terminal_safe, terminal_text
 from tests.awarding.test_full_disk import _fill, _pad_to_page_end, small_disk
 from tests.conftest import REPO
 from tests.scaffold.test_new import ISSUER_FLAGS
@@ -54,7 +54,7 @@ def test_a_typed_backslash_escape_is_told_from_the_character_it_spells() -> None
     assert terminal_safe("\x1b") == "\\x1b"
     assert terminal_safe("\\x1b") != terminal_safe("\x1b")
     assert terminal_safe("\\u202e") != terminal_safe("\u202e")
-    assert terminal_lines("a\\x0a\nb") != terminal_lines("a\n\nb")
+    assert terminal_text("a\\x0a\nb") != terminal_text("a\n\nb")
     shown = {terminal_safe(t) for t in ("\\\\x1b", "\\x1b", "\\\x1b", "\x1b", "\\\\\x1b")}
     assert len(shown) == 5
     # A backslash before anything else stays as it is: a pattern in a message reads as written.
@@ -248,3 +248,23 @@ def test_an_option_file_that_is_a_fifo_or_a_device_is_written_to_not_replaced(tm
     write_option_file("--pr-body", str(sink), "gone\n")
     assert sink.is_symlink()
     assert Path("/dev/null").is_char_device()
+
+
+def test_what_a_command_prints_shows_a_path_escaped(tmp_path: Path) -> None:
+    """Lines a command printed for people held paths the user gave (and names, reasons read from files) raw: a
+    folder named with an escape sequence cleared the terminal of whoever ran `credreg demo` (or award, revoke…)."""
+    out = tmp_path / "demo\x1b[2J\\x1b"
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "generator", "demo", "--issuers", "1", "--credentials", "1", "--awards", "0"),
+            *("--out", str(out), "--keys", str(tmp_path / "keys")),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout + done.stderr
+    assert f"wrote {tmp_path}/demo\\x1b[2J\\\\x1b:" in done.stdout
