@@ -268,3 +268,14 @@ def test_what_a_command_prints_shows_a_path_escaped(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout + done.stderr
     assert f"wrote {tmp_path}/demo\\x1b[2J\\\\x1b:" in done.stdout
+
+
+def test_a_path_with_a_line_break_stays_on_the_message_s_line(tmp_path: Path) -> None:
+    """`credreg check --summary "$(printf 'x\\ncredreg: ok')"` failing printed the path's second line as a line of
+    its own: a message that a script or a reader took for the run's verdict."""
+    path = tmp_path / "missing" / "x\ncredreg: ok"
+    with pytest.raises(UsageError) as raised:
+        _append_option_file("--summary", str(path), "## x\n")
+    message = raised.value.explain()
+    assert "\n" not in message.split(": No such file")[0]
+    assert "x\\x0acredreg: ok" in message

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from generator._internal.plainjson import orjson_writes_as_json
+from generator._internal.text import terminal_safe
 from generator.errors import UsageError
 
 
@@ -47,8 +48,10 @@ def resolved(path: Path) -> Path:
 
 
 def option_file_error(option: str, path: str | Path, exc: OSError) -> UsageError:
-    """A file named on the command line that cannot be read or written: the option and the path, not a traceback."""
-    return UsageError(f"{option} {path}: {exc.strerror or exc}")
+    """A file named on the command line that cannot be read or written: the option and the path, not a traceback.
+    The path is shown escaped (:func:`terminal_safe`): one with a line break would otherwise print a second line
+    of its own (``credreg: ok``) under the message."""
+    return UsageError(f"{option} {terminal_safe(os.fspath(path))}: {exc.strerror or exc}")
 
 
 def write_option_file(option: str, path: str | Path, text: str) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from generator import layout
 from generator._internal.files import FolderBusy, folder_lock
+from generator._internal.text import terminal_safe
 from generator.errors import FolderLocked, UsageError
 
 __all__ = ["LOCK_TIMEOUT_ENV", "held", "owner_lock"]
@@ -58,11 +59,11 @@ def held(folder: Path, shown: str, runs: str) -> Iterator[None]:
     ``log add-cosignatures``; a witness's)."""
     timeout = _timeout()
 
-    def waiting() -> None:
-        from generator.report import terminal_safe
+    shown = terminal_safe(shown)  # a path the user gave (--state): printed, not obeyed
 
-        print(  # shown is a path the user gave (--state): printed, not obeyed
-            f"credreg: waiting: another credreg run is changing {terminal_safe(shown)} ({runs}); "
+    def waiting() -> None:
+        print(
+            f"credreg: waiting: another credreg run is changing {shown} ({runs}); "
             f"up to {timeout:g} s (${LOCK_TIMEOUT_ENV})",
             file=sys.stderr,
             flush=True,
