@@ -17,10 +17,11 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from generator import __version__, layout
 from generator._internal.files import (
+    append_text,
     names_file,
     option_file_error,
     refuse_link_on_path,
@@ -29,7 +30,7 @@ from generator._internal.files import (
 )
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
-from generator.report import OutputFormat, format_problems, format_result, terminal_lines
+from generator.report import OutputFormat, format_problems, format_result, terminal_lines, terminal_text
 
 if TYPE_CHECKING:
     from generator.awarding.keys import SigningKey
@@ -73,6 +74,14 @@ def _port(text: str) -> int:
     return port
 
 
+def _say(text: str, *, file: TextIO | None = None) -> None:
+    """Print a line (or lines) of a command's output for people. Nearly every one holds text from a file or a path
+    the user gave (a name, a revocation's reason read back from its log, a folder): shown as
+    :func:`~generator.report.terminal_text` shows it, so a character a terminal would act on (an escape sequence
+    that clears the screen, a bidi override) is shown, not obeyed, and a typed backslash is told from an escape."""
+    print(terminal_text(text), file=sys.stdout if file is None else file)
+
+
 def _read_option_file(option: str, path: str, limit: int) -> str:
     """The text of a file named by ``option``, ``-`` for standard input (at most ``limit`` bytes are read: the
     caller refuses more), read as bytes: bytes that are not UTF-8 are replaced, whatever the locale says."""
@@ -88,11 +97,12 @@ def _read_option_file(option: str, path: str, limit: int) -> str:
 
 
 def _append_option_file(option: str, path: str, text: str) -> None:
-    """Append to a file named by ``option`` (a CI job's step summary or outputs, which others append to as well).
-    A path that is not UTF-8 (Git hands it over surrogate-escaped) is written as the terminal shows it."""
+    """Append to a file named by ``option`` (a CI job's step summary or outputs, which others append to as well):
+    whole or not at all, under the file's lock (:func:`append_text`), so a full disk never leaves half a summary
+    that the next step's text is glued onto. A path that is not UTF-8 (Git hands it over surrogate-escaped) is
+    written as the terminal shows it."""
     try:
-        with Path(path).open("a", encoding="utf-8", errors="backslashreplace") as fh:
-            fh.write(text)
+        append_text(Path(path), text, errors="backslashreplace", parents=False)
     except OSError as exc:
         raise option_file_error(option, path, exc) from None
 
@@ -130,7 +140,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         counted = ", ".join(f"{v} {k}" for k, v in report.counts.items())
         verdict = "ok" if report else f"{errors} error{'s' if errors != 1 else ''}"
         extra = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
-        print(f"credreg check: {verdict}{extra} ({counted})", file=sys.stderr)
+        _say(f"credreg check: {verdict}{extra} ({counted})", file=sys.stderr)
     if args.summary and report.summary_markdown:
         _append_option_file("--summary", args.summary, report.summary_markdown)
     return 0 if report else 1
@@ -145,24 +155,25 @@ def _cmd_schemas(args: argparse.Namespace) -> int:
     if args.check:
         stale = check_schemas(directory)
         for name in stale:
-            print(f"{name}: out of date with the models (run `credreg schemas`)")
+            _say(f"{name}: out of date with the models (run `credreg schemas`)")
         return 1 if stale else 0
     for path in write_schemas(directory):
-        print(f"wrote {path}")
+        _say(f"wrote {path}")
     return 0
 
 
 def _cmd_codeowners(args: argparse.Namespace) -> int:
     from generator.governance import CODEOWNERS_PATH, codeowners_problems, write_codeowners
+    from generator.governance.codeowners import codeowners_lock
 
-    registry = _load(args)
     if args.check:
-        stale = codeowners_problems(registry, required=True)
+        stale = codeowners_problems(_load(args), required=True)
         for problem in stale:
-            print(problem)
+            print(terminal_lines(str(problem)))
         return 1 if stale else 0
-    write_codeowners(registry)
-    print(f"wrote {CODEOWNERS_PATH}")
+    with codeowners_lock(_root(args)):  # loaded under the lock: a `credreg new issuer` meanwhile is not lost
+        write_codeowners(_load(args))
+    _say(f"wrote {CODEOWNERS_PATH}")
     return 0
 
 
@@ -188,10 +199,10 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     made = generate_key(
         registry, args.issuer, key_id=args.key_id, valid_from=valid_from, private_path=out, record=record
     )
-    print(f"public key:  {layout.relpath(registry.root, made.public_path)}  ({made.public.publicKeyMultibase})")
-    print(f"private key: {made.private_path}  (mode 600; keep it secret, never commit it)")
+    _say(f"public key:  {layout.relpath(registry.root, made.public_path)}  ({made.public.publicKeyMultibase})")
+    _say(f"private key: {made.private_path}  (mode 600; keep it secret, never commit it)")
     _say_record(made.record, "record:     ", "what you signed and made")
-    print(f"verification method: {registry.endorser_did(args.issuer)}#{made.public.id}")
+    _say(f"verification method: {registry.endorser_did(args.issuer)}#{made.public.id}")
     print("next: commit the public key file and open a pull request (a registry maintainer must approve new keys)")
     return 0
 
@@ -229,12 +240,12 @@ def _say_signed(document: dict[str, Any], label: str = "signed: ") -> None:
     signer = (document.get("issuer") or {}).get("name")
     methods = sorted({str(p.get("verificationMethod")) for p in proofs_of(document) if isinstance(p, dict)})
     by = f" by {signer}" if "achievement" in subject else ""
-    print(f"{label} {json.dumps(what, ensure_ascii=False)}{by}, as {', '.join(methods)}")
+    _say(f"{label} {json.dumps(what, ensure_ascii=False)}{by}, as {', '.join(methods)}")
 
 
 def _say_record(record: Path | None, label: str = "record:", what: str = "what you signed") -> None:
     """The line telling where the owner's record of what it signed is (``label`` aligns it with its neighbours)."""
-    print(f"{label} {record}  ({what}: for credreg log monitor --record)")
+    _say(f"{label} {record}  ({what}: for credreg log monitor --record)")
 
 
 def _cmd_award(args: argparse.Namespace) -> int:
@@ -259,7 +270,7 @@ def _cmd_award(args: argparse.Namespace) -> int:
     now = dt.datetime.now(dt.UTC)
     earners = Path(args.out).expanduser() if args.out else default_earner_dir(issuer, slug, now)
     for warning in holder_warnings(registry, args.credential, recipients, earners.parent):
-        print(f"warning: {warning}", file=sys.stderr)
+        _say(f"warning: {warning}", file=sys.stderr)
     record = _signed_record(args, registry, issuer)
     issued = issue_awards(
         registry,
@@ -275,21 +286,21 @@ def _cmd_award(args: argparse.Namespace) -> int:
     where = layout.relpath(registry.root, first.path)
     earners = earners.resolve()
     if len(issued) == 1 and first.line is None:
-        print(f"award:  {where}")
-        print(f"hash:   {first.hash}")
-        print(f"verify: {first.verify_url}  (public: what, by whom, when, status)")
+        _say(f"award:  {where}")
+        _say(f"hash:   {first.hash}")
+        _say(f"verify: {first.verify_url}  (public: what, by whom, when, status)")
         if sys.stdout.isatty():
-            print(f"earner: {first.earner_url}  (private: give it to the recipient only)")
+            _say(f"earner: {first.earner_url}  (private: give it to the recipient only)")
         else:  # a CI job's log, a file: kept, and maybe public; the link (with the key) is in the private file
-            print(f"earner: in {earners.resolve() / MAPPING_FILE}  (private: not printed where output is kept)")
-        print(f"file:   {earners / (first.hash + '.json')}  (the earner's copy)")
+            _say(f"earner: in {earners.resolve() / MAPPING_FILE}  (private: not printed where output is kept)")
+        _say(f"file:   {earners / (first.hash + '.json')}  (the earner's copy)")
     else:
-        print(f"{len(issued)} awards in {where}")
+        _say(f"{len(issued)} awards in {where}")
         for award in sorted(issued, key=lambda a: a.line or 0):  # the file's order, never the cohort's
-            print(f"  line {award.line}: {award.hash}  {award.verify_url}")
+            _say(f"  line {award.line}: {award.hash}  {award.verify_url}")
     _say_signed(first.award)
     # The keys and links go to a private file, not to the terminal: a cohort's log must not map people to awards.
-    print(f"earners: {earners / MAPPING_FILE}  (private: each recipient's link, key and file; never commit it)")
+    _say(f"earners: {earners / MAPPING_FILE}  (private: each recipient's link, key and file; never commit it)")
     _say_record(record, "record: ")
     return 0
 
@@ -382,7 +393,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             if args.format == "json":
                 print(json.dumps(result_unknown, indent=2))
             else:
-                print(f"UNKNOWN: no award or endorsement with hash {digest} is in this registry")
+                _say(f"UNKNOWN: no award or endorsement with hash {digest} is in this registry")
             return 1
         document = found[1] if found is not None else endorsement.document if endorsement is not None else None
     else:
@@ -462,8 +473,8 @@ def _cmd_endorse(args: argparse.Namespace) -> int:
         valid_until=parse_valid_until(args.valid_until) if args.valid_until else None,
         record=record,
     )
-    print(f"endorsement {done.hash}")
-    print(f"  {layout.relpath(registry.root, done.path)}")
+    _say(f"endorsement {done.hash}")
+    _say(f"  {layout.relpath(registry.root, done.path)}")
     _say_signed(done.document, "  signed:")
     _say_record(record)
     return 0
@@ -488,15 +499,15 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
         logged = revoked.logged  # an issuer's endorsement: its log explains the bit, as for an award
         if logged is not None and logged.completed:  # the line of an interrupted run: nothing appended now
             entry = logged.entry
-            print(f"completed the revocation of endorsement {digest} begun on {entry['revoked']}: {entry['reason']}")
-            print(f"  {layout.relpath(registry.root, logged.log)} (its signed entry was already there: kept as it is)")
-            print(f"  {listed} (bit {entry['statusListIndex']} set, re-signed)")
+            _say(f"completed the revocation of endorsement {digest} begun on {entry['revoked']}: {entry['reason']}")
+            _say(f"  {layout.relpath(registry.root, logged.log)} (its signed entry was already there: kept as it is)")
+            _say(f"  {listed} (bit {entry['statusListIndex']} set, re-signed)")
             _say_uncounted(registry, key.issuer)
             _say_record(record)
             return 0
-        print(f"revoked endorsement {digest}: {listed} (bit set, re-signed)")
+        _say(f"revoked endorsement {digest}: {listed} (bit set, re-signed)")
         if logged is not None:
-            print(f"  {layout.relpath(registry.root, logged.log)} (signed entry appended)")
+            _say(f"  {layout.relpath(registry.root, logged.log)} (signed entry appended)")
         else:
             print("  --reason is not recorded: an endorser keeps no revocation log ('Revoked by its endorser.')")
         _say_uncounted(registry, key.issuer)
@@ -506,12 +517,12 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     done = revoke_award(registry, args.hash.lower(), args.reason, key, earners=earners, record=record)
     if done.completed:
         begun = done.entry["revoked"]
-        print(f"completed the revocation of {args.hash.lower()} begun on {begun}: {done.entry['reason']}")
-        print(f"  {layout.relpath(registry.root, done.log)} (its signed entry was already there: kept as it is)")
+        _say(f"completed the revocation of {args.hash.lower()} begun on {begun}: {done.entry['reason']}")
+        _say(f"  {layout.relpath(registry.root, done.log)} (its signed entry was already there: kept as it is)")
     else:
-        print(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
-        print(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
-    print(f"  {layout.relpath(registry.root, done.status_list)} (bit {done.entry['statusListIndex']} set, re-signed)")
+        _say(f"revoked {args.hash.lower()} on {done.entry['revoked']}: {done.entry['reason']}")
+        _say(f"  {layout.relpath(registry.root, done.log)} (signed entry appended)")
+    _say(f"  {layout.relpath(registry.root, done.status_list)} (bit {done.entry['statusListIndex']} set, re-signed)")
     _say_uncounted(registry, key.issuer)
     _say_record(record)
     return 0
@@ -526,9 +537,9 @@ def _cmd_resign_lists(args: argparse.Namespace) -> int:
     written = resign_lists(registry, key.issuer, key, record=record)
     made = "made again from the revocation log" if key.issuer in registry.issuers else "its bits as you signed them"
     for path in written:
-        print(f"{layout.relpath(registry.root, path)}: {made}, signed with {key.key_id}")
+        _say(f"{layout.relpath(registry.root, path)}: {made}, signed with {key.key_id}")
     if not written:
-        print(f"every status list of {key.issuer} is trusted as it is: nothing signed")
+        _say(f"every status list of {key.issuer} is trusted as it is: nothing signed")
     _say_uncounted(registry, key.issuer)
     _say_record(record)
     return 0
@@ -562,7 +573,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     scaffold.refuse_existing(root, args.what, args.id)
 
     def tell(text: str) -> None:
-        print(f"{text}\nplease answer again:", file=sys.stderr)
+        _say(f"{text}\nplease answer again:", file=sys.stderr)
 
     if args.what == "issuer":
         made = scaffold.make_interactively(
@@ -577,7 +588,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
         written = [scaffold.write_scaffold(root, made)]
         next_step = "next: edit it (the comments say what each field takes), credreg check, then open a pull request"
     for path in written:
-        print(f"wrote {layout.relpath(root, path)}")
+        _say(f"wrote {layout.relpath(root, path)}")
     print(next_step)
     return 0
 
@@ -613,7 +624,7 @@ def _cmd_form_to_pr(args: argparse.Namespace) -> int:
             write_option_file("--comment", args.comment, issue_comment(exc))
         raise
     for path in done.files:
-        print(f"wrote {path}")
+        _say(f"wrote {path}")
     if args.outputs:
         _append_option_file("--outputs", args.outputs, format_outputs(done))
     if args.pr_body:
@@ -644,7 +655,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     data_out = Path(args.data_out) if args.data_out else None
     result = build_site(_root(args), Path(args.out), log_dir=log_dir, demo_log=args.demo_log, data_out=data_out)
     took = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
-    print(f"built {result.pages} pages into {result.out} ({took})")
+    _say(f"built {result.pages} pages into {result.out} ({took})")
     return 0
 
 
@@ -664,13 +675,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         out, issuers=args.issuers, credentials=args.credentials, awards=args.awards, key_dir=keys, seed=args.seed,
         jobs=args.jobs,
     )  # fmt: skip
-    print(
+    _say(
         f"wrote {made.root}: {made.issuers} issuers, {made.credentials} credentials, {made.awards} awards "
         f"({made.batches} batches, {made.single_files} single files), {made.revoked} revoked, "
         f"{made.status_lists} status lists, in {made.seconds:.1f}s"
     )
-    print(f"private keys: {made.key_dir}  (outside the registry; delete them when done)")
-    print(f"next: credreg --root {made.root} check")
+    _say(f"private keys: {made.key_dir}  (outside the registry; delete them when done)")
+    _say(f"next: credreg --root {made.root} check")
     return 0
 
 

@@ -43,7 +43,7 @@ import yaml
 
 from generator import layout
 from generator._internal.durations import add_duration
-from generator._internal.files import Claimed, claim_folder, clear_abandoned, resolved
+from generator._internal.files import Claimed, claim_folder, clear_abandoned, resolved, sync_file_system, write_staged
 from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import progress
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
@@ -811,9 +811,14 @@ _Dumper.add_representer(str, _str)
 
 
 def _write_yaml(path: Path, schema: str, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
-    path.write_text(f"# yaml-language-server: $schema={schema}\n{body}", encoding="utf-8")
+    _write(path, f"# yaml-language-server: $schema={schema}\n{body}")
+
+
+def _write(path: Path, text: str) -> None:
+    """Every file of the demo registry: UTF-8 whatever the locale, into the staging folder that is renamed into
+    place once complete and synced (:func:`write_staged`, never through a link)."""
+    write_staged(path, text.encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -976,16 +981,14 @@ def _sign_task(task: _Task) -> _Signed:
     if task.batch:
         date = task.times[0].date().isoformat()
         path = batch_filename(root, task.issuer, task.credential, date, f"{task.seed & 0xFFFFFFFF:08x}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) + "\n" for a in signed))
+        _write(path, "".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) + "\n" for a in signed))
         digests = [award_hash(signed[i]) for i in task.revoke]
     else:
         digests = []
         for award in signed:
             digest = award_hash(award)
             path = award_filename(root, task.issuer, award, digest)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render_award(award), encoding="utf-8")
+            _write(path, render_award(award))
             digests.append(digest)
         digests = [digests[i] for i in task.revoke]
     for i, digest in zip(task.revoke, digests, strict=True):
@@ -1055,6 +1058,8 @@ def write_demo(
         stage = claim_folder(out.parent, _staging_prefix(out), held).path
         key_stage = claim_folder(key_dir.parent, _staging_prefix(key_dir), held, mode=0o700).path
         made = _write_demo(stage, key_stage, rng, issuers, credentials, awards, jobs, show_progress, now, revoked_share)
+        for folder in (key_stage, stage):  # on disk before the names say complete: a crash leaves no empty file
+            sync_file_system(folder)
         # The keys first: killed between the two renames, the registry is not there, and --out is free again.
         key_stage.rename(key_dir)  # over a missing or empty folder (refused if anything was put in it since)
         try:
@@ -1101,15 +1106,14 @@ def _write_demo(
     for plan in plans:
         folder = layout.issuer_dir(out, plan.id)
         _write_yaml(folder / "issuer.yaml", "../../../schemas/issuer.schema.json", _issuer_doc(plan, rng))
-        (folder / "logo.svg").write_text(_svg(plan.name, f"#{rng.randrange(0x303030, 0xA0A0A0):06x}"))
+        _write(folder / "logo.svg", _svg(plan.name, f"#{rng.randrange(0x303030, 0xA0A0A0):06x}"))
     definitions = _plan_credentials(rng, plans, credentials)
     for issuer, docs in definitions.items():
         for slug, doc in docs:
             if rng.random() < 0.4:
                 doc["image"] = f"images/{slug}.svg"
                 image = layout.issuer_dir(out, issuer) / "images" / f"{slug}.svg"
-                image.parent.mkdir(parents=True, exist_ok=True)
-                image.write_text(_svg(doc["name"], f"#{rng.randrange(0x204060, 0x90B0D0):06x}"))
+                _write(image, _svg(doc["name"], f"#{rng.randrange(0x204060, 0x90B0D0):06x}"))
             _write_yaml(layout.credential_path(out, issuer, slug), "../../../../schemas/credential.schema.json", doc)
     registry = _load(out)
     keys, windows = _make_keys(registry, key_dir, rng, now)
@@ -1157,7 +1161,7 @@ def _write_skeleton(out: Path) -> None:
     }
     _write_yaml(out / layout.GOVERNANCE_PATH, "../schemas/governance.schema.json", governance)
     write_schemas(out / layout.SCHEMAS_DIR)
-    (out / ".gitignore").write_text("/.cache/\n/site/\n/.build/\n", encoding="utf-8")
+    _write(out / ".gitignore", "/.cache/\n/site/\n/.build/\n")
 
 
 def _load(out: Path) -> Registry:
@@ -1190,7 +1194,7 @@ def _make_keys(
     old = json.loads(old_path.read_text(encoding="utf-8"))
     retired = rotation - dt.timedelta(seconds=1)
     old["valid_until"] = timestamp(retired)
-    old_path.write_text(json.dumps(old, indent=2) + "\n", encoding="utf-8")
+    _write(old_path, json.dumps(old, indent=2) + "\n")
     keys[rotating] = [
         (keys[rotating][0][0], since, retired),
         (load_signing_key(made.private_path, root=registry.root), rotation, None),
@@ -1253,7 +1257,7 @@ def _revoke(
         lines.setdefault(issuer, []).append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
         revoked.setdefault(issuer, {}).setdefault(number, []).append(index)
     for issuer, entries in lines.items():
-        layout.revocations_path(registry.root, issuer).write_text("\n".join(entries) + "\n", encoding="utf-8")
+        _write(layout.revocations_path(registry.root, issuer), "\n".join(entries) + "\n")
     return revoked
 
 
@@ -1274,8 +1278,7 @@ def _write_status_lists(
                 set_bit(bits, index)
             credential = signed_status_list(registry, issuer, number, bits, key, now)
             path = layout.status_list_path(registry.root, issuer, number)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(credential, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            _write(path, json.dumps(credential, indent=2, ensure_ascii=False) + "\n")
             written += 1
     return written
 

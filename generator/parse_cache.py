@@ -43,7 +43,7 @@ import yaml
 
 from generator import __version__
 from generator._internal.source import Document, Positions, parse_yaml
-from generator.verify.cache import cache_secret, default_cache_dir, write_cache_file
+from generator.verify.cache import cache_secret, default_cache_dir, read_cache_file, usable_cache_dir, write_cache_file
 
 __all__ = ["ParseCache", "parse_fingerprint"]
 
@@ -104,7 +104,7 @@ class ParseCache:
     def open(cls, root: Path, directory: Path | None = None) -> ParseCache | None:
         """The registry's cache, or ``None`` when no secret can be kept safely (then nothing is cached)."""
         directory = directory or default_cache_dir(root)
-        secret = cache_secret(directory)
+        secret = cache_secret(directory) if usable_cache_dir(root, directory) else None
         return None if secret is None else cls(secret, directory / _FILE)
 
     def _tag(self, digest: str, payload: bytes) -> str:
@@ -154,11 +154,8 @@ class ParseCache:
 
 def _read_entries(path: Path) -> dict[str, bytes]:
     """``sha256 hex → "tag payload"`` lines of the cache file; a missing or foreign file is an empty cache."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    if not data.startswith(_MAGIC):
+    data = read_cache_file(path)
+    if data is None or not data.startswith(_MAGIC):
         return {}
     entries: dict[str, bytes] = {}
     for line in data[len(_MAGIC) :].split(b"\n"):

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 
 from generator import layout
-from generator._internal.text import UNSEEN
+from generator._internal.text import terminal_lines, terminal_safe, terminal_text
 from generator.errors import Location, Problem, ProblemList, Severity
 from generator.registry import Registry
 from generator.verify.results import (
@@ -20,29 +20,7 @@ from generator.verify.results import (
     revoked_because,
 )
 
-__all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_lines", "terminal_safe"]
-
-# What a terminal (or a log viewer) acts on instead of showing: C0 and C1 controls (ESC starts the sequences
-# that clear the screen, move the cursor, hide text), DEL, the bidirectional overrides, embeddings, isolates and
-# marks (they reorder what is shown), and the Unicode line and paragraph separators.
-_UNSAFE = re.compile(f"[\\t\\n\\r{UNSEEN}]")  # what no text may hold, and the line ends and tab besides
-
-
-def _escaped(match: re.Match[str]) -> str:
-    code = ord(match[0])
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with every character a terminal would act on shown escaped (``\\x1b``, ``\\u202e``), newlines
-    and tabs included: one line of output stays one line, and shows what the file says, not what it commands."""
-    return _UNSAFE.sub(_escaped, text)
-
-
-def terminal_lines(text: str) -> str:
-    """``text`` as :func:`terminal_safe` shows it, but for its line breaks: a message of several lines (an error and
-    its hints) keeps them, and every other character a terminal would act on is shown escaped."""
-    return _UNSAFE.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text)
+__all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_lines", "terminal_safe", "terminal_text"]
 
 
 class OutputFormat(enum.StrEnum):
@@ -54,7 +32,7 @@ class OutputFormat(enum.StrEnum):
 def _escape_data(value: str) -> str:
     # GitHub's workflow-command encoding: the message may span lines only through these escapes. Every other
     # control (an ANSI escape the log viewer renders, a bidi override) is shown escaped, as on a terminal.
-    safe = _UNSAFE.sub(lambda m: m[0] if m[0] in "\r\n" else _escaped(m), value)
+    safe = terminal_safe(value, keep="\r\n")
     return safe.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -496,12 +496,16 @@ def credential_answers(ref: str, flags: dict[str, Any], ask: Ask | None) -> Cred
 def new_issuer(root: Path, made: Scaffold) -> list[Path]:
     """Write an issuer's ``issuer.yaml`` and, when the registry has one, regenerate ``.github/CODEOWNERS``."""
     from generator.governance import write_codeowners
-    from generator.governance.codeowners import codeowners_path
+    from generator.governance.codeowners import codeowners_lock, codeowners_path
     from generator.load import load_registry
 
     owners = codeowners_path(root)  # refused (a link on its way) before the issuer's file is written
-    written = [write_scaffold(root, made)]
-    if owners.is_file():
+    if not owners.is_file():
+        return [write_scaffold(root, made)]
+    # The issuer's file, the load and CODEOWNERS under one lock: a run that loads after another wrote its issuer
+    # file but before that run wrote CODEOWNERS would otherwise write rows without it, and might write last.
+    with codeowners_lock(root):
+        written = [write_scaffold(root, made)]
         loaded = load_registry(root)
         if loaded.registry is not None and not loaded.problems.errors:
             written.append(write_codeowners(loaded.registry))

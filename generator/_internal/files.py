@@ -4,6 +4,7 @@ following a symbolic link."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import fcntl
 import json
@@ -21,6 +22,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from generator._internal.plainjson import orjson_writes_as_json
+from generator._internal.text import terminal_safe
 from generator.errors import UsageError
 
 
@@ -46,16 +48,38 @@ def resolved(path: Path) -> Path:
 
 
 def option_file_error(option: str, path: str | Path, exc: OSError) -> UsageError:
-    """A file named on the command line that cannot be read or written: the option and the path, not a traceback."""
-    return UsageError(f"{option} {path}: {exc.strerror or exc}")
+    """A file named on the command line that cannot be read or written: the option and the path, not a traceback.
+    The path is shown escaped (:func:`terminal_safe`): one with a line break would otherwise print a second line
+    of its own (``credreg: ok``) under the message."""
+    return UsageError(f"{option} {terminal_safe(os.fspath(path))}: {exc.strerror or exc}")
 
 
 def write_option_file(option: str, path: str | Path, text: str) -> None:
-    """Write a file named by ``option`` whole (a reader, or a killed run, never leaves half of it)."""
+    """Write a file named by ``option`` whole (a reader, or a killed run, never leaves half of it). A FIFO, a
+    terminal or a device there (``--pr-body /dev/stdout``, a process substitution) is written to as it is: the
+    temporary file renamed over it replaced it (``/dev/stdout`` made a regular file, when run as root), and
+    whoever read the FIFO waited for ever."""
     try:
+        if _special(Path(path)):
+            fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+            try:
+                with naming(Path(path)):
+                    _write_all(fd, text.encode("utf-8"))
+            finally:
+                os.close(fd)
+            return
         write_text_atomic(Path(path), text)
     except OSError as exc:
         raise option_file_error(option, path, exc) from None
+
+
+def _special(path: Path) -> bool:
+    """Whether ``path`` is (or links to) something other than a regular file or a folder."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -77,9 +101,9 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None
                 _write_exclusive(tmp, data, 0o666, sync=False)
             elif not _write_unnamed(tmp, data, 0o666):
                 _write_exclusive(tmp, data, 0o666)
-        tmp.replace(path)
+            tmp.replace(path)
     except BaseException:
-        tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind, not even the temporary file
+        _remove(tmp)  # a failed write leaves nothing behind, not even the temporary file
         raise
 
 
@@ -87,12 +111,14 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None
 def naming(path: Path) -> Iterator[None]:
     """An :class:`OSError` raised while ``path`` is written that names no file (a ``write`` or ``fsync`` failing: a
     full disk, a quota, an I/O error) names ``path``: the command's message then says which file, not only why
-    (``credreg: [Errno 28] No space left on device``)."""
+    (``credreg: [Errno 28] No space left on device``), and one that names another file (the temporary sibling it
+    is written to first, the folder an unnamed file is opened in) names ``path`` instead."""
     try:
         yield
     except OSError as exc:
-        if exc.filename is None:
-            exc.filename = os.fspath(path)
+        # Not the temporary sibling or the folder an unnamed file is opened in either (where the file system
+        # makes no unnamed files, ``.name.3f9a….tmp: Read-only file system``): a file the user never named.
+        exc.filename, exc.filename2 = os.fspath(path), None
         raise
 
 
@@ -346,7 +372,7 @@ def prepared_new(path: Path, data: bytes, *, mode: int = 0o666) -> Iterator[Call
         if fd is not None:
             os.close(fd)
         if staged is not None:
-            staged.unlink(missing_ok=True)
+            _remove(staged)
 
 
 def stage_new(path: Path, data: bytes, *, mode: int = 0o666) -> Path:
@@ -369,8 +395,15 @@ def _write_exclusive(path: Path, data: bytes, mode: int, *, sync: bool = True) -
             if sync:
                 os.fsync(fh.fileno())
     except BaseException:
-        path.unlink(missing_ok=True)  # created above: ours to remove
+        _remove(path)  # created above: ours to remove
         raise
+
+
+def _remove(path: Path) -> None:
+    """Remove a temporary file this module made. A removal that fails (a read-only file system, an I/O error) is
+    left as it is: it must not replace the error that made it necessary with one naming the temporary file."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 #: What ``link`` fails with on a file system without hard links (FAT, some network and FUSE ones).
@@ -392,7 +425,7 @@ def place_new(staged: Path, path: Path) -> None:
                 raise
             _copy_new(staged, path)
     finally:
-        staged.unlink(missing_ok=True)
+        _remove(staged)
 
 
 def _copy_new(staged: Path, path: Path) -> None:
@@ -400,17 +433,32 @@ def _copy_new(staged: Path, path: Path) -> None:
 
 
 def write_staged(path: Path, data: bytes) -> None:
-    """Write into a build's staging folder (swapped in whole once complete): a plain write, parents made.
+    """Write into a staging folder (a build's, a demo registry's: swapped in whole once complete, and synced then
+    by :func:`sync_file_system`): a plain write, parents made, never through a link at ``path``.
 
     The parents are made only when the open says they are missing: a build writes tens of thousands of files
     into a few thousand folders, and a ``mkdir`` before each write is one system call too many."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        fh = path.open("wb")  # opened apart from the with: a missing folder is told from other errors
+        fd = os.open(path, flags, 0o666)  # opened apart from the with: a missing folder is told from other errors
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fh = path.open("wb")
-    with naming(path), fh:
+        fd = os.open(path, flags, 0o666)
+    with naming(path), os.fdopen(fd, "wb") as fh:
         fh.write(data)
+
+
+def sync_file_system(folder: Path) -> None:
+    """Write to disk what was written to the file system holding ``folder`` (``syncfs``; ``sync`` where there is
+    none): one call before a staging folder of thousands of files is renamed into place, where an ``fsync`` of
+    each would cost seconds, so that a crash after the rename never leaves empty files under the final name."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+        if syncfs is None or syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
 
 
 def scratch_folder(prefix: str) -> Path:
@@ -469,12 +517,41 @@ def append_lines(path: Path, lines: list[str]) -> None:
     common lock (an owner's record beside the key, signed into from two checkouts of the registry, each holding
     its own owner folder) never cut each other's line, nor glue theirs onto half of the other's. A file replaced
     (renamed over, rotated) while this call waited for it is opened again: the line goes to the file at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = _locked_append(path)
+    append_text(path, "".join(line.rstrip("\n") + "\n" for line in lines))
+
+
+def append_text(path: Path, text: str, *, errors: str = "strict", parents: bool = True) -> None:
+    """Append ``text`` (its lines; a final newline is added when it has none) as :func:`append_bytes` does, after a
+    newline when the file's last line has none: a registry's log, or a file a CI job names (its step summary, its
+    outputs), which other steps append to as well. ``errors``: how characters UTF-8 cannot hold (a path's
+    surrogate escapes) are written (:meth:`str.encode`); ``parents``: missing folders are made (not for a file
+    the user named: a mistyped folder is an error, not made)."""
+    body = text if text.endswith("\n") else text + "\n"
+    append_bytes(path, body.encode("utf-8", errors), lines=True, parents=parents)
+
+
+def append_bytes(path: Path, data: bytes, *, lines: bool = False, follow: bool = True, parents: bool = True) -> None:
+    """Append ``data``: whole or not at all (a write cut short is taken back while the file is as this call left
+    it), synced, under the file's lock (:func:`append_lines`). The one way a file is appended to.
+
+    ``lines``: after a newline when the file's last line has none. ``follow``: a link at ``path`` is followed, and
+    a FIFO or a terminal there (``--summary /dev/stderr``) written to as it is (a file the user named); without
+    it, the file must be a regular file and no link (:class:`OSError`: a file of the checkout, such as a cache,
+    which a committed link could point anywhere)."""
+    if parents:
+        _make_parent(path)
+    with naming(path):
+        fd = _locked_append(path, follow=follow)
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            with naming(path):
+                if not follow:
+                    raise OSError(errno.EINVAL, "not a regular file")
+                _write_all(fd, data)  # a FIFO or a terminal: no size to take back, nothing to sync
+            return
         start = os.lseek(fd, 0, os.SEEK_END)
-        prefix = b"\n" if start > 0 and os.pread(fd, 1, start - 1) != b"\n" else b""
-        data = prefix + "".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8")
+        prefix = b"\n" if lines and start > 0 and os.pread(fd, 1, start - 1) != b"\n" else b""
+        data = prefix + data
         written = 0
         try:
             with naming(path):
@@ -494,15 +571,22 @@ def append_lines(path: Path, lines: list[str]) -> None:
         os.close(fd)  # closing the last descriptor releases the lock
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 #: What ``flock`` fails with where the file system has no locks.
 _NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS})
 
 
-def _locked_append(path: Path) -> int:
+def _locked_append(path: Path, *, follow: bool = True) -> int:
     """A descriptor of the file at ``path`` (made if missing), opened to append and locked (``flock``), still the
-    file at ``path`` once the lock is held."""
+    file at ``path`` once the lock is held; never through a link at ``path`` unless ``follow``."""
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | (0 if follow else os.O_NOFOLLOW | os.O_NONBLOCK)
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+        fd = os.open(path, flags, 0o666)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
@@ -510,7 +594,7 @@ def _locked_append(path: Path) -> int:
                 if exc.errno not in _NO_LOCKS:
                     raise
                 return fd  # a file system without locks (a network share without its lock service): as before
-            held, named = os.fstat(fd), path.stat()
+            held, named = os.fstat(fd), path.stat(follow_symlinks=follow)
         except FileNotFoundError:  # removed while this call waited: made again
             os.close(fd)
             continue

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from generator import layout
 from generator._internal.files import FolderBusy, folder_lock
+from generator._internal.text import terminal_safe
 from generator.errors import FolderLocked, UsageError
 
 __all__ = ["LOCK_TIMEOUT_ENV", "held", "owner_lock"]
@@ -57,6 +58,8 @@ def held(folder: Path, shown: str, runs: str) -> Iterator[None]:
     every read-modify-write of a folder's files that two runs could interleave (the log's state: ``log publish``,
     ``log add-cosignatures``; a witness's)."""
     timeout = _timeout()
+
+    shown = terminal_safe(shown)  # a path the user gave (--state): printed, not obeyed
 
     def waiting() -> None:
         print(

@@ -18,8 +18,9 @@ GitHub reads CODEOWNERS from the pull request's base branch, so a new issuer's f
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from generator._internal.files import refuse_link_on_path, write_text_atomic
@@ -27,7 +28,14 @@ from generator._internal.text import UNSEEN
 from generator.errors import CredregError, Problem, ProblemList
 from generator.registry import Registry
 
-__all__ = ["CODEOWNERS_PATH", "codeowners_problems", "read_codeowners", "render_codeowners", "write_codeowners"]
+__all__ = [
+    "CODEOWNERS_PATH",
+    "codeowners_lock",
+    "codeowners_problems",
+    "read_codeowners",
+    "render_codeowners",
+    "write_codeowners",
+]
 
 CODEOWNERS_PATH = ".github/CODEOWNERS"
 
@@ -104,6 +112,24 @@ def codeowners_path(root: Path) -> Path:
     on the way is a symbolic link, which the file would be written through, replacing one wherever it points."""
     refuse_link_on_path(root, CODEOWNERS_PATH)
     return root / CODEOWNERS_PATH
+
+
+@contextlib.contextmanager
+def codeowners_lock(root: Path) -> Iterator[None]:
+    """Hold the lock of CODEOWNERS's folder (``.github``, made if missing) while the block runs: every run that
+    loads the registry and rewrites CODEOWNERS (``credreg new issuer``, ``credreg codeowners``) does both under
+    it. Two at once otherwise each wrote the rows of the issuers it had loaded: the last writer's file lacked the
+    other's new issuer, and the check said CODEOWNERS was out of date. Waits, saying so, as an issuer's award runs
+    do (:func:`generator.awarding.lock.held`). Refused first when a folder on the way is a symbolic link."""
+    from generator.awarding.lock import held
+
+    folder = codeowners_path(root).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # .github a file, say
+        raise CredregError(f"cannot write {CODEOWNERS_PATH}: {exc.strerror or exc}") from None
+    with held(folder, folder.name, "credreg new issuer or credreg codeowners"):
+        yield
 
 
 def write_codeowners(registry: Registry) -> Path:

@@ -32,6 +32,7 @@ grows beyond the registry), other runs append. A torn or foreign file is simply 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -42,6 +43,8 @@ import stat
 import sys
 from pathlib import Path
 
+from generator._internal.files import append_bytes, link_on_path, open_regular, write_bytes_atomic, write_new
+
 __all__ = [
     "CACHE_DIR_ENV",
     "SECRET_ENV",
@@ -50,6 +53,8 @@ __all__ = [
     "code_fingerprint",
     "default_cache_dir",
     "fingerprinted_files",
+    "read_cache_file",
+    "usable_cache_dir",
     "write_cache_file",
 ]
 
@@ -125,17 +130,14 @@ def _user_secret() -> bytes | None:
     path = _config_dir() / "cache-secret"
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(secrets.token_bytes(32))
-        info = path.stat()
-        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO) or info.st_uid != os.getuid():
-            return None  # others could read it (and forge entries) or replace it
-        secret = path.read_bytes()
+        # Whole or not there (a run killed midway left a short secret, and no cache ever after), never through a link.
+        with contextlib.suppress(FileExistsError):
+            write_new(path, secrets.token_bytes(32), mode=0o600)
+        with open_regular(path) as fh:
+            info = os.fstat(fh.fileno())
+            if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO) or info.st_uid != os.getuid():
+                return None  # others could read it (and forge entries) or replace it
+            secret = fh.read(33)
     except OSError:
         return None
     return secret if len(secret) == 32 else None
@@ -183,7 +185,7 @@ class VerificationCache:
     def open(cls, root: Path, directory: Path | None = None) -> VerificationCache:
         """The registry's cache (see :func:`default_cache_dir`); in memory only if no secret can be kept."""
         directory = directory or default_cache_dir(root)
-        secret = cache_secret(directory)
+        secret = cache_secret(directory) if usable_cache_dir(root, directory) else None
         if secret is None:
             return cls.in_memory()
         return cls(secret, path=directory / _FILE)
@@ -251,8 +253,7 @@ class VerificationCache:
                     self._tags = {t.decode("latin-1") for t in keep}
                     self._used = bytearray()
             elif self._new:
-                with self.path.open("ab") as fh:
-                    fh.write(bytes(self._new))
+                append_bytes(self.path, bytes(self._new), follow=False)
         except OSError:
             return  # a cache that cannot be written is only slower next time
         self._new = bytearray()
@@ -264,10 +265,33 @@ def write_cache_file(path: Path, data: bytes) -> None:
     if not path.parent.is_dir():
         path.parent.mkdir(parents=True)
         # Ignored by Git whatever the repository's own .gitignore says (the file ignores itself too).
-        (path.parent / ".gitignore").write_text("# Created by credreg: a local cache.\n*\n")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+        with contextlib.suppress(FileExistsError):
+            write_new(path.parent / ".gitignore", b"# Created by credreg: a local cache.\n*\n")
+    # A new temporary file (never one planted under a guessable name, never through a link) renamed over the
+    # cache: a link there is replaced, not written through. Not synced: a cache lost in a crash is only cold.
+    write_bytes_atomic(path, data, durable=False)
+
+
+def usable_cache_dir(root: Path, directory: Path) -> bool:
+    """Whether a cache may be written in ``directory``: not when it lies in the registry's checkout under a folder
+    that is a symbolic link (``.cache``, committed as one by a pull request), which could point anywhere the
+    runner can write. A folder the user chose outside the checkout (``$CREDREG_CACHE_DIR``) is theirs."""
+    try:
+        rel = directory.relative_to(root)
+    except ValueError:
+        return True
+    return not rel.parts or link_on_path(root, f"{rel.as_posix()}/{_FILE}") is None
+
+
+def read_cache_file(path: Path) -> bytes | None:
+    """The bytes of a cache's file, ``None`` when it cannot be read: never through a link at its end, never a FIFO
+    or a device (the checkout holds it: one committed as a FIFO, or a link to /dev/zero, made the check wait, or
+    read, for ever)."""
+    try:
+        with open_regular(path) as fh:
+            return fh.read()
+    except OSError:
+        return None
 
 
 def _split(data: bytes | bytearray) -> set[bytes]:
@@ -275,11 +299,8 @@ def _split(data: bytes | bytearray) -> set[bytes]:
 
 
 def _read_tags(path: Path) -> set[str]:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return set()
-    if not data.startswith(_MAGIC):
+    data = read_cache_file(path)
+    if data is None or not data.startswith(_MAGIC):
         return set()
     end = len(data) - (len(data) - len(_MAGIC)) % TAG_BYTES  # a torn append leaves a partial record
     return {data[i : i + TAG_BYTES].decode("latin-1") for i in range(len(_MAGIC), end, TAG_BYTES)}
