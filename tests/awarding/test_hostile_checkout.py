@@ -408,6 +408,26 @@ def test_an_award_never_draws_its_slot_from_a_list_its_issuer_never_signed(signe
     assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "nothing written"
 
 
+def test_a_revocation_is_never_appended_through_a_link_at_the_log(signer: Signer, tmp_path: Path) -> None:
+    # A checkout whose revocations.jsonl is a link (a branch checked out to review it): the signed line would go to
+    # the link's target, any file the user can write. The registry's load refuses the link, so credreg revoke
+    # refuses before signing, and the target is untouched.
+    revoked = signer.award(email="revoked@example.org")
+    log = layout.revocations_path(signer.root, ISSUER)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_bytes(b"not the registry's\n")
+    if log.exists():
+        log.unlink()
+    log.symlink_to(outside)
+    before = _snapshot(signer)
+    done = _credreg(signer, "revoke", revoked.hash, "--reason", "Issued in error", "--key", str(signer.key_path))
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "revocations.jsonl: is a symbolic link" in done.stderr, done.stderr
+    assert outside.read_bytes() == b"not the registry's\n"
+    assert _snapshot(signer) == before
+
+
 def test_an_award_never_draws_its_slot_from_a_list_that_ends(signer: Signer) -> None:
     # A list its issuer signed in force, but given an end (validUntil, which credreg never writes; a push past the
     # pull-request check brings one): the next award was drawn into it and signed, an award every reader reads as
