@@ -57,6 +57,7 @@ from generator.tlog.tiles import TILES_DIR
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import MAX_FILE, LogError, LogSource, VerifiedLog, open_log
 from generator.transparency.logindex import (
+    CLEARED,
     KEY,
     KEY_RETIRED,
     LIST,
@@ -122,6 +123,9 @@ class ListBinding:
     """The entry of the log's latest version of the list (None: the log has none)."""
     holds: bool
     """Whether the bytes used are that version."""
+    cleared: int | None = None
+    """The log's latest ``status-list-cleared`` entry of the list (a revocation taken back), if any: a list put
+    back from before a revocation is the latest version, byte for byte, and only this entry tells it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,7 +404,7 @@ def _scan(
         whole.add(index, entry)
         if entry.kind in KEY_RETIRED and entry.path in paths:
             retired.append((index, entry))
-        if entry.kind == "status-list" and entry.path == list_path:
+        if entry.kind in (LIST, CLEARED) and entry.path == list_path:
             versions.append((index, entry))
         if entry.kind == kind and entry.sha256 == want and found is None and kind != LIST_KIND:
             if not log.proves(merkle.leaf_hash(raw), index):  # the proof a browser would check, checked here too
@@ -421,8 +425,14 @@ def _scan(
 
 def _latest_if(versions: list[tuple[int, LogEntry]], want: str) -> int | None:
     """The entry of the latest version of a list when it is ``want`` (SHA-256 of the bytes given), else None."""
-    latest = max(versions, key=lambda item: item[0], default=None)
+    latest = _last(versions, LIST)
     return latest[0] if latest is not None and latest[1].sha256 == want else None
+
+
+def _last(versions: list[tuple[int, LogEntry]], kind: str) -> tuple[int, LogEntry] | None:
+    """The last of a status list's entries of ``kind`` (``status-list``: its latest version; ``status-list-cleared``:
+    the last revocation taken back), of those its index line names or a scan found."""
+    return max(((i, e) for i, e in versions if e.kind == kind), key=lambda item: item[0], default=None)
 
 
 def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
@@ -496,7 +506,8 @@ def _lookup(
 
 
 def _list_versions(log: VerifiedLog, path: str, edge: merkle.HashSource) -> list[tuple[int, LogEntry]]:
-    """The version of a status list the site's index file names (its latest), proven; none when it has no file."""
+    """The entries of a status list the site's index file names (its latest version, and its last revocation taken
+    back if any), proven; none when it has no file."""
     return _indexed(log, LIST, path, f"index/status/{status_index_name(path)}.json", edge) or []
 
 
@@ -529,7 +540,7 @@ def _indexed(
     found = []
     for record in records:
         at, entry = _proven(log, record, where, edge)
-        if entry.path != path or (entry.kind not in KEY_RETIRED if kind == KEY else entry.kind != LIST):
+        if entry.path != path or (entry.kind not in KEY_RETIRED if kind == KEY else entry.kind not in (LIST, CLEARED)):
             what = "a retirement of the key" if kind == KEY else "a version of the status list"
             raise LogError(f"{where}: entry {at} is not {what} {path}")
         found.append((at, entry))
@@ -623,9 +634,12 @@ def _find(
         found, retired, versions = _scan(log, want, kind, keys, list_path, owner)
     binding = None
     if status_list is not None:
-        latest = max(versions, key=lambda item: item[0], default=None)
+        latest, cleared = _last(versions, LIST), _last(versions, CLEARED)
         binding = ListBinding(
-            status_list[0], latest[0] if latest else None, latest is not None and latest[1].sha256 == status_list[1]
+            status_list[0],
+            latest[0] if latest else None,
+            latest is not None and latest[1].sha256 == status_list[1],
+            cleared[0] if cleared else None,
         )
     if found is None:
         return None, binding
@@ -733,6 +747,8 @@ def list_clause(binding: ListBinding | None) -> tuple[bool, str]:
     what = f"its status list {binding.path}"
     if binding.latest is None:
         return False, f"; but {what} is not in the public log"
+    if binding.cleared is not None:
+        return False, f"; but its status list {taken_back(binding.path, binding.cleared)}"
     if binding.holds:
         return True, f"; {what} is the log's latest version of it (entry {binding.latest})"
     return False, (
@@ -798,6 +814,14 @@ IMAGE_NOT_FILE = (
     "a badge image carries the list's text, not its file, which the log records byte for byte: give the file "
     "itself to check it"
 )
+
+
+def taken_back(path: str, cleared: int) -> str:
+    """The words of a status list with a revocation taken back (tlog.js ``takenBack`` says the same)."""
+    return (
+        f"{path} had a revocation taken back: entry {cleared} logs that a bit set before was cleared "
+        "(status-list-cleared: an older list put back, or the list withdrawn), and no revocation is withdrawn"
+    )
 
 
 def _recorded(found: LogInclusion, signer: str, now: dt.datetime | None) -> str:
@@ -879,6 +903,8 @@ def status_list_log_check(
     retired = _retired_clause(found)
     if retired:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + retired)
+    if binding.cleared is not None:  # the latest version, put back from before a revocation
+        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"{reason}; but {taken_back(path, binding.cleared)}")
     reason += f"; it is the log's latest version of {path}"
     if found.cosigned < found.quorum:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + " (quorum not reached)")

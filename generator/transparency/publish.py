@@ -47,6 +47,7 @@ from generator.transparency.entries import (
 )
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 from generator.transparency.logindex import (
+    CLEARED,
     KEPT_FILE,
     KEY,
     KEY_RETIRED,
@@ -384,13 +385,13 @@ def copy_log(
             if found is not None:  # the first in each issuer's name: it dates the publication
                 issuer, digest, record = found
                 awards.setdefault(digest, {}).setdefault(issuer, record)
-        elif raw.startswith((_KEY, _STATUS_LIST)):  # every logged key gets a file (no 404 page fetched)
+        elif raw.startswith((_KEY, _STATUS_LIST, _CLEARED)):  # every logged key gets a file (no 404 page fetched)
             try:
                 entry = LogEntry.parse(raw)
             except ValueError:
                 return
             index.add(number, entry)
-            if entry.kind in KEY_RETIRED or entry.kind == LIST:
+            if entry.kind in KEY_RETIRED or entry.kind in (LIST, CLEARED):
                 texts[number] = raw.decode()
         elif raw.startswith(_ENDORSEMENT):
             try:
@@ -431,8 +432,9 @@ def copy_log(
             name = hashlib.sha256(method.encode()).hexdigest()
             records = [key_record(n, texts[n]) for n in numbers]
             sink(f"index/keys/{name}.json", _compact({"records": records, "index": index.proof(KEY, path)}))
-    for path, number in sorted(index.lists.items()):  # the latest version only: O(1) however often a list changes
-        records = [key_record(number, texts[number])]
+    # The latest version only, and the latest revocation taken back if any: O(1) however often a list changes.
+    for path in index.list_paths():
+        records = [key_record(number, texts[number]) for number in index.list_entries(path)]
         sink(
             f"index/status/{status_index_name(path)}.json",
             _compact({"records": records, "index": index.proof(LIST, path)}),
@@ -466,7 +468,8 @@ DEMO_VKEY_FILE = "demo-vkey"
 
 _AWARD = b"credreg-log/1 award "
 _KEY = b"credreg-log/1 key-"
-_STATUS_LIST = b"credreg-log/1 status-list "  # not status-list-cleared: a verifier wants the versions
+_STATUS_LIST = b"credreg-log/1 status-list "
+_CLEARED = b"credreg-log/1 status-list-cleared "  # a revocation taken back: every reader is told (logindex.py)
 _ENDORSEMENT = b"credreg-log/1 endorsement "
 
 
