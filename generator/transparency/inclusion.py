@@ -225,6 +225,7 @@ class _Counting(LogSource):
 
     def __init__(self, source: LogSource) -> None:
         self.url, self.dir, self.overlay, self.tiles = source.url, source.dir, source.overlay, source.tiles
+        self.timeout = source.timeout
         self.files: set[str] = set()
 
     def read(self, rel: str) -> bytes | None:
@@ -304,7 +305,7 @@ def _data_source(site: LogSource, index: Any) -> LogSource | None:
     if base is None:
         return None
     if isinstance(base, str) and base.startswith(("https://", "http://")) and base.endswith("/"):
-        return LogSource(base)
+        return site.at(base)
     raise LogError(f"{site}/verify/index.json names a malformed data_url")
 
 
@@ -555,9 +556,9 @@ def _indexed(
 def _site_of(source: LogSource) -> LogSource | None:
     """The site whose ``log/`` this is (the award records are in its verification shards), if it is one."""
     if source.url is not None:
-        return LogSource(source.url[: -len("log/")]) if source.url.endswith("/log/") else None
+        return source.at(source.url[: -len("log/")]) if source.url.endswith("/log/") else None
     assert source.dir is not None
-    return LogSource(source.dir.resolve().parent)
+    return source.at(source.dir.resolve().parent)
 
 
 def find_award(
@@ -628,7 +629,7 @@ def _find(
     if site is not None and index is not None:
         data = _data_source(site, index)
         if data is not None:  # the tiles moved with the verification data; what the verifier trusts did not
-            counting.tiles = LogSource(f"{data}log/")
+            counting.tiles = data.at(f"{data}log/")
         found, retired, versions = _lookup(log, site, index, policy, want, kind, keys, list_path, owner)
     else:  # a bare log state, or a log/ outside its site: every entry is read
         found, retired, versions = _scan(log, want, kind, keys, list_path, owner)
