@@ -748,10 +748,8 @@ def list_clause(binding: ListBinding | None) -> tuple[bool, str]:
     what = f"its status list {binding.path}"
     if binding.latest is None:
         return False, f"; but {what} is not in the public log"
-    if binding.cleared is not None:
-        return False, f"; but its status list {taken_back(binding.path, binding.cleared)}"
     if binding.holds:
-        return True, f"; {what} is the log's latest version of it (entry {binding.latest})"
+        return True, f"; {what} is the log's latest version of it (entry {binding.latest}){_beware(binding)}"
     return False, (
         f"; but {what}, as read here, is not the log's latest version of it (entry {binding.latest}): an older "
         "list (a revocation made since hidden) or one never published"
@@ -820,9 +818,16 @@ IMAGE_NOT_FILE = (
 def taken_back(path: str, cleared: int) -> str:
     """The words of a status list with a revocation taken back (tlog.js ``takenBack`` says the same)."""
     return (
-        f"{path} had a revocation taken back: entry {cleared} logs that a bit set before was cleared "
-        "(status-list-cleared: an older list put back, or the list withdrawn), and no revocation is withdrawn"
+        f"; beware: {path} had a revocation taken back (entry {cleared} logs that a bit set before was cleared: an "
+        "older list put back, the list withdrawn, or its awards re-issued), which no revocation may be"
     )
+
+
+def _beware(binding: ListBinding) -> str:
+    """A list put back from before a revocation is its latest version byte for byte: said to every reader, never
+    only to its owner's monitor. Said, not failed: the log does not show which bit was cleared, nor that it was set
+    again, and a registry's awards re-issued clear bits too (the example's did)."""
+    return taken_back(binding.path, binding.cleared) if binding.cleared is not None else ""
 
 
 def _recorded(found: LogInclusion, signer: str, now: dt.datetime | None) -> str:
@@ -904,9 +909,7 @@ def status_list_log_check(
     retired = _retired_clause(found)
     if retired:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + retired)
-    if binding.cleared is not None:  # the latest version, put back from before a revocation
-        return Check(CHECK_ID, LABEL, CheckStatus.FAILED, f"{reason}; but {taken_back(path, binding.cleared)}")
-    reason += f"; it is the log's latest version of {path}"
+    reason += f"; it is the log's latest version of {path}{_beware(binding)}"
     if found.cosigned < found.quorum:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + " (quorum not reached)")
     return Check(CHECK_ID, LABEL, CheckStatus.PASSED, reason)

@@ -816,9 +816,10 @@ async function listVersions(site, edge, cp, path) {
 
 /** The words of a status list with a revocation taken back (inclusion.py `taken_back`). */
 function takenBack(path, cleared) {
+  if (cleared === null) return "";
   return (
-    `${path} had a revocation taken back: entry ${cleared} logs that a bit set before was cleared ` +
-    "(status-list-cleared: an older list put back, or the list withdrawn), and no revocation is withdrawn"
+    `; beware: ${path} had a revocation taken back (entry ${cleared} logs that a bit set before was cleared: an ` +
+    "older list put back, the list withdrawn, or its awards re-issued), which no revocation may be"
   );
 }
 
@@ -965,8 +966,8 @@ function listClause(binding) {
   if (binding === null) return [true, ""];
   const what = `its status list ${binding.path}`;
   if (binding.latest === null) return [false, `; but ${what} is not in the public log`];
-  if (binding.cleared !== null) return [false, `; but its status list ${takenBack(binding.path, binding.cleared)}`];
-  if (binding.holds) return [true, `; ${what} is the log's latest version of it (entry ${binding.latest})`];
+  if (binding.holds)
+    return [true, `; ${what} is the log's latest version of it (entry ${binding.latest})${takenBack(binding.path, binding.cleared)}`];
   return [
     false,
     `; but ${what}, as read here, is not the log's latest version of it (entry ${binding.latest}): an older ` +
@@ -1152,7 +1153,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     (policy.demo === true ? " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)" : "");
   // A status list given on its own is its latest version here (provenRecord): no list of its own to bind.
   const [holds, listed] =
-    kind === LIST_KIND ? [true, `; it is the log's latest version of ${entry}`] : listClause(binding);
+    kind === LIST_KIND ? [true, `; it is the log's latest version of ${entry}${takenBack(entry, clearedOwn)}`] : listClause(binding);
   if (retired !== null) {
     const what = retired.kind === "key-revoked" ? "revoked" : "expired (valid_until set)";
     return check(
@@ -1163,8 +1164,6 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
         "it was published after the key was retired, whatever date its signature claims",
     );
   }
-  // A status list given on its own, put back from before a revocation (inclusion.py status_list_log_check).
-  if (clearedOwn !== null) return check(ID, LABEL, false, `${reason}; but ${takenBack(entry, clearedOwn)}`);
   if (!holds) return check(ID, LABEL, false, reason + listed);
   if (cosigned < quorum) return check(ID, LABEL, false, `${reason}${listed} (quorum not reached)`);
   return check(ID, LABEL, true, reason + listed);
