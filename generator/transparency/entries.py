@@ -170,7 +170,15 @@ def _git(root: Path, *args: str) -> bytes:
 
 
 def head_commit(root: Path) -> str:
-    return _git(root, "rev-parse", "--verify", "HEAD^{commit}").decode().strip()
+    try:
+        return _git(root, "rev-parse", "--verify", "HEAD^{commit}").decode().strip()
+    except UsageError:
+        _git(root, "rev-parse", "--git-dir")  # not a repository: Git's own words say so
+        raise UsageError(
+            f"{root} has no commits yet: the log is derived from the Git history, so there is nothing to log; "
+            "nothing was written",
+            ["commit the registry first (git add -A && git commit)"],
+        ) from None
 
 
 def first_parent_ancestor(root: Path, commit: str, head: str) -> bool:

@@ -57,6 +57,7 @@ from generator.tlog.tiles import TILES_DIR
 from generator.transparency.entries import LogEntry
 from generator.transparency.log import MAX_FILE, LogError, LogSource, VerifiedLog, open_log
 from generator.transparency.logindex import (
+    CLEARED,
     KEY,
     KEY_RETIRED,
     LIST,
@@ -122,6 +123,9 @@ class ListBinding:
     """The entry of the log's latest version of the list (None: the log has none)."""
     holds: bool
     """Whether the bytes used are that version."""
+    cleared: int | None = None
+    """The log's latest ``status-list-cleared`` entry of the list (a revocation taken back), if any: a list put
+    back from before a revocation is the latest version, byte for byte, and only this entry tells it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +225,7 @@ class _Counting(LogSource):
 
     def __init__(self, source: LogSource) -> None:
         self.url, self.dir, self.overlay, self.tiles = source.url, source.dir, source.overlay, source.tiles
+        self.timeout = source.timeout
         self.files: set[str] = set()
 
     def read(self, rel: str) -> bytes | None:
@@ -300,7 +305,7 @@ def _data_source(site: LogSource, index: Any) -> LogSource | None:
     if base is None:
         return None
     if isinstance(base, str) and base.startswith(("https://", "http://")) and base.endswith("/"):
-        return LogSource(base)
+        return site.at(base)
     raise LogError(f"{site}/verify/index.json names a malformed data_url")
 
 
@@ -400,7 +405,7 @@ def _scan(
         whole.add(index, entry)
         if entry.kind in KEY_RETIRED and entry.path in paths:
             retired.append((index, entry))
-        if entry.kind == "status-list" and entry.path == list_path:
+        if entry.kind in (LIST, CLEARED) and entry.path == list_path:
             versions.append((index, entry))
         if entry.kind == kind and entry.sha256 == want and found is None and kind != LIST_KIND:
             if not log.proves(merkle.leaf_hash(raw), index):  # the proof a browser would check, checked here too
@@ -421,8 +426,14 @@ def _scan(
 
 def _latest_if(versions: list[tuple[int, LogEntry]], want: str) -> int | None:
     """The entry of the latest version of a list when it is ``want`` (SHA-256 of the bytes given), else None."""
-    latest = max(versions, key=lambda item: item[0], default=None)
+    latest = _last(versions, LIST)
     return latest[0] if latest is not None and latest[1].sha256 == want else None
+
+
+def _last(versions: list[tuple[int, LogEntry]], kind: str) -> tuple[int, LogEntry] | None:
+    """The last of a status list's entries of ``kind`` (``status-list``: its latest version; ``status-list-cleared``:
+    the last revocation taken back), of those its index line names or a scan found."""
+    return max(((i, e) for i, e in versions if e.kind == kind), key=lambda item: item[0], default=None)
 
 
 def _frontier(policy: dict[str, Any], size: int) -> list[bytes]:
@@ -496,7 +507,8 @@ def _lookup(
 
 
 def _list_versions(log: VerifiedLog, path: str, edge: merkle.HashSource) -> list[tuple[int, LogEntry]]:
-    """The version of a status list the site's index file names (its latest), proven; none when it has no file."""
+    """The entries of a status list the site's index file names (its latest version, and its last revocation taken
+    back if any), proven; none when it has no file."""
     return _indexed(log, LIST, path, f"index/status/{status_index_name(path)}.json", edge) or []
 
 
@@ -529,7 +541,7 @@ def _indexed(
     found = []
     for record in records:
         at, entry = _proven(log, record, where, edge)
-        if entry.path != path or (entry.kind not in KEY_RETIRED if kind == KEY else entry.kind != LIST):
+        if entry.path != path or (entry.kind not in KEY_RETIRED if kind == KEY else entry.kind not in (LIST, CLEARED)):
             what = "a retirement of the key" if kind == KEY else "a version of the status list"
             raise LogError(f"{where}: entry {at} is not {what} {path}")
         found.append((at, entry))
@@ -544,9 +556,9 @@ def _indexed(
 def _site_of(source: LogSource) -> LogSource | None:
     """The site whose ``log/`` this is (the award records are in its verification shards), if it is one."""
     if source.url is not None:
-        return LogSource(source.url[: -len("log/")]) if source.url.endswith("/log/") else None
+        return source.at(source.url[: -len("log/")]) if source.url.endswith("/log/") else None
     assert source.dir is not None
-    return LogSource(source.dir.resolve().parent)
+    return source.at(source.dir.resolve().parent)
 
 
 def find_award(
@@ -617,15 +629,18 @@ def _find(
     if site is not None and index is not None:
         data = _data_source(site, index)
         if data is not None:  # the tiles moved with the verification data; what the verifier trusts did not
-            counting.tiles = LogSource(f"{data}log/")
+            counting.tiles = data.at(f"{data}log/")
         found, retired, versions = _lookup(log, site, index, policy, want, kind, keys, list_path, owner)
     else:  # a bare log state, or a log/ outside its site: every entry is read
         found, retired, versions = _scan(log, want, kind, keys, list_path, owner)
     binding = None
     if status_list is not None:
-        latest = max(versions, key=lambda item: item[0], default=None)
+        latest, cleared = _last(versions, LIST), _last(versions, CLEARED)
         binding = ListBinding(
-            status_list[0], latest[0] if latest else None, latest is not None and latest[1].sha256 == status_list[1]
+            status_list[0],
+            latest[0] if latest else None,
+            latest is not None and latest[1].sha256 == status_list[1],
+            cleared[0] if cleared else None,
         )
     if found is None:
         return None, binding
@@ -734,7 +749,7 @@ def list_clause(binding: ListBinding | None) -> tuple[bool, str]:
     if binding.latest is None:
         return False, f"; but {what} is not in the public log"
     if binding.holds:
-        return True, f"; {what} is the log's latest version of it (entry {binding.latest})"
+        return True, f"; {what} is the log's latest version of it (entry {binding.latest}){_beware(binding)}"
     return False, (
         f"; but {what}, as read here, is not the log's latest version of it (entry {binding.latest}): an older "
         "list (a revocation made since hidden) or one never published"
@@ -798,6 +813,21 @@ IMAGE_NOT_FILE = (
     "a badge image carries the list's text, not its file, which the log records byte for byte: give the file "
     "itself to check it"
 )
+
+
+def taken_back(path: str, cleared: int) -> str:
+    """The words of a status list with a revocation taken back (tlog.js ``takenBack`` says the same)."""
+    return (
+        f"; beware: {path} had a revocation taken back (entry {cleared} logs that a bit set before was cleared: an "
+        "older list put back, the list withdrawn, or its awards re-issued), which no revocation may be"
+    )
+
+
+def _beware(binding: ListBinding) -> str:
+    """A list put back from before a revocation is its latest version byte for byte: said to every reader, never
+    only to its owner's monitor. Said, not failed: the log does not show which bit was cleared, nor that it was set
+    again, and a registry's awards re-issued clear bits too (the example's did)."""
+    return taken_back(binding.path, binding.cleared) if binding.cleared is not None else ""
 
 
 def _recorded(found: LogInclusion, signer: str, now: dt.datetime | None) -> str:
@@ -879,7 +909,7 @@ def status_list_log_check(
     retired = _retired_clause(found)
     if retired:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + retired)
-    reason += f"; it is the log's latest version of {path}"
+    reason += f"; it is the log's latest version of {path}{_beware(binding)}"
     if found.cosigned < found.quorum:
         return Check(CHECK_ID, LABEL, CheckStatus.FAILED, reason + " (quorum not reached)")
     return Check(CHECK_ID, LABEL, CheckStatus.PASSED, reason)

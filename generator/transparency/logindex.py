@@ -10,9 +10,12 @@ So the publisher commits to them. The **index** is one line of text per logged k
 list, each a function of the log's entries alone::
 
     credreg-index/1 key <sha256 hex of the key file's path>[ <entry>...]
-    credreg-index/1 status-list <sha256 hex of the list's path> <entry>
+    credreg-index/1 status-list <sha256 hex of the list's path> <entry>[ <entry>]
 
-(the entries retiring the key, ascending; the list's last ``status-list`` entry). The lines, sorted bytewise,
+(the entries retiring the key, ascending; the list's last ``status-list`` entry and, when it has one, its last
+``status-list-cleared`` entry, ascending). The second is what makes a list *put back* (an older version, from
+before a revocation, committed again: the log's latest version, byte for byte the file served) visible to every
+reader, not only to its owner's monitor: no one may take a revocation back unseen. The lines, sorted bytewise,
 are the leaves of an RFC 9162 Merkle tree, and the checkpoint carries its size and root as an extension line
 (C2SP tlog-checkpoint)::
 
@@ -47,6 +50,7 @@ from generator.tlog.note import Checkpoint
 from generator.transparency.entries import LogEntry, path_bytes
 
 __all__ = [
+    "CLEARED",
     "INDEX_PREFIX",
     "KEY_RETIRED",
     "IndexCommitment",
@@ -71,6 +75,8 @@ KEY_RETIRED = ("key-expiry-set", "key-revoked")
 
 #: The entry kinds the index has a line for.
 KEY, LIST = "key", "status-list"
+#: A status list's entry that says a bit set before was cleared (a revocation taken back): named on its line too.
+CLEARED = "status-list-cleared"
 
 
 #: The largest integer a JSON number is read as exactly on the page (``Number.MAX_SAFE_INTEGER``).
@@ -115,7 +121,7 @@ def _name(path: str) -> str:
 
 def index_leaf(kind: str, path: str, entries: Iterable[int]) -> bytes:
     """The index line of a key file (``kind="key"``, its retirement entries) or a status list (its latest
-    entry), by repository path."""
+    entry, and its latest cleared entry if any: :meth:`LogIndex.list_entries`), by repository path."""
     numbers = "".join(f" {n}" for n in entries)
     return f"{INDEX_PREFIX} {kind} {_name(path)}{numbers}\n".encode()
 
@@ -157,6 +163,8 @@ class LogIndex:
     """Key file path → the entries retiring it (every key file with an entry has a line, maybe without one)."""
     lists: dict[str, int] = field(default_factory=dict)
     """Status list path → its latest ``status-list`` entry."""
+    cleared: dict[str, int] = field(default_factory=dict)
+    """Status list path → its latest ``status-list-cleared`` entry (a revocation taken back), if any."""
     _tree: tuple[list[bytes], merkle.MemoryTree] | None = field(default=None, repr=False)
 
     def add(self, number: int, entry: LogEntry) -> None:
@@ -166,6 +174,8 @@ class LogIndex:
                 retirements.append(number)
         elif entry.kind == LIST:
             self.lists[entry.path] = number
+        elif entry.kind == CLEARED:
+            self.cleared[entry.path] = number
         else:
             return
         self._tree = None
@@ -173,23 +183,38 @@ class LogIndex:
     def to_json(self) -> dict[str, object]:
         """What a publisher or a witness keeps between runs (:meth:`from_json`), so that the next run reads only
         the new entries; it is trusted only when its commitment is the one its last signed checkpoint carries."""
-        return {"keys": self.keys, "lists": self.lists}
+        return {"keys": self.keys, "lists": self.lists, "cleared": self.cleared}
 
     @classmethod
     def from_json(cls, data: object) -> LogIndex | None:
         """The index :meth:`to_json` wrote; None when ``data`` is not one."""
-        if not isinstance(data, dict) or set(data) != {"keys", "lists"}:
+        # One kept before the cleared entries were indexed has no "cleared": not this index, every entry read again.
+        if not isinstance(data, dict) or set(data) != {"keys", "lists", "cleared"}:
             return None
-        keys, lists = data["keys"], data["lists"]
+        keys, lists, cleared = data["keys"], data["lists"], data["cleared"]
         if not (
             isinstance(keys, dict)
             and isinstance(lists, dict)
+            and isinstance(cleared, dict)
             and all(isinstance(v, list) and all(type(n) is int for n in v) for v in keys.values())
-            and all(type(n) is int for n in lists.values())
-            and all(_encodable(path) for path in [*keys, *lists])
+            and all(type(n) is int for n in [*lists.values(), *cleared.values()])
+            and all(_encodable(path) for path in [*keys, *lists, *cleared])
         ):
             return None
-        return cls(keys={str(k): list(v) for k, v in keys.items()}, lists={str(k): n for k, n in lists.items()})
+        return cls(
+            keys={str(k): list(v) for k, v in keys.items()},
+            lists={str(k): n for k, n in lists.items()},
+            cleared={str(k): n for k, n in cleared.items()},
+        )
+
+    def list_entries(self, path: str) -> list[int]:
+        """The entries a status list's line names: its latest ``status-list`` entry and its latest
+        ``status-list-cleared`` one, if any, ascending (the order of their records in its site file)."""
+        return sorted(n for n in (self.lists.get(path), self.cleared.get(path)) if n is not None)
+
+    def list_paths(self) -> list[str]:
+        """Every status list with a line (a version logged, or a revocation taken back), sorted."""
+        return sorted(self.lists.keys() | self.cleared.keys())
 
     def add_raw(self, number: int, raw: bytes) -> None:
         """An entry as logged; one that is not a credreg entry has no line."""
@@ -203,7 +228,7 @@ class LogIndex:
         if self._tree is None:
             leaves = sorted(
                 [index_leaf(KEY, path, numbers) for path, numbers in self.keys.items()]
-                + [index_leaf(LIST, path, [number]) for path, number in self.lists.items()]
+                + [index_leaf(LIST, path, self.list_entries(path)) for path in self.list_paths()]
             )
             self._tree = leaves, merkle.MemoryTree([merkle.leaf_hash(leaf) for leaf in leaves])
         return self._tree
@@ -216,7 +241,7 @@ class LogIndex:
         """``[position, base64 proof]`` of the line of a key file or a status list in the index tree (what a
         site's ``log/index/…`` file carries beside the entries' records)."""
         leaves, tree = self._leaves()
-        numbers = self.keys[path] if kind == KEY else [self.lists[path]]
+        numbers = self.keys[path] if kind == KEY else self.list_entries(path)
         leaf = index_leaf(kind, path, numbers)
         position = _position(leaves, leaf)
         hashes = merkle.inclusion_proof(tree, position, len(leaves))

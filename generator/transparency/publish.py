@@ -23,11 +23,12 @@ import base64
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator._internal.files import open_regular, write_bytes_atomic, write_staged, write_text_atomic
+from generator._internal.files import link_on_path, open_regular, write_bytes_atomic, write_staged, write_text_atomic
 from generator.awarding.lock import held
 from generator.errors import KeyFileError, UsageError
 from generator.registry import Registry
@@ -47,6 +48,7 @@ from generator.transparency.entries import (
 )
 from generator.transparency.log import LogError, LogSource, VerifiedLog, log_origin, open_log
 from generator.transparency.logindex import (
+    CLEARED,
     KEPT_FILE,
     KEY,
     KEY_RETIRED,
@@ -235,11 +237,21 @@ def publish_log(
             "this key is not the registry's log key",
             [f"registry/governance.yaml log.vkey is {verifier.vkey}", f"the key file is {signer.verifier.vkey}"],
         )
-    state.mkdir(parents=True, exist_ok=True)
-    # Read, extended and written with the state locked: two runs at once (two CI jobs, an add-cosignatures) would
-    # each sign a checkpoint from the one they read, and the one written last, maybe the smaller, would stand.
-    with held(state, str(state), "log publish or log add-cosignatures"):
-        return _publish_locked(root, state, signer, verifier, origin, full=full, shallow_ok=shallow_ok)
+    head_commit(root)  # before the state folder is made: a repository with no commit left an empty one behind
+    try:
+        state.mkdir(parents=True)
+        made = True
+    except FileExistsError:
+        made = False
+    try:
+        # Read, extended and written with the state locked: two runs at once (two CI jobs, an add-cosignatures)
+        # would each sign a checkpoint from the one they read, and the one written last, maybe the smaller, stood.
+        with held(state, str(state), "log publish or log add-cosignatures"):
+            return _publish_locked(root, state, signer, verifier, origin, full=full, shallow_ok=shallow_ok)
+    except BaseException:
+        if made:  # a first publish that failed (a shallow clone, a full disk): no folder the next run takes for a state
+            shutil.rmtree(state, ignore_errors=True)
+        raise
 
 
 def _publish_locked(
@@ -299,13 +311,24 @@ def _publish_locked(
         )
     for rel, data in update.files.items():
         path = state / rel
+        # The state is a checkout of the log branch, anyone's who can push to it: a folder of it committed as a
+        # symbolic link had the tiles written wherever it points.
+        linked = link_on_path(state, rel) or (rel if path.is_symlink() else None)
+        if linked is not None:
+            raise LogError(
+                f"refusing to publish: {linked} is a symbolic link in the log state {state}, and the log's files are "
+                "never written through one (it could point anywhere); nothing was written",
+                ["put the folder (or file) itself there: check out the log branch again"],
+            )
         if path.exists() and (not path.is_file() or path.read_bytes() != data):
             raise LogError(f"refusing to publish: {rel} exists with other content (tiles are immutable)")
     line = index.commitment().line()
     reindexed = old is not None and update.size == old_size and commitment(old.checkpoint) != index.commitment()
     try:  # each file whole (never half of one); the checkpoint after the tiles it signs
-        for rel, data in update.files.items():  # thousands at scale: renamed into place, without an fsync each
-            write_bytes_atomic(state / rel, data, durable=False)
+        # Each synced before the checkpoint that signs it is written: unsynced, a crash after the checkpoint reached
+        # the disk left it signing tiles the disk never got. A handful per publish; thousands only on the first.
+        for rel, data in update.files.items():
+            write_bytes_atomic(state / rel, data)
         write_text_atomic(state / "vkey", verifier.vkey + "\n")
         if update.size != old_size or old is None or reindexed:
             note = sign_note(Checkpoint(origin, update.size, new_root, (line,)).text(), signer)
@@ -384,13 +407,13 @@ def copy_log(
             if found is not None:  # the first in each issuer's name: it dates the publication
                 issuer, digest, record = found
                 awards.setdefault(digest, {}).setdefault(issuer, record)
-        elif raw.startswith((_KEY, _STATUS_LIST)):  # every logged key gets a file (no 404 page fetched)
+        elif raw.startswith((_KEY, _STATUS_LIST, _CLEARED)):  # every logged key gets a file (no 404 page fetched)
             try:
                 entry = LogEntry.parse(raw)
             except ValueError:
                 return
             index.add(number, entry)
-            if entry.kind in KEY_RETIRED or entry.kind == LIST:
+            if entry.kind in KEY_RETIRED or entry.kind in (LIST, CLEARED):
                 texts[number] = raw.decode()
         elif raw.startswith(_ENDORSEMENT):
             try:
@@ -431,8 +454,9 @@ def copy_log(
             name = hashlib.sha256(method.encode()).hexdigest()
             records = [key_record(n, texts[n]) for n in numbers]
             sink(f"index/keys/{name}.json", _compact({"records": records, "index": index.proof(KEY, path)}))
-    for path, number in sorted(index.lists.items()):  # the latest version only: O(1) however often a list changes
-        records = [key_record(number, texts[number])]
+    # The latest version only, and the latest revocation taken back if any: O(1) however often a list changes.
+    for path in index.list_paths():
+        records = [key_record(number, texts[number]) for number in index.list_entries(path)]
         sink(
             f"index/status/{status_index_name(path)}.json",
             _compact({"records": records, "index": index.proof(LIST, path)}),
@@ -466,7 +490,8 @@ DEMO_VKEY_FILE = "demo-vkey"
 
 _AWARD = b"credreg-log/1 award "
 _KEY = b"credreg-log/1 key-"
-_STATUS_LIST = b"credreg-log/1 status-list "  # not status-list-cleared: a verifier wants the versions
+_STATUS_LIST = b"credreg-log/1 status-list "
+_CLEARED = b"credreg-log/1 status-list-cleared "  # a revocation taken back: every reader is told (logindex.py)
 _ENDORSEMENT = b"credreg-log/1 endorsement "
 
 

@@ -58,13 +58,21 @@ def test_the_index_names_each_lists_latest_version_and_each_keys_retirements() -
     index = _index(_log())
     assert index.keys == {KEY_A: [4, 9], KEY_B: []}
     assert index.lists == {LIST_A: 8}
+    assert index.cleared == {LIST_A: 7}  # the list put back: its latest revocation taken back is named on its line
     given = index.commitment()
     assert given.size == 3
-    for kind, path, entries in [(KEY, KEY_A, [4, 9]), (KEY, KEY_B, []), (LIST, LIST_A, [8])]:
+    for kind, path, entries in [(KEY, KEY_A, [4, 9]), (KEY, KEY_B, []), (LIST, LIST_A, [7, 8])]:
         assert verify_index_proof(given, index_leaf(kind, path, entries), index.proof(kind, path))
     proof = index.proof(KEY, KEY_A)
-    # What a host would like to show instead: a retirement dropped, a list's older version, another key's line.
-    for kind, path, entries in [(KEY, KEY_A, [4]), (KEY, KEY_A, []), (LIST, LIST_A, [5]), (KEY, KEY_B, [4, 9])]:
+    # What a host would like to show instead: a retirement dropped, a list's older version or its revocation taken
+    # back dropped, another key's line.
+    for kind, path, entries in [
+        (KEY, KEY_A, [4]),
+        (KEY, KEY_A, []),
+        (LIST, LIST_A, [5]),
+        (LIST, LIST_A, [8]),
+        (KEY, KEY_B, [4, 9]),
+    ]:
         assert not verify_index_proof(given, index_leaf(kind, path, entries), proof)
         assert not verify_index_proof(given, index_leaf(kind, path, entries), index.proof(kind, path))
     for spoiled in [None, [], [proof[0]], [proof[0] + 1, proof[1]], [-1, proof[1]], [True, proof[1]], [0, "%"]]:

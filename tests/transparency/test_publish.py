@@ -545,7 +545,7 @@ def test_the_kept_index_is_trusted_only_when_the_signed_checkpoint_commits_to_it
     witness(True)
     for kept in (log_repo.state / "index.json", tmp_path / "witness/index.json"):
         data = json.loads(kept.read_text())
-        index = LogIndex.from_json({"keys": data["keys"], "lists": data["lists"]})
+        index = LogIndex.from_json({"keys": data["keys"], "lists": data["lists"], "cleared": data["cleared"]})
         assert index is not None
         assert index.lists
         # Damaged: a list's latest version moved back to an older entry.
@@ -591,7 +591,7 @@ def test_a_daily_monitor_reads_only_the_new_entries_and_still_checks_the_index(
     saved = tmp_path / "seen"
     log_repo.monitor("northbridge-university", "--log", str(log_repo.state), "--save", str(saved))
     seen = json.loads((tmp_path / "seen.index.json").read_text())
-    assert LogIndex.from_json({"keys": seen["keys"], "lists": seen["lists"]}) is not None
+    assert LogIndex.from_json({"keys": seen["keys"], "lists": seen["lists"], "cleared": seen["cleared"]}) is not None
     _, planted = plant_award(log_repo, "northbridge-university")
     commit_all(log_repo.root, "one more award")
     log_repo.publish()

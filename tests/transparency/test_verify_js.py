@@ -528,6 +528,84 @@ def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     assert older_hash in records[-1][1]
 
 
+def test_a_status_list_put_back_from_before_a_revocation_is_said_in_python_and_js_alike(
+    node: Node, log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """An older version of a status list, from before a revocation, committed again (a "put back": whoever holds
+    the repository takes the revocation back) is the log's latest version, byte for byte what is served. It was
+    logged with a ``status-list-cleared`` entry, which only the owner's monitor read: every reader now finds it
+    through the list's index line (which names it, proven against the checkpoint) and says so for the award and the
+    list alike, in Python (site and bare state) and JS; a host that drops that record from the index file fails the
+    index proof. (Said, not failed: the example's own history re-issued its awards, which cleared bits too.)"""
+    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
+    from generator.transparency.inclusion import log_check, status_list_log_check
+
+    root = log_repo.root
+    rel = "registry/issuers/northbridge-university/status/1.json"
+    status = root / rel
+    award_path = next(
+        p for p in log_repo.award_files()
+        if "/northbridge-university/" in p.as_posix()
+        and json.loads(p.read_text()).get("credentialStatus", {}).get("statusListCredential", "").endswith("/1.json")
+    )  # fmt: skip
+    award, document = award_path.stem, json.loads(award_path.read_text())
+    older = status.read_bytes()
+    doc = json.loads(older)
+    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
+    set_bit(bits, next(i for i in range(len(bits) * 8) if not get_bit(bits, i)))  # a revocation
+    doc["credentialSubject"]["encodedList"] = encode_list(bits)
+    status.write_text(json.dumps(doc, indent=2) + "\n")
+    commit_all(root, "a revocation")
+    status.write_bytes(older)
+    commit_all(root, "the list from before the revocation, put back")
+    registry, site, entries = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
+    (site / "issuers/northbridge-university/status/1.json").write_bytes(older)
+    of_list = [(n, e) for n, e in enumerate(entries) if rel.encode() in e]
+    cleared = next(n for n, e in of_list if e.startswith(b"credreg-log/1 status-list-cleared "))
+    latest = max(n for n, e in of_list if e.startswith(b"credreg-log/1 status-list "))
+    assert cleared < latest
+    assert hashlib.sha256(older).hexdigest().encode() in entries[latest]
+    now = COSIGNED_AT + dt.timedelta(hours=1)
+    taken_back = (
+        f"; beware: {rel} had a revocation taken back (entry {cleared} logs that a bit set before was cleared: an "
+        "older list put back, the list withdrawn, or its awards re-issued), which no revocation may be"
+    )
+
+    def award_check(where: Path, visitor: str, state: bool = True) -> dict[str, Any]:
+        py_site = log_check(registry, LogSource(where / "log"), award, document, now=now)
+        js = node(op="check", site=f"{where}/", hash=award, visitor=visitor, document=document, now=now.timestamp())
+        assert (py_site.status.value, _site_relative(py_site.reason, where)) == (js["status"], js["reason"]), js
+        if state:
+            py_state = log_check(registry, LogSource(log_repo.state), award, document, now=now)
+            assert (py_state.status, py_state.reason) == (py_site.status, py_site.reason), (py_state, py_site)
+        return js
+
+    def list_check(where: Path, visitor: str) -> dict[str, Any]:
+        py_site = status_list_log_check(registry, LogSource(where / "log"), older, doc, now=now)
+        py_state = status_list_log_check(registry, LogSource(log_repo.state), older, doc, now=now)
+        js = node(op="listcheck", site=f"{where}/", text=older.decode(), visitor=visitor, document=doc,
+                  now=now.timestamp())  # fmt: skip
+        assert (py_site.status.value, py_site.reason) == (js["status"], js["reason"]), (py_site, js)
+        assert (py_state.status, py_state.reason) == (py_site.status, py_site.reason), (py_state, py_site)
+        return js
+
+    js = award_check(site, "put-back")
+    assert js["reason"].endswith(f"is the log's latest version of it (entry {latest}){taken_back}"), js
+    js = list_check(site, "put-back-list")
+    assert js["reason"].endswith(f"; it is the log's latest version of {rel}{taken_back}"), js
+    # The host drops the cleared entry's record from the list's index file (the line's proof kept): refused.
+    name = hashlib.sha256(rel.encode()).hexdigest()
+    content = json.loads((site / f"log/index/status/{name}.json").read_text())
+    assert [r[0] for r in content["records"]] == [cleared, latest]
+    content["records"] = [r for r in content["records"] if r[0] == latest]
+    hostile = tmp_path / "hostile"
+    shutil.copytree(site, hostile)
+    (hostile / f"log/index/status/{name}.json").write_text(json.dumps(content))
+    js = award_check(hostile, "put-back-hostile", state=False)
+    assert js["status"] == "failed", js
+    assert f"not the log's index line for {rel}" in js["reason"], js
+
+
 def test_an_endorsement_is_checked_against_the_log_in_python_and_js_alike(
     node: Node, log_repo: LogRepo, tmp_path: Path
 ) -> None:

@@ -784,7 +784,7 @@ async function indexed(site, edge, cp, kind, path, rel) {
   const found = [];
   for (const record of records) {
     const entry = await proven(edge, cp, record, rel);
-    if (entry.path !== path || (kind === "key" ? !RETIRED.includes(entry.kind) : entry.kind !== LIST_KIND)) {
+    if (entry.path !== path || (kind === "key" ? !RETIRED.includes(entry.kind) : !LIST_ENTRIES.includes(entry.kind))) {
       const what = kind === "key" ? "a retirement of the key" : "a version of the status list";
       throw new LogError(`${rel}: entry ${entry.index} is not ${what} ${path}`);
     }
@@ -800,10 +800,27 @@ async function indexed(site, edge, cp, kind, path, rel) {
   return found;
 }
 
-/** The version of a status list the site's index file names (its latest), proven; null when it has no file. */
-async function latestVersion(site, edge, cp, path) {
+/** A status list's entries its index line names: its latest version, and its last revocation taken back. */
+const LIST_ENTRIES = [LIST_KIND, "status-list-cleared"];
+
+/**
+ * The entries of a status list the site's index file names, proven: { latest, cleared } (its latest version and
+ * its last revocation taken back, each null when none; inclusion.py `_list_versions` and `_last`).
+ */
+async function listVersions(site, edge, cp, path) {
   const rel = `log/index/status/${toHex(await sha256(utf8.encode(path)))}.json`;
-  return ((await indexed(site, edge, cp, LIST_KIND, path, rel)) ?? [])[0] ?? null;
+  const found = (await indexed(site, edge, cp, LIST_KIND, path, rel)) ?? [];
+  const last = (kind) => found.filter((e) => e.kind === kind).reduce((a, e) => (a === null || e.index > a.index ? e : a), null);
+  return { latest: last(LIST_KIND), cleared: last("status-list-cleared") };
+}
+
+/** The words of a status list with a revocation taken back (inclusion.py `taken_back`). */
+function takenBack(path, cleared) {
+  if (cleared === null) return "";
+  return (
+    `; beware: ${path} had a revocation taken back (entry ${cleared} logs that a bit set before was cleared: an ` +
+    "older list put back, the list withdrawn, or its awards re-issued), which no revocation may be"
+  );
 }
 
 /**
@@ -949,7 +966,8 @@ function listClause(binding) {
   if (binding === null) return [true, ""];
   const what = `its status list ${binding.path}`;
   if (binding.latest === null) return [false, `; but ${what} is not in the public log`];
-  if (binding.holds) return [true, `; ${what} is the log's latest version of it (entry ${binding.latest})`];
+  if (binding.holds)
+    return [true, `; ${what} is the log's latest version of it (entry ${binding.latest})${takenBack(binding.path, binding.cleared)}`];
   return [
     false,
     `; but ${what}, as read here, is not the log's latest version of it (entry ${binding.latest}): an older ` +
@@ -965,9 +983,9 @@ async function provenRecord(site, edge, cp, hash, entry, kind, document) {
   if (kind === LIST_KIND) {
     // A status list (`entry`: its repository path): the site names its latest version only, so the list given is
     // that version, or not the latest ({ latest }: older, superseded, or never published; null: none logged).
-    const latest = await latestVersion(site, edge, cp, entry);
+    const { latest, cleared } = await listVersions(site, edge, cp, entry);
     if (latest === null) return null;
-    return latest.sha256 === hash ? latest.index : { latest: latest.index };
+    return latest.sha256 === hash ? { listed: latest.index, cleared: cleared?.index ?? null } : { latest: latest.index };
   }
   if (kind === "endorsement") {
     const rel = `log/index/endorsements/${hash}.json`;
@@ -1066,7 +1084,10 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
 
   if (!HEX64.test(hash)) throw new LogError(`not an ${kind} hash`);
   const edge = new WithFrontier(tiles, cp.size, frontierOf(policy, cp.size));
-  const index = await provenRecord(site, edge, cp, hash, entry, kind, document);
+  let index = await provenRecord(site, edge, cp, hash, entry, kind, document);
+  // A status list given on its own that is its latest version: the last revocation taken back from it, if any.
+  let clearedOwn = null;
+  if (index !== null && typeof index === "object" && "listed" in index) [index, clearedOwn] = [index.listed, index.cleared];
   if (index === null) return check(ID, LABEL, false, "not recorded in the public log");
   if (typeof index === "object" && "elsewhere" in index) return check(ID, LABEL, false, elsewhereReason(index, kind));
   if (typeof index === "object") {
@@ -1103,9 +1124,14 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
   let binding = null;
   const used = kind === LIST_KIND ? null : await statusListUsed(site, document, kind);
   if (used !== null) {
-    const latest = await latestVersion(site, edge, cp, used.path);
+    const { latest, cleared } = await listVersions(site, edge, cp, used.path);
     const digest = toHex(await sha256(utf8.encode(used.text)));
-    binding = { path: used.path, latest: latest?.index ?? null, holds: latest !== null && latest.sha256 === digest };
+    binding = {
+      path: used.path,
+      latest: latest?.index ?? null,
+      holds: latest !== null && latest.sha256 === digest,
+      cleared: cleared?.index ?? null,
+    };
   }
 
   const times = [];
@@ -1127,7 +1153,7 @@ async function checkLog(site, hash, policy, memory, document, entry, now, kind) 
     (policy.demo === true ? " (a demo log, signed by a throwaway key made for this build: it guarantees nothing)" : "");
   // A status list given on its own is its latest version here (provenRecord): no list of its own to bind.
   const [holds, listed] =
-    kind === LIST_KIND ? [true, `; it is the log's latest version of ${entry}`] : listClause(binding);
+    kind === LIST_KIND ? [true, `; it is the log's latest version of ${entry}${takenBack(entry, clearedOwn)}`] : listClause(binding);
   if (retired !== null) {
     const what = retired.kind === "key-revoked" ? "revoked" : "expired (valid_until set)";
     return check(
