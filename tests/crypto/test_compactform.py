@@ -119,6 +119,23 @@ def test_a_type_may_be_a_term_only_of_the_credentials_own_contexts() -> None:
     assert json_form_problems(_set(DOC, ("issuer", "id"), "Profile")) != []
 
 
+@pytest.mark.parametrize(
+    ("path", "value", "where"),
+    [
+        (("issuer",), [["badge-1"]], "issuer[0][0]"),
+        (("credentialSubject", "achievement", "criteria"), ["https://x.example/c", [[["c"]]]], "criteria[1][0][0][0]"),
+        (("proof", 0, "proofPurpose"), [["x"]], "proof[0].proofPurpose[0][0]"),
+    ],
+)
+def test_a_relative_reference_in_a_list_in_a_list_is_refused(path: tuple[Any, ...], value: Any, where: str) -> None:
+    # JSON-LD flattens a list in a list of a term's values (but @list's): pyld read [["badge-1"]] as
+    # http://example.org/base/badge-1, jsonld.js as the page's base made it, while rule 5 read only one level.
+    (problem,) = json_form_problems(_set(DOC, path, value))
+    assert problem.startswith("ids and types must be absolute IRIs"), problem
+    assert problem.endswith(where), problem
+    assert json_form_problems(_set(DOC, path, [["https://x.example/a"], "_:b0"])) == []
+
+
 def test_many_are_counted() -> None:
     doc = {**DOC, "type": ["VerifiableCredential", *(f"x{i}" for i in range(7))]}
     (problem,) = json_form_problems(doc)
