@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from pyld import jsonld
 
 from generator.crypto.compactform import (
     MAX_OBJECTS,
@@ -182,3 +183,26 @@ def test_a_credential_too_large_to_read_is_refused_before_its_json_ld_is(extra: 
     # The JSON rules, which a registered issuer's award meets (with its profile), bound no size: a credential of
     # hundreds of skills makes an award of hundreds of alignments.
     assert json_form_problems({**DOC, "evidence": extra}) == []
+
+
+_GEN_DELIMS = tuple(":/?#[]@")
+
+
+def test_no_bundled_context_defines_a_prefix_so_a_compact_iri_means_what_it_says() -> None:
+    """Rule 5 passes "sec:x" as an IRI of scheme sec, and the checks read it so: were "sec" a term usable as a
+    prefix (a plain IRI ending in a gen-delim, or @prefix true), JSON-LD would expand it to another IRI, and the
+    JSON would not say what the signed graph does. A newly bundled context defining one fails here."""
+    for url, document in ContextStore.bundled().items():
+        for term, definition in _definitions(document["@context"]):
+            iri = definition if isinstance(definition, str) else None
+            assert not (iri and not iri.startswith("@") and iri.endswith(_GEN_DELIMS)), (url, term, iri)
+            assert not (isinstance(definition, Mapping) and definition.get("@prefix")), (url, term)
+    # And a compact IRI at an id and a type stays the IRI written, in the graph pyld makes.
+    doc = _set(DOC, ("issuer", "id"), "schema:x")
+    doc = _set(doc, ("credentialSubject", "achievement", "type"), ["Achievement", "sec:Y"])
+    unsigned = {k: v for k, v in doc.items() if k != "proof"}
+    quads = jsonld.to_rdf(unsigned, {"documentLoader": ContextStore.bundled().load})
+    subjects = {q["subject"]["value"] for quads_ in quads.values() for q in quads_}
+    objects = {q["object"]["value"] for quads_ in quads.values() for q in quads_}
+    assert "schema:x" in subjects
+    assert "sec:Y" in objects
