@@ -81,6 +81,8 @@ MAX_VALUES = 5_000
 _NOT_IN_IRI = r'\x00-\x20<>"{}|^`\\\x7f-\xa0\u1680\u180e\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff'
 _ABSOLUTE_IRI = re.compile(f"[A-Za-z][A-Za-z0-9+.-]*:[^{_NOT_IN_IRI}]*")
 _BLANK_NODE = re.compile(f"_:[^{_NOT_IN_IRI}]+")
+# Either, in one match: what an id or type may be without looking it up among the terms.
+_REFERENCE = re.compile(f"{_ABSOLUTE_IRI.pattern}|{_BLANK_NODE.pattern}")
 
 
 def is_absolute_iri(value: str) -> bool:
@@ -135,33 +137,46 @@ def context_terms(store: ContextStore) -> dict[str, dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=64)
-def _reference_terms(
-    store: ContextStore, contexts: tuple[str, ...]
-) -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
-    """Rule 5's reading of a credential's contexts (``contexts``, all in ``store``): its terms, the keys whose
-    values are ids, and the keys whose values are types or ``@vocab`` terms with their own scoped terms."""
+def _reference_terms(store: ContextStore, contexts: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Rule 5's reading of a credential's contexts (``contexts``, all in ``store``): each key whose values are ids
+    (no term allowed) or types and ``@vocab`` terms (the contexts' terms and the key's own scoped ones allowed)."""
     tables = context_terms(store)
+    terms = frozenset(t for url in contexts for t in tables[url]["terms"])
     vocabs: dict[str, set[str]] = {}
     for url in contexts:
         for term, scoped in tables[url]["vocabs"].items():
             vocabs.setdefault(term, set()).update(scoped)
-    return (
-        frozenset(t for url in contexts for t in tables[url]["terms"]),
-        frozenset(t for url in contexts for t in tables[url]["ids"]),
-        {t: frozenset(v) for t, v in vocabs.items()},
-    )
+    none: frozenset[str] = frozenset()
+    keys = dict.fromkeys((t for url in contexts for t in tables[url]["ids"]), none)
+    keys.update({t: terms | scoped for t, scoped in vocabs.items()})
+    return keys
 
 
-def _relative(path: str, key: str, value: Any, terms: frozenset[str], vocabs: dict[str, frozenset[str]]) -> list[str]:
-    """Rule 5: the paths of the relative references in ``value``, the value of the id or type key ``key``."""
-    members = [(f"{path}[{i}]", v) for i, v in enumerate(value)] if isinstance(value, list) else [(path, value)]
-    return [
-        at
-        for at, item in members
-        if isinstance(item, str)
-        and not (is_absolute_iri(item) or _BLANK_NODE.fullmatch(item))
-        and not (key in vocabs and (item in terms or item in vocabs[key]))
-    ]
+def _allowed(value: Any, terms: frozenset[str]) -> bool:
+    """Whether ``value`` (of a key read by rule 5, ``terms`` its allowed terms) holds no relative reference: the
+    quick answer for what most are (one IRI, a list of types)."""
+    if isinstance(value, str):
+        return value in terms or _REFERENCE.fullmatch(value) is not None
+    if isinstance(value, list):
+        return all(
+            not isinstance(v, (str, list)) or (isinstance(v, str) and (v in terms or _REFERENCE.fullmatch(v)))
+            for v in value
+        )
+    return True
+
+
+def _relative(path: str, value: Any, terms: frozenset[str]) -> list[str]:
+    """Rule 5: the paths of the relative references in ``value`` (``terms`` allowed), its lists' lists too (JSON-LD
+    flattens a list in a list of a term's values into them)."""
+    out: list[str] = []
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        at, item = stack.pop()
+        if isinstance(item, list):
+            stack.extend((f"{at}[{i}]", v) for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, str) and item not in terms and _REFERENCE.fullmatch(item) is None:
+            out.append(at)
+    return out
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -218,12 +233,14 @@ def json_form_problems(document: Any, store: ContextStore | None = None) -> list
     bad_keys: list[str] = []
     relative: list[str] = []
     urls = tuple(contexts) if known and isinstance(contexts, list) else None
-    terms, ids, vocabs = _reference_terms(store, urls) if urls is not None else (frozenset(), frozenset(), {})
+    references = _reference_terms(store, urls) if urls is not None else {}
     for where, obj in _walk(document, ""):
         is_proof = id(obj) in proof_ids
         for key in sorted(obj):
-            if key in ids or key in vocabs:
-                relative += _relative(f"{where}.{key}" if where else key, key, obj[key], terms, vocabs)
+            terms = references.get(key)
+            # (an object's ids are its own keys': the walk reaches them)
+            if terms is not None and not isinstance(obj[key], dict) and not _allowed(obj[key], terms):
+                relative += _relative(f"{where}.{key}" if where else key, obj[key], terms)
             if key == "@context" and (obj is document or is_proof):
                 continue
             if key.startswith("@") or ":" in key:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from pyld import jsonld
 
 from generator.crypto.compactform import (
     MAX_OBJECTS,
@@ -119,6 +120,23 @@ def test_a_type_may_be_a_term_only_of_the_credentials_own_contexts() -> None:
     assert json_form_problems(_set(DOC, ("issuer", "id"), "Profile")) != []
 
 
+@pytest.mark.parametrize(
+    ("path", "value", "where"),
+    [
+        (("issuer",), [["badge-1"]], "issuer[0][0]"),
+        (("credentialSubject", "achievement", "criteria"), ["https://x.example/c", [[["c"]]]], "criteria[1][0][0][0]"),
+        (("proof", 0, "proofPurpose"), [["x"]], "proof[0].proofPurpose[0][0]"),
+    ],
+)
+def test_a_relative_reference_in_a_list_in_a_list_is_refused(path: tuple[Any, ...], value: Any, where: str) -> None:
+    # JSON-LD flattens a list in a list of a term's values (but @list's): pyld read [["badge-1"]] as
+    # http://example.org/base/badge-1, jsonld.js as the page's base made it, while rule 5 read only one level.
+    (problem,) = json_form_problems(_set(DOC, path, value))
+    assert problem.startswith("ids and types must be absolute IRIs"), problem
+    assert problem.endswith(where), problem
+    assert json_form_problems(_set(DOC, path, [["https://x.example/a"], "_:b0"])) == []
+
+
 def test_many_are_counted() -> None:
     doc = {**DOC, "type": ["VerifiableCredential", *(f"x{i}" for i in range(7))]}
     (problem,) = json_form_problems(doc)
@@ -165,3 +183,26 @@ def test_a_credential_too_large_to_read_is_refused_before_its_json_ld_is(extra: 
     # The JSON rules, which a registered issuer's award meets (with its profile), bound no size: a credential of
     # hundreds of skills makes an award of hundreds of alignments.
     assert json_form_problems({**DOC, "evidence": extra}) == []
+
+
+_GEN_DELIMS = tuple(":/?#[]@")
+
+
+def test_no_bundled_context_defines_a_prefix_so_a_compact_iri_means_what_it_says() -> None:
+    """Rule 5 passes "sec:x" as an IRI of scheme sec, and the checks read it so: were "sec" a term usable as a
+    prefix (a plain IRI ending in a gen-delim, or @prefix true), JSON-LD would expand it to another IRI, and the
+    JSON would not say what the signed graph does. A newly bundled context defining one fails here."""
+    for url, document in ContextStore.bundled().items():
+        for term, definition in _definitions(document["@context"]):
+            iri = definition if isinstance(definition, str) else None
+            assert not (iri and not iri.startswith("@") and iri.endswith(_GEN_DELIMS)), (url, term, iri)
+            assert not (isinstance(definition, Mapping) and definition.get("@prefix")), (url, term)
+    # And a compact IRI at an id and a type stays the IRI written, in the graph pyld makes.
+    doc = _set(DOC, ("issuer", "id"), "schema:x")
+    doc = _set(doc, ("credentialSubject", "achievement", "type"), ["Achievement", "sec:Y"])
+    unsigned = {k: v for k, v in doc.items() if k != "proof"}
+    quads = jsonld.to_rdf(unsigned, {"documentLoader": ContextStore.bundled().load})
+    subjects = {q["subject"]["value"] for quads_ in quads.values() for q in quads_}
+    objects = {q["object"]["value"] for quads_ in quads.values() for q in quads_}
+    assert "schema:x" in subjects
+    assert "sec:Y" in objects

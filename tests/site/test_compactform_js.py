@@ -101,6 +101,12 @@ def test_many_and_mixed_problems_alike(rules: Rules) -> None:
     assert not any(p.startswith("ids and types") for p in inline)
 
 
+@pytest.mark.parametrize("value", [[["badge-1"]], ["https://x.example/a", [["b"]]], [[]], [["https://x.example/a"]]])
+def test_lists_in_lists_alike(rules: Rules, value: Any) -> None:
+    for path in PATHS:
+        _agree(rules, _set(DOC, path, value))
+
+
 # Near an IRI's grammar: scheme characters, delimiters, white space each language reads apart, a term.
 _CHARS = st.sampled_from([*"aZ09+-.,:/?#_@ %é", "\n", "\x85", "\xa0", "\u2028", "\ufeff", "\u180e", "\x7f"])
 _VALUES = st.one_of(

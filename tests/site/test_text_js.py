@@ -326,3 +326,24 @@ def test_a_credential_s_words_are_shown_with_what_shows_as_nothing_written_out(n
     assert mark_tower(shown[0]) is None
     assert shown[0] == "Tower" + "\u0301" * MAX_MARKS + "\\u0301" * (300 - MAX_MARKS) + " next\u0301"
     assert shown[1] == "tab\tline\nend \u0645\u0631\u062d\u0628\u0627 Zo\u00eb"
+
+
+#: Writing a reader must see as it is: each mark, joiner and selector in it belongs to the script, none stacks
+#: more than MAX_MARKS on one letter.
+SCRIPTS = [
+    "مُحَمَّدٌ رَسُولُ اللَّهِ",  # Arabic with shadda and vowels
+    "می\u200cخواهم",  # Persian with a zero-width non-joiner
+    "क्\u200dष क्\u200cष क्षत्रिय श्री",  # Devanagari with ZWJ and ZWNJ after a virama
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466",  # an emoji family (ZWJ sequence)
+    "\U0001f3f3\ufe0f\u200d\U0001f308 \U0001f9d1\U0001f3fd\u200d\U0001f91d\u200d\U0001f9d1\U0001f3fb",
+    "1\ufe0f\u20e3 \U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # keycap, tag flag
+    unicodedata.normalize("NFD", "Việt Nam, Nguyễn Thị Ánh"),  # Vietnamese decomposed: two marks a letter
+    "בְּרֵאשִׁ֖ית בָּרָ֣א",  # Hebrew with points and cantillation
+    "กี่ ที่ น้ำ བསྒྲུབས་",  # Thai tone marks, a Tibetan stack
+    "a" + "\u0301\u0302\u0303\u0304\u0306\u0307",  # six marks: the most one letter may carry
+]
+
+
+def test_writing_in_any_script_is_shown_as_it_is(node: NodeRunner) -> None:
+    assert _ask(node, op="visible", texts=SCRIPTS) == SCRIPTS
+    assert all(first_unseen(t) is None and mark_tower(t) is None for t in SCRIPTS)  # and Python publishes it

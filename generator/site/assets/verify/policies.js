@@ -1022,8 +1022,14 @@ function referenceProblems(doc, contexts) {
       if (!ids.has(key) && !vocabs.has(key)) continue;
       const path = where ? `${where}.${key}` : key;
       const value = item[key];
-      const members = Array.isArray(value) ? value.map((v, i) => [`${path}[${i}]`, v]) : [[path, value]];
-      for (const [at, member] of members) {
+      // Its lists' lists too: JSON-LD flattens a list in a list of a term's values into them.
+      const members = [[path, value]];
+      while (members.length) {
+        const [at, member] = members.pop();
+        if (Array.isArray(member)) {
+          for (let i = member.length - 1; i >= 0; i--) members.push([`${at}[${i}]`, member[i]]);
+          continue;
+        }
         if (typeof member !== "string" || ABSOLUTE_IRI.test(member) || BLANK_NODE.test(member)) continue;
         if (vocabs.has(key) && (terms.has(member) || vocabs.get(key).has(member))) continue;
         bad.push(at);

@@ -399,11 +399,12 @@ class Page {
         const name = typeof achievement.name === "string" ? achievement.name : typeof award.name === "string" ? award.name : "";
         const when = typeof award.validFrom === "string" ? ` (${plainDay(day(award.validFrom))})` : "";
         // A line with no name may still be an award: say what it is only when the page knows (nounOf's rule).
-        label += name ? `: ${visible(name)}${when}` : isStatusList(award) ? ": a status list" : ": no name";
+        label += name ? `: ${name}${when}` : isStatusList(award) ? ": a status list" : ": no name";
       } catch {
         label += ": not JSON";
       }
-      return el("option", { text: label, attrs: { value: l.text } });
+      // Written out whole (text.js visible): its validFrom, when no date, is shown as the line gives it.
+      return el("option", { text: visible(label), attrs: { value: l.text } });
     });
     pick.replaceChildren(el("option", { text: `Choose one of the ${lines.length} awards`, attrs: { value: "" } }), ...options);
     $("cr-cohort").hidden = false;
