@@ -66,7 +66,7 @@ import { BY_ENDORSER, blocks, check, NOT_CHECKED, NOT_OURS, notChecked, revokedB
 import { SiteData, strictText } from "./sitedata.js";
 import { getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
-import { markTowerProblem, unseenProblem } from "./text.js";
+import { markTowerProblem, unseenProblem, visible } from "./text.js";
 
 // --- the profile (generator/models/endorsement.py) ---------------------------------------------------------------
 
@@ -418,11 +418,13 @@ async function annotate(item) {
   item.dataset.verified = verdict.state;
   if (verdict.log) item.title = `Public log: ${verdict.log}`;
   const words = verdictWords(verdict);
+  // The words quote the signer's revocation reason and error texts: written out as the verification page writes a
+  // file's words (text.js visible), so no override in them turns or covers the page's.
   if (status) {
-    status.textContent = words.badge;
+    status.textContent = visible(words.badge);
     status.className = `cr-badge ${verdict.state === "valid" ? "cr-badge--active" : "cr-badge--revoked"}`;
   }
-  if (note) note.textContent = words.note;
+  if (note) note.textContent = visible(words.note);
 }
 
 /** What stands of an issuer's claim, in the credential page's words (render/endorsements.py CLAIM_WORDS, _CLAIM_CSS). */
