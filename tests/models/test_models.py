@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import time
 from typing import Any
 
 import pytest
@@ -725,6 +726,33 @@ NAMES_NOBODY = [
     "https://apps.example.org/mobile-2024-0001234",
     "Presented at events.example.org",  # " at " and a host: a place, not an address
 ]
+
+
+#: The costliest evidence an attacker can write, at the size an award may have (awards.py MAX_AWARD_BYTES): each
+#: once took Python or the page seconds to tens of seconds (a search from every character, each to the end of
+#: the text; escapes undone one level a round). Read at the limit, each must take a moment.
+_LONG = 60_000
+HEAVY_EVIDENCE = {
+    "one @ then dots": "https://p.example.org/?u=git@" + "a." * (_LONG // 2),
+    "one @ then a service account's dots": "https://p.example.org/?u=@a" + ".a" * (_LONG // 2),
+    "one @ then an IDN label": "https://p.example.org/?u=a@" + "\u0440" * _LONG,
+    "a local part's dots then @": "https://p.example.org/?u=" + "a.a" * (_LONG // 3) + "@",
+    "base64 of an @ then dots": "https://p.example.org/?u=" + _b64("a@" + "a." * (_LONG // 3)),
+    "percent escapes nested": "https://p.example.org/?u=%" + "25" * (_LONG // 2) + "40",
+    "references nested": "https://p.example.org/?u=&" + "amp;" * (_LONG // 4) + "#64;",
+    "base64 nested": "https://p.example.org/?u=" + "QUFB" * (_LONG // 4),
+    "base64 apart by slashes": "https://p.example.org/?u=" + "AAAAAAAA/" * (_LONG // 9),
+    "hex pairs apart": "https://p.example.org/?u=" + "61:" * (_LONG // 3),
+    "phone words": "https://p.example.org/?u=" + "phone:1234567" * (_LONG // 13),
+    "spelt-out dots": "https://p.example.org/?u=a%20at%20b" + "%20dot%20b" * (_LONG // 10),
+}
+
+
+@pytest.mark.parametrize("url", HEAVY_EVIDENCE.values(), ids=HEAVY_EVIDENCE.keys())
+def test_the_costliest_evidence_is_read_in_a_moment(url: str) -> None:
+    started = time.perf_counter()
+    errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]})
+    assert time.perf_counter() - started < 1.5
 
 
 def _reason_and_evidence_errors(written: str) -> list[str]:

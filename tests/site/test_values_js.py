@@ -50,7 +50,7 @@ from generator.verify import Verifier
 from generator.verify.keys import window_problem
 from generator.verify.policies import valid_from_before_key
 from tests.conftest import Signer, set_at
-from tests.models.test_models import HIDDEN_ADDRESSES, HIDDEN_PHONES, NAMES_NOBODY
+from tests.models.test_models import HEAVY_EVIDENCE, HIDDEN_ADDRESSES, HIDDEN_PHONES, NAMES_NOBODY
 
 # The harness's Node verifier and signed scenarios, as fixtures (their parameters shadow these names: F811).
 from tests.site.node_runner import NODE, NodeRunner
@@ -1046,6 +1046,16 @@ def test_encoded_spelt_out_and_harmless_text_is_read_alike(values: Values, text:
     else:
         assert f"must not contain {refused}" in (python or "")
         assert any(f"must not contain {refused}" in p for p in page), page
+
+
+@pytest.mark.parametrize("url", HEAVY_EVIDENCE.values(), ids=HEAVY_EVIDENCE.keys())
+def test_the_page_reads_the_costliest_evidence_in_a_moment(values: Values, url: str) -> None:
+    """tests/models/test_models.py's costliest evidence (at an award's size), on the page: V8's engine backtracks as
+    Python's does, so a search from every character to the end hung the page for seconds; and the same verdict."""
+    started = time.perf_counter()
+    found = values.ask(op="evidence", url=url)["value"]
+    assert time.perf_counter() - started < 1.5
+    assert [p.removeprefix("evidence.0.id: ") for p in found] == [p for p in [evidence_problem(url)] if p]
 
 
 @pytest.mark.parametrize("url", ADDRESSES)
