@@ -246,8 +246,9 @@ _NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt":
 #: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
 #: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
 #: by ``~``); the fullwidth and small plus signs and the fullwidth digits (a phone number typed with a CJK
-#: input method); the ideographic, fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain:
-#: ``ada@example。org`` is an address a mail program sends to).
+#: input method), and the Arabic-Indic, Persian and Devanagari ones (typed on such a keyboard); the ideographic,
+#: fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain: ``ada@example。org`` is an
+#: address a mail program sends to).
 #: And what compatibility folding (NFKC) reads as a full stop: the one dot leader and the small full stop. The
 #: characters that show as nothing (the soft hyphen, the zero-width space, non-joiner and joiner, the word joiner,
 #: the byte order mark, the variation selectors) are read as nothing: ``ada@example.o\u200drg`` is what a reader
@@ -257,7 +258,9 @@ READ_AS = {
     "~": "\uff5e\u223c\u301c\u02dc\u2053",
     ".": "\u3002\uff0e\uff61\u2024\ufe52",
     "+": "\uff0b\ufe62",
-    **{str(digit): chr(0xFF10 + digit) for digit in range(10)},
+    # Fullwidth, Arabic-Indic, Persian (extended Arabic-Indic) and Devanagari digits: a number typed on such a
+    # keyboard is read as digits by anyone (and dialled so).
+    **{str(digit): "".join(chr(zero + digit) for zero in (0xFF10, 0x0660, 0x06F0, 0x0966)) for digit in range(10)},
     "": "\u00ad\u200b\u200c\u200d\u2060\ufeff"
     "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f",
 }
@@ -316,16 +319,19 @@ _PHONE_GAP = r"[ .()/\-\u00a0\u202f\u2010-\u2015]{0,2}"
 #: digits, :data:`_PHONE_GAP` between them), not within a word or a ``+``-joined query; or a ``tel:`` link; or in
 #: national form where the text names it a phone (``phone: 07700 900123``, ``Tel. 030/1234567``: digits alone are as
 #: often an order's or a case's number, so they are not refused) or in North America's ``(212) 555-0123``, a shape
-#: no other number takes. Fullwidth digits and plus signs are read as ASCII first (:data:`READ_AS`). Explicit classes
-#: only: policies.js PHONE_IN_TEXT reads it alike. What is found is then told from numbers that are no phone's
+#: no other number takes; or WhatsApp's link to one (``wa.me/447700900123``). Fullwidth, Arabic-Indic, Persian and
+#: Devanagari digits and plus signs are read as ASCII first (:data:`READ_AS`). Explicit classes only: policies.js
+#: PHONE_IN_TEXT reads it alike. What is found is then told from numbers that are no phone's
 #: (:func:`_is_phone`).
 PHONE_IN_TEXT = re.compile(
     r"(?<![A-Za-z0-9_+])\+[1-9](?:" + _PHONE_GAP + r"[0-9]){7,14}(?![0-9])"
     r"|[Tt][Ee][Ll]:\+?[0-9](?:" + _PHONE_GAP + r"[0-9]){6,14}"
     r"|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]"
     r"|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])"
-    r"(?:[ .:=]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\(?0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13}(?![0-9])"
+    r"(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}"  # "phone_number=", as a query names it
+    r"\(?0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13}(?![0-9])"
     r"|(?<![0-9])\([2-9][0-9]{2}\) ?[2-9][0-9]{2}[ .\-][0-9]{4}(?![0-9])"
+    r"|(?<![A-Za-z0-9.\-])[Ww][Aa]\.[Mm][Ee]/\+?[1-9][0-9]{6,14}(?![0-9])"
 )
 #: Decimal coordinates, a pair (``+52.5200066,+13.4049540``) or ISO 6709's (``+52.5200066+013.4049540/``): a map
 #: link's, whose signed latitude would otherwise read as an international number.
@@ -367,13 +373,22 @@ _NO_PERSON = re.compile(
 _AT_WORD = r"[Aa][Tt]"
 _DOT_WORD = r"[Dd][Oo][Tt]"
 _LABEL = r"[A-Za-z0-9\-]+"
-_SPELT_DOT = r"(?: ?[\[({<] ?" + _DOT_WORD + r" ?[\])}>] ?| " + _DOT_WORD + " )"
+_SP = r"[ +]"  # a space, or a "+" as a form's query writes one (``?u=ada+at+example+dot+org``)
+_SPELT_DOT = (
+    r"(?:" + _SP + r"?[\[({<]" + _SP + "?" + _DOT_WORD + _SP + r"?[\])}>]" + _SP + r"?|" + _SP + _DOT_WORD + _SP + ")"
+)
 _LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+"  # from its start: a search from every letter is quadratic
 _SPELT_OUT = re.compile(
     _LOCAL
-    + r" ?[\[({<] ?"
+    + _SP
+    + r"?[\[({<]"
+    + _SP
+    + "?"
     + _AT_WORD
-    + r" ?[\])}>] ?"
+    + _SP
+    + r"?[\])}>]"
+    + _SP
+    + "?"
     + _LABEL
     + r"(?:(?:\.|"
     + _SPELT_DOT
@@ -384,9 +399,9 @@ _SPELT_OUT = re.compile(
     + r")[A-Za-z]{2,}"
     r"|"
     + _LOCAL
-    + " "
+    + _SP
     + _AT_WORD
-    + " "
+    + _SP
     + _LABEL
     + r"(?:(?:\.|"
     + _SPELT_DOT

@@ -479,7 +479,13 @@ const READ_AS = {
   "~": "\uff5e\u223c\u301c\u02dc\u2053",
   ".": "\u3002\uff0e\uff61\u2024\ufe52",
   "+": "\uff0b\ufe62",
-  ...Object.fromEntries([...Array(10).keys()].map((digit) => [String(digit), String.fromCharCode(0xff10 + digit)])),
+  // Fullwidth, Arabic-Indic, Persian and Devanagari digits.
+  ...Object.fromEntries(
+    [...Array(10).keys()].map((digit) => [
+      String(digit),
+      [0xff10, 0x0660, 0x06f0, 0x0966].map((zero) => String.fromCharCode(zero + digit)).join(""),
+    ]),
+  ),
   "": "\u00ad\u200b\u200c\u200d\u2060\ufeff" +
     "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f",
 };
@@ -522,15 +528,16 @@ const PRIVACY = "recipients are published only as a hash keyed with a secret rec
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
 const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
 // _PHONE_GAP and PHONE_IN_TEXT: a phone number, international, a tel: link, national where the text names it a
-// phone, or North America's (212) 555-0123 (explicit classes, read alike by both engines).
+// phone, North America's (212) 555-0123, or WhatsApp's wa.me/<number> (explicit classes, read alike by both engines).
 const PHONE_GAP = "[ .()/\\-\\u00a0\\u202f\\u2010-\\u2015]{0,2}";
 const PHONE_IN_TEXT = new RegExp(
   `(?<![A-Za-z0-9_+])\\+[1-9](?:${PHONE_GAP}[0-9]){7,14}(?![0-9])` +
     `|[Tt][Ee][Ll]:\\+?[0-9](?:${PHONE_GAP}[0-9]){6,14}` +
     "|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]" +
     "|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])" +
-    `(?:[ .:=]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\\(?0?[1-9](?:${PHONE_GAP}[0-9]){6,13}(?![0-9])` +
-    "|(?<![0-9])\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .\\-][0-9]{4}(?![0-9])",
+    `(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\\(?0?[1-9](?:${PHONE_GAP}[0-9]){6,13}(?![0-9])` +
+    "|(?<![0-9])\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .\\-][0-9]{4}(?![0-9])" +
+    "|(?<![A-Za-z0-9.\\-])[Ww][Aa]\\.[Mm][Ee]/\\+?[1-9][0-9]{6,14}(?![0-9])",
   "g",
 );
 // _COORDINATES: decimal coordinates, a pair or ISO 6709's, which are no phone number.
@@ -559,11 +566,12 @@ const NO_PERSON = new RegExp(
 const AT_WORD = "[Aa][Tt]";
 const DOT_WORD = "[Dd][Oo][Tt]";
 const LABEL = "[A-Za-z0-9\\-]+";
-const SPELT_DOT = `(?: ?[\\[({<] ?${DOT_WORD} ?[\\])}>] ?| ${DOT_WORD} )`;
+const SP = "[ +]"; // _SP: a space, or a "+" as a form's query writes one
+const SPELT_DOT = `(?:${SP}?[\\[({<]${SP}?${DOT_WORD}${SP}?[\\])}>]${SP}?|${SP}${DOT_WORD}${SP})`;
 const LOCAL = "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9._%+\\-]+";
 const SPELT_OUT = new RegExp(
-  `${LOCAL} ?[\\[({<] ?${AT_WORD} ?[\\])}>] ?${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*(?:\\.|${SPELT_DOT})[A-Za-z]{2,}` +
-    `|${LOCAL} ${AT_WORD} ${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*${SPELT_DOT}[A-Za-z]{2,}`,
+  `${LOCAL}${SP}?[\\[({<]${SP}?${AT_WORD}${SP}?[\\])}>]${SP}?${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*(?:\\.|${SPELT_DOT})[A-Za-z]{2,}` +
+    `|${LOCAL}${SP}${AT_WORD}${SP}${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*${SPELT_DOT}[A-Za-z]{2,}`,
 );
 // _QUOTED_PRINTABLE: "=40" for "@" where the local part opens a value.
 const QUOTED_PRINTABLE = new RegExp(
