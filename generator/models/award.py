@@ -421,14 +421,11 @@ _QUOTED_PRINTABLE = re.compile(
 
 def _names_an_address(read: str) -> bool:
     """Whether ``read`` (a string as read: :func:`_as_read`) holds an email address: as typed
-    (:data:`_EMAIL_IN_TEXT`), spelt out (:data:`_SPELT_OUT`), quoted-printable (:data:`_QUOTED_PRINTABLE`), or
-    encoded (:func:`_base64_address`); the ``@`` that names no person aside (:data:`_NO_PERSON`)."""
+    (:data:`_EMAIL_IN_TEXT`), spelt out (:data:`_SPELT_OUT`) or quoted-printable (:data:`_QUOTED_PRINTABLE`); the
+    ``@`` that names no person aside (:data:`_NO_PERSON`). Encoded ones: :func:`_encoded`."""
     read = _NO_PERSON.sub(" ", read)
     return bool(
-        ("@" in read and _EMAIL_IN_TEXT.search(read))  # searched only with an "@": its search is quadratic
-        or _SPELT_OUT.search(read)
-        or _QUOTED_PRINTABLE.search(read)
-        or _base64_address(read)
+        ("@" in read and _EMAIL_IN_TEXT.search(read)) or _SPELT_OUT.search(read) or _QUOTED_PRINTABLE.search(read)
     )
 
 
@@ -462,24 +459,38 @@ def _decoded_texts(raw: bytes) -> list[str]:
     return texts
 
 
-def _address_decoded(raw: bytes, nested: int) -> bool:
+#: Seven ASCII digits, as every phone number :data:`PHONE_IN_TEXT` finds has (a text as read).
+_SEVEN_DIGITS = re.compile(r"(?:[^0-9]*[0-9]){7}")
+#: What an encoded text is found to name: an email address, a phone number.
+_ADDRESS, _PHONE = "an email address", "a phone number"
+
+
+def _found_decoded(raw: bytes, nested: int, found: set[str]) -> None:
+    """Adds to ``found`` what ``raw``, read as text (:func:`_decoded_texts`), names: an address
+    (:data:`_ADDRESS_DECODED`), a phone number (:func:`_names_a_phone`), or either in base64 again."""
     for text in _decoded_texts(raw):
         read = _as_read(text)
         if "@" in read and _ADDRESS_DECODED.search(_NO_PERSON.sub(" ", read)):
-            return True
-        if nested and _MAYBE_ENCODED.search(read) and _base64_address(read, nested - 1):
-            return True
-    return False
+            found.add(_ADDRESS)
+        if _SEVEN_DIGITS.match(read) and _names_a_phone(read):  # every phone has seven digits: most texts none
+            found.add(_PHONE)
+        if len(found) == 2:
+            return
+        if nested and _MAYBE_ENCODED.search(read):
+            found |= _encoded(read, nested - 1)
 
 
-def _base64_address(read: str, nested: int = _NESTED) -> bool:
-    """Whether a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) decodes, at any of
-    its four alignments, whole or each part between its ``/``, to text (UTF-8 or UTF-16, what is not text
-    replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) as
-    :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``), itself or in
-    base64 again (:data:`_NESTED` levels); or a run of hexadecimal digits, at either alignment, or of hexadecimal
-    pairs apart, to such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names
-    ``ada@example.org`` to anyone who decodes it. policies.js base64Address is the page's copy."""
+def _encoded(read: str, nested: int = _NESTED) -> set[str]:
+    """What a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) names when it decodes, at
+    any of its four alignments, whole or each part between its ``/``, to text (UTF-8 or UTF-16, what is not text
+    replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) or a phone
+    number as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``),
+    itself or in base64 again (:data:`_NESTED` levels); or a run of hexadecimal digits, at either alignment, or of
+    hexadecimal pairs apart, to such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or
+    ``?u=616461406578…``) names ``ada@example.org`` to anyone who decodes it, a token's
+    ``{"phone_number":"+447700900123"}`` a phone. One pass finds both (each decoding read once).
+    policies.js encoded is the page's copy."""
+    found: set[str] = set()
     for run in _BASE64_RUN.findall(read):
         for part in (run, *run.split("/")) if "/" in run else (run,):  # a run without "/" once, not twice
             standard = part.replace("-", "+").replace("_", "/")
@@ -487,14 +498,15 @@ def _base64_address(read: str, nested: int = _NESTED) -> bool:
                 chunk = standard[start:]
                 if len(chunk) < 8 or len(chunk) % 4 == 1:
                     continue
-                if _address_decoded(base64.b64decode(chunk + "=" * (-len(chunk) % 4)), nested):
-                    return True
+                _found_decoded(base64.b64decode(chunk + "=" * (-len(chunk) % 4)), nested, found)
+                if len(found) == 2:
+                    return found
     for run in _HEX_RUN.findall(read):
         for start in (0, 1):
-            chunk = run[start : len(run) - (len(run) - start) % 2]
-            if _address_decoded(bytes.fromhex(chunk), 0):
-                return True
-    return any(_address_decoded(bytes.fromhex(re.sub(r"\\x|[:\- ,]", "", run)), 0) for run in _HEX_PAIRS.findall(read))
+            _found_decoded(bytes.fromhex(run[start : len(run) - (len(run) - start) % 2]), 0, found)
+    for run in _HEX_PAIRS.findall(read):
+        _found_decoded(bytes.fromhex(re.sub(r"\\x|[:\- ,]", "", run)), 0, found)
+    return found
 
 
 #: :func:`_as_read`, for the tools that compare a published text with the recipient (``credreg award``'s and
@@ -504,13 +516,14 @@ as_read = _as_read
 
 def _no_recipient_data(value: str) -> str:
     """A published string (evidence, a revocation reason) names no recipient: no email address (written as
-    :func:`_as_read` reads it, or in base64: :func:`_base64_address`), no phone number (:data:`PHONE_IN_TEXT`),
+    :func:`_as_read` reads it, or encoded: :func:`_encoded`), no phone number (:data:`PHONE_IN_TEXT`, encoded too),
     and no earner's link, whose recipient key would confirm a guessed one (a prerequisite's link given as
     evidence, say)."""
     read = _as_read(value)
-    if _names_an_address(read):
+    encoded = _encoded(read)
+    if _ADDRESS in encoded or _names_an_address(read):
         raise ValueError(f"must not contain an email address: {_PRIVACY}")
-    if _names_a_phone(read):
+    if _PHONE in encoded or _names_a_phone(read):
         raise ValueError(f"must not contain a phone number: {_PRIVACY}")
     if RECIPIENT_KEY_IN_TEXT.search(read):
         raise ValueError(

@@ -710,6 +710,9 @@ HIDDEN_PHONES = [
     "+\u096a\u096a\u096d\u096d\u0966\u0966\u096f\u0966\u0966\u0967\u0968\u0969",  # Devanagari digits
     "phone_number=07700900123",  # a query's parameter
     "https://wa.me/447700900123",  # WhatsApp's link to a number
+    _b64("+447700900123"),  # encoded as addresses are: base64, hex, a token's claim
+    b"+447700900123".hex(),
+    "eyJhbGciOiJub25lIn0." + _b64(b'{"phone_number":"+447700900123"}').replace("+", "-").replace("/", "_") + ".",
 ]
 #: Text that names nobody, each of which was refused.
 NAMES_NOBODY = [
@@ -755,6 +758,8 @@ HEAVY_EVIDENCE = {
     "spelt-out with +": "https://p.example.org/?u=a+at+b" + "+dot+b" * (_LONG // 6),
     "many +at+": "https://p.example.org/?u=" + "a+at+" * (_LONG // 5),
     "phone words with _number": "https://p.example.org/?u=" + "phone_number=1" * (_LONG // 14),
+    "base64 of digits, many runs": "https://p.example.org/?u=" + (_b64("12345678") + ".") * (_LONG // 12),
+    "base64 of base64 of digits": "https://p.example.org/?u=" + _b64(_b64("1234567." * (_LONG // 16))),
 }
 
 

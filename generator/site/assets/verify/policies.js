@@ -577,15 +577,10 @@ const SPELT_OUT = new RegExp(
 const QUOTED_PRINTABLE = new RegExp(
   `(?:^|(?<=[ \\t\\r\\n"'(<,;=]))[A-Za-z0-9._%+\\-]+=40${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
 );
-/** _names_an_address: an address in `read`, typed, spelt out, quoted-printable or encoded; NO_PERSON's "@" aside. */
+/** _names_an_address: an address in `read`, typed, spelt out or quoted-printable; NO_PERSON's "@" aside. */
 function namesAnAddress(read) {
   read = read.replace(NO_PERSON, " ");
-  return (
-    (read.includes("@") && EMAIL_IN_TEXT.test(read)) ||
-    SPELT_OUT.test(read) ||
-    QUOTED_PRINTABLE.test(read) ||
-    base64Address(read)
-  );
+  return (read.includes("@") && EMAIL_IN_TEXT.test(read)) || SPELT_OUT.test(read) || QUOTED_PRINTABLE.test(read);
 }
 // _BASE64_RUN, _HEX_RUN, _HEX_PAIRS, _IDN_LETTER, _ADDRESS_DECODED and _NESTED.
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
@@ -604,46 +599,54 @@ function decodedTexts(bytes) {
   const utf16 = bytes.some((b) => b === 0 || b === 0xff || b === 0xfe);
   return (utf16 ? DECODERS : DECODERS.slice(0, 1)).map((decoder) => decoder.decode(bytes));
 }
-/** _address_decoded */
-function addressDecoded(bytes, nested) {
+// _SEVEN_DIGITS: seven ASCII digits, as every phone number has (matched from the start, as Python's match).
+const SEVEN_DIGITS = /^(?:[^0-9]*[0-9]){7}/;
+// _ADDRESS, _PHONE: what an encoded text is found to name.
+const ADDRESS = "an email address";
+const PHONE = "a phone number";
+/** _found_decoded: adds to `found` what `bytes`, read as text, name (an address, a phone number), or base64 again. */
+function foundDecoded(bytes, nested, found) {
   for (const text of decodedTexts(bytes)) {
     const read = asRead(text);
-    if (read.includes("@") && ADDRESS_DECODED.test(read.replace(NO_PERSON, " "))) return true;
-    if (nested && base64Address(read, nested - 1)) return true;
+    if (read.includes("@") && ADDRESS_DECODED.test(read.replace(NO_PERSON, " "))) found.add(ADDRESS);
+    if (SEVEN_DIGITS.test(read) && namesAPhone(read)) found.add(PHONE);
+    if (found.size === 2) return;
+    if (nested) for (const kind of encoded(read, nested - 1)) found.add(kind);
   }
-  return false;
 }
 const hexBytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 /**
- * Whether a run of base64 or base64url in `read` decodes to text (UTF-8 or UTF-16) holding an address as asRead
- * reads it, itself or in base64 again (NESTED levels), or a run of hexadecimal digits or pairs: _base64_address.
+ * What a run of base64 or base64url in `read` names when it decodes to text (UTF-8 or UTF-16) holding an address or
+ * a phone number as asRead reads it, itself or in base64 again (NESTED levels), or a run of hexadecimal digits or
+ * pairs: _encoded.
  */
-function base64Address(read, nested = NESTED) {
+function encoded(read, nested = NESTED) {
+  const found = new Set();
   for (const [run] of read.matchAll(BASE64_RUN)) {
     for (const part of run.includes("/") ? [run, ...run.split("/")] : [run]) {
       const standard = part.replace(/-/g, "+").replace(/_/g, "/");
       for (let start = 0; start < 4; start++) {
         const chunk = standard.slice(start);
         if (chunk.length < 8 || chunk.length % 4 === 1) continue;
-        if (addressDecoded(Uint8Array.from(atob(chunk), (c) => c.charCodeAt(0)), nested)) return true;
+        foundDecoded(Uint8Array.from(atob(chunk), (c) => c.charCodeAt(0)), nested, found);
+        if (found.size === 2) return found;
       }
     }
   }
   for (const [run] of read.matchAll(HEX_RUN)) {
     for (let start = 0; start < 2; start++) {
-      if (addressDecoded(hexBytes(run.slice(start, run.length - ((run.length - start) % 2))), 0)) return true;
+      foundDecoded(hexBytes(run.slice(start, run.length - ((run.length - start) % 2))), 0, found);
     }
   }
-  for (const [run] of read.matchAll(HEX_PAIRS)) {
-    if (addressDecoded(hexBytes(run.replace(/\\x|[:\- ,]/g, "")), 0)) return true;
-  }
-  return false;
+  for (const [run] of read.matchAll(HEX_PAIRS)) foundDecoded(hexBytes(run.replace(/\\x|[:\- ,]/g, "")), 0, found);
+  return found;
 }
 /** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
 function recipientDataProblem(value) {
   const read = asRead(value);
-  if (namesAnAddress(read)) return `must not contain an email address: ${PRIVACY}`;
-  if (namesAPhone(read)) return `must not contain a phone number: ${PRIVACY}`;
+  const hidden = encoded(read);
+  if (hidden.has(ADDRESS) || namesAnAddress(read)) return `must not contain an email address: ${PRIVACY}`;
+  if (hidden.has(PHONE) || namesAPhone(read)) return `must not contain a phone number: ${PRIVACY}`;
   if (RECIPIENT_KEY_IN_TEXT.test(read)) {
     return (
       "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link " +
