@@ -732,9 +732,10 @@ def _column_name(cell: str) -> str | None:
 #: A phone column's name that gives the number to a place, not a person: an office's, a switchboard's.
 _PLACE_PHONE = re.compile(r"^(?:office|main|business|switchboard|reception|department|dept|helpdesk|support)")
 #: Columns that make each row a place (an office directory: ``Office,Phone``): its numbers are the places'.
-_PLACE_COLUMN = re.compile(
-    r"office|branch|department|dept|location|site|campus|building|room|store|shop|clinic|venue|city|region|country"
-)
+#: Not a city, a region, a country or a campus: a cohort's list gives each person's.
+_PLACE_COLUMN = re.compile(r"office|branch|department|dept|location|site|building|room|store|shop|clinic|venue")
+#: A phone column that is a person's whatever the table's rows are: a mobile (an office has a phone).
+_MOBILE = re.compile(r"mobile|whatsapp|handy|^cell$")
 #: Columns that make each row a person, whatever else the header names (``First name,Office,Phone``).
 _PERSON_COLUMN = re.compile(
     r"first|last|surname|given|fullname|student|learner|pupil|participant|recipient|earner|person|member|"
@@ -749,14 +750,17 @@ def _other_columns_line(header: str, rest: list[str], delimiter: str) -> bool:
     """Whether ``header`` names a column of a person's phone numbers (a later row holding one there) or of students'
     numbers (a later row holding anything there). A place's number is not a person's: a column named for one
     (``Office Phone``), or any phone column of a table whose rows are places (a column ``Office`` or
-    ``Department``, and none naming a person: :data:`_PLACE_COLUMN`, :data:`_PERSON_COLUMN`)."""
+    ``Department``, and none naming a person: :data:`_PLACE_COLUMN`, :data:`_PERSON_COLUMN`); but a mobile's
+    column is a person's in any table (:data:`_MOBILE`)."""
     names = [_column_name(cell) for cell in _cells(header, delimiter)]
     places = any(n and _PLACE_COLUMN.fullmatch(n) for n in names) and not any(
         n and _PERSON_COLUMN.search(n) for n in names
     )
-    phones = (
-        [] if places else [i for i, n in enumerate(names) if n and _PHONE_WORDS.search(n) and not _PLACE_PHONE.match(n)]
-    )
+    phones = [
+        i
+        for i, n in enumerate(names)
+        if n and _PHONE_WORDS.search(n) and (_MOBILE.search(n) or not (places or _PLACE_PHONE.match(n)))
+    ]
     ids = [i for i, n in enumerate(names) if n and _ID_COLUMN.fullmatch(n)]
     if not phones and not ids:
         return False

@@ -233,7 +233,9 @@ class AchievementRef(_AwardModel):
 
 #: An email address anywhere in a published string (a revocation reason, an evidence URL's userinfo). Its top-level
 #: domain is ASCII letters or an internationalized one (``.рф``, ``.中国``: any characters but ASCII and spaces).
-_EMAIL_IN_TEXT = re.compile(r"[^@\s/:]+@[^@\s/]+\.(?:[A-Za-z]{2,}|[^\x00-\x7F\s]{2,})")
+#: Its local part is the one character before the ``@`` (a lookbehind): a run of them, searched for from every
+#: character to the ``@``, took seconds per 10,000 characters (quadratic), and one says as much as a run.
+_EMAIL_IN_TEXT = re.compile(r"(?<=[^@\s/:])@[^@\s/]+\.(?:[A-Za-z]{2,}|[^\x00-\x7F\s]{2,})")
 #: A percent-escaped ASCII character: how a URL (a portfolio tool's ``?user=ada%40example.org``) carries an address.
 _ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
 #: An HTML character reference (``&#64;``, ``&#x40;``, ``&commat;``): how a page or a tool that writes HTML carries
@@ -244,8 +246,9 @@ _NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt":
 #: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
 #: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
 #: by ``~``); the fullwidth and small plus signs and the fullwidth digits (a phone number typed with a CJK
-#: input method); the ideographic, fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain:
-#: ``ada@example。org`` is an address a mail program sends to).
+#: input method), and the Arabic-Indic, Persian and Devanagari ones (typed on such a keyboard); the ideographic,
+#: fullwidth and halfwidth ideographic full stops (which IDNA maps to ``.`` in a domain: ``ada@example。org`` is an
+#: address a mail program sends to).
 #: And what compatibility folding (NFKC) reads as a full stop: the one dot leader and the small full stop. The
 #: characters that show as nothing (the soft hyphen, the zero-width space, non-joiner and joiner, the word joiner,
 #: the byte order mark, the variation selectors) are read as nothing: ``ada@example.o\u200drg`` is what a reader
@@ -255,7 +258,9 @@ READ_AS = {
     "~": "\uff5e\u223c\u301c\u02dc\u2053",
     ".": "\u3002\uff0e\uff61\u2024\ufe52",
     "+": "\uff0b\ufe62",
-    **{str(digit): chr(0xFF10 + digit) for digit in range(10)},
+    # Fullwidth, Arabic-Indic, Persian (extended Arabic-Indic) and Devanagari digits: a number typed on such a
+    # keyboard is read as digits by anyone (and dialled so).
+    **{str(digit): "".join(chr(zero + digit) for zero in (0xFF10, 0x0660, 0x06F0, 0x0966)) for digit in range(10)},
     "": "\u00ad\u200b\u200c\u200d\u2060\ufeff"
     "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f",
 }
@@ -280,20 +285,24 @@ def _referenced(match: re.Match[str]) -> str:
 _LOOKALIKE_CHARS = frozenset(c for chars in READ_AS.values() for c in chars)
 
 
+#: How many times :func:`_as_read` undoes escapes and references at most: a tool escaping twice or thrice is seen,
+#: and no reader undoes more; each round reads the whole text, so ``%2525…2540`` undone to the end was quadratic.
+_ROUNDS = 8
+
+
 def _as_read(value: str) -> str:
     """``value`` as a reader (or a browser) reads it: ASCII escapes and HTML character references decoded until
-    none is left (``%2540`` is ``%40`` is ``@``, ``&amp;#64;`` is ``&#64;`` is ``@``), and the look-alike at signs,
-    tildes and full stops (:data:`READ_AS`), escaped or not, read as ``@``, ``~`` and ``.``. policies.js asRead is
-    the page's copy."""
+    none is left, :data:`_ROUNDS` times at most (``%2540`` is ``%40`` is ``@``, ``&amp;#64;`` is ``&#64;`` is
+    ``@``), and the look-alike at signs, tildes and full stops (:data:`READ_AS`), escaped or not, read as ``@``,
+    ``~`` and ``.``. policies.js asRead is the page's copy."""
     if "%" not in value and "&" not in value:  # no escape nor reference to undo: the look-alikes alone
         return value.translate(_LOOKALIKES)
-    while True:
+    for _ in range(_ROUNDS):
         decoded = _REFERENCE.sub(_referenced, _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value))
         if decoded == value:
-            return _ESCAPED_LOOKALIKE.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode(), value).translate(
-                _LOOKALIKES
-            )
+            break
         value = decoded
+    return _ESCAPED_LOOKALIKE.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode(), value).translate(_LOOKALIKES)
 
 
 #: An earner's verification link (or its fragment): an award hash, ``~`` and a recipient key of 32 hex digits
@@ -310,16 +319,19 @@ _PHONE_GAP = r"[ .()/\-\u00a0\u202f\u2010-\u2015]{0,2}"
 #: digits, :data:`_PHONE_GAP` between them), not within a word or a ``+``-joined query; or a ``tel:`` link; or in
 #: national form where the text names it a phone (``phone: 07700 900123``, ``Tel. 030/1234567``: digits alone are as
 #: often an order's or a case's number, so they are not refused) or in North America's ``(212) 555-0123``, a shape
-#: no other number takes. Fullwidth digits and plus signs are read as ASCII first (:data:`READ_AS`). Explicit classes
-#: only: policies.js PHONE_IN_TEXT reads it alike. What is found is then told from numbers that are no phone's
+#: no other number takes; or WhatsApp's link to one (``wa.me/447700900123``). Fullwidth, Arabic-Indic, Persian and
+#: Devanagari digits and plus signs are read as ASCII first (:data:`READ_AS`). Explicit classes only: policies.js
+#: PHONE_IN_TEXT reads it alike. What is found is then told from numbers that are no phone's
 #: (:func:`_is_phone`).
 PHONE_IN_TEXT = re.compile(
     r"(?<![A-Za-z0-9_+])\+[1-9](?:" + _PHONE_GAP + r"[0-9]){7,14}(?![0-9])"
     r"|[Tt][Ee][Ll]:\+?[0-9](?:" + _PHONE_GAP + r"[0-9]){6,14}"
     r"|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]"
     r"|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])"
-    r"(?:[ .:=]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\(?0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13}(?![0-9])"
+    r"(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}"  # "phone_number=", as a query names it
+    r"\(?0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13}(?![0-9])"
     r"|(?<![0-9])\([2-9][0-9]{2}\) ?[2-9][0-9]{2}[ .\-][0-9]{4}(?![0-9])"
+    r"|(?<![A-Za-z0-9.\-])[Ww][Aa]\.[Mm][Ee]/\+?[1-9][0-9]{6,14}(?![0-9])"
 )
 #: Decimal coordinates, a pair (``+52.5200066,+13.4049540``) or ISO 6709's (``+52.5200066+013.4049540/``): a map
 #: link's, whose signed latitude would otherwise read as an international number.
@@ -361,13 +373,22 @@ _NO_PERSON = re.compile(
 _AT_WORD = r"[Aa][Tt]"
 _DOT_WORD = r"[Dd][Oo][Tt]"
 _LABEL = r"[A-Za-z0-9\-]+"
-_SPELT_DOT = r"(?: ?[\[({<] ?" + _DOT_WORD + r" ?[\])}>] ?| " + _DOT_WORD + " )"
+_SP = r"[ +]"  # a space, or a "+" as a form's query writes one (``?u=ada+at+example+dot+org``)
+_SPELT_DOT = (
+    r"(?:" + _SP + r"?[\[({<]" + _SP + "?" + _DOT_WORD + _SP + r"?[\])}>]" + _SP + r"?|" + _SP + _DOT_WORD + _SP + ")"
+)
 _LOCAL = r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+"  # from its start: a search from every letter is quadratic
 _SPELT_OUT = re.compile(
     _LOCAL
-    + r" ?[\[({<] ?"
+    + _SP
+    + r"?[\[({<]"
+    + _SP
+    + "?"
     + _AT_WORD
-    + r" ?[\])}>] ?"
+    + _SP
+    + r"?[\])}>]"
+    + _SP
+    + "?"
     + _LABEL
     + r"(?:(?:\.|"
     + _SPELT_DOT
@@ -378,9 +399,9 @@ _SPELT_OUT = re.compile(
     + r")[A-Za-z]{2,}"
     r"|"
     + _LOCAL
-    + " "
+    + _SP
     + _AT_WORD
-    + " "
+    + _SP
     + _LABEL
     + r"(?:(?:\.|"
     + _SPELT_DOT
@@ -400,14 +421,11 @@ _QUOTED_PRINTABLE = re.compile(
 
 def _names_an_address(read: str) -> bool:
     """Whether ``read`` (a string as read: :func:`_as_read`) holds an email address: as typed
-    (:data:`_EMAIL_IN_TEXT`), spelt out (:data:`_SPELT_OUT`), quoted-printable (:data:`_QUOTED_PRINTABLE`), or
-    encoded (:func:`_base64_address`); the ``@`` that names no person aside (:data:`_NO_PERSON`)."""
+    (:data:`_EMAIL_IN_TEXT`), spelt out (:data:`_SPELT_OUT`) or quoted-printable (:data:`_QUOTED_PRINTABLE`); the
+    ``@`` that names no person aside (:data:`_NO_PERSON`). Encoded ones: :func:`_encoded`."""
     read = _NO_PERSON.sub(" ", read)
     return bool(
-        ("@" in read and _EMAIL_IN_TEXT.search(read))  # searched only with an "@": its search is quadratic
-        or _SPELT_OUT.search(read)
-        or _QUOTED_PRINTABLE.search(read)
-        or _base64_address(read)
+        ("@" in read and _EMAIL_IN_TEXT.search(read)) or _SPELT_OUT.search(read) or _QUOTED_PRINTABLE.search(read)
     )
 
 
@@ -422,8 +440,8 @@ _HEX_PAIRS = re.compile(r"(?:[0-9A-Fa-f]{2}[:\- ,]){5,}[0-9A-Fa-f]{2}|(?:\\x[0-9
 #: replacement character, which a decoding of random bytes is full of.
 _IDN_LETTER = r"\u00c0-\u02af\u0370-\u1fff\u2c00-\ud7ff"
 #: An address in decoded bytes: an ASCII local part, and a domain of ASCII or internationalized labels.
-_ADDRESS_DECODED = re.compile(
-    rf"[A-Za-z0-9._%+-]+@[A-Za-z0-9{_IDN_LETTER}-]+(?:\.[A-Za-z0-9{_IDN_LETTER}-]+)*\.(?:[A-Za-z]{{2,}}|[{_IDN_LETTER}]{{2,}})"
+_ADDRESS_DECODED = re.compile(  # its local part one character before the "@", as in _EMAIL_IN_TEXT: linear
+    rf"(?<=[A-Za-z0-9._%+-])@[A-Za-z0-9{_IDN_LETTER}-]+(?:\.[A-Za-z0-9{_IDN_LETTER}-]+)*\.(?:[A-Za-z]{{2,}}|[{_IDN_LETTER}]{{2,}})"
 )
 #: What any of those runs starts with: a decoded text without one (most are) is not searched again.
 _MAYBE_ENCODED = re.compile(r"[A-Za-z0-9+/_-]{8}|[0-9A-Fa-f]{2}[:\- ,][0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}")
@@ -441,39 +459,54 @@ def _decoded_texts(raw: bytes) -> list[str]:
     return texts
 
 
-def _address_decoded(raw: bytes, nested: int) -> bool:
+#: Seven ASCII digits, as every phone number :data:`PHONE_IN_TEXT` finds has (a text as read).
+_SEVEN_DIGITS = re.compile(r"(?:[^0-9]*[0-9]){7}")
+#: What an encoded text is found to name: an email address, a phone number.
+_ADDRESS, _PHONE = "an email address", "a phone number"
+
+
+def _found_decoded(raw: bytes, nested: int, found: set[str]) -> None:
+    """Adds to ``found`` what ``raw``, read as text (:func:`_decoded_texts`), names: an address
+    (:data:`_ADDRESS_DECODED`), a phone number (:func:`_names_a_phone`), or either in base64 again."""
     for text in _decoded_texts(raw):
         read = _as_read(text)
         if "@" in read and _ADDRESS_DECODED.search(_NO_PERSON.sub(" ", read)):
-            return True
-        if nested and _MAYBE_ENCODED.search(read) and _base64_address(read, nested - 1):
-            return True
-    return False
+            found.add(_ADDRESS)
+        if _SEVEN_DIGITS.match(read) and _names_a_phone(read):  # every phone has seven digits: most texts none
+            found.add(_PHONE)
+        if len(found) == 2:
+            return
+        if nested and _MAYBE_ENCODED.search(read):
+            found |= _encoded(read, nested - 1)
 
 
-def _base64_address(read: str, nested: int = _NESTED) -> bool:
-    """Whether a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) decodes, at any of
-    its four alignments, whole or each part between its ``/``, to text (UTF-8 or UTF-16, what is not text
-    replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) as
-    :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``), itself or in
-    base64 again (:data:`_NESTED` levels); or a run of hexadecimal digits, at either alignment, or of hexadecimal
-    pairs apart, to such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names
-    ``ada@example.org`` to anyone who decodes it. policies.js base64Address is the page's copy."""
+def _encoded(read: str, nested: int = _NESTED) -> set[str]:
+    """What a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) names when it decodes, at
+    any of its four alignments, whole or each part between its ``/``, to text (UTF-8 or UTF-16, what is not text
+    replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) or a phone
+    number as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``),
+    itself or in base64 again (:data:`_NESTED` levels); or a run of hexadecimal digits, at either alignment, or of
+    hexadecimal pairs apart, to such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or
+    ``?u=616461406578…``) names ``ada@example.org`` to anyone who decodes it, a token's
+    ``{"phone_number":"+447700900123"}`` a phone. One pass finds both (each decoding read once).
+    policies.js encoded is the page's copy."""
+    found: set[str] = set()
     for run in _BASE64_RUN.findall(read):
-        for part in (run, *run.split("/")):
+        for part in (run, *run.split("/")) if "/" in run else (run,):  # a run without "/" once, not twice
             standard = part.replace("-", "+").replace("_", "/")
             for start in range(4):
                 chunk = standard[start:]
                 if len(chunk) < 8 or len(chunk) % 4 == 1:
                     continue
-                if _address_decoded(base64.b64decode(chunk + "=" * (-len(chunk) % 4)), nested):
-                    return True
+                _found_decoded(base64.b64decode(chunk + "=" * (-len(chunk) % 4)), nested, found)
+                if len(found) == 2:
+                    return found
     for run in _HEX_RUN.findall(read):
         for start in (0, 1):
-            chunk = run[start : len(run) - (len(run) - start) % 2]
-            if _address_decoded(bytes.fromhex(chunk), 0):
-                return True
-    return any(_address_decoded(bytes.fromhex(re.sub(r"\\x|[:\- ,]", "", run)), 0) for run in _HEX_PAIRS.findall(read))
+            _found_decoded(bytes.fromhex(run[start : len(run) - (len(run) - start) % 2]), 0, found)
+    for run in _HEX_PAIRS.findall(read):
+        _found_decoded(bytes.fromhex(re.sub(r"\\x|[:\- ,]", "", run)), 0, found)
+    return found
 
 
 #: :func:`_as_read`, for the tools that compare a published text with the recipient (``credreg award``'s and
@@ -483,13 +516,14 @@ as_read = _as_read
 
 def _no_recipient_data(value: str) -> str:
     """A published string (evidence, a revocation reason) names no recipient: no email address (written as
-    :func:`_as_read` reads it, or in base64: :func:`_base64_address`), no phone number (:data:`PHONE_IN_TEXT`),
+    :func:`_as_read` reads it, or encoded: :func:`_encoded`), no phone number (:data:`PHONE_IN_TEXT`, encoded too),
     and no earner's link, whose recipient key would confirm a guessed one (a prerequisite's link given as
     evidence, say)."""
     read = _as_read(value)
-    if _names_an_address(read):
+    encoded = _encoded(read)
+    if _ADDRESS in encoded or _names_an_address(read):
         raise ValueError(f"must not contain an email address: {_PRIVACY}")
-    if _names_a_phone(read):
+    if _PHONE in encoded or _names_a_phone(read):
         raise ValueError(f"must not contain a phone number: {_PRIVACY}")
     if RECIPIENT_KEY_IN_TEXT.search(read):
         raise ValueError(

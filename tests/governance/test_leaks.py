@@ -587,6 +587,15 @@ def test_a_table_of_places_or_cells_is_no_list_of_recipients(text: str) -> None:
         "Name,Cell\nBo Lind,0151-12345678\n",
         "First name,Office,Phone\nBo,B12,+44 7700 900123\n",
         "Student,Office,Mobile\nBo Lind,B12,+44 7700 900123\n",
+        # A cohort's country, city, region or campus is a person's as much as a place's: the rows are people.
+        "Name,Country,Phone\nBo Lind,Germany,+49 151 12345678\n",
+        "Name,City,Phone\nBo Lind,Berlin,+49 151 12345678\n",
+        "Name;Region;Telefon\nBo Lind;Bayern;0151 12345678\n",
+        "Name,Campus,Phone\nBo Lind,North,+44 7700 900123\n",
+        # A mobile is a person's, whatever else the table lists: an office has a phone.
+        "Name,Office,Mobile\nBo Lind,B12,+44 7700 900123\n",
+        "Name,Department,WhatsApp\nBo Lind,Chemistry,+44 7700 900123\n",
+        "Office,Handy\nB12,0151 12345678\n",
     ],
 )
 def test_a_class_list_with_a_cell_or_an_office_column_is_still_refused(text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import time
 from typing import Any
 
 import pytest
@@ -694,6 +695,8 @@ HIDDEN_ADDRESSES = [
     "ada {at} example.org",
     "ada AT example DOT org",
     "ada at example dot org",
+    "ada+at+example+dot+org",  # a form's query, where "+" is a space
+    "ada+[at]+example.org",
 ]
 HIDDEN_PHONES = [
     "+49 30/1234567",  # apart by a slash (German)
@@ -702,6 +705,14 @@ HIDDEN_PHONES = [
     "Tel. 030/1234567",
     "mobile 0151-1234-5678",
     "(212) 555-0123",  # North America's national format
+    "+\u0664\u0664\u0667\u0667\u0660\u0660\u0669\u0660\u0660\u0661\u0662\u0663",  # Arabic-Indic digits
+    "+\u06f4\u06f4\u06f7\u06f7\u06f0\u06f0\u06f9\u06f0\u06f0\u06f1\u06f2\u06f3",  # Persian digits
+    "+\u096a\u096a\u096d\u096d\u0966\u0966\u096f\u0966\u0966\u0967\u0968\u0969",  # Devanagari digits
+    "phone_number=07700900123",  # a query's parameter
+    "https://wa.me/447700900123",  # WhatsApp's link to a number
+    _b64("+447700900123"),  # encoded as addresses are: base64, hex, a token's claim
+    b"+447700900123".hex(),
+    "eyJhbGciOiJub25lIn0." + _b64(b'{"phone_number":"+447700900123"}').replace("+", "-").replace("/", "_") + ".",
 ]
 #: Text that names nobody, each of which was refused.
 NAMES_NOBODY = [
@@ -725,6 +736,139 @@ NAMES_NOBODY = [
     "https://apps.example.org/mobile-2024-0001234",
     "Presented at events.example.org",  # " at " and a host: a place, not an address
 ]
+
+
+#: The costliest evidence an attacker can write, at the size an award may have (awards.py MAX_AWARD_BYTES): each
+#: once took Python or the page seconds to tens of seconds (a search from every character, each to the end of
+#: the text; escapes undone one level a round). Read at the limit, each must take a moment.
+_LONG = 60_000
+HEAVY_EVIDENCE = {
+    "one @ then dots": "https://p.example.org/?u=git@" + "a." * (_LONG // 2),
+    "one @ then a service account's dots": "https://p.example.org/?u=@a" + ".a" * (_LONG // 2),
+    "one @ then an IDN label": "https://p.example.org/?u=a@" + "\u0440" * _LONG,
+    "a local part's dots then @": "https://p.example.org/?u=" + "a.a" * (_LONG // 3) + "@",
+    "base64 of an @ then dots": "https://p.example.org/?u=" + _b64("a@" + "a." * (_LONG // 3)),
+    "percent escapes nested": "https://p.example.org/?u=%" + "25" * (_LONG // 2) + "40",
+    "references nested": "https://p.example.org/?u=&" + "amp;" * (_LONG // 4) + "#64;",
+    "base64 nested": "https://p.example.org/?u=" + "QUFB" * (_LONG // 4),
+    "base64 apart by slashes": "https://p.example.org/?u=" + "AAAAAAAA/" * (_LONG // 9),
+    "hex pairs apart": "https://p.example.org/?u=" + "61:" * (_LONG // 3),
+    "phone words": "https://p.example.org/?u=" + "phone:1234567" * (_LONG // 13),
+    "spelt-out dots": "https://p.example.org/?u=a%20at%20b" + "%20dot%20b" * (_LONG // 10),
+    "spelt-out with +": "https://p.example.org/?u=a+at+b" + "+dot+b" * (_LONG // 6),
+    "many +at+": "https://p.example.org/?u=" + "a+at+" * (_LONG // 5),
+    "phone words with _number": "https://p.example.org/?u=" + "phone_number=1" * (_LONG // 14),
+    "base64 of digits, many runs": "https://p.example.org/?u=" + (_b64("12345678") + ".") * (_LONG // 12),
+    "base64 of base64 of digits": "https://p.example.org/?u=" + _b64(_b64("1234567." * (_LONG // 16))),
+}
+
+
+@pytest.mark.parametrize("url", HEAVY_EVIDENCE.values(), ids=HEAVY_EVIDENCE.keys())
+def test_the_costliest_evidence_is_read_in_a_moment(url: str) -> None:
+    started = time.perf_counter()
+    errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]})
+    assert time.perf_counter() - started < 1.5
+
+
+_JWT = (
+    _b64(b'{"alg":"EdDSA","typ":"JWT"}').replace("+", "-").replace("/", "_")
+    + "."
+    + _b64(b'{"sub":"1234567890","iat":1700000000,"exp":1700003600,"scope":"read"}').replace("+", "-").replace("/", "_")
+)
+#: Evidence as issuers give it, naming nobody: ORCID iDs, DOIs, ISBNs, timestamps, versions (``pkg@1.2.3``),
+#: IPv6 hosts, colour codes, commits, UUIDs, a JWT, signed storage URLs, map links, handles, hex dumps of no
+#: address. Each must pass both verifiers: a refusal here blocks a real issuer.
+REALISTIC_EVIDENCE = [
+    "https://orcid.org/0000-0002-1825-0097",
+    "https://doi.org/10.1000/182",
+    "https://doi.org/10.1371/journal.pone.0123456",
+    "https://www.worldcat.org/isbn/978-3-16-148410-0",
+    "https://books.example.org/?isbn=9783161484100",
+    "https://example.org/log?ts=2024-01-15T10:30:00Z&since=1700000000123",
+    "https://example.org/log?ts=2024-01-15T10:30:00%2B01:00",
+    "https://example.org/release/v1.2.3-beta.4+build.5678",
+    "https://example.org/pkg/foo@1.2.3",
+    "https://www.npmjs.com/package/@scope/pkg",
+    "https://www.npmjs.com/package/@types/node/v/20.11.5",
+    "https://unpkg.com/lodash@4.17.21/lodash.min.js",
+    "https://cdn.jsdelivr.net/npm/bootstrap@5.3.2/dist/css/bootstrap.min.css",
+    "http://[2001:db8:85a3::8a2e:370:7334]/badge",
+    "http://[2001:db8::1]:8080/",
+    "https://example.org/theme?color=%23ff00aa&bg=%23FFFFFF",
+    "https://example.org/theme#ff00aa",
+    "https://github.com/acme/proj/commit/9fceb02d0ae598e95dc970b74767f19372d61af8",
+    "https://github.com/acme/proj/compare/9fceb02...a1b2c3d",
+    "https://example.org/r/123e4567-e89b-12d3-a456-426614174000",
+    "https://example.org/r/123E4567-E89B-12D3-A456-426614174000/view",
+    "https://example.org/cb?token=" + _JWT + ".c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU",
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s",
+    "https://drive.google.com/file/d/1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms/view?usp=sharing",
+    "https://docs.google.com/spreadsheets/d/1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms/edit#gid=0",
+    "https://medium.com/@ada/my-capstone-project-3f2a1b4c5d6e",
+    "https://mastodon.social/@ada",
+    "https://www.tiktok.com/@ada.codes/video/7234567890123456789",
+    "https://twitter.com/ada/status/1712345678901234567",
+    "https://www.linkedin.com/in/ada-lovelace-12345678/",
+    "https://arxiv.org/abs/2401.12345v2",
+    "https://zenodo.org/records/10012345",
+    "https://osf.io/abcd3/",
+    "https://example.org/a?utm_source=newsletter&utm_medium=email&utm_campaign=2024-spring",
+    "https://example.org/a?lat=52.5200&lng=13.4050&zoom=12",
+    "https://www.google.com/maps/@52.5200066,13.404954,15z",
+    "https://www.google.com/maps/place/Berlin/@52.5069312,13.1445487,10z/data=!3m1!4b1",
+    "https://example.org/s3?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires=3600&X-Amz-Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024",
+    "https://example.blob.core.windows.net/c/f.pdf?sv=2022-11-02&ss=b&srt=o&sp=r&se=2024-12-31T23:59:59Z&st=2024-01-01T00:00:00Z&spr=https&sig=abcdEFGH1234%2Bijkl%2Fmnop%3D",
+    "https://example.org/v?id=550e8400-e29b-41d4-a716-446655440000&sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "https://example.org/ipfs/QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",
+    "https://example.org/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+    "https://example.org/p?mac=00:1A:2B:3C:4D:5E",
+    "https://example.org/fp/SHA256:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+    "https://example.org/cert?serial=04:3f:2a:11:9c:de:00:7f",
+    "https://example.org/bug/12345678",
+    "https://example.org/order/+1234567",
+    "https://example.org/calc?q=2+2",
+    "https://example.org/search?q=c%2B%2B+tutorial",
+    "https://example.org/search?q=%2B49+area+codes",
+    "https://example.org/tickets?id=TKT-2024-000123",
+    "https://example.org/at/vienna/2024",
+    "https://example.org/talks/data-at-scale-dot-conf-2024",
+    "https://example.org/events/meet-at-the-dot-org-summit",
+    "https://example.org/x?v=1.0.0-rc.1&sha=a1b2c3d4e5f6a7b8c9d0",
+    "https://example.org/v/1.2.3.4/",
+    "https://192.168.1.100:8443/path",
+    "https://example.org/ts/1700000000",
+    "https://example.org/cal?dt=20240115T103000Z",
+    "https://example.org/img/logo@3x.png",
+    "https://example.org/img/icon@2x.svg?v=2",
+    "https://example.org/data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+    "https://example.org/?q=phone+case+review",
+    "https://example.org/products/iphone-15-pro-max-256gb",
+    "https://example.org/blog/telephone-history-1876-2024",
+    "https://example.org/?cell=A1:B12345678",
+    "https://example.org/?sheet=Tel%20Aviv%20Office%20Hours%202024-2025",
+    "https://example.org/fax-machine-museum/1234567890",
+    "https://example.org/cells/12345678",
+    "https://example.org/courses/CS50x/2024/problem-set-1234567",
+    "https://www.credly.com/badges/8d7e2b7a-1234-4c56-9abc-def012345678/public_url",
+    "https://badgr.com/public/assertions/ZHs7aW5NQ2qUqY9eXz1kYw",
+    "https://example.org/proj?ref=heads/main&path=src%2Fmain.py#L10-L20",
+    "https://example.org/?version=2024.01.15.1234567",
+    "https://example.org/?id=+0000000000",
+    "https://example.org/?q=%22hello%20world%22",
+    "https://example.org/?sig=" + _b64(bytes(range(0, 256, 7))),
+    "https://example.org/?k=" + "00" * 32,
+    "https://example.org/?k=" + "ff" * 32,
+    "https://example.org/?k=" + _b64(b"\x00\xff" * 20),
+    "https://example.org/math/1.5x10^3",
+    "https://example.org/at-a-glance/dot-net-core/",
+    "https://news.example.org/2024/01/15/apple-at-ces-dot-com-era",
+]
+
+
+@pytest.mark.parametrize("url", REALISTIC_EVIDENCE)
+def test_realistic_evidence_is_accepted(url: str) -> None:
+    found = [(where, m) for where, m in errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]})]
+    assert [m for where, m in found if where.startswith("evidence")] == [], url
 
 
 def _reason_and_evidence_errors(written: str) -> list[str]:

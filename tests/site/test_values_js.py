@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -50,7 +51,13 @@ from generator.verify import Verifier
 from generator.verify.keys import window_problem
 from generator.verify.policies import valid_from_before_key
 from tests.conftest import Signer, set_at
-from tests.models.test_models import HIDDEN_ADDRESSES, HIDDEN_PHONES, NAMES_NOBODY
+from tests.models.test_models import (
+    HEAVY_EVIDENCE,
+    HIDDEN_ADDRESSES,
+    HIDDEN_PHONES,
+    NAMES_NOBODY,
+    REALISTIC_EVIDENCE,
+)
 
 # The harness's Node verifier and signed scenarios, as fixtures (their parameters shadow these names: F811).
 from tests.site.node_runner import NODE, NodeRunner
@@ -1046,6 +1053,58 @@ def test_encoded_spelt_out_and_harmless_text_is_read_alike(values: Values, text:
     else:
         assert f"must not contain {refused}" in (python or "")
         assert any(f"must not contain {refused}" in p for p in page), page
+
+
+#: Pieces of every recipient-data rule, and characters the two engines might read apart: digits that are not ASCII
+#: (Arabic-Indic, Devanagari, fullwidth, mathematical: Python's \\d would take them, JavaScript's not), spaces only
+#: Python's \\s holds (the information separators), a letter whose case folds to ASCII (Kelvin sign, long s, dotted
+#: I), astral characters (a code point to Python, two units to JavaScript), IDN letters, and each rule's words.
+RULE_PIECES = [
+    *"@.:/-_+=%&#;~ ,()[]{}<>\\",
+    *"0123456789abcdefxAFQUY",
+    "\u0663", "\u0967", "\uff14", "\U0001d7d8", "\u00b2", "\u2083",
+    "\x1c", "\x1f", "\x85", "\u180e", "\u2028", "\u3000", "\ufeff", "\u200d",
+    "\u212a", "\u017f", "\u0130", "\u0131", "\U0001f600", "\U00010400",
+    "\u0440\u0444", "\u4e2d\u6587", "\u00fc", "\uff20", "\uff0e", "\u3002",
+    "%20", "%40", "%2B", "%25", "&#64;", "&commat;", "=40", "\\x",
+    "at", "AT", "dot", "[at]", "(at)", "%20at%20", "%20dot%20", "[dot]",
+    "phone", "Tel.", "mobile", "cell", "fax", "no", "Nr", "tel:",
+    "+1", "+44", "+49", "7700", "900123", "(212)", "555", "0123", "+52.5200066", "+13.4049540",
+    "git", "2x.png", "gserviceaccount.com", "example", "org", "ada",
+    "YWRh", "QGV4", "YW1w", "bGUu", "b3Jn", "AEAA", "ZABh", "616461", "406578", "2e6f7267",
+]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(st.sampled_from(RULE_PIECES), max_size=40).map("".join) | st.text(max_size=40))
+@example(text="\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662")
+@example(text="+\u0664\u0664\u0667\u0667\u0660\u0660\u0669\u0660\u0660\u0661\u0662\u0663")
+@example(text="ada@\u212aelvin.org")
+@example(text="\U0001f600@b.co")
+def test_python_and_the_browser_judge_recipient_data_alike(values: Values, text: str) -> None:
+    """Every recipient-data rule at once (addresses typed, spelt out, quoted-printable, in base64 or hex; phone
+    numbers; an earner's link), over text mixing their pieces with what Python and JavaScript could read apart:
+    the same verdict, word for word."""
+    url = "https://p.example.org/?u=" + "".join(c if c.isprintable() and not c.isspace() else quote(c) for c in text)
+    python = evidence_problem(url)
+    page = values.ask(op="evidence", url=url)["value"]
+    assert [p.removeprefix("evidence.0.id: ") for p in page] == ([python] if python else []), url
+
+
+@pytest.mark.parametrize("url", HEAVY_EVIDENCE.values(), ids=HEAVY_EVIDENCE.keys())
+def test_the_page_reads_the_costliest_evidence_in_a_moment(values: Values, url: str) -> None:
+    """tests/models/test_models.py's costliest evidence (at an award's size), on the page: V8's engine backtracks as
+    Python's does, so a search from every character to the end hung the page for seconds; and the same verdict."""
+    started = time.perf_counter()
+    found = values.ask(op="evidence", url=url)["value"]
+    assert time.perf_counter() - started < 1.5
+    assert [p.removeprefix("evidence.0.id: ") for p in found] == [p for p in [evidence_problem(url)] if p]
+
+
+@pytest.mark.parametrize("url", REALISTIC_EVIDENCE)
+def test_realistic_evidence_is_accepted_by_both(values: Values, url: str) -> None:
+    assert evidence_problem(url) is None, url
+    assert values.ask(op="evidence", url=url)["value"] == [], url
 
 
 @pytest.mark.parametrize("url", ADDRESSES)

@@ -469,8 +469,9 @@ export function pattern(source, engine = "rust") {
 /** The text patterns of generator/models/_base.py (TEXT_PATTERN, ONE_LINE_PATTERN) in ECMAScript spelling. */
 export const TEXT = pattern(`^[^${UNSEEN}]*$`);
 export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r${UNSEEN}]*$`);
-// An email address anywhere in a published string: _EMAIL_IN_TEXT, which Python's own engine (re) reads.
-const EMAIL_IN_TEXT = pattern("[^@\\s/:]+@[^@\\s/]+\\.(?:[A-Za-z]{2,}|[^\\x00-\\x7F\\s]{2,})", "python").re;
+// An email address anywhere in a published string: _EMAIL_IN_TEXT, which Python's own engine (re) reads; its local
+// part the one character before the "@" (a run of them searched for from every character was quadratic).
+const EMAIL_IN_TEXT = pattern("(?<=[^@\\s/:])@[^@\\s/]+\\.(?:[A-Za-z]{2,}|[^\\x00-\\x7F\\s]{2,})", "python").re;
 // READ_AS: characters read as "@", "~", "." or nothing by anyone looking, and their percent-escaped UTF-8
 // (_ESCAPED_LOOKALIKE).
 const READ_AS = {
@@ -478,7 +479,13 @@ const READ_AS = {
   "~": "\uff5e\u223c\u301c\u02dc\u2053",
   ".": "\u3002\uff0e\uff61\u2024\ufe52",
   "+": "\uff0b\ufe62",
-  ...Object.fromEntries([...Array(10).keys()].map((digit) => [String(digit), String.fromCharCode(0xff10 + digit)])),
+  // Fullwidth, Arabic-Indic, Persian and Devanagari digits.
+  ...Object.fromEntries(
+    [...Array(10).keys()].map((digit) => [
+      String(digit),
+      [0xff10, 0x0660, 0x06f0, 0x0966].map((zero) => String.fromCharCode(zero + digit)).join(""),
+    ]),
+  ),
   "": "\u00ad\u200b\u200c\u200d\u2060\ufeff" +
     "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f",
 };
@@ -499,36 +506,38 @@ function referenced(whole, decimal, hexadecimal, name) {
   const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
   return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
 }
+// _ROUNDS: how many times asRead undoes escapes and references at most (each round reads the whole text).
+const ROUNDS = 8;
 /**
  * A string as a reader reads it, ASCII escapes and HTML character references decoded and look-alike at signs,
  * tildes and full stops read as "@", "~", ".": _as_read.
  */
 export function asRead(value) {
-  for (;;) {
+  for (let round = 0; round < ROUNDS; round++) {
     const decoded = value
       .replace(/%([0-7][0-9A-Fa-f])/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
       .replace(REFERENCE, referenced);
-    if (decoded === value) {
-      return value
-        .replace(ESCAPED_LOOKALIKE, (escaped) => decodeURIComponent(escaped))
-        .replace(LOOKALIKE_CHAR, (c) => LOOKALIKE.get(c));
-    }
+    if (decoded === value) break;
     value = decoded;
   }
+  return value
+    .replace(ESCAPED_LOOKALIKE, (escaped) => decodeURIComponent(escaped))
+    .replace(LOOKALIKE_CHAR, (c) => LOOKALIKE.get(c));
 }
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
 const RECIPIENT_KEY_IN_TEXT = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}[\t\n\r ]*~[\t\n\r ]*[0-9A-Fa-f]{32}(?![0-9A-Fa-f])/u;
 // _PHONE_GAP and PHONE_IN_TEXT: a phone number, international, a tel: link, national where the text names it a
-// phone, or North America's (212) 555-0123 (explicit classes, read alike by both engines).
+// phone, North America's (212) 555-0123, or WhatsApp's wa.me/<number> (explicit classes, read alike by both engines).
 const PHONE_GAP = "[ .()/\\-\\u00a0\\u202f\\u2010-\\u2015]{0,2}";
 const PHONE_IN_TEXT = new RegExp(
   `(?<![A-Za-z0-9_+])\\+[1-9](?:${PHONE_GAP}[0-9]){7,14}(?![0-9])` +
     `|[Tt][Ee][Ll]:\\+?[0-9](?:${PHONE_GAP}[0-9]){6,14}` +
     "|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]" +
     "|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])" +
-    `(?:[ .:=]|[Nn][Oo]|[Nn][Rr]|[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\\(?0?[1-9](?:${PHONE_GAP}[0-9]){6,13}(?![0-9])` +
-    "|(?<![0-9])\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .\\-][0-9]{4}(?![0-9])",
+    `(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\\(?0?[1-9](?:${PHONE_GAP}[0-9]){6,13}(?![0-9])` +
+    "|(?<![0-9])\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .\\-][0-9]{4}(?![0-9])" +
+    "|(?<![A-Za-z0-9.\\-])[Ww][Aa]\\.[Mm][Ee]/\\+?[1-9][0-9]{6,14}(?![0-9])",
   "g",
 );
 // _COORDINATES: decimal coordinates, a pair or ISO 6709's, which are no phone number.
@@ -557,25 +566,21 @@ const NO_PERSON = new RegExp(
 const AT_WORD = "[Aa][Tt]";
 const DOT_WORD = "[Dd][Oo][Tt]";
 const LABEL = "[A-Za-z0-9\\-]+";
-const SPELT_DOT = `(?: ?[\\[({<] ?${DOT_WORD} ?[\\])}>] ?| ${DOT_WORD} )`;
+const SP = "[ +]"; // _SP: a space, or a "+" as a form's query writes one
+const SPELT_DOT = `(?:${SP}?[\\[({<]${SP}?${DOT_WORD}${SP}?[\\])}>]${SP}?|${SP}${DOT_WORD}${SP})`;
 const LOCAL = "(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9._%+\\-]+";
 const SPELT_OUT = new RegExp(
-  `${LOCAL} ?[\\[({<] ?${AT_WORD} ?[\\])}>] ?${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*(?:\\.|${SPELT_DOT})[A-Za-z]{2,}` +
-    `|${LOCAL} ${AT_WORD} ${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*${SPELT_DOT}[A-Za-z]{2,}`,
+  `${LOCAL}${SP}?[\\[({<]${SP}?${AT_WORD}${SP}?[\\])}>]${SP}?${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*(?:\\.|${SPELT_DOT})[A-Za-z]{2,}` +
+    `|${LOCAL}${SP}${AT_WORD}${SP}${LABEL}(?:(?:\\.|${SPELT_DOT})${LABEL})*${SPELT_DOT}[A-Za-z]{2,}`,
 );
 // _QUOTED_PRINTABLE: "=40" for "@" where the local part opens a value.
 const QUOTED_PRINTABLE = new RegExp(
   `(?:^|(?<=[ \\t\\r\\n"'(<,;=]))[A-Za-z0-9._%+\\-]+=40${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
 );
-/** _names_an_address: an address in `read`, typed, spelt out, quoted-printable or encoded; NO_PERSON's "@" aside. */
+/** _names_an_address: an address in `read`, typed, spelt out or quoted-printable; NO_PERSON's "@" aside. */
 function namesAnAddress(read) {
   read = read.replace(NO_PERSON, " ");
-  return (
-    (read.includes("@") && EMAIL_IN_TEXT.test(read)) ||
-    SPELT_OUT.test(read) ||
-    QUOTED_PRINTABLE.test(read) ||
-    base64Address(read)
-  );
+  return (read.includes("@") && EMAIL_IN_TEXT.test(read)) || SPELT_OUT.test(read) || QUOTED_PRINTABLE.test(read);
 }
 // _BASE64_RUN, _HEX_RUN, _HEX_PAIRS, _IDN_LETTER, _ADDRESS_DECODED and _NESTED.
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
@@ -583,7 +588,7 @@ const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
 const HEX_PAIRS = /(?:[0-9A-Fa-f]{2}[:\- ,]){5,}[0-9A-Fa-f]{2}|(?:\\x[0-9A-Fa-f]{2}){6,}/g;
 const IDN_LETTER = "\\u00c0-\\u02af\\u0370-\\u1fff\\u2c00-\\ud7ff";
 const ADDRESS_DECODED = new RegExp(
-  `[A-Za-z0-9._%+-]+@[A-Za-z0-9${IDN_LETTER}-]+(?:\\.[A-Za-z0-9${IDN_LETTER}-]+)*\\.(?:[A-Za-z]{2,}|[${IDN_LETTER}]{2,})`,
+  `(?<=[A-Za-z0-9._%+-])@[A-Za-z0-9${IDN_LETTER}-]+(?:\\.[A-Za-z0-9${IDN_LETTER}-]+)*\\.(?:[A-Za-z]{2,}|[${IDN_LETTER}]{2,})`,
   "u",
 );
 const NESTED = 2;
@@ -594,46 +599,54 @@ function decodedTexts(bytes) {
   const utf16 = bytes.some((b) => b === 0 || b === 0xff || b === 0xfe);
   return (utf16 ? DECODERS : DECODERS.slice(0, 1)).map((decoder) => decoder.decode(bytes));
 }
-/** _address_decoded */
-function addressDecoded(bytes, nested) {
+// _SEVEN_DIGITS: seven ASCII digits, as every phone number has (matched from the start, as Python's match).
+const SEVEN_DIGITS = /^(?:[^0-9]*[0-9]){7}/;
+// _ADDRESS, _PHONE: what an encoded text is found to name.
+const ADDRESS = "an email address";
+const PHONE = "a phone number";
+/** _found_decoded: adds to `found` what `bytes`, read as text, name (an address, a phone number), or base64 again. */
+function foundDecoded(bytes, nested, found) {
   for (const text of decodedTexts(bytes)) {
     const read = asRead(text);
-    if (read.includes("@") && ADDRESS_DECODED.test(read.replace(NO_PERSON, " "))) return true;
-    if (nested && base64Address(read, nested - 1)) return true;
+    if (read.includes("@") && ADDRESS_DECODED.test(read.replace(NO_PERSON, " "))) found.add(ADDRESS);
+    if (SEVEN_DIGITS.test(read) && namesAPhone(read)) found.add(PHONE);
+    if (found.size === 2) return;
+    if (nested) for (const kind of encoded(read, nested - 1)) found.add(kind);
   }
-  return false;
 }
 const hexBytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 /**
- * Whether a run of base64 or base64url in `read` decodes to text (UTF-8 or UTF-16) holding an address as asRead
- * reads it, itself or in base64 again (NESTED levels), or a run of hexadecimal digits or pairs: _base64_address.
+ * What a run of base64 or base64url in `read` names when it decodes to text (UTF-8 or UTF-16) holding an address or
+ * a phone number as asRead reads it, itself or in base64 again (NESTED levels), or a run of hexadecimal digits or
+ * pairs: _encoded.
  */
-function base64Address(read, nested = NESTED) {
+function encoded(read, nested = NESTED) {
+  const found = new Set();
   for (const [run] of read.matchAll(BASE64_RUN)) {
-    for (const part of [run, ...run.split("/")]) {
+    for (const part of run.includes("/") ? [run, ...run.split("/")] : [run]) {
       const standard = part.replace(/-/g, "+").replace(/_/g, "/");
       for (let start = 0; start < 4; start++) {
         const chunk = standard.slice(start);
         if (chunk.length < 8 || chunk.length % 4 === 1) continue;
-        if (addressDecoded(Uint8Array.from(atob(chunk), (c) => c.charCodeAt(0)), nested)) return true;
+        foundDecoded(Uint8Array.from(atob(chunk), (c) => c.charCodeAt(0)), nested, found);
+        if (found.size === 2) return found;
       }
     }
   }
   for (const [run] of read.matchAll(HEX_RUN)) {
     for (let start = 0; start < 2; start++) {
-      if (addressDecoded(hexBytes(run.slice(start, run.length - ((run.length - start) % 2))), 0)) return true;
+      foundDecoded(hexBytes(run.slice(start, run.length - ((run.length - start) % 2))), 0, found);
     }
   }
-  for (const [run] of read.matchAll(HEX_PAIRS)) {
-    if (addressDecoded(hexBytes(run.replace(/\\x|[:\- ,]/g, "")), 0)) return true;
-  }
-  return false;
+  for (const [run] of read.matchAll(HEX_PAIRS)) foundDecoded(hexBytes(run.replace(/\\x|[:\- ,]/g, "")), 0, found);
+  return found;
 }
 /** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
 function recipientDataProblem(value) {
   const read = asRead(value);
-  if (namesAnAddress(read)) return `must not contain an email address: ${PRIVACY}`;
-  if (namesAPhone(read)) return `must not contain a phone number: ${PRIVACY}`;
+  const hidden = encoded(read);
+  if (hidden.has(ADDRESS) || namesAnAddress(read)) return `must not contain an email address: ${PRIVACY}`;
+  if (hidden.has(PHONE) || namesAPhone(read)) return `must not contain a phone number: ${PRIVACY}`;
   if (RECIPIENT_KEY_IN_TEXT.test(read)) {
     return (
       "must not contain a recipient key (an earner's verification link, <award hash>~<key>: give the link " +
