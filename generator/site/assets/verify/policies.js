@@ -1007,8 +1007,8 @@ export function sizeProblem(doc) {
   return null;
 }
 
-/** compactform.py _reference_terms and _relative (rule 5): the paths of the ids and types that are relative references. */
-function referenceProblems(doc, contexts) {
+/** compactform.py _reference_terms (rule 5): what the credential's contexts define, read once. */
+function referenceTerms(doc, contexts) {
   const terms = new Set();
   const ids = new Set();
   const vocabs = new Map();
@@ -1021,36 +1021,24 @@ function referenceProblems(doc, contexts) {
       for (const s of scoped) vocabs.get(t).add(s);
     }
   }
-  const bad = [];
-  const stack = [["", doc]];
-  while (stack.length) {
-    const [where, item] = stack.pop();
-    if (Array.isArray(item)) {
-      for (let i = item.length - 1; i >= 0; i--) stack.push([`${where}[${i}]`, item[i]]);
+  return { terms, ids, vocabs };
+}
+
+/** compactform.py _relative (rule 5): adds to `bad` the paths of the relative references among the values of `key`
+ * (at `path`), its lists' lists too: JSON-LD flattens a list in a list of a term's values into them. */
+function relativeAt(key, path, value, { terms, ids, vocabs }, bad) {
+  if (!ids.has(key) && !vocabs.has(key)) return;
+  const members = [[path, value]];
+  while (members.length) {
+    const [at, member] = members.pop();
+    if (Array.isArray(member)) {
+      for (let i = member.length - 1; i >= 0; i--) members.push([`${at}[${i}]`, member[i]]);
       continue;
     }
-    if (!isObject(item)) continue;
-    const keys = Object.keys(item).sort(byCodePoint);
-    for (const key of keys) {
-      if (!ids.has(key) && !vocabs.has(key)) continue;
-      const path = where ? `${where}.${key}` : key;
-      const value = item[key];
-      // Its lists' lists too: JSON-LD flattens a list in a list of a term's values into them.
-      const members = [[path, value]];
-      while (members.length) {
-        const [at, member] = members.pop();
-        if (Array.isArray(member)) {
-          for (let i = member.length - 1; i >= 0; i--) members.push([`${at}[${i}]`, member[i]]);
-          continue;
-        }
-        if (typeof member !== "string" || ABSOLUTE_IRI.test(member) || BLANK_NODE.test(member)) continue;
-        if (vocabs.has(key) && (terms.has(member) || vocabs.get(key).has(member))) continue;
-        bad.push(at);
-      }
-    }
-    for (let i = keys.length - 1; i >= 0; i--) stack.push([where ? `${where}.${keys[i]}` : keys[i], item[keys[i]]]);
+    if (typeof member !== "string" || ABSOLUTE_IRI.test(member) || BLANK_NODE.test(member)) continue;
+    if (vocabs.has(key) && (terms.has(member) || vocabs.get(key).has(member))) continue;
+    bad.push(at);
   }
-  return bad;
 }
 
 /** What the JSON alone shows that keeps `doc` from its one compact form (empty when nothing does). `contexts`:
@@ -1066,6 +1054,8 @@ export function jsonFormProblems(doc, contexts) {
   const proofSet = new Set((Array.isArray(proofs) ? proofs : [proofs]).filter(isObject));
   const seen = new Map();
   const badKeys = [];
+  const tables = known ? referenceTerms(doc, contexts) : null;
+  const relative = [];
   const stack = [["", doc]];
   while (stack.length) {
     const [where, item] = stack.pop();
@@ -1078,6 +1068,7 @@ export function jsonFormProblems(doc, contexts) {
     // Keys in code-point order (compactform.py _walk): JSON.parse puts integer-like keys first, whatever the file says.
     const keys = Object.keys(item).sort(byCodePoint);
     for (const key of keys) {
+      if (tables !== null) relativeAt(key, where ? `${where}.${key}` : key, item[key], tables, relative);
       if (key === "@context" && (item === doc || isProof)) continue;
       if (key.startsWith("@") || key.includes(":")) badKeys.push(where ? `${where}.${key}` : key);
     }
@@ -1099,7 +1090,6 @@ export function jsonFormProblems(doc, contexts) {
     const more = badKeys.length > 5 ? ` (and ${badKeys.length - 5} more)` : "";
     out.push(`keys must be the context's terms, not JSON-LD keywords or IRIs: ${badKeys.slice(0, 5).join(", ")}${more}`);
   }
-  const relative = known ? referenceProblems(doc, contexts) : [];
   if (relative.length) {
     const more = relative.length > 5 ? ` (and ${relative.length - 5} more)` : "";
     out.push(
