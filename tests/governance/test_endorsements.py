@@ -559,3 +559,40 @@ def test_a_weaker_statement_signed_anew_leaves_the_standing_one_refused(repo: Re
     )  # fmt: skip
     problem = only(repo.check(actor="reg-admin"), "governance.endorsed-records")
     assert f"other-body has endorsed it ({endorsement})" in problem.message
+
+
+@pytest.mark.parametrize("subject", ["gamma-guild/data-analysis", "gamma-guild"])
+def test_renaming_an_issuer_another_body_has_endorsed_is_refused(repo: Repo, tmp_path: Path, subject: str) -> None:
+    """The issuer's name is shown with everything a body endorsed of it ("Recognises: Data Analysis (Gamma Guild)",
+    "Of the issuer, Gamma Guild"): with no awards or keys to hold it, the issuer took another institution's name and
+    the body's signature went on vouching for it, on the pages and in the catalogue."""
+    _setup(repo, tmp_path)
+    issuer = "registry/issuers/gamma-guild/issuer.yaml"
+    text = repo.read(f"registry/issuers/{ACME}/issuer.yaml").replace("id: acme-academy", "id: gamma-guild")
+    repo.write(
+        issuer, text.replace("name: Acme Academy", "name: Gamma Guild").replace("  - acme-lead", "  - gamma-lead")
+    )
+    definition = repo.read(f"registry/issuers/{ACME}/credentials/sql-basics.yaml")
+    repo.write(
+        "registry/issuers/gamma-guild/credentials/data-analysis.yaml",
+        definition.replace("id: sql-basics", "id: data-analysis"),
+    )
+    write_codeowners(repo.registry)
+    endorsement = _endorse(repo, tmp_path, DC, subject)
+    commit_all(repo.root, "gamma endorsed")
+    assert errors(run_check(repo.root, CheckOptions(progress=False))) == []
+    repo.edit(issuer, "name: Gamma Guild", "name: Oxford Data School")
+    report = repo.check(actor="gamma-lead")
+    problem = only(report, "governance.endorsed-records")
+    assert (problem.location.path, problem.field) == (issuer, "name"), shown(report.problems)
+    assert endorsement in problem.message, problem.message
+
+
+def test_an_issuer_whose_endorsements_are_withdrawn_may_take_another_name(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    key = load_signing_key(tmp_path / f"{OB}.key", root=repo.root)
+    revoke_endorsement(repo.registry, Path(_endorse(repo, tmp_path, OB, BETA)).stem, key, NOW - dt.timedelta(minutes=1))
+    commit_all(repo.root, "beta endorsed, then not")
+    repo.edit(f"registry/issuers/{BETA}/issuer.yaml", "name: Beta Labs", "name: Beta Laboratories")
+    report = repo.check(actor="beta-lead")
+    assert [p for p in errors(report) if p.code == "governance.endorsed-records"] == [], shown(report.problems)
