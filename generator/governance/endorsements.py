@@ -220,8 +220,9 @@ def _endorsed_credentials(pr: PullRequest, added: set[str], refused: set[str], p
     awarded or not. Every endorsement is read once, however many records change."""
     registry = pr.registry
     assert registry is not None
-    # (file, field refused, what it changes, the subjects whose endorsements hold it)
-    held: list[tuple[str, str, str, set[str]]] = []
+    # Each record the change alters as an endorsement shows it: (file, field refused, what the message says of it,
+    # the subjects whose endorsements hold it: exact ids, and prefixes of ids).
+    held: list[tuple[str, str, str, set[str], tuple[str, ...]]] = []
     for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.MODIFIED]):
         issuer, slug = change.role.issuer, change.role.name
         head = pr.head_yaml(change.path)
@@ -229,7 +230,13 @@ def _endorsed_credentials(pr: PullRequest, added: set[str], refused: set[str], p
             continue  # its file does not load: its own problems say why
         changed = covered_changes(pr.base_yaml(change.path), head.data)
         if changed:
-            held.append((change.path, changed[0], f"its {', '.join(changed)}", {registry.credential_url(issuer, slug)}))
+            what = (
+                f"endorsed it ({{file}}) as it stood, and this changes its {', '.join(changed)}: what an endorsement "
+                "in force covers does not change, whatever the version (the body revokes its endorsement, or signs "
+                "a new one of the new definition, in this change; or add a new definition, which the body endorses "
+                "anew, and retire this one: its `status` and `superseded_by` are yours to change)"
+            )
+            held.append((change.path, changed[0], what, {registry.credential_url(issuer, slug)}, ()))
     for change in pr.changed(PathKind.ISSUER, statuses=[ChangeStatus.MODIFIED]):
         issuer = change.role.issuer
         head = pr.head_yaml(change.path)
@@ -237,31 +244,31 @@ def _endorsed_credentials(pr: PullRequest, added: set[str], refused: set[str], p
             continue  # its file does not load (its own problems say why), or its name is refused already
         if pr.base_yaml(change.path).get("name") == head.data.get("name"):
             continue
-        pages = {registry.credential_url(issuer, slug) for slug in registry.issuers[issuer].credentials}
-        held.append((change.path, "name", "its issuer's name", {registry.issuer_did(issuer), *pages}))
+        what = (
+            f"endorsed {issuer} or a credential of it ({{file}}), and this changes its name, which is shown with "
+            "each: an issuer endorsed keeps its name while an endorsement of it or of its credentials is in force "
+            "(the body revokes its endorsement, or signs it again, in this change)"
+        )
+        # Every page of the issuer's, whether or not its definition loads here.
+        pages = (registry.url(f"credentials/{issuer}/"),)
+        held.append((change.path, "name", what, {registry.issuer_did(issuer)}, pages))
     if not held:
         return
     of: dict[str, list[FoundEndorsement]] = {}
-    wanted = set().union(*(subjects for *_, subjects in held))
     for found in iter_endorsements(pr.root):
         subject = found.document.get("credentialSubject")
         subject_id = subject.get("id") if isinstance(subject, dict) else None
-        if isinstance(subject_id, str) and subject_id in wanted:
+        if isinstance(subject_id, str):
             of.setdefault(subject_id, []).append(found)
     verdicts: dict[Path, VerificationResult] = {}  # each endorsement verified once
-    for path, field, what, subjects in held:
-        by = _standing(pr, [f for s in sorted(subjects) for f in of.get(s, [])], added, verdicts)
-        if not by:
-            continue
-        bodies = ", ".join(owner for owner, _ in by)
-        message = (
-            f"{bodies} {'has' if len(by) == 1 else 'have'} endorsed it ({by[0][1]}) as it stood, and this changes "
-            f"{what}: what an endorsement in force covers does not change, whatever the version (the body "
-            "revokes its endorsement, or signs a new one of the new definition, in this change; or add a new "
-            "definition, which the body endorses anew, and retire this one: `status` and `superseded_by` are "
-            "yours to change)"
-        )
-        _refuse_on(pr, path, field, message, problems)
+    for path, field, what, exact, prefixes in held:
+        subjects = sorted(exact | ({s for s in of if s.startswith(prefixes)} if prefixes else set()))
+        covering = [f for s in subjects for f in of.get(s, [])]
+        by = _standing(pr, covering, added, verdicts)
+        if by:
+            bodies = ", ".join(owner for owner, _ in by)
+            message = f"{bodies} {'has' if len(by) == 1 else 'have'} {what.format(file=by[0][1])}"
+            _refuse_on(pr, path, field, message, problems)
 
 
 def _standing(

@@ -13,7 +13,7 @@ from generator.awarding.keys import generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
 from generator.check import CheckOptions, run_check
-from generator.endorsements import endorse, revoke_endorsement
+from generator.endorsements import endorse, iter_endorsements, revoke_endorsement
 from generator.errors import UsageError
 from generator.governance import write_codeowners
 from generator.models.endorsement import EndorsementKind
@@ -596,3 +596,30 @@ def test_an_issuer_whose_endorsements_are_withdrawn_may_take_another_name(repo: 
     repo.edit(f"registry/issuers/{BETA}/issuer.yaml", "name: Beta Labs", "name: Beta Laboratories")
     report = repo.check(actor="beta-lead")
     assert [p for p in errors(report) if p.code == "governance.endorsed-records"] == [], shown(report.problems)
+
+
+def test_every_endorsement_is_read_once_however_many_endorsed_records_change(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rule read every endorsement of the registry again for each changed credential: a pull request touching
+    many definitions read (and verified) the whole registry's endorsements as many times."""
+    import generator.governance.endorsements as rule
+
+    rel, endorsement = _endorsed_data_analysis(repo, tmp_path)
+    reads: list[object] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        reads.append(args)
+        return iter_endorsements(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rule, "iter_endorsements", counted)
+    sql = f"registry/issuers/{ACME}/credentials/sql-basics.yaml"
+    repo.edit(rel, "Learners write `SELECT` queries", "Learners watch a video about")
+    repo.edit(sql, "Learners write `SELECT` queries", "Learners watch a video about")
+    report = repo.check(actor="acme-lead")
+    refused = sorted(p.location.path for p in errors(report) if p.code == "governance.endorsed-records")
+    assert refused == sorted([rel, sql]), shown(report.problems)
+    assert len([r for r in reads if not r[1:]]) == 1  # the registry's endorsements, read once (not one owner's)
+    message = next(p.message for p in errors(report) if p.location.path == rel)
+    assert f"({endorsement})" in message, message
+    assert "`superseded_by`" in message, message
