@@ -623,3 +623,17 @@ def test_every_endorsement_is_read_once_however_many_endorsed_records_change(
     message = next(p.message for p in errors(report) if p.location.path == rel)
     assert f"({endorsement})" in message, message
     assert "`superseded_by`" in message, message
+
+
+def test_an_endorsed_definition_the_model_now_refuses_is_compared_field_by_field(repo: Repo, tmp_path: Path) -> None:
+    """A base definition the model has since tightened (hours 0, once allowed) failed validation as a whole, and was
+    compared as written with the new one as read: every nested field with a default read as changed, and the
+    refusal named the first of them, not what the change did."""
+    rel, _ = _endorsed_data_analysis(repo, tmp_path)
+    repo.edit(rel, "hours: 20", "hours: 0")
+    commit_all(repo.root, "a base the model now refuses")
+    repo.edit(rel, "hours: 0", "hours: 0.5")
+    report = repo.check(actor="acme-lead")
+    problem = only(report, "governance.endorsed-records")
+    assert (problem.location.path, problem.field) == (rel, "effort"), shown(report.problems)
+    assert "changes its effort:" in problem.message, problem.message
