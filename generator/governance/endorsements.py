@@ -23,7 +23,8 @@ What a body has endorsed stays what it saw: an endorsement of a credential cover
 signed (:data:`~generator.endorsements.COVERED_FIELDS`, the one list of what that is). A change of those fields is
 refused on the first one it changes (``governance.endorsed-records``) while an endorsement in force (not revoked,
 not expired) covers the credential, unless the same change revokes it or its body states the same again (kind,
-comment, scope, end) in a new one, signed of the new definition. The rule reads what was signed (each
+comment, scope, end) in a new one, signed of the new definition. An issuer's ``name``, shown with every
+endorsement of it or of its credentials, is held likewise. The rule reads what was signed (each
 endorsement, verified) and the base the change is compared with, not the word of whoever holds the repository.
 """
 
