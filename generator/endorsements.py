@@ -155,20 +155,32 @@ COVERED_FIELDS = (
 
 def covered_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The :data:`COVERED_FIELDS` in which two versions of a credential definition (its YAML mappings) differ, as
-    the registry reads them (an omitted field is its default: ``occupations: []`` written out is no change)."""
-    from pydantic import BaseModel
+    the registry reads them (an omitted field is its default: ``occupations: []`` written out is no change). A
+    version the model refuses as a whole (a base written before the model was tightened) is read field by field,
+    each in the other version's place: compared as written, every nested field given a default read as changed,
+    and the refusal named the first of them rather than what the change did."""
+    old, new = _read_covered(before, after), _read_covered(after, before)
+    return [f for f in COVERED_FIELDS if old.get(f) != new.get(f)]
 
+
+def _read_covered(data: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
     from generator.models.credential import CredentialDefinition
 
-    def read(data: dict[str, Any]) -> dict[str, Any]:
+    def dump(mapping: dict[str, Any], fields: set[str]) -> dict[str, Any] | None:
         try:
-            model: BaseModel = CredentialDefinition.model_validate(data)
-        except ValidationError:  # compared as written: its own check says what is wrong with it
-            return {f: data.get(f) for f in COVERED_FIELDS}
-        return model.model_dump(mode="json", include=set(COVERED_FIELDS))
+            return CredentialDefinition.model_validate(mapping).model_dump(mode="json", include=fields)
+        except ValidationError:
+            return None
 
-    old, new = read(before), read(after)
-    return [f for f in COVERED_FIELDS if old.get(f) != new.get(f)]
+    whole = dump(data, set(COVERED_FIELDS))
+    if whole is not None:
+        return whole
+    read: dict[str, Any] = {}
+    for f in COVERED_FIELDS:  # each field in the other version: as the model reads it, else as written
+        placed = {k: v for k, v in other.items() if k != f} | ({f: data[f]} if f in data else {})
+        field = dump(placed, {f})
+        read[f] = field[f] if field is not None else data.get(f)
+    return read
 
 
 def is_endorsement(document: Any) -> bool:

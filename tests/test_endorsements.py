@@ -21,7 +21,7 @@ from generator.awards import award_hash, render_award
 from generator.check import CheckOptions, run_check
 from generator.endorsements import endorse as endorse_
 from generator.endorsements import profile_problem, unsigned_endorsement, verify_endorsement
-from generator.errors import Problem, UsageError
+from generator.errors import Problem, Severity, UsageError
 from generator.load import load_registry
 from generator.models.endorsement import EndorsementKind
 from generator.recognition import ClaimStatus, collect_recognition
@@ -891,3 +891,33 @@ def test_check_and_build_refuse_an_endorsement_whose_status_cannot_be_read(tmp_p
     with pytest.raises(ProblemsFound) as refused:
         load_for_build(root)
     assert [p.code for p in refused.value.problems] == ["endorsement.status"]
+
+
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda u: u.rstrip("/"),
+        lambda u: u + "/",
+        lambda u: u.upper(),
+        lambda u: u.replace("/credentials/", "/%63redentials/"),
+    ],
+    ids=["no-slash", "two-slashes", "upper-case", "percent-encoded"],
+)
+def test_an_endorsement_naming_a_credential_spelled_otherwise_covers_nothing(
+    tmp_path: Path, spell: Callable[[str], str]
+) -> None:
+    """What a credential's endorsement covers is held by the pull-request rule for its page's id exactly
+    (governance/endorsements.py): one naming the page spelled otherwise must neither pass the check nor show on it."""
+    ids: list[str] = []
+
+    def change(unsigned: dict[str, Any]) -> None:
+        ids.append(unsigned["credentialSubject"]["id"])
+        unsigned["credentialSubject"]["id"] = spell(ids[0])
+
+    root, rel, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None, change)
+    report = run_check(root, CheckOptions(progress=False, cache=False))
+    refused = {p.code for p in report.problems if p.location.path == rel and p.severity is Severity.ERROR}
+    assert refused & {"endorsement.subject", "endorsement.structure"}, report.problems
+    registry = load_registry(root).registry
+    assert registry is not None
+    assert collect_recognition(registry).of(ids[0]) == []

@@ -23,12 +23,14 @@ What a body has endorsed stays what it saw: an endorsement of a credential cover
 signed (:data:`~generator.endorsements.COVERED_FIELDS`, the one list of what that is). A change of those fields is
 refused on the first one it changes (``governance.endorsed-records``) while an endorsement in force (not revoked,
 not expired) covers the credential, unless the same change revokes it or its body states the same again (kind,
-comment, scope, end) in a new one, signed of the new definition. The rule reads what was signed (each
+comment, scope, end) in a new one, signed of the new definition. An issuer's ``name``, shown with every
+endorsement of it or of its credentials, is held likewise. The rule reads what was signed (each
 endorsement, verified) and the base the change is compared with, not the word of whoever holds the repository.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from generator import layout
@@ -53,6 +55,7 @@ from generator.layout import PathKind
 from generator.recognition import VerifiedEndorsement, endorsement_file_problems
 from generator.verify.keys import named_key
 from generator.verify.registry_check import duplicate_id_message
+from generator.verify.results import VerificationResult
 
 __all__ = ["RECORDS_CODE", "check_endorsed_records", "check_new_endorsements"]
 
@@ -170,6 +173,7 @@ def check_endorsed_records(pr: PullRequest, problems: ProblemList) -> None:
     if registry is None:
         return
     added = {c.path for c in pr.changes if c.status is not ChangeStatus.MODIFIED}
+    refused: set[str] = set()  # the records whose name is refused here: said once
     for change in pr.changed(PathKind.ISSUER, PathKind.ENDORSER, statuses=[ChangeStatus.MODIFIED]):
         owner = change.role.issuer
         if owner is None or not registry.is_endorser(owner):
@@ -191,7 +195,8 @@ def check_endorsed_records(pr: PullRequest, problems: ProblemList) -> None:
             f"{owner}, so that name does not change while {owner} has endorsements"
         )
         _refuse_on(pr, change.path, "name", message, problems)
-    _endorsed_credentials(pr, added, problems)
+        refused.add(change.path)
+    _endorsed_credentials(pr, added, refused, problems)
 
 
 def _refuse_on(pr: PullRequest, path: str, field: str, message: str, problems: ProblemList) -> None:
@@ -202,59 +207,104 @@ def _refuse_on(pr: PullRequest, path: str, field: str, message: str, problems: P
         problems.add(path, message, field=field, code=RECORDS_CODE)
 
 
-def _endorsed_credentials(pr: PullRequest, added: set[str], problems: ProblemList) -> None:
+def _endorsed_credentials(pr: PullRequest, added: set[str], refused: set[str], problems: ProblemList) -> None:
     """Refuse a change of what an endorsement covers (:data:`~generator.endorsements.COVERED_FIELDS`) in a
-    credential definition another body's endorsement in force covers. The endorsement names the credential by its
-    page only, and was signed of the definition as it stood: rewritten by its issuer, whose file it is (its name
-    alone was held, and a new ``version`` changed nothing), its page read "Confirmed: signed by the body" of a
-    credential the body never saw. It may change in a change that revokes every such endorsement, or in which each
-    body that holds one signs a new one of it (both the body's act, under its maintainers' approval); once an
-    endorsement has expired or been revoked it covers nothing the page shows. Awards hold an awarded definition to
-    what they carry (:mod:`generator.governance.awarded`); this holds an endorsed one, awarded or not."""
+    credential definition another body's endorsement in force covers, and of the name of an issuer whose credential
+    or profile such an endorsement covers. The endorsement names the credential by its page only (the issuer by its
+    DID), and was signed of what it stood for then: rewritten by its issuer, whose file it is (its name alone was
+    held, and a new ``version`` changed nothing), its page read "Confirmed: signed by the body" of a credential the
+    body never saw; renamed, the issuer's name was shown with every endorsement of it ("Recognises: Data Analysis
+    (its name)", "Of the issuer, its name"). It may change in a change that revokes every such endorsement, or in
+    which each body that holds one signs a new one of it (both the body's act, under its maintainers' approval);
+    once an endorsement has expired or been revoked it covers nothing the page shows. Awards hold an awarded
+    definition and its issuer to what they carry (:mod:`generator.governance.awarded`); this holds an endorsed one,
+    awarded or not. Every endorsement is read once, however many records change."""
     registry = pr.registry
     assert registry is not None
+    # Each record the change alters as an endorsement shows it: (file, field refused, what the message says of it,
+    # the subjects whose endorsements hold it: exact ids, and prefixes of ids).
+    held: list[tuple[str, str, str, set[str], tuple[str, ...]]] = []
     for change in pr.changed(PathKind.CREDENTIAL, statuses=[ChangeStatus.MODIFIED]):
         issuer, slug = change.role.issuer, change.role.name
         head = pr.head_yaml(change.path)
         if issuer is None or slug is None or head is None or not isinstance(head.data, dict):
             continue  # its file does not load: its own problems say why
         changed = covered_changes(pr.base_yaml(change.path), head.data)
-        if not changed:
+        if changed:
+            what = (
+                f"endorsed it ({{file}}) as it stood, and this changes its {', '.join(changed)}: what an endorsement "
+                "in force covers does not change, whatever the version (the body revokes its endorsement, or signs "
+                "a new one of the new definition, in this change; or add a new definition, which the body endorses "
+                "anew, and retire this one: its `status` and `superseded_by` are yours to change)"
+            )
+            held.append((change.path, changed[0], what, {registry.credential_url(issuer, slug)}, ()))
+    for change in pr.changed(PathKind.ISSUER, statuses=[ChangeStatus.MODIFIED]):
+        issuer = change.role.issuer
+        head = pr.head_yaml(change.path)
+        if issuer not in registry.issuers or change.path in refused or head is None or not isinstance(head.data, dict):
+            continue  # its file does not load (its own problems say why), or its name is refused already
+        if pr.base_yaml(change.path).get("name") == head.data.get("name"):
             continue
-        url = registry.credential_url(issuer, slug)
-        held: dict[tuple[str, ...], str] = {}  # each statement in force that covers it → one file of it
-        anew: set[tuple[str, ...]] = set()  # the statements its bodies sign again in this change
-        for found in iter_endorsements(pr.root):
-            subject = found.document.get("credentialSubject")
-            if not isinstance(subject, dict) or subject.get("id") != url:
-                continue
-            rel = layout.relpath(pr.root, found.path)
-            result = verify_endorsement(found.document, registry, now=pr.now)
-            said = _statement(found)
-            if rel in added:
-                if result and result.facts.get("endorser") == found.owner:
-                    anew.add(said)
-            elif endorsement_verdict(result)[0] not in ("revoked", "expired"):
-                held.setdefault(said, rel)
-        standing = {said[0]: rel for said, rel in sorted(held.items(), reverse=True) if said not in anew}
-        by = sorted(standing.items())
-        if not by:
-            continue
-        bodies, fields = ", ".join(owner for owner, _ in by), ", ".join(changed)
-        message = (
-            f"{bodies} {'has' if len(by) == 1 else 'have'} endorsed it ({by[0][1]}) as it stood, and this changes "
-            f"its {fields}: what an endorsement in force covers does not change, whatever the version (the body "
-            "revokes its endorsement, or signs a new one of the new definition, in this change; or add a new "
-            "definition, which the body endorses anew)"
+        what = (
+            f"endorsed {issuer} or a credential of it ({{file}}), and this changes its name, which is shown with "
+            "each: an issuer endorsed keeps its name while an endorsement of it or of its credentials is in force "
+            "(the body revokes its endorsement, or signs it again, in this change)"
         )
-        _refuse_on(pr, change.path, changed[0], message, problems)
+        # Every page of the issuer's, whether or not its definition loads here.
+        pages = (registry.url(f"credentials/{issuer}/"),)
+        held.append((change.path, "name", what, {registry.issuer_did(issuer)}, pages))
+    if not held:
+        return
+    of: dict[str, list[FoundEndorsement]] = {}
+    for found in iter_endorsements(pr.root):
+        subject = found.document.get("credentialSubject")
+        subject_id = subject.get("id") if isinstance(subject, dict) else None
+        if isinstance(subject_id, str):
+            of.setdefault(subject_id, []).append(found)
+    verdicts: dict[Path, VerificationResult] = {}  # each endorsement verified once
+    for path, field, what, exact, prefixes in held:
+        subjects = sorted(exact | ({s for s in of if s.startswith(prefixes)} if prefixes else set()))
+        covering = [f for s in subjects for f in of.get(s, [])]
+        by = _standing(pr, covering, added, verdicts)
+        if by:
+            bodies = ", ".join(owner for owner, _ in by)
+            message = f"{bodies} {'has' if len(by) == 1 else 'have'} {what.format(file=by[0][1])}"
+            _refuse_on(pr, path, field, message, problems)
+
+
+def _standing(
+    pr: PullRequest, endorsements: list[FoundEndorsement], added: set[str], verdicts: dict[Path, VerificationResult]
+) -> list[tuple[str, str]]:
+    """(body, one file) of each body with a statement in force among ``endorsements`` that the change does not
+    sign again (an added endorsement of the same subject stating the same, verified)."""
+    assert pr.registry is not None
+    held: dict[tuple[str, ...], str] = {}  # each statement in force that covers it → one file of it
+    anew: set[tuple[str, ...]] = set()  # the statements its bodies sign again in this change
+    for found in endorsements:
+        rel = layout.relpath(pr.root, found.path)
+        result = verdicts.get(found.path)
+        if result is None:
+            result = verdicts[found.path] = verify_endorsement(found.document, pr.registry, now=pr.now)
+        said = _statement(found)
+        if rel in added:
+            if result and result.facts.get("endorser") == found.owner:
+                anew.add(said)
+        elif endorsement_verdict(result)[0] not in ("revoked", "expired"):
+            held.setdefault(said, rel)
+    standing = {said[0]: rel for said, rel in sorted(held.items(), reverse=True) if said not in anew}
+    return sorted(standing.items())
 
 
 def _statement(found: FoundEndorsement) -> tuple[str, ...]:
-    """What an endorsement states of its subject: its body, kind, comment, scope and end. A body signs a changed
+    """What an endorsement states: its body, subject, kind, comment, scope and end. A body signs a changed
     credential anew only by stating the same again: a new "endorses" beside its standing "accredits", or one with a
     narrower scope or an earlier end, left the old, stronger statement in force over content it never saw."""
     subject = found.document.get("credentialSubject")
     subject = subject if isinstance(subject, dict) else {}
-    said = (subject.get("endorsementKind"), subject.get("endorsementComment"), subject.get("endorsementScope"))
+    said = (
+        subject.get("id"),
+        subject.get("endorsementKind"),
+        subject.get("endorsementComment"),
+        subject.get("endorsementScope"),
+    )
     return (found.owner, *(str(v) for v in said), str(found.document.get("validUntil")))

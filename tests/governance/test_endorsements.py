@@ -13,7 +13,7 @@ from generator.awarding.keys import generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
 from generator.check import CheckOptions, run_check
-from generator.endorsements import endorse, revoke_endorsement
+from generator.endorsements import endorse, iter_endorsements, revoke_endorsement
 from generator.errors import UsageError
 from generator.governance import write_codeowners
 from generator.models.endorsement import EndorsementKind
@@ -559,3 +559,81 @@ def test_a_weaker_statement_signed_anew_leaves_the_standing_one_refused(repo: Re
     )  # fmt: skip
     problem = only(repo.check(actor="reg-admin"), "governance.endorsed-records")
     assert f"other-body has endorsed it ({endorsement})" in problem.message
+
+
+@pytest.mark.parametrize("subject", ["gamma-guild/data-analysis", "gamma-guild"])
+def test_renaming_an_issuer_another_body_has_endorsed_is_refused(repo: Repo, tmp_path: Path, subject: str) -> None:
+    """The issuer's name is shown with everything a body endorsed of it ("Recognises: Data Analysis (Gamma Guild)",
+    "Of the issuer, Gamma Guild"): with no awards or keys to hold it, the issuer took another institution's name and
+    the body's signature went on vouching for it, on the pages and in the catalogue."""
+    _setup(repo, tmp_path)
+    issuer = "registry/issuers/gamma-guild/issuer.yaml"
+    text = repo.read(f"registry/issuers/{ACME}/issuer.yaml").replace("id: acme-academy", "id: gamma-guild")
+    repo.write(
+        issuer, text.replace("name: Acme Academy", "name: Gamma Guild").replace("  - acme-lead", "  - gamma-lead")
+    )
+    definition = repo.read(f"registry/issuers/{ACME}/credentials/sql-basics.yaml")
+    repo.write(
+        "registry/issuers/gamma-guild/credentials/data-analysis.yaml",
+        definition.replace("id: sql-basics", "id: data-analysis"),
+    )
+    write_codeowners(repo.registry)
+    endorsement = _endorse(repo, tmp_path, DC, subject)
+    commit_all(repo.root, "gamma endorsed")
+    assert errors(run_check(repo.root, CheckOptions(progress=False))) == []
+    repo.edit(issuer, "name: Gamma Guild", "name: Oxford Data School")
+    report = repo.check(actor="gamma-lead")
+    problem = only(report, "governance.endorsed-records")
+    assert (problem.location.path, problem.field) == (issuer, "name"), shown(report.problems)
+    assert endorsement in problem.message, problem.message
+
+
+def test_an_issuer_whose_endorsements_are_withdrawn_may_take_another_name(repo: Repo, tmp_path: Path) -> None:
+    _setup(repo, tmp_path)
+    key = load_signing_key(tmp_path / f"{OB}.key", root=repo.root)
+    revoke_endorsement(repo.registry, Path(_endorse(repo, tmp_path, OB, BETA)).stem, key, NOW - dt.timedelta(minutes=1))
+    commit_all(repo.root, "beta endorsed, then not")
+    repo.edit(f"registry/issuers/{BETA}/issuer.yaml", "name: Beta Labs", "name: Beta Laboratories")
+    report = repo.check(actor="beta-lead")
+    assert [p for p in errors(report) if p.code == "governance.endorsed-records"] == [], shown(report.problems)
+
+
+def test_every_endorsement_is_read_once_however_many_endorsed_records_change(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rule read every endorsement of the registry again for each changed credential: a pull request touching
+    many definitions read (and verified) the whole registry's endorsements as many times."""
+    import generator.governance.endorsements as rule
+
+    rel, endorsement = _endorsed_data_analysis(repo, tmp_path)
+    reads: list[object] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        reads.append(args)
+        return iter_endorsements(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rule, "iter_endorsements", counted)
+    sql = f"registry/issuers/{ACME}/credentials/sql-basics.yaml"
+    repo.edit(rel, "Learners write `SELECT` queries", "Learners watch a video about")
+    repo.edit(sql, "Learners write `SELECT` queries", "Learners watch a video about")
+    report = repo.check(actor="acme-lead")
+    refused = sorted(p.location.path for p in errors(report) if p.code == "governance.endorsed-records")
+    assert refused == sorted([rel, sql]), shown(report.problems)
+    assert len([r for r in reads if not r[1:]]) == 1  # the registry's endorsements, read once (not one owner's)
+    message = next(p.message for p in errors(report) if p.location.path == rel)
+    assert f"({endorsement})" in message, message
+    assert "`superseded_by`" in message, message
+
+
+def test_an_endorsed_definition_the_model_now_refuses_is_compared_field_by_field(repo: Repo, tmp_path: Path) -> None:
+    """A base definition the model has since tightened (hours 0, once allowed) failed validation as a whole, and was
+    compared as written with the new one as read: every nested field with a default read as changed, and the
+    refusal named the first of them, not what the change did."""
+    rel, _ = _endorsed_data_analysis(repo, tmp_path)
+    repo.edit(rel, "hours: 20", "hours: 0")
+    commit_all(repo.root, "a base the model now refuses")
+    repo.edit(rel, "hours: 0", "hours: 0.5")
+    report = repo.check(actor="acme-lead")
+    problem = only(report, "governance.endorsed-records")
+    assert (problem.location.path, problem.field) == (rel, "effort"), shown(report.problems)
+    assert "changes its effort:" in problem.message, problem.message
