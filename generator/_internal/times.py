@@ -28,11 +28,13 @@ __all__ = [
     "CLOCK_SKEW",
     "DATE_PATTERN",
     "MAX_TIME_CHARS",
+    "PUBLISHED_TIME_PATTERN",
     "TIME_PATTERN",
     "day",
     "epoch_micros",
     "parse_date",
     "parse_time",
+    "published_time_problem",
     "utc_day",
     "validity_window_problem",
 ]
@@ -51,6 +53,25 @@ TIME_PATTERN = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})",
     re.ASCII,
 )
+
+#: The one form of the times an award of the registry publishes (``validFrom``, ``validUntil``, ``awardedDate``,
+#: each proof's ``created``): whole seconds in UTC, ``Z``, as ``credreg award`` writes them
+#: (``generator.openbadges.timestamp``). Any other form is a choice of the signing tool, and its digits are free:
+#: microseconds order a batch's awards as they were signed (a class list's order, which the shuffled batch hides),
+#: a fraction can carry any number (a student number), an offset tells where the signer was.
+PUBLISHED_TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z", re.ASCII)
+
+#: Why another form is refused (policies.js PUBLISHED_TIME_PROBLEM: the same words).
+_NOT_PUBLISHED_FORM = (
+    "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ), as the registry writes it: a fraction of a second or "
+    "an offset is free digits that could order or name an award's recipient (docs/privacy.md)"
+)
+
+
+def published_time_problem(value: str) -> str | None:
+    """Why ``value`` (a date-time :func:`parse_time` reads) is not in the one form an award publishes
+    (:data:`PUBLISHED_TIME_PATTERN`), or ``None`` when it is."""
+    return None if PUBLISHED_TIME_PATTERN.fullmatch(value) else _NOT_PUBLISHED_FORM
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -25,12 +25,18 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import ErrorDetails
 
-from generator._internal.times import parse_time, validity_window_problem
+from generator._internal.times import (
+    PUBLISHED_TIME_PATTERN,
+    parse_time,
+    published_time_problem,
+    validity_window_problem,
+)
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS
 from generator.models._base import NOT_A_TIME, Instant, PlainText, StrictModel
 
@@ -83,6 +89,38 @@ Timestamp = Annotated[
     ),
     AfterValidator(_real_time),
 ]
+
+
+def _published_form(value: str) -> str:
+    problem = published_time_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+#: A time an award publishes: a :data:`Timestamp` in the one form of
+#: :data:`generator._internal.times.PUBLISHED_TIME_PATTERN` (whole seconds, UTC, ``Z``). Read as any date-time
+#: first, so that the error says why the form is refused rather than quote a pattern; the schema gives the form.
+AwardTime = Annotated[
+    Timestamp,
+    AfterValidator(_published_form),
+    WithJsonSchema({"type": "string", "pattern": f"^{PUBLISHED_TIME_PATTERN.pattern}$"}),
+]
+
+
+def signed_at_valid_from(proofs: list[AwardProof], valid_from: str) -> None:
+    """Each proof of an award is created at its ``validFrom``, in the same form (``credreg award`` signs at the
+    instant it issues): a signing time of its own is free digits beside the award's, which could say when in its
+    batch each award was signed (a class list's order) or carry a number. policies.js signedAtValidFrom."""
+    for index, proof in enumerate(proofs):
+        problem = published_time_problem(proof.created)
+        if problem is None and proof.created != valid_from:
+            problem = (
+                f"must be the award's validFrom ({valid_from}): the registry signs an award when it issues it, and "
+                "a signing time of its own could order or name its recipient (docs/privacy.md)"
+            )
+        if problem is not None:
+            raise ValueError(f"proof.{index}.created: {problem}")
 
 
 def closes_window(value: str | None, info: ValidationInfo) -> str | None:
@@ -629,9 +667,9 @@ class Award(_AwardModel):
     type: _types_exactly("VerifiableCredential", "OpenBadgeCredential")  # type: ignore[valid-type]
     name: str
     issuer: ProfileRef
-    validFrom: Timestamp
-    validUntil: Timestamp | None = None
-    awardedDate: Timestamp | None = None
+    validFrom: AwardTime
+    validUntil: AwardTime | None = None
+    awardedDate: AwardTime | None = None
     credentialSubject: AwardSubject
     evidence: list[EvidenceRef] | None = None
     credentialStatus: StatusEntry
@@ -662,6 +700,7 @@ class Award(_AwardModel):
     @model_validator(mode="after")
     def _proof_contexts(self) -> Award:
         proof_contexts(self.proof, AWARD_CONTEXT, "award")
+        signed_at_valid_from(self.proof, self.validFrom)
         return self
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from generator._internal.times import PUBLISHED_TIME_PATTERN
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
 from generator.models.award import Award, RevocationEntry
 
@@ -903,3 +904,57 @@ def test_a_phone_number_apart_by_slashes_or_in_national_form_is_refused(written:
 @pytest.mark.parametrize("written", NAMES_NOBODY)
 def test_text_that_names_nobody_is_not_refused(written: str) -> None:
     assert _reason_and_evidence_errors(written) == []
+
+
+def _registry_award() -> dict[str, Any]:
+    import json
+
+    from tests.conftest import REPO
+
+    source = sorted((REPO / "registry" / "issuers").glob("*/awards/*/*/*.json"))[0]
+    award: dict[str, Any] = json.loads(source.read_text())
+    return award
+
+
+_FORM = "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ), as the registry writes it"
+
+
+@pytest.mark.parametrize("field", ["validFrom", "validUntil", "awardedDate"])
+@pytest.mark.parametrize("form", [".123456Z", ".5Z", "+00:00", "+05:30"])
+def test_an_award_publishes_its_times_in_whole_seconds_in_utc(field: str, form: str) -> None:
+    """A fraction of a second can order a batch's awards as they were signed, or carry a number; an offset says
+    where its signer was. Each is refused by name, saying why (docs/privacy.md)."""
+    award = _registry_award()
+    start = award["validFrom"]
+    written = start[:19] + form if field != "validUntil" else "2099-01-01T00:00:00" + form
+    award[field] = written
+    if field == "validFrom":  # the fields that must repeat it do
+        award["awardedDate"] = written
+        for proof in award["proof"]:
+            proof["created"] = written
+    found = errors(Award, award)
+    assert any(where == field and _FORM in message and "recipient" in message for where, message in found), found
+
+
+@pytest.mark.parametrize("created", ["+1s", "fraction", "offset"])
+def test_an_award_is_signed_at_its_valid_from(created: str) -> None:
+    """Each proof's ``created`` is the award's ``validFrom``, exactly: a signing time of its own could say when in
+    its batch each award was signed."""
+    award = _registry_award()
+    Award.model_validate(award)
+    start = award["validFrom"]
+    assert PUBLISHED_TIME_PATTERN.fullmatch(start), start
+    written = {
+        "+1s": start[:17] + f"{(int(start[17:19]) + 1) % 60:02d}Z",
+        "fraction": start[:19] + ".000001Z",
+        "offset": start[:19] + "+00:00",
+    }[created]
+    award["proof"][1]["created"] = written
+    found = errors(Award, award)
+    assert len(found) == 1, found
+    assert found[0][0] == "", found
+    message = found[0][1].removeprefix("Value error, ")
+    assert message.startswith("proof.1.created: "), message
+    expected = _FORM if created != "+1s" else f"must be the award's validFrom ({start})"
+    assert expected in message, message
+    assert "recipient" in message, message

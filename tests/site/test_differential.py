@@ -52,14 +52,20 @@ from tests.spellings import ONLY_JCS, ONLY_RDFC, SPELLINGS
 from tests.verify.test_proof_shape import signed_over_unescaped_iri
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
-#: Awards carrying acme's former profile (used until 2025-05-01), published: each proof's created as written,
-#: and whether the award may carry it (signed by the end of that day in UTC).
+#: Awards carrying acme's former profile (used until 2025-05-01), published: each proof's created as written (the
+#: award's validFrom the first), and the verdict both give. Written with an offset, or signed at two times, the award
+#: is malformed (an award's times are whole seconds in UTC, each proof created at its validFrom: times.py
+#: PUBLISHED_TIME_PATTERN); its issuer check still reads the day in UTC, alike (test_a_former_profile_out_...).
 _LATE, _EARLY = ("2025-05-01T23:30:00-01:00",) * 2, ("2025-05-02T00:30:00+01:00",) * 2
-FORMER_TIMES: dict[str, tuple[tuple[str, str], bool]] = {
-    "former issuer profile, signed the day after its until": (("2025-05-02T00:00:00Z",) * 2, False),
-    "former issuer profile, signed on its until day but the next in UTC": (_LATE, False),
-    "former issuer profile, signed the next day but its until day in UTC": (_EARLY, True),
-    "former issuer profile, one proof in time and one after": (("2025-04-30T09:00:00Z", "2025-05-02T09:00:00Z"), False),
+FORMER_TIMES: dict[str, tuple[tuple[str, str], str]] = {
+    "former issuer profile, signed on its until day": (("2025-05-01T23:30:00Z",) * 2, "valid"),
+    "former issuer profile, signed the day after its until": (("2025-05-02T00:00:00Z",) * 2, "untrusted"),
+    "former issuer profile, signed on its until day but the next in UTC": (_LATE, "invalid"),
+    "former issuer profile, signed the next day but its until day in UTC": (_EARLY, "invalid"),
+    "former issuer profile, one proof in time and one after": (
+        ("2025-04-30T09:00:00Z", "2025-05-02T09:00:00Z"),
+        "invalid",
+    ),
 }
 RDFC_CHECK = f"proof:{RDFC}"
 
@@ -93,9 +99,10 @@ def _resigned(
         else:
             unsigned[key] = value
     vm = award["proof"][0]["verificationMethod"]
-    if created is None:
-        signed = sign_document(unsigned, signer.key, vm, dt.datetime(2025, 5, 1, tzinfo=dt.UTC))
+    if created is None:  # at its validFrom, as the registry signs (Award.signed_at_valid_from)
+        signed = sign_document(unsigned, signer.key, vm, dt.datetime.fromisoformat(unsigned["validFrom"]))
     else:
+        unsigned["validFrom"] = unsigned["awardedDate"] = created[0]
         proofs = [
             create_proof(unsigned, cryptosuite=suite, seed=signer.key.seed, verification_method=vm, created=when)
             for suite, when in zip(CRYPTOSUITES, created, strict=True)
@@ -194,7 +201,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "    email: credentials@acme.example\n"
     )
     former = {"issuer": {"name": "Acme Academy Ltd"}}
-    former_published = _resigned(signer, fresh.award, former, store=True)  # signed 2025-05-01T00:00:00Z
+    former_published = _resigned(signer, fresh.award, former, store=True)  # signed at its validFrom, 2025-03-01
     late: dict[str, dict[str, Any]] = {}
     for i, (name, (created, _)) in enumerate(FORMER_TIMES.items()):
         award_id = {"id": f"urn:uuid:5e2c0c1e-8f0a-4b8e-9a7e-0d5f3c1b2b{i:02d}"}
@@ -533,8 +540,8 @@ def test_every_case_gets_the_same_verdict_in_python_and_in_the_browser(node: Nod
     failed = [c.id for c in unpublished.checks if str(c.status) == "failed"]
     assert failed == ["registered"], unpublished.as_dict()  # its profile is fine: it is only not in the registry
     assert verdicts["former issuer profile changed"] == "untrusted"
-    for name, (_, allowed) in FORMER_TIMES.items():
-        assert verdicts[name] == ("valid" if allowed else "untrusted"), name
+    for name, (_, verdict) in FORMER_TIMES.items():
+        assert verdicts[name] == verdict, name
     assert verdicts["former issuer profile signed after its until, not published"] == "untrusted"
     for name in ("expired, not published", "revoked slot, not published"):
         assert verdicts[name] == "untrusted", name
@@ -582,7 +589,7 @@ def test_a_former_profile_out_of_its_time_is_refused_in_the_same_words(node: Nod
     status and the same sentence for the issuer and the achievement's creator."""
     verifier = Verifier(corpus["registry"])
     names = [n for n in corpus["cases"] if n.startswith("former issuer profile") and "changed" not in n]
-    assert len(names) == 8  # ("changed" differs from every profile: its quotes are each language's repr)
+    assert len(names) == 9  # ("changed" differs from every profile: its quotes are each language's repr)
     for name in names:
         doc = corpus["cases"][name]
         python = {c.id: [str(c.status), c.reason] for c in verifier.verify(doc, now=NOW).checks}

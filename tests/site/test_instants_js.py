@@ -45,12 +45,13 @@ def _micros(delta: int) -> str:
 
 
 def _signed(signer: Signer, **dates: str) -> dict[str, Any]:
-    """An award of acme-academy with these dates, really signed by its key, stored in the registry."""
+    """An award of acme-academy with these dates, really signed by its key at its validFrom (as the registry
+    signs: Award.signed_at_valid_from), stored in the registry."""
     unsigned = {k: v for k, v in signer.award(at=SIGNED_AT).award.items() if k != "proof"}
     unsigned.update(dates)
     if "validFrom" in dates:
         unsigned["awardedDate"] = dates["validFrom"]  # the registry awards on the day it is valid from
-    award = sign_document(unsigned, signer.key, VM, SIGNED_AT)
+    award = sign_document(unsigned, signer.key, VM, dt.datetime.fromisoformat(unsigned["validFrom"]))
     path = award_filename(signer.root, "acme-academy", award, award_hash(award))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_award(award), encoding="utf-8")
@@ -82,20 +83,65 @@ ENDS: dict[str, tuple[str, str | None, str]] = {
 }
 BOUNDARIES = _boundaries()
 
+_WHOLE = f"{NOW:%Y-%m-%dT%H:%M:%S}Z"  # NOW, as an award writes it
+
+
+def _now(delta: int) -> str:
+    """The clock ``delta`` milliseconds from NOW (the page's clock, a Date, holds whole milliseconds)."""
+    return (NOW + dt.timedelta(milliseconds=delta)).isoformat()
+
+
+#: name → (validFrom, validUntil, the clock, the verdict both give). An award's times are whole seconds in UTC
+#: (times.py PUBLISHED_TIME_PATTERN), so the boundaries are the clock's, which moves a millisecond around them.
+AWARD_BOUNDARIES: dict[str, tuple[str, str | None, str, str]] = {
+    "in force half a second after now": (_WHOLE, None, _now(-500), "not yet valid"),
+    "in force a millisecond after now": (_WHOLE, None, _now(-1), "not yet valid"),
+    "in force exactly now": (_WHOLE, None, _now(0), "valid"),
+    "in force a millisecond before now": (_WHOLE, None, _now(1), "valid"),
+    "expires exactly now": ("2025-03-01T00:00:00Z", _WHOLE, _now(0), "valid"),
+    "expires a millisecond after now": ("2025-03-01T00:00:00Z", _WHOLE, _now(-1), "valid"),
+    "expired a millisecond before now": ("2025-03-01T00:00:00Z", _WHOLE, _now(1), "expired"),
+    "expired half a second before now": ("2025-03-01T00:00:00Z", _WHOLE, _now(500), "expired"),
+}
+
 
 def test_an_award_at_a_boundary_of_its_window_gets_one_verdict(node: Node, signer: Signer, tmp_path: Path) -> None:
     awards = {
         name: _signed(signer, validFrom=start, **({"validUntil": end} if end else {}))
-        for name, (start, end, _) in BOUNDARIES.items()
+        for name, (start, end, _, _) in AWARD_BOUNDARIES.items()
+    }
+    registry = signer.registry
+    site = publish(registry, tmp_path / "site")
+    verifier = Verifier(registry)
+    for name, award in awards.items():
+        now = AWARD_BOUNDARIES[name][2]
+        expected = verifier.verify(award, now=dt.datetime.fromisoformat(now))
+        assert str(expected.verdict) == AWARD_BOUNDARIES[name][3], (name, [c.as_dict() for c in expected.checks])
+        for request in ({"hash": award_hash(award)}, {"text": json.dumps(award)}):
+            reply = node.ask(op="verify", root=f"{site}/", now=now, **request)
+            assert_agrees(expected, reply, f"{name} ({next(iter(request))})")
+
+
+def test_an_award_in_microseconds_or_an_offset_is_malformed_in_both(node: Node, signer: Signer, tmp_path: Path) -> None:
+    """The microsecond instants the page once had to compare: now refused by the profile, in both verifiers."""
+    awards = {name: _signed(signer, validFrom=start) for name, (start, _, _) in BOUNDARIES.items() if not _is_end(name)}
+    awards |= {
+        name: _signed(signer, validFrom="2025-03-01T00:00:00Z", validUntil=end)
+        for name, (_, end, _) in ENDS.items()
+        if end is not None
     }
     registry = signer.registry
     site = publish(registry, tmp_path / "site")
     verifier = Verifier(registry)
     for name, award in awards.items():
         expected = verifier.verify(award, now=NOW)
-        assert str(expected.verdict) == BOUNDARIES[name][2], (name, [c.as_dict() for c in expected.checks])
-        for request in ({"hash": award_hash(award)}, {"text": json.dumps(award)}):
-            assert_agrees(expected, _ask(node, site, **request), f"{name} ({next(iter(request))})")
+        assert str(expected.verdict) == "invalid", name
+        assert "must be whole seconds in UTC" in expected.check("structure").reason, name  # type: ignore[union-attr]
+        assert_agrees(expected, _ask(node, site, text=json.dumps(award)), name)
+
+
+def _is_end(name: str) -> bool:
+    return name in ENDS
 
 
 # --- a status list given on its own ---------------------------------------------------------------------------

@@ -365,7 +365,9 @@ def scenarios(signer: Signer, tmp_path: Path) -> dict[str, Any]:
     )
     beta = signer.new_key("beta-labs", "beta-1")
     unsigned = {k: v for k, v in fresh.award.items() if k != "proof"}
-    forged = sign_document(unsigned, beta, "did:web:registry.test.example:issuers:beta-labs#beta-1", EPOCH)
+    # Signed at its validFrom, as the registry signs (Award.signed_at_valid_from): only the key is wrong.
+    at = dt.datetime.fromisoformat(unsigned["validFrom"])
+    forged = sign_document(unsigned, beta, "did:web:registry.test.example:issuers:beta-labs#beta-1", at)
     # A foreign credential, issued by a did:key.
     seed = ed25519.generate_seed()
     did = did_key_from_public(ed25519.public_from_seed(seed))

@@ -27,21 +27,27 @@ REBRAND = (
     "former_profiles:\n  - until: 2025-02-20\n    name: Acme Academy\n    url: https://acme.example\n"
     "    email: credentials@acme.example\n"
 )
-#: Each proof's created, as written → the one that is too late to carry the profile used until 2025-02-20
-#: (``None``: the award may carry it).
+#: Each proof's created (and the award's validFrom, which it must be), as written → the one that is too late to
+#: carry the profile used until 2025-02-20 (``None``: the award may carry it).
 CASES: dict[tuple[str, str], str | None] = {
     ("2025-02-20T23:59:59Z", "2025-02-20T23:59:59Z"): None,  # the last second of the day
-    ("2025-02-21T00:30:00+01:00", "2025-02-21T00:30:00+01:00"): None,  # 23:30 on the 20th in UTC
     ("2024-03-01T00:00:00Z", "2024-03-01T00:00:00Z"): None,  # long before: no lower bound
     ("2025-02-21T00:00:00Z", "2025-02-21T00:00:00Z"): "2025-02-21T00:00:00Z",  # the first second after it
-    ("2025-02-20T23:30:00-01:00", "2025-02-20T23:30:00-01:00"): "2025-02-20T23:30:00-01:00",  # the 21st in UTC
-    ("2025-02-20T12:00:00Z", "2025-03-01T12:00:00Z"): "2025-03-01T12:00:00Z",  # every proof counts
 }
+#: Signed otherwise: an award's times are whole seconds in UTC and each proof is created at its validFrom
+#: (times.py PUBLISHED_TIME_PATTERN, Award.signed_at_valid_from), so each is malformed whatever its day in UTC.
+OTHERWISE: tuple[tuple[str, str], ...] = (
+    ("2025-02-21T00:30:00+01:00", "2025-02-21T00:30:00+01:00"),  # 23:30 on the 20th in UTC
+    ("2025-02-20T23:30:00-01:00", "2025-02-20T23:30:00-01:00"),  # the 21st in UTC
+    ("2025-02-20T12:00:00Z", "2025-03-01T12:00:00Z"),  # one proof in time, one after
+)
 
 
 def _signed(signer: Signer, award: dict[str, Any], created: tuple[str, str]) -> dict[str, Any]:
-    """``award`` signed again by acme's key, each proof with its own ``created`` as written."""
+    """``award`` signed again by acme's key, valid from the first ``created``, each proof with its own ``created``
+    as written."""
     unsigned = {k: v for k, v in award.items() if k != "proof"}
+    unsigned["validFrom"] = unsigned["awardedDate"] = created[0]
     method = award["proof"][0]["verificationMethod"]
     proofs = [
         create_proof(unsigned, cryptosuite=suite, seed=signer.key.seed, verification_method=method, created=when)
@@ -55,7 +61,7 @@ def rebranded(signer: Signer) -> dict[tuple[str, str], tuple[str, dict[str, Any]
     """acme's awards of each case, signed with its profile of then and held in the registry; then acme rebrands
     (recording that profile until 2025-02-20). Case → (path, award)."""
     held = {}
-    for i, created in enumerate(CASES):
+    for i, created in enumerate((*CASES, *OTHERWISE)):
         issued = signer.award(email=f"earner{i}@example.org", at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
         issued.path.unlink()
         award = _signed(signer, issued.award, created)
@@ -104,7 +110,7 @@ def test_the_full_check_refuses_a_held_award_signed_after_the_former_profile_was
 ) -> None:
     report = run_check(signer.root, CheckOptions(progress=False, jobs=1, cache=False))
     found = [p for p in report.problems if p.severity is Severity.ERROR]
-    refused = {rebranded[c][0] for c, late in CASES.items() if late is not None}
+    refused = {rebranded[c][0] for c, late in CASES.items() if late is not None} | {rebranded[c][0] for c in OTHERWISE}
     assert {p.location.path for p in found} == refused, [str(p) for p in found]
     for created, late in CASES.items():
         if late is None:
@@ -115,6 +121,19 @@ def test_the_full_check_refuses_a_held_award_signed_after_the_former_profile_was
         assert mine["award.issuer"].field == "issuer"
         assert mine["award.issuer"].location.line is not None
         assert mine["award.issuer"].message == "Issuer registered: " + _late("the issuer is acme-academy's", created)
+
+
+def test_an_award_signed_with_an_offset_or_at_two_times_is_malformed(
+    signer: Signer, rebranded: dict[tuple[str, str], tuple[str, dict[str, Any]]]
+) -> None:
+    verifier = Verifier(signer.registry)
+    for created in OTHERWISE:
+        result = verifier.verify(rebranded[created][1], now=NOW)
+        structure = result.check("structure")
+        assert structure is not None
+        assert str(structure.status) == "failed", created
+        assert "must be whole seconds in UTC" in structure.reason or "must be the award's validFrom" in structure.reason
+        assert str(result.verdict) == "invalid", created
 
 
 def test_the_current_profile_is_compared_first_and_never_held_to_a_window(

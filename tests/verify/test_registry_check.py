@@ -274,10 +274,18 @@ def test_an_award_that_publishes_its_salt_or_a_name_is_refused(signer: Signer) -
 
 
 def test_a_validity_window_that_never_opens_is_refused_at_its_field(signer: Signer) -> None:
-    """Signed by its issuer, but validUntil is before validFrom as instants (later as text, in +05:30), or the
-    same instant: an incoherent credential, not an expired one, located at validUntil."""
-    cases = (("2025-01-15T14:59:59+05:30", "before"), ("2025-01-15T15:00:00+05:30", "the same instant as"))
-    for until, relation in cases:
+    """Signed by its issuer, but validUntil is before validFrom or the same instant: an incoherent credential, not
+    an expired one, located at validUntil. Written in +05:30, a validUntil before validFrom as instants is later as
+    text (and refused for its form too: an award's times are in UTC)."""
+    start = "validFrom 2025-01-15T09:30:00Z"
+    cases = (
+        ("2025-01-15T09:29:59Z", f"validUntil: 2025-01-15T09:29:59Z is before {start}"),
+        ("2025-01-15T09:30:00Z", f"validUntil: 2025-01-15T09:30:00Z is the same instant as {start}"),
+        ("2025-01-15T14:59:59+05:30", f"validUntil: 2025-01-15T14:59:59+05:30 is before {start}"),
+        # An equal instant is no empty window to VC 2.0: the profile refuses it first for its form.
+        ("2025-01-15T15:00:00+05:30", "validUntil: must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)"),
+    )
+    for until, said in cases:
         issued = signer.award()
         assert issued.award["validFrom"] == "2025-01-15T09:30:00Z"
         unsigned = {k: v for k, v in issued.award.items() if k != "proof"} | {"validUntil": until}
@@ -288,7 +296,7 @@ def test_a_validity_window_that_never_opens_is_refused_at_its_field(signer: Sign
         assert problem.field == "validUntil"
         assert problem.location.line is not None
         assert '"validUntil"' in text[problem.location.line - 1]
-        assert f"validUntil: {until} is {relation} validFrom 2025-01-15T09:30:00Z" in problem.message
+        assert said in problem.message
         (signer.root / problem.location.path).unlink()
 
 
@@ -329,13 +337,14 @@ def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
         "    email: credentials@acme.example\n"
     )
 
-    def resigned(change: Any, *, key: Any = None, method: str = method, at: dt.datetime = EPOCH) -> dict[str, Any]:
+    def resigned(change: Any, *, key: Any = None, method: str = method) -> dict[str, Any]:
         unsigned = {k: v for k, v in signer.award(email="x@example.org").award.items() if k != "proof"}
         for path in signer.root.glob("registry/issuers/acme-academy/awards/2025/*/*.json"):
             if json.loads(path.read_text())["credentialSubject"] == unsigned["credentialSubject"]:
                 path.unlink()
         change(unsigned)
-        return sign_document(unsigned, key or signer.key, method, at + dt.timedelta(days=400))
+        # At its validFrom, as the registry signs (Award.signed_at_valid_from): only the change is wrong.
+        return sign_document(unsigned, key or signer.key, method, dt.datetime.fromisoformat(unsigned["validFrom"]))
 
     swapped = signer.award(email="swapped@example.org")
     doc = json.loads(swapped.path.read_text())
@@ -376,7 +385,7 @@ def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
     unsigned = {k: v for k, v in theirs.award.items() if k != "proof"}
     unsigned["credentialStatus"] = signer.award(email="slot@example.org").award["credentialStatus"]
     theirs.path.unlink()
-    _write(signer, sign_document(unsigned, beta, beta_method, ISSUED))
+    _write(signer, sign_document(unsigned, beta, beta_method, dt.datetime.fromisoformat(unsigned["validFrom"])))
     misnamed = signer.award(email="misnamed@example.org")
     misnamed.path.rename(misnamed.path.with_name("misnamed.json"))
     duplicated = signer.award(email="duplicated@example.org")
@@ -476,7 +485,7 @@ def test_the_fast_path_gives_the_full_paths_outcomes(signer: Signer, monkeypatch
     assert {p.message for o in uncached for p in o.problems if p.code == "award.key"} == {
         "Signing key: did:web:registry.test.example:issuers:acme-academy#key-404 cannot be resolved offline",
         "Signing key: the key belongs to issuer 'beta-labs', not to the credential's issuer",
-        "Signing key: signed on 2025-02-04, before key key-2 became valid (2026-06-01)",
+        "Signing key: signed on 2025-01-15, before key key-2 became valid (2026-06-01)",
     }
 
 

@@ -23,6 +23,11 @@ from tests.conftest import EPOCH, Signer, set_at
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 
+def _valid_from(award: dict[str, Any]) -> dt.datetime:
+    """When the registry signs ``award``: its validFrom (each proof's created must be it)."""
+    return dt.datetime.fromisoformat(award["validFrom"])
+
+
 def statuses(result: Any) -> dict[str, str]:
     return {c.id: str(c.status) for c in result.checks}
 
@@ -193,7 +198,7 @@ def test_key_of_another_issuer(signer: Signer) -> None:
     beta = signer.new_key("beta-labs", "beta-1")
     award = signer.award().award
     unsigned = {k: v for k, v in award.items() if k != "proof"}
-    forged = sign_document(unsigned, beta, "did:web:registry.test.example:issuers:beta-labs#beta-1", EPOCH)
+    forged = sign_document(unsigned, beta, "did:web:registry.test.example:issuers:beta-labs#beta-1", _valid_from(award))
     result = verify_credential(forged, signer.registry, now=NOW)
     assert result.verdict is Verdict.INVALID
     assert result.check("key").reason == "the key belongs to issuer 'beta-labs', not to the credential's issuer"  # type: ignore[union-attr]
@@ -233,7 +238,10 @@ def test_unknown_credential_and_unresolvable_key(signer: Signer) -> None:
         **unsigned["credentialSubject"]["achievement"],
         "id": "https://registry.test.example/credentials/acme-academy/ghost/",
     }
-    resigned = sign_document(unsigned, signer.key, "did:web:registry.test.example:issuers:acme-academy#key-1", EPOCH)
+    # Signed at its validFrom, as every award of the registry is (Award.signed_at_valid_from).
+    resigned = sign_document(
+        unsigned, signer.key, "did:web:registry.test.example:issuers:acme-academy#key-1", _valid_from(unsigned)
+    )
     result = verify_credential(resigned, signer.registry, now=NOW)
     assert result.authentic
     assert result.check("credential").status is CheckStatus.FAILED  # type: ignore[union-attr]
@@ -259,7 +267,7 @@ def test_an_award_signed_by_a_key_the_registry_does_not_know_says_so(signer: Sig
     base = signer.award().award
     method = base["proof"][0]["verificationMethod"].replace("#key-1", "#key-9")
     stranger = SigningKey("acme-academy", "key-9", ed25519.generate_seed())
-    signed = sign_document({k: v for k, v in base.items() if k != "proof"}, stranger, method, EPOCH)
+    signed = sign_document({k: v for k, v in base.items() if k != "proof"}, stranger, method, _valid_from(base))
     result = verify_credential(signed, signer.registry, now=NOW)
     assert result.verdict is Verdict.INVALID
     assert result.check("proof:eddsa-rdfc-2022").reason == f"verification method {method!r} cannot be resolved offline"  # type: ignore[union-attr]
@@ -267,7 +275,10 @@ def test_an_award_signed_by_a_key_the_registry_does_not_know_says_so(signer: Sig
     assert result.headline().text == "Signed with a key its issuer had not registered."
     # A signature that a known key checks and that fails is still a change.
     forged = sign_document(
-        {k: v for k, v in base.items() if k != "proof"}, stranger, base["proof"][0]["verificationMethod"], EPOCH
+        {k: v for k, v in base.items() if k != "proof"},
+        stranger,
+        base["proof"][0]["verificationMethod"],
+        _valid_from(base),
     )
     assert verify_credential(forged, signer.registry, now=NOW).headline().kind is HeadlineKind.CHANGED
 

@@ -772,20 +772,51 @@ const typesExactly = (...names) =>
       sameList(v, names) ? null : `must be exactly ${pyList(names)}: the registry publishes no other type (${PRIVACY})`,
   });
 
+const TIMESTAMP_SHAPE = pattern(
+  "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$",
+);
+const timestampProblem = (v) =>
+  parseTime(v) === null ? "not a date-time: a real calendar date and time, with Z or an offset within +-14:00" : null;
+
 /** `Timestamp`: the grammar's shape, then parse_time's whole rule. */
-export const TIMESTAMP = str({
-  pattern: pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$"),
-  after: (v) =>
-    parseTime(v) === null
-      ? "not a date-time: a real calendar date and time, with Z or an offset within +-14:00"
-      : null,
-});
+export const TIMESTAMP = str({ pattern: TIMESTAMP_SHAPE, after: timestampProblem });
 
 /** validUntil: a `Timestamp` with `closes_window` as its field validator (strictly after validFrom). */
 export const VALID_UNTIL = validatedBy(TIMESTAMP, (v, data) => validityWindowProblem(data.validFrom, v));
 
-/** awardedDate: a `Timestamp` with `awarded_on_valid_from` as its field validator (the award's validFrom, exactly). */
-const AWARDED = validatedBy(TIMESTAMP, (v, data) =>
+/** times.py PUBLISHED_TIME_PATTERN: the one form of an award's times (whole seconds, UTC, Z). */
+const PUBLISHED_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
+
+/** times.py published_time_problem, in the same words. */
+export function publishedTimeProblem(value) {
+  return PUBLISHED_TIME.test(value)
+    ? null
+    : "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ), as the registry writes it: a fraction of a second or " +
+        "an offset is free digits that could order or name an award's recipient (docs/privacy.md)";
+}
+
+/** award.py `AwardTime`: a `Timestamp` in the one form an award publishes. */
+const AWARD_TIME = str({ pattern: TIMESTAMP_SHAPE, after: (v) => timestampProblem(v) ?? publishedTimeProblem(v) });
+
+/** validUntil of an award: an `AwardTime` with `closes_window`. */
+const AWARD_VALID_UNTIL = validatedBy(AWARD_TIME, (v, data) => validityWindowProblem(data.validFrom, v));
+
+/** award.py signed_at_valid_from: each proof created at the award's validFrom, in the same form. */
+export function signedAtValidFrom(doc) {
+  for (const [index, proof] of doc.proof.entries()) {
+    let problem = publishedTimeProblem(proof.created);
+    if (problem === null && proof.created !== doc.validFrom) {
+      problem =
+        `must be the award's validFrom (${doc.validFrom}): the registry signs an award when it issues it, and ` +
+        "a signing time of its own could order or name its recipient (docs/privacy.md)";
+    }
+    if (problem !== null) return `proof.${index}.created: ${problem}`;
+  }
+  return null;
+}
+
+/** awardedDate: an `AwardTime` with `awarded_on_valid_from` as its field validator (the award's validFrom, exactly). */
+const AWARDED = validatedBy(AWARD_TIME, (v, data) =>
   data.validFrom === undefined || v === data.validFrom
     ? null
     : `must be the award's validFrom (${data.validFrom}): the registry awards on the day it is valid from`,
@@ -949,15 +980,15 @@ function awardModel(awardContext) {
       ["type", typesExactly("VerifiableCredential", "OpenBadgeCredential")],
       ["name", str()],
       ["issuer", PROFILE],
-      ["validFrom", TIMESTAMP],
-      ["validUntil", VALID_UNTIL, OPTIONAL],
+      ["validFrom", AWARD_TIME],
+      ["validUntil", AWARD_VALID_UNTIL, OPTIONAL],
       ["awardedDate", AWARDED, OPTIONAL],
       ["credentialSubject", AWARD_SUBJECT],
       ["evidence", listOf(EVIDENCE), OPTIONAL],
       ["credentialStatus", STATUS_ENTRY],
       ["proof", listOf(PROOF, { min: 2, max: 2, after: proofSet })],
     ],
-    { after: proofContexts(awardContext, "award") },
+    { after: (doc) => proofContexts(awardContext, "award")(doc) ?? signedAtValidFrom(doc) },
   );
 }
 
