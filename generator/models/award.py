@@ -16,11 +16,13 @@ records) is checked against the registry by :mod:`generator.verify.records`.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -121,6 +123,38 @@ def signed_at_valid_from(proofs: list[AwardProof], valid_from: str) -> None:
             )
         if problem is not None:
             raise ValueError(f"proof.{index}.created: {problem}")
+
+
+def _published_instant(value: Any) -> Any:
+    """Before ``Instant`` reads it: a date-time written in another form than an award's is refused, saying why
+    (a value that is no date-time is left for ``Instant`` to name)."""
+    if isinstance(value, str) and parse_time(value) is not None:
+        _published_form(value)
+    return value
+
+
+#: A time a revocation line publishes (``revoked``), read as an :data:`Instant`: in the one form of an award's
+#: times (:data:`AwardTime`), since the line is published beside the award it names.
+PublishedInstant = Annotated[
+    Instant,
+    BeforeValidator(_published_instant),
+    WithJsonSchema({"type": "string", "pattern": f"^{PUBLISHED_TIME_PATTERN.pattern}$"}),
+]
+
+
+def signed_at_revoked(proof: AwardProof, revoked: dt.datetime) -> None:
+    """A revocation line's proof is created at its ``revoked``, in the same form (``credreg revoke`` signs when it
+    revokes): as an award's proof at its ``validFrom`` (:func:`signed_at_valid_from`), a signing time of its own
+    is free digits beside the line's."""
+    written = revoked.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"
+    problem = published_time_problem(proof.created)
+    if problem is None and parse_time(proof.created) != revoked:
+        problem = (
+            f"must be the revocation's revoked ({written}): the registry signs a revocation when it writes it, and "
+            "a signing time of its own could order or name its recipient (docs/privacy.md)"
+        )
+    if problem is not None:
+        raise ValueError(f"proof.created: {problem}")
 
 
 def closes_window(value: str | None, info: ValidationInfo) -> str | None:
@@ -718,8 +752,8 @@ class RevocationEntry(StrictModel):
     statusListIndex: int = Field(ge=0, strict=True)
     """The award's index in that list."""
 
-    revoked: Instant
-    """When the award was revoked."""
+    revoked: PublishedInstant
+    """When the award was revoked: whole seconds in UTC, as its proof's ``created`` (:func:`signed_at_revoked`)."""
 
     reason: Annotated[PlainText, AfterValidator(_no_recipient_data)]
     """Why (published on the site): never the recipient's address."""
@@ -733,3 +767,8 @@ class RevocationEntry(StrictModel):
         if value.cryptosuite != JCS:
             raise ValueError(f"revocations are signed with {JCS}")
         return value
+
+    @model_validator(mode="after")
+    def _signed_at_revoked(self) -> RevocationEntry:
+        signed_at_revoked(self.proof, self.revoked)
+        return self

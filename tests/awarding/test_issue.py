@@ -141,6 +141,22 @@ def test_a_batch_does_not_keep_the_cohort_s_order(signer: Signer, tmp_path: Path
     assert [written[(a.line or 0) - 1] for a in issued] == [a.hash for a in issued]  # each line as reported
 
 
+def test_a_batch_signed_across_a_second_boundary_publishes_one_time(signer: Signer) -> None:
+    # A cohort takes longer than a second to sign: a clock read per award would give the lines times that rise
+    # through the batch, the signing order (the class list's) that its shuffled lines hide. One instant, read
+    # once and written to the second, is every line's validFrom, awardedDate and proofs' created.
+    from generator.models.award import Award
+
+    at = dt.datetime.now(dt.UTC).replace(microsecond=999_999)
+    recipients = [Recipient(f"student{n:02}@example.org") for n in range(12)]
+    issued = issue_awards(signer.registry, "acme-academy/sql-basics", recipients, signer.key, batch=True, now=at)
+    lines = [json.loads(line) for line in issued[0].path.read_text().splitlines()]
+    times = {t for a in lines for t in (a["validFrom"], a["awardedDate"], *(p["created"] for p in a["proof"]))}
+    assert times == {timestamp(at)}, times
+    for award in lines:
+        Award.model_validate(award)
+
+
 def test_a_cohort_spanning_two_status_lists_is_not_split_in_its_order(
     signer: Signer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

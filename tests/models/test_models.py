@@ -958,3 +958,28 @@ def test_an_award_is_signed_at_its_valid_from(created: str) -> None:
     expected = _FORM if created != "+1s" else f"must be the award's validFrom ({start})"
     assert expected in message, message
     assert "recipient" in message, message
+
+
+@pytest.mark.parametrize(
+    ("revoked", "created", "where", "expected"),
+    [
+        ("2025-01-01T00:00:00.123456Z", "2025-01-01T00:00:00.123456Z", "revoked", _FORM),
+        ("2025-01-01T05:30:00+05:30", "2025-01-01T05:30:00+05:30", "revoked", _FORM),
+        ("2025-01-01T00:00:00Z", "2025-01-01T00:00:00.000001Z", "", "proof.created: " + _FORM),
+        ("2025-01-01T00:00:00Z", "2025-01-01T00:00:07Z", "", "proof.created: must be the revocation's revoked"),
+    ],
+)
+def test_a_revocation_publishes_its_time_as_an_award_does(
+    revoked: str, created: str, where: str, expected: str
+) -> None:
+    """A revocation line is published beside the award it names (revocations.jsonl, the award's shard entry): a
+    fraction of its ``revoked`` or of its proof's ``created``, or a signing time of its own, is free digits that
+    could carry a number about the recipient; an offset says where its signer was. The one form, as an award's,
+    and the proof signed at ``revoked`` (as ``credreg revoke`` writes it)."""
+    entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "reason": "Withdrawn"}
+    RevocationEntry.model_validate({**entry, "revoked": "2025-01-01T00:00:00Z", "proof": JCS_PROOF})
+    found = errors(RevocationEntry, {**entry, "revoked": revoked, "proof": {**JCS_PROOF, "created": created}})
+    assert len(found) == 1, found
+    assert found[0][0] == where, found
+    assert expected in found[0][1], found
+    assert "recipient" in found[0][1], found

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from generator import statuslist
 from generator._internal import source
-from generator._internal.times import parse_time, validity_window_problem
+from generator._internal.times import parse_time, published_time_problem, validity_window_problem
 from generator.awarding.issue import evidence_problem
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
@@ -78,13 +78,14 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 RUNNER = r"""
 import { createInterface } from "node:readline";
 import {
-  asRead, parseTime, profileProblems, validFromBeforeKey, validityWindowProblem, windowProblem,
+  asRead, parseTime, profileProblems, publishedTimeProblem, validFromBeforeKey, validityWindowProblem, windowProblem,
 } from "./verify/policies.js";
 import { decodeList, parseIndex, parseListUrl, StatusListError } from "./verify/statuslist.js";
 import { tooDeep } from "./verify/verifier.js";
 
 async function handle(req) {
   if (req.op === "time") return { value: parseTime(req.text) };
+  if (req.op === "published") return { value: publishedTimeProblem(req.text) };
   if (req.op === "window") return { value: validityWindowProblem(req.start, req.until, req.same) };
   if (req.op === "key window") return { value: windowProblem(req.record, req.when) };
   if (req.op === "key start") return { value: validFromBeforeKey({ validFrom: req.when }, req.record) };
@@ -175,6 +176,23 @@ shaped_times = st.builds(
 @example(text="1969-12-31T23:59:59.9995Z")
 def test_python_and_the_browser_read_every_date_time_alike(values: Values, text: str) -> None:
     assert values.ask(op="time", text=text)["value"] == _millis(text), text
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=shaped_times | st.text(alphabet="0123456789-T:Z+.²٣ tz\n", max_size=24))
+@example(text="2016-12-31T23:59:60Z")
+@example(text="2025-01-01T24:00:00Z")
+@example(text="0000-01-01T00:00:00Z")
+@example(text="2025-01-01t00:00:00z")
+@example(text="2025-01-01T00:00:00Z\n")
+@example(text="２０２５-01-01T00:00:00Z")
+def test_python_and_the_browser_hold_an_award_s_times_to_one_form_alike(values: Values, text: str) -> None:
+    """published_time_problem and policies.js publishedTimeProblem, with the date-time rule each applies first:
+    the same verdict and words for every string (a leap second, 24:00, year 0000, lowercase t/z among them)."""
+    expected = "no date-time" if parse_time(text) is None else published_time_problem(text)
+    read = values.ask(op="time", text=text)["value"]
+    said = "no date-time" if read is None else values.ask(op="published", text=text)["value"]
+    assert said == expected, text
 
 
 _BASE = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
