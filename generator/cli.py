@@ -30,7 +30,14 @@ from generator._internal.files import (
 )
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
-from generator.report import OutputFormat, format_problems, format_result, terminal_lines, terminal_text
+from generator.report import (
+    OutputFormat,
+    format_problems,
+    format_result,
+    terminal_json,
+    terminal_lines,
+    terminal_text,
+)
 
 if TYPE_CHECKING:
     from generator.awarding.keys import SigningKey
@@ -338,7 +345,11 @@ def _recipient_key(key: str) -> str:
 
 def _report(result: VerificationResult, fmt: str) -> int:
     """Print a verification result (an award's, an endorsement's or a status list's) as text or JSON; its exit code."""
-    print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) if fmt == "json" else format_result(result))
+    print(
+        terminal_json(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        if fmt == "json"
+        else format_result(result)
+    )
     return 0 if result else 1
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import stat
 import subprocess
@@ -319,3 +320,19 @@ def test_preview_summary_shows_a_changed_files_name_escaped(repo: Repo) -> None:
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout
     assert "generator/\\x1b[2Jx.py" in done.stdout
+
+
+def test_json_output_holds_no_character_a_terminal_acts_on() -> None:
+    """`--format json` is read on terminals and in CI logs too: JSON escapes C0 controls itself, but not DEL, the
+    C1 controls (U+009B is an 8-bit CSI), the bidi overrides or the line separators a file's name can hold. They
+    are written as JSON escapes, so the document parses to the same values."""
+    from generator._internal.text import first_unseen
+    from generator.errors import Location, Problem
+    from generator.report import OutputFormat, format_problems
+
+    name = "registry/a\u202egpj.exe\x9b2J\x7f\u2028b\\x1b.yaml"
+    problem = Problem(Location(name, 1), "bad \u2066value\u2069")
+    text = format_problems([problem], OutputFormat.JSON, summary={"ok": False})
+    assert first_unseen(text) is None  # nothing a terminal would act on
+    assert json.loads(text)["problems"][0]["path"] == name
+    assert "é" in format_problems([Problem(Location("é.yaml"), "x")], OutputFormat.JSON, summary={})
