@@ -30,7 +30,14 @@ from generator._internal.files import (
 )
 from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
-from generator.report import OutputFormat, format_problems, format_result, terminal_lines, terminal_text
+from generator.report import (
+    OutputFormat,
+    format_problems,
+    format_result,
+    terminal_json,
+    terminal_lines,
+    terminal_text,
+)
 
 if TYPE_CHECKING:
     from generator.awarding.keys import SigningKey
@@ -338,7 +345,11 @@ def _recipient_key(key: str) -> str:
 
 def _report(result: VerificationResult, fmt: str) -> int:
     """Print a verification result (an award's, an endorsement's or a status list's) as text or JSON; its exit code."""
-    print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) if fmt == "json" else format_result(result))
+    print(
+        terminal_json(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        if fmt == "json"
+        else format_result(result)
+    )
     return 0 if result else 1
 
 
@@ -643,8 +654,8 @@ def _cmd_preview_summary(args: argparse.Namespace) -> int:
     text = summary_markdown(pages, everywhere, artifact_url=args.artifact_url or None, site_url=site_url)
     if args.summary:
         _append_option_file("--summary", args.summary, text)
-    else:
-        print(text, end="")
+    else:  # a changed file's name is the pull request author's text: shown, not obeyed
+        print(terminal_text(text), end="")
     return 0
 
 
@@ -719,8 +730,18 @@ _NEW_FLAGS = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its own messages (usage, errors) shown as every other message is: argparse quotes some
+    arguments (``invalid choice: '…'``) but joins others as typed (``unrecognized arguments: …``), and an argument
+    a script passes on (a file name from a glob) may hold an escape sequence. Subcommands' parsers are made of
+    this class too (argparse uses the parent's class)."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        super()._print_message(terminal_lines(message), file)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="credreg",
         description="Check, sign, verify and publish a Git-based registry of micro-credentials.",
     )

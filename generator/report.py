@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 
 from generator import layout
-from generator._internal.text import terminal_lines, terminal_safe, terminal_text
+from generator._internal.text import terminal_json, terminal_lines, terminal_safe, terminal_text
 from generator.errors import Location, Problem, ProblemList, Severity
 from generator.registry import Registry
 from generator.verify.results import (
@@ -20,7 +20,15 @@ from generator.verify.results import (
     revoked_because,
 )
 
-__all__ = ["OutputFormat", "consolidate", "format_problems", "terminal_lines", "terminal_safe", "terminal_text"]
+__all__ = [
+    "OutputFormat",
+    "consolidate",
+    "format_problems",
+    "terminal_json",
+    "terminal_lines",
+    "terminal_safe",
+    "terminal_text",
+]
 
 
 class OutputFormat(enum.StrEnum):
@@ -57,7 +65,8 @@ def format_problems(problems: Iterable[Problem], fmt: OutputFormat, *, summary: 
     """Problems (sorted by file and line) plus a summary, in the requested format."""
     items = sorted(problems, key=lambda p: (p.location.path, p.location.line or 0, p.location.col or 0))
     if fmt is OutputFormat.JSON:
-        return json.dumps({"summary": summary, "problems": [p.as_dict() for p in items]}, indent=2, ensure_ascii=False)
+        document = {"summary": summary, "problems": [p.as_dict() for p in items]}
+        return terminal_json(json.dumps(document, indent=2, ensure_ascii=False))
     if fmt is OutputFormat.GITHUB:
         return "\n".join(github_annotation(p) for p in items)
     lines = []

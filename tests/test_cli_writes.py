@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import stat
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import cli
 from generator._internal.files import write_new, write_option_file, write_staged, write_text_atomic
 from generator.awarding.lock import held
 from generator.cli import _append_option_file
@@ -26,9 +28,10 @@ from generator.load import load_registry
 from generator.report import terminal_safe, terminal_text
 from tests.awarding.test_full_disk import _fill, _pad_to_page_end, small_disk
 from tests.conftest import REPO
+from tests.governance.conftest import Repo, base_repo, repo
 from tests.scaffold.test_new import ISSUER_FLAGS
 
-__all__ = ["small_disk"]  # the fixture, imported for the tests below
+__all__ = ["base_repo", "repo", "small_disk"]  # the fixtures, imported for the tests below
 
 
 def test_a_summary_appended_on_a_full_disk_leaves_the_file_as_it_was(small_disk: Path) -> None:
@@ -279,3 +282,57 @@ def test_a_path_with_a_line_break_stays_on_the_message_s_line(tmp_path: Path) ->
     message = raised.value.explain()
     assert "\n" not in message.split(": No such file")[0]
     assert "x\\x0acredreg: ok" in message
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "\x1b[2Jgone"],  # unrecognized arguments: argparse joins them as typed
+        ["\x1b[2Jgone"],  # an unknown command
+        ["revoke", "--reason", "\x1b]0;title\x07"],  # a missing argument, with a value beside it
+    ],
+)
+def test_argument_errors_show_typed_controls_escaped(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """An argument a script passes on (a file name from a glob) reaches argparse's own error messages: they are
+    shown escaped like every other message, not obeyed by the terminal."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "\x07" not in err
+    assert "usage: credreg" in err  # the usage's own line breaks are kept
+
+
+def test_preview_summary_shows_a_changed_files_name_escaped(repo: Repo) -> None:
+    """`preview-summary` without --summary prints its Markdown to the terminal: a changed file's name is the pull
+    request author's text (``generator/\\x1b[2J.py``), shown escaped, not obeyed."""
+    (repo.root / "generator").mkdir(exist_ok=True)
+    (repo.root / "generator" / "\x1b[2Jx.py").write_text("")
+    subprocess.run(["git", "add", "-A"], cwd=repo.root, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(repo.root), "preview-summary", "--base", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout
+    assert "generator/\\x1b[2Jx.py" in done.stdout
+
+
+def test_json_output_holds_no_character_a_terminal_acts_on() -> None:
+    """`--format json` is read on terminals and in CI logs too: JSON escapes C0 controls itself, but not DEL, the
+    C1 controls (U+009B is an 8-bit CSI), the bidi overrides or the line separators a file's name can hold. They
+    are written as JSON escapes, so the document parses to the same values."""
+    from generator._internal.text import first_unseen
+    from generator.errors import Location, Problem
+    from generator.report import OutputFormat, format_problems
+
+    name = "registry/a\u202egpj.exe\x9b2J\x7f\u2028b\\x1b.yaml"
+    problem = Problem(Location(name, 1), "bad \u2066value\u2069")
+    text = format_problems([problem], OutputFormat.JSON, summary={"ok": False})
+    assert first_unseen(text) is None  # nothing a terminal would act on
+    assert json.loads(text)["problems"][0]["path"] == name
+    assert "é" in format_problems([Problem(Location("é.yaml"), "x")], OutputFormat.JSON, summary={})

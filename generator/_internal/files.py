@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import stat
 import tempfile
 import time
@@ -552,23 +553,37 @@ def append_bytes(path: Path, data: bytes, *, lines: bool = False, follow: bool =
         start = os.lseek(fd, 0, os.SEEK_END)
         prefix = b"\n" if lines and start > 0 and os.pread(fd, 1, start - 1) != b"\n" else b""
         data = prefix + data
-        written = 0
         try:
             with naming(path):
-                view = memoryview(data)
-                while view:
-                    done = os.write(fd, view)
-                    written += done
-                    view = view[done:]
+                _write_all(fd, data)
                 os.fsync(fd)
         except BaseException:
-            if written and os.fstat(fd).st_size == start + written:
-                os.ftruncate(fd, start)
-                with contextlib.suppress(OSError):
-                    os.fsync(fd)
+            _take_back(fd, start, data)
             raise
     finally:
         os.close(fd)  # closing the last descriptor releases the lock
+
+
+def _take_back(fd: int, start: int, data: bytes) -> None:
+    """Cut the file back to ``start`` when what follows it is the start of ``data`` (this call's write, cut short),
+    judged by the file, not by a count: a signal's handler raising as ``os.write`` returned left bytes no count
+    held. Not when it is anything else (a writer that takes no lock appended meanwhile: taking it back would
+    remove theirs too). Signals are held off meanwhile, so a second Ctrl-C cannot stop it halfway."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_OFF)
+    try:
+        size = os.fstat(fd).st_size
+        if start < size <= start + len(data) and os.pread(fd, size - start, start) == data[: size - start]:
+            os.ftruncate(fd, start)
+            with contextlib.suppress(OSError):
+                os.fsync(fd)
+    except OSError:
+        pass  # the write's own error is the one to tell
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+#: What a user sends to stop a run: held off while a cut-short append is taken back.
+_HELD_OFF = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
 def _write_all(fd: int, data: bytes) -> None:

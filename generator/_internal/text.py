@@ -18,6 +18,10 @@ __all__ = [
     "mark_tower",
     "mark_tower_problem",
     "shows_nothing",
+    "terminal_json",
+    "terminal_lines",
+    "terminal_safe",
+    "terminal_text",
     "unseen_problem",
 ]
 
@@ -212,3 +216,11 @@ def terminal_lines(text: str) -> str:
     quotes the values it names (``{value!r}``), which escapes a typed backslash itself; doubled, every escape of a
     quoted value would read as a typed one. Output that shows values bare: :func:`terminal_text`."""
     return _CONTROLS.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text)
+
+
+def terminal_json(text: str) -> str:
+    """A JSON document (``json.dumps(..., ensure_ascii=False)``) as a terminal should get it: JSON escapes C0
+    controls itself, but not DEL, the C1 controls, the bidi overrides or the line separators (a file's name, a
+    credential's field can hold them). They can only stand inside its strings, so they are written as JSON's own
+    escapes (``\\u202e``): the document parses to the same values, and other text (``é``) stays readable."""
+    return _UNSEEN_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)

@@ -400,3 +400,42 @@ def test_a_file_where_a_folder_of_the_path_goes_is_not_a_folder_not_a_file_that_
             write(tmp_path / ".github" / "CODEOWNERS", "x")
         assert raised.value.filename == str(tmp_path / ".github")
     assert (tmp_path / ".github").read_text() == "x"
+
+
+def test_an_append_cut_as_its_write_returns_is_taken_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal's handler runs between two bytecodes: one that raises (Ctrl-C, credreg's SIGTERM) just as
+    ``os.write`` returned, before the call counted what it wrote, left half a record the call did not know of.
+    What follows the old end is taken back when it is the start of what was being written, whatever was counted."""
+    path = tmp_path / "log"
+    path.write_bytes(b"kept\n")
+    real_write = os.write
+
+    def write_then_signal(fd: int, data: Any) -> int:
+        real_write(fd, bytes(data)[: len(data) // 2])  # the kernel wrote half ...
+        raise KeyboardInterrupt  # ... and the handler ran before the count was stored
+
+    monkeypatch.setattr(os, "write", write_then_signal)
+    with pytest.raises(KeyboardInterrupt):
+        files.append_bytes(path, b"a whole record\n")
+    monkeypatch.undo()
+    assert path.read_bytes() == b"kept\n"
+
+
+def test_an_append_leaves_what_another_appender_added(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer that takes no lock (another tool) appended after this call's half record: what follows the old end
+    is not this call's alone, and is left as it is (taking it back would remove the other's)."""
+    path = tmp_path / "log"
+    path.write_bytes(b"kept\n")
+    real_write = os.write
+
+    def write_then_other(fd: int, data: Any) -> int:
+        real_write(fd, bytes(data)[:3])
+        with path.open("ab") as other:
+            other.write(b"theirs\n")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "write", write_then_other)
+    with pytest.raises(KeyboardInterrupt):
+        files.append_bytes(path, b"a whole record\n")
+    monkeypatch.undo()
+    assert path.read_bytes() == b"kept\na wtheirs\n"
