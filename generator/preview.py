@@ -11,10 +11,12 @@ nothing (the check job, with the base's code, does).
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator._internal.text import terminal_safe
 from generator.governance.git import ChangeStatus, GitBase, working_tree_changes
 from generator.layout import PathKind
 
@@ -91,6 +93,18 @@ def changed_pages(root: Path, base: str) -> tuple[list[PageChange], list[str]]:
     return sorted(pages.values()), everywhere
 
 
+#: A page path shown as a link once merged: one no Markdown reader takes apart (a guide's file name is anyone's).
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~/-]*")
+
+
+def _code(path: str) -> str:
+    """``path`` as a Markdown code span nothing in it can end or leave: a file of the pull request may be named
+    with a backtick, a ``|`` (a table cell's end), a line break or a character a reader acts on, and the summary is
+    rendered on the pull request's own page (a name could close the span and add a link of its own)."""
+    shown = terminal_safe(path).replace("`", "\\x60").replace("|", "\\x7c")
+    return f"`{shown}`"
+
+
 def summary_markdown(
     pages: list[PageChange], everywhere: list[str], *, artifact_url: str | None, site_url: str | None
 ) -> str:
@@ -104,14 +118,18 @@ def summary_markdown(
         "",
     ]
     if everywhere:
-        shown = ", ".join(f"`{p}`" for p in everywhere[:5]) + (", …" if len(everywhere) > 5 else "")
+        shown = ", ".join(_code(p) for p in everywhere[:5]) + (", …" if len(everywhere) > 5 else "")
         lines += [f"This pull request changes {shown}: any page may look different.", ""]
     if not pages:
         lines.append("No registry page is added, altered or removed.")
         return "\n".join(lines) + "\n"
     lines += ["| Page | Change | Why | Once merged |", "| --- | --- | --- | --- |"]
     for page in pages:
-        shown = f"`{page.path or '/'}`"
-        live = f"{site_url}{page.path}" if site_url and page.status is not PageStatus.REMOVED else ""
+        shown = _code(page.path or "/")
+        live = (
+            f"{site_url}{page.path}"
+            if site_url and page.status is not PageStatus.REMOVED and _PLAIN_PATH.fullmatch(page.path)
+            else ""
+        )
         lines.append(f"| {shown} | {page.status} | {page.why} | {live} |")
     return "\n".join(lines) + "\n"

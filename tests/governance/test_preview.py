@@ -56,3 +56,22 @@ def test_new_awards_alter_their_issuers_page_and_the_verify_page(repo: Repo) -> 
     rows = [line for line in summary(repo.root).splitlines() if line.startswith("| `")]
     assert any(row.startswith(f"| `issuers/{ACME}/` | altered | 2 new award files |") for row in rows), rows
     assert any(row.startswith("| `verify/` | altered | the new awards verify here |") for row in rows), rows
+
+
+def test_a_file_name_cannot_leave_its_code_span_in_the_summary(repo: Repo, tmp_path: Path) -> None:
+    """The job summary is rendered on the pull request's page, and the names of the files it changes are anyone's:
+    a backtick closed the code span (the rest read as Markdown: a link of the author's own), a ``|`` ended the table
+    cell, a line break began a line of its own. Each is written out, and a guide with such a name gets no link."""
+    (repo.root / "docs").mkdir(exist_ok=True)
+    (repo.root / "docs" / "x`[get it](evil.example)|y.md").write_text("# Guide\n")
+    (repo.root / "generator").mkdir(exist_ok=True)
+    (repo.root / "generator" / "a`\n### [Download](evil.example)`.py").write_text("")
+    out = tmp_path / "summary.md"
+    summary(repo.root, "--summary", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert "`[get it](evil.example)" not in text, text
+    assert "`\n###" not in text, text
+    assert "\n### [Download]" not in text, text
+    [row] = [line for line in text.splitlines() if line.startswith("| `x")]
+    assert row.startswith("| `x\\x60[get it](evil.example)\\x7cy/` | added | guide |  |"), row
+    assert "`generator/a\\x60\\x0a### [Download](evil.example)\\x60.py`" in text, text
