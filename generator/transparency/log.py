@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -120,33 +123,106 @@ class LogSource:
         return data
 
 
+class _Deadline:
+    """One overall deadline for every connection a fetch makes (one per redirect): at it, each is shut down, which
+    ends whatever read is waiting on it (connecting, the headers, a chunk's size line, the body alike)."""
+
+    def __init__(self, timeout: float) -> None:
+        self.at = time.monotonic() + timeout
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                self._shut(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            # The plain socket's shutdown, under a TLS one too: a blocked read returns, the TLS state untouched.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """urlopen's opener (redirects, proxies), its connections registered with ``deadline`` and each given no more
+    than what is left of it to connect."""
+
+    def connecting(connection: http.client.HTTPConnection) -> None:
+        left = deadline.left()
+        if left <= 0:
+            raise TimeoutError("the file's time ran out")
+        given = connection.timeout
+        connection.timeout = min(given, left) if isinstance(given, float | int) else left
+
+    class Plain(http.client.HTTPConnection):
+        def connect(self) -> None:
+            connecting(self)
+            super().connect()
+            deadline.add(self.sock)
+
+    class Tls(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            connecting(self)
+            super().connect()
+            deadline.add(self.sock)
+
+    class Http(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Plain, req)
+
+    class Https(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Tls, req, context=self._context)  # type: ignore[attr-defined]
+
+    return urllib.request.build_opener(Http, Https)
+
+
 def fetch(url: str, limit: int, timeout: float) -> bytes:
     """Up to ``limit`` bytes of ``url``, all within ``timeout`` seconds: LogError past it.
 
     urlopen's timeout bounds each read of the socket, not the file: a host sending a byte every 29 s of a 30 s limit
-    kept a 4 MiB file coming for weeks, a verifier waiting all along. Each read here is given what is left of the
-    file's time. (Connecting and the response's headers are urlopen's, each read within the limit.)"""
-    deadline = time.monotonic() + timeout
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (http(s) only)
-        raw = getattr(getattr(response, "fp", None), "raw", None)
-        sock = getattr(raw, "_sock", None)  # the connection's socket, to give each read what time is left
-        chunks: list[bytes] = []
-        total = 0
-        while total < limit:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise LogError(f"cannot fetch {url}: not served whole within {timeout:g} s")
-            if isinstance(sock, socket.socket):
-                sock.settimeout(left)
-            try:
+    kept a 4 MiB file coming for weeks, a verifier waiting all along; so could its headers, a chunked body's size
+    lines (many reads of the socket in one of the body) and a chain of redirects. Every connection of the fetch is
+    shut down at one deadline (:class:`_Deadline`), and nothing read is returned once it has passed (a shut
+    connection reads as the end of the file). Only the name's lookup (the system's resolver) is outside it."""
+    deadline = _Deadline(timeout)
+    late = LogError(f"cannot fetch {url}: not served whole within {timeout:g} s")
+    timer = threading.Timer(max(deadline.left(), 0), deadline.expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        with _opener(deadline).open(url, timeout=timeout) as response:
+            chunks: list[bytes] = []
+            total = 0
+            while total < limit:
                 chunk: bytes = response.read1(min(64 * 1024, limit - total))
-            except TimeoutError:
-                raise LogError(f"cannot fetch {url}: not served whole within {timeout:g} s") from None
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        return b"".join(chunks)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+    except (OSError, http.client.HTTPException) as exc:
+        if deadline.expired:
+            raise late from None
+        if isinstance(exc, http.client.HTTPException):
+            raise LogError(f"cannot fetch {url}: {exc!r}") from None
+        raise
+    finally:
+        timer.cancel()
+    if deadline.expired:  # a connection shut at the deadline reads as a short file: not the host's file
+        raise late
+    return b"".join(chunks)
 
 
 @dataclass

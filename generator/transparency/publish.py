@@ -238,19 +238,22 @@ def publish_log(
             [f"registry/governance.yaml log.vkey is {verifier.vkey}", f"the key file is {signer.verifier.vkey}"],
         )
     head_commit(root)  # before the state folder is made: a repository with no commit left an empty one behind
+    # The outermost folder this run makes (the state, or a folder above it): what a failed first publish removes.
+    made: Path | None = next(
+        (p for p in reversed([state, *state.parents]) if not p.exists() and not p.is_symlink()), None
+    )
     try:
         state.mkdir(parents=True)
-        made = True
     except FileExistsError:
-        made = False
+        made = None
     try:
         # Read, extended and written with the state locked: two runs at once (two CI jobs, an add-cosignatures)
         # would each sign a checkpoint from the one they read, and the one written last, maybe the smaller, stood.
         with held(state, str(state), "log publish or log add-cosignatures"):
             return _publish_locked(root, state, signer, verifier, origin, full=full, shallow_ok=shallow_ok)
     except BaseException:
-        if made:  # a first publish that failed (a shallow clone, a full disk): no folder the next run takes for a state
-            shutil.rmtree(state, ignore_errors=True)
+        if made is not None:  # a first publish that failed (a shallow clone, a full disk): no folder left behind
+            shutil.rmtree(made, ignore_errors=True)
         raise
 
 

@@ -65,3 +65,60 @@ def test_a_host_that_trickles_a_file_is_given_up_on_at_the_overall_limit() -> No
 def test_a_host_within_the_limit_is_read_whole() -> None:
     with _trickling() as url:
         assert LogSource(url, timeout=30).read("checkpoint") == b"x" * 32
+
+
+class _Slow(BaseHTTPRequestHandler):
+    """Each path a way to hold a reader past the file's limit with every read of the socket well within it: the
+    response's headers trickled, a chunked body whose size line is trickled (all within one read of the body),
+    and a chain of redirects, each answered at once but only after a pause."""
+
+    gap = 0.1
+
+    def _trickle(self, data: bytes) -> None:
+        for byte in data:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(self.gap)
+
+    def do_GET(self) -> None:
+        try:
+            if self.path.endswith("/headers"):
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                self._trickle(b"X-Slow: " + b"a" * 30 + b"\r\nContent-Length: 1\r\n\r\nx")
+            elif self.path.endswith("/chunked"):
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                self._trickle(b"1" + b" " * 30 + b"\r\nx\r\n0\r\n\r\n")
+            else:  # /hop/N: a redirect to the next, after a pause within a per-read limit
+                hop = int(self.path.rsplit("/", 1)[1])
+                time.sleep(0.3)
+                self.send_response(302)
+                self.send_header("Location", f"/log/hop/{hop + 1}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+        except OSError:
+            pass  # the reader gave up: what is being tested
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("rel", ["headers", "chunked", "hop/0"])
+def test_no_part_of_an_answer_outlasts_the_file_limit(rel: str) -> None:
+    """The limit covered the body's reads only: the headers (urlopen's reading, each read within the limit), a
+    chunked body's size line (one read of the body, many of the socket) and redirects (each a new connection)
+    held a verifier for as long as the host liked. Here each takes 3 s or more against a limit of 0.5 s."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/log/"
+    try:
+        started = time.monotonic()
+        with pytest.raises(LogError) as raised:
+            LogSource(url, timeout=0.5).read(rel)
+        took = time.monotonic() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert took < 1.5, took
+    assert f"cannot fetch {url}{rel}" in str(raised.value), raised.value
+    assert "0.5 s" in str(raised.value), raised.value

@@ -73,3 +73,18 @@ def test_publish_in_a_repository_with_no_commits_leaves_nothing_and_says_why(log
     assert "Traceback" not in done.stderr, done.stderr
     assert "has no commits" in done.stderr, done.stderr
     assert not log_repo.state.exists()
+
+
+def test_a_first_publish_that_fails_leaves_no_folder_it_made(log_repo: LogRepo) -> None:
+    """A first publish that fails (here a shallow clone) removed the state folder it made, but not the folders it
+    made above it (``--state`` under folders that did not exist): those stayed behind."""
+    import subprocess
+
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=log_repo.root, capture_output=True, text=True, check=True)
+    (log_repo.root / ".git" / "shallow").write_text(head.stdout)  # the clone's history stops at its head
+    top = log_repo.state.parent / "made-by-publish"
+    state = top / "a" / "state"
+    done = log_repo.credreg("log", "publish", "--state", str(state), "--key", str(log_repo.log_key), ok=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "shallow" in done.stderr, done.stderr
+    assert not top.exists(), sorted(top.rglob("*"))
