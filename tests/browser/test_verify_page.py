@@ -1061,8 +1061,10 @@ def _foreign(
         unsigned["validUntil"] = valid_until
     suites = (JCS,) if issuer is None else (JCS, RDFC)
     key = SigningKey("elsewhere", "key-1", seed)
-    return sign_document(unsigned, key, f"{did}#{did.removeprefix('did:key:')}", dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
-                         suites=suites)  # fmt: skip
+    # Naming a registered issuer, it is read by the registry's award profile: signed at its validFrom, as the
+    # registry's awards are (a signing time of its own would make it malformed, not "key not registered").
+    created = dt.datetime.fromisoformat(valid_from) if issuer is not None else dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    return sign_document(unsigned, key, f"{did}#{did.removeprefix('did:key:')}", created, suites=suites)
 
 
 HEADLINE_CASES = [
