@@ -110,17 +110,24 @@ AwardTime = Annotated[
 ]
 
 
+def _created_problem(created: str, at: str, what: str, signs: str) -> str | None:
+    """Why a proof's ``created`` is not the published time ``at`` (the award's or line's own ``what``) in the one
+    published form, or ``None``: ``signs`` says when the registry signs (a signing time of its own is free digits)."""
+    problem = published_time_problem(created)
+    if problem is None and created != at:
+        problem = (
+            f"must be the {what} ({at}): the registry signs {signs}, and a signing time of its own could order or "
+            "name its recipient (docs/privacy.md)"
+        )
+    return problem
+
+
 def signed_at_valid_from(proofs: list[AwardProof], valid_from: str) -> None:
     """Each proof of an award is created at its ``validFrom``, in the same form (``credreg award`` signs at the
     instant it issues): a signing time of its own is free digits beside the award's, which could say when in its
     batch each award was signed (a class list's order) or carry a number. policies.js signedAtValidFrom."""
     for index, proof in enumerate(proofs):
-        problem = published_time_problem(proof.created)
-        if problem is None and proof.created != valid_from:
-            problem = (
-                f"must be the award's validFrom ({valid_from}): the registry signs an award when it issues it, and "
-                "a signing time of its own could order or name its recipient (docs/privacy.md)"
-            )
+        problem = _created_problem(proof.created, valid_from, "award's validFrom", "an award when it issues it")
         if problem is not None:
             raise ValueError(f"proof.{index}.created: {problem}")
 
@@ -147,12 +154,7 @@ def signed_at_revoked(proof: AwardProof, revoked: dt.datetime) -> None:
     revokes): as an award's proof at its ``validFrom`` (:func:`signed_at_valid_from`), a signing time of its own
     is free digits beside the line's."""
     written = revoked.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"
-    problem = published_time_problem(proof.created)
-    if problem is None and parse_time(proof.created) != revoked:
-        problem = (
-            f"must be the revocation's revoked ({written}): the registry signs a revocation when it writes it, and "
-            "a signing time of its own could order or name its recipient (docs/privacy.md)"
-        )
+    problem = _created_problem(proof.created, written, "revocation's revoked", "a revocation when it writes it")
     if problem is not None:
         raise ValueError(f"proof.created: {problem}")
 

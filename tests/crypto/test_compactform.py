@@ -24,6 +24,7 @@ from generator.crypto.compactform import (
     size_problem,
 )
 from generator.crypto.contexts import ContextStore
+from tests.conftest import set_at
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -61,10 +62,7 @@ DOC: dict[str, Any] = {
 
 def _set(doc: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
     out = copy.deepcopy(doc)
-    item: Any = out
-    for step in path[:-1]:
-        item = item[step]
-    item[path[-1]] = value
+    set_at(path, value)(out)
     return out
 
 

@@ -440,6 +440,29 @@ def _published_cosigned(
     return registry, site, _bundle_entries(site / "log")
 
 
+def _award_in_northbridge_list_1(log_repo: LogRepo) -> Path:
+    """An award of northbridge-university whose status is judged by its list 1."""
+    return next(
+        p for p in log_repo.award_files()
+        if "/northbridge-university/" in p.as_posix()
+        and json.loads(p.read_text()).get("credentialStatus", {}).get("statusListCredential", "").endswith("/1.json")
+    )  # fmt: skip
+
+
+def _revoke_a_free_slot(status: Path) -> tuple[bytes, dict[str, Any]]:
+    """The list file at ``status`` with its first clear bit set (a revocation), written as JSON: (its bytes before,
+    the list as written)."""
+    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
+
+    older = status.read_bytes()
+    doc = json.loads(older)
+    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
+    set_bit(bits, next(i for i in range(len(bits) * 8) if not get_bit(bits, i)))
+    doc["credentialSubject"]["encodedList"] = encode_list(bits)
+    status.write_text(json.dumps(doc, indent=2) + "\n")
+    return older, doc
+
+
 def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     node: Node, log_repo: LogRepo, tmp_path: Path
 ) -> None:
@@ -448,24 +471,14 @@ def test_the_status_list_used_is_bound_to_the_log_in_python_and_js_alike(
     the CLI (site index and bare state) and the browser alike; and the newest witness cosignature says how old the
     view of the log is."""
 
-    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
     from generator.transparency.inclusion import log_check
 
     root = log_repo.root
     rel = "registry/issuers/northbridge-university/status/1.json"
     status = root / rel
-    award_path = next(
-        p for p in log_repo.award_files()
-        if "/northbridge-university/" in p.as_posix()
-        and json.loads(p.read_text()).get("credentialStatus", {}).get("statusListCredential", "").endswith("/1.json")
-    )  # fmt: skip
+    award_path = _award_in_northbridge_list_1(log_repo)
     award, document = award_path.stem, json.loads(award_path.read_text())
-    older = status.read_bytes()
-    doc = json.loads(older)
-    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
-    set_bit(bits, next(i for i in range(len(bits) * 8) if not get_bit(bits, i)))  # a revocation
-    doc["credentialSubject"]["encodedList"] = encode_list(bits)
-    status.write_text(json.dumps(doc, indent=2) + "\n")
+    older, _ = _revoke_a_free_slot(status)  # a revocation
     commit_all(root, "a revocation")
     registry, site, entries = _published_cosigned(root, log_repo, tmp_path, COSIGNED_AT)
     cosigned_at = COSIGNED_AT
@@ -537,24 +550,14 @@ def test_a_status_list_put_back_from_before_a_revocation_is_said_in_python_and_j
     through the list's index line (which names it, proven against the checkpoint) and says so for the award and the
     list alike, in Python (site and bare state) and JS; a host that drops that record from the index file fails the
     index proof. (Said, not failed: the example's own history re-issued its awards, which cleared bits too.)"""
-    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
     from generator.transparency.inclusion import log_check, status_list_log_check
 
     root = log_repo.root
     rel = "registry/issuers/northbridge-university/status/1.json"
     status = root / rel
-    award_path = next(
-        p for p in log_repo.award_files()
-        if "/northbridge-university/" in p.as_posix()
-        and json.loads(p.read_text()).get("credentialStatus", {}).get("statusListCredential", "").endswith("/1.json")
-    )  # fmt: skip
+    award_path = _award_in_northbridge_list_1(log_repo)
     award, document = award_path.stem, json.loads(award_path.read_text())
-    older = status.read_bytes()
-    doc = json.loads(older)
-    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
-    set_bit(bits, next(i for i in range(len(bits) * 8) if not get_bit(bits, i)))  # a revocation
-    doc["credentialSubject"]["encodedList"] = encode_list(bits)
-    status.write_text(json.dumps(doc, indent=2) + "\n")
+    older, doc = _revoke_a_free_slot(status)  # a revocation
     commit_all(root, "a revocation")
     status.write_bytes(older)
     commit_all(root, "the list from before the revocation, put back")
@@ -615,7 +618,6 @@ def test_an_endorsement_is_checked_against_the_log_in_python_and_js_alike(
     registry (or the site) without being logged fails, and so does a tampered proof or a stale endorser list."""
 
     from generator.awards import award_hash
-    from generator.statuslist import decode_list, encode_list, get_bit, set_bit
     from generator.transparency.inclusion import log_check
 
     root = log_repo.root
@@ -627,12 +629,7 @@ def test_an_endorsement_is_checked_against_the_log_in_python_and_js_alike(
     rel = "registry/" + document["credentialStatus"]["statusListCredential"].removeprefix(site_url)
     assert rel.startswith(f"registry/endorsers/{endorser}/status/"), rel
     status = root / rel
-    older = status.read_bytes()
-    doc = json.loads(older)
-    bits = bytearray(decode_list(doc["credentialSubject"]["encodedList"]))
-    set_bit(bits, next(i for i in range(len(bits) * 8) if not get_bit(bits, i)))  # another endorsement revoked
-    doc["credentialSubject"]["encodedList"] = encode_list(bits)
-    status.write_text(json.dumps(doc, indent=2) + "\n")
+    older, doc = _revoke_a_free_slot(status)  # another endorsement revoked
     commit_all(root, "an endorsement revoked")
     # Its key expires in the log; then an endorsement signed by it, backdated, is slipped in (and logged).
     key_id = document["proof"][0]["verificationMethod"].partition("#")[2]
