@@ -709,3 +709,16 @@ def test_a_cost_filter_never_files_two_currencies_together(model: SiteModel) -> 
     order = labels.cost_order(["USD", "JPY"])
     assert order[0] == "Free"
     assert order.index("Under 100 JPY") < order.index("2,500 or more JPY") < order.index("Under 100 USD")
+
+
+def test_a_credential_page_shows_no_character_the_models_refuse_written_as_a_reference(model: SiteModel) -> None:
+    # The models accept "&#x202E;" (it is ASCII as written) and the page decoded it: the description read backwards.
+    from generator._internal.text import mark_tower
+
+    doc = _definition(model)
+    doc["description"] = "Pay at &#x202E;moc.elpmaxe-emca <https://acme.example/%E2%80%AEexe.txt>"
+    doc["criteria"]["narrative"] = "Pass e" + "&#x301;" * 20 + " and [x](https://acme.example '&#x200B;')"
+    page = credential_body(model, _with_definition(model, doc))
+    assert first_unseen(page) is None
+    assert mark_tower(page) is None
+    assert "Pay at &amp;#x202E;moc.elpmaxe-emca" in page
