@@ -9,7 +9,7 @@ import math
 from generator.models import LifecycleStatus
 from generator.render import labels
 from generator.render.components import card_list
-from generator.render.facets import FACETS
+from generator.render.facets import FACETS, facet_order
 from generator.render.html import esc, relative
 from generator.render.model import Entry, SiteModel
 from generator.render.search import MATCH_ALL
@@ -47,7 +47,7 @@ def _pager(page: int, pages: int, here: str) -> str:
 
 
 def _config(model: SiteModel) -> str:
-    facets = [{"key": f.key, "label": f.label, "order": list(f.order), "help": f.help} for f in FACETS]
+    facets = [{"key": f.key, "label": f.label, "order": list(facet_order(model, f)), "help": f.help} for f in FACETS]
     retired = labels.STATUS[LifecycleStatus.RETIRED]  # the status facet's value the catalog leaves out by default
     return json.dumps({"facets": facets, "matchAll": MATCH_ALL, "retired": retired}, separators=(",", ":"))
 
@@ -57,6 +57,7 @@ def catalog_bodies(model: SiteModel) -> list[tuple[str, str]]:
     entries: list[Entry] = model.by_name()
     pages = max(1, math.ceil(len(entries) / PER_PAGE))
     issuers = len(model.registry.issuers)
+    config = esc(_config(model))
     result = []
     for page in range(1, pages + 1):
         here = catalog_path(page)
@@ -64,7 +65,7 @@ def catalog_bodies(model: SiteModel) -> list[tuple[str, str]]:
         first, last = (page - 1) * PER_PAGE + 1, (page - 1) * PER_PAGE + len(chunk)
         shown = f"{len(entries):,} credentials" if pages == 1 else f"Credentials {first:,}–{last:,} of {len(entries):,}"
         body = (
-            f'<article class="cr-catalog" data-catalog data-config="{esc(_config(model))}">'
+            f'<article class="cr-catalog" data-catalog data-config="{config}">'
             "<h1>Catalog</h1>"
             f'<p class="cr-lead">{len(entries):,} credentials from {issuers:,} issuers. '
             "Search by what a holder can do, then narrow by skill, level, how it is assessed, cost, effort and more; "

@@ -13,7 +13,7 @@ from generator.render import labels
 from generator.render.endorsements import endorser_names
 from generator.render.model import Entry, SiteModel, display_label
 
-__all__ = ["FACETS", "Facet", "facet_values", "skill_label"]
+__all__ = ["FACETS", "Facet", "facet_order", "facet_values", "skill_label"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,8 @@ FACETS: tuple[Facet, ...] = (
     Facet(
         "cost",
         "Cost",
-        (labels.COST_FREE, *(label for label, _ in labels.COST_BUCKETS)),
-        "Price ranges are in each credential's own currency.",
+        (),  # by currency, then range: the currencies are the registry's (facet_order)
+        "Price ranges in each credential's own currency: the registry converts none.",
     ),
     Facet("effort", "Effort", tuple(label for label, _ in labels.EFFORT_BUCKETS)),
     Facet("language", "Language"),
@@ -69,6 +69,15 @@ FACETS: tuple[Facet, ...] = (
     Facet("occupation", "Occupation"),
     Facet("status", "Status", tuple(labels.STATUS[s] for s in LifecycleStatus)),
 )
+
+
+def facet_order(model: SiteModel, facet: Facet) -> tuple[str, ...]:
+    """The order ``facet`` offers its values in: its own, or for the cost filter every range of every currency
+    the registry's prices are in (free first, then currency by currency, lowest range first)."""
+    if facet.key != "cost":
+        return facet.order
+    prices = (e.definition.cost for e in model.entries.values())
+    return labels.cost_order(p.currency for p in prices if not isinstance(p, str))
 
 
 def skill_label(label: str) -> str:

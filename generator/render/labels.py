@@ -4,6 +4,7 @@ catalog filters by. Pages, the API and the catalog all take their wording from h
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
@@ -38,6 +39,7 @@ __all__ = [
     "assessment_label",
     "cost_bucket",
     "cost_label",
+    "cost_order",
     "country_name",
     "date_label",
     "describe_validity",
@@ -119,7 +121,8 @@ ISSUER_KIND = {
     IssuerKind.OTHER: "Other",
 }
 
-#: Price ranges, in the credential's own currency (the registry has no exchange rates). Upper bounds exclusive.
+#: Price ranges, in the credential's own currency (the registry has no exchange rates): each filter value names its
+#: currency (:func:`cost_bucket`). Upper bounds exclusive.
 COST_BUCKETS: tuple[tuple[str, float], ...] = (
     ("Under 100", 100),
     ("100–499", 500),
@@ -206,9 +209,16 @@ def cost_label(cost: Price | str) -> str:
 
 
 def cost_bucket(cost: Price | str) -> str:
+    """The catalog's price range for ``cost``, naming its currency: ``Under 100 USD``. The registry has no
+    exchange rates, and a range without its currency filed 99 USD and 99 JPY (under a dollar) as one."""
     if isinstance(cost, str) or cost.amount == 0:
         return COST_FREE
-    return next(label for label, upper in COST_BUCKETS if cost.amount < upper)
+    return f"{next(label for label, upper in COST_BUCKETS if cost.amount < upper)} {cost.currency}"
+
+
+def cost_order(currencies: Iterable[str]) -> tuple[str, ...]:
+    """The order the cost filter offers its values in: free first, then each currency's ranges, lowest first."""
+    return (COST_FREE, *(f"{label} {c}" for c in sorted(set(currencies)) for label, _ in COST_BUCKETS))
 
 
 def effort_bucket(hours: float) -> str:

@@ -7,6 +7,8 @@ shifted down two levels so issuer text never competes with the page's own outlin
 text must not make visitors' browsers fetch third-party content. A link whose words read as a web or email address
 (``[acme.example](https://evil.example)``) shows the address it goes to instead, unless the words name that same
 place: readers trust an address they can read, and cannot see where a link goes on a phone or a printout.
+Nothing written in a reference (``&#x202E;``) or an autolink's percent-encoding (``%E2%80%AE``) becomes a character
+the models refuse in registry text (an unseen one, a tower of combining marks): they check the Markdown as written.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+# What shows as nothing (the lookalike rule's set, one place): words holding it read as the words without it.
+from generator._internal.text import _IGNORED, first_unseen, mark_tower
 
 __all__ = ["render_markdown", "sanitize_html"]
 
@@ -39,10 +45,40 @@ _cleaner = nh3.Cleaner(
 )
 
 
+def _refused(text: str) -> bool:
+    """Whether ``text`` holds what the models refuse in registry text (``models._base`` ``TEXT_PATTERN`` and
+    ``no_mark_tower``, by the same two rules)."""
+    return first_unseen(text) is not None or mark_tower(text) is not None
+
+
+def _marks(text: str) -> bool:
+    return any(unicodedata.category(c) in ("Mn", "Me") for c in text)
+
+
+def _keep_references_written(state: StateCore) -> None:
+    """A character reference to what the models refuse is shown as written (as CommonMark shows an unknown one):
+    one to an unseen character always, ones to combining marks when the paragraph's text would carry a tower
+    (marks run on across a link's edge, so the whole inline text is weighed). Runs before ``text_join``, while
+    each reference is a token of its own."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        references = [c for c in token.children if c.type == "text_special" and c.info == "entity"]
+        for ref in references:
+            if first_unseen(ref.content) is not None:
+                ref.content = ref.markup
+        words = "".join(c.content for c in token.children if c.type in ("text", "text_special"))
+        if references and mark_tower(words) is not None:
+            for ref in references:
+                if _marks(ref.content):
+                    ref.content = ref.markup
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
     md.enable("strikethrough")
+    md.core.ruler.before("text_join", "credreg_references", _keep_references_written)
     return md
 
 
@@ -83,9 +119,10 @@ _PUNCTUATION = str.maketrans(
 
 
 def _as_read(words: str) -> str:
-    """``words`` as a reader reads them for an address: compatibility forms folded (fullwidth letters, the one dot
-    leader), and punctuation drawn like an address's read as it."""
-    return unicodedata.normalize("NFKC", words).translate(_PUNCTUATION)
+    """``words`` as a reader reads them for an address: what shows as nothing left out (a combining grapheme
+    joiner, a variation selector), compatibility forms folded (fullwidth letters, the one dot leader), and
+    punctuation drawn like an address's read as it."""
+    return unicodedata.normalize("NFKC", _IGNORED.sub("", words)).translate(_PUNCTUATION)
 
 
 def _destination(href: str) -> str:
@@ -173,9 +210,16 @@ def _render(md: MarkdownIt, src: str) -> str:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
-        for child in token.children or ():
+        children = token.children or []
+        for at, child in enumerate(children):
             if child.type == "image":  # keep the words, not the fetch
                 child.type, child.tag, child.attrs, child.children = "text", "", {}, None
+            elif child.type == "link_open":
+                if _refused(str(child.attrs.get("title", ""))):  # a title's references decode: leave it out
+                    del child.attrs["title"]
+                words = children[at + 1] if at + 1 < len(children) else None
+                if child.markup == "autolink" and words is not None and _refused(words.content):
+                    words.content = str(child.attrs["href"])  # its percent-encoding decoded: show it encoded
         if token.children:
             _show_destinations(token.children)
     return str(md.renderer.render(tokens, md.options, {}))

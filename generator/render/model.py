@@ -23,6 +23,7 @@ __all__ = [
     "display_label",
     "endorser_path",
     "framework_anchor",
+    "framework_code",
     "framework_url",
     "issuer_path",
     "name_order",
@@ -133,12 +134,32 @@ _OCCUPATION_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
 }
 
 
+#: An ESCO concept's URI, by which issuers also give its code (ESCO publishes its concepts under http, and the
+#: address is the same concept with https): what follows the kind of concept is the id.
+_ESCO_URI = re.compile(r"https?://data\.europa\.eu/esco/(skill|occupation)/(.+)", re.IGNORECASE)
+
+
+def framework_code(framework: Framework, code: str, *, occupation: bool = False) -> str:
+    """An item's code as its framework writes it: an ESCO concept id in small letters (ESCO's hex digits are;
+    "598DE5B0-…" is the same concept), and an ESCO concept's URI of the right kind (skill, or with ``occupation``
+    occupation) as its id. Every skill group, framework link and export takes the code from here, so the same
+    item given two ways is one skill in the skills index and the catalog, linked to ESCO both times. Any other
+    code is the issuer's as written."""
+    if framework is not Framework.ESCO:
+        return code
+    uri = _ESCO_URI.fullmatch(code)
+    if uri is not None and uri[1].lower() == ("occupation" if occupation else "skill"):
+        code = uri[2]
+    return code.lower() if _ESCO_ID.fullmatch(code.lower()) else code
+
+
 def framework_url(framework: Framework, code: str, *, occupation: bool = False) -> str | None:
     """The framework's own page for an item (a skill, or with ``occupation`` an occupation), addressed by the
     registry from the framework and code alone (None for frameworks it cannot address, or a code not in the
     framework's form). Every page and export that links an item links this before the issuer's alignment URL:
     an occupation "in O*NET" linked the issuer's URL, which may be any page."""
     known = (_OCCUPATION_PAGES if occupation else _FRAMEWORK_PAGES).get(framework)
+    code = framework_code(framework, code, occupation=occupation)
     if known is None or not known[0].fullmatch(code):
         return None
     return known[1].format(code=code)
@@ -273,8 +294,9 @@ class SiteModel:
 
     def _add_skill(self, entry: Entry, skill: Skill) -> str:
         alignment = skill.alignment
+        code = framework_code(alignment.framework, alignment.code) if alignment is not None else ""
         if alignment is not None:
-            key = f"{alignment.framework.value}\x00{alignment.code}"
+            key = f"{alignment.framework.value}\x00{code}"
         else:
             # Names that differ only in case and punctuation are one skill; a name without a letter or digit in
             # a-z and 0-9 (in another script) is only itself.
@@ -282,8 +304,8 @@ class SiteModel:
         group = self.skills.get(key)
         if group is None:
             if alignment is not None:
-                url = framework_url(alignment.framework, alignment.code)
-                group = SkillGroup(key, anchor="", framework=alignment.framework, code=alignment.code, url=url)
+                url = framework_url(alignment.framework, code)
+                group = SkillGroup(key, anchor="", framework=alignment.framework, code=code, url=url)
             else:
                 group = SkillGroup(key, anchor="")
             self.skills[key] = group

@@ -621,3 +621,26 @@ def test_inside_another_sites_frame_the_compare_page_shows_no_claim_or_its_stand
     finally:
         context.close()
     # On its own, the same page weighs and shows them (the tests above).
+
+
+def test_the_cost_filter_offers_each_currencys_ranges_apart(page: Any, site_url: str) -> None:
+    # "Under 100" held 99 GBP and 99 EUR alike (and would hold 99 JPY, under a dollar): each range now names its
+    # currency, offered free first, then currency by currency, lowest range first, and ticking one shows only
+    # prices in that currency.
+    _catalog(page, site_url)
+    values = page.locator("input[name='cost']").evaluate_all("(boxes) => boxes.map((b) => b.value)")
+    assert values[0] == "Free"
+    currencies = [v.rsplit(" ", 1)[1] for v in values[1:]]
+    assert set(currencies) == {"EUR", "GBP", "USD"}
+    assert currencies == sorted(currencies)  # each currency's ranges together
+    ranges = [v.rsplit(" ", 1)[0] for v in values[1:]]
+    for currency in set(currencies):
+        mine = [r for r, c in zip(ranges, currencies, strict=True) if c == currency]
+        order = ["Under 100", "100–499", "500–999", "1,000–2,499", "2,500 or more"]
+        assert mine == sorted(mine, key=order.index)
+    gbp = next(v for v in values if v.endswith(" GBP"))
+    page.locator(f"input[name='cost'][value='{gbp}']").check()
+    expect(page.locator("[data-count]")).to_contain_text("match")
+    facts = page.locator("[data-result-list] .cr-card__facts").all_inner_texts()
+    assert facts
+    assert all(" GBP" in text for text in facts)

@@ -214,3 +214,47 @@ def test_link_words_are_read_in_linear_time() -> None:
 def test_an_email_address_is_a_domain_with_a_dot_inside(words: str, shown: str) -> None:
     html = render_markdown(f"[{words}](https://evil.example/)")
     assert re.fullmatch(rf'<p><a href="[^"]+" rel="nofollow noopener">{re.escape(shown)}</a></p>\n', html), html
+
+
+_TOWER = "e" + "&#x301;" * 12
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["Pay at &#x202E;moc.elpmaxe-emca", "Pay at &#8238;moc.elpmaxe-emca", "a&#x200B;b &ZeroWidthSpace; &rlm;&lrm;&shy;",
+     "line&#x2028;break", _TOWER, f"[pay {_TOWER}](https://acme.example)", "![&#x202e;alt](https://acme.example/x.png)",
+     '[pay](https://acme.example "&#x202E;title")', f'[pay](https://acme.example "{_TOWER}")',
+     "<https://acme.example/%E2%80%AEexe.txt>", "<https://acme.example/%E2%80%8Bx>",
+     "<https://acme.example/e" + "%CC%81" * 12 + ">", "&NotEqualTilde;" * 8],
+)  # fmt: skip
+def test_markdown_never_writes_a_character_the_registry_refuses_in_its_text(source: str) -> None:
+    # The models refuse bidi overrides, zero-width and other unseen characters, and letters carrying towers of
+    # combining marks, in every text an issuer writes: but they read the Markdown as written, and a character
+    # reference (&#x202E;) or an autolink's percent-encoding (%E2%80%AE) became that character on the page: a
+    # description could read backwards ("Pay at moc.elpmaxe-emca" shown as acme-example.com), hide text, or draw
+    # over the cards around it. A reference to such a character is shown as written, as CommonMark shows an
+    # unknown one; an autolink shows its address as encoded; a link title holding one is left out.
+    from generator._internal.text import first_unseen, mark_tower
+
+    html = render_markdown(source)
+    assert first_unseen(html) is None
+    assert mark_tower(html) is None
+
+
+def test_a_refused_character_reference_is_shown_as_written() -> None:
+    assert render_markdown("Pay at &#x202E;moc") == "<p>Pay at &amp;#x202E;moc</p>\n"
+    assert render_markdown("caf&#xe9; &amp; e&#x301;") == "<p>café &amp; e\u0301</p>\n"  # others still decode
+    assert 'title="t"' in render_markdown('[p](https://acme.example "t")')
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["acme.exa\u034fmple", "acme.example\ufe0f", "https://acme.example\U000e0041", "see acme.exa\u034fmple/verify",
+     "acme.exa\u180bmple"],
+)  # fmt: skip
+def test_link_words_read_as_an_address_whatever_shows_as_nothing_in_them(words: str) -> None:
+    # "[acme.exa<U+034F>mple](https://evil.example)": the combining grapheme joiner (and a variation selector, a tag
+    # character: characters real text may hold, so the models let them be) shows as nothing, so the words read as
+    # acme.example, yet they matched no address's pattern and stayed over a link to evil.example.
+    html = render_markdown(f"[{words}](https://evil.example)")
+    assert ">https://evil.example</a>" in html

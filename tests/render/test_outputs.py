@@ -431,8 +431,9 @@ def test_every_page_and_export_gives_the_hours_the_definition_gives(
 
 @pytest.mark.parametrize(
     ("amount", "words", "bucket"),
-    [(99.999, "99.999 USD", "Under 100"), (0.001, "0.001 USD", "Under 100"), (12.5, "12.50 USD", "Under 100"),
-     (1250, "1,250 USD", "1,000–2,499"), (0, "Free", "Free")],
+    [(99.999, "99.999 USD", "Under 100 USD"), (0.001, "0.001 USD", "Under 100 USD"),
+     (12.5, "12.50 USD", "Under 100 USD"),
+     (1250, "1,250 USD", "1,000–2,499 USD"), (0, "Free", "Free")],
 )  # fmt: skip
 def test_every_page_gives_the_price_the_definition_gives(
     model: SiteModel, amount: float, words: str, bucket: str
@@ -643,3 +644,81 @@ def test_a_price_of_minus_zero_is_zero_in_every_export(model: SiteModel) -> None
     [cost] = ctdl_credential(model, changed)["ceterms:estimatedCost"]
     assert json.dumps(cost["ceterms:price"]) == "0.0"
     assert card_data(changed)["cost"] == "Free"
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["598DE5B0-5B58-4EA7-8058-A4BC4D18C742", "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742",
+     "https://data.europa.eu/esco/skill/598DE5B0-5B58-4EA7-8058-A4BC4D18C742"],
+)  # fmt: skip
+def test_an_esco_code_given_in_capitals_or_as_its_uri_is_the_same_skill(tmp_path: Path, given: str) -> None:
+    # The skills index, the catalog's skill filter and every card grouped skills by the code as an issuer typed it:
+    # an ESCO concept given in capitals, or as its URI, was a second "Write SQL queries" beside the first, with no
+    # link to ESCO (the registry addresses only a code of ESCO's own form), so an employer following one saw half
+    # the credentials that certify the skill.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/data-reporting.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "  - name: Build dashboards\n",
+            f"  - name: SQL queries\n    alignment:\n      framework: ESCO\n      code: {given}\n",
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_registry(root)
+    assert loaded.registry is not None
+    assert not loaded.problems.errors
+    model = SiteModel.build(loaded.registry, AwardStats(), {}, NOW)
+    code = "598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+    [group] = [g for g in model.skills.values() if g.framework is not None]
+    assert set(group.credentials) == {"acme-academy/sql-basics", "acme-academy/data-reporting"}
+    assert group.code == code
+    assert group.url == f"http://data.europa.eu/esco/skill/{code}"
+    entry = model.entries["acme-academy/data-reporting"]
+    assert f'In ESCO: <a href="http://data.europa.eu/esco/skill/{code}"' in credential_body(model, entry)
+    esco = [f for f in ctdl_credential(model, entry)["ceterms:requires"] if "ceterms:targetCompetency" in f]
+    assert [c.get("ceterms:targetNode") for c in esco[0]["ceterms:targetCompetency"]] == [group.url]
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["A1B2C3D4-0000-4000-8000-00000000ABCD", "http://data.europa.eu/esco/occupation/a1b2c3d4-0000-4000-8000-00000000abcd"],
+)  # fmt: skip
+def test_an_esco_occupation_given_in_capitals_or_as_its_uri_links_esco(model: SiteModel, given: str) -> None:
+    doc = _definition(model)
+    doc["occupations"] = [{"name": "Analyst", "alignment": {"framework": "ESCO", "code": given}}]
+    changed = _with_definition(model, doc)
+    esco = "http://data.europa.eu/esco/occupation/a1b2c3d4-0000-4000-8000-00000000abcd"
+    assert f'href="{esco}"' in credential_body(model, changed)
+    [occupation] = ctdl_credential(model, changed)["ceterms:occupationType"]
+    assert occupation["ceterms:targetNode"] == esco
+
+
+def test_a_cost_filter_never_files_two_currencies_together(model: SiteModel) -> None:
+    # "Under 100" held 99 USD and 99 JPY (under a dollar) alike, and "1,000–2,499" 1,500 JPY beside 1,500 KWD:
+    # an employer narrowing to a budget saw prices a thousand times apart as one range. Each range names its
+    # currency, and the catalog offers them currency by currency, in range order.
+    filed = {}
+    for amount, currency in ((99, "USD"), (99, "JPY"), (1500, "JPY"), (1500, "KWD")):
+        doc = _definition(model)
+        doc["cost"] = {"amount": amount, "currency": currency}
+        [filed[amount, currency]] = facet_values(model, _with_definition(model, doc))["cost"]
+    assert len(set(filed.values())) == 4
+    assert filed[99, "USD"] == "Under 100 USD"
+    assert filed[1500, "JPY"] == "1,000–2,499 JPY"
+    order = labels.cost_order(["USD", "JPY"])
+    assert order[0] == "Free"
+    assert order.index("Under 100 JPY") < order.index("2,500 or more JPY") < order.index("Under 100 USD")
+
+
+def test_a_credential_page_shows_no_character_the_models_refuse_written_as_a_reference(model: SiteModel) -> None:
+    # The models accept "&#x202E;" (it is ASCII as written) and the page decoded it: the description read backwards.
+    from generator._internal.text import mark_tower
+
+    doc = _definition(model)
+    doc["description"] = "Pay at &#x202E;moc.elpmaxe-emca <https://acme.example/%E2%80%AEexe.txt>"
+    doc["criteria"]["narrative"] = "Pass e" + "&#x301;" * 20 + " and [x](https://acme.example '&#x200B;')"
+    page = credential_body(model, _with_definition(model, doc))
+    assert first_unseen(page) is None
+    assert mark_tower(page) is None
+    assert "Pay at &amp;#x202E;moc.elpmaxe-emca" in page
