@@ -373,6 +373,18 @@ OPEN_PRS = [
 ]  # fmt: skip
 
 
+def _closing() -> dict[str, Any]:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    job: dict[str, Any] = workflow["jobs"]["close"]
+    return job
+
+
+def _close(runner: dict[str, Any], **env: str) -> None:
+    [step] = _closing()["steps"]
+    done = _run(step, runner, {"ISSUE_NUMBER": "12", "CLOSED": "false", **env})
+    assert done.returncode == 0, done.stderr
+
+
 def _closed(runner: dict[str, Any]) -> list[str]:
     calls = Path(runner["env"]["GH_LOG"]).read_text().splitlines()
     return [call.split()[2] for call in calls if call.startswith("pr close ")]
@@ -386,10 +398,7 @@ def test_an_edit_that_makes_another_branch_closes_the_pull_request_of_the_text_b
     The workflow now closes the issue's other form pull requests; the workflow's own only, from this repository."""
     runner["env"]["GH_PRS"] = json.dumps(OPEN_PRS)
     _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
-    closing = _steps()["Close the pull requests the issue no longer makes"]
-    env = {"ISSUE_NUMBER": "12", "BRANCH": "form/12-harbour-data-school"}
-    done = _run(closing, runner, env)
-    assert done.returncode == 0, done.stderr
+    _close(runner, BRANCH="form/12-harbour-data-school")
     assert _closed(runner) == ["7"], Path(runner["env"]["GH_LOG"]).read_text()
     [said] = [call for call in Path(runner["env"]["GH_LOG"]).read_text().splitlines() if call.startswith("pr close")]
     assert said.startswith("pr close 7 --repo example/credential-registry --comment Closed by the issue-form"), said
@@ -406,15 +415,30 @@ def test_an_edit_the_converter_refuses_closes_the_issues_pull_requests(runner: d
     body = (FIXTURES / "forms" / "issuer-path-traversal.md").read_text()
     event = {"ISSUE_BODY": body, "ISSUE_AUTHOR": "kim-hds", "ISSUE_NUMBER": "12", "FORM": "issuer"}
     assert _run(steps["Turn the form into a registry file"], runner, event).returncode == 1
-    closing = steps["Close the pull requests the issue no longer makes"]
-    done = _run(closing, runner, {"ISSUE_NUMBER": "12", "BRANCH": ""})
-    assert done.returncode == 0, done.stderr
+    _close(runner, BRANCH="")
     assert _closed(runner) == ["7", "8"], Path(runner["env"]["GH_LOG"]).read_text()
     assert "the converter refuses it: see the issue" in Path(runner["env"]["GH_LOG"]).read_text()
     workflow = yaml.safe_load(WORKFLOW.read_text())
-    [step] = [s for s in workflow["jobs"]["convert"]["steps"] if s.get("name", "").startswith("Close the pull")]
-    assert "steps.convert.outcome == 'failure'" in step["if"]  # a refused edit's run closes them too
-    assert "steps.convert.outcome == 'success'" in step["if"]
+    assert workflow["jobs"]["convert"]["outputs"]["converted"] == "${{ steps.convert.outcome }}"
+    condition = " ".join(_closing()["if"].split())
+    assert "needs.convert.outputs.converted == 'failure'" in condition  # a refused edit's run closes them too
+    assert "needs.convert.outputs.converted == 'success'" in condition
+    assert "needs.convert.result" not in condition  # a run that failed before converting closes nothing
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the fake gh applies --jq with jq")
+def test_a_closed_issue_closes_its_pull_requests(runner: dict[str, Any]) -> None:
+    """The pull-request check takes no file from a closed issue, but a check it passed before stays green: closing
+    the issue (its author withdrawing it, or anyone) closes its form pull requests, which the workflow did not run
+    for (no event but an open issue's converted)."""
+    runner["env"]["GH_PRS"] = json.dumps(OPEN_PRS)
+    _close(runner, BRANCH="", CLOSED="true")
+    assert _closed(runner) == ["7", "8"], Path(runner["env"]["GH_LOG"]).read_text()
+    assert "(the issue is closed)" in Path(runner["env"]["GH_LOG"]).read_text()
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert "closed" in workflow[True]["issues"]["types"]  # PyYAML reads the key `on` as True
+    assert "github.event.action == 'closed'" in " ".join(_closing()["if"].split())
+    assert "github.event.issue.state == 'open'" in workflow["jobs"]["convert"]["if"]  # converts no closed issue
 
 
 def _push_onto(runner: dict[str, Any], path: str, text: str) -> None:
