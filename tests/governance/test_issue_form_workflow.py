@@ -43,13 +43,14 @@ sys.stdout.write(subprocess.run(["jq", expr], input=json.dumps(answer), capture_
 #: The day the form's issue was opened (the credential's `created`): a fixed day, not the day a test runs.
 OPENED = "2025-06-02T09:30:00Z"
 
-# `gh pr list --head BRANCH --json ... --jq EXPR`, as gh answers it: the open pull requests whose head branch has
-# that name, from any repository (a fork's too), with EXPR applied by jq. The pull requests are $GH_PRS (JSON).
+# `gh pr list [--head BRANCH] --json ... --jq EXPR`, as gh answers it: the open pull requests (whose head branch has
+# that name, from any repository: a fork's too), with EXPR applied by jq. The pull requests are $GH_PRS (JSON).
 GH_PR_LIST = """#!/usr/bin/env python3
 import json, os, subprocess, sys
 args = sys.argv[3:]
-head = args[args.index("--head") + 1]
-prs = [pr for pr in json.loads(os.environ.get("GH_PRS", "[]")) if pr["headRefName"] == head]
+prs = json.loads(os.environ.get("GH_PRS", "[]"))
+if "--head" in args:
+    prs = [pr for pr in prs if pr["headRefName"] == args[args.index("--head") + 1]]
 expr = args[args.index("--jq") + 1] if "--jq" in args else "."
 sys.stdout.write(subprocess.run(["jq", "-r", expr], input=json.dumps(prs), capture_output=True, text=True,
                                 check=True).stdout)
@@ -357,6 +358,87 @@ def test_a_forks_pull_request_on_a_branch_of_the_same_name_does_not_stop_the_for
     _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
     calls = Path(runner["env"]["GH_LOG"]).read_text().splitlines()
     assert not any(call.startswith("pr create") for call in calls), calls
+
+
+#: Open pull requests as gh lists them: the workflow's (GitHub names its app ``app/github-actions``), a fork's and a
+#: person's, on branches of issue 12 and of issue 120.
+BOT = {"login": "app/github-actions", "is_bot": True}
+OPEN_PRS = [
+    {"number": 7, "headRefName": "form/12-old-school", "isCrossRepository": False, "author": BOT},
+    {"number": 8, "headRefName": "form/12-harbour-data-school", "isCrossRepository": False, "author": BOT},
+    {"number": 9, "headRefName": "form/120-harbour-data-school", "isCrossRepository": False, "author": BOT},
+    {"number": 10, "headRefName": "form/12-old-school", "isCrossRepository": True, "author": BOT},
+    {"number": 11, "headRefName": "form/12-mine", "isCrossRepository": False,
+     "author": {"login": "kim-hds", "is_bot": False}},
+]  # fmt: skip
+
+
+def _closing() -> dict[str, Any]:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    job: dict[str, Any] = workflow["jobs"]["close"]
+    return job
+
+
+def _close(runner: dict[str, Any], **env: str) -> None:
+    [step] = _closing()["steps"]
+    done = _run(step, runner, {"ISSUE_NUMBER": "12", "CLOSED": "false", **env})
+    assert done.returncode == 0, done.stderr
+
+
+def _closed(runner: dict[str, Any]) -> list[str]:
+    calls = Path(runner["env"]["GH_LOG"]).read_text().splitlines()
+    return [call.split()[2] for call in calls if call.startswith("pr close ")]
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the fake gh applies --jq with jq")
+def test_an_edit_that_makes_another_branch_closes_the_pull_request_of_the_text_before(runner: dict[str, Any]) -> None:
+    """An author's edit that changes the id makes another branch (form/<issue>-<id>), and so a second pull request.
+    The first stayed open with the checks and approvals it had (GitHub re-runs nothing on an issue's edit): merging
+    it published what the issue no longer asked for, a file the pull-request check now refuses as not the issue's.
+    The workflow now closes the issue's other form pull requests; the workflow's own only, from this repository."""
+    runner["env"]["GH_PRS"] = json.dumps(OPEN_PRS)
+    _open_form_pr(runner, "issuer", "issuer-good.md", "kim-hds", "12")
+    _close(runner, BRANCH="form/12-harbour-data-school")
+    assert _closed(runner) == ["7"], Path(runner["env"]["GH_LOG"]).read_text()
+    [said] = [call for call in Path(runner["env"]["GH_LOG"]).read_text().splitlines() if call.startswith("pr close")]
+    assert said.startswith("pr close 7 --repo example/credential-registry --comment Closed by the issue-form"), said
+    assert "issue #12 no longer makes this pull request's file" in said, said
+    assert "and it makes form/12-harbour-data-school now)" in said, said
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the fake gh applies --jq with jq")
+def test_an_edit_the_converter_refuses_closes_the_issues_pull_requests(runner: dict[str, Any]) -> None:
+    """An edit that makes no file (refused: its author is told what to fix) leaves no pull request of the text before
+    open: the issue asks for none of them now."""
+    runner["env"]["GH_PRS"] = json.dumps(OPEN_PRS)
+    steps = _steps()
+    body = (FIXTURES / "forms" / "issuer-path-traversal.md").read_text()
+    event = {"ISSUE_BODY": body, "ISSUE_AUTHOR": "kim-hds", "ISSUE_NUMBER": "12", "FORM": "issuer"}
+    assert _run(steps["Turn the form into a registry file"], runner, event).returncode == 1
+    _close(runner, BRANCH="")
+    assert _closed(runner) == ["7", "8"], Path(runner["env"]["GH_LOG"]).read_text()
+    assert "the converter refuses it: see the issue" in Path(runner["env"]["GH_LOG"]).read_text()
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert workflow["jobs"]["convert"]["outputs"]["converted"] == "${{ steps.convert.outcome }}"
+    condition = " ".join(_closing()["if"].split())
+    assert "needs.convert.outputs.converted == 'failure'" in condition  # a refused edit's run closes them too
+    assert "needs.convert.outputs.converted == 'success'" in condition
+    assert "needs.convert.result" not in condition  # a run that failed before converting closes nothing
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the fake gh applies --jq with jq")
+def test_a_closed_issue_closes_its_pull_requests(runner: dict[str, Any]) -> None:
+    """The pull-request check takes no file from a closed issue, but a check it passed before stays green: closing
+    the issue (its author withdrawing it, or anyone) closes its form pull requests, which the workflow did not run
+    for (no event but an open issue's converted)."""
+    runner["env"]["GH_PRS"] = json.dumps(OPEN_PRS)
+    _close(runner, BRANCH="", CLOSED="true")
+    assert _closed(runner) == ["7", "8"], Path(runner["env"]["GH_LOG"]).read_text()
+    assert "(the issue is closed)" in Path(runner["env"]["GH_LOG"]).read_text()
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert "closed" in workflow[True]["issues"]["types"]  # PyYAML reads the key `on` as True
+    assert "github.event.action == 'closed'" in " ".join(_closing()["if"].split())
+    assert "github.event.issue.state == 'open'" in workflow["jobs"]["convert"]["if"]  # converts no closed issue
 
 
 def _push_onto(runner: dict[str, Any], path: str, text: str) -> None:
