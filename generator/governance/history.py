@@ -381,6 +381,17 @@ def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
             code="governance.append-only",
         )
         return
+    if change.status is ChangeStatus.ADDED:
+        # A key added with its end already written is retired by the log as of the change that adds it
+        # (transparency/entries.py), as one whose end a later change sets: the same rule, nothing signed yet.
+        try:
+            doc = parse_json(decode_utf8(_current(pr, change), change.path), change.path)
+        except SourceError:
+            return  # the load stage reports a broken new key file
+        added = lifecycle_additions({}, doc.data)
+        if added:
+            _end_not_ahead(pr, change, doc, added, problems)
+        return
     if change.status is not ChangeStatus.MODIFIED:
         return
     try:
