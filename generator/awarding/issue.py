@@ -47,6 +47,7 @@ from generator.models import LifecycleStatus
 from generator.models.award import EvidenceRef, as_read
 from generator.openbadges import earner_link, new_recipient_key, normalize_identifier, timestamp, unsigned_award
 from generator.registry import Registry
+from generator.verify.keys import window_problem
 from generator.verify.policies import valid_from_before_definition
 
 __all__ = [
@@ -325,17 +326,12 @@ def signing_key_problems(registry: Registry, issuer: str, key: SigningKey, when:
     record = registry.issuers[issuer].keys.get(key.key_id)
     if record is None:
         return [f"key {key.key_id!r} is not registered: keys/{issuer}/{key.key_id}.json is missing"]
-    public = record.model
-    if public.publicKeyMultibase != key.public_multibase:
+    if record.model.publicKeyMultibase != key.public_multibase:
         return [f"the private key does not match the registered public key keys/{issuer}/{key.key_id}.json"]
-    problems = []
-    if when < public.valid_from:
-        problems.append(f"key {key.key_id} is not valid before {public.valid_from.isoformat()}")
-    if public.valid_until is not None and when > public.valid_until:
-        problems.append(f"key {key.key_id} expired on {public.valid_until.isoformat()} (rotated out)")
-    if public.revoked_at is not None and when >= public.revoked_at:
-        problems.append(f"key {key.key_id} was revoked on {public.revoked_at.isoformat()}: {public.revocation_reason}")
-    return problems
+    # The check's rule and words (an endorser's signing_problems reads it too): a copy said the key's times in
+    # the key file's own offset, where every verdict on what it signs says them in UTC.
+    problem = window_problem(record.model, when)
+    return [problem] if problem else []
 
 
 def issue_awards(

@@ -381,6 +381,17 @@ def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
             code="governance.append-only",
         )
         return
+    if change.status is ChangeStatus.ADDED:
+        # A key added with its end already written is retired by the log as of the change that adds it
+        # (transparency/entries.py), as one whose end a later change sets: the same rule, nothing signed yet.
+        try:
+            doc = parse_json(decode_utf8(_current(pr, change), change.path), change.path)
+        except SourceError:
+            return  # the load stage reports a broken new key file
+        added = lifecycle_additions({}, doc.data)
+        if added:
+            _end_not_ahead(pr, change, doc, added, problems)
+        return
     if change.status is not ChangeStatus.MODIFIED:
         return
     try:
@@ -418,11 +429,12 @@ def _key(pr: PullRequest, change: Change, problems: ProblemList) -> None:
 
 
 def _end_not_ahead(pr: PullRequest, change: Change, doc: Document, added: set[str], problems: ProblemList) -> None:
-    """An end of validity added to a key may not lie in the future. The public log dates a key's retirement by
-    the change that sets it (an entry that retires the key: :mod:`generator.transparency.inclusion` refuses what
-    the key signs that is published after it), and the key file by its time: they agree only when that time has
-    come by the change. A ``valid_until`` a month ahead kept the key in force for this check, which accepted new
-    awards signed with it for a month, each refused by the log."""
+    """An end of validity added to a key (or written into a new key's file) may not lie in the future. The public
+    log dates a key's retirement by the change that sets it (an entry that retires the key:
+    :mod:`generator.transparency.inclusion` refuses what the key signs that is published after it), and the key
+    file by its time: they agree only when that time has come by the change. A ``valid_until`` a month ahead kept
+    the key in force for this check, which accepted new awards signed with it for a month, each refused by the
+    log."""
     registry, role = pr.registry, change.role
     if registry is None or role.issuer is None or not registry.is_endorser(role.issuer) or role.name is None:
         return

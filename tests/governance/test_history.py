@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
+from generator.awarding.keys import generate_key
 from tests.governance.conftest import ACME, BETA, NOW, Repo, commit_all, errors, only, shown
 
 AWARDS = f"registry/issuers/{ACME}/awards"
@@ -286,3 +288,22 @@ def test_an_end_of_validity_may_not_be_set_in_the_future(repo: Repo) -> None:
     soon = _timestamp(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2))  # NOW is the session's start
     _set_key_fields(repo, KEY, revoked_at=None, revocation_reason=None, valid_until=soon)
     assert errors(repo.check("acme-lead"), "governance.key-window")
+
+
+def test_a_new_key_may_not_come_with_an_end_in_the_future(repo: Repo, tmp_path: Path) -> None:
+    # The same hole through a key file added with its end already written: the public log retires a key added
+    # already retired as of the commit that adds it (transparency/entries.py), so a new key "valid until" a month
+    # ahead passed this check, which then accepted new awards signed with it for that month, each refused by the log.
+    # Retired from the start (an end that has come) stays allowed: the log and the check agree on it.
+    later = _timestamp(NOW + dt.timedelta(days=30))
+    generate_key(repo.registry, ACME, key_id="key-2", now=NOW, private_path=tmp_path / "key-2.key")
+    new = f"keys/{ACME}/key-2.json"
+    _set_key_fields(repo, new, valid_until=later)
+    problem = only(repo.check("reg-admin"), "governance.key-window")
+    assert (problem.location.path, problem.field) == (new, "valid_until")
+    assert problem.message.startswith(f"{later} is in the future: a key's end takes effect when the change that sets")
+    _set_key_fields(repo, new, valid_until=None, revoked_at=later, revocation_reason="Leaked")
+    problem = only(repo.check("reg-admin"), "governance.key-window")
+    assert (problem.location.path, problem.field) == (new, "revoked_at")
+    _set_key_fields(repo, new, revoked_at=_timestamp(NOW), revocation_reason="Leaked")
+    assert not errors(repo.check("reg-admin"), "governance.key-window")

@@ -19,6 +19,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from generator.awarding.issue import Recipient, issue_awards
+from generator.awarding.keys import generate_key, load_signing_key
 from generator.awarding.revoke import revoke_award
 from generator.awarding.signing import sign_document
 from generator.load import load_registry
@@ -27,7 +29,7 @@ from generator.publish.build import build_site
 from generator.recognition import collect_recognition
 from generator.verify import Verdict, verify_credential
 from generator.verify.keys import method_id
-from tests.conftest import FIXTURE_CONTEXTS, REPO, Signer
+from tests.conftest import EPOCH, FIXTURE_CONTEXTS, ISSUED, REPO, Signer, make_registry
 from tests.interop.test_digital_bazaar import NODE_DIR, pytestmark  # noqa: F401 - the same skip
 from tests.interop.test_endorsements_digital_bazaar import CONTEXT
 
@@ -204,3 +206,35 @@ def test_every_example_endorsement_verifies_through_the_sites_files(tmp_path: Pa
         assert (out["error"], out["verified"]) == (None, True), out
         assert both_proofs(out) == [(s, True) for s in VERIFIED]
         assert out["status"] == {"verified": True, "status": item.verdict is Verdict.REVOKED}
+
+
+def test_a_site_at_a_port_and_under_a_folder_serves_each_did_where_it_resolves(tmp_path: Path) -> None:
+    """A site at ``https://host:8443/reg/``: its issuers' DIDs hold the port percent-encoded and the folder as a
+    path segment (did:web:host%3A8443:reg:issuers:…), and the build writes each DID document where a did:web
+    resolver looks for that DID (the port's colon decoded, the segments joined by '/'); another tool verifies an
+    award, its status list and the registry's own verdict agrees."""
+    root = make_registry(tmp_path / "registry-root")
+    governance = root / "registry/governance.yaml"
+    site_url = "https://registry.test.example:8443/reg/"
+    governance.write_text(governance.read_text().replace("https://registry.test.example/", site_url))
+    (root / "keys/acme-academy/key-2025.json").unlink()
+    registry = load_registry(root).registry
+    assert registry is not None
+    assert registry.site_url == site_url
+    made = generate_key(registry, "acme-academy", key_id="key-1", now=EPOCH, private_path=tmp_path / "k" / "key-1.key")
+    key = load_signing_key(made.private_path, root=root)
+    registry = load_registry(root).registry
+    assert registry is not None
+    [issued] = issue_awards(
+        registry, "acme-academy/sql-basics", [Recipient("ada@example.org")], key, batch=False, valid_from=ISSUED
+    )
+    did = registry.issuer_did("acme-academy")
+    assert did == "did:web:registry.test.example%3A8443:reg:issuers:acme-academy"
+    assert did_web_url(did) == f"{site_url}issuers/acme-academy/did.json"
+    site = build_site(root, tmp_path / "site", now=NOW).out
+    docs = site_documents(site, site_url, [did])
+    assert [m["id"] for m in docs[did]["verificationMethod"]] == [f"{did}#key-1"]
+    [out] = digital_bazaar([issued.award], docs)
+    assert (out["error"], out["verified"]) == (None, True)
+    assert both_proofs(out) == [(s, True) for s in VERIFIED]
+    assert verify_credential(issued.award, registry, now=NOW).verdict is Verdict.VALID
