@@ -8,6 +8,7 @@ import dataclasses
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -125,6 +126,9 @@ class Run:
 
     peak_main_rss_mb: float
     cpu_seconds: float
+    disk_read_mb: float = 0.0
+    """What the process tree read from the disk rather than the page cache (its block input): a "warm" run that
+    reads much is timing the disk, not the code."""
 
 
 def _children(pid: int) -> list[int]:
@@ -161,6 +165,7 @@ def run(
     """Run a command, sampling the memory of its process tree every ``interval`` seconds."""
     start = time.perf_counter()
     before = os.times()
+    blocks_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_inblock
     proc = subprocess.Popen(
         list(args),
         cwd=cwd,
@@ -196,6 +201,7 @@ def run(
     sampler.join()
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    blocks = resource.getrusage(resource.RUSAGE_CHILDREN).ru_inblock - blocks_before  # 512-byte units
     return Run(
         time.perf_counter() - start,
         proc.returncode,
@@ -205,7 +211,21 @@ def run(
         peaks[1] / 1024,
         peaks[2] / 1024,
         cpu,
+        blocks * 512 / 2**20,
     )
+
+
+def read_through(*folders: Path) -> None:
+    """Read every file under ``folders`` once, so that a run that follows finds them in the page cache, as a check
+    right after a checkout does. This machine's kernel pages out what it has not touched for about a minute
+    (DAMON reclaim), so a warm check after a long cold one would otherwise read part of its registry from disk."""
+    for folder in folders:
+        for path in folder.rglob("*"):
+            with contextlib.suppress(OSError):
+                if path.is_file() and not path.is_symlink():
+                    with path.open("rb") as handle:
+                        while handle.read(1 << 20):
+                            pass
 
 
 def credreg(root: Path, *args: str, env: dict[str, str] | None = None, interval: float = 0.2) -> Run:
