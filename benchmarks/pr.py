@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks._common import Figure, Run, Workspace, credreg, median, require_ok
+from benchmarks._common import Figure, Run, Workspace, credreg, median, read_through, require_ok
 from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.keys import load_signing_key
 from generator.load import load_registry
@@ -86,6 +86,8 @@ def measure(ws: Workspace, *, large: int, small: int, repeats: int = 5) -> Figur
         issuer, actor = add_one_award(made.root, made.key_dir)
         prepared[name] = (made.root, actor)
         details[f"issuer_{name}"] = issuer
+    for root, _ in prepared.values():
+        read_through(root)  # the files and Git's objects in memory, as after a clone (_common.read_through)
     # Alternating runs, so that both registries see the same machine (its speed drifts within minutes).
     runs: dict[str, list[Run]] = {"small": [], "large": []}
     for _ in range(repeats):
