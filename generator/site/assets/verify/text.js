@@ -4,11 +4,14 @@
 
 /** A regex class body: C0 controls but tab and line ends, DEL and C1 controls, bidi controls and marks, line and
  * paragraph separators, characters that show as nothing (soft hyphen, zero-width space, word joiner, byte
- * order mark, Hangul fillers…) and the BMP's noncharacters. Character for character Python's UNSEEN, which says
+ * order mark, Hangul fillers, interlinear annotation marks…), the tag characters (hidden ASCII) and the BMP's
+ * noncharacters. Character for character Python's UNSEEN, which says
  * why each is here. */
 export const UNSEEN =
   "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\xad\\u061c\\u115f\\u1160\\u200b\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e" +
-  "\\u2060-\\u2064\\u2066-\\u206f\\u3164\\ufdd0-\\ufdef\\ufeff\\uffa0\\ufffe\\uffff";
+  "\\u2060-\\u206f\\u3164\\ufdd0-\\ufdef\\ufeff\\uffa0\\ufff9-\\ufffb\\ufffe\\uffff" +
+  // The tag characters themselves (each engine spells an escape beyond the BMP its own way; the characters match).
+  "\u{e0000}-\u{e007f}";
 
 const UNSEEN_RE = new RegExp(`[${UNSEEN}]`, "u");
 
