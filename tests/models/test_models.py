@@ -606,7 +606,7 @@ def test_text_in_any_script_with_tabs_and_emoji_is_accepted(text: str) -> None:
         # Neither does a spacing mark (U+0903 DEVANAGARI SIGN VISARGA) nor an invisible format character (U+E0020
         # TAG SPACE): both extend the letter's cluster, and the marks after them stack on the same letter.
         (("\u0301" * 6 + "\u0903") * 3, 14),
-        (("\u0301" * 6 + "\U000e0020") * 3, 14),
+        (("\u0301" * 6 + "\U0001d173") * 3, 14),
     ],
     ids=["above", "enclosing", "joined", "spacing-mark-between", "format-character-between"],
 )
