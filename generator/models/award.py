@@ -317,6 +317,9 @@ _ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
 #: are those of the characters that spell an address, a link's ``~`` and an escape.
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|period|tilde|amp|percnt|num|sol));")
 _NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt": "%", "num": "#", "sol": "/"}
+#: A JSON, JavaScript or Python escape typed out (``ada\\u0040example.org``, ``\\x40``, ``\\u{40}``): a program
+#: that reads the text undoes it. Undone, as a reference is, for printable ASCII and the look-alikes only.
+_ESCAPED_CODE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2}))")
 #: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
 #: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
 #: by ``~``); the fullwidth and small plus signs and the fullwidth digits (a phone number typed with a CJK
@@ -359,20 +362,28 @@ def _referenced(match: re.Match[str]) -> str:
 _LOOKALIKE_CHARS = frozenset(c for chars in READ_AS.values() for c in chars)
 
 
+def _code_escaped(match: re.Match[str]) -> str:
+    code = int(next(group for group in match.groups() if group is not None), 16)
+    char = chr(code) if code <= 0x10FFFF else ""
+    return char if 0x20 <= code <= 0x7E or char in _LOOKALIKE_CHARS else match[0]
+
+
 #: How many times :func:`_as_read` undoes escapes and references at most: a tool escaping twice or thrice is seen,
 #: and no reader undoes more; each round reads the whole text, so ``%2525…2540`` undone to the end was quadratic.
 _ROUNDS = 8
 
 
 def _as_read(value: str) -> str:
-    """``value`` as a reader (or a browser) reads it: ASCII escapes and HTML character references decoded until
+    """``value`` as a reader (or a browser) reads it: ASCII escapes, HTML character references and typed-out code
+    escapes (:data:`_ESCAPED_CODE`) decoded until
     none is left, :data:`_ROUNDS` times at most (``%2540`` is ``%40`` is ``@``, ``&amp;#64;`` is ``&#64;`` is
     ``@``), and the look-alike at signs, tildes and full stops (:data:`READ_AS`), escaped or not, read as ``@``,
     ``~`` and ``.``. policies.js asRead is the page's copy."""
-    if "%" not in value and "&" not in value:  # no escape nor reference to undo: the look-alikes alone
+    if "%" not in value and "&" not in value and "\\" not in value:  # nothing to undo: the look-alikes alone
         return value.translate(_LOOKALIKES)
     for _ in range(_ROUNDS):
         decoded = _REFERENCE.sub(_referenced, _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value))
+        decoded = _ESCAPED_CODE.sub(_code_escaped, decoded)
         if decoded == value:
             break
         value = decoded
@@ -391,8 +402,9 @@ RECIPIENT_KEY_IN_TEXT = re.compile(
 _PHONE_GAP = r"[ .()/\-\u00a0\u202f\u2010-\u2015]{0,2}"
 #: A phone number in a published string: written internationally (``+``, the country, then seven to fourteen more
 #: digits, :data:`_PHONE_GAP` between them), not within a word or a ``+``-joined query; or a ``tel:`` link; or in
-#: national form where the text names it a phone (``phone: 07700 900123``, ``Tel. 030/1234567``: digits alone are as
-#: often an order's or a case's number, so they are not refused) or in North America's ``(212) 555-0123``, a shape
+#: national form, or international with ``00`` for ``+``, where the text names it a phone (``phone: 07700 900123``,
+#: ``Tel. 030/1234567``, ``phone: 0044 7700 900123``: digits alone, zero-padded ones too, are as often an order's or
+#: a case's number, so they are not refused) or in North America's ``(212) 555-0123``, a shape
 #: no other number takes; or WhatsApp's link to one (``wa.me/447700900123``). Fullwidth, Arabic-Indic, Persian and
 #: Devanagari digits and plus signs are read as ASCII first (:data:`READ_AS`). Explicit classes only: policies.js
 #: PHONE_IN_TEXT reads it alike. What is found is then told from numbers that are no phone's
@@ -403,7 +415,7 @@ PHONE_IN_TEXT = re.compile(
     r"|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]"
     r"|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])"
     r"(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}"  # "phone_number=", as a query names it
-    r"\(?0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13}(?![0-9])"
+    r"\(?(?:00[1-9](?:" + _PHONE_GAP + r"[0-9]){7,14}|0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13})(?![0-9])"
     r"|(?<![0-9])\([2-9][0-9]{2}\) ?[2-9][0-9]{2}[ .\-][0-9]{4}(?![0-9])"
     r"|(?<![A-Za-z0-9.\-])[Ww][Aa]\.[Mm][Ee]/\+?[1-9][0-9]{6,14}(?![0-9])"
 )
@@ -493,13 +505,28 @@ _QUOTED_PRINTABLE = re.compile(
 )
 
 
+#: An ``@`` spaced out (``ada @ example.org``, ``ada@ example.org``, a form's ``ada+@+example.org``), a harvester's
+#: dodge any reader undoes. Spaced before it only (``by @acme.bsky.social``) it is a handle, and not refused. Its
+#: local part is the one character before (linear, as :data:`_EMAIL_IN_TEXT`). policies.js SPACED_AT.
+_SPACED_AT = re.compile(
+    r"(?<=[A-Za-z0-9._%+\-])(?:[ +\u00a0]{1,3}@|@(?=[ +\u00a0]))[ +\u00a0]{1,3}"
+    + _LABEL
+    + r"(?:\."
+    + _LABEL
+    + r")*\.[A-Za-z]{2,}"
+)
+
+
 def _names_an_address(read: str) -> bool:
     """Whether ``read`` (a string as read: :func:`_as_read`) holds an email address: as typed
-    (:data:`_EMAIL_IN_TEXT`), spelt out (:data:`_SPELT_OUT`) or quoted-printable (:data:`_QUOTED_PRINTABLE`); the
-    ``@`` that names no person aside (:data:`_NO_PERSON`). Encoded ones: :func:`_encoded`."""
+    (:data:`_EMAIL_IN_TEXT`, :data:`_SPACED_AT`), spelt out (:data:`_SPELT_OUT`) or quoted-printable
+    (:data:`_QUOTED_PRINTABLE`); the ``@`` that names no person aside (:data:`_NO_PERSON`). Encoded ones:
+    :func:`_encoded`."""
     read = _NO_PERSON.sub(" ", read)
     return bool(
-        ("@" in read and _EMAIL_IN_TEXT.search(read)) or _SPELT_OUT.search(read) or _QUOTED_PRINTABLE.search(read)
+        ("@" in read and (_EMAIL_IN_TEXT.search(read) or _SPACED_AT.search(read)))
+        or _SPELT_OUT.search(read)
+        or _QUOTED_PRINTABLE.search(read)
     )
 
 

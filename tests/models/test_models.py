@@ -698,6 +698,12 @@ HIDDEN_ADDRESSES = [
     "ada at example dot org",
     "ada+at+example+dot+org",  # a form's query, where "+" is a space
     "ada+[at]+example.org",
+    "ada @ example.org",  # the "@" spaced out, as a harvester's dodge writes it
+    "ada@ example.org",
+    "ada\\u0040example.org",  # a JSON or JavaScript escape, typed out (a program's reader undoes it)
+    "ada\\x40example.org",
+    "ada\\u{40}example.org",
+    "ada\\uFF20example.org",
 ]
 HIDDEN_PHONES = [
     "+49 30/1234567",  # apart by a slash (German)
@@ -711,6 +717,9 @@ HIDDEN_PHONES = [
     "+\u096a\u096a\u096d\u096d\u0966\u0966\u096f\u0966\u0966\u0967\u0968\u0969",  # Devanagari digits
     "phone_number=07700900123",  # a query's parameter
     "https://wa.me/447700900123",  # WhatsApp's link to a number
+    "phone: 0044 7700 900123",  # international with 00 for "+", named as a phone
+    "Tel. 0049 30 1234567",
+    "mobile=00447700900123",
     _b64("+447700900123"),  # encoded as addresses are: base64, hex, a token's claim
     b"+447700900123".hex(),
     "eyJhbGciOiJub25lIn0." + _b64(b'{"phone_number":"+447700900123"}').replace("+", "-").replace("/", "_") + ".",
@@ -736,6 +745,11 @@ NAMES_NOBODY = [
     "https://lab.example.org/cell-1234567",  # a word of a phone's in a path's slug, digits after it
     "https://apps.example.org/mobile-2024-0001234",
     "Presented at events.example.org",  # " at " and a host: a place, not an address
+    "Presented @ PyCon 2024",  # a spaced "@" before no host
+    "Shared by @acme.bsky.social",  # a handle (a space before the "@" only)
+    "https://p.example.org/invoice/0044770090012345",  # 00 and digits, named as no phone: a zero-padded number
+    "https://p.example.org/?id=0049%2030%201234567",
+    "C:\\users\\xavier\\u2014notes",  # backslashes before no escape of a printable character
 ]
 
 
@@ -761,6 +775,10 @@ HEAVY_EVIDENCE = {
     "phone words with _number": "https://p.example.org/?u=" + "phone_number=1" * (_LONG // 14),
     "base64 of digits, many runs": "https://p.example.org/?u=" + (_b64("12345678") + ".") * (_LONG // 12),
     "base64 of base64 of digits": "https://p.example.org/?u=" + _b64(_b64("1234567." * (_LONG // 16))),
+    "spaced @ then dots": "https://p.example.org/?u=a%20@%20" + "a." * (_LONG // 2),
+    "many spaced @": "https://p.example.org/?u=" + "a+@+" * (_LONG // 4),
+    "typed escapes of backslashes": "https://p.example.org/?u=" + "\\u005c" * (_LONG // 6) + "u0040",
+    "phone words with 00": "https://p.example.org/?u=" + "phone:0012345678" * (_LONG // 16),
 }
 
 

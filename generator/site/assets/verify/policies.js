@@ -506,6 +506,13 @@ function referenced(whole, decimal, hexadecimal, name) {
   const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
   return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
 }
+// _ESCAPED_CODE: a JSON, JavaScript or Python escape typed out (\u0040, \u{40}, \x40), undone as a reference is.
+const ESCAPED_CODE = /\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2}))/g;
+function codeEscaped(whole, four, braced, two) {
+  const code = parseInt(four ?? braced ?? two, 16);
+  const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
+  return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
+}
 // _ROUNDS: how many times asRead undoes escapes and references at most (each round reads the whole text).
 const ROUNDS = 8;
 /**
@@ -516,7 +523,8 @@ export function asRead(value) {
   for (let round = 0; round < ROUNDS; round++) {
     const decoded = value
       .replace(/%([0-7][0-9A-Fa-f])/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
-      .replace(REFERENCE, referenced);
+      .replace(REFERENCE, referenced)
+      .replace(ESCAPED_CODE, codeEscaped);
     if (decoded === value) break;
     value = decoded;
   }
@@ -535,7 +543,8 @@ const PHONE_IN_TEXT = new RegExp(
     `|[Tt][Ee][Ll]:\\+?[0-9](?:${PHONE_GAP}[0-9]){6,14}` +
     "|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]" +
     "|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])" +
-    `(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\\(?0?[1-9](?:${PHONE_GAP}[0-9]){6,13}(?![0-9])` +
+    `(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}` +
+    `\\(?(?:00[1-9](?:${PHONE_GAP}[0-9]){7,14}|0?[1-9](?:${PHONE_GAP}[0-9]){6,13})(?![0-9])` +
     "|(?<![0-9])\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .\\-][0-9]{4}(?![0-9])" +
     "|(?<![A-Za-z0-9.\\-])[Ww][Aa]\\.[Mm][Ee]/\\+?[1-9][0-9]{6,14}(?![0-9])",
   "g",
@@ -577,10 +586,18 @@ const SPELT_OUT = new RegExp(
 const QUOTED_PRINTABLE = new RegExp(
   `(?:^|(?<=[ \\t\\r\\n"'(<,;=]))[A-Za-z0-9._%+\\-]+=40${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
 );
-/** _names_an_address: an address in `read`, typed, spelt out or quoted-printable; NO_PERSON's "@" aside. */
+// _SPACED_AT: an "@" spaced out (ada @ example.org, ada@ example.org); spaced before it only, a handle.
+const SPACED_AT = new RegExp(
+  `(?<=[A-Za-z0-9._%+\\-])(?:[ +\\u00a0]{1,3}@|@(?=[ +\\u00a0]))[ +\\u00a0]{1,3}${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
+);
+/** _names_an_address: an address in `read`, typed, spaced, spelt out or quoted-printable; NO_PERSON's "@" aside. */
 function namesAnAddress(read) {
   read = read.replace(NO_PERSON, " ");
-  return (read.includes("@") && EMAIL_IN_TEXT.test(read)) || SPELT_OUT.test(read) || QUOTED_PRINTABLE.test(read);
+  return (
+    (read.includes("@") && (EMAIL_IN_TEXT.test(read) || SPACED_AT.test(read))) ||
+    SPELT_OUT.test(read) ||
+    QUOTED_PRINTABLE.test(read)
+  );
 }
 // _BASE64_RUN, _HEX_RUN, _HEX_PAIRS, _IDN_LETTER, _ADDRESS_DECODED and _NESTED.
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
