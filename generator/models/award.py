@@ -551,12 +551,16 @@ _NESTED = 2
 
 
 def _decoded_texts(raw: bytes) -> list[str]:
-    """``raw`` read as text: as UTF-8, and as UTF-16 of either byte order (as Windows and .NET tools write text),
-    what is not text replaced. UTF-16 only when ``raw`` could hold an address so: an ``@``, and every ASCII
-    character, has a zero byte in UTF-16, and its look-alikes (``＠``, ``﹫``) a byte 0xFF or 0xFE."""
+    """``raw`` read as text: as UTF-8, as UTF-16 of either byte order (as Windows and .NET tools write text) and
+    as UTF-32 of either (as a program dumping code points writes it), what is not text replaced. UTF-16 only when
+    ``raw`` could hold an address so: an ``@``, and every ASCII character, has a zero byte in UTF-16, and its
+    look-alikes (``＠``, ``﹫``) a byte 0xFF or 0xFE; UTF-32 only when it holds two zero bytes together, as every
+    character of the BMP has in UTF-32. policies.js decodedTexts (its own UTF-32 decoder: browsers have none)."""
     texts = [raw.decode("utf-8", "replace")]
     if b"\0" in raw or b"\xff" in raw or b"\xfe" in raw:
         texts += [raw.decode("utf-16-le", "replace"), raw.decode("utf-16-be", "replace")]
+    if b"\0\0" in raw:
+        texts += [raw.decode("utf-32-le", "replace"), raw.decode("utf-32-be", "replace")]
     return texts
 
 

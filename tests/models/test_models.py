@@ -686,6 +686,9 @@ HIDDEN_ADDRESSES = [
     "ada@b\u00fccher.de".encode().hex(),  # in hexadecimal
     _b64("ada@example.org".encode("utf-16-le")),  # UTF-16 (as Windows tools write text), in base64
     _b64("ada@example.org".encode("utf-16-be")),
+    _b64("ada@example.org".encode("utf-32-le")),  # UTF-32, as a program dumping code points writes it
+    _b64("ada@example.org".encode("utf-32")),  # its byte order mark first
+    _b64("ada@example.org".encode("utf-32-be")),
     _b64(_b64(_b64("ada@example.org"))),  # base64 of base64 of base64
     "61:64:61:40:65:78:61:6d:70:6c:65:2e:6f:72:67",  # hex pairs apart, as a dump writes them
     "61 64 61 40 65 78 61 6d 70 6c 65 2e 6f 72 67",
@@ -778,6 +781,8 @@ HEAVY_EVIDENCE = {
     "spaced @ then dots": "https://p.example.org/?u=a%20@%20" + "a." * (_LONG // 2),
     "many spaced @": "https://p.example.org/?u=" + "a+@+" * (_LONG // 4),
     "typed escapes of backslashes": "https://p.example.org/?u=" + "\\u005c" * (_LONG // 6) + "u0040",
+    "base64 of zero bytes": "https://p.example.org/?u=" + "A" * _LONG,
+    "UTF-32 of base64": "https://p.example.org/?u=" + _b64(("QUFB" * (_LONG // 24)).encode("utf-32-le")),
     "phone words with 00": "https://p.example.org/?u=" + "phone:0012345678" * (_LONG // 16),
 }
 

@@ -892,11 +892,13 @@ def test_python_and_the_browser_find_the_same_encoded_addresses(
 )
 @example(before="", text="ada@example.org", after="", encoding="utf-8", depth=3)
 @example(before="", text="\ud800a@b.co", after="", encoding="utf-16-be", depth=1)
+@example(before="", text="\ud800a@b.co\U0010ffff", after="A", encoding="utf-32-le", depth=1)
+@example(before="A", text="\ufeffa@b.co", after="", encoding="utf-32-be", depth=2)
 @given(
     before=st.text(alphabet="Aa0+/_-=.", max_size=4),
     text=st.text(alphabet="ab.@_-%40&#;\uff20\u00e9\u0440\u0444\u4e2d\ufeff\ufffe", max_size=20) | st.text(max_size=12),
     after=st.text(alphabet="Aa0+/_-=.", max_size=4),
-    encoding=st.sampled_from(["utf-8", "utf-16-le", "utf-16-be"]),
+    encoding=st.sampled_from(["utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]),
     depth=st.integers(1, 4),
 )
 def test_python_and_the_browser_find_the_same_addresses_in_utf16_idn_and_nested_base64(

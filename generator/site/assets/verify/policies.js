@@ -611,10 +611,32 @@ const ADDRESS_DECODED = new RegExp(
 const NESTED = 2;
 // A byte order mark is kept, as Python's codecs keep it (asRead then reads it as nothing).
 const DECODERS = ["utf-8", "utf-16le", "utf-16be"].map((label) => new TextDecoder(label, { ignoreBOM: true }));
-/** _decoded_texts: bytes as UTF-8 text, and as UTF-16 of either order when they could hold an address so. */
+/**
+ * UTF-32 as Python's "utf-32-le"/"utf-32-be" codecs decode it with errors="replace" (TextDecoder has no UTF-32): a
+ * unit beyond U+10FFFF or a surrogate is one U+FFFD, and so are 1 to 3 bytes left at the end; a byte order mark kept.
+ */
+function utf32(bytes, little) {
+  const out = [];
+  const whole = bytes.length - (bytes.length % 4);
+  for (let i = 0; i < whole; i += 4) {
+    const [a, b, c, d] = little ? [bytes[i + 3], bytes[i + 2], bytes[i + 1], bytes[i]] : bytes.subarray(i, i + 4);
+    const code = (a * 0x1000000 + (b << 16)) + ((c << 8) | d);
+    out.push(code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? "\ufffd" : String.fromCodePoint(code));
+  }
+  if (whole < bytes.length) out.push("\ufffd");
+  return out.join("");
+}
+/** _decoded_texts: bytes as UTF-8 text, and as UTF-16 and UTF-32 of either order when they could hold an address so. */
 function decodedTexts(bytes) {
   const utf16 = bytes.some((b) => b === 0 || b === 0xff || b === 0xfe);
-  return (utf16 ? DECODERS : DECODERS.slice(0, 1)).map((decoder) => decoder.decode(bytes));
+  const texts = (utf16 ? DECODERS : DECODERS.slice(0, 1)).map((decoder) => decoder.decode(bytes));
+  if (twoZeros(bytes)) texts.push(utf32(bytes, true), utf32(bytes, false));
+  return texts;
+}
+/** Whether `bytes` hold two zero bytes together (Python's b"\0\0" in raw). */
+function twoZeros(bytes) {
+  for (let i = bytes.indexOf(0); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(0, i + 1)) if (bytes[i + 1] === 0) return true;
+  return false;
 }
 // _SEVEN_DIGITS: seven ASCII digits, as every phone number has (matched from the start, as Python's match).
 const SEVEN_DIGITS = /^(?:[^0-9]*[0-9]){7}/;
