@@ -544,6 +544,12 @@ _IDN_LETTER = r"\u00c0-\u02af\u0370-\u1fff\u2c00-\ud7ff"
 _ADDRESS_DECODED = re.compile(  # its local part one character before the "@", as in _EMAIL_IN_TEXT: linear
     rf"(?<=[A-Za-z0-9._%+-])@[A-Za-z0-9{_IDN_LETTER}-]+(?:\.[A-Za-z0-9{_IDN_LETTER}-]+)*\.(?:[A-Za-z]{{2,}}|[{_IDN_LETTER}]{{2,}})"
 )
+#: A run of base32 letters in one case (RFC 4648's alphabet, as TOTP secrets and filename-safe tokens write bytes;
+#: text of mixed case is none) long enough to hold an address (``a@b.co`` is 10 of them).
+_BASE32_RUN = re.compile(r"[A-Z2-7]{10,}|[a-z2-7]{10,}")
+#: Base32's characters left over that make no byte (1, 3 or 6 of a group of 8): dropped, as policies.js base32 drops
+#: their bits.
+_BASE32_SPARE = {1: 1, 3: 1, 6: 1}
 #: What any of those runs starts with: a decoded text without one (most are) is not searched again.
 _MAYBE_ENCODED = re.compile(r"[A-Za-z0-9+/_-]{8}|[0-9A-Fa-f]{2}[:\- ,][0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}")
 #: How deep base64 within base64 is read (base64 of base64 of base64 at most).
@@ -591,8 +597,8 @@ def _encoded(read: str, nested: int = _NESTED) -> set[str]:
     replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) or a phone
     number as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``),
     itself or in base64 again (:data:`_NESTED` levels); or a run of hexadecimal digits, at either alignment, or of
-    hexadecimal pairs apart, to such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or
-    ``?u=616461406578…``) names ``ada@example.org`` to anyone who decodes it, a token's
+    hexadecimal pairs apart, or of base32 in one case (:data:`_BASE32_RUN`) at any of its eight alignments, to
+    such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names ``ada@example.org`` to anyone who decodes it, a token's
     ``{"phone_number":"+447700900123"}`` a phone. One pass finds both (each decoding read once).
     policies.js encoded is the page's copy."""
     found: set[str] = set()
@@ -611,6 +617,12 @@ def _encoded(read: str, nested: int = _NESTED) -> set[str]:
             _found_decoded(bytes.fromhex(run[start : len(run) - (len(run) - start) % 2]), 0, found)
     for run in _HEX_PAIRS.findall(read):
         _found_decoded(bytes.fromhex(re.sub(r"\\x|[:\- ,]", "", run)), 0, found)
+    for run in _BASE32_RUN.findall(read):
+        for start in range(8):  # a group is 8 characters: other base32 before it shifts the bytes
+            chunk = run[start:].upper()
+            chunk = chunk[: len(chunk) - _BASE32_SPARE.get(len(chunk) % 8, 0)]
+            if len(chunk) >= 10:
+                _found_decoded(base64.b32decode(chunk + "=" * (-len(chunk) % 8)), 0, found)
     return found
 
 

@@ -690,6 +690,9 @@ HIDDEN_ADDRESSES = [
     _b64("ada@example.org".encode("utf-32")),  # its byte order mark first
     _b64("ada@example.org".encode("utf-32-be")),
     _b64(_b64(_b64("ada@example.org"))),  # base64 of base64 of base64
+    base64.b32encode(b"ada@example.org").decode(),  # base32 (a TOTP tool's or a filename-safe token's alphabet)
+    base64.b32encode(b"ada@example.org!").decode().lower().rstrip("="),  # lower case, unpadded
+    "MFSGC" + base64.b32encode(b"ada@example.org").decode(),  # after other base32
     "61:64:61:40:65:78:61:6d:70:6c:65:2e:6f:72:67",  # hex pairs apart, as a dump writes them
     "61 64 61 40 65 78 61 6d 70 6c 65 2e 6f 72 67",
     "\\x61\\x64\\x61\\x40\\x65\\x78\\x61\\x6d\\x70\\x6c\\x65\\x2e\\x6f\\x72\\x67",
@@ -725,6 +728,7 @@ HIDDEN_PHONES = [
     "mobile=00447700900123",
     _b64("+447700900123"),  # encoded as addresses are: base64, hex, a token's claim
     b"+447700900123".hex(),
+    base64.b32encode(b"+447700900123").decode().rstrip("="),
     "eyJhbGciOiJub25lIn0." + _b64(b'{"phone_number":"+447700900123"}').replace("+", "-").replace("/", "_") + ".",
 ]
 #: Text that names nobody, each of which was refused.
@@ -783,6 +787,7 @@ HEAVY_EVIDENCE = {
     "typed escapes of backslashes": "https://p.example.org/?u=" + "\\u005c" * (_LONG // 6) + "u0040",
     "base64 of zero bytes": "https://p.example.org/?u=" + "A" * _LONG,
     "UTF-32 of base64": "https://p.example.org/?u=" + _b64(("QUFB" * (_LONG // 24)).encode("utf-32-le")),
+    "base32 runs": "https://p.example.org/?u=" + "GEZDGNBVGY3TQOJQ." * (_LONG // 17),
     "phone words with 00": "https://p.example.org/?u=" + "phone:0012345678" * (_LONG // 16),
 }
 
@@ -888,6 +893,9 @@ REALISTIC_EVIDENCE = [
     "https://example.org/math/1.5x10^3",
     "https://example.org/at-a-glance/dot-net-core/",
     "https://news.example.org/2024/01/15/apple-at-ces-dot-com-era",
+    "https://example.org/otp?secret=JBSWY3DPEHPK3PXP&issuer=ACME",  # a base32 secret of no address
+    "https://example.org/docs/README/CONTRIBUTING/INTERNATIONALIZATION",
+    "https://example.org/w/supercalifragilisticexpialidocious-antidisestablishmentarianism",
 ]
 
 

@@ -977,6 +977,28 @@ def test_python_and_the_browser_find_the_same_addresses_in_hexadecimal(
     _found_alike(values, url, "must not contain an email address")
 
 
+@settings(max_examples=400, deadline=None)
+@example(before="", text="ada@example.org", lower=False, padded=True)
+@example(before="MFSGC", text="a@b.co\u0440", lower=True, padded=False)
+@given(
+    before=st.text(alphabet="A27a", max_size=9),
+    text=st.text(alphabet="ab.@%40\uff20\u0440+1234567", max_size=20)
+    | st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
+    lower=st.booleans(),
+    padded=st.booleans(),
+)
+def test_python_and_the_browser_find_the_same_addresses_in_base32(
+    values: Values, before: str, text: str, lower: bool, padded: bool
+) -> None:
+    """Base32, either case, padded or not, after other base32 letters (any of its eight alignments): one reading."""
+    raw = text.encode("latin-1") if all(ord(c) < 256 for c in text) and not text.isascii() else text.encode()
+    encoded = base64.b32encode(raw).decode()
+    encoded = before + (encoded if padded else encoded.rstrip("="))
+    url = f"https://p.example.org/?u={encoded.lower() if lower else encoded}"
+    _found_alike(values, url, "must not contain an email address")
+    _found_alike(values, url, "must not contain a phone number")
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -653,6 +653,26 @@ function foundDecoded(bytes, nested, found) {
     if (nested) for (const kind of encoded(read, nested - 1)) found.add(kind);
   }
 }
+// _BASE32_RUN, _BASE32_SPARE: base32 in one case, and the characters left over that make no byte.
+const BASE32_RUN = /[A-Z2-7]{10,}|[a-z2-7]{10,}/g;
+const BASE32_SPARE = { 1: 1, 3: 1, 6: 1 };
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/** Base32 as Python's b32decode reads it (of whole bytes: what bits are left over make none). */
+function base32Bytes(text) {
+  const out = new Uint8Array(Math.floor((text.length * 5) / 8));
+  let bits = 0;
+  let held = 0;
+  let at = 0;
+  for (const char of text.toUpperCase()) {
+    bits = ((bits << 5) | BASE32.indexOf(char)) & 0xfff;
+    held += 5;
+    if (held >= 8) {
+      held -= 8;
+      out[at++] = (bits >> held) & 0xff;
+    }
+  }
+  return out;
+}
 const hexBytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 /**
  * What a run of base64 or base64url in `read` names when it decodes to text (UTF-8 or UTF-16) holding an address or
@@ -678,6 +698,13 @@ function encoded(read, nested = NESTED) {
     }
   }
   for (const [run] of read.matchAll(HEX_PAIRS)) foundDecoded(hexBytes(run.replace(/\\x|[:\- ,]/g, "")), 0, found);
+  for (const [run] of read.matchAll(BASE32_RUN)) {
+    for (let start = 0; start < 8; start++) {
+      if (run.length - start >= 10 + (BASE32_SPARE[(run.length - start) % 8] ?? 0)) {
+        foundDecoded(base32Bytes(run.slice(start)), 0, found);
+      }
+    }
+  }
   return found;
 }
 /** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
