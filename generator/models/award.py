@@ -593,14 +593,14 @@ def _found_decoded(raw: bytes, nested: int, found: set[str]) -> None:
 
 def _encoded(read: str, nested: int = _NESTED) -> set[str]:
     """What a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) names when it decodes, at
-    any of its four alignments, whole or each part between its ``/``, to text (UTF-8 or UTF-16, what is not text
-    replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) or a phone
-    number as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``),
+    any of its four alignments, whole or each part between its ``/``, to text (UTF-8, UTF-16 or UTF-32, what is not
+    text replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) or a
+    phone number as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``),
     itself or in base64 again (:data:`_NESTED` levels); or a run of hexadecimal digits, at either alignment, or of
     hexadecimal pairs apart, or of base32 in one case (:data:`_BASE32_RUN`) at any of its eight alignments, to
-    such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names ``ada@example.org`` to anyone who decodes it, a token's
-    ``{"phone_number":"+447700900123"}`` a phone. One pass finds both (each decoding read once).
-    policies.js encoded is the page's copy."""
+    such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names ``ada@example.org``
+    to anyone who decodes it, a token's ``{"phone_number":"+447700900123"}`` a phone. One pass finds both (each
+    decoding read once). policies.js encoded is the page's copy."""
     found: set[str] = set()
     for run in _BASE64_RUN.findall(read):
         for part in (run, *run.split("/")) if "/" in run else (run,):  # a run without "/" once, not twice
