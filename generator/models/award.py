@@ -44,6 +44,7 @@ from generator.models._base import NOT_A_TIME, Instant, PlainText, StrictModel
 
 __all__ = [
     "AWARD_CONTEXT",
+    "MAX_EVIDENCE_URL",
     "RECIPIENT_KEY_IN_TEXT",
     "URN_UUID",
     "AchievementRef",
@@ -650,10 +651,18 @@ def _no_recipient_data(value: str) -> str:
     return value
 
 
+#: The longest evidence URL: most servers refuse a longer request line (Apache's 8,190 bytes, nginx's 8 KiB), so
+#: a longer URL opens nothing and is only room for free text published beside the award. A signed storage URL
+#: (S3's with a session token, Google Cloud Storage's) is well within it. policies.js EVIDENCE's max.
+MAX_EVIDENCE_URL = 8192
+
+
 class EvidenceRef(_AwardModel):
     """Evidence: a URL. It is published with the award, so it may not contain an email address."""
 
-    id: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_no_recipient_data)]
+    id: Annotated[
+        str, Field(pattern=r"^https?://\S+$", max_length=MAX_EVIDENCE_URL), AfterValidator(_no_recipient_data)
+    ]
     type: list[Literal["Evidence"]]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import time
 from typing import Any
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 
 from generator._internal.times import PUBLISHED_TIME_PATTERN
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
-from generator.models.award import Award, RevocationEntry
+from generator.models.award import MAX_EVIDENCE_URL, Award, RevocationEntry, _no_recipient_data
 
 DEFINITION: dict[str, Any] = {
     "id": "sql",
@@ -794,11 +795,23 @@ HEAVY_EVIDENCE = {
 
 @pytest.mark.parametrize("url", HEAVY_EVIDENCE.values(), ids=HEAVY_EVIDENCE.keys())
 def test_the_costliest_evidence_is_read_in_a_moment(url: str) -> None:
+    """The search itself, over text of an award's size: evidence is held to MAX_EVIDENCE_URL characters first, but
+    the search must not rest on that limit (nor on a reason's 300)."""
     # CPU time, not wall time: another process on the machine slows the wall clock, never this count (a search from
     # every character to the end took 24-35 s of it; linear, these take some 0.2 s).
     started = time.process_time()
-    errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]})
+    with contextlib.suppress(ValueError):
+        _no_recipient_data(url)
     assert time.process_time() - started < 1.5
+
+
+def test_an_evidence_url_longer_than_any_server_reads_is_refused() -> None:
+    """Evidence is a link a reader opens: a URL beyond 8,192 characters is one most servers refuse to read (their
+    request line's limit), so it is no evidence, only room for 60 KiB of free text beside the award."""
+    url = "https://example.org/" + "a" * (MAX_EVIDENCE_URL - 20)
+    assert errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]}) == errors(Award, {})
+    found = errors(Award, {"evidence": [{"id": url + "a", "type": ["Evidence"]}]})
+    assert ("evidence.0.id", f"String should have at most {MAX_EVIDENCE_URL} characters") in found, found
 
 
 _JWT = (

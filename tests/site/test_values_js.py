@@ -45,7 +45,7 @@ from generator.crypto.multibase import b58encode, multibase_encode
 from generator.errors import CryptoError, UsageError
 from generator.load import load_registry
 from generator.models import PublicKey
-from generator.models.award import _as_read
+from generator.models.award import MAX_EVIDENCE_URL, _as_read, _no_recipient_data
 from generator.publish.verifydata import key_record
 from generator.verify import Verifier
 from generator.verify.keys import window_problem
@@ -78,7 +78,8 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 RUNNER = r"""
 import { createInterface } from "node:readline";
 import {
-  asRead, parseTime, profileProblems, publishedTimeProblem, validFromBeforeKey, validityWindowProblem, windowProblem,
+  asRead, parseTime, profileProblems, publishedTimeProblem, recipientDataProblem, validFromBeforeKey,
+  validityWindowProblem, windowProblem,
 } from "./verify/policies.js";
 import { decodeList, parseIndex, parseListUrl, StatusListError } from "./verify/statuslist.js";
 import { tooDeep } from "./verify/verifier.js";
@@ -91,6 +92,7 @@ async function handle(req) {
   if (req.op === "key start") return { value: validFromBeforeKey({ validFrom: req.when }, req.record) };
   if (req.op === "deep") return { value: tooDeep(req.text) };
   if (req.op === "read") return { value: asRead(req.text) };
+  if (req.op === "recipient") return { value: recipientDataProblem(req.text) };
   if (req.op === "evidence") {
     const doc = { evidence: [{ id: req.url, type: ["Evidence"] }] };
     return { value: profileProblems(doc, ["a", "b"]).filter((p) => p.startsWith("evidence.")) };
@@ -1136,9 +1138,24 @@ def test_the_page_reads_the_costliest_evidence_in_a_moment(values: Values, url: 
     """tests/models/test_models.py's costliest evidence (at an award's size), on the page: V8's engine backtracks as
     Python's does, so a search from every character to the end hung the page for seconds; and the same verdict."""
     started = time.perf_counter()
-    found = values.ask(op="evidence", url=url)["value"]
+    found = values.ask(op="recipient", text=url)["value"]
     assert time.perf_counter() - started < 1.5
-    assert [p.removeprefix("evidence.0.id: ") for p in found] == [p for p in [evidence_problem(url)] if p]
+    try:
+        _no_recipient_data(url)
+        python = None
+    except ValueError as error:
+        python = str(error)
+    assert found == python
+
+
+def test_an_evidence_url_longer_than_any_server_reads_is_refused_by_both(values: Values) -> None:
+    url = "https://example.org/" + "a" * (MAX_EVIDENCE_URL - 20)
+    assert evidence_problem(url) is None
+    assert values.ask(op="evidence", url=url)["value"] == []
+    assert evidence_problem(url + "a") == f"String should have at most {MAX_EVIDENCE_URL} characters"
+    assert values.ask(op="evidence", url=url + "a")["value"] == [
+        f"evidence.0.id: String should have at most {MAX_EVIDENCE_URL} characters"
+    ]
 
 
 @pytest.mark.parametrize("url", REALISTIC_EVIDENCE)

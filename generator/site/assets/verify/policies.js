@@ -708,7 +708,7 @@ function encoded(read, nested = NESTED) {
   return found;
 }
 /** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
-function recipientDataProblem(value) {
+export function recipientDataProblem(value) {
   const read = asRead(value);
   const hidden = encoded(read);
   if (hidden.has(ADDRESS) || namesAnAddress(read)) return `must not contain an email address: ${PRIVACY}`;
@@ -978,6 +978,7 @@ const EVIDENCE = model("EvidenceRef", [
   [
     "id",
     str({
+      max: 8192, // MAX_EVIDENCE_URL: no server reads a longer request line
       pattern: pattern("^https?://\\S+$"),
       after: recipientDataProblem,
     }),
