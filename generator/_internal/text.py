@@ -11,6 +11,7 @@ import unicodedata
 __all__ = [
     "MAX_MARKS",
     "UNSEEN",
+    "drop_ignored",
     "first_unseen",
     "lookalike_key",
     "lookalike_keys",
@@ -100,6 +101,12 @@ _IGNORED = re.compile(
 #: Drawn as a space, though not one to Unicode: BRAILLE PATTERN BLANK.
 _BLANKS = "\u2800"
 _AS_SEEN = str.maketrans(dict.fromkeys(_BLANKS, " "))
+
+
+def drop_ignored(text: str) -> str:
+    """``text`` without what shows as nothing (:data:`_IGNORED`): what a reader sees of an address split by a
+    variation selector or a tag character. The page's dropIgnored."""
+    return _IGNORED.sub("", text)
 
 
 def _as_seen(name: str) -> str:

@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from generator._internal.text import drop_ignored
 from generator._internal.times import (
     PUBLISHED_TIME_PATTERN,
     parse_time,
@@ -379,16 +380,19 @@ def _as_read(value: str) -> str:
     escapes (:data:`_ESCAPED_CODE`) decoded until
     none is left, :data:`_ROUNDS` times at most (``%2540`` is ``%40`` is ``@``, ``&amp;#64;`` is ``&#64;`` is
     ``@``), and the look-alike at signs, tildes and full stops (:data:`READ_AS`), escaped or not, read as ``@``,
-    ``~`` and ``.``. policies.js asRead is the page's copy."""
+    ``~`` and ``.``, and what shows as nothing left out (:func:`~generator._internal.text.drop_ignored`: a tag
+    character, a CJK variation selector, an invisible separator between an address's letters). policies.js asRead
+    is the page's copy."""
     if "%" not in value and "&" not in value and "\\" not in value:  # nothing to undo: the look-alikes alone
-        return value.translate(_LOOKALIKES)
+        return drop_ignored(value.translate(_LOOKALIKES))
     for _ in range(_ROUNDS):
         decoded = _REFERENCE.sub(_referenced, _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value))
         decoded = _ESCAPED_CODE.sub(_code_escaped, decoded)
         if decoded == value:
             break
         value = decoded
-    return _ESCAPED_LOOKALIKE.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode(), value).translate(_LOOKALIKES)
+    read = _ESCAPED_LOOKALIKE.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode(), value)
+    return drop_ignored(read.translate(_LOOKALIKES))
 
 
 #: An earner's verification link (or its fragment): an award hash, ``~`` and a recipient key of 32 hex digits

@@ -711,6 +711,12 @@ HIDDEN_ADDRESSES = [
     "ada\\x40example.org",
     "ada\\u{40}example.org",
     "ada\\uFF20example.org",
+    # Split by what shows as nothing (text.py's default ignorables): a CJK variation selector, the Mongolian vowel
+    # separator, the combining grapheme joiner, a Khmer inherent vowel.
+    "ada@example.o\U000e0100rg",
+    "ada@example.o\u180erg",
+    "ada@example.o\u034frg",
+    "ada@example.o\u17b4rg",
 ]
 HIDDEN_PHONES = [
     "+49 30/1234567",  # apart by a slash (German)

@@ -811,6 +811,11 @@ ADDRESSES = [
     "https://portfolio.example.org/?u=ada@example.o%E2%80%8Drg",
     "https://portfolio.example.org/?u=ada@example.o&#8205;rg",
     "https://portfolio.example.org/?u=ada@example\u2024org",
+    # Evidence may hold characters no text may (a URL's own rule): a tag character, an invisible separator, a
+    # direction mark between its letters are seen as nothing.
+    "https://portfolio.example.org/?u=ada@example.o\U000e0041rg",
+    "https://portfolio.example.org/?u=ada@example.o\u2063rg",
+    "https://portfolio.example.org/?u=ada@example.o\u200erg",
     "https://portfolio.example.org/?u=ada@example\ufe52org",
     "https://portfolio.example.org/?u=ada%40example%E2%80%A4org",
     # In hexadecimal, at either alignment, either case.
@@ -1105,7 +1110,7 @@ RULE_PIECES = [
     *"0123456789abcdefxAFQUY",
     "\u0663", "\u0967", "\uff14", "\U0001d7d8", "\u00b2", "\u2083",
     "\x1c", "\x1f", "\x85", "\u180e", "\u2028", "\u3000", "\ufeff", "\u200d",
-    "\u212a", "\u017f", "\u0130", "\u0131", "\U0001f600", "\U00010400",
+    "\u212a", "\u017f", "\u0130", "\u0131", "\U0001f600", "\U00010400", "\U000e0041", "\U000e0100", "\u034f",
     "\u0440\u0444", "\u4e2d\u6587", "\u00fc", "\uff20", "\uff0e", "\u3002",
     "%20", "%40", "%2B", "%25", "&#64;", "&commat;", "=40", "\\x", "\\u0040", "\\x40", "\\u{40}", "\\uff20", "\\u005c",
     "%20@%20", "+@+", "@%20", "00", "0044",

@@ -16,7 +16,7 @@ import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
 import { canonicalize, wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
-import { SPACE, UNSEEN, byCodePoint, lookalikeKeys, pyRepr as reprOf, pyStrip } from "./text.js";
+import { SPACE, UNSEEN, byCodePoint, dropIgnored, lookalikeKeys, pyRepr as reprOf, pyStrip } from "./text.js";
 
 export const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 export const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
@@ -528,9 +528,9 @@ export function asRead(value) {
     if (decoded === value) break;
     value = decoded;
   }
-  return value
-    .replace(ESCAPED_LOOKALIKE, (escaped) => decodeURIComponent(escaped))
-    .replace(LOOKALIKE_CHAR, (c) => LOOKALIKE.get(c));
+  return dropIgnored(
+    value.replace(ESCAPED_LOOKALIKE, (escaped) => decodeURIComponent(escaped)).replace(LOOKALIKE_CHAR, (c) => LOOKALIKE.get(c)),
+  );
 }
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */

@@ -133,7 +133,9 @@ function caseFold(char) {
 // browsers draw as nothing), and BRAILLE PATTERN BLANK, drawn as a space: Python's _IGNORED and _BLANKS.
 const IGNORED =
   /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
-const asSeen = (name) => String(name).replace(IGNORED, "").replaceAll("\u2800", " ");
+/** `text` without what shows as nothing: Python's drop_ignored. */
+export const dropIgnored = (text) => String(text).replace(IGNORED, "");
+const asSeen = (name) => dropIgnored(name).replaceAll("\u2800", " ");
 
 /**
  * What a reader sees of a name (Python's lookalike_key, which says more): what shows as nothing left out, blanks
