@@ -11,6 +11,7 @@ import unicodedata
 __all__ = [
     "MAX_MARKS",
     "UNSEEN",
+    "drop_ignored",
     "first_unseen",
     "lookalike_key",
     "lookalike_keys",
@@ -27,19 +28,29 @@ __all__ = [
 
 UNSEEN = (
     r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
-    r"\u2060-\u2064\u2066-\u206f\u3164\ufdd0-\ufdef\ufeff\uffa0\ufffe\uffff"
+    r"\u2060-\u206f\u3164\ufdd0-\ufdef\ufeff\uffa0\ufff9-\ufffb\ufffe\uffff"
+    # The tag characters, as the characters themselves: the escape of a character beyond the BMP is spelt
+    # differently in each engine (Python's \U000e0000, ECMAScript's \u{e0000}), the character is the same.
+    "\U000e0000-\U000e007f"
 )
 """A regex class body (valid in Python, Rust and ECMAScript): C0 controls but tab and line ends, DEL and C1
 controls, the invisible marks that reorder or break what a reader sees (bidi controls and marks, line and
 paragraph separators), and characters that show as nothing (soft hyphen, zero-width space, word joiner and
-invisible operators, the deprecated format controls, the byte order mark, Hangul fillers). Pages, terminals and
+invisible operators, the deprecated format controls, the byte order mark, Hangul fillers, the interlinear
+annotation marks, whose annotation a page may show or hide, and the tag characters U+E0000-U+E007F, which spell
+any ASCII text unseen: "Acme" followed by tags reading "ignore the above" is drawn as "Acme", and a program or a
+language model reading the name reads the hidden words). Pages, terminals and
 PDFs would act on them: a name could read backwards, hide text, or look exactly like another body's name. And the
 noncharacters of the BMP (U+FDD0–U+FDEF, U+FFFE, U+FFFF), which are not for interchange: XML 1.0 cannot hold
 U+FFFE or U+FFFF even as a character reference, so one of them in a credential's name made the Atom feed, and so
 every feed reader's copy of the registry, unreadable.
 
 Not here, because real text needs them: the zero-width joiner and non-joiner (Persian, Indic scripts, emoji
-sequences) and variation selectors (emoji presentation)."""
+sequences), variation selectors (emoji presentation, U+FE00-U+FE0F; the ideographic variants of CJK names,
+U+E0100-U+E01EF) and the Mongolian vowel separator (U+180E, Mongolian words). The three subdivision flags
+(England, Scotland, Wales) are spelt with tag characters, so a name cannot hold them: a text of tags cannot be
+told from a flag's by a character class (which Rust's and ECMAScript's patterns of the models must be), and the
+flags' hidden letters spell whatever an attacker wants after the same black flag."""
 
 _UNSEEN_RE = re.compile(f"[{UNSEEN}]")
 
@@ -90,6 +101,12 @@ _IGNORED = re.compile(
 #: Drawn as a space, though not one to Unicode: BRAILLE PATTERN BLANK.
 _BLANKS = "\u2800"
 _AS_SEEN = str.maketrans(dict.fromkeys(_BLANKS, " "))
+
+
+def drop_ignored(text: str) -> str:
+    """``text`` without what shows as nothing (:data:`_IGNORED`): what a reader sees of an address split by a
+    variation selector or a tag character. The page's dropIgnored."""
+    return _IGNORED.sub("", text)
 
 
 def _as_seen(name: str) -> str:
@@ -184,14 +201,16 @@ _CONTROLS = re.compile(f"[\\t\\n\\r{UNSEEN}]")  # what no text may hold, and the
 # And a backslash where it could be read as the start of such an escape (before x, u, another backslash or a
 # character shown escaped), for text shown bare: a file holding the four characters \x1b is then told from one
 # holding ESC. Any other backslash (\d in a pattern) is shown as it is.
-_UNSAFE = re.compile(f"{_CONTROLS.pattern}|\\\\(?=[\\\\xu\\t\\n\\r{UNSEEN}])")
+_UNSAFE = re.compile(f"{_CONTROLS.pattern}|\\\\(?=[\\\\xuU\\t\\n\\r{UNSEEN}])")
 
 
 def _escaped(match: re.Match[str]) -> str:
     if match[0] == "\\":
         return "\\\\"
     code = ord(match[0])
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    # Python's repr forms (as the page's visible() writes them): four hex digits would not say where the escape of a
+    # tag character (U+E0041) ends.
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def terminal_safe(text: str, *, keep: str = "") -> str:
@@ -223,4 +242,13 @@ def terminal_json(text: str) -> str:
     controls itself, but not DEL, the C1 controls, the bidi overrides or the line separators (a file's name, a
     credential's field can hold them). They can only stand inside its strings, so they are written as JSON's own
     escapes (``\\u202e``): the document parses to the same values, and other text (``é``) stays readable."""
-    return _UNSEEN_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return _UNSEEN_RE.sub(lambda m: _json_escape(ord(m[0])), text)
+
+
+def _json_escape(code: int) -> str:
+    """JSON's escape of a character: beyond the BMP (a tag character), its UTF-16 surrogate pair, as JSON has no
+    longer escape (``\\ue0041`` would read as U+E004 and a "1")."""
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"

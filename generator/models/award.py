@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from generator._internal.text import drop_ignored
 from generator._internal.times import (
     PUBLISHED_TIME_PATTERN,
     parse_time,
@@ -44,6 +45,7 @@ from generator.models._base import NOT_A_TIME, Instant, PlainText, StrictModel
 
 __all__ = [
     "AWARD_CONTEXT",
+    "MAX_EVIDENCE_URL",
     "RECIPIENT_KEY_IN_TEXT",
     "URN_UUID",
     "AchievementRef",
@@ -317,6 +319,9 @@ _ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
 #: are those of the characters that spell an address, a link's ``~`` and an escape.
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|period|tilde|amp|percnt|num|sol));")
 _NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt": "%", "num": "#", "sol": "/"}
+#: A JSON, JavaScript or Python escape typed out (``ada\\u0040example.org``, ``\\x40``, ``\\u{40}``): a program
+#: that reads the text undoes it. Undone, as a reference is, for printable ASCII and the look-alikes only.
+_ESCAPED_CODE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2}))")
 #: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
 #: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
 #: by ``~``); the fullwidth and small plus signs and the fullwidth digits (a phone number typed with a CJK
@@ -359,24 +364,35 @@ def _referenced(match: re.Match[str]) -> str:
 _LOOKALIKE_CHARS = frozenset(c for chars in READ_AS.values() for c in chars)
 
 
+def _code_escaped(match: re.Match[str]) -> str:
+    code = int(next(group for group in match.groups() if group is not None), 16)
+    char = chr(code) if code <= 0x10FFFF else ""
+    return char if 0x20 <= code <= 0x7E or char in _LOOKALIKE_CHARS else match[0]
+
+
 #: How many times :func:`_as_read` undoes escapes and references at most: a tool escaping twice or thrice is seen,
 #: and no reader undoes more; each round reads the whole text, so ``%2525…2540`` undone to the end was quadratic.
 _ROUNDS = 8
 
 
 def _as_read(value: str) -> str:
-    """``value`` as a reader (or a browser) reads it: ASCII escapes and HTML character references decoded until
+    """``value`` as a reader (or a browser) reads it: ASCII escapes, HTML character references and typed-out code
+    escapes (:data:`_ESCAPED_CODE`) decoded until
     none is left, :data:`_ROUNDS` times at most (``%2540`` is ``%40`` is ``@``, ``&amp;#64;`` is ``&#64;`` is
     ``@``), and the look-alike at signs, tildes and full stops (:data:`READ_AS`), escaped or not, read as ``@``,
-    ``~`` and ``.``. policies.js asRead is the page's copy."""
-    if "%" not in value and "&" not in value:  # no escape nor reference to undo: the look-alikes alone
-        return value.translate(_LOOKALIKES)
+    ``~`` and ``.``, and what shows as nothing left out (:func:`~generator._internal.text.drop_ignored`: a tag
+    character, a CJK variation selector, an invisible separator between an address's letters). policies.js asRead
+    is the page's copy."""
+    if "%" not in value and "&" not in value and "\\" not in value:  # nothing to undo: the look-alikes alone
+        return drop_ignored(value.translate(_LOOKALIKES))
     for _ in range(_ROUNDS):
         decoded = _REFERENCE.sub(_referenced, _ESCAPED_ASCII.sub(lambda m: chr(int(m.group(1), 16)), value))
+        decoded = _ESCAPED_CODE.sub(_code_escaped, decoded)
         if decoded == value:
             break
         value = decoded
-    return _ESCAPED_LOOKALIKE.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode(), value).translate(_LOOKALIKES)
+    read = _ESCAPED_LOOKALIKE.sub(lambda m: bytes.fromhex(m[0].replace("%", "")).decode(), value)
+    return drop_ignored(read.translate(_LOOKALIKES))
 
 
 #: An earner's verification link (or its fragment): an award hash, ``~`` and a recipient key of 32 hex digits
@@ -391,8 +407,9 @@ RECIPIENT_KEY_IN_TEXT = re.compile(
 _PHONE_GAP = r"[ .()/\-\u00a0\u202f\u2010-\u2015]{0,2}"
 #: A phone number in a published string: written internationally (``+``, the country, then seven to fourteen more
 #: digits, :data:`_PHONE_GAP` between them), not within a word or a ``+``-joined query; or a ``tel:`` link; or in
-#: national form where the text names it a phone (``phone: 07700 900123``, ``Tel. 030/1234567``: digits alone are as
-#: often an order's or a case's number, so they are not refused) or in North America's ``(212) 555-0123``, a shape
+#: national form, or international with ``00`` for ``+``, where the text names it a phone (``phone: 07700 900123``,
+#: ``Tel. 030/1234567``, ``phone: 0044 7700 900123``: digits alone, zero-padded ones too, are as often an order's or
+#: a case's number, so they are not refused) or in North America's ``(212) 555-0123``, a shape
 #: no other number takes; or WhatsApp's link to one (``wa.me/447700900123``). Fullwidth, Arabic-Indic, Persian and
 #: Devanagari digits and plus signs are read as ASCII first (:data:`READ_AS`). Explicit classes only: policies.js
 #: PHONE_IN_TEXT reads it alike. What is found is then told from numbers that are no phone's
@@ -403,7 +420,7 @@ PHONE_IN_TEXT = re.compile(
     r"|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]"
     r"|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])"
     r"(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}"  # "phone_number=", as a query names it
-    r"\(?0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13}(?![0-9])"
+    r"\(?(?:00[1-9](?:" + _PHONE_GAP + r"[0-9]){7,14}|0?[1-9](?:" + _PHONE_GAP + r"[0-9]){6,13})(?![0-9])"
     r"|(?<![0-9])\([2-9][0-9]{2}\) ?[2-9][0-9]{2}[ .\-][0-9]{4}(?![0-9])"
     r"|(?<![A-Za-z0-9.\-])[Ww][Aa]\.[Mm][Ee]/\+?[1-9][0-9]{6,14}(?![0-9])"
 )
@@ -493,13 +510,28 @@ _QUOTED_PRINTABLE = re.compile(
 )
 
 
+#: An ``@`` spaced out (``ada @ example.org``, ``ada@ example.org``, a form's ``ada+@+example.org``), a harvester's
+#: dodge any reader undoes. Spaced before it only (``by @acme.bsky.social``) it is a handle, and not refused. Its
+#: local part is the one character before (linear, as :data:`_EMAIL_IN_TEXT`). policies.js SPACED_AT.
+_SPACED_AT = re.compile(
+    r"(?<=[A-Za-z0-9._%+\-])(?:[ +\u00a0]{1,3}@|@(?=[ +\u00a0]))[ +\u00a0]{1,3}"
+    + _LABEL
+    + r"(?:\."
+    + _LABEL
+    + r")*\.[A-Za-z]{2,}"
+)
+
+
 def _names_an_address(read: str) -> bool:
     """Whether ``read`` (a string as read: :func:`_as_read`) holds an email address: as typed
-    (:data:`_EMAIL_IN_TEXT`), spelt out (:data:`_SPELT_OUT`) or quoted-printable (:data:`_QUOTED_PRINTABLE`); the
-    ``@`` that names no person aside (:data:`_NO_PERSON`). Encoded ones: :func:`_encoded`."""
+    (:data:`_EMAIL_IN_TEXT`, :data:`_SPACED_AT`), spelt out (:data:`_SPELT_OUT`) or quoted-printable
+    (:data:`_QUOTED_PRINTABLE`); the ``@`` that names no person aside (:data:`_NO_PERSON`). Encoded ones:
+    :func:`_encoded`."""
     read = _NO_PERSON.sub(" ", read)
     return bool(
-        ("@" in read and _EMAIL_IN_TEXT.search(read)) or _SPELT_OUT.search(read) or _QUOTED_PRINTABLE.search(read)
+        ("@" in read and (_EMAIL_IN_TEXT.search(read) or _SPACED_AT.search(read)))
+        or _SPELT_OUT.search(read)
+        or _QUOTED_PRINTABLE.search(read)
     )
 
 
@@ -517,6 +549,12 @@ _IDN_LETTER = r"\u00c0-\u02af\u0370-\u1fff\u2c00-\ud7ff"
 _ADDRESS_DECODED = re.compile(  # its local part one character before the "@", as in _EMAIL_IN_TEXT: linear
     rf"(?<=[A-Za-z0-9._%+-])@[A-Za-z0-9{_IDN_LETTER}-]+(?:\.[A-Za-z0-9{_IDN_LETTER}-]+)*\.(?:[A-Za-z]{{2,}}|[{_IDN_LETTER}]{{2,}})"
 )
+#: A run of base32 letters in one case (RFC 4648's alphabet, as TOTP secrets and filename-safe tokens write bytes;
+#: text of mixed case is none) long enough to hold an address (``a@b.co`` is 10 of them).
+_BASE32_RUN = re.compile(r"[A-Z2-7]{10,}|[a-z2-7]{10,}")
+#: Base32's characters left over that make no byte (1, 3 or 6 of a group of 8): dropped, as policies.js base32 drops
+#: their bits.
+_BASE32_SPARE = {1: 1, 3: 1, 6: 1}
 #: What any of those runs starts with: a decoded text without one (most are) is not searched again.
 _MAYBE_ENCODED = re.compile(r"[A-Za-z0-9+/_-]{8}|[0-9A-Fa-f]{2}[:\- ,][0-9A-Fa-f]{2}|\\x[0-9A-Fa-f]{2}")
 #: How deep base64 within base64 is read (base64 of base64 of base64 at most).
@@ -524,12 +562,16 @@ _NESTED = 2
 
 
 def _decoded_texts(raw: bytes) -> list[str]:
-    """``raw`` read as text: as UTF-8, and as UTF-16 of either byte order (as Windows and .NET tools write text),
-    what is not text replaced. UTF-16 only when ``raw`` could hold an address so: an ``@``, and every ASCII
-    character, has a zero byte in UTF-16, and its look-alikes (``＠``, ``﹫``) a byte 0xFF or 0xFE."""
+    """``raw`` read as text: as UTF-8, as UTF-16 of either byte order (as Windows and .NET tools write text) and
+    as UTF-32 of either (as a program dumping code points writes it), what is not text replaced. UTF-16 only when
+    ``raw`` could hold an address so: an ``@``, and every ASCII character, has a zero byte in UTF-16, and its
+    look-alikes (``＠``, ``﹫``) a byte 0xFF or 0xFE; UTF-32 only when it holds two zero bytes together, as every
+    character of the BMP has in UTF-32. policies.js decodedTexts (its own UTF-32 decoder: browsers have none)."""
     texts = [raw.decode("utf-8", "replace")]
     if b"\0" in raw or b"\xff" in raw or b"\xfe" in raw:
         texts += [raw.decode("utf-16-le", "replace"), raw.decode("utf-16-be", "replace")]
+    if b"\0\0" in raw:
+        texts += [raw.decode("utf-32-le", "replace"), raw.decode("utf-32-be", "replace")]
     return texts
 
 
@@ -556,14 +598,14 @@ def _found_decoded(raw: bytes, nested: int, found: set[str]) -> None:
 
 def _encoded(read: str, nested: int = _NESTED) -> set[str]:
     """What a run of base64 or base64url in ``read`` (a string as read: :func:`_as_read`) names when it decodes, at
-    any of its four alignments, whole or each part between its ``/``, to text (UTF-8 or UTF-16, what is not text
-    replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) or a phone
-    number as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``),
+    any of its four alignments, whole or each part between its ``/``, to text (UTF-8, UTF-16 or UTF-32, what is not
+    text replaced: :func:`_decoded_texts`) that holds an email address (its domain ASCII or internationalized) or a
+    phone number as :func:`_as_read` reads it (``ada%40example.org``, ``ada&#64;example.org``, ``ada＠example.org``),
     itself or in base64 again (:data:`_NESTED` levels); or a run of hexadecimal digits, at either alignment, or of
-    hexadecimal pairs apart, to such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or
-    ``?u=616461406578…``) names ``ada@example.org`` to anyone who decodes it, a token's
-    ``{"phone_number":"+447700900123"}`` a phone. One pass finds both (each decoding read once).
-    policies.js encoded is the page's copy."""
+    hexadecimal pairs apart, or of base32 in one case (:data:`_BASE32_RUN`) at any of its eight alignments, to
+    such text: a portfolio tool's ``?u=YWRhQGV4YW1wbGUub3Jn`` (or ``?u=616461406578…``) names ``ada@example.org``
+    to anyone who decodes it, a token's ``{"phone_number":"+447700900123"}`` a phone. One pass finds both (each
+    decoding read once). policies.js encoded is the page's copy."""
     found: set[str] = set()
     for run in _BASE64_RUN.findall(read):
         for part in (run, *run.split("/")) if "/" in run else (run,):  # a run without "/" once, not twice
@@ -580,6 +622,12 @@ def _encoded(read: str, nested: int = _NESTED) -> set[str]:
             _found_decoded(bytes.fromhex(run[start : len(run) - (len(run) - start) % 2]), 0, found)
     for run in _HEX_PAIRS.findall(read):
         _found_decoded(bytes.fromhex(re.sub(r"\\x|[:\- ,]", "", run)), 0, found)
+    for run in _BASE32_RUN.findall(read):
+        for start in range(8):  # a group is 8 characters: other base32 before it shifts the bytes
+            chunk = run[start:].upper()
+            chunk = chunk[: len(chunk) - _BASE32_SPARE.get(len(chunk) % 8, 0)]
+            if len(chunk) >= 10:
+                _found_decoded(base64.b32decode(chunk + "=" * (-len(chunk) % 8)), 0, found)
     return found
 
 
@@ -607,10 +655,18 @@ def _no_recipient_data(value: str) -> str:
     return value
 
 
+#: The longest evidence URL: most servers refuse a longer request line (Apache's 8,190 bytes, nginx's 8 KiB), so
+#: a longer URL opens nothing and is only room for free text published beside the award. A signed storage URL
+#: (S3's with a session token, Google Cloud Storage's) is well within it. policies.js EVIDENCE's max.
+MAX_EVIDENCE_URL = 8192
+
+
 class EvidenceRef(_AwardModel):
     """Evidence: a URL. It is published with the award, so it may not contain an email address."""
 
-    id: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_no_recipient_data)]
+    id: Annotated[
+        str, Field(pattern=r"^https?://\S+$", max_length=MAX_EVIDENCE_URL), AfterValidator(_no_recipient_data)
+    ]
     type: list[Literal["Evidence"]]
 
 

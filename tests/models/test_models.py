@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import time
 from typing import Any
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 
 from generator._internal.times import PUBLISHED_TIME_PATTERN
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
-from generator.models.award import Award, RevocationEntry
+from generator.models.award import MAX_EVIDENCE_URL, Award, RevocationEntry, _no_recipient_data
 
 DEFINITION: dict[str, Any] = {
     "id": "sql",
@@ -606,7 +607,7 @@ def test_text_in_any_script_with_tabs_and_emoji_is_accepted(text: str) -> None:
         # Neither does a spacing mark (U+0903 DEVANAGARI SIGN VISARGA) nor an invisible format character (U+E0020
         # TAG SPACE): both extend the letter's cluster, and the marks after them stack on the same letter.
         (("\u0301" * 6 + "\u0903") * 3, 14),
-        (("\u0301" * 6 + "\U000e0020") * 3, 14),
+        (("\u0301" * 6 + "\U0001d173") * 3, 14),
     ],
     ids=["above", "enclosing", "joined", "spacing-mark-between", "format-character-between"],
 )
@@ -686,7 +687,13 @@ HIDDEN_ADDRESSES = [
     "ada@b\u00fccher.de".encode().hex(),  # in hexadecimal
     _b64("ada@example.org".encode("utf-16-le")),  # UTF-16 (as Windows tools write text), in base64
     _b64("ada@example.org".encode("utf-16-be")),
+    _b64("ada@example.org".encode("utf-32-le")),  # UTF-32, as a program dumping code points writes it
+    _b64("ada@example.org".encode("utf-32")),  # its byte order mark first
+    _b64("ada@example.org".encode("utf-32-be")),
     _b64(_b64(_b64("ada@example.org"))),  # base64 of base64 of base64
+    base64.b32encode(b"ada@example.org").decode(),  # base32 (a TOTP tool's or a filename-safe token's alphabet)
+    base64.b32encode(b"ada@example.org!").decode().lower().rstrip("="),  # lower case, unpadded
+    "MFSGC" + base64.b32encode(b"ada@example.org").decode(),  # after other base32
     "61:64:61:40:65:78:61:6d:70:6c:65:2e:6f:72:67",  # hex pairs apart, as a dump writes them
     "61 64 61 40 65 78 61 6d 70 6c 65 2e 6f 72 67",
     "\\x61\\x64\\x61\\x40\\x65\\x78\\x61\\x6d\\x70\\x6c\\x65\\x2e\\x6f\\x72\\x67",
@@ -698,6 +705,18 @@ HIDDEN_ADDRESSES = [
     "ada at example dot org",
     "ada+at+example+dot+org",  # a form's query, where "+" is a space
     "ada+[at]+example.org",
+    "ada @ example.org",  # the "@" spaced out, as a harvester's dodge writes it
+    "ada@ example.org",
+    "ada\\u0040example.org",  # a JSON or JavaScript escape, typed out (a program's reader undoes it)
+    "ada\\x40example.org",
+    "ada\\u{40}example.org",
+    "ada\\uFF20example.org",
+    # Split by what shows as nothing (text.py's default ignorables): a CJK variation selector, the Mongolian vowel
+    # separator, the combining grapheme joiner, a Khmer inherent vowel.
+    "ada@example.o\U000e0100rg",
+    "ada@example.o\u180erg",
+    "ada@example.o\u034frg",
+    "ada@example.o\u17b4rg",
 ]
 HIDDEN_PHONES = [
     "+49 30/1234567",  # apart by a slash (German)
@@ -711,8 +730,12 @@ HIDDEN_PHONES = [
     "+\u096a\u096a\u096d\u096d\u0966\u0966\u096f\u0966\u0966\u0967\u0968\u0969",  # Devanagari digits
     "phone_number=07700900123",  # a query's parameter
     "https://wa.me/447700900123",  # WhatsApp's link to a number
+    "phone: 0044 7700 900123",  # international with 00 for "+", named as a phone
+    "Tel. 0049 30 1234567",
+    "mobile=00447700900123",
     _b64("+447700900123"),  # encoded as addresses are: base64, hex, a token's claim
     b"+447700900123".hex(),
+    base64.b32encode(b"+447700900123").decode().rstrip("="),
     "eyJhbGciOiJub25lIn0." + _b64(b'{"phone_number":"+447700900123"}').replace("+", "-").replace("/", "_") + ".",
 ]
 #: Text that names nobody, each of which was refused.
@@ -736,6 +759,11 @@ NAMES_NOBODY = [
     "https://lab.example.org/cell-1234567",  # a word of a phone's in a path's slug, digits after it
     "https://apps.example.org/mobile-2024-0001234",
     "Presented at events.example.org",  # " at " and a host: a place, not an address
+    "Presented @ PyCon 2024",  # a spaced "@" before no host
+    "Shared by @acme.bsky.social",  # a handle (a space before the "@" only)
+    "https://p.example.org/invoice/0044770090012345",  # 00 and digits, named as no phone: a zero-padded number
+    "https://p.example.org/?id=0049%2030%201234567",
+    "C:\\users\\xavier\\u2014notes",  # backslashes before no escape of a printable character
 ]
 
 
@@ -761,16 +789,35 @@ HEAVY_EVIDENCE = {
     "phone words with _number": "https://p.example.org/?u=" + "phone_number=1" * (_LONG // 14),
     "base64 of digits, many runs": "https://p.example.org/?u=" + (_b64("12345678") + ".") * (_LONG // 12),
     "base64 of base64 of digits": "https://p.example.org/?u=" + _b64(_b64("1234567." * (_LONG // 16))),
+    "spaced @ then dots": "https://p.example.org/?u=a%20@%20" + "a." * (_LONG // 2),
+    "many spaced @": "https://p.example.org/?u=" + "a+@+" * (_LONG // 4),
+    "typed escapes of backslashes": "https://p.example.org/?u=" + "\\u005c" * (_LONG // 6) + "u0040",
+    "base64 of zero bytes": "https://p.example.org/?u=" + "A" * _LONG,
+    "UTF-32 of base64": "https://p.example.org/?u=" + _b64(("QUFB" * (_LONG // 24)).encode("utf-32-le")),
+    "base32 runs": "https://p.example.org/?u=" + "GEZDGNBVGY3TQOJQ." * (_LONG // 17),
+    "phone words with 00": "https://p.example.org/?u=" + "phone:0012345678" * (_LONG // 16),
 }
 
 
 @pytest.mark.parametrize("url", HEAVY_EVIDENCE.values(), ids=HEAVY_EVIDENCE.keys())
 def test_the_costliest_evidence_is_read_in_a_moment(url: str) -> None:
+    """The search itself, over text of an award's size: evidence is held to MAX_EVIDENCE_URL characters first, but
+    the search must not rest on that limit (nor on a reason's 300)."""
     # CPU time, not wall time: another process on the machine slows the wall clock, never this count (a search from
     # every character to the end took 24-35 s of it; linear, these take some 0.2 s).
     started = time.process_time()
-    errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]})
+    with contextlib.suppress(ValueError):
+        _no_recipient_data(url)
     assert time.process_time() - started < 1.5
+
+
+def test_an_evidence_url_longer_than_any_server_reads_is_refused() -> None:
+    """Evidence is a link a reader opens: a URL beyond 8,192 characters is one most servers refuse to read (their
+    request line's limit), so it is no evidence, only room for 60 KiB of free text beside the award."""
+    url = "https://example.org/" + "a" * (MAX_EVIDENCE_URL - 20)
+    assert errors(Award, {"evidence": [{"id": url, "type": ["Evidence"]}]}) == errors(Award, {})
+    found = errors(Award, {"evidence": [{"id": url + "a", "type": ["Evidence"]}]})
+    assert ("evidence.0.id", f"String should have at most {MAX_EVIDENCE_URL} characters") in found, found
 
 
 _JWT = (
@@ -865,6 +912,9 @@ REALISTIC_EVIDENCE = [
     "https://example.org/math/1.5x10^3",
     "https://example.org/at-a-glance/dot-net-core/",
     "https://news.example.org/2024/01/15/apple-at-ces-dot-com-era",
+    "https://example.org/otp?secret=JBSWY3DPEHPK3PXP&issuer=ACME",  # a base32 secret of no address
+    "https://example.org/docs/README/CONTRIBUTING/INTERNATIONALIZATION",
+    "https://example.org/w/supercalifragilisticexpialidocious-antidisestablishmentarianism",
 ]
 
 

@@ -45,7 +45,7 @@ from generator.crypto.multibase import b58encode, multibase_encode
 from generator.errors import CryptoError, UsageError
 from generator.load import load_registry
 from generator.models import PublicKey
-from generator.models.award import _as_read
+from generator.models.award import MAX_EVIDENCE_URL, _as_read, _no_recipient_data
 from generator.publish.verifydata import key_record
 from generator.verify import Verifier
 from generator.verify.keys import window_problem
@@ -78,7 +78,8 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 RUNNER = r"""
 import { createInterface } from "node:readline";
 import {
-  asRead, parseTime, profileProblems, publishedTimeProblem, validFromBeforeKey, validityWindowProblem, windowProblem,
+  asRead, parseTime, profileProblems, publishedTimeProblem, recipientDataProblem, validFromBeforeKey,
+  validityWindowProblem, windowProblem,
 } from "./verify/policies.js";
 import { decodeList, parseIndex, parseListUrl, StatusListError } from "./verify/statuslist.js";
 import { tooDeep } from "./verify/verifier.js";
@@ -91,6 +92,7 @@ async function handle(req) {
   if (req.op === "key start") return { value: validFromBeforeKey({ validFrom: req.when }, req.record) };
   if (req.op === "deep") return { value: tooDeep(req.text) };
   if (req.op === "read") return { value: asRead(req.text) };
+  if (req.op === "recipient") return { value: recipientDataProblem(req.text) };
   if (req.op === "evidence") {
     const doc = { evidence: [{ id: req.url, type: ["Evidence"] }] };
     return { value: profileProblems(doc, ["a", "b"]).filter((p) => p.startsWith("evidence.")) };
@@ -809,6 +811,11 @@ ADDRESSES = [
     "https://portfolio.example.org/?u=ada@example.o%E2%80%8Drg",
     "https://portfolio.example.org/?u=ada@example.o&#8205;rg",
     "https://portfolio.example.org/?u=ada@example\u2024org",
+    # Evidence may hold characters no text may (a URL's own rule): a tag character, an invisible separator, a
+    # direction mark between its letters are seen as nothing.
+    "https://portfolio.example.org/?u=ada@example.o\U000e0041rg",
+    "https://portfolio.example.org/?u=ada@example.o\u2063rg",
+    "https://portfolio.example.org/?u=ada@example.o\u200erg",
     "https://portfolio.example.org/?u=ada@example\ufe52org",
     "https://portfolio.example.org/?u=ada%40example%E2%80%A4org",
     # In hexadecimal, at either alignment, either case.
@@ -892,11 +899,13 @@ def test_python_and_the_browser_find_the_same_encoded_addresses(
 )
 @example(before="", text="ada@example.org", after="", encoding="utf-8", depth=3)
 @example(before="", text="\ud800a@b.co", after="", encoding="utf-16-be", depth=1)
+@example(before="", text="\ud800a@b.co\U0010ffff", after="A", encoding="utf-32-le", depth=1)
+@example(before="A", text="\ufeffa@b.co", after="", encoding="utf-32-be", depth=2)
 @given(
     before=st.text(alphabet="Aa0+/_-=.", max_size=4),
     text=st.text(alphabet="ab.@_-%40&#;\uff20\u00e9\u0440\u0444\u4e2d\ufeff\ufffe", max_size=20) | st.text(max_size=12),
     after=st.text(alphabet="Aa0+/_-=.", max_size=4),
-    encoding=st.sampled_from(["utf-8", "utf-16-le", "utf-16-be"]),
+    encoding=st.sampled_from(["utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]),
     depth=st.integers(1, 4),
 )
 def test_python_and_the_browser_find_the_same_addresses_in_utf16_idn_and_nested_base64(
@@ -973,6 +982,28 @@ def test_python_and_the_browser_find_the_same_addresses_in_hexadecimal(
     encoded = "".join(apart + p for p in pairs) if apart == "\\x" else apart.join(pairs)
     url = f"https://p.example.org/?u={before}{encoded}"
     _found_alike(values, url, "must not contain an email address")
+
+
+@settings(max_examples=400, deadline=None)
+@example(before="", text="ada@example.org", lower=False, padded=True)
+@example(before="MFSGC", text="a@b.co\u0440", lower=True, padded=False)
+@given(
+    before=st.text(alphabet="A27a", max_size=9),
+    text=st.text(alphabet="ab.@%40\uff20\u0440+1234567", max_size=20)
+    | st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
+    lower=st.booleans(),
+    padded=st.booleans(),
+)
+def test_python_and_the_browser_find_the_same_addresses_in_base32(
+    values: Values, before: str, text: str, lower: bool, padded: bool
+) -> None:
+    """Base32, either case, padded or not, after other base32 letters (any of its eight alignments): one reading."""
+    raw = text.encode("latin-1") if all(ord(c) < 256 for c in text) and not text.isascii() else text.encode()
+    encoded = base64.b32encode(raw).decode()
+    encoded = before + (encoded if padded else encoded.rstrip("="))
+    url = f"https://p.example.org/?u={encoded.lower() if lower else encoded}"
+    _found_alike(values, url, "must not contain an email address")
+    _found_alike(values, url, "must not contain a phone number")
 
 
 @pytest.mark.parametrize(
@@ -1079,9 +1110,10 @@ RULE_PIECES = [
     *"0123456789abcdefxAFQUY",
     "\u0663", "\u0967", "\uff14", "\U0001d7d8", "\u00b2", "\u2083",
     "\x1c", "\x1f", "\x85", "\u180e", "\u2028", "\u3000", "\ufeff", "\u200d",
-    "\u212a", "\u017f", "\u0130", "\u0131", "\U0001f600", "\U00010400",
+    "\u212a", "\u017f", "\u0130", "\u0131", "\U0001f600", "\U00010400", "\U000e0041", "\U000e0100", "\u034f",
     "\u0440\u0444", "\u4e2d\u6587", "\u00fc", "\uff20", "\uff0e", "\u3002",
-    "%20", "%40", "%2B", "%25", "&#64;", "&commat;", "=40", "\\x",
+    "%20", "%40", "%2B", "%25", "&#64;", "&commat;", "=40", "\\x", "\\u0040", "\\x40", "\\u{40}", "\\uff20", "\\u005c",
+    "%20@%20", "+@+", "@%20", "00", "0044",
     "at", "AT", "dot", "[at]", "(at)", "%20at%20", "%20dot%20", "[dot]",
     "phone", "Tel.", "mobile", "cell", "fax", "no", "Nr", "tel:",
     "+1", "+44", "+49", "7700", "900123", "(212)", "555", "0123", "+52.5200066", "+13.4049540",
@@ -1111,9 +1143,24 @@ def test_the_page_reads_the_costliest_evidence_in_a_moment(values: Values, url: 
     """tests/models/test_models.py's costliest evidence (at an award's size), on the page: V8's engine backtracks as
     Python's does, so a search from every character to the end hung the page for seconds; and the same verdict."""
     started = time.perf_counter()
-    found = values.ask(op="evidence", url=url)["value"]
+    found = values.ask(op="recipient", text=url)["value"]
     assert time.perf_counter() - started < 1.5
-    assert [p.removeprefix("evidence.0.id: ") for p in found] == [p for p in [evidence_problem(url)] if p]
+    try:
+        _no_recipient_data(url)
+        python = None
+    except ValueError as error:
+        python = str(error)
+    assert found == python
+
+
+def test_an_evidence_url_longer_than_any_server_reads_is_refused_by_both(values: Values) -> None:
+    url = "https://example.org/" + "a" * (MAX_EVIDENCE_URL - 20)
+    assert evidence_problem(url) is None
+    assert values.ask(op="evidence", url=url)["value"] == []
+    assert evidence_problem(url + "a") == f"String should have at most {MAX_EVIDENCE_URL} characters"
+    assert values.ask(op="evidence", url=url + "a")["value"] == [
+        f"evidence.0.id: String should have at most {MAX_EVIDENCE_URL} characters"
+    ]
 
 
 @pytest.mark.parametrize("url", REALISTIC_EVIDENCE)

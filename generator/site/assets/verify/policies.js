@@ -16,7 +16,7 @@ import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
 import { canonicalize, wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
-import { SPACE, UNSEEN, byCodePoint, lookalikeKeys, pyRepr as reprOf, pyStrip } from "./text.js";
+import { SPACE, UNSEEN, byCodePoint, dropIgnored, lookalikeKeys, pyRepr as reprOf, pyStrip } from "./text.js";
 
 export const VC2_CONTEXT_URL = "https://www.w3.org/ns/credentials/v2";
 export const OB3_CONTEXT_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
@@ -506,6 +506,13 @@ function referenced(whole, decimal, hexadecimal, name) {
   const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
   return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
 }
+// _ESCAPED_CODE: a JSON, JavaScript or Python escape typed out (\u0040, \u{40}, \x40), undone as a reference is.
+const ESCAPED_CODE = /\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2}))/g;
+function codeEscaped(whole, four, braced, two) {
+  const code = parseInt(four ?? braced ?? two, 16);
+  const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
+  return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
+}
 // _ROUNDS: how many times asRead undoes escapes and references at most (each round reads the whole text).
 const ROUNDS = 8;
 /**
@@ -516,13 +523,14 @@ export function asRead(value) {
   for (let round = 0; round < ROUNDS; round++) {
     const decoded = value
       .replace(/%([0-7][0-9A-Fa-f])/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
-      .replace(REFERENCE, referenced);
+      .replace(REFERENCE, referenced)
+      .replace(ESCAPED_CODE, codeEscaped);
     if (decoded === value) break;
     value = decoded;
   }
-  return value
-    .replace(ESCAPED_LOOKALIKE, (escaped) => decodeURIComponent(escaped))
-    .replace(LOOKALIKE_CHAR, (c) => LOOKALIKE.get(c));
+  return dropIgnored(
+    value.replace(ESCAPED_LOOKALIKE, (escaped) => decodeURIComponent(escaped)).replace(LOOKALIKE_CHAR, (c) => LOOKALIKE.get(c)),
+  );
 }
 const PRIVACY = "recipients are published only as a hash keyed with a secret recipient key (docs/privacy.md)";
 /** An earner's verification link in a published string: RECIPIENT_KEY_IN_TEXT. */
@@ -535,7 +543,8 @@ const PHONE_IN_TEXT = new RegExp(
     `|[Tt][Ee][Ll]:\\+?[0-9](?:${PHONE_GAP}[0-9]){6,14}` +
     "|(?<![A-Za-z])(?:[Pp][Hh][Oo][Nn][Ee]|[Tt][Ee][Ll](?:[Ee][Pp][Hh][Oo][Nn][Ee]|[Ee][Ff][Oo][Nn])?|[Mm][Oo][Bb][Ii][Ll][Ee]" +
     "|[Cc][Ee][Ll][Ll]|[Hh][Aa][Nn][Dd][Yy]|[Ff][Aa][Xx]|[Ww][Hh][Aa][Tt][Ss][Aa][Pp][Pp])" +
-    `(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}\\(?0?[1-9](?:${PHONE_GAP}[0-9]){6,13}(?![0-9])` +
+    `(?:[ .:=]|_?[Nn][Oo]|_?[Nn][Rr]|_?[Nn][Uu][Mm][Bb][Ee][Rr]){0,4}` +
+    `\\(?(?:00[1-9](?:${PHONE_GAP}[0-9]){7,14}|0?[1-9](?:${PHONE_GAP}[0-9]){6,13})(?![0-9])` +
     "|(?<![0-9])\\([2-9][0-9]{2}\\) ?[2-9][0-9]{2}[ .\\-][0-9]{4}(?![0-9])" +
     "|(?<![A-Za-z0-9.\\-])[Ww][Aa]\\.[Mm][Ee]/\\+?[1-9][0-9]{6,14}(?![0-9])",
   "g",
@@ -577,10 +586,18 @@ const SPELT_OUT = new RegExp(
 const QUOTED_PRINTABLE = new RegExp(
   `(?:^|(?<=[ \\t\\r\\n"'(<,;=]))[A-Za-z0-9._%+\\-]+=40${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
 );
-/** _names_an_address: an address in `read`, typed, spelt out or quoted-printable; NO_PERSON's "@" aside. */
+// _SPACED_AT: an "@" spaced out (ada @ example.org, ada@ example.org); spaced before it only, a handle.
+const SPACED_AT = new RegExp(
+  `(?<=[A-Za-z0-9._%+\\-])(?:[ +\\u00a0]{1,3}@|@(?=[ +\\u00a0]))[ +\\u00a0]{1,3}${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
+);
+/** _names_an_address: an address in `read`, typed, spaced, spelt out or quoted-printable; NO_PERSON's "@" aside. */
 function namesAnAddress(read) {
   read = read.replace(NO_PERSON, " ");
-  return (read.includes("@") && EMAIL_IN_TEXT.test(read)) || SPELT_OUT.test(read) || QUOTED_PRINTABLE.test(read);
+  return (
+    (read.includes("@") && (EMAIL_IN_TEXT.test(read) || SPACED_AT.test(read))) ||
+    SPELT_OUT.test(read) ||
+    QUOTED_PRINTABLE.test(read)
+  );
 }
 // _BASE64_RUN, _HEX_RUN, _HEX_PAIRS, _IDN_LETTER, _ADDRESS_DECODED and _NESTED.
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}/g;
@@ -594,10 +611,32 @@ const ADDRESS_DECODED = new RegExp(
 const NESTED = 2;
 // A byte order mark is kept, as Python's codecs keep it (asRead then reads it as nothing).
 const DECODERS = ["utf-8", "utf-16le", "utf-16be"].map((label) => new TextDecoder(label, { ignoreBOM: true }));
-/** _decoded_texts: bytes as UTF-8 text, and as UTF-16 of either order when they could hold an address so. */
+/**
+ * UTF-32 as Python's "utf-32-le"/"utf-32-be" codecs decode it with errors="replace" (TextDecoder has no UTF-32): a
+ * unit beyond U+10FFFF or a surrogate is one U+FFFD, and so are 1 to 3 bytes left at the end; a byte order mark kept.
+ */
+function utf32(bytes, little) {
+  const out = [];
+  const whole = bytes.length - (bytes.length % 4);
+  for (let i = 0; i < whole; i += 4) {
+    const [a, b, c, d] = little ? [bytes[i + 3], bytes[i + 2], bytes[i + 1], bytes[i]] : bytes.subarray(i, i + 4);
+    const code = (a * 0x1000000 + (b << 16)) + ((c << 8) | d);
+    out.push(code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? "\ufffd" : String.fromCodePoint(code));
+  }
+  if (whole < bytes.length) out.push("\ufffd");
+  return out.join("");
+}
+/** _decoded_texts: bytes as UTF-8 text, and as UTF-16 and UTF-32 of either order when they could hold an address so. */
 function decodedTexts(bytes) {
   const utf16 = bytes.some((b) => b === 0 || b === 0xff || b === 0xfe);
-  return (utf16 ? DECODERS : DECODERS.slice(0, 1)).map((decoder) => decoder.decode(bytes));
+  const texts = (utf16 ? DECODERS : DECODERS.slice(0, 1)).map((decoder) => decoder.decode(bytes));
+  if (twoZeros(bytes)) texts.push(utf32(bytes, true), utf32(bytes, false));
+  return texts;
+}
+/** Whether `bytes` hold two zero bytes together (Python's b"\0\0" in raw). */
+function twoZeros(bytes) {
+  for (let i = bytes.indexOf(0); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(0, i + 1)) if (bytes[i + 1] === 0) return true;
+  return false;
 }
 // _SEVEN_DIGITS: seven ASCII digits, as every phone number has (matched from the start, as Python's match).
 const SEVEN_DIGITS = /^(?:[^0-9]*[0-9]){7}/;
@@ -613,6 +652,26 @@ function foundDecoded(bytes, nested, found) {
     if (found.size === 2) return;
     if (nested) for (const kind of encoded(read, nested - 1)) found.add(kind);
   }
+}
+// _BASE32_RUN, _BASE32_SPARE: base32 in one case, and the characters left over that make no byte.
+const BASE32_RUN = /[A-Z2-7]{10,}|[a-z2-7]{10,}/g;
+const BASE32_SPARE = { 1: 1, 3: 1, 6: 1 };
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/** Base32 as Python's b32decode reads it (of whole bytes: what bits are left over make none). */
+function base32Bytes(text) {
+  const out = new Uint8Array(Math.floor((text.length * 5) / 8));
+  let bits = 0;
+  let held = 0;
+  let at = 0;
+  for (const char of text.toUpperCase()) {
+    bits = ((bits << 5) | BASE32.indexOf(char)) & 0xfff;
+    held += 5;
+    if (held >= 8) {
+      held -= 8;
+      out[at++] = (bits >> held) & 0xff;
+    }
+  }
+  return out;
 }
 const hexBytes = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 /**
@@ -639,10 +698,17 @@ function encoded(read, nested = NESTED) {
     }
   }
   for (const [run] of read.matchAll(HEX_PAIRS)) foundDecoded(hexBytes(run.replace(/\\x|[:\- ,]/g, "")), 0, found);
+  for (const [run] of read.matchAll(BASE32_RUN)) {
+    for (let start = 0; start < 8; start++) {
+      if (run.length - start >= 10 + (BASE32_SPARE[(run.length - start) % 8] ?? 0)) {
+        foundDecoded(base32Bytes(run.slice(start)), 0, found);
+      }
+    }
+  }
   return found;
 }
 /** Why a published string names a recipient (null when it does not): models/award.py _no_recipient_data. */
-function recipientDataProblem(value) {
+export function recipientDataProblem(value) {
   const read = asRead(value);
   const hidden = encoded(read);
   if (hidden.has(ADDRESS) || namesAnAddress(read)) return `must not contain an email address: ${PRIVACY}`;
@@ -912,6 +978,7 @@ const EVIDENCE = model("EvidenceRef", [
   [
     "id",
     str({
+      max: 8192, // MAX_EVIDENCE_URL: no server reads a longer request line
       pattern: pattern("^https?://\\S+$"),
       after: recipientDataProblem,
     }),

@@ -4,11 +4,14 @@
 
 /** A regex class body: C0 controls but tab and line ends, DEL and C1 controls, bidi controls and marks, line and
  * paragraph separators, characters that show as nothing (soft hyphen, zero-width space, word joiner, byte
- * order mark, Hangul fillers…) and the BMP's noncharacters. Character for character Python's UNSEEN, which says
+ * order mark, Hangul fillers, interlinear annotation marks…), the tag characters (hidden ASCII) and the BMP's
+ * noncharacters. Character for character Python's UNSEEN, which says
  * why each is here. */
 export const UNSEEN =
   "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\xad\\u061c\\u115f\\u1160\\u200b\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e" +
-  "\\u2060-\\u2064\\u2066-\\u206f\\u3164\\ufdd0-\\ufdef\\ufeff\\uffa0\\ufffe\\uffff";
+  "\\u2060-\\u206f\\u3164\\ufdd0-\\ufdef\\ufeff\\uffa0\\ufff9-\\ufffb\\ufffe\\uffff" +
+  // The tag characters themselves (each engine spells an escape beyond the BMP its own way; the characters match).
+  "\u{e0000}-\u{e007f}";
 
 const UNSEEN_RE = new RegExp(`[${UNSEEN}]`, "u");
 
@@ -130,7 +133,9 @@ function caseFold(char) {
 // browsers draw as nothing), and BRAILLE PATTERN BLANK, drawn as a space: Python's _IGNORED and _BLANKS.
 const IGNORED =
   /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
-const asSeen = (name) => String(name).replace(IGNORED, "").replaceAll("\u2800", " ");
+/** `text` without what shows as nothing: Python's drop_ignored. */
+export const dropIgnored = (text) => String(text).replace(IGNORED, "");
+const asSeen = (name) => dropIgnored(name).replaceAll("\u2800", " ");
 
 /**
  * What a reader sees of a name (Python's lookalike_key, which says more): what shows as nothing left out, blanks
