@@ -20,6 +20,7 @@ from jsonschema.exceptions import ValidationError
 from pydantic import BaseModel
 
 from generator._internal.files import write_text_atomic
+from generator._internal.text import terminal_json
 from generator.errors import UsageError
 from generator.models import CredentialDefinition, Governance, Issuer, PublicKey
 from generator.models._base import ecmascript_pattern
@@ -168,7 +169,10 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_schema(kind: FileKind) -> str:
-    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+    # The patterns hold characters that show as nothing (the tag characters of UNSEEN are written as themselves,
+    # Python and ECMAScript spelling escapes beyond the BMP differently): written as JSON escapes, so the file a
+    # reviewer reads and diffs shows them, and it parses to the same schema.
+    return terminal_json(json.dumps(json_schema(kind), indent=2, ensure_ascii=False)) + "\n"
 
 
 def _current(target: Path, text: str) -> bool:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.source import SourceError
+from generator._internal.text import first_unseen
 from generator.cli import main
 from generator.load import read_document
 from generator.models._base import URL_PORT_PATTERN, ecmascript_pattern, valid_port
@@ -34,6 +35,16 @@ from tests.conftest import REPO
 
 def test_committed_schemas_match_the_models() -> None:
     assert check_schemas(REPO / "schemas") == [], "run `credreg schemas` (make schemas) and commit the result"
+
+
+def test_the_schema_files_show_every_character_they_hold() -> None:
+    """A pattern's refused characters include some that show as nothing (the tag characters): written as JSON
+    escapes, so a reviewer of the file, or of a diff of it, sees them; the file parses to the same schema."""
+    for kind in FileKind:
+        text = render_schema(kind)
+        assert first_unseen(text) is None, kind
+        assert json.loads(text) == json_schema(kind)
+    assert "\\udb40\\udc00" in render_schema(FileKind.ISSUER)  # U+E0000, the first tag character
 
 
 def test_schemas_are_2020_12_with_stable_ids() -> None:
