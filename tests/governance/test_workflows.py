@@ -375,7 +375,7 @@ def test_a_merge_queue_group_is_held_to_the_pull_request_rules_where_each_passed
     refused = [line for line in done.stdout.splitlines() if line.startswith("::error")]
     assert len(refused) == 1, refused  # by the group's pull-request check; the full check finds nothing
     assert refused[0].startswith(f"::error file={issued.path.relative_to(repo.root).as_posix()},")
-    assert f"key key-1 expired on {retired[:10]}: sign with the issuer's current key" in refused[0]
+    assert f"after key key-1 was retired ({retired[:10]}); sign it with the issuer's current key" in refused[0]
     assert errors(run_check(repo.root, CheckOptions(progress=False))) == []  # what the full check alone said
 
 
