@@ -133,7 +133,7 @@ def test_least_privilege_and_bounded_runs(path: Path) -> None:
             # Push a branch, open a pull request, comment on the issue; its code is the default branch's.
             assert permissions == {"contents": "write", "pull-requests": "write", "issues": "write"}
         elif (path.name, name) == ("issue-form.yml", "close"):  # closes the pull requests the issue no longer makes
-            assert permissions == {"pull-requests": "write"}
+            assert permissions == {"pull-requests": "write", "issues": "read"}  # and reads the issue's state
         elif (path.name, name) == ("pull-request.yml", "check"):
             # Reads an issue form's issue, to make the form's file again (a pull request opened as the bot).
             assert permissions == {"contents": "read", "issues": "read"}
