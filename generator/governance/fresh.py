@@ -3,17 +3,19 @@
 The registry-wide check accepts an old signature when the key was valid *when it signed*: that is how awards
 outlive a key's rotation. A new signature must meet a stricter test, or a stolen key could keep adding
 "historical" awards by backdating them to before its revocation: the key must be unexpired and unrevoked at
-check time, and the proof's ``created`` may lie at most ``award_backdating_days`` in the past (and not in the
-future, beyond a few minutes of clock skew). :func:`date_problem` is that time rule alone, for other dates a
-change sets (an endorsement's ``validFrom``).
+check time (the key-window rule, :func:`generator.verify.keys.window_problem`, at the check's time), and the
+proof's ``created`` may lie at most ``award_backdating_days`` in the past (and not in the future, beyond a few
+minutes of clock skew). :func:`date_problem` is that time rule alone, for other dates a change sets (an
+endorsement's ``validFrom``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from generator._internal.times import CLOCK_SKEW, day, parse_time, utc_day
+from generator._internal.times import CLOCK_SKEW, day, parse_time
 from generator.models import PublicKey, ReviewRules
+from generator.verify.keys import window_problem
 
 __all__ = ["CLOCK_SKEW", "date_problem", "freshness_problem"]
 
@@ -25,15 +27,11 @@ def freshness_problem(
     created = parse_time(created_value)
     if created is None:
         return f"{what}'s proof has no valid 'created' time"
-    if now < key.valid_from:
-        return f"key {key.id} is not valid before {_utc_minute(key.valid_from)} UTC"
-    if key.revoked_at is not None and now >= key.revoked_at:
-        return (
-            f"key {key.id} was revoked on {utc_day(key.revoked_at)} ({key.revocation_reason}): "
-            "nothing new may be signed with it"
-        )
-    if key.valid_until is not None and now > key.valid_until:
-        return f"key {key.id} expired on {utc_day(key.valid_until)}: sign with the issuer's current key"
+    # The key-window rule every verdict reads, in its words (verify/keys.py window_problem), with the check's
+    # time as the signing time: a copy here said the same thing in other words, and could drift from it.
+    window = window_problem(key, now)
+    if window is not None:
+        return f"{what} is new, so its key is judged at this check: {window}; sign it with the issuer's current key"
     return date_problem(created, now=now, rules=rules, what=f"{what} is signed")
 
 

@@ -21,14 +21,20 @@ def test_a_future_signature_in_another_offset_is_named_in_utc() -> None:
 
 
 def test_a_key_not_yet_valid_is_named_in_utc() -> None:
+    # 2026-06-01T21:00-05:00 is 2026-06-02T02:00Z: the key file's own day is the 1st, the UTC day the 2nd. The
+    # words are the key-window rule's everywhere (verify/keys.py window_problem), with the check's time as the
+    # signing time of what a change signs.
     key = PublicKey.model_validate(
         {
             "id": "key-1",
             "issuer": "acme",
             "publicKeyMultibase": MULTIKEY,
             "created": "2026-06-01T00:00:00Z",
-            "valid_from": "2026-06-01T09:00:00-05:00",
+            "valid_from": "2026-06-01T21:00:00-05:00",
         }
     )
     problem = freshness_problem(key, "2026-06-01T11:00:00Z", now=NOW, rules=ReviewRules(), what="the award")
-    assert problem == "key key-1 is not valid before 2026-06-01 14:00 UTC"
+    assert problem == (
+        "the award is new, so its key is judged at this check: signed on 2026-06-01, before key key-1 became valid "
+        "(2026-06-02); sign it with the issuer's current key"
+    )

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from generator.awarding.keys import generate_key
+from generator.check import CheckOptions, CheckReport, run_check
 from tests.governance.conftest import ACME, BETA, NOW, Repo, commit_all, errors, only, shown
 
 AWARDS = f"registry/issuers/{ACME}/awards"
@@ -307,3 +308,28 @@ def test_a_new_key_may_not_come_with_an_end_in_the_future(repo: Repo, tmp_path: 
     assert (problem.location.path, problem.field) == (new, "revoked_at")
     _set_key_fields(repo, new, revoked_at=_timestamp(NOW), revocation_reason="Leaked")
     assert not errors(repo.check("reg-admin"), "governance.key-window")
+
+
+def test_a_new_keys_end_is_read_as_an_instant_whatever_its_offset_and_however_the_pull_request_adds_it(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # Probe of the new-key rule: an end two hours ahead written at -10:00 reads eight hours back on a UTC clock, and
+    # one two hours back written at +10:00 reads eight hours ahead; the instant decides. A key added in one commit and
+    # given its end in a later one of the same pull request is a key added with an end (base against head).
+    base = repo.git("rev-parse", "HEAD").strip()
+    generate_key(repo.registry, ACME, key_id="key-2", now=NOW - dt.timedelta(days=1), private_path=tmp_path / "k")
+    new = f"keys/{ACME}/key-2.json"
+    commit_all(repo.root, "key-2, no end yet")
+
+    def check() -> CheckReport:
+        return run_check(repo.root, CheckOptions(base=base, actor="reg-admin", progress=False))
+
+    ahead = (NOW + dt.timedelta(hours=2)).astimezone(dt.timezone(dt.timedelta(hours=-10)))
+    _set_key_fields(repo, new, valid_until=ahead.isoformat())
+    commit_all(repo.root, "key-2 ends in two hours")
+    problem = only(check(), "governance.key-window")
+    assert (problem.location.path, problem.field) == (new, "valid_until")
+    behind = (NOW - dt.timedelta(hours=2)).astimezone(dt.timezone(dt.timedelta(hours=10)))
+    _set_key_fields(repo, new, valid_until=behind.isoformat())
+    commit_all(repo.root, "key-2 ended two hours ago")
+    assert not errors(check(), "governance.key-window")

@@ -24,6 +24,8 @@ printf '%s\\n' "$*" >> "$GH_LOG"
 case "$1 $2" in
   "pr list") exec "$GH_PR_LIST" "$@" ;;
   "api graphql") exec "$GH_API" "$@" ;;
+  "api repos/"*) exec "$GH_REST" "$@" ;;
+  "issue view") printf '%s\\n' "${GH_ISSUE_STATE:-OPEN}" ;;  # `gh issue view N --json state --jq .state`
 esac
 """
 
@@ -51,9 +53,32 @@ args = sys.argv[3:]
 prs = json.loads(os.environ.get("GH_PRS", "[]"))
 if "--head" in args:
     prs = [pr for pr in prs if pr["headRefName"] == args[args.index("--head") + 1]]
+prs = prs[:int(args[args.index("--limit") + 1]) if "--limit" in args else 30]  # gh lists 30 unless told
 expr = args[args.index("--jq") + 1] if "--jq" in args else "."
 sys.stdout.write(subprocess.run(["jq", "-r", expr], input=json.dumps(prs), capture_output=True, text=True,
                                 check=True).stdout)
+"""
+
+# `gh api repos/OWNER/REPO/pulls?state=open&per_page=100 [--paginate] --jq EXPR`, as GitHub's REST API answers it:
+# the open pull requests $GH_PRS (newest first, written as gh pr list writes them) in pages of 100, EXPR applied by jq
+# to each page; without --paginate, the first page only.
+GH_REST = """#!/usr/bin/env python3
+import json, os, subprocess, sys
+args = sys.argv[2:]
+def rest(pr):
+    author = pr["author"]
+    bot = author["is_bot"] and author["login"] == "app/github-actions"
+    home = {"id": 1, "full_name": os.environ["GITHUB_REPOSITORY"]}
+    repo = {"id": 2, "full_name": "someone/fork"} if pr["isCrossRepository"] else home
+    user = {"login": "github-actions[bot]" if bot else author["login"], "type": "Bot" if author["is_bot"] else "User"}
+    return {"number": pr["number"], "head": {"ref": pr["headRefName"], "repo": repo}, "user": user,
+            "base": {"ref": "main", "repo": home}}
+prs = [rest(pr) for pr in json.loads(os.environ.get("GH_PRS", "[]"))]
+pages = [prs[i:i + 100] for i in range(0, len(prs), 100)] or [[]]
+expr = args[args.index("--jq") + 1] if "--jq" in args else "."
+for page in pages if "--paginate" in args else pages[:1]:
+    sys.stdout.write(subprocess.run(["jq", "-r", expr], input=json.dumps(page), capture_output=True, text=True,
+                                    check=True).stdout)
 """
 
 
@@ -86,6 +111,7 @@ def runner(tmp_path: Path) -> dict[str, Any]:
     (bin_dir / "gh").write_text(GH_RECORDER)
     (bin_dir / "gh-pr-list").write_text(GH_PR_LIST)
     (bin_dir / "gh-api").write_text(GH_API)
+    (bin_dir / "gh-rest").write_text(GH_REST)
     for tool in bin_dir.iterdir():
         tool.chmod(0o755)
     temp = tmp_path / "runner-temp"
@@ -99,6 +125,7 @@ def runner(tmp_path: Path) -> dict[str, Any]:
         "GH_LOG": str(tmp_path / "gh.log"),
         "GH_PR_LIST": str(bin_dir / "gh-pr-list"),
         "GH_API": str(bin_dir / "gh-api"),
+        "GH_REST": str(bin_dir / "gh-rest"),
         "ISSUE_CREATED": OPENED,  # the event's issue.created_at
         "GH_TOKEN": "not-a-token",
         "HOME": str(tmp_path),
@@ -437,7 +464,7 @@ def test_a_closed_issue_closes_its_pull_requests(runner: dict[str, Any]) -> None
     assert "(the issue is closed)" in Path(runner["env"]["GH_LOG"]).read_text()
     workflow = yaml.safe_load(WORKFLOW.read_text())
     assert "closed" in workflow[True]["issues"]["types"]  # PyYAML reads the key `on` as True
-    assert "github.event.action == 'closed'" in " ".join(_closing()["if"].split())
+    assert "github.event.issue.state == 'closed'" in " ".join(_closing()["if"].split())
     assert "github.event.issue.state == 'open'" in workflow["jobs"]["convert"]["if"]  # converts no closed issue
 
 
@@ -600,3 +627,50 @@ def test_only_the_branch_the_issue_makes_names_it(runner: dict[str, Any], branch
     checked = _check_as_the_workflow(runner, base, branch)
     assert checked.returncode == 1, checked.stdout + checked.stderr
     assert "is not what credreg form-to-pr makes from the issue its branch names" in checked.stdout, checked.stdout
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the fake gh applies --jq with jq")
+def test_the_issues_pull_requests_are_found_past_any_number_of_others(runner: dict[str, Any]) -> None:
+    """The pull requests were listed with `gh pr list --limit 1000`, newest first: anyone can open pull requests from
+    a fork, and a thousand of them opened after a form's kept its stale pull request (green, with the text before)
+    out of the list and open. Every page is read now."""
+    spam = [
+        {"number": 2000 + n, "headRefName": f"spam-{n}", "isCrossRepository": True,
+         "author": {"login": "mallory", "is_bot": False}}
+        for n in range(1000)
+    ]  # fmt: skip
+    runner["env"]["GH_PRS"] = json.dumps([*spam, *OPEN_PRS])
+    _close(runner, BRANCH="form/12-harbour-data-school")
+    assert _closed(runner) == ["7"], Path(runner["env"]["GH_LOG"]).read_text()[-2000:]
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the fake gh applies --jq with jq")
+def test_an_issue_closed_while_it_was_converted_closes_the_pull_request_the_conversion_made(
+    runner: dict[str, Any],
+) -> None:
+    """An issue closed while a run converted it (by anyone but its author, whose events queue behind each other):
+    the closing run listed the pull requests before the conversion opened its own, and the conversion's run closed
+    only the others, from its event's view of the issue (open). The closing job asks GitHub for the issue's state
+    now: closed, it closes every form pull request of the issue, the one just made too."""
+    runner["env"]["GH_PRS"] = json.dumps(OPEN_PRS)
+    runner["env"]["GH_ISSUE_STATE"] = "CLOSED"
+    _close(runner, BRANCH="form/12-harbour-data-school")
+    assert _closed(runner) == ["7", "8"], Path(runner["env"]["GH_LOG"]).read_text()
+    assert "(the issue is closed)" in Path(runner["env"]["GH_LOG"]).read_text()
+
+
+def test_every_run_of_a_closed_issue_closes_its_pull_requests_and_no_other_persons_event_cancels_the_authors() -> None:
+    """GitHub keeps one pending run a concurrency group, and cancels it for the next: the run of an issue's
+    closing, pending behind a conversion, was cancelled by a later edit or label, and that run (of a closed issue:
+    nothing converted) closed nothing, so the form's pull requests stayed open. Likewise a triager's label cancelled
+    the author's pending edit, which was never converted. Now any run of a closed issue closes them (the event's
+    issue is closed, whatever its action), and the author's events queue apart from everyone else's."""
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    condition = " ".join(_closing()["if"].split())
+    assert "github.event.action" not in condition
+    assert "github.event.issue.state == 'closed'" in condition
+    assert _closing()["steps"][0]["env"]["CLOSED"] == "${{ github.event.issue.state == 'closed' }}"
+    group = workflow["concurrency"]["group"]
+    assert "github.event.issue.number" in group
+    assert "github.event.sender.login == github.event.issue.user.login" in group
+    assert workflow["concurrency"]["cancel-in-progress"] is False

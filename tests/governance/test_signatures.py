@@ -55,14 +55,18 @@ def test_an_award_signed_with_a_retired_key_is_refused_even_when_dated_inside_it
     rel = _new_award(repo, at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC), key=repo.key(ACME, "key-0"))
     problem = only(repo.check("acme-lead"), "governance.fresh-signature")
     assert problem.location.path == rel
-    assert problem.message == "key key-0 expired on 2024-06-30: sign with the issuer's current key"
+    assert problem.message == (
+        f"the award is new, so its key is judged at this check: signed on {NOW:%Y-%m-%d}, after key key-0 was "
+        "retired (2024-06-30); sign it with the issuer's current key"
+    )
 
 
 def test_an_award_signed_with_a_revoked_key_before_its_revocation_is_refused(repo: Repo) -> None:
     _new_award(repo, at=NOW - dt.timedelta(days=2), key=repo.key(ACME, "key-stolen"))
     problem = only(repo.check("acme-lead"), "governance.fresh-signature")
-    assert problem.message.startswith(
-        f"key key-stolen was revoked on {NOW - dt.timedelta(days=1):%Y-%m-%d} (Laptop stolen): nothing new may be"
+    assert problem.message == (
+        f"the award is new, so its key is judged at this check: signed on {NOW:%Y-%m-%d}, after key key-stolen was "
+        f"revoked ({NOW - dt.timedelta(days=1):%Y-%m-%d}: Laptop stolen); sign it with the issuer's current key"
     )
 
 

@@ -133,7 +133,7 @@ def test_least_privilege_and_bounded_runs(path: Path) -> None:
             # Push a branch, open a pull request, comment on the issue; its code is the default branch's.
             assert permissions == {"contents": "write", "pull-requests": "write", "issues": "write"}
         elif (path.name, name) == ("issue-form.yml", "close"):  # closes the pull requests the issue no longer makes
-            assert permissions == {"pull-requests": "write"}
+            assert permissions == {"pull-requests": "write", "issues": "read"}  # and reads the issue's state
         elif (path.name, name) == ("pull-request.yml", "check"):
             # Reads an issue form's issue, to make the form's file again (a pull request opened as the bot).
             assert permissions == {"contents": "read", "issues": "read"}
@@ -375,7 +375,7 @@ def test_a_merge_queue_group_is_held_to_the_pull_request_rules_where_each_passed
     refused = [line for line in done.stdout.splitlines() if line.startswith("::error")]
     assert len(refused) == 1, refused  # by the group's pull-request check; the full check finds nothing
     assert refused[0].startswith(f"::error file={issued.path.relative_to(repo.root).as_posix()},")
-    assert f"key key-1 expired on {retired[:10]}: sign with the issuer's current key" in refused[0]
+    assert f"after key key-1 was retired ({retired[:10]}); sign it with the issuer's current key" in refused[0]
     assert errors(run_check(repo.root, CheckOptions(progress=False))) == []  # what the full check alone said
 
 

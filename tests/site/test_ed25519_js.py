@@ -138,3 +138,32 @@ def test_a_small_order_multikey_is_no_key_on_either_side(js: Ed25519Js) -> None:
         assert js.ask(op="multikey", text=multikey) == {"problem": info.value.summary}
     honest = ed25519.public_from_seed(bytes(32))
     assert js.ask(op="multikey", text=encode_ed25519_public(honest)) == {"value": honest.hex()}
+
+
+def test_a_multikey_too_long_to_be_a_key_is_refused_alike_before_it_is_decoded(js: Ed25519Js) -> None:
+    """Python refuses a public Multikey of more than 64 characters before decoding it (34 bytes are at most 47
+    characters; base58 decoding is quadratic in the length); the page decoded any length, so a credential naming
+    ``did:key:z…`` with a megabyte of digits held the page in BigInt arithmetic, and said another thing than
+    Python of a long value (an invalid character past the 64th, where Python said "far too long"). The cap and
+    its words are one rule on both sides."""
+    honest = encode_ed25519_public(ed25519.public_from_seed(bytes(32)))
+    for text in (
+        honest + "1" * (64 - len(honest)),
+        honest + "1" * (65 - len(honest)),
+        "z" + "1" * 64 + "!",
+        "z" * 200_001,
+        "z" + "\U0001f511" * 40,
+        "z" + "\U0001f511" * 64,
+    ):
+        try:
+            expected: dict[str, str] = {"value": decode_ed25519_public(text).hex()}
+        except CryptoError as error:
+            expected = {"problem": error.summary}
+        reply = js.ask(op="multikey", text=text)
+        if len(text) <= 64:  # Python's characters: code points (40 keys are 80 UTF-16 units, and not too long)
+            assert "problem" in reply, (text, reply)
+            assert "problem" in expected, (text, expected)
+        else:
+            assert (
+                reply == expected == {"problem": f"not an Ed25519 public key: {len(text)} characters is far too long"}
+            )

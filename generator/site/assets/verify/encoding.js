@@ -66,6 +66,11 @@ export function decodeEd25519Public(multikey) {
   if (typeof multikey !== "string" || !multikey.startsWith("z")) {
     throw new EncodingError("an Ed25519 public key is a base58btc multibase value (z…)");
   }
+  // multibase.py _decode_key's cap and words: 34 bytes are at most 47 characters, and base58 decoding (BigInt
+  // arithmetic) is quadratic in the length, so a did:key of a megabyte would hold the page. Characters as Python
+  // counts them (code points; .length counts UTF-16 units, which is never fewer).
+  const length = multikey.length > 64 ? [...multikey].length : multikey.length;
+  if (length > 64) throw new EncodingError(`not an Ed25519 public key: ${length} characters is far too long`);
   const bytes = base58Decode(multikey.slice(1));
   if (bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) {
     throw new EncodingError("not an Ed25519 public Multikey");
