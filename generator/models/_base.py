@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import ipaddress
 import re
+import unicodedata
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -22,7 +24,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from generator._internal.durations import duration_problem
-from generator._internal.text import UNSEEN, first_unseen, mark_tower_problem, shows_nothing
+from generator._internal.text import MAX_MARKS, UNSEEN, first_unseen, mark_tower, mark_tower_problem, shows_nothing
 from generator._internal.times import parse_date, parse_time
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "WebUrl",
     "ecmascript_pattern",
     "no_mark_tower",
+    "no_refused_reference",
     "page_url",
     "plain_url",
     "valid_port",
@@ -297,8 +300,62 @@ def no_mark_tower(text: str) -> str:
     return text
 
 
+#: What a Markdown or HTML reader decodes into another character: a character reference (by name, or by number in
+#: decimal or hex with any number of digits: CommonMark reads up to 7 and 6 of them, HTML and other Markdown
+#: renderers any), and a run of percent-encoded bytes (shown decoded in a link's words).
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{0,31});|(?:%[0-9A-Fa-f]{2})+")
+
+
+def _decoded(written: str) -> str:
+    """What ``written`` (one :data:`_REFERENCE`) decodes to. A number reads as its code point as well as as HTML
+    reads it (HTML takes &#x85; for "…", another reader for U+0085): both are kept, so neither reading escapes."""
+    if written.startswith("%"):
+        return unquote(written, errors="replace")
+    if not written.startswith("&#"):
+        return html.unescape(written)
+    number = int(written[3:-1], 16) if written[2] in "xX" else int(written[2:-1])
+    raw = chr(number) if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else "\ufffd"
+    shown = html.unescape(written)
+    return raw if raw == shown else raw + shown
+
+
+def no_refused_reference(text: str) -> str:
+    """Validator body for Markdown: no character reference (``&#x202E;``, ``&rlm;``) or percent-encoding
+    (``%E2%80%AE``) decodes to what :data:`TEXT_PATTERN` and :func:`no_mark_tower` refuse as written. The registry's
+    pages show such a reference as written, but the text is carried on as Markdown (an award's description and
+    criteria, signed; the API; CTDL) to readers that decode it: a wallet would show the override. After
+    :func:`no_mark_tower`; not in the JSON Schemas, as it is not."""
+    if "&" not in text and "%" not in text:
+        return text
+    parts: list[str] = []
+    marked = ""  # the first reference that writes a combining mark
+    end = 0
+    for found in _REFERENCE.finditer(text):
+        written = found[0]
+        decoded = _decoded(written)
+        at = first_unseen(decoded)
+        if at is not None:
+            raise ValueError(
+                f"its reference {written!r} writes U+{ord(decoded[at]):04X} (at character {found.start() + 1}), an "
+                "invisible or control character registry text may not hold: a Markdown reader decodes it; leave it out"
+            )
+        if not marked and any(unicodedata.category(c) in ("Mn", "Me") for c in decoded):
+            marked = written
+        parts += [text[end : found.start()], decoded]
+        end = found.end()
+    if marked and mark_tower("".join(parts) + text[end:]) is not None:
+        raise ValueError(
+            f"its references write a letter with more than {MAX_MARKS} combining marks ({marked!r}, character "
+            f"{text.index(marked) + 1}): a Markdown reader decodes them; write fewer marks"
+        )
+    return text
+
+
 Markdown = Annotated[
-    str, StringConstraints(min_length=1, max_length=20_000, pattern=TEXT_PATTERN), AfterValidator(no_mark_tower)
+    str,
+    StringConstraints(min_length=1, max_length=20_000, pattern=TEXT_PATTERN),
+    AfterValidator(no_mark_tower),
+    AfterValidator(no_refused_reference),
 ]
 """CommonMark text. Rendered without raw HTML and sanitized: issuer text never becomes markup."""
 
