@@ -179,6 +179,8 @@ def _honest_words(href: str, words: str) -> str | None:
     words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
     address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
+    if _refused(address):  # its percent-encoding decoded to what the models refuse: show the address encoded
+        address = href[len("mailto:") :].split("?", 1)[0]
     misleads = _names_another(words, href, mailto, address)
     if misleads is None:  # not one address: one among the words?
         marked = (w.lstrip(_OPENING).rstrip(_CLOSING) for w in words.split())
@@ -219,7 +221,9 @@ def _render(md: MarkdownIt, src: str) -> str:
                     del child.attrs["title"]
                 words = children[at + 1] if at + 1 < len(children) else None
                 if child.markup == "autolink" and words is not None and _refused(words.content):
-                    words.content = str(child.attrs["href"])  # its percent-encoding decoded: show it encoded
+                    # Its percent-encoding decoded: show it encoded (an email address without its "mailto:").
+                    href = str(child.attrs["href"])
+                    words.content = href[len("mailto:") :] if href.lower().startswith("mailto:") else href
         if token.children:
             _show_destinations(token.children)
     return str(md.renderer.render(tokens, md.options, {}))
