@@ -228,7 +228,7 @@ _TOWER = "e" + "&#x301;" * 12
      "<https://acme.example/e" + "%CC%81" * 12 + ">", "&NotEqualTilde;" * 8,
      # A mailto link's words give way to its address, shown decoded: the override came back.
      "<pay%E2%80%AE@acme.example>", "<mailto:pay%E2%80%AE@acme.example>",
-    "[help@acme.example](mailto:pay%E2%80%AE@evil.example)",
+     "[help@acme.example](mailto:pay%E2%80%AE@evil.example)",
      "[help@acme.example](mailto:e" + "%CC%81" * 12 + "@evil.example)"],
 )  # fmt: skip
 def test_markdown_never_writes_a_character_the_registry_refuses_in_its_text(source: str) -> None:
