@@ -678,6 +678,8 @@ def test_an_esco_code_given_in_capitals_or_as_its_uri_is_the_same_skill(tmp_path
     assert f'In ESCO: <a href="http://data.europa.eu/esco/skill/{code}"' in credential_body(model, entry)
     esco = [f for f in ctdl_credential(model, entry)["ceterms:requires"] if "ceterms:targetCompetency" in f]
     assert [c.get("ceterms:targetNode") for c in esco[0]["ceterms:targetCompetency"]] == [group.url]
+    # The export's code is ESCO's too: a registry reading codedNotation saw a second skill, or an address as code.
+    assert [c.get("ceterms:codedNotation") for c in esco[0]["ceterms:targetCompetency"]] == [code]
 
 
 @pytest.mark.parametrize(
@@ -692,6 +694,7 @@ def test_an_esco_occupation_given_in_capitals_or_as_its_uri_links_esco(model: Si
     assert f'href="{esco}"' in credential_body(model, changed)
     [occupation] = ctdl_credential(model, changed)["ceterms:occupationType"]
     assert occupation["ceterms:targetNode"] == esco
+    assert occupation["ceterms:codedNotation"] == "a1b2c3d4-0000-4000-8000-00000000abcd"
 
 
 def test_a_cost_filter_never_files_two_currencies_together(model: SiteModel) -> None:
