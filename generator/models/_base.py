@@ -7,9 +7,11 @@ import html
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
 
+from markdown_it import MarkdownIt
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -319,14 +321,54 @@ def _decoded(written: str) -> str:
     return raw if raw == shown else raw + shown
 
 
+#: A CommonMark reader as a wallet may hold one: the registry's tables and strikethrough, and raw HTML (the site's
+#: render leaves it out, another reader need not).
+_COMMONMARK = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+#: What a reader shows of a Markdown text's parts: its words, references decoded; markup (a tag) as nothing.
+_SHOWN = {"text": True, "text_special": True, "code_inline": True, "html_inline": False}
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _shown(text: str) -> Iterator[str]:
+    """Each block of ``text`` as a Markdown reader shows it: the markup (``*``, ``[…](…)``, a code span's
+    backticks, a tag) taken out, so marks on either side of it meet, as they do on the page."""
+    for token in _COMMONMARK.parse(text):
+        if token.type == "html_block":
+            yield _TAG.sub("", token.content)
+        for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                yield "\n"
+            elif child.type == "image":  # its words, as text
+                yield "".join(c.content for c in child.children or () if _SHOWN.get(c.type))
+            elif _SHOWN.get(child.type):
+                yield child.content
+        if token.type == "inline":
+            yield "\n"
+
+
 def no_refused_reference(text: str) -> str:
     """Validator body for Markdown: no character reference (``&#x202E;``, ``&rlm;``) or percent-encoding
     (``%E2%80%AE``) decodes to what :data:`TEXT_PATTERN` and :func:`no_mark_tower` refuse as written. The registry's
     pages show such a reference as written, but the text is carried on as Markdown (an award's description and
     criteria, signed; the API; CTDL) to readers that decode it: a wallet would show the override. After
-    :func:`no_mark_tower`; not in the JSON Schemas, as it is not."""
-    if "&" not in text and "%" not in text:
-        return text
+    :func:`no_mark_tower`; not in the JSON Schemas, as it is not.
+
+    Nor may marks meet across the Markdown's markup: ``e\u0301\u0301\u0301*\u0301\u0301\u0301\u0301*`` is two
+    short runs as written, but a reader drops the ``*`` and the page stacks seven marks on the "e"."""
+    if "&" in text or "%" in text:
+        _no_refused_reference(text)
+    if "&" in text or any(unicodedata.category(c) in ("Mn", "Me") for c in text):
+        at = mark_tower("".join(_shown(text)))
+        if at is not None:
+            raise ValueError(
+                f"a letter carries more than {MAX_MARKS} combining marks as a Markdown reader shows it, its markup "
+                f"(emphasis, a link, a code span, a tag) taken out (the {MAX_MARKS + 1}th is character {at + 1} "
+                "of the text so shown): write fewer marks"
+            )
+    return text
+
+
+def _no_refused_reference(text: str) -> None:
     parts: list[str] = []
     marked = ""  # the first reference that writes a combining mark
     end = 0
@@ -348,7 +390,6 @@ def no_refused_reference(text: str) -> str:
             f"its references write a letter with more than {MAX_MARKS} combining marks ({marked!r}, character "
             f"{text.index(marked) + 1}): a Markdown reader decodes them; write fewer marks"
         )
-    return text
 
 
 Markdown = Annotated[

@@ -1042,3 +1042,26 @@ def test_markdown_cannot_write_a_refused_character_by_reference(
 )
 def test_markdown_references_to_what_real_text_writes_are_accepted(text: str) -> None:
     Issuer.model_validate({**ISSUER, "description": text})
+
+
+@pytest.mark.parametrize(
+    "split",
+    ["*{m}*", "**{m}**", "[{m}](https://a.example)", "[](https://a.example){m}", "`{m}`", "~~{m}~~", "<b>{m}"],
+)
+def test_markdown_cannot_build_a_mark_tower_across_its_markup(split: str) -> None:
+    # "e" with three marks, then four more inside emphasis, a link, a code span, after an empty link or a tag: each
+    # run is short as written, but a Markdown reader drops the markup and the browser stacks all seven on the "e",
+    # over the lines and cards around it.
+    for marks in ("\u0301\u0300\u0302", "&#x301;&#x300;&#x302;"):  # written, or as references (ASCII)
+        if "`" in split and "&" in marks:
+            continue  # a code span shows a reference as written
+        text = "Acme e" + marks + split.format(m=marks + "\u0303")
+        found = errors(Issuer, {**ISSUER, "description": text})
+        assert [m for f, m in found if f == "description" and "as a Markdown reader shows it" in m], found
+
+
+def test_marks_markup_sets_apart_stay_apart() -> None:
+    # A mark run that its markup ends (a line break, a space, a letter) is no tower.
+    marks = "\u0301\u0300\u0302"
+    text = f"e{marks} *e{marks}{marks}* [e{marks}](https://a.example) `e{marks}`\ne{marks}\n\n- e{marks}{marks}"
+    Issuer.model_validate({**ISSUER, "description": text})
