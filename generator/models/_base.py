@@ -315,9 +315,13 @@ def _decoded(written: str) -> str:
         return unquote(written, errors="replace")
     if not written.startswith("&#"):
         return html.unescape(written)
-    number = int(written[3:-1], 16) if written[2] in "xX" else int(written[2:-1])
+    hexadecimal = written[2] in "xX"
+    digits = written[3 if hexadecimal else 2 : -1].lstrip("0") or "0"
+    if len(digits) > (6 if hexadecimal else 7):  # beyond Unicode (and Python's int() refuses 4,300 digits)
+        return "\ufffd"
+    number = int(digits, 16 if hexadecimal else 10)
     raw = chr(number) if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else "\ufffd"
-    shown = html.unescape(written)
+    shown = html.unescape(f"&#{number};")
     return raw if raw == shown else raw + shown
 
 

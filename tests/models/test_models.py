@@ -997,6 +997,7 @@ def test_a_revocation_publishes_its_time_as_an_award_does(
         ("&#8238;", "'&#8238;' writes U+202E"),  # in decimal
         ("&#X0000202e;", "'&#X0000202e;' writes U+202E"),  # capital X, leading zeros, small hex digits
         ("&#0000008238;", "'&#0000008238;' writes U+202E"),
+        ("&#" + "0" * 5000 + "8238;", "' writes U+202E"),  # more zeros than Python reads as a number
         ("&rlm;", "'&rlm;' writes U+200F"),  # by name
         ("&lrm;", "'&lrm;' writes U+200E"),
         ("&shy;", "'&shy;' writes U+00AD"),  # soft hyphen: shows as nothing
@@ -1038,6 +1039,7 @@ def test_markdown_cannot_write_a_refused_character_by_reference(
         "<https://a.example/caf%C3%A9>",  # a percent-encoded letter
         "Vie&#x323;&#x302;t Nam",  # two marks by reference, as Vietnamese stacks them
         "&#x202E",  # no semicolon, no reference in CommonMark: shown as written
+        "&#" + "1" * 5000 + "; &#x" + "f" * 5000 + ";",  # beyond Unicode: U+FFFD
     ],
 )
 def test_markdown_references_to_what_real_text_writes_are_accepted(text: str) -> None:
