@@ -245,6 +245,15 @@ def test_markdown_never_writes_a_character_the_registry_refuses_in_its_text(sour
     assert mark_tower(html) is None
 
 
+def test_an_image_shows_its_words_as_a_reader_reads_them() -> None:
+    # The words of an image (kept, not fetched) were its source: "caf&#xe9; *b* &amp;" showed the reference, the
+    # stars and "&amp;" as written. They are read as any words are, a reference to what the models refuse still
+    # shown as written.
+    html = render_markdown("![caf&#xe9; *b* &amp; `c` e&#x202E;](https://acme.example/x.png)")
+    assert html == "<p>café b &amp; c e&amp;#x202E;</p>\n"
+    assert render_markdown("![e" + "&#x301;" * 3 + "](https://acme.example/x.png)" + "&#x301;" * 4).count("\u0301") < 7
+
+
 def test_a_refused_character_reference_is_shown_as_written() -> None:
     assert render_markdown("Pay at &#x202E;moc") == "<p>Pay at &amp;#x202E;moc</p>\n"
     assert render_markdown("caf&#xe9; &amp; e&#x301;") == "<p>café &amp; e\u0301</p>\n"  # others still decode
