@@ -359,3 +359,13 @@ def test_a_credential_named_twice_in_one_list_is_refused_however_it_is_spelled(
     problems = run_check(root).problems.errors
     assert [(p.field, p.code) for p in problems] == [(field, "ref.duplicate")]
     assert "'acme-academy/sql-basics' is already listed" in problems[0].message
+
+
+def test_a_reference_to_a_refused_character_is_a_located_problem(registry_dir: Path) -> None:
+    # A wallet rendering the Markdown decodes it: the check names the file, line, field and the reference.
+    path = registry_dir / ISSUER
+    path.write_text(path.read_text().replace("Acme Academy trains analysts.", "Acme &#x202E;Academy trains."))
+    report = run_check(registry_dir)
+    [problem] = [p for p in report.problems if p.field == "description"]
+    assert (problem.location.path, problem.location.line) == (ISSUER, 7)  # the field's key
+    assert "'&#x202E;' writes U+202E" in problem.message

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import ipaddress
 import re
+import unicodedata
+from collections.abc import Iterator
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from markdown_it import MarkdownIt
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -22,7 +26,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from generator._internal.durations import duration_problem
-from generator._internal.text import UNSEEN, first_unseen, mark_tower_problem, shows_nothing
+from generator._internal.text import MAX_MARKS, UNSEEN, first_unseen, mark_tower, mark_tower_problem, shows_nothing
 from generator._internal.times import parse_date, parse_time
 
 __all__ = [
@@ -52,6 +56,7 @@ __all__ = [
     "WebUrl",
     "ecmascript_pattern",
     "no_mark_tower",
+    "no_refused_reference",
     "page_url",
     "plain_url",
     "valid_port",
@@ -297,8 +302,105 @@ def no_mark_tower(text: str) -> str:
     return text
 
 
+#: What a Markdown or HTML reader decodes into another character: a character reference (by name, or by number in
+#: decimal or hex with any number of digits: CommonMark reads up to 7 and 6 of them, HTML and other Markdown
+#: renderers any), and a run of percent-encoded bytes (shown decoded in a link's words).
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{0,31});|(?:%[0-9A-Fa-f]{2})+")
+
+
+def _decoded(written: str) -> str:
+    """What ``written`` (one :data:`_REFERENCE`) decodes to. A number reads as its code point as well as as HTML
+    reads it (HTML takes &#x85; for "…", another reader for U+0085): both are kept, so neither reading escapes."""
+    if written.startswith("%"):
+        return unquote(written, errors="replace")
+    if not written.startswith("&#"):
+        return html.unescape(written)
+    hexadecimal = written[2] in "xX"
+    digits = written[3 if hexadecimal else 2 : -1].lstrip("0") or "0"
+    if len(digits) > (6 if hexadecimal else 7):  # beyond Unicode (and Python's int() refuses 4,300 digits)
+        return "\ufffd"
+    number = int(digits, 16 if hexadecimal else 10)
+    raw = chr(number) if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else "\ufffd"
+    shown = html.unescape(f"&#{number};")
+    return raw if raw == shown else raw + shown
+
+
+#: A CommonMark reader as a wallet may hold one: the registry's tables and strikethrough, and raw HTML (the site's
+#: render leaves it out, another reader need not).
+_COMMONMARK = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+#: What a reader shows of a Markdown text's parts: its words, references decoded; markup (a tag) as nothing.
+_SHOWN = {"text": True, "text_special": True, "code_inline": True, "html_inline": False}
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _shown(text: str) -> Iterator[str]:
+    """Each block of ``text`` as a Markdown reader shows it: the markup (``*``, ``[…](…)``, a code span's
+    backticks, a tag) taken out, so marks on either side of it meet, as they do on the page."""
+    for token in _COMMONMARK.parse(text):
+        if token.type == "html_block":
+            yield _TAG.sub("", token.content)
+        for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                yield "\n"
+            elif child.type == "image":  # its words, as text
+                yield "".join(c.content for c in child.children or () if _SHOWN.get(c.type))
+            elif _SHOWN.get(child.type):
+                yield child.content
+        if token.type == "inline":
+            yield "\n"
+
+
+def no_refused_reference(text: str) -> str:
+    """Validator body for Markdown: no character reference (``&#x202E;``, ``&rlm;``) or percent-encoding
+    (``%E2%80%AE``) decodes to what :data:`TEXT_PATTERN` and :func:`no_mark_tower` refuse as written. The registry's
+    pages show such a reference as written, but the text is carried on as Markdown (an award's description and
+    criteria, signed; the API; CTDL) to readers that decode it: a wallet would show the override. After
+    :func:`no_mark_tower`; not in the JSON Schemas, as it is not.
+
+    Nor may marks meet across the Markdown's markup: ``e\u0301\u0301\u0301*\u0301\u0301\u0301\u0301*`` is two
+    short runs as written, but a reader drops the ``*`` and the page stacks seven marks on the "e"."""
+    if "&" in text or "%" in text:
+        _no_refused_reference(text)
+    if "&" in text or any(unicodedata.category(c) in ("Mn", "Me") for c in text):
+        at = mark_tower("".join(_shown(text)))
+        if at is not None:
+            raise ValueError(
+                f"a letter carries more than {MAX_MARKS} combining marks as a Markdown reader shows it, its markup "
+                f"(emphasis, a link, a code span, a tag) taken out (the {MAX_MARKS + 1}th is character {at + 1} "
+                "of the text so shown): write fewer marks"
+            )
+    return text
+
+
+def _no_refused_reference(text: str) -> None:
+    parts: list[str] = []
+    marked = ""  # the first reference that writes a combining mark
+    end = 0
+    for found in _REFERENCE.finditer(text):
+        written = found[0]
+        decoded = _decoded(written)
+        at = first_unseen(decoded)
+        if at is not None:
+            raise ValueError(
+                f"its reference {written!r} writes U+{ord(decoded[at]):04X} (at character {found.start() + 1}), an "
+                "invisible or control character registry text may not hold: a Markdown reader decodes it; leave it out"
+            )
+        if not marked and any(unicodedata.category(c) in ("Mn", "Me") for c in decoded):
+            marked = written
+        parts += [text[end : found.start()], decoded]
+        end = found.end()
+    if marked and mark_tower("".join(parts) + text[end:]) is not None:
+        raise ValueError(
+            f"its references write a letter with more than {MAX_MARKS} combining marks ({marked!r}, character "
+            f"{text.index(marked) + 1}): a Markdown reader decodes them; write fewer marks"
+        )
+
+
 Markdown = Annotated[
-    str, StringConstraints(min_length=1, max_length=20_000, pattern=TEXT_PATTERN), AfterValidator(no_mark_tower)
+    str,
+    StringConstraints(min_length=1, max_length=20_000, pattern=TEXT_PATTERN),
+    AfterValidator(no_mark_tower),
+    AfterValidator(no_refused_reference),
 ]
 """CommonMark text. Rendered without raw HTML and sanitized: issuer text never becomes markup."""
 

@@ -28,7 +28,7 @@ from generator.models import (
 )
 from generator.recognition import CONFIRMS
 from generator.render import labels
-from generator.render.model import Entry, SiteModel, framework_url
+from generator.render.model import Entry, SiteModel, framework_code, framework_url
 
 __all__ = ["CTDL_CONTEXT", "ctdl_credential", "endorsement_property", "hours_duration"]
 
@@ -102,16 +102,20 @@ def _concept(framework: str, framework_name: str, node: str, name: str, language
     }
 
 
-def _alignment(name: str, alignment: Alignment | None, language: str, node: str | None = None) -> dict[str, Any]:
+def _alignment(
+    name: str, alignment: Alignment | None, language: str, node: str | None = None, *, occupation: bool = False
+) -> dict[str, Any]:
     """``node``: the item's address as the registry builds it from framework and code (a skill's, as its pages
-    link it), which stands before the issuer's ``url``."""
+    link it), which stands before the issuer's ``url``. The code is the framework's spelling (an ESCO id in small
+    letters, not its URI: ``model.framework_code``), as the skills index groups it: a reader of the export would
+    otherwise count one item given two ways as two."""
     obj: dict[str, Any] = {
         "@type": "ceterms:CredentialAlignmentObject",
         "ceterms:targetNodeName": _lang(language, name),
     }
     if alignment is not None:
         obj["ceterms:frameworkName"] = _lang(language, alignment.framework.value)
-        obj["ceterms:codedNotation"] = alignment.code
+        obj["ceterms:codedNotation"] = framework_code(alignment.framework, alignment.code, occupation=occupation)
         if node or alignment.url:
             obj["ceterms:targetNode"] = node or alignment.url
     return obj
@@ -203,7 +207,7 @@ def ctdl_credential(model: SiteModel, entry: Entry) -> dict[str, Any]:
     ]
     if d.occupations:
         doc["ceterms:occupationType"] = [
-            _alignment(o.name, o.alignment, lang, _occupation_node(o.alignment)) for o in d.occupations
+            _alignment(o.name, o.alignment, lang, _occupation_node(o.alignment), occupation=True) for o in d.occupations
         ]
     if d.industries:
         doc["ceterms:industryType"] = [_alignment(i, None, lang) for i in d.industries]

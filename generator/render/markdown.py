@@ -63,11 +63,13 @@ def _keep_references_written(state: StateCore) -> None:
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
-        references = [c for c in token.children if c.type == "text_special" and c.info == "entity"]
+        # An image's words are shown as text (_render): their references too.
+        shown = [g for c in token.children for g in (c, *(c.children or () if c.type == "image" else ()))]
+        references = [c for c in shown if c.type == "text_special" and c.info == "entity"]
         for ref in references:
             if first_unseen(ref.content) is not None:
                 ref.content = ref.markup
-        words = "".join(c.content for c in token.children if c.type in ("text", "text_special"))
+        words = "".join(c.content for c in shown if c.type in ("text", "text_special"))
         if references and mark_tower(words) is not None:
             for ref in references:
                 if _marks(ref.content):
@@ -179,6 +181,8 @@ def _honest_words(href: str, words: str) -> str | None:
     words = _as_read(words).strip()
     mailto = href.lower().startswith("mailto:")
     address = unquote(href[len("mailto:") :].split("?", 1)[0]) if mailto else ""
+    if _refused(address):  # its percent-encoding decoded to what the models refuse: show the address encoded
+        address = href[len("mailto:") :].split("?", 1)[0]
     misleads = _names_another(words, href, mailto, address)
     if misleads is None:  # not one address: one among the words?
         marked = (w.lstrip(_OPENING).rstrip(_CLOSING) for w in words.split())
@@ -205,6 +209,10 @@ def _show_destinations(children: list[Token]) -> None:
         at = end + 1
 
 
+#: The tokens that hold words a reader reads (an image's, shown as text).
+_WORDS = ("text", "text_special", "code_inline")
+
+
 def _render(md: MarkdownIt, src: str) -> str:
     tokens = md.parse(src)
     for token in tokens:
@@ -212,14 +220,17 @@ def _render(md: MarkdownIt, src: str) -> str:
             token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
         children = token.children or []
         for at, child in enumerate(children):
-            if child.type == "image":  # keep the words, not the fetch
-                child.type, child.tag, child.attrs, child.children = "text", "", {}, None
+            if child.type == "image":  # keep the words, not the fetch: as read (its content is their source)
+                alt = "".join(c.content for c in child.children or () if c.type in _WORDS)
+                child.type, child.tag, child.attrs, child.children, child.content = "text", "", {}, None, alt
             elif child.type == "link_open":
                 if _refused(str(child.attrs.get("title", ""))):  # a title's references decode: leave it out
                     del child.attrs["title"]
                 words = children[at + 1] if at + 1 < len(children) else None
                 if child.markup == "autolink" and words is not None and _refused(words.content):
-                    words.content = str(child.attrs["href"])  # its percent-encoding decoded: show it encoded
+                    # Its percent-encoding decoded: show it encoded (an email address without its "mailto:").
+                    href = str(child.attrs["href"])
+                    words.content = href[len("mailto:") :] if href.lower().startswith("mailto:") else href
         if token.children:
             _show_destinations(token.children)
     return str(md.renderer.render(tokens, md.options, {}))

@@ -1035,3 +1035,85 @@ def test_a_revocation_publishes_its_time_as_an_award_does(
     assert found[0][0] == where, found
     assert expected in found[0][1], found
     assert "recipient" in found[0][1], found
+
+
+# A wallet, CTDL reader or the API's consumers render Markdown themselves: a reference or an autolink's
+# percent-encoding there writes the character the field refuses as written (the site's own render shows it as
+# written, but an award's description and criteria are signed and carried as Markdown).
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("&#x202E;", "'&#x202E;' writes U+202E"),  # RIGHT-TO-LEFT OVERRIDE, in hex
+        ("&#8238;", "'&#8238;' writes U+202E"),  # in decimal
+        ("&#X0000202e;", "'&#X0000202e;' writes U+202E"),  # capital X, leading zeros, small hex digits
+        ("&#0000008238;", "'&#0000008238;' writes U+202E"),
+        ("&#" + "0" * 5000 + "8238;", "' writes U+202E"),  # more zeros than Python reads as a number
+        ("&rlm;", "'&rlm;' writes U+200F"),  # by name
+        ("&lrm;", "'&lrm;' writes U+200E"),
+        ("&shy;", "'&shy;' writes U+00AD"),  # soft hyphen: shows as nothing
+        ("&#0;", "'&#0;' writes U+0000"),  # NUL: CommonMark shows U+FFFD, a reader taking the number U+0000
+        ("&#x85;", "'&#x85;' writes U+0085"),  # HTML reads "…", a reader taking the number the C1 control
+        ("<https://a.example/%E2%80%AE>", "'%E2%80%AE' writes U+202E"),  # an autolink's words decode it
+        ("[x](https://a.example/%e2%80%ae)", "'%e2%80%ae' writes U+202E"),
+        ("<a%E2%80%AE@b.example>", "'%E2%80%AE' writes U+202E"),
+        ("a" + "&#x301;" * 7, "references write a letter with more than 6 combining marks ('&#x301;'"),
+        ("a" + "\u0301" * 3 + "&#769;" * 4, "references write a letter with more than 6 combining marks ('&#769;'"),
+        ("<https://a.example/a" + "%CC%81" * 7 + ">", "references write a letter with more than 6 combining marks"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("model", "base", "field"),
+    [
+        (Issuer, ISSUER, "description"),
+        (CredentialDefinition, DEFINITION, "description"),
+        (CredentialDefinition, DEFINITION, "criteria.narrative"),
+    ],
+)
+def test_markdown_cannot_write_a_refused_character_by_reference(
+    model: type[Any], base: dict[str, Any], field: str, written: str, words: str
+) -> None:
+    data = copy.deepcopy(base)
+    *parents, last = field.split(".")
+    target = data
+    for part in parents:
+        target = target[part]
+    target[last] = f"Acme {written} Academy"
+    found = errors(model, data)
+    assert [m for f, m in found if f == field and words in m], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fish &amp; chips &copy; &#x41;&#65; &zwj; &#x200D; 100% at 50%OFF, a%20b",  # what real text writes
+        "<https://a.example/caf%C3%A9>",  # a percent-encoded letter
+        "Vie&#x323;&#x302;t Nam",  # two marks by reference, as Vietnamese stacks them
+        "&#x202E",  # no semicolon, no reference in CommonMark: shown as written
+        "&#" + "1" * 5000 + "; &#x" + "f" * 5000 + ";",  # beyond Unicode: U+FFFD
+    ],
+)
+def test_markdown_references_to_what_real_text_writes_are_accepted(text: str) -> None:
+    Issuer.model_validate({**ISSUER, "description": text})
+
+
+@pytest.mark.parametrize(
+    "split",
+    ["*{m}*", "**{m}**", "[{m}](https://a.example)", "[](https://a.example){m}", "`{m}`", "~~{m}~~", "<b>{m}"],
+)
+def test_markdown_cannot_build_a_mark_tower_across_its_markup(split: str) -> None:
+    # "e" with three marks, then four more inside emphasis, a link, a code span, after an empty link or a tag: each
+    # run is short as written, but a Markdown reader drops the markup and the browser stacks all seven on the "e",
+    # over the lines and cards around it.
+    for marks in ("\u0301\u0300\u0302", "&#x301;&#x300;&#x302;"):  # written, or as references (ASCII)
+        if "`" in split and "&" in marks:
+            continue  # a code span shows a reference as written
+        text = "Acme e" + marks + split.format(m=marks + "\u0303")
+        found = errors(Issuer, {**ISSUER, "description": text})
+        assert [m for f, m in found if f == "description" and "as a Markdown reader shows it" in m], found
+
+
+def test_marks_markup_sets_apart_stay_apart() -> None:
+    # A mark run that its markup ends (a line break, a space, a letter) is no tower.
+    marks = "\u0301\u0300\u0302"
+    text = f"e{marks} *e{marks}{marks}* [e{marks}](https://a.example) `e{marks}`\ne{marks}\n\n- e{marks}{marks}"
+    Issuer.model_validate({**ISSUER, "description": text})

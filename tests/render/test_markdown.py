@@ -225,7 +225,11 @@ _TOWER = "e" + "&#x301;" * 12
      "line&#x2028;break", _TOWER, f"[pay {_TOWER}](https://acme.example)", "![&#x202e;alt](https://acme.example/x.png)",
      '[pay](https://acme.example "&#x202E;title")', f'[pay](https://acme.example "{_TOWER}")',
      "<https://acme.example/%E2%80%AEexe.txt>", "<https://acme.example/%E2%80%8Bx>",
-     "<https://acme.example/e" + "%CC%81" * 12 + ">", "&NotEqualTilde;" * 8],
+     "<https://acme.example/e" + "%CC%81" * 12 + ">", "&NotEqualTilde;" * 8,
+     # A mailto link's words give way to its address, shown decoded: the override came back.
+     "<pay%E2%80%AE@acme.example>", "<mailto:pay%E2%80%AE@acme.example>",
+     "[help@acme.example](mailto:pay%E2%80%AE@evil.example)",
+     "[help@acme.example](mailto:e" + "%CC%81" * 12 + "@evil.example)"],
 )  # fmt: skip
 def test_markdown_never_writes_a_character_the_registry_refuses_in_its_text(source: str) -> None:
     # The models refuse bidi overrides, zero-width and other unseen characters, and letters carrying towers of
@@ -241,10 +245,23 @@ def test_markdown_never_writes_a_character_the_registry_refuses_in_its_text(sour
     assert mark_tower(html) is None
 
 
+def test_an_image_shows_its_words_as_a_reader_reads_them() -> None:
+    # The words of an image (kept, not fetched) were its source: "caf&#xe9; *b* &amp;" showed the reference, the
+    # stars and "&amp;" as written. They are read as any words are, a reference to what the models refuse still
+    # shown as written.
+    html = render_markdown("![caf&#xe9; *b* &amp; `c` e&#x202E;](https://acme.example/x.png)")
+    assert html == "<p>café b &amp; c e&amp;#x202E;</p>\n"
+    assert render_markdown("![e" + "&#x301;" * 3 + "](https://acme.example/x.png)" + "&#x301;" * 4).count("\u0301") < 7
+
+
 def test_a_refused_character_reference_is_shown_as_written() -> None:
     assert render_markdown("Pay at &#x202E;moc") == "<p>Pay at &amp;#x202E;moc</p>\n"
     assert render_markdown("caf&#xe9; &amp; e&#x301;") == "<p>café &amp; e\u0301</p>\n"  # others still decode
     assert 'title="t"' in render_markdown('[p](https://acme.example "t")')
+    # An email address so spelt shows encoded, as written (not "mailto:"), and still decodes when it may.
+    assert ">pay%E2%80%AE@acme.example</a>" in render_markdown("<pay%E2%80%AE@acme.example>")
+    assert ">pay%E2%80%AE@evil.example</a>" in render_markdown("[help@acme.example](mailto:pay%E2%80%AE@evil.example)")
+    assert ">caf\u00e9@evil.example</a>" in render_markdown("[help@acme.example](mailto:caf%C3%A9@evil.example)")
 
 
 @pytest.mark.parametrize(

@@ -678,6 +678,8 @@ def test_an_esco_code_given_in_capitals_or_as_its_uri_is_the_same_skill(tmp_path
     assert f'In ESCO: <a href="http://data.europa.eu/esco/skill/{code}"' in credential_body(model, entry)
     esco = [f for f in ctdl_credential(model, entry)["ceterms:requires"] if "ceterms:targetCompetency" in f]
     assert [c.get("ceterms:targetNode") for c in esco[0]["ceterms:targetCompetency"]] == [group.url]
+    # The export's code is ESCO's too: a registry reading codedNotation saw a second skill, or an address as code.
+    assert [c.get("ceterms:codedNotation") for c in esco[0]["ceterms:targetCompetency"]] == [code]
 
 
 @pytest.mark.parametrize(
@@ -692,6 +694,7 @@ def test_an_esco_occupation_given_in_capitals_or_as_its_uri_links_esco(model: Si
     assert f'href="{esco}"' in credential_body(model, changed)
     [occupation] = ctdl_credential(model, changed)["ceterms:occupationType"]
     assert occupation["ceterms:targetNode"] == esco
+    assert occupation["ceterms:codedNotation"] == "a1b2c3d4-0000-4000-8000-00000000abcd"
 
 
 def test_a_cost_filter_never_files_two_currencies_together(model: SiteModel) -> None:
@@ -712,13 +715,23 @@ def test_a_cost_filter_never_files_two_currencies_together(model: SiteModel) -> 
 
 
 def test_a_credential_page_shows_no_character_the_models_refuse_written_as_a_reference(model: SiteModel) -> None:
-    # The models accept "&#x202E;" (it is ASCII as written) and the page decoded it: the description read backwards.
+    # The page decoded "&#x202E;" (ASCII as written): the description read backwards. The models now refuse such a
+    # reference (models._base.no_refused_reference); the render shows one as written all the same, should a text
+    # reach it unchecked (built here without validation, as no registry file can).
     from generator._internal.text import mark_tower
 
-    doc = _definition(model)
-    doc["description"] = "Pay at &#x202E;moc.elpmaxe-emca <https://acme.example/%E2%80%AEexe.txt>"
-    doc["criteria"]["narrative"] = "Pass e" + "&#x301;" * 20 + " and [x](https://acme.example '&#x200B;')"
-    page = credential_body(model, _with_definition(model, doc))
+    entry = model.entries[_EXAMPLE]
+    d = entry.definition
+    criteria = d.criteria.model_copy(
+        update={"narrative": "Pass e" + "&#x301;" * 20 + " and [x](https://acme.example '&#x200B;')"}
+    )
+    hostile = d.model_copy(
+        update={
+            "description": "Pay at &#x202E;moc.elpmaxe-emca <https://acme.example/%E2%80%AEexe.txt>",
+            "criteria": criteria,
+        }
+    )
+    page = credential_body(model, dataclasses.replace(entry, definition=hostile))
     assert first_unseen(page) is None
     assert mark_tower(page) is None
     assert "Pay at &amp;#x202E;moc.elpmaxe-emca" in page

@@ -176,28 +176,31 @@ def test_a_failed_data_writer_fails_the_build_and_leaves_the_previous_site(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_a_reference_in_a_description_publishes_no_character_the_build_refuses(tmp_path: Path) -> None:
-    # The build refuses a bidi override or a mark tower typed into a description, but took one written as a
+def test_a_reference_in_a_description_publishes_no_character_the_build_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The build refused a bidi override or a mark tower typed into a description, but took one written as a
     # character reference or an autolink's percent-encoding, and the page decoded it: "&#x202E;moc.elpmaxe" read
-    # as example.com, reversed. The built page shows the reference as written.
-    from generator._internal.text import first_unseen, mark_tower
-
+    # as example.com, reversed. The page now shows it as written, but the award, the API and CTDL carry the Markdown
+    # on to readers that decode it: the build refuses it, naming the file, the field and the reference.
     root = make_registry(tmp_path / "registry")
     definition = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
     text = definition.read_text(encoding="utf-8")
-    hostile = (
-        "description: >-\n  Pay at &#x202E;moc.elpmaxe-emca, e"
-        + "&#x301;" * 20
-        + " <https://acme.example/%E2%80%AEexe.txt>\n"
-    )
-    assert text.count("\ndescription:") == 1
-    text = re.sub(r"\ndescription:[^\n]*\n", "\n" + hostile, text, count=1)
-    definition.write_text(text, encoding="utf-8")
-    out = tmp_path / "site"
-    assert credreg(["--root", str(root), "build", "--out", str(out)]) == 0
-    page = (out / "credentials/acme-academy/sql-basics/index.html").read_text(encoding="utf-8")
-    assert "Pay at &amp;#x202E;moc.elpmaxe-emca" in page
-    for html in _pages(out):
-        body = html.read_text(encoding="utf-8")
-        assert first_unseen(body) is None, html
-        assert mark_tower(body) is None, html
+    for hostile, words in [
+        ("Pay at &#x202E;moc.elpmaxe-emca", "its reference '&#x202E;' writes U+202E"),
+        ("e" + "&#x301;" * 20, "its references write a letter with more than 6 combining marks ('&#x301;'"),
+        ("<https://acme.example/%E2%80%AEexe.txt>", "its reference '%E2%80%AE' writes U+202E"),
+    ]:
+        assert text.count("\ndescription:") == 1
+        definition.write_text(
+            re.sub(r"\ndescription:[^\n]*\n", f"\ndescription: >-\n  {hostile}\n", text, count=1), encoding="utf-8"
+        )
+        out = tmp_path / "site"
+        assert credreg(["--root", str(root), "build", "--out", str(out)]) != 0
+        err = capsys.readouterr()
+        shown = err.out + err.err
+        assert "registry/issuers/acme-academy/credentials/sql-basics.yaml" in shown
+        assert "description" in shown
+        assert words in shown, shown
+        assert "Traceback" not in shown
+        assert not out.exists()
