@@ -23,8 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-# What shows as nothing (the lookalike rule's set, one place): words holding it read as the words without it.
-from generator._internal.text import _IGNORED, first_unseen, mark_tower
+from generator._internal.text import drop_ignored, first_unseen, mark_tower
 
 __all__ = ["render_markdown", "sanitize_html"]
 
@@ -124,7 +123,7 @@ def _as_read(words: str) -> str:
     """``words`` as a reader reads them for an address: what shows as nothing left out (a combining grapheme
     joiner, a variation selector), compatibility forms folded (fullwidth letters, the one dot leader), and
     punctuation drawn like an address's read as it."""
-    return unicodedata.normalize("NFKC", _IGNORED.sub("", words)).translate(_PUNCTUATION)
+    return unicodedata.normalize("NFKC", drop_ignored(words)).translate(_PUNCTUATION)
 
 
 def _destination(href: str) -> str:
