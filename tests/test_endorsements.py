@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from generator import layout
+from generator._internal.times import PUBLISHED_TIME_PATTERN
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash, render_award
@@ -921,3 +922,54 @@ def test_an_endorsement_naming_a_credential_spelled_otherwise_covers_nothing(
     registry = load_registry(root).registry
     assert registry is not None
     assert collect_recognition(registry).of(ids[0]) == []
+
+
+# --- an endorsement's published times: one form, signed at its validFrom (times.py PUBLISHED_TIME_PATTERN) --------
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "field", "words"),
+    [
+        # Free digits: a fraction can carry any number, an offset says where the endorser signed.
+        ("2026-05-01T12:00:00.123456Z", "validFrom", "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)"),
+        ("2026-05-01T14:00:00+02:00", "validFrom", "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)"),
+        # In the form, but not when it was signed: a signing time of its own is free digits beside it.
+        # (a rule of the whole document: its message names the field)
+        (None, "", "proof.0.created: must be the endorsement's validFrom ("),
+    ],
+)
+def test_check_refuses_an_endorsement_time_in_another_form(
+    tmp_path: Path, valid_from: str | None, field: str, words: str
+) -> None:
+    def change(unsigned: dict[str, Any]) -> None:
+        start = dt.datetime.fromisoformat(unsigned["validFrom"]) - dt.timedelta(hours=1)
+        unsigned["validFrom"] = valid_from or start.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    root, rel, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None, change)
+    [problem] = [p for p in run_check(root).problems if p.code == "endorsement.structure"]
+    assert (problem.location.path, problem.field) == (rel, field)
+    assert words in problem.message
+
+
+def test_endorse_writes_its_times_in_the_one_form_signed_at_valid_from(
+    setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    """Given a time with microseconds in another zone, ``credreg endorse`` writes whole seconds in UTC, and signs
+    its proofs (and a new status list) at exactly that validFrom."""
+    root, _, _ = setup
+    registry = load_registry(root).registry
+    assert registry is not None
+    key = load_signing_key(tmp_path / "keys/data-council/k1.key", root=root)
+    at = dt.datetime.now(dt.timezone(dt.timedelta(hours=5, minutes=30))).replace(microsecond=654_321)
+    found = endorse_(registry, CREDENTIAL, "data-council", key, kind=EndorsementKind.ENDORSES, comment="x",
+                     valid_from=at, valid_until=at + dt.timedelta(days=400))  # fmt: skip
+    doc = found.document
+    for value in (doc["validFrom"], doc["validUntil"], *(p["created"] for p in doc["proof"])):
+        assert PUBLISHED_TIME_PATTERN.fullmatch(value), value
+    assert {p["created"] for p in doc["proof"]} == {doc["validFrom"]}
+    lists = sorted(root.glob("registry/endorsers/data-council/status/*.json"))
+    assert lists
+    for path in lists:
+        written = json.loads(path.read_text(encoding="utf-8"))
+        assert PUBLISHED_TIME_PATTERN.fullmatch(written["validFrom"])
+        assert {p["created"] for p in written["proof"]} == {written["validFrom"]}

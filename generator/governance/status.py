@@ -24,7 +24,7 @@ from generator.endorsements import endorsement_list_bits, endorser_key
 from generator.errors import CredregError, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import Slot, award_at, existing_status_slots, is_same_award, single_award_path
-from generator.governance.fresh import date_problem, freshness_problem
+from generator.governance.fresh import freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.governance.new_awards import NewAwards
 from generator.layout import PathKind
@@ -172,12 +172,10 @@ class _StatusCheck:
         elif entry is not None:
             state.seen[entry.award] = number
             state.revoked[(entry.statusList, entry.statusListIndex)] = number
-            # The day every verifier shows ("Revoked on …"): the issuer's signed word, held to the rule its proof's
-            # time is (a line signed today said "revoked on" any day, past or future). The line still explains
-            # its bit: it is the issuer's.
-            dated = date_problem(entry.revoked, now=self.pr.now, rules=self.pr.rules, what="the revocation's date is")
-            if dated:
-                self.problems.append(doc.problem(["revoked"], dated, code="governance.fresh-signature"))
+            # The day every verifier shows ("Revoked on …") needs no rule of its own here: the line's proof is
+            # created at it (models/award.py signed_at_revoked), and _judge held that proof to the freshness rule,
+            # so a line dated in the future or long ago is refused there (tests/governance/test_signatures.py
+            # test_a_revocation_dated_other_than_now_is_refused). A second date_problem on it could never fire.
 
     def _judge(self, state: _Issuer, doc: Document) -> tuple[Problem | None, RevocationEntry | None]:
         problem, entry = read_revocation(doc)

@@ -124,12 +124,13 @@ def _created_problem(created: str, at: str, what: str, signs: str) -> str | None
     return problem
 
 
-def signed_at_valid_from(proofs: list[AwardProof], valid_from: str) -> None:
-    """Each proof of an award is created at its ``validFrom``, in the same form (``credreg award`` signs at the
-    instant it issues): a signing time of its own is free digits beside the award's, which could say when in its
-    batch each award was signed (a class list's order) or carry a number. policies.js signedAtValidFrom."""
+def signed_at_valid_from(proofs: list[AwardProof], valid_from: str, what: str = "award") -> None:
+    """Each proof of an award (or endorsement: ``what``) is created at its ``validFrom``, in the same form
+    (``credreg award`` and ``credreg endorse`` sign at the instant they issue): a signing time of its own is free
+    digits beside the credential's, which could say when in its batch each award was signed (a class list's order)
+    or carry a number. policies.js signedAtValidFrom."""
     for index, proof in enumerate(proofs):
-        problem = _created_problem(proof.created, valid_from, "award's validFrom", "an award when it issues it")
+        problem = _created_problem(proof.created, valid_from, f"{what}'s validFrom", f"an {what} when it issues it")
         if problem is not None:
             raise ValueError(f"proof.{index}.created: {problem}")
 

@@ -28,12 +28,13 @@ from generator.models.award import (
     AWARD_CONTEXT,
     URN_UUID,
     AwardProof,
+    AwardTime,
     ProfileRef,
     StatusEntry,
-    Timestamp,
     _AwardModel,
     closes_window,
     proof_contexts,
+    signed_at_valid_from,
 )
 
 __all__ = [
@@ -93,8 +94,10 @@ class Endorsement(_AwardModel):
     type: list[Literal["VerifiableCredential", "EndorsementCredential"]] = Field(min_length=2, max_length=2)
     name: _Name
     issuer: ProfileRef
-    validFrom: Timestamp
-    validUntil: Timestamp | None = None
+    #: Published in the one form of an award's times (whole seconds, UTC), each proof created at validFrom
+    #: (``credreg endorse`` signs when it issues): a fraction or an offset is free digits in a signed file.
+    validFrom: AwardTime
+    validUntil: AwardTime | None = None
     credentialSubject: EndorsementSubject
     credentialStatus: StatusEntry
     proof: list[AwardProof] = Field(min_length=2, max_length=2)
@@ -127,4 +130,5 @@ class Endorsement(_AwardModel):
     @model_validator(mode="after")
     def _proof_contexts(self) -> Endorsement:
         proof_contexts(self.proof, ENDORSEMENT_CONTEXT, "endorsement")
+        signed_at_valid_from(self.proof, self.validFrom, "endorsement")
         return self

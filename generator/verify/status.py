@@ -14,7 +14,7 @@ from typing import Any
 
 from generator import layout
 from generator._internal.source import Document, SourceError, read_json_file
-from generator._internal.times import CLOCK_SKEW, parse_time
+from generator._internal.times import CLOCK_SKEW, parse_time, published_time_problem
 from generator.awards import read_revocations
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.crypto.multibase import decode_ed25519_public
@@ -381,6 +381,34 @@ def _as_written(document: dict[str, Any], subject: dict[str, Any]) -> bool:
     return True
 
 
+def _times_problem(document: dict[str, Any]) -> str | None:
+    """Why a list's times are not as credreg writes them (``None``: they are): each in the one form of a published
+    time (:func:`~generator._internal.times.published_time_problem`: whole seconds in UTC), and each proof created
+    at the list's ``validFrom`` (credreg signs a list when it writes it, valid from then). A fraction or an offset
+    is free digits in a published file, and a signing time of its own says when, between two revocations, the list
+    was signed. A time that is no date-time is left to the window (:class:`_Window`). policies.js
+    ``listTimesProblem`` says it in the same words."""
+    valid_from = document.get("validFrom")
+    for name in ("validFrom", "validUntil"):
+        value = document.get(name)
+        problem = published_time_problem(value) if isinstance(value, str) and parse_time(value) else None
+        if problem is not None:
+            return f"{name}: {problem}"
+    for index, proof in enumerate(proofs_of(document)):
+        created = proof.get("created") if isinstance(proof, dict) else None
+        if not isinstance(created, str) or parse_time(created) is None:
+            continue  # the signature check says a proof has no time
+        problem = published_time_problem(created)
+        if problem is None and isinstance(valid_from, str) and created != valid_from:
+            problem = (
+                f"must be the status list's validFrom ({valid_from}): the registry signs a list when it writes it, "
+                "and a signing time of its own is free digits beside it"
+            )
+        if problem is not None:
+            return f"proof.{index}.created: {problem}"
+    return None
+
+
 def _not_a_term(key: str) -> bool:
     """Whether a key of a list names no term, but an IRI (``x:y``) or a keyword other than ``@context``."""
     return ":" in key or (key.startswith("@") and key != "@context")
@@ -401,6 +429,8 @@ def _structure(document: dict[str, Any]) -> tuple[bytes | None, str | None]:
         return None, _NOT_A_LIST_FIELD
     if not _as_written(document, subject):
         return None, _NOT_AS_WRITTEN
+    if (times := _times_problem(document)) is not None:
+        return None, times
     if subject.get("type") != "BitstringStatusList":
         return None, "its credentialSubject's type must be BitstringStatusList"
     if subject.get("statusPurpose") != "revocation":

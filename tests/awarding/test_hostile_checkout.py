@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from generator import layout
+from generator._internal.times import PUBLISHED_TIME_PATTERN
 from generator.awarding.issue import IssuedAward, Recipient, issue_awards
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.revoke import resign_lists, revoke_award
@@ -577,6 +578,7 @@ def test_an_issuer_that_revokes_a_compromised_key_as_of_an_earlier_time_signs_it
     credential["credentialSubject"]["encodedList"] = encode_list(bytes(bits))
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
     method = credential["proof"][0]["verificationMethod"]
+    unsigned["validFrom"] = f"{ISSUED + dt.timedelta(days=10):%Y-%m-%dT%H:%M:%SZ}"  # signed at it
     status.write_text(json.dumps(sign_document(unsigned, signer.key, method, ISSUED + dt.timedelta(days=10))) + "\n")
 
     with pytest.raises(UsageError) as refused:
@@ -751,7 +753,8 @@ def test_resign_lists_signs_again_a_list_no_reader_reads_because_it_ended(signer
     credential = json.loads(status.read_text())
     unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2025-02-01T00:00:00Z"}
     method = credential["proof"][0]["verificationMethod"]
-    status.write_text(json.dumps(sign_document(unsigned, signer.key, method, ISSUED + dt.timedelta(days=2))) + "\n")
+    at = dt.datetime.fromisoformat(credential["validFrom"])  # signed at its validFrom, as credreg signs a list
+    status.write_text(json.dumps(sign_document(unsigned, signer.key, method, at)) + "\n")
     url = signer.registry.status_list_url(ISSUER, 1)
     did = signer.registry.issuer_did(ISSUER)
 
@@ -768,6 +771,46 @@ def test_resign_lists_signs_again_a_list_no_reader_reads_because_it_ended(signer
     assert not get_bit(bits, _slot(kept))
     assert "validUntil" not in json.loads(status.read_text())
     assert resign_lists(signer.registry, ISSUER, signer.key) == [], "read by every reader now: left as it is"
+
+
+@pytest.mark.parametrize(
+    ("dated", "words"),
+    [
+        ({"validFrom": "2025-01-02T00:00:00.5Z"}, "validFrom: must be whole seconds in UTC"),
+        ({"validFrom": "2025-01-02T01:00:00+01:00"}, "validFrom: must be whole seconds in UTC"),
+        ({}, "proof.0.created: must be the status list's validFrom ("),
+    ],
+)
+def test_resign_lists_signs_again_a_list_whose_times_are_not_as_credreg_writes_them(
+    signer: Signer, dated: dict[str, str], words: str
+) -> None:
+    """A list another tool signed with a fraction, an offset or a signing time of its own is not well-formed to
+    any reader (verify/status.py _times_problem): resign-lists makes it again, in the one form, signed at its
+    validFrom, with its revocations."""
+    from generator.verify import Verifier
+    from generator.verify.status import RegistryStatus
+
+    revoked = signer.award(email="revoked@example.org")
+    revoke_award(signer.registry, revoked.hash, "Issued in error", signer.key, now=ISSUED + dt.timedelta(days=1))
+    status = layout.status_list_path(signer.root, ISSUER, 1)
+    credential = json.loads(status.read_text())
+    unsigned = {k: v for k, v in credential.items() if k != "proof"} | dated
+    method = credential["proof"][0]["verificationMethod"]
+    status.write_text(json.dumps(sign_document(unsigned, signer.key, method, ISSUED + dt.timedelta(days=2))) + "\n")
+    url, did = signer.registry.status_list_url(ISSUER, 1), signer.registry.issuer_did(ISSUER)
+
+    def read() -> tuple[bytes | None, str]:
+        return RegistryStatus(signer.registry, Verifier(signer.registry).keys).list_bits(url, did)
+
+    assert read()[0] is None
+    assert words in read()[1], read()[1]
+    assert resign_lists(signer.registry, ISSUER, signer.key) == [status]
+    bits, why = read()
+    assert bits is not None, why
+    assert get_bit(bits, _slot(revoked))
+    written = json.loads(status.read_text())
+    assert PUBLISHED_TIME_PATTERN.fullmatch(written["validFrom"])
+    assert {p["created"] for p in written["proof"]} == {written["validFrom"]}
 
 
 def _council_endorsing(signer: Signer, tmp_path: Path, record: Path | None = None) -> tuple[SigningKey, Any]:
@@ -796,6 +839,7 @@ def test_resign_lists_signs_again_an_endorsers_list_that_ended_with_the_bits_it_
     credential = json.loads(status.read_text())
     unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2025-02-01T00:00:00Z"}
     method = credential["proof"][0]["verificationMethod"]
+    unsigned["validFrom"] = f"{ISSUED + dt.timedelta(days=2):%Y-%m-%dT%H:%M:%SZ}"  # signed at it
     status.write_text(json.dumps(sign_document(unsigned, key, method, ISSUED + dt.timedelta(days=2))) + "\n")
 
     def verdict() -> str:
@@ -816,6 +860,7 @@ def _ended(path: Path, key: SigningKey, when: dt.datetime) -> bytes:
     credential = json.loads(path.read_text())
     unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2025-02-01T00:00:00Z"}
     method = credential["proof"][0]["verificationMethod"]
+    unsigned["validFrom"] = f"{when:%Y-%m-%dT%H:%M:%SZ}"  # signed at it
     data = (json.dumps(sign_document(unsigned, key, method, when)) + "\n").encode()
     path.write_bytes(data)
     return data
@@ -913,6 +958,7 @@ def test_a_list_that_will_end_is_refused_by_the_full_check_and_signed_again_by_r
         credential = json.loads(path.read_text())
         unsigned = {k: v for k, v in credential.items() if k != "proof"} | {"validUntil": "2999-01-01T00:00:00Z"}
         method = credential["proof"][0]["verificationMethod"]
+        unsigned["validFrom"] = f"{ISSUED + dt.timedelta(days=2):%Y-%m-%dT%H:%M:%SZ}"  # signed at it
         path.write_text(json.dumps(sign_document(unsigned, signing, method, ISSUED + dt.timedelta(days=2))) + "\n")
     report = run_check(signer.root, CheckOptions(progress=False))
     ending = sorted(p.location.path for p in report.problems if p.code == "status-list.valid-until")

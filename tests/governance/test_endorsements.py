@@ -75,7 +75,8 @@ def test_an_issuer_forging_an_endorsers_endorsement_is_refused(repo: Repo, tmp_p
     did = repo.registry.endorser_did(DC)
     forged["issuer"] = {**forged["issuer"], "id": did, "name": "Data Council"}
     forged["credentialSubject"]["endorsementKind"] = "accredits"
-    signed = sign_document(forged, repo.key(ACME), f"{did}#k1", NOW - dt.timedelta(minutes=1))
+    at = dt.datetime.fromisoformat(forged["validFrom"])  # signed at its validFrom, as credreg endorse signs
+    signed = sign_document(forged, repo.key(ACME), f"{did}#k1", at)
     digest = award_hash(signed)
     for folder in (f"registry/endorsers/{DC}", f"registry/issuers/{ACME}"):
         repo.write(f"{folder}/endorsements/{digest}.json", render_award(signed))
@@ -168,16 +169,15 @@ def test_an_endorsement_signed_outside_the_freshness_window_is_refused(
 def test_an_endorsement_whose_validfrom_is_backdated_or_in_the_future_is_refused(
     repo: Repo, tmp_path: Path, offset: dt.timedelta
 ) -> None:
-    # Signed today, but claiming to be in force since long ago (or only from later): validFrom is a date the
-    # change sets, held to the same window.
+    # Claiming to be in force since long ago (or only from later): each proof is created at validFrom
+    # (models/award.py signed_at_valid_from), so the date is held to the window of a fresh signature.
     _setup(repo, tmp_path)
     rel = _endorse(repo, tmp_path, DC)
     doc = json.loads(repo.read(rel))
     doc.pop("proof")
     doc["validFrom"] = (NOW - offset).strftime("%Y-%m-%dT%H:%M:%SZ")
-    signed = sign_document(
-        doc, load_signing_key(tmp_path / f"{DC}.key", root=repo.root), f"{repo.registry.endorser_did(DC)}#k1", NOW
-    )
+    key = load_signing_key(tmp_path / f"{DC}.key", root=repo.root)
+    signed = sign_document(doc, key, f"{repo.registry.endorser_did(DC)}#k1", NOW - offset)
     repo.path(rel).unlink()
     digest = award_hash(signed)
     new = f"{Path(rel).parent.as_posix()}/{digest}.json"
@@ -185,9 +185,9 @@ def test_an_endorsement_whose_validfrom_is_backdated_or_in_the_future_is_refused
     report = repo.check(actor=f"{DC}-lead")
     problem = only(report, "governance.fresh-signature")
     assert problem.location.path == new
-    assert problem.field == "validFrom"
+    assert problem.field == "proof.0.created"
     expected = "in the future" if offset < dt.timedelta(0) else f"{NOW - offset:%Y-%m-%d}, 45 days before this check"
-    assert problem.message.startswith(f"the endorsement's validFrom is {expected}"), problem.message
+    assert problem.message.startswith(f"the endorsement is signed {expected}"), problem.message
 
 
 def test_an_endorsement_signed_today_passes_the_freshness_rule(repo: Repo, tmp_path: Path) -> None:

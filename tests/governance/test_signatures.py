@@ -162,7 +162,9 @@ def test_a_status_list_given_an_end_is_refused(repo: Repo) -> None:
     listed = json.loads(repo.read(STATUS))
     method = listed.pop("proof")[0]["verificationMethod"]
     listed["validUntil"] = (NOW + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    signed = sign_document(listed, repo.key(ACME), method, NOW - dt.timedelta(minutes=1))
+    at = NOW - dt.timedelta(minutes=1)
+    listed["validFrom"] = f"{at:%Y-%m-%dT%H:%M:%SZ}"  # a list is signed at its validFrom
+    signed = sign_document(listed, repo.key(ACME), method, at)
     repo.write(STATUS, json.dumps(signed, indent=2) + "\n")
     problem = only(repo.check("acme-lead"), "status-list.valid-until")
     assert (problem.location.path, problem.field) == (STATUS, "validUntil")

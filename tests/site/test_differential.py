@@ -241,7 +241,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         layout.status_list_path(root, "acme-academy", 1).read_text(encoding="utf-8")  # the revoked award's list
     )
     changed_list = copy.deepcopy(status_list)
-    changed_list["validFrom"] = "2020-01-01T00:00:00Z"
+    moved = dt.datetime.fromisoformat(status_list["validFrom"]) - dt.timedelta(seconds=1)  # the key in force
+    changed_list["validFrom"] = f"{moved:%Y-%m-%dT%H:%M:%SZ}"
+    for proof in changed_list["proof"]:  # each proof is created at validFrom (verify/status.py _times_problem)
+        proof["created"] = changed_list["validFrom"]
     # Not published: made after the build (not in the registry either).
     posing_unpublished = _resigned(signer, fresh.award, posing, store=False)
     another_id = {**former, "id": "urn:uuid:5e2c0c1e-8f0a-4b8e-9a7e-0d5f3c1b2a99"}

@@ -31,6 +31,7 @@ from typing import Annotated, Any
 import pytest
 from pydantic import ConfigDict, StringConstraints, TypeAdapter, ValidationError
 
+from generator._internal.times import parse_time
 from generator.awarding.signing import sign_document
 from generator.awards import award_hash
 from generator.crypto.rdfc import UnsafeDocumentError
@@ -362,6 +363,14 @@ def _chosen(base: dict[str, Any]) -> dict[str, Any]:
         ),
         "validUntil null": _at(base, ("validUntil",), None),
         "validFrom in +05:30": _at(base, ("validFrom",), "2026-05-20T05:30:00+05:30"),
+        # The one published form (times.py PUBLISHED_TIME_PATTERN), each proof signed at validFrom.
+        "validFrom with a fraction": _at(base, ("validFrom",), start.replace("Z", ".5Z")),
+        "validUntil with a fraction": _at(base, ("validUntil",), "2099-01-01T00:00:00.000001Z"),
+        "validUntil in +01:00": _at(base, ("validUntil",), "2099-01-01T01:00:00+01:00"),
+        "proof created a second after validFrom": _at(
+            base, ("proof", jcs, "created"), start.replace(start[17:19], f"{(int(start[17:19]) + 1) % 60:02d}")
+        ),
+        "proof created as validFrom in +00:00": _at(base, ("proof", jcs, "created"), start.replace("Z", "+00:00")),
     }
     return cases
 
@@ -491,6 +500,8 @@ def test_every_mutation_is_accepted_or_refused_alike_with_the_same_words(node: N
         "\nproof: the eddsa-jcs-2022 proof must repeat the endorsement's @context",
         "\nproof: the eddsa-rdfc-2022 proof must not carry an @context",
         "validUntil: not a date-time",
+        "validFrom: must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)",
+        "created: must be the endorsement's validFrom (",
         "its validity period is empty",
         "name: holds the invisible or control character U+202E (character 1)",
         "name: a letter carries more than 6 combining marks (the 7th is character",
@@ -520,8 +531,10 @@ def _signed(corpus: Corpus, doc: dict[str, Any], base: dict[str, Any]) -> dict[s
     if unsigned == {k: v for k, v in base.items() if k != "proof"}:
         return doc
     method = base["proof"][0]["verificationMethod"]
+    # Signed at its validFrom, as credreg endorse signs (models/award.py signed_at_valid_from).
+    when = parse_time(unsigned.get("validFrom")) or NOW - dt.timedelta(days=1)
     try:
-        return sign_document(unsigned, corpus.keys[DC], method, NOW - dt.timedelta(days=1))
+        return sign_document(unsigned, corpus.keys[DC], method, when)
     except UnsafeDocumentError:
         return None
 

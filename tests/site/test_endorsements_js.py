@@ -150,6 +150,11 @@ class Node(NodeRunner):
         return words["badge"], words["note"]
 
 
+def at_valid_from(doc: dict[str, Any]) -> dt.datetime:
+    """When ``credreg endorse`` signs ``doc``: at its validFrom (models/award.py signed_at_valid_from)."""
+    return dt.datetime.fromisoformat(doc["validFrom"])
+
+
 class Corpus:
     """A registry with two endorsers and an issuer that endorses another's credential, and the site it publishes."""
 
@@ -191,7 +196,8 @@ class Corpus:
     def forge(self, name: str, doc: dict[str, Any], owner: str, key: SigningKey, method_of: str) -> None:
         """``doc`` re-signed with ``key`` under ``method_of``'s key id, filed in ``owner``'s folder."""
         unsigned = {k: v for k, v in copy.deepcopy(doc).items() if k != "proof"}
-        signed = sign_document(unsigned, key, f"{self.registry.endorser_did(method_of)}#k1", NOW - dt.timedelta(days=1))
+        method = f"{self.registry.endorser_did(method_of)}#k1"
+        signed = sign_document(unsigned, key, method, at_valid_from(unsigned))
         self.place(name, signed, owner)
 
     def place(self, name: str, doc: dict[str, Any], owner: str) -> None:
@@ -222,10 +228,10 @@ class Corpus:
 
 
 def _before(value: str) -> str:
-    """One second before ``value``, written in +05:30."""
+    """One second before ``value``, in the one form of an endorsement's times (an offset is refused on its own)."""
     start = parse_time(value)
     assert start is not None
-    return (start - dt.timedelta(seconds=1)).astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30))).isoformat()
+    return f"{(start - dt.timedelta(seconds=1)).astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S}Z"
 
 
 UNSEEN_TEXTS = [
@@ -295,7 +301,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
             registry, ACME, target, kind=EndorsementKind.ENDORSES, comment="We are good.", scope=None,
             valid_from=NOW - dt.timedelta(days=1), valid_until=None, status_list=1, status_index=7,
         )  # fmt: skip
-        signed = sign_document(unsigned, c.keys[ACME], f"{registry.endorser_did(ACME)}#k1", NOW - dt.timedelta(days=1))
+        signed = sign_document(unsigned, c.keys[ACME], f"{registry.endorser_did(ACME)}#k1", at_valid_from(unsigned))
         c.place(name, signed, ACME)
     # Signed by the Data Council with text the page would show reversed or a terminal would act on.
     for name, field, text in UNSEEN_TEXTS:
@@ -305,17 +311,18 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
         )  # fmt: skip
         target = unsigned if field == "name" else unsigned["credentialSubject"]
         target[field] = text
-        signed = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW - dt.timedelta(days=1))
+        signed = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", at_valid_from(unsigned))
         c.place(name, signed, DC)
     # Signed before the Data Council's key became valid.
     early = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
     early["validFrom"] = "2025-01-01T00:00:00Z"
     c.place("before-the-key", sign_document(early, c.keys[DC], f"{registry.endorser_did(DC)}#k1", dt.datetime(
         2025, 1, 1, tzinfo=dt.UTC)), DC)  # fmt: skip
-    # Signed by the Data Council, but its window closes before it opens (as instants; later as text).
+    # Signed by the Data Council, but its window closes before it opens.
     backwards = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
     backwards["validUntil"] = _before(backwards["validFrom"])
-    c.place("empty-window", sign_document(backwards, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW), DC)
+    method = f"{registry.endorser_did(DC)}#k1"
+    c.place("empty-window", sign_document(backwards, c.keys[DC], method, at_valid_from(backwards)), DC)
     c.publish()
     return c
 

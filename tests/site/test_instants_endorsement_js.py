@@ -19,18 +19,20 @@ from tests.site.test_verify_endorsement_js import Node, _cli, _page, node  # noq
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 
-def _at(delta: int) -> str:
-    at = NOW + dt.timedelta(microseconds=delta)
-    return f"{at:%Y-%m-%dT%H:%M:%S}.{at.microsecond:06d}0Z"
+def _at(seconds: int) -> str:
+    return f"{NOW + dt.timedelta(seconds=seconds):%Y-%m-%dT%H:%M:%S}Z"
 
 
+# An endorsement's times are whole seconds in UTC (models/award.py AwardTime), each proof created at its validFrom:
+# its boundaries are a second apart; a millisecond's is a fraction, refused alike.
 @pytest.mark.parametrize(
     ("dates", "verdict"),
     [
-        ({"validFrom": _at(500)}, "not yet valid"),
+        ({"validFrom": _at(1)}, "not yet valid"),
         ({"validFrom": _at(0)}, "valid"),
-        ({"validFrom": "2025-03-01T00:00:00Z", "validUntil": _at(0)}, "valid"),
-        ({"validFrom": "2025-03-01T00:00:00Z", "validUntil": _at(-1)}, "expired"),
+        ({"validFrom": _at(-86400), "validUntil": _at(0)}, "valid"),
+        ({"validFrom": _at(-86400), "validUntil": _at(-1)}, "expired"),
+        ({"validFrom": _at(-86400), "validUntil": _at(-1).replace("Z", ".9990Z")}, "malformed"),
     ],
 )
 def test_an_endorsement_at_a_boundary_of_its_window_gets_one_verdict(
@@ -40,7 +42,8 @@ def test_an_endorsement_at_a_boundary_of_its_window_gets_one_verdict(
     _, genuine = corpus.files["genuine"]
     unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k not in ("proof", "validUntil")} | dates
     did = registry.endorser_did("data-council")
-    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW - dt.timedelta(days=1))
+    at = dt.datetime.fromisoformat(unsigned["validFrom"])
+    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", at)
     corpus.place(f"instant {sorted(dates.items())}", signed, "data-council")  # registered here, and published
     corpus.publish()
     cli = _cli(verify_endorsement(signed, registry, now=NOW))

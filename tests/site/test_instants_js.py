@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from generator._internal.times import CLOCK_SKEW
+from generator._internal.times import CLOCK_SKEW, parse_time
 from generator.awarding.keys import SigningKey, load_signing_key
 from generator.awarding.signing import sign_document
 from generator.awards import award_filename, award_hash, render_award
@@ -154,7 +154,22 @@ def test_a_status_list_at_a_boundary_of_its_window_gets_one_verdict(
     key = load_signing_key(site.parent / "private-keys" / "acme-academy-key-1.key", root=registry.root)
     did = registry.issuer_did("acme-academy")
     verifier = Verifier(registry)
-    for name, (start, end, verdict) in _boundaries(CLOCK_SKEW // dt.timedelta(microseconds=1)).items():
+
+    # A list's times are whole seconds in UTC, each proof created at validFrom (verify/status.py _times_problem):
+    # its boundaries are a second apart, read as in force CLOCK_SKEW before its start; a fraction is refused alike.
+    def at(delta: dt.timedelta) -> str:
+        return f"{NOW + delta:%Y-%m-%dT%H:%M:%S}Z"
+
+    second, day = dt.timedelta(seconds=1), dt.timedelta(days=1)
+    boundaries = {
+        "in force a second after now": (at(CLOCK_SKEW + second), None, "not yet valid"),
+        "in force exactly now": (at(CLOCK_SKEW), None, "valid"),
+        "in force a second before now": (at(CLOCK_SKEW - second), None, "valid"),
+        "expires exactly now": (at(-day), at(dt.timedelta(0)), "valid"),
+        "expired a second before now": (at(-day), at(-second), "expired"),
+        "in force exactly now, with a fraction": (at(CLOCK_SKEW).replace("Z", ".0Z"), None, "invalid"),
+    }
+    for name, (start, end, verdict) in boundaries.items():
         unsigned = status_list_credential(
             list_url=registry.status_list_url("acme-academy", 1),
             issuer_did=did,
@@ -164,7 +179,7 @@ def test_a_status_list_at_a_boundary_of_its_window_gets_one_verdict(
         unsigned["validFrom"] = start
         if end is not None:
             unsigned["validUntil"] = end
-        doc = sign_document(unsigned, key, f"{did}#key-1", SIGNED_AT)
+        doc = sign_document(unsigned, key, f"{did}#key-1", parse_time(start) or SIGNED_AT)
         python = verifier.verify(doc, now=NOW)
         assert str(python.verdict) == verdict, (name, python.as_dict())
         js = statuslist_node.ask(root=f"{site}/", now=NOW.isoformat(), text=json.dumps(doc))

@@ -24,6 +24,7 @@ import pytest
 
 from generator import layout
 from generator._internal.source import SourceError, parse_json
+from generator._internal.times import parse_time
 from generator.awarding.issue import Recipient, issue_awards
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.revoke import revocation_entry, revoke_award
@@ -505,7 +506,9 @@ def test_a_badges_verdict_with_the_log_is_endorsement_verdict_with_the_log_check
 
 def _resign_list(m: Mutations, key: SigningKey, method: str, at: dt.datetime, **change: Any) -> Callable[[Doc], Doc]:
     def mutate(listed: Doc) -> Doc:
-        return sign_document({**_unsigned(listed), **change}, key, method, at)
+        # Signed at its validFrom, as credreg signs a list (verify/status.py _times_problem): ``at``, unless changed.
+        doc = {**_unsigned(listed), "validFrom": f"{at.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}", **change}
+        return sign_document(doc, key, method, parse_time(doc["validFrom"]) or at)
 
     return mutate
 
@@ -609,7 +612,8 @@ def _list_subject(m: Mutations, **change: Any) -> Callable[[Doc], Doc]:
     def mutate(listed: Doc) -> Doc:
         unsigned = _unsigned(listed)
         unsigned["credentialSubject"] = {**unsigned["credentialSubject"], **change}
-        return sign_document(unsigned, m.c.keys[ACME], f"{m.did(ACME)}#k1", NOW - dt.timedelta(days=1))
+        at = parse_time(unsigned["validFrom"])  # signed at its validFrom, as credreg signs a list
+        return sign_document(unsigned, m.c.keys[ACME], f"{m.did(ACME)}#k1", at or NOW - dt.timedelta(days=1))
 
     return mutate
 

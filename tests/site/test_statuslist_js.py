@@ -136,9 +136,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         )
 
     def signed(
-        doc: dict[str, Any], key: SigningKey = acme, did: str = acme_did, suites: tuple[str, ...] = CRYPTOSUITES
+        doc: dict[str, Any],
+        key: SigningKey = acme,
+        did: str = acme_did,
+        suites: tuple[str, ...] = CRYPTOSUITES,
+        at: dt.datetime = SIGNED,
     ) -> dict[str, Any]:
-        return sign_document(doc, key, f"{did}#{key.key_id}", SIGNED, suites)
+        return sign_document(doc, key, f"{did}#{key.key_id}", at, suites)
 
     genuine = signed(unsigned())
     revoked_bits = new_bitstring()
@@ -192,19 +196,37 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "no proof": unsigned(),
         "an endorser's genuine list": signed(unsigned(url=council_list, did=council_did), council, council_did),
         "an endorser's list signed by an issuer's key": signed(unsigned(url=council_list, did=council_did)),
-        "an endorser's list, tampered": {
-            **signed(unsigned(url=council_list, did=council_did), council, council_did),
-            "validFrom": "2024-06-01T00:00:00Z",
-        },
+        # Its validFrom and the proofs' created moved together (each proof is created at validFrom).
+        "an endorser's list, tampered": _moved(
+            signed(unsigned(url=council_list, did=council_did), council, council_did), "2024-06-01T00:00:00Z"
+        ),
         "a list of an endorser not registered": signed(
             unsigned(url=council_list.replace(COUNCIL, "nobody"), did=council_did.replace(COUNCIL, "nobody")),
             council,
             council_did.replace(COUNCIL, "nobody"),
         ),
         "expired": signed(expired),
-        "not yet valid": signed(future),
+        # Signed at its validFrom, as credreg signs a list: in the future.
+        "not yet valid": signed(future, at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC)),
+        # The one published form of a time (times.py PUBLISHED_TIME_PATTERN): free digits are refused, signed or
+        # not, and each proof is created at the list's validFrom (credreg signs a list when it writes it).
+        "validFrom with a fraction": signed(unsigned() | {"validFrom": "2025-03-01T00:00:00.123Z"}),
+        "validFrom in +01:00": signed(unsigned() | {"validFrom": "2025-03-01T01:00:00+01:00"}),
+        "validUntil with a fraction": signed(unsigned() | {"validUntil": "2099-01-01T00:00:00.5Z"}),
+        "signed a second after its validFrom": signed(unsigned(), at=SIGNED + dt.timedelta(seconds=1)),
+        "signed at its validFrom with a fraction": _moved(signed(unsigned()), "2025-03-01T00:00:00.000Z", True),
     }
     return {"registry": registry, "site": site, "cases": cases}
+
+
+def _moved(doc: dict[str, Any], when: str, proofs_only: bool = False) -> dict[str, Any]:
+    """``doc`` with its validFrom (unless ``proofs_only``) and each proof's created set to ``when``, after signing."""
+    doc = copy.deepcopy(doc)
+    if not proofs_only:
+        doc["validFrom"] = when
+    for proof in doc["proof"]:
+        proof["created"] = when
+    return doc
 
 
 def _js(node: NodeRunner, site: Path, doc: dict[str, Any]) -> dict[str, Any]:
@@ -279,6 +301,20 @@ EXPECTED = {
     ),
     "expired": ("expired", "status list not in force", "it expired on 1 January 2026"),
     "not yet valid": ("not yet valid", "status list not in force", "it comes into force on 1 January 2027"),
+    "validFrom with a fraction": ("invalid", "status list not genuine", "it is not well-formed"),
+    "validFrom in +01:00": ("invalid", "status list not genuine", "it is not well-formed"),
+    "validUntil with a fraction": ("invalid", "status list not genuine", "it is not well-formed"),
+    "signed a second after its validFrom": ("invalid", "status list not genuine", "it is not well-formed"),
+    "signed at its validFrom with a fraction": ("invalid", "status list not genuine", "it is not well-formed"),
+}
+
+#: The words of the structure check, for the time cases (status.py _structure, policies.js statusListStructure).
+TIME_WORDS = {
+    "validFrom with a fraction": "validFrom: must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)",
+    "validFrom in +01:00": "validFrom: must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)",
+    "validUntil with a fraction": "validUntil: must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)",
+    "signed a second after its validFrom": "proof.0.created: must be the status list's validFrom (2025-03-01T00:00:00Z",
+    "signed at its validFrom with a fraction": "proof.0.created: must be whole seconds in UTC",
 }
 
 
@@ -300,6 +336,8 @@ def test_python_and_the_page_give_a_status_list_the_same_verdict_headline_and_ch
         assert js["authentic"] == python.authentic, name
         # The same checks, in the same order, with the same outcome and the same words.
         assert js["checks"] == [[c.id, str(c.status), c.reason] for c in python.checks], name
+        if name in TIME_WORDS:
+            assert TIME_WORDS[name] in python.checks[0].reason, (name, python.checks[0].reason)
         assert js["hash"] is None
         assert "hash" not in python.as_dict(), name  # a status list has no award hash, in either
 

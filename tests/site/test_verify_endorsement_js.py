@@ -43,6 +43,7 @@ from tests.site.test_endorsements_js import (  # noqa: F401 (the corpus fixture)
     EXPECTED,
     NOW,
     Corpus,
+    at_valid_from,
     corpus,
     taken_back,
     taken_back_reason,
@@ -268,7 +269,7 @@ def test_what_an_endorsement_is_of_is_looked_up_alike(
         site=registry.site_url, beta=beta, site_upper=site_upper, beta_upper=beta_upper
     )
     did = registry.endorser_did("data-council")
-    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW)
+    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", at_valid_from(unsigned))
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
     assert _page(node.verify(text=json.dumps(signed))) == cli
     # (Signed here, never added to the registry: not published here either way; the subject check tells them apart.)
@@ -287,7 +288,7 @@ def test_a_badge_says_what_credreg_verify_says_of_an_endorsement_of_something_un
     unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
     unsigned["credentialSubject"]["id"] = registry.url("credentials/acme-academy/no-such-credential/")
     did = registry.endorser_did("data-council")
-    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", NOW)
+    signed = sign_document(unsigned, corpus.keys["data-council"], f"{did}#k1", at_valid_from(unsigned))
     digest = award_hash(signed)
     rel = f"endorsers/data-council/endorsements/{digest}.json"
     (corpus.site / rel).write_text(json.dumps(signed), encoding="utf-8")
@@ -350,7 +351,7 @@ def test_an_endorser_s_list_out_of_its_own_validity_period_gives_no_status_alike
     ended = (NOW - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     unsigned = {k: v for k, v in listed.items() if k != "proof"} | {"validUntil": ended}
     key, did = c.keys[located[0]], c.registry.endorser_did(located[0])
-    signed = sign_document(unsigned, key, method_id(did, key.key_id), NOW - dt.timedelta(days=1))
+    signed = sign_document(unsigned, key, method_id(did, key.key_id), at_valid_from(unsigned))
     located[2].write_text(json.dumps(signed), encoding="utf-8")
     c.publish()
     cli = _cli(verify_endorsement(doc, c.registry, now=NOW))
@@ -441,7 +442,9 @@ def test_an_endorsement_names_its_key_as_the_endorsers_did_document_does_alike(
     method, kind = _spellings(registry, multikey)[spelling]
     _, genuine = corpus.files["genuine"]
     unsigned = {k: v for k, v in copy.deepcopy(genuine).items() if k != "proof"}
-    signed = sign_document(unsigned, corpus.keys["data-council"], method, NOW)
+    # Another id: signed at its validFrom, as credreg signs, it is otherwise the genuine one (published here).
+    unsigned["id"] = "urn:uuid:0b8c0c1e-6a0e-4d2a-8f3e-5a1c2b3d4e5f"
+    signed = sign_document(unsigned, corpus.keys["data-council"], method, at_valid_from(unsigned))
     cli = _cli(verify_endorsement(signed, registry, now=NOW))
     assert cli["headline"]["kind"] == kind, cli
     if spelling == "key id":
@@ -570,7 +573,7 @@ def test_an_endorsement_signed_in_another_body_s_name_is_shown_as_its_signer_s(t
     if spoiled == "expired":
         unsigned["credentialStatus"] = c.endorse("in-force")["credentialStatus"]
         unsigned["validUntil"] = "2026-05-25T00:00:00Z"  # after its validFrom, before NOW
-    doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW - dt.timedelta(days=20))
+    doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", at_valid_from(unsigned))
     c.place("in-another-name", doc, DC)
     c.publish()
     result = verify_endorsement(doc, c.registry, now=NOW)
@@ -600,7 +603,7 @@ def test_what_is_no_endorsement_of_this_registry_is_never_read_as_expired_or_rev
             valid_from=NOW - dt.timedelta(days=20), valid_until=NOW - dt.timedelta(days=5), status_list=1,
             status_index=21,
         )  # fmt: skip
-        doc = sign_document(unsigned, c.keys[ACME], f"{registry.endorser_did(ACME)}#k1", NOW - dt.timedelta(days=20))
+        doc = sign_document(unsigned, c.keys[ACME], f"{registry.endorser_did(ACME)}#k1", at_valid_from(unsigned))
         c.place("own", doc, ACME)
     else:
         revoked = c.endorse("revoked")
@@ -608,7 +611,7 @@ def test_what_is_no_endorsement_of_this_registry_is_never_read_as_expired_or_rev
         unsigned = {k: v for k, v in copy.deepcopy(revoked).items() if k != "proof"}
         unsigned["id"] = "urn:uuid:7d3f1d5e-4a3b-4c1e-9a51-2b6f0e9c1a11"
         unsigned["credentialSubject"]["endorsementKind"] = "accredits"
-        doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", NOW - dt.timedelta(days=10))
+        doc = sign_document(unsigned, c.keys[DC], f"{registry.endorser_did(DC)}#k1", at_valid_from(unsigned))
     c.publish()
     result = verify_endorsement(doc, c.registry, now=NOW)
     cli = _cli(result)

@@ -31,6 +31,8 @@ import { decodeEd25519Public, sha256Hex } from "./encoding.js";
 import { FRAMED, framed, openOnItsOwn } from "./framing.js";
 import { canonicalBytes, parseJSON } from "./jcs.js";
 import {
+  AWARD_TIME,
+  AWARD_VALID_UNTIL,
   OB3_CONTEXT_URL,
   ONE_LINE,
   OPTIONAL,
@@ -38,10 +40,8 @@ import {
   PROOF,
   STATUS_ENTRY,
   TEXT,
-  TIMESTAMP,
   URN_UUID,
   VC2_CONTEXT_URL,
-  VALID_UNTIL,
   clockOrder,
   endorserKeys,
   errorText,
@@ -57,6 +57,7 @@ import {
   proofSet,
   readableList,
   revokedReason,
+  signedAtValidFrom,
   signedBy,
   statusOutcome,
   str,
@@ -105,13 +106,13 @@ const ENDORSEMENT = model(
     ["type", listOf(oneOf(...TYPES), { min: 2, max: 2, after: exactly(TYPES) })],
     ["name", str({ min: 1, max: 300, pattern: ONE_LINE, after: markTowerProblem })],
     ["issuer", PROFILE],
-    ["validFrom", TIMESTAMP],
-    ["validUntil", VALID_UNTIL, OPTIONAL],
+    ["validFrom", AWARD_TIME],
+    ["validUntil", AWARD_VALID_UNTIL, OPTIONAL],
     ["credentialSubject", SUBJECT],
     ["credentialStatus", STATUS_ENTRY],
     ["proof", listOf(PROOF, { min: 2, max: 2, after: proofSet })],
   ],
-  { after: proofContexts(ENDORSEMENT_CONTEXT, "endorsement") },
+  { after: (doc) => proofContexts(ENDORSEMENT_CONTEXT, "endorsement")(doc) ?? signedAtValidFrom(doc, "endorsement") },
 );
 
 /** The first thing that keeps `doc` from the profile, in verify_endorsement's words (null when it fits). */

@@ -861,19 +861,20 @@ export function publishedTimeProblem(value) {
         "an offset is free digits that could order or name an award's recipient (docs/privacy.md)";
 }
 
-/** award.py `AwardTime`: a `Timestamp` in the one form an award publishes. */
-const AWARD_TIME = str({ pattern: TIMESTAMP_SHAPE, after: (v) => timestampProblem(v) ?? publishedTimeProblem(v) });
+/** award.py `AwardTime`: a `Timestamp` in the one form an award (or endorsement) publishes. */
+export const AWARD_TIME = str({ pattern: TIMESTAMP_SHAPE, after: (v) => timestampProblem(v) ?? publishedTimeProblem(v) });
 
-/** validUntil of an award: an `AwardTime` with `closes_window`. */
-const AWARD_VALID_UNTIL = validatedBy(AWARD_TIME, (v, data) => validityWindowProblem(data.validFrom, v));
+/** validUntil of an award or endorsement: an `AwardTime` with `closes_window`. */
+export const AWARD_VALID_UNTIL = validatedBy(AWARD_TIME, (v, data) => validityWindowProblem(data.validFrom, v));
 
-/** award.py signed_at_valid_from: each proof created at the award's validFrom, in the same form. */
-export function signedAtValidFrom(doc) {
+/** award.py signed_at_valid_from: each proof created at the award's (or endorsement's: `what`) validFrom, in the
+ * same form. */
+export function signedAtValidFrom(doc, what = "award") {
   for (const [index, proof] of doc.proof.entries()) {
     let problem = publishedTimeProblem(proof.created);
     if (problem === null && proof.created !== doc.validFrom) {
       problem =
-        `must be the award's validFrom (${doc.validFrom}): the registry signs an award when it issues it, and ` +
+        `must be the ${what}'s validFrom (${doc.validFrom}): the registry signs an ${what} when it issues it, and ` +
         "a signing time of its own could order or name its recipient (docs/privacy.md)";
     }
     if (problem !== null) return `proof.${index}.created: ${problem}`;
@@ -1803,6 +1804,28 @@ function listAsWritten(doc, subject) {
   );
 }
 
+/** status.py _times_problem: a list's times in the one published form, each proof created at its validFrom. */
+function listTimesProblem(doc) {
+  const validFrom = get(doc, "validFrom");
+  for (const name of ["validFrom", "validUntil"]) {
+    const value = get(doc, name);
+    const problem = parseTime(value) !== null ? publishedTimeProblem(value) : null;
+    if (problem !== null) return `${name}: ${problem}`;
+  }
+  for (const [index, proof] of proofsOf(doc).entries()) {
+    const created = isObject(proof) ? get(proof, "created") : undefined;
+    if (typeof created !== "string" || parseTime(created) === null) continue;
+    let problem = publishedTimeProblem(created);
+    if (problem === null && typeof validFrom === "string" && created !== validFrom) {
+      problem =
+        `must be the status list's validFrom (${validFrom}): the registry signs a list when it writes it, ` +
+        "and a signing time of its own is free digits beside it";
+    }
+    if (problem !== null) return `proof.${index}.created: ${problem}`;
+  }
+  return null;
+}
+
 /**
  * The bits of a well-formed revocation list, or null and why a document is not one: {bits, problem}
  * (status.py _structure).
@@ -1822,6 +1845,8 @@ async function statusListStructure(doc) {
     return not(NOT_A_LIST_FIELD);
   }
   if (!listAsWritten(doc, subject)) return not(NOT_AS_WRITTEN);
+  const times = listTimesProblem(doc);
+  if (times !== null) return not(times);
   if (get(subject, "type") !== "BitstringStatusList") return not("its credentialSubject's type must be BitstringStatusList");
   if (get(subject, "statusPurpose") !== "revocation")
     return not("its statusPurpose must be revocation (the only purpose this registry's lists have)");
