@@ -11,7 +11,9 @@ from its JSON must be written in exactly one form: the form JSON-LD compaction g
 
 0. it holds at most :data:`MAX_OBJECTS` JSON objects and :data:`MAX_VALUES` JSON values (the round trip of rule
    6 costs the page some 4 ms an object and 0.05 ms a value: a 1 MiB file would take a minute or more; a
-   credential of an issuer registered here, read by the award profile and rules 1–5 only, is not bounded so);
+   credential of an issuer registered here, read by the award profile and rules 1–5 only, is not bounded so),
+   at most :data:`MAX_PROOFS` proofs, and no context URL twice; the ``eddsa-rdfc-2022`` proof check asks this
+   rule too, before it canonicalizes anything (``verify.policies.ProofPolicy``, policies.js ``rdfcProofPolicy``);
 1. its ``@context`` is a list of context URLs the product bundles (no inline context, nothing fetched);
 2. no key anywhere is a JSON-LD keyword (``@…``) or an IRI (``…:…``), except ``@context`` at the top and in a
    proof (where the ``eddsa-jcs-2022`` proof repeats it);
@@ -52,6 +54,7 @@ from generator.errors import CryptoError
 
 __all__ = [
     "MAX_OBJECTS",
+    "MAX_PROOFS",
     "MAX_VALUES",
     "PROOF_KEYS",
     "compact_form_problems",
@@ -74,6 +77,9 @@ _MAX_REPORTED = 5
 #: page 69 s. An Open Badges credential holds some tens of objects.
 MAX_OBJECTS = 250
 MAX_VALUES = 5_000
+#: Proofs a credential may carry (policies.js MAX_PROOFS): each RDFC proof canonicalizes the whole credential
+#: again (2,000 copies of one valid proof took the page 21 s); a proof set here is one or two.
+MAX_PROOFS = 4
 
 # An absolute IRI: RFC 3987's scheme (ASCII), ":", then no character N-Quads' IRIREF excludes, no control and no
 # white space of Python's or JavaScript's \s (jsonld.js and pyld call an IRI holding one relative); a blank node:
@@ -213,6 +219,22 @@ def size_problem(document: Any) -> str | None:
                 f"the credential holds {count} {what}, more than the {limit} a credential may hold here: reading "
                 "a larger one as JSON-LD would take the page a minute or more"
             )
+    proofs = document.get("proof") if isinstance(document, dict) else None
+    if isinstance(proofs, list) and len(proofs) > MAX_PROOFS:
+        return (
+            f"the credential carries {len(proofs)} proofs, more than the {MAX_PROOFS} a credential may carry here: "
+            "each is checked over the whole credential"
+        )
+    # A context URL listed again changes nothing but is processed again (2,000 times: 3 s here, 22 s in the page).
+    contexts = document.get("@context") if isinstance(document, dict) else None
+    if isinstance(contexts, list):
+        seen: set[str] = set()
+        for url in contexts:
+            if isinstance(url, str) and url in seen:
+                times = sum(1 for c in contexts if c == url)
+                return f"@context lists {url} {times} times: a context is listed once"
+            if isinstance(url, str):
+                seen.add(url)
     return None
 
 

@@ -74,19 +74,58 @@ _add_value = jsonld.JsonLdProcessor.add_value
 _compare_values = jsonld.JsonLdProcessor.compare_values
 
 
-def _add_unique(subject: dict[str, Any], prop: str, value: Any) -> None:
+def _add_unique(subject: dict[str, Any], prop: str, value: Any, memo: dict[int, Any]) -> None:
     """pyld 3.3.0's ``add_value(subject, prop, value, {"propertyIsArray": True, "allowDuplicate": False})`` for a
-    value that is not an array, inlined (it runs for every value of every node)."""
+    value that is not an array, inlined (it runs for every value of every node). pyld compares the value with every
+    value already there: 5,000 tags of one credential took 10 s. From :data:`_INDEXED` values on, the comparison is
+    a set lookup of :func:`_unique_key` (``memo``, one per document, maps a list's ``id`` to it and its keys)."""
     if prop not in subject:
         subject[prop] = [value]
         return
     existing = subject[prop]
     values = existing["@list"] if type(existing) is dict and "@list" in existing else existing
-    present = any(_compare_values(value, v) for v in values) if type(values) is list else _compare_values(value, values)
+    key = _unique_key(value)
+    entry = memo.get(id(values)) if key is not None and type(values) is list and len(values) >= _INDEXED else None
+    if entry is not None and entry[0] is values and entry[2] == len(values):
+        present = key in entry[1]
+    elif key is not None and type(values) is list and len(values) >= _INDEXED:
+        keys = {_unique_key(v) for v in values}
+        if None in keys:  # a value only pyld's comparison can tell apart
+            present = any(_compare_values(value, v) for v in values)
+        else:
+            memo[id(values)] = entry = (values, keys, len(values))
+            present = key in keys
+    else:
+        present = (
+            any(_compare_values(value, v) for v in values) if type(values) is list else _compare_values(value, values)
+        )
     if type(existing) is not list:
         existing = subject[prop] = [existing]
     if not present:
         existing.append(value)
+        if entry is not None and existing is values:
+            entry[1].add(key)
+            memo[id(values)] = (values, entry[1], len(values))
+
+
+# Values of one property from which _add_unique looks duplicates up in a set (fewer: pyld's own comparison).
+_INDEXED = 16
+
+
+def _unique_key(value: Any) -> tuple[str, Any, Any] | None:
+    """A key equal for two values exactly when pyld 3.3.0's ``compare_values`` calls them equal, for strings, value
+    objects holding a string, and node references; None for anything else (numbers, booleans, JSON literals)."""
+    if type(value) is str:
+        return ("s", value, None)
+    if type(value) is not dict:
+        return None
+    if "@value" in value:
+        literal = value["@value"]
+        if type(literal) is not str:
+            return None
+        return ("v", literal, (value.get("@type"), value.get("@language"), value.get("@index")))
+    node_id = value.get("@id")
+    return ("i", node_id, None) if type(node_id) is str else None
 
 
 _LANGSTRING = jsonld.RDF_LANGSTRING
@@ -673,6 +712,7 @@ class _CachingProcessor(_SafeProcessor):
         super().__init__(document)
         self._cache = cache
         self._terms = cache.terms
+        self._unique: dict[int, Any] = {}  # _add_unique's sets of the document's long value lists
 
     def _process_context(
         self,
@@ -792,7 +832,7 @@ class _CachingProcessor(_SafeProcessor):
                 )
                 return
             if subject_node:
-                _add_unique(subject_node, active_property, input_)
+                _add_unique(subject_node, active_property, input_, self._unique)
             return
         if types is not None:
             if type(types) is not list:
@@ -808,7 +848,7 @@ class _CachingProcessor(_SafeProcessor):
             id_ = issuer.get_id(id_)
         node = graph.setdefault(id_, {"@id": id_})
         if active_property and subject_node:
-            _add_unique(subject_node, active_property, {"@id": id_})
+            _add_unique(subject_node, active_property, {"@id": id_}, self._unique)
         for prop, objects in sorted(input_.items()):
             if prop == "@id":
                 continue
@@ -822,7 +862,7 @@ class _CachingProcessor(_SafeProcessor):
                 continue
             for o in objects:
                 if prop == "@type":
-                    _add_unique(node, prop, issuer.get_id(o) if o.startswith("_:") else o)
+                    _add_unique(node, prop, issuer.get_id(o) if o.startswith("_:") else o, self._unique)
                 else:
                     self._create_node_map(o, graph_map, active_graph, issuer, active_subject=id_, active_property=prop)
 
