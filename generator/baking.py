@@ -86,43 +86,78 @@ def _itxt_text(body: bytes, at: int) -> str:
 
 # The SVG is read by one pass over its markup, left to right, each character looked at a bounded number of
 # times (a regular expression over the whole document retried a lazy CDATA match from every opening tag:
-# quadratic time on a small crafted file). Comments and CDATA sections are skipped whole, so neither a
-# commented-out credential nor markup quoted in CDATA counts. A tag runs from "<" to the next ">"; the baked
-# credential is a tag "<PREFIX:credential" (optionally whitespace and attributes), then optional whitespace,
-# one CDATA section (which ends at its first "]]>", as in XML) holding the JSON, optional whitespace and
-# "</PREFIX:credential>". PREFIX must be bound to the Open Badges 3.0 namespace by an xmlns:PREFIX attribute
-# of some tag of the document. assets/verify/baking.js reads SVGs by the same rules.
+# quadratic time on a small crafted file). What XML reads as no element is skipped whole, so that the scanner
+# finds the elements an XML parser (and so every Open Badges tool that reads SVG as XML) finds: comments, CDATA
+# sections, processing instructions ("<?" to "?>": "<?pi > <ob:credential>…?>" was read as a credential, and
+# "<?pi > <!-- ?>" hid the real one behind a comment no parser sees) and a DOCTYPE. A DOCTYPE with an internal
+# subset ("[…]", where entities are declared) is refused: an entity can hold the credential's CDATA or a whole
+# element, which a scanner cannot follow. A tag runs from "<" to the next ">" outside a quoted attribute value.
+# The baked credential is a tag "<PREFIX:credential" (optionally whitespace and attributes), then optional
+# whitespace, one CDATA section (which ends at its first "]]>", as in XML) holding the JSON, optional whitespace
+# and "</PREFIX:credential>". PREFIX must be bound to the Open Badges 3.0 namespace by an xmlns:PREFIX attribute
+# of some tag, and to no other namespace by any tag (XML scopes a prefix to its element; a scanner does not, so
+# a prefix bound twice is not trusted). assets/verify/baking.js reads SVGs by the same rules.
 # A prefix in ASCII letters, digits, "_", "." and "-" (what every baker writes: "openbadges"). Not \w, which is
 # Unicode in Python and ASCII in JavaScript: a prefix such as "obé" was found by one reader and not the other.
 _PREFIX = r"[A-Za-z_][A-Za-z0-9_.-]*"
-_OPEN_TAG = re.compile(rf"(?P<prefix>{_PREFIX}):credential(?:\s[^>]*)?", re.DOTALL)
-_DECLARATION = re.compile(rf"xmlns:(?P<prefix>{_PREFIX})\s*=\s*[\"']{re.escape(OB3_NAMESPACE)}[\"']")
+_OPEN_TAG = re.compile(rf"(?P<prefix>{_PREFIX}):credential(?:\s.*)?", re.DOTALL)
+_DECLARATION = re.compile(rf"xmlns:(?P<prefix>{_PREFIX})\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')")
 _SPACE = re.compile(r"\s*")
-_CDATA, _CDATA_END, _COMMENT, _COMMENT_END = "<![CDATA[", "]]>", "<!--", "-->"
+_TAG_TEXT = re.compile(r"[^>\"']*")  # up to the tag's end or a quoted value
+_DOCTYPE_TEXT = re.compile(r"[^>\"'\[]*")  # up to the DOCTYPE's end, a literal or its internal subset
+_CDATA, _CDATA_END, _COMMENT, _COMMENT_END, _PI, _PI_END = "<![CDATA[", "]]>", "<!--", "-->", "<?", "?>"
+_DOCTYPE = "<!DOCTYPE"
+
+
+def _unquoted(text: str, at: int, part: re.Pattern[str]) -> int:
+    """Where, from ``at``, the first character ``part`` stops at lies outside quotes; -1 when there is none
+    (or a quote does not close: then the document ends there, unread, as an XML parser stops)."""
+    while True:
+        at = part.match(text, at).end()  # type: ignore[union-attr]  # a * pattern always matches
+        if at >= len(text):
+            return -1
+        if text[at] not in "\"'":
+            return at
+        close = text.find(text[at], at + 1)
+        if close < 0:
+            return -1
+        at = close + 1
 
 
 def _svg_credentials(text: str) -> tuple[list[tuple[str, str]], set[str]]:
-    """Each ``(prefix, json)`` credential element of ``text``, in document order, and the prefixes an
-    ``xmlns:PREFIX`` attribute of a tag binds to the Open Badges 3.0 namespace."""
+    """Each ``(prefix, json)`` credential element of ``text``, in document order, and the prefixes bound to the
+    Open Badges 3.0 namespace (by an ``xmlns:PREFIX`` attribute of a tag) and to no other."""
     found: list[tuple[str, str]] = []
-    declared: set[str] = set()
+    bound: dict[str, set[str]] = {}
     at = 0
     while (lt := text.find("<", at)) >= 0:
-        if text.startswith("<!", lt):
-            for start, end in ((_COMMENT, _COMMENT_END), (_CDATA, _CDATA_END)):
+        if text.startswith(_DOCTYPE, lt):
+            end = _unquoted(text, lt + len(_DOCTYPE), _DOCTYPE_TEXT)
+            if end < 0:
+                break
+            if text[end] == "[":
+                raise BakingError(
+                    "the SVG has a DOCTYPE with declarations (an internal subset): its entities could hold markup "
+                    "that a baked credential's reader does not follow"
+                )
+            at = end + 1
+            continue
+        if text.startswith("<!", lt) or text.startswith(_PI, lt):
+            for start, stop in ((_COMMENT, _COMMENT_END), (_CDATA, _CDATA_END), (_PI, _PI_END)):
                 if text.startswith(start, lt):
-                    close = text.find(end, lt + len(start))
-                    at = len(text) if close < 0 else close + len(end)
+                    close = text.find(stop, lt + len(start))
+                    at = len(text) if close < 0 else close + len(stop)
                     break
             else:
-                at = lt + 2  # another declaration (DOCTYPE…): its text is read as markup, as before
+                at = lt + 2  # another declaration (not XML outside a DOCTYPE): its text is read as markup
             continue
-        gt = text.find(">", lt + 1)
+        gt = _unquoted(text, lt + 1, _TAG_TEXT)
         if gt < 0:
             break
         at = gt + 1
         if text.find("xmlns:", lt, gt) >= 0:
-            declared.update(m["prefix"] for m in _DECLARATION.finditer(text, lt + 1, gt))
+            for m in _DECLARATION.finditer(text, lt + 1, gt):
+                bound.setdefault(m["prefix"], set()).add(m["double"] if m["double"] is not None else m["single"])
         opening = _OPEN_TAG.fullmatch(text, lt + 1, gt) if text.find(":credential", lt, gt) >= 0 else None
         if opening is None:
             continue
@@ -141,7 +176,7 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str]], set[str]]:
             continue
         found.append((opening["prefix"], text[cdata + len(_CDATA) : close]))
         at = after + 1
-    return found, declared
+    return found, {prefix for prefix, namespaces in bound.items() if namespaces == {OB3_NAMESPACE}}
 
 
 def _from_svg(data: bytes) -> str:

@@ -109,18 +109,25 @@ export function bakeSvg(svg, json) {
 
 // The SVG is read by one pass over its markup (baking.py's _svg_credentials, rule for rule): linear time, where a
 // regular expression over the whole document retried a lazy CDATA match from every opening tag (quadratic on a
-// small crafted file). Comments and CDATA sections are skipped whole; a tag runs from "<" to the next ">"; the
-// credential is "<PREFIX:credential" (optionally whitespace and attributes) ">", optional whitespace, one CDATA
-// section (ending at its first "]]>") holding the JSON, optional whitespace, "</PREFIX:credential" optional
-// whitespace ">"; PREFIX must be bound to OB 3.0 by an xmlns:PREFIX attribute of some tag of the document.
+// small crafted file). What XML reads as no element is skipped whole, so that the page finds the elements an XML
+// parser (and so every Open Badges tool reading SVG as XML) finds: comments, CDATA sections, processing
+// instructions ("<?" to "?>") and a DOCTYPE; a DOCTYPE with an internal subset (entities) is refused. A tag runs
+// from "<" to the next ">" outside a quoted attribute value. The credential is "<PREFIX:credential" (optionally
+// whitespace and attributes) ">", optional whitespace, one CDATA section (ending at its first "]]>") holding the
+// JSON, optional whitespace, "</PREFIX:credential" optional whitespace ">"; PREFIX must be bound to OB 3.0 by an
+// xmlns:PREFIX attribute of some tag, and to no other namespace by any tag.
 // Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
-const OPEN_TAG = new RegExp(`^(${PREFIX}):credential(?:[${SPACE}][^>]*)?$`);
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const DECLARATION = new RegExp(`xmlns:(${PREFIX})[${SPACE}]*=[${SPACE}]*["']${escapeRe(OB3_NAMESPACE)}["']`, "g");
+const OPEN_TAG = new RegExp(`^(${PREFIX}):credential(?:[${SPACE}][\\s\\S]*)?$`);
+const DECLARATION = new RegExp(`xmlns:(${PREFIX})[${SPACE}]*=[${SPACE}]*(?:"([^"]*)"|'([^']*)')`, "g");
+const TAG_TEXT = /[^>"']*/y; // up to the tag's end or a quoted value
+const DOCTYPE_TEXT = /[^>"'[]*/y; // up to the DOCTYPE's end, a literal or its internal subset
 const CDATA = "<![CDATA[";
 const CDATA_END = "]]>";
 const COMMENT = "<!--";
 const COMMENT_END = "-->";
+const PI = "<?";
+const PI_END = "?>";
+const DOCTYPE = "<!DOCTYPE";
 
 function skipSpace(text, at) {
   const space = new RegExp(`[${SPACE}]*`, "y");
@@ -129,29 +136,60 @@ function skipSpace(text, at) {
   return space.lastIndex;
 }
 
-/** Each [prefix, json] credential element of `text`, in document order, and the prefixes bound to OB 3.0. */
+// baking.py's _unquoted: where the first character `part` stops at lies outside quotes; -1 when none does.
+function unquoted(text, at, part) {
+  for (;;) {
+    part.lastIndex = at;
+    part.exec(text);
+    at = part.lastIndex;
+    if (at >= text.length) return -1;
+    if (text[at] !== '"' && text[at] !== "'") return at;
+    const close = text.indexOf(text[at], at + 1);
+    if (close < 0) return -1;
+    at = close + 1;
+  }
+}
+
+/** Each [prefix, json] credential element of `text`, in document order, and the prefixes bound to OB 3.0 alone. */
 export function svgCredentials(text) {
   const credentials = [];
-  const declared = new Set();
+  const bound = new Map();
   let at = 0;
   let lt;
   while ((lt = text.indexOf("<", at)) >= 0) {
-    if (text.startsWith("<!", lt)) {
-      at = lt + 2; // another declaration (DOCTYPE…): its text is read as markup, as before
-      for (const [start, end] of [[COMMENT, COMMENT_END], [CDATA, CDATA_END]]) {
+    if (text.startsWith(DOCTYPE, lt)) {
+      const end = unquoted(text, lt + DOCTYPE.length, DOCTYPE_TEXT);
+      if (end < 0) break;
+      if (text[end] === "[") {
+        throw new BakingError(
+          "the SVG has a DOCTYPE with declarations (an internal subset): its entities could hold markup that a " +
+            "baked credential's reader does not follow",
+        );
+      }
+      at = end + 1;
+      continue;
+    }
+    if (text.startsWith("<!", lt) || text.startsWith(PI, lt)) {
+      at = lt + 2; // another declaration (not XML outside a DOCTYPE): its text is read as markup
+      for (const [start, stop] of [[COMMENT, COMMENT_END], [CDATA, CDATA_END], [PI, PI_END]]) {
         if (text.startsWith(start, lt)) {
-          const close = text.indexOf(end, lt + start.length);
-          at = close < 0 ? text.length : close + end.length;
+          const close = text.indexOf(stop, lt + start.length);
+          at = close < 0 ? text.length : close + stop.length;
           break;
         }
       }
       continue;
     }
-    const gt = text.indexOf(">", lt + 1);
+    const gt = unquoted(text, lt + 1, TAG_TEXT);
     if (gt < 0) break;
     at = gt + 1;
     const tag = text.slice(lt + 1, gt);
-    if (tag.includes("xmlns:")) for (const m of tag.matchAll(DECLARATION)) declared.add(m[1]);
+    if (tag.includes("xmlns:")) {
+      for (const m of tag.matchAll(DECLARATION)) {
+        if (!bound.has(m[1])) bound.set(m[1], new Set());
+        bound.get(m[1]).add(m[2] ?? m[3]);
+      }
+    }
     const opening = tag.includes(":credential") ? OPEN_TAG.exec(tag) : null;
     if (!opening) continue;
     const cdata = skipSpace(text, gt + 1);
@@ -166,6 +204,8 @@ export function svgCredentials(text) {
     credentials.push([opening[1], text.slice(cdata + CDATA.length, close)]);
     at = after + 1;
   }
+  const declared = new Set();
+  for (const [prefix, spaces] of bound) if (spaces.size === 1 && spaces.has(OB3_NAMESPACE)) declared.add(prefix);
   return { credentials, declared };
 }
 
