@@ -1,6 +1,7 @@
 """Baked badge images (Open Badges 3.0, "Baking"): the credential carried inside its badge's PNG or SVG.
 
-PNG: an ``iTXt`` chunk with the keyword ``openbadgecredential``, uncompressed, holding the credential's JSON.
+PNG: an ``iTXt`` chunk with the keyword ``openbadgecredential``, uncompressed, holding the credential's JSON; one
+only, and no other text chunk of that keyword nor the keyword after IEND (where another tool may find a second).
 SVG: an ``openbadges:credential`` element (namespace ``https://purl.imsglobal.org/ob/v3p0``) holding the JSON in
 CDATA. The page bakes them (assets/verify/baking.js, which reads them the same way); ``credreg verify`` reads
 them here. Reading only: no I/O, and bad input is a :class:`BakingError` that says what is wrong.
@@ -17,6 +18,8 @@ __all__ = ["OB3_NAMESPACE", "PNG_KEYWORD", "BakingError", "baked_credential", "i
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_KEYWORD = b"openbadgecredential"
 OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
+#: PNG's text chunks: a credential is an iTXt one, and the keyword in either of the others is refused.
+_TEXT_CHUNKS = (b"iTXt", b"tEXt", b"zTXt")
 
 
 class BakingError(ValueError):
@@ -55,9 +58,16 @@ def _from_png(data: bytes) -> str:
         (crc,) = struct.unpack(">I", data[at + 8 + length : end])
         if zlib.crc32(kind + body) != crc:
             raise BakingError(f"the PNG's {kind.decode('latin-1')!r} chunk at byte {at} is damaged (its CRC fails)")
-        if kind == b"iTXt" and body.split(b"\0", 1)[0] == PNG_KEYWORD:
+        if kind in _TEXT_CHUNKS and body.split(b"\0", 1)[0] == PNG_KEYWORD:
+            if kind != b"iTXt":  # another tool may read it: which credential is "the" one would be the tool's pick
+                raise BakingError(
+                    f"the PNG has a {kind.decode()} chunk 'openbadgecredential' at byte {at}; a baked credential "
+                    "is an iTXt chunk, and is the only chunk of that name"
+                )
             found.append(_itxt_text(body, at))
         if kind == b"IEND":
+            if PNG_KEYWORD in data[end:]:  # likewise: a credential where these readers stop and others may not
+                raise BakingError("the PNG has 'openbadgecredential' after its end (IEND)")
             break
         at = end
     if not found:

@@ -338,7 +338,32 @@ PNG_CORPUS = {
     "a longer keyword": _png(_itxt(CREDENTIAL, keyword=b"openbadgecredentials")),
     "two": _png(_itxt(CREDENTIAL), _itxt("{}")),
     "after IEND": _png() + _itxt(CREDENTIAL),
+    # A second credential where these readers do not look, but another tool may: after IEND, or in a tEXt or zTXt
+    # chunk. Each read the first and said nothing of the second.
+    "one before IEND, one after": _png(_itxt(CREDENTIAL)) + _itxt("{}"),
+    "one before IEND, its text after": _png(_itxt(CREDENTIAL)) + b"openbadgecredential\0{}",
+    "one in iTXt, one in tEXt": _png(_itxt(CREDENTIAL), _chunk(b"tEXt", b"openbadgecredential\0{}")),
+    "one in iTXt, one in zTXt": _png(
+        _itxt(CREDENTIAL), _chunk(b"zTXt", b"openbadgecredential\0\0" + zlib.compress(b"{}"))
+    ),
+    "in tEXt only": _png(_chunk(b"tEXt", b"openbadgecredential\0" + CREDENTIAL.encode())),
+    "bytes after IEND": _png(_itxt(CREDENTIAL)) + b"trailing bytes",
 }
+
+#: What both readers must refuse, and why.
+PNG_REFUSED = {
+    "one before IEND, one after": "after its end",
+    "one before IEND, its text after": "after its end",
+    "one in iTXt, one in tEXt": "tEXt",
+    "one in iTXt, one in zTXt": "zTXt",
+    "in tEXt only": "tEXt",
+}
+
+
+@pytest.mark.parametrize(("name", "message"), PNG_REFUSED.items())
+def test_a_png_with_a_credential_where_the_readers_do_not_look_is_refused(name: str, message: str) -> None:
+    with pytest.raises(BakingError, match=message):
+        baked_credential(PNG_CORPUS[name])
 
 
 def test_the_page_reads_every_png_as_baking_py_does(tmp_path: Path) -> None:
@@ -367,3 +392,6 @@ def test_the_page_reads_every_png_as_baking_py_does(tmp_path: Path) -> None:
             python = None
         assert page[file].get("json") == python, (name, python, page[file])
     assert baked_credential(PNG_CORPUS["plain"]) == CREDENTIAL
+    assert baked_credential(PNG_CORPUS["bytes after IEND"]) == CREDENTIAL  # other trailing bytes are left alone
+    refused = [file for file, name in zip(names, PNG_CORPUS, strict=True) if name in PNG_REFUSED]
+    assert all(page[file].get("json") is None for file in refused)

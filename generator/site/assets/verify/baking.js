@@ -1,7 +1,8 @@
 // Baked badge images (Open Badges 3.0, "Baking"): the award carried inside its badge's PNG or SVG, built here in
 // the browser (nothing is stored per award) and read back when a baked image is dropped on the page. The rules
-// are generator/baking.py's: PNG, one uncompressed iTXt chunk with the keyword "openbadgecredential"; SVG, one
-// openbadges:credential element (namespace https://purl.imsglobal.org/ob/v3p0) with the JSON in CDATA.
+// are generator/baking.py's: PNG, one uncompressed iTXt chunk with the keyword "openbadgecredential" (and the
+// keyword in no other text chunk nor after IEND); SVG, one openbadges:credential element (namespace
+// https://purl.imsglobal.org/ob/v3p0) with the JSON in CDATA.
 
 import { crc32 } from "./encoding.js";
 import { SPACE } from "./text.js";
@@ -49,8 +50,8 @@ function* chunks(bytes) {
   }
 }
 
-function isCredentialChunk(chunk) {
-  if (chunk.kind !== "iTXt") return false;
+function isCredentialChunk(chunk, kinds = ["iTXt"]) {
+  if (!kinds.includes(chunk.kind)) return false;
   // The keyword runs to the first NUL, or to the end of a chunk that has none (then malformed, and refused, as
   // baking.py refuses it: not skipped in favour of another chunk).
   const zero = chunk.body.indexOf(0);
@@ -216,7 +217,15 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /** The credential JSON baked into a PNG or SVG (bytes); null when the bytes are not an image. */
 export function extractBaked(bytes) {
   if (isPng(bytes)) {
-    const found = [...chunks(bytes)].filter(isCredentialChunk);
+    const all = [...chunks(bytes)];
+    // As baking.py: the keyword in a tEXt or zTXt chunk, or after IEND, is a credential another tool may read.
+    const other = all.find((c) => isCredentialChunk(c, ["tEXt", "zTXt"]));
+    if (other) throw new BakingError(`the PNG has a ${other.kind} chunk 'openbadgecredential' at byte ${other.at}`);
+    const last = all[all.length - 1];
+    if (last && last.kind === "IEND" && new TextDecoder("latin1").decode(bytes.subarray(last.end)).includes(KEYWORD)) {
+      throw new BakingError("the PNG has 'openbadgecredential' after its end (IEND)");
+    }
+    const found = all.filter((c) => isCredentialChunk(c));
     if (!found.length) throw new BakingError("the PNG has no baked credential (no iTXt chunk 'openbadgecredential')");
     if (found.length > 1) throw new BakingError("the PNG has more than one baked credential");
     const rest = found[0].body.subarray(KEYWORD.length + 1);
