@@ -102,11 +102,11 @@ def _itxt_text(body: bytes, at: int) -> str:
 # "<?pi > <!-- ?>" hid the real one behind a comment no parser sees) and a DOCTYPE. A DOCTYPE with an internal
 # subset ("[…]", where entities are declared) is refused: an entity can hold the credential's CDATA or a whole
 # element, which a scanner cannot follow. A tag runs from "<" to the next ">" outside a quoted attribute value.
-# The baked credential is a tag "<PREFIX:credential" (optionally whitespace and attributes), then optional
-# whitespace, one CDATA section (which ends at its first "]]>", as in XML) holding the JSON, optional whitespace
-# and "</PREFIX:credential>". PREFIX must be bound to the Open Badges 3.0 namespace by an xmlns:PREFIX attribute
-# of some tag, and to no other namespace by any tag (XML scopes a prefix to its element; a scanner does not, so
-# a prefix bound twice is not trusted). assets/verify/baking.js reads SVGs by the same rules.
+# The baked credential is a tag "<PREFIX:credential" (optionally whitespace and attributes; not "/>"), then
+# optional whitespace, one CDATA section (which ends at its first "]]>", as in XML) holding the JSON, optional
+# whitespace and "</PREFIX:credential>". PREFIX must be bound to the Open Badges 3.0 namespace by an xmlns:PREFIX
+# attribute of some tag, and to no other namespace by any tag (XML scopes a prefix to its element; a scanner
+# does not, so a prefix bound twice is not trusted). assets/verify/baking.js reads SVGs by the same rules.
 # A prefix in ASCII letters, digits, "_", "." and "-" (what every baker writes: "openbadges"). Not \w, which is
 # Unicode in Python and ASCII in JavaScript: a prefix such as "obé" was found by one reader and not the other.
 _PREFIX = r"[A-Za-z_][A-Za-z0-9_.-]*"
@@ -169,7 +169,7 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str]], set[str]]:
             for m in _DECLARATION.finditer(text, lt + 1, gt):
                 bound.setdefault(m["prefix"], set()).add(m["double"] if m["double"] is not None else m["single"])
         opening = _OPEN_TAG.fullmatch(text, lt + 1, gt) if text.find(":credential", lt, gt) >= 0 else None
-        if opening is None:
+        if opening is None or text[gt - 1] == "/":  # an empty-element tag: what follows is its parent's
             continue
         cdata = _SPACE.match(text, gt + 1).end()  # type: ignore[union-attr]  # \s* always matches
         if not text.startswith(_CDATA, cdata):

@@ -187,6 +187,11 @@ SVG_CORPUS: dict[str, bytes] = {
     "prefix bound again to another namespace": (
         f'<svg xmlns:ob="{OB3}"><g xmlns:ob="https://x.test/"><ob:credential><![CDATA[{{}}]]></ob:credential></g></svg>'
     ).encode(),
+    # An empty-element tag opens nothing: the CDATA after it is its parent's text (XML gives the outer element
+    # " {}" and the inner one nothing), not the inner element's credential.
+    "a self-closing credential": _svg(
+        "<openbadges:credential> <openbadges:credential /><![CDATA[{}]]></openbadges:credential>"
+    ),
     "unclosed quotes": (f'<svg xmlns:a="{OB3}">' + '<g a="' * 150_000 + "</svg>").encode(),
     "unclosed processing instructions": (f'<svg xmlns:a="{OB3}">' + "<?a > " * 150_000 + "</svg>").encode(),
     "unclosed DOCTYPEs": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a '" * 150_000 + "</svg>").encode(),
@@ -250,6 +255,7 @@ def test_an_svg_s_credential_is_the_one_an_xml_parser_sees(name: str) -> None:
         ("CDATA from an entity", "DOCTYPE with declarations"),
         ("in a DOCTYPE's entity", "DOCTYPE with declarations"),
         ("prefix bound again to another namespace", "no baked credential"),
+        ("a self-closing credential", "no baked credential"),
     ],
 )
 def test_an_svg_whose_credential_depends_on_xml_s_scoping_or_entities_is_refused(name: str, message: str) -> None:

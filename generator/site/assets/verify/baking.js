@@ -114,9 +114,9 @@ export function bakeSvg(svg, json) {
 // parser (and so every Open Badges tool reading SVG as XML) finds: comments, CDATA sections, processing
 // instructions ("<?" to "?>") and a DOCTYPE; a DOCTYPE with an internal subset (entities) is refused. A tag runs
 // from "<" to the next ">" outside a quoted attribute value. The credential is "<PREFIX:credential" (optionally
-// whitespace and attributes) ">", optional whitespace, one CDATA section (ending at its first "]]>") holding the
-// JSON, optional whitespace, "</PREFIX:credential" optional whitespace ">"; PREFIX must be bound to OB 3.0 by an
-// xmlns:PREFIX attribute of some tag, and to no other namespace by any tag.
+// whitespace and attributes) ">" (not "/>"), optional whitespace, one CDATA section (ending at its first "]]>")
+// holding the JSON, optional whitespace, "</PREFIX:credential" optional whitespace ">"; PREFIX must be bound to
+// OB 3.0 by an xmlns:PREFIX attribute of some tag, and to no other namespace by any tag.
 // Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
 const OPEN_TAG = new RegExp(`^(${PREFIX}):credential(?:[${SPACE}][\\s\\S]*)?$`);
 const DECLARATION = new RegExp(`xmlns:(${PREFIX})[${SPACE}]*=[${SPACE}]*(?:"([^"]*)"|'([^']*)')`, "g");
@@ -192,7 +192,7 @@ export function svgCredentials(text) {
       }
     }
     const opening = tag.includes(":credential") ? OPEN_TAG.exec(tag) : null;
-    if (!opening) continue;
+    if (!opening || tag.endsWith("/")) continue; // an empty-element tag: what follows is its parent's
     const cdata = skipSpace(text, gt + 1);
     if (!text.startsWith(CDATA, cdata)) continue;
     const close = text.indexOf(CDATA_END, cdata + CDATA.length);
