@@ -110,7 +110,7 @@ def _itxt_text(body: bytes, at: int) -> str:
 # A prefix in ASCII letters, digits, "_", "." and "-" (what every baker writes: "openbadges"). Not \w, which is
 # Unicode in Python and ASCII in JavaScript: a prefix such as "obé" was found by one reader and not the other.
 _PREFIX = r"[A-Za-z_][A-Za-z0-9_.-]*"
-_OPEN_TAG = re.compile(rf"(?P<prefix>{_PREFIX}):credential(?:\s.*)?", re.DOTALL)
+_OPEN_TAG = re.compile(rf"(?P<prefix>{_PREFIX}):credential(?:\s.*|/)?", re.DOTALL)  # "/": an empty element
 _DECLARATION = re.compile(rf"xmlns:(?P<prefix>{_PREFIX})\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')")
 _SPACE = re.compile(r"\s*")
 _TAG_TEXT = re.compile(r"[^>\"']*")  # up to the tag's end or a quoted value
@@ -134,10 +134,11 @@ def _unquoted(text: str, at: int, part: re.Pattern[str]) -> int:
         at = close + 1
 
 
-def _svg_credentials(text: str) -> tuple[list[tuple[str, str]], set[str]]:
-    """Each ``(prefix, json)`` credential element of ``text``, in document order, and the prefixes bound to the
-    Open Badges 3.0 namespace (by an ``xmlns:PREFIX`` attribute of a tag) and to no other."""
-    found: list[tuple[str, str]] = []
+def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], set[str]]:
+    """Each ``(prefix, json)`` credential element of ``text``, in document order (``json`` None for an element that
+    is not one CDATA section: it is still an element, which a tool taking the first may read), and the prefixes
+    bound to the Open Badges 3.0 namespace (by an ``xmlns:PREFIX`` attribute of a tag) and to no other."""
+    found: list[tuple[str, str | None]] = []
     bound: dict[str, set[str]] = {}
     at = 0
     while (lt := text.find("<", at)) >= 0:
@@ -169,23 +170,24 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str]], set[str]]:
             for m in _DECLARATION.finditer(text, lt + 1, gt):
                 bound.setdefault(m["prefix"], set()).add(m["double"] if m["double"] is not None else m["single"])
         opening = _OPEN_TAG.fullmatch(text, lt + 1, gt) if text.find(":credential", lt, gt) >= 0 else None
-        if opening is None or text[gt - 1] == "/":  # an empty-element tag: what follows is its parent's
+        if opening is None:
             continue
+        prefix, json = opening["prefix"], None
         cdata = _SPACE.match(text, gt + 1).end()  # type: ignore[union-attr]  # \s* always matches
-        if not text.startswith(_CDATA, cdata):
-            continue
-        close = text.find(_CDATA_END, cdata + len(_CDATA))
-        if close < 0:
-            break
-        end_tag = f"</{opening['prefix']}:credential"
-        after = _SPACE.match(text, close + len(_CDATA_END)).end()  # type: ignore[union-attr]
-        if not text.startswith(end_tag, after):
-            continue  # the scan goes on after the opening tag, skipping the CDATA section whole
-        after = _SPACE.match(text, after + len(end_tag)).end()  # type: ignore[union-attr]
-        if not text.startswith(">", after):
-            continue
-        found.append((opening["prefix"], text[cdata + len(_CDATA) : close]))
-        at = after + 1
+        # An empty-element tag holds nothing (what follows is its parent's); either way it is an element.
+        if text[gt - 1] != "/" and text.startswith(_CDATA, cdata):
+            close = text.find(_CDATA_END, cdata + len(_CDATA))
+            if close < 0:
+                found.append((prefix, None))
+                break
+            end_tag = f"</{prefix}:credential"
+            after = _SPACE.match(text, close + len(_CDATA_END)).end()  # type: ignore[union-attr]
+            if text.startswith(end_tag, after):
+                after = _SPACE.match(text, after + len(end_tag)).end()  # type: ignore[union-attr]
+                if text.startswith(">", after):
+                    json, at = text[cdata + len(_CDATA) : close], after + 1
+            # else the scan goes on after the opening tag, skipping the CDATA section whole
+        found.append((prefix, json))
     return found, {prefix for prefix, namespaces in bound.items() if namespaces == {OB3_NAMESPACE}}
 
 
@@ -196,11 +198,11 @@ def _from_svg(data: bytes) -> str:
         raise BakingError("the SVG is not UTF-8 text") from None
     credentials, declared = _svg_credentials(text)
     found = [json for prefix, json in credentials if prefix in declared]
-    if not found:
+    if len(found) > 1:  # even if one holds no CDATA: another tool may read its text, or the other one
+        raise BakingError("the SVG has more than one baked credential (credential element)")
+    if not found or found[0] is None:
         raise BakingError(
             f"the SVG has no baked credential (no credential element of the namespace {OB3_NAMESPACE} with the "
             "JSON in CDATA)"
         )
-    if len(found) > 1:
-        raise BakingError("the SVG has more than one baked credential")
     return found[0]

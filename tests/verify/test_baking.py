@@ -192,6 +192,15 @@ SVG_CORPUS: dict[str, bytes] = {
     "a self-closing credential": _svg(
         "<openbadges:credential> <openbadges:credential /><![CDATA[{}]]></openbadges:credential>"
     ),
+    # Every credential element counts, whatever it holds: a tool that takes the first element read the JSON of
+    # one written as text (or nothing, from an empty one) where these readers took the other's CDATA.
+    "a credential as text, then one in CDATA": _svg(
+        '<openbadges:credential>{"a": 1}</openbadges:credential>'
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
+    "an empty credential, then one in CDATA": _svg(
+        f"<openbadges:credential/><openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
     "unclosed quotes": (f'<svg xmlns:a="{OB3}">' + '<g a="' * 150_000 + "</svg>").encode(),
     "unclosed processing instructions": (f'<svg xmlns:a="{OB3}">' + "<?a > " * 150_000 + "</svg>").encode(),
     "unclosed DOCTYPEs": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a '" * 150_000 + "</svg>").encode(),
@@ -255,7 +264,9 @@ def test_an_svg_s_credential_is_the_one_an_xml_parser_sees(name: str) -> None:
         ("CDATA from an entity", "DOCTYPE with declarations"),
         ("in a DOCTYPE's entity", "DOCTYPE with declarations"),
         ("prefix bound again to another namespace", "no baked credential"),
-        ("a self-closing credential", "no baked credential"),
+        ("a self-closing credential", "more than one"),
+        ("a credential as text, then one in CDATA", "more than one"),
+        ("an empty credential, then one in CDATA", "more than one"),
     ],
 )
 def test_an_svg_whose_credential_depends_on_xml_s_scoping_or_entities_is_refused(name: str, message: str) -> None:

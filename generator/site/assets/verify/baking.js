@@ -118,7 +118,7 @@ export function bakeSvg(svg, json) {
 // holding the JSON, optional whitespace, "</PREFIX:credential" optional whitespace ">"; PREFIX must be bound to
 // OB 3.0 by an xmlns:PREFIX attribute of some tag, and to no other namespace by any tag.
 // Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
-const OPEN_TAG = new RegExp(`^(${PREFIX}):credential(?:[${SPACE}][\\s\\S]*)?$`);
+const OPEN_TAG = new RegExp(`^(${PREFIX}):credential(?:[${SPACE}][\\s\\S]*|/)?$`); // "/": an empty element
 const DECLARATION = new RegExp(`xmlns:(${PREFIX})[${SPACE}]*=[${SPACE}]*(?:"([^"]*)"|'([^']*)')`, "g");
 const TAG_TEXT = /[^>"']*/y; // up to the tag's end or a quoted value
 const DOCTYPE_TEXT = /[^>"'[]*/y; // up to the DOCTYPE's end, a literal or its internal subset
@@ -151,7 +151,7 @@ function unquoted(text, at, part) {
   }
 }
 
-/** Each [prefix, json] credential element of `text`, in document order, and the prefixes bound to OB 3.0 alone. */
+/** Each [prefix, json|null] credential element of `text`, in order, and the prefixes bound to OB 3.0 alone. */
 export function svgCredentials(text) {
   const credentials = [];
   const bound = new Map();
@@ -192,18 +192,28 @@ export function svgCredentials(text) {
       }
     }
     const opening = tag.includes(":credential") ? OPEN_TAG.exec(tag) : null;
-    if (!opening || tag.endsWith("/")) continue; // an empty-element tag: what follows is its parent's
+    if (!opening) continue;
+    // As baking.py: every credential element counts (json null when it is not one CDATA section, or is an
+    // empty-element tag, whose following text is its parent's).
+    let json = null;
     const cdata = skipSpace(text, gt + 1);
-    if (!text.startsWith(CDATA, cdata)) continue;
-    const close = text.indexOf(CDATA_END, cdata + CDATA.length);
-    if (close < 0) break;
-    const endTag = `</${opening[1]}:credential`;
-    let after = skipSpace(text, close + CDATA_END.length);
-    if (!text.startsWith(endTag, after)) continue; // the scan goes on after the opening tag, skipping the CDATA
-    after = skipSpace(text, after + endTag.length);
-    if (!text.startsWith(">", after)) continue;
-    credentials.push([opening[1], text.slice(cdata + CDATA.length, close)]);
-    at = after + 1;
+    if (!tag.endsWith("/") && text.startsWith(CDATA, cdata)) {
+      const close = text.indexOf(CDATA_END, cdata + CDATA.length);
+      if (close < 0) {
+        credentials.push([opening[1], null]);
+        break;
+      }
+      const endTag = `</${opening[1]}:credential`;
+      let after = skipSpace(text, close + CDATA_END.length);
+      if (text.startsWith(endTag, after)) {
+        after = skipSpace(text, after + endTag.length);
+        if (text.startsWith(">", after)) {
+          json = text.slice(cdata + CDATA.length, close);
+          at = after + 1;
+        }
+      } // else the scan goes on after the opening tag, skipping the CDATA section whole
+    }
+    credentials.push([opening[1], json]);
   }
   const declared = new Set();
   for (const [prefix, spaces] of bound) if (spaces.size === 1 && spaces.has(OB3_NAMESPACE)) declared.add(prefix);
@@ -240,8 +250,8 @@ export function extractBaked(bytes) {
     const text = UTF8.decode(bytes);
     const { credentials, declared } = svgCredentials(text);
     const found = credentials.filter(([prefix]) => declared.has(prefix));
-    if (!found.length) throw new BakingError("the SVG has no baked credential");
-    if (found.length > 1) throw new BakingError("the SVG has more than one baked credential");
+    if (found.length > 1) throw new BakingError("the SVG has more than one baked credential (credential element)");
+    if (!found.length || found[0][1] === null) throw new BakingError("the SVG has no baked credential");
     return found[0][1];
   }
   return null;
