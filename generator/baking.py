@@ -1,6 +1,7 @@
 """Baked badge images (Open Badges 3.0, "Baking"): the credential carried inside its badge's PNG or SVG.
 
-PNG: an ``iTXt`` chunk with the keyword ``openbadgecredential``, uncompressed, holding the credential's JSON.
+PNG: an ``iTXt`` chunk with the keyword ``openbadgecredential``, uncompressed, holding the credential's JSON; one
+only, and no other text chunk of that keyword nor the keyword after IEND (where another tool may find a second).
 SVG: an ``openbadges:credential`` element (namespace ``https://purl.imsglobal.org/ob/v3p0``) holding the JSON in
 CDATA. The page bakes them (assets/verify/baking.js, which reads them the same way); ``credreg verify`` reads
 them here. Reading only: no I/O, and bad input is a :class:`BakingError` that says what is wrong.
@@ -17,6 +18,8 @@ __all__ = ["OB3_NAMESPACE", "PNG_KEYWORD", "BakingError", "baked_credential", "i
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_KEYWORD = b"openbadgecredential"
 OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
+#: PNG's text chunks: a credential is an iTXt one, and the keyword in either of the others is refused.
+_TEXT_CHUNKS = (b"iTXt", b"tEXt", b"zTXt")
 
 
 class BakingError(ValueError):
@@ -55,9 +58,16 @@ def _from_png(data: bytes) -> str:
         (crc,) = struct.unpack(">I", data[at + 8 + length : end])
         if zlib.crc32(kind + body) != crc:
             raise BakingError(f"the PNG's {kind.decode('latin-1')!r} chunk at byte {at} is damaged (its CRC fails)")
-        if kind == b"iTXt" and body.split(b"\0", 1)[0] == PNG_KEYWORD:
+        if kind in _TEXT_CHUNKS and body.split(b"\0", 1)[0] == PNG_KEYWORD:
+            if kind != b"iTXt":  # another tool may read it: which credential is "the" one would be the tool's pick
+                raise BakingError(
+                    f"the PNG has a {kind.decode()} chunk 'openbadgecredential' at byte {at}; a baked credential "
+                    "is an iTXt chunk, and is the only chunk of that name"
+                )
             found.append(_itxt_text(body, at))
         if kind == b"IEND":
+            if PNG_KEYWORD in data[end:]:  # likewise: a credential where these readers stop and others may not
+                raise BakingError("the PNG has 'openbadgecredential' after its end (IEND)")
             break
         at = end
     if not found:
@@ -86,62 +96,99 @@ def _itxt_text(body: bytes, at: int) -> str:
 
 # The SVG is read by one pass over its markup, left to right, each character looked at a bounded number of
 # times (a regular expression over the whole document retried a lazy CDATA match from every opening tag:
-# quadratic time on a small crafted file). Comments and CDATA sections are skipped whole, so neither a
-# commented-out credential nor markup quoted in CDATA counts. A tag runs from "<" to the next ">"; the baked
-# credential is a tag "<PREFIX:credential" (optionally whitespace and attributes), then optional whitespace,
-# one CDATA section (which ends at its first "]]>", as in XML) holding the JSON, optional whitespace and
-# "</PREFIX:credential>". PREFIX must be bound to the Open Badges 3.0 namespace by an xmlns:PREFIX attribute
-# of some tag of the document. assets/verify/baking.js reads SVGs by the same rules.
+# quadratic time on a small crafted file). What XML reads as no element is skipped whole, so that the scanner
+# finds the elements an XML parser (and so every Open Badges tool that reads SVG as XML) finds: comments, CDATA
+# sections, processing instructions ("<?" to "?>": "<?pi > <ob:credential>…?>" was read as a credential, and
+# "<?pi > <!-- ?>" hid the real one behind a comment no parser sees) and a DOCTYPE. A DOCTYPE with an internal
+# subset ("[…]", where entities are declared) is refused: an entity can hold the credential's CDATA or a whole
+# element, which a scanner cannot follow. A tag runs from "<" to the next ">" outside a quoted attribute value.
+# The baked credential is a tag "<PREFIX:credential" (optionally whitespace and attributes; not "/>"), then
+# optional whitespace, one CDATA section (which ends at its first "]]>", as in XML) holding the JSON, optional
+# whitespace and "</PREFIX:credential>". PREFIX must be bound to the Open Badges 3.0 namespace by an xmlns:PREFIX
+# attribute of some tag, and to no other namespace by any tag (XML scopes a prefix to its element; a scanner
+# does not, so a prefix bound twice is not trusted). assets/verify/baking.js reads SVGs by the same rules.
 # A prefix in ASCII letters, digits, "_", "." and "-" (what every baker writes: "openbadges"). Not \w, which is
 # Unicode in Python and ASCII in JavaScript: a prefix such as "obé" was found by one reader and not the other.
 _PREFIX = r"[A-Za-z_][A-Za-z0-9_.-]*"
-_OPEN_TAG = re.compile(rf"(?P<prefix>{_PREFIX}):credential(?:\s[^>]*)?", re.DOTALL)
-_DECLARATION = re.compile(rf"xmlns:(?P<prefix>{_PREFIX})\s*=\s*[\"']{re.escape(OB3_NAMESPACE)}[\"']")
+_OPEN_TAG = re.compile(rf"(?P<prefix>{_PREFIX}):credential(?:\s.*|/)?", re.DOTALL)  # "/": an empty element
+_DECLARATION = re.compile(rf"xmlns:(?P<prefix>{_PREFIX})\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')")
 _SPACE = re.compile(r"\s*")
-_CDATA, _CDATA_END, _COMMENT, _COMMENT_END = "<![CDATA[", "]]>", "<!--", "-->"
+_TAG_TEXT = re.compile(r"[^>\"']*")  # up to the tag's end or a quoted value
+_DOCTYPE_TEXT = re.compile(r"[^>\"'\[]*")  # up to the DOCTYPE's end, a literal or its internal subset
+_CDATA, _CDATA_END, _COMMENT, _COMMENT_END, _PI, _PI_END = "<![CDATA[", "]]>", "<!--", "-->", "<?", "?>"
+_DOCTYPE = "<!DOCTYPE"
 
 
-def _svg_credentials(text: str) -> tuple[list[tuple[str, str]], set[str]]:
-    """Each ``(prefix, json)`` credential element of ``text``, in document order, and the prefixes an
-    ``xmlns:PREFIX`` attribute of a tag binds to the Open Badges 3.0 namespace."""
-    found: list[tuple[str, str]] = []
-    declared: set[str] = set()
+def _unquoted(text: str, at: int, part: re.Pattern[str]) -> int:
+    """Where, from ``at``, the first character ``part`` stops at lies outside quotes; -1 when there is none
+    (or a quote does not close: then the document ends there, unread, as an XML parser stops)."""
+    while True:
+        at = part.match(text, at).end()  # type: ignore[union-attr]  # a * pattern always matches
+        if at >= len(text):
+            return -1
+        if text[at] not in "\"'":
+            return at
+        close = text.find(text[at], at + 1)
+        if close < 0:
+            return -1
+        at = close + 1
+
+
+def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], set[str]]:
+    """Each ``(prefix, json)`` credential element of ``text``, in document order (``json`` None for an element that
+    is not one CDATA section: it is still an element, which a tool taking the first may read), and the prefixes
+    bound to the Open Badges 3.0 namespace (by an ``xmlns:PREFIX`` attribute of a tag) and to no other."""
+    found: list[tuple[str, str | None]] = []
+    bound: dict[str, set[str]] = {}
     at = 0
     while (lt := text.find("<", at)) >= 0:
-        if text.startswith("<!", lt):
-            for start, end in ((_COMMENT, _COMMENT_END), (_CDATA, _CDATA_END)):
+        if text.startswith(_DOCTYPE, lt):
+            end = _unquoted(text, lt + len(_DOCTYPE), _DOCTYPE_TEXT)
+            if end < 0:
+                break
+            if text[end] == "[":
+                raise BakingError(
+                    "the SVG has a DOCTYPE with declarations (an internal subset): its entities could hold markup "
+                    "that a baked credential's reader does not follow"
+                )
+            at = end + 1
+            continue
+        if text.startswith("<!", lt) or text.startswith(_PI, lt):
+            for start, stop in ((_COMMENT, _COMMENT_END), (_CDATA, _CDATA_END), (_PI, _PI_END)):
                 if text.startswith(start, lt):
-                    close = text.find(end, lt + len(start))
-                    at = len(text) if close < 0 else close + len(end)
+                    close = text.find(stop, lt + len(start))
+                    at = len(text) if close < 0 else close + len(stop)
                     break
             else:
-                at = lt + 2  # another declaration (DOCTYPE…): its text is read as markup, as before
+                at = lt + 2  # another declaration (not XML outside a DOCTYPE): its text is read as markup
             continue
-        gt = text.find(">", lt + 1)
+        gt = _unquoted(text, lt + 1, _TAG_TEXT)
         if gt < 0:
             break
         at = gt + 1
         if text.find("xmlns:", lt, gt) >= 0:
-            declared.update(m["prefix"] for m in _DECLARATION.finditer(text, lt + 1, gt))
+            for m in _DECLARATION.finditer(text, lt + 1, gt):
+                bound.setdefault(m["prefix"], set()).add(m["double"] if m["double"] is not None else m["single"])
         opening = _OPEN_TAG.fullmatch(text, lt + 1, gt) if text.find(":credential", lt, gt) >= 0 else None
         if opening is None:
             continue
+        prefix, json = opening["prefix"], None
         cdata = _SPACE.match(text, gt + 1).end()  # type: ignore[union-attr]  # \s* always matches
-        if not text.startswith(_CDATA, cdata):
-            continue
-        close = text.find(_CDATA_END, cdata + len(_CDATA))
-        if close < 0:
-            break
-        end_tag = f"</{opening['prefix']}:credential"
-        after = _SPACE.match(text, close + len(_CDATA_END)).end()  # type: ignore[union-attr]
-        if not text.startswith(end_tag, after):
-            continue  # the scan goes on after the opening tag, skipping the CDATA section whole
-        after = _SPACE.match(text, after + len(end_tag)).end()  # type: ignore[union-attr]
-        if not text.startswith(">", after):
-            continue
-        found.append((opening["prefix"], text[cdata + len(_CDATA) : close]))
-        at = after + 1
-    return found, declared
+        # An empty-element tag holds nothing (what follows is its parent's); either way it is an element.
+        if text[gt - 1] != "/" and text.startswith(_CDATA, cdata):
+            close = text.find(_CDATA_END, cdata + len(_CDATA))
+            if close < 0:
+                found.append((prefix, None))
+                break
+            end_tag = f"</{prefix}:credential"
+            after = _SPACE.match(text, close + len(_CDATA_END)).end()  # type: ignore[union-attr]
+            if text.startswith(end_tag, after):
+                after = _SPACE.match(text, after + len(end_tag)).end()  # type: ignore[union-attr]
+                if text.startswith(">", after):
+                    json, at = text[cdata + len(_CDATA) : close], after + 1
+            # else the scan goes on after the opening tag, skipping the CDATA section whole
+        found.append((prefix, json))
+    return found, {prefix for prefix, namespaces in bound.items() if namespaces == {OB3_NAMESPACE}}
 
 
 def _from_svg(data: bytes) -> str:
@@ -151,11 +198,11 @@ def _from_svg(data: bytes) -> str:
         raise BakingError("the SVG is not UTF-8 text") from None
     credentials, declared = _svg_credentials(text)
     found = [json for prefix, json in credentials if prefix in declared]
-    if not found:
+    if len(found) > 1:  # even if one holds no CDATA: another tool may read its text, or the other one
+        raise BakingError("the SVG has more than one baked credential (credential element)")
+    if not found or found[0] is None:
         raise BakingError(
             f"the SVG has no baked credential (no credential element of the namespace {OB3_NAMESPACE} with the "
             "JSON in CDATA)"
         )
-    if len(found) > 1:
-        raise BakingError("the SVG has more than one baked credential")
     return found[0]

@@ -152,6 +152,59 @@ SVG_CORPUS: dict[str, bytes] = {
             ("with a fullwidth letter", "ob\uff41"),
         )
     },
+    # Markup an XML parser reads as no element (a processing instruction, a DOCTYPE's literals and entity
+    # declarations, an attribute's value): a scanner that took it for tags read a credential no XML-reading Open
+    # Badges tool sees, and missed the one they all see.
+    "in a processing instruction": (
+        f'<svg xmlns:ob="{OB3}"><?pi > <ob:credential><![CDATA[{{}}]]></ob:credential> ?><g/></svg>'
+    ).encode(),
+    "hidden by a comment opener in a processing instruction": (
+        f'<svg xmlns:ob="{OB3}"><?pi > <!-- ?><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential><?pi --> ?>'
+        "<?pi > <ob:credential><![CDATA[{}]]></ob:credential> ?></svg>"
+    ).encode(),
+    "in a DOCTYPE's entity": (
+        '<!DOCTYPE svg [<!ENTITY x "<ob:credential><![CDATA[{}]]></ob:credential>">]>'
+        f'<svg xmlns:ob="{OB3}"><g/></svg>'
+    ).encode(),
+    "CDATA from an entity": (
+        f'<!DOCTYPE svg [<!ENTITY x "<![CDATA[{{}}]]>">]><svg xmlns:ob="{OB3}"><ob:credential>&x;</ob:credential></svg>'
+    ).encode(),
+    "a public DOCTYPE": (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        f'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns:openbadges="{OB3}">'
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential></svg>"
+    ).encode(),
+    "a DOCTYPE literal with a bracket": (
+        f"<!DOCTYPE svg SYSTEM 'a[b.dtd'><svg xmlns:ob=\"{OB3}\"><ob:credential><![CDATA[{CREDENTIAL}]]>"
+        "</ob:credential></svg>"
+    ).encode(),
+    "'>' in the credential's attribute": _svg(
+        f'<openbadges:credential title="a>b"><![CDATA[{CREDENTIAL}]]></openbadges:credential>'
+    ),
+    "'>' in another element's attribute": _svg(
+        f"<g title='>'/><openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
+    "prefix bound again to another namespace": (
+        f'<svg xmlns:ob="{OB3}"><g xmlns:ob="https://x.test/"><ob:credential><![CDATA[{{}}]]></ob:credential></g></svg>'
+    ).encode(),
+    # An empty-element tag opens nothing: the CDATA after it is its parent's text (XML gives the outer element
+    # " {}" and the inner one nothing), not the inner element's credential.
+    "a self-closing credential": _svg(
+        "<openbadges:credential> <openbadges:credential /><![CDATA[{}]]></openbadges:credential>"
+    ),
+    # Every credential element counts, whatever it holds: a tool that takes the first element read the JSON of
+    # one written as text (or nothing, from an empty one) where these readers took the other's CDATA.
+    "a credential as text, then one in CDATA": _svg(
+        '<openbadges:credential>{"a": 1}</openbadges:credential>'
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
+    "an empty credential, then one in CDATA": _svg(
+        f"<openbadges:credential/><openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
+    "unclosed quotes": (f'<svg xmlns:a="{OB3}">' + '<g a="' * 150_000 + "</svg>").encode(),
+    "unclosed processing instructions": (f'<svg xmlns:a="{OB3}">' + "<?a > " * 150_000 + "</svg>").encode(),
+    "unclosed DOCTYPEs": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a '" * 150_000 + "</svg>").encode(),
+    "DOCTYPE literals": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a 'b' \"c\" " * 100_000 + "</svg>").encode(),
     # Before the root: baking.py strips the byte-order mark's bytes and XML's whitespace only.
     **{
         f"{_code(space)} before the root": (
@@ -176,6 +229,51 @@ def test_a_crafted_svg_is_read_in_linear_time() -> None:
     with pytest.raises(BakingError, match="no baked credential"):
         baked_credential(QUADRATIC)
     assert time.perf_counter() - started < 2
+
+
+#: What an XML parser finds in each of these (one credential element of OB 3.0, its text), and so every Open
+#: Badges tool that reads SVG as XML: both readers must find the same, or refuse.
+XML_VIEW = {
+    "in a processing instruction": None,
+    "hidden by a comment opener in a processing instruction": CREDENTIAL,
+    "in a DOCTYPE's entity": None,
+    "a public DOCTYPE": CREDENTIAL,
+    "a DOCTYPE literal with a bracket": CREDENTIAL,
+    "'>' in the credential's attribute": CREDENTIAL,
+    "'>' in another element's attribute": CREDENTIAL,
+}
+
+
+@pytest.mark.parametrize("name", XML_VIEW)
+def test_an_svg_s_credential_is_the_one_an_xml_parser_sees(name: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    data = SVG_CORPUS[name]
+    found = [e.text for e in ET.fromstring(data).iter(f"{{{OB3}}}credential")]  # the test's own files
+    assert found == ([] if XML_VIEW[name] is None else [XML_VIEW[name]])
+    if XML_VIEW[name] is None:
+        with pytest.raises(BakingError):
+            baked_credential(data)
+    else:
+        assert baked_credential(data) == XML_VIEW[name]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("CDATA from an entity", "DOCTYPE with declarations"),
+        ("in a DOCTYPE's entity", "DOCTYPE with declarations"),
+        ("prefix bound again to another namespace", "no baked credential"),
+        ("a self-closing credential", "more than one"),
+        ("a credential as text, then one in CDATA", "more than one"),
+        ("an empty credential, then one in CDATA", "more than one"),
+    ],
+)
+def test_an_svg_whose_credential_depends_on_xml_s_scoping_or_entities_is_refused(name: str, message: str) -> None:
+    """An entity can hold the credential's CDATA (or a whole element), and a prefix means what its nearest
+    declaration says: rules a scanner does not follow, so such an SVG is refused rather than read otherwise."""
+    with pytest.raises(BakingError, match=message):
+        baked_credential(SVG_CORPUS[name])
 
 
 _BAKING_RUNNER = """
@@ -225,6 +323,7 @@ def test_the_page_reads_every_svg_as_baking_py_does(tmp_path: Path) -> None:
         assert page[file]["ms"] < 2000, name
     expected = {"plain": CREDENTIAL, "attributes and spaces": CREDENTIAL, "other prefix": "{}"}
     expected["one commented out, one real"] = CREDENTIAL
+    expected.update({name: json for name, json in XML_VIEW.items() if json is not None})
     expected["prefix ASCII word characters"] = CREDENTIAL  # and no other prefix: the rest are not ASCII
     for name in SVG_CORPUS:
         space, _, where = name.partition(" ")
@@ -256,7 +355,32 @@ PNG_CORPUS = {
     "a longer keyword": _png(_itxt(CREDENTIAL, keyword=b"openbadgecredentials")),
     "two": _png(_itxt(CREDENTIAL), _itxt("{}")),
     "after IEND": _png() + _itxt(CREDENTIAL),
+    # A second credential where these readers do not look, but another tool may: after IEND, or in a tEXt or zTXt
+    # chunk. Each read the first and said nothing of the second.
+    "one before IEND, one after": _png(_itxt(CREDENTIAL)) + _itxt("{}"),
+    "one before IEND, its text after": _png(_itxt(CREDENTIAL)) + b"openbadgecredential\0{}",
+    "one in iTXt, one in tEXt": _png(_itxt(CREDENTIAL), _chunk(b"tEXt", b"openbadgecredential\0{}")),
+    "one in iTXt, one in zTXt": _png(
+        _itxt(CREDENTIAL), _chunk(b"zTXt", b"openbadgecredential\0\0" + zlib.compress(b"{}"))
+    ),
+    "in tEXt only": _png(_chunk(b"tEXt", b"openbadgecredential\0" + CREDENTIAL.encode())),
+    "bytes after IEND": _png(_itxt(CREDENTIAL)) + b"trailing bytes",
 }
+
+#: What both readers must refuse, and why.
+PNG_REFUSED = {
+    "one before IEND, one after": "after its end",
+    "one before IEND, its text after": "after its end",
+    "one in iTXt, one in tEXt": "tEXt",
+    "one in iTXt, one in zTXt": "zTXt",
+    "in tEXt only": "tEXt",
+}
+
+
+@pytest.mark.parametrize(("name", "message"), PNG_REFUSED.items())
+def test_a_png_with_a_credential_where_the_readers_do_not_look_is_refused(name: str, message: str) -> None:
+    with pytest.raises(BakingError, match=message):
+        baked_credential(PNG_CORPUS[name])
 
 
 def test_the_page_reads_every_png_as_baking_py_does(tmp_path: Path) -> None:
@@ -285,3 +409,6 @@ def test_the_page_reads_every_png_as_baking_py_does(tmp_path: Path) -> None:
             python = None
         assert page[file].get("json") == python, (name, python, page[file])
     assert baked_credential(PNG_CORPUS["plain"]) == CREDENTIAL
+    assert baked_credential(PNG_CORPUS["bytes after IEND"]) == CREDENTIAL  # other trailing bytes are left alone
+    refused = [file for file, name in zip(names, PNG_CORPUS, strict=True) if name in PNG_REFUSED]
+    assert all(page[file].get("json") is None for file in refused)

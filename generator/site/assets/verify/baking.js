@@ -1,7 +1,8 @@
 // Baked badge images (Open Badges 3.0, "Baking"): the award carried inside its badge's PNG or SVG, built here in
 // the browser (nothing is stored per award) and read back when a baked image is dropped on the page. The rules
-// are generator/baking.py's: PNG, one uncompressed iTXt chunk with the keyword "openbadgecredential"; SVG, one
-// openbadges:credential element (namespace https://purl.imsglobal.org/ob/v3p0) with the JSON in CDATA.
+// are generator/baking.py's: PNG, one uncompressed iTXt chunk with the keyword "openbadgecredential" (and the
+// keyword in no other text chunk nor after IEND); SVG, one openbadges:credential element (namespace
+// https://purl.imsglobal.org/ob/v3p0) with the JSON in CDATA.
 
 import { crc32 } from "./encoding.js";
 import { SPACE } from "./text.js";
@@ -49,8 +50,8 @@ function* chunks(bytes) {
   }
 }
 
-function isCredentialChunk(chunk) {
-  if (chunk.kind !== "iTXt") return false;
+function isCredentialChunk(chunk, kinds = ["iTXt"]) {
+  if (!kinds.includes(chunk.kind)) return false;
   // The keyword runs to the first NUL, or to the end of a chunk that has none (then malformed, and refused, as
   // baking.py refuses it: not skipped in favour of another chunk).
   const zero = chunk.body.indexOf(0);
@@ -109,18 +110,25 @@ export function bakeSvg(svg, json) {
 
 // The SVG is read by one pass over its markup (baking.py's _svg_credentials, rule for rule): linear time, where a
 // regular expression over the whole document retried a lazy CDATA match from every opening tag (quadratic on a
-// small crafted file). Comments and CDATA sections are skipped whole; a tag runs from "<" to the next ">"; the
-// credential is "<PREFIX:credential" (optionally whitespace and attributes) ">", optional whitespace, one CDATA
-// section (ending at its first "]]>") holding the JSON, optional whitespace, "</PREFIX:credential" optional
-// whitespace ">"; PREFIX must be bound to OB 3.0 by an xmlns:PREFIX attribute of some tag of the document.
+// small crafted file). What XML reads as no element is skipped whole, so that the page finds the elements an XML
+// parser (and so every Open Badges tool reading SVG as XML) finds: comments, CDATA sections, processing
+// instructions ("<?" to "?>") and a DOCTYPE; a DOCTYPE with an internal subset (entities) is refused. A tag runs
+// from "<" to the next ">" outside a quoted attribute value. The credential is "<PREFIX:credential" (optionally
+// whitespace and attributes) ">" (not "/>"), optional whitespace, one CDATA section (ending at its first "]]>")
+// holding the JSON, optional whitespace, "</PREFIX:credential" optional whitespace ">"; PREFIX must be bound to
+// OB 3.0 by an xmlns:PREFIX attribute of some tag, and to no other namespace by any tag.
 // Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
-const OPEN_TAG = new RegExp(`^(${PREFIX}):credential(?:[${SPACE}][^>]*)?$`);
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const DECLARATION = new RegExp(`xmlns:(${PREFIX})[${SPACE}]*=[${SPACE}]*["']${escapeRe(OB3_NAMESPACE)}["']`, "g");
+const OPEN_TAG = new RegExp(`^(${PREFIX}):credential(?:[${SPACE}][\\s\\S]*|/)?$`); // "/": an empty element
+const DECLARATION = new RegExp(`xmlns:(${PREFIX})[${SPACE}]*=[${SPACE}]*(?:"([^"]*)"|'([^']*)')`, "g");
+const TAG_TEXT = /[^>"']*/y; // up to the tag's end or a quoted value
+const DOCTYPE_TEXT = /[^>"'[]*/y; // up to the DOCTYPE's end, a literal or its internal subset
 const CDATA = "<![CDATA[";
 const CDATA_END = "]]>";
 const COMMENT = "<!--";
 const COMMENT_END = "-->";
+const PI = "<?";
+const PI_END = "?>";
+const DOCTYPE = "<!DOCTYPE";
 
 function skipSpace(text, at) {
   const space = new RegExp(`[${SPACE}]*`, "y");
@@ -129,43 +137,86 @@ function skipSpace(text, at) {
   return space.lastIndex;
 }
 
-/** Each [prefix, json] credential element of `text`, in document order, and the prefixes bound to OB 3.0. */
+// baking.py's _unquoted: where the first character `part` stops at lies outside quotes; -1 when none does.
+function unquoted(text, at, part) {
+  for (;;) {
+    part.lastIndex = at;
+    part.exec(text);
+    at = part.lastIndex;
+    if (at >= text.length) return -1;
+    if (text[at] !== '"' && text[at] !== "'") return at;
+    const close = text.indexOf(text[at], at + 1);
+    if (close < 0) return -1;
+    at = close + 1;
+  }
+}
+
+/** Each [prefix, json|null] credential element of `text`, in order, and the prefixes bound to OB 3.0 alone. */
 export function svgCredentials(text) {
   const credentials = [];
-  const declared = new Set();
+  const bound = new Map();
   let at = 0;
   let lt;
   while ((lt = text.indexOf("<", at)) >= 0) {
-    if (text.startsWith("<!", lt)) {
-      at = lt + 2; // another declaration (DOCTYPE…): its text is read as markup, as before
-      for (const [start, end] of [[COMMENT, COMMENT_END], [CDATA, CDATA_END]]) {
+    if (text.startsWith(DOCTYPE, lt)) {
+      const end = unquoted(text, lt + DOCTYPE.length, DOCTYPE_TEXT);
+      if (end < 0) break;
+      if (text[end] === "[") {
+        throw new BakingError(
+          "the SVG has a DOCTYPE with declarations (an internal subset): its entities could hold markup that a " +
+            "baked credential's reader does not follow",
+        );
+      }
+      at = end + 1;
+      continue;
+    }
+    if (text.startsWith("<!", lt) || text.startsWith(PI, lt)) {
+      at = lt + 2; // another declaration (not XML outside a DOCTYPE): its text is read as markup
+      for (const [start, stop] of [[COMMENT, COMMENT_END], [CDATA, CDATA_END], [PI, PI_END]]) {
         if (text.startsWith(start, lt)) {
-          const close = text.indexOf(end, lt + start.length);
-          at = close < 0 ? text.length : close + end.length;
+          const close = text.indexOf(stop, lt + start.length);
+          at = close < 0 ? text.length : close + stop.length;
           break;
         }
       }
       continue;
     }
-    const gt = text.indexOf(">", lt + 1);
+    const gt = unquoted(text, lt + 1, TAG_TEXT);
     if (gt < 0) break;
     at = gt + 1;
     const tag = text.slice(lt + 1, gt);
-    if (tag.includes("xmlns:")) for (const m of tag.matchAll(DECLARATION)) declared.add(m[1]);
+    if (tag.includes("xmlns:")) {
+      for (const m of tag.matchAll(DECLARATION)) {
+        if (!bound.has(m[1])) bound.set(m[1], new Set());
+        bound.get(m[1]).add(m[2] ?? m[3]);
+      }
+    }
     const opening = tag.includes(":credential") ? OPEN_TAG.exec(tag) : null;
     if (!opening) continue;
+    // As baking.py: every credential element counts (json null when it is not one CDATA section, or is an
+    // empty-element tag, whose following text is its parent's).
+    let json = null;
     const cdata = skipSpace(text, gt + 1);
-    if (!text.startsWith(CDATA, cdata)) continue;
-    const close = text.indexOf(CDATA_END, cdata + CDATA.length);
-    if (close < 0) break;
-    const endTag = `</${opening[1]}:credential`;
-    let after = skipSpace(text, close + CDATA_END.length);
-    if (!text.startsWith(endTag, after)) continue; // the scan goes on after the opening tag, skipping the CDATA
-    after = skipSpace(text, after + endTag.length);
-    if (!text.startsWith(">", after)) continue;
-    credentials.push([opening[1], text.slice(cdata + CDATA.length, close)]);
-    at = after + 1;
+    if (!tag.endsWith("/") && text.startsWith(CDATA, cdata)) {
+      const close = text.indexOf(CDATA_END, cdata + CDATA.length);
+      if (close < 0) {
+        credentials.push([opening[1], null]);
+        break;
+      }
+      const endTag = `</${opening[1]}:credential`;
+      let after = skipSpace(text, close + CDATA_END.length);
+      if (text.startsWith(endTag, after)) {
+        after = skipSpace(text, after + endTag.length);
+        if (text.startsWith(">", after)) {
+          json = text.slice(cdata + CDATA.length, close);
+          at = after + 1;
+        }
+      } // else the scan goes on after the opening tag, skipping the CDATA section whole
+    }
+    credentials.push([opening[1], json]);
   }
+  const declared = new Set();
+  for (const [prefix, spaces] of bound) if (spaces.size === 1 && spaces.has(OB3_NAMESPACE)) declared.add(prefix);
   return { credentials, declared };
 }
 
@@ -176,7 +227,15 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /** The credential JSON baked into a PNG or SVG (bytes); null when the bytes are not an image. */
 export function extractBaked(bytes) {
   if (isPng(bytes)) {
-    const found = [...chunks(bytes)].filter(isCredentialChunk);
+    const all = [...chunks(bytes)];
+    // As baking.py: the keyword in a tEXt or zTXt chunk, or after IEND, is a credential another tool may read.
+    const other = all.find((c) => isCredentialChunk(c, ["tEXt", "zTXt"]));
+    if (other) throw new BakingError(`the PNG has a ${other.kind} chunk 'openbadgecredential' at byte ${other.at}`);
+    const last = all[all.length - 1];
+    if (last && last.kind === "IEND" && new TextDecoder("latin1").decode(bytes.subarray(last.end)).includes(KEYWORD)) {
+      throw new BakingError("the PNG has 'openbadgecredential' after its end (IEND)");
+    }
+    const found = all.filter((c) => isCredentialChunk(c));
     if (!found.length) throw new BakingError("the PNG has no baked credential (no iTXt chunk 'openbadgecredential')");
     if (found.length > 1) throw new BakingError("the PNG has more than one baked credential");
     const rest = found[0].body.subarray(KEYWORD.length + 1);
@@ -191,8 +250,8 @@ export function extractBaked(bytes) {
     const text = UTF8.decode(bytes);
     const { credentials, declared } = svgCredentials(text);
     const found = credentials.filter(([prefix]) => declared.has(prefix));
-    if (!found.length) throw new BakingError("the SVG has no baked credential");
-    if (found.length > 1) throw new BakingError("the SVG has more than one baked credential");
+    if (found.length > 1) throw new BakingError("the SVG has more than one baked credential (credential element)");
+    if (!found.length || found[0][1] === null) throw new BakingError("the SVG has no baked credential");
     return found[0][1];
   }
   return null;
