@@ -337,6 +337,9 @@ READ_AS = {
     "~": "\uff5e\u223c\u301c\u02dc\u2053",
     ".": "\u3002\uff0e\uff61\u2024\ufe52",
     "+": "\uff0b\ufe62",
+    # Spaces of other widths (Ogham's, the en to hair spaces, the narrow no-break, the mathematical and the
+    # ideographic space): ``ada\u2009@\u2009example.org`` is read as ``ada @ example.org``.
+    " ": "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000",
     # Fullwidth, Arabic-Indic, Persian (extended Arabic-Indic) and Devanagari digits: a number typed on such a
     # keyboard is read as digits by anyone (and dialled so).
     **{str(digit): "".join(chr(zero + digit) for zero in (0xFF10, 0x0660, 0x06F0, 0x0966)) for digit in range(10)},
@@ -510,11 +513,12 @@ _QUOTED_PRINTABLE = re.compile(
 )
 
 
-#: An ``@`` spaced out (``ada @ example.org``, ``ada@ example.org``, a form's ``ada+@+example.org``), a harvester's
+#: An ``@`` spaced out (``ada @ example.org``, ``ada@ example.org``, a form's ``ada+@+example.org``, a tab, a no-break
+#: space; other spaces are read as a space first: :data:`READ_AS`), a harvester's
 #: dodge any reader undoes. Spaced before it only (``by @acme.bsky.social``) it is a handle, and not refused. Its
 #: local part is the one character before (linear, as :data:`_EMAIL_IN_TEXT`). policies.js SPACED_AT.
 _SPACED_AT = re.compile(
-    r"(?<=[A-Za-z0-9._%+\-])(?:[ +\u00a0]{1,3}@|@(?=[ +\u00a0]))[ +\u00a0]{1,3}"
+    r"(?<=[A-Za-z0-9._%+\-])(?:[ \t+\u00a0]{1,3}@|@(?=[ \t+\u00a0]))[ \t+\u00a0]{1,3}"
     + _LABEL
     + r"(?:\."
     + _LABEL

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import re
 import time
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from pydantic import ValidationError
@@ -707,6 +709,10 @@ HIDDEN_ADDRESSES = [
     "ada+[at]+example.org",
     "ada @ example.org",  # the "@" spaced out, as a harvester's dodge writes it
     "ada@ example.org",
+    "ada\u2009@\u2009example.org",  # spaced by other spaces: thin, narrow no-break, ideographic, a tab
+    "ada\u202f@ example.org",
+    "ada\u3000@\u3000example.org",
+    "ada\t@\texample.org",
     "ada\\u0040example.org",  # a JSON or JavaScript escape, typed out (a program's reader undoes it)
     "ada\\x40example.org",
     "ada\\u{40}example.org",
@@ -924,10 +930,15 @@ def test_realistic_evidence_is_accepted(url: str) -> None:
     assert [m for where, m in found if where.startswith("evidence")] == [], url
 
 
+def _spaces_escaped(text: str) -> str:
+    """``text`` in a URL: its spaces (a thin or ideographic one, a tab) percent-escaped, as a browser sends them."""
+    return re.sub(r"\s", lambda m: quote(m[0]), text)
+
+
 def _reason_and_evidence_errors(written: str) -> list[str]:
     entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",
              "proof": dict(JCS_PROOF)}  # fmt: skip
-    url = written if written.startswith("https://") else f"https://p.example.org/?u={written.replace(' ', '%20')}"
+    url = written if written.startswith("https://") else "https://p.example.org/?u=" + _spaces_escaped(written)
     found = []
     reason = (RevocationEntry, {**entry, "reason": f"Withdrawn: {written}"}, "reason")
     evidence = (Award, {"evidence": [{"id": url, "type": ["Evidence"]}]}, "evidence.0.id")

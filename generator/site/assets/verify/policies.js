@@ -479,6 +479,8 @@ const READ_AS = {
   "~": "\uff5e\u223c\u301c\u02dc\u2053",
   ".": "\u3002\uff0e\uff61\u2024\ufe52",
   "+": "\uff0b\ufe62",
+  // Spaces of other widths (Ogham's, en to hair, narrow no-break, mathematical, ideographic).
+  " ": "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000",
   // Fullwidth, Arabic-Indic, Persian and Devanagari digits.
   ...Object.fromEntries(
     [...Array(10).keys()].map((digit) => [
@@ -588,7 +590,7 @@ const QUOTED_PRINTABLE = new RegExp(
 );
 // _SPACED_AT: an "@" spaced out (ada @ example.org, ada@ example.org); spaced before it only, a handle.
 const SPACED_AT = new RegExp(
-  `(?<=[A-Za-z0-9._%+\\-])(?:[ +\\u00a0]{1,3}@|@(?=[ +\\u00a0]))[ +\\u00a0]{1,3}${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
+  `(?<=[A-Za-z0-9._%+\\-])(?:[ \\t+\\u00a0]{1,3}@|@(?=[ \\t+\\u00a0]))[ \\t+\\u00a0]{1,3}${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
 );
 /** _names_an_address: an address in `read`, typed, spaced, spelt out or quoted-printable; NO_PERSON's "@" aside. */
 function namesAnAddress(read) {
