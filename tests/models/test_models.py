@@ -835,6 +835,19 @@ _JWT = (
 #: IPv6 hosts, colour codes, commits, UUIDs, a JWT, signed storage URLs, map links, handles, hex dumps of no
 #: address. Each must pass both verifiers: a refusal here blocks a real issuer.
 REALISTIC_EVIDENCE = [
+    # Content addresses and ids in base32 (lower case: IPFS CIDv1, onion v3; upper case: TOTP, Crockford, AWS),
+    # which the base32 reading decodes at eight alignments and must not mistake for an address.
+    "https://ipfs.io/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+    "https://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi.ipfs.dweb.link/wiki/",
+    "https://bafkreidgvpkjawlxz6sffxzwgooowe5yt7i6wsyg236mfoks77nywkptdq.ipfs.w3s.link/",
+    "https://ipfs.io/ipfs/QmXoypizjW3WknFiJnKLwHCnL72vedxjQkDDP1mXWo6uco/wiki/Vincent_van_Gogh.html",
+    "https://w3s.link/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/readme.md",
+    "http://duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion/",
+    "https://example.org/otp?secret=JBSWY3DPEHPK3PXP&issuer=Acme",
+    "https://example.org/item/01ARZ3NDEKTSV4RRFFQ69G5FAV",
+    "https://example.org/ledger/7ZZZZZZZZZZZZZZZZZZZZZZZZZ",
+    "https://s3.amazonaws.com/bucket/report.pdf?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1700000000",
+    "https://arweave.net/bNbA3TEQVL60xlgCcqdz4ZPHFZ711cZ3hmkpGttDt_U",
     "https://orcid.org/0000-0002-1825-0097",
     "https://doi.org/10.1000/182",
     "https://doi.org/10.1371/journal.pone.0123456",
