@@ -319,9 +319,14 @@ _ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
 #: are those of the characters that spell an address, a link's ``~`` and an escape.
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|period|tilde|amp|percnt|num|sol));")
 _NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt": "%", "num": "#", "sol": "/"}
-#: A JSON, JavaScript or Python escape typed out (``ada\\u0040example.org``, ``\\x40``, ``\\u{40}``): a program
-#: that reads the text undoes it. Undone, as a reference is, for printable ASCII and the look-alikes only.
-_ESCAPED_CODE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2}))")
+#: A JSON, JavaScript or Python escape typed out (``ada\\u0040example.org``, ``\\x40``, ``\\u{40}``, Python's
+#: ``\\U00000040`` and ``\\N{COMMERCIAL AT}``): a program that reads the text undoes it. Undone, as a reference is,
+#: for printable ASCII and the look-alikes only; a name (any case, as Python reads it) for the characters that
+#: spell an address, a phone number or an earner's link only (:data:`_NAMED_CODE`: browsers know no names).
+_ESCAPED_CODE = re.compile(
+    r"\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2})|U([0-9A-Fa-f]{8})|N\{([A-Za-z ]{1,30})\})"
+)
+_NAMED_CODE = {"COMMERCIAL AT": "@", "FULL STOP": ".", "TILDE": "~", "PLUS SIGN": "+"}
 #: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
 #: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
 #: by ``~``); the fullwidth and small plus signs and the fullwidth digits (a phone number typed with a CJK
@@ -368,6 +373,8 @@ _LOOKALIKE_CHARS = frozenset(c for chars in READ_AS.values() for c in chars)
 
 
 def _code_escaped(match: re.Match[str]) -> str:
+    if match[5] is not None:
+        return _NAMED_CODE.get(match[5].upper(), match[0])
     code = int(next(group for group in match.groups() if group is not None), 16)
     char = chr(code) if code <= 0x10FFFF else ""
     return char if 0x20 <= code <= 0x7E or char in _LOOKALIKE_CHARS else match[0]

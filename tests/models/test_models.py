@@ -717,6 +717,9 @@ HIDDEN_ADDRESSES = [
     "ada\\x40example.org",
     "ada\\u{40}example.org",
     "ada\\uFF20example.org",
+    "ada\\U00000040example.org",  # Python's long escape and its named one, in any case
+    "ada\\N{COMMERCIAL AT}example.org",
+    "ada\\N{commercial at}example\\N{FULL STOP}org",
     # Split by what shows as nothing (text.py's default ignorables): a CJK variation selector, the Mongolian vowel
     # separator, the combining grapheme joiner, a Khmer inherent vowel.
     "ada@example.o\U000e0100rg",
@@ -770,6 +773,7 @@ NAMES_NOBODY = [
     "https://p.example.org/invoice/0044770090012345",  # 00 and digits, named as no phone: a zero-padded number
     "https://p.example.org/?id=0049%2030%201234567",
     "C:\\users\\xavier\\u2014notes",  # backslashes before no escape of a printable character
+    "C:\\Users\\ada\\Notes\\N{BULLET}\\Updates",  # a name that spells no address; \\U before no 8 hex digits
 ]
 
 

@@ -508,10 +508,13 @@ function referenced(whole, decimal, hexadecimal, name) {
   const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
   return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
 }
-// _ESCAPED_CODE: a JSON, JavaScript or Python escape typed out (\u0040, \u{40}, \x40), undone as a reference is.
-const ESCAPED_CODE = /\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2}))/g;
-function codeEscaped(whole, four, braced, two) {
-  const code = parseInt(four ?? braced ?? two, 16);
+// _ESCAPED_CODE: a JSON, JavaScript or Python escape typed out (\u0040, \u{40}, \x40, \U00000040,
+// \N{COMMERCIAL AT}), undone as a reference is; _NAMED_CODE: the names undone (any case, as Python reads them).
+const ESCAPED_CODE = /\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2})|U([0-9A-Fa-f]{8})|N\{([A-Za-z ]{1,30})\})/g;
+const NAMED_CODE = { "COMMERCIAL AT": "@", "FULL STOP": ".", TILDE: "~", "PLUS SIGN": "+" };
+function codeEscaped(whole, four, braced, two, eight, name) {
+  if (name !== undefined) return Object.hasOwn(NAMED_CODE, name.toUpperCase()) ? NAMED_CODE[name.toUpperCase()] : whole;
+  const code = parseInt(four ?? braced ?? two ?? eight, 16);
   const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
   return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
 }
