@@ -592,10 +592,18 @@ _SEVEN_DIGITS = re.compile(r"(?:[^0-9]*[0-9]){7}")
 _ADDRESS, _PHONE = "an email address", "a phone number"
 
 
+#: What a decoded text needs, one at least, to name anything: an ``@``, a digit, an escape's start, a base64
+#: character, or a look-alike (:data:`READ_AS`). Reading a text does not make one of these where none was (it
+#: decodes escapes, maps look-alikes, drops what shows as nothing), so a text with none is not read.
+_READABLE = re.compile("[@%&\\\\A-Za-z0-9+/_\\-" + "".join(sorted(_LOOKALIKE_CHARS)) + "]")
+
+
 def _found_decoded(raw: bytes, nested: int, found: set[str]) -> None:
     """Adds to ``found`` what ``raw``, read as text (:func:`_decoded_texts`), names: an address
     (:data:`_ADDRESS_DECODED`), a phone number (:func:`_names_a_phone`), or either in base64 again."""
     for text in _decoded_texts(raw):
+        if not _READABLE.search(text):  # no such character read as none: nothing to find (zeros, UTF-16 of noise)
+            continue
         read = _as_read(text)
         if "@" in read and _ADDRESS_DECODED.search(_NO_PERSON.sub(" ", read)):
             found.add(_ADDRESS)
