@@ -649,8 +649,11 @@ const SEVEN_DIGITS = /^(?:[^0-9]*[0-9]){7}/;
 const ADDRESS = "an email address";
 const PHONE = "a phone number";
 /** _found_decoded: adds to `found` what `bytes`, read as text, name (an address, a phone number), or base64 again. */
+// _READABLE: what a decoded text needs, one at least, to name anything (reading it makes none where none was).
+const READABLE = new RegExp(`[@%&\\\\A-Za-z0-9+/_\\-${[...LOOKALIKE.keys()].join("")}]`);
 function foundDecoded(bytes, nested, found) {
   for (const text of decodedTexts(bytes)) {
+    if (!READABLE.test(text)) continue; // zeros, UTF-16 of noise: nothing to find
     const read = asRead(text);
     if (read.includes("@") && ADDRESS_DECODED.test(read.replace(NO_PERSON, " "))) found.add(ADDRESS);
     if (SEVEN_DIGITS.test(read) && namesAPhone(read)) found.add(PHONE);
