@@ -48,9 +48,12 @@ every feed reader's copy of the registry, unreadable.
 Not here, because real text needs them: the zero-width joiner and non-joiner (Persian, Indic scripts, emoji
 sequences), variation selectors (emoji presentation, U+FE00-U+FE0F; the ideographic variants of CJK names,
 U+E0100-U+E01EF) and the Mongolian vowel separator (U+180E, Mongolian words). The three subdivision flags
-(England, Scotland, Wales) are spelt with tag characters, so a name cannot hold them: a text of tags cannot be
-told from a flag's by a character class (which Rust's and ECMAScript's patterns of the models must be), and the
-flags' hidden letters spell whatever an attacker wants after the same black flag."""
+(England, Scotland, Wales) are spelt with tag characters, so a name cannot hold them. Allowing exactly those three
+sequences (U+1F3F4, tags ``gbeng``/``gbsct``/``gbwls``, U+E007F) would hide no words, but it is no longer a
+character class: every pattern built from this body (the models' and the JSON Schemas' patterns, ``[^…]`` in
+the schema checks, the terminal, the JSON and CODEOWNERS writers, the page's text.js and endorsement checks)
+would become an alternation ``(?:[^…]|flag)``, one rule spread over each of them, and a flag would have to be
+kept out of the look-alike keys and drop_ignored's reading besides. The nation's name says the same."""
 
 _UNSEEN_RE = re.compile(f"[{UNSEEN}]")
 

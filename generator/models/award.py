@@ -320,9 +320,14 @@ _ESCAPED_ASCII = re.compile(r"%([0-7][0-9A-Fa-f])")
 #: are those of the characters that spell an address, a link's ``~`` and an escape.
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|(commat|period|tilde|amp|percnt|num|sol));")
 _NAMED = {"commat": "@", "period": ".", "tilde": "\u02dc", "amp": "&", "percnt": "%", "num": "#", "sol": "/"}
-#: A JSON, JavaScript or Python escape typed out (``ada\\u0040example.org``, ``\\x40``, ``\\u{40}``): a program
-#: that reads the text undoes it. Undone, as a reference is, for printable ASCII and the look-alikes only.
-_ESCAPED_CODE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2}))")
+#: A JSON, JavaScript or Python escape typed out (``ada\\u0040example.org``, ``\\x40``, ``\\u{40}``, Python's
+#: ``\\U00000040`` and ``\\N{COMMERCIAL AT}``): a program that reads the text undoes it. Undone, as a reference is,
+#: for printable ASCII and the look-alikes only; a name (any case, as Python reads it) for the characters that
+#: spell an address, a phone number or an earner's link only (:data:`_NAMED_CODE`: browsers know no names).
+_ESCAPED_CODE = re.compile(
+    r"\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2})|U([0-9A-Fa-f]{8})|N\{([A-Za-z ]{1,30})\})"
+)
+_NAMED_CODE = {"COMMERCIAL AT": "@", "FULL STOP": ".", "TILDE": "~", "PLUS SIGN": "+"}
 #: Characters read as ``@``, ``~`` or ``.`` by anyone looking: the fullwidth and small commercial at; the fullwidth
 #: tilde, the tilde operator, the wave dash, the small tilde and the swung dash (an earner's link joins hash and key
 #: by ``~``); the fullwidth and small plus signs and the fullwidth digits (a phone number typed with a CJK
@@ -338,6 +343,9 @@ READ_AS = {
     "~": "\uff5e\u223c\u301c\u02dc\u2053",
     ".": "\u3002\uff0e\uff61\u2024\ufe52",
     "+": "\uff0b\ufe62",
+    # Spaces of other widths (Ogham's, the en to hair spaces, the narrow no-break, the mathematical and the
+    # ideographic space): ``ada\u2009@\u2009example.org`` is read as ``ada @ example.org``.
+    " ": "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000",
     # Fullwidth, Arabic-Indic, Persian (extended Arabic-Indic) and Devanagari digits: a number typed on such a
     # keyboard is read as digits by anyone (and dialled so).
     **{str(digit): "".join(chr(zero + digit) for zero in (0xFF10, 0x0660, 0x06F0, 0x0966)) for digit in range(10)},
@@ -366,6 +374,8 @@ _LOOKALIKE_CHARS = frozenset(c for chars in READ_AS.values() for c in chars)
 
 
 def _code_escaped(match: re.Match[str]) -> str:
+    if match[5] is not None:
+        return _NAMED_CODE.get(match[5].upper(), match[0])
     code = int(next(group for group in match.groups() if group is not None), 16)
     char = chr(code) if code <= 0x10FFFF else ""
     return char if 0x20 <= code <= 0x7E or char in _LOOKALIKE_CHARS else match[0]
@@ -511,11 +521,12 @@ _QUOTED_PRINTABLE = re.compile(
 )
 
 
-#: An ``@`` spaced out (``ada @ example.org``, ``ada@ example.org``, a form's ``ada+@+example.org``), a harvester's
+#: An ``@`` spaced out (``ada @ example.org``, ``ada@ example.org``, a form's ``ada+@+example.org``, a tab, a no-break
+#: space; other spaces are read as a space first: :data:`READ_AS`), a harvester's
 #: dodge any reader undoes. Spaced before it only (``by @acme.bsky.social``) it is a handle, and not refused. Its
 #: local part is the one character before (linear, as :data:`_EMAIL_IN_TEXT`). policies.js SPACED_AT.
 _SPACED_AT = re.compile(
-    r"(?<=[A-Za-z0-9._%+\-])(?:[ +\u00a0]{1,3}@|@(?=[ +\u00a0]))[ +\u00a0]{1,3}"
+    r"(?<=[A-Za-z0-9._%+\-])(?:[ \t+\u00a0]{1,3}@|@(?=[ \t+\u00a0]))[ \t+\u00a0]{1,3}"
     + _LABEL
     + r"(?:\."
     + _LABEL
@@ -582,10 +593,18 @@ _SEVEN_DIGITS = re.compile(r"(?:[^0-9]*[0-9]){7}")
 _ADDRESS, _PHONE = "an email address", "a phone number"
 
 
+#: What a decoded text needs, one at least, to name anything: an ``@``, a digit, an escape's start, a base64
+#: character, or a look-alike (:data:`READ_AS`). Reading a text does not make one of these where none was (it
+#: decodes escapes, maps look-alikes, drops what shows as nothing), so a text with none is not read.
+_READABLE = re.compile("[@%&\\\\A-Za-z0-9+/_\\-" + "".join(sorted(_LOOKALIKE_CHARS)) + "]")
+
+
 def _found_decoded(raw: bytes, nested: int, found: set[str]) -> None:
     """Adds to ``found`` what ``raw``, read as text (:func:`_decoded_texts`), names: an address
     (:data:`_ADDRESS_DECODED`), a phone number (:func:`_names_a_phone`), or either in base64 again."""
     for text in _decoded_texts(raw):
+        if not _READABLE.search(text):  # no such character read as none: nothing to find (zeros, UTF-16 of noise)
+            continue
         read = _as_read(text)
         if "@" in read and _ADDRESS_DECODED.search(_NO_PERSON.sub(" ", read)):
             found.add(_ADDRESS)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import re
 import time
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from pydantic import ValidationError
@@ -707,10 +709,17 @@ HIDDEN_ADDRESSES = [
     "ada+[at]+example.org",
     "ada @ example.org",  # the "@" spaced out, as a harvester's dodge writes it
     "ada@ example.org",
+    "ada\u2009@\u2009example.org",  # spaced by other spaces: thin, narrow no-break, ideographic, a tab
+    "ada\u202f@ example.org",
+    "ada\u3000@\u3000example.org",
+    "ada\t@\texample.org",
     "ada\\u0040example.org",  # a JSON or JavaScript escape, typed out (a program's reader undoes it)
     "ada\\x40example.org",
     "ada\\u{40}example.org",
     "ada\\uFF20example.org",
+    "ada\\U00000040example.org",  # Python's long escape and its named one, in any case
+    "ada\\N{COMMERCIAL AT}example.org",
+    "ada\\N{commercial at}example\\N{FULL STOP}org",
     # Split by what shows as nothing (text.py's default ignorables): a CJK variation selector, the Mongolian vowel
     # separator, the combining grapheme joiner, a Khmer inherent vowel.
     "ada@example.o\U000e0100rg",
@@ -764,6 +773,7 @@ NAMES_NOBODY = [
     "https://p.example.org/invoice/0044770090012345",  # 00 and digits, named as no phone: a zero-padded number
     "https://p.example.org/?id=0049%2030%201234567",
     "C:\\users\\xavier\\u2014notes",  # backslashes before no escape of a printable character
+    "C:\\Users\\ada\\Notes\\N{BULLET}\\Updates",  # a name that spells no address; \\U before no 8 hex digits
 ]
 
 
@@ -829,6 +839,19 @@ _JWT = (
 #: IPv6 hosts, colour codes, commits, UUIDs, a JWT, signed storage URLs, map links, handles, hex dumps of no
 #: address. Each must pass both verifiers: a refusal here blocks a real issuer.
 REALISTIC_EVIDENCE = [
+    # Content addresses and ids in base32 (lower case: IPFS CIDv1, onion v3; upper case: TOTP, Crockford, AWS),
+    # which the base32 reading decodes at eight alignments and must not mistake for an address.
+    "https://ipfs.io/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+    "https://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi.ipfs.dweb.link/wiki/",
+    "https://bafkreidgvpkjawlxz6sffxzwgooowe5yt7i6wsyg236mfoks77nywkptdq.ipfs.w3s.link/",
+    "https://ipfs.io/ipfs/QmXoypizjW3WknFiJnKLwHCnL72vedxjQkDDP1mXWo6uco/wiki/Vincent_van_Gogh.html",
+    "https://w3s.link/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/readme.md",
+    "http://duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion/",
+    "https://example.org/otp?secret=JBSWY3DPEHPK3PXP&issuer=Acme",
+    "https://example.org/item/01ARZ3NDEKTSV4RRFFQ69G5FAV",
+    "https://example.org/ledger/7ZZZZZZZZZZZZZZZZZZZZZZZZZ",
+    "https://s3.amazonaws.com/bucket/report.pdf?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1700000000",
+    "https://arweave.net/bNbA3TEQVL60xlgCcqdz4ZPHFZ711cZ3hmkpGttDt_U",
     "https://orcid.org/0000-0002-1825-0097",
     "https://doi.org/10.1000/182",
     "https://doi.org/10.1371/journal.pone.0123456",
@@ -924,10 +947,15 @@ def test_realistic_evidence_is_accepted(url: str) -> None:
     assert [m for where, m in found if where.startswith("evidence")] == [], url
 
 
+def _spaces_escaped(text: str) -> str:
+    """``text`` in a URL: its spaces (a thin or ideographic one, a tab) percent-escaped, as a browser sends them."""
+    return re.sub(r"\s", lambda m: quote(m[0]), text)
+
+
 def _reason_and_evidence_errors(written: str) -> list[str]:
     entry = {"award": "a" * 64, "statusList": 1, "statusListIndex": 3, "revoked": "2025-01-01T00:00:00Z",
              "proof": dict(JCS_PROOF)}  # fmt: skip
-    url = written if written.startswith("https://") else f"https://p.example.org/?u={written.replace(' ', '%20')}"
+    url = written if written.startswith("https://") else "https://p.example.org/?u=" + _spaces_escaped(written)
     found = []
     reason = (RevocationEntry, {**entry, "reason": f"Withdrawn: {written}"}, "reason")
     evidence = (Award, {"evidence": [{"id": url, "type": ["Evidence"]}]}, "evidence.0.id")

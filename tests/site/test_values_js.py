@@ -18,6 +18,7 @@ import copy
 import datetime as dt
 import gzip
 import json
+import re
 import struct
 import time
 import zlib
@@ -1079,6 +1080,11 @@ def test_python_and_the_browser_find_the_same_phone_numbers(values: Values, text
     _found_alike(values, url, "must not contain a phone number")
 
 
+def _spaces_escaped(text: str) -> str:
+    """``text`` in a URL: its spaces (a thin or ideographic one, a tab) percent-escaped, as a browser sends them."""
+    return re.sub(r"\s", lambda m: quote(m[0]), text)
+
+
 @pytest.mark.parametrize(
     ("text", "refused"),
     [(t, "an email address") for t in HIDDEN_ADDRESSES]
@@ -1090,7 +1096,7 @@ def test_encoded_spelt_out_and_harmless_text_is_read_alike(values: Values, text:
     domain, nested base64, hex pairs, quoted-printable or spelt out; a phone number apart by slashes or national)
     is refused by both, and what names nobody (badge@2x.png, a Git remote, a signed storage URL, coordinates, a
     timestamp) by neither."""
-    url = text if text.startswith("https://") else f"https://p.example.org/?u={text.replace(' ', '%20')}"
+    url = text if text.startswith("https://") else "https://p.example.org/?u=" + _spaces_escaped(text)
     python = evidence_problem(url)
     page = values.ask(op="evidence", url=url)["value"]
     if refused is None:

@@ -479,6 +479,8 @@ const READ_AS = {
   "~": "\uff5e\u223c\u301c\u02dc\u2053",
   ".": "\u3002\uff0e\uff61\u2024\ufe52",
   "+": "\uff0b\ufe62",
+  // Spaces of other widths (Ogham's, en to hair, narrow no-break, mathematical, ideographic).
+  " ": "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000",
   // Fullwidth, Arabic-Indic, Persian and Devanagari digits.
   ...Object.fromEntries(
     [...Array(10).keys()].map((digit) => [
@@ -506,10 +508,13 @@ function referenced(whole, decimal, hexadecimal, name) {
   const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
   return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
 }
-// _ESCAPED_CODE: a JSON, JavaScript or Python escape typed out (\u0040, \u{40}, \x40), undone as a reference is.
-const ESCAPED_CODE = /\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2}))/g;
-function codeEscaped(whole, four, braced, two) {
-  const code = parseInt(four ?? braced ?? two, 16);
+// _ESCAPED_CODE: a JSON, JavaScript or Python escape typed out (\u0040, \u{40}, \x40, \U00000040,
+// \N{COMMERCIAL AT}), undone as a reference is; _NAMED_CODE: the names undone (any case, as Python reads them).
+const ESCAPED_CODE = /\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2})|U([0-9A-Fa-f]{8})|N\{([A-Za-z ]{1,30})\})/g;
+const NAMED_CODE = { "COMMERCIAL AT": "@", "FULL STOP": ".", TILDE: "~", "PLUS SIGN": "+" };
+function codeEscaped(whole, four, braced, two, eight, name) {
+  if (name !== undefined) return Object.hasOwn(NAMED_CODE, name.toUpperCase()) ? NAMED_CODE[name.toUpperCase()] : whole;
+  const code = parseInt(four ?? braced ?? two ?? eight, 16);
   const char = code <= 0x10ffff ? String.fromCodePoint(code) : "";
   return (code >= 0x20 && code <= 0x7e) || LOOKALIKE.has(char) ? char : whole;
 }
@@ -588,7 +593,7 @@ const QUOTED_PRINTABLE = new RegExp(
 );
 // _SPACED_AT: an "@" spaced out (ada @ example.org, ada@ example.org); spaced before it only, a handle.
 const SPACED_AT = new RegExp(
-  `(?<=[A-Za-z0-9._%+\\-])(?:[ +\\u00a0]{1,3}@|@(?=[ +\\u00a0]))[ +\\u00a0]{1,3}${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
+  `(?<=[A-Za-z0-9._%+\\-])(?:[ \\t+\\u00a0]{1,3}@|@(?=[ \\t+\\u00a0]))[ \\t+\\u00a0]{1,3}${LABEL}(?:\\.${LABEL})*\\.[A-Za-z]{2,}`,
 );
 /** _names_an_address: an address in `read`, typed, spaced, spelt out or quoted-printable; NO_PERSON's "@" aside. */
 function namesAnAddress(read) {
@@ -644,8 +649,11 @@ const SEVEN_DIGITS = /^(?:[^0-9]*[0-9]){7}/;
 const ADDRESS = "an email address";
 const PHONE = "a phone number";
 /** _found_decoded: adds to `found` what `bytes`, read as text, name (an address, a phone number), or base64 again. */
+// _READABLE: what a decoded text needs, one at least, to name anything (reading it makes none where none was).
+const READABLE = new RegExp(`[@%&\\\\A-Za-z0-9+/_\\-${[...LOOKALIKE.keys()].join("")}]`);
 function foundDecoded(bytes, nested, found) {
   for (const text of decodedTexts(bytes)) {
+    if (!READABLE.test(text)) continue; // zeros, UTF-16 of noise: nothing to find
     const read = asRead(text);
     if (read.includes("@") && ADDRESS_DECODED.test(read.replace(NO_PERSON, " "))) found.add(ADDRESS);
     if (SEVEN_DIGITS.test(read) && namesAPhone(read)) found.add(PHONE);
