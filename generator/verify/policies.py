@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from generator.crypto.compactform import compact_form_problems, json_form_proble
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
 from generator.models import PublicKey
 from generator.models.award import Award, error_text
-from generator.openbadges import normalize_identifier, normalize_recipient_key
+from generator.openbadges import identifier_forms, normalize_recipient_key
 from generator.registry import IssuerRecord, Registry
 from generator.verify.conformance import structure_problems
 from generator.verify.keys import KeyResolver, ResolvedKey, signing_times, window_problem
@@ -715,7 +716,7 @@ class RecipientPolicy:
         if ctx.recipient is None or not ctx.recipient.strip():
             return _not_checked("recipient", label, "no recipient given to compare", applicable=False)
         try:
-            email = normalize_identifier(ctx.recipient)
+            forms = identifier_forms(ctx.recipient)
             key = normalize_recipient_key(ctx.recipient_key) if ctx.recipient_key is not None else ""
         except ValueError as exc:
             return _check("recipient", label, False, str(exc))
@@ -733,10 +734,10 @@ class RecipientPolicy:
                     salt = key
                 else:
                     salt, needs_key = "", True
-                if value == f"sha256${hashlib.sha256((email + salt).encode()).hexdigest()}":
-                    return _check("recipient", label, True, f"awarded to {email} (the hashed recipient matches)")
-            elif value.strip() == email:
-                return _check("recipient", label, True, f"awarded to {email} (the recipient matches)")
+                if any(value == f"sha256${hashlib.sha256((form + salt).encode()).hexdigest()}" for form in forms):
+                    return _check("recipient", label, True, f"awarded to {forms[0]} (the hashed recipient matches)")
+            elif unicodedata.normalize("NFC", value.strip()) in forms:
+                return _check("recipient", label, True, f"awarded to {forms[0]} (the recipient matches)")
         if needs_key:
             return _not_checked("recipient", label, NO_RECIPIENT_KEY, applicable=True)
         if key:

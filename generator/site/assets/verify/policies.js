@@ -1738,6 +1738,20 @@ export function comparableIdentifier(ident) {
   return !Object.hasOwn(ident, "salt") || (typeof ident.salt === "string" && wellFormed(ident.salt));
 }
 
+/**
+ * The forms of a typed address an award's hash is compared with, or null when it is no address
+ * (generator.openbadges.identifier_forms): trimmed, lowercased and composed (NFC), so "josé" matches however its
+ * accent is written; and, for an award hashed before addresses were composed, the lowercased address as typed. A
+ * code point this browser's Unicode does not assign is refused, as Python refuses one its own does not.
+ */
+export function identifierForms(typed) {
+  const trimmed = pyStrip(typed);
+  if (!EMAIL.test(trimmed) || /\p{Cn}/u.test(trimmed)) return null;
+  const legacy = trimmed.toLowerCase();
+  const value = legacy.normalize("NFC");
+  return legacy === value ? [value] : [value, legacy];
+}
+
 export async function recipientPolicy(ctx) {
   const label = "Recipient";
   if (ctx.recipient === null || ctx.recipient === undefined || pyStrip(ctx.recipient) === "") {
@@ -1745,9 +1759,10 @@ export async function recipientPolicy(ctx) {
       applicable: false,
     });
   }
-  const email = pyStrip(ctx.recipient).toLowerCase();
-  if (!EMAIL.test(email))
+  const forms = identifierForms(ctx.recipient);
+  if (forms === null)
     return check("recipient", label, false, `${JSON.stringify(ctx.recipient)} is not an email address`);
+  const email = forms[0];
   const key =
     ctx.recipientKey === null || ctx.recipientKey === undefined ? "" : normalizeRecipientKey(ctx.recipientKey);
   const subject = get(ctx.document, "credentialSubject");
@@ -1766,10 +1781,12 @@ export async function recipientPolicy(ctx) {
         salt = "";
         needsKey = true;
       }
-      if (value === `sha256$${await sha256Hex(email + salt)}`) {
-        return check("recipient", label, true, `awarded to ${email} (the hashed recipient matches)`);
+      for (const form of forms) {
+        if (value === `sha256$${await sha256Hex(form + salt)}`) {
+          return check("recipient", label, true, `awarded to ${email} (the hashed recipient matches)`);
+        }
       }
-    } else if (pyStrip(value) === email) {
+    } else if (forms.includes(pyStrip(value).normalize("NFC"))) {
       return check("recipient", label, true, `awarded to ${email} (the recipient matches)`);
     }
   }
