@@ -675,6 +675,10 @@ NO_RECIPIENT_KEY = (
     "verification link (after ~) and comes with their award file"
 )
 
+#: A hashed identifier of another algorithm (Open Badges 3.0 allows md5) is not compared: "does not match" would
+#: refuse its own recipient too. Said the same way by the site (policies.js).
+NOT_SHA256 = "cannot confirm: its recipient hash is not SHA-256 (sha256$…), the one algorithm compared here"
+
 
 def comparable_identifier(ident: Any) -> bool:
     """Whether ``ident`` is an email IdentityObject as Open Badges 3.0 types it: ``hashed`` a boolean,
@@ -722,12 +726,14 @@ class RecipientPolicy:
             return _check("recipient", label, False, str(exc))
         subject = ctx.document.get("credentialSubject") if isinstance(ctx.document, dict) else None
         identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
-        needs_key = False
+        needs_key = other_algorithm = False
         for ident in identifiers if isinstance(identifiers, list) else []:
             if not comparable_identifier(ident):
                 continue
             value = ident["identityHash"].lower()
-            if ident["hashed"]:
+            if ident["hashed"] and not value.startswith("sha256$"):
+                other_algorithm = True
+            elif ident["hashed"]:
                 if "salt" in ident:
                     salt = ident["salt"]
                 elif key:
@@ -740,6 +746,8 @@ class RecipientPolicy:
                 return _check("recipient", label, True, f"awarded to {forms[0]} (the recipient matches)")
         if needs_key:
             return _not_checked("recipient", label, NO_RECIPIENT_KEY, applicable=True)
+        if other_algorithm:
+            return _not_checked("recipient", label, NOT_SHA256, applicable=True)
         if key:
             return _check("recipient", label, False, "the email address and recipient key do not match the recipient")
         return _check("recipient", label, False, "the email address does not match the recipient")

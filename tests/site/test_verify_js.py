@@ -56,7 +56,7 @@ from generator.publish.verifydata import (
 )
 from generator.registry import Registry
 from generator.verify import Verifier
-from generator.verify.policies import default_policies
+from generator.verify.policies import NOT_SHA256, default_policies
 from tests.conftest import CONFORMANCE, EPOCH, REPO, Signer, object_store, set_at
 from tests.site.node_runner import NODE, NodeRunner
 
@@ -1033,6 +1033,32 @@ def test_identifier_forms_of_other_issuers_agree_with_python(node: Node, scenari
             python = expected.check("recipient")
             assert python is not None
             assert reply["checks"]["recipient"] == [str(python.status), python.reason], (form, recipient, recipient_key)
+
+
+# Open Badges 3.0's IdentityHash names its algorithm: "sha256" or "md5". Only SHA-256 is compared here.
+OTHER_ALGORITHMS = {
+    "md5": "md5$" + hashlib.md5(b"ada@example.orgpepper").hexdigest(),
+    "sha512": "sha512$" + hashlib.sha512(b"ada@example.orgpepper").hexdigest(),
+    "no algorithm": hashlib.sha256(b"ada@example.orgpepper").hexdigest(),
+}
+
+
+@pytest.mark.parametrize("form", sorted(OTHER_ALGORITHMS))
+def test_a_hash_of_another_algorithm_is_not_compared_rather_than_refused(
+    node: Node, scenarios: dict[str, Any], form: str
+) -> None:
+    """An identityHash of another algorithm (Open Badges 3.0 allows md5) was compared as SHA-256 and said "the
+    email address does not match the recipient", to its own recipient too: an employer read a true claim as a
+    false one. Both sides now say it cannot be confirmed here, for any address, and the verdict is not valid."""
+    ident = {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True, "salt": "pepper"}
+    award = _with_identifier(scenarios["awards"]["fresh"], [{**ident, "identityHash": OTHER_ALGORITHMS[form]}])
+    verifier = Verifier(scenarios["registry"])
+    for recipient in ("ada@example.org", "eve@example.org"):
+        python = verifier.verify(award, now=NOW, recipient=recipient).check("recipient")
+        assert python is not None
+        assert (str(python.status), python.reason) == ("not checked", NOT_SHA256), recipient
+        reply = _ask(node, scenarios["site"], text=json.dumps(award), recipient=recipient)
+        assert reply["checks"]["recipient"] == [str(python.status), python.reason], recipient
 
 
 # One person's address written two ways Unicode calls the same text (canonically equivalent): composed é (U+00E9)

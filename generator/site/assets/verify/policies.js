@@ -1727,6 +1727,9 @@ export const NO_RECIPIENT_KEY =
   "cannot confirm without the recipient key: the registry never publishes it; it is in the earner's " +
   "verification link (after ~) and comes with their award file";
 
+// generator/verify/policies.py NOT_SHA256: another algorithm (Open Badges 3.0 allows md5) is not compared.
+export const NOT_SHA256 = "cannot confirm: its recipient hash is not SHA-256 (sha256$…), the one algorithm compared here";
+
 /**
  * Whether `ident` is an email IdentityObject as Open Badges 3.0 types it: `hashed` a boolean, `identityHash` a
  * string, and `salt`, when present, a well-formed string (generator/verify/policies.py comparable_identifier: read
@@ -1768,10 +1771,13 @@ export async function recipientPolicy(ctx) {
   const subject = get(ctx.document, "credentialSubject");
   const identifiers = isObject(subject) && Object.hasOwn(subject, "identifier") ? subject.identifier : [];
   let needsKey = false;
+  let otherAlgorithm = false;
   for (const ident of Array.isArray(identifiers) ? identifiers : []) {
     if (!comparableIdentifier(ident)) continue;
     const value = ident.identityHash.toLowerCase();
-    if (ident.hashed) {
+    if (ident.hashed && !value.startsWith("sha256$")) {
+      otherAlgorithm = true;
+    } else if (ident.hashed) {
       // A published salt (credentials from elsewhere) is used as is; this registry's awards carry none, and
       // their salt is the earner's secret recipient key.
       let salt;
@@ -1791,6 +1797,7 @@ export async function recipientPolicy(ctx) {
     }
   }
   if (needsKey) return notChecked("recipient", label, NO_RECIPIENT_KEY, { applicable: true });
+  if (otherAlgorithm) return notChecked("recipient", label, NOT_SHA256, { applicable: true });
   if (key) return check("recipient", label, false, "the email address and recipient key do not match the recipient");
   return check("recipient", label, false, "the email address does not match the recipient");
 }
