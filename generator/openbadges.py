@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import unicodedata
 import urllib.parse
 from typing import Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "VC2_CONTEXT_URL",
     "achievement",
     "earner_link",
+    "identifier_forms",
     "identity_hash",
     "is_status_list",
     "issuer_profile",
@@ -76,14 +78,26 @@ def timestamp(value: dt.datetime) -> str:
 
 
 def normalize_identifier(email: str) -> str:
-    """The form of an email address that is hashed: trimmed and lowercased.
+    """The form of an email address that is hashed: trimmed, lowercased and in Unicode's composed form (NFC).
 
-    Verifiers (this CLI and the site) normalize the same way, so ``Ada@Example.org `` matches.
+    Verifiers (this CLI and the site) normalize the same way, so ``Ada@Example.org `` matches, and so does "josé"
+    however its accent is written (one code point, or ``e`` and a combining accent as macOS and some exports write
+    it). A code point Python's Unicode does not assign is refused: its case is unknown here while a browser with a
+    newer Unicode lowercases it, so its hash would confirm on one side only (policies.js ``normalizeIdentifier``).
     """
-    value = email.strip().lower()
-    if not _EMAIL.match(value) or not _utf8(value):  # an argument that is not UTF-8 has no UTF-8 to hash
+    value = email.strip()
+    if not _EMAIL.match(value) or not _utf8(value) or any(unicodedata.category(c) == "Cn" for c in value):
         raise ValueError(f"{email!r} is not an email address")
-    return value
+    return unicodedata.normalize("NFC", value.lower())
+
+
+def identifier_forms(email: str) -> tuple[str, ...]:
+    """The forms of a typed address an award's hash is compared with: :func:`normalize_identifier`'s, and for an
+    award hashed before addresses were composed (NFC), the lowercased address as typed (policies.js
+    ``identifierForms``). Both are one person's address: a second form confirms nobody else."""
+    value = normalize_identifier(email)
+    legacy = email.strip().lower()
+    return (value,) if legacy == value else (value, legacy)
 
 
 def _utf8(text: str) -> bool:

@@ -34,6 +34,7 @@ from generator import layout
 from generator._internal.files import resolved, unwritable_folder, write_new
 from generator.awards import render_award
 from generator.errors import SecretPlaceRefused, UsageError
+from generator.openbadges import normalize_identifier
 
 __all__ = [
     "EARNER_DIR_ENV",
@@ -195,11 +196,20 @@ def _mapping_rows(base: Path) -> Iterator[tuple[dict[str, str], Path]]:
             yield {k: _unneutral(v or "").strip() for k, v in row.items() if isinstance(k, str)}, mapping
 
 
+def _address(cell: str) -> str:
+    """A recorded address as the awards hash it (normalize_identifier: composed, so a run made before addresses
+    were, or a row edited by hand, still names the person a new cohort does); a cell that is no address, as is."""
+    try:
+        return normalize_identifier(cell)
+    except ValueError:
+        return cell.lower()
+
+
 def recorded_recipient(base: Path, digest: str) -> tuple[str, str | None] | None:
     """(email, name or None) the issuer's own runs under ``base`` recorded for the award ``digest``."""
     for row, _ in _mapping_rows(base):
         if row.get("award_hash") == digest and row.get("email"):
-            return row["email"].lower(), row.get("name") or None
+            return _address(row["email"]), row.get("name") or None
     return None
 
 
@@ -214,7 +224,7 @@ def earlier_holders(base: Path, emails: Sequence[str], held: set[str]) -> dict[s
     if not wanted or not held:
         return found
     for row, mapping in _mapping_rows(base):
-        email = (row.get("email") or "").lower()
+        email = _address(row.get("email") or "")
         digest = row.get("award_hash") or ""
         if email in wanted and digest in held:
             found.setdefault(email, []).append((digest, mapping))

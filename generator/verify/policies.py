@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from generator.crypto.compactform import compact_form_problems, json_form_proble
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
 from generator.models import PublicKey
 from generator.models.award import Award, error_text
-from generator.openbadges import normalize_identifier, normalize_recipient_key
+from generator.openbadges import identifier_forms, normalize_recipient_key
 from generator.registry import IssuerRecord, Registry
 from generator.verify.conformance import structure_problems
 from generator.verify.keys import KeyResolver, ResolvedKey, signing_times, window_problem
@@ -674,6 +675,10 @@ NO_RECIPIENT_KEY = (
     "verification link (after ~) and comes with their award file"
 )
 
+#: A hashed identifier of another algorithm (Open Badges 3.0 allows md5) is not compared: "does not match" would
+#: refuse its own recipient too. Said the same way by the site (policies.js).
+NOT_SHA256 = "cannot confirm: its recipient hash is not SHA-256 (sha256$…), the one algorithm compared here"
+
 
 def comparable_identifier(ident: Any) -> bool:
     """Whether ``ident`` is an email IdentityObject as Open Badges 3.0 types it: ``hashed`` a boolean,
@@ -715,30 +720,34 @@ class RecipientPolicy:
         if ctx.recipient is None or not ctx.recipient.strip():
             return _not_checked("recipient", label, "no recipient given to compare", applicable=False)
         try:
-            email = normalize_identifier(ctx.recipient)
+            forms = identifier_forms(ctx.recipient)
             key = normalize_recipient_key(ctx.recipient_key) if ctx.recipient_key is not None else ""
         except ValueError as exc:
             return _check("recipient", label, False, str(exc))
         subject = ctx.document.get("credentialSubject") if isinstance(ctx.document, dict) else None
         identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
-        needs_key = False
+        needs_key = other_algorithm = False
         for ident in identifiers if isinstance(identifiers, list) else []:
             if not comparable_identifier(ident):
                 continue
             value = ident["identityHash"].lower()
-            if ident["hashed"]:
+            if ident["hashed"] and not value.startswith("sha256$"):
+                other_algorithm = True
+            elif ident["hashed"]:
                 if "salt" in ident:
                     salt = ident["salt"]
                 elif key:
                     salt = key
                 else:
                     salt, needs_key = "", True
-                if value == f"sha256${hashlib.sha256((email + salt).encode()).hexdigest()}":
-                    return _check("recipient", label, True, f"awarded to {email} (the hashed recipient matches)")
-            elif value.strip() == email:
-                return _check("recipient", label, True, f"awarded to {email} (the recipient matches)")
+                if any(value == f"sha256${hashlib.sha256((form + salt).encode()).hexdigest()}" for form in forms):
+                    return _check("recipient", label, True, f"awarded to {forms[0]} (the hashed recipient matches)")
+            elif unicodedata.normalize("NFC", value.strip()) in forms:
+                return _check("recipient", label, True, f"awarded to {forms[0]} (the recipient matches)")
         if needs_key:
             return _not_checked("recipient", label, NO_RECIPIENT_KEY, applicable=True)
+        if other_algorithm:
+            return _not_checked("recipient", label, NOT_SHA256, applicable=True)
         if key:
             return _check("recipient", label, False, "the email address and recipient key do not match the recipient")
         return _check("recipient", label, False, "the email address does not match the recipient")

@@ -20,7 +20,7 @@ from generator.awarding.status import StatusAllocator, create_list
 from generator.awards import award_hash, iter_awards
 from generator.crypto.jcs import canonicalize
 from generator.errors import ProblemsFound, UsageError
-from generator.openbadges import timestamp
+from generator.openbadges import normalize_identifier, timestamp
 from generator.statuslist import MIN_BITS, decode_list
 from tests.conftest import EPOCH, Signer
 
@@ -429,3 +429,30 @@ def test_a_date_given_outside_the_years_an_award_can_carry_is_refused_naming_the
     with pytest.raises(UsageError, match=rf"^--valid-until: {re.escape(repr(value))} is outside the years 0001-9999"):
         parse_valid_until(value)
     assert timestamp(parse_valid_until("9999-12-31T23:30:00+01:00")) == "9999-12-31T22:30:00Z"
+
+
+@pytest.mark.parametrize(
+    "recorded",
+    ["jose\u0301@example.org", "JOSE\u0301@Example.org", " jos\u00e9@example.org "],
+    ids=["decomposed", "decomposed, capitals", "spaced"],
+)
+def test_an_earlier_run_finds_its_earner_however_unicode_wrote_the_address(tmp_path: Path, recorded: str) -> None:
+    """The duplicate guard compared the address of an earlier run's recipients.csv lowercased only: a run made
+    before addresses were composed (NFC), or a row edited by hand, held "josé" decomposed, and the same person's
+    next award (composed now) was not recognised as a second one. Both are read as normalize_identifier reads
+    them; another person is still not found."""
+    digest = "a" * 64
+    row = EarnerCopy(recorded, None, {"id": "x"}, digest, f"https://site.test/verify/#{digest}~k", "k")
+    write_earners(tmp_path / "earners" / "run-1", [row])
+    held = earlier_holders(tmp_path / "earners", [normalize_identifier("jos\u00e9@example.org")], {digest})
+    assert list(held) == ["jos\u00e9@example.org"]
+    assert earlier_holders(tmp_path / "earners", ["jose@example.org"], {digest}) == {}
+
+
+def test_a_cohort_naming_one_person_in_both_unicode_compositions_is_refused(tmp_path: Path) -> None:
+    """Two lines of a cohort, "josé" composed and decomposed, were two addresses: one person got two awards."""
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email\njos\u00e9@example.org\nJOSE\u0301@example.org\n", encoding="utf-8")
+    with pytest.raises(ProblemsFound) as found:
+        read_cohort(cohort)
+    assert "is listed twice (first on line 2)" in str(found.value.problems)

@@ -19,6 +19,7 @@ import base64
 import copy
 import datetime as dt
 import gzip
+import hashlib
 import json
 import shutil
 import urllib.parse
@@ -55,7 +56,7 @@ from generator.publish.verifydata import (
 )
 from generator.registry import Registry
 from generator.verify import Verifier
-from generator.verify.policies import default_policies
+from generator.verify.policies import NOT_SHA256, default_policies
 from tests.conftest import CONFORMANCE, EPOCH, REPO, Signer, object_store, set_at
 from tests.site.node_runner import NODE, NodeRunner
 
@@ -1032,6 +1033,102 @@ def test_identifier_forms_of_other_issuers_agree_with_python(node: Node, scenari
             python = expected.check("recipient")
             assert python is not None
             assert reply["checks"]["recipient"] == [str(python.status), python.reason], (form, recipient, recipient_key)
+
+
+# Open Badges 3.0's IdentityHash names its algorithm: "sha256" or "md5". Only SHA-256 is compared here.
+OTHER_ALGORITHMS = {
+    "md5": "md5$" + hashlib.md5(b"ada@example.orgpepper").hexdigest(),
+    "sha512": "sha512$" + hashlib.sha512(b"ada@example.orgpepper").hexdigest(),
+    "no algorithm": hashlib.sha256(b"ada@example.orgpepper").hexdigest(),
+}
+
+
+@pytest.mark.parametrize("form", sorted(OTHER_ALGORITHMS))
+def test_a_hash_of_another_algorithm_is_not_compared_rather_than_refused(
+    node: Node, scenarios: dict[str, Any], form: str
+) -> None:
+    """An identityHash of another algorithm (Open Badges 3.0 allows md5) was compared as SHA-256 and said "the
+    email address does not match the recipient", to its own recipient too: an employer read a true claim as a
+    false one. Both sides now say it cannot be confirmed here, for any address, and the verdict is not valid."""
+    ident = {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True, "salt": "pepper"}
+    award = _with_identifier(scenarios["awards"]["fresh"], [{**ident, "identityHash": OTHER_ALGORITHMS[form]}])
+    verifier = Verifier(scenarios["registry"])
+    for recipient in ("ada@example.org", "eve@example.org"):
+        python = verifier.verify(award, now=NOW, recipient=recipient).check("recipient")
+        assert python is not None
+        assert (str(python.status), python.reason) == ("not checked", NOT_SHA256), recipient
+        reply = _ask(node, scenarios["site"], text=json.dumps(award), recipient=recipient)
+        assert reply["checks"]["recipient"] == [str(python.status), python.reason], recipient
+
+
+# One person's address written two ways Unicode calls the same text (canonically equivalent): composed é (U+00E9)
+# or e and a combining acute (U+0301), as macOS and some exports write it; Hangul as syllables or jamo.
+SAME_ADDRESS = [
+    ("jos\u00e9@example.org", "jose\u0301@example.org"),
+    ("JOSE\u0301@EXAMPLE.ORG", "jos\u00e9@example.org"),
+    ("\ud55c@example.org", "\u1112\u1161\u11ab@example.org"),
+    ("ada@b\u00fccher.de", "ada@bu\u0308cher.de"),
+]
+
+
+@pytest.mark.parametrize(("awarded", "typed"), SAME_ADDRESS)
+def test_one_address_in_either_unicode_composition_is_one_recipient_on_both_sides(
+    node: Node, scenarios: dict[str, Any], awarded: str, typed: str
+) -> None:
+    """The address was hashed as typed, composed or not: an award made from a cohort file that wrote "josé" with a
+    combining accent did not confirm the "josé" an employer types (and the other way round), on either side. Both
+    now hash the address in Unicode's composed form (NFC); a different person still does not match."""
+    key = "0123456789abcdef" * 2
+    ident = {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True}
+    award = _with_identifier(scenarios["awards"]["fresh"], [{**ident, "identityHash": identity_hash(awarded, key)}])
+    assert identity_hash(awarded, key) == identity_hash(typed, key)
+    verifier = Verifier(scenarios["registry"])
+    for recipient, status in ((typed, "passed"), (awarded, "passed"), ("jose@example.org", "failed")):
+        python = verifier.verify(award, now=NOW, recipient=recipient, recipient_key=key).check("recipient")
+        assert python is not None
+        reply = _ask(node, scenarios["site"], text=json.dumps(award), recipient=recipient, recipientKey=key)
+        assert str(python.status) == status, (recipient, python.reason)
+        assert reply["checks"]["recipient"] == [str(python.status), python.reason], recipient
+
+
+def test_an_award_hashed_before_addresses_were_composed_still_confirms(node: Node, scenarios: dict[str, Any]) -> None:
+    """An award credreg hashed from a decomposed address (before NFC) confirms with that address as written, on
+    both sides; another address does not."""
+    key = "0123456789abcdef" * 2
+    legacy = "sha256$" + hashlib.sha256(("jose\u0301@example.org" + key).encode()).hexdigest()
+    ident = {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True, "identityHash": legacy}
+    award = _with_identifier(scenarios["awards"]["fresh"], [ident])
+    verifier = Verifier(scenarios["registry"])
+    for recipient, status in (("JOSE\u0301@example.org", "passed"), ("jose@example.org", "failed")):
+        python = verifier.verify(award, now=NOW, recipient=recipient, recipient_key=key).check("recipient")
+        assert python is not None
+        reply = _ask(node, scenarios["site"], text=json.dumps(award), recipient=recipient, recipientKey=key)
+        assert str(python.status) == status, (recipient, python.reason)
+        assert reply["checks"]["recipient"] == [str(python.status), python.reason], recipient
+
+
+# Letters whose lowercase a newer Unicode than Python's defines (U+A7CB is ɤ's capital in Unicode 16, U+1C89 a
+# Cyrillic capital in 16, U+10D50 Garay): the page lowercased them, Python did not, so one typed address hashed
+# to two values.
+NEWER_LETTERS = ["\ua7cb", "\u1c89", "\U00010d50"]
+
+
+@pytest.mark.parametrize("letter", NEWER_LETTERS, ids=lambda c: f"U+{ord(c):04X}")
+def test_an_address_with_a_letter_python_does_not_know_is_refused_not_hashed(
+    node: Node, scenarios: dict[str, Any], letter: str
+) -> None:
+    """A code point unassigned in Python's Unicode has no case Python knows: an award hashed from it by credreg
+    would confirm on one side only (the page lowercases it by its own, newer Unicode). credreg refuses to award
+    to it, and neither side confirms it."""
+    address = f"ada{letter}@example.org"
+    with pytest.raises(ValueError, match="is not an email address"):
+        normalize_identifier(address)
+    award = scenarios["awards"]["fresh"]
+    key = scenarios["keys"]["fresh"]
+    expected = Verifier(scenarios["registry"]).verify(award, now=NOW, recipient=address, recipient_key=key)
+    reply = _ask(node, scenarios["site"], hash=award_hash(award), recipient=address, recipientKey=key)
+    assert reply["checks"]["recipient"][0] == str(expected.check("recipient").status) == "failed"  # type: ignore[union-attr]
+    assert reply["verdict"] == str(expected.verdict)
 
 
 LINKS = [

@@ -1735,6 +1735,9 @@ export const NO_RECIPIENT_KEY =
   "cannot confirm without the recipient key: the registry never publishes it; it is in the earner's " +
   "verification link (after ~) and comes with their award file";
 
+// generator/verify/policies.py NOT_SHA256: another algorithm (Open Badges 3.0 allows md5) is not compared.
+export const NOT_SHA256 = "cannot confirm: its recipient hash is not SHA-256 (sha256$…), the one algorithm compared here";
+
 /**
  * Whether `ident` is an email IdentityObject as Open Badges 3.0 types it: `hashed` a boolean, `identityHash` a
  * string, and `salt`, when present, a well-formed string (generator/verify/policies.py comparable_identifier: read
@@ -1746,6 +1749,20 @@ export function comparableIdentifier(ident) {
   return !Object.hasOwn(ident, "salt") || (typeof ident.salt === "string" && wellFormed(ident.salt));
 }
 
+/**
+ * The forms of a typed address an award's hash is compared with, or null when it is no address
+ * (generator.openbadges.identifier_forms): trimmed, lowercased and composed (NFC), so "josé" matches however its
+ * accent is written; and, for an award hashed before addresses were composed, the lowercased address as typed. A
+ * code point this browser's Unicode does not assign is refused, as Python refuses one its own does not.
+ */
+export function identifierForms(typed) {
+  const trimmed = pyStrip(typed);
+  if (!EMAIL.test(trimmed) || /\p{Cn}/u.test(trimmed)) return null;
+  const legacy = trimmed.toLowerCase();
+  const value = legacy.normalize("NFC");
+  return legacy === value ? [value] : [value, legacy];
+}
+
 export async function recipientPolicy(ctx) {
   const label = "Recipient";
   if (ctx.recipient === null || ctx.recipient === undefined || pyStrip(ctx.recipient) === "") {
@@ -1753,18 +1770,22 @@ export async function recipientPolicy(ctx) {
       applicable: false,
     });
   }
-  const email = pyStrip(ctx.recipient).toLowerCase();
-  if (!EMAIL.test(email))
+  const forms = identifierForms(ctx.recipient);
+  if (forms === null)
     return check("recipient", label, false, `${JSON.stringify(ctx.recipient)} is not an email address`);
+  const email = forms[0];
   const key =
     ctx.recipientKey === null || ctx.recipientKey === undefined ? "" : normalizeRecipientKey(ctx.recipientKey);
   const subject = get(ctx.document, "credentialSubject");
   const identifiers = isObject(subject) && Object.hasOwn(subject, "identifier") ? subject.identifier : [];
   let needsKey = false;
+  let otherAlgorithm = false;
   for (const ident of Array.isArray(identifiers) ? identifiers : []) {
     if (!comparableIdentifier(ident)) continue;
     const value = ident.identityHash.toLowerCase();
-    if (ident.hashed) {
+    if (ident.hashed && !value.startsWith("sha256$")) {
+      otherAlgorithm = true;
+    } else if (ident.hashed) {
       // A published salt (credentials from elsewhere) is used as is; this registry's awards carry none, and
       // their salt is the earner's secret recipient key.
       let salt;
@@ -1774,14 +1795,17 @@ export async function recipientPolicy(ctx) {
         salt = "";
         needsKey = true;
       }
-      if (value === `sha256$${await sha256Hex(email + salt)}`) {
-        return check("recipient", label, true, `awarded to ${email} (the hashed recipient matches)`);
+      for (const form of forms) {
+        if (value === `sha256$${await sha256Hex(form + salt)}`) {
+          return check("recipient", label, true, `awarded to ${email} (the hashed recipient matches)`);
+        }
       }
-    } else if (pyStrip(value) === email) {
+    } else if (forms.includes(pyStrip(value).normalize("NFC"))) {
       return check("recipient", label, true, `awarded to ${email} (the recipient matches)`);
     }
   }
   if (needsKey) return notChecked("recipient", label, NO_RECIPIENT_KEY, { applicable: true });
+  if (otherAlgorithm) return notChecked("recipient", label, NOT_SHA256, { applicable: true });
   if (key) return check("recipient", label, false, "the email address and recipient key do not match the recipient");
   return check("recipient", label, false, "the email address does not match the recipient");
 }
