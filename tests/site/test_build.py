@@ -67,6 +67,17 @@ def test_verify_page_includes_the_fragment_and_its_script(site: Path) -> None:
     assert "verify.js" not in (site / "index.html").read_text()
 
 
+def test_the_verify_page_s_forms_name_no_field(site: Path) -> None:
+    """The page's script reads each field by its id. A field with a name would go into the query of a form
+    submitted without the script (a module that failed to load, an Enter pressed before it ran): the earner's
+    address and recipient key in the host's logs and the browser's history."""
+    html = (site / "verify" / "index.html").read_text()
+    forms = re.findall(r'<form class="cr-form".*?</form>', html, re.S)  # the page's own, not the theme's search
+    assert len(forms) == 3
+    named = [m for form in forms for m in re.findall(r"<(?:input|textarea|select|button)\b[^>]*\bname=", form)]
+    assert named == []
+
+
 def test_the_verify_page_fragment_is_not_published_on_its_own(site: Path) -> None:
     """The page's fragment sat among the assets and was copied into the site as assets/verify/page.html: a page
     nothing links to, whose relative assets 404 when opened directly. It is in the site once, inside /verify/."""
