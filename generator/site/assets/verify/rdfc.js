@@ -39,7 +39,24 @@ export async function canonical(document) {
   const expanded = await jsonld.expand(document, options);
   const problem = expandedProblem(expanded);
   if (problem !== null) throw new ProofError(problem);
-  return jsonld.canonize(expanded, { ...options, algorithm: "RDFC-1.0", format: "application/n-quads" });
+  try {
+    return await jsonld.canonize(expanded, { ...options, algorithm: "RDFC-1.0", format: "application/n-quads" });
+  } catch (error) {
+    // rdf-canonize's guard against poison datasets (maxWorkFactor 1, its default): rdfc.py counts the same
+    // Hash N-Degree Quads calls against the same limit, and says so in the same words.
+    const limit = /^Maximum deep iterations exceeded \((\d+)\)\.$/.exec(String(error?.message ?? ""));
+    if (limit !== null) throw new ProofError(workLimitReason(Number(limit[1])));
+    throw error;
+  }
+}
+
+/** rdfc.py work_limit_reason: the same words. */
+export function workLimitReason(limit) {
+  return (
+    "RDF canonicalization gave up: the document's blank nodes are too alike to tell apart in reasonable time" +
+    ` (Hash N-Degree Quads work limit reached: more than ${limit} steps, one per blank node not told apart` +
+    " by its own statements)"
+  );
 }
 
 // --- compactform.py rule 5: the compact form of a credential of an issuer not registered here ------------------
