@@ -11,7 +11,8 @@ What is added to stock pyld (``PyLD==3.3.0``, pinned: the cache relies on its in
   invalid language tags, ``@direction`` without an RDF encoding). And values other RDFC-1.0 implementations (the
   page's jsonld, Digital Bazaar's verifier) canonicalize otherwise, so that a proof over them would hold here only
   (:func:`_number_problem`, :func:`_text_problem`).
-* **A work limit** on RDFC-1.0's Hash N-Degree Quads ("poison" datasets), which pyld lacks.
+* **A work limit** on RDFC-1.0's Hash N-Degree Quads ("poison" datasets), which pyld lacks: rdf-canonize's, the
+  page's (:func:`work_limit_reason`), so that both verifiers refuse the same datasets.
 * **Speed** (:func:`canonize`): stock pyld re-resolves and re-processes the same contexts for every document,
   and every type-scoped and property-scoped context at every node. :class:`_CachingProcessor` memoizes
   processed contexts and term expansions by the *identity* of the active context; memoizes the expansion of
