@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pyld import jsonld
 
 from generator._internal.source import parse_known_json
 from generator.crypto import rdfc
 from generator.errors import CryptoError
+from tests.conftest import REPO
 from tests.crypto.conftest import award
 from tests.site.node_runner import NODE, NodeRunner
 
@@ -282,3 +285,17 @@ def test_the_poison_family_straddles_the_limit(node: NodeRunner) -> None:
     # The family is worth something only if some graphs pass and some are refused.
     verdicts = {next(iter(node.ask(text=json.dumps(doc)))) for doc in POISON}
     assert verdicts == {"nquads", "refused"}
+
+
+W3C_POISON = sorted((REPO / "tests" / "fixtures" / "rdfc-poison").glob("*.nq"))
+
+
+@pytest.mark.parametrize("path", W3C_POISON, ids=lambda p: p.stem)
+def test_the_w3c_poison_graphs_are_refused_alike(node: NodeRunner, path: Path) -> None:
+    # The W3C suite's poison graphs (tests/fixtures/rdfc-poison/README.md), read as JSON-LD.
+    doc = {"@graph": jsonld.from_rdf(path.read_text(), {"format": "application/n-quads"})}
+    text = json.dumps(doc)
+    python, page = _python(text), node.ask(text=text)
+    assert "refused" in python, path.name
+    assert python == page
+    assert python["refused"].startswith(rdfc.work_limit_reason(0).split(" more than")[0])
