@@ -11,7 +11,8 @@ What is added to stock pyld (``PyLD==3.3.0``, pinned: the cache relies on its in
   invalid language tags, ``@direction`` without an RDF encoding). And values other RDFC-1.0 implementations (the
   page's jsonld, Digital Bazaar's verifier) canonicalize otherwise, so that a proof over them would hold here only
   (:func:`_number_problem`, :func:`_text_problem`).
-* **A work limit** on RDFC-1.0's Hash N-Degree Quads ("poison" datasets), which pyld lacks.
+* **A work limit** on RDFC-1.0's Hash N-Degree Quads ("poison" datasets), which pyld lacks: rdf-canonize's, the
+  page's (:func:`work_limit_reason`), so that both verifiers refuse the same datasets.
 * **Speed** (:func:`canonize`): stock pyld re-resolves and re-processes the same contexts for every document,
   and every type-scoped and property-scoped context at every node. :class:`_CachingProcessor` memoizes
   processed contexts and term expansions by the *identity* of the active context; memoizes the expansion of
@@ -36,7 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from pyld import jsonld
-from pyld.canon import URDNA2015
+from pyld.canon import URDNA2015, permutations
 from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 from pyld.nquads import escape as _escape
@@ -47,7 +48,14 @@ from generator.errors import CryptoError
 
 from .contexts import ContextStore
 
-__all__ = ["UnsafeDocumentError", "canonize", "canonize_stock"]
+__all__ = [
+    "MAX_BLANK_NODES",
+    "UnsafeDocumentError",
+    "blank_nodes_reason",
+    "canonize",
+    "canonize_stock",
+    "work_limit_reason",
+]
 
 # "safe" is what jsonld.js calls its safe mode; pyld 3.3.0 ignores it (our own checks below do the work), and it
 # is passed so that the intent is on record.
@@ -478,10 +486,38 @@ def _context_names(document: Any) -> str:
 # ---------------------------------------------------------------------------------------------------------
 
 # RDFC-1.0 requires a guard against "poison" datasets, whose blank nodes make Hash N-Degree Quads explode
-# combinatorially; pyld 3.3.0 has none. The budget counts Hash N-Degree Quads calls and the permutations they
-# will try (about 13 µs of work each here: the limit is a fraction of a second). Real credentials spend a few
-# units, none if every blank node has a distinct first-degree hash.
-_MAX_N_DEGREE_WORK = 20_000
+# combinatorially; pyld 3.3.0 has none. The guard is rdf-canonize's (the page's jsonld, Digital Bazaar's verifier),
+# at its default ``maxWorkFactor`` 1, so that both verifiers refuse exactly the same datasets: as many Hash N-Degree
+# Quads calls (recursive ones included) as there are blank nodes whose first-degree hash is not unique. Every
+# permutation tried issues a recursive call for each blank node of its group, so the permutations are bounded too.
+
+
+#: Blank nodes a dataset may hold (rdfc.js MAX_BLANK_NODES). Within the work limit each Hash N-Degree Quads call
+#: still copies an issuer of up to as many identifiers as there are blank nodes, in rdf-canonize as here: a time
+#: growing with their square (two blank nodes knowing the same 9,600 took 3.7 s here, and a 1 MiB file naming a
+#: registered issuer, which rule 0 does not bound, minutes on the page). And Hash N-Degree Quads recurses as deep as
+#: there are blank nodes: a cycle of 1,000 reached Python's recursion limit here ("nested too deeply") where the
+#: page said the work limit. A credential holds some tens; an award one per alignment.
+MAX_BLANK_NODES = 600
+
+
+def blank_nodes_reason(count: int) -> str:
+    """Why a dataset of ``count`` blank nodes (more than :data:`MAX_BLANK_NODES`) is refused. rdfc.js
+    ``blankNodesReason`` gives the same words."""
+    return (
+        f"RDF canonicalization refused: the document holds {count} blank nodes (objects without an id, or ids"
+        f' "_:…"), more than the {MAX_BLANK_NODES} a credential may hold here'
+    )
+
+
+def work_limit_reason(limit: int) -> str:
+    """Why a dataset whose blank nodes need more than ``limit`` Hash N-Degree Quads calls is refused. rdfc.js
+    ``workLimitReason`` gives the same words (for rdf-canonize's "Maximum deep iterations exceeded")."""
+    return (
+        "RDF canonicalization gave up: the document's blank nodes are too alike to tell apart in reasonable time"
+        f" (Hash N-Degree Quads work limit reached: more than {limit} steps, one per blank node not told apart"
+        " by its own statements)"
+    )
 
 
 def _nquad(quad: dict[str, Any]) -> str:
@@ -520,7 +556,7 @@ class _URDNA2015(URDNA2015):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__()
-        self._work = 0
+        self._limit = self._remaining = 0
 
     def main(self, dataset: dict[str, Any], options: dict[str, Any]) -> Any:
         quads = self.quads
@@ -535,6 +571,8 @@ class _URDNA2015(URDNA2015):  # type: ignore[misc]
                 for key, component in quad.items():
                     if key != "predicate" and component["type"] == "blank node":
                         info.setdefault(component["value"], {"quads": []})["quads"].append(quad)
+        if len(info) > MAX_BLANK_NODES:
+            raise CryptoError(blank_nodes_reason(len(info)))
         # 3-5) Issue canonical identifiers for blank nodes with a unique first-degree hash, until none is left.
         non_normalized = set(info)
         simple = True
@@ -551,7 +589,9 @@ class _URDNA2015(URDNA2015):  # type: ignore[misc]
                 non_normalized.remove(id_list[0])
                 del self.hash_to_blank_nodes[hash_]
                 simple = True
-        # 6) The rest, by Hash N-Degree Quads.
+        # 6) The rest, by Hash N-Degree Quads, within rdf-canonize's budget (maxWorkFactor 1): one call per blank
+        # node left.
+        self._limit = self._remaining = sum(len(id_list) for id_list in self.hash_to_blank_nodes.values())
         for _hash, id_list in sorted(self.hash_to_blank_nodes.items()):
             hash_path_list = []
             for id_ in id_list:
@@ -599,23 +639,62 @@ class _URDNA2015(URDNA2015):  # type: ignore[misc]
             return component
         return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
 
-    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
-        self._spend(1)
-        return super().hash_n_degree_quads(id_, issuer)
+    def hash_n_degree_quads(self, id_: str, issuer: IdentifierIssuer) -> dict[str, Any]:
+        """RDFC-1.0's Hash N-Degree Quads as rdf-canonize 5 writes it (its call count is the work limit, so the
+        calls must be the same ones): a permutation is skipped as soon as its path sorts after the chosen one (the
+        spec's test; pyld also asks the path to be as long), permutations come in rdf-canonize's order (both are
+        Steinhaus-Johnson-Trotter over the sorted list), and the issuer is copied, not deep-copied."""
+        if self._remaining == 0:
+            raise CryptoError(work_limit_reason(self._limit))
+        self._remaining -= 1
+        md = self.create_hash()
+        hash_to_related = self.create_hash_to_related(id_, issuer)
+        canonical = self.canonical_issuer
+        for hash_, blank_nodes in sorted(hash_to_related.items()):
+            md.update(hash_.encode("utf8"))
+            chosen_path = ""
+            chosen_issuer = None
+            for permutation in permutations(blank_nodes):
+                issuer_copy = _copy_issuer(issuer)
+                path = ""
+                recursion_list = []
+                skip = False
+                for related in permutation:
+                    if canonical.has_id(related):
+                        path += canonical.get_id(related)
+                    else:
+                        if not issuer_copy.has_id(related):
+                            recursion_list.append(related)
+                        path += issuer_copy.get_id(related)
+                    if chosen_path and path > chosen_path:
+                        skip = True
+                        break
+                if skip:
+                    continue
+                for related in recursion_list:
+                    result = self.hash_n_degree_quads(related, issuer_copy)
+                    path += issuer_copy.get_id(related) + "<" + result["hash"] + ">"
+                    issuer_copy = result["issuer"]
+                    if chosen_path and path > chosen_path:
+                        skip = True
+                        break
+                if skip:
+                    continue
+                if not chosen_path or path < chosen_path:
+                    chosen_path = path
+                    chosen_issuer = issuer_copy
+            md.update(chosen_path.encode("utf8"))
+            issuer = chosen_issuer
+        return {"hash": md.hexdigest(), "issuer": issuer}
 
-    def create_hash_to_related(self, id_: str, issuer: Any) -> Any:
-        related = super().create_hash_to_related(id_, issuer)
-        # Hash N-Degree Quads tries every permutation of each group of related blank nodes.
-        self._spend(sum(math.factorial(min(len(group), 20)) for group in related.values()))
-        return related
 
-    def _spend(self, work: int) -> None:
-        self._work += work
-        if self._work > _MAX_N_DEGREE_WORK:
-            raise CryptoError(
-                "RDF canonicalization gave up: the document's blank nodes are too alike to tell apart in"
-                " reasonable time (Hash N-Degree Quads work limit reached)"
-            )
+def _copy_issuer(issuer: IdentifierIssuer) -> IdentifierIssuer:
+    """A copy of ``issuer`` (its identifiers are strings: nothing deeper to copy)."""
+    copy = IdentifierIssuer(issuer.prefix)
+    copy.counter = issuer.counter
+    copy.existing = dict(issuer.existing)
+    copy.order = list(issuer.order)
+    return copy
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pyld import jsonld
 
 from generator._internal.source import parse_known_json
 from generator.crypto import rdfc
 from generator.errors import CryptoError
+from tests.conftest import REPO
 from tests.crypto.conftest import award
 from tests.site.node_runner import NODE, NodeRunner
 
@@ -203,3 +206,126 @@ def test_random_values_get_one_verdict(node: NodeRunner, seed: int) -> None:
     for _ in range(40):
         where = rng.choice(["number", "text", "json literal"])
         _agree(node, _with(_random_value(rng), where))
+
+
+# --- Poison datasets: the Hash N-Degree Quads work limit is one limit ------------------------------------------
+# rdf-canonize (under the page's jsonld) allows as many Hash N-Degree Quads calls as there are blank nodes whose
+# first-degree hashes are not unique (maxWorkFactor 1); rdfc.py counts the same calls against the same limit, so
+# a graph just under it is canonicalized alike and one just over it refused by both, in the same words.
+KNOWS = {"knows": {"@id": "https://ex.org/knows", "@type": "@id"}}
+
+
+def _graph(edges: dict[int, list[int]], extra: int = 0) -> dict[str, object]:
+    """Blank nodes ``_:n<i>`` that know ``_:n<j>`` for each j in ``edges[i]`` (and ``extra`` lone alike nodes)."""
+    nodes: list[dict[str, object]] = [{"@id": f"_:n{i}", "knows": [f"_:n{j}" for j in js]} for i, js in edges.items()]
+    nodes += [{"@id": f"_:x{i}", "knows": "https://ex.org/same"} for i in range(extra)]
+    return {"@context": KNOWS, "@graph": nodes}
+
+
+def _cycle(n: int) -> dict[int, list[int]]:
+    return {i: [(i + 1) % n] for i in range(n)}
+
+
+def _clique(n: int) -> dict[int, list[int]]:
+    return {i: [j for j in range(n) if j != i] for i in range(n)}
+
+
+def _two_way_cycle(n: int) -> dict[int, list[int]]:
+    return {i: [(i + 1) % n, (i - 1) % n] for i in range(n)}
+
+
+def _disjoint(*parts: dict[int, list[int]]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for part in parts:
+        base = len(out)
+        out.update({base + i: [base + j for j in js] for i, js in part.items()})
+    return out
+
+
+def _pairs(k: int) -> dict[int, list[int]]:
+    """k blank nodes each knowing one of k others: one call each for 2k alike nodes, the limit exactly."""
+    return {**{i: [k + i] for i in range(k)}, **{k + i: [] for i in range(k)}}
+
+
+def _chains(k: int, length: int) -> dict[int, list[int]]:
+    """k chains of ``length`` alike blank nodes: one call per node, the limit exactly."""
+    return {c * length + i: ([c * length + i + 1] if i < length - 1 else []) for c in range(k) for i in range(length)}
+
+
+POISON = [
+    # At the limit (each blank node costs one call) and one call over it (a 2-cycle: 3 calls for 2 nodes).
+    *(_graph(_pairs(k)) for k in (1, 2, 5, 40)),
+    *(_graph(_chains(k, n)) for k in (1, 3) for n in (3, 6)),
+    *(_graph(_disjoint(_pairs(k), _cycle(2))) for k in (1, 2, 5, 40)),
+    _graph(_disjoint(_chains(3, 4), _cycle(2))),
+    # As deep as the blank-node bound allows: a cycle (refused by the work limit, not by Python's recursion limit),
+    # and two alike chains whose levels are told apart (passes, recursing 300 deep).
+    _graph(_cycle(600)),
+    {
+        "@context": {**KNOWS, "level": "https://ex.org/level"},
+        "@graph": [
+            {"@id": f"_:c{c}n{i}", "level": i, **({"knows": f"_:c{c}n{i + 1}"} if i < 299 else {})}
+            for c in range(2)
+            for i in range(300)
+        ],
+    },
+    *(_graph(_cycle(n)) for n in (2, 3, 4, 6)),
+    *(_graph(_two_way_cycle(n)) for n in (2, 3, 4, 5)),
+    *(_graph(_clique(n)) for n in (2, 3, 4, 5, 6)),
+    *(_graph(_disjoint(_cycle(3), _cycle(3)), extra) for extra in (0, 1, 2, 4, 8, 16)),
+    *(_graph(_disjoint(_clique(3), _cycle(2)), extra) for extra in (0, 1, 3, 6, 12)),
+    *(_graph(_disjoint(_two_way_cycle(4), _two_way_cycle(4)), extra) for extra in (0, 2, 5, 9, 20)),
+    *(_graph(_cycle(n), extra) for n in (2, 3, 4) for extra in (1, 2, 3, 5, 8)),
+]
+
+
+@pytest.mark.parametrize("doc", POISON, ids=lambda d: f"{len(d['@graph'])}-nodes")  # type: ignore[index]
+def test_poison_graphs_get_one_verdict(node: NodeRunner, doc: dict[str, object]) -> None:
+    text = json.dumps(doc)
+    python = _python(text)
+    page = node.ask(text=text)
+    assert python.keys() == page.keys(), (text, python, page)
+    if "nquads" in python:
+        assert python["nquads"] == page["nquads"], text
+    else:
+        assert python["refused"] == page["refused"], text
+        assert python["refused"].startswith(rdfc.work_limit_reason(0).split(" more than")[0])
+
+
+def test_the_poison_family_straddles_the_limit(node: NodeRunner) -> None:
+    # The family is worth something only if some graphs pass and some are refused.
+    verdicts = {next(iter(node.ask(text=json.dumps(doc)))) for doc in POISON}
+    assert verdicts == {"nquads", "refused"}
+
+
+W3C_POISON = sorted((REPO / "tests" / "fixtures" / "rdfc-poison").glob("*.nq"))
+
+
+@pytest.mark.parametrize("path", W3C_POISON, ids=lambda p: p.stem)
+def test_the_w3c_poison_graphs_are_refused_alike(node: NodeRunner, path: Path) -> None:
+    # The W3C suite's poison graphs (tests/fixtures/rdfc-poison/README.md), read as JSON-LD.
+    doc = {"@graph": jsonld.from_rdf(path.read_text(), {"format": "application/n-quads"})}
+    text = json.dumps(doc)
+    python, page = _python(text), node.ask(text=text)
+    assert "refused" in python, path.name
+    assert python == page
+    assert python["refused"].startswith(rdfc.work_limit_reason(0).split(" more than")[0])
+
+
+# A dataset of many blank nodes: rdf-canonize's limit allows one Hash N-Degree Quads call per alike blank node, but
+# each call copies an issuer of up to that many identifiers, so alike blank nodes cost time growing with their square
+# (two blank nodes knowing the same 9,600 took credreg 3.7 s, and a 1 MiB file naming a registered issuer, not held
+# to rule 0, minutes on the page). Both refuse a dataset of more than MAX_BLANK_NODES blank nodes, in the same words.
+@pytest.mark.parametrize(("pairs", "extra", "refused"), [(300, 0, False), (300, 1, True), (30, 541, True)])
+def test_a_dataset_of_too_many_blank_nodes_is_refused_alike(
+    node: NodeRunner, pairs: int, extra: int, refused: bool
+) -> None:
+    assert rdfc.MAX_BLANK_NODES == 600
+    doc = _graph(_pairs(pairs))
+    doc["@graph"] += [{"@id": f"_:u{i}", "https://ex.org/n": i} for i in range(extra)]  # type: ignore[operator]
+    text = json.dumps(doc)
+    python, page = _python(text), node.ask(text=text)
+    assert python == page
+    assert ("refused" in python) is refused
+    if refused:
+        assert python["refused"] == rdfc.blank_nodes_reason(2 * pairs + extra)

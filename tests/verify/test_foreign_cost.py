@@ -6,6 +6,7 @@ verifiers accept, 12,000 small objects took ``credreg verify`` 40 s and the page
 20,000 times 33 s and 220 s, and 2,000 copies of one valid proof the page 21 s (one canonicalization each).
 Now rule 0 (``compactform.size_problem``, policies.js ``sizeProblem``) also bounds the proofs and refuses a
 context listed twice, and the RDFC proof check asks it before canonicalizing: both refuse in the same words.
+Within rule 0, "poison" blank nodes are bounded by one Hash N-Degree Quads limit, rdf-canonize's (s38-rdfc2).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pytest
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
 from generator.crypto.dataintegrity import RDFC
-from generator.crypto.rdfc import canonize, canonize_stock
+from generator.crypto.rdfc import blank_nodes_reason, canonize, canonize_stock
 from generator.load import load_registry
 from generator.verify import Verifier
 from tests.conftest import make_registry
@@ -188,3 +189,108 @@ def test_the_indexed_duplicate_check_is_pyld_s() -> None:
         "t": [*[i % 20 for i in range(40)], *[i % 2 == 0 for i in range(20)], *[f"{i % 20}" for i in range(40)]],
     }
     assert canonize(doc) == canonize_stock(doc)
+
+
+# --- Poison datasets (s38-rdfc2) ---------------------------------------------------------------------------------
+# Blank nodes no statement of their own tells apart make RDFC-1.0's Hash N-Degree Quads try every ordering of them.
+# The page's rdf-canonize allows one such step per alike blank node; credreg counted its own budget (20,000), so a
+# credential holding a cycle of two alike organizations was canonicalized by credreg and refused by the page.
+
+
+def _organizations(pairs: int, clique: int) -> dict[str, Any]:
+    """A creator whose parent organizations are ``pairs`` alike organizations with one alike parent each (one step
+    per blank node: the limit exactly) and ``clique`` alike organizations each the parent of every other."""
+    orgs: list[dict[str, Any]] = [
+        {"id": f"_:p{i}", "type": ["Profile"], "parentOrg": {"id": f"_:q{i}", "type": ["Profile"]}}
+        for i in range(pairs)
+    ]
+    orgs += [
+        {"id": f"_:x{i}", "type": ["Profile"], "parentOrg": [{"id": f"_:x{j}"} for j in range(clique) if j != i]}
+        for i in range(clique)
+    ]
+    return {"id": "_:c", "type": ["Profile"], "name": "Creator", "parentOrg": orgs}
+
+
+def _with_organizations(pairs: int, clique: int, signed: bool) -> dict[str, Any]:
+    doc = copy.deepcopy(onedtech_style_sample())
+    doc["credentialSubject"]["achievement"]["creator"] = _organizations(pairs, clique)
+    if not signed:  # (credreg cannot sign what it cannot canonicalize: a forger's own tool would)
+        return doc
+    unsigned = {k: v for k, v in doc.items() if k != "proof"}
+    did = unsigned["issuer"]["id"]
+    return sign_document(
+        unsigned, SigningKey("x", "x", SEED), f"{did}#{did.removeprefix('did:key:')}",
+        dt.datetime(2024, 1, 1, tzinfo=dt.UTC), (RDFC,),
+    )  # fmt: skip
+
+
+POISONED = {"a 2-cycle": (3, 2), "a 12-clique": (0, 12), "60 pairs and a 2-cycle": (60, 2), "a 15-clique": (0, 15)}
+TOO_ALIKE = "blank nodes are too alike to tell apart in reasonable time (Hash N-Degree Quads work limit reached"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@pytest.mark.parametrize("name", list(POISONED))
+def test_a_poisoned_credential_is_refused_alike_and_quickly(
+    site: tuple[Node, Path], verifier: Verifier, name: str
+) -> None:
+    node, root = site
+    doc = _with_organizations(*POISONED[name], signed=False)
+    start = time.process_time()
+    expected = verifier.verify(doc, now=NOW)
+    assert time.process_time() - start <= 2.0
+    check = expected.check(f"proof:{RDFC}")
+    assert check is not None
+    assert str(check.status) == "failed"
+    assert TOO_ALIKE in check.reason
+    start = time.monotonic()
+    reply = node.ask(op="verify", root=f"{root}/", now=NOW.isoformat(), text=json.dumps(doc))
+    assert time.monotonic() - start <= 4.0
+    assert reply["verdict"] == str(expected.verdict) == "invalid"
+    assert reply["checks"][f"proof:{RDFC}"] == ["failed", check.reason]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+@pytest.mark.parametrize("pairs", [1, 60])
+def test_alike_organizations_at_the_limit_verify_alike(site: tuple[Node, Path], verifier: Verifier, pairs: int) -> None:
+    node, root = site
+    doc = _with_organizations(pairs, 0, signed=True)
+    assert str(verifier.verify(doc, now=NOW).verdict) == "untrusted"
+    reply = node.ask(op="verify", root=f"{root}/", now=NOW.isoformat(), text=json.dumps(doc))
+    assert reply["verdict"] == "untrusted"
+    assert reply["checks"][f"proof:{RDFC}"] == ["passed", "signature matches"]
+
+
+def _naming_a_registered_issuer(leaves: int) -> dict[str, Any]:
+    """A file claiming acme-academy's key (its public half is in the test registry), not held to rule 0: a creator
+    whose two alike parent organizations each have the same ``leaves`` parent organizations."""
+    doc = copy.deepcopy(onedtech_style_sample())
+    doc["issuer"] = {"id": "did:web:registry.test.example:issuers:acme-academy", "type": ["Profile"], "name": "A"}
+    _proof(doc)["verificationMethod"] = "did:web:registry.test.example:issuers:acme-academy#key-2025"
+    hub = [{"id": f"_:l{j}"} for j in range(leaves)]
+    doc["credentialSubject"]["achievement"]["creator"] = {
+        "id": "_:c",
+        "type": ["Profile"],
+        "parentOrg": [{"id": f"_:h{i}", "type": ["Profile"], "parentOrg": hub} for i in range(2)],
+    }
+    return doc
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_many_alike_blank_nodes_naming_a_registered_issuer_cost_neither_verifier_long(
+    site: tuple[Node, Path], verifier: Verifier
+) -> None:
+    # Each Hash N-Degree Quads call copies an issuer of up to as many identifiers as there are blank nodes: two alike
+    # blank nodes knowing the same 2,400 took the page 5.3 s, a time growing with the square (1 MiB: minutes),
+    # before the blank-node bound; with the bound, both refuse it in the same words (failed first with no bound).
+    node, root = site
+    doc = _naming_a_registered_issuer(4_000)
+    start = time.process_time()
+    expected = verifier.verify(doc, now=NOW)
+    assert time.process_time() - start <= 2.0
+    check = expected.check(f"proof:{RDFC}")
+    assert check is not None
+    assert (str(check.status), check.reason) == ("failed", blank_nodes_reason(4_004))
+    start = time.monotonic()
+    reply = node.ask(op="verify", root=f"{root}/", now=NOW.isoformat(), text=json.dumps(doc))
+    assert time.monotonic() - start <= 4.0
+    assert reply["checks"][f"proof:{RDFC}"] == ["failed", check.reason]

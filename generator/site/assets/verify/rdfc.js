@@ -39,7 +39,43 @@ export async function canonical(document) {
   const expanded = await jsonld.expand(document, options);
   const problem = expandedProblem(expanded);
   if (problem !== null) throw new ProofError(problem);
-  return jsonld.canonize(expanded, { ...options, algorithm: "RDFC-1.0", format: "application/n-quads" });
+  // rdfc.py MAX_BLANK_NODES: counted in the dataset rdf-canonize is given, before it copies issuers of that many.
+  const blankNodes = new Set();
+  for (const quad of await jsonld.toRDF(expanded, options)) {
+    for (const term of [quad.subject, quad.object, quad.graph]) {
+      if (term.termType === "BlankNode") blankNodes.add(term.value);
+    }
+  }
+  if (blankNodes.size > MAX_BLANK_NODES) throw new ProofError(blankNodesReason(blankNodes.size));
+  try {
+    return await jsonld.canonize(expanded, { ...options, algorithm: "RDFC-1.0", format: "application/n-quads" });
+  } catch (error) {
+    // rdf-canonize's guard against poison datasets (maxWorkFactor 1, its default): rdfc.py counts the same
+    // Hash N-Degree Quads calls against the same limit, and says so in the same words.
+    const limit = /^Maximum deep iterations exceeded \((\d+)\)\.$/.exec(String(error?.message ?? ""));
+    if (limit !== null) throw new ProofError(workLimitReason(Number(limit[1])));
+    throw error;
+  }
+}
+
+/** rdfc.py MAX_BLANK_NODES: blank nodes a dataset may hold. */
+export const MAX_BLANK_NODES = 600;
+
+/** rdfc.py blank_nodes_reason: the same words. */
+export function blankNodesReason(count) {
+  return (
+    `RDF canonicalization refused: the document holds ${count} blank nodes (objects without an id, or ids` +
+    ` "_:…"), more than the ${MAX_BLANK_NODES} a credential may hold here`
+  );
+}
+
+/** rdfc.py work_limit_reason: the same words. */
+export function workLimitReason(limit) {
+  return (
+    "RDF canonicalization gave up: the document's blank nodes are too alike to tell apart in reasonable time" +
+    ` (Hash N-Degree Quads work limit reached: more than ${limit} steps, one per blank node not told apart` +
+    " by its own statements)"
+  );
 }
 
 // --- compactform.py rule 5: the compact form of a credential of an issuer not registered here ------------------
