@@ -34,6 +34,7 @@ from generator.models._base import (
 )
 
 __all__ = [
+    "MAX_SKILLS",
     "AchievementType",
     "Alignment",
     "Assessment",
@@ -176,6 +177,13 @@ class Alignment(StrictModel):
 
     name: PlainText | None = None
     """The framework's own label for the item, when it differs from ours."""
+
+
+#: Skills a credential may certify. Each is an alignment of every award, a blank node for RDF canonicalization, and
+#: both verifiers refuse a document of more than ``crypto.rdfc.MAX_BLANK_NODES`` (600) before canonicalizing: a
+#: credential of some 600 skills could never be awarded. Well under that, and far over what a micro-credential
+#: certifies.
+MAX_SKILLS = 200
 
 
 class Skill(StrictModel):
@@ -397,8 +405,8 @@ class CredentialDefinition(StrictModel):
     criteria: Criteria
     """What a holder had to do, and how it is assessed."""
 
-    skills: list[Skill] = Field(min_length=1)
-    """The skills the credential certifies."""
+    skills: list[Skill] = Field(min_length=1, max_length=MAX_SKILLS)
+    """The skills the credential certifies (at most :data:`MAX_SKILLS`)."""
 
     level: Level
     """EQF level and/or plain-language level."""

@@ -1145,3 +1145,33 @@ def test_marks_markup_sets_apart_stay_apart() -> None:
     marks = "\u0301\u0300\u0302"
     text = f"e{marks} *e{marks}{marks}* [e{marks}](https://a.example) `e{marks}`\ne{marks}\n\n- e{marks}{marks}"
     Issuer.model_validate({**ISSUER, "description": text})
+
+
+def test_a_credential_certifies_at_most_max_skills_and_its_award_can_be_canonicalized() -> None:
+    """Each skill is an alignment of every award, a blank node for RDF canonicalization, which both verifiers refuse
+    past rdfc.MAX_BLANK_NODES: a credential of that many skills could never be awarded. The model refuses one skill
+    more than MAX_SKILLS, and an award of a credential of MAX_SKILLS skills canonicalizes."""
+    import datetime as dt
+
+    from generator.crypto.rdfc import canonize
+    from generator.load import load_registry
+    from generator.models.credential import MAX_SKILLS
+    from generator.openbadges import new_recipient_key, unsigned_award
+    from tests.conftest import REPO
+
+    skills = [{"name": f"Skill {n}", "alignment": {"framework": "SFIA", "code": f"S{n}"}} for n in range(MAX_SKILLS)]
+    assert CredentialDefinition.model_validate(changed(skills=skills))
+    assert errors(CredentialDefinition, changed(skills=[*skills, {"name": "One more"}]))[0][0] == "skills"
+
+    registry = load_registry(REPO).registry
+    assert registry is not None
+    record = registry.issuers["northbridge-university"]
+    base = next(iter(record.credentials.values())).model
+    widest = CredentialDefinition.model_validate({**base.model_dump(mode="json", exclude_none=True), "skills": skills})
+    award = unsigned_award(
+        registry, record.issuer, widest, award_id="urn:uuid:00000000-0000-4000-8000-000000000009",
+        recipient_email="ada@example.org", recipient_key=new_recipient_key(),
+        valid_from=dt.datetime(2025, 6, 1, tzinfo=dt.UTC), valid_until=None, evidence=[], status_list=1, status_index=0,
+    )  # fmt: skip
+    assert len(award["credentialSubject"]["achievement"]["alignment"]) == MAX_SKILLS
+    assert canonize(award).count("_:c14n") > MAX_SKILLS
