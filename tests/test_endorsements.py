@@ -415,16 +415,17 @@ def _data_council_endorses(
     comment: str,
     scope: str | None,
     change: Callable[[dict[str, Any]], None],
+    when: dt.datetime | None = None,
 ) -> tuple[Path, str, dict[str, Any], str]:
     """A registry where Data Council endorses :data:`CREDENTIAL` (``kind``, ``comment``, ``scope``), by a file that
-    ``change`` edits before it is signed, written in the body's folder: the registry's root, the file's path, the
-    signed endorsement and its text."""
+    ``change`` edits before it is signed (at ``when``, default a day ago), written in the body's folder: the
+    registry's root, the file's path, the signed endorsement and its text."""
     root = make_registry(tmp_path / "r")
     add_endorser(root, "data-council", "Data Council")
     signing = _signing(root, tmp_path)
     registry = load_registry(root).registry
     assert registry is not None
-    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    when = when or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     unsigned = unsigned_endorsement(
         registry, "data-council", CREDENTIAL, kind=kind, comment=comment,
         scope=scope, valid_from=when, valid_until=None, status_list=1, status_index=3,
@@ -973,3 +974,27 @@ def test_endorse_writes_its_times_in_the_one_form_signed_at_valid_from(
         written = json.loads(path.read_text(encoding="utf-8"))
         assert PUBLISHED_TIME_PATTERN.fullmatch(written["validFrom"])
         assert {p["created"] for p in written["proof"]} == {written["validFrom"]}
+
+
+@pytest.mark.parametrize("ahead", [dt.timedelta(hours=2), dt.timedelta(days=365 * 3000)])
+def test_check_refuses_an_endorsement_signed_in_the_future(tmp_path: Path, ahead: dt.timedelta) -> None:
+    """An endorsement is signed when it is made, valid from then (its proofs created at its validFrom): one dated
+    ahead of the check's clock (beyond the skew) says it was signed at a time that has not come. The pull-request
+    check refused it (governance.fresh-signature) but the full check, which skips the validity window so that an
+    expired endorsement may stay, took it, on main or a checkout the PR check never saw. Refused at its
+    validFrom; an expired one (a legitimate end) is still taken."""
+    when = (dt.datetime.now(dt.UTC) + ahead).replace(microsecond=0)
+    root, rel, signed, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None,
+                                                  lambda _: None, when)  # fmt: skip
+    assert signed["validFrom"] == when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    [problem] = [p for p in run_check(root).problems if p.code == "endorsement.validity"]
+    assert (problem.location.path, problem.field) == (rel, "validFrom")
+    assert problem.message == f"In force: not valid before {signed['validFrom']}"
+
+
+def test_check_takes_an_expired_endorsement(tmp_path: Path) -> None:
+    def ended(unsigned: dict[str, Any]) -> None:
+        unsigned["validUntil"] = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    root, _, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None, ended)
+    assert [p for p in run_check(root).problems if p.code == "endorsement.validity"] == []

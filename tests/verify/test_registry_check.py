@@ -587,3 +587,16 @@ def test_an_award_id_that_is_not_random_is_refused(signer: Signer) -> None:
         assert "4[0-9a-f]{3}-[89ab][0-9a-f]{3}" in problem.message, problem.message
         (signer.root / problem.location.path).unlink()
     assert problems(signer) == []
+
+
+@pytest.mark.parametrize("ahead", [dt.timedelta(days=1), dt.timedelta(days=365 * 7000)])
+def test_a_status_list_signed_in_the_future_is_refused_at_its_valid_from(signer: Signer, ahead: dt.timedelta) -> None:
+    """A list signed (and valid from) after the check's clock is not in force, so the status of every award on it
+    is unknown: refused, at the field that says so (it was named at no field, a reader left to find which date)."""
+    signer.award()
+    when = (dt.datetime.now(dt.UTC) + ahead).replace(microsecond=0)
+    path, data = revoked_list(signer.registry, "acme-academy", 1, 0, signer.key, when)
+    path.write_bytes(data)
+    problem = only(signer, "status-list.invalid")
+    assert (problem.location.path, problem.field) == ("registry/issuers/acme-academy/status/1.json", "validFrom")
+    assert problem.message == f"the status list is not in force: not valid before {json.loads(data)['validFrom']}"
