@@ -390,6 +390,7 @@ def test_an_unreadable_endorsement_file_is_reported_not_skipped(
     [problem] = [p for p in report.problems if p.location.path == rel]
     assert (problem.location.line, problem.location.col) == where
     assert words in problem.message
+    assert "recipient" not in problem.message
 
 
 UNSEEN_TEXTS = [
@@ -927,16 +928,28 @@ def test_an_endorsement_naming_a_credential_spelled_otherwise_covers_nothing(
 
 # --- an endorsement's published times: one form, signed at its validFrom (times.py PUBLISHED_TIME_PATTERN) --------
 
+_FREE_DIGITS = (
+    "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ), as the registry writes it: a fraction of a second or an "
+    "offset is free digits that could carry a number or a message beside what the endorsement says "
+    "(docs/privacy.md)"
+)
+_SIGNED_AT = (
+    "the registry signs an endorsement when it issues it, and a signing time of its own is free digits beside it "
+    "(docs/privacy.md)"
+)
+
 
 @pytest.mark.parametrize(
     ("valid_from", "field", "words"),
     [
         # Free digits: a fraction can carry any number, an offset says where the endorser signed.
-        ("2026-05-01T12:00:00.123456Z", "validFrom", "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)"),
-        ("2026-05-01T14:00:00+02:00", "validFrom", "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)"),
+        # Its words are an endorsement's: it has no recipient (an award's words said "an award's recipient").
+        ("2026-05-01T12:00:00.123456Z", "validFrom", _FREE_DIGITS),
+        ("2026-05-01T14:00:00+02:00", "validFrom", _FREE_DIGITS),
         # In the form, but not when it was signed: a signing time of its own is free digits beside it.
         # (a rule of the whole document: its message names the field)
         (None, "", "proof.0.created: must be the endorsement's validFrom ("),
+        (None, "", _SIGNED_AT),
     ],
 )
 def test_check_refuses_an_endorsement_time_in_another_form(

@@ -402,14 +402,14 @@ def _times_problem(document: dict[str, Any]) -> str | None:
     valid_from = document.get("validFrom")
     for name in ("validFrom", "validUntil"):
         value = document.get(name)
-        problem = published_time_problem(value) if isinstance(value, str) and parse_time(value) else None
+        problem = published_time_problem(value, "status list") if isinstance(value, str) and parse_time(value) else None
         if problem is not None:
             return f"{name}: {problem}"
     for index, proof in enumerate(proofs_of(document)):
         created = proof.get("created") if isinstance(proof, dict) else None
         if not isinstance(created, str) or parse_time(created) is None:
             continue  # the signature check says a proof has no time
-        problem = published_time_problem(created)
+        problem = published_time_problem(created, "status list")
         if problem is None and isinstance(valid_from, str) and created != valid_from:
             problem = (
                 f"must be the status list's validFrom ({valid_from}): the registry signs a list when it writes it, "
