@@ -1011,3 +1011,27 @@ def test_check_takes_an_expired_endorsement(tmp_path: Path) -> None:
 
     root, _, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None, ended)
     assert [p for p in run_check(root).problems if p.code == "endorsement.validity"] == []
+
+
+def test_check_names_the_valid_from_of_an_endorsers_list_signed_in_the_future(tmp_path: Path) -> None:
+    """An endorser's list signed ahead of the clock is not in force (its endorsements' status unknown): the full
+    check refuses it at its validFrom, as it does an issuer's (recognition.py endorser_list_problems)."""
+    from generator.endorsements import endorsement_list_url
+    from generator.statuslist import status_list_credential
+
+    root, _, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None, lambda _: None)
+    registry = load_registry(root).registry
+    assert registry is not None
+    when = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).replace(microsecond=0)
+    unsigned = status_list_credential(
+        list_url=endorsement_list_url(registry, "data-council", 1), issuer_did=registry.endorser_did("data-council"),
+        bitstring=new_bitstring(), valid_from=when,
+    )  # fmt: skip
+    key = load_signing_key(tmp_path / "data-council.key", root=root)
+    signed = sign_document(unsigned, key, f"{registry.endorser_did('data-council')}#k1", when)
+    rel = "registry/endorsers/data-council/status/1.json"
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(render_award(signed), encoding="utf-8")
+    [problem] = [p for p in run_check(root).problems if p.code == "status-list.invalid"]
+    assert (problem.location.path, problem.field) == (rel, "validFrom")
+    assert problem.message == f"the status list is not in force: not valid before {signed['validFrom']}"
