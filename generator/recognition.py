@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from generator import layout
+from generator._internal.times import CLOCK_SKEW, parse_time
 from generator.endorsements import (
     FoundEndorsement,
     endorsement_status_problem,
@@ -27,7 +28,7 @@ from generator.models import QualityAssurance, QualityAssuranceKind
 from generator.registry import Registry
 from generator.statuslist import list_file_number
 from generator.verify.results import CheckStatus, Verdict, VerificationResult
-from generator.verify.status import ENDLESS, list_end
+from generator.verify.status import ENDLESS, list_end, list_problem_field
 
 __all__ = [
     "ClaimStatus",
@@ -189,9 +190,14 @@ def _verified(registry: Registry, found: FoundEndorsement, now: dt.datetime) -> 
 
 
 def endorsement_file_problems(
-    registry: Registry, endorsements: Iterable[VerifiedEndorsement], problems: ProblemList
+    registry: Registry,
+    endorsements: Iterable[VerifiedEndorsement],
+    problems: ProblemList,
+    *,
+    now: dt.datetime | None = None,
 ) -> int:
-    """Errors for endorsement files that are not what their endorser signed, or not where they belong."""
+    """Errors for endorsement files that are not what their endorser signed, or not where they belong; given
+    ``now`` (the full check's clock), one signed after it (:func:`_signed_ahead`)."""
     count = 0
     for item in endorsements:
         count += 1
@@ -212,14 +218,29 @@ def endorsement_file_problems(
         blocking = [c for c in result.checks if c.blocks and c.id not in ("status", "validity", "registered")]
         if _unreadable_status(registry, item):
             blocking.extend(c for c in result.checks if c.id == "status")
+        if now is not None and _signed_ahead(item, now):
+            blocking.extend(c for c in result.checks if c.id == "validity")
         for check in blocking:
             message, code = f"{check.label}: {check.reason}", f"endorsement.{check.id}"
-            loc = result.facts.get("structure_field") if check.id == "structure" else None
+            loc = {"structure": result.facts.get("structure_field"), "validity": ["validFrom"]}.get(check.id)
             if loc is not None and item.found.source is not None:
                 problems.append(item.found.source.problem(loc, message, code=code))
             else:
                 problems.add(rel, message, code=code)
     return count
+
+
+def _signed_ahead(item: VerifiedEndorsement, now: dt.datetime) -> bool:
+    """Whether the endorsement is not yet in force because it is dated after ``now`` and its signer's clock skew
+    (:data:`~generator._internal.times.CLOCK_SKEW`). Its proofs are created at its validFrom (models/endorsement.py
+    ``signed_at_valid_from``), so it says it was signed at a time still to come: no body signed it then, and the
+    pull-request check refuses it as an unfresh signature (governance/endorsements.py). Its end is another matter:
+    an expired endorsement stays, confirming nothing (the full check skips the window for it)."""
+    validity = next((c for c in item.result.checks if c.id == "validity"), None)
+    if validity is None or validity.status is not CheckStatus.FAILED:
+        return False
+    start = parse_time(item.found.document.get("validFrom"))
+    return start is not None and start > now + CLOCK_SKEW
 
 
 def _unreadable_status(registry: Registry, item: VerifiedEndorsement) -> bool:
@@ -247,7 +268,7 @@ def endorser_list_problems(registry: Registry, problems: ProblemList) -> None:
             problem = endorsement_status_problem(registry, endorser, path)
             rel = layout.relpath(registry.root, path)
             if problem is not None:
-                problems.add(rel, problem, code="status-list.invalid")
+                problems.add(rel, problem, field=list_problem_field(problem), code="status-list.invalid")
             elif list_end(path, rel) is not None:  # read today, its revocations lapse when it ends
                 problems.add(rel, ENDLESS, field="validUntil", code="status-list.valid-until")
 
@@ -255,7 +276,7 @@ def endorser_list_problems(registry: Registry, problems: ProblemList) -> None:
 def check_endorsements(registry: Registry, problems: ProblemList, *, now: dt.datetime | None = None) -> int:
     """The full check's part: every endorsement file, and a warning for each claim its endorser revoked."""
     recognition = collect_recognition(registry, now=now, problems=problems)
-    count = endorsement_file_problems(registry, recognition.endorsements, problems)
+    count = endorsement_file_problems(registry, recognition.endorsements, problems, now=now or dt.datetime.now(dt.UTC))
     endorser_list_problems(registry, problems)
     for record, credential in registry.credentials():
         for claim in recognition.claims(registry, record.id, credential.model.id):

@@ -390,6 +390,7 @@ def test_an_unreadable_endorsement_file_is_reported_not_skipped(
     [problem] = [p for p in report.problems if p.location.path == rel]
     assert (problem.location.line, problem.location.col) == where
     assert words in problem.message
+    assert "recipient" not in problem.message
 
 
 UNSEEN_TEXTS = [
@@ -415,16 +416,17 @@ def _data_council_endorses(
     comment: str,
     scope: str | None,
     change: Callable[[dict[str, Any]], None],
+    when: dt.datetime | None = None,
 ) -> tuple[Path, str, dict[str, Any], str]:
     """A registry where Data Council endorses :data:`CREDENTIAL` (``kind``, ``comment``, ``scope``), by a file that
-    ``change`` edits before it is signed, written in the body's folder: the registry's root, the file's path, the
-    signed endorsement and its text."""
+    ``change`` edits before it is signed (at ``when``, default a day ago), written in the body's folder: the
+    registry's root, the file's path, the signed endorsement and its text."""
     root = make_registry(tmp_path / "r")
     add_endorser(root, "data-council", "Data Council")
     signing = _signing(root, tmp_path)
     registry = load_registry(root).registry
     assert registry is not None
-    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    when = when or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     unsigned = unsigned_endorsement(
         registry, "data-council", CREDENTIAL, kind=kind, comment=comment,
         scope=scope, valid_from=when, valid_until=None, status_list=1, status_index=3,
@@ -926,16 +928,28 @@ def test_an_endorsement_naming_a_credential_spelled_otherwise_covers_nothing(
 
 # --- an endorsement's published times: one form, signed at its validFrom (times.py PUBLISHED_TIME_PATTERN) --------
 
+_FREE_DIGITS = (
+    "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ), as the registry writes it: a fraction of a second or an "
+    "offset is free digits that could carry a number or a message beside what the endorsement says "
+    "(docs/privacy.md)"
+)
+_SIGNED_AT = (
+    "the registry signs an endorsement when it issues it, and a signing time of its own is free digits beside it "
+    "(docs/privacy.md)"
+)
+
 
 @pytest.mark.parametrize(
     ("valid_from", "field", "words"),
     [
         # Free digits: a fraction can carry any number, an offset says where the endorser signed.
-        ("2026-05-01T12:00:00.123456Z", "validFrom", "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)"),
-        ("2026-05-01T14:00:00+02:00", "validFrom", "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ)"),
+        # Its words are an endorsement's: it has no recipient (an award's words said "an award's recipient").
+        ("2026-05-01T12:00:00.123456Z", "validFrom", _FREE_DIGITS),
+        ("2026-05-01T14:00:00+02:00", "validFrom", _FREE_DIGITS),
         # In the form, but not when it was signed: a signing time of its own is free digits beside it.
         # (a rule of the whole document: its message names the field)
         (None, "", "proof.0.created: must be the endorsement's validFrom ("),
+        (None, "", _SIGNED_AT),
     ],
 )
 def test_check_refuses_an_endorsement_time_in_another_form(
@@ -973,3 +987,51 @@ def test_endorse_writes_its_times_in_the_one_form_signed_at_valid_from(
         written = json.loads(path.read_text(encoding="utf-8"))
         assert PUBLISHED_TIME_PATTERN.fullmatch(written["validFrom"])
         assert {p["created"] for p in written["proof"]} == {written["validFrom"]}
+
+
+@pytest.mark.parametrize("ahead", [dt.timedelta(hours=2), dt.timedelta(days=365 * 3000)])
+def test_check_refuses_an_endorsement_signed_in_the_future(tmp_path: Path, ahead: dt.timedelta) -> None:
+    """An endorsement is signed when it is made, valid from then (its proofs created at its validFrom): one dated
+    ahead of the check's clock (beyond the skew) says it was signed at a time that has not come. The pull-request
+    check refused it (governance.fresh-signature) but the full check, which skips the validity window so that an
+    expired endorsement may stay, took it, on main or a checkout the PR check never saw. Refused at its
+    validFrom; an expired one (a legitimate end) is still taken."""
+    when = (dt.datetime.now(dt.UTC) + ahead).replace(microsecond=0)
+    root, rel, signed, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None,
+                                                  lambda _: None, when)  # fmt: skip
+    assert signed["validFrom"] == when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    [problem] = [p for p in run_check(root).problems if p.code == "endorsement.validity"]
+    assert (problem.location.path, problem.field) == (rel, "validFrom")
+    assert problem.message == f"In force: not valid before {signed['validFrom']}"
+
+
+def test_check_takes_an_expired_endorsement(tmp_path: Path) -> None:
+    def ended(unsigned: dict[str, Any]) -> None:
+        unsigned["validUntil"] = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    root, _, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None, ended)
+    assert [p for p in run_check(root).problems if p.code == "endorsement.validity"] == []
+
+
+def test_check_names_the_valid_from_of_an_endorsers_list_signed_in_the_future(tmp_path: Path) -> None:
+    """An endorser's list signed ahead of the clock is not in force (its endorsements' status unknown): the full
+    check refuses it at its validFrom, as it does an issuer's (recognition.py endorser_list_problems)."""
+    from generator.endorsements import endorsement_list_url
+    from generator.statuslist import status_list_credential
+
+    root, _, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "Recognised.", None, lambda _: None)
+    registry = load_registry(root).registry
+    assert registry is not None
+    when = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).replace(microsecond=0)
+    unsigned = status_list_credential(
+        list_url=endorsement_list_url(registry, "data-council", 1), issuer_did=registry.endorser_did("data-council"),
+        bitstring=new_bitstring(), valid_from=when,
+    )  # fmt: skip
+    key = load_signing_key(tmp_path / "data-council.key", root=root)
+    signed = sign_document(unsigned, key, f"{registry.endorser_did('data-council')}#k1", when)
+    rel = "registry/endorsers/data-council/status/1.json"
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(render_award(signed), encoding="utf-8")
+    [problem] = [p for p in run_check(root).problems if p.code == "status-list.invalid"]
+    assert (problem.location.path, problem.field) == (rel, "validFrom")
+    assert problem.message == f"the status list is not in force: not valid before {signed['validFrom']}"

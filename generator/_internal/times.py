@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Any
+from typing import Any, Literal
 
 __all__ = [
     "CLOCK_SKEW",
@@ -30,6 +30,7 @@ __all__ = [
     "MAX_TIME_CHARS",
     "PUBLISHED_TIME_PATTERN",
     "TIME_PATTERN",
+    "Publisher",
     "day",
     "epoch_micros",
     "parse_date",
@@ -61,17 +62,29 @@ TIME_PATTERN = re.compile(
 #: a fraction can carry any number (a student number), an offset tells where the signer was.
 PUBLISHED_TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z", re.ASCII)
 
-#: Why another form is refused (policies.js PUBLISHED_TIME_PROBLEM: the same words).
-_NOT_PUBLISHED_FORM = (
-    "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ), as the registry writes it: a fraction of a second or "
-    "an offset is free digits that could order or name an award's recipient (docs/privacy.md)"
-)
+#: What publishes a time in the one form: an award (and a revocation line, beside the award it names), an
+#: endorsement, a status list.
+Publisher = Literal["award", "endorsement", "status list"]
+
+#: What free digits in a time could say, by what publishes it: an award's could order or name its recipient; an
+#: endorsement and a list have none, but free digits beside what they say could still carry a number or a message.
+#: policies.js FREE_DIGITS says it in the same words.
+_FREE_DIGITS: dict[str, str] = {
+    "award": "could order or name an award's recipient",
+    "endorsement": "could carry a number or a message beside what the endorsement says",
+    "status list": "could carry a number or a message beside the list's bits",
+}
 
 
-def published_time_problem(value: str) -> str | None:
-    """Why ``value`` (a date-time :func:`parse_time` reads) is not in the one form an award publishes
-    (:data:`PUBLISHED_TIME_PATTERN`), or ``None`` when it is."""
-    return None if PUBLISHED_TIME_PATTERN.fullmatch(value) else _NOT_PUBLISHED_FORM
+def published_time_problem(value: str, what: Publisher = "award") -> str | None:
+    """Why ``value`` (a date-time :func:`parse_time` reads) is not in the one form an award (or ``what``)
+    publishes (:data:`PUBLISHED_TIME_PATTERN`), or ``None`` when it is; policies.js ``publishedTimeProblem``."""
+    if PUBLISHED_TIME_PATTERN.fullmatch(value):
+        return None
+    return (
+        "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ), as the registry writes it: a fraction of a second or "
+        f"an offset is free digits that {_FREE_DIGITS[what]} (docs/privacy.md)"
+    )
 
 
 def parse_date(value: Any) -> dt.date | None:

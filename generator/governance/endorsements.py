@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from generator import layout
-from generator._internal.times import parse_time
 from generator.awards import award_id_number
 from generator.endorsements import (
     FoundEndorsement,
@@ -49,7 +48,7 @@ from generator.endorsements import (
 from generator.errors import ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import existing_ids, existing_status_slots
-from generator.governance.fresh import date_problem, freshness_problem
+from generator.governance.fresh import freshness_problem
 from generator.governance.git import ChangeStatus
 from generator.layout import PathKind
 from generator.recognition import VerifiedEndorsement, endorsement_file_problems
@@ -145,7 +144,11 @@ def _id_problems(pr: PullRequest, ided: list[tuple[FoundEndorsement, str, int]],
 
 def _staleness(pr: PullRequest, owner: str, doc: dict[str, Any]) -> tuple[str, str] | None:
     """(field, why) when a new endorsement is not fresh: a proof by a key not in force now or dated outside the
-    window, or a ``validFrom`` outside it. Proofs by keys its endorser does not hold are the verifier's to refuse."""
+    window. Proofs by keys its endorser does not hold are the verifier's to refuse. Its ``validFrom`` needs no rule
+    of its own: each proof is created at it (models/endorsement.py ``signed_at_valid_from``, the profile every
+    check holds it to), so a fresh proof dates a fresh ``validFrom``, and any other is refused by the profile
+    (tests/governance/test_endorsements.py test_a_validfrom_other_than_its_signing_time_is_refused_once_by_the_profile).
+    A ``date_problem`` on it could only say that a second time."""
     assert pr.registry is not None
     did, keys = pr.registry.endorser_did(owner), pr.registry.endorser_keys(owner)
     proofs = doc.get("proof")
@@ -159,11 +162,7 @@ def _staleness(pr: PullRequest, owner: str, doc: dict[str, Any]) -> tuple[str, s
         reason = freshness_problem(record.model, proof.get("created"), now=pr.now, rules=pr.rules, what=what)
         if reason is not None:  # both proofs share key and time: one explanation is enough
             return (f"proof.{i}.created" if isinstance(proofs, list) else "proof.created"), reason
-    start = parse_time(doc.get("validFrom"))
-    if start is None:
-        return None  # the profile check names a missing or malformed validFrom
-    reason = date_problem(start, now=pr.now, rules=pr.rules, what="the endorsement's validFrom is")
-    return ("validFrom", reason) if reason is not None else None
+    return None
 
 
 def check_endorsed_records(pr: PullRequest, problems: ProblemList) -> None:

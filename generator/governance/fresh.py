@@ -5,8 +5,8 @@ outlive a key's rotation. A new signature must meet a stricter test, or a stolen
 "historical" awards by backdating them to before its revocation: the key must be unexpired and unrevoked at
 check time (the key-window rule, :func:`generator.verify.keys.window_problem`, at the check's time), and the
 proof's ``created`` may lie at most ``award_backdating_days`` in the past (and not in the future, beyond a few
-minutes of clock skew). :func:`date_problem` is that time rule alone, for other dates a change sets (an
-endorsement's ``validFrom``).
+minutes of clock skew). :func:`date_problem` is that time rule alone. An endorsement's ``validFrom`` and a
+revocation's ``revoked`` need no call of their own: their proofs are created at them (the profiles' rule).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def freshness_problem(
 
 def date_problem(when: dt.datetime, *, now: dt.datetime, rules: ReviewRules, what: str) -> str | None:
     """Why a date a change sets is backdated or in the future (``None`` when it is fresh). ``what`` starts the
-    sentence: "the award is signed", "the endorsement's validFrom is"."""
+    sentence: "the award is signed", "the status list is signed"."""
     if when > now + CLOCK_SKEW:
         return f"{what} in the future ({_utc_minute(when)} UTC)"
     window = dt.timedelta(days=rules.award_backdating_days)

@@ -36,6 +36,7 @@ from pydantic_core import ErrorDetails
 from generator._internal.text import drop_ignored
 from generator._internal.times import (
     PUBLISHED_TIME_PATTERN,
+    Publisher,
     parse_time,
     published_time_problem,
     validity_window_problem,
@@ -95,42 +96,46 @@ Timestamp = Annotated[
 ]
 
 
-def _published_form(value: str) -> str:
-    problem = published_time_problem(value)
+def _published_form(value: str, what: Publisher = "award") -> str:
+    problem = published_time_problem(value, what)
     if problem is not None:
         raise ValueError(problem)
     return value
 
 
+#: The schema of a published time: the form itself.
+PUBLISHED_TIME_SCHEMA = WithJsonSchema({"type": "string", "pattern": f"^{PUBLISHED_TIME_PATTERN.pattern}$"})
+
 #: A time an award publishes: a :data:`Timestamp` in the one form of
 #: :data:`generator._internal.times.PUBLISHED_TIME_PATTERN` (whole seconds, UTC, ``Z``). Read as any date-time
 #: first, so that the error says why the form is refused rather than quote a pattern; the schema gives the form.
-AwardTime = Annotated[
-    Timestamp,
-    AfterValidator(_published_form),
-    WithJsonSchema({"type": "string", "pattern": f"^{PUBLISHED_TIME_PATTERN.pattern}$"}),
-]
+#: (An endorsement's: models/endorsement.py ``EndorsementTime``, in its words.)
+AwardTime = Annotated[Timestamp, AfterValidator(_published_form), PUBLISHED_TIME_SCHEMA]
 
 
-def _created_problem(created: str, at: str, what: str, signs: str) -> str | None:
+def _created_problem(created: str, at: str, what: str, signs: str, of: Publisher = "award") -> str | None:
     """Why a proof's ``created`` is not the published time ``at`` (the award's or line's own ``what``) in the one
-    published form, or ``None``: ``signs`` says when the registry signs (a signing time of its own is free digits)."""
-    problem = published_time_problem(created)
+    published form, or ``None``: ``signs`` says when the registry signs (a signing time of its own is free digits,
+    which of an award, ``of``, could order or name its recipient). policies.js signedAtValidFrom's words."""
+    problem = published_time_problem(created, of)
     if problem is None and created != at:
-        problem = (
-            f"must be the {what} ({at}): the registry signs {signs}, and a signing time of its own could order or "
-            "name its recipient (docs/privacy.md)"
-        )
+        does = "could order or name its recipient" if of == "award" else "is free digits beside it"
+        problem = f"must be the {what} ({at}): the registry signs {signs}, and a signing time of its own {does} "
+        problem += "(docs/privacy.md)"
     return problem
 
 
-def signed_at_valid_from(proofs: list[AwardProof], valid_from: str, what: str = "award") -> None:
+def signed_at_valid_from(
+    proofs: list[AwardProof], valid_from: str, what: Literal["award", "endorsement"] = "award"
+) -> None:
     """Each proof of an award (or endorsement: ``what``) is created at its ``validFrom``, in the same form
     (``credreg award`` and ``credreg endorse`` sign at the instant they issue): a signing time of its own is free
     digits beside the credential's, which could say when in its batch each award was signed (a class list's order)
     or carry a number. policies.js signedAtValidFrom."""
     for index, proof in enumerate(proofs):
-        problem = _created_problem(proof.created, valid_from, f"{what}'s validFrom", f"an {what} when it issues it")
+        problem = _created_problem(
+            proof.created, valid_from, f"{what}'s validFrom", f"an {what} when it issues it", what
+        )
         if problem is not None:
             raise ValueError(f"proof.{index}.created: {problem}")
 
@@ -148,7 +153,7 @@ def _published_instant(value: Any) -> Any:
 PublishedInstant = Annotated[
     Instant,
     BeforeValidator(_published_instant),
-    WithJsonSchema({"type": "string", "pattern": f"^{PUBLISHED_TIME_PATTERN.pattern}$"}),
+    PUBLISHED_TIME_SCHEMA,
 ]
 
 

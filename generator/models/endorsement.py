@@ -26,12 +26,14 @@ from generator.crypto.dataintegrity import CRYPTOSUITES
 from generator.models._base import ONE_LINE_PATTERN, TEXT_PATTERN, ecmascript_pattern, no_mark_tower
 from generator.models.award import (
     AWARD_CONTEXT,
+    PUBLISHED_TIME_SCHEMA,
     URN_UUID,
     AwardProof,
-    AwardTime,
     ProfileRef,
     StatusEntry,
+    Timestamp,
     _AwardModel,
+    _published_form,
     closes_window,
     proof_contexts,
     signed_at_valid_from,
@@ -86,6 +88,15 @@ class EndorsementSubject(_AwardModel):
     endorsementScope: _Scope | None = None
 
 
+def _endorsement_form(value: str) -> str:
+    return _published_form(value, "endorsement")
+
+
+#: A time an endorsement publishes: an award's form (models/award.py ``AwardTime``), refused in an endorsement's
+#: words (it has no recipient; policies.js ENDORSEMENT_TIME).
+EndorsementTime = Annotated[Timestamp, AfterValidator(_endorsement_form), PUBLISHED_TIME_SCHEMA]
+
+
 class Endorsement(_AwardModel):
     """A signed endorsement as stored in the registry."""
 
@@ -96,8 +107,8 @@ class Endorsement(_AwardModel):
     issuer: ProfileRef
     #: Published in the one form of an award's times (whole seconds, UTC), each proof created at validFrom
     #: (``credreg endorse`` signs when it issues): a fraction or an offset is free digits in a signed file.
-    validFrom: AwardTime
-    validUntil: AwardTime | None = None
+    validFrom: EndorsementTime
+    validUntil: EndorsementTime | None = None
     credentialSubject: EndorsementSubject
     credentialStatus: StatusEntry
     proof: list[AwardProof] = Field(min_length=2, max_length=2)

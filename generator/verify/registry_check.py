@@ -66,7 +66,7 @@ from generator.verify.policies import (
     proof_statement,
 )
 from generator.verify.results import CheckStatus
-from generator.verify.status import ENDLESS, RegistryStatus
+from generator.verify.status import ENDLESS, RegistryStatus, list_problem_field
 
 __all__ = [
     "AUTHENTICITY_POLICIES",
@@ -990,7 +990,7 @@ def _check_status_lists(
         reading = status.reading(url, did)
         bits, problem = reading.at(None)
         if bits is None:
-            problems.add(rel, problem, code="status-list.invalid")
+            problems.add(rel, problem, field=list_problem_field(problem), code="status-list.invalid")
             continue
         if reading.ends:  # read today, its revocations lapse when it ends
             problems.add(rel, ENDLESS, field="validUntil", code="status-list.valid-until")

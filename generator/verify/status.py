@@ -32,6 +32,7 @@ __all__ = [
     "RegistryStatus",
     "StatusOutcome",
     "list_end",
+    "list_problem_field",
     "logged_lines",
     "owner_problem",
     "read_list_file",
@@ -169,10 +170,20 @@ class _Window:
         if (self.raw_start is not None and self.start is None) or (self.raw_end is not None and self.end is None):
             return "its dates (validFrom, validUntil) cannot be read"
         if self.start is not None and now + CLOCK_SKEW < self.start:
-            return f"not valid before {self.raw_start}"
+            return f"{_NOT_BEFORE}{self.raw_start}"
         if self.end is not None and now > self.end:
-            return f"expired on {self.raw_end}"
+            return f"{_EXPIRED}{self.raw_end}"
         return None
+
+
+_NOT_IN_FORCE, _NOT_BEFORE, _EXPIRED = "the status list is not in force: ", "not valid before ", "expired on "
+
+
+def list_problem_field(problem: str) -> str:
+    """The field of a list a reason it is not read (:meth:`ListReading.at`) is about, for the full check's error
+    ("": none): one not yet in force (signed ahead of the clock), its validFrom; one that ended, its validUntil."""
+    window = problem.removeprefix(_NOT_IN_FORCE) if problem.startswith(_NOT_IN_FORCE) else ""
+    return "validFrom" if window.startswith(_NOT_BEFORE) else "validUntil" if window.startswith(_EXPIRED) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +200,7 @@ class ListReading:
         if self.bits is None or self.window is None:
             return self.bits, self.problem
         problem = self.window.problem(now or dt.datetime.now(dt.UTC))
-        return (None, f"the status list is not in force: {problem}") if problem else (self.bits, "")
+        return (None, f"{_NOT_IN_FORCE}{problem}") if problem else (self.bits, "")
 
     @property
     def ends(self) -> bool:
@@ -391,14 +402,14 @@ def _times_problem(document: dict[str, Any]) -> str | None:
     valid_from = document.get("validFrom")
     for name in ("validFrom", "validUntil"):
         value = document.get(name)
-        problem = published_time_problem(value) if isinstance(value, str) and parse_time(value) else None
+        problem = published_time_problem(value, "status list") if isinstance(value, str) and parse_time(value) else None
         if problem is not None:
             return f"{name}: {problem}"
     for index, proof in enumerate(proofs_of(document)):
         created = proof.get("created") if isinstance(proof, dict) else None
         if not isinstance(created, str) or parse_time(created) is None:
             continue  # the signature check says a proof has no time
-        problem = published_time_problem(created)
+        problem = published_time_problem(created, "status list")
         if problem is None and isinstance(valid_from, str) and created != valid_from:
             problem = (
                 f"must be the status list's validFrom ({valid_from}): the registry signs a list when it writes it, "

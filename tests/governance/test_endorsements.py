@@ -190,6 +190,26 @@ def test_an_endorsement_whose_validfrom_is_backdated_or_in_the_future_is_refused
     assert problem.message.startswith(f"the endorsement is signed {expected}"), problem.message
 
 
+def test_a_validfrom_other_than_its_signing_time_is_refused_once_by_the_profile(repo: Repo, tmp_path: Path) -> None:
+    # Signed now, valid only from three days on: the profile refuses it (each proof is created at validFrom,
+    # models/award.py signed_at_valid_from), in every check. A freshness rule on validFrom of its own could only
+    # say it a second time: for an endorsement that fits the profile, validFrom is its proofs' created, which the
+    # freshness rule reads.
+    _setup(repo, tmp_path)
+    rel = _endorse(repo, tmp_path, DC)
+    doc = json.loads(repo.read(rel))
+    doc.pop("proof")
+    doc["validFrom"] = (NOW + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    key = load_signing_key(tmp_path / f"{DC}.key", root=repo.root)
+    signed = sign_document(doc, key, f"{repo.registry.endorser_did(DC)}#k1", NOW)
+    repo.path(rel).unlink()
+    new = f"{Path(rel).parent.as_posix()}/{award_hash(signed)}.json"
+    repo.write(new, render_award(signed))
+    found = [p for p in errors(repo.check(actor=f"{DC}-lead")) if p.location.path == new]
+    assert [(p.code, p.field) for p in found] == [("endorsement.structure", "")], shown(found)
+    assert "proof.0.created: must be the endorsement's validFrom (" in found[0].message
+
+
 def test_an_endorsement_signed_today_passes_the_freshness_rule(repo: Repo, tmp_path: Path) -> None:
     _setup(repo, tmp_path)
     _endorse(repo, tmp_path, DC, at=NOW - dt.timedelta(days=29))  # inside the 30-day window

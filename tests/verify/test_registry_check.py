@@ -23,6 +23,7 @@ from generator.governance.leaks import RegisteredKeys
 from generator.verify.cache import VerificationCache
 from generator.verify.parallel import plan_units, unit_awards
 from generator.verify.registry_check import AwardChecker, AwardIndex, AwardOutcome, _profile_statement
+from generator.verify.status import readable_list
 from tests.conftest import EPOCH, ISSUED, Signer
 
 
@@ -587,3 +588,39 @@ def test_an_award_id_that_is_not_random_is_refused(signer: Signer) -> None:
         assert "4[0-9a-f]{3}-[89ab][0-9a-f]{3}" in problem.message, problem.message
         (signer.root / problem.location.path).unlink()
     assert problems(signer) == []
+
+
+@pytest.mark.parametrize("ahead", [dt.timedelta(days=1), dt.timedelta(days=365 * 7000)])
+def test_a_status_list_signed_in_the_future_is_refused_at_its_valid_from(signer: Signer, ahead: dt.timedelta) -> None:
+    """A list signed (and valid from) after the check's clock is not in force, so the status of every award on it
+    is unknown: refused, at the field that says so (it was named at no field, a reader left to find which date)."""
+    signer.award()
+    when = (dt.datetime.now(dt.UTC) + ahead).replace(microsecond=0)
+    path, data = revoked_list(signer.registry, "acme-academy", 1, 0, signer.key, when)
+    path.write_bytes(data)
+    problem = only(signer, "status-list.invalid")
+    assert (problem.location.path, problem.field) == ("registry/issuers/acme-academy/status/1.json", "validFrom")
+    assert problem.message == f"the status list is not in force: not valid before {json.loads(data)['validFrom']}"
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"validFrom": "2025-03-01T00:00:00.5Z"}, "validFrom: must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ), "
+         "as the registry writes it: a fraction of a second or an offset is free digits that could carry a number "
+         "or a message beside the list's bits (docs/privacy.md)"),
+        ({"validUntil": "2099-01-01T01:00:00+01:00"}, "validUntil: must be whole seconds in UTC"),
+    ],
+)  # fmt: skip
+def test_a_status_lists_free_digits_are_refused_in_a_lists_words(
+    signer: Signer, change: dict[str, str], words: str
+) -> None:
+    """A list has no recipient: its refusal says what free digits in its times could do to it (the award's words
+    said "an award's recipient"). Python's words; policies.js listTimesProblem's are held equal to them by
+    tests/site/test_statuslist_js.py."""
+    signer.award()
+    path = signer.root / "registry/issuers/acme-academy/status/1.json"
+    reading = readable_list({**json.loads(path.read_text()), **change})
+    assert reading.bits is None
+    assert reading.problem == f"the status list is not well-formed: {words}" or words in reading.problem
+    assert "recipient" not in reading.problem

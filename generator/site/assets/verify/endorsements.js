@@ -31,8 +31,8 @@ import { decodeEd25519Public, sha256Hex } from "./encoding.js";
 import { FRAMED, framed, openOnItsOwn } from "./framing.js";
 import { canonicalBytes, parseJSON } from "./jcs.js";
 import {
-  AWARD_TIME,
-  AWARD_VALID_UNTIL,
+  ENDORSEMENT_TIME,
+  ENDORSEMENT_VALID_UNTIL,
   OB3_CONTEXT_URL,
   ONE_LINE,
   OPTIONAL,
@@ -106,8 +106,8 @@ const ENDORSEMENT = model(
     ["type", listOf(oneOf(...TYPES), { min: 2, max: 2, after: exactly(TYPES) })],
     ["name", str({ min: 1, max: 300, pattern: ONE_LINE, after: markTowerProblem })],
     ["issuer", PROFILE],
-    ["validFrom", AWARD_TIME],
-    ["validUntil", AWARD_VALID_UNTIL, OPTIONAL],
+    ["validFrom", ENDORSEMENT_TIME],
+    ["validUntil", ENDORSEMENT_VALID_UNTIL, OPTIONAL],
     ["credentialSubject", SUBJECT],
     ["credentialStatus", STATUS_ENTRY],
     ["proof", listOf(PROOF, { min: 2, max: 2, after: proofSet })],

@@ -861,29 +861,51 @@ export const VALID_UNTIL = validatedBy(TIMESTAMP, (v, data) => validityWindowPro
 /** times.py PUBLISHED_TIME_PATTERN: the one form of an award's times (whole seconds, UTC, Z). */
 const PUBLISHED_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
 
+/** times.py _FREE_DIGITS: what free digits in a time could say, by what publishes it (an award, an endorsement, a
+ * status list), in the same words. */
+const FREE_DIGITS = {
+  award: "could order or name an award's recipient",
+  endorsement: "could carry a number or a message beside what the endorsement says",
+  "status list": "could carry a number or a message beside the list's bits",
+};
+
 /** times.py published_time_problem, in the same words. */
-export function publishedTimeProblem(value) {
+export function publishedTimeProblem(value, what = "award") {
   return PUBLISHED_TIME.test(value)
     ? null
     : "must be whole seconds in UTC (YYYY-MM-DDThh:mm:ssZ), as the registry writes it: a fraction of a second or " +
-        "an offset is free digits that could order or name an award's recipient (docs/privacy.md)";
+        `an offset is free digits that ${FREE_DIGITS[what]} (docs/privacy.md)`;
 }
 
-/** award.py `AwardTime`: a `Timestamp` in the one form an award (or endorsement) publishes. */
-export const AWARD_TIME = str({ pattern: TIMESTAMP_SHAPE, after: (v) => timestampProblem(v) ?? publishedTimeProblem(v) });
+/** A `Timestamp` in the one form `what` publishes, refused in its words (award.py `AwardTime`, endorsement.py
+ * `EndorsementTime`). */
+const publishedTime = (what) =>
+  str({ pattern: TIMESTAMP_SHAPE, after: (v) => timestampProblem(v) ?? publishedTimeProblem(v, what) });
 
-/** validUntil of an award or endorsement: an `AwardTime` with `closes_window`. */
+/** award.py `AwardTime`: a `Timestamp` in the one form an award publishes. */
+export const AWARD_TIME = publishedTime("award");
+
+/** validUntil of an award: an `AwardTime` with `closes_window`. */
 export const AWARD_VALID_UNTIL = validatedBy(AWARD_TIME, (v, data) => validityWindowProblem(data.validFrom, v));
+
+/** endorsement.py `EndorsementTime`: the same form, in an endorsement's words (it has no recipient). */
+export const ENDORSEMENT_TIME = publishedTime("endorsement");
+
+/** validUntil of an endorsement: an `EndorsementTime` with `closes_window`. */
+export const ENDORSEMENT_VALID_UNTIL = validatedBy(ENDORSEMENT_TIME, (v, data) =>
+  validityWindowProblem(data.validFrom, v),
+);
 
 /** award.py signed_at_valid_from: each proof created at the award's (or endorsement's: `what`) validFrom, in the
  * same form. */
 export function signedAtValidFrom(doc, what = "award") {
+  const does = what === "award" ? "could order or name its recipient" : "is free digits beside it";
   for (const [index, proof] of doc.proof.entries()) {
-    let problem = publishedTimeProblem(proof.created);
+    let problem = publishedTimeProblem(proof.created, what);
     if (problem === null && proof.created !== doc.validFrom) {
       problem =
         `must be the ${what}'s validFrom (${doc.validFrom}): the registry signs an ${what} when it issues it, and ` +
-        "a signing time of its own could order or name its recipient (docs/privacy.md)";
+        `a signing time of its own ${does} (docs/privacy.md)`;
     }
     if (problem !== null) return `proof.${index}.created: ${problem}`;
   }
@@ -1867,13 +1889,13 @@ function listTimesProblem(doc) {
   const validFrom = get(doc, "validFrom");
   for (const name of ["validFrom", "validUntil"]) {
     const value = get(doc, name);
-    const problem = parseTime(value) !== null ? publishedTimeProblem(value) : null;
+    const problem = parseTime(value) !== null ? publishedTimeProblem(value, "status list") : null;
     if (problem !== null) return `${name}: ${problem}`;
   }
   for (const [index, proof] of proofsOf(doc).entries()) {
     const created = isObject(proof) ? get(proof, "created") : undefined;
     if (typeof created !== "string" || parseTime(created) === null) continue;
-    let problem = publishedTimeProblem(created);
+    let problem = publishedTimeProblem(created, "status list");
     if (problem === null && typeof validFrom === "string" && created !== validFrom) {
       problem =
         `must be the status list's validFrom (${validFrom}): the registry signs a list when it writes it, ` +
