@@ -58,12 +58,14 @@ from generator.verify.policies import (
     ProofCache,
     ProofPolicy,
     RegistryLookups,
+    SignedAheadPolicy,
     StructurePolicy,
     UnsupportedProofPolicy,
     VerificationContext,
     credential_problem,
     key_problem,
     proof_statement,
+    signed_ahead_bound,
 )
 from generator.verify.results import CheckStatus
 from generator.verify.status import ENDLESS, RegistryStatus, list_problem_field
@@ -87,21 +89,29 @@ __all__ = [
     "status_bit_problems",
 ]
 
-#: What the check asks of every award: authenticity and registration. Expiry and revocation are legitimate
-#: states of an award in the registry, so they are reported by ``credreg verify`` and the site, not here.
-AUTHENTICITY_POLICIES: tuple[Policy, ...] = (
+_SIGNATURE_POLICIES: tuple[Policy, ...] = (
     StructurePolicy(profile=True),
     *(ProofPolicy(suite) for suite in CRYPTOSUITES),
     UnsupportedProofPolicy(),
     KeyPolicy(),
+)
+
+#: What the check asks of every award: authenticity and registration, and a signature not dated after the
+#: check's clock (:class:`SignedAheadPolicy`). Expiry and revocation are legitimate states of an award in the
+#: registry, so they are reported by ``credreg verify`` and the site, not here.
+AUTHENTICITY_POLICIES: tuple[Policy, ...] = (
+    *_SIGNATURE_POLICIES,
     IssuerPolicy(),
     CredentialPolicy(),
+    SignedAheadPolicy(),
 )
 
 #: The same for the awards a pull request adds: they were signed now, so they carry their issuer's current
-#: profile and the current version of their credential's definition (see :mod:`generator.verify.records`).
+#: profile and the current version of their credential's definition (see :mod:`generator.verify.records`). Their
+#: signing time is the pull-request check's freshness rule (governance/new_awards.py, ``governance.fresh-signature``:
+#: neither backdated nor ahead of its clock), so :class:`SignedAheadPolicy` is not asked again: one problem, not two.
 NEW_AWARD_POLICIES: tuple[Policy, ...] = (
-    *AUTHENTICITY_POLICIES[:-2],
+    *_SIGNATURE_POLICIES,
     IssuerPolicy(current_only=True),
     CredentialPolicy(current_only=True),
 )
@@ -114,6 +124,7 @@ _CHECK_FIELD = {
     "key": ["proof"],
     "issuer": ["issuer"],
     "credential": ["credentialSubject", "achievement", "id"],
+    "validity": ["validFrom"],
 }
 
 
@@ -150,7 +161,8 @@ class AwardChecker:
     With a ``proof_cache`` (:class:`generator.verify.cache.VerificationCache`), an award's RDFC proof is
     looked up by the SHA-256 of its exact bytes and the key, and verified only when that statement is not
     recorded; the JCS proof is verified every time. ``new``: the awards a change adds (the PR check), which
-    must carry their credential's current definition.
+    must carry their credential's current definition. ``now``: the clock the awards are judged at (default: when
+    the checker is made), read once so that the full path and the fast path judge every award at one instant.
 
     Awards whose exact bytes the cache knows to be well-formed take a fast path (:meth:`_fast`) that applies
     the same rules, through the same functions, without the policy objects; any award it does not pass goes
@@ -165,8 +177,12 @@ class AwardChecker:
         proof_cache: ProofCache | None = None,
         new: bool = False,
         fast_path: bool = True,
+        now: dt.datetime | None = None,
     ) -> None:
         self.registry = registry
+        self.now = now or dt.datetime.now(dt.UTC)
+        # SignedAheadPolicy's bound, as the fast path compares it; a new award's time is the freshness rule's.
+        self._latest = None if new else signed_ahead_bound(self.now)
         policies = NEW_AWARD_POLICIES if new else AUTHENTICITY_POLICIES
         self.verifier = Verifier(registry, policies=policies, proof_cache=proof_cache, profile=True)
         self.fast_path = fast_path
@@ -287,7 +303,9 @@ class AwardChecker:
         (the cache's statement about the bytes; the validity window's coherence is one of them, so it costs
         nothing here), the key (:func:`key_problem`), the RDFC proof (the cache's statement), the JCS proof
         (verified, from the bytes), the issuer and the credential (the registry's records), the folder, the file
-        name and the status slot."""
+        name, the status slot, and the signing time (:class:`SignedAheadPolicy`, by
+        :func:`~generator.verify.policies.signed_ahead_bound`: the profile writes validFrom in the one form in
+        which a later time is a greater string)."""
         try:
             # Bytes of these kinds hold no integer beyond ±(2**53 − 1) (see generator.crypto.jcs).
             data = parse_known_json(raw, safe_integers=known != "other")
@@ -295,6 +313,9 @@ class AwardChecker:
             return None
         if type(data) is not dict:
             return None
+        latest = self._latest
+        if latest is not None and not (type(valid_from := data.get("validFrom")) is str and valid_from <= latest):
+            return None  # signed ahead of the clock: the full path says so, and the verdict is never cached
         proofs = data.get("proof")
         if type(proofs) is not list or len(proofs) != 2 or not all(type(p) is dict for p in proofs):
             return None
@@ -397,7 +418,7 @@ class AwardChecker:
             digest = hashlib.sha256(full).hexdigest()
         ctx = VerificationContext(
             document=data,
-            now=dt.datetime.now(dt.UTC),
+            now=self.now,
             keys=self._keys,
             registry=self.registry,
             award_hash=digest,
