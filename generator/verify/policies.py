@@ -75,6 +75,7 @@ __all__ = [
     "proof_statement",
     "registered_reason",
     "signed_ahead_bound",
+    "signed_ahead_reason",
     "unregistered_issuer_reason",
 ]
 
@@ -682,12 +683,18 @@ class SignedAheadPolicy:
     def check(self, ctx: VerificationContext) -> Check:
         label = "In force"
         value = ctx.document.get("validFrom") if isinstance(ctx.document, dict) else None
-        start = parse_time(value)
-        if start is None:  # the structure check reports a missing or unreadable validFrom
+        if parse_time(value) is None:  # the structure check reports a missing or unreadable validFrom
             return _not_checked("validity", label, "it has no readable start date (validFrom)", applicable=True)
-        if start > ctx.now + CLOCK_SKEW:
-            return _check("validity", label, False, f"not valid before {value}")
-        return _check("validity", label, True, f"signed by {value}")
+        reason = signed_ahead_reason(value, ctx.now)
+        return _check("validity", label, False, reason) if reason else _check("validity", label, True, f"from {value}")
+
+
+def signed_ahead_reason(value: Any, now: dt.datetime) -> str | None:
+    """Why a time a signature is created at (an award's validFrom, a revocation's ``revoked``) is ahead of ``now``
+    beyond the clock skew, in the words said of an endorsement dated ahead; ``None`` when it is not (or cannot be
+    read: the structure or schema rules say so)."""
+    start = parse_time(value)
+    return f"not valid before {value}" if start is not None and start > now + CLOCK_SKEW else None
 
 
 def signed_ahead_bound(now: dt.datetime) -> str:

@@ -66,6 +66,7 @@ from generator.verify.policies import (
     key_problem,
     proof_statement,
     signed_ahead_bound,
+    signed_ahead_reason,
 )
 from generator.verify.results import CheckStatus
 from generator.verify.status import ENDLESS, RegistryStatus, list_problem_field
@@ -805,14 +806,18 @@ def check_awards(
     return index
 
 
-def check_revocations_and_lists(registry: Registry, index: AwardIndex, problems: ProblemList) -> int:
-    """Every revocation signed by its issuer and matching an award or an endorsement of that issuer; status lists
-    signed and consistent. The endorsements' status slots are counted first (:func:`index_endorsements`)."""
+def check_revocations_and_lists(
+    registry: Registry, index: AwardIndex, problems: ProblemList, *, now: dt.datetime | None = None
+) -> int:
+    """Every revocation signed by its issuer, not dated after ``now`` (default: the clock) and matching an award or
+    an endorsement of that issuer; status lists signed and consistent. The endorsements' status slots are counted
+    first (:func:`index_endorsements`)."""
+    now = now or dt.datetime.now(dt.UTC)
     index_endorsements(registry, index, problems)
     status = RegistryStatus(registry, Verifier(registry).keys)
     revoked_total = 0
     for issuer in sorted(registry.issuers):
-        revoked_slots = _check_revocations(registry, issuer, index, problems)
+        revoked_slots = _check_revocations(registry, issuer, index, problems, now)
         revoked_total += len(revoked_slots)
         _check_status_lists(registry, issuer, status, revoked_slots, index, problems)
     return revoked_total
@@ -859,7 +864,7 @@ def index_endorsements(registry: Registry, index: AwardIndex, problems: ProblemL
 
 
 def _check_revocations(
-    registry: Registry, issuer: str, index: AwardIndex, problems: ProblemList
+    registry: Registry, issuer: str, index: AwardIndex, problems: ProblemList, now: dt.datetime
 ) -> dict[tuple[int, int], int]:
     """Check the issuer's revocation log; returns the revoked (list, index) slots and their log lines."""
     log = layout.revocations_path(registry.root, issuer)
@@ -869,10 +874,10 @@ def _check_revocations(
     slots: dict[tuple[int, int], int] = {}
     for line, data in _revocation_lines(log, rel, problems):
         doc = Document(rel, data, Positions(at={(): (line, 1)}))
-        problem, entry = _judge_revocation(registry, issuer, keys, index, seen, doc)
+        problem, entry = _judge_revocation(registry, issuer, keys, index, seen, doc, now)
         if problem is not None:
             problems.append(problem)
-        elif entry is not None:
+        if entry is not None:  # a revocation refused only for its date still explains its bit: one problem
             seen[entry.award] = line
             slots[(entry.statusList, entry.statusListIndex)] = line
     return slots
@@ -954,8 +959,11 @@ def _judge_revocation(
     index: AwardIndex,
     seen: dict[str, int],
     doc: Document,
+    now: dt.datetime,
 ) -> tuple[Problem | None, RevocationEntry | None]:
-    """The first problem with one revocation entry, or the entry when it stands."""
+    """The first problem with one revocation entry, or the entry when it stands (with the problem, when it stands
+    but for a date ahead of ``now``: its proof is created at its ``revoked`` time, so it says it was signed at a
+    time still to come; the pull-request check refuses a new one as governance.fresh-signature)."""
     problem, entry = read_revocation(doc)
     if entry is None:
         return problem, None
@@ -977,7 +985,10 @@ def _judge_revocation(
     if (award[0], award[1]) != (entry.statusList, entry.statusListIndex):
         message = f"the {what}'s status slot is list {award[0]} index {award[1]}"
         return doc.problem(["statusListIndex"], message, code="revocation.slot-mismatch"), None
-    return None, entry
+    ahead = signed_ahead_reason(doc.data.get("revoked"), now)
+    return (
+        None if ahead is None else doc.problem(["revoked"], f"In force: {ahead}", code="revocation.validity")
+    ), entry
 
 
 def _revocation_lines(path: Path, rel: str, problems: ProblemList) -> Iterator[tuple[int, Any]]:

@@ -690,3 +690,27 @@ def test_the_award_checker_judges_a_future_award_at_its_own_clock(signer: Signer
             for _ in ("cold", "warm"):
                 checker = AwardChecker(signer.registry, proof_cache=cache, fast_path=fast, now=now)
                 assert [p.code for p in checker.check(source).problems] == (["award.validity"] if refused else [])
+
+
+def test_a_revocation_signed_in_the_future_is_refused_at_its_revoked_date(signer: Signer) -> None:
+    """A revocation is signed when it is made, its proof created at its ``revoked`` time: one dated ahead of the
+    check's clock (beyond the skew) says the award was revoked at a time still to come, a date the site shows. The
+    pull-request check refuses it (governance.fresh-signature); the full check took it when its list was signed
+    now. Refused at ``revoked``, as an award or an endorsement dated ahead is."""
+    issued = signer.award()
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).replace(microsecond=0)
+    revoke_award(signer.registry, issued.hash, "Issued in error", signer.key, now=later)
+    # Its list signed now, the bit set: only the revocation's date is ahead.
+    index = int(issued.award["credentialStatus"]["statusListIndex"])
+    path, data = revoked_list(signer.registry, "acme-academy", 1, index,
+                              signer.key, dt.datetime.now(dt.UTC).replace(microsecond=0))  # fmt: skip
+    path.write_bytes(data)
+    [problem] = problems(signer)  # one problem: the slot it revokes still explains the list's bit
+    assert problem.code == "revocation.validity"
+    assert (problem.location.path, problem.location.line, problem.field) == (
+        "registry/issuers/acme-academy/revocations.jsonl",
+        1,
+        "revoked",
+    )
+    revoked = later.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert problem.message == f"In force: not valid before {revoked}"
