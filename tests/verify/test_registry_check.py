@@ -714,3 +714,16 @@ def test_a_revocation_signed_in_the_future_is_refused_at_its_revoked_date(signer
     )
     revoked = later.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert problem.message == f"In force: not valid before {revoked}"
+
+
+def test_the_build_refuses_a_registry_holding_a_future_award_once(signer: Signer) -> None:
+    """``credreg build`` runs the full check and publishes nothing when it refuses: one error for the award."""
+    from generator.errors import ProblemsFound
+    from generator.publish.site import load_for_build
+
+    signer.award()  # its status list signed then (a list first signed ahead is refused too, at its own validFrom)
+    load_for_build(signer.root)  # accepted without the future award
+    signer.award(at=(dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(microsecond=0))
+    with pytest.raises(ProblemsFound) as refused:
+        load_for_build(signer.root)
+    assert [(p.code, p.field) for p in refused.value.problems] == [("award.validity", "validFrom")]
