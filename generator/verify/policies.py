@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.text import lookalike_keys
-from generator._internal.times import day, parse_time, utc_day, validity_window_problem
+from generator._internal.times import CLOCK_SKEW, day, parse_time, utc_day, validity_window_problem
 from generator.awards import award_text_hash, iter_award_files, lenient_text_hash, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems, size_problem
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
@@ -64,6 +64,7 @@ __all__ = [
     "RecipientPolicy",
     "RegisteredPolicy",
     "RegistryLookups",
+    "SignedAheadPolicy",
     "StatusPolicy",
     "StructurePolicy",
     "UnsupportedProofPolicy",
@@ -73,6 +74,8 @@ __all__ = [
     "key_problem",
     "proof_statement",
     "registered_reason",
+    "signed_ahead_bound",
+    "signed_ahead_reason",
     "unregistered_issuer_reason",
 ]
 
@@ -667,6 +670,42 @@ class ValidityPolicy:
             return _check("validity", label, False, f"expired on {day(end)}")
         until = f" until {day(end)}" if end else ", does not expire"
         return _check("validity", label, True, f"valid from {day(start)}{until}")
+
+
+class SignedAheadPolicy:
+    """Not signed at a time still to come: the registry's awards are signed at their validFrom (each proof created
+    then: models/award.py ``signed_at_valid_from``), so one dated more than the signer's clock skew
+    (:data:`~generator._internal.times.CLOCK_SKEW`) after the check's clock claims a signature no key made yet.
+    The rest of the validity window is not judged: an expired award is a legitimate state of an award in the
+    registry (``credreg verify`` and the site report it). An endorsement is held to the same rule, in the same
+    words (generator/recognition.py ``_signed_ahead``). The verdict depends on the clock: never cached."""
+
+    def check(self, ctx: VerificationContext) -> Check:
+        label = "In force"
+        value = ctx.document.get("validFrom") if isinstance(ctx.document, dict) else None
+        if parse_time(value) is None:  # the structure check reports a missing or unreadable validFrom
+            return _not_checked("validity", label, "it has no readable start date (validFrom)", applicable=True)
+        reason = signed_ahead_reason(value, ctx.now)
+        return _check("validity", label, False, reason) if reason else _check("validity", label, True, f"from {value}")
+
+
+def signed_ahead_reason(value: Any, now: dt.datetime) -> str | None:
+    """Why a time a signature is created at (an award's validFrom, a revocation's ``revoked``) is ahead of ``now``
+    beyond the clock skew, in the words said of an endorsement dated ahead; ``None`` when it is not (or cannot be
+    read: the structure or schema rules say so)."""
+    start = parse_time(value)
+    return f"not valid before {value}" if start is not None and start > now + CLOCK_SKEW else None
+
+
+def signed_ahead_bound(now: dt.datetime) -> str:
+    """The latest validFrom :class:`SignedAheadPolicy` takes at ``now``, in the one form an award publishes its
+    times (whole seconds in UTC: :data:`~generator._internal.times.PUBLISHED_TIME_PATTERN`), in which a later
+    time is a greater string. For a validFrom in that form, ``valid_from > signed_ahead_bound(now)`` is the
+    policy's refusal (a whole second is after ``now + CLOCK_SKEW`` exactly when it is after that instant's whole
+    second) at the cost of one string comparison: the fast path's (registry_check.py ``AwardChecker._fast``),
+    where parsing a time the cache of parsed times misses costs about 6 µs an award."""
+    bound = (now + CLOCK_SKEW).astimezone(dt.UTC)
+    return f"{bound.year:04d}-{bound:%m-%dT%H:%M:%S}Z"
 
 
 #: Why a hashed recipient cannot be compared without the key: said the same way by the site (policies.js).

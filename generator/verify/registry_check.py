@@ -58,12 +58,15 @@ from generator.verify.policies import (
     ProofCache,
     ProofPolicy,
     RegistryLookups,
+    SignedAheadPolicy,
     StructurePolicy,
     UnsupportedProofPolicy,
     VerificationContext,
     credential_problem,
     key_problem,
     proof_statement,
+    signed_ahead_bound,
+    signed_ahead_reason,
 )
 from generator.verify.results import CheckStatus
 from generator.verify.status import ENDLESS, RegistryStatus, list_problem_field
@@ -87,21 +90,29 @@ __all__ = [
     "status_bit_problems",
 ]
 
-#: What the check asks of every award: authenticity and registration. Expiry and revocation are legitimate
-#: states of an award in the registry, so they are reported by ``credreg verify`` and the site, not here.
-AUTHENTICITY_POLICIES: tuple[Policy, ...] = (
+_SIGNATURE_POLICIES: tuple[Policy, ...] = (
     StructurePolicy(profile=True),
     *(ProofPolicy(suite) for suite in CRYPTOSUITES),
     UnsupportedProofPolicy(),
     KeyPolicy(),
+)
+
+#: What the check asks of every award: authenticity and registration, and a signature not dated after the
+#: check's clock (:class:`SignedAheadPolicy`). Expiry and revocation are legitimate states of an award in the
+#: registry, so they are reported by ``credreg verify`` and the site, not here.
+AUTHENTICITY_POLICIES: tuple[Policy, ...] = (
+    *_SIGNATURE_POLICIES,
     IssuerPolicy(),
     CredentialPolicy(),
+    SignedAheadPolicy(),
 )
 
 #: The same for the awards a pull request adds: they were signed now, so they carry their issuer's current
-#: profile and the current version of their credential's definition (see :mod:`generator.verify.records`).
+#: profile and the current version of their credential's definition (see :mod:`generator.verify.records`). Their
+#: signing time is the pull-request check's freshness rule (governance/new_awards.py, ``governance.fresh-signature``:
+#: neither backdated nor ahead of its clock), so :class:`SignedAheadPolicy` is not asked again: one problem, not two.
 NEW_AWARD_POLICIES: tuple[Policy, ...] = (
-    *AUTHENTICITY_POLICIES[:-2],
+    *_SIGNATURE_POLICIES,
     IssuerPolicy(current_only=True),
     CredentialPolicy(current_only=True),
 )
@@ -114,6 +125,7 @@ _CHECK_FIELD = {
     "key": ["proof"],
     "issuer": ["issuer"],
     "credential": ["credentialSubject", "achievement", "id"],
+    "validity": ["validFrom"],
 }
 
 
@@ -150,7 +162,8 @@ class AwardChecker:
     With a ``proof_cache`` (:class:`generator.verify.cache.VerificationCache`), an award's RDFC proof is
     looked up by the SHA-256 of its exact bytes and the key, and verified only when that statement is not
     recorded; the JCS proof is verified every time. ``new``: the awards a change adds (the PR check), which
-    must carry their credential's current definition.
+    must carry their credential's current definition. ``now``: the clock the awards are judged at (default: when
+    the checker is made), read once so that the full path and the fast path judge every award at one instant.
 
     Awards whose exact bytes the cache knows to be well-formed take a fast path (:meth:`_fast`) that applies
     the same rules, through the same functions, without the policy objects; any award it does not pass goes
@@ -165,8 +178,12 @@ class AwardChecker:
         proof_cache: ProofCache | None = None,
         new: bool = False,
         fast_path: bool = True,
+        now: dt.datetime | None = None,
     ) -> None:
         self.registry = registry
+        self.now = now or dt.datetime.now(dt.UTC)
+        # SignedAheadPolicy's bound, as the fast path compares it; a new award's time is the freshness rule's.
+        self._latest = None if new else signed_ahead_bound(self.now)
         policies = NEW_AWARD_POLICIES if new else AUTHENTICITY_POLICIES
         self.verifier = Verifier(registry, policies=policies, proof_cache=proof_cache, profile=True)
         self.fast_path = fast_path
@@ -287,7 +304,9 @@ class AwardChecker:
         (the cache's statement about the bytes; the validity window's coherence is one of them, so it costs
         nothing here), the key (:func:`key_problem`), the RDFC proof (the cache's statement), the JCS proof
         (verified, from the bytes), the issuer and the credential (the registry's records), the folder, the file
-        name and the status slot."""
+        name, the status slot, and the signing time (:class:`SignedAheadPolicy`, by
+        :func:`~generator.verify.policies.signed_ahead_bound`: the profile writes validFrom in the one form in
+        which a later time is a greater string)."""
         try:
             # Bytes of these kinds hold no integer beyond ±(2**53 − 1) (see generator.crypto.jcs).
             data = parse_known_json(raw, safe_integers=known != "other")
@@ -295,6 +314,9 @@ class AwardChecker:
             return None
         if type(data) is not dict:
             return None
+        latest = self._latest
+        if latest is not None and not (type(valid_from := data.get("validFrom")) is str and valid_from <= latest):
+            return None  # signed ahead of the clock: the full path says so, and the verdict is never cached
         proofs = data.get("proof")
         if type(proofs) is not list or len(proofs) != 2 or not all(type(p) is dict for p in proofs):
             return None
@@ -397,7 +419,7 @@ class AwardChecker:
             digest = hashlib.sha256(full).hexdigest()
         ctx = VerificationContext(
             document=data,
-            now=dt.datetime.now(dt.UTC),
+            now=self.now,
             keys=self._keys,
             registry=self.registry,
             award_hash=digest,
@@ -784,14 +806,18 @@ def check_awards(
     return index
 
 
-def check_revocations_and_lists(registry: Registry, index: AwardIndex, problems: ProblemList) -> int:
-    """Every revocation signed by its issuer and matching an award or an endorsement of that issuer; status lists
-    signed and consistent. The endorsements' status slots are counted first (:func:`index_endorsements`)."""
+def check_revocations_and_lists(
+    registry: Registry, index: AwardIndex, problems: ProblemList, *, now: dt.datetime | None = None
+) -> int:
+    """Every revocation signed by its issuer, not dated after ``now`` (default: the clock) and matching an award or
+    an endorsement of that issuer; status lists signed and consistent. The endorsements' status slots are counted
+    first (:func:`index_endorsements`)."""
+    now = now or dt.datetime.now(dt.UTC)
     index_endorsements(registry, index, problems)
     status = RegistryStatus(registry, Verifier(registry).keys)
     revoked_total = 0
     for issuer in sorted(registry.issuers):
-        revoked_slots = _check_revocations(registry, issuer, index, problems)
+        revoked_slots = _check_revocations(registry, issuer, index, problems, now)
         revoked_total += len(revoked_slots)
         _check_status_lists(registry, issuer, status, revoked_slots, index, problems)
     return revoked_total
@@ -838,7 +864,7 @@ def index_endorsements(registry: Registry, index: AwardIndex, problems: ProblemL
 
 
 def _check_revocations(
-    registry: Registry, issuer: str, index: AwardIndex, problems: ProblemList
+    registry: Registry, issuer: str, index: AwardIndex, problems: ProblemList, now: dt.datetime
 ) -> dict[tuple[int, int], int]:
     """Check the issuer's revocation log; returns the revoked (list, index) slots and their log lines."""
     log = layout.revocations_path(registry.root, issuer)
@@ -848,10 +874,10 @@ def _check_revocations(
     slots: dict[tuple[int, int], int] = {}
     for line, data in _revocation_lines(log, rel, problems):
         doc = Document(rel, data, Positions(at={(): (line, 1)}))
-        problem, entry = _judge_revocation(registry, issuer, keys, index, seen, doc)
+        problem, entry = _judge_revocation(registry, issuer, keys, index, seen, doc, now)
         if problem is not None:
             problems.append(problem)
-        elif entry is not None:
+        if entry is not None:  # a revocation refused only for its date still explains its bit: one problem
             seen[entry.award] = line
             slots[(entry.statusList, entry.statusListIndex)] = line
     return slots
@@ -933,8 +959,11 @@ def _judge_revocation(
     index: AwardIndex,
     seen: dict[str, int],
     doc: Document,
+    now: dt.datetime,
 ) -> tuple[Problem | None, RevocationEntry | None]:
-    """The first problem with one revocation entry, or the entry when it stands."""
+    """The first problem with one revocation entry, or the entry when it stands (with the problem, when it stands
+    but for a date ahead of ``now``: its proof is created at its ``revoked`` time, so it says it was signed at a
+    time still to come; the pull-request check refuses a new one as governance.fresh-signature)."""
     problem, entry = read_revocation(doc)
     if entry is None:
         return problem, None
@@ -956,7 +985,10 @@ def _judge_revocation(
     if (award[0], award[1]) != (entry.statusList, entry.statusListIndex):
         message = f"the {what}'s status slot is list {award[0]} index {award[1]}"
         return doc.problem(["statusListIndex"], message, code="revocation.slot-mismatch"), None
-    return None, entry
+    ahead = signed_ahead_reason(doc.data.get("revoked"), now)
+    return (
+        None if ahead is None else doc.problem(["revoked"], f"In force: {ahead}", code="revocation.validity")
+    ), entry
 
 
 def _revocation_lines(path: Path, rel: str, problems: ProblemList) -> Iterator[tuple[int, Any]]:

@@ -387,6 +387,8 @@ def _fast_path_corpus(signer: Signer) -> tuple[str, list[str]]:
     unsigned["credentialStatus"] = signer.award(email="slot@example.org").award["credentialStatus"]
     theirs.path.unlink()
     _write(signer, sign_document(unsigned, beta, beta_method, dt.datetime.fromisoformat(unsigned["validFrom"])))
+    # Genuine but signed ahead of the check's clock (its proofs created at its validFrom): refused on both paths.
+    signer.award(email="future@example.org", at=dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=1))
     misnamed = signer.award(email="misnamed@example.org")
     misnamed.path.rename(misnamed.path.with_name("misnamed.json"))
     duplicated = signer.award(email="duplicated@example.org")
@@ -450,6 +452,9 @@ def test_the_fast_path_gives_the_full_paths_outcomes(signer: Signer, monkeypatch
     assert new_runs[0] == new_runs[1]
     former = [o for o in new_runs[0] if "former profile" in " ".join(p.message for p in o.problems)]
     assert len(former) == 9, former  # the four single awards and five batch lines from before the rebrand
+    # A new award's signing time is the pull-request check's freshness rule (governance.fresh-signature): not
+    # refused twice.
+    assert not [p for o in new_runs[0] for p in o.problems if p.code == "award.validity"]
     full_calls.clear()
     uncached = outcomes(AwardChecker(registry))
     # Without a cache, the same, but for the forged award, whose RDFC proof the planted statement vouches for.
@@ -458,6 +463,8 @@ def test_the_fast_path_gives_the_full_paths_outcomes(signer: Signer, monkeypatch
     [(without, warm_forged)] = differ
     assert [p.code for p in without.problems] == ["award.proof:eddsa-rdfc-2022", "award.proof:eddsa-jcs-2022"]
     assert [p.code for p in warm_forged.problems] == ["award.proof:eddsa-jcs-2022"]
+    [future] = [o for o in runs[True][1] if any(p.code == "award.validity" for p in o.problems)]
+    assert [p.field for p in future.problems] == ["validFrom"]
     codes = sorted(p.code for o in uncached for p in o.problems)
     for expected in (
         "award.proof:eddsa-rdfc-2022",
@@ -624,3 +631,99 @@ def test_a_status_lists_free_digits_are_refused_in_a_lists_words(
     assert reading.bits is None
     assert reading.problem == f"the status list is not well-formed: {words}" or words in reading.problem
     assert "recipient" not in reading.problem
+
+
+@pytest.mark.parametrize("batch", [False, True])
+@pytest.mark.parametrize("ahead", [dt.timedelta(hours=2), dt.timedelta(days=365 * 7000)])
+def test_an_award_signed_in_the_future_is_refused_at_its_valid_from(
+    signer: Signer, ahead: dt.timedelta, batch: bool
+) -> None:
+    """An award is signed when it is issued, its proofs created at its validFrom: one dated beyond the clock skew
+    ahead of the check says it was signed at a time still to come. The pull-request check refused it
+    (governance.fresh-signature), but the full check (which gates the build, and runs on main after a push that
+    bypassed the pull request) took it. Refused at its validFrom (its line in a batch), cold and warm: the fast
+    path refuses it too, and the cache never records the verdict, which depends on the clock."""
+    signer.award()  # a genuine award beside it stays accepted
+    when = (dt.datetime.now(dt.UTC) + ahead).replace(microsecond=0)
+    recipients = [Recipient(f"later{i}@example.org") for i in range(3 if batch else 1)]
+    issued = issue_awards(signer.registry, "acme-academy/sql-basics", recipients, signer.key, batch=batch,
+                          valid_from=when)  # fmt: skip
+    rel = str(issued[0].path.relative_to(signer.root))
+    valid_from = issued[0].award["validFrom"]
+    assert valid_from == when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for _ in ("cold", "warm"):
+        found = problems(signer)
+        assert {p.code for p in found} == {"award.validity"}, [str(p) for p in found]
+        assert {(p.location.path, p.field) for p in found} == {(rel, "validFrom")}
+        if batch:  # each line of the batch, named
+            assert sorted(p.location.line for p in found) == [1, 2, 3]
+        else:  # the file, at validFrom's line
+            [problem] = found
+            assert issued[0].path.read_text().splitlines()[problem.location.line - 1].lstrip().startswith('"validFrom"')
+        assert {p.message for p in found} == {f"In force: not valid before {valid_from}"}
+
+
+@pytest.mark.parametrize("shift", [dt.timedelta(minutes=2), -dt.timedelta(days=30)])
+def test_an_award_within_the_clock_skew_or_expired_is_accepted(signer: Signer, shift: dt.timedelta) -> None:
+    """A few minutes ahead is a signer's clock; an expired award is a legitimate state of an award in the registry
+    (``credreg verify`` and the site say so): the full check takes both, cold and warm."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if shift > dt.timedelta(0):
+        signer.award(at=now + shift)
+    else:
+        signer.award(at=now + shift, until=now - dt.timedelta(days=1))
+    assert [str(p) for p in problems(signer)] == []
+    assert [str(p) for p in problems(signer)] == []
+
+
+def test_the_award_checker_judges_a_future_award_at_its_own_clock(signer: Signer) -> None:
+    """The checker reads the clock once (``now``, pinned here), for the full path and the fast path alike."""
+    issued = signer.award(at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    source = AwardSource(str(issued.path.relative_to(signer.root)), None, issued.path.read_text())
+    for fast in (False, True):
+        cache = VerificationCache.in_memory()
+        for now, refused in (
+            (dt.datetime(2029, 12, 31, 23, 54, 59, 999999, tzinfo=dt.UTC), True),
+            (dt.datetime(2029, 12, 31, 23, 55, tzinfo=dt.UTC), False),  # exactly the clock skew ahead
+            (dt.datetime(2029, 12, 31, 23, 55, 0, 1, tzinfo=dt.UTC), False),
+        ):
+            for _ in ("cold", "warm"):
+                checker = AwardChecker(signer.registry, proof_cache=cache, fast_path=fast, now=now)
+                assert [p.code for p in checker.check(source).problems] == (["award.validity"] if refused else [])
+
+
+def test_a_revocation_signed_in_the_future_is_refused_at_its_revoked_date(signer: Signer) -> None:
+    """A revocation is signed when it is made, its proof created at its ``revoked`` time: one dated ahead of the
+    check's clock (beyond the skew) says the award was revoked at a time still to come, a date the site shows. The
+    pull-request check refuses it (governance.fresh-signature); the full check took it when its list was signed
+    now. Refused at ``revoked``, as an award or an endorsement dated ahead is."""
+    issued = signer.award()
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).replace(microsecond=0)
+    revoke_award(signer.registry, issued.hash, "Issued in error", signer.key, now=later)
+    # Its list signed now, the bit set: only the revocation's date is ahead.
+    index = int(issued.award["credentialStatus"]["statusListIndex"])
+    path, data = revoked_list(signer.registry, "acme-academy", 1, index,
+                              signer.key, dt.datetime.now(dt.UTC).replace(microsecond=0))  # fmt: skip
+    path.write_bytes(data)
+    [problem] = problems(signer)  # one problem: the slot it revokes still explains the list's bit
+    assert problem.code == "revocation.validity"
+    assert (problem.location.path, problem.location.line, problem.field) == (
+        "registry/issuers/acme-academy/revocations.jsonl",
+        1,
+        "revoked",
+    )
+    revoked = later.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert problem.message == f"In force: not valid before {revoked}"
+
+
+def test_the_build_refuses_a_registry_holding_a_future_award_once(signer: Signer) -> None:
+    """``credreg build`` runs the full check and publishes nothing when it refuses: one error for the award."""
+    from generator.errors import ProblemsFound
+    from generator.publish.site import load_for_build
+
+    signer.award()  # its status list signed then (a list first signed ahead is refused too, at its own validFrom)
+    load_for_build(signer.root)  # accepted without the future award
+    signer.award(at=(dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(microsecond=0))
+    with pytest.raises(ProblemsFound) as refused:
+        load_for_build(signer.root)
+    assert [(p.code, p.field) for p in refused.value.problems] == [("award.validity", "validFrom")]
