@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from generator import layout
-from generator._internal.times import CLOCK_SKEW, parse_time
+from generator._internal.times import signed_ahead_reason
 from generator.endorsements import (
     FoundEndorsement,
     endorsement_status_problem,
@@ -239,8 +239,7 @@ def _signed_ahead(item: VerifiedEndorsement, now: dt.datetime) -> bool:
     validity = next((c for c in item.result.checks if c.id == "validity"), None)
     if validity is None or validity.status is not CheckStatus.FAILED:
         return False
-    start = parse_time(item.found.document.get("validFrom"))
-    return start is not None and start > now + CLOCK_SKEW
+    return signed_ahead_reason(item.found.document.get("validFrom"), now) is not None
 
 
 def _unreadable_status(registry: Registry, item: VerifiedEndorsement) -> bool:

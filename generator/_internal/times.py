@@ -36,6 +36,7 @@ __all__ = [
     "parse_date",
     "parse_time",
     "published_time_problem",
+    "signed_ahead_reason",
     "utc_day",
     "validity_window_problem",
 ]
@@ -179,3 +180,13 @@ def validity_window_problem(valid_from: Any, valid_until: Any, *, same_allowed: 
         return None
     relation = "the same instant as" if end == start else "before"
     return f"{valid_until} is {relation} validFrom {valid_from}: its validity period is empty"
+
+
+def signed_ahead_reason(value: Any, now: dt.datetime) -> str | None:
+    """Why a time a signature says it was made at (an award's or an endorsement's validFrom, a revocation's
+    ``revoked``: each proof is created then) lies after ``now`` beyond :data:`CLOCK_SKEW`: no key made it yet. The
+    full check's one rule and words for the three (verify/policies.py ``SignedAheadPolicy``, registry_check.py's
+    revocations, recognition.py's endorsements); ``None`` when it does not (or cannot be read: the structure or
+    schema rules say so)."""
+    start = parse_time(value)
+    return f"not valid before {value}" if start is not None and start > now + CLOCK_SKEW else None

@@ -28,7 +28,14 @@ from pydantic import ValidationError
 
 from generator import layout
 from generator._internal.text import lookalike_keys
-from generator._internal.times import CLOCK_SKEW, day, parse_time, utc_day, validity_window_problem
+from generator._internal.times import (
+    CLOCK_SKEW,
+    day,
+    parse_time,
+    signed_ahead_reason,
+    utc_day,
+    validity_window_problem,
+)
 from generator.awards import award_text_hash, iter_award_files, lenient_text_hash, read_award_file
 from generator.crypto.compactform import compact_form_problems, json_form_problems, size_problem
 from generator.crypto.dataintegrity import CRYPTOSUITES, JCS, RDFC, proofs_of, verify_proof
@@ -75,7 +82,6 @@ __all__ = [
     "proof_statement",
     "registered_reason",
     "signed_ahead_bound",
-    "signed_ahead_reason",
     "unregistered_issuer_reason",
 ]
 
@@ -687,14 +693,6 @@ class SignedAheadPolicy:
             return _not_checked("validity", label, "it has no readable start date (validFrom)", applicable=True)
         reason = signed_ahead_reason(value, ctx.now)
         return _check("validity", label, False, reason) if reason else _check("validity", label, True, f"from {value}")
-
-
-def signed_ahead_reason(value: Any, now: dt.datetime) -> str | None:
-    """Why a time a signature is created at (an award's validFrom, a revocation's ``revoked``) is ahead of ``now``
-    beyond the clock skew, in the words said of an endorsement dated ahead; ``None`` when it is not (or cannot be
-    read: the structure or schema rules say so)."""
-    start = parse_time(value)
-    return f"not valid before {value}" if start is not None and start > now + CLOCK_SKEW else None
 
 
 def signed_ahead_bound(now: dt.datetime) -> str:

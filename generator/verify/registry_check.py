@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from generator import layout
 from generator._internal.progress import Progress
 from generator._internal.source import Document, Positions, SourceError, parse_known_json
-from generator._internal.times import epoch_micros, parse_time
+from generator._internal.times import epoch_micros, parse_time, signed_ahead_reason
 from generator.awards import (
     AwardSource,
     award_hash,
@@ -66,7 +66,6 @@ from generator.verify.policies import (
     key_problem,
     proof_statement,
     signed_ahead_bound,
-    signed_ahead_reason,
 )
 from generator.verify.results import CheckStatus
 from generator.verify.status import ENDLESS, RegistryStatus, list_problem_field
