@@ -13,6 +13,7 @@ __all__ = [
     "UNSEEN",
     "drop_ignored",
     "first_unseen",
+    "holds_mark",
     "lookalike_key",
     "lookalike_keys",
     "lookalike_note",
@@ -170,6 +171,12 @@ _NON_ASCII_RUN = re.compile(f"[^\\x00-\\x7f]{{{MAX_MARKS + 1},}}")
 #: the joiners real text needs, tag characters), which extend the letter's cluster, so the nonspacing marks after
 #: them are drawn on the same letter. A tower interleaved with them is still one tower.
 _CONTINUES = frozenset({"Mc", "Cf"})
+
+
+def holds_mark(text: str) -> bool:
+    """Whether ``text`` holds a combining mark (nonspacing or enclosing). ASCII holds none: the common case costs
+    one C-level scan, not a look-up per character."""
+    return not text.isascii() and any(unicodedata.category(c) in ("Mn", "Me") for c in text)
 
 
 def mark_tower(text: str) -> int | None:

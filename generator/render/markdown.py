@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from generator._internal.text import drop_ignored, first_unseen, mark_tower
+from generator._internal.text import drop_ignored, first_unseen, holds_mark, mark_tower
 
 __all__ = ["render_markdown", "sanitize_html"]
 
@@ -50,10 +50,6 @@ def _refused(text: str) -> bool:
     return first_unseen(text) is not None or mark_tower(text) is not None
 
 
-def _marks(text: str) -> bool:
-    return any(unicodedata.category(c) in ("Mn", "Me") for c in text)
-
-
 def _keep_references_written(state: StateCore) -> None:
     """A character reference to what the models refuse is shown as written (as CommonMark shows an unknown one):
     one to an unseen character always, ones to combining marks when the paragraph's text would carry a tower
@@ -71,7 +67,7 @@ def _keep_references_written(state: StateCore) -> None:
         words = "".join(c.content for c in shown if c.type in ("text", "text_special"))
         if references and mark_tower(words) is not None:
             for ref in references:
-                if _marks(ref.content):
+                if holds_mark(ref.content):
                     ref.content = ref.markup
 
 
