@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import stat
 import tempfile
 import time
@@ -23,6 +22,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from generator._internal.plainjson import orjson_writes_as_json
+from generator._internal.signals import held_off
 from generator._internal.text import terminal_safe
 from generator.errors import UsageError
 
@@ -184,7 +184,9 @@ def claim_folder(parent: Path, prefix: str, held: list[Claimed], *, mode: int = 
     ``parent`` is locked, as :func:`clear_abandoned` looks only then: it never sees the folder in the instant
     between its making and its lock."""
     parent.mkdir(parents=True, exist_ok=True)
-    with folder_lock(parent):
+    # Signals held off from the making to the handing over (the lock is waited for before): one arriving between
+    # the two (a SIGTERM sent as the folder appears) left it behind, neither the caller's nor cleaned here.
+    with folder_lock(parent), held_off():
         while True:
             path = parent / claim_name(prefix)
             try:
@@ -200,10 +202,9 @@ def claim_folder(parent: Path, prefix: str, held: list[Claimed], *, mode: int = 
             claimed = Claimed(path, fd)
             held.append(claimed)
         except BaseException:
-            if not held or held[-1].path != path:  # not the caller's to clean up yet: ours
-                if fd is not None:
-                    os.close(fd)
-                shutil.rmtree(path, ignore_errors=True)
+            if fd is not None:
+                os.close(fd)
+            shutil.rmtree(path, ignore_errors=True)
             raise
     return claimed
 
@@ -569,21 +570,12 @@ def _take_back(fd: int, start: int, data: bytes) -> None:
     judged by the file, not by a count: a signal's handler raising as ``os.write`` returned left bytes no count
     held. Not when it is anything else (a writer that takes no lock appended meanwhile: taking it back would
     remove theirs too). Signals are held off meanwhile, so a second Ctrl-C cannot stop it halfway."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_OFF)
-    try:
+    with held_off(), contextlib.suppress(OSError):  # the write's own error is the one to tell
         size = os.fstat(fd).st_size
         if start < size <= start + len(data) and os.pread(fd, size - start, start) == data[: size - start]:
             os.ftruncate(fd, start)
             with contextlib.suppress(OSError):
                 os.fsync(fd)
-    except OSError:
-        pass  # the write's own error is the one to tell
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-
-#: What a user sends to stop a run: held off while a cut-short append is taken back.
-_HELD_OFF = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -11,6 +11,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext
 from typing import Any, Generic, TypeVar
 
+from generator._internal.signals import release_in_child
+
 __all__ = ["Background", "default_jobs", "fork_context"]
 
 T = TypeVar("T")
@@ -82,6 +84,7 @@ class Background(Generic[T]):
 
 
 def _background_child(conn: Connection, fn: Callable[..., Any], args: Any, kwargs: Any) -> None:
+    release_in_child()  # started while the parent held signals off (publish/site.py), which a fork inherits
     try:
         message: tuple[str, Any] = ("ok", fn(*args, **kwargs))
     except BaseException as exc:  # every failure goes to the parent, which raises it

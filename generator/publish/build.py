@@ -273,6 +273,7 @@ def build_site(
         data_out = None
     claimed: list[Claimed] = []
     data_stage = None
+    plugin = None
     try:
         stage = claim_folder(out.parent, f".{out.name}.building-", claimed)
         if data_out is not None:
@@ -322,6 +323,13 @@ def build_site(
             _replace((data_stage, data_out), (stage, out))  # one lock: another build's never come between
         else:
             _replace((stage, out))
+    except BaseException:
+        # mkdocs tells plugins of an Exception only: interrupted (Ctrl-C, SIGTERM), the search indexer and the
+        # verification data's writer would go on writing into the staging folders while they are deleted below,
+        # and Pagefind, a process of its own, would make one again after this process ended.
+        if plugin is not None:
+            plugin.cancel_started()  # type: ignore[attr-defined]
+        raise
     finally:
         for folder in claimed:  # whatever was not swapped in: the staging folders, or what is left of them
             if folder.path not in (out, data_out):

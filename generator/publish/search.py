@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from generator._internal.files import scratch_folder, write_staged
+from generator._internal.signals import HELD_OFF, held_off
 from generator.errors import CredregError
 from generator.render.html import esc
 from generator.render.search import SearchRecord
@@ -37,27 +38,53 @@ def stand_in_page(record: SearchRecord) -> str:
     )
 
 
+#: Run as ``python -c`` in place of ``python -m pagefind``: the indexer starts while signals are held off
+#: (:func:`~generator._internal.signals.held_off`), and a process inherits that, so it takes them again first.
+_PAGEFIND = (
+    "import runpy, signal; "
+    f"signal.pthread_sigmask(signal.SIG_UNBLOCK, {sorted(int(s) for s in HELD_OFF)}); "
+    "runpy.run_module('pagefind', run_name='__main__', alter_sys=True)"
+)
+
+
 class SearchIndexer:
-    def __init__(self, records: list[SearchRecord], site_dir: Path) -> None:
-        # In memory where possible: thousands of small files, read once by Pagefind, then deleted.
-        self.source = scratch_folder("credreg-search-")
+    """Pagefind, run over stand-in pages into ``<site_dir>/pagefind``: :meth:`start` it, then :meth:`finish` or
+    :meth:`cancel` it. Each thing it makes (the stand-in pages' folder, the process) is recorded as it is made, an
+    interruption's included, so that :meth:`cancel` always finds it: an indexer no one knew of wrote on into the
+    site's staging folder after the build was interrupted, and made it again once it had been deleted."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.source: Path | None = None
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self, records: list[SearchRecord]) -> None:
+        with held_off():
+            # In memory where possible: thousands of small files, read once by Pagefind, then deleted.
+            self.source = scratch_folder("credreg-search-")
         for record in records:
             write_staged(self.source / record.url.strip("/") / "index.html", stand_in_page(record).encode())
         # -P: the current folder (the repository, in CI) is not searched first: a pagefind.py there would run.
-        command = [sys.executable, "-P", "-m", "pagefind", "--site", str(self.source)]
-        command += ["--output-path", str(site_dir / "pagefind"), "--force-language", "en", "--silent"]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        command = [sys.executable, "-P", "-c", _PAGEFIND, "--site", str(self.source)]
+        command += ["--output-path", str(self.site_dir / "pagefind"), "--force-language", "en", "--silent"]
+        with held_off():
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def cancel(self) -> None:
-        self.process.kill()
-        self.process.communicate()
-        shutil.rmtree(self.source, ignore_errors=True)
+        """Stop the indexer: it writes nothing more once this returns."""
+        if self.process is not None and self.process.returncode is None:  # not waited for already
+            self.process.kill()
+            self.process.communicate()
+        if self.source is not None:
+            shutil.rmtree(self.source, ignore_errors=True)
 
     def finish(self) -> None:
         """Wait for the index; raise if Pagefind failed."""
+        assert self.process is not None, "finish() before start()"
         try:
             output, _ = self.process.communicate()
         finally:
-            shutil.rmtree(self.source, ignore_errors=True)
+            if self.source is not None:
+                shutil.rmtree(self.source, ignore_errors=True)
         if self.process.returncode != 0:
             raise CredregError("the search index could not be built", [output.strip()])

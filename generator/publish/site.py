@@ -22,6 +22,7 @@ from generator import layout
 from generator._internal.files import read_inside, regular_files, write_json_staged, write_staged
 from generator._internal.images import MAX_IMAGE_BYTES, published_image
 from generator._internal.jobs import Background
+from generator._internal.signals import held_off
 from generator.check import accepted_check
 from generator.errors import Location, Problem, ProblemsFound
 from generator.publish.did import did_document, serves_did
@@ -55,12 +56,6 @@ class PreparedSite:
             self.data.result()
         finally:
             self.search.finish()
-
-    def cancel(self) -> None:
-        """Stop writing: nothing more is written into the site once this returns."""
-        self.data.cancel()
-        if self.search.process.returncode is None:  # not finished already
-            self.search.cancel()
 
 
 def load_for_build(root: Path) -> tuple[Registry, AwardIndex]:
@@ -163,21 +158,28 @@ def prepare_site(
     data_out: Path | None = None,
     log_records: Mapping[str, Mapping[str, Any]] | None = None,
     checked: AwardIndex | None = None,
+    started: list[Background[None] | SearchIndexer] | None = None,
 ) -> PreparedSite:
     """Write every data file into ``out`` (the bulk of the verification data into ``data_out`` when the registry
     publishes it elsewhere) and return the model and the pages to lay out (``demo_statements``: sign the "who
     defines what" statements with a throwaway key when the registry declares none; ``log_records``: the awards'
     public-log records, for their verification shard entries; ``checked``: the index of the check that accepted
-    the registry, which the page counts come from)."""
+    the registry, which the page counts come from). ``started``: each writer that runs on in the background (the
+    verification data's, the search indexer) is added to it as it starts, for the caller to cancel when interrupted
+    before this returns (mkdocs tells plugins of an Exception only, not of Ctrl-C or SIGTERM)."""
     now = now or dt.datetime.now(dt.UTC)
-    data = Background(_write_verification_data, registry, out, now=now, data_out=data_out, log_records=log_records)
-    search: SearchIndexer | None = None
+    started = [] if started is None else started
+    with held_off():  # known to the caller as soon as it runs, an interruption's included
+        data = Background(_write_verification_data, registry, out, now=now, data_out=data_out, log_records=log_records)
+        started.append(data)
+    search = SearchIndexer(out)
+    started.append(search)
     try:
         stats, revocations = award_stats(registry, now=now, checked=checked)
         model = SiteModel.build(registry, stats, revocations, now)
         # The search index first (it needs only the model): Pagefind then runs while everything else is written,
         # instead of keeping the build waiting at its end.
-        search = SearchIndexer(search_records(model), out)
+        search.start(search_records(model))
         _issuer_files(registry, out)
         _endorsement_files(registry, out)
         model.statements = _registry_statements(registry, out, now, demo=demo_statements)
@@ -186,8 +188,7 @@ def prepare_site(
         pages = site_pages(model, verify_fragment)
     except BaseException:
         data.cancel()
-        if search is not None:
-            search.cancel()
+        search.cancel()
         raise
     return PreparedSite(model, pages, search, data)
 

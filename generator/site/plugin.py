@@ -27,7 +27,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from generator import layout
+from generator._internal.jobs import Background
 from generator.guide import expand_markers
+from generator.publish.search import SearchIndexer
 from generator.publish.site import PreparedSite, load_for_build, prepare_site
 from generator.registry import Registry
 from generator.render.page import PageSpec
@@ -124,6 +126,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         self.checked: AwardIndex | None = None
         """The accepting check's index of the awards (set with :attr:`registry`): the page counts come from it."""
         self.prepared: PreparedSite | None = None
+        self.started: list[Background[None] | SearchIndexer] = []
+        """The background writers of the build (see :meth:`cancel_started`)."""
         self.files: Files | None = None
         self.frames: dict[str, Frame] = {}
         """By the frame page's source path."""
@@ -152,8 +156,14 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             shutil.rmtree(self.served_data, ignore_errors=True)
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.prepared is not None:
-            self.prepared.cancel()  # never leave the indexer or the data writer writing into a folder being deleted
+        self.cancel_started()
+
+    def cancel_started(self) -> None:
+        """Stop the build's background writers (the verification data's, the search indexer): never leave one
+        writing into a folder being deleted. For an interruption too, which mkdocs tells no plugin of."""
+        for job in self.started:
+            job.cancel()  # a finished one's: nothing to do
+        self.started.clear()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         registry = self._registry(config)
@@ -186,6 +196,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         registry = self._registry(config)
+        self.cancel_started()  # `mkdocs serve`'s previous build's, finished
         # The site directory was just cleaned: data files go in now, pages are written after.
         self.prepared = prepare_site(
             registry,
@@ -196,6 +207,7 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
             data_out=self.data_out,
             log_records=self.log_records,
             checked=self.checked,
+            started=self.started,
         )
         for path in sorted(ASSETS_DIR.rglob("*")):
             if path.is_file() and not path.name.startswith("."):

@@ -551,10 +551,31 @@ def test_a_governance_url_read_otherwise_than_written_is_refused(
     assert not out.exists()
 
 
-def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(signer: Signer, tmp_path: Path) -> None:
+def _processes_naming(text: str) -> list[str]:
+    """The command lines of the live processes that name ``text`` (a folder) in their arguments."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                argv = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            except OSError:  # ended meanwhile
+                continue
+            if any(text in arg for arg in argv):
+                found.append(" ".join(argv))
+    return found
+
+
+@pytest.mark.parametrize("moment", ["claimed", "indexing"])
+def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(
+    signer: Signer, tmp_path: Path, moment: str
+) -> None:
     """`kill` (SIGTERM, what a CI runner or a service manager sends) while the site is being built: the previous
     site stays whole and no staging folder is left beside it (SIGTERM ended the process with no clean-up, which
-    left a `.site.building-…` folder at every cancelled build); the exit status says it was terminated."""
+    left a `.site.building-…` folder at every cancelled build); the exit status says it was terminated.
+
+    ``claimed``: as the staging folder appears (a signal between its making and its claim left it behind).
+    ``indexing``: while Pagefind writes the search index into it (mkdocs tells plugins of an Exception only, so the
+    indexer ran on and made the folder again after the build had ended)."""
     import os
     import signal
     import time
@@ -566,16 +587,24 @@ def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(signe
         [sys.executable, "-m", "generator", "--root", str(signer.root), "build", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    stage_prefix = str(tmp_path / ".site.building-")
+
+    def reached() -> bool:
+        if moment == "claimed":
+            return any(p.name.startswith(".site.building-") for p in tmp_path.iterdir())
+        return any("pagefind" in argv for argv in _processes_naming(stage_prefix))
+
     deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".site.building-") for p in tmp_path.iterdir()):
+    while not reached():
         assert proc.poll() is None, "the build ended before it was terminated"
         assert time.monotonic() < deadline
-        time.sleep(0.01)
+        time.sleep(0.002)
     os.kill(proc.pid, signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM, stderr
     assert "Traceback" not in stderr, stderr
     assert "credreg: terminated" in stderr
+    assert _processes_naming(str(tmp_path)) == []  # nothing it started writes on
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 

@@ -1,0 +1,92 @@
+"""Signals held off while a step must not be cut in two, and taken again by the processes started meanwhile."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator._internal.jobs import Background
+from generator._internal.signals import HELD_OFF, held_off
+from generator.publish.search import SearchIndexer
+from generator.render.search import SearchRecord
+
+
+class _Stopped(Exception):
+    pass
+
+
+@pytest.fixture
+def raising_on_term() -> Iterator[None]:
+    def on_term(_signum: int, _frame: object) -> None:
+        raise _Stopped
+
+    before = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _blocked() -> set[int]:
+    """The signals this process holds off, as the kernel reports them."""
+    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith("SigBlk:"))
+    mask = int(line.split()[1], 16)
+    return {n for n in range(1, 65) if mask >> (n - 1) & 1}
+
+
+@pytest.mark.usefixtures("raising_on_term")
+def test_a_signal_arriving_while_held_off_is_raised_after_the_step() -> None:
+    steps: list[str] = []
+
+    def step() -> None:
+        with held_off():
+            os.kill(os.getpid(), signal.SIGTERM)
+            steps.append("made")  # not cut off: the handler has not run yet
+            steps.append("recorded")
+        steps.append("after")
+
+    with pytest.raises(_Stopped):
+        step()
+    assert steps == ["made", "recorded"]
+    assert not _blocked() & HELD_OFF
+
+
+def test_a_background_job_started_while_held_off_takes_signals_again() -> None:
+    with held_off():
+        job = Background(_blocked)
+    assert not _blocked() & HELD_OFF  # the parent takes them again too
+    assert not job.result() & HELD_OFF
+
+
+def test_the_search_indexer_started_while_held_off_stops_on_sigterm(tmp_path: Path) -> None:
+    """Pagefind starts while signals are held off, which it inherits: without taking them again, a SIGTERM sent
+    to it (by a user, or a service manager stopping everything) waited until it had written the whole index."""
+    record = SearchRecord("/c/one/", "words", {"title": "One"}, {}, {})
+    indexer = SearchIndexer(tmp_path / "site")
+    indexer.start([record])
+    assert indexer.process is not None
+    os.kill(indexer.process.pid, signal.SIGTERM)  # at once: while it starts, with signals still held off
+    indexer.process.communicate(timeout=60)
+    assert indexer.process.returncode == -signal.SIGTERM
+    indexer.cancel()
+    assert indexer.source is not None
+    assert not indexer.source.exists()
+
+
+def test_the_search_indexer_may_be_cancelled_twice_and_after_it_finished(tmp_path: Path) -> None:
+    """A build's clean-up cancels every writer it started, whichever already ended (finished, or cancelled by an
+    inner clean-up): a second cancel raised ValueError from the closed pipe, which hid the interruption."""
+    indexer = SearchIndexer(tmp_path / "site")
+    indexer.cancel()  # not started: nothing to stop
+    indexer.start([SearchRecord("/c/one/", "words", {"title": "One"}, {}, {})])
+    indexer.cancel()
+    indexer.cancel()
+    finished = SearchIndexer(tmp_path / "other")
+    finished.start([SearchRecord("/c/one/", "words", {"title": "One"}, {}, {})])
+    finished.finish()
+    finished.cancel()
+    assert (tmp_path / "other" / "pagefind" / "pagefind.js").is_file()
