@@ -43,6 +43,7 @@ from generator.awarding.status import create_list, list_bytes, read_signed_list,
 from generator.awards import award_hash, award_hash_or_none, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import ProblemList, UsageError
+from generator.models._base import no_refused_reference
 from generator.models.award import error_text
 from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind, EndorsementSubject
 from generator.openbadges import timestamp
@@ -77,6 +78,7 @@ __all__ = [
     "ENDORSEMENT_TYPES",
     "EndorsementRevocation",
     "FoundEndorsement",
+    "comment_reference_problem",
     "covered_changes",
     "endorse",
     "endorsement_list_bits",
@@ -471,6 +473,8 @@ def endorse(
             raise UsageError(f"{option} {bad}; write it as plain text")
         if (bad := mark_tower_problem(text)) is not None:
             raise UsageError(f"{option}: {bad}")
+    if (bad := comment_reference_problem(comment.strip())) is not None:
+        raise UsageError(f"--comment: {bad}", ["nothing was signed"])
     issued = valid_from or now or dt.datetime.now(dt.UTC)
     # The profile's rule, on the times as written (to the second), before anything is signed.
     window = validity_window_problem(timestamp(issued), timestamp(valid_until)) if valid_until is not None else None
@@ -655,6 +659,25 @@ def _profile(document: Any) -> Endorsement | _ProfileProblem:
         # A pattern's own words would quote the whole UNSEEN class: say which character (as the page does).
         unseen = unseen_problem(text) if first["type"] == "string_pattern_mismatch" and isinstance(text, str) else None
         return _ProfileProblem(error_text(first, unseen), [p for p in first["loc"] if isinstance(p, (str, int))])
+
+
+def comment_reference_problem(comment: str) -> str | None:
+    """Why the registry does not publish ``comment`` as an endorsement's ``endorsementComment`` (``None``: it does):
+    a character reference or percent-encoded run in it decodes to an invisible or control character, or a letter
+    carries a tower of combining marks once a Markdown reader decodes its references and drops its markup: the rule
+    of the registry's Markdown fields (:func:`~generator.models._base.no_refused_reference`). Open Badges 3.0 types
+    the comment as Markdown, so a wallet renders it so, as it does an award's description.
+
+    Not in the profile (``credreg verify``, and the page's ``profileProblem`` that copies it): both show the comment
+    as text, never decoded (the page writes it into a ``<bdi>`` as text), and the page checks only endorsements the
+    registry published, which the check held to this rule; so the browser needs no Markdown parser and no HTML
+    entity table to hold it. ``credreg endorse`` refuses such a comment before signing, the check (full and pull
+    request: :func:`generator.recognition.endorsement_file_problems`) a file that carries one."""
+    try:
+        no_refused_reference(comment)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def profile_problem(document: Any) -> str | None:
