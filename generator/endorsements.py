@@ -61,6 +61,8 @@ from generator.verify.policies import revoked_reason
 from generator.verify.results import BY_ENDORSER, ENDORSEMENT, NOT_OURS, Check, CheckStatus, VerificationResult
 from generator.verify.status import (
     EndorserKeys,
+    ListProblem,
+    ListReading,
     logged_lines,
     owner_problem,
     read_list_file,
@@ -594,27 +596,40 @@ def _list_problem(
     registry: Registry, url: str, endorser: str, now: dt.datetime | None = None
 ) -> tuple[bytes | None, str]:
     """The verified bitstring of ``endorser``'s status list at ``url``, in force at ``now`` (default: the clock),
-    or ``None`` and why not: read by the rule every reader of a list applies (status.py :func:`owner_problem`,
-    :func:`signature_problem`: a key of the endorser, in force when it signed, so a list signed after its key was
-    retired or revoked takes no revocation back; :func:`readable_list`: well-formed and in force)."""
+    or ``None`` and why not (:func:`_list_reading`)."""
+    return _list_reading(registry, url, endorser).at(now)
+
+
+def _list_reading(registry: Registry, url: str, endorser: str) -> ListReading:
+    """``endorser``'s status list at ``url``, read by the rule every reader of a list applies (status.py
+    :func:`owner_problem`, :func:`signature_problem`: a key of the endorser, in force when it signed, so a list
+    signed after its key was retired or revoked takes no revocation back; :func:`readable_list`: well-formed, and
+    in force at the time it is read at)."""
     located = _list_path(registry, url)
     if located is None:
-        return None, f"status list {url} is not one of this registry's lists (credreg never fetches)"
+        return ListReading(None, f"status list {url} is not one of this registry's lists (credreg never fetches)")
     path = located[2]
     rel = layout.relpath(registry.root, path)
     if not path.is_file():  # as an award's list is said to be (status.py), and the page says it (listBits)
-        return None, f"status list {rel} is missing"
+        return ListReading(None, f"status list {rel} is missing")
     try:
         doc = read_list_file(path, rel).data
     except SourceError as exc:
-        return None, f"status list {rel} is unreadable: {exc.problems[0].message}"
+        return ListReading(None, f"status list {rel} is unreadable: {exc.problems[0].message}")
     did = registry.endorser_did(endorser)
     problem = owner_problem(doc, url, did, whose="this endorser") or signature_problem(
         doc, did, EndorserKeys(registry, endorser)
     )
     if problem:
-        return None, problem
-    return readable_list(doc).at(now)
+        return ListReading(None, problem)
+    return readable_list(doc)
+
+
+def _file_reading(registry: Registry, endorser: str, path: Path) -> ListReading:
+    number = parse_list_number(path.stem)
+    if number is None:
+        return ListReading(None, "a status list is named <number>.json")
+    return _list_reading(registry, endorsement_list_url(registry, endorser, number), endorser)
 
 
 def endorsement_list_bits(
@@ -622,17 +637,14 @@ def endorsement_list_bits(
 ) -> tuple[bytes | None, str]:
     """The verified bitstring of an endorser's status list file, or ``None`` and why it is not a list signed by
     that endorser, in force at ``now``."""
-    number = parse_list_number(path.stem)
-    if number is None:
-        return None, "a status list is named <number>.json"
-    url = endorsement_list_url(registry, endorser, number)
-    return _list_problem(registry, url, endorser, now)
+    return _file_reading(registry, endorser, path).at(now)
 
 
-def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
-    """Why an endorser's status list file is not a list signed by that endorser (``None`` when it is)."""
-    bits, why = endorsement_list_bits(registry, endorser, path)
-    return why if bits is None else None
+def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> ListProblem | None:
+    """Why an endorser's status list file is not a list signed by that endorser, in force now, and the field of the
+    list that says so (``None`` when it is)."""
+    read = _file_reading(registry, endorser, path).read(None)
+    return read if isinstance(read, ListProblem) else None
 
 
 def _public(record: KeyRecord) -> bytes:

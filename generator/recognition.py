@@ -30,7 +30,7 @@ from generator.models import QualityAssurance, QualityAssuranceKind
 from generator.registry import Registry
 from generator.statuslist import list_file_number
 from generator.verify.results import CheckStatus, Verdict, VerificationResult
-from generator.verify.status import ENDLESS, list_end, list_problem_field
+from generator.verify.status import ENDLESS, list_end
 
 __all__ = [
     "ClaimStatus",
@@ -286,7 +286,7 @@ def endorser_list_problems(registry: Registry, problems: ProblemList) -> None:
             problem = endorsement_status_problem(registry, endorser, path)
             rel = layout.relpath(registry.root, path)
             if problem is not None:
-                problems.add(rel, problem, field=list_problem_field(problem), code="status-list.invalid")
+                problems.add(rel, problem.message, field=problem.field, code="status-list.invalid")
             elif list_end(path, rel) is not None:  # read today, its revocations lapse when it ends
                 problems.add(rel, ENDLESS, field="validUntil", code="status-list.valid-until")
 
