@@ -43,6 +43,7 @@ from generator.awarding.status import create_list, list_bytes, read_signed_list,
 from generator.awards import award_hash, award_hash_or_none, render_award, write_award_file
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import ProblemList, UsageError
+from generator.models._base import no_refused_reference
 from generator.models.award import error_text
 from generator.models.endorsement import ENDORSEMENT_CONTEXT, Endorsement, EndorsementKind, EndorsementSubject
 from generator.openbadges import timestamp
@@ -60,6 +61,8 @@ from generator.verify.policies import revoked_reason
 from generator.verify.results import BY_ENDORSER, ENDORSEMENT, NOT_OURS, Check, CheckStatus, VerificationResult
 from generator.verify.status import (
     EndorserKeys,
+    ListProblem,
+    ListReading,
     logged_lines,
     owner_problem,
     read_list_file,
@@ -77,6 +80,7 @@ __all__ = [
     "ENDORSEMENT_TYPES",
     "EndorsementRevocation",
     "FoundEndorsement",
+    "comment_reference_problem",
     "covered_changes",
     "endorse",
     "endorsement_list_bits",
@@ -471,6 +475,8 @@ def endorse(
             raise UsageError(f"{option} {bad}; write it as plain text")
         if (bad := mark_tower_problem(text)) is not None:
             raise UsageError(f"{option}: {bad}")
+    if (bad := comment_reference_problem(comment.strip())) is not None:
+        raise UsageError(f"--comment: {bad}", ["nothing was signed"])
     issued = valid_from or now or dt.datetime.now(dt.UTC)
     # The profile's rule, on the times as written (to the second), before anything is signed.
     window = validity_window_problem(timestamp(issued), timestamp(valid_until)) if valid_until is not None else None
@@ -590,27 +596,40 @@ def _list_problem(
     registry: Registry, url: str, endorser: str, now: dt.datetime | None = None
 ) -> tuple[bytes | None, str]:
     """The verified bitstring of ``endorser``'s status list at ``url``, in force at ``now`` (default: the clock),
-    or ``None`` and why not: read by the rule every reader of a list applies (status.py :func:`owner_problem`,
-    :func:`signature_problem`: a key of the endorser, in force when it signed, so a list signed after its key was
-    retired or revoked takes no revocation back; :func:`readable_list`: well-formed and in force)."""
+    or ``None`` and why not (:func:`_list_reading`)."""
+    return _list_reading(registry, url, endorser).at(now)
+
+
+def _list_reading(registry: Registry, url: str, endorser: str) -> ListReading:
+    """``endorser``'s status list at ``url``, read by the rule every reader of a list applies (status.py
+    :func:`owner_problem`, :func:`signature_problem`: a key of the endorser, in force when it signed, so a list
+    signed after its key was retired or revoked takes no revocation back; :func:`readable_list`: well-formed, and
+    in force at the time it is read at)."""
     located = _list_path(registry, url)
     if located is None:
-        return None, f"status list {url} is not one of this registry's lists (credreg never fetches)"
+        return ListReading(None, f"status list {url} is not one of this registry's lists (credreg never fetches)")
     path = located[2]
     rel = layout.relpath(registry.root, path)
     if not path.is_file():  # as an award's list is said to be (status.py), and the page says it (listBits)
-        return None, f"status list {rel} is missing"
+        return ListReading(None, f"status list {rel} is missing")
     try:
         doc = read_list_file(path, rel).data
     except SourceError as exc:
-        return None, f"status list {rel} is unreadable: {exc.problems[0].message}"
+        return ListReading(None, f"status list {rel} is unreadable: {exc.problems[0].message}")
     did = registry.endorser_did(endorser)
     problem = owner_problem(doc, url, did, whose="this endorser") or signature_problem(
         doc, did, EndorserKeys(registry, endorser)
     )
     if problem:
-        return None, problem
-    return readable_list(doc).at(now)
+        return ListReading(None, problem)
+    return readable_list(doc)
+
+
+def _file_reading(registry: Registry, endorser: str, path: Path) -> ListReading:
+    number = parse_list_number(path.stem)
+    if number is None:
+        return ListReading(None, "a status list is named <number>.json")
+    return _list_reading(registry, endorsement_list_url(registry, endorser, number), endorser)
 
 
 def endorsement_list_bits(
@@ -618,17 +637,14 @@ def endorsement_list_bits(
 ) -> tuple[bytes | None, str]:
     """The verified bitstring of an endorser's status list file, or ``None`` and why it is not a list signed by
     that endorser, in force at ``now``."""
-    number = parse_list_number(path.stem)
-    if number is None:
-        return None, "a status list is named <number>.json"
-    url = endorsement_list_url(registry, endorser, number)
-    return _list_problem(registry, url, endorser, now)
+    return _file_reading(registry, endorser, path).at(now)
 
 
-def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> str | None:
-    """Why an endorser's status list file is not a list signed by that endorser (``None`` when it is)."""
-    bits, why = endorsement_list_bits(registry, endorser, path)
-    return why if bits is None else None
+def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> ListProblem | None:
+    """Why an endorser's status list file is not a list signed by that endorser, in force now, and the field of the
+    list that says so (``None`` when it is)."""
+    read = _file_reading(registry, endorser, path).read(None)
+    return read if isinstance(read, ListProblem) else None
 
 
 def _public(record: KeyRecord) -> bytes:
@@ -655,6 +671,25 @@ def _profile(document: Any) -> Endorsement | _ProfileProblem:
         # A pattern's own words would quote the whole UNSEEN class: say which character (as the page does).
         unseen = unseen_problem(text) if first["type"] == "string_pattern_mismatch" and isinstance(text, str) else None
         return _ProfileProblem(error_text(first, unseen), [p for p in first["loc"] if isinstance(p, (str, int))])
+
+
+def comment_reference_problem(comment: str) -> str | None:
+    """Why the registry does not publish ``comment`` as an endorsement's ``endorsementComment`` (``None``: it does):
+    a character reference or percent-encoded run in it decodes to an invisible or control character, or a letter
+    carries a tower of combining marks once a Markdown reader decodes its references and drops its markup: the rule
+    of the registry's Markdown fields (:func:`~generator.models._base.no_refused_reference`). Open Badges 3.0 types
+    the comment as Markdown, so a wallet renders it so, as it does an award's description.
+
+    Not in the profile (``credreg verify``, and the page's ``profileProblem`` that copies it): both show the comment
+    as text, never decoded (the page writes it into a ``<bdi>`` as text), and the page checks only endorsements the
+    registry published, which the check held to this rule; so the browser needs no Markdown parser and no HTML
+    entity table to hold it. ``credreg endorse`` refuses such a comment before signing, the check (full and pull
+    request: :func:`generator.recognition.endorsement_file_problems`) a file that carries one."""
+    try:
+        no_refused_reference(comment)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def profile_problem(document: Any) -> str | None:

@@ -14,9 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from generator import layout
+from generator._internal.source import format_field
 from generator._internal.times import signed_ahead_reason
 from generator.endorsements import (
     FoundEndorsement,
+    comment_reference_problem,
     endorsement_status_problem,
     endorsement_verdict,
     iter_endorsements,
@@ -28,7 +30,7 @@ from generator.models import QualityAssurance, QualityAssuranceKind
 from generator.registry import Registry
 from generator.statuslist import list_file_number
 from generator.verify.results import CheckStatus, Verdict, VerificationResult
-from generator.verify.status import ENDLESS, list_end, list_problem_field
+from generator.verify.status import ENDLESS, list_end
 
 __all__ = [
     "ClaimStatus",
@@ -220,6 +222,13 @@ def endorsement_file_problems(
             blocking.extend(c for c in result.checks if c.id == "status")
         if now is not None and _signed_ahead(item, now):
             blocking.extend(c for c in result.checks if c.id == "validity")
+        comment = _comment_problem(item)
+        if comment is not None:
+            where: list[str | int] = ["credentialSubject", "endorsementComment"]
+            if item.found.source is not None:
+                problems.append(item.found.source.problem(where, comment, code="endorsement.comment-reference"))
+            else:
+                problems.add(rel, comment, field=format_field(where), code="endorsement.comment-reference")
         for check in blocking:
             message, code = f"{check.label}: {check.reason}", f"endorsement.{check.id}"
             loc = {"structure": result.facts.get("structure_field"), "validity": ["validFrom"]}.get(check.id)
@@ -228,6 +237,16 @@ def endorsement_file_problems(
             else:
                 problems.add(rel, message, code=code)
     return count
+
+
+def _comment_problem(item: VerifiedEndorsement) -> str | None:
+    """The registry's rule for a comment it publishes (:func:`generator.endorsements.comment_reference_problem`), on
+    an endorsement that fits the profile (else the structure problem says what is wrong)."""
+    if item.result.facts.get("structure_field") is not None:
+        return None
+    subject = item.found.document.get("credentialSubject")
+    comment = subject.get("endorsementComment") if isinstance(subject, dict) else None
+    return comment_reference_problem(comment) if isinstance(comment, str) else None
 
 
 def _signed_ahead(item: VerifiedEndorsement, now: dt.datetime) -> bool:
@@ -267,7 +286,7 @@ def endorser_list_problems(registry: Registry, problems: ProblemList) -> None:
             problem = endorsement_status_problem(registry, endorser, path)
             rel = layout.relpath(registry.root, path)
             if problem is not None:
-                problems.add(rel, problem, field=list_problem_field(problem), code="status-list.invalid")
+                problems.add(rel, problem.message, field=problem.field, code="status-list.invalid")
             elif list_end(path, rel) is not None:  # read today, its revocations lapse when it ends
                 problems.add(rel, ENDLESS, field="validUntil", code="status-list.valid-until")
 

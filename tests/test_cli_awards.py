@@ -391,3 +391,38 @@ def test_an_earners_folder_whose_name_is_not_utf8_is_refused_before_anything_is_
         assert not os.path.lexists(odd), "no earner's file written"
         assert not (root / "registry/issuers/acme-academy/awards").exists(), "nothing signed into the registry"
         assert " award registry/" not in record.read_text(), "nothing recorded as signed"
+
+
+def test_award_signs_only_what_the_pull_request_check_takes_as_fresh(tmp_path: Path) -> None:
+    """The pull-request check refuses a new award signed more than review.award_backdating_days ago, or ahead, or by
+    a key out of force now (governance/fresh.py freshness_problem). `credreg award` signs at the clock's time and
+    takes no start date (a back-dated award would be refused only at pull-request time): an award it signs meets
+    that rule as the check reads it, and --valid-from (keygen's option) is refused with nothing written."""
+    import datetime as dt
+
+    from generator.governance.fresh import freshness_problem
+    from generator.load import load_registry
+
+    root, r, env, key = _keyed(tmp_path)
+    out = tmp_path / "earners"
+    common = ("award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, "--out", str(out))
+    backdated = credreg(*r, *common, "--valid-from", "2020-01-01", env=env)
+    assert backdated.returncode == 2
+    assert "unrecognized arguments: --valid-from 2020-01-01" in backdated.stderr
+    assert not out.exists()
+    assert not list(root.glob("registry/issuers/acme-academy/awards/**/*.json"))
+
+    awarded = credreg(*r, *common, env=env)
+    assert awarded.returncode == 0, awarded.stderr
+    [path] = root.glob("registry/issuers/acme-academy/awards/**/*.json")
+    award = json.loads(path.read_text())
+    registry = load_registry(root).registry
+    assert registry is not None
+    record = registry.issuers["acme-academy"].keys["k1"].model
+    rules = registry.governance.model.review
+    assert {p["created"] for p in award["proof"]} == {award["validFrom"]}
+    for proof in award["proof"]:
+        assert (
+            freshness_problem(record, proof["created"], now=dt.datetime.now(dt.UTC), rules=rules, what="the award")
+            is None
+        )

@@ -1035,3 +1035,58 @@ def test_check_names_the_valid_from_of_an_endorsers_list_signed_in_the_future(tm
     [problem] = [p for p in run_check(root).problems if p.code == "status-list.invalid"]
     assert (problem.location.path, problem.field) == (rel, "validFrom")
     assert problem.message == f"the status list is not in force: not valid before {signed['validFrom']}"
+
+
+#: Comments a Markdown reader decodes into a refused character (Open Badges 3.0 types endorsementComment as Markdown:
+#: a wallet renders it), as the registry's Markdown fields refuse them (models._base.no_refused_reference).
+REFERENCE_COMMENTS = [
+    ("Recognised &#x202E;by us.", "'&#x202E;' writes U+202E"),
+    ("Recognised &rlm;by us.", "'&rlm;' writes U+200F"),
+    ("Recognised %E2%80%AE by us.", "'%E2%80%AE' writes U+202E"),
+    ("Re&#x301;&#x300;&#x302;&#x303;&#x308;&#x30A;&#x327;cognised.", "more than 6 combining marks"),
+    ("Re\u0301\u0300\u0302*\u0303\u0308\u030a\u0327*cognised.", "more than 6 combining marks as a Markdown reader"),
+]
+
+
+@pytest.mark.parametrize(("comment", "words"), REFERENCE_COMMENTS)
+def test_check_refuses_a_comment_whose_references_decode_to_a_refused_character(
+    tmp_path: Path, comment: str, words: str
+) -> None:
+    """The registry's pages and the verification page show the comment as text, but the signed file goes to wallets
+    that render it as Markdown: the check (full and pull request) holds it to the Markdown fields' rule."""
+
+    def change(unsigned: dict[str, Any]) -> None:
+        unsigned["credentialSubject"]["endorsementComment"] = comment
+
+    root, rel, signed, rendered = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "x", None, change)
+    [problem] = [p for p in run_check(root).problems if p.code == "endorsement.comment-reference"]
+    assert (problem.location.path, problem.field) == (rel, "credentialSubject.endorsementComment")
+    assert problem.location.line == 1 + next(
+        i for i, row in enumerate(rendered.splitlines()) if '"endorsementComment"' in row
+    )
+    assert words in problem.message
+    # The profile, and so `credreg verify` and the page's twin, take it: the rule is the registry's, for what it
+    # publishes (the page shows the comment as text).
+    assert profile_problem(signed) is None
+
+
+@pytest.mark.parametrize(("comment", "words"), REFERENCE_COMMENTS)
+def test_endorse_refuses_a_comment_whose_references_decode_to_a_refused_character(
+    setup: tuple[Path, dict[str, str], list[str]], tmp_path: Path, comment: str, words: str
+) -> None:
+    root, _, _ = setup
+    registry = load_registry(root).registry
+    assert registry is not None
+    key = load_signing_key(tmp_path / "keys/data-council/k1.key", root=root)
+    with pytest.raises(UsageError, match=r"^--comment: ") as info:
+        endorse_(registry, CREDENTIAL, "data-council", key, kind=EndorsementKind.ENDORSES, comment=comment)
+    assert words in str(info.value)
+    assert not list(root.glob("registry/**/endorsements/*.json"))
+
+
+def test_a_comment_may_name_the_common_references(tmp_path: Path) -> None:
+    def change(unsigned: dict[str, Any]) -> None:
+        unsigned["credentialSubject"]["endorsementComment"] = "Q&amp;A &lt;SQL&gt; &eacute;t&eacute; 100%."
+
+    root, _, _, _ = _data_council_endorses(tmp_path, EndorsementKind.RECOGNISES, "x", None, change)
+    assert not [p for p in run_check(root).problems if p.code == "endorsement.comment-reference"]

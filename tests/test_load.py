@@ -369,3 +369,30 @@ def test_a_reference_to_a_refused_character_is_a_located_problem(registry_dir: P
     [problem] = [p for p in report.problems if p.field == "description"]
     assert (problem.location.path, problem.location.line) == (ISSUER, 7)  # the field's key
     assert "'&#x202E;' writes U+202E" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("repeat", "words"),
+    [
+        # The same ESCO skill in each form `framework_code` reads as it: capitals, its concept URI (http or https).
+        ("framework: ESCO\n      code: 598DE5B0-5B58-4EA7-8058-A4BC4D18C742", "ESCO 598de5b0"),
+        ("framework: ESCO\n      code: https://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742", "ESCO"),
+        ("framework: ESCO\n      code: HTTP://DATA.EUROPA.EU/ESCO/SKILL/598de5b0-5b58-4ea7-8058-a4bc4d18c742", "ESCO"),
+    ],
+)
+def test_a_skill_listed_twice_is_a_located_problem(tmp_path: Path, repeat: str, words: str) -> None:
+    # Each skill is an alignment of every signed award: the same skill twice was signed twice into each award and
+    # listed twice on the credential's page.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = path.read_text()
+    second = f"  - name: SQL again\n    alignment:\n      {repeat}\nlevel:\n"
+    path.write_text(text.replace("level:\n", second, 1), encoding="utf-8")
+    [problem] = run_check(root).problems.errors
+    assert (problem.location.path, problem.location.line, problem.field) == (
+        "registry/issuers/acme-academy/credentials/sql-basics.yaml",
+        18,
+        "skills[1]",
+    )
+    assert "repeats skills[0]" in problem.message
+    assert words in problem.message

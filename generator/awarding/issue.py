@@ -351,7 +351,9 @@ def issue_awards(
     With ``earner_dir`` (outside the repository, new or empty), each earner's file and the private mapping of
     recipients to links and keys are written there first. Without it the keys exist only in the result. With
     ``signed_record`` (:mod:`generator.awarding.record`), a line per award is appended there before the registry's files
-    are written.
+    are written. ``valid_from`` signs at another time than ``now`` (a test's or a demo's history): no command passes
+    it, as the pull-request check refuses a new award signed more than ``review.award_backdating_days`` back or
+    ahead (:func:`generator.governance.fresh.freshness_problem`), and ``credreg award`` signs at the clock's time.
     """
     issuer_id, _, slug = ref.partition("/")
     if issuer_id not in registry.issuers:

@@ -10,9 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from generator._internal.text import UNSEEN
 from generator.models._base import (
@@ -34,6 +45,7 @@ from generator.models._base import (
 )
 
 __all__ = [
+    "ESCO_ID",
     "MAX_SKILLS",
     "AchievementType",
     "Alignment",
@@ -56,6 +68,7 @@ __all__ = [
     "StackingRule",
     "Translation",
     "Validity",
+    "framework_code",
 ]
 
 
@@ -177,6 +190,44 @@ class Alignment(StrictModel):
 
     name: PlainText | None = None
     """The framework's own label for the item, when it differs from ours."""
+
+
+#: An ESCO concept's id (skills and occupations alike).
+ESCO_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+#: An ESCO concept's URI, by which issuers also give its code (ESCO publishes its concepts under http, and the
+#: address is the same concept with https): what follows the kind of concept is the id.
+_ESCO_URI = re.compile(r"https?://data\.europa\.eu/esco/(skill|occupation)/(.+)", re.IGNORECASE)
+
+
+def framework_code(framework: Framework, code: str, *, occupation: bool = False) -> str:
+    """An item's code as its framework writes it: an ESCO concept id in small letters (ESCO's hex digits are;
+    "598DE5B0-…" is the same concept), and an ESCO concept's URI of the right kind (skill, or with ``occupation``
+    occupation) as its id. Every skill group, framework link and export takes the code from here, so the same
+    item given two ways is one skill in the skills index and the catalog, linked to ESCO both times; a
+    definition's repeated skill is found by it too. Any other code is the issuer's as written."""
+    if framework is not Framework.ESCO:
+        return code
+    uri = _ESCO_URI.fullmatch(code)
+    if uri is not None and uri[1].lower() == ("occupation" if occupation else "skill"):
+        code = uri[2]
+    return code.lower() if ESCO_ID.fullmatch(code.lower()) else code
+
+
+def _same_form(text: str) -> str:
+    """What two spellings of one code or name share: compatibility forms (a fullwidth "ＰＲＯＧ"), capitals and
+    runs of spaces are not a different skill."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _skill_identity(skill: Skill) -> tuple[str, ...]:
+    """A skill as a repeat is judged: its framework item (the framework and the code as :func:`framework_code`
+    reads it), or unaligned its name. Coarser than the skills index's groups, never finer: whatever the index
+    would show as one skill is one here."""
+    if skill.alignment is None:
+        return ("name", _same_form(skill.name))
+    alignment = skill.alignment
+    return ("item", alignment.framework.value, _same_form(framework_code(alignment.framework, alignment.code)))
 
 
 #: Skills a credential may certify. Each is an alignment of every award, a blank node for RDF canonicalization, and
@@ -475,6 +526,33 @@ class CredentialDefinition(StrictModel):
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
         return require_unique(value)
+
+    @field_validator("skills")
+    @classmethod
+    def _skills_once(cls, value: list[Skill]) -> list[Skill]:
+        # Each skill is an alignment of every signed award: one skill twice was signed twice into each award and
+        # listed twice on the page. The error is raised at the repeat (pydantic-core prefixes its loc with
+        # "skills"), so the check names that entry's line, as it does a list's other entries.
+        first: dict[tuple[str, ...], int] = {}
+        errors: list[InitErrorDetails] = []
+        for i, skill in enumerate(value):
+            earlier = first.setdefault(_skill_identity(skill), i)
+            if earlier != i:
+                what = (
+                    f"{skill.alignment.framework.value} "
+                    f"{framework_code(skill.alignment.framework, skill.alignment.code)}"
+                    if skill.alignment is not None
+                    else f"the skill {value[earlier].name!r}"
+                )
+                message = f"repeats skills[{earlier}] ({what}): list each skill once"
+                errors.append(
+                    InitErrorDetails(
+                        type=PydanticCustomError("skill_repeated", message), loc=(i,), input=skill.model_dump()
+                    )
+                )
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return value
 
     @field_validator("supersedes", "superseded_by")
     @classmethod

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from generator.models import CredentialDefinition, Framework, Issuer, Skill
+from generator.models.credential import ESCO_ID, framework_code
 from generator.openbadges import skill_anchor
 from generator.publish.verifydata import AwardStats, PublishedAward
 from generator.recognition import Recognition, collect_recognition
@@ -103,15 +104,12 @@ class Entry:
         return resolve_ref(value, self.record.id) if value else None
 
 
-#: An ESCO concept's id (skills and occupations alike).
-_ESCO_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
 #: Frameworks whose item pages the registry addresses itself, from the item's code: a group's link to the framework
 #: is built here, never taken from an issuer. The code must have the framework's own form (an ESCO concept id,
 #: an O*NET descriptor element id), so nothing else can be spliced into the address.
 _FRAMEWORK_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
     Framework.ESCO: (
-        _ESCO_ID,
+        ESCO_ID,
         "http://data.europa.eu/esco/skill/{code}",
     ),
     Framework.ONET: (
@@ -124,7 +122,7 @@ _FRAMEWORK_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
 #: The same for occupations: an ESCO occupation's concept id, an O*NET-SOC code (``15-1252.00``).
 _OCCUPATION_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
     Framework.ESCO: (
-        _ESCO_ID,
+        ESCO_ID,
         "http://data.europa.eu/esco/occupation/{code}",
     ),
     Framework.ONET: (
@@ -132,25 +130,6 @@ _OCCUPATION_PAGES: dict[Framework, tuple[re.Pattern[str], str]] = {
         "https://www.onetonline.org/link/summary/{code}",
     ),
 }
-
-
-#: An ESCO concept's URI, by which issuers also give its code (ESCO publishes its concepts under http, and the
-#: address is the same concept with https): what follows the kind of concept is the id.
-_ESCO_URI = re.compile(r"https?://data\.europa\.eu/esco/(skill|occupation)/(.+)", re.IGNORECASE)
-
-
-def framework_code(framework: Framework, code: str, *, occupation: bool = False) -> str:
-    """An item's code as its framework writes it: an ESCO concept id in small letters (ESCO's hex digits are;
-    "598DE5B0-…" is the same concept), and an ESCO concept's URI of the right kind (skill, or with ``occupation``
-    occupation) as its id. Every skill group, framework link and export takes the code from here, so the same
-    item given two ways is one skill in the skills index and the catalog, linked to ESCO both times. Any other
-    code is the issuer's as written."""
-    if framework is not Framework.ESCO:
-        return code
-    uri = _ESCO_URI.fullmatch(code)
-    if uri is not None and uri[1].lower() == ("occupation" if occupation else "skill"):
-        code = uri[2]
-    return code.lower() if _ESCO_ID.fullmatch(code.lower()) else code
 
 
 def framework_url(framework: Framework, code: str, *, occupation: bool = False) -> str | None:

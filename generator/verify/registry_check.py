@@ -68,7 +68,7 @@ from generator.verify.policies import (
     signed_ahead_bound,
 )
 from generator.verify.results import CheckStatus
-from generator.verify.status import ENDLESS, RegistryStatus, list_problem_field
+from generator.verify.status import ENDLESS, ListProblem, RegistryStatus
 
 __all__ = [
     "AUTHENTICITY_POLICIES",
@@ -1019,9 +1019,9 @@ def _check_status_lists(
         url = registry.status_list_url(issuer, number)
         rel = layout.relpath(registry.root, layout.status_list_path(registry.root, issuer, number))
         reading = status.reading(url, did)
-        bits, problem = reading.at(None)
-        if bits is None:
-            problems.add(rel, problem, field=list_problem_field(problem), code="status-list.invalid")
+        bits = reading.read(None)
+        if isinstance(bits, ListProblem):
+            problems.add(rel, bits.message, field=bits.field, code="status-list.invalid")
             continue
         if reading.ends:  # read today, its revocations lapse when it ends
             problems.add(rel, ENDLESS, field="validUntil", code="status-list.valid-until")

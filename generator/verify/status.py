@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import layout
 from generator._internal.source import Document, SourceError, read_json_file
@@ -28,11 +28,11 @@ from generator.verify.results import ENDORSER_STATUS_LIST, STATUS_LIST, Check, C
 __all__ = [
     "ENDLESS",
     "EndorserKeys",
+    "ListProblem",
     "ListReading",
     "RegistryStatus",
     "StatusOutcome",
     "list_end",
-    "list_problem_field",
     "logged_lines",
     "owner_problem",
     "read_list_file",
@@ -148,6 +148,15 @@ def vouching_line(lines: list[dict[str, Any]], issuer_did: str, keys: KeyResolve
     return lines[-1], problem
 
 
+class ListProblem(NamedTuple):
+    """Why a status list is not read for a credential's status, and the field of the list it is about (the full
+    check's location: one signed ahead of the clock, its validFrom; one that ended, its validUntil; ``""``: the list
+    as a whole). Carried with the words, so no caller reads a field back out of them."""
+
+    message: str
+    field: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class _Window:
     """A status list's own validity period, read once (a list is a credential: it is read only while in force)."""
@@ -162,28 +171,19 @@ class _Window:
         raw_start, raw_end = document.get("validFrom"), document.get("validUntil")
         return cls(raw_start, raw_end, parse_time(raw_start), parse_time(raw_end))
 
-    def problem(self, now: dt.datetime) -> str | None:
-        """Why the list is not in force at ``now`` (``None``: it is); policies.js ``statusListWindowProblem``. A list
-        starts in force when it is signed, and its signer's clock may run ahead of this reader's by
-        :data:`CLOCK_SKEW`: a reader whose clock is a little behind, right after a revocation was published, reads
-        the new list (as the check that accepted it did), rather than calling the award's status unknown."""
+    def problem(self, now: dt.datetime) -> ListProblem | None:
+        """Why the list is not in force at ``now`` (``None``: it is), and the date that says so;
+        policies.js ``statusListWindowProblem``. A list starts in force when it is signed, and its signer's clock
+        may run ahead of this reader's by :data:`CLOCK_SKEW`: a reader whose clock is a little behind, right after a
+        revocation was published, reads the new list (as the check that accepted it did), rather than calling the
+        award's status unknown."""
         if (self.raw_start is not None and self.start is None) or (self.raw_end is not None and self.end is None):
-            return "its dates (validFrom, validUntil) cannot be read"
+            return ListProblem("its dates (validFrom, validUntil) cannot be read")
         if self.start is not None and now + CLOCK_SKEW < self.start:
-            return f"{_NOT_BEFORE}{self.raw_start}"
+            return ListProblem(f"not valid before {self.raw_start}", "validFrom")
         if self.end is not None and now > self.end:
-            return f"{_EXPIRED}{self.raw_end}"
+            return ListProblem(f"expired on {self.raw_end}", "validUntil")
         return None
-
-
-_NOT_IN_FORCE, _NOT_BEFORE, _EXPIRED = "the status list is not in force: ", "not valid before ", "expired on "
-
-
-def list_problem_field(problem: str) -> str:
-    """The field of a list a reason it is not read (:meth:`ListReading.at`) is about, for the full check's error
-    ("": none): one not yet in force (signed ahead of the clock), its validFrom; one that ended, its validUntil."""
-    window = problem.removeprefix(_NOT_IN_FORCE) if problem.startswith(_NOT_IN_FORCE) else ""
-    return "validFrom" if window.startswith(_NOT_BEFORE) else "validUntil" if window.startswith(_EXPIRED) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +196,18 @@ class ListReading:
 
     def at(self, now: dt.datetime | None) -> tuple[bytes | None, str]:
         """The bits, or ``None`` and why not, at ``now`` (the list's own validity period applies:
-        :meth:`_Window.problem`)."""
-        if self.bits is None or self.window is None:
-            return self.bits, self.problem
-        problem = self.window.problem(now or dt.datetime.now(dt.UTC))
-        return (None, f"{_NOT_IN_FORCE}{problem}") if problem else (self.bits, "")
+        :meth:`_Window.problem`); :meth:`read` also says which field of the list the why is about."""
+        read = self.read(now)
+        return (None, read.message) if isinstance(read, ListProblem) else (read, "")
+
+    def read(self, now: dt.datetime | None) -> bytes | ListProblem:
+        """The bits at ``now``, or why they are not read and the field of the list that says so."""
+        if self.bits is None:
+            return ListProblem(self.problem)
+        problem = self.window.problem(now or dt.datetime.now(dt.UTC)) if self.window is not None else None
+        if problem is None:
+            return self.bits
+        return ListProblem(f"the status list is not in force: {problem.message}", problem.field)
 
     @property
     def ends(self) -> bool:
@@ -454,8 +461,9 @@ def _structure(document: dict[str, Any]) -> tuple[bytes | None, str | None]:
 
 def _validity(document: dict[str, Any], now: dt.datetime) -> Check:
     problem = _Window.of(document).problem(now)
-    status = CheckStatus.FAILED if problem else CheckStatus.PASSED
-    return Check("validity", "In force", status, problem or "in force")
+    if problem is None:
+        return Check("validity", "In force", CheckStatus.PASSED, "in force")
+    return Check("validity", "In force", CheckStatus.FAILED, problem.message)
 
 
 class EndorserKeys:

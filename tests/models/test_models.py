@@ -1175,3 +1175,56 @@ def test_a_credential_certifies_at_most_max_skills_and_its_award_can_be_canonica
     )  # fmt: skip
     assert len(award["credentialSubject"]["achievement"]["alignment"]) == MAX_SKILLS
     assert canonize(award).count("_:c14n") > MAX_SKILLS
+
+
+ESCO_SQL = "598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+ESCO_SQL_URI = f"http://data.europa.eu/esco/skill/{ESCO_SQL}"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"framework": "ESCO", "code": ESCO_SQL}, {"framework": "ESCO", "code": ESCO_SQL.upper()}),
+        ({"framework": "ESCO", "code": ESCO_SQL}, {"framework": "ESCO", "code": ESCO_SQL_URI}),
+        (
+            {"framework": "ESCO", "code": ESCO_SQL_URI.upper().replace("HTTP:", "HTTPS:")},
+            {"framework": "ESCO", "code": ESCO_SQL},
+        ),
+        # Any framework's code in other capitals, other spacing or compatibility forms is one code.
+        ({"framework": "SFIA", "code": "PROG"}, {"framework": "SFIA", "code": "prog"}),
+        ({"framework": "O*NET", "code": "2.A.1.a"}, {"framework": "O*NET", "code": "2.A.1.a"}),
+        ({"framework": "Other", "code": "data  analysis"}, {"framework": "Other", "code": "Data analysis"}),
+        ({"framework": "SFIA", "code": "PROG"}, {"framework": "SFIA", "code": "ＰＲＯＧ"}),
+    ],
+)
+def test_a_skill_aligned_twice_to_one_item_is_refused(first: dict[str, str], second: dict[str, str]) -> None:
+    skills = [{"name": "SQL", "alignment": first}, {"name": "Databases"}, {"name": "Queries", "alignment": second}]
+    [(where, message)] = errors(CredentialDefinition, changed(skills=skills))
+    assert where == "skills.2"
+    assert message.startswith("repeats skills[0]"), message
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("SQL", "SQL"), ("SQL", "sql"), ("S  Q L", "s q l"), ("Straße", "STRASSE")]
+)
+def test_an_unaligned_skill_named_twice_is_refused(first: str, second: str) -> None:
+    skills = [{"name": first}, {"name": second}]
+    [(where, message)] = errors(CredentialDefinition, changed(skills=skills))
+    assert (where, message) == ("skills.1", f"repeats skills[0] (the skill {first!r}): list each skill once")
+
+
+def test_distinct_skills_are_kept() -> None:
+    # Another framework, another kind of ESCO concept, a name that only shares letters: not the same skill.
+    skills = [
+        {"name": "SQL", "alignment": {"framework": "ESCO", "code": ESCO_SQL}},
+        {"name": "SQL", "alignment": {"framework": "Other", "code": ESCO_SQL}},
+        {"name": "SQL"},
+        {"name": "C"},
+        {"name": "C++"},
+        {"name": "C#"},
+        {
+            "name": "Work",
+            "alignment": {"framework": "ESCO", "code": f"http://data.europa.eu/esco/occupation/{ESCO_SQL}"},
+        },
+    ]
+    assert len(CredentialDefinition.model_validate(changed(skills=skills)).skills) == 7

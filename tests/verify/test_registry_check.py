@@ -727,3 +727,31 @@ def test_the_build_refuses_a_registry_holding_a_future_award_once(signer: Signer
     with pytest.raises(ProblemsFound) as refused:
         load_for_build(signer.root)
     assert [(p.code, p.field) for p in refused.value.problems] == [("award.validity", "validFrom")]
+
+
+def test_a_lists_reason_carries_its_field(signer: Signer) -> None:
+    """Why a list is not read names the field it is about by itself (status.py ListProblem), so the full check's
+    location is never read back out of the message's words."""
+    from generator.verify.status import ListProblem
+
+    signer.award()
+    path = signer.root / "registry/issuers/acme-academy/status/1.json"
+    signed = json.loads(path.read_text())
+    now = dt.datetime.now(dt.UTC)
+    assert isinstance(readable_list(signed).read(now), bytes)
+    ended = {**signed, "validUntil": "2025-02-01T00:00:00Z"}
+    assert readable_list(ended).read(now) == ListProblem(
+        "the status list is not in force: expired on 2025-02-01T00:00:00Z", "validUntil"
+    )
+    # (readable_list reads no signature: the proofs' times follow the list's, as a list signed ahead has them.)
+    later = [{**proof, "created": "2999-01-01T00:00:00Z"} for proof in signed["proof"]]
+    ahead = {**signed, "validFrom": "2999-01-01T00:00:00Z", "proof": later}
+    assert readable_list(ahead).read(now) == ListProblem(
+        "the status list is not in force: not valid before 2999-01-01T00:00:00Z", "validFrom"
+    )
+    unreadable = {**signed, "validUntil": 7}
+    reason = readable_list(unreadable).read(now)
+    assert isinstance(reason, ListProblem)
+    assert reason.field == ""
+    # The message and the two-part reading every other caller unpacks stay as they were.
+    assert readable_list(ended).at(now) == (None, "the status list is not in force: expired on 2025-02-01T00:00:00Z")
