@@ -49,7 +49,8 @@ already retired (:attr:`LogEntry.last`); within a file, line order. A history
 that only grows therefore gives a log that only grows, and a rewritten history that drops or changes a record
 gives a different prefix, which the publish and every witness refuse. Deleting a file adds nothing (the log
 keeps what was once published), except a revocation: losing one would make a revoked award look valid again,
-so each line a revocation log loses is an entry of its own, and so is a status list that loses a set bit. A gitlink
+so each line a revocation log loses is an entry of its own, and so is a status list that loses a set bit, and a
+key file deleted (``key-changed``: added again later, it may lack the ``revoked_at`` it had). A gitlink
 (a nested repository, mode ``160000``, which every check refuses and a checkout leaves as an empty folder) is no
 file: one put in a file's place takes the file away, as a deletion does.
 """
@@ -365,8 +366,9 @@ _LOGGED = (
     PathKind.STATUS_LIST,
     PathKind.ENDORSEMENT,
 )
-#: Kinds whose deletion is logged: losing a revocation (a line, or a set bit) makes a revoked award valid again.
-_DELETION_LOGGED = (PathKind.REVOCATIONS, PathKind.STATUS_LIST)
+#: Kinds whose deletion is logged: losing a revocation (a line, or a set bit) makes a revoked award valid again; so
+#: does losing a key file (``key-changed``), which a later commit may add again without its ``revoked_at``.
+_DELETION_LOGGED = (PathKind.REVOCATIONS, PathKind.STATUS_LIST, PathKind.KEY)
 
 
 def derive_entries(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False) -> Iterator[LogEntry]:

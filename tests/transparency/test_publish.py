@@ -1269,3 +1269,30 @@ def test_a_key_retirement_taken_back_is_an_alert(
     assert f"(key-changed, {rel}): " in done.stderr
     assert "a retirement taken back" in done.stderr
     assert saved.read_bytes() == before  # held until acknowledged
+
+
+def test_a_key_deleted_and_added_again_without_its_retirement_is_an_alert(log_repo: LogRepo, tmp_path: Path) -> None:
+    """The same retirement taken back in two commits: the revoked key file deleted (a deletion logged nothing), then
+    added again as it was before its revocation (``key-added``, whose hash the owner's record may even hold: the
+    file is byte for byte the one its keygen wrote). Every change was a line among the day's, exit 0; the deletion
+    of a key file is now ``key-changed``, an alert, as a revocation log's lost lines are."""
+    issuer = "northbridge-university"
+    key = log_repo.root / f"keys/{issuer}/key-2023.json"
+    original = key.read_text()
+    retired = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    key.write_text(json.dumps(json.loads(original) | retired, indent=2) + "\n")
+    commit_all(log_repo.root, "key-2023 revoked")
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+
+    key.unlink()
+    commit_all(log_repo.root, "key-2023 gone")
+    key.write_text(original)
+    commit_all(log_repo.root, "key-2023 back, unrevoked")
+    log_repo.publish()
+    done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=False)
+    rel = key.relative_to(log_repo.root).as_posix()
+    assert "\tkey-changed\t" in done.stdout
+    assert f"(key-changed, {rel}): the key's public key replaced, or a retirement taken back?" in done.stderr
+    assert "\tkey-added\t" in done.stdout
