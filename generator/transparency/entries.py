@@ -12,8 +12,9 @@ One entry per published record, as one line of UTF-8 text::
 * ``revocation-removed`` — a line ``revocations.jsonl`` held that a commit removes or rewrites (or the file
   deleted): SHA-256 of the line's bytes, at its line number before the commit. The pull-request check refuses
   it, so it is logged only when someone with push access takes a revocation back: the issuer's monitor shows it.
-* ``key-added``, ``key-expiry-set``, ``key-revoked`` (``key-changed`` for any other edit, too) — a key file added
-  or given ``valid_until`` / ``revoked_at``; SHA-256 of the file. A key *added* with its end already set (or put
+* ``key-added``, ``key-expiry-set``, ``key-revoked`` (``key-changed`` for any other edit, too, and for an end
+  already set that is removed or moved: a retirement taken back) — a key file added or given ``valid_until`` /
+  ``revoked_at``; SHA-256 of the file. A key *added* with its end already set (or put
   in place of a file that did not read as a key) is retired too: its ``key-expiry-set`` / ``key-revoked`` entry
   comes last in its commit, so that the awards added with it (an issuer bringing its older awards, say) count
   and nothing added later does. Without it, a backdated award signed with such a key would count whenever it was
@@ -48,7 +49,8 @@ already retired (:attr:`LogEntry.last`); within a file, line order. A history
 that only grows therefore gives a log that only grows, and a rewritten history that drops or changes a record
 gives a different prefix, which the publish and every witness refuse. Deleting a file adds nothing (the log
 keeps what was once published), except a revocation: losing one would make a revoked award look valid again,
-so each line a revocation log loses is an entry of its own, and so is a status list that loses a set bit. A gitlink
+so each line a revocation log loses is an entry of its own, and so is a status list that loses a set bit, and a
+key file deleted (``key-changed``: added again later, it may lack the ``revoked_at`` it had). A gitlink
 (a nested repository, mode ``160000``, which every check refuses and a checkout leaves as an empty folder) is no
 file: one put in a file's place takes the file away, as a deletion does.
 """
@@ -252,8 +254,11 @@ def _key_kinds(path: str, old: bytes, new: bytes) -> tuple[list[str], list[str]]
         return ["key-added" if not old else "key-changed"], ended
     kinds = [kind for kind, name in _RETIREMENTS if after.get(name) != before.get(name)]
     # Anything but its lifecycle fields changed too (its public key replaced, pushed with an end set far off) is
-    # "key-changed" as well: named by the retirement alone, it was no alert to the issuer's monitor.
-    if not kinds or _rest(before) != _rest(after):
+    # "key-changed" as well: named by the retirement alone, it was no alert to the issuer's monitor. So is an end
+    # already set that is removed or moved: a revocation taken back (the signatures made since revoked_at, the
+    # compromised weeks', count again), which only a push past the pull-request check makes.
+    taken_back = any(before.get(name) is not None and after.get(name) != before.get(name) for _, name in _RETIREMENTS)
+    if not kinds or taken_back or _rest(before) != _rest(after):
         kinds.append("key-changed")
     return kinds, []
 
@@ -361,8 +366,9 @@ _LOGGED = (
     PathKind.STATUS_LIST,
     PathKind.ENDORSEMENT,
 )
-#: Kinds whose deletion is logged: losing a revocation (a line, or a set bit) makes a revoked award valid again.
-_DELETION_LOGGED = (PathKind.REVOCATIONS, PathKind.STATUS_LIST)
+#: Kinds whose deletion is logged: losing a revocation (a line, or a set bit) makes a revoked award valid again; so
+#: does losing a key file (``key-changed``), which a later commit may add again without its ``revoked_at``.
+_DELETION_LOGGED = (PathKind.REVOCATIONS, PathKind.STATUS_LIST, PathKind.KEY)
 
 
 def derive_entries(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False) -> Iterator[LogEntry]:

@@ -56,8 +56,10 @@ ALERTS = {
     # The pull-request check refuses every change of a key file but adding valid_until, revoked_at or
     # revocation_reason; the log names only the first two, so anything else (its public key replaced, by a push past
     # the check, signs in your name under the key's id) is this entry.
-    "key-changed": "the key's public key replaced? The key file changed other than by setting valid_until or "
-    "revoked_at (a revocation_reason added later, or the file reformatted, is also logged so)",
+    "key-changed": "the key's public key replaced, or a retirement taken back? The key file changed other than by "
+    "setting valid_until or revoked_at where none was set (one removed or moved, or the file deleted, which may come "
+    "back without it, is a retirement taken back: the signatures it cut off count again; a revocation_reason added "
+    "later, or the file reformatted, is also logged so)",
 }
 
 

@@ -1228,3 +1228,71 @@ def test_a_publish_state_file_that_is_not_a_regular_file_is_not_waited_on(
     assert done.returncode == 0, done.stdout + done.stderr
     assert target.is_file()
     assert not target.is_symlink()
+
+
+@pytest.mark.parametrize(
+    ("retired", "taken_back"),
+    [
+        ({"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}, {}),  # revocation removed
+        (
+            {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"},
+            {"revoked_at": "2099-01-01T00:00:00Z", "revocation_reason": "Key compromise"},  # moved past its awards
+        ),
+        ({"valid_until": "2024-06-01T00:00:00Z"}, {}),  # end of validity removed
+    ],
+)
+def test_a_key_retirement_taken_back_is_an_alert(
+    log_repo: LogRepo, tmp_path: Path, retired: dict[str, str], taken_back: dict[str, str]
+) -> None:
+    """A key's ``revoked_at`` (or ``valid_until``) is its revocation: signatures made at or after it are not trusted,
+    those of the compromised weeks before it was set included. A push past the pull-request check that removes it,
+    or moves it later, makes them valid again. The log named that change as it names a retirement (``key-revoked``,
+    ``key-expiry-set``), a line among the day's, no alert, exit 0; it is ``key-changed`` too now, an alert held until
+    acknowledged, as ``revocation-removed`` is for a revocation line."""
+    issuer = "northbridge-university"
+    key = log_repo.root / f"keys/{issuer}/key-2023.json"
+    doc = json.loads(key.read_text())
+    key.write_text(json.dumps(doc | retired, indent=2) + "\n")
+    commit_all(log_repo.root, "key-2023 retired")
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+
+    key.write_text(json.dumps(doc | taken_back, indent=2) + "\n")
+    commit_all(log_repo.root, "key-2023's retirement taken back")
+    log_repo.publish()
+    watched = (issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state))
+    before = saved.read_bytes()
+    done = log_repo.monitor(*watched, ok=False)
+    rel = key.relative_to(log_repo.root).as_posix()
+    assert "\tkey-changed\t" in done.stdout
+    assert f"(key-changed, {rel}): " in done.stderr
+    assert "a retirement taken back" in done.stderr
+    assert saved.read_bytes() == before  # held until acknowledged
+
+
+def test_a_key_deleted_and_added_again_without_its_retirement_is_an_alert(log_repo: LogRepo, tmp_path: Path) -> None:
+    """The same retirement taken back in two commits: the revoked key file deleted (a deletion logged nothing), then
+    added again as it was before its revocation (``key-added``, whose hash the owner's record may even hold: the
+    file is byte for byte the one its keygen wrote). Every change was a line among the day's, exit 0; the deletion
+    of a key file is now ``key-changed``, an alert, as a revocation log's lost lines are."""
+    issuer = "northbridge-university"
+    key = log_repo.root / f"keys/{issuer}/key-2023.json"
+    original = key.read_text()
+    retired = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    key.write_text(json.dumps(json.loads(original) | retired, indent=2) + "\n")
+    commit_all(log_repo.root, "key-2023 revoked")
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+
+    key.unlink()
+    commit_all(log_repo.root, "key-2023 gone")
+    key.write_text(original)
+    commit_all(log_repo.root, "key-2023 back, unrevoked")
+    log_repo.publish()
+    done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=False)
+    rel = key.relative_to(log_repo.root).as_posix()
+    assert "\tkey-changed\t" in done.stdout
+    assert f"(key-changed, {rel}): the key's public key replaced, or a retirement taken back?" in done.stderr
+    assert "\tkey-added\t" in done.stdout

@@ -77,6 +77,24 @@ async function handle(req) {
     for (const m of req.olds) consistency.push((await T.consistencyProof(src, m, req.size)).map(hex));
     return { root: hex(root), inclusion, consistency };
   }
+  if (req.op === "virtual-proofs") {
+    // A tree of one leaf repeated, as Python's test makes it: each complete subtree's hash is its height's.
+    const heights = [T.leafHash(new TextEncoder().encode("entry"))];
+    const src = {
+      node: async (h) => {
+        while (heights.length <= h) heights.push(T.nodeHash(await heights.at(-1), await heights.at(-1)));
+        return heights[h];
+      },
+    };
+    const [root, oldRoot] = [await T.rootHash(src, req.size), await T.rootHash(src, req.old)];
+    const consistency = await T.consistencyProof(src, req.old, req.size);
+    const inclusion = await T.inclusionProof(src, req.index, req.size);
+    return {
+      root: hex(root), consistency: consistency.map(hex), inclusion: inclusion.map(hex),
+      consistent: await T.verifyConsistency(req.old, req.size, oldRoot, root, consistency),
+      included: await T.verifyInclusion(await src.node(0, req.index), req.index, req.size, inclusion, root),
+    };
+  }
   if (req.op === "verify-inclusion") {
     return { ok: await T.verifyInclusion(unhex(req.leaf), req.index, req.size, req.proof.map(unhex), unhex(req.root)) };
   }
@@ -199,6 +217,50 @@ def test_js_proofs_from_tiles_equal_pythons(node: Node, tmp_path: Path) -> None:
             assert node(op="verify-consistency", proof=proof, **args)["ok"]
             if proof:
                 assert not node(op="verify-consistency", proof=proof[:-1], **args)["ok"]
+
+
+class _Virtual:
+    """A tree of one entry repeated, of any size: each complete subtree's hash is its height's (the proofs' shape,
+    which heights in which order, is a real tree's)."""
+
+    def __init__(self) -> None:
+        self.heights = [merkle.leaf_hash(b"entry")]
+
+    def node(self, height: int, index: int) -> bytes:
+        while len(self.heights) <= height:
+            self.heights.append(merkle.node_hash(self.heights[-1], self.heights[-1]))
+        return self.heights[height]
+
+
+@pytest.mark.parametrize(
+    ("old", "size", "index"),
+    [
+        (2**32 + 4, 2**32 + 9, 2**32 + 3),  # old past 2**32, not a power of two, and 4 below it: ToInt32 read 4
+        (2**32 + 2**20, 2**33 + 5, 2**33 + 4),
+        (2**40 + 1, 2**40 + 2**20, 7),
+        (2**33, 2**33 + 5, 2**33 - 1),  # a power of two
+        (3 * 2**31, 2**34 - 1, 2**34 - 2),
+    ],
+)
+def test_js_proofs_past_two_to_the_32_equal_pythons(node: Node, old: int, size: int, index: int) -> None:
+    """Sizes the page reads exactly (up to 2**53 - 1, note.py MAX_TREE_SIZE): tlog.js told a power of two by ``n &
+    (n - 1)``, which JavaScript reads in 32 bits, so past 2**32 it took a size such as 2**32 + 4 for one, made
+    proofs of another tree and refused every honest consistency proof Python accepts (a returning visitor's log
+    past 4 billion entries never checked out)."""
+    source = _Virtual()
+    root, old_root = merkle.root_hash(source, size), merkle.root_hash(source, old)
+    consistency = merkle.consistency_proof(source, old, size)
+    inclusion = merkle.inclusion_proof(source, index, size)
+    assert merkle.verify_consistency(old, size, old_root, root, consistency)
+    assert merkle.verify_inclusion(source.node(0, index), index, size, inclusion, root)
+    got = node(op="virtual-proofs", old=old, size=size, index=index)
+    assert got["root"] == root.hex()
+    assert got["consistency"] == [p.hex() for p in consistency]
+    assert got["inclusion"] == [p.hex() for p in inclusion]
+    assert got["consistent"]
+    assert got["included"]
+    args = {"old": old, "size": size, "oldRoot": old_root.hex(), "newRoot": root.hex()}
+    assert node(op="verify-consistency", proof=[p.hex() for p in consistency], **args)["ok"]
 
 
 def test_the_public_log_check_in_js(node: Node, log_repo: LogRepo, tmp_path: Path) -> None:

@@ -47,6 +47,16 @@ function split(n) {
   return k;
 }
 
+/**
+ * Whether n (a whole number > 0) is a power of two, in arithmetic: `n & (n - 1)` reads n in 32 bits, and took
+ * 2**32 + 4 for one (sizes go to 2**53 - 1, note.py MAX_TREE_SIZE).
+ */
+function powerOfTwo(n) {
+  let m = n;
+  while (m > 1 && m % 2 === 0) m /= 2;
+  return m === 1;
+}
+
 /** c2sp.org/tlog-tiles: 1234067 → "x001/x234/067". */
 export function tileIndexPath(index) {
   const groups = [String(index % 1000).padStart(3, "0")];
@@ -221,7 +231,7 @@ export async function withPath(site, edge, index, size) {
 
 async function subtreeHash(source, start, end) {
   const size = end - start;
-  if ((size & (size - 1)) === 0 && start % size === 0) return source.node(Math.log2(size), start / size);
+  if (powerOfTwo(size) && start % size === 0) return source.node(Math.log2(size), start / size);
   const k = split(size);
   return nodeHash(await subtreeHash(source, start, start + k), await subtreeHash(source, start + k, end));
 }
@@ -311,7 +321,7 @@ export async function verifyConsistency(old, size, oldRoot, newRoot, proof) {
   if (old === 0) return proof.length === 0 && equal(oldRoot, await sha256(new Uint8Array()));
   if (old === size) return proof.length === 0 && equal(oldRoot, newRoot);
   if (proof.length === 0) return false;
-  const path = (old & (old - 1)) === 0 ? [oldRoot, ...proof] : [...proof];
+  const path = powerOfTwo(old) ? [oldRoot, ...proof] : [...proof];
   let fn = old - 1;
   let sn = size - 1;
   while (fn % 2 === 1) {
