@@ -155,9 +155,10 @@ def object_store(directory: Path) -> Iterator[tuple[str, list[tuple[str, str | N
         server.server_close()
 
 
-
 @pytest.fixture
-def interrupt_as_renamed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Callable[[Path, Path], bool]], list[Path]]]:
+def interrupt_as_renamed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[Callable[[Path, Path], bool]], list[Path]]]:
     """``interrupt_as_renamed(when)``: Ctrl-C (a real SIGINT, sent to this process) as each :meth:`Path.rename` for
     which ``when(source, target)`` holds has returned. Python raises the handler's KeyboardInterrupt at the next
     line that runs: where an unlucky user's signal lands, the rename done and not yet recorded. Returns the list
