@@ -141,3 +141,38 @@ def test_revoke_whose_status_list_meets_a_full_disk_says_the_revocation_is_logge
     assert done.returncode == 0, done.stderr
     assert f"completed the revocation of {second.hash}" in done.stdout, done.stdout
     assert len(log.read_text().splitlines()) == 2
+
+
+@pytest.mark.parametrize("list_is_new", [False, True], ids=["in-its-list", "with-a-new-list"])
+def test_an_award_run_that_meets_a_full_disk_leaves_the_registry_as_it_was_and_says_so(
+    signer: Signer, small_disk: Path, tmp_path: Path, list_is_new: bool
+) -> None:
+    """`credreg award --csv` on a full disk (room left for a new status list, not for the cohort's batch): the
+    message said only 'cannot write …: No space left on device'. A new status list made by the run stayed in the
+    registry, holding no award, and nothing said that the earners' folder holds six links to awards that were never
+    published (which an issuer would send). The run is all or nothing now: a list it made goes, and the message
+    says that nothing was written to the registry and that the earners' folder is to be deleted."""
+    if not list_is_new:
+        signer.award()  # the status list exists: this run writes its batch only
+    root = small_disk / "registry"
+    shutil.copytree(signer.root, root, symlinks=True)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email\n" + "".join(f"p{i}@example.org\n" for i in range(6)))
+    earners = tmp_path / "earners"
+    _fill(small_disk)
+    with open(small_disk / "filler", "r+b") as fh:  # room for a status list (a page), not for a batch of six
+        fh.truncate(os.path.getsize(small_disk / "filler") - PAGE)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "award", "acme-academy/sql-basics",
+         "--csv", str(cohort), "--key", str(signer.key_path), "--out", str(earners)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False,
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2, done.stdout + done.stderr
+    told = " ".join(done.stderr.split())
+    assert "/batches/" in told, told
+    assert "No space left on device" in told, told
+    assert "nothing was written to the registry" in told, told
+    assert f"{earners} holds the files of awards that were not published: delete it" in told, told
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before, "the registry as it was"
