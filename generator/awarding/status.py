@@ -7,11 +7,10 @@ starts when the current one is half full, which keeps random draws cheap.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import json_text, write_new
-from generator._internal.signals import held_off
+from generator._internal.files import all_or_nothing, json_text, write_new
 from generator._internal.source import SourceError
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
@@ -353,45 +351,20 @@ def write_signed_files(
     """Put a run's new status ``lists``, then its award (or endorsement) ``files`` into the registry at ``root``:
     all or nothing. A file that cannot be written (a full disk, a read-only folder) or an interruption (Ctrl-C,
     SIGTERM) takes back what the run had put there (a new list that holds no award the registry has; with a
-    cohort's files, the first of them), and the folders it made for them; :class:`UsageError` then says so, and
-    that ``earners``, the earners' folder written first, holds awards never published. Each file is made and
-    recorded with signals held off: one raised as a file was named left it to no one's clean-up."""
-    made: list[Path] = []
-    folders = _missing_folders(root, [path for path, _ in (*lists, *files)])
+    cohort's files, the first of them), and the folders it made for them (:func:`all_or_nothing`);
+    :class:`UsageError` then says so, and that ``earners``, the earners' folder written first, holds awards never
+    published."""
     try:
-        for path, data in lists:
-            with held_off():
-                if create_list(path, data):  # else another run's, made since: it stands
-                    made.append(path)
-        for path, text in files:
-            with held_off():
-                write_award_file(root, path, text)
-                made.append(path)
-    except BaseException as exc:
-        with held_off():  # a second Ctrl-C never stops the taking back halfway
-            for path in reversed(made):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            for folder in folders:  # deepest first: each made by this run, removed when nothing else went in
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
-        if isinstance(exc, UsageError):
-            details = [*exc.details, "nothing was written to the registry"]
-            if earners is not None:
-                details.append(f"{earners} holds the files of awards that were not published: delete it")
-            raise UsageError(exc.summary, details) from None
-        raise
-
-
-def _missing_folders(root: Path, paths: Iterable[Path]) -> list[Path]:
-    """The folders under ``root`` that writing ``paths`` makes (missing now), deepest first."""
-    missing: set[Path] = set()
-    for path in paths:
-        for folder in path.parents:
-            if folder == root or not folder.is_relative_to(root) or folder.exists():
-                break
-            missing.add(folder)
-    return sorted(missing, key=lambda f: len(f.parts), reverse=True)
+        with all_or_nothing(root) as make:
+            for path, data in lists:
+                make(path, lambda: create_list(path, data))  # noqa: B023 - called at once
+            for path, text in files:
+                make(path, lambda: write_award_file(root, path, text))  # noqa: B023 - called at once
+    except UsageError as exc:
+        details = [*exc.details, "nothing was written to the registry"]
+        if earners is not None:
+            details.append(f"{earners} holds the files of awards that were not published: delete it")
+        raise UsageError(exc.summary, details) from None
 
 
 def trusted_line(line: dict[str, Any], issuer_did: str, keys: KeyResolver) -> RevocationEntry | None:
