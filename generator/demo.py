@@ -46,6 +46,7 @@ from generator._internal.durations import add_duration
 from generator._internal.files import Claimed, claim_folder, clear_abandoned, resolved, sync_file_system, write_staged
 from generator._internal.jobs import default_jobs, fork_context
 from generator._internal.progress import progress
+from generator._internal.signals import held_off
 from generator.awarding.keys import SigningKey, generate_key, load_signing_key
 from generator.awarding.revoke import revocation_entry
 from generator.awarding.signing import sign_document
@@ -1061,13 +1062,16 @@ def write_demo(
         for folder in (key_stage, stage):  # on disk before the names say complete: a crash leaves no empty file
             sync_file_system(folder)
         # The keys first: killed between the two renames, the registry is not there, and --out is free again.
-        key_stage.rename(key_dir)  # over a missing or empty folder (refused if anything was put in it since)
-        try:
-            stage.rename(out)
-        except BaseException:
-            with contextlib.suppress(OSError):  # back where the clean-up below removes it: all or nothing
-                key_dir.rename(key_stage)
-            raise
+        # Ctrl-C and SIGTERM are held off across the two: one raised as a rename returned left the keys in --keys
+        # with no registry, or the registry at --out with its keys moved back and deleted below.
+        with held_off():
+            key_stage.rename(key_dir)  # over a missing or empty folder (refused if anything was put in it since)
+            try:
+                stage.rename(out)
+            except BaseException:
+                with contextlib.suppress(OSError):  # back where the clean-up below removes it: all or nothing
+                    key_dir.rename(key_stage)
+                raise
     finally:
         for claimed in held:
             shutil.rmtree(claimed.path, ignore_errors=True)  # gone if moved into place; else unfinished

@@ -39,8 +39,8 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import create_list, list_bytes, read_signed_list, refuse_lost_lists, take_set_bits
-from generator.awards import award_hash, award_hash_or_none, render_award, write_award_file
+from generator.awarding.status import list_bytes, read_signed_list, refuse_lost_lists, take_set_bits, write_signed_files
+from generator.awards import award_hash, award_hash_or_none, render_award
 from generator.crypto.dataintegrity import proofs_of, verify_proof
 from generator.errors import ProblemList, UsageError
 from generator.models._base import no_refused_reference
@@ -518,9 +518,8 @@ def endorse(
             if new_list is not None:
                 entries.append(file_entry("status-list", registry.root, located[2], new_list))
             record_signed(record, entries, at)
-        if new_list is not None:
-            create_list(located[2], new_list)
-        write_award_file(registry.root, path, render_award(signed))
+        lists = [(located[2], new_list)] if new_list is not None else []
+        write_signed_files(registry.root, lists, [(path, render_award(signed))])
     return FoundEndorsement(endorser, path, digest, signed)
 
 

@@ -27,10 +27,10 @@ from typing import Any
 import yaml
 
 from generator import layout
-from generator._internal.files import refuse_link_on_path, write_new
+from generator._internal.files import all_or_nothing, refuse_link_on_path, write_new
 from generator._internal.source import SourceError, parse_yaml
 from generator._internal.text import first_unseen
-from generator.errors import ProblemList, ProblemsFound, UsageError
+from generator.errors import CredregError, ProblemList, ProblemsFound, UsageError
 from generator.load import validate_document
 from generator.models import AchievementType, AssessmentMethod, DeliveryMode, IssuerKind, Proficiency
 from generator.schema import FileKind
@@ -504,11 +504,19 @@ def new_issuer(root: Path, made: Scaffold) -> list[Path]:
         return [write_scaffold(root, made)]
     # The issuer's file, the load and CODEOWNERS under one lock: a run that loads after another wrote its issuer
     # file but before that run wrote CODEOWNERS would otherwise write rows without it, and might write last.
-    with codeowners_lock(root):
-        written = [write_scaffold(root, made)]
-        loaded = load_registry(root)
-        if loaded.registry is not None and not loaded.problems.errors:
-            written.append(write_codeowners(loaded.registry))
+    # All or nothing: the issuer's file is taken back when CODEOWNERS cannot follow (a full disk, Ctrl-C), else it
+    # stood without its row (which the check refuses) and the same command, run again, said "already exists".
+    written: list[Path] = []
+    try:
+        with codeowners_lock(root), all_or_nothing(root) as make:
+            make(root / made.path, lambda: written.append(write_scaffold(root, made)))
+            loaded = load_registry(root)
+            if loaded.registry is not None and not loaded.problems.errors:
+                written.append(write_codeowners(loaded.registry))
+    except CredregError as exc:
+        if not written or type(exc) not in (CredregError, UsageError):  # refused before anything was written
+            raise
+        raise type(exc)(exc.summary, [*exc.details, f"{made.path} was not written: nothing was changed"]) from None
     return written
 
 

@@ -153,3 +153,36 @@ def object_store(directory: Path) -> Iterator[tuple[str, list[tuple[str, str | N
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def interrupt_as_renamed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[Callable[[Path, Path], bool]], list[Path]]]:
+    """``interrupt_as_renamed(when)``: Ctrl-C (a real SIGINT, sent to this process) as each :meth:`Path.rename` for
+    which ``when(source, target)`` holds has returned. Python raises the handler's KeyboardInterrupt at the next
+    line that runs: where an unlucky user's signal lands, the rename done and not yet recorded. Returns the list
+    of the targets so renamed."""
+    import os
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    real = Path.rename
+
+    def arm(when: Callable[[Path, Path], bool]) -> list[Path]:
+        renamed: list[Path] = []
+
+        def rename(self: Path, target: str | os.PathLike[str]) -> Path:
+            done = real(self, target)
+            if when(self, Path(target)):
+                renamed.append(Path(target))
+                os.kill(os.getpid(), signal.SIGINT)
+            return done
+
+        monkeypatch.setattr(Path, "rename", rename)
+        return renamed
+
+    try:
+        yield arm
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -377,6 +377,38 @@ def prepared_new(path: Path, data: bytes, *, mode: int = 0o666) -> Iterator[Call
             _remove(staged)
 
 
+@contextlib.contextmanager
+def all_or_nothing(root: Path) -> Iterator[Callable[[Path, Callable[[], object]], None]]:
+    """New files under ``root`` that go in together or not at all: the block gets ``make(path, write)``, which
+    calls ``write()`` to create the new file ``path`` (``False`` from it: the file was not made, another process's
+    stands). When the block fails (a full disk at a later file, an error, Ctrl-C, SIGTERM), every file made is
+    removed, and every folder made for one (missing before, and empty again). Each file is made and recorded with
+    signals held off: one raised as the file was named (Python raises it at the next line) left it to no one."""
+    made: list[Path] = []
+    folders: set[Path] = set()
+
+    def make(path: Path, write: Callable[[], object]) -> None:
+        for folder in path.parents:
+            if folder == root or not folder.is_relative_to(root) or folder.exists():
+                break
+            folders.add(folder)
+        with held_off():
+            if write() is not False:
+                made.append(path)
+
+    try:
+        yield make
+    except BaseException:
+        with held_off():  # a second Ctrl-C never stops the taking back halfway
+            for path in reversed(made):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):  # deepest first
+                with contextlib.suppress(OSError):  # not empty: something else went in meanwhile
+                    folder.rmdir()
+        raise
+
+
 def stage_new(path: Path, data: bytes, *, mode: int = 0o666) -> Path:
     """Write ``data`` (synced) to a new temporary file beside ``path``, created with ``mode`` (less the umask)
     and never opened through a link; its path, for :func:`place_new`. Nothing is left behind on failure."""

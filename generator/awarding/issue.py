@@ -32,7 +32,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import StatusAllocator, create_list, refuse_lost_lists
+from generator.awarding.status import StatusAllocator, refuse_lost_lists, write_signed_files
 from generator.awards import (
     award_filename,
     award_hash,
@@ -40,7 +40,6 @@ from generator.awards import (
     iter_awards,
     read_revocations,
     render_award,
-    write_award_file,
 )
 from generator.errors import CredregError, ProblemList, ProblemsFound, SecretPlaceRefused, UsageError
 from generator.models import LifecycleStatus
@@ -461,12 +460,10 @@ def issue_awards(
             ]
             entries += [file_entry("status-list", registry.root, path, data) for path, data in lists]
             record_signed(signed_record, entries, now)
-        for path, data in lists:
-            create_list(path, data)
         if batch:
             text = "".join(json.dumps(signed[i], ensure_ascii=False, separators=(",", ":")) + "\n" for i in order)
-            write_award_file(registry.root, paths[0], text)
+            files = [(paths[0], text)]
         else:
-            for award, path in zip(signed, paths, strict=True):
-                write_award_file(registry.root, path, render_award(award))
+            files = [(path, render_award(award)) for award, path in zip(signed, paths, strict=True)]
+        write_signed_files(registry.root, lists, files, earners=earners)
         return results

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from generator import layout
-from generator._internal.files import json_text, write_new
+from generator._internal.files import all_or_nothing, json_text, write_new
 from generator._internal.source import SourceError
 from generator.awarding.keys import SigningKey
 from generator.awarding.signing import sign_document
-from generator.awards import award_hash_or_none, iter_awards, read_revocations
+from generator.awards import award_hash_or_none, iter_awards, read_revocations, write_award_file
 from generator.errors import CredregError, UsageError
 from generator.models.award import RevocationEntry
 from generator.registry import Registry
@@ -343,6 +343,28 @@ def create_list(path: Path, data: bytes) -> bool:
     except FileExistsError:
         return False
     return True
+
+
+def write_signed_files(
+    root: Path, lists: Sequence[tuple[Path, bytes]], files: Sequence[tuple[Path, str]], *, earners: Path | None = None
+) -> None:
+    """Put a run's new status ``lists``, then its award (or endorsement) ``files`` into the registry at ``root``:
+    all or nothing. A file that cannot be written (a full disk, a read-only folder) or an interruption (Ctrl-C,
+    SIGTERM) takes back what the run had put there (a new list that holds no award the registry has; with a
+    cohort's files, the first of them), and the folders it made for them (:func:`all_or_nothing`);
+    :class:`UsageError` then says so, and that ``earners``, the earners' folder written first, holds awards never
+    published."""
+    try:
+        with all_or_nothing(root) as make:
+            for path, data in lists:
+                make(path, lambda: create_list(path, data))  # noqa: B023 - called at once
+            for path, text in files:
+                make(path, lambda: write_award_file(root, path, text))  # noqa: B023 - called at once
+    except UsageError as exc:
+        details = [*exc.details, "nothing was written to the registry"]
+        if earners is not None:
+            details.append(f"{earners} holds the files of awards that were not published: delete it")
+        raise UsageError(exc.summary, details) from None
 
 
 def trusted_line(line: dict[str, Any], issuer_did: str, keys: KeyResolver) -> RevocationEntry | None:

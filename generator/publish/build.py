@@ -31,6 +31,7 @@ from generator._internal.files import (
     resolved,
 )
 from generator._internal.gcpause import frozen_heap
+from generator._internal.signals import held_off
 from generator.errors import UsageError
 from generator.publish.site import load_for_build
 from generator.registry import Registry
@@ -182,32 +183,42 @@ def _replace(*swaps: tuple[Claimed, Path]) -> None:
     with every parent folder locked, as :func:`_clear_abandoned` looks only then: another build's clean-up never
     finds an ``out`` free between two renames (it would put a killed build's stale site there, and this build's
     site could not go in), and another build's swaps never come between this build's (its data with this site).
-    A swap that fails puts its previous folder back; those already done stay (the data before the site)."""
-    olds: list[Claimed] = []
+    A swap that fails puts its previous folder back; those already done stay (the data before the site). An
+    interruption (Ctrl-C, SIGTERM) takes effect once the renames are done: the new folders are then in place."""
+    olds: list[Claimed] = []  # the previous folders, held
+    aside: list[Claimed] = []  # those of them moved aside, their new folder in place: deleted however this ends
     try:
         with contextlib.ExitStack() as locks:
             for parent in sorted({out.parent for _, out in swaps}):  # one order: two builds never deadlock
                 locks.enter_context(folder_lock(parent))
-            for stage, out in swaps:
-                old: Claimed | None = None
-                if out.exists():
-                    old = claim_existing(out)
+            previous: list[Claimed | None] = []
+            for _, out in swaps:  # claimed first: waiting for a lock is never done with signals held off
+                old = claim_existing(out) if out.exists() else None
+                if old is not None:
                     olds.append(old)
-                    old.path = out.with_name(claim_name(f".{out.name}.old-"))
-                    out.rename(old.path)
-                try:
-                    stage.path.rename(out)
-                    stage.path = out
-                except BaseException:  # interrupted (or refused) between the two renames: the previous one goes back
-                    if old is not None and not out.exists():
-                        old.path.rename(out)
-                        olds.remove(old)
-                        old.release()
-                    raise
-                stage.release()  # in place now: a later build (of `credreg serve`, in this process too) moves it aside
-        for old in olds:
-            shutil.rmtree(old.path, ignore_errors=True)
+                previous.append(old)
+            # Ctrl-C and SIGTERM held off across the renames: one raised as a rename returned, before it was
+            # recorded, left no site under its name (the previous one aside), or the previous one beside the new.
+            with held_off():
+                for (stage, out), old in zip(swaps, previous, strict=True):
+                    if old is not None:
+                        old.path = out.with_name(claim_name(f".{out.name}.old-"))
+                        out.rename(old.path)
+                    try:
+                        stage.path.rename(out)
+                        stage.path = out
+                    except BaseException:  # refused between the two renames: the previous one goes back
+                        if old is not None and not out.exists():
+                            old.path.rename(out)
+                            olds.remove(old)
+                            old.release()
+                        raise
+                    if old is not None:
+                        aside.append(old)
+                    stage.release()  # in place now: a later build (of `credreg serve`, in this process too) moves it
     finally:
+        for old in aside:
+            shutil.rmtree(old.path, ignore_errors=True)
         for old in olds:
             old.release()
 

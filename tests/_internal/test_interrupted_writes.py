@@ -268,3 +268,31 @@ def test_codeowners_killed_while_it_writes_leaves_the_old_file_whole(signer: Sig
     assert owners.read_text() == "# an older CODEOWNERS\n* @registry-admin\n"
     assert _credreg("--root", str(signer.root), "codeowners").returncode == 0
     assert _credreg("--root", str(signer.root), "codeowners", "--check").returncode == 0
+
+
+def test_an_award_interrupted_as_its_file_is_named_is_taken_back_with_its_new_list(
+    signer: Signer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C (a real SIGINT) as the award's file has been named, before the run recorded it (Python raises the
+    handler's exception at the next line): the file stood in the registry while the run's clean-up, which takes
+    back what an interrupted run wrote, did not know of it. Named and recorded with signals held off now: the
+    new status list and the award both go, and the registry is as it was."""
+    import signal
+
+    import generator.awarding.status as status
+
+    before = sorted(p.relative_to(signer.root) for p in signer.root.rglob("*"))
+    real = status.write_award_file
+
+    def write(root: Path, path: Path, text: str) -> None:
+        real(root, path, text)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(status, "write_award_file", write)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            signer.award()
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before

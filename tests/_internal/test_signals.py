@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,7 +45,9 @@ def test_a_signal_arriving_while_held_off_is_raised_after_the_step() -> None:
 
     def step() -> None:
         with held_off():
-            os.kill(os.getpid(), signal.SIGTERM)
+            # To this thread: sent to the process, a thread of pytest-xdist's took it, and its handler ran whenever
+            # that thread got to it, maybe after the step (the test below sends one to another thread on purpose).
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
             steps.append("made")  # not cut off: the handler has not run yet
             steps.append("recorded")
         steps.append("after")
@@ -55,11 +58,80 @@ def test_a_signal_arriving_while_held_off_is_raised_after_the_step() -> None:
     assert not _blocked() & HELD_OFF
 
 
+@pytest.mark.usefixtures("raising_on_term")
+def test_a_signal_taken_by_another_thread_while_held_off_is_raised_after_the_step() -> None:
+    """A process-directed signal goes to any thread that does not block it: with a second thread running (a
+    Background's reader, `credreg serve`'s server, pytest-xdist's own), the mask of the thread that held the signals
+    off stopped nothing, and Python ran the handler in the main thread as before, mid-step."""
+    go, sent = threading.Event(), threading.Event()
+
+    def other_thread() -> None:  # started outside held_off: takes the signals
+        go.wait()
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)  # its handler's part done before this returns
+        sent.set()
+
+    other = threading.Thread(target=other_thread)
+    other.start()
+    steps: list[str] = []
+
+    def step() -> None:
+        with held_off():
+            go.set()
+            sent.wait()  # Python runs the handler in this thread now: here, before held_off noted it
+            steps.append("made")
+            steps.append("recorded")
+        steps.append("after")
+
+    try:
+        with pytest.raises(_Stopped):
+            step()
+    finally:
+        go.set()
+        other.join()
+    assert steps == ["made", "recorded"]
+    assert not _blocked() & HELD_OFF
+    assert _term_handler() == "on_term", "the handler as it was"
+
+
+def test_held_off_in_another_thread_changes_no_handler() -> None:
+    """Python runs handlers in the main thread only: held off in another thread (a signal module call made there
+    raises ValueError), the step runs as it is, signals masked in that thread."""
+    seen: list[object] = []
+
+    def run() -> None:
+        with held_off():
+            seen.append(_blocked_here() >= HELD_OFF)
+        seen.append(HELD_OFF & _blocked_here())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert seen == [True, set()]
+
+
+def _blocked_here() -> set[int]:
+    """The signals the calling thread holds off."""
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
 def test_a_background_job_started_while_held_off_takes_signals_again() -> None:
     with held_off():
         job = Background(_blocked)
     assert not _blocked() & HELD_OFF  # the parent takes them again too
     assert not job.result() & HELD_OFF
+
+
+def _term_handler() -> str:
+    return getattr(signal.getsignal(signal.SIGTERM), "__name__", "")
+
+
+@pytest.mark.usefixtures("raising_on_term")
+def test_a_background_job_started_while_held_off_has_the_handlers_from_before() -> None:
+    """held_off notes a signal in place of the handler (in the main thread): a forked child would keep that note,
+    and swallow every SIGTERM sent to it. It gets the handlers from before held_off."""
+    with held_off():
+        job = Background(_term_handler)
+    assert job.result() == "on_term"
 
 
 def test_the_search_indexer_started_while_held_off_stops_on_sigterm(tmp_path: Path) -> None:

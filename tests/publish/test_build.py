@@ -868,3 +868,27 @@ def test_an_output_folder_whose_path_is_not_utf8_is_refused_before_the_build(sig
     assert "--out " in done.stderr, done.stderr
     assert "site-\\udcff: the path is not UTF-8 text" in done.stderr, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site") or "site-" in p.name) == []
+
+
+@pytest.mark.parametrize("moved", ["previous site aside", "new site in"])
+def test_a_build_interrupted_as_a_swap_rename_returns_leaves_a_site_and_nothing_beside_it(
+    signer: Signer, tmp_path: Path, interrupt_as_renamed: Any, moved: str
+) -> None:
+    """Ctrl-C or SIGTERM as one of the swap's renames has returned (Python raises it at the next line, before the
+    build has recorded the rename): after the previous site was moved aside, the build ended with no site under
+    its name (the previous one left as `.site.old-…` until the next build); after the new one was moved in, the
+    previous one stayed beside it. A swap is one step now: the new site is in place, and nothing beside it."""
+    from generator.publish.build import build_site
+
+    out = tmp_path / "site"
+    build_site(signer.root, out)
+    signer.award()
+    if moved == "new site in":
+        renamed = interrupt_as_renamed(lambda source, to: to == out and source.name.startswith(".site.building-"))
+    else:
+        renamed = interrupt_as_renamed(lambda source, to: source == out and to.name.startswith(".site.old-"))
+    with pytest.raises(KeyboardInterrupt):
+        build_site(signer.root, out)
+    assert len(renamed) == 1
+    assert (out / "index.html").is_file(), "no site under its name"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

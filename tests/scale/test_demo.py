@@ -241,3 +241,22 @@ def test_a_demo_that_cannot_move_its_registry_into_place_leaves_nothing(
         write_demo(out, issuers=1, credentials=1, awards=0, jobs=1, show_progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert [p.name for p in out.iterdir()] == ["mine.txt"]
+
+
+@pytest.mark.parametrize("moved", ["keys", "registry"])
+def test_a_demo_interrupted_as_a_folder_is_moved_into_place_leaves_both_or_neither(
+    tmp_path: Path, interrupt_as_renamed: Any, moved: str
+) -> None:
+    """Ctrl-C or SIGTERM as the keys' folder, or the registry's, has been moved into place (Python raises it at
+    the next line): the keys stood in --keys with no registry at --out (and the next run refused to start), or the
+    registry stood at --out and its keys, moved back to be cleaned up, were deleted: a registry no one could award
+    in. The two moves are one step now: both are in place, or neither."""
+    out, keys = tmp_path / "out", tmp_path / "keys"
+    target = {"keys": keys, "registry": out}[moved]
+    renamed = interrupt_as_renamed(lambda _source, to: to == target)
+    with pytest.raises(KeyboardInterrupt):
+        write_demo(out, key_dir=keys, issuers=1, credentials=1, awards=1, jobs=1, show_progress=False)
+    assert renamed == [target]
+    held = [keys.is_dir() and any(keys.rglob("*.key")), out.is_dir() and (out / "registry").is_dir()]
+    assert held in ([True, True], [False, False]), f"keys in place: {held[0]}, registry in place: {held[1]}"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
