@@ -124,6 +124,9 @@ class LogEntry:
     last: bool = field(default=False, compare=False)
     """A retirement of a key added already retired, logged last in its commit (not part of the entry's bytes:
     a publish tells a log published before these were logged by it)."""
+    taken_back: bool = field(default=False, compare=False)
+    """A ``key-changed`` entry an earlier credreg did not log: a key file deleted (or taken away by a gitlink), or
+    its end removed or moved with nothing else changed (not part of the entry's bytes either, for the same reason)."""
 
     def encode(self) -> bytes:
         where = _quote(self.path, "/._~-") + (f"#{self.line}" if self.line is not None else "")
@@ -241,26 +244,30 @@ def _new_lines(old: bytes, new: bytes) -> Iterator[tuple[int, bytes]]:
         yield number, line
 
 
-def _key_kinds(path: str, old: bytes, new: bytes) -> tuple[list[str], list[str]]:
-    """The kinds a key file's change is logged as, at its place, and those logged last in its commit."""
+def _key_kinds(path: str, old: bytes, new: bytes, *, deleted: bool) -> tuple[list[str], list[str], bool]:
+    """The kinds a key file's change is logged as, at its place, and those logged last in its commit; and whether
+    its ``key-changed`` is one an earlier credreg did not log (:attr:`LogEntry.taken_back`)."""
     # Read as the check reads a key file (strictly, within its bounds): a blob it would refuse, e.g. deeply nested
     # (which stopped the log with a RecursionError) or with a field given twice, is only "key-changed".
     before, after = _key_doc(path, old), _key_doc(path, new)
+    if deleted:  # it may come back without its end
+        return ["key-changed"], [], True
     if after is None:
-        return ["key-added" if not old else "key-changed"], []
+        return ["key-added" if not old else "key-changed"], [], False
     if before is None:
         # Added (or put where no key read): one whose end is already set is retired as of this commit.
         ended = [kind for kind, name in _RETIREMENTS if after.get(name) is not None]
-        return ["key-added" if not old else "key-changed"], ended
+        return ["key-added" if not old else "key-changed"], ended, False
     kinds = [kind for kind, name in _RETIREMENTS if after.get(name) != before.get(name)]
     # Anything but its lifecycle fields changed too (its public key replaced, pushed with an end set far off) is
     # "key-changed" as well: named by the retirement alone, it was no alert to the issuer's monitor. So is an end
     # already set that is removed or moved: a revocation taken back (the signatures made since revoked_at, the
     # compromised weeks', count again), which only a push past the pull-request check makes.
     taken_back = any(before.get(name) is not None and after.get(name) != before.get(name) for _, name in _RETIREMENTS)
-    if not kinds or taken_back or _rest(before) != _rest(after):
+    logged_before = not kinds or _rest(before) != _rest(after)
+    if logged_before or taken_back:
         kinds.append("key-changed")
-    return kinds, []
+    return kinds, [], not logged_before
 
 
 def _rest(key: dict[str, object]) -> dict[str, object]:
@@ -327,7 +334,7 @@ def _bits_cleared(path: str, old: bytes, new: bytes) -> bool:
     return int.from_bytes(before, "big") & ~int.from_bytes(kept, "big") != 0
 
 
-def _entries_of_change(path: str, old: bytes, new: bytes) -> Iterator[LogEntry]:
+def _entries_of_change(path: str, old: bytes, new: bytes, *, deleted: bool = False) -> Iterator[LogEntry]:
     role = classify(path)
     issuer = role.issuer or ""
     if role.kind is PathKind.AWARD:
@@ -341,9 +348,9 @@ def _entries_of_change(path: str, old: bytes, new: bytes) -> Iterator[LogEntry]:
         for number, line in _new_lines(old, new):
             yield LogEntry("revocation", issuer, _sha(line), path, number)
     elif role.kind is PathKind.KEY:
-        here, last = _key_kinds(path, old, new)
+        here, last, taken_back = _key_kinds(path, old, new, deleted=deleted)
         for kind in here:
-            yield LogEntry(kind, issuer, _sha(new), path)
+            yield LogEntry(kind, issuer, _sha(new), path, taken_back=taken_back and kind == "key-changed")
         for kind in last:
             yield LogEntry(kind, issuer, _sha(new), path, last=True)
     elif role.kind is PathKind.CREDENTIAL:
@@ -411,13 +418,15 @@ def derive_commits(
                 old_sha = _ZERO if fields[0] == _GITLINK else fields[2].decode()
                 new_sha = _ZERO if fields[1] == _GITLINK else fields[3].decode()
                 kind = classify(raw_path.decode("utf-8", "surrogateescape")).kind
-                if kind not in _LOGGED or (new_sha == _ZERO and kind not in _DELETION_LOGGED):
-                    continue
+                if kind not in _LOGGED or (new_sha == _ZERO and (kind not in _DELETION_LOGGED or old_sha == _ZERO)):
+                    continue  # (a gitlink replaced by another: no file before or after)
                 changes.append((raw_path, raw_path.decode("utf-8", "surrogateescape"), old_sha, new_sha))
             entries = [
                 entry
                 for _raw, path, old_sha, new_sha in sorted(changes)
-                for entry in _entries_of_change(path, blobs.read(old_sha), blobs.read(new_sha))
+                for entry in _entries_of_change(
+                    path, blobs.read(old_sha), blobs.read(new_sha), deleted=new_sha == _ZERO
+                )
             ]
             entries = [e for e in entries if not e.last] + [e for e in entries if e.last]
             if entries:

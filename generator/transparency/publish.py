@@ -170,8 +170,9 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
     Each commit is read in the latest of its forms the published entries hold, never an earlier one than a commit
     before it was (:data:`_FORMS`): every entry; without the retirements of keys added already retired
     (:attr:`LogEntry.last`); without those and without status lists' and endorsements' entries
-    (:data:`LEGACY_KINDS` only). The retirements a commit was published without are logged once (caught up), at
-    the first publish since: where the published entries hold them next, or where they end.
+    (:data:`LEGACY_KINDS` only); and in each, without the ``key-changed`` of a retirement taken back or a key file
+    deleted (:attr:`LogEntry.taken_back`). The retirements a commit was published without are logged once (caught
+    up), at the first publish since: where the published entries hold them next, or where they end.
     """
     entries: list[LogEntry] = []
     retired: set[str] = set()  # key paths with a retirement entry so far
@@ -193,7 +194,7 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
 
     for _commit, commit_entries in derive_commits(root, head=head):
         if catch_up():
-            floor = len(_FORMS) - 1
+            floor = max(floor, _WITH_LAST)
         at = len(entries)
         if at >= len(published):  # the first publish since: every entry from here on
             add(commit_entries)
@@ -214,10 +215,13 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
 
 #: A commit's entries as each earlier credreg logged them, the earliest first.
 _FORMS = (
-    lambda es: [e for e in es if e.kind in LEGACY_KINDS and not e.last],
-    lambda es: [e for e in es if not e.last],
+    lambda es: [e for e in es if e.kind in LEGACY_KINDS and not e.last and not e.taken_back],
+    lambda es: [e for e in es if not e.last and not e.taken_back],
+    lambda es: [e for e in es if not e.taken_back],
     lambda es: es,
 )
+#: The first form with the retirements of keys added already retired (what a catch-up logs).
+_WITH_LAST = 2
 
 
 def _keys_unretired(root: Path, head: str, index: LogIndex) -> bool:

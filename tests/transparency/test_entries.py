@@ -473,3 +473,29 @@ def test_a_git_failure_names_gits_reason_not_the_graft_files_deprecation_hint(lo
     told = failed.value.explain()
     assert "hint:" not in told, told
     assert "HEAD~50" in told, told
+
+
+def test_a_key_file_taken_away_is_key_changed_and_no_file_on_either_side_is_nothing(log_repo: LogRepo) -> None:
+    # A key file's deletion is "key-changed" (it may come back without its end), and so is a gitlink put in its
+    # place. But a gitlink replaced by another has no file before or after: it read as an empty key file *added*
+    # ("key-added" of the empty blob's hash), and an empty key file deleted read as added too.
+    root = log_repo.root
+    first = head_commit(root)
+    rel, empty = "keys/northbridge-university/key-2023.json", "keys/northbridge-university/key-empty.json"
+    (root / empty).write_bytes(b"")
+    commit_all(root, "an empty key file")
+    added = head_commit(root)
+    git(root, "rm", "-q", "--cached", rel)
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{first},{rel}")
+    git(root, "rm", "-q", empty)
+    git(root, "commit", "-q", "-m", "the key a nested repository, the empty one gone")
+    second = head_commit(root)
+    git(root, "update-index", "--cacheinfo", f"160000,{second},{rel}")
+    git(root, "commit", "-q", "-m", "another nested repository")
+    nothing = hashlib.sha256(b"").hexdigest()
+    assert [(e.kind, e.path, e.sha256) for e in derive_entries(root, head=head_commit(root), since=first)] == [
+        ("key-added", empty, nothing),
+        ("key-changed", rel, nothing),
+        ("key-changed", empty, nothing),
+    ]
+    assert [e.taken_back for e in derive_entries(root, head=head_commit(root), since=added)] == [True, True]

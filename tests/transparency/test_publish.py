@@ -1296,3 +1296,47 @@ def test_a_key_deleted_and_added_again_without_its_retirement_is_an_alert(log_re
     assert "\tkey-changed\t" in done.stdout
     assert f"(key-changed, {rel}): the key's public key replaced, or a retirement taken back?" in done.stderr
     assert "\tkey-added\t" in done.stdout
+
+
+def test_a_log_published_before_retirements_taken_back_were_logged_still_publishes_in_full(
+    log_repo: LogRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log published before a key file's deletion, or its end removed or moved, was ``key-changed`` (the earlier
+    derivation, patched in) holds no such entry for those commits. A publish that derives the whole history again
+    (``--full``, or after a force-push put back) must keep them as published, not refuse the history as rewritten;
+    the commits after it are logged as they are now."""
+    import hashlib
+
+    import generator.transparency.publish as publish
+    from generator.transparency.entries import derive_commits
+
+    root = log_repo.root
+    key = root / "keys/northbridge-university/key-2023.json"
+    original = key.read_text()
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    key.write_text(json.dumps(json.loads(original) | revoked, indent=2) + "\n")
+    commit_all(root, "key-2023 revoked")
+    moved = json.dumps(json.loads(original) | revoked | {"revoked_at": "2099-01-01T00:00:00Z"}, indent=2) + "\n"
+    key.write_text(moved)
+    commit_all(root, "key-2023's revocation moved")
+    key.unlink()
+    commit_all(root, "key-2023 gone")
+    # What the earlier credreg did not log: the deletion, and the "key-changed" beside the moved revocation.
+    unlogged = {hashlib.sha256(b"").hexdigest(), hashlib.sha256(moved.encode()).hexdigest()}
+
+    def earlier(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False):  # type: ignore[no-untyped-def]
+        for _commit, entries in derive_commits(root, head=head, since=since):
+            yield from (e for e in entries if not (e.kind == "key-changed" and e.sha256 in unlogged))
+
+    registry = load_registry(root).registry
+    assert registry is not None
+    with monkeypatch.context() as patched:
+        patched.setattr(publish, "derive_entries", earlier)
+        first = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
+    key.write_text(original)
+    commit_all(root, "key-2023 back, unrevoked")
+    second = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
+    assert (second.old_size, second.size, second.full) == (first.size, first.size + 1, False)
+    third = publish.publish_log(root, registry, log_repo.state, log_repo.signer, full=True)
+    assert (third.old_size, third.size, third.full) == (second.size, second.size, True)
+    assert log_repo.publish().returncode == 0
