@@ -396,3 +396,29 @@ def test_a_skill_listed_twice_is_a_located_problem(tmp_path: Path, repeat: str, 
     )
     assert "repeats skills[0]" in problem.message
     assert words in problem.message
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "line"),
+    [
+        (ISSUER, "Acme Academy", 3),
+        ("registry/governance.yaml", "Test Registry", 2),
+    ],
+)
+def test_a_name_that_writes_a_refused_character_by_reference_is_a_located_problem(
+    registry_dir: Path, path: str, old: str, line: int
+) -> None:
+    # The registry signs each credential's binding statement with the issuer's and the registry's names in its
+    # endorsementComment, which Open Badges 3.0 types as Markdown: a wallet would decode '&#x202E;' there.
+    from generator.load import load_registry
+
+    file = registry_dir / path
+    text = file.read_text()
+    assert f"name: {old}\n" in text
+    file.write_text(text.replace(f"name: {old}\n", f"name: {old.replace(' ', ' &#x202E;')}\n", 1), encoding="utf-8")
+    report = run_check(registry_dir)
+    [problem] = [p for p in report.problems.errors if p.field == "name"]
+    assert (problem.location.path, problem.location.line) == (path, line)
+    assert "'&#x202E;' writes U+202E" in problem.message
+    loaded = load_registry(registry_dir).registry  # so no statement is signed with it
+    assert loaded is None or "acme-academy" not in loaded.issuers
