@@ -422,3 +422,39 @@ def test_a_name_that_writes_a_refused_character_by_reference_is_a_located_proble
     assert "'&#x202E;' writes U+202E" in problem.message
     loaded = load_registry(registry_dir).registry  # so no statement is signed with it
     assert loaded is None or "acme-academy" not in loaded.issuers
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        # An ESCO occupation's URI given as a skill's code (http and https are one concept, so never one repeat).
+        (
+            "skills:\n  - name: Analyst\n    alignment:\n      framework: ESCO\n"
+            "      code: http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30\n",
+            "skills[1].alignment.code",
+        ),
+        # And a skill's URI as an occupation's.
+        (
+            "occupations:\n  - name: SQL\n    alignment:\n      framework: ESCO\n"
+            "      code: https://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742\n",
+            "occupations[0].alignment.code",
+        ),
+    ],
+)
+def test_an_esco_concept_of_the_wrong_kind_is_a_located_problem(tmp_path: Path, entry: str, field: str) -> None:
+    # Signed into every award as a competency's targetCode, it names an occupation as a skill (or the reverse),
+    # the skills index cannot link it to ESCO, and its http and https spellings were two different skills.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = path.read_text()
+    if entry.startswith("skills:"):
+        text = text.replace("level:\n", entry.removeprefix("skills:\n") + "level:\n", 1)
+    else:
+        text = text.replace("level:\n", entry + "level:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    [problem] = run_check(root).problems.errors
+    assert (problem.location.path, problem.field) == (
+        "registry/issuers/acme-academy/credentials/sql-basics.yaml",
+        field,
+    )
+    assert "ESCO" in problem.message
