@@ -458,3 +458,30 @@ def test_an_esco_concept_of_the_wrong_kind_is_a_located_problem(tmp_path: Path, 
         field,
     )
     assert "ESCO" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("names", "says"),
+    [
+        (["C", "C++"], "'C++' is linked from each award to skills/#c, as 'C' (skills[1]) is"),
+        (["データ分析"], "'データ分析' is linked from each award to skills/#, the skills page's top"),
+    ],
+)
+def test_a_skill_whose_award_link_is_not_its_own_is_a_located_warning(
+    tmp_path: Path, names: list[str], says: str
+) -> None:
+    # An unaligned skill's targetUrl is skills/#<its name's a-z and 0-9>: "C" and "C++" signed at one address,
+    # a name in another script at the page's top. Already-signed awards carry it, so it stays; the check warns
+    # before more are signed, at the entry.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    added = "".join(f"  - name: {name}\n" for name in names)
+    path.write_text(path.read_text().replace("level:\n", added + "level:\n", 1), encoding="utf-8")
+    report = run_check(root)
+    assert report.problems.errors == []
+    [warning] = [p for p in report.problems if p.code == "credential.skill-address"]
+    assert (warning.location.path, warning.field) == (
+        "registry/issuers/acme-academy/credentials/sql-basics.yaml",
+        f"skills[{len(names)}]",
+    )
+    assert says in warning.message

@@ -69,6 +69,7 @@ __all__ = [
     "Translation",
     "Validity",
     "framework_code",
+    "same_form",
 ]
 
 
@@ -230,7 +231,7 @@ def _esco_kind(alignment: Alignment | None, *, occupation: bool) -> Alignment | 
     raise ValidationError.from_exception_data("Alignment", [error])
 
 
-def _same_form(text: str) -> str:
+def same_form(text: str) -> str:
     """What two spellings of one code or name share: compatibility forms (a fullwidth "ＰＲＯＧ"), capitals and
     runs of spaces are not a different skill."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
@@ -242,9 +243,9 @@ def _skill_identity(skill: Skill) -> tuple[str, ...]:
     names (render/model.py, by :func:`~generator.openbadges.skill_anchor`, which keeps only a-z and 0-9): "C" and
     "C++" are two skills here, and one group and one award ``targetUrl`` (``skills/#c``) there."""
     if skill.alignment is None:
-        return ("name", _same_form(skill.name))
+        return ("name", same_form(skill.name))
     alignment = skill.alignment
-    return ("item", alignment.framework.value, _same_form(framework_code(alignment.framework, alignment.code)))
+    return ("item", alignment.framework.value, same_form(framework_code(alignment.framework, alignment.code)))
 
 
 #: Skills a credential may certify. Each is an alignment of every award, a blank node for RDF canonicalization, and
