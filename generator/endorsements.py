@@ -84,6 +84,7 @@ __all__ = [
     "covered_changes",
     "endorse",
     "endorsement_list_bits",
+    "endorsement_list_read",
     "endorsement_list_url",
     "endorsement_slots",
     "endorsement_status_problem",
@@ -636,13 +637,21 @@ def endorsement_list_bits(
 ) -> tuple[bytes | None, str]:
     """The verified bitstring of an endorser's status list file, or ``None`` and why it is not a list signed by
     that endorser, in force at ``now``."""
-    return _file_reading(registry, endorser, path).at(now)
+    read = endorsement_list_read(registry, endorser, path, now)
+    return (None, read.message) if isinstance(read, ListProblem) else (read, "")
+
+
+def endorsement_list_read(
+    registry: Registry, endorser: str, path: Path, now: dt.datetime | None = None
+) -> bytes | ListProblem:
+    """:func:`endorsement_list_bits`, with the field of the list the why is about (a check's location)."""
+    return _file_reading(registry, endorser, path).read(now)
 
 
 def endorsement_status_problem(registry: Registry, endorser: str, path: Path) -> ListProblem | None:
     """Why an endorser's status list file is not a list signed by that endorser, in force now, and the field of the
     list that says so (``None`` when it is)."""
-    read = _file_reading(registry, endorser, path).read(None)
+    read = endorsement_list_read(registry, endorser, path)
     return read if isinstance(read, ListProblem) else None
 
 

@@ -19,6 +19,8 @@ from generator._internal.source import Document, format_field
 from generator._internal.text import lookalike_keys, lookalike_note
 from generator.errors import ProblemList, Severity
 from generator.models import LifecycleStatus
+from generator.models.credential import same_form
+from generator.openbadges import skill_anchor
 from generator.registry import CredentialRecord, IssuerRecord, Registry, did_web_for, resolve_ref
 
 __all__ = ["validate_registry"]
@@ -33,6 +35,7 @@ def validate_registry(registry: Registry, problems: ProblemList, *, changed: Col
     _assets(registry, problems)
     _identities(registry, problems, set(changed))
     _body_names(registry, problems)
+    _skill_addresses(registry, problems)
 
 
 def _refs(record: IssuerRecord, credential: CredentialRecord) -> Iterator[tuple[list[str | int], str, str]]:
@@ -426,3 +429,40 @@ def _body_names(registry: Registry, problems: ProblemList) -> None:
         clash(endorser_id, record.source.doc, ["name"], record.endorser.name, "endorser")
         for i, alias in enumerate(record.endorser.aliases):
             clash(endorser_id, record.source.doc, ["aliases", i], alias, "endorser")
+
+
+def _skill_addresses(registry: Registry, problems: ProblemList) -> None:
+    """A warning at a skill whose awards link it (``targetUrl``, :func:`generator.openbadges.achievement`: a skill
+    without its framework's ``url`` links ``skills/#<its name's a-z and 0-9>``) where another skill is linked, or
+    at the skills page's top: "C++" where "C" is, a name in another script at ``skills/#``. Awards already signed
+    carry that address, and the check compares them with their definition, so it stays: the issuer learns it
+    before signing more, and gives the skill its framework's url (or a name that differs in a-z or 0-9)."""
+    first: dict[str, tuple[str, str, CredentialRecord]] = {}  # anchor: a name's form, its name, where
+    for _, credential in sorted(registry.credentials(), key=lambda rc: (rc[0].id, rc[1].model.id)):
+        for i, skill in enumerate(credential.model.skills):
+            if skill.alignment is not None and skill.alignment.url:
+                continue
+            anchor, form = skill_anchor(skill.name), same_form(skill.name)
+            if not anchor:
+                message = (
+                    f"{skill.name!r} is linked from each award to skills/#, the skills page's top: a name with no "
+                    "letter or digit in a-z or 0-9 makes no anchor; give it an alignment with its framework's url"
+                )
+            else:
+                held = first.setdefault(anchor, (form, skill.name, credential))
+                if held[0] == form:
+                    continue
+                where = held[2].doc.path if held[2] is not credential else ""
+                at = next(  # the first entry of that form, for the message
+                    f"skills[{j}]" for j, s in enumerate(held[2].model.skills) if same_form(s.name) == held[0]
+                )
+                message = (
+                    f"{skill.name!r} is linked from each award to skills/#{anchor}, as {held[1]!r} "
+                    f"({f'{where} ' if where else ''}{at}) is: two skills at one address in signed awards; give it "
+                    "an alignment with its framework's url, or a name that differs in a-z or 0-9"
+                )
+            problems.append(
+                credential.doc.problem(
+                    ["skills", i], message, code="credential.skill-address", severity=Severity.WARNING
+                )
+            )

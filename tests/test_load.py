@@ -396,3 +396,92 @@ def test_a_skill_listed_twice_is_a_located_problem(tmp_path: Path, repeat: str, 
     )
     assert "repeats skills[0]" in problem.message
     assert words in problem.message
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "line"),
+    [
+        (ISSUER, "Acme Academy", 3),
+        ("registry/governance.yaml", "Test Registry", 2),
+    ],
+)
+def test_a_name_that_writes_a_refused_character_by_reference_is_a_located_problem(
+    registry_dir: Path, path: str, old: str, line: int
+) -> None:
+    # The registry signs each credential's binding statement with the issuer's and the registry's names in its
+    # endorsementComment, which Open Badges 3.0 types as Markdown: a wallet would decode '&#x202E;' there.
+    from generator.load import load_registry
+
+    file = registry_dir / path
+    text = file.read_text()
+    assert f"name: {old}\n" in text
+    file.write_text(text.replace(f"name: {old}\n", f"name: {old.replace(' ', ' &#x202E;')}\n", 1), encoding="utf-8")
+    report = run_check(registry_dir)
+    [problem] = [p for p in report.problems.errors if p.field == "name"]
+    assert (problem.location.path, problem.location.line) == (path, line)
+    assert "'&#x202E;' writes U+202E" in problem.message
+    loaded = load_registry(registry_dir).registry  # so no statement is signed with it
+    assert loaded is None or "acme-academy" not in loaded.issuers
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        # An ESCO occupation's URI given as a skill's code (http and https are one concept, so never one repeat).
+        (
+            "skills:\n  - name: Analyst\n    alignment:\n      framework: ESCO\n"
+            "      code: http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30\n",
+            "skills[1].alignment.code",
+        ),
+        # And a skill's URI as an occupation's.
+        (
+            "occupations:\n  - name: SQL\n    alignment:\n      framework: ESCO\n"
+            "      code: https://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742\n",
+            "occupations[0].alignment.code",
+        ),
+    ],
+)
+def test_an_esco_concept_of_the_wrong_kind_is_a_located_problem(tmp_path: Path, entry: str, field: str) -> None:
+    # Signed into every award as a competency's targetCode, it names an occupation as a skill (or the reverse),
+    # the skills index cannot link it to ESCO, and its http and https spellings were two different skills.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    text = path.read_text()
+    if entry.startswith("skills:"):
+        text = text.replace("level:\n", entry.removeprefix("skills:\n") + "level:\n", 1)
+    else:
+        text = text.replace("level:\n", entry + "level:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    [problem] = run_check(root).problems.errors
+    assert (problem.location.path, problem.field) == (
+        "registry/issuers/acme-academy/credentials/sql-basics.yaml",
+        field,
+    )
+    assert "ESCO" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("names", "says"),
+    [
+        (["C", "C++"], "'C++' is linked from each award to skills/#c, as 'C' (skills[1]) is"),
+        (["データ分析"], "'データ分析' is linked from each award to skills/#, the skills page's top"),
+    ],
+)
+def test_a_skill_whose_award_link_is_not_its_own_is_a_located_warning(
+    tmp_path: Path, names: list[str], says: str
+) -> None:
+    # An unaligned skill's targetUrl is skills/#<its name's a-z and 0-9>: "C" and "C++" signed at one address,
+    # a name in another script at the page's top. Already-signed awards carry it, so it stays; the check warns
+    # before more are signed, at the entry.
+    root = make_registry(tmp_path / "registry")
+    path = root / "registry/issuers/acme-academy/credentials/sql-basics.yaml"
+    added = "".join(f"  - name: {name}\n" for name in names)
+    path.write_text(path.read_text().replace("level:\n", added + "level:\n", 1), encoding="utf-8")
+    report = run_check(root)
+    assert report.problems.errors == []
+    [warning] = [p for p in report.problems if p.code == "credential.skill-address"]
+    assert (warning.location.path, warning.field) == (
+        "registry/issuers/acme-academy/credentials/sql-basics.yaml",
+        f"skills[{len(names)}]",
+    )
+    assert says in warning.message

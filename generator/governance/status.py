@@ -20,7 +20,7 @@ from generator import layout
 from generator._internal.source import Document, SourceError, decode_utf8, parse_json
 from generator.awards import parse_award_text
 from generator.crypto.dataintegrity import proofs_of
-from generator.endorsements import endorsement_list_bits, endorser_key
+from generator.endorsements import endorsement_list_read, endorser_key
 from generator.errors import CredregError, Problem, ProblemList
 from generator.governance.context import PullRequest
 from generator.governance.existing import Slot, award_at, existing_status_slots, is_same_award, single_award_path
@@ -41,7 +41,7 @@ from generator.verify.registry_check import (
     set_bits,
     status_bit_problems,
 )
-from generator.verify.status import ENDLESS, RegistryStatus, read_list_file
+from generator.verify.status import ENDLESS, ListProblem, RegistryStatus, read_list_file
 
 __all__ = ["check_revocations_and_lists", "new_log_offset"]
 
@@ -242,9 +242,9 @@ class _StatusCheck:
             if rel in changed:  # said of a list signed in the future, which is not in force either
                 self._fresh_list(rel)
             url = self.registry.status_list_url(state.id, number)
-            bits, why = self.status.list_bits(url, state.did, self.pr.now)
-            if bits is None:
-                self.problems.add(rel, why, code="status-list.invalid")
+            bits = self.status.reading(url, state.did).read(self.pr.now)
+            if isinstance(bits, ListProblem):  # in the full check's words, at its field (registry_check.py)
+                self.problems.add(rel, bits.message, field=bits.field, code="status-list.invalid")
                 continue
             self._new_awards_within(state.id, number, bits)
             status_bit_problems(rel, number, bits, state.revoked, self.problems)
@@ -252,10 +252,13 @@ class _StatusCheck:
     def _endorser_list(self, endorser: str, rel: str) -> None:
         """An endorser's list this change writes: the issuers' list rules, the base's bits standing for a log."""
         self._fresh_list(rel)  # said of a list signed in the future, which is not in force either
-        bits, why = endorsement_list_bits(self.registry, endorser, self.registry.root / rel, self.pr.now)
+        bits = endorsement_list_read(self.registry, endorser, self.registry.root / rel, self.pr.now)
         number = layout.classify(rel).name
-        if bits is None or number is None:
-            self.problems.add(rel, why, code="status-list.invalid")
+        if isinstance(bits, ListProblem):  # in the full check's words, at its field (recognition.py)
+            self.problems.add(rel, bits.message, field=bits.field, code="status-list.invalid")
+            return
+        if number is None:  # not reached: endorsement_list_read refuses a list not named <number>.json
+            self.problems.add(rel, "a status list is named <number>.json", code="status-list.invalid")
             return
         revoked = {(int(number), i): 0 for i in _base_bits(self.pr, rel)}
         status_bit_problems(

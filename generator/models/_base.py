@@ -436,8 +436,10 @@ def _shows_something(name: str) -> str:
     return name
 
 
-Name = Annotated[PlainText, AfterValidator(_shows_something)]
-"""One line of plain text naming a body or a credential: something in it is drawn."""
+Name = Annotated[PlainText, AfterValidator(_shows_something), AfterValidator(no_refused_reference)]
+"""One line of plain text naming a body or a credential: something in it is drawn. Held to the Markdown fields'
+reference rule too: the registry writes an issuer's name into the ``endorsementComment`` (Markdown) of the binding
+statement it signs (:func:`generator.statements.binding_statement`), where a wallet decodes ``&#x202E;``."""
 
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?\Z")]
 """A BCP 47 language tag: ``en``, ``de``, ``pt-BR``, ``zh-Hant-TW``."""

@@ -69,6 +69,7 @@ __all__ = [
     "Translation",
     "Validity",
     "framework_code",
+    "same_form",
 ]
 
 
@@ -214,7 +215,23 @@ def framework_code(framework: Framework, code: str, *, occupation: bool = False)
     return code.lower() if ESCO_ID.fullmatch(code.lower()) else code
 
 
-def _same_form(text: str) -> str:
+def _esco_kind(alignment: Alignment | None, *, occupation: bool) -> Alignment | None:
+    """An ESCO concept's URI of the other kind (an occupation's given as a skill's code, or the reverse) is refused
+    at the alignment's code: signed into every award as a competency's ``targetCode`` it names an occupation as a
+    skill, :func:`framework_code` keeps it as written (so the index cannot link it to ESCO, and its http and https
+    spellings were two skills), and the item belongs in the other list."""
+    if alignment is None or alignment.framework is not Framework.ESCO:
+        return alignment
+    uri = _ESCO_URI.fullmatch(alignment.code)
+    if uri is None or uri[1].lower() == ("occupation" if occupation else "skill"):
+        return alignment
+    given, wanted = ("a skill", "occupations") if occupation else ("an occupation", "skills")
+    message = f"an ESCO {uri[1].lower()} URI: this is {given} in ESCO; list it under {wanted}"
+    error = InitErrorDetails(type=PydanticCustomError("esco_kind", message), loc=("code",), input=alignment.code)
+    raise ValidationError.from_exception_data("Alignment", [error])
+
+
+def same_form(text: str) -> str:
     """What two spellings of one code or name share: compatibility forms (a fullwidth "ＰＲＯＧ"), capitals and
     runs of spaces are not a different skill."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
@@ -222,12 +239,13 @@ def _same_form(text: str) -> str:
 
 def _skill_identity(skill: Skill) -> tuple[str, ...]:
     """A skill as a repeat is judged: its framework item (the framework and the code as :func:`framework_code`
-    reads it), or unaligned its name. Coarser than the skills index's groups, never finer: whatever the index
-    would show as one skill is one here."""
+    reads it, capitals and spaces aside), or unaligned its name. Not the skills index's grouping of unaligned
+    names (render/model.py, by :func:`~generator.openbadges.skill_anchor`, which keeps only a-z and 0-9): "C" and
+    "C++" are two skills here, and one group and one award ``targetUrl`` (``skills/#c``) there."""
     if skill.alignment is None:
-        return ("name", _same_form(skill.name))
+        return ("name", same_form(skill.name))
     alignment = skill.alignment
-    return ("item", alignment.framework.value, _same_form(framework_code(alignment.framework, alignment.code)))
+    return ("item", alignment.framework.value, same_form(framework_code(alignment.framework, alignment.code)))
 
 
 #: Skills a credential may certify. Each is an alignment of every award, a blank node for RDF canonicalization, and
@@ -249,6 +267,11 @@ class Skill(StrictModel):
     alignment: Alignment | None = None
     """The same skill in a public framework."""
 
+    @field_validator("alignment")
+    @classmethod
+    def _a_skill(cls, value: Alignment | None) -> Alignment | None:
+        return _esco_kind(value, occupation=False)
+
 
 class Occupation(StrictModel):
     """An occupation the credential prepares for."""
@@ -258,6 +281,11 @@ class Occupation(StrictModel):
 
     alignment: Alignment | None = None
     """The occupation in a framework (ESCO occupation, O*NET-SOC code, ISCO-08 group)."""
+
+    @field_validator("alignment")
+    @classmethod
+    def _an_occupation(cls, value: Alignment | None) -> Alignment | None:
+        return _esco_kind(value, occupation=True)
 
 
 class Assessment(StrictModel):

@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from generator.models._base import (
     URL_PORT,
@@ -15,6 +15,7 @@ from generator.models._base import (
     Markdown,
     PlainText,
     StrictModel,
+    no_refused_reference,
     page_url,
     require_unique,
 )
@@ -123,8 +124,9 @@ _CSP_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 class Governance(StrictModel):
     """The registry itself: its name, its public address and its maintainers."""
 
-    name: PlainText
-    """Name of the registry, shown in the site header and in feeds."""
+    name: Annotated[PlainText, AfterValidator(no_refused_reference)]
+    """Name of the registry, shown in the site header and in feeds, and written into the Markdown comment of each
+    binding statement it signs (:func:`generator.statements.binding_statement`): held to the reference rule."""
 
     description: Markdown
     """What the registry is and for whom (Markdown), shown on the home page."""

@@ -161,6 +161,9 @@ def test_an_endorsement_signed_outside_the_freshness_window_is_refused(
     others = [p.message for p in errors(report) if p.code != "governance.fresh-signature"]
     if offset < dt.timedelta(0):  # the list starts when signed (its validFrom): not in force yet, so read for nothing
         assert [m.partition(" before ")[0] for m in others] == ["the status list is not in force: not valid"], others
+        # Located as the full check locates it (recognition.py endorser_list_problems): at the list's validFrom.
+        [listed] = errors(report, "status-list.invalid")
+        assert (listed.location.path, listed.field) == (f"registry/endorsers/{DC}/status/1.json", "validFrom")
     else:
         assert others == [], shown(report.problems)
 

@@ -290,3 +290,9 @@ def test_a_revocation_signed_within_the_clock_skew_is_read_from_its_new_list(rep
     repo.revoke(repo.unrevoked_award(), at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30))
     refused = errors(run_check(repo.root, CheckOptions(progress=False)), "status-list.invalid")
     assert [p.message.partition(" before ")[0] for p in refused] == ["the status list is not in force: not valid"]
+    # The pull-request check says it in the same words, at the same field (the list's validFrom).
+    in_pr = errors(repo.check("acme-lead"), "status-list.invalid")
+    assert [(p.location.path, p.field, p.message) for p in in_pr] == [
+        (p.location.path, p.field, p.message) for p in refused
+    ]
+    assert refused[0].field == "validFrom"
