@@ -361,10 +361,20 @@ def write_signed_files(
             for path, text in files:
                 make(path, lambda: write_award_file(root, path, text))  # noqa: B023 - called at once
     except UsageError as exc:
-        details = [*exc.details, "nothing was written to the registry"]
-        if earners is not None:
-            details.append(f"{earners} holds the files of awards that were not published: delete it")
-        raise UsageError(exc.summary, details) from None
+        raise UsageError(exc.summary, [*exc.details, *_not_published(earners)]) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM (the CLI's Terminated): told as the CLI says it stopped
+        for note in _not_published(earners):
+            exc.add_note(note)
+        raise
+
+
+def _not_published(earners: Path | None) -> list[str]:
+    """What :func:`write_signed_files` says when it took a run's files back: the earners' folder (written first)
+    otherwise held links to awards never published, which an issuer would send."""
+    said = ["nothing was written to the registry"]
+    if earners is not None:
+        said.append(f"{earners} holds the files of awards that were not published: delete it")
+    return said
 
 
 def trusted_line(line: dict[str, Any], issuer_did: str, keys: KeyResolver) -> RevocationEntry | None:
