@@ -363,9 +363,16 @@ def write_signed_files(
     except UsageError as exc:
         raise UsageError(exc.summary, [*exc.details, *_not_published(earners)]) from None
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM (the CLI's Terminated): told as the CLI says it stopped
-        for note in _not_published(earners):
-            exc.add_note(note)
+        tell_not_published(exc, earners)
         raise
+
+
+def tell_not_published(exc: BaseException, earners: Path | None) -> None:
+    """Note on ``exc`` (an interruption, told by the CLI under "interrupted") what :func:`_not_published` says,
+    once: a run stopped after its earners' folder was written, before or as its files went into the registry."""
+    for note in _not_published(earners):
+        if note not in getattr(exc, "__notes__", ()):
+            exc.add_note(note)
 
 
 def _not_published(earners: Path | None) -> list[str]:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -215,16 +216,17 @@ def test_a_new_issuer_whose_codeowners_meets_a_full_disk_leaves_nothing_and_can_
     assert "harbour-data-school" in (root / ".github" / "CODEOWNERS").read_text()
 
 
-def test_an_award_run_interrupted_as_its_batch_goes_in_says_the_earners_folder_is_to_be_deleted(
-    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("when", ["as its batch goes in", "as the earners' folder is written"])
+def test_an_award_run_interrupted_says_the_earners_folder_is_to_be_deleted(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], when: str
 ) -> None:
     """Ctrl-C (or SIGTERM) as the cohort's batch went into the registry: the run took the batch and its new status
     list back, but said only 'credreg: interrupted', while the earners' folder, written first, held six award
     files (with their links) for awards never published, which an issuer would send. It says so now, as a full
-    disk's message does."""
+    disk's message does; so does one stopped after the earners' folder was written, before the registry."""
     import signal
 
-    from generator.awarding import status
+    from generator.awarding import issue, status
     from generator.cli import main
 
     cohort = tmp_path / "cohort.csv"
@@ -237,7 +239,17 @@ def test_an_award_run_interrupted_as_its_batch_goes_in_says_the_earners_folder_i
         real(root, path, text)
         os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(status, "write_award_file", write_award_file)
+    real_earners = issue.write_earners
+
+    def write_earners(folder: Path, rows: Any) -> Path:
+        done = real_earners(folder, rows)
+        os.kill(os.getpid(), signal.SIGINT)
+        return done
+
+    if when == "as its batch goes in":
+        monkeypatch.setattr(status, "write_award_file", write_award_file)
+    else:
+        monkeypatch.setattr(issue, "write_earners", write_earners)
     handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = main(["--root", str(signer.root), "award", "acme-academy/sql-basics", "--csv", str(cohort),
