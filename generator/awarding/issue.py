@@ -471,8 +471,6 @@ def issue_awards(
                 files = [(path, render_award(award)) for award, path in zip(signed, paths, strict=True)]
             write_signed_files(registry.root, lists, files, earners=earners)
         except KeyboardInterrupt as exc:
-            # Not when the signal came as write_signed_files returned: its files stand (made new, never replaced).
-            if not files or not all(path.is_file() for path, _ in files):
-                tell_not_published(exc, earners)
+            tell_not_published(exc, earners, files)
             raise
         return results

@@ -363,13 +363,17 @@ def write_signed_files(
     except UsageError as exc:
         raise UsageError(exc.summary, [*exc.details, *_not_published(earners)]) from None
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM (the CLI's Terminated): told as the CLI says it stopped
-        tell_not_published(exc, earners)
+        tell_not_published(exc, earners, files)
         raise
 
 
-def tell_not_published(exc: BaseException, earners: Path | None) -> None:
+def tell_not_published(exc: BaseException, earners: Path | None, files: Sequence[tuple[Path, str]]) -> None:
     """Note on ``exc`` (an interruption, told by the CLI under "interrupted") what :func:`_not_published` says,
-    once: a run stopped after its earners' folder was written, before or as its files went into the registry."""
+    once: a run stopped after its earners' folder was written, before or as its ``files`` went into the registry.
+    Not when they are all there (made new, never over another's, they are the run's): the signal came as the
+    block that kept them ended, and the earners' links work."""
+    if files and all(path.is_file() for path, _ in files):
+        return
     for note in _not_published(earners):
         if note not in getattr(exc, "__notes__", ()):
             exc.add_note(note)

@@ -263,3 +263,40 @@ def test_an_award_run_interrupted_says_the_earners_folder_is_to_be_deleted(
     assert "credreg: interrupted" in told, told
     assert "nothing was written to the registry" in told, told
     assert f"{earners} holds the files of awards that were not published: delete it" in told, told
+
+
+def test_an_award_run_interrupted_once_its_files_are_in_does_not_say_nothing_was_written(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C as the all-or-nothing block had kept the run's files (Python raises it at the next line, still in
+    write_signed_files): the awards are in the registry, and the message must not tell the issuer to delete the
+    earners' folder, whose links now work."""
+    import contextlib
+    import signal
+
+    from generator.awarding import status
+    from generator.cli import main
+
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email\n" + "".join(f"p{i}@example.org\n" for i in range(3)))
+    earners = tmp_path / "earners"
+    real = status.all_or_nothing
+
+    @contextlib.contextmanager
+    def all_or_nothing(root: Path) -> Iterator[Any]:
+        with real(root) as make:
+            yield make
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(status, "all_or_nothing", all_or_nothing)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = main(["--root", str(signer.root), "award", "acme-academy/sql-basics", "--csv", str(cohort),
+                     "--key", str(signer.key_path), "--out", str(earners)])  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    told = " ".join(capsys.readouterr().err.split())
+    assert code == 130, told
+    assert list((signer.root / "registry").rglob("batches/*")), "the batch is in"
+    assert "nothing was written" not in told, told
+    assert "delete it" not in told, told
