@@ -1019,12 +1019,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CredregError as exc:
         print(f"credreg: {terminal_lines(exc.explain())}", file=sys.stderr)  # it quotes input: printed, not obeyed
         return exc.exit_code
-    except Terminated:
-        print("credreg: terminated", file=sys.stderr)
-        return 128 + signal.SIGTERM
-    except KeyboardInterrupt:
-        print("credreg: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Terminated too; its notes: what the step it cut says was left, and to do
+        print(f"credreg: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}", file=sys.stderr)
+        for note in getattr(exc, "__notes__", ()):
+            print(f"  {terminal_lines(str(note))}", file=sys.stderr)
+        return 128 + signal.SIGTERM if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         # The reader of the output stopped early (`credreg verify … | head`): no traceback, and nothing more to
         # write at exit either (Python would flush into the closed pipe again). 141 = 128 + SIGPIPE, as for a

@@ -13,6 +13,7 @@ Nothing is written over an existing file, and nothing is written at all when eit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import json
@@ -28,6 +29,7 @@ import yaml
 
 from generator import layout
 from generator._internal.files import all_or_nothing, refuse_link_on_path, write_new
+from generator._internal.signals import held_off
 from generator._internal.source import SourceError, parse_yaml
 from generator._internal.text import first_unseen
 from generator.errors import CredregError, ProblemList, ProblemsFound, UsageError
@@ -506,12 +508,16 @@ def new_issuer(root: Path, made: Scaffold) -> list[Path]:
     # file but before that run wrote CODEOWNERS would otherwise write rows without it, and might write last.
     # All or nothing: the issuer's file is taken back when CODEOWNERS cannot follow (a full disk, Ctrl-C), else it
     # stood without its row (which the check refuses) and the same command, run again, said "already exists".
+    # Signals held off from CODEOWNERS's writing until the block has kept the issuer's file: one raised as it went
+    # into place (Python raises it at the next line, still in the block) took the issuer's file back and left
+    # CODEOWNERS naming an issuer that is not there, which the check refuses; it is delivered once both stand.
     written: list[Path] = []
     try:
-        with codeowners_lock(root), all_or_nothing(root) as make:
+        with codeowners_lock(root), contextlib.ExitStack() as kept, all_or_nothing(root) as make:
             make(root / made.path, lambda: written.append(write_scaffold(root, made)))
             loaded = load_registry(root)
             if loaded.registry is not None and not loaded.problems.errors:
+                kept.enter_context(held_off())
                 written.append(write_codeowners(loaded.registry))
     except CredregError as exc:
         if not written or type(exc) not in (CredregError, UsageError):  # refused before anything was written

@@ -55,9 +55,15 @@ def held_off() -> Iterator[None]:
     finally:
         if outermost:
             _BEFORE.clear()
-        _restore(saved, before)
-    for noted_signum in noted:  # to the handler the body would have met (SIG_DFL: the process ends, as it would have)
-        signal.raise_signal(noted_signum)
+        try:
+            _restore(saved, before)
+        finally:
+            # To the handler the body would have met (SIG_DFL: the process ends, as it would have), the body's own
+            # error or not: a signal sent to this thread is raised as the mask goes back, its error as the context,
+            # and one another thread took, only noted, was otherwise lost with the error (a caller that handles
+            # it, a rollback or a loop that reports and goes on, never stopped).
+            for noted_signum in noted:
+                signal.raise_signal(noted_signum)
 
 
 def _restore(saved: dict[int, Any], mask: Any) -> None:

@@ -32,7 +32,7 @@ from generator.awarding.keys import SigningKey
 from generator.awarding.lock import owner_lock
 from generator.awarding.record import SignedEntry, file_entry, record_signed
 from generator.awarding.signing import sign_document
-from generator.awarding.status import StatusAllocator, refuse_lost_lists, write_signed_files
+from generator.awarding.status import StatusAllocator, refuse_lost_lists, tell_not_published, write_signed_files
 from generator.awards import (
     award_filename,
     award_hash,
@@ -442,28 +442,35 @@ def issue_awards(
                 signed, digests, paths, lines, recipients, keys, strict=True
             )
         ]
-        if earners is not None:
-            # Before the registry: an award is never published whose recipient key was not written down.
-            write_earners(
-                earners,
-                [
-                    EarnerCopy(r.recipient.email, r.recipient.name, r.award, r.hash, r.earner_url, r.recipient_key)
-                    for r in results
-                ],
-            )
-        lists = allocator.new_lists(key, issued_at)
-        if signed_record is not None:
-            in_order = sorted(results, key=lambda r: r.line or 0)  # the file's order, never the cohort's
-            entries = [
-                SignedEntry(r.hash, "award", layout.relpath(registry.root, r.path) + (f"#{r.line}" if r.line else ""))
-                for r in in_order
-            ]
-            entries += [file_entry("status-list", registry.root, path, data) for path, data in lists]
-            record_signed(signed_record, entries, now)
-        if batch:
-            text = "".join(json.dumps(signed[i], ensure_ascii=False, separators=(",", ":")) + "\n" for i in order)
-            files = [(paths[0], text)]
-        else:
-            files = [(path, render_award(award)) for award, path in zip(signed, paths, strict=True)]
-        write_signed_files(registry.root, lists, files, earners=earners)
+        files: list[tuple[Path, str]] = []
+        try:  # stopped from the earners' folder on: told that it holds awards not published
+            if earners is not None:
+                # Before the registry: an award is never published whose recipient key was not written down.
+                write_earners(
+                    earners,
+                    [
+                        EarnerCopy(r.recipient.email, r.recipient.name, r.award, r.hash, r.earner_url, r.recipient_key)
+                        for r in results
+                    ],
+                )
+            lists = allocator.new_lists(key, issued_at)
+            if signed_record is not None:
+                in_order = sorted(results, key=lambda r: r.line or 0)  # the file's order, never the cohort's
+                entries = [
+                    SignedEntry(
+                        r.hash, "award", layout.relpath(registry.root, r.path) + (f"#{r.line}" if r.line else "")
+                    )
+                    for r in in_order
+                ]
+                entries += [file_entry("status-list", registry.root, path, data) for path, data in lists]
+                record_signed(signed_record, entries, now)
+            if batch:
+                text = "".join(json.dumps(signed[i], ensure_ascii=False, separators=(",", ":")) + "\n" for i in order)
+                files = [(paths[0], text)]
+            else:
+                files = [(path, render_award(award)) for award, path in zip(signed, paths, strict=True)]
+            write_signed_files(registry.root, lists, files, earners=earners)
+        except KeyboardInterrupt as exc:
+            tell_not_published(exc, earners, files)
+            raise
         return results

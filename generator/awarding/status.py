@@ -361,10 +361,31 @@ def write_signed_files(
             for path, text in files:
                 make(path, lambda: write_award_file(root, path, text))  # noqa: B023 - called at once
     except UsageError as exc:
-        details = [*exc.details, "nothing was written to the registry"]
-        if earners is not None:
-            details.append(f"{earners} holds the files of awards that were not published: delete it")
-        raise UsageError(exc.summary, details) from None
+        raise UsageError(exc.summary, [*exc.details, *_not_published(earners)]) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM (the CLI's Terminated): told as the CLI says it stopped
+        tell_not_published(exc, earners, files)
+        raise
+
+
+def tell_not_published(exc: BaseException, earners: Path | None, files: Sequence[tuple[Path, str]]) -> None:
+    """Note on ``exc`` (an interruption, told by the CLI under "interrupted") what :func:`_not_published` says,
+    once: a run stopped after its earners' folder was written, before or as its ``files`` went into the registry.
+    Not when they are all there (made new, never over another's, they are the run's): the signal came as the
+    block that kept them ended, and the earners' links work."""
+    if files and all(path.is_file() for path, _ in files):
+        return
+    for note in _not_published(earners):
+        if note not in getattr(exc, "__notes__", ()):
+            exc.add_note(note)
+
+
+def _not_published(earners: Path | None) -> list[str]:
+    """What :func:`write_signed_files` says when it took a run's files back: the earners' folder (written first)
+    otherwise held links to awards never published, which an issuer would send."""
+    said = ["nothing was written to the registry"]
+    if earners is not None:
+        said.append(f"{earners} holds the files of awards that were not published: delete it")
+    return said
 
 
 def trusted_line(line: dict[str, Any], issuer_did: str, keys: KeyResolver) -> RevocationEntry | None:

@@ -162,3 +162,39 @@ def test_the_search_indexer_may_be_cancelled_twice_and_after_it_finished(tmp_pat
     finished.finish()
     finished.cancel()
     assert (tmp_path / "other" / "pagefind" / "pagefind.js").is_file()
+
+
+@pytest.mark.usefixtures("raising_on_term")
+@pytest.mark.parametrize("taken_by", ["this thread", "another thread"])
+def test_a_signal_held_off_while_the_step_fails_is_still_raised(taken_by: str) -> None:
+    """A step that fails (a full disk) after a SIGTERM or Ctrl-C arrived: one sent to this thread stayed pending
+    in the kernel and was raised as the mask went back, but one another thread took was only noted, and the note
+    was dropped with the step's error: a caller that handles the error (a rollback, a loop that reports and goes
+    on) never stopped. Either way now the signal's exception is raised, the step's error as its context."""
+    main = threading.main_thread().ident or 0
+    go, sent = threading.Event(), threading.Event()
+
+    def other_thread() -> None:
+        go.wait()
+        target = main if taken_by == "this thread" else threading.get_ident()
+        signal.pthread_kill(target, signal.SIGTERM)
+        sent.set()
+
+    def step() -> None:
+        with held_off():
+            go.set()
+            sent.wait()
+            raise OSError(28, "No space left on device")
+
+    other = threading.Thread(target=other_thread)
+    other.start()
+    try:
+        with pytest.raises(_Stopped) as stopped:
+            step()
+    finally:
+        go.set()
+        other.join()
+    assert isinstance(stopped.value.__context__, OSError)
+    assert not _blocked() & HELD_OFF
+    with held_off():  # nothing left noted or pending: delivered once, not again
+        pass

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -213,3 +214,89 @@ def test_a_new_issuer_whose_codeowners_meets_a_full_disk_leaves_nothing_and_can_
                            check=False)  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert "harbour-data-school" in (root / ".github" / "CODEOWNERS").read_text()
+
+
+@pytest.mark.parametrize("when", ["as its batch goes in", "as the earners' folder is written"])
+def test_an_award_run_interrupted_says_the_earners_folder_is_to_be_deleted(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], when: str
+) -> None:
+    """Ctrl-C (or SIGTERM) as the cohort's batch went into the registry: the run took the batch and its new status
+    list back, but said only 'credreg: interrupted', while the earners' folder, written first, held six award
+    files (with their links) for awards never published, which an issuer would send. It says so now, as a full
+    disk's message does; so does one stopped after the earners' folder was written, before the registry."""
+    import signal
+
+    from generator.awarding import issue, status
+    from generator.cli import main
+
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email\n" + "".join(f"p{i}@example.org\n" for i in range(6)))
+    earners = tmp_path / "earners"
+    before = sorted(p.relative_to(signer.root) for p in signer.root.rglob("*"))
+    real = status.write_award_file
+
+    def write_award_file(root: Path, path: Path, text: str) -> None:
+        real(root, path, text)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    real_earners = issue.write_earners
+
+    def write_earners(folder: Path, rows: Any) -> Path:
+        done = real_earners(folder, rows)
+        os.kill(os.getpid(), signal.SIGINT)
+        return done
+
+    if when == "as its batch goes in":
+        monkeypatch.setattr(status, "write_award_file", write_award_file)
+    else:
+        monkeypatch.setattr(issue, "write_earners", write_earners)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = main(["--root", str(signer.root), "award", "acme-academy/sql-basics", "--csv", str(cohort),
+                     "--key", str(signer.key_path), "--out", str(earners)])  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    told = " ".join(capsys.readouterr().err.split())
+    assert code == 130, told
+    assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "the registry as it was"
+    assert len(list(earners.glob("*.json"))) == 6
+    assert "credreg: interrupted" in told, told
+    assert "nothing was written to the registry" in told, told
+    assert f"{earners} holds the files of awards that were not published: delete it" in told, told
+
+
+def test_an_award_run_interrupted_once_its_files_are_in_does_not_say_nothing_was_written(
+    signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C as the all-or-nothing block had kept the run's files (Python raises it at the next line, still in
+    write_signed_files): the awards are in the registry, and the message must not tell the issuer to delete the
+    earners' folder, whose links now work."""
+    import contextlib
+    import signal
+
+    from generator.awarding import status
+    from generator.cli import main
+
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("email\n" + "".join(f"p{i}@example.org\n" for i in range(3)))
+    earners = tmp_path / "earners"
+    real = status.all_or_nothing
+
+    @contextlib.contextmanager
+    def all_or_nothing(root: Path) -> Iterator[Any]:
+        with real(root) as make:
+            yield make
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(status, "all_or_nothing", all_or_nothing)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = main(["--root", str(signer.root), "award", "acme-academy/sql-basics", "--csv", str(cohort),
+                     "--key", str(signer.key_path), "--out", str(earners)])  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    told = " ".join(capsys.readouterr().err.split())
+    assert code == 130, told
+    assert list((signer.root / "registry").rglob("batches/*")), "the batch is in"
+    assert "nothing was written" not in told, told
+    assert "delete it" not in told, told
