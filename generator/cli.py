@@ -974,15 +974,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM (a CI runner cancelling a job, a service manager stopping one), raised where the process is so that
-    it unwinds as for Ctrl-C: every clean-up runs (a build's staging folder, a temporary file) and nothing is left
-    half written."""
+    """SIGTERM (a CI runner cancelling a job, a service manager stopping one) or SIGHUP (the terminal or the SSH
+    session closed), raised where the process is so that it unwinds as for Ctrl-C: every clean-up runs (a build's
+    staging folder, a temporary file) and nothing is left half written."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        """The signal that ended the run: the exit status is 128 + it, as for a process it ended."""
+
+
+#: What :class:`Terminated` stands for. SIGHUP's default ended the process where it was, clean-up unrun: a build
+#: left its staging folder, and a step held off (``_internal.signals.held_off``) stopped at its end, not unwound.
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP)
 
 
 @contextlib.contextmanager
 def _terminate_by_unwinding() -> Iterator[None]:
-    """While a command runs, SIGTERM raises :class:`Terminated` in it (the handler before is restored after: main()
-    also runs inside other programs, tests among them)."""
+    """While a command runs, SIGTERM and SIGHUP raise :class:`Terminated` in it (the handlers before are restored
+    after: main() also runs inside other programs, tests among them)."""
     main_pid = os.getpid()
 
     def on_term(signum: int, _frame: object) -> None:
@@ -990,17 +1000,21 @@ def _terminate_by_unwinding() -> Iterator[None]:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        raise Terminated
+        raise Terminated(signum)
 
+    before: dict[signal.Signals, Any] = {}
     try:
-        before = signal.signal(signal.SIGTERM, on_term)
+        for terminating in _TERMINATING:
+            if signal.getsignal(terminating) is not signal.SIG_IGN:  # nohup's: the run is to outlive its terminal
+                before[terminating] = signal.signal(terminating, on_term)
     except ValueError:  # not the main thread (main() called from a thread): leave it be
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, before)
+        for terminating, handler in before.items():
+            signal.signal(terminating, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1023,7 +1037,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"credreg: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}", file=sys.stderr)
         for note in getattr(exc, "__notes__", ()):
             print(f"  {terminal_lines(str(note))}", file=sys.stderr)
-        return 128 + signal.SIGTERM if isinstance(exc, Terminated) else 130
+        return 128 + exc.signum if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         # The reader of the output stopped early (`credreg verify … | head`): no traceback, and nothing more to
         # write at exit either (Python would flush into the closed pipe again). 141 = 128 + SIGPIPE, as for a

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -565,9 +566,11 @@ def _processes_naming(text: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("moment", ["claimed", "indexing"])
+@pytest.mark.parametrize(
+    ("moment", "signum"), [("claimed", signal.SIGTERM), ("indexing", signal.SIGTERM), ("indexing", signal.SIGHUP)]
+)
 def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(
-    signer: Signer, tmp_path: Path, moment: str
+    signer: Signer, tmp_path: Path, moment: str, signum: int
 ) -> None:
     """`kill` (SIGTERM, what a CI runner or a service manager sends) while the site is being built: the previous
     site stays whole and no staging folder is left beside it (SIGTERM ended the process with no clean-up, which
@@ -575,10 +578,8 @@ def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(
 
     ``claimed``: as the staging folder appears (a signal between its making and its claim left it behind).
     ``indexing``: while Pagefind writes the search index into it (mkdocs tells plugins of an Exception only, so the
-    indexer ran on and made the folder again after the build had ended)."""
-    import os
-    import signal
-    import time
+    indexer ran on and made the folder again after the build had ended). SIGHUP (the terminal or SSH session closed)
+    alike: its default ended the process where it was, leaving the folder."""
 
     out = tmp_path / "site"
     assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
@@ -599,14 +600,32 @@ def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(
         assert proc.poll() is None, "the build ended before it was terminated"
         assert time.monotonic() < deadline
         time.sleep(0.002)
-    os.kill(proc.pid, signal.SIGTERM)
+    os.kill(proc.pid, signum)
     _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert proc.returncode == 128 + signum, stderr
     assert "Traceback" not in stderr, stderr
     assert "credreg: terminated" in stderr
     assert _processes_naming(str(tmp_path)) == []  # nothing it started writes on
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_build_run_with_nohup_outlives_its_terminal(signer: Signer, tmp_path: Path) -> None:
+    """`nohup credreg build` ignores SIGHUP, and so does the build: it is meant to outlive the terminal."""
+    out = tmp_path / "site"
+    proc = subprocess.Popen(
+        ["nohup", sys.executable, "-m", "generator", "--root", str(signer.root), "build", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".site.building-") for p in tmp_path.iterdir()):
+        assert proc.poll() is None, "the build ended before the signal"
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    os.kill(proc.pid, signal.SIGHUP)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert (out / "index.html").is_file()
 
 
 def test_a_build_interrupted_as_it_swaps_the_site_in_keeps_the_previous_site(
@@ -721,6 +740,7 @@ def test_a_refused_build_after_one_killed_mid_swap_puts_the_previous_site_back(s
 # Run in the child: claim a staging folder as a build does, say so, and stay alive until told to end.
 _LIVE_BUILD = """
 import sys
+import time
 from pathlib import Path
 from generator._internal.files import claim_folder
 held = []
