@@ -35,9 +35,17 @@ One entry per published record, as one line of UTF-8 text::
   object within the readers' bounds. Deleting one adds nothing: taking recognition down slips nothing in, and
   an endorsement is revoked through its endorser's status list, which is logged.
 
-The last three were added later (log format unchanged, ``credreg-log/1``): a log published before them holds
-none for the commits it covered then, and a publish that derives the whole history again keeps those commits
-without them (:func:`generator.transparency.publish.publish_log`).
+* ``issuer-changed`` — an issuer's ``issuer.yaml`` (or an endorser's ``endorser.yaml``) that gives up its DID: its
+  ``did`` changed, added (the registry's default given up) or removed, or the file deleted (SHA-256 of the file as
+  it was). A method ``<DID>#<key-id>`` resolves to the key files of whichever issuer declares the DID, so a DID
+  given up may be declared by a newcomer holding a copy of a revoked key without its ``revoked_at`` (only a
+  ``key-added`` in the newcomer's name): the issuer's monitor shows it as an alert. No other edit of the file, and
+  no file added, is logged: verifiers read no profile from the log.
+
+The ``status-list``, ``status-list-cleared`` and ``endorsement`` kinds were added later (log format unchanged,
+``credreg-log/1``): a log published before them holds none for the commits it covered then, and a publish that
+derives the whole history again keeps those commits without them
+(:func:`generator.transparency.publish.publish_log`). So does one published before ``issuer-changed`` was logged.
 
 ``path`` is the repository path, percent-encoded outside ``[A-Za-z0-9/._~-]``; ``#<line>`` names a line of a
 JSON Lines file. A path is Git's bytes: one that is not UTF-8 (Git holds any) is percent-encoded byte for byte,
@@ -67,7 +75,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from generator._internal.git import git_argv, git_env
-from generator._internal.source import SourceError, parse_json
+from generator._internal.source import SourceError, decode_utf8, parse_json, parse_yaml
 from generator._internal.times import CLOCK_SKEW, parse_time
 from generator.awards import award_text_hash
 from generator.crypto.dataintegrity import proofs_of
@@ -103,6 +111,7 @@ KINDS = (
     "status-list",
     "status-list-cleared",
     "endorsement",
+    "issuer-changed",
 )
 #: The kinds logged before status lists and endorsements were: a log published then has only these.
 LEGACY_KINDS = frozenset(KINDS[:8])
@@ -127,6 +136,9 @@ class LogEntry:
     taken_back: bool = field(default=False, compare=False)
     """A ``key-changed`` entry an earlier credreg did not log: a key file deleted (or taken away by a gitlink), or
     its end removed or moved with nothing else changed (not part of the entry's bytes either, for the same reason)."""
+    did_moved: bool = field(default=False, compare=False)
+    """An ``issuer-changed`` entry (an issuer's or endorser's file whose DID changed, or deleted), which an earlier
+    credreg did not log (not part of the entry's bytes either)."""
 
     def encode(self) -> bytes:
         where = _quote(self.path, "/._~-") + (f"#{self.line}" if self.line is not None else "")
@@ -290,6 +302,18 @@ def _key_doc(path: str, blob: bytes) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
+def _declared_did(path: str, blob: bytes) -> object:
+    """An issuer's or endorser's file's ``did`` as written (None: none declared, the registry's default), read as
+    the loader reads the file; the file's bytes when it does not read (no registry loads then)."""
+    if not blob:
+        return None
+    try:
+        data = parse_yaml(decode_utf8(blob, path), path).data
+    except SourceError:
+        return blob
+    return data.get("did") if isinstance(data, dict) else blob
+
+
 def _list_bits(path: str, data: bytes, *, lasting: bool = False) -> bytes | None:
     """The bitstring of a status list file, read as every status reader reads one; None when it is none.
 
@@ -362,9 +386,18 @@ def _entries_of_change(path: str, old: bytes, new: bytes, *, deleted: bool = Fal
             yield LogEntry("status-list", issuer, _sha(new), path)
     elif role.kind is PathKind.ENDORSEMENT:
         yield LogEntry("endorsement", issuer, _award_digest(new), path)
+    elif role.kind in (PathKind.ISSUER, PathKind.ENDORSER) and (
+        # The DID a verification method names picks the issuer whose key files sign for it: a DID given up (another
+        # declared, the default taken by declaring one, or the file deleted) may be declared next by a new issuer,
+        # whose copy of a revoked key, without its revoked_at, is only a key-added in the newcomer's name.
+        old and (deleted or _declared_did(path, old) != _declared_did(path, new))
+    ):
+        yield LogEntry("issuer-changed", issuer, _sha(old), path, did_moved=True)
 
 
 _LOGGED = (
+    PathKind.ISSUER,
+    PathKind.ENDORSER,
     PathKind.AWARD,
     PathKind.AWARD_BATCH,
     PathKind.REVOCATIONS,
@@ -375,7 +408,8 @@ _LOGGED = (
 )
 #: Kinds whose deletion is logged: losing a revocation (a line, or a set bit) makes a revoked award valid again; so
 #: does losing a key file (``key-changed``), which a later commit may add again without its ``revoked_at``.
-_DELETION_LOGGED = (PathKind.REVOCATIONS, PathKind.STATUS_LIST, PathKind.KEY)
+#: So does losing an issuer's (or endorser's) file: the DID its keys answered for is free for another to declare.
+_DELETION_LOGGED = (PathKind.REVOCATIONS, PathKind.STATUS_LIST, PathKind.KEY, PathKind.ISSUER, PathKind.ENDORSER)
 
 
 def derive_entries(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False) -> Iterator[LogEntry]:

@@ -9,7 +9,8 @@ alert, as verifiers take a status list's latest version and a key's retirements 
 Entries that take a revocation back are **alerts** (:data:`ALERTS`): a line of the revocation log removed or
 rewritten (``revocation-removed``), a status list that lost a set bit (``status-list-cleared``, e.g. an older
 signed list put back). Only a push past the pull-request check makes one, and the award it revoked looks valid
-again. So is a key file changed other than by its retirement (``key-changed``: its public key replaced?).
+again. So is a key file changed other than by its retirement (``key-changed``: its public key replaced?), and an
+issuer file that gives up its DID (``issuer-changed``: another issuer may declare it, with a revoked key revived).
 ``credreg log monitor`` names each and exits non-zero. A run that shows an entry alert saves no checkpoint
 until the owner acknowledges it (``--acknowledge RECEIPT``, the receipt the run printed: :attr:`RunVerdict.receipt`),
 so the next run shows it again; a receipt acknowledges exactly the alerts it was printed with, at that checkpoint.
@@ -48,6 +49,10 @@ __all__ = ["ALERTS", "UNRECORDED", "MonitorResult", "RunVerdict", "held_to", "ju
 
 #: Entry kinds that take a revocation back (or may replace a key), and what the issuer is told.
 ALERTS = {
+    # A DID given up is free for another issuer to declare, with a copy of your revoked key without its revoked_at
+    # (logged as key-added in that issuer's name): signatures under your DID made after the revocation count again.
+    "issuer-changed": "the issuer file's did changed, or the file was deleted: the DID your keys answered for may "
+    "now resolve to another issuer's key files (a revoked key of yours added there without its revocation?)",
     "revocation-removed": "a line of the revocation log was removed or rewritten: a revocation taken back",
     "status-list-cleared": (
         "the status list lost a bit that was set, or no reader reads it any more: a revocation taken back (an older "

@@ -185,13 +185,13 @@ def imported_key(log_repo: LogRepo, tmp_path: Path, key_id: str, until: str | No
     return f"keys/northbridge-university/{key_id}.json", load_signing_key(made.private_path)
 
 
-def award_with(log_repo: LogRepo, key: Any, on: dt.datetime) -> IssuedAward:
-    """An award of northbridge-university signed with ``key``, dated ``on``."""
+def award_with(log_repo: LogRepo, key: Any, on: dt.datetime, issuer: str = "northbridge-university") -> IssuedAward:
+    """An award of ``issuer`` signed with ``key``, dated ``on``."""
     registry = load_registry(log_repo.root).registry
     assert registry is not None
-    credential = next(c for c in sorted(registry.issuers["northbridge-university"].credentials))
+    credential = next(c for c in sorted(registry.issuers[issuer].credentials))
     [issued] = issue_awards(
-        registry, f"northbridge-university/{credential}", [Recipient("imported@example.org")], key,
+        registry, f"{issuer}/{credential}", [Recipient("imported@example.org")], key,
         batch=False, valid_from=on,
     )  # fmt: skip
     return issued

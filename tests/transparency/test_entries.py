@@ -499,3 +499,44 @@ def test_a_key_file_taken_away_is_key_changed_and_no_file_on_either_side_is_noth
         ("key-changed", empty, nothing),
     ]
     assert [e.taken_back for e in derive_entries(root, head=head_commit(root), since=added)] == [True, True]
+
+
+def test_an_issuer_or_endorser_file_giving_up_its_did_is_issuer_changed(log_repo: LogRepo) -> None:
+    # The DID a verification method names picks whose key files sign for it: a file that gives its DID up (another
+    # declared, one declared in place of the registry's default, the declared one removed, or the file deleted)
+    # frees it for a new issuer, whose copy of a revoked key is only a key-added in its name. Any other edit of the
+    # file, or a new issuer's file, is nothing (no record a verifier reads).
+    root = log_repo.root
+    first = head_commit(root)
+    a = root / "registry/issuers/northbridge-university/issuer.yaml"
+    b = root / "registry/issuers/brightforge-academy/issuer.yaml"
+    [endorser] = sorted((root / "registry/endorsers").glob("*/endorser.yaml"))[:1]
+    texts = {p: p.read_bytes() for p in (a, b, endorser)}
+    a.write_text(a.read_text().replace("name: Northbridge", "did: did:web:nbu.example\nname: Northbridge"))
+    commit_all(root, "A declares its own DID (the default given up)")
+    a.write_text(a.read_text().replace("name: Northbridge University", "name: Northbridge University (Leeds)"))
+    commit_all(root, "A renamed, its DID kept")
+    a.write_text(a.read_text().replace("did:web:nbu.example", "did:web:elsewhere.example"))
+    commit_all(root, "A's DID moved")
+    b.unlink()
+    endorser.write_text(endorser.read_text() + "did: did:web:endorser.example\n")
+    commit_all(root, "B's file deleted, an endorser declares a DID")
+    derived = [
+        (e.kind, e.issuer, e.path, e.sha256, e.did_moved)
+        for e in derive_entries(root, head=head_commit(root), since=first)
+    ]
+    rel = {p: p.relative_to(root).as_posix() for p in texts}
+    renamed = a.read_text().replace("did:web:elsewhere.example", "did:web:nbu.example").encode()
+    assert derived == [
+        ("issuer-changed", "northbridge-university", rel[a], hashlib.sha256(texts[a]).hexdigest(), True),
+        ("issuer-changed", "northbridge-university", rel[a], hashlib.sha256(renamed).hexdigest(), True),
+        (
+            "issuer-changed",
+            endorser.parent.name,
+            rel[endorser],
+            hashlib.sha256(texts[endorser]).hexdigest(),
+            True,
+        ),  # registry/endorsers sorts first
+        ("issuer-changed", "brightforge-academy", rel[b], hashlib.sha256(texts[b]).hexdigest(), True),
+    ]
+    assert all(e.kind != "issuer-changed" for e in derive_entries(root, head=first))  # issuers added: nothing

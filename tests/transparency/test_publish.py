@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -1335,6 +1336,114 @@ def test_a_log_published_before_retirements_taken_back_were_logged_still_publish
         first = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
     key.write_text(original)
     commit_all(root, "key-2023 back, unrevoked")
+    second = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
+    assert (second.old_size, second.size, second.full) == (first.size, first.size + 1, False)
+    third = publish.publish_log(root, registry, log_repo.state, log_repo.signer, full=True)
+    assert (third.old_size, third.size, third.full) == (second.size, second.size, True)
+    assert log_repo.publish().returncode == 0
+
+
+def _full_check(log_repo: LogRepo, award: str) -> tuple[bool, dict[str, str]]:
+    """``credreg verify --log``'s verdict (valid?), and its checks that failed, by id."""
+    done = log_repo.credreg("verify", award, "--log", str(log_repo.state), "--format", "json", ok=None)
+    report = json.loads(done.stdout)
+    return report["valid"], {c["id"]: c["reason"] for c in report["checks"] if c["status"] == "failed"}
+
+
+def test_a_revoked_key_revived_under_another_issuer_taking_its_did_is_an_alert(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """A revoked key revived by moving its issuer's DID: someone with push access, past the pull-request check,
+    gives issuer A's ``issuer.yaml`` another ``did`` (an issuer file was never logged), adds issuer B declaring A's
+    former DID, with A's revoked key under B's folder without its ``revoked_at`` (``key-added``, in B's name) and
+    the awards moved under B (a deletion adds nothing). A method ``<A's DID>#key-x`` then resolves to B's file,
+    which the log never retired: an award signed after the revocation passes the full check, and A's monitor saw
+    nothing. An issuer file whose DID changes, or that is deleted, is ``issuer-changed`` now, in its issuer's name:
+    an alert A's monitor shows until acknowledged."""
+    root, issuer = log_repo.root, "northbridge-university"
+    path, key = imported_key(log_repo, tmp_path, "key-x", None)
+    late = award_with(log_repo, key, dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
+    key_file = root / path
+    unrevoked = key_file.read_text()
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    key_file.write_text(json.dumps(json.loads(unrevoked) | revoked, indent=2) + "\n")
+    commit_all(root, "key-x revoked: the award signed after it no longer counts")
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    valid, failed = _full_check(log_repo, late.hash)
+    assert not valid
+    assert list(failed) == ["key"]  # signed after the key's revocation
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+
+    registry = load_registry(root).registry
+    assert registry is not None
+    did = registry.issuer_did(issuer)
+    a_file = root / f"registry/issuers/{issuer}/issuer.yaml"
+    b_folder = root / "registry/issuers/northbridge-two"
+    shutil.copytree(  # B's profile and definitions: a new issuer's (its awards and lists are its own)
+        root / f"registry/issuers/{issuer}", b_folder, ignore=shutil.ignore_patterns("awards", "status", "revocations*")
+    )
+    (b_folder / "issuer.yaml").write_text(
+        a_file.read_text().replace(f"id: {issuer}\n", f"id: northbridge-two\ndid: {did}\n")
+    )
+    a_file.write_text(a_file.read_text().replace(f"id: {issuer}\n", f"id: {issuer}\ndid: did:web:elsewhere.example\n"))
+    (root / "keys/northbridge-two").mkdir()
+    moved_key = json.loads(unrevoked) | {"issuer": "northbridge-two"}
+    (root / "keys/northbridge-two/key-x.json").write_text(json.dumps(moved_key, indent=2) + "\n")
+    commit_all(root, "A's DID moved to B, with key-x unrevoked")
+    # The leaked key's holder signs in B's name, under A's former DID, after the revocation.
+    stolen = dataclasses.replace(key, issuer="northbridge-two")  # the private key file names no issuer it is bound to
+    fresh = award_with(log_repo, stolen, dt.datetime(2024, 7, 2, tzinfo=dt.UTC), issuer="northbridge-two")
+    commit_all(root, "an award signed with the revived key")
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    assert fresh.award["issuer"]["id"] == did
+    assert _full_check(log_repo, fresh.hash) == (True, {})  # what a verifier says: valid, the revocation undone
+    done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=None)
+    assert done.returncode != 0, done.stdout + done.stderr
+    assert "\tissuer-changed\t" in done.stdout
+    assert f"(issuer-changed, registry/issuers/{issuer}/issuer.yaml): " in done.stderr
+
+
+def test_a_log_published_before_issuer_files_were_logged_still_publishes_in_full(
+    log_repo: LogRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log published before an issuer file giving up its DID was ``issuer-changed`` (the earlier derivation,
+    patched in) holds no such entry for those commits: a publish that derives the whole history again keeps them
+    as published, not refused as a rewritten history; later commits are logged as they are now."""
+    import generator.transparency.publish as publish
+    from generator.transparency.entries import derive_commits
+
+    root = log_repo.root
+    issuer_file = root / "registry/issuers/northbridge-university/issuer.yaml"
+    b_file = root / "registry/issuers/brightforge-academy/issuer.yaml"
+    b_text = b_file.read_bytes()
+    b_file.unlink()
+    commit_all(root, "B's file deleted")
+    b_file.write_bytes(b_text)
+    commit_all(root, "B's file back (an issuer file added is nothing)")
+    key = root / "keys/northbridge-university/key-2023.json"
+    original = key.read_text()
+    key.write_text(json.dumps(json.loads(original) | {"valid_until": "2024-06-01T00:00:00Z"}, indent=2) + "\n")
+    commit_all(root, "key-2023 ended")
+    key.write_text(original)  # (key-changed, logged since before issuer files were: in one commit with one)
+    issuer_file.write_text(
+        issuer_file.read_text().replace("id: northbridge", "did: did:web:nbu.example\nid: northbridge")
+    )
+    commit_all(root, "key-2023's end taken back, and A declares its own DID")
+
+    def earlier(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False):  # type: ignore[no-untyped-def]
+        for _commit, entries in derive_commits(root, head=head, since=since):
+            yield from (e for e in entries if not e.did_moved)
+
+    registry = load_registry(root).registry
+    assert registry is not None
+    with monkeypatch.context() as patched:
+        patched.setattr(publish, "derive_entries", earlier)
+        first = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
+    issuer_file.write_text(issuer_file.read_text().replace("did:web:nbu.example", "did:web:elsewhere.example"))
+    commit_all(root, "A's DID moved")
     second = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
     assert (second.old_size, second.size, second.full) == (first.size, first.size + 1, False)
     third = publish.publish_log(root, registry, log_repo.state, log_repo.signer, full=True)

@@ -672,6 +672,7 @@ const KINDS = [
   "status-list",
   "status-list-cleared",
   "endorsement",
+  "issuer-changed",
 ];
 
 /**
