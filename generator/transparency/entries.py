@@ -40,7 +40,9 @@ One entry per published record, as one line of UTF-8 text::
   it was). A method ``<DID>#<key-id>`` resolves to the key files of whichever issuer declares the DID, so a DID
   given up may be declared by a newcomer holding a copy of a revoked key without its ``revoked_at`` (only a
   ``key-added`` in the newcomer's name): the issuer's monitor shows it as an alert. No other edit of the file, and
-  no file added, is logged: verifiers read no profile from the log.
+  no file added, is logged: verifiers read no profile from the log. ``registry/governance.yaml``'s ``site_url`` changed
+  gives up every default DID (``did:web:<site>:issuers:<id>``): one such entry per issuer and endorser declaring no
+  ``did`` then (SHA-256 of the governance file as it was; its path).
 
 The ``status-list``, ``status-list-cleared`` and ``endorsement`` kinds were added later (log format unchanged,
 ``credreg-log/1``): a log published before them holds none for the commits it covered then, and a publish that
@@ -82,6 +84,7 @@ from generator.crypto.dataintegrity import proofs_of
 from generator.errors import CredregError, CryptoError, UsageError
 from generator.governance.history import LIFECYCLE_FIELDS
 from generator.layout import PathKind, classify
+from generator.registry import did_web_for
 from generator.statuslist import MAX_LIST_BYTES, decode_list
 from generator.verify.status import readable_list
 
@@ -428,7 +431,7 @@ def derive_commits(
     out = _git(
         root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent",
         "--no-renames", "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H", revs, "--",
-        "registry/issuers", "registry/endorsers", "keys",
+        "registry/issuers", "registry/endorsers", "keys", _GOVERNANCE,
     )  # fmt: skip
     shallow = set() if shallow_ok else _shallow_commits(root)
     blobs = _Blobs(root)
@@ -443,6 +446,7 @@ def derive_commits(
                 )
             tokens = rest.lstrip(b"\n").split(b"\0")
             changes: list[tuple[bytes, str, str, str]] = []
+            defaults: list[LogEntry] = []
             for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
                 if not meta.startswith(b":"):
                     continue
@@ -451,6 +455,9 @@ def derive_commits(
                 # absent, so that one in place of a file takes it away, as a deletion does.
                 old_sha = _ZERO if fields[0] == _GITLINK else fields[2].decode()
                 new_sha = _ZERO if fields[1] == _GITLINK else fields[3].decode()
+                if raw_path == _GOVERNANCE.encode() and old_sha != _ZERO:
+                    defaults = _defaults_given_up(root, blobs, commit.strip().decode(), old_sha, new_sha)
+                    continue
                 kind = classify(raw_path.decode("utf-8", "surrogateescape")).kind
                 if kind not in _LOGGED or (new_sha == _ZERO and (kind not in _DELETION_LOGGED or old_sha == _ZERO)):
                     continue  # (a gitlink replaced by another: no file before or after)
@@ -462,11 +469,46 @@ def derive_commits(
                     path, blobs.read(old_sha), blobs.read(new_sha), deleted=new_sha == _ZERO
                 )
             ]
-            entries = [e for e in entries if not e.last] + [e for e in entries if e.last]
+            entries = defaults + [e for e in entries if not e.last] + [e for e in entries if e.last]
             if entries:
                 yield commit.decode().strip(), entries
     finally:
         blobs.close()
+
+
+_GOVERNANCE = "registry/governance.yaml"
+
+
+def _site_did(blob: bytes) -> object:
+    """The did:web an issuer named ``x`` declaring no DID answers for under the governance file ``blob`` (its
+    ``site_url`` read as the loader reads it); the file's bytes when it does not read."""
+    try:
+        data = parse_yaml(decode_utf8(blob, _GOVERNANCE), _GOVERNANCE).data
+    except SourceError:
+        return blob
+    url = data.get("site_url") if isinstance(data, dict) else None
+    return did_web_for(url, "x") if isinstance(url, str) else blob
+
+
+def _defaults_given_up(root: Path, blobs: _Blobs, commit: str, old_sha: str, new_sha: str) -> list[LogEntry]:
+    """``issuer-changed`` for every issuer and endorser (at the commit's parent) declaring no DID, when the
+    governance's ``site_url`` moved: each one's default did:web is given up at once, free for a newcomer to declare
+    with a revoked key's copy, as when its own file gives it up (SHA-256 of the governance file as it was)."""
+    old = blobs.read(old_sha)
+    if new_sha != _ZERO and _site_did(old) == _site_did(blobs.read(new_sha)):
+        return []
+    out = _git(root, "ls-tree", "-r", "-z", f"{commit}^", "--", "registry/issuers", "registry/endorsers")
+    given_up = []
+    for item in out.split(b"\0"):
+        meta, _, raw_path = item.partition(b"\t")
+        fields = meta.split()
+        path = raw_path.decode("utf-8", "surrogateescape")
+        role = classify(path)
+        if len(fields) != 3 or fields[1] != b"blob" or role.kind not in (PathKind.ISSUER, PathKind.ENDORSER):
+            continue
+        if role.issuer is not None and _declared_did(path, blobs.read(fields[2].decode())) is None:
+            given_up.append(LogEntry("issuer-changed", role.issuer, _sha(old), _GOVERNANCE, did_moved=True))
+    return given_up
 
 
 def _shallow_commits(root: Path) -> set[bytes]:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -540,3 +541,35 @@ def test_an_issuer_or_endorser_file_giving_up_its_did_is_issuer_changed(log_repo
         ("issuer-changed", "brightforge-academy", rel[b], hashlib.sha256(texts[b]).hexdigest(), True),
     ]
     assert all(e.kind != "issuer-changed" for e in derive_entries(root, head=first))  # issuers added: nothing
+
+
+def test_a_site_url_change_gives_up_every_default_did_and_is_issuer_changed_for_each(log_repo: LogRepo) -> None:
+    # An issuer (or endorser) declaring no did answers for did:web:<site host>[:<path>]:issuers:<id>: the
+    # governance's site_url moved frees every such DID at once for a newcomer to declare, with a revoked key's copy,
+    # so each owner's monitor is told (SHA-256 of the governance file as it was). Another edit of it is nothing.
+    root = log_repo.root
+    governance = root / "registry/governance.yaml"
+    a = root / "registry/issuers/northbridge-university/issuer.yaml"
+    a.write_text(a.read_text().replace("name: Northbridge", "did: did:web:nbu.example\nname: Northbridge"))
+    commit_all(root, "A declares its own DID")
+    first = head_commit(root)
+    text = governance.read_text()
+    m = re.search(r"^site_url:\s*(\S+)", text, re.M)
+    assert m is not None
+    governance.write_text(text.replace("name:", "# a comment\nname:", 1))
+    commit_all(root, "the governance edited, its site kept")
+    before = governance.read_bytes()
+    governance.write_text(governance.read_text().replace(m.group(1), "https://moved.example/"))
+    commit_all(root, "the site moves")
+    derived = [
+        (e.kind, e.issuer, e.path, e.sha256, e.did_moved)
+        for e in derive_entries(root, head=head_commit(root), since=first)
+    ]
+    defaults = sorted(
+        p.parent.name
+        for p in [*root.glob("registry/endorsers/*/endorser.yaml"), *root.glob("registry/issuers/*/issuer.yaml")]
+        if p != a and not re.search(r"^did:", p.read_text(), re.M)
+    )
+    assert "brightforge-academy" in defaults
+    sha = hashlib.sha256(before).hexdigest()
+    assert sorted(derived) == [("issuer-changed", o, "registry/governance.yaml", sha, True) for o in defaults]
