@@ -1449,3 +1449,25 @@ def test_a_log_published_before_issuer_files_were_logged_still_publishes_in_full
     third = publish.publish_log(root, registry, log_repo.state, log_repo.signer, full=True)
     assert (third.old_size, third.size, third.full) == (second.size, second.size, True)
     assert log_repo.publish().returncode == 0
+
+
+def test_a_site_moved_is_seen_by_every_issuers_monitor(log_repo: LogRepo, tmp_path: Path) -> None:
+    """``site_url`` makes every default DID (``did:web:<site>:issuers:<id>``): moving the site gives each of them
+    up, for a newcomer to declare with a copy of a revoked key. The log derives ``issuer-changed`` for each issuer on
+    its default DID (tests/transparency/test_entries.py), and the move is louder still: the log is named after the
+    site (``<host>/log``), so an issuer's monitor refuses the moved registry's log, naming both, until the log is
+    set up anew (a new key, which witnesses and the page's memory see as another log)."""
+    root, issuer = log_repo.root, "northbridge-university"
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+    governance = root / "registry/governance.yaml"
+    text = governance.read_text()
+    [line] = [x for x in text.splitlines() if x.startswith("site_url:")]
+    governance.write_text(text.replace(line, "site_url: https://moved.example/"))
+    commit_all(root, "the site moved")
+    done = log_repo.monitor(issuer, "--since", str(saved), "--log", str(log_repo.state), ok=None)
+    assert done.returncode != 0, done.stdout + done.stderr
+    assert "'credentials.example.org/log'" in done.stderr
+    assert "'moved.example/log'" in done.stderr
