@@ -97,6 +97,17 @@ class Signer:
         return issued
 
 
+def ctrl_c() -> None:
+    """Ctrl-C here: a real SIGINT sent to this thread. Sent to the process (``os.kill``), the kernel may hand it to
+    another thread (a test runner's), and Python then runs the handler a little later in this one: after a step
+    that holds signals off has ended, not as it ends, so a test of what that step leaves would pass or fail by
+    luck."""
+    import signal
+    import threading
+
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+
 @pytest.fixture
 def signer(tmp_path: Path) -> Signer:
     root = make_registry(tmp_path / "registry-root")
@@ -159,7 +170,7 @@ def object_store(directory: Path) -> Iterator[tuple[str, list[tuple[str, str | N
 def interrupt_as_renamed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Callable[[Callable[[Path, Path], bool]], list[Path]]]:
-    """``interrupt_as_renamed(when)``: Ctrl-C (a real SIGINT, sent to this process) as each :meth:`Path.rename` for
+    """``interrupt_as_renamed(when)``: Ctrl-C (a real SIGINT, :func:`ctrl_c`) as each :meth:`Path.rename` for
     which ``when(source, target)`` holds has returned. Python raises the handler's KeyboardInterrupt at the next
     line that runs: where an unlucky user's signal lands, the rename done and not yet recorded. Returns the list
     of the targets so renamed."""
@@ -176,7 +187,7 @@ def interrupt_as_renamed(
             done = real(self, target)
             if when(self, Path(target)):
                 renamed.append(Path(target))
-                os.kill(os.getpid(), signal.SIGINT)
+                ctrl_c()
             return done
 
         monkeypatch.setattr(Path, "rename", rename)

@@ -15,7 +15,7 @@ import pytest
 from generator.awarding.revoke import revocation_entry, revoke_award
 from generator.check import run_check
 from generator.load import load_registry
-from tests.conftest import ISSUED, REPO, Signer
+from tests.conftest import ISSUED, REPO, Signer, ctrl_c
 
 
 def _unnamed_files_named(folder: Path) -> bool:
@@ -286,7 +286,7 @@ def test_an_award_interrupted_as_its_file_is_named_is_taken_back_with_its_new_li
 
     def write(root: Path, path: Path, text: str) -> None:
         real(root, path, text)
-        os.kill(os.getpid(), signal.SIGINT)
+        ctrl_c()
 
     monkeypatch.setattr(status, "write_award_file", write)
     handler = signal.signal(signal.SIGINT, signal.default_int_handler)

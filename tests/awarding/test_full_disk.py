@@ -18,7 +18,7 @@ import pytest
 from generator import layout
 from generator._internal.files import append_line
 from generator.awarding.record import HEADER, read_records
-from tests.conftest import REPO, Signer
+from tests.conftest import REPO, Signer, ctrl_c
 
 PAGE = 4096
 
@@ -237,13 +237,13 @@ def test_an_award_run_interrupted_says_the_earners_folder_is_to_be_deleted(
 
     def write_award_file(root: Path, path: Path, text: str) -> None:
         real(root, path, text)
-        os.kill(os.getpid(), signal.SIGINT)
+        ctrl_c()
 
     real_earners = issue.write_earners
 
     def write_earners(folder: Path, rows: Any) -> Path:
         done = real_earners(folder, rows)
-        os.kill(os.getpid(), signal.SIGINT)
+        ctrl_c()
         return done
 
     if when == "as its batch goes in":
@@ -286,7 +286,7 @@ def test_an_award_run_interrupted_once_its_files_are_in_does_not_say_nothing_was
     def all_or_nothing(root: Path) -> Iterator[Any]:
         with real(root) as make:
             yield make
-        os.kill(os.getpid(), signal.SIGINT)
+        ctrl_c()
 
     monkeypatch.setattr(status, "all_or_nothing", all_or_nothing)
     handler = signal.signal(signal.SIGINT, signal.default_int_handler)

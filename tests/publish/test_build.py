@@ -584,8 +584,10 @@ def test_a_build_terminated_midway_leaves_the_previous_site_and_no_staging(
     out = tmp_path / "site"
     assert run("--root", str(signer.root), "build", "--out", str(out)).returncode == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # Each signal at its default, as in a terminal: a run under nohup (this suite's, say) passes SIGHUP on ignored.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(signer.root), "build", "--out", str(out)],
+        ["env", "--default-signal=HUP,TERM", sys.executable, "-m", "generator", "--root", str(signer.root), "build",
+         "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     stage_prefix = str(tmp_path / ".site.building-")

@@ -17,7 +17,7 @@ import pytest
 from generator.errors import UsageError
 from generator.scaffold import Scaffold, write_scaffold
 from generator.schema import FileKind
-from tests.conftest import REPO
+from tests.conftest import REPO, ctrl_c
 
 ISSUER_FLAGS = [
     "--name", "Harbour Data School", "--kind", "training-provider", "--url", "https://harbourdata.example",
@@ -294,7 +294,7 @@ def test_a_new_issuer_interrupted_as_codeowners_is_replaced_keeps_both_files(
         done = real(self, target)
         if Path(target).name == "CODEOWNERS":
             sent.append(Path(target))
-            os.kill(os.getpid(), signal.SIGINT)
+            ctrl_c()
         return done
 
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
