@@ -216,6 +216,24 @@ def test_a_new_issuer_whose_codeowners_meets_a_full_disk_leaves_nothing_and_can_
     assert "harbour-data-school" in (root / ".github" / "CODEOWNERS").read_text()
 
 
+def _award_with_ctrl_c(
+    signer: Signer, cohort: Path, earners: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
+    """``credreg award`` of ``cohort`` run in this process with Python's own Ctrl-C handler (the test arranges where
+    the signal comes): its exit status and what it told, on one line."""
+    import signal
+
+    from generator.cli import main
+
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = main(["--root", str(signer.root), "award", "acme-academy/sql-basics", "--csv", str(cohort),
+                     "--key", str(signer.key_path), "--out", str(earners)])  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    return code, " ".join(capsys.readouterr().err.split())
+
+
 @pytest.mark.parametrize("when", ["as its batch goes in", "as the earners' folder is written"])
 def test_an_award_run_interrupted_says_the_earners_folder_is_to_be_deleted(
     signer: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], when: str
@@ -224,10 +242,8 @@ def test_an_award_run_interrupted_says_the_earners_folder_is_to_be_deleted(
     list back, but said only 'credreg: interrupted', while the earners' folder, written first, held six award
     files (with their links) for awards never published, which an issuer would send. It says so now, as a full
     disk's message does; so does one stopped after the earners' folder was written, before the registry."""
-    import signal
 
     from generator.awarding import issue, status
-    from generator.cli import main
 
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("email\n" + "".join(f"p{i}@example.org\n" for i in range(6)))
@@ -250,13 +266,7 @@ def test_an_award_run_interrupted_says_the_earners_folder_is_to_be_deleted(
         monkeypatch.setattr(status, "write_award_file", write_award_file)
     else:
         monkeypatch.setattr(issue, "write_earners", write_earners)
-    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        code = main(["--root", str(signer.root), "award", "acme-academy/sql-basics", "--csv", str(cohort),
-                     "--key", str(signer.key_path), "--out", str(earners)])  # fmt: skip
-    finally:
-        signal.signal(signal.SIGINT, handler)
-    told = " ".join(capsys.readouterr().err.split())
+    code, told = _award_with_ctrl_c(signer, cohort, earners, capsys)
     assert code == 130, told
     assert sorted(p.relative_to(signer.root) for p in signer.root.rglob("*")) == before, "the registry as it was"
     assert len(list(earners.glob("*.json"))) == 6
@@ -272,10 +282,8 @@ def test_an_award_run_interrupted_once_its_files_are_in_does_not_say_nothing_was
     write_signed_files): the awards are in the registry, and the message must not tell the issuer to delete the
     earners' folder, whose links now work."""
     import contextlib
-    import signal
 
     from generator.awarding import status
-    from generator.cli import main
 
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("email\n" + "".join(f"p{i}@example.org\n" for i in range(3)))
@@ -289,13 +297,7 @@ def test_an_award_run_interrupted_once_its_files_are_in_does_not_say_nothing_was
         ctrl_c()
 
     monkeypatch.setattr(status, "all_or_nothing", all_or_nothing)
-    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        code = main(["--root", str(signer.root), "award", "acme-academy/sql-basics", "--csv", str(cohort),
-                     "--key", str(signer.key_path), "--out", str(earners)])  # fmt: skip
-    finally:
-        signal.signal(signal.SIGINT, handler)
-    told = " ".join(capsys.readouterr().err.split())
+    code, told = _award_with_ctrl_c(signer, cohort, earners, capsys)
     assert code == 130, told
     assert list((signer.root / "registry").rglob("batches/*")), "the batch is in"
     assert "nothing was written" not in told, told
