@@ -305,16 +305,23 @@ def _key_doc(path: str, blob: bytes) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
+def _yaml_mapping(path: str, blob: bytes) -> dict[str, object] | None:
+    """A registry YAML file's mapping, read as the loader reads it (None: it does not read as one, and no registry
+    loads then)."""
+    try:
+        data = parse_yaml(decode_utf8(blob, path), path).data
+    except SourceError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _declared_did(path: str, blob: bytes) -> object:
     """An issuer's or endorser's file's ``did`` as written (None: none declared, the registry's default), read as
     the loader reads the file; the file's bytes when it does not read (no registry loads then)."""
     if not blob:
         return None
-    try:
-        data = parse_yaml(decode_utf8(blob, path), path).data
-    except SourceError:
-        return blob
-    return data.get("did") if isinstance(data, dict) else blob
+    data = _yaml_mapping(path, blob)
+    return blob if data is None else data.get("did")
 
 
 def _list_bits(path: str, data: bytes, *, lasting: bool = False) -> bytes | None:
@@ -482,11 +489,8 @@ _GOVERNANCE = "registry/governance.yaml"
 def _site_did(blob: bytes) -> object:
     """The did:web an issuer named ``x`` declaring no DID answers for under the governance file ``blob`` (its
     ``site_url`` read as the loader reads it); the file's bytes when it does not read."""
-    try:
-        data = parse_yaml(decode_utf8(blob, _GOVERNANCE), _GOVERNANCE).data
-    except SourceError:
-        return blob
-    url = data.get("site_url") if isinstance(data, dict) else None
+    data = _yaml_mapping(_GOVERNANCE, blob)
+    url = data.get("site_url") if data is not None else None
     return did_web_for(url, "x") if isinstance(url, str) else blob
 
 

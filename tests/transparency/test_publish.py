@@ -7,7 +7,9 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -1308,7 +1310,6 @@ def test_a_log_published_before_retirements_taken_back_were_logged_still_publish
     the commits after it are logged as they are now."""
     import hashlib
 
-    import generator.transparency.publish as publish
     from generator.transparency.entries import derive_commits
 
     root = log_repo.root
@@ -1329,13 +1330,28 @@ def test_a_log_published_before_retirements_taken_back_were_logged_still_publish
         for _commit, entries in derive_commits(root, head=head, since=since):
             yield from (e for e in entries if not (e.kind == "key-changed" and e.sha256 in unlogged))
 
+    def back() -> None:
+        key.write_text(original)
+        commit_all(root, "key-2023 back, unrevoked")
+
+    _published_earlier_then_in_full(log_repo, monkeypatch, earlier, back)
+
+
+def _published_earlier_then_in_full(
+    log_repo: LogRepo, monkeypatch: pytest.MonkeyPatch, earlier: Callable[..., Any], change: Callable[[], None]
+) -> None:
+    """The log published by ``earlier`` (an earlier credreg's derivation, patched in), then ``change`` committed:
+    the next publish logs its one entry on top, and one that derives the whole history again keeps every commit as
+    published (not refused as a rewritten history); the CLI's publish passes too."""
+    import generator.transparency.publish as publish
+
+    root = log_repo.root
     registry = load_registry(root).registry
     assert registry is not None
     with monkeypatch.context() as patched:
         patched.setattr(publish, "derive_entries", earlier)
         first = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
-    key.write_text(original)
-    commit_all(root, "key-2023 back, unrevoked")
+    change()
     second = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
     assert (second.old_size, second.size, second.full) == (first.size, first.size + 1, False)
     third = publish.publish_log(root, registry, log_repo.state, log_repo.signer, full=True)
@@ -1412,7 +1428,6 @@ def test_a_log_published_before_issuer_files_were_logged_still_publishes_in_full
     """A log published before an issuer file giving up its DID was ``issuer-changed`` (the earlier derivation,
     patched in) holds no such entry for those commits: a publish that derives the whole history again keeps them
     as published, not refused as a rewritten history; later commits are logged as they are now."""
-    import generator.transparency.publish as publish
     from generator.transparency.entries import derive_commits
 
     root = log_repo.root
@@ -1437,18 +1452,11 @@ def test_a_log_published_before_issuer_files_were_logged_still_publishes_in_full
         for _commit, entries in derive_commits(root, head=head, since=since):
             yield from (e for e in entries if not e.did_moved)
 
-    registry = load_registry(root).registry
-    assert registry is not None
-    with monkeypatch.context() as patched:
-        patched.setattr(publish, "derive_entries", earlier)
-        first = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
-    issuer_file.write_text(issuer_file.read_text().replace("did:web:nbu.example", "did:web:elsewhere.example"))
-    commit_all(root, "A's DID moved")
-    second = publish.publish_log(root, registry, log_repo.state, log_repo.signer)
-    assert (second.old_size, second.size, second.full) == (first.size, first.size + 1, False)
-    third = publish.publish_log(root, registry, log_repo.state, log_repo.signer, full=True)
-    assert (third.old_size, third.size, third.full) == (second.size, second.size, True)
-    assert log_repo.publish().returncode == 0
+    def moved() -> None:
+        issuer_file.write_text(issuer_file.read_text().replace("did:web:nbu.example", "did:web:elsewhere.example"))
+        commit_all(root, "A's DID moved")
+
+    _published_earlier_then_in_full(log_repo, monkeypatch, earlier, moved)
 
 
 def test_a_site_moved_is_seen_by_every_issuers_monitor(log_repo: LogRepo, tmp_path: Path) -> None:
