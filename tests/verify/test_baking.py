@@ -201,6 +201,29 @@ SVG_CORPUS: dict[str, bytes] = {
     "an empty credential, then one in CDATA": _svg(
         f"<openbadges:credential/><openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
     ),
+    # A credential element XML finds and a scanner of "PREFIX:credential" tags did not: one in the default
+    # namespace (an unprefixed "credential" where xmlns="…v3p0"), or one whose prefix's namespace is written with
+    # character references ("&#104;ttps://…", which XML decodes). An XML-reading tool took that first element's
+    # JSON; credreg and the page took the other's.
+    "a decoy in the default namespace, then the real one": _svg(
+        f'<credential xmlns="{OB3}"><![CDATA[{{}}]]></credential>'
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
+    "a decoy whose namespace is written with references, then the real one": (
+        f'<svg xmlns:x="&#104;ttps:&#x2F;/purl.imsglobal.org/ob/v3p0" xmlns:openbadges="{OB3}">'
+        f"<x:credential><![CDATA[{{}}]]></x:credential>"
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential></svg>"
+    ).encode(),
+    "the default namespace is Open Badges'": (
+        f'<svg xmlns="{OB3}"><credential><![CDATA[{CREDENTIAL}]]></credential></svg>'
+    ).encode(),
+    "a namespace written with references": (
+        f'<svg xmlns:ob="https&#58;//purl.imsglobal.org/ob/v3p0"><ob:credential><![CDATA[{CREDENTIAL}]]>'
+        "</ob:credential></svg>"
+    ).encode(),
+    "the default namespace bound to Open Badges on the credential only": _svg(
+        f'<credential xmlns="{OB3}"><![CDATA[{CREDENTIAL}]]></credential>'
+    ),
     "unclosed quotes": (f'<svg xmlns:a="{OB3}">' + '<g a="' * 150_000 + "</svg>").encode(),
     "unclosed processing instructions": (f'<svg xmlns:a="{OB3}">' + "<?a > " * 150_000 + "</svg>").encode(),
     "unclosed DOCTYPEs": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a '" * 150_000 + "</svg>").encode(),
@@ -241,6 +264,8 @@ XML_VIEW = {
     "a DOCTYPE literal with a bracket": CREDENTIAL,
     "'>' in the credential's attribute": CREDENTIAL,
     "'>' in another element's attribute": CREDENTIAL,
+    "the default namespace is Open Badges'": CREDENTIAL,
+    "a namespace written with references": CREDENTIAL,
 }
 
 
@@ -258,6 +283,26 @@ def test_an_svg_s_credential_is_the_one_an_xml_parser_sees(name: str) -> None:
         assert baked_credential(data) == XML_VIEW[name]
 
 
+def test_whatever_svg_is_read_xml_finds_that_credential_and_no_other() -> None:
+    """The rule for every SVG of the corpus an XML parser reads: a credential taken by credreg (and so, by the
+    differential test, the page) is the one credential element of Open Badges 3.0 that XML finds there."""
+    import xml.etree.ElementTree as ET
+
+    for name, data in SVG_CORPUS.items():
+        try:
+            taken = baked_credential(data)
+        except BakingError:
+            continue
+        try:
+            root = ET.fromstring(data)
+        except ET.ParseError:
+            continue  # not XML: an XML-reading tool finds no credential at all
+        # Stripped of any whitespace, as the readers allow it around the CDATA (an XML tool hands a JSON reader
+        # those characters, which it refuses or skips: another credential it cannot find).
+        found = [(e.text or "").strip() for e in root.iter(f"{{{OB3}}}credential")]
+        assert found == [taken], name
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
@@ -267,6 +312,10 @@ def test_an_svg_s_credential_is_the_one_an_xml_parser_sees(name: str) -> None:
         ("a self-closing credential", "more than one"),
         ("a credential as text, then one in CDATA", "more than one"),
         ("an empty credential, then one in CDATA", "more than one"),
+        ("a decoy in the default namespace, then the real one", "more than one"),
+        ("a decoy whose namespace is written with references, then the real one", "more than one"),
+        # XML scopes the default namespace to the element: a scanner cannot, and the SVG's own is bound too.
+        ("the default namespace bound to Open Badges on the credential only", "no baked credential"),
     ],
 )
 def test_an_svg_whose_credential_depends_on_xml_s_scoping_or_entities_is_refused(name: str, message: str) -> None:
@@ -412,3 +461,49 @@ def test_the_page_reads_every_png_as_baking_py_does(tmp_path: Path) -> None:
     assert baked_credential(PNG_CORPUS["bytes after IEND"]) == CREDENTIAL  # other trailing bytes are left alone
     refused = [file for file, name in zip(names, PNG_CORPUS, strict=True) if name in PNG_REFUSED]
     assert all(page[file].get("json") is None for file in refused)
+
+
+_BAKE_RUNNER = """
+import { readFileSync } from "node:fs";
+import { bakeSvg } from "./verify/baking.js";
+const out = {};
+for (const [name, svg] of Object.entries(JSON.parse(readFileSync("svgs.json", "utf8")))) {
+  try {
+    out[name] = { svg: bakeSvg(svg, process.argv[2]) };
+  } catch (e) {
+    out[name] = { error: String(e.message) };
+  }
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def test_the_page_bakes_no_svg_that_would_then_be_refused(tmp_path: Path) -> None:
+    """The page bakes the award into its badge's SVG: one holding a credential element in a spelling its old
+    check ("<PREFIX:credential") missed, or binding openbadges to another namespace, became a baked image that
+    credreg verify and the page refuse. It is refused when baking; a plain SVG bakes into one both read."""
+    import json
+    import shutil
+
+    from tests.site.node_runner import ASSETS, NODE
+
+    if NODE is None:
+        pytest.skip("node is not installed")
+    shutil.copytree(ASSETS, tmp_path / "verify")
+    (tmp_path / "package.json").write_text('{"type": "module"}\n')
+    (tmp_path / "runner.js").write_text(_BAKE_RUNNER)
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">{}<rect width="1" height="1"/></svg>'
+    svgs = {
+        "plain": svg.format(""),
+        "default namespace": svg.format(f'<credential xmlns="{OB3}"><![CDATA[{{}}]]></credential>'),
+        "references": svg.format(f'<x:credential xmlns:x="&#104;{OB3[1:]}"><![CDATA[{{}}]]></x:credential>'),
+        "openbadges taken": svg.format('<g xmlns:openbadges="https://x.test/"/>'),
+    }
+    (tmp_path / "svgs.json").write_text(json.dumps(svgs))
+    done = subprocess.run(
+        [NODE, "runner.js", CREDENTIAL], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60
+    )
+    page = json.loads(done.stdout)
+    assert baked_credential(page["plain"]["svg"].encode()) == CREDENTIAL
+    assert page["default namespace"] == page["references"] == {"error": "the SVG already has a baked credential"}
+    assert page["openbadges taken"] == {"error": "the SVG binds the prefix openbadges to another namespace"}
