@@ -153,7 +153,10 @@ def _namespace(value: str) -> str:
     def decoded(m: re.Match[str]) -> str:
         if m["name"]:
             return _ENTITIES[m["name"]]
-        code = int(m["decimal"]) if m["decimal"] else int(m["hex"], 16)
+        digits = (m["decimal"] or m["hex"]).lstrip("0") or "0"
+        if len(digits) > 7:  # past Unicode, and int() refuses 4,300 digits
+            return m[0]
+        code = int(digits, 10 if m["decimal"] else 16)
         return chr(code) if code <= 0x10FFFF else m[0]
 
     return _REFERENCE.sub(decoded, value) if "&" in value else value

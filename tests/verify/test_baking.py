@@ -221,6 +221,14 @@ SVG_CORPUS: dict[str, bytes] = {
         f'<svg xmlns:ob="https&#58;//purl.imsglobal.org/ob/v3p0"><ob:credential><![CDATA[{CREDENTIAL}]]>'
         "</ob:credential></svg>"
     ).encode(),
+    # A number of any length, leading zeros (XML reads "&#00104;" as "h") or past Unicode (read as written).
+    "a namespace reference of 5,000 digits": (
+        f'<svg xmlns:ob="&#{"1" * 5000};"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "a namespace reference with leading zeros": (
+        f'<svg xmlns:ob="&#0000104;ttps://purl.imsglobal.org/ob/v3p0"><ob:credential><![CDATA[{CREDENTIAL}]]>'
+        "</ob:credential></svg>"
+    ).encode(),
     "the default namespace bound to Open Badges on the credential only": _svg(
         f'<credential xmlns="{OB3}"><![CDATA[{CREDENTIAL}]]></credential>'
     ),
@@ -266,6 +274,7 @@ XML_VIEW = {
     "'>' in another element's attribute": CREDENTIAL,
     "the default namespace is Open Badges'": CREDENTIAL,
     "a namespace written with references": CREDENTIAL,
+    "a namespace reference with leading zeros": CREDENTIAL,
 }
 
 

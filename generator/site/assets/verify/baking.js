@@ -145,7 +145,9 @@ const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 function namespace(value) {
   return value.replace(REFERENCE, (whole, decimal, hex, name) => {
     if (name) return ENTITIES[name];
-    const code = decimal ? Number(decimal) : parseInt(hex, 16);
+    const digits = (decimal ?? hex).replace(/^0+/, "") || "0";
+    if (digits.length > 7) return whole; // past Unicode (baking.py: int() refuses 4,300 digits)
+    const code = parseInt(digits, decimal ? 10 : 16);
     return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
 }
