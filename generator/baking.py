@@ -111,7 +111,9 @@ def _itxt_text(body: bytes, at: int) -> str:
 # decoded, as XML decodes them: a decoy in the default namespace, or under a prefix bound to "&#104;ttps://…",
 # was an element XML-reading tools took first and these readers did not see. Every credential element whose
 # prefix is bound to Open Badges 3.0 by any tag counts: two are refused, and so is one whose prefix is bound to
-# another namespace too. assets/verify/baking.js reads SVGs by the same rules.
+# another namespace too (the default namespace is bound to none, "", as well, unless the root element declares
+# it: an unprefixed element outside every xmlns="…" is in no namespace). assets/verify/baking.js reads SVGs by
+# the same rules.
 # A prefix in ASCII letters, digits, "_", "." and "-" (what every baker writes: "openbadges"). Not \w, which is
 # Unicode in Python and ASCII in JavaScript: a prefix such as "obé" was found by one reader and not the other.
 _PREFIX = r"[A-Za-z_][A-Za-z0-9_.-]*"
@@ -168,6 +170,7 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
     unprefixed one), and the namespaces each prefix is bound to by some tag ("" the default namespace)."""
     found: list[tuple[str, str | None]] = []
     bound: dict[str, set[str]] = {}
+    rooted = False  # whether the root element's tag has been read
     at = 0
     while (lt := text.find("<", at)) >= 0:
         if text.startswith(_DOCTYPE, lt):
@@ -194,10 +197,16 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
         if gt < 0:
             break
         at = gt + 1
+        default = False  # whether this tag declares the default namespace
         if text.find("xmlns", lt, gt) >= 0:
             for m in _DECLARATION.finditer(text, lt + 1, gt):
                 value = m["double"] if m["double"] is not None else m["single"]
                 bound.setdefault(m["prefix"] or "", set()).add(_namespace(value))
+                default = default or not m["prefix"]
+        if not rooted:
+            rooted = True
+            if not default:  # an unprefixed element outside every xmlns="…" is in no namespace: "" is bound to ""
+                bound.setdefault("", set()).add("")
         opening = _OPEN_TAG.fullmatch(text, lt + 1, gt) if text.find("credential", lt, gt) >= 0 else None
         if opening is None:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import struct
 import subprocess
 import sys
@@ -228,6 +229,11 @@ SVG_CORPUS: dict[str, bytes] = {
     "a namespace reference with leading zeros": (
         f'<svg xmlns:ob="&#0000104;ttps://purl.imsglobal.org/ob/v3p0"><ob:credential><![CDATA[{CREDENTIAL}]]>'
         "</ob:credential></svg>"
+    ).encode(),
+    # Out of scope: XML puts this unprefixed element in no namespace (the root declares no default); a reader
+    # that saw the default bound to Open Badges alone took its JSON, where XML-reading tools find no credential.
+    "the default namespace bound to Open Badges on a sibling only": (
+        f'<svg><g xmlns="{OB3}"/><credential><![CDATA[{CREDENTIAL}]]></credential></svg>'
     ).encode(),
     "the default namespace bound to Open Badges on the credential only": _svg(
         f'<credential xmlns="{OB3}"><![CDATA[{CREDENTIAL}]]></credential>'
@@ -516,3 +522,86 @@ def test_the_page_bakes_no_svg_that_would_then_be_refused(tmp_path: Path) -> Non
     assert baked_credential(page["plain"]["svg"].encode()) == CREDENTIAL
     assert page["default namespace"] == page["references"] == {"error": "the SVG already has a baked credential"}
     assert page["openbadges taken"] == {"error": "the SVG binds the prefix openbadges to another namespace"}
+
+
+def _random_svg(rng: random.Random) -> str:
+    """An SVG built at random from the parts the readers could take apart differently: namespace declarations
+    (prefixed, default, written with references, of other namespaces), credential elements in every form,
+    nesting, comments, processing instructions, attribute values and foreignObject holding markup."""
+    namespaces = [OB3, "&#104;ttps:&#x2F;/purl.imsglobal.org/ob/v3p0", "http://www.w3.org/2000/svg", "https://x.test/"]
+    namespaces += ["", OB3 + " "]
+
+    def declaration() -> str:
+        prefix = rng.choice(["ob", "openbadges", "x", ""])
+        quote = rng.choice("\"'")
+        return f" xmlns{':' + prefix if prefix else ''}={quote}{rng.choice(namespaces)}{quote}"
+
+    def credential(n: int) -> str:
+        prefix = rng.choice(["ob", "openbadges", "x", ""])
+        name = f"{prefix}:credential" if prefix else "credential"
+        inner = rng.choice([f'<![CDATA[{{"n":{n}}}]]>', f'{{"n":{n}}}', "", f' <![CDATA[{{"n":{n}}}]]> '])
+        attributes = declaration() if rng.random() < 0.4 else ""
+        return f"<{name}{attributes}/>" if rng.random() < 0.1 else f"<{name}{attributes}>{inner}</{name}>"
+
+    def content(depth: int, n: int) -> str:
+        parts = []
+        for i in range(rng.randint(0, 3)):
+            pick = rng.random()
+            if pick < 0.35:
+                parts.append(credential(n * 10 + i))
+            elif pick < 0.5 and depth < 3:
+                attributes = declaration() if rng.random() < 0.5 else ""
+                parts.append(f"<g{attributes}>{content(depth + 1, n * 10 + i)}</g>")
+            elif pick < 0.6:
+                parts.append(f"<!-- {credential(99)} -->")
+            elif pick < 0.7:
+                parts.append(f"<?pi {credential(98)} ?>")
+            elif pick < 0.8:
+                parts.append(f"<g title='{credential(97)}'/>")
+            elif pick < 0.9:
+                parts.append(f"<foreignObject>{credential(n * 10 + i + 5)}</foreignObject>")
+            else:
+                parts.append("<rect/>")
+        return "".join(parts)
+
+    return f"<svg{''.join(declaration() for _ in range(rng.choice([0, 0, 1, 2, 3])))}>{content(0, 1)}</svg>"
+
+
+def test_random_svgs_are_read_alike_by_both_readers_and_as_xml_reads_them(tmp_path: Path) -> None:
+    """Random SVGs (a fixed seed): each is refused by both readers or read as the same credential, which is then
+    the one credential element of Open Badges 3.0 that XML finds in it (when it is XML at all)."""
+    import json
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    from tests.site.node_runner import ASSETS, NODE
+
+    rng = random.Random(20261206)
+    svgs = [_random_svg(rng) for _ in range(10000)]
+    python: list[str | None] = []
+    for svg in svgs:
+        try:
+            python.append(baked_credential(svg.encode()))
+        except BakingError:
+            python.append(None)
+            continue
+        try:
+            root = ET.fromstring(svg)
+        except ET.ParseError:
+            continue
+        assert [(e.text or "").strip() for e in root.iter(f"{{{OB3}}}credential")] == [python[-1]], svg
+    assert 50 < sum(json is not None for json in python) < 9900  # both outcomes are exercised
+    if NODE is None:
+        pytest.skip("node is not installed")
+    shutil.copytree(ASSETS, tmp_path / "verify")
+    (tmp_path / "package.json").write_text('{"type": "module"}\n')
+    (tmp_path / "runner.js").write_text(_BAKING_RUNNER)
+    (tmp_path / "svg").mkdir()
+    names = [f"{i:04d}" for i in range(len(svgs))]
+    for name, svg in zip(names, svgs, strict=True):
+        (tmp_path / "svg" / name).write_text(svg, encoding="utf-8")
+    (tmp_path / "names.json").write_text(json.dumps(names))
+    done = subprocess.run([NODE, "runner.js"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120)
+    page = json.loads(done.stdout)
+    for name, svg, expected in zip(names, svgs, python, strict=True):
+        assert page[name].get("json") == expected, svg

@@ -127,8 +127,9 @@ export function bakeSvg(svg, json) {
 // whitespace and attributes) ">" (not "/>"), optional whitespace, one CDATA section (ending at its first "]]>")
 // holding the JSON, optional whitespace, "</PREFIX:credential" optional whitespace ">"; PREFIX must be bound to
 // OB 3.0 by an xmlns:PREFIX attribute of some tag, and to no other namespace by any tag. An unprefixed
-// "<credential" has the default namespace (xmlns="…") for its prefix, and a namespace is compared with its
-// character references decoded, as XML does: every credential element whose prefix is bound to OB 3.0 counts.
+// "<credential" has the default namespace (xmlns="…") for its prefix (bound to none, "", unless the root element
+// declares it), and a namespace is compared with its character references decoded, as XML does: every credential
+// element whose prefix is bound to OB 3.0 counts.
 // Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
 // "/": an empty element; no prefix: the default namespace's
 const OPEN_TAG = new RegExp(`^(?:(${PREFIX}):)?credential(?:[${SPACE}][\\s\\S]*|/)?$`);
@@ -187,6 +188,7 @@ function unquoted(text, at, part) {
 export function svgCredentials(text) {
   const credentials = [];
   const bound = new Map();
+  let rooted = false; // whether the root element's tag has been read
   let at = 0;
   let lt;
   while ((lt = text.indexOf("<", at)) >= 0) {
@@ -217,11 +219,21 @@ export function svgCredentials(text) {
     if (gt < 0) break;
     at = gt + 1;
     const tag = text.slice(lt + 1, gt);
+    let declaresDefault = false;
     if (tag.includes("xmlns")) {
       for (const m of tag.matchAll(DECLARATION)) {
         const prefix = m[1] ?? "";
         if (!bound.has(prefix)) bound.set(prefix, new Set());
         bound.get(prefix).add(namespace(m[2] ?? m[3]));
+        declaresDefault ||= prefix === "";
+      }
+    }
+    if (!rooted) {
+      rooted = true;
+      // An unprefixed element outside every xmlns="…" is in no namespace: the default is bound to "" too.
+      if (!declaresDefault) {
+        if (!bound.has("")) bound.set("", new Set());
+        bound.get("").add("");
       }
     }
     const opening = tag.includes("credential") ? OPEN_TAG.exec(tag) : null;
