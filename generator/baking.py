@@ -106,12 +106,26 @@ def _itxt_text(body: bytes, at: int) -> str:
 # optional whitespace, one CDATA section (which ends at its first "]]>", as in XML) holding the JSON, optional
 # whitespace and "</PREFIX:credential>". PREFIX must be bound to the Open Badges 3.0 namespace by an xmlns:PREFIX
 # attribute of some tag, and to no other namespace by any tag (XML scopes a prefix to its element; a scanner
-# does not, so a prefix bound twice is not trusted). assets/verify/baking.js reads SVGs by the same rules.
+# does not, so a prefix bound twice is not trusted). An unprefixed "<credential" is read the same way, its
+# "prefix" the default namespace (xmlns="…"), and a namespace is compared once its character references are
+# decoded, as XML decodes them: a decoy in the default namespace, or under a prefix bound to "&#104;ttps://…",
+# was an element XML-reading tools took first and these readers did not see. Every credential element whose
+# prefix is bound to Open Badges 3.0 by any tag counts: two are refused, and so is one whose prefix is bound to
+# another namespace too (the default namespace is bound to none, "", as well, unless the root element declares
+# it: an unprefixed element outside every xmlns="…" is in no namespace). assets/verify/baking.js reads SVGs by
+# the same rules.
 # A prefix in ASCII letters, digits, "_", "." and "-" (what every baker writes: "openbadges"). Not \w, which is
 # Unicode in Python and ASCII in JavaScript: a prefix such as "obé" was found by one reader and not the other.
 _PREFIX = r"[A-Za-z_][A-Za-z0-9_.-]*"
-_OPEN_TAG = re.compile(rf"(?P<prefix>{_PREFIX}):credential(?:\s.*|/)?", re.DOTALL)  # "/": an empty element
-_DECLARATION = re.compile(rf"xmlns:(?P<prefix>{_PREFIX})\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')")
+# "/": an empty element; no prefix: the default namespace's
+_OPEN_TAG = re.compile(rf"(?:(?P<prefix>{_PREFIX}):)?credential(?:\s.*|/)?", re.DOTALL)
+# An attribute starts after whitespace ("data-xmlns=" is not a declaration); no prefix: the default namespace.
+_DECLARATION = re.compile(
+    rf"(?<=\s)xmlns(?::(?P<prefix>{_PREFIX}))?\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')"
+)
+# XML's references in an attribute value: character references and the five predefined entities.
+_REFERENCE = re.compile(r"&(?:#(?P<decimal>[0-9]+)|#x(?P<hex>[0-9A-Fa-f]+)|(?P<name>amp|lt|gt|quot|apos));")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _SPACE = re.compile(r"\s*")
 _TAG_TEXT = re.compile(r"[^>\"']*")  # up to the tag's end or a quoted value
 _DOCTYPE_TEXT = re.compile(r"[^>\"'\[]*")  # up to the DOCTYPE's end, a literal or its internal subset
@@ -134,12 +148,29 @@ def _unquoted(text: str, at: int, part: re.Pattern[str]) -> int:
         at = close + 1
 
 
-def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], set[str]]:
+def _namespace(value: str) -> str:
+    """An ``xmlns`` attribute's value as XML reads it: its references decoded (one not XML's is left as written,
+    and the document is then no XML at all)."""
+
+    def decoded(m: re.Match[str]) -> str:
+        if m["name"]:
+            return _ENTITIES[m["name"]]
+        digits = (m["decimal"] or m["hex"]).lstrip("0") or "0"
+        if len(digits) > 7:  # past Unicode, and int() refuses 4,300 digits
+            return m[0]
+        code = int(digits, 10 if m["decimal"] else 16)
+        return chr(code) if code <= 0x10FFFF else m[0]
+
+    return _REFERENCE.sub(decoded, value) if "&" in value else value
+
+
+def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str, set[str]]]:
     """Each ``(prefix, json)`` credential element of ``text``, in document order (``json`` None for an element that
-    is not one CDATA section: it is still an element, which a tool taking the first may read), and the prefixes
-    bound to the Open Badges 3.0 namespace (by an ``xmlns:PREFIX`` attribute of a tag) and to no other."""
+    is not one CDATA section: it is still an element, which a tool taking the first may read; prefix "" for an
+    unprefixed one), and the namespaces each prefix is bound to by some tag ("" the default namespace)."""
     found: list[tuple[str, str | None]] = []
     bound: dict[str, set[str]] = {}
+    rooted = False  # whether the root element's tag has been read
     at = 0
     while (lt := text.find("<", at)) >= 0:
         if text.startswith(_DOCTYPE, lt):
@@ -166,13 +197,20 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], set[str]]
         if gt < 0:
             break
         at = gt + 1
-        if text.find("xmlns:", lt, gt) >= 0:
+        default = False  # whether this tag declares the default namespace
+        if text.find("xmlns", lt, gt) >= 0:
             for m in _DECLARATION.finditer(text, lt + 1, gt):
-                bound.setdefault(m["prefix"], set()).add(m["double"] if m["double"] is not None else m["single"])
-        opening = _OPEN_TAG.fullmatch(text, lt + 1, gt) if text.find(":credential", lt, gt) >= 0 else None
+                value = m["double"] if m["double"] is not None else m["single"]
+                bound.setdefault(m["prefix"] or "", set()).add(_namespace(value))
+                default = default or not m["prefix"]
+        if not rooted:
+            rooted = True
+            if not default:  # an unprefixed element outside every xmlns="…" is in no namespace: "" is bound to ""
+                bound.setdefault("", set()).add("")
+        opening = _OPEN_TAG.fullmatch(text, lt + 1, gt) if text.find("credential", lt, gt) >= 0 else None
         if opening is None:
             continue
-        prefix, json = opening["prefix"], None
+        prefix, json = opening["prefix"] or "", None
         cdata = _SPACE.match(text, gt + 1).end()  # type: ignore[union-attr]  # \s* always matches
         # An empty-element tag holds nothing (what follows is its parent's); either way it is an element.
         if text[gt - 1] != "/" and text.startswith(_CDATA, cdata):
@@ -180,7 +218,7 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], set[str]]
             if close < 0:
                 found.append((prefix, None))
                 break
-            end_tag = f"</{prefix}:credential"
+            end_tag = f"</{prefix}:credential" if prefix else "</credential"
             after = _SPACE.match(text, close + len(_CDATA_END)).end()  # type: ignore[union-attr]
             if text.startswith(end_tag, after):
                 after = _SPACE.match(text, after + len(end_tag)).end()  # type: ignore[union-attr]
@@ -188,7 +226,7 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], set[str]]
                     json, at = text[cdata + len(_CDATA) : close], after + 1
             # else the scan goes on after the opening tag, skipping the CDATA section whole
         found.append((prefix, json))
-    return found, {prefix for prefix, namespaces in bound.items() if namespaces == {OB3_NAMESPACE}}
+    return found, bound
 
 
 def _from_svg(data: bytes) -> str:
@@ -196,13 +234,19 @@ def _from_svg(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise BakingError("the SVG is not UTF-8 text") from None
-    credentials, declared = _svg_credentials(text)
-    found = [json for prefix, json in credentials if prefix in declared]
+    credentials, bound = _svg_credentials(text)
+    found = [(prefix, json) for prefix, json in credentials if OB3_NAMESPACE in bound.get(prefix, ())]
     if len(found) > 1:  # even if one holds no CDATA: another tool may read its text, or the other one
         raise BakingError("the SVG has more than one baked credential (credential element)")
-    if not found or found[0] is None:
+    if found and found[0][1] is not None and bound[found[0][0]] != {OB3_NAMESPACE}:
+        raise BakingError(
+            "the SVG has no baked credential that can be told for sure: its credential element's "
+            + (f"prefix '{found[0][0]}'" if found[0][0] else "default namespace")
+            + " is bound to another namespace too, and which one it has depends on the element it is in"
+        )
+    if not found or found[0][1] is None:
         raise BakingError(
             f"the SVG has no baked credential (no credential element of the namespace {OB3_NAMESPACE} with the "
             "JSON in CDATA)"
         )
-    return found[0]
+    return found[0][1]

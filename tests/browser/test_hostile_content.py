@@ -85,6 +85,36 @@ def test_hostile_text_is_shown_as_text(browser: Any, hostile_url: str) -> None:
     page.close()
 
 
+def test_a_search_result_is_the_card_the_server_renders(browser: Any, hostile_url: str) -> None:
+    """The catalog's search results come from the Pagefind index: a card built from it shows the hostile name and
+    summary as the same text as the server's list, links to the same page, and Pagefind attributes, entities and
+    <mark> written in issuer text add no filter value, no metadata and no link of their own (the stand-in pages
+    Pagefind reads hold issuer text escaped: generator/publish/search.py)."""
+    page = browser.new_page()
+    page.goto(hostile_url + "catalog/")
+    card = page.locator("[data-server-list] .cr-card", has_text="SQL <script>")
+    server = (card.inner_text(), card.locator("a").first.evaluate("a => a.href"))
+    page.goto(hostile_url + "catalog/?q=sql")
+    page.wait_for_selector("[data-result-list] .cr-card")
+    card = page.locator("[data-result-list] .cr-card", has_text="SQL <script>")
+    assert (card.inner_text(), card.locator("a").first.evaluate("a => a.href")) == server
+    index = page.evaluate(
+        """async () => {
+             const pagefind = await import(new URL("../pagefind/pagefind.js", location.href).href);
+             await pagefind.options({ baseUrl: new URL("../", location.href).pathname });
+             const found = await pagefind.search("sql");
+             const data = await Promise.all(found.results.map((r) => r.data()));
+             return { filters: await pagefind.filters(), results: data.map((d) => ({ url: d.url, meta: d.meta })) };
+           }"""
+    )
+    assert "Expert" not in index["filters"].get("level", {})
+    for result in index["results"]:
+        assert set(result["meta"]) <= {"title", "card"}, result["meta"]
+        assert result["url"].startswith("/credentials/"), result["url"]
+        assert "Hijacked" not in result["meta"]["title"]
+    page.close()
+
+
 def test_an_issuer_svg_opened_directly_runs_no_script(browser: Any, tmp_path: Path) -> None:
     # `credreg check` refuses this SVG, so no registry that builds can carry it; the build sanitizes anyway, in
     # case a scripted SVG ever slips past the check. Serve exactly what the build would publish.

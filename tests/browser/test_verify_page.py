@@ -1416,6 +1416,45 @@ def test_a_baked_credential_over_1_mib_of_utf8_is_refused_by_both(
     assert "at most 1 MiB" in verdict_text(vpage)
 
 
+@pytest.mark.parametrize(
+    "decoy",
+    [
+        '<credential xmlns="https://purl.imsglobal.org/ob/v3p0"><![CDATA[{}]]></credential>',
+        '<x:credential xmlns:x="&#104;ttps://purl.imsglobal.org/ob/v3p0"><![CDATA[{}]]></x:credential>',
+    ],
+    ids=["default namespace", "namespace written with references"],
+)
+def test_an_svg_with_a_second_credential_xml_finds_is_refused_by_both(
+    vpage: Any, site: Site, examples: Examples, tmp_path: Path, decoy: str
+) -> None:
+    """An SVG holding a revoked award in a credential element of the default namespace (or under a prefix whose
+    namespace is written with character references), then a valid one under openbadges: XML-reading tools take
+    the revoked award first, while the page and credreg verify saw only the second element and said "valid"."""
+    import xml.etree.ElementTree as ET
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">'
+        + decoy.format(examples.revoked.text)
+        + f"<openbadges:credential><![CDATA[{examples.valid.text}]]></openbadges:credential></svg>"
+    ).encode()
+    found = [e.text for e in ET.fromstring(svg).iter("{https://purl.imsglobal.org/ob/v3p0}credential")]
+    assert found == [examples.revoked.text, examples.valid.text]  # what an XML-reading tool sees
+    path = tmp_path / "badge.svg"
+    path.write_bytes(svg)
+    open_verify(vpage, site)
+    _drop_bytes(vpage, svg, path.name, "image/svg+xml")
+    assert wait_for_verdict(vpage) == "error"
+    assert "more than one baked credential" in verdict_text(vpage)
+    cli = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(REPO), "verify", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cli.returncode == 2, cli.stderr
+    assert "more than one baked credential" in cli.stderr
+
+
 def test_two_credentials_baked_as_lines_are_refused_and_one_award_on_lines_is_verified(
     vpage: Any, site: Site, examples: Examples, tmp_path: Path
 ) -> None:

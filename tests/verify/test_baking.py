@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import struct
 import subprocess
 import sys
@@ -201,6 +202,42 @@ SVG_CORPUS: dict[str, bytes] = {
     "an empty credential, then one in CDATA": _svg(
         f"<openbadges:credential/><openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
     ),
+    # A credential element XML finds and a scanner of "PREFIX:credential" tags did not: one in the default
+    # namespace (an unprefixed "credential" where xmlns="…v3p0"), or one whose prefix's namespace is written with
+    # character references ("&#104;ttps://…", which XML decodes). An XML-reading tool took that first element's
+    # JSON; credreg and the page took the other's.
+    "a decoy in the default namespace, then the real one": _svg(
+        f'<credential xmlns="{OB3}"><![CDATA[{{}}]]></credential>'
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
+    "a decoy whose namespace is written with references, then the real one": (
+        f'<svg xmlns:x="&#104;ttps:&#x2F;/purl.imsglobal.org/ob/v3p0" xmlns:openbadges="{OB3}">'
+        f"<x:credential><![CDATA[{{}}]]></x:credential>"
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential></svg>"
+    ).encode(),
+    "the default namespace is Open Badges'": (
+        f'<svg xmlns="{OB3}"><credential><![CDATA[{CREDENTIAL}]]></credential></svg>'
+    ).encode(),
+    "a namespace written with references": (
+        f'<svg xmlns:ob="https&#58;//purl.imsglobal.org/ob/v3p0"><ob:credential><![CDATA[{CREDENTIAL}]]>'
+        "</ob:credential></svg>"
+    ).encode(),
+    # A number of any length, leading zeros (XML reads "&#00104;" as "h") or past Unicode (read as written).
+    "a namespace reference of 5,000 digits": (
+        f'<svg xmlns:ob="&#{"1" * 5000};"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "a namespace reference with leading zeros": (
+        f'<svg xmlns:ob="&#0000104;ttps://purl.imsglobal.org/ob/v3p0"><ob:credential><![CDATA[{CREDENTIAL}]]>'
+        "</ob:credential></svg>"
+    ).encode(),
+    # Out of scope: XML puts this unprefixed element in no namespace (the root declares no default); a reader
+    # that saw the default bound to Open Badges alone took its JSON, where XML-reading tools find no credential.
+    "the default namespace bound to Open Badges on a sibling only": (
+        f'<svg><g xmlns="{OB3}"/><credential><![CDATA[{CREDENTIAL}]]></credential></svg>'
+    ).encode(),
+    "the default namespace bound to Open Badges on the credential only": _svg(
+        f'<credential xmlns="{OB3}"><![CDATA[{CREDENTIAL}]]></credential>'
+    ),
     "unclosed quotes": (f'<svg xmlns:a="{OB3}">' + '<g a="' * 150_000 + "</svg>").encode(),
     "unclosed processing instructions": (f'<svg xmlns:a="{OB3}">' + "<?a > " * 150_000 + "</svg>").encode(),
     "unclosed DOCTYPEs": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a '" * 150_000 + "</svg>").encode(),
@@ -241,6 +278,9 @@ XML_VIEW = {
     "a DOCTYPE literal with a bracket": CREDENTIAL,
     "'>' in the credential's attribute": CREDENTIAL,
     "'>' in another element's attribute": CREDENTIAL,
+    "the default namespace is Open Badges'": CREDENTIAL,
+    "a namespace written with references": CREDENTIAL,
+    "a namespace reference with leading zeros": CREDENTIAL,
 }
 
 
@@ -258,6 +298,26 @@ def test_an_svg_s_credential_is_the_one_an_xml_parser_sees(name: str) -> None:
         assert baked_credential(data) == XML_VIEW[name]
 
 
+def test_whatever_svg_is_read_xml_finds_that_credential_and_no_other() -> None:
+    """The rule for every SVG of the corpus an XML parser reads: a credential taken by credreg (and so, by the
+    differential test, the page) is the one credential element of Open Badges 3.0 that XML finds there."""
+    import xml.etree.ElementTree as ET
+
+    for name, data in SVG_CORPUS.items():
+        try:
+            taken = baked_credential(data)
+        except BakingError:
+            continue
+        try:
+            root = ET.fromstring(data)
+        except ET.ParseError:
+            continue  # not XML: an XML-reading tool finds no credential at all
+        # Stripped of any whitespace, as the readers allow it around the CDATA (an XML tool hands a JSON reader
+        # those characters, which it refuses or skips: another credential it cannot find).
+        found = [(e.text or "").strip() for e in root.iter(f"{{{OB3}}}credential")]
+        assert found == [taken], name
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
@@ -267,6 +327,10 @@ def test_an_svg_s_credential_is_the_one_an_xml_parser_sees(name: str) -> None:
         ("a self-closing credential", "more than one"),
         ("a credential as text, then one in CDATA", "more than one"),
         ("an empty credential, then one in CDATA", "more than one"),
+        ("a decoy in the default namespace, then the real one", "more than one"),
+        ("a decoy whose namespace is written with references, then the real one", "more than one"),
+        # XML scopes the default namespace to the element: a scanner cannot, and the SVG's own is bound too.
+        ("the default namespace bound to Open Badges on the credential only", "no baked credential"),
     ],
 )
 def test_an_svg_whose_credential_depends_on_xml_s_scoping_or_entities_is_refused(name: str, message: str) -> None:
@@ -412,3 +476,132 @@ def test_the_page_reads_every_png_as_baking_py_does(tmp_path: Path) -> None:
     assert baked_credential(PNG_CORPUS["bytes after IEND"]) == CREDENTIAL  # other trailing bytes are left alone
     refused = [file for file, name in zip(names, PNG_CORPUS, strict=True) if name in PNG_REFUSED]
     assert all(page[file].get("json") is None for file in refused)
+
+
+_BAKE_RUNNER = """
+import { readFileSync } from "node:fs";
+import { bakeSvg } from "./verify/baking.js";
+const out = {};
+for (const [name, svg] of Object.entries(JSON.parse(readFileSync("svgs.json", "utf8")))) {
+  try {
+    out[name] = { svg: bakeSvg(svg, process.argv[2]) };
+  } catch (e) {
+    out[name] = { error: String(e.message) };
+  }
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def test_the_page_bakes_no_svg_that_would_then_be_refused(tmp_path: Path) -> None:
+    """The page bakes the award into its badge's SVG: one holding a credential element in a spelling its old
+    check ("<PREFIX:credential") missed, or binding openbadges to another namespace, became a baked image that
+    credreg verify and the page refuse. It is refused when baking; a plain SVG bakes into one both read."""
+    import json
+    import shutil
+
+    from tests.site.node_runner import ASSETS, NODE
+
+    if NODE is None:
+        pytest.skip("node is not installed")
+    shutil.copytree(ASSETS, tmp_path / "verify")
+    (tmp_path / "package.json").write_text('{"type": "module"}\n')
+    (tmp_path / "runner.js").write_text(_BAKE_RUNNER)
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">{}<rect width="1" height="1"/></svg>'
+    svgs = {
+        "plain": svg.format(""),
+        "default namespace": svg.format(f'<credential xmlns="{OB3}"><![CDATA[{{}}]]></credential>'),
+        "references": svg.format(f'<x:credential xmlns:x="&#104;{OB3[1:]}"><![CDATA[{{}}]]></x:credential>'),
+        "openbadges taken": svg.format('<g xmlns:openbadges="https://x.test/"/>'),
+    }
+    (tmp_path / "svgs.json").write_text(json.dumps(svgs))
+    done = subprocess.run(
+        [NODE, "runner.js", CREDENTIAL], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60
+    )
+    page = json.loads(done.stdout)
+    assert baked_credential(page["plain"]["svg"].encode()) == CREDENTIAL
+    assert page["default namespace"] == page["references"] == {"error": "the SVG already has a baked credential"}
+    assert page["openbadges taken"] == {"error": "the SVG binds the prefix openbadges to another namespace"}
+
+
+def _random_svg(rng: random.Random) -> str:
+    """An SVG built at random from the parts the readers could take apart differently: namespace declarations
+    (prefixed, default, written with references, of other namespaces), credential elements in every form,
+    nesting, comments, processing instructions, attribute values and foreignObject holding markup."""
+    namespaces = [OB3, "&#104;ttps:&#x2F;/purl.imsglobal.org/ob/v3p0", "http://www.w3.org/2000/svg", "https://x.test/"]
+    namespaces += ["", OB3 + " "]
+
+    def declaration() -> str:
+        prefix = rng.choice(["ob", "openbadges", "x", ""])
+        quote = rng.choice("\"'")
+        return f" xmlns{':' + prefix if prefix else ''}={quote}{rng.choice(namespaces)}{quote}"
+
+    def credential(n: int) -> str:
+        prefix = rng.choice(["ob", "openbadges", "x", ""])
+        name = f"{prefix}:credential" if prefix else "credential"
+        inner = rng.choice([f'<![CDATA[{{"n":{n}}}]]>', f'{{"n":{n}}}', "", f' <![CDATA[{{"n":{n}}}]]> '])
+        attributes = declaration() if rng.random() < 0.4 else ""
+        return f"<{name}{attributes}/>" if rng.random() < 0.1 else f"<{name}{attributes}>{inner}</{name}>"
+
+    def content(depth: int, n: int) -> str:
+        parts = []
+        for i in range(rng.randint(0, 3)):
+            pick = rng.random()
+            if pick < 0.35:
+                parts.append(credential(n * 10 + i))
+            elif pick < 0.5 and depth < 3:
+                attributes = declaration() if rng.random() < 0.5 else ""
+                parts.append(f"<g{attributes}>{content(depth + 1, n * 10 + i)}</g>")
+            elif pick < 0.6:
+                parts.append(f"<!-- {credential(99)} -->")
+            elif pick < 0.7:
+                parts.append(f"<?pi {credential(98)} ?>")
+            elif pick < 0.8:
+                parts.append(f"<g title='{credential(97)}'/>")
+            elif pick < 0.9:
+                parts.append(f"<foreignObject>{credential(n * 10 + i + 5)}</foreignObject>")
+            else:
+                parts.append("<rect/>")
+        return "".join(parts)
+
+    return f"<svg{''.join(declaration() for _ in range(rng.choice([0, 0, 1, 2, 3])))}>{content(0, 1)}</svg>"
+
+
+def test_random_svgs_are_read_alike_by_both_readers_and_as_xml_reads_them(tmp_path: Path) -> None:
+    """Random SVGs (a fixed seed): each is refused by both readers or read as the same credential, which is then
+    the one credential element of Open Badges 3.0 that XML finds in it (when it is XML at all)."""
+    import json
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    from tests.site.node_runner import ASSETS, NODE
+
+    rng = random.Random(20261206)
+    svgs = [_random_svg(rng) for _ in range(10000)]
+    python: list[str | None] = []
+    for svg in svgs:
+        try:
+            python.append(baked_credential(svg.encode()))
+        except BakingError:
+            python.append(None)
+            continue
+        try:
+            root = ET.fromstring(svg)
+        except ET.ParseError:
+            continue
+        assert [(e.text or "").strip() for e in root.iter(f"{{{OB3}}}credential")] == [python[-1]], svg
+    assert 50 < sum(json is not None for json in python) < 9900  # both outcomes are exercised
+    if NODE is None:
+        pytest.skip("node is not installed")
+    shutil.copytree(ASSETS, tmp_path / "verify")
+    (tmp_path / "package.json").write_text('{"type": "module"}\n')
+    (tmp_path / "runner.js").write_text(_BAKING_RUNNER)
+    (tmp_path / "svg").mkdir()
+    names = [f"{i:04d}" for i in range(len(svgs))]
+    for name, svg in zip(names, svgs, strict=True):
+        (tmp_path / "svg" / name).write_text(svg, encoding="utf-8")
+    (tmp_path / "names.json").write_text(json.dumps(names))
+    done = subprocess.run([NODE, "runner.js"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120)
+    page = json.loads(done.stdout)
+    for name, svg, expected in zip(names, svgs, python, strict=True):
+        assert page[name].get("json") == expected, svg

@@ -97,7 +97,17 @@ export function bakePng(png, json) {
 /** `svg` (text) with `json` baked in, right after the root element's start tag. */
 export function bakeSvg(svg, json) {
   if (json.includes("]]>")) throw new BakingError("the credential contains ']]>', which CDATA cannot hold");
-  if (new RegExp(`<${PREFIX}:credential[\\s>]`).test(svg)) throw new BakingError("the SVG already has a baked credential");
+  // Read as extractBaked reads it: a credential already there in any spelling (the default namespace's, a
+  // prefix written with references), or the prefix taken by another namespace, would make the image one that
+  // credreg verify and this page refuse.
+  const { credentials, bound } = svgCredentials(svg);
+  const ours = credentials.some(([prefix]) => bound.get(prefix)?.has(OB3_NAMESPACE));
+  if (ours || new RegExp(`<${PREFIX}:credential[\\s>]`).test(svg)) {
+    throw new BakingError("the SVG already has a baked credential");
+  }
+  if ([...(bound.get("openbadges") ?? [])].some((ns) => ns !== OB3_NAMESPACE)) {
+    throw new BakingError("the SVG binds the prefix openbadges to another namespace");
+  }
   const root = /<svg\b[^>]*>/.exec(svg);
   if (!root) throw new BakingError("not an SVG image");
   let tag = root[0];
@@ -116,10 +126,32 @@ export function bakeSvg(svg, json) {
 // from "<" to the next ">" outside a quoted attribute value. The credential is "<PREFIX:credential" (optionally
 // whitespace and attributes) ">" (not "/>"), optional whitespace, one CDATA section (ending at its first "]]>")
 // holding the JSON, optional whitespace, "</PREFIX:credential" optional whitespace ">"; PREFIX must be bound to
-// OB 3.0 by an xmlns:PREFIX attribute of some tag, and to no other namespace by any tag.
+// OB 3.0 by an xmlns:PREFIX attribute of some tag, and to no other namespace by any tag. An unprefixed
+// "<credential" has the default namespace (xmlns="…") for its prefix (bound to none, "", unless the root element
+// declares it), and a namespace is compared with its character references decoded, as XML does: every credential
+// element whose prefix is bound to OB 3.0 counts.
 // Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
-const OPEN_TAG = new RegExp(`^(${PREFIX}):credential(?:[${SPACE}][\\s\\S]*|/)?$`); // "/": an empty element
-const DECLARATION = new RegExp(`xmlns:(${PREFIX})[${SPACE}]*=[${SPACE}]*(?:"([^"]*)"|'([^']*)')`, "g");
+// "/": an empty element; no prefix: the default namespace's
+const OPEN_TAG = new RegExp(`^(?:(${PREFIX}):)?credential(?:[${SPACE}][\\s\\S]*|/)?$`);
+// An attribute starts after whitespace ("data-xmlns=" is not a declaration); no prefix: the default namespace.
+const DECLARATION = new RegExp(
+  `(?<=[${SPACE}])xmlns(?::(${PREFIX}))?[${SPACE}]*=[${SPACE}]*(?:"([^"]*)"|'([^']*)')`,
+  "g",
+);
+// XML's references in an attribute value (baking.py's _REFERENCE): character references and the five entities.
+const REFERENCE = /&(?:#([0-9]+)|#x([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));/g;
+const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+// An xmlns attribute's value as XML reads it (baking.py's _namespace).
+function namespace(value) {
+  return value.replace(REFERENCE, (whole, decimal, hex, name) => {
+    if (name) return ENTITIES[name];
+    const digits = (decimal ?? hex).replace(/^0+/, "") || "0";
+    if (digits.length > 7) return whole; // past Unicode (baking.py: int() refuses 4,300 digits)
+    const code = parseInt(digits, decimal ? 10 : 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
 const TAG_TEXT = /[^>"']*/y; // up to the tag's end or a quoted value
 const DOCTYPE_TEXT = /[^>"'[]*/y; // up to the DOCTYPE's end, a literal or its internal subset
 const CDATA = "<![CDATA[";
@@ -151,10 +183,12 @@ function unquoted(text, at, part) {
   }
 }
 
-/** Each [prefix, json|null] credential element of `text`, in order, and the prefixes bound to OB 3.0 alone. */
+/** Each [prefix, json|null] credential element of `text`, in order ("" for an unprefixed one), and the set of
+ * namespaces each prefix is bound to by some tag ("" the default namespace). */
 export function svgCredentials(text) {
   const credentials = [];
   const bound = new Map();
+  let rooted = false; // whether the root element's tag has been read
   let at = 0;
   let lt;
   while ((lt = text.indexOf("<", at)) >= 0) {
@@ -185,14 +219,26 @@ export function svgCredentials(text) {
     if (gt < 0) break;
     at = gt + 1;
     const tag = text.slice(lt + 1, gt);
-    if (tag.includes("xmlns:")) {
+    let declaresDefault = false;
+    if (tag.includes("xmlns")) {
       for (const m of tag.matchAll(DECLARATION)) {
-        if (!bound.has(m[1])) bound.set(m[1], new Set());
-        bound.get(m[1]).add(m[2] ?? m[3]);
+        const prefix = m[1] ?? "";
+        if (!bound.has(prefix)) bound.set(prefix, new Set());
+        bound.get(prefix).add(namespace(m[2] ?? m[3]));
+        declaresDefault ||= prefix === "";
       }
     }
-    const opening = tag.includes(":credential") ? OPEN_TAG.exec(tag) : null;
+    if (!rooted) {
+      rooted = true;
+      // An unprefixed element outside every xmlns="…" is in no namespace: the default is bound to "" too.
+      if (!declaresDefault) {
+        if (!bound.has("")) bound.set("", new Set());
+        bound.get("").add("");
+      }
+    }
+    const opening = tag.includes("credential") ? OPEN_TAG.exec(tag) : null;
     if (!opening) continue;
+    const prefix = opening[1] ?? "";
     // As baking.py: every credential element counts (json null when it is not one CDATA section, or is an
     // empty-element tag, whose following text is its parent's).
     let json = null;
@@ -200,10 +246,10 @@ export function svgCredentials(text) {
     if (!tag.endsWith("/") && text.startsWith(CDATA, cdata)) {
       const close = text.indexOf(CDATA_END, cdata + CDATA.length);
       if (close < 0) {
-        credentials.push([opening[1], null]);
+        credentials.push([prefix, null]);
         break;
       }
-      const endTag = `</${opening[1]}:credential`;
+      const endTag = prefix ? `</${prefix}:credential` : "</credential";
       let after = skipSpace(text, close + CDATA_END.length);
       if (text.startsWith(endTag, after)) {
         after = skipSpace(text, after + endTag.length);
@@ -213,11 +259,9 @@ export function svgCredentials(text) {
         }
       } // else the scan goes on after the opening tag, skipping the CDATA section whole
     }
-    credentials.push([opening[1], json]);
+    credentials.push([prefix, json]);
   }
-  const declared = new Set();
-  for (const [prefix, spaces] of bound) if (spaces.size === 1 && spaces.has(OB3_NAMESPACE)) declared.add(prefix);
-  return { credentials, declared };
+  return { credentials, bound };
 }
 
 // The bytes as they are, as baking.py decodes them: TextDecoder would otherwise drop a byte-order mark, and the page
@@ -248,9 +292,16 @@ export function extractBaked(bytes) {
   }
   if (isSvg(bytes)) {
     const text = UTF8.decode(bytes);
-    const { credentials, declared } = svgCredentials(text);
-    const found = credentials.filter(([prefix]) => declared.has(prefix));
+    const { credentials, bound } = svgCredentials(text);
+    const found = credentials.filter(([prefix]) => bound.get(prefix)?.has(OB3_NAMESPACE));
     if (found.length > 1) throw new BakingError("the SVG has more than one baked credential (credential element)");
+    if (found.length && found[0][1] !== null && bound.get(found[0][0]).size !== 1) {
+      throw new BakingError(
+        "the SVG has no baked credential that can be told for sure: its credential element's " +
+          (found[0][0] ? `prefix '${found[0][0]}'` : "default namespace") +
+          " is bound to another namespace too, and which one it has depends on the element it is in",
+      );
+    }
     if (!found.length || found[0][1] === null) throw new BakingError("the SVG has no baked credential");
     return found[0][1];
   }
