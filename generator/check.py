@@ -12,6 +12,7 @@ from pathlib import Path
 from generator import governance, layout
 from generator._internal.jobs import Background
 from generator._internal.progress import progress
+from generator._internal.signals import held_off
 from generator.errors import ProblemList, ProblemsFound, UsageError
 from generator.governance.existing import Holders, prefetch_holders
 from generator.governance.git import ChangeStatus
@@ -90,27 +91,29 @@ def run_check(root: Path, options: CheckOptions = CheckOptions()) -> CheckReport
     change: governance.WorkingTreeChange | None = None
     leaks: Background[RepositorySearch] | None = None
     ids: Background[Holders] | None = None
-    if options.base is not None:
-        # What the pull request changes, first: the layout rules judge those paths (the rest is the base's).
-        change = governance.WorkingTreeChange.compare(root, options.base)
-        added = [
-            c.path
-            for c in change.changes
-            if c.status is ChangeStatus.ADDED and c.role.kind in (*layout.AWARD_KINDS, layout.PathKind.ENDORSEMENT)
-        ]
-        if added and options.jobs != 1:
-            # A new award's id must be no other's, whoever's: the search reads every award file of the registry,
-            # the one cost of this check that grows with it, so it runs in a process of its own while this one
-            # loads the registry.
-            ids = Background(prefetch_holders, root, added)
-    elif options.jobs != 1:
-        # The full check searches the whole repository for secrets (generator.governance.leaks): Git's walk of the
-        # tree (a second per 100k awards' folders) and the reading, in a process of its own while this one loads
-        # and verifies, instead of after.
-        leaks = Background(repository_search, root)
     try:
+        if options.base is not None:
+            # What the pull request changes, first: the layout rules judge those paths (the rest is the base's).
+            change = governance.WorkingTreeChange.compare(root, options.base)
+            added = [
+                c.path
+                for c in change.changes
+                if c.status is ChangeStatus.ADDED and c.role.kind in (*layout.AWARD_KINDS, layout.PathKind.ENDORSEMENT)
+            ]
+            if added and options.jobs != 1:
+                # A new award's id must be no other's, whoever's: the search reads every award file of the registry,
+                # the one cost of this check that grows with it, so it runs in a process of its own while this one
+                # loads the registry.
+                with held_off():  # known to the clean-up below as soon as it runs, an interruption's included
+                    ids = Background(prefetch_holders, root, added)
+        elif options.jobs != 1:
+            # The full check searches the whole repository for secrets (generator.governance.leaks): Git's walk of the
+            # tree (a second per 100k awards' folders) and the reading, in a process of its own while this one loads
+            # and verifies, instead of after.
+            with held_off():
+                leaks = Background(repository_search, root)
         return _check(root, options, change, leaks, ids)
-    except BaseException:
+    except BaseException:  # Ctrl-C, SIGTERM: the process ends now, not once the search (and its Git) has ended
         if leaks is not None:
             leaks.cancel()
         raise

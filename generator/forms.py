@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import layout, scaffold
-from generator._internal.files import Claimed, claim_folder, clear_abandoned, read_inside, write_text_atomic
+from generator._internal.files import Claimed, claim_folder, clear_abandoned, read_inside
+from generator._internal.signals import held_off
 from generator._internal.source import Document, SourceError, decode_utf8, parse_yaml
 from generator.errors import CredregError, Location, Problem, ProblemsFound, UsageError
 
@@ -334,7 +335,7 @@ def _write_checked(root: Path, made: scaffold.Scaffold, *, new_issuer: bool) -> 
     then write them: all or nothing. The registry is judged in a copy (:func:`_judged`), so nothing is written
     into it until every check has passed, and an error or a kill (SIGKILL too) before then leaves it as it was."""
     from generator.governance import CODEOWNERS_PATH, render_codeowners
-    from generator.governance.codeowners import codeowners_path
+    from generator.governance.codeowners import codeowners_path, replace_codeowners
 
     owners = codeowners_path(root) if new_issuer else root / CODEOWNERS_PATH  # refused through a link
     judged = _judged(root, made)
@@ -345,12 +346,19 @@ def _write_checked(root: Path, made: scaffold.Scaffold, *, new_issuer: bool) -> 
         written.append(CODEOWNERS_PATH)
     target = root / made.path
     made_folders = [f for f in reversed(target.relative_to(root).parents) if not (root / f).exists()]
+    owners_replaced = False
     try:
         scaffold.write_scaffold(root, made)  # whole or not at all (write_new); never over an existing file
         if replace_owners:
             # Whole or not at all, too. Killed between the two writes, the check says CODEOWNERS is out of date.
-            write_text_atomic(owners, owners_text)
+            # Signals held off until it is known to be in place: one raised as its rename returned (a cancelled
+            # workflow's SIGTERM) took the issuer's file back while CODEOWNERS named it.
+            with held_off():
+                replace_codeowners(owners, owners_text)
+                owners_replaced = True
     except BaseException:
+        if owners_replaced:  # both files stand: the step is done, whatever came after
+            raise
         if target.is_file() and not target.is_symlink() and target.read_text(encoding="utf-8") == made.text:
             target.unlink()
         for folder in reversed(made_folders):  # the folders made for this file only, deepest first

@@ -383,7 +383,11 @@ def all_or_nothing(root: Path) -> Iterator[Callable[[Path, Callable[[], object]]
     calls ``write()`` to create the new file ``path`` (``False`` from it: the file was not made, another process's
     stands). When the block fails (a full disk at a later file, an error, Ctrl-C, SIGTERM), every file made is
     removed, and every folder made for one (missing before, and empty again). Each file is made and recorded with
-    signals held off: one raised as the file was named (Python raises it at the next line) left it to no one."""
+    signals held off: one raised as the file was named (Python raises it at the next line) left it to no one.
+
+    The caller holds the lock of the folder it writes under (an award run: its owner's, ``awarding.lock``; a new
+    issuer: CODEOWNERS's): a folder made meanwhile by a run that does not hold it could be taken back empty between
+    that run's ``mkdir`` and its write, which then fails (cleanly: nothing of it is left)."""
     made: list[Path] = []
     folders: set[Path] = set()
 

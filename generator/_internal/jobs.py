@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext
 from typing import Any, Generic, TypeVar
 
-from generator._internal.signals import release_in_child
+from generator._internal.signals import held_off, release_in_child
 
 __all__ = ["Background", "default_jobs", "fork_context"]
 
@@ -42,14 +44,24 @@ class Background(Generic[T]):
         self._process = fork_context().Process(
             target=_background_child, args=(child_conn, fn, args, kwargs), daemon=True
         )
-        self._process.start()
-        child_conn.close()
-        # The result is read as soon as it is sent, not when it is asked for: a result larger than the pipe's
-        # buffer kept the child blocked on writing it, a whole process alive beside the work it was meant to
-        # overlap (the full check's secret search: 43 MB more at the peak of a 100k-award check).
         self._message: bytes | None = None
         self._reader = threading.Thread(target=self._receive, daemon=True)
-        self._reader.start()
+        try:
+            with held_off():  # the child started, then its group made and its reader too, not one without the other
+                self._process.start()
+                # The child leads a process group of its own (both sides set it: whichever runs first), so that
+                # cancel ends what it started too: the checks' searches run git grep, grep -r, git ls-files, which
+                # went on reading the repository for seconds after an interrupted check had killed their parent.
+                _own_group(self._process.pid)
+                child_conn.close()
+                # The result is read as soon as it is sent, not when it is asked for: a result larger than the
+                # pipe's buffer kept the child blocked on writing it, a whole process alive beside the work it was
+                # meant to overlap (the full check's secret search: 43 MB more at the peak of a 100k-award check).
+                self._reader.start()
+        except BaseException:  # a Ctrl-C held off meanwhile, raised here: the caller never gets this to cancel
+            self.cancel()
+            child_conn.close()
+            raise
 
     def _receive(self) -> None:
         try:
@@ -75,15 +87,29 @@ class Background(Generic[T]):
         return value  # type: ignore[no-any-return]
 
     def cancel(self) -> None:
-        """End the process and wait for it: it no longer writes anything once this returns."""
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._reader.join()
+        """End the process and every process it started, and wait for it: nothing it started reads or writes
+        anything once this returns."""
+        pid = self._process.pid
+        if pid is not None and self._process.exitcode is None:
+            # Only while the leader is not reaped: its pid names the group then, and no process another may start.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+            self._process.kill()  # had the group not been made (the pid is the child's at least)
+        if pid is not None:
+            self._process.join()
+        if self._reader.ident is not None:
+            self._reader.join()
         self._conn.close()
 
 
+def _own_group(pid: int | None) -> None:
+    """Make the process ``pid`` (0: this one) the leader of a process group of its own."""
+    with contextlib.suppress(OSError):  # it has ended already (and then started nothing that runs on)
+        os.setpgid(pid or 0, pid or 0)
+
+
 def _background_child(conn: Connection, fn: Callable[..., Any], args: Any, kwargs: Any) -> None:
+    _own_group(0)  # before anything it starts, which joins the group
     release_in_child()  # started while the parent held signals off (publish/site.py), which a fork inherits
     try:
         message: tuple[str, Any] = ("ok", fn(*args, **kwargs))

@@ -29,7 +29,8 @@ def held_off() -> Iterator[None]:
     The mask alone is not enough: it is the calling thread's, and the kernel gives a signal sent to the process to
     any thread that does not block it (a Background's reader, `credreg serve`'s server, a test runner's), whereupon
     Python runs the handler in the main thread all the same. So in the main thread the handlers are also replaced
-    by one that notes the signal, and each noted signal is sent again once the handlers are back."""
+    by one that notes the signal, and each noted signal is sent again once the handlers are back, the strongest last
+    (:data:`_STRENGTH`)."""
     before = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_OFF)
     if threading.current_thread() is not threading.main_thread():
         try:  # Python runs handlers in the main thread only: nothing is raised here, and no handler can be set
@@ -59,11 +60,10 @@ def held_off() -> Iterator[None]:
             _restore(saved, before)
         finally:
             # To the handler the body would have met (SIG_DFL: the process ends, as it would have), the body's own
-            # error or not: a signal sent to this thread is raised as the mask goes back, its error as the context,
-            # and one another thread took, only noted, was otherwise lost with the error (a caller that handles
-            # it, a rollback or a loop that reports and goes on, never stopped).
-            for noted_signum in noted:
-                signal.raise_signal(noted_signum)
+            # error or not (one another thread took, only noted, was otherwise lost with the error: a caller that
+            # handles it, a rollback or a loop that reports and goes on, never stopped). Every one noted, the
+            # strongest last: its exception is the one the run ends with, the others its context.
+            _deliver(sorted(noted, key=_STRENGTH.index))
 
 
 def _restore(saved: dict[int, Any], mask: Any) -> None:
@@ -71,7 +71,10 @@ def _restore(saved: dict[int, Any], mask: Any) -> None:
     thread's signal as they go back), then raise the first thing raised: a handler left as :func:`held_off`'s note
     would swallow every later Ctrl-C, and a mask left blocking would hold them off for good."""
     raised: BaseException | None = None
-    pending = [*saved.items(), (None, mask)]
+    # The mask first, the notes still in place: a signal sent to this thread meanwhile, pending, is noted as it
+    # goes back, as one another thread took, and delivered with them (Python ran the handlers of two in the order
+    # of their numbers, raising the first: Ctrl-C's over SIGHUP's).
+    pending = [(None, mask), *saved.items()]
     while pending:
         try:
             while pending:
@@ -87,6 +90,23 @@ def _restore(saved: dict[int, Any], mask: Any) -> None:
                 pending.pop(0)
     if raised is not None:
         raise raised
+
+
+#: The signals of :data:`HELD_OFF`, weakest first. Two in one held step end the run as the strongest says: the exit
+#: status (143 for SIGTERM) is read by whoever sent it, a CI runner or a service manager cancelling a job, and a
+#: Ctrl-C pressed meanwhile does not turn it into "interrupted" (130). A terminal closing (SIGHUP) stops a run that
+#: Ctrl-C stopped alike, and is outranked by a supervisor's SIGTERM.
+_STRENGTH = (signal.SIGINT, signal.SIGHUP, signal.SIGTERM)
+
+
+def _deliver(signums: list[int]) -> None:
+    """Raise each signal of ``signums`` in turn, each whatever the one before raised (its exception then the
+    next one's context): a handler's exception cut the loop that raised them, and the later signals were lost."""
+    if signums:
+        try:
+            signal.raise_signal(signums[0])
+        finally:
+            _deliver(signums[1:])
 
 
 def _done(step: tuple[int | None, Any]) -> bool:

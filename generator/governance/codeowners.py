@@ -34,6 +34,7 @@ __all__ = [
     "codeowners_problems",
     "read_codeowners",
     "render_codeowners",
+    "replace_codeowners",
     "write_codeowners",
 ]
 
@@ -134,13 +135,27 @@ def codeowners_lock(root: Path) -> Iterator[None]:
 
 def write_codeowners(registry: Registry) -> Path:
     path = codeowners_path(registry.root)
-    # Whole or not at all: in place, a killed run could leave half of the review rules. UTF-8, byte for byte, as
-    # read_codeowners compares it.
     try:
-        write_text_atomic(path, render_codeowners(registry))
+        replace_codeowners(path, render_codeowners(registry))
     except OSError as exc:  # .github a file, say
         raise CredregError(f"cannot write {CODEOWNERS_PATH}: {exc.strerror or exc}") from None
     return path
+
+
+def replace_codeowners(path: Path, text: str) -> None:
+    """Write ``text`` as CODEOWNERS at ``path``: whole or not at all (in place, a killed run could leave half of the
+    review rules), UTF-8 byte for byte as :func:`read_codeowners` compares it.
+
+    An error raised once the file reads back as ``text`` is no failure: the rename took effect and reported an error
+    all the same (a network file system's retried rename, a sync after it). Its callers take an issuer's file back
+    when this fails, and did so while CODEOWNERS named the issuer: the check refused the registry."""
+    try:
+        write_text_atomic(path, text)
+    except OSError:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if path.read_bytes().decode("utf-8") == text:
+                return
+        raise
 
 
 def read_codeowners(root: Path) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -82,3 +85,37 @@ def test_cancel_after_the_result_was_sent_is_quiet() -> None:
     while job.running:
         time.sleep(0.05)
     job.cancel()
+
+
+def _run_a_reader(pid_file: Path) -> None:
+    # What the checks' background searches do: a child process of their own (git grep, grep -r, git ls-files).
+    subprocess.run(["sh", "-c", f'echo $$ > "{pid_file}"; exec sleep 60'], check=False)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended; its reaping is its new parent's
+
+
+def test_cancel_ends_the_processes_the_job_started(tmp_path: Path) -> None:
+    # An interrupted check cancelled its searches, but a search's own grep went on reading the repository for
+    # seconds after the check had ended (the kill reached the job's process only).
+    pid_file = tmp_path / "pid"
+    job = Background(_run_a_reader, pid_file)
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    reader = int(pid_file.read_text())
+    job.cancel()
+    deadline = time.monotonic() + 5
+    while _alive(reader) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert not _alive(reader)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(reader, signal.SIGKILL)

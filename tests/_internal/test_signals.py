@@ -198,3 +198,49 @@ def test_a_signal_held_off_while_the_step_fails_is_still_raised(taken_by: str) -
     assert not _blocked() & HELD_OFF
     with held_off():  # nothing left noted or pending: delivered once, not again
         pass
+
+
+@pytest.mark.usefixtures("raising_on_term")
+@pytest.mark.parametrize("taken_by", ["this thread", "another thread", "either"])
+@pytest.mark.parametrize("order", [(signal.SIGINT, signal.SIGTERM), (signal.SIGTERM, signal.SIGINT)])
+def test_ctrl_c_and_sigterm_in_one_held_step_end_it_as_sigterm(
+    taken_by: str, order: tuple[signal.Signals, signal.Signals]
+) -> None:
+    """Ctrl-C and a job runner's SIGTERM both during one held step: only the first noted was raised (the second
+    was dropped: a clean-up that caught the first, a rollback, ran to its end and the run said "interrupted", 130,
+    to the runner that had terminated it), and two sent to this thread came out in the kernel's order. Each is now
+    raised, the strongest last: SIGTERM's, which the exit status reports (143), the other as its context."""
+    main = threading.main_thread().ident or 0
+    go, sent = threading.Event(), threading.Event()
+
+    def other_thread() -> None:
+        go.wait()
+        for i, signum in enumerate(order):
+            here = taken_by == "another thread" or (taken_by == "either" and i == 1)
+            signal.pthread_kill(threading.get_ident() if here else main, signum)
+        sent.set()
+
+    steps: list[str] = []
+
+    def step() -> None:
+        with held_off():
+            go.set()
+            sent.wait()
+            steps.append("made")
+        steps.append("after")
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    other = threading.Thread(target=other_thread)
+    other.start()
+    try:
+        with pytest.raises(_Stopped) as stopped:
+            step()
+    finally:
+        go.set()
+        other.join()
+        signal.signal(signal.SIGINT, before)
+    assert steps == ["made"]
+    assert isinstance(stopped.value.__context__, KeyboardInterrupt)
+    assert not _blocked() & HELD_OFF
+    with held_off():  # nothing left noted or pending: delivered once, not again
+        pass

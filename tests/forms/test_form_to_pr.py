@@ -379,3 +379,48 @@ def test_a_created_that_is_no_time_is_refused_with_words(root: Path, tmp_path: P
     assert done.returncode != 0
     assert f"--created: {created!r} is not a date" in done.stderr, done.stderr
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("after_rename", ["ctrl-c", "an error"])
+def test_an_issuer_form_stopped_as_codeowners_is_replaced_keeps_both_files(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after_rename: str
+) -> None:
+    """Ctrl-C (a cancelled workflow's SIGTERM alike) as CODEOWNERS's rename into place has returned, or an error
+    reported once it took effect (a network file system's retried rename): the issuer's file was taken back while
+    CODEOWNERS named the issuer, and the check refused the registry (`codeowners.stale`). Both now stand; the
+    interruption is still told (130), the error is none (CODEOWNERS reads back as written)."""
+    import errno
+    import signal
+
+    from generator.cli import main
+    from tests.conftest import ctrl_c
+
+    real = Path.replace
+    hit: list[Path] = []
+
+    def replace(self: Path, target: str | os.PathLike[str]) -> Path:
+        done = real(self, target)
+        if Path(target).name == "CODEOWNERS":
+            hit.append(Path(target))
+            if after_rename == "ctrl-c":
+                ctrl_c()
+            else:
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return done
+
+    args = ["form-to-pr", "issuer", "--body", str(FORMS / "issuer-good.md"), "--author", "kim-hds", "--issue", "12"]
+    args += ["--outputs", str(tmp_path / "outputs"), "--pr-body", str(tmp_path / "pr.md")]
+    args += ["--comment", str(tmp_path / "comment.md")]
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        monkeypatch.setattr(Path, "replace", replace)
+        code = main(["--root", str(root), *args])
+    finally:
+        monkeypatch.undo()
+        signal.signal(signal.SIGINT, before)
+    assert hit
+    assert code == (130 if after_rename == "ctrl-c" else 0)
+    assert "harbour-data-school" in (root / ".github/CODEOWNERS").read_text()
+    assert (root / "registry/issuers/harbour-data-school/issuer.yaml").is_file(), "CODEOWNERS names a missing issuer"
+    checked = check(root)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import base64
 import bz2
+import contextlib
 import gzip
 import hashlib
 import io
 import json
 import lzma
+import os
 import shutil
+import signal
 import tarfile
+import threading
+import time
 import zipfile
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -92,6 +98,57 @@ def test_the_full_check_finds_an_untracked_key_git_would_add_but_not_an_ignored_
     shutil.copy(repo.key_dir / f"{ACME}-key-1.key", repo.path("ignored.key"))
     repo.write(".git/info/exclude", "ignored.key\n")
     assert [p.location.path for p in _full(repo)] == ["issuer.key"]
+
+
+def test_an_interrupted_full_check_leaves_no_search_reading_the_repository(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the full check's background secret search runs Git: the check ends at once, and with it the
+    search and the Git it started (killing the search's process alone left its git ls-files, git grep or grep -r
+    reading the repository for as long as they took: seconds on a large registry, beside whatever changed it)."""
+    bin_dir, pid_file = tmp_path / "bin", tmp_path / "git.pid"
+    bin_dir.mkdir()
+    real_git = shutil.which("git")
+    # The listing as slow as a large repository's: it says who it is, then takes its time (and lists nothing).
+    (bin_dir / "git").write_text(
+        f'#!/bin/sh\nif [ "$1" = ls-files ]; then echo $$ > "{pid_file}"; exec sleep 60; fi\nexec "{real_git}" "$@"\n'
+    )
+    (bin_dir / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    main = threading.get_ident()
+
+    def ctrl_c_once_git_runs() -> None:
+        deadline = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        threading.Thread(target=ctrl_c_once_git_runs, daemon=True).start()
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            run_check(repo.root, CheckOptions(progress=False))
+        assert time.monotonic() - started < 30
+    finally:
+        signal.signal(signal.SIGINT, before)
+    git = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(git) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert not _alive(git)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(git, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended: its reaping is its new parent's
 
 
 def _key_doc(repo: Repo) -> dict[str, str]:
