@@ -62,12 +62,19 @@ def _quoted(text: str, limit: int | None = None) -> str:
     return json.dumps(text[:limit], ensure_ascii=False)
 
 
+#: Standard base64 in whole quanta (tlog.js ``noteBase64`` holds the same): what each decoder then takes alike. Left to
+#: b64decode, which spellings it decodes (leading or extra "=", missing ones) is CPython's and changes between versions.
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
 def _b64decode(text: str) -> bytes:
+    if not _BASE64.fullmatch(text):
+        raise NoteError(f"not base64: {_quoted(text, 40)}")
     try:
         raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError):  # (none: the pattern took only what it decodes)
         raise NoteError(f"not base64: {_quoted(text, 40)}") from None
-    if base64.b64encode(raw).decode() != text:
+    if base64.b64encode(raw).decode() != text:  # the last character's unused bits set
         raise NoteError(f"not canonical base64: {_quoted(text, 40)}")
     return raw
 
@@ -108,7 +115,7 @@ def parse_vkey(vkey: str) -> Verifier:
     name, hexid, material = parts
     _check_name(name)
     if not re.fullmatch(r"[0-9a-f]{8}", hexid):
-        raise NoteError(f"key id {hexid!r} is not 8 lowercase hex digits")
+        raise NoteError(f"key id {_quoted(hexid)} is not 8 lowercase hex digits")  # quoted as tlog.js can
     raw = _b64decode(material)
     if len(raw) != 33 or raw[0] not in (ED25519, COSIGNATURE_V1):
         raise NoteError("only Ed25519 keys (type 0x01) and Ed25519 cosigners (type 0x04) are supported")

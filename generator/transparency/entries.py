@@ -19,6 +19,11 @@ One entry per published record, as one line of UTF-8 text::
   comes last in its commit, so that the awards added with it (an issuer bringing its older awards, say) count
   and nothing added later does. Without it, a backdated award signed with such a key would count whenever it was
   added, for no entry would ever have retired the key.
+  A key file that brings a public key (compared as its bytes) retired earlier, or in the same commit, by another
+  key file (another key id, another issuer's folder) is ``key-changed`` too, after its own
+  entries, once in the name of each issuer that retired it: verifiers take a key's end by its file, so the copy
+  (without that end, or with a later one) makes what the key signed after its retirement count again, and only
+  that issuer's monitor knows the key was retired. The pull-request check refuses a public key registered twice.
 * ``credential`` — a credential definition added or changed (one entry per version); SHA-256 of the file.
 * ``status-list`` — a Bitstring Status List credential (an issuer's or an endorser's ``status/<n>.json``) added
   or changed (one entry per version); SHA-256 of the file's bytes, as served: a verifier hashes the list it
@@ -47,7 +52,8 @@ One entry per published record, as one line of UTF-8 text::
 The ``status-list``, ``status-list-cleared`` and ``endorsement`` kinds were added later (log format unchanged,
 ``credreg-log/1``): a log published before them holds none for the commits it covered then, and a publish that
 derives the whole history again keeps those commits without them
-(:func:`generator.transparency.publish.publish_log`). So does one published before ``issuer-changed`` was logged.
+(:func:`generator.transparency.publish.publish_log`). So does one published before ``issuer-changed`` was logged,
+or the ``key-changed`` of a retired public key added again (:attr:`LogEntry.revived`).
 
 ``path`` is the repository path, percent-encoded outside ``[A-Za-z0-9/._~-]``; ``#<line>`` names a line of a
 JSON Lines file. A path is Git's bytes: one that is not UTF-8 (Git holds any) is percent-encoded byte for byte,
@@ -81,6 +87,7 @@ from generator._internal.source import SourceError, decode_utf8, parse_json, par
 from generator._internal.times import CLOCK_SKEW, parse_time
 from generator.awards import award_text_hash
 from generator.crypto.dataintegrity import proofs_of
+from generator.crypto.multibase import decode_ed25519_public
 from generator.errors import CredregError, CryptoError, UsageError
 from generator.governance.history import LIFECYCLE_FIELDS
 from generator.layout import PathKind, classify
@@ -142,6 +149,9 @@ class LogEntry:
     did_moved: bool = field(default=False, compare=False)
     """An ``issuer-changed`` entry (an issuer's or endorser's file whose DID changed, or deleted), which an earlier
     credreg did not log (not part of the entry's bytes either)."""
+    revived: bool = field(default=False, compare=False)
+    """A ``key-changed`` entry for a key file holding a public key retired earlier by another file, in the name of
+    whoever retired it, which an earlier credreg did not log (not part of the entry's bytes either)."""
 
     def encode(self) -> bytes:
         where = _quote(self.path, "/._~-") + (f"#{self.line}" if self.line is not None else "")
@@ -443,6 +453,10 @@ def derive_commits(
     shallow = set() if shallow_ok else _shallow_commits(root)
     blobs = _Blobs(root)
     try:
+        # The public keys retired before ``since`` too: the entries of a commit are the same whatever it follows.
+        retired = _Retired()
+        if since is not None:
+            retired.read_history(root, blobs, since)
         for chunk in out.split(b"\x01")[1:]:
             commit, _, rest = chunk.partition(b"\0")
             if commit.strip() in shallow:
@@ -469,13 +483,14 @@ def derive_commits(
                 if kind not in _LOGGED or (new_sha == _ZERO and (kind not in _DELETION_LOGGED or old_sha == _ZERO)):
                     continue  # (a gitlink replaced by another: no file before or after)
                 changes.append((raw_path, raw_path.decode("utf-8", "surrogateescape"), old_sha, new_sha))
-            entries = [
-                entry
-                for _raw, path, old_sha, new_sha in sorted(changes)
-                for entry in _entries_of_change(
-                    path, blobs.read(old_sha), blobs.read(new_sha), deleted=new_sha == _ZERO
-                )
-            ]
+            for _raw, path, _old_sha, new_sha in changes:  # retired in this commit: a copy beside it is revived too
+                if classify(path).kind is PathKind.KEY:
+                    retired.note(path, blobs.read(new_sha))
+            entries: list[LogEntry] = []
+            for _raw, path, old_sha, new_sha in sorted(changes):  # (one file's blobs at a time: a commit may be huge)
+                old, new = blobs.read(old_sha), blobs.read(new_sha)
+                entries += _entries_of_change(path, old, new, deleted=new_sha == _ZERO)
+                entries += retired.revived(path, old, new)
             entries = defaults + [e for e in entries if not e.last] + [e for e in entries if e.last]
             if entries:
                 yield commit.decode().strip(), entries
@@ -484,6 +499,62 @@ def derive_commits(
 
 
 _GOVERNANCE = "registry/governance.yaml"
+
+
+def _public_key(path: str, blob: bytes) -> bytes | None:
+    """The Ed25519 public key a key file holds, as bytes (a Multikey compared as written has other spellings:
+    the bytes are what signs); None when it holds none the loader registers."""
+    doc = _key_doc(path, blob)
+    value = doc.get("publicKeyMultibase") if doc is not None else None
+    try:
+        return decode_ed25519_public(value) if isinstance(value, str) else None
+    except CryptoError:
+        return None
+
+
+class _Retired:
+    """Every public key a key file retired so far (an end set: ``valid_until`` or ``revoked_at``): by which file,
+    whose.
+
+    Verifiers judge a signature by the key file its method names, whose end is the log's for that path only: the
+    same public key in another key file (another key id, another issuer's folder, one that may declare the DID
+    given up) without that end, or with a later one, makes what the key signed after its retirement count again.
+    The pull-request check refuses a public key registered twice; a push past it was one ``key-added`` in the
+    folder owner's name, no alert. It is ``key-changed`` in the name of each issuer that retired the key now."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[bytes, dict[str, str]] = {}  # public key → retiring file → its issuer
+
+    def note(self, path: str, new: bytes) -> None:
+        doc = _key_doc(path, new) if classify(path).kind is PathKind.KEY else None
+        key = _public_key(path, new) if doc is not None else None
+        if doc is not None and key is not None and any(doc.get(name) is not None for _, name in _RETIREMENTS):
+            self.by_key.setdefault(key, {})[path] = classify(path).issuer or ""
+
+    def revived(self, path: str, old: bytes, new: bytes) -> list[LogEntry]:
+        """``key-changed`` for each issuer that retired the public key ``new`` holds in another file, when ``new``
+        brings that key to ``path`` (this file's own retirement taken back, or the file deleted, is its own
+        ``key-changed``)."""
+        if classify(path).kind is not PathKind.KEY:
+            return []
+        key = _public_key(path, new)
+        if key is None or key == _public_key(path, old):
+            return []  # the same file's key: its own changes are logged by its kinds
+        owners = sorted({owner for where, owner in self.by_key.get(key, {}).items() if where != path})
+        return [LogEntry("key-changed", owner, _sha(new), path, revived=True) for owner in owners]
+
+    def read_history(self, root: Path, blobs: _Blobs, until: str) -> None:
+        """Note the retirements of the first-parent history up to ``until``, as :func:`derive_commits` reads it."""
+        out = _git(
+            root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent", "--no-renames", "--raw", "-z",
+            "--no-abbrev", "--relative", "--format=%x01%H", until, "--", "keys",
+        )  # fmt: skip
+        for chunk in out.split(b"\x01")[1:]:
+            tokens = chunk.partition(b"\0")[2].lstrip(b"\n").split(b"\0")
+            for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
+                fields = meta[1:].split() if meta.startswith(b":") else []
+                if len(fields) >= 4 and fields[1] != _GITLINK and fields[3] != _ZERO.encode():
+                    self.note(raw_path.decode("utf-8", "surrogateescape"), blobs.read(fields[3].decode()))
 
 
 def _site_did(blob: bytes) -> object:

@@ -9,7 +9,8 @@ alert, as verifiers take a status list's latest version and a key's retirements 
 Entries that take a revocation back are **alerts** (:data:`ALERTS`): a line of the revocation log removed or
 rewritten (``revocation-removed``), a status list that lost a set bit (``status-list-cleared``, e.g. an older
 signed list put back). Only a push past the pull-request check makes one, and the award it revoked looks valid
-again. So is a key file changed other than by its retirement (``key-changed``: its public key replaced?), and an
+again. So is a key file changed other than by its retirement (``key-changed``: its public key replaced?, or a
+public key you retired added again in another key file, in your name whoever's folder holds it), and an
 issuer file that gives up its DID (``issuer-changed``: another issuer may declare it, with a revoked key revived).
 ``credreg log monitor`` names each and exits non-zero. A run that shows an entry alert saves no checkpoint
 until the owner acknowledges it (``--acknowledge RECEIPT``, the receipt the run printed: :attr:`RunVerdict.receipt`),
@@ -64,7 +65,9 @@ ALERTS = {
     "key-changed": "the key's public key replaced, or a retirement taken back? The key file changed other than by "
     "setting valid_until or revoked_at where none was set (one removed or moved, or the file deleted, which may come "
     "back without it, is a retirement taken back: the signatures it cut off count again; a revocation_reason added "
-    "later, or the file reformatted, is also logged so)",
+    "later, or the file reformatted, is also logged so); or a public key retired earlier (by you: the entry is in "
+    "your name, whoever's folder holds the file) added again in another key file, another key id or another "
+    "issuer's folder, without that end: what it signed after its retirement counts again",
 }
 
 

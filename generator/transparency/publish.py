@@ -172,8 +172,9 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
     (:attr:`LogEntry.last`); without those and without status lists' and endorsements' entries
     (:data:`LEGACY_KINDS` only); and in each, without the ``key-changed`` of a retirement taken back or a key file
     deleted (:attr:`LogEntry.taken_back`); and in each of those, without ``issuer-changed`` (:attr:`LogEntry.did_moved`,
-    logged later still). The retirements a commit was published without are logged once (caught up), at the first
-    publish since: where the published entries hold them next, or where they end.
+    logged later still); and in each, without the ``key-changed`` of a retired public key added again in another
+    key file (:attr:`LogEntry.revived`, logged last). The retirements a commit was published without are logged
+    once (caught up), at the first publish since: where the published entries hold them next, or where they end.
     """
     entries: list[LogEntry] = []
     retired: set[str] = set()  # key paths with a retirement entry so far
@@ -216,10 +217,11 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
 
 #: A commit's entries as each earlier credreg logged them, the earliest first.
 _FORMS = (
-    lambda es: [e for e in es if e.kind in LEGACY_KINDS and not e.last and not e.taken_back],
-    lambda es: [e for e in es if not e.last and not e.taken_back and not e.did_moved],
-    lambda es: [e for e in es if not e.taken_back and not e.did_moved],
-    lambda es: [e for e in es if not e.did_moved],
+    lambda es: [e for e in es if e.kind in LEGACY_KINDS and not e.last and not e.taken_back and not e.revived],
+    lambda es: [e for e in es if not e.last and not e.taken_back and not e.did_moved and not e.revived],
+    lambda es: [e for e in es if not e.taken_back and not e.did_moved and not e.revived],
+    lambda es: [e for e in es if not e.did_moved and not e.revived],
+    lambda es: [e for e in es if not e.revived],
     lambda es: es,
 )
 #: The first form with the retirements of keys added already retired (what a catch-up logs).

@@ -1380,3 +1380,73 @@ def test_the_page_s_download_is_json_stringify_s_where_that_reads_back(node: Nod
     assert json.loads(reply["text"]) == json.loads(json.dumps(value))
     if not _python_refuses(reply["stringify"]):
         assert reply["text"] == reply["stringify"]
+
+
+def _vkey_cases() -> dict[str, str]:
+    """Verifier keys the log's policy may hold, each with its key id computed for its name and key (so that only the
+    named flaw is one), and the flaws of the parts themselves."""
+    import base64
+    import hashlib
+
+    from tests.tlog.test_note import SPEC_VKEY
+
+    public = bytes(range(32))
+
+    def vkey(name: str, material: bytes, hexid: str | None = None, encoded: str | None = None) -> str:
+        hexid = hexid or hashlib.sha256(name.encode() + b"\n" + material).digest()[:4].hex()
+        return f"{name}+{hexid}+{encoded or base64.b64encode(material).decode()}"
+
+    good = vkey("log.example/a", b"\x01" + public)
+    name, hexid, material = good.split("+", 2)
+    short = b"\x01" + public[:31]  # 32 bytes: base64 with one "=" and two padding bits
+    cases = {
+        "spec": SPEC_VKEY,
+        "good": good,
+        "cosigner": vkey("witness.example/w", b"\x04" + public),
+        "unicode name": vkey("журнал.example/é", b"\x01" + public),
+        "type 0x02": vkey("log.example/a", b"\x02" + public),
+        "type 0x00": vkey("log.example/a", b"\x00" + public),
+        "32 bytes": vkey("log.example/a", short),
+        "34 bytes": vkey("log.example/a", b"\x01" + public + b"\x00"),
+        "padding bits set": vkey("log.example/a", short, encoded=base64.b64encode(short).decode()[:-2] + "B="),
+        "padding missing": vkey("log.example/a", short, encoded=base64.b64encode(short).decode().rstrip("=")),
+        "padding extra": f"{good}==",
+        "space inside the base64": f"{name}+{hexid}+{material[:20]} {material[20:]}",
+        "newline inside the base64": f"{name}+{hexid}+{material[:20]}\n{material[20:]}",
+        "url-safe base64": vkey("log.example/a", b"\x01" + bytes([251] * 32)).replace("+", "-").replace("/", "_"),
+        "wrong key id": f"{name}+{'0' * 8 if hexid != '0' * 8 else '1' * 8}+{material}",
+        "key id in capitals": f"{name}+{hexid.upper()}+{material}",
+        "key id of 7 digits": f"{name}+{hexid[:7]}+{material}",
+        "key id of 9 digits": f"{name}+{hexid}0+{material}",
+        "empty name": vkey("", b"\x01" + public),
+        "no key id": f"{name}+{material}",
+        "nothing": "",
+        "plus only": "++",
+    }
+    for label, char in (
+        ("space", " "), ("tab", "\t"), ("nbsp", "\u00a0"), ("control", "\x01"), ("delete", "\x7f"),
+        ("zero width space", "\u200b"), ("line separator", "\u2028"), ("file separator", "\x1c"),
+        ("next line", "\x85"), ("ideographic space", "\u3000"), ("bom", "\ufeff"), ("private use", "\ue000"),
+    ):  # fmt: skip
+        cases[f"name with {label}"] = vkey(f"log.example/{char}a", b"\x01" + public)
+    # Spellings Python's base64 decodes (then refuses as not canonical) or does not, said alike.
+    for spelling in ("", "=", "==", "A", "AA", "AA=", "AA==", "AB==", "AAA", "AAA=", "AAA==", "AAAA=", "AAAA==",
+                     "AAAA===", "A=AA", "AA\n==", "AA%3D"):  # fmt: skip
+        cases[f"base64 {spelling!r}"] = f"{name}+{hexid}+{spelling}"
+    return cases
+
+
+@pytest.mark.parametrize(("label", "text"), list(_vkey_cases().items()), ids=list(_vkey_cases()))
+def test_the_page_reads_a_log_verifier_key_as_python_does(node: Node, label: str, text: str) -> None:
+    """The page read a log's or a witness's verifier key with a base64 reader that took non-canonical spellings,
+    without the key-name rule (a name with a space, a control character), and with any key type: keys the CLI, its
+    monitor and its witnesses refuse. It takes the ones note.py ``parse_vkey`` takes, and refuses the rest in its
+    words."""
+    from generator.tlog.note import NoteError, parse_vkey
+
+    try:
+        verifier = parse_vkey(text)
+        python: dict[str, Any] = {"name": verifier.name, "type": verifier.sig_type}
+    except NoteError as exc:
+        python = {"refused": str(exc)}
+    assert node.ask(op="vkey", text=text) == python, label

@@ -573,3 +573,54 @@ def test_a_site_url_change_gives_up_every_default_did_and_is_issuer_changed_for_
     assert "brightforge-academy" in defaults
     sha = hashlib.sha256(before).hexdigest()
     assert sorted(derived) == [("issuer-changed", o, "registry/governance.yaml", sha, True) for o in defaults]
+
+
+def test_a_public_key_retired_by_another_key_file_is_key_changed_in_each_retirers_name(log_repo: LogRepo) -> None:
+    """Which key files bring back a retired public key (:class:`generator.transparency.entries._Retired`): one
+    holding a key another file retired, earlier or in the same commit, whoever's folder holds it, is ``key-changed``
+    in each retiring issuer's name after its own entries; the retiring file's own edits, and a key never retired,
+    are not (their own kinds say what they are); nor is a file taken away and put back at its own path, whose
+    deletion was its ``key-changed``."""
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    key = root / f"keys/{a}/key-2023.json"
+    original = json.loads(key.read_text())
+
+    def write(path: str, doc: dict[str, object]) -> str:
+        data = (json.dumps(doc, indent=2) + "\n").encode()
+        (root / path).write_bytes(data)
+        return hashlib.sha256(data).hexdigest()
+
+    def derived(since: str) -> list[tuple[str, str, str, bool]]:
+        return [(e.kind, e.issuer, e.path, e.revived) for e in derive_entries(root, head="HEAD", since=since)]
+
+    start = git(root, "rev-parse", "HEAD").strip()
+    write(f"keys/{a}/key-copy.json", original | {"id": "key-copy"})  # a copy of a key never retired: no alert
+    commit_all(root, "a copy of an unretired key")
+    assert derived(start) == [("key-added", a, f"keys/{a}/key-copy.json", False)]
+    (root / f"keys/{a}/key-copy.json").unlink()
+    step = commit_all(root, "the copy gone")
+    ended = original | {"valid_until": "2024-06-01T00:00:00Z"}
+    write(f"keys/{a}/key-2023.json", ended)
+    write(f"keys/{b}/key-b.json", original | {"id": "key-b", "issuer": b})  # in the commit that retires it
+    commit_all(root, "key-2023 ended, and copied to B at once")
+    assert derived(step) == [  # (paths in byte order: B's first)
+        ("key-added", b, f"keys/{b}/key-b.json", False),
+        ("key-changed", a, f"keys/{b}/key-b.json", True),
+        ("key-expiry-set", a, f"keys/{a}/key-2023.json", False),
+    ]
+    step = git(root, "rev-parse", "HEAD").strip()
+    write(f"keys/{a}/key-2023.json", ended | {"revocation_reason": "x", "revoked_at": "2024-07-01T00:00:00Z"})
+    write(f"keys/{b}/key-b.json", original | {"id": "key-b", "issuer": b, "valid_until": "2024-05-01T00:00:00Z"})
+    commit_all(root, "both retired: their own edits, no copy brought")
+    assert [entry for entry in derived(step) if entry[3]] == []
+    step = git(root, "rev-parse", "HEAD").strip()
+    (root / f"keys/{a}/key-2023.json").unlink()
+    commit_all(root, "key-2023 gone")
+    write(f"keys/{a}/key-2023.json", original)  # back at its own path: and B retired that key too
+    commit_all(root, "key-2023 back")
+    assert derived(step) == [
+        ("key-changed", a, f"keys/{a}/key-2023.json", False),  # the deletion
+        ("key-added", a, f"keys/{a}/key-2023.json", False),
+        ("key-changed", b, f"keys/{a}/key-2023.json", True),  # B's key-b retired it: B is told
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import re
 import shutil
@@ -1479,3 +1480,85 @@ def test_a_site_moved_is_seen_by_every_issuers_monitor(log_repo: LogRepo, tmp_pa
     assert done.returncode != 0, done.stdout + done.stderr
     assert "'credentials.example.org/log'" in done.stderr
     assert "'moved.example/log'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("owner", "key_id", "end"),
+    [
+        ("northbridge-university", "key-y", {}),  # another key id, the same issuer: the same DID
+        ("northbridge-university", "key-y", {"revoked_at": "2099-01-01T00:00:00Z", "revocation_reason": "Later"}),
+        ("brightforge-academy", "key-x", {}),  # another issuer's folder (one that may declare the DID given up)
+    ],
+)
+def test_a_retired_public_key_added_again_in_another_key_file_is_an_alert_to_whoever_retired_it(
+    log_repo: LogRepo, tmp_path: Path, owner: str, key_id: str, end: dict[str, str]
+) -> None:
+    """A revoked key revived under another key file: someone with push access, past the pull-request check (which
+    refuses a public key registered twice), adds ``keys/<issuer>/key-y.json`` holding the revoked ``key-x``'s public
+    key, without its ``revoked_at`` (or with one far off). A method ``<DID>#key-y`` resolves to it, which the log
+    never retired: an award the leaked key signs after the revocation passes the full check, and the issuer's
+    monitor listed one ``key-added`` and exited 0 (its content is no keygen's, so only a ``--record`` run named it).
+    A key file whose public key was retired earlier by another file (compared as the key's bytes) is ``key-changed``
+    in the name of whoever retired it now: an alert, held until acknowledged."""
+    root, issuer = log_repo.root, "northbridge-university"
+    path, key = imported_key(log_repo, tmp_path, "key-x", None)
+    key_file = root / path
+    unrevoked = json.loads(key_file.read_text())
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    key_file.write_text(json.dumps(unrevoked | revoked, indent=2) + "\n")
+    commit_all(root, "key-x revoked")
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+
+    copy = root / f"keys/{owner}/{key_id}.json"
+    copy.write_text(json.dumps(unrevoked | {"id": key_id, "issuer": owner} | end, indent=2) + "\n")
+    commit_all(root, f"{key_id}: key-x's public key again")
+    if owner == issuer and not end:
+        late = award_with(log_repo, dataclasses.replace(key, key_id=key_id), dt.datetime(2024, 7, 2, tzinfo=dt.UTC))
+        commit_all(root, "an award signed with the revived key after its revocation")
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    if owner == issuer and not end:
+        assert _full_check(log_repo, late.hash) == (True, {})  # what a verifier says: the revocation undone
+    rel = copy.relative_to(root).as_posix()
+    done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=False)
+    assert f"\tkey-changed\t{hashlib.sha256(copy.read_bytes()).hexdigest()}\t{rel}" in done.stdout
+    assert f"(key-changed, {rel}): " in done.stderr
+    assert "a public key retired earlier" in done.stderr
+    if owner != issuer:  # its folder's owner is shown the entry in another's name too
+        other = log_repo.monitor(owner, "--log", str(log_repo.state), ok=False)
+        assert f"(key-changed, {rel}): logged in the name of {issuer}" in other.stderr
+
+
+def test_a_log_published_before_retired_keys_added_again_were_logged_still_publishes_in_full(
+    log_repo: LogRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log published before a retired public key added again in another key file was ``key-changed`` (the earlier
+    derivation, patched in) holds no such entry for those commits: a publish that derives the whole history again
+    keeps them as published, not refused as a rewritten history; later commits are logged as they are now. And a
+    publish from a commit on (``since``) knows the keys retired before it: it logs what a whole derivation does."""
+    from generator.transparency.entries import derive_commits, derive_entries
+
+    root = log_repo.root
+    key = root / "keys/northbridge-university/key-2023.json"
+    original = json.loads(key.read_text())
+    key.write_text(json.dumps(original | {"valid_until": "2024-06-01T00:00:00Z"}, indent=2) + "\n")
+    commit_all(root, "key-2023 ended")
+    since = git(root, "rev-parse", "HEAD").strip()
+    copy = root / "keys/northbridge-university/key-copy.json"
+    copy.write_text(json.dumps(original | {"id": "key-copy"}, indent=2) + "\n")
+    commit_all(root, "key-2023's public key again, as key-copy")
+    whole = list(derive_entries(root, head="HEAD"))
+    assert [e.kind for e in whole if e.revived] == ["key-changed"]
+    assert list(derive_entries(root, head="HEAD", since=since)) == whole[-2:]  # key-added, key-changed
+
+    def earlier(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False):  # type: ignore[no-untyped-def]
+        for _commit, entries in derive_commits(root, head=head, since=since):
+            yield from (e for e in entries if not e.revived)
+
+    def again() -> None:  # one entry (key-copy's own end: no copy of another's)
+        copy.write_text(json.dumps(original | {"id": "key-copy", "valid_until": "2024-06-01T00:00:00Z"}) + "\n")
+        commit_all(root, "key-copy ended")
+
+    _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)

@@ -375,14 +375,20 @@ function quoted(text, n) {
   return JSON.stringify([...text].slice(0, n).join(""));
 }
 
-/** note.py `_b64decode`: strict base64 in its one canonical spelling. */
+/** note.py `_check_name`: a key name (a signature line's, a vkey's) is non-empty, without spaces or "+". */
+function checkName(name) {
+  if (!name || NOT_A_NAME.test(name))
+    throw new LogError(`a key name is non-empty, without spaces or '+': ${quoted(name, Infinity)}`);
+}
+
+/**
+ * note.py `_b64decode`: strict base64 in its one canonical spelling. Standard base64 in whole quanta (note.py
+ * `_BASE64`), else "not base64"; then "not canonical" when the last character's unused bits are set.
+ */
 function noteBase64(text) {
-  let raw;
-  try {
-    raw = base64(text);
-  } catch {
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text))
     throw new LogError(`not base64: ${quoted(text, 40)}`);
-  }
+  const raw = Uint8Array.from(atob(text), (c) => c.charCodeAt(0)); // forgiving: unused bits dropped
   if (base64Encode(raw) !== text) throw new LogError(`not canonical base64: ${quoted(text, 40)}`);
   return raw;
 }
@@ -412,8 +418,7 @@ export function parseNote(data) {
     const space = rest.indexOf(" ");
     if (space < 0) throw new LogError(`malformed signature line: ${quoted(line, 60)}`);
     const [name, encoded] = [rest.slice(0, space), rest.slice(space + 1)];
-    if (!name || NOT_A_NAME.test(name))
-      throw new LogError(`a key name is non-empty, without spaces or '+': ${quoted(name, Infinity)}`);
+    checkName(name);
     const raw = noteBase64(encoded);
     if (raw.length < 5) throw new LogError(`signature of ${name} is too short`);
     return { name, id: raw.subarray(0, 4), data: raw.subarray(4) };
@@ -490,17 +495,24 @@ export async function verifyIndexProof(given, leaf, proof) {
   return verifyInclusion(await leafHash(leaf), proof[0], given.size, hashes, given.root);
 }
 
-/** A vkey "<name>+<hex key id>+<base64(type || key)>", its key id checked. */
+/**
+ * A vkey "<name>+<hex key id>+<base64(type || key)>" of an Ed25519 note key (type 0x01) or cosigner (type 0x04), read
+ * as note.py `parse_vkey` reads it, rule for rule, in its words (tests/site/test_verify_js.py holds them equal).
+ */
 export async function parseVkey(vkey) {
   const text = pyStrip(vkey); // note.py parse_vkey: str.strip()
   const first = text.indexOf("+");
-  const second = text.indexOf("+", first + 1);
-  if (first < 1 || second < 0) throw new LogError("malformed vkey");
+  const second = first < 0 ? -1 : text.indexOf("+", first + 1); // str.split("+", 2): base64 may hold "+"
+  if (second < 0) throw new LogError("a verifier key is <name>+<hex key id>+<base64 key>");
   const [name, hexId, material] = [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
-  const raw = base64(material);
-  if (!name || raw.length !== 33 || !/^[0-9a-f]{8}$/.test(hexId ?? "")) throw new LogError("malformed vkey");
+  checkName(name);
+  if (!/^[0-9a-f]{8}$/.test(hexId))
+    throw new LogError(`key id ${quoted(hexId, Infinity)} is not 8 lowercase hex digits`);
+  const raw = noteBase64(material);
+  if (raw.length !== 33 || (raw[0] !== 0x01 && raw[0] !== 0x04))
+    throw new LogError("only Ed25519 keys (type 0x01) and Ed25519 cosigners (type 0x04) are supported");
   const id = (await sha256(concat(utf8.encode(`${name}\n`), raw))).subarray(0, 4);
-  if (toHex(id) !== hexId) throw new LogError("the vkey's key id does not match its key");
+  if (toHex(id) !== hexId) throw new LogError(`key id ${hexId} does not match the key (expected ${toHex(id)})`);
   return { name, type: raw[0], key: raw.subarray(1), id };
 }
 
