@@ -379,3 +379,19 @@ def test_a_created_that_is_no_time_is_refused_with_words(root: Path, tmp_path: P
     assert done.returncode != 0
     assert f"--created: {created!r} is not a date" in done.stderr, done.stderr
     assert snapshot(root) == before
+
+
+def test_a_refusal_quoting_the_issue_is_no_workflow_command_in_the_job_log(root: Path, tmp_path: Path) -> None:
+    """Anyone can open an issue, and the converter's refusal quotes it in the issue-form job's log, which GitHub's
+    runner reads for workflow commands: "##[" anywhere in a line is one. An issuer id of
+    "##[stop-commands]tok" stopped the job reading commands (every later annotation lost), "##[set-output
+    name=files;]…" set a step's output that the pull-request check reads as the form's files."""
+    from tests._internal.test_text import workflow_commands
+
+    body = (FORMS / "issuer-good.md").read_text()
+    for said in ("##[stop-commands]tok", "##[set-output name=files;]registry/a.yaml x"):
+        done = convert(root, "issuer", body.replace("harbour-data-school", said, 1).encode(), "kim-hds", tmp_path)
+        assert done.returncode == 1
+        assert "is not a lowercase slug" in done.stderr
+        assert workflow_commands(done.stdout + done.stderr) == [], done.stderr
+        assert "'\\x23#[" in done.stderr  # shown, escaped as a control character is
