@@ -25,6 +25,7 @@ __all__ = [
     "terminal_safe",
     "terminal_text",
     "unseen_problem",
+    "workflow_command_problem",
 ]
 
 UNSEEN = (
@@ -223,6 +224,20 @@ _UNSAFE = re.compile(f"{_CONTROLS.pattern}|\\\\(?=[\\\\xuU\\t\\n\\r{UNSEEN}]|{_L
 # A line's leading "::", once what is escaped is written out (an escaped U+2028 is no longer whitespace). Python's
 # \s is Unicode whitespace, as .NET's TrimStart trims it (a no-break space, U+3000), and some more.
 _COMMAND_START = re.compile(r"^(\s*):(?=:)", re.MULTILINE)
+
+
+_WORKFLOW_COMMAND = re.compile(r"##\[|^\s*::", re.MULTILINE)
+
+
+def workflow_command_problem(text: str) -> str | None:
+    """Why ``text`` would be read as a GitHub workflow command in a job's log, in words (``None`` when it would
+    not): for text passed on as it is, where it cannot be shown escaped (a signed note)."""
+    m = _WORKFLOW_COMMAND.search(text)
+    if m is None:
+        return None
+    mark = m[0].lstrip()
+    at = m.end() - len(mark) + 1  # counted from 1, as unseen_problem counts
+    return f"holds {mark!r} (character {at}), which a CI job's log reads as a workflow command"
 
 
 def _inert(shown: str) -> str:
