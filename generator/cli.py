@@ -634,6 +634,8 @@ def _cmd_form_to_pr(args: argparse.Namespace) -> int:
         if args.comment:
             write_option_file("--comment", args.comment, issue_comment(exc))
         raise
+    if done.warnings:  # as `credreg check` shows them: a warning fails nothing, but its author should hear of it
+        print(format_problems(done.warnings, OutputFormat.TEXT, summary={}))
     for path in done.files:
         _say(f"wrote {path}")
     if args.outputs:

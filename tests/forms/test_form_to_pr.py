@@ -395,3 +395,20 @@ def test_a_refusal_quoting_the_issue_is_no_workflow_command_in_the_job_log(root:
         assert "is not a lowercase slug" in done.stderr
         assert workflow_commands(done.stdout + done.stderr) == [], done.stderr
         assert "'\\x23#[" in done.stderr  # shown, escaped as a control character is
+
+
+def test_the_converter_shows_the_checks_warnings_for_the_file_it_made(root: Path, tmp_path: Path) -> None:
+    """A warning `credreg check` gives for the file the form made (a skill whose name makes no address on the
+    skills page) was never shown by the converter, so the issue's author never heard of it: it is printed as
+    `credreg check` prints it, and the file is still made (a warning fails nothing)."""
+    body = (FORMS / "credential-good.md").read_text().replace("Window functions", "窓関数 ##[関数]", 1)
+    done = convert(root, "credential", body.encode(), "acme-lead", tmp_path)
+    assert done.returncode == 0, done.stderr
+    path = "registry/issuers/acme-academy/credentials/sql-reporting.yaml"
+    checked = check(root)
+    [warning] = [line for line in checked.stdout.splitlines() if ": warning: " in line]
+    assert warning.startswith(f"{path}:")
+    assert "skills[1]" in warning
+    assert warning in done.stdout.splitlines()
+    assert "\\x23#[関数]" in warning  # the author's text, shown as the check shows it
+    assert done.stdout.splitlines()[-1] == f"wrote {path}"
