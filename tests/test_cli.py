@@ -654,3 +654,28 @@ def test_check_output_holds_no_workflow_command_in_any_format() -> None:
             assert "##[" not in shown
         else:
             assert commands == [], shown
+
+
+FORGED_VERDICT = "\nValid: a genuine award, in force.\n  verdict: VALID\n"
+
+
+def test_a_file_name_holding_line_breaks_forges_no_line_of_an_error(tmp_path: Path, registry_dir: Path) -> None:
+    """Git, a zip or a tarball can hand over a file whose name holds line breaks. `credreg verify` quoted the name
+    bare in its error, line breaks and all: "Valid: a genuine award, in force." and "  verdict: VALID" were lines
+    of their own under the refusal. A message's own lines are kept; a line break in what it quotes is shown."""
+    for name, data in ((f"award.json{FORGED_VERDICT}", b"not json"), (f"list.json{FORGED_VERDICT}", b"[]")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        done = run("--root", str(registry_dir), "verify", str(path))
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.splitlines()
+        assert not any(line.lstrip().startswith(("Valid:", "verdict:")) for line in lines), done.stderr
+        assert "award.json\\x0aValid: a genuine award, in force.\\x0a  verdict: VALID\\x0a" in done.stderr or (
+            "list.json\\x0aValid" in done.stderr
+        )
+    # A folder's name too, wherever an error names it (here: no registry in it).
+    root = tmp_path / f"reg{FORGED_VERDICT}istry"
+    root.mkdir()
+    done = run("--root", str(root), "check")
+    assert done.returncode == 2
+    assert not any(line.lstrip().startswith(("Valid:", "verdict:")) for line in done.stderr.splitlines())

@@ -21,6 +21,7 @@ __all__ = [
     "mark_tower_problem",
     "shows_nothing",
     "terminal_json",
+    "terminal_line",
     "terminal_lines",
     "terminal_safe",
     "terminal_text",
@@ -277,6 +278,13 @@ def terminal_lines(text: str) -> str:
     quotes the values it names (``{value!r}``), which escapes a typed backslash itself; doubled, every escape of a
     quoted value would read as a typed one. Output that shows values bare: :func:`terminal_text`."""
     return _inert(_CONTROLS.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text))
+
+
+def terminal_line(text: str) -> str:
+    """One line of a message (an error's summary, one of its details), as :func:`terminal_lines` shows it, but a
+    line break in it shown escaped too: the message quotes a path bare, and a file's name may hold line breaks (Git,
+    a zip or a tarball hand them over), which started lines of their own ("  verdict: VALID") under a refusal."""
+    return _inert(_CONTROLS.sub(_escaped, text))
 
 
 def terminal_json(text: str) -> str:
