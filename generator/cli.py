@@ -1040,7 +1040,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt as exc:  # Terminated too; its notes: what the step it cut says was left, and to do
         print(f"credreg: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}", file=sys.stderr)
         for note in getattr(exc, "__notes__", ()):
-            print(f"  {terminal_lines(str(note))}", file=sys.stderr)
+            print(f"  {terminal_line(str(note))}", file=sys.stderr)  # one line each, whatever it quotes
         return 128 + exc.signum if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         # The reader of the output stopped early (`credreg verify … | head`): no traceback, and nothing more to
