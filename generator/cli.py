@@ -32,9 +32,11 @@ from generator.errors import CredregError, ProblemsFound, UsageError
 from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
 from generator.report import (
     OutputFormat,
+    explained,
     format_problems,
     format_result,
     terminal_json,
+    terminal_line,
     terminal_lines,
     terminal_text,
 )
@@ -176,7 +178,7 @@ def _cmd_codeowners(args: argparse.Namespace) -> int:
     if args.check:
         stale = codeowners_problems(_load(args), required=True)
         for problem in stale:
-            print(terminal_lines(str(problem)))
+            print(terminal_line(str(problem)))
         return 1 if stale else 0
     with codeowners_lock(_root(args)):  # loaded under the lock: a `credreg new issuer` meanwhile is not lost
         write_codeowners(_load(args))
@@ -634,6 +636,8 @@ def _cmd_form_to_pr(args: argparse.Namespace) -> int:
         if args.comment:
             write_option_file("--comment", args.comment, issue_comment(exc))
         raise
+    if done.warnings:  # as `credreg check` shows them: a warning fails nothing, but its author should hear of it
+        print(format_problems(done.warnings, OutputFormat.TEXT, summary={}))
     for path in done.files:
         _say(f"wrote {path}")
     if args.outputs:
@@ -1031,12 +1035,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()  # here, not at exit, so that a reader gone by then is met below
         return code
     except CredregError as exc:
-        print(f"credreg: {terminal_lines(exc.explain())}", file=sys.stderr)  # it quotes input: printed, not obeyed
+        print(f"credreg: {explained(exc)}", file=sys.stderr)  # it quotes input: printed, not obeyed
         return exc.exit_code
     except KeyboardInterrupt as exc:  # Terminated too; its notes: what the step it cut says was left, and to do
         print(f"credreg: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}", file=sys.stderr)
         for note in getattr(exc, "__notes__", ()):
-            print(f"  {terminal_lines(str(note))}", file=sys.stderr)
+            print(f"  {terminal_line(str(note))}", file=sys.stderr)  # one line each, whatever it quotes
         return 128 + exc.signum if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         # The reader of the output stopped early (`credreg verify … | head`): no traceback, and nothing more to
@@ -1047,7 +1051,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # A path given on the command line that the file system refuses where no reader made it a located problem
         # (a name too long for it, say, met by a stat anywhere in the command): the path and the reason.
-        print(f"credreg: {terminal_lines(_refused_path(exc))}", file=sys.stderr)  # a path is input: printed, not obeyed
+        print(f"credreg: {terminal_line(_refused_path(exc))}", file=sys.stderr)  # a path is input: printed, not obeyed
         return UsageError.exit_code
 
 

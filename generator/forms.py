@@ -74,6 +74,8 @@ class Converted:
     branch: str
     title: str
     body: str
+    warnings: list[Problem] = dataclasses.field(default_factory=list)
+    """What the check warns of in the file made (a warning fails nothing): shown as `credreg check` shows it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +320,7 @@ def convert_form(
             ident, what = f"{credential_answers.issuer}/{credential_answers.id}", "Propose credential"
     except (ProblemsFound, UsageError) as exc:
         raise FormError(exc.summary, exc.details) from None
-    written = _write_checked(root, made, new_issuer=form == "issuer")
+    written, warnings = _write_checked(root, made, new_issuer=form == "issuer")
     return Converted(
         files=written,
         branch=f"form/{issue}-{ident.replace('/', '-')}",
@@ -327,18 +329,20 @@ def convert_form(
             f"Made from the form in issue #{issue}, opened by @{author}, by `credreg form-to-pr`. It passed "
             "`credreg check`'s file checks when it was made.\n\nCloses #" + str(issue)
         ),
+        warnings=warnings,
     )
 
 
-def _write_checked(root: Path, made: scaffold.Scaffold, *, new_issuer: bool) -> list[str]:
+def _write_checked(root: Path, made: scaffold.Scaffold, *, new_issuer: bool) -> tuple[list[str], list[Problem]]:
     """Validate the registry as it would be with ``made`` (and, for an issuer, the CODEOWNERS file that follows),
     then write them: all or nothing. The registry is judged in a copy (:func:`_judged`), so nothing is written
-    into it until every check has passed, and an error or a kill (SIGKILL too) before then leaves it as it was."""
+    into it until every check has passed, and an error or a kill (SIGKILL too) before then leaves it as it was.
+    The files written, and the check's warnings for ``made``."""
     from generator.governance import CODEOWNERS_PATH, render_codeowners
     from generator.governance.codeowners import codeowners_path, replace_codeowners
 
     owners = codeowners_path(root) if new_issuer else root / CODEOWNERS_PATH  # refused through a link
-    judged = _judged(root, made)
+    judged, warnings = _judged(root, made)
     written = [made.path]
     replace_owners = new_issuer and owners.is_file()
     if replace_owners:
@@ -365,7 +369,7 @@ def _write_checked(root: Path, made: scaffold.Scaffold, *, new_issuer: bool) -> 
             with contextlib.suppress(OSError):
                 (root / folder).rmdir()
         raise
-    return written
+    return written, warnings
 
 
 #: What :func:`_judged` copies of an issuer's or endorser's folder: what loading and validating the registry read
@@ -373,10 +377,11 @@ def _write_checked(root: Path, made: scaffold.Scaffold, *, new_issuer: bool) -> 
 _NOT_COPIED = frozenset({"awards", "status", "endorsements", "revocations.jsonl"})
 
 
-def _judged(root: Path, made: scaffold.Scaffold) -> Registry:
+def _judged(root: Path, made: scaffold.Scaffold) -> tuple[Registry, list[Problem]]:
     """The registry loaded and validated from a private copy of what loading and validating it read, with ``made``
     added (a copy outside the repository, removed afterwards); its layout judged for ``made``'s path only, as the
-    pull-request check judges a change. Raises :class:`FormError` when the registry does not accept the file."""
+    pull-request check judges a change, and the warnings at ``made``'s path (the copy's paths are the registry's).
+    Raises :class:`FormError` when the registry does not accept the file."""
     from generator.load import load_registry
     from generator.validate import validate_registry
 
@@ -400,7 +405,7 @@ def _judged(root: Path, made: scaffold.Scaffold) -> Registry:
             validate_registry(loaded.registry, problems)
         if problems.errors or loaded.registry is None:
             raise FormError("the registry does not accept this file", [str(p) for p in problems.errors])
-        return loaded.registry
+        return loaded.registry, [p for p in problems if p.location.path == made.path]
     finally:
         for claimed in held:
             shutil.rmtree(claimed.path, ignore_errors=True)

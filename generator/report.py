@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterable
 
 from generator import layout
-from generator._internal.text import terminal_json, terminal_lines, terminal_safe, terminal_text
-from generator.errors import Location, Problem, ProblemList, Severity
+from generator._internal.text import terminal_json, terminal_line, terminal_lines, terminal_safe, terminal_text
+from generator.errors import CredregError, Location, Problem, ProblemList, Severity
 from generator.registry import Registry
 from generator.verify.results import (
     AUTHENTICITY,
@@ -23,8 +23,10 @@ from generator.verify.results import (
 __all__ = [
     "OutputFormat",
     "consolidate",
+    "explained",
     "format_problems",
     "terminal_json",
+    "terminal_line",
     "terminal_lines",
     "terminal_safe",
     "terminal_text",
@@ -59,6 +61,12 @@ def github_annotation(problem: Problem) -> str:
         props.append(f"title={_escape_property(problem.field)}")
     message = f"{problem.field}: {problem.message}" if problem.field else problem.message
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def explained(error: CredregError) -> str:
+    """``error.explain()`` as a terminal should show it: its summary and each detail one line, whatever they quote
+    (a line break in a path is shown as ``\\x0a``, never a line of its own), escaped as :func:`terminal_line` does."""
+    return "\n".join([terminal_line(error.summary), *(f"  {terminal_line(d)}" for d in error.details)])
 
 
 def format_problems(problems: Iterable[Problem], fmt: OutputFormat, *, summary: dict[str, object]) -> str:

@@ -610,3 +610,72 @@ def test_a_path_the_file_system_refuses_is_printed_with_what_a_terminal_would_ac
     root = tmp_path / f"reg{unseen}{'y' * 300}"
     done = run("--root", str(root), "check")
     _said_escaped(done, unseen[0])
+
+
+def test_verify_output_holds_no_workflow_command_from_the_file(signer: Any, tmp_path: Path) -> None:
+    """`credreg verify` in a CI job prints to a log GitHub's runner reads for workflow commands ("##[" anywhere in a
+    line, "::" at a line's start): a file's name for itself must not stop the job reading commands, or raise an
+    annotation, whatever the verdict."""
+    from tests._internal.test_text import workflow_commands
+
+    issued = signer.award()
+    award = json.loads(json.dumps(issued.award))
+    said = "##[stop-commands]tok \u2003::notice::VALID"
+    award["credentialSubject"]["achievement"]["name"] = said
+    path = tmp_path / "crafted.json"
+    path.write_text(json.dumps(award))
+    text = run("--root", str(signer.root), "verify", str(path))
+    as_json = run("--root", str(signer.root), "verify", str(path), "--format", "json")
+    assert text.returncode == as_json.returncode == 1
+    assert "verdict: INVALID" in text.stdout
+    assert "\\x23#[stop-commands]tok" in text.stdout
+    assert workflow_commands(text.stdout + text.stderr) == []
+    assert workflow_commands(as_json.stdout) == []
+    assert json.loads(as_json.stdout)["valid"] is False
+
+
+def test_check_output_holds_no_workflow_command_in_any_format() -> None:
+    """A path or a message in the pull request's check (a file's name is the author's: Git lets it start with
+    "::") is no workflow command in the job's log, in the text and JSON formats, nor inside an annotation."""
+    from generator.errors import Location, Problem
+    from generator.report import OutputFormat, format_problems
+    from tests._internal.test_text import workflow_commands
+
+    problems = [
+        Problem(Location("::error file=registry/a.yaml::forged", 1), "unknown file"),
+        Problem(Location("registry/x.yaml", 3), "bad value '##[stop-commands]tok'", "name"),
+    ]
+    for fmt in OutputFormat:
+        shown = format_problems(problems, fmt, summary={})
+        commands = workflow_commands(shown)
+        if fmt is OutputFormat.GITHUB:  # the annotations themselves, and only them
+            assert commands == shown.split("\n")
+            assert all(c.startswith(("::error ", "::warning ")) for c in commands)
+            assert "##[" not in shown
+        else:
+            assert commands == [], shown
+
+
+FORGED_VERDICT = "\nValid: a genuine award, in force.\n  verdict: VALID\n"
+
+
+def test_a_file_name_holding_line_breaks_forges_no_line_of_an_error(tmp_path: Path, registry_dir: Path) -> None:
+    """Git, a zip or a tarball can hand over a file whose name holds line breaks. `credreg verify` quoted the name
+    bare in its error, line breaks and all: "Valid: a genuine award, in force." and "  verdict: VALID" were lines
+    of their own under the refusal. A message's own lines are kept; a line break in what it quotes is shown."""
+    for name, data in ((f"award.json{FORGED_VERDICT}", b"not json"), (f"list.json{FORGED_VERDICT}", b"[]")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        done = run("--root", str(registry_dir), "verify", str(path))
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.splitlines()
+        assert not any(line.lstrip().startswith(("Valid:", "verdict:")) for line in lines), done.stderr
+        assert "award.json\\x0aValid: a genuine award, in force.\\x0a  verdict: VALID\\x0a" in done.stderr or (
+            "list.json\\x0aValid" in done.stderr
+        )
+    # A folder's name too, wherever an error names it (here: no registry in it).
+    root = tmp_path / f"reg{FORGED_VERDICT}istry"
+    root.mkdir()
+    done = run("--root", str(root), "check")
+    assert done.returncode == 2
+    assert not any(line.lstrip().startswith(("Valid:", "verdict:")) for line in done.stderr.splitlines())

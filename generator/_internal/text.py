@@ -21,10 +21,12 @@ __all__ = [
     "mark_tower_problem",
     "shows_nothing",
     "terminal_json",
+    "terminal_line",
     "terminal_lines",
     "terminal_safe",
     "terminal_text",
     "unseen_problem",
+    "workflow_command_problem",
 ]
 
 UNSEEN = (
@@ -207,11 +209,42 @@ def mark_tower_problem(text: str) -> str | None:
 # What a terminal (or a log viewer) acts on instead of showing: C0 and C1 controls (ESC starts the sequences
 # that clear the screen, move the cursor, hide text), DEL, the bidirectional overrides, embeddings, isolates and
 # marks (they reorder what is shown), and the Unicode line and paragraph separators.
-_CONTROLS = re.compile(f"[\\t\\n\\r{UNSEEN}]")  # what no text may hold, and the line ends and tab besides
+#
+# And what GitHub's runner acts on in a job's log (where a pull request's check, the issue-form converter and any
+# CI job running credreg print): a line is a workflow command when it starts with "::" once leading whitespace is
+# trimmed, or holds the legacy "##[" anywhere (actions/runner ActionCommand.TryParseV2, then TryParse). The legacy
+# form still runs every command: "##[stop-commands]tok" in an issue's answer, quoted in a refusal, stopped the job
+# reading commands; "##[set-output name=files;]…" set a step's output. So the first "#" of "##[" is shown escaped
+# wherever it is, and the first ":" of a line's leading "::" (:func:`_inert`).
+_LEGACY_COMMAND = "#(?=#\\[)"
+_CONTROLS = re.compile(f"[\\t\\n\\r{UNSEEN}]|{_LEGACY_COMMAND}")  # and the line ends and tab besides
 # And a backslash where it could be read as the start of such an escape (before x, u, another backslash or a
 # character shown escaped), for text shown bare: a file holding the four characters \x1b is then told from one
 # holding ESC. Any other backslash (\d in a pattern) is shown as it is.
-_UNSAFE = re.compile(f"{_CONTROLS.pattern}|\\\\(?=[\\\\xuU\\t\\n\\r{UNSEEN}])")
+_UNSAFE = re.compile(f"{_CONTROLS.pattern}|\\\\(?=[\\\\xuU\\t\\n\\r{UNSEEN}]|{_LEGACY_COMMAND})")
+# A line's leading "::", once what is escaped is written out (an escaped U+2028 is no longer whitespace). Python's
+# \s is Unicode whitespace, as .NET's TrimStart trims it (a no-break space, U+3000), and some more.
+_COMMAND_START = re.compile(r"^(\s*):(?=:)", re.MULTILINE)
+
+
+_WORKFLOW_COMMAND = re.compile(r"##\[|^\s*::", re.MULTILINE)
+
+
+def workflow_command_problem(text: str) -> str | None:
+    """Why ``text`` would be read as a GitHub workflow command in a job's log, in words (``None`` when it would
+    not): for text passed on as it is, where it cannot be shown escaped (a signed note)."""
+    m = _WORKFLOW_COMMAND.search(text)
+    if m is None:
+        return None
+    mark = m[0].lstrip()
+    at = m.end() - len(mark) + 1  # counted from 1, as unseen_problem counts
+    return f"holds {mark!r} (character {at}), which a CI job's log reads as a workflow command"
+
+
+def _inert(shown: str) -> str:
+    """``shown`` (already escaped) with a line's leading "::" shown as ``\\x3a:``: no workflow command. Only a
+    leading one: "::" within a line is ordinary text (an IPv6 address, a C++ name)."""
+    return _COMMAND_START.sub(lambda m: f"{m[1]}\\x3a", shown)
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -229,14 +262,14 @@ def terminal_safe(text: str, *, keep: str = "") -> str:
     backslash that would read as the start of such an escape is doubled (``\\\\x1b``: the four characters).
     ``keep``: characters shown as they are (GitHub's workflow commands encode line ends their own way)."""
     if keep:
-        return _UNSAFE.sub(lambda m: m[0] if m[0] in keep else _escaped(m), text)
-    return _UNSAFE.sub(_escaped, text)
+        return _inert(_UNSAFE.sub(lambda m: m[0] if m[0] in keep else _escaped(m), text))
+    return _inert(_UNSAFE.sub(_escaped, text))
 
 
 def terminal_text(text: str) -> str:
     """``text`` as :func:`terminal_safe` shows it, but for its line breaks: lines of output that show values bare
     (a path, a revocation's reason, a name), backslashes doubled where they could read as an escape."""
-    return _UNSAFE.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text)
+    return _inert(_UNSAFE.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text))
 
 
 def terminal_lines(text: str) -> str:
@@ -244,7 +277,14 @@ def terminal_lines(text: str) -> str:
     every other character a terminal would act on shown escaped. Backslashes are left as they are: a message
     quotes the values it names (``{value!r}``), which escapes a typed backslash itself; doubled, every escape of a
     quoted value would read as a typed one. Output that shows values bare: :func:`terminal_text`."""
-    return _CONTROLS.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text)
+    return _inert(_CONTROLS.sub(lambda m: m[0] if m[0] == "\n" else _escaped(m), text))
+
+
+def terminal_line(text: str) -> str:
+    """One line of a message (an error's summary, one of its details), as :func:`terminal_lines` shows it, but a
+    line break in it shown escaped too: the message quotes a path bare, and a file's name may hold line breaks (Git,
+    a zip or a tarball hand them over), which started lines of their own ("  verdict: VALID") under a refusal."""
+    return _inert(_CONTROLS.sub(_escaped, text))
 
 
 def terminal_json(text: str) -> str:
@@ -252,7 +292,11 @@ def terminal_json(text: str) -> str:
     controls itself, but not DEL, the C1 controls, the bidi overrides or the line separators (a file's name, a
     credential's field can hold them). They can only stand inside its strings, so they are written as JSON's own
     escapes (``\\u202e``): the document parses to the same values, and other text (``é``) stays readable."""
-    return _UNSEEN_RE.sub(lambda m: _json_escape(ord(m[0])), text)
+    return _JSON_UNSAFE.sub(lambda m: _json_escape(ord(m[0])), text)
+
+
+# And the "#" of a legacy workflow command: "##[" can only stand inside a string (a value, a key) too.
+_JSON_UNSAFE = re.compile(f"[{UNSEEN}]|{_LEGACY_COMMAND}")
 
 
 def _json_escape(code: int) -> str:

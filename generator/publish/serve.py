@@ -16,7 +16,7 @@ from pathlib import Path
 from generator._internal.files import resolved
 from generator.errors import CredregError
 from generator.publish.build import TOOLKIT_ROOT, build_site
-from generator.report import terminal_lines
+from generator.report import explained
 
 __all__ = ["serve", "snapshot"]
 
@@ -50,7 +50,7 @@ def _build(root: Path, out: Path) -> None:
     except CredregError as exc:
         # The message quotes the registry's words (a folder's name, a field's value): printed, not obeyed.
         print(
-            f"credreg serve: build failed, still serving the previous site\n{terminal_lines(exc.explain())}",
+            f"credreg serve: build failed, still serving the previous site\n{explained(exc)}",
             file=sys.stderr,
         )
         return

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator._internal.files import write_text_atomic
+from generator._internal.text import unseen_problem, workflow_command_problem
 from generator.awarding.lock import held
 from generator.errors import UsageError
 from generator.tlog.note import (
@@ -89,6 +90,13 @@ def _witness_locked(
     except NoteError as exc:
         raise UsageError(f"log verifier key: {exc}") from None
     log = open_log(source, verifier)
+    # The cosigned note is printed as it is (it is signed: an escape would break it) and handed on to every reader:
+    # a line a terminal or a CI log would act on (C0 controls are refused by any note), in the checkpoint or in a
+    # signature's key name, is not cosigned. credreg's own checkpoints hold none.
+    for number, line in enumerate(log.note.encode().decode().split("\n"), start=1):
+        problem = unseen_problem(line) or workflow_command_problem(line)
+        if problem is not None:
+            raise LogError(f"refusing to cosign: line {number} of the checkpoint's note {problem}")
     old_size = None
     previous: Checkpoint | None = None
     if (state / "checkpoint").is_file():

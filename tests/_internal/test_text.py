@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from generator._internal.text import first_unseen, terminal_json, terminal_safe, terminal_text
+from generator._internal.text import first_unseen, terminal_json, terminal_lines, terminal_safe, terminal_text
 from generator.models import Issuer
 from tests.models.test_models import ISSUER
 
@@ -60,3 +60,46 @@ def test_a_json_document_keeps_a_tag_character_as_its_surrogate_pair() -> None:
     shown = terminal_json(text)
     assert first_unseen(shown) is None
     assert json.loads(shown) == {"name": HIDDEN_ASCII}
+
+
+def workflow_commands(output: str) -> list[str]:
+    """The lines of ``output`` GitHub's runner would take as a workflow command, by the runner's own two rules
+    (actions/runner ActionCommand.cs, tried in turn by ActionCommandManager.TryProcessCommand): ``::`` at the
+    start of a line once leading whitespace is trimmed (TryParseV2; .NET's TrimStart trims Unicode whitespace,
+    as Python's lstrip does), or the legacy ``##[`` anywhere in the line (TryParse)."""
+    return [line for line in output.split("\n") if line.lstrip().startswith("::") or "##[" in line]
+
+
+#: What a file can say to a CI log that prints it: stop reading commands (every later annotation and output is
+#: ignored), mask a word, set a step's output, raise a failure annotation on a job that passed.
+COMMANDS = [
+    "##[stop-commands]tok",
+    "x ##[add-mask]error",
+    "##[set-output name=files;]a.yaml b.yaml",
+    "###[error]three",
+    "::error file=a.yaml::forged",
+    "  ::notice::indented",
+    "\u2003\u3000::warning::Unicode spaces",
+    "\u00a0::add-mask::no-break space",
+]
+
+
+@pytest.mark.parametrize("said", COMMANDS)
+def test_no_terminal_text_is_read_as_a_workflow_command(said: str) -> None:
+    """Output in a GitHub Actions log is read for workflow commands: text from a file (an issue form's answer, an
+    award's name, a log's entry) must not be one. The marks are shown escaped, as a control character is."""
+    for shown in (terminal_safe(said), terminal_text(said), terminal_lines(said), terminal_text(f"wrote\n{said}")):
+        assert workflow_commands(shown) == [], shown
+    assert workflow_commands(terminal_lines(f"credreg: a message\n{said}")) == []
+    document = json.dumps({said: said}, indent=2, ensure_ascii=False)
+    assert workflow_commands(terminal_json(document)) == []
+    assert json.loads(terminal_json(document)) == {said: said}
+
+
+def test_workflow_command_marks_are_escaped_visibly_and_told_from_typed_escapes() -> None:
+    assert terminal_safe("##[error]x") == "\\x23#[error]x"
+    assert terminal_text("::error::x\n  ::a") == "\\x3a:error::x\n  \\x3a:a"
+    # A typed "\x23" is not the escaped mark: its backslash is doubled, as for any typed escape.
+    assert terminal_safe("\\x23#[error]") == "\\\\x23#[error]"
+    # Mid-line "::" is ordinary text (a DID's method separator, an IPv6 address): left as it is.
+    assert terminal_safe("did:web:example.org a::b") == "did:web:example.org a::b"

@@ -424,3 +424,36 @@ def test_an_issuer_form_stopped_as_codeowners_is_replaced_keeps_both_files(
     assert (root / "registry/issuers/harbour-data-school/issuer.yaml").is_file(), "CODEOWNERS names a missing issuer"
     checked = check(root)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_refusal_quoting_the_issue_is_no_workflow_command_in_the_job_log(root: Path, tmp_path: Path) -> None:
+    """Anyone can open an issue, and the converter's refusal quotes it in the issue-form job's log, which GitHub's
+    runner reads for workflow commands: "##[" anywhere in a line is one. An issuer id of
+    "##[stop-commands]tok" stopped the job reading commands (every later annotation lost), "##[set-output
+    name=files;]…" set a step's output that the pull-request check reads as the form's files."""
+    from tests._internal.test_text import workflow_commands
+
+    body = (FORMS / "issuer-good.md").read_text()
+    for said in ("##[stop-commands]tok", "##[set-output name=files;]registry/a.yaml x"):
+        done = convert(root, "issuer", body.replace("harbour-data-school", said, 1).encode(), "kim-hds", tmp_path)
+        assert done.returncode == 1
+        assert "is not a lowercase slug" in done.stderr
+        assert workflow_commands(done.stdout + done.stderr) == [], done.stderr
+        assert "'\\x23#[" in done.stderr  # shown, escaped as a control character is
+
+
+def test_the_converter_shows_the_checks_warnings_for_the_file_it_made(root: Path, tmp_path: Path) -> None:
+    """A warning `credreg check` gives for the file the form made (a skill whose name makes no address on the
+    skills page) was never shown by the converter, so the issue's author never heard of it: it is printed as
+    `credreg check` prints it, and the file is still made (a warning fails nothing)."""
+    body = (FORMS / "credential-good.md").read_text().replace("Window functions", "窓関数 ##[関数]", 1)
+    done = convert(root, "credential", body.encode(), "acme-lead", tmp_path)
+    assert done.returncode == 0, done.stderr
+    path = "registry/issuers/acme-academy/credentials/sql-reporting.yaml"
+    checked = check(root)
+    [warning] = [line for line in checked.stdout.splitlines() if ": warning: " in line]
+    assert warning.startswith(f"{path}:")
+    assert "skills[1]" in warning
+    assert warning in done.stdout.splitlines()
+    assert "\\x23#[関数]" in warning  # the author's text, shown as the check shows it
+    assert done.stdout.splitlines()[-1] == f"wrote {path}"

@@ -1562,3 +1562,32 @@ def test_a_log_published_before_retired_keys_added_again_were_logged_still_publi
         commit_all(root, "key-copy ended")
 
     _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)
+
+
+def test_a_witness_cosigns_no_checkpoint_whose_text_a_terminal_or_ci_log_would_act_on(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """`credreg log witness` prints the cosigned checkpoint (default: stdout, a terminal or a cron job's log), and
+    the log hands it on to every reader: an extension line is the log's text, any character but C0 controls. A
+    hostile log's line holding U+009B (CSI), a bidi override or "##[stop-commands]" was printed as it was."""
+    from generator.tlog.note import Checkpoint, sign_note
+    from tests._internal.test_text import workflow_commands
+
+    log_repo.publish()
+    checkpoint = log_repo.state / "checkpoint"
+    cp = parse_checkpoint(parse_note(checkpoint.read_bytes()).text)
+    for said in ("x \u009b2J\u202e", "##[stop-commands]tok", "  ::error::forged", "— ##[add-mask]x AAAAAAAA"):
+        note = sign_note(Checkpoint(cp.origin, cp.size, cp.root, (*cp.extensions, said)).text(), log_repo.signer)
+        if said.startswith("—"):  # a signature line, of a key name no witness knows
+            note = sign_note(Checkpoint(cp.origin, cp.size, cp.root, cp.extensions).text(), log_repo.signer)
+            note = parse_note(note.encode() + (said + "\n").encode())
+        checkpoint.write_bytes(note.encode())
+        done = log_repo.credreg(
+            "log", "witness", "--key", str(log_repo.witness_key), "--state", str(tmp_path / "w"),
+            "--vkey", log_repo.signer.verifier.vkey, str(log_repo.state), ok=False,
+        )  # fmt: skip
+        assert "refusing to cosign" in done.stderr
+        assert done.stdout == ""
+        assert not any(c in done.stderr for c in "\u009b\u202e")
+        assert workflow_commands(done.stderr) == []
+    assert not (tmp_path / "w" / "checkpoint").exists()
