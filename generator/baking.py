@@ -114,19 +114,34 @@ def _itxt_text(body: bytes, at: int) -> str:
 # another namespace too (the default namespace is bound to none, "", as well, unless the root element declares
 # it: an unprefixed element outside every xmlns="…" is in no namespace). assets/verify/baking.js reads SVGs by
 # the same rules.
-# A prefix in ASCII letters, digits, "_", "." and "-" (what every baker writes: "openbadges"). Not \w, which is
-# Unicode in Python and ASCII in JavaScript: a prefix such as "obé" was found by one reader and not the other.
-_PREFIX = r"[A-Za-z_][A-Za-z0-9_.-]*"
+# The lexical classes are XML 1.0's, not a programming language's (a second review found each of these read
+# otherwise than XML reads it): whitespace is space, tab, CR and LF only (Python's \s and JavaScript's have more,
+# and U+1680 is part of a name to XML: "<ob:credential\u1680>" is no credential element), and a prefix is XML's
+# name characters: ASCII letters, digits, "_", "." and "-", and every non-ASCII character (XML names have
+# "obé": a decoy under such a prefix was an element XML-reading tools took first and an ASCII scanner missed).
+_S = "[ \t\r\n]"
+_PREFIX = r"[^\x00-\x2c/:-@\[-\^`{-\x7f]+"
 # "/": an empty element; no prefix: the default namespace's
-_OPEN_TAG = re.compile(rf"(?:(?P<prefix>{_PREFIX}):)?credential(?:\s.*|/)?", re.DOTALL)
+_OPEN_TAG = re.compile(rf"(?:(?P<prefix>{_PREFIX}):)?credential(?:{_S}.*|/)?", re.DOTALL)
 # An attribute starts after whitespace ("data-xmlns=" is not a declaration); no prefix: the default namespace.
+# Any other quoted value is matched (and passed over) whole: "xmlns=…" inside an attribute's value declares
+# nothing to XML, and was read as the root's default namespace.
 _DECLARATION = re.compile(
-    rf"(?<=\s)xmlns(?::(?P<prefix>{_PREFIX}))?\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')"
+    rf"(?<={_S})xmlns(?::(?P<prefix>{_PREFIX}))?{_S}*={_S}*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')"
+    r"|\"[^\"]*\"|'[^']*'"
 )
+# Any reference in an attribute value: one that is not XML's own (below) names an entity. Without a DTD it is no
+# XML; after a DOCTYPE with an external subset expat skips it (its namespace then Open Badges' where these
+# readers saw "&e;"), so a namespace holding one is refused.
+_ANY_REFERENCE = re.compile(r"&[^;&]*;?")
+# The XML declaration: XML tools decode the bytes as its encoding says (Latin-1's "Ã©" for UTF-8's "é") and read
+# version 1.1's line ends (U+0085, U+2028) as whitespace; both readers read UTF-8 XML 1.0 only.
+_XML_DECLARATION = re.compile(rf"<\?xml{_S}[^>]*?\?>")
+_PSEUDO_ATTRIBUTE = re.compile(rf"(version|encoding){_S}*={_S}*(?:\"([^\"]*)\"|'([^']*)')")
 # XML's references in an attribute value: character references and the five predefined entities.
 _REFERENCE = re.compile(r"&(?:#(?P<decimal>[0-9]+)|#x(?P<hex>[0-9A-Fa-f]+)|(?P<name>amp|lt|gt|quot|apos));")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-_SPACE = re.compile(r"\s*")
+_SPACE = re.compile(f"{_S}*")
 _TAG_TEXT = re.compile(r"[^>\"']*")  # up to the tag's end or a quoted value
 _DOCTYPE_TEXT = re.compile(r"[^>\"'\[]*")  # up to the DOCTYPE's end, a literal or its internal subset
 _CDATA, _CDATA_END, _COMMENT, _COMMENT_END, _PI, _PI_END = "<![CDATA[", "]]>", "<!--", "-->", "<?", "?>"
@@ -161,7 +176,15 @@ def _namespace(value: str) -> str:
         code = int(digits, 10 if m["decimal"] else 16)
         return chr(code) if code <= 0x10FFFF else m[0]
 
-    return _REFERENCE.sub(decoded, value) if "&" in value else value
+    if "&" not in value:
+        return value
+    for m in _ANY_REFERENCE.finditer(value):
+        if not _REFERENCE.fullmatch(m[0]):
+            raise BakingError(
+                f"the SVG declares a namespace with the entity reference {m[0]!r}, which XML readers resolve "
+                "differently (or skip)"
+            )
+    return _REFERENCE.sub(decoded, value)
 
 
 def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str, set[str]]]:
@@ -201,6 +224,8 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
         if text.find("xmlns", lt, gt) >= 0:
             for m in _DECLARATION.finditer(text, lt + 1, gt):
                 value = m["double"] if m["double"] is not None else m["single"]
+                if value is None:  # another attribute's value
+                    continue
                 bound.setdefault(m["prefix"] or "", set()).add(_namespace(value))
                 default = default or not m["prefix"]
         if not rooted:
@@ -223,10 +248,30 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
             if text.startswith(end_tag, after):
                 after = _SPACE.match(text, after + len(end_tag)).end()  # type: ignore[union-attr]
                 if text.startswith(">", after):
-                    json, at = text[cdata + len(_CDATA) : close], after + 1
+                    # XML reads CR LF and a lone CR as LF, in CDATA too
+                    json = text[cdata + len(_CDATA) : close].replace("\r\n", "\n").replace("\r", "\n")
+                    at = after + 1
             # else the scan goes on after the opening tag, skipping the CDATA section whole
         found.append((prefix, json))
     return found, bound
+
+
+def _check_xml_text(text: str) -> None:
+    """Refuse what XML tools decode otherwise than UTF-8 XML 1.0: a NUL (no XML character; "<" and NUL is UTF-16
+    without a byte-order mark, whose characters can hide a second, UTF-8, SVG), another declared encoding or
+    version."""
+    if "\0" in text:
+        raise BakingError(
+            f"the SVG has a NUL character at offset {text.index(chr(0))}: not UTF-8 XML (UTF-16?), which XML "
+            "readers and this one would read differently"
+        )
+    declaration = _XML_DECLARATION.match(text, 1 if text.startswith("\ufeff") else 0)
+    for m in _PSEUDO_ATTRIBUTE.finditer(declaration[0] if declaration else ""):
+        value = m[2] if m[2] is not None else m[3]
+        if m[1] == "encoding" and value.lower() != "utf-8":
+            raise BakingError(f"the SVG declares the encoding {value!r}; a baked SVG is read as UTF-8 only")
+        if m[1] == "version" and value != "1.0":
+            raise BakingError(f"the SVG declares the XML version {value!r}; a baked SVG is read as XML 1.0 only")
 
 
 def _from_svg(data: bytes) -> str:
@@ -234,6 +279,7 @@ def _from_svg(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise BakingError("the SVG is not UTF-8 text") from None
+    _check_xml_text(text)
     credentials, bound = _svg_credentials(text)
     found = [(prefix, json) for prefix, json in credentials if OB3_NAMESPACE in bound.get(prefix, ())]
     if len(found) > 1:  # even if one holds no CDATA: another tool may read its text, or the other one

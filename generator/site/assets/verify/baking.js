@@ -5,12 +5,14 @@
 // https://purl.imsglobal.org/ob/v3p0) with the JSON in CDATA.
 
 import { crc32 } from "./encoding.js";
-import { SPACE } from "./text.js";
 
 export const OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0";
 const KEYWORD = "openbadgecredential";
-// baking.py's _PREFIX, character for character: ASCII, where a \w would be Unicode in Python and ASCII here.
-const PREFIX = "[A-Za-z_][A-Za-z0-9_.-]*";
+// baking.py's _S and _PREFIX, character for character: XML's whitespace (space, tab, CR, LF; not \s, which has
+// more, U+1680 a name character to XML), and XML's name characters (ASCII letters, digits, "_", ".", "-" and every
+// non-ASCII character: a decoy under the prefix "obé" was taken first by XML-reading tools and missed here).
+const S = "[ \\t\\r\\n]";
+const PREFIX = "[^\\x00-\\x2c/:-@\\[-\\^`{-\\x7f]+";
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export class BakingError extends Error {}
@@ -100,6 +102,7 @@ export function bakeSvg(svg, json) {
   // Read as extractBaked reads it: a credential already there in any spelling (the default namespace's, a
   // prefix written with references), or the prefix taken by another namespace, would make the image one that
   // credreg verify and this page refuse.
+  checkXmlText(svg); // an encoding or version these readers refuse, or a NUL
   const { credentials, bound } = svgCredentials(svg);
   const ours = credentials.some(([prefix]) => bound.get(prefix)?.has(OB3_NAMESPACE));
   if (ours || new RegExp(`<${PREFIX}:credential[\\s>]`).test(svg)) {
@@ -130,20 +133,35 @@ export function bakeSvg(svg, json) {
 // "<credential" has the default namespace (xmlns="…") for its prefix (bound to none, "", unless the root element
 // declares it), and a namespace is compared with its character references decoded, as XML does: every credential
 // element whose prefix is bound to OB 3.0 counts.
-// Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
 // "/": an empty element; no prefix: the default namespace's
-const OPEN_TAG = new RegExp(`^(?:(${PREFIX}):)?credential(?:[${SPACE}][\\s\\S]*|/)?$`);
+const OPEN_TAG = new RegExp(`^(?:(${PREFIX}):)?credential(?:${S}[\\s\\S]*|/)?$`);
 // An attribute starts after whitespace ("data-xmlns=" is not a declaration); no prefix: the default namespace.
+// Any other quoted value is matched (and passed over) whole: "xmlns=…" inside a value declares nothing to XML.
 const DECLARATION = new RegExp(
-  `(?<=[${SPACE}])xmlns(?::(${PREFIX}))?[${SPACE}]*=[${SPACE}]*(?:"([^"]*)"|'([^']*)')`,
+  `(?<=${S})xmlns(?::(${PREFIX}))?${S}*=${S}*(?:"([^"]*)"|'([^']*)')|"[^"]*"|'[^']*'`,
   "g",
 );
+// Any reference in an attribute value (baking.py's _ANY_REFERENCE): one not XML's own names an entity, which
+// expat skips after a DOCTYPE with an external subset; a namespace holding one is refused.
+const ANY_REFERENCE = /&[^;&]*;?/g;
+// baking.py's _XML_DECLARATION and _PSEUDO_ATTRIBUTE: UTF-8 XML 1.0 only.
+const XML_DECLARATION = new RegExp(`^<\\?xml${S}[^>]*?\\?>`);
+const PSEUDO_ATTRIBUTE = new RegExp(`(version|encoding)${S}*=${S}*(?:"([^"]*)"|'([^']*)')`, "g");
 // XML's references in an attribute value (baking.py's _REFERENCE): character references and the five entities.
 const REFERENCE = /&(?:#([0-9]+)|#x([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));/g;
 const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 // An xmlns attribute's value as XML reads it (baking.py's _namespace).
 function namespace(value) {
+  if (!value.includes("&")) return value;
+  for (const [ref] of value.matchAll(ANY_REFERENCE)) {
+    if (!new RegExp(`^${REFERENCE.source}$`).test(ref)) {
+      throw new BakingError(
+        `the SVG declares a namespace with the entity reference '${ref}', which XML readers resolve differently ` +
+          "(or skip)",
+      );
+    }
+  }
   return value.replace(REFERENCE, (whole, decimal, hex, name) => {
     if (name) return ENTITIES[name];
     const digits = (decimal ?? hex).replace(/^0+/, "") || "0";
@@ -163,7 +181,7 @@ const PI_END = "?>";
 const DOCTYPE = "<!DOCTYPE";
 
 function skipSpace(text, at) {
-  const space = new RegExp(`[${SPACE}]*`, "y");
+  const space = new RegExp(`${S}*`, "y");
   space.lastIndex = at;
   space.exec(text);
   return space.lastIndex;
@@ -222,6 +240,7 @@ export function svgCredentials(text) {
     let declaresDefault = false;
     if (tag.includes("xmlns")) {
       for (const m of tag.matchAll(DECLARATION)) {
+        if (m[2] === undefined && m[3] === undefined) continue; // another attribute's value
         const prefix = m[1] ?? "";
         if (!bound.has(prefix)) bound.set(prefix, new Set());
         bound.get(prefix).add(namespace(m[2] ?? m[3]));
@@ -254,7 +273,8 @@ export function svgCredentials(text) {
       if (text.startsWith(endTag, after)) {
         after = skipSpace(text, after + endTag.length);
         if (text.startsWith(">", after)) {
-          json = text.slice(cdata + CDATA.length, close);
+          // XML reads CR LF and a lone CR as LF, in CDATA too
+          json = text.slice(cdata + CDATA.length, close).replace(/\r\n?/g, "\n");
           at = after + 1;
         }
       } // else the scan goes on after the opening tag, skipping the CDATA section whole
@@ -262,6 +282,27 @@ export function svgCredentials(text) {
     credentials.push([prefix, json]);
   }
   return { credentials, bound };
+}
+
+// baking.py's _check_xml_text: UTF-8 XML 1.0, or refused (a NUL: UTF-16 whose characters can hide a UTF-8 SVG).
+function checkXmlText(text) {
+  const nul = text.indexOf("\0");
+  if (nul >= 0) {
+    throw new BakingError(
+      `the SVG has a NUL character at offset ${nul}: not UTF-8 XML (UTF-16?), which XML readers and this one ` +
+        "would read differently",
+    );
+  }
+  const declaration = XML_DECLARATION.exec(text.startsWith("\ufeff") ? text.slice(1) : text);
+  for (const m of (declaration ? declaration[0] : "").matchAll(PSEUDO_ATTRIBUTE)) {
+    const value = m[2] ?? m[3];
+    if (m[1] === "encoding" && value.toLowerCase() !== "utf-8") {
+      throw new BakingError(`the SVG declares the encoding '${value}'; a baked SVG is read as UTF-8 only`);
+    }
+    if (m[1] === "version" && value !== "1.0") {
+      throw new BakingError(`the SVG declares the XML version '${value}'; a baked SVG is read as XML 1.0 only`);
+    }
+  }
 }
 
 // The bytes as they are, as baking.py decodes them: TextDecoder would otherwise drop a byte-order mark, and the page
@@ -292,6 +333,7 @@ export function extractBaked(bytes) {
   }
   if (isSvg(bytes)) {
     const text = UTF8.decode(bytes);
+    checkXmlText(text);
     const { credentials, bound } = svgCredentials(text);
     const found = credentials.filter(([prefix]) => bound.get(prefix)?.has(OB3_NAMESPACE));
     if (found.length > 1) throw new BakingError("the SVG has more than one baked credential (credential element)");
