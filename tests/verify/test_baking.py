@@ -601,19 +601,21 @@ def test_the_page_bakes_no_svg_that_would_then_be_refused(tmp_path: Path) -> Non
 def _random_svg(rng: random.Random) -> str:
     """An SVG built at random from the parts the readers could take apart differently: namespace declarations
     (prefixed, default, written with references, of other namespaces), credential elements in every form,
-    nesting, comments, processing instructions, attribute values and foreignObject holding markup."""
+    nesting, comments, processing instructions, attribute values and foreignObject holding markup, a non-ASCII
+    prefix, declarations inside another attribute's value and CR LF in the CDATA."""
     namespaces = [OB3, "&#104;ttps:&#x2F;/purl.imsglobal.org/ob/v3p0", "http://www.w3.org/2000/svg", "https://x.test/"]
     namespaces += ["", OB3 + " "]
 
     def declaration() -> str:
-        prefix = rng.choice(["ob", "openbadges", "x", ""])
+        prefix = rng.choice(["ob", "openbadges", "x", "", "obé"])
         quote = rng.choice("\"'")
         return f" xmlns{':' + prefix if prefix else ''}={quote}{rng.choice(namespaces)}{quote}"
 
     def credential(n: int) -> str:
-        prefix = rng.choice(["ob", "openbadges", "x", ""])
+        prefix = rng.choice(["ob", "openbadges", "x", "", "obé"])
         name = f"{prefix}:credential" if prefix else "credential"
         inner = rng.choice([f'<![CDATA[{{"n":{n}}}]]>', f'{{"n":{n}}}', "", f' <![CDATA[{{"n":{n}}}]]> '])
+        inner = inner.replace("{", "{\r\n") if rng.random() < 0.1 else inner
         attributes = declaration() if rng.random() < 0.4 else ""
         return f"<{name}{attributes}/>" if rng.random() < 0.1 else f"<{name}{attributes}>{inner}</{name}>"
 
@@ -630,8 +632,11 @@ def _random_svg(rng: random.Random) -> str:
                 parts.append(f"<!-- {credential(99)} -->")
             elif pick < 0.7:
                 parts.append(f"<?pi {credential(98)} ?>")
-            elif pick < 0.8:
+            elif pick < 0.75:
                 parts.append(f"<g title='{credential(97)}'/>")
+            elif pick < 0.8:
+                written = declaration().replace("'", '"')  # declares nothing: it is the title's text
+                parts.append(f"<g title='{written}'/>")
             elif pick < 0.9:
                 parts.append(f"<foreignObject>{credential(n * 10 + i + 5)}</foreignObject>")
             else:
