@@ -181,7 +181,7 @@ def _namespace(value: str) -> str:
     for m in _ANY_REFERENCE.finditer(value):
         if not _REFERENCE.fullmatch(m[0]):
             raise BakingError(
-                f"the SVG declares a namespace with the entity reference {m[0]!r}, which XML readers resolve "
+                f"the SVG declares a namespace with the entity reference {m[0][:40]!r}, which XML readers resolve "
                 "differently (or skip)"
             )
     return _REFERENCE.sub(decoded, value)

@@ -157,8 +157,8 @@ function namespace(value) {
   for (const [ref] of value.matchAll(ANY_REFERENCE)) {
     if (!new RegExp(`^${REFERENCE.source}$`).test(ref)) {
       throw new BakingError(
-        `the SVG declares a namespace with the entity reference '${ref}', which XML readers resolve differently ` +
-          "(or skip)",
+        `the SVG declares a namespace with the entity reference '${ref.slice(0, 40)}', which XML readers resolve ` +
+          "differently (or skip)",
       );
     }
   }
