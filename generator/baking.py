@@ -112,8 +112,9 @@ def _itxt_text(body: bytes, at: int) -> str:
 # was an element XML-reading tools took first and these readers did not see. Every credential element whose
 # prefix is bound to Open Badges 3.0 by any tag counts: two are refused, and so is one whose prefix is bound to
 # another namespace too (the default namespace is bound to none, "", as well, unless the root element declares
-# it: an unprefixed element outside every xmlns="…" is in no namespace). assets/verify/baking.js reads SVGs by
-# the same rules.
+# it: an unprefixed element outside every xmlns="…" is in no namespace). A prefixed credential element outside
+# every open element binding its prefix is refused (XML readers refuse that SVG: the prefix is unbound there).
+# assets/verify/baking.js reads SVGs by the same rules.
 # The lexical classes are XML 1.0's, not a programming language's (a second review found each of these read
 # otherwise than XML reads it): whitespace is space, tab, CR and LF only (Python's \s and JavaScript's have more,
 # and U+1680 is part of a name to XML: "<ob:credential\u1680>" is no credential element), and a prefix is XML's
@@ -194,6 +195,11 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
     found: list[tuple[str, str | None]] = []
     bound: dict[str, set[str]] = {}
     rooted = False  # whether the root element's tag has been read
+    # The prefixes each open element binds, and how many open elements bind each: a prefixed credential element
+    # outside every element binding its prefix is no XML (XML readers refuse the SVG). In well-formed XML the
+    # tags nest, so this is XML's scope; in other markup it may refuse more, never read more.
+    opened: list[set[str]] = []
+    in_scope: dict[str, int] = {}
     at = 0
     while (lt := text.find("<", at)) >= 0:
         if text.startswith(_DOCTYPE, lt):
@@ -221,6 +227,7 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
             break
         at = gt + 1
         default = False  # whether this tag declares the default namespace
+        own: set[str] = set()  # the prefixes this tag binds
         if text.find("xmlns", lt, gt) >= 0:
             for m in _DECLARATION.finditer(text, lt + 1, gt):
                 value = m["double"] if m["double"] is not None else m["single"]
@@ -228,6 +235,14 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
                     continue
                 bound.setdefault(m["prefix"] or "", set()).add(_namespace(value))
                 default = default or not m["prefix"]
+                own.add(m["prefix"] or "")
+        if text.startswith("/", lt + 1):  # an end tag closes the innermost open element
+            for closed in opened.pop() if opened else ():
+                in_scope[closed] -= 1
+        elif text[gt - 1] != "/":  # a start tag opens one (an empty-element tag opens none)
+            opened.append(own)
+            for prefix in own:
+                in_scope[prefix] = in_scope.get(prefix, 0) + 1
         if not rooted:
             rooted = True
             if not default:  # an unprefixed element outside every xmlns="…" is in no namespace: "" is bound to ""
@@ -236,6 +251,11 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
         if opening is None:
             continue
         prefix, json = opening["prefix"] or "", None
+        if prefix and prefix not in own and not in_scope.get(prefix):
+            raise BakingError(
+                f"the SVG uses the prefix '{prefix}' of a credential element outside the elements that bind it "
+                "(xmlns:" + prefix + "), which XML readers refuse"
+            )
         cdata = _SPACE.match(text, gt + 1).end()  # type: ignore[union-attr]  # \s* always matches
         # An empty-element tag holds nothing (what follows is its parent's); either way it is an element.
         if text[gt - 1] != "/" and text.startswith(_CDATA, cdata):
@@ -251,6 +271,8 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
                     # XML reads CR LF and a lone CR as LF, in CDATA too
                     json = text[cdata + len(_CDATA) : close].replace("\r\n", "\n").replace("\r", "\n")
                     at = after + 1
+                    for closed in opened.pop():  # its end tag is read: the element is closed
+                        in_scope[closed] -= 1
             # else the scan goes on after the opening tag, skipping the CDATA section whole
         found.append((prefix, json))
     return found, bound

@@ -103,7 +103,7 @@ def _utf16_polyglot() -> bytes:
 
 
 #: 2 MB of openings whose CDATA never ends: a lazy CDATA pattern retried from every opening took quadratic time.
-QUADRATIC = (f'<svg xmlns:openbadges="{OB3}">' + "<a:credential><![CDATA[" * 90_000 + "</svg>").encode()
+QUADRATIC = (f'<svg xmlns:a="{OB3}">' + "<a:credential><![CDATA[" * 90_000 + "</svg>").encode()
 SVG_CORPUS: dict[str, bytes] = {
     "plain": _svg(f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"),
     "attributes and spaces": _svg(
@@ -296,6 +296,20 @@ SVG_CORPUS: dict[str, bytes] = {
     ).encode(),
     # XML reads CR LF and a lone CR as LF, in CDATA too: the credential's text is XML's.
     "CR LF in the CDATA": _svg('<openbadges:credential><![CDATA[{\r\n"a": 1\r}]]></openbadges:credential>'),
+    # A prefix is bound on its element and inside it only: used elsewhere, XML readers refuse the whole SVG
+    # (unbound prefix), where these readers took the credential.
+    "the prefix bound on a sibling only": (
+        f'<svg><g xmlns:ob="{OB3}"/><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "the prefix bound on an element closed before": (
+        f'<svg><g xmlns:ob="{OB3}"><rect/></g><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "the prefix bound on the credential itself": (
+        f'<svg><ob:credential xmlns:ob="{OB3}"><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "the prefix bound on an ancestor": (
+        f'<svg><g xmlns:ob="{OB3}"><g><rect/><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></g></g></svg>'
+    ).encode(),
     "unclosed quotes": (f'<svg xmlns:a="{OB3}">' + '<g a="' * 150_000 + "</svg>").encode(),
     "unclosed processing instructions": (f'<svg xmlns:a="{OB3}">' + "<?a > " * 150_000 + "</svg>").encode(),
     "unclosed DOCTYPEs": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a '" * 150_000 + "</svg>").encode(),
@@ -312,7 +326,8 @@ SVG_CORPUS: dict[str, bytes] = {
 
 @pytest.mark.parametrize("name", ["in a comment", "namespace bound only in a comment", "in another CDATA section"])
 def test_a_credential_in_a_comment_or_cdata_is_not_baked(name: str) -> None:
-    with pytest.raises(BakingError, match="no baked credential"):
+    # A prefix bound in a comment only is bound nowhere: the credential element is outside its scope.
+    with pytest.raises(BakingError, match=r"no baked credential|outside the elements that bind it"):
         baked_credential(SVG_CORPUS[name])
 
 
@@ -343,6 +358,8 @@ XML_VIEW = {
     "declared UTF-8": CREDENTIAL,
     "CR LF in the CDATA": '{\n"a": 1\n}',
     "a prefix declared inside an attribute's value": CREDENTIAL,
+    "the prefix bound on the credential itself": CREDENTIAL,
+    "the prefix bound on an ancestor": CREDENTIAL,
 }
 
 
@@ -397,6 +414,8 @@ def test_whatever_svg_is_read_xml_finds_that_credential_and_no_other() -> None:
         ("U+1680 after the credential's name", "no baked credential"),
         ("a default namespace written inside an attribute's value", "no baked credential"),
         ("declared ISO-8859-1", "encoding 'ISO-8859-1'"),
+        ("the prefix bound on a sibling only", "outside the elements that bind it"),
+        ("the prefix bound on an element closed before", "outside the elements that bind it"),
         ("declared windows-1252 in single quotes", "encoding 'windows-1252'"),
         ("declared XML 1.1", "XML version '1.1'"),
         ("a UTF-16 document hiding a UTF-8 one", "NUL"),

@@ -207,6 +207,11 @@ export function svgCredentials(text) {
   const credentials = [];
   const bound = new Map();
   let rooted = false; // whether the root element's tag has been read
+  // baking.py's opened and in_scope: the prefixes each open element binds, and how many open elements bind each
+  // (a prefixed credential element outside every element binding its prefix is no XML).
+  const opened = [];
+  const inScope = new Map();
+  const closeElement = (prefixes) => prefixes.forEach((p) => inScope.set(p, inScope.get(p) - 1));
   let at = 0;
   let lt;
   while ((lt = text.indexOf("<", at)) >= 0) {
@@ -238,6 +243,7 @@ export function svgCredentials(text) {
     at = gt + 1;
     const tag = text.slice(lt + 1, gt);
     let declaresDefault = false;
+    const own = new Set(); // the prefixes this tag binds
     if (tag.includes("xmlns")) {
       for (const m of tag.matchAll(DECLARATION)) {
         if (m[2] === undefined && m[3] === undefined) continue; // another attribute's value
@@ -245,7 +251,14 @@ export function svgCredentials(text) {
         if (!bound.has(prefix)) bound.set(prefix, new Set());
         bound.get(prefix).add(namespace(m[2] ?? m[3]));
         declaresDefault ||= prefix === "";
+        own.add(prefix);
       }
+    }
+    if (tag.startsWith("/")) {
+      closeElement(opened.pop() ?? []); // an end tag closes the innermost open element
+    } else if (!tag.endsWith("/")) {
+      opened.push(own); // a start tag opens one (an empty-element tag opens none)
+      own.forEach((p) => inScope.set(p, (inScope.get(p) ?? 0) + 1));
     }
     if (!rooted) {
       rooted = true;
@@ -258,6 +271,12 @@ export function svgCredentials(text) {
     const opening = tag.includes("credential") ? OPEN_TAG.exec(tag) : null;
     if (!opening) continue;
     const prefix = opening[1] ?? "";
+    if (prefix && !own.has(prefix) && !inScope.get(prefix)) {
+      throw new BakingError(
+        `the SVG uses the prefix '${prefix}' of a credential element outside the elements that bind it ` +
+          `(xmlns:${prefix}), which XML readers refuse`,
+      );
+    }
     // As baking.py: every credential element counts (json null when it is not one CDATA section, or is an
     // empty-element tag, whose following text is its parent's).
     let json = null;
@@ -276,6 +295,7 @@ export function svgCredentials(text) {
           // XML reads CR LF and a lone CR as LF, in CDATA too
           json = text.slice(cdata + CDATA.length, close).replace(/\r\n?/g, "\n");
           at = after + 1;
+          closeElement(opened.pop()); // its end tag is read: the element is closed
         }
       } // else the scan goes on after the opening tag, skipping the CDATA section whole
     }
