@@ -114,6 +114,8 @@ def _itxt_text(body: bytes, at: int) -> str:
 # another namespace too (the default namespace is bound to none, "", as well, unless the root element declares
 # it: an unprefixed element outside every xmlns="…" is in no namespace). A prefixed credential element outside
 # every open element binding its prefix is refused (XML readers refuse that SVG: the prefix is unbound there).
+# So is markup whose tags do not nest into one root element, or with something not closed: XML readers refuse
+# it whole, so no Open Badges tool reading XML finds the credential these readers would.
 # assets/verify/baking.js reads SVGs by the same rules.
 # The lexical classes are XML 1.0's, not a programming language's (a second review found each of these read
 # otherwise than XML reads it): whitespace is space, tab, CR and LF only (Python's \s and JavaScript's have more,
@@ -188,10 +190,11 @@ def _namespace(value: str) -> str:
     return _REFERENCE.sub(decoded, value)
 
 
-def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str, set[str]]]:
+def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str, set[str]], str | None]:
     """Each ``(prefix, json)`` credential element of ``text``, in document order (``json`` None for an element that
     is not one CDATA section: it is still an element, which a tool taking the first may read; prefix "" for an
-    unprefixed one), and the namespaces each prefix is bound to by some tag ("" the default namespace)."""
+    unprefixed one), the namespaces each prefix is bound to by some tag ("" the default namespace), and why the
+    markup is no XML (its tags do not nest into one root, or something is not closed), or None."""
     found: list[tuple[str, str | None]] = []
     bound: dict[str, set[str]] = {}
     rooted = False  # whether the root element's tag has been read
@@ -200,11 +203,14 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
     # tags nest, so this is XML's scope; in other markup it may refuse more, never read more.
     opened: list[set[str]] = []
     in_scope: dict[str, int] = {}
+    ended = False  # whether the root element is closed
+    broken: str | None = None  # the first reason the markup is no XML (that these readers see)
     at = 0
     while (lt := text.find("<", at)) >= 0:
         if text.startswith(_DOCTYPE, lt):
             end = _unquoted(text, lt + len(_DOCTYPE), _DOCTYPE_TEXT)
             if end < 0:
+                broken = broken or "a DOCTYPE is not closed"
                 break
             if text[end] == "[":
                 raise BakingError(
@@ -218,12 +224,15 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
                 if text.startswith(start, lt):
                     close = text.find(stop, lt + len(start))
                     at = len(text) if close < 0 else close + len(stop)
+                    if close < 0:
+                        broken = broken or f"a {start}…{stop} is not closed"
                     break
             else:
                 at = lt + 2  # another declaration (not XML outside a DOCTYPE): its text is read as markup
             continue
         gt = _unquoted(text, lt + 1, _TAG_TEXT)
         if gt < 0:
+            broken = broken or f"the tag at offset {lt} is not closed"
             break
         at = gt + 1
         default = False  # whether this tag declares the default namespace
@@ -237,12 +246,19 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
                 default = default or not m["prefix"]
                 own.add(m["prefix"] or "")
         if text.startswith("/", lt + 1):  # an end tag closes the innermost open element
+            if not opened:
+                broken = broken or f"the end tag at offset {lt} closes no element"
             for closed in opened.pop() if opened else ():
                 in_scope[closed] -= 1
-        elif text[gt - 1] != "/":  # a start tag opens one (an empty-element tag opens none)
-            opened.append(own)
-            for prefix in own:
-                in_scope[prefix] = in_scope.get(prefix, 0) + 1
+            ended = ended or not opened
+        else:
+            if ended:
+                broken = broken or f"a second root element at offset {lt}"
+            if text[gt - 1] != "/":  # a start tag opens one (an empty-element tag opens none)
+                opened.append(own)
+                for prefix in own:
+                    in_scope[prefix] = in_scope.get(prefix, 0) + 1
+            ended = not opened
         if not rooted:
             rooted = True
             if not default:  # an unprefixed element outside every xmlns="…" is in no namespace: "" is bound to ""
@@ -262,6 +278,7 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
             close = text.find(_CDATA_END, cdata + len(_CDATA))
             if close < 0:
                 found.append((prefix, None))
+                broken = broken or f"a {_CDATA}…{_CDATA_END} is not closed"
                 break
             end_tag = f"</{prefix}:credential" if prefix else "</credential"
             after = _SPACE.match(text, close + len(_CDATA_END)).end()  # type: ignore[union-attr]
@@ -273,9 +290,12 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
                     at = after + 1
                     for closed in opened.pop():  # its end tag is read: the element is closed
                         in_scope[closed] -= 1
+                    ended = not opened
             # else the scan goes on after the opening tag, skipping the CDATA section whole
         found.append((prefix, json))
-    return found, bound
+    if opened:
+        broken = broken or "an element is not closed"
+    return found, bound, broken
 
 
 def _check_xml_text(text: str) -> None:
@@ -302,7 +322,7 @@ def _from_svg(data: bytes) -> str:
     except UnicodeDecodeError:
         raise BakingError("the SVG is not UTF-8 text") from None
     _check_xml_text(text)
-    credentials, bound = _svg_credentials(text)
+    credentials, bound, broken = _svg_credentials(text)
     found = [(prefix, json) for prefix, json in credentials if OB3_NAMESPACE in bound.get(prefix, ())]
     if len(found) > 1:  # even if one holds no CDATA: another tool may read its text, or the other one
         raise BakingError("the SVG has more than one baked credential (credential element)")
@@ -317,4 +337,6 @@ def _from_svg(data: bytes) -> str:
             f"the SVG has no baked credential (no credential element of the namespace {OB3_NAMESPACE} with the "
             "JSON in CDATA)"
         )
+    if broken:  # XML readers refuse it whole: none finds this credential
+        raise BakingError(f"the SVG is not well-formed XML ({broken}), which XML readers refuse")
     return found[0][1]

@@ -310,6 +310,16 @@ SVG_CORPUS: dict[str, bytes] = {
     "the prefix bound on an ancestor": (
         f'<svg><g xmlns:ob="{OB3}"><g><rect/><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></g></g></svg>'
     ).encode(),
+    # Markup XML readers refuse whole (its elements not closed, a second root, an end tag closing nothing, a
+    # comment never closed): these readers took the credential where every XML-reading tool finds none.
+    "the root never closed": f'<svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential>'.encode(),
+    "a second root": (
+        f'<svg xmlns:ob="{OB3}"/><svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "an end tag closing nothing": (
+        f'<svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg></g>'
+    ).encode(),
+    "a comment never closed": _svg(f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential><!--"),
     "unclosed quotes": (f'<svg xmlns:a="{OB3}">' + '<g a="' * 150_000 + "</svg>").encode(),
     "unclosed processing instructions": (f'<svg xmlns:a="{OB3}">' + "<?a > " * 150_000 + "</svg>").encode(),
     "unclosed DOCTYPEs": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a '" * 150_000 + "</svg>").encode(),
@@ -415,6 +425,10 @@ def test_whatever_svg_is_read_xml_finds_that_credential_and_no_other() -> None:
         ("a default namespace written inside an attribute's value", "no baked credential"),
         ("declared ISO-8859-1", "encoding 'ISO-8859-1'"),
         ("the prefix bound on a sibling only", "outside the elements that bind it"),
+        ("the root never closed", "not well-formed"),
+        ("a second root", "not well-formed"),
+        ("an end tag closing nothing", "not well-formed"),
+        ("a comment never closed", "not well-formed"),
         ("the prefix bound on an element closed before", "outside the elements that bind it"),
         ("declared windows-1252 in single quotes", "encoding 'windows-1252'"),
         ("declared XML 1.1", "XML version '1.1'"),

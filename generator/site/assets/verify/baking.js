@@ -201,8 +201,9 @@ function unquoted(text, at, part) {
   }
 }
 
-/** Each [prefix, json|null] credential element of `text`, in order ("" for an unprefixed one), and the set of
- * namespaces each prefix is bound to by some tag ("" the default namespace). */
+/** Each [prefix, json|null] credential element of `text`, in order ("" for an unprefixed one), the set of
+ * namespaces each prefix is bound to by some tag ("" the default namespace), and why the markup is no XML (its
+ * tags do not nest into one root, or something is not closed), or null (baking.py's _svg_credentials). */
 export function svgCredentials(text) {
   const credentials = [];
   const bound = new Map();
@@ -212,12 +213,17 @@ export function svgCredentials(text) {
   const opened = [];
   const inScope = new Map();
   const closeElement = (prefixes) => prefixes.forEach((p) => inScope.set(p, inScope.get(p) - 1));
+  let ended = false; // whether the root element is closed
+  let broken = null; // the first reason the markup is no XML (that these readers see)
   let at = 0;
   let lt;
   while ((lt = text.indexOf("<", at)) >= 0) {
     if (text.startsWith(DOCTYPE, lt)) {
       const end = unquoted(text, lt + DOCTYPE.length, DOCTYPE_TEXT);
-      if (end < 0) break;
+      if (end < 0) {
+        broken ??= "a DOCTYPE is not closed";
+        break;
+      }
       if (text[end] === "[") {
         throw new BakingError(
           "the SVG has a DOCTYPE with declarations (an internal subset): its entities could hold markup that a " +
@@ -233,13 +239,17 @@ export function svgCredentials(text) {
         if (text.startsWith(start, lt)) {
           const close = text.indexOf(stop, lt + start.length);
           at = close < 0 ? text.length : close + stop.length;
+          if (close < 0) broken ??= `a ${start}…${stop} is not closed`;
           break;
         }
       }
       continue;
     }
     const gt = unquoted(text, lt + 1, TAG_TEXT);
-    if (gt < 0) break;
+    if (gt < 0) {
+      broken ??= `the tag at offset ${lt} is not closed`;
+      break;
+    }
     at = gt + 1;
     const tag = text.slice(lt + 1, gt);
     let declaresDefault = false;
@@ -255,10 +265,16 @@ export function svgCredentials(text) {
       }
     }
     if (tag.startsWith("/")) {
+      if (!opened.length) broken ??= `the end tag at offset ${lt} closes no element`;
       closeElement(opened.pop() ?? []); // an end tag closes the innermost open element
-    } else if (!tag.endsWith("/")) {
-      opened.push(own); // a start tag opens one (an empty-element tag opens none)
-      own.forEach((p) => inScope.set(p, (inScope.get(p) ?? 0) + 1));
+      ended ||= !opened.length;
+    } else {
+      if (ended) broken ??= `a second root element at offset ${lt}`;
+      if (!tag.endsWith("/")) {
+        opened.push(own); // a start tag opens one (an empty-element tag opens none)
+        own.forEach((p) => inScope.set(p, (inScope.get(p) ?? 0) + 1));
+      }
+      ended = !opened.length;
     }
     if (!rooted) {
       rooted = true;
@@ -285,6 +301,7 @@ export function svgCredentials(text) {
       const close = text.indexOf(CDATA_END, cdata + CDATA.length);
       if (close < 0) {
         credentials.push([prefix, null]);
+        broken ??= `a ${CDATA}…${CDATA_END} is not closed`;
         break;
       }
       const endTag = prefix ? `</${prefix}:credential` : "</credential";
@@ -296,12 +313,14 @@ export function svgCredentials(text) {
           json = text.slice(cdata + CDATA.length, close).replace(/\r\n?/g, "\n");
           at = after + 1;
           closeElement(opened.pop()); // its end tag is read: the element is closed
+          ended = !opened.length;
         }
       } // else the scan goes on after the opening tag, skipping the CDATA section whole
     }
     credentials.push([prefix, json]);
   }
-  return { credentials, bound };
+  if (opened.length) broken ??= "an element is not closed";
+  return { credentials, bound, broken };
 }
 
 // baking.py's _check_xml_text: UTF-8 XML 1.0, or refused (a NUL: UTF-16 whose characters can hide a UTF-8 SVG).
@@ -354,7 +373,7 @@ export function extractBaked(bytes) {
   if (isSvg(bytes)) {
     const text = UTF8.decode(bytes);
     checkXmlText(text);
-    const { credentials, bound } = svgCredentials(text);
+    const { credentials, bound, broken } = svgCredentials(text);
     const found = credentials.filter(([prefix]) => bound.get(prefix)?.has(OB3_NAMESPACE));
     if (found.length > 1) throw new BakingError("the SVG has more than one baked credential (credential element)");
     if (found.length && found[0][1] !== null && bound.get(found[0][0]).size !== 1) {
@@ -365,6 +384,8 @@ export function extractBaked(bytes) {
       );
     }
     if (!found.length || found[0][1] === null) throw new BakingError("the SVG has no baked credential");
+    // XML readers refuse it whole: none finds this credential
+    if (broken) throw new BakingError(`the SVG is not well-formed XML (${broken}), which XML readers refuse`);
     return found[0][1];
   }
   return null;
