@@ -235,6 +235,8 @@ def _svg_credentials(text: str) -> tuple[list[tuple[str, str | None]], dict[str,
             broken = broken or f"the tag at offset {lt} is not closed"
             break
         at = gt + 1
+        if text.find("<", lt + 1, gt) >= 0:  # XML has no "<" in a tag, nor in an attribute's value
+            broken = broken or f"a '<' in the tag at offset {lt}"
         default = False  # whether this tag declares the default namespace
         own: set[str] = set()  # the prefixes this tag binds
         if text.find("xmlns", lt, gt) >= 0:

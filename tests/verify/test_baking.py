@@ -320,6 +320,9 @@ SVG_CORPUS: dict[str, bytes] = {
         f'<svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg></g>'
     ).encode(),
     "a comment never closed": _svg(f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential><!--"),
+    "a '<' in an attribute's value": _svg(
+        f"<g title='<'/><openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
     "unclosed quotes": (f'<svg xmlns:a="{OB3}">' + '<g a="' * 150_000 + "</svg>").encode(),
     "unclosed processing instructions": (f'<svg xmlns:a="{OB3}">' + "<?a > " * 150_000 + "</svg>").encode(),
     "unclosed DOCTYPEs": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a '" * 150_000 + "</svg>").encode(),
@@ -429,6 +432,7 @@ def test_whatever_svg_is_read_xml_finds_that_credential_and_no_other() -> None:
         ("a second root", "not well-formed"),
         ("an end tag closing nothing", "not well-formed"),
         ("a comment never closed", "not well-formed"),
+        ("a '<' in an attribute's value", "not well-formed"),
         ("the prefix bound on an element closed before", "outside the elements that bind it"),
         ("declared windows-1252 in single quotes", "encoding 'windows-1252'"),
         ("declared XML 1.1", "XML version '1.1'"),

@@ -252,6 +252,7 @@ export function svgCredentials(text) {
     }
     at = gt + 1;
     const tag = text.slice(lt + 1, gt);
+    if (tag.includes("<")) broken ??= `a '<' in the tag at offset ${lt}`; // XML has none, in a value neither
     let declaresDefault = false;
     const own = new Set(); // the prefixes this tag binds
     if (tag.includes("xmlns")) {
