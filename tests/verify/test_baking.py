@@ -92,8 +92,18 @@ def _code(text: str) -> str:
     return "+".join(f"U+{ord(c):04X}" for c in text)
 
 
+def _utf16_polyglot() -> bytes:
+    hidden = f' > <svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL.encode("ascii", "replace").decode()}]]>'
+    hidden += "</ob:credential></svg> <"
+    hidden += " " * (len(hidden) % 2)
+    pairs = "".join(chr(ord(hidden[i]) | ord(hidden[i + 1]) << 8) for i in range(0, len(hidden), 2))
+    return f'<svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{{}}]]></ob:credential><!--{pairs}--></svg>'.encode(
+        "utf-16-le"
+    )
+
+
 #: 2 MB of openings whose CDATA never ends: a lazy CDATA pattern retried from every opening took quadratic time.
-QUADRATIC = (f'<svg xmlns:openbadges="{OB3}">' + "<a:credential><![CDATA[" * 90_000 + "</svg>").encode()
+QUADRATIC = (f'<svg xmlns:a="{OB3}">' + "<a:credential><![CDATA[" * 90_000 + "</svg>").encode()
 SVG_CORPUS: dict[str, bytes] = {
     "plain": _svg(f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"),
     "attributes and spaces": _svg(
@@ -238,6 +248,81 @@ SVG_CORPUS: dict[str, bytes] = {
     "the default namespace bound to Open Badges on the credential only": _svg(
         f'<credential xmlns="{OB3}"><![CDATA[{CREDENTIAL}]]></credential>'
     ),
+    # Second review (adversarial): what an XML reader reads otherwise than a scanner of ASCII names, \s and
+    # UTF-8. A prefix of XML's non-ASCII name characters binds and names an element ("obé" is a prefix XML reads);
+    # a scanner of ASCII prefixes missed the decoy an XML-reading tool took first.
+    "a decoy with a non-ASCII prefix, then the real one": (
+        f'<svg xmlns:obé="{OB3}" xmlns:openbadges="{OB3}"><obé:credential><![CDATA[{{}}]]></obé:credential>'
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential></svg>"
+    ).encode(),
+    # U+1680 is whitespace to Python and JavaScript and part of a name (or no XML) to XML: no credential element.
+    "U+1680 after the credential's name": (
+        f'<svg xmlns:ob="{OB3}"><ob:credential\u1680><![CDATA[{CREDENTIAL}]]></ob:credential\u1680></svg>'
+    ).encode(),
+    # "xmlns=" inside another attribute's value declares nothing: the credential is in no namespace to XML.
+    "a default namespace written inside an attribute's value": (
+        f"<svg title=' xmlns=\"{OB3}\"'><credential><![CDATA[{CREDENTIAL}]]></credential></svg>"
+    ).encode(),
+    "a prefix declared inside an attribute's value": (
+        f"<svg xmlns:ob='{OB3}' title=' xmlns:x=\"{OB3}\"'><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential>"
+        "</svg>"
+    ).encode(),
+    # The bytes are read as the declared encoding by XML tools: a credential in Latin-1 is another JSON text.
+    "declared ISO-8859-1": (
+        f'<?xml version="1.0" encoding="ISO-8859-1"?><svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]>'
+        "</ob:credential></svg>"
+    ).encode(),
+    "declared windows-1252 in single quotes": (
+        f"<?xml version='1.0' encoding = 'windows-1252' ?><svg xmlns:ob=\"{OB3}\"><ob:credential>"
+        f"<![CDATA[{CREDENTIAL}]]></ob:credential></svg>"
+    ).encode(),
+    "declared UTF-8": (
+        f'<?xml version="1.0" encoding="utf-8" standalone="no"?><svg xmlns:ob="{OB3}"><ob:credential>'
+        f"<![CDATA[{CREDENTIAL}]]></ob:credential></svg>"
+    ).encode(),
+    # XML 1.1 reads U+0085 and U+2028 as line ends (whitespace): a tag XML 1.0's rules do not see.
+    "declared XML 1.1": (
+        f'<?xml version="1.1"?><svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    # UTF-16 without a byte-order mark ("<" then NUL): an XML parser reads credential A from the UTF-16 text; a
+    # UTF-8 reader sees the ASCII bytes of a second SVG hidden in the UTF-16 comment's characters (credential B).
+    "a UTF-16 document hiding a UTF-8 one": _utf16_polyglot(),
+    # An undefined entity in a namespace, after a DOCTYPE with an external subset: expat skips it (the namespace
+    # is then Open Badges'), where these readers left "&e;" as written and missed the decoy.
+    "a decoy whose namespace has an undefined entity, then the real one": (
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">'
+        f'<svg xmlns:x="{OB3}&e;" xmlns:openbadges="{OB3}"><x:credential><![CDATA[{{}}]]></x:credential>'
+        f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential></svg>"
+    ).encode(),
+    # XML reads CR LF and a lone CR as LF, in CDATA too: the credential's text is XML's.
+    "CR LF in the CDATA": _svg('<openbadges:credential><![CDATA[{\r\n"a": 1\r}]]></openbadges:credential>'),
+    # A prefix is bound on its element and inside it only: used elsewhere, XML readers refuse the whole SVG
+    # (unbound prefix), where these readers took the credential.
+    "the prefix bound on a sibling only": (
+        f'<svg><g xmlns:ob="{OB3}"/><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "the prefix bound on an element closed before": (
+        f'<svg><g xmlns:ob="{OB3}"><rect/></g><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "the prefix bound on the credential itself": (
+        f'<svg><ob:credential xmlns:ob="{OB3}"><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "the prefix bound on an ancestor": (
+        f'<svg><g xmlns:ob="{OB3}"><g><rect/><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></g></g></svg>'
+    ).encode(),
+    # Markup XML readers refuse whole (its elements not closed, a second root, an end tag closing nothing, a
+    # comment never closed): these readers took the credential where every XML-reading tool finds none.
+    "the root never closed": f'<svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential>'.encode(),
+    "a second root": (
+        f'<svg xmlns:ob="{OB3}"/><svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg>'
+    ).encode(),
+    "an end tag closing nothing": (
+        f'<svg xmlns:ob="{OB3}"><ob:credential><![CDATA[{CREDENTIAL}]]></ob:credential></svg></g>'
+    ).encode(),
+    "a comment never closed": _svg(f"<openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential><!--"),
+    "a '<' in an attribute's value": _svg(
+        f"<g title='<'/><openbadges:credential><![CDATA[{CREDENTIAL}]]></openbadges:credential>"
+    ),
     "unclosed quotes": (f'<svg xmlns:a="{OB3}">' + '<g a="' * 150_000 + "</svg>").encode(),
     "unclosed processing instructions": (f'<svg xmlns:a="{OB3}">' + "<?a > " * 150_000 + "</svg>").encode(),
     "unclosed DOCTYPEs": (f'<svg xmlns:a="{OB3}">' + "<!DOCTYPE a '" * 150_000 + "</svg>").encode(),
@@ -254,7 +339,8 @@ SVG_CORPUS: dict[str, bytes] = {
 
 @pytest.mark.parametrize("name", ["in a comment", "namespace bound only in a comment", "in another CDATA section"])
 def test_a_credential_in_a_comment_or_cdata_is_not_baked(name: str) -> None:
-    with pytest.raises(BakingError, match="no baked credential"):
+    # A prefix bound in a comment only is bound nowhere: the credential element is outside its scope.
+    with pytest.raises(BakingError, match=r"no baked credential|outside the elements that bind it"):
         baked_credential(SVG_CORPUS[name])
 
 
@@ -281,6 +367,12 @@ XML_VIEW = {
     "the default namespace is Open Badges'": CREDENTIAL,
     "a namespace written with references": CREDENTIAL,
     "a namespace reference with leading zeros": CREDENTIAL,
+    "a default namespace written inside an attribute's value": None,
+    "declared UTF-8": CREDENTIAL,
+    "CR LF in the CDATA": '{\n"a": 1\n}',
+    "a prefix declared inside an attribute's value": CREDENTIAL,
+    "the prefix bound on the credential itself": CREDENTIAL,
+    "the prefix bound on an ancestor": CREDENTIAL,
 }
 
 
@@ -331,6 +423,21 @@ def test_whatever_svg_is_read_xml_finds_that_credential_and_no_other() -> None:
         ("a decoy whose namespace is written with references, then the real one", "more than one"),
         # XML scopes the default namespace to the element: a scanner cannot, and the SVG's own is bound too.
         ("the default namespace bound to Open Badges on the credential only", "no baked credential"),
+        ("a decoy with a non-ASCII prefix, then the real one", "more than one"),
+        ("U+1680 after the credential's name", "no baked credential"),
+        ("a default namespace written inside an attribute's value", "no baked credential"),
+        ("declared ISO-8859-1", "encoding 'ISO-8859-1'"),
+        ("the prefix bound on a sibling only", "outside the elements that bind it"),
+        ("the root never closed", "not well-formed"),
+        ("a second root", "not well-formed"),
+        ("an end tag closing nothing", "not well-formed"),
+        ("a comment never closed", "not well-formed"),
+        ("a '<' in an attribute's value", "not well-formed"),
+        ("the prefix bound on an element closed before", "outside the elements that bind it"),
+        ("declared windows-1252 in single quotes", "encoding 'windows-1252'"),
+        ("declared XML 1.1", "XML version '1.1'"),
+        ("a UTF-16 document hiding a UTF-8 one", "NUL"),
+        ("a decoy whose namespace has an undefined entity, then the real one", "entity reference '&e;'"),
     ],
 )
 def test_an_svg_whose_credential_depends_on_xml_s_scoping_or_entities_is_refused(name: str, message: str) -> None:
@@ -388,13 +495,13 @@ def test_the_page_reads_every_svg_as_baking_py_does(tmp_path: Path) -> None:
     expected = {"plain": CREDENTIAL, "attributes and spaces": CREDENTIAL, "other prefix": "{}"}
     expected["one commented out, one real"] = CREDENTIAL
     expected.update({name: json for name, json in XML_VIEW.items() if json is not None})
-    expected["prefix ASCII word characters"] = CREDENTIAL  # and no other prefix: the rest are not ASCII
     for name in SVG_CORPUS:
         space, _, where = name.partition(" ")
-        if where == "before the root":  # baking.py skips the byte-order mark and XML's whitespace, and no other
-            expected[name] = CREDENTIAL if space.startswith("U+FEFF") else None
-        elif space.startswith("U+") and space != "U+FEFF":  # Python's whitespace is whitespace to both; U+FEFF is not
+        if name.startswith(("prefix with", "prefix ASCII")):  # XML's name characters: ASCII ones and all others
             expected[name] = CREDENTIAL
+        elif where == "before the root":  # baking.py skips the byte-order mark and XML's whitespace, and no other
+            expected[name] = CREDENTIAL if space.startswith("U+FEFF") else None
+        # Whitespace is XML's (space, tab, CR, LF) and no other: Python's and JavaScript's more are refused.
     assert {name: page[f]["json"] for f, name in zip(names, SVG_CORPUS, strict=True) if "json" in page[f]} == expected
 
 
@@ -513,6 +620,8 @@ def test_the_page_bakes_no_svg_that_would_then_be_refused(tmp_path: Path) -> Non
         "default namespace": svg.format(f'<credential xmlns="{OB3}"><![CDATA[{{}}]]></credential>'),
         "references": svg.format(f'<x:credential xmlns:x="&#104;{OB3[1:]}"><![CDATA[{{}}]]></x:credential>'),
         "openbadges taken": svg.format('<g xmlns:openbadges="https://x.test/"/>'),
+        "non-ASCII prefix": svg.format(f'<obé:credential xmlns:obé="{OB3}"><![CDATA[{{}}]]></obé:credential>'),
+        "Latin-1": '<?xml version="1.0" encoding="ISO-8859-1"?>' + svg.format(""),
     }
     (tmp_path / "svgs.json").write_text(json.dumps(svgs))
     done = subprocess.run(
@@ -522,24 +631,28 @@ def test_the_page_bakes_no_svg_that_would_then_be_refused(tmp_path: Path) -> Non
     assert baked_credential(page["plain"]["svg"].encode()) == CREDENTIAL
     assert page["default namespace"] == page["references"] == {"error": "the SVG already has a baked credential"}
     assert page["openbadges taken"] == {"error": "the SVG binds the prefix openbadges to another namespace"}
+    assert page["non-ASCII prefix"] == {"error": "the SVG already has a baked credential"}
+    assert "encoding 'ISO-8859-1'" in page["Latin-1"]["error"]
 
 
 def _random_svg(rng: random.Random) -> str:
     """An SVG built at random from the parts the readers could take apart differently: namespace declarations
     (prefixed, default, written with references, of other namespaces), credential elements in every form,
-    nesting, comments, processing instructions, attribute values and foreignObject holding markup."""
+    nesting, comments, processing instructions, attribute values and foreignObject holding markup, a non-ASCII
+    prefix, declarations inside another attribute's value and CR LF in the CDATA."""
     namespaces = [OB3, "&#104;ttps:&#x2F;/purl.imsglobal.org/ob/v3p0", "http://www.w3.org/2000/svg", "https://x.test/"]
     namespaces += ["", OB3 + " "]
 
     def declaration() -> str:
-        prefix = rng.choice(["ob", "openbadges", "x", ""])
+        prefix = rng.choice(["ob", "openbadges", "x", "", "obé"])
         quote = rng.choice("\"'")
         return f" xmlns{':' + prefix if prefix else ''}={quote}{rng.choice(namespaces)}{quote}"
 
     def credential(n: int) -> str:
-        prefix = rng.choice(["ob", "openbadges", "x", ""])
+        prefix = rng.choice(["ob", "openbadges", "x", "", "obé"])
         name = f"{prefix}:credential" if prefix else "credential"
         inner = rng.choice([f'<![CDATA[{{"n":{n}}}]]>', f'{{"n":{n}}}', "", f' <![CDATA[{{"n":{n}}}]]> '])
+        inner = inner.replace("{", "{\r\n") if rng.random() < 0.1 else inner
         attributes = declaration() if rng.random() < 0.4 else ""
         return f"<{name}{attributes}/>" if rng.random() < 0.1 else f"<{name}{attributes}>{inner}</{name}>"
 
@@ -556,8 +669,11 @@ def _random_svg(rng: random.Random) -> str:
                 parts.append(f"<!-- {credential(99)} -->")
             elif pick < 0.7:
                 parts.append(f"<?pi {credential(98)} ?>")
-            elif pick < 0.8:
+            elif pick < 0.75:
                 parts.append(f"<g title='{credential(97)}'/>")
+            elif pick < 0.8:
+                written = declaration().replace("'", '"')  # declares nothing: it is the title's text
+                parts.append(f"<g title='{written}'/>")
             elif pick < 0.9:
                 parts.append(f"<foreignObject>{credential(n * 10 + i + 5)}</foreignObject>")
             else:

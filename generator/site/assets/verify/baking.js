@@ -5,12 +5,14 @@
 // https://purl.imsglobal.org/ob/v3p0) with the JSON in CDATA.
 
 import { crc32 } from "./encoding.js";
-import { SPACE } from "./text.js";
 
 export const OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0";
 const KEYWORD = "openbadgecredential";
-// baking.py's _PREFIX, character for character: ASCII, where a \w would be Unicode in Python and ASCII here.
-const PREFIX = "[A-Za-z_][A-Za-z0-9_.-]*";
+// baking.py's _S and _PREFIX, character for character: XML's whitespace (space, tab, CR, LF; not \s, which has
+// more, U+1680 a name character to XML), and XML's name characters (ASCII letters, digits, "_", ".", "-" and every
+// non-ASCII character: a decoy under the prefix "obé" was taken first by XML-reading tools and missed here).
+const S = "[ \\t\\r\\n]";
+const PREFIX = "[^\\x00-\\x2c/:-@\\[-\\^`{-\\x7f]+";
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export class BakingError extends Error {}
@@ -100,6 +102,7 @@ export function bakeSvg(svg, json) {
   // Read as extractBaked reads it: a credential already there in any spelling (the default namespace's, a
   // prefix written with references), or the prefix taken by another namespace, would make the image one that
   // credreg verify and this page refuse.
+  checkXmlText(svg); // an encoding or version these readers refuse, or a NUL
   const { credentials, bound } = svgCredentials(svg);
   const ours = credentials.some(([prefix]) => bound.get(prefix)?.has(OB3_NAMESPACE));
   if (ours || new RegExp(`<${PREFIX}:credential[\\s>]`).test(svg)) {
@@ -130,20 +133,35 @@ export function bakeSvg(svg, json) {
 // "<credential" has the default namespace (xmlns="…") for its prefix (bound to none, "", unless the root element
 // declares it), and a namespace is compared with its character references decoded, as XML does: every credential
 // element whose prefix is bound to OB 3.0 counts.
-// Python's whitespace (text.js SPACE) for baking.py's \s, so that both find the same elements.
 // "/": an empty element; no prefix: the default namespace's
-const OPEN_TAG = new RegExp(`^(?:(${PREFIX}):)?credential(?:[${SPACE}][\\s\\S]*|/)?$`);
+const OPEN_TAG = new RegExp(`^(?:(${PREFIX}):)?credential(?:${S}[\\s\\S]*|/)?$`);
 // An attribute starts after whitespace ("data-xmlns=" is not a declaration); no prefix: the default namespace.
+// Any other quoted value is matched (and passed over) whole: "xmlns=…" inside a value declares nothing to XML.
 const DECLARATION = new RegExp(
-  `(?<=[${SPACE}])xmlns(?::(${PREFIX}))?[${SPACE}]*=[${SPACE}]*(?:"([^"]*)"|'([^']*)')`,
+  `(?<=${S})xmlns(?::(${PREFIX}))?${S}*=${S}*(?:"([^"]*)"|'([^']*)')|"[^"]*"|'[^']*'`,
   "g",
 );
+// Any reference in an attribute value (baking.py's _ANY_REFERENCE): one not XML's own names an entity, which
+// expat skips after a DOCTYPE with an external subset; a namespace holding one is refused.
+const ANY_REFERENCE = /&[^;&]*;?/g;
+// baking.py's _XML_DECLARATION and _PSEUDO_ATTRIBUTE: UTF-8 XML 1.0 only.
+const XML_DECLARATION = new RegExp(`^<\\?xml${S}[^>]*?\\?>`);
+const PSEUDO_ATTRIBUTE = new RegExp(`(version|encoding)${S}*=${S}*(?:"([^"]*)"|'([^']*)')`, "g");
 // XML's references in an attribute value (baking.py's _REFERENCE): character references and the five entities.
 const REFERENCE = /&(?:#([0-9]+)|#x([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));/g;
 const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 // An xmlns attribute's value as XML reads it (baking.py's _namespace).
 function namespace(value) {
+  if (!value.includes("&")) return value;
+  for (const [ref] of value.matchAll(ANY_REFERENCE)) {
+    if (!new RegExp(`^${REFERENCE.source}$`).test(ref)) {
+      throw new BakingError(
+        `the SVG declares a namespace with the entity reference '${ref.slice(0, 40)}', which XML readers resolve ` +
+          "differently (or skip)",
+      );
+    }
+  }
   return value.replace(REFERENCE, (whole, decimal, hex, name) => {
     if (name) return ENTITIES[name];
     const digits = (decimal ?? hex).replace(/^0+/, "") || "0";
@@ -163,7 +181,7 @@ const PI_END = "?>";
 const DOCTYPE = "<!DOCTYPE";
 
 function skipSpace(text, at) {
-  const space = new RegExp(`[${SPACE}]*`, "y");
+  const space = new RegExp(`${S}*`, "y");
   space.lastIndex = at;
   space.exec(text);
   return space.lastIndex;
@@ -183,18 +201,29 @@ function unquoted(text, at, part) {
   }
 }
 
-/** Each [prefix, json|null] credential element of `text`, in order ("" for an unprefixed one), and the set of
- * namespaces each prefix is bound to by some tag ("" the default namespace). */
+/** Each [prefix, json|null] credential element of `text`, in order ("" for an unprefixed one), the set of
+ * namespaces each prefix is bound to by some tag ("" the default namespace), and why the markup is no XML (its
+ * tags do not nest into one root, or something is not closed), or null (baking.py's _svg_credentials). */
 export function svgCredentials(text) {
   const credentials = [];
   const bound = new Map();
   let rooted = false; // whether the root element's tag has been read
+  // baking.py's opened and in_scope: the prefixes each open element binds, and how many open elements bind each
+  // (a prefixed credential element outside every element binding its prefix is no XML).
+  const opened = [];
+  const inScope = new Map();
+  const closeElement = (prefixes) => prefixes.forEach((p) => inScope.set(p, inScope.get(p) - 1));
+  let ended = false; // whether the root element is closed
+  let broken = null; // the first reason the markup is no XML (that these readers see)
   let at = 0;
   let lt;
   while ((lt = text.indexOf("<", at)) >= 0) {
     if (text.startsWith(DOCTYPE, lt)) {
       const end = unquoted(text, lt + DOCTYPE.length, DOCTYPE_TEXT);
-      if (end < 0) break;
+      if (end < 0) {
+        broken ??= "a DOCTYPE is not closed";
+        break;
+      }
       if (text[end] === "[") {
         throw new BakingError(
           "the SVG has a DOCTYPE with declarations (an internal subset): its entities could hold markup that a " +
@@ -210,23 +239,43 @@ export function svgCredentials(text) {
         if (text.startsWith(start, lt)) {
           const close = text.indexOf(stop, lt + start.length);
           at = close < 0 ? text.length : close + stop.length;
+          if (close < 0) broken ??= `a ${start}…${stop} is not closed`;
           break;
         }
       }
       continue;
     }
     const gt = unquoted(text, lt + 1, TAG_TEXT);
-    if (gt < 0) break;
+    if (gt < 0) {
+      broken ??= `the tag at offset ${lt} is not closed`;
+      break;
+    }
     at = gt + 1;
     const tag = text.slice(lt + 1, gt);
+    if (tag.includes("<")) broken ??= `a '<' in the tag at offset ${lt}`; // XML has none, in a value neither
     let declaresDefault = false;
+    const own = new Set(); // the prefixes this tag binds
     if (tag.includes("xmlns")) {
       for (const m of tag.matchAll(DECLARATION)) {
+        if (m[2] === undefined && m[3] === undefined) continue; // another attribute's value
         const prefix = m[1] ?? "";
         if (!bound.has(prefix)) bound.set(prefix, new Set());
         bound.get(prefix).add(namespace(m[2] ?? m[3]));
         declaresDefault ||= prefix === "";
+        own.add(prefix);
       }
+    }
+    if (tag.startsWith("/")) {
+      if (!opened.length) broken ??= `the end tag at offset ${lt} closes no element`;
+      closeElement(opened.pop() ?? []); // an end tag closes the innermost open element
+      ended ||= !opened.length;
+    } else {
+      if (ended) broken ??= `a second root element at offset ${lt}`;
+      if (!tag.endsWith("/")) {
+        opened.push(own); // a start tag opens one (an empty-element tag opens none)
+        own.forEach((p) => inScope.set(p, (inScope.get(p) ?? 0) + 1));
+      }
+      ended = !opened.length;
     }
     if (!rooted) {
       rooted = true;
@@ -239,6 +288,12 @@ export function svgCredentials(text) {
     const opening = tag.includes("credential") ? OPEN_TAG.exec(tag) : null;
     if (!opening) continue;
     const prefix = opening[1] ?? "";
+    if (prefix && !own.has(prefix) && !inScope.get(prefix)) {
+      throw new BakingError(
+        `the SVG uses the prefix '${prefix}' of a credential element outside the elements that bind it ` +
+          `(xmlns:${prefix}), which XML readers refuse`,
+      );
+    }
     // As baking.py: every credential element counts (json null when it is not one CDATA section, or is an
     // empty-element tag, whose following text is its parent's).
     let json = null;
@@ -247,6 +302,7 @@ export function svgCredentials(text) {
       const close = text.indexOf(CDATA_END, cdata + CDATA.length);
       if (close < 0) {
         credentials.push([prefix, null]);
+        broken ??= `a ${CDATA}…${CDATA_END} is not closed`;
         break;
       }
       const endTag = prefix ? `</${prefix}:credential` : "</credential";
@@ -254,14 +310,39 @@ export function svgCredentials(text) {
       if (text.startsWith(endTag, after)) {
         after = skipSpace(text, after + endTag.length);
         if (text.startsWith(">", after)) {
-          json = text.slice(cdata + CDATA.length, close);
+          // XML reads CR LF and a lone CR as LF, in CDATA too
+          json = text.slice(cdata + CDATA.length, close).replace(/\r\n?/g, "\n");
           at = after + 1;
+          closeElement(opened.pop()); // its end tag is read: the element is closed
+          ended = !opened.length;
         }
       } // else the scan goes on after the opening tag, skipping the CDATA section whole
     }
     credentials.push([prefix, json]);
   }
-  return { credentials, bound };
+  if (opened.length) broken ??= "an element is not closed";
+  return { credentials, bound, broken };
+}
+
+// baking.py's _check_xml_text: UTF-8 XML 1.0, or refused (a NUL: UTF-16 whose characters can hide a UTF-8 SVG).
+function checkXmlText(text) {
+  const nul = text.indexOf("\0");
+  if (nul >= 0) {
+    throw new BakingError(
+      `the SVG has a NUL character at offset ${nul}: not UTF-8 XML (UTF-16?), which XML readers and this one ` +
+        "would read differently",
+    );
+  }
+  const declaration = XML_DECLARATION.exec(text.startsWith("\ufeff") ? text.slice(1) : text);
+  for (const m of (declaration ? declaration[0] : "").matchAll(PSEUDO_ATTRIBUTE)) {
+    const value = m[2] ?? m[3];
+    if (m[1] === "encoding" && value.toLowerCase() !== "utf-8") {
+      throw new BakingError(`the SVG declares the encoding '${value}'; a baked SVG is read as UTF-8 only`);
+    }
+    if (m[1] === "version" && value !== "1.0") {
+      throw new BakingError(`the SVG declares the XML version '${value}'; a baked SVG is read as XML 1.0 only`);
+    }
+  }
 }
 
 // The bytes as they are, as baking.py decodes them: TextDecoder would otherwise drop a byte-order mark, and the page
@@ -292,7 +373,8 @@ export function extractBaked(bytes) {
   }
   if (isSvg(bytes)) {
     const text = UTF8.decode(bytes);
-    const { credentials, bound } = svgCredentials(text);
+    checkXmlText(text);
+    const { credentials, bound, broken } = svgCredentials(text);
     const found = credentials.filter(([prefix]) => bound.get(prefix)?.has(OB3_NAMESPACE));
     if (found.length > 1) throw new BakingError("the SVG has more than one baked credential (credential element)");
     if (found.length && found[0][1] !== null && bound.get(found[0][0]).size !== 1) {
@@ -303,6 +385,8 @@ export function extractBaked(bytes) {
       );
     }
     if (!found.length || found[0][1] === null) throw new BakingError("the SVG has no baked credential");
+    // XML readers refuse it whole: none finds this credential
+    if (broken) throw new BakingError(`the SVG is not well-formed XML (${broken}), which XML readers refuse`);
     return found[0][1];
   }
   return null;
