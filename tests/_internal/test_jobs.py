@@ -7,8 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -162,3 +164,39 @@ def test_a_job_ends_with_the_process_group_its_parent_was_killed_in(tmp_path: Pa
         for pid in (reader, job):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def _slowly(value: int) -> int:
+    time.sleep(0.5)
+    return value
+
+
+def test_a_job_started_by_a_thread_that_ended_runs_on_and_is_cancelled_whole(tmp_path: Path) -> None:
+    # Started outside the main thread (held_off there holds the mask only), by a thread that ends before the job
+    # does: the job is not ended with the thread (as Linux's parent-death signal would), and cancel still ends what
+    # it started.
+    jobs: list[Background[Any]] = []
+    pid_file = tmp_path / "pid"
+
+    def start() -> None:
+        jobs.extend([Background(_slowly, 21), Background(_run_a_reader, pid_file)])
+
+    starter = threading.Thread(target=start)
+    starter.start()
+    starter.join()
+    value, reading = jobs
+    assert value.result() == 21
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    reader = int(pid_file.read_text())
+    reading.cancel()
+    deadline = time.monotonic() + 5
+    while _alive(reader) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert not _alive(reader)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(reader, signal.SIGKILL)
