@@ -8,6 +8,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext
@@ -42,7 +43,7 @@ class Background(Generic[T]):
     def __init__(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> None:
         self._conn, child_conn = fork_context().Pipe(duplex=False)
         self._process = fork_context().Process(
-            target=_background_child, args=(child_conn, fn, args, kwargs), daemon=True
+            target=_background_child, args=(os.getpid(), child_conn, fn, args, kwargs), daemon=True
         )
         self._message: bytes | None = None
         self._reader = threading.Thread(target=self._receive, daemon=True)
@@ -108,8 +109,25 @@ def _own_group(pid: int | None) -> None:
         os.setpgid(pid or 0, pid or 0)
 
 
-def _background_child(conn: Connection, fn: Callable[..., Any], args: Any, kwargs: Any) -> None:
+#: How often a job looks whether its parent is still there (:func:`_end_with_parent`).
+_PARENT_WATCH_SECONDS = 0.1
+
+
+def _end_with_parent(parent: int) -> None:
+    """Kill this process's group once ``parent`` has ended. Leading a group of its own took the job out of its
+    parent's, which a supervisor kills whole (``timeout -k``, a CI runner's SIGKILL): the job and what it started
+    ran on with no one to read the result, writing into a build's staging folder. (A parent that unwinds cancels
+    it. Polled: Linux's parent-death signal comes as the forking *thread* ends, and it kills no group.)"""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_WATCH_SECONDS)
+    if os.getpgid(0) == os.getpid():  # its own group, as made: never the one its parent shared with a shell's job
+        os.killpg(0, signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _background_child(parent: int, conn: Connection, fn: Callable[..., Any], args: Any, kwargs: Any) -> None:
     _own_group(0)  # before anything it starts, which joins the group
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True).start()
     release_in_child()  # started while the parent held signals off (publish/site.py), which a fork inherits
     try:
         message: tuple[str, Any] = ("ok", fn(*args, **kwargs))

@@ -6,8 +6,11 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,6 +114,84 @@ def test_cancel_ends_the_processes_the_job_started(tmp_path: Path) -> None:
         time.sleep(0.01)
     reader = int(pid_file.read_text())
     job.cancel()
+    deadline = time.monotonic() + 5
+    while _alive(reader) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert not _alive(reader)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(reader, signal.SIGKILL)
+
+
+_KILLED_PARENT = """
+import sys, time
+from pathlib import Path
+from tests._internal.test_jobs import _run_a_reader
+from generator._internal.jobs import Background
+job = Background(_run_a_reader, Path(sys.argv[1]))
+Path(sys.argv[2]).write_text(str(job._process.pid))
+time.sleep(60)
+"""
+
+
+def test_a_job_ends_with_the_process_group_its_parent_was_killed_in(tmp_path: Path) -> None:
+    # A job leads a process group of its own (cancel ends what it started), which took it out of its parent's: a
+    # supervisor killing the parent's group (timeout -k, a CI runner's SIGKILL) left the job and its grep running,
+    # writing on into a build's staging folder or reading the repository with no one to use it.
+    pid_file, job_file = tmp_path / "pid", tmp_path / "job"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_PARENT, str(pid_file), str(job_file)],
+        cwd=Path(__file__).parents[2],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while not all(f.exists() and f.read_text().strip() for f in (pid_file, job_file)):
+        assert time.monotonic() < deadline
+        assert parent.poll() is None
+        time.sleep(0.01)
+    reader, job = int(pid_file.read_text()), int(job_file.read_text())
+    os.killpg(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while (_alive(reader) or _alive(job)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert not _alive(job)
+        assert not _alive(reader)
+    finally:
+        for pid in (reader, job):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _slowly(value: int) -> int:
+    time.sleep(0.5)
+    return value
+
+
+def test_a_job_started_by_a_thread_that_ended_runs_on_and_is_cancelled_whole(tmp_path: Path) -> None:
+    # Started outside the main thread (held_off there holds the mask only), by a thread that ends before the job
+    # does: the job is not ended with the thread (as Linux's parent-death signal would), and cancel still ends what
+    # it started.
+    jobs: list[Background[Any]] = []
+    pid_file = tmp_path / "pid"
+
+    def start() -> None:
+        jobs.extend([Background(_slowly, 21), Background(_run_a_reader, pid_file)])
+
+    starter = threading.Thread(target=start)
+    starter.start()
+    starter.join()
+    value, reading = jobs
+    assert value.result() == 21
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    reader = int(pid_file.read_text())
+    reading.cancel()
     deadline = time.monotonic() + 5
     while _alive(reader) and time.monotonic() < deadline:
         time.sleep(0.01)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -244,3 +246,93 @@ def test_ctrl_c_and_sigterm_in_one_held_step_end_it_as_sigterm(
     assert not _blocked() & HELD_OFF
     with held_off():  # nothing left noted or pending: delivered once, not again
         pass
+
+
+_PRELUDE = """
+import queue, signal, sys, threading
+from generator._internal.signals import held_off
+
+asked, sent = queue.Queue(), queue.Queue()
+
+def other_thread():  # started before any step: one started inside would inherit the step's mask
+    while True:
+        signal.pthread_kill(threading.get_ident(), asked.get())
+        sent.put(None)
+
+threading.Thread(target=other_thread, daemon=True).start()
+
+def send(signum, here):
+    # To this (the main) thread, pending under the mask; or to another, whose handler notes it.
+    if here:
+        signal.pthread_kill(threading.main_thread().ident, signum)
+    else:
+        asked.put(signum)
+        sent.get()
+"""
+
+
+def _run(script: str) -> subprocess.CompletedProcess[str]:
+    root = Path(__file__).parents[2]
+    return subprocess.run(
+        [sys.executable, "-c", _PRELUDE + script],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("here", [True, False])
+def test_a_sighup_ignored_nohup_is_not_raised_after_the_step(here: bool) -> None:
+    """Under nohup SIGHUP is ignored: one arriving while held off must stay ignored, not be raised at the end."""
+    done = _run(f"""
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+with held_off():
+    send(signal.SIGHUP, {here})
+print("went on")
+assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+""")
+    assert (done.returncode, done.stdout) == (0, "went on\n"), done.stderr
+
+
+@pytest.mark.parametrize("here", [True, False])
+def test_ctrl_c_then_a_default_sigterm_end_the_process_as_sigterm_its_clean_up_unrun(here: bool) -> None:
+    """SIGTERM at its default (a library caller's process): the run ends as SIGTERM says (143), at once, as it
+    would have: the Ctrl-C raised first is no KeyboardInterrupt that a caller's clean-up then catches."""
+    done = _run(f"""
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+try:
+    with held_off():
+        send(signal.SIGINT, {here})
+        send(signal.SIGTERM, {here})
+        print("made", flush=True)
+finally:
+    print("clean-up", flush=True)
+""")
+    assert (done.returncode, done.stdout) == (-signal.SIGTERM, "made\n"), done.stderr
+
+
+@pytest.mark.parametrize("here", [True, False])
+def test_handlers_that_do_not_raise_get_each_signal_once_and_the_run_goes_on(here: bool) -> None:
+    """A handler that only records (a server's): every signal noted in the step reaches it once, in strength
+    order, and what follows the step runs."""
+    done = _run(f"""
+seen = []
+for signum in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+    signal.signal(signum, lambda s, _f: seen.append(signal.Signals(s).name))
+with held_off():
+    with held_off():  # nested: delivered once, as the outer step ends
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGINT):
+            send(signum, {here})
+    print("inner", seen, flush=True)
+print("outer", seen, flush=True)
+with held_off():
+    pass
+print("again", seen, flush=True)
+""")
+    names = "['SIGINT', 'SIGHUP', 'SIGTERM']"
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"inner []\nouter {names}\nagain {names}\n"

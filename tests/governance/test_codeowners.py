@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from pathlib import Path
 
@@ -134,3 +135,34 @@ def test_a_codeowners_file_with_carriage_returns_is_not_the_generated_one(repo: 
     assert found == {("governance.ownership", CODEOWNERS_PATH, None), ("codeowners.stale", CODEOWNERS_PATH, 7)}
     [stale] = errors(report, "codeowners.stale")
     assert stale.message.startswith("holds a carriage return (CR), which GitHub does not read as a line break")
+
+
+@pytest.mark.parametrize("already", [True, False])
+def test_a_codeowners_rename_that_fails_is_done_only_when_the_file_already_says_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, already: bool
+) -> None:
+    """An error reported by a rename that did not take effect: only a CODEOWNERS that already reads as the new text
+    (unchanged, or written so by a concurrent run) counts as done; one with other rules stays as it was and the
+    error is raised. Either way no temporary file is left beside it."""
+    import errno
+
+    from generator.governance.codeowners import replace_codeowners
+
+    path = tmp_path / ".github" / "CODEOWNERS"
+    path.parent.mkdir()
+    new = "* @reg-admin\n/registry/issuers/new/ @new-lead @reg-admin\n"
+    old = new if already else "* @reg-admin\n"
+    path.write_bytes(old.encode())
+
+    def replace(self: Path, target: str | os.PathLike[str]) -> Path:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(Path, "replace", replace)
+    if already:
+        replace_codeowners(path, new)
+    else:
+        with pytest.raises(OSError, match="Input/output error"):
+            replace_codeowners(path, new)
+    monkeypatch.undo()
+    assert path.read_bytes() == old.encode()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["CODEOWNERS"]
