@@ -522,11 +522,14 @@ def _public_key(path: str, blob: bytes) -> bytes | None:
         return None
 
 
-def _key_end(path: str, blob: bytes) -> dt.datetime | None:
-    """The earliest end (``valid_until``, ``revoked_at``) a key file sets; None when it sets none that reads."""
+def _key_end(path: str, blob: bytes) -> tuple[dt.datetime, bool] | None:
+    """The earliest end a key file sets, ordered as verifiers cut off (``revoked_at`` refuses its own instant,
+    ``valid_until`` only what comes after it: True sorts it later); None when it sets none that reads."""
     doc = _key_doc(path, blob)
-    ends = [parse_time(doc.get(name)) for _, name in _RETIREMENTS] if doc is not None else []
-    return min((end for end in ends if end is not None), default=None)
+    if doc is None:
+        return None
+    ends = [(parse_time(doc.get(name)), name == "valid_until") for _, name in _RETIREMENTS]
+    return min(((at, after) for at, after in ends if at is not None), default=None)
 
 
 class _Retired:

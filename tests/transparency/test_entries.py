@@ -692,3 +692,29 @@ def test_key_copies_and_retirements_through_merges_and_renames_derive_alike_from
     for since in git(root, "rev-list", "--first-parent", f"{start}..HEAD").split():
         tail = [(e.kind, e.issuer, e.path, e.revived, e.held) for e in derive_entries(root, head="HEAD", since=since)]
         assert tail == (whole[-len(tail) :] if tail else []), since
+
+
+@pytest.mark.parametrize(
+    ("copy_end", "logged"),
+    [
+        ({"valid_until": "2024-05-31T00:00:00Z"}, False),  # the copy ends earlier: it cuts off no less
+        ({"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "x"}, False),  # the same instant, as refused
+        ({"valid_until": "2024-06-01T00:00:00Z"}, True),  # valid_until accepts its own instant, revoked_at does not
+        ({"valid_until": "2099-01-01T00:00:00Z"}, True),  # a later end
+    ],
+)
+def test_a_copy_held_at_a_retirement_is_logged_unless_its_own_end_cuts_off_no_less(
+    log_repo: LogRepo, copy_end: dict[str, str], logged: bool
+) -> None:
+    """A key file holding the public key when another file revokes it at an instant: ``key-changed`` in the
+    revoker's name unless the copy's own end refuses every signature the revocation does."""
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    original = json.loads((root / f"keys/{a}/key-2023.json").read_text())
+    (root / f"keys/{b}/key-b.json").write_text(json.dumps(original | {"id": "key-b", "issuer": b} | copy_end) + "\n")
+    since = commit_all(root, "a copy with its own end")
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(original | revoked) + "\n")
+    commit_all(root, "key-2023 revoked")
+    held = [(e.issuer, e.path) for e in derive_entries(root, head="HEAD", since=since) if e.held]
+    assert held == ([(a, f"keys/{b}/key-b.json")] if logged else [])
