@@ -24,6 +24,9 @@ One entry per published record, as one line of UTF-8 text::
   entries, once in the name of each issuer that retired it: verifiers take a key's end by its file, so the copy
   (without that end, or with a later one) makes what the key signed after its retirement count again, and only
   that issuer's monitor knows the key was retired. The pull-request check refuses a public key registered twice.
+  A key file that held the public key already (a copy made while it was valid) is that ``key-changed`` too, in the
+  commit that retires it, unless its own end comes no later than the retirement's: it has no end, and the key's
+  later signatures count through it.
 * ``credential`` — a credential definition added or changed (one entry per version); SHA-256 of the file.
 * ``status-list`` — a Bitstring Status List credential (an issuer's or an endorser's ``status/<n>.json``) added
   or changed (one entry per version); SHA-256 of the file's bytes, as served: a verifier hashes the list it
@@ -53,7 +56,8 @@ The ``status-list``, ``status-list-cleared`` and ``endorsement`` kinds were adde
 ``credreg-log/1``): a log published before them holds none for the commits it covered then, and a publish that
 derives the whole history again keeps those commits without them
 (:func:`generator.transparency.publish.publish_log`). So does one published before ``issuer-changed`` was logged,
-or the ``key-changed`` of a retired public key added again (:attr:`LogEntry.revived`).
+or the ``key-changed`` of a retired public key added again (:attr:`LogEntry.revived`) or held already when it
+was retired (:attr:`LogEntry.held`).
 
 ``path`` is the repository path, percent-encoded outside ``[A-Za-z0-9/._~-]``; ``#<line>`` names a line of a
 JSON Lines file. A path is Git's bytes: one that is not UTF-8 (Git holds any) is percent-encoded byte for byte,
@@ -73,6 +77,7 @@ file: one put in a file's place takes the file away, as a deletion does.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import subprocess
@@ -152,6 +157,9 @@ class LogEntry:
     revived: bool = field(default=False, compare=False)
     """A ``key-changed`` entry for a key file holding a public key retired earlier by another file, in the name of
     whoever retired it, which an earlier credreg did not log (not part of the entry's bytes either)."""
+    held: bool = field(default=False, compare=False)
+    """A ``key-changed`` entry for a key file that held a public key already when another file retired it, in the
+    retirer's name, which an earlier credreg did not log (not part of the entry's bytes either)."""
 
     def encode(self) -> bytes:
         where = _quote(self.path, "/._~-") + (f"#{self.line}" if self.line is not None else "")
@@ -483,14 +491,16 @@ def derive_commits(
                 if kind not in _LOGGED or (new_sha == _ZERO and (kind not in _DELETION_LOGGED or old_sha == _ZERO)):
                     continue  # (a gitlink replaced by another: no file before or after)
                 changes.append((raw_path, raw_path.decode("utf-8", "surrogateescape"), old_sha, new_sha))
+            retiring: list[tuple[bytes, str]] = []  # (public key, file) retired by that file first in this commit
             for _raw, path, _old_sha, new_sha in changes:  # retired in this commit: a copy beside it is revived too
                 if classify(path).kind is PathKind.KEY:
-                    retired.note(path, blobs.read(new_sha))
+                    retiring += retired.note(path, new_sha, blobs.read(new_sha))
             entries: list[LogEntry] = []
             for _raw, path, old_sha, new_sha in sorted(changes):  # (one file's blobs at a time: a commit may be huge)
                 old, new = blobs.read(old_sha), blobs.read(new_sha)
                 entries += _entries_of_change(path, old, new, deleted=new_sha == _ZERO)
                 entries += retired.revived(path, old, new)
+            entries += retired.held(retiring, blobs)
             entries = defaults + [e for e in entries if not e.last] + [e for e in entries if e.last]
             if entries:
                 yield commit.decode().strip(), entries
@@ -512,24 +522,51 @@ def _public_key(path: str, blob: bytes) -> bytes | None:
         return None
 
 
+def _key_end(path: str, blob: bytes) -> tuple[dt.datetime, bool] | None:
+    """The earliest end a key file sets, ordered as verifiers cut off (``revoked_at`` refuses its own instant,
+    ``valid_until`` only what comes after it: True sorts it later); None when it sets none that reads."""
+    doc = _key_doc(path, blob)
+    if doc is None:
+        return None
+    ends = [(parse_time(doc.get(name)), name == "valid_until") for _, name in _RETIREMENTS]
+    return min(((at, after) for at, after in ends if at is not None), default=None)
+
+
 class _Retired:
     """Every public key a key file retired so far (an end set: ``valid_until`` or ``revoked_at``): by which file,
-    whose.
+    whose; and which key file holds each public key now.
 
     Verifiers judge a signature by the key file its method names, whose end is the log's for that path only: the
     same public key in another key file (another key id, another issuer's folder, one that may declare the DID
     given up) without that end, or with a later one, makes what the key signed after its retirement count again.
     The pull-request check refuses a public key registered twice; a push past it was one ``key-added`` in the
-    folder owner's name, no alert. It is ``key-changed`` in the name of each issuer that retired the key now."""
+    folder owner's name, no alert. It is ``key-changed`` in the name of each issuer that retired the key now:
+    where the copy comes (:meth:`revived`), or, for a copy made while the key was still valid, where the key is
+    retired (:meth:`held`)."""
 
     def __init__(self) -> None:
         self.by_key: dict[bytes, dict[str, str]] = {}  # public key → retiring file → its issuer
+        self.holders: dict[bytes, dict[str, str]] = {}  # public key → key file holding it now → its blob
+        self.held_by: dict[str, bytes] = {}  # key file → the public key it holds now
+        self.told: set[tuple[str, str, str]] = set()  # (issuer, key file, its blob) logged in that issuer's name
 
-    def note(self, path: str, new: bytes) -> None:
+    def note(self, path: str, new_sha: str, new: bytes) -> list[tuple[bytes, str]]:
+        """Take in a key file's new version (``new_sha`` the zero id: deleted); the (public key, ``path``) it
+        retires for the first time, if any."""
+        gone = self.held_by.pop(path, None)
+        if gone is not None:
+            self.holders[gone].pop(path, None)
         doc = _key_doc(path, new) if classify(path).kind is PathKind.KEY else None
         key = _public_key(path, new) if doc is not None else None
-        if doc is not None and key is not None and any(doc.get(name) is not None for _, name in _RETIREMENTS):
-            self.by_key.setdefault(key, {})[path] = classify(path).issuer or ""
+        if doc is None or key is None:
+            return []
+        self.held_by[path] = key
+        self.holders.setdefault(key, {})[path] = new_sha
+        retirers = self.by_key.setdefault(key, {})
+        if path in retirers or not any(doc.get(name) is not None for _, name in _RETIREMENTS):
+            return []
+        retirers[path] = classify(path).issuer or ""
+        return [(key, path)]
 
     def revived(self, path: str, old: bytes, new: bytes) -> list[LogEntry]:
         """``key-changed`` for each issuer that retired the public key ``new`` holds in another file, when ``new``
@@ -541,20 +578,56 @@ class _Retired:
         if key is None or key == _public_key(path, old):
             return []  # the same file's key: its own changes are logged by its kinds
         owners = sorted({owner for where, owner in self.by_key.get(key, {}).items() if where != path})
+        self.told.update((owner, path, self.holders[key][path]) for owner in owners)
         return [LogEntry("key-changed", owner, _sha(new), path, revived=True) for owner in owners]
 
+    def held(self, retiring: list[tuple[bytes, str]], blobs: _Blobs) -> list[LogEntry]:
+        """``key-changed`` in the retirer's name for each other key file that holds a public key when a file first
+        retires it (``retiring``, from :meth:`note`): a copy made while the key was valid has no end, and the key's
+        later signatures count through it. Once per issuer and version of that file (:meth:`revived` logged it, or an
+        earlier retirement did: not again); none for a copy whose own end comes no later than the retirement's."""
+        wanted = set()
+        for key, by in retiring:
+            ends = _key_end(by, blobs.read(self.holders[key][by]))
+            for where, sha in self.holders.get(key, {}).items():
+                end = _key_end(where, blobs.read(sha))  # a copy ended as early already cuts off no less
+                told = (self.by_key[key][by], where, sha) in self.told
+                if where != by and not told and not (end and ends and end <= ends):
+                    wanted.add((self.by_key[key][by], where, sha))
+        self.told |= wanted
+        return [
+            LogEntry("key-changed", owner, _sha(blobs.read(sha)), where, held=True)
+            for owner, where, sha in sorted(wanted)
+        ]
+
     def read_history(self, root: Path, blobs: _Blobs, until: str) -> None:
-        """Note the retirements of the first-parent history up to ``until``, as :func:`derive_commits` reads it."""
+        """Take in the key files of the first-parent history up to ``until`` as :func:`derive_commits` does (what
+        it logged, too: each commit's :meth:`note`, then :meth:`revived` and :meth:`held`)."""
         out = _git(
             root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent", "--no-renames", "--raw", "-z",
             "--no-abbrev", "--relative", "--format=%x01%H", until, "--", "keys",
         )  # fmt: skip
         for chunk in out.split(b"\x01")[1:]:
             tokens = chunk.partition(b"\0")[2].lstrip(b"\n").split(b"\0")
+            changes: list[tuple[bytes, str, str, str]] = []
             for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
                 fields = meta[1:].split() if meta.startswith(b":") else []
-                if len(fields) >= 4 and fields[1] != _GITLINK and fields[3] != _ZERO.encode():
-                    self.note(raw_path.decode("utf-8", "surrogateescape"), blobs.read(fields[3].decode()))
+                if (
+                    len(fields) >= 4
+                    and classify(path := raw_path.decode("utf-8", "surrogateescape")).kind is PathKind.KEY
+                ):
+                    old_sha = _ZERO if fields[0] == _GITLINK else fields[2].decode()  # (a gitlink is no file)
+                    new_sha = _ZERO if fields[1] == _GITLINK else fields[3].decode()
+                    if old_sha != _ZERO or new_sha != _ZERO:
+                        changes.append((raw_path, path, old_sha, new_sha))
+            retiring = [
+                found
+                for _raw, path, _old, new_sha in changes
+                for found in self.note(path, new_sha, blobs.read(new_sha))
+            ]
+            for _raw, path, old_sha, new_sha in sorted(changes):
+                self.revived(path, blobs.read(old_sha), blobs.read(new_sha))
+            self.held(retiring, blobs)
 
 
 def _site_did(blob: bytes) -> object:

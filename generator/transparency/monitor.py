@@ -67,7 +67,8 @@ ALERTS = {
     "back without it, is a retirement taken back: the signatures it cut off count again; a revocation_reason added "
     "later, or the file reformatted, is also logged so); or a public key retired earlier (by you: the entry is in "
     "your name, whoever's folder holds the file) added again in another key file, another key id or another "
-    "issuer's folder, without that end: what it signed after its retirement counts again",
+    "issuer's folder, without that end (or one made before, while the key was valid, logged where it was retired): "
+    "what it signed after its retirement counts again",
 }
 
 

@@ -624,3 +624,97 @@ def test_a_public_key_retired_by_another_key_file_is_key_changed_in_each_retirer
         ("key-added", a, f"keys/{a}/key-2023.json", False),
         ("key-changed", b, f"keys/{a}/key-2023.json", True),  # B's key-b retired it: B is told
     ]
+
+
+def test_a_copy_made_while_its_key_was_valid_is_key_changed_when_the_key_is_retired(log_repo: LogRepo) -> None:
+    """The copy first, the retirement later: someone with push access adds another key file (another issuer's
+    folder) holding a key still valid, which is one ``key-added`` in that folder's owner's name; when the issuer
+    retires its key (compromised), the copy has no end and what the leaked key signs counts through it. The
+    retiring commit is ``key-changed`` in the retirer's name for every other key file holding that public key then
+    (after the commit's own entries), once; a copy deleted before the retirement is not. A publish from a commit
+    on (``since``) logs the same."""
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    original = json.loads((root / f"keys/{a}/key-2023.json").read_text())
+    start = git(root, "rev-parse", "HEAD").strip()
+    copy = root / f"keys/{b}/key-b.json"
+    copy.write_text(json.dumps(original | {"id": "key-b", "issuer": b}, indent=2) + "\n")
+    gone = root / f"keys/{b}/key-gone.json"
+    gone.write_text(json.dumps(original | {"id": "key-gone", "issuer": b}, indent=2) + "\n")
+    commit_all(root, "copies of a valid key")
+    gone.unlink()
+    commit_all(root, "one copy gone")
+    since = git(root, "rev-parse", "HEAD").strip()
+    ended = original | {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(ended, indent=2) + "\n")
+    commit_all(root, "key-2023 revoked")
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(ended | {"valid_until": "2024-05-01T00:00:00Z"}) + "\n")
+    commit_all(root, "key-2023 given an end too: its copy was logged already")
+    sha = hashlib.sha256(copy.read_bytes()).hexdigest()
+    whole = [(e.kind, e.issuer, e.sha256, e.path, e.held) for e in derive_entries(root, head="HEAD", since=start)]
+    assert [e for e in whole if e[4]] == [("key-changed", a, sha, f"keys/{b}/key-b.json", True)]
+    assert whole[-3:-1] == [
+        ("key-revoked", a, whole[-3][2], f"keys/{a}/key-2023.json", False),
+        ("key-changed", a, sha, f"keys/{b}/key-b.json", True),
+    ]
+    tail = [(e.kind, e.issuer, e.sha256, e.path, e.held) for e in derive_entries(root, head="HEAD", since=since)]
+    assert tail == whole[-len(tail) :]
+
+
+def test_key_copies_and_retirements_through_merges_and_renames_derive_alike_from_any_commit(log_repo: LogRepo) -> None:
+    """A copy on the main line, the retirement on a merged branch (the merge commit is where the first-parent
+    history sees it), then the copy renamed and the original deleted: the merge is ``key-changed`` for the copy in
+    the retirer's name, the renamed copy (a new path) is too, and a derivation from any commit on (``since``) logs
+    what the whole derivation logs for the commits after it."""
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    original = json.loads((root / f"keys/{a}/key-2023.json").read_text())
+    start = git(root, "rev-parse", "HEAD").strip()
+    main = git(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(root, "checkout", "-q", "-b", "side")
+    ended = original | {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(ended, indent=2) + "\n")
+    commit_all(root, "key-2023 revoked, on a branch")
+    git(root, "checkout", "-q", main)
+    (root / f"keys/{b}/key-b.json").write_text(json.dumps(original | {"id": "key-b", "issuer": b}) + "\n")
+    commit_all(root, "a copy on the main line")
+    git(root, "merge", "-q", "--no-ff", "-m", "merge the revocation", "side")
+    git(root, "mv", f"keys/{b}/key-b.json", f"keys/{b}/key-c.json")
+    (root / f"keys/{b}/key-c.json").write_text(json.dumps(original | {"id": "key-c", "issuer": b}) + "\n")
+    commit_all(root, "the copy renamed")
+    (root / f"keys/{a}/key-2023.json").unlink()
+    commit_all(root, "key-2023 deleted")
+    whole = [(e.kind, e.issuer, e.path, e.revived, e.held) for e in derive_entries(root, head="HEAD", since=start)]
+    assert [e for e in whole if e[3] or e[4]] == [
+        ("key-changed", a, f"keys/{b}/key-b.json", False, True),
+        ("key-changed", a, f"keys/{b}/key-c.json", True, False),
+    ]
+    for since in git(root, "rev-list", "--first-parent", f"{start}..HEAD").split():
+        tail = [(e.kind, e.issuer, e.path, e.revived, e.held) for e in derive_entries(root, head="HEAD", since=since)]
+        assert tail == (whole[-len(tail) :] if tail else []), since
+
+
+@pytest.mark.parametrize(
+    ("copy_end", "logged"),
+    [
+        ({"valid_until": "2024-05-31T00:00:00Z"}, False),  # the copy ends earlier: it cuts off no less
+        ({"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "x"}, False),  # the same instant, as refused
+        ({"valid_until": "2024-06-01T00:00:00Z"}, True),  # valid_until accepts its own instant, revoked_at does not
+        ({"valid_until": "2099-01-01T00:00:00Z"}, True),  # a later end
+    ],
+)
+def test_a_copy_held_at_a_retirement_is_logged_unless_its_own_end_cuts_off_no_less(
+    log_repo: LogRepo, copy_end: dict[str, str], logged: bool
+) -> None:
+    """A key file holding the public key when another file revokes it at an instant: ``key-changed`` in the
+    revoker's name unless the copy's own end refuses every signature the revocation does."""
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    original = json.loads((root / f"keys/{a}/key-2023.json").read_text())
+    (root / f"keys/{b}/key-b.json").write_text(json.dumps(original | {"id": "key-b", "issuer": b} | copy_end) + "\n")
+    since = commit_all(root, "a copy with its own end")
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(original | revoked) + "\n")
+    commit_all(root, "key-2023 revoked")
+    held = [(e.issuer, e.path) for e in derive_entries(root, head="HEAD", since=since) if e.held]
+    assert held == ([(a, f"keys/{b}/key-b.json")] if logged else [])

@@ -1564,6 +1564,72 @@ def test_a_log_published_before_retired_keys_added_again_were_logged_still_publi
     _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)
 
 
+def test_a_copy_made_while_the_key_was_valid_is_an_alert_when_the_key_is_retired(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """The copy first, the retirement later: someone with push access, past the pull-request check, adds
+    ``keys/<issuer>/key-y.json`` holding ``key-x``'s public key while ``key-x`` is valid (one ``key-added``, no
+    alert: nothing was retired yet). The issuer revokes ``key-x`` (compromised); ``key-y`` has no end, and an award
+    the leaked key signs after the revocation, naming ``#key-y``, passes the full check. The revoking commit is
+    ``key-changed`` for ``key-y`` in the issuer's name: its monitor alerts."""
+    root, issuer = log_repo.root, "northbridge-university"
+    path, key = imported_key(log_repo, tmp_path, "key-x", None)
+    key_file = root / path
+    unrevoked = json.loads(key_file.read_text())
+    copy = root / f"keys/{issuer}/key-y.json"
+    copy.write_text(json.dumps(unrevoked | {"id": "key-y"}, indent=2) + "\n")
+    commit_all(root, "key-y: key-x's public key, while key-x is valid")
+    log_repo.publish()
+    saved = tmp_path / "seen"
+    log_repo.monitor(issuer, "--log", str(log_repo.state), "--save", str(saved))
+
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    key_file.write_text(json.dumps(unrevoked | revoked, indent=2) + "\n")
+    commit_all(root, "key-x revoked")
+    late = award_with(log_repo, dataclasses.replace(key, key_id="key-y"), dt.datetime(2024, 7, 2, tzinfo=dt.UTC))
+    commit_all(root, "an award signed with the leaked key after its revocation, through key-y")
+    log_repo.publish()
+    cosign(log_repo, tmp_path / "witness")
+    assert _full_check(log_repo, late.hash) == (True, {})  # what a verifier says: the revocation undone
+    rel = copy.relative_to(root).as_posix()
+    done = log_repo.monitor(issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state), ok=False)
+    assert f"\tkey-changed\t{hashlib.sha256(copy.read_bytes()).hexdigest()}\t{rel}" in done.stdout
+    assert f"(key-changed, {rel}): " in done.stderr
+
+
+def test_a_log_published_before_copies_held_at_a_retirement_were_logged_still_publishes_in_full(
+    log_repo: LogRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log published by the credreg just before a copy held when its key was retired was ``key-changed`` (that
+    derivation, patched in: with the ``key-changed`` of a copy made after the retirement, in the same commit too)
+    holds no such entry for those commits: a publish that derives the whole history again keeps them as published."""
+    from generator.transparency.entries import derive_commits
+
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    key = root / f"keys/{a}/key-2023.json"
+    original = json.loads(key.read_text())
+    (root / f"keys/{b}/key-b.json").write_text(json.dumps(original | {"id": "key-b", "issuer": b}) + "\n")
+    commit_all(root, "a copy of a valid key")
+    key.write_text(json.dumps(original | {"valid_until": "2024-06-01T00:00:00Z"}, indent=2) + "\n")
+    copy = root / f"keys/{a}/key-copy.json"
+    copy.write_text(json.dumps(original | {"id": "key-copy"}, indent=2) + "\n")
+    commit_all(root, "key-2023 ended, and copied again as key-copy")
+    kinds = [(e.path, e.revived, e.held) for _c, es in derive_commits(root, head="HEAD") for e in es if e.issuer == a]
+    assert (f"keys/{b}/key-b.json", False, True) in kinds
+    assert (f"keys/{a}/key-copy.json", True, False) in kinds
+
+    def earlier(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False):  # type: ignore[no-untyped-def]
+        for _commit, entries in derive_commits(root, head=head, since=since):
+            yield from (e for e in entries if not e.held)
+
+    def again() -> None:  # one entry (key-copy's own end: no copy of another's)
+        copy.write_text(json.dumps(original | {"id": "key-copy", "valid_until": "2024-06-01T00:00:00Z"}) + "\n")
+        commit_all(root, "key-copy ended")
+
+    _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)
+
+
 def test_a_witness_cosigns_no_checkpoint_whose_text_a_terminal_or_ci_log_would_act_on(
     log_repo: LogRepo, tmp_path: Path
 ) -> None:
