@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -679,3 +680,70 @@ def test_a_file_name_holding_line_breaks_forges_no_line_of_an_error(tmp_path: Pa
     done = run("--root", str(root), "check")
     assert done.returncode == 2
     assert not any(line.lstrip().startswith(("Valid:", "verdict:")) for line in done.stderr.splitlines())
+
+
+def runner_command(line: str) -> tuple[str, dict[str, str], str] | None:
+    """``line`` as GitHub's runner parses a workflow command (actions/runner ActionCommand.TryParseV2): its name,
+    its properties unescaped and its data unescaped, or None when the line is none."""
+    message = line.lstrip()
+    if not message.startswith("::"):
+        return None
+    end = message.find("::", 2)
+    if end < 0:
+        return None
+    name, _, listed = message[2:end].partition(" ")
+    properties = {}
+    for item in listed.strip().split(","):
+        key, _, value = item.partition("=")
+        if key and value:
+            for escaped, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+                value = value.replace(escaped, char)
+            properties[key] = value
+    data = message[end + 2 :]
+    for escaped, char in (("%0D", "\r"), ("%0A", "\n"), ("%25", "%")):
+        data = data.replace(escaped, char)
+    return name, properties, data
+
+
+def test_an_annotation_names_the_file_as_it_is_and_no_property_a_name_forges(tmp_path: Path) -> None:
+    """`credreg check --format github` in a pull request's job names each file the author added in an annotation's
+    file= property. A name holding ",line=1::", "%0A::" or a carriage return could close the property list or add
+    a property (a line, a title) of its own, or a second command: the runner parses each annotation to the file as
+    it is named, with only credreg's properties, one command a line ("##[" alone is shown escaped: the runner reads
+    it anywhere in a line, and the property's encoding has no escape for "#")."""
+    root = make_registry(tmp_path / "r")
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(root), "-c", "user.name=T", "-c", "user.email=t@example.org", *args], check=True
+        )
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    named = {
+        "registry/issuers/x,line=1::error::y.yaml": "registry/issuers/x,line=1::error::y.yaml",
+        "registry/a%0A::error::z.yaml": "registry/a%0A::error::z.yaml",
+        "registry/b%2Ctitle=forged.yaml": "registry/b%2Ctitle=forged.yaml",
+        "registry/c\r::warning::cr.yaml": "registry/c\r::warning::cr.yaml",
+        "registry/\u3000::s.yaml": "registry/\u3000::s.yaml",
+        "registry/##[stop-commands]t.yaml": "registry/\\x23#[stop-commands]t.yaml",
+    }
+    for name in named:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x: 1\n")
+    git("add", "-A")
+    git("commit", "-qm", "change")
+    done = run("--root", str(root), "check", "--base", "HEAD~1", "--actor", "someone", "--format", "github")
+    assert done.returncode == 1, done.stderr
+    lines = [line for line in re.split(r"\r\n|\r|\n", done.stdout) if line]  # as the runner reads them
+    parsed = [runner_command(line) for line in lines]
+    assert None not in parsed, done.stdout
+    files = set()
+    for command in parsed:
+        assert command is not None
+        name, properties, _data = command
+        assert name == "error"
+        assert set(properties) == {"file"}, properties  # these problems name no line: none is forged
+        files.add(properties["file"])
+    assert files == set(named.values())

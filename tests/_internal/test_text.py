@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 
 import pytest
 
-from generator._internal.text import first_unseen, terminal_json, terminal_lines, terminal_safe, terminal_text
+from generator._internal.text import (
+    first_unseen,
+    terminal_json,
+    terminal_line,
+    terminal_lines,
+    terminal_safe,
+    terminal_text,
+)
 from generator.models import Issuer
 from tests.models.test_models import ISSUER
 
@@ -66,8 +75,18 @@ def workflow_commands(output: str) -> list[str]:
     """The lines of ``output`` GitHub's runner would take as a workflow command, by the runner's own two rules
     (actions/runner ActionCommand.cs, tried in turn by ActionCommandManager.TryProcessCommand): ``::`` at the
     start of a line once leading whitespace is trimmed (TryParseV2; .NET's TrimStart trims Unicode whitespace,
-    as Python's lstrip does), or the legacy ``##[`` anywhere in the line (TryParse)."""
-    return [line for line in output.split("\n") if line.lstrip().startswith("::") or "##[" in line]
+    as Python's lstrip does), or the legacy ``##[`` anywhere in the line (TryParse). Lines as the runner reads them
+    (ProcessInvoker: StreamReader.ReadLine, which ends a line at "\r\n", "\n" and a carriage return alone)."""
+    return [line for line in _RUNNER_LINE_END.split(output) if line.lstrip().startswith("::") or "##[" in line]
+
+
+_RUNNER_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def dotnet_whitespace(char: str) -> bool:
+    """.NET's Char.IsWhiteSpace, what the runner's TrimStart trims before looking for "::": the Unicode space,
+    line and paragraph separators, and tab, the line ends, vertical tab, form feed, NEL and no-break space."""
+    return unicodedata.category(char) in ("Zs", "Zl", "Zp") or char in "\t\n\x0b\x0c\r\x85\xa0"
 
 
 #: What a file can say to a CI log that prints it: stop reading commands (every later annotation and output is
@@ -81,6 +100,11 @@ COMMANDS = [
     "  ::notice::indented",
     "\u2003\u3000::warning::Unicode spaces",
     "\u00a0::add-mask::no-break space",
+    "x\r::error::after a carriage return alone, which ends a line for the runner",
+    "x\r##[error]after a carriage return alone",
+    "\x85::error::after NEL, which .NET trims",
+    "\u2028\u2029::error::after the line and paragraph separators",
+    "\ufeff::error::after a byte order mark",
 ]
 
 
@@ -88,12 +112,31 @@ COMMANDS = [
 def test_no_terminal_text_is_read_as_a_workflow_command(said: str) -> None:
     """Output in a GitHub Actions log is read for workflow commands: text from a file (an issue form's answer, an
     award's name, a log's entry) must not be one. The marks are shown escaped, as a control character is."""
-    for shown in (terminal_safe(said), terminal_text(said), terminal_lines(said), terminal_text(f"wrote\n{said}")):
+    for shown in (
+        terminal_safe(said),
+        terminal_text(said),
+        terminal_lines(said),
+        terminal_line(said),
+        terminal_text(f"wrote\n{said}"),
+    ):
         assert workflow_commands(shown) == [], shown
     assert workflow_commands(terminal_lines(f"credreg: a message\n{said}")) == []
     document = json.dumps({said: said}, indent=2, ensure_ascii=False)
     assert workflow_commands(terminal_json(document)) == []
     assert json.loads(terminal_json(document)) == {said: said}
+
+
+def test_no_whitespace_the_runner_trims_brings_a_command_back() -> None:
+    """The runner trims what .NET calls whitespace before looking for "::" (TrimStart): each such character, in
+    front of a line's "::" or alone before it on a line of its own, leaves no command in what credreg shows."""
+    trimmed = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and dotnet_whitespace(chr(c))]
+    assert len(trimmed) == 25  # Zs (17), Zl, Zp, and the seven control and Latin-1 characters
+    for char in trimmed:
+        said = f"{char}::error::forged"
+        assert workflow_commands(said) != [], repr(char)  # as it is, the runner reads it as a command
+        for where in (said, f"wrote\n{said}", f"wrote\n  {char}{said}"):
+            for shown in (terminal_safe(where), terminal_text(where), terminal_lines(where), terminal_line(where)):
+                assert workflow_commands(shown) == [], (repr(char), shown)
 
 
 def test_workflow_command_marks_are_escaped_visibly_and_told_from_typed_escapes() -> None:
