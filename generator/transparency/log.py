@@ -213,7 +213,9 @@ def fetch(url: str, limit: int, timeout: float) -> bytes:
                 chunks.append(chunk)
                 total += len(chunk)
     except (OSError, http.client.HTTPException) as exc:
-        if deadline.expired:
+        # Or past it: each connection's own timeout is what is left of the deadline, and fires with the timer
+        # thread, which a loaded machine may run later (the socket's bare "timed out" was said then).
+        if deadline.expired or deadline.left() <= 0:
             raise late from None
         if isinstance(exc, http.client.HTTPException):
             raise LogError(f"cannot fetch {url}: {exc!r}") from None

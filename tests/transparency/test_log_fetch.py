@@ -122,3 +122,28 @@ def test_no_part_of_an_answer_outlasts_the_file_limit(rel: str) -> None:
     assert took < 1.5, took
     assert f"cannot fetch {url}{rel}" in str(raised.value), raised.value
     assert "0.5 s" in str(raised.value), raised.value
+
+
+def test_a_connection_timing_out_at_the_deadline_reads_as_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each connection is given no more than what is left of the deadline, so its own timeout fires at the deadline
+    too; when it fires before the deadline's timer thread has run (a loaded machine: the run's two clocks race), the
+    error was the socket's bare "timed out", not the limit the verifier set. The timer is made late here."""
+    import generator.transparency.log as log_module
+
+    real = threading.Timer
+
+    def late(interval: float, function: object) -> threading.Timer:
+        return real(interval + 2.0, function)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(log_module.threading, "Timer", late)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/log/"
+    try:
+        with pytest.raises(LogError) as raised:
+            LogSource(url, timeout=0.5).read("hop/0")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert f"cannot fetch {url}hop/0: not served whole within 0.5 s" in str(raised.value), raised.value
