@@ -625,24 +625,27 @@ class _Retired:
         end now outlasts a retirement it did not before (:meth:`held` compares them at the first retirement only):
         the retirement taken earlier, or the copy's own end removed or put later (the copy's own ``key-changed`` is
         in its folder owner's name, whom the retirer's monitor does not watch). Once until it is cut off again."""
-        wanted = set()
+        outlasts: dict[tuple[str, str, str], bool] = {}  # (retirer's issuer, copy, its blob) → past any of theirs
         for key in sorted(self.touched):
             for by, owner in self.by_key.get(key, {}).items():
                 ends = self.ends.get((key, by))
                 if ends is None:
                     continue  # (the retirement taken back, or unreadable: the key counts through its own file)
                 for where, sha in self.holders.get(key, {}).items():
-                    if where == by:
-                        continue
-                    end = _key_end(where, blobs.read(sha))
-                    told = self.outlasting.setdefault(where, set())
-                    if end is not None and end <= ends:
-                        told.discard(owner)  # cut off again: an end moved past it later is news once more
-                    elif owner not in told:
-                        told.add(owner)
-                        if (owner, where, sha) not in self.told:
-                            wanted.add((owner, where, sha))
+                    if where != by:
+                        end = _key_end(where, blobs.read(sha))
+                        past = end is None or end > ends
+                        outlasts[owner, where, sha] = outlasts.get((owner, where, sha), False) or past
         self.touched.clear()
+        wanted = set()
+        for (owner, where, sha), past in outlasts.items():
+            told = self.outlasting.setdefault(where, set())
+            if not past:
+                told.discard(owner)  # cut off again: an end moved past it later is news once more
+            elif owner not in told:
+                told.add(owner)
+                if (owner, where, sha) not in self.told:
+                    wanted.add((owner, where, sha))
         self.told |= wanted
         return [
             LogEntry("key-changed", owner, _sha(blobs.read(sha)), where, outlasts=True)

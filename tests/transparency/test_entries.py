@@ -761,3 +761,31 @@ def test_a_copy_cut_off_at_the_retirement_is_key_changed_when_either_end_moves_p
             for e in derive_entries(root, head="HEAD", since=since)
         ]
         assert tail == (whole[-len(tail) :] if tail else []), since
+
+
+def test_a_copy_past_one_of_an_issuers_retirements_is_told_once_not_again_at_each_touch(log_repo: LogRepo) -> None:
+    """Two files of one issuer retire the key (one early, one late) and a copy's end falls between: the copy
+    outlasts that issuer's early retirement, told once; a later commit touching the key (the copy reformatted) does
+    not tell it again (the late retirement does not count as cutting it off). Derivations from any commit agree."""
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    original = json.loads((root / f"keys/{a}/key-2023.json").read_text())
+    start = git(root, "rev-parse", "HEAD").strip()
+    copy = root / f"keys/{b}/key-b.json"
+    copied = original | {"id": "key-b", "issuer": b, "valid_until": "2025-01-01T00:00:00Z"}
+    copy.write_text(json.dumps(copied) + "\n")
+    commit_all(root, "a copy ending in 2025")
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(original | revoked) + "\n")
+    (root / f"keys/{a}/key-late.json").write_text(
+        json.dumps(original | {"id": "key-late", "revoked_at": "2099-01-01T00:00:00Z", "revocation_reason": "x"}) + "\n"
+    )
+    commit_all(root, "key-2023 revoked, key-late a copy of its own revoked late")
+    copy.write_text(json.dumps(copied, indent=2) + "\n")
+    commit_all(root, "the copy reformatted")
+    rows = [(e.kind, e.issuer, e.path, e.held, e.outlasts) for e in derive_entries(root, head="HEAD", since=start)]
+    told = [r for r in rows if r[1] == a and r[2] == f"keys/{b}/key-b.json"]
+    assert told == [("key-changed", a, f"keys/{b}/key-b.json", True, False)]  # at the retirement, once
+    for since in git(root, "rev-list", "--first-parent", f"{start}..HEAD").split():
+        tail = [(e.kind, e.issuer, e.path, e.held, e.outlasts) for e in derive_entries(root, head="HEAD", since=since)]
+        assert tail == (rows[-len(tail) :] if tail else []), since
