@@ -789,3 +789,37 @@ def test_a_copy_past_one_of_an_issuers_retirements_is_told_once_not_again_at_eac
     for since in git(root, "rev-list", "--first-parent", f"{start}..HEAD").split():
         tail = [(e.kind, e.issuer, e.path, e.held, e.outlasts) for e in derive_entries(root, head="HEAD", since=since)]
         assert tail == (rows[-len(tail) :] if tail else []), since
+
+
+@pytest.mark.parametrize("name", ["aaa", "zzz"])  # the copy sorted before and after the retiring file
+@pytest.mark.parametrize("copy_end", [{}, {"valid_until": "2099-01-01T00:00:00Z"}])
+def test_a_copy_made_in_the_retiring_commit_is_told_once_whatever_its_path_order(
+    log_repo: LogRepo, name: str, copy_end: dict[str, str]
+) -> None:
+    """A copy added (or renamed into place: Git's deletion and addition) in the commit that retires its key, in
+    the retirer's own folder, sorted before or after the retiring file: one ``key-changed`` in the retirer's name,
+    and the copy deleted then added again is one more; derivations from any commit agree."""
+    root = log_repo.root
+    a = "northbridge-university"
+    original = json.loads((root / f"keys/{a}/key-2023.json").read_text())
+    start = git(root, "rev-parse", "HEAD").strip()
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(original | revoked) + "\n")
+    copy = root / f"keys/{a}/{name}.json"
+    copy.write_text(json.dumps(original | {"id": name} | copy_end) + "\n")
+    commit_all(root, "key-2023 revoked, a copy beside it")
+    copy.unlink()
+    commit_all(root, "the copy deleted")
+    copy.write_text(json.dumps(original | {"id": name} | copy_end) + "\n")
+    commit_all(root, "the copy added again")
+    rows = [
+        (e.kind, e.issuer, e.path, e.revived or e.held or e.outlasts)
+        for e in derive_entries(root, head="HEAD", since=start)
+    ]
+    assert [r for r in rows if r[3]] == [("key-changed", a, f"keys/{a}/{name}.json", True)] * 2  # (not held too)
+    for since in git(root, "rev-list", "--first-parent", f"{start}..HEAD").split():
+        tail = [
+            (e.kind, e.issuer, e.path, e.revived or e.held or e.outlasts)
+            for e in derive_entries(root, head="HEAD", since=since)
+        ]
+        assert tail == (rows[-len(tail) :] if tail else []), since
