@@ -26,7 +26,9 @@ One entry per published record, as one line of UTF-8 text::
   that issuer's monitor knows the key was retired. The pull-request check refuses a public key registered twice.
   A key file that held the public key already (a copy made while it was valid) is that ``key-changed`` too, in the
   commit that retires it, unless its own end comes no later than the retirement's: it has no end, and the key's
-  later signatures count through it.
+  later signatures count through it. One cut off then is that ``key-changed`` where either end moves so that the
+  copy's outlasts the retirement (the retirement taken earlier, the copy's end removed or put later), once until
+  it is cut off again.
 * ``credential`` — a credential definition added or changed (one entry per version); SHA-256 of the file.
 * ``status-list`` — a Bitstring Status List credential (an issuer's or an endorser's ``status/<n>.json``) added
   or changed (one entry per version); SHA-256 of the file's bytes, as served: a verifier hashes the list it
@@ -57,7 +59,8 @@ The ``status-list``, ``status-list-cleared`` and ``endorsement`` kinds were adde
 derives the whole history again keeps those commits without them
 (:func:`generator.transparency.publish.publish_log`). So does one published before ``issuer-changed`` was logged,
 or the ``key-changed`` of a retired public key added again (:attr:`LogEntry.revived`) or held already when it
-was retired (:attr:`LogEntry.held`).
+was retired (:attr:`LogEntry.held`), or of such a copy outlasting the retirement once an end moved
+(:attr:`LogEntry.outlasts`).
 
 ``path`` is the repository path, percent-encoded outside ``[A-Za-z0-9/._~-]``; ``#<line>`` names a line of a
 JSON Lines file. A path is Git's bytes: one that is not UTF-8 (Git holds any) is percent-encoded byte for byte,
@@ -160,6 +163,10 @@ class LogEntry:
     held: bool = field(default=False, compare=False)
     """A ``key-changed`` entry for a key file that held a public key already when another file retired it, in the
     retirer's name, which an earlier credreg did not log (not part of the entry's bytes either)."""
+    outlasts: bool = field(default=False, compare=False)
+    """A ``key-changed`` entry for a key file holding a retired public key whose own end came no later than the
+    retirement's until one of the two moved (the retirement taken earlier, the copy's end removed or put later), in
+    the retirer's name, which an earlier credreg did not log (not part of the entry's bytes either)."""
 
     def encode(self) -> bytes:
         where = _quote(self.path, "/._~-") + (f"#{self.line}" if self.line is not None else "")
@@ -549,6 +556,9 @@ class _Retired:
         self.holders: dict[bytes, dict[str, str]] = {}  # public key → key file holding it now → its blob
         self.held_by: dict[str, bytes] = {}  # key file → the public key it holds now
         self.told: set[tuple[str, str, str]] = set()  # (issuer, key file, its blob) logged in that issuer's name
+        self.ends: dict[tuple[bytes, str], tuple[dt.datetime, bool] | None] = {}  # a retirer's end, as it last read
+        self.outlasting: dict[str, set[str]] = {}  # key file → issuers told it outlasts their retirement (until not)
+        self.touched: set[bytes] = set()  # public keys whose holders or retirers changed in this commit
 
     def note(self, path: str, new_sha: str, new: bytes) -> list[tuple[bytes, str]]:
         """Take in a key file's new version (``new_sha`` the zero id: deleted); the (public key, ``path``) it
@@ -558,14 +568,20 @@ class _Retired:
             self.holders[gone].pop(path, None)
         doc = _key_doc(path, new) if classify(path).kind is PathKind.KEY else None
         key = _public_key(path, new) if doc is not None else None
+        if gone is not None and gone != key:
+            self.outlasting.pop(path, None)  # no longer a copy of it (one added again: revived tells it anew)
         if doc is None or key is None:
             return []
         self.held_by[path] = key
         self.holders.setdefault(key, {})[path] = new_sha
         retirers = self.by_key.setdefault(key, {})
+        self.touched.add(key)
+        if path in retirers:
+            self.ends[key, path] = _key_end(path, new)
         if path in retirers or not any(doc.get(name) is not None for _, name in _RETIREMENTS):
             return []
         retirers[path] = classify(path).issuer or ""
+        self.ends[key, path] = _key_end(path, new)
         return [(key, path)]
 
     def revived(self, path: str, old: bytes, new: bytes) -> list[LogEntry]:
@@ -579,6 +595,7 @@ class _Retired:
             return []  # the same file's key: its own changes are logged by its kinds
         owners = sorted({owner for where, owner in self.by_key.get(key, {}).items() if where != path})
         self.told.update((owner, path, self.holders[key][path]) for owner in owners)
+        self.outlasting.setdefault(path, set()).update(owners)
         return [LogEntry("key-changed", owner, _sha(new), path, revived=True) for owner in owners]
 
     def held(self, retiring: list[tuple[bytes, str]], blobs: _Blobs) -> list[LogEntry]:
@@ -595,8 +612,43 @@ class _Retired:
                 if where != by and not told and not (end and ends and end <= ends):
                     wanted.add((self.by_key[key][by], where, sha))
         self.told |= wanted
-        return [
+        for owner, where, _ in wanted:
+            self.outlasting.setdefault(where, set()).add(owner)
+        found = [
             LogEntry("key-changed", owner, _sha(blobs.read(sha)), where, held=True)
+            for owner, where, sha in sorted(wanted)
+        ]
+        return found + self._outlasting(blobs)
+
+    def _outlasting(self, blobs: _Blobs) -> list[LogEntry]:
+        """``key-changed`` in the retirer's name for each key file holding a public key touched in this commit whose
+        end now outlasts a retirement it did not before (:meth:`held` compares them at the first retirement only):
+        the retirement taken earlier, or the copy's own end removed or put later (the copy's own ``key-changed`` is
+        in its folder owner's name, whom the retirer's monitor does not watch). Once until it is cut off again."""
+        outlasts: dict[tuple[str, str, str], bool] = {}  # (retirer's issuer, copy, its blob) → past any of theirs
+        for key in sorted(self.touched):
+            for by, owner in self.by_key.get(key, {}).items():
+                ends = self.ends.get((key, by))
+                if ends is None:
+                    continue  # (the retirement taken back, or unreadable: the key counts through its own file)
+                for where, sha in self.holders.get(key, {}).items():
+                    if where != by:
+                        end = _key_end(where, blobs.read(sha))
+                        past = end is None or end > ends
+                        outlasts[owner, where, sha] = outlasts.get((owner, where, sha), False) or past
+        self.touched.clear()
+        wanted = set()
+        for (owner, where, sha), past in outlasts.items():
+            told = self.outlasting.setdefault(where, set())
+            if not past:
+                told.discard(owner)  # cut off again: an end moved past it later is news once more
+            elif owner not in told:
+                told.add(owner)
+                if (owner, where, sha) not in self.told:
+                    wanted.add((owner, where, sha))
+        self.told |= wanted
+        return [
+            LogEntry("key-changed", owner, _sha(blobs.read(sha)), where, outlasts=True)
             for owner, where, sha in sorted(wanted)
         ]
 

@@ -174,7 +174,9 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
     deleted (:attr:`LogEntry.taken_back`); and in each of those, without ``issuer-changed`` (:attr:`LogEntry.did_moved`,
     logged later still); and in each, without the ``key-changed`` of a retired public key added again in another
     key file (:attr:`LogEntry.revived`, logged later); and in each, without the ``key-changed`` of a key file that
-    held a public key already when another file retired it (:attr:`LogEntry.held`, logged last). The retirements a
+    held a public key already when another file retired it (:attr:`LogEntry.held`, logged later); and in each, without
+    the ``key-changed`` of a copy whose end or the retirement's moved so it outlasts it (:attr:`LogEntry.outlasts`,
+    logged last). The retirements a
     commit was published without are logged once (caught up), at the first publish since: where the published
     entries hold them next, or where they end.
     """
@@ -220,7 +222,7 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
 def _newer(entry: LogEntry, since: int) -> bool:
     """Whether ``entry`` is of a kind logged only after the ``since``-th of the later forms (one flag each, in the
     order they came: each form leaves out its own and every later one's, so the forms grow one at a time)."""
-    return any((entry.did_moved, entry.revived, entry.held)[since:])
+    return any((entry.did_moved, entry.revived, entry.held, entry.outlasts)[since:])
 
 
 #: A commit's entries as each earlier credreg logged them, the earliest first.
@@ -231,6 +233,7 @@ _FORMS = (
     lambda es: [e for e in es if not _newer(e, 0)],
     lambda es: [e for e in es if not _newer(e, 1)],
     lambda es: [e for e in es if not _newer(e, 2)],
+    lambda es: [e for e in es if not _newer(e, 3)],
     lambda es: es,
 )
 #: The first form with the retirements of keys added already retired (what a catch-up logs).

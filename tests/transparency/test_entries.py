@@ -718,3 +718,108 @@ def test_a_copy_held_at_a_retirement_is_logged_unless_its_own_end_cuts_off_no_le
     commit_all(root, "key-2023 revoked")
     held = [(e.issuer, e.path) for e in derive_entries(root, head="HEAD", since=since) if e.held]
     assert held == ([(a, f"keys/{b}/key-b.json")] if logged else [])
+
+
+@pytest.mark.parametrize("later", ["retirement-earlier", "copy-end-removed", "copy-end-later"])
+def test_a_copy_cut_off_at_the_retirement_is_key_changed_when_either_end_moves_past_it(
+    log_repo: LogRepo, later: str
+) -> None:
+    """A copy whose own end cut off no less than the retirement (not logged then) is ``key-changed`` in the
+    retirer's name once either end moves: the retirement taken earlier (a compromise found to start sooner: the
+    copy's end now comes after it), or the copy's own end removed or moved later (its own change is in its folder
+    owner's name only, whom the retiring issuer's monitor does not watch). Every derivation from a commit on logs
+    what the whole derivation logs for the commits after it."""
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    original = json.loads((root / f"keys/{a}/key-2023.json").read_text())
+    start = git(root, "rev-parse", "HEAD").strip()
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    copy = root / f"keys/{b}/key-b.json"
+    copy.write_text(json.dumps(original | {"id": "key-b", "issuer": b} | revoked) + "\n")
+    commit_all(root, "a copy ending at the same instant")
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(original | revoked) + "\n")
+    commit_all(root, "key-2023 revoked")
+    if later == "retirement-earlier":
+        (root / f"keys/{a}/key-2023.json").write_text(
+            json.dumps(original | revoked | {"revoked_at": "2024-01-01T00:00:00Z"}) + "\n"
+        )
+    else:
+        end = {} if later == "copy-end-removed" else {"valid_until": "2099-01-01T00:00:00Z"}
+        copy.write_text(json.dumps(original | {"id": "key-b", "issuer": b} | end) + "\n")
+    commit_all(root, "one end moved")
+    sha = hashlib.sha256(copy.read_bytes()).hexdigest()
+    whole = [
+        (e.kind, e.issuer, e.sha256, e.path, e.held, e.outlasts) for e in derive_entries(root, head="HEAD", since=start)
+    ]
+    # (the copy's end is a retirement too: the original, unended then, was key-changed in the copy's owner's name)
+    assert [e for e in whole if (e[4] or e[5]) and e[1] == a] == [
+        ("key-changed", a, sha, f"keys/{b}/key-b.json", False, True)
+    ]
+    for since in git(root, "rev-list", "--first-parent", f"{start}..HEAD").split():
+        tail = [
+            (e.kind, e.issuer, e.sha256, e.path, e.held, e.outlasts)
+            for e in derive_entries(root, head="HEAD", since=since)
+        ]
+        assert tail == (whole[-len(tail) :] if tail else []), since
+
+
+def test_a_copy_past_one_of_an_issuers_retirements_is_told_once_not_again_at_each_touch(log_repo: LogRepo) -> None:
+    """Two files of one issuer retire the key (one early, one late) and a copy's end falls between: the copy
+    outlasts that issuer's early retirement, told once; a later commit touching the key (the copy reformatted) does
+    not tell it again (the late retirement does not count as cutting it off). Derivations from any commit agree."""
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    original = json.loads((root / f"keys/{a}/key-2023.json").read_text())
+    start = git(root, "rev-parse", "HEAD").strip()
+    copy = root / f"keys/{b}/key-b.json"
+    copied = original | {"id": "key-b", "issuer": b, "valid_until": "2025-01-01T00:00:00Z"}
+    copy.write_text(json.dumps(copied) + "\n")
+    commit_all(root, "a copy ending in 2025")
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(original | revoked) + "\n")
+    (root / f"keys/{a}/key-late.json").write_text(
+        json.dumps(original | {"id": "key-late", "revoked_at": "2099-01-01T00:00:00Z", "revocation_reason": "x"}) + "\n"
+    )
+    commit_all(root, "key-2023 revoked, key-late a copy of its own revoked late")
+    copy.write_text(json.dumps(copied, indent=2) + "\n")
+    commit_all(root, "the copy reformatted")
+    rows = [(e.kind, e.issuer, e.path, e.held, e.outlasts) for e in derive_entries(root, head="HEAD", since=start)]
+    told = [r for r in rows if r[1] == a and r[2] == f"keys/{b}/key-b.json"]
+    assert told == [("key-changed", a, f"keys/{b}/key-b.json", True, False)]  # at the retirement, once
+    for since in git(root, "rev-list", "--first-parent", f"{start}..HEAD").split():
+        tail = [(e.kind, e.issuer, e.path, e.held, e.outlasts) for e in derive_entries(root, head="HEAD", since=since)]
+        assert tail == (rows[-len(tail) :] if tail else []), since
+
+
+@pytest.mark.parametrize("name", ["aaa", "zzz"])  # the copy sorted before and after the retiring file
+@pytest.mark.parametrize("copy_end", [{}, {"valid_until": "2099-01-01T00:00:00Z"}])
+def test_a_copy_made_in_the_retiring_commit_is_told_once_whatever_its_path_order(
+    log_repo: LogRepo, name: str, copy_end: dict[str, str]
+) -> None:
+    """A copy added (or renamed into place: Git's deletion and addition) in the commit that retires its key, in
+    the retirer's own folder, sorted before or after the retiring file: one ``key-changed`` in the retirer's name,
+    and the copy deleted then added again is one more; derivations from any commit agree."""
+    root = log_repo.root
+    a = "northbridge-university"
+    original = json.loads((root / f"keys/{a}/key-2023.json").read_text())
+    start = git(root, "rev-parse", "HEAD").strip()
+    revoked = {"revoked_at": "2024-06-01T00:00:00Z", "revocation_reason": "Key compromise"}
+    (root / f"keys/{a}/key-2023.json").write_text(json.dumps(original | revoked) + "\n")
+    copy = root / f"keys/{a}/{name}.json"
+    copy.write_text(json.dumps(original | {"id": name} | copy_end) + "\n")
+    commit_all(root, "key-2023 revoked, a copy beside it")
+    copy.unlink()
+    commit_all(root, "the copy deleted")
+    copy.write_text(json.dumps(original | {"id": name} | copy_end) + "\n")
+    commit_all(root, "the copy added again")
+    rows = [
+        (e.kind, e.issuer, e.path, e.revived or e.held or e.outlasts)
+        for e in derive_entries(root, head="HEAD", since=start)
+    ]
+    assert [r for r in rows if r[3]] == [("key-changed", a, f"keys/{a}/{name}.json", True)] * 2  # (not held too)
+    for since in git(root, "rev-list", "--first-parent", f"{start}..HEAD").split():
+        tail = [
+            (e.kind, e.issuer, e.path, e.revived or e.held or e.outlasts)
+            for e in derive_entries(root, head="HEAD", since=since)
+        ]
+        assert tail == (rows[-len(tail) :] if tail else []), since

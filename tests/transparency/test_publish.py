@@ -1630,6 +1630,40 @@ def test_a_log_published_before_copies_held_at_a_retirement_were_logged_still_pu
     _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)
 
 
+def test_a_log_published_before_copies_outlasting_a_moved_end_were_logged_still_publishes_in_full(
+    log_repo: LogRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log published by the credreg just before a copy cut off at the retirement was ``key-changed`` once its own
+    end was removed (:attr:`LogEntry.outlasts`) holds no such entry for that commit: a publish that derives the whole
+    history again keeps it as published."""
+    from generator.transparency.entries import derive_commits
+
+    root = log_repo.root
+    a, b = "northbridge-university", "brightforge-academy"
+    key = root / f"keys/{a}/key-2023.json"
+    original = json.loads(key.read_text())
+    ended = {"valid_until": "2024-06-01T00:00:00Z"}
+    copy = root / f"keys/{b}/key-b.json"
+    copy.write_text(json.dumps(original | {"id": "key-b", "issuer": b} | ended) + "\n")
+    commit_all(root, "a copy ending")
+    key.write_text(json.dumps(original | ended, indent=2) + "\n")
+    commit_all(root, "key-2023 ended at the same instant")
+    copy.write_text(json.dumps(original | {"id": "key-b", "issuer": b}) + "\n")
+    commit_all(root, "the copy's end removed")
+    kinds = [(e.path, e.outlasts) for _c, es in derive_commits(root, head="HEAD") for e in es if e.issuer == a]
+    assert (f"keys/{b}/key-b.json", True) in kinds
+
+    def earlier(root: Path, *, head: str, since: str | None = None, shallow_ok: bool = False):  # type: ignore[no-untyped-def]
+        for _commit, entries in derive_commits(root, head=head, since=since):
+            yield from (e for e in entries if not e.outlasts)
+
+    def again() -> None:  # one entry (the copy's own, in its owner's name: told in the retirer's already)
+        copy.write_text(json.dumps(original | {"id": "key-b", "issuer": b}, indent=2) + "\n")
+        commit_all(root, "the copy reformatted")
+
+    _published_earlier_then_in_full(log_repo, monkeypatch, earlier, again)
+
+
 def test_a_witness_cosigns_no_checkpoint_whose_text_a_terminal_or_ci_log_would_act_on(
     log_repo: LogRepo, tmp_path: Path
 ) -> None:
