@@ -103,11 +103,8 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; its reaping is its new parent's
 
 
-def test_cancel_ends_the_processes_the_job_started(tmp_path: Path) -> None:
-    # An interrupted check cancelled its searches, but a search's own grep went on reading the repository for
-    # seconds after the check had ended (the kill reached the job's process only).
-    pid_file = tmp_path / "pid"
-    job = Background(_run_a_reader, pid_file)
+def _cancelled_ends_its_reader(job: Background[None], pid_file: Path) -> None:
+    """Once ``job`` (running :func:`_run_a_reader`) has started its reader, cancel it: the reader is gone."""
     deadline = time.monotonic() + 30
     while not pid_file.exists() or not pid_file.read_text().strip():
         assert time.monotonic() < deadline
@@ -122,6 +119,14 @@ def test_cancel_ends_the_processes_the_job_started(tmp_path: Path) -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(reader, signal.SIGKILL)
+
+
+def test_cancel_ends_the_processes_the_job_started(tmp_path: Path) -> None:
+    # An interrupted check cancelled its searches, but a search's own grep went on reading the repository for
+    # seconds after the check had ended (the kill reached the job's process only).
+    pid_file = tmp_path / "pid"
+    job = Background(_run_a_reader, pid_file)
+    _cancelled_ends_its_reader(job, pid_file)
 
 
 _KILLED_PARENT = """
@@ -186,17 +191,4 @@ def test_a_job_started_by_a_thread_that_ended_runs_on_and_is_cancelled_whole(tmp
     starter.join()
     value, reading = jobs
     assert value.result() == 21
-    deadline = time.monotonic() + 30
-    while not pid_file.exists() or not pid_file.read_text().strip():
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    reader = int(pid_file.read_text())
-    reading.cancel()
-    deadline = time.monotonic() + 5
-    while _alive(reader) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    try:
-        assert not _alive(reader)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(reader, signal.SIGKILL)
+    _cancelled_ends_its_reader(reading, pid_file)

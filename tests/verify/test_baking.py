@@ -466,8 +466,8 @@ console.log(JSON.stringify(out));
 """
 
 
-def test_the_page_reads_every_svg_as_baking_py_does(tmp_path: Path) -> None:
-    """Differential: the same credential, or a refusal, for every SVG of the corpus; both fast on the crafted ones."""
+def _page_readings(tmp_path: Path, files: dict[str, bytes], *, timeout: float) -> dict[str, dict[str, object]]:
+    """What the page's reader (``extractBaked``, under node) makes of each file: its JSON or error, and its time."""
     import json
     import shutil
 
@@ -479,12 +479,20 @@ def test_the_page_reads_every_svg_as_baking_py_does(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text('{"type": "module"}\n')
     (tmp_path / "runner.js").write_text(_BAKING_RUNNER)
     (tmp_path / "svg").mkdir()
+    for name, data in files.items():
+        (tmp_path / "svg" / name).write_bytes(data)
+    (tmp_path / "names.json").write_text(json.dumps(list(files)))
+    done = subprocess.run(
+        [NODE, "runner.js"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=timeout
+    )
+    readings: dict[str, dict[str, object]] = json.loads(done.stdout)
+    return readings
+
+
+def test_the_page_reads_every_svg_as_baking_py_does(tmp_path: Path) -> None:
+    """Differential: the same credential, or a refusal, for every SVG of the corpus; both fast on the crafted ones."""
     names = [f"{i:02d}" for i in range(len(SVG_CORPUS))]
-    for file, data in zip(names, SVG_CORPUS.values(), strict=True):
-        (tmp_path / "svg" / file).write_bytes(data)
-    (tmp_path / "names.json").write_text(json.dumps(names))
-    done = subprocess.run([NODE, "runner.js"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=60)
-    page = json.loads(done.stdout)
+    page = _page_readings(tmp_path, dict(zip(names, SVG_CORPUS.values(), strict=True)), timeout=60)
     for file, (name, data) in zip(names, SVG_CORPUS.items(), strict=True):
         try:
             python: str | None = baked_credential(data)
@@ -686,11 +694,7 @@ def _random_svg(rng: random.Random) -> str:
 def test_random_svgs_are_read_alike_by_both_readers_and_as_xml_reads_them(tmp_path: Path) -> None:
     """Random SVGs (a fixed seed): each is refused by both readers or read as the same credential, which is then
     the one credential element of Open Badges 3.0 that XML finds in it (when it is XML at all)."""
-    import json
-    import shutil
     import xml.etree.ElementTree as ET
-
-    from tests.site.node_runner import ASSETS, NODE
 
     rng = random.Random(20261206)
     svgs = [_random_svg(rng) for _ in range(10000)]
@@ -707,17 +711,7 @@ def test_random_svgs_are_read_alike_by_both_readers_and_as_xml_reads_them(tmp_pa
             continue
         assert [(e.text or "").strip() for e in root.iter(f"{{{OB3}}}credential")] == [python[-1]], svg
     assert 50 < sum(json is not None for json in python) < 9900  # both outcomes are exercised
-    if NODE is None:
-        pytest.skip("node is not installed")
-    shutil.copytree(ASSETS, tmp_path / "verify")
-    (tmp_path / "package.json").write_text('{"type": "module"}\n')
-    (tmp_path / "runner.js").write_text(_BAKING_RUNNER)
-    (tmp_path / "svg").mkdir()
     names = [f"{i:04d}" for i in range(len(svgs))]
-    for name, svg in zip(names, svgs, strict=True):
-        (tmp_path / "svg" / name).write_text(svg, encoding="utf-8")
-    (tmp_path / "names.json").write_text(json.dumps(names))
-    done = subprocess.run([NODE, "runner.js"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120)
-    page = json.loads(done.stdout)
+    page = _page_readings(tmp_path, {n: svg.encode() for n, svg in zip(names, svgs, strict=True)}, timeout=120)
     for name, svg, expected in zip(names, svgs, python, strict=True):
         assert page[name].get("json") == expected, svg
