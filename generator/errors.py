@@ -10,7 +10,7 @@ prints a traceback.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -152,10 +152,10 @@ class CredregError(Exception):
         self.summary = summary
         self.details = list(details)
 
-    def explain(self) -> str:
-        if not self.details:
-            return self.summary
-        return "\n".join([self.summary, *(f"  {d}" for d in self.details)])
+    def explain(self, line: Callable[[str], str] = str) -> str:
+        """The summary, then each detail indented on a line of its own; ``line`` shows each (a terminal's escaping:
+        :func:`generator.report.explained`)."""
+        return "\n".join([line(self.summary), *(f"  {line(d)}" for d in self.details)])
 
 
 class UsageError(CredregError):

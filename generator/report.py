@@ -66,7 +66,7 @@ def github_annotation(problem: Problem) -> str:
 def explained(error: CredregError) -> str:
     """``error.explain()`` as a terminal should show it: its summary and each detail one line, whatever they quote
     (a line break in a path is shown as ``\\x0a``, never a line of its own), escaped as :func:`terminal_line` does."""
-    return "\n".join([terminal_line(error.summary), *(f"  {terminal_line(d)}" for d in error.details)])
+    return error.explain(terminal_line)
 
 
 def format_problems(problems: Iterable[Problem], fmt: OutputFormat, *, summary: dict[str, object]) -> str:

@@ -460,11 +460,7 @@ def derive_commits(
     clone's history is refused where it stops (its oldest commit would add every file), unless ``shallow_ok``
     (a demo log, thrown away with the site preview built from such a clone)."""
     revs = f"{since}..{head}" if since else head
-    out = _git(
-        root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent",
-        "--no-renames", "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H", revs, "--",
-        "registry/issuers", "registry/endorsers", "keys", _GOVERNANCE,
-    )  # fmt: skip
+    out = _first_parent_log(root, revs, "registry/issuers", "registry/endorsers", "keys", _GOVERNANCE)
     shallow = set() if shallow_ok else _shallow_commits(root)
     blobs = _Blobs(root)
     try:
@@ -472,27 +468,18 @@ def derive_commits(
         retired = _Retired()
         if since is not None:
             retired.read_history(root, blobs, since)
-        for chunk in out.split(b"\x01")[1:]:
-            commit, _, rest = chunk.partition(b"\0")
-            if commit.strip() in shallow:
+        for commit, raw_changes in _raw_commits(out):
+            if commit.encode() in shallow:
                 raise UsageError(
                     f"the log is derived from the whole first-parent history, and this clone of {root} is shallow: "
-                    f"its history stops at {commit.strip().decode()[:12]}, whose changes would read as all added there",
+                    f"its history stops at {commit[:12]}, whose changes would read as all added there",
                     ["fetch the whole history (`git fetch --unshallow`; actions/checkout: fetch-depth: 0)"],
                 )
-            tokens = rest.lstrip(b"\n").split(b"\0")
             changes: list[tuple[bytes, str, str, str]] = []
             defaults: list[LogEntry] = []
-            for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
-                if not meta.startswith(b":"):
-                    continue
-                fields = meta[1:].split()
-                # A gitlink (a nested repository's commit, checked out as an empty folder) is no file: read as
-                # absent, so that one in place of a file takes it away, as a deletion does.
-                old_sha = _ZERO if fields[0] == _GITLINK else fields[2].decode()
-                new_sha = _ZERO if fields[1] == _GITLINK else fields[3].decode()
+            for raw_path, old_sha, new_sha in raw_changes:
                 if raw_path == _GOVERNANCE.encode() and old_sha != _ZERO:
-                    defaults = _defaults_given_up(root, blobs, commit.strip().decode(), old_sha, new_sha)
+                    defaults = _defaults_given_up(root, blobs, commit, old_sha, new_sha)
                     continue
                 kind = classify(raw_path.decode("utf-8", "surrogateescape")).kind
                 if kind not in _LOGGED or (new_sha == _ZERO and (kind not in _DELETION_LOGGED or old_sha == _ZERO)):
@@ -510,9 +497,36 @@ def derive_commits(
             entries += retired.held(retiring, blobs)
             entries = defaults + [e for e in entries if not e.last] + [e for e in entries if e.last]
             if entries:
-                yield commit.decode().strip(), entries
+                yield commit, entries
     finally:
         blobs.close()
+
+
+def _first_parent_log(root: Path, revs: str, *paths: str) -> bytes:
+    """The changes to ``paths`` of each commit of ``revs``'s first-parent chain, oldest first, as
+    :func:`_raw_commits` reads them (a merge: its difference with its first parent)."""
+    return _git(
+        root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent",
+        "--no-renames", "--raw", "-z", "--no-abbrev", "--relative", "--format=%x01%H", revs, "--", *paths,
+    )  # fmt: skip
+
+
+def _raw_commits(out: bytes) -> Iterator[tuple[str, list[tuple[bytes, str, str]]]]:
+    """Each commit of ``git log --raw -z --format=%x01%H`` output: its id, and each path it changes with the blob
+    ids before and after (the zero id: none)."""
+    for chunk in out.split(b"\x01")[1:]:
+        commit, _, rest = chunk.partition(b"\0")
+        tokens = rest.lstrip(b"\n").split(b"\0")
+        changes = []
+        for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
+            fields = meta[1:].split() if meta.startswith(b":") else []
+            if len(fields) >= 4:
+                # A gitlink (a nested repository's commit, checked out as an empty folder) is no file: read as
+                # absent, so that one in place of a file takes it away, as a deletion does.
+                old_sha = _ZERO if fields[0] == _GITLINK else fields[2].decode()
+                new_sha = _ZERO if fields[1] == _GITLINK else fields[3].decode()
+                changes.append((raw_path, old_sha, new_sha))
+        yield commit.decode().strip(), changes
 
 
 _GOVERNANCE = "registry/governance.yaml"
@@ -655,23 +669,13 @@ class _Retired:
     def read_history(self, root: Path, blobs: _Blobs, until: str) -> None:
         """Take in the key files of the first-parent history up to ``until`` as :func:`derive_commits` does (what
         it logged, too: each commit's :meth:`note`, then :meth:`revived` and :meth:`held`)."""
-        out = _git(
-            root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent", "--no-renames", "--raw", "-z",
-            "--no-abbrev", "--relative", "--format=%x01%H", until, "--", "keys",
-        )  # fmt: skip
-        for chunk in out.split(b"\x01")[1:]:
-            tokens = chunk.partition(b"\0")[2].lstrip(b"\n").split(b"\0")
-            changes: list[tuple[bytes, str, str, str]] = []
-            for meta, raw_path in zip(tokens[0::2], tokens[1::2], strict=False):
-                fields = meta[1:].split() if meta.startswith(b":") else []
-                if (
-                    len(fields) >= 4
-                    and classify(path := raw_path.decode("utf-8", "surrogateescape")).kind is PathKind.KEY
-                ):
-                    old_sha = _ZERO if fields[0] == _GITLINK else fields[2].decode()  # (a gitlink is no file)
-                    new_sha = _ZERO if fields[1] == _GITLINK else fields[3].decode()
-                    if old_sha != _ZERO or new_sha != _ZERO:
-                        changes.append((raw_path, path, old_sha, new_sha))
+        for _commit, raw_changes in _raw_commits(_first_parent_log(root, until, "keys")):
+            changes = [
+                (raw_path, path, old_sha, new_sha)
+                for raw_path, old_sha, new_sha in raw_changes
+                if classify(path := raw_path.decode("utf-8", "surrogateescape")).kind is PathKind.KEY
+                and (old_sha != _ZERO or new_sha != _ZERO)
+            ]
             retiring = [
                 found
                 for _raw, path, _old, new_sha in changes

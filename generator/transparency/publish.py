@@ -20,11 +20,12 @@ log published before that is signed again, at the same size, with the index line
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,17 +169,11 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
     are not that: the history no longer holds them.
 
     Each commit is read in the latest of its forms the published entries hold, never an earlier one than a commit
-    before it was (:data:`_FORMS`): every entry; without the retirements of keys added already retired
-    (:attr:`LogEntry.last`); without those and without status lists' and endorsements' entries
-    (:data:`LEGACY_KINDS` only); and in each, without the ``key-changed`` of a retirement taken back or a key file
-    deleted (:attr:`LogEntry.taken_back`); and in each of those, without ``issuer-changed`` (:attr:`LogEntry.did_moved`,
-    logged later still); and in each, without the ``key-changed`` of a retired public key added again in another
-    key file (:attr:`LogEntry.revived`, logged later); and in each, without the ``key-changed`` of a key file that
-    held a public key already when another file retired it (:attr:`LogEntry.held`, logged later); and in each, without
-    the ``key-changed`` of a copy whose end or the retirement's moved so it outlasts it (:attr:`LogEntry.outlasts`,
-    logged last). The retirements a
-    commit was published without are logged once (caught up), at the first publish since: where the published
-    entries hold them next, or where they end.
+    before it was (:data:`_FORMS`): every entry, or without what later credregs logged (:data:`_LOGGED_LATER`: status
+    lists' and endorsements' entries, the retirements of keys added already retired (:attr:`LogEntry.last`), the
+    ``key-changed`` of a retirement taken back or a key file deleted, ``issuer-changed``, the ``key-changed`` of a
+    retired public key's copies). The retirements a commit was published without are logged once (caught up), at
+    the first publish since: where the published entries hold them next, or where they end.
     """
     entries: list[LogEntry] = []
     retired: set[str] = set()  # key paths with a retirement entry so far
@@ -219,23 +214,27 @@ def _before_coverage(root: Path, head: str, published: list[bytes]) -> list[LogE
     return entries
 
 
-def _newer(entry: LogEntry, since: int) -> bool:
-    """Whether ``entry`` is of a kind logged only after the ``since``-th of the later forms (one flag each, in the
-    order they came: each form leaves out its own and every later one's, so the forms grow one at a time)."""
-    return any((entry.did_moved, entry.revived, entry.held, entry.outlasts)[since:])
-
-
-#: A commit's entries as each earlier credreg logged them, the earliest first.
-_FORMS = (
-    lambda es: [e for e in es if e.kind in LEGACY_KINDS and not e.last and not e.taken_back and not _newer(e, 0)],
-    lambda es: [e for e in es if not e.last and not e.taken_back and not _newer(e, 0)],
-    lambda es: [e for e in es if not e.taken_back and not _newer(e, 0)],
-    lambda es: [e for e in es if not _newer(e, 0)],
-    lambda es: [e for e in es if not _newer(e, 1)],
-    lambda es: [e for e in es if not _newer(e, 2)],
-    lambda es: [e for e in es if not _newer(e, 3)],
-    lambda es: es,
+#: What each later credreg logged that the one before did not, in the order they came: a commit's form ``i`` (of
+#: :data:`_FORMS`) leaves out every entry one of these from the ``i``-th on says, so the forms grow one at a time.
+_LOGGED_LATER: tuple[Callable[[LogEntry], bool], ...] = (
+    lambda e: e.kind not in LEGACY_KINDS,  # status lists' and endorsements'
+    lambda e: e.last,  # the retirements of keys added already retired
+    lambda e: e.taken_back,  # the key-changed of a retirement taken back or a key file deleted
+    lambda e: e.did_moved,  # issuer-changed
+    lambda e: e.revived,  # the key-changed of a retired public key added again in another key file
+    lambda e: e.held,  # ... of a key file holding a public key already when another file retired it
+    lambda e: e.outlasts,  # ... of such a copy outlasting the retirement once an end moved
 )
+
+
+def _form(since: int, entries: list[LogEntry]) -> list[LogEntry]:
+    """``entries`` without what a credreg logged only after the ``since``-th of :data:`_LOGGED_LATER`."""
+    later = _LOGGED_LATER[since:]
+    return [e for e in entries if not any(logged_later(e) for logged_later in later)]
+
+
+#: A commit's entries as each earlier credreg logged them, the earliest first (the last: every entry).
+_FORMS = tuple(functools.partial(_form, i) for i in range(len(_LOGGED_LATER) + 1))
 #: The first form with the retirements of keys added already retired (what a catch-up logs).
 _WITH_LAST = 2
 
