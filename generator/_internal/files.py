@@ -103,9 +103,34 @@ def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None
             elif not _write_unnamed(tmp, data, 0o666):
                 _write_exclusive(tmp, data, 0o666)
             tmp.replace(path)
+            if durable:
+                _sync_folder(path.parent)
     except BaseException:
         _remove(tmp)  # a failed write leaves nothing behind, not even the temporary file
         raise
+
+
+#: What ``fsync`` of a folder fails with where the file system syncs no folders (some network and FUSE ones):
+#: nothing more to do there.
+_NO_FOLDER_SYNC = frozenset({errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EBADF, errno.EACCES})
+
+
+def _sync_folder(folder: Path) -> None:
+    """Sync ``folder`` itself: the rename is an entry of the folder, and until the folder reaches the disk a crash
+    can bring back the old file (or none) under the name, though the new file's bytes were synced."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno in _NO_FOLDER_SYNC:
+            return
+        raise
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in _NO_FOLDER_SYNC:
+            raise
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -283,6 +308,7 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o666) -> None:
     with naming(path):
         if not _write_unnamed(path, data, mode):
             place_new(stage_new(path, data, mode=mode), path)
+        _sync_folder(path.parent)
 
 
 def _make_parent(path: Path) -> None:

@@ -439,3 +439,60 @@ def test_an_append_leaves_what_another_appender_added(tmp_path: Path, monkeypatc
         files.append_bytes(path, b"a whole record\n")
     monkeypatch.undo()
     assert path.read_bytes() == b"kept\na wtheirs\n"
+
+
+def _syncs(monkeypatch: pytest.MonkeyPatch, fail_folders: int | None = None) -> list[tuple[bool, set[str]]]:
+    """Record each real ``fsync``: whether it synced a folder, and the names that folder held then. With
+    ``fail_folders``, a folder's fsync fails with that errno instead (a file system that syncs no folders)."""
+    seen: list[tuple[bool, set[str]]] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        folder = stat.S_ISDIR(os.fstat(fd).st_mode)
+        seen.append((folder, set(os.listdir(fd)) if folder else set()))
+        if folder and fail_folders is not None:
+            raise OSError(fail_folders, os.strerror(fail_folders))
+        real_fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    return seen
+
+
+@pytest.mark.parametrize("write", ["atomic", "new"])
+def test_a_durable_write_syncs_its_folder_once_the_name_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: str
+) -> None:
+    # The file's bytes were synced, but its name is an entry of the folder: until the folder reaches the disk, a
+    # crash can bring back the old file (or none) under the name, after the command said it had written it.
+    seen = _syncs(monkeypatch)
+    target = tmp_path / "award.json"
+    if write == "atomic":
+        write_text_atomic(target, "{}\n")
+    else:
+        write_new(target, b"{}\n")
+    assert seen[0][0] is False  # the file first
+    assert seen[-1] == (True, {"award.json"})  # then its folder, holding the name and nothing temporary
+
+
+def test_a_write_not_durable_syncs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _syncs(monkeypatch)
+    files.write_bytes_atomic(tmp_path / "tile", b"x", durable=False)
+    assert seen == []
+
+
+@pytest.mark.parametrize("code", [errno.EINVAL, errno.EOPNOTSUPP])
+def test_a_file_system_that_syncs_no_folders_still_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    _syncs(monkeypatch, fail_folders=code)
+    write_text_atomic(tmp_path / "a.json", "{}\n")
+    write_new(tmp_path / "b.json", b"{}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]
+
+
+def test_a_folder_sync_that_fails_on_the_disk_is_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An I/O error syncing the folder: the name may not survive a crash, so the write is not reported done.
+    _syncs(monkeypatch, fail_folders=errno.EIO)
+    with pytest.raises(OSError, match="Input/output error") as caught:
+        write_text_atomic(tmp_path / "a.json", "{}\n")
+    assert caught.value.filename == os.fspath(tmp_path / "a.json")
