@@ -304,6 +304,12 @@ _WINDOWS_DEVICES = re.compile(
     r"\A(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³]) *(?:\..*)?\Z",
     re.IGNORECASE,
 )
+#: The shape of an NTFS short (8.3) name: ``<base>~<digits>``, then an extension or nothing, the base without dots.
+#: NTFS gives a long name such a second name (``badge-large.svg`` is ``BADGE-~1.SVG`` too), and opening it opens the
+#: long one; so on Windows a file of this shape may be another file of its folder (Git, which creates a file only
+#: where none is, then cannot write it, and every later read gets the other). Refused whatever its folder holds:
+#: which long name gets which short one depends on the order files were made in, and the volume.
+_WINDOWS_SHORT = re.compile(r"\A[^.]*~[0-9]+(?:\.|\Z)")
 
 
 def _character(ch: str) -> str:
@@ -328,6 +334,12 @@ def name_problem(name: str) -> tuple[str, str] | None:
         problem = _unicode_problem(name)
         if problem is not None:
             return problem
+    if _WINDOWS_SHORT.match(name):
+        return "layout.name-unportable", (
+            "the name is shaped as a Windows short (8.3) name, a tilde and digits ending its first part "
+            "(badge-large.svg is BADGE-~1.SVG on Windows too): there it may open another file of its folder; "
+            "rename it without the tilde or the digits after it"
+        )
     forbidden = _WINDOWS_FORBIDDEN.search(name)
     if forbidden is not None or name.endswith((".", " ")) or _WINDOWS_DEVICES.match(name):
         why = (
