@@ -312,6 +312,12 @@ _WINDOWS_DEVICES = re.compile(
 _WINDOWS_SHORT = re.compile(r"\A[^.]*~[0-9]+(?:\.|\Z)")
 
 
+#: The longest repository path of a file in ``registry/`` and ``keys/``, in UTF-16 units: Windows' ``MAX_PATH``
+#: (259 characters and the NUL) less 55 for the folder a checkout is in (``C:\Users\<name>\source\<repo>\``).
+#: The longest a credreg command writes is 192: a batch of awards of a 64-character issuer and credential slug.
+MAX_PATH_LENGTH = 200
+
+
 def _character(ch: str) -> str:
     return f"U+{ord(ch):04X} {unicodedata.name(ch, 'an unnamed character')}"
 
@@ -443,6 +449,15 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
     unportable = name_problem(name)
     if unportable is not None:
         return Problem(Location(rel), unportable[1], code=unportable[0])
+    length = len(rel.encode("utf-16-le")) // 2  # what Windows counts: a character outside the BMP is two
+    if length > MAX_PATH_LENGTH:
+        return Problem(
+            Location(rel),
+            f"the path is {length} characters long (as Windows counts them), more than {MAX_PATH_LENGTH}: Git for "
+            "Windows cannot create a file whose whole path, the checkout's folder included, passes 259, so a "
+            "checkout there would lack it; shorten the name",
+            code="layout.path-too-long",
+        )
     if place.images and image_extension(name) is not None:
         from generator._internal.images import image_problem  # Pillow: only when there are images to check
 

@@ -218,3 +218,18 @@ def test_a_pull_request_adding_a_windows_short_name_of_a_base_file_is_refused(re
     assert done.returncode == 1, done.stdout
     assert f"{IMAGES}/badge-~1.svg: the name is shaped as a Windows short (8.3) name" in done.stdout, done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_a_path_longer_than_windows_checks_out_is_refused_and_one_at_the_limit_is_not(registry_dir: Path) -> None:
+    """Git for Windows cannot create a file whose full path passes 259 characters (``MAX_PATH``, unless the user
+    set ``core.longpaths``): a checkout there lacks it, so what a Windows contributor or build host reads is not
+    what the check read. Paths are held to 200 characters, counted as Windows counts them (UTF-16 units), which
+    leaves 55 for the folder of the checkout; the longest path a credreg command writes is 192."""
+    at_limit = "a" * (200 - len(IMAGES) - len("/.svg")) + ".svg"
+    over = "\U0001d4b7" + at_limit[1:]  # one more UTF-16 unit: a letter outside the BMP counts twice
+    _images(registry_dir, at_limit, over)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    [problem] = errors(report, "layout.path-too-long")
+    assert problem.location.path == f"{IMAGES}/{over}", shown(report.problems)
+    assert "201 characters" in problem.message
+    assert errors(report) == [problem], shown(report.problems)
