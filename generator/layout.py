@@ -304,6 +304,18 @@ _WINDOWS_DEVICES = re.compile(
     r"\A(?:CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³]) *(?:\..*)?\Z",
     re.IGNORECASE,
 )
+#: The shape of an NTFS short (8.3) name: ``<base>~<digits>``, then an extension or nothing, the base without dots.
+#: NTFS gives a long name such a second name (``badge-large.svg`` is ``BADGE-~1.SVG`` too), and opening it opens the
+#: long one; so on Windows a file of this shape may be another file of its folder (Git, which creates a file only
+#: where none is, then cannot write it, and every later read gets the other). Refused whatever its folder holds:
+#: which long name gets which short one depends on the order files were made in, and the volume.
+_WINDOWS_SHORT = re.compile(r"\A[^.]*~[0-9]+(?:\.|\Z)")
+
+
+#: The longest repository path of a file in ``registry/`` and ``keys/``, in UTF-16 units: Windows' ``MAX_PATH``
+#: (259 characters and the NUL) less 55 for the folder a checkout is in (``C:\Users\<name>\source\<repo>\``).
+#: The longest a credreg command writes is 192: a batch of awards of a 64-character issuer and credential slug.
+MAX_PATH_LENGTH = 200
 
 
 def _character(ch: str) -> str:
@@ -328,6 +340,12 @@ def name_problem(name: str) -> tuple[str, str] | None:
         problem = _unicode_problem(name)
         if problem is not None:
             return problem
+    if _WINDOWS_SHORT.match(name):
+        return "layout.name-unportable", (
+            "the name is shaped as a Windows short (8.3) name, a tilde and digits ending its first part "
+            "(badge-large.svg is BADGE-~1.SVG on Windows too): there it may open another file of its folder; "
+            "rename it without the tilde or the digits after it"
+        )
     forbidden = _WINDOWS_FORBIDDEN.search(name)
     if forbidden is not None or name.endswith((".", " ")) or _WINDOWS_DEVICES.match(name):
         why = (
@@ -431,6 +449,15 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
     unportable = name_problem(name)
     if unportable is not None:
         return Problem(Location(rel), unportable[1], code=unportable[0])
+    length = len(rel.encode("utf-16-le")) // 2  # what Windows counts: a character outside the BMP is two
+    if length > MAX_PATH_LENGTH:
+        return Problem(
+            Location(rel),
+            f"the path is {length} characters long (as Windows counts them), more than {MAX_PATH_LENGTH}: Git for "
+            "Windows cannot create a file whose whole path, the checkout's folder included, passes 259, so a "
+            "checkout there would lack it; shorten the name",
+            code="layout.path-too-long",
+        )
     if place.images and image_extension(name) is not None:
         from generator._internal.images import image_problem  # Pillow: only when there are images to check
 

@@ -32,7 +32,8 @@ from generator._internal.files import (
 )
 from generator._internal.gcpause import frozen_heap
 from generator._internal.signals import held_off
-from generator.errors import UsageError
+from generator.errors import Location, Problem, ProblemsFound, UsageError
+from generator.layout import twin_key
 from generator.publish.site import load_for_build
 from generator.registry import Registry
 
@@ -58,6 +59,33 @@ def mkdocs_config_file(root: Path) -> Path:
 _REGISTRY_FOLDERS = ("registry", "keys", "schemas", ".git")
 #: What a verification data folder holds (``--data-out``): one holding anything else is not one.
 _DATA_ENTRIES = frozenset({"achievements", "shards", "templates", "log"})
+
+
+def output_twins(folder: Path, named: Path) -> list[Problem]:
+    """A problem for each path the build wrote into ``folder`` (to be published as ``named``) that is the same path
+    as another's where case and Unicode normalisation fold (:func:`generator.layout.twin_key`): a Mac or Windows
+    building or copying the site, and a host or CDN that folds case, keep one of the two (whichever was written
+    last), so one page would replace another (a documentation page ``Verify.md`` the verification page). Every
+    path the build makes from the registry is a slug or a hash and cannot do this: this holds every writer to it,
+    the registry's own documentation and the theme's files too. Read on Linux, where both are there to see."""
+    problems: list[Problem] = []
+    for top, dirs, files in os.walk(folder):
+        first: dict[str, str] = {}
+        for name in sorted([*dirs, *files]):
+            twin = first.setdefault(twin_key(name), name)
+            if twin != name:
+                here = Path(top).relative_to(folder)
+                problems.append(
+                    Problem(
+                        Location((named / here / name).as_posix()),
+                        f"is the same path as {(named / here / twin).as_posix()} on a host or file system that "
+                        "ignores case or Unicode normalisation (macOS, Windows, some CDNs): one would replace the "
+                        "other there: rename the page or file of the registry's documentation or theme that makes one "
+                        "of them",
+                        code="site.twin",
+                    )
+                )
+    return problems
 
 
 def _is_site(folder: Path) -> bool:
@@ -328,6 +356,11 @@ def build_site(
             log_stage.path.rename(stage.path / "log")
         if tiles_stage is not None and data_stage is not None and any(tiles_stage.path.iterdir()):
             tiles_stage.path.rename(data_stage.path / "log")
+        twins = output_twins(stage.path, named)
+        if data_stage is not None and data_out is not None:
+            twins += output_twins(data_stage.path, data_out)
+        if twins:
+            raise ProblemsFound(twins, "the site would have paths that are one path on some hosts; nothing was built")
         # The data first, as docs/hosting.md uploads it before deploying the site: if it cannot go in, the previous
         # site stays, never the new one over the previous data (its index naming shards never written).
         if data_stage is not None and data_out is not None:

@@ -176,3 +176,60 @@ def test_a_pull_request_adding_files_under_a_twin_of_registry_is_refused(repo: R
     done = _pr_check(repo)
     assert done.returncode == 1, done.stdout
     assert "Registry: is the same folder as registry/ on macOS and Windows" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "refused"),
+    [
+        ("images/badge-~1.svg", None),  # BADGE-~1.SVG: the short name Windows gives badge-large.svg
+        ("images/BADGE~12.svg", None),
+        ("awards/2026-c~1/x.json", "awards/2026-c~1"),  # 2026-C~1: the short name of a folder 2026-cohort
+        ("awards/c~1.x/x.json", "awards/c~1.x"),
+    ],
+    ids=["image", "image-upper", "folder", "folder-with-dot"],
+)
+def test_a_name_shaped_as_a_windows_short_name_is_refused(registry_dir: Path, path: str, refused: str | None) -> None:
+    """NTFS gives a long name a second, 8.3 name (``badge-large.svg`` is also ``BADGE-~1.SVG``), and opening that
+    opens the long one. Git checks ``badge-large.svg`` out first (it sorts first), so ``badge-~1.svg`` cannot be
+    created there (Git's create refuses an existing file), and every read of it on Windows (a build, a check, a
+    reviewer) gets ``badge-large.svg``: what the check on Linux read is not what the name holds there. A folder
+    the same: ``2026-c~1/`` is ``2026-cohort/``, and its files are written into that one."""
+    (registry_dir / ISSUER / path).parent.mkdir(parents=True, exist_ok=True)
+    (registry_dir / ISSUER / path).write_bytes(SVG)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    found = errors(report, "layout.name-unportable")
+    assert [p.location.path for p in found] == [f"{ISSUER}/{refused or path}"], shown(report.problems)
+    assert "short (8.3) name" in found[0].message
+
+
+@pytest.mark.parametrize("name", ["badge~beta.svg", "a~1b.svg", "~.svg", "v1.0~1.svg"])
+def test_a_tilde_that_no_short_name_has_is_accepted(name: str) -> None:
+    """A short name is ``<base>~<digits>`` and an optional ``.<extension>``, the base without dots: a tilde
+    elsewhere names nothing else on Windows."""
+    assert name_problem(name) is None
+
+
+def test_a_pull_request_adding_a_windows_short_name_of_a_base_file_is_refused(repo: Repo) -> None:
+    _images(repo.root, "badge-large.svg")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "base with an image")
+    _images(repo.root, "badge-~1.svg")
+    done = _pr_check(repo)
+    assert done.returncode == 1, done.stdout
+    assert f"{IMAGES}/badge-~1.svg: the name is shaped as a Windows short (8.3) name" in done.stdout, done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_path_longer_than_windows_checks_out_is_refused_and_one_at_the_limit_is_not(registry_dir: Path) -> None:
+    """Git for Windows cannot create a file whose full path passes 259 characters (``MAX_PATH``, unless the user
+    set ``core.longpaths``): a checkout there lacks it, so what a Windows contributor or build host reads is not
+    what the check read. Paths are held to 200 characters, counted as Windows counts them (UTF-16 units), which
+    leaves 55 for the folder of the checkout; the longest path a credreg command writes is 192."""
+    at_limit = "a" * (200 - len(IMAGES) - len("/.svg")) + ".svg"
+    over = "\U0001d4b7" + at_limit[1:]  # one more UTF-16 unit: a letter outside the BMP counts twice
+    _images(registry_dir, at_limit, over)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    [problem] = errors(report, "layout.path-too-long")
+    assert problem.location.path == f"{IMAGES}/{over}", shown(report.problems)
+    assert "201 characters" in problem.message
+    assert errors(report) == [problem], shown(report.problems)

@@ -914,3 +914,30 @@ def test_a_build_interrupted_as_a_swap_rename_returns_leaves_a_site_and_nothing_
     assert len(renamed) == 1
     assert (out / "index.html").is_file(), "no site under its name"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_site_paths_one_on_a_case_insensitive_host_are_refused_and_nothing_is_published(
+    signer: Signer, tmp_path: Path
+) -> None:
+    """A page of the registry's own documentation, ``Verify.md``, is ``Verify/`` on the site: another folder than
+    the verification page's ``verify/`` on Linux, where the site is built, but the same one on a Mac building it,
+    on a Windows or macOS copy of the site, and on a host or CDN that folds case, where one page replaces the other
+    (either: it depends on which is written last). The build refuses two such paths, naming both, and publishes
+    nothing."""
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "docs", docs)
+    (docs / "Verify.md").write_text("# Verify\n\nPaste the badge here.\n")
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
+    (signer.root / "mkdocs.yml").write_text(config)
+    out = tmp_path / "site"
+    built = run("--root", str(signer.root), "build", "--out", str(out))
+    assert built.returncode == 1, built.stderr
+    assert "Traceback" not in built.stderr
+    assert f"{out}/verify: is the same path as {out}/Verify on a host or file system that ignores case" in (
+        built.stderr
+    ), built.stderr
+    assert "nothing was built" in built.stderr
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
