@@ -355,3 +355,34 @@ def test_a_tile_changed_on_the_data_host_fails_the_log_check_never_passes_it(pag
         hostile.behaviours[tile.relative_to(hostile.data).as_posix()] = _bytes(bytes(data))
     _verdict(page, hostile, digest)
     assert _checks_when_done(page)["log"][0] != "passed"
+
+
+@pytest.mark.parametrize("swap", ["entry", "template", "achievement"])
+def test_another_genuine_file_in_its_place_is_never_shown_as_this_award(page: Any, hostile: Host, swap: str) -> None:
+    """A host (or a stale or half-synced copy) answering with another genuine file of the registry: the entry of
+    another award under this hash, another template shared by many awards, another achievement (an older version
+    of a credential's). Every one is the registry's own signed data, and none makes this hash valid."""
+    digest = _a_lean_award(hostile)
+    entry = _entry(hostile, digest)
+    others = [
+        (d, e)
+        for path in sorted((hostile.data / "shards").glob("*.json.gz"))
+        for d, e in read_gzip_json(path)["awards"].items()
+        if d != digest and "t" in e
+    ]
+    if swap == "entry":
+        other = others[0][1]
+        rel = _shard_of(hostile, digest)
+        hostile.behaviours[rel] = _gz(hostile.data / rel, lambda doc: doc["awards"].__setitem__(digest, other))
+    elif swap == "template":
+        template = next(e["t"] for _, e in others if e["t"] != entry["t"])
+        body = (hostile.data / "templates" / f"{template}.json.gz").read_bytes()
+        hostile.behaviours[_template_of(hostile, digest)] = _bytes(body)
+    else:
+        mine = _achievement_of(hostile, digest)
+        another = next(p for p in sorted((hostile.data / "achievements").glob("*.json")) if p.name not in mine)
+        hostile.behaviours[mine] = _bytes(another.read_bytes())
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict != "valid", text
+    if verdict != "error":  # rebuilt, then found not to be this award
+        assert checks(page)["hash"][0] == "failed"
