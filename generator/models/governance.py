@@ -121,6 +121,15 @@ def _vkey(value: str, sig_type: int) -> str:
 _CSP_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 
 
+_ODD_SEGMENT = "its path may not hold an empty, '.' or '..' segment (written or percent-escaped)"
+
+
+def _odd_segment(path: str) -> bool:
+    """Whether a URL path (``/a/b/``) has a segment that readers resolve differently: empty, or a dot segment as
+    written or percent-escaped. The one rule of ``site_url`` and ``verification_data_url``."""
+    return any(not s or unquote(s) in (".", "..") for s in path.split("/")[1:-1])
+
+
 class Governance(StrictModel):
     """The registry itself: its name, its public address and its maintainers."""
 
@@ -174,6 +183,11 @@ class Governance(StrictModel):
             raise ValueError("must be an https URL (or http on 127.0.0.1 or localhost, for trying it locally)")
         if not value.endswith("/"):
             raise ValueError("must end with '/' (e.g. https://data.credentials.example.org/verify/)")
+        if _odd_segment(parts.path):
+            # Two readers of one address: the page's URL parser drops a dot segment ('%2e' too) and keeps '//',
+            # credreg verify (log.py LogSource) makes trailing slashes one and sends dots as written. On an object
+            # store each is another key, so the two read different files: the address must have one reading.
+            raise ValueError(_ODD_SEGMENT)
         if parts.query or parts.fragment or parts.username or parts.password:
             raise ValueError("must not have a query, a fragment or credentials")
         if not _CSP_HOST.fullmatch(parts.hostname):
@@ -190,12 +204,11 @@ class Governance(StrictModel):
     def _site_url_shape(cls, value: str) -> str:
         page_url(value)
         parts = urlsplit(value)
-        segments = parts.path.split("/")[1:-1]
-        if any(not s or unquote(s) in (".", "..") for s in segments):
+        if _odd_segment(parts.path):
             # Its path segments are every did:web's (registry.did_web_for): a resolver, as a browser, removes a dot
             # segment ('%2e' too) before fetching, so 'https://host/reg/../' made DIDs whose documents are another
             # site's, at https://host/issuers/…; an empty one ('//') is dropped from the DID but not from the pages.
-            raise ValueError("its path may not hold an empty, '.' or '..' segment (written or percent-escaped)")
+            raise ValueError(_ODD_SEGMENT)
         if "%" in parts.path:
             # Every did:web holds its segments escaped (registry.did_web_for), so an escape is escaped again:
             # 'https://host/my%20reg/' made did:web:host:my%2520reg:…, which resolvers (who decode nothing but a

@@ -629,7 +629,7 @@ def _find(
     if site is not None and index is not None:
         data = _data_source(site, index)
         if data is not None:  # the tiles moved with the verification data; what the verifier trusts did not
-            counting.tiles = data.at(f"{data}log/")
+            counting.tiles = data.at(f"{data}/log/")
         found, retired, versions = _lookup(log, site, index, policy, want, kind, keys, list_path, owner)
     else:  # a bare log state, or a log/ outside its site: every entry is read
         found, retired, versions = _scan(log, want, kind, keys, list_path, owner)

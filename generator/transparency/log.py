@@ -66,7 +66,9 @@ class LogSource:
         verification data at another address serves them from there (docs/hosting.md)."""
 
     def __str__(self) -> str:
-        return self.url or str(self.dir)
+        # Without its closing slash, as a folder is named: messages add "/<file>" (an address with "//" in it named
+        # a file that was never fetched).
+        return self.url.removesuffix("/") if self.url else str(self.dir)
 
     def read(self, rel: str) -> bytes | None:
         if rel in self.overlay:

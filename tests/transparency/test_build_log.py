@@ -87,3 +87,60 @@ def test_with_a_data_url_the_tiles_are_served_from_there_and_verify_follows(log_
         shutil.rmtree(store / "verify-data/log/tile")
         done = log_repo.credreg("verify", award, "--log", str(out / "log"), ok=False)
         assert "does not check out" in done.stdout
+
+
+def test_a_data_host_that_changes_what_is_outside_the_award_cannot_make_the_log_check_pass(
+    log_repo: LogRepo, tmp_path: Path
+) -> None:
+    """The shard entry's log record and its template's issuer are not part of the award the hash covers: a data
+    host that changes them (another issuer, another entry of the log, a key written twice) makes ``credreg verify
+    --log`` fail or refuse, as it makes the page's (tests/browser/test_hostile_data_host.py), never pass."""
+    from generator.publish.verifydata import read_gzip_json, shard_name
+
+    store = tmp_path / "store"
+    (store / "verify-data").mkdir(parents=True)
+    with object_store(store) as (data_url, _):
+        governance = log_repo.root / "registry/governance.yaml"
+        governance.write_text(governance.read_text() + f"verification_data_url: {data_url}\n")
+        commit_all(log_repo.root, "the verification data moves to object storage")
+        log_repo.publish()
+        cosign(log_repo, tmp_path / "witness")
+        out = tmp_path / "site"
+        log_repo.credreg("build", "--out", str(out), "--log", str(log_repo.state))
+        award = log_repo.award_files()[0].stem
+        bits = json.loads((out / "verify/index.json").read_text())["shard_bits"]
+        shard_rel = f"shards/{shard_name(award, bits)}.json.gz"
+        served = store / "verify-data"
+
+        def upload() -> None:
+            shutil.rmtree(served)
+            shutil.copytree(tmp_path / "site-data", served)
+
+        upload()
+        untouched = log_repo.credreg("verify", award, "--log", str(out / "log"))
+        assert "recorded in the public log as entry" in untouched.stdout.lower()
+        shard = read_gzip_json(served / shard_rel)
+        entry = shard["awards"][award]
+
+        def tampered(change: str) -> str:
+            upload()
+            if change == "issuer":
+                template = served / "templates" / f"{entry['t']}.json.gz"
+                doc = read_gzip_json(template)
+                doc["issuer"] = "someone-else"
+                template.write_bytes(gzip.compress(json.dumps(doc).encode()))
+            elif change == "index":
+                changed = json.loads(json.dumps(shard))
+                changed["awards"][award]["log"][0] = entry["log"][0] - 1 or entry["log"][0] + 1  # the entry beside it
+                (served / shard_rel).write_bytes(gzip.compress(json.dumps(changed).encode()))
+            else:  # the entry written twice: the reader must not pick one
+                text = json.dumps(shard).replace(f'"{award}": ', f'"{award}": {json.dumps(entry)}, "{award}": ', 1)
+                (served / shard_rel).write_bytes(gzip.compress(text.encode()))
+            done = log_repo.credreg("verify", award, "--log", str(out / "log"), ok=False)
+            return done.stdout + done.stderr
+
+        for change in ("issuer", "index", "twice"):
+            said = tampered(change)
+            assert "recorded in the public log as entry" not in said.lower(), (change, said)
+            assert "does not check out" in said or "error" in said.lower(), (change, said)
+            assert "//shards" not in said  # the file it fetched, named as fetched

@@ -42,18 +42,82 @@ export function strictText(bytes, path) {
   }
 }
 
+/**
+ * The most bytes the page reads of any one file, as served (after the browser undid a `Content-Encoding`): far
+ * above any file the build writes (a shard is ~20 KB, a status list at most 4 MiB: statuslist.py MAX_LIST_BYTES).
+ * A bound, not a budget: a data host answering without end, or with a small gzip the browser inflates to gigabytes,
+ * had the page read until the tab ran out of memory (credreg verify stops at log.py MAX_FILE).
+ */
+export const MAX_READ = 16 * 1024 * 1024;
+
+/** Seconds one file has to be served whole (log.py FETCH_TIMEOUT): a host trickling a byte now and then kept the
+ * page checking for ever. */
+export const READ_SECONDS = 30;
+
+/**
+ * GET `url` and its body within MAX_READ bytes and READ_SECONDS: the bytes, or null for 404 (only a 404 means
+ * "there is no such file"; any other status is an error, never an answer). Every reader of the page's files reads
+ * through this one function (fetchLoader below, tlog.js bytesReader); `Failure` is the error class it throws.
+ */
+export async function fetchBounded(url, path, Failure, init = {}) {
+  const controller = new AbortController();
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    controller.abort();
+  }, READ_SECONDS * 1000);
+  const failed = (error) =>
+    new Failure(late ? `could not load ${path}: not served whole within ${READ_SECONDS} s` : `could not load ${path}: ${error.message || "network error"}`);
+  try {
+    let response;
+    try {
+      response = await fetch(url, { ...init, signal: controller.signal });
+    } catch (error) {
+      throw failed(error);
+    }
+    if (response.status === 404) {
+      controller.abort(); // its body is not read
+      return null;
+    }
+    if (!response.ok) {
+      controller.abort();
+      throw new Failure(`could not load ${path}: HTTP ${response.status}`);
+    }
+    const reader = response.body.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      let part;
+      try {
+        part = await reader.read();
+      } catch (error) {
+        throw failed(error);
+      }
+      if (part.done) break;
+      total += part.value.length;
+      if (total > MAX_READ) {
+        controller.abort();
+        throw new Failure(`${path} is larger than ${MAX_READ} bytes, more than any file of the registry's`);
+      }
+      chunks.push(part.value);
+    }
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return bytes;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Fetch relative to the site root; resolves to the response text (bytes if `binary`), or null for 404. */
 export function fetchLoader(root) {
   return async (path, { binary = false } = {}) => {
-    let response;
-    try {
-      response = await fetch(new URL(path, root), { credentials: "same-origin" });
-    } catch (error) {
-      throw new DataError(`could not load ${path}: ${error.message || "network error"}`);
-    }
-    if (response.status === 404) return null;
-    if (!response.ok) throw new DataError(`could not load ${path}: HTTP ${response.status}`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await fetchBounded(new URL(path, root), path, DataError, { credentials: "same-origin" });
+    if (bytes === null) return null;
     return binary ? bytes : strictText(bytes, path);
   };
 }

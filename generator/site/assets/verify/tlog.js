@@ -6,7 +6,7 @@
 
 import { sha256, toHex } from "./encoding.js";
 import { check, notChecked } from "./results.js";
-import { DataError, shardName } from "./sitedata.js";
+import { DataError, fetchBounded, shardName } from "./sitedata.js";
 import { parseListUrl } from "./statuslist.js";
 import { pyStrip } from "./text.js";
 
@@ -553,19 +553,9 @@ export async function cosignature(note, vkey) {
 
 function bytesReader(site) {
   if (typeof site.loadBytes === "function") return (path) => site.loadBytes(path);
-  return async (path) => {
-    let response;
-    try {
-      // Revalidated every time (a 304 costs little): the checkpoint changes with each publish, and a tile cached
-      // from one view of the log must not stand in for what the site serves now.
-      response = await fetch(new URL(path, site.root), { credentials: "same-origin", cache: "no-cache" });
-    } catch (error) {
-      throw new LogError(`could not load ${path}: ${error.message || "network error"}`);
-    }
-    if (response.status === 404) return null;
-    if (!response.ok) throw new LogError(`could not load ${path}: HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  };
+  // Revalidated every time (a 304 costs little): the checkpoint changes with each publish, and a tile cached
+  // from one view of the log must not stand in for what the site serves now. Bounded as every file the page reads.
+  return (path) => fetchBounded(new URL(path, site.root), path, LogError, { credentials: "same-origin", cache: "no-cache" });
 }
 
 function memoryOf(storage) {

@@ -1,0 +1,388 @@
+"""A hostile or stale host of the verification data (docs/hosting.md: "whoever serves the data can withhold it,
+never change it unnoticed"). The example registry is built with ``verification_data_url`` and its data folder
+served by a second local server, as in test_verify_data_url.py, but one the test can turn against the page: files
+changed, replaced by older ones, or answered endlessly, slowly or as a decompression bomb. Whatever it does, the
+page ends with an answer (an error, or a check that fails), never "valid" for what it changed and never a page
+left checking for ever."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import gzip
+import json
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.awards import award_hash, iter_awards
+from generator.load import load_registry
+from generator.publish.build import build_site
+from generator.publish.verifydata import read_gzip_json, shard_name
+from generator.verify import Verdict, Verifier
+from tests.browser.conftest import serve_dir
+from tests.browser.test_verify_page import checks
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+#: What the hostile host does for a path (relative to the data folder): writes the whole answer itself.
+Behaviour = Callable[[SimpleHTTPRequestHandler], None]
+
+
+class _Hostile(SimpleHTTPRequestHandler):
+    """The data folder with CORS headers (docs/hosting.md), except where a behaviour is set for a path."""
+
+    behaviours: dict[str, Behaviour]
+
+    def end_headers(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        rel = self.path.removeprefix("/verify-data/")
+        behaviour = self.behaviours.get(rel)
+        if behaviour is None:
+            super().do_GET()
+            return
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the page stopped reading: its bound
+            behaviour(self)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Host:
+    site: Path
+    data: Path
+    site_url: str
+    behaviours: dict[str, Behaviour] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
+    base = tmp_path_factory.mktemp("hostile-data")
+    root = base / "registry-copy"
+    for part in ("registry", "keys", "schemas"):
+        shutil.copytree(REPO / part, root / part)
+    store = base / "store"
+    behaviours: dict[str, Behaviour] = {}
+    handler = functools.partial(type("Handler", (_Hostile,), {"behaviours": behaviours}), directory=str(store))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        data_url = f"http://127.0.0.1:{server.server_address[1]}/verify-data/"
+        governance = root / "registry" / "governance.yaml"
+        governance.write_text(governance.read_text() + f"verification_data_url: {data_url}\n")
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "registry"]):
+            git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+            subprocess.run([*git, *args], cwd=root, check=True, capture_output=True)
+        site = build_site(root, base / "site", demo_log=True).out
+        shutil.copytree(base / "site-data", store / "verify-data")
+        with serve_dir(site, no_store=True) as site_url:
+            yield Host(site, store / "verify-data", site_url, behaviours)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def hostile(host: Host) -> Iterator[Host]:
+    """The host, its behaviours cleared after each test."""
+    yield host
+    host.behaviours.clear()
+
+
+def _shard_of(host: Host, digest: str) -> str:
+    bits = json.loads((host.site / "verify" / "index.json").read_text())["shard_bits"]
+    return f"shards/{shard_name(digest, bits)}.json.gz"
+
+
+@functools.cache
+def _valid_hashes() -> frozenset[str]:
+    loaded = load_registry(REPO)
+    assert loaded.registry is not None
+    verifier = Verifier(loaded.registry)
+    now = dt.datetime.now(dt.UTC)
+    return frozenset(
+        award_hash(award)
+        for award in (json.loads(source.text) for source in iter_awards(REPO))
+        if verifier.verify(award, now=now).verdict is Verdict.VALID
+    )
+
+
+def _a_lean_award(host: Host) -> str:
+    """The hash of a valid award published with a lean entry (its template and achievement on the data host)."""
+    valid = _valid_hashes()
+    for path in sorted((host.data / "shards").glob("*.json.gz")):
+        for digest, entry in read_gzip_json(path)["awards"].items():
+            if "t" in entry and "log" in entry and "revocation" not in entry and digest in valid:
+                return str(digest)
+    raise AssertionError("no valid award with a lean entry")
+
+
+def _verdict(page: Any, host: Host, digest: str, timeout: float = 20_000) -> tuple[str, str]:
+    page.goto(f"{host.site_url}verify/#{digest}")
+    page.wait_for_function(
+        "() => { const v = document.getElementById('cr-verdict');"
+        " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
+        timeout=timeout,
+    )
+    return str(page.get_attribute("#cr-verdict", "data-verdict")), page.inner_text("#cr-verdict")
+
+
+#: Bytes the endless answer wrote before the page stopped reading it.
+_written: list[int] = []
+
+
+def _endless(handler: SimpleHTTPRequestHandler) -> None:
+    """200, no length, bytes for ever (at most 256 MiB, so that a test that fails ends): a shard that never ends."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/gzip")
+    handler.end_headers()
+    chunk = b"\x1f\x8b" + bytes(64 * 1024 - 2)
+    _written.append(0)
+    for _ in range(4096):
+        handler.wfile.write(chunk)
+        _written[-1] += len(chunk)
+        time.sleep(0.002)
+
+
+def _trickle(handler: SimpleHTTPRequestHandler) -> None:
+    """200, then a byte every half second, for a minute: a host (or a CDN) that never finishes its answer."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/gzip")
+    handler.end_headers()
+    for _ in range(120):
+        handler.wfile.write(b" ")
+        handler.wfile.flush()
+        time.sleep(0.5)
+
+
+def _bomb(handler: SimpleHTTPRequestHandler) -> None:
+    """A small answer that the browser itself inflates (Content-Encoding: gzip) to 64 MiB."""
+    body = gzip.compress(b" " * (64 * 1024 * 1024), compresslevel=9)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Encoding", "gzip")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def test_an_endless_shard_ends_in_an_error_not_a_page_checking_for_ever(page: Any, hostile: Host) -> None:
+    digest = _a_lean_award(hostile)
+    hostile.behaviours[_shard_of(hostile, digest)] = _endless
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "error", text
+    assert "larger than" in text, text
+    assert _written[-1] < 32 * 1024 * 1024  # the page stopped reading at its bound, not at the host's end
+
+
+def test_a_shard_never_finished_ends_in_an_error_within_the_time_bound(page: Any, hostile: Host) -> None:
+    digest = _a_lean_award(hostile)
+    hostile.behaviours[_shard_of(hostile, digest)] = _trickle
+    started = time.monotonic()
+    verdict, text = _verdict(page, hostile, digest, timeout=50_000)
+    assert verdict == "error", text
+    assert "not served whole within 30 s" in text, text
+    assert time.monotonic() - started < 45
+
+
+def test_a_decompression_bomb_is_read_no_further_than_the_bound(page: Any, hostile: Host) -> None:
+    digest = _a_lean_award(hostile)
+    hostile.behaviours[_shard_of(hostile, digest)] = _bomb
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "error", text
+    assert "larger than" in text, text
+
+
+def _gz(path: Path, change: Callable[[dict[str, Any]], None]) -> Behaviour:
+    """A behaviour answering the JSON of ``path`` (a ``.json.gz`` or ``.json`` of the data folder) as changed."""
+    doc = read_gzip_json(path) if path.name.endswith(".gz") else json.loads(path.read_text())
+    change(doc)
+    body = json.dumps(doc).encode()
+    return _bytes(gzip.compress(body) if path.name.endswith(".gz") else body)
+
+
+def _bytes(body: bytes, status: int = 200) -> Behaviour:
+    def answer(handler: SimpleHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def _entry(host: Host, digest: str) -> dict[str, Any]:
+    return dict(read_gzip_json(host.data / _shard_of(host, digest))["awards"][digest])
+
+
+def _achievement_of(host: Host, digest: str) -> str:
+    """The achievement file (relative) of a lean entry: the template's skeleton names its hash."""
+    template = read_gzip_json(host.data / "templates" / f"{_entry(host, digest)['t']}.json.gz")
+    return f"achievements/{template['award']['credentialSubject']['achievement']['$achievement']}.json"
+
+
+def _template_of(host: Host, digest: str) -> str:
+    return f"templates/{_entry(host, digest)['t']}.json.gz"
+
+
+def _checks_when_done(page: Any) -> dict[str, tuple[str, str]]:
+    page.wait_for_selector("#cr-checks li[data-check=log]", state="attached", timeout=20_000)
+    page.wait_for_function(
+        "() => { const li = document.querySelector('#cr-checks li[data-check=log]');"
+        " return li && li.dataset.status && li.dataset.status !== 'checking'; }",
+        timeout=20_000,
+    )
+    return dict(checks(page))
+
+
+def test_the_untampered_award_is_valid_and_logged(page: Any, hostile: Host) -> None:
+    """The baseline every tampering below is measured against."""
+    digest = _a_lean_award(hostile)
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "valid", text
+    assert _checks_when_done(page)["log"][0] == "passed"
+
+
+def test_an_achievement_changed_on_the_data_host_is_never_shown_as_valid(page: Any, hostile: Host) -> None:
+    digest = _a_lean_award(hostile)
+    rel = _achievement_of(hostile, digest)
+
+    def rename(doc: dict[str, Any]) -> None:
+        doc["name"] = "Doctor of Everything"
+        doc.setdefault("criteria", {})["narrative"] = "none"
+
+    hostile.behaviours[rel] = _gz(hostile.data / rel, rename)
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict != "valid", text
+    assert checks(page)["hash"][0] == "failed"
+
+
+@pytest.mark.parametrize(
+    "field_name",
+    ["issuer", "credential"],
+)
+def test_a_template_field_outside_the_award_changed_on_the_data_host_proves_nothing(
+    page: Any, hostile: Host, field_name: str
+) -> None:
+    """A template's ``issuer`` and ``credential`` are not part of the award its hash covers: the page names the
+    award's credential from the award itself, and the issuer only enters the log entry's text, whose proof then
+    fails; never a pass for another issuer's entry, never another credential's name."""
+    digest = _a_lean_award(hostile)
+    rel = _template_of(hostile, digest)
+    other = {"issuer": "another-issuer", "credential": "another-credential"}[field_name]
+    hostile.behaviours[rel] = _gz(hostile.data / rel, lambda doc: doc.__setitem__(field_name, other))
+    verdict, text = _verdict(page, hostile, digest)
+    found = _checks_when_done(page)
+    assert "another" not in page.inner_text("#cr-result")
+    if field_name == "issuer":
+        assert found["log"][0] == "failed", found["log"]
+    else:
+        assert verdict == "valid", text
+        assert found["log"][0] == "passed", found["log"]
+
+
+def test_a_shard_with_the_entry_written_twice_is_refused(page: Any, hostile: Host) -> None:
+    """Duplicate keys: the page never picks one of two entries (strict JSON, as credreg reads it)."""
+    digest = _a_lean_award(hostile)
+    rel = _shard_of(hostile, digest)
+    entry = json.dumps(_entry(hostile, digest))
+    text = json.dumps(read_gzip_json(hostile.data / rel))
+    twice = text.replace(f'"{digest}": ', f'"{digest}": {entry}, "{digest}": ', 1)
+    hostile.behaviours[rel] = _bytes(gzip.compress(twice.encode()))
+    verdict, shown = _verdict(page, hostile, digest)
+    assert verdict == "error", shown
+
+
+@pytest.mark.parametrize("status", [403, 500, 302])
+def test_a_host_error_is_never_read_as_no_award_with_this_hash(page: Any, hostile: Host, status: int) -> None:
+    """Only a 404 means "no award has this hash" (docs/hosting.md): a 403 from a bucket without ListBucket, a 500,
+    a redirect without a target, are errors."""
+    digest = _a_lean_award(hostile)
+    hostile.behaviours[_shard_of(hostile, digest)] = _bytes(b"denied", status)
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "error", text
+
+
+def test_a_shard_with_a_byte_order_mark_is_refused(page: Any, hostile: Host) -> None:
+    digest = _a_lean_award(hostile)
+    rel = _shard_of(hostile, digest)
+    body = b"\xef\xbb\xbf" + json.dumps(read_gzip_json(hostile.data / rel)).encode()
+    hostile.behaviours[rel] = _bytes(gzip.compress(body))
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "error", text
+
+
+def test_a_stale_shard_without_the_revocation_does_not_take_it_back(page: Any, hostile: Host) -> None:
+    """A CDN serving the shard from before the issuer revoked the award (no ``revocation`` in its entry): the status
+    list, on the site, still says revoked."""
+    revoked = [
+        (path, digest)
+        for path in sorted((hostile.data / "shards").glob("*.json.gz"))
+        for digest, entry in read_gzip_json(path)["awards"].items()
+        if "revocation" in entry
+    ]
+    assert revoked
+    path, digest = revoked[0]
+    rel = f"shards/{path.name}"
+    verdict, _ = _verdict(page, hostile, digest)
+    assert verdict == "revoked"
+    hostile.behaviours[rel] = _gz(path, lambda doc: doc["awards"][digest].pop("revocation"))
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "revoked", text
+
+
+def test_a_tile_changed_on_the_data_host_fails_the_log_check_never_passes_it(page: Any, hostile: Host) -> None:
+    digest = _a_lean_award(hostile)
+    tiles = sorted(p for p in (hostile.data / "log" / "tile").rglob("*") if p.is_file() and "entries" not in p.parts)
+    for tile in tiles:
+        data = bytearray(tile.read_bytes())
+        data[0] ^= 1
+        hostile.behaviours[tile.relative_to(hostile.data).as_posix()] = _bytes(bytes(data))
+    _verdict(page, hostile, digest)
+    assert _checks_when_done(page)["log"][0] != "passed"
+
+
+@pytest.mark.parametrize("swap", ["entry", "template", "achievement"])
+def test_another_genuine_file_in_its_place_is_never_shown_as_this_award(page: Any, hostile: Host, swap: str) -> None:
+    """A host (or a stale or half-synced copy) answering with another genuine file of the registry: the entry of
+    another award under this hash, another template shared by many awards, another achievement (an older version
+    of a credential's). Every one is the registry's own signed data, and none makes this hash valid."""
+    digest = _a_lean_award(hostile)
+    entry = _entry(hostile, digest)
+    others = [
+        (d, e)
+        for path in sorted((hostile.data / "shards").glob("*.json.gz"))
+        for d, e in read_gzip_json(path)["awards"].items()
+        if d != digest and "t" in e
+    ]
+    if swap == "entry":
+        other = others[0][1]
+        rel = _shard_of(hostile, digest)
+        hostile.behaviours[rel] = _gz(hostile.data / rel, lambda doc: doc["awards"].__setitem__(digest, other))
+    elif swap == "template":
+        template = next(e["t"] for _, e in others if e["t"] != entry["t"])
+        body = (hostile.data / "templates" / f"{template}.json.gz").read_bytes()
+        hostile.behaviours[_template_of(hostile, digest)] = _bytes(body)
+    else:
+        mine = _achievement_of(hostile, digest)
+        another = next(p for p in sorted((hostile.data / "achievements").glob("*.json")) if p.name not in mine)
+        hostile.behaviours[mine] = _bytes(another.read_bytes())
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict != "valid", text
+    if verdict != "error":  # rebuilt, then found not to be this award
+        assert checks(page)["hash"][0] == "failed"
