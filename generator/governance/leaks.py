@@ -808,18 +808,45 @@ _RECORD_KINDS = frozenset({layout.PathKind.ISSUER, layout.PathKind.ENDORSER, lay
 _MAIL = re.compile(rb"mail", re.IGNORECASE)
 
 
+#: The member under which :func:`_every_member` keeps an object's repeated members: not a string, so no name a
+#: file writes is it, and no search takes it for a column's name.
+_REPEATED = object()
+
+
+def _every_member(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
+    """A JSON object with every member kept, however often its name is written: the first of each name as usual, the
+    others in an object under :data:`_REPEATED` (likewise, at any depth). JSON readers keep the last value of a
+    name written twice, or the first, or refuse the text: the file holds them all, and all are searched."""
+    out: dict[Any, Any] = {}
+    again: list[tuple[str, Any]] = []
+    for name, value in pairs:
+        if name in out:
+            again.append((name, value))
+        else:
+            out[name] = value
+    if again:
+        out[_REPEATED] = _every_member(again)
+    return out
+
+
+def _json_members(text: str) -> Any:
+    """``text`` read as JSON within the reader's bounds (size, nesting: :func:`parse_json`), every member kept."""
+    parse_json(text, "", strict=False)
+    return json.loads(text, object_pairs_hook=_every_member)
+
+
 def _structured(text: str) -> Iterator[Any]:
     """``text`` read as JSON, else as JSON Lines (a list of its lines), else as TOML, else as YAML; nothing when it
-    is none."""
+    is none. JSON's objects keep every member (:func:`_every_member`)."""
     try:
-        yield parse_json(text, "", strict=False).data
+        yield _json_members(text)
         return
     except (SourceError, ValueError, RecursionError):
         pass
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) > 1:
         try:
-            yield [parse_json(line, "", strict=False).data for line in lines]
+            yield [_json_members(line) for line in lines]
             return
         except (SourceError, ValueError, RecursionError):
             pass
