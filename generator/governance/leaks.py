@@ -815,17 +815,18 @@ _REPEATED = object()
 
 def _every_member(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
     """A JSON object with every member kept, however often its name is written: the first of each name as usual, the
-    others in an object under :data:`_REPEATED` (likewise, at any depth). JSON readers keep the last value of a
-    name written twice, or the first, or refuse the text: the file holds them all, and all are searched."""
+    others each as an object of its own in a list under :data:`_REPEATED` (flat: a name written a thousand times
+    costs no recursion). JSON readers keep the last value of a name written twice, or the first, or refuse the
+    text: the file holds them all, and all are searched."""
     out: dict[Any, Any] = {}
-    again: list[tuple[str, Any]] = []
+    again: list[dict[str, Any]] = []
     for name, value in pairs:
         if name in out:
-            again.append((name, value))
+            again.append({name: value})
         else:
             out[name] = value
     if again:
-        out[_REPEATED] = _every_member(again)
+        out[_REPEATED] = again
     return out
 
 

@@ -266,6 +266,13 @@ def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, te
             '  {"contact": {"E-Mail": "cy@example.org", "E-Mail": ""}}\n], "learners": []}\n',
             2,
         ),
+        (  # written again 1,500 times: no reading may give up on it (a recursion as deep as the repeats did)
+            "notes/many-times.json",
+            "["
+            + ",\n".join("{" + f'"email": "{a}"' + ', "email": ""' * 1500 + "}" for a in ("bo@ex.org", "cy@ex.org"))
+            + "]\n",
+            1,
+        ),
     ],
 )
 def test_a_list_of_recipients_in_json_or_yaml_is_refused_by_both_checks(
