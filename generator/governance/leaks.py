@@ -68,8 +68,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from generator import layout
-from generator._internal.source import SourceError, parse_json, parse_yaml
+from generator._internal.source import SourceError, parse_json
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.crypto.ed25519 import public_from_seed
 from generator.crypto.multibase import b58decode, decode_ed25519_public
@@ -856,8 +858,47 @@ def _structured(text: str) -> Iterator[Any]:
         return
     except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         pass
-    with contextlib.suppress(SourceError, ValueError, RecursionError):
-        yield parse_yaml(text, "").data
+    with contextlib.suppress(yaml.YAMLError, ValueError):
+        yield _yaml_members(text)
+
+
+def _yaml_members(text: str) -> Any:
+    """``text`` read as YAML as any YAML reader may read it, every value kept: not as a registry file is read
+    (source.parse_yaml refuses a key twice, anchors, tags, a second document), since a list of recipients written
+    so holds its addresses all the same. Built from the parser's events, with no recursion: scalars stay text, an
+    alias is nothing (never expanded: no alias bomb), a mapping keeps each member (:func:`_every_member`), and two
+    documents or more are a list of them."""
+    documents: list[Any] = []
+    stack: list[list[Any]] = []  # [a list, or the pairs of a mapping; the key awaiting its value (mappings)]
+    pending = object()
+
+    def attach(value: Any) -> None:
+        if not stack:
+            documents.append(value)
+            return
+        frame = stack[-1]
+        if frame[1] is None:  # a sequence
+            frame[0].append(value)
+        elif frame[1] is pending:  # a mapping's key (a key that is no text is no column's name)
+            frame[1] = value if isinstance(value, str) else ""
+        else:
+            frame[0].append((frame[1], value))
+            frame[1] = pending
+
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.SequenceStartEvent):
+            stack.append([[], None])
+        elif isinstance(event, yaml.MappingStartEvent):
+            stack.append([[], pending])
+        elif isinstance(event, yaml.SequenceEndEvent):
+            attach(stack.pop()[0])
+        elif isinstance(event, yaml.MappingEndEvent):
+            attach(_every_member(stack.pop()[0]))
+        elif isinstance(event, yaml.ScalarEvent):
+            attach(event.value)
+        elif isinstance(event, yaml.AliasEvent):
+            attach(None)
+    return documents[0] if len(documents) == 1 else documents
 
 
 def _member_address(value: Any) -> str | None:

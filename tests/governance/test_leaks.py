@@ -273,6 +273,11 @@ def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, te
             + "]\n",
             1,
         ),
+        # YAML that any YAML reader reads, but not as a registry file is read (a key twice, an anchor, a tag, two
+        # documents): searched all the same, every value of it.
+        ("notes/twice.yaml", "- email: bo@example.org\n  email: ''\n- email: cy@example.org\n  email: ''\n", 1),
+        ("notes/anchored.yaml", "- &bo\n  email: bo@example.org\n- email: !!str cy@example.org\n- *bo\n", 2),
+        ("notes/two.yaml", "email: bo@example.org\n---\nemail: cy@example.org\n", 1),
     ],
 )
 def test_a_list_of_recipients_in_json_or_yaml_is_refused_by_both_checks(
