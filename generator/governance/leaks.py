@@ -68,8 +68,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from generator import layout
-from generator._internal.source import SourceError, parse_json, parse_yaml
+from generator._internal.source import SourceError, parse_json
 from generator.awarding.keys import PRIVATE_KEY_FORMAT
 from generator.crypto.ed25519 import public_from_seed
 from generator.crypto.multibase import b58decode, decode_ed25519_public
@@ -808,18 +810,46 @@ _RECORD_KINDS = frozenset({layout.PathKind.ISSUER, layout.PathKind.ENDORSER, lay
 _MAIL = re.compile(rb"mail", re.IGNORECASE)
 
 
+#: The member under which :func:`_every_member` keeps an object's repeated members: not a string, so no name a
+#: file writes is it, and no search takes it for a column's name.
+_REPEATED = object()
+
+
+def _every_member(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
+    """A JSON object with every member kept, however often its name is written: the first of each name as usual, the
+    others each as an object of its own in a list under :data:`_REPEATED` (flat: a name written a thousand times
+    costs no recursion). JSON readers keep the last value of a name written twice, or the first, or refuse the
+    text: the file holds them all, and all are searched."""
+    out: dict[Any, Any] = {}
+    again: list[dict[str, Any]] = []
+    for name, value in pairs:
+        if name in out:
+            again.append({name: value})
+        else:
+            out[name] = value
+    if again:
+        out[_REPEATED] = again
+    return out
+
+
+def _json_members(text: str) -> Any:
+    """``text`` read as JSON within the reader's bounds (size, nesting: :func:`parse_json`), every member kept."""
+    parse_json(text, "", strict=False)
+    return json.loads(text, object_pairs_hook=_every_member)
+
+
 def _structured(text: str) -> Iterator[Any]:
     """``text`` read as JSON, else as JSON Lines (a list of its lines), else as TOML, else as YAML; nothing when it
-    is none."""
+    is none. JSON's objects keep every member (:func:`_every_member`)."""
     try:
-        yield parse_json(text, "", strict=False).data
+        yield _json_members(text)
         return
     except (SourceError, ValueError, RecursionError):
         pass
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) > 1:
         try:
-            yield [parse_json(line, "", strict=False).data for line in lines]
+            yield [_json_members(line) for line in lines]
             return
         except (SourceError, ValueError, RecursionError):
             pass
@@ -828,8 +858,47 @@ def _structured(text: str) -> Iterator[Any]:
         return
     except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         pass
-    with contextlib.suppress(SourceError, ValueError, RecursionError):
-        yield parse_yaml(text, "").data
+    with contextlib.suppress(yaml.YAMLError, ValueError):
+        yield _yaml_members(text)
+
+
+def _yaml_members(text: str) -> Any:
+    """``text`` read as YAML as any YAML reader may read it, every value kept: not as a registry file is read
+    (source.parse_yaml refuses a key twice, anchors, tags, a second document), since a list of recipients written
+    so holds its addresses all the same. Built from the parser's events, with no recursion: scalars stay text, an
+    alias is nothing (never expanded: no alias bomb), a mapping keeps each member (:func:`_every_member`), and two
+    documents or more are a list of them."""
+    documents: list[Any] = []
+    stack: list[list[Any]] = []  # [a list, or the pairs of a mapping; the key awaiting its value (mappings)]
+    pending = object()
+
+    def attach(value: Any) -> None:
+        if not stack:
+            documents.append(value)
+            return
+        frame = stack[-1]
+        if frame[1] is None:  # a sequence
+            frame[0].append(value)
+        elif frame[1] is pending:  # a mapping's key (a key that is no text is no column's name)
+            frame[1] = value if isinstance(value, str) else ""
+        else:
+            frame[0].append((frame[1], value))
+            frame[1] = pending
+
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.SequenceStartEvent):
+            stack.append([[], None])
+        elif isinstance(event, yaml.MappingStartEvent):
+            stack.append([[], pending])
+        elif isinstance(event, yaml.SequenceEndEvent):
+            attach(stack.pop()[0])
+        elif isinstance(event, yaml.MappingEndEvent):
+            attach(_every_member(stack.pop()[0]))
+        elif isinstance(event, yaml.ScalarEvent):
+            attach(event.value)
+        elif isinstance(event, yaml.AliasEvent):
+            attach(None)
+    return documents[0] if len(documents) == 1 else documents
 
 
 def _member_address(value: Any) -> str | None:

@@ -341,10 +341,16 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
 
 def _kept_policy(path: Path) -> object:
     """The log key, witnesses and quorum a monitor saved beside its checkpoint; None when it saved none (a checkpoint
-    saved by an earlier credreg) or the file does not read (an alert: nothing to compare with)."""
+    saved by an earlier credreg) or the file does not read (an alert: nothing to compare with).
+
+    Read as every JSON file credreg trusts (source.read_json_file: a plain file, bounded, no key twice, no NaN):
+    read with json.loads, a deeply nested file ended the monitor with a RecursionError's traceback, a FIFO held it
+    for ever, and a key written twice was compared by its last value, in a file credreg never writes so."""
+    from generator._internal.source import SourceError, read_json_file
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return read_json_file(path, str(path), what="the kept policy").data
+    except SourceError:
         return None
 
 

@@ -251,6 +251,33 @@ def test_a_list_of_recipients_is_refused_by_both_checks(repo: Repo, rel: str, te
         ("notes/cohort.toml", '[[learner]]\nemail = "bo@example.org"\n\n[[learner]]\nemail = "cy@example.org"\n', 2),
         ("notes/escaped.json", '[{"email": "bo\\u0040example.org"}, {"email": "cy\\u0040example.org"}]\n', 1),
         ("notes/escaped.yaml", '- email: "bo\\x40example.org"\n- email: "cy\\x40example.org"\n', 1),
+        # Each address under a name written twice in its object (the other value empty): read keeping the last
+        # value, as JSON readers here do, the file held no address; it holds them, and readers keeping the first
+        # value read them. Every value is searched, however often its name is written, at any depth.
+        (
+            "notes/twice.json",
+            '[{"email": "bo@example.org", "email": ""},\n {"email": "cy@example.org", "email": ""}]\n',
+            1,
+        ),
+        ("notes/twice.jsonl", '{"email":"bo@example.org","email":""}\n{"email":"cy@example.org","email":""}\n', 1),
+        (
+            "notes/deep-twice.json",
+            '{"learners": [\n  {"contact": {"E-Mail": "bo@example.org", "E-Mail": "", "E-Mail": "-"}},\n'
+            '  {"contact": {"E-Mail": "cy@example.org", "E-Mail": ""}}\n], "learners": []}\n',
+            2,
+        ),
+        (  # written again 1,500 times: no reading may give up on it (a recursion as deep as the repeats did)
+            "notes/many-times.json",
+            "["
+            + ",\n".join("{" + f'"email": "{a}"' + ', "email": ""' * 1500 + "}" for a in ("bo@ex.org", "cy@ex.org"))
+            + "]\n",
+            1,
+        ),
+        # YAML that any YAML reader reads, but not as a registry file is read (a key twice, an anchor, a tag, two
+        # documents): searched all the same, every value of it.
+        ("notes/twice.yaml", "- email: bo@example.org\n  email: ''\n- email: cy@example.org\n  email: ''\n", 1),
+        ("notes/anchored.yaml", "- &bo\n  email: bo@example.org\n- email: !!str cy@example.org\n- *bo\n", 2),
+        ("notes/two.yaml", "email: bo@example.org\n---\nemail: cy@example.org\n", 1),
     ],
 )
 def test_a_list_of_recipients_in_json_or_yaml_is_refused_by_both_checks(

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -1013,14 +1014,19 @@ def _own_witness_cosigns(log_repo: LogRepo, tmp_path: Path) -> None:
     (log_repo.state / "checkpoint").write_bytes(add_cosignatures(log, [own.verifier], [done.note.encode()])[0].encode())
 
 
-@pytest.mark.parametrize("kept", ["missing", "unreadable"])
+@pytest.mark.parametrize("kept", ["missing", "unreadable", "nested deep", "a key twice", "NaN", "a FIFO"])
 def test_a_since_checkpoint_without_the_witnesses_it_was_saved_under_is_an_alert(
     log_repo: LogRepo, tmp_path: Path, kept: str
 ) -> None:
     """The witnesses, quorum and log key are kept beside the checkpoint (``FILE.policy.json``); a ``--since`` run
     that found none (a scheduled job that keeps only the checkpoint file it names, a checkpoint saved by an earlier
     credreg, a file that does not read) compared nothing, said nothing, and saved the governance of the day: a
-    witness key of the holder's own, pulled with it, was accepted in silence, run after run."""
+    witness key of the holder's own, pulled with it, was accepted in silence, run after run.
+
+    The file is read as every JSON file credreg trusts is (generator/_internal/source.py parse_json): nested too
+    deep, it ended the monitor with a RecursionError's traceback; a key written twice or a NaN, which credreg
+    never writes, was read leniently (the last value kept) and compared as if it were the record; a FIFO put there
+    held the monitor for ever. A plain file only, read strictly, or none."""
     issuer = "northbridge-university"
     log_repo.publish()
     saved = tmp_path / "seen"
@@ -1028,17 +1034,31 @@ def test_a_since_checkpoint_without_the_witnesses_it_was_saved_under_is_an_alert
     policy = Path(f"{saved}.policy.json")
     if kept == "missing":
         policy.unlink()
-    else:
+    elif kept == "unreadable":
         policy.write_text("{not json")
+    elif kept == "nested deep":
+        policy.write_text("[" * 100_000 + "]" * 100_000)
+    elif kept == "a key twice":
+        text = policy.read_text()
+        policy.write_text('{"quorum": 0, ' + text.lstrip()[1:])
+    elif kept == "NaN":
+        policy.write_text(policy.read_text().replace('"quorum": 1', '"quorum": NaN'))
+        assert "NaN" in policy.read_text()
+    else:
+        policy.unlink()
+        os.mkfifo(policy)  # read as a file, it held the monitor for ever
     _own_witness_cosigns(log_repo, tmp_path)
 
     watched = (issuer, "--since", str(saved), "--save", str(saved), "--log", str(log_repo.state))
     before = saved.read_bytes()
     alerted = log_repo.credreg("log", "monitor", *watched, ok=False)
+    assert "Traceback" not in alerted.stderr, alerted.stderr
     assert "cosigned by 1 of 1 witnesses" in alerted.stderr
     said = f"ALERT: no record of the witnesses, quorum and log key beside --since ({policy}: missing or"
     assert said in alerted.stderr
     assert saved.read_bytes() == before
+    if kept == "a FIFO":
+        policy.unlink()
     log_repo.acknowledged(*watched, ok=False)  # checked: saved, with its policy
     assert json.loads(policy.read_text())["quorum"] == 1
     assert "ALERT" not in log_repo.credreg("log", "monitor", *watched).stderr
