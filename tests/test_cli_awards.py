@@ -363,11 +363,19 @@ def test_an_email_or_recipient_key_that_is_not_utf8_is_refused_not_a_traceback(t
     done = credreg(*r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, env=env)
     assert done.returncode == 0, done.stderr
     digest = done.stdout.split("hash:")[1].split()[0]
-    for recipient, recipient_key in ((not_utf8, "0" * 32), ("ada@example.org", os.fsdecode(b"\xff" * 16))):
+    stray = os.fsdecode(b"4ba319625842b9b8\xff")  # a key with a stray byte: no key, but most of a real one
+    for recipient, recipient_key in ((not_utf8, "0" * 32), ("ada@example.org", os.fsdecode(b"\xff" * 16)),
+                                     ("ada@example.org", stray)):  # fmt: skip
         checked = credreg(*r, "verify", digest, "--recipient", recipient, "--recipient-key", recipient_key, env=env)
         assert "Traceback" not in checked.stderr, checked.stderr
         assert checked.returncode == 1, checked.stdout + checked.stderr
         assert "failed: " in next(line for line in checked.stdout.splitlines() if "Recipient" in line)
+        # A key is not echoed, not even one that is no key (a real one with a stray byte): output goes to logs.
+        for fmt in ("text", "json"):
+            shown = credreg(*r, "verify", digest, "--recipient", recipient, "--recipient-key", recipient_key,
+                            "--format", fmt, env=env)  # fmt: skip
+            assert "4ba319625842b9b8" not in shown.stdout + shown.stderr
+            assert "udcff\\udcff" not in shown.stdout + shown.stderr
     link = credreg(*r, "verify", f"https://example.org/verify/#{digest}~" + os.fsdecode(b"\xff"), env=env)
     assert "Traceback" not in link.stderr, link.stderr
     assert link.returncode == 2, link.stdout + link.stderr
