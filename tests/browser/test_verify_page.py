@@ -754,6 +754,12 @@ def test_no_request_carries_the_earners_recipient_key(vpage: Any, earner_site: E
     vpage.wait_for_load_state("networkidle")
     assert len(sent) > 5
     assert not [line for line in sent if alice.key in line]
+    # Nor the address typed to confirm, as written or escaped, nor a hash of it with the key other than the one
+    # the award publishes: the data host's log would tie the award to its earner.
+    escaped = alice.email.replace("@", "%40")
+    assert not [line for line in sent if alice.email in line.lower() or escaped in line.lower()]
+    keyed = hashlib.sha256(f"{alice.email}{alice.key}".encode()).hexdigest()
+    assert not [line for line in sent if keyed in line]
 
 
 def test_the_earners_key_leaves_the_address_bar_and_history_once_read(vpage: Any, earner_site: EarnerSite) -> None:
