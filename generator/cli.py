@@ -263,6 +263,8 @@ def _cmd_award(args: argparse.Namespace) -> int:
 
     if bool(args.recipient) == bool(args.csv):
         raise UsageError("give exactly one of --recipient EMAIL or --csv FILE")
+    # Off the command line, which shows every local user who is awarded what, at the time the award is published.
+    _stdin_secrets(args, (("recipient", "--recipient"),))
     registry = _load(args)
     key = _signing_key(args, registry)
     if args.csv:
@@ -363,10 +365,10 @@ ARGV_KEY_WARNING = (
 _KEY_SEPARATORS = re.compile("~|%7e|\uff5e|\u223c|\u301c|\u02dc|\u2053", re.IGNORECASE)
 
 
-def _stdin_secrets(args: argparse.Namespace) -> None:
-    """Each of the link, --recipient and --recipient-key given as ``-`` read from standard input instead, one line
-    each in :data:`_STDIN_SECRETS`' order; at a terminal, asked for without echo (nor a line of shell history)."""
-    for name, label in _STDIN_SECRETS:
+def _stdin_secrets(args: argparse.Namespace, fields: Sequence[tuple[str, str]] = _STDIN_SECRETS) -> None:
+    """Each of ``fields`` (attribute, option) given as ``-`` read from standard input instead, one line each in
+    that order (verify's: :data:`_STDIN_SECRETS`); at a terminal, asked for without echo (nor shell history)."""
+    for name, label in fields:
         if getattr(args, name) != FROM_STDIN:
             continue
         if sys.stdin.isatty():
@@ -379,9 +381,10 @@ def _stdin_secrets(args: argparse.Namespace) -> None:
         else:
             line = sys.stdin.buffer.readline(_STDIN_LINE + 1)
             if not line:
+                order = ", ".join(option for _, option in fields)
                 raise UsageError(
-                    f"{label} -: no line left on standard input (give the link, the email and the key given as -"
-                    " one a line, in that order)"
+                    f"{label} -: no line left on standard input"
+                    + (f" (one line for each of {order} given as -, in that order)" if len(fields) > 1 else "")
                 )
             if len(line) > _STDIN_LINE:
                 raise UsageError(f"{label} -: the line on standard input is too long (at most {_STDIN_LINE} bytes)")
@@ -869,7 +872,10 @@ def build_parser() -> argparse.ArgumentParser:
     award = sub.add_parser("award", help="sign an award (or a cohort) into the registry")
     award.add_argument("credential", metavar="ISSUER/CREDENTIAL")
     award.add_argument(
-        "--recipient", metavar="EMAIL", help="the recipient's email (published only as a hash keyed with a secret)"
+        "--recipient",
+        metavar="EMAIL",
+        help="the recipient's email (published only as a hash keyed with a secret); - reads it from standard input, "
+        "out of sight of other local users (ps) and your shell's history",
     )
     award.add_argument(
         "--csv",
