@@ -822,6 +822,27 @@ def test_the_earners_key_leaves_the_address_bar_and_history_once_read(vpage: Any
     assert not [line for line in logged if alice.key in line or alice.email in line.lower()]
 
 
+def test_a_key_typed_for_an_award_is_kept_for_a_reload_and_out_of_the_address(
+    vpage: Any, earner_site: EarnerSite
+) -> None:
+    """A key typed (as it comes with the earner's file) is kept with the tab's entry as a link's is, never in the
+    address: a reload still confirms. The file's rerender after each keystroke dropped it."""
+    alice = earner_site.alice
+    vpage.goto(f"{earner_site.url}verify/")
+    ready(vpage)
+    _give(vpage, "file", alice.file.read_text(encoding="utf-8"))
+    wait_for_verdict(vpage)
+    vpage.fill("#cr-email", alice.email)
+    vpage.fill("#cr-recipient-key", alice.key)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    vpage.wait_for_timeout(500)  # the recheck after typing has rendered again
+    assert vpage.url == f"{earner_site.url}verify/#{alice.hash}"
+    vpage.reload()
+    wait_for_verdict(vpage)
+    assert vpage.input_value("#cr-recipient-key") == alice.key
+    assert alice.key not in vpage.url
+
+
 def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, earner_site: EarnerSite) -> None:
     alice = earner_site.alice
     vpage.goto(alice.link)

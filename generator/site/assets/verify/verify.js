@@ -616,9 +616,10 @@ class Page {
     if (run !== this.run || this.outcome !== outcome || drawing !== this.drawing) return;
     this.lastResult = result;
     // A file that is exactly a published award gets its link in the address bar: the hash only, never the
-    // recipient key (which only the earner's own link carries).
+    // recipient key (which only the earner's own link carries). The entry's state is kept: a key typed for the
+    // award stays with it (keepKey), as a rerender after each keystroke would otherwise drop it.
     if (outcome.source === "text" && outcome.facts.registered && result.authentic && outcome.hash) {
-      history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
+      history.replaceState(history.state, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
     }
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
@@ -637,7 +638,7 @@ class Page {
     const result = { checks, headline, verdict: verdictOf(checks), valid: isValid(checks), authentic: isAuthentic(checks) };
     this.lastResult = result;
     if (outcome.source === "text" && facts.published && result.authentic && outcome.hash) {
-      history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
+      history.replaceState(history.state, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
     }
     const endorser = facts.endorserName ? visible(facts.endorserName) : "its endorser";
     const details = {
