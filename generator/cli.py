@@ -263,6 +263,8 @@ def _cmd_award(args: argparse.Namespace) -> int:
 
     if bool(args.recipient) == bool(args.csv):
         raise UsageError("give exactly one of --recipient EMAIL or --csv FILE")
+    # Off the command line, which shows every local user who is awarded what, at the time the award is published.
+    _stdin_secrets(args, (("recipient", "--recipient"),))
     registry = _load(args)
     key = _signing_key(args, registry)
     if args.csv:
@@ -345,6 +347,63 @@ def _recipient_key(key: str) -> str:
         raise UsageError(f"--recipient-key: {exc}") from None
 
 
+#: An option (or the link) given as this is read from standard input: every local user can read a command's
+#: arguments (`ps`, /proc/<pid>/cmdline), and a shell keeps them in its history, as `docker login --password-stdin`
+#: and `gh auth login --with-token` say too. A file named "-" is given as ./-.
+FROM_STDIN = "-"
+#: What `credreg verify` reads from standard input when given as "-", one line each, in this order (the order of a
+#: link's parts): the attribute, how the user names it.
+_STDIN_SECRETS = (("target", "FILE|HASH|LINK"), ("recipient", "--recipient"), ("recipient_key", "--recipient-key"))
+#: The longest line read for one of them (a link's evidence is at most 8,192 characters; a key 32).
+_STDIN_LINE = 16384
+#: Said when an argument carries a recipient key; it names the way around, never the key.
+ARGV_KEY_WARNING = (
+    "the recipient key on the command line can be read by other users of this computer (ps) and stays in your "
+    "shell's history: give it as - and type or pipe it instead (--recipient-key -, the link as -, --recipient -)"
+)
+#: What may stand for a link's "~" before its key (as the check reads it: models/award.py), to cut an echo there.
+_KEY_SEPARATORS = re.compile("~|%7e|\uff5e|\u223c|\u301c|\u02dc|\u2053", re.IGNORECASE)
+
+
+def _stdin_secrets(args: argparse.Namespace, fields: Sequence[tuple[str, str]] = _STDIN_SECRETS) -> None:
+    """Each of ``fields`` (attribute, option) given as ``-`` read from standard input instead, one line each in
+    that order (verify's: :data:`_STDIN_SECRETS`); at a terminal, asked for without echo (nor shell history)."""
+    for name, label in fields:
+        if getattr(args, name) != FROM_STDIN:
+            continue
+        if sys.stdin.isatty():
+            import getpass
+
+            try:
+                value = getpass.getpass(f"{label}: ")
+            except EOFError:
+                raise UsageError(f"{label} -: nothing was typed") from None
+        else:
+            line = sys.stdin.buffer.readline(_STDIN_LINE + 1)
+            if not line:
+                order = ", ".join(option for _, option in fields)
+                raise UsageError(
+                    f"{label} -: no line left on standard input"
+                    + (f" (one line for each of {order} given as -, in that order)" if len(fields) > 1 else "")
+                )
+            if len(line) > _STDIN_LINE:
+                raise UsageError(f"{label} -: the line on standard input is too long (at most {_STDIN_LINE} bytes)")
+            # Read as an argument is (surrogate-escaped bytes that are not UTF-8), so both answer alike.
+            value = os.fsdecode(line.rstrip(b"\r\n"))
+        setattr(args, name, value)
+
+
+def _without_key(text: str) -> str:
+    """``text`` as an error may quote it: cut before what may be a link's recipient key, which would otherwise
+    land in a terminal's scrollback or a CI job's log (the user's input, which credreg could not read)."""
+    found = _KEY_SEPARATORS.search(text)
+    return (
+        repr(text)
+        if found is None
+        else f"{text[: found.start()]!r}… (the rest, which may hold a recipient key, not shown)"
+    )
+
+
 def _report(result: VerificationResult, fmt: str) -> int:
     """Print a verification result (an award's, an endorsement's or a status list's) as text or JSON; its exit code."""
     print(
@@ -359,14 +418,20 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from generator.load import load_registry
     from generator.verify import verify_credential
 
-    target = args.target
     registry = None
     try:
         registry = load_registry(_root(args)).registry
     except UsageError:
         if args.root is not None:
             raise
+    # Arguments that carry a secret: each is said once, whatever else goes wrong.
+    key_in_argv = args.recipient_key not in (None, FROM_STDIN)
+    link_in_argv = args.target != FROM_STDIN
+    _stdin_secrets(args)
+    target = args.target
     recipient_key = args.recipient_key
+    if key_in_argv:
+        _say(f"warning: {ARGV_KEY_WARNING}", file=sys.stderr)
     if recipient_key is not None and args.recipient is None:
         raise UsageError("a recipient key confirms an email address: give it with --recipient EMAIL")
     is_file = names_file(target)
@@ -390,6 +455,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             raise UsageError(f"{target} is not a JSON credential", ["a credential is a JSON object"])
     elif link is not None:
         digest, link_key = link
+        if link_key is not None and link_in_argv and not key_in_argv:
+            _say(f"warning: {ARGV_KEY_WARNING}", file=sys.stderr)
         if link_key is not None:
             if recipient_key is not None and _recipient_key(recipient_key) != link_key:
                 raise UsageError("the link carries a different recipient key than --recipient-key")
@@ -411,7 +478,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         document = found[1] if found is not None else endorsement.document if endorsement is not None else None
     else:
         raise UsageError(
-            f"{target!r} is neither a file, an award or endorsement hash (64 hex digits) nor a verification link"
+            f"{_without_key(target)} is neither a file, an award or endorsement hash (64 hex digits) nor a "
+            "verification link"
         )
     from generator.endorsements import is_endorsement, verify_endorsement
 
@@ -804,7 +872,10 @@ def build_parser() -> argparse.ArgumentParser:
     award = sub.add_parser("award", help="sign an award (or a cohort) into the registry")
     award.add_argument("credential", metavar="ISSUER/CREDENTIAL")
     award.add_argument(
-        "--recipient", metavar="EMAIL", help="the recipient's email (published only as a hash keyed with a secret)"
+        "--recipient",
+        metavar="EMAIL",
+        help="the recipient's email (published only as a hash keyed with a secret); - reads it from standard input, "
+        "out of sight of other local users (ps) and your shell's history",
     )
     award.add_argument(
         "--csv",
@@ -826,12 +897,18 @@ def build_parser() -> argparse.ArgumentParser:
     from generator.transparency.commands import add_log_key_option
 
     verify = sub.add_parser("verify", help="verify an award by file, hash or link, check by check")
-    verify.add_argument("target", metavar="FILE|HASH|LINK")
-    verify.add_argument("--recipient", metavar="EMAIL", help="also check the award was made to this email")
+    verify.add_argument("target", metavar="FILE|HASH|LINK", help="- reads it from standard input (an earner's link)")
+    verify.add_argument(
+        "--recipient",
+        metavar="EMAIL",
+        help="also check the award was made to this email (- reads it from standard input, after the link's line)",
+    )
     verify.add_argument(
         "--recipient-key",
         metavar="KEY",
-        help="the earner's recipient key, needed with --recipient (an earner's link carries it after '~')",
+        help="the earner's recipient key, needed with --recipient (an earner's link carries it after '~'); "
+        "- reads it from standard input, asked for without echo at a terminal (an argument is visible to every "
+        "local user and kept in your shell's history)",
     )
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.add_argument(

@@ -125,7 +125,9 @@ def normalize_recipient_key(key: str) -> str:
     still matches. The site applies the same rule (policies.js)."""
     value = key.strip()
     if not _utf8(value):  # an argument that is not UTF-8: no key this registry makes, and nothing to hash
-        raise ValueError(f"{key!r} is not a recipient key")
+        # Not quoted: it may be a real key with a stray byte, and the reason goes into output that is kept (a
+        # CI job's log, --format json), where the key would confirm its earner's address.
+        raise ValueError("the recipient key given is not UTF-8 text, so no recipient key (not shown: it is secret)")
     return value.lower() if _HEX_KEY.match(value) else value
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import make_registry
@@ -362,11 +363,19 @@ def test_an_email_or_recipient_key_that_is_not_utf8_is_refused_not_a_traceback(t
     done = credreg(*r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, env=env)
     assert done.returncode == 0, done.stderr
     digest = done.stdout.split("hash:")[1].split()[0]
-    for recipient, recipient_key in ((not_utf8, "0" * 32), ("ada@example.org", os.fsdecode(b"\xff" * 16))):
+    stray = os.fsdecode(b"4ba319625842b9b8\xff")  # a key with a stray byte: no key, but most of a real one
+    for recipient, recipient_key in ((not_utf8, "0" * 32), ("ada@example.org", os.fsdecode(b"\xff" * 16)),
+                                     ("ada@example.org", stray)):  # fmt: skip
         checked = credreg(*r, "verify", digest, "--recipient", recipient, "--recipient-key", recipient_key, env=env)
         assert "Traceback" not in checked.stderr, checked.stderr
         assert checked.returncode == 1, checked.stdout + checked.stderr
         assert "failed: " in next(line for line in checked.stdout.splitlines() if "Recipient" in line)
+        # A key is not echoed, not even one that is no key (a real one with a stray byte): output goes to logs.
+        for fmt in ("text", "json"):
+            shown = credreg(*r, "verify", digest, "--recipient", recipient, "--recipient-key", recipient_key,
+                            "--format", fmt, env=env)  # fmt: skip
+            assert "4ba319625842b9b8" not in shown.stdout + shown.stderr
+            assert "udcff\\udcff" not in shown.stdout + shown.stderr
     link = credreg(*r, "verify", f"https://example.org/verify/#{digest}~" + os.fsdecode(b"\xff"), env=env)
     assert "Traceback" not in link.stderr, link.stderr
     assert link.returncode == 2, link.stdout + link.stderr
@@ -426,3 +435,90 @@ def test_award_signs_only_what_the_pull_request_check_takes_as_fresh(tmp_path: P
             freshness_problem(record, proof["created"], now=dt.datetime.now(dt.UTC), rules=rules, what="the award")
             is None
         )
+
+
+def _hidden_from_cmdline(args: list[str], stdin: str, env: dict[str, str], secrets: tuple[str, ...]) -> str:
+    """Run credreg with ``stdin`` piped in; read its /proc/<pid>/cmdline (what `ps` shows every local user) while it
+    runs, and assert none of ``secrets`` is in it. Its output."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    cmdline = ""
+    for _ in range(200):  # before stdin is written it still runs; read once its exec is done (empty until then)
+        cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode(errors="replace")
+        if "generator" in cmdline:
+            break
+        time.sleep(0.01)
+    out, err = process.communicate(stdin)
+    assert "\x00".join(args) in cmdline, cmdline  # this command's own arguments, as ps shows them
+    for secret in secrets:
+        assert secret not in cmdline
+    assert process.returncode == 0, out + err
+    return out + err
+
+
+def test_the_recipient_key_email_and_private_link_can_be_kept_off_the_command_line(tmp_path: Path) -> None:
+    """An argument is visible to every local user (`ps`, /proc/<pid>/cmdline) and kept in shell history: `-` reads
+    the link, the email and the key from standard input instead, one line each, in that order."""
+    _, r, env, key = _keyed(tmp_path)
+    out = tmp_path / "earners"
+    done = credreg(
+        *r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, "--out", str(out),
+        env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [row] = list(csv.DictReader((out / "recipients.csv").open()))
+    link, recipient_key = row["verification_link"], row["recipient_key"]
+    digest = link.split("#")[1].split("~")[0]
+    by_key = _hidden_from_cmdline(
+        [*r, "verify", digest, "--recipient", "-", "--recipient-key", "-"], f"ada@example.org\n{recipient_key}\n",
+        env, ("ada@example.org", recipient_key),
+    )  # fmt: skip
+    assert "awarded to ada@example.org" in by_key
+    assert "warning" not in by_key
+    by_link = _hidden_from_cmdline(
+        [*r, "verify", "-", "--recipient", "-"], f"{link}\nada@example.org\n", env, ("ada@example.org", recipient_key)
+    )
+    assert "awarded to ada@example.org" in by_link
+    # A line missing is a usage error that says which, not a key of "" (nor a traceback).
+    short = subprocess.run(
+        [sys.executable, "-m", "generator", *r, "verify", digest, "--recipient", "-", "--recipient-key", "-"],
+        input="ada@example.org\n", capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert short.returncode == 2, short.stdout + short.stderr
+    assert "--recipient-key -: no line left on standard input" in short.stderr
+    # The key on the command line still works (scripts use it), with a warning that names no secret.
+    argv = credreg(*r, "verify", digest, "--recipient", "ada@example.org", "--recipient-key", recipient_key, env=env)
+    assert argv.returncode == 0, argv.stdout + argv.stderr
+    assert "warning: the recipient key on the command line can be read by other users" in argv.stderr
+    assert recipient_key not in argv.stderr
+    private = credreg(*r, "verify", link, "--recipient", "ada@example.org", env=env)
+    assert private.returncode == 0
+    assert "warning: the recipient key on the command line can be read by other users" in private.stderr
+
+
+def test_an_unreadable_private_link_is_not_echoed_with_its_key(tmp_path: Path) -> None:
+    """An error quoting its input goes to logs (a CI job's): a link credreg cannot read keeps its key out of it."""
+    _, r, env, _ = _keyed(tmp_path)
+    secret = "4ba319625842b9b84cb49b7f589301ea"
+    for link in (f"https://example.org/verify/#{'ab' * 31}~{secret}", f"{'ab' * 32}~{secret}/x"):
+        refused = credreg(*r, "verify", link, env=env)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "is neither a file" in refused.stderr
+        assert secret not in refused.stderr + refused.stdout
+
+
+def test_award_reads_the_recipient_from_standard_input(tmp_path: Path) -> None:
+    """`credreg award … --recipient EMAIL` showed every local user (ps) who was being awarded what, at the time the
+    award appears in the public registry: it ties the published award to its earner. `--recipient -` reads it from
+    standard input (a cohort's --csv keeps addresses off the command line already)."""
+    _, r, env, key = _keyed(tmp_path)
+    out = tmp_path / "earners"
+    said = _hidden_from_cmdline(
+        [*r, "award", "acme-academy/sql-basics", "--recipient", "-", "--key", key, "--out", str(out)],
+        "Zoe.Hidden@example.org\n", env, ("zoe.hidden", "Zoe.Hidden"),
+    )  # fmt: skip
+    assert "zoe" not in said.lower()
+    [row] = list(csv.DictReader((out / "recipients.csv").open()))
+    assert row["email"] == "zoe.hidden@example.org"

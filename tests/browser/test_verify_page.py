@@ -712,7 +712,7 @@ def test_an_earners_link_in_the_query_form_keeps_its_recipient_key(vpage: Any, e
     assert "#" in alice.link
     vpage.goto(alice.link.replace("#", "?award=", 1))
     assert wait_for_verdict(vpage) == "valid"
-    assert vpage.url == alice.link
+    assert vpage.url == alice.link.split("~", 1)[0]  # the public link: the key, read, leaves the address too
     assert vpage.input_value("#cr-recipient-key") == alice.key
     # The key never stays in the query, where every copy of the address would send it to a server: not when the
     # address has a fragment too (it is what the page verifies, and the query's link was kept beside it), nor in
@@ -721,7 +721,7 @@ def test_an_earners_link_in_the_query_form_keeps_its_recipient_key(vpage: Any, e
     base = alice.link.split("#", 1)[0]
     for query, fragment in (
         (f"?award={digest}~{key}#{digest}", digest),
-        (f"?award={digest}~{key}&also={digest}~{key}&lang=en", f"{digest}~{key}"),
+        (f"?award={digest}~{key}&also={digest}~{key}&lang=en", digest),
     ):
         vpage.goto("about:blank")
         vpage.goto(f"{base}{query}")
@@ -754,6 +754,93 @@ def test_no_request_carries_the_earners_recipient_key(vpage: Any, earner_site: E
     vpage.wait_for_load_state("networkidle")
     assert len(sent) > 5
     assert not [line for line in sent if alice.key in line]
+    # Nor the address typed to confirm, as written or escaped, nor a hash of it with the key other than the one
+    # the award publishes: the data host's log would tie the award to its earner.
+    escaped = alice.email.replace("@", "%40")
+    assert not [line for line in sent if alice.email in line.lower() or escaped in line.lower()]
+    keyed = hashlib.sha256(f"{alice.email}{alice.key}".encode()).hexdigest()
+    assert not [line for line in sent if keyed in line]
+
+
+def test_the_earners_key_leaves_the_address_bar_and_history_once_read(vpage: Any, earner_site: EarnerSite) -> None:
+    """The key stayed in the address bar after the page read it: in what a visitor copies, bookmarks (and syncs),
+    shows when sharing their screen, and in the tab's history. Read, it is taken out of the address and its history
+    entry (the public link, #<hash>, is left); the tab keeps it for that entry only (history.state), so a reload or
+    going back still confirms the address, and the title, the console and the hash box never hold it."""
+    alice = earner_site.alice
+    public = f"{earner_site.url}verify/#{alice.hash}"
+    logged: list[str] = []
+    vpage.on("console", lambda message: logged.append(message.text))
+    vpage.goto("about:blank")
+    for opened in (alice.link, alice.link.replace("#", "?award=", 1), alice.link.replace("~", "%7E")):
+        vpage.goto(opened)
+        assert wait_for_verdict(vpage) == "valid", opened
+        assert vpage.url == public, opened
+        assert vpage.input_value("#cr-recipient-key") == alice.key
+        assert vpage.evaluate("() => [location.href, document.title, document.getElementById('cr-hash').value]") == [
+            public,
+            vpage.title(),
+            alice.hash,
+        ]
+    vpage.fill("#cr-email", alice.email)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    # A reload shows what was shown: the award, its recipient confirmed, and still no key in the address.
+    vpage.reload()
+    assert wait_for_verdict(vpage) == "valid"
+    assert vpage.url == public
+    assert vpage.input_value("#cr-recipient-key") == alice.key
+    vpage.fill("#cr-email", alice.email)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    # Back and forward: no entry of the tab's history holds the key, and its own entry still confirms.
+    vpage.go_back()
+    assert alice.key not in vpage.url
+    vpage.go_forward()
+    assert wait_for_verdict(vpage) == "valid"
+    assert vpage.url == public
+    assert vpage.input_value("#cr-recipient-key") == alice.key
+    # A private link pasted into the address bar of the open page: read, then taken out too.
+    vpage.evaluate(
+        "(fragment) => { location.hash = fragment; }", f"{earner_site.withdrawn.hash}~{earner_site.withdrawn.key}"
+    )
+    vpage.wait_for_function(
+        "(hash) => document.getElementById('cr-hash').value === hash", arg=earner_site.withdrawn.hash
+    )
+    wait_for_verdict(vpage)
+    assert vpage.url == f"{earner_site.url}verify/#{earner_site.withdrawn.hash}"
+    assert vpage.input_value("#cr-recipient-key") == earner_site.withdrawn.key
+    # A link the page cannot read (a hash cut short) keeps no key in the address either.
+    vpage.goto(f"{earner_site.url}verify/#{alice.hash[:-1]}~{alice.key}")
+    assert wait_for_verdict(vpage) == "error"
+    assert alice.key not in vpage.url
+    assert alice.key not in vpage.input_value("#cr-hash")
+    # A page followed from it: its document.referrer holds no key (nor does any Referer: the test above).
+    vpage.goto(alice.link)
+    wait_for_verdict(vpage)
+    vpage.click("#cr-facts a[href*='/credentials/']")
+    vpage.wait_for_load_state("load")
+    assert alice.key not in vpage.evaluate("() => document.referrer")
+    assert not [line for line in logged if alice.key in line or alice.email in line.lower()]
+
+
+def test_a_key_typed_for_an_award_is_kept_for_a_reload_and_out_of_the_address(
+    vpage: Any, earner_site: EarnerSite
+) -> None:
+    """A key typed (as it comes with the earner's file) is kept with the tab's entry as a link's is, never in the
+    address: a reload still confirms. The file's rerender after each keystroke dropped it."""
+    alice = earner_site.alice
+    vpage.goto(f"{earner_site.url}verify/")
+    ready(vpage)
+    _give(vpage, "file", alice.file.read_text(encoding="utf-8"))
+    wait_for_verdict(vpage)
+    vpage.fill("#cr-email", alice.email)
+    vpage.fill("#cr-recipient-key", alice.key)
+    vpage.wait_for_selector("#cr-checks li[data-check=recipient][data-status=passed]", state="attached")
+    vpage.wait_for_timeout(500)  # the recheck after typing has rendered again
+    assert vpage.url == f"{earner_site.url}verify/#{alice.hash}"
+    vpage.reload()
+    wait_for_verdict(vpage)
+    assert vpage.input_value("#cr-recipient-key") == alice.key
+    assert alice.key not in vpage.url
 
 
 def test_the_earners_link_confirms_their_email_and_refuses_another(vpage: Any, earner_site: EarnerSite) -> None:
@@ -1001,7 +1088,7 @@ def test_without_javascript_the_page_explains_how_to_verify(browser: Any, site: 
         assert page.get_by_role("region", name="Printable certificate").count() == 0
         # Every command can be read without scrolling sideways (nothing scrolls a block without a script).
         commands = page.locator(".cr-noscript pre code")
-        expect(commands).to_contain_text("--recipient-key KEY")
+        expect(commands).to_contain_text("--recipient - --recipient-key -")
         cut = commands.evaluate("e => e.scrollWidth - e.clientWidth")
         assert cut <= 1, f"the commands are cut off by {cut} px at {width} px"
         assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1

@@ -44,6 +44,9 @@ const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image (the image, and the awar
 // What was given, before it is read: either may be dropped, picked or pasted, and typed hashes name either.
 const EITHER = "an award or endorsement";
 const HASH = /^[0-9a-fA-F]{64}$/;
+// What may stand for a link's "~" before its recipient key (as the registry's check reads it, models/award.py):
+// an address the page cannot read as a link is cut there, so a key in it does not stay either.
+const KEY_SEPARATOR = /~|%7e|\uff5e|\u223c|\u301c|\u02dc|\u2053/i;
 const $ = (id) => document.getElementById(id);
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 const document_text = (text) => document.createTextNode(text);
@@ -227,6 +230,7 @@ class Page {
       event.preventDefault();
       this.recheckRecipient();
     });
+    $("cr-recipient-key").addEventListener("input", () => this.keepKey());
     for (const id of ["cr-email", "cr-recipient-key"]) {
       $(id).addEventListener("input", () => {
         clearTimeout(this.emailTimer);
@@ -288,14 +292,67 @@ class Page {
     // Only a hash (with the earner's recipient key after "~") is a verification; other fragments are the
     // page's own anchors.
     if (!fragment || (!HASH.test(fragment) && document.getElementById(fragment))) return;
-    $("cr-hash").value = fragment;
+    let link = null;
+    try {
+      link = parseLinkInput(raw);
+    } catch {
+      link = null; // said by verify below, from the fragment as it was read
+    }
+    const shown = this.hideKey(raw, link);
+    $("cr-hash").value = link ? link.hash : pyStrip(unquote(shown));
     this.sourceText = null;
     this.verify(() => {
-      const { hash, key } = parseLinkInput(raw);
-      $("cr-hash").value = hash;
-      if (key !== null) $("cr-recipient-key").value = key;
+      const { hash } = parseLinkInput(raw);
       return this.verifier.byHash(hash);
     });
+  }
+
+  /**
+   * An earner's recipient key, read from the address, is taken out of it at once: left there, it was in what a
+   * visitor copies, bookmarks (and a browser syncs), shows when sharing a screen, and in the tab's history, where
+   * anyone at the computer later finds it. The address keeps the public link (#<hash>), which is what a reload,
+   * a bookmark or a copy of it should open. The key stays with this tab's history entry (history.state: not in
+   * any address, nor sent, synced or shown), so that a reload or going back shows the same confirmation; the
+   * browser's own record of the address first opened is the browser's (docs/privacy.md). A fragment that is no
+   * link the page reads loses what follows its first "~" (or an escape or look-alike of it) too. The fragment
+   * left in the address.
+   */
+  hideKey(raw, link) {
+    const state = history.state;
+    if (link && link.key === null) {
+      // The public link: the key this entry was opened with, or last typed for it, if any.
+      if (state && state.hash === link.hash && typeof state.recipientKey === "string")
+        $("cr-recipient-key").value = state.recipientKey;
+      return raw;
+    }
+    let fragment = raw;
+    if (link) {
+      fragment = link.hash;
+      $("cr-recipient-key").value = link.key;
+    } else {
+      // Searched for decoded: the address holds a look-alike percent-escaped.
+      const decoded = unquote(raw);
+      const separator = decoded.search(KEY_SEPARATOR);
+      if (separator < 0) return raw;
+      fragment = decoded.slice(0, separator);
+    }
+    const address = new URL(window.location.href);
+    address.hash = fragment;
+    history.replaceState(link ? { hash: link.hash, recipientKey: link.key } : null, "", address.href);
+    return fragment;
+  }
+
+  /** The key typed for the award the address names is kept with its history entry too (hideKey), for a reload. */
+  keepKey() {
+    let link = null;
+    try {
+      link = parseLinkInput(window.location.hash.slice(1));
+    } catch {
+      return;
+    }
+    if (link.key !== null) return;
+    const key = $("cr-recipient-key").value;
+    history.replaceState(pyStrip(key) ? { hash: link.hash, recipientKey: key } : null, "", window.location.href);
   }
 
   submitHash(text) {
@@ -559,9 +616,10 @@ class Page {
     if (run !== this.run || this.outcome !== outcome || drawing !== this.drawing) return;
     this.lastResult = result;
     // A file that is exactly a published award gets its link in the address bar: the hash only, never the
-    // recipient key (which only the earner's own link carries).
+    // recipient key (which only the earner's own link carries). The entry's state is kept: a key typed for the
+    // award stays with it (keepKey), as a rerender after each keystroke would otherwise drop it.
     if (outcome.source === "text" && outcome.facts.registered && result.authentic && outcome.hash) {
-      history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
+      history.replaceState(history.state, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
     }
     this.renderVerdict(outcome, result);
     this.renderFacts(outcome.facts, result);
@@ -580,7 +638,7 @@ class Page {
     const result = { checks, headline, verdict: verdictOf(checks), valid: isValid(checks), authentic: isAuthentic(checks) };
     this.lastResult = result;
     if (outcome.source === "text" && facts.published && result.authentic && outcome.hash) {
-      history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
+      history.replaceState(history.state, "", `${window.location.pathname}${window.location.search}#${outcome.hash}`);
     }
     const endorser = facts.endorserName ? visible(facts.endorserName) : "its endorser";
     const details = {
