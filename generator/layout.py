@@ -42,6 +42,7 @@ __all__ = [
     "find_root",
     "layout_problems",
     "name_problem",
+    "repository_name_problems",
     "secret_holder",
     "twin_key",
 ]
@@ -432,6 +433,16 @@ _LINK = (
 )
 
 
+def _too_long(rel: str, length: int) -> Problem:
+    return Problem(
+        Location(rel),
+        f"the path is {length} characters long (as Windows counts them), more than {MAX_PATH_LENGTH}: Git for "
+        "Windows cannot create a file whose whole path, the checkout's folder included, passes 259, so a "
+        "checkout there would lack it; shorten the name",
+        code="layout.path-too-long",
+    )
+
+
 def _inner_place(place: Place, rel: str, name: str) -> Place | None:
     """The place of the folder ``rel`` (named ``name``) inside ``place``, ``None`` when ``place`` may not hold it."""
     if place.folders is None or not place.folders.match(name):
@@ -451,13 +462,7 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
         return Problem(Location(rel), unportable[1], code=unportable[0])
     length = len(rel.encode("utf-16-le")) // 2  # what Windows counts: a character outside the BMP is two
     if length > MAX_PATH_LENGTH:
-        return Problem(
-            Location(rel),
-            f"the path is {length} characters long (as Windows counts them), more than {MAX_PATH_LENGTH}: Git for "
-            "Windows cannot create a file whose whole path, the checkout's folder included, passes 259, so a "
-            "checkout there would lack it; shorten the name",
-            code="layout.path-too-long",
-        )
+        return _too_long(rel, length)
     if place.images and image_extension(name) is not None:
         from generator._internal.images import image_problem  # Pillow: only when there are images to check
 
@@ -518,7 +523,9 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
     What a change does not touch is the base's, which passed the full check every build runs.
     """
     if paths is not None:
+        paths = list(paths)
         yield from _paths_problems(root, paths)
+        yield from repository_name_problems(root, paths)
         return
     try:
         with os.scandir(root) as entries:
@@ -533,6 +540,7 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
             yield top
         elif top is not None:
             yield from _walk(root, tree, top)
+    yield from repository_name_problems(root)
 
 
 _TREE_KEYS = {twin_key(tree): tree for tree in CHECKED_TREES}
@@ -549,6 +557,69 @@ def _tree_twin(name: str) -> Iterator[Problem]:
             f"normalisation): the check reads only {tree}/, a checkout there would merge this into it; remove it",
             code="layout.twin",
         )
+
+
+def repository_name_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[Problem]:
+    """The name rules of ``registry/`` and ``keys/`` (:func:`name_problem`, twins, :data:`MAX_PATH_LENGTH`) for
+    every other path of the repository at ``root``: the site's sources (``docs/``, ``schemas/``, ``mkdocs.yml``),
+    the workflows and the toolkit are checked out on a Mac or Windows too (a reviewer's, a maintainer's build),
+    where ``docs/Privacy.md`` beside ``docs/privacy.md`` (or ``makefile`` beside ``Makefile``, which ``make`` on
+    Linux prefers) is one file, and a name such as ``.g\u200cit`` (``.git`` to HFS+) or ``notes.`` is refused.
+
+    ``paths``: judge only these (a pull request's, untracked ones too), each folder on the way, against every
+    name beside it; ``None``: every tracked path. Only what Git tracks is judged (``git ls-files``, a few thousand
+    names: ``registry/`` and ``keys/``, which :func:`layout_problems` walks, are left out), nothing outside Git."""
+    tracked = _tracked_outside(root)
+    judged = tracked if paths is None else [p.rstrip("/") for p in paths]
+    judged = [p for p in judged if p and _TREE_KEYS.get(twin_key(p.split("/", 1)[0])) is None]
+    beside: dict[str, dict[str, set[str]]] = {}
+    """Each folder's names by :func:`twin_key`: the tracked paths' and the judged ones'."""
+    for path in {*tracked, *judged}:
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            folder = "/".join(parts[:depth])
+            beside.setdefault(folder, {}).setdefault(twin_key(parts[depth]), set()).add(parts[depth])
+    done: set[str] = set()
+    for path in sorted(judged):
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            rel = "/".join(parts[:depth])
+            if rel in done:
+                continue
+            done.add(rel)
+            folder, name = "/".join(parts[: depth - 1]), parts[depth - 1]
+            unportable = name_problem(name)
+            if unportable is not None:
+                yield Problem(Location(rel), unportable[1], code=unportable[0])
+                break
+            twins = sorted(beside[folder][twin_key(name)])
+            # The full check names each twin but the first in order (which the others are named against).
+            if len(twins) > 1 and (paths is not None or name != twins[0]):
+                twin = next(other for other in twins if other != name)
+                yield _twin_problem(rel, f"{folder}/{twin}" if folder else twin)
+                break
+        else:
+            length = len(path.encode("utf-16-le")) // 2
+            if length > MAX_PATH_LENGTH:
+                yield _too_long(path, length)
+
+
+def _tracked_outside(root: Path) -> list[str]:
+    """Every path Git tracks under ``root`` but in ``registry/`` and ``keys/``, relative to ``root``; none
+    outside a Git work tree (nothing is checked out elsewhere)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    excluded = [f":(exclude){tree}" for tree in CHECKED_TREES]
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--", ".", *excluded],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return sorted({os.fsdecode(name) for name in listed.split(b"\0") if name})
 
 
 def _paths_problems(root: Path, paths: Iterable[str]) -> Iterator[Problem]:

@@ -126,12 +126,12 @@ def test_the_twin_key_folds_what_file_systems_fold() -> None:
     assert twin_key("\uff42adge") != twin_key("badge")  # compatibility forms are other names everywhere
 
 
-def _pr_check(repo: Repo) -> subprocess.CompletedProcess[str]:
+def _pr_check(repo: Repo, actor: str = "acme-lead") -> subprocess.CompletedProcess[str]:
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "pull request")
     return subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(repo.root), "check", "--base", "HEAD~1", "--actor",
-         "acme-lead"],
+         actor],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
 
@@ -233,3 +233,62 @@ def test_a_path_longer_than_windows_checks_out_is_refused_and_one_at_the_limit_i
     assert problem.location.path == f"{IMAGES}/{over}", shown(report.problems)
     assert "201 characters" in problem.message
     assert errors(report) == [problem], shown(report.problems)
+
+
+@pytest.mark.parametrize(
+    ("base", "added", "refused", "says"),
+    [
+        # GNU make on Linux runs `makefile` before `Makefile`; a Mac or Windows checkout holds one of the two.
+        ("Makefile", "makefile", "makefile", "is the same file as Makefile on macOS and Windows"),
+        ("docs/privacy.md", "docs/Privacy.md", "docs/Privacy.md", "is the same file as docs/privacy.md"),
+        ("docs/privacy.md", "Docs/extra.md", "Docs", "is the same file as docs on macOS"),  # beside the base's docs/
+        (".github/workflows/a.yml", ".github/Workflows/a.yml", ".github/Workflows", "same file as .github/workflows"),
+        # HFS+ ignores U+200C: `.g‌it` is `.git` on a Mac, which Git there refuses to check out.
+        ("docs/privacy.md", "docs/.g\u200cit/config", "docs/.g\u200cit", "U+200C ZERO WIDTH NON-JOINER"),
+        ("docs/privacy.md", "docs/cafe\u0301.md", "docs/cafe\u0301.md", "not in Unicode normalisation form NFC"),
+        ("docs/privacy.md", "docs/notes.md.", "docs/notes.md.", "ends with a dot or a space"),
+        ("docs/privacy.md", "docs/" + "d" * 200 + ".md", "docs/" + "d" * 200 + ".md", "208 characters long"),
+        ("docs/privacy.md", "docs/privac~1.md", "docs/privac~1.md", "Windows short (8.3) name"),
+    ],
+    ids=["makefile", "docs-page", "folder", "workflows", "hfs-dotgit", "nfd", "trailing-dot", "long", "short-name"],
+)
+def test_a_pull_request_bringing_an_unportable_name_outside_the_registry_is_refused(
+    repo: Repo, base: str, added: str, refused: str, says: str
+) -> None:
+    """The site's sources (``docs/``, ``schemas/``, ``mkdocs.yml``), the workflows and the toolkit are checked out
+    on a Mac or Windows too (a reviewer's, a maintainer's build): a twin or a name one of them cannot hold there is
+    another tree than the one CI checked on Linux, wherever it is in the repository, not only in ``registry/``. A
+    registry maintainer's own pull request is refused too: review on GitHub shows two files, a Mac one."""
+    repo.write(base, "base\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "base")
+    repo.write(added, "added\n")
+    done = _pr_check(repo, actor="reg-admin")
+    assert done.returncode == 1, done.stdout
+    [line] = [line for line in done.stdout.splitlines() if line.startswith(f"{refused}: ")]
+    assert says in line, done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_the_full_check_refuses_twins_and_unportable_names_anywhere_in_the_repository(repo: Repo) -> None:
+    """Committed past the pull-request check (pushed by a maintainer): the full check every build runs refuses
+    them too, every tracked path of the repository judged, the registry's as before."""
+    repo.write("docs/privacy.md", "a\n")
+    repo.write("docs/PRIVACY.md", "b\n")
+    repo.write("schemas/x\u200b.json", "{}\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "twins outside the registry")
+    report = run_check(repo.root, CheckOptions(progress=False))
+    assert [p.location.path for p in errors(report, "layout.twin")] == ["docs/privacy.md"], shown(report.problems)
+    assert "is the same file as docs/PRIVACY.md" in errors(report, "layout.twin")[0].message
+    assert [p.location.path for p in errors(report, "layout.name-unportable")] == ["schemas/x\u200b.json"]
+
+
+def test_a_pull_request_without_names_to_refuse_outside_the_registry_passes_the_rule(repo: Repo) -> None:
+    repo.write("docs/privacy.md", "base\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "base")
+    repo.write("docs/about us.md", "a plain space\n")
+    repo.write("docs/caf\u00e9.md", "NFC\n")
+    done = _pr_check(repo)
+    assert "layout." not in done.stdout, done.stdout
