@@ -292,3 +292,34 @@ def test_a_pull_request_without_names_to_refuse_outside_the_registry_passes_the_
     repo.write("docs/caf\u00e9.md", "NFC\n")
     done = _pr_check(repo)
     assert "layout." not in done.stdout, done.stdout
+
+
+#: Names Git for Windows or for macOS (``core.protectNTFS``, ``core.protectHFS``: ``is_ntfs_dotgit``,
+#: ``is_hfs_dotgit``) takes for ``.git``, or that NTFS gives another meaning (a stream of a file), while Git on
+#: Linux, with protectHFS off, would check out some of them.
+GIT_ALIASES = [
+    ".git",
+    ".GIT",
+    "git~1",  # NTFS's short name of .git
+    "GIT~1",
+    "GI7EAB~1",  # the hashed short name form
+    ".git.",  # Windows drops a trailing dot...
+    ".git ",  # ...and space
+    ".git::$INDEX_ALLOCATION",  # a folder's index stream: .git on NTFS
+    "awards.json::$DATA",  # a file's default stream: awards.json itself on NTFS
+    ".g\u200cit",  # HFS+ ignores zero-width characters when it compares names
+    "\ufeff.git",
+    ".gi\u206ft",
+]
+
+
+def test_every_name_git_or_a_file_system_takes_for_dot_git_or_a_stream_is_refused(registry_dir: Path) -> None:
+    """The strongest case of the rules holding: each of these, as a folder of awards (which may have any name
+    the rules allow), is refused by the full check, the pull-request check's rules being the same functions."""
+    awards = registry_dir / ISSUER / "awards"
+    for name in GIT_ALIASES:
+        (awards / name).mkdir(parents=True)
+        (awards / name / "x.json").write_text("{}\n")
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    refused = {p.location.path for p in report.problems if (p.code or "").startswith("layout.")}
+    assert {f"{ISSUER}/awards/{name}" for name in GIT_ALIASES} <= refused, shown(report.problems)
