@@ -323,3 +323,28 @@ def test_every_name_git_or_a_file_system_takes_for_dot_git_or_a_stream_is_refuse
     report = run_check(registry_dir, CheckOptions(progress=False))
     refused = {p.location.path for p in report.problems if (p.code or "").startswith("layout.")}
     assert {f"{ISSUER}/awards/{name}" for name in GIT_ALIASES} <= refused, shown(report.problems)
+
+
+@pytest.mark.parametrize(
+    ("base", "renamed", "twin"),
+    [
+        (f"{IMAGES}/badge.svg", f"{IMAGES}/BADGE.svg", f"{IMAGES}/badge.svg"),
+        ("docs/privacy.md", "docs/Privacy.md", "docs/privacy.md"),
+    ],
+    ids=["registry", "docs"],
+)
+def test_a_pull_request_renaming_a_file_into_a_twin_of_a_base_file_is_refused(
+    repo: Repo, base: str, renamed: str, twin: str
+) -> None:
+    """Git reports a rename (``git mv other.svg BADGE.svg``, the same bytes) as one change, not an addition: the
+    rules judge where it lands all the same."""
+    repo.write(base, SVG.decode())
+    repo.write(f"{base.rsplit('/', 1)[0]}/other.svg", SVG.decode())
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "base")
+    repo.git("mv", f"{base.rsplit('/', 1)[0]}/other.svg", renamed)
+    done = _pr_check(repo, actor="reg-admin")
+    status = repo.git("diff", "--name-status", "-M", "HEAD~1", "HEAD")
+    assert status.startswith("R"), status  # a rename to Git
+    assert done.returncode == 1, done.stdout
+    assert f"{renamed}: is the same file as {twin} on macOS and Windows" in done.stdout, done.stdout
