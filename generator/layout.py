@@ -313,7 +313,8 @@ _WINDOWS_DEVICES = re.compile(
 _WINDOWS_SHORT = re.compile(r"\A[^.]*~[0-9]+(?:\.|\Z)")
 
 
-#: The longest repository path of a file in ``registry/`` and ``keys/``, in UTF-16 units: Windows' ``MAX_PATH``
+#: The longest repository path (from the Git repository's top, the registry's folder in it included) of a file,
+#: in UTF-16 units: Windows' ``MAX_PATH``
 #: (259 characters and the NUL) less 55 for the folder a checkout is in (``C:\Users\<name>\source\<repo>\``).
 #: The longest a credreg command writes is 192: a batch of awards of a 64-character issuer and credential slug.
 MAX_PATH_LENGTH = 200
@@ -433,10 +434,28 @@ _LINK = (
 )
 
 
-def _too_long(rel: str, length: int) -> Problem:
+def _windows_length(prefix: str, rel: str) -> int:
+    """How long Windows counts the repository path of ``rel`` (``prefix``: the registry's folder in its Git
+    repository, :func:`_git_prefix`), a character outside the Basic Multilingual Plane counting two."""
+    return len(f"{prefix}{rel}".encode("utf-16-le")) // 2
+
+
+def _git_prefix(root: Path) -> str:
+    """``root``'s folder inside its Git work tree (``sub/dir/``; empty at the top or outside Git): a checkout holds
+    the registry there, so its paths are that much longer on Windows."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=root, env=env, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return os.fsdecode(done.stdout.rstrip(b"\n"))
+
+
+def _too_long(rel: str, length: int, prefix: str) -> Problem:
+    within = f", {prefix} in the repository included" if prefix else ""
     return Problem(
         Location(rel),
-        f"the path is {length} characters long (as Windows counts them), more than {MAX_PATH_LENGTH}: Git for "
+        f"the path is {length} characters long (as Windows counts them{within}), more than {MAX_PATH_LENGTH}: Git for "
         "Windows cannot create a file whose whole path, the checkout's folder included, passes 259, so a "
         "checkout there would lack it; shorten the name",
         code="layout.path-too-long",
@@ -451,7 +470,7 @@ def _inner_place(place: Place, rel: str, name: str) -> Place | None:
     return place if place.folder.match(rel) else place_of(rel)
 
 
-def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: bool) -> Problem | None:
+def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: bool, prefix: str) -> Problem | None:
     """Why a visible, non-link, non-folder entry may not be at ``rel`` in ``place`` (``None`` when it may)."""
     if not regular:
         return Problem(Location(rel), "is not a regular file", code="layout.not-a-file")
@@ -460,9 +479,9 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
     unportable = name_problem(name)
     if unportable is not None:
         return Problem(Location(rel), unportable[1], code=unportable[0])
-    length = len(rel.encode("utf-16-le")) // 2  # what Windows counts: a character outside the BMP is two
+    length = _windows_length(prefix, rel)
     if length > MAX_PATH_LENGTH:
-        return _too_long(rel, length)
+        return _too_long(rel, length, prefix)
     if place.images and image_extension(name) is not None:
         from generator._internal.images import image_problem  # Pillow: only when there are images to check
 
@@ -472,7 +491,7 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
     return None
 
 
-def _walk(root: Path, folder: str, place: Place) -> Iterator[Problem]:
+def _walk(root: Path, folder: str, place: Place, prefix: str) -> Iterator[Problem]:
     """Every problem of the entries under ``folder`` (whose own place is ``place``), depth first."""
     try:
         entries = sorted(os.scandir(f"{root}/{folder}"), key=lambda e: e.name)
@@ -493,9 +512,10 @@ def _walk(root: Path, folder: str, place: Place) -> Iterator[Problem]:
             elif unportable is not None:
                 yield Problem(Location(rel), unportable[1], code=unportable[0])
             else:
-                yield from _walk(root, rel, inner)
+                yield from _walk(root, rel, inner, prefix)
         else:
-            problem = _file_problem(root, rel, entry.name, place, regular=entry.is_file(follow_symlinks=False))
+            regular = entry.is_file(follow_symlinks=False)
+            problem = _file_problem(root, rel, entry.name, place, regular=regular, prefix=prefix)
             if problem is not None:
                 yield problem
 
@@ -524,7 +544,7 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
     """
     if paths is not None:
         paths = list(paths)
-        yield from _paths_problems(root, paths)
+        yield from _paths_problems(root, paths, _git_prefix(root))
         yield from repository_name_problems(root, paths)
         return
     try:
@@ -534,12 +554,13 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
         tops = []
     for name in tops:
         yield from _tree_twin(name)
+    prefix = _git_prefix(root)
     for tree in CHECKED_TREES:
         top = _top_place(root, tree)
         if isinstance(top, Problem):
             yield top
         elif top is not None:
-            yield from _walk(root, tree, top)
+            yield from _walk(root, tree, top, prefix)
     yield from repository_name_problems(root)
 
 
@@ -569,9 +590,10 @@ def repository_name_problems(root: Path, paths: Iterable[str] | None = None) -> 
     ``paths``: judge only these (a pull request's, untracked ones too), each folder on the way, against every
     name beside it; ``None``: every tracked path. Only what Git tracks is judged (``git ls-files``, a few thousand
     names: ``registry/`` and ``keys/``, which :func:`layout_problems` walks, are left out), nothing outside Git."""
-    tracked = _tracked_outside(root)
+    tracked, prefix = _tracked_outside(root), _git_prefix(root)
     judged = tracked if paths is None else [p.rstrip("/") for p in paths]
-    judged = [p for p in judged if p and _TREE_KEYS.get(twin_key(p.split("/", 1)[0])) is None]
+    # Not the checked trees (the walk's), nor a path beside a registry kept in a subfolder (``../README.md``).
+    judged = [p for p in judged if p and _TREE_KEYS.get(twin_key(p.split("/", 1)[0])) is None and p[:3] != "../"]
     beside: dict[str, dict[str, set[str]]] = {}
     """Each folder's names by :func:`twin_key`: the tracked paths' and the judged ones'."""
     for path in {*tracked, *judged}:
@@ -599,9 +621,9 @@ def repository_name_problems(root: Path, paths: Iterable[str] | None = None) -> 
                 yield _twin_problem(rel, f"{folder}/{twin}" if folder else twin)
                 break
         else:
-            length = len(path.encode("utf-16-le")) // 2
+            length = _windows_length(prefix, path)
             if length > MAX_PATH_LENGTH:
-                yield _too_long(path, length)
+                yield _too_long(path, length, prefix)
 
 
 def _tracked_outside(root: Path) -> list[str]:
@@ -622,15 +644,15 @@ def _tracked_outside(root: Path) -> list[str]:
     return sorted({os.fsdecode(name) for name in listed.split(b"\0") if name})
 
 
-def _paths_problems(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
+def _paths_problems(root: Path, paths: Iterable[str], prefix: str) -> Iterator[Problem]:
     reported: set[tuple[str, str | None]] = set()
-    for problem in _along_paths(root, paths):
+    for problem in _along_paths(root, paths, prefix):
         if (problem.location.path, problem.code) not in reported:  # a folder walked whole, and a path in it
             reported.add((problem.location.path, problem.code))
             yield problem
 
 
-def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
+def _along_paths(root: Path, paths: Iterable[str], prefix: str) -> Iterator[Problem]:
     keys: dict[str, dict[str, list[str]]] = {}
     """The names of each folder a path is judged in, by :func:`twin_key`: listed once however many paths."""
     seen: dict[str, Place | None] = {}
@@ -656,7 +678,7 @@ def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
                 place = seen[rel]
                 if last and place is not None and rel not in walked:  # the change brings this folder itself
                     walked.add(rel)
-                    yield from _walk(root, rel, place)
+                    yield from _walk(root, rel, place, prefix)
                 continue
             name = parts[depth - 1]
             try:
@@ -684,10 +706,10 @@ def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
                     yield Problem(Location(rel), unportable[1], code=unportable[0])
                 elif last:  # the change brings a whole folder (a nested repository, say)
                     walked.add(rel)
-                    yield from _walk(root, rel, inner)
+                    yield from _walk(root, rel, inner, prefix)
             else:
                 seen[rel] = None  # nothing lies under a file
-                problem = _file_problem(root, rel, name, place, regular=stat.S_ISREG(mode))
+                problem = _file_problem(root, rel, name, place, regular=stat.S_ISREG(mode), prefix=prefix)
                 if problem is not None:
                     yield problem
             place = seen[rel]

@@ -348,3 +348,19 @@ def test_a_pull_request_renaming_a_file_into_a_twin_of_a_base_file_is_refused(
     assert status.startswith("R"), status  # a rename to Git
     assert done.returncode == 1, done.stdout
     assert f"{renamed}: is the same file as {twin} on macOS and Windows" in done.stdout, done.stdout
+
+
+def test_the_path_limit_counts_the_registrys_folder_in_its_repository(registry_dir: Path) -> None:
+    """A registry may be a subfolder of its repository (``registry-root/`` here): a Windows checkout holds its
+    files under that folder too, so the 200 characters are counted from the repository's top, not the registry's
+    (a path of 200 from the registry's folder is 214 there, past what Git for Windows checks out)."""
+    subprocess.run(["git", "init", "-q", str(registry_dir.parent)], check=True)
+    prefix = f"{registry_dir.name}/"
+    at_limit = "a" * (200 - len(prefix) - len(IMAGES) - len("/.svg")) + ".svg"
+    over = "b" + at_limit
+    _images(registry_dir, at_limit, over)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    [problem] = errors(report, "layout.path-too-long")
+    assert problem.location.path == f"{IMAGES}/{over}", shown(report.problems)
+    assert f"201 characters long (as Windows counts them, {prefix} in the repository included)" in problem.message
+    assert errors(report) == [problem], shown(report.problems)
