@@ -541,6 +541,9 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
     path is judged component by component, from its tree's top, by the same rules as the walk (a link or a
     hidden, unknown or special entry anywhere on it is refused), and a path that is a folder is walked whole.
     What a change does not touch is the base's, which passed the full check every build runs.
+
+    Every other path Git tracks (``paths``: every other path given) is held to the same name rules by
+    :func:`repository_name_problems`.
     """
     if paths is not None:
         paths = list(paths)

@@ -235,7 +235,8 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         # where no walk of the output could see two (the data files written above are slugs and hashes).
         from generator.publish.build import path_twins
 
-        self._refuse(path_twins((f.dest_uri for f in files), self._named(config)))
+        written = (f.dest_uri for f in files if f.inclusion is not InclusionLevel.EXCLUDED)  # `exclude_docs`: unwritten
+        self._refuse(path_twins(written, self._named(config)))
         return files
 
     def _named(self, config: MkDocsConfig) -> Path:
