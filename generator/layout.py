@@ -42,6 +42,7 @@ __all__ = [
     "find_root",
     "layout_problems",
     "name_problem",
+    "repository_name_problems",
     "secret_holder",
     "twin_key",
 ]
@@ -312,7 +313,8 @@ _WINDOWS_DEVICES = re.compile(
 _WINDOWS_SHORT = re.compile(r"\A[^.]*~[0-9]+(?:\.|\Z)")
 
 
-#: The longest repository path of a file in ``registry/`` and ``keys/``, in UTF-16 units: Windows' ``MAX_PATH``
+#: The longest repository path (from the Git repository's top, the registry's folder in it included) of a file,
+#: in UTF-16 units: Windows' ``MAX_PATH``
 #: (259 characters and the NUL) less 55 for the folder a checkout is in (``C:\Users\<name>\source\<repo>\``).
 #: The longest a credreg command writes is 192: a batch of awards of a 64-character issuer and credential slug.
 MAX_PATH_LENGTH = 200
@@ -432,6 +434,34 @@ _LINK = (
 )
 
 
+def _windows_length(prefix: str, rel: str) -> int:
+    """How long Windows counts the repository path of ``rel`` (``prefix``: the registry's folder in its Git
+    repository, :func:`_git_prefix`), a character outside the Basic Multilingual Plane counting two."""
+    return len(f"{prefix}{rel}".encode("utf-16-le")) // 2
+
+
+def _git_prefix(root: Path) -> str:
+    """``root``'s folder inside its Git work tree (``sub/dir/``; empty at the top or outside Git): a checkout holds
+    the registry there, so its paths are that much longer on Windows."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=root, env=env, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return os.fsdecode(done.stdout.rstrip(b"\n"))
+
+
+def _too_long(rel: str, length: int, prefix: str) -> Problem:
+    within = f", {prefix} in the repository included" if prefix else ""
+    return Problem(
+        Location(rel),
+        f"the path is {length} characters long (as Windows counts them{within}), more than {MAX_PATH_LENGTH}: Git for "
+        "Windows cannot create a file whose whole path, the checkout's folder included, passes 259, so a "
+        "checkout there would lack it; shorten the name",
+        code="layout.path-too-long",
+    )
+
+
 def _inner_place(place: Place, rel: str, name: str) -> Place | None:
     """The place of the folder ``rel`` (named ``name``) inside ``place``, ``None`` when ``place`` may not hold it."""
     if place.folders is None or not place.folders.match(name):
@@ -440,7 +470,7 @@ def _inner_place(place: Place, rel: str, name: str) -> Place | None:
     return place if place.folder.match(rel) else place_of(rel)
 
 
-def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: bool) -> Problem | None:
+def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: bool, prefix: str) -> Problem | None:
     """Why a visible, non-link, non-folder entry may not be at ``rel`` in ``place`` (``None`` when it may)."""
     if not regular:
         return Problem(Location(rel), "is not a regular file", code="layout.not-a-file")
@@ -449,15 +479,9 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
     unportable = name_problem(name)
     if unportable is not None:
         return Problem(Location(rel), unportable[1], code=unportable[0])
-    length = len(rel.encode("utf-16-le")) // 2  # what Windows counts: a character outside the BMP is two
+    length = _windows_length(prefix, rel)
     if length > MAX_PATH_LENGTH:
-        return Problem(
-            Location(rel),
-            f"the path is {length} characters long (as Windows counts them), more than {MAX_PATH_LENGTH}: Git for "
-            "Windows cannot create a file whose whole path, the checkout's folder included, passes 259, so a "
-            "checkout there would lack it; shorten the name",
-            code="layout.path-too-long",
-        )
+        return _too_long(rel, length, prefix)
     if place.images and image_extension(name) is not None:
         from generator._internal.images import image_problem  # Pillow: only when there are images to check
 
@@ -467,7 +491,7 @@ def _file_problem(root: Path, rel: str, name: str, place: Place, *, regular: boo
     return None
 
 
-def _walk(root: Path, folder: str, place: Place) -> Iterator[Problem]:
+def _walk(root: Path, folder: str, place: Place, prefix: str) -> Iterator[Problem]:
     """Every problem of the entries under ``folder`` (whose own place is ``place``), depth first."""
     try:
         entries = sorted(os.scandir(f"{root}/{folder}"), key=lambda e: e.name)
@@ -488,9 +512,10 @@ def _walk(root: Path, folder: str, place: Place) -> Iterator[Problem]:
             elif unportable is not None:
                 yield Problem(Location(rel), unportable[1], code=unportable[0])
             else:
-                yield from _walk(root, rel, inner)
+                yield from _walk(root, rel, inner, prefix)
         else:
-            problem = _file_problem(root, rel, entry.name, place, regular=entry.is_file(follow_symlinks=False))
+            regular = entry.is_file(follow_symlinks=False)
+            problem = _file_problem(root, rel, entry.name, place, regular=regular, prefix=prefix)
             if problem is not None:
                 yield problem
 
@@ -516,9 +541,14 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
     path is judged component by component, from its tree's top, by the same rules as the walk (a link or a
     hidden, unknown or special entry anywhere on it is refused), and a path that is a folder is walked whole.
     What a change does not touch is the base's, which passed the full check every build runs.
+
+    Every other path Git tracks (``paths``: every other path given) is held to the same name rules by
+    :func:`repository_name_problems`.
     """
     if paths is not None:
-        yield from _paths_problems(root, paths)
+        paths = list(paths)
+        yield from _paths_problems(root, paths, _git_prefix(root))
+        yield from repository_name_problems(root, paths)
         return
     try:
         with os.scandir(root) as entries:
@@ -527,12 +557,14 @@ def layout_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[
         tops = []
     for name in tops:
         yield from _tree_twin(name)
+    prefix = _git_prefix(root)
     for tree in CHECKED_TREES:
         top = _top_place(root, tree)
         if isinstance(top, Problem):
             yield top
         elif top is not None:
-            yield from _walk(root, tree, top)
+            yield from _walk(root, tree, top, prefix)
+    yield from repository_name_problems(root)
 
 
 _TREE_KEYS = {twin_key(tree): tree for tree in CHECKED_TREES}
@@ -551,15 +583,79 @@ def _tree_twin(name: str) -> Iterator[Problem]:
         )
 
 
-def _paths_problems(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
+def repository_name_problems(root: Path, paths: Iterable[str] | None = None) -> Iterator[Problem]:
+    """The name rules of ``registry/`` and ``keys/`` (:func:`name_problem`, twins, :data:`MAX_PATH_LENGTH`) for
+    every other path of the repository at ``root``: the site's sources (``docs/``, ``schemas/``, ``mkdocs.yml``),
+    the workflows and the toolkit are checked out on a Mac or Windows too (a reviewer's, a maintainer's build),
+    where ``docs/Privacy.md`` beside ``docs/privacy.md`` (or ``makefile`` beside ``Makefile``, which ``make`` on
+    Linux prefers) is one file, and a name such as ``.g\u200cit`` (``.git`` to HFS+) or ``notes.`` is refused.
+
+    ``paths``: judge only these (a pull request's, untracked ones too), each folder on the way, against every
+    name beside it; ``None``: every tracked path. Only what Git tracks is judged (``git ls-files``, a few thousand
+    names: ``registry/`` and ``keys/``, which :func:`layout_problems` walks, are left out), nothing outside Git."""
+    tracked, prefix = _tracked_outside(root), _git_prefix(root)
+    judged = tracked if paths is None else [p.rstrip("/") for p in paths]
+    # Not the checked trees (the walk's), nor a path beside a registry kept in a subfolder (``../README.md``).
+    judged = [p for p in judged if p and _TREE_KEYS.get(twin_key(p.split("/", 1)[0])) is None and p[:3] != "../"]
+    beside: dict[str, dict[str, set[str]]] = {}
+    """Each folder's names by :func:`twin_key`: the tracked paths' and the judged ones'."""
+    for path in {*tracked, *judged}:
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            folder = "/".join(parts[:depth])
+            beside.setdefault(folder, {}).setdefault(twin_key(parts[depth]), set()).add(parts[depth])
+    done: set[str] = set()
+    for path in sorted(judged):
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            rel = "/".join(parts[:depth])
+            if rel in done:
+                continue
+            done.add(rel)
+            folder, name = "/".join(parts[: depth - 1]), parts[depth - 1]
+            unportable = name_problem(name)
+            if unportable is not None:
+                yield Problem(Location(rel), unportable[1], code=unportable[0])
+                break
+            twins = sorted(beside[folder][twin_key(name)])
+            # The full check names each twin but the first in order (which the others are named against).
+            if len(twins) > 1 and (paths is not None or name != twins[0]):
+                twin = next(other for other in twins if other != name)
+                yield _twin_problem(rel, f"{folder}/{twin}" if folder else twin)
+                break
+        else:
+            length = _windows_length(prefix, path)
+            if length > MAX_PATH_LENGTH:
+                yield _too_long(path, length, prefix)
+
+
+def _tracked_outside(root: Path) -> list[str]:
+    """Every path Git tracks under ``root`` but in ``registry/`` and ``keys/``, relative to ``root``; none
+    outside a Git work tree (nothing is checked out elsewhere)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    excluded = [f":(exclude){tree}" for tree in CHECKED_TREES]
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--", ".", *excluded],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return sorted({os.fsdecode(name) for name in listed.split(b"\0") if name})
+
+
+def _paths_problems(root: Path, paths: Iterable[str], prefix: str) -> Iterator[Problem]:
     reported: set[tuple[str, str | None]] = set()
-    for problem in _along_paths(root, paths):
+    for problem in _along_paths(root, paths, prefix):
         if (problem.location.path, problem.code) not in reported:  # a folder walked whole, and a path in it
             reported.add((problem.location.path, problem.code))
             yield problem
 
 
-def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
+def _along_paths(root: Path, paths: Iterable[str], prefix: str) -> Iterator[Problem]:
     keys: dict[str, dict[str, list[str]]] = {}
     """The names of each folder a path is judged in, by :func:`twin_key`: listed once however many paths."""
     seen: dict[str, Place | None] = {}
@@ -585,7 +681,7 @@ def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
                 place = seen[rel]
                 if last and place is not None and rel not in walked:  # the change brings this folder itself
                     walked.add(rel)
-                    yield from _walk(root, rel, place)
+                    yield from _walk(root, rel, place, prefix)
                 continue
             name = parts[depth - 1]
             try:
@@ -613,10 +709,10 @@ def _along_paths(root: Path, paths: Iterable[str]) -> Iterator[Problem]:
                     yield Problem(Location(rel), unportable[1], code=unportable[0])
                 elif last:  # the change brings a whole folder (a nested repository, say)
                     walked.add(rel)
-                    yield from _walk(root, rel, inner)
+                    yield from _walk(root, rel, inner, prefix)
             else:
                 seen[rel] = None  # nothing lies under a file
-                problem = _file_problem(root, rel, name, place, regular=stat.S_ISREG(mode))
+                problem = _file_problem(root, rel, name, place, regular=stat.S_ISREG(mode), prefix=prefix)
                 if problem is not None:
                     yield problem
             place = seen[rel]

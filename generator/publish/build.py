@@ -15,7 +15,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,25 +67,47 @@ def output_twins(folder: Path, named: Path) -> list[Problem]:
     building or copying the site, and a host or CDN that folds case, keep one of the two (whichever was written
     last), so one page would replace another (a documentation page ``Verify.md`` the verification page). Every
     path the build makes from the registry is a slug or a hash and cannot do this: this holds every writer to it,
-    the registry's own documentation and the theme's files too. Read on Linux, where both are there to see."""
+    the registry's own documentation and the theme's files too. Read on Linux, where both are there to see; a
+    build on a Mac is held by :func:`path_twins`, which the plugin asks of every file's name before writing."""
     problems: list[Problem] = []
     for top, dirs, files in os.walk(folder):
-        first: dict[str, str] = {}
-        for name in sorted([*dirs, *files]):
-            twin = first.setdefault(twin_key(name), name)
-            if twin != name:
-                here = Path(top).relative_to(folder)
-                problems.append(
-                    Problem(
-                        Location((named / here / name).as_posix()),
-                        f"is the same path as {(named / here / twin).as_posix()} on a host or file system that "
-                        "ignores case or Unicode normalisation (macOS, Windows, some CDNs): one would replace the "
-                        "other there: rename the page or file of the registry's documentation or theme that makes one "
-                        "of them",
-                        code="site.twin",
-                    )
-                )
+        problems += _twins_in(named, Path(top).relative_to(folder).as_posix(), [*dirs, *files])
     return problems
+
+
+def path_twins(paths: Iterable[str], named: Path) -> list[Problem]:
+    """:func:`output_twins` of the files ``paths`` (relative, ``/``-separated) before they are written: what a
+    file system that folds would merge cannot be seen on it afterwards."""
+    folders: dict[str, set[str]] = {}
+    for path in paths:
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            folders.setdefault("/".join(parts[:depth]), set()).add(parts[depth])
+    return [problem for folder in sorted(folders) for problem in _twins_in(named, folder, folders[folder])]
+
+
+def _twins_in(named: Path, folder: str, names: Iterable[str]) -> list[Problem]:
+    """The twins among ``names``, the entries of ``folder`` (relative) of the output published as ``named``."""
+    problems: list[Problem] = []
+    first: dict[str, str] = {}
+    for name in sorted(names):
+        twin = first.setdefault(twin_key(name), name)
+        if twin != name:
+            here = named / folder
+            problems.append(
+                Problem(
+                    Location((here / name).as_posix()),
+                    f"is the same path as {(here / twin).as_posix()} on a host or file system that ignores case or "
+                    "Unicode normalisation (macOS, Windows, some CDNs): one would replace the other there: rename the "
+                    "page or file of the registry's documentation or theme that makes one of them",
+                    code="site.twin",
+                )
+            )
+    return problems
+
+
+#: The refusal's summary, the same whichever way the site is built.
+TWINS_REFUSED = "the site would have paths that are one path on some hosts; nothing was built"
 
 
 def _is_site(folder: Path) -> bool:
@@ -323,6 +345,7 @@ def build_site(
         plugin.registry, plugin.now = registry, now  # type: ignore[attr-defined]
         plugin.data_out = data_stage.path if data_stage is not None else None  # type: ignore[attr-defined]
         plugin.checked = checked  # type: ignore[attr-defined]
+        plugin.site_named = named  # type: ignore[attr-defined]  # and the twins of the whole output judged below
         plugin.demo_statements = demo_log  # type: ignore[attr-defined]  # demo "who defines what" statements too
         plugin.config.frames = frames
         # The log first (checked file by file into a folder beside the stage, which mkdocs empties): its award
@@ -360,7 +383,7 @@ def build_site(
         if data_stage is not None and data_out is not None:
             twins += output_twins(data_stage.path, data_out)
         if twins:
-            raise ProblemsFound(twins, "the site would have paths that are one path on some hosts; nothing was built")
+            raise ProblemsFound(twins, TWINS_REFUSED)
         # The data first, as docs/hosting.md uploads it before deploying the site: if it cannot go in, the previous
         # site stays, never the new one over the previous data (its index naming shards never written).
         if data_stage is not None and data_out is not None:

@@ -28,6 +28,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator import layout
 from generator._internal.jobs import Background
+from generator.errors import Problem, ProblemsFound
 from generator.guide import expand_markers
 from generator.publish.search import SearchIndexer
 from generator.publish.site import PreparedSite, load_for_build, prepare_site
@@ -125,6 +126,9 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         """The awards' public-log records (``credreg build --log``), for their verification shard entries."""
         self.checked: AwardIndex | None = None
         """The accepting check's index of the awards (set with :attr:`registry`): the page counts come from it."""
+        self.site_named: Path | None = None
+        """Set by :func:`generator.publish.build.build_site`: the folder its staging folder becomes, for the names
+        in a refusal; it judges the whole output's twins itself (the log's too, added after mkdocs)."""
         self.prepared: PreparedSite | None = None
         self.started: list[Background[None] | SearchIndexer] = []
         """The background writers of the build (see :meth:`cancel_started`)."""
@@ -227,7 +231,28 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
                 by_key[key].pages.append(spec)
             else:
                 self._add_page(spec, files, config)
+        # Before a page is written: on a Mac the file system merges `Verify/` into `verify/` as they are written,
+        # where no walk of the output could see two (the data files written above are slugs and hashes).
+        from generator.publish.build import path_twins
+
+        written = (f.dest_uri for f in files if f.inclusion is not InclusionLevel.EXCLUDED)  # `exclude_docs`: unwritten
+        self._refuse(path_twins(written, self._named(config)))
         return files
+
+    def _named(self, config: MkDocsConfig) -> Path:
+        return self.site_named or Path(config.site_dir)
+
+    def _refuse(self, twins: list[Problem]) -> None:
+        """Stop the build when the site would have paths that are one path on some hosts (:mod:`build`'s rule)."""
+        if not twins:
+            return
+        from generator.publish.build import TWINS_REFUSED
+
+        self.cancel_started()
+        refusal = ProblemsFound(twins, TWINS_REFUSED)
+        if self.site_named is not None:
+            raise refusal  # `credreg build`'s, which reports it as its own check's and publishes nothing
+        raise PluginError(refusal.explain())  # plain `mkdocs build`: its way to stop with a message, no traceback
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Guides name every field the files take, generated from the schemas (:mod:`generator.guide`)."""
@@ -267,6 +292,14 @@ class CredregPlugin(BasePlugin[_PluginConfig]):  # type: ignore[no-untyped-call]
         entries = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls)
         text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
         (Path(config.site_dir) / "sitemap-pages.xml").write_text(text, encoding="utf-8")
+        if self.site_named is None:  # plain `mkdocs build`: what was written, data and images too, as credreg build
+            from generator.publish.build import output_twins
+
+            site = Path(config.site_dir)
+            twins = output_twins(site, site)
+            if self.data_out is not None:
+                twins += output_twins(self.data_out, self.data_out)
+            self._refuse(twins)
 
 
 def _verify_fragment() -> str:

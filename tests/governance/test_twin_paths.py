@@ -126,12 +126,12 @@ def test_the_twin_key_folds_what_file_systems_fold() -> None:
     assert twin_key("\uff42adge") != twin_key("badge")  # compatibility forms are other names everywhere
 
 
-def _pr_check(repo: Repo) -> subprocess.CompletedProcess[str]:
+def _pr_check(repo: Repo, actor: str = "acme-lead") -> subprocess.CompletedProcess[str]:
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "pull request")
     return subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(repo.root), "check", "--base", "HEAD~1", "--actor",
-         "acme-lead"],
+         actor],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
 
@@ -232,4 +232,135 @@ def test_a_path_longer_than_windows_checks_out_is_refused_and_one_at_the_limit_i
     [problem] = errors(report, "layout.path-too-long")
     assert problem.location.path == f"{IMAGES}/{over}", shown(report.problems)
     assert "201 characters" in problem.message
+    assert errors(report) == [problem], shown(report.problems)
+
+
+@pytest.mark.parametrize(
+    ("base", "added", "refused", "says"),
+    [
+        # GNU make on Linux runs `makefile` before `Makefile`; a Mac or Windows checkout holds one of the two.
+        ("Makefile", "makefile", "makefile", "is the same file as Makefile on macOS and Windows"),
+        ("docs/privacy.md", "docs/Privacy.md", "docs/Privacy.md", "is the same file as docs/privacy.md"),
+        ("docs/privacy.md", "Docs/extra.md", "Docs", "is the same file as docs on macOS"),  # beside the base's docs/
+        (".github/workflows/a.yml", ".github/Workflows/a.yml", ".github/Workflows", "same file as .github/workflows"),
+        # HFS+ ignores U+200C: `.g‌it` is `.git` on a Mac, which Git there refuses to check out.
+        ("docs/privacy.md", "docs/.g\u200cit/config", "docs/.g\u200cit", "U+200C ZERO WIDTH NON-JOINER"),
+        ("docs/privacy.md", "docs/cafe\u0301.md", "docs/cafe\u0301.md", "not in Unicode normalisation form NFC"),
+        ("docs/privacy.md", "docs/notes.md.", "docs/notes.md.", "ends with a dot or a space"),
+        ("docs/privacy.md", "docs/" + "d" * 200 + ".md", "docs/" + "d" * 200 + ".md", "208 characters long"),
+        ("docs/privacy.md", "docs/privac~1.md", "docs/privac~1.md", "Windows short (8.3) name"),
+    ],
+    ids=["makefile", "docs-page", "folder", "workflows", "hfs-dotgit", "nfd", "trailing-dot", "long", "short-name"],
+)
+def test_a_pull_request_bringing_an_unportable_name_outside_the_registry_is_refused(
+    repo: Repo, base: str, added: str, refused: str, says: str
+) -> None:
+    """The site's sources (``docs/``, ``schemas/``, ``mkdocs.yml``), the workflows and the toolkit are checked out
+    on a Mac or Windows too (a reviewer's, a maintainer's build): a twin or a name one of them cannot hold there is
+    another tree than the one CI checked on Linux, wherever it is in the repository, not only in ``registry/``. A
+    registry maintainer's own pull request is refused too: review on GitHub shows two files, a Mac one."""
+    repo.write(base, "base\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "base")
+    repo.write(added, "added\n")
+    done = _pr_check(repo, actor="reg-admin")
+    assert done.returncode == 1, done.stdout
+    [line] = [line for line in done.stdout.splitlines() if line.startswith(f"{refused}: ")]
+    assert says in line, done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_the_full_check_refuses_twins_and_unportable_names_anywhere_in_the_repository(repo: Repo) -> None:
+    """Committed past the pull-request check (pushed by a maintainer): the full check every build runs refuses
+    them too, every tracked path of the repository judged, the registry's as before."""
+    repo.write("docs/privacy.md", "a\n")
+    repo.write("docs/PRIVACY.md", "b\n")
+    repo.write("schemas/x\u200b.json", "{}\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "twins outside the registry")
+    report = run_check(repo.root, CheckOptions(progress=False))
+    assert [p.location.path for p in errors(report, "layout.twin")] == ["docs/privacy.md"], shown(report.problems)
+    assert "is the same file as docs/PRIVACY.md" in errors(report, "layout.twin")[0].message
+    assert [p.location.path for p in errors(report, "layout.name-unportable")] == ["schemas/x\u200b.json"]
+
+
+def test_a_pull_request_without_names_to_refuse_outside_the_registry_passes_the_rule(repo: Repo) -> None:
+    repo.write("docs/privacy.md", "base\n")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "base")
+    repo.write("docs/about us.md", "a plain space\n")
+    repo.write("docs/caf\u00e9.md", "NFC\n")
+    done = _pr_check(repo)
+    assert "layout." not in done.stdout, done.stdout
+
+
+#: Names Git for Windows or for macOS (``core.protectNTFS``, ``core.protectHFS``: ``is_ntfs_dotgit``,
+#: ``is_hfs_dotgit``) takes for ``.git``, or that NTFS gives another meaning (a stream of a file), while Git on
+#: Linux, with protectHFS off, would check out some of them.
+GIT_ALIASES = [
+    ".git",
+    ".GIT",
+    "git~1",  # NTFS's short name of .git
+    "GIT~1",
+    "GI7EAB~1",  # the hashed short name form
+    ".git.",  # Windows drops a trailing dot...
+    ".git ",  # ...and space
+    ".git::$INDEX_ALLOCATION",  # a folder's index stream: .git on NTFS
+    "awards.json::$DATA",  # a file's default stream: awards.json itself on NTFS
+    ".g\u200cit",  # HFS+ ignores zero-width characters when it compares names
+    "\ufeff.git",
+    ".gi\u206ft",
+]
+
+
+def test_every_name_git_or_a_file_system_takes_for_dot_git_or_a_stream_is_refused(registry_dir: Path) -> None:
+    """The strongest case of the rules holding: each of these, as a folder of awards (which may have any name
+    the rules allow), is refused by the full check, the pull-request check's rules being the same functions."""
+    awards = registry_dir / ISSUER / "awards"
+    for name in GIT_ALIASES:
+        (awards / name).mkdir(parents=True)
+        (awards / name / "x.json").write_text("{}\n")
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    refused = {p.location.path for p in report.problems if (p.code or "").startswith("layout.")}
+    assert {f"{ISSUER}/awards/{name}" for name in GIT_ALIASES} <= refused, shown(report.problems)
+
+
+@pytest.mark.parametrize(
+    ("base", "renamed", "twin"),
+    [
+        (f"{IMAGES}/badge.svg", f"{IMAGES}/BADGE.svg", f"{IMAGES}/badge.svg"),
+        ("docs/privacy.md", "docs/Privacy.md", "docs/privacy.md"),
+    ],
+    ids=["registry", "docs"],
+)
+def test_a_pull_request_renaming_a_file_into_a_twin_of_a_base_file_is_refused(
+    repo: Repo, base: str, renamed: str, twin: str
+) -> None:
+    """Git reports a rename (``git mv other.svg BADGE.svg``, the same bytes) as one change, not an addition: the
+    rules judge where it lands all the same."""
+    repo.write(base, SVG.decode())
+    repo.write(f"{base.rsplit('/', 1)[0]}/other.svg", SVG.decode())
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "base")
+    repo.git("mv", f"{base.rsplit('/', 1)[0]}/other.svg", renamed)
+    done = _pr_check(repo, actor="reg-admin")
+    status = repo.git("diff", "--name-status", "-M", "HEAD~1", "HEAD")
+    assert status.startswith("R"), status  # a rename to Git
+    assert done.returncode == 1, done.stdout
+    assert f"{renamed}: is the same file as {twin} on macOS and Windows" in done.stdout, done.stdout
+
+
+def test_the_path_limit_counts_the_registrys_folder_in_its_repository(registry_dir: Path) -> None:
+    """A registry may be a subfolder of its repository (``registry-root/`` here): a Windows checkout holds its
+    files under that folder too, so the 200 characters are counted from the repository's top, not the registry's
+    (a path of 200 from the registry's folder is 214 there, past what Git for Windows checks out)."""
+    subprocess.run(["git", "init", "-q", str(registry_dir.parent)], check=True)
+    prefix = f"{registry_dir.name}/"
+    at_limit = "a" * (200 - len(prefix) - len(IMAGES) - len("/.svg")) + ".svg"
+    over = "b" + at_limit
+    _images(registry_dir, at_limit, over)
+    report = run_check(registry_dir, CheckOptions(progress=False))
+    [problem] = errors(report, "layout.path-too-long")
+    assert problem.location.path == f"{IMAGES}/{over}", shown(report.problems)
+    assert f"201 characters long (as Windows counts them, {prefix} in the repository included)" in problem.message
     assert errors(report) == [problem], shown(report.problems)

@@ -941,3 +941,32 @@ def test_site_paths_one_on_a_case_insensitive_host_are_refused_and_nothing_is_pu
     assert "nothing was built" in built.stderr
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_plain_mkdocs_build_refuses_site_paths_one_on_a_case_insensitive_host(signer: Signer, tmp_path: Path) -> None:
+    """The plugin's other way in, plain ``mkdocs build``, published a site where the documentation page
+    ``Verify.md`` (``Verify/``) and the verification page (``verify/``) are one folder on a Mac, on Windows and on
+    a host or CDN that folds case: only ``credreg build`` looked. The plugin now judges the names of every file
+    mkdocs is to write (the documentation's, the theme's, the generated pages') before it writes a page, so a
+    build on a Mac, whose file system would merge the two before any walk of the output could see them, refuses
+    them too; and it walks what was written at the end (data files and issuer images included)."""
+    root = signer.root
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "docs", docs)
+    (docs / "Verify.md").write_text("# Verify\n\nPaste the badge here.\n")
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
+    (root / "mkdocs.yml").write_text(config)
+    site = tmp_path / "mine"
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"{site}/verify: is the same path as {site}/Verify on a host or file system that ignores case" in (
+        done.stderr
+    ), done.stderr
+    assert not (site / "verify" / "index.html").exists(), "refused before a page was written"
+    assert not (site / "Verify" / "index.html").exists()
