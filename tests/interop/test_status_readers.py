@@ -1,0 +1,230 @@
+"""One revocation, three readers: ``credreg verify``, the verification page and Digital Bazaar's
+vc-bitstring-status-list (the status reader of DCC's verifier and common wallets) read every spelling of an award's
+status entries, each signed by its issuer, without one saying valid where another reads the award revoked.
+
+The spellings are the ones a signer can choose and the specification leaves open (several entries, in any order;
+a suspension beside a revocation; a purpose or type in another case or with a space; an index as a number, with a
+sign, a leading zero, a space or a tail ``parseInt`` drops; an ``id`` that is the list's, or names another slot; a
+``statusSize`` with its messages; a list named with a fragment, a query or another host's case). The registry
+reads exactly one entry, spelt one way (models/award.py ``StatusEntry``): whatever else is signed, it says no
+"valid"; Digital Bazaar reads every entry, and its reading of the one canonical entry is the registry's bit.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.awards import award_filename, award_hash, render_award, write_award_file
+from generator.check import run_check
+from generator.errors import CredregError
+from generator.verify import Verifier
+from tests.interop.test_digital_bazaar import NODE_DIR, documents
+from tests.interop.test_digital_bazaar import pytestmark as needs_node
+from tests.site.test_endorsements_js import ACME, NOW
+from tests.site.test_mutations_js import Mutations
+from tests.site.test_verify_js import Node
+
+pytestmark = [needs_node]
+
+Doc = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def m(tmp_path_factory: pytest.TempPathFactory) -> Mutations:
+    return Mutations(tmp_path_factory.mktemp("status-readers"))
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    runner = Node(tmp_path_factory.mktemp("status-readers-node"))
+    yield runner
+    runner.close()
+
+
+def _entry(entry: Doc, **change: Any) -> Doc:
+    """A copy of ``entry`` changed (a value of None: the field removed)."""
+    out = copy.deepcopy(entry)
+    for name, value in change.items():
+        if value is None:
+            out.pop(name, None)
+        else:
+            out[name] = value
+    return out
+
+
+def _slot(entry: Doc, index: Any) -> Doc:
+    """``entry`` naming ``index`` of its list, its id following (as the registry writes it)."""
+    return _entry(entry, statusListIndex=index, id=f"{entry['statusListCredential']}#{index}")
+
+
+def _cases(m: Mutations) -> dict[str, Any]:
+    """Name → the award's credentialStatus; each award is signed again by its issuer (acme's k1)."""
+    mine, gone = m.award.award["credentialStatus"], m.revoked.award["credentialStatus"]
+    url, index = gone["statusListCredential"], gone["statusListIndex"]
+    suspension = _entry(gone, statusPurpose="suspension")
+    cases: dict[str, Any] = {
+        "its own entry": mine,
+        "the revoked award's entry": gone,
+        "an array of its own entry": [mine],
+        "its own entry, then the revoked slot": [mine, gone],
+        "the revoked slot, then its own entry": [gone, mine],
+        "its own entry twice": [mine, mine],
+        "its own entry and a suspension at the revoked slot": [mine, suspension],
+        "a suspension at the revoked slot alone": suspension,
+        "a suspension at the revoked slot, then its own entry": [suspension, mine],
+        "its own entry and an entry of another type at the revoked slot": [
+            mine,
+            _entry(gone, type="StatusList2021Entry"),
+        ],
+        "the revoked slot as a status message list": _entry(
+            gone,
+            statusPurpose="message",
+            statusSize=1,
+            statusMessage=[{"status": "0x0", "message": "valid"}, {"status": "0x1", "message": "revoked"}],
+        ),
+        "the revoked slot with statusSize 2": _entry(gone, statusSize=2),
+        "the revoked slot, its id the list's": _entry(gone, id=url),
+        "the revoked slot, its id another slot's": _entry(gone, id=mine["id"]),
+        "the revoked slot, no id": _entry(gone, id=None),
+        "the revoked slot, the list named with a fragment": _entry(gone, statusListCredential=f"{url}#list"),
+        "the revoked slot, the list named with a query": _entry(gone, statusListCredential=f"{url}?v=1"),
+        "the revoked slot, the list's host in capitals": _entry(
+            gone, statusListCredential=url.replace("https://", "HTTPS://").upper().replace(".JSON", ".json")
+        ),
+    }
+    for purpose in ("Revocation", "REVOCATION", " revocation", "revocation ", "revocation\n", "suspension "):
+        cases[f"the revoked slot, purpose {purpose!r}"] = _entry(gone, statusPurpose=purpose)
+    for kind in ("bitstringStatusListEntry", "BitstringStatusListEntry ", ["BitstringStatusListEntry"]):
+        cases[f"the revoked slot, type {kind!r}"] = _entry(gone, type=kind)
+    number = int(index)
+    for spelling in (
+        number,
+        float(number),
+        f"+{index}",
+        f"0{index}",
+        f" {index}",
+        f"{index} ",
+        f"{index}.0",
+        f"{index}abc",
+        f"{index}e0",
+        f"0x{number:x}",
+        str(number + 131_072),
+        str(2**53 + number),
+        "-1",
+        "",
+    ):
+        cases[f"the revoked slot, index {spelling!r}"] = _slot(gone, spelling)
+    # Its own slot spelt otherwise: parseInt would read its bit, the registry none.
+    cases[f"its own slot, index '{mine['statusListIndex']}x'"] = _slot(mine, f"{mine['statusListIndex']}x")
+    return cases
+
+
+def _signed(m: Mutations, status: Any) -> Doc | None:
+    award = {k: v for k, v in copy.deepcopy(m.award.award).items() if k != "proof"}
+    award["credentialStatus"] = status
+    try:
+        return m.sign(award)
+    except CredregError:
+        return None  # no RDFC proof can be made of it (a term its contexts do not define): no one signs it
+
+
+def _digital_bazaar(m: Mutations, awards: list[Doc]) -> list[Doc]:
+    payload = json.dumps(
+        {
+            "credentials": [{"credential": award, "now": NOW.isoformat()} for award in awards],
+            "documents": documents(m.registry),
+        }
+    )
+    result = subprocess.run(
+        ["node", str(NODE_DIR / "verify-vc.mjs")], input=payload, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def _status_check(result: Any) -> tuple[str, str]:
+    check = next(c for c in result.checks if c.id == "status")
+    return str(check.status), check.reason
+
+
+def test_no_spelling_of_an_award_s_status_reads_not_revoked_here_and_revoked_there(
+    m: Mutations, node: Node, tmp_path: Path
+) -> None:
+    """Each spelling signed by acme: credreg's status check and the page's agree, word for word; neither says "not
+    revoked" where Digital Bazaar reads a set bit in any entry; and the full check refuses every spelling but the
+    canonical one, by its status entry, so none is ever published to be read valid (a signed award the registry
+    does not publish reads untrusted, whatever its status)."""
+    signed = {name: _signed(m, status) for name, status in _cases(m).items()}
+    awards = {name: award for name, award in signed.items() if award is not None}
+    assert len(awards) >= 35, sorted(set(signed) - set(awards))
+    theirs = dict(zip(awards, _digital_bazaar(m, list(awards.values())), strict=True))
+    verifier = Verifier(m.registry)
+    found: list[str] = []
+    ours: dict[str, tuple[str, str]] = {}
+    for name, award in awards.items():
+        ours[name] = status = _status_check(verifier.verify(award, now=NOW))
+        page = node.ask(op="verify", root=f"{m.c.site}/", now=NOW.isoformat(), text=json.dumps(award))
+        said = page["checks"]["status"][1].replace("(the page never fetches elsewhere)", "(credreg never fetches)")
+        if (page["checks"]["status"][0], said) != status:
+            found.append(f"{name}: credreg's status check {status}, the page's {page['checks']['status']}")
+        db = theirs[name]
+        db_revoked = any(s["status"] is True for s in db["statuses"])
+        if status[0] == "passed" and (db_revoked or db["statusError"] is not None):
+            found.append(f"{name}: credreg reads it not revoked, Digital Bazaar {db}")
+        if db_revoked and status[0] == "passed":
+            found.append(f"{name}: Digital Bazaar reads it revoked, credreg {status}")
+    assert found == [], "\n".join(found)
+    # The corpus reaches what it says: only the canonical entry of its own slot reads not revoked, the revoked
+    # award's reads revoked, in every reader; Digital Bazaar reads the revoked bit through spellings the registry
+    # refuses (an array, a sign, a tail parseInt drops).
+    assert {name for name, (status, _) in ours.items() if status == "passed"} == {"its own entry"}
+    assert ours["the revoked award's entry"][1].startswith("revoked")
+    assert theirs["its own entry"]["statuses"] == [{"purpose": "revocation", "status": False}]
+    assert theirs["the revoked award's entry"]["statuses"] == [{"purpose": "revocation", "status": True}]
+    index = m.revoked.award["credentialStatus"]["statusListIndex"]
+    for name in ("its own entry, then the revoked slot", f"the revoked slot, index '+{index}'"):
+        assert any(s["status"] is True for s in theirs[name]["statuses"]), theirs[name]
+    # Published, each spelling is refused by the full check at its status entry.
+    root = tmp_path / "registry"
+    shutil.copytree(m.c.root, root, symlinks=True)
+    paths = {}
+    for name, award in awards.items():
+        if name == "its own entry":
+            continue
+        path = award_filename(root, ACME, award, award_hash(award))
+        write_award_file(root, path, render_award(award))
+        paths[name] = path.relative_to(root).as_posix()
+    errors = run_check(root).problems.errors
+    unrefused = [
+        name
+        for name, rel in paths.items()
+        if not any(p.location.path == rel and "credentialStatus" in p.field + p.message for p in errors)
+    ]
+    assert unrefused == [], [str(p) for p in errors if p.location.path in {paths[n] for n in unrefused}]
+
+
+def test_a_registry_list_reads_the_same_bits_in_digital_bazaar(m: Mutations, tmp_path: Path) -> None:
+    """Every slot the registry reads revoked, and a run of others around them, read alike by Digital Bazaar: the
+    bit order (index 0 the first byte's most significant bit) and the list's one encoding are the specification's."""
+    gone = m.revoked.award["credentialStatus"]
+    index = int(gone["statusListIndex"])
+    slots = sorted({*range(max(0, index - 9), index + 10), 0, 7, 8, 131_071})
+    awards = [a for a in (_signed(m, _slot(gone, str(i))) for i in slots) if a is not None]
+    assert len(awards) == len(slots)
+    theirs = _digital_bazaar(m, awards)
+    verifier = Verifier(m.registry)
+    for slot, award, db in zip(slots, awards, theirs, strict=True):
+        ours = str(verifier.verify(award, now=NOW).verdict)
+        assert db["verified"] is True, (slot, db)
+        assert db["statuses"] == [{"purpose": "revocation", "status": slot == index}], (slot, db)
+        # The registry reads the same bit (an award that is not published is not its own: untrusted, its
+        # revocation still read first).
+        check = next(c for c in verifier.verify(award, now=NOW).checks if c.id == "status")
+        assert check.reason.startswith("revoked") == (slot == index), (slot, ours, check.reason)
