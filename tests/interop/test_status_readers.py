@@ -12,7 +12,10 @@ reads exactly one entry, spelt one way (models/award.py ``StatusEntry``): whatev
 
 from __future__ import annotations
 
+import base64
 import copy
+import datetime as dt
+import gzip
 import json
 import shutil
 import subprocess
@@ -22,9 +25,17 @@ from typing import Any
 
 import pytest
 
+from generator import layout
+from generator.awarding.signing import sign_document
+from generator.awarding.status import list_bytes
 from generator.awards import award_filename, award_hash, render_award, write_award_file
 from generator.check import run_check
 from generator.errors import CredregError
+from generator.load import load_registry
+from generator.openbadges import timestamp
+from generator.publish.verifydata import write_verification_data
+from generator.statuslist import decode_list, encode_list, set_bit
+from generator.transparency.entries import _entries_of_change
 from generator.verify import Verifier
 from tests.interop.test_digital_bazaar import NODE_DIR, documents
 from tests.interop.test_digital_bazaar import pytestmark as needs_node
@@ -228,3 +239,106 @@ def test_a_registry_list_reads_the_same_bits_in_digital_bazaar(m: Mutations, tmp
         # revocation still read first).
         check = next(c for c in verifier.verify(award, now=NOW).checks if c.id == "status")
         assert check.reason.startswith("revoked") == (slot == index), (slot, ours, check.reason)
+
+
+# --- a revocation taken back by the list's encoding -------------------------------------------------------------
+
+
+def _gzip_members(*parts: bytes) -> bytes:
+    return b"".join(gzip.compress(part, mtime=0) for part in parts)
+
+
+def _unrevoking_lists(m: Mutations) -> dict[str, Doc]:
+    """acme's list 1 signed again by acme, its revoked award's bit cleared in every spelling an encodedList can
+    take: the plain one, and those a lenient decoder reads (two members, trailing bytes, standard base64 with
+    padding, no multibase prefix, a header field, fewer bits than the minimum), and a list of another purpose."""
+    path = layout.status_list_path(m.c.root, ACME, 1)
+    genuine = json.loads(path.read_text())
+    bits = bytearray(decode_list(genuine["credentialSubject"]["encodedList"]))
+    set_bit(bits, int(m.revoked.award["credentialStatus"]["statusListIndex"]), False)
+    cleared = bytes(bits)
+    plain = gzip.compress(cleared, mtime=0)
+    b64 = base64.urlsafe_b64encode
+    named = bytearray(gzip.compress(cleared, mtime=0))
+    named[3] = 0x08  # FNAME: a file name follows the fixed header
+    named[10:10] = b"list\x00"
+    spellings: dict[str, Any] = {
+        "bit cleared": encode_list(cleared),
+        "bit cleared, two GZIP members": "u" + b64(_gzip_members(cleared[:8192], cleared[8192:])).decode().rstrip("="),
+        "bit cleared, bytes after the member": "u" + b64(plain + b"\0\0\0\0").decode().rstrip("="),
+        "bit cleared, standard base64 with padding": "u" + base64.b64encode(plain + b"\0").decode(),
+        "bit cleared, no multibase prefix": b64(plain).decode().rstrip("="),
+        "bit cleared, a file name in the header": "u" + b64(bytes(named)).decode().rstrip("="),
+        "bit cleared, 8 KiB of bits": encode_list(cleared[:8192]) if cleared[8192:].strip(b"\0") == b"" else None,
+    }
+    out: dict[str, Doc] = {}
+    for name, encoded in spellings.items():
+        if encoded is None:
+            continue
+        doc = copy.deepcopy(genuine)
+        doc.pop("proof")
+        doc["credentialSubject"]["encodedList"] = encoded
+        out[name] = doc
+    purpose = copy.deepcopy(genuine)
+    purpose.pop("proof")
+    purpose["credentialSubject"]["statusPurpose"] = "suspension"
+    purpose["credentialSubject"]["encodedList"] = encode_list(cleared)
+    out["bit cleared, a suspension list"] = purpose
+    key = m.c.keys[ACME]
+    for doc in out.values():
+        doc["validFrom"] = timestamp(LATER)  # signed when written, as credreg signs a list
+    return {name: sign_document(doc, key, f"{m.did(ACME)}#{key.key_id}", LATER) for name, doc in out.items()}
+
+
+LATER = NOW - dt.timedelta(days=1)
+
+
+def test_no_encoding_of_a_cleared_bit_takes_a_revocation_back_unseen(m: Mutations, node: Node, tmp_path: Path) -> None:
+    """The revoked award's list re-signed by its issuer with the bit cleared, in every spelling: credreg verify and
+    the page still read the award revoked (the issuer's signed revocation line stands whatever the list says), and
+    the transparency log records every such list as a revocation taken back (``status-list-cleared``), whichever
+    spelling a lenient reader would read its bits through."""
+    lists = _unrevoking_lists(m)
+    assert len(lists) >= 7
+    rel = layout.relpath(m.c.root, layout.status_list_path(m.c.root, ACME, 1))
+    old = layout.status_list_path(m.c.root, ACME, 1).read_bytes()
+    found: list[str] = []
+    verdicts: dict[str, tuple[str, str]] = {}
+    for i, (name, signed) in enumerate(lists.items()):
+        root, site = tmp_path / f"r{i}", tmp_path / f"s{i}"
+        shutil.copytree(m.c.root, root, symlinks=True)
+        shutil.copytree(m.c.site, site, symlinks=True)
+        text = list_bytes(signed)
+        (root / rel).write_bytes(text)
+        (site / "issuers" / ACME / "status" / "1.json").write_bytes(text)
+        loaded = load_registry(root, use_cache=False).registry
+        assert loaded is not None
+        ours = Verifier(loaded).verify(m.revoked.award, now=NOW)
+        page = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(m.revoked.award))
+        if str(ours.verdict) != "revoked" or page.get("verdict") != "revoked":
+            found.append(f"{name}: credreg {ours.verdict} ({_status_check(ours)}), the page {page.get('verdict')}")
+        kinds = [entry.kind for entry in _entries_of_change(rel, old, text)]
+        if "status-list-cleared" not in kinds:
+            found.append(f"{name}: the log records {kinds}, no revocation taken back")
+        # The issuer's revocation line removed too (logged as revocation-removed): the plain list is then read
+        # (the award valid again, in the open), and no other spelling is read at all (its status unknown).
+        log = layout.revocations_path(root, ACME)
+        log.unlink()
+        loaded = load_registry(root, use_cache=False).registry
+        assert loaded is not None
+        site = tmp_path / f"bare{i}"  # a fresh build: the site of a registry without the line
+        write_verification_data(loaded, site, now=NOW)
+        shutil.copytree(root / rel.rsplit("/", 1)[0], site / "issuers" / ACME / "status")
+        verdicts[name] = _status_check(Verifier(loaded).verify(m.revoked.award, now=NOW))
+        page = node.ask(op="verify", root=f"{site}/", now=NOW.isoformat(), text=json.dumps(m.revoked.award))
+        if tuple(page["checks"]["status"]) != verdicts[name]:
+            found.append(f"{name}, no revocation line: credreg {verdicts[name]}, the page {page['checks']['status']}")
+    assert found == [], "\n".join(found)
+    assert verdicts.pop("bit cleared") == ("passed", "not revoked (issuer's signed status list)")
+    # Each refused for its encoding or purpose, the rule the spelling probes (not its dates or signature).
+    assert all(
+        status == "not checked"
+        and reason.startswith("the status list is not well-formed: ")
+        and ("encodedList" in reason or "statusPurpose" in reason)
+        for status, reason in verdicts.values()
+    ), verdicts
