@@ -39,7 +39,7 @@ from generator.transparency.entries import _entries_of_change
 from generator.verify import Verifier
 from tests.interop.test_digital_bazaar import NODE_DIR, documents
 from tests.interop.test_digital_bazaar import pytestmark as needs_node
-from tests.site.test_endorsements_js import ACME, NOW
+from tests.site.test_endorsements_js import ACME, DC, NOW
 from tests.site.test_mutations_js import Mutations
 from tests.site.test_verify_js import Node
 
@@ -88,6 +88,9 @@ def _cases(m: Mutations) -> dict[str, Any]:
         "its own entry, then the revoked slot": [mine, gone],
         "the revoked slot, then its own entry": [gone, mine],
         "its own entry twice": [mine, mine],
+        "null": None,
+        "an empty array": [],
+        "an empty object": {},
         "its own entry and a suspension at the revoked slot": [mine, suspension],
         "a suspension at the revoked slot alone": suspension,
         "a suspension at the revoked slot, then its own entry": [suspension, mine],
@@ -287,7 +290,16 @@ def _unrevoking_lists(m: Mutations) -> dict[str, Doc]:
     key = m.c.keys[ACME]
     for doc in out.values():
         doc["validFrom"] = timestamp(LATER)  # signed when written, as credreg signs a list
-    return {name: sign_document(doc, key, f"{m.did(ACME)}#{key.key_id}", LATER) for name, doc in out.items()}
+    signed = {name: sign_document(doc, key, f"{m.did(ACME)}#{key.key_id}", LATER) for name, doc in out.items()}
+    # The plain list with the bit cleared, signed by a key no reader trusts for it: acme's retired k2 and revoked
+    # k3 (each after its end), another body's key named as its own.
+    plain = {k: v for k, v in out["bit cleared"].items() if k != "proof"}
+    other = m.c.keys[DC]
+    signed["bit cleared, signed by acme's retired key"] = sign_document(plain, m.k2, f"{m.did(ACME)}#k2", LATER)
+    signed["bit cleared, signed by acme's revoked key"] = sign_document(plain, m.k3, f"{m.did(ACME)}#k3", LATER)
+    method = f"{m.did(DC)}#{other.key_id}"
+    signed["bit cleared, signed by an endorser's key"] = sign_document(plain, other, method, LATER)
+    return signed
 
 
 LATER = NOW - dt.timedelta(days=1)
@@ -299,7 +311,7 @@ def test_no_encoding_of_a_cleared_bit_takes_a_revocation_back_unseen(m: Mutation
     the transparency log records every such list as a revocation taken back (``status-list-cleared``), whichever
     spelling a lenient reader would read its bits through."""
     lists = _unrevoking_lists(m)
-    assert len(lists) >= 7
+    assert len(lists) >= 10
     rel = layout.relpath(m.c.root, layout.status_list_path(m.c.root, ACME, 1))
     old = layout.status_list_path(m.c.root, ACME, 1).read_bytes()
     found: list[str] = []
@@ -335,10 +347,19 @@ def test_no_encoding_of_a_cleared_bit_takes_a_revocation_back_unseen(m: Mutation
             found.append(f"{name}, no revocation line: credreg {verdicts[name]}, the page {page['checks']['status']}")
     assert found == [], "\n".join(found)
     assert verdicts.pop("bit cleared") == ("passed", "not revoked (issuer's signed status list)")
-    # Each refused for its encoding or purpose, the rule the spelling probes (not its dates or signature).
+    # Each refused by the rule it probes: its encoding or purpose (not its dates), or its signer.
+    signer = {name: reason for name, (_, reason) in verdicts.items() if "signed by" in name}
+    assert signer == {
+        "bit cleared, signed by acme's retired key": "the status list's signature is not trusted: signed on "
+        "2026-05-31, after key k2 was retired (2026-04-02)",
+        "bit cleared, signed by acme's revoked key": "the status list's signature is not trusted: signed on "
+        "2026-05-31, after key k3 was revoked (2026-04-12: Leaked)",
+        "bit cleared, signed by an endorser's key": "the status list is not signed by a key of the issuer",
+    }, signer
     assert all(
         status == "not checked"
         and reason.startswith("the status list is not well-formed: ")
         and ("encodedList" in reason or "statusPurpose" in reason)
-        for status, reason in verdicts.values()
+        for name, (status, reason) in verdicts.items()
+        if name not in signer
     ), verdicts
