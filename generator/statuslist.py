@@ -27,6 +27,8 @@ __all__ = [
     "MAX_LIST_BYTES",
     "MAX_LIST_NUMBER",
     "MIN_BITS",
+    "NOT_BASE64URL",
+    "NOT_DEFLATE",
     "decode_list",
     "encode_list",
     "get_bit",
@@ -131,6 +133,12 @@ def encode_list(bitstring: bytes | bytearray) -> str:
     return multibase_encode(gzip.compress(bytes(bitstring), compresslevel=9, mtime=0), "base64url")
 
 
+#: Why an encodedList is refused, in the registry's words: the decoder's own (zlib's, the browser's
+#: DecompressionStream's, which differ between engines) would make credreg verify and the page word one list apart.
+NOT_BASE64URL = "encodedList is not canonical base64url after its 'u' (no padding, no other character)"
+NOT_DEFLATE = "encodedList cannot be decoded: its compressed data is corrupt or cut short"
+
+
 def decode_list(encoded: Any) -> bytes:
     """Inverse of :func:`encode_list`, refusing malformed, non-canonical and oversized (bomb) payloads.
 
@@ -139,18 +147,21 @@ def decode_list(encoded: Any) -> bytes:
     decodes concatenated members and ignores trailing bytes unless told not to)."""
     if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise CryptoError("encodedList is not multibase base64url (it must start with 'u')")
-    data = multibase_decode(encoded)
+    try:
+        data = multibase_decode(encoded)
+    except CryptoError:
+        raise CryptoError(NOT_BASE64URL) from None
     if len(data) < 18 or data[:3] != b"\x1f\x8b\x08" or data[3] != 0:
         raise CryptoError("encodedList is not one plain GZIP member (no optional header fields)")
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
         bits = inflater.decompress(data[10:], MAX_BITS // 8 + 1)
-    except zlib.error as exc:
-        raise CryptoError(f"encodedList cannot be decoded: {exc}") from None
+    except zlib.error:
+        raise CryptoError(NOT_DEFLATE) from None
     if len(bits) > MAX_BITS // 8:
         raise CryptoError("encodedList decodes to more than the allowed size")
     if not inflater.eof or len(inflater.unused_data) < 8:
-        raise CryptoError("encodedList cannot be decoded: the GZIP data is truncated")
+        raise CryptoError(NOT_DEFLATE)
     if len(inflater.unused_data) > 8:
         raise CryptoError("encodedList has bytes after its GZIP member")
     crc, size = struct.unpack("<II", inflater.unused_data)

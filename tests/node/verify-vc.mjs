@@ -45,10 +45,18 @@ async function verifyOne(credential, now) {
       cryptosuite: r.proof && r.proof.cryptosuite,
       error: r.error ? String(r.error.message || r.error) : null,
     }));
+    // `status` is the first entry's bit (what most wallets show); `statuses` every entry's, in order: a
+    // credential with several entries is revoked when any of them says so.
     const status = result.statusResult ? {verified: result.statusResult.verified,
       status: result.statusResult.results?.[0]?.status ?? null} : null;
+    const statuses = result.statusResult
+      ? (result.statusResult.results || []).map(r => ({
+        purpose: r.credentialStatus?.statusPurpose ?? null, status: r.status ?? null}))
+      : [];
+    const statusError = result.statusResult?.error ? String(result.statusResult.error.message ||
+      result.statusResult.error) : null;
     return {verified: result.verified, error: result.error ? String(result.error.message || result.error) : null,
-      proofs, status};
+      proofs, status, statuses, statusError};
   } catch (e) {
     return {verified: false, error: String(e && e.message || e), proofs: [], status: null};
   }

@@ -1699,7 +1699,9 @@ export async function statusPolicy(ctx) {
   if (!isObject(entry) || entry.type !== "BitstringStatusListEntry")
     return unknown("credentialStatus is not a BitstringStatusListEntry");
   if (entry.statusPurpose !== "revocation")
-    return unknown(`status purpose ${pyStr(entry.statusPurpose)} is not supported`);
+    // Quoted as credreg verify quotes it (repr): "revocation " or "Revocation" shown bare read as the one purpose
+    // the registry reads, said to be unsupported.
+    return unknown(`status purpose ${reprOf(entry.statusPurpose)} is not supported`);
   const url =
     typeof entry.statusListCredential === "string" ? entry.statusListCredential : pyStr(entry.statusListCredential);
   const index = parseIndex(entry.statusListIndex);

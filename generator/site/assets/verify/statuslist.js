@@ -15,6 +15,11 @@ const ISSUER = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export class StatusListError extends Error {}
 
+// generator/statuslist.py NOT_BASE64URL, NOT_DEFLATE: the registry's words, never the decoder's (which differ
+// between engines), so that credreg verify and the page word a refused list alike.
+export const NOT_BASE64URL = "encodedList is not canonical base64url after its 'u' (no padding, no other character)";
+export const NOT_DEFLATE = "encodedList cannot be decoded: its compressed data is corrupt or cut short";
+
 /** Whether a credential is a status list (generator/openbadges.py STATUS_LIST_TYPES): what a file is, for the
  * page's words; it is verified as what it claims to be either way. */
 export function isStatusList(document) {
@@ -54,8 +59,8 @@ async function inflate(bytes, limit) {
   let out;
   try {
     out = await decompressBounded(bytes, "deflate-raw", limit);
-  } catch (error) {
-    throw new StatusListError(`encodedList cannot be decoded: ${error.message || error}`);
+  } catch {
+    throw new StatusListError(NOT_DEFLATE);
   }
   if (out === null) throw new StatusListError("encodedList decodes to more than the allowed size");
   return out;
@@ -97,7 +102,7 @@ export async function decodeList(encoded) {
   try {
     compressed = base64UrlDecode(encoded.slice(1));
   } catch (error) {
-    if (error instanceof EncodingError) throw new StatusListError(`encodedList: ${error.message}`);
+    if (error instanceof EncodingError) throw new StatusListError(NOT_BASE64URL);
     throw error;
   }
   const bits = await gunzipCanonical(compressed);
