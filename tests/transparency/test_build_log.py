@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,15 +50,7 @@ def test_with_a_data_url_the_tiles_are_served_from_there_and_verify_follows(log_
     the site keeps what a verifier trusts, and ``credreg verify --log SITE/log/`` fetches the tiles from the
     data's address (a local object store here)."""
     store = tmp_path / "store"
-    (store / "verify-data").mkdir(parents=True)
-    with object_store(store) as (data_url, requests):
-        governance = log_repo.root / "registry/governance.yaml"
-        governance.write_text(governance.read_text() + f"verification_data_url: {data_url}\n")
-        commit_all(log_repo.root, "the verification data moves to object storage")
-        log_repo.publish()
-        cosign(log_repo, tmp_path / "witness")
-        out = tmp_path / "site"
-        log_repo.credreg("build", "--out", str(out), "--log", str(log_repo.state))
+    with _built_on_object_store(log_repo, tmp_path, store) as (out, requests):
         data = tmp_path / "site-data"
 
         served = sorted(p.relative_to(out / "log").as_posix() for p in (out / "log").rglob("*") if p.is_file())
@@ -98,15 +92,7 @@ def test_a_data_host_that_changes_what_is_outside_the_award_cannot_make_the_log_
     from generator.publish.verifydata import read_gzip_json, shard_name
 
     store = tmp_path / "store"
-    (store / "verify-data").mkdir(parents=True)
-    with object_store(store) as (data_url, _):
-        governance = log_repo.root / "registry/governance.yaml"
-        governance.write_text(governance.read_text() + f"verification_data_url: {data_url}\n")
-        commit_all(log_repo.root, "the verification data moves to object storage")
-        log_repo.publish()
-        cosign(log_repo, tmp_path / "witness")
-        out = tmp_path / "site"
-        log_repo.credreg("build", "--out", str(out), "--log", str(log_repo.state))
+    with _built_on_object_store(log_repo, tmp_path, store) as (out, _):
         award = log_repo.award_files()[0].stem
         bits = json.loads((out / "verify/index.json").read_text())["shard_bits"]
         shard_rel = f"shards/{shard_name(award, bits)}.json.gz"
@@ -144,3 +130,22 @@ def test_a_data_host_that_changes_what_is_outside_the_award_cannot_make_the_log_
             assert "recorded in the public log as entry" not in said.lower(), (change, said)
             assert "does not check out" in said or "error" in said.lower(), (change, said)
             assert "//shards" not in said  # the file it fetched, named as fetched
+
+
+@contextlib.contextmanager
+def _built_on_object_store(
+    log_repo: LogRepo, tmp_path: Path, store: Path
+) -> Iterator[tuple[Path, list[tuple[str, str | None]]]]:
+    """The log repository with its verification data moved to a local object store serving ``store`` (its
+    ``verify-data/`` still empty), published, cosigned and built into ``tmp_path/site`` (and ``site-data``): the
+    site's folder and the store's requests, while it serves."""
+    (store / "verify-data").mkdir(parents=True)
+    with object_store(store) as (data_url, requests):
+        governance = log_repo.root / "registry/governance.yaml"
+        governance.write_text(governance.read_text() + f"verification_data_url: {data_url}\n")
+        commit_all(log_repo.root, "the verification data moves to object storage")
+        log_repo.publish()
+        cosign(log_repo, tmp_path / "witness")
+        out = tmp_path / "site"
+        log_repo.credreg("build", "--out", str(out), "--log", str(log_repo.state))
+        yield out, requests
