@@ -924,13 +924,7 @@ def test_site_paths_one_on_a_case_insensitive_host_are_refused_and_nothing_is_pu
     on a Windows or macOS copy of the site, and on a host or CDN that folds case, where one page replaces the other
     (either: it depends on which is written last). The build refuses two such paths, naming both, and publishes
     nothing."""
-    docs = tmp_path / "docs"
-    shutil.copytree(REPO / "docs", docs)
-    (docs / "Verify.md").write_text("# Verify\n\nPaste the badge here.\n")
-    config = (REPO / "mkdocs.yml").read_text()
-    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
-    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
-    (signer.root / "mkdocs.yml").write_text(config)
+    _with_docs_page_verify(signer.root, tmp_path)
     out = tmp_path / "site"
     built = run("--root", str(signer.root), "build", "--out", str(out))
     assert built.returncode == 1, built.stderr
@@ -951,13 +945,7 @@ def test_plain_mkdocs_build_refuses_site_paths_one_on_a_case_insensitive_host(si
     build on a Mac, whose file system would merge the two before any walk of the output could see them, refuses
     them too; and it walks what was written at the end (data files and issuer images included)."""
     root = signer.root
-    docs = tmp_path / "docs"
-    shutil.copytree(REPO / "docs", docs)
-    (docs / "Verify.md").write_text("# Verify\n\nPaste the badge here.\n")
-    config = (REPO / "mkdocs.yml").read_text()
-    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
-    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
-    (root / "mkdocs.yml").write_text(config)
+    _with_docs_page_verify(root, tmp_path)
     site = tmp_path / "mine"
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
     done = subprocess.run(
@@ -970,3 +958,15 @@ def test_plain_mkdocs_build_refuses_site_paths_one_on_a_case_insensitive_host(si
     ), done.stderr
     assert not (site / "verify" / "index.html").exists(), "refused before a page was written"
     assert not (site / "Verify" / "index.html").exists()
+
+
+def _with_docs_page_verify(root: Path, tmp_path: Path) -> None:
+    """The registry at ``root`` built with a copy of this repository's documentation (in ``tmp_path/docs``) that
+    also has a page ``Verify.md``: ``Verify/`` on the site, beside the verification page's ``verify/``."""
+    docs = tmp_path / "docs"
+    shutil.copytree(REPO / "docs", docs)
+    (docs / "Verify.md").write_text("# Verify\n\nPaste the badge here.\n")
+    config = (REPO / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: generator/site/overrides", f"custom_dir: {REPO / 'generator/site/overrides'}")
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
+    (root / "mkdocs.yml").write_text(config)
