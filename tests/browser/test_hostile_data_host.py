@@ -14,6 +14,7 @@ import gzip
 import json
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -64,6 +65,7 @@ class _Hostile(SimpleHTTPRequestHandler):
 
 @dataclass
 class Host:
+    root: Path
     site: Path
     data: Path
     site_url: str
@@ -91,7 +93,7 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
         site = build_site(root, base / "site", demo_log=True).out
         shutil.copytree(base / "site-data", store / "verify-data")
         with serve_dir(site, no_store=True) as site_url:
-            yield Host(site, store / "verify-data", site_url, behaviours)
+            yield Host(root, site, store / "verify-data", site_url, behaviours)
     finally:
         server.shutdown()
         server.server_close()
@@ -386,3 +388,62 @@ def test_another_genuine_file_in_its_place_is_never_shown_as_this_award(page: An
     assert verdict != "valid", text
     if verdict != "error":  # rebuilt, then found not to be this award
         assert checks(page)["hash"][0] == "failed"
+
+
+def _encoded(path: Path) -> Behaviour:
+    """``path`` served as an S3 object uploaded with ``Content-Encoding: gzip`` metadata is: its bytes gzipped, and
+    that header sent whatever the client asked (S3 does not read Accept-Encoding). A browser undoes it."""
+    body = gzip.compress(path.read_bytes())
+
+    def answer(handler: SimpleHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def _cli_log_check(host: Host, digest: str) -> str:
+    """``credreg verify HASH --log SITE_URL``: the same two hosts the page read, read by credreg."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "verify",
+            digest,
+            "--root",
+            str(host.root),
+            "--log",
+            f"{host.site_url}log/",
+            "--log-key",
+            str(host.site / "log" / "demo-vkey"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+    )
+    return done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("encoded", ["tiles", "shard and template", "all"])
+def test_page_and_credreg_read_a_content_encoded_data_host_alike(page: Any, hostile: Host, encoded: str) -> None:
+    """One reading of a served file, the page's and credreg's: the body after its Content-Encoding is undone (what a
+    browser hands the page). A bucket that sends every file with ``Content-Encoding: gzip`` (its metadata, on the
+    stored tiles, shards gzipped twice) had the page find the award logged and credreg verify say its tiles "do not
+    check out"."""
+    digest = _a_lean_award(hostile)
+    lookup = (_shard_of(hostile, digest), _template_of(hostile, digest))
+    for path in (p for p in hostile.data.rglob("*") if p.is_file()):
+        rel = path.relative_to(hostile.data).as_posix()
+        if {"tiles": rel.startswith("log/"), "shard and template": rel in lookup, "all": True}[encoded]:
+            hostile.behaviours[rel] = _encoded(path)
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "valid", text
+    assert _checks_when_done(page)["log"][0] == "passed"
+    said = _cli_log_check(hostile, digest)
+    assert "recorded in the public log as entry" in said.lower(), said
