@@ -31,7 +31,7 @@ from generator.publish.build import build_site
 from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.verify import Verdict, Verifier
 from tests.browser.conftest import serve_dir
-from tests.browser.test_verify_page import checks
+from tests.browser.test_verify_page import checks, ready
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -447,3 +447,61 @@ def test_page_and_credreg_read_a_content_encoded_data_host_alike(page: Any, host
     assert _checks_when_done(page)["log"][0] == "passed"
     said = _cli_log_check(hostile, digest)
     assert "recorded in the public log as entry" in said.lower(), said
+
+
+def _award_document(digest: str) -> dict[str, Any]:
+    return next(doc for doc in (json.loads(s.text) for s in iter_awards(REPO)) if award_hash(doc) == digest)
+
+
+def _given(page: Any, host: Host, text: str) -> str:
+    """The verdict on a file pasted into the page, once its log check is done too."""
+    page.goto(f"{host.site_url}verify/")
+    ready(page)
+    if page.get_attribute("#cr-file-section", "open") is None:
+        page.click("#cr-file-section summary")
+    page.fill("#cr-json", text)
+    page.click("#cr-json-form button[type=submit]")
+    _checks_when_done(page)
+    return str(page.get_attribute("#cr-verdict", "data-verdict"))
+
+
+@pytest.mark.parametrize("entry_award", ["the file itself", "another award", "nothing"])
+def test_an_entry_planted_under_a_changed_file_s_hash_does_not_register_it(
+    page: Any, hostile: Host, entry_award: str
+) -> None:
+    """A file given to the page is "registered here" when the registry publishes an entry under its hash; the entry
+    was taken on its word, its award never compared with the file. So a data host that planted one (another award,
+    an empty one) under the hash of a genuine award whose eddsa-rdfc-2022 proof had been changed (its eddsa-jcs-2022
+    one still the issuer's) had the page say "Registered here: yes" and the proof "verified by the registry's check
+    before this exact award was published", never checking it: the award the page finds invalid without the
+    planted entry. Now the entry counts only if it publishes this very file.
+
+    An entry that is the file itself is the data host publishing an award the build never did: only the public log
+    tells (the award is in no entry of it), and it does; a registry without a log cannot tell (docs/hosting.md)."""
+    from tests.browser.test_verify_page import _altered_r
+
+    digest = _a_lean_award(hostile)
+    award = _award_document(digest)
+    for proof in award["proof"]:
+        if proof["cryptosuite"] == "eddsa-rdfc-2022":
+            proof["proofValue"] = _altered_r(proof["proofValue"])
+    changed = award_hash(award)
+    rel = _shard_of(hostile, changed)
+    planted: dict[str, Any] = {
+        "the file itself": {"award": award},
+        "another award": {"award": _award_document(digest)},
+        "nothing": {"award": {}},
+    }[entry_award]
+    path = hostile.data / rel
+    shard = read_gzip_json(path) if path.exists() else {"awards": {}}
+    shard["awards"][changed] = planted
+    hostile.behaviours[rel] = _bytes(gzip.compress(json.dumps(shard).encode()))
+    verdict = _given(page, hostile, json.dumps(award))
+    found = checks(page)
+    assert verdict != "valid", found
+    if entry_award == "the file itself":
+        assert found["log"][0] == "failed", found["log"]
+    else:
+        assert found["registered"][0] == "failed", found["registered"]
+        assert "published entry for this hash is not this award" in found["registered"][1], found["registered"]
+        assert found["proof:eddsa-rdfc-2022"][0] == "failed", found["proof:eddsa-rdfc-2022"]
