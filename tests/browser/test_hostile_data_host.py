@@ -505,3 +505,95 @@ def test_an_entry_planted_under_a_changed_file_s_hash_does_not_register_it(
         assert found["registered"][0] == "failed", found["registered"]
         assert "published entry for this hash is not this award" in found["registered"][1], found["registered"]
         assert found["proof:eddsa-rdfc-2022"][0] == "failed", found["proof:eddsa-rdfc-2022"]
+
+
+class _Recording(SimpleHTTPRequestHandler):
+    """Another registry's site and data host: records every request, answers each with a verification index naming
+    itself as the data host (what a hostile site would serve, had anything asked it)."""
+
+    asked: list[str]
+
+    def do_GET(self) -> None:
+        self.asked.append(self.path)
+        base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        body = json.dumps({"shard_bits": 1, "issuers": {}, "site_url": base, "data_url": base}).encode()
+        self.send_response(200)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_link_naming_another_site_is_checked_against_this_registry_only(page: Any, hostile: Host) -> None:
+    """A verification link or QR code names a site; the page and credreg verify read only its hash (and the
+    earner's key after ~), and look it up in this registry, from this site's own data: another site's address, or
+    a data address in its query, is never fetched, so another site's data never speaks under this registry's name."""
+    asked: list[str] = []
+    other = ThreadingHTTPServer(("127.0.0.1", 0), type("Other", (_Recording,), {"asked": asked}))
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        there = f"http://127.0.0.1:{other.server_address[1]}/"
+        digest = _a_lean_award(hostile)
+        page.goto(f"{hostile.site_url}verify/")
+        ready(page)
+        unknown = "ab" * 32
+        for link, verdict, fragment in (
+            (f"{there}verify/#{digest}", "valid", digest),
+            (f"{there}verify/#{unknown}", "unknown", unknown),
+            (f"{there}verify/?data_url={there}&site_url={there}#{digest}", "valid", digest),
+        ):
+            page.fill("#cr-hash", link)
+            page.press("#cr-hash", "Enter")
+            page.wait_for_url(f"{hostile.site_url}verify/#{fragment}", timeout=10_000)
+            page.wait_for_function(
+                "() => { const v = document.getElementById('cr-verdict');"
+                " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
+                timeout=20_000,
+            )
+            assert page.get_attribute("#cr-verdict", "data-verdict") == verdict, link
+        said = subprocess.run(
+            [sys.executable, "-m", "generator", "verify", f"{there}verify/#{digest}", "--root", str(hostile.root)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        ).stdout
+        assert "verdict: VALID" in said, said
+        assert asked == []
+    finally:
+        other.shutdown()
+        other.server_close()
+
+
+@pytest.mark.parametrize("added", ["fields beside the award", "an unsigned revocation"])
+def test_nothing_a_data_host_adds_beside_the_award_is_shown(page: Any, hostile: Host, added: str) -> None:
+    """What the result page shows of an award found by its hash (credential, issuer and its link, dates, criteria,
+    evidence, results, image, the status's reason and date) is read from the award its hash covers, its achievement
+    by that achievement's hash, and a revocation's words only from a line its issuer signed: a shard entry's or a
+    template's other fields (a name, an issuer's name, an image) and a revocation nobody signed are never shown."""
+    marker = "Doctor-of-Everything"
+    digest = _a_lean_award(hostile)
+    shard, template = _shard_of(hostile, digest), _template_of(hostile, digest)
+    if added == "fields beside the award":
+        beside = {"name": marker, "issuerName": marker, "image": f"https://evil.example/{marker}.png"}
+        hostile.behaviours[shard] = _gz(hostile.data / shard, lambda doc: doc["awards"][digest].update(beside))
+        hostile.behaviours[template] = _gz(hostile.data / template, lambda doc: doc.update(beside))
+    else:
+        line = {"award": digest, "revoked": "2026-01-01T00:00:00Z", "reason": marker}
+        hostile.behaviours[shard] = _gz(
+            hostile.data / shard, lambda doc: doc["awards"][digest].__setitem__("revocation", line)
+        )
+    verdict, text = _verdict(page, hostile, digest)
+    found = _checks_when_done(page)
+    shown = page.inner_text("body") + page.inner_html("#cr-result")
+    assert marker not in shown
+    if added == "fields beside the award":
+        assert verdict == "valid", text
+        assert found["log"][0] == "passed", found["log"]
+    else:  # not taken as a revocation, nor as no revocation: the status is not confirmed
+        assert verdict != "valid", text
+        assert found["status"][0] == "not checked", found["status"]
