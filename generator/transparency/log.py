@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from generator._internal.files import open_regular
@@ -189,7 +190,29 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
         def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
             return self.do_open(Tls, req, context=self._context)  # type: ignore[attr-defined]
 
-    return urllib.request.build_opener(Http, Https)
+    class SameOrigin(urllib.request.HTTPRedirectHandler):
+        def redirect_request(
+            self,
+            req: urllib.request.Request,
+            fp: Any,
+            code: int,
+            msg: str,
+            headers: Any,
+            newurl: str,
+        ) -> urllib.request.Request | None:
+            # As the page's fetch: its Content-Security-Policy lets it read the site and the data host only, each
+            # hop of a redirect checked, so a host that sends it elsewhere (another host, http for https) is an
+            # error there. credreg followed it anywhere, and found logged what the page could not read.
+            if _origin(newurl) != _origin(req.full_url):
+                raise LogError(f"{req.full_url} redirects to {newurl}, another origin: not read, as on the page")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return urllib.request.build_opener(Http, Https, SameOrigin)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def fetch(url: str, limit: int, timeout: float) -> bytes:

@@ -597,3 +597,41 @@ def test_nothing_a_data_host_adds_beside_the_award_is_shown(page: Any, hostile: 
     else:  # not taken as a revocation, nor as no revocation: the status is not confirmed
         assert verdict != "valid", text
         assert found["status"][0] == "not checked", found["status"]
+
+
+def _redirect(to: str) -> Behaviour:
+    def answer(handler: SimpleHTTPRequestHandler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", to)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return answer
+
+
+@pytest.mark.parametrize("where", ["this host", "another host"])
+def test_page_and_credreg_follow_a_data_host_s_redirect_alike(page: Any, hostile: Host, where: str) -> None:
+    """A redirect to another path of the data host is followed by both; one to another host (the same files there)
+    is an error to the page, whose Content-Security-Policy names the data host only, and credreg verify followed it
+    and found the award logged: now neither reads it."""
+    digest = _a_lean_award(hostile)
+    tiles = [p for p in (hostile.data / "log" / "tile").rglob("*") if p.is_file()]
+    with serve_dir(hostile.data.parent) as elsewhere:
+        for tile in tiles:
+            rel = tile.relative_to(hostile.data).as_posix()
+            moved = f"moved/{rel}"
+            if where == "this host":
+                (hostile.data / moved).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(tile, hostile.data / moved)
+                hostile.behaviours[rel] = _redirect(f"/verify-data/{moved}")
+            else:
+                hostile.behaviours[rel] = _redirect(f"{elsewhere}verify-data/{rel}")
+        try:
+            _, text = _verdict(page, hostile, digest)
+            logged = _checks_when_done(page)["log"][0] == "passed"
+            assert (page.get_attribute("#cr-verdict", "data-verdict") == "valid") is logged, text
+            said = _cli_log_check(hostile, digest)
+        finally:
+            shutil.rmtree(hostile.data / "moved", ignore_errors=True)
+    assert logged is (where == "this host")
+    assert ("recorded in the public log as entry" in said.lower()) is logged, said

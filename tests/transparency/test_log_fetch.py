@@ -218,3 +218,45 @@ def test_an_encoding_that_cannot_be_undone_whole_within_the_bound_is_an_error(re
         LogSource(url).read(rel)
     assert said in str(raised.value), raised.value
     assert f"{url}{rel}" in str(raised.value), raised.value
+
+
+class _Redirecting(BaseHTTPRequestHandler):
+    """``/log/here`` redirects to a file of the same host, ``/log/away`` to the same file on another host (``away``,
+    set per test): a data host sending its reader elsewhere."""
+
+    away = ""
+
+    def do_GET(self) -> None:
+        if self.path in ("/log/here", "/log/away"):
+            target = "/log/file" if self.path == "/log/here" else f"{self.away}log/file"
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", "4")
+        self.end_headers()
+        self.wfile.write(b"file")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_redirect_is_followed_on_its_host_only_as_the_page_follows_it() -> None:
+    """The page's Content-Security-Policy lets it read the site and the data host only, each hop of a redirect
+    checked: a redirect to another host is an error there, and credreg followed it (anywhere, https to http too)."""
+    with _encoding() as elsewhere:
+        away = elsewhere.removesuffix("log/")
+        server = ThreadingHTTPServer(("127.0.0.1", 0), type("R", (_Redirecting,), {"away": away}))
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/log/"
+            assert LogSource(url).read("here") == b"file"
+            with pytest.raises(LogError) as raised:
+                LogSource(url).read("away")
+            assert f"{url}away redirects to {away}log/file, another origin" in str(raised.value), raised.value
+        finally:
+            server.shutdown()
+            server.server_close()
