@@ -10,9 +10,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from generator._internal.files import open_regular
@@ -188,7 +190,29 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
         def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
             return self.do_open(Tls, req, context=self._context)  # type: ignore[attr-defined]
 
-    return urllib.request.build_opener(Http, Https)
+    class SameOrigin(urllib.request.HTTPRedirectHandler):
+        def redirect_request(
+            self,
+            req: urllib.request.Request,
+            fp: Any,
+            code: int,
+            msg: str,
+            headers: Any,
+            newurl: str,
+        ) -> urllib.request.Request | None:
+            # As the page's fetch: its Content-Security-Policy lets it read the site and the data host only, each
+            # hop of a redirect checked, so a host that sends it elsewhere (another host, http for https) is an
+            # error there. credreg followed it anywhere, and found logged what the page could not read.
+            if _origin(newurl) != _origin(req.full_url):
+                raise LogError(f"{req.full_url} redirects to {newurl}, another origin: not read, as on the page")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return urllib.request.build_opener(Http, Https, SameOrigin)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def fetch(url: str, limit: int, timeout: float) -> bytes:
@@ -206,6 +230,7 @@ def fetch(url: str, limit: int, timeout: float) -> bytes:
     timer.start()
     try:
         with _opener(deadline).open(url, timeout=timeout) as response:
+            coding = _content_coding(url, response.headers.get_all("Content-Encoding") or [])
             chunks: list[bytes] = []
             total = 0
             while total < limit:
@@ -226,7 +251,44 @@ def fetch(url: str, limit: int, timeout: float) -> bytes:
         timer.cancel()
     if deadline.expired:  # a connection shut at the deadline reads as a short file: not the host's file
         raise late
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    return body if coding is None else _decoded(url, body, coding, limit)
+
+
+#: The Content-Encodings a served file is undone from, as a browser undoes them before the page reads it (gzip, and
+#: deflate in its zlib wrapping, RFC 9110 §8.4.1): zlib's window bits for each.
+_CODINGS = {"gzip": 31, "x-gzip": 31, "deflate": 15}
+
+
+def _content_coding(url: str, given: list[str]) -> str | None:
+    """The one Content-Encoding to undo (None: the body is the file), or LogError for one credreg cannot undo.
+
+    The file is what a browser hands the verification page (sitedata.js fetchBounded reads it after the browser
+    undid the encoding): a data host that sends its stored tiles and shards with ``Content-Encoding: gzip`` (an S3
+    object's metadata, sent whatever the client asked) had the page find an award logged and credreg say its tiles
+    do not check out."""
+    codings = [part.strip().lower() for value in given for part in value.split(",") if part.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if not codings:
+        return None
+    if len(codings) == 1 and codings[0] in _CODINGS:
+        return codings[0]
+    raise LogError(f"{url} is served with Content-Encoding {', '.join(codings)}, which credreg does not undo")
+
+
+def _decoded(url: str, body: bytes, coding: str, limit: int) -> bytes:
+    """``body`` with its Content-Encoding undone: at most ``limit`` bytes (a caller reading ``limit`` bytes finds it
+    too large, a small answer that inflates to gigabytes stopping there), or LogError when it is not whole."""
+    if len(body) >= limit:  # cut at the bound: what it inflates to is part of a file, and already too large
+        return body
+    inflate = zlib.decompressobj(wbits=_CODINGS[coding])
+    try:
+        data = inflate.decompress(body, limit)
+    except zlib.error:
+        raise LogError(f"{url} is not {coding} as its Content-Encoding says") from None
+    if len(data) < limit and not inflate.eof:
+        raise LogError(f"{url} is not {coding} as its Content-Encoding says: it ends before its end")
+    return data
 
 
 @dataclass

@@ -14,6 +14,7 @@ import gzip
 import json
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from generator.publish.build import build_site
 from generator.publish.verifydata import read_gzip_json, shard_name
 from generator.verify import Verdict, Verifier
 from tests.browser.conftest import serve_dir
-from tests.browser.test_verify_page import checks
+from tests.browser.test_verify_page import checks, ready
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -64,6 +65,7 @@ class _Hostile(SimpleHTTPRequestHandler):
 
 @dataclass
 class Host:
+    root: Path
     site: Path
     data: Path
     site_url: str
@@ -91,7 +93,7 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
         site = build_site(root, base / "site", demo_log=True).out
         shutil.copytree(base / "site-data", store / "verify-data")
         with serve_dir(site, no_store=True) as site_url:
-            yield Host(site, store / "verify-data", site_url, behaviours)
+            yield Host(root, site, store / "verify-data", site_url, behaviours)
     finally:
         server.shutdown()
         server.server_close()
@@ -386,3 +388,250 @@ def test_another_genuine_file_in_its_place_is_never_shown_as_this_award(page: An
     assert verdict != "valid", text
     if verdict != "error":  # rebuilt, then found not to be this award
         assert checks(page)["hash"][0] == "failed"
+
+
+def _encoded(path: Path) -> Behaviour:
+    """``path`` served as an S3 object uploaded with ``Content-Encoding: gzip`` metadata is: its bytes gzipped, and
+    that header sent whatever the client asked (S3 does not read Accept-Encoding). A browser undoes it."""
+    body = gzip.compress(path.read_bytes())
+
+    def answer(handler: SimpleHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+def _cli_log_check(host: Host, digest: str) -> str:
+    """``credreg verify HASH --log SITE_URL``: the same two hosts the page read, read by credreg."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "verify",
+            digest,
+            "--root",
+            str(host.root),
+            "--log",
+            f"{host.site_url}log/",
+            "--log-key",
+            str(host.site / "log" / "demo-vkey"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+    )
+    return done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("encoded", ["tiles", "shard and template", "all"])
+def test_page_and_credreg_read_a_content_encoded_data_host_alike(page: Any, hostile: Host, encoded: str) -> None:
+    """One reading of a served file, the page's and credreg's: the body after its Content-Encoding is undone (what a
+    browser hands the page). A bucket that sends every file with ``Content-Encoding: gzip`` (its metadata, on the
+    stored tiles, shards gzipped twice) had the page find the award logged and credreg verify say its tiles "do not
+    check out"."""
+    digest = _a_lean_award(hostile)
+    lookup = (_shard_of(hostile, digest), _template_of(hostile, digest))
+    for path in (p for p in hostile.data.rglob("*") if p.is_file()):
+        rel = path.relative_to(hostile.data).as_posix()
+        if {"tiles": rel.startswith("log/"), "shard and template": rel in lookup, "all": True}[encoded]:
+            hostile.behaviours[rel] = _encoded(path)
+    verdict, text = _verdict(page, hostile, digest)
+    assert verdict == "valid", text
+    assert _checks_when_done(page)["log"][0] == "passed"
+    said = _cli_log_check(hostile, digest)
+    assert "recorded in the public log as entry" in said.lower(), said
+
+
+def _award_document(digest: str) -> dict[str, Any]:
+    return next(doc for doc in (json.loads(s.text) for s in iter_awards(REPO)) if award_hash(doc) == digest)
+
+
+def _given(page: Any, host: Host, text: str) -> str:
+    """The verdict on a file pasted into the page, once its log check is done too."""
+    page.goto(f"{host.site_url}verify/")
+    ready(page)
+    if page.get_attribute("#cr-file-section", "open") is None:
+        page.click("#cr-file-section summary")
+    page.fill("#cr-json", text)
+    page.click("#cr-json-form button[type=submit]")
+    _checks_when_done(page)
+    return str(page.get_attribute("#cr-verdict", "data-verdict"))
+
+
+@pytest.mark.parametrize("entry_award", ["the file itself", "another award", "nothing"])
+def test_an_entry_planted_under_a_changed_file_s_hash_does_not_register_it(
+    page: Any, hostile: Host, entry_award: str
+) -> None:
+    """A file given to the page is "registered here" when the registry publishes an entry under its hash; the entry
+    was taken on its word, its award never compared with the file. So a data host that planted one (another award,
+    an empty one) under the hash of a genuine award whose eddsa-rdfc-2022 proof had been changed (its eddsa-jcs-2022
+    one still the issuer's) had the page say "Registered here: yes" and the proof "verified by the registry's check
+    before this exact award was published", never checking it: the award the page finds invalid without the
+    planted entry. Now the entry counts only if it publishes this very file.
+
+    An entry that is the file itself is the data host publishing an award the build never did: only the public log
+    tells (the award is in no entry of it), and it does; a registry without a log cannot tell (docs/hosting.md)."""
+    from tests.browser.test_verify_page import _altered_r
+
+    digest = _a_lean_award(hostile)
+    award = _award_document(digest)
+    for proof in award["proof"]:
+        if proof["cryptosuite"] == "eddsa-rdfc-2022":
+            proof["proofValue"] = _altered_r(proof["proofValue"])
+    changed = award_hash(award)
+    rel = _shard_of(hostile, changed)
+    planted: dict[str, Any] = {
+        "the file itself": {"award": award},
+        "another award": {"award": _award_document(digest)},
+        "nothing": {"award": {}},
+    }[entry_award]
+    path = hostile.data / rel
+    shard = read_gzip_json(path) if path.exists() else {"awards": {}}
+    shard["awards"][changed] = planted
+    hostile.behaviours[rel] = _bytes(gzip.compress(json.dumps(shard).encode()))
+    verdict = _given(page, hostile, json.dumps(award))
+    found = checks(page)
+    assert verdict != "valid", found
+    if entry_award == "the file itself":
+        assert found["log"][0] == "failed", found["log"]
+    else:
+        assert found["registered"][0] == "failed", found["registered"]
+        assert "published entry for this hash is not this award" in found["registered"][1], found["registered"]
+        assert found["proof:eddsa-rdfc-2022"][0] == "failed", found["proof:eddsa-rdfc-2022"]
+
+
+class _Recording(SimpleHTTPRequestHandler):
+    """Another registry's site and data host: records every request, answers each with a verification index naming
+    itself as the data host (what a hostile site would serve, had anything asked it)."""
+
+    asked: list[str]
+
+    def do_GET(self) -> None:
+        self.asked.append(self.path)
+        base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        body = json.dumps({"shard_bits": 1, "issuers": {}, "site_url": base, "data_url": base}).encode()
+        self.send_response(200)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_link_naming_another_site_is_checked_against_this_registry_only(page: Any, hostile: Host) -> None:
+    """A verification link or QR code names a site; the page and credreg verify read only its hash (and the
+    earner's key after ~), and look it up in this registry, from this site's own data: another site's address, or
+    a data address in its query, is never fetched, so another site's data never speaks under this registry's name."""
+    asked: list[str] = []
+    other = ThreadingHTTPServer(("127.0.0.1", 0), type("Other", (_Recording,), {"asked": asked}))
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        there = f"http://127.0.0.1:{other.server_address[1]}/"
+        digest = _a_lean_award(hostile)
+        page.goto(f"{hostile.site_url}verify/")
+        ready(page)
+        unknown = "ab" * 32
+        for link, verdict, fragment in (
+            (f"{there}verify/#{digest}", "valid", digest),
+            (f"{there}verify/#{unknown}", "unknown", unknown),
+            (f"{there}verify/?data_url={there}&site_url={there}#{digest}", "valid", digest),
+        ):
+            page.fill("#cr-hash", link)
+            page.press("#cr-hash", "Enter")
+            page.wait_for_url(f"{hostile.site_url}verify/#{fragment}", timeout=10_000)
+            page.wait_for_function(
+                "() => { const v = document.getElementById('cr-verdict');"
+                " return v && v.dataset.verdict && v.dataset.verdict !== 'checking'; }",
+                timeout=20_000,
+            )
+            assert page.get_attribute("#cr-verdict", "data-verdict") == verdict, link
+        said = subprocess.run(
+            [sys.executable, "-m", "generator", "verify", f"{there}verify/#{digest}", "--root", str(hostile.root)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        ).stdout
+        assert "verdict: VALID" in said, said
+        assert asked == []
+    finally:
+        other.shutdown()
+        other.server_close()
+
+
+@pytest.mark.parametrize("added", ["fields beside the award", "an unsigned revocation"])
+def test_nothing_a_data_host_adds_beside_the_award_is_shown(page: Any, hostile: Host, added: str) -> None:
+    """What the result page shows of an award found by its hash (credential, issuer and its link, dates, criteria,
+    evidence, results, image, the status's reason and date) is read from the award its hash covers, its achievement
+    by that achievement's hash, and a revocation's words only from a line its issuer signed: a shard entry's or a
+    template's other fields (a name, an issuer's name, an image) and a revocation nobody signed are never shown."""
+    marker = "Doctor-of-Everything"
+    digest = _a_lean_award(hostile)
+    shard, template = _shard_of(hostile, digest), _template_of(hostile, digest)
+    if added == "fields beside the award":
+        beside = {"name": marker, "issuerName": marker, "image": f"https://evil.example/{marker}.png"}
+        hostile.behaviours[shard] = _gz(hostile.data / shard, lambda doc: doc["awards"][digest].update(beside))
+        hostile.behaviours[template] = _gz(hostile.data / template, lambda doc: doc.update(beside))
+    else:
+        line = {"award": digest, "revoked": "2026-01-01T00:00:00Z", "reason": marker}
+        hostile.behaviours[shard] = _gz(
+            hostile.data / shard, lambda doc: doc["awards"][digest].__setitem__("revocation", line)
+        )
+    verdict, text = _verdict(page, hostile, digest)
+    found = _checks_when_done(page)
+    shown = page.inner_text("body") + page.inner_html("#cr-result")
+    assert marker not in shown
+    if added == "fields beside the award":
+        assert verdict == "valid", text
+        assert found["log"][0] == "passed", found["log"]
+    else:  # not taken as a revocation, nor as no revocation: the status is not confirmed
+        assert verdict != "valid", text
+        assert found["status"][0] == "not checked", found["status"]
+
+
+def _redirect(to: str) -> Behaviour:
+    def answer(handler: SimpleHTTPRequestHandler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", to)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return answer
+
+
+@pytest.mark.parametrize("where", ["this host", "another host"])
+def test_page_and_credreg_follow_a_data_host_s_redirect_alike(page: Any, hostile: Host, where: str) -> None:
+    """A redirect to another path of the data host is followed by both; one to another host (the same files there)
+    is an error to the page, whose Content-Security-Policy names the data host only, and credreg verify followed it
+    and found the award logged: now neither reads it."""
+    digest = _a_lean_award(hostile)
+    tiles = [p for p in (hostile.data / "log" / "tile").rglob("*") if p.is_file()]
+    with serve_dir(hostile.data.parent) as elsewhere:
+        for tile in tiles:
+            rel = tile.relative_to(hostile.data).as_posix()
+            moved = f"moved/{rel}"
+            if where == "this host":
+                (hostile.data / moved).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(tile, hostile.data / moved)
+                hostile.behaviours[rel] = _redirect(f"/verify-data/{moved}")
+            else:
+                hostile.behaviours[rel] = _redirect(f"{elsewhere}verify-data/{rel}")
+        try:
+            _, text = _verdict(page, hostile, digest)
+            logged = _checks_when_done(page)["log"][0] == "passed"
+            assert (page.get_attribute("#cr-verdict", "data-verdict") == "valid") is logged, text
+            said = _cli_log_check(hostile, digest)
+        finally:
+            shutil.rmtree(hostile.data / "moved", ignore_errors=True)
+    assert logged is (where == "this host")
+    assert ("recorded in the public log as entry" in said.lower()) is logged, said

@@ -147,3 +147,116 @@ def test_a_connection_timing_out_at_the_deadline_reads_as_the_deadline(monkeypat
         server.shutdown()
         server.server_close()
     assert f"cannot fetch {url}hop/0: not served whole within 0.5 s" in str(raised.value), raised.value
+
+
+class _Encoded(BaseHTTPRequestHandler):
+    """Each path a body with a Content-Encoding, as a data host may send it whatever the client asked (an S3 object's
+    metadata): what a browser undoes before the verification page reads the file (sitedata.js fetchBounded)."""
+
+    def do_GET(self) -> None:
+        import gzip
+        import zlib
+
+        from generator.transparency.log import MAX_FILE
+
+        file = b"tile bytes " * 100
+        answers = {
+            "/log/gzip": ("gzip", gzip.compress(file)),
+            "/log/x-gzip": ("x-gzip", gzip.compress(file)),
+            "/log/deflate": ("deflate", zlib.compress(file)),
+            "/log/identity": ("identity", file),
+            "/log/cut": ("gzip", gzip.compress(file)[:-12]),
+            "/log/not-gzip": ("gzip", file),
+            "/log/bomb": ("gzip", gzip.compress(bytes(64 * MAX_FILE), 9)),
+            "/log/br": ("br", file),
+            "/log/twice": ("gzip, gzip", gzip.compress(gzip.compress(file))),
+        }
+        coding, body = answers[self.path]
+        self.send_response(200)
+        self.send_header("Content-Encoding", coding)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _encoding() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Encoded)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/log/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("rel", ["gzip", "x-gzip", "deflate", "identity"])
+def test_a_file_is_read_with_its_content_encoding_undone_as_a_browser_reads_it(rel: str) -> None:
+    """The page reads what the browser hands it, the encoding undone; credreg read the encoded bytes as the file
+    (tests/browser/test_hostile_data_host.py holds the two readings equal on one host)."""
+    with _encoding() as url:
+        assert LogSource(url).read(rel) == b"tile bytes " * 100
+
+
+@pytest.mark.parametrize(
+    ("rel", "said"),
+    [
+        ("cut", "ends before its end"),
+        ("not-gzip", "is not gzip as its Content-Encoding says"),
+        ("bomb", "larger than any log file can be"),
+        ("br", "Content-Encoding br, which credreg does not undo"),
+        ("twice", "Content-Encoding gzip, gzip, which credreg does not undo"),
+    ],
+)
+def test_an_encoding_that_cannot_be_undone_whole_within_the_bound_is_an_error(rel: str, said: str) -> None:
+    with _encoding() as url, pytest.raises(LogError) as raised:
+        LogSource(url).read(rel)
+    assert said in str(raised.value), raised.value
+    assert f"{url}{rel}" in str(raised.value), raised.value
+
+
+class _Redirecting(BaseHTTPRequestHandler):
+    """``/log/here`` redirects to a file of the same host, ``/log/away`` to the same file on another host (``away``,
+    set per test): a data host sending its reader elsewhere."""
+
+    away = ""
+
+    def do_GET(self) -> None:
+        if self.path in ("/log/here", "/log/away"):
+            target = "/log/file" if self.path == "/log/here" else f"{self.away}log/file"
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", "4")
+        self.end_headers()
+        self.wfile.write(b"file")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_redirect_is_followed_on_its_host_only_as_the_page_follows_it() -> None:
+    """The page's Content-Security-Policy lets it read the site and the data host only, each hop of a redirect
+    checked: a redirect to another host is an error there, and credreg followed it (anywhere, https to http too)."""
+    with _encoding() as elsewhere:
+        away = elsewhere.removesuffix("log/")
+        server = ThreadingHTTPServer(("127.0.0.1", 0), type("R", (_Redirecting,), {"away": away}))
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/log/"
+            assert LogSource(url).read("here") == b"file"
+            with pytest.raises(LogError) as raised:
+                LogSource(url).read("away")
+            assert f"{url}away redirects to {away}log/file, another origin" in str(raised.value), raised.value
+        finally:
+            server.shutdown()
+            server.server_close()

@@ -64,7 +64,7 @@ import {
   windowProblem,
 } from "./policies.js";
 import { BY_ENDORSER, blocks, check, NOT_CHECKED, NOT_OURS, notChecked, revokedBecause, revokedHeadline } from "./results.js";
-import { SiteData, strictText } from "./sitedata.js";
+import { fetchBounded, SiteData, strictText } from "./sitedata.js";
 import { getBit, indexProblem, parseListNumber } from "./statuslist.js";
 import { logCheck } from "./tlog.js";
 import { markTowerProblem, unseenProblem, visible } from "./text.js";
@@ -131,10 +131,12 @@ export function profileProblem(doc) {
 const OWNER = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const UNPUBLISHED = "no: this registry holds no endorsement with this hash in its endorser's folder";
 const NOT_READ = "not read: it is not an endorsement this registry publishes";
+// Within the bound of every file the page reads (sitedata.js fetchBounded): read to its end however long, an
+// endless answer held a credential page's badge at "checking" until the tab ran out of memory.
 async function fetchJSON(url) {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`could not load ${url.pathname}: HTTP ${response.status}`);
-  return parseJSON(strictText(new Uint8Array(await response.arrayBuffer()), url.pathname)); // as SiteData reads it
+  const bytes = await fetchBounded(url, url.pathname, Error, { credentials: "same-origin" });
+  if (bytes === null) throw new Error(`could not load ${url.pathname}: HTTP 404`);
+  return parseJSON(strictText(bytes, url.pathname)); // as SiteData reads it
 }
 
 /**

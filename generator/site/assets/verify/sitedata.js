@@ -57,7 +57,8 @@ export const READ_SECONDS = 30;
 /**
  * GET `url` and its body within MAX_READ bytes and READ_SECONDS: the bytes, or null for 404 (only a 404 means
  * "there is no such file"; any other status is an error, never an answer). Every reader of the page's files reads
- * through this one function (fetchLoader below, tlog.js bytesReader); `Failure` is the error class it throws.
+ * through this one function (fetchLoader below, tlog.js bytesReader, endorsements.js fetchJSON for the credential
+ * pages' badges, verify.js for the badge image it bakes); `Failure` is the error class it throws.
  */
 export async function fetchBounded(url, path, Failure, init = {}) {
   const controller = new AbortController();

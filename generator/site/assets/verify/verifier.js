@@ -145,37 +145,39 @@ export class Verifier {
       const endorsement = await this.site.endorsement(hash);
       return endorsement === null ? { kind: "unknown", hash } : this.endorsement(endorsement, "hash", hash);
     }
+    const { award, problem } = await this.published(entry, hash);
+    const hashCheck =
+      problem === null
+        ? check("hash", "Award hash", true, "the published award is exactly the one with this hash")
+        : check("hash", "Award hash", false, `the published award is not the one with this hash: ${problem}`);
+    const registered = check("registered", "Registered here", true, await this.registeredReason(award));
+    return this.outcome(award, hash, entry, [registered, hashCheck], "hash");
+  }
+
+  /**
+   * The award a shard entry publishes, reassembled (its achievement put back), and why it is not the award with
+   * `hash` (null when it is). The data host's entry is only a claim until it hashes to the hash it was found by:
+   * the rule of a lookup by hash and of a file given, whose hash found it.
+   */
+  async published(entry, hash) {
     const award = jsonCopy(entry.award); // an independent copy to reassemble (not a new reading: jcs.js jsonCopy)
     const subject = award.credentialSubject;
-    let problem = null;
     if (isObject(subject) && isObject(subject.achievement) && Object.hasOwn(subject.achievement, "$achievement")) {
       const sha = subject.achievement.$achievement;
       const achievement = await this.site.achievement(sha);
-      if (achievement === null) problem = `its achievement (${sha}) is not published`;
-      else if ((await hashOf(achievement)) !== sha)
-        problem = "its published achievement does not match the achievement's hash";
-      else subject.achievement = achievement;
+      if (achievement === null) return { award, problem: `its achievement (${sha}) is not published` };
+      if ((await hashOf(achievement)) !== sha)
+        return { award, problem: "its published achievement does not match the achievement's hash" };
+      subject.achievement = achievement;
     }
-    let own = null;
-    if (problem === null) {
-      try {
-        own = await hashOf(award);
-      } catch (error) {
-        if (!(error instanceof JcsError)) throw error;
-        problem = `it cannot be canonicalized: ${error.message}`;
-      }
+    let own;
+    try {
+      own = await hashOf(award);
+    } catch (error) {
+      if (!(error instanceof JcsError)) throw error;
+      return { award, problem: `it cannot be canonicalized: ${error.message}` };
     }
-    const hashCheck =
-      problem === null && own === hash
-        ? check("hash", "Award hash", true, "the published award is exactly the one with this hash")
-        : check(
-            "hash",
-            "Award hash",
-            false,
-            `the published award is not the one with this hash: ${problem ?? `it hashes to ${own}`}`,
-          );
-    const registered = check("registered", "Registered here", true, await this.registeredReason(award));
-    return this.outcome(award, hash, entry, [registered, hashCheck], "hash");
+    return { award, problem: own === hash ? null : `it hashes to ${own}` };
   }
 
   /**
@@ -209,8 +211,17 @@ export class Verifier {
         ),
       );
     }
-    const entry = hash === null ? null : await this.site.entry(hash);
-    if (entry !== null) first.unshift(check("registered", "Registered here", true, await this.registeredReason(document)));
+    let entry = hash === null ? null : await this.site.entry(hash);
+    // Found by the file's hash, the entry still says only what the data host served: a planted one (another award, or
+    // none) registered any file and passed its eddsa-rdfc-2022 proof unchecked (rdfcProofPolicy trusts a published
+    // award as the build checked it). It counts only if what it publishes is this file, hash for hash.
+    const planted = entry === null ? null : (await this.published(entry, hash)).problem;
+    if (planted !== null) {
+      entry = null;
+      first.unshift(
+        check("registered", "Registered here", false, `no: the registry's published entry for this hash is not this award: ${planted}`),
+      );
+    } else if (entry !== null) first.unshift(check("registered", "Registered here", true, await this.registeredReason(document)));
     else if ((await this.site.issuerOf(issuerIdOf(document))) === null) {
       first.unshift(notChecked("registered", "Registered here", "the issuer is not registered here", { applicable: false }));
     } else {

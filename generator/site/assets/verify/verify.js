@@ -25,7 +25,7 @@ import {
   revokedBecause,
   verdictOf,
 } from "./results.js";
-import { SiteData } from "./sitedata.js";
+import { fetchBounded, SiteData } from "./sitedata.js";
 import { isStatusList } from "./statuslist.js";
 import { listLogCheck, logCheck } from "./tlog.js";
 import {
@@ -873,9 +873,9 @@ class Page {
     try {
       const json = this.awardText(outcome);
       const { bakePng, bakeSvg, isPng } = await import("./baking.js");
-      const response = await fetch(image);
-      if (!response.ok) throw new Error(`the badge image could not be read (HTTP ${response.status})`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      // Within the bound of every file the page reads (sitedata.js fetchBounded).
+      const bytes = await fetchBounded(image, "the badge image", Error);
+      if (bytes === null) throw new Error("the badge image could not be read (HTTP 404)");
       const png = isPng(bytes);
       const baked = png ? bakePng(bytes, json) : bakeSvg(new TextDecoder().decode(bytes), json);
       const type = png ? "image/png" : "image/svg+xml";
