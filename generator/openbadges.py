@@ -21,7 +21,7 @@ import urllib.parse
 from typing import Any
 
 from generator.models import CredentialDefinition, Issuer
-from generator.models.award import AWARD_CONTEXT
+from generator.models.award import AWARD_CONTEXT, READ_AS
 from generator.models.issuer import FormerProfile
 from generator.registry import Registry
 
@@ -148,6 +148,21 @@ def parse_verification_link(text: str) -> tuple[str, str | None] | None:
     except ValueError:  # text that is not UTF-8 after the '~': no link this registry makes
         return None
     return found.group(1).lower(), key
+
+
+#: What may stand for a link's "~" before its recipient key, in the link decoded once as it is read: "~", what is
+#: read as one (models/award.py READ_AS: the pull-request check refuses a published link so spelt) and "%7e" (a
+#: link escaped twice). verifier.js ``KEY_SEPARATOR`` is the page's copy, held equal by tests/site/test_verify_js.py.
+_KEY_SEPARATOR = re.compile("|".join(["~", "%7e", *READ_AS["~"]]), re.IGNORECASE)
+
+
+def before_key(text: str) -> str | None:
+    """The part of ``text`` (a link as given) before what may be an earner's recipient key, decoded as a link is
+    read; None when nothing in it may be one. What an error may quote, or the page's address may keep, of a link
+    that cannot be read: cut as written, an escaped look-alike ("%EF%BD%9E") kept the key after it."""
+    decoded = urllib.parse.unquote(text)
+    found = _KEY_SEPARATOR.search(decoded)
+    return None if found is None else decoded[: found.start()]
 
 
 def issuer_profile(registry: Registry, issuer: Issuer, former: FormerProfile | None = None) -> dict[str, Any]:
