@@ -474,7 +474,7 @@ export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r$
 const EMAIL_IN_TEXT = pattern("(?<=[^@\\s/:])@[^@\\s/]+\\.(?:[A-Za-z]{2,}|[^\\x00-\\x7F\\s]{2,})", "python").re;
 // READ_AS: characters read as "@", "~", "." or nothing by anyone looking, and their percent-escaped UTF-8
 // (_ESCAPED_LOOKALIKE).
-const READ_AS = {
+export const READ_AS = {
   "@": "\uff20\ufe6b",
   "~": "\uff5e\u223c\u301c\u02dc\u2053",
   ".": "\u3002\uff0e\uff61\u2024\ufe52",
