@@ -30,7 +30,12 @@ from generator._internal.files import (
     write_option_file,
 )
 from generator.errors import CredregError, ProblemsFound, UsageError
-from generator.openbadges import before_key, normalize_identifier, normalize_recipient_key, parse_verification_link
+from generator.openbadges import (
+    normalize_identifier,
+    normalize_recipient_key,
+    parse_verification_link,
+    quoted_without_key,
+)
 from generator.report import (
     OutputFormat,
     explained,
@@ -409,13 +414,6 @@ def _stdin_secrets(args: argparse.Namespace, fields: Sequence[tuple[str, str]] =
         setattr(args, name, value)
 
 
-def _without_key(text: str) -> str:
-    """``text`` as an error may quote it: cut before what may be a link's recipient key, which would otherwise
-    land in a terminal's scrollback or a CI job's log (the user's input, which credreg could not read)."""
-    public = before_key(text)
-    return repr(text) if public is None else f"{public!r}… (the rest, which may hold a recipient key, not shown)"
-
-
 def _report(result: VerificationResult, fmt: str) -> int:
     """Print a verification result (an award's, an endorsement's or a status list's) as text or JSON; its exit code."""
     print(
@@ -490,7 +488,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         document = found[1] if found is not None else endorsement.document if endorsement is not None else None
     else:
         raise UsageError(
-            f"{_without_key(target)} is neither a file, an award or endorsement hash (64 hex digits) nor a "
+            f"{quoted_without_key(target)} is neither a file, an award or endorsement hash (64 hex digits) nor a "
             "verification link"
         )
     from generator.endorsements import is_endorsement, verify_endorsement

@@ -87,7 +87,7 @@ def normalize_identifier(email: str) -> str:
     """
     value = email.strip()
     if not _EMAIL.match(value) or not _utf8(value) or any(unicodedata.category(c) == "Cn" for c in value):
-        raise ValueError(f"{email!r} is not an email address")
+        raise ValueError(f"{quoted_without_key(email)} is not an email address")
     return unicodedata.normalize("NFC", value.lower())
 
 
@@ -163,6 +163,22 @@ def before_key(text: str) -> str | None:
     decoded = urllib.parse.unquote(text)
     found = _KEY_SEPARATOR.search(decoded)
     return None if found is None else decoded[: found.start()]
+
+
+#: A run of hex digits as long as a recipient key (or longer: an award hash and its key, run together).
+_KEY_DIGITS = re.compile(f"[0-9a-fA-F]{{{2 * RECIPIENT_KEY_BYTES}}}")
+
+
+def quoted_without_key(text: str) -> str:
+    """``text``, input that could not be read (a link, an email address), as a message may quote it: not past
+    where a recipient key may begin (:func:`before_key`), and not at all when it holds a key's run of hex digits.
+    A message lands in a terminal's scrollback, --format json and a CI job's log, where a key confirms its earner's
+    address; and a key or link given in the wrong place is likely (the lines of `-` in another order)."""
+    public = before_key(text)
+    shown = text if public is None else public
+    if _KEY_DIGITS.search(shown):
+        return "the text given (not shown: it may hold a recipient key)"
+    return repr(text) if public is None else f"{public!r}… (the rest, which may hold a recipient key, not shown)"
 
 
 def issuer_profile(registry: Registry, issuer: Issuer, former: FormerProfile | None = None) -> dict[str, Any]:

@@ -580,3 +580,33 @@ def test_secrets_on_standard_input_as_files_and_pipes_give_them(tmp_path: Path) 
     nul = _piped([*r, "verify", digest, "--recipient", "-", "--recipient-key", "-"], b"ada@example.org\n\x00\n", env)
     assert nul.returncode == 2, nul.stdout + nul.stderr
     assert "--recipient-key -: the line on standard input holds a NUL" in nul.stderr
+
+
+def test_a_key_or_link_given_as_the_email_is_not_echoed(tmp_path: Path) -> None:
+    """The lines of `-` in another order than asked, or the earner's link pasted where the address goes: the
+    recipient check (and award's refusal) quoted it whole as "'<it>' is not an email address", in text, in
+    --format json and in a CI job's log: the key that confirms its earner's address, or their whole private link."""
+    _, r, env, key = _keyed(tmp_path)
+    out = tmp_path / "earners"
+    done = credreg(
+        *r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, "--out", str(out),
+        env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [row] = list(csv.DictReader((out / "recipients.csv").open()))
+    link, secret, digest = row["verification_link"], row["recipient_key"], row["award_hash"]
+    for fmt in ("text", "json"):
+        for given in (f"{secret}\nada@example.org\n", f"{link}\n{secret}\n", f"{secret.upper()} \n{secret}\n"):
+            mixed = _piped(
+                [*r, "verify", digest, "--recipient", "-", "--recipient-key", "-", "--format", fmt], given.encode(), env
+            )
+            assert mixed.returncode == 1, mixed.stdout + mixed.stderr
+            assert "is not an email address" in mixed.stdout, mixed.stdout
+            assert secret not in (mixed.stdout + mixed.stderr).lower(), given
+    refused = _piped(
+        [*r, "award", "acme-academy/sql-basics", "--recipient", "-", "--key", key, "--out", str(tmp_path / "o2")],
+        f"{link}\n".encode(), env,
+    )  # fmt: skip
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "is not an email address" in refused.stderr
+    assert secret not in refused.stdout + refused.stderr
