@@ -610,3 +610,63 @@ def test_a_key_or_link_given_as_the_email_is_not_echoed(tmp_path: Path) -> None:
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert "is not an email address" in refused.stderr
     assert secret not in refused.stdout + refused.stderr
+
+
+def _at_a_terminal(args: list[str], answers: list[tuple[str, bytes]], env: dict[str, str]) -> tuple[str, int]:
+    """credreg run on a real pseudo-terminal: each answer typed once its prompt shows. All it showed, its exit code."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: credreg, its standard streams and /dev/tty the terminal
+        os.execve(sys.executable, [sys.executable, "-m", "generator", *args], env)
+    shown = b""
+
+    def read(seconds: float) -> None:
+        nonlocal shown
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    shown += os.read(fd, 4096)
+                except OSError:  # the terminal closed: credreg has exited
+                    return
+
+    for prompt, typed in answers:
+        for _ in range(120):
+            if prompt.encode() in shown:
+                break
+            read(0.25)
+        assert prompt.encode() in shown, shown
+        os.write(fd, typed)
+    read(8)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return shown.decode(errors="replace"), os.waitstatus_to_exitcode(status)
+
+
+def test_secrets_typed_at_a_terminal_are_not_shown_and_an_interrupt_is_no_traceback(tmp_path: Path) -> None:
+    """At a terminal, each `-` is asked for without echo (nothing typed shows, so nothing of it stays in the
+    scrollback); Ctrl-C at the prompt ends it as any interrupt (130, no traceback), Ctrl-D says nothing was typed."""
+    _, r, env, key = _keyed(tmp_path)
+    out = tmp_path / "earners"
+    done = credreg(
+        *r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, "--out", str(out),
+        env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [row] = list(csv.DictReader((out / "recipients.csv").open()))
+    args = [*r, "verify", row["award_hash"], "--recipient", "-", "--recipient-key", "-"]
+    env = {**env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    shown, code = _at_a_terminal(
+        args, [("--recipient: ", b"ada@example.org\r"), ("--recipient-key: ", row["recipient_key"].encode() + b"\r")],
+        env,
+    )  # fmt: skip
+    assert code == 0, shown
+    assert "awarded to ada@example.org" in shown
+    assert "--recipient: ada" not in shown  # not echoed as typed (the result names the address, as asked)
+    assert row["recipient_key"] not in shown
+    shown, code = _at_a_terminal(args, [("--recipient: ", b"\x03")], env)
+    assert (code, "Traceback" in shown, "credreg: interrupted" in shown) == (130, False, True), shown
+    shown, code = _at_a_terminal(args, [("--recipient: ", b"\x04")], env)
+    assert (code, "--recipient -: nothing was typed" in shown) == (2, True), shown
