@@ -42,7 +42,13 @@ from generator.crypto.jcs import canonicalize
 from generator.crypto.multibase import did_key_from_public
 from generator.errors import CryptoError
 from generator.load import load_registry
-from generator.openbadges import before_key, identity_hash, normalize_identifier, parse_verification_link
+from generator.openbadges import (
+    before_key,
+    identity_hash,
+    normalize_identifier,
+    parse_verification_link,
+    quoted_without_key,
+)
 from generator.publish import verifydata
 from generator.publish.verifydata import (
     TARGET_PER_SHARD,
@@ -69,7 +75,7 @@ import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { canonicalize, jsonText, parseJSON } from "./verify/jcs.js";
 import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
-import { structureProblems } from "./verify/policies.js";
+import { quotedWithoutKey, structureProblems } from "./verify/policies.js";
 import { parseVkey } from "./verify/tlog.js";
 import {
   InputError, Verifier, beforeKey, cohortLines, conclude, fileText, parseAwardJSON, parseLinkInput,
@@ -86,7 +92,7 @@ async function handle(req) {
     catch (error) { if (error instanceof DataError) return { refused: error.message }; throw error; }
   }
   if (req.op === "unquote") return { text: unquote(req.text) };
-  if (req.op === "before key") return { text: beforeKey(req.text) };
+  if (req.op === "before key") return { text: beforeKey(req.text), quoted: quotedWithoutKey(req.text) };
   if (req.op === "link") {
     try { return parseLinkInput(req.text); }
     catch (error) { return { refused: String(error.message) }; }
@@ -1313,7 +1319,8 @@ def test_generated_links_parse_as_in_python(node: Node, before: str, digest: str
 
 _KEY_PIECES = _LINK_PIECES | st.sampled_from(
     ["\uff5e", "%EF%BD%9E", "%ef%bd%9e", "\u223c", "%E2%88%BC", "\u301c", "%E3%80%9C", "\u02dc", "%CB%9C", "\u2053",
-     "%E2%81%93", "%7e", "%2525", "\u007e", "\uff5f", "%EF%BD%9F", "%EF%BD", "\u0303", "\u2248"]
+     "%E2%81%93", "%7e", "%2525", "\u007e", "\uff5f", "%EF%BD%9F", "%EF%BD", "\u0303", "\u2248", "'", '"', "\\",
+     "\n", "@", "0123456789abcdef"]
 )  # fmt: skip
 
 
@@ -1323,7 +1330,7 @@ def test_a_link_is_cut_before_its_key_as_in_python(node: Node, text: str) -> Non
     """What the page leaves in its address of a link it cannot read, and what credreg quotes of one in an error,
     is cut at the same place (one rule: "~", its escapes and look-alikes, decoded once): the page had its own list,
     searched decoded, credreg's searched as written, so "%EF%BD%9E" before a key was cut by one and not the other."""
-    assert node.ask(op="before key", text=text) == {"text": before_key(text)}, text
+    assert node.ask(op="before key", text=text) == {"text": before_key(text), "quoted": quoted_without_key(text)}, text
 
 
 def test_links_parse_as_in_python(node: Node) -> None:

@@ -14,8 +14,8 @@ import {
   DEFAULT_POLICIES,
   issuerIdOf,
   normalizeRecipientKey,
+  beforeKey,
   pyStrip,
-  READ_AS,
   recipientPolicy,
   SPACE,
   statusListChecks,
@@ -59,20 +59,7 @@ export function parseLinkInput(text) {
   return { hash: found[1].toLowerCase(), key: found[2] ? normalizeRecipientKey(found[2]) : null };
 }
 
-// What may stand for a link's "~" before its recipient key, in the link decoded once as it is read: "~", what is
-// read as one (READ_AS) and "%7e" (a link escaped twice). generator/openbadges.py _KEY_SEPARATOR.
-const KEY_SEPARATOR = new RegExp(["~", "%7e", ...READ_AS["~"]].join("|"), "i");
-
-/**
- * The part of a link as given before what may be an earner's recipient key, decoded as a link is read; null when
- * nothing in it may be one (generator.openbadges.before_key): what the address keeps of a link the page cannot
- * read, so that a key in it does not stay there.
- */
-export function beforeKey(text) {
-  const decoded = unquote(String(text ?? ""));
-  const found = decoded.search(KEY_SEPARATOR);
-  return found < 0 ? null : decoded.slice(0, found);
-}
+export { beforeKey };
 
 /** The award hash of anything parseLinkInput accepts. */
 export function parseHashInput(text) {
