@@ -165,13 +165,13 @@ def before_key(text: str) -> str | None:
     return None if found is None else decoded[: found.start()]
 
 
-#: A run of hex digits as long as a recipient key (or longer: an award hash and its key, run together).
-_KEY_DIGITS = re.compile(f"[0-9a-fA-F]{{{2 * RECIPIENT_KEY_BYTES}}}")
+#: A recipient key on its own: its hex digits, and no more on either side (a hash cut short, a typo, is still quoted).
+_KEY_DIGITS = re.compile(f"(?<![0-9a-fA-F])[0-9a-fA-F]{{{2 * RECIPIENT_KEY_BYTES}}}(?![0-9a-fA-F])")
 
 
 def quoted_without_key(text: str) -> str:
     """``text``, input that could not be read (a link, an email address), as a message may quote it: not past
-    where a recipient key may begin (:func:`before_key`), and not at all when it holds a key's run of hex digits.
+    where a recipient key may begin (:func:`before_key`), and not at all when it holds a key on its own.
     A message lands in a terminal's scrollback, --format json and a CI job's log, where a key confirms its earner's
     address; and a key or link given in the wrong place is likely (the lines of `-` in another order)."""
     public = before_key(text)

@@ -1320,7 +1320,7 @@ def test_generated_links_parse_as_in_python(node: Node, before: str, digest: str
 _KEY_PIECES = _LINK_PIECES | st.sampled_from(
     ["\uff5e", "%EF%BD%9E", "%ef%bd%9e", "\u223c", "%E2%88%BC", "\u301c", "%E3%80%9C", "\u02dc", "%CB%9C", "\u2053",
      "%E2%81%93", "%7e", "%2525", "\u007e", "\uff5f", "%EF%BD%9F", "%EF%BD", "\u0303", "\u2248", "'", '"', "\\",
-     "\n", "@", "0123456789abcdef"]
+     "\n", "@", "0123456789abcdef", "0123456789ABCDEF0123456789abcdef", "f"]
 )  # fmt: skip
 
 

@@ -1788,8 +1788,8 @@ export function identifierForms(typed) {
 // What may stand for a link's "~" before its recipient key, in the link decoded once as it is read: "~", what is
 // read as one (READ_AS) and "%7e" (a link escaped twice). generator/openbadges.py _KEY_SEPARATOR.
 const KEY_SEPARATOR = new RegExp(["~", "%7e", ...READ_AS["~"]].join("|"), "i");
-// A run of hex digits as long as a recipient key: _KEY_DIGITS.
-const KEY_DIGITS = /[0-9a-fA-F]{32}/;
+// A recipient key on its own (no more hex digits on either side): _KEY_DIGITS.
+const KEY_DIGITS = /(?<![0-9a-fA-F])[0-9a-fA-F]{32}(?![0-9a-fA-F])/;
 
 /**
  * The part of a link as given before what may be an earner's recipient key, decoded as a link is read; null when
