@@ -7,6 +7,7 @@ in a Git work tree, or to read one from the checkout, is one: :class:`generator.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import datetime as dt
 import io
@@ -29,7 +30,12 @@ from generator._internal.files import (
     write_option_file,
 )
 from generator.errors import CredregError, ProblemsFound, UsageError
-from generator.openbadges import normalize_identifier, normalize_recipient_key, parse_verification_link
+from generator.openbadges import (
+    normalize_identifier,
+    normalize_recipient_key,
+    parse_verification_link,
+    quoted_without_key,
+)
 from generator.report import (
     OutputFormat,
     explained,
@@ -361,16 +367,17 @@ ARGV_KEY_WARNING = (
     "the recipient key on the command line can be read by other users of this computer (ps) and stays in your "
     "shell's history: give it as - and type or pipe it instead (--recipient-key -, the link as -, --recipient -)"
 )
-#: What may stand for a link's "~" before its key (as the check reads it: models/award.py), to cut an echo there.
-_KEY_SEPARATORS = re.compile("~|%7e|\uff5e|\u223c|\u301c|\u02dc|\u2053", re.IGNORECASE)
 
 
 def _stdin_secrets(args: argparse.Namespace, fields: Sequence[tuple[str, str]] = _STDIN_SECRETS) -> None:
     """Each of ``fields`` (attribute, option) given as ``-`` read from standard input instead, one line each in
     that order (verify's: :data:`_STDIN_SECRETS`); at a terminal, asked for without echo (nor shell history)."""
+    first = True
     for name, label in fields:
         if getattr(args, name) != FROM_STDIN:
             continue
+        if sys.stdin is None:  # closed (`<&-`): Python then has no sys.stdin at all
+            raise UsageError(f"{label} -: standard input is closed, so nothing can be read from it")
         if sys.stdin.isatty():
             import getpass
 
@@ -388,20 +395,23 @@ def _stdin_secrets(args: argparse.Namespace, fields: Sequence[tuple[str, str]] =
                 )
             if len(line) > _STDIN_LINE:
                 raise UsageError(f"{label} -: the line on standard input is too long (at most {_STDIN_LINE} bytes)")
+            if first:
+                # A file saved with a byte order mark (Notepad's, PowerShell's): text's encoding, not its text. Kept,
+                # it made an email no one can type, which an award was then signed to, and a link no one reads.
+                line = line.removeprefix(codecs.BOM_UTF8)
+            if b"\0" in line:  # no argument can hold one: read as it would be, it is no link, email or key
+                raise UsageError(
+                    f"{label} -: the line on standard input holds a NUL byte, which no link, address or key holds"
+                )
+            if name == "target" and line.lstrip().startswith((b"{", b"[")):
+                raise UsageError(
+                    f"{label} -: standard input holds JSON, but - reads a link or hash (one line): to verify an "
+                    "award's file, give its file's path (a file named - as ./-)"
+                )
             # Read as an argument is (surrogate-escaped bytes that are not UTF-8), so both answer alike.
             value = os.fsdecode(line.rstrip(b"\r\n"))
+        first = False
         setattr(args, name, value)
-
-
-def _without_key(text: str) -> str:
-    """``text`` as an error may quote it: cut before what may be a link's recipient key, which would otherwise
-    land in a terminal's scrollback or a CI job's log (the user's input, which credreg could not read)."""
-    found = _KEY_SEPARATORS.search(text)
-    return (
-        repr(text)
-        if found is None
-        else f"{text[: found.start()]!r}… (the rest, which may hold a recipient key, not shown)"
-    )
 
 
 def _report(result: VerificationResult, fmt: str) -> int:
@@ -478,7 +488,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         document = found[1] if found is not None else endorsement.document if endorsement is not None else None
     else:
         raise UsageError(
-            f"{_without_key(target)} is neither a file, an award or endorsement hash (64 hex digits) nor a "
+            f"{quoted_without_key(target)} is neither a file, an award or endorsement hash (64 hex digits) nor a "
             "verification link"
         )
     from generator.endorsements import is_endorsement, verify_endorsement

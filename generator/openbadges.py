@@ -21,7 +21,7 @@ import urllib.parse
 from typing import Any
 
 from generator.models import CredentialDefinition, Issuer
-from generator.models.award import AWARD_CONTEXT
+from generator.models.award import AWARD_CONTEXT, READ_AS
 from generator.models.issuer import FormerProfile
 from generator.registry import Registry
 
@@ -87,7 +87,7 @@ def normalize_identifier(email: str) -> str:
     """
     value = email.strip()
     if not _EMAIL.match(value) or not _utf8(value) or any(unicodedata.category(c) == "Cn" for c in value):
-        raise ValueError(f"{email!r} is not an email address")
+        raise ValueError(f"{quoted_without_key(email)} is not an email address")
     return unicodedata.normalize("NFC", value.lower())
 
 
@@ -148,6 +148,37 @@ def parse_verification_link(text: str) -> tuple[str, str | None] | None:
     except ValueError:  # text that is not UTF-8 after the '~': no link this registry makes
         return None
     return found.group(1).lower(), key
+
+
+#: What may stand for a link's "~" before its recipient key, in the link decoded once as it is read: "~", what is
+#: read as one (models/award.py READ_AS: the pull-request check refuses a published link so spelt) and "%7e" (a
+#: link escaped twice). verifier.js ``KEY_SEPARATOR`` is the page's copy, held equal by tests/site/test_verify_js.py.
+_KEY_SEPARATOR = re.compile("|".join(["~", "%7e", *READ_AS["~"]]), re.IGNORECASE)
+
+
+def before_key(text: str) -> str | None:
+    """The part of ``text`` (a link as given) before what may be an earner's recipient key, decoded as a link is
+    read; None when nothing in it may be one. What an error may quote, or the page's address may keep, of a link
+    that cannot be read: cut as written, an escaped look-alike ("%EF%BD%9E") kept the key after it."""
+    decoded = urllib.parse.unquote(text)
+    found = _KEY_SEPARATOR.search(decoded)
+    return None if found is None else decoded[: found.start()]
+
+
+#: A recipient key on its own: its hex digits, and no more on either side (a hash cut short, a typo, is still quoted).
+_KEY_DIGITS = re.compile(f"(?<![0-9a-fA-F])[0-9a-fA-F]{{{2 * RECIPIENT_KEY_BYTES}}}(?![0-9a-fA-F])")
+
+
+def quoted_without_key(text: str) -> str:
+    """``text``, input that could not be read (a link, an email address), as a message may quote it: not past
+    where a recipient key may begin (:func:`before_key`), and not at all when it holds a key on its own.
+    A message lands in a terminal's scrollback, --format json and a CI job's log, where a key confirms its earner's
+    address; and a key or link given in the wrong place is likely (the lines of `-` in another order)."""
+    public = before_key(text)
+    shown = text if public is None else public
+    if _KEY_DIGITS.search(shown):
+        return "the text given (not shown: it may hold a recipient key)"
+    return repr(text) if public is None else f"{public!r}… (the rest, which may hold a recipient key, not shown)"
 
 
 def issuer_profile(registry: Registry, issuer: Issuer, former: FormerProfile | None = None) -> dict[str, Any]:

@@ -522,3 +522,151 @@ def test_award_reads_the_recipient_from_standard_input(tmp_path: Path) -> None:
     assert "zoe" not in said.lower()
     [row] = list(csv.DictReader((out / "recipients.csv").open()))
     assert row["email"] == "zoe.hidden@example.org"
+
+
+def test_an_escaped_look_alike_before_a_key_is_cut_too(tmp_path: Path) -> None:
+    """A link is read decoded (percent-escapes undone once): an error cut its echo at a "~" or look-alike as
+    written, so one escaped ("%EF%BD%9E" is "～", as a mailer or a browser's copy writes it) quoted the key whole."""
+    _, r, env, _ = _keyed(tmp_path)
+    secret = "4ba319625842b9b84cb49b7f589301ea"
+    for separator in ("%EF%BD%9E", "%ef%bd%9e", "%E2%88%BC", "%E3%80%9C", "%CB%9C", "%E2%81%93", "%257E", "%7E"):
+        link = f"https://example.org/verify/#zz{separator}{secret}"
+        refused = credreg(*r, "verify", link, env=env)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "is neither a file" in refused.stderr
+        assert secret not in refused.stderr + refused.stdout, separator
+
+
+def _piped(args: list[str], stdin: bytes | None, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """credreg with ``stdin`` as its standard input's bytes (None: standard input closed, as `<&-` leaves it)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env, pass_fds=(), close_fds=True, preexec_fn=(lambda: os.close(0)) if stdin is None else None,
+    )  # fmt: skip
+    out, err = process.communicate(stdin)
+    return subprocess.CompletedProcess(process.args, process.returncode, out.decode(), err.decode())
+
+
+def test_secrets_on_standard_input_as_files_and_pipes_give_them(tmp_path: Path) -> None:
+    """Standard input as an earner's machine gives it: closed (`<&-`: a traceback), a file saved with a byte order
+    mark (Notepad's: the award was signed to "\\ufeffada@…", an address nobody can type, and the link refused),
+    an award's JSON piped where a link was asked for ("'{' is neither a file…"), a NUL (no argument holds one)."""
+    _, r, env, key = _keyed(tmp_path)
+    closed = _piped([*r, "verify", "-"], None, env)
+    assert "Traceback" not in closed.stderr, closed.stderr
+    assert closed.returncode == 2
+    assert "FILE|HASH|LINK -: standard input is closed" in closed.stderr
+    out = tmp_path / "earners"
+    bom = b"\xef\xbb\xbf"
+    done = _piped(
+        [*r, "award", "acme-academy/sql-basics", "--recipient", "-", "--key", key, "--out", str(out)],
+        bom + b"Ada@Example.org\r\n", env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    [row] = list(csv.DictReader((out / "recipients.csv").open(encoding="utf-8")))
+    assert row["email"] == "ada@example.org"
+    link, digest = row["verification_link"], row["award_hash"]
+    confirmed = _piped([*r, "verify", "-", "--recipient", "-"], bom + f"{link}\r\nada@example.org\r\n".encode(), env)
+    assert confirmed.returncode == 0, confirmed.stdout + confirmed.stderr
+    assert "awarded to ada@example.org" in confirmed.stdout
+    by_hash = _piped([*r, "verify", "-"], bom + digest.encode() + b"\n", env)
+    assert by_hash.returncode == 0, by_hash.stdout + by_hash.stderr
+    award = Path(row["award_file"]).read_bytes()
+    piped = _piped([*r, "verify", "-"], award, env)
+    assert piped.returncode == 2, piped.stdout + piped.stderr
+    assert "standard input holds JSON" in piped.stderr, piped.stderr
+    assert "give its file's path" in piped.stderr
+    nul = _piped([*r, "verify", digest, "--recipient", "-", "--recipient-key", "-"], b"ada@example.org\n\x00\n", env)
+    assert nul.returncode == 2, nul.stdout + nul.stderr
+    assert "--recipient-key -: the line on standard input holds a NUL" in nul.stderr
+
+
+def test_a_key_or_link_given_as_the_email_is_not_echoed(tmp_path: Path) -> None:
+    """The lines of `-` in another order than asked, or the earner's link pasted where the address goes: the
+    recipient check (and award's refusal) quoted it whole as "'<it>' is not an email address", in text, in
+    --format json and in a CI job's log: the key that confirms its earner's address, or their whole private link."""
+    _, r, env, key = _keyed(tmp_path)
+    out = tmp_path / "earners"
+    done = credreg(
+        *r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, "--out", str(out),
+        env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [row] = list(csv.DictReader((out / "recipients.csv").open()))
+    link, secret, digest = row["verification_link"], row["recipient_key"], row["award_hash"]
+    for fmt in ("text", "json"):
+        for given in (f"{secret}\nada@example.org\n", f"{link}\n{secret}\n", f"{secret.upper()} \n{secret}\n"):
+            mixed = _piped(
+                [*r, "verify", digest, "--recipient", "-", "--recipient-key", "-", "--format", fmt], given.encode(), env
+            )
+            assert mixed.returncode == 1, mixed.stdout + mixed.stderr
+            assert "is not an email address" in mixed.stdout, mixed.stdout
+            assert secret not in (mixed.stdout + mixed.stderr).lower(), given
+    refused = _piped(
+        [*r, "award", "acme-academy/sql-basics", "--recipient", "-", "--key", key, "--out", str(tmp_path / "o2")],
+        f"{link}\n".encode(), env,
+    )  # fmt: skip
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "is not an email address" in refused.stderr
+    assert secret not in refused.stdout + refused.stderr
+
+
+def _at_a_terminal(args: list[str], answers: list[tuple[str, bytes]], env: dict[str, str]) -> tuple[str, int]:
+    """credreg run on a real pseudo-terminal: each answer typed once its prompt shows. All it showed, its exit code."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: credreg, its standard streams and /dev/tty the terminal
+        os.execve(sys.executable, [sys.executable, "-m", "generator", *args], env)
+    shown = b""
+
+    def read(seconds: float) -> None:
+        nonlocal shown
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    shown += os.read(fd, 4096)
+                except OSError:  # the terminal closed: credreg has exited
+                    return
+
+    for prompt, typed in answers:
+        for _ in range(120):
+            if prompt.encode() in shown:
+                break
+            read(0.25)
+        assert prompt.encode() in shown, shown
+        os.write(fd, typed)
+    read(8)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return shown.decode(errors="replace"), os.waitstatus_to_exitcode(status)
+
+
+def test_secrets_typed_at_a_terminal_are_not_shown_and_an_interrupt_is_no_traceback(tmp_path: Path) -> None:
+    """At a terminal, each `-` is asked for without echo (nothing typed shows, so nothing of it stays in the
+    scrollback); Ctrl-C at the prompt ends it as any interrupt (130, no traceback), Ctrl-D says nothing was typed."""
+    _, r, env, key = _keyed(tmp_path)
+    out = tmp_path / "earners"
+    done = credreg(
+        *r, "award", "acme-academy/sql-basics", "--recipient", "ada@example.org", "--key", key, "--out", str(out),
+        env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [row] = list(csv.DictReader((out / "recipients.csv").open()))
+    args = [*r, "verify", row["award_hash"], "--recipient", "-", "--recipient-key", "-"]
+    env = {**env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    shown, code = _at_a_terminal(
+        args, [("--recipient: ", b"ada@example.org\r"), ("--recipient-key: ", row["recipient_key"].encode() + b"\r")],
+        env,
+    )  # fmt: skip
+    assert code == 0, shown
+    assert "awarded to ada@example.org" in shown
+    assert "--recipient: ada" not in shown  # not echoed as typed (the result names the address, as asked)
+    assert row["recipient_key"] not in shown
+    shown, code = _at_a_terminal(args, [("--recipient: ", b"\x03")], env)
+    assert (code, "Traceback" in shown, "credreg: interrupted" in shown) == (130, False, True), shown
+    shown, code = _at_a_terminal(args, [("--recipient: ", b"\x04")], env)
+    assert (code, "--recipient -: nothing was typed" in shown) == (2, True), shown

@@ -441,13 +441,15 @@ def test_a_link_s_escapes_are_read_once_as_credreg_reads_them(
 
 def test_a_query_link_escaped_twice_is_no_link(vpage: Any, site: Site, examples: Examples) -> None:
     """URLSearchParams decoded the query, then parseLinkInput again: ?award=HASH%257EKEY was verified (with a key)
-    where credreg verify reads no link in it. The query is read as written and decoded once."""
+    where credreg verify reads no link in it. The query is read as written and decoded once: no link, said so; and
+    what may be its key is not left in the address (it stayed there, whole)."""
     query = f"award={examples.valid.hash}%257E{KEY}"
     assert parse_verification_link(f"{site.verify_url}?{query}") is None
     vpage.goto(f"{site.verify_url}?{query}")
-    vpage.wait_for_load_state("networkidle")
-    assert vpage.url == f"{site.verify_url}?{query}"
-    assert not vpage.get_attribute("#cr-verdict", "data-verdict")
+    assert wait_for_verdict(vpage) == "error"
+    assert "not an award or endorsement hash" in verdict_text(vpage)
+    assert vpage.url == site.verify_url
+    assert vpage.input_value("#cr-hash") == examples.valid.hash
 
 
 @pytest.mark.parametrize(
@@ -1717,3 +1719,47 @@ def test_a_cohort_picker_shows_each_line_s_words_written_out(vpage: Any, site: S
     assert options[1] == "Line 1: Alpha (\\u202ex" + "\u0301" * 6 + "\\u0301" * 34 + ")"
     assert options[2] == "Line 2: Beta\\u202e (2 January 2025)"
     assert all("\u202e" not in o and mark_tower(o) is None for o in options)
+
+
+def test_every_way_a_private_link_comes_in_leaves_no_key_in_the_address(vpage: Any, earner_site: EarnerSite) -> None:
+    """The address loses the key whichever way a private link reaches the page: in the query even when the page
+    cannot read it as a link (a mailer's trailing "/", an escaped look-alike "~": it stayed in the address bar, and
+    every copy of it sent the key to the server again), in the fragment with an escaped look-alike, or typed into
+    the hash box (its history entry then keeps the key, as a link's does, for a reload)."""
+    alice, bob = earner_site.alice, earner_site.withdrawn
+    base = f"{earner_site.url}verify/"
+    for opened in (
+        f"{base}?award={alice.hash}~{alice.key}/",
+        f"{base}?award={alice.hash}%EF%BD%9E{alice.key}",
+        f"{base}?lang=en&award={alice.hash}%257E{alice.key}",
+        f"{base}?{alice.hash}%7E{alice.key}%20x",
+        f"{base}#{alice.hash}%EF%BD%9E{alice.key}",
+        f"{base}#{alice.hash}%E2%88%BC{alice.key}",
+    ):
+        vpage.goto("about:blank")
+        vpage.goto(opened)
+        wait_for_verdict(vpage)
+        assert alice.key not in vpage.url, opened
+        assert alice.key not in vpage.input_value("#cr-hash"), opened
+        assert "lang=en" in vpage.url or "lang=en" not in opened
+    vpage.goto(base)
+    ready(vpage)
+    vpage.fill("#cr-hash", alice.link)
+    vpage.press("#cr-hash", "Enter")
+    assert wait_for_verdict(vpage) == "valid"
+    assert vpage.url == f"{base}#{alice.hash}"
+    assert vpage.input_value("#cr-hash") == alice.hash
+    assert vpage.input_value("#cr-recipient-key") == alice.key
+    vpage.reload()
+    assert wait_for_verdict(vpage) == "valid"
+    assert vpage.input_value("#cr-recipient-key") == alice.key
+    # Another award opened in the same tab (its public link): alice's key is no key of it, and is not left on
+    # screen beside it; back at alice's entry, hers is there again.
+    vpage.evaluate("(hash) => { location.hash = hash; }", bob.hash)
+    vpage.wait_for_function("(hash) => document.getElementById('cr-hash').value === hash", arg=bob.hash)
+    wait_for_verdict(vpage)
+    assert vpage.input_value("#cr-recipient-key") == ""
+    vpage.go_back()
+    vpage.wait_for_function("(hash) => document.getElementById('cr-hash').value === hash", arg=alice.hash)
+    wait_for_verdict(vpage)
+    assert vpage.input_value("#cr-recipient-key") == alice.key

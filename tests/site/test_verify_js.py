@@ -42,7 +42,13 @@ from generator.crypto.jcs import canonicalize
 from generator.crypto.multibase import did_key_from_public
 from generator.errors import CryptoError
 from generator.load import load_registry
-from generator.openbadges import identity_hash, normalize_identifier, parse_verification_link
+from generator.openbadges import (
+    before_key,
+    identity_hash,
+    normalize_identifier,
+    parse_verification_link,
+    quoted_without_key,
+)
 from generator.publish import verifydata
 from generator.publish.verifydata import (
     TARGET_PER_SHARD,
@@ -69,10 +75,10 @@ import { createInterface } from "node:readline";
 import { readFile } from "node:fs/promises";
 import { canonicalize, jsonText, parseJSON } from "./verify/jcs.js";
 import { DataError, SiteData, rebuild, shardName } from "./verify/sitedata.js";
-import { structureProblems } from "./verify/policies.js";
+import { quotedWithoutKey, structureProblems } from "./verify/policies.js";
 import { parseVkey } from "./verify/tlog.js";
 import {
-  InputError, Verifier, cohortLines, conclude, fileText, parseAwardJSON, parseLinkInput,
+  InputError, Verifier, beforeKey, cohortLines, conclude, fileText, parseAwardJSON, parseLinkInput,
 } from "./verify/verifier.js";
 import { headlineOf, verdictOf } from "./verify/results.js";
 import { unquote } from "./verify/encoding.js";
@@ -86,6 +92,7 @@ async function handle(req) {
     catch (error) { if (error instanceof DataError) return { refused: error.message }; throw error; }
   }
   if (req.op === "unquote") return { text: unquote(req.text) };
+  if (req.op === "before key") return { text: beforeKey(req.text), quoted: quotedWithoutKey(req.text) };
   if (req.op === "link") {
     try { return parseLinkInput(req.text); }
     catch (error) { return { refused: String(error.message) }; }
@@ -1308,6 +1315,22 @@ def test_generated_links_parse_as_in_python(node: Node, before: str, digest: str
         assert "refused" in reply, (text, reply)
     else:
         assert reply == {"hash": python[0], "key": python[1]}, text
+
+
+_KEY_PIECES = _LINK_PIECES | st.sampled_from(
+    ["\uff5e", "%EF%BD%9E", "%ef%bd%9e", "\u223c", "%E2%88%BC", "\u301c", "%E3%80%9C", "\u02dc", "%CB%9C", "\u2053",
+     "%E2%81%93", "%7e", "%2525", "\u007e", "\uff5f", "%EF%BD%9F", "%EF%BD", "\u0303", "\u2248", "'", '"', "\\",
+     "\n", "@", "0123456789abcdef", "0123456789ABCDEF0123456789abcdef", "f"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(_KEY_PIECES, max_size=8).map("".join))
+def test_a_link_is_cut_before_its_key_as_in_python(node: Node, text: str) -> None:
+    """What the page leaves in its address of a link it cannot read, and what credreg quotes of one in an error,
+    is cut at the same place (one rule: "~", its escapes and look-alikes, decoded once): the page had its own list,
+    searched decoded, credreg's searched as written, so "%EF%BD%9E" before a key was cut by one and not the other."""
+    assert node.ask(op="before key", text=text) == {"text": before_key(text), "quoted": quoted_without_key(text)}, text
 
 
 def test_links_parse_as_in_python(node: Node) -> None:

@@ -12,7 +12,7 @@
 import { JCS_SUITE, RDFC_SUITE, SUITES, isObject, proofsOf, verifyJcsProof } from "./dataintegrity.js";
 import { bindingProblem } from "./binding.js";
 import { DataError, isId } from "./sitedata.js";
-import { decodeEd25519Public, EncodingError, sha256Hex } from "./encoding.js";
+import { decodeEd25519Public, EncodingError, sha256Hex, unquote } from "./encoding.js";
 import { canonicalize, wellFormed } from "./jcs.js";
 import { check, notChecked } from "./results.js";
 import { decodeList, getBit, indexProblem, parseIndex, parseListUrl, StatusListError } from "./statuslist.js";
@@ -474,7 +474,7 @@ export const ONE_LINE = pattern(`^[^\\S\\n\\r${UNSEEN}]*[^\\s${UNSEEN}][^\\n\\r$
 const EMAIL_IN_TEXT = pattern("(?<=[^@\\s/:])@[^@\\s/]+\\.(?:[A-Za-z]{2,}|[^\\x00-\\x7F\\s]{2,})", "python").re;
 // READ_AS: characters read as "@", "~", "." or nothing by anyone looking, and their percent-escaped UTF-8
 // (_ESCAPED_LOOKALIKE).
-const READ_AS = {
+export const READ_AS = {
   "@": "\uff20\ufe6b",
   "~": "\uff5e\u223c\u301c\u02dc\u2053",
   ".": "\u3002\uff0e\uff61\u2024\ufe52",
@@ -1787,6 +1787,30 @@ export function identifierForms(typed) {
   return legacy === value ? [value] : [value, legacy];
 }
 
+// What may stand for a link's "~" before its recipient key, in the link decoded once as it is read: "~", what is
+// read as one (READ_AS) and "%7e" (a link escaped twice). generator/openbadges.py _KEY_SEPARATOR.
+const KEY_SEPARATOR = new RegExp(["~", "%7e", ...READ_AS["~"]].join("|"), "i");
+// A recipient key on its own (no more hex digits on either side): _KEY_DIGITS.
+const KEY_DIGITS = /(?<![0-9a-fA-F])[0-9a-fA-F]{32}(?![0-9a-fA-F])/;
+
+/**
+ * The part of a link as given before what may be an earner's recipient key, decoded as a link is read; null when
+ * nothing in it may be one (generator.openbadges.before_key): what the address keeps of a link the page cannot
+ * read, so that a key in it does not stay there.
+ */
+export function beforeKey(text) {
+  const decoded = unquote(String(text ?? ""));
+  const found = decoded.search(KEY_SEPARATOR);
+  return found < 0 ? null : decoded.slice(0, found);
+}
+
+/** Input that could not be read as a message may quote it (generator.openbadges.quoted_without_key). */
+export function quotedWithoutKey(text) {
+  const before = beforeKey(text);
+  if (KEY_DIGITS.test(before ?? text)) return "the text given (not shown: it may hold a recipient key)";
+  return before === null ? reprOf(text) : `${reprOf(before)}… (the rest, which may hold a recipient key, not shown)`;
+}
+
 export async function recipientPolicy(ctx) {
   const label = "Recipient";
   if (ctx.recipient === null || ctx.recipient === undefined || pyStrip(ctx.recipient) === "") {
@@ -1796,7 +1820,7 @@ export async function recipientPolicy(ctx) {
   }
   const forms = identifierForms(ctx.recipient);
   if (forms === null)
-    return check("recipient", label, false, `${JSON.stringify(ctx.recipient)} is not an email address`);
+    return check("recipient", label, false, `${quotedWithoutKey(ctx.recipient)} is not an email address`);
   const email = forms[0];
   const key =
     ctx.recipientKey === null || ctx.recipientKey === undefined ? "" : normalizeRecipientKey(ctx.recipientKey);

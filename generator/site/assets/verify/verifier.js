@@ -14,6 +14,7 @@ import {
   DEFAULT_POLICIES,
   issuerIdOf,
   normalizeRecipientKey,
+  beforeKey,
   pyStrip,
   recipientPolicy,
   SPACE,
@@ -57,6 +58,8 @@ export function parseLinkInput(text) {
   if (found[2] && !wellFormed(found[2])) throw new InputError(NOT_A_HASH);
   return { hash: found[1].toLowerCase(), key: found[2] ? normalizeRecipientKey(found[2]) : null };
 }
+
+export { beforeKey };
 
 /** The award hash of anything parseLinkInput accepts. */
 export function parseHashInput(text) {

@@ -29,6 +29,7 @@ import { fetchBounded, SiteData } from "./sitedata.js";
 import { isStatusList } from "./statuslist.js";
 import { listLogCheck, logCheck } from "./tlog.js";
 import {
+  beforeKey,
   cohortLines,
   conclude,
   DataError,
@@ -44,9 +45,6 @@ const MAX_IMAGE = 8 * MAX_INPUT; // a baked badge image (the image, and the awar
 // What was given, before it is read: either may be dropped, picked or pasted, and typed hashes name either.
 const EITHER = "an award or endorsement";
 const HASH = /^[0-9a-fA-F]{64}$/;
-// What may stand for a link's "~" before its recipient key (as the registry's check reads it, models/award.py):
-// an address the page cannot read as a link is cut there, so a key in it does not stay either.
-const KEY_SEPARATOR = /~|%7e|\uff5e|\u223c|\u301c|\u02dc|\u2053/i;
 const $ = (id) => document.getElementById(id);
 const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 const document_text = (text) => document.createTextNode(text);
@@ -259,29 +257,39 @@ class Page {
     // (URLSearchParams decoded them first, and a "+" as a space: a second decoding read another link).
     const rest = [];
     let last = null;
+    // A link the page cannot read (a trailing "/" a mailer added, an escaped look-alike "~"), as credreg verify
+    // cannot: it stayed in the query, key and all, in every copy of the address. Dropped too, and said (with what
+    // precedes its key in the hash box): never verified as another link than the one given.
+    let unread = null;
     for (const pair of window.location.search.slice(1).split("&")) {
       const equals = pair.indexOf("=");
       const [name, value] = equals < 0 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
       let link;
       try {
         link = parseLinkInput(value || name); // ?award=HASH[~KEY], or a bare ?HASH[~KEY]
-      } catch {
-        rest.push(pair);
+      } catch (error) {
+        if (beforeKey(pair) === null) rest.push(pair);
+        else unread = { shown: beforeKey(value || name) ?? "", error };
         continue;
       }
       // The last: credreg verify reads the link that ends the address, and of ?award=A&award=B it reads B (the
       // first was verified here: another award than the tool's, from one link).
       last = link;
     }
-    if (last === null) return;
+    if (last === null && unread === null) return;
     const given = window.location.hash.length > 1 ? window.location.hash.slice(1) : null;
     // The key escaped again: the fragment is read with its escapes decoded (fromLocation), which gives it back.
-    const fragment = given ?? (last.key === null ? last.hash : `${last.hash}~${encodeURIComponent(last.key)}`);
+    const fragment =
+      given ?? (last === null ? "" : last.key === null ? last.hash : `${last.hash}~${encodeURIComponent(last.key)}`);
     // From the whole location, not its path: a path that begins with "//" reads as another host's address.
     const address = new URL(window.location.href);
     address.search = rest.join("&");
     address.hash = fragment;
     history.replaceState(null, "", address.href);
+    if (given === null && last === null) {
+      $("cr-hash").value = pyStrip(unread.shown);
+      this.showError(unread.error);
+    }
   }
 
   fromLocation() {
@@ -320,9 +328,11 @@ class Page {
   hideKey(raw, link) {
     const state = history.state;
     if (link && link.key === null) {
-      // The public link: the key this entry was opened with, or last typed for it, if any.
-      if (state && state.hash === link.hash && typeof state.recipientKey === "string")
-        $("cr-recipient-key").value = state.recipientKey;
+      // The public link: the key this entry was opened with, or last typed for it, if any; none else. Another
+      // award's key left in the field (the tab went on to another award) confirms nothing here, and stayed on
+      // screen, beside an award that is not its earner's.
+      const kept = state && state.hash === link.hash && typeof state.recipientKey === "string";
+      $("cr-recipient-key").value = kept ? state.recipientKey : "";
       return raw;
     }
     let fragment = raw;
@@ -330,11 +340,10 @@ class Page {
       fragment = link.hash;
       $("cr-recipient-key").value = link.key;
     } else {
-      // Searched for decoded: the address holds a look-alike percent-escaped.
-      const decoded = unquote(raw);
-      const separator = decoded.search(KEY_SEPARATOR);
-      if (separator < 0) return raw;
-      fragment = decoded.slice(0, separator);
+      // An address the page cannot read as a link is cut where a key may begin (beforeKey: credreg's rule).
+      const public_ = beforeKey(raw);
+      if (public_ === null) return raw;
+      fragment = public_;
     }
     const address = new URL(window.location.href);
     address.hash = fragment;
@@ -370,8 +379,16 @@ class Page {
       return;
     }
     $("cr-hash").value = hash;
-    if (window.location.hash === `#${hash}`) this.verify(() => this.verifier.byHash(hash));
-    else window.location.hash = hash; // hashchange verifies, and the address bar holds the link
+    const key = $("cr-recipient-key").value;
+    if (window.location.hash === `#${hash}`) {
+      this.keepKey();
+      this.verify(() => this.verifier.byHash(hash));
+    } else if (pyStrip(key)) {
+      // The key (from the link typed, or typed beside it) kept with the new entry, as a link's is (hideKey): the
+      // address holds the public link, and a reload or going back to it shows the same confirmation.
+      history.pushState({ hash, recipientKey: key }, "", `${window.location.pathname}${window.location.search}#${hash}`);
+      this.fromLocation(); // pushState is no hashchange
+    } else window.location.hash = hash; // hashchange verifies, and the address bar holds the link
   }
 
   async verifyFile(file) {
