@@ -14,6 +14,12 @@
     award (id, dates, recipient hash, status index, proof values) is in the entry; or, for an award that no
     shared template expresses exactly, *full*: ``{"issuer", "credential", "award"}``. Either may carry
     ``"revocation"`` (the issuer's record) and ``"log"`` (the public log's record, opaque here).
+``verify/digests/<group>.json``
+    Always on the site, never with the bulk data: ``{<shard name>: <SHA-256 of its JSON bytes, gunzipped>}`` for
+    every shard, grouped by :func:`digest_group` (at most 256 shards a file, ~19 KB; at most 256 files up to 16
+    shard bits, a million awards). The site commits to every shard so that a data host can withhold one, never add
+    or change one (an award a registered key signed that the registry never published, added whole, included):
+    :func:`checked_shard` is the one rule of every reader (the page's ``sitedata.js`` ``checkedShard``).
 ``verify/templates/<id>.json.gz``
     ``{"issuer", "credential", "award": <skeleton>, "holes": [[<path>, <part>…]…]}``: the award with each
     varying string replaced by ``null`` and, per hole, where it is (keys and array indexes) and what it is made
@@ -48,8 +54,8 @@ copies from the registry byte for byte (the page verifies their ``eddsa-jcs-2022
 ``site_url`` only serves to recognise these URLs inside awards; the page always fetches relative to its own
 origin, except the bulk of the data (shards, templates, achievements) when the registry sets
 ``verification_data_url``: those are then written to a separate folder (``data_out``) for object storage,
-and ``index.json`` tells the page where they are. A shard that does not exist must answer 404 (static hosts
-and object stores do): the page reads it as "no award has this hash".
+and ``index.json`` tells the page where they are. Only a shard the site's digest files do not list means "no
+award has this hash" (the page does not ask for it); one they list that answers 404 is withheld, an error.
 
 Everything is written in bounded memory: awards are first spread over up to 256 bucket files by hash, then
 each bucket is grouped into its shards.
